@@ -1,0 +1,526 @@
+/*
+ * akt.h -- the one public header of akt, an actor runtime with a stable C ABI.
+ *
+ * Read it top to bottom like a map:
+ *   1. version and errors        6. asking and futures
+ *   2. allocators                7. the actor context (inside callbacks only)
+ *   3. the actor system          8. lifecycle from outside (stop, poison, graceful)
+ *   4. pids and lookup           9. dispatchers (external run loops for bindings)
+ *   5. messages and sending     10. the event stream and dead letters
+ *
+ * The contracts, written once and obeyed by every function below:
+ *
+ *  - Errors. Every function that can fail returns int: 0 on success or a negative
+ *    AKT_E* code. akt_strerror()/akt_err_name() describe a code. Results come back through
+ *    out-parameters, which are left untouched on failure. Caller input is checked: NULL,
+ *    stale or foreign handles get an error code, never an abort.
+ *
+ *  - Ownership moves only on success. A function documented as "takes msg" owns the
+ *    message if and only if it returned 0; on failure the caller still owns it and may
+ *    retry or release it. Handles returned through out-parameters belong to the caller,
+ *    who releases them with the matching *_release function.
+ *
+ *  - PIDs are values. akt_pid is an index plus a generation; copy it freely, never free it.
+ *    A pid of an actor that stopped is detected (AKT_ENOTFOUND), never dereferenced.
+ *
+ *  - Callbacks. Every callback akt calls (receive, pre_start, post_stop, future completion,
+ *    dispatcher notify, event, shutdown, thread hooks) runs exactly as documented at its
+ *    typedef: on which thread, how many times, and with which arguments borrowed. A callback
+ *    may call any akt function except the ones documented as blocking (akt_system_wait,
+ *    akt_future_wait with a target on the same external dispatcher) unless stated otherwise.
+ *    Callbacks must not unwind (longjmp, C++ exceptions) through akt frames.
+ *
+ *  - Threads. All functions are thread-safe unless documented otherwise. Actor callbacks of
+ *    one actor never run concurrently. Threads akt creates run the system's thread hooks.
+ *
+ *  - Location. Nothing here assumes one process: a pid may name a remote actor and every
+ *    message carries a type name so that it can cross a process boundary.
+ */
+#ifndef AKT_AKT_H
+#define AKT_AKT_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#if defined(AKT_BUILDING) && defined(__GNUC__)
+#define AKT_API __attribute__((visibility("default")))
+#else
+#define AKT_API
+#endif
+
+/* ===================================================================================== */
+/* 1. Version and errors                                                                  */
+/* ===================================================================================== */
+
+#define AKT_VERSION_MAJOR 0
+#define AKT_VERSION_MINOR 1
+#define AKT_VERSION_PATCH 0
+/* (major << 16) | (minor << 8) | patch, as returned by akt_version(). */
+#define AKT_VERSION_HEX ((AKT_VERSION_MAJOR << 16) | (AKT_VERSION_MINOR << 8) | AKT_VERSION_PATCH)
+
+/* The library's version at run time, comparable with AKT_VERSION_HEX. */
+AKT_API unsigned akt_version(void);
+/* "major.minor.patch"; static storage. */
+AKT_API const char *akt_version_string(void);
+
+/* Error codes: always negative; 0 is success. Values are part of the ABI. */
+#define AKT_OK 0
+#define AKT_EINVAL -1      /* an argument is NULL, out of range or malformed */
+#define AKT_ENOMEM -2      /* an allocation failed; nothing was changed */
+#define AKT_ENOTFOUND -3   /* no live actor for this pid/name (stale pid, unknown path) */
+#define AKT_ESTOPPED -4    /* the actor stopped before it could handle the request */
+#define AKT_ETIMEDOUT -5   /* an ask or a graceful stop ran out of time */
+#define AKT_ECANCELED -6   /* the operation was cancelled (akt_future_cancel) */
+#define AKT_EEXIST -7      /* the name is taken */
+#define AKT_EFULL -8       /* a bounded mailbox or queue is full */
+#define AKT_EMISUSE -9     /* the call is not allowed here (ctx outside its callback, ...) */
+#define AKT_ECLOSED -10    /* the system is shutting down or shut down */
+#define AKT_EUNHANDLED -11 /* the receiver did not handle the message */
+#define AKT_EFAILED -12    /* an actor's receive failed (a binding's exception, say) */
+#define AKT_EAGAIN -13     /* not ready yet: call again (future still pending, more work) */
+#define AKT_ENOTSUP -14    /* not supported for this object (bytes of an opaque object) */
+#define AKT_ETYPE -15      /* the message is not of the kind asked for */
+#define AKT_EDEADLK -16    /* waiting here would deadlock (an actor waiting on itself) */
+#define AKT_ERANGE -17     /* a buffer is too small; the needed size is reported */
+#define AKT_EBUSY -18      /* the object is in use (a dispatcher run already in progress) */
+
+/* A one-line English description; static storage; "unknown error" for unknown codes. */
+AKT_API const char *akt_strerror(int rc);
+/* The code's name, e.g. "AKT_ENOTFOUND"; static storage; "AKT_E?" for unknown codes. */
+AKT_API const char *akt_err_name(int rc);
+
+/* ===================================================================================== */
+/* 2. Allocators                                                                          */
+/* ===================================================================================== */
+
+/* Memory hooks. All three functions are required; data is passed back to each. They may be
+ * called from any thread at once. malloc_fn returning NULL makes the akt call that needed
+ * the memory fail with AKT_ENOMEM, leaving everything as it was. */
+typedef struct akt_allocator {
+    size_t size; /* sizeof(akt_allocator) */
+    void *(*malloc_fn)(void *data, size_t n);
+    void *(*realloc_fn)(void *data, void *p, size_t n);
+    void (*free_fn)(void *data, void *p);
+    void *data;
+} akt_allocator;
+
+/* Installs the process-wide allocator used for messages, envelopes and futures (objects
+ * that outlive or cross systems). NULL restores malloc/realloc/free. The allocator must
+ * stay valid until the process exits. Call it before any other akt function: once a
+ * message exists this returns AKT_EMISUSE. Systems have their own allocator (options). */
+AKT_API int akt_allocator_set_default(const akt_allocator *allocator);
+
+/* ===================================================================================== */
+/* 3. The actor system                                                                    */
+/* ===================================================================================== */
+
+typedef struct akt_system akt_system;
+typedef struct akt_dispatcher akt_dispatcher;
+
+/* Runs once on every thread akt creates (workers, the timer thread), first thing on start
+ * (thread_start) and last thing before exit (thread_stop), so a binding can attach the
+ * thread to its runtime once. index is the worker's number, or -1 for the timer thread. */
+typedef void (*akt_thread_hook)(void *data, int index);
+
+/* A supervisor strategy: how a parent handles a failure of one of its children.
+ * One-for-one: only the failing child is affected. */
+#define AKT_DIRECTIVE_RESTART 0 /* post_stop, then pre_start; the mailbox is kept */
+#define AKT_DIRECTIVE_RESUME 1  /* keep the state, go on with the next message */
+#define AKT_DIRECTIVE_STOP 2    /* stop the child (and its children) */
+#define AKT_DIRECTIVE_ESCALATE 3 /* the parent fails with the child's error */
+
+#define AKT_STRATEGY_ONE_FOR_ONE 0
+
+/* Chooses a directive for a failure; runs on the parent's dispatcher thread. code is the
+ * failure code the receive returned, reason the text the child gave with akt_ctx_fail
+ * (or NULL). Returns one of AKT_DIRECTIVE_*; anything else means the default. */
+typedef int (*akt_decider_fn)(int code, const char *reason, void *data);
+
+typedef struct akt_supervisor {
+    size_t size;             /* sizeof(akt_supervisor) */
+    int strategy;            /* AKT_STRATEGY_ONE_FOR_ONE */
+    int default_directive;   /* AKT_DIRECTIVE_* used when decide is NULL */
+    akt_decider_fn decide;   /* optional */
+    void *decide_data;       /* borrowed; must outlive the actor */
+} akt_supervisor;
+
+typedef struct akt_system_options {
+    size_t size;            /* sizeof(akt_system_options) */
+    const char *name;       /* copied; NULL = "akt". Letters, digits, '-', '_', '.' */
+    int workers;            /* worker threads; 0 = number of cores */
+    int throughput;         /* messages an actor handles per turn; 0 = 64 */
+    const akt_allocator *allocator; /* copied; NULL = the default allocator */
+    akt_thread_hook thread_start;   /* optional */
+    akt_thread_hook thread_stop;    /* optional */
+    void *thread_hook_data;
+    const akt_supervisor *supervisor; /* copied; strategy for top-level actors;
+                                         NULL = one-for-one, restart */
+} akt_system_options;
+
+/* Fills options with the defaults (and sets options->size). */
+AKT_API int akt_system_options_init(akt_system_options *options);
+
+/* Creates and starts a system: its workers and timer thread are running when this returns.
+ * options may be NULL (defaults). *out is released with akt_system_release. */
+AKT_API int akt_system_create(const akt_system_options *options, akt_system **out);
+
+/* The shutdown callback: called exactly once, on an akt-internal thread, after every actor
+ * stopped (children before parents, post_stop run, queued messages dead-lettered) and every
+ * akt thread of this system (but the caller's) has exited. The system handle stays valid
+ * until released. */
+typedef void (*akt_shutdown_cb)(akt_system *system, void *data);
+
+/* Starts an orderly shutdown; returns at once. Afterwards spawns fail with AKT_ECLOSED and
+ * tells to stopped actors go to dead letters. Calling it again returns AKT_ECLOSED and does
+ * not call the new callback. cb may be NULL. Callable from inside actors. */
+AKT_API int akt_system_shutdown(akt_system *system, akt_shutdown_cb cb, void *data);
+
+/* Blocks until shutdown has completed (after the shutdown callback returned).
+ * timeout_ns < 0 waits forever. AKT_ETIMEDOUT if it did not complete in time,
+ * AKT_EDEADLK if called from one of this system's own threads. */
+AKT_API int akt_system_wait(akt_system *system, int64_t timeout_ns);
+
+/* Handle references: a system's memory lives until the last reference is released
+ * (akt_system_create gives one). Releasing the last reference of a running system shuts it
+ * down first and frees it after the shutdown completed. Using a handle after its last
+ * release is undefined, as with any freed pointer. */
+AKT_API int akt_system_retain(akt_system *system);
+AKT_API int akt_system_release(akt_system *system);
+
+/* The system's name; valid while the handle is. NULL if system is NULL. */
+AKT_API const char *akt_system_name(const akt_system *system);
+
+/* ===================================================================================== */
+/* 4. PIDs and lookup                                                                     */
+/* ===================================================================================== */
+
+/* An actor's address: a value, copied freely, never freed. id 0 is "no actor". */
+typedef struct akt_pid {
+    uint64_t id;
+} akt_pid;
+
+#define AKT_PID_NONE_ID 0u
+
+/* 1 if pid names an actor of system that is alive now, 0 otherwise (never an error). */
+AKT_API int akt_pid_is_alive(akt_system *system, akt_pid pid);
+
+/* Writes the actor's path, e.g. "akt://demo/user/parent/child", NUL-terminated, into buf.
+ * *needed (optional) gets the length without the NUL. AKT_ERANGE if len is too small
+ * (buf then holds a truncated, terminated path when len > 0). */
+AKT_API int akt_pid_path(akt_system *system, akt_pid pid, char *buf, size_t len,
+                         size_t *needed);
+
+/* Finds a live actor by path: "name", "parent/child", "/user/parent/child" or the full
+ * "akt://<system>/user/parent/child". AKT_ENOTFOUND if none. */
+AKT_API int akt_lookup(akt_system *system, const char *path, akt_pid *out);
+
+/* ===================================================================================== */
+/* 5. Messages and sending                                                                */
+/* ===================================================================================== */
+
+/* An immutable, refcounted message: a type name plus bytes or an in-process object.
+ * akt_msg_new_* give one reference; send functions take one on success. */
+typedef struct akt_msg akt_msg;
+
+/* Destructor argument of akt_msg_new_bytes, as in SQLite: AKT_BORROW (the buffer outlives
+ * the message: static data), AKT_COPY (akt copies it now), or a function that akt calls
+ * once with data when the last reference goes, on whichever thread released it. */
+typedef void (*akt_free_fn)(void *p);
+#define AKT_BORROW ((akt_free_fn)0)
+#define AKT_COPY ((akt_free_fn)(intptr_t)-1)
+
+/* Reserved type names of messages akt itself delivers to actors. */
+#define AKT_TYPE_TERMINATED "akt.Terminated" /* a watched actor stopped: akt_msg_pid */
+#define AKT_TYPE_POISON_PILL "akt.PoisonPill" /* never seen by receive */
+
+/* New bytes message. type is copied (1..255 bytes, no NUL inside). data may be NULL when
+ * len is 0. On failure with a destructor function, the caller still owns data. */
+AKT_API int akt_msg_new_bytes(const char *type, const void *data, size_t len,
+                              akt_free_fn free_fn, akt_msg **out);
+
+/* How akt handles an in-process object of one binding. The address of the ops struct is
+ * the owner tag: akt_msg_object only hands the object back to the same ops. Must outlive
+ * every message made with it (use static storage). */
+typedef struct akt_object_ops {
+    size_t size; /* sizeof(akt_object_ops) */
+    /* Called once when the last reference goes, on whichever thread released it. */
+    void (*release)(void *object, void *ops_data);
+    /* Optional: serializes the object when someone asks for its bytes (a C actor, or the
+     * wire later). Sets *data, *len and *free_fn (a function, or AKT_BORROW for memory that
+     * lives as long as the object). Returns 0 or an AKT_E* code. Called at most once per
+     * message; the result is cached. Any thread. */
+    int (*to_bytes)(void *object, void *ops_data, void **data, size_t *len,
+                    akt_free_fn *free_fn);
+    void *ops_data;
+} akt_object_ops;
+
+/* New object message: akt never looks inside object. Takes object on success. */
+AKT_API int akt_msg_new_object(const char *type, void *object, const akt_object_ops *ops,
+                               akt_msg **out);
+
+/* References. akt_msg_release of a message that is already freed is undefined; releasing
+ * more references than were held is detected when the count would go negative
+ * (AKT_EMISUSE) as long as the memory was not reused. */
+AKT_API int akt_msg_retain(akt_msg *msg);
+AKT_API int akt_msg_release(akt_msg *msg);
+
+/* The type name; valid while the message is. NULL if msg is NULL. */
+AKT_API const char *akt_msg_type(const akt_msg *msg);
+
+/* The bytes, valid while the message is. For an object message, its ops->to_bytes makes
+ * them (once); AKT_ENOTSUP if it has none. */
+AKT_API int akt_msg_bytes(akt_msg *msg, const void **data, size_t *len);
+
+/* The object, if msg is an object message of these ops; AKT_ETYPE otherwise. */
+AKT_API int akt_msg_object(const akt_msg *msg, const akt_object_ops *ops, void **object);
+
+/* The actor a system message is about (AKT_TYPE_TERMINATED); AKT_ETYPE for others. */
+AKT_API int akt_msg_pid(const akt_msg *msg, akt_pid *out);
+
+/* Sends msg to to, with no sender. Takes msg on success. AKT_ENOTFOUND if to is not a live
+ * actor (caller keeps msg). A message accepted here is delivered, or goes to dead letters
+ * if the actor stops first: it is never dropped silently. Order from one sending thread
+ * (or actor) to one receiver is kept. Never blocks. */
+AKT_API int akt_tell(akt_system *system, akt_pid to, akt_msg *msg);
+
+/* Sends n messages to one actor, in order, as one operation: all are taken (returns 0) or
+ * none (error). */
+AKT_API int akt_tell_batch(akt_system *system, akt_pid to, akt_msg *const *msgs, size_t n);
+
+/* ===================================================================================== */
+/* 6. Asking and futures                                                                  */
+/* ===================================================================================== */
+
+/* The pending answer to an ask. Refcounted: akt_ask gives the caller one reference. */
+typedef struct akt_future akt_future;
+
+/* Sends msg to to and returns a future for the reply. Takes msg on success. The future
+ * completes exactly once: with the reply (0), AKT_ETIMEDOUT after timeout_ns (> 0;
+ * timed by the system's one timer thread), AKT_ESTOPPED if the actor stopped before
+ * handling it, AKT_EUNHANDLED / AKT_EFAILED if its receive did not handle it or failed,
+ * or AKT_ECANCELED. */
+AKT_API int akt_ask(akt_system *system, akt_pid to, akt_msg *msg, int64_t timeout_ns,
+                    akt_future **out);
+
+/* Asks n messages of one actor in order; futures[i] answers msgs[i]. All or none. */
+AKT_API int akt_ask_batch(akt_system *system, akt_pid to, akt_msg *const *msgs, size_t n,
+                          int64_t timeout_ns, akt_future **futures);
+
+/* Waits up to timeout_ns (< 0: no limit; 0: just look) for the future. Returns its result
+ * code; on 0, *reply gets a new reference to the reply (release it). AKT_EAGAIN if it is
+ * still pending when the wait ends. AKT_EDEADLK when called inside an actor's callback on a
+ * future that only that same actor could complete, or on an external dispatcher's thread
+ * for a future its own actors must complete. Can be called again after it completed. */
+AKT_API int akt_future_wait(akt_future *future, int64_t timeout_ns, akt_msg **reply);
+
+/* Called exactly once per registration with the future's result code and, on 0, the reply
+ * (borrowed for the call: retain it to keep it). If the future already completed, runs at
+ * once on the calling thread; otherwise on the thread that completes it (a worker running
+ * the responder, the timer thread for timeouts, or the thread calling cancel). Must not
+ * block. */
+typedef void (*akt_future_cb)(akt_future *future, int rc, akt_msg *reply, void *data);
+
+/* Registers a completion callback; one per future (AKT_EBUSY for a second). */
+AKT_API int akt_future_on_complete(akt_future *future, akt_future_cb cb, void *data);
+
+/* Completes a pending future with AKT_ECANCELED (its callback runs on this thread); a late
+ * reply is dropped to dead letters. AKT_EMISUSE if it had already completed. */
+AKT_API int akt_future_cancel(akt_future *future);
+
+/* Drops the caller's reference. A pending ask keeps its own reference until it completes. */
+AKT_API int akt_future_release(akt_future *future);
+
+/* ===================================================================================== */
+/* 7. Actors: behaviour, spawning and the context                                         */
+/* ===================================================================================== */
+
+/* The context of one callback. Valid only inside the callback that received it and only
+ * on that thread: using it afterwards returns AKT_EMISUSE. */
+typedef struct akt_ctx akt_ctx;
+
+/* An actor's handler for user messages. msg is borrowed for the call (retain it to keep
+ * it). Returns 0 (handled), AKT_EUNHANDLED (published as an unhandled event; an ask gets
+ * AKT_EUNHANDLED), or any other negative code: a failure that the parent's supervisor
+ * handles. */
+typedef int (*akt_receive_fn)(akt_ctx *ctx, akt_msg *msg, void *state);
+
+/* An actor's behaviour. All callbacks of one actor run on its dispatcher, one at a time. */
+typedef struct akt_behavior {
+    size_t size;               /* sizeof(akt_behavior) */
+    akt_receive_fn receive;    /* required */
+    /* Optional: runs before the first message, and again after a restart. A failure code
+     * stops the actor (it is published as a failure event). */
+    int (*pre_start)(akt_ctx *ctx, void *state);
+    /* Optional: runs when the actor stops (after its children stopped), and before a
+     * restart. */
+    void (*post_stop)(akt_ctx *ctx, void *state);
+    /* Optional: frees state once the actor is gone; any akt thread. */
+    void (*free_state)(void *state);
+} akt_behavior;
+
+typedef struct akt_spawn_options {
+    size_t size;            /* sizeof(akt_spawn_options) */
+    const char *name;       /* copied; NULL = an anonymous name ("$<n>"). No '/' */
+    akt_dispatcher *dispatcher; /* NULL = the system's workers */
+    const akt_supervisor *supervisor; /* copied; strategy for this actor's children;
+                                         NULL = one-for-one, restart */
+    /* Dependencies reachable with akt_ctx_dependency: names are copied, values borrowed
+     * (the caller keeps them alive as long as the actor). */
+    const char *const *dependency_names;
+    void *const *dependency_values;
+    size_t dependency_count;
+} akt_spawn_options;
+
+/* Fills options with the defaults (and sets options->size). */
+AKT_API int akt_spawn_options_init(akt_spawn_options *options);
+
+/* Spawns a top-level actor (/user/<name>). behavior is copied; state is taken on success
+ * (freed with behavior->free_state when the actor is gone). options may be NULL.
+ * AKT_EEXIST if the name is taken, AKT_ECLOSED during shutdown. pre_start runs on the
+ * actor's dispatcher before its first message; messages sent meanwhile wait. */
+AKT_API int akt_spawn(akt_system *system, const akt_behavior *behavior, void *state,
+                      const akt_spawn_options *options, akt_pid *out);
+
+AKT_API int akt_ctx_self(akt_ctx *ctx, akt_pid *out);
+/* The sender of the current message; id 0 when it came from outside any actor. */
+AKT_API int akt_ctx_sender(akt_ctx *ctx, akt_pid *out);
+AKT_API int akt_ctx_parent(akt_ctx *ctx, akt_pid *out);
+AKT_API int akt_ctx_system(akt_ctx *ctx, akt_system **out);
+
+/* Replies to the current message: completes the asker's future, or tells the sender (with
+ * self as sender). Takes msg on success. AKT_ENOTFOUND when there is nobody to reply to;
+ * AKT_EMISUSE outside receive. */
+AKT_API int akt_ctx_respond(akt_ctx *ctx, akt_msg *msg);
+
+/* Tells with self as the sender (so the receiver can respond). Takes msg on success. */
+AKT_API int akt_ctx_tell(akt_ctx *ctx, akt_pid to, akt_msg *msg);
+
+/* Asks from inside an actor; complete it with akt_future_on_complete (waiting on it here
+ * blocks a worker). Takes msg on success. */
+AKT_API int akt_ctx_ask(akt_ctx *ctx, akt_pid to, akt_msg *msg, int64_t timeout_ns,
+                        akt_future **out);
+
+/* Forwards the current message to to, keeping its original sender and asker. */
+AKT_API int akt_ctx_forward(akt_ctx *ctx, akt_pid to);
+
+/* Marks the current message unhandled (same as returning AKT_EUNHANDLED). */
+AKT_API int akt_ctx_unhandled(akt_ctx *ctx);
+
+/* Gives a reason (copied) to the failure the callback is about to return; it reaches the
+ * supervisor's decider and the failure event. Returns AKT_EFAILED, so a receive can
+ * `return akt_ctx_fail(ctx, "...")`. */
+AKT_API int akt_ctx_fail(akt_ctx *ctx, const char *reason);
+
+/* Spawns a child of the current actor (path <self>/<name>). As akt_spawn otherwise. */
+AKT_API int akt_ctx_spawn(akt_ctx *ctx, const akt_behavior *behavior, void *state,
+                          const akt_spawn_options *options, akt_pid *out);
+
+/* Stops self or one of self's children (asynchronously; children first, then post_stop).
+ * AKT_EINVAL for any other actor (use akt_stop). */
+AKT_API int akt_ctx_stop(akt_ctx *ctx, akt_pid pid);
+
+/* Replaces the receive handler (the state argument it gets is state, borrowed).
+ * stacked = 0: replaces the whole stack (Become); stacked = 1: pushes (BecomeStacked). */
+AKT_API int akt_ctx_become(akt_ctx *ctx, akt_receive_fn receive, void *state, int stacked);
+/* Back to the behaviour's own receive (UnBecome). */
+AKT_API int akt_ctx_unbecome(akt_ctx *ctx);
+/* Pops one stacked handler (UnBecomeStacked); AKT_EMISUSE if none is stacked. */
+AKT_API int akt_ctx_unbecome_stacked(akt_ctx *ctx);
+
+/* Keeps the current message for later (Stash). Unstash puts the oldest stashed message
+ * back in front of the mailbox, UnstashAll all of them in their order. AKT_EAGAIN from
+ * unstash when the stash is empty. */
+AKT_API int akt_ctx_stash(akt_ctx *ctx);
+AKT_API int akt_ctx_unstash(akt_ctx *ctx);
+AKT_API int akt_ctx_unstash_all(akt_ctx *ctx);
+
+/* Death watch: self gets an AKT_TYPE_TERMINATED message when pid stops (at once if it is
+ * already gone). Watching twice is one watch. */
+AKT_API int akt_ctx_watch(akt_ctx *ctx, akt_pid pid);
+AKT_API int akt_ctx_unwatch(akt_ctx *ctx, akt_pid pid);
+
+/* A dependency given at spawn, by name; AKT_ENOTFOUND if there is none. */
+AKT_API int akt_ctx_dependency(akt_ctx *ctx, const char *name, void **value);
+
+/* ===================================================================================== */
+/* 8. Lifecycle from outside                                                              */
+/* ===================================================================================== */
+
+/* Stops an actor now: queued messages go to dead letters, children stop first, then
+ * post_stop. Asynchronous. */
+AKT_API int akt_stop(akt_system *system, akt_pid pid);
+
+/* Sends a poison pill: the actor handles the messages queued before it, then stops. */
+AKT_API int akt_poison(akt_system *system, akt_pid pid);
+
+/* Graceful stop: a poison pill, and a future that completes with 0 once the actor stopped,
+ * or AKT_ETIMEDOUT after timeout_ns, in which case the actor is stopped at once. */
+AKT_API int akt_stop_graceful(akt_system *system, akt_pid pid, int64_t timeout_ns,
+                              akt_future **out);
+
+/* ===================================================================================== */
+/* 9. Dispatchers                                                                         */
+/* ===================================================================================== */
+
+/* Called when the external dispatcher has work and the binding should call
+ * akt_dispatcher_run soon. Any thread, possibly concurrently with a run; may be called
+ * more often than needed but never once per message. Must not block or call into akt. */
+typedef void (*akt_notify_fn)(void *data);
+
+/* Creates a dispatcher whose actors run only inside akt_dispatcher_run, on the thread of
+ * the binding's choice. Lives as long as its system. */
+AKT_API int akt_dispatcher_create_external(akt_system *system, akt_notify_fn notify,
+                                           void *data, akt_dispatcher **out);
+
+/* Runs up to budget messages (budget > 0) of this dispatcher's actors on the calling
+ * thread. *processed (optional) gets the number handled. Returns 0 when no work is left,
+ * AKT_EAGAIN when work remains (call again), AKT_EBUSY if another thread is running it. */
+AKT_API int akt_dispatcher_run(akt_dispatcher *dispatcher, size_t budget, size_t *processed);
+
+/* ===================================================================================== */
+/* 10. Event stream and dead letters                                                      */
+/* ===================================================================================== */
+
+#define AKT_EVENT_ACTOR_STARTED 0x01u
+#define AKT_EVENT_ACTOR_STOPPED 0x02u
+#define AKT_EVENT_ACTOR_RESTARTED 0x04u
+#define AKT_EVENT_DEAD_LETTER 0x08u
+#define AKT_EVENT_UNHANDLED 0x10u
+#define AKT_EVENT_ACTOR_FAILED 0x20u
+#define AKT_EVENT_ALL 0x3Fu
+
+typedef struct akt_event {
+    size_t size;        /* sizeof(akt_event) as akt knows it; read fields below it only */
+    unsigned kind;      /* one AKT_EVENT_* bit */
+    akt_pid pid;        /* the actor concerned (the intended receiver for dead letters) */
+    const char *path;   /* its path, or NULL if unknown */
+    akt_pid sender;     /* dead letter / unhandled: the message's sender, or id 0 */
+    akt_msg *msg;       /* dead letter / unhandled: the message (borrowed); else NULL */
+    int code;           /* failed: the failure code */
+    const char *reason; /* failed: the reason given with akt_ctx_fail, or NULL */
+} akt_event;
+
+/* Called for each event of the subscribed kinds, on the thread where it happened (a worker,
+ * the timer thread, or a thread calling akt). ev and everything it points to are borrowed
+ * for the call. Must not block; may call akt functions (tell, say). */
+typedef void (*akt_event_cb)(const akt_event *ev, void *data);
+
+typedef struct akt_subscription akt_subscription;
+
+/* Subscribes to the kinds in mask. */
+AKT_API int akt_subscribe(akt_system *system, unsigned mask, akt_event_cb cb, void *data,
+                          akt_subscription **out);
+
+/* Ends a subscription and frees it. When it returns, cb is not running and will not be
+ * called again (except: called from inside cb, the current call finishes). */
+AKT_API int akt_unsubscribe(akt_subscription *sub);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* AKT_AKT_H */

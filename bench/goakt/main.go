@@ -1,0 +1,265 @@
+// Command goakt-bench measures GoAkt, a Go actor framework, on the same
+// scenarios as akt's own benchmarks so both can be compared in one run.
+//
+// GoAkt version: github.com/tochemey/goakt/v3 v3.14.0, the newest release the
+// module proxy served when this was written (v3.14.1–v3.14.6 and v3.15–v3.25
+// were refused; so is @latest).
+//
+// Every scenario prints exactly one JSON line on stdout (spawn_1m prints two);
+// everything else goes to stderr so the caller can parse stdout as-is.
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"flag"
+	"fmt"
+	"math"
+	"os"
+	"runtime/debug"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+
+	"google.golang.org/protobuf/types/known/emptypb"
+	"google.golang.org/protobuf/types/known/wrapperspb"
+
+	"github.com/tochemey/goakt/v3/actor"
+	"github.com/tochemey/goakt/v3/log"
+)
+
+type result struct {
+	Impl  string  `json:"impl"`
+	Bench string  `json:"bench"`
+	Value float64 `json:"value"`
+	Unit  string  `json:"unit"`
+	N     int     `json:"n"`
+}
+
+func emit(bench string, value float64, unit string, n int) {
+	// Three decimals is plenty for every unit used here and keeps lines short.
+	r := result{"goakt", bench, math.Round(value*1000) / 1000, unit, n}
+	b, err := json.Marshal(r)
+	if err != nil {
+		fatal(err)
+	}
+	fmt.Println(string(b))
+}
+
+func fatal(err error) {
+	fmt.Fprintln(os.Stderr, "goakt-bench:", err)
+	os.Exit(1)
+}
+
+// counter is the sink of the tell scenarios. Only the actor goroutine touches
+// count, so it needs no synchronisation; done is closed exactly once.
+type counter struct {
+	want  int
+	count int
+	done  chan struct{}
+}
+
+func (c *counter) PreStart(*actor.Context) error { return nil }
+func (c *counter) PostStop(*actor.Context) error { return nil }
+
+func (c *counter) Receive(ctx *actor.ReceiveContext) {
+	// Lifecycle messages (PostStart etc.) also arrive here; count only ours.
+	if _, ok := ctx.Message().(*wrapperspb.Int64Value); !ok {
+		return
+	}
+	c.count++
+	if c.count == c.want {
+		close(c.done)
+	}
+}
+
+// echo answers every Ask with a shared empty reply so the round trip measures
+// the framework rather than message construction.
+type echo struct{}
+
+var emptyReply = &emptypb.Empty{}
+
+func (*echo) PreStart(*actor.Context) error { return nil }
+func (*echo) PostStop(*actor.Context) error { return nil }
+func (*echo) Receive(ctx *actor.ReceiveContext) {
+	if _, ok := ctx.Message().(*emptypb.Empty); ok {
+		ctx.Response(emptyReply)
+	}
+}
+
+// idle never receives anything after start; it exists only to be counted.
+// GoAkt reflects on the actor's pointer type, so actors must be pointers.
+type idle struct{}
+
+func (*idle) PreStart(*actor.Context) error { return nil }
+func (*idle) PostStop(*actor.Context) error { return nil }
+func (*idle) Receive(*actor.ReceiveContext) {}
+
+func newSystem(ctx context.Context) actor.ActorSystem {
+	sys, err := actor.NewActorSystem("bench",
+		actor.WithLogger(log.DiscardLogger),
+		actor.WithActorInitMaxRetries(1))
+	if err != nil {
+		fatal(err)
+	}
+	if err := sys.Start(ctx); err != nil {
+		fatal(err)
+	}
+	return sys
+}
+
+// benchTell sends n messages split evenly over `senders` goroutines to a
+// single counting actor and reports messages per second, measured from the
+// first send until the actor has processed the last message.
+func benchTell(ctx context.Context, name string, n, senders int) {
+	sys := newSystem(ctx)
+	defer stop(ctx, sys)
+
+	sink := &counter{want: n, done: make(chan struct{})}
+	pid, err := sys.Spawn(ctx, "sink", sink, actor.WithLongLived())
+	if err != nil {
+		fatal(err)
+	}
+
+	var ready, wg sync.WaitGroup
+	start := make(chan struct{})
+	for s := range senders {
+		share := n / senders
+		if s == senders-1 {
+			share += n % senders // the last sender picks up the remainder
+		}
+		ready.Add(1)
+		wg.Go(func() {
+			// Proto messages are treated as immutable once sent, so one
+			// instance per sender is the idiomatic zero-allocation pattern.
+			msg := wrapperspb.Int64(int64(s))
+			ready.Done()
+			<-start
+			for range share {
+				if err := actor.Tell(ctx, pid, msg); err != nil {
+					fatal(err)
+				}
+			}
+		})
+	}
+	ready.Wait() // keep goroutine start-up out of the timed region
+	t0 := time.Now()
+	close(start)
+	<-sink.done
+	elapsed := time.Since(t0)
+	wg.Wait()
+	emit(name, float64(n)/elapsed.Seconds(), "msg/s", n)
+}
+
+// benchAsk measures the mean round trip of sequential Asks issued from
+// outside the actor system, after a warmup that lets pools and the scheduler
+// settle.
+func benchAsk(ctx context.Context, asks int) {
+	sys := newSystem(ctx)
+	defer stop(ctx, sys)
+
+	pid, err := sys.Spawn(ctx, "echo", new(echo), actor.WithLongLived())
+	if err != nil {
+		fatal(err)
+	}
+	msg := &emptypb.Empty{}
+	ask := func() {
+		if _, err := actor.Ask(ctx, pid, msg, 5*time.Second); err != nil {
+			fatal(err)
+		}
+	}
+	for range min(asks/10+1, 20_000) {
+		ask()
+	}
+	t0 := time.Now()
+	for range asks {
+		ask()
+	}
+	elapsed := time.Since(t0)
+	emit("ask_rtt", float64(elapsed.Nanoseconds())/float64(asks), "ns", asks)
+}
+
+// benchSpawn spawns k named idle actors, reporting the total spawn time and
+// the resident memory each one adds.
+func benchSpawn(ctx context.Context, k int) {
+	sys := newSystem(ctx)
+
+	before := settledRSS()
+	t0 := time.Now()
+	for i := range k {
+		// Long-lived: the default 2-minute passivation would otherwise stop
+		// actors mid-run on slow machines and distort the memory figure; akt
+		// actors do not passivate either.
+		if _, err := sys.Spawn(ctx, "idle-"+strconv.Itoa(i), new(idle), actor.WithLongLived()); err != nil {
+			fatal(err)
+		}
+	}
+	elapsed := time.Since(t0)
+	after := settledRSS()
+
+	emit("spawn_1m", elapsed.Seconds(), "s", k)
+	emit("idle_actor_bytes", float64(after-before)/float64(k), "B", k)
+	// Stopping a million actors takes long and measures nothing we report;
+	// the process exit reclaims everything.
+	fmt.Fprintf(os.Stderr, "spawn_1m: %d actors in %v, RSS %d -> %d kB\n",
+		k, elapsed, before/1024, after/1024)
+}
+
+// settledRSS returns VmRSS in bytes after a collection. FreeOSMemory (a GC
+// plus returning freed pages) is used rather than a bare runtime.GC() so that
+// garbage left by earlier scenarios or by spawning itself is not counted as
+// per-actor memory.
+func settledRSS() int64 {
+	debug.FreeOSMemory()
+	data, err := os.ReadFile("/proc/self/status")
+	if err != nil {
+		fatal(err)
+	}
+	for line := range strings.Lines(string(data)) {
+		if rest, ok := strings.CutPrefix(line, "VmRSS:"); ok {
+			kb, err := strconv.ParseInt(strings.TrimSuffix(strings.TrimSpace(rest), " kB"), 10, 64)
+			if err != nil {
+				fatal(err)
+			}
+			return kb * 1024
+		}
+	}
+	fatal(fmt.Errorf("VmRSS not found in /proc/self/status"))
+	return 0
+}
+
+func stop(ctx context.Context, sys actor.ActorSystem) {
+	if err := sys.Stop(ctx); err != nil {
+		fmt.Fprintln(os.Stderr, "goakt-bench: stop:", err)
+	}
+}
+
+func main() {
+	which := flag.String("bench", "all", "all|tell_1to1|tell_2to1|ask_rtt|spawn_1m")
+	n := flag.Int("n", 2_000_000, "messages per tell scenario")
+	asks := flag.Int("asks", 200_000, "timed asks in ask_rtt")
+	actors := flag.Int("actors", 1_000_000, "actors spawned in spawn_1m")
+	flag.Parse()
+	if *n < 2 || *asks < 1 || *actors < 1 {
+		fatal(fmt.Errorf("-n must be >= 2, -asks and -actors >= 1"))
+	}
+
+	ctx := context.Background()
+	run := map[string]func(){
+		"tell_1to1": func() { benchTell(ctx, "tell_1to1", *n, 1) },
+		"tell_2to1": func() { benchTell(ctx, "tell_2to1", *n, 2) },
+		"ask_rtt":   func() { benchAsk(ctx, *asks) },
+		"spawn_1m":  func() { benchSpawn(ctx, *actors) },
+	}
+	order := []string{"tell_1to1", "tell_2to1", "ask_rtt", "spawn_1m"}
+	if *which != "all" {
+		if _, ok := run[*which]; !ok {
+			fatal(fmt.Errorf("unknown -bench %q", *which))
+		}
+		order = []string{*which}
+	}
+	for _, name := range order {
+		run[name]()
+	}
+}

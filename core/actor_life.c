@@ -1,0 +1,259 @@
+/* An actor's lifecycle on its own thread: start, failure and supervision, restart,
+ * stopping (children first) and finalisation. */
+#include <string.h>
+
+#include "actor_run.h"
+#include "events.h"
+#include "future.h"
+#include "msg.h"
+#include "system.h"
+#include "thread_hooks.h"
+
+akt__ext *akt__ext_get(akt_system *s, akt__cell *c) {
+    if (!c->ext) c->ext = akt__heap_calloc(&s->heap, sizeof(akt__ext));
+    return c->ext;
+}
+
+void akt__ext_free(akt_system *s, akt__ext *x) {
+    if (!x) return;
+    akt__vec_free(&s->heap, &x->become_fns);
+    akt__vec_free(&s->heap, &x->become_states);
+    akt__vec_free(&s->heap, &x->watchers);
+    akt__vec_free(&s->heap, &x->watching);
+    akt__vec_free(&s->heap, &x->escalated);
+    akt__vec_free(&s->heap, &x->stop_waiters);
+    for (uint32_t i = 0; i < x->ndeps; i++) akt__heap_free(&s->heap, x->dep_names[i]);
+    akt__heap_free(&s->heap, x->dep_names);
+    akt__heap_free(&s->heap, x->dep_values);
+    akt__heap_free(&s->heap, x);
+}
+
+static int akt__call_pre_start(akt__worker *w, akt__cell *c, char **reason) {
+    if (!c->beh || !c->beh->pre_start) return 0;
+    akt_ctx *ctx = akt__ctx_enter(w, c, NULL);
+    int rc = c->beh->pre_start(ctx, c->state);
+    akt__ctx_leave(ctx);
+    *reason = ctx->fail_reason;
+    ctx->fail_reason = NULL;
+    return rc > 0 ? AKT_EFAILED : rc;
+}
+
+static void akt__call_post_stop(akt__worker *w, akt__cell *c) {
+    if (!c->started) return;
+    c->started = 0;
+    if (!c->beh || !c->beh->post_stop) return;
+    akt_ctx *ctx = akt__ctx_enter(w, c, NULL);
+    c->beh->post_stop(ctx, c->state);
+    akt__ctx_leave(ctx);
+    akt__dfree(ctx->fail_reason);
+    ctx->fail_reason = NULL;
+}
+
+/* pre_start; on failure the actor stops (without post_stop: it never started). */
+static int akt__enter_running(akt__worker *w, akt__cell *c, unsigned event) {
+    akt_system *s = w->disp->system;
+    char *reason = NULL;
+    int rc = akt__call_pre_start(w, c, &reason);
+    if (rc) {
+        akt__publish(s, AKT_EVENT_ACTOR_FAILED, c, (akt_pid){0}, NULL, rc, reason);
+        akt__dfree(reason);
+        akt__actor_begin_stop(w, c);
+        return rc;
+    }
+    c->status = AKT__RUNNING;
+    c->started = 1;
+    akt__publish(s, event, c, (akt_pid){0}, NULL, 0, NULL);
+    return 0;
+}
+
+void akt__actor_start(akt__worker *w, akt__cell *c) {
+    if (c->status != AKT__STARTING) return;
+    akt__enter_running(w, c, AKT_EVENT_ACTOR_STARTED);
+}
+
+void akt__actor_fail(akt__worker *w, akt__cell *c, int code, const char *reason) {
+    akt_system *s = w->disp->system;
+    akt_pid self = akt__cell_pid(c);
+    akt__publish(s, AKT_EVENT_ACTOR_FAILED, c, (akt_pid){0}, NULL, code, reason);
+    c->status = AKT__SUSPENDED;
+    akt_msg *why = NULL;
+    if (reason) akt_msg_new_bytes("akt.Failure", reason, strlen(reason), AKT_COPY, &why);
+    akt__cell *parent = akt__cell_get(s, c->parent);
+    if (!parent ||
+        akt__send_sys(s, akt__cell_pid(parent), AKT__SYS_FAILED, self.id, code, why, NULL)) {
+        if (why) akt_msg_release(why);
+        akt__actor_begin_stop(w, c); /* nobody can decide: stop rather than hang */
+    }
+}
+
+static int akt__decide(akt_system *s, akt__cell *parent, int code, const char *reason) {
+    const akt_supervisor *sup = NULL;
+    if (parent->ext && parent->ext->has_supervisor) sup = &parent->ext->supervisor;
+    int d = AKT_DIRECTIVE_RESTART;
+    if (sup) {
+        d = sup->decide ? sup->decide(code, reason, sup->decide_data) : sup->default_directive;
+        if (d < AKT_DIRECTIVE_RESTART || d > AKT_DIRECTIVE_ESCALATE) d = sup->default_directive;
+    }
+    if (d == AKT_DIRECTIVE_ESCALATE && parent->index == AKT__GUARDIAN) d = AKT_DIRECTIVE_STOP;
+    return d;
+}
+
+void akt__actor_supervise(akt__worker *w, akt__cell *c, akt__envelope *e) {
+    akt_system *s = w->disp->system;
+    akt_pid child = {e->arg};
+    const void *data = NULL;
+    size_t len = 0;
+    char reason_buf[256];
+    const char *reason = NULL;
+    if (e->msg && akt_msg_bytes(e->msg, &data, &len) == 0) {
+        if (len >= sizeof reason_buf) len = sizeof reason_buf - 1;
+        memcpy(reason_buf, data, len);
+        reason_buf[len] = 0;
+        reason = reason_buf;
+    }
+    int d = akt__decide(s, c, e->code, reason);
+    switch (d) {
+    case AKT_DIRECTIVE_RESUME:
+        akt__send_sys(s, child, AKT__SYS_RESUME, 0, 0, NULL, NULL);
+        break;
+    case AKT_DIRECTIVE_STOP:
+        akt__send_sys(s, child, AKT__SYS_STOP, 0, 0, NULL, NULL);
+        break;
+    case AKT_DIRECTIVE_ESCALATE: {
+        akt__ext *x = akt__ext_get(s, c);
+        if (!x || akt__vec_push(&s->heap, &x->escalated, child.id) != 0) {
+            akt__send_sys(s, child, AKT__SYS_STOP, 0, 0, NULL, NULL);
+            break;
+        }
+        if (c->status == AKT__RUNNING) akt__actor_fail(w, c, e->code, reason);
+        break;
+    }
+    default:
+        akt__send_sys(s, child, AKT__SYS_RESTART, 0, 0, NULL, NULL);
+        break;
+    }
+}
+
+/* Passes this actor's own directive on to the children that escalated to it. */
+static void akt__settle_escalated(akt_system *s, akt__cell *c, uint16_t kind) {
+    if (!c->ext) return;
+    for (uint32_t i = 0; i < c->ext->escalated.n; i++)
+        akt__send_sys(s, (akt_pid){c->ext->escalated.v[i]}, kind, 0, 0, NULL, NULL);
+    c->ext->escalated.n = 0;
+}
+
+void akt__actor_resume(akt__worker *w, akt__cell *c) {
+    if (c->status != AKT__SUSPENDED) return;
+    c->status = AKT__RUNNING;
+    akt__settle_escalated(w->disp->system, c, AKT__SYS_RESUME);
+}
+
+void akt__actor_restart(akt__worker *w, akt__cell *c) {
+    if (c->status != AKT__SUSPENDED) return;
+    akt_system *s = w->disp->system;
+    akt__call_post_stop(w, c);
+    if (c->ext) { /* a restarted actor starts from its own behaviour */
+        c->ext->become_fns.n = 0;
+        c->ext->become_states.n = 0;
+    }
+    if (akt__enter_running(w, c, AKT_EVENT_ACTOR_RESTARTED) == 0)
+        akt__settle_escalated(s, c, AKT__SYS_RESTART);
+}
+
+void akt__actor_begin_stop(akt__worker *w, akt__cell *c) {
+    if (c->status == AKT__STOPPING || c->status == AKT__DEAD || c->status == AKT__FREE) return;
+    akt_system *s = w->disp->system;
+    c->status = AKT__STOPPING;
+    pthread_mutex_lock(&s->lock);
+    c->closing = 1;
+    for (uint32_t k = c->first_child; k;) {
+        akt__cell *ch = akt__cell_get(s, k);
+        akt__send_sys(s, akt__cell_pid(ch), AKT__SYS_STOP, 0, 0, NULL, NULL);
+        k = ch->next_sibling;
+    }
+    int childless = c->first_child == 0;
+    pthread_mutex_unlock(&s->lock);
+    if (childless) akt__actor_finalize(w, c);
+}
+
+static void akt__drain_list(akt_system *s, akt__env_list *l, akt_pid self, const char *path) {
+    akt__envelope *e;
+    while ((e = akt__env_list_pop(l))) akt__dead_letter(s, e, self, path);
+}
+
+static void akt__unlink_locked(akt_system *s, akt__cell *c) {
+    akt__cell *parent = akt__cell_get(s, c->parent);
+    if (c->prev_sibling)
+        akt__cell_get(s, c->prev_sibling)->next_sibling = c->next_sibling;
+    else if (parent)
+        parent->first_child = c->next_sibling;
+    if (c->next_sibling) akt__cell_get(s, c->next_sibling)->prev_sibling = c->prev_sibling;
+    c->next_sibling = c->prev_sibling = 0;
+    if (c->name) akt__names_remove(s, c->index);
+}
+
+/* Tells every watcher that self is gone, and stops watching others. */
+static void akt__notify_watchers(akt_system *s, akt__ext *x, akt_pid self, const char *path) {
+    for (uint32_t i = 0; i < x->watchers.n; i++) {
+        akt_msg *t;
+        if (akt__msg_new_about(AKT_TYPE_TERMINATED, self, path, &t) != 0) continue;
+        if (akt__deliver(s, (akt_pid){x->watchers.v[i]}, t, self.id, NULL, AKT__ENV_USER))
+            akt_msg_release(t);
+    }
+    for (uint32_t i = 0; i < x->watching.n; i++)
+        akt__send_sys(s, (akt_pid){x->watching.v[i]}, AKT__SYS_UNWATCH, self.id, 0, NULL, NULL);
+    for (uint32_t i = 0; i < x->stop_waiters.n; i++) {
+        akt_future *f = (akt_future *)(uintptr_t)x->stop_waiters.v[i];
+        akt__future_complete(f, 0, NULL);
+        akt__future_unref(f);
+    }
+}
+
+void akt__actor_finalize(akt__worker *w, akt__cell *c) {
+    akt_system *s = w->disp->system;
+    akt__call_post_stop(w, c);
+    akt_pid self = akt__cell_pid(c);
+    char *path = akt__path_dup(s, c);
+    uint32_t parent_idx = c->parent;
+
+    pthread_mutex_lock(&s->lock);
+    akt__unlink_locked(s, c);
+    /* release: a sender that sees the new generation sees the actor as gone. */
+    uint32_t next_gen = akt__pid_gen(self) + 1;
+    atomic_store_explicit(&c->gen, next_gen ? next_gen : 1, memory_order_release);
+    pthread_mutex_unlock(&s->lock);
+    c->status = AKT__DEAD;
+
+    akt__ext *x = c->ext;
+    c->ext = NULL;
+    if (x) {
+        akt__drain_list(s, &x->unstashed, self, path);
+        akt__drain_list(s, &x->stash, self, path);
+    }
+    akt__node *n;
+    while ((n = akt__mpsc_pop(&c->mbox))) akt__dead_letter(s, (akt__envelope *)n, self, path);
+    if (x) akt__notify_watchers(s, x, self, path);
+    akt__ext_free(s, x);
+    if (c->beh && c->beh->free_state) c->beh->free_state(c->state);
+    c->state = NULL;
+    c->beh = NULL;
+    akt__publish_at(s, AKT_EVENT_ACTOR_STOPPED, self, path, (akt_pid){0}, NULL, 0, NULL);
+
+    pthread_mutex_lock(&s->lock);
+    akt__heap_free(&s->heap, c->name);
+    c->name = NULL;
+    c->parent = 0;
+    if (c->index != AKT__GUARDIAN) { /* back to the free list for the next spawn */
+        c->next_sibling = s->free_head;
+        s->free_head = c->index;
+    }
+    pthread_mutex_unlock(&s->lock);
+    akt__heap_free(&s->heap, path);
+
+    akt__cell *p = parent_idx ? akt__cell_get(s, parent_idx) : NULL;
+    if (p) {
+        akt__send_sys(s, akt__cell_pid(p), AKT__SYS_CHILD_GONE, self.id, 0, NULL, NULL);
+    } else {
+        akt__system_guardian_gone(s);
+    }
+}

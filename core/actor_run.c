@@ -1,0 +1,208 @@
+#include "actor_run.h"
+
+#include "events.h"
+#include "future.h"
+#include "msg.h"
+#include "system.h"
+#include "thread_hooks.h"
+
+akt_ctx *akt__ctx_enter(akt__worker *w, akt__cell *c, akt__envelope *e) {
+    akt_ctx *ctx = akt__worker_ctx(w);
+    ctx->cell = c;
+    ctx->env = e;
+    ctx->unhandled = 0;
+    ctx->stashed = 0;
+    ctx->fail_reason = NULL;
+    akt__self.ctx = ctx;
+    akt__self.cell = c;
+    return ctx;
+}
+
+void akt__ctx_leave(akt_ctx *ctx) {
+    akt__self.ctx = NULL;
+    akt__self.cell = NULL;
+    ctx->cell = NULL;
+    ctx->env = NULL;
+}
+
+static int akt__can_receive(const akt__cell *c) {
+    return c->status == AKT__RUNNING || c->status == AKT__DEAD || c->status == AKT__FREE;
+}
+
+static void akt__env_done(akt__envelope *e) {
+    if (e->msg) akt_msg_release(e->msg);
+    if (e->reply) akt__future_unref(e->reply);
+    akt__env_free(e);
+}
+
+static void akt__current_receive(akt__cell *c, akt_receive_fn *fn, void **state) {
+    if (c->ext && c->ext->become_fns.n) {
+        uint32_t top = c->ext->become_fns.n - 1;
+        *fn = (akt_receive_fn)(uintptr_t)c->ext->become_fns.v[top];
+        *state = (void *)(uintptr_t)c->ext->become_states.v[top];
+    } else {
+        *fn = c->beh ? c->beh->receive : NULL;
+        *state = c->state;
+    }
+}
+
+static void akt__handle_user(akt__worker *w, akt__cell *c, akt__envelope *e) {
+    akt_system *s = w->disp->system;
+    uint32_t gen = atomic_load_explicit(&c->gen, memory_order_relaxed);
+    if (e->gen != gen || c->status == AKT__DEAD || c->status == AKT__FREE) {
+        akt__dead_letter(s, e, akt__pid_make(c->index, e->gen), NULL);
+        return;
+    }
+    if (e->kind == AKT__ENV_POISON) {
+        akt__env_done(e);
+        akt__actor_begin_stop(w, c);
+        return;
+    }
+    akt_receive_fn fn;
+    void *state;
+    akt__current_receive(c, &fn, &state);
+    if (!fn) {
+        akt__dead_letter(s, e, akt__cell_pid(c), NULL);
+        return;
+    }
+    akt_ctx *ctx = akt__ctx_enter(w, c, e);
+    int rc = fn(ctx, e->msg, state);
+    akt__ctx_leave(ctx);
+    if (rc == 0 && ctx->unhandled) rc = AKT_EUNHANDLED;
+    if (rc == AKT_EUNHANDLED) {
+        akt__publish(s, AKT_EVENT_UNHANDLED, c, (akt_pid){e->sender}, e->msg, 0, NULL);
+        if (e->reply) akt__future_complete(e->reply, AKT_EUNHANDLED, NULL);
+    } else if (rc != 0) {
+        int code = rc > 0 ? AKT_EFAILED : rc;
+        if (e->reply) akt__future_complete(e->reply, code, NULL);
+        akt__actor_fail(w, c, code, ctx->fail_reason);
+    }
+    akt__dfree(ctx->fail_reason);
+    ctx->fail_reason = NULL;
+    if (ctx->stashed) {
+        akt__ext *x = akt__ext_get(s, c);
+        if (x) {
+            akt__env_list_push(&x->stash, e);
+            return;
+        }
+        akt__dead_letter(s, e, akt__cell_pid(c), NULL); /* could not keep it: say so */
+        return;
+    }
+    akt__env_done(e);
+}
+
+static void akt__handle_stale_sys(akt_system *s, akt__cell *c, akt__envelope *e) {
+    akt_pid gone = akt__pid_make(c->index, e->gen);
+    if (e->kind == AKT__SYS_WATCH) {
+        akt_msg *t;
+        if (akt__msg_new_about(AKT_TYPE_TERMINATED, gone, NULL, &t) == 0 &&
+            akt__deliver(s, (akt_pid){e->arg}, t, gone.id, NULL, AKT__ENV_USER) != 0)
+            akt_msg_release(t);
+    } else if (e->kind == AKT__SYS_NOTIFY_STOP && e->reply) {
+        akt__future_complete(e->reply, 0, NULL);
+    }
+    akt__env_done(e);
+}
+
+static void akt__handle_sys(akt__worker *w, akt__cell *c, akt__envelope *e) {
+    akt_system *s = w->disp->system;
+    uint32_t gen = atomic_load_explicit(&c->gen, memory_order_relaxed);
+    if (e->gen != gen || c->status == AKT__DEAD || c->status == AKT__FREE) {
+        akt__handle_stale_sys(s, c, e);
+        return;
+    }
+    akt__ext *x;
+    switch (e->kind) {
+    case AKT__SYS_START:
+        akt__actor_start(w, c);
+        break;
+    case AKT__SYS_STOP:
+        akt__actor_begin_stop(w, c);
+        break;
+    case AKT__SYS_WATCH:
+        if ((x = akt__ext_get(s, c)) && akt__vec_find(&x->watchers, e->arg) < 0)
+            akt__vec_push(&s->heap, &x->watchers, e->arg);
+        break;
+    case AKT__SYS_UNWATCH:
+        if (c->ext) akt__vec_remove(&c->ext->watchers, e->arg);
+        break;
+    case AKT__SYS_NOTIFY_STOP:
+        if ((x = akt__ext_get(s, c)) &&
+            akt__vec_push(&s->heap, &x->stop_waiters, (uint64_t)(uintptr_t)e->reply) == 0) {
+            e->reply = NULL; /* the waiter list owns the reference now */
+        } else if (e->reply) {
+            akt__future_complete(e->reply, AKT_ENOMEM, NULL);
+        }
+        break;
+    case AKT__SYS_FAILED:
+        akt__actor_supervise(w, c, e);
+        break;
+    case AKT__SYS_RESUME:
+        akt__actor_resume(w, c);
+        break;
+    case AKT__SYS_RESTART:
+        akt__actor_restart(w, c);
+        break;
+    case AKT__SYS_CHILD_GONE:
+        if (c->status == AKT__STOPPING && c->first_child == 0) akt__actor_finalize(w, c);
+        break;
+    }
+    akt__env_done(e);
+}
+
+static void akt__run_system(akt__worker *w, akt__cell *c) {
+    /* acquire: pairs with the pushers' release, making each envelope's fields visible. */
+    akt__envelope *lifo = atomic_exchange_explicit(&c->sysq, NULL, memory_order_acquire);
+    akt__envelope *fifo = NULL;
+    while (lifo) { /* the stack is newest first: reverse it */
+        akt__envelope *n = (akt__envelope *)atomic_load_explicit(&lifo->node.next,
+                                                                  memory_order_relaxed);
+        atomic_store_explicit(&lifo->node.next, (akt__node *)fifo, memory_order_relaxed);
+        fifo = lifo;
+        lifo = n;
+    }
+    while (fifo) {
+        akt__envelope *n = (akt__envelope *)atomic_load_explicit(&fifo->node.next,
+                                                                  memory_order_relaxed);
+        akt__handle_sys(w, c, fifo);
+        fifo = n;
+    }
+}
+
+static akt__envelope *akt__next_user(akt__cell *c) {
+    if (c->ext && c->ext->unstashed.head) return akt__env_list_pop(&c->ext->unstashed);
+    akt__node *n = akt__mpsc_pop(&c->mbox);
+    return (akt__envelope *)n;
+}
+
+void akt__cell_release(akt__cell *c, int can_receive) {
+    int pending_unstash = can_receive && c->ext && c->ext->unstashed.head;
+    int tail_busy = c->mbox.tail != &c->mbox.stub;
+    /* seq_cst store: the consumer's half of the Dekker pair with akt__mpsc_push +
+     * akt__cell_wake. After it, only atomics of c may be read: another thread may own c. */
+    atomic_store_explicit(&c->sched, 0, memory_order_seq_cst);
+    int more = atomic_load_explicit(&c->sysq, memory_order_seq_cst) != NULL || pending_unstash ||
+               (can_receive &&
+                (tail_busy ||
+                 atomic_load_explicit(&c->mbox.head, memory_order_seq_cst) != &c->mbox.stub));
+    if (!more) return;
+    unsigned zero = 0;
+    if (atomic_compare_exchange_strong_explicit(&c->sched, &zero, 1, memory_order_acq_rel,
+                                                memory_order_relaxed))
+        akt__dispatch_enqueue(c->disp, c);
+}
+
+size_t akt__cell_run(akt__worker *w, akt__cell *c, size_t budget) {
+    size_t done = 0;
+    akt__run_system(w, c);
+    while (done < budget && akt__can_receive(c)) {
+        akt__envelope *e = akt__next_user(c);
+        if (!e) break;
+        done++;
+        akt__handle_user(w, c, e);
+        /* relaxed peek: a stop or a directive should not wait a whole batch. */
+        if (atomic_load_explicit(&c->sysq, memory_order_relaxed)) akt__run_system(w, c);
+    }
+    akt__cell_release(c, akt__can_receive(c));
+    return done;
+}

@@ -1,0 +1,140 @@
+#include "pool.h"
+
+#include <pthread.h>
+#include <stdatomic.h>
+
+#include "alloc.h"
+
+#define AKT__MAG 128 /* blocks moved between a thread and the depot at once */
+
+static const size_t akt__class_size[AKT__POOL_NCLASSES] = {64, 128, 256};
+
+typedef struct akt__block {
+    struct akt__block *next;      /* next block in this magazine */
+    struct akt__block *next_mag;  /* in the depot: the next full magazine */
+} akt__block;
+
+typedef struct akt__tcache {
+    akt__block *head[AKT__POOL_NCLASSES];
+    unsigned count[AKT__POOL_NCLASSES];
+    int registered;
+} akt__tcache;
+
+static struct {
+    pthread_mutex_t lock;
+    akt__block *mags[AKT__POOL_NCLASSES]; /* full magazines of AKT__MAG blocks */
+} akt__depot = {PTHREAD_MUTEX_INITIALIZER, {0}};
+
+static _Thread_local akt__tcache akt__tc;
+static pthread_key_t akt__tc_key;
+static pthread_once_t akt__tc_once = PTHREAD_ONCE_INIT;
+/* relaxed: a test switch flipped while no other akt thread runs. */
+static atomic_int akt__pool_on = 1;
+
+static void akt__depot_push(int cls, akt__block *mag) {
+    pthread_mutex_lock(&akt__depot.lock);
+    mag->next_mag = akt__depot.mags[cls];
+    akt__depot.mags[cls] = mag;
+    pthread_mutex_unlock(&akt__depot.lock);
+}
+
+/* Thread exit: give everything the thread cached back to the depot, whole magazines or
+ * not (a short magazine only makes the next taker fall back to the heap sooner). */
+static void akt__tc_flush(void *unused) {
+    (void)unused;
+    for (int c = 0; c < AKT__POOL_NCLASSES; c++) {
+        akt__block *b = akt__tc.head[c];
+        while (b) {
+            akt__block *mag = b;
+            unsigned n = 1;
+            while (b->next && n < AKT__MAG) { b = b->next; n++; }
+            akt__block *rest = b->next;
+            b->next = NULL;
+            akt__depot_push(c, mag);
+            b = rest;
+        }
+        akt__tc.head[c] = NULL;
+        akt__tc.count[c] = 0;
+    }
+}
+
+static void akt__tc_key_init(void) { pthread_key_create(&akt__tc_key, akt__tc_flush); }
+
+static void akt__tc_register(void) {
+    pthread_once(&akt__tc_once, akt__tc_key_init);
+    pthread_setspecific(akt__tc_key, &akt__tc);
+    akt__tc.registered = 1;
+}
+
+int akt__pool_class(size_t n) {
+    for (int c = 0; c < AKT__POOL_NCLASSES; c++)
+        if (n <= akt__class_size[c]) return c;
+    return -1;
+}
+
+void *akt__pool_get(int cls) {
+    if (!atomic_load_explicit(&akt__pool_on, memory_order_relaxed))
+        return akt__dalloc(akt__class_size[cls]);
+    akt__block *b = akt__tc.head[cls];
+    if (b) {
+        akt__tc.head[cls] = b->next;
+        akt__tc.count[cls]--;
+        return b;
+    }
+    if (!akt__tc.registered) akt__tc_register();
+    pthread_mutex_lock(&akt__depot.lock);
+    akt__block *mag = akt__depot.mags[cls];
+    if (mag) akt__depot.mags[cls] = mag->next_mag;
+    pthread_mutex_unlock(&akt__depot.lock);
+    if (!mag) return akt__dalloc(akt__class_size[cls]);
+    unsigned n = 0;
+    for (akt__block *p = mag->next; p; p = p->next) n++;
+    akt__tc.head[cls] = mag->next;
+    akt__tc.count[cls] = n;
+    return mag;
+}
+
+void akt__pool_put(int cls, void *p) {
+    if (!p) return;
+    if (!atomic_load_explicit(&akt__pool_on, memory_order_relaxed)) {
+        akt__dfree(p);
+        return;
+    }
+    if (!akt__tc.registered) akt__tc_register();
+    akt__block *b = p;
+    b->next = akt__tc.head[cls];
+    akt__tc.head[cls] = b;
+    if (++akt__tc.count[cls] < 2 * AKT__MAG) return;
+    /* Keep one magazine, hand the other to the depot: the next AKT__MAG frees and
+     * AKT__MAG gets stay local either way. */
+    akt__block *mag = b;
+    for (unsigned i = 1; i < AKT__MAG; i++) b = b->next;
+    akt__tc.head[cls] = b->next;
+    b->next = NULL;
+    akt__tc.count[cls] -= AKT__MAG;
+    akt__depot_push(cls, mag);
+}
+
+void akt__pool_trim(void) {
+    akt__tc_flush(NULL);
+    pthread_mutex_lock(&akt__depot.lock);
+    for (int c = 0; c < AKT__POOL_NCLASSES; c++) {
+        akt__block *mag = akt__depot.mags[c];
+        akt__depot.mags[c] = NULL;
+        while (mag) {
+            akt__block *next_mag = mag->next_mag;
+            for (akt__block *b = mag; b;) {
+                akt__block *n = b->next;
+                akt__dfree(b);
+                b = n;
+            }
+            mag = next_mag;
+        }
+    }
+    pthread_mutex_unlock(&akt__depot.lock);
+}
+
+void akt__pool_set_enabled(int on) {
+    if (!on) akt__pool_trim();
+    atomic_store_explicit(&akt__pool_on, on, memory_order_relaxed);
+}

@@ -1,0 +1,23 @@
+/* Per-thread state of akt threads and of threads running actor callbacks. */
+#ifndef AKT_CORE_THREAD_HOOKS_H
+#define AKT_CORE_THREAD_HOOKS_H
+#include <akt/akt.h>
+
+struct akt__cell;
+struct akt_dispatcher;
+
+typedef struct akt__tls {
+    akt_system *own_system;           /* set on threads akt created for this system */
+    akt_ctx *ctx;                     /* the context of the running callback, or NULL */
+    struct akt__cell *cell;           /* the actor whose callback is running */
+    struct akt_dispatcher *running;   /* the dispatcher this thread is running now */
+    int in_event_cb;                  /* depth of event-stream callbacks */
+} akt__tls;
+
+extern _Thread_local akt__tls akt__self;
+
+/* Runs the system's start hook and marks the thread as the system's own. */
+void akt__thread_enter(akt_system *s, int index);
+void akt__thread_leave(akt_system *s, int index);
+
+#endif

@@ -1,0 +1,56 @@
+#!/usr/bin/env bash
+# Idempotent set-up: installs every system and language dependency akt needs.
+# Safe to run twice; the second run only checks and returns quickly.
+set -euo pipefail
+
+APT_PKGS=(
+  build-essential cmake ninja-build pkg-config
+  libuv1-dev libprotobuf-c-dev protobuf-c-compiler libcmocka-dev
+  abigail-tools libclang-rt-14-dev clang-14
+  swig default-jdk-headless maven
+)
+
+missing=()
+for p in "${APT_PKGS[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+
+if [ ${#missing[@]} -gt 0 ]; then
+  SUDO=""
+  [ "$(id -u)" -ne 0 ] && SUDO="sudo"
+  export DEBIAN_FRONTEND=noninteractive
+  $SUDO apt-get update -qq
+  $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}"
+fi
+
+# ---- Python binding (bindings/python, bench/python): owned by the Python binding ----
+# Pinned PyPI packages for building (cffi, setuptools, wheel), testing (pytest) and the
+# side-by-side benchmark (pykka; ray is best effort: the benchmark skips it if absent).
+# Only missing or differently pinned packages are installed, so a second run is quick.
+PY=${PYTHON:-python3}
+PY_PKGS=(cffi==2.0.0 setuptools==75.8.0 wheel==0.45.1 pytest==9.2.0 pykka==4.5.0)
+PY_OPTIONAL=(ray==2.60.0)
+py_missing() {
+  "$PY" - "$@" <<'PYEOF'
+import sys
+from importlib import metadata
+for spec in sys.argv[1:]:
+    name, _, want = spec.partition("==")
+    try:
+        have = metadata.version(name)
+    except metadata.PackageNotFoundError:
+        have = None
+    if have != want:
+        print(spec)
+PYEOF
+}
+mapfile -t py_need < <(py_missing "${PY_PKGS[@]}")
+if [ ${#py_need[@]} -gt 0 ]; then
+  "$PY" -m pip install -q --root-user-action=ignore "${py_need[@]}"
+fi
+mapfile -t py_need < <(py_missing "${PY_OPTIONAL[@]}")
+if [ ${#py_need[@]} -gt 0 ]; then
+  "$PY" -m pip install -q --root-user-action=ignore "${py_need[@]}" ||
+    echo "setup: optional ${py_need[*]} not installed; bench/python skips it" >&2
+fi
+# ---- end of Python binding section ----

@@ -4,17 +4,22 @@
 #include <string.h>
 
 #include "actor_run.h"
+#include "spin.h"
 #include "system.h"
 #include "thread_hooks.h"
 
 #define AKT__CTX_MAGIC 0x616b7463 /* "aktc" */
-#define AKT__SPIN 64              /* idle polls (with a yield) before a worker sleeps */
+/* An idle worker polls the queue this many times (~50 us of pauses, then a few yields)
+ * before it sleeps: work that arrives within that window costs no wake-up. */
+#define AKT__SPIN 2048
+#define AKT__SPIN_YIELDS 16
 
 static int akt__disp_init(akt_system *s, struct akt_dispatcher *d) {
     memset(d, 0, sizeof *d);
     d->system = s;
     atomic_init(&d->rq_len, 0);
     atomic_init(&d->running, 0);
+    atomic_init(&d->spinning, 0);
     if (pthread_mutex_init(&d->lock, NULL)) return AKT_ENOMEM;
     if (pthread_cond_init(&d->cond, NULL)) {
         pthread_mutex_destroy(&d->lock);
@@ -36,7 +41,9 @@ void akt__dispatch_enqueue(struct akt_dispatcher *d, akt__cell *c) {
     d->rq_tail = c;
     /* relaxed: a hint for spinning workers; the lock orders the queue itself. */
     atomic_fetch_add_explicit(&d->rq_len, 1, memory_order_relaxed);
-    int wake = d->sleepers > 0;
+    /* A polling worker will find it; otherwise wake a sleeper. relaxed: a worker that
+     * stops polling re-checks the queue under the lock before it sleeps. */
+    int wake = d->sleepers > 0 && !atomic_load_explicit(&d->spinning, memory_order_relaxed);
     pthread_mutex_unlock(&d->lock);
     if (wake) pthread_cond_signal(&d->cond);
     if (d->external && was_empty && d->notify) d->notify(d->notify_data);
@@ -75,9 +82,27 @@ static void *akt__worker_main(void *arg) {
     akt__self.running = d;
     for (;;) {
         akt__cell *c = akt__dispatch_try_pop(d);
-        for (int spin = 0; !c && spin < AKT__SPIN; spin++) {
-            sched_yield();
-            c = akt__dispatch_try_pop(d);
+        int zero = 0;
+        /* At most one idle worker polls (as Go's scheduler keeps one spinning M): more
+         * would only take the CPU from the threads that produce the work. */
+        if (!c && atomic_compare_exchange_strong_explicit(&d->spinning, &zero, 1,
+                                                          memory_order_acq_rel,
+                                                          memory_order_relaxed)) {
+            for (int spin = 0; !c && spin < AKT__SPIN + AKT__SPIN_YIELDS; spin++) {
+                if (spin < AKT__SPIN) {
+                    for (int i = 0; i < 8; i++) akt__cpu_relax();
+                } else {
+                    sched_yield();
+                }
+                c = akt__dispatch_try_pop(d);
+            }
+            atomic_store_explicit(&d->spinning, 0, memory_order_release);
+            if (c && atomic_load_explicit(&d->rq_len, memory_order_relaxed)) {
+                pthread_mutex_lock(&d->lock); /* more work: let a sleeper help */
+                int wake = d->sleepers > 0;
+                pthread_mutex_unlock(&d->lock);
+                if (wake) pthread_cond_signal(&d->cond);
+            }
         }
         if (!c) {
             pthread_mutex_lock(&d->lock);

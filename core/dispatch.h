@@ -38,7 +38,8 @@ struct akt_dispatcher {
     pthread_cond_t cond;
     akt__cell *rq_head, *rq_tail;
     atomic_size_t rq_len;  /* readable without the lock by idle workers */
-    int sleepers;
+    int sleepers;          /* workers waiting on cond (under lock) */
+    atomic_int spinning;   /* 1 while one idle worker polls instead of sleeping */
     int stopping;
     /* built-in */
     int nworkers;

@@ -12,6 +12,7 @@
 #include "dispatch.h"
 #include "msg.h"
 #include "pool.h"
+#include "spin.h"
 #include "system.h"
 #include "thread_hooks.h"
 
@@ -92,8 +93,9 @@ int akt__future_complete(akt_future *f, int rc, akt_msg *reply) {
         akt_msg_retain(reply);
         f->reply = reply;
     }
-    /* release: publishes rc and reply to waiters and to on_complete's acquire. */
-    atomic_store_explicit(&f->state, AKT__F_DONE, memory_order_release);
+    /* seq_cst: publishes rc and reply (release) and orders the store before the read of
+     * waiters (the Dekker pair with akt_future_wait). */
+    atomic_store_explicit(&f->state, AKT__F_DONE, memory_order_seq_cst);
     if (atomic_load_explicit(&f->waiters, memory_order_seq_cst)) akt__futex_wake_all(&f->state);
     if (st == AKT__F_PENDING_CB) f->cb(f, f->rc, f->reply, f->cb_data);
     return 1;
@@ -114,24 +116,29 @@ AKT_API int akt_future_wait(akt_future *future, int64_t timeout_ns, akt_msg **re
             akt__dispatcher_is_external(f->target_disp))
             return AKT_EDEADLK;
         int64_t deadline = timeout_ns > 0 ? akt__now_ns() + timeout_ns : INT64_MAX;
-        /* seq_cst: the waiter count and the state form a Dekker pair with complete(). */
-        atomic_fetch_add_explicit(&f->waiters, 1, memory_order_seq_cst);
-        int spins = 0;
-        for (;;) {
-            int st = atomic_load_explicit(&f->state, memory_order_seq_cst);
-            if (st == AKT__F_DONE) break;
-            if (spins < 64) { /* replies often arrive within microseconds */
-                spins++;
+        /* Replies often arrive within microseconds: poll first, unregistered, so that the
+         * completer needs no futex wake-up syscall. */
+        for (int spin = 0; spin < 4096; spin++) {
+            if (atomic_load_explicit(&f->state, memory_order_acquire) == AKT__F_DONE) break;
+            if (spin < 4000)
+                akt__cpu_relax();
+            else
                 sched_yield();
-                continue;
-            }
-            int64_t now = akt__now_ns();
-            if (now >= deadline) break;
-            int64_t left = deadline - now;
-            struct timespec rel = {left / 1000000000ll, left % 1000000000ll};
-            akt__futex_wait(&f->state, st, deadline == INT64_MAX ? NULL : &rel);
         }
-        atomic_fetch_sub_explicit(&f->waiters, 1, memory_order_relaxed);
+        for (;;) {
+            /* seq_cst: the waiter count and the state form a Dekker pair with complete(),
+             * which stores DONE and then reads waiters. */
+            atomic_fetch_add_explicit(&f->waiters, 1, memory_order_seq_cst);
+            int st = atomic_load_explicit(&f->state, memory_order_seq_cst);
+            int64_t now = st == AKT__F_DONE ? 0 : akt__now_ns();
+            if (st != AKT__F_DONE && now < deadline) {
+                int64_t left = deadline - now;
+                struct timespec rel = {left / 1000000000ll, left % 1000000000ll};
+                akt__futex_wait(&f->state, st, deadline == INT64_MAX ? NULL : &rel);
+            }
+            atomic_fetch_sub_explicit(&f->waiters, 1, memory_order_relaxed);
+            if (st == AKT__F_DONE || now >= deadline) break;
+        }
         if (atomic_load_explicit(&f->state, memory_order_acquire) != AKT__F_DONE)
             return AKT_EAGAIN;
     }

@@ -1,0 +1,184 @@
+#define _POSIX_C_SOURCE 200809L
+/* akt's side of the benchmarks: the same scenarios as bench/goakt, printed as JSON lines
+ * {"impl":"akt","bench":...,"value":...,"unit":...,"n":...} for bench/run.sh to pair. */
+#include <akt/akt.h>
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+static double now_s(void) {
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+static void emit(const char *bench, double value, const char *unit, long n) {
+    printf("{\"impl\":\"akt\",\"bench\":\"%s\",\"value\":%.3f,\"unit\":\"%s\",\"n\":%ld}\n", bench,
+           value, unit, n);
+    fflush(stdout);
+}
+
+static int g_workers; /* 0 = one per core */
+
+static akt_system *new_system(void) {
+    akt_system_options o;
+    akt_system_options_init(&o);
+    o.name = "bench";
+    o.workers = g_workers;
+    akt_system *sys;
+    int rc = akt_system_create(&o, &sys);
+    if (rc) {
+        fprintf(stderr, "create: %s\n", akt_strerror(rc));
+        exit(1);
+    }
+    return sys;
+}
+
+static void check(int rc, const char *what) {
+    if (rc) {
+        fprintf(stderr, "%s: %s\n", what, akt_strerror(rc));
+        exit(1);
+    }
+}
+
+/* ---- tell: an actor that counts and flags the last message ---------------------------- */
+typedef struct {
+    long target, seen;
+    atomic_int done;
+} sink;
+
+static int sink_receive(akt_ctx *ctx, akt_msg *msg, void *state) {
+    sink *s = state;
+    /* release: main's acquire load sees the finished count. */
+    if (++s->seen == s->target) atomic_store_explicit(&s->done, 1, memory_order_release);
+    return 0;
+}
+
+typedef struct {
+    akt_system *sys;
+    akt_pid to;
+    long n;
+} sender_arg;
+
+static void *sender_main(void *p) {
+    sender_arg *a = p;
+    static const char payload[] = "ping";
+    for (long i = 0; i < a->n; i++) {
+        akt_msg *m;
+        check(akt_msg_new_bytes("bench.Ping", payload, 4, AKT_BORROW, &m), "msg");
+        check(akt_tell(a->sys, a->to, m), "tell");
+    }
+    return NULL;
+}
+
+static void bench_tell(const char *name, int senders, long n) {
+    akt_system *sys = new_system();
+    sink *s = calloc(1, sizeof *s);
+    s->target = n;
+    akt_behavior b = {sizeof b, sink_receive, NULL, NULL, free};
+    akt_pid pid;
+    check(akt_spawn(sys, &b, s, NULL, &pid), "spawn");
+    pthread_t th[8];
+    sender_arg args[8];
+    double t0 = now_s();
+    for (int i = 0; i < senders; i++) {
+        args[i] = (sender_arg){sys, pid, n / senders};
+        pthread_create(&th[i], NULL, sender_main, &args[i]);
+    }
+    for (int i = 0; i < senders; i++) pthread_join(th[i], NULL);
+    struct timespec nap = {0, 50000};
+    while (!atomic_load_explicit(&s->done, memory_order_acquire)) nanosleep(&nap, NULL);
+    double dt = now_s() - t0;
+    emit(name, n / dt, "msg/s", n);
+    akt_system_shutdown(sys, NULL, NULL);
+    akt_system_wait(sys, -1);
+    akt_system_release(sys);
+}
+
+/* ---- ask: an echo actor, asked sequentially from the main thread --------------------- */
+static int echo_receive(akt_ctx *ctx, akt_msg *msg, void *state) {
+    akt_msg_retain(msg);
+    int rc = akt_ctx_respond(ctx, msg);
+    if (rc) akt_msg_release(msg);
+    return 0;
+}
+
+static void bench_ask(long n) {
+    akt_system *sys = new_system();
+    akt_behavior b = {sizeof b, echo_receive, NULL, NULL, NULL};
+    akt_pid pid;
+    check(akt_spawn(sys, &b, NULL, NULL, &pid), "spawn");
+    long warm = n / 10 + 1;
+    double t0 = 0;
+    for (long i = 0; i < warm + n; i++) {
+        if (i == warm) t0 = now_s();
+        akt_msg *m, *reply;
+        akt_future *f;
+        check(akt_msg_new_bytes("bench.Ping", "ping", 4, AKT_BORROW, &m), "msg");
+        check(akt_ask(sys, pid, m, 5000000000ll, &f), "ask");
+        check(akt_future_wait(f, -1, &reply), "wait");
+        akt_msg_release(reply);
+        akt_future_release(f);
+    }
+    emit("ask_rtt", (now_s() - t0) / n * 1e9, "ns", n);
+    akt_system_shutdown(sys, NULL, NULL);
+    akt_system_wait(sys, -1);
+    akt_system_release(sys);
+}
+
+/* ---- spawn: K named idle actors; time and resident bytes per actor ------------------- */
+static long rss_bytes(void) {
+    FILE *f = fopen("/proc/self/statm", "r");
+    long pages = 0, rss = 0;
+    if (f) {
+        if (fscanf(f, "%ld %ld", &pages, &rss) != 2) rss = 0;
+        fclose(f);
+    }
+    return rss * 4096;
+}
+
+static int idle_receive(akt_ctx *ctx, akt_msg *msg, void *state) { return 0; }
+
+static void bench_spawn(long k) {
+    akt_system *sys = new_system();
+    akt_behavior b = {sizeof b, idle_receive, NULL, NULL, NULL};
+    akt_spawn_options o;
+    akt_spawn_options_init(&o);
+    char name[32];
+    o.name = name;
+    long before = rss_bytes();
+    double t0 = now_s();
+    for (long i = 0; i < k; i++) {
+        snprintf(name, sizeof name, "actor-%ld", i);
+        akt_pid pid;
+        check(akt_spawn(sys, &b, NULL, &o, &pid), "spawn");
+    }
+    double dt = now_s() - t0;
+    long after = rss_bytes();
+    emit("spawn_1m", dt, "s", k);
+    emit("idle_actor_bytes", (double)(after - before) / k, "B", k);
+    akt_system_shutdown(sys, NULL, NULL);
+    akt_system_wait(sys, -1);
+    akt_system_release(sys);
+}
+
+int main(int argc, char **argv) {
+    const char *which = "all";
+    long n = 2000000, asks = 200000, actors = 1000000;
+    for (int i = 1; i < argc; i++) {
+        if (strncmp(argv[i], "-bench=", 7) == 0) which = argv[i] + 7;
+        else if (strncmp(argv[i], "-n=", 3) == 0) n = atol(argv[i] + 3);
+        else if (strncmp(argv[i], "-asks=", 6) == 0) asks = atol(argv[i] + 6);
+        else if (strncmp(argv[i], "-actors=", 8) == 0) actors = atol(argv[i] + 8);
+        else if (strncmp(argv[i], "-workers=", 9) == 0) g_workers = atoi(argv[i] + 9);
+    }
+    int all = strcmp(which, "all") == 0;
+    if (all || !strcmp(which, "tell_1to1")) bench_tell("tell_1to1", 1, n);
+    if (all || !strcmp(which, "tell_2to1")) bench_tell("tell_2to1", 2, n);
+    if (all || !strcmp(which, "ask_rtt")) bench_ask(asks);
+    if (all || !strcmp(which, "spawn_1m")) bench_spawn(actors);
+    return 0;
+}

@@ -1,5 +1,7 @@
 #include "actor_run.h"
 
+#include <string.h>
+
 #include "events.h"
 #include "future.h"
 #include "msg.h"
@@ -57,6 +59,15 @@ static void akt__handle_user(akt__worker *w, akt__cell *c, akt__envelope *e) {
         akt__env_done(e);
         akt__actor_begin_stop(w, c);
         return;
+    }
+    if (e->msg && e->msg->pid && e->sender == e->msg->pid &&
+        strcmp(e->msg->type, AKT_TYPE_TERMINATED) == 0) {
+        /* A Terminated is for watchers only: after an unwatch it is dropped, and it ends
+         * the watch. */
+        if (!c->ext || !akt__vec_remove(&c->ext->watching, e->msg->pid)) {
+            akt__env_done(e);
+            return;
+        }
     }
     akt_receive_fn fn;
     void *state;

@@ -250,8 +250,12 @@ void akt__system_guardian_gone(akt_system *s) {
     pthread_mutex_unlock(&s->done_lock);
 }
 
+/* index of the reaper thread in the thread hooks */
+#define AKT__REAPER_INDEX -2
+
 static void *akt__reaper_main(void *arg) {
     akt_system *s = arg;
+    akt__thread_enter(s, AKT__REAPER_INDEX);
     pthread_mutex_lock(&s->done_lock);
     while (!s->guardian_gone) pthread_cond_wait(&s->done_cond, &s->done_lock);
     pthread_mutex_unlock(&s->done_lock);
@@ -259,6 +263,10 @@ static void *akt__reaper_main(void *arg) {
     akt__timers_stop(s);
     atomic_store_explicit(&s->state, AKT__SYS_DONE, memory_order_release);
     if (s->shutdown_cb) s->shutdown_cb(s, s->shutdown_data);
+    /* The hook may be needed by the free below (message release callbacks of bindings),
+     * and s is gone after it: keep what the stop hook needs. */
+    akt_thread_hook stop = s->thread_stop;
+    void *hook_data = s->thread_hook_data;
     pthread_mutex_lock(&s->done_lock);
     s->done = 1;
     int free_now = s->free_when_done;
@@ -269,6 +277,8 @@ static void *akt__reaper_main(void *arg) {
         s->reaper_started = 0; /* detached: nobody joins it */
         akt__system_free(s);
     }
+    if (stop) stop(hook_data, AKT__REAPER_INDEX);
+    akt__self.own_system = NULL;
     return NULL;
 }
 

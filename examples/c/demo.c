@@ -63,6 +63,10 @@ static int supervisor_pre_start(akt_ctx *ctx, void *state) {
     return akt_ctx_spawn(ctx, &worker_behavior, calloc(1, sizeof(worker)), &o, child);
 }
 
+static void supervisor_post_stop(akt_ctx *ctx, void *state) {
+    printf("  supervisor: post_stop (its child stopped first)\n");
+}
+
 static int supervisor_receive(akt_ctx *ctx, akt_msg *msg, void *state) {
     akt_pid *child = state;
     return akt_ctx_forward(ctx, *child);
@@ -90,6 +94,8 @@ static int watcher_receive(akt_ctx *ctx, akt_msg *msg, void *state) {
         printf("  watcher: %.*s terminated\n", (int)len, (const char *)path);
         return 0;
     }
+    if (strcmp(akt_msg_type(msg), "demo.Report") == 0)
+        return akt_ctx_respond(ctx, text_msg("demo.Report", "watcher is up to date"));
     akt_pid target;
     const void *data;
     size_t len;
@@ -145,10 +151,12 @@ int main(void) {
     akt_pid counter_pid;
     akt_spawn(sys, &counter_b, calloc(1, sizeof(counter)), &o, &counter_pid);
     for (int i = 0; i < 1000; i++) akt_tell(sys, counter_pid, text_msg("demo.Incr", ""));
+    /* Messages from one sender arrive in order: the ask sees all 1000 increments. */
     ask_print(sys, counter_pid, text_msg("demo.Get", ""), "count");
 
     printf("\n2. a supervisor with a worker child; the child crashes and is restarted\n");
-    akt_behavior sup_b = {sizeof sup_b, supervisor_receive, supervisor_pre_start, NULL, free};
+    akt_behavior sup_b = {sizeof sup_b, supervisor_receive, supervisor_pre_start,
+                          supervisor_post_stop, free};
     o.name = "supervisor";
     akt_pid sup_pid;
     akt_spawn(sys, &sup_b, calloc(1, sizeof(akt_pid)), &o, &sup_pid);
@@ -180,7 +188,11 @@ int main(void) {
     akt_stop_graceful(sys, counter_pid, SECOND, &stopped);
     akt_future_wait(stopped, -1, NULL);
     akt_future_release(stopped);
-    rc = akt_tell(sys, counter_pid, text_msg("demo.Incr", ""));
+    /* The Terminated was queued before the stop completed, so it is handled first. */
+    ask_print(sys, watcher, text_msg("demo.Report", ""), "report");
+    akt_msg *late = text_msg("demo.Incr", "");
+    rc = akt_tell(sys, counter_pid, late);
+    if (rc) akt_msg_release(late);
     printf("tell to the stopped counter: %s\n", akt_err_name(rc));
 
     printf("\n5. shutdown: children stop before parents\n");

@@ -123,7 +123,8 @@ typedef struct akt_dispatcher akt_dispatcher;
 
 /* Runs once on every thread akt creates (workers, the timer thread), first thing on start
  * (thread_start) and last thing before exit (thread_stop), so a binding can attach the
- * thread to its runtime once. index is the worker's number, or -1 for the timer thread. */
+ * thread to its runtime once. index is the worker's number, -1 for the timer thread, -2 for
+ * the thread that completes a shutdown (it runs the shutdown callback). */
 typedef void (*akt_thread_hook)(void *data, int index);
 
 /* A supervisor strategy: how a parent handles a failure of one of its children.

@@ -9,10 +9,10 @@
 #include "thread_hooks.h"
 
 #define AKT__CTX_MAGIC 0x616b7463 /* "aktc" */
-/* An idle worker polls the queue this many times (~50 us of pauses, then a few yields)
+/* An idle worker polls the queue this many times (~30 us of pauses, then a few yields)
  * before it sleeps: work that arrives within that window costs no wake-up. */
-#define AKT__SPIN 2048
-#define AKT__SPIN_YIELDS 16
+#define AKT__SPIN 128
+#define AKT__SPIN_YIELDS 8
 
 static int akt__disp_init(akt_system *s, struct akt_dispatcher *d) {
     memset(d, 0, sizeof *d);

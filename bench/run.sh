@@ -1,0 +1,45 @@
+#!/usr/bin/env bash
+# Runs akt's benchmarks and the GoAkt peer side by side, scenario by scenario (each
+# scenario alternates akt and GoAkt ROUNDS times), and prints every figure plus the
+# akt/GoAkt ratio of the medians. Usage: bench/run.sh [ROUNDS]   (default 3)
+# Env: BUILD_DIR (default ./build), N, ASKS, ACTORS to scale the scenarios.
+set -euo pipefail
+here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+build=${BUILD_DIR:-$here/../build}
+rounds=${1:-3}
+n=${N:-2000000}; asks=${ASKS:-200000}; actors=${ACTORS:-1000000}
+akt=$build/bin/akt-bench
+[ -x "$akt" ] || { echo "bench: $akt missing: run 'make build' first" >&2; exit 1; }
+mkdir -p "$build/bench"
+(cd "$here/goakt" && go build -trimpath -o "$build/bench/goakt-bench" .) >&2
+goakt=$build/bench/goakt-bench
+out=$(mktemp)
+trap 'rm -f "$out"' EXIT
+for bench in tell_1to1 tell_2to1 ask_rtt spawn_1m; do
+  for r in $(seq "$rounds"); do
+    "$akt" -bench=$bench -n=$n -asks=$asks -actors=$actors >>"$out"
+    "$goakt" -bench=$bench -n=$n -asks=$asks -actors=$actors 2>/dev/null >>"$out"
+  done
+done
+python3 - "$out" <<'PY'
+import json, statistics, sys
+rows = [json.loads(l) for l in open(sys.argv[1]) if l.startswith("{")]
+for r in rows:
+    print(json.dumps(r))
+by = {}
+for r in rows:
+    by.setdefault((r["bench"], r["impl"]), []).append(r["value"])
+better = {"msg/s": "higher", "ns": "lower", "s": "lower", "B": "lower"}
+print()
+print(f'{"scenario":<18}{"akt (median)":>16}{"GoAkt (median)":>18}{"akt/GoAkt":>12}  better')
+for bench in ["tell_1to1", "tell_2to1", "ask_rtt", "spawn_1m", "idle_actor_bytes"]:
+    a, g = by.get((bench, "akt")), by.get((bench, "goakt"))
+    if not a or not g:
+        continue
+    unit = next(r["unit"] for r in rows if r["bench"] == bench)
+    ma, mg = statistics.median(a), statistics.median(g)
+    print(f'{bench:<18}{ma:>13.1f} {unit:<3}{mg:>15.1f} {unit:<3}{ma / mg:>11.3f}  {better[unit]}')
+print(json.dumps({"summary": {b: by.get((b, "akt")) and by.get((b, "goakt")) and
+                               statistics.median(by[(b, "akt")]) / statistics.median(by[(b, "goakt")])
+                               for b in ["tell_1to1", "tell_2to1", "ask_rtt", "spawn_1m", "idle_actor_bytes"]}}))
+PY

@@ -181,6 +181,14 @@ int akt__spawn_under(akt_system *s, uint32_t parent_idx, const akt_behavior *b, 
     akt__ext *x;
     int rc = akt__make_ext(s, &o, &x);
     if (rc) return rc;
+    /* The start message is allocated up front: once the actor is placed, nothing fails. */
+    akt__envelope *start = b->size > offsetof(akt_behavior, pre_start) && b->pre_start
+                               ? akt__env_new()
+                               : NULL;
+    if (b->size > offsetof(akt_behavior, pre_start) && b->pre_start && !start) {
+        akt__ext_free(s, x);
+        return AKT_ENOMEM;
+    }
 
     uint32_t idx = 0;
     const akt__behavior_rec *beh = NULL;
@@ -189,6 +197,7 @@ int akt__spawn_under(akt_system *s, uint32_t parent_idx, const akt_behavior *b, 
     pthread_mutex_unlock(&s->lock);
     if (rc) {
         akt__ext_free(s, x);
+        if (start) akt__env_free(start);
         return rc;
     }
 
@@ -210,21 +219,16 @@ int akt__spawn_under(akt_system *s, uint32_t parent_idx, const akt_behavior *b, 
     /* release: whoever loads gen with acquire (akt__cell_live) sees the fields above. */
     atomic_store_explicit(&c->gen, gen, memory_order_release);
     akt_pid pid = akt__pid_make(idx, gen);
-    if (beh->pre_start) {
-        akt__envelope *e = akt__env_new();
-        if (e) {
-            e->kind = AKT__SYS_START;
-            e->gen = gen;
-            akt__envelope *head = atomic_load_explicit(&c->sysq, memory_order_relaxed);
-            do {
-                atomic_store_explicit(&e->node.next, (akt__node *)head, memory_order_relaxed);
-            } while (!atomic_compare_exchange_weak_explicit(&c->sysq, &head, e,
-                                                            memory_order_release,
-                                                            memory_order_relaxed));
-        } else {
-            c->status = AKT__RUNNING; /* cannot queue the start: run without pre_start */
-            c->started = 1;
-        }
+    if (start) {
+        start->kind = AKT__SYS_START;
+        start->gen = gen;
+        akt__envelope *head = atomic_load_explicit(&c->sysq, memory_order_relaxed);
+        do {
+            atomic_store_explicit(&start->node.next, (akt__node *)head, memory_order_relaxed);
+            /* release: the run loop's acquire exchange sees the envelope's fields. */
+        } while (!atomic_compare_exchange_weak_explicit(&c->sysq, &head, start,
+                                                        memory_order_release,
+                                                        memory_order_relaxed));
     }
     if (!beh->pre_start) akt__publish(s, AKT_EVENT_ACTOR_STARTED, c, (akt_pid){0}, NULL, 0, NULL);
     akt__cell_release(c, c->status == AKT__RUNNING);

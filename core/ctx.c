@@ -2,6 +2,7 @@
 #include <string.h>
 
 #include "actor_run.h"
+#include "events.h"
 #include "future.h"
 #include "msg.h"
 #include "system.h"
@@ -61,7 +62,9 @@ AKT_API int akt_ctx_respond(akt_ctx *ctx, akt_msg *msg) {
     akt__envelope *e = ctx->env;
     if (!e) return AKT_EMISUSE;
     if (e->reply) {
-        if (!akt__future_complete(e->reply, 0, msg)) return AKT_ECLOSED; /* already answered */
+        if (!akt__future_complete(e->reply, 0, msg)) /* timed out, cancelled or answered */
+            akt__publish_at(ctx->system, AKT_EVENT_DEAD_LETTER, (akt_pid){0}, NULL,
+                            akt__cell_pid(c), msg, 0, NULL);
         akt_msg_release(msg);
         return 0;
     }

@@ -77,7 +77,8 @@ AKT_API int akt_msg_new_object(const char *type, void *object, const akt_object_
                                akt_msg **out) {
     int tl = akt__type_check(type);
     if (tl < 0) return tl;
-    if (!out || !ops || ops->size < offsetof(akt_object_ops, to_bytes)) return AKT_EINVAL;
+    if (!out || !ops || ops->size < offsetof(akt_object_ops, to_bytes) || !ops->release)
+        return AKT_EINVAL;
     akt_msg *m = akt__msg_alloc((size_t)tl, 0);
     if (!m) return AKT_ENOMEM;
     m->kind = AKT__MSG_OBJECT;

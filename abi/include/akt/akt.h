@@ -393,8 +393,9 @@ AKT_API int akt_ctx_parent(akt_ctx *ctx, akt_pid *out);
 AKT_API int akt_ctx_system(akt_ctx *ctx, akt_system **out);
 
 /* Replies to the current message: completes the asker's future, or tells the sender (with
- * self as sender). Takes msg on success. AKT_ENOTFOUND when there is nobody to reply to;
- * AKT_EMISUSE outside receive. */
+ * self as sender). Takes msg on success. A reply to an ask that already completed (timed
+ * out, cancelled, answered) goes to dead letters and counts as success. AKT_ENOTFOUND when
+ * there is nobody to reply to; AKT_EMISUSE outside receive. */
 AKT_API int akt_ctx_respond(akt_ctx *ctx, akt_msg *msg);
 
 /* Tells with self as the sender (so the receiver can respond). Takes msg on success. */

@@ -4,6 +4,7 @@
 #include <stdatomic.h>
 
 #include "alloc.h"
+#include "thread_hooks.h"
 
 #define AKT__MAG 128 /* blocks moved between a thread and the depot at once */
 
@@ -20,12 +21,19 @@ typedef struct akt__tcache {
     int registered;
 } akt__tcache;
 
+/* Blocks are carved from slabs of AKT__MAG blocks: one heap allocation per magazine. */
+typedef struct akt__slab {
+    struct akt__slab *next;
+    char pad[56]; /* keeps the blocks 64-byte aligned */
+} akt__slab;
+
 static struct {
     pthread_mutex_t lock;
     akt__block *mags[AKT__POOL_NCLASSES]; /* full magazines of AKT__MAG blocks */
-} akt__depot = {PTHREAD_MUTEX_INITIALIZER, {0}};
+    akt__slab *slabs;                     /* every slab, for akt__pool_trim */
+} akt__depot = {PTHREAD_MUTEX_INITIALIZER, {0}, NULL};
 
-static _Thread_local akt__tcache akt__tc;
+static AKT__TLS akt__tcache akt__tc;
 static pthread_key_t akt__tc_key;
 static pthread_once_t akt__tc_once = PTHREAD_ONCE_INIT;
 /* relaxed: a test switch flipped while no other akt thread runs. */
@@ -86,7 +94,20 @@ void *akt__pool_get(int cls) {
     akt__block *mag = akt__depot.mags[cls];
     if (mag) akt__depot.mags[cls] = mag->next_mag;
     pthread_mutex_unlock(&akt__depot.lock);
-    if (!mag) return akt__dalloc(akt__class_size[cls]);
+    if (!mag) { /* a new slab becomes this thread's magazine */
+        size_t sz = akt__class_size[cls];
+        akt__slab *slab = akt__dalloc(sizeof(akt__slab) + AKT__MAG * sz);
+        if (!slab) return NULL;
+        pthread_mutex_lock(&akt__depot.lock);
+        slab->next = akt__depot.slabs;
+        akt__depot.slabs = slab;
+        pthread_mutex_unlock(&akt__depot.lock);
+        char *base = (char *)(slab + 1);
+        for (unsigned i = 0; i < AKT__MAG; i++)
+            ((akt__block *)(base + i * sz))->next =
+                i + 1 < AKT__MAG ? (akt__block *)(base + (i + 1) * sz) : NULL;
+        mag = (akt__block *)base;
+    }
     unsigned n = 0;
     for (akt__block *p = mag->next; p; p = p->next) n++;
     akt__tc.head[cls] = mag->next;
@@ -118,20 +139,15 @@ void akt__pool_put(int cls, void *p) {
 void akt__pool_trim(void) {
     akt__tc_flush(NULL);
     pthread_mutex_lock(&akt__depot.lock);
-    for (int c = 0; c < AKT__POOL_NCLASSES; c++) {
-        akt__block *mag = akt__depot.mags[c];
-        akt__depot.mags[c] = NULL;
-        while (mag) {
-            akt__block *next_mag = mag->next_mag;
-            for (akt__block *b = mag; b;) {
-                akt__block *n = b->next;
-                akt__dfree(b);
-                b = n;
-            }
-            mag = next_mag;
-        }
-    }
+    for (int c = 0; c < AKT__POOL_NCLASSES; c++) akt__depot.mags[c] = NULL;
+    akt__slab *slab = akt__depot.slabs;
+    akt__depot.slabs = NULL;
     pthread_mutex_unlock(&akt__depot.lock);
+    while (slab) {
+        akt__slab *n = slab->next;
+        akt__dfree(slab);
+        slab = n;
+    }
 }
 
 void akt__pool_set_enabled(int on) {

@@ -12,8 +12,8 @@ enum { AKT__POOL_64, AKT__POOL_128, AKT__POOL_256, AKT__POOL_NCLASSES };
 int akt__pool_class(size_t n);
 void *akt__pool_get(int cls);
 void akt__pool_put(int cls, void *p);
-/* Frees every cached block of every class that is not held by a live thread's magazine.
- * For leak checks at the end of tests. */
+/* Gives every slab back to the heap. Only when no akt object exists and no other thread
+ * uses akt (leak checks at the end of a test program). */
 void akt__pool_trim(void);
 /* Disables pooling (every get/put goes to the heap); for allocation-failure tests. */
 void akt__pool_set_enabled(int on);

@@ -12,7 +12,7 @@
 #include "msg.h"
 #include "thread_hooks.h"
 
-_Thread_local akt__tls akt__self;
+AKT__TLS akt__tls akt__self;
 
 void akt__thread_enter(akt_system *s, int index) {
     akt__self.own_system = s;

@@ -115,6 +115,14 @@ static void akt__handle_stale_sys(akt_system *s, akt__cell *c, akt__envelope *e)
     akt__env_done(e);
 }
 
+/* Children link and unlink themselves under the structure lock, from their own threads. */
+static int akt__has_children(akt_system *s, akt__cell *c) {
+    pthread_mutex_lock(&s->lock);
+    int any = c->first_child != 0;
+    pthread_mutex_unlock(&s->lock);
+    return any;
+}
+
 static void akt__handle_sys(akt__worker *w, akt__cell *c, akt__envelope *e) {
     akt_system *s = w->disp->system;
     uint32_t gen = atomic_load_explicit(&c->gen, memory_order_relaxed);
@@ -155,7 +163,7 @@ static void akt__handle_sys(akt__worker *w, akt__cell *c, akt__envelope *e) {
         akt__actor_restart(w, c);
         break;
     case AKT__SYS_CHILD_GONE:
-        if (c->status == AKT__STOPPING && c->first_child == 0) akt__actor_finalize(w, c);
+        if (c->status == AKT__STOPPING && !akt__has_children(s, c)) akt__actor_finalize(w, c);
         break;
     }
     akt__env_done(e);

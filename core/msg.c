@@ -100,27 +100,32 @@ AKT_API int akt_msg_retain(akt_msg *msg) {
     return 0;
 }
 
+/* TSan does not model fences: under it, take the read-modify-write path only. */
+#if defined(__SANITIZE_THREAD__)
+#define AKT__FENCE_FAST_PATH 0
+#else
+#define AKT__FENCE_FAST_PATH 1
+#endif
+
 AKT_API int akt_msg_release(akt_msg *msg) {
     if (!akt__msg_ok(msg)) return AKT_EINVAL;
     unsigned cur = atomic_load_explicit(&msg->refs, memory_order_relaxed);
-    if (cur == 1) {
-        /* Sole owner: no other thread can race, so skip the read-modify-write. acquire
-         * (via the fence) makes every other owner's reads happen before the free. */
+    if (cur == 0) return AKT_EMISUSE;
+    if (AKT__FENCE_FAST_PATH && cur == 1) {
+        /* Sole owner: nobody else can touch the count, so skip the read-modify-write. The
+         * acquire fence orders every earlier owner's uses before the free. */
         atomic_thread_fence(memory_order_acquire);
         atomic_store_explicit(&msg->refs, 0, memory_order_relaxed);
         akt__msg_free(msg);
         return 0;
     }
-    do {
-        if (cur == 0) return AKT_EMISUSE;
-        /* release: our uses of the message happen-before whoever frees it. */
-    } while (!atomic_compare_exchange_weak_explicit(&msg->refs, &cur, cur - 1,
-                                                    memory_order_release,
-                                                    memory_order_relaxed));
-    if (cur == 1) {
-        atomic_thread_fence(memory_order_acquire);
-        akt__msg_free(msg);
+    /* acq_rel: our uses happen-before the free; the last owner sees everyone's. */
+    unsigned prev = atomic_fetch_sub_explicit(&msg->refs, 1, memory_order_acq_rel);
+    if (prev == 0) { /* a release raced with the last one: undo and report */
+        atomic_fetch_add_explicit(&msg->refs, 1, memory_order_relaxed);
+        return AKT_EMISUSE;
     }
+    if (prev == 1) akt__msg_free(msg);
     return 0;
 }
 

@@ -3,8 +3,11 @@
 # Safe to run twice; the second run only checks and returns quickly.
 set -euo pipefail
 
+# ---- Base toolchain and CI (Makefile, .ci/run, abi/ checks): owned by build ----
+# python3 runs conformance/run.py; ca-certificates lets pip, npm and maven reach their
+# registries over HTTPS on a bare Debian 12 image.
 APT_PKGS=(
-  build-essential cmake ninja-build pkg-config
+  build-essential cmake ninja-build pkg-config python3 ca-certificates
   libuv1-dev libprotobuf-c-dev protobuf-c-compiler libcmocka-dev
   abigail-tools libclang-rt-14-dev clang-14
   swig default-jdk-headless maven
@@ -22,6 +25,7 @@ if [ ${#missing[@]} -gt 0 ]; then
   $SUDO apt-get update -qq
   $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}"
 fi
+# ---- end of base section ----
 
 # ---- Python binding (bindings/python, bench/python): owned by the Python binding ----
 # Pinned PyPI packages for building (cffi, setuptools, wheel), testing (pytest) and the

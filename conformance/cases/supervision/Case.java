@@ -1,0 +1,177 @@
+// supervision: restart (the default) keeps the mailbox, resume keeps the state, stop,
+// escalate to the grandparent.
+import dev.akt.*;
+import java.util.ArrayList;
+import java.util.List;
+
+public class Case {
+    /** worker: counts conf.Incr; conf.Fail "<reason>" fails with that reason. */
+    static final class Worker implements Actor {
+        long n;
+
+        @Override
+        public void preStart(Context ctx) {
+            n = 0; // a restart starts from a fresh count
+            Conf.log("pre_start", Conf.selfPath(ctx));
+        }
+
+        @Override
+        public void postStop(Context ctx) {
+            Conf.log("post_stop", Conf.selfPath(ctx) + " n=" + n);
+        }
+
+        @Override
+        public void receive(Context ctx, Object msg) {
+            if (Conf.is(msg, "conf.Incr")) {
+                n++;
+            } else if (Conf.is(msg, "conf.Get")) {
+                Conf.respond(ctx, "conf.Count", Long.toString(n));
+            } else if (Conf.is(msg, "conf.Fail")) {
+                String text = Conf.text(msg);
+                Conf.log("fail", Conf.selfPath(ctx) + " " + text);
+                throw new RuntimeException(text); // the reason: "java.lang.RuntimeException: <text>"
+            } else {
+                ctx.unhandled();
+            }
+        }
+    }
+
+    static final String[] DIRECTIVE_NAMES = {"restart", "resume", "stop", "escalate"};
+
+    static String name(Directive d) {
+        return DIRECTIVE_NAMES[d.ordinal()];
+    }
+
+    /** The judge picks the directive named in the reason. */
+    static final SupervisorStrategy JUDGE = SupervisorStrategy.oneForOne(f -> {
+        String reason = f.reason() != null ? f.reason() : "";
+        Directive d = reason.contains("resume") ? Directive.RESUME
+                : reason.contains("stop") ? Directive.STOP
+                : reason.contains("escalate") ? Directive.ESCALATE
+                : Directive.RESTART;
+        Conf.log("decide", "judge " + f.errorName() + " -> " + name(d));
+        return d;
+    });
+
+    /** The court stops. */
+    static final SupervisorStrategy COURT = SupervisorStrategy.oneForOne(f -> {
+        Conf.log("decide", "court " + f.errorName() + " -> stop");
+        return Directive.STOP;
+    });
+
+    /** manager: spawns workers, or a judge (a manager whose children the judge decides). */
+    static final class Manager implements Actor {
+        @Override
+        public void preStart(Context ctx) {
+            Conf.log("pre_start", Conf.selfPath(ctx));
+        }
+
+        @Override
+        public void postStop(Context ctx) {
+            Conf.log("post_stop", Conf.selfPath(ctx));
+        }
+
+        @Override
+        public void receive(Context ctx, Object msg) {
+            if (Conf.is(msg, "conf.SpawnWorker")) {
+                Conf.respond(ctx, "conf.Done", Conf.rc(() -> ctx.spawn(Conf.text(msg), new Worker())));
+            } else if (Conf.is(msg, "conf.SpawnJudge")) {
+                Conf.respond(ctx, "conf.Done", Conf.rc(() ->
+                        ctx.spawn(Conf.text(msg), Props.of(new Manager()).withSupervisor(JUDGE))));
+            } else {
+                ctx.unhandled();
+            }
+        }
+    }
+
+    /** observer: watches actors by path so that main can wait for their end. */
+    static final class Observer implements Actor {
+        final List<Pid> pids = new ArrayList<>();
+        final List<String> paths = new ArrayList<>();
+
+        @Override
+        public void receive(Context ctx, Object msg) {
+            if (Conf.is(msg, "conf.Watch")) {
+                Conf.respond(ctx, "conf.Done", Conf.rc(() -> {
+                    Pid pid = ctx.system().lookup(Conf.text(msg));
+                    pids.add(pid);
+                    paths.add(Conf.path(pid));
+                    ctx.watch(pid);
+                }));
+            } else if (msg instanceof Terminated t) {
+                for (int i = 0; i < pids.size(); i++) {
+                    if (pids.get(i).equals(t.pid())) {
+                        Conf.log("terminated", paths.get(i));
+                    }
+                }
+            } else {
+                ctx.unhandled();
+            }
+        }
+    }
+
+    static void askStep(Pid pid, String step, String type, String text) {
+        Conf.say(step, Conf.askStr(pid, type, text));
+    }
+
+    static void tellN(Pid pid, String type, String text, int n) {
+        for (int i = 0; i < n; i++) {
+            pid.tell(Conf.msg(type, text));
+        }
+    }
+
+    public static void main(String[] args) {
+        ActorSystem sys = Conf.system();
+
+        // 1. Restart, the default directive: fresh state, and the mailbox is kept.
+        Pid boss = sys.spawn("boss", new Manager());
+        askStep(boss, "spawn.w1", "conf.SpawnWorker", "w1");
+        Pid w1 = sys.lookup("boss/w1");
+        tellN(w1, "conf.Incr", "", 3);
+        tellN(w1, "conf.Fail", "restart", 1);
+        tellN(w1, "conf.Incr", "", 2);
+        askStep(w1, "count.w1", "conf.Get", "");
+        Conf.flush();
+
+        // 2. Resume: the state survives the failure.
+        Pid court = sys.spawn("court", Props.of(new Manager()).withSupervisor(COURT));
+        askStep(court, "spawn.judge", "conf.SpawnJudge", "judge");
+        Pid judge = sys.lookup("court/judge");
+        askStep(judge, "spawn.w2", "conf.SpawnWorker", "w2");
+        Pid w2 = sys.lookup("court/judge/w2");
+        tellN(w2, "conf.Incr", "", 2);
+        tellN(w2, "conf.Fail", "resume", 1);
+        tellN(w2, "conf.Incr", "", 1);
+        askStep(w2, "count.w2", "conf.Get", "");
+        Conf.flush();
+        Conf.say("stop.w2", Conf.stopGraceful(sys, w2));
+        Conf.flush();
+
+        // 3. Stop: the failing child stops.
+        Pid observer = sys.spawn("observer", new Observer());
+        askStep(judge, "spawn.w3", "conf.SpawnWorker", "w3");
+        Pid w3 = sys.lookup("court/judge/w3");
+        tellN(w3, "conf.Incr", "", 1);
+        askStep(w3, "count.w3", "conf.Get", "");
+        askStep(observer, "watch.w3", "conf.Watch", "court/judge/w3");
+        Conf.flush();
+        tellN(w3, "conf.Fail", "stop", 1);
+        Conf.waitLog(4); // fail, decide, post_stop, terminated
+        Conf.flush();
+        Conf.say("alive.w3", w3.isAlive() ? "1" : "0");
+
+        // 4. Escalate: the judge fails with w4's error; the court stops the judge, w4 first.
+        askStep(judge, "spawn.w4", "conf.SpawnWorker", "w4");
+        Pid w4 = sys.lookup("court/judge/w4");
+        askStep(w4, "count.w4", "conf.Get", "");
+        askStep(observer, "watch.judge", "conf.Watch", "court/judge");
+        Conf.flush();
+        tellN(w4, "conf.Fail", "escalate", 1);
+        Conf.waitLog(6); // fail, 2 decides, 2 post_stops, terminated
+        Conf.flush();
+        Conf.say("alive.judge", judge.isAlive() ? "1" : "0");
+        Conf.say("alive.court", court.isAlive() ? "1" : "0");
+
+        Conf.finish(sys);
+    }
+}

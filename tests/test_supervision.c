@@ -1,0 +1,462 @@
+/* test_supervision: what happens when a receive fails: restart (the default), resume, stop,
+ * escalate; the decider's inputs; failure events. */
+#include "tu.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#define FAIL_CODE (-1000) /* a binding's own failure code: not an AKT_E* code */
+
+static tu_log lg;
+
+typedef struct counter {
+    const char *name;
+    int n;                  /* reset by pre_start */
+    int failed;
+    atomic_int after_fail;  /* "inc" handled after a failure */
+    atomic_int frees;
+    tu_gate *gate;
+    int spawn_child;        /* pre_start spawns an anonymous child counter */
+    akt_pid _Atomic child;
+} counter;
+
+static counter kids[8];
+static atomic_int nkids;
+
+static int counter_receive(akt_ctx *ctx, akt_msg *msg, void *state);
+static int counter_pre_start(akt_ctx *ctx, void *state);
+static void counter_post_stop(akt_ctx *ctx, void *state);
+static void counter_free(void *state);
+static const akt_behavior counter_behavior = {sizeof(akt_behavior), counter_receive,
+                                              counter_pre_start, counter_post_stop,
+                                              counter_free};
+
+static int counter_pre_start(akt_ctx *ctx, void *state)
+{
+    counter *c = state;
+    c->n = 0;
+    tu_log_add(&lg, "pre:%s", c->name);
+    if (c->spawn_child) {
+        int k = atomic_fetch_add(&nkids, 1);
+        TU_CB_CHECK(k < 8);
+        if (k >= 8)
+            return 0;
+        kids[k].name = "kid";
+        akt_pid kid = {0};
+        TU_CB_RC(0, akt_ctx_spawn(ctx, &counter_behavior, &kids[k], NULL, &kid));
+        atomic_store(&c->child, kid);
+    }
+    return 0;
+}
+
+static void counter_post_stop(akt_ctx *ctx, void *state)
+{
+    counter *c = state;
+    tu_log_add(&lg, "post:%s", c->name);
+}
+
+static void counter_free(void *state)
+{
+    counter *c = state;
+    atomic_fetch_add(&c->frees, 1);
+}
+
+static int counter_receive(akt_ctx *ctx, akt_msg *msg, void *state)
+{
+    counter *c = state;
+    if (tu_is(msg, "inc")) {
+        c->n++;
+        if (c->failed)
+            atomic_fetch_add(&c->after_fail, 1);
+        return 0;
+    }
+    if (tu_is(msg, "get"))
+        return tu_reply_u64(ctx, "n", (uint64_t)c->n);
+    if (tu_is(msg, "block")) {
+        tu_gate_wait(c->gate);
+        return 0;
+    }
+    if (tu_is(msg, "fail")) {
+        c->failed = 1;
+        return FAIL_CODE;
+    }
+    if (tu_is(msg, "fail-reason")) {
+        c->failed = 1;
+        return akt_ctx_fail(ctx, "disk full");
+    }
+    return AKT_EUNHANDLED;
+}
+
+/* ---- a system whose top-level supervisor the test chooses ------------------------- */
+
+typedef struct decisions {
+    pthread_mutex_t mu;
+    int calls;
+    int code[8];
+    char reason[8][32];
+    int had_reason[8];
+    int data_ok;
+    int answer; /* returned directive */
+} decisions;
+
+static int decide(int code, const char *reason, void *data)
+{
+    decisions *d = data;
+    pthread_mutex_lock(&d->mu);
+    int i = d->calls++;
+    if (i < 8) {
+        d->code[i] = code;
+        d->had_reason[i] = reason != NULL;
+        snprintf(d->reason[i], sizeof d->reason[i], "%s", reason ? reason : "");
+    }
+    d->data_ok = 1;
+    int answer = d->answer;
+    pthread_mutex_unlock(&d->mu);
+    return answer;
+}
+
+static int decision_count(decisions *d)
+{
+    pthread_mutex_lock(&d->mu);
+    int n = d->calls;
+    pthread_mutex_unlock(&d->mu);
+    return n;
+}
+
+static akt_system *sys;
+
+static int sup_setup(void **state)
+{
+    tu_log_init(&lg);
+    memset(kids, 0, sizeof kids);
+    atomic_store(&nkids, 0);
+    sys = NULL;
+    return tu_setup(state);
+}
+
+static int sup_teardown(void **state)
+{
+    if (sys)
+        tu_system_end(sys);
+    sys = NULL;
+    tu_log_destroy(&lg);
+    return tu_teardown(state);
+}
+#define SUP_TEST(f) cmocka_unit_test_setup_teardown(f, sup_setup, sup_teardown)
+
+static void start_system(int default_directive, decisions *d)
+{
+    akt_system_options o;
+    TU_OK(akt_system_options_init(&o));
+    o.name = "sup";
+    o.workers = 2;
+    akt_supervisor s;
+    memset(&s, 0, sizeof s);
+    s.size = sizeof s;
+    s.strategy = AKT_STRATEGY_ONE_FOR_ONE;
+    s.default_directive = default_directive;
+    if (d) {
+        s.decide = decide;
+        s.decide_data = d;
+    }
+    o.supervisor = &s;
+    sys = tu_system_with(&o); /* the supervisor is copied: s may go */
+}
+
+static void init_decisions(decisions *d, int answer)
+{
+    memset(d, 0, sizeof *d);
+    pthread_mutex_init(&d->mu, NULL);
+    d->answer = answer;
+}
+
+static void tell(akt_pid pid, const char *type)
+{
+    TU_OK(akt_tell(sys, pid, tu_msg(type, NULL)));
+}
+
+static uint64_t get(akt_pid pid)
+{
+    return tu_ask_u64(sys, pid, "get");
+}
+
+static void expect_log(const char *want)
+{
+    const char *got = tu_log_str(&lg);
+    if (strcmp(got, want) != 0)
+        fail_msg("lifecycle \"%s\", expected \"%s\"", got, want);
+}
+
+/* Blocks the actor so that everything sent next is queued behind the failing message. */
+static void queue_behind_gate(akt_pid pid, tu_gate *g, const char *const *types, int n)
+{
+    tell(pid, "block");
+    tu_gate_await_waiters(g, 1);
+    for (int i = 0; i < n; i++)
+        tell(pid, types[i]);
+    tu_gate_open(g);
+}
+
+/* ---- directives ------------------------------------------------------------------- */
+
+static void test_default_is_restart_keeping_mailbox(void **state)
+{
+    (void)state;
+    sys = tu_system("sup", 2); /* no supervisor given: one-for-one, restart */
+    static tu_gate g;
+    tu_gate_init(&g);
+    static counter c = {.name = "c", .gate = &g};
+    akt_pid pid = tu_spawn(sys, &counter_behavior, &c, "c");
+    const char *msgs[] = {"inc", "inc", "fail", "inc", "inc"};
+    queue_behind_gate(pid, &g, msgs, 5);
+    /* pre_start reset n: the two incs after the failure were still handled. */
+    assert_int_equal(get(pid), 2);
+    assert_int_equal(atomic_load(&c.after_fail), 2);
+    expect_log("pre:c post:c pre:c");
+    assert_int_equal(atomic_load(&c.frees), 0); /* a restart keeps the state */
+    assert_int_equal(akt_pid_is_alive(sys, pid), 1);
+    tu_gate_destroy(&g);
+}
+
+static void test_resume_keeps_state(void **state)
+{
+    (void)state;
+    start_system(AKT_DIRECTIVE_RESUME, NULL);
+    static counter c = {.name = "c"};
+    akt_pid pid = tu_spawn(sys, &counter_behavior, &c, "c");
+    tell(pid, "inc");
+    tell(pid, "inc");
+    tell(pid, "fail");
+    tell(pid, "inc");
+    assert_int_equal(get(pid), 3);
+    expect_log("pre:c");
+}
+
+static void test_stop_directive(void **state)
+{
+    (void)state;
+    start_system(AKT_DIRECTIVE_STOP, NULL);
+    static tu_gate g;
+    tu_gate_init(&g);
+    static counter c = {.name = "c", .gate = &g};
+    akt_pid pid = tu_spawn(sys, &counter_behavior, &c, "c");
+    tell(pid, "block");
+    tu_gate_await_waiters(&g, 1);
+    tell(pid, "fail");
+    tell(pid, "inc");
+    akt_future *f = NULL;
+    TU_OK(akt_ask(sys, pid, tu_msg("get", NULL), TU_DEADLINE_NS, &f));
+    tu_gate_open(&g);
+    TU_RC(AKT_ESTOPPED, tu_wait(f, NULL));
+    TU_OK(akt_future_release(f));
+    tu_wait_dead(sys, pid);
+    assert_int_equal(atomic_load(&c.after_fail), 0);
+    TU_EVENTUALLY(atomic_load(&c.frees) == 1);
+    expect_log("pre:c post:c");
+    tu_gate_destroy(&g);
+}
+
+static void test_escalate_fails_the_parent(void **state)
+{
+    (void)state;
+    static decisions d;
+    init_decisions(&d, AKT_DIRECTIVE_RESTART);
+    start_system(AKT_DIRECTIVE_RESTART, &d);
+    /* The parent's own strategy for its children: escalate. */
+    akt_supervisor esc;
+    memset(&esc, 0, sizeof esc);
+    esc.size = sizeof esc;
+    esc.strategy = AKT_STRATEGY_ONE_FOR_ONE;
+    esc.default_directive = AKT_DIRECTIVE_ESCALATE;
+    akt_spawn_options o;
+    TU_OK(akt_spawn_options_init(&o));
+    o.name = "parent";
+    o.supervisor = &esc;
+    static counter p = {.name = "parent", .spawn_child = 1};
+    akt_pid pp = {0};
+    TU_OK(akt_spawn(sys, &counter_behavior, &p, &o, &pp));
+    TU_EVENTUALLY(atomic_load(&p.child).id != 0);
+    akt_pid kid = atomic_load(&p.child);
+    tell(kid, "fail");
+    /* The parent failed with the child's code: the system's decider decided for it. */
+    TU_EVENTUALLY(decision_count(&d) == 1);
+    pthread_mutex_lock(&d.mu);
+    int code = d.code[0];
+    pthread_mutex_unlock(&d.mu);
+    assert_int_equal(code, FAIL_CODE);
+    /* ...and restarted the parent. */
+    TU_EVENTUALLY(tu_log_index(&lg, "post:parent") >= 0);
+    TU_EVENTUALLY(atomic_load(&nkids) == 2); /* its pre_start ran again */
+    assert_int_equal(akt_pid_is_alive(sys, pp), 1);
+    assert_int_equal(decision_count(&d), 1);
+}
+
+static void test_child_supervisor_from_spawn_options(void **state)
+{
+    (void)state;
+    sys = tu_system("sup", 2);
+    akt_supervisor resume;
+    memset(&resume, 0, sizeof resume);
+    resume.size = sizeof resume;
+    resume.default_directive = AKT_DIRECTIVE_RESUME;
+    akt_spawn_options o;
+    TU_OK(akt_spawn_options_init(&o));
+    o.supervisor = &resume;
+    static counter p = {.name = "parent", .spawn_child = 1};
+    akt_pid pp = {0};
+    TU_OK(akt_spawn(sys, &counter_behavior, &p, &o, &pp));
+    TU_EVENTUALLY(atomic_load(&p.child).id != 0);
+    akt_pid kid = atomic_load(&p.child);
+    tell(kid, "inc");
+    tell(kid, "fail");
+    tell(kid, "inc");
+    assert_int_equal(get(kid), 2); /* resumed: state kept */
+    assert_int_equal(tu_log_index(&lg, "post:kid"), -1);
+}
+
+/* ---- the decider -------------------------------------------------------------------- */
+
+static void test_decider_gets_code_and_reason(void **state)
+{
+    (void)state;
+    static decisions d;
+    init_decisions(&d, AKT_DIRECTIVE_RESUME);
+    start_system(AKT_DIRECTIVE_RESTART, &d);
+    static counter c = {.name = "c"};
+    akt_pid pid = tu_spawn(sys, &counter_behavior, &c, "c");
+    tell(pid, "inc");
+    tell(pid, "fail-reason");
+    tell(pid, "fail");
+    tell(pid, "inc");
+    assert_int_equal(get(pid), 2); /* the decider said resume, twice */
+    pthread_mutex_lock(&d.mu);
+    int calls = d.calls, data_ok = d.data_ok;
+    int code0 = d.code[0], code1 = d.code[1], had1 = d.had_reason[1];
+    char reason0[32];
+    memcpy(reason0, d.reason[0], sizeof reason0);
+    pthread_mutex_unlock(&d.mu);
+    assert_int_equal(calls, 2);
+    assert_true(data_ok);
+    assert_int_equal(code0, AKT_EFAILED);
+    assert_string_equal(reason0, "disk full");
+    assert_int_equal(code1, FAIL_CODE);
+    assert_false(had1); /* no akt_ctx_fail: reason NULL */
+    expect_log("pre:c");
+}
+
+static void test_decider_invalid_answer_means_default(void **state)
+{
+    (void)state;
+    static decisions d;
+    init_decisions(&d, 99);
+    start_system(AKT_DIRECTIVE_RESUME, &d);
+    static counter c = {.name = "c"};
+    akt_pid pid = tu_spawn(sys, &counter_behavior, &c, "c");
+    tell(pid, "inc");
+    tell(pid, "fail");
+    assert_int_equal(get(pid), 1);
+    assert_int_equal(decision_count(&d), 1);
+    expect_log("pre:c");
+}
+
+static void test_invalid_supervisors(void **state)
+{
+    (void)state;
+    akt_supervisor s;
+    memset(&s, 0, sizeof s);
+    s.size = sizeof s;
+    s.default_directive = 42;
+    akt_system_options o;
+    TU_OK(akt_system_options_init(&o));
+    o.supervisor = &s;
+    akt_system *bad = NULL;
+    TU_RC(AKT_EINVAL, akt_system_create(&o, &bad));
+    s.default_directive = AKT_DIRECTIVE_RESTART;
+    s.strategy = 7;
+    TU_RC(AKT_EINVAL, akt_system_create(&o, &bad));
+    assert_null(bad);
+
+    sys = tu_system("sup", 1);
+    s.strategy = AKT_STRATEGY_ONE_FOR_ONE;
+    s.default_directive = -1;
+    akt_spawn_options so;
+    TU_OK(akt_spawn_options_init(&so));
+    so.supervisor = &s;
+    static counter c = {.name = "c"};
+    akt_pid pid = {0};
+    TU_RC(AKT_EINVAL, akt_spawn(sys, &counter_behavior, &c, &so, &pid));
+}
+
+/* ---- events ----------------------------------------------------------------------------- */
+
+static void test_failure_events(void **state)
+{
+    (void)state;
+    sys = tu_system("sup", 2);
+    static tu_events ev;
+    tu_events_init(&ev);
+    akt_subscription *sub = NULL;
+    TU_OK(akt_subscribe(sys, AKT_EVENT_ACTOR_FAILED | AKT_EVENT_ACTOR_RESTARTED, tu_events_cb,
+                        &ev, &sub));
+    static counter c = {.name = "c"};
+    akt_pid pid = tu_spawn(sys, &counter_behavior, &c, "c");
+    tell(pid, "fail-reason");
+    TU_EVENTUALLY(tu_events_count(&ev, AKT_EVENT_ACTOR_RESTARTED, pid) == 1);
+    tu_ev e;
+    assert_true(tu_events_find(&ev, AKT_EVENT_ACTOR_FAILED, pid, &e));
+    assert_int_equal(e.code, AKT_EFAILED);
+    assert_true(e.has_reason);
+    assert_string_equal(e.reason, "disk full");
+    assert_true(e.has_path);
+    assert_string_equal(e.path, "akt://sup/user/c");
+    tell(pid, "fail");
+    TU_EVENTUALLY(tu_events_count(&ev, AKT_EVENT_ACTOR_RESTARTED, pid) == 2);
+    assert_int_equal(tu_events_count(&ev, AKT_EVENT_ACTOR_FAILED, pid), 2);
+    TU_OK(akt_unsubscribe(sub));
+    tu_events_destroy(&ev);
+}
+
+static int failing_pre_start(akt_ctx *ctx, void *state)
+{
+    return akt_ctx_fail(ctx, "cannot start");
+}
+
+static void test_pre_start_failure_event(void **state)
+{
+    (void)state;
+    sys = tu_system("sup", 2);
+    static tu_events ev;
+    tu_events_init(&ev);
+    akt_subscription *sub = NULL;
+    TU_OK(akt_subscribe(sys, AKT_EVENT_ACTOR_FAILED, tu_events_cb, &ev, &sub));
+    static counter c = {.name = "c"};
+    akt_behavior b = counter_behavior;
+    b.pre_start = failing_pre_start;
+    akt_pid pid = tu_spawn(sys, &b, &c, "c");
+    tu_wait_dead(sys, pid);
+    TU_EVENTUALLY(tu_events_count(&ev, AKT_EVENT_ACTOR_FAILED, pid) == 1);
+    tu_ev e;
+    assert_true(tu_events_find(&ev, AKT_EVENT_ACTOR_FAILED, pid, &e));
+    assert_int_equal(e.code, AKT_EFAILED);
+    assert_string_equal(e.reason, "cannot start");
+    TU_EVENTUALLY(atomic_load(&c.frees) == 1);
+    TU_OK(akt_unsubscribe(sub));
+    tu_events_destroy(&ev);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        SUP_TEST(test_default_is_restart_keeping_mailbox),
+        SUP_TEST(test_resume_keeps_state),
+        SUP_TEST(test_stop_directive),
+        SUP_TEST(test_escalate_fails_the_parent),
+        SUP_TEST(test_child_supervisor_from_spawn_options),
+        SUP_TEST(test_decider_gets_code_and_reason),
+        SUP_TEST(test_decider_invalid_answer_means_default),
+        SUP_TEST(test_invalid_supervisors),
+        SUP_TEST(test_failure_events),
+        SUP_TEST(test_pre_start_failure_event),
+    };
+    return cmocka_run_group_tests_name("supervision", tests, NULL, NULL);
+}

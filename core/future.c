@@ -38,8 +38,18 @@ void akt__future_unref(akt_future *f) {
     akt__pool_put(AKT__POOL_128, f);
 }
 
+/* Takes the timeout out of the heap if it is still there (then drops its reference). */
+static void akt__future_disarm(akt_future *f) {
+    /* acq_rel: whoever clears armed first owns the removal; after the timer fired (armed
+     * cleared by it), the system may be gone and must not be touched. */
+    if (atomic_exchange_explicit(&f->armed, 0, memory_order_acq_rel) &&
+        akt__timer_cancel(&f->system->timers, &f->timer))
+        akt__future_unref(f);
+}
+
 static void akt__future_timeout(akt__timer *t, int closed) {
     akt_future *f = (akt_future *)((char *)t - offsetof(akt_future, timer));
+    atomic_store_explicit(&f->armed, 0, memory_order_release);
     int won = akt__future_complete(f, closed ? AKT_ECLOSED : AKT_ETIMEDOUT, NULL);
     if (won && !closed && f->on_timeout) f->on_timeout(f);
     akt__future_unref(f); /* the timer's reference */
@@ -56,6 +66,7 @@ int akt__future_new(akt_system *s, int64_t timeout_ns, akt_pid target, akt_futur
     f->cb = NULL;
     f->cb_data = NULL;
     f->timer.heap_idx = 0;
+    atomic_init(&f->armed, 0);
     f->timer.fire = akt__future_timeout;
     f->system = s;
     f->target = target.id;
@@ -66,6 +77,7 @@ int akt__future_new(akt_system *s, int64_t timeout_ns, akt_pid target, akt_futur
     if (timeout_ns > 0) {
         f->timer.deadline = akt__now_ns() + timeout_ns;
         akt__future_ref(f); /* the timer's reference */
+        atomic_store_explicit(&f->armed, 1, memory_order_relaxed);
         int rc = akt__timer_add(&s->timers, &f->timer);
         if (rc) {
             akt__pool_put(AKT__POOL_128, f);
@@ -86,8 +98,10 @@ int akt__future_complete(akt_future *f, int rc, akt_msg *reply) {
                                                   memory_order_acq_rel, memory_order_acquire))
             break;
     }
-    if (f->timer.heap_idx && akt__timer_cancel(&f->system->timers, &f->timer))
-        akt__future_unref(f); /* the timer's reference: it will not fire */
+    /* A holder will release the future soon and disarm it on its own thread, keeping the
+     * timer lock off the responder's path; with no holder left, disarm now. relaxed: a
+     * stale count only moves the disarm to the holder's release or the deadline. */
+    if (atomic_load_explicit(&f->refs, memory_order_relaxed) <= 2) akt__future_disarm(f);
     f->rc = rc;
     if (rc == 0 && reply) {
         akt_msg_retain(reply);
@@ -173,6 +187,8 @@ AKT_API int akt_future_cancel(akt_future *future) {
 
 AKT_API int akt_future_release(akt_future *future) {
     if (!akt__future_ok(future)) return AKT_EINVAL;
+    if (atomic_load_explicit(&future->state, memory_order_acquire) == AKT__F_DONE)
+        akt__future_disarm(future);
     akt__future_unref(future);
     return 0;
 }

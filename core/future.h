@@ -24,6 +24,7 @@ struct akt_future {
     akt_future_cb cb;
     void *cb_data;
     akt__timer timer;
+    atomic_int armed;     /* 1 while the timer may still be in the system's heap */
     akt_system *system;   /* for the timer; valid while the future is pending */
     uint64_t target;      /* the pid that should answer (deadlock detection) */
     struct akt_dispatcher *target_disp;

@@ -101,10 +101,10 @@ AKT_API int akt_tell_batch(akt_system *system, akt_pid to, akt_msg *const *msgs,
 }
 
 static void akt__future_abandon(akt_future *f) {
-    /* Neither the receiver nor the caller will see it: drop all three references. */
-    if (f->timer.heap_idx && akt__timer_cancel(&f->system->timers, &f->timer))
-        akt__future_unref(f);
-    akt__future_unref(f);
+    /* Neither the receiver nor the caller will see it: complete it (which disarms the
+     * timer, the only holders being us) and drop both remaining references. */
+    akt__future_unref(f); /* the caller's: now only the pending op's and the timer's */
+    akt__future_complete(f, AKT_ECANCELED, NULL);
     akt__future_unref(f);
 }
 

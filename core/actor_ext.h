@@ -1,6 +1,6 @@
 /* The parts of an actor most actors never use, allocated on first use so that an idle
  * actor stays small: become stack, stash, watches, dependencies, its strategy for its
- * children, escalated children and graceful-stop waiters. Owner-only (sched held). */
+ * children and escalated children. Owner-only (sched held). */
 #ifndef AKT_CORE_ACTOR_EXT_H
 #define AKT_CORE_ACTOR_EXT_H
 #include <akt/akt.h>
@@ -17,7 +17,6 @@ typedef struct akt__ext {
     akt__vec become_states; /* void *, parallel to become_fns */
     akt__env_list stash;
     akt__env_list unstashed; /* handled before the mailbox */
-    akt__vec watchers;       /* pids watching this actor */
     akt__vec watching;       /* pids this actor watches */
     char **dep_names;
     void **dep_values;
@@ -25,7 +24,6 @@ typedef struct akt__ext {
     int has_supervisor;
     akt_supervisor supervisor;
     akt__vec escalated;      /* children waiting for this actor's own directive */
-    akt__vec stop_waiters;   /* akt_future * completed when this actor is gone */
 } akt__ext;
 
 struct akt_system;

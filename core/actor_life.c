@@ -18,10 +18,8 @@ void akt__ext_free(akt_system *s, akt__ext *x) {
     if (!x) return;
     akt__vec_free(&s->heap, &x->become_fns);
     akt__vec_free(&s->heap, &x->become_states);
-    akt__vec_free(&s->heap, &x->watchers);
     akt__vec_free(&s->heap, &x->watching);
     akt__vec_free(&s->heap, &x->escalated);
-    akt__vec_free(&s->heap, &x->stop_waiters);
     for (uint32_t i = 0; i < x->ndeps; i++) akt__heap_free(&s->heap, x->dep_names[i]);
     akt__heap_free(&s->heap, x->dep_names);
     akt__heap_free(&s->heap, x->dep_values);
@@ -117,12 +115,12 @@ void akt__actor_supervise(akt__worker *w, akt__cell *c, akt__envelope *e) {
         akt__send_sys(s, child, AKT__SYS_RESUME, 0, 0, NULL, NULL);
         break;
     case AKT_DIRECTIVE_STOP:
-        akt__send_sys(s, child, AKT__SYS_STOP, 0, 0, NULL, NULL);
+        akt__stop_request(s, child);
         break;
     case AKT_DIRECTIVE_ESCALATE: {
         akt__ext *x = akt__ext_get(s, c);
         if (!x || akt__vec_push(&s->heap, &x->escalated, child.id) != 0) {
-            akt__send_sys(s, child, AKT__SYS_STOP, 0, 0, NULL, NULL);
+            akt__stop_request(s, child);
             break;
         }
         if (c->status == AKT__RUNNING) akt__actor_fail(w, c, e->code, reason);
@@ -168,7 +166,7 @@ void akt__actor_begin_stop(akt__worker *w, akt__cell *c) {
     c->closing = 1;
     for (uint32_t k = c->first_child; k;) {
         akt__cell *ch = akt__cell_get(s, k);
-        akt__send_sys(s, akt__cell_pid(ch), AKT__SYS_STOP, 0, 0, NULL, NULL);
+        akt__signal_locked(ch, AKT__SIG_STOP);
         k = ch->next_sibling;
     }
     int childless = c->first_child == 0;
@@ -192,21 +190,32 @@ static void akt__unlink_locked(akt_system *s, akt__cell *c) {
     if (c->name) akt__names_remove(s, c->index);
 }
 
-/* Tells every watcher that self is gone, and stops watching others. */
-static void akt__notify_watchers(akt_system *s, akt__ext *x, akt_pid self, const char *path) {
-    for (uint32_t i = 0; i < x->watchers.n; i++) {
+static akt__envelope *akt__env_next(akt__envelope *e) {
+    return (akt__envelope *)atomic_load_explicit(&e->node.next, memory_order_relaxed);
+}
+
+/* Tells every watcher that self is gone, completes graceful-stop waiters, and stops
+ * watching others. */
+static void akt__notify_watchers(akt_system *s, akt__cell *c, akt__ext *x, akt_pid self,
+                                 const char *path) {
+    for (akt__envelope *e = c->watchers, *n; e; e = n) {
+        n = akt__env_next(e);
         akt_msg *t;
-        if (akt__msg_new_about(AKT_TYPE_TERMINATED, self, path, &t) != 0) continue;
-        if (akt__deliver(s, (akt_pid){x->watchers.v[i]}, t, self.id, NULL, AKT__ENV_USER))
+        if (akt__msg_new_about(AKT_TYPE_TERMINATED, self, path, &t) == 0 &&
+            akt__deliver(s, (akt_pid){e->arg}, t, self.id, NULL, AKT__ENV_USER))
             akt_msg_release(t);
+        akt__env_free(e);
     }
-    for (uint32_t i = 0; i < x->watching.n; i++)
+    c->watchers = NULL;
+    for (akt__envelope *e = c->stop_waiters, *n; e; e = n) {
+        n = akt__env_next(e);
+        akt__future_complete(e->reply, 0, NULL);
+        akt__future_unref(e->reply);
+        akt__env_free(e);
+    }
+    c->stop_waiters = NULL;
+    for (uint32_t i = 0; x && i < x->watching.n; i++)
         akt__send_sys(s, (akt_pid){x->watching.v[i]}, AKT__SYS_UNWATCH, self.id, 0, NULL, NULL);
-    for (uint32_t i = 0; i < x->stop_waiters.n; i++) {
-        akt_future *f = (akt_future *)(uintptr_t)x->stop_waiters.v[i];
-        akt__future_complete(f, 0, NULL);
-        akt__future_unref(f);
-    }
 }
 
 void akt__actor_finalize(akt__worker *w, akt__cell *c) {
@@ -232,7 +241,7 @@ void akt__actor_finalize(akt__worker *w, akt__cell *c) {
     }
     akt__node *n;
     while ((n = akt__mpsc_pop(&c->mbox))) akt__dead_letter(s, (akt__envelope *)n, self, path);
-    if (x) akt__notify_watchers(s, x, self, path);
+    akt__notify_watchers(s, c, x, self, path);
     akt__ext_free(s, x);
     if (c->beh && c->beh->free_state) c->beh->free_state(c->state);
     c->state = NULL;
@@ -250,9 +259,11 @@ void akt__actor_finalize(akt__worker *w, akt__cell *c) {
     pthread_mutex_unlock(&s->lock);
     akt__heap_free(&s->heap, path);
 
-    akt__cell *p = parent_idx ? akt__cell_get(s, parent_idx) : NULL;
-    if (p) {
-        akt__send_sys(s, akt__cell_pid(p), AKT__SYS_CHILD_GONE, self.id, 0, NULL, NULL);
+    if (parent_idx) {
+        /* The parent is alive: it cannot finish before its children are unlinked. */
+        pthread_mutex_lock(&s->lock);
+        akt__signal_locked(akt__cell_get(s, parent_idx), AKT__SIG_CHILD_GONE);
+        pthread_mutex_unlock(&s->lock);
     } else {
         akt__system_guardian_gone(s);
     }

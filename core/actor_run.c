@@ -123,6 +123,31 @@ static int akt__has_children(akt_system *s, akt__cell *c) {
     return any;
 }
 
+/* Adds a SYS_WATCH envelope to the watcher list unless that watcher is there; 1 if kept. */
+static int akt__keep_watch(akt__cell *c, akt__envelope *e) {
+    for (akt__envelope *w = c->watchers; w;
+         w = (akt__envelope *)atomic_load_explicit(&w->node.next, memory_order_relaxed))
+        if (w->arg == e->arg) return 0;
+    atomic_store_explicit(&e->node.next, (akt__node *)c->watchers, memory_order_relaxed);
+    c->watchers = e;
+    return 1;
+}
+
+static void akt__drop_watch(akt__cell *c, uint64_t watcher) {
+    akt__envelope *prev = NULL, *w = c->watchers;
+    while (w && w->arg != watcher) {
+        prev = w;
+        w = (akt__envelope *)atomic_load_explicit(&w->node.next, memory_order_relaxed);
+    }
+    if (!w) return;
+    akt__node *next = atomic_load_explicit(&w->node.next, memory_order_relaxed);
+    if (prev)
+        atomic_store_explicit(&prev->node.next, next, memory_order_relaxed);
+    else
+        c->watchers = (akt__envelope *)next;
+    akt__env_free(w);
+}
+
 static void akt__handle_sys(akt__worker *w, akt__cell *c, akt__envelope *e) {
     akt_system *s = w->disp->system;
     uint32_t gen = atomic_load_explicit(&c->gen, memory_order_relaxed);
@@ -130,29 +155,20 @@ static void akt__handle_sys(akt__worker *w, akt__cell *c, akt__envelope *e) {
         akt__handle_stale_sys(s, c, e);
         return;
     }
-    akt__ext *x;
     switch (e->kind) {
     case AKT__SYS_START:
         akt__actor_start(w, c);
         break;
-    case AKT__SYS_STOP:
-        akt__actor_begin_stop(w, c);
-        break;
     case AKT__SYS_WATCH:
-        if ((x = akt__ext_get(s, c)) && akt__vec_find(&x->watchers, e->arg) < 0)
-            akt__vec_push(&s->heap, &x->watchers, e->arg);
+        if (akt__keep_watch(c, e)) return;
         break;
     case AKT__SYS_UNWATCH:
-        if (c->ext) akt__vec_remove(&c->ext->watchers, e->arg);
+        akt__drop_watch(c, e->arg);
         break;
     case AKT__SYS_NOTIFY_STOP:
-        if ((x = akt__ext_get(s, c)) &&
-            akt__vec_push(&s->heap, &x->stop_waiters, (uint64_t)(uintptr_t)e->reply) == 0) {
-            e->reply = NULL; /* the waiter list owns the reference now */
-        } else if (e->reply) {
-            akt__future_complete(e->reply, AKT_ENOMEM, NULL);
-        }
-        break;
+        atomic_store_explicit(&e->node.next, (akt__node *)c->stop_waiters, memory_order_relaxed);
+        c->stop_waiters = e;
+        return;
     case AKT__SYS_FAILED:
         akt__actor_supervise(w, c, e);
         break;
@@ -162,14 +178,22 @@ static void akt__handle_sys(akt__worker *w, akt__cell *c, akt__envelope *e) {
     case AKT__SYS_RESTART:
         akt__actor_restart(w, c);
         break;
-    case AKT__SYS_CHILD_GONE:
-        if (c->status == AKT__STOPPING && !akt__has_children(s, c)) akt__actor_finalize(w, c);
-        break;
     }
     akt__env_done(e);
 }
 
 static void akt__run_system(akt__worker *w, akt__cell *c) {
+    /* acquire: pairs with the requester's seq_cst RMW. Consumed once, so a signal cannot
+     * re-run the actor forever. */
+    unsigned sig = atomic_load_explicit(&c->signals, memory_order_relaxed)
+                       ? atomic_exchange_explicit(&c->signals, 0, memory_order_acquire)
+                       : 0;
+    if (sig && c->status != AKT__DEAD && c->status != AKT__FREE) {
+        if (sig & AKT__SIG_STOP) akt__actor_begin_stop(w, c);
+        if ((sig & AKT__SIG_CHILD_GONE) && c->status == AKT__STOPPING &&
+            !akt__has_children(w->disp->system, c))
+            akt__actor_finalize(w, c);
+    }
     /* acquire: pairs with the pushers' release, making each envelope's fields visible. */
     akt__envelope *lifo = atomic_exchange_explicit(&c->sysq, NULL, memory_order_acquire);
     akt__envelope *fifo = NULL;
@@ -201,6 +225,7 @@ void akt__cell_release(akt__cell *c, int can_receive) {
      * akt__cell_wake. After it, only atomics of c may be read: another thread may own c. */
     atomic_store_explicit(&c->sched, 0, memory_order_seq_cst);
     int more = atomic_load_explicit(&c->sysq, memory_order_seq_cst) != NULL || pending_unstash ||
+               atomic_load_explicit(&c->signals, memory_order_seq_cst) ||
                (can_receive &&
                 (tail_busy ||
                  atomic_load_explicit(&c->mbox.head, memory_order_seq_cst) != &c->mbox.stub));
@@ -220,7 +245,9 @@ size_t akt__cell_run(akt__worker *w, akt__cell *c, size_t budget) {
         done++;
         akt__handle_user(w, c, e);
         /* relaxed peek: a stop or a directive should not wait a whole batch. */
-        if (atomic_load_explicit(&c->sysq, memory_order_relaxed)) akt__run_system(w, c);
+        if (atomic_load_explicit(&c->sysq, memory_order_relaxed) ||
+            atomic_load_explicit(&c->signals, memory_order_relaxed))
+            akt__run_system(w, c);
     }
     akt__cell_release(c, akt__can_receive(c));
     return done;

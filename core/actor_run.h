@@ -33,5 +33,16 @@ int akt__deliver(akt_system *s, akt_pid to, akt_msg *msg, uint64_t sender, akt_f
 /* Pushes a system message; to may be stale (the receiver handles that). */
 int akt__send_sys(akt_system *s, akt_pid to, uint16_t kind, uint64_t arg, int32_t code,
                   akt_msg *msg, akt_future *reply);
+/* Asks the live actor pid to stop: a signal bit and a wake-up, no allocation, so a stop
+ * can never fail for lack of memory. AKT_ENOTFOUND if pid is not alive. */
+int akt__stop_request(akt_system *s, akt_pid pid);
+/* Raises signal bits on a cell known alive; caller holds s->lock. */
+void akt__signal_locked(akt__cell *c, unsigned sig);
+/* Pushes onto c's system stack without scheduling c. */
+void akt__sysq_push(akt__cell *c, akt__envelope *e);
+
+/* Spawning (spawn.c). A new zeroed page of cells, published in s->pages; caller holds
+ * s->lock. */
+int akt__page_add_locked(akt_system *s, uint32_t page);
 
 #endif

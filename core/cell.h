@@ -19,6 +19,11 @@ enum akt__status {
     AKT__DEAD,         /* finalized; its queues only drain to dead letters */
 };
 
+/* Signals: requests that must not fail for lack of memory, so they are bits on the cell
+ * rather than queued envelopes. */
+#define AKT__SIG_STOP 0x1u       /* stop: children first, then post_stop */
+#define AKT__SIG_CHILD_GONE 0x2u /* a child finished: a stopping parent may finish too */
+
 typedef struct akt__behavior_rec {
     struct akt__behavior_rec *next; /* interning list of the system */
     akt_receive_fn receive;
@@ -39,12 +44,16 @@ typedef struct akt__cell {
     uint8_t status;                  /* enum akt__status; owner-only (sched held) */
     uint8_t started;                 /* pre_start succeeded: post_stop is owed */
     uint8_t closing;                 /* stopping: no new children (structure lock) */
-    uint8_t pad;
+    atomic_uchar signals;            /* AKT__SIG_* bits (see akt__signal) */
     struct akt_dispatcher *disp;
     const akt__behavior_rec *beh;
     void *state;
     struct akt__ext *ext;
     char *name;                      /* under the system's structure lock */
+    /* Kept system envelopes (owner-only): no allocation can make a watch or a graceful
+     * stop fail once it was accepted. */
+    struct akt__envelope *watchers;      /* SYS_WATCH, arg = the watcher */
+    struct akt__envelope *stop_waiters;  /* SYS_NOTIFY_STOP, reply = the future */
     uint32_t parent, first_child, next_sibling, prev_sibling; /* indexes; 0 = none */
 } akt__cell;
 

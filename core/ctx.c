@@ -141,7 +141,7 @@ AKT_API int akt_ctx_stop(akt_ctx *ctx, akt_pid pid) {
         pthread_mutex_unlock(&s->lock);
         if (!child) return AKT_EINVAL;
     }
-    return akt__send_sys(s, pid, AKT__SYS_STOP, 0, 0, NULL, NULL);
+    return akt__stop_request(s, pid);
 }
 
 AKT_API int akt_ctx_become(akt_ctx *ctx, akt_receive_fn receive, void *state, int stacked) {

@@ -12,14 +12,12 @@ enum akt__env_kind {
     AKT__ENV_POISON,     /* user queue: stop once the messages before it are handled */
     /* system queue */
     AKT__SYS_START,      /* run pre_start */
-    AKT__SYS_STOP,       /* stop now: children first, then post_stop */
     AKT__SYS_WATCH,      /* arg = watcher pid */
     AKT__SYS_UNWATCH,    /* arg = watcher pid */
     AKT__SYS_NOTIFY_STOP,/* reply = future completed when the actor is gone */
     AKT__SYS_FAILED,     /* to a parent: arg = child pid, code, msg = reason (or NULL) */
     AKT__SYS_RESUME,     /* directive from the parent */
     AKT__SYS_RESTART,    /* directive from the parent */
-    AKT__SYS_CHILD_GONE, /* to a parent: arg = child pid */
 };
 
 typedef struct akt__envelope {

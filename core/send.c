@@ -34,6 +34,12 @@ int akt__send_sys(akt_system *s, akt_pid to, uint16_t kind, uint64_t arg, int32_
     e->code = code;
     e->msg = msg;
     e->reply = reply;
+    akt__sysq_push(c, e);
+    akt__cell_wake(c);
+    return 0;
+}
+
+void akt__sysq_push(akt__cell *c, akt__envelope *e) {
     akt__envelope *head = atomic_load_explicit(&c->sysq, memory_order_relaxed);
     do {
         atomic_store_explicit(&e->node.next, (akt__node *)head, memory_order_relaxed);
@@ -41,8 +47,22 @@ int akt__send_sys(akt_system *s, akt_pid to, uint16_t kind, uint64_t arg, int32_
          * Dekker pair with the run loop's "sched = 0, re-check sysq". */
     } while (!atomic_compare_exchange_weak_explicit(&c->sysq, &head, e, memory_order_seq_cst,
                                                     memory_order_relaxed));
+}
+
+void akt__signal_locked(akt__cell *c, unsigned sig) {
+    /* seq_cst: the producer's half of the Dekker pair, as a push (see akt__cell_release). */
+    atomic_fetch_or_explicit(&c->signals, (unsigned char)sig, memory_order_seq_cst);
     akt__cell_wake(c);
-    return 0;
+}
+
+int akt__stop_request(akt_system *s, akt_pid pid) {
+    /* Under the lock the generation cannot move (finalisation bumps it under the lock), so
+     * the flag reaches this incarnation; a spawn that reuses the cell clears it. */
+    pthread_mutex_lock(&s->lock);
+    akt__cell *c = akt__cell_live(s, pid);
+    if (c) akt__signal_locked(c, AKT__SIG_STOP);
+    pthread_mutex_unlock(&s->lock);
+    return c ? 0 : AKT_ENOTFOUND;
 }
 
 static int akt__sys_usable(akt_system *s) {
@@ -176,7 +196,7 @@ static int akt__user_actor(akt_system *s, akt_pid pid) {
 
 AKT_API int akt_stop(akt_system *system, akt_pid pid) {
     int rc = akt__user_actor(system, pid);
-    return rc ? rc : akt__send_sys(system, pid, AKT__SYS_STOP, 0, 0, NULL, NULL);
+    return rc ? rc : akt__stop_request(system, pid);
 }
 
 AKT_API int akt_poison(akt_system *system, akt_pid pid) {
@@ -185,7 +205,7 @@ AKT_API int akt_poison(akt_system *system, akt_pid pid) {
 }
 
 static void akt__graceful_timeout(akt_future *f) {
-    akt__send_sys(f->system, (akt_pid){f->target}, AKT__SYS_STOP, 0, 0, NULL, NULL);
+    akt__stop_request(f->system, (akt_pid){f->target});
 }
 
 AKT_API int akt_stop_graceful(akt_system *system, akt_pid pid, int64_t timeout_ns,
@@ -193,16 +213,25 @@ AKT_API int akt_stop_graceful(akt_system *system, akt_pid pid, int64_t timeout_n
     int rc = akt__user_actor(system, pid);
     if (rc) return rc;
     if (!out || timeout_ns <= 0) return AKT_EINVAL;
-    akt_future *f;
-    rc = akt__future_new(system, timeout_ns, pid, &f);
-    if (rc) return rc;
-    f->on_timeout = akt__graceful_timeout;
-    rc = akt__send_sys(system, pid, AKT__SYS_NOTIFY_STOP, 0, 0, NULL, f);
-    if (rc) {
-        akt__future_abandon(f);
-        return rc;
+    akt__cell *c = akt__cell_live(system, pid);
+    /* Both envelopes first: once the waiter is queued, the pill must follow. */
+    akt__envelope *notify = akt__env_new(), *pill = akt__env_new();
+    akt_future *f = NULL;
+    rc = notify && pill ? akt__future_new(system, timeout_ns, pid, &f) : AKT_ENOMEM;
+    if (rc || !c) {
+        if (notify) akt__env_free(notify);
+        if (pill) akt__env_free(pill);
+        return rc ? rc : AKT_ENOTFOUND;
     }
-    akt__deliver(system, pid, NULL, 0, NULL, AKT__ENV_POISON);
+    f->on_timeout = akt__graceful_timeout;
+    notify->kind = AKT__SYS_NOTIFY_STOP;
+    notify->gen = akt__pid_gen(pid);
+    notify->reply = f; /* the pending operation's reference */
+    akt__sysq_push(c, notify);
+    pill->kind = AKT__ENV_POISON;
+    pill->gen = akt__pid_gen(pid);
+    akt__mpsc_push(&c->mbox, &pill->node);
+    akt__cell_wake(c);
     *out = f;
     return 0;
 }

@@ -16,10 +16,15 @@ AKT_API int akt_spawn_options_init(akt_spawn_options *o) {
     return 0;
 }
 
-/* Reads the caller's options whatever their size (older callers pass smaller structs). */
-static void akt__read_spawn_options(const akt_spawn_options *in, akt_spawn_options *o) {
+/* Reads the caller's options whatever their size (older callers pass smaller structs;
+ * every version has at least size and name). */
+static int akt__read_spawn_options(const akt_spawn_options *in, akt_spawn_options *o) {
     akt_spawn_options_init(o);
-    if (in) memcpy(o, in, in->size < sizeof *o ? in->size : sizeof *o);
+    if (!in) return 0;
+    if (in->size < offsetof(akt_spawn_options, dispatcher)) return AKT_EINVAL;
+    memcpy(o, in, in->size < sizeof *o ? in->size : sizeof *o);
+    o->size = sizeof *o;
+    return 0;
 }
 
 static int akt__name_check(const char *name) {
@@ -59,22 +64,25 @@ static uint32_t akt__cell_alloc_locked(akt_system *s) {
     uint32_t idx = s->next_fresh;
     uint32_t page = idx >> AKT__PAGE_SHIFT;
     if (page >= AKT__MAX_PAGES) return 0;
-    if (page >= s->npages) {
-        akt__cell *p = akt__heap_calloc(&s->heap, AKT__PAGE_CELLS * sizeof(akt__cell));
-        if (!p) return 0;
-        for (uint32_t i = 0; i < AKT__PAGE_CELLS; i++) {
-            akt__mpsc_init(&p[i].mbox);
-            atomic_init(&p[i].sysq, NULL);
-            atomic_init(&p[i].sched, 0);
-            atomic_init(&p[i].gen, 1);
-            p[i].index = (page << AKT__PAGE_SHIFT) | i;
-        }
-        /* release: readers of pages[] see initialised cells. */
-        atomic_store_explicit(&s->pages[page], p, memory_order_release);
-        s->npages = page + 1;
-    }
+    if (page >= s->npages && akt__page_add_locked(s, page)) return 0;
     s->next_fresh = idx + 1;
     return idx;
+}
+
+int akt__page_add_locked(akt_system *s, uint32_t page) {
+    akt__cell *p = akt__heap_calloc(&s->heap, AKT__PAGE_CELLS * sizeof(akt__cell));
+    if (!p) return AKT_ENOMEM;
+    for (uint32_t i = 0; i < AKT__PAGE_CELLS; i++) {
+        akt__mpsc_init(&p[i].mbox);
+        atomic_init(&p[i].sysq, NULL);
+        atomic_init(&p[i].sched, 0);
+        atomic_init(&p[i].gen, 1);
+        p[i].index = (page << AKT__PAGE_SHIFT) | i;
+    }
+    /* release: readers of pages[] see initialised cells. */
+    atomic_store_explicit(&s->pages[page], p, memory_order_release);
+    s->npages = page + 1;
+    return 0;
 }
 
 static int akt__make_ext(akt_system *s, const akt_spawn_options *o, akt__ext **out) {
@@ -173,7 +181,7 @@ int akt__spawn_under(akt_system *s, uint32_t parent_idx, const akt_behavior *b, 
     if (!s || !b || !out || b->size < offsetof(akt_behavior, pre_start) || !b->receive)
         return AKT_EINVAL;
     akt_spawn_options o;
-    akt__read_spawn_options(opts, &o);
+    if (akt__read_spawn_options(opts, &o)) return AKT_EINVAL;
     if (o.name && akt__name_check(o.name)) return AKT_EINVAL;
     struct akt_dispatcher *d = o.dispatcher ? o.dispatcher : s->workers;
     if (d->system != s) return AKT_EINVAL;
@@ -209,6 +217,7 @@ int akt__spawn_under(akt_system *s, uint32_t parent_idx, const akt_behavior *b, 
         zero = 0;
         sched_yield();
     }
+    atomic_store_explicit(&c->signals, 0, memory_order_relaxed); /* late ones */
     c->disp = d;
     c->beh = beh;
     c->state = state;
@@ -222,13 +231,7 @@ int akt__spawn_under(akt_system *s, uint32_t parent_idx, const akt_behavior *b, 
     if (start) {
         start->kind = AKT__SYS_START;
         start->gen = gen;
-        akt__envelope *head = atomic_load_explicit(&c->sysq, memory_order_relaxed);
-        do {
-            atomic_store_explicit(&start->node.next, (akt__node *)head, memory_order_relaxed);
-            /* release: the run loop's acquire exchange sees the envelope's fields. */
-        } while (!atomic_compare_exchange_weak_explicit(&c->sysq, &head, start,
-                                                        memory_order_release,
-                                                        memory_order_relaxed));
+        akt__sysq_push(c, start);
     }
     if (!beh->pre_start) akt__publish(s, AKT_EVENT_ACTOR_STARTED, c, (akt_pid){0}, NULL, 0, NULL);
     akt__cell_release(c, c->status == AKT__RUNNING);

@@ -47,23 +47,12 @@ static int akt__sysname_check(const char *n) {
  * with the system's strategy and is the last actor to stop. */
 static int akt__guardian_init(akt_system *s, const akt_supervisor *sup) {
     pthread_mutex_lock(&s->lock);
-    s->next_fresh = AKT__GUARDIAN; /* index 0 means "none" */
-    akt__cell *p = akt__heap_calloc(&s->heap, AKT__PAGE_CELLS * sizeof(akt__cell));
-    if (!p) {
+    if (akt__page_add_locked(s, 0)) {
         pthread_mutex_unlock(&s->lock);
         return AKT_ENOMEM;
     }
-    for (uint32_t i = 0; i < AKT__PAGE_CELLS; i++) {
-        akt__mpsc_init(&p[i].mbox);
-        atomic_init(&p[i].sysq, NULL);
-        atomic_init(&p[i].sched, 0);
-        atomic_init(&p[i].gen, 1);
-        p[i].index = i;
-    }
-    atomic_store_explicit(&s->pages[0], p, memory_order_release);
-    s->npages = 1;
-    s->next_fresh = AKT__GUARDIAN + 1;
-    akt__cell *g = &p[AKT__GUARDIAN];
+    s->next_fresh = AKT__GUARDIAN + 1; /* index 0 means "none" */
+    akt__cell *g = akt__cell_get(s, AKT__GUARDIAN);
     g->name = akt__heap_strdup(&s->heap, "user");
     g->ext = akt__heap_calloc(&s->heap, sizeof(akt__ext));
     pthread_mutex_unlock(&s->lock);
@@ -299,7 +288,7 @@ AKT_API int akt_system_shutdown(akt_system *system, akt_shutdown_cb cb, void *da
         atomic_store_explicit(&s->state, AKT__SYS_RUNNING, memory_order_release);
         return AKT_ENOMEM;
     }
-    akt__send_sys(s, akt__pid_make(AKT__GUARDIAN, 1), AKT__SYS_STOP, 0, 0, NULL, NULL);
+    akt__stop_request(s, akt__pid_make(AKT__GUARDIAN, 1));
     return 0;
 }
 

@@ -312,7 +312,8 @@ AKT_API int akt_ask_batch(akt_system *system, akt_pid to, akt_msg *const *msgs, 
                           int64_t timeout_ns, akt_future **futures);
 
 /* Waits up to timeout_ns (< 0: no limit; 0: just look) for the future. Returns its result
- * code; on 0, *reply gets a new reference to the reply (release it). AKT_EAGAIN if it is
+ * code; on 0, *reply gets a new reference to the reply (release it), or NULL when the
+ * future completes without one (akt_stop_graceful). reply may be NULL: not wanted. AKT_EAGAIN if it is
  * still pending when the wait ends. AKT_EDEADLK when called inside an actor's callback on a
  * future that only that same actor could complete, or on an external dispatcher's thread
  * for a future its own actors must complete. Can be called again after it completed. */

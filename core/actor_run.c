@@ -1,4 +1,5 @@
 #include "actor_run.h"
+#include "spin.h"
 
 #include <string.h>
 
@@ -236,11 +237,23 @@ void akt__cell_release(akt__cell *c, int can_receive) {
         akt__dispatch_enqueue(c->disp, c);
 }
 
+/* Polls of an emptied mailbox before the actor is released (~1 us). */
+#define AKT__LINGER_POLLS 32
+
 size_t akt__cell_run(akt__worker *w, akt__cell *c, size_t budget) {
     size_t done = 0;
     akt__run_system(w, c);
     while (done < budget && akt__can_receive(c)) {
         akt__envelope *e = akt__next_user(c);
+        /* A busy sender is usually a moment behind: wait a few hundred cycles before
+         * giving the actor up, which would cost a reschedule (two locks, a wake-up). Only
+         * on built-in workers: an external dispatcher's thread has other work. */
+        for (int i = 0; !e && i < AKT__LINGER_POLLS && !w->disp->external &&
+                        !atomic_load_explicit(&w->disp->rq_len, memory_order_relaxed);
+             i++) {
+            akt__cpu_relax();
+            if (akt__mpsc_maybe_nonempty(&c->mbox)) e = akt__next_user(c);
+        }
         if (!e) break;
         done++;
         akt__handle_user(w, c, e);

@@ -199,6 +199,8 @@ AKT_API int akt_dispatcher_run(akt_dispatcher *dispatcher, size_t budget, size_t
     }
     struct akt_dispatcher *prev = akt__self.running;
     akt__self.running = d;
+    atomic_store_explicit(&d->runner, pthread_self(), memory_order_relaxed);
+    atomic_store_explicit(&d->has_runner, 1, memory_order_release);
     size_t done = 0;
     while (done < budget) {
         akt__cell *c = akt__dispatch_try_pop(d);

@@ -48,6 +48,8 @@ struct akt_dispatcher {
     akt_notify_fn notify;
     void *notify_data;
     atomic_int running;
+    _Atomic(pthread_t) runner;  /* the thread that last ran it (deadlock detection) */
+    atomic_int has_runner;
     akt__worker ext_worker; /* the context ring of whoever runs it */
 };
 

@@ -297,6 +297,22 @@ AKT_API int akt_system_wait(akt_system *system, int64_t timeout_ns) {
     akt_system *s = system;
     if (akt__self.own_system == s || (akt__self.ctx && akt__self.ctx->system == s))
         return AKT_EDEADLK;
+    /* A thread that runs an external dispatcher must keep running it for its actors to
+     * stop: waiting here without a limit would wait for itself. (Bounded waits between
+     * runs are the way to do it.) */
+    pthread_mutex_lock(&s->done_lock);
+    int finished = s->done;
+    pthread_mutex_unlock(&s->done_lock);
+    if (timeout_ns < 0 && !finished) {
+        pthread_mutex_lock(&s->lock);
+        int runs_actors = 0;
+        for (struct akt_dispatcher *d = s->externals; d && !runs_actors; d = d->next)
+            runs_actors = atomic_load_explicit(&d->has_runner, memory_order_acquire) &&
+                          pthread_equal(atomic_load_explicit(&d->runner, memory_order_relaxed),
+                                        pthread_self());
+        pthread_mutex_unlock(&s->lock);
+        if (runs_actors) return AKT_EDEADLK;
+    }
     int64_t deadline = timeout_ns < 0 ? INT64_MAX : akt__now_ns() + timeout_ns;
     pthread_mutex_lock(&s->done_lock);
     while (!s->done) {

@@ -182,7 +182,9 @@ AKT_API int akt_system_shutdown(akt_system *system, akt_shutdown_cb cb, void *da
 
 /* Blocks until shutdown has completed (after the shutdown callback returned).
  * timeout_ns < 0 waits forever. AKT_ETIMEDOUT if it did not complete in time,
- * AKT_EDEADLK if called from one of this system's own threads. */
+ * AKT_EDEADLK if called from one of this system's own threads, from inside one of its actors,
+ * or, for an unbounded wait, from a thread that runs one of its external dispatchers (its
+ * actors could not stop): wait with a timeout between runs instead. */
 AKT_API int akt_system_wait(akt_system *system, int64_t timeout_ns);
 
 /* Handle references: a system's memory lives until the last reference is released

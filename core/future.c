@@ -50,8 +50,12 @@ static void akt__future_disarm(akt_future *f) {
 static void akt__future_timeout(akt__timer *t, int closed) {
     akt_future *f = (akt_future *)((char *)t - offsetof(akt_future, timer));
     atomic_store_explicit(&f->armed, 0, memory_order_release);
-    int won = akt__future_complete(f, closed ? AKT_ECLOSED : AKT_ETIMEDOUT, NULL);
-    if (won && !closed && f->on_timeout) f->on_timeout(f);
+    /* The extra action comes first: whoever sees the timeout must see its effect (a
+     * graceful stop that timed out has already become a stop). */
+    if (!closed && f->on_timeout &&
+        atomic_load_explicit(&f->state, memory_order_acquire) < AKT__F_COMPLETING)
+        f->on_timeout(f);
+    akt__future_complete(f, closed ? AKT_ECLOSED : AKT_ETIMEDOUT, NULL);
     akt__future_unref(f); /* the timer's reference */
 }
 

@@ -59,7 +59,8 @@ static void akt__future_timeout(akt__timer *t, int closed) {
     akt__future_unref(f); /* the timer's reference */
 }
 
-int akt__future_new(akt_system *s, int64_t timeout_ns, akt_pid target, akt_future **out) {
+int akt__future_new(akt_system *s, int64_t timeout_ns, akt_pid target,
+                    void (*on_timeout)(akt_future *), akt_future **out) {
     akt_future *f = akt__pool_get(AKT__POOL_128);
     if (!f) return AKT_ENOMEM;
     atomic_init(&f->refs, 2);
@@ -75,7 +76,7 @@ int akt__future_new(akt_system *s, int64_t timeout_ns, akt_pid target, akt_futur
     f->system = s;
     f->target = target.id;
     f->target_disp = NULL;
-    f->on_timeout = NULL;
+    f->on_timeout = on_timeout; /* before the timer is armed: the timer thread reads it */
     akt__cell *c = akt__cell_live(s, target);
     if (c) f->target_disp = c->disp;
     if (timeout_ns > 0) {

@@ -32,8 +32,9 @@ struct akt_future {
 };
 
 /* A pending future with two references (the caller's and the pending operation's), armed
- * with a timeout when timeout_ns > 0. */
-int akt__future_new(akt_system *s, int64_t timeout_ns, akt_pid target, akt_future **out);
+ * with a timeout when timeout_ns > 0; on_timeout (may be NULL) runs first when it fires. */
+int akt__future_new(akt_system *s, int64_t timeout_ns, akt_pid target,
+                    void (*on_timeout)(akt_future *), akt_future **out);
 /* Completes f with rc and reply (a new reference is taken to reply). 1 if this call
  * completed it, 0 if it was already complete. Cancels the timer. Runs the callback. */
 int akt__future_complete(akt_future *f, int rc, akt_msg *reply);

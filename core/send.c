@@ -135,7 +135,7 @@ int akt__ask_from(akt_system *s, akt_pid to, akt_msg *msg, int64_t timeout_ns,
     if (!akt__msg_ok(msg) || !out || timeout_ns <= 0) return AKT_EINVAL;
     if (!akt__cell_live(s, to)) return AKT_ENOTFOUND;
     akt_future *f;
-    rc = akt__future_new(s, timeout_ns, to, &f);
+    rc = akt__future_new(s, timeout_ns, to, NULL, &f);
     if (rc) return rc;
     rc = akt__deliver(s, to, msg, sender, f, AKT__ENV_USER);
     if (rc) {
@@ -160,7 +160,7 @@ AKT_API int akt_ask_batch(akt_system *system, akt_pid to, akt_msg *const *msgs, 
         if (!akt__msg_ok(msgs[i])) return AKT_EINVAL;
     if (!akt__cell_live(system, to)) return AKT_ENOTFOUND;
     for (size_t i = 0; i < n; i++) {
-        rc = akt__future_new(system, timeout_ns, to, &futures[i]);
+        rc = akt__future_new(system, timeout_ns, to, NULL, &futures[i]);
         if (rc) {
             while (i--) akt__future_abandon(futures[i]);
             return rc;
@@ -217,13 +217,14 @@ AKT_API int akt_stop_graceful(akt_system *system, akt_pid pid, int64_t timeout_n
     /* Both envelopes first: once the waiter is queued, the pill must follow. */
     akt__envelope *notify = akt__env_new(), *pill = akt__env_new();
     akt_future *f = NULL;
-    rc = notify && pill ? akt__future_new(system, timeout_ns, pid, &f) : AKT_ENOMEM;
+    rc = notify && pill
+             ? akt__future_new(system, timeout_ns, pid, akt__graceful_timeout, &f)
+             : AKT_ENOMEM;
     if (rc || !c) {
         if (notify) akt__env_free(notify);
         if (pill) akt__env_free(pill);
         return rc ? rc : AKT_ENOTFOUND;
     }
-    f->on_timeout = akt__graceful_timeout;
     notify->kind = AKT__SYS_NOTIFY_STOP;
     notify->gen = akt__pid_gen(pid);
     notify->reply = f; /* the pending operation's reference */

@@ -74,7 +74,11 @@ class Language:
 
 
 def _split_env(var, default):
-    return shlex.split(os.environ.get(var, default))
+    argv = shlex.split(os.environ.get(var, default))
+    # Cases run in their own directory: a relative program path must not change meaning.
+    if argv and os.sep in argv[0] and Path(argv[0]).exists():
+        argv[0] = str(Path(argv[0]).resolve())
+    return argv
 
 
 def _probe(argv, cwd, what):
@@ -138,10 +142,12 @@ class Java(Language):
         cp = os.environ.get("AKT_JAVA_CP", "")
         if not cp:
             raise RuntimeMissing("AKT_JAVA_CP (the akt jar's class path) is not set")
-        missing = [p for p in cp.split(os.pathsep) if p and not Path(p).exists()]
+        # Absolute, because each case runs in its own directory.
+        entries = [str(Path(p).resolve()) for p in cp.split(os.pathsep) if p]
+        missing = [p for p in entries if not Path(p).exists()]
         if missing:
             raise RuntimeMissing(f"AKT_JAVA_CP names missing files: {', '.join(missing)}")
-        return cp
+        return os.pathsep.join(entries)
 
     def check(self):
         self.classpath()

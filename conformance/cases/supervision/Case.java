@@ -29,7 +29,7 @@ public class Case {
             } else if (Conf.is(msg, "conf.Fail")) {
                 String text = Conf.text(msg);
                 Conf.log("fail", Conf.selfPath(ctx) + " " + text);
-                throw new RuntimeException(text); // the reason: "java.lang.RuntimeException: <text>"
+                throw new RuntimeException(text); // the message is the failure's reason
             } else {
                 ctx.unhandled();
             }

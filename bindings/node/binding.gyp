@@ -1,0 +1,21 @@
+{
+  "targets": [
+    {
+      "target_name": "akt",
+      "sources": [
+        "src/pump.c", "src/errors.c", "src/values.c", "src/pidset.c",
+        "src/system.c", "src/send.c", "src/actor.c", "src/ctx.c", "src/events.c",
+        "src/native.c"
+      ],
+      "include_dirs": ["<!(node -p \"process.env.AKT_INCLUDE_DIR || require('path').resolve('../../abi/include')\")"],
+      "cflags": ["-std=c11", "-Wall", "-Wextra", "-Werror", "-Wno-unused-parameter",
+                 "-D_GNU_SOURCE", "-O2"],
+      "cflags!": ["-fno-exceptions"],
+      "libraries": [
+        "-L<!(node -p \"process.env.AKT_LIB_DIR\")",
+        "-lakt", "-ldl",
+        "-Wl,-rpath,'$$ORIGIN'"
+      ]
+    }
+  ]
+}

@@ -1,0 +1,12 @@
+/* The interop case's C actor (conformance/cases/interop/peer.h) as a library a Node
+ * program loads with system.spawnNative(path, 'akt_conf_peer'). */
+#include "peer.h"
+
+int akt_conf_peer(const char *arg, const akt_behavior **behavior, void **state);
+
+int akt_conf_peer(const char *arg, const akt_behavior **behavior, void **state) {
+    (void)arg;
+    *behavior = &conf_peer_behavior;
+    *state = NULL;
+    return 0;
+}

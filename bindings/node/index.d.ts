@@ -1,0 +1,216 @@
+// Type declarations of the `akt` package (ESM and CommonJS entry points export the same).
+/// <reference types="node" />
+import { EventEmitter } from 'node:events';
+
+/** Options of sends that carry an explicit akt type name (for C and other languages). */
+export interface SendOptions {
+  /** The akt type name, e.g. "shop.OrderPlaced"; defaults depend on the value's kind. */
+  type?: string;
+}
+
+export interface AskOptions extends SendOptions {
+  /** Milliseconds before the promise rejects with TimeoutError; default 5000. */
+  timeout?: number;
+  /** Cancels the ask: the promise rejects with CanceledError (AKT_ECANCELED). */
+  signal?: AbortSignal;
+}
+
+/** An actor's address: a value bound to its system. */
+export class Pid {
+  private constructor();
+  readonly system: ActorSystem;
+  /** The 64-bit id (generation << 32 | index). */
+  readonly id: bigint;
+  /** e.g. "akt://demo/user/counter"; throws NotFoundError once the actor is gone. */
+  readonly path: string;
+  readonly alive: boolean;
+  tell(msg: unknown, opts?: SendOptions): void;
+  ask<R = unknown>(msg: unknown, opts?: AskOptions): Promise<R>;
+  /** Sends msgs in order as one operation: all are taken or none (the error is thrown). */
+  tellBatch(msgs: unknown[], opts?: SendOptions): void;
+  /** Asks msgs in order as one operation; one promise per message. */
+  askBatch<R = unknown>(msgs: unknown[], opts?: { timeout?: number; type?: string }): Promise<R>[];
+  stop(): void;
+  poison(): void;
+  stopGracefully(opts?: { timeout?: number }): Promise<void>;
+  equals(other: unknown): boolean;
+  toString(): string;
+}
+
+/** A typed message: an akt type name plus bytes (what C actors send and read). */
+export class Message {
+  constructor(type: string, data?: string | Uint8Array);
+  readonly type: string;
+  readonly data: string | Uint8Array;
+  /** The payload as UTF-8 text. */
+  readonly text: string;
+}
+
+/** Delivered to a watcher when a watched actor stopped. */
+export class Terminated {
+  readonly pid: Pid;
+}
+
+export type Receive<A = any> = (this: A, ctx: Context, msg: any) => void;
+
+/** The context of one actor callback; valid only during that callback. */
+export class Context {
+  private constructor();
+  readonly self: Pid;
+  readonly system: ActorSystem;
+  /** The sender of the current message; null when it came from outside any actor. */
+  readonly sender: Pid | null;
+  readonly parent: Pid | null;
+  /** The akt type name of the current message. */
+  readonly messageType: string;
+  respond(msg: unknown, opts?: SendOptions): void;
+  tell(to: Pid, msg: unknown, opts?: SendOptions): void;
+  ask<R = unknown>(to: Pid, msg: unknown, opts?: AskOptions): Promise<R>;
+  forward(to: Pid): void;
+  unhandled(): void;
+  spawn(actor: ActorSpec, opts?: SpawnOptions): Pid;
+  /** Stops self (default) or one of self's children. */
+  stop(pid?: Pid): void;
+  become(receive: Receive, opts?: { stacked?: boolean }): void;
+  unbecome(): void;
+  unbecomeStacked(): void;
+  stash(): void;
+  /** false when the stash was empty. */
+  unstash(): boolean;
+  unstashAll(): void;
+  watch(pid: Pid): void;
+  unwatch(pid: Pid): void;
+  dependency<T = unknown>(name: string): T;
+}
+
+/** Base class of JS actors. */
+export class Actor {
+  preStart(ctx: Context): void;
+  receive(ctx: Context, msg: any): void;
+  postStop(ctx: Context): void;
+}
+
+/** An Actor subclass (fresh instance per start/restart), an instance, or a receive function. */
+export type ActorSpec =
+  | (new () => { receive(ctx: Context, msg: any): void; preStart?(ctx: Context): void; postStop?(ctx: Context): void })
+  | { receive(ctx: Context, msg: any): void; preStart?(ctx: Context): void; postStop?(ctx: Context): void }
+  | ((ctx: Context, msg: any) => void);
+
+export type Directive = 'restart' | 'resume' | 'stop' | 'escalate';
+
+export interface Failure {
+  /** e.g. "AKT_EFAILED" for a thrown error. */
+  code: string;
+  errno: number;
+  /** The thrown error's message. */
+  reason: string | null;
+}
+
+export interface SupervisorOptions {
+  /** What happens to a failing child; default 'restart'. */
+  directive?: Directive;
+  /** Chooses per failure (children of JS actors only). */
+  decide?: (failure: Failure) => Directive | undefined;
+}
+
+export interface SpawnOptions {
+  /** Unique among siblings; anonymous ("$<n>") when omitted. */
+  name?: string;
+  /** Strategy for this actor's children. */
+  supervisor?: SupervisorOptions;
+  /** Values reachable with ctx.dependency(name). */
+  dependencies?: Record<string, unknown>;
+}
+
+export interface SystemOptions {
+  /** akt worker threads for C actors; 0 = one per core. */
+  workers?: number;
+  /** Messages an actor handles per turn; 0 = 64. */
+  throughput?: number;
+  /** Strategy for top-level actors. */
+  supervisor?: { directive?: Directive };
+  /** Hold the process until shutdown, like a server (default: only pending asks do). */
+  keepAlive?: boolean;
+}
+
+export type EventKind =
+  | 'actorStarted' | 'actorStopped' | 'actorRestarted' | 'deadLetter' | 'unhandled' | 'actorFailed';
+
+export interface AktEvent {
+  kind: EventKind;
+  pid: Pid;
+  path: string | null;
+  sender: Pid | null;
+  message: unknown;
+  code: string | null;
+  reason: string | null;
+}
+
+export interface Subscription {
+  unsubscribe(): void;
+}
+
+export class ActorSystem extends EventEmitter {
+  private constructor();
+  static create(name?: string, opts?: SystemOptions): Promise<ActorSystem>;
+  readonly name: string;
+  readonly closed: boolean;
+  spawn(actor: ActorSpec, opts?: SpawnOptions): Pid;
+  /**
+   * Spawns a C actor from a shared library exporting
+   * `int symbol(const char *arg, const akt_behavior **behavior, void **state)`.
+   * It runs on akt's worker threads; NotFoundError if the library or symbol is missing.
+   */
+  spawnNative(library: string, symbol: string, opts?: { name?: string; arg?: string }): Pid;
+  /** "name", "a/b", "/user/a/b" or "akt://sys/user/a/b"; null if no live actor is there. */
+  lookup(path: string): Pid | null;
+  subscribe(kinds: EventKind | EventKind[], fn: (ev: AktEvent) => void): Subscription;
+  /** Stops every actor and resolves when all stopped; afterwards the process may exit. */
+  shutdown(): Promise<void>;
+  on(event: EventKind, listener: (ev: AktEvent) => void): this;
+  once(event: EventKind, listener: (ev: AktEvent) => void): this;
+  off(event: EventKind, listener: (ev: AktEvent) => void): this;
+  [Symbol.asyncDispose](): Promise<void>;
+}
+
+/** Registers how messages of a type name arriving as bytes become JS values. */
+export function registerType(type: string, codec: { decode: (buf: Buffer) => unknown }): void;
+
+/** The version of libakt loaded, "major.minor.patch". */
+export const version: string;
+
+/** Every failure: `code` is the akt name (e.g. "AKT_ENOTFOUND"), `errno` its number. */
+export class AktError extends Error {
+  readonly code: string;
+  readonly errno: number;
+}
+export class InvalidArgumentError extends AktError {}
+export class OutOfMemoryError extends AktError {}
+export class NotFoundError extends AktError {}
+export class StoppedError extends AktError {}
+export class TimeoutError extends AktError {}
+export class CanceledError extends AktError {}
+export class ExistsError extends AktError {}
+export class MailboxFullError extends AktError {}
+export class MisuseError extends AktError {}
+export class ClosedError extends AktError {}
+export class UnhandledError extends AktError {}
+export class ActorFailedError extends AktError {}
+export class AgainError extends AktError {}
+export class NotSupportedError extends AktError {}
+export class MessageTypeError extends AktError {}
+export class DeadlockError extends AktError {}
+export class BufferRangeError extends AktError {}
+export class BusyError extends AktError {}
+
+declare const akt: {
+  ActorSystem: typeof ActorSystem;
+  Actor: typeof Actor;
+  Pid: typeof Pid;
+  Context: typeof Context;
+  Message: typeof Message;
+  Terminated: typeof Terminated;
+  registerType: typeof registerType;
+  version: string;
+};
+export default akt;

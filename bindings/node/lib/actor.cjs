@@ -1,0 +1,196 @@
+'use strict';
+// JS actors: the Actor base class, the table of live actors (cells) the addon calls into by
+// id, and spawning. Callbacks run on this thread inside the pump, one actor at a time.
+
+const native = require('./addon.cjs');
+const { makeError, codeOf, errnos } = require('./errors.cjs');
+const { install, kick, shared } = require('./pump.cjs');
+const { Pid } = require('./pid.cjs');
+const { Context } = require('./context.cjs');
+const { decode } = require('./types.cjs');
+const { values } = require('./values.cjs');
+
+/** Base class of JS actors. Override receive(); preStart/postStop are optional. */
+class Actor {
+  preStart(ctx) {}
+  receive(ctx, msg) { ctx.unhandled(); }
+  postStop(ctx) {}
+}
+
+/** Delivered to a watcher when a watched actor stopped. */
+class Terminated {
+  constructor(pid) { this.pid = pid; }
+}
+
+const cells = [];
+const freeIds = [];
+
+const DIRECTIVES = { restart: 0, resume: 1, stop: 2, escalate: 3 };
+
+function directiveOf(d, fallback) {
+  if (d === undefined || d === null) return fallback;
+  if (typeof d === 'number' && d >= 0 && d <= 3) return d;
+  const n = DIRECTIVES[d];
+  if (n === undefined) throw makeError(errnos.InvalidArgumentError, `unknown directive ${String(d)}`);
+  return n;
+}
+
+// What spawn accepts: an Actor subclass (a fresh instance per start and restart), an
+// instance (kept across restarts), or a receive function (ctx, msg) => void.
+function makerOf(actor) {
+  if (typeof actor === 'function') {
+    if (actor.prototype && typeof actor.prototype.receive === 'function') return () => new actor();
+    const fn = actor;
+    return () => ({ receive: fn });
+  }
+  if (actor && typeof actor.receive === 'function') return null;
+  throw makeError(errnos.InvalidArgumentError, 'spawn expects an Actor class, instance or receive function');
+}
+
+function reasonOf(e) {
+  if (e instanceof Error) return e.message || e.name || 'Error';
+  try {
+    return String(e);
+  } catch {
+    return 'exception';
+  }
+}
+
+// A receive may be async, but the actor does not wait for it (one message at a time holds
+// only for the synchronous part). A rejection is sent back to the actor as a failure
+// message, so its supervisor handles it like a throw, one message later.
+class AsyncFailure {
+  constructor(error) { this.error = error; }
+}
+
+function watchPromise(p, cell) {
+  p.then(undefined, (e) => {
+    try {
+      cell.ctx.self.tell(new AsyncFailure(e));
+    } catch {
+      process.emitWarning(`akt: an async receive of a stopped actor failed: ${reasonOf(e)}`);
+    }
+  });
+}
+
+// receive: the actor id is in ints[4]; the message is a value-table slot (ints[5] >= 0) or
+// comes as (value, type) where type names bytes to decode. A failure sets flags[2] and
+// returns the reason.
+function deliver(value, type) {
+  const ints = shared.ints;
+  const cell = cells[ints[4]];
+  const ctx = cell.ctx;
+  const slot = ints[5];
+  if (slot >= 0) {
+    value = values[slot];
+    if (value instanceof AsyncFailure) {
+      cell.lastError = value.error;
+      shared.flags[2] = 1;
+      return reasonOf(value.error);
+    }
+  } else if (type !== undefined) value = type === 'akt.Terminated'
+    ? new Terminated(new Pid(cell.system, shared.scratch[2], shared.scratch[3]))
+    : decode(value, type);
+  ctx._live = true;
+  try {
+    const stack = cell.stack;
+    const r = stack.length === 0
+      ? cell.actor.receive(ctx, value)
+      : stack[stack.length - 1].call(cell.actor, ctx, value);
+    if (r !== undefined && r !== null && typeof r.then === 'function') watchPromise(r, cell);
+  } catch (e) {
+    ctx._live = false;
+    cell.lastError = e;
+    shared.flags[2] = 1;
+    return reasonOf(e);
+  }
+  ctx._live = false;
+  return undefined;
+}
+
+function preStart() {
+  const cell = cells[shared.ints[4]];
+  if (cell.stopped) { // a restart: a fresh instance from the class, the behaviour reset
+    cell.stopped = false;
+    if (cell.make) cell.actor = cell.make();
+    cell.stack.length = 0;
+  }
+  const ctx = cell.ctx;
+  ctx._live = true;
+  try {
+    if (typeof cell.actor.preStart === 'function') cell.actor.preStart(ctx);
+  } catch (e) {
+    cell.lastError = e;
+    shared.flags[2] = 1;
+    return reasonOf(e);
+  } finally {
+    ctx._live = false;
+  }
+  return undefined;
+}
+
+function postStop() {
+  const cell = cells[shared.ints[4]];
+  cell.stopped = true;
+  const ctx = cell.ctx;
+  ctx._live = true;
+  try {
+    if (typeof cell.actor.postStop === 'function') cell.actor.postStop(ctx);
+  } catch (e) {
+    process.emitWarning(`akt: postStop of ${cell.name || 'an actor'} threw: ${reasonOf(e)}`);
+  } finally {
+    ctx._live = false;
+  }
+}
+
+function freed(id) {
+  const cell = cells[id];
+  if (!cell) return;
+  cells[id] = undefined;
+  freeIds.push(id);
+}
+
+/** Spawns a JS actor: top-level when parentCtx is null, else a child of that actor. */
+function spawnActor(system, parentCtx, actor, opts = {}) {
+  const make = makerOf(actor);
+  const instance = make ? make() : actor;
+  const sup = opts.supervisor || {};
+  const directive = directiveOf(sup.directive, 0);
+  let decider;
+  if (typeof sup.decide === 'function') {
+    const user = sup.decide;
+    decider = (errno, reason) => directiveOf(user({ code: codeOf(errno), errno, reason }), directive);
+  }
+  const deps = opts.dependencies || {};
+  const depNames = Object.keys(deps);
+  // Boxed: akt hands each value back as a pointer, which needs an object.
+  const depValues = depNames.map((k) => ({ value: deps[k] }));
+
+  const id = freeIds.length ? freeIds.pop() : cells.length;
+  const cell = {
+    system, make, actor: instance, stack: [], stopped: false, name: opts.name, lastError: null,
+    ctx: null,
+  };
+  cell.ctx = new Context(cell);
+  cells[id] = cell;
+  try {
+    native.spawn(parentCtx ? null : system._handle, opts.name, id, directive, decider,
+      depNames, depValues);
+  } catch (e) {
+    cells[id] = undefined;
+    freeIds.push(id);
+    throw e;
+  }
+  const pid = new Pid(system, shared.scratch[0], shared.scratch[1]);
+  cell.ctx.self = pid;
+  kick();
+  return pid;
+}
+
+install({
+  deliver, preStart, postStop, freed, decode,
+  makeError: (errno, detail) => makeError(errno, detail),
+  json: (v) => JSON.stringify(v),
+});
+
+module.exports = { Actor, Terminated, spawnActor };

@@ -1,0 +1,153 @@
+'use strict';
+// The context of one actor callback. akt's context is only valid during the callback, so a
+// Context used afterwards (say, after an await) throws MisuseError.
+
+const native = require('./addon.cjs');
+const { makeError, errnos } = require('./errors.cjs');
+const { shared } = require('./pump.cjs');
+const { Pid, askVia } = require('./pid.cjs');
+const { Message } = require('./types.cjs');
+const { put, byRef } = require('./values.cjs');
+
+const optType = (opts) => (opts === undefined ? undefined : opts.type);
+// A Message travels as its bytes under its type name.
+const dataOf = (msg) => (msg instanceof Message ? msg.data : msg);
+const typeOf = (msg, opts) => (msg instanceof Message ? msg.type : optType(opts));
+
+class Context {
+  constructor(cell) {
+    this._cell = cell;
+    this._live = false;
+    this.self = null;
+  }
+
+  _check() {
+    if (!this._live) throw makeError(errnos.MisuseError, 'the context is used outside its callback');
+  }
+
+  _pid(has) {
+    return has ? new Pid(this._cell.system, shared.scratch[0], shared.scratch[1]) : null;
+  }
+
+  get system() { return this._cell.system; }
+
+  /** The sender of the current message, or null when it came from outside any actor. */
+  get sender() {
+    this._check();
+    return this._pid(native.ctxSender());
+  }
+
+  get parent() {
+    this._check();
+    return this._pid(native.ctxParent());
+  }
+
+  /** The akt type name of the current message (e.g. "akt.String", "shop.Order"). */
+  get messageType() {
+    this._check();
+    return native.ctxMessageType();
+  }
+
+  /** Replies to the current message: resolves the asker's promise or tells the sender. */
+  respond(msg, opts) {
+    this._check();
+    if (opts === undefined && byRef(msg) && !(msg instanceof Message)) native.ctxRespondSlot(put(msg));
+    else native.ctxRespond(dataOf(msg), typeOf(msg, opts));
+  }
+
+  /** Tells with self as the sender. */
+  tell(pid, msg, opts) {
+    this._check();
+    if (opts === undefined && byRef(msg) && !(msg instanceof Message)) native.ctxTellSlot(pid.lo, pid.hi, put(msg));
+    else native.ctxTell(pid.lo, pid.hi, dataOf(msg), typeOf(msg, opts));
+  }
+
+  /** Asks from inside an actor; the promise settles after this callback has returned. */
+  ask(pid, msg, opts) {
+    this._check();
+    return askVia((m, t, ty, c) => native.ctxAsk(pid.lo, pid.hi, m, t, ty, c),
+      (s, t, c) => native.ctxAskSlot(pid.lo, pid.hi, s, t, undefined, c), msg, opts);
+  }
+
+  /** Forwards the current message, keeping its sender and asker. */
+  forward(pid) {
+    this._check();
+    native.ctxForward(pid.lo, pid.hi);
+  }
+
+  /** Marks the current message unhandled (an ask gets UnhandledError). */
+  unhandled() {
+    this._check();
+    native.ctxUnhandled();
+  }
+
+  /** Spawns a child actor (path <self>/<name>), on this thread like its parent. */
+  spawn(actor, opts) {
+    this._check();
+    return require('./actor.cjs').spawnActor(this._cell.system, this, actor, opts);
+  }
+
+  /** Stops self (default) or one of self's children. */
+  stop(pid = this.self) {
+    this._check();
+    native.ctxStop(pid.lo, pid.hi);
+  }
+
+  /** Replaces the receive handler; { stacked: true } pushes it instead (unbecomeStacked). */
+  become(receive, opts) {
+    this._check();
+    if (typeof receive !== 'function') throw makeError(errnos.InvalidArgumentError, 'become expects a function');
+    const stack = this._cell.stack;
+    if (!(opts && opts.stacked)) stack.length = 0;
+    stack.push(receive);
+  }
+
+  /** Back to the actor's own receive. */
+  unbecome() {
+    this._check();
+    this._cell.stack.length = 0;
+  }
+
+  /** Pops one stacked handler; MisuseError if none is stacked. */
+  unbecomeStacked() {
+    this._check();
+    if (this._cell.stack.length === 0) throw makeError(errnos.MisuseError, 'no stacked behaviour');
+    this._cell.stack.pop();
+  }
+
+  /** Keeps the current message for later. */
+  stash() {
+    this._check();
+    native.ctxStash();
+  }
+
+  /** Puts the oldest stashed message back in front of the mailbox; false if none. */
+  unstash() {
+    this._check();
+    return native.ctxUnstash();
+  }
+
+  unstashAll() {
+    this._check();
+    native.ctxUnstashAll();
+  }
+
+  /** Death watch: a Terminated message arrives when pid stops. */
+  watch(pid) {
+    this._check();
+    native.ctxWatch(pid.lo, pid.hi);
+  }
+
+  unwatch(pid) {
+    this._check();
+    native.ctxUnwatch(pid.lo, pid.hi);
+  }
+
+  /** A dependency given at spawn ({ dependencies: { name: value } }); NotFoundError if none. */
+  dependency(name) {
+    this._check();
+    return native.ctxDependency(name).value;
+  }
+}
+
+module.exports = { Context };

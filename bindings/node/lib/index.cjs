@@ -1,0 +1,24 @@
+'use strict';
+// akt for Node.js: actors in JavaScript on akt's runtime. See README.md.
+
+const native = require('./addon.cjs');
+const errors = require('./errors.cjs');
+const { Actor, Terminated } = require('./actor.cjs');
+const { ActorSystem } = require('./system.cjs');
+const { Pid } = require('./pid.cjs');
+const { Context } = require('./context.cjs');
+const { Message, registerType } = require('./types.cjs');
+
+const { makeError, codeOf, errnos, ...errorClasses } = errors;
+
+module.exports = {
+  ActorSystem,
+  Actor,
+  Pid,
+  Context,
+  Terminated,
+  Message,
+  registerType,
+  version: native.version(),
+  ...errorClasses,
+};

@@ -1,0 +1,35 @@
+// ESM entry point: the same objects as the CommonJS one (one module instance, one addon).
+import { createRequire } from 'node:module';
+
+const akt = createRequire(import.meta.url)('./index.cjs');
+
+export const {
+  ActorSystem,
+  Actor,
+  Pid,
+  Context,
+  Terminated,
+  Message,
+  registerType,
+  version,
+  AktError,
+  InvalidArgumentError,
+  OutOfMemoryError,
+  NotFoundError,
+  StoppedError,
+  TimeoutError,
+  CanceledError,
+  ExistsError,
+  MailboxFullError,
+  MisuseError,
+  ClosedError,
+  UnhandledError,
+  ActorFailedError,
+  AgainError,
+  NotSupportedError,
+  MessageTypeError,
+  DeadlockError,
+  BufferRangeError,
+  BusyError,
+} = akt;
+export default akt;

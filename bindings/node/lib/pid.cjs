@@ -1,0 +1,150 @@
+'use strict';
+// Pid: an actor's address, a value (index + generation) bound to its system.
+
+const native = require('./addon.cjs');
+const { kick } = require('./pump.cjs');
+const { Message } = require('./types.cjs');
+const { makeError, errnos } = require('./errors.cjs');
+const { put, byRef } = require('./values.cjs');
+const { shared } = require('./pump.cjs');
+
+const optType = (opts) => (opts === undefined ? undefined : opts.type);
+
+// Shared by Pid.ask and Context.ask: send(msg, timeout, type, cancellable) asks with a
+// value, sendSlot(slot, timeout, cancellable) with a value-table slot.
+function askVia(send, sendSlot, msg, opts) {
+  let timeout, type, signal;
+  if (opts !== undefined) ({ timeout, type, signal } = opts);
+  if (msg instanceof Message) {
+    type = msg.type;
+    msg = msg.data;
+  }
+  const cancellable = signal !== undefined && signal !== null;
+  if (cancellable && signal.aborted) return Promise.reject(makeError(errnos.CanceledError));
+  const r = type === undefined && byRef(msg)
+    ? sendSlot(put(msg), timeout, cancellable)
+    : send(msg, timeout, type, cancellable);
+  if (!cancellable) {
+    kick();
+    return r;
+  }
+  const [p, handle] = r;
+  const onAbort = () => native.cancel(handle);
+  signal.addEventListener('abort', onAbort, { once: true });
+  kick();
+  return p.finally(() => signal.removeEventListener('abort', onAbort));
+}
+
+// Messages as parallel arrays of payloads and type names for the addon.
+function split(msgs, opts) {
+  if (!Array.isArray(msgs)) throw makeError(errnos.InvalidArgumentError, 'expected an array of messages');
+  const type = opts === undefined ? undefined : opts.type;
+  const data = new Array(msgs.length);
+  const types = new Array(msgs.length);
+  for (let i = 0; i < msgs.length; i++) {
+    const m = msgs[i];
+    if (m instanceof Message) {
+      data[i] = m.data;
+      types[i] = m.type;
+    } else {
+      data[i] = m;
+      types[i] = type;
+    }
+  }
+  return [data, types];
+}
+
+class Pid {
+  constructor(system, lo, hi) {
+    this.system = system;
+    this.lo = lo;
+    this.hi = hi;
+  }
+
+  /** Sends msg; JS actors get the very object, others bytes (see README, Messages). */
+  tell(msg, opts) {
+    const h = this.system._handle;
+    if (msg instanceof Message) native.tell(h, this.lo, this.hi, msg.data, msg.type);
+    else if (opts !== undefined) native.tell(h, this.lo, this.hi, msg, opts.type);
+    else if (byRef(msg)) {
+      const scratch = shared.scratch;
+      const slot = put(msg);
+      scratch[0] = this.lo;
+      scratch[1] = this.hi;
+      scratch[2] = slot;
+      this.system._fastTell();
+    }
+    else native.tell(h, this.lo, this.hi, msg);
+    kick();
+  }
+
+  /**
+   * Sends msg and resolves with the reply. opts: { timeout } in ms (TimeoutError after it,
+   * default 5000), { signal } an AbortSignal that cancels the ask (CanceledError), { type }.
+   */
+  ask(msg, opts) {
+    const h = this.system._handle;
+    return askVia((m, t, ty, c) => native.ask(h, this.lo, this.hi, m, t, ty, c),
+      (s, t, c) => native.askSlot(h, this.lo, this.hi, s, t, undefined, c), msg, opts);
+  }
+
+  /** Sends msgs in order as one operation: all are taken or none (the error is thrown). */
+  tellBatch(msgs, opts) {
+    const [data, types] = split(msgs, opts);
+    native.tellBatch(this.system._handle, this.lo, this.hi, data, types);
+    kick();
+  }
+
+  /** Asks msgs in order as one operation; one promise per message. opts: { timeout }. */
+  askBatch(msgs, opts) {
+    const [data, types] = split(msgs, opts);
+    const ps = native.askBatch(this.system._handle, this.lo, this.hi, data, types,
+      opts === undefined ? undefined : opts.timeout);
+    kick();
+    return ps;
+  }
+
+  /** Stops the actor now (queued messages go to dead letters). */
+  stop() {
+    native.stop(this.system._handle, this.lo, this.hi);
+    kick();
+  }
+
+  /** The actor handles what is queued, then stops. */
+  poison() {
+    native.poison(this.system._handle, this.lo, this.hi);
+    kick();
+  }
+
+  /** A poison pill, resolved once stopped; TimeoutError (and a hard stop) after timeout ms. */
+  stopGracefully(opts) {
+    const p = native.stopGraceful(this.system._handle, this.lo, this.hi,
+      opts === undefined ? undefined : opts.timeout);
+    kick();
+    return p;
+  }
+
+  get alive() { return native.pidAlive(this.system._handle, this.lo, this.hi); }
+
+  get path() { return native.pidPath(this.system._handle, this.lo, this.hi); }
+
+  /** The 64-bit id as a BigInt (generation << 32 | index). */
+  get id() { return (BigInt(this.hi) << 32n) | BigInt(this.lo); }
+
+  equals(other) {
+    return other instanceof Pid && other.lo === this.lo && other.hi === this.hi &&
+      other.system === this.system;
+  }
+
+  toString() {
+    try {
+      return this.path;
+    } catch {
+      return `Pid(${this.id})`;
+    }
+  }
+
+  [Symbol.for('nodejs.util.inspect.custom')]() { return `Pid<${this.toString()}>`; }
+}
+
+module.exports = { Pid, askVia };

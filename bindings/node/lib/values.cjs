@@ -1,0 +1,52 @@
+'use strict';
+// The table of JS values in flight: a message passed by reference between JS actors is a
+// slot number here, so nothing is serialized and the addon needs no napi_ref per message.
+// The addon gives a slot back when akt releases the message, by writing it to the shared
+// freed[] stack (lib/pump.cjs maps it); reclaim() clears those entries so the values can be
+// collected, and makes the slots reusable.
+
+const values = [];
+const free = [];
+let shared = null; // { flags: Int32Array, freed: Int32Array }
+
+function attach(s) {
+  shared = s;
+}
+
+function reclaim() {
+  const flags = shared.flags;
+  const n = flags[1];
+  if (n === 0) return;
+  const freed = shared.freed;
+  for (let i = 0; i < n; i++) {
+    const slot = freed[i];
+    values[slot] = undefined;
+    free.push(slot);
+  }
+  flags[1] = 0;
+}
+
+function put(value) {
+  if (free.length === 0) {
+    reclaim();
+    if (free.length === 0) {
+      values.push(value);
+      return values.length - 1;
+    }
+  }
+  const slot = free.pop();
+  values[slot] = value;
+  return slot;
+}
+
+const get = (slot) => values[slot];
+
+// Values that travel by reference; others (primitives, strings, byte arrays, Messages)
+// travel as bytes made by the addon.
+function byRef(v) {
+  const t = typeof v;
+  if (t === 'object') return v !== null && !ArrayBuffer.isView(v) && !(v instanceof ArrayBuffer);
+  return t === 'function' || t === 'symbol' || t === 'bigint';
+}
+
+module.exports = { attach, reclaim, put, get, byRef, values };

@@ -1,0 +1,232 @@
+/* JS actors: the C behaviour akt runs on the external dispatcher (so on the JS thread), and
+ * spawning. Each callback makes one call into lib/actor.cjs with the actor's cell id. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "addon.h"
+
+/* Calls a lib/actor.cjs hook for actor a (its id goes through scratch[4]) and turns what
+ * it did into an akt result: a failure flagged in flags[2] carries the reason as the
+ * result; an escaped exception is a failure too. For receive, the message goes as its slot
+ * (scratch[5], no argument) or as (value, type). */
+static int call_hook(an_inst *I, napi_ref hook, napi_value fn, akt_ctx *ctx, akt_msg *msg,
+                     an_actor *a) {
+    napi_env env = I->env;
+    /* Inside a pump (fn given) the pump's own scope holds the few handles a message makes
+     * (its result; a decoded value): a scope per message would cost more than it saves. */
+    napi_handle_scope scope = NULL;
+    if (!fn && napi_open_handle_scope(env, &scope) != napi_ok) return AKT_EFAILED;
+    akt_ctx *prev_ctx = I->cur_ctx;
+    akt_msg *prev_msg = I->cur_msg;
+    I->cur_ctx = ctx;
+    I->cur_msg = msg;
+
+    int rc = 0;
+    napi_value argv[2], result;
+    size_t argc = 0;
+    int32_t slot = -1;
+    if (msg) {
+        argv[0] = an_msg_to_js(I, env, msg, &argv[1], &slot);
+        if (slot < 0) argc = argv[1] ? 2 : 1;
+    }
+    /* Written after an_msg_to_js, which may run JS (nothing else touches them meanwhile). */
+    I->scratch[4] = (uint32_t)a->id;
+    I->scratch[5] = (uint32_t)slot;
+    if (!fn) napi_get_reference_value(env, hook, &fn);
+    napi_status st = napi_call_function(env, fn, fn, argc, argv, &result);
+    if (st != napi_ok) {
+        napi_value ex;
+        napi_get_and_clear_last_exception(env, &ex);
+        rc = akt_ctx_fail(ctx, "uncaught exception in the akt binding");
+    } else if (I->flags[2]) {
+        I->flags[2] = 0;
+        char reason[512] = "error";
+        size_t n;
+        napi_get_value_string_utf8(env, result, reason, sizeof reason, &n);
+        rc = akt_ctx_fail(ctx, reason);
+    }
+    I->cur_ctx = prev_ctx;
+    I->cur_msg = prev_msg;
+    if (scope) napi_close_handle_scope(env, scope);
+    return rc;
+}
+
+static int js_receive(akt_ctx *ctx, akt_msg *msg, void *state) {
+    an_actor *a = state;
+    if (a->inst->closing) return 0;
+    a->inst->stat_received++;
+    return call_hook(a->inst, a->inst->deliver, a->inst->deliver_fn, ctx, msg, a);
+}
+
+static int js_pre_start(akt_ctx *ctx, void *state) {
+    an_actor *a = state;
+    if (a->inst->closing) return 0;
+    return call_hook(a->inst, a->inst->pre_start, NULL, ctx, NULL, a);
+}
+
+static void js_post_stop(akt_ctx *ctx, void *state) {
+    an_actor *a = state;
+    if (a->inst->closing) return;
+    call_hook(a->inst, a->inst->post_stop, NULL, ctx, NULL, a);
+}
+
+/* Frees an actor's state on the JS thread; notify_js tells lib/actor.cjs its cell is free. */
+static void actor_free(an_inst *I, an_actor *a, int notify_js) {
+    if (!I->closing) {
+        napi_env env = I->env;
+        an_pidset_del(&I->js_pids, a->pid.id);
+        napi_value fn, id, r;
+        napi_create_int32(env, a->id, &id);
+        if (notify_js && napi_get_reference_value(env, I->freed, &fn) == napi_ok &&
+            napi_call_function(env, fn, fn, 1, &id, &r) != napi_ok) {
+            napi_value ex;
+            napi_get_and_clear_last_exception(env, &ex);
+        }
+        if (a->decider) napi_delete_reference(env, a->decider);
+        for (size_t i = 0; i < a->ndeps; i++)
+            if (a->deps[i]) napi_delete_reference(env, a->deps[i]);
+    }
+    for (size_t i = 0; i < a->ndeps; i++) free(a->dep_names[i]);
+    free(a->deps);
+    free(a->dep_names);
+    free(a);
+}
+
+void an_actor_free_now(an_inst *I, an_actor *a) { actor_free(I, a, 1); }
+
+static void js_free_state(void *state) {
+    an_actor *a = state;
+    an_inst *I = a->inst;
+    if (an_on_js_thread(I)) an_actor_free_now(I, a);
+    else an_inbox_push(I, AN_ITEM_FREED, a);
+}
+
+const akt_behavior an_js_behavior = {sizeof(akt_behavior), js_receive, js_pre_start,
+                                     js_post_stop, js_free_state};
+
+/* The supervisor's decider of a JS parent: runs on the parent's dispatcher (the JS thread). */
+static int js_decide(int code, const char *reason, void *data) {
+    an_actor *a = data;
+    an_inst *I = a->inst;
+    if (I->closing || !a->decider || !an_on_js_thread(I)) return a->sup.default_directive;
+    napi_env env = I->env;
+    napi_handle_scope scope;
+    napi_open_handle_scope(env, &scope);
+    napi_value fn, argv[2], r;
+    int32_t d = a->sup.default_directive;
+    napi_create_int32(env, code, &argv[0]);
+    if (reason) napi_create_string_utf8(env, reason, NAPI_AUTO_LENGTH, &argv[1]);
+    else napi_get_null(env, &argv[1]);
+    napi_get_reference_value(env, a->decider, &fn);
+    if (napi_call_function(env, fn, fn, 2, argv, &r) == napi_ok) napi_get_value_int32(env, r, &d);
+    else {
+        napi_value ex;
+        napi_get_and_clear_last_exception(env, &ex);
+    }
+    napi_close_handle_scope(env, scope);
+    return d;
+}
+
+static int read_deps(napi_env env, an_actor *a, napi_value names, napi_value values) {
+    bool is;
+    if (napi_is_array(env, names, &is) != napi_ok || !is) return 1;
+    uint32_t n;
+    napi_get_array_length(env, names, &n);
+    if (!n) return 1;
+    a->deps = calloc(n, sizeof *a->deps);
+    a->dep_names = calloc(n, sizeof *a->dep_names);
+    if (!a->deps || !a->dep_names) return 0;
+    for (uint32_t i = 0; i < n; i++) {
+        napi_value k, v;
+        char buf[256];
+        napi_get_element(env, names, i, &k);
+        napi_get_element(env, values, i, &v);
+        char *name = an_opt_string(env, k, buf, sizeof buf);
+        if (!name || name == (char *)-1) return 0;
+        a->ndeps = i + 1;
+        a->dep_names[i] = strdup(name);
+        /* A value akt can hand back as a pointer: the reference itself. Primitives are
+         * wrapped by lib/actor.cjs so every value is an object here. */
+        if (!a->dep_names[i] || napi_create_reference(env, v, 1, &a->deps[i]) != napi_ok) return 0;
+    }
+    return 1;
+}
+
+/* spawn(handle|null, name, id, directive, decider, depNames, depValues) -> scratch[0..1].
+ * A null handle spawns a child of the actor whose callback is running. */
+static napi_value Spawn(napi_env env, napi_callback_info info) {
+    AN_ARGS(7);
+    an_sys *s = NULL;
+    napi_valuetype t;
+    napi_typeof(env, argv[0], &t);
+    if (t != napi_null && napi_get_value_external(env, argv[0], (void **)&s) != napi_ok)
+        return an_throw(env, I, AKT_EINVAL);
+    if (!s && !I->cur_ctx) return an_throw(env, I, AKT_EMISUSE);
+    char nbuf[256];
+    char *name = an_opt_string(env, argv[1], nbuf, sizeof nbuf);
+    if (name == (char *)-1) return NULL;
+
+    an_actor *a = calloc(1, sizeof *a);
+    if (!a) return an_throw(env, I, AKT_ENOMEM);
+    a->inst = I;
+    a->sup = (akt_supervisor){sizeof(akt_supervisor), AKT_STRATEGY_ONE_FOR_ONE,
+                              AKT_DIRECTIVE_RESTART, js_decide, a};
+    int32_t directive = AKT_DIRECTIVE_RESTART;
+    napi_get_value_int32(env, argv[2], &a->id);
+    napi_typeof(env, argv[3], &t);
+    if (t == napi_number) napi_get_value_int32(env, argv[3], &directive);
+    if (directive < 0 || directive > AKT_DIRECTIVE_ESCALATE) {
+        free(a);
+        return an_throw(env, I, AKT_EINVAL);
+    }
+    a->sup.default_directive = directive;
+    napi_typeof(env, argv[4], &t);
+    if (t == napi_function) napi_create_reference(env, argv[4], 1, &a->decider);
+    if (!read_deps(env, a, argv[5], argv[6])) {
+        actor_free(I, a, 0);
+        bool pending;
+        napi_is_exception_pending(env, &pending);
+        return pending ? NULL : an_throw(env, I, AKT_EINVAL);
+    }
+
+    akt_spawn_options o;
+    akt_spawn_options_init(&o);
+    o.name = name;
+    o.supervisor = &a->sup;
+    o.dependency_names = (const char *const *)a->dep_names;
+    o.dependency_values = (void *const *)a->deps;
+    o.dependency_count = a->ndeps;
+    int rc;
+    if (s) {
+        a->sys = s;
+        o.dispatcher = s->disp;
+        rc = akt_spawn(s->sys, &an_js_behavior, a, &o, &a->pid);
+    } else {
+        /* A child of a JS actor runs on the same (external) dispatcher as its parent. */
+        akt_system *sys = NULL;
+        akt_ctx_system(I->cur_ctx, &sys);
+        for (an_sys *x = I->systems; x; x = x->next)
+            if (x->sys == sys) s = x;
+        if (!s) {
+            actor_free(I, a, 0);
+            return an_throw(env, I, AKT_EMISUSE);
+        }
+        a->sys = s;
+        o.dispatcher = s->disp;
+        rc = akt_ctx_spawn(I->cur_ctx, &an_js_behavior, a, &o, &a->pid);
+    }
+    if (rc) {
+        /* Not taken: free without telling JS, which drops the cell itself. */
+        actor_free(I, a, 0);
+        return an_throw(env, I, rc);
+    }
+    an_pidset_add(&I->js_pids, a->pid.id);
+    an_put_pid(I, 0, a->pid);
+    return NULL;
+}
+
+napi_status an_register_actor(napi_env env, napi_value exports, an_inst *I) {
+    static const an_fn fns[] = {{"spawn", Spawn}, {NULL, NULL}};
+    an_export(env, exports, I, fns);
+    return napi_ok;
+}

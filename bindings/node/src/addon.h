@@ -1,0 +1,211 @@
+/* The Node-API layer of akt: shared types of the addon's files.
+ *
+ * Everything that touches JavaScript runs on the JS thread. akt calls the addon from its own
+ * threads (dispatcher notify, future completions, events, shutdown, message releases); those
+ * calls only queue an item in the instance's inbox and wake the JS thread, which drains the
+ * inbox and runs the external dispatcher in one batch per wake-up (pump.c). */
+#ifndef AKT_NODE_ADDON_H
+#define AKT_NODE_ADDON_H
+
+#define NAPI_VERSION 8
+#define AN_FREED_CAP 16384 /* entries of the shared freed[] stack */
+#define AN_SHARED_BYTES (64 + 4 * AN_FREED_CAP)
+#include <akt/akt.h>
+#include <node_api.h>
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdint.h>
+
+/* Type names of the messages the binding makes from JS values. */
+#define AN_TYPE_OBJECT "akt.js.Value" /* any JS value passed by reference (JS to JS) */
+#define AN_TYPE_STRING "akt.String"   /* UTF-8 text */
+#define AN_TYPE_BYTES "akt.Bytes"     /* raw bytes (Buffer, Uint8Array, ...) */
+#define AN_TYPE_JSON "akt.Json"       /* JSON text of a JS value sent to a non-JS actor */
+
+typedef struct an_inst an_inst;
+typedef struct an_sys an_sys;
+
+/* One item queued by an akt thread for the JS thread. */
+enum an_item_kind { AN_ITEM_SLOT, AN_ITEM_ASK, AN_ITEM_EVENT, AN_ITEM_SHUTDOWN, AN_ITEM_FREED };
+typedef struct an_item {
+    int kind;
+    void *ptr; /* a value slot + 1, an_ask, an_evt, an_sys or an_actor, by kind */
+} an_item;
+
+/* A set of pids (open addressing, JS thread only): the JS actors alive in this instance,
+ * so a send knows whether its receiver can take a JS object by reference. */
+typedef struct an_pidset {
+    uint64_t *keys; /* 0 = empty, UINT64_MAX = deleted */
+    size_t cap, used;
+} an_pidset;
+
+/* Per Node environment (main thread or a worker thread). */
+struct an_inst {
+    napi_env env;
+    pthread_t js_thread;
+    int closing; /* the environment is being torn down: callbacks do nothing */
+
+    /* Object messages: ops_slot's object is a slot of lib/values.cjs's table + 1 (a JS value
+     * passed by reference, JS to JS); ops_val's an an_val that also carries bytes made on the
+     * JS thread (strings, buffers, JSON for other languages). The ops addresses are the
+     * owner tags akt checks. */
+    akt_object_ops ops_slot;
+    akt_object_ops ops_val;
+
+    /* JS hooks installed by lib/actor.cjs. */
+    napi_ref deliver, pre_start, post_stop, freed, make_error, decode, pump, json, put, get;
+    napi_value deliver_fn; /* deliver, resolved once per pump (valid during the pump) */
+    /* Shared with JS (lib/pump.cjs names the same offsets):
+     *   flags[0] != 0: JS should schedule a pump soon;  flags[1]: entries in freed[];
+     *   flags[2] != 0: the JS callback just called failed (its result is the reason);
+     *   scratch[0..1] pids returned (lo = index, hi = generation), [2..3] Terminated's pid,
+     *   [4] the actor id of a callback, [5] the slot of its message or -1;
+     *   freed[]: value slots released on the JS thread, reclaimed by JS. */
+    napi_ref shared_ref;
+    int32_t *flags;
+    uint32_t *scratch;
+    int32_t *slots_freed;
+    int32_t *freed_more; /* overflow of freed[], moved in by the next pump */
+    size_t freed_more_len, freed_more_cap;
+
+    /* Waking the JS thread. */
+    napi_threadsafe_function tsfn;
+    atomic_int wake_pending; /* a wake-up is on its way: further ones are redundant */
+    int alive;               /* pending asks and shutdowns: the loop is kept alive while > 0 */
+
+    pthread_mutex_t inbox_lock;
+    an_item *inbox;
+    size_t inbox_len, inbox_cap;
+    atomic_int inbox_nonempty;
+
+    an_sys *systems; /* every system created here, linked */
+
+    /* The current callback (receive, pre_start, post_stop), or NULL. */
+    akt_ctx *cur_ctx;
+    akt_msg *cur_msg;
+    int in_run;
+
+    an_pidset js_pids;
+
+    /* Counters for tests and tuning (JS thread only, except wakeups: atomic). */
+    atomic_long stat_wakeups; /* threadsafe-function calls made by other threads */
+    long stat_pumps, stat_received;
+};
+
+struct an_sys {
+    an_inst *inst;
+    akt_system *sys;
+    akt_dispatcher *disp;
+    napi_deferred shutdown_deferred;
+    int shut_down;      /* shutdown completed */
+    int shutting_down;  /* akt_system_shutdown was called */
+    an_sys *next;
+};
+
+/* The state akt keeps for one JS actor. */
+typedef struct an_actor {
+    an_inst *inst;
+    an_sys *sys;
+    int32_t id;          /* index of the actor's cell in lib/actor.cjs */
+    akt_pid pid;
+    akt_supervisor sup;  /* strategy for its children */
+    napi_ref decider;    /* optional JS decide(code, reason) */
+    napi_ref *deps;      /* dependency values, handed to akt as the pointers */
+    char **dep_names;
+    size_t ndeps;
+} an_actor;
+
+/* ---- instance, wake-up and pump (pump.c) ---- */
+an_inst *an_inst_of(napi_env env, napi_callback_info info, size_t *argc, napi_value *argv);
+int an_on_js_thread(const an_inst *I);
+void an_wake(an_inst *I);
+void an_inbox_push(an_inst *I, int kind, void *ptr);
+void an_alive_add(an_inst *I, int delta);
+void an_notify(void *data);
+
+/* ---- errors (errors.c) ---- */
+/* Throws the JS error for an akt code (an AktError subclass); returns NULL for convenience. */
+napi_value an_throw(napi_env env, an_inst *I, int rc);
+napi_value an_make_error(napi_env env, an_inst *I, int rc);
+/* The same with a detail appended to the message. */
+napi_value an_throw_msg(napi_env env, an_inst *I, int rc, const char *detail);
+napi_value an_make_error_msg(napi_env env, an_inst *I, int rc, const char *detail);
+/* Checks a Node-API status; on failure throws a plain error and returns 0. */
+int an_ok(napi_env env, napi_status st);
+
+/* ---- values and messages (values.c) ---- */
+void an_values_init(an_inst *I);
+/* Makes a message from a JS value. type may be NULL (a default by kind). by_ref != 0 allows
+ * passing JS objects by reference; otherwise they are JSON-encoded for another language. */
+int an_msg_from_js(an_inst *I, napi_env env, napi_value v, const char *type, int by_ref,
+                   akt_msg **out);
+/* The JS value of a message. A JS value by reference gives its slot (*slot >= 0) and NULL.
+ * For messages that are not JS objects, *type gets the type name (JS decodes the value by
+ * it) and the value is a Buffer, or undefined for Terminated (pid in scratch[2..3]). */
+napi_value an_msg_to_js(an_inst *I, napi_env env, akt_msg *msg, napi_value *type,
+                        int32_t *slot);
+/* The decoded JS value (lib decode hook applied to non-object messages). */
+napi_value an_msg_to_js_decoded(an_inst *I, napi_env env, akt_msg *msg);
+void an_slot_release_now(an_inst *I, int32_t slot);
+/* Moves overflowed slot releases into the shared freed[] stack. */
+void an_slots_flush(an_inst *I);
+/* A message from a value slot JS already filled; the slot is consumed either way. */
+int an_msg_from_slot(an_inst *I, napi_env env, int32_t slot, const char *type, int by_ref,
+                     akt_msg **out);
+/* Reads an optional string argument into buf; returns buf, NULL if undefined/null, or
+ * (char *)-1 after throwing for a bad value. */
+char *an_opt_string(napi_env env, napi_value v, char *buf, size_t len);
+int an_get_pid(napi_env env, napi_value lo, napi_value hi, akt_pid *out);
+void an_put_pid(an_inst *I, int slot, akt_pid pid);
+
+/* ---- sending (send.c) ---- */
+/* The message of a send: a JS value, or (is_slot) a value slot; see an_msg_from_slot. */
+int an_msg_arg(an_inst *I, napi_env env, napi_value v, int is_slot, const char *type,
+               int by_ref, akt_msg **out);
+
+/* ---- pid set (pidset.c) ---- */
+void an_pidset_add(an_pidset *s, uint64_t id);
+void an_pidset_del(an_pidset *s, uint64_t id);
+int an_pidset_has(const an_pidset *s, uint64_t id);
+void an_pidset_free(an_pidset *s);
+
+/* ---- actors (actor.c) ---- */
+void an_actor_free_now(an_inst *I, an_actor *a);
+extern const akt_behavior an_js_behavior;
+
+/* ---- futures (ask.c) ---- */
+void an_ask_settle(an_inst *I, void *ask);
+
+/* ---- events (events.c) ---- */
+void an_event_deliver(an_inst *I, void *evt);
+
+/* ---- system (system.c) ---- */
+void an_system_shutdown_done(an_inst *I, an_sys *s);
+
+/* Registration of each file's JS functions on the exports object. */
+typedef struct an_fn {
+    const char *name;
+    napi_callback cb;
+} an_fn;
+void an_export(napi_env env, napi_value exports, an_inst *I, const an_fn *fns);
+napi_status an_register_pump(napi_env env, napi_value exports, an_inst *I);
+napi_status an_register_system(napi_env env, napi_value exports, an_inst *I);
+napi_status an_register_send(napi_env env, napi_value exports, an_inst *I);
+napi_status an_register_actor(napi_env env, napi_value exports, an_inst *I);
+napi_status an_register_ctx(napi_env env, napi_value exports, an_inst *I);
+napi_status an_register_events(napi_env env, napi_value exports, an_inst *I);
+napi_status an_register_native(napi_env env, napi_value exports, an_inst *I);
+
+/* Shorthand for the argument prologue of every exported function. */
+#define AN_ARGS(n)                                   \
+    size_t argc = (n);                               \
+    napi_value argv[(n) > 0 ? (n) : 1];              \
+    an_inst *I = an_inst_of(env, info, &argc, argv); \
+    if (!I) return NULL
+
+#define AN_CALL(expr)                  \
+    do {                               \
+        if (!an_ok(env, (expr))) return NULL; \
+    } while (0)
+
+#endif

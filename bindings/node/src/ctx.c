@@ -1,0 +1,182 @@
+/* The actor context from JS. akt's context is valid only during the callback that got it;
+ * the addon keeps it in cur_ctx for exactly that long, so a late call gets AKT_EMISUSE
+ * (lib/context.cjs also checks that the JS Context it was called on is the live one). */
+#include "addon.h"
+
+#define AN_CTX()                                            \
+    akt_ctx *ctx = I->cur_ctx;                              \
+    if (!ctx) return an_throw(env, I, AKT_EMISUSE)
+
+#define AN_RC(expr)                                  \
+    do {                                             \
+        int rc_ = (expr);                            \
+        if (rc_) return an_throw(env, I, rc_);       \
+    } while (0)
+
+static napi_value pid_getter(napi_env env, napi_callback_info info,
+                             int (*get)(akt_ctx *, akt_pid *)) {
+    AN_ARGS(0);
+    AN_CTX();
+    akt_pid pid;
+    AN_RC(get(ctx, &pid));
+    an_put_pid(I, 0, pid);
+    napi_value r;
+    napi_get_boolean(env, pid.id != AKT_PID_NONE_ID, &r);
+    return r;
+}
+
+static napi_value CtxSelf(napi_env env, napi_callback_info info) {
+    return pid_getter(env, info, akt_ctx_self);
+}
+static napi_value CtxSender(napi_env env, napi_callback_info info) {
+    return pid_getter(env, info, akt_ctx_sender);
+}
+static napi_value CtxParent(napi_env env, napi_callback_info info) {
+    return pid_getter(env, info, akt_ctx_parent);
+}
+
+/* ctxRespond(value, type?); ctxRespondSlot(slot, type?) */
+static napi_value respond_impl(napi_env env, napi_callback_info info, int is_slot) {
+    AN_ARGS(2);
+    AN_CTX();
+    char tbuf[256];
+    char *type = argc > 1 ? an_opt_string(env, argv[1], tbuf, sizeof tbuf) : NULL;
+    if (type == (char *)-1) return NULL;
+    /* By reference when the asker is JS: an outside ask from this thread (no sender) or a
+     * JS actor; a C actor gets bytes. */
+    akt_pid sender = {0};
+    akt_ctx_sender(ctx, &sender);
+    int by_ref = sender.id == AKT_PID_NONE_ID || an_pidset_has(&I->js_pids, sender.id);
+    akt_msg *m;
+    AN_RC(an_msg_arg(I, env, argv[0], is_slot, type, by_ref, &m));
+    int rc = akt_ctx_respond(ctx, m);
+    if (rc) {
+        akt_msg_release(m);
+        return an_throw(env, I, rc);
+    }
+    return NULL;
+}
+
+static napi_value CtxRespond(napi_env env, napi_callback_info info) {
+    return respond_impl(env, info, 0);
+}
+static napi_value CtxRespondSlot(napi_env env, napi_callback_info info) {
+    return respond_impl(env, info, 1);
+}
+
+/* ctxTell(lo, hi, value, type?); ctxTellSlot(lo, hi, slot, type?) */
+static napi_value ctx_tell_impl(napi_env env, napi_callback_info info, int is_slot) {
+    AN_ARGS(4);
+    AN_CTX();
+    akt_pid to;
+    if (!an_get_pid(env, argv[0], argv[1], &to)) return NULL;
+    char tbuf[256];
+    char *type = argc > 3 ? an_opt_string(env, argv[3], tbuf, sizeof tbuf) : NULL;
+    if (type == (char *)-1) return NULL;
+    akt_msg *m;
+    AN_RC(an_msg_arg(I, env, argv[2], is_slot, type, an_pidset_has(&I->js_pids, to.id), &m));
+    int rc = akt_ctx_tell(ctx, to, m);
+    if (rc) {
+        akt_msg_release(m);
+        return an_throw(env, I, rc);
+    }
+    return NULL;
+}
+
+static napi_value CtxTell(napi_env env, napi_callback_info info) {
+    return ctx_tell_impl(env, info, 0);
+}
+static napi_value CtxTellSlot(napi_env env, napi_callback_info info) {
+    return ctx_tell_impl(env, info, 1);
+}
+
+static napi_value pid_op(napi_env env, napi_callback_info info, int (*op)(akt_ctx *, akt_pid)) {
+    AN_ARGS(2);
+    AN_CTX();
+    akt_pid pid;
+    if (!an_get_pid(env, argv[0], argv[1], &pid)) return NULL;
+    AN_RC(op(ctx, pid));
+    return NULL;
+}
+
+static napi_value CtxForward(napi_env env, napi_callback_info info) {
+    return pid_op(env, info, akt_ctx_forward);
+}
+static napi_value CtxStop(napi_env env, napi_callback_info info) {
+    return pid_op(env, info, akt_ctx_stop);
+}
+static napi_value CtxWatch(napi_env env, napi_callback_info info) {
+    return pid_op(env, info, akt_ctx_watch);
+}
+static napi_value CtxUnwatch(napi_env env, napi_callback_info info) {
+    return pid_op(env, info, akt_ctx_unwatch);
+}
+
+static napi_value plain_op(napi_env env, napi_callback_info info, int (*op)(akt_ctx *)) {
+    AN_ARGS(0);
+    AN_CTX();
+    AN_RC(op(ctx));
+    return NULL;
+}
+
+static napi_value CtxUnhandled(napi_env env, napi_callback_info info) {
+    return plain_op(env, info, akt_ctx_unhandled);
+}
+static napi_value CtxStash(napi_env env, napi_callback_info info) {
+    return plain_op(env, info, akt_ctx_stash);
+}
+static napi_value CtxUnstashAll(napi_env env, napi_callback_info info) {
+    return plain_op(env, info, akt_ctx_unstash_all);
+}
+
+/* ctxUnstash() -> bool: false when the stash was empty. */
+static napi_value CtxUnstash(napi_env env, napi_callback_info info) {
+    AN_ARGS(0);
+    AN_CTX();
+    int rc = akt_ctx_unstash(ctx);
+    if (rc && rc != AKT_EAGAIN) return an_throw(env, I, rc);
+    napi_value r;
+    napi_get_boolean(env, rc == 0, &r);
+    return r;
+}
+
+/* ctxDependency(name) -> value */
+static napi_value CtxDependency(napi_env env, napi_callback_info info) {
+    AN_ARGS(1);
+    AN_CTX();
+    char buf[256];
+    char *name = an_opt_string(env, argv[0], buf, sizeof buf);
+    if (name == (char *)-1) return NULL;
+    if (!name) return an_throw(env, I, AKT_EINVAL);
+    void *value = NULL;
+    AN_RC(akt_ctx_dependency(ctx, name, &value));
+    napi_value v;
+    if (!value || napi_get_reference_value(env, (napi_ref)value, &v) != napi_ok)
+        return an_throw(env, I, AKT_ENOTFOUND);
+    return v;
+}
+
+/* ctxMessageType() -> the type name of the message being handled */
+static napi_value CtxMessageType(napi_env env, napi_callback_info info) {
+    AN_ARGS(0);
+    AN_CTX();
+    if (!I->cur_msg) return an_throw(env, I, AKT_EMISUSE);
+    napi_value r;
+    napi_create_string_utf8(env, akt_msg_type(I->cur_msg), NAPI_AUTO_LENGTH, &r);
+    return r;
+}
+
+napi_status an_register_ctx(napi_env env, napi_value exports, an_inst *I) {
+    static const an_fn fns[] = {
+        {"ctxSelf", CtxSelf},           {"ctxSender", CtxSender},
+        {"ctxParent", CtxParent},       {"ctxRespond", CtxRespond},
+        {"ctxTell", CtxTell},           {"ctxForward", CtxForward},
+        {"ctxTellSlot", CtxTellSlot},   {"ctxRespondSlot", CtxRespondSlot},
+        {"ctxStop", CtxStop},           {"ctxWatch", CtxWatch},
+        {"ctxUnwatch", CtxUnwatch},     {"ctxUnhandled", CtxUnhandled},
+        {"ctxStash", CtxStash},         {"ctxUnstash", CtxUnstash},
+        {"ctxUnstashAll", CtxUnstashAll}, {"ctxDependency", CtxDependency},
+        {"ctxMessageType", CtxMessageType}, {NULL, NULL}};
+    an_export(env, exports, I, fns);
+    return napi_ok;
+}

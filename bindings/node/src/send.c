@@ -1,0 +1,390 @@
+/* Sending from JS: tell, ask (a Promise over an akt_future) and graceful stop.
+ *
+ * A future completes on whichever akt thread answers it; the completion is moved to the JS
+ * thread through the inbox (or settled at once when it completes on the JS thread, which
+ * is the case for every reply a JS actor gives). Pending asks keep the loop alive. */
+#include <stdlib.h>
+
+#include "addon.h"
+
+typedef struct an_ask {
+    an_inst *inst;
+    napi_deferred deferred;
+    akt_future *future;
+    akt_msg *reply;
+    int rc;
+    int void_result; /* graceful stop: resolves with undefined */
+    int settled;
+    int refs; /* the pending settlement + a JS cancel handle; JS thread only */
+} an_ask;
+
+static void ask_unref(an_ask *a) {
+    if (--a->refs == 0) free(a);
+}
+
+static an_sys *sys_of(napi_env env, napi_value v) {
+    void *p = NULL;
+    if (napi_get_value_external(env, v, &p) != napi_ok || !p) {
+        napi_throw_type_error(env, "AKT_EINVAL", "expected an ActorSystem handle");
+        return NULL;
+    }
+    return p;
+}
+
+void an_ask_settle(an_inst *I, void *p) {
+    an_ask *a = p;
+    napi_env env = I->env;
+    if (!I->closing) {
+        if (a->rc == 0) {
+            napi_value v;
+            if (a->void_result || !a->reply) napi_get_undefined(env, &v);
+            else v = an_msg_to_js_decoded(I, env, a->reply);
+            napi_resolve_deferred(env, a->deferred, v);
+        } else {
+            napi_reject_deferred(env, a->deferred, an_make_error(env, I, a->rc));
+        }
+    }
+    if (a->reply) akt_msg_release(a->reply);
+    a->reply = NULL;
+    akt_future_release(a->future);
+    a->future = NULL;
+    a->settled = 1;
+    an_alive_add(I, -1);
+    ask_unref(a);
+}
+
+static void ask_done(akt_future *f, int rc, akt_msg *reply, void *data) {
+    an_ask *a = data;
+    a->rc = rc;
+    if (rc == 0 && reply && akt_msg_retain(reply) == 0) a->reply = reply;
+    if (an_on_js_thread(a->inst) && !a->inst->closing) an_ask_settle(a->inst, a);
+    else an_inbox_push(a->inst, AN_ITEM_ASK, a);
+}
+
+static void handle_finalize(napi_env env, void *data, void *hint) { ask_unref(data); }
+
+/* Turns a future into a Promise; takes the caller's future reference. With cancellable,
+ * returns [promise, handle] where handle is for cancel(). */
+static napi_value promise_of(napi_env env, an_inst *I, akt_future *f, int void_result,
+                             int cancellable) {
+    an_ask *a = calloc(1, sizeof *a);
+    napi_value promise, handle = NULL, pair = NULL;
+    if (!a || napi_create_promise(env, &a->deferred, &promise) != napi_ok ||
+        (cancellable && napi_create_array_with_length(env, 2, &pair) != napi_ok)) {
+        free(a);
+        akt_future_cancel(f);
+        akt_future_release(f);
+        return an_throw(env, I, AKT_ENOMEM);
+    }
+    a->inst = I;
+    a->future = f;
+    a->void_result = void_result;
+    a->refs = 1;
+    if (cancellable && napi_create_external(env, a, handle_finalize, NULL, &handle) == napi_ok) {
+        a->refs++;
+        napi_set_element(env, pair, 0, promise);
+        napi_set_element(env, pair, 1, handle);
+    } else {
+        pair = NULL; /* not cancellable after all: the promise alone */
+    }
+    an_alive_add(I, 1);
+    /* May settle at once (on this thread) if the future already completed: a is gone then. */
+    int rc = akt_future_on_complete(f, ask_done, a);
+    if (rc) {
+        a->rc = rc;
+        an_ask_settle(I, a);
+    }
+    return pair ? pair : promise;
+}
+
+/* cancel(handle) -> true if the ask was still pending (it then rejects with CanceledError). */
+static napi_value Cancel(napi_env env, napi_callback_info info) {
+    AN_ARGS(1);
+    an_ask *a = NULL;
+    if (napi_get_value_external(env, argv[0], (void **)&a) != napi_ok || !a)
+        return an_throw(env, I, AKT_EINVAL);
+    int done = !a->settled && akt_future_cancel(a->future) == 0;
+    napi_value r;
+    napi_get_boolean(env, done, &r);
+    return r;
+}
+
+static int timeout_ns_of(napi_env env, napi_value v, int64_t *out) {
+    double ms;
+    napi_valuetype t;
+    napi_typeof(env, v, &t);
+    if (t == napi_undefined || t == napi_null) {
+        *out = 5000LL * 1000000LL; /* the documented default: 5 s */
+        return 1;
+    }
+    if (napi_get_value_double(env, v, &ms) != napi_ok || !(ms > 0) || ms > 9.2e12) return 0;
+    *out = (int64_t)(ms * 1e6);
+    if (*out <= 0) *out = 1;
+    return 1;
+}
+
+/* The message of a send: a JS value, or (is_slot) a slot lib/values.cjs already filled. */
+int an_msg_arg(an_inst *I, napi_env env, napi_value v, int is_slot, const char *type,
+               int by_ref, akt_msg **out) {
+    if (!is_slot) return an_msg_from_js(I, env, v, type, by_ref, out);
+    int32_t slot;
+    if (napi_get_value_int32(env, v, &slot) != napi_ok || slot < 0) return AKT_EINVAL;
+    return an_msg_from_slot(I, env, slot, type, by_ref, out);
+}
+
+/* A send that fails before its message exists still gives its slot back. */
+static napi_value slot_fail(an_inst *I, napi_env env, napi_value v, int is_slot) {
+    int32_t slot;
+    if (is_slot && napi_get_value_int32(env, v, &slot) == napi_ok && slot >= 0)
+        an_slot_release_now(I, slot);
+    return an_throw(env, I, AKT_EINVAL);
+}
+
+/* tell(handle, lo, hi, value, type?); tellSlot(handle, lo, hi, slot, type?) */
+static napi_value tell_impl(napi_env env, napi_callback_info info, int is_slot) {
+    AN_ARGS(5);
+    an_sys *s = sys_of(env, argv[0]);
+    if (!s) return NULL;
+    akt_pid to;
+    if (!an_get_pid(env, argv[1], argv[2], &to)) return NULL;
+    char tbuf[256];
+    char *type = argc > 4 ? an_opt_string(env, argv[4], tbuf, sizeof tbuf) : NULL;
+    if (type == (char *)-1) return NULL;
+    akt_msg *m;
+    int rc = an_msg_arg(I, env, argv[3], is_slot, type, an_pidset_has(&I->js_pids, to.id), &m);
+    if (rc) return an_throw(env, I, rc);
+    rc = akt_tell(s->sys, to, m);
+    if (rc) {
+        akt_msg_release(m);
+        return an_throw(env, I, rc);
+    }
+    return NULL;
+}
+
+static int flag_of(napi_env env, napi_value v) {
+    bool b = false;
+    napi_valuetype t;
+    return napi_typeof(env, v, &t) == napi_ok && t == napi_boolean &&
+           napi_get_value_bool(env, v, &b) == napi_ok && b;
+}
+
+static napi_value Tell(napi_env env, napi_callback_info info) { return tell_impl(env, info, 0); }
+static napi_value TellSlot(napi_env env, napi_callback_info info) {
+    return tell_impl(env, info, 1);
+}
+
+/* The hot path of Pid.tell for a JS value by reference: a function bound to one system
+ * (its cb data) that takes no arguments; JS writes the pid and the slot to scratch[0..2]
+ * first. Saves the argument conversions of tellSlot. */
+static napi_value FastTell(napi_env env, napi_callback_info info) {
+    an_sys *s = NULL;
+    size_t argc = 0;
+    if (napi_get_cb_info(env, info, &argc, NULL, NULL, (void **)&s) != napi_ok || !s) return NULL;
+    an_inst *I = s->inst;
+    akt_pid to = {((uint64_t)I->scratch[1] << 32) | I->scratch[0]};
+    int32_t slot = (int32_t)I->scratch[2];
+    if (slot < 0) return an_throw(env, I, AKT_EINVAL);
+    akt_msg *m;
+    int rc = an_msg_from_slot(I, env, slot, NULL, an_pidset_has(&I->js_pids, to.id), &m);
+    if (rc) return an_throw(env, I, rc);
+    rc = akt_tell(s->sys, to, m);
+    if (rc) {
+        akt_msg_release(m);
+        return an_throw(env, I, rc);
+    }
+    return NULL;
+}
+
+/* fastTell(handle) -> the FastTell function bound to that system */
+static napi_value BindFastTell(napi_env env, napi_callback_info info) {
+    AN_ARGS(1);
+    an_sys *s = sys_of(env, argv[0]);
+    if (!s) return NULL;
+    napi_value fn;
+    AN_CALL(napi_create_function(env, "fastTell", NAPI_AUTO_LENGTH, FastTell, s, &fn));
+    return fn;
+}
+
+/* ask(handle, lo, hi, value, timeoutMs, type?, cancellable?) -> Promise | [Promise, handle];
+ * askSlot: the same with a slot for value. */
+static napi_value ask_impl(napi_env env, napi_callback_info info, int is_slot) {
+    AN_ARGS(7);
+    an_sys *s = sys_of(env, argv[0]);
+    if (!s) return NULL;
+    akt_pid to;
+    if (!an_get_pid(env, argv[1], argv[2], &to)) return NULL;
+    int64_t timeout;
+    if (!timeout_ns_of(env, argv[4], &timeout)) return slot_fail(I, env, argv[3], is_slot);
+    char tbuf[256];
+    char *type = argc > 5 ? an_opt_string(env, argv[5], tbuf, sizeof tbuf) : NULL;
+    if (type == (char *)-1) return NULL;
+    akt_msg *m;
+    int rc = an_msg_arg(I, env, argv[3], is_slot, type, an_pidset_has(&I->js_pids, to.id), &m);
+    if (rc) return an_throw(env, I, rc);
+    akt_future *f;
+    rc = akt_ask(s->sys, to, m, timeout, &f);
+    if (rc) {
+        akt_msg_release(m);
+        return an_throw(env, I, rc);
+    }
+    return promise_of(env, I, f, 0, flag_of(env, argv[6]));
+}
+
+static napi_value Ask(napi_env env, napi_callback_info info) { return ask_impl(env, info, 0); }
+static napi_value AskSlot(napi_env env, napi_callback_info info) {
+    return ask_impl(env, info, 1);
+}
+
+/* ctxAsk(lo, hi, value, timeoutMs, type?, cancellable?) -> as ask, inside a JS actor;
+ * ctxAskSlot: with a slot for value. */
+static napi_value ctx_ask_impl(napi_env env, napi_callback_info info, int is_slot) {
+    AN_ARGS(6);
+    if (!I->cur_ctx) return an_throw(env, I, AKT_EMISUSE);
+    akt_pid to;
+    if (!an_get_pid(env, argv[0], argv[1], &to)) return NULL;
+    int64_t timeout;
+    if (!timeout_ns_of(env, argv[3], &timeout)) return slot_fail(I, env, argv[2], is_slot);
+    char tbuf[256];
+    char *type = argc > 4 ? an_opt_string(env, argv[4], tbuf, sizeof tbuf) : NULL;
+    if (type == (char *)-1) return NULL;
+    akt_msg *m;
+    int rc = an_msg_arg(I, env, argv[2], is_slot, type, an_pidset_has(&I->js_pids, to.id), &m);
+    if (rc) return an_throw(env, I, rc);
+    akt_future *f;
+    rc = akt_ctx_ask(I->cur_ctx, to, m, timeout, &f);
+    if (rc) {
+        akt_msg_release(m);
+        return an_throw(env, I, rc);
+    }
+    return promise_of(env, I, f, 0, flag_of(env, argv[5]));
+}
+
+static napi_value CtxAsk(napi_env env, napi_callback_info info) {
+    return ctx_ask_impl(env, info, 0);
+}
+static napi_value CtxAskSlot(napi_env env, napi_callback_info info) {
+    return ctx_ask_impl(env, info, 1);
+}
+
+/* stopGraceful(handle, lo, hi, timeoutMs) -> Promise<void> */
+static napi_value StopGraceful(napi_env env, napi_callback_info info) {
+    AN_ARGS(4);
+    an_sys *s = sys_of(env, argv[0]);
+    if (!s) return NULL;
+    akt_pid pid;
+    if (!an_get_pid(env, argv[1], argv[2], &pid)) return NULL;
+    int64_t timeout;
+    if (!timeout_ns_of(env, argv[3], &timeout)) return an_throw(env, I, AKT_EINVAL);
+    akt_future *f;
+    int rc = akt_stop_graceful(s->sys, pid, timeout, &f);
+    if (rc) return an_throw(env, I, rc);
+    return promise_of(env, I, f, 1, 0);
+}
+
+/* Makes n messages from values[i] (typed types[i] when given); all or none. */
+static int msgs_of(an_inst *I, napi_env env, napi_value values, napi_value types, int by_ref,
+                   akt_msg ***out, uint32_t *n_out) {
+    uint32_t n = 0;
+    bool is = false;
+    if (napi_is_array(env, values, &is) != napi_ok || !is) return AKT_EINVAL;
+    napi_get_array_length(env, values, &n);
+    akt_msg **msgs = calloc(n ? n : 1, sizeof *msgs);
+    if (!msgs) return AKT_ENOMEM;
+    int rc = 0;
+    for (uint32_t i = 0; i < n && !rc; i++) {
+        napi_value v, t;
+        char tbuf[256];
+        char *type = NULL;
+        napi_get_element(env, values, i, &v);
+        if (napi_get_element(env, types, i, &t) == napi_ok) {
+            type = an_opt_string(env, t, tbuf, sizeof tbuf);
+            if (type == (char *)-1) {
+                rc = AKT_EINVAL;
+                break;
+            }
+        }
+        rc = an_msg_from_js(I, env, v, type, by_ref, &msgs[i]);
+    }
+    if (rc) {
+        for (uint32_t i = 0; i < n; i++)
+            if (msgs[i]) akt_msg_release(msgs[i]);
+        free(msgs);
+        return rc;
+    }
+    *out = msgs;
+    *n_out = n;
+    return 0;
+}
+
+/* tellBatch(handle, lo, hi, values[], types[]): in order, all or none. */
+static napi_value TellBatch(napi_env env, napi_callback_info info) {
+    AN_ARGS(5);
+    an_sys *s = sys_of(env, argv[0]);
+    if (!s) return NULL;
+    akt_pid to;
+    if (!an_get_pid(env, argv[1], argv[2], &to)) return NULL;
+    akt_msg **msgs;
+    uint32_t n;
+    int rc = msgs_of(I, env, argv[3], argv[4], an_pidset_has(&I->js_pids, to.id), &msgs, &n);
+    if (rc) return an_throw(env, I, rc);
+    rc = akt_tell_batch(s->sys, to, msgs, n);
+    if (rc)
+        for (uint32_t i = 0; i < n; i++) akt_msg_release(msgs[i]);
+    free(msgs);
+    return rc ? an_throw(env, I, rc) : NULL;
+}
+
+/* askBatch(handle, lo, hi, values[], types[], timeoutMs) -> Promise[] (one per message). */
+static napi_value AskBatch(napi_env env, napi_callback_info info) {
+    AN_ARGS(6);
+    an_sys *s = sys_of(env, argv[0]);
+    if (!s) return NULL;
+    akt_pid to;
+    if (!an_get_pid(env, argv[1], argv[2], &to)) return NULL;
+    int64_t timeout;
+    if (!timeout_ns_of(env, argv[5], &timeout)) return an_throw(env, I, AKT_EINVAL);
+    akt_msg **msgs;
+    uint32_t n;
+    int rc = msgs_of(I, env, argv[3], argv[4], an_pidset_has(&I->js_pids, to.id), &msgs, &n);
+    if (rc) return an_throw(env, I, rc);
+    akt_future **futures = calloc(n ? n : 1, sizeof *futures);
+    if (!futures) rc = AKT_ENOMEM;
+    else rc = akt_ask_batch(s->sys, to, msgs, n, timeout, futures);
+    if (rc) {
+        for (uint32_t i = 0; i < n; i++) akt_msg_release(msgs[i]);
+        free(msgs);
+        free(futures);
+        return an_throw(env, I, rc);
+    }
+    free(msgs);
+    napi_value arr;
+    napi_create_array_with_length(env, n, &arr);
+    for (uint32_t i = 0; i < n; i++) {
+        napi_value p = promise_of(env, I, futures[i], 0, 0);
+        if (!p) { /* out of memory: the remaining futures still need their reference gone */
+            for (uint32_t j = i + 1; j < n; j++) akt_future_release(futures[j]);
+            free(futures);
+            return NULL;
+        }
+        napi_set_element(env, arr, i, p);
+    }
+    free(futures);
+    return arr;
+}
+
+napi_status an_register_send(napi_env env, napi_value exports, an_inst *I) {
+    static const an_fn fns[] = {{"tell", Tell},
+                                {"tellSlot", TellSlot},
+                                {"bindFastTell", BindFastTell},
+                                {"ask", Ask},
+                                {"askSlot", AskSlot},
+                                {"ctxAsk", CtxAsk},
+                                {"ctxAskSlot", CtxAskSlot},
+                                {"stopGraceful", StopGraceful},
+                                {"cancel", Cancel},
+                                {"tellBatch", TellBatch},
+                                {"askBatch", AskBatch},
+                                {NULL, NULL}};
+    an_export(env, exports, I, fns);
+    return napi_ok;
+}

@@ -1,0 +1,213 @@
+/* Systems: create, shut down, look up, stop actors from outside. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "addon.h"
+
+static void sys_finalize(napi_env env, void *data, void *hint) {
+    an_sys *s = data;
+    an_inst *I = s->inst;
+    /* JS keeps a running system reachable (lib/system.cjs) until its shutdown completed, so
+     * only a finished system gets here, except at exit, when the cleanup hook owns it. */
+    if (I->closing || !s->shut_down) return;
+    for (an_sys **p = &I->systems; *p; p = &(*p)->next)
+        if (*p == s) {
+            *p = s->next;
+            break;
+        }
+    akt_system_release(s->sys);
+    free(s);
+}
+
+static an_sys *sys_of(napi_env env, napi_value v) {
+    void *p = NULL;
+    if (napi_get_value_external(env, v, &p) != napi_ok || !p) {
+        napi_throw_type_error(env, "AKT_EINVAL", "expected an ActorSystem handle");
+        return NULL;
+    }
+    return p;
+}
+
+#define AN_SYS(i)                       \
+    an_sys *s = sys_of(env, argv[(i)]); \
+    if (!s) return NULL
+
+static int directive_of(napi_env env, napi_value v, int *out) {
+    napi_valuetype t;
+    napi_typeof(env, v, &t);
+    if (t == napi_undefined || t == napi_null) return 1;
+    int32_t d;
+    if (napi_get_value_int32(env, v, &d) != napi_ok || d < 0 || d > AKT_DIRECTIVE_ESCALATE)
+        return 0;
+    *out = d;
+    return 1;
+}
+
+/* systemCreate(name, workers, throughput, directive) -> handle */
+static napi_value SystemCreate(napi_env env, napi_callback_info info) {
+    AN_ARGS(4);
+    char name[256];
+    char *n = an_opt_string(env, argv[0], name, sizeof name);
+    if (n == (char *)-1) return NULL;
+    akt_system_options o;
+    akt_system_options_init(&o);
+    o.name = n;
+    int32_t workers = 0, throughput = 0;
+    napi_get_value_int32(env, argv[1], &workers);
+    napi_get_value_int32(env, argv[2], &throughput);
+    if (workers < 0 || throughput < 0) return an_throw(env, I, AKT_EINVAL);
+    o.workers = workers;
+    o.throughput = throughput;
+    akt_supervisor sup = {sizeof sup, AKT_STRATEGY_ONE_FOR_ONE, AKT_DIRECTIVE_RESTART, NULL, NULL};
+    if (!directive_of(env, argv[3], &sup.default_directive)) return an_throw(env, I, AKT_EINVAL);
+    o.supervisor = &sup;
+
+    an_sys *s = calloc(1, sizeof *s);
+    if (!s) return an_throw(env, I, AKT_ENOMEM);
+    s->inst = I;
+    int rc = akt_system_create(&o, &s->sys);
+    if (rc) {
+        free(s);
+        return an_throw(env, I, rc);
+    }
+    rc = akt_dispatcher_create_external(s->sys, an_notify, I, &s->disp);
+    if (rc) {
+        akt_system_release(s->sys);
+        free(s);
+        return an_throw(env, I, rc);
+    }
+    s->next = I->systems;
+    I->systems = s;
+    napi_value ext;
+    AN_CALL(napi_create_external(env, s, sys_finalize, NULL, &ext));
+    return ext;
+}
+
+static void shutdown_cb(akt_system *system, void *data) {
+    an_sys *s = data;
+    an_inbox_push(s->inst, AN_ITEM_SHUTDOWN, s);
+}
+
+void an_system_shutdown_done(an_inst *I, an_sys *s) {
+    s->shut_down = 1;
+    if (s->shutdown_deferred) {
+        napi_value u;
+        napi_get_undefined(I->env, &u);
+        napi_resolve_deferred(I->env, s->shutdown_deferred, u);
+        s->shutdown_deferred = NULL;
+    }
+    an_alive_add(I, -1);
+}
+
+/* systemShutdown(handle) -> Promise<void>, resolved once every actor stopped. */
+static napi_value SystemShutdown(napi_env env, napi_callback_info info) {
+    AN_ARGS(1);
+    AN_SYS(0);
+    if (s->shutting_down) return an_throw(env, I, AKT_ECLOSED);
+    napi_value promise;
+    AN_CALL(napi_create_promise(env, &s->shutdown_deferred, &promise));
+    /* The JS actors still have to run post_stop on this thread: keep the loop alive. */
+    an_alive_add(I, 1);
+    s->shutting_down = 1;
+    int rc = akt_system_shutdown(s->sys, shutdown_cb, s);
+    if (rc) {
+        s->shutting_down = 0;
+        an_alive_add(I, -1);
+        napi_reject_deferred(env, s->shutdown_deferred, an_make_error(env, I, rc));
+        s->shutdown_deferred = NULL;
+    }
+    return promise;
+}
+
+/* lookup(handle, path) -> bool; the pid goes to scratch[0..1] */
+static napi_value Lookup(napi_env env, napi_callback_info info) {
+    AN_ARGS(2);
+    AN_SYS(0);
+    char path[1024];
+    char *p = an_opt_string(env, argv[1], path, sizeof path);
+    if (p == (char *)-1) return NULL;
+    if (!p) return an_throw(env, I, AKT_EINVAL);
+    akt_pid pid;
+    int rc = akt_lookup(s->sys, p, &pid);
+    if (rc && rc != AKT_ENOTFOUND) return an_throw(env, I, rc);
+    if (!rc) an_put_pid(I, 0, pid);
+    napi_value r;
+    napi_get_boolean(env, rc == 0, &r);
+    return r;
+}
+
+/* pidPath(handle, lo, hi) -> string */
+static napi_value PidPath(napi_env env, napi_callback_info info) {
+    AN_ARGS(3);
+    AN_SYS(0);
+    akt_pid pid;
+    if (!an_get_pid(env, argv[1], argv[2], &pid)) return NULL;
+    char buf[512];
+    size_t need = 0;
+    int rc = akt_pid_path(s->sys, pid, buf, sizeof buf, &need);
+    char *big = NULL;
+    if (rc == AKT_ERANGE && (big = malloc(need + 1)))
+        rc = akt_pid_path(s->sys, pid, big, need + 1, &need);
+    napi_value r = NULL;
+    if (!rc) napi_create_string_utf8(env, big ? big : buf, NAPI_AUTO_LENGTH, &r);
+    free(big);
+    return rc ? an_throw(env, I, rc) : r;
+}
+
+static napi_value PidAlive(napi_env env, napi_callback_info info) {
+    AN_ARGS(3);
+    AN_SYS(0);
+    akt_pid pid;
+    if (!an_get_pid(env, argv[1], argv[2], &pid)) return NULL;
+    napi_value r;
+    napi_get_boolean(env, akt_pid_is_alive(s->sys, pid), &r);
+    return r;
+}
+
+static napi_value lifecycle(napi_env env, napi_callback_info info,
+                            int (*fn)(akt_system *, akt_pid)) {
+    AN_ARGS(3);
+    AN_SYS(0);
+    akt_pid pid;
+    if (!an_get_pid(env, argv[1], argv[2], &pid)) return NULL;
+    int rc = fn(s->sys, pid);
+    return rc ? an_throw(env, I, rc) : NULL;
+}
+
+static napi_value Stop(napi_env env, napi_callback_info info) {
+    return lifecycle(env, info, akt_stop);
+}
+static napi_value Poison(napi_env env, napi_callback_info info) {
+    return lifecycle(env, info, akt_poison);
+}
+
+static napi_value Version(napi_env env, napi_callback_info info) {
+    napi_value r;
+    napi_create_string_utf8(env, akt_version_string(), NAPI_AUTO_LENGTH, &r);
+    return r;
+}
+
+/* errorInfo(rc) -> [name, description] */
+static napi_value ErrorInfo(napi_env env, napi_callback_info info) {
+    AN_ARGS(1);
+    int32_t rc = 0;
+    napi_get_value_int32(env, argv[0], &rc);
+    napi_value arr, a, b;
+    napi_create_array_with_length(env, 2, &arr);
+    napi_create_string_utf8(env, akt_err_name(rc), NAPI_AUTO_LENGTH, &a);
+    napi_create_string_utf8(env, akt_strerror(rc), NAPI_AUTO_LENGTH, &b);
+    napi_set_element(env, arr, 0, a);
+    napi_set_element(env, arr, 1, b);
+    return arr;
+}
+
+napi_status an_register_system(napi_env env, napi_value exports, an_inst *I) {
+    static const an_fn fns[] = {
+        {"systemCreate", SystemCreate}, {"systemShutdown", SystemShutdown},
+        {"lookup", Lookup},             {"pidPath", PidPath},
+        {"pidAlive", PidAlive},         {"stop", Stop},
+        {"poison", Poison},             {"version", Version},
+        {"errorInfo", ErrorInfo},       {NULL, NULL}};
+    an_export(env, exports, I, fns);
+    return napi_ok;
+}

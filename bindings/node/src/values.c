@@ -1,0 +1,363 @@
+/* JS values <-> akt messages.
+ *
+ * Between JS actors a value travels by reference: JS keeps it in a slot of its value table
+ * (lib/values.cjs) and the object message carries the slot number, so there is no
+ * serialization and no per-message napi_ref. A slot is given back when akt releases the
+ * message: on the JS thread straight into the shared freed[] stack, which JS reclaims;
+ * from other threads through the inbox. Strings and byte arrays also carry their bytes,
+ * made once on the JS thread, so C actors (and other threads) can read them. Primitives
+ * travel as tiny bytes messages. A JS object sent to an actor that is not a JS actor of
+ * this thread is JSON-encoded. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "addon.h"
+
+#define AN_TYPE_NUMBER "akt.Number"       /* 8 bytes: IEEE-754 double, little-endian */
+#define AN_TYPE_BOOL "akt.Bool"           /* 1 byte: 0 or 1 */
+#define AN_TYPE_NULL "akt.Null"           /* empty */
+#define AN_TYPE_UNDEFINED "akt.Undefined" /* empty */
+
+#define SLOT_OF(obj) ((int32_t)((uintptr_t)(obj) - 1))
+#define OBJ_OF(slot) ((void *)((uintptr_t)(uint32_t)(slot) + 1))
+
+typedef struct an_val {
+    int32_t slot; /* the JS value itself, or -1 */
+    void *bytes;
+    size_t len;
+} an_val;
+
+void an_slot_release_now(an_inst *I, int32_t slot) {
+    if (I->closing || !I->flags) return;
+    int32_t n = I->flags[1];
+    if (n < AN_FREED_CAP) {
+        I->slots_freed[n] = slot;
+        I->flags[1] = n + 1;
+        return;
+    }
+    if (I->freed_more_len == I->freed_more_cap) {
+        size_t cap = I->freed_more_cap ? I->freed_more_cap * 2 : 1024;
+        int32_t *m = realloc(I->freed_more, cap * sizeof *m);
+        if (!m) return; /* the slot leaks; its value stays reachable */
+        I->freed_more = m;
+        I->freed_more_cap = cap;
+    }
+    I->freed_more[I->freed_more_len++] = slot;
+}
+
+void an_slots_flush(an_inst *I) {
+    while (I->freed_more_len && I->flags[1] < AN_FREED_CAP)
+        I->slots_freed[I->flags[1]++] = I->freed_more[--I->freed_more_len];
+}
+
+static void release_slot(an_inst *I, int32_t slot) {
+    if (I->closing) return; /* the environment is gone: nothing to release into */
+    if (an_on_js_thread(I)) an_slot_release_now(I, slot);
+    else an_inbox_push(I, AN_ITEM_SLOT, OBJ_OF(slot));
+}
+
+static void slot_release(void *object, void *ops_data) { release_slot(ops_data, SLOT_OF(object)); }
+
+static void val_release(void *object, void *ops_data) {
+    an_val *v = object;
+    if (v->slot >= 0) release_slot(ops_data, v->slot);
+    free(v->bytes);
+    free(v);
+}
+
+static int val_to_bytes(void *object, void *ops_data, void **data, size_t *len,
+                        akt_free_fn *free_fn) {
+    an_val *v = object;
+    *data = v->bytes;
+    *len = v->len;
+    *free_fn = AKT_BORROW; /* lives as long as the object */
+    return 0;
+}
+
+/* Calls hook(arg) -> result; NULL after clearing any exception. */
+static napi_value call1(napi_env env, napi_ref hook, napi_value arg) {
+    napi_value fn, r;
+    if (napi_get_reference_value(env, hook, &fn) != napi_ok ||
+        napi_call_function(env, fn, fn, 1, &arg, &r) != napi_ok) {
+        napi_value ex;
+        napi_get_and_clear_last_exception(env, &ex);
+        return NULL;
+    }
+    return r;
+}
+
+/* A new slot holding v, or -1. */
+static int32_t slot_put(an_inst *I, napi_env env, napi_value v) {
+    napi_value r = call1(env, I->put, v);
+    int32_t slot = -1;
+    if (r) napi_get_value_int32(env, r, &slot);
+    return slot;
+}
+
+static napi_value slot_get(an_inst *I, napi_env env, int32_t slot) {
+    napi_value s, v = NULL;
+    napi_create_int32(env, slot, &s);
+    v = call1(env, I->get, s);
+    if (!v) napi_get_undefined(env, &v);
+    return v;
+}
+
+/* JSON text of a JS value, malloc'd; NULL on failure (exception cleared). */
+static char *json_of(an_inst *I, napi_env env, napi_value v, size_t *len) {
+    napi_value s = call1(env, I->json, v);
+    size_t n;
+    if (!s || napi_get_value_string_utf8(env, s, NULL, 0, &n) != napi_ok) return NULL;
+    char *buf = malloc(n + 1);
+    if (!buf) return NULL;
+    napi_get_value_string_utf8(env, s, buf, n + 1, &n);
+    *len = n;
+    return buf;
+}
+
+/* A by-reference value asked for its bytes: only the JS thread can look inside it. */
+static int slot_to_bytes(void *object, void *ops_data, void **data, size_t *len,
+                         akt_free_fn *free_fn) {
+    an_inst *I = ops_data;
+    if (I->closing || !an_on_js_thread(I)) return AKT_ENOTSUP;
+    napi_env env = I->env;
+    napi_handle_scope scope;
+    if (napi_open_handle_scope(env, &scope) != napi_ok) return AKT_ENOTSUP;
+    char *buf = json_of(I, env, slot_get(I, env, SLOT_OF(object)), len);
+    napi_close_handle_scope(env, scope);
+    if (!buf) return AKT_ENOTSUP;
+    *data = buf;
+    *free_fn = free;
+    return 0;
+}
+
+void an_values_init(an_inst *I) {
+    I->ops_slot = (akt_object_ops){sizeof(akt_object_ops), slot_release, slot_to_bytes, I};
+    I->ops_val = (akt_object_ops){sizeof(akt_object_ops), val_release, val_to_bytes, I};
+}
+
+/* Takes bytes and slot (released on failure). */
+static int new_val(an_inst *I, const char *type, int32_t slot, void *bytes, size_t len,
+                   akt_msg **out) {
+    an_val *val = malloc(sizeof *val);
+    int rc = AKT_ENOMEM;
+    if (val) {
+        *val = (an_val){slot, bytes, len};
+        rc = akt_msg_new_object(type, val, &I->ops_val, out);
+        if (!rc) return 0;
+    }
+    if (slot >= 0) an_slot_release_now(I, slot);
+    free(bytes);
+    free(val);
+    return rc;
+}
+
+static int msg_of_slot(an_inst *I, int32_t slot, const char *type, akt_msg **out) {
+    if (slot < 0) return AKT_ENOMEM;
+    int rc = akt_msg_new_object(type ? type : AN_TYPE_OBJECT, OBJ_OF(slot), &I->ops_slot, out);
+    if (rc) an_slot_release_now(I, slot);
+    return rc;
+}
+
+int an_msg_from_slot(an_inst *I, napi_env env, int32_t slot, const char *type, int by_ref,
+                     akt_msg **out) {
+    if (by_ref) return msg_of_slot(I, slot, type, out);
+    size_t n;
+    char *json = json_of(I, env, slot_get(I, env, slot), &n);
+    /* Not representable in JSON (a function, a cycle, a BigInt): an opaque object, whose
+     * bytes another language's actor cannot read (AKT_ENOTSUP). */
+    if (!json) return msg_of_slot(I, slot, type, out);
+    an_slot_release_now(I, slot);
+    return new_val(I, type ? type : AN_TYPE_JSON, -1, json, n, out);
+}
+
+static int bytes_of_array(napi_env env, napi_value v, void **data, size_t *len) {
+    bool is;
+    if (napi_is_typedarray(env, v, &is) == napi_ok && is) {
+        napi_typedarray_type t;
+        size_t n, off;
+        void *p;
+        napi_value ab;
+        if (napi_get_typedarray_info(env, v, &t, &n, &p, &ab, &off) != napi_ok) return 0;
+        size_t esz = (t == napi_int16_array || t == napi_uint16_array) ? 2
+                   : (t == napi_int32_array || t == napi_uint32_array || t == napi_float32_array) ? 4
+                   : (t == napi_float64_array || t == napi_bigint64_array ||
+                      t == napi_biguint64_array) ? 8 : 1;
+        *data = p;
+        *len = n * esz;
+        return 1;
+    }
+    if (napi_is_dataview(env, v, &is) == napi_ok && is) {
+        napi_value ab;
+        size_t off;
+        return napi_get_dataview_info(env, v, len, data, &ab, &off) == napi_ok;
+    }
+    if (napi_is_arraybuffer(env, v, &is) == napi_ok && is)
+        return napi_get_arraybuffer_info(env, v, data, len) == napi_ok;
+    return 0;
+}
+
+static int msg_of_string(an_inst *I, napi_env env, napi_value v, const char *type,
+                         akt_msg **out) {
+    size_t n;
+    if (napi_get_value_string_utf8(env, v, NULL, 0, &n) != napi_ok) return AKT_EINVAL;
+    char *buf = malloc(n + 1);
+    if (!buf) return AKT_ENOMEM;
+    napi_get_value_string_utf8(env, v, buf, n + 1, &n);
+    /* Strings are immutable values: the receiver rebuilds them from the bytes. */
+    return new_val(I, type ? type : AN_TYPE_STRING, -1, buf, n, out);
+}
+
+static int msg_of_object(an_inst *I, napi_env env, napi_value v, const char *type, int by_ref,
+                         akt_msg **out) {
+    void *p;
+    size_t n;
+    if (bytes_of_array(env, v, &p, &n)) {
+        void *copy = malloc(n ? n : 1);
+        if (!copy) return AKT_ENOMEM;
+        if (n) memcpy(copy, p, n);
+        /* A JS receiver gets the very object back; others the bytes copied now. */
+        return new_val(I, type ? type : AN_TYPE_BYTES, by_ref ? slot_put(I, env, v) : -1, copy,
+                       n, out);
+    }
+    if (by_ref) return msg_of_slot(I, slot_put(I, env, v), type, out);
+    char *json = json_of(I, env, v, &n);
+    if (!json) return msg_of_slot(I, slot_put(I, env, v), type, out); /* opaque, as above */
+    return new_val(I, type ? type : AN_TYPE_JSON, -1, json, n, out);
+}
+
+int an_msg_from_js(an_inst *I, napi_env env, napi_value v, const char *type, int by_ref,
+                   akt_msg **out) {
+    napi_valuetype t;
+    if (napi_typeof(env, v, &t) != napi_ok) return AKT_EINVAL;
+    switch (t) {
+    case napi_string: return msg_of_string(I, env, v, type, out);
+    case napi_object:
+    case napi_function: return msg_of_object(I, env, v, type, by_ref, out);
+    case napi_number: {
+        double d;
+        napi_get_value_double(env, v, &d);
+        return akt_msg_new_bytes(type ? type : AN_TYPE_NUMBER, &d, sizeof d, AKT_COPY, out);
+    }
+    case napi_boolean: {
+        bool b;
+        napi_get_value_bool(env, v, &b);
+        uint8_t byte = b;
+        return akt_msg_new_bytes(type ? type : AN_TYPE_BOOL, &byte, 1, AKT_COPY, out);
+    }
+    case napi_null: return akt_msg_new_bytes(type ? type : AN_TYPE_NULL, NULL, 0, AKT_COPY, out);
+    case napi_undefined:
+        return akt_msg_new_bytes(type ? type : AN_TYPE_UNDEFINED, NULL, 0, AKT_COPY, out);
+    default: {
+        /* bigint, symbol: JS-only values, by reference (opaque to other languages). */
+        return msg_of_slot(I, slot_put(I, env, v), type, out);
+    }
+    }
+}
+
+static napi_value undefined_of(napi_env env) {
+    napi_value u;
+    napi_get_undefined(env, &u);
+    return u;
+}
+
+/* Builtin primitive types decode here, without a JS call; NULL if type is not one. */
+static napi_value primitive_of(napi_env env, const char *type, const void *p, size_t n) {
+    napi_value v = NULL;
+    if (type[0] != 'a' || strncmp(type, "akt.", 4) != 0) return NULL;
+    const char *t = type + 4;
+    if (!strcmp(t, "Number") && n == sizeof(double)) {
+        double d;
+        memcpy(&d, p, sizeof d);
+        napi_create_double(env, d, &v);
+    } else if (!strcmp(t, "Bool") && n == 1) {
+        napi_get_boolean(env, *(const uint8_t *)p != 0, &v);
+    } else if (!strcmp(t, "Null")) {
+        napi_get_null(env, &v);
+    } else if (!strcmp(t, "Undefined")) {
+        v = undefined_of(env);
+    } else if (!strcmp(t, "String")) {
+        napi_create_string_utf8(env, n ? p : "", n, &v);
+    }
+    return v;
+}
+
+napi_value an_msg_to_js(an_inst *I, napi_env env, akt_msg *msg, napi_value *type,
+                        int32_t *slot) {
+    void *obj;
+    napi_value v = NULL;
+    *type = NULL;
+    *slot = -1;
+    if (akt_msg_object(msg, &I->ops_slot, &obj) == 0) {
+        *slot = SLOT_OF(obj);
+        return NULL;
+    }
+    if (akt_msg_object(msg, &I->ops_val, &obj) == 0 && ((an_val *)obj)->slot >= 0) {
+        *slot = ((an_val *)obj)->slot;
+        return NULL;
+    }
+    const char *t = akt_msg_type(msg);
+    akt_pid about;
+    if (akt_msg_pid(msg, &about) == 0) {
+        an_put_pid(I, 2, about);
+        napi_create_string_utf8(env, t, NAPI_AUTO_LENGTH, type);
+        return undefined_of(env);
+    }
+    const void *p = NULL;
+    size_t n = 0;
+    if (akt_msg_bytes(msg, &p, &n) != 0) { /* an object of another binding, no bytes */
+        napi_create_string_utf8(env, t, NAPI_AUTO_LENGTH, type);
+        return undefined_of(env);
+    }
+    if ((v = primitive_of(env, t, p, n))) return v;
+    napi_create_buffer_copy(env, n, n ? p : "", NULL, &v);
+    napi_create_string_utf8(env, t, NAPI_AUTO_LENGTH, type);
+    return v;
+}
+
+napi_value an_msg_to_js_decoded(an_inst *I, napi_env env, akt_msg *msg) {
+    napi_value type;
+    int32_t slot;
+    napi_value v = an_msg_to_js(I, env, msg, &type, &slot);
+    if (slot >= 0) return slot_get(I, env, slot);
+    if (!type) return v;
+    napi_value fn, args[2] = {v, type}, r;
+    if (napi_get_reference_value(env, I->decode, &fn) != napi_ok ||
+        napi_call_function(env, fn, fn, 2, args, &r) != napi_ok) {
+        napi_value ex;
+        napi_get_and_clear_last_exception(env, &ex);
+        return v;
+    }
+    return r;
+}
+
+char *an_opt_string(napi_env env, napi_value v, char *buf, size_t len) {
+    napi_valuetype t;
+    if (!v || napi_typeof(env, v, &t) != napi_ok || t == napi_undefined || t == napi_null)
+        return NULL;
+    size_t n;
+    if (t != napi_string || napi_get_value_string_utf8(env, v, buf, len, &n) != napi_ok) {
+        napi_throw_type_error(env, "AKT_EINVAL", "expected a string");
+        return (char *)-1;
+    }
+    if (n >= len - 1) {
+        napi_throw_range_error(env, "AKT_EINVAL", "string too long");
+        return (char *)-1;
+    }
+    return buf;
+}
+
+int an_get_pid(napi_env env, napi_value lo, napi_value hi, akt_pid *out) {
+    uint32_t l, h;
+    if (napi_get_value_uint32(env, lo, &l) != napi_ok ||
+        napi_get_value_uint32(env, hi, &h) != napi_ok) {
+        napi_throw_type_error(env, "AKT_EINVAL", "expected a Pid");
+        return 0;
+    }
+    out->id = ((uint64_t)h << 32) | l;
+    return 1;
+}
+
+void an_put_pid(an_inst *I, int slot, akt_pid pid) {
+    I->scratch[slot] = (uint32_t)pid.id;
+    I->scratch[slot + 1] = (uint32_t)(pid.id >> 32);
+}

@@ -1,0 +1,21 @@
+#!/usr/bin/env bash
+# Tests of the Node binding: builds it (npm install runs scripts/build.mjs), runs the
+# node:test suite, then the conformance cases in C and Node. Called by `make test-node`,
+# which sets AKT_BUILD_DIR to the release build (libakt and the C cases); without it the
+# build script builds libakt itself in build-core/ and the C cases come from <repo>/build.
+set -euo pipefail
+
+here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+repo=$(cd "$here/../.." && pwd)
+
+cd "$here"
+npm install --no-audit --no-fund
+npm test
+
+# `import 'akt'` from conformance/cases/*: a link <repo>/node_modules/akt (gitignored).
+cd "$repo"
+npm install --no-save --no-package-lock --ignore-scripts --omit=dev --no-audit --no-fund \
+    ./bindings/node
+args=(--lang c,node)
+[ -n "${AKT_BUILD_DIR:-}" ] && args+=(--build-dir "$AKT_BUILD_DIR")
+python3 conformance/run.py "${args[@]}"

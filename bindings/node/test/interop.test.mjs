@@ -1,0 +1,77 @@
+// JS actors and C actors (loaded from a shared library) in one system.
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { fileURLToPath } from 'node:url';
+import { Message, Terminated, NotFoundError } from 'akt';
+import { withSystem, collector } from './helpers.mjs';
+
+const PEER = fileURLToPath(new URL('../build/Release/libakt_conf_peer.so', import.meta.url));
+
+test('a C actor answers JS: strings and Buffers as bytes, objects as JSON, opaque values not at all', async () => {
+  await withSystem(async (system) => {
+    const peer = system.spawnNative(PEER, 'akt_conf_peer', { name: 'peer' });
+    assert.equal(peer.path, 'akt://test/user/peer');
+    const ask = (m) => peer.ask(m, { timeout: 2000 });
+    const q = await ask(new Message('conf.Question', 'hi'));
+    assert.ok(q instanceof Message);
+    assert.deepEqual([q.type, q.text], ['conf.Answer', 'peer:hi']);
+    assert.equal((await ask('text')).text, 'text');
+    assert.equal((await ask(Buffer.from('raw'))).text, 'raw');
+    assert.equal((await ask({ a: [1, 'x'] })).text, '{"a":[1,"x"]}');
+    assert.equal((await ask(Symbol('s'))).text, 'AKT_ENOTSUP');
+    const opaque = await ask(() => 1);
+    assert.deepEqual([opaque.type, opaque.text], ['conf.NoBytes', 'AKT_ENOTSUP']);
+    // A number travels as 8 bytes (IEEE-754 double, little-endian).
+    const n = await ask(1.5);
+    assert.equal(n.type, 'conf.Seen');
+  });
+});
+
+test('a JS actor talks to a C actor with senders, and watches it', async () => {
+  await withSystem(async (system) => {
+    const answers = collector(1);
+    const ends = collector(1);
+    const peer = system.spawnNative(PEER, 'akt_conf_peer', { name: 'peer' });
+    const host = system.spawn((ctx, msg) => {
+      if (msg instanceof Terminated) ends.push(msg.pid.equals(peer));
+      else if (msg === 'start') { ctx.watch(peer); ctx.tell(peer, new Message('conf.Question', 'q')); }
+      else answers.push(`${msg.type} ${msg.text} from=${ctx.sender.path}`);
+    });
+    host.tell('start');
+    assert.deepEqual(await answers.wait(), ['conf.Answer peer:q from=akt://test/user/peer']);
+    await peer.stopGracefully({ timeout: 1000 });
+    assert.deepEqual(await ends.wait(), [true]);
+  });
+});
+
+test('spawnNative reports a missing library or symbol as NotFoundError', async () => {
+  await withSystem(async (system) => {
+    assert.throws(() => system.spawnNative('/nonexistent/lib.so', 'x'), NotFoundError);
+    assert.throws(() => system.spawnNative(PEER, 'no_such_symbol'), NotFoundError);
+  });
+});
+
+test('messages from akt threads wake the JS thread once per batch, not per message', async () => {
+  const native = (await import('../lib/addon.cjs')).default;
+  await withSystem(async (system) => {
+    const N = 20000;
+    const peer = system.spawnNative(PEER, 'akt_conf_peer', { name: 'peer' });
+    const replies = collector(N, 20000);
+    // Each tell from the JS actor makes the C actor (on a worker thread) reply to it.
+    const fan = system.spawn((ctx, msg) => {
+      if (msg === 'go') for (let i = 0; i < N; i++) ctx.tell(peer, new Message('conf.Ping', String(i)));
+      else replies.push(msg.text);
+    });
+    const before = native.stats();
+    fan.tell('go');
+    await replies.wait();
+    const after = native.stats();
+    const wakeups = after.wakeups - before.wakeups;
+    const received = after.received - before.received;
+    assert.ok(received >= N + 1, `received ${received}`);
+    assert.ok(wakeups * 4 < N, `${wakeups} wake-ups for ${N} messages`);
+    // An idle JS thread is woken from the worker thread that completes each ask.
+    for (let i = 0; i < 50; i++) await peer.ask(new Message('conf.Question', 'x'));
+    assert.ok(native.stats().wakeups - after.wakeups >= 1, 'asks answered by a C actor woke the JS thread');
+  });
+});

@@ -1,0 +1,129 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { Actor, ActorFailedError, Terminated } from 'akt';
+import { withSystem, collector } from './helpers.mjs';
+
+class Worker extends Actor {
+  constructor() {
+    super();
+    Worker.instances = (Worker.instances || 0) + 1;
+  }
+  preStart() { this.n = 0; }
+  receive(ctx, msg) {
+    if (msg === 'incr') this.n++;
+    else if (msg === 'get') ctx.respond(this.n);
+    else if (msg.fail) throw new Error(msg.fail);
+  }
+}
+
+test('a throw is a failure: the ask rejects and the default supervisor restarts', async () => {
+  await withSystem(async (system) => {
+    const failed = collector(1);
+    system.on('actorFailed', (ev) => failed.push({ code: ev.code, reason: ev.reason }));
+    Worker.instances = 0;
+    const pid = system.spawn(Worker);
+    pid.tell('incr');
+    await assert.rejects(pid.ask({ fail: 'boom' }), (e) => e instanceof ActorFailedError && e.code === 'AKT_EFAILED');
+    pid.tell('incr');
+    assert.equal(await pid.ask('get'), 1); // a fresh instance: state reset
+    assert.equal(Worker.instances, 2);
+    assert.deepEqual(await failed.wait(), [{ code: 'AKT_EFAILED', reason: 'boom' }]);
+  });
+});
+
+test('an instance spawn keeps its object across a restart; preStart runs again', async () => {
+  await withSystem(async (system) => {
+    const w = new Worker();
+    const pid = system.spawn(w);
+    pid.tell('incr');
+    pid.tell({ fail: 'x' });
+    assert.equal(await pid.ask('get'), 0);
+    assert.equal(w.n, 0);
+  });
+});
+
+test('directives and deciders of a JS parent', async () => {
+  await withSystem(async (system) => {
+    const decisions = [];
+    class Parent extends Actor {
+      receive(ctx, msg) {
+        ctx.respond(ctx.spawn(Worker, { name: msg }));
+      }
+    }
+    const parent = system.spawn(Parent, {
+      supervisor: {
+        decide: ({ code, reason }) => {
+          decisions.push(`${code}:${reason}`);
+          return reason.includes('resume') ? 'resume' : reason.includes('stop') ? 'stop' : undefined;
+        },
+      },
+    });
+    const w = await parent.ask('w');
+    w.tell('incr');
+    w.tell({ fail: 'resume please' });
+    assert.equal(await w.ask('get'), 1); // resumed: state kept
+    w.tell({ fail: 'restart please' }); // decider returns nothing: the default, restart
+    assert.equal(await w.ask('get'), 0);
+    const terms = collector(1);
+    const watcher = system.spawn((ctx, msg) => {
+      if (msg instanceof Terminated) terms.push('stopped');
+      else { ctx.watch(w); ctx.respond('ok'); }
+    });
+    await watcher.ask('watch');
+    w.tell({ fail: 'stop now' });
+    await terms.wait();
+    assert.equal(w.alive, false);
+    assert.deepEqual(decisions, ['AKT_EFAILED:resume please', 'AKT_EFAILED:restart please', 'AKT_EFAILED:stop now']);
+  });
+});
+
+test('a system-wide directive for top-level actors', async () => {
+  await withSystem(async (system) => {
+    const pid = system.spawn(Worker);
+    pid.tell('incr');
+    pid.tell({ fail: 'x' });
+    assert.equal(await pid.ask('get'), 1); // resumed
+  }, 'resuming', { supervisor: { directive: 'resume' } });
+});
+
+test('a throwing preStart stops the actor; a throwing postStop only warns', async () => {
+  await withSystem(async (system) => {
+    const failed = collector(1);
+    system.on('actorFailed', (ev) => failed.push(ev.reason));
+    const pid = system.spawn({ preStart() { throw new Error('no start'); }, receive() {} });
+    assert.deepEqual(await failed.wait(), ['no start']);
+    const stopped = collector(1);
+    const warnings = [];
+    const onWarning = (w) => warnings.push(w.message);
+    process.on('warning', onWarning);
+    const p2 = system.spawn({ postStop() { throw new Error('no stop'); }, receive(ctx) { ctx.respond('up'); } });
+    system.on('actorStopped', (ev) => { if (ev.pid.equals(p2)) stopped.push(1); });
+    assert.equal(await p2.ask('started?'), 'up'); // postStop is owed only once started
+    p2.stop();
+    await stopped.wait();
+    await new Promise((r) => setImmediate(r));
+    process.off('warning', onWarning);
+    assert.ok(warnings.some((m) => m.includes('no stop')), JSON.stringify(warnings));
+    assert.equal(pid.alive, false);
+  });
+});
+
+test('a rejected async receive is a failure handled by the supervisor', async () => {
+  await withSystem(async (system) => {
+    const failed = collector(1);
+    system.on('actorFailed', (ev) => failed.push(ev.reason));
+    let starts = 0;
+    const pid = system.spawn({
+      preStart() { starts++; },
+      async receive(ctx, msg) {
+        if (msg === 'ping') { ctx.respond('pong'); return; }
+        await null;
+        throw new Error('async boom');
+      },
+    });
+    pid.tell('go');
+    assert.deepEqual(await failed.wait(), ['async boom']);
+    assert.equal(await pid.ask('ping'), 'pong');
+    assert.equal(starts, 2);
+  });
+});

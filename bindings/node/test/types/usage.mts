@@ -1,0 +1,39 @@
+// Compiled (not run) by test/types.test.mjs: the declarations describe what users write.
+import { ActorSystem, Actor, Context, Message, Pid, Terminated, TimeoutError, AktError, registerType } from 'akt';
+
+class Counter extends Actor {
+  n = 0;
+  preStart(ctx: Context): void { this.n = 0; }
+  receive(ctx: Context, msg: unknown): void {
+    if (msg === 'get') ctx.respond(this.n);
+    else if (msg instanceof Terminated) ctx.stop();
+    else if (typeof msg === 'number') this.n += msg;
+    else ctx.unhandled();
+  }
+}
+
+async function main(): Promise<number> {
+  const system: ActorSystem = await ActorSystem.create('demo', { workers: 2 });
+  const pid: Pid = system.spawn(Counter, { name: 'counter', supervisor: { directive: 'restart' } });
+  system.spawn((ctx, msg) => ctx.respond(msg), { dependencies: { db: {} } });
+  pid.tell(1);
+  pid.tell(new Message('shop.Order', 'id=1'));
+  pid.tellBatch([1, 2, 3]);
+  const [a] = pid.askBatch<number>([1], { timeout: 100 });
+  const n = await pid.ask<number>('get', { timeout: 1000, signal: AbortSignal.timeout(5000) });
+  system.on('deadLetter', (ev) => console.log(ev.path, ev.message));
+  const sub = system.subscribe(['unhandled'], (ev) => console.log(ev.kind));
+  sub.unsubscribe();
+  registerType('app.Text', { decode: (b) => b.toString() });
+  try {
+    await pid.ask('x', { timeout: 1 });
+  } catch (e) {
+    if (e instanceof TimeoutError) console.log(e.code);
+    if (e instanceof AktError) console.log(e.errno);
+  }
+  const found: Pid | null = system.lookup('counter');
+  await system.shutdown();
+  return n + (await a) + (found ? 1 : 0);
+}
+
+void main;

@@ -1,0 +1,39 @@
+/*
+ * peer.h -- the C actor of the interop case, header-only so that the C version (case.c)
+ * and a binding's native test library (e.g. bindings/java/conformance/native) run the very
+ * same code.
+ *
+ * peer:
+ *   conf.Question "<t>"  -> responds conf.Answer "peer:<t>"
+ *   anything else        -> reads the message's bytes (an object message of another
+ *                           language is serialized by that language's to_bytes) and
+ *                           responds conf.Seen "<text>", or conf.NoBytes "<error name>"
+ *                           when the message has no bytes.
+ */
+#ifndef AKT_CONF_INTEROP_PEER_H
+#define AKT_CONF_INTEROP_PEER_H
+
+#include "conf.h"
+
+#include <stdio.h>
+
+static int conf_peer_receive(akt_ctx *ctx, akt_msg *msg, void *state) {
+    char text[128], answer[160];
+    (void)state;
+    if (conf_is(msg, "conf.Question")) {
+        snprintf(answer, sizeof answer, "peer:%s", conf_text(msg, text, sizeof text));
+        return conf_respond(ctx, "conf.Answer", answer);
+    }
+    const void *data = NULL;
+    size_t len = 0;
+    int rc = akt_msg_bytes(msg, &data, &len);
+    if (rc != 0)
+        return conf_respond(ctx, "conf.NoBytes", akt_err_name(rc));
+    snprintf(answer, sizeof answer, "%.*s", (int)(len < 128 ? len : 128), (const char *)data);
+    return conf_respond(ctx, "conf.Seen", answer);
+}
+
+static const akt_behavior conf_peer_behavior = {.size = sizeof(akt_behavior),
+                                                .receive = conf_peer_receive};
+
+#endif /* AKT_CONF_INTEROP_PEER_H */

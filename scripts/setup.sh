@@ -58,3 +58,21 @@ if [ ${#py_need[@]} -gt 0 ]; then
     echo "setup: optional ${py_need[*]} not installed; bench/python skips it" >&2
 fi
 # ---- end of Python binding section ----
+
+# ---- Node binding (bindings/node, bench/node): owned by the Node binding ----
+# Node >= 18 with its own headers (<prefix>/include/node, for the offline addon build) and
+# npm. The project's machines come with Node 20 and its headers; a bare Debian 12 gets its
+# nodejs, npm and libnode-dev. npm packages (node-gyp ships with npm; typescript, nact,
+# comedy) come from the package.json files, installed by bindings/node/test.sh and bench.
+node_ok() {
+  command -v node >/dev/null 2>&1 && command -v npm >/dev/null 2>&1 &&
+    node -e 'process.exit(+process.versions.node.split(".")[0] >= 18 ? 0 : 1)' &&
+    [ -f "$(dirname "$(dirname "$(readlink -f "$(command -v node)")")")/include/node/node_api.h" ]
+}
+if ! node_ok; then
+  SUDO=""
+  [ "$(id -u)" -ne 0 ] && SUDO="sudo"
+  $SUDO apt-get update -qq
+  $SUDO apt-get install -y -qq --no-install-recommends nodejs npm libnode-dev
+fi
+# ---- end of Node binding section ----

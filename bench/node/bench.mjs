@@ -136,13 +136,12 @@ async function runChild(o) {
   // Warm-up, not measured: one full-size run (JIT, and first-touch memory of the queues and
   // allocators, which would otherwise land in the first measured run).
   await impl.tell(o.n);
-  for (let i = 0; i < Math.min(o.asks, 5000); i++) await impl.ask(i);
-
   const rates = [];
   for (let r = 0; r < o.runs; r++) {
     const ns = Number(await impl.tell(o.n));
     rates.push(o.n / (ns / 1e9));
   }
+  for (let i = 0; i < Math.min(o.asks, 20000); i++) await impl.ask(i);
   const means = [];
   let lat = [];
   for (let r = 0; r < o.runs; r++) {
@@ -211,9 +210,13 @@ function runAll(o) {
   if (!akt) return;
   for (const peer of Object.keys(results).filter((k) => k !== 'akt-node')) {
     const p = results[peer];
+    // Per round (the two ran back to back): robust to load that drifts between rounds.
+    const rounds = Math.min(akt.tell.all.length, p.tell.all.length);
+    const perRound = Array.from({ length: rounds }, (_, i) => +(akt.tell.all[i] / p.tell.all[i]).toFixed(2));
     process.stdout.write(`${JSON.stringify({
       impl: 'akt-node', bench: 'ratio', vs: peer,
       tell: +(akt.tell.msgs_per_s / p.tell.msgs_per_s).toFixed(2),
+      tell_per_round: perRound,
       ask_rtt: +(p.ask_rtt.us_mean / akt.ask_rtt.us_mean).toFixed(2),
     })}\n`);
   }

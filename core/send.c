@@ -55,12 +55,30 @@ void akt__signal_locked(akt__cell *c, unsigned sig) {
     akt__cell_wake(c);
 }
 
+/* Signals STOP to c and every descendant, from the calling thread: a busy actor then stops
+ * after the message in hand even when every worker is busy and its parent cannot run to
+ * pass the stop on. Children still finish first: a parent finalises only once it has no
+ * children left. */
+static void akt__stop_subtree_locked(akt_system *s, akt__cell *root) {
+    akt__cell *c = root;
+    for (;;) {
+        akt__signal_locked(c, AKT__SIG_STOP);
+        if (c->first_child) { /* depth first, without a stack: down, then right or up */
+            c = akt__cell_get(s, c->first_child);
+            continue;
+        }
+        while (c != root && !c->next_sibling) c = akt__cell_get(s, c->parent);
+        if (c == root) return;
+        c = akt__cell_get(s, c->next_sibling);
+    }
+}
+
 int akt__stop_request(akt_system *s, akt_pid pid) {
     /* Under the lock the generation cannot move (finalisation bumps it under the lock), so
      * the flag reaches this incarnation; a spawn that reuses the cell clears it. */
     pthread_mutex_lock(&s->lock);
     akt__cell *c = akt__cell_live(s, pid);
-    if (c) akt__signal_locked(c, AKT__SIG_STOP);
+    if (c) akt__stop_subtree_locked(s, c);
     pthread_mutex_unlock(&s->lock);
     return c ? 0 : AKT_ENOTFOUND;
 }

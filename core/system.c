@@ -252,10 +252,10 @@ static void *akt__reaper_main(void *arg) {
     akt__timers_stop(s);
     atomic_store_explicit(&s->state, AKT__SYS_DONE, memory_order_release);
     if (s->shutdown_cb) s->shutdown_cb(s, s->shutdown_data);
-    /* The hook may be needed by the free below (message release callbacks of bindings),
-     * and s is gone after it: keep what the stop hook needs. */
-    akt_thread_hook stop = s->thread_stop;
-    void *hook_data = s->thread_hook_data;
+    /* The stop hook runs before the shutdown counts as done: a binding may tear its
+     * runtime down once akt_system_wait returns. (A free below, if the last reference is
+     * already gone, runs detached: release callbacks run on any thread anyway.) */
+    akt__thread_leave(s, AKT__REAPER_INDEX);
     pthread_mutex_lock(&s->done_lock);
     s->done = 1;
     int free_now = s->free_when_done;
@@ -266,8 +266,6 @@ static void *akt__reaper_main(void *arg) {
         s->reaper_started = 0; /* detached: nobody joins it */
         akt__system_free(s);
     }
-    if (stop) stop(hook_data, AKT__REAPER_INDEX);
-    akt__self.own_system = NULL;
     return NULL;
 }
 

@@ -31,9 +31,29 @@ fi
 # Pinned PyPI packages for building (cffi, setuptools, wheel), testing (pytest) and the
 # side-by-side benchmark (pykka; ray is best effort: the benchmark skips it if absent).
 # Only missing or differently pinned packages are installed, so a second run is quick.
+# On a bare Debian python3 (no pip, no headers, PEP 668 "externally managed") it installs
+# python3-pip and python3-dev first and passes pip --break-system-packages: this machine
+# is the project's own, and the packages are pinned.
 PY=${PYTHON:-python3}
 PY_PKGS=(cffi==2.0.0 setuptools==75.8.0 wheel==0.45.1 pytest==9.2.0 pykka==4.5.0)
 PY_OPTIONAL=(ray==2.60.0)
+if ! "$PY" -m pip --version >/dev/null 2>&1 ||
+   ! "$PY" -c 'import os, sysconfig, sys
+sys.exit(not os.path.exists(os.path.join(sysconfig.get_paths()["include"], "Python.h")))'; then
+  SUDO=""
+  [ "$(id -u)" -ne 0 ] && SUDO="sudo"
+  export DEBIAN_FRONTEND=noninteractive
+  $SUDO apt-get update -qq
+  $SUDO apt-get install -y -qq --no-install-recommends python3-pip python3-dev python3-venv
+fi
+mapfile -t PY_PIP < <("$PY" - <<'PYEOF'
+import os, sys, sysconfig
+print("-q"); print("--root-user-action=ignore")
+marker = os.path.join(sysconfig.get_paths()["stdlib"], "EXTERNALLY-MANAGED")
+if sys.prefix == sys.base_prefix and os.path.exists(marker):
+    print("--break-system-packages")
+PYEOF
+)
 py_missing() {
   "$PY" - "$@" <<'PYEOF'
 import sys
@@ -50,11 +70,11 @@ PYEOF
 }
 mapfile -t py_need < <(py_missing "${PY_PKGS[@]}")
 if [ ${#py_need[@]} -gt 0 ]; then
-  "$PY" -m pip install -q --root-user-action=ignore "${py_need[@]}"
+  "$PY" -m pip install "${PY_PIP[@]}" "${py_need[@]}"
 fi
 mapfile -t py_need < <(py_missing "${PY_OPTIONAL[@]}")
 if [ ${#py_need[@]} -gt 0 ]; then
-  "$PY" -m pip install -q --root-user-action=ignore "${py_need[@]}" ||
+  "$PY" -m pip install "${PY_PIP[@]}" "${py_need[@]}" ||
     echo "setup: optional ${py_need[*]} not installed; bench/python skips it" >&2
 fi
 # ---- end of Python binding section ----

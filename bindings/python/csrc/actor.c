@@ -1,0 +1,499 @@
+/* actor.c -- Python actors: spawning, the behaviour callbacks akt calls, supervisors. */
+#include "actor.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+/* ------------------------------------------------------------------ binding an instance */
+
+/* Bound method name of actor, or NULL (no error) when it is the no-op of akt.Actor. */
+static int bind_optional(PyObject *actor, PyObject *name, PyObject *base, PyObject **out) {
+    *out = NULL;
+    PyObject *fn = PyObject_GetAttr((PyObject *)Py_TYPE(actor), name);
+    if (!fn) {
+        if (!PyErr_ExceptionMatches(PyExc_AttributeError)) return -1;
+        PyErr_Clear();
+        return 0;
+    }
+    int is_base = fn == base;
+    Py_DECREF(fn);
+    if (is_base) return 0;
+    *out = PyObject_GetAttr(actor, name);
+    return *out ? 0 : -1;
+}
+
+static int cell_bind(akt_py_cell *c, PyObject *actor) {
+    int ok = PyObject_IsInstance(actor, akt_py.actor_type);
+    if (ok < 0) return -1;
+    if (!ok) {
+        PyErr_Format(PyExc_TypeError,
+                     "an actor must be an akt.Actor instance (or a callable returning one), "
+                     "got %.100s",
+                     Py_TYPE(actor)->tp_name);
+        return -1;
+    }
+    PyObject *receive = PyObject_GetAttr(actor, akt_py.str_receive);
+    if (!receive) return -1;
+    PyObject *pre = NULL, *post = NULL;
+    if (bind_optional(actor, akt_py.str_pre_start, akt_py.base_pre_start, &pre) ||
+        bind_optional(actor, akt_py.str_post_stop, akt_py.base_post_stop, &post)) {
+        Py_DECREF(receive);
+        Py_XDECREF(pre);
+        return -1;
+    }
+    Py_INCREF(actor);
+    Py_XSETREF(c->actor, actor);
+    Py_XSETREF(c->receive, receive);
+    Py_XSETREF(c->pre_start, pre);
+    Py_XSETREF(c->post_stop, post);
+    return 0;
+}
+
+static void cell_free_now(akt_py_cell *c) {
+    Py_XDECREF((PyObject *)c->system);
+    Py_XDECREF(c->actor);
+    Py_XDECREF(c->factory);
+    Py_XDECREF(c->receive);
+    Py_XDECREF(c->pre_start);
+    Py_XDECREF(c->post_stop);
+    Py_XDECREF(c->stack);
+    Py_XDECREF(c->deps);
+    Py_XDECREF(c->keep);
+    Py_XDECREF(c->ctx);
+    Py_XDECREF(c->self_pid);
+    free(c);
+}
+
+/* ------------------------------------------------------------------ the context's life */
+
+static akt_py_context *ctx_begin(akt_py_cell *c, akt_ctx *ctx) {
+    akt_py_context *cx = (akt_py_context *)c->ctx;
+    if (!cx) {
+        cx = PyObject_New(akt_py_context, &akt_py_context_type);
+        if (!cx) return NULL;
+        c->ctx = (PyObject *)cx;
+    }
+    cx->ctx = ctx;
+    cx->cell = c;
+    cx->thread = PyThread_get_thread_ident();
+    cx->unhandled = 0;
+    return cx;
+}
+
+static void ctx_end(akt_py_cell *c, akt_py_context *cx) {
+    cx->ctx = NULL;
+    cx->cell = NULL;
+    /* Someone kept the context: it stays invalid, and the next callback gets a new one. */
+    if (Py_REFCNT(cx) > 1) Py_CLEAR(c->ctx);
+}
+
+/* ------------------------------------------------------------------ failures */
+
+int akt_py_fail(akt_py_cell *c, akt_ctx *ctx, const char *where) {
+    PyObject *type, *exc, *tb;
+    PyErr_Fetch(&type, &exc, &tb);
+    PyErr_NormalizeException(&type, &exc, &tb);
+    if (tb && exc) PyException_SetTraceback(exc, tb);
+    Py_XDECREF(type);
+    Py_XDECREF(tb);
+    if (!exc) return akt_ctx_fail(ctx, where);
+    int interrupt = PyErr_GivenExceptionMatches(exc, PyExc_KeyboardInterrupt);
+    /* The reason akt gets is the exception's message (what deciders and failure events
+     * see, as for a C actor's akt_ctx_fail); the Python side keeps the traceback for the
+     * failure event and logs it. */
+    PyObject *fargs[2] = {c->self_pid ? c->self_pid : Py_None, exc};
+    PyObject *text = PyObject_Vectorcall(akt_py.failure_text, fargs, 2, NULL);
+    const char *reason = text && PyUnicode_Check(text) ? PyUnicode_AsUTF8(text) : NULL;
+    if (!reason) PyErr_Clear();
+    PyObject *args[3] = {c->self_pid ? c->self_pid : Py_None, PyUnicode_FromString(where), exc};
+    if (args[1]) {
+        PyObject *r = PyObject_Vectorcall(akt_py.log_failure, args, 3, NULL);
+        if (!r) PyErr_Clear();
+        Py_XDECREF(r);
+        Py_DECREF(args[1]);
+    } else {
+        PyErr_Clear();
+    }
+    int rc = akt_ctx_fail(ctx, reason ? reason : where);
+    Py_XDECREF(text);
+    Py_DECREF(exc);
+    /* Ctrl-C inside an actor on the main thread still stops the program. */
+    if (interrupt) PyErr_SetInterrupt();
+    return rc ? rc : AKT_EFAILED;
+}
+
+/* ------------------------------------------------------------------ callbacks */
+
+static int cell_self(akt_py_cell *c, akt_ctx *ctx) {
+    if (c->self_pid) return 0;
+    akt_pid self;
+    int rc = akt_ctx_self(ctx, &self);
+    if (rc) return rc;
+    c->id = self.id;
+    c->self_pid = akt_py_pid_new(c->system, self.id);
+    if (!c->self_pid) PyErr_Clear();
+    return 0;
+}
+
+static int run_receive(akt_ctx *ctx, akt_msg *msg, akt_py_cell *c, int become) {
+    int entered = akt_py_enter();
+    if (entered < 0) return AKT_ECLOSED;
+    akt_py_drain();
+    int rc;
+    PyObject *handler = c->receive;
+    if (become && PyList_GET_SIZE(c->stack) > 0)
+        handler = PyList_GET_ITEM(c->stack, PyList_GET_SIZE(c->stack) - 1);
+    Py_INCREF(handler);
+    akt_py_context *cx = ctx_begin(c, ctx);
+    PyObject *value = cx ? akt_py_msg_value(c->system, msg) : NULL;
+    if (!value) {
+        rc = akt_py_fail(c, ctx, "receive");
+    } else {
+        PyObject *args[3] = {NULL, (PyObject *)cx, value};
+        PyObject *r = PyObject_Vectorcall(handler, args + 1,
+                                          2 | PY_VECTORCALL_ARGUMENTS_OFFSET, NULL);
+        Py_DECREF(value);
+        if (r && PyCoro_CheckExact(r)) {
+            PyObject *closed = PyObject_CallMethod(r, "close", NULL);
+            Py_XDECREF(closed);
+            Py_DECREF(r);
+            r = NULL;
+            PyErr_SetString(PyExc_TypeError,
+                            "receive() returned a coroutine: akt calls receive synchronously, "
+                            "one message at a time (define it with def, not async def)");
+        }
+        if (!r) {
+            rc = akt_py_fail(c, ctx, "receive");
+        } else {
+            Py_DECREF(r);
+            rc = cx->unhandled ? AKT_EUNHANDLED : 0;
+        }
+    }
+    if (cx) ctx_end(c, cx);
+    Py_DECREF(handler);
+    akt_py_leave(entered);
+    return rc;
+}
+
+static int cb_receive(akt_ctx *ctx, akt_msg *msg, void *state) {
+    return run_receive(ctx, msg, state, 0);
+}
+
+int akt_py_become_receive(akt_ctx *ctx, akt_msg *msg, void *state) {
+    return run_receive(ctx, msg, state, 1);
+}
+
+/* Calls fn(ctx) if fn is set. Returns 0 or the failure code. */
+static int call_hook(akt_py_cell *c, akt_ctx *ctx, PyObject *fn, const char *where) {
+    if (!fn) return 0;
+    akt_py_context *cx = ctx_begin(c, ctx);
+    if (!cx) return akt_py_fail(c, ctx, where);
+    Py_INCREF(fn);
+    PyObject *r = PyObject_CallOneArg(fn, (PyObject *)cx);
+    Py_DECREF(fn);
+    int rc = r ? 0 : akt_py_fail(c, ctx, where);
+    Py_XDECREF(r);
+    ctx_end(c, cx);
+    return rc;
+}
+
+static int cb_pre_start(akt_ctx *ctx, void *state) {
+    akt_py_cell *c = state;
+    int entered = akt_py_enter();
+    if (entered < 0) return AKT_ECLOSED;
+    akt_py_drain();
+    int rc = cell_self(c, ctx);
+    if (rc == 0 && c->started && c->factory) {
+        /* A restart with a factory gets a fresh instance, as a new actor would. */
+        PyObject *fresh = PyObject_CallNoArgs(c->factory);
+        if (!fresh || cell_bind(c, fresh)) rc = akt_py_fail(c, ctx, "the actor factory");
+        Py_XDECREF(fresh);
+    }
+    c->started = 1;
+    if (PyList_GET_SIZE(c->stack)) PyList_SetSlice(c->stack, 0, PyList_GET_SIZE(c->stack), NULL);
+    if (rc == 0 && c->mode == AKT_PY_MODE_PYTHON) {
+        PyObject *id = PyLong_FromUnsignedLongLong(c->id);
+        if (!id || PySet_Add(c->system->py_pids, id)) PyErr_Clear();
+        Py_XDECREF(id);
+    }
+    if (rc == 0) rc = call_hook(c, ctx, c->pre_start, "pre_start");
+    akt_py_leave(entered);
+    return rc;
+}
+
+static void cb_post_stop(akt_ctx *ctx, void *state) {
+    akt_py_cell *c = state;
+    int entered = akt_py_enter();
+    if (entered < 0) return;
+    akt_py_drain();
+    if (c->post_stop) {
+        akt_py_context *cx = ctx_begin(c, ctx);
+        PyObject *r = cx ? PyObject_CallOneArg(c->post_stop, (PyObject *)cx) : NULL;
+        if (!r) {
+            /* post_stop cannot fail the actor any more: log it. */
+            PyObject *type, *exc, *tb;
+            PyErr_Fetch(&type, &exc, &tb);
+            PyErr_NormalizeException(&type, &exc, &tb);
+            if (tb && exc) PyException_SetTraceback(exc, tb);
+            PyObject *where = PyUnicode_FromString("post_stop");
+            if (exc && where) {
+                PyObject *args[3] = {c->self_pid ? c->self_pid : Py_None, where, exc};
+                PyObject *lr = PyObject_Vectorcall(akt_py.log_failure, args, 3, NULL);
+                Py_XDECREF(lr);
+            }
+            PyErr_Clear();
+            Py_XDECREF(where);
+            Py_XDECREF(type);
+            Py_XDECREF(exc);
+            Py_XDECREF(tb);
+        }
+        Py_XDECREF(r);
+        if (cx) ctx_end(c, cx);
+    }
+    if (c->mode == AKT_PY_MODE_PYTHON && c->id) {
+        PyObject *id = PyLong_FromUnsignedLongLong(c->id);
+        if (!id || PySet_Discard(c->system->py_pids, id) < 0) PyErr_Clear();
+        Py_XDECREF(id);
+    }
+    akt_py_leave(entered);
+}
+
+static void cb_free_state(void *state) {
+    akt_py_cell *c = state;
+    /* Any akt thread, maybe inside akt: hand every reference to the deferred release. */
+    PyObject *objs[] = {(PyObject *)c->system, c->actor, c->factory, c->receive, c->pre_start,
+                        c->post_stop, c->stack, c->deps, c->keep, c->ctx, c->self_pid};
+    for (size_t i = 0; i < sizeof objs / sizeof objs[0]; i++) akt_py_decref_later(objs[i]);
+    free(c);
+}
+
+static const akt_behavior py_behavior = {.size = sizeof(akt_behavior),
+                                         .receive = cb_receive,
+                                         .pre_start = cb_pre_start,
+                                         .post_stop = cb_post_stop,
+                                         .free_state = cb_free_state};
+
+/* ------------------------------------------------------------------ supervisors */
+
+static int cb_decide(int code, const char *reason, void *data) {
+    int entered = akt_py_enter();
+    if (entered < 0) return -1;
+    int directive = -1;
+    PyObject *args[2] = {PyLong_FromLong(code),
+                         reason ? PyUnicode_DecodeUTF8(reason, (Py_ssize_t)strlen(reason),
+                                                       "replace")
+                                : (Py_INCREF(Py_None), Py_None)};
+    if (args[0] && args[1]) {
+        PyObject *r = PyObject_Vectorcall((PyObject *)data, args, 2, NULL);
+        if (r) {
+            directive = (int)PyLong_AsLong(r);
+            Py_DECREF(r);
+        }
+    }
+    if (PyErr_Occurred()) {
+        PyErr_WriteUnraisable((PyObject *)data);
+        directive = -1;
+    }
+    Py_XDECREF(args[0]);
+    Py_XDECREF(args[1]);
+    akt_py_leave(entered);
+    return directive;
+}
+
+/* obj: None or an akt.Supervisor with .directive (int) and ._decide (callable or None). */
+static int supervisor_fill(PyObject *obj, akt_supervisor *out, PyObject **decide) {
+    *decide = NULL;
+    PyObject *d = PyObject_GetAttrString(obj, "directive");
+    if (!d) {
+        if (PyErr_ExceptionMatches(PyExc_AttributeError)) {
+            PyErr_Clear();
+            PyErr_Format(PyExc_TypeError, "supervisor must be an akt.Supervisor, not %.100s",
+                         Py_TYPE(obj)->tp_name);
+        }
+        return -1;
+    }
+    long directive = PyLong_AsLong(d);
+    Py_DECREF(d);
+    if (directive == -1 && PyErr_Occurred()) return -1;
+    if (directive < AKT_DIRECTIVE_RESTART || directive > AKT_DIRECTIVE_ESCALATE) {
+        PyErr_Format(PyExc_ValueError, "unknown supervisor directive %ld", directive);
+        return -1;
+    }
+    PyObject *fn = PyObject_GetAttrString(obj, "_decide");
+    if (!fn) {
+        if (PyErr_ExceptionMatches(PyExc_AttributeError)) {
+            PyErr_Clear();
+            PyErr_Format(PyExc_TypeError, "supervisor must be an akt.Supervisor, not %.100s",
+                         Py_TYPE(obj)->tp_name);
+        }
+        return -1;
+    }
+    memset(out, 0, sizeof *out);
+    out->size = sizeof *out;
+    out->strategy = AKT_STRATEGY_ONE_FOR_ONE;
+    out->default_directive = (int)directive;
+    if (fn != Py_None) {
+        out->decide = cb_decide;
+        out->decide_data = fn;
+        *decide = fn; /* the caller keeps it alive as long as akt may call it */
+    } else {
+        Py_DECREF(fn);
+    }
+    return 0;
+}
+
+int akt_py_supervisor_arg(akt_py_system *s, PyObject *obj, akt_supervisor *out) {
+    if (!obj || obj == Py_None) return 1;
+    PyObject *decide;
+    if (supervisor_fill(obj, out, &decide)) return -1;
+    if (decide) {
+        int bad = PyList_Append(s->keep, decide);
+        Py_DECREF(decide);
+        if (bad) return -1;
+    }
+    return 0;
+}
+
+/* ------------------------------------------------------------------ spawning */
+
+static int mode_arg(akt_py_system *s, PyObject *obj, int inherit, int *mode) {
+    if (!obj || obj == Py_None) {
+        *mode = inherit >= 0 ? inherit : s->default_mode;
+        return 0;
+    }
+    if (PyUnicode_Check(obj)) {
+        if (PyUnicode_CompareWithASCIIString(obj, "python") == 0) {
+            *mode = AKT_PY_MODE_PYTHON;
+            return 0;
+        }
+        if (PyUnicode_CompareWithASCIIString(obj, "workers") == 0) {
+            *mode = AKT_PY_MODE_WORKERS;
+            return 0;
+        }
+    }
+    PyErr_Format(PyExc_ValueError, "dispatcher must be 'python', 'workers' or None, not %R", obj);
+    return -1;
+}
+
+/* Fills the dependency arrays from a mapping; values stay alive in c->deps. */
+static int deps_arg(akt_py_cell *c, PyObject *deps, const char ***names, void ***values,
+                    size_t *count) {
+    *names = NULL;
+    *values = NULL;
+    *count = 0;
+    if (!deps || deps == Py_None) return 0;
+    if (!PyDict_Check(deps)) {
+        PyErr_SetString(PyExc_TypeError, "dependencies must be a dict of name -> value");
+        return -1;
+    }
+    c->deps = PyDict_Copy(deps);
+    if (!c->deps) return -1;
+    Py_ssize_t n = PyDict_GET_SIZE(c->deps);
+    *names = PyMem_Calloc((size_t)(n ? n : 1), sizeof **names);
+    *values = PyMem_Calloc((size_t)(n ? n : 1), sizeof **values);
+    if (!*names || !*values) {
+        PyErr_NoMemory();
+        return -1;
+    }
+    Py_ssize_t pos = 0, i = 0;
+    PyObject *k, *v;
+    while (PyDict_Next(c->deps, &pos, &k, &v)) {
+        if (!PyUnicode_Check(k)) {
+            PyErr_SetString(PyExc_TypeError, "dependency names must be str");
+            return -1;
+        }
+        (*names)[i] = PyUnicode_AsUTF8(k);
+        if (!(*names)[i]) return -1;
+        (*values)[i] = v;
+        i++;
+    }
+    *count = (size_t)n;
+    return 0;
+}
+
+PyObject *akt_py_spawn(akt_py_system *s, akt_ctx *ctx, akt_py_cell *parent, PyObject *args,
+                       PyObject *kwargs) {
+    static char *kwlist[] = {"name", "actor", "dispatcher", "supervisor", "dependencies",
+                             NULL};
+    PyObject *name = Py_None, *actor = NULL, *dispatcher = Py_None, *supervisor = Py_None,
+             *deps = Py_None;
+    if (!PyArg_ParseTupleAndKeywords(args, kwargs, "OO|$OOO:spawn", kwlist, &name, &actor,
+                                     &dispatcher, &supervisor, &deps))
+        return NULL;
+    const char *cname = NULL;
+    if (name != Py_None) {
+        if (!PyUnicode_Check(name)) {
+            PyErr_Format(PyExc_TypeError, "the actor name must be a str or None, not %.100s",
+                         Py_TYPE(name)->tp_name);
+            return NULL;
+        }
+        cname = PyUnicode_AsUTF8(name);
+        if (!cname) return NULL;
+        if (!*cname || strchr(cname, '/')) {
+            PyErr_Format(PyExc_ValueError, "invalid actor name %R (empty or with '/')", name);
+            return NULL;
+        }
+    }
+    akt_py_cell *c = calloc(1, sizeof *c);
+    if (!c) return PyErr_NoMemory();
+    Py_INCREF(s);
+    c->system = s;
+    const char **dep_names = NULL;
+    void **dep_values = NULL;
+    akt_spawn_options opts;
+    akt_spawn_options_init(&opts);
+    akt_supervisor sup;
+    PyObject *decide = NULL;
+    int failed = mode_arg(s, dispatcher, parent ? parent->mode : -1, &c->mode) ||
+                 !(c->stack = PyList_New(0));
+    if (!failed) {
+        int is_actor = PyObject_IsInstance(actor, akt_py.actor_type);
+        if (is_actor < 0) {
+            failed = 1;
+        } else if (is_actor) {
+            failed = cell_bind(c, actor) != 0;
+        } else if (PyCallable_Check(actor)) {
+            Py_INCREF(actor);
+            c->factory = actor;
+            PyObject *first = PyObject_CallNoArgs(actor);
+            failed = !first || cell_bind(c, first);
+            Py_XDECREF(first);
+        } else {
+            failed = cell_bind(c, actor) != 0; /* raises the TypeError */
+        }
+    }
+    if (!failed && supervisor != Py_None) {
+        failed = supervisor_fill(supervisor, &sup, &decide) != 0;
+        if (!failed) {
+            opts.supervisor = &sup;
+            c->keep = decide; /* takes the reference (or NULL) */
+        }
+    }
+    if (!failed) failed = deps_arg(c, deps, &dep_names, &dep_values, &opts.dependency_count);
+    if (failed) {
+        PyMem_Free(dep_names);
+        PyMem_Free(dep_values);
+        cell_free_now(c);
+        return NULL;
+    }
+    opts.name = cname;
+    opts.dispatcher = c->mode == AKT_PY_MODE_PYTHON ? s->disp : NULL;
+    opts.dependency_names = dep_names;
+    opts.dependency_values = dep_values;
+    akt_pid pid = {0};
+    int rc = ctx ? akt_ctx_spawn(ctx, &py_behavior, c, &opts, &pid)
+                 : akt_spawn(s->sys, &py_behavior, c, &opts, &pid);
+    PyMem_Free(dep_names);
+    PyMem_Free(dep_values);
+    if (rc) {
+        cell_free_now(c);
+        if (rc == AKT_EEXIST && name != Py_None) {
+            char what[300];
+            snprintf(what, sizeof what, "spawn: the name '%s' is taken", cname);
+            return akt_py_raise(rc, what);
+        }
+        return akt_py_raise(rc, "spawn");
+    }
+    /* From here the cell belongs to akt (freed by cb_free_state). */
+    return akt_py_pid_new(s, pid.id);
+}

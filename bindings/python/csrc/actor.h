@@ -1,0 +1,37 @@
+/* actor.h -- the state akt keeps for one Python actor (shared by actor.c and ctx.c). */
+#ifndef AKT_PY_ACTOR_H
+#define AKT_PY_ACTOR_H
+#include "fastpath.h"
+
+struct akt_py_cell {
+    akt_py_system *system; /* strong */
+    PyObject *actor;       /* the akt.Actor instance now in use */
+    PyObject *factory;     /* makes a fresh instance on restart, or NULL */
+    PyObject *receive;     /* actor.receive, bound */
+    PyObject *pre_start;   /* bound, or NULL when the class keeps Actor's no-op */
+    PyObject *post_stop;   /* idem */
+    PyObject *stack;       /* list: handlers pushed by become, mirroring akt's stack */
+    PyObject *deps;        /* dict name -> value (akt borrows the values), or NULL */
+    PyObject *keep;        /* objects the spawn options borrow (supervisor), or NULL */
+    PyObject *ctx;         /* a Context reused while nobody else holds it */
+    PyObject *self_pid;    /* cached */
+    uint64_t id;
+    int mode;
+    int started;           /* pre_start ran once: a new one means a restart */
+};
+
+typedef struct akt_py_context {
+    PyObject_HEAD
+    akt_ctx *ctx;          /* NULL outside the callback */
+    akt_py_cell *cell;     /* NULL outside the callback */
+    unsigned long thread;  /* the thread running the callback: the only one that may use it */
+    int unhandled;
+} akt_py_context;
+
+/* Fails the running callback with the current Python exception: logs it, hands its
+ * traceback to akt_ctx_fail and returns AKT_EFAILED. */
+int akt_py_fail(akt_py_cell *c, akt_ctx *ctx, const char *where);
+/* The receive akt calls for handlers pushed with become (state = the cell). */
+int akt_py_become_receive(akt_ctx *ctx, akt_msg *msg, void *state);
+
+#endif

@@ -1,0 +1,186 @@
+/* ask.c -- akt futures as asyncio futures, and blocking waits.
+ *
+ * An asked answer completes on whichever thread replies. When that thread holds the GIL
+ * (a Python actor answering on the system's Python thread) the asyncio future is settled
+ * at once; otherwise the completion is queued for the system's service, so akt's threads
+ * never wait for the GIL. */
+#include "fastpath.h"
+
+#include <stdlib.h>
+
+static void item_free(akt_py_qitem *it) {
+    if (it->reply) akt_msg_release(it->reply);
+    Py_XDECREF(it->future);
+    Py_XDECREF((PyObject *)it->owner);
+    free(it);
+}
+
+void akt_py_ask_discard(akt_py_qitem *it) { item_free(it); }
+
+void akt_py_ask_settle(akt_py_system *s, akt_py_qitem *it) {
+    PyObject *value;
+    int ok = it->rc == 0;
+    if (ok) {
+        value = it->reply ? akt_py_msg_value(s, it->reply) : (Py_INCREF(Py_None), Py_None);
+    } else {
+        value = akt_py_error(it->rc, "ask");
+    }
+    if (!value) {
+        /* The answer could not be read: the asker gets that error. */
+        ok = 0;
+        PyObject *type, *tb;
+        PyErr_Fetch(&type, &value, &tb);
+        PyErr_NormalizeException(&type, &value, &tb);
+        if (tb && value) PyException_SetTraceback(value, tb);
+        Py_XDECREF(type);
+        Py_XDECREF(tb);
+    }
+    if (value) {
+        PyObject *args[3] = {it->future, ok ? Py_True : Py_False, value};
+        PyObject *r = PyObject_Vectorcall(akt_py.resolve, args, 3, NULL);
+        if (r)
+            Py_DECREF(r);
+        else
+            PyErr_WriteUnraisable(akt_py.resolve);
+        Py_DECREF(value);
+    } else {
+        PyErr_Clear();
+    }
+    item_free(it);
+}
+
+static void ask_done(akt_future *f, int rc, akt_msg *reply, void *data) {
+    (void)f;
+    akt_py_qitem *it = data;
+    it->rc = rc;
+    if (rc == 0 && reply && akt_msg_retain(reply) == 0) it->reply = reply;
+    if (PyGILState_Check() && atomic_load_explicit(&akt_py_alive, memory_order_acquire)) {
+        PyObject *type, *value, *tb;
+        PyErr_Fetch(&type, &value, &tb); /* settling must not eat the caller's error */
+        akt_py_ask_settle(it->owner, it);
+        PyErr_Restore(type, value, tb);
+    } else {
+        akt_py_system_push(it->owner, it);
+    }
+}
+
+int akt_py_ask_register(akt_py_system *s, akt_future *f, PyObject *fut) {
+    akt_py_qitem *it = calloc(1, sizeof *it);
+    if (!it) {
+        PyErr_NoMemory();
+        return -1;
+    }
+    it->kind = AKT_PY_Q_ASK;
+    it->owner = s;
+    it->future = fut;
+    Py_INCREF(s);
+    Py_INCREF(fut);
+    int rc = akt_future_on_complete(f, ask_done, it); /* may settle at once, here */
+    if (rc) {
+        item_free(it);
+        akt_py_raise(rc, "akt_future_on_complete");
+        return -1;
+    }
+    return 0;
+}
+
+PyObject *akt_py_ask_async(akt_py_system *s, akt_future *f, PyObject *loop) {
+    PyObject *fut = PyObject_CallMethodNoArgs(loop, akt_py.str_create_future);
+    if (fut && akt_py_ask_register(s, f, fut)) Py_CLEAR(fut);
+    akt_future_release(f); /* a pending ask keeps its own reference */
+    return fut;
+}
+
+/* ------------------------------------------------------------------ AskHandle */
+
+/* Owns the caller's reference to an akt_future so that it can be cancelled later (the
+ * future an ask_future() returns holds one). */
+typedef struct {
+    PyObject_HEAD
+    akt_future *future;
+} ask_handle;
+
+static PyObject *handle_cancel(ask_handle *self, PyObject *unused) {
+    int rc = self->future ? akt_future_cancel(self->future) : AKT_EMISUSE;
+    return PyBool_FromLong(rc == 0);
+}
+
+static void handle_dealloc(ask_handle *self) {
+    if (self->future) akt_future_release(self->future);
+    PyObject_Free(self);
+}
+
+static PyMethodDef handle_methods[] = {
+    {"cancel", (PyCFunction)handle_cancel, METH_NOARGS,
+     "Complete the ask with AKT_ECANCELED; False if it had completed already."},
+    {NULL, NULL, 0, NULL},
+};
+
+PyTypeObject akt_py_ask_handle_type = {
+    PyVarObject_HEAD_INIT(NULL, 0).tp_name = "akt._fast.AskHandle",
+    .tp_basicsize = sizeof(ask_handle),
+    .tp_flags = Py_TPFLAGS_DEFAULT,
+    .tp_doc = "The akt future behind an ask_future().",
+    .tp_dealloc = (destructor)handle_dealloc,
+    .tp_methods = handle_methods,
+};
+
+PyObject *akt_py_ask_handle(akt_py_system *s, akt_future *f, PyObject *fut) {
+    ask_handle *h = PyObject_New(ask_handle, &akt_py_ask_handle_type);
+    if (!h) {
+        akt_future_cancel(f);
+        akt_future_release(f);
+        return NULL;
+    }
+    h->future = f; /* owns the caller's reference from here */
+    if (akt_py_ask_register(s, f, fut)) {
+        akt_future_cancel(f);
+        Py_DECREF(h);
+        return NULL;
+    }
+    return (PyObject *)h;
+}
+
+/* One slice of a blocking wait, short enough to notice Ctrl-C. */
+#define WAIT_SLICE_NS (50LL * 1000 * 1000)
+/* While pumping the service, how long to look at the future between two runs. */
+#define PUMP_SLICE_NS (200LL * 1000)
+
+PyObject *akt_py_future_result(akt_py_system *s, akt_future *f) {
+    akt_msg *reply = NULL;
+    int rc;
+    /* On the thread that runs this system's Python actors (outside a run), nobody else
+     * would run them: keep running them while waiting. */
+    int pump = s->service_thread == PyThread_get_thread_ident() && !akt_py_in_run;
+    for (;;) {
+        if (pump) {
+            int more = 0;
+            rc = akt_future_wait(f, 0, &reply);
+            if (rc != AKT_EAGAIN) break;
+            akt_py_system_service(s, 256, &more);
+            if (PyErr_Occurred()) break;
+            if (more) continue;
+        }
+        Py_BEGIN_ALLOW_THREADS
+        rc = akt_future_wait(f, pump ? PUMP_SLICE_NS : WAIT_SLICE_NS, &reply);
+        Py_END_ALLOW_THREADS
+        if (rc != AKT_EAGAIN) break;
+        if (PyErr_CheckSignals() < 0) break;
+    }
+    if (PyErr_Occurred()) {
+        if (rc == 0 && reply) akt_msg_release(reply);
+        akt_future_cancel(f);
+        akt_future_release(f);
+        return NULL;
+    }
+    akt_future_release(f);
+    if (rc) {
+        if (rc == AKT_EDEADLK)
+            return akt_py_raise(rc, "ask_sync would wait for an actor that only this thread "
+                                    "runs (use await pid.ask() or ctx.tell)");
+        return akt_py_raise(rc, "ask");
+    }
+    PyObject *value = reply ? akt_py_msg_value(s, reply) : (Py_INCREF(Py_None), Py_None);
+    if (reply) akt_msg_release(reply);
+    return value;
+}

@@ -1,0 +1,294 @@
+/* ctx.c -- akt.Context: what an actor may do while it handles a callback.
+ *
+ * A Context is valid only inside the callback that received it, as akt_ctx is; afterwards
+ * every method raises akt.ContextError (AKT_EMISUSE) instead of touching a stale akt_ctx. */
+#include "actor.h"
+
+#include <string.h>
+
+static akt_py_cell *live(akt_py_context *self) {
+    if (self->ctx && self->cell && self->thread == PyThread_get_thread_ident())
+        return self->cell;
+    akt_py_raise(AKT_EMISUSE, "the context is valid only inside the callback that received it, "
+                              "on its thread");
+    return NULL;
+}
+
+#define LIVE(self, c)                  \
+    akt_py_cell *c = live(self);       \
+    if (!c) return NULL
+
+static PyObject *check(int rc, const char *what) {
+    if (rc) return akt_py_raise(rc, what);
+    Py_RETURN_NONE;
+}
+
+static PyObject *ctx_get_self(akt_py_context *self, void *closure) {
+    LIVE(self, c);
+    if (c->self_pid) {
+        Py_INCREF(c->self_pid);
+        return c->self_pid;
+    }
+    akt_pid pid;
+    int rc = akt_ctx_self(self->ctx, &pid);
+    return rc ? akt_py_raise(rc, "self") : akt_py_pid_new(c->system, pid.id);
+}
+
+static PyObject *ctx_get_sender(akt_py_context *self, void *closure) {
+    LIVE(self, c);
+    akt_pid pid;
+    int rc = akt_ctx_sender(self->ctx, &pid);
+    return rc ? akt_py_raise(rc, "sender") : akt_py_pid_new(c->system, pid.id);
+}
+
+static PyObject *ctx_get_parent(akt_py_context *self, void *closure) {
+    LIVE(self, c);
+    akt_pid pid;
+    int rc = akt_ctx_parent(self->ctx, &pid);
+    return rc ? akt_py_raise(rc, "parent") : akt_py_pid_new(c->system, pid.id);
+}
+
+static PyObject *ctx_get_system(akt_py_context *self, void *closure) {
+    LIVE(self, c);
+    Py_INCREF(c->system);
+    return (PyObject *)c->system;
+}
+
+static PyObject *ctx_get_actor(akt_py_context *self, void *closure) {
+    LIVE(self, c);
+    Py_INCREF(c->actor);
+    return c->actor;
+}
+
+/* respond(msg, *, type=None) */
+static PyObject *ctx_respond(akt_py_context *self, PyObject *args, PyObject *kwargs) {
+    static char *kwlist[] = {"msg", "type", NULL};
+    PyObject *msg, *type = Py_None;
+    if (!PyArg_ParseTupleAndKeywords(args, kwargs, "O|$O:respond", kwlist, &msg, &type))
+        return NULL;
+    LIVE(self, c);
+    (void)c;
+    akt_msg *m;
+    if (akt_py_msg_new(msg, type, &m)) return NULL;
+    int rc = akt_ctx_respond(self->ctx, m);
+    if (rc) akt_msg_release(m);
+    return check(rc, "respond");
+}
+
+/* tell(to, msg, *, type=None): with this actor as the sender. */
+static PyObject *ctx_tell(akt_py_context *self, PyObject *args, PyObject *kwargs) {
+    static char *kwlist[] = {"to", "msg", "type", NULL};
+    PyObject *to, *msg, *type = Py_None;
+    if (!PyArg_ParseTupleAndKeywords(args, kwargs, "OO|$O:tell", kwlist, &to, &msg, &type))
+        return NULL;
+    LIVE(self, c);
+    akt_pid pid;
+    if (akt_py_pid_arg(c->system, to, &pid)) return NULL;
+    akt_msg *m;
+    if (akt_py_msg_new(msg, type, &m)) return NULL;
+    int rc = akt_ctx_tell(self->ctx, pid, m);
+    if (rc) akt_msg_release(m);
+    return check(rc, "tell");
+}
+
+static PyObject *ctx_forward(akt_py_context *self, PyObject *to) {
+    LIVE(self, c);
+    akt_pid pid;
+    if (akt_py_pid_arg(c->system, to, &pid)) return NULL;
+    return check(akt_ctx_forward(self->ctx, pid), "forward");
+}
+
+static PyObject *ctx_unhandled(akt_py_context *self, PyObject *unused) {
+    LIVE(self, c);
+    (void)c;
+    int rc = akt_ctx_unhandled(self->ctx);
+    if (rc == 0 || rc == AKT_EUNHANDLED) {
+        self->unhandled = 1;
+        Py_RETURN_NONE;
+    }
+    return check(rc, "unhandled");
+}
+
+static PyObject *ctx_spawn(akt_py_context *self, PyObject *args, PyObject *kwargs) {
+    LIVE(self, c);
+    return akt_py_spawn(c->system, self->ctx, c, args, kwargs);
+}
+
+/* stop(pid=None): this actor, or one of its children. */
+static PyObject *ctx_stop(akt_py_context *self, PyObject *const *args, Py_ssize_t nargs) {
+    LIVE(self, c);
+    if (nargs > 1) {
+        PyErr_SetString(PyExc_TypeError, "stop() takes at most one pid");
+        return NULL;
+    }
+    akt_pid pid;
+    if (nargs == 0 || args[0] == Py_None) {
+        int rc = akt_ctx_self(self->ctx, &pid);
+        if (rc) return akt_py_raise(rc, "stop");
+    } else if (akt_py_pid_arg(c->system, args[0], &pid)) {
+        return NULL;
+    }
+    int rc = akt_ctx_stop(self->ctx, pid);
+    if (rc == AKT_EINVAL)
+        return akt_py_raise(rc, "ctx.stop() stops this actor or one of its children; "
+                                "use pid.stop() for others");
+    return check(rc, "stop");
+}
+
+/* become(handler, *, stacked=False): handler(ctx, msg) receives from now on. */
+static PyObject *ctx_become(akt_py_context *self, PyObject *args, PyObject *kwargs) {
+    static char *kwlist[] = {"handler", "stacked", NULL};
+    PyObject *handler;
+    int stacked = 0;
+    if (!PyArg_ParseTupleAndKeywords(args, kwargs, "O|$p:become", kwlist, &handler, &stacked))
+        return NULL;
+    LIVE(self, c);
+    if (!PyCallable_Check(handler)) {
+        PyErr_Format(PyExc_TypeError, "become() needs a callable handler(ctx, msg), got %.100s",
+                     Py_TYPE(handler)->tp_name);
+        return NULL;
+    }
+    int rc = akt_ctx_become(self->ctx, akt_py_become_receive, c, stacked);
+    if (rc) return akt_py_raise(rc, "become");
+    if (!stacked && PyList_SetSlice(c->stack, 0, PyList_GET_SIZE(c->stack), NULL)) return NULL;
+    if (PyList_Append(c->stack, handler)) return NULL;
+    Py_RETURN_NONE;
+}
+
+static PyObject *ctx_unbecome(akt_py_context *self, PyObject *unused) {
+    LIVE(self, c);
+    int rc = akt_ctx_unbecome(self->ctx);
+    if (rc) return akt_py_raise(rc, "unbecome");
+    if (PyList_SetSlice(c->stack, 0, PyList_GET_SIZE(c->stack), NULL)) return NULL;
+    Py_RETURN_NONE;
+}
+
+static PyObject *ctx_unbecome_stacked(akt_py_context *self, PyObject *unused) {
+    LIVE(self, c);
+    int rc = akt_ctx_unbecome_stacked(self->ctx);
+    if (rc == AKT_EMISUSE)
+        return akt_py_raise(rc, "unbecome_stacked: no handler is stacked");
+    if (rc) return akt_py_raise(rc, "unbecome_stacked");
+    Py_ssize_t n = PyList_GET_SIZE(c->stack);
+    if (n && PyList_SetSlice(c->stack, n - 1, n, NULL)) return NULL;
+    Py_RETURN_NONE;
+}
+
+static PyObject *ctx_stash(akt_py_context *self, PyObject *unused) {
+    LIVE(self, c);
+    (void)c;
+    return check(akt_ctx_stash(self->ctx), "stash");
+}
+
+/* unstash() -> bool: False when the stash was empty. */
+static PyObject *ctx_unstash(akt_py_context *self, PyObject *unused) {
+    LIVE(self, c);
+    (void)c;
+    int rc = akt_ctx_unstash(self->ctx);
+    if (rc == AKT_EAGAIN) Py_RETURN_FALSE;
+    if (rc) return akt_py_raise(rc, "unstash");
+    Py_RETURN_TRUE;
+}
+
+static PyObject *ctx_unstash_all(akt_py_context *self, PyObject *unused) {
+    LIVE(self, c);
+    (void)c;
+    return check(akt_ctx_unstash_all(self->ctx), "unstash_all");
+}
+
+static PyObject *ctx_watch(akt_py_context *self, PyObject *pid_obj) {
+    LIVE(self, c);
+    akt_pid pid;
+    if (akt_py_pid_arg(c->system, pid_obj, &pid)) return NULL;
+    return check(akt_ctx_watch(self->ctx, pid), "watch");
+}
+
+static PyObject *ctx_unwatch(akt_py_context *self, PyObject *pid_obj) {
+    LIVE(self, c);
+    akt_pid pid;
+    if (akt_py_pid_arg(c->system, pid_obj, &pid)) return NULL;
+    return check(akt_ctx_unwatch(self->ctx, pid), "unwatch");
+}
+
+/* dependency(name): a value given at spawn (dependencies={...}). KeyError if none. */
+static PyObject *ctx_dependency(akt_py_context *self, PyObject *name) {
+    LIVE(self, c);
+    if (!PyUnicode_Check(name)) {
+        PyErr_SetString(PyExc_TypeError, "a dependency name is a str");
+        return NULL;
+    }
+    const char *cname = PyUnicode_AsUTF8(name);
+    if (!cname) return NULL;
+    void *value = NULL;
+    int rc = akt_ctx_dependency(self->ctx, cname, &value);
+    if (rc == AKT_ENOTFOUND) {
+        PyErr_Format(PyExc_KeyError, "no dependency named %R", name);
+        return NULL;
+    }
+    if (rc) return akt_py_raise(rc, "dependency");
+    /* akt hands back the pointer given at spawn; only this actor's own values are Python
+     * objects, so check it is one of them before using it as one. */
+    PyObject *mine = c->deps ? PyDict_GetItemWithError(c->deps, name) : NULL;
+    if (!mine || (void *)mine != value) {
+        if (!PyErr_Occurred())
+            PyErr_Format(PyExc_KeyError, "dependency %R was not given to this Python actor",
+                         name);
+        return NULL;
+    }
+    Py_INCREF(mine);
+    return mine;
+}
+
+static PyObject *ctx_repr(akt_py_context *self) {
+    return PyUnicode_FromFormat("<akt.Context %s>", self->ctx ? "active" : "expired");
+}
+
+#define KW(fn) (PyCFunction)(void (*)(void))(fn), METH_VARARGS | METH_KEYWORDS
+
+static PyMethodDef ctx_methods[] = {
+    {"respond", KW(ctx_respond), "respond(msg, *, type=None): reply to the current message."},
+    {"tell", KW(ctx_tell), "tell(to, msg, *, type=None): send with this actor as sender."},
+    {"forward", (PyCFunction)ctx_forward, METH_O,
+     "forward(to): pass the current message on, keeping its sender and asker."},
+    {"unhandled", (PyCFunction)ctx_unhandled, METH_NOARGS,
+     "Mark the current message unhandled."},
+    {"spawn", KW(ctx_spawn),
+     "spawn(name, actor, *, dispatcher=None, supervisor=None, dependencies=None) -> Pid "
+     "of a child."},
+    {"stop", (PyCFunction)(void (*)(void))ctx_stop, METH_FASTCALL,
+     "stop(pid=None): stop this actor or one of its children."},
+    {"become", KW(ctx_become), "become(handler, *, stacked=False)"},
+    {"unbecome", (PyCFunction)ctx_unbecome, METH_NOARGS, "Back to receive()."},
+    {"unbecome_stacked", (PyCFunction)ctx_unbecome_stacked, METH_NOARGS,
+     "Pop the handler pushed last by become(..., stacked=True)."},
+    {"stash", (PyCFunction)ctx_stash, METH_NOARGS, "Keep the current message for later."},
+    {"unstash", (PyCFunction)ctx_unstash, METH_NOARGS,
+     "Put back the oldest stashed message; False if none."},
+    {"unstash_all", (PyCFunction)ctx_unstash_all, METH_NOARGS,
+     "Put back every stashed message."},
+    {"watch", (PyCFunction)ctx_watch, METH_O, "Get akt.Terminated(pid) when pid stops."},
+    {"unwatch", (PyCFunction)ctx_unwatch, METH_O, "Stop watching pid."},
+    {"dependency", (PyCFunction)ctx_dependency, METH_O, "A value given at spawn, by name."},
+    {NULL, NULL, 0, NULL},
+};
+
+static PyGetSetDef ctx_getset[] = {
+    {"self", (getter)ctx_get_self, NULL, "this actor's pid", NULL},
+    {"sender", (getter)ctx_get_sender, NULL, "the sender of the current message, or None",
+     NULL},
+    {"parent", (getter)ctx_get_parent, NULL, "the parent's pid, or None", NULL},
+    {"system", (getter)ctx_get_system, NULL, "the actor system", NULL},
+    {"actor", (getter)ctx_get_actor, NULL, "the akt.Actor instance running", NULL},
+    {NULL, NULL, NULL, NULL, NULL},
+};
+
+PyTypeObject akt_py_context_type = {
+    PyVarObject_HEAD_INIT(NULL, 0).tp_name = "akt.Context",
+    .tp_basicsize = sizeof(akt_py_context),
+    .tp_flags = Py_TPFLAGS_DEFAULT,
+    .tp_doc = "What an actor may do inside receive, pre_start and post_stop.",
+    .tp_dealloc = (destructor)PyObject_Free,
+    .tp_repr = (reprfunc)ctx_repr,
+    .tp_methods = ctx_methods,
+    .tp_getset = ctx_getset,
+};

@@ -1,0 +1,81 @@
+/* decref.c -- releasing Python references from threads that must not wait for the GIL.
+ *
+ * akt releases a message on whichever thread drops its last reference, often inside akt
+ * itself. Waiting for the GIL there could deadlock (the GIL holder may be waiting for
+ * akt), and running a __del__ there would run user code inside akt. So every release is
+ * queued and done at the next safe point instead: two lists, one for threads that hold the
+ * GIL (the GIL guards it) and one under a mutex for the others. */
+#include "fastpath.h"
+
+#include <stdlib.h>
+
+typedef struct {
+    PyObject **items;
+    size_t n, cap;
+} objlist;
+
+static objlist held_list;      /* guarded by the GIL */
+static objlist free_list;      /* guarded by free_lock */
+static pthread_mutex_t free_lock = PTHREAD_MUTEX_INITIALIZER;
+size_t akt_py_held_n;          /* held_list.n, for the inline check; guarded by the GIL */
+atomic_size_t akt_py_free_n;   /* free_list.n as last published; any thread */
+
+static int objlist_push(objlist *l, PyObject *obj) {
+    if (l->n == l->cap) {
+        size_t cap = l->cap ? l->cap * 2 : 256;
+        PyObject **items = realloc(l->items, cap * sizeof *items);
+        if (!items) return -1;
+        l->items = items;
+        l->cap = cap;
+    }
+    l->items[l->n++] = obj;
+    return 0;
+}
+
+void akt_py_decref_later(PyObject *obj) {
+    if (!obj) return;
+    /* Out of memory in a push: leaking one object beats touching Python without the GIL. */
+    if (PyGILState_Check()) {
+        if (objlist_push(&held_list, obj) == 0) akt_py_held_n = held_list.n;
+        return;
+    }
+    pthread_mutex_lock(&free_lock);
+    objlist_push(&free_list, obj);
+    /* relaxed: a hint for the drain check; the mutex orders the list itself. */
+    atomic_store_explicit(&akt_py_free_n, free_list.n, memory_order_relaxed);
+    pthread_mutex_unlock(&free_lock);
+}
+
+static void release_all(objlist *l) {
+    /* A __del__ may queue more releases: take the items out before running any. */
+    while (l->n) {
+        size_t n = l->n;
+        PyObject **items = l->items;
+        l->items = NULL;
+        l->n = l->cap = 0;
+        if (l == &held_list) akt_py_held_n = 0;
+        for (size_t i = 0; i < n; i++) Py_DECREF(items[i]);
+        if (!l->items) {
+            l->items = items; /* reuse the buffer */
+            l->cap = n;
+        } else {
+            free(items);
+        }
+    }
+}
+
+void akt_py_drain_slow(void) {
+    release_all(&held_list);
+    if (!atomic_load_explicit(&akt_py_free_n, memory_order_relaxed)) return;
+    pthread_mutex_lock(&free_lock);
+    objlist taken = free_list;
+    free_list = (objlist){0};
+    atomic_store_explicit(&akt_py_free_n, 0, memory_order_relaxed);
+    pthread_mutex_unlock(&free_lock);
+    release_all(&taken);
+    free(taken.items);
+}
+
+size_t akt_py_pending_count(void) {
+    return akt_py_held_n + atomic_load_explicit(&akt_py_free_n, memory_order_relaxed);
+}

@@ -1,0 +1,199 @@
+/*
+ * fastpath.h -- the CPython side of akt's Python binding.
+ *
+ * The binding is one extension module built by cffi in API mode (akt._native). cffi gives
+ * Python the whole of akt.h for the cold paths; these files are compiled into the same
+ * module and carry what runs per message: wrapping Python objects as akt messages, the
+ * actor callbacks, the context, pids, asks and the event queue. They use the CPython API
+ * directly because a cffi callback costs several allocations and a GIL round trip per
+ * message (README: "Why a C fast path").
+ *
+ * The GIL rule everything here obeys: akt calls back into Python (taking the GIL) only
+ * for an actor's own callbacks, a supervisor's decider, event subscribers (events.c says
+ * why that is safe) and the rare to_bytes that must encode; every other callback (message
+ * release, future completion, dispatcher notify, shutdown) only queues work in C and never
+ * waits for the GIL. akt runs none of these while holding a lock that a non-blocking call
+ * needs, so a thread that holds the GIL may call the non-blocking akt functions (tell,
+ * ask, spawn, stop); every call that may wait (waits, shutdown, subscribe, unsubscribe)
+ * releases the GIL first.
+ */
+#ifndef AKT_PY_FASTPATH_H
+#define AKT_PY_FASTPATH_H
+
+#define PY_SSIZE_T_CLEAN
+#include <Python.h>
+#include <akt/akt.h>
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdint.h>
+
+/* ------------------------------------------------------------------ gil.c */
+
+/* 1 from module init until the interpreter starts finalizing (atexit of akt). Once 0,
+ * callbacks from akt threads no longer touch Python. */
+extern atomic_int akt_py_alive;
+
+/* Enters Python from any thread: returns 1 if this thread already held the GIL (nothing to
+ * undo), 0 after taking it (akt threads keep one thread state each, made on first use),
+ * -1 if Python is gone (do not touch Python). */
+int akt_py_enter(void);
+/* Undoes akt_py_enter(entered) for entered == 0. */
+void akt_py_leave(int entered);
+/* akt thread_stop hook: frees the thread state this akt thread made (akt_system_options). */
+void akt_py_thread_stop(void *data, int index);
+
+/* ------------------------------------------------------------------ decref.c */
+
+/* Drops a reference from any thread without waiting for the GIL: the object is queued and
+ * released at the next safe point (akt_py_drain). Safe points are places where Python
+ * code may run: not inside akt with its locks held. */
+void akt_py_decref_later(PyObject *obj);
+/* Releases what was queued. GIL held. */
+void akt_py_drain_slow(void);
+/* Objects queued (for tests). GIL held. */
+size_t akt_py_pending_count(void);
+extern size_t akt_py_held_n;         /* guarded by the GIL */
+extern atomic_size_t akt_py_free_n;  /* any thread */
+static inline void akt_py_drain(void) {
+    /* relaxed: a stale zero only delays the drain to the next safe point. */
+    if (akt_py_held_n || atomic_load_explicit(&akt_py_free_n, memory_order_relaxed))
+        akt_py_drain_slow();
+}
+
+/* ------------------------------------------------------------------ module.c */
+
+/* Python objects the Python layer hands over once (akt._fast.configure). Borrowed from
+ * the module's state; live as long as the interpreter. */
+typedef struct akt_py_config {
+    PyObject *bytes_type;      /* akt.Bytes(type, data) */
+    PyObject *terminated_type; /* akt.Terminated(pid) */
+    PyObject *pid_type;        /* akt.Pid: subclass of _fast.PidBase */
+    PyObject *error_for;       /* error_for(code, what) -> exception instance */
+    PyObject *failure_text;    /* failure_text(pid, exc) -> reason; keeps the traceback */
+    PyObject *log_failure;     /* log_failure(where, exc) -> None */
+    PyObject *resolve;         /* resolve(fut, ok, value): thread-safe settle */
+    PyObject *get_running_loop;
+    PyObject *event_type;      /* akt.Event(kind, pid, path, sender, message, code, reason) */
+    PyObject *str_receive, *str_pre_start, *str_post_stop, *str_create_future,
+        *str_akt_type, *str_module, *str_qualname, *str_builtins;
+    PyObject *type_names;      /* dict: class -> bytes type name */
+    PyObject *base_pre_start, *base_post_stop; /* Actor's no-op methods (skipped) */
+    PyObject *actor_type;      /* akt.Actor */
+} akt_py_config;
+extern akt_py_config akt_py;
+
+/* Sets a Python exception for an akt code: akt_py.error_for(rc, what). Returns NULL. */
+PyObject *akt_py_raise(int rc, const char *what);
+/* Makes (does not raise) the exception instance for rc. New reference or NULL. */
+PyObject *akt_py_error(int rc, const char *what);
+
+/* ------------------------------------------------------------------ system.c */
+
+typedef struct akt_py_qitem akt_py_qitem;
+
+/* The C half of akt.ActorSystem (a Python subclass adds the rest). */
+typedef struct akt_py_system {
+    PyObject_HEAD
+    akt_system *sys;          /* one reference, released in dealloc */
+    akt_dispatcher *disp;     /* external dispatcher for "python" actors */
+    int efd;                  /* eventfd: the service has work */
+    atomic_int signaled;      /* 1 while efd holds an unread wake-up */
+    atomic_int shutdown_done; /* set by the shutdown callback */
+    int default_mode;         /* AKT_PY_MODE_* for actors spawned without one */
+    unsigned long service_thread; /* ident of the thread running the service, or 0 */
+    int64_t ask_timeout_ns;
+    pthread_mutex_t qlock;    /* guards the queue; never held while calling anything */
+    akt_py_qitem *qhead, *qtail;
+    PyObject *py_pids;        /* set of ids of live actors on the external dispatcher */
+    PyObject *keep;           /* list of objects akt borrows (supervisors, deciders) */
+    PyObject *weakrefs;
+    PyObject *dict;
+} akt_py_system;
+
+#define AKT_PY_MODE_PYTHON 0  /* on the system's Python thread (loop or service thread) */
+#define AKT_PY_MODE_WORKERS 1 /* on akt's worker threads */
+
+extern PyTypeObject akt_py_system_type;
+/* Wakes the service (any thread, no GIL). */
+void akt_py_system_signal(akt_py_system *s);
+/* Appends an item to the service queue and wakes it (any thread, no GIL). */
+void akt_py_system_push(akt_py_system *s, akt_py_qitem *item);
+/* Runs the dispatcher and the queue on the calling thread (GIL held). */
+int akt_py_system_service(akt_py_system *s, size_t budget, int *more);
+/* 1 while the current thread is inside akt_dispatcher_run of any system (GIL held). */
+extern _Thread_local int akt_py_in_run;
+
+/* ------------------------------------------------------------------ msg.c */
+
+extern const akt_object_ops akt_py_object_ops;
+/* Wraps obj as a message. type: a str to override the type name, or NULL. akt.Bytes
+ * values become bytes messages, anything else an object message holding a reference.
+ * Returns 0, or -1 with a Python exception set. GIL held. */
+int akt_py_msg_new(PyObject *obj, PyObject *type, akt_msg **out);
+/* The Python value of a message: the object itself, akt.Terminated(pid) or akt.Bytes.
+ * New reference, or NULL with an exception set. GIL held. */
+PyObject *akt_py_msg_value(akt_py_system *s, akt_msg *msg);
+
+/* ------------------------------------------------------------------ pid.c */
+
+typedef struct akt_py_pid {
+    PyObject_HEAD
+    akt_py_system *system; /* strong */
+    uint64_t id;
+} akt_py_pid;
+extern PyTypeObject akt_py_pid_type;
+/* A new akt.Pid, or Py_None (new reference) for id 0. */
+PyObject *akt_py_pid_new(akt_py_system *s, uint64_t id);
+/* Checks that obj is a pid of system s; returns 0 and sets *out, or -1 with TypeError /
+ * ValueError set. */
+int akt_py_pid_arg(akt_py_system *s, PyObject *obj, akt_pid *out);
+/* Converts an optional timeout in seconds (None: the system default) to ns; -1 on error. */
+int akt_py_timeout_arg(akt_py_system *s, PyObject *timeout, int64_t *out_ns);
+
+/* ------------------------------------------------------------------ ask.c */
+
+/* An asyncio future (made by loop) for the answer of f. Takes f. GIL held. */
+PyObject *akt_py_ask_async(akt_py_system *s, akt_future *f, PyObject *loop);
+/* Settles fut (any future akt.system._resolve knows) with the answer of f. Does not take
+ * f. Returns 0, or -1 with an exception set. */
+int akt_py_ask_register(akt_py_system *s, akt_future *f, PyObject *fut);
+/* An AskHandle owning f (taken), whose answer settles fut. */
+PyObject *akt_py_ask_handle(akt_py_system *s, akt_future *f, PyObject *fut);
+extern PyTypeObject akt_py_ask_handle_type;
+/* Waits for f without holding the GIL (pumping the system's service when this thread
+ * runs it) and converts the answer. Takes f. */
+PyObject *akt_py_future_result(akt_py_system *s, akt_future *f);
+/* Settles a queued completion. GIL held. */
+void akt_py_ask_settle(akt_py_system *s, akt_py_qitem *item);
+void akt_py_ask_discard(akt_py_qitem *item);
+
+/* ------------------------------------------------------------------ events.c */
+
+extern PyTypeObject akt_py_subscription_type;
+
+/* ------------------------------------------------------------------ actor.c, ctx.c */
+
+typedef struct akt_py_cell akt_py_cell;
+/* Spawns a Python actor: a top-level one (ctx NULL) or a child of the running actor. */
+PyObject *akt_py_spawn(akt_py_system *s, akt_ctx *ctx, akt_py_cell *parent, PyObject *args,
+                       PyObject *kwargs);
+extern PyTypeObject akt_py_context_type;
+/* The supervisor described by a Python akt.Supervisor (or None) into *out; the objects
+ * it borrows are kept in s->keep. Returns 0, 1 for None, or -1 with an exception set. */
+int akt_py_supervisor_arg(akt_py_system *s, PyObject *obj, akt_supervisor *out);
+
+/* ------------------------------------------------------------------ queue items */
+
+enum { AKT_PY_Q_ASK = 1 };
+
+struct akt_py_qitem {
+    akt_py_qitem *next;
+    int kind;
+    akt_py_system *owner;    /* strong (asks): the system whose queue settles it */
+    /* asks */
+    PyObject *future;        /* strong; touched only with the GIL */
+    int rc;
+    akt_msg *reply;          /* retained */
+};
+
+#endif

@@ -1,0 +1,233 @@
+/* msg.c -- Python values as akt messages and back.
+ *
+ * Between Python actors a message is the Python object itself: an akt object message
+ * whose object pointer is a strong reference. Its bytes (asked for by C actors or other
+ * bindings) are the object's own bytes for bytes and str, a copy for bytearray, and
+ * AKT_ENOTSUP for anything else. akt.Bytes values travel as plain bytes messages, so a
+ * typed payload from a C actor keeps its type on a round trip through Python. */
+#include "fastpath.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static void obj_release(void *object, void *ops_data) {
+    (void)ops_data;
+    akt_py_decref_later((PyObject *)object);
+}
+
+static int obj_to_bytes_gil(PyObject *o, void **data, size_t *len, akt_free_fn *free_fn) {
+    if (PyUnicode_Check(o)) {
+        Py_ssize_t n = 0;
+        const char *utf8 = PyUnicode_AsUTF8AndSize(o, &n); /* cached in the str */
+        if (!utf8) {
+            PyErr_Clear();
+            return AKT_EINVAL; /* lone surrogates cannot be UTF-8 */
+        }
+        *data = (void *)utf8;
+        *len = (size_t)n;
+        return 0;
+    }
+    if (PyBytes_Check(o)) {
+        *data = PyBytes_AS_STRING(o);
+        *len = (size_t)PyBytes_GET_SIZE(o);
+        return 0;
+    }
+    /* bytearray: mutable, so C gets a snapshot. */
+    size_t n = (size_t)PyByteArray_GET_SIZE(o);
+    void *copy = malloc(n ? n : 1);
+    if (!copy) return AKT_ENOMEM;
+    memcpy(copy, PyByteArray_AS_STRING(o), n);
+    *data = copy;
+    *len = n;
+    *free_fn = free;
+    return 0;
+}
+
+static int obj_to_bytes(void *object, void *ops_data, void **data, size_t *len,
+                        akt_free_fn *free_fn) {
+    (void)ops_data;
+    PyObject *o = object;
+    *free_fn = AKT_BORROW;
+    /* Immutable objects whose buffer is ready need no GIL: we hold a reference. */
+    if (PyBytes_CheckExact(o)) {
+        *data = PyBytes_AS_STRING(o);
+        *len = (size_t)PyBytes_GET_SIZE(o);
+        return 0;
+    }
+    if (PyUnicode_CheckExact(o) && PyUnicode_IS_COMPACT_ASCII(o)) {
+        *data = PyUnicode_DATA(o);
+        *len = (size_t)PyUnicode_GET_LENGTH(o);
+        return 0;
+    }
+    if (!PyUnicode_Check(o) && !PyBytes_Check(o) && !PyByteArray_Check(o)) return AKT_ENOTSUP;
+    int entered = akt_py_enter();
+    if (entered < 0) return AKT_ECLOSED;
+    int rc = obj_to_bytes_gil(o, data, len, free_fn);
+    akt_py_leave(entered);
+    return rc;
+}
+
+const akt_object_ops akt_py_object_ops = {.size = sizeof(akt_object_ops),
+                                          .release = obj_release,
+                                          .to_bytes = obj_to_bytes};
+
+/* "module.qualname" of a class ("str" for builtins), or its __akt_type__. Cached per
+ * class: the returned bytes object is borrowed from the cache. */
+static PyObject *type_name_lookup(PyObject *cls) {
+    PyObject *name = PyDict_GetItemWithError(akt_py.type_names, cls);
+    if (name || PyErr_Occurred()) return name;
+    PyObject *text = NULL;
+    PyObject *explicit = PyObject_GetAttr(cls, akt_py.str_akt_type);
+    if (explicit) {
+        if (!PyUnicode_Check(explicit)) {
+            PyErr_Format(PyExc_TypeError, "%R.__akt_type__ must be a str", cls);
+            Py_DECREF(explicit);
+            return NULL;
+        }
+        text = explicit;
+    } else {
+        PyErr_Clear();
+        PyObject *module = PyObject_GetAttr(cls, akt_py.str_module);
+        PyObject *qual = module ? PyObject_GetAttr(cls, akt_py.str_qualname) : NULL;
+        if (!qual) {
+            Py_XDECREF(module);
+            return NULL;
+        }
+        if (PyUnicode_Check(module) && PyUnicode_Compare(module, akt_py.str_builtins) != 0)
+            text = PyUnicode_FromFormat("%U.%U", module, qual);
+        else
+            text = PyUnicode_FromFormat("%S", qual);
+        Py_DECREF(module);
+        Py_DECREF(qual);
+        if (!text) return NULL;
+    }
+    name = PyUnicode_AsUTF8String(text);
+    Py_DECREF(text);
+    if (!name) return NULL;
+    if (PyBytes_GET_SIZE(name) == 0 || PyBytes_GET_SIZE(name) > 255 ||
+        strlen(PyBytes_AS_STRING(name)) != (size_t)PyBytes_GET_SIZE(name)) {
+        PyErr_Format(PyExc_ValueError, "message type name %R must be 1..255 bytes without NUL",
+                     name);
+        Py_DECREF(name);
+        return NULL;
+    }
+    int bad = PyDict_SetItem(akt_py.type_names, cls, name);
+    Py_DECREF(name); /* the cache holds it */
+    return bad ? NULL : name;
+}
+
+/* One entry in front of the dict: senders mostly repeat one class. The dict keeps every
+ * cached class alive, so a class address cannot be reused while it is remembered here.
+ * Guarded by the GIL. */
+static PyObject *last_cls, *last_name;
+
+static PyObject *type_name_of(PyObject *cls) {
+    if (cls == last_cls) return last_name;
+    PyObject *name = type_name_lookup(cls);
+    if (name) {
+        last_cls = cls;
+        last_name = name;
+    }
+    return name;
+}
+
+/* A type name given by the caller: str, 1..255 UTF-8 bytes, no NUL. Borrowed pointer into
+ * the str's UTF-8 cache. */
+static const char *type_arg(PyObject *type) {
+    if (!PyUnicode_Check(type)) {
+        PyErr_Format(PyExc_TypeError, "message type must be a str, not %.100s",
+                     Py_TYPE(type)->tp_name);
+        return NULL;
+    }
+    Py_ssize_t n = 0;
+    const char *s = PyUnicode_AsUTF8AndSize(type, &n);
+    if (!s) return NULL;
+    if (n == 0 || n > 255 || strlen(s) != (size_t)n) {
+        PyErr_Format(PyExc_ValueError, "message type %R must be 1..255 bytes without NUL",
+                     type);
+        return NULL;
+    }
+    return s;
+}
+
+static int bytes_msg_new(PyObject *obj, PyObject *type, akt_msg **out) {
+    PyObject *t = type ? type : PyTuple_GET_ITEM(obj, 0);
+    const char *name = type_arg(t);
+    if (!name) return -1;
+    Py_buffer view;
+    if (PyObject_GetBuffer(PyTuple_GET_ITEM(obj, 1), &view, PyBUF_SIMPLE) < 0) return -1;
+    int rc = akt_msg_new_bytes(name, view.buf, (size_t)view.len, AKT_COPY, out);
+    PyBuffer_Release(&view);
+    if (rc) {
+        akt_py_raise(rc, "akt_msg_new_bytes");
+        return -1;
+    }
+    return 0;
+}
+
+int akt_py_msg_new(PyObject *obj, PyObject *type, akt_msg **out) {
+    if (type == Py_None) type = NULL;
+    if (Py_TYPE(obj) == (PyTypeObject *)akt_py.bytes_type) return bytes_msg_new(obj, type, out);
+    const char *name;
+    if (type) {
+        name = type_arg(type);
+    } else {
+        PyObject *cached = type_name_of((PyObject *)Py_TYPE(obj));
+        name = cached ? PyBytes_AS_STRING(cached) : NULL;
+    }
+    if (!name) return -1;
+    Py_INCREF(obj);
+    int rc = akt_msg_new_object(name, obj, &akt_py_object_ops, out);
+    if (rc) {
+        Py_DECREF(obj);
+        akt_py_raise(rc, "akt_msg_new_object");
+        return -1;
+    }
+    return 0;
+}
+
+/* A tuple subclass instance (a NamedTuple) built without running its Python __new__. */
+static PyObject *tuple_of(PyObject *cls, Py_ssize_t n, PyObject **items) {
+    PyObject *t = ((PyTypeObject *)cls)->tp_alloc((PyTypeObject *)cls, n);
+    if (!t) {
+        for (Py_ssize_t i = 0; i < n; i++) Py_DECREF(items[i]);
+        return NULL;
+    }
+    for (Py_ssize_t i = 0; i < n; i++) PyTuple_SET_ITEM(t, i, items[i]);
+    return t;
+}
+
+PyObject *akt_py_msg_value(akt_py_system *s, akt_msg *msg) {
+    void *obj = NULL;
+    if (akt_msg_object(msg, &akt_py_object_ops, &obj) == 0) {
+        Py_INCREF((PyObject *)obj);
+        return obj;
+    }
+    const char *type = akt_msg_type(msg);
+    if (!type) return akt_py_raise(AKT_EINVAL, "akt_msg_type");
+    akt_pid pid;
+    if (strcmp(type, AKT_TYPE_TERMINATED) == 0 && akt_msg_pid(msg, &pid) == 0) {
+        PyObject *p = akt_py_pid_new(s, pid.id);
+        if (!p) return NULL;
+        return tuple_of(akt_py.terminated_type, 1, &p);
+    }
+    const void *data = NULL;
+    size_t len = 0;
+    int rc = akt_msg_bytes(msg, &data, &len);
+    if (rc) {
+        char what[320];
+        snprintf(what, sizeof what, "a message of type '%s' has no bytes a Python actor can read",
+                 type);
+        return akt_py_raise(rc, what);
+    }
+    PyObject *items[2];
+    items[0] = PyUnicode_FromString(type);
+    items[1] = PyBytes_FromStringAndSize(data, (Py_ssize_t)len);
+    if (!items[0] || !items[1]) {
+        Py_XDECREF(items[0]);
+        Py_XDECREF(items[1]);
+        return NULL;
+    }
+    return tuple_of(akt_py.bytes_type, 2, items);
+}

@@ -1,0 +1,375 @@
+/* pid.c -- akt._fast.PidBase: an actor's address and the sending methods (tell, ask).
+ *
+ * The hot path of the binding: pid.tell(obj) wraps obj (a reference, no copy) and hands
+ * it to akt_tell while holding the GIL, which is safe because akt_tell never blocks and
+ * no akt callback that akt_tell may run waits for the GIL (fastpath.h). */
+#include "fastpath.h"
+
+#include <math.h>
+#include <stdlib.h>
+
+PyObject *akt_py_pid_new(akt_py_system *s, uint64_t id) {
+    if (id == AKT_PID_NONE_ID) Py_RETURN_NONE;
+    PyTypeObject *t = (PyTypeObject *)(akt_py.pid_type ? akt_py.pid_type
+                                                       : (PyObject *)&akt_py_pid_type);
+    akt_py_pid *p = (akt_py_pid *)t->tp_alloc(t, 0);
+    if (!p) return NULL;
+    Py_INCREF(s);
+    p->system = s;
+    p->id = id;
+    return (PyObject *)p;
+}
+
+int akt_py_pid_arg(akt_py_system *s, PyObject *obj, akt_pid *out) {
+    if (!PyObject_TypeCheck(obj, &akt_py_pid_type)) {
+        PyErr_Format(PyExc_TypeError, "expected an akt.Pid, got %.100s", Py_TYPE(obj)->tp_name);
+        return -1;
+    }
+    akt_py_pid *p = (akt_py_pid *)obj;
+    if (s && p->system != s) {
+        PyErr_SetString(PyExc_ValueError, "the pid belongs to another actor system");
+        return -1;
+    }
+    out->id = p->id;
+    return 0;
+}
+
+int akt_py_timeout_arg(akt_py_system *s, PyObject *timeout, int64_t *out_ns) {
+    if (!timeout || timeout == Py_None) {
+        *out_ns = s->ask_timeout_ns;
+        return 0;
+    }
+    if (!PyFloat_Check(timeout) && !PyLong_Check(timeout)) {
+        PyErr_Format(PyExc_TypeError, "timeout must be a number of seconds or None, not %.100s",
+                     Py_TYPE(timeout)->tp_name);
+        return -1;
+    }
+    double t = PyFloat_AsDouble(timeout);
+    if (t == -1.0 && PyErr_Occurred()) return -1;
+    if (!(t > 0) || !isfinite(t) || t > 1e9) {
+        PyErr_Format(PyExc_ValueError, "timeout must be > 0 seconds, got %R", timeout);
+        return -1;
+    }
+    *out_ns = (int64_t)(t * 1e9);
+    if (*out_ns < 1) *out_ns = 1;
+    return 0;
+}
+
+/* Positional msg plus keyword-only type (and timeout for asks). */
+static int parse_send(PyObject *const *args, Py_ssize_t nargs, PyObject *kwnames,
+                      const char *fname, int allow_timeout, PyObject **msg, PyObject **type,
+                      PyObject **timeout) {
+    *type = NULL;
+    if (timeout) *timeout = NULL;
+    Py_ssize_t npos = nargs;
+    if (npos < 1 || npos > (allow_timeout ? 2 : 1)) {
+        PyErr_Format(PyExc_TypeError, "%s() takes the message%s as positional arguments",
+                     fname, allow_timeout ? " and an optional timeout" : "");
+        return -1;
+    }
+    *msg = args[0];
+    if (allow_timeout && npos == 2) *timeout = args[1];
+    if (kwnames) {
+        Py_ssize_t nk = PyTuple_GET_SIZE(kwnames);
+        for (Py_ssize_t i = 0; i < nk; i++) {
+            PyObject *k = PyTuple_GET_ITEM(kwnames, i);
+            PyObject *v = args[nargs + i];
+            if (PyUnicode_CompareWithASCIIString(k, "type") == 0) {
+                *type = v == Py_None ? NULL : v;
+            } else if (allow_timeout && PyUnicode_CompareWithASCIIString(k, "timeout") == 0 &&
+                       !*timeout) {
+                *timeout = v;
+            } else {
+                PyErr_Format(PyExc_TypeError, "%s() got an unexpected keyword argument %R",
+                             fname, k);
+                return -1;
+            }
+        }
+    }
+    return 0;
+}
+
+static int pid_live_system(akt_py_pid *self) {
+    if (self->system->sys) return 0;
+    PyErr_SetString(PyExc_RuntimeError, "the pid's actor system is not initialized");
+    return -1;
+}
+
+static PyObject *pid_tell(akt_py_pid *self, PyObject *const *args, Py_ssize_t nargs,
+                          PyObject *kwnames) {
+    PyObject *msg, *type;
+    if (parse_send(args, nargs, kwnames, "tell", 0, &msg, &type, NULL)) return NULL;
+    if (pid_live_system(self)) return NULL;
+    akt_py_drain();
+    akt_msg *m;
+    if (akt_py_msg_new(msg, type, &m)) return NULL;
+    int rc = akt_tell(self->system->sys, (akt_pid){self->id}, m);
+    if (rc) {
+        akt_msg_release(m);
+        return akt_py_raise(rc, "tell");
+    }
+    Py_RETURN_NONE;
+}
+
+/* Messages of a sequence as akt messages; *n gets the count. Caller frees the array and,
+ * on failure of what follows, releases the messages. */
+static akt_msg **batch_msgs(PyObject *seq, PyObject *type, Py_ssize_t *n) {
+    PyObject *fast = PySequence_Fast(seq, "expected an iterable of messages");
+    if (!fast) return NULL;
+    Py_ssize_t count = PySequence_Fast_GET_SIZE(fast);
+    akt_msg **msgs = PyMem_Malloc((size_t)(count ? count : 1) * sizeof *msgs);
+    if (!msgs) {
+        Py_DECREF(fast);
+        PyErr_NoMemory();
+        return NULL;
+    }
+    PyObject **items = PySequence_Fast_ITEMS(fast);
+    for (Py_ssize_t i = 0; i < count; i++) {
+        if (akt_py_msg_new(items[i], type, &msgs[i])) {
+            while (i--) akt_msg_release(msgs[i]);
+            PyMem_Free(msgs);
+            Py_DECREF(fast);
+            return NULL;
+        }
+    }
+    Py_DECREF(fast);
+    *n = count;
+    return msgs;
+}
+
+static PyObject *pid_tell_batch(akt_py_pid *self, PyObject *const *args, Py_ssize_t nargs,
+                                PyObject *kwnames) {
+    PyObject *seq, *type;
+    if (parse_send(args, nargs, kwnames, "tell_batch", 0, &seq, &type, NULL)) return NULL;
+    if (pid_live_system(self)) return NULL;
+    akt_py_drain();
+    Py_ssize_t n = 0;
+    akt_msg **msgs = batch_msgs(seq, type, &n);
+    if (!msgs) return NULL;
+    int rc = n ? akt_tell_batch(self->system->sys, (akt_pid){self->id}, msgs, (size_t)n) : 0;
+    if (rc)
+        for (Py_ssize_t i = 0; i < n; i++) akt_msg_release(msgs[i]);
+    PyMem_Free(msgs);
+    if (rc) return akt_py_raise(rc, "tell_batch");
+    Py_RETURN_NONE;
+}
+
+static PyObject *running_loop(const char *fname) {
+    PyObject *loop = PyObject_CallNoArgs(akt_py.get_running_loop);
+    if (!loop && PyErr_ExceptionMatches(PyExc_RuntimeError)) {
+        PyErr_Clear();
+        PyErr_Format(PyExc_RuntimeError,
+                     "%s() needs a running asyncio event loop; use %s_sync() in "
+                     "synchronous code",
+                     fname, fname);
+    }
+    return loop;
+}
+
+static int start_ask(akt_py_pid *self, PyObject *msg, PyObject *type, PyObject *timeout,
+                     akt_future **f) {
+    int64_t ns;
+    if (pid_live_system(self) || akt_py_timeout_arg(self->system, timeout, &ns)) return -1;
+    akt_py_drain();
+    akt_msg *m;
+    if (akt_py_msg_new(msg, type, &m)) return -1;
+    int rc = akt_ask(self->system->sys, (akt_pid){self->id}, m, ns, f);
+    if (rc) {
+        akt_msg_release(m);
+        akt_py_raise(rc, "ask");
+        return -1;
+    }
+    return 0;
+}
+
+static PyObject *pid_ask(akt_py_pid *self, PyObject *const *args, Py_ssize_t nargs,
+                         PyObject *kwnames) {
+    PyObject *msg, *type, *timeout;
+    if (parse_send(args, nargs, kwnames, "ask", 1, &msg, &type, &timeout)) return NULL;
+    PyObject *loop = running_loop("ask");
+    if (!loop) return NULL;
+    akt_future *f;
+    PyObject *fut = NULL;
+    if (start_ask(self, msg, type, timeout, &f) == 0) fut = akt_py_ask_async(self->system, f, loop);
+    Py_DECREF(loop);
+    return fut;
+}
+
+/* _ask_into(fut, msg, timeout=None, type=None) -> AskHandle: fut gets the answer. */
+static PyObject *pid_ask_into(akt_py_pid *self, PyObject *args) {
+    PyObject *fut, *msg, *timeout = Py_None, *type = Py_None;
+    if (!PyArg_ParseTuple(args, "OO|OO:_ask_into", &fut, &msg, &timeout, &type)) return NULL;
+    akt_future *f;
+    if (start_ask(self, msg, type == Py_None ? NULL : type, timeout, &f)) return NULL;
+    return akt_py_ask_handle(self->system, f, fut);
+}
+
+static PyObject *pid_ask_sync(akt_py_pid *self, PyObject *const *args, Py_ssize_t nargs,
+                              PyObject *kwnames) {
+    PyObject *msg, *type, *timeout;
+    if (parse_send(args, nargs, kwnames, "ask_sync", 1, &msg, &type, &timeout)) return NULL;
+    akt_future *f;
+    if (start_ask(self, msg, type, timeout, &f)) return NULL;
+    return akt_py_future_result(self->system, f);
+}
+
+/* Starts asks of every message at once; futures[i] answers msgs[i]. */
+static akt_future **start_batch(akt_py_pid *self, PyObject *seq, PyObject *type,
+                                PyObject *timeout, Py_ssize_t *n) {
+    int64_t ns;
+    if (pid_live_system(self) || akt_py_timeout_arg(self->system, timeout, &ns)) return NULL;
+    akt_py_drain();
+    akt_msg **msgs = batch_msgs(seq, type, n);
+    if (!msgs) return NULL;
+    akt_future **futures = PyMem_Malloc((size_t)(*n ? *n : 1) * sizeof *futures);
+    int rc = futures ? (*n ? akt_ask_batch(self->system->sys, (akt_pid){self->id}, msgs,
+                                           (size_t)*n, ns, futures)
+                           : 0)
+                     : AKT_ENOMEM;
+    if (rc)
+        for (Py_ssize_t i = 0; i < *n; i++) akt_msg_release(msgs[i]);
+    PyMem_Free(msgs);
+    if (rc) {
+        PyMem_Free(futures);
+        akt_py_raise(rc, "ask_batch");
+        return NULL;
+    }
+    return futures;
+}
+
+static PyObject *pid_ask_batch_futures(akt_py_pid *self, PyObject *const *args,
+                                       Py_ssize_t nargs, PyObject *kwnames) {
+    PyObject *seq, *type, *timeout;
+    if (parse_send(args, nargs, kwnames, "ask_batch", 1, &seq, &type, &timeout)) return NULL;
+    PyObject *loop = running_loop("ask_batch");
+    if (!loop) return NULL;
+    Py_ssize_t n = 0;
+    akt_future **futures = start_batch(self, seq, type, timeout, &n);
+    PyObject *list = futures ? PyList_New(n) : NULL;
+    for (Py_ssize_t i = 0; i < n && futures; i++) {
+        PyObject *fut = list ? akt_py_ask_async(self->system, futures[i], loop) : NULL;
+        if (!fut) {
+            for (Py_ssize_t j = i + (list ? 1 : 0); j < n; j++) {
+                akt_future_cancel(futures[j]);
+                akt_future_release(futures[j]);
+            }
+            Py_CLEAR(list);
+            break;
+        }
+        PyList_SET_ITEM(list, i, fut);
+    }
+    PyMem_Free(futures);
+    Py_DECREF(loop);
+    return list;
+}
+
+/* Blocking batch: a list with each answer, or the exception instance for failed ones. */
+static PyObject *pid_ask_batch_results(akt_py_pid *self, PyObject *const *args,
+                                       Py_ssize_t nargs, PyObject *kwnames) {
+    PyObject *seq, *type, *timeout;
+    if (parse_send(args, nargs, kwnames, "ask_batch_sync", 1, &seq, &type, &timeout))
+        return NULL;
+    Py_ssize_t n = 0;
+    akt_future **futures = start_batch(self, seq, type, timeout, &n);
+    if (!futures) return NULL;
+    PyObject *list = PyList_New(n);
+    for (Py_ssize_t i = 0; i < n; i++) {
+        if (!list) {
+            akt_future_release(futures[i]);
+            continue;
+        }
+        PyObject *v = akt_py_future_result(self->system, futures[i]);
+        if (!v) {
+            if (!PyErr_ExceptionMatches(PyExc_Exception)) { /* Ctrl-C: stop here */
+                for (Py_ssize_t j = i + 1; j < n; j++) akt_future_release(futures[j]);
+                Py_CLEAR(list);
+                break;
+            }
+            PyObject *t, *tb;
+            PyErr_Fetch(&t, &v, &tb);
+            PyErr_NormalizeException(&t, &v, &tb);
+            Py_XDECREF(t);
+            Py_XDECREF(tb);
+        }
+        PyList_SET_ITEM(list, i, v);
+    }
+    PyMem_Free(futures);
+    return list;
+}
+
+static PyObject *pid_richcompare(PyObject *a, PyObject *b, int op) {
+    if ((op != Py_EQ && op != Py_NE) || !PyObject_TypeCheck(b, &akt_py_pid_type))
+        Py_RETURN_NOTIMPLEMENTED;
+    akt_py_pid *x = (akt_py_pid *)a, *y = (akt_py_pid *)b;
+    int eq = x->system == y->system && x->id == y->id;
+    return PyBool_FromLong(op == Py_EQ ? eq : !eq);
+}
+
+static Py_hash_t pid_hash(akt_py_pid *self) {
+    Py_uhash_t h = (Py_uhash_t)self->id * 0x9E3779B97F4A7C15ull;
+    h ^= (Py_uhash_t)(uintptr_t)self->system >> 4;
+    return h == (Py_uhash_t)-1 ? -2 : (Py_hash_t)h;
+}
+
+static int pid_traverse(akt_py_pid *self, visitproc visit, void *arg) {
+    Py_VISIT(self->system);
+    return 0;
+}
+
+static int pid_clear(akt_py_pid *self) {
+    Py_CLEAR(self->system);
+    return 0;
+}
+
+static void pid_dealloc(akt_py_pid *self) {
+    PyObject_GC_UnTrack(self);
+    pid_clear(self);
+    /* A Python subclass's dealloc drops the reference to its type, not this one. */
+    Py_TYPE(self)->tp_free((PyObject *)self);
+}
+
+static PyObject *pid_get_id(akt_py_pid *self, void *closure) {
+    return PyLong_FromUnsignedLongLong(self->id);
+}
+
+static PyObject *pid_get_system(akt_py_pid *self, void *closure) {
+    if (!self->system) Py_RETURN_NONE;
+    Py_INCREF(self->system);
+    return (PyObject *)self->system;
+}
+
+#define FASTKW(fn) (PyCFunction)(void (*)(void))(fn), METH_FASTCALL | METH_KEYWORDS
+
+static PyMethodDef pid_methods[] = {
+    {"tell", FASTKW(pid_tell), "tell(msg, *, type=None): send msg, without waiting."},
+    {"tell_batch", FASTKW(pid_tell_batch),
+     "tell_batch(msgs, *, type=None): send every message, in order, as one operation."},
+    {"ask", FASTKW(pid_ask),
+     "ask(msg, timeout=None, *, type=None) -> asyncio.Future of the answer."},
+    {"ask_sync", FASTKW(pid_ask_sync),
+     "ask_sync(msg, timeout=None, *, type=None): wait for the answer (blocking)."},
+    {"_ask_batch_futures", FASTKW(pid_ask_batch_futures), NULL},
+    {"_ask_into", (PyCFunction)pid_ask_into, METH_VARARGS, NULL},
+    {"_ask_batch_results", FASTKW(pid_ask_batch_results), NULL},
+    {NULL, NULL, 0, NULL},
+};
+
+static PyGetSetDef pid_getset[] = {
+    {"id", (getter)pid_get_id, NULL, "the pid's 64-bit value (index and generation)", NULL},
+    {"system", (getter)pid_get_system, NULL, "the actor system of this pid", NULL},
+    {NULL, NULL, NULL, NULL, NULL},
+};
+
+PyTypeObject akt_py_pid_type = {
+    PyVarObject_HEAD_INIT(NULL, 0).tp_name = "akt._fast.PidBase",
+    .tp_basicsize = sizeof(akt_py_pid),
+    .tp_flags = Py_TPFLAGS_DEFAULT | Py_TPFLAGS_BASETYPE | Py_TPFLAGS_HAVE_GC,
+    .tp_doc = "An actor's address.",
+    .tp_dealloc = (destructor)pid_dealloc,
+    .tp_traverse = (traverseproc)pid_traverse,
+    .tp_clear = (inquiry)pid_clear,
+    .tp_richcompare = pid_richcompare,
+    .tp_hash = (hashfunc)pid_hash,
+    .tp_methods = pid_methods,
+    .tp_getset = pid_getset,
+};

@@ -1,0 +1,436 @@
+/* system.c -- akt._fast.SystemCore: the C half of akt.ActorSystem.
+ *
+ * It owns the akt_system reference, the external dispatcher on which "python" actors run,
+ * and the service: one eventfd that wakes whoever runs this system's Python side (the
+ * asyncio loop, or the system's service thread) and a queue of work that akt threads hand
+ * over without waiting for the GIL (completed asks; the end of shutdown is a flag). */
+#include "fastpath.h"
+
+#include <errno.h>
+#include <poll.h>
+#include <sched.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/eventfd.h>
+#include <unistd.h>
+
+_Thread_local int akt_py_in_run;
+
+void akt_py_system_signal(akt_py_system *s) {
+    /* acq_rel: pairs with the service's exchange, so work published before this signal is
+     * seen by the run that follows the service's clear. */
+    if (!atomic_exchange_explicit(&s->signaled, 1, memory_order_acq_rel)) {
+        uint64_t one = 1;
+        ssize_t n = write(s->efd, &one, sizeof one);
+        (void)n; /* EAGAIN: the counter is already non-zero, which is all we need */
+    }
+}
+
+static void notify_cb(void *data) { akt_py_system_signal(data); }
+
+static void shutdown_cb(akt_system *system, void *data) {
+    (void)system;
+    akt_py_system *s = data;
+    /* release: whoever sees done also sees every effect of the shutdown. */
+    atomic_store_explicit(&s->shutdown_done, 1, memory_order_release);
+    akt_py_system_signal(s);
+}
+
+void akt_py_system_push(akt_py_system *s, akt_py_qitem *item) {
+    item->next = NULL;
+    pthread_mutex_lock(&s->qlock);
+    if (s->qtail)
+        s->qtail->next = item;
+    else
+        s->qhead = item;
+    s->qtail = item;
+    pthread_mutex_unlock(&s->qlock);
+    akt_py_system_signal(s);
+}
+
+static akt_py_qitem *take_queue(akt_py_system *s) {
+    pthread_mutex_lock(&s->qlock);
+    akt_py_qitem *head = s->qhead;
+    s->qhead = s->qtail = NULL;
+    pthread_mutex_unlock(&s->qlock);
+    return head;
+}
+
+static void run_queue(akt_py_system *s) {
+    for (akt_py_qitem *it = take_queue(s); it;) {
+        akt_py_qitem *next = it->next;
+        akt_py_ask_settle(s, it);
+        it = next;
+    }
+}
+
+int akt_py_system_service(akt_py_system *s, size_t budget, int *more) {
+    *more = 0;
+    atomic_exchange_explicit(&s->signaled, 0, memory_order_acq_rel);
+    uint64_t count;
+    ssize_t n = read(s->efd, &count, sizeof count);
+    (void)n;
+    akt_py_drain();
+    run_queue(s);
+    if (s->disp && budget) {
+        size_t done = 0;
+        akt_py_in_run++;
+        int rc = akt_dispatcher_run(s->disp, budget, &done);
+        akt_py_in_run--;
+        *more = rc == AKT_EAGAIN;
+        akt_py_drain();
+        run_queue(s);
+    }
+    return 0;
+}
+
+/* ------------------------------------------------------------------ Python type */
+
+static int system_init(akt_py_system *self, PyObject *args, PyObject *kwargs) {
+    static char *kwlist[] = {"name", "workers", "throughput", "mode", "supervisor",
+                             "ask_timeout", NULL};
+    const char *name = "akt";
+    int workers = 0, throughput = 0, mode = AKT_PY_MODE_PYTHON;
+    PyObject *supervisor = Py_None;
+    double ask_timeout = 10.0;
+    if (!PyArg_ParseTupleAndKeywords(args, kwargs, "|s$iiiOd", kwlist, &name, &workers,
+                                     &throughput, &mode, &supervisor, &ask_timeout))
+        return -1;
+    if (self->sys) {
+        PyErr_SetString(PyExc_RuntimeError, "the actor system is already initialized");
+        return -1;
+    }
+    if (workers < 0 || throughput < 0) {
+        PyErr_SetString(PyExc_ValueError, "workers and throughput must be >= 0");
+        return -1;
+    }
+    if (mode != AKT_PY_MODE_PYTHON && mode != AKT_PY_MODE_WORKERS) {
+        PyErr_SetString(PyExc_ValueError, "unknown dispatch mode");
+        return -1;
+    }
+    if (!(ask_timeout > 0) || ask_timeout > 1e9) {
+        PyErr_SetString(PyExc_ValueError, "ask_timeout must be a positive number of seconds");
+        return -1;
+    }
+    self->default_mode = mode;
+    self->ask_timeout_ns = (int64_t)(ask_timeout * 1e9);
+    if (!self->keep && !(self->keep = PyList_New(0))) return -1;
+    if (!self->py_pids && !(self->py_pids = PySet_New(NULL))) return -1;
+
+    akt_system_options opts;
+    akt_system_options_init(&opts);
+    opts.name = name;
+    opts.workers = workers;
+    opts.throughput = throughput;
+    opts.thread_stop = akt_py_thread_stop;
+    akt_supervisor sup;
+    int has = akt_py_supervisor_arg(self, supervisor, &sup);
+    if (has < 0) return -1;
+    if (has == 0) opts.supervisor = &sup;
+
+    self->efd = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
+    if (self->efd < 0) {
+        PyErr_SetFromErrno(PyExc_OSError);
+        return -1;
+    }
+    akt_system *sys = NULL;
+    int rc;
+    Py_BEGIN_ALLOW_THREADS
+    rc = akt_system_create(&opts, &sys);
+    Py_END_ALLOW_THREADS
+    if (rc) {
+        akt_py_raise(rc, "akt_system_create");
+        return -1;
+    }
+    self->sys = sys;
+    rc = akt_dispatcher_create_external(sys, notify_cb, self, &self->disp);
+    if (rc) {
+        akt_py_raise(rc, "akt_dispatcher_create_external");
+        return -1;
+    }
+    return 0;
+}
+
+static PyObject *system_new(PyTypeObject *type, PyObject *args, PyObject *kwargs) {
+    akt_py_system *self = (akt_py_system *)type->tp_alloc(type, 0);
+    if (!self) return NULL;
+    self->efd = -1;
+    pthread_mutex_init(&self->qlock, NULL);
+    return (PyObject *)self;
+}
+
+static int system_traverse(akt_py_system *self, visitproc visit, void *arg) {
+    Py_VISIT(self->keep);
+    Py_VISIT(self->dict);
+    return 0;
+}
+
+static int system_clear(akt_py_system *self) {
+    Py_CLEAR(self->keep);
+    Py_CLEAR(self->dict);
+    return 0;
+}
+
+static void system_dealloc(akt_py_system *self) {
+    PyObject_GC_UnTrack(self);
+    if (self->weakrefs) PyObject_ClearWeakRefs((PyObject *)self);
+    akt_system *sys = self->sys;
+    self->sys = NULL;
+    if (sys) {
+        /* The Python layer keeps a running system alive until its shutdown completed, so
+         * this is the end of a finished system: drop its memory. (Queued asks hold the
+         * system, so the queue is empty here.) */
+        Py_BEGIN_ALLOW_THREADS
+        akt_system_shutdown(sys, NULL, NULL);
+        akt_system_release(sys);
+        Py_END_ALLOW_THREADS
+    }
+    for (akt_py_qitem *it = take_queue(self); it;) {
+        akt_py_qitem *next = it->next;
+        akt_py_ask_discard(it);
+        it = next;
+    }
+    if (self->efd >= 0) close(self->efd);
+    pthread_mutex_destroy(&self->qlock);
+    system_clear(self);
+    Py_CLEAR(self->py_pids);
+    /* A Python subclass's dealloc drops the reference to its type, not this one. */
+    Py_TYPE(self)->tp_free((PyObject *)self);
+}
+
+static int system_ready(akt_py_system *self) {
+    if (self->sys) return 0;
+    PyErr_SetString(PyExc_RuntimeError, "the actor system is not initialized");
+    return -1;
+}
+
+static PyObject *system_service(akt_py_system *self, PyObject *arg) {
+    if (system_ready(self)) return NULL;
+    Py_ssize_t budget = PyLong_AsSsize_t(arg);
+    if (budget < 0) {
+        if (!PyErr_Occurred()) PyErr_SetString(PyExc_ValueError, "budget must be >= 0");
+        return NULL;
+    }
+    int more = 0;
+    akt_py_system_service(self, (size_t)budget, &more);
+    if (PyErr_Occurred()) return NULL;
+    return PyBool_FromLong(more);
+}
+
+/* Before sleeping in poll, look at the flag for a moment: when a reply or the next request
+ * is microseconds away (a sequence of asks), this saves two thread wake-ups per round
+ * trip. Bounded, and only after the service ran, so an idle system does not spin. */
+#define SPIN_PAUSES 64
+#define SPIN_YIELDS 32
+
+static int spin_for_signal(akt_py_system *s) {
+    for (int i = 0; i < SPIN_PAUSES + SPIN_YIELDS; i++) {
+        /* relaxed: only a hint; the service's exchange orders what it then reads. */
+        if (atomic_load_explicit(&s->signaled, memory_order_relaxed)) return 1;
+        if (i < SPIN_PAUSES)
+            __builtin_ia32_pause();
+        else
+            sched_yield();
+    }
+    return 0;
+}
+
+/* Waits until the service has work, up to timeout seconds (None: no limit), GIL released.
+ * Returns True if woken. */
+static PyObject *system_wait(akt_py_system *self, PyObject *arg) {
+    if (system_ready(self)) return NULL;
+    int ms = -1;
+    if (arg != Py_None) {
+        double t = PyFloat_AsDouble(arg);
+        if (t == -1.0 && PyErr_Occurred()) return NULL;
+        ms = t <= 0 ? 0 : t > 1e6 ? 1000000000 : (int)(t * 1000.0 + 0.999);
+    }
+    struct pollfd p = {self->efd, POLLIN, 0};
+    int n;
+    Py_BEGIN_ALLOW_THREADS
+    n = ms != 0 && spin_for_signal(self) ? 1 : poll(&p, 1, ms);
+    Py_END_ALLOW_THREADS
+    if (n < 0 && errno != EINTR) return PyErr_SetFromErrno(PyExc_OSError);
+    return PyBool_FromLong(n > 0);
+}
+
+static PyObject *system_signal_py(akt_py_system *self, PyObject *unused) {
+    if (system_ready(self)) return NULL;
+    akt_py_system_signal(self);
+    Py_RETURN_NONE;
+}
+
+static PyObject *system_set_service_thread(akt_py_system *self, PyObject *arg) {
+    int on = PyObject_IsTrue(arg);
+    if (on < 0) return NULL;
+    self->service_thread = on ? PyThread_get_thread_ident() : 0;
+    Py_RETURN_NONE;
+}
+
+static PyObject *system_shutdown_start(akt_py_system *self, PyObject *unused) {
+    if (system_ready(self)) return NULL;
+    int rc;
+    Py_BEGIN_ALLOW_THREADS
+    rc = akt_system_shutdown(self->sys, shutdown_cb, self);
+    Py_END_ALLOW_THREADS
+    if (rc == AKT_ECLOSED) Py_RETURN_FALSE;
+    if (rc) return akt_py_raise(rc, "akt_system_shutdown");
+    Py_RETURN_TRUE;
+}
+
+/* Blocks (GIL released) until shutdown completed or timeout seconds passed (None: no
+ * limit). True when complete. */
+static PyObject *system_wait_done(akt_py_system *self, PyObject *arg) {
+    if (system_ready(self)) return NULL;
+    int64_t ns = -1;
+    if (arg != Py_None) {
+        double t = PyFloat_AsDouble(arg);
+        if (t == -1.0 && PyErr_Occurred()) return NULL;
+        ns = t <= 0 ? 0 : (int64_t)(t * 1e9);
+    }
+    int rc;
+    Py_BEGIN_ALLOW_THREADS
+    rc = akt_system_wait(self->sys, ns);
+    Py_END_ALLOW_THREADS
+    if (rc == AKT_ETIMEDOUT) Py_RETURN_FALSE;
+    if (rc) return akt_py_raise(rc, "akt_system_wait");
+    Py_RETURN_TRUE;
+}
+
+static PyObject *system_spawn(akt_py_system *self, PyObject *args, PyObject *kwargs) {
+    if (system_ready(self)) return NULL;
+    return akt_py_spawn(self, NULL, NULL, args, kwargs);
+}
+
+/* _spawn_native(name, behavior_address, state_address, dispatcher_python): a C actor
+ * (an akt_behavior from any native library, e.g. through cffi) in this system. */
+static PyObject *system_spawn_native(akt_py_system *self, PyObject *args) {
+    PyObject *name, *beh_addr, *state_addr;
+    int on_python = 0;
+    if (system_ready(self) ||
+        !PyArg_ParseTuple(args, "OOOp:_spawn_native", &name, &beh_addr, &state_addr, &on_python))
+        return NULL;
+    const char *cname = NULL;
+    if (name != Py_None && !(cname = PyUnicode_AsUTF8(name))) return NULL;
+    const akt_behavior *beh = PyLong_AsVoidPtr(beh_addr);
+    void *state = state_addr == Py_None ? NULL : PyLong_AsVoidPtr(state_addr);
+    if (PyErr_Occurred()) return NULL;
+    if (!beh) {
+        PyErr_SetString(PyExc_ValueError, "spawn_native() needs an akt_behavior pointer");
+        return NULL;
+    }
+    akt_spawn_options opts;
+    akt_spawn_options_init(&opts);
+    opts.name = cname;
+    opts.dispatcher = on_python ? self->disp : NULL;
+    akt_pid pid = {0};
+    int rc;
+    Py_BEGIN_ALLOW_THREADS /* a C pre_start may run code that waits; nothing here needs Python */
+    rc = akt_spawn(self->sys, beh, state, &opts, &pid);
+    Py_END_ALLOW_THREADS
+    if (rc) return akt_py_raise(rc, "spawn_native");
+    return akt_py_pid_new(self, pid.id);
+}
+
+static PyObject *system_pid(akt_py_system *self, PyObject *arg) {
+    unsigned long long id = PyLong_AsUnsignedLongLong(arg);
+    if (id == (unsigned long long)-1 && PyErr_Occurred()) return NULL;
+    return akt_py_pid_new(self, (uint64_t)id);
+}
+
+static PyObject *system_get_address(akt_py_system *self, void *closure) {
+    return PyLong_FromVoidPtr(self->sys);
+}
+static PyObject *system_get_fileno(akt_py_system *self, void *closure) {
+    return PyLong_FromLong(self->efd);
+}
+static PyObject *system_get_done(akt_py_system *self, void *closure) {
+    return PyBool_FromLong(atomic_load_explicit(&self->shutdown_done, memory_order_acquire));
+}
+static PyObject *system_get_default_mode(akt_py_system *self, void *closure) {
+    return PyLong_FromLong(self->default_mode);
+}
+static PyObject *system_get_ask_timeout(akt_py_system *self, void *closure) {
+    return PyFloat_FromDouble((double)self->ask_timeout_ns / 1e9);
+}
+
+/* An akt_future made through cffi (its address), as an asyncio future on the running loop
+ * (_future_async) or waited for here (_future_wait). Both take the future's reference. */
+static akt_future *future_arg(PyObject *arg) {
+    void *p = PyLong_AsVoidPtr(arg);
+    if (!p && !PyErr_Occurred()) PyErr_SetString(PyExc_ValueError, "NULL future");
+    return p;
+}
+
+static PyObject *system_future_async(akt_py_system *self, PyObject *const *args,
+                                     Py_ssize_t nargs) {
+    if (nargs != 2) {
+        PyErr_SetString(PyExc_TypeError, "_future_async(address, loop)");
+        return NULL;
+    }
+    akt_future *f = future_arg(args[0]);
+    return f ? akt_py_ask_async(self, f, args[1]) : NULL;
+}
+
+static PyObject *system_future_wait(akt_py_system *self, PyObject *arg) {
+    akt_future *f = future_arg(arg);
+    return f ? akt_py_future_result(self, f) : NULL;
+}
+
+PyObject *akt_py_subscribe(akt_py_system *s, PyObject *args, PyObject *kwargs);
+static PyObject *system_subscribe(akt_py_system *self, PyObject *args, PyObject *kwargs) {
+    if (system_ready(self)) return NULL;
+    return akt_py_subscribe(self, args, kwargs);
+}
+
+static PyMethodDef system_methods[] = {
+    {"_service", (PyCFunction)system_service, METH_O,
+     "Run queued work and up to budget messages of Python actors; True if more remain."},
+    {"_wait", (PyCFunction)system_wait, METH_O,
+     "Wait (GIL released) until the service has work or timeout seconds passed."},
+    {"_signal", (PyCFunction)system_signal_py, METH_NOARGS, "Wake the service."},
+    {"_set_service_thread", (PyCFunction)system_set_service_thread, METH_O,
+     "Record (True) or forget (False) the calling thread as the one running the service."},
+    {"_shutdown_start", (PyCFunction)system_shutdown_start, METH_NOARGS,
+     "Start akt_system_shutdown; False if it had already started."},
+    {"_wait_done", (PyCFunction)system_wait_done, METH_O,
+     "Wait (GIL released) for the end of shutdown; True when complete."},
+    {"_pid", (PyCFunction)system_pid, METH_O, "The Pid of an actor id of this system."},
+    {"_spawn_native", (PyCFunction)system_spawn_native, METH_VARARGS,
+     "_spawn_native(name, behavior_address, state_address, on_python) -> Pid"},
+    {"_future_async", (PyCFunction)(void (*)(void))system_future_async, METH_FASTCALL,
+     "_future_async(address, loop) -> asyncio.Future of an akt_future (taken)."},
+    {"_future_wait", (PyCFunction)system_future_wait, METH_O,
+     "_future_wait(address): wait for an akt_future (taken) and return its answer."},
+    {"spawn", (PyCFunction)(void (*)(void))system_spawn, METH_VARARGS | METH_KEYWORDS,
+     "spawn(name, actor, *, dispatcher=None, supervisor=None, dependencies=None) -> Pid"},
+    {"_subscribe", (PyCFunction)(void (*)(void))system_subscribe,
+     METH_VARARGS | METH_KEYWORDS, "_subscribe(callback, mask) -> Subscription"},
+    {NULL, NULL, 0, NULL},
+};
+
+static PyGetSetDef system_getset[] = {
+    {"_address", (getter)system_get_address, NULL, "the akt_system pointer", NULL},
+    {"_fileno", (getter)system_get_fileno, NULL, "the service eventfd", NULL},
+    {"_shutdown_done", (getter)system_get_done, NULL, "shutdown completed", NULL},
+    {"_default_mode", (getter)system_get_default_mode, NULL, "default dispatch mode", NULL},
+    {"ask_timeout", (getter)system_get_ask_timeout, NULL,
+     "default ask timeout in seconds", NULL},
+    {NULL, NULL, NULL, NULL, NULL},
+};
+
+PyTypeObject akt_py_system_type = {
+    PyVarObject_HEAD_INIT(NULL, 0).tp_name = "akt._fast.SystemCore",
+    .tp_basicsize = sizeof(akt_py_system),
+    .tp_flags = Py_TPFLAGS_DEFAULT | Py_TPFLAGS_BASETYPE | Py_TPFLAGS_HAVE_GC,
+    .tp_doc = "The C half of akt.ActorSystem.",
+    .tp_new = system_new,
+    .tp_init = (initproc)system_init,
+    .tp_dealloc = (destructor)system_dealloc,
+    .tp_traverse = (traverseproc)system_traverse,
+    .tp_clear = (inquiry)system_clear,
+    .tp_methods = system_methods,
+    .tp_getset = system_getset,
+    .tp_weaklistoffset = offsetof(akt_py_system, weakrefs),
+    .tp_dictoffset = offsetof(akt_py_system, dict),
+};

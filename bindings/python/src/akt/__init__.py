@@ -1,0 +1,59 @@
+"""akt: actors for Python on a fast C runtime.
+
+    import akt
+
+    class Counter(akt.Actor):
+        def pre_start(self, ctx): self.n = 0
+        def receive(self, ctx, msg):
+            if msg == "incr": self.n += 1
+            elif msg == "get": ctx.respond(self.n)
+            else: ctx.unhandled()
+
+    with akt.ActorSystem("demo") as system:
+        pid = system.spawn("counter", Counter())
+        pid.tell("incr")
+        print(pid.ask_sync("get", timeout=1.0))
+"""
+
+from ._lib import _fast, ffi, lib
+from .actor import Actor, Decider, Directive, Supervisor
+from .errors import (
+    ActorFailed,
+    ActorNotFound,
+    ActorStopped,
+    AktError,
+    AskTimeout,
+    BufferTooSmall,
+    Busy,
+    Cancelled,
+    ContextError,
+    DeadlockError,
+    InvalidArgument,
+    MailboxFull,
+    NameTaken,
+    NotReady,
+    NotSupported,
+    OutOfMemory,
+    SystemClosed,
+    Unhandled,
+    WrongType,
+    error_for,
+)
+from .events import Event, EventKind
+from .messages import Bytes, Terminated, type_name, wire_bytes
+from .pid import AskFuture, Pid
+from .system import ActorSystem
+
+Context = _fast.Context
+Subscription = _fast.Subscription
+
+__version__ = ffi.string(lib.akt_version_string()).decode()
+
+__all__ = [
+    "Actor", "ActorFailed", "AskFuture", "ActorNotFound", "ActorStopped", "ActorSystem", "AktError",
+    "AskTimeout", "BufferTooSmall", "Busy", "Bytes", "Cancelled", "Context", "ContextError",
+    "DeadlockError", "Decider", "Directive", "Event", "EventKind", "InvalidArgument",
+    "MailboxFull", "NameTaken", "NotReady", "NotSupported", "OutOfMemory", "Pid",
+    "Subscription", "Supervisor", "SystemClosed", "Terminated", "Unhandled", "WrongType",
+    "error_for", "type_name", "wire_bytes",
+]

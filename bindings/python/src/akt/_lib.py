@@ -1,0 +1,19 @@
+"""Loads the compiled extension: cffi's ffi/lib for akt.h, and the C fast path module."""
+
+from __future__ import annotations
+
+import sys
+
+from . import _native  # type: ignore[attr-defined]
+
+ffi = _native.ffi
+lib = _native.lib
+
+if lib.akt_py_fastpath_install() != 0:  # registers sys.modules["akt._fast"]
+    raise ImportError("akt: the C fast path could not be initialized (see the error above)")
+_fast = sys.modules["akt._fast"]
+
+
+def text(ptr: object) -> str:
+    """A C string from akt (static or borrowed) as str."""
+    return ffi.string(ptr).decode("utf-8", "replace")

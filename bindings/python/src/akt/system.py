@@ -1,0 +1,382 @@
+"""akt.ActorSystem: creates the C system, runs its Python side and shuts it down.
+
+Python actors run, by default, on the system's Python thread: the asyncio loop that was
+running when the system was created, or else a service thread of its own. akt wakes that
+thread through an eventfd when they have mail, and it runs them in batches while holding
+the GIL once. ``dispatcher="workers"`` runs them on akt's worker threads instead (each
+message then takes the GIL on its own); README: "Where Python actors run" measures both.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import atexit
+import logging
+import os
+import threading
+import time
+import traceback
+from types import TracebackType
+from typing import TYPE_CHECKING, Any, Callable, Optional
+
+from . import _lib
+from ._lib import _fast, ffi, lib
+from .actor import Actor, Supervisor
+from .errors import DeadlockError, check, error_for
+from .events import Event, EventKind, _make_event
+from .messages import Bytes, Terminated
+from .pid import AskFuture, Pid
+
+_log = logging.getLogger("akt")
+
+# Messages a service run handles before it lets the loop (or other threads) have a turn.
+SERVICE_BUDGET = 1024
+
+_MODES = {"python": _fast.MODE_PYTHON, "workers": _fast.MODE_WORKERS}
+
+# Systems whose shutdown has not completed. Holding them here keeps a running system alive
+# (its C side must not be freed under akt) and lets the interpreter's exit stop them.
+_live: set["ActorSystem"] = set()
+_live_lock = threading.Lock()
+
+
+class ActorSystem(_fast.SystemCore):
+    """A set of actors with its own workers, timers and event stream.
+
+    Use it as a context manager (``with`` or ``async with``), which shuts it down at the
+    end, or call ``shutdown()`` / ``await shutdown_async()``.
+
+    ``dispatcher`` says where Python actors run unless spawn() says otherwise: "python"
+    (the default, or $AKT_PY_DISPATCHER) on this system's Python thread, "workers" on
+    akt's worker threads. ``workers``/``throughput``: akt's worker threads (0 = one per
+    core) and messages per actor turn. ``supervisor``: for top-level actors.
+    ``ask_timeout``: seconds, for asks that give none. ``loop``: the asyncio loop to run
+    Python actors on (default: the running loop, if any, else a thread of its own).
+    """
+
+    def __init__(self, name: str = "akt", *, workers: int = 0, throughput: int = 0,
+                 dispatcher: Optional[str] = None, supervisor: Optional[Supervisor] = None,
+                 ask_timeout: float = 10.0,
+                 loop: Optional[asyncio.AbstractEventLoop] = None) -> None:
+        if not isinstance(name, str):
+            raise TypeError(f"the system name must be a str, not {type(name).__name__}")
+        if dispatcher is None:
+            # The default for actors spawned without one; the environment variable lets a
+            # whole test suite run on akt's workers instead.
+            dispatcher = os.environ.get("AKT_PY_DISPATCHER", "python")
+        if dispatcher not in _MODES:
+            raise ValueError(f"dispatcher must be 'python' or 'workers', not {dispatcher!r}")
+        if supervisor is not None and not isinstance(supervisor, Supervisor):
+            raise TypeError("supervisor must be an akt.Supervisor")
+        super().__init__(name, workers=workers, throughput=throughput,
+                         mode=_MODES[dispatcher], supervisor=supervisor,
+                         ask_timeout=float(ask_timeout))
+        self._csys = ffi.cast("akt_system *", self._address)
+        self._loop: Optional[asyncio.AbstractEventLoop] = None
+        self._thread: Optional[threading.Thread] = None
+        self._again_pending = False
+        self._finished = False
+        self._waiters: list[tuple[asyncio.AbstractEventLoop, asyncio.Future[None]]] = []
+        self._state_lock = threading.Lock()
+        self._tracebacks: dict[int, str] = {}
+        with _live_lock:
+            _live.add(self)
+        if loop is None:
+            try:
+                loop = asyncio.get_running_loop()
+            except RuntimeError:
+                loop = None
+        if loop is not None:
+            self._attach_loop(loop)
+        else:
+            self._start_thread()
+
+    # ------------------------------------------------------------------ identity
+
+    @property
+    def name(self) -> str:
+        return _lib.text(lib.akt_system_name(self._csys))
+
+    @property
+    def is_running(self) -> bool:
+        """False once shutdown completed."""
+        return not self._shutdown_done
+
+    def __repr__(self) -> str:
+        state = "running" if self.is_running else "shut down"
+        return f"<akt.ActorSystem {self.name!r} {state}>"
+
+    # ------------------------------------------------------------------ actors
+
+    if TYPE_CHECKING:  # implemented in C (SystemCore.spawn); declared for type checkers
+        def spawn(self, name: Optional[str], actor: "Actor | Callable[[], Actor]", *,
+                  dispatcher: Optional[str] = None, supervisor: Optional[Supervisor] = None,
+                  dependencies: Optional[dict[str, Any]] = None) -> Pid: ...
+
+    def spawn_native(self, name: Optional[str], behavior: Any, state: Any = None) -> Pid:
+        """Spawns a C actor: ``behavior`` is an ``akt_behavior *`` (a cffi pointer from any
+        FFI, or its address as an int) and ``state`` its state pointer (taken by akt, freed
+        by the behaviour's free_state). It runs on akt's workers; messages between it and
+        Python actors are bytes (akt.Bytes) or Python objects it reads as bytes."""
+        if name is not None and not isinstance(name, str):
+            raise TypeError("the actor name must be a str or None")
+        return self._spawn_native(name, _address(behavior), None if state is None
+                                  else _address(state), False)
+
+    def lookup(self, path: str) -> Pid:
+        """The live actor at ``path`` ("name", "parent/child", "/user/..." or the full
+        "akt://system/user/..."); ActorNotFound if there is none."""
+        if not isinstance(path, str):
+            raise TypeError("path must be a str")
+        out = ffi.new("akt_pid *")
+        check(lib.akt_lookup(self._csys, path.encode("utf-8"), out), f"lookup {path!r}")
+        return self._pid(out.id)
+
+    # ------------------------------------------------------------------ events
+
+    _TRACEBACKS_KEPT = 256
+
+    def _keep_traceback(self, pid_id: int, text: str) -> None:
+        """Remembers a Python failure's traceback until its failure event is delivered."""
+        tbs = self._tracebacks
+        tbs[pid_id] = text
+        if len(tbs) > self._TRACEBACKS_KEPT:
+            del tbs[next(iter(tbs))]
+
+    def subscribe(self, callback: Callable[[Event], Any],
+                  kinds: EventKind = EventKind.ALL) -> "_fast.Subscription":
+        """Calls ``callback(event)`` for every event of ``kinds``, on the thread where the
+        event happens and before that thread goes on (as akt calls a C subscriber): it must
+        not block. Returns a Subscription (close() it, or use ``with``)."""
+        return self._subscribe(callback, int(kinds))
+
+    def on_dead_letter(self, callback: Callable[[Event], Any]) -> "_fast.Subscription":
+        """Subscribes to dead letters: messages that reached no actor."""
+        return self.subscribe(callback, EventKind.DEAD_LETTER)
+
+    # ------------------------------------------------------------------ the service
+
+    def _attach_loop(self, loop: asyncio.AbstractEventLoop) -> None:
+        self._loop = loop
+        self._loop_thread_known = False
+        if _loop_thread_is_current(loop) or not loop.is_running():
+            self._watch_fd()
+        else:  # add_reader is not thread-safe: let the loop do it
+            loop.call_soon_threadsafe(self._watch_fd)
+
+    def _watch_fd(self) -> None:
+        assert self._loop is not None
+        if _loop_thread_is_current(self._loop):
+            self._set_service_thread(True)
+            self._loop_thread_known = True
+        self._loop.add_reader(self._fileno, self._on_readable)
+        self._signal()  # work may have arrived before the reader was there
+
+    def _on_readable(self) -> None:
+        if not self._loop_thread_known:
+            self._set_service_thread(True)  # the thread running the loop, from now on
+            self._loop_thread_known = True
+        more = self._service(SERVICE_BUDGET)
+        if self._shutdown_done:
+            self._finish_service()
+        elif more and not self._again_pending:
+            self._again_pending = True
+            assert self._loop is not None
+            self._loop.call_soon(self._again)
+
+    def _again(self) -> None:
+        self._again_pending = False
+        self._on_readable()
+
+    def _start_thread(self) -> None:
+        t = threading.Thread(target=self._thread_main, name=f"akt-{self.name}", daemon=True)
+        self._thread = t
+        t.start()
+
+    def _thread_main(self) -> None:
+        self._set_service_thread(True)
+        while True:
+            more = self._service(SERVICE_BUDGET)
+            if self._shutdown_done or self._finished:
+                break
+            if not more:
+                self._wait(None)
+        self._finish_service()
+
+    def _finish_service(self) -> None:
+        """Once shutdown completed: last queued work, then wake whoever waits for it."""
+        with self._state_lock:
+            if self._finished:
+                return
+            self._finished = True
+            waiters, self._waiters = self._waiters, []
+        if self._loop is not None and not self._loop.is_closed():
+            if _loop_thread_is_current(self._loop) or not self._loop.is_running():
+                self._loop.remove_reader(self._fileno)
+            else:
+                self._loop.call_soon_threadsafe(self._loop.remove_reader, self._fileno)
+        self._service(0)
+        for loop, fut in waiters:
+            _resolve(fut, True, None)
+        with _live_lock:
+            _live.discard(self)
+
+    def _runs_service_here(self) -> bool:
+        """True if the calling thread must run the service itself while it waits: it is the
+        loop's thread, or the loop that should run it is gone."""
+        if self._loop is None:
+            return self._thread is None or not self._thread.is_alive()
+        return (self._loop.is_closed() or not self._loop.is_running()
+                or _loop_thread_is_current(self._loop))
+
+    # ------------------------------------------------------------------ shutdown
+
+    def shutdown(self, timeout: Optional[float] = 10.0) -> bool:
+        """Stops every actor (children first, post_stop run) and waits for the end.
+        Returns False if it did not finish within ``timeout`` seconds. Called from inside
+        an actor it only starts the shutdown (waiting there would wait for itself)."""
+        self._shutdown_start()
+        if _fast.in_run():
+            return False
+        deadline = None if timeout is None else time.monotonic() + timeout
+        while not self._shutdown_done:
+            left = None if deadline is None else deadline - time.monotonic()
+            if left is not None and left <= 0:
+                return False
+            if self._runs_service_here():
+                if not self._service(SERVICE_BUDGET):
+                    self._wait(0.005 if left is None else min(0.005, left))
+            else:
+                try:
+                    self._wait_done(0.05 if left is None else min(0.05, left))
+                except DeadlockError:
+                    return False  # called from an actor on a worker: it cannot wait here
+        self._wait_done(None)
+        if self._thread is not None and self._thread is not threading.current_thread():
+            self._thread.join()
+        self._finish_service()
+        return True
+
+    async def shutdown_async(self, timeout: Optional[float] = 10.0) -> bool:
+        """Asynchronous shutdown; returns False on timeout."""
+        loop = asyncio.get_running_loop()
+        self._shutdown_start()
+        if self._loop is not loop and self._loop is not None and not self._loop.is_running():
+            return await loop.run_in_executor(None, self.shutdown, timeout)
+        fut: asyncio.Future[None] = loop.create_future()
+        with self._state_lock:
+            finished = self._finished
+            if not finished:
+                self._waiters.append((loop, fut))
+        if not finished:
+            self._signal()  # the service notices a completed shutdown when it runs
+            try:
+                await asyncio.wait_for(asyncio.shield(fut), timeout)
+            except asyncio.TimeoutError:
+                return False
+        if self._thread is not None:
+            await loop.run_in_executor(None, self._thread.join)
+        return True
+
+    def __enter__(self) -> "ActorSystem":
+        return self
+
+    def __exit__(self, exc_type: Optional[type[BaseException]],
+                 exc: Optional[BaseException], tb: Optional[TracebackType]) -> None:
+        self.shutdown()
+
+    async def __aenter__(self) -> "ActorSystem":
+        return self
+
+    async def __aexit__(self, exc_type: Optional[type[BaseException]],
+                        exc: Optional[BaseException], tb: Optional[TracebackType]) -> None:
+        await self.shutdown_async()
+
+
+def _address(ptr: Any) -> int:
+    """The address of a cffi pointer (of any FFI instance) or an int address."""
+    if isinstance(ptr, int):
+        return ptr
+    try:
+        return int(ffi.cast("uintptr_t", ptr))
+    except TypeError:
+        # A pointer made by another FFI instance: that FFI knows how to cast it.
+        import cffi
+
+        return int(cffi.FFI().cast("uintptr_t", ptr))
+
+
+def _loop_thread_is_current(loop: asyncio.AbstractEventLoop) -> bool:
+    return asyncio._get_running_loop() is loop
+
+
+# ---------------------------------------------------------------------- C-side helpers
+
+def _settle(fut: "asyncio.Future[Any]", ok: bool, value: Any) -> None:
+    if fut.done():
+        return
+    if ok:
+        fut.set_result(value)
+    else:
+        fut.set_exception(value)
+
+
+def _resolve(fut: Any, ok: bool, value: Any) -> None:
+    """Settles fut from any thread: an asyncio future on its loop, an AskFuture here."""
+    if isinstance(fut, AskFuture):
+        if not fut.done():
+            if ok:
+                fut.set_result(value)
+            else:
+                fut.set_exception(value)
+        return
+    loop = fut.get_loop()
+    if asyncio._get_running_loop() is loop:
+        _settle(fut, ok, value)
+        return
+    try:
+        loop.call_soon_threadsafe(_settle, fut, ok, value)
+    except RuntimeError:
+        pass  # the loop is closed: nobody waits any more
+
+
+def _failure_text(pid: Optional[Pid], exc: BaseException) -> str:
+    """The reason akt gets for a Python failure: the exception's message (or its class
+    name). The traceback is kept for the failure event (Event.traceback)."""
+    if pid is not None:
+        pid.system._keep_traceback(pid.id, "".join(
+            traceback.format_exception(type(exc), exc, exc.__traceback__)).rstrip())
+    text = str(exc)
+    return text if text else type(exc).__name__
+
+
+def _log_failure(pid: Optional[Pid], where: str, exc: BaseException) -> None:
+    who = f"actor {pid!r}" if pid is not None else "akt"
+    _log.error("%s failed in %s", who, where, exc_info=(type(exc), exc, exc.__traceback__))
+
+
+_fast.configure(
+    bytes_type=Bytes,
+    terminated_type=Terminated,
+    pid_type=Pid,
+    error_for=error_for,
+    failure_text=_failure_text,
+    log_failure=_log_failure,
+    resolve=_resolve,
+    get_running_loop=asyncio.get_running_loop,
+    event_type=_make_event,
+    actor_type=Actor,
+)
+
+
+@atexit.register
+def _shutdown_all_at_exit() -> None:
+    """A system left running at exit is shut down here, before the interpreter goes."""
+    with _live_lock:
+        systems = list(_live)
+    for system in systems:
+        try:
+            system.shutdown(timeout=5.0)
+        except Exception:  # pragma: no cover  (best effort at exit)
+            _log.exception("akt: shutting down %r at exit failed", system)
+    _fast.teardown()

@@ -1,0 +1,106 @@
+"""Shared fixtures: a synchronous system per test, and a small C actor library."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+from pathlib import Path
+from typing import Any, Iterator
+
+import pytest
+
+import akt
+
+REPO = Path(__file__).resolve().parents[3]
+
+
+@pytest.fixture
+def system() -> Iterator[akt.ActorSystem]:
+    s = akt.ActorSystem("test")
+    yield s
+    assert s.shutdown(timeout=10), "the test system did not shut down"
+
+
+@pytest.fixture(params=["python", "workers"])
+def any_system(request: Any) -> Iterator[akt.ActorSystem]:
+    """A system whose Python actors run on its Python thread, then on akt's workers."""
+    s = akt.ActorSystem("test", dispatcher=request.param)
+    yield s
+    assert s.shutdown(timeout=10)
+
+
+C_ACTORS = r"""
+#include <akt/akt.h>
+#include <string.h>
+
+static int is(akt_msg *m, const char *type) { return strcmp(akt_msg_type(m), type) == 0; }
+
+static int respond_bytes(akt_ctx *ctx, const char *type, const void *data, size_t len) {
+    akt_msg *r = NULL;
+    int rc = akt_msg_new_bytes(type, data, len, AKT_COPY, &r);
+    if (rc == 0 && (rc = akt_ctx_respond(ctx, r)) != 0) akt_msg_release(r);
+    return rc;
+}
+
+/* c.Echo <t> -> c.Echoed <t>; c.AskPy <path> -> asks the actor at <path> "c.Q from-c" and
+ * responds with its answer; anything else -> its bytes as c.Seen, or c.NoBytes. */
+static int receive(akt_ctx *ctx, akt_msg *msg, void *state) {
+    const void *data = NULL;
+    size_t len = 0;
+    if (is(msg, "c.AskPy")) {
+        akt_system *sys = NULL;
+        akt_pid to;
+        char path[256];
+        akt_msg_bytes(msg, &data, &len);
+        if (len >= sizeof path) return AKT_EINVAL;
+        memcpy(path, data, len);
+        path[len] = 0;
+        akt_ctx_system(ctx, &sys);
+        int rc = akt_lookup(sys, path, &to);
+        if (rc) return rc;
+        akt_msg *q = NULL;
+        akt_msg_new_bytes("c.Q", "from-c", 6, AKT_COPY, &q);
+        akt_future *f = NULL;
+        if ((rc = akt_ctx_ask(ctx, to, q, 2000000000LL, &f)) != 0) {
+            akt_msg_release(q);
+            return rc;
+        }
+        akt_msg *reply = NULL;
+        rc = akt_future_wait(f, -1, &reply); /* blocks this worker: fine in a test */
+        akt_future_release(f);
+        if (rc) return rc;
+        if ((rc = akt_ctx_respond(ctx, reply)) != 0) akt_msg_release(reply);
+        return rc;
+    }
+    int rc = akt_msg_bytes(msg, &data, &len);
+    if (is(msg, "c.Echo")) return respond_bytes(ctx, "c.Echoed", data, len);
+    if (rc) {
+        const char *name = akt_err_name(rc);
+        return respond_bytes(ctx, "c.NoBytes", name, strlen(name));
+    }
+    return respond_bytes(ctx, "c.Seen", data, len);
+}
+
+static const akt_behavior behavior = {.size = sizeof(akt_behavior), .receive = receive};
+const akt_behavior *test_c_actor(void) { return &behavior; }
+"""
+
+
+@pytest.fixture(scope="session")
+def c_actor(tmp_path_factory: Any) -> int:
+    """The address of a C actor's akt_behavior, from a library built for the tests."""
+    import cffi
+
+    pkg = Path(akt.__file__).resolve().parent
+    out = tmp_path_factory.mktemp("cactor")
+    src = out / "c_actor.c"
+    src.write_text(C_ACTORS)
+    lib = out / "libtest_c_actor.so"
+    subprocess.run([os.environ.get("CC", "cc"), "-shared", "-fPIC", "-std=c11", "-Wall",
+                    "-Werror", "-o", str(lib), str(src), f"-I{REPO / 'abi/include'}",
+                    str(pkg / "libakt.so.0"), f"-Wl,-rpath,{pkg}"], check=True)
+    ffi = cffi.FFI()
+    ffi.cdef("const void *test_c_actor(void);")
+    handle = ffi.dlopen(str(lib))
+    c_actor._keep = (ffi, handle)  # type: ignore[attr-defined]
+    return int(ffi.cast("uintptr_t", handle.test_c_actor()))

@@ -1,0 +1,404 @@
+"""What an actor does through its context, supervision, lifecycle and events."""
+
+from __future__ import annotations
+
+import logging
+import threading
+from typing import Any
+
+import pytest
+
+import akt
+from actors import Counter, Echo, Recorder, wait_for
+
+
+def test_context_identity(any_system: akt.ActorSystem) -> None:
+    class Who(akt.Actor):
+        def receive(self, ctx, msg):
+            if msg == "who":
+                ctx.respond((ctx.self, ctx.sender, ctx.parent, ctx.system, ctx.actor))
+            else:  # a tuple (target, payload): ask target with self as sender
+                ctx.tell(msg[0], msg[1])
+
+    who = any_system.spawn("who", Who())
+    me, sender, parent, system, actor = who.ask_sync("who")
+    assert me == who and sender is None and system is any_system
+    assert isinstance(actor, Who)
+    assert parent is None or parent.path == "akt://test/user"
+
+
+def test_respond_goes_to_the_sender(any_system: akt.ActorSystem) -> None:
+    rec = Recorder(want=1)
+    sink = any_system.spawn("sink", rec)
+
+    class Client(akt.Actor):
+        def receive(self, ctx, msg):
+            if msg == "go":
+                ctx.tell(echo, "ping")  # with self as sender
+                ctx.respond("started")
+            else:
+                sink.tell((msg, ctx.sender))
+
+    echo = any_system.spawn("echo", Echo())
+    client = any_system.spawn("client", Client())
+    assert client.ask_sync("go") == "started"
+    assert rec.ready.wait(5)
+    assert rec.got == [("ping", echo)]
+
+
+def test_forward_keeps_the_asker(any_system: akt.ActorSystem) -> None:
+    back = any_system.spawn("back", Echo())
+
+    class Front(akt.Actor):
+        def receive(self, ctx, msg):
+            ctx.forward(back)
+
+    assert any_system.spawn("front", Front()).ask_sync("q") == "q"
+
+
+def test_children_and_stop(any_system: akt.ActorSystem) -> None:
+    stopped: list[str] = []
+
+    class Child(akt.Actor):
+        def post_stop(self, ctx):
+            stopped.append(ctx.self.path)
+
+        def receive(self, ctx, msg):
+            if msg == "stop-yourself":
+                ctx.stop()
+            ctx.respond(ctx.parent)
+
+    class Parent(akt.Actor):
+        def pre_start(self, ctx):
+            self.kids = [ctx.spawn("k1", Child()), ctx.spawn("k2", Child)]
+
+        def post_stop(self, ctx):
+            stopped.append(ctx.self.path)
+
+        def receive(self, ctx, msg):
+            if msg == "stop-k1":
+                ctx.stop(self.kids[0])
+                ctx.respond("ok")
+            elif msg == "stop-stranger":
+                try:
+                    ctx.stop(stranger)
+                except akt.InvalidArgument:
+                    ctx.respond("refused")
+            else:
+                ctx.respond(self.kids)
+
+    stranger = any_system.spawn(None, Counter())
+    parent = any_system.spawn("p", Parent())
+    k1, k2 = parent.ask_sync("kids")
+    assert k1.path == "akt://test/user/p/k1" and k2.ask_sync("parent?") == parent
+    assert parent.ask_sync("stop-stranger") == "refused"
+    assert parent.ask_sync("stop-k1") == "ok"
+    assert wait_for(lambda: not k1.is_alive)
+    assert k2.ask_sync("stop-yourself") == parent
+    assert wait_for(lambda: not k2.is_alive)
+    parent.stop_graceful_sync(5)
+    assert stopped == ["akt://test/user/p/k1", "akt://test/user/p/k2", "akt://test/user/p"]
+
+
+def test_become_and_stacked(any_system: akt.ActorSystem) -> None:
+    class Moody(akt.Actor):
+        def receive(self, ctx, msg):
+            self.handle("happy", ctx, msg)
+
+        def handle(self, mood, ctx, msg):
+            if msg == "get":
+                ctx.respond(mood)
+            elif msg[0] == "become":
+                ctx.become(lambda c, m, new=msg[1]: self.handle(new, c, m))
+                ctx.respond("ok")
+            elif msg[0] == "push":
+                ctx.become(lambda c, m, new=msg[1]: self.handle(new, c, m), stacked=True)
+                ctx.respond("ok")
+            elif msg == ("pop",):
+                try:
+                    ctx.unbecome_stacked()
+                    ctx.respond("ok")
+                except akt.ContextError:
+                    ctx.respond("empty")
+            elif msg == ("reset",):
+                ctx.unbecome()
+                ctx.respond("ok")
+
+    pid = any_system.spawn(None, Moody())
+    steps = [("get", "happy"), (("push", "angry"), "ok"), ("get", "angry"),
+             (("push", "calm"), "ok"), ("get", "calm"), (("pop",), "ok"), ("get", "angry"),
+             (("pop",), "ok"), (("pop",), "empty"), ("get", "happy"),
+             (("become", "sad"), "ok"), (("push", "x"), "ok"), (("become", "y"), "ok"),
+             ("get", "y"), (("reset",), "ok"), ("get", "happy")]
+    for msg, want in steps:
+        assert pid.ask_sync(msg) == want, msg
+
+    class BadBecome(akt.Actor):
+        def receive(self, ctx, msg):
+            try:
+                ctx.become(42)
+            except TypeError:
+                ctx.respond("TypeError")
+
+    assert any_system.spawn(None, BadBecome()).ask_sync("x") == "TypeError"
+
+
+def test_stash(any_system: akt.ActorSystem) -> None:
+    class Gate(akt.Actor):
+        def __init__(self) -> None:
+            self.open = False
+            self.log: list[str] = []
+
+        def receive(self, ctx, msg):
+            if msg == "open":
+                self.open = True
+                ctx.unstash_all()
+            elif msg == "one":
+                ctx.respond(ctx.unstash())
+            elif msg == "log":
+                ctx.respond(self.log)
+            elif not self.open:
+                ctx.stash()
+            else:
+                self.log.append(msg)
+
+    gate = any_system.spawn(None, Gate())
+    for m in "abc":
+        gate.tell(m)
+    gate.tell("open")
+    gate.tell("d")
+    assert gate.ask_sync("log") == ["a", "b", "c", "d"]
+    assert gate.ask_sync("one") is False
+
+
+def test_watch_and_unwatch(any_system: akt.ActorSystem) -> None:
+    rec = Recorder()
+
+    class Watcher(akt.Actor):
+        def receive(self, ctx, msg):
+            if isinstance(msg, akt.Terminated):
+                rec.got.append(msg.pid)
+            elif msg[0] == "watch":
+                ctx.watch(msg[1])
+                ctx.respond("ok")
+            elif msg[0] == "unwatch":
+                ctx.unwatch(msg[1])
+                ctx.respond("ok")
+
+    watcher = any_system.spawn(None, Watcher())
+    a, b = any_system.spawn(None, Counter()), any_system.spawn(None, Counter())
+    watcher.ask_sync(("watch", a))
+    watcher.ask_sync(("watch", b))
+    watcher.ask_sync(("unwatch", b))
+    a.stop()
+    b.stop()
+    assert wait_for(lambda: rec.got == [a])
+    watcher.ask_sync(("watch", a))  # already gone: Terminated at once
+    assert wait_for(lambda: rec.got == [a, a])
+
+
+def test_dependencies(any_system: akt.ActorSystem) -> None:
+    db = {"k": "v"}
+
+    class UsesDb(akt.Actor):
+        def receive(self, ctx, msg):
+            try:
+                ctx.respond(ctx.dependency(msg))
+            except KeyError as e:
+                ctx.respond(("missing", str(e)))
+
+    pid = any_system.spawn(None, UsesDb(), dependencies={"db": db})
+    assert pid.ask_sync("db") is db
+    assert pid.ask_sync("cache")[0] == "missing"
+    with pytest.raises(akt.ActorFailed):
+        any_system.spawn(None, UsesDb(), dependencies={"db": db}).ask_sync(5)
+
+
+def test_failure_restarts_and_keeps_the_mailbox(any_system: akt.ActorSystem) -> None:
+    pid = any_system.spawn(None, Counter())
+    pid.tell("incr")
+    pid.tell("boom")
+    pid.tell("incr")
+    assert pid.ask_sync("get") == 1  # restarted: pre_start reset n, the next incr stayed
+
+
+def test_factory_gives_a_fresh_instance_on_restart(any_system: akt.ActorSystem) -> None:
+    made: list[Counter] = []
+
+    def make() -> Counter:
+        made.append(Counter())
+        return made[-1]
+
+    pid = any_system.spawn(None, make)
+    pid.tell("boom")
+    pid.ask_sync("get")
+    assert len(made) == 2 and made[0] is not made[1]
+
+
+def test_supervisor_directives(any_system: akt.ActorSystem) -> None:
+    decisions: list[tuple[str, Any]] = []
+
+    def decide(error: akt.AktError, reason: Any) -> akt.Directive:
+        decisions.append((error.name, reason))
+        return akt.Directive.RESUME if "resume" in reason else akt.Directive.STOP
+
+    class Worker(akt.Actor):
+        def __init__(self) -> None:
+            self.n = 0
+
+        def receive(self, ctx, msg):
+            if msg == "get":
+                ctx.respond(self.n)
+            elif msg == "incr":
+                self.n += 1
+            else:
+                raise RuntimeError(msg)
+
+    class Boss(akt.Actor):
+        def receive(self, ctx, msg):
+            ctx.respond(ctx.spawn(msg, Worker()))
+
+    boss = any_system.spawn(None, Boss(), supervisor=akt.Supervisor(decide=decide))
+    w = boss.ask_sync("w")
+    w.tell("incr")
+    w.tell("please resume")
+    assert w.ask_sync("get") == 1  # resumed: state kept
+    w.tell("now stop")
+    assert wait_for(lambda: not w.is_alive)
+    assert decisions == [("AKT_EFAILED", "please resume"), ("AKT_EFAILED", "now stop")]
+
+    top = akt.ActorSystem("sup", supervisor=akt.Supervisor(akt.Directive.STOP))
+    try:
+        t = top.spawn(None, Counter())
+        t.tell("boom")
+        assert wait_for(lambda: not t.is_alive)
+    finally:
+        top.shutdown()
+
+
+def test_failures_reach_events_and_the_log(any_system: akt.ActorSystem,
+                                           caplog: pytest.LogCaptureFixture) -> None:
+    events: list[akt.Event] = []
+    any_system.subscribe(events.append, akt.EventKind.ACTOR_FAILED)
+    pid = any_system.spawn("failing", Counter())
+    with caplog.at_level(logging.ERROR, logger="akt"):
+        pid.tell("boom")
+        pid.ask_sync("get")
+        assert wait_for(lambda: events)
+    ev = events[0]
+    assert ev.kind == akt.EventKind.ACTOR_FAILED and ev.path == "akt://test/user/failing"
+    assert ev.reason == "boom" and ev.error is not None and ev.error.name == "AKT_EFAILED"
+    assert ev.traceback and "Traceback" in ev.traceback and "ValueError: boom" in ev.traceback
+    assert "in receive" in ev.traceback
+    assert any("failing" in r.getMessage() and r.exc_info for r in caplog.records)
+
+
+def test_pre_start_failure(any_system: akt.ActorSystem) -> None:
+    events: list[akt.Event] = []
+    any_system.subscribe(events.append, akt.EventKind.ACTOR_FAILED)
+
+    class Broken(akt.Actor):
+        def pre_start(self, ctx):
+            raise OSError("no disk")
+
+    any_system.spawn("broken", Broken())
+    assert wait_for(lambda: events)
+    assert events[0].reason == "no disk"
+
+
+def test_lifecycle_stop_poison_graceful(any_system: akt.ActorSystem) -> None:
+    log: list[str] = []
+
+    class Life(akt.Actor):
+        def pre_start(self, ctx):
+            log.append("start")
+
+        def post_stop(self, ctx):
+            log.append("stop")
+
+        def receive(self, ctx, msg):
+            log.append(msg)
+
+    a = any_system.spawn(None, Life())
+    for m in "xyz":
+        a.tell(m)
+    a.poison()
+    assert wait_for(lambda: log == ["start", "x", "y", "z", "stop"])
+    b = any_system.spawn(None, Life())
+    b.tell("w")
+    b.stop_graceful_sync(5)
+    assert log[-3:] == ["start", "w", "stop"] and not b.is_alive
+    with pytest.raises(akt.ActorNotFound):
+        b.stop_graceful_sync(5)
+
+
+def test_events_and_dead_letters(any_system: akt.ActorSystem) -> None:
+    events: list[akt.Event] = []
+    dead: list[akt.Event] = []
+    with any_system.subscribe(events.append,
+                              akt.EventKind.ACTOR_STARTED | akt.EventKind.ACTOR_STOPPED) as sub:
+        any_system.on_dead_letter(dead.append)
+        pid = any_system.spawn("ev", Recorder())
+        pid.ask_sync("dump")
+        pid.stop_graceful_sync(5)
+        assert wait_for(lambda: len(events) == 2)
+        assert [e.kind for e in events] == [akt.EventKind.ACTOR_STARTED,
+                                            akt.EventKind.ACTOR_STOPPED]
+        assert events[0].pid == pid and events[0].path == "akt://test/user/ev"
+
+        class Hoarder(akt.Actor):
+            def receive(self, ctx, msg):
+                if msg == "ping":
+                    ctx.respond("pong")
+                else:
+                    ctx.stash()
+
+        h = any_system.spawn(None, Hoarder())
+        payload = object()
+        h.tell(payload)
+        h.ask_sync("ping")
+        h.stop()
+        assert wait_for(lambda: dead)
+        assert dead[0].message is payload and dead[0].kind == akt.EventKind.DEAD_LETTER
+        assert wait_for(lambda: len(events) == 4)  # the hoarder started and stopped
+    assert not sub.active
+    any_system.spawn(None, Counter()).ask_sync("get")
+    any_system.spawn(None, Counter()).stop_graceful_sync(5)
+    assert len(events) == 4
+
+
+def test_a_failing_subscriber_is_logged(any_system: akt.ActorSystem,
+                                        caplog: pytest.LogCaptureFixture) -> None:
+    def bad(event: akt.Event) -> None:
+        raise KeyError("subscriber bug")
+
+    with caplog.at_level(logging.ERROR, logger="akt"):
+        any_system.subscribe(bad, akt.EventKind.ACTOR_STARTED)
+        any_system.spawn(None, Counter()).ask_sync("get")
+        assert wait_for(lambda: any("event subscriber" in r.getMessage()
+                                    for r in caplog.records))
+    assert any_system.spawn(None, Counter()).ask_sync("get") == 0
+
+
+def test_shutdown_from_inside_an_actor() -> None:
+    system = akt.ActorSystem("inner")
+
+    class Quitter(akt.Actor):
+        def receive(self, ctx, msg):
+            ctx.respond(ctx.system.shutdown())
+
+    assert system.spawn(None, Quitter()).ask_sync("quit") is False
+    assert wait_for(lambda: not system.is_running)
+    assert system.shutdown()
+
+
+def test_stop_graceful_async(any_system: akt.ActorSystem) -> None:
+    import asyncio
+
+    pid = any_system.spawn(None, Counter())
+
+    async def main() -> None:
+        await pid.stop_graceful(5)
+
+    asyncio.run(main())
+    assert not pid.is_alive

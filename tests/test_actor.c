@@ -297,7 +297,7 @@ static void test_child_names_are_scoped(void **state)
 {
     (void)state;
     static node k1 = {.name = "kid"}, k2 = {.name = "kid"};
-    static node p1 = {.name = "p1", .kids = {&k1}, .dup = 1};
+    static node p1 = {.name = "p1", .kids = {&k1}, .dup = 1, .dup_rc = 1};
     static node p2 = {.name = "p2", .kids = {&k2}};
     spawn_node(sys, &p1, "p1");
     spawn_node(sys, &p2, "p2");
@@ -305,7 +305,8 @@ static void test_child_names_are_scoped(void **state)
     TU_EVENTUALLY(akt_lookup(sys, "p1/kid", &a) == 0);
     TU_EVENTUALLY(akt_lookup(sys, "p2/kid", &b) == 0);
     assert_true(a.id != b.id);
-    /* A second "kid" under the same parent was refused. */
+    /* A second "kid" under the same parent was refused (pre_start may still be on it). */
+    TU_EVENTUALLY(atomic_load(&p1.dup_rc) != 1);
     assert_int_equal(atomic_load(&p1.dup_rc), AKT_EEXIST);
 }
 

@@ -279,6 +279,63 @@ static void test_wait_from_own_thread_is_edeadlk(void **state)
     tu_system_end(sys);
 }
 
+/* Shutdown stops actors now: with every actor busy, what is queued behind the message in
+ * progress is dead-lettered, not handled (a shutdown is bounded by one receive per actor,
+ * not by a throughput batch of each). */
+typedef struct busy_state {
+    tu_gate *gate;
+    atomic_int handled;
+} busy_state;
+
+static int busy_receive(akt_ctx *ctx, akt_msg *msg, void *state)
+{
+    busy_state *b = state;
+    if (tu_is(msg, "block"))
+        tu_gate_wait(b->gate);
+    else
+        atomic_fetch_add(&b->handled, 1);
+    return 0;
+}
+
+static void test_shutdown_dead_letters_queued_messages(void **state)
+{
+    (void)state;
+    enum { NBUSY = 3, QUEUED = 100 };
+    akt_system *sys = tu_system("busy", 2);
+    static tu_events ev;
+    tu_events_init(&ev);
+    akt_subscription *sub = NULL;
+    TU_OK(akt_subscribe(sys, AKT_EVENT_DEAD_LETTER, tu_events_cb, &ev, &sub));
+    static tu_gate gate;
+    tu_gate_init(&gate);
+    static busy_state b[NBUSY];
+    akt_behavior beh = tu_behavior(busy_receive);
+    for (int i = 0; i < NBUSY; i++) {
+        b[i].gate = &gate;
+        akt_pid pid = tu_spawn(sys, &beh, &b[i], NULL);
+        TU_OK(akt_tell(sys, pid, tu_msg("block", NULL)));
+        if (i < 2) /* two workers: the third actor waits its turn, its mail all queued */
+            tu_gate_await_waiters(&gate, i + 1);
+        for (int k = 0; k < QUEUED; k++)
+            TU_OK(akt_tell(sys, pid, tu_msg("queued", NULL)));
+    }
+    TU_OK(akt_system_shutdown(sys, NULL, NULL));
+    tu_gate_open(&gate);
+    TU_OK(akt_system_wait(sys, TU_DEADLINE_NS));
+    int handled = 0;
+    for (int i = 0; i < NBUSY; i++)
+        handled += atomic_load(&b[i].handled);
+    assert_int_equal(handled, 0);
+    /* Every queued message was dead-lettered before the shutdown completed (the third
+     * actor's "block" too, if it never got to run). */
+    int dead = tu_events_count(&ev, AKT_EVENT_DEAD_LETTER, (akt_pid){0});
+    if (dead < NBUSY * QUEUED)
+        fail_msg("%d dead letters, expected at least %d", dead, NBUSY * QUEUED);
+    TU_OK(akt_system_release(sys));
+    tu_events_destroy(&ev);
+    tu_gate_destroy(&gate);
+}
+
 /* ---- handle references ------------------------------------------------------------------ */
 
 static void test_retain_keeps_system_alive(void **state)
@@ -399,21 +456,21 @@ static void hook_on_shutdown(akt_system *system, void *data)
     atomic_fetch_add(&h->calls, 1);
 }
 
+/* Indices: workers 0..n-1, -1 the timer thread, -2 the thread that completes a shutdown. */
 static void check_hook_record(hook_rec *r, int workers)
 {
     pthread_mutex_lock(&r->mu);
     int starts = r->starts, stops = r->stops, bad = r->bad;
-    int per_index[MAX_THREADS + 1] = {0};
+    int per_index[MAX_THREADS + 2] = {0}; /* index + 2 */
     int out_of_range = 0, stop_counts_ok = 1, bad_index = 0;
     for (int i = 0; i < starts && i < MAX_THREADS; i++) {
         int ix = r->t[i].index;
-        if (ix < -1 || ix >= workers) {
-            /* The header knows workers 0..n-1 and the timer thread -1, nothing else. */
+        if (ix < -2 || ix >= workers) {
             out_of_range++;
             bad_index = ix;
+        } else {
+            per_index[ix + 2]++;
         }
-        else
-            per_index[ix + 1]++;
         if (r->t[i].stops != 1)
             stop_counts_ok = 0;
     }
@@ -423,15 +480,14 @@ static void check_hook_record(hook_rec *r, int workers)
     if (bad)
         fail_msg("thread hooks: %s", why);
     if (out_of_range)
-        fail_msg("thread hook called with index %d (workers 0..%d, timer -1)", bad_index,
-                 workers - 1);
+        fail_msg("thread hook called with index %d (workers 0..%d, timer -1, shutdown -2)",
+                 bad_index, workers - 1);
     assert_true(starts <= MAX_THREADS);
     assert_int_equal(starts, stops);
     assert_true(stop_counts_ok); /* each thread stopped exactly once, on itself */
-    assert_true(per_index[0] >= 1); /* the timer thread (index -1) */
-    for (int w = 0; w < workers; w++)
-        if (per_index[w + 1] != 1)
-            fail_msg("worker %d started %d times", w, per_index[w + 1]);
+    for (int ix = -2; ix < workers; ix++)
+        if (per_index[ix + 2] != 1)
+            fail_msg("thread index %d started %d times, expected once", ix, per_index[ix + 2]);
 }
 
 static void test_thread_hooks_once_per_thread(void **state)
@@ -449,7 +505,8 @@ static void test_thread_hooks_once_per_thread(void **state)
     o.thread_stop = hook_stop;
     o.thread_hook_data = &r;
     akt_system *sys = tu_system_with(&o);
-    /* Running: two workers and the timer thread have started; none has stopped. */
+    /* Running: two workers and the timer thread have started; none has stopped (the
+     * shutdown thread only exists once a shutdown began). */
     int s, t;
     TU_EVENTUALLY((hook_counts(&r, &s, &t), s >= 3));
     assert_int_equal(t, 0);
@@ -553,6 +610,7 @@ int main(void)
         SYS_TEST(test_shutdown_stops_actors_children_first),
         SYS_TEST(test_shutdown_from_inside_an_actor),
         SYS_TEST(test_wait_from_own_thread_is_edeadlk),
+        SYS_TEST(test_shutdown_dead_letters_queued_messages),
         SYS_TEST(test_retain_keeps_system_alive),
         SYS_TEST(test_thread_hooks_once_per_thread),
         SYS_TEST(test_release_while_running),

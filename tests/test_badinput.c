@@ -1,0 +1,660 @@
+/* test_badinput: every public function of akt.h fed NULL handles and out-pointers, stale
+ * pids, a context used after its callback returned, and a system after shutdown. Each must
+ * return its documented code without crashing.
+ *
+ * Coverage is checked, not promised: every call below goes through BAD()/COVER(), which
+ * records the function's name, and the last test compares those names with the AKT_API
+ * declarations of akt.h (generated/akt_api_list.h, regenerated from the header at build
+ * time). A function added to the header without a check here makes this suite fail. */
+#define _GNU_SOURCE
+#include "tu.h"
+
+#include <dlfcn.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* ---- coverage ---------------------------------------------------------------------- */
+
+static const char *api_names[] = {
+#define AKT_API_FUNC(name) #name,
+#include "akt_api_list.h"
+#undef AKT_API_FUNC
+};
+#define N_API (sizeof api_names / sizeof api_names[0])
+
+static const char *covered[256];
+static int n_covered;
+
+static void cover(const char *name)
+{
+    for (int i = 0; i < n_covered; i++)
+        if (strcmp(covered[i], name) == 0)
+            return;
+    if (n_covered < 256)
+        covered[n_covered++] = name;
+}
+
+/* Calls fn(args...) and checks its return code; records fn as covered. */
+#define BAD(want, fn, ...)                                                                   \
+    do {                                                                                     \
+        cover(#fn);                                                                          \
+        TU_RC(want, fn(__VA_ARGS__));                                                        \
+    } while (0)
+#define COVER(fn) cover(#fn)
+
+/* ---- shared fixtures ----------------------------------------------------------------- */
+
+static atomic_int freed; /* destructor calls of owned messages */
+static void count_free(void *p)
+{
+    (void)p;
+    atomic_fetch_add(&freed, 1);
+}
+
+/* A message whose destruction is counted: proves a refused call did not take it. */
+static akt_msg *owned(void)
+{
+    static char data[] = "payload";
+    akt_msg *m = NULL;
+    TU_OK(akt_msg_new_bytes("t.Owned", data, sizeof data, count_free, &m));
+    return m;
+}
+
+static void release_owned(akt_msg *m)
+{
+    int before = atomic_load(&freed);
+    TU_OK(akt_msg_release(m));
+    /* Freed now: nobody else held a reference. */
+    assert_int_equal(atomic_load(&freed), before + 1);
+}
+
+static atomic_int states_freed;
+static void count_state_free(void *state)
+{
+    atomic_fetch_add(&states_freed, 1);
+}
+
+static void on_future(akt_future *f, int rc, akt_msg *reply, void *data) {}
+static void on_event(const akt_event *ev, void *data) {}
+static void on_notify(void *data) {}
+static int decide_nothing(int code, const char *reason, void *data) { return 0; }
+
+/* Saved by the receive, used later from outside the callback. */
+static akt_ctx *_Atomic saved_ctx;
+
+static int saving_receive(akt_ctx *ctx, akt_msg *msg, void *state)
+{
+    if (tu_is(msg, "save"))
+        atomic_store(&saved_ctx, ctx);
+    return tu_reply(ctx, "ok", NULL);
+}
+
+static const akt_behavior saving_behavior = {sizeof(akt_behavior), saving_receive, NULL, NULL,
+                                             count_state_free};
+
+static akt_pid stale_pid(akt_system *sys)
+{
+    akt_pid pid = tu_spawn(sys, &saving_behavior, NULL, NULL);
+    tu_stop_wait(sys, pid);
+    return pid;
+}
+
+/* ---- 2. allocators: must run before any message exists in this process ------------- */
+
+static void *a_malloc(void *d, size_t n) { return malloc(n); }
+static void *a_realloc(void *d, void *p, size_t n) { return realloc(p, n); }
+static void a_free(void *d, void *p) { free(p); }
+
+static void test_allocator_set_default(void **state)
+{
+    (void)state;
+    akt_allocator a = {sizeof a, a_malloc, a_realloc, a_free, NULL};
+    akt_allocator no_malloc = a, no_realloc = a, no_free = a, no_size = a;
+    no_malloc.malloc_fn = NULL;
+    no_realloc.realloc_fn = NULL;
+    no_free.free_fn = NULL;
+    no_size.size = 0;
+    BAD(AKT_EINVAL, akt_allocator_set_default, &no_malloc);
+    BAD(AKT_EINVAL, akt_allocator_set_default, &no_realloc);
+    BAD(AKT_EINVAL, akt_allocator_set_default, &no_free);
+    BAD(AKT_EINVAL, akt_allocator_set_default, &no_size);
+    akt_msg *m = tu_msg("t.Exists", NULL);
+    /* Once a message exists the default allocator is fixed. */
+    BAD(AKT_EMISUSE, akt_allocator_set_default, &a);
+    BAD(AKT_EMISUSE, akt_allocator_set_default, NULL);
+    akt_msg_release(m);
+    BAD(AKT_EMISUSE, akt_allocator_set_default, &a);
+}
+
+/* ---- 1. version and errors ---------------------------------------------------------- */
+
+static void test_version_and_errors(void **state)
+{
+    (void)state;
+    COVER(akt_version);
+    assert_int_equal(akt_version(), AKT_VERSION_HEX);
+    COVER(akt_version_string);
+    assert_non_null(akt_version_string());
+    COVER(akt_strerror);
+    COVER(akt_err_name);
+    const int odd[] = {INT_MIN, INT_MAX, -1000000, 1, 0, -19};
+    for (size_t i = 0; i < sizeof odd / sizeof odd[0]; i++) {
+        assert_non_null(akt_strerror(odd[i]));
+        assert_non_null(akt_err_name(odd[i]));
+    }
+}
+
+/* ---- 3. system -------------------------------------------------------------------------- */
+
+static void test_system_functions(void **state)
+{
+    (void)state;
+    akt_system *sys = (akt_system *)0x1;
+    akt_system_options o;
+    BAD(AKT_EINVAL, akt_system_options_init, NULL);
+    BAD(AKT_EINVAL, akt_system_create, NULL, NULL);
+    TU_OK(akt_system_options_init(&o));
+    BAD(AKT_EINVAL, akt_system_create, &o, NULL);
+    o.size = 0;
+    BAD(AKT_EINVAL, akt_system_create, &o, &sys);
+    TU_OK(akt_system_options_init(&o));
+    akt_allocator broken = {sizeof broken, NULL, NULL, NULL, NULL};
+    o.allocator = &broken;
+    BAD(AKT_EINVAL, akt_system_create, &o, &sys);
+    assert_ptr_equal(sys, (akt_system *)0x1);
+    BAD(AKT_EINVAL, akt_system_shutdown, NULL, NULL, NULL);
+    BAD(AKT_EINVAL, akt_system_wait, NULL, 0);
+    BAD(AKT_EINVAL, akt_system_wait, NULL, -1);
+    BAD(AKT_EINVAL, akt_system_retain, NULL);
+    BAD(AKT_EINVAL, akt_system_release, NULL);
+    COVER(akt_system_name);
+    assert_null(akt_system_name(NULL));
+}
+
+/* ---- 4. pids and lookup ---------------------------------------------------------------- */
+
+static void test_pid_functions(void **state)
+{
+    (void)state;
+    akt_system *sys = tu_system("bad", 1);
+    akt_pid live = tu_spawn(sys, &saving_behavior, NULL, "live");
+    akt_pid stale = stale_pid(sys);
+    akt_pid none = {AKT_PID_NONE_ID};
+    const akt_pid garbage[] = {{UINT64_MAX}, {0xdeadbeefdeadbeefull}, {1ull << 63},
+                               {0x7fffffff00000001ull}};
+    COVER(akt_pid_is_alive);
+    assert_int_equal(akt_pid_is_alive(NULL, live), 0);
+    assert_int_equal(akt_pid_is_alive(sys, none), 0);
+    assert_int_equal(akt_pid_is_alive(sys, stale), 0);
+    assert_int_equal(akt_pid_is_alive(sys, live), 1);
+    char buf[64];
+    size_t needed = 0;
+    BAD(AKT_EINVAL, akt_pid_path, NULL, live, buf, sizeof buf, &needed);
+    BAD(AKT_EINVAL, akt_pid_path, sys, live, NULL, 10, &needed);
+    BAD(AKT_ENOTFOUND, akt_pid_path, sys, stale, buf, sizeof buf, &needed);
+    BAD(AKT_ENOTFOUND, akt_pid_path, sys, none, buf, sizeof buf, NULL);
+    for (size_t i = 0; i < sizeof garbage / sizeof garbage[0]; i++) {
+        assert_int_equal(akt_pid_is_alive(sys, garbage[i]), 0);
+        BAD(AKT_ENOTFOUND, akt_pid_path, sys, garbage[i], buf, sizeof buf, NULL);
+        akt_msg *m = owned();
+        BAD(AKT_ENOTFOUND, akt_tell, sys, garbage[i], m);
+        BAD(AKT_ENOTFOUND, akt_stop, sys, garbage[i]);
+        release_owned(m);
+    }
+    akt_pid out = {99};
+    BAD(AKT_EINVAL, akt_lookup, NULL, "live", &out);
+    BAD(AKT_EINVAL, akt_lookup, sys, NULL, &out);
+    BAD(AKT_EINVAL, akt_lookup, sys, "live", NULL);
+    assert_int_equal(out.id, 99);
+    tu_system_end(sys);
+}
+
+/* ---- 5. messages and sending ------------------------------------------------------------ */
+
+static void obj_release(void *object, void *ops_data) {}
+static const akt_object_ops ops = {sizeof(akt_object_ops), obj_release, NULL, NULL};
+
+static void test_msg_functions(void **state)
+{
+    (void)state;
+    akt_msg *m = (akt_msg *)0x1;
+    int object = 1;
+    BAD(AKT_EINVAL, akt_msg_new_bytes, NULL, "x", 1, AKT_COPY, &m);
+    BAD(AKT_EINVAL, akt_msg_new_bytes, "t", "x", 1, AKT_COPY, NULL);
+    BAD(AKT_EINVAL, akt_msg_new_bytes, "t", NULL, 5, AKT_COPY, &m);
+    BAD(AKT_EINVAL, akt_msg_new_object, NULL, &object, &ops, &m);
+    BAD(AKT_EINVAL, akt_msg_new_object, "t", &object, NULL, &m);
+    BAD(AKT_EINVAL, akt_msg_new_object, "t", &object, &ops, NULL);
+    assert_ptr_equal(m, (akt_msg *)0x1);
+    BAD(AKT_EINVAL, akt_msg_retain, NULL);
+    BAD(AKT_EINVAL, akt_msg_release, NULL);
+    COVER(akt_msg_type);
+    assert_null(akt_msg_type(NULL));
+    const void *data = NULL;
+    size_t len = 0;
+    void *obj = NULL;
+    akt_pid pid = {0};
+    m = owned();
+    BAD(AKT_EINVAL, akt_msg_bytes, NULL, &data, &len);
+    BAD(AKT_EINVAL, akt_msg_bytes, m, NULL, &len);
+    BAD(AKT_EINVAL, akt_msg_bytes, m, &data, NULL);
+    BAD(AKT_EINVAL, akt_msg_object, NULL, &ops, &obj);
+    BAD(AKT_EINVAL, akt_msg_object, m, NULL, &obj);
+    BAD(AKT_EINVAL, akt_msg_object, m, &ops, NULL);
+    BAD(AKT_EINVAL, akt_msg_pid, NULL, &pid);
+    BAD(AKT_EINVAL, akt_msg_pid, m, NULL);
+    BAD(AKT_ETYPE, akt_msg_pid, m, &pid);
+    release_owned(m);
+}
+
+static void test_send_functions(void **state)
+{
+    (void)state;
+    akt_system *sys = tu_system("bad", 1);
+    akt_pid live = tu_spawn(sys, &saving_behavior, NULL, NULL);
+    akt_pid stale = stale_pid(sys);
+    akt_pid none = {0};
+    akt_msg *m = owned();
+    akt_msg *batch[2] = {m, NULL};
+    akt_future *f = (akt_future *)0x1;
+    akt_future *fs[2] = {(akt_future *)0x1, (akt_future *)0x1};
+
+    BAD(AKT_EINVAL, akt_tell, NULL, live, m);
+    BAD(AKT_EINVAL, akt_tell, sys, live, NULL);
+    BAD(AKT_ENOTFOUND, akt_tell, sys, stale, m);
+    BAD(AKT_ENOTFOUND, akt_tell, sys, none, m);
+
+    BAD(AKT_EINVAL, akt_tell_batch, NULL, live, batch, 1);
+    BAD(AKT_EINVAL, akt_tell_batch, sys, live, NULL, 1);
+    BAD(AKT_EINVAL, akt_tell_batch, sys, live, batch, 2); /* a NULL element */
+    BAD(AKT_ENOTFOUND, akt_tell_batch, sys, stale, batch, 1);
+
+    BAD(AKT_EINVAL, akt_ask, NULL, live, m, TU_SEC(1), &f);
+    BAD(AKT_EINVAL, akt_ask, sys, live, NULL, TU_SEC(1), &f);
+    BAD(AKT_EINVAL, akt_ask, sys, live, m, TU_SEC(1), NULL);
+    BAD(AKT_EINVAL, akt_ask, sys, live, m, 0, &f);
+    BAD(AKT_EINVAL, akt_ask, sys, live, m, -1, &f);
+    BAD(AKT_ENOTFOUND, akt_ask, sys, stale, m, TU_SEC(1), &f);
+    BAD(AKT_ENOTFOUND, akt_ask, sys, none, m, TU_SEC(1), &f);
+    assert_ptr_equal(f, (akt_future *)0x1);
+
+    BAD(AKT_EINVAL, akt_ask_batch, NULL, live, batch, 1, TU_SEC(1), fs);
+    BAD(AKT_EINVAL, akt_ask_batch, sys, live, NULL, 1, TU_SEC(1), fs);
+    BAD(AKT_EINVAL, akt_ask_batch, sys, live, batch, 1, TU_SEC(1), NULL);
+    BAD(AKT_EINVAL, akt_ask_batch, sys, live, batch, 2, TU_SEC(1), fs);
+    BAD(AKT_EINVAL, akt_ask_batch, sys, live, batch, 1, 0, fs);
+    BAD(AKT_ENOTFOUND, akt_ask_batch, sys, stale, batch, 1, TU_SEC(1), fs);
+    assert_ptr_equal(fs[0], (akt_future *)0x1);
+
+    /* None of the refused calls took the message. */
+    release_owned(m);
+    tu_system_end(sys);
+}
+
+/* ---- 6. futures -------------------------------------------------------------------------- */
+
+static void test_future_functions(void **state)
+{
+    (void)state;
+    akt_system *sys = tu_system("bad", 1);
+    akt_pid live = tu_spawn(sys, &saving_behavior, NULL, NULL);
+    akt_msg *reply = (akt_msg *)0x1;
+    BAD(AKT_EINVAL, akt_future_wait, NULL, 0, &reply);
+    BAD(AKT_EINVAL, akt_future_on_complete, NULL, on_future, NULL);
+    BAD(AKT_EINVAL, akt_future_cancel, NULL);
+    BAD(AKT_EINVAL, akt_future_release, NULL);
+    assert_ptr_equal(reply, (akt_msg *)0x1);
+    akt_future *f = NULL;
+    TU_OK(akt_ask(sys, live, tu_msg("x", NULL), TU_DEADLINE_NS, &f));
+    BAD(AKT_EINVAL, akt_future_on_complete, f, NULL, NULL);
+    BAD(0, akt_future_wait, f, TU_DEADLINE_NS, NULL); /* reply may be NULL: not wanted */
+    TU_OK(akt_future_release(f));
+    tu_system_end(sys);
+}
+
+/* ---- 7. spawning and the context ------------------------------------------------------- */
+
+static void test_spawn_functions(void **state)
+{
+    (void)state;
+    akt_system *sys = tu_system("bad", 1);
+    static int st;
+    akt_pid out = {5};
+    akt_spawn_options o;
+    int frees = atomic_load(&states_freed);
+    BAD(AKT_EINVAL, akt_spawn_options_init, NULL);
+    BAD(AKT_EINVAL, akt_spawn, NULL, &saving_behavior, &st, NULL, &out);
+    BAD(AKT_EINVAL, akt_spawn, sys, NULL, &st, NULL, &out);
+    BAD(AKT_EINVAL, akt_spawn, sys, &saving_behavior, &st, NULL, NULL);
+    TU_OK(akt_spawn_options_init(&o));
+    o.size = 0;
+    BAD(AKT_EINVAL, akt_spawn, sys, &saving_behavior, &st, &o, &out);
+    akt_behavior no_receive = saving_behavior;
+    no_receive.receive = NULL;
+    BAD(AKT_EINVAL, akt_spawn, sys, &no_receive, &st, NULL, &out);
+    akt_supervisor sup = {sizeof sup, AKT_STRATEGY_ONE_FOR_ONE, 17, decide_nothing, NULL};
+    TU_OK(akt_spawn_options_init(&o));
+    o.supervisor = &sup;
+    BAD(AKT_EINVAL, akt_spawn, sys, &saving_behavior, &st, &o, &out);
+    assert_int_equal(out.id, 5);
+    tu_system_end(sys);
+    assert_int_equal(atomic_load(&states_freed), frees); /* no state was taken */
+}
+
+/* Calls every ctx function with ctx; each must return want. Messages and states offered
+ * to the refused calls must stay with the caller. */
+static void ctx_calls(akt_system *sys, akt_ctx *ctx, akt_pid target, int want)
+{
+    akt_pid pid = {77};
+    akt_system *s = (akt_system *)0x1;
+    akt_future *f = (akt_future *)0x1;
+    void *v = (void *)0x1;
+    akt_msg *m = owned();
+    BAD(want, akt_ctx_self, ctx, &pid);
+    BAD(want, akt_ctx_sender, ctx, &pid);
+    BAD(want, akt_ctx_parent, ctx, &pid);
+    BAD(want, akt_ctx_system, ctx, &s);
+    BAD(want, akt_ctx_respond, ctx, m);
+    BAD(want, akt_ctx_tell, ctx, target, m);
+    BAD(want, akt_ctx_ask, ctx, target, m, TU_SEC(1), &f);
+    BAD(want, akt_ctx_forward, ctx, target);
+    BAD(want, akt_ctx_unhandled, ctx);
+    BAD(want, akt_ctx_fail, ctx, "reason");
+    int frees = atomic_load(&states_freed);
+    static int st;
+    BAD(want, akt_ctx_spawn, ctx, &saving_behavior, &st, NULL, &pid);
+    BAD(want, akt_ctx_stop, ctx, target);
+    BAD(want, akt_ctx_become, ctx, saving_receive, NULL, 0);
+    BAD(want, akt_ctx_unbecome, ctx);
+    BAD(want, akt_ctx_unbecome_stacked, ctx);
+    BAD(want, akt_ctx_stash, ctx);
+    BAD(want, akt_ctx_unstash, ctx);
+    BAD(want, akt_ctx_unstash_all, ctx);
+    BAD(want, akt_ctx_watch, ctx, target);
+    BAD(want, akt_ctx_unwatch, ctx, target);
+    BAD(want, akt_ctx_dependency, ctx, "db", &v);
+    assert_int_equal(pid.id, 77);
+    assert_ptr_equal(s, (akt_system *)0x1);
+    assert_ptr_equal(f, (akt_future *)0x1);
+    assert_ptr_equal(v, (void *)0x1);
+    assert_int_equal(atomic_load(&states_freed), frees);
+    release_owned(m);
+    (void)sys;
+}
+
+static void test_ctx_null(void **state)
+{
+    (void)state;
+    akt_system *sys = tu_system("bad", 1);
+    akt_pid live = tu_spawn(sys, &saving_behavior, NULL, NULL);
+    ctx_calls(sys, NULL, live, AKT_EINVAL);
+    tu_system_end(sys);
+}
+
+static void test_ctx_after_callback_on_worker(void **state)
+{
+    (void)state;
+    akt_system *sys = tu_system("bad", 1);
+    atomic_store(&saved_ctx, NULL);
+    akt_pid live = tu_spawn(sys, &saving_behavior, NULL, NULL);
+    TU_OK(tu_ask(sys, live, tu_msg("save", NULL), NULL));
+    /* Another message after it: the saved callback has certainly returned. */
+    TU_OK(tu_ask(sys, live, tu_msg("other", NULL), NULL));
+    akt_ctx *ctx = atomic_load(&saved_ctx);
+    assert_non_null(ctx);
+    ctx_calls(sys, ctx, live, AKT_EMISUSE);
+    /* The actor is unharmed. */
+    TU_OK(tu_ask(sys, live, tu_msg("other", NULL), NULL));
+    tu_system_end(sys);
+}
+
+static void test_ctx_after_callback_same_thread(void **state)
+{
+    (void)state;
+    /* On an external dispatcher the callback ran on this very thread: after the run
+     * returned, the context is stale even here. */
+    akt_system *sys = tu_system("bad", 1);
+    akt_dispatcher *d = NULL;
+    TU_OK(akt_dispatcher_create_external(sys, on_notify, NULL, &d));
+    akt_spawn_options o;
+    TU_OK(akt_spawn_options_init(&o));
+    o.dispatcher = d;
+    akt_pid pid = {0};
+    TU_OK(akt_spawn(sys, &saving_behavior, NULL, &o, &pid));
+    atomic_store(&saved_ctx, NULL);
+    TU_OK(akt_tell(sys, pid, tu_msg("save", NULL)));
+    int rc;
+    while ((rc = akt_dispatcher_run(d, 100, NULL)) == AKT_EAGAIN) {
+    }
+    TU_OK(rc);
+    akt_ctx *ctx = atomic_load(&saved_ctx);
+    assert_non_null(ctx);
+    ctx_calls(sys, ctx, pid, AKT_EMISUSE);
+    tu_system_end_running(sys, d);
+}
+
+/* Inside a live callback: NULL out-pointers and calls that need a current message. */
+static int probe_pre_start(akt_ctx *ctx, void *state)
+{
+    akt_msg *m = tu_msg("x", NULL);
+    TU_CB_RC(AKT_EMISUSE, akt_ctx_respond(ctx, m)); /* no message to answer */
+    akt_msg_release(m);
+    return 0;
+}
+
+static int probe_receive(akt_ctx *ctx, akt_msg *msg, void *state)
+{
+    akt_pid self;
+    TU_CB_RC(0, akt_ctx_self(ctx, &self));
+    TU_CB_RC(AKT_EINVAL, akt_ctx_self(ctx, NULL));
+    TU_CB_RC(AKT_EINVAL, akt_ctx_sender(ctx, NULL));
+    TU_CB_RC(AKT_EINVAL, akt_ctx_parent(ctx, NULL));
+    TU_CB_RC(AKT_EINVAL, akt_ctx_system(ctx, NULL));
+    TU_CB_RC(AKT_EINVAL, akt_ctx_respond(ctx, NULL));
+    TU_CB_RC(AKT_EINVAL, akt_ctx_tell(ctx, self, NULL));
+    akt_future *f = NULL;
+    TU_CB_RC(AKT_EINVAL, akt_ctx_ask(ctx, self, NULL, TU_SEC(1), &f));
+    akt_msg *m = tu_msg("x", NULL);
+    TU_CB_RC(AKT_EINVAL, akt_ctx_ask(ctx, self, m, TU_SEC(1), NULL));
+    TU_CB_RC(AKT_EINVAL, akt_ctx_ask(ctx, self, m, 0, &f));
+    akt_pid gone = {0};
+    TU_CB_RC(AKT_ENOTFOUND, akt_ctx_tell(ctx, gone, m));
+    TU_CB_RC(AKT_ENOTFOUND, akt_ctx_forward(ctx, gone));
+    akt_msg_release(m);
+    akt_pid kid;
+    TU_CB_RC(AKT_EINVAL, akt_ctx_spawn(ctx, NULL, NULL, NULL, &kid));
+    TU_CB_RC(AKT_EINVAL, akt_ctx_spawn(ctx, &saving_behavior, NULL, NULL, NULL));
+    TU_CB_RC(AKT_EINVAL, akt_ctx_become(ctx, NULL, NULL, 0));
+    TU_CB_RC(AKT_EMISUSE, akt_ctx_unbecome_stacked(ctx));
+    TU_CB_RC(AKT_EAGAIN, akt_ctx_unstash(ctx));
+    void *v;
+    TU_CB_RC(AKT_EINVAL, akt_ctx_dependency(ctx, NULL, &v));
+    TU_CB_RC(AKT_EINVAL, akt_ctx_dependency(ctx, "db", NULL));
+    TU_CB_RC(AKT_ENOTFOUND, akt_ctx_dependency(ctx, "db", &v));
+    return tu_reply(ctx, "ok", NULL);
+}
+
+static void test_ctx_inside_callback(void **state)
+{
+    (void)state;
+    akt_system *sys = tu_system("bad", 1);
+    akt_behavior b = tu_behavior(probe_receive);
+    b.pre_start = probe_pre_start;
+    akt_pid pid = tu_spawn(sys, &b, NULL, NULL);
+    TU_OK(tu_ask(sys, pid, tu_msg("probe", NULL), NULL));
+    tu_system_end(sys);
+}
+
+/* ---- 8. lifecycle from outside --------------------------------------------------------- */
+
+static void test_lifecycle_functions(void **state)
+{
+    (void)state;
+    akt_system *sys = tu_system("bad", 1);
+    akt_pid live = tu_spawn(sys, &saving_behavior, NULL, NULL);
+    akt_pid stale = stale_pid(sys);
+    akt_pid none = {0};
+    akt_future *f = (akt_future *)0x1;
+    BAD(AKT_EINVAL, akt_stop, NULL, live);
+    BAD(AKT_ENOTFOUND, akt_stop, sys, stale);
+    BAD(AKT_ENOTFOUND, akt_stop, sys, none);
+    BAD(AKT_EINVAL, akt_poison, NULL, live);
+    BAD(AKT_ENOTFOUND, akt_poison, sys, stale);
+    BAD(AKT_ENOTFOUND, akt_poison, sys, none);
+    BAD(AKT_EINVAL, akt_stop_graceful, NULL, live, TU_SEC(1), &f);
+    BAD(AKT_EINVAL, akt_stop_graceful, sys, live, TU_SEC(1), NULL);
+    BAD(AKT_ENOTFOUND, akt_stop_graceful, sys, stale, TU_SEC(1), &f);
+    assert_ptr_equal(f, (akt_future *)0x1);
+    assert_int_equal(akt_pid_is_alive(sys, live), 1);
+    tu_system_end(sys);
+}
+
+/* ---- 9/10. dispatchers and events ------------------------------------------------------- */
+
+static void test_dispatcher_and_event_functions(void **state)
+{
+    (void)state;
+    akt_system *sys = tu_system("bad", 1);
+    akt_dispatcher *d = (akt_dispatcher *)0x1;
+    BAD(AKT_EINVAL, akt_dispatcher_create_external, NULL, on_notify, NULL, &d);
+    BAD(AKT_EINVAL, akt_dispatcher_create_external, sys, NULL, NULL, &d);
+    BAD(AKT_EINVAL, akt_dispatcher_create_external, sys, on_notify, NULL, NULL);
+    assert_ptr_equal(d, (akt_dispatcher *)0x1);
+    size_t p = 5;
+    BAD(AKT_EINVAL, akt_dispatcher_run, NULL, 10, &p);
+    TU_OK(akt_dispatcher_create_external(sys, on_notify, NULL, &d));
+    BAD(AKT_EINVAL, akt_dispatcher_run, d, 0, &p);
+
+    akt_subscription *sub = (akt_subscription *)0x1;
+    BAD(AKT_EINVAL, akt_subscribe, NULL, AKT_EVENT_ALL, on_event, NULL, &sub);
+    BAD(AKT_EINVAL, akt_subscribe, sys, AKT_EVENT_ALL, NULL, NULL, &sub);
+    BAD(AKT_EINVAL, akt_subscribe, sys, AKT_EVENT_ALL, on_event, NULL, NULL);
+    assert_ptr_equal(sub, (akt_subscription *)0x1);
+    BAD(AKT_EINVAL, akt_unsubscribe, NULL);
+    tu_system_end_running(sys, d);
+}
+
+/* ---- a system after shutdown ------------------------------------------------------------- */
+
+static void test_system_after_shutdown(void **state)
+{
+    (void)state;
+    akt_system *sys = tu_system("closed", 1);
+    akt_pid was_live = tu_spawn(sys, &saving_behavior, NULL, "was");
+    akt_dispatcher *d = NULL;
+    TU_OK(akt_dispatcher_create_external(sys, on_notify, NULL, &d));
+    TU_OK(akt_system_shutdown(sys, NULL, NULL));
+    /* Runs the external dispatcher until the shutdown completed. */
+    int64_t dl = tu_now_ns() + TU_DEADLINE_NS;
+    while (akt_system_wait(sys, TU_MS(1)) == AKT_ETIMEDOUT) {
+        akt_dispatcher_run(d, 100, NULL);
+        if (tu_now_ns() > dl)
+            fail_msg("shutdown did not complete");
+    }
+
+    akt_msg *m = owned();
+    akt_msg *batch[1] = {m};
+    akt_future *f = (akt_future *)0x1;
+    akt_future *fs[1] = {(akt_future *)0x1};
+    akt_pid out = {0};
+    akt_subscription *sub = (akt_subscription *)0x1;
+    akt_dispatcher *d2 = (akt_dispatcher *)0x1;
+    BAD(AKT_ECLOSED, akt_system_shutdown, sys, NULL, NULL);
+    BAD(AKT_ECLOSED, akt_spawn, sys, &saving_behavior, NULL, NULL, &out);
+    BAD(AKT_ECLOSED, akt_tell, sys, was_live, m);
+    BAD(AKT_ECLOSED, akt_tell_batch, sys, was_live, batch, 1);
+    BAD(AKT_ECLOSED, akt_ask, sys, was_live, m, TU_SEC(1), &f);
+    BAD(AKT_ECLOSED, akt_ask_batch, sys, was_live, batch, 1, TU_SEC(1), fs);
+    BAD(AKT_ECLOSED, akt_stop, sys, was_live);
+    BAD(AKT_ECLOSED, akt_poison, sys, was_live);
+    BAD(AKT_ECLOSED, akt_stop_graceful, sys, was_live, TU_SEC(1), &f);
+    BAD(AKT_ECLOSED, akt_subscribe, sys, AKT_EVENT_ALL, on_event, NULL, &sub);
+    BAD(AKT_ECLOSED, akt_dispatcher_create_external, sys, on_notify, NULL, &d2);
+    assert_ptr_equal(f, (akt_future *)0x1);
+    assert_ptr_equal(fs[0], (akt_future *)0x1);
+    assert_ptr_equal(sub, (akt_subscription *)0x1);
+    assert_ptr_equal(d2, (akt_dispatcher *)0x1);
+    release_owned(m);
+
+    /* Queries: nothing is alive any more; either answer is honest. */
+    int rc = akt_lookup(sys, "was", &out);
+    if (rc != AKT_ECLOSED && rc != AKT_ENOTFOUND)
+        fail_msg("akt_lookup after shutdown: %s", akt_err_name(rc));
+    char buf[64];
+    rc = akt_pid_path(sys, was_live, buf, sizeof buf, NULL);
+    if (rc != AKT_ECLOSED && rc != AKT_ENOTFOUND)
+        fail_msg("akt_pid_path after shutdown: %s", akt_err_name(rc));
+    rc = akt_dispatcher_run(d, 10, NULL);
+    if (rc != AKT_ECLOSED && rc != 0)
+        fail_msg("akt_dispatcher_run after shutdown: %s", akt_err_name(rc));
+    assert_int_equal(akt_pid_is_alive(sys, was_live), 0);
+    BAD(0, akt_system_wait, sys, 0);
+    assert_string_equal(akt_system_name(sys), "closed");
+    BAD(0, akt_system_retain, sys);
+    BAD(0, akt_system_release, sys);
+    BAD(0, akt_system_release, sys);
+}
+
+/* ---- the checks of the checks -------------------------------------------------------------- */
+
+static void test_every_header_function_is_covered(void **state)
+{
+    (void)state;
+    /* The generator's regex found as many declarations as lines start with AKT_API. */
+    assert_int_equal(AKT_API_FUNC_COUNT, AKT_API_LINE_COUNT);
+    assert_int_equal(N_API, AKT_API_FUNC_COUNT);
+    int missing = 0;
+    for (size_t i = 0; i < N_API; i++) {
+        int found = 0;
+        for (int j = 0; j < n_covered && !found; j++)
+            found = strcmp(api_names[i], covered[j]) == 0;
+        if (!found) {
+            print_error("no bad-input check for %s\n", api_names[i]);
+            missing++;
+        }
+    }
+    if (missing)
+        fail_msg("%d function(s) of akt.h have no bad-input check (or their test failed "
+                 "before reaching it)", missing);
+}
+
+static void test_every_header_function_is_exported(void **state)
+{
+    (void)state;
+    int missing = 0;
+    for (size_t i = 0; i < N_API; i++) {
+        if (!dlsym(RTLD_DEFAULT, api_names[i])) {
+            print_error("libakt does not export %s\n", api_names[i]);
+            missing++;
+        }
+    }
+    assert_int_equal(missing, 0);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        /* First: no message may exist yet in this process. */
+        TU_TEST(test_allocator_set_default),
+        TU_TEST(test_version_and_errors),
+        TU_TEST(test_system_functions),
+        TU_TEST(test_pid_functions),
+        TU_TEST(test_msg_functions),
+        TU_TEST(test_send_functions),
+        TU_TEST(test_future_functions),
+        TU_TEST(test_spawn_functions),
+        TU_TEST(test_ctx_null),
+        TU_TEST(test_ctx_after_callback_on_worker),
+        TU_TEST(test_ctx_after_callback_same_thread),
+        TU_TEST(test_ctx_inside_callback),
+        TU_TEST(test_lifecycle_functions),
+        TU_TEST(test_dispatcher_and_event_functions),
+        TU_TEST(test_system_after_shutdown),
+        /* Last: they look at what the tests above covered. */
+        TU_TEST(test_every_header_function_is_covered),
+        TU_TEST(test_every_header_function_is_exported),
+    };
+    return cmocka_run_group_tests_name("badinput", tests, NULL, NULL);
+}

@@ -101,6 +101,7 @@ demo: build
 	$(BUILD)/bin/akt-demo
 
 bench: build
+	AKT_SETUP_BENCH=1 scripts/setup.sh
 	AKT_BUILD_DIR=$(CURDIR)/$(BUILD) bench/run.sh
 
 # Deliberate only: after a reviewed ABI change that came with a new major version.

@@ -1,11 +1,15 @@
 #!/usr/bin/env bash
 # Runs akt's benchmarks and the GoAkt peer side by side, scenario by scenario (each
 # scenario alternates akt and GoAkt ROUNDS times), and prints every figure plus the
-# akt/GoAkt ratio of the medians. Usage: bench/run.sh [ROUNDS]   (default 3)
-# Env: BUILD_DIR (default ./build), N, ASKS, ACTORS to scale the scenarios.
+# akt/GoAkt ratio of the medians; then each binding's benchmark against its peers
+# (bench/python: Pykka, Ray; bench/node: nact, comedy; bench/java: Pekko), each of which
+# alternates its contenders in one run too.
+# Usage: bench/run.sh [ROUNDS]   (default 3)
+# Env: BUILD_DIR or AKT_BUILD_DIR (default ./build); N, ASKS, ACTORS scale the core
+# scenarios; BENCH_BINDINGS (default "python node java") picks the bindings.
 set -euo pipefail
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
-build=${BUILD_DIR:-$here/../build}
+build=${BUILD_DIR:-${AKT_BUILD_DIR:-$here/../build}}
 rounds=${1:-3}
 n=${N:-2000000}; asks=${ASKS:-200000}; actors=${ACTORS:-1000000}
 akt=$build/bin/akt-bench
@@ -43,3 +47,18 @@ print(json.dumps({"summary": {b: by.get((b, "akt")) and by.get((b, "goakt")) and
                                statistics.median(by[(b, "akt")]) / statistics.median(by[(b, "goakt")])
                                for b in ["tell_1to1", "tell_2to1", "ask_rtt", "spawn_1m", "idle_actor_bytes"]}}))
 PY
+
+# ---- the bindings against their peers --------------------------------------------------
+repo=$(cd "$here/.." && pwd)
+for b in ${BENCH_BINDINGS:-python node java}; do
+  echo
+  echo "== $b binding"
+  case $b in
+    python) (cd "$repo" && { python3 -c 'import akt' 2>/dev/null ||
+               AKT_BUILD_DIR=$build python3 -m pip install -q --root-user-action=ignore \
+                 --no-build-isolation --no-deps ./bindings/python; } &&
+             python3 bench/python/bench.py) ;;
+    node) (cd "$here/node" && npm install --no-audit --no-fund >/dev/null 2>&1 && node bench.mjs) ;;
+    java) (AKT_BUILD_DIR=$build bash "$here/java/run.sh") ;;
+  esac
+done

@@ -72,7 +72,9 @@ mapfile -t py_need < <(py_missing "${PY_PKGS[@]}")
 if [ ${#py_need[@]} -gt 0 ]; then
   "$PY" -m pip install "${PY_PIP[@]}" "${py_need[@]}"
 fi
-mapfile -t py_need < <(py_missing "${PY_OPTIONAL[@]}")
+# Ray is large and only the benchmark uses it: `make bench` asks for it (AKT_SETUP_BENCH=1).
+py_need=()
+[ "${AKT_SETUP_BENCH:-0}" = 1 ] && mapfile -t py_need < <(py_missing "${PY_OPTIONAL[@]}")
 if [ ${#py_need[@]} -gt 0 ]; then
   "$PY" -m pip install "${PY_PIP[@]}" "${py_need[@]}" ||
     echo "setup: optional ${py_need[*]} not installed; bench/python skips it" >&2

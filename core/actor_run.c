@@ -16,6 +16,7 @@ akt_ctx *akt__ctx_enter(akt__worker *w, akt__cell *c, akt__envelope *e) {
     ctx->unhandled = 0;
     ctx->stashed = 0;
     ctx->fail_reason = NULL;
+    ctx->batch = NULL;
     akt__self.ctx = ctx;
     akt__self.cell = c;
     return ctx;
@@ -49,17 +50,20 @@ static void akt__current_receive(akt__cell *c, akt_receive_fn *fn, void **state)
     }
 }
 
-static void akt__handle_user(akt__worker *w, akt__cell *c, akt__envelope *e) {
+/* The checks before a user message reaches receive: a stale envelope is a dead letter, a
+ * poison pill starts the stop, a Terminated after an unwatch is dropped. 1 if e is for
+ * receive, 0 if it was consumed here. */
+static int akt__user_prepare(akt__worker *w, akt__cell *c, akt__envelope *e) {
     akt_system *s = w->disp->system;
     uint32_t gen = atomic_load_explicit(&c->gen, memory_order_relaxed);
     if (e->gen != gen || c->status == AKT__DEAD || c->status == AKT__FREE) {
         akt__dead_letter(s, e, akt__pid_make(c->index, e->gen), NULL);
-        return;
+        return 0;
     }
     if (e->kind == AKT__ENV_POISON) {
         akt__env_done(e);
         akt__actor_begin_stop(w, c);
-        return;
+        return 0;
     }
     if (e->msg && e->msg->pid && e->sender == e->msg->pid &&
         strcmp(e->msg->type, AKT_TYPE_TERMINATED) == 0) {
@@ -67,19 +71,17 @@ static void akt__handle_user(akt__worker *w, akt__cell *c, akt__envelope *e) {
          * the watch. */
         if (!c->ext || !akt__vec_remove(&c->ext->watching, e->msg->pid)) {
             akt__env_done(e);
-            return;
+            return 0;
         }
     }
-    akt_receive_fn fn;
-    void *state;
-    akt__current_receive(c, &fn, &state);
-    if (!fn) {
-        akt__dead_letter(s, e, akt__cell_pid(c), NULL);
-        return;
-    }
-    akt_ctx *ctx = akt__ctx_enter(w, c, e);
-    int rc = fn(ctx, e->msg, state);
-    akt__ctx_leave(ctx);
+    return 1;
+}
+
+/* What receive's result (rc and the ctx flags it left) means for e; e is consumed. Runs
+ * outside the callback's context (akt__self.ctx is NULL). */
+static void akt__user_finish(akt__worker *w, akt__cell *c, akt__envelope *e, akt_ctx *ctx,
+                             int rc) {
+    akt_system *s = w->disp->system;
     if (rc == 0 && ctx->unhandled) rc = AKT_EUNHANDLED;
     if (rc == AKT_EUNHANDLED) {
         akt__publish(s, AKT_EVENT_UNHANDLED, c, (akt_pid){e->sender}, e->msg, 0, NULL);
@@ -91,7 +93,10 @@ static void akt__handle_user(akt__worker *w, akt__cell *c, akt__envelope *e) {
     }
     akt__dfree(ctx->fail_reason);
     ctx->fail_reason = NULL;
-    if (ctx->stashed) {
+    int stashed = ctx->stashed;
+    ctx->unhandled = 0;
+    ctx->stashed = 0;
+    if (stashed) {
         akt__ext *x = akt__ext_get(s, c);
         if (x) {
             akt__env_list_push(&x->stash, e);
@@ -101,6 +106,21 @@ static void akt__handle_user(akt__worker *w, akt__cell *c, akt__envelope *e) {
         return;
     }
     akt__env_done(e);
+}
+
+static void akt__handle_user(akt__worker *w, akt__cell *c, akt__envelope *e) {
+    if (!akt__user_prepare(w, c, e)) return;
+    akt_receive_fn fn;
+    void *state;
+    akt__current_receive(c, &fn, &state);
+    if (!fn) {
+        akt__dead_letter(w->disp->system, e, akt__cell_pid(c), NULL);
+        return;
+    }
+    akt_ctx *ctx = akt__ctx_enter(w, c, e);
+    int rc = fn(ctx, e->msg, state);
+    akt__ctx_leave(ctx);
+    akt__user_finish(w, c, e, ctx, rc);
 }
 
 static void akt__handle_stale_sys(akt_system *s, akt__cell *c, akt__envelope *e) {
@@ -240,27 +260,99 @@ void akt__cell_release(akt__cell *c, int can_receive) {
 /* Polls of an emptied mailbox before the actor is released (~1 us). */
 #define AKT__LINGER_POLLS 32
 
+/* A run of receive_batch: the turn's budget and what the worker needs in akt_ctx_next. */
+struct akt__batch {
+    akt__worker *worker;
+    size_t budget;
+    size_t done;
+};
+
+static int akt__system_pending(akt__cell *c) {
+    /* relaxed peek: a stop or a directive should not wait for the rest of a run. */
+    return atomic_load_explicit(&c->sysq, memory_order_relaxed) ||
+           atomic_load_explicit(&c->signals, memory_order_relaxed);
+}
+
+static int akt__batch_active(const akt__cell *c) {
+    return c->beh && c->beh->receive_batch && !(c->ext && c->ext->become_fns.n);
+}
+
+/* The next user message for receive, waiting a moment for a busy sender; NULL if none. */
+static akt__envelope *akt__next_user_lingering(akt__worker *w, akt__cell *c) {
+    akt__envelope *e = akt__next_user(c);
+    /* A busy sender is usually a moment behind: wait a few hundred cycles before giving the
+     * actor up, which would cost a reschedule (two locks, a wake-up). Only on built-in
+     * workers: an external dispatcher's thread has other work. */
+    for (int i = 0; !e && i < AKT__LINGER_POLLS && !w->disp->external &&
+                    !atomic_load_explicit(&w->disp->rq_len, memory_order_relaxed);
+         i++) {
+        akt__cpu_relax();
+        if (akt__mpsc_maybe_nonempty(&c->mbox)) e = akt__next_user(c);
+    }
+    return e;
+}
+
+int akt__ctx_next(akt_ctx *ctx, akt_msg **msg) {
+    struct akt__batch *b = ctx->batch;
+    akt__cell *c = ctx->cell;
+    akt__worker *w = b->worker;
+    akt__envelope *e = ctx->env;
+    if (e) { /* finish the message last pulled, outside the callback's context */
+        ctx->env = NULL;
+        akt__self.ctx = NULL;
+        akt__self.cell = NULL;
+        akt__user_finish(w, c, e, ctx, 0);
+        akt__self.ctx = ctx;
+        akt__self.cell = c;
+    }
+    for (;;) {
+        if (b->done >= b->budget || !akt__can_receive(c) || !akt__batch_active(c) ||
+            akt__system_pending(c))
+            return AKT_EAGAIN;
+        e = akt__next_user_lingering(w, c);
+        if (!e) return AKT_EAGAIN;
+        b->done++;
+        if (akt__user_prepare(w, c, e)) break;
+    }
+    ctx->env = e;
+    *msg = e->msg;
+    return 0;
+}
+
+/* One run of receive_batch; returns the messages it consumed. */
+static size_t akt__run_batch(akt__worker *w, akt__cell *c, size_t budget) {
+    struct akt__batch b = {w, budget, 0};
+    akt_ctx *ctx = akt__ctx_enter(w, c, NULL);
+    ctx->batch = &b;
+    int rc = c->beh->receive_batch(ctx, c->state);
+    akt__envelope *e = ctx->env;
+    ctx->batch = NULL;
+    akt__ctx_leave(ctx);
+    if (e) {
+        akt__user_finish(w, c, e, ctx, rc);
+    } else if (rc != 0 && rc != AKT_EUNHANDLED) { /* failed between messages */
+        akt__actor_fail(w, c, rc > 0 ? AKT_EFAILED : rc, ctx->fail_reason);
+        akt__dfree(ctx->fail_reason);
+        ctx->fail_reason = NULL;
+    }
+    return b.done;
+}
+
 size_t akt__cell_run(akt__worker *w, akt__cell *c, size_t budget) {
     size_t done = 0;
     akt__run_system(w, c);
     while (done < budget && akt__can_receive(c)) {
-        akt__envelope *e = akt__next_user(c);
-        /* A busy sender is usually a moment behind: wait a few hundred cycles before
-         * giving the actor up, which would cost a reschedule (two locks, a wake-up). Only
-         * on built-in workers: an external dispatcher's thread has other work. */
-        for (int i = 0; !e && i < AKT__LINGER_POLLS && !w->disp->external &&
-                        !atomic_load_explicit(&w->disp->rq_len, memory_order_relaxed);
-             i++) {
-            akt__cpu_relax();
-            if (akt__mpsc_maybe_nonempty(&c->mbox)) e = akt__next_user(c);
+        if (akt__batch_active(c)) {
+            size_t n = akt__run_batch(w, c, budget - done);
+            if (!n) break; /* nothing to pull */
+            done += n;
+        } else {
+            akt__envelope *e = akt__next_user_lingering(w, c);
+            if (!e) break;
+            done++;
+            akt__handle_user(w, c, e);
         }
-        if (!e) break;
-        done++;
-        akt__handle_user(w, c, e);
-        /* relaxed peek: a stop or a directive should not wait a whole batch. */
-        if (atomic_load_explicit(&c->sysq, memory_order_relaxed) ||
-            atomic_load_explicit(&c->signals, memory_order_relaxed))
-            akt__run_system(w, c);
+        if (akt__system_pending(c)) akt__run_system(w, c);
     }
     akt__cell_release(c, akt__can_receive(c));
     return done;

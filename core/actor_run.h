@@ -15,6 +15,8 @@ void akt__cell_release(akt__cell *c, int can_receive);
 
 /* A fresh context for a callback of c on w; becomes the thread's current context. */
 akt_ctx *akt__ctx_enter(akt__worker *w, akt__cell *c, akt__envelope *e);
+/* akt_ctx_next for a context inside receive_batch (ctx->batch set). */
+int akt__ctx_next(akt_ctx *ctx, akt_msg **msg);
 void akt__ctx_leave(akt_ctx *ctx);
 akt_ctx *akt__worker_ctx(akt__worker *w);
 

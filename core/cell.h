@@ -30,6 +30,7 @@ typedef struct akt__behavior_rec {
     int (*pre_start)(akt_ctx *, void *);
     void (*post_stop)(akt_ctx *, void *);
     void (*free_state)(void *);
+    int (*receive_batch)(akt_ctx *, void *);
 } akt__behavior_rec;
 
 struct akt__ext; /* rarely used parts, allocated on first use (see actor_ext.h) */

@@ -73,6 +73,14 @@ AKT_API int akt_ctx_respond(akt_ctx *ctx, akt_msg *msg) {
                         AKT__ENV_USER);
 }
 
+AKT_API int akt_ctx_next(akt_ctx *ctx, akt_msg **msg) {
+    AKT__CTX_CELL(ctx, c);
+    (void)c;
+    if (!msg) return AKT_EINVAL;
+    if (!ctx->batch) return AKT_EMISUSE;
+    return akt__ctx_next(ctx, msg);
+}
+
 AKT_API int akt_ctx_tell(akt_ctx *ctx, akt_pid to, akt_msg *msg) {
     AKT__CTX_CELL(ctx, c);
     if (!akt__msg_ok(msg)) return AKT_EINVAL;

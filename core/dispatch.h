@@ -20,6 +20,7 @@ struct akt_ctx {
     int unhandled;
     int stashed;
     char *fail_reason;  /* default heap */
+    struct akt__batch *batch; /* inside receive_batch: the run's budget; else NULL */
 };
 
 typedef struct akt__worker {

@@ -38,13 +38,15 @@ static int akt__name_check(const char *name) {
 }
 
 static const akt__behavior_rec *akt__intern_locked(akt_system *s, const akt_behavior *b) {
-    akt__behavior_rec want = {NULL, b->receive, NULL, NULL, NULL};
+    akt__behavior_rec want = {NULL, b->receive, NULL, NULL, NULL, NULL};
     if (b->size > offsetof(akt_behavior, pre_start)) want.pre_start = b->pre_start;
     if (b->size > offsetof(akt_behavior, post_stop)) want.post_stop = b->post_stop;
     if (b->size > offsetof(akt_behavior, free_state)) want.free_state = b->free_state;
+    if (b->size > offsetof(akt_behavior, receive_batch)) want.receive_batch = b->receive_batch;
     for (akt__behavior_rec *r = s->behaviors; r; r = r->next)
         if (r->receive == want.receive && r->pre_start == want.pre_start &&
-            r->post_stop == want.post_stop && r->free_state == want.free_state)
+            r->post_stop == want.post_stop && r->free_state == want.free_state &&
+            r->receive_batch == want.receive_batch)
             return r;
     akt__behavior_rec *r = akt__heap_alloc(&s->heap, sizeof *r);
     if (!r) return NULL;

@@ -27,8 +27,13 @@ static int node_receive(akt_ctx *ctx, akt_msg *msg, void *state);
 static void node_post_stop(akt_ctx *ctx, void *state);
 static void node_free(void *state);
 
-static const akt_behavior node_behavior = {sizeof(akt_behavior), node_receive, node_pre_start,
-                                           node_post_stop, node_free};
+static const akt_behavior node_behavior = {
+    .size = sizeof(akt_behavior),
+    .receive = node_receive,
+    .pre_start = node_pre_start,
+    .post_stop = node_post_stop,
+    .free_state = node_free
+};
 
 static int node_pre_start(akt_ctx *ctx, void *state)
 {

@@ -204,8 +204,11 @@ static int parent_receive(akt_ctx *ctx, akt_msg *msg, void *state)
     return 0; /* akt.Terminated and the rest */
 }
 
-static const akt_behavior parent_behavior = {sizeof(akt_behavior), parent_receive,
-                                             parent_pre_start, NULL, NULL};
+static const akt_behavior parent_behavior = {
+    .size = sizeof(akt_behavior),
+    .receive = parent_receive,
+    .pre_start = parent_pre_start
+};
 
 static atomic_int events_seen;
 static void count_event(const akt_event *ev, void *data)

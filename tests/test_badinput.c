@@ -91,8 +91,11 @@ static int saving_receive(akt_ctx *ctx, akt_msg *msg, void *state)
     return tu_reply(ctx, "ok", NULL);
 }
 
-static const akt_behavior saving_behavior = {sizeof(akt_behavior), saving_receive, NULL, NULL,
-                                             count_state_free};
+static const akt_behavior saving_behavior = {
+    .size = sizeof(akt_behavior),
+    .receive = saving_receive,
+    .free_state = count_state_free
+};
 
 static akt_pid stale_pid(akt_system *sys)
 {
@@ -375,6 +378,9 @@ static void ctx_calls(akt_system *sys, akt_ctx *ctx, akt_pid target, int want)
     BAD(want, akt_ctx_watch, ctx, target);
     BAD(want, akt_ctx_unwatch, ctx, target);
     BAD(want, akt_ctx_dependency, ctx, "db", &v);
+    akt_msg *next = (akt_msg *)0x1;
+    BAD(want, akt_ctx_next, ctx, &next);
+    assert_ptr_equal(next, (akt_msg *)0x1);
     assert_int_equal(pid.id, 77);
     assert_ptr_equal(s, (akt_system *)0x1);
     assert_ptr_equal(f, (akt_future *)0x1);
@@ -473,6 +479,9 @@ static int probe_receive(akt_ctx *ctx, akt_msg *msg, void *state)
     TU_CB_RC(AKT_EINVAL, akt_ctx_dependency(ctx, NULL, &v));
     TU_CB_RC(AKT_EINVAL, akt_ctx_dependency(ctx, "db", NULL));
     TU_CB_RC(AKT_ENOTFOUND, akt_ctx_dependency(ctx, "db", &v));
+    akt_msg *next = NULL;
+    TU_CB_RC(AKT_EINVAL, akt_ctx_next(ctx, NULL));
+    TU_CB_RC(AKT_EMISUSE, akt_ctx_next(ctx, &next)); /* only inside receive_batch */
     return tu_reply(ctx, "ok", NULL);
 }
 

@@ -27,9 +27,13 @@ static int counter_receive(akt_ctx *ctx, akt_msg *msg, void *state);
 static int counter_pre_start(akt_ctx *ctx, void *state);
 static void counter_post_stop(akt_ctx *ctx, void *state);
 static void counter_free(void *state);
-static const akt_behavior counter_behavior = {sizeof(akt_behavior), counter_receive,
-                                              counter_pre_start, counter_post_stop,
-                                              counter_free};
+static const akt_behavior counter_behavior = {
+    .size = sizeof(akt_behavior),
+    .receive = counter_receive,
+    .pre_start = counter_pre_start,
+    .post_stop = counter_post_stop,
+    .free_state = counter_free
+};
 
 static int counter_pre_start(akt_ctx *ctx, void *state)
 {

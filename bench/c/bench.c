@@ -78,7 +78,7 @@ static void bench_tell(const char *name, int senders, long n) {
     akt_system *sys = new_system();
     sink *s = calloc(1, sizeof *s);
     s->target = n;
-    akt_behavior b = {sizeof b, sink_receive, NULL, NULL, free};
+    akt_behavior b = {.size = sizeof b, .receive = sink_receive, .free_state = free};
     akt_pid pid;
     check(akt_spawn(sys, &b, s, NULL, &pid), "spawn");
     pthread_t th[8];
@@ -108,7 +108,7 @@ static int echo_receive(akt_ctx *ctx, akt_msg *msg, void *state) {
 
 static void bench_ask(long n) {
     akt_system *sys = new_system();
-    akt_behavior b = {sizeof b, echo_receive, NULL, NULL, NULL};
+    akt_behavior b = {.size = sizeof b, .receive = echo_receive};
     akt_pid pid;
     check(akt_spawn(sys, &b, NULL, NULL, &pid), "spawn");
     long warm = n / 10 + 1;
@@ -144,7 +144,7 @@ static int idle_receive(akt_ctx *ctx, akt_msg *msg, void *state) { return 0; }
 
 static void bench_spawn(long k) {
     akt_system *sys = new_system();
-    akt_behavior b = {sizeof b, idle_receive, NULL, NULL, NULL};
+    akt_behavior b = {.size = sizeof b, .receive = idle_receive};
     akt_spawn_options o;
     akt_spawn_options_init(&o);
     char name[32];

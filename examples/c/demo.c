@@ -51,8 +51,13 @@ static int worker_receive(akt_ctx *ctx, akt_msg *msg, void *state) {
     return akt_ctx_respond(ctx, text_msg("demo.Done", "ok"));
 }
 
-static const akt_behavior worker_behavior = {sizeof(akt_behavior), worker_receive,
-                                             worker_pre_start, worker_post_stop, free};
+static const akt_behavior worker_behavior = {
+    .size = sizeof(akt_behavior),
+    .receive = worker_receive,
+    .pre_start = worker_pre_start,
+    .post_stop = worker_post_stop,
+    .free_state = free
+};
 
 /* The supervisor spawns the worker as its child and passes work on to it. */
 static int supervisor_pre_start(akt_ctx *ctx, void *state) {
@@ -144,7 +149,11 @@ int main(void) {
     akt_subscribe(sys, AKT_EVENT_ACTOR_RESTARTED | AKT_EVENT_ACTOR_FAILED, on_event, NULL, &sub);
 
     printf("1. spawn a counter, tell it 1000 times, ask for the count\n");
-    akt_behavior counter_b = {sizeof counter_b, counter_receive, NULL, NULL, free};
+    akt_behavior counter_b = {
+        .size = sizeof counter_b,
+        .receive = counter_receive,
+        .free_state = free
+    };
     akt_spawn_options o;
     akt_spawn_options_init(&o);
     o.name = "counter";
@@ -155,8 +164,13 @@ int main(void) {
     ask_print(sys, counter_pid, text_msg("demo.Get", ""), "count");
 
     printf("\n2. a supervisor with a worker child; the child crashes and is restarted\n");
-    akt_behavior sup_b = {sizeof sup_b, supervisor_receive, supervisor_pre_start,
-                          supervisor_post_stop, free};
+    akt_behavior sup_b = {
+        .size = sizeof sup_b,
+        .receive = supervisor_receive,
+        .pre_start = supervisor_pre_start,
+        .post_stop = supervisor_post_stop,
+        .free_state = free
+    };
     o.name = "supervisor";
     akt_pid sup_pid;
     akt_spawn(sys, &sup_b, calloc(1, sizeof(akt_pid)), &o, &sup_pid);
@@ -170,14 +184,14 @@ int main(void) {
         printf("lookup: %s is still alive\n", path);
 
     printf("\n3. become: a switch changes its behaviour with each message\n");
-    akt_behavior switch_b = {sizeof switch_b, switch_off, NULL, NULL, NULL};
+    akt_behavior switch_b = {.size = sizeof switch_b, .receive = switch_off};
     o.name = "switch";
     akt_pid sw;
     akt_spawn(sys, &switch_b, NULL, &o, &sw);
     for (int i = 0; i < 3; i++) ask_print(sys, sw, text_msg("demo.Flip", ""), "flip");
 
     printf("\n4. watch: a watcher learns that the counter stopped\n");
-    akt_behavior watcher_b = {sizeof watcher_b, watcher_receive, NULL, NULL, NULL};
+    akt_behavior watcher_b = {.size = sizeof watcher_b, .receive = watcher_receive};
     o.name = "watcher";
     akt_pid watcher;
     akt_spawn(sys, &watcher_b, NULL, &o, &watcher);

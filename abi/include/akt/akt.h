@@ -33,6 +33,10 @@
  *  - Threads. All functions are thread-safe unless documented otherwise. Actor callbacks of
  *    one actor never run concurrently. Threads akt creates run the system's thread hooks.
  *
+ *  - Size-first structs (akt_*_options, akt_behavior, ...) grow at their end in later
+ *    versions: set size to the sizeof you compiled with and use designated initializers
+ *    ({.size = sizeof b, .receive = f}) so that new fields start as zero.
+ *
  *  - Location. Nothing here assumes one process: a pid may name a remote actor and every
  *    message carries a type name so that it can cross a process boundary.
  */
@@ -57,7 +61,7 @@ extern "C" {
 /* ===================================================================================== */
 
 #define AKT_VERSION_MAJOR 0
-#define AKT_VERSION_MINOR 1
+#define AKT_VERSION_MINOR 2
 #define AKT_VERSION_PATCH 0
 /* (major << 16) | (minor << 8) | patch, as returned by akt_version(). */
 #define AKT_VERSION_HEX ((AKT_VERSION_MAJOR << 16) | (AKT_VERSION_MINOR << 8) | AKT_VERSION_PATCH)
@@ -364,6 +368,14 @@ typedef struct akt_behavior {
     void (*post_stop)(akt_ctx *ctx, void *state);
     /* Optional: frees state once the actor is gone; any akt thread. */
     void (*free_state)(void *state);
+    /* Optional, for bindings that pay for each call into their runtime (JNI, an
+     * interpreter): when set, akt calls it instead of receive for a run of this actor's
+     * user messages, so the binding crosses into its runtime once per run. The callback
+     * pulls the messages one by one with akt_ctx_next and handles each as receive would
+     * (ctx is about the message last pulled). It returns 0, or for the message last pulled
+     * AKT_EUNHANDLED or a failure code, as receive does. Not used while a handler set with
+     * akt_ctx_become is active. */
+    int (*receive_batch)(akt_ctx *ctx, void *state);
 } akt_behavior;
 
 typedef struct akt_spawn_options {
@@ -435,6 +447,14 @@ AKT_API int akt_ctx_become(akt_ctx *ctx, akt_receive_fn receive, void *state, in
 AKT_API int akt_ctx_unbecome(akt_ctx *ctx);
 /* Pops one stacked handler (UnBecomeStacked); AKT_EMISUSE if none is stacked. */
 AKT_API int akt_ctx_unbecome_stacked(akt_ctx *ctx);
+
+/* Inside receive_batch: finishes the message last pulled (handled; unhandled after
+ * akt_ctx_unhandled; kept after akt_ctx_stash) and pulls the next one into *msg, borrowed
+ * until the next call or the end of receive_batch. AKT_EAGAIN when the run is over (the
+ * turn's budget is spent, the mailbox is empty, a stop or system message is waiting, the
+ * actor is stopping, a become handler took over): receive_batch then returns 0.
+ * AKT_EMISUSE outside receive_batch. */
+AKT_API int akt_ctx_next(akt_ctx *ctx, akt_msg **msg);
 
 /* Keeps the current message for later (Stash). Unstash puts the oldest stashed message
  * back in front of the mailbox, UnstashAll all of them in their order. AKT_EAGAIN from

@@ -101,8 +101,13 @@ static void js_free_state(void *state) {
     else an_inbox_push(I, AN_ITEM_FREED, a);
 }
 
-const akt_behavior an_js_behavior = {sizeof(akt_behavior), js_receive, js_pre_start,
-                                     js_post_stop, js_free_state};
+const akt_behavior an_js_behavior = {
+    .size = sizeof(akt_behavior),
+    .receive = js_receive,
+    .pre_start = js_pre_start,
+    .post_stop = js_post_stop,
+    .free_state = js_free_state
+};
 
 /* The supervisor's decider of a JS parent: runs on the parent's dispatcher (the JS thread). */
 static int js_decide(int code, const char *reason, void *data) {

@@ -29,7 +29,7 @@ BUILD_TYPE ?= RelWithDebInfo
 JOBS       ?= 2
 CMAKE_ARGS ?=
 # Bindings whose tests `make test` runs: python node java. Added as each one lands.
-BINDINGS   ?= python node
+BINDINGS   ?= python node java
 
 ASAN_OPTIONS  ?= detect_leaks=1
 UBSAN_OPTIONS ?= halt_on_error=1:print_stacktrace=1

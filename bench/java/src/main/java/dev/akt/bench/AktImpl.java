@@ -1,0 +1,67 @@
+package dev.akt.bench;
+
+import dev.akt.Actor;
+import dev.akt.ActorSystem;
+import dev.akt.Context;
+import dev.akt.Pid;
+import java.time.Duration;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+
+/** akt's Java binding: Java actors on akt's workers (default options: one per core). */
+final class AktImpl implements Bench.Impl {
+    private static final Duration TIMEOUT = Duration.ofSeconds(10);
+
+    /** Counts to a target, then opens the latch. */
+    static final class Counter implements Actor {
+        volatile CountDownLatch done;
+        long target;
+        long seen;
+
+        @Override
+        public void receive(Context ctx, Object msg) {
+            if (++seen == target) {
+                done.countDown();
+            }
+        }
+    }
+
+    private final ActorSystem system = ActorSystem.create("bench");
+    private final Counter counter = new Counter();
+    private final Pid counterPid = system.spawn("counter", counter);
+    private final Pid echo = system.spawn("echo", (ctx, msg) -> ctx.respond(msg));
+
+    @Override
+    public String name() {
+        return "akt-java";
+    }
+
+    @Override
+    public long tell(int n) throws Exception {
+        CountDownLatch done = new CountDownLatch(1);
+        // Set before the first tell; the actor reads them after the tell's happens-before.
+        counter.seen = 0;
+        counter.target = n;
+        counter.done = done;
+        Object msg = Bench.MSG;
+        Pid to = counterPid;
+        long t0 = System.nanoTime();
+        for (int i = 0; i < n; i++) {
+            to.tell(msg);
+        }
+        if (!done.await(120, TimeUnit.SECONDS)) {
+            throw new IllegalStateException("akt: the counter did not see all messages");
+        }
+        return System.nanoTime() - t0;
+    }
+
+    @Override
+    public void ask() throws Exception {
+        echo.ask(Bench.MSG, TIMEOUT).get();
+    }
+
+    @Override
+    public void close() {
+        system.close();
+    }
+}

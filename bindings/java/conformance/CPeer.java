@@ -1,0 +1,30 @@
+import dev.akt.ActorSystem;
+import dev.akt.AktException;
+import dev.akt.Pid;
+
+/**
+ * The C actor of conformance/cases/interop (peer.h), spawned into a Java ActorSystem through
+ * a small JNI library (native/conf_peer_jni.c) that test.sh builds and puts on
+ * java.library.path.
+ */
+public final class CPeer {
+    static {
+        // libakt first: the peer library links libakt.so.0, which must be this very copy.
+        ActorSystem.class.getName();
+        dev.akt.internal.NativeLibrary.load();
+        System.loadLibrary("akt_conf_peer");
+    }
+
+    private CPeer() {}
+
+    private static native long spawnNative(long system, String name);
+
+    /** Spawns the C peer as a top-level actor of system. */
+    public static Pid spawn(ActorSystem system, String name) {
+        long id = spawnNative(system.nativeHandle(), name);
+        if (id < 0) {
+            throw new AktException((int) id, "spawning the C peer failed");
+        }
+        return system.pid(id);
+    }
+}

@@ -1,0 +1,177 @@
+/*
+ * akt.i -- SWIG (-java, C mode) description of the JNI layer: akt.h itself, plus aktj.h.
+ *
+ * Choices, and why:
+ *  - Handles (akt_system *, akt_ctx *, akt_msg *, akt_future *) and akt_pid cross as Java
+ *    long: no proxy object per call on the hot path, and the idiomatic API in dev.akt
+ *    wraps them once.
+ *  - Out-parameters become long[] (written only on success, as in akt.h).
+ *  - Callbacks cross as Java objects through typemaps: the (callback, data) pair of
+ *    akt_system_shutdown and akt_future_on_complete takes a CompletableFuture, held as a
+ *    global reference until the callback drops it. The callbacks that need more (receive,
+ *    thread hooks, object ops, deciders, events) are in the hand-written aktj_*.c files and
+ *    wrapped from aktj.h here.
+ *  - Functions whose Java form lives in aktj.h are ignored to keep one way of doing each.
+ */
+%module(jniclassname="AktNativeJNI") AktNative
+
+%{
+#include <stdlib.h>
+
+#include <akt/akt.h>
+#include "aktj_internal.h"
+%}
+
+%pragma(java) jniclasscode=%{
+  static {
+    NativeLibrary.load();
+  }
+%}
+%pragma(java) jniclassclassmodifiers="public final class"
+%pragma(java) moduleclassmodifiers="public final class"
+
+/* Constants are read from the library at class init (SWIG's default): the header writes some
+ * as C literals like 0x01u that are not Java, and new ones must not break the build. */
+
+%include "stdint.i"
+
+/* ---- JNIEnv comes from the wrapper, never from Java --------------------------------- */
+%typemap(in, numinputs=0) JNIEnv *env %{ $1 = jenv; %}
+
+/* ---- opaque handles as long ----------------------------------------------------------- */
+%define AKTJ_HANDLE_TYPE(TYPE)
+%typemap(jni) TYPE *, const TYPE * "jlong"
+%typemap(jtype) TYPE *, const TYPE * "long"
+%typemap(jstype) TYPE *, const TYPE * "long"
+%typemap(in) TYPE *, const TYPE * %{ $1 = ($1_ltype)(intptr_t)$input; %}
+%typemap(out) TYPE *, const TYPE * %{ $result = (jlong)(intptr_t)$1; %}
+%typemap(javain) TYPE *, const TYPE * "$javainput"
+%typemap(javaout) TYPE *, const TYPE * { return $jnicall; }
+
+/* TYPE **out: a long[1] receiving the handle on success. */
+%typemap(jni) TYPE **out "jlongArray"
+%typemap(jtype) TYPE **out "long[]"
+%typemap(jstype) TYPE **out "long[]"
+%typemap(javain) TYPE **out "$javainput"
+%typemap(in) TYPE **out ($*1_ltype tmp = NULL) %{
+  if ($input == NULL || (*jenv)->GetArrayLength(jenv, $input) < 1) return AKT_EINVAL;
+  $1 = &tmp;
+%}
+%typemap(argout) TYPE **out %{
+  if (result == 0) { jlong h = (jlong)(intptr_t)tmp$argnum; (*jenv)->SetLongArrayRegion(jenv, $input, 0, 1, &h); }
+%}
+%enddef
+
+AKTJ_HANDLE_TYPE(akt_system)
+AKTJ_HANDLE_TYPE(akt_ctx)
+AKTJ_HANDLE_TYPE(akt_msg)
+AKTJ_HANDLE_TYPE(akt_future)
+
+/* ---- akt_pid as long ------------------------------------------------------------------ */
+%typemap(jni) akt_pid "jlong"
+%typemap(jtype) akt_pid "long"
+%typemap(jstype) akt_pid "long"
+%typemap(in) akt_pid %{ $1.id = (uint64_t)$input; %}
+%typemap(out) akt_pid %{ $result = (jlong)$1.id; %}
+%typemap(javain) akt_pid "$javainput"
+%typemap(javaout) akt_pid { return $jnicall; }
+
+%typemap(jni) akt_pid *out "jlongArray"
+%typemap(jtype) akt_pid *out "long[]"
+%typemap(jstype) akt_pid *out "long[]"
+%typemap(javain) akt_pid *out "$javainput"
+%typemap(in) akt_pid *out (akt_pid tmp = {0}) %{
+  if ($input == NULL || (*jenv)->GetArrayLength(jenv, $input) < 1) return AKT_EINVAL;
+  $1 = &tmp;
+%}
+%typemap(argout) akt_pid *out %{
+  if (result == 0) { jlong id = (jlong)tmp$argnum.id; (*jenv)->SetLongArrayRegion(jenv, $input, 0, 1, &id); }
+%}
+
+/* ---- bytes messages: byte[] copied once into a buffer akt takes (free on success) ---- */
+%typemap(jni) (const void *data, size_t len, akt_free_fn free_fn) "jbyteArray"
+%typemap(jtype) (const void *data, size_t len, akt_free_fn free_fn) "byte[]"
+%typemap(jstype) (const void *data, size_t len, akt_free_fn free_fn) "byte[]"
+%typemap(javain) (const void *data, size_t len, akt_free_fn free_fn) "$javainput"
+%typemap(in) (const void *data, size_t len, akt_free_fn free_fn) (void *copy = NULL) %{
+  if ($input == NULL) return AKT_EINVAL;
+  $2 = (size_t)(*jenv)->GetArrayLength(jenv, $input);
+  copy = malloc($2 > 0 ? $2 : 1);
+  if (copy == NULL) return AKT_ENOMEM;
+  (*jenv)->GetByteArrayRegion(jenv, $input, 0, (jsize)$2, copy);
+  $1 = copy;
+  $3 = free; /* akt owns the copy on success */
+%}
+/* Not taken on failure: still ours. */
+%typemap(argout) (const void *data, size_t len, akt_free_fn free_fn) %{
+  if (result != 0) free(copy$argnum);
+%}
+
+/* ---- callbacks as CompletableFuture ----------------------------------------------------- */
+%define AKTJ_FUTURE_CALLBACK(CBTYPE, TRAMPOLINE)
+%typemap(jni) (CBTYPE cb, void *data) "jobject"
+%typemap(jtype) (CBTYPE cb, void *data) "java.util.concurrent.CompletableFuture<?>"
+%typemap(jstype) (CBTYPE cb, void *data) "java.util.concurrent.CompletableFuture<?>"
+%typemap(javain) (CBTYPE cb, void *data) "$javainput"
+%typemap(in) (CBTYPE cb, void *data) %{
+  if ($input == NULL) return AKT_EINVAL;
+  $1 = TRAMPOLINE;
+  $2 = (*jenv)->NewGlobalRef(jenv, $input); /* dropped by the trampoline */
+  if ($2 == NULL) return AKT_ENOMEM;
+%}
+/* Not registered (an error code): the trampoline will never run, so drop the reference. */
+%typemap(argout) (CBTYPE cb, void *data) %{
+  if (result != 0) (*jenv)->DeleteGlobalRef(jenv, (jobject)$2);
+%}
+%enddef
+
+AKTJ_FUTURE_CALLBACK(akt_future_cb, aktj_future_done)
+AKTJ_FUTURE_CALLBACK(akt_shutdown_cb, aktj_shutdown_done)
+
+/* ---- what Java does not get from akt.h (it has a form in aktj.h, or no use) ---------- */
+%ignore akt_allocator;
+%ignore akt_allocator_set_default;
+%ignore akt_thread_hook;
+%ignore akt_decider_fn;
+%ignore akt_supervisor;
+%ignore akt_system_options;
+%ignore akt_system_options_init;
+%ignore akt_system_create;
+%ignore akt_system_retain;
+%ignore akt_system_release;
+%ignore akt_pid;
+%ignore akt_pid_path;
+%ignore akt_free_fn;
+%ignore akt_object_ops;
+%ignore akt_msg_new_object;
+%ignore akt_msg_bytes;
+%ignore akt_msg_object;
+%ignore akt_tell_batch;
+%ignore akt_ask;
+%ignore akt_ask_batch;
+%ignore akt_future_wait;
+%ignore akt_behavior;
+%ignore akt_spawn_options;
+%ignore akt_spawn_options_init;
+%ignore akt_spawn;
+%ignore akt_ctx_system;
+%ignore akt_ctx_ask;
+%ignore akt_ctx_spawn;
+%ignore akt_ctx_become;
+%ignore akt_ctx_unbecome;
+%ignore akt_ctx_unbecome_stacked;
+%ignore akt_ctx_dependency;
+%ignore akt_notify_fn;
+%ignore akt_dispatcher_create_external;
+%ignore akt_dispatcher_run;
+%ignore akt_event;
+%ignore akt_event_cb;
+%ignore akt_subscribe;
+%ignore akt_unsubscribe;
+%ignore AKT_BORROW;
+%ignore AKT_COPY;
+%ignore AKT_API;
+
+#define AKT_API
+%include <akt/akt.h>
+%include "aktj.h"

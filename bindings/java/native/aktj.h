@@ -1,0 +1,89 @@
+/*
+ * aktj.h -- the hand-written half of the JNI layer, as SWIG sees it.
+ *
+ * SWIG wraps akt.h itself (see akt.i). The functions here are the few that akt.h cannot
+ * offer Java directly because they take C callbacks or need Java objects: they install
+ * akt's callbacks (receive, thread hooks, object ops, decider, events) and turn Java
+ * objects into global references. Every function taking JNIEnv gets it from the SWIG
+ * wrapper (a numinputs=0 typemap), so Java never passes it.
+ *
+ * Handles cross as jlong: pointers (akt_system *, akt_ctx *, akt_msg *, ...) and akt_pid ids.
+ * Every int result is 0 or a negative AKT_E* code, as in akt.h; out arrays are written only
+ * on success.
+ */
+#ifndef AKTJ_H
+#define AKTJ_H
+
+#include <jni.h>
+
+/* Interns a string for the life of the process and returns its address (0 on failure).
+ * Java caches these per class so that sending a message never converts a type name. */
+jlong aktj_intern(JNIEnv *env, jstring s);
+
+/* Creates a system whose workers attach to this JVM once (thread hooks). out[0] gets the
+ * akt_system *, out[1] the binding's per-system record (freed by aktj_system_destroy).
+ * decider (may be null) decides failures of top-level actors. */
+int aktj_system_create(JNIEnv *env, jstring name, jint workers, jint throughput,
+                       jint directive, jobject decider, jlongArray out);
+/* Shuts down (if not yet), waits when allowed, releases the system handle and frees the
+ * record. Called once, by the Java Cleaner of the ActorSystem. */
+int aktj_system_destroy(JNIEnv *env, jlong system, jlong record);
+
+/* Spawns a Java actor: cell is its dev.akt.ActorCell (a global reference is
+ * kept until akt frees the actor). ctx != 0 spawns a child of the context's actor.
+ * dep_names/dep_values (may be null) become dependencies; decider (may be null) with
+ * directive is the strategy for the new actor's children. out[0] gets the pid id. */
+int aktj_spawn(JNIEnv *env, jlong system, jlong ctx, jobject cell, jstring name,
+               jobjectArray dep_names, jobjectArray dep_values, jint directive,
+               jobject decider, jlongArray out);
+
+/* Messages carrying a Java object (global reference, released exactly once by akt). type
+ * is an interned type name (aktj_intern). */
+jlong aktj_msg_new_object(JNIEnv *env, jobject obj, jlong type);
+/* The Java object inside msg if it is one of ours, else null. */
+jobject aktj_msg_object(JNIEnv *env, jlong msg);
+/* The bytes of msg (serializing an object message of another binding); null with a
+ * pending exception-free result when it has none. */
+jbyteArray aktj_msg_bytes(JNIEnv *env, jlong msg);
+
+/* The hot paths, one JNI crossing each: make an object message and send it. On failure
+ * the message is released here (the Java object stays the caller's). */
+int aktj_tell(JNIEnv *env, jlong system, jlong pid, jobject obj, jlong type);
+int aktj_ctx_tell(JNIEnv *env, jlong ctx, jlong pid, jobject obj, jlong type);
+int aktj_ctx_respond(JNIEnv *env, jlong ctx, jobject obj, jlong type);
+/* Batches, one JNI crossing for n messages: objs[i] is a Java object sent with the interned
+ * type types[i], or null when types[i] is a message handle the caller made (a bytes
+ * message). All are taken or none: on failure the handles are still the caller's and the
+ * object messages made here are released. ask_batch completes cfs[i] (AskFutures) for objs[i]. */
+int aktj_tell_batch(JNIEnv *env, jlong system, jlong pid, jobjectArray objs, jlongArray types);
+int aktj_ask_batch(JNIEnv *env, jlong system, jlong pid, jobjectArray objs, jlongArray types,
+                   jlong timeout_ns, jobjectArray cfs);
+/* Ask: cf is a dev.akt.AskFuture; it gets the future's reference (its handle field) and is
+ * completed through dev.akt.Upcalls.complete, which releases that reference. */
+int aktj_ask(JNIEnv *env, jlong system, jlong ctx, jlong pid, jlong msg, jlong timeout_ns,
+             jobject cf);
+
+/* Batches of received messages (akt_behavior.receive_batch, akt >= 0.2): finishes the
+ * message last pulled and pulls the next one of the run. Returns the Java object it carries,
+ * the marker Upcalls.NATIVE_MESSAGE for any other message (aktj_ctx_current_msg then gives
+ * its handle, borrowed until the next pull), or null when the run is over. */
+jobject aktj_ctx_next(JNIEnv *env, jlong ctx);
+jlong aktj_ctx_current_msg(void);
+
+/* A dependency of the context's actor, or null if there is none by that name. */
+jobject aktj_ctx_dependency(JNIEnv *env, jlong ctx, jstring name);
+
+/* The path of pid, or null if it is not a live actor. */
+jstring aktj_pid_path(JNIEnv *env, jlong system, jlong pid);
+
+/* Event stream: sink (a dev.akt.EventSink) gets the events of mask. out[0] gets a
+ * handle for aktj_unsubscribe, which also drops the sink. */
+int aktj_subscribe(JNIEnv *env, jlong system, jint mask, jobject sink, jlongArray out);
+int aktj_unsubscribe(JNIEnv *env, jlong handle);
+
+/* Counters for tests: threads attached by akt's hooks so far, and Java objects held by
+ * live messages right now. */
+jlong aktj_stat_attaches(void);
+jlong aktj_stat_live_objects(void);
+
+#endif /* AKTJ_H */

@@ -1,0 +1,268 @@
+/*
+ * aktj_actor.c -- Java actors on akt's workers: the behaviour trampolines that call the
+ * actor's ActorCell, spawning with dependencies and a supervisor, and the Java decider.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "aktj_internal.h"
+
+/* An actor's state as akt holds it: global references owned until free_state. */
+typedef struct aktj_actor {
+    jobject cell;       /* dev.akt.ActorCell */
+    jobject decider;    /* decide_data of this actor's children's supervisor, or NULL */
+    size_t ndeps;
+    jobject deps[];     /* dependency values (akt borrows them) */
+} aktj_actor;
+
+static int actor_receive(akt_ctx *ctx, akt_msg *msg, void *state)
+{
+    JNIEnv *env = aktj_env();
+    if (env == NULL)
+        return akt_ctx_fail(ctx, "akt-java: this thread cannot attach to the JVM");
+    aktj_actor *a = state;
+    void *obj = NULL;
+    /* One upcall per message, with no local references made here: the Java object (a
+     * global reference) is passed as is; anything else is decoded by Java from msg. */
+    if (akt_msg_object(msg, &aktj_object_ops, &obj) != 0)
+        obj = NULL;
+    /* The jvalue form: no va_list to walk against the signature on every message. */
+    jvalue args[4];
+    args[0].l = a->cell;
+    args[1].j = AKTJ_HANDLE(ctx);
+    args[2].l = (jobject)obj;
+    args[3].j = AKTJ_HANDLE(msg);
+    jint rc = (*env)->CallStaticIntMethodA(env, aktj_g.upcalls, aktj_g.receive, args);
+    if (aktj_drop_exception(env, "receive"))
+        return akt_ctx_fail(ctx, "akt-java: an error escaped the actor's receive");
+    return rc;
+}
+
+#if AKTJ_BATCH
+/* The message last pulled on this thread (aktj_ctx_current_msg); borrowed from akt. */
+static AKTJ_TLS akt_msg *tl_pulled;
+
+/* A run of messages in one upcall: Java pulls them with aktj_ctx_next (a downcall each,
+ * several times cheaper than an upcall) and handles them in a loop. */
+static int actor_receive_batch(akt_ctx *ctx, void *state)
+{
+    JNIEnv *env = aktj_env();
+    if (env == NULL)
+        return akt_ctx_fail(ctx, "akt-java: this thread cannot attach to the JVM");
+    aktj_actor *a = state;
+    jvalue args[2];
+    args[0].l = a->cell;
+    args[1].j = AKTJ_HANDLE(ctx);
+    jint rc = (*env)->CallStaticIntMethodA(env, aktj_g.upcalls, aktj_g.receive_batch, args);
+    tl_pulled = NULL;
+    if (aktj_drop_exception(env, "receiveBatch"))
+        return akt_ctx_fail(ctx, "akt-java: an error escaped the actor's receive");
+    return rc;
+}
+
+jobject aktj_ctx_next(JNIEnv *env, jlong ctx)
+{
+    akt_msg *msg = NULL;
+    if (akt_ctx_next(AKTJ_PTR(ctx), &msg) != 0) {
+        tl_pulled = NULL;
+        return NULL;
+    }
+    tl_pulled = msg;
+    void *obj = NULL;
+    if (akt_msg_object(msg, &aktj_object_ops, &obj) == 0)
+        return (*env)->NewLocalRef(env, (jobject)obj);
+    return (*env)->NewLocalRef(env, aktj_g.native_message);
+}
+
+jlong aktj_ctx_current_msg(void)
+{
+    return AKTJ_HANDLE(tl_pulled);
+}
+#else
+jobject aktj_ctx_next(JNIEnv *env, jlong ctx)
+{
+    (void)env;
+    (void)ctx;
+    return NULL;
+}
+
+jlong aktj_ctx_current_msg(void)
+{
+    return 0;
+}
+#endif
+
+static int actor_pre_start(akt_ctx *ctx, void *state)
+{
+    JNIEnv *env = aktj_env();
+    if (env == NULL)
+        return akt_ctx_fail(ctx, "akt-java: this thread cannot attach to the JVM");
+    aktj_actor *a = state;
+    jint rc = (*env)->CallStaticIntMethod(env, aktj_g.upcalls, aktj_g.pre_start, a->cell,
+                                          AKTJ_HANDLE(ctx));
+    if (aktj_drop_exception(env, "preStart"))
+        return akt_ctx_fail(ctx, "akt-java: an error escaped the actor's preStart");
+    return rc;
+}
+
+static void actor_post_stop(akt_ctx *ctx, void *state)
+{
+    JNIEnv *env = aktj_env();
+    if (env == NULL)
+        return;
+    aktj_actor *a = state;
+    (*env)->CallStaticVoidMethod(env, aktj_g.upcalls, aktj_g.post_stop, a->cell,
+                                 AKTJ_HANDLE(ctx));
+    aktj_drop_exception(env, "postStop");
+}
+
+static void actor_free(void *state)
+{
+    aktj_actor *a = state;
+    JNIEnv *env = aktj_env();
+    if (env != NULL) {
+        (*env)->DeleteGlobalRef(env, a->cell);
+        if (a->decider != NULL)
+            (*env)->DeleteGlobalRef(env, a->decider);
+        for (size_t i = 0; i < a->ndeps; i++)
+            if (a->deps[i] != NULL)
+                (*env)->DeleteGlobalRef(env, a->deps[i]);
+    }
+    free(a);
+}
+
+static const akt_behavior java_behavior = {
+    .size = sizeof(akt_behavior),
+    .receive = actor_receive,
+    .pre_start = actor_pre_start,
+    .post_stop = actor_post_stop,
+    .free_state = actor_free,
+#if AKTJ_BATCH
+    .receive_batch = actor_receive_batch,
+#endif
+};
+
+/* ---- supervision ------------------------------------------------------------------- */
+
+static int java_decide(int code, const char *reason, void *data)
+{
+    JNIEnv *env = aktj_env();
+    if (env == NULL || (*env)->PushLocalFrame(env, 4) != 0)
+        return -1; /* "anything else means the default" */
+    jstring r = reason != NULL ? (*env)->NewStringUTF(env, reason) : NULL;
+    jint d = (*env)->CallStaticIntMethod(env, aktj_g.upcalls, aktj_g.decide, (jobject)data,
+                                         (jint)code, r);
+    if (aktj_drop_exception(env, "decide"))
+        d = -1;
+    (*env)->PopLocalFrame(env, NULL);
+    return d;
+}
+
+void aktj_supervisor_init(JNIEnv *env, akt_supervisor *sup, jint directive, jobject decider)
+{
+    memset(sup, 0, sizeof *sup);
+    sup->size = sizeof *sup;
+    sup->strategy = AKT_STRATEGY_ONE_FOR_ONE;
+    sup->default_directive = directive;
+    if (decider != NULL) {
+        sup->decide_data = (*env)->NewGlobalRef(env, decider);
+        if (sup->decide_data != NULL)
+            sup->decide = java_decide;
+    }
+}
+
+/* ---- spawning ------------------------------------------------------------------------ */
+
+/* Fills names/values from the Java arrays; returns 0 or AKT_ENOMEM/AKT_EINVAL. names[i]
+ * point into UTF chars released by release_names. */
+static int collect_dependencies(JNIEnv *env, aktj_actor *a, jobjectArray jnames,
+                                jobjectArray jvalues, const char **names)
+{
+    for (size_t i = 0; i < a->ndeps; i++) {
+        jstring n = (*env)->GetObjectArrayElement(env, jnames, (jsize)i);
+        jobject v = (*env)->GetObjectArrayElement(env, jvalues, (jsize)i);
+        names[i] = n != NULL ? (*env)->GetStringUTFChars(env, n, NULL) : NULL;
+        a->deps[i] = v != NULL ? (*env)->NewGlobalRef(env, v) : NULL;
+        (*env)->DeleteLocalRef(env, n); /* the UTF chars stay valid until released */
+        (*env)->DeleteLocalRef(env, v);
+        if (names[i] == NULL)
+            return AKT_EINVAL;
+    }
+    return 0;
+}
+
+static void release_names(JNIEnv *env, jobjectArray jnames, const char **names, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        if (names[i] != NULL) {
+            jstring s = (*env)->GetObjectArrayElement(env, jnames, (jsize)i);
+            (*env)->ReleaseStringUTFChars(env, s, names[i]);
+            (*env)->DeleteLocalRef(env, s);
+        }
+}
+
+int aktj_spawn(JNIEnv *env, jlong system, jlong ctx, jobject cell, jstring name,
+               jobjectArray dep_names, jobjectArray dep_values, jint directive,
+               jobject decider, jlongArray out)
+{
+    if (cell == NULL || out == NULL || (*env)->GetArrayLength(env, out) < 1)
+        return AKT_EINVAL;
+    size_t ndeps = dep_names != NULL ? (size_t)(*env)->GetArrayLength(env, dep_names) : 0;
+    if (ndeps > 0 && (dep_values == NULL ||
+                      (size_t)(*env)->GetArrayLength(env, dep_values) != ndeps))
+        return AKT_EINVAL;
+    aktj_actor *a = calloc(1, sizeof *a + ndeps * sizeof(jobject));
+    const char **names = calloc(ndeps > 0 ? ndeps : 1, sizeof *names);
+    if (a == NULL || names == NULL) {
+        free(a);
+        free(names);
+        return AKT_ENOMEM;
+    }
+    a->ndeps = ndeps;
+    int rc = collect_dependencies(env, a, dep_names, dep_values, names);
+
+    akt_supervisor sup;
+    aktj_supervisor_init(env, &sup, directive, decider);
+    a->decider = sup.decide_data;
+    a->cell = (*env)->NewGlobalRef(env, cell);
+    const char *cname = name != NULL ? (*env)->GetStringUTFChars(env, name, NULL) : NULL;
+
+    akt_spawn_options opts;
+    akt_spawn_options_init(&opts);
+    opts.name = cname;
+    opts.supervisor = &sup;
+    opts.dependency_names = names;
+    opts.dependency_values = (void *const *)a->deps;
+    opts.dependency_count = ndeps;
+
+    akt_pid pid = {0};
+    if (rc == 0 && a->cell == NULL)
+        rc = AKT_ENOMEM;
+    if (rc == 0)
+        rc = ctx != 0 ? akt_ctx_spawn(AKTJ_PTR(ctx), &java_behavior, a, &opts, &pid)
+                      : akt_spawn(AKTJ_PTR(system), &java_behavior, a, &opts, &pid);
+    if (cname != NULL)
+        (*env)->ReleaseStringUTFChars(env, name, cname);
+    release_names(env, dep_names, names, ndeps);
+    free(names);
+    if (rc != 0) {
+        actor_free(a); /* state is taken only on success */
+        return rc;
+    }
+    jlong id = (jlong)pid.id;
+    (*env)->SetLongArrayRegion(env, out, 0, 1, &id);
+    return 0;
+}
+
+jobject aktj_ctx_dependency(JNIEnv *env, jlong ctx, jstring name)
+{
+    if (name == NULL)
+        return NULL;
+    const char *n = (*env)->GetStringUTFChars(env, name, NULL);
+    if (n == NULL)
+        return NULL;
+    void *value = NULL;
+    int rc = akt_ctx_dependency(AKTJ_PTR(ctx), n, &value);
+    (*env)->ReleaseStringUTFChars(env, name, n);
+    return rc == 0 && value != NULL ? (*env)->NewLocalRef(env, (jobject)value) : NULL;
+}

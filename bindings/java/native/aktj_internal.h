@@ -1,0 +1,81 @@
+/*
+ * aktj_internal.h -- shared by the glue files: the JVM, the cached upcall targets, the
+ * object ops of Java messages. Not seen by SWIG.
+ */
+#ifndef AKTJ_INTERNAL_H
+#define AKTJ_INTERNAL_H
+
+#include <akt/akt.h>
+#include <jni.h>
+#include <stdatomic.h>
+
+#include "aktj.h"
+
+/* The JVM and the classes/methods akt's callbacks call, cached once in JNI_OnLoad: threads
+ * that akt creates cannot FindClass application classes (their class loader is the
+ * system one), and looking methods up per call would cost more than the call. */
+typedef struct aktj_jvm {
+    JavaVM *vm;
+    jclass upcalls;          /* dev.akt.Upcalls */
+    jmethodID receive;       /* static int receive(Object cell, long ctx, Object obj, long msg) */
+    jmethodID receive_batch; /* static int receiveBatch(Object cell, long ctx) */
+    jobject native_message;  /* Upcalls.NATIVE_MESSAGE: "not a Java object, decode it" */
+    jmethodID pre_start;     /* static int preStart(Object cell, long ctx) */
+    jmethodID post_stop;     /* static void postStop(Object cell, long ctx) */
+    jmethodID decide;        /* static int decide(Object decider, int code, String reason) */
+    jmethodID complete;      /* static void complete(Object cf, int rc, Object obj, long msg) */
+    jmethodID event;         /* static void event(Object sink, int kind, long pid, String path,
+                                long sender, Object obj, long msg, int code, String reason) */
+    jmethodID to_bytes;      /* static byte[] toBytes(Object obj) */
+    jfieldID ask_handle;     /* long dev.akt.AskFuture.handle: the future's native reference */
+} aktj_jvm;
+
+extern aktj_jvm aktj_g;
+
+/* This thread's JNIEnv. akt's own threads were attached by the thread hook; a thread of
+ * another runtime that releases a Java message is attached here once and detached when it
+ * exits. NULL only if the JVM refuses to attach. */
+JNIEnv *aktj_env(void);
+
+/* Clears (and reports to stderr) an exception that escaped an upcall: Java code below
+ * catches everything, so this only sees errors like OutOfMemoryError, which must not stay
+ * pending while akt runs. Returns 1 if there was one. */
+int aktj_drop_exception(JNIEnv *env, const char *where);
+
+/* The object ops of every message carrying a Java object: the object is a global ref. */
+extern const akt_object_ops aktj_object_ops;
+
+/* Live Java objects held by messages, for tests. Striped per thread: one shared counter
+ * bumped by the sender and by the worker that releases cost ~10% of a tell (the cache line
+ * bounces between cores on every message). */
+void aktj_count_object(long delta);
+
+/* Directive + optional Java decider -> an akt_supervisor; decide_data is a new global ref
+ * (or NULL) that the caller owns. */
+void aktj_supervisor_init(JNIEnv *env, akt_supervisor *sup, jint directive, jobject decider);
+
+/* Thread hooks given to every system: attach to the JVM once, detach at the end. data is
+ * the interned system name, used to name the Java thread. */
+void aktj_thread_start(void *data, int index);
+void aktj_thread_stop(void *data, int index);
+
+/* Future completion -> Upcalls.complete(cf, ...); data is a global ref to cf, dropped here. */
+void aktj_future_done(akt_future *future, int rc, akt_msg *reply, void *data);
+/* Shutdown completion -> Upcalls.complete(cf, 0, null, 0); data is a global ref to cf. */
+void aktj_shutdown_done(akt_system *system, void *data);
+
+/* akt 0.2 added receive_batch/akt_ctx_next: one upcall per run of messages, not per message. */
+#if AKT_VERSION_HEX >= 0x000200
+#define AKTJ_BATCH 1
+#else
+#define AKTJ_BATCH 0
+#endif
+
+/* Thread-locals of this library are read per message: initial-exec avoids a __tls_get_addr
+ * call each time (the few bytes fit the static TLS surplus of a dlopen'ed library). */
+#define AKTJ_TLS _Thread_local __attribute__((tls_model("initial-exec")))
+
+#define AKTJ_PTR(h) ((void *)(intptr_t)(h))
+#define AKTJ_HANDLE(p) ((jlong)(intptr_t)(p))
+
+#endif /* AKTJ_INTERNAL_H */

@@ -1,0 +1,122 @@
+/*
+ * aktj_msg.c -- Java objects as akt messages: a global reference travels inside the
+ * message and is deleted exactly once, by akt's release; to_bytes lets C actors (and any
+ * other binding) read byte[] and String messages.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "aktj_internal.h"
+
+/* Counter stripes, each on its own cache line; a thread keeps to one stripe. Relaxed: a
+ * statistic that orders nothing (tests read it after the effects they wait for). */
+#define STRIPES 64
+static struct {
+    _Alignas(64) atomic_long n;
+} stripes[STRIPES];
+static atomic_uint next_stripe;
+static AKTJ_TLS unsigned my_stripe; /* 0: not chosen yet, else stripe + 1 */
+
+void aktj_count_object(long delta)
+{
+    unsigned s = my_stripe;
+    if (s == 0) {
+        s = atomic_fetch_add_explicit(&next_stripe, 1, memory_order_relaxed) % STRIPES + 1;
+        my_stripe = s;
+    }
+    atomic_fetch_add_explicit(&stripes[s - 1].n, delta, memory_order_relaxed);
+}
+
+static void object_release(void *object, void *ops_data)
+{
+    (void)ops_data;
+    JNIEnv *env = aktj_env();
+    if (env == NULL)
+        return; /* the JVM refused this thread: leaking one reference beats crashing */
+    (*env)->DeleteGlobalRef(env, (jobject)object);
+    aktj_count_object(-1);
+}
+
+static int object_to_bytes(void *object, void *ops_data, void **data, size_t *len,
+                           akt_free_fn *free_fn)
+{
+    (void)ops_data;
+    JNIEnv *env = aktj_env();
+    if (env == NULL)
+        return AKT_ENOTSUP;
+    /* A local frame: on akt's threads nothing else would ever free these locals. */
+    if ((*env)->PushLocalFrame(env, 4) != 0) {
+        aktj_drop_exception(env, "to_bytes");
+        return AKT_ENOMEM;
+    }
+    int rc = AKT_ENOTSUP;
+    jbyteArray bytes = (*env)->CallStaticObjectMethod(env, aktj_g.upcalls, aktj_g.to_bytes,
+                                                      (jobject)object);
+    if (aktj_drop_exception(env, "Upcalls.toBytes"))
+        bytes = NULL;
+    if (bytes != NULL) {
+        jsize n = (*env)->GetArrayLength(env, bytes);
+        void *copy = malloc(n > 0 ? (size_t)n : 1);
+        if (copy == NULL) {
+            rc = AKT_ENOMEM;
+        } else {
+            (*env)->GetByteArrayRegion(env, bytes, 0, n, copy);
+            *data = copy;
+            *len = (size_t)n;
+            *free_fn = free;
+            rc = 0;
+        }
+    }
+    (*env)->PopLocalFrame(env, NULL);
+    return rc;
+}
+
+const akt_object_ops aktj_object_ops = {
+    .size = sizeof(akt_object_ops),
+    .release = object_release,
+    .to_bytes = object_to_bytes,
+};
+
+jlong aktj_msg_new_object(JNIEnv *env, jobject obj, jlong type)
+{
+    if (obj == NULL || type == 0)
+        return 0;
+    jobject ref = (*env)->NewGlobalRef(env, obj);
+    if (ref == NULL)
+        return 0;
+    akt_msg *msg = NULL;
+    if (akt_msg_new_object(AKTJ_PTR(type), ref, &aktj_object_ops, &msg) != 0) {
+        (*env)->DeleteGlobalRef(env, ref); /* not taken on failure: still ours */
+        return 0;
+    }
+    aktj_count_object(1);
+    return AKTJ_HANDLE(msg);
+}
+
+jobject aktj_msg_object(JNIEnv *env, jlong msg)
+{
+    void *obj = NULL;
+    if (akt_msg_object(AKTJ_PTR(msg), &aktj_object_ops, &obj) != 0)
+        return NULL;
+    return (*env)->NewLocalRef(env, (jobject)obj);
+}
+
+jbyteArray aktj_msg_bytes(JNIEnv *env, jlong msg)
+{
+    const void *data = NULL;
+    size_t len = 0;
+    if (akt_msg_bytes(AKTJ_PTR(msg), &data, &len) != 0 || len > 0x7fffffff)
+        return NULL;
+    jbyteArray a = (*env)->NewByteArray(env, (jsize)len);
+    if (a != NULL && len > 0)
+        (*env)->SetByteArrayRegion(env, a, 0, (jsize)len, data);
+    return a;
+}
+
+jlong aktj_stat_live_objects(void)
+{
+    long sum = 0;
+    for (int i = 0; i < STRIPES; i++)
+        sum += atomic_load_explicit(&stripes[i].n, memory_order_relaxed);
+    return sum;
+}

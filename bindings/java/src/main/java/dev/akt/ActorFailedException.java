@@ -1,0 +1,10 @@
+package dev.akt;
+
+/** The actor's receive failed on the message (AKT_EFAILED). */
+public class ActorFailedException extends AktException {
+    private static final long serialVersionUID = 1L;
+
+    public ActorFailedException(int code, String message) {
+        super(code, message);
+    }
+}

@@ -1,0 +1,10 @@
+package dev.akt;
+
+/** No live actor has this pid or path (AKT_ENOTFOUND). */
+public class ActorNotFoundException extends AktException {
+    private static final long serialVersionUID = 1L;
+
+    public ActorNotFoundException(int code, String message) {
+        super(code, message);
+    }
+}

@@ -1,0 +1,283 @@
+package dev.akt;
+
+import static dev.akt.internal.AktNativeConstants.*;
+
+import dev.akt.internal.AktNativeJNI;
+import java.lang.ref.Cleaner;
+import java.time.Duration;
+import java.util.EnumSet;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.function.Consumer;
+
+/**
+ * An actor system: akt's worker threads (each attached to this JVM once), the actors on
+ * them, an event stream. Close it when done:
+ *
+ * <pre>{@code
+ * try (ActorSystem system = ActorSystem.create("demo")) {
+ *     Pid counter = system.spawn("counter", new Counter());
+ *     counter.tell(1);
+ *     Object n = counter.ask("get", Duration.ofSeconds(1)).join();
+ * }
+ * }</pre>
+ *
+ * <p>Pids and this object stay safe to use after close: sends then fail with an exception.
+ * The native memory is freed when the system is closed and no longer reachable.
+ */
+public final class ActorSystem implements AutoCloseable {
+    private static final Cleaner CLEANER = Cleaner.create();
+
+    final long handle;
+    private final String name;
+    private final CompletableFuture<Void> terminated = new CompletableFuture<>();
+    private boolean shutdownStarted;
+
+    private ActorSystem(String name, long handle, long record) {
+        this.name = name;
+        this.handle = handle;
+        // Destroy captures the handles, not this: it runs once this object is unreachable.
+        CLEANER.register(this, new Destroy(handle, record));
+    }
+
+    /** A system with default options (one worker per core). */
+    public static ActorSystem create(String name) {
+        return builder(name).build();
+    }
+
+    /** Options for a system named name (letters, digits, '-', '_', '.'). */
+    public static Builder builder(String name) {
+        return new Builder(name);
+    }
+
+    /** Options of a new system. */
+    public static final class Builder {
+        private final String name;
+        private int workers;
+        private int throughput;
+        private SupervisorStrategy supervisor = SupervisorStrategy.RESTART;
+
+        private Builder(String name) {
+            this.name = Objects.requireNonNull(name, "name");
+        }
+
+        /** Worker threads; 0 (the default) means one per core. */
+        public Builder workers(int workers) {
+            if (workers < 0) {
+                throw new IllegalArgumentException("akt: workers must be >= 0, got " + workers);
+            }
+            this.workers = workers;
+            return this;
+        }
+
+        /** Messages an actor handles per turn before others get the worker; 0 = 64. */
+        public Builder throughput(int throughput) {
+            if (throughput < 0) {
+                throw new IllegalArgumentException("akt: throughput must be >= 0, got " + throughput);
+            }
+            this.throughput = throughput;
+            return this;
+        }
+
+        /** The strategy for failures of top-level actors. */
+        public Builder supervisor(SupervisorStrategy strategy) {
+            this.supervisor = Objects.requireNonNull(strategy, "strategy");
+            return this;
+        }
+
+        /** Creates and starts the system. */
+        public ActorSystem build() {
+            long[] out = new long[2];
+            int rc = AktNativeJNI.aktj_system_create(name, workers, throughput, supervisor.directive.code,
+                    supervisor.decider != null ? supervisor : null, out);
+            if (rc == AKT_EINVAL) {
+                throw new IllegalArgumentException("akt: invalid system name '" + name
+                        + "' (letters, digits, '-', '_', '.'): " + Errors.name(rc));
+            }
+            Errors.check(rc, "create system '" + name + "'");
+            return new ActorSystem(name, out[0], out[1]);
+        }
+    }
+
+    private static final class Destroy implements Runnable {
+        private final long handle;
+        private final long record;
+
+        Destroy(long handle, long record) {
+            this.handle = handle;
+            this.record = record;
+        }
+
+        @Override
+        public void run() {
+            AktNativeJNI.aktj_system_destroy(handle, record);
+        }
+    }
+
+    public String name() {
+        return name;
+    }
+
+    /**
+     * The native {@code akt_system *}, for native code (JNI) that spawns C actors in this
+     * system or sends to its actors. Valid as long as this object is reachable.
+     */
+    public long nativeHandle() {
+        return handle;
+    }
+
+    /** The Pid of an actor of this system from its native id ({@code akt_pid.id}), e.g. one
+     *  that C code spawned. A stale id gives a Pid that is simply not alive. */
+    public Pid pid(long nativeId) {
+        return new Pid(this, nativeId);
+    }
+
+    // ---- actors ---------------------------------------------------------------------------------
+
+    /**
+     * Spawns a top-level actor at {@code /user/<name>}.
+     *
+     * @param name the actor's name (no '/'), or null for an anonymous one
+     * @throws ActorNameTakenException if a live actor has this name
+     * @throws SystemClosedException if the system is shutting down
+     */
+    public Pid spawn(String name, Actor actor) {
+        return spawn(0, name, Props.of(actor));
+    }
+
+    /** Spawns a top-level actor from props (see {@link Props}). */
+    public Pid spawn(String name, Props props) {
+        Objects.requireNonNull(props, "props");
+        return spawn(0, name, props);
+    }
+
+    /** Spawns an anonymous top-level actor. */
+    public Pid spawn(Actor actor) {
+        return spawn(0, null, Props.of(actor));
+    }
+
+    Pid spawn(long ctx, String name, Props props) {
+        ActorCell cell = new ActorCell(this, props);
+        Map<String, Object> deps = props.dependencies;
+        String[] names = deps.keySet().toArray(new String[0]);
+        Object[] values = deps.values().toArray();
+        SupervisorStrategy s = props.supervisor;
+        long[] out = new long[1];
+        int rc = AktNativeJNI.aktj_spawn(handle, ctx, cell, name, names, values, s.directive.code,
+                s.decider != null ? s : null, out);
+        if (rc == AKT_EINVAL) {
+            throw new IllegalArgumentException("akt: cannot spawn an actor named '" + name
+                    + "': " + Errors.name(rc) + " (a name has no '/' and is 1..255 bytes)");
+        }
+        Errors.check(rc, "spawn '" + (name != null ? name : "(anonymous)") + "' in system '" + this.name + "'");
+        return new Pid(this, out[0]);
+    }
+
+    /**
+     * A live actor by path: {@code "name"}, {@code "parent/child"}, {@code "/user/a/b"} or
+     * {@code "akt://<system>/user/a/b"}.
+     *
+     * @throws ActorNotFoundException if there is none
+     */
+    public Pid lookup(String path) {
+        Objects.requireNonNull(path, "path");
+        long[] out = new long[1];
+        Errors.check(AktNativeJNI.akt_lookup(handle, path, out), "lookup '" + path + "'");
+        return new Pid(this, out[0]);
+    }
+
+    /** Stops an actor now: queued messages go to dead letters, children stop first. */
+    public void stop(Pid pid) {
+        Errors.check(AktNativeJNI.akt_stop(handle, own(pid).id), "stop " + pid);
+    }
+
+    /** Sends a poison pill: the actor handles what was queued before it, then stops. */
+    public void poison(Pid pid) {
+        Errors.check(AktNativeJNI.akt_poison(handle, own(pid).id), "poison " + pid);
+    }
+
+    /** A poison pill, and a future completing once the actor stopped; after timeout the
+     *  actor is stopped at once and the future fails with {@link AskTimeoutException}. */
+    public CompletableFuture<Void> stopGracefully(Pid pid, Duration timeout) {
+        long ns = Pid.timeoutNanos(timeout);
+        long[] out = new long[1];
+        Errors.check(AktNativeJNI.akt_stop_graceful(handle, own(pid).id, ns, out), "stop " + pid);
+        CompletableFuture<Object> done = new CompletableFuture<>();
+        int rc = AktNativeJNI.akt_future_on_complete(out[0], done);
+        AktNativeJNI.akt_future_release(out[0]);
+        Errors.check(rc, "stop " + pid);
+        return done.thenApply(x -> null);
+    }
+
+    private Pid own(Pid pid) {
+        Objects.requireNonNull(pid, "pid");
+        if (pid.system != this) {
+            throw new IllegalArgumentException("akt: " + pid + " belongs to system '"
+                    + pid.system.name() + "', not '" + name + "'");
+        }
+        return pid;
+    }
+
+    // ---- events ---------------------------------------------------------------------------------
+
+    /**
+     * Calls listener for each event of the given kinds, on the thread where it happened (a
+     * worker, usually): it must not block. Close the subscription to end it.
+     */
+    public Subscription subscribe(Set<EventKind> kinds, Consumer<Event> listener) {
+        Objects.requireNonNull(kinds, "kinds");
+        Objects.requireNonNull(listener, "listener");
+        long[] out = new long[1];
+        Errors.check(AktNativeJNI.aktj_subscribe(handle, EventKind.mask(kinds), new EventSink(this, listener), out),
+                "subscribe");
+        return new Subscription(out[0]);
+    }
+
+    /** {@link #subscribe} to dead letters only. */
+    public Subscription deadLetters(Consumer<Event> listener) {
+        return subscribe(EnumSet.of(EventKind.DEAD_LETTER), listener);
+    }
+
+    // ---- shutdown -------------------------------------------------------------------------------
+
+    /**
+     * Starts an orderly shutdown (children before parents, postStop run, queued messages to
+     * dead letters) and returns a future that completes when it is over. Idempotent.
+     */
+    public synchronized CompletableFuture<Void> shutdown() {
+        if (!shutdownStarted) {
+            shutdownStarted = true;
+            int rc = AktNativeJNI.akt_system_shutdown(handle, terminated);
+            if (rc != 0 && rc != AKT_ECLOSED) {
+                terminated.completeExceptionally(Errors.of(rc, "shutdown of '" + name + "'"));
+            }
+        }
+        return terminated;
+    }
+
+    /** A future that completes when the system has shut down. */
+    public CompletableFuture<Void> whenTerminated() {
+        return terminated;
+    }
+
+    /**
+     * Shuts down and waits until every actor stopped and every akt thread of this system
+     * exited. Called from one of this system's own actors it cannot wait for itself: it
+     * starts the shutdown and returns.
+     */
+    @Override
+    public void close() {
+        shutdown();
+        int rc = AktNativeJNI.akt_system_wait(handle, -1);
+        if (rc != 0 && rc != AKT_EDEADLK) {
+            throw Errors.of(rc, "close of '" + name + "'");
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "ActorSystem[" + name + "]";
+    }
+}

@@ -1,0 +1,307 @@
+package dev.akt;
+
+import static dev.akt.internal.AktNativeConstants.*;
+
+import dev.akt.internal.AktNativeJNI;
+import java.time.Duration;
+import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.function.BiFunction;
+
+/**
+ * What an actor can do while it handles a message: answer, send, spawn children, stop,
+ * switch behaviour, stash, watch, reach its dependencies. A Context is valid only inside the
+ * callback that received it and only on its thread; using it later throws
+ * {@link IllegalStateException}.
+ */
+public final class Context {
+    /** The context of the receive running on this thread, for the implicit sender of tell. */
+    private static final ThreadLocal<Context> CURRENT = new ThreadLocal<>();
+
+    final ActorCell cell;
+    /** The native akt_ctx while a callback runs, else 0. */
+    long handle;
+
+    Context(ActorCell cell) {
+        this.cell = cell;
+    }
+
+    /** The context running on this thread if it belongs to system, else null. */
+    static Context current(ActorSystem system) {
+        Context c = CURRENT.get();
+        return c != null && c.cell.system == system ? c : null;
+    }
+
+    /** Enters a callback. Callbacks never nest on one thread (akt runs one actor's callback
+     *  at a time per worker, and completions/events suspend the context), so exit clears. */
+    void enter(long ctx) {
+        handle = ctx;
+        CURRENT.set(this);
+    }
+
+    void exit() {
+        handle = 0;
+        CURRENT.set(null);
+    }
+
+    /** Runs outside any actor's context on this thread (future completions, events). */
+    static Context suspend() {
+        Context c = CURRENT.get();
+        if (c != null) {
+            CURRENT.set(null);
+        }
+        return c;
+    }
+
+    static void resume(Context c) {
+        if (c != null) {
+            CURRENT.set(c);
+        }
+    }
+
+    private long live() {
+        long h = handle;
+        if (h == 0) {
+            throw new IllegalStateException(
+                    "akt: this Context is used outside the callback that received it");
+        }
+        return h;
+    }
+
+    private void check(int rc, String what) {
+        if (rc == AKT_EMISUSE) {
+            throw new IllegalStateException("akt: " + what + " is not allowed here: "
+                    + Errors.name(rc) + " (the Context belongs to another thread or callback)");
+        }
+        Errors.check(rc, what);
+    }
+
+    private Pid pid(long id) {
+        return id == AKT_PID_NONE_ID ? null : new Pid(cell.system, id);
+    }
+
+    // ---- who --------------------------------------------------------------------------------
+
+    /** This actor. */
+    public Pid self() {
+        long h = live();
+        long[] out = new long[1];
+        check(AktNativeJNI.akt_ctx_self(h, out), "self");
+        return pid(out[0]);
+    }
+
+    /** The sender of the current message, or null when it came from outside any actor. */
+    public Pid sender() {
+        long h = live();
+        long[] out = new long[1];
+        check(AktNativeJNI.akt_ctx_sender(h, out), "sender");
+        return pid(out[0]);
+    }
+
+    /** This actor's parent (a system guardian for top-level actors). */
+    public Pid parent() {
+        long h = live();
+        long[] out = new long[1];
+        check(AktNativeJNI.akt_ctx_parent(h, out), "parent");
+        return pid(out[0]);
+    }
+
+    /** The system this actor lives in. */
+    public ActorSystem system() {
+        return cell.system;
+    }
+
+    // ---- messages ---------------------------------------------------------------------------
+
+    /**
+     * Answers the current message: completes the asker's future, or tells the sender (with
+     * this actor as sender).
+     *
+     * @throws ActorNotFoundException if there is nobody to answer
+     */
+    public void respond(Object reply) {
+        Objects.requireNonNull(reply, "reply");
+        long h = live();
+        int rc;
+        if (reply instanceof BytesMessage) {
+            long m = Messages.toNative(reply);
+            rc = AktNativeJNI.akt_ctx_respond(h, m);
+            if (rc != 0) {
+                AktNativeJNI.akt_msg_release(m);
+            }
+        } else {
+            rc = AktNativeJNI.aktj_ctx_respond(h, reply, Messages.typeOf(reply));
+        }
+        check(rc, "respond");
+    }
+
+    /** Tells {@code to} with this actor as the sender (same as {@code to.tell(msg)} here). */
+    public void tell(Pid to, Object msg) {
+        Objects.requireNonNull(to, "to");
+        live();
+        to.tell(msg);
+    }
+
+    /** Asks {@code to} with this actor as the sender. Do not block on the future here:
+     *  use {@link #pipeToSelf} to get the answer as a message. */
+    public CompletableFuture<Object> ask(Pid to, Object msg, Duration timeout) {
+        Objects.requireNonNull(to, "to");
+        long h = live();
+        return to.ask(to.system == cell.system ? h : 0, msg, timeout);
+    }
+
+    /**
+     * When stage completes, tells this actor {@code mapper.apply(value, error)} (if not null),
+     * so the result is handled as a message, on the actor's own turn.
+     */
+    public <T> void pipeToSelf(CompletionStage<T> stage, BiFunction<? super T, Throwable, ?> mapper) {
+        Objects.requireNonNull(stage, "stage");
+        Objects.requireNonNull(mapper, "mapper");
+        Pid self = self();
+        stage.whenComplete((value, error) -> {
+            Object msg = mapper.apply(value, error);
+            if (msg != null) {
+                Context outer = suspend(); // no sender: this runs on whichever thread completed it
+                try {
+                    self.tell(msg);
+                } catch (ActorNotFoundException gone) {
+                    // the actor stopped meanwhile: like any tell to a stopped actor, dropped
+                } finally {
+                    resume(outer);
+                }
+            }
+        });
+    }
+
+    /** Forwards the current message to {@code to}, keeping its sender and asker. */
+    public void forward(Pid to) {
+        Objects.requireNonNull(to, "to");
+        check(AktNativeJNI.akt_ctx_forward(live(), to.id), "forward to " + to);
+    }
+
+    /** Marks the current message unhandled: published as an unhandled event; an asker
+     *  gets {@link UnhandledMessageException}. */
+    public void unhandled() {
+        check(AktNativeJNI.akt_ctx_unhandled(live()), "unhandled");
+    }
+
+    // ---- children and lifecycle ---------------------------------------------------------------
+
+    /** Spawns a child named {@code name} (null: an anonymous name). */
+    public Pid spawn(String name, Actor actor) {
+        return spawn(name, Props.of(actor));
+    }
+
+    /** Spawns a child from props; a new instance is made on each restart if props has a factory. */
+    public Pid spawn(String name, Props props) {
+        Objects.requireNonNull(props, "props");
+        return cell.system.spawn(live(), name, props);
+    }
+
+    /** Stops this actor (asynchronously: children first, then postStop). */
+    public void stop() {
+        long h = live();
+        long[] self = new long[1];
+        check(AktNativeJNI.akt_ctx_self(h, self), "self");
+        check(AktNativeJNI.akt_ctx_stop(h, self[0]), "stop");
+    }
+
+    /** Stops this actor or one of its children; IllegalArgumentException for others. */
+    public void stop(Pid pid) {
+        Objects.requireNonNull(pid, "pid");
+        int rc = AktNativeJNI.akt_ctx_stop(live(), pid.id);
+        if (rc == AKT_EINVAL) {
+            throw new IllegalArgumentException("akt: " + pid + " is not this actor or one of its"
+                    + " children; use ActorSystem.stop");
+        }
+        check(rc, "stop " + pid);
+    }
+
+    // ---- behaviour ------------------------------------------------------------------------------
+
+    /** From the next message on, {@code behavior} handles messages (replaces all pushed ones). */
+    public void become(Behavior behavior) {
+        Objects.requireNonNull(behavior, "behavior");
+        live();
+        cell.become(behavior, false);
+    }
+
+    /** Pushes {@code behavior}; {@link #unbecomeStacked()} returns to the one below. */
+    public void becomeStacked(Behavior behavior) {
+        Objects.requireNonNull(behavior, "behavior");
+        live();
+        cell.become(behavior, true);
+    }
+
+    /** Back to the actor's own {@link Actor#receive}. */
+    public void unbecome() {
+        live();
+        cell.unbecome();
+    }
+
+    /** Pops one pushed behaviour; IllegalStateException if none is pushed. */
+    public void unbecomeStacked() {
+        live();
+        cell.unbecomeStacked();
+    }
+
+    /** Keeps the current message for later. */
+    public void stash() {
+        check(AktNativeJNI.akt_ctx_stash(live()), "stash");
+    }
+
+    /** Puts the oldest stashed message back in front of the mailbox; false if none. */
+    public boolean unstash() {
+        int rc = AktNativeJNI.akt_ctx_unstash(live());
+        if (rc == AKT_EAGAIN) {
+            return false;
+        }
+        check(rc, "unstash");
+        return true;
+    }
+
+    /** Puts every stashed message back in front of the mailbox, in order. */
+    public void unstashAll() {
+        check(AktNativeJNI.akt_ctx_unstash_all(live()), "unstashAll");
+    }
+
+    // ---- death watch and dependencies -------------------------------------------------------
+
+    /** This actor gets {@link Terminated} when pid stops (at once if it is gone already). */
+    public void watch(Pid pid) {
+        Objects.requireNonNull(pid, "pid");
+        check(AktNativeJNI.akt_ctx_watch(live(), pid.id), "watch " + pid);
+    }
+
+    public void unwatch(Pid pid) {
+        Objects.requireNonNull(pid, "pid");
+        check(AktNativeJNI.akt_ctx_unwatch(live(), pid.id), "unwatch " + pid);
+    }
+
+    /**
+     * A dependency given at spawn ({@link Props#withDependency}).
+     *
+     * @throws java.util.NoSuchElementException if there is none by that name
+     */
+    public Object dependency(String name) {
+        Objects.requireNonNull(name, "name");
+        Object value = AktNativeJNI.aktj_ctx_dependency(live(), name);
+        if (value == null) {
+            throw new java.util.NoSuchElementException("akt: no dependency named '" + name + "'");
+        }
+        return value;
+    }
+
+    /** {@link #dependency(String)} cast to type. */
+    public <T> T dependency(String name, Class<T> type) {
+        return type.cast(dependency(name));
+    }
+
+    /** Used by the cell: records a failure's reason (the exception's message, or its class
+     *  name when it has none) and returns AKT_EFAILED. */
+    int fail(Throwable t) {
+        String reason = t.getMessage() != null ? t.getMessage() : t.getClass().getName();
+        return AktNativeJNI.akt_ctx_fail(handle, reason.length() > 1000 ? reason.substring(0, 1000) : reason);
+    }
+}

@@ -1,0 +1,39 @@
+package dev.akt;
+
+import java.util.Set;
+
+/** Kinds of events on a system's event stream. */
+public enum EventKind {
+    ACTOR_STARTED(0x01),
+    ACTOR_STOPPED(0x02),
+    ACTOR_RESTARTED(0x04),
+    /** A message nobody could take: its receiver was gone or stopped first. */
+    DEAD_LETTER(0x08),
+    /** A receive left a message unhandled. */
+    UNHANDLED(0x10),
+    /** A receive (or preStart) failed. */
+    ACTOR_FAILED(0x20);
+
+    final int bit;
+
+    EventKind(int bit) {
+        this.bit = bit;
+    }
+
+    static int mask(Set<EventKind> kinds) {
+        int m = 0;
+        for (EventKind k : kinds) {
+            m |= k.bit;
+        }
+        return m;
+    }
+
+    static EventKind of(int bit) {
+        for (EventKind k : values()) {
+            if (k.bit == bit) {
+                return k;
+            }
+        }
+        throw new IllegalArgumentException("akt: unknown event kind " + bit);
+    }
+}

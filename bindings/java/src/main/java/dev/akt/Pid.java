@@ -1,0 +1,214 @@
+package dev.akt;
+
+import dev.akt.internal.AktNativeJNI;
+import java.time.Duration;
+import java.util.List;
+import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * An actor's address: a small value, compared by system and id, safe to keep after the actor
+ * stopped (sending to it then throws {@link ActorNotFoundException}, never crashes).
+ */
+public final class Pid {
+    final ActorSystem system;
+    final long id;
+
+    Pid(ActorSystem system, long id) {
+        this.system = system;
+        this.id = id;
+    }
+
+    /** The system the actor lives in. */
+    public ActorSystem system() {
+        return system;
+    }
+
+    /** akt's id of the actor (index and generation); unique within its system. */
+    public long id() {
+        return id;
+    }
+
+    /**
+     * Sends msg. Inside an actor's receive the actor is the sender (so the receiver can
+     * {@link Context#respond}); elsewhere there is none. Java objects reach Java actors as
+     * themselves, not copied; a {@link BytesMessage} travels as bytes.
+     *
+     * @throws NullPointerException if msg is null
+     * @throws ActorNotFoundException if this actor is not alive
+     */
+    public void tell(Object msg) {
+        Objects.requireNonNull(msg, "msg");
+        Context c = Context.current(system);
+        long ctx = c != null ? c.handle : 0;
+        int rc;
+        if (msg instanceof BytesMessage) {
+            long m = Messages.toNative(msg);
+            rc = ctx != 0 ? AktNativeJNI.akt_ctx_tell(ctx, id, m) : AktNativeJNI.akt_tell(system.handle, id, m);
+            if (rc != 0) {
+                AktNativeJNI.akt_msg_release(m);
+            }
+        } else {
+            long type = Messages.typeOf(msg);
+            rc = ctx != 0 ? AktNativeJNI.aktj_ctx_tell(ctx, id, msg, type)
+                    : AktNativeJNI.aktj_tell(system.handle, id, msg, type);
+        }
+        if (rc != 0) {
+            throw Errors.of(rc, "tell to " + this);
+        }
+    }
+
+    /**
+     * Sends every message of msgs, in order, as one operation (one crossing into akt for the
+     * whole batch): all are sent or, on an exception, none. There is no sender.
+     *
+     * @throws NullPointerException if msgs or one of its elements is null
+     * @throws ActorNotFoundException if this actor is not alive
+     */
+    public void tellAll(List<?> msgs) {
+        Batch b = new Batch(msgs);
+        int rc = AktNativeJNI.aktj_tell_batch(system.handle, id, b.objs, b.types);
+        if (rc != 0) {
+            b.releaseHandles();
+            throw Errors.of(rc, "tell of " + msgs.size() + " messages to " + this);
+        }
+    }
+
+    /**
+     * Asks every message of msgs, in order, as one operation; the i-th future answers the i-th
+     * message (as {@link #ask(Object, Duration)} does).
+     */
+    public List<CompletableFuture<Object>> askAll(List<?> msgs, Duration timeout) {
+        long ns = timeoutNanos(timeout);
+        Batch b = new Batch(msgs);
+        @SuppressWarnings({"unchecked", "rawtypes"})
+        CompletableFuture<Object>[] futures = new CompletableFuture[b.objs.length];
+        for (int i = 0; i < futures.length; i++) {
+            futures[i] = new AskFuture();
+        }
+        int rc = AktNativeJNI.aktj_ask_batch(system.handle, id, b.objs, b.types, ns, futures);
+        if (rc != 0) {
+            b.releaseHandles();
+            throw Errors.of(rc, "ask of " + msgs.size() + " messages of " + this);
+        }
+        return List.of(futures);
+    }
+
+    /** A batch as aktj_tell_batch takes it: Java objects with their types, or null with a
+     *  native message handle (bytes messages are made here). */
+    private static final class Batch {
+        final Object[] objs;
+        final long[] types;
+
+        Batch(List<?> msgs) {
+            Objects.requireNonNull(msgs, "msgs");
+            objs = new Object[msgs.size()];
+            types = new long[objs.length];
+            try {
+                for (int i = 0; i < objs.length; i++) {
+                    Object m = Objects.requireNonNull(msgs.get(i), "msgs[" + i + "]");
+                    if (m instanceof BytesMessage) {
+                        types[i] = Messages.toNative(m);
+                    } else {
+                        objs[i] = m;
+                        types[i] = Messages.typeOf(m);
+                    }
+                }
+            } catch (RuntimeException e) {
+                releaseHandles();
+                throw e;
+            }
+        }
+
+        void releaseHandles() {
+            for (int i = 0; i < objs.length; i++) {
+                if (objs[i] == null && types[i] != 0) {
+                    AktNativeJNI.akt_msg_release(types[i]);
+                    types[i] = 0;
+                }
+            }
+        }
+    }
+
+    /**
+     * Sends msg and returns the reply as a future. Cancelling the future cancels the ask (a
+     * late reply goes to dead letters). The future fails with
+     * {@link AskTimeoutException} after timeout, {@link ActorStoppedException},
+     * {@link UnhandledMessageException} or {@link ActorFailedException}. It completes on an
+     * akt thread: use the {@code *Async} stages for slow work.
+     *
+     * @throws NullPointerException if msg or timeout is null
+     * @throws IllegalArgumentException if timeout is not positive
+     * @throws ActorNotFoundException if this actor is not alive
+     */
+    public CompletableFuture<Object> ask(Object msg, Duration timeout) {
+        Context c = Context.current(system);
+        return ask(c != null ? c.handle : 0, msg, timeout);
+    }
+
+    /** {@link #ask(Object, Duration)} with the reply cast to type (ClassCastException fails the future). */
+    public <T> CompletableFuture<T> ask(Object msg, Duration timeout, Class<T> type) {
+        Objects.requireNonNull(type, "type");
+        return ask(msg, timeout).thenApply(type::cast);
+    }
+
+    CompletableFuture<Object> ask(long ctx, Object msg, Duration timeout) {
+        Objects.requireNonNull(msg, "msg");
+        long ns = timeoutNanos(timeout);
+        CompletableFuture<Object> reply = new AskFuture();
+        long m = Messages.toNative(msg);
+        int rc = AktNativeJNI.aktj_ask(system.handle, ctx, id, m, ns, reply);
+        if (rc != 0) {
+            AktNativeJNI.akt_msg_release(m);
+            throw Errors.of(rc, "ask of " + this);
+        }
+        return reply;
+    }
+
+    static long timeoutNanos(Duration timeout) {
+        Objects.requireNonNull(timeout, "timeout");
+        if (timeout.isNegative() || timeout.isZero()) {
+            throw new IllegalArgumentException("akt: timeout must be positive, got " + timeout);
+        }
+        try {
+            return timeout.toNanos();
+        } catch (ArithmeticException e) {
+            return Long.MAX_VALUE;
+        }
+    }
+
+    /**
+     * The actor's path, e.g. {@code akt://demo/user/parent/child}.
+     *
+     * @throws ActorNotFoundException if the actor is not alive
+     */
+    public String path() {
+        String p = AktNativeJNI.aktj_pid_path(system.handle, id);
+        if (p == null) {
+            throw Errors.of(dev.akt.internal.AktNativeConstants.AKT_ENOTFOUND, "path of pid " + id);
+        }
+        return p;
+    }
+
+    /** True if the actor is alive now. */
+    public boolean isAlive() {
+        return AktNativeJNI.akt_pid_is_alive(system.handle, id) == 1;
+    }
+
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof Pid p && p.id == id && p.system == system;
+    }
+
+    @Override
+    public int hashCode() {
+        return Long.hashCode(id) * 31 + System.identityHashCode(system);
+    }
+
+    /** The path while the actor lives, else {@code Pid[<system>#<id>]}. */
+    @Override
+    public String toString() {
+        String p = AktNativeJNI.aktj_pid_path(system.handle, id);
+        return p != null ? p : "Pid[" + system.name() + "#" + Long.toUnsignedString(id) + "]";
+    }
+}

@@ -1,0 +1,74 @@
+package dev.akt;
+
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * The only methods akt's native callbacks call (ids cached in JNI_OnLoad; see
+ * native/aktj_jvm.c for the signatures). None of them lets an exception escape into C.
+ */
+final class Upcalls {
+    /** Returned by the native pull of a run for a message that is not a Java object. */
+    static final Object NATIVE_MESSAGE = new Object();
+
+    private Upcalls() {}
+
+    static int receive(Object cell, long ctx, Object obj, long msg) {
+        return ((ActorCell) cell).receive(ctx, obj, msg);
+    }
+
+    static int receiveBatch(Object cell, long ctx) {
+        return ((ActorCell) cell).receiveBatch(ctx);
+    }
+
+    static int preStart(Object cell, long ctx) {
+        return ((ActorCell) cell).preStart(ctx);
+    }
+
+    static void postStop(Object cell, long ctx) {
+        ((ActorCell) cell).postStop(ctx);
+    }
+
+    static int decide(Object strategy, int code, String reason) {
+        return ((SupervisorStrategy) strategy).decide(code, reason);
+    }
+
+    /** An ask (or a shutdown, or a graceful stop) completed; msg is borrowed for the call. */
+    @SuppressWarnings("unchecked")
+    static void complete(Object future, int rc, Object obj, long msg) {
+        CompletableFuture<Object> f = (CompletableFuture<Object>) future;
+        // An ask's reference to akt's future is dropped once it completed (unless cancel took it).
+        long handle = future instanceof AskFuture a ? a.takeHandle() : 0;
+        // Dependent stages run here, on an akt thread, but outside any actor's context.
+        Context outer = Context.suspend();
+        try {
+            if (rc != 0) {
+                f.completeExceptionally(Errors.of(rc, "reply"));
+            } else {
+                f.complete(obj != null ? obj : msg != 0 ? Messages.fromNative(null, msg) : null);
+            }
+        } catch (Throwable t) {
+            f.completeExceptionally(t);
+        } finally {
+            Context.resume(outer);
+            if (handle != 0) {
+                dev.akt.internal.AktNativeJNI.akt_future_release(handle);
+            }
+        }
+    }
+
+    static void event(Object sink, int kind, long pid, String path, long sender, Object obj, long msg,
+                      int code, String reason) {
+        Context outer = Context.suspend();
+        try {
+            ((EventSink) sink).onEvent(kind, pid, path, sender, obj, msg, code, reason);
+        } catch (Throwable t) {
+            System.err.println("akt: an event listener threw: " + t);
+        } finally {
+            Context.resume(outer);
+        }
+    }
+
+    static byte[] toBytes(Object obj) {
+        return Messages.toBytes(obj);
+    }
+}

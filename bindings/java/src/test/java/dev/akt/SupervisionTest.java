@@ -1,0 +1,163 @@
+package dev.akt;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+class SupervisionTest {
+    ActorSystem system;
+
+    @AfterEach
+    void stop() {
+        if (system != null) {
+            system.close();
+        }
+    }
+
+    /** Counts; "boom" throws; "get" answers the count. */
+    static final class Fragile implements Actor {
+        final List<String> lifecycle;
+        int n;
+
+        Fragile(List<String> lifecycle) {
+            this.lifecycle = lifecycle;
+        }
+
+        @Override
+        public void preStart(Context ctx) {
+            lifecycle.add("preStart");
+        }
+
+        @Override
+        public void postStop(Context ctx) {
+            lifecycle.add("postStop");
+        }
+
+        @Override
+        public void receive(Context ctx, Object msg) {
+            if ("boom".equals(msg)) {
+                throw new IllegalStateException("boom");
+            } else if ("get".equals(msg)) {
+                ctx.respond(n);
+            } else {
+                n++;
+            }
+        }
+    }
+
+    @Test
+    void anExceptionRestartsByDefaultKeepingAnInstance() throws Exception {
+        system = ActorSystem.builder("sup-default").workers(2).build();
+        List<String> life = new CopyOnWriteArrayList<>();
+        Pid pid = system.spawn("fragile", new Fragile(life));
+        pid.tell("inc");
+        pid.tell("boom");
+        pid.tell("inc");
+        // Props.of keeps the instance: its fields survive the restart.
+        assertEquals(2, Await.get(pid.ask("get", Await.ASK)));
+        assertEquals(List.of("preStart", "postStop", "preStart"), life);
+    }
+
+    @Test
+    void aFactoryMakesAFreshInstanceOnRestart() throws Exception {
+        system = ActorSystem.builder("sup-factory").workers(2).build();
+        List<String> life = new CopyOnWriteArrayList<>();
+        AtomicInteger made = new AtomicInteger();
+        Pid pid = system.spawn("fresh", Props.create(() -> {
+            made.incrementAndGet();
+            return new Fragile(life);
+        }));
+        pid.tell("inc");
+        pid.tell("boom");
+        pid.tell("inc");
+        assertEquals(1, Await.get(pid.ask("get", Await.ASK)));
+        assertEquals(2, made.get());
+    }
+
+    @Test
+    void resumeKeepsStateAndStopStops() throws Exception {
+        system = ActorSystem.builder("sup-resume").workers(2)
+                .supervisor(SupervisorStrategy.oneForOne(Directive.RESUME)).build();
+        List<String> life = new CopyOnWriteArrayList<>();
+        Pid pid = system.spawn("resumed", new Fragile(life));
+        pid.tell("inc");
+        pid.tell("boom");
+        pid.tell("inc");
+        assertEquals(2, Await.get(pid.ask("get", Await.ASK)));
+        assertEquals(List.of("preStart"), life);
+        system.close();
+
+        system = ActorSystem.builder("sup-stop").workers(2)
+                .supervisor(SupervisorStrategy.oneForOne(Directive.STOP)).build();
+        List<String> life2 = new CopyOnWriteArrayList<>();
+        Pid stopped = system.spawn("stopped", new Fragile(life2));
+        stopped.tell("boom");
+        Await.until(() -> !stopped.isAlive(), "the failed actor to stop");
+        assertEquals(List.of("preStart", "postStop"), life2);
+    }
+
+    @Test
+    void theDeciderSeesTheExceptionAndChooses() throws Exception {
+        List<Failure> failures = new CopyOnWriteArrayList<>();
+        system = ActorSystem.builder("sup-decider").workers(2).build();
+        List<String> life = new CopyOnWriteArrayList<>();
+        Pid parent = system.spawn("parent", Props.of((ctx, msg) -> {
+            ctx.respond(ctx.spawn("child", new Fragile(life)));
+        }).withSupervisor(SupervisorStrategy.oneForOne(f -> {
+            failures.add(f);
+            return Directive.RESUME;
+        })));
+        Pid child = (Pid) Await.get(parent.ask("make", Await.ASK));
+        child.tell("inc");
+        child.tell("boom");
+        child.tell("inc");
+        assertEquals(2, Await.get(child.ask("get", Await.ASK)));
+        assertEquals(1, failures.size());
+        Failure f = failures.get(0);
+        assertEquals("AKT_EFAILED", f.errorName());
+        assertEquals("boom", f.reason());
+    }
+
+    @Test
+    void escalateFailsTheParent() throws Exception {
+        system = ActorSystem.builder("sup-escalate").workers(2)
+                .supervisor(SupervisorStrategy.oneForOne(Directive.STOP)).build();
+        CompletableFuture<String> parentStopped = new CompletableFuture<>();
+        Pid parent = system.spawn("parent", Props.of(new Actor() {
+            @Override
+            public void receive(Context ctx, Object msg) {
+                ctx.respond(ctx.spawn("child", (c, m) -> {
+                    throw new RuntimeException("child failed");
+                }));
+            }
+
+            @Override
+            public void postStop(Context ctx) {
+                parentStopped.complete("stopped");
+            }
+        }).withSupervisor(SupervisorStrategy.oneForOne(Directive.ESCALATE)));
+        Pid child = (Pid) Await.get(parent.ask("make", Await.ASK));
+        child.tell("fail");
+        assertEquals("stopped", Await.get(parentStopped));
+    }
+
+    @Test
+    void aFailingPreStartStopsTheActor() throws Exception {
+        system = ActorSystem.builder("sup-prestart").workers(2).build();
+        Pid pid = system.spawn("broken", new Actor() {
+            @Override
+            public void preStart(Context ctx) {
+                throw new IllegalStateException("cannot start");
+            }
+
+            @Override
+            public void receive(Context ctx, Object msg) {}
+        });
+        Await.until(() -> !pid.isAlive(), "the actor to stop");
+    }
+}

@@ -103,12 +103,20 @@ class EventsTest {
     @Test
     void aThrowingListenerDoesNotHurtTheSystem() throws Exception {
         CompletableFuture<Event> after = new CompletableFuture<>();
+        java.io.ByteArrayOutputStream err = new java.io.ByteArrayOutputStream();
+        java.io.PrintStream saved = System.err;
+        System.setErr(new java.io.PrintStream(err, true));
         try (Subscription bad = system.subscribe(EnumSet.of(EventKind.ACTOR_STARTED), e -> {
             throw new RuntimeException("listener bug");
         }); Subscription good = system.subscribe(EnumSet.of(EventKind.ACTOR_STARTED), after::complete)) {
             Pid pid = system.spawn("fine", new Counter());
             assertEquals(pid, Await.get(after).pid());
             assertEquals(0, Await.get(pid.ask("get", Await.ASK)));
+            // The listener's bug is reported, not swallowed.
+            Await.until(() -> err.toString().contains(
+                    "akt: an event listener threw: java.lang.RuntimeException: listener bug"), "the report");
+        } finally {
+            System.setErr(saved);
         }
     }
 

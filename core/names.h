@@ -1,6 +1,6 @@
-/* Name registry: (parent, name) -> cell index, an open-addressing table of 4-byte slots.
- * Keys live in the cells themselves, so an entry costs 4 bytes (8 at the load limit).
- * All functions run under the system's structure lock. */
+/* Name registry: (parent, name) -> cell index, an open-addressing table of 8-byte slots
+ * (the index and the key's hash). Keys live in the cells themselves; the hash lets probes
+ * and rehashing skip the cells. All functions run under the system's structure lock. */
 #ifndef AKT_CORE_NAMES_H
 #define AKT_CORE_NAMES_H
 #include <stddef.h>
@@ -8,8 +8,13 @@
 
 struct akt_system;
 
+typedef struct akt__name_slot {
+    uint32_t index; /* 0 = empty, UINT32_MAX = deleted, else a cell index */
+    uint32_t hash;
+} akt__name_slot;
+
 typedef struct akt__names {
-    uint32_t *slots; /* 0 = empty, UINT32_MAX = deleted, else a cell index */
+    akt__name_slot *slots;
     uint32_t cap;    /* power of two, or 0 */
     uint32_t used;   /* live + deleted */
     uint32_t live;

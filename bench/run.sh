@@ -6,7 +6,8 @@
 # alternates its contenders in one run too.
 # Usage: bench/run.sh [ROUNDS]   (default 3)
 # Env: BUILD_DIR or AKT_BUILD_DIR (default ./build); N, ASKS, ACTORS scale the core
-# scenarios; BENCH_BINDINGS (default "python node java") picks the bindings.
+# scenarios; BENCH_BINDINGS (default "python node java") picks the bindings; BENCH_CORE=0
+# skips the core scenarios.
 set -euo pipefail
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 build=${BUILD_DIR:-${AKT_BUILD_DIR:-$here/../build}}
@@ -19,7 +20,9 @@ mkdir -p "$build/bench"
 goakt=$build/bench/goakt-bench
 out=$(mktemp)
 trap 'rm -f "$out"' EXIT
-for bench in tell_1to1 tell_2to1 ask_rtt spawn_1m; do
+core_benches="tell_1to1 tell_2to1 ask_rtt spawn_1m"
+[ "${BENCH_CORE:-1}" = 0 ] && core_benches=""
+for bench in $core_benches; do
   for r in $(seq "$rounds"); do
     "$akt" -bench=$bench -n=$n -asks=$asks -actors=$actors >>"$out"
     "$goakt" -bench=$bench -n=$n -asks=$asks -actors=$actors 2>/dev/null >>"$out"

@@ -55,4 +55,7 @@ cc -std=c11 -shared -fPIC -O2 -Wall -Wextra -Werror \
 AKT_JAVA_CP="$jar:$classes" AKT_JAVA="java -Xcheck:jni -Djava.library.path=$native" \
   python3 "$repo/conformance/run.py" --lang c,java || failed=1
 
+# The README's example, launched as a single source file against the jar.
+bash "$repo/examples/check_demo.sh" java -cp "$jar" "$repo/examples/java/Demo.java" || failed=1
+
 exit "$failed"

@@ -50,3 +50,5 @@ else
 fi
 echo "== conformance (Python actors on akt's workers)"
 AKT_PY_DISPATCHER=workers AKT_PYTHON="$PY" "$PY" "$REPO/conformance/run.py" --lang python
+echo "== examples/python/demo.py (the README's example)"
+bash "$REPO/examples/check_demo.sh" "$PY" "$REPO/examples/python/demo.py"

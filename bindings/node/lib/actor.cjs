@@ -73,14 +73,15 @@ function watchPromise(p, cell) {
   });
 }
 
-// receive: the actor id is in ints[4]; the message is a value-table slot (ints[5] >= 0) or
-// comes as (value, type) where type names bytes to decode. A failure sets flags[2] and
-// returns the reason.
-function deliver(value, type) {
-  const ints = shared.ints;
-  const cell = cells[ints[4]];
+// What native.next() writes to ints[5]: a value-table slot (>= 0), -1 (the message is the
+// value it returned), or one of these; src/actor.c names the same numbers.
+const NEXT_END = -2; // the run is over
+const NEXT_TYPED = -3; // it returned bytes (or undefined) to decode by the message's type
+
+// One message: the value-table slot (>= 0), or the value and, for bytes, its type name.
+// A failure sets flags[2] and returns the reason.
+function handle(cell, slot, value, type) {
   const ctx = cell.ctx;
-  const slot = ints[5];
   if (slot >= 0) {
     value = values[slot];
     if (value instanceof AsyncFailure) {
@@ -106,6 +107,26 @@ function deliver(value, type) {
   }
   ctx._live = false;
   return undefined;
+}
+
+// receive, once per run of the actor's messages (id in ints[4]). The first message comes
+// with the call: its slot in ints[5], or (value, type). The next ones are pulled with
+// native.next() only after the previous one is handled: the pull tells akt that one is
+// done, and the context then speaks of the new one. A failure returns at once, so akt
+// counts it against the message being handled and keeps the rest in the mailbox; a become
+// takes effect for the next message, since handle() reads the stack each time.
+function deliver(value, type) {
+  const ints = shared.ints;
+  const cell = cells[ints[4]];
+  let slot = ints[5];
+  for (;;) {
+    const reason = handle(cell, slot, value, type);
+    if (reason !== undefined) return reason;
+    value = native.next();
+    slot = ints[5];
+    if (slot === NEXT_END) return undefined;
+    type = slot === NEXT_TYPED ? native.ctxMessageType() : undefined;
+  }
 }
 
 function preStart() {

@@ -59,7 +59,8 @@ struct an_inst {
      *   flags[0] != 0: JS should schedule a pump soon;  flags[1]: entries in freed[];
      *   flags[2] != 0: the JS callback just called failed (its result is the reason);
      *   scratch[0..1] pids returned (lo = index, hi = generation), [2..3] Terminated's pid,
-     *   [4] the actor id of a callback, [5] the slot of its message or -1;
+     *   [4] the actor id of a callback, [5] the slot of its message or -1 (after next():
+     *   the slot or a kind, AN_NEXT_* in actor.c);
      *   freed[]: value slots released on the JS thread, reclaimed by JS. */
     napi_ref shared_ref;
     int32_t *flags;
@@ -80,7 +81,8 @@ struct an_inst {
 
     an_sys *systems; /* every system created here, linked */
 
-    /* The current callback (receive, pre_start, post_stop), or NULL. */
+    /* The current callback (receive, pre_start, post_stop) and the message it handles (in a
+     * run: the one last pulled), or NULL. */
     akt_ctx *cur_ctx;
     akt_msg *cur_msg;
     int in_run;
@@ -89,7 +91,7 @@ struct an_inst {
 
     /* Counters for tests and tuning (JS thread only, except wakeups: atomic). */
     atomic_long stat_wakeups; /* threadsafe-function calls made by other threads */
-    long stat_pumps, stat_received;
+    long stat_pumps, stat_received, stat_runs; /* runs: calls into JS for user messages */
 };
 
 struct an_sys {

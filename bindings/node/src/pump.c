@@ -207,7 +207,7 @@ static napi_value KeepAlive(napi_env env, napi_callback_info info) {
     return NULL;
 }
 
-/* stats() -> { wakeups, pumps, received } */
+/* stats() -> { wakeups, pumps, received, runs } */
 static napi_value Stats(napi_env env, napi_callback_info info) {
     AN_ARGS(0);
     napi_value o, v;
@@ -218,6 +218,8 @@ static napi_value Stats(napi_env env, napi_callback_info info) {
     napi_set_named_property(env, o, "pumps", v);
     napi_create_double(env, (double)I->stat_received, &v);
     napi_set_named_property(env, o, "received", v);
+    napi_create_double(env, (double)I->stat_runs, &v);
+    napi_set_named_property(env, o, "runs", v);
     return o;
 }
 

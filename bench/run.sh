@@ -37,6 +37,11 @@ by = {}
 for r in rows:
     by.setdefault((r["bench"], r["impl"]), []).append(r["value"])
 better = {"msg/s": "higher", "ns": "lower", "s": "lower", "B": "lower"}
+core = by.get(("core_rtt", "machine"))
+if core:
+    print()
+    print(f"cache-line round trip between two threads (the machine, per ask round): "
+          f"{', '.join(f'{v:.0f}' for v in core)} ns")
 print()
 print(f'{"scenario":<18}{"akt (median)":>16}{"GoAkt (median)":>18}{"akt/GoAkt":>12}  better')
 for bench in ["tell_1to1", "tell_2to1", "ask_rtt", "spawn_1m", "idle_actor_bytes"]:

@@ -33,6 +33,22 @@ static int akt__can_receive(const akt__cell *c) {
     return c->status == AKT__RUNNING || c->status == AKT__DEAD || c->status == AKT__FREE;
 }
 
+void akt__env_discard(akt__envelope *e, int rc) {
+    if (e->reply) akt__future_complete(e->reply, rc, NULL);
+    if (e->msg) akt_msg_release(e->msg);
+    if (e->reply) akt__future_unref(e->reply);
+    akt__env_free(e);
+}
+
+void akt__env_discard_chain(akt__envelope *e, int rc) {
+    while (e) {
+        akt__envelope *n =
+            (akt__envelope *)atomic_load_explicit(&e->node.next, memory_order_relaxed);
+        akt__env_discard(e, rc);
+        e = n;
+    }
+}
+
 static void akt__env_done(akt__envelope *e) {
     if (e->msg) akt_msg_release(e->msg);
     if (e->reply) akt__future_unref(e->reply);

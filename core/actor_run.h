@@ -20,6 +20,12 @@ int akt__ctx_next(akt_ctx *ctx, akt_msg **msg);
 void akt__ctx_leave(akt_ctx *ctx);
 akt_ctx *akt__worker_ctx(akt__worker *w);
 
+/* Drops an envelope nobody will handle: its asker (if any) completes with rc, its message
+ * reference goes, the envelope goes back to the pool. */
+void akt__env_discard(akt__envelope *e, int rc);
+/* Discards a chain of envelopes linked through node.next. */
+void akt__env_discard_chain(akt__envelope *e, int rc);
+
 /* Lifecycle (actor_life.c); all run on c's owner. */
 void akt__actor_start(akt__worker *w, akt__cell *c);
 void akt__actor_begin_stop(akt__worker *w, akt__cell *c);

@@ -1,5 +1,6 @@
 #include "events.h"
 
+#include "actor_run.h"
 #include "future.h"
 #include "msg.h"
 #include "system.h"
@@ -59,12 +60,7 @@ void akt__dead_letter(akt_system *s, akt__envelope *e, akt_pid to, const char *p
     if (e->kind == AKT__ENV_USER && e->msg)
         akt__publish_at(s, AKT_EVENT_DEAD_LETTER, to, path, (akt_pid){e->sender}, e->msg, 0,
                         NULL);
-    if (e->reply) {
-        akt__future_complete(e->reply, AKT_ESTOPPED, NULL);
-        akt__future_unref(e->reply);
-    }
-    if (e->msg) akt_msg_release(e->msg);
-    akt__env_free(e);
+    akt__env_discard(e, AKT_ESTOPPED);
 }
 
 AKT_API int akt_subscribe(akt_system *system, unsigned mask, akt_event_cb cb, void *data,

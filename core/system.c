@@ -375,18 +375,11 @@ static void akt__drain_all(akt_system *s) {
             akt__node *n;
             while ((n = akt__mpsc_pop(&c->mbox))) akt__dead_letter(s, (akt__envelope *)n,
                                                                    akt__cell_pid(c), NULL);
-            akt__envelope *e = atomic_exchange_explicit(&c->sysq, NULL, memory_order_acquire);
-            while (e) {
-                akt__envelope *nx = (akt__envelope *)atomic_load_explicit(&e->node.next,
-                                                                          memory_order_relaxed);
-                if (e->reply) {
-                    akt__future_complete(e->reply, AKT_ECLOSED, NULL);
-                    akt__future_unref(e->reply);
-                }
-                if (e->msg) akt_msg_release(e->msg);
-                akt__env_free(e);
-                e = nx;
-            }
+            akt__env_discard_chain(
+                atomic_exchange_explicit(&c->sysq, NULL, memory_order_acquire), AKT_ECLOSED);
+            akt__env_discard_chain(c->watchers, AKT_ECLOSED);
+            akt__env_discard_chain(c->stop_waiters, AKT_ECLOSED);
+            c->watchers = c->stop_waiters = NULL;
             akt__ext_free(s, c->ext);
             c->ext = NULL;
             akt__heap_free(&s->heap, c->name);

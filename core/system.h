@@ -75,7 +75,6 @@ static inline akt__cell *akt__cell_live(akt_system *s, akt_pid pid) {
     return c;
 }
 
-static inline int akt__sys_ok(const akt_system *s) { return s != NULL; }
 static inline int akt__sys_closed(akt_system *s) {
     return atomic_load_explicit(&s->state, memory_order_acquire) != AKT__SYS_RUNNING;
 }

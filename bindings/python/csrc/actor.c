@@ -90,12 +90,7 @@ static void ctx_end(akt_py_cell *c, akt_py_context *cx) {
 /* ------------------------------------------------------------------ failures */
 
 int akt_py_fail(akt_py_cell *c, akt_ctx *ctx, const char *where) {
-    PyObject *type, *exc, *tb;
-    PyErr_Fetch(&type, &exc, &tb);
-    PyErr_NormalizeException(&type, &exc, &tb);
-    if (tb && exc) PyException_SetTraceback(exc, tb);
-    Py_XDECREF(type);
-    Py_XDECREF(tb);
+    PyObject *exc = akt_py_take_exception();
     if (!exc) return akt_ctx_fail(ctx, where);
     int interrupt = PyErr_GivenExceptionMatches(exc, PyExc_KeyboardInterrupt);
     /* The reason akt gets is the exception's message (what deciders and failure events
@@ -105,15 +100,7 @@ int akt_py_fail(akt_py_cell *c, akt_ctx *ctx, const char *where) {
     PyObject *text = PyObject_Vectorcall(akt_py.failure_text, fargs, 2, NULL);
     const char *reason = text && PyUnicode_Check(text) ? PyUnicode_AsUTF8(text) : NULL;
     if (!reason) PyErr_Clear();
-    PyObject *args[3] = {c->self_pid ? c->self_pid : Py_None, PyUnicode_FromString(where), exc};
-    if (args[1]) {
-        PyObject *r = PyObject_Vectorcall(akt_py.log_failure, args, 3, NULL);
-        if (!r) PyErr_Clear();
-        Py_XDECREF(r);
-        Py_DECREF(args[1]);
-    } else {
-        PyErr_Clear();
-    }
+    akt_py_log_failure(c->self_pid, where, exc);
     int rc = akt_ctx_fail(ctx, reason ? reason : where);
     Py_XDECREF(text);
     Py_DECREF(exc);
@@ -229,24 +216,8 @@ static void cb_post_stop(akt_ctx *ctx, void *state) {
     if (c->post_stop) {
         akt_py_context *cx = ctx_begin(c, ctx);
         PyObject *r = cx ? PyObject_CallOneArg(c->post_stop, (PyObject *)cx) : NULL;
-        if (!r) {
-            /* post_stop cannot fail the actor any more: log it. */
-            PyObject *type, *exc, *tb;
-            PyErr_Fetch(&type, &exc, &tb);
-            PyErr_NormalizeException(&type, &exc, &tb);
-            if (tb && exc) PyException_SetTraceback(exc, tb);
-            PyObject *where = PyUnicode_FromString("post_stop");
-            if (exc && where) {
-                PyObject *args[3] = {c->self_pid ? c->self_pid : Py_None, where, exc};
-                PyObject *lr = PyObject_Vectorcall(akt_py.log_failure, args, 3, NULL);
-                Py_XDECREF(lr);
-            }
-            PyErr_Clear();
-            Py_XDECREF(where);
-            Py_XDECREF(type);
-            Py_XDECREF(exc);
-            Py_XDECREF(tb);
-        }
+        /* post_stop cannot fail the actor any more: log it. */
+        if (!r) akt_py_log_pending(c->self_pid, "post_stop");
         Py_XDECREF(r);
         if (cx) ctx_end(c, cx);
     }
@@ -300,18 +271,22 @@ static int cb_decide(int code, const char *reason, void *data) {
     return directive;
 }
 
+/* obj.name, a missing attribute reported as what it means here: obj is no Supervisor. */
+static PyObject *supervisor_attr(PyObject *obj, const char *name) {
+    PyObject *v = PyObject_GetAttrString(obj, name);
+    if (!v && PyErr_ExceptionMatches(PyExc_AttributeError)) {
+        PyErr_Clear();
+        PyErr_Format(PyExc_TypeError, "supervisor must be an akt.Supervisor, not %.100s",
+                     Py_TYPE(obj)->tp_name);
+    }
+    return v;
+}
+
 /* obj: None or an akt.Supervisor with .directive (int) and ._decide (callable or None). */
 static int supervisor_fill(PyObject *obj, akt_supervisor *out, PyObject **decide) {
     *decide = NULL;
-    PyObject *d = PyObject_GetAttrString(obj, "directive");
-    if (!d) {
-        if (PyErr_ExceptionMatches(PyExc_AttributeError)) {
-            PyErr_Clear();
-            PyErr_Format(PyExc_TypeError, "supervisor must be an akt.Supervisor, not %.100s",
-                         Py_TYPE(obj)->tp_name);
-        }
-        return -1;
-    }
+    PyObject *d = supervisor_attr(obj, "directive");
+    if (!d) return -1;
     long directive = PyLong_AsLong(d);
     Py_DECREF(d);
     if (directive == -1 && PyErr_Occurred()) return -1;
@@ -319,15 +294,8 @@ static int supervisor_fill(PyObject *obj, akt_supervisor *out, PyObject **decide
         PyErr_Format(PyExc_ValueError, "unknown supervisor directive %ld", directive);
         return -1;
     }
-    PyObject *fn = PyObject_GetAttrString(obj, "_decide");
-    if (!fn) {
-        if (PyErr_ExceptionMatches(PyExc_AttributeError)) {
-            PyErr_Clear();
-            PyErr_Format(PyExc_TypeError, "supervisor must be an akt.Supervisor, not %.100s",
-                         Py_TYPE(obj)->tp_name);
-        }
-        return -1;
-    }
+    PyObject *fn = supervisor_attr(obj, "_decide");
+    if (!fn) return -1;
     memset(out, 0, sizeof *out);
     out->size = sizeof *out;
     out->strategy = AKT_STRATEGY_ONE_FOR_ONE;

@@ -28,12 +28,7 @@ void akt_py_ask_settle(akt_py_system *s, akt_py_qitem *it) {
     if (!value) {
         /* The answer could not be read: the asker gets that error. */
         ok = 0;
-        PyObject *type, *tb;
-        PyErr_Fetch(&type, &value, &tb);
-        PyErr_NormalizeException(&type, &value, &tb);
-        if (tb && value) PyException_SetTraceback(value, tb);
-        Py_XDECREF(type);
-        Py_XDECREF(tb);
+        value = akt_py_take_exception();
     }
     if (value) {
         PyObject *args[3] = {it->future, ok ? Py_True : Py_False, value};

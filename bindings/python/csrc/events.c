@@ -24,24 +24,6 @@ static PyObject *text_or_none(const char *s) {
     return PyUnicode_DecodeUTF8(s, (Py_ssize_t)strlen(s), "replace");
 }
 
-static void log_subscriber_error(void) {
-    PyObject *type, *exc, *tb;
-    PyErr_Fetch(&type, &exc, &tb);
-    PyErr_NormalizeException(&type, &exc, &tb);
-    if (tb && exc) PyException_SetTraceback(exc, tb);
-    PyObject *where = PyUnicode_FromString("event subscriber");
-    if (where && exc) {
-        PyObject *la[3] = {Py_None, where, exc};
-        PyObject *lr = PyObject_Vectorcall(akt_py.log_failure, la, 3, NULL);
-        Py_XDECREF(lr);
-    }
-    PyErr_Clear();
-    Py_XDECREF(where);
-    Py_XDECREF(type);
-    Py_XDECREF(exc);
-    Py_XDECREF(tb);
-}
-
 static void deliver(akt_py_sub *sub, const akt_event *ev) {
     akt_py_system *s = sub->system;
     PyObject *message = Py_None;
@@ -61,13 +43,13 @@ static void deliver(akt_py_sub *sub, const akt_event *ev) {
     PyObject *event = ok ? PyObject_Vectorcall(akt_py.event_type, args, 7, NULL) : NULL;
     for (int i = 0; i < 7; i++) Py_XDECREF(args[i]);
     if (!event) {
-        log_subscriber_error();
+        akt_py_log_pending(NULL, "event subscriber");
         return;
     }
     PyObject *cb = sub->callback;
     Py_INCREF(cb);
     PyObject *r = PyObject_CallOneArg(cb, event);
-    if (!r) log_subscriber_error();
+    if (!r) akt_py_log_pending(NULL, "event subscriber");
     Py_XDECREF(r);
     Py_DECREF(cb);
     Py_DECREF(event);

@@ -86,6 +86,16 @@ extern akt_py_config akt_py;
 PyObject *akt_py_raise(int rc, const char *what);
 /* Makes (does not raise) the exception instance for rc. New reference or NULL. */
 PyObject *akt_py_error(int rc, const char *what);
+/* Takes the pending Python exception out of the error indicator: normalized, with its
+ * traceback attached (so whoever gets it later can still log where it came from). New
+ * reference, or NULL if none was pending. */
+PyObject *akt_py_take_exception(void);
+/* Hands exc to the Python layer's log_failure(pid or None, where, exc). Never leaves an
+ * error set: a failure to log must not turn into a new failure of the caller. */
+void akt_py_log_failure(PyObject *pid, const char *where, PyObject *exc);
+/* Logs the pending Python exception (if any) and clears it: for callbacks whose failure
+ * can only be reported, not propagated (post_stop, event subscribers). */
+void akt_py_log_pending(PyObject *pid, const char *where);
 
 /* ------------------------------------------------------------------ system.c */
 

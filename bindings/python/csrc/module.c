@@ -30,6 +30,36 @@ PyObject *akt_py_raise(int rc, const char *what) {
     return NULL;
 }
 
+PyObject *akt_py_take_exception(void) {
+    PyObject *type, *exc, *tb;
+    PyErr_Fetch(&type, &exc, &tb);
+    PyErr_NormalizeException(&type, &exc, &tb);
+    if (tb && exc) PyException_SetTraceback(exc, tb);
+    Py_XDECREF(type);
+    Py_XDECREF(tb);
+    return exc;
+}
+
+void akt_py_log_failure(PyObject *pid, const char *where, PyObject *exc) {
+    PyObject *w = PyUnicode_FromString(where);
+    if (w) {
+        PyObject *args[3] = {pid ? pid : Py_None, w, exc};
+        PyObject *r = PyObject_Vectorcall(akt_py.log_failure, args, 3, NULL);
+        Py_XDECREF(r);
+        Py_DECREF(w);
+    }
+    PyErr_Clear();
+}
+
+void akt_py_log_pending(PyObject *pid, const char *where) {
+    PyObject *exc = akt_py_take_exception();
+    if (exc) {
+        akt_py_log_failure(pid, where, exc);
+        Py_DECREF(exc);
+    }
+    PyErr_Clear();
+}
+
 static int set_obj(PyObject *kwargs, const char *key, PyObject **slot) {
     PyObject *v = PyDict_GetItemString(kwargs, key);
     if (!v) {

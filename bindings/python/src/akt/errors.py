@@ -113,14 +113,10 @@ class Busy(AktError):
     code = lib.AKT_EBUSY
 
 
-_BY_CODE: dict[int, type[AktError]] = {
-    cls.code: cls
-    for cls in (
-        InvalidArgument, OutOfMemory, ActorNotFound, ActorStopped, AskTimeout, Cancelled,
-        NameTaken, MailboxFull, ContextError, SystemClosed, Unhandled, ActorFailed,
-        NotReady, NotSupported, WrongType, DeadlockError, BufferTooSmall, Busy,
-    )
-}
+# Every class above, by its code. Read off the subclasses (at import, so only this
+# module's classes) rather than listed again: a new code needs only its class.
+_BY_CODE: dict[int, type[AktError]] = {cls.code: cls for cls in AktError.__subclasses__()}
+assert len(_BY_CODE) == len(AktError.__subclasses__()), "two error classes share a code"
 
 
 def error_for(code: int, what: str) -> AktError:

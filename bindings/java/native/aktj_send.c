@@ -6,44 +6,47 @@
 
 #include "aktj_internal.h"
 
-/* The three hot paths share this shape: make, send, and on failure release here. */
-static akt_pid pid_of(jlong id)
+/* The three hot paths (tell, tell from an actor, respond) share one shape: make the message
+ * from the Java object, hand it to akt, and on failure release it here, since akt takes a
+ * message only when it returns 0. object_msg and sent are the two halves of that shape. */
+
+/* Makes a message carrying obj; on failure returns the code the caller reports: a missing
+ * object or type is the caller's error, anything else is out of memory. */
+static int object_msg(JNIEnv *env, jobject obj, jlong type, akt_msg **msg)
 {
-    akt_pid p = {(uint64_t)id};
-    return p;
+    *msg = AKTJ_PTR(aktj_msg_new_object(env, obj, type));
+    if (*msg != NULL)
+        return 0;
+    return obj == NULL || type == 0 ? AKT_EINVAL : AKT_ENOMEM;
+}
+
+/* rc is akt's answer to sending msg: when it refused, msg is still ours to release. */
+static int sent(int rc, akt_msg *msg)
+{
+    if (rc != 0)
+        akt_msg_release(msg);
+    return rc;
 }
 
 int aktj_tell(JNIEnv *env, jlong system, jlong pid, jobject obj, jlong type)
 {
-    akt_msg *msg = AKTJ_PTR(aktj_msg_new_object(env, obj, type));
-    if (msg == NULL)
-        return obj == NULL || type == 0 ? AKT_EINVAL : AKT_ENOMEM;
-    int rc = akt_tell(AKTJ_PTR(system), pid_of(pid), msg);
-    if (rc != 0)
-        akt_msg_release(msg);
-    return rc;
+    akt_msg *msg;
+    int rc = object_msg(env, obj, type, &msg);
+    return rc != 0 ? rc : sent(akt_tell(AKTJ_PTR(system), aktj_pid(pid), msg), msg);
 }
 
 int aktj_ctx_tell(JNIEnv *env, jlong ctx, jlong pid, jobject obj, jlong type)
 {
-    akt_msg *msg = AKTJ_PTR(aktj_msg_new_object(env, obj, type));
-    if (msg == NULL)
-        return obj == NULL || type == 0 ? AKT_EINVAL : AKT_ENOMEM;
-    int rc = akt_ctx_tell(AKTJ_PTR(ctx), pid_of(pid), msg);
-    if (rc != 0)
-        akt_msg_release(msg);
-    return rc;
+    akt_msg *msg;
+    int rc = object_msg(env, obj, type, &msg);
+    return rc != 0 ? rc : sent(akt_ctx_tell(AKTJ_PTR(ctx), aktj_pid(pid), msg), msg);
 }
 
 int aktj_ctx_respond(JNIEnv *env, jlong ctx, jobject obj, jlong type)
 {
-    akt_msg *msg = AKTJ_PTR(aktj_msg_new_object(env, obj, type));
-    if (msg == NULL)
-        return obj == NULL || type == 0 ? AKT_EINVAL : AKT_ENOMEM;
-    int rc = akt_ctx_respond(AKTJ_PTR(ctx), msg);
-    if (rc != 0)
-        akt_msg_release(msg);
-    return rc;
+    akt_msg *msg;
+    int rc = object_msg(env, obj, type, &msg);
+    return rc != 0 ? rc : sent(akt_ctx_respond(AKTJ_PTR(ctx), msg), msg);
 }
 
 void aktj_future_done(akt_future *future, int rc, akt_msg *reply, void *data)
@@ -93,8 +96,8 @@ int aktj_ask(JNIEnv *env, jlong system, jlong ctx, jlong pid, jlong msg, jlong t
     if (cf == NULL || msg == 0)
         return AKT_EINVAL;
     akt_future *f = NULL;
-    int rc = ctx != 0 ? akt_ctx_ask(AKTJ_PTR(ctx), pid_of(pid), AKTJ_PTR(msg), timeout_ns, &f)
-                      : akt_ask(AKTJ_PTR(system), pid_of(pid), AKTJ_PTR(msg), timeout_ns, &f);
+    int rc = ctx != 0 ? akt_ctx_ask(AKTJ_PTR(ctx), aktj_pid(pid), AKTJ_PTR(msg), timeout_ns, &f)
+                      : akt_ask(AKTJ_PTR(system), aktj_pid(pid), AKTJ_PTR(msg), timeout_ns, &f);
     if (rc != 0)
         return rc; /* msg is still the caller's */
     ask_register(env, f, cf);
@@ -167,7 +170,7 @@ int aktj_tell_batch(JNIEnv *env, jlong system, jlong pid, jobjectArray objs, jlo
     }
     rc = batch_make(env, objs, types, n, msgs, made);
     if (rc == 0) {
-        rc = akt_tell_batch(AKTJ_PTR(system), pid_of(pid), msgs, n);
+        rc = akt_tell_batch(AKTJ_PTR(system), aktj_pid(pid), msgs, n);
         if (rc != 0)
             batch_release_made(msgs, made, n);
     }
@@ -196,7 +199,7 @@ int aktj_ask_batch(JNIEnv *env, jlong system, jlong pid, jobjectArray objs, jlon
     }
     rc = batch_make(env, objs, types, n, msgs, made);
     if (rc == 0) {
-        rc = akt_ask_batch(AKTJ_PTR(system), pid_of(pid), msgs, n, timeout_ns, futures);
+        rc = akt_ask_batch(AKTJ_PTR(system), aktj_pid(pid), msgs, n, timeout_ns, futures);
         if (rc != 0)
             batch_release_made(msgs, made, n);
     }

@@ -73,7 +73,7 @@ jstring aktj_pid_path(JNIEnv *env, jlong system, jlong pid)
 {
     char buf[256];
     size_t needed = 0;
-    akt_pid p = {(uint64_t)pid};
+    akt_pid p = aktj_pid(pid);
     int rc = akt_pid_path(AKTJ_PTR(system), p, buf, sizeof buf, &needed);
     if (rc == 0)
         return (*env)->NewStringUTF(env, buf);

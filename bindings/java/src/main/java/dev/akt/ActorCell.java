@@ -36,12 +36,22 @@ final class ActorCell {
         return a;
     }
 
-    /** One message (akt's receive). */
-    int receive(long ctx, Object obj, long msg) {
+    /** Code that akt runs on this actor and whose exception is the actor's failure. */
+    @FunctionalInterface
+    private interface Callback {
+        void run(Context c) throws Exception;
+    }
+
+    /**
+     * Runs body with the Context entered: 0 when it returns, the failure's code when it
+     * throws. receive, receiveBatch and preStart differ only in their body; postStop does not
+     * come here, since akt has no use for a failure of it.
+     */
+    private int guarded(long ctx, Callback body) {
         Context c = context;
         c.enter(ctx);
         try {
-            dispatch(c, obj != null ? obj : Messages.fromNative(system, msg));
+            body.run(c);
             return 0;
         } catch (Throwable t) {
             return fail(c, t);
@@ -50,25 +60,24 @@ final class ActorCell {
         }
     }
 
+    /** One message (akt's receive). The lambda capturing it costs an allocation at most:
+     *  akt sends user messages through receiveBatch, so this path is the rare one. */
+    int receive(long ctx, Object obj, long msg) {
+        return guarded(ctx, c -> dispatch(c, obj != null ? obj : Messages.fromNative(system, msg)));
+    }
+
     /**
      * A run of messages in one upcall (akt's receive_batch): each pull finishes the previous
      * message in akt and returns the next, until akt ends the run (budget spent, mailbox
      * empty, a stop or system message waiting). A failure is the current message's.
      */
     int receiveBatch(long ctx) {
-        Context c = context;
-        c.enter(ctx);
-        try {
+        return guarded(ctx, c -> {
             for (Object obj; (obj = AktNativeJNI.aktj_ctx_next(ctx)) != null; ) {
                 dispatch(c, obj != Upcalls.NATIVE_MESSAGE ? obj
                         : Messages.fromNative(system, AktNativeJNI.aktj_ctx_current_msg()));
             }
-            return 0;
-        } catch (Throwable t) {
-            return fail(c, t);
-        } finally {
-            c.exit();
-        }
+        });
     }
 
     private void dispatch(Context c, Object m) throws Exception {
@@ -81,9 +90,7 @@ final class ActorCell {
     }
 
     int preStart(long ctx) {
-        Context c = context;
-        c.enter(ctx);
-        try {
+        return guarded(ctx, c -> {
             behaviors.clear();
             top = null;
             if (started && factory != null) {
@@ -91,12 +98,7 @@ final class ActorCell {
             }
             started = true;
             actor.preStart(c);
-            return 0;
-        } catch (Throwable t) {
-            return fail(c, t);
-        } finally {
-            c.exit();
-        }
+        });
     }
 
     void postStop(long ctx) {

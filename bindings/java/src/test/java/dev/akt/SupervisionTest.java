@@ -50,16 +50,24 @@ class SupervisionTest {
         }
     }
 
+    /**
+     * Counts one, fails, counts one more, then asks the count: 2 when the failure kept the
+     * actor's state, 1 when it started over with a fresh instance.
+     */
+    private static Object countAroundAFailure(Pid fragile) throws Exception {
+        fragile.tell("inc");
+        fragile.tell("boom");
+        fragile.tell("inc");
+        return Await.get(fragile.ask("get", Await.ASK));
+    }
+
     @Test
     void anExceptionRestartsByDefaultKeepingAnInstance() throws Exception {
         system = ActorSystem.builder("sup-default").workers(2).build();
         List<String> life = new CopyOnWriteArrayList<>();
         Pid pid = system.spawn("fragile", new Fragile(life));
-        pid.tell("inc");
-        pid.tell("boom");
-        pid.tell("inc");
         // Props.of keeps the instance: its fields survive the restart.
-        assertEquals(2, Await.get(pid.ask("get", Await.ASK)));
+        assertEquals(2, countAroundAFailure(pid));
         assertEquals(List.of("preStart", "postStop", "preStart"), life);
     }
 
@@ -72,10 +80,7 @@ class SupervisionTest {
             made.incrementAndGet();
             return new Fragile(life);
         }));
-        pid.tell("inc");
-        pid.tell("boom");
-        pid.tell("inc");
-        assertEquals(1, Await.get(pid.ask("get", Await.ASK)));
+        assertEquals(1, countAroundAFailure(pid));
         assertEquals(2, made.get());
     }
 
@@ -85,10 +90,7 @@ class SupervisionTest {
                 .supervisor(SupervisorStrategy.oneForOne(Directive.RESUME)).build();
         List<String> life = new CopyOnWriteArrayList<>();
         Pid pid = system.spawn("resumed", new Fragile(life));
-        pid.tell("inc");
-        pid.tell("boom");
-        pid.tell("inc");
-        assertEquals(2, Await.get(pid.ask("get", Await.ASK)));
+        assertEquals(2, countAroundAFailure(pid));
         assertEquals(List.of("preStart"), life);
         system.close();
 
@@ -113,10 +115,7 @@ class SupervisionTest {
             return Directive.RESUME;
         })));
         Pid child = (Pid) Await.get(parent.ask("make", Await.ASK));
-        child.tell("inc");
-        child.tell("boom");
-        child.tell("inc");
-        assertEquals(2, Await.get(child.ask("get", Await.ASK)));
+        assertEquals(2, countAroundAFailure(child));
         assertEquals(1, failures.size());
         Failure f = failures.get(0);
         assertEquals("AKT_EFAILED", f.errorName());

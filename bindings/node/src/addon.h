@@ -164,6 +164,9 @@ void an_put_pid(an_inst *I, int slot, akt_pid pid);
 /* The message of a send: a JS value, or (is_slot) a value slot; see an_msg_from_slot. */
 int an_msg_arg(an_inst *I, napi_env env, napi_value v, int is_slot, const char *type,
                int by_ref, akt_msg **out);
+/* The end of a send that took m: akt owns m only once the send succeeded, so on failure
+ * (rc != 0) it is released here and rc thrown. Returns NULL either way. */
+napi_value an_sent(napi_env env, an_inst *I, akt_msg *m, int rc);
 
 /* ---- pid set (pidset.c) ---- */
 void an_pidset_add(an_pidset *s, uint64_t id);
@@ -183,6 +186,8 @@ void an_event_deliver(an_inst *I, void *evt);
 
 /* ---- system (system.c) ---- */
 void an_system_shutdown_done(an_inst *I, an_sys *s);
+/* The system of a handle argument, or NULL after throwing a TypeError. */
+an_sys *an_sys_of(napi_env env, napi_value v);
 
 /* Registration of each file's JS functions on the exports object. */
 typedef struct an_fn {

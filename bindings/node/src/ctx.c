@@ -49,12 +49,7 @@ static napi_value respond_impl(napi_env env, napi_callback_info info, int is_slo
     int by_ref = sender.id == AKT_PID_NONE_ID || an_pidset_has(&I->js_pids, sender.id);
     akt_msg *m;
     AN_RC(an_msg_arg(I, env, argv[0], is_slot, type, by_ref, &m));
-    int rc = akt_ctx_respond(ctx, m);
-    if (rc) {
-        akt_msg_release(m);
-        return an_throw(env, I, rc);
-    }
-    return NULL;
+    return an_sent(env, I, m, akt_ctx_respond(ctx, m));
 }
 
 static napi_value CtxRespond(napi_env env, napi_callback_info info) {
@@ -62,32 +57,6 @@ static napi_value CtxRespond(napi_env env, napi_callback_info info) {
 }
 static napi_value CtxRespondSlot(napi_env env, napi_callback_info info) {
     return respond_impl(env, info, 1);
-}
-
-/* ctxTell(lo, hi, value, type?); ctxTellSlot(lo, hi, slot, type?) */
-static napi_value ctx_tell_impl(napi_env env, napi_callback_info info, int is_slot) {
-    AN_ARGS(4);
-    AN_CTX();
-    akt_pid to;
-    if (!an_get_pid(env, argv[0], argv[1], &to)) return NULL;
-    char tbuf[256];
-    char *type = argc > 3 ? an_opt_string(env, argv[3], tbuf, sizeof tbuf) : NULL;
-    if (type == (char *)-1) return NULL;
-    akt_msg *m;
-    AN_RC(an_msg_arg(I, env, argv[2], is_slot, type, an_pidset_has(&I->js_pids, to.id), &m));
-    int rc = akt_ctx_tell(ctx, to, m);
-    if (rc) {
-        akt_msg_release(m);
-        return an_throw(env, I, rc);
-    }
-    return NULL;
-}
-
-static napi_value CtxTell(napi_env env, napi_callback_info info) {
-    return ctx_tell_impl(env, info, 0);
-}
-static napi_value CtxTellSlot(napi_env env, napi_callback_info info) {
-    return ctx_tell_impl(env, info, 1);
 }
 
 static napi_value pid_op(napi_env env, napi_callback_info info, int (*op)(akt_ctx *, akt_pid)) {
@@ -167,11 +136,11 @@ static napi_value CtxMessageType(napi_env env, napi_callback_info info) {
 }
 
 napi_status an_register_ctx(napi_env env, napi_value exports, an_inst *I) {
+    /* ctxTell and ctxAsk are in send.c, with the other sends. */
     static const an_fn fns[] = {
         {"ctxSelf", CtxSelf},           {"ctxSender", CtxSender},
         {"ctxParent", CtxParent},       {"ctxRespond", CtxRespond},
-        {"ctxTell", CtxTell},           {"ctxForward", CtxForward},
-        {"ctxTellSlot", CtxTellSlot},   {"ctxRespondSlot", CtxRespondSlot},
+        {"ctxForward", CtxForward},     {"ctxRespondSlot", CtxRespondSlot},
         {"ctxStop", CtxStop},           {"ctxWatch", CtxWatch},
         {"ctxUnwatch", CtxUnwatch},     {"ctxUnhandled", CtxUnhandled},
         {"ctxStash", CtxStash},         {"ctxUnstash", CtxUnstash},

@@ -22,15 +22,6 @@ static void ask_unref(an_ask *a) {
     if (--a->refs == 0) free(a);
 }
 
-static an_sys *sys_of(napi_env env, napi_value v) {
-    void *p = NULL;
-    if (napi_get_value_external(env, v, &p) != napi_ok || !p) {
-        napi_throw_type_error(env, "AKT_EINVAL", "expected an ActorSystem handle");
-        return NULL;
-    }
-    return p;
-}
-
 void an_ask_settle(an_inst *I, void *p) {
     an_ask *a = p;
     napi_env env = I->env;
@@ -140,37 +131,75 @@ static napi_value slot_fail(an_inst *I, napi_env env, napi_value v, int is_slot)
     return an_throw(env, I, AKT_EINVAL);
 }
 
-/* tell(handle, lo, hi, value, type?); tellSlot(handle, lo, hi, slot, type?) */
-static napi_value tell_impl(napi_env env, napi_callback_info info, int is_slot) {
-    AN_ARGS(5);
-    an_sys *s = sys_of(env, argv[0]);
-    if (!s) return NULL;
+napi_value an_sent(napi_env env, an_inst *I, akt_msg *m, int rc) {
+    if (!rc) return NULL;
+    akt_msg_release(m);
+    return an_throw(env, I, rc);
+}
+
+/* Where a send comes from: a system handle (from outside), or, with in_ctx, the JS actor
+ * whose callback is running (its context, so it is the sender). 0 after throwing. */
+static int origin_of(napi_env env, an_inst *I, int in_ctx, napi_value handle, an_sys **s) {
+    if (!in_ctx) return (*s = an_sys_of(env, handle)) != NULL;
+    if (I->cur_ctx) return 1;
+    an_throw(env, I, AKT_EMISUSE);
+    return 0;
+}
+
+/* What a tell and an ask both take, from a[0] on (the arguments after the origin, argc of
+ * them): a[0..1] the receiver, a[2] the value (or slot), for an ask a[3] its timeout, then
+ * an optional type name. Read in that order, so a bad argument fails as it always has.
+ * Makes the message; 0 after throwing. */
+typedef struct send_args {
     akt_pid to;
-    if (!an_get_pid(env, argv[1], argv[2], &to)) return NULL;
-    char tbuf[256];
-    char *type = argc > 4 ? an_opt_string(env, argv[4], tbuf, sizeof tbuf) : NULL;
-    if (type == (char *)-1) return NULL;
+    int64_t timeout; /* ask only */
     akt_msg *m;
-    int rc = an_msg_arg(I, env, argv[3], is_slot, type, an_pidset_has(&I->js_pids, to.id), &m);
-    if (rc) return an_throw(env, I, rc);
-    rc = akt_tell(s->sys, to, m);
-    if (rc) {
-        akt_msg_release(m);
-        return an_throw(env, I, rc);
+} send_args;
+
+static int send_args_of(an_inst *I, napi_env env, size_t argc, napi_value *a, int is_slot,
+                        int is_ask, send_args *out) {
+    if (!an_get_pid(env, a[0], a[1], &out->to)) return 0;
+    if (is_ask && !timeout_ns_of(env, a[3], &out->timeout)) {
+        slot_fail(I, env, a[2], is_slot);
+        return 0;
     }
-    return NULL;
+    size_t type_at = is_ask ? 4 : 3;
+    char tbuf[256];
+    char *type = argc > type_at ? an_opt_string(env, a[type_at], tbuf, sizeof tbuf) : NULL;
+    if (type == (char *)-1) return 0;
+    int rc = an_msg_arg(I, env, a[2], is_slot, type, an_pidset_has(&I->js_pids, out->to.id),
+                        &out->m);
+    if (rc) {
+        an_throw(env, I, rc);
+        return 0;
+    }
+    return 1;
 }
 
-static int flag_of(napi_env env, napi_value v) {
-    bool b = false;
-    napi_valuetype t;
-    return napi_typeof(env, v, &t) == napi_ok && t == napi_boolean &&
-           napi_get_value_bool(env, v, &b) == napi_ok && b;
+/* tell(handle, lo, hi, value, type?); tellSlot(handle, lo, hi, slot, type?);
+ * in_ctx, inside a JS actor: ctxTell(lo, hi, value, type?); ctxTellSlot(lo, hi, slot, type?) */
+static napi_value tell_impl(napi_env env, napi_callback_info info, int is_slot, int in_ctx) {
+    AN_ARGS(5);
+    an_sys *s = NULL;
+    if (!origin_of(env, I, in_ctx, argv[0], &s)) return NULL;
+    size_t skip = in_ctx ? 0 : 1; /* the system handle */
+    send_args sa;
+    if (!send_args_of(I, env, argc - skip, argv + skip, is_slot, 0, &sa)) return NULL;
+    int rc = in_ctx ? akt_ctx_tell(I->cur_ctx, sa.to, sa.m) : akt_tell(s->sys, sa.to, sa.m);
+    return an_sent(env, I, sa.m, rc);
 }
 
-static napi_value Tell(napi_env env, napi_callback_info info) { return tell_impl(env, info, 0); }
+static napi_value Tell(napi_env env, napi_callback_info info) {
+    return tell_impl(env, info, 0, 0);
+}
 static napi_value TellSlot(napi_env env, napi_callback_info info) {
-    return tell_impl(env, info, 1);
+    return tell_impl(env, info, 1, 0);
+}
+static napi_value CtxTell(napi_env env, napi_callback_info info) {
+    return tell_impl(env, info, 0, 1);
+}
+static napi_value CtxTellSlot(napi_env env, napi_callback_info info) {
+    return tell_impl(env, info, 1, 1);
 }
 
 /* The hot path of Pid.tell for a JS value by reference: a function bound to one system
@@ -187,89 +216,60 @@ static napi_value FastTell(napi_env env, napi_callback_info info) {
     akt_msg *m;
     int rc = an_msg_from_slot(I, env, slot, NULL, an_pidset_has(&I->js_pids, to.id), &m);
     if (rc) return an_throw(env, I, rc);
-    rc = akt_tell(s->sys, to, m);
-    if (rc) {
-        akt_msg_release(m);
-        return an_throw(env, I, rc);
-    }
-    return NULL;
+    return an_sent(env, I, m, akt_tell(s->sys, to, m));
 }
 
 /* fastTell(handle) -> the FastTell function bound to that system */
 static napi_value BindFastTell(napi_env env, napi_callback_info info) {
     AN_ARGS(1);
-    an_sys *s = sys_of(env, argv[0]);
+    an_sys *s = an_sys_of(env, argv[0]);
     if (!s) return NULL;
     napi_value fn;
     AN_CALL(napi_create_function(env, "fastTell", NAPI_AUTO_LENGTH, FastTell, s, &fn));
     return fn;
 }
 
+static int flag_of(napi_env env, napi_value v) {
+    bool b = false;
+    napi_valuetype t;
+    return napi_typeof(env, v, &t) == napi_ok && t == napi_boolean &&
+           napi_get_value_bool(env, v, &b) == napi_ok && b;
+}
+
 /* ask(handle, lo, hi, value, timeoutMs, type?, cancellable?) -> Promise | [Promise, handle];
- * askSlot: the same with a slot for value. */
-static napi_value ask_impl(napi_env env, napi_callback_info info, int is_slot) {
+ * askSlot: the same with a slot for value; in_ctx, inside a JS actor: ctxAsk and ctxAskSlot,
+ * the same without the handle. */
+static napi_value ask_impl(napi_env env, napi_callback_info info, int is_slot, int in_ctx) {
     AN_ARGS(7);
-    an_sys *s = sys_of(env, argv[0]);
-    if (!s) return NULL;
-    akt_pid to;
-    if (!an_get_pid(env, argv[1], argv[2], &to)) return NULL;
-    int64_t timeout;
-    if (!timeout_ns_of(env, argv[4], &timeout)) return slot_fail(I, env, argv[3], is_slot);
-    char tbuf[256];
-    char *type = argc > 5 ? an_opt_string(env, argv[5], tbuf, sizeof tbuf) : NULL;
-    if (type == (char *)-1) return NULL;
-    akt_msg *m;
-    int rc = an_msg_arg(I, env, argv[3], is_slot, type, an_pidset_has(&I->js_pids, to.id), &m);
-    if (rc) return an_throw(env, I, rc);
+    an_sys *s = NULL;
+    if (!origin_of(env, I, in_ctx, argv[0], &s)) return NULL;
+    size_t skip = in_ctx ? 0 : 1; /* the system handle */
+    send_args sa;
+    if (!send_args_of(I, env, argc - skip, argv + skip, is_slot, 1, &sa)) return NULL;
     akt_future *f;
-    rc = akt_ask(s->sys, to, m, timeout, &f);
-    if (rc) {
-        akt_msg_release(m);
-        return an_throw(env, I, rc);
-    }
-    return promise_of(env, I, f, 0, flag_of(env, argv[6]));
+    int rc = in_ctx ? akt_ctx_ask(I->cur_ctx, sa.to, sa.m, sa.timeout, &f)
+                    : akt_ask(s->sys, sa.to, sa.m, sa.timeout, &f);
+    if (rc) return an_sent(env, I, sa.m, rc);
+    return promise_of(env, I, f, 0, flag_of(env, argv[skip + 5]));
 }
 
-static napi_value Ask(napi_env env, napi_callback_info info) { return ask_impl(env, info, 0); }
+static napi_value Ask(napi_env env, napi_callback_info info) {
+    return ask_impl(env, info, 0, 0);
+}
 static napi_value AskSlot(napi_env env, napi_callback_info info) {
-    return ask_impl(env, info, 1);
+    return ask_impl(env, info, 1, 0);
 }
-
-/* ctxAsk(lo, hi, value, timeoutMs, type?, cancellable?) -> as ask, inside a JS actor;
- * ctxAskSlot: with a slot for value. */
-static napi_value ctx_ask_impl(napi_env env, napi_callback_info info, int is_slot) {
-    AN_ARGS(6);
-    if (!I->cur_ctx) return an_throw(env, I, AKT_EMISUSE);
-    akt_pid to;
-    if (!an_get_pid(env, argv[0], argv[1], &to)) return NULL;
-    int64_t timeout;
-    if (!timeout_ns_of(env, argv[3], &timeout)) return slot_fail(I, env, argv[2], is_slot);
-    char tbuf[256];
-    char *type = argc > 4 ? an_opt_string(env, argv[4], tbuf, sizeof tbuf) : NULL;
-    if (type == (char *)-1) return NULL;
-    akt_msg *m;
-    int rc = an_msg_arg(I, env, argv[2], is_slot, type, an_pidset_has(&I->js_pids, to.id), &m);
-    if (rc) return an_throw(env, I, rc);
-    akt_future *f;
-    rc = akt_ctx_ask(I->cur_ctx, to, m, timeout, &f);
-    if (rc) {
-        akt_msg_release(m);
-        return an_throw(env, I, rc);
-    }
-    return promise_of(env, I, f, 0, flag_of(env, argv[5]));
-}
-
 static napi_value CtxAsk(napi_env env, napi_callback_info info) {
-    return ctx_ask_impl(env, info, 0);
+    return ask_impl(env, info, 0, 1);
 }
 static napi_value CtxAskSlot(napi_env env, napi_callback_info info) {
-    return ctx_ask_impl(env, info, 1);
+    return ask_impl(env, info, 1, 1);
 }
 
 /* stopGraceful(handle, lo, hi, timeoutMs) -> Promise<void> */
 static napi_value StopGraceful(napi_env env, napi_callback_info info) {
     AN_ARGS(4);
-    an_sys *s = sys_of(env, argv[0]);
+    an_sys *s = an_sys_of(env, argv[0]);
     if (!s) return NULL;
     akt_pid pid;
     if (!an_get_pid(env, argv[1], argv[2], &pid)) return NULL;
@@ -279,6 +279,13 @@ static napi_value StopGraceful(napi_env env, napi_callback_info info) {
     int rc = akt_stop_graceful(s->sys, pid, timeout, &f);
     if (rc) return an_throw(env, I, rc);
     return promise_of(env, I, f, 1, 0);
+}
+
+/* Releases the messages a batch still owns (NULL: not made) and frees their array. */
+static void msgs_drop(akt_msg **msgs, uint32_t n) {
+    for (uint32_t i = 0; i < n; i++)
+        if (msgs[i]) akt_msg_release(msgs[i]);
+    free(msgs);
 }
 
 /* Makes n messages from values[i] (typed types[i] when given); all or none. */
@@ -306,9 +313,7 @@ static int msgs_of(an_inst *I, napi_env env, napi_value values, napi_value types
         rc = an_msg_from_js(I, env, v, type, by_ref, &msgs[i]);
     }
     if (rc) {
-        for (uint32_t i = 0; i < n; i++)
-            if (msgs[i]) akt_msg_release(msgs[i]);
-        free(msgs);
+        msgs_drop(msgs, n);
         return rc;
     }
     *out = msgs;
@@ -316,47 +321,59 @@ static int msgs_of(an_inst *I, napi_env env, napi_value values, napi_value types
     return 0;
 }
 
+/* What tellBatch and askBatch both take: the system (argv[0]), the receiver (argv[1..2]), for
+ * an ask its timeout (argv[5]), then the messages of the values argv[3] typed by argv[4].
+ * Read in that order, so a bad argument fails as it always has; 0 after throwing. */
+typedef struct batch_args {
+    an_sys *s;
+    akt_pid to;
+    int64_t timeout; /* ask only */
+    akt_msg **msgs;
+    uint32_t n;
+} batch_args;
+
+static int batch_args_of(an_inst *I, napi_env env, napi_value *argv, int is_ask,
+                         batch_args *out) {
+    if (!(out->s = an_sys_of(env, argv[0]))) return 0;
+    if (!an_get_pid(env, argv[1], argv[2], &out->to)) return 0;
+    if (is_ask && !timeout_ns_of(env, argv[5], &out->timeout)) {
+        an_throw(env, I, AKT_EINVAL);
+        return 0;
+    }
+    int rc = msgs_of(I, env, argv[3], argv[4], an_pidset_has(&I->js_pids, out->to.id),
+                     &out->msgs, &out->n);
+    if (rc) {
+        an_throw(env, I, rc);
+        return 0;
+    }
+    return 1;
+}
+
 /* tellBatch(handle, lo, hi, values[], types[]): in order, all or none. */
 static napi_value TellBatch(napi_env env, napi_callback_info info) {
     AN_ARGS(5);
-    an_sys *s = sys_of(env, argv[0]);
-    if (!s) return NULL;
-    akt_pid to;
-    if (!an_get_pid(env, argv[1], argv[2], &to)) return NULL;
-    akt_msg **msgs;
-    uint32_t n;
-    int rc = msgs_of(I, env, argv[3], argv[4], an_pidset_has(&I->js_pids, to.id), &msgs, &n);
-    if (rc) return an_throw(env, I, rc);
-    rc = akt_tell_batch(s->sys, to, msgs, n);
-    if (rc)
-        for (uint32_t i = 0; i < n; i++) akt_msg_release(msgs[i]);
-    free(msgs);
+    batch_args b;
+    if (!batch_args_of(I, env, argv, 0, &b)) return NULL;
+    int rc = akt_tell_batch(b.s->sys, b.to, b.msgs, b.n);
+    if (rc) msgs_drop(b.msgs, b.n);
+    else free(b.msgs); /* akt took the messages, not their array */
     return rc ? an_throw(env, I, rc) : NULL;
 }
 
 /* askBatch(handle, lo, hi, values[], types[], timeoutMs) -> Promise[] (one per message). */
 static napi_value AskBatch(napi_env env, napi_callback_info info) {
     AN_ARGS(6);
-    an_sys *s = sys_of(env, argv[0]);
-    if (!s) return NULL;
-    akt_pid to;
-    if (!an_get_pid(env, argv[1], argv[2], &to)) return NULL;
-    int64_t timeout;
-    if (!timeout_ns_of(env, argv[5], &timeout)) return an_throw(env, I, AKT_EINVAL);
-    akt_msg **msgs;
-    uint32_t n;
-    int rc = msgs_of(I, env, argv[3], argv[4], an_pidset_has(&I->js_pids, to.id), &msgs, &n);
-    if (rc) return an_throw(env, I, rc);
+    batch_args b;
+    if (!batch_args_of(I, env, argv, 1, &b)) return NULL;
+    uint32_t n = b.n;
     akt_future **futures = calloc(n ? n : 1, sizeof *futures);
-    if (!futures) rc = AKT_ENOMEM;
-    else rc = akt_ask_batch(s->sys, to, msgs, n, timeout, futures);
+    int rc = futures ? akt_ask_batch(b.s->sys, b.to, b.msgs, n, b.timeout, futures) : AKT_ENOMEM;
     if (rc) {
-        for (uint32_t i = 0; i < n; i++) akt_msg_release(msgs[i]);
-        free(msgs);
+        msgs_drop(b.msgs, n);
         free(futures);
         return an_throw(env, I, rc);
     }
-    free(msgs);
+    free(b.msgs);
     napi_value arr;
     napi_create_array_with_length(env, n, &arr);
     for (uint32_t i = 0; i < n; i++) {
@@ -378,6 +395,8 @@ napi_status an_register_send(napi_env env, napi_value exports, an_inst *I) {
                                 {"bindFastTell", BindFastTell},
                                 {"ask", Ask},
                                 {"askSlot", AskSlot},
+                                {"ctxTell", CtxTell},
+                                {"ctxTellSlot", CtxTellSlot},
                                 {"ctxAsk", CtxAsk},
                                 {"ctxAskSlot", CtxAskSlot},
                                 {"stopGraceful", StopGraceful},

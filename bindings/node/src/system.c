@@ -19,7 +19,7 @@ static void sys_finalize(napi_env env, void *data, void *hint) {
     free(s);
 }
 
-static an_sys *sys_of(napi_env env, napi_value v) {
+an_sys *an_sys_of(napi_env env, napi_value v) {
     void *p = NULL;
     if (napi_get_value_external(env, v, &p) != napi_ok || !p) {
         napi_throw_type_error(env, "AKT_EINVAL", "expected an ActorSystem handle");
@@ -28,8 +28,8 @@ static an_sys *sys_of(napi_env env, napi_value v) {
     return p;
 }
 
-#define AN_SYS(i)                       \
-    an_sys *s = sys_of(env, argv[(i)]); \
+#define AN_SYS(i)                          \
+    an_sys *s = an_sys_of(env, argv[(i)]); \
     if (!s) return NULL
 
 static int directive_of(napi_env env, napi_value v, int *out) {

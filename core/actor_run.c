@@ -34,10 +34,12 @@ static int akt__can_receive(const akt__cell *c) {
 }
 
 void akt__env_discard(akt__envelope *e, int rc) {
-    if (e->reply) akt__future_complete(e->reply, rc, NULL);
-    if (e->msg) akt_msg_release(e->msg);
-    if (e->reply) akt__future_unref(e->reply);
-    akt__env_free(e);
+    akt_msg *m = e->msg;
+    akt_future *r = e->reply;
+    akt__env_free(e); /* first: an embedded envelope lives in m */
+    if (r) akt__future_complete(r, rc, NULL);
+    if (m) akt_msg_release(m);
+    if (r) akt__future_unref(r);
 }
 
 void akt__env_discard_chain(akt__envelope *e, int rc) {
@@ -50,9 +52,11 @@ void akt__env_discard_chain(akt__envelope *e, int rc) {
 }
 
 static void akt__env_done(akt__envelope *e) {
-    if (e->msg) akt_msg_release(e->msg);
-    if (e->reply) akt__future_unref(e->reply);
-    akt__env_free(e);
+    akt_msg *m = e->msg;
+    akt_future *r = e->reply;
+    akt__env_free(e); /* first: an embedded envelope lives in m */
+    if (m) akt_msg_release(m);
+    if (r) akt__future_unref(r);
 }
 
 static void akt__current_receive(akt__cell *c, akt_receive_fn *fn, void **state) {

@@ -28,7 +28,8 @@ typedef struct akt__envelope {
     uint64_t arg;
     uint32_t gen;       /* the generation of the receiver it was sent to */
     uint16_t kind;
-    int16_t pad;
+    uint8_t embedded;   /* 1: the envelope inside its message (akt__env_for), not pooled */
+    uint8_t pad;
     int32_t code;
 } akt__envelope;
 
@@ -42,11 +43,21 @@ static inline akt__envelope *akt__env_new(void) {
         e->sender = 0;
         e->arg = 0;
         e->code = 0;
+        e->embedded = 0;
     }
     return e;
 }
 
-/* Releases the envelope only (not msg/reply). */
-static inline void akt__env_free(akt__envelope *e) { akt__pool_put(AKT__POOL_64, e); }
+/* msg.c: hands a message's own envelope back to it. */
+void akt__env_release_embedded(akt__envelope *e);
+
+/* Releases the envelope only (not msg/reply). An embedded envelope lives in its message:
+ * free it before dropping the reference to that message. */
+static inline void akt__env_free(akt__envelope *e) {
+    if (e->embedded)
+        akt__env_release_embedded(e);
+    else
+        akt__pool_put(AKT__POOL_64, e);
+}
 
 #endif

@@ -6,6 +6,28 @@
 #include "alloc.h"
 #include "pool.h"
 
+akt__envelope *akt__env_for(akt_msg *m) {
+    /* acquire: pairs with the release in akt__env_release_embedded, so the previous
+     * delivery's use of env0 is over before this one writes it. */
+    if (m && !atomic_load_explicit(&m->env0_busy, memory_order_relaxed) &&
+        !atomic_exchange_explicit(&m->env0_busy, 1, memory_order_acquire)) {
+        akt__envelope *e = &m->env0;
+        e->reply = NULL;
+        e->msg = NULL;
+        e->sender = 0;
+        e->arg = 0;
+        e->code = 0;
+        e->embedded = 1;
+        return e;
+    }
+    return akt__env_new();
+}
+
+void akt__env_release_embedded(akt__envelope *e) {
+    akt_msg *m = (akt_msg *)((char *)e - offsetof(akt_msg, env0));
+    atomic_store_explicit(&m->env0_busy, 0, memory_order_release);
+}
+
 int akt__type_check(const char *type) {
     if (!type) return AKT_EINVAL;
     size_t n = strnlen(type, AKT__TYPE_MAX + 1);
@@ -18,7 +40,9 @@ static akt_msg *akt__msg_alloc(size_t type_len, size_t inline_len) {
     int cls = akt__pool_class(n);
     akt_msg *m = cls >= 0 ? akt__pool_get(cls) : akt__dalloc(n);
     if (!m) return NULL;
-    memset(m, 0, sizeof *m);
+    /* The embedded envelope is written when it is taken (akt__env_for): zero the rest. */
+    memset(m, 0, offsetof(akt_msg, env0_busy));
+    atomic_init(&m->env0_busy, 0);
     m->magic = AKT__MSG_MAGIC;
     m->pool_cls = (int8_t)cls;
     /* relaxed: the message is not shared yet; publication happens-before through the

@@ -4,6 +4,8 @@
 #include <akt/akt.h>
 #include <stdatomic.h>
 
+#include "envelope.h"
+
 enum { AKT__MSG_BYTES = 1, AKT__MSG_OBJECT = 2 };
 /* bytes_state of an object message: its bytes are made at most once, on demand. */
 enum { AKT__BYTES_NONE = 0, AKT__BYTES_BUSY = 1, AKT__BYTES_READY = 2 };
@@ -25,8 +27,15 @@ struct akt_msg {
     void *object;
     const akt_object_ops *ops;
     uint64_t pid; /* AKT_TYPE_TERMINATED: the actor it is about */
+    /* The envelope of the message's first delivery, in the same block: a fresh message told
+     * once needs one allocation and one cache line less per send. */
+    atomic_uchar env0_busy;
+    akt__envelope env0;
     char type[];  /* NUL-terminated, then an inline copy of small AKT_COPY payloads */
 };
+
+/* An envelope to deliver m: its own when free, else one from the pool; NULL on ENOMEM. */
+akt__envelope *akt__env_for(akt_msg *m);
 
 /* Validates a type name; returns its length or a negative AKT_E* code. */
 int akt__type_check(const char *type);

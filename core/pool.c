@@ -8,7 +8,7 @@
 
 #define AKT__MAG 128 /* blocks moved between a thread and the depot at once */
 
-static const size_t akt__class_size[AKT__POOL_NCLASSES] = {64, 128, 256};
+static const size_t akt__class_size[AKT__POOL_NCLASSES] = {64, 128, 192, 256};
 
 typedef struct akt__block {
     struct akt__block *next;     /* next block in this magazine */

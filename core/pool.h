@@ -6,7 +6,7 @@
 #define AKT_CORE_POOL_H
 #include <stddef.h>
 
-enum { AKT__POOL_64, AKT__POOL_128, AKT__POOL_256, AKT__POOL_NCLASSES };
+enum { AKT__POOL_64, AKT__POOL_128, AKT__POOL_192, AKT__POOL_256, AKT__POOL_NCLASSES };
 
 /* The class for n bytes, or -1 if n is larger than the largest class. */
 int akt__pool_class(size_t n);

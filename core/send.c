@@ -9,7 +9,7 @@ int akt__deliver(akt_system *s, akt_pid to, akt_msg *msg, uint64_t sender, akt_f
                  uint16_t kind) {
     akt__cell *c = akt__cell_live(s, to);
     if (!c) return AKT_ENOTFOUND;
-    akt__envelope *e = akt__env_new();
+    akt__envelope *e = akt__env_for(msg);
     if (!e) return AKT_ENOMEM;
     e->msg = msg;
     e->reply = reply;
@@ -113,7 +113,7 @@ AKT_API int akt_tell_batch(akt_system *system, akt_pid to, akt_msg *const *msgs,
     /* Build the chain first so that a failed allocation takes nothing. */
     akt__envelope *first = NULL, *last = NULL;
     for (size_t i = 0; i < n; i++) {
-        akt__envelope *e = akt__env_new();
+        akt__envelope *e = akt__env_for(msgs[i]);
         if (!e) {
             while (first) {
                 akt__envelope *nx = (akt__envelope *)atomic_load_explicit(

@@ -41,6 +41,13 @@ function put(value) {
 
 const get = (slot) => values[slot];
 
+// Internal, for tests: the slots taken now (after reclaiming the released ones), and whether
+// a slot was given back twice (it would then be handed to two values at once).
+function stats() {
+  if (shared) reclaim();
+  return { inUse: values.length - free.length, doubleFreed: new Set(free).size !== free.length };
+}
+
 // Values that travel by reference; others (primitives, strings, byte arrays, Messages)
 // travel as bytes made by the addon.
 function byRef(v) {
@@ -49,4 +56,4 @@ function byRef(v) {
   return t === 'function' || t === 'symbol' || t === 'bigint';
 }
 
-module.exports = { attach, reclaim, put, get, byRef, values };
+module.exports = { attach, reclaim, put, get, byRef, values, stats };

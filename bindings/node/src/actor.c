@@ -191,7 +191,7 @@ static int read_deps(napi_env env, an_actor *a, napi_value names, napi_value val
         char buf[256];
         napi_get_element(env, names, i, &k);
         napi_get_element(env, values, i, &v);
-        char *name = an_opt_string(env, k, buf, sizeof buf);
+        char *name = an_opt_string(a->inst, env, k, buf, sizeof buf);
         if (!name || name == (char *)-1) return 0;
         a->ndeps = i + 1;
         a->dep_names[i] = strdup(name);
@@ -213,7 +213,7 @@ static napi_value Spawn(napi_env env, napi_callback_info info) {
         return an_throw(env, I, AKT_EINVAL);
     if (!s && !I->cur_ctx) return an_throw(env, I, AKT_EMISUSE);
     char nbuf[256];
-    char *name = an_opt_string(env, argv[1], nbuf, sizeof nbuf);
+    char *name = an_opt_string(I, env, argv[1], nbuf, sizeof nbuf);
     if (name == (char *)-1) return NULL;
 
     an_actor *a = calloc(1, sizeof *a);

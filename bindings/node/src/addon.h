@@ -154,10 +154,12 @@ void an_slots_flush(an_inst *I);
 /* A message from a value slot JS already filled; the slot is consumed either way. */
 int an_msg_from_slot(an_inst *I, napi_env env, int32_t slot, const char *type, int by_ref,
                      akt_msg **out);
+/* Gives back the slot v of a slot send (is_slot) that failed before its message was made. */
+void an_slot_drop(an_inst *I, napi_env env, napi_value v, int is_slot);
 /* Reads an optional string argument into buf; returns buf, NULL if undefined/null, or
  * (char *)-1 after throwing for a bad value. */
-char *an_opt_string(napi_env env, napi_value v, char *buf, size_t len);
-int an_get_pid(napi_env env, napi_value lo, napi_value hi, akt_pid *out);
+char *an_opt_string(an_inst *I, napi_env env, napi_value v, char *buf, size_t len);
+int an_get_pid(an_inst *I, napi_env env, napi_value lo, napi_value hi, akt_pid *out);
 void an_put_pid(an_inst *I, int slot, akt_pid pid);
 
 /* ---- sending (send.c) ---- */

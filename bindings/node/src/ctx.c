@@ -38,10 +38,15 @@ static napi_value CtxParent(napi_env env, napi_callback_info info) {
 /* ctxRespond(value, type?); ctxRespondSlot(slot, type?) */
 static napi_value respond_impl(napi_env env, napi_callback_info info, int is_slot) {
     AN_ARGS(2);
-    AN_CTX();
+    akt_ctx *ctx = I->cur_ctx;
     char tbuf[256];
-    char *type = argc > 1 ? an_opt_string(env, argv[1], tbuf, sizeof tbuf) : NULL;
-    if (type == (char *)-1) return NULL;
+    char *type = NULL;
+    if (!ctx) an_throw(env, I, AKT_EMISUSE);
+    else type = argc > 1 ? an_opt_string(I, env, argv[1], tbuf, sizeof tbuf) : NULL;
+    if (!ctx || type == (char *)-1) {
+        an_slot_drop(I, env, argv[0], is_slot); /* the message was never made */
+        return NULL;
+    }
     /* By reference when the asker is JS: an outside ask from this thread (no sender) or a
      * JS actor; a C actor gets bytes. */
     akt_pid sender = {0};
@@ -63,7 +68,7 @@ static napi_value pid_op(napi_env env, napi_callback_info info, int (*op)(akt_ct
     AN_ARGS(2);
     AN_CTX();
     akt_pid pid;
-    if (!an_get_pid(env, argv[0], argv[1], &pid)) return NULL;
+    if (!an_get_pid(I, env, argv[0], argv[1], &pid)) return NULL;
     AN_RC(op(ctx, pid));
     return NULL;
 }
@@ -114,7 +119,7 @@ static napi_value CtxDependency(napi_env env, napi_callback_info info) {
     AN_ARGS(1);
     AN_CTX();
     char buf[256];
-    char *name = an_opt_string(env, argv[0], buf, sizeof buf);
+    char *name = an_opt_string(I, env, argv[0], buf, sizeof buf);
     if (name == (char *)-1) return NULL;
     if (!name) return an_throw(env, I, AKT_EINVAL);
     void *value = NULL;

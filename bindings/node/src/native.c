@@ -19,10 +19,10 @@ static napi_value SpawnNative(napi_env env, napi_callback_info info) {
     if (napi_get_value_external(env, argv[0], (void **)&s) != napi_ok || !s)
         return an_throw(env, I, AKT_EINVAL);
     char path[4096], symbol[256], name[256], arg[1024];
-    char *p = an_opt_string(env, argv[1], path, sizeof path);
-    char *sym = an_opt_string(env, argv[2], symbol, sizeof symbol);
-    char *n = an_opt_string(env, argv[3], name, sizeof name);
-    char *a = an_opt_string(env, argv[4], arg, sizeof arg);
+    char *p = an_opt_string(I, env, argv[1], path, sizeof path);
+    char *sym = an_opt_string(I, env, argv[2], symbol, sizeof symbol);
+    char *n = an_opt_string(I, env, argv[3], name, sizeof name);
+    char *a = an_opt_string(I, env, argv[4], arg, sizeof arg);
     if (p == (char *)-1 || sym == (char *)-1 || n == (char *)-1 || a == (char *)-1) return NULL;
     if (!p || !sym) return an_throw(env, I, AKT_EINVAL);
 

@@ -123,12 +123,14 @@ int an_msg_arg(an_inst *I, napi_env env, napi_value v, int is_slot, const char *
     return an_msg_from_slot(I, env, slot, type, by_ref, out);
 }
 
-/* A send that fails before its message exists still gives its slot back. */
-static napi_value slot_fail(an_inst *I, napi_env env, napi_value v, int is_slot) {
+/* Gives back the slot of a send that failed before its message was made (once made, the
+ * message owns the slot and releasing the message gives it back). Every failure of a slot
+ * send before an_msg_arg goes through here, exactly once; JS put the slot in before the
+ * call, so nothing else would. */
+void an_slot_drop(an_inst *I, napi_env env, napi_value v, int is_slot) {
     int32_t slot;
     if (is_slot && napi_get_value_int32(env, v, &slot) == napi_ok && slot >= 0)
         an_slot_release_now(I, slot);
-    return an_throw(env, I, AKT_EINVAL);
 }
 
 napi_value an_sent(napi_env env, an_inst *I, akt_msg *m, int rc) {
@@ -158,15 +160,17 @@ typedef struct send_args {
 
 static int send_args_of(an_inst *I, napi_env env, size_t argc, napi_value *a, int is_slot,
                         int is_ask, send_args *out) {
-    if (!an_get_pid(env, a[0], a[1], &out->to)) return 0;
-    if (is_ask && !timeout_ns_of(env, a[3], &out->timeout)) {
-        slot_fail(I, env, a[2], is_slot);
-        return 0;
-    }
     size_t type_at = is_ask ? 4 : 3;
     char tbuf[256];
-    char *type = argc > type_at ? an_opt_string(env, a[type_at], tbuf, sizeof tbuf) : NULL;
-    if (type == (char *)-1) return 0;
+    char *type = NULL;
+    if (!an_get_pid(I, env, a[0], a[1], &out->to)) goto fail;
+    if (is_ask && !timeout_ns_of(env, a[3], &out->timeout)) {
+        an_throw_msg(env, I, AKT_EINVAL, "expected a timeout > 0 ms");
+        goto fail;
+    }
+    type = argc > type_at ? an_opt_string(I, env, a[type_at], tbuf, sizeof tbuf) : NULL;
+    if (type == (char *)-1) goto fail;
+    /* From here the slot is an_msg_arg's: it gives it back on failure. */
     int rc = an_msg_arg(I, env, a[2], is_slot, type, an_pidset_has(&I->js_pids, out->to.id),
                         &out->m);
     if (rc) {
@@ -174,6 +178,9 @@ static int send_args_of(an_inst *I, napi_env env, size_t argc, napi_value *a, in
         return 0;
     }
     return 1;
+fail:
+    an_slot_drop(I, env, a[2], is_slot);
+    return 0;
 }
 
 /* tell(handle, lo, hi, value, type?); tellSlot(handle, lo, hi, slot, type?);
@@ -181,8 +188,11 @@ static int send_args_of(an_inst *I, napi_env env, size_t argc, napi_value *a, in
 static napi_value tell_impl(napi_env env, napi_callback_info info, int is_slot, int in_ctx) {
     AN_ARGS(5);
     an_sys *s = NULL;
-    if (!origin_of(env, I, in_ctx, argv[0], &s)) return NULL;
     size_t skip = in_ctx ? 0 : 1; /* the system handle */
+    if (!origin_of(env, I, in_ctx, argv[0], &s)) {
+        an_slot_drop(I, env, argv[skip + 2], is_slot);
+        return NULL;
+    }
     send_args sa;
     if (!send_args_of(I, env, argc - skip, argv + skip, is_slot, 0, &sa)) return NULL;
     int rc = in_ctx ? akt_ctx_tell(I->cur_ctx, sa.to, sa.m) : akt_tell(s->sys, sa.to, sa.m);
@@ -242,8 +252,11 @@ static int flag_of(napi_env env, napi_value v) {
 static napi_value ask_impl(napi_env env, napi_callback_info info, int is_slot, int in_ctx) {
     AN_ARGS(7);
     an_sys *s = NULL;
-    if (!origin_of(env, I, in_ctx, argv[0], &s)) return NULL;
     size_t skip = in_ctx ? 0 : 1; /* the system handle */
+    if (!origin_of(env, I, in_ctx, argv[0], &s)) {
+        an_slot_drop(I, env, argv[skip + 2], is_slot);
+        return NULL;
+    }
     send_args sa;
     if (!send_args_of(I, env, argc - skip, argv + skip, is_slot, 1, &sa)) return NULL;
     akt_future *f;
@@ -272,7 +285,7 @@ static napi_value StopGraceful(napi_env env, napi_callback_info info) {
     an_sys *s = an_sys_of(env, argv[0]);
     if (!s) return NULL;
     akt_pid pid;
-    if (!an_get_pid(env, argv[1], argv[2], &pid)) return NULL;
+    if (!an_get_pid(I, env, argv[1], argv[2], &pid)) return NULL;
     int64_t timeout;
     if (!timeout_ns_of(env, argv[3], &timeout)) return an_throw(env, I, AKT_EINVAL);
     akt_future *f;
@@ -304,7 +317,7 @@ static int msgs_of(an_inst *I, napi_env env, napi_value values, napi_value types
         char *type = NULL;
         napi_get_element(env, values, i, &v);
         if (napi_get_element(env, types, i, &t) == napi_ok) {
-            type = an_opt_string(env, t, tbuf, sizeof tbuf);
+            type = an_opt_string(I, env, t, tbuf, sizeof tbuf);
             if (type == (char *)-1) {
                 rc = AKT_EINVAL;
                 break;
@@ -335,7 +348,7 @@ typedef struct batch_args {
 static int batch_args_of(an_inst *I, napi_env env, napi_value *argv, int is_ask,
                          batch_args *out) {
     if (!(out->s = an_sys_of(env, argv[0]))) return 0;
-    if (!an_get_pid(env, argv[1], argv[2], &out->to)) return 0;
+    if (!an_get_pid(I, env, argv[1], argv[2], &out->to)) return 0;
     if (is_ask && !timeout_ns_of(env, argv[5], &out->timeout)) {
         an_throw(env, I, AKT_EINVAL);
         return 0;

@@ -47,7 +47,7 @@ static int directive_of(napi_env env, napi_value v, int *out) {
 static napi_value SystemCreate(napi_env env, napi_callback_info info) {
     AN_ARGS(4);
     char name[256];
-    char *n = an_opt_string(env, argv[0], name, sizeof name);
+    char *n = an_opt_string(I, env, argv[0], name, sizeof name);
     if (n == (char *)-1) return NULL;
     akt_system_options o;
     akt_system_options_init(&o);
@@ -124,7 +124,7 @@ static napi_value Lookup(napi_env env, napi_callback_info info) {
     AN_ARGS(2);
     AN_SYS(0);
     char path[1024];
-    char *p = an_opt_string(env, argv[1], path, sizeof path);
+    char *p = an_opt_string(I, env, argv[1], path, sizeof path);
     if (p == (char *)-1) return NULL;
     if (!p) return an_throw(env, I, AKT_EINVAL);
     akt_pid pid;
@@ -141,7 +141,7 @@ static napi_value PidPath(napi_env env, napi_callback_info info) {
     AN_ARGS(3);
     AN_SYS(0);
     akt_pid pid;
-    if (!an_get_pid(env, argv[1], argv[2], &pid)) return NULL;
+    if (!an_get_pid(I, env, argv[1], argv[2], &pid)) return NULL;
     char buf[512];
     size_t need = 0;
     int rc = akt_pid_path(s->sys, pid, buf, sizeof buf, &need);
@@ -158,7 +158,7 @@ static napi_value PidAlive(napi_env env, napi_callback_info info) {
     AN_ARGS(3);
     AN_SYS(0);
     akt_pid pid;
-    if (!an_get_pid(env, argv[1], argv[2], &pid)) return NULL;
+    if (!an_get_pid(I, env, argv[1], argv[2], &pid)) return NULL;
     napi_value r;
     napi_get_boolean(env, akt_pid_is_alive(s->sys, pid), &r);
     return r;
@@ -169,7 +169,7 @@ static napi_value lifecycle(napi_env env, napi_callback_info info,
     AN_ARGS(3);
     AN_SYS(0);
     akt_pid pid;
-    if (!an_get_pid(env, argv[1], argv[2], &pid)) return NULL;
+    if (!an_get_pid(I, env, argv[1], argv[2], &pid)) return NULL;
     int rc = fn(s->sys, pid);
     return rc ? an_throw(env, I, rc) : NULL;
 }

@@ -330,27 +330,28 @@ napi_value an_msg_to_js_decoded(an_inst *I, napi_env env, akt_msg *msg) {
     return r;
 }
 
-char *an_opt_string(napi_env env, napi_value v, char *buf, size_t len) {
+/* Bad input throws an InvalidArgumentError (lib/errors.cjs), like every other akt code. */
+char *an_opt_string(an_inst *I, napi_env env, napi_value v, char *buf, size_t len) {
     napi_valuetype t;
     if (!v || napi_typeof(env, v, &t) != napi_ok || t == napi_undefined || t == napi_null)
         return NULL;
     size_t n;
     if (t != napi_string || napi_get_value_string_utf8(env, v, buf, len, &n) != napi_ok) {
-        napi_throw_type_error(env, "AKT_EINVAL", "expected a string");
+        an_throw_msg(env, I, AKT_EINVAL, "expected a string");
         return (char *)-1;
     }
     if (n >= len - 1) {
-        napi_throw_range_error(env, "AKT_EINVAL", "string too long");
+        an_throw_msg(env, I, AKT_EINVAL, "string too long");
         return (char *)-1;
     }
     return buf;
 }
 
-int an_get_pid(napi_env env, napi_value lo, napi_value hi, akt_pid *out) {
+int an_get_pid(an_inst *I, napi_env env, napi_value lo, napi_value hi, akt_pid *out) {
     uint32_t l, h;
     if (napi_get_value_uint32(env, lo, &l) != napi_ok ||
         napi_get_value_uint32(env, hi, &h) != napi_ok) {
-        napi_throw_type_error(env, "AKT_EINVAL", "expected a Pid");
+        an_throw_msg(env, I, AKT_EINVAL, "expected a Pid");
         return 0;
     }
     out->id = ((uint64_t)h << 32) | l;

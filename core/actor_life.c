@@ -84,6 +84,17 @@ void akt__actor_fail(akt__worker *w, akt__cell *c, int code, const char *reason)
     }
 }
 
+int akt__supervisor_read(const akt_supervisor *in, akt_supervisor *out) {
+    if (in->size < offsetof(akt_supervisor, decide) || in->strategy != AKT_STRATEGY_ONE_FOR_ONE ||
+        in->default_directive < AKT_DIRECTIVE_RESTART ||
+        in->default_directive > AKT_DIRECTIVE_ESCALATE)
+        return AKT_EINVAL;
+    memset(out, 0, sizeof *out);
+    memcpy(out, in, in->size < sizeof *out ? in->size : sizeof *out);
+    out->size = sizeof *out;
+    return 0;
+}
+
 static int akt__decide(akt_system *s, akt__cell *parent, int code, const char *reason) {
     const akt_supervisor *sup = NULL;
     if (parent->ext && parent->ext->has_supervisor) sup = &parent->ext->supervisor;

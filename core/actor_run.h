@@ -31,6 +31,9 @@ void akt__actor_start(akt__worker *w, akt__cell *c);
 void akt__actor_begin_stop(akt__worker *w, akt__cell *c);
 void akt__actor_finalize(akt__worker *w, akt__cell *c);
 void akt__actor_fail(akt__worker *w, akt__cell *c, int code, const char *reason);
+/* Checks a caller's supervisor and copies it whatever its size (older callers pass smaller
+ * structs; missing fields are zero). AKT_EINVAL for a bad strategy or directive. */
+int akt__supervisor_read(const akt_supervisor *in, akt_supervisor *out);
 void akt__actor_supervise(akt__worker *w, akt__cell *c, akt__envelope *e);
 void akt__actor_resume(akt__worker *w, akt__cell *c);
 void akt__actor_restart(akt__worker *w, akt__cell *c);

@@ -93,16 +93,10 @@ static int akt__make_ext(akt_system *s, const akt_spawn_options *o, akt__ext **o
     akt__ext *x = akt__heap_calloc(&s->heap, sizeof *x);
     if (!x) return AKT_ENOMEM;
     if (o->supervisor) {
-        const akt_supervisor *in = o->supervisor;
-        if (in->size < offsetof(akt_supervisor, decide) ||
-            in->strategy != AKT_STRATEGY_ONE_FOR_ONE ||
-            in->default_directive < AKT_DIRECTIVE_RESTART ||
-            in->default_directive > AKT_DIRECTIVE_ESCALATE) {
+        if (akt__supervisor_read(o->supervisor, &x->supervisor)) {
             akt__ext_free(s, x);
             return AKT_EINVAL;
         }
-        memcpy(&x->supervisor, in, in->size < sizeof x->supervisor ? in->size : sizeof x->supervisor);
-        x->supervisor.size = sizeof x->supervisor;
         x->has_supervisor = 1;
     }
     if (o->dependency_count) {

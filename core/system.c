@@ -80,17 +80,7 @@ AKT_API int akt_system_create(const akt_system_options *options, akt_system **ou
     if (akt__sysname_check(name) || o.workers < 0 || o.workers > 1024 || o.throughput < 0)
         return AKT_EINVAL;
     akt_supervisor sup;
-    if (o.supervisor) {
-        if (o.supervisor->size < offsetof(akt_supervisor, decide) ||
-            o.supervisor->strategy != AKT_STRATEGY_ONE_FOR_ONE ||
-            o.supervisor->default_directive < AKT_DIRECTIVE_RESTART ||
-            o.supervisor->default_directive > AKT_DIRECTIVE_ESCALATE)
-            return AKT_EINVAL;
-        memset(&sup, 0, sizeof sup);
-        memcpy(&sup, o.supervisor,
-               o.supervisor->size < sizeof sup ? o.supervisor->size : sizeof sup);
-        sup.size = sizeof sup;
-    }
+    if (o.supervisor && akt__supervisor_read(o.supervisor, &sup)) return AKT_EINVAL;
     akt__heap heap;
     int rc = akt__heap_from(&heap, o.allocator);
     if (rc) return rc;
@@ -143,26 +133,29 @@ size_t akt__path_locked(akt_system *s, const akt__cell *c, char *buf, size_t len
     for (const akt__cell *p = c; p; p = p->parent ? akt__cell_get(s, p->parent) : NULL)
         n += 1 + strlen(p->name ? p->name : "?");
     if (buf && len) {
-        char *tmp = akt__heap_alloc(&s->heap, n + 1);
-        if (!tmp) {
+        /* Filled from the end, so a path that does not fit is built aside and truncated;
+         * one that fits (akt__path_dup's always does) goes straight into buf. */
+        char *out = n < len ? buf : akt__heap_alloc(&s->heap, n + 1);
+        if (!out) {
             buf[0] = 0;
             return n;
         }
         size_t at = n;
-        tmp[at] = 0;
+        out[at] = 0;
         for (const akt__cell *p = c; p; p = p->parent ? akt__cell_get(s, p->parent) : NULL) {
             const char *nm = p->name ? p->name : "?";
             size_t l = strlen(nm);
             at -= l;
-            memcpy(tmp + at, nm, l);
-            tmp[--at] = '/';
+            memcpy(out + at, nm, l);
+            out[--at] = '/';
         }
-        memcpy(tmp, "akt://", 6);
-        memcpy(tmp + 6, s->name, strlen(s->name));
-        size_t copy = n < len - 1 ? n : len - 1;
-        memcpy(buf, tmp, copy);
-        buf[copy] = 0;
-        akt__heap_free(&s->heap, tmp);
+        memcpy(out, "akt://", 6);
+        memcpy(out + 6, s->name, strlen(s->name));
+        if (out != buf) {
+            memcpy(buf, out, len - 1);
+            buf[len - 1] = 0;
+            akt__heap_free(&s->heap, out);
+        }
     }
     return n;
 }

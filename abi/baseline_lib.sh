@@ -12,10 +12,15 @@ AKT_ABIDW_FLAGS=(--drop-private-types --no-corpus-path --no-comp-dir-path --shor
 # and invisible to DWARF. One "NAME VALUE" per line, sorted. Minor/patch version numbers
 # change with every release, and *_ALL masks grow when a kind is added: those are left out.
 # The major number is kept on purpose: changing it is a break.
+# The error codes are rows of AKT_ERRNO_MAP (an enum), expanded here one per line.
 akt_constants() {
-    ${CC:-cc} -dM -E -x c "$1" |
-        sed -nE 's/^#define (AKT_[A-Za-z0-9_]*)[[:space:]]+(.*)$/\1 \2/p' |
-        grep -vE '^(AKT_AKT_H|AKT_API|AKT_VERSION_(MINOR|PATCH|HEX)|AKT_[A-Z_]*_ALL) ' | LC_ALL=C sort
+    {
+        ${CC:-cc} -dM -E -x c "$1" |
+            sed -nE 's/^#define (AKT_[A-Za-z0-9_]*)[[:space:]]+(.*)$/\1 \2/p' |
+            grep -vE '^(AKT_AKT_H|AKT_API|AKT_ERRNO_MAP|AKT_VERSION_(MINOR|PATCH|HEX)|AKT_[A-Z_]*_ALL) '
+        printf '#include "%s"\n#define AKT__ROW(n, v, t) @AKT_##n v@\nAKT_ERRNO_MAP(AKT__ROW)\n' "$1" |
+            ${CC:-cc} -E -P -x c - | tr '@' '\n' | sed -nE 's/^(AKT_E[A-Z]+) \(?(-[0-9]+)\)?$/\1 \2/p'
+    } | LC_ALL=C sort
 }
 
 # A libabigail suppression that accepts members appended at the end of the header's

@@ -10,40 +10,22 @@ AKT_API const char *akt_version_string(void) {
         AKT_VERSION_PATCH);
 }
 
-/* One row per code, indexed by -code; the table is the single source of both names. */
-static const struct {
-    const char *name;
-    const char *text;
-} akt__errors[] = {
-    {"AKT_OK", "success"},
-    {"AKT_EINVAL", "invalid argument"},
-    {"AKT_ENOMEM", "out of memory"},
-    {"AKT_ENOTFOUND", "no such actor"},
-    {"AKT_ESTOPPED", "actor stopped"},
-    {"AKT_ETIMEDOUT", "timed out"},
-    {"AKT_ECANCELED", "canceled"},
-    {"AKT_EEXIST", "name already taken"},
-    {"AKT_EFULL", "mailbox full"},
-    {"AKT_EMISUSE", "call not allowed here"},
-    {"AKT_ECLOSED", "system shut down"},
-    {"AKT_EUNHANDLED", "message not handled"},
-    {"AKT_EFAILED", "actor failed"},
-    {"AKT_EAGAIN", "not ready, try again"},
-    {"AKT_ENOTSUP", "not supported"},
-    {"AKT_ETYPE", "wrong message kind"},
-    {"AKT_EDEADLK", "would deadlock"},
-    {"AKT_ERANGE", "buffer too small"},
-    {"AKT_EBUSY", "busy"},
-};
+/* Both tables come from the header's AKT_ERRNO_MAP, indexed by -code: a code the header
+ * gains is named and described here without an edit. */
+#define AKT__ERR_NAME(name, value, text) [-(value)] = "AKT_" #name,
+#define AKT__ERR_TEXT(name, value, text) [-(value)] = text,
+static const char *const akt__err_names[] = {[0] = "AKT_OK", AKT_ERRNO_MAP(AKT__ERR_NAME)};
+static const char *const akt__err_texts[] = {[0] = "success", AKT_ERRNO_MAP(AKT__ERR_TEXT)};
 
-#define AKT__NERRORS ((int)(sizeof akt__errors / sizeof akt__errors[0]))
+#define AKT__NERRORS ((int)(sizeof akt__err_names / sizeof akt__err_names[0]))
+_Static_assert(sizeof akt__err_names == sizeof akt__err_texts, "one row per code");
 
 AKT_API const char *akt_strerror(int rc) {
-    if (rc > 0 || -rc >= AKT__NERRORS) return "unknown error";
-    return akt__errors[-rc].text;
+    if (rc > 0 || -rc >= AKT__NERRORS || !akt__err_texts[-rc]) return "unknown error";
+    return akt__err_texts[-rc];
 }
 
 AKT_API const char *akt_err_name(int rc) {
-    if (rc > 0 || -rc >= AKT__NERRORS) return "AKT_E?";
-    return akt__errors[-rc].name;
+    if (rc > 0 || -rc >= AKT__NERRORS || !akt__err_names[-rc]) return "AKT_E?";
+    return akt__err_names[-rc];
 }

@@ -71,26 +71,56 @@ AKT_API unsigned akt_version(void);
 /* "major.minor.patch"; static storage. */
 AKT_API const char *akt_version_string(void);
 
-/* Error codes: always negative; 0 is success. Values are part of the ABI. */
+/* Error codes: always negative; 0 is success. Values are part of the ABI. The table is the
+ * one source of every code: its name, value and description (akt_strerror). Bindings and
+ * errors.c expand it; a new code is one new row here, at the end, with the next value.
+ *   XX(NAME, value, "description")   -- NAME without the AKT_ prefix */
+#define AKT_ERRNO_MAP(XX)                                                                   \
+    XX(EINVAL, -1, "invalid argument")                                                      \
+    XX(ENOMEM, -2, "out of memory")                                                         \
+    XX(ENOTFOUND, -3, "no such actor")                                                      \
+    XX(ESTOPPED, -4, "actor stopped")                                                       \
+    XX(ETIMEDOUT, -5, "timed out")                                                          \
+    XX(ECANCELED, -6, "canceled")                                                           \
+    XX(EEXIST, -7, "name already taken")                                                    \
+    XX(EFULL, -8, "mailbox full")                                                           \
+    XX(EMISUSE, -9, "call not allowed here")                                                \
+    XX(ECLOSED, -10, "system shut down")                                                    \
+    XX(EUNHANDLED, -11, "message not handled")                                              \
+    XX(EFAILED, -12, "actor failed")                                                        \
+    XX(EAGAIN, -13, "not ready, try again")                                                 \
+    XX(ENOTSUP, -14, "not supported")                                                       \
+    XX(ETYPE, -15, "wrong message kind")                                                    \
+    XX(EDEADLK, -16, "would deadlock")                                                      \
+    XX(ERANGE, -17, "buffer too small")                                                     \
+    XX(EBUSY, -18, "busy")
+
+/* What each code means:
+ *   AKT_EINVAL      an argument is NULL, out of range or malformed
+ *   AKT_ENOMEM      an allocation failed; nothing was changed
+ *   AKT_ENOTFOUND   no live actor for this pid/name (stale pid, unknown path)
+ *   AKT_ESTOPPED    the actor stopped before it could handle the request
+ *   AKT_ETIMEDOUT   an ask or a graceful stop ran out of time
+ *   AKT_ECANCELED   the operation was cancelled (akt_future_cancel)
+ *   AKT_EEXIST      the name is taken
+ *   AKT_EFULL       a bounded mailbox or queue is full
+ *   AKT_EMISUSE     the call is not allowed here (ctx outside its callback, ...)
+ *   AKT_ECLOSED     the system is shutting down or shut down
+ *   AKT_EUNHANDLED  the receiver did not handle the message
+ *   AKT_EFAILED     an actor's receive failed (a binding's exception, say)
+ *   AKT_EAGAIN      not ready yet: call again (future still pending, more work)
+ *   AKT_ENOTSUP     not supported for this object (bytes of an opaque object)
+ *   AKT_ETYPE       the message is not of the kind asked for
+ *   AKT_EDEADLK     waiting here would deadlock (an actor waiting on itself)
+ *   AKT_ERANGE      a buffer is too small; the needed size is reported
+ *   AKT_EBUSY       the object is in use (a dispatcher run already in progress)
+ */
 #define AKT_OK 0
-#define AKT_EINVAL -1      /* an argument is NULL, out of range or malformed */
-#define AKT_ENOMEM -2      /* an allocation failed; nothing was changed */
-#define AKT_ENOTFOUND -3   /* no live actor for this pid/name (stale pid, unknown path) */
-#define AKT_ESTOPPED -4    /* the actor stopped before it could handle the request */
-#define AKT_ETIMEDOUT -5   /* an ask or a graceful stop ran out of time */
-#define AKT_ECANCELED -6   /* the operation was cancelled (akt_future_cancel) */
-#define AKT_EEXIST -7      /* the name is taken */
-#define AKT_EFULL -8       /* a bounded mailbox or queue is full */
-#define AKT_EMISUSE -9     /* the call is not allowed here (ctx outside its callback, ...) */
-#define AKT_ECLOSED -10    /* the system is shutting down or shut down */
-#define AKT_EUNHANDLED -11 /* the receiver did not handle the message */
-#define AKT_EFAILED -12    /* an actor's receive failed (a binding's exception, say) */
-#define AKT_EAGAIN -13     /* not ready yet: call again (future still pending, more work) */
-#define AKT_ENOTSUP -14    /* not supported for this object (bytes of an opaque object) */
-#define AKT_ETYPE -15      /* the message is not of the kind asked for */
-#define AKT_EDEADLK -16    /* waiting here would deadlock (an actor waiting on itself) */
-#define AKT_ERANGE -17     /* a buffer is too small; the needed size is reported */
-#define AKT_EBUSY -18      /* the object is in use (a dispatcher run already in progress) */
+enum akt_errno {
+#define AKT__ERRNO_ENUM(name, value, text) AKT_##name = (value),
+    AKT_ERRNO_MAP(AKT__ERRNO_ENUM)
+#undef AKT__ERRNO_ENUM
+};
 
 /* A one-line English description; static storage; "unknown error" for unknown codes. */
 AKT_API const char *akt_strerror(int rc);

@@ -24,7 +24,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "pool.h" /* core internal: akt__pool_trim, akt__pool_set_enabled */
+#include "base/pool.h" /* core internal: akt__pool_trim, akt__pool_set_enabled */
 
 /* ---- counting allocators with one injected failure ------------------------------------- */
 

@@ -7,6 +7,14 @@
 #include <string.h>
 #include <time.h>
 
+/* ctest runs each test of a suite in its own process (cmake/akt_helpers.cmake): the test's
+ * name comes in AKT_TEST_FILTER. Run by hand without it, a suite runs all its tests. */
+__attribute__((constructor)) static void tu_select_test(void)
+{
+    const char *only = getenv("AKT_TEST_FILTER");
+    if (only && *only) cmocka_set_test_filter(only);
+}
+
 int64_t tu_now_ns(void)
 {
     struct timespec ts;

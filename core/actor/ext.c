@@ -1,0 +1,21 @@
+/* The rarely used parts of an actor, allocated on first use. */
+#include "ext.h"
+
+#include "kernel/sys.h"
+
+akt__ext *akt__ext_get(akt_system *s, akt__cell *c) {
+    if (!c->ext) c->ext = akt__heap_calloc(&s->heap, sizeof(akt__ext));
+    return c->ext;
+}
+
+void akt__ext_free(akt_system *s, akt__ext *x) {
+    if (!x) return;
+    akt__vec_free(&s->heap, &x->become_fns);
+    akt__vec_free(&s->heap, &x->become_states);
+    akt__vec_free(&s->heap, &x->watching);
+    akt__vec_free(&s->heap, &x->escalated);
+    for (uint32_t i = 0; i < x->ndeps; i++) akt__heap_free(&s->heap, x->dep_names[i]);
+    akt__heap_free(&s->heap, x->dep_names);
+    akt__heap_free(&s->heap, x->dep_values);
+    akt__heap_free(&s->heap, x);
+}

@@ -1,0 +1,52 @@
+/* The parts of an actor most actors never use, allocated on first use so that an idle
+ * actor stays small: become stack, stash, watches, dependencies, its strategy for its
+ * children and escalated children. Owner-only (sched held). */
+#ifndef AKT_CORE_ACTOR_EXT_H
+#define AKT_CORE_ACTOR_EXT_H
+#include <akt/akt.h>
+
+#include "base/vec.h"
+#include "kernel/cell.h"
+
+typedef struct akt__env_list {
+    akt__envelope *head, *tail;
+} akt__env_list;
+
+typedef struct akt__ext {
+    akt__vec become_fns;    /* akt_receive_fn, top = current */
+    akt__vec become_states; /* void *, parallel to become_fns */
+    akt__env_list stash;
+    akt__env_list unstashed; /* handled before the mailbox */
+    akt__vec watching;       /* pids this actor watches */
+    char **dep_names;
+    void **dep_values;
+    uint32_t ndeps;
+    int has_supervisor;
+    akt_supervisor supervisor;
+    akt__vec escalated;      /* children waiting for this actor's own directive */
+} akt__ext;
+
+struct akt_system;
+/* The cell's ext, allocating it; NULL on ENOMEM. */
+akt__ext *akt__ext_get(struct akt_system *s, akt__cell *c);
+void akt__ext_free(struct akt_system *s, akt__ext *x);
+
+static inline void akt__env_list_push(akt__env_list *l, akt__envelope *e) {
+    atomic_store_explicit(&e->node.next, NULL, memory_order_relaxed);
+    if (l->tail)
+        atomic_store_explicit(&l->tail->node.next, &e->node, memory_order_relaxed);
+    else
+        l->head = e;
+    l->tail = e;
+}
+
+static inline akt__envelope *akt__env_list_pop(akt__env_list *l) {
+    akt__envelope *e = l->head;
+    if (e) {
+        l->head = (akt__envelope *)atomic_load_explicit(&e->node.next, memory_order_relaxed);
+        if (!l->head) l->tail = NULL;
+    }
+    return e;
+}
+
+#endif

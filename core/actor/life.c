@@ -1,0 +1,206 @@
+/* An actor's lifecycle on its own thread: start, failure and supervision, restart,
+ * stopping (children first) and finalisation. */
+#include <string.h>
+
+#include "life.h"
+
+#include "ext.h"
+#include "kernel/events.h"
+#include "kernel/future.h"
+#include "kernel/msg.h"
+#include "kernel/path.h"
+#include "kernel/sys.h"
+#include "send.h"
+#include "turn.h"
+
+static int akt__call_pre_start(akt__worker *w, akt__cell *c, char **reason) {
+    if (!c->beh || !c->beh->pre_start) return 0;
+    akt_ctx *ctx = akt__ctx_enter(w, c, NULL);
+    int rc = c->beh->pre_start(ctx, c->state);
+    akt__ctx_leave(ctx);
+    *reason = ctx->fail_reason;
+    ctx->fail_reason = NULL;
+    return rc > 0 ? AKT_EFAILED : rc;
+}
+
+static void akt__call_post_stop(akt__worker *w, akt__cell *c) {
+    if (!c->started) return;
+    c->started = 0;
+    if (!c->beh || !c->beh->post_stop) return;
+    akt_ctx *ctx = akt__ctx_enter(w, c, NULL);
+    c->beh->post_stop(ctx, c->state);
+    akt__ctx_leave(ctx);
+    akt__dfree(ctx->fail_reason);
+    ctx->fail_reason = NULL;
+}
+
+/* pre_start; on failure the actor stops (without post_stop: it never started). */
+static int akt__enter_running(akt__worker *w, akt__cell *c, unsigned event) {
+    akt_system *s = w->disp->system;
+    char *reason = NULL;
+    int rc = akt__call_pre_start(w, c, &reason);
+    if (rc) {
+        akt__publish(s, AKT_EVENT_ACTOR_FAILED, c, (akt_pid){0}, NULL, rc, reason);
+        akt__dfree(reason);
+        akt__actor_begin_stop(w, c);
+        return rc;
+    }
+    c->status = AKT__RUNNING;
+    c->started = 1;
+    akt__publish(s, event, c, (akt_pid){0}, NULL, 0, NULL);
+    return 0;
+}
+
+void akt__actor_start(akt__worker *w, akt__cell *c) {
+    if (c->status != AKT__STARTING) return;
+    akt__enter_running(w, c, AKT_EVENT_ACTOR_STARTED);
+}
+
+void akt__actor_fail(akt__worker *w, akt__cell *c, int code, const char *reason) {
+    akt_system *s = w->disp->system;
+    akt_pid self = akt__cell_pid(c);
+    akt__publish(s, AKT_EVENT_ACTOR_FAILED, c, (akt_pid){0}, NULL, code, reason);
+    c->status = AKT__SUSPENDED;
+    akt_msg *why = NULL;
+    if (reason) akt_msg_new_bytes("akt.Failure", reason, strlen(reason), AKT_COPY, &why);
+    akt__cell *parent = akt__cell_get(s, c->parent);
+    if (!parent ||
+        akt__send_sys(s, akt__cell_pid(parent), AKT__SYS_FAILED, self.id, code, why, NULL)) {
+        if (why) akt_msg_release(why);
+        akt__actor_begin_stop(w, c); /* nobody can decide: stop rather than hang */
+    }
+}
+
+/* Passes this actor's own directive on to the children that escalated to it. */
+static void akt__settle_escalated(akt_system *s, akt__cell *c, uint16_t kind) {
+    if (!c->ext) return;
+    for (uint32_t i = 0; i < c->ext->escalated.n; i++)
+        akt__send_sys(s, (akt_pid){c->ext->escalated.v[i]}, kind, 0, 0, NULL, NULL);
+    c->ext->escalated.n = 0;
+}
+
+void akt__actor_resume(akt__worker *w, akt__cell *c) {
+    if (c->status != AKT__SUSPENDED) return;
+    c->status = AKT__RUNNING;
+    akt__settle_escalated(w->disp->system, c, AKT__SYS_RESUME);
+}
+
+void akt__actor_restart(akt__worker *w, akt__cell *c) {
+    if (c->status != AKT__SUSPENDED) return;
+    akt_system *s = w->disp->system;
+    akt__call_post_stop(w, c);
+    if (c->ext) { /* a restarted actor starts from its own behaviour */
+        c->ext->become_fns.n = 0;
+        c->ext->become_states.n = 0;
+    }
+    if (akt__enter_running(w, c, AKT_EVENT_ACTOR_RESTARTED) == 0)
+        akt__settle_escalated(s, c, AKT__SYS_RESTART);
+}
+
+void akt__actor_begin_stop(akt__worker *w, akt__cell *c) {
+    if (c->status == AKT__STOPPING || c->status == AKT__DEAD || c->status == AKT__FREE) return;
+    akt_system *s = w->disp->system;
+    c->status = AKT__STOPPING;
+    pthread_mutex_lock(&s->lock);
+    c->closing = 1;
+    for (uint32_t k = c->first_child; k;) {
+        akt__cell *ch = akt__cell_get(s, k);
+        akt__signal_locked(ch, AKT__SIG_STOP);
+        k = ch->next_sibling;
+    }
+    int childless = c->first_child == 0;
+    pthread_mutex_unlock(&s->lock);
+    if (childless) akt__actor_finalize(w, c);
+}
+
+static void akt__drain_list(akt_system *s, akt__env_list *l, akt_pid self, const char *path) {
+    akt__envelope *e;
+    while ((e = akt__env_list_pop(l))) akt__dead_letter(s, e, self, path);
+}
+
+static void akt__unlink_locked(akt_system *s, akt__cell *c) {
+    akt__cell *parent = akt__cell_get(s, c->parent);
+    if (c->prev_sibling)
+        akt__cell_get(s, c->prev_sibling)->next_sibling = c->next_sibling;
+    else if (parent)
+        parent->first_child = c->next_sibling;
+    if (c->next_sibling) akt__cell_get(s, c->next_sibling)->prev_sibling = c->prev_sibling;
+    c->next_sibling = c->prev_sibling = 0;
+    if (c->name) akt__names_remove(s, c->index);
+}
+
+static akt__envelope *akt__env_next(akt__envelope *e) {
+    return (akt__envelope *)atomic_load_explicit(&e->node.next, memory_order_relaxed);
+}
+
+/* Tells every watcher that self is gone, completes graceful-stop waiters, and stops
+ * watching others. */
+static void akt__notify_watchers(akt_system *s, akt__cell *c, akt__ext *x, akt_pid self,
+                                 const char *path) {
+    for (akt__envelope *e = c->watchers, *n; e; e = n) {
+        n = akt__env_next(e);
+        akt_msg *t;
+        if (akt__msg_new_about(AKT_TYPE_TERMINATED, self, path, &t) == 0 &&
+            akt__deliver(s, (akt_pid){e->arg}, t, self.id, NULL, AKT__ENV_USER))
+            akt_msg_release(t);
+        akt__env_free(e);
+    }
+    c->watchers = NULL;
+    for (akt__envelope *e = c->stop_waiters, *n; e; e = n) {
+        n = akt__env_next(e);
+        akt__future_complete(e->reply, 0, NULL);
+        akt__future_unref(e->reply);
+        akt__env_free(e);
+    }
+    c->stop_waiters = NULL;
+    for (uint32_t i = 0; x && i < x->watching.n; i++)
+        akt__send_sys(s, (akt_pid){x->watching.v[i]}, AKT__SYS_UNWATCH, self.id, 0, NULL, NULL);
+}
+
+void akt__actor_finalize(akt__worker *w, akt__cell *c) {
+    akt_system *s = w->disp->system;
+    akt__call_post_stop(w, c);
+    akt_pid self = akt__cell_pid(c);
+    char *path = akt__path_dup(s, c);
+    uint32_t parent_idx = c->parent;
+
+    pthread_mutex_lock(&s->lock);
+    akt__unlink_locked(s, c);
+    /* release: a sender that sees the new generation sees the actor as gone. */
+    uint32_t next_gen = akt__pid_gen(self) + 1;
+    atomic_store_explicit(&c->gen, next_gen ? next_gen : 1, memory_order_release);
+    pthread_mutex_unlock(&s->lock);
+    c->status = AKT__DEAD;
+
+    akt__ext *x = c->ext;
+    c->ext = NULL;
+    if (x) {
+        akt__drain_list(s, &x->unstashed, self, path);
+        akt__drain_list(s, &x->stash, self, path);
+    }
+    akt__node *n;
+    while ((n = akt__mpsc_pop(&c->mbox))) akt__dead_letter(s, (akt__envelope *)n, self, path);
+    akt__notify_watchers(s, c, x, self, path);
+    akt__ext_free(s, x);
+    if (c->beh && c->beh->free_state) c->beh->free_state(c->state);
+    c->state = NULL;
+    c->beh = NULL;
+    akt__publish_at(s, AKT_EVENT_ACTOR_STOPPED, self, path, (akt_pid){0}, NULL, 0, NULL);
+
+    pthread_mutex_lock(&s->lock);
+    akt__heap_free(&s->heap, c->name);
+    c->name = NULL;
+    c->parent = 0;
+    if (c->index != AKT__GUARDIAN) akt__cell_free_locked(s, c); /* for the next spawn */
+    pthread_mutex_unlock(&s->lock);
+    akt__heap_free(&s->heap, path);
+
+    if (parent_idx) {
+        /* The parent is alive: it cannot finish before its children are unlinked. */
+        pthread_mutex_lock(&s->lock);
+        akt__signal_locked(akt__cell_get(s, parent_idx), AKT__SIG_CHILD_GONE);
+        pthread_mutex_unlock(&s->lock);
+    } else {
+        akt__system_guardian_gone(s);
+    }
+}

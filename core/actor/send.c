@@ -1,0 +1,265 @@
+/* Sending: tell, ask, batches, and stopping from outside. */
+#include "send.h"
+
+#include "base/tls.h"
+#include "kernel/future.h"
+#include "kernel/msg.h"
+#include "sched/dispatch.h"
+
+int akt__deliver(akt_system *s, akt_pid to, akt_msg *msg, uint64_t sender, akt_future *reply,
+                 uint16_t kind) {
+    akt__cell *c = akt__cell_live(s, to);
+    if (!c) return AKT_ENOTFOUND;
+    akt__envelope *e = akt__env_for(msg);
+    if (!e) return AKT_ENOMEM;
+    e->msg = msg;
+    e->reply = reply;
+    e->sender = sender;
+    e->gen = akt__pid_gen(to);
+    e->kind = kind;
+    akt__mpsc_push(&c->mbox, &e->node);
+    akt__cell_wake(c);
+    return 0;
+}
+
+int akt__send_sys(akt_system *s, akt_pid to, uint16_t kind, uint64_t arg, int32_t code,
+                  akt_msg *msg, akt_future *reply) {
+    uint32_t idx = akt__pid_index(to);
+    akt__cell *c = idx ? akt__cell_get(s, idx) : NULL;
+    if (!c) return AKT_ENOTFOUND;
+    akt__envelope *e = akt__env_new();
+    if (!e) return AKT_ENOMEM;
+    e->kind = kind;
+    e->gen = akt__pid_gen(to);
+    e->arg = arg;
+    e->code = code;
+    e->msg = msg;
+    e->reply = reply;
+    akt__sysq_push(c, e);
+    akt__cell_wake(c);
+    return 0;
+}
+
+void akt__sysq_push(akt__cell *c, akt__envelope *e) {
+    akt__envelope *head = atomic_load_explicit(&c->sysq, memory_order_relaxed);
+    do {
+        atomic_store_explicit(&e->node.next, (akt__node *)head, memory_order_relaxed);
+        /* seq_cst: publishes the envelope (release) and is the producer's half of the
+         * Dekker pair with the run loop's "sched = 0, re-check sysq". */
+    } while (!atomic_compare_exchange_weak_explicit(&c->sysq, &head, e, memory_order_seq_cst,
+                                                    memory_order_relaxed));
+}
+
+void akt__signal_locked(akt__cell *c, unsigned sig) {
+    /* seq_cst: the producer's half of the Dekker pair, as a push (see akt__cell_release). */
+    atomic_fetch_or_explicit(&c->signals, (unsigned char)sig, memory_order_seq_cst);
+    akt__cell_wake(c);
+}
+
+/* Signals STOP to c and every descendant, from the calling thread: a busy actor then stops
+ * after the message in hand even when every worker is busy and its parent cannot run to
+ * pass the stop on. Children still finish first: a parent finalises only once it has no
+ * children left. */
+static void akt__stop_subtree_locked(akt_system *s, akt__cell *root) {
+    akt__cell *c = root;
+    for (;;) {
+        akt__signal_locked(c, AKT__SIG_STOP);
+        if (c->first_child) { /* depth first, without a stack: down, then right or up */
+            c = akt__cell_get(s, c->first_child);
+            continue;
+        }
+        while (c != root && !c->next_sibling) c = akt__cell_get(s, c->parent);
+        if (c == root) return;
+        c = akt__cell_get(s, c->next_sibling);
+    }
+}
+
+int akt__stop_request(akt_system *s, akt_pid pid) {
+    /* Under the lock the generation cannot move (finalisation bumps it under the lock), so
+     * the flag reaches this incarnation; a spawn that reuses the cell clears it. */
+    pthread_mutex_lock(&s->lock);
+    akt__cell *c = akt__cell_live(s, pid);
+    if (c) akt__stop_subtree_locked(s, c);
+    pthread_mutex_unlock(&s->lock);
+    return c ? 0 : AKT_ENOTFOUND;
+}
+
+static int akt__sys_usable(akt_system *s) {
+    if (!s) return AKT_EINVAL;
+    return atomic_load_explicit(&s->state, memory_order_acquire) == AKT__SYS_DONE ? AKT_ECLOSED
+                                                                                  : 0;
+}
+
+/* The sender for sends made from inside an actor callback of system s. */
+static uint64_t akt__implicit_sender(akt_system *s) {
+    akt__cell *c = akt__self.cell;
+    return c && akt__self.ctx && akt__self.ctx->system == s ? akt__cell_pid(c).id : 0;
+}
+
+AKT_API int akt_tell(akt_system *system, akt_pid to, akt_msg *msg) {
+    int rc = akt__sys_usable(system);
+    if (rc) return rc;
+    if (!akt__msg_ok(msg)) return AKT_EINVAL;
+    return akt__deliver(system, to, msg, 0, NULL, AKT__ENV_USER);
+}
+
+AKT_API int akt_tell_batch(akt_system *system, akt_pid to, akt_msg *const *msgs, size_t n) {
+    int rc = akt__sys_usable(system);
+    if (rc) return rc;
+    if (!msgs || !n) return AKT_EINVAL;
+    for (size_t i = 0; i < n; i++)
+        if (!akt__msg_ok(msgs[i])) return AKT_EINVAL;
+    akt__cell *c = akt__cell_live(system, to);
+    if (!c) return AKT_ENOTFOUND;
+    /* Build the chain first so that a failed allocation takes nothing. */
+    akt__envelope *first = NULL, *last = NULL;
+    for (size_t i = 0; i < n; i++) {
+        akt__envelope *e = akt__env_for(msgs[i]);
+        if (!e) {
+            while (first) {
+                akt__envelope *nx = (akt__envelope *)atomic_load_explicit(
+                    &first->node.next, memory_order_relaxed);
+                akt__env_free(first);
+                first = nx;
+            }
+            return AKT_ENOMEM;
+        }
+        e->msg = msgs[i];
+        e->gen = akt__pid_gen(to);
+        e->kind = AKT__ENV_USER;
+        atomic_store_explicit(&e->node.next, NULL, memory_order_relaxed);
+        if (last)
+            atomic_store_explicit(&last->node.next, &e->node, memory_order_relaxed);
+        else
+            first = e;
+        last = e;
+    }
+    akt__mpsc_push_chain(&c->mbox, &first->node, &last->node);
+    akt__cell_wake(c);
+    return 0;
+}
+
+/* The dispatcher a future's waiter must not run on (see akt_future.target_disp). */
+static const struct akt_dispatcher *akt__wait_guard(const akt__cell *c) {
+    return c && akt__dispatcher_is_external(c->disp) ? c->disp : NULL;
+}
+
+static void akt__future_abandon(akt_future *f) {
+    /* Neither the receiver nor the caller will see it: complete it (which disarms the
+     * timer, the only holders being us) and drop both remaining references. */
+    akt__future_unref(f); /* the caller's: now only the pending op's and the timer's */
+    akt__future_complete(f, AKT_ECANCELED, NULL);
+    akt__future_unref(f);
+}
+
+int akt__ask_from(akt_system *s, akt_pid to, akt_msg *msg, int64_t timeout_ns,
+                  uint64_t sender, akt_future **out) {
+    int rc = akt__sys_usable(s);
+    if (rc) return rc;
+    if (!akt__msg_ok(msg) || !out || timeout_ns <= 0) return AKT_EINVAL;
+    akt__cell *c = akt__cell_live(s, to);
+    if (!c) return AKT_ENOTFOUND;
+    akt_future *f;
+    rc = akt__future_new(s, timeout_ns, to, akt__wait_guard(c), NULL, &f);
+    if (rc) return rc;
+    rc = akt__deliver(s, to, msg, sender, f, AKT__ENV_USER);
+    if (rc) {
+        akt__future_abandon(f);
+        return rc;
+    }
+    *out = f;
+    return 0;
+}
+
+AKT_API int akt_ask(akt_system *system, akt_pid to, akt_msg *msg, int64_t timeout_ns,
+                    akt_future **out) {
+    return akt__ask_from(system, to, msg, timeout_ns, akt__implicit_sender(system), out);
+}
+
+AKT_API int akt_ask_batch(akt_system *system, akt_pid to, akt_msg *const *msgs, size_t n,
+                          int64_t timeout_ns, akt_future **futures) {
+    int rc = akt__sys_usable(system);
+    if (rc) return rc;
+    if (!msgs || !n || !futures || timeout_ns <= 0) return AKT_EINVAL;
+    for (size_t i = 0; i < n; i++)
+        if (!akt__msg_ok(msgs[i])) return AKT_EINVAL;
+    akt__cell *c = akt__cell_live(system, to);
+    if (!c) return AKT_ENOTFOUND;
+    for (size_t i = 0; i < n; i++) {
+        rc = akt__future_new(system, timeout_ns, to, akt__wait_guard(c), NULL, &futures[i]);
+        if (rc) {
+            while (i--) akt__future_abandon(futures[i]);
+            return rc;
+        }
+    }
+    /* All futures exist; the sends below can only fail by the actor dying meanwhile (or
+     * an envelope allocation), in which case the remaining asks fail as stopped. */
+    uint64_t sender = akt__implicit_sender(system);
+    for (size_t i = 0; i < n; i++) {
+        rc = akt__deliver(system, to, msgs[i], sender, futures[i], AKT__ENV_USER);
+        if (rc) {
+            if (i == 0) {
+                for (size_t j = 0; j < n; j++) akt__future_abandon(futures[j]);
+                return rc;
+            }
+            for (size_t j = i; j < n; j++) {
+                akt__future_complete(futures[j], rc == AKT_ENOTFOUND ? AKT_ESTOPPED : rc, NULL);
+                akt__future_unref(futures[j]); /* the receiver's reference */
+                akt_msg_release(msgs[j]);
+            }
+            return 0;
+        }
+    }
+    return 0;
+}
+
+static int akt__user_actor(akt_system *s, akt_pid pid) {
+    int rc = akt__sys_usable(s);
+    if (rc) return rc;
+    if (akt__pid_index(pid) == AKT__GUARDIAN || !akt__cell_live(s, pid)) return AKT_ENOTFOUND;
+    return 0;
+}
+
+AKT_API int akt_stop(akt_system *system, akt_pid pid) {
+    int rc = akt__user_actor(system, pid);
+    return rc ? rc : akt__stop_request(system, pid);
+}
+
+AKT_API int akt_poison(akt_system *system, akt_pid pid) {
+    int rc = akt__user_actor(system, pid);
+    return rc ? rc : akt__deliver(system, pid, NULL, 0, NULL, AKT__ENV_POISON);
+}
+
+static void akt__graceful_timeout(akt_future *f) {
+    akt__stop_request(f->system, (akt_pid){f->target});
+}
+
+AKT_API int akt_stop_graceful(akt_system *system, akt_pid pid, int64_t timeout_ns,
+                              akt_future **out) {
+    int rc = akt__user_actor(system, pid);
+    if (rc) return rc;
+    if (!out || timeout_ns <= 0) return AKT_EINVAL;
+    akt__cell *c = akt__cell_live(system, pid);
+    /* Both envelopes first: once the waiter is queued, the pill must follow. */
+    akt__envelope *notify = akt__env_new(), *pill = akt__env_new();
+    akt_future *f = NULL;
+    rc = notify && pill
+             ? akt__future_new(system, timeout_ns, pid, akt__wait_guard(c), akt__graceful_timeout,
+                               &f)
+             : AKT_ENOMEM;
+    if (rc || !c) {
+        if (notify) akt__env_free(notify);
+        if (pill) akt__env_free(pill);
+        return rc ? rc : AKT_ENOTFOUND;
+    }
+    notify->kind = AKT__SYS_NOTIFY_STOP;
+    notify->gen = akt__pid_gen(pid);
+    notify->reply = f; /* the pending operation's reference */
+    akt__sysq_push(c, notify);
+    pill->kind = AKT__ENV_POISON;
+    pill->gen = akt__pid_gen(pid);
+    akt__mpsc_push(&c->mbox, &pill->node);
+    akt__cell_wake(c);
+    *out = f;
+    return 0;
+}

@@ -1,0 +1,25 @@
+/* Sending: user and system messages into a cell, stop requests, asks. */
+#ifndef AKT_CORE_ACTOR_SEND_H
+#define AKT_CORE_ACTOR_SEND_H
+#include <akt/akt.h>
+
+#include "kernel/cell.h"
+#include "kernel/sys.h"
+
+int akt__deliver(akt_system *s, akt_pid to, akt_msg *msg, uint64_t sender, akt_future *reply,
+                 uint16_t kind);
+/* Pushes a system message; to may be stale (the receiver handles that). */
+int akt__send_sys(akt_system *s, akt_pid to, uint16_t kind, uint64_t arg, int32_t code,
+                  akt_msg *msg, akt_future *reply);
+/* Pushes onto c's system stack without scheduling c. */
+void akt__sysq_push(akt__cell *c, akt__envelope *e);
+/* Asks the live actor pid to stop: a signal bit and a wake-up, no allocation, so a stop
+ * can never fail for lack of memory. AKT_ENOTFOUND if pid is not alive. */
+int akt__stop_request(akt_system *s, akt_pid pid);
+/* Raises signal bits on a cell known alive; caller holds s->lock. */
+void akt__signal_locked(akt__cell *c, unsigned sig);
+/* An ask from sender (a pid id, 0 = none). */
+int akt__ask_from(akt_system *s, akt_pid to, akt_msg *msg, int64_t timeout_ns, uint64_t sender,
+                  akt_future **out);
+
+#endif

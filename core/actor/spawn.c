@@ -1,0 +1,217 @@
+/* Spawning: a cell from the free list (or a new page), a name, a place in the tree. */
+#include <stdio.h>
+#include <string.h>
+
+#include "spawn.h"
+
+#include <sched.h>
+
+#include "ext.h"
+#include "kernel/events.h"
+#include "kernel/sys.h"
+#include "sched/dispatch.h"
+#include "send.h"
+#include "supervise.h"
+#include "turn.h"
+
+#define AKT__NAME_MAX 255
+
+AKT_API int akt_spawn_options_init(akt_spawn_options *o) {
+    if (!o) return AKT_EINVAL;
+    memset(o, 0, sizeof *o);
+    o->size = sizeof *o;
+    return 0;
+}
+
+/* Reads the caller's options whatever their size (older callers pass smaller structs;
+ * every version has at least size and name). */
+static int akt__read_spawn_options(const akt_spawn_options *in, akt_spawn_options *o) {
+    akt_spawn_options_init(o);
+    if (!in) return 0;
+    if (in->size < offsetof(akt_spawn_options, dispatcher)) return AKT_EINVAL;
+    memcpy(o, in, in->size < sizeof *o ? in->size : sizeof *o);
+    o->size = sizeof *o;
+    return 0;
+}
+
+static int akt__name_check(const char *name) {
+    size_t n = strnlen(name, AKT__NAME_MAX + 1);
+    if (n == 0 || n > AKT__NAME_MAX || name[0] == '$') return AKT_EINVAL;
+    for (size_t i = 0; i < n; i++) {
+        unsigned char ch = (unsigned char)name[i];
+        if (ch == '/' || ch <= ' ' || ch == 0x7f) return AKT_EINVAL;
+    }
+    return 0;
+}
+
+static const akt__behavior_rec *akt__intern_locked(akt_system *s, const akt_behavior *b) {
+    akt__behavior_rec want = {NULL, b->receive, NULL, NULL, NULL, NULL};
+    if (b->size > offsetof(akt_behavior, pre_start)) want.pre_start = b->pre_start;
+    if (b->size > offsetof(akt_behavior, post_stop)) want.post_stop = b->post_stop;
+    if (b->size > offsetof(akt_behavior, free_state)) want.free_state = b->free_state;
+    if (b->size > offsetof(akt_behavior, receive_batch)) want.receive_batch = b->receive_batch;
+    for (akt__behavior_rec *r = s->behaviors; r; r = r->next)
+        if (r->receive == want.receive && r->pre_start == want.pre_start &&
+            r->post_stop == want.post_stop && r->free_state == want.free_state &&
+            r->receive_batch == want.receive_batch)
+            return r;
+    akt__behavior_rec *r = akt__heap_alloc(&s->heap, sizeof *r);
+    if (!r) return NULL;
+    *r = want;
+    r->next = s->behaviors;
+    s->behaviors = r;
+    return r;
+}
+
+static int akt__make_ext(akt_system *s, const akt_spawn_options *o, akt__ext **out) {
+    *out = NULL;
+    if (!o->supervisor && !o->dependency_count) return 0;
+    akt__ext *x = akt__heap_calloc(&s->heap, sizeof *x);
+    if (!x) return AKT_ENOMEM;
+    if (o->supervisor) {
+        if (akt__supervisor_read(o->supervisor, &x->supervisor)) {
+            akt__ext_free(s, x);
+            return AKT_EINVAL;
+        }
+        x->has_supervisor = 1;
+    }
+    if (o->dependency_count) {
+        size_t n = o->dependency_count;
+        if (!o->dependency_names || !o->dependency_values || n > UINT32_MAX) {
+            akt__ext_free(s, x);
+            return AKT_EINVAL;
+        }
+        x->dep_names = akt__heap_calloc(&s->heap, n * sizeof(char *));
+        x->dep_values = akt__heap_calloc(&s->heap, n * sizeof(void *));
+        if (!x->dep_names || !x->dep_values) {
+            akt__ext_free(s, x);
+            return AKT_ENOMEM;
+        }
+        for (size_t i = 0; i < n; i++) {
+            const char *nm = o->dependency_names[i];
+            if (!nm || !*nm) {
+                akt__ext_free(s, x);
+                return AKT_EINVAL;
+            }
+            x->dep_names[i] = akt__heap_strdup(&s->heap, nm);
+            if (!x->dep_names[i]) {
+                akt__ext_free(s, x);
+                return AKT_ENOMEM;
+            }
+            x->dep_values[i] = o->dependency_values[i];
+            x->ndeps = (uint32_t)i + 1;
+        }
+    }
+    *out = x;
+    return 0;
+}
+
+/* Places a new cell under parent_idx; on success the cell is named and linked. */
+static int akt__place_locked(akt_system *s, uint32_t parent_idx, const char *name,
+                             const akt_behavior *b, uint32_t *out_idx,
+                             const akt__behavior_rec **out_beh) {
+    akt__cell *parent = akt__cell_get(s, parent_idx);
+    if (parent->closing) return parent_idx == AKT__GUARDIAN ? AKT_ECLOSED : AKT_ESTOPPED;
+    char anon[24];
+    if (!name) {
+        snprintf(anon, sizeof anon, "$%llu", (unsigned long long)++s->anon_counter);
+        name = anon;
+    } else if (akt__names_find(s, parent_idx, name, strlen(name))) {
+        return AKT_EEXIST;
+    }
+    const akt__behavior_rec *beh = akt__intern_locked(s, b);
+    char *copy = akt__heap_strdup(&s->heap, name);
+    uint32_t idx = beh && copy ? akt__cell_alloc_locked(s) : 0;
+    if (!idx) {
+        akt__heap_free(&s->heap, copy);
+        return AKT_ENOMEM;
+    }
+    akt__cell *c = akt__cell_get(s, idx);
+    c->name = copy;
+    c->parent = parent_idx;
+    if (akt__names_add(s, idx) != 0) {
+        c->name = NULL;
+        c->parent = 0;
+        akt__heap_free(&s->heap, copy);
+        c->next_sibling = s->free_head;
+        s->free_head = idx;
+        return AKT_ENOMEM;
+    }
+    c->first_child = 0;
+    c->prev_sibling = 0;
+    c->closing = 0;
+    c->next_sibling = parent->first_child;
+    if (parent->first_child) akt__cell_get(s, parent->first_child)->prev_sibling = idx;
+    parent->first_child = idx;
+    *out_idx = idx;
+    *out_beh = beh;
+    return 0;
+}
+
+int akt__spawn_under(akt_system *s, uint32_t parent_idx, const akt_behavior *b, void *state,
+                     const akt_spawn_options *opts, akt_pid *out) {
+    if (!s || !b || !out || b->size < offsetof(akt_behavior, pre_start) || !b->receive)
+        return AKT_EINVAL;
+    akt_spawn_options o;
+    if (akt__read_spawn_options(opts, &o)) return AKT_EINVAL;
+    if (o.name && akt__name_check(o.name)) return AKT_EINVAL;
+    struct akt_dispatcher *d = o.dispatcher ? o.dispatcher : s->workers;
+    if (d->system != s) return AKT_EINVAL;
+    if (akt__sys_closed(s)) return AKT_ECLOSED;
+    akt__ext *x;
+    int rc = akt__make_ext(s, &o, &x);
+    if (rc) return rc;
+    /* The start message is allocated up front: once the actor is placed, nothing fails. */
+    akt__envelope *start = b->size > offsetof(akt_behavior, pre_start) && b->pre_start
+                               ? akt__env_new()
+                               : NULL;
+    if (b->size > offsetof(akt_behavior, pre_start) && b->pre_start && !start) {
+        akt__ext_free(s, x);
+        return AKT_ENOMEM;
+    }
+
+    uint32_t idx = 0;
+    const akt__behavior_rec *beh = NULL;
+    pthread_mutex_lock(&s->lock);
+    rc = akt__sys_closed(s) ? AKT_ECLOSED : akt__place_locked(s, parent_idx, o.name, b, &idx, &beh);
+    pthread_mutex_unlock(&s->lock);
+    if (rc) {
+        akt__ext_free(s, x);
+        if (start) akt__env_free(start);
+        return rc;
+    }
+
+    akt__cell *c = akt__cell_get(s, idx);
+    /* Take the cell's run right: a dead incarnation may still be draining late mail. */
+    unsigned zero = 0;
+    while (!atomic_compare_exchange_weak_explicit(&c->sched, &zero, 1, memory_order_acquire,
+                                                  memory_order_relaxed)) {
+        zero = 0;
+        sched_yield();
+    }
+    atomic_store_explicit(&c->signals, 0, memory_order_relaxed); /* late ones */
+    c->disp = d;
+    c->beh = beh;
+    c->state = state;
+    c->ext = x;
+    c->status = beh->pre_start ? AKT__STARTING : AKT__RUNNING;
+    c->started = beh->pre_start ? 0 : 1;
+    uint32_t gen = atomic_load_explicit(&c->gen, memory_order_relaxed);
+    /* release: whoever loads gen with acquire (akt__cell_live) sees the fields above. */
+    atomic_store_explicit(&c->gen, gen, memory_order_release);
+    akt_pid pid = akt__pid_make(idx, gen);
+    if (start) {
+        start->kind = AKT__SYS_START;
+        start->gen = gen;
+        akt__sysq_push(c, start);
+    }
+    if (!beh->pre_start) akt__publish(s, AKT_EVENT_ACTOR_STARTED, c, (akt_pid){0}, NULL, 0, NULL);
+    akt__cell_release(c, c->status == AKT__RUNNING);
+    *out = pid;
+    return 0;
+}
+
+AKT_API int akt_spawn(akt_system *system, const akt_behavior *behavior, void *state,
+                      const akt_spawn_options *options, akt_pid *out) {
+    return akt__spawn_under(system, AKT__GUARDIAN, behavior, state, options, out);
+}

@@ -1,0 +1,365 @@
+/* One actor's turn: system messages first, then up to a throughput batch of user messages,
+ * each through the checks before receive and the bookkeeping after it. */
+#include "turn.h"
+
+#include <string.h>
+
+#include "base/spin.h"
+#include "base/tls.h"
+#include "kernel/events.h"
+#include "kernel/future.h"
+#include "kernel/msg.h"
+#include "life.h"
+#include "send.h"
+#include "supervise.h"
+
+akt_ctx *akt__ctx_enter(akt__worker *w, akt__cell *c, akt__envelope *e) {
+    akt_ctx *ctx = akt__worker_ctx(w);
+    ctx->cell = c;
+    ctx->env = e;
+    ctx->unhandled = 0;
+    ctx->stashed = 0;
+    ctx->fail_reason = NULL;
+    ctx->batch = NULL;
+    akt__self.ctx = ctx;
+    akt__self.cell = c;
+    return ctx;
+}
+
+void akt__ctx_leave(akt_ctx *ctx) {
+    akt__self.ctx = NULL;
+    akt__self.cell = NULL;
+    ctx->cell = NULL;
+    ctx->env = NULL;
+}
+
+static int akt__can_receive(const akt__cell *c) {
+    return c->status == AKT__RUNNING || c->status == AKT__DEAD || c->status == AKT__FREE;
+}
+
+static void akt__env_done(akt__envelope *e) {
+    akt_msg *m = e->msg;
+    akt_future *r = e->reply;
+    akt__env_free(e); /* first: an embedded envelope lives in m */
+    if (m) akt_msg_release(m);
+    if (r) akt__future_unref(r);
+}
+
+static void akt__current_receive(akt__cell *c, akt_receive_fn *fn, void **state) {
+    if (c->ext && c->ext->become_fns.n) {
+        uint32_t top = c->ext->become_fns.n - 1;
+        *fn = (akt_receive_fn)(uintptr_t)c->ext->become_fns.v[top];
+        *state = (void *)(uintptr_t)c->ext->become_states.v[top];
+    } else {
+        *fn = c->beh ? c->beh->receive : NULL;
+        *state = c->state;
+    }
+}
+
+/* The checks before a user message reaches receive: a stale envelope is a dead letter, a
+ * poison pill starts the stop, a Terminated after an unwatch is dropped. 1 if e is for
+ * receive, 0 if it was consumed here. */
+static int akt__user_prepare(akt__worker *w, akt__cell *c, akt__envelope *e) {
+    akt_system *s = w->disp->system;
+    uint32_t gen = atomic_load_explicit(&c->gen, memory_order_relaxed);
+    if (e->gen != gen || c->status == AKT__DEAD || c->status == AKT__FREE) {
+        akt__dead_letter(s, e, akt__pid_make(c->index, e->gen), NULL);
+        return 0;
+    }
+    if (e->kind == AKT__ENV_POISON) {
+        akt__env_done(e);
+        akt__actor_begin_stop(w, c);
+        return 0;
+    }
+    if (e->msg && e->msg->pid && e->sender == e->msg->pid &&
+        strcmp(e->msg->type, AKT_TYPE_TERMINATED) == 0) {
+        /* A Terminated is for watchers only: after an unwatch it is dropped, and it ends
+         * the watch. */
+        if (!c->ext || !akt__vec_remove(&c->ext->watching, e->msg->pid)) {
+            akt__env_done(e);
+            return 0;
+        }
+    }
+    return 1;
+}
+
+/* What receive's result (rc and the ctx flags it left) means for e; e is consumed. Runs
+ * outside the callback's context (akt__self.ctx is NULL). */
+static void akt__user_finish(akt__worker *w, akt__cell *c, akt__envelope *e, akt_ctx *ctx,
+                             int rc) {
+    akt_system *s = w->disp->system;
+    if (rc == 0 && ctx->unhandled) rc = AKT_EUNHANDLED;
+    if (rc == AKT_EUNHANDLED) {
+        akt__publish(s, AKT_EVENT_UNHANDLED, c, (akt_pid){e->sender}, e->msg, 0, NULL);
+        if (e->reply) akt__future_complete(e->reply, AKT_EUNHANDLED, NULL);
+    } else if (rc != 0) {
+        int code = rc > 0 ? AKT_EFAILED : rc;
+        if (e->reply) akt__future_complete(e->reply, code, NULL);
+        akt__actor_fail(w, c, code, ctx->fail_reason);
+    }
+    akt__dfree(ctx->fail_reason);
+    ctx->fail_reason = NULL;
+    int stashed = ctx->stashed;
+    ctx->unhandled = 0;
+    ctx->stashed = 0;
+    if (stashed) {
+        akt__ext *x = akt__ext_get(s, c);
+        if (x) {
+            akt__env_list_push(&x->stash, e);
+            return;
+        }
+        akt__dead_letter(s, e, akt__cell_pid(c), NULL); /* could not keep it: say so */
+        return;
+    }
+    akt__env_done(e);
+}
+
+static void akt__handle_user(akt__worker *w, akt__cell *c, akt__envelope *e) {
+    if (!akt__user_prepare(w, c, e)) return;
+    akt_receive_fn fn;
+    void *state;
+    akt__current_receive(c, &fn, &state);
+    if (!fn) {
+        akt__dead_letter(w->disp->system, e, akt__cell_pid(c), NULL);
+        return;
+    }
+    akt_ctx *ctx = akt__ctx_enter(w, c, e);
+    int rc = fn(ctx, e->msg, state);
+    akt__ctx_leave(ctx);
+    akt__user_finish(w, c, e, ctx, rc);
+}
+
+static void akt__handle_stale_sys(akt_system *s, akt__cell *c, akt__envelope *e) {
+    akt_pid gone = akt__pid_make(c->index, e->gen);
+    if (e->kind == AKT__SYS_WATCH) {
+        akt_msg *t;
+        if (akt__msg_new_about(AKT_TYPE_TERMINATED, gone, NULL, &t) == 0 &&
+            akt__deliver(s, (akt_pid){e->arg}, t, gone.id, NULL, AKT__ENV_USER) != 0)
+            akt_msg_release(t);
+    } else if (e->kind == AKT__SYS_NOTIFY_STOP && e->reply) {
+        akt__future_complete(e->reply, 0, NULL);
+    }
+    akt__env_done(e);
+}
+
+/* Children link and unlink themselves under the structure lock, from their own threads. */
+static int akt__has_children(akt_system *s, akt__cell *c) {
+    pthread_mutex_lock(&s->lock);
+    int any = c->first_child != 0;
+    pthread_mutex_unlock(&s->lock);
+    return any;
+}
+
+/* Adds a SYS_WATCH envelope to the watcher list unless that watcher is there; 1 if kept. */
+static int akt__keep_watch(akt__cell *c, akt__envelope *e) {
+    for (akt__envelope *w = c->watchers; w;
+         w = (akt__envelope *)atomic_load_explicit(&w->node.next, memory_order_relaxed))
+        if (w->arg == e->arg) return 0;
+    atomic_store_explicit(&e->node.next, (akt__node *)c->watchers, memory_order_relaxed);
+    c->watchers = e;
+    return 1;
+}
+
+static void akt__drop_watch(akt__cell *c, uint64_t watcher) {
+    akt__envelope *prev = NULL, *w = c->watchers;
+    while (w && w->arg != watcher) {
+        prev = w;
+        w = (akt__envelope *)atomic_load_explicit(&w->node.next, memory_order_relaxed);
+    }
+    if (!w) return;
+    akt__node *next = atomic_load_explicit(&w->node.next, memory_order_relaxed);
+    if (prev)
+        atomic_store_explicit(&prev->node.next, next, memory_order_relaxed);
+    else
+        c->watchers = (akt__envelope *)next;
+    akt__env_free(w);
+}
+
+static void akt__handle_sys(akt__worker *w, akt__cell *c, akt__envelope *e) {
+    akt_system *s = w->disp->system;
+    uint32_t gen = atomic_load_explicit(&c->gen, memory_order_relaxed);
+    if (e->gen != gen || c->status == AKT__DEAD || c->status == AKT__FREE) {
+        akt__handle_stale_sys(s, c, e);
+        return;
+    }
+    switch (e->kind) {
+    case AKT__SYS_START:
+        akt__actor_start(w, c);
+        break;
+    case AKT__SYS_WATCH:
+        if (akt__keep_watch(c, e)) return;
+        break;
+    case AKT__SYS_UNWATCH:
+        akt__drop_watch(c, e->arg);
+        break;
+    case AKT__SYS_NOTIFY_STOP:
+        atomic_store_explicit(&e->node.next, (akt__node *)c->stop_waiters, memory_order_relaxed);
+        c->stop_waiters = e;
+        return;
+    case AKT__SYS_FAILED:
+        akt__actor_supervise(w, c, e);
+        break;
+    case AKT__SYS_RESUME:
+        akt__actor_resume(w, c);
+        break;
+    case AKT__SYS_RESTART:
+        akt__actor_restart(w, c);
+        break;
+    }
+    akt__env_done(e);
+}
+
+static void akt__run_system(akt__worker *w, akt__cell *c) {
+    /* acquire: pairs with the requester's seq_cst RMW. Consumed once, so a signal cannot
+     * re-run the actor forever. */
+    unsigned sig = atomic_load_explicit(&c->signals, memory_order_relaxed)
+                       ? atomic_exchange_explicit(&c->signals, 0, memory_order_acquire)
+                       : 0;
+    if (sig && c->status != AKT__DEAD && c->status != AKT__FREE) {
+        if (sig & AKT__SIG_STOP) akt__actor_begin_stop(w, c);
+        if ((sig & AKT__SIG_CHILD_GONE) && c->status == AKT__STOPPING &&
+            !akt__has_children(w->disp->system, c))
+            akt__actor_finalize(w, c);
+    }
+    /* acquire: pairs with the pushers' release, making each envelope's fields visible. */
+    akt__envelope *lifo = atomic_exchange_explicit(&c->sysq, NULL, memory_order_acquire);
+    akt__envelope *fifo = NULL;
+    while (lifo) { /* the stack is newest first: reverse it */
+        akt__envelope *n = (akt__envelope *)atomic_load_explicit(&lifo->node.next,
+                                                                  memory_order_relaxed);
+        atomic_store_explicit(&lifo->node.next, (akt__node *)fifo, memory_order_relaxed);
+        fifo = lifo;
+        lifo = n;
+    }
+    while (fifo) {
+        akt__envelope *n = (akt__envelope *)atomic_load_explicit(&fifo->node.next,
+                                                                  memory_order_relaxed);
+        akt__handle_sys(w, c, fifo);
+        fifo = n;
+    }
+}
+
+static akt__envelope *akt__next_user(akt__cell *c) {
+    if (c->ext && c->ext->unstashed.head) return akt__env_list_pop(&c->ext->unstashed);
+    akt__node *n = akt__mpsc_pop(&c->mbox);
+    return (akt__envelope *)n;
+}
+
+void akt__cell_release(akt__cell *c, int can_receive) {
+    int pending_unstash = can_receive && c->ext && c->ext->unstashed.head;
+    int tail_busy = c->mbox.tail != &c->mbox.stub;
+    /* seq_cst store: the consumer's half of the Dekker pair with akt__mpsc_push +
+     * akt__cell_wake. After it, only atomics of c may be read: another thread may own c. */
+    atomic_store_explicit(&c->sched, 0, memory_order_seq_cst);
+    int more = atomic_load_explicit(&c->sysq, memory_order_seq_cst) != NULL || pending_unstash ||
+               atomic_load_explicit(&c->signals, memory_order_seq_cst) ||
+               (can_receive &&
+                (tail_busy ||
+                 atomic_load_explicit(&c->mbox.head, memory_order_seq_cst) != &c->mbox.stub));
+    if (!more) return;
+    unsigned zero = 0;
+    if (atomic_compare_exchange_strong_explicit(&c->sched, &zero, 1, memory_order_acq_rel,
+                                                memory_order_relaxed))
+        akt__dispatch_enqueue(c->disp, c);
+}
+
+/* Polls of an emptied mailbox before the actor is released (~1 us). */
+#define AKT__LINGER_POLLS 32
+
+/* A run of receive_batch: the turn's budget and what the worker needs in akt_ctx_next. */
+struct akt__batch {
+    akt__worker *worker;
+    size_t budget;
+    size_t done;
+};
+
+static int akt__system_pending(akt__cell *c) {
+    /* relaxed peek: a stop or a directive should not wait for the rest of a run. */
+    return atomic_load_explicit(&c->sysq, memory_order_relaxed) ||
+           atomic_load_explicit(&c->signals, memory_order_relaxed);
+}
+
+static int akt__batch_active(const akt__cell *c) {
+    return c->beh && c->beh->receive_batch && !(c->ext && c->ext->become_fns.n);
+}
+
+/* The next user message for receive, waiting a moment for a busy sender; NULL if none. */
+static akt__envelope *akt__next_user_lingering(akt__worker *w, akt__cell *c) {
+    akt__envelope *e = akt__next_user(c);
+    /* A busy sender is usually a moment behind: wait a few hundred cycles before giving the
+     * actor up, which would cost a reschedule (two locks, a wake-up). Only on built-in
+     * workers: an external dispatcher's thread has other work. */
+    for (int i = 0; !e && i < AKT__LINGER_POLLS && !w->disp->external &&
+                    !atomic_load_explicit(&w->disp->rq_len, memory_order_relaxed);
+         i++) {
+        akt__cpu_relax();
+        if (akt__mpsc_maybe_nonempty(&c->mbox)) e = akt__next_user(c);
+    }
+    return e;
+}
+
+int akt__ctx_next(akt_ctx *ctx, akt_msg **msg) {
+    struct akt__batch *b = ctx->batch;
+    akt__cell *c = ctx->cell;
+    akt__worker *w = b->worker;
+    akt__envelope *e = ctx->env;
+    if (e) { /* finish the message last pulled, outside the callback's context */
+        ctx->env = NULL;
+        akt__self.ctx = NULL;
+        akt__self.cell = NULL;
+        akt__user_finish(w, c, e, ctx, 0);
+        akt__self.ctx = ctx;
+        akt__self.cell = c;
+    }
+    for (;;) {
+        if (b->done >= b->budget || !akt__can_receive(c) || !akt__batch_active(c) ||
+            akt__system_pending(c))
+            return AKT_EAGAIN;
+        e = akt__next_user_lingering(w, c);
+        if (!e) return AKT_EAGAIN;
+        b->done++;
+        if (akt__user_prepare(w, c, e)) break;
+    }
+    ctx->env = e;
+    *msg = e->msg;
+    return 0;
+}
+
+/* One run of receive_batch; returns the messages it consumed. */
+static size_t akt__run_batch(akt__worker *w, akt__cell *c, size_t budget) {
+    struct akt__batch b = {w, budget, 0};
+    akt_ctx *ctx = akt__ctx_enter(w, c, NULL);
+    ctx->batch = &b;
+    int rc = c->beh->receive_batch(ctx, c->state);
+    akt__envelope *e = ctx->env;
+    ctx->batch = NULL;
+    akt__ctx_leave(ctx);
+    if (e) {
+        akt__user_finish(w, c, e, ctx, rc);
+    } else if (rc != 0 && rc != AKT_EUNHANDLED) { /* failed between messages */
+        akt__actor_fail(w, c, rc > 0 ? AKT_EFAILED : rc, ctx->fail_reason);
+        akt__dfree(ctx->fail_reason);
+        ctx->fail_reason = NULL;
+    }
+    return b.done;
+}
+
+size_t akt__cell_run(akt__worker *w, akt__cell *c, size_t budget) {
+    size_t done = 0;
+    akt__run_system(w, c);
+    while (done < budget && akt__can_receive(c)) {
+        if (akt__batch_active(c)) {
+            size_t n = akt__run_batch(w, c, budget - done);
+            if (!n) break; /* nothing to pull */
+            done += n;
+        } else {
+            akt__envelope *e = akt__next_user_lingering(w, c);
+            if (!e) break;
+            done++;
+            akt__handle_user(w, c, e);
+        }
+        if (akt__system_pending(c)) akt__run_system(w, c);
+    }
+    akt__cell_release(c, akt__can_receive(c));
+    return done;
+}

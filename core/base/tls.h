@@ -1,0 +1,36 @@
+/* Per-thread state of akt threads and of threads running actor callbacks, and the hooks a
+ * system runs on the threads it creates. */
+#ifndef AKT_CORE_BASE_TLS_H
+#define AKT_CORE_BASE_TLS_H
+#include <akt/akt.h>
+
+struct akt__cell;
+struct akt_dispatcher;
+
+typedef struct akt__tls {
+    akt_system *own_system;           /* set on threads akt created for this system */
+    akt_ctx *ctx;                     /* the context of the running callback, or NULL */
+    struct akt__cell *cell;           /* the actor whose callback is running */
+    struct akt_dispatcher *running;   /* the dispatcher this thread is running now */
+    int in_event_cb;                  /* depth of event-stream callbacks */
+} akt__tls;
+
+/* initial-exec: one instruction per access instead of a __tls_get_addr call. The few bytes
+ * fit glibc's static TLS surplus, which also serves libraries loaded with dlopen (Python,
+ * the JVM and Node load libakt that way). */
+#define AKT__TLS _Thread_local __attribute__((tls_model("initial-exec")))
+
+extern AKT__TLS akt__tls akt__self;
+
+/* What a system runs on each thread it creates (akt_system_options' hooks). */
+typedef struct akt__thread_hooks {
+    akt_system *owner;
+    akt_thread_hook start, stop;
+    void *data;
+} akt__thread_hooks;
+
+/* Runs the start hook and marks the thread as the owner system's own. */
+void akt__thread_enter(const akt__thread_hooks *h, int index);
+void akt__thread_leave(const akt__thread_hooks *h, int index);
+
+#endif

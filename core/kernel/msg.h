@@ -1,0 +1,47 @@
+/* akt_msg: an immutable, refcounted type name plus bytes or a binding's object. */
+#ifndef AKT_CORE_KERNEL_MSG_H
+#define AKT_CORE_KERNEL_MSG_H
+#include <akt/akt.h>
+#include <stdatomic.h>
+
+#include "envelope.h"
+
+enum { AKT__MSG_BYTES = 1, AKT__MSG_OBJECT = 2 };
+/* bytes_state of an object message: its bytes are made at most once, on demand. */
+enum { AKT__BYTES_NONE = 0, AKT__BYTES_BUSY = 1, AKT__BYTES_READY = 2 };
+
+#define AKT__MSG_MAGIC 0x616b746du /* "aktm": catches a few wild pointers cheaply */
+#define AKT__TYPE_MAX 255
+
+struct akt_msg {
+    uint32_t magic;
+    atomic_uint refs;
+    uint8_t kind;
+    int8_t pool_cls;   /* pool class of this block, -1 for the heap */
+    uint8_t type_len;
+    atomic_int bytes_state;
+    int bytes_rc;
+    const void *data;
+    size_t len;
+    akt_free_fn free_fn; /* how data goes away (bytes, or an object's serialized form) */
+    void *object;
+    const akt_object_ops *ops;
+    uint64_t pid; /* AKT_TYPE_TERMINATED: the actor it is about */
+    /* The envelope of the message's first delivery, in the same block: a fresh message told
+     * once needs one allocation and one cache line less per send. */
+    atomic_uchar env0_busy;
+    akt__envelope env0;
+    char type[];  /* NUL-terminated, then an inline copy of small AKT_COPY payloads */
+};
+
+/* An envelope to deliver m: its own when free, else one from the pool; NULL on ENOMEM. */
+akt__envelope *akt__env_for(akt_msg *m);
+
+/* Validates a type name; returns its length or a negative AKT_E* code. */
+int akt__type_check(const char *type);
+/* A bytes message about pid (Terminated): type and payload copied. */
+int akt__msg_new_about(const char *type, akt_pid pid, const char *text, akt_msg **out);
+
+static inline int akt__msg_ok(const akt_msg *m) { return m && m->magic == AKT__MSG_MAGIC; }
+
+#endif

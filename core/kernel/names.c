@@ -1,0 +1,91 @@
+#include "names.h"
+
+#include <string.h>
+
+#include "sys.h"
+
+#define AKT__DELETED UINT32_MAX
+
+static uint32_t akt__name_hash(uint32_t parent, const char *name, size_t len) {
+    /* FNV-1a over the parent index and the name. */
+    uint64_t h = 1469598103934665603ull ^ parent;
+    for (size_t i = 0; i < len; i++) h = (h ^ (unsigned char)name[i]) * 1099511628211ull;
+    return (uint32_t)(h ^ (h >> 32));
+}
+
+static int akt__name_is(akt_system *s, uint32_t idx, uint32_t parent, const char *name,
+                        size_t len) {
+    akt__cell *c = akt__cell_get(s, idx);
+    return c->parent == parent && strncmp(c->name, name, len) == 0 && c->name[len] == 0;
+}
+
+uint32_t akt__names_find(akt_system *s, uint32_t parent, const char *name, size_t len) {
+    akt__names *n = &s->names;
+    if (!n->cap) return 0;
+    uint32_t mask = n->cap - 1, h = akt__name_hash(parent, name, len);
+    for (uint32_t i = h & mask;; i = (i + 1) & mask) {
+        akt__name_slot sl = n->slots[i];
+        if (sl.index == 0) return 0;
+        /* The stored hash spares a visit to the cell (a cache miss) for every other key. */
+        if (sl.index != AKT__DELETED && sl.hash == h && akt__name_is(s, sl.index, parent, name, len))
+            return sl.index;
+    }
+}
+
+static void akt__names_put(akt__name_slot *slots, uint32_t cap, akt__name_slot sl) {
+    uint32_t mask = cap - 1, i = sl.hash & mask;
+    while (slots[i].index != 0 && slots[i].index != AKT__DELETED) i = (i + 1) & mask;
+    slots[i] = sl;
+}
+
+static int akt__names_grow(akt_system *s) {
+    akt__names *n = &s->names;
+    uint32_t cap = n->cap ? n->cap : 64;
+    while ((uint64_t)(n->live + 1) * 10 >= (uint64_t)cap * 5) cap *= 2;
+    akt__name_slot *slots = akt__heap_calloc(&s->heap, (size_t)cap * sizeof *slots);
+    if (!slots) return AKT_ENOMEM;
+    for (uint32_t i = 0; i < n->cap; i++)
+        if (n->slots[i].index && n->slots[i].index != AKT__DELETED)
+            akt__names_put(slots, cap, n->slots[i]);
+    akt__heap_free(&s->heap, n->slots);
+    n->slots = slots;
+    n->cap = cap;
+    n->used = n->live;
+    return 0;
+}
+
+int akt__names_add(akt_system *s, uint32_t index) {
+    akt__names *n = &s->names;
+    /* Keep live + deleted under 70 %: probes stay short and an empty slot always exists. */
+    if ((uint64_t)(n->used + 1) * 10 >= (uint64_t)n->cap * 7) {
+        int rc = akt__names_grow(s);
+        if (rc) return rc;
+    }
+    akt__cell *c = akt__cell_get(s, index);
+    akt__names_put(n->slots, n->cap,
+                   (akt__name_slot){index, akt__name_hash(c->parent, c->name, strlen(c->name))});
+    n->used++;
+    n->live++;
+    return 0;
+}
+
+void akt__names_remove(akt_system *s, uint32_t index) {
+    akt__names *n = &s->names;
+    if (!n->cap) return;
+    akt__cell *c = akt__cell_get(s, index);
+    uint32_t mask = n->cap - 1;
+    for (uint32_t i = akt__name_hash(c->parent, c->name, strlen(c->name)) & mask;;
+         i = (i + 1) & mask) {
+        if (n->slots[i].index == 0) return;
+        if (n->slots[i].index == index) {
+            n->slots[i].index = AKT__DELETED;
+            n->live--;
+            return;
+        }
+    }
+}
+
+void akt__names_free(akt_system *s) {
+    akt__heap_free(&s->heap, s->names.slots);
+    s->names = (akt__names){0};
+}

@@ -1,0 +1,72 @@
+/* The run queue of a dispatcher: one FIFO of cells with work, under a mutex. */
+#include "dispatch.h"
+
+#include <string.h>
+
+#define AKT__CTX_MAGIC 0x616b7463 /* "aktc" */
+int akt__disp_init(akt_system *s, struct akt_dispatcher *d) {
+    memset(d, 0, sizeof *d);
+    d->system = s;
+    atomic_init(&d->rq_len, 0);
+    atomic_init(&d->running, 0);
+    atomic_init(&d->spinning, 0);
+    if (pthread_mutex_init(&d->lock, NULL)) return AKT_ENOMEM;
+    if (pthread_cond_init(&d->cond, NULL)) {
+        pthread_mutex_destroy(&d->lock);
+        return AKT_ENOMEM;
+    }
+    d->ext_worker.disp = d;
+    d->ext_worker.index = -2;
+    return 0;
+}
+
+void akt__dispatch_enqueue(struct akt_dispatcher *d, akt__cell *c) {
+    c->run_next = NULL;
+    pthread_mutex_lock(&d->lock);
+    int was_empty = d->rq_head == NULL;
+    if (d->rq_tail)
+        d->rq_tail->run_next = c;
+    else
+        d->rq_head = c;
+    d->rq_tail = c;
+    /* relaxed: a hint for spinning workers; the lock orders the queue itself. */
+    atomic_fetch_add_explicit(&d->rq_len, 1, memory_order_relaxed);
+    /* A polling worker will find it; otherwise wake a sleeper. relaxed: a worker that
+     * stops polling re-checks the queue under the lock before it sleeps. */
+    int wake = d->sleepers > 0 && !atomic_load_explicit(&d->spinning, memory_order_relaxed);
+    pthread_mutex_unlock(&d->lock);
+    if (wake) pthread_cond_signal(&d->cond);
+    if (d->external && was_empty && d->notify) d->notify(d->notify_data);
+}
+
+akt__cell *akt__dispatch_pop_locked(struct akt_dispatcher *d) {
+    akt__cell *c = d->rq_head;
+    if (c) {
+        d->rq_head = c->run_next;
+        if (!d->rq_head) d->rq_tail = NULL;
+        atomic_fetch_sub_explicit(&d->rq_len, 1, memory_order_relaxed);
+    }
+    return c;
+}
+
+akt__cell *akt__dispatch_try_pop(struct akt_dispatcher *d) {
+    if (!atomic_load_explicit(&d->rq_len, memory_order_relaxed)) return NULL;
+    pthread_mutex_lock(&d->lock);
+    akt__cell *c = akt__dispatch_pop_locked(d);
+    pthread_mutex_unlock(&d->lock);
+    return c;
+}
+
+akt_ctx *akt__worker_ctx(akt__worker *w) {
+    akt_ctx *ctx = &w->ctxs[w->ctx_next++ % AKT__CTX_RING];
+    ctx->magic = AKT__CTX_MAGIC;
+    ctx->system = w->disp->system;
+    return ctx;
+}
+
+void akt__dispatcher_free(akt_system *s, struct akt_dispatcher *d) {
+    pthread_mutex_destroy(&d->lock);
+    pthread_cond_destroy(&d->cond);
+    akt__heap_free(&s->heap, d->workers);
+    akt__heap_free(&s->heap, d);
+}

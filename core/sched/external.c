@@ -1,0 +1,57 @@
+/* External dispatchers: actors that run only inside akt_dispatcher_run, on a binding's
+ * thread (a JS event loop, an asyncio loop). */
+#include "base/tls.h"
+#include "dispatch.h"
+
+AKT_API int akt_dispatcher_create_external(akt_system *system, akt_notify_fn notify,
+                                           void *data, akt_dispatcher **out) {
+    if (!system || !notify || !out) return AKT_EINVAL;
+    if (akt__sys_closed(system)) return AKT_ECLOSED;
+    struct akt_dispatcher *d = akt__heap_calloc(&system->heap, sizeof *d);
+    if (!d) return AKT_ENOMEM;
+    if (akt__disp_init(system, d)) {
+        akt__heap_free(&system->heap, d);
+        return AKT_ENOMEM;
+    }
+    d->external = 1;
+    d->notify = notify;
+    d->notify_data = data;
+    pthread_mutex_lock(&system->lock);
+    d->next = system->externals;
+    system->externals = d;
+    pthread_mutex_unlock(&system->lock);
+    *out = d;
+    return 0;
+}
+
+AKT_API int akt_dispatcher_run(akt_dispatcher *dispatcher, size_t budget, size_t *processed) {
+    if (!dispatcher || !dispatcher->external || budget == 0) return AKT_EINVAL;
+    struct akt_dispatcher *d = dispatcher;
+    int zero = 0;
+    /* acquire: this run sees everything the previous run did to its actors. */
+    if (!atomic_compare_exchange_strong_explicit(&d->running, &zero, 1, memory_order_acquire,
+                                                 memory_order_relaxed))
+        return AKT_EBUSY;
+    if (akt__self.cell) { /* running actors from inside an actor callback */
+        atomic_store_explicit(&d->running, 0, memory_order_release);
+        return AKT_EMISUSE;
+    }
+    struct akt_dispatcher *prev = akt__self.running;
+    akt__self.running = d;
+    atomic_store_explicit(&d->runner, pthread_self(), memory_order_relaxed);
+    atomic_store_explicit(&d->has_runner, 1, memory_order_release);
+    size_t done = 0;
+    while (done < budget) {
+        akt__cell *c = akt__dispatch_try_pop(d);
+        if (!c) break;
+        size_t turn = budget - done < (size_t)d->system->throughput
+                          ? budget - done
+                          : (size_t)d->system->throughput;
+        done += d->system->run_cell(&d->ext_worker, c, turn);
+    }
+    akt__self.running = prev;
+    /* release: pairs with the next run's acquire. */
+    atomic_store_explicit(&d->running, 0, memory_order_release);
+    if (processed) *processed = done;
+    return atomic_load_explicit(&d->rq_len, memory_order_relaxed) ? AKT_EAGAIN : 0;
+}

@@ -1,0 +1,108 @@
+/* The system: options, creation and the guardian. */
+#include "system.h"
+
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "actor/ext.h"
+#include "actor/supervise.h"
+#include "actor/turn.h"
+#include "sched/dispatch.h"
+
+AKT_API int akt_system_options_init(akt_system_options *o) {
+    if (!o) return AKT_EINVAL;
+    memset(o, 0, sizeof *o);
+    o->size = sizeof *o;
+    return 0;
+}
+
+static int akt__sysname_check(const char *n) {
+    size_t len = strnlen(n, 65);
+    if (len == 0 || len > 64) return AKT_EINVAL;
+    for (size_t i = 0; i < len; i++) {
+        char ch = n[i];
+        if (!((ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') || (ch >= '0' && ch <= '9') ||
+              ch == '-' || ch == '_' || ch == '.'))
+            return AKT_EINVAL;
+    }
+    return 0;
+}
+
+/* The guardian, /user: the parent of top-level actors. It has no behaviour; it supervises
+ * with the system's strategy and is the last actor to stop. */
+static int akt__guardian_init(akt_system *s, const akt_supervisor *sup) {
+    pthread_mutex_lock(&s->lock);
+    if (akt__page_add_locked(s, 0)) {
+        pthread_mutex_unlock(&s->lock);
+        return AKT_ENOMEM;
+    }
+    s->next_fresh = AKT__GUARDIAN + 1; /* index 0 means "none" */
+    akt__cell *g = akt__cell_get(s, AKT__GUARDIAN);
+    g->name = akt__heap_strdup(&s->heap, "user");
+    g->ext = akt__heap_calloc(&s->heap, sizeof(akt__ext));
+    pthread_mutex_unlock(&s->lock);
+    if (!g->name || !g->ext) return AKT_ENOMEM;
+    g->status = AKT__RUNNING;
+    g->disp = s->workers;
+    if (sup) {
+        g->ext->supervisor = *sup;
+        g->ext->has_supervisor = 1;
+    }
+    return 0;
+}
+
+AKT_API int akt_system_create(const akt_system_options *options, akt_system **out) {
+    if (!out) return AKT_EINVAL;
+    akt_system_options o;
+    akt_system_options_init(&o);
+    if (options) {
+        if (options->size < offsetof(akt_system_options, allocator)) return AKT_EINVAL;
+        memcpy(&o, options, options->size < sizeof o ? options->size : sizeof o);
+    }
+    const char *name = o.name ? o.name : "akt";
+    if (akt__sysname_check(name) || o.workers < 0 || o.workers > 1024 || o.throughput < 0)
+        return AKT_EINVAL;
+    akt_supervisor sup;
+    if (o.supervisor && akt__supervisor_read(o.supervisor, &sup)) return AKT_EINVAL;
+    akt__heap heap;
+    int rc = akt__heap_from(&heap, o.allocator);
+    if (rc) return rc;
+    akt_system *s = akt__heap_calloc(&heap, sizeof *s);
+    if (!s) return AKT_ENOMEM;
+    s->heap = heap;
+    atomic_init(&s->refs, 1);
+    atomic_init(&s->state, AKT__SYS_RUNNING);
+    s->throughput = o.throughput ? o.throughput : 64;
+    s->hooks = (akt__thread_hooks){s, o.thread_start, o.thread_stop, o.thread_hook_data};
+    s->run_cell = akt__cell_run;
+    int workers = o.workers ? o.workers : (int)sysconf(_SC_NPROCESSORS_ONLN);
+    if (workers < 1) workers = 1;
+
+    pthread_condattr_t ca;
+    pthread_condattr_init(&ca);
+    pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
+    int bad = pthread_mutex_init(&s->lock, NULL) | pthread_mutex_init(&s->done_lock, NULL) |
+              pthread_cond_init(&s->done_cond, &ca);
+    pthread_condattr_destroy(&ca);
+    s->name = akt__heap_strdup(&s->heap, name);
+    if (bad || !s->name || akt__events_init(&s->events)) {
+        akt__heap_free(&heap, s->name);
+        akt__heap_free(&heap, s);
+        return AKT_ENOMEM;
+    }
+    s->events_ready = 1;
+    rc = akt__timers_start(&s->timers, &s->hooks);
+    if (!rc) rc = akt__dispatcher_start_workers(s, workers);
+    if (!rc) rc = akt__guardian_init(s, o.supervisor ? &sup : NULL);
+    if (rc) {
+        akt__system_free(s);
+        return rc;
+    }
+    *out = s;
+    return 0;
+}
+
+AKT_API const char *akt_system_name(const akt_system *system) {
+    return system ? system->name : NULL;
+}

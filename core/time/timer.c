@@ -1,0 +1,165 @@
+#include "timer.h"
+
+#include <akt/akt.h>
+#include <errno.h>
+#include <time.h>
+
+#include "base/alloc.h"
+#include "base/clock.h"
+
+/* How long the thread keeps a short sleep after the heap empties, so that the next ask
+ * (usually moments later, with the same timeout) needs no wake-up signal. */
+#define AKT__LINGER_NS 200000000ll
+
+static void akt__heap_swap(akt__timers *ts, uint32_t a, uint32_t b) {
+    akt__timer *t = ts->heap[a];
+    ts->heap[a] = ts->heap[b];
+    ts->heap[b] = t;
+    ts->heap[a]->heap_idx = a + 1;
+    ts->heap[b]->heap_idx = b + 1;
+}
+
+static void akt__sift_up(akt__timers *ts, uint32_t i) {
+    while (i > 0) {
+        uint32_t p = (i - 1) / 2;
+        if (ts->heap[p]->deadline <= ts->heap[i]->deadline) break;
+        akt__heap_swap(ts, p, i);
+        i = p;
+    }
+}
+
+static void akt__sift_down(akt__timers *ts, uint32_t i) {
+    for (;;) {
+        uint32_t l = 2 * i + 1, r = l + 1, m = i;
+        if (l < ts->n && ts->heap[l]->deadline < ts->heap[m]->deadline) m = l;
+        if (r < ts->n && ts->heap[r]->deadline < ts->heap[m]->deadline) m = r;
+        if (m == i) return;
+        akt__heap_swap(ts, i, m);
+        i = m;
+    }
+}
+
+static void akt__heap_remove(akt__timers *ts, uint32_t i) {
+    ts->heap[i]->heap_idx = 0;
+    ts->n--;
+    if (i == ts->n) return;
+    ts->heap[i] = ts->heap[ts->n];
+    ts->heap[i]->heap_idx = i + 1;
+    akt__sift_down(ts, i);
+    akt__sift_up(ts, i);
+}
+
+int akt__timer_add(akt__timers *ts, akt__timer *t) {
+    pthread_mutex_lock(&ts->lock);
+    if (ts->stop) {
+        pthread_mutex_unlock(&ts->lock);
+        return AKT_ECLOSED;
+    }
+    if (ts->n == ts->cap) {
+        uint32_t cap = ts->cap ? ts->cap * 2 : 256;
+        akt__timer **h = akt__heap_realloc(&akt__default_heap, ts->heap, cap * sizeof *h);
+        if (!h) {
+            pthread_mutex_unlock(&ts->lock);
+            return AKT_ENOMEM;
+        }
+        ts->heap = h;
+        ts->cap = cap;
+    }
+    ts->heap[ts->n] = t;
+    t->heap_idx = ++ts->n;
+    akt__sift_up(ts, ts->n - 1);
+    if (t->deadline < ts->sleep_until) {
+        ts->sleep_until = t->deadline;
+        pthread_cond_signal(&ts->cond);
+    }
+    pthread_mutex_unlock(&ts->lock);
+    return 0;
+}
+
+int akt__timer_cancel(akt__timers *ts, akt__timer *t) {
+    pthread_mutex_lock(&ts->lock);
+    int armed = t->heap_idx != 0;
+    if (armed) akt__heap_remove(ts, t->heap_idx - 1);
+    pthread_mutex_unlock(&ts->lock);
+    return armed;
+}
+
+static void *akt__timer_main(void *arg) {
+    akt__timers *ts = arg;
+    akt__thread_enter(ts->hooks, -1);
+    int64_t idle_since = akt__now_ns();
+    pthread_mutex_lock(&ts->lock);
+    while (!ts->stop) {
+        int64_t now = akt__now_ns();
+        if (ts->n && ts->heap[0]->deadline <= now) {
+            akt__timer *t = ts->heap[0];
+            akt__heap_remove(ts, 0);
+            pthread_mutex_unlock(&ts->lock);
+            t->fire(t, 0);
+            pthread_mutex_lock(&ts->lock);
+            continue;
+        }
+        if (ts->n) {
+            idle_since = now;
+            ts->sleep_until = ts->heap[0]->deadline;
+        } else if (now - idle_since < AKT__LINGER_NS) {
+            ts->sleep_until = idle_since + AKT__LINGER_NS;
+        } else {
+            ts->sleep_until = INT64_MAX;
+        }
+        if (ts->sleep_until == INT64_MAX) {
+            pthread_cond_wait(&ts->cond, &ts->lock);
+        } else {
+            struct timespec until = {ts->sleep_until / 1000000000ll,
+                                     ts->sleep_until % 1000000000ll};
+            pthread_cond_timedwait(&ts->cond, &ts->lock, &until);
+        }
+    }
+    /* Shutdown: fire what is left as "closed", in deadline order. */
+    while (ts->n) {
+        akt__timer *t = ts->heap[0];
+        akt__heap_remove(ts, 0);
+        pthread_mutex_unlock(&ts->lock);
+        t->fire(t, 1);
+        pthread_mutex_lock(&ts->lock);
+    }
+    pthread_mutex_unlock(&ts->lock);
+    akt__thread_leave(ts->hooks, -1);
+    return NULL;
+}
+
+int akt__timers_start(akt__timers *ts, const akt__thread_hooks *hooks) {
+    ts->hooks = hooks;
+    pthread_condattr_t ca;
+    pthread_condattr_init(&ca);
+    pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
+    int e = pthread_cond_init(&ts->cond, &ca);
+    pthread_condattr_destroy(&ca);
+    if (e) return AKT_ENOMEM;
+    if (pthread_mutex_init(&ts->lock, NULL)) {
+        pthread_cond_destroy(&ts->cond);
+        return AKT_ENOMEM;
+    }
+    ts->sleep_until = INT64_MAX;
+    if (pthread_create(&ts->thread, NULL, akt__timer_main, ts)) {
+        pthread_mutex_destroy(&ts->lock);
+        pthread_cond_destroy(&ts->cond);
+        return AKT_ENOMEM;
+    }
+    ts->running = 1;
+    return 0;
+}
+
+void akt__timers_stop(akt__timers *ts) {
+    if (!ts->running) return;
+    pthread_mutex_lock(&ts->lock);
+    ts->stop = 1;
+    pthread_cond_signal(&ts->cond);
+    pthread_mutex_unlock(&ts->lock);
+    pthread_join(ts->thread, NULL);
+    ts->running = 0;
+    pthread_mutex_destroy(&ts->lock);
+    pthread_cond_destroy(&ts->cond);
+    akt__heap_free(&akt__default_heap, ts->heap);
+    ts->heap = NULL;
+}

@@ -20,7 +20,6 @@ import sys
 
 INCLUDE = re.compile(r'^\s*#\s*include\b\s*(.*?)\s*(?:/[/*].*)?$')
 TABLE_ROW = re.compile(r'^([A-Za-z0-9_][A-Za-z0-9_.-]*)\s+([0-9]+)$')
-TOP_LEVEL_OK = {'CMakeLists.txt', 'README.md'}
 SOURCES = ('.c', '.h')
 
 
@@ -107,7 +106,7 @@ def check(core):
     out = []
     for entry in sorted(os.listdir(core)):
         full = os.path.join(core, entry)
-        if os.path.isfile(full) and entry.endswith(SOURCES) and entry not in TOP_LEVEL_OK:
+        if os.path.isfile(full) and entry.endswith(SOURCES):
             out.append(f'{os.path.relpath(full, shown)}: a source directly in core/: '
                        'it belongs in a layer folder (only CMakeLists.txt and README.md stay)')
     for folder in sorted(d for d in os.listdir(core)

@@ -16,7 +16,8 @@ header=$here/include/akt/akt.h
 die() { printf 'abi_baseline: FAIL: %s\n' "$*" >&2; exit 1; }
 [ -f "$lib" ] || die "no library at $lib"
 [ -f "$here/baseline/akt.abi" ] || die "no baseline: run abi/update_baseline.sh once"
-[[ $(readelf -S "$lib") == *.debug_info* ]] || die "$lib has no debug info (build RelWithDebInfo)"
+# The build gives libakt.so -g in every build type (cmake/abi_checks.cmake): abidiff needs it.
+[[ $(readelf -S "$lib") == *.debug_info* ]] || die "$lib has no debug info (stripped?)"
 
 work=$(mktemp -d "${TMPDIR:-/tmp}/akt-abi.XXXXXX")
 trap 'rm -rf "$work"' EXIT

@@ -15,7 +15,7 @@ lib=${1:-$here/../build/lib/libakt.so}
 
 [ -f "$lib" ] || { echo "update_baseline: no library at $lib (build first)" >&2; exit 1; }
 [[ $(readelf -S "$lib") == *.debug_info* ]] ||
-    { echo "update_baseline: $lib has no debug info (build RelWithDebInfo)" >&2; exit 1; }
+    { echo "update_baseline: $lib has no debug info (stripped?)" >&2; exit 1; }
 
 mkdir -p "$here/baseline"
 abidw "${AKT_ABIDW_FLAGS[@]}" --headers-dir "$here/include" \

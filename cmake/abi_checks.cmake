@@ -4,6 +4,13 @@
 #   abi_baseline  abidiff against abi/baseline/ (public types only); see abi/check_baseline.sh
 # They check the shipped artifact, so they run in the plain build only: sanitizer builds
 # instrument the same sources and would only repeat them.
+#
+# abidiff reads the ABI (types, struct layouts) from DWARF, so libakt.so carries debug info
+# in every build type, Release and MinSizeRel included, not only RelWithDebInfo and Debug:
+# the test then judges the very library that ships. With GCC, -g never changes the code it
+# generates (a difference is a compiler bug; -fcompare-debug tests it), only adds .debug_*
+# sections, which `strip` or `cmake --install --strip` removes.
+target_compile_options(akt_objs PRIVATE -g)
 if(AKT_BUILD_TESTS AND NOT AKT_SANITIZE)
   add_test(NAME abi_exports
     COMMAND ${CMAKE_COMMAND} -E env CC=${CMAKE_C_COMPILER}

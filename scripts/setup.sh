@@ -5,11 +5,12 @@ set -euo pipefail
 
 # ---- Base toolchain and CI (Makefile, .ci/run, abi/ checks): owned by build ----
 # python3 runs conformance/run.py; ca-certificates lets pip, npm and maven reach their
-# registries over HTTPS on a bare Debian 12 image.
+# registries over HTTPS on a bare Debian 12 image. clang-format (14 on Debian 12) runs the
+# `format` ctest (scripts/check_format.sh); .clang-format is written for that version.
 APT_PKGS=(
   build-essential cmake ninja-build pkg-config python3 ca-certificates
   libuv1-dev libprotobuf-c-dev protobuf-c-compiler libcmocka-dev
-  abigail-tools libclang-rt-14-dev clang-14
+  abigail-tools libclang-rt-14-dev clang-14 clang-format
   swig default-jdk-headless maven
 )
 

@@ -1,0 +1,1 @@
+#include <akt/akt.h>

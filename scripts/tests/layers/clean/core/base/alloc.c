@@ -1,0 +1,3 @@
+#include "alloc.h"
+#include "base/alloc.h"
+#  include <string.h> /* memcpy */

@@ -1,0 +1,2 @@
+#include "kernel/msg.h"
+#include "base/alloc.h"

@@ -1,0 +1,2 @@
+#include "send.h"
+#include "kernel/msg.h"

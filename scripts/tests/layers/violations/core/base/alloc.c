@@ -1,0 +1,2 @@
+#include "alloc.h"
+#include "kernel/msg.h"

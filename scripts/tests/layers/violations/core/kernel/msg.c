@@ -1,0 +1,11 @@
+#include "msg.h"
+#include "../base/alloc.h"
+#include "stray.h"
+#include "actor/send.h"
+#include "nosuch/x.h"
+#include "extra/e.h"
+#include <base/alloc.h>
+#include "missing.h"
+#include "/usr/include/stdio.h"
+#include "akt/akt.h"
+#include KERNEL_CONFIG

@@ -1,0 +1,1 @@
+/* a header directly in core/ */

@@ -13,6 +13,8 @@
 #   test-tsan         the suite built with TSan in build-tsan/
 #   test-<binding>    bindings/<binding>/test.sh, for each binding listed in BINDINGS
 #   test-conformance  the conformance_* ctests in build/ (fails if there is none)
+#   test-bindings-asan  the Python and Node suites against the ASan+UBSan libakt of
+#                     build-asan/ (scripts/test_bindings_asan.sh; installs nothing outside it)
 # Binding test scripts get AKT_SOURCE_DIR and AKT_BUILD_DIR (the release build) in their
 # environment. A listed binding without its test.sh fails; it is never skipped.
 
@@ -48,12 +50,12 @@ cmake_build = cmake -S . -B $(1) -G Ninja -DCMAKE_BUILD_TYPE=$(BUILD_TYPE) -DAKT
 
 # The phases of `make test`, in order; the summary lists exactly these.
 TEST_PHASES := setup build test-release build-asan test-asan build-tsan test-tsan \
-               $(addprefix test-,$(BINDINGS)) test-conformance
+               $(addprefix test-,$(BINDINGS)) test-conformance test-bindings-asan
 SUMMARY := $(CURDIR)/$(BUILD)/test-summary.txt
 
 .PHONY: setup build demo bench test test-phases test-release build-asan test-asan \
         build-tsan test-tsan test-conformance test-bindings test-python test-node \
-        test-java abi-baseline clean
+        test-java test-bindings-asan abi-baseline clean
 
 setup:
 	@$(PHASE) $@ scripts/setup.sh
@@ -92,6 +94,12 @@ test-conformance: build
 	@$(PHASE) $@ $(CTEST) --test-dir $(BUILD) -R $(CONFORMANCE_RE)
 
 test-bindings: $(addprefix test-,$(BINDINGS))
+
+# The bindings' suites with the sanitizer runtime preloaded into the interpreters: needs
+# the release build (the Node addon links it) and the ASan one (the libakt they run).
+test-bindings-asan: build build-asan
+	@$(PHASE) $@ env AKT_SOURCE_DIR=$(CURDIR) AKT_BUILD_DIR=$(CURDIR)/$(BUILD) \
+	    AKT_ASAN_BUILD_DIR=$(CURDIR)/$(BUILD_ASAN) scripts/test_bindings_asan.sh
 
 test-python test-node test-java: test-%: build
 	@$(PHASE) $@ env AKT_SOURCE_DIR=$(CURDIR) AKT_BUILD_DIR=$(CURDIR)/$(BUILD) \

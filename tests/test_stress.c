@@ -1748,7 +1748,7 @@ static void test_e_pids_kept_from_a_released_system(void **state)
     report_check("e (pids of a released system)");
 }
 
-int main(int argc, char **argv)
+int main(void)
 {
     const struct CMUnitTest tests[] = {
         STRESS_TEST(test_a_named_actor_churn_tell_accounting),
@@ -1763,21 +1763,5 @@ int main(int argc, char **argv)
         STRESS_TEST(test_e_pids_of_another_system),
         STRESS_TEST(test_e_pids_kept_from_a_released_system),
     };
-    /* `test_stress NAME` runs one scenario (ctest runs each in its own process); a name
-     * that matches none is an error, never an empty pass. */
-    if (argc > 2) {
-        fprintf(stderr, "usage: %s [test_name]\n", argv[0]);
-        return 2;
-    }
-    if (argc == 2) {
-        size_t i, n = sizeof tests / sizeof tests[0];
-        for (i = 0; i < n && strcmp(tests[i].name, argv[1]) != 0; i++) {
-        }
-        if (i == n) {
-            fprintf(stderr, "test_stress: no scenario named %s\n", argv[1]);
-            return 2;
-        }
-        cmocka_set_test_filter(argv[1]);
-    }
     return cmocka_run_group_tests_name("stress", tests, NULL, NULL);
 }

@@ -17,7 +17,7 @@ static int akt__call_pre_start(akt__worker *w, akt__cell *c, char **reason) {
     if (!c->beh || !c->beh->pre_start) return 0;
     akt__ctx ctx;
     int rc = c->beh->pre_start(akt__ctx_enter(&ctx, w, c, NULL), c->state);
-    akt__ctx_leave(&ctx);
+    akt__ctx_leave();
     *reason = ctx.fail_reason;
     return rc > 0 ? AKT_EFAILED : rc;
 }
@@ -28,7 +28,7 @@ static void akt__call_post_stop(akt__worker *w, akt__cell *c) {
     if (!c->beh || !c->beh->post_stop) return;
     akt__ctx ctx;
     c->beh->post_stop(akt__ctx_enter(&ctx, w, c, NULL), c->state);
-    akt__ctx_leave(&ctx);
+    akt__ctx_leave();
     akt__dfree(ctx.fail_reason);
 }
 

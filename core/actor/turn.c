@@ -27,8 +27,7 @@ akt_ctx *akt__ctx_enter(akt__ctx *x, akt__worker *w, akt__cell *c, akt__envelope
     return x->handle;
 }
 
-void akt__ctx_leave(akt__ctx *x) {
-    (void)x;
+void akt__ctx_leave(void) {
     akt__self.ctx = NULL;
     akt__self.cell = NULL;
 }
@@ -125,7 +124,7 @@ static void akt__handle_user(akt__worker *w, akt__cell *c, akt__envelope *e) {
     }
     akt__ctx ctx;
     int rc = fn(akt__ctx_enter(&ctx, w, c, e), e->msg, state);
-    akt__ctx_leave(&ctx);
+    akt__ctx_leave();
     akt__user_finish(w, c, e, &ctx, rc);
 }
 
@@ -334,13 +333,12 @@ static size_t akt__run_batch(akt__worker *w, akt__cell *c, size_t budget) {
     int rc = c->beh->receive_batch(handle, c->state);
     akt__envelope *e = ctx.env;
     ctx.batch = NULL;
-    akt__ctx_leave(&ctx);
+    akt__ctx_leave();
     if (e) {
         akt__user_finish(w, c, e, &ctx, rc);
     } else if (rc != 0 && rc != AKT_EUNHANDLED) { /* failed between messages */
         akt__actor_fail(w, c, rc > 0 ? AKT_EFAILED : rc, ctx.fail_reason);
         akt__dfree(ctx.fail_reason);
-        ctx.fail_reason = NULL;
     }
     return b.done;
 }

@@ -20,7 +20,7 @@ void akt__cell_release(akt__cell *c, int can_receive);
 akt_ctx *akt__ctx_enter(akt__ctx *x, akt__worker *w, akt__cell *c, akt__envelope *e);
 /* akt_ctx_next for a context inside receive_batch (ctx->batch set). */
 int akt__ctx_next(akt__ctx *ctx, akt_msg **msg);
-/* Ends the callback: its handle is stale from now on. */
-void akt__ctx_leave(akt__ctx *x);
+/* Ends the thread's current callback: its handle is stale from now on. */
+void akt__ctx_leave(void);
 
 #endif

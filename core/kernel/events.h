@@ -9,8 +9,8 @@ struct akt_system;
 struct akt__envelope;
 struct akt__cell;
 
-/* Everything below is under the event stream's one lock (events.c), which is never held
- * while a callback runs. */
+/* The list and the subscriptions' fields are under the event stream's one lock (events.c),
+ * which is never held while a callback runs; only mask is read without it. */
 struct akt_subscription {
     struct akt_subscription *next;
     struct akt_system *system;

@@ -206,12 +206,32 @@ static void test_pid_functions(void **state)
         BAD(AKT_ENOTFOUND, akt_stop, sys, garbage[i]);
         release_owned(m);
     }
+    /* akt_pid_runs_on: NULL, stale, garbage and another system's dispatcher. */
+    akt_system *other = tu_system("bad2", 1);
+    akt_dispatcher *foreign = NULL, *mine = NULL;
+    TU_OK(akt_dispatcher_create_external(other, on_notify, NULL, &foreign));
+    TU_OK(akt_dispatcher_create_external(sys, on_notify, NULL, &mine));
+    int on = 7;
+    BAD(AKT_EINVAL, akt_pid_runs_on, NULL, live, NULL, &on);
+    BAD(AKT_EINVAL, akt_pid_runs_on, sys, live, NULL, NULL);
+    BAD(AKT_EINVAL, akt_pid_runs_on, sys, live, foreign, &on);
+    BAD(AKT_ENOTFOUND, akt_pid_runs_on, sys, stale, NULL, &on);
+    BAD(AKT_ENOTFOUND, akt_pid_runs_on, sys, none, mine, &on);
+    BAD(AKT_ENOTFOUND, akt_pid_runs_on, sys, (akt_pid){1ull << 32 | 1}, NULL, &on); /* /user */
+    for (size_t i = 0; i < sizeof garbage / sizeof garbage[0]; i++)
+        BAD(AKT_ENOTFOUND, akt_pid_runs_on, sys, garbage[i], NULL, &on);
+    assert_int_equal(on, 7);
+    BAD(0, akt_pid_runs_on, sys, live, mine, &on);
+    assert_int_equal(on, 0);
+    BAD(0, akt_pid_runs_on, sys, live, NULL, &on);
+    assert_int_equal(on, 1);
+    tu_system_end_running(other, foreign);
     akt_pid out = {99};
     BAD(AKT_EINVAL, akt_lookup, NULL, "live", &out);
     BAD(AKT_EINVAL, akt_lookup, sys, NULL, &out);
     BAD(AKT_EINVAL, akt_lookup, sys, "live", NULL);
     assert_int_equal(out.id, 99);
-    tu_system_end(sys);
+    tu_system_end_running(sys, mine);
 }
 
 /* ---- 5. messages and sending ------------------------------------------------------------ */
@@ -357,6 +377,9 @@ static void ctx_calls(akt_system *sys, akt_ctx *ctx, akt_pid target, int want)
     akt_msg *m = owned();
     BAD(want, akt_ctx_self, ctx, &pid);
     BAD(want, akt_ctx_sender, ctx, &pid);
+    akt_msg *cur = (akt_msg *)0x1;
+    BAD(want, akt_ctx_message, ctx, &cur);
+    assert_ptr_equal(cur, (akt_msg *)0x1);
     BAD(want, akt_ctx_parent, ctx, &pid);
     BAD(want, akt_ctx_system, ctx, &s);
     BAD(want, akt_ctx_respond, ctx, m);
@@ -447,6 +470,9 @@ static int probe_pre_start(akt_ctx *ctx, void *state)
     akt_msg *m = tu_msg("x", NULL);
     TU_CB_RC(AKT_EMISUSE, akt_ctx_respond(ctx, m)); /* no message to answer */
     akt_msg_release(m);
+    akt_msg *cur = (akt_msg *)0x1;
+    TU_CB_RC(AKT_EMISUSE, akt_ctx_message(ctx, &cur)); /* no current message */
+    TU_CB_CHECK(cur == (akt_msg *)0x1);
     return 0;
 }
 
@@ -456,6 +482,7 @@ static int probe_receive(akt_ctx *ctx, akt_msg *msg, void *state)
     TU_CB_RC(0, akt_ctx_self(ctx, &self));
     TU_CB_RC(AKT_EINVAL, akt_ctx_self(ctx, NULL));
     TU_CB_RC(AKT_EINVAL, akt_ctx_sender(ctx, NULL));
+    TU_CB_RC(AKT_EINVAL, akt_ctx_message(ctx, NULL));
     TU_CB_RC(AKT_EINVAL, akt_ctx_parent(ctx, NULL));
     TU_CB_RC(AKT_EINVAL, akt_ctx_system(ctx, NULL));
     TU_CB_RC(AKT_EINVAL, akt_ctx_respond(ctx, NULL));

@@ -12,34 +12,41 @@
 #include "spawn.h"
 #include "turn.h"
 
-/* The cell of a context that is valid now: the running callback's, on this thread. */
-static akt__cell *akt__ctx_cell(akt_ctx *ctx) {
-    if (!ctx || ctx != akt__self.ctx || !ctx->cell) return NULL;
-    return ctx->cell;
-}
-
-#define AKT__CTX_CELL(ctx, c)                     \
-    akt__cell *c = akt__ctx_cell(ctx);            \
-    if (!c) return ctx ? AKT_EMISUSE : AKT_EINVAL
+/* x: the record behind handle ctx if ctx is the handle of the callback running on this
+ * thread (kernel/ctx.h: the handle itself is never read); c: its actor. */
+#define AKT__CTX(ctx, x, c)                                \
+    akt__ctx *x = ctx ? akt__ctx_current(ctx) : NULL;      \
+    if (!x || !x->cell) return ctx ? AKT_EMISUSE : AKT_EINVAL; \
+    akt__cell *c = x->cell
 
 AKT_API int akt_ctx_self(akt_ctx *ctx, akt_pid *out) {
-    AKT__CTX_CELL(ctx, c);
+    AKT__CTX(ctx, x, c);
     if (!out) return AKT_EINVAL;
     *out = akt__cell_pid(c);
     return 0;
 }
 
 AKT_API int akt_ctx_sender(akt_ctx *ctx, akt_pid *out) {
-    AKT__CTX_CELL(ctx, c);
+    AKT__CTX(ctx, x, c);
+    (void)c;
     if (!out) return AKT_EINVAL;
-    out->id = ctx->env ? ctx->env->sender : 0;
+    out->id = x->env ? x->env->sender : 0;
+    return 0;
+}
+
+AKT_API int akt_ctx_message(akt_ctx *ctx, akt_msg **msg) {
+    AKT__CTX(ctx, x, c);
+    (void)c;
+    if (!msg) return AKT_EINVAL;
+    if (!x->env || !x->env->msg) return AKT_EMISUSE; /* pre_start, post_stop, between pulls */
+    *msg = x->env->msg;
     return 0;
 }
 
 AKT_API int akt_ctx_parent(akt_ctx *ctx, akt_pid *out) {
-    AKT__CTX_CELL(ctx, c);
+    AKT__CTX(ctx, x, c);
     if (!out) return AKT_EINVAL;
-    akt_system *s = ctx->system;
+    akt_system *s = x->system;
     pthread_mutex_lock(&s->lock);
     akt__cell *p = c->parent ? akt__cell_get(s, c->parent) : NULL;
     *out = p ? akt__cell_pid(p) : (akt_pid){0};
@@ -48,58 +55,58 @@ AKT_API int akt_ctx_parent(akt_ctx *ctx, akt_pid *out) {
 }
 
 AKT_API int akt_ctx_system(akt_ctx *ctx, akt_system **out) {
-    AKT__CTX_CELL(ctx, c);
+    AKT__CTX(ctx, x, c);
     (void)c;
     if (!out) return AKT_EINVAL;
-    *out = ctx->system;
+    *out = x->system;
     return 0;
 }
 
 AKT_API int akt_ctx_respond(akt_ctx *ctx, akt_msg *msg) {
-    AKT__CTX_CELL(ctx, c);
+    AKT__CTX(ctx, x, c);
     if (!akt__msg_ok(msg)) return AKT_EINVAL;
-    akt__envelope *e = ctx->env;
+    akt__envelope *e = x->env;
     if (!e) return AKT_EMISUSE;
     if (e->reply) {
         if (!akt__future_complete(e->reply, 0, msg)) /* timed out, cancelled or answered */
-            akt__publish_at(ctx->system, AKT_EVENT_DEAD_LETTER, (akt_pid){0}, NULL,
+            akt__publish_at(x->system, AKT_EVENT_DEAD_LETTER, (akt_pid){0}, NULL,
                             akt__cell_pid(c), msg, 0, NULL);
         akt_msg_release(msg);
         return 0;
     }
     if (!e->sender) return AKT_ENOTFOUND;
-    return akt__deliver(ctx->system, (akt_pid){e->sender}, msg, akt__cell_pid(c).id, NULL,
+    return akt__deliver(x->system, (akt_pid){e->sender}, msg, akt__cell_pid(c).id, NULL,
                         AKT__ENV_USER);
 }
 
 AKT_API int akt_ctx_next(akt_ctx *ctx, akt_msg **msg) {
-    AKT__CTX_CELL(ctx, c);
+    AKT__CTX(ctx, x, c);
     (void)c;
     if (!msg) return AKT_EINVAL;
-    if (!ctx->batch) return AKT_EMISUSE;
-    return akt__ctx_next(ctx, msg);
+    if (!x->batch) return AKT_EMISUSE;
+    return akt__ctx_next(x, msg);
 }
 
 AKT_API int akt_ctx_tell(akt_ctx *ctx, akt_pid to, akt_msg *msg) {
-    AKT__CTX_CELL(ctx, c);
+    AKT__CTX(ctx, x, c);
     if (!akt__msg_ok(msg)) return AKT_EINVAL;
-    return akt__deliver(ctx->system, to, msg, akt__cell_pid(c).id, NULL, AKT__ENV_USER);
+    return akt__deliver(x->system, to, msg, akt__cell_pid(c).id, NULL, AKT__ENV_USER);
 }
 
 AKT_API int akt_ctx_ask(akt_ctx *ctx, akt_pid to, akt_msg *msg, int64_t timeout_ns,
                         akt_future **out) {
-    AKT__CTX_CELL(ctx, c);
-    return akt__ask_from(ctx->system, to, msg, timeout_ns, akt__cell_pid(c).id, out);
+    AKT__CTX(ctx, x, c);
+    return akt__ask_from(x->system, to, msg, timeout_ns, akt__cell_pid(c).id, out);
 }
 
 AKT_API int akt_ctx_forward(akt_ctx *ctx, akt_pid to) {
-    AKT__CTX_CELL(ctx, c);
+    AKT__CTX(ctx, x, c);
     (void)c;
-    akt__envelope *e = ctx->env;
+    akt__envelope *e = x->env;
     if (!e) return AKT_EMISUSE;
     akt_msg_retain(e->msg);
     if (e->reply) akt__future_ref(e->reply);
-    int rc = akt__deliver(ctx->system, to, e->msg, e->sender, e->reply, AKT__ENV_USER);
+    int rc = akt__deliver(x->system, to, e->msg, e->sender, e->reply, AKT__ENV_USER);
     if (rc) {
         akt_msg_release(e->msg);
         if (e->reply) akt__future_unref(e->reply);
@@ -108,24 +115,24 @@ AKT_API int akt_ctx_forward(akt_ctx *ctx, akt_pid to) {
 }
 
 AKT_API int akt_ctx_unhandled(akt_ctx *ctx) {
-    AKT__CTX_CELL(ctx, c);
+    AKT__CTX(ctx, x, c);
     (void)c;
-    if (!ctx->env) return AKT_EMISUSE;
-    ctx->unhandled = 1;
+    if (!x->env) return AKT_EMISUSE;
+    x->unhandled = 1;
     return 0;
 }
 
 AKT_API int akt_ctx_fail(akt_ctx *ctx, const char *reason) {
-    AKT__CTX_CELL(ctx, c);
+    AKT__CTX(ctx, x, c);
     (void)c;
-    akt__dfree(ctx->fail_reason);
-    ctx->fail_reason = NULL;
+    akt__dfree(x->fail_reason);
+    x->fail_reason = NULL;
     if (reason) {
         size_t n = strnlen(reason, 4096);
-        ctx->fail_reason = akt__dalloc(n + 1);
-        if (ctx->fail_reason) {
-            memcpy(ctx->fail_reason, reason, n);
-            ctx->fail_reason[n] = 0;
+        x->fail_reason = akt__dalloc(n + 1);
+        if (x->fail_reason) {
+            memcpy(x->fail_reason, reason, n);
+            x->fail_reason[n] = 0;
         }
     }
     return AKT_EFAILED;
@@ -133,13 +140,13 @@ AKT_API int akt_ctx_fail(akt_ctx *ctx, const char *reason) {
 
 AKT_API int akt_ctx_spawn(akt_ctx *ctx, const akt_behavior *behavior, void *state,
                           const akt_spawn_options *options, akt_pid *out) {
-    AKT__CTX_CELL(ctx, c);
-    return akt__spawn_under(ctx->system, c->index, behavior, state, options, out);
+    AKT__CTX(ctx, x, c);
+    return akt__spawn_under(x->system, c->index, behavior, state, options, out);
 }
 
 AKT_API int akt_ctx_stop(akt_ctx *ctx, akt_pid pid) {
-    AKT__CTX_CELL(ctx, c);
-    akt_system *s = ctx->system;
+    AKT__CTX(ctx, x, c);
+    akt_system *s = x->system;
     akt__cell *t = akt__cell_live(s, pid);
     if (!t) return AKT_ENOTFOUND;
     if (t != c) {
@@ -152,30 +159,30 @@ AKT_API int akt_ctx_stop(akt_ctx *ctx, akt_pid pid) {
 }
 
 AKT_API int akt_ctx_become(akt_ctx *ctx, akt_receive_fn receive, void *state, int stacked) {
-    AKT__CTX_CELL(ctx, c);
+    AKT__CTX(ctx, x, c);
     if (!receive) return AKT_EINVAL;
-    akt_system *s = ctx->system;
-    akt__ext *x = akt__ext_get(s, c);
-    if (!x) return AKT_ENOMEM;
-    uint32_t keep_fns = x->become_fns.n, keep_states = x->become_states.n;
-    if (!stacked) x->become_fns.n = x->become_states.n = 0;
-    if (akt__vec_push(&s->heap, &x->become_fns, (uint64_t)(uintptr_t)receive) ||
-        akt__vec_push(&s->heap, &x->become_states, (uint64_t)(uintptr_t)state)) {
-        x->become_fns.n = keep_fns; /* nothing changed (the vectors only grow) */
-        x->become_states.n = keep_states;
+    akt_system *s = x->system;
+    akt__ext *ext = akt__ext_get(s, c);
+    if (!ext) return AKT_ENOMEM;
+    uint32_t keep_fns = ext->become_fns.n, keep_states = ext->become_states.n;
+    if (!stacked) ext->become_fns.n = ext->become_states.n = 0;
+    if (akt__vec_push(&s->heap, &ext->become_fns, (uint64_t)(uintptr_t)receive) ||
+        akt__vec_push(&s->heap, &ext->become_states, (uint64_t)(uintptr_t)state)) {
+        ext->become_fns.n = keep_fns; /* nothing changed (the vectors only grow) */
+        ext->become_states.n = keep_states;
         return AKT_ENOMEM;
     }
     return 0;
 }
 
 AKT_API int akt_ctx_unbecome(akt_ctx *ctx) {
-    AKT__CTX_CELL(ctx, c);
+    AKT__CTX(ctx, x, c);
     if (c->ext) c->ext->become_fns.n = c->ext->become_states.n = 0;
     return 0;
 }
 
 AKT_API int akt_ctx_unbecome_stacked(akt_ctx *ctx) {
-    AKT__CTX_CELL(ctx, c);
+    AKT__CTX(ctx, x, c);
     if (!c->ext || !c->ext->become_fns.n) return AKT_EMISUSE;
     c->ext->become_fns.n--;
     c->ext->become_states.n--;
@@ -183,16 +190,16 @@ AKT_API int akt_ctx_unbecome_stacked(akt_ctx *ctx) {
 }
 
 AKT_API int akt_ctx_stash(akt_ctx *ctx) {
-    AKT__CTX_CELL(ctx, c);
-    if (!ctx->env) return AKT_EMISUSE;
-    if (ctx->stashed) return AKT_EMISUSE;
-    if (!akt__ext_get(ctx->system, c)) return AKT_ENOMEM;
-    ctx->stashed = 1;
+    AKT__CTX(ctx, x, c);
+    if (!x->env) return AKT_EMISUSE;
+    if (x->stashed) return AKT_EMISUSE;
+    if (!akt__ext_get(x->system, c)) return AKT_ENOMEM;
+    x->stashed = 1;
     return 0;
 }
 
 AKT_API int akt_ctx_unstash(akt_ctx *ctx) {
-    AKT__CTX_CELL(ctx, c);
+    AKT__CTX(ctx, x, c);
     akt__envelope *e = c->ext ? akt__env_list_pop(&c->ext->stash) : NULL;
     if (!e) return AKT_EAGAIN;
     akt__env_list_push(&c->ext->unstashed, e);
@@ -200,7 +207,7 @@ AKT_API int akt_ctx_unstash(akt_ctx *ctx) {
 }
 
 AKT_API int akt_ctx_unstash_all(akt_ctx *ctx) {
-    AKT__CTX_CELL(ctx, c);
+    AKT__CTX(ctx, x, c);
     akt__envelope *e;
     while (c->ext && (e = akt__env_list_pop(&c->ext->stash)))
         akt__env_list_push(&c->ext->unstashed, e);
@@ -208,28 +215,28 @@ AKT_API int akt_ctx_unstash_all(akt_ctx *ctx) {
 }
 
 AKT_API int akt_ctx_watch(akt_ctx *ctx, akt_pid pid) {
-    AKT__CTX_CELL(ctx, c);
-    akt_system *s = ctx->system;
+    AKT__CTX(ctx, x, c);
+    akt_system *s = x->system;
     akt_pid self = akt__cell_pid(c);
     if (!pid.id || pid.id == self.id) return AKT_EINVAL;
-    akt__ext *x = akt__ext_get(s, c);
-    if (!x) return AKT_ENOMEM;
-    if (akt__vec_find(&x->watching, pid.id) >= 0) return 0;
-    if (akt__vec_push(&s->heap, &x->watching, pid.id)) return AKT_ENOMEM;
+    akt__ext *ext = akt__ext_get(s, c);
+    if (!ext) return AKT_ENOMEM;
+    if (akt__vec_find(&ext->watching, pid.id) >= 0) return 0;
+    if (akt__vec_push(&s->heap, &ext->watching, pid.id)) return AKT_ENOMEM;
     int rc = akt__send_sys(s, pid, AKT__SYS_WATCH, self.id, 0, NULL, NULL);
-    if (rc) akt__vec_remove(&x->watching, pid.id);
+    if (rc) akt__vec_remove(&ext->watching, pid.id);
     return rc;
 }
 
 AKT_API int akt_ctx_unwatch(akt_ctx *ctx, akt_pid pid) {
-    AKT__CTX_CELL(ctx, c);
-    akt_system *s = ctx->system;
+    AKT__CTX(ctx, x, c);
+    akt_system *s = x->system;
     if (!c->ext || !akt__vec_remove(&c->ext->watching, pid.id)) return AKT_ENOTFOUND;
     return akt__send_sys(s, pid, AKT__SYS_UNWATCH, akt__cell_pid(c).id, 0, NULL, NULL);
 }
 
 AKT_API int akt_ctx_dependency(akt_ctx *ctx, const char *name, void **value) {
-    AKT__CTX_CELL(ctx, c);
+    AKT__CTX(ctx, x, c);
     if (!name || !value) return AKT_EINVAL;
     if (c->ext)
         for (uint32_t i = 0; i < c->ext->ndeps; i++)

@@ -15,11 +15,10 @@
 
 static int akt__call_pre_start(akt__worker *w, akt__cell *c, char **reason) {
     if (!c->beh || !c->beh->pre_start) return 0;
-    akt_ctx *ctx = akt__ctx_enter(w, c, NULL);
-    int rc = c->beh->pre_start(ctx, c->state);
-    akt__ctx_leave(ctx);
-    *reason = ctx->fail_reason;
-    ctx->fail_reason = NULL;
+    akt__ctx ctx;
+    int rc = c->beh->pre_start(akt__ctx_enter(&ctx, w, c, NULL), c->state);
+    akt__ctx_leave();
+    *reason = ctx.fail_reason;
     return rc > 0 ? AKT_EFAILED : rc;
 }
 
@@ -27,11 +26,10 @@ static void akt__call_post_stop(akt__worker *w, akt__cell *c) {
     if (!c->started) return;
     c->started = 0;
     if (!c->beh || !c->beh->post_stop) return;
-    akt_ctx *ctx = akt__ctx_enter(w, c, NULL);
-    c->beh->post_stop(ctx, c->state);
-    akt__ctx_leave(ctx);
-    akt__dfree(ctx->fail_reason);
-    ctx->fail_reason = NULL;
+    akt__ctx ctx;
+    c->beh->post_stop(akt__ctx_enter(&ctx, w, c, NULL), c->state);
+    akt__ctx_leave();
+    akt__dfree(ctx.fail_reason);
 }
 
 /* pre_start; on failure the actor stops (without post_stop: it never started). */

@@ -90,17 +90,18 @@ static int akt__sys_usable(akt_system *s) {
                                                                                   : 0;
 }
 
-/* The sender for sends made from inside an actor callback of system s. */
-static uint64_t akt__implicit_sender(akt_system *s) {
-    akt__cell *c = akt__self.cell;
-    return c && akt__self.ctx && akt__self.ctx->system == s ? akt__cell_pid(c).id : 0;
+/* The sender for sends made from inside an actor callback of system s (the thread's
+ * running callback): one thread-local load when there is none. */
+static inline uint64_t akt__implicit_sender(akt_system *s) {
+    akt__ctx *x = akt__self.ctx;
+    return x && x->system == s ? akt__cell_pid(x->cell).id : 0;
 }
 
 AKT_API int akt_tell(akt_system *system, akt_pid to, akt_msg *msg) {
     int rc = akt__sys_usable(system);
     if (rc) return rc;
     if (!akt__msg_ok(msg)) return AKT_EINVAL;
-    return akt__deliver(system, to, msg, 0, NULL, AKT__ENV_USER);
+    return akt__deliver(system, to, msg, akt__implicit_sender(system), NULL, AKT__ENV_USER);
 }
 
 AKT_API int akt_tell_batch(akt_system *system, akt_pid to, akt_msg *const *msgs, size_t n) {
@@ -111,6 +112,7 @@ AKT_API int akt_tell_batch(akt_system *system, akt_pid to, akt_msg *const *msgs,
         if (!akt__msg_ok(msgs[i])) return AKT_EINVAL;
     akt__cell *c = akt__cell_live(system, to);
     if (!c) return AKT_ENOTFOUND;
+    uint64_t sender = akt__implicit_sender(system);
     /* Build the chain first so that a failed allocation takes nothing. */
     akt__envelope *first = NULL, *last = NULL;
     for (size_t i = 0; i < n; i++) {
@@ -125,6 +127,7 @@ AKT_API int akt_tell_batch(akt_system *system, akt_pid to, akt_msg *const *msgs,
             return AKT_ENOMEM;
         }
         e->msg = msgs[i];
+        e->sender = sender;
         e->gen = akt__pid_gen(to);
         e->kind = AKT__ENV_USER;
         atomic_store_explicit(&e->node.next, NULL, memory_order_relaxed);

@@ -13,24 +13,23 @@
 #include "send.h"
 #include "supervise.h"
 
-akt_ctx *akt__ctx_enter(akt__worker *w, akt__cell *c, akt__envelope *e) {
-    akt_ctx *ctx = akt__worker_ctx(w);
-    ctx->cell = c;
-    ctx->env = e;
-    ctx->unhandled = 0;
-    ctx->stashed = 0;
-    ctx->fail_reason = NULL;
-    ctx->batch = NULL;
-    akt__self.ctx = ctx;
+akt_ctx *akt__ctx_enter(akt__ctx *x, akt__worker *w, akt__cell *c, akt__envelope *e) {
+    x->handle = akt__worker_ctx_handle(w);
+    x->system = w->disp->system;
+    x->cell = c;
+    x->env = e;
+    x->unhandled = 0;
+    x->stashed = 0;
+    x->fail_reason = NULL;
+    x->batch = NULL;
+    akt__self.ctx = x;
     akt__self.cell = c;
-    return ctx;
+    return x->handle;
 }
 
-void akt__ctx_leave(akt_ctx *ctx) {
+void akt__ctx_leave(void) {
     akt__self.ctx = NULL;
     akt__self.cell = NULL;
-    ctx->cell = NULL;
-    ctx->env = NULL;
 }
 
 static int akt__can_receive(const akt__cell *c) {
@@ -85,7 +84,7 @@ static int akt__user_prepare(akt__worker *w, akt__cell *c, akt__envelope *e) {
 
 /* What receive's result (rc and the ctx flags it left) means for e; e is consumed. Runs
  * outside the callback's context (akt__self.ctx is NULL). */
-static void akt__user_finish(akt__worker *w, akt__cell *c, akt__envelope *e, akt_ctx *ctx,
+static void akt__user_finish(akt__worker *w, akt__cell *c, akt__envelope *e, akt__ctx *ctx,
                              int rc) {
     akt_system *s = w->disp->system;
     if (rc == 0 && ctx->unhandled) rc = AKT_EUNHANDLED;
@@ -123,10 +122,10 @@ static void akt__handle_user(akt__worker *w, akt__cell *c, akt__envelope *e) {
         akt__dead_letter(w->disp->system, e, akt__cell_pid(c), NULL);
         return;
     }
-    akt_ctx *ctx = akt__ctx_enter(w, c, e);
-    int rc = fn(ctx, e->msg, state);
-    akt__ctx_leave(ctx);
-    akt__user_finish(w, c, e, ctx, rc);
+    akt__ctx ctx;
+    int rc = fn(akt__ctx_enter(&ctx, w, c, e), e->msg, state);
+    akt__ctx_leave();
+    akt__user_finish(w, c, e, &ctx, rc);
 }
 
 static void akt__handle_stale_sys(akt_system *s, akt__cell *c, akt__envelope *e) {
@@ -298,7 +297,7 @@ static akt__envelope *akt__next_user_lingering(akt__worker *w, akt__cell *c) {
     return e;
 }
 
-int akt__ctx_next(akt_ctx *ctx, akt_msg **msg) {
+int akt__ctx_next(akt__ctx *ctx, akt_msg **msg) {
     struct akt__batch *b = ctx->batch;
     akt__cell *c = ctx->cell;
     akt__worker *w = b->worker;
@@ -328,18 +327,18 @@ int akt__ctx_next(akt_ctx *ctx, akt_msg **msg) {
 /* One run of receive_batch; returns the messages it consumed. */
 static size_t akt__run_batch(akt__worker *w, akt__cell *c, size_t budget) {
     struct akt__batch b = {w, budget, 0};
-    akt_ctx *ctx = akt__ctx_enter(w, c, NULL);
-    ctx->batch = &b;
-    int rc = c->beh->receive_batch(ctx, c->state);
-    akt__envelope *e = ctx->env;
-    ctx->batch = NULL;
-    akt__ctx_leave(ctx);
+    akt__ctx ctx;
+    akt_ctx *handle = akt__ctx_enter(&ctx, w, c, NULL);
+    ctx.batch = &b;
+    int rc = c->beh->receive_batch(handle, c->state);
+    akt__envelope *e = ctx.env;
+    ctx.batch = NULL;
+    akt__ctx_leave();
     if (e) {
-        akt__user_finish(w, c, e, ctx, rc);
+        akt__user_finish(w, c, e, &ctx, rc);
     } else if (rc != 0 && rc != AKT_EUNHANDLED) { /* failed between messages */
-        akt__actor_fail(w, c, rc > 0 ? AKT_EFAILED : rc, ctx->fail_reason);
-        akt__dfree(ctx->fail_reason);
-        ctx->fail_reason = NULL;
+        akt__actor_fail(w, c, rc > 0 ? AKT_EFAILED : rc, ctx.fail_reason);
+        akt__dfree(ctx.fail_reason);
     }
     return b.done;
 }

@@ -14,10 +14,13 @@ size_t akt__cell_run(akt__worker *w, akt__cell *c, size_t budget);
 /* Releases ownership of c (sched = 0) and re-queues it if work arrived meanwhile. */
 void akt__cell_release(akt__cell *c, int can_receive);
 
-/* A fresh context for a callback of c on w; becomes the thread's current context. */
-akt_ctx *akt__ctx_enter(akt__worker *w, akt__cell *c, akt__envelope *e);
+/* Fills x (the caller's, for one callback) for a callback of c on w and makes it the
+ * thread's current context; returns the handle to give the callback (kernel/ctx.h). x may
+ * be read after akt__ctx_leave (the flags the callback left). */
+akt_ctx *akt__ctx_enter(akt__ctx *x, akt__worker *w, akt__cell *c, akt__envelope *e);
 /* akt_ctx_next for a context inside receive_batch (ctx->batch set). */
-int akt__ctx_next(akt_ctx *ctx, akt_msg **msg);
-void akt__ctx_leave(akt_ctx *ctx);
+int akt__ctx_next(akt__ctx *ctx, akt_msg **msg);
+/* Ends the thread's current callback: its handle is stale from now on. */
+void akt__ctx_leave(void);
 
 #endif

@@ -1,5 +1,7 @@
 #include "events.h"
 
+#include <pthread.h>
+
 #include "base/tls.h"
 #include "envelope.h"
 #include "future.h"
@@ -7,32 +9,62 @@
 #include "path.h"
 #include "sys.h"
 
+/* Callbacks run without any lock held, so a callback may subscribe, unsubscribe and publish.
+ * What akt_unsubscribe promises ("when it returns, cb is not running and will not be called
+ * again") comes from counting the calls in progress per subscription and waiting for them,
+ * except for the caller's own: each thread keeps the stack of calls it is running. One lock
+ * for all systems, so that a wait-for cycle is seen across systems too; the event stream is
+ * not a hot path (nothing here runs unless someone subscribed). */
+static pthread_mutex_t akt__ev_lock = PTHREAD_MUTEX_INITIALIZER;
+static pthread_cond_t akt__ev_call_done = PTHREAD_COND_INITIALIZER; /* of an ending sub */
+
+/* One callback call in progress on this thread (on the publisher's stack). */
+typedef struct akt__ev_frame {
+    struct akt_subscription *sub;
+    struct akt__ev_frame *up;
+} akt__ev_frame;
+
+/* A thread's part in the event stream. Under akt__ev_lock; other threads read it only while
+ * it waits in akt_unsubscribe (linked in akt__ev_waiters), when it cannot change. */
+typedef struct akt__ev_thread {
+    akt__ev_frame *calls;              /* innermost first */
+    struct akt_subscription *awaiting; /* the subscription whose calls it waits for */
+    struct akt__ev_thread *next_waiter;
+} akt__ev_thread;
+
+static AKT__TLS akt__ev_thread akt__ev_self;
+static akt__ev_thread *akt__ev_waiters;
+
 int akt__events_init(akt__events *e) {
-    if (pthread_rwlock_init(&e->lock, NULL)) return AKT_ENOMEM;
     e->subs = NULL;
-    e->graveyard = NULL;
     atomic_init(&e->mask, 0);
     return 0;
 }
 
-static void akt__recompute_mask(akt__events *e) {
+static void akt__recompute_mask_locked(akt__events *e) {
     unsigned m = 0;
-    for (struct akt_subscription *s = e->subs; s; s = s->next) m |= s->mask;
+    for (struct akt_subscription *s = e->subs; s; s = s->next)
+        if (!s->ending) m |= s->mask;
     /* relaxed: see akt__events_wanted. */
     atomic_store_explicit(&e->mask, m, memory_order_relaxed);
 }
 
+static void akt__unlink_locked(akt__events *e, struct akt_subscription *sub) {
+    struct akt_subscription **pp = &e->subs;
+    while (*pp && *pp != sub) pp = &(*pp)->next;
+    if (*pp) *pp = sub->next;
+}
+
 void akt__events_destroy(akt_system *s) {
-    akt__events *e = &s->events;
-    struct akt_subscription *lists[2] = {e->subs, e->graveyard};
-    for (int i = 0; i < 2; i++)
-        for (struct akt_subscription *p = lists[i]; p;) {
-            struct akt_subscription *n = p->next;
-            akt__heap_free(&s->heap, p);
-            p = n;
-        }
-    e->subs = e->graveyard = NULL;
-    pthread_rwlock_destroy(&e->lock);
+    pthread_mutex_lock(&akt__ev_lock);
+    struct akt_subscription *p = s->events.subs;
+    s->events.subs = NULL;
+    pthread_mutex_unlock(&akt__ev_lock);
+    while (p) {
+        struct akt_subscription *n = p->next;
+        akt__heap_free(&s->heap, p);
+        p = n;
+    }
 }
 
 void akt__publish_at(akt_system *s, unsigned kind, akt_pid pid, const char *path,
@@ -40,13 +72,36 @@ void akt__publish_at(akt_system *s, unsigned kind, akt_pid pid, const char *path
     akt__events *e = &s->events;
     if (!akt__events_wanted(e, kind)) return;
     akt_event ev = {sizeof(akt_event), kind, pid, path, sender, msg, code, reason};
-    akt__self.in_event_cb++;
-    pthread_rwlock_rdlock(&e->lock);
-    for (struct akt_subscription *sub = e->subs; sub; sub = sub->next)
-        if ((sub->mask & kind) && !atomic_load_explicit(&sub->dead, memory_order_acquire))
-            sub->cb(&ev, sub->data);
-    pthread_rwlock_unlock(&e->lock);
-    akt__self.in_event_cb--;
+    akt__ev_frame f;
+    pthread_mutex_lock(&akt__ev_lock);
+    struct akt_subscription *sub = e->subs;
+    while (sub) {
+        if (!(sub->mask & kind) || sub->ending) {
+            sub = sub->next;
+            continue;
+        }
+        /* Counted, sub stays linked (and its next valid) until the call is over. */
+        sub->calls++;
+        f.sub = sub;
+        f.up = akt__ev_self.calls;
+        akt__ev_self.calls = &f;
+        pthread_mutex_unlock(&akt__ev_lock);
+        sub->cb(&ev, sub->data);
+        pthread_mutex_lock(&akt__ev_lock);
+        akt__ev_self.calls = f.up;
+        struct akt_subscription *next = sub->next;
+        sub->calls--;
+        if (sub->ending) {
+            if (sub->orphan && !sub->calls) {
+                akt__unlink_locked(e, sub);
+                akt__heap_free(&s->heap, sub);
+            } else {
+                pthread_cond_broadcast(&akt__ev_call_done);
+            }
+        }
+        sub = next;
+    }
+    pthread_mutex_unlock(&akt__ev_lock);
 }
 
 void akt__publish(akt_system *s, unsigned kind, akt__cell *cell, akt_pid sender, akt_msg *msg,
@@ -76,43 +131,70 @@ AKT_API int akt_subscribe(akt_system *system, unsigned mask, akt_event_cb cb, vo
     sub->cb = cb;
     sub->data = data;
     akt__events *e = &system->events;
-    if (akt__self.in_event_cb) return (akt__heap_free(&system->heap, sub), AKT_EDEADLK);
-    pthread_rwlock_wrlock(&e->lock);
+    pthread_mutex_lock(&akt__ev_lock);
+    /* At the head: a publication walking the list now does not see it; later ones do. */
     sub->next = e->subs;
     e->subs = sub;
-    akt__recompute_mask(e);
-    pthread_rwlock_unlock(&e->lock);
+    akt__recompute_mask_locked(e);
+    pthread_mutex_unlock(&akt__ev_lock);
     *out = sub;
     return 0;
 }
 
+/* How many of sub's calls thread t is running. */
+static unsigned akt__calls_on(const akt__ev_thread *t, const struct akt_subscription *sub) {
+    unsigned n = 0;
+    for (const akt__ev_frame *f = t->calls; f; f = f->up) n += f->sub == sub;
+    return n;
+}
+
+/* 1 if waiting for the other threads' calls of sub would wait, through threads that are
+ * themselves waiting in akt_unsubscribe, for a call that me is running. The waiters form
+ * no cycle (each checked this before it waited, and an ending subscription gains no new
+ * calls), so the recursion ends. */
+static int akt__wait_closes_cycle(const akt__ev_thread *me, const struct akt_subscription *sub) {
+    for (const akt__ev_thread *w = akt__ev_waiters; w; w = w->next_waiter) {
+        if (w == me || !akt__calls_on(w, sub)) continue;
+        /* w runs a call of sub and will not return before w->awaiting's calls ended. */
+        if (akt__calls_on(me, w->awaiting) || akt__wait_closes_cycle(me, w->awaiting))
+            return 1;
+    }
+    return 0;
+}
+
 AKT_API int akt_unsubscribe(akt_subscription *sub) {
-    if (!sub || !sub->system) return AKT_EINVAL;
+    if (!sub) return AKT_EINVAL;
+    akt__ev_thread *me = &akt__ev_self;
+    pthread_mutex_lock(&akt__ev_lock);
     akt_system *s = sub->system;
-    akt__events *e = &s->events;
-    if (akt__self.in_event_cb) {
-        /* We hold the read lock: the write lock would deadlock. Silence it now; it is
-         * freed with the system. */
-        int was = atomic_exchange_explicit(&sub->dead, 1, memory_order_acq_rel);
-        return was ? AKT_EINVAL : 0;
+    if (sub->ending) {
+        pthread_mutex_unlock(&akt__ev_lock);
+        return AKT_EINVAL;
     }
-    pthread_rwlock_wrlock(&e->lock);
-    struct akt_subscription **pp = &e->subs;
-    while (*pp && *pp != sub) pp = &(*pp)->next;
-    int found = *pp == sub;
-    if (found) {
-        *pp = sub->next;
-        if (atomic_load_explicit(&sub->dead, memory_order_acquire)) {
-            sub->next = e->graveyard;
-            e->graveyard = sub;
-        }
-        akt__recompute_mask(e);
+    unsigned own = akt__calls_on(me, sub);
+    if (sub->calls > own && akt__wait_closes_cycle(me, sub)) {
+        pthread_mutex_unlock(&akt__ev_lock);
+        return AKT_EDEADLK;
     }
-    pthread_rwlock_unlock(&e->lock);
-    if (!found) return AKT_EINVAL;
-    if (!atomic_load_explicit(&sub->dead, memory_order_acquire)) {
-        sub->system = NULL;
-        akt__heap_free(&s->heap, sub);
+    sub->ending = 1;
+    akt__recompute_mask_locked(&s->events);
+    if (sub->calls > own) {
+        me->awaiting = sub;
+        me->next_waiter = akt__ev_waiters;
+        akt__ev_waiters = me;
+        while (sub->calls > own) pthread_cond_wait(&akt__ev_call_done, &akt__ev_lock);
+        akt__ev_thread **pp = &akt__ev_waiters;
+        while (*pp != me) pp = &(*pp)->next_waiter;
+        *pp = me->next_waiter;
+        me->awaiting = NULL;
     }
+    if (own) { /* our own calls are still running: the last one to return frees it */
+        sub->orphan = 1;
+        pthread_mutex_unlock(&akt__ev_lock);
+        return 0;
+    }
+    akt__unlink_locked(&s->events, sub);
+    pthread_mutex_unlock(&akt__ev_lock);
+    akt__heap_free(&s->heap, sub);
     return 0;
 }

@@ -3,26 +3,27 @@
 #ifndef AKT_CORE_KERNEL_EVENTS_H
 #define AKT_CORE_KERNEL_EVENTS_H
 #include <akt/akt.h>
-#include <pthread.h>
 #include <stdatomic.h>
 
 struct akt_system;
 struct akt__envelope;
 struct akt__cell;
 
+/* The list and the subscriptions' fields are under the event stream's one lock (events.c),
+ * which is never held while a callback runs; only mask is read without it. */
 struct akt_subscription {
     struct akt_subscription *next;
     struct akt_system *system;
     unsigned mask;
     akt_event_cb cb;
     void *data;
-    atomic_int dead; /* unsubscribed from inside its own callback; freed with the system */
+    unsigned calls; /* calls of cb in progress, on any threads */
+    int ending;     /* akt_unsubscribe began: no call starts any more */
+    int orphan;     /* ended from inside its own call: the last call to return frees it */
 };
 
 typedef struct akt__events {
-    pthread_rwlock_t lock;
     struct akt_subscription *subs;
-    struct akt_subscription *graveyard;
     atomic_uint mask; /* union of the live subscriptions' masks: a cheap "anyone?" check */
 } akt__events;
 

@@ -3,7 +3,13 @@
 
 #include <string.h>
 
-#define AKT__CTX_MAGIC 0x616b7463 /* "aktc" */
+/* Context handles are handed out in blocks of this many: one atomic per block. */
+#define AKT__CTX_BLOCK 4096u
+
+/* The next block of context handles, process-wide (all systems share the sequence, so a
+ * handle of one system's callback never matches another's either). */
+static atomic_uint_least64_t akt__ctx_blocks;
+
 int akt__disp_init(akt_system *s, struct akt_dispatcher *d) {
     memset(d, 0, sizeof *d);
     d->system = s;
@@ -57,11 +63,12 @@ akt__cell *akt__dispatch_try_pop(struct akt_dispatcher *d) {
     return c;
 }
 
-akt_ctx *akt__worker_ctx(akt__worker *w) {
-    akt_ctx *ctx = &w->ctxs[w->ctx_next++ % AKT__CTX_RING];
-    ctx->magic = AKT__CTX_MAGIC;
-    ctx->system = w->disp->system;
-    return ctx;
+void akt__worker_ctx_refill(akt__worker *w) {
+    /* relaxed: only uniqueness matters, and every RMW of one atomic returns a distinct
+     * value whatever the order; nothing else is published through it. */
+    uint64_t block = atomic_fetch_add_explicit(&akt__ctx_blocks, 1, memory_order_relaxed);
+    w->ctx_seq = block * AKT__CTX_BLOCK;
+    w->ctx_seq_end = w->ctx_seq + AKT__CTX_BLOCK;
 }
 
 void akt__dispatcher_free(akt_system *s, struct akt_dispatcher *d) {
@@ -69,4 +76,20 @@ void akt__dispatcher_free(akt_system *s, struct akt_dispatcher *d) {
     pthread_cond_destroy(&d->cond);
     akt__heap_free(&s->heap, d->workers);
     akt__heap_free(&s->heap, d);
+}
+
+AKT_API int akt_pid_runs_on(akt_system *system, akt_pid pid, akt_dispatcher *dispatcher,
+                            int *out) {
+    if (!system || !out || (dispatcher && dispatcher->system != system)) return AKT_EINVAL;
+    akt__cell *c = akt__pid_index(pid) == AKT__GUARDIAN ? NULL : akt__cell_live(system, pid);
+    if (!c) return AKT_ENOTFOUND;
+    /* disp is set at spawn and kept for the actor's life. The cell may have been reused
+     * since the check above, though: the answer counts only if the generation is still the
+     * same. acquire fence: orders the read of disp before the second read of gen. */
+    struct akt_dispatcher *d = c->disp;
+    atomic_thread_fence(memory_order_acquire);
+    if (atomic_load_explicit(&c->gen, memory_order_relaxed) != akt__pid_gen(pid))
+        return AKT_ENOTFOUND;
+    *out = d == (dispatcher ? dispatcher : system->workers);
+    return 0;
 }

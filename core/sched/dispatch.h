@@ -7,19 +7,20 @@
 #include <akt/akt.h>
 #include <pthread.h>
 #include <stdatomic.h>
+#include <stdint.h>
 
 #include "kernel/cell.h"
 #include "kernel/ctx.h"
 #include "kernel/sys.h"
 
-#define AKT__CTX_RING 8
-
 typedef struct akt__worker {
     struct akt_dispatcher *disp;
     int index;
     pthread_t thread;
-    unsigned ctx_next;
-    akt_ctx ctxs[AKT__CTX_RING]; /* a fresh one per callback: a kept ctx goes stale */
+    /* The context handles this worker hands out next: [ctx_seq, ctx_seq_end) of the
+     * process-wide sequence (akt__worker_ctx_handle). Only the thread running the worker
+     * touches them; an external dispatcher's runs are ordered by its running flag. */
+    uint64_t ctx_seq, ctx_seq_end;
 } akt__worker;
 
 struct akt_dispatcher {
@@ -42,7 +43,7 @@ struct akt_dispatcher {
     atomic_int running;
     _Atomic(pthread_t) runner;  /* the thread that last ran it (deadlock detection) */
     atomic_int has_runner;
-    akt__worker ext_worker; /* the context ring of whoever runs it */
+    akt__worker ext_worker; /* the context handles of whoever runs it */
 };
 
 /* Shared inside sched/ (dispatch.c). */
@@ -50,8 +51,17 @@ int akt__disp_init(akt_system *s, struct akt_dispatcher *d);
 akt__cell *akt__dispatch_pop_locked(struct akt_dispatcher *d);
 /* Pops the next cell with work, or NULL (a relaxed peek first, then the lock). */
 akt__cell *akt__dispatch_try_pop(struct akt_dispatcher *d);
-/* The context storage for the next callback run by w. */
-akt_ctx *akt__worker_ctx(akt__worker *w);
+/* Takes the next block of context handles for w (dispatch.c). */
+void akt__worker_ctx_refill(akt__worker *w);
+
+/* The handle for the next callback run by w: a value that no other callback of the process
+ * got or will get (a 64-bit sequence handed out in blocks, so the only atomic is one per
+ * block). Odd, so never NULL and never the address of anything; never dereferenced. */
+static inline akt_ctx *akt__worker_ctx_handle(akt__worker *w) {
+    if (w->ctx_seq == w->ctx_seq_end) akt__worker_ctx_refill(w);
+    uint64_t seq = w->ctx_seq++;
+    return (akt_ctx *)(uintptr_t)((seq << 1) | 1u);
+}
 
 /* workers.c */
 int akt__dispatcher_start_workers(akt_system *s, int n);

@@ -245,6 +245,16 @@ typedef struct akt_pid {
 /* 1 if pid names an actor of system that is alive now, 0 otherwise (never an error). */
 AKT_API int akt_pid_is_alive(akt_system *system, akt_pid pid);
 
+/* Whether the actor pid runs on dispatcher (NULL: the system's built-in workers): *out = 1
+ * if it does, 0 if it runs on another dispatcher of system. For a binding that passes
+ * objects by reference only to actors that run on its own thread (its external dispatcher,
+ * section 9). An actor never moves between dispatchers, so the answer can only change by
+ * the actor dying, after which this returns AKT_ENOTFOUND. Any thread; lock-free.
+ * AKT_EINVAL if system or out is NULL or dispatcher belongs to another system;
+ * AKT_ENOTFOUND if pid is not a live actor of system (*out untouched). */
+AKT_API int akt_pid_runs_on(akt_system *system, akt_pid pid, akt_dispatcher *dispatcher,
+                            int *out);
+
 /* Writes the actor's path, e.g. "akt://demo/user/parent/child", NUL-terminated, into buf.
  * *needed (optional) gets the length without the NUL. AKT_ERANGE if len is too small
  * (buf then holds a truncated, terminated path when len > 0). */
@@ -318,14 +328,20 @@ AKT_API int akt_msg_object(const akt_msg *msg, const akt_object_ops *ops, void *
 /* The actor a system message is about (AKT_TYPE_TERMINATED); AKT_ETYPE for others. */
 AKT_API int akt_msg_pid(const akt_msg *msg, akt_pid *out);
 
-/* Sends msg to to, with no sender. Takes msg on success. AKT_ENOTFOUND if to is not a live
- * actor (caller keeps msg). A message accepted here is delivered, or goes to dead letters
- * if the actor stops first: it is never dropped silently. Order from one sending thread
- * (or actor) to one receiver is kept. Never blocks. */
+/* Sends msg to to. Takes msg on success. AKT_ENOTFOUND if to is not a live actor (caller
+ * keeps msg). A message accepted here is delivered, or goes to dead letters if the actor
+ * stops first: it is never dropped silently. Order from one sending thread (or actor) to
+ * one receiver is kept. Never blocks.
+ * The sender (akt_ctx_sender of the receiver) is implicit: called on a thread that is
+ * running a callback of an actor of the same system (receive, receive_batch, pre_start,
+ * post_stop, or a callback akt runs synchronously from inside one, such as an event or a
+ * future completion its calls trigger), it is that actor, exactly as with akt_ctx_tell, so
+ * the receiver can respond; anywhere else (other threads, another system's actor) there
+ * is no sender (id 0). akt_ask and akt_ask_batch pick their sender the same way. */
 AKT_API int akt_tell(akt_system *system, akt_pid to, akt_msg *msg);
 
 /* Sends n messages to one actor, in order, as one operation: all are taken (returns 0) or
- * none (error). */
+ * none (error). The sender is implicit, as for akt_tell. */
 AKT_API int akt_tell_batch(akt_system *system, akt_pid to, akt_msg *const *msgs, size_t n);
 
 /* ===================================================================================== */
@@ -376,8 +392,14 @@ AKT_API int akt_future_release(akt_future *future);
 /* 7. Actors: behaviour, spawning and the context                                         */
 /* ===================================================================================== */
 
-/* The context of one callback. Valid only inside the callback that received it and only
- * on that thread: using it afterwards returns AKT_EMISUSE. */
+/* The context of one callback: an opaque handle, valid only inside the callback that
+ * received it and only on that thread. Used anywhere else (after the callback returned,
+ * kept for a later callback of the same or another actor, on another thread) every akt_ctx_*
+ * function returns AKT_EMISUSE, always: each callback in the process gets a handle that no
+ * other callback got or will get, and akt never reads through a handle before it matched
+ * the calling thread's current one, so a kept handle is harmless even after its actor and
+ * system are gone. (Handles come from a 64-bit sequence that would repeat only after 2^63
+ * callbacks, centuries at any rate; where pointers have 32 bits, after 2^31 callbacks.) */
 typedef struct akt_ctx akt_ctx;
 
 /* An actor's handler for user messages. msg is borrowed for the call (retain it to keep
@@ -434,6 +456,13 @@ AKT_API int akt_spawn(akt_system *system, const akt_behavior *behavior, void *st
 AKT_API int akt_ctx_self(akt_ctx *ctx, akt_pid *out);
 /* The sender of the current message; id 0 when it came from outside any actor. */
 AKT_API int akt_ctx_sender(akt_ctx *ctx, akt_pid *out);
+/* The current message: the one receive got, or in receive_batch the one akt_ctx_next
+ * pulled last. Borrowed until the callback returns (or, in receive_batch, until the next
+ * akt_ctx_next): retain it to keep it. AKT_EMISUSE in pre_start and post_stop, in
+ * receive_batch before the first pull or after akt_ctx_next returned AKT_EAGAIN, and for a
+ * ctx that is not current (see akt_ctx); AKT_EINVAL if msg is NULL (*msg untouched on
+ * failure). */
+AKT_API int akt_ctx_message(akt_ctx *ctx, akt_msg **msg);
 AKT_API int akt_ctx_parent(akt_ctx *ctx, akt_pid *out);
 AKT_API int akt_ctx_system(akt_ctx *ctx, akt_system **out);
 
@@ -560,18 +589,30 @@ typedef struct akt_event {
 } akt_event;
 
 /* Called for each event of the subscribed kinds, on the thread where it happened (a worker,
- * the timer thread, or a thread calling akt). ev and everything it points to are borrowed
- * for the call. Must not block; may call akt functions (tell, say). */
+ * the timer thread, or a thread calling akt); calls of one subscription may run on several
+ * threads at once. ev and everything it points to are borrowed for the call. Must not
+ * block; may call akt functions (tell, say), including akt_subscribe and akt_unsubscribe
+ * (no akt lock is held while it runs). */
 typedef void (*akt_event_cb)(const akt_event *ev, void *data);
 
 typedef struct akt_subscription akt_subscription;
 
-/* Subscribes to the kinds in mask. */
+/* Subscribes to the kinds in mask. Callable anywhere, also from inside an event callback;
+ * the subscription sees the events published after it returned (an event being published
+ * meanwhile on another thread may or may not reach it). */
 AKT_API int akt_subscribe(akt_system *system, unsigned mask, akt_event_cb cb, void *data,
                           akt_subscription **out);
 
-/* Ends a subscription and frees it. When it returns, cb is not running and will not be
- * called again (except: called from inside cb, the current call finishes). */
+/* Ends a subscription and frees it. When it returns 0, cb is not running on any other
+ * thread and will not be called again; called from inside cb (on the thread running a call
+ * of this same subscription), that call, and any it is nested in, goes on until it
+ * returns. It waits for the calls running on other threads, so a callback that ends
+ * another subscription waits for that one's calls. AKT_EDEADLK (nothing changed; try again
+ * later, e.g. outside the callback) where that wait could never end: a call of sub runs on
+ * a thread that is itself waiting in akt_unsubscribe for a call running on this thread
+ * (two callbacks ending each other's subscriptions: the first waits, the second is
+ * refused). AKT_EINVAL if sub is NULL or already being ended by another akt_unsubscribe;
+ * sub must not be used after this returned 0. */
 AKT_API int akt_unsubscribe(akt_subscription *sub);
 
 #ifdef __cplusplus

@@ -3,7 +3,8 @@
 #   build.sh <maven target dir>
 # 1. libakt.so: from $AKT_BUILD_DIR if set (built there with cmake if needed), otherwise
 #    built from this repo (or $AKT_SOURCE_DIR) into <target>/akt-build (target akt only).
-# 2. SWIG -java: dev.akt.internal.AktNative* into <target>/generated-sources/swig and
+# 2. SWIG -java: the package-private dev.akt.AktNative* (every header of abi/include/akt/)
+#    into <target>/generated-sources/swig and
 #    akt_wrap.c into <target>/native-build.
 # 3. libakt_jni.so (wrapper + aktj_*.c) with cmake.
 # 4. Both libraries into <target>/native-resources/native/<os>-<arch>/ (packed in the jar),

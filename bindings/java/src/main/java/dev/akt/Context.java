@@ -212,7 +212,7 @@ public final class Context {
         int rc = AktNativeJNI.akt_ctx_stop(live(), pid.id);
         if (rc == Errors.EINVAL) {
             throw new IllegalArgumentException("akt: " + pid + " is not this actor or one of its"
-                    + " children; use ActorSystem.stop");
+                    + " children; use Pid.stop");
         }
         check(rc, "stop " + pid);
     }
@@ -298,7 +298,7 @@ public final class Context {
     }
 
     /** Used by the cell: records a failure's reason (the exception's message, or its class
-     *  name when it has none) and returns Errors.EFAILED. */
+     *  name when it has none) and returns AKT_EFAILED. */
     int fail(Throwable t) {
         String reason = t.getMessage() != null ? t.getMessage() : t.getClass().getName();
         return AktNativeJNI.akt_ctx_fail(handle, reason.length() > 1000 ? reason.substring(0, 1000) : reason);

@@ -112,7 +112,7 @@ public class Demo {
             // join() wraps the failure; akt's exceptions carry the AKT_E* name.
             AktException cause = (AktException) e.getCause();
             System.out.println(label + ": " + cause.getClass().getSimpleName()
-                    + " (" + cause.errorName() + ")");
+                    + " (" + cause.codeName() + ")");
         }
     }
 

@@ -112,7 +112,7 @@ public class Demo {
             // join() wraps the failure; akt's exceptions carry the AKT_E* name.
             AktException cause = (AktException) e.getCause();
             System.out.println(label + ": " + cause.getClass().getSimpleName()
-                    + " (" + cause.errorName() + ")");
+                    + " (" + cause.codeName() + ")");
         }
     }
 
@@ -150,7 +150,7 @@ public class Demo {
             System.out.println("\n4. watch: a watcher learns that the counter stopped");
             Pid watcher = system.spawn("watcher", new Watcher());
             askPrint(watcher, counter, "watching");
-            system.stopGracefully(counter, SECOND).join();
+            counter.stopGracefully(SECOND).join();
             // The Terminated was queued before the stop completed, so it is handled first.
             askPrint(watcher, "report", "report");
             try {

@@ -9,9 +9,8 @@ import dev.akt.Pid;
  */
 public final class CPeer {
     static {
-        // libakt first: the peer library links libakt.so.0, which must be this very copy.
-        ActorSystem.class.getName();
-        dev.akt.internal.NativeLibrary.load();
+        // The peer library links libakt.so.0, which must be the binding's copy, loaded first.
+        // It is: this runs on the first call of spawn, whose argument is a live ActorSystem.
         System.loadLibrary("akt_conf_peer");
     }
 

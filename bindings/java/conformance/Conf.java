@@ -205,10 +205,10 @@ public final class Conf {
     }
 
     /** Graceful stop, waited for: "ok" or the error name. */
-    public static String stopGraceful(ActorSystem system, Pid pid) {
+    public static String stopGraceful(Pid pid) {
         CompletableFuture<Void> f;
         try {
-            f = system.stopGracefully(pid, ASK);
+            f = pid.stopGracefully(ASK);
         } catch (AktException e) {
             return e.errorName();
         }

@@ -1,7 +1,11 @@
 /*
- * akt.i -- SWIG (-java, C mode) description of the JNI layer: akt.h itself, plus aktj.h.
+ * akt.i -- SWIG (-java, C mode) description of the JNI layer: every public header under
+ * abi/include/akt/ (akt_headers.i, which build.sh writes from that folder), plus aktj.h.
  *
  * Choices, and why:
+ *  - Every generated class is package-private in dev.akt: the native surface (raw handles,
+ *    akt_msg_release(long), ...) is reachable only from the binding's own code, on the
+ *    class path as on the module path.
  *  - Handles (akt_system *, akt_ctx *, akt_msg *, akt_future *) and akt_pid cross as Java
  *    long: no proxy object per call on the hot path, and the idiomatic API in dev.akt
  *    wraps them once.
@@ -18,7 +22,6 @@
 %{
 #include <stdlib.h>
 
-#include <akt/akt.h>
 #include "aktj_internal.h"
 %}
 
@@ -27,8 +30,10 @@
     NativeLibrary.load();
   }
 %}
-%pragma(java) jniclassclassmodifiers="public final class"
-%pragma(java) moduleclassmodifiers="public final class"
+%pragma(java) jniclassclassmodifiers="final class"
+%pragma(java) moduleclassmodifiers="final class"
+/* Proxies of structs and SWIGTYPE_p_* pointer wrappers that a new header may bring. */
+%typemap(javaclassmodifiers) SWIGTYPE, SWIGTYPE *, SWIGTYPE &, SWIGTYPE [] "final class"
 
 /* Constants are read from the library at class init (SWIG's default): the header writes some
  * as C literals like 0x01u that are not Java, and new ones must not break the build. */
@@ -128,7 +133,13 @@ AKTJ_HANDLE_TYPE(akt_future)
 AKTJ_FUTURE_CALLBACK(akt_future_cb, aktj_future_done)
 AKTJ_FUTURE_CALLBACK(akt_shutdown_cb, aktj_shutdown_done)
 
+/* ---- the error table: aktj_errors.c makes the names a String[] ------------------------ */
+%typemap(jtype) jobjectArray aktj_error_names "String[]"
+%typemap(jstype) jobjectArray aktj_error_names "String[]"
+
 /* ---- what Java does not get from akt.h (it has a form in aktj.h, or no use) ---------- */
+/* The error table reaches Java as a whole: aktj_error_codes/aktj_error_names. */
+%ignore akt_errno;
 %ignore akt_allocator;
 %ignore akt_allocator_set_default;
 %ignore akt_thread_hook;
@@ -155,6 +166,7 @@ AKTJ_FUTURE_CALLBACK(akt_shutdown_cb, aktj_shutdown_done)
 %ignore akt_spawn_options_init;
 %ignore akt_spawn;
 %ignore akt_ctx_system;
+%ignore akt_ctx_next;
 %ignore akt_ctx_ask;
 %ignore akt_ctx_spawn;
 %ignore akt_ctx_become;
@@ -173,5 +185,5 @@ AKTJ_FUTURE_CALLBACK(akt_shutdown_cb, aktj_shutdown_done)
 %ignore AKT_API;
 
 #define AKT_API
-%include <akt/akt.h>
+%include "akt_headers.i"
 %include "aktj.h"

@@ -16,6 +16,13 @@
 
 #include <jni.h>
 
+/* akt.h's error table (AKT_ERRNO_MAP), expanded here row by row in the header's order: the
+ * codes, and their names without the AKT_ prefix ("EINVAL"). dev.akt.Errors reads both once
+ * when it loads, so a code the header gains maps to an exception without an edit in Java.
+ * NULL (with OutOfMemoryError pending) only if the JVM cannot allocate the arrays. */
+jintArray aktj_error_codes(JNIEnv *env);
+jobjectArray aktj_error_names(JNIEnv *env);
+
 /* Interns a string for the life of the process and returns its address (0 on failure).
  * Java caches these per class so that sending a message never converts a type name. */
 jlong aktj_intern(JNIEnv *env, jstring s);

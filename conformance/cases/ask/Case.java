@@ -48,7 +48,7 @@ public class Case {
         Conf.say("ask.after_failure", Conf.askStr(echo, "conf.Question", "again"));
 
         // 5. Once the actor stopped, asking it fails with AKT_ENOTFOUND.
-        Conf.say("stop.echo", Conf.stopGraceful(sys, echo));
+        Conf.say("stop.echo", Conf.stopGraceful(echo));
         Conf.say("ask.stopped_actor", Conf.askStr(echo, "conf.Question", "anyone?"));
 
         // 6. An ask the actor never handled fails with AKT_ESTOPPED when the actor stops.
@@ -57,7 +57,7 @@ public class Case {
         // Same sender, same receiver: when the ping is answered the question is stashed.
         Conf.say("keeper.ping", Conf.askStr(keeper, "conf.Ping", ""));
         Conf.say("ask.pending", held.isDone() ? "no" : "yes");
-        sys.stop(keeper);
+        keeper.stop();
         Conf.say("ask.stopped_before_handling", Conf.futureStr(held));
 
         Conf.finish(sys);

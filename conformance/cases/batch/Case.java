@@ -1,4 +1,4 @@
-// batch: tellAll keeps order among other tells; askAll gives one future per message.
+// batch: tellBatch keeps order among other tells; askBatch gives one future per message.
 import dev.akt.*;
 import java.util.ArrayList;
 import java.util.List;
@@ -40,18 +40,18 @@ public class Case {
         Pid adder = sys.spawn("adder", new Adder());
 
         // 1. A batch of five arrives in order.
-        Conf.say("tell_batch", Conf.rc(() -> adder.tellAll(msgs(ADDS, "1", "2", "3", "4", "5"))));
+        Conf.say("tell_batch", Conf.rc(() -> adder.tellBatch(msgs(ADDS, "1", "2", "3", "4", "5"))));
         Conf.say("list", Conf.askStr(adder, "conf.List", ""));
 
         // 2. A batch keeps its place among single tells.
         adder.tell(Conf.msg("conf.Add", "6"));
-        Conf.say("tell_batch", Conf.rc(() -> adder.tellAll(msgs(ADDS, "7", "8"))));
+        Conf.say("tell_batch", Conf.rc(() -> adder.tellBatch(msgs(ADDS, "7", "8"))));
         adder.tell(Conf.msg("conf.Add", "9"));
         Conf.say("list", Conf.askStr(adder, "conf.List", ""));
 
-        // 3. askAll: one future per message, each with its own result.
+        // 3. askBatch: one future per message, each with its own result.
         List<CompletableFuture<Object>> futures = new ArrayList<>();
-        Conf.say("ask_batch", Conf.rc(() -> futures.addAll(adder.askAll(
+        Conf.say("ask_batch", Conf.rc(() -> futures.addAll(adder.askBatch(
                 msgs(new String[] {"conf.Double", "conf.Nope", "conf.Double"}, "1", "x", "3"), Conf.ASK))));
         for (int i = 0; i < 3; i++) {
             Conf.say("ask_batch." + i, Conf.futureStr(futures.get(i)));
@@ -59,9 +59,9 @@ public class Case {
 
         // 4. Batches to a stopped actor fail as a whole.
         Pid gone = sys.spawn("gone", new Adder());
-        Conf.say("stop.gone", Conf.stopGraceful(sys, gone));
-        Conf.say("tell_batch.stopped", Conf.rc(() -> gone.tellAll(msgs(ADDS, "1", "2"))));
-        Conf.say("ask_batch.stopped", Conf.rc(() -> gone.askAll(msgs(ADDS, "1", "2"), Conf.ASK)));
+        Conf.say("stop.gone", Conf.stopGraceful(gone));
+        Conf.say("tell_batch.stopped", Conf.rc(() -> gone.tellBatch(msgs(ADDS, "1", "2"))));
+        Conf.say("ask_batch.stopped", Conf.rc(() -> gone.askBatch(msgs(ADDS, "1", "2"), Conf.ASK)));
 
         Conf.finish(sys);
     }

@@ -82,7 +82,7 @@ public class Case {
         hoarder.tell(Conf.msg("conf.Letter", "one"));
         hoarder.tell(Conf.msg("conf.Letter", "two"));
         askStep(hoarder, "ping.hoarder", "conf.Ping", "");
-        Conf.say("stop.hoarder", Conf.rc(() -> sys.stop(hoarder)));
+        Conf.say("stop.hoarder", Conf.rc(() -> hoarder.stop()));
         Conf.waitLog(2);
         Conf.flush();
 

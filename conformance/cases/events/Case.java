@@ -58,7 +58,7 @@ public class Case {
         Conf.say("ping.ev1", Conf.askStr(ev1, "conf.Ping", ""));
 
         // 3. Stopped.
-        Conf.say("stop.ev1", Conf.stopGraceful(sys, ev1));
+        Conf.say("stop.ev1", Conf.stopGraceful(ev1));
         Conf.waitLog(1);
         Conf.flush();
 
@@ -66,7 +66,7 @@ public class Case {
         Pid ev2 = sys.spawn("ev2", new Parent());
         Conf.waitLog(2);
         Conf.flushSorted();
-        Conf.say("stop.ev2", Conf.stopGraceful(sys, ev2));
+        Conf.say("stop.ev2", Conf.stopGraceful(ev2));
         Conf.waitLog(2);
         Conf.flush();
 
@@ -74,7 +74,7 @@ public class Case {
         Conf.say("unsubscribe", Conf.rc(sub::close));
         Pid ev3 = sys.spawn("ev3", Case::ev);
         Conf.say("ping.ev3", Conf.askStr(ev3, "conf.Ping", ""));
-        Conf.say("stop.ev3", Conf.stopGraceful(sys, ev3));
+        Conf.say("stop.ev3", Conf.stopGraceful(ev3));
         Conf.say("journal.after_unsubscribe", Integer.toString(Conf.logCount()));
 
         Conf.finish(sys);

@@ -82,7 +82,7 @@ public class Case {
         Conf.say("parent.of_a", Conf.askStr(aPid, "conf.Parent", ""));
 
         // 4. Stopping the parent stops the children first.
-        Conf.say("stop.parent", Conf.stopGraceful(sys, parentPid));
+        Conf.say("stop.parent", Conf.stopGraceful(parentPid));
         Conf.flushSorted(); // a's subtree and b stop concurrently: sorted
         Conf.say("order.x_before_a", yesNo(x.stopRank < a.stopRank));
         Conf.say("order.a_before_parent", yesNo(a.stopRank < parent.stopRank));

@@ -42,7 +42,7 @@ public class Case {
 
         // 5. Death watch across the language line.
         Conf.say("watch.peer", Conf.askStr(host, "conf.Watch", ""));
-        Conf.say("stop.peer", Conf.stopGraceful(sys, peer));
+        Conf.say("stop.peer", Conf.stopGraceful(peer));
         Conf.waitLog(1);
         Conf.flush();
 

@@ -52,7 +52,7 @@ public class Case {
         Conf.flush();
 
         // 3. stop: postStop runs, then the actor is gone.
-        Conf.say("stop.life1", Conf.rc(() -> sys.stop(life1)));
+        Conf.say("stop.life1", Conf.rc(() -> life1.stop()));
         Conf.waitLog(2); // postStop + stopped event
         Conf.flush();
         Conf.say("alive.life1", life1.isAlive() ? "1" : "0");
@@ -63,7 +63,7 @@ public class Case {
         tell(life2, "conf.Work", "1");
         tell(life2, "conf.Work", "2");
         tell(life2, "conf.Work", "3");
-        Conf.say("poison.life2", Conf.rc(() -> sys.poison(life2)));
+        Conf.say("poison.life2", Conf.rc(() -> life2.poison()));
         Conf.waitLog(6); // preStart, 3 receives, postStop, stopped event
         Conf.flush();
 
@@ -71,10 +71,10 @@ public class Case {
         Pid life3 = sys.spawn("life3", new Life());
         tell(life3, "conf.Work", "x");
         tell(life3, "conf.Work", "y");
-        Conf.say("graceful.life3", Conf.stopGraceful(sys, life3));
+        Conf.say("graceful.life3", Conf.stopGraceful(life3));
         Conf.waitLog(5); // the stopped event may trail the future
         Conf.flush();
-        Conf.say("graceful.again", Conf.stopGraceful(sys, life3));
+        Conf.say("graceful.again", Conf.stopGraceful(life3));
 
         sub.close();
         Conf.finish(sys);

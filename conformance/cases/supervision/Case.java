@@ -144,7 +144,7 @@ public class Case {
         tellN(w2, "conf.Incr", "", 1);
         askStep(w2, "count.w2", "conf.Get", "");
         Conf.flush();
-        Conf.say("stop.w2", Conf.stopGraceful(sys, w2));
+        Conf.say("stop.w2", Conf.stopGraceful(w2));
         Conf.flush();
 
         // 3. Stop: the failing child stops.

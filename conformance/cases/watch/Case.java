@@ -64,8 +64,8 @@ public class Case {
         step(watcher, "watch.nobody", "conf.Watch", "nobody");
 
         // 2. The unwatched w2 stops first; only w1's Terminated arrives.
-        Conf.say("stop.w2", Conf.stopGraceful(sys, w2));
-        Conf.say("stop.w1", Conf.stopGraceful(sys, w1));
+        Conf.say("stop.w2", Conf.stopGraceful(w2));
+        Conf.say("stop.w1", Conf.stopGraceful(w1));
         Conf.waitLog(1);
         step(watcher, "ping", "conf.Ping", "");
         Conf.flush();
@@ -73,7 +73,7 @@ public class Case {
         // 3. Watching twice is one watch: one Terminated for w3.
         step(watcher, "watch.w3", "conf.Watch", "w3");
         step(watcher, "rewatch.w3", "conf.Rewatch", "w3");
-        Conf.say("stop.w3", Conf.rc(() -> sys.stop(w3)));
+        Conf.say("stop.w3", Conf.rc(() -> w3.stop()));
         Conf.waitLog(1);
         step(watcher, "ping", "conf.Ping", "");
         Conf.flush();

@@ -1,8 +1,5 @@
 package dev.akt;
 
-import static dev.akt.internal.AktNativeConstants.AKT_EFAILED;
-
-import dev.akt.internal.AktNativeJNI;
 import java.util.ArrayDeque;
 import java.util.function.Supplier;
 
@@ -47,14 +44,14 @@ final class ActorCell {
      * throws. receive, receiveBatch and preStart differ only in their body; postStop does not
      * come here, since akt has no use for a failure of it.
      */
-    private int guarded(long ctx, Callback body) {
+    private int guarded(long ctx, String where, Callback body) {
         Context c = context;
         c.enter(ctx);
         try {
             body.run(c);
             return 0;
         } catch (Throwable t) {
-            return fail(c, t);
+            return fail(c, where, t);
         } finally {
             c.exit();
         }
@@ -63,7 +60,7 @@ final class ActorCell {
     /** One message (akt's receive). The lambda capturing it costs an allocation at most:
      *  akt sends user messages through receiveBatch, so this path is the rare one. */
     int receive(long ctx, Object obj, long msg) {
-        return guarded(ctx, c -> dispatch(c, obj != null ? obj : Messages.fromNative(system, msg)));
+        return guarded(ctx, "receive", c -> dispatch(c, obj != null ? obj : Messages.fromNative(system, msg)));
     }
 
     /**
@@ -72,7 +69,7 @@ final class ActorCell {
      * empty, a stop or system message waiting). A failure is the current message's.
      */
     int receiveBatch(long ctx) {
-        return guarded(ctx, c -> {
+        return guarded(ctx, "receive", c -> {
             for (Object obj; (obj = AktNativeJNI.aktj_ctx_next(ctx)) != null; ) {
                 dispatch(c, obj != Upcalls.NATIVE_MESSAGE ? obj
                         : Messages.fromNative(system, AktNativeJNI.aktj_ctx_current_msg()));
@@ -90,7 +87,7 @@ final class ActorCell {
     }
 
     int preStart(long ctx) {
-        return guarded(ctx, c -> {
+        return guarded(ctx, "preStart", c -> {
             behaviors.clear();
             top = null;
             if (started && factory != null) {
@@ -108,19 +105,27 @@ final class ActorCell {
             actor.postStop(c);
         } catch (Throwable t) {
             // akt has nothing to do with a failure of postStop: the actor stops anyway.
-            System.err.println("akt: postStop of " + actor.getClass().getName() + " failed: " + t);
+            system.log(System.Logger.Level.WARNING, "actor " + describe(c) + " (" + actor.getClass().getName()
+                    + ") failed in postStop, stopping anyway", t);
         } finally {
             c.exit();
         }
     }
 
-    private static int fail(Context c, Throwable t) {
-        if (t instanceof VirtualMachineError && !(t instanceof StackOverflowError)) {
-            // Still a failure for the supervisor, but say it loudly: the JVM is in trouble.
-            t.printStackTrace();
-        }
+    /** The failure of a callback: logged (see ActorSystem), then akt's supervisor's. */
+    private int fail(Context c, String where, Throwable t) {
+        system.logFailure(describe(c), where, t);
         int rc = c.fail(t);
-        return rc < 0 ? rc : AKT_EFAILED;
+        return rc < 0 ? rc : Errors.EFAILED;
+    }
+
+    /** The actor's path for a report (its pid if the path cannot be had). */
+    private static String describe(Context c) {
+        try {
+            return c.self().toString();
+        } catch (RuntimeException e) {
+            return "(unknown: " + e + ")";
+        }
     }
 
     void become(Behavior b, boolean stacked) {

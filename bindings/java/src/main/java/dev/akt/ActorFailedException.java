@@ -1,6 +1,6 @@
 package dev.akt;
 
-/** The actor's receive failed on the message (AKT_EFAILED). */
+/** The actor's receive failed on the message (Errors.EFAILED). */
 public class ActorFailedException extends AktException {
     private static final long serialVersionUID = 1L;
 

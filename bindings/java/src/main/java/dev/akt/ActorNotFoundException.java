@@ -1,6 +1,6 @@
 package dev.akt;
 
-/** No live actor has this pid or path (AKT_ENOTFOUND). */
+/** No live actor has this pid or path (Errors.ENOTFOUND). */
 public class ActorNotFoundException extends AktException {
     private static final long serialVersionUID = 1L;
 

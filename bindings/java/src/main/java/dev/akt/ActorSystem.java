@@ -1,8 +1,7 @@
 package dev.akt;
 
-import static dev.akt.internal.AktNativeConstants.*;
-
-import dev.akt.internal.AktNativeJNI;
+import java.lang.System.Logger;
+import java.lang.System.Logger.Level;
 import java.lang.ref.Cleaner;
 import java.time.Duration;
 import java.util.EnumSet;
@@ -26,18 +25,33 @@ import java.util.function.Consumer;
  *
  * <p>Pids and this object stay safe to use after close: sends then fail with an exception.
  * The native memory is freed when the system is closed and no longer reachable.
+ *
+ * <p>What goes wrong in Java code is logged through {@link System.Logger} (by default the
+ * logger {@code "dev.akt"}, i.e. java.util.logging unless the application installs another
+ * backend): an actor whose {@code receive} or {@code preStart} throws (at
+ * {@link Level#ERROR}: its path, the exception and its stack trace; the supervisor then
+ * decides as usual), a {@code postStop} or an event listener that throws (at
+ * {@link Level#WARNING}). {@link Builder#logger} and {@link Builder#failureLogLevel} change
+ * where and how loudly.
  */
 public final class ActorSystem implements AutoCloseable {
     private static final Cleaner CLEANER = Cleaner.create();
 
+    /** Where a system logs unless its builder says otherwise. */
+    static final String LOGGER_NAME = "dev.akt";
+
     final long handle;
     private final String name;
+    private final Logger logger;
+    private final Level failureLevel;
     private final CompletableFuture<Void> terminated = new CompletableFuture<>();
     private boolean shutdownStarted;
 
-    private ActorSystem(String name, long handle, long record) {
+    private ActorSystem(String name, long handle, long record, Logger logger, Level failureLevel) {
         this.name = name;
         this.handle = handle;
+        this.logger = logger;
+        this.failureLevel = failureLevel;
         // Destroy captures the handles, not this: it runs once this object is unreachable.
         CLEANER.register(this, new Destroy(handle, record));
     }
@@ -58,6 +72,8 @@ public final class ActorSystem implements AutoCloseable {
         private int workers;
         private int throughput;
         private SupervisorStrategy supervisor = SupervisorStrategy.RESTART;
+        private Logger logger;
+        private Level failureLevel = Level.ERROR;
 
         private Builder(String name) {
             this.name = Objects.requireNonNull(name, "name");
@@ -87,17 +103,36 @@ public final class ActorSystem implements AutoCloseable {
             return this;
         }
 
+        /** The logger of this system's reports (actor failures and the like); by default
+         *  {@code System.getLogger("dev.akt")}. */
+        public Builder logger(Logger logger) {
+            this.logger = Objects.requireNonNull(logger, "logger");
+            return this;
+        }
+
+        /**
+         * The level at which an actor's failure (its {@code receive} or {@code preStart}
+         * threw) is logged; {@link Level#ERROR} by default, {@link Level#OFF} to log none
+         * (the supervisor and the failure events see them all the same). A JVM error such as
+         * OutOfMemoryError is logged at ERROR whatever this says.
+         */
+        public Builder failureLogLevel(Level level) {
+            this.failureLevel = Objects.requireNonNull(level, "level");
+            return this;
+        }
+
         /** Creates and starts the system. */
         public ActorSystem build() {
             long[] out = new long[2];
             int rc = AktNativeJNI.aktj_system_create(name, workers, throughput, supervisor.directive.code,
                     supervisor.decider != null ? supervisor : null, out);
-            if (rc == AKT_EINVAL) {
+            if (rc == Errors.EINVAL) {
                 throw new IllegalArgumentException("akt: invalid system name '" + name
                         + "' (letters, digits, '-', '_', '.'): " + Errors.name(rc));
             }
             Errors.check(rc, "create system '" + name + "'");
-            return new ActorSystem(name, out[0], out[1]);
+            return new ActorSystem(name, out[0], out[1],
+                    logger != null ? logger : System.getLogger(LOGGER_NAME), failureLevel);
         }
     }
 
@@ -167,7 +202,7 @@ public final class ActorSystem implements AutoCloseable {
         long[] out = new long[1];
         int rc = AktNativeJNI.aktj_spawn(handle, ctx, cell, name, names, values, s.directive.code,
                 s.decider != null ? s : null, out);
-        if (rc == AKT_EINVAL) {
+        if (rc == Errors.EINVAL) {
             throw new IllegalArgumentException("akt: cannot spawn an actor named '" + name
                     + "': " + Errors.name(rc) + " (a name has no '/' and is 1..255 bytes)");
         }
@@ -188,27 +223,21 @@ public final class ActorSystem implements AutoCloseable {
         return new Pid(this, out[0]);
     }
 
-    /** Stops an actor now: queued messages go to dead letters, children stop first. */
+    /** Stops an actor now: queued messages go to dead letters, children stop first. The same
+     *  as {@link Pid#stop()}, for a pid of this system. */
     public void stop(Pid pid) {
-        Errors.check(AktNativeJNI.akt_stop(handle, own(pid).id), "stop " + pid);
+        own(pid).stop();
     }
 
-    /** Sends a poison pill: the actor handles what was queued before it, then stops. */
+    /** Sends a poison pill: the actor handles what was queued before it, then stops. The same
+     *  as {@link Pid#poison()}, for a pid of this system. */
     public void poison(Pid pid) {
-        Errors.check(AktNativeJNI.akt_poison(handle, own(pid).id), "poison " + pid);
+        own(pid).poison();
     }
 
-    /** A poison pill, and a future completing once the actor stopped; after timeout the
-     *  actor is stopped at once and the future fails with {@link AskTimeoutException}. */
+    /** {@link Pid#stopGracefully(Duration)}, for a pid of this system. */
     public CompletableFuture<Void> stopGracefully(Pid pid, Duration timeout) {
-        long ns = Pid.timeoutNanos(timeout);
-        long[] out = new long[1];
-        Errors.check(AktNativeJNI.akt_stop_graceful(handle, own(pid).id, ns, out), "stop " + pid);
-        CompletableFuture<Object> done = new CompletableFuture<>();
-        int rc = AktNativeJNI.akt_future_on_complete(out[0], done);
-        AktNativeJNI.akt_future_release(out[0]);
-        Errors.check(rc, "stop " + pid);
-        return done.thenApply(x -> null);
+        return own(pid).stopGracefully(timeout);
     }
 
     private Pid own(Pid pid) {
@@ -250,7 +279,7 @@ public final class ActorSystem implements AutoCloseable {
         if (!shutdownStarted) {
             shutdownStarted = true;
             int rc = AktNativeJNI.akt_system_shutdown(handle, terminated);
-            if (rc != 0 && rc != AKT_ECLOSED) {
+            if (rc != 0 && rc != Errors.ECLOSED) {
                 terminated.completeExceptionally(Errors.of(rc, "shutdown of '" + name + "'"));
             }
         }
@@ -271,7 +300,7 @@ public final class ActorSystem implements AutoCloseable {
     public void close() {
         shutdown();
         int rc = AktNativeJNI.akt_system_wait(handle, -1);
-        if (rc != 0 && rc != AKT_EDEADLK) {
+        if (rc != 0 && rc != Errors.EDEADLK) {
             throw Errors.of(rc, "close of '" + name + "'");
         }
     }
@@ -279,5 +308,28 @@ public final class ActorSystem implements AutoCloseable {
     @Override
     public String toString() {
         return "ActorSystem[" + name + "]";
+    }
+
+    // ---- reports --------------------------------------------------------------------------------
+
+    /** An actor's receive or preStart threw t (where names which). */
+    void logFailure(String actor, String where, Throwable t) {
+        boolean vmError = t instanceof VirtualMachineError && !(t instanceof StackOverflowError);
+        log(vmError ? Level.ERROR : failureLevel, "actor " + actor + " failed in " + where, t);
+    }
+
+    /** Logs text and t (with its stack trace). Never throws: it runs where akt called Java,
+     *  and a logger that fails must not turn into a failure of its own. */
+    void log(Level level, String text, Throwable t) {
+        if (level == Level.OFF) {
+            return;
+        }
+        try {
+            if (logger.isLoggable(level)) {
+                logger.log(level, text + ": " + t, t);
+            }
+        } catch (RuntimeException | LinkageError e) {
+            System.err.println("akt: logging failed (" + e + "): " + text + ": " + t);
+        }
     }
 }

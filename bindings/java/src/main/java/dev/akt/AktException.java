@@ -1,8 +1,12 @@
 package dev.akt;
 
 /**
- * An akt call failed. {@link #code()} is the akt error code and {@link #errorName()} its name
- * (e.g. {@code "AKT_ENOTFOUND"}); subclasses name the common cases.
+ * An akt call failed. {@link #code()} is the akt error code and {@link #codeName()} its name
+ * (e.g. {@code "AKT_ENOTFOUND"}). Every code of akt.h's table arrives as an AktException:
+ * the common ones as the subclasses named after them ({@link ActorNotFoundException},
+ * {@link AskTimeoutException}, ...), the others (e.g. {@code AKT_EFULL}, {@code AKT_ENOMEM})
+ * as this class itself. {@code AKT_ECANCELED} is the one exception: a
+ * {@link java.util.concurrent.CancellationException} whose cause is an AktException.
  */
 public class AktException extends RuntimeException {
     private static final long serialVersionUID = 1L;
@@ -18,8 +22,15 @@ public class AktException extends RuntimeException {
         return code;
     }
 
-    /** The code's name, e.g. {@code "AKT_ETIMEDOUT"}. */
-    public String errorName() {
+    /** The code's name as akt gives it ({@code akt_err_name}), e.g. {@code "AKT_ETIMEDOUT"};
+     *  {@code "AKT_E?"} for a code akt does not know. */
+    public String codeName() {
         return Errors.name(code);
+    }
+
+    /** The same as {@link #codeName()}, named like {@link Failure#errorName()} and
+     *  {@link Event#errorName()}. */
+    public String errorName() {
+        return codeName();
     }
 }

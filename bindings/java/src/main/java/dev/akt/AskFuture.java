@@ -1,6 +1,5 @@
 package dev.akt;
 
-import dev.akt.internal.AktNativeJNI;
 import java.util.concurrent.CompletableFuture;
 
 /**
@@ -25,7 +24,7 @@ final class AskFuture extends CompletableFuture<Object> {
         if (h != 0) {
             try {
                 // Completes this future (through Upcalls.complete) on this thread, unless the
-                // reply won the race: then it is a no-op (AKT_EMISUSE) and the reply stands.
+                // reply won the race: then it is a no-op (Errors.EMISUSE) and the reply stands.
                 AktNativeJNI.akt_future_cancel(h);
             } finally {
                 AktNativeJNI.akt_future_release(h);

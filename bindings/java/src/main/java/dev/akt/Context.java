@@ -1,8 +1,7 @@
 package dev.akt;
 
-import static dev.akt.internal.AktNativeConstants.*;
+import static dev.akt.AktNativeConstants.*;
 
-import dev.akt.internal.AktNativeJNI;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
@@ -70,7 +69,7 @@ public final class Context {
     }
 
     private void check(int rc, String what) {
-        if (rc == AKT_EMISUSE) {
+        if (rc == Errors.EMISUSE) {
             throw new IllegalStateException("akt: " + what + " is not allowed here: "
                     + Errors.name(rc) + " (the Context belongs to another thread or callback)");
         }
@@ -211,9 +210,9 @@ public final class Context {
     public void stop(Pid pid) {
         Objects.requireNonNull(pid, "pid");
         int rc = AktNativeJNI.akt_ctx_stop(live(), pid.id);
-        if (rc == AKT_EINVAL) {
+        if (rc == Errors.EINVAL) {
             throw new IllegalArgumentException("akt: " + pid + " is not this actor or one of its"
-                    + " children; use ActorSystem.stop");
+                    + " children; use Pid.stop");
         }
         check(rc, "stop " + pid);
     }
@@ -254,7 +253,7 @@ public final class Context {
     /** Puts the oldest stashed message back in front of the mailbox; false if none. */
     public boolean unstash() {
         int rc = AktNativeJNI.akt_ctx_unstash(live());
-        if (rc == AKT_EAGAIN) {
+        if (rc == Errors.EAGAIN) {
             return false;
         }
         check(rc, "unstash");

@@ -1,13 +1,79 @@
 package dev.akt;
 
-import static dev.akt.internal.AktNativeConstants.*;
-
-import dev.akt.internal.AktNativeJNI;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.concurrent.CancellationException;
+import java.util.function.BiFunction;
 
-/** akt error codes to Java exceptions, with messages that say what failed and why. */
+/**
+ * akt error codes to Java exceptions, with messages that say what failed and why.
+ *
+ * <p>The table is akt.h's {@code AKT_ERRNO_MAP}, which the JNI library expands into two arrays
+ * (native/aktj_errors.c) read once here: every code the header defines maps to an exception,
+ * its dedicated class where Java has one, else {@link AktException}. The codes the binding
+ * tests for are looked up by name, so a code renamed in the header fails loudly at load.
+ */
 final class Errors {
     private Errors() {}
+
+    /** The exception of a code that has a class of its own. */
+    @FunctionalInterface
+    private interface Factory extends BiFunction<Integer, String, RuntimeException> {}
+
+    /** Codes with a dedicated exception, by their name in the table (without AKT_). */
+    private static final Map<String, Factory> DEDICATED = Map.of(
+            "ENOTFOUND", ActorNotFoundException::new,
+            "ETIMEDOUT", AskTimeoutException::new,
+            "ESTOPPED", ActorStoppedException::new,
+            "EFAILED", ActorFailedException::new,
+            "EUNHANDLED", UnhandledMessageException::new,
+            "ECLOSED", SystemClosedException::new,
+            "EEXIST", ActorNameTakenException::new,
+            // Java's own type for a cancelled computation, with akt's code kept in the cause.
+            "ECANCELED", (code, message) -> {
+                CancellationException c = new CancellationException(message);
+                c.initCause(new AktException(code, message));
+                return c;
+            });
+
+    /** Factory by code (every row of the table); codes outside it get AktException. */
+    private static final Map<Integer, Factory> BY_CODE = new HashMap<>();
+    private static final Map<String, Integer> BY_NAME = new HashMap<>();
+
+    static {
+        int[] codes = AktNativeJNI.aktj_error_codes();
+        String[] names = AktNativeJNI.aktj_error_names();
+        for (int i = 0; i < codes.length; i++) {
+            BY_NAME.put(names[i], codes[i]);
+            BY_CODE.put(codes[i], DEDICATED.getOrDefault(names[i], AktException::new));
+        }
+        for (String name : DEDICATED.keySet()) {
+            code(name); // each dedicated class names a code the header still has
+        }
+    }
+
+    static final int EINVAL = code("EINVAL");
+    static final int ENOTFOUND = code("ENOTFOUND");
+    static final int EMISUSE = code("EMISUSE");
+    static final int ECLOSED = code("ECLOSED");
+    static final int EFAILED = code("EFAILED");
+    static final int EAGAIN = code("EAGAIN");
+    static final int EDEADLK = code("EDEADLK");
+
+    /** The code of a row of the table by its name without AKT_ ("ENOTFOUND"). */
+    static int code(String name) {
+        Integer c = BY_NAME.get(name);
+        if (c == null) {
+            throw new IllegalStateException("akt: the native library has no error AKT_" + name
+                    + " (its akt.h and this binding disagree)");
+        }
+        return c;
+    }
+
+    /** The number of codes akt.h defines. */
+    static int count() {
+        return BY_CODE.size();
+    }
 
     static String name(int code) {
         return AktNativeJNI.akt_err_name(code);
@@ -16,26 +82,7 @@ final class Errors {
     /** An exception for {@code code}; {@code what} names the operation and its subject. */
     static RuntimeException of(int code, String what) {
         String message = what + ": " + name(code) + " (" + AktNativeJNI.akt_strerror(code) + ")";
-        if (code == AKT_ENOTFOUND) {
-            return new ActorNotFoundException(code, message);
-        } else if (code == AKT_ETIMEDOUT) {
-            return new AskTimeoutException(code, message);
-        } else if (code == AKT_ESTOPPED) {
-            return new ActorStoppedException(code, message);
-        } else if (code == AKT_EFAILED) {
-            return new ActorFailedException(code, message);
-        } else if (code == AKT_EUNHANDLED) {
-            return new UnhandledMessageException(code, message);
-        } else if (code == AKT_ECLOSED) {
-            return new SystemClosedException(code, message);
-        } else if (code == AKT_EEXIST) {
-            return new ActorNameTakenException(code, message);
-        } else if (code == AKT_ECANCELED) {
-            CancellationException c = new CancellationException(message);
-            c.initCause(new AktException(code, message));
-            return c;
-        }
-        return new AktException(code, message);
+        return BY_CODE.getOrDefault(code, AktException::new).apply(code, message);
     }
 
     /** Throws for a non-zero code. */

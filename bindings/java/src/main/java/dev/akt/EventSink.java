@@ -4,7 +4,7 @@ import java.util.function.Consumer;
 
 /** Receives events from akt (Upcalls.event) for one subscription. */
 final class EventSink {
-    private final ActorSystem system;
+    final ActorSystem system;
     private final Consumer<Event> listener;
 
     EventSink(ActorSystem system, Consumer<Event> listener) {

@@ -1,8 +1,7 @@
 package dev.akt;
 
-import static dev.akt.internal.AktNativeConstants.AKT_TYPE_TERMINATED;
+import static dev.akt.AktNativeConstants.AKT_TYPE_TERMINATED;
 
-import dev.akt.internal.AktNativeJNI;
 import java.nio.charset.StandardCharsets;
 
 /**

@@ -1,6 +1,5 @@
 package dev.akt;
 
-import dev.akt.internal.AktNativeJNI;
 import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
@@ -65,7 +64,7 @@ public final class Pid {
      * @throws NullPointerException if msgs or one of its elements is null
      * @throws ActorNotFoundException if this actor is not alive
      */
-    public void tellAll(List<?> msgs) {
+    public void tellBatch(List<?> msgs) {
         Batch b = new Batch(msgs);
         int rc = AktNativeJNI.aktj_tell_batch(system.handle, id, b.objs, b.types);
         if (rc != 0) {
@@ -75,10 +74,20 @@ public final class Pid {
     }
 
     /**
+     * The old name of {@link #tellBatch}.
+     *
+     * @deprecated use {@link #tellBatch}, the name the other akt bindings use too
+     */
+    @Deprecated(since = "0.2")
+    public void tellAll(List<?> msgs) {
+        tellBatch(msgs);
+    }
+
+    /**
      * Asks every message of msgs, in order, as one operation; the i-th future answers the i-th
      * message (as {@link #ask(Object, Duration)} does).
      */
-    public List<CompletableFuture<Object>> askAll(List<?> msgs, Duration timeout) {
+    public List<CompletableFuture<Object>> askBatch(List<?> msgs, Duration timeout) {
         long ns = timeoutNanos(timeout);
         Batch b = new Batch(msgs);
         @SuppressWarnings({"unchecked", "rawtypes"})
@@ -92,6 +101,16 @@ public final class Pid {
             throw Errors.of(rc, "ask of " + msgs.size() + " messages of " + this);
         }
         return List.of(futures);
+    }
+
+    /**
+     * The old name of {@link #askBatch}.
+     *
+     * @deprecated use {@link #askBatch}, the name the other akt bindings use too
+     */
+    @Deprecated(since = "0.2")
+    public List<CompletableFuture<Object>> askAll(List<?> msgs, Duration timeout) {
+        return askBatch(msgs, timeout);
     }
 
     /** A batch as aktj_tell_batch takes it: Java objects with their types, or null with a
@@ -185,9 +204,47 @@ public final class Pid {
     public String path() {
         String p = AktNativeJNI.aktj_pid_path(system.handle, id);
         if (p == null) {
-            throw Errors.of(dev.akt.internal.AktNativeConstants.AKT_ENOTFOUND, "path of pid " + id);
+            throw Errors.of(Errors.ENOTFOUND, "path of pid " + id);
         }
         return p;
+    }
+
+    /**
+     * Stops the actor now: queued messages go to dead letters, its children stop first.
+     * Inside an actor, {@link Context#stop(Pid)} does the same for a child.
+     *
+     * @throws ActorNotFoundException if the actor is not alive
+     */
+    public void stop() {
+        Errors.check(AktNativeJNI.akt_stop(system.handle, id), "stop " + this);
+    }
+
+    /**
+     * Sends a poison pill: the actor handles what was queued before it, then stops.
+     *
+     * @throws ActorNotFoundException if the actor is not alive
+     */
+    public void poison() {
+        Errors.check(AktNativeJNI.akt_poison(system.handle, id), "poison " + this);
+    }
+
+    /**
+     * A poison pill, and a future completing once the actor stopped; after timeout the actor
+     * is stopped at once and the future fails with {@link AskTimeoutException}.
+     *
+     * @throws NullPointerException if timeout is null
+     * @throws IllegalArgumentException if timeout is not positive
+     * @throws ActorNotFoundException if the actor is not alive
+     */
+    public CompletableFuture<Void> stopGracefully(Duration timeout) {
+        long ns = timeoutNanos(timeout);
+        long[] out = new long[1];
+        Errors.check(AktNativeJNI.akt_stop_graceful(system.handle, id, ns, out), "stop " + this);
+        CompletableFuture<Object> done = new CompletableFuture<>();
+        int rc = AktNativeJNI.akt_future_on_complete(out[0], done);
+        AktNativeJNI.akt_future_release(out[0]);
+        Errors.check(rc, "stop " + this);
+        return done.thenApply(x -> null);
     }
 
     /** True if the actor is alive now. */

@@ -1,6 +1,5 @@
 package dev.akt;
 
-import dev.akt.internal.AktNativeJNI;
 import java.util.concurrent.atomic.AtomicLong;
 
 /** A subscription to a system's event stream; {@link #close()} ends it (once). */

@@ -1,6 +1,6 @@
 package dev.akt;
 
-/** The actor system is shutting down or shut down (AKT_ECLOSED). */
+/** The actor system is shutting down or shut down (Errors.ECLOSED). */
 public class SystemClosedException extends AktException {
     private static final long serialVersionUID = 1L;
 

@@ -51,18 +51,19 @@ final class Upcalls {
         } finally {
             Context.resume(outer);
             if (handle != 0) {
-                dev.akt.internal.AktNativeJNI.akt_future_release(handle);
+                AktNativeJNI.akt_future_release(handle);
             }
         }
     }
 
     static void event(Object sink, int kind, long pid, String path, long sender, Object obj, long msg,
                       int code, String reason) {
+        EventSink s = (EventSink) sink;
         Context outer = Context.suspend();
         try {
-            ((EventSink) sink).onEvent(kind, pid, path, sender, obj, msg, code, reason);
+            s.onEvent(kind, pid, path, sender, obj, msg, code, reason);
         } catch (Throwable t) {
-            System.err.println("akt: an event listener threw: " + t);
+            s.system.log(System.Logger.Level.WARNING, "an event listener of " + s.system + " threw", t);
         } finally {
             Context.resume(outer);
         }

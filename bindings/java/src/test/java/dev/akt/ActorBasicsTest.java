@@ -162,7 +162,47 @@ class ActorBasicsTest {
             assertThrows(ActorNotFoundException.class, () -> pid.ask("x", Await.ASK));
             assertThrows(ActorNotFoundException.class, pid::path);
             assertThrows(AktException.class, () -> system.stop(pid));
+            assertThrows(AktException.class, pid::stop);
+            assertThrows(AktException.class, pid::poison);
+            assertThrows(AktException.class, () -> pid.stopGracefully(Await.ASK));
         }
+    }
+
+    @Test
+    void aPidStopsAndPoisonsItsActor() throws Exception {
+        CompletableFuture<Integer> handled = new CompletableFuture<>();
+        Pid poisoned = system.spawn("poisoned", new Actor() {
+            int n;
+
+            @Override
+            public void receive(Context ctx, Object msg) {
+                n++;
+            }
+
+            @Override
+            public void postStop(Context ctx) {
+                handled.complete(n);
+            }
+        });
+        for (int i = 0; i < 100; i++) {
+            poisoned.tell(i);
+        }
+        poisoned.poison();
+        assertEquals(100, Await.get(handled), "what was queued before the pill is handled");
+        Await.until(() -> !poisoned.isAlive(), "the poisoned actor to stop");
+        assertThrows(ActorNotFoundException.class, poisoned::poison);
+
+        Pid stopped = system.spawn("stopped", new Counter());
+        stopped.stop();
+        Await.until(() -> !stopped.isAlive(), "the stopped actor to stop");
+        ActorNotFoundException e = assertThrows(ActorNotFoundException.class, stopped::stop);
+        assertEquals("AKT_ENOTFOUND", e.codeName());
+
+        Pid graceful = system.spawn("graceful", new Counter());
+        assertNull(Await.get(graceful.stopGracefully(Await.ASK)));
+        assertFalse(graceful.isAlive());
+        assertThrows(IllegalArgumentException.class, () -> stopped.stopGracefully(Duration.ZERO));
+        assertThrows(NullPointerException.class, () -> stopped.stopGracefully(null));
     }
 
     @Test

@@ -79,7 +79,7 @@ class EventsTest {
             assertTrue(entered.await(10, TimeUnit.SECONDS));
             pid.tell("queued-1");
             pid.tell(BytesMessage.of("conf.Bytes", "queued-2"));
-            system.stop(pid);
+            pid.stop();
             release.countDown();
             Await.until(() -> dead.size() >= 2, "two dead letters");
             assertEquals("queued-1", dead.get(0));
@@ -103,9 +103,9 @@ class EventsTest {
     @Test
     void aThrowingListenerDoesNotHurtTheSystem() throws Exception {
         CompletableFuture<Event> after = new CompletableFuture<>();
-        java.io.ByteArrayOutputStream err = new java.io.ByteArrayOutputStream();
-        java.io.PrintStream saved = System.err;
-        System.setErr(new java.io.PrintStream(err, true));
+        LoggingTest.Capture log = new LoggingTest.Capture();
+        java.util.logging.Logger jul = java.util.logging.Logger.getLogger(ActorSystem.LOGGER_NAME);
+        jul.addHandler(log);
         try (Subscription bad = system.subscribe(EnumSet.of(EventKind.ACTOR_STARTED), e -> {
             throw new RuntimeException("listener bug");
         }); Subscription good = system.subscribe(EnumSet.of(EventKind.ACTOR_STARTED), after::complete)) {
@@ -113,10 +113,10 @@ class EventsTest {
             assertEquals(pid, Await.get(after).pid());
             assertEquals(0, Await.get(pid.ask("get", Await.ASK)));
             // The listener's bug is reported, not swallowed.
-            Await.until(() -> err.toString().contains(
-                    "akt: an event listener threw: java.lang.RuntimeException: listener bug"), "the report");
+            Await.until(() -> !log.about("an event listener of ActorSystem[events] threw: "
+                    + "java.lang.RuntimeException: listener bug").isEmpty(), "the report");
         } finally {
-            System.setErr(saved);
+            jul.removeHandler(log);
         }
     }
 

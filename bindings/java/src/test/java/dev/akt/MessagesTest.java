@@ -2,7 +2,6 @@ package dev.akt;
 
 import static org.junit.jupiter.api.Assertions.*;
 
-import dev.akt.internal.AktNativeJNI;
 import java.lang.ref.WeakReference;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -113,20 +112,32 @@ class MessagesTest {
                 }
             });
             pid.tell("a");
-            pid.tellAll(List.of("b", BytesMessage.of("conf.C", "c"), "d"));
+            pid.tellBatch(List.of("b", BytesMessage.of("conf.C", "c"), "d"));
             pid.tell("e");
             assertEquals(List.of("a", "b", BytesMessage.of("conf.C", "c"), "d", "e"), Await.get(pid.ask("dump", Await.ASK)));
-            List<CompletableFuture<Object>> answers = pid.askAll(List.of(1, 2, 3), Await.ASK);
+            List<CompletableFuture<Object>> answers = pid.askBatch(List.of(1, 2, 3), Await.ASK);
             assertEquals(List.of(2, 4, 6), List.of(Await.get(answers.get(0)), Await.get(answers.get(1)), Await.get(answers.get(2))));
-            pid.tellAll(List.of()); // nothing to send: fine
+            pid.tellBatch(List.of()); // nothing to send: fine
 
-            Await.get(system.stopGracefully(pid, Await.ASK));
+            Await.get(pid.stopGracefully(Await.ASK));
             // The last replies are released just after their futures completed: settle first.
             Await.until(() -> AktNativeJNI.aktj_stat_live_objects() == base, "all messages released");
-            assertThrows(ActorNotFoundException.class, () -> pid.tellAll(List.of("x", BytesMessage.of("conf.X", "y"))));
-            assertThrows(ActorNotFoundException.class, () -> pid.askAll(List.of("x"), Await.ASK));
+            assertThrows(ActorNotFoundException.class, () -> pid.tellBatch(List.of("x", BytesMessage.of("conf.X", "y"))));
+            assertThrows(ActorNotFoundException.class, () -> pid.askBatch(List.of("x"), Await.ASK));
             assertEquals(base, AktNativeJNI.aktj_stat_live_objects(), "a refused batch releases what it made");
-            assertThrows(NullPointerException.class, () -> pid.tellAll(java.util.Arrays.asList("x", null)));
+            assertThrows(NullPointerException.class, () -> pid.tellBatch(java.util.Arrays.asList("x", null)));
+        }
+    }
+
+    @Test
+    @SuppressWarnings("deprecation")
+    void theOldBatchNamesStillWork() throws Exception {
+        try (ActorSystem system = ActorSystem.builder("old-batches").workers(2).build()) {
+            Pid pid = system.spawn("counter", new Counter());
+            pid.tellAll(List.of(1, 2, 3));
+            assertEquals(6, Await.get(pid.ask("get", Await.ASK)));
+            List<CompletableFuture<Object>> answers = pid.askAll(List.of("get", "get"), Await.ASK);
+            assertEquals(6, Await.get(answers.get(1)));
         }
     }
 }

@@ -2,7 +2,6 @@ package dev.akt;
 
 import static org.junit.jupiter.api.Assertions.*;
 
-import dev.akt.internal.AktNativeJNI;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -165,7 +164,7 @@ class ThreadingTest {
             for (int i = 0; i < 500; i++) {
                 pid.tell(i);
             }
-            system.poison(pid);
+            pid.poison();
             assertEquals(500, Await.get(last));
         }
     }
@@ -181,7 +180,7 @@ class ThreadingTest {
             pid.tell("work");
             assertTrue(inside.await(10, TimeUnit.SECONDS));
             pid.tell("more");
-            Throwable t = Await.failure(system.stopGracefully(pid, Duration.ofMillis(50)));
+            Throwable t = Await.failure(pid.stopGracefully(Duration.ofMillis(50)));
             assertInstanceOf(AskTimeoutException.class, t);
             Await.until(() -> !pid.isAlive(), "the actor to stop");
         }

@@ -1,4 +1,4 @@
-package dev.akt.internal;
+package dev.akt;
 
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -18,13 +18,13 @@ import java.util.Locale;
  * first so that the JNI library finds it already loaded. The files are deleted once loaded
  * (the mappings stay). Set {@code -Dakt.native.dir=DIR} to load them from a folder instead.
  */
-public final class NativeLibrary {
+final class NativeLibrary {
     private static boolean loaded;
 
     private NativeLibrary() {}
 
     /** Loads the libraries once per class loader; later calls return at once. */
-    public static synchronized void load() {
+    static synchronized void load() {
         if (loaded) {
             return;
         }

@@ -131,6 +131,12 @@ export interface SystemOptions {
   supervisor?: { directive?: Directive };
   /** Hold the process until shutdown, like a server (default: only pending asks do). */
   keepAlive?: boolean;
+  /**
+   * Where a JS actor's failure (a throw in receive, preStart or postStop, a rejected async
+   * receive) is logged, as `logger.error("akt: actor <path> failed in <where>:", error)`:
+   * console by default, any logger with an `error` method, or null/false for nowhere.
+   */
+  logger?: { error(message: string, ...args: unknown[]): void } | null | false;
 }
 
 export type EventKind =
@@ -179,7 +185,10 @@ export function registerType(type: string, codec: { decode: (buf: Buffer) => unk
 /** The version of libakt loaded, "major.minor.patch". */
 export const version: string;
 
-/** Every failure: `code` is the akt name (e.g. "AKT_ENOTFOUND"), `errno` its number. */
+/**
+ * Every failure: `code` is the akt name (e.g. "AKT_ENOTFOUND"), `errno` its number. Each
+ * subclass has them as statics too (`NotFoundError.code`, `NotFoundError.errno`).
+ */
 export class AktError extends Error {
   readonly code: string;
   readonly errno: number;

@@ -185,10 +185,7 @@ export function registerType(type: string, codec: { decode: (buf: Buffer) => unk
 /** The version of libakt loaded, "major.minor.patch". */
 export const version: string;
 
-/**
- * Every failure: `code` is the akt name (e.g. "AKT_ENOTFOUND"), `errno` its number. Each
- * subclass has them as statics too (`NotFoundError.code`, `NotFoundError.errno`).
- */
+/** Every failure: `code` is the akt name (e.g. "AKT_ENOTFOUND"), `errno` its number. */
 export class AktError extends Error {
   readonly code: string;
   readonly errno: number;

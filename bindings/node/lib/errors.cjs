@@ -54,21 +54,17 @@ function classNameOf(row, taken) {
   if (known !== undefined) return known;
   const words = row.text.split(/[^A-Za-z0-9]+/).filter(Boolean);
   const name = `${words.map((w) => w[0].toUpperCase() + w.slice(1)).join('')}Error`;
-  return /^[A-Za-z]/.test(name) && !Object.hasOwn(taken, name) ? name : `Akt${row.name.slice(4)}Error`;
+  if (words.length && /^[A-Za-z]/.test(name) && !Object.hasOwn(taken, name)) return name;
+  return `Akt${row.name.slice(4)}Error`; // AKT_EXYZ -> AktEXYZError
 }
 
-// One subclass per code, with its code and errno as statics too; the names are what
-// `instanceof` users write.
+// One subclass per code; the names are what `instanceof` users write.
 const byErrno = new Map();
 const classes = { AktError };
 const errnos = {}; // class name -> errno, for this package's own throws
 for (const row of native.errors) {
   const name = classNameOf(row, classes);
   const cls = { [name]: class extends AktError {} }[name];
-  Object.defineProperties(cls, {
-    code: { value: row.name, enumerable: true },
-    errno: { value: row.code, enumerable: true },
-  });
   byErrno.set(row.code, cls);
   classes[name] = cls;
   errnos[name] = row.code;

@@ -45,8 +45,9 @@ function reporterOf(logger) {
   if (logger === null || logger === false) return null;
   const t = typeof logger;
   if ((t !== 'object' && t !== 'function') || typeof logger.error !== 'function')
-    throw makeError(errnos.InvalidArgumentError, 'logger needs an error() method (or null: no logging)');
-  return (who, where, error) => guarded(() => logger.error(`akt: actor ${who} failed in ${where}:`, error));
+    throw makeError(errnos.InvalidArgumentError, 'logger needs an error() method (null: none)');
+  return (who, where, error) =>
+    guarded(() => logger.error(`akt: actor ${who} failed in ${where}:`, error));
 }
 
 const CREATE = Symbol('create');

@@ -86,7 +86,8 @@ function checkHeaders(includeDir) {
         input: `#include <${h}>\n#include <${h}>\n`, stdio: ['pipe', 'ignore', 'pipe'],
       });
     } catch (e) {
-      throw new Error(`akt: ${h} does not compile with the addon's flags:\n${e.stderr || e.message}`);
+      const why = e.stderr || e.message;
+      throw new Error(`akt: ${h} does not compile with the addon's flags:\n${why}`);
     }
   }
 }

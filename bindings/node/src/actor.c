@@ -9,8 +9,8 @@
 
 /* Calls a lib/actor.cjs hook for actor a (its id goes through scratch[AN_SCR_ACTOR]) and
  * turns what it did into an akt result: a failure flagged in flags[AN_FLAG_FAILED] carries
- * the reason as the result; an escaped exception is a failure too. For receive, the message goes as its slot
- * (scratch[AN_SCR_MSG], no argument) or as (value, type). */
+ * the reason as the result; an escaped exception is a failure too. For receive, the
+ * message goes as its slot (scratch[AN_SCR_MSG], no argument) or as (value, type). */
 static int call_hook(an_inst *I, napi_ref hook, napi_value fn, akt_ctx *ctx, akt_msg *msg,
                      an_actor *a) {
     napi_env env = I->env;
@@ -77,8 +77,9 @@ static int js_receive_batch(akt_ctx *ctx, void *state) {
     return js_receive(ctx, msg, state);
 }
 
-/* next() -> the next message of the run, kind or slot in scratch[AN_SCR_MSG]. Outside a run (akt
- * called js_receive: a single message) akt_ctx_next refuses and the run ends there. */
+/* next() -> the next message of the run, kind or slot in scratch[AN_SCR_MSG]. Outside a
+ * run (akt called js_receive: a single message) akt_ctx_next refuses and the run ends
+ * there. */
 static napi_value Next(napi_env env, napi_callback_info info) {
     AN_ARGS(0);
     akt_msg *msg;

@@ -25,7 +25,7 @@ typedef struct an_sys an_sys;
 
 /* The memory shared with JS: one ArrayBuffer made by init(). This is its only definition:
  * the addon exports the offsets, lengths and indices below as `layout` when it loads
- * (pump.c), and lib/pump.cjs builds its views and names its indices from that. */
+ * (pump.c), and lib/shared.cjs builds its views and names its indices from that. */
 enum an_flag {
     AN_FLAG_PUMP,   /* != 0: JS should schedule a pump soon */
     AN_FLAG_NFREED, /* entries in freed[] */

@@ -8,8 +8,7 @@
         "src/native.c"
       ],
       "include_dirs": ["<!(node -p \"process.env.AKT_INCLUDE_DIR || require('path').resolve('../../abi/include')\")"],
-      "cflags": ["-std=c11", "-Wall", "-Wextra", "-Werror", "-Wno-unused-parameter",
-                 "-D_GNU_SOURCE", "-O2"],
+      "cflags": ["<!@(node -p \"require('./scripts/cflags.json').join(' ')\")", "-O2"],
       "cflags!": ["-fno-exceptions"],
       "libraries": [
         "-L<!(node -p \"process.env.AKT_LIB_DIR\")",

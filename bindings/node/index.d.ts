@@ -131,6 +131,12 @@ export interface SystemOptions {
   supervisor?: { directive?: Directive };
   /** Hold the process until shutdown, like a server (default: only pending asks do). */
   keepAlive?: boolean;
+  /**
+   * Where a JS actor's failure (a throw in receive, preStart or postStop, a rejected async
+   * receive) is logged, as `logger.error("akt: actor <path> failed in <where>:", error)`:
+   * console by default, any logger with an `error` method, or null/false for nowhere.
+   */
+  logger?: { error(message: string, ...args: unknown[]): void } | null | false;
 }
 
 export type EventKind =

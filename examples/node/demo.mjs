@@ -79,7 +79,9 @@ async function askPrint(pid, msg, label) {
 
 console.log(`akt ${version} demo\n`);
 // JS actors run on this thread; the process may exit once the system is shut down.
-const system = await ActorSystem.create('demo');
+// A failing actor's stack goes to console.error by default; this demo prints the failure
+// event instead, so it logs nowhere (`logger: null`).
+const system = await ActorSystem.create('demo', { logger: null });
 system.on('actorFailed', (ev) => console.log(`  event: ${ev.path} failed (${ev.reason})`));
 system.on('actorRestarted', (ev) => console.log(`  event: restarted ${ev.path}`));
 

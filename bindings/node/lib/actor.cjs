@@ -4,7 +4,11 @@
 
 const native = require('./addon.cjs');
 const { makeError, codeOf, errnos } = require('./errors.cjs');
-const { install, kick, shared } = require('./pump.cjs');
+const { install, kick } = require('./pump.cjs');
+const {
+  shared, F_FAILED, S_PID, S_PID2, S_ACTOR, S_MESSAGE, NEXT_END, NEXT_TYPED,
+} = require('./shared.cjs');
+const { kHandle, kReport, kLive } = require('./internal.cjs');
 const { Pid } = require('./pid.cjs');
 const { Context } = require('./context.cjs');
 const { decode } = require('./types.cjs');
@@ -68,31 +72,37 @@ function watchPromise(p, cell) {
     try {
       cell.ctx.self.tell(new AsyncFailure(e));
     } catch {
-      process.emitWarning(`akt: an async receive of a stopped actor failed: ${reasonOf(e)}`);
+      report(cell, 'an async receive, after it stopped', e);
     }
   });
 }
 
-// What native.next() writes to ints[5]: a value-table slot (>= 0), -1 (the message is the
-// value it returned), or one of these; src/actor.c names the same numbers.
-const NEXT_END = -2; // the run is over
-const NEXT_TYPED = -3; // it returned bytes (or undefined) to decode by the message's type
+// Logs a failure through the system's logger (see reporterOf in lib/system.cjs), with the
+// actor's path while it has one.
+function report(cell, where, error) {
+  const log = cell.system[kReport];
+  if (log !== null) log(String(cell.ctx.self || cell.name || 'being spawned'), where, error);
+}
+
+// A failure: flags it for the addon (it then fails the actor with the reason returned).
+function failed(cell, where, error) {
+  cell.lastError = error;
+  report(cell, where, error);
+  shared.flags[F_FAILED] = 1;
+  return reasonOf(error);
+}
 
 // One message: the value-table slot (>= 0), or the value and, for bytes, its type name.
-// A failure sets flags[2] and returns the reason.
+// A failure returns the reason (see failed).
 function handle(cell, slot, value, type) {
   const ctx = cell.ctx;
   if (slot >= 0) {
     value = values[slot];
-    if (value instanceof AsyncFailure) {
-      cell.lastError = value.error;
-      shared.flags[2] = 1;
-      return reasonOf(value.error);
-    }
+    if (value instanceof AsyncFailure) return failed(cell, 'an async receive', value.error);
   } else if (type !== undefined) value = type === 'akt.Terminated'
-    ? new Terminated(new Pid(cell.system, shared.scratch[2], shared.scratch[3]))
+    ? new Terminated(new Pid(cell.system, shared.scratch[S_PID2], shared.scratch[S_PID2 + 1]))
     : decode(value, type);
-  ctx._live = true;
+  ctx[kLive] = true;
   try {
     const stack = cell.stack;
     const r = stack.length === 0
@@ -100,68 +110,64 @@ function handle(cell, slot, value, type) {
       : stack[stack.length - 1].call(cell.actor, ctx, value);
     if (r !== undefined && r !== null && typeof r.then === 'function') watchPromise(r, cell);
   } catch (e) {
-    ctx._live = false;
-    cell.lastError = e;
-    shared.flags[2] = 1;
-    return reasonOf(e);
+    ctx[kLive] = false;
+    return failed(cell, 'receive', e);
   }
-  ctx._live = false;
+  ctx[kLive] = false;
   return undefined;
 }
 
-// receive, once per run of the actor's messages (id in ints[4]). The first message comes
-// with the call: its slot in ints[5], or (value, type). The next ones are pulled with
-// native.next() only after the previous one is handled: the pull tells akt that one is
-// done, and the context then speaks of the new one. A failure returns at once, so akt
-// counts it against the message being handled and keeps the rest in the mailbox; a become
-// takes effect for the next message, since handle() reads the stack each time.
+// receive, once per run of the actor's messages (id in ints[S_ACTOR]). The first message
+// comes with the call: its slot in ints[S_MESSAGE], or (value, type). The next ones are
+// pulled with native.next() only after the previous one is handled: the pull tells akt
+// that one is done, and the context then speaks of the new one. A failure returns at once,
+// so akt counts it against the message being handled and keeps the rest in the mailbox; a
+// become takes effect for the next message, since handle() reads the stack each time.
 function deliver(value, type) {
   const ints = shared.ints;
-  const cell = cells[ints[4]];
-  let slot = ints[5];
+  const cell = cells[ints[S_ACTOR]];
+  let slot = ints[S_MESSAGE];
   for (;;) {
     const reason = handle(cell, slot, value, type);
     if (reason !== undefined) return reason;
     value = native.next();
-    slot = ints[5];
+    slot = ints[S_MESSAGE];
     if (slot === NEXT_END) return undefined;
     type = slot === NEXT_TYPED ? native.ctxMessageType() : undefined;
   }
 }
 
 function preStart() {
-  const cell = cells[shared.ints[4]];
+  const cell = cells[shared.ints[S_ACTOR]];
   if (cell.stopped) { // a restart: a fresh instance from the class, the behaviour reset
     cell.stopped = false;
     if (cell.make) cell.actor = cell.make();
     cell.stack.length = 0;
   }
   const ctx = cell.ctx;
-  ctx._live = true;
+  ctx[kLive] = true;
   try {
     if (typeof cell.actor.preStart === 'function') cell.actor.preStart(ctx);
   } catch (e) {
-    cell.lastError = e;
-    shared.flags[2] = 1;
-    return reasonOf(e);
-  } finally {
-    ctx._live = false;
+    ctx[kLive] = false;
+    return failed(cell, 'preStart', e);
   }
+  ctx[kLive] = false;
   return undefined;
 }
 
+// A throw here is logged only: the actor is stopping anyway.
 function postStop() {
-  const cell = cells[shared.ints[4]];
+  const cell = cells[shared.ints[S_ACTOR]];
   cell.stopped = true;
   const ctx = cell.ctx;
-  ctx._live = true;
+  ctx[kLive] = true;
   try {
     if (typeof cell.actor.postStop === 'function') cell.actor.postStop(ctx);
   } catch (e) {
-    process.emitWarning(`akt: postStop of ${cell.name || 'an actor'} threw: ${reasonOf(e)}`);
-  } finally {
-    ctx._live = false;
+    report(cell, 'postStop', e);
   }
+  ctx[kLive] = false;
 }
 
 function freed(id) {
@@ -195,14 +201,14 @@ function spawnActor(system, parentCtx, actor, opts = {}) {
   cell.ctx = new Context(cell);
   cells[id] = cell;
   try {
-    native.spawn(parentCtx ? null : system._handle, opts.name, id, directive, decider,
+    native.spawn(parentCtx ? null : system[kHandle], opts.name, id, directive, decider,
       depNames, depValues);
   } catch (e) {
     cells[id] = undefined;
     freeIds.push(id);
     throw e;
   }
-  const pid = new Pid(system, shared.scratch[0], shared.scratch[1]);
+  const pid = new Pid(system, shared.scratch[S_PID], shared.scratch[S_PID + 1]);
   cell.ctx.self = pid;
   kick();
   return pid;

@@ -4,7 +4,8 @@
 
 const native = require('./addon.cjs');
 const { makeError, errnos } = require('./errors.cjs');
-const { shared } = require('./pump.cjs');
+const { shared, S_PID } = require('./shared.cjs');
+const { kCell, kLive } = require('./internal.cjs');
 const { Pid, askVia } = require('./pid.cjs');
 const { Message } = require('./types.cjs');
 const { put, byRef } = require('./values.cjs');
@@ -14,138 +15,141 @@ const optType = (opts) => (opts === undefined ? undefined : opts.type);
 const dataOf = (msg) => (msg instanceof Message ? msg.data : msg);
 const typeOf = (msg, opts) => (msg instanceof Message ? msg.type : optType(opts));
 
+// Throws unless ctx's callback is running.
+function check(ctx) {
+  if (!ctx[kLive]) throw makeError(errnos.MisuseError, 'the context is used outside its callback');
+}
+
 class Context {
   constructor(cell) {
-    this._cell = cell;
-    this._live = false;
+    this[kCell] = cell;
+    this[kLive] = false;
     this.self = null;
   }
 
-  _check() {
-    if (!this._live) throw makeError(errnos.MisuseError, 'the context is used outside its callback');
+  // The pid a native call returned in scratch (has), or null.
+  #pid(has) {
+    if (!has) return null;
+    return new Pid(this[kCell].system, shared.scratch[S_PID], shared.scratch[S_PID + 1]);
   }
 
-  _pid(has) {
-    return has ? new Pid(this._cell.system, shared.scratch[0], shared.scratch[1]) : null;
-  }
-
-  get system() { return this._cell.system; }
+  get system() { return this[kCell].system; }
 
   /** The sender of the current message, or null when it came from outside any actor. */
   get sender() {
-    this._check();
-    return this._pid(native.ctxSender());
+    check(this);
+    return this.#pid(native.ctxSender());
   }
 
   get parent() {
-    this._check();
-    return this._pid(native.ctxParent());
+    check(this);
+    return this.#pid(native.ctxParent());
   }
 
   /** The akt type name of the current message (e.g. "akt.String", "shop.Order"). */
   get messageType() {
-    this._check();
+    check(this);
     return native.ctxMessageType();
   }
 
   /** Replies to the current message: resolves the asker's promise or tells the sender. */
   respond(msg, opts) {
-    this._check();
+    check(this);
     if (opts === undefined && byRef(msg) && !(msg instanceof Message)) native.ctxRespondSlot(put(msg));
     else native.ctxRespond(dataOf(msg), typeOf(msg, opts));
   }
 
   /** Tells with self as the sender. */
   tell(pid, msg, opts) {
-    this._check();
+    check(this);
     if (opts === undefined && byRef(msg) && !(msg instanceof Message)) native.ctxTellSlot(pid.lo, pid.hi, put(msg));
     else native.ctxTell(pid.lo, pid.hi, dataOf(msg), typeOf(msg, opts));
   }
 
   /** Asks from inside an actor; the promise settles after this callback has returned. */
   ask(pid, msg, opts) {
-    this._check();
+    check(this);
     return askVia((m, t, ty, c) => native.ctxAsk(pid.lo, pid.hi, m, t, ty, c),
       (s, t, c) => native.ctxAskSlot(pid.lo, pid.hi, s, t, undefined, c), msg, opts);
   }
 
   /** Forwards the current message, keeping its sender and asker. */
   forward(pid) {
-    this._check();
+    check(this);
     native.ctxForward(pid.lo, pid.hi);
   }
 
   /** Marks the current message unhandled (an ask gets UnhandledError). */
   unhandled() {
-    this._check();
+    check(this);
     native.ctxUnhandled();
   }
 
   /** Spawns a child actor (path <self>/<name>), on this thread like its parent. */
   spawn(actor, opts) {
-    this._check();
-    return require('./actor.cjs').spawnActor(this._cell.system, this, actor, opts);
+    check(this);
+    return require('./actor.cjs').spawnActor(this[kCell].system, this, actor, opts);
   }
 
   /** Stops self (default) or one of self's children. */
   stop(pid = this.self) {
-    this._check();
+    check(this);
     native.ctxStop(pid.lo, pid.hi);
   }
 
   /** Replaces the receive handler; { stacked: true } pushes it instead (unbecomeStacked). */
   become(receive, opts) {
-    this._check();
+    check(this);
     if (typeof receive !== 'function') throw makeError(errnos.InvalidArgumentError, 'become expects a function');
-    const stack = this._cell.stack;
+    const stack = this[kCell].stack;
     if (!(opts && opts.stacked)) stack.length = 0;
     stack.push(receive);
   }
 
   /** Back to the actor's own receive. */
   unbecome() {
-    this._check();
-    this._cell.stack.length = 0;
+    check(this);
+    this[kCell].stack.length = 0;
   }
 
   /** Pops one stacked handler; MisuseError if none is stacked. */
   unbecomeStacked() {
-    this._check();
-    if (this._cell.stack.length === 0) throw makeError(errnos.MisuseError, 'no stacked behaviour');
-    this._cell.stack.pop();
+    check(this);
+    if (this[kCell].stack.length === 0) throw makeError(errnos.MisuseError, 'no stacked behaviour');
+    this[kCell].stack.pop();
   }
 
   /** Keeps the current message for later. */
   stash() {
-    this._check();
+    check(this);
     native.ctxStash();
   }
 
   /** Puts the oldest stashed message back in front of the mailbox; false if none. */
   unstash() {
-    this._check();
+    check(this);
     return native.ctxUnstash();
   }
 
   unstashAll() {
-    this._check();
+    check(this);
     native.ctxUnstashAll();
   }
 
   /** Death watch: a Terminated message arrives when pid stops. */
   watch(pid) {
-    this._check();
+    check(this);
     native.ctxWatch(pid.lo, pid.hi);
   }
 
   unwatch(pid) {
-    this._check();
+    check(this);
     native.ctxUnwatch(pid.lo, pid.hi);
   }
 
   /** A dependency given at spawn ({ dependencies: { name: value } }); NotFoundError if none. */
   dependency(name) {
-    this._check();
+    check(this);
     return native.ctxDependency(name).value;
   }
 }

@@ -6,7 +6,8 @@ const { kick } = require('./pump.cjs');
 const { Message } = require('./types.cjs');
 const { makeError, errnos } = require('./errors.cjs');
 const { put, byRef } = require('./values.cjs');
-const { shared } = require('./pump.cjs');
+const { shared, S_PID, S_TELL_SLOT } = require('./shared.cjs');
+const { kHandle, kFastTell } = require('./internal.cjs');
 
 const optType = (opts) => (opts === undefined ? undefined : opts.type);
 
@@ -63,16 +64,16 @@ class Pid {
 
   /** Sends msg; JS actors get the very object, others bytes (see README, Messages). */
   tell(msg, opts) {
-    const h = this.system._handle;
+    const h = this.system[kHandle];
     if (msg instanceof Message) native.tell(h, this.lo, this.hi, msg.data, msg.type);
     else if (opts !== undefined) native.tell(h, this.lo, this.hi, msg, opts.type);
     else if (byRef(msg)) {
       const scratch = shared.scratch;
       const slot = put(msg);
-      scratch[0] = this.lo;
-      scratch[1] = this.hi;
-      scratch[2] = slot;
-      this.system._fastTell();
+      scratch[S_PID] = this.lo;
+      scratch[S_PID + 1] = this.hi;
+      scratch[S_TELL_SLOT] = slot;
+      this.system[kFastTell]();
     }
     else native.tell(h, this.lo, this.hi, msg);
     kick();
@@ -83,7 +84,7 @@ class Pid {
    * default 5000), { signal } an AbortSignal that cancels the ask (CanceledError), { type }.
    */
   ask(msg, opts) {
-    const h = this.system._handle;
+    const h = this.system[kHandle];
     return askVia((m, t, ty, c) => native.ask(h, this.lo, this.hi, m, t, ty, c),
       (s, t, c) => native.askSlot(h, this.lo, this.hi, s, t, undefined, c), msg, opts);
   }
@@ -91,14 +92,14 @@ class Pid {
   /** Sends msgs in order as one operation: all are taken or none (the error is thrown). */
   tellBatch(msgs, opts) {
     const [data, types] = split(msgs, opts);
-    native.tellBatch(this.system._handle, this.lo, this.hi, data, types);
+    native.tellBatch(this.system[kHandle], this.lo, this.hi, data, types);
     kick();
   }
 
   /** Asks msgs in order as one operation; one promise per message. opts: { timeout }. */
   askBatch(msgs, opts) {
     const [data, types] = split(msgs, opts);
-    const ps = native.askBatch(this.system._handle, this.lo, this.hi, data, types,
+    const ps = native.askBatch(this.system[kHandle], this.lo, this.hi, data, types,
       opts === undefined ? undefined : opts.timeout);
     kick();
     return ps;
@@ -106,27 +107,27 @@ class Pid {
 
   /** Stops the actor now (queued messages go to dead letters). */
   stop() {
-    native.stop(this.system._handle, this.lo, this.hi);
+    native.stop(this.system[kHandle], this.lo, this.hi);
     kick();
   }
 
   /** The actor handles what is queued, then stops. */
   poison() {
-    native.poison(this.system._handle, this.lo, this.hi);
+    native.poison(this.system[kHandle], this.lo, this.hi);
     kick();
   }
 
   /** A poison pill, resolved once stopped; TimeoutError (and a hard stop) after timeout ms. */
   stopGracefully(opts) {
-    const p = native.stopGraceful(this.system._handle, this.lo, this.hi,
+    const p = native.stopGraceful(this.system[kHandle], this.lo, this.hi,
       opts === undefined ? undefined : opts.timeout);
     kick();
     return p;
   }
 
-  get alive() { return native.pidAlive(this.system._handle, this.lo, this.hi); }
+  get alive() { return native.pidAlive(this.system[kHandle], this.lo, this.hi); }
 
-  get path() { return native.pidPath(this.system._handle, this.lo, this.hi); }
+  get path() { return native.pidPath(this.system[kHandle], this.lo, this.hi); }
 
   /** The 64-bit id as a BigInt (generation << 32 | index). */
   get id() { return (BigInt(this.hi) << 32n) | BigInt(this.lo); }

@@ -2,21 +2,17 @@
 // Runs JS actors on this thread. akt wakes us (a threadsafe function) once for many
 // messages; each pump drains a batch (a budget of messages) and, while work remains,
 // re-schedules itself with setImmediate so timers and I/O interleave with actor work.
-// Sends made from plain JS code set flags[0] instead of a cross-thread wake-up: kick()
+// Sends made from plain JS code set flags[F_PUMP] instead of a cross-thread wake-up: kick()
 // then runs a pump in a microtask, which makes ask round trips short.
 
 const native = require('./addon.cjs');
 const values = require('./values.cjs');
+const { shared, attach, F_PUMP } = require('./shared.cjs');
 
 const BUDGET = 4096;
 // Microtask pumps in a row before yielding to the event loop with setImmediate.
 const MICRO_CHAIN_MAX = 256;
 
-// Memory shared with the addon (layout in src/addon.h): flags[0] = a pump is wanted,
-// flags[1] = entries in freed, flags[2] = the callback failed; scratch returns pids and
-// passes callback arguments (ints is the same memory, signed); freed = released slots.
-const shared = { flags: null, scratch: null, ints: null, freed: null };
-const FREED_CAP = 16384;
 let scheduled = false;
 let inPump = false;
 let microChain = 0;
@@ -44,7 +40,7 @@ function pumpFromLoop() {
 }
 
 function kick() {
-  if (shared.flags[0] === 0 || scheduled || inPump) return;
+  if (shared.flags[F_PUMP] === 0 || scheduled || inPump) return;
   scheduled = true;
   if (++microChain < MICRO_CHAIN_MAX) {
     queueMicrotask(pump);
@@ -56,11 +52,7 @@ function kick() {
 
 function install(hooks) {
   const ab = native.init({ ...hooks, pump: pumpFromLoop, put: values.put, get: values.get });
-  shared.flags = new Int32Array(ab, 0, 4);
-  shared.scratch = new Uint32Array(ab, 16, 8);
-  shared.ints = new Int32Array(ab, 16, 8);
-  shared.freed = new Int32Array(ab, 64, FREED_CAP);
-  values.attach(shared);
+  attach(ab);
 }
 
-module.exports = { install, kick, shared };
+module.exports = { install, kick };

@@ -5,9 +5,11 @@
 const { EventEmitter } = require('node:events');
 const native = require('./addon.cjs');
 const { makeError, codeOf, errnos } = require('./errors.cjs');
-const { kick, shared } = require('./pump.cjs');
+const { kick } = require('./pump.cjs');
+const { shared, S_PID } = require('./shared.cjs');
 const { Pid } = require('./pid.cjs');
 const { spawnActor } = require('./actor.cjs');
+const { kHandle, kFastTell, kReport } = require('./internal.cjs');
 
 const EVENT_KINDS = {
   actorStarted: 0x01,
@@ -33,17 +35,39 @@ function guarded(fn, arg) {
   }
 }
 
+// How the system reports an actor's failure (a throw or rejection in receive, a throw in
+// preStart or postStop): to the error() of opts.logger, console by default (any logger
+// with an error(message, ...args) method: console, pino, winston), or nowhere when it is
+// null or false. The failure itself goes to the supervisor and the actorFailed event
+// either way; this is the stack trace a developer looks for.
+function reporterOf(logger) {
+  if (logger === undefined) logger = console;
+  if (logger === null || logger === false) return null;
+  const t = typeof logger;
+  if ((t !== 'object' && t !== 'function') || typeof logger.error !== 'function')
+    throw makeError(errnos.InvalidArgumentError, 'logger needs an error() method (null: none)');
+  return (who, where, error) =>
+    guarded(() => logger.error(`akt: actor ${who} failed in ${where}:`, error));
+}
+
 const CREATE = Symbol('create');
 
 class ActorSystem extends EventEmitter {
   /**
    * Creates and starts a system. opts: { workers, throughput, supervisor: { directive },
-   * keepAlive } — keepAlive: true holds the process until shutdown, like a server; by
-   * default only pending asks and a pending shutdown hold it.
+   * keepAlive, logger } — keepAlive: true holds the process until shutdown, like a server;
+   * by default only pending asks and a pending shutdown hold it. logger: where actor
+   * failures are logged with their stack (console by default; null logs nothing).
    */
   static async create(name = 'akt', opts = {}) {
     return new ActorSystem(CREATE, name, opts);
   }
+
+  #keepAlive;
+  #subs = new Set();
+  #eventSub = null;
+  #eventMask = 0;
+  #shutdown = null;
 
   constructor(token, name, opts) {
     super();
@@ -54,30 +78,28 @@ class ActorSystem extends EventEmitter {
       directive = DIRECTIVES[sup.directive];
       if (directive === undefined) throw makeError(errnos.InvalidArgumentError, `unknown directive ${sup.directive}`);
     }
-    this._handle = native.systemCreate(name, opts.workers | 0, opts.throughput | 0, directive);
-    this._fastTell = native.bindFastTell(this._handle);
+    const report = reporterOf(opts.logger);
+    this[kHandle] = native.systemCreate(name, opts.workers | 0, opts.throughput | 0, directive);
+    this[kFastTell] = native.bindFastTell(this[kHandle]);
+    this[kReport] = report;
     // Like a server: the process stays up until shutdown (for actors fed from other threads).
-    this._keepAlive = opts.keepAlive === true;
-    if (this._keepAlive) native.keepAlive(1);
+    this.#keepAlive = opts.keepAlive === true;
+    if (this.#keepAlive) native.keepAlive(1);
     this.name = name;
-    this._subs = new Set();
-    this._eventSub = null;
-    this._eventMask = 0;
-    this._shutdown = null;
     running.add(this);
     // Listeners of akt events subscribe to the event stream on demand.
     // (newListener fires before the listener is added: its kind is passed in.)
     this.on('newListener', (ev) => {
-      if (EVENT_KINDS[ev]) this._resubscribe(EVENT_KINDS[ev]);
+      if (EVENT_KINDS[ev]) this.#resubscribe(EVENT_KINDS[ev]);
     });
     this.on('removeListener', (ev) => {
-      if (EVENT_KINDS[ev]) this._resubscribe(0);
+      if (EVENT_KINDS[ev]) this.#resubscribe(0);
     });
   }
 
   /** Spawns a top-level JS actor (path /user/<name>); returns its Pid. */
   spawn(actor, opts) {
-    this._open();
+    this.#open();
     return spawnActor(this, null, actor, opts);
   }
 
@@ -87,66 +109,66 @@ class ActorSystem extends EventEmitter {
    * akt's worker threads and exchanges bytes messages (Message, strings, JSON) with JS.
    */
   spawnNative(library, symbol, opts = {}) {
-    this._open();
-    native.spawnNative(this._handle, library, symbol, opts.name, opts.arg);
+    this.#open();
+    native.spawnNative(this[kHandle], library, symbol, opts.name, opts.arg);
     kick();
-    return new Pid(this, shared.scratch[0], shared.scratch[1]);
+    return new Pid(this, shared.scratch[S_PID], shared.scratch[S_PID + 1]);
   }
 
   /** The live actor at path ("name", "a/b", "/user/a/b" or "akt://sys/user/a/b"), or null. */
   lookup(path) {
-    this._open();
-    return native.lookup(this._handle, path)
-      ? new Pid(this, shared.scratch[0], shared.scratch[1])
+    this.#open();
+    return native.lookup(this[kHandle], path)
+      ? new Pid(this, shared.scratch[S_PID], shared.scratch[S_PID + 1])
       : null;
   }
 
   /** Subscribes fn to events of the given kinds; returns { unsubscribe() }. */
   subscribe(kinds, fn) {
-    this._open();
+    this.#open();
     let mask = 0;
     for (const k of [].concat(kinds)) {
       if (!EVENT_KINDS[k]) throw makeError(errnos.InvalidArgumentError, `unknown event kind ${k}`);
       mask |= EVENT_KINDS[k];
     }
-    const handle = native.subscribe(this._handle, mask, (...a) => guarded(fn, this._event(...a)));
+    const handle = native.subscribe(this[kHandle], mask, (...a) => guarded(fn, this.#event(...a)));
     const sub = {
       unsubscribe: () => {
-        if (this._subs.delete(sub)) native.unsubscribe(handle);
+        if (this.#subs.delete(sub)) native.unsubscribe(handle);
       },
     };
-    this._subs.add(sub);
+    this.#subs.add(sub);
     return sub;
   }
 
   /** Stops every actor (children first, postStop run) and resolves when all stopped. */
   shutdown() {
-    if (!this._shutdown) {
-      this._shutdown = native.systemShutdown(this._handle).then(() => {
-        for (const sub of [...this._subs]) sub.unsubscribe();
-        if (this._eventSub) {
-          native.unsubscribe(this._eventSub);
-          this._eventSub = null;
+    if (!this.#shutdown) {
+      this.#shutdown = native.systemShutdown(this[kHandle]).then(() => {
+        for (const sub of [...this.#subs]) sub.unsubscribe();
+        if (this.#eventSub) {
+          native.unsubscribe(this.#eventSub);
+          this.#eventSub = null;
         }
         running.delete(this);
-        if (this._keepAlive) native.keepAlive(-1);
+        if (this.#keepAlive) native.keepAlive(-1);
       });
       kick();
     }
-    return this._shutdown;
+    return this.#shutdown;
   }
 
   async [Symbol.asyncDispose || Symbol.for('nodejs.asyncDispose')]() {
     await this.shutdown();
   }
 
-  get closed() { return this._shutdown !== null; }
+  get closed() { return this.#shutdown !== null; }
 
-  _open() {
-    if (this._shutdown) throw makeError(errnos.ClosedError);
+  #open() {
+    if (this.#shutdown) throw makeError(errnos.ClosedError);
   }
 
-  _event(kind, lo, hi, path, slo, shi, message, code, reason) {
+  #event(kind, lo, hi, path, slo, shi, message, code, reason) {
     return {
       kind: NAME_OF_KIND[kind],
       pid: new Pid(this, lo, hi),
@@ -159,17 +181,17 @@ class ActorSystem extends EventEmitter {
   }
 
   // One subscription covers the kinds that have listeners.
-  _resubscribe(adding) {
-    if (this._shutdown) return;
+  #resubscribe(adding) {
+    if (this.#shutdown) return;
     let mask = adding;
     for (const [k, bit] of Object.entries(EVENT_KINDS)) if (this.listenerCount(k)) mask |= bit;
-    if (mask === this._eventMask) return;
-    if (this._eventSub) native.unsubscribe(this._eventSub);
-    this._eventSub = null;
-    this._eventMask = mask;
+    if (mask === this.#eventMask) return;
+    if (this.#eventSub) native.unsubscribe(this.#eventSub);
+    this.#eventSub = null;
+    this.#eventMask = mask;
     if (mask) {
-      this._eventSub = native.subscribe(this._handle, mask, (...a) => {
-        const ev = this._event(...a);
+      this.#eventSub = native.subscribe(this[kHandle], mask, (...a) => {
+        const ev = this.#event(...a);
         guarded(() => this.emit(ev.kind, ev));
       });
     }

@@ -2,20 +2,17 @@
 // The table of JS values in flight: a message passed by reference between JS actors is a
 // slot number here, so nothing is serialized and the addon needs no napi_ref per message.
 // The addon gives a slot back when akt releases the message, by writing it to the shared
-// freed[] stack (lib/pump.cjs maps it); reclaim() clears those entries so the values can be
+// freed[] stack (lib/shared.cjs); reclaim() clears those entries so the values can be
 // collected, and makes the slots reusable.
+
+const { shared, F_FREED } = require('./shared.cjs');
 
 const values = [];
 const free = [];
-let shared = null; // { flags: Int32Array, freed: Int32Array }
-
-function attach(s) {
-  shared = s;
-}
 
 function reclaim() {
   const flags = shared.flags;
-  const n = flags[1];
+  const n = flags[F_FREED];
   if (n === 0) return;
   const freed = shared.freed;
   for (let i = 0; i < n; i++) {
@@ -23,7 +20,7 @@ function reclaim() {
     values[slot] = undefined;
     free.push(slot);
   }
-  flags[1] = 0;
+  flags[F_FREED] = 0;
 }
 
 function put(value) {
@@ -44,7 +41,7 @@ const get = (slot) => values[slot];
 // Internal, for tests: the slots taken now (after reclaiming the released ones), and whether
 // a slot was given back twice (it would then be handed to two values at once).
 function stats() {
-  if (shared) reclaim();
+  if (shared.flags) reclaim();
   return { inUse: values.length - free.length, doubleFreed: new Set(free).size !== free.length };
 }
 
@@ -56,4 +53,4 @@ function byRef(v) {
   return t === 'function' || t === 'symbol' || t === 'bigint';
 }
 
-module.exports = { attach, reclaim, put, get, byRef, values, stats };
+module.exports = { reclaim, put, get, byRef, values, stats };

@@ -2,7 +2,7 @@
 // AKT_BUILD_DIR), then the Node-API addon with node-gyp against the installed Node headers,
 // and copies libakt.so.0 next to akt.node (found there through its $ORIGIN rpath).
 import { execFileSync } from 'node:child_process';
-import { copyFileSync, existsSync, mkdirSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, readFileSync, readdirSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -60,10 +60,44 @@ function nodeGyp() {
   throw new Error('akt: node-gyp not found (it ships with npm)');
 }
 
+// The public headers are a folder, abi/include/akt/: akt.h and its siblings (remote.h,
+// cluster.h, ... as they arrive), all reached through -I abi/include. Each one must compile
+// on its own with the addon's C flags, so a sibling the addon does not include yet cannot
+// break it later; a failure names the header.
+// scripts/cflags.json is the addon's C flags: binding.gyp reads it too.
+const C_FLAGS = JSON.parse(readFileSync(path.join(pkg, 'scripts/cflags.json'), 'utf8'));
+
+function publicHeaders(includeDir) {
+  const walk = (dir) => readdirSync(dir, { withFileTypes: true }).flatMap((e) => {
+    const p = path.join(dir, e.name);
+    if (e.isDirectory()) return walk(p);
+    return e.name.endsWith('.h') ? [path.relative(includeDir, p)] : [];
+  });
+  const headers = walk(path.join(includeDir, 'akt')).sort();
+  if (!headers.includes('akt/akt.h')) throw new Error(`akt: ${includeDir} has no akt/akt.h`);
+  return headers;
+}
+
+function checkHeaders(includeDir) {
+  const cc = process.env.CC || 'cc';
+  for (const h of publicHeaders(includeDir)) {
+    try {
+      execFileSync(cc, [...C_FLAGS, '-fsyntax-only', '-I', includeDir, '-x', 'c', '-'], {
+        input: `#include <${h}>\n#include <${h}>\n`, stdio: ['pipe', 'ignore', 'pipe'],
+      });
+    } catch (e) {
+      const why = e.stderr || e.message;
+      throw new Error(`akt: ${h} does not compile with the addon's flags:\n${why}`);
+    }
+  }
+}
+
+const includeDir = path.join(repo, 'abi/include');
+checkHeaders(includeDir);
 const libDir = buildCore();
 run(process.execPath, [nodeGyp(), 'rebuild', `--nodedir=${nodeDir()}`, '-j', '2'], {
   cwd: pkg,
-  env: { ...process.env, AKT_LIB_DIR: libDir, AKT_INCLUDE_DIR: path.join(repo, 'abi/include') },
+  env: { ...process.env, AKT_LIB_DIR: libDir, AKT_INCLUDE_DIR: includeDir },
 });
 const out = path.join(pkg, 'build/Release');
 mkdirSync(out, { recursive: true });
@@ -72,7 +106,7 @@ copyFileSync(path.join(libDir, 'libakt.so.0'), path.join(out, 'libakt.so.0'));
 const confDir = path.join(repo, 'conformance');
 if (existsSync(path.join(confDir, 'cases/interop/peer.h'))) {
   run(process.env.CC || 'cc', ['-shared', '-fPIC', '-O2', '-std=c11', '-Wall', '-Wextra', '-Werror',
-    '-I', path.join(repo, 'abi/include'), '-I', path.join(confDir, 'c'),
+    '-I', includeDir, '-I', path.join(confDir, 'c'),
     '-I', path.join(confDir, 'cases/interop'),
     path.join(pkg, 'conformance/native/peer.c'), path.join(confDir, 'c/conf.c'),
     '-L', libDir, '-lakt', "-Wl,-rpath,$ORIGIN", '-o', path.join(out, 'libakt_conf_peer.so')]);
@@ -81,7 +115,7 @@ if (existsSync(path.join(confDir, 'cases/interop/peer.h'))) {
 // headers are installed (libuv1-dev, from scripts/setup.sh).
 if (existsSync('/usr/include/uv.h') && existsSync(path.join(pkg, 'test/native/uvprobe.c'))) {
   run(process.env.CC || 'cc', ['-shared', '-fPIC', '-O2', '-std=c11', '-Wall', '-Wextra', '-Werror',
-    '-I', path.join(repo, 'abi/include'), path.join(pkg, 'test/native/uvprobe.c'),
+    '-I', includeDir, path.join(pkg, 'test/native/uvprobe.c'),
     '-L', libDir, '-lakt', '-luv', '-lpthread', '-ldl', "-Wl,-rpath,$ORIGIN",
     '-o', path.join(out, 'libakt_uvprobe.so')]);
 }

@@ -7,10 +7,10 @@
 
 #include "addon.h"
 
-/* Calls a lib/actor.cjs hook for actor a (its id goes through scratch[4]) and turns what
- * it did into an akt result: a failure flagged in flags[2] carries the reason as the
- * result; an escaped exception is a failure too. For receive, the message goes as its slot
- * (scratch[5], no argument) or as (value, type). */
+/* Calls a lib/actor.cjs hook for actor a (its id goes through scratch[AN_SCR_ACTOR]) and
+ * turns what it did into an akt result: a failure flagged in flags[AN_FLAG_FAILED] carries
+ * the reason as the result; an escaped exception is a failure too. For receive, the
+ * message goes as its slot (scratch[AN_SCR_MSG], no argument) or as (value, type). */
 static int call_hook(an_inst *I, napi_ref hook, napi_value fn, akt_ctx *ctx, akt_msg *msg,
                      an_actor *a) {
     napi_env env = I->env;
@@ -32,16 +32,16 @@ static int call_hook(an_inst *I, napi_ref hook, napi_value fn, akt_ctx *ctx, akt
         if (slot < 0) argc = argv[1] ? 2 : 1;
     }
     /* Written after an_msg_to_js, which may run JS (nothing else touches them meanwhile). */
-    I->scratch[4] = (uint32_t)a->id;
-    I->scratch[5] = (uint32_t)slot;
+    I->shm->scratch[AN_SCR_ACTOR] = (uint32_t)a->id;
+    I->shm->scratch[AN_SCR_MSG] = (uint32_t)slot;
     if (!fn) napi_get_reference_value(env, hook, &fn);
     napi_status st = napi_call_function(env, fn, fn, argc, argv, &result);
     if (st != napi_ok) {
         napi_value ex;
         napi_get_and_clear_last_exception(env, &ex);
         rc = akt_ctx_fail(ctx, "uncaught exception in the akt binding");
-    } else if (I->flags[2]) {
-        I->flags[2] = 0;
+    } else if (I->shm->flags[AN_FLAG_FAILED]) {
+        I->shm->flags[AN_FLAG_FAILED] = 0;
         char reason[512] = "error";
         size_t n;
         napi_get_value_string_utf8(env, result, reason, sizeof reason, &n);
@@ -77,20 +77,15 @@ static int js_receive_batch(akt_ctx *ctx, void *state) {
     return js_receive(ctx, msg, state);
 }
 
-/* Kinds of the message next() pulled, in scratch[5] next to value-table slots (>= 0);
- * lib/actor.cjs names the same numbers. */
-#define AN_NEXT_VALUE -1 /* the value is the result */
-#define AN_NEXT_END -2   /* the run is over */
-#define AN_NEXT_TYPED -3 /* the result is bytes (or undefined) to decode by ctxMessageType() */
-
-/* next() -> the next message of the run, kind or slot in scratch[5]. Outside a run (akt
- * called js_receive: a single message) akt_ctx_next refuses and the run ends there. */
+/* next() -> the next message of the run, kind or slot in scratch[AN_SCR_MSG]. Outside a
+ * run (akt called js_receive: a single message) akt_ctx_next refuses and the run ends
+ * there. */
 static napi_value Next(napi_env env, napi_callback_info info) {
     AN_ARGS(0);
     akt_msg *msg;
     if (!I->cur_ctx || akt_ctx_next(I->cur_ctx, &msg) != 0) {
         I->cur_msg = NULL;
-        I->scratch[5] = (uint32_t)AN_NEXT_END;
+        I->shm->scratch[AN_SCR_MSG] = (uint32_t)AN_NEXT_END;
         return NULL;
     }
     I->cur_msg = msg;
@@ -98,7 +93,8 @@ static napi_value Next(napi_env env, napi_callback_info info) {
     napi_value type;
     int32_t slot;
     napi_value v = an_msg_to_js(I, env, msg, &type, &slot);
-    I->scratch[5] = (uint32_t)(slot >= 0 ? slot : type ? AN_NEXT_TYPED : AN_NEXT_VALUE);
+    int32_t kind = slot >= 0 ? slot : type ? AN_NEXT_TYPED : AN_NEXT_VALUE;
+    I->shm->scratch[AN_SCR_MSG] = (uint32_t)kind;
     return v;
 }
 
@@ -202,8 +198,8 @@ static int read_deps(napi_env env, an_actor *a, napi_value names, napi_value val
     return 1;
 }
 
-/* spawn(handle|null, name, id, directive, decider, depNames, depValues) -> scratch[0..1].
- * A null handle spawns a child of the actor whose callback is running. */
+/* spawn(handle|null, name, id, directive, decider, depNames, depValues) -> the pid in
+ * scratch[AN_SCR_PID]. A null handle spawns a child of the actor whose callback is running. */
 static napi_value Spawn(napi_env env, napi_callback_info info) {
     AN_ARGS(7);
     an_sys *s = NULL;
@@ -271,7 +267,7 @@ static napi_value Spawn(napi_env env, napi_callback_info info) {
         return an_throw(env, I, rc);
     }
     an_pidset_add(&I->js_pids, a->pid.id);
-    an_put_pid(I, 0, a->pid);
+    an_put_pid(I, AN_SCR_PID, a->pid);
     return NULL;
 }
 

@@ -8,8 +8,6 @@
 #define AKT_NODE_ADDON_H
 
 #define NAPI_VERSION 8
-#define AN_FREED_CAP 16384 /* entries of the shared freed[] stack */
-#define AN_SHARED_BYTES (64 + 4 * AN_FREED_CAP)
 #include <akt/akt.h>
 #include <node_api.h>
 #include <pthread.h>
@@ -24,6 +22,37 @@
 
 typedef struct an_inst an_inst;
 typedef struct an_sys an_sys;
+
+/* The memory shared with JS: one ArrayBuffer made by init(). This is its only definition:
+ * the addon exports the offsets, lengths and indices below as `layout` when it loads
+ * (pump.c), and lib/shared.cjs builds its views and names its indices from that. */
+enum an_flag {
+    AN_FLAG_PUMP,   /* != 0: JS should schedule a pump soon */
+    AN_FLAG_NFREED, /* entries in freed[] */
+    AN_FLAG_FAILED, /* != 0: the JS callback just called failed (its result is the reason) */
+    AN_FLAGS_LEN = 4
+};
+enum an_scratch {
+    AN_SCR_PID = 0,       /* [0..1] a pid returned (lo = index, hi = generation), or the
+                           * receiver of fastTell */
+    AN_SCR_PID2 = 2,      /* [2..3] a second pid: Terminated's */
+    AN_SCR_TELL_SLOT = 2, /* fastTell's value slot */
+    AN_SCR_ACTOR = 4,     /* the actor id of a callback */
+    AN_SCR_MSG = 5,       /* the slot of its message or -1; after next(): a slot or AN_NEXT_* */
+    AN_SCRATCH_LEN = 8
+};
+/* Kinds of the message next() pulled, in scratch[AN_SCR_MSG] next to value-table slots. */
+enum an_next {
+    AN_NEXT_VALUE = -1, /* the value is next()'s result */
+    AN_NEXT_END = -2,   /* the run is over */
+    AN_NEXT_TYPED = -3  /* the result is bytes (or undefined) to decode by ctxMessageType() */
+};
+#define AN_FREED_CAP 16384 /* entries of the freed[] stack */
+typedef struct an_shared {
+    int32_t flags[AN_FLAGS_LEN];
+    uint32_t scratch[AN_SCRATCH_LEN]; /* JS also reads it as int32 (ints) */
+    int32_t freed[AN_FREED_CAP];      /* value slots released on the JS thread, for JS */
+} an_shared;
 
 /* One item queued by an akt thread for the JS thread. */
 enum an_item_kind { AN_ITEM_SLOT, AN_ITEM_ASK, AN_ITEM_EVENT, AN_ITEM_SHUTDOWN, AN_ITEM_FREED };
@@ -55,17 +84,9 @@ struct an_inst {
     /* JS hooks installed by lib/actor.cjs. */
     napi_ref deliver, pre_start, post_stop, freed, make_error, decode, pump, json, put, get;
     napi_value deliver_fn; /* deliver, resolved once per pump (valid during the pump) */
-    /* Shared with JS (lib/pump.cjs names the same offsets):
-     *   flags[0] != 0: JS should schedule a pump soon;  flags[1]: entries in freed[];
-     *   flags[2] != 0: the JS callback just called failed (its result is the reason);
-     *   scratch[0..1] pids returned (lo = index, hi = generation), [2..3] Terminated's pid,
-     *   [4] the actor id of a callback, [5] the slot of its message or -1 (after next():
-     *   the slot or a kind, AN_NEXT_* in actor.c);
-     *   freed[]: value slots released on the JS thread, reclaimed by JS. */
+    /* The memory shared with JS (an_shared, above), NULL before init(). */
     napi_ref shared_ref;
-    int32_t *flags;
-    uint32_t *scratch;
-    int32_t *slots_freed;
+    an_shared *shm;
     int32_t *freed_more; /* overflow of freed[], moved in by the next pump */
     size_t freed_more_len, freed_more_cap;
 
@@ -143,7 +164,7 @@ int an_msg_from_js(an_inst *I, napi_env env, napi_value v, const char *type, int
                    akt_msg **out);
 /* The JS value of a message. A JS value by reference gives its slot (*slot >= 0) and NULL.
  * For messages that are not JS objects, *type gets the type name (JS decodes the value by
- * it) and the value is a Buffer, or undefined for Terminated (pid in scratch[2..3]). */
+ * it) and the value is a Buffer, or undefined for Terminated (pid in scratch[AN_SCR_PID2]). */
 napi_value an_msg_to_js(an_inst *I, napi_env env, akt_msg *msg, napi_value *type,
                         int32_t *slot);
 /* The decoded JS value (lib decode hook applied to non-object messages). */
@@ -160,7 +181,8 @@ void an_slot_drop(an_inst *I, napi_env env, napi_value v, int is_slot);
  * (char *)-1 after throwing for a bad value. */
 char *an_opt_string(an_inst *I, napi_env env, napi_value v, char *buf, size_t len);
 int an_get_pid(an_inst *I, napi_env env, napi_value lo, napi_value hi, akt_pid *out);
-void an_put_pid(an_inst *I, int slot, akt_pid pid);
+/* Writes pid to scratch[at], [at + 1] (AN_SCR_PID or AN_SCR_PID2). */
+void an_put_pid(an_inst *I, int at, akt_pid pid);
 
 /* ---- sending (send.c) ---- */
 /* The message of a send: a JS value, or (is_slot) a value slot; see an_msg_from_slot. */
@@ -204,6 +226,7 @@ napi_status an_register_actor(napi_env env, napi_value exports, an_inst *I);
 napi_status an_register_ctx(napi_env env, napi_value exports, an_inst *I);
 napi_status an_register_events(napi_env env, napi_value exports, an_inst *I);
 napi_status an_register_native(napi_env env, napi_value exports, an_inst *I);
+napi_status an_register_errors(napi_env env, napi_value exports, an_inst *I);
 
 /* Shorthand for the argument prologue of every exported function. */
 #define AN_ARGS(n)                                   \

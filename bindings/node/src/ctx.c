@@ -19,7 +19,7 @@ static napi_value pid_getter(napi_env env, napi_callback_info info,
     AN_CTX();
     akt_pid pid;
     AN_RC(get(ctx, &pid));
-    an_put_pid(I, 0, pid);
+    an_put_pid(I, AN_SCR_PID, pid);
     napi_value r;
     napi_get_boolean(env, pid.id != AKT_PID_NONE_ID, &r);
     return r;

@@ -12,7 +12,7 @@
 
 typedef int (*an_native_factory)(const char *arg, const akt_behavior **behavior, void **state);
 
-/* spawnNative(handle, path, symbol, name, arg) -> scratch[0..1] */
+/* spawnNative(handle, path, symbol, name, arg) -> the pid in scratch[AN_SCR_PID] */
 static napi_value SpawnNative(napi_env env, napi_callback_info info) {
     AN_ARGS(5);
     an_sys *s = NULL;
@@ -44,7 +44,7 @@ static napi_value SpawnNative(napi_env env, napi_callback_info info) {
         if (state && behavior->free_state) behavior->free_state(state);
         return an_throw(env, I, rc);
     }
-    an_put_pid(I, 0, pid);
+    an_put_pid(I, AN_SCR_PID, pid);
     return NULL;
 }
 

@@ -6,6 +6,7 @@
  * cost one wake-up. On the JS thread, pump() drains the inbox and runs each system's
  * dispatcher for a budget; JS re-schedules it with setImmediate while work remains, so
  * timers and I/O keep running under load. */
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -21,9 +22,9 @@ an_inst *an_inst_of(napi_env env, napi_callback_info info, size_t *argc, napi_va
 
 void an_wake(an_inst *I) {
     if (an_on_js_thread(I)) {
-        /* We are inside a native call: JS checks flags[0] when it returns and schedules a
-         * pump in a microtask; no loop round-trip needed. */
-        if (I->flags) I->flags[0] = 1;
+        /* We are inside a native call: JS checks flags[AN_FLAG_PUMP] when it returns and
+         * schedules a pump in a microtask; no loop round-trip needed. */
+        if (I->shm) I->shm->flags[AN_FLAG_PUMP] = 1;
         return;
     }
     /* acq_rel: the exchange orders this thread's queued work before the wake-up, and only
@@ -105,7 +106,7 @@ static napi_value Pump(napi_env env, napi_callback_info info) {
     if (!budget) budget = 1024;
     /* release: a notify after this point sends a new wake-up, so no work is missed. */
     atomic_store_explicit(&I->wake_pending, 0, memory_order_release);
-    I->flags[0] = 0;
+    I->shm->flags[AN_FLAG_PUMP] = 0;
     I->stat_pumps++;
     an_slots_flush(I);
     drain_inbox(I, env);
@@ -124,8 +125,8 @@ static napi_value Pump(napi_env env, napi_callback_info info) {
         I->in_run = 0;
     }
     drain_inbox(I, env);
-    if (I->flags[0]) more = 1;
-    I->flags[0] = 0;
+    if (I->shm->flags[AN_FLAG_PUMP]) more = 1;
+    I->shm->flags[AN_FLAG_PUMP] = 0;
     napi_value r;
     napi_get_boolean(env, more, &r);
     return r;
@@ -153,7 +154,7 @@ static void cleanup_hook(void *arg) {
 }
 
 /* init({deliver, preStart, postStop, freed, makeError, decode, pump, json, put, get}) ->
- * the shared ArrayBuffer (layout in addon.h). */
+ * the shared ArrayBuffer, an an_shared (addon.h) that JS views through `layout`. */
 static napi_value Init(napi_env env, napi_callback_info info) {
     AN_ARGS(1);
     static const char *names[] = {"deliver", "preStart", "postStop", "freed", "makeError",
@@ -168,13 +169,11 @@ static napi_value Init(napi_env env, napi_callback_info info) {
     }
     void *data;
     napi_value ab;
-    AN_CALL(napi_create_arraybuffer(env, AN_SHARED_BYTES, &data, &ab));
-    memset(data, 0, AN_SHARED_BYTES);
+    AN_CALL(napi_create_arraybuffer(env, sizeof(an_shared), &data, &ab));
+    memset(data, 0, sizeof(an_shared));
     if (I->shared_ref) napi_delete_reference(env, I->shared_ref);
     AN_CALL(napi_create_reference(env, ab, 1, &I->shared_ref));
-    I->flags = data;
-    I->scratch = (uint32_t *)((char *)data + 16);
-    I->slots_freed = (int32_t *)((char *)data + 64);
+    I->shm = data;
 
     if (!I->tsfn) {
         napi_value pump, name;
@@ -223,11 +222,71 @@ static napi_value Stats(napi_env env, napi_callback_info info) {
     return o;
 }
 
+/* One part of `layout`: named integers. */
+typedef struct an_const {
+    const char *name;
+    int32_t value;
+} an_const;
+
+static napi_status frozen_consts(napi_env env, const an_const *c, napi_value *out) {
+    napi_status st = napi_create_object(env, out);
+    for (; st == napi_ok && c->name; c++) {
+        napi_value v;
+        st = napi_create_int32(env, c->value, &v);
+        if (st == napi_ok) st = napi_set_named_property(env, *out, c->name, v);
+    }
+    return st == napi_ok ? napi_object_freeze(env, *out) : st;
+}
+
+/* layout: where each part of an_shared lies in init()'s ArrayBuffer (offset and length in
+ * elements of 4 bytes) and what each index means, so that JS writes no number of its own:
+ *   { bytes, flags: { offset, length, pump, freed, failed },
+ *     scratch: { offset, length, pid, pid2, tellSlot, actor, message },
+ *     freed: { offset, length }, next: { value, end, typed } } */
+static napi_status export_layout(napi_env env, napi_value exports) {
+    const an_const flags[] = {{"offset", (int32_t)offsetof(an_shared, flags)},
+                              {"length", AN_FLAGS_LEN},
+                              {"pump", AN_FLAG_PUMP},
+                              {"freed", AN_FLAG_NFREED},
+                              {"failed", AN_FLAG_FAILED},
+                              {NULL, 0}};
+    const an_const scratch[] = {{"offset", (int32_t)offsetof(an_shared, scratch)},
+                                {"length", AN_SCRATCH_LEN},
+                                {"pid", AN_SCR_PID},
+                                {"pid2", AN_SCR_PID2},
+                                {"tellSlot", AN_SCR_TELL_SLOT},
+                                {"actor", AN_SCR_ACTOR},
+                                {"message", AN_SCR_MSG},
+                                {NULL, 0}};
+    const an_const freed[] = {{"offset", (int32_t)offsetof(an_shared, freed)},
+                              {"length", AN_FREED_CAP},
+                              {NULL, 0}};
+    const an_const next[] = {{"value", AN_NEXT_VALUE},
+                             {"end", AN_NEXT_END},
+                             {"typed", AN_NEXT_TYPED},
+                             {NULL, 0}};
+    const struct {
+        const char *name;
+        const an_const *part;
+    } parts[] = {{"flags", flags}, {"scratch", scratch}, {"freed", freed}, {"next", next}};
+    napi_value layout, v;
+    napi_status st = napi_create_object(env, &layout);
+    if (st == napi_ok) st = napi_create_int32(env, (int32_t)sizeof(an_shared), &v);
+    if (st == napi_ok) st = napi_set_named_property(env, layout, "bytes", v);
+    for (size_t i = 0; st == napi_ok && i < sizeof parts / sizeof *parts; i++) {
+        st = frozen_consts(env, parts[i].part, &v);
+        if (st == napi_ok) st = napi_set_named_property(env, layout, parts[i].name, v);
+    }
+    if (st == napi_ok) st = napi_object_freeze(env, layout);
+    return st == napi_ok ? napi_set_named_property(env, exports, "layout", layout) : st;
+}
+
 napi_status an_register_pump(napi_env env, napi_value exports, an_inst *I) {
     static const an_fn fns[] = {{"init", Init}, {"pump", Pump}, {"stats", Stats},
                                 {"keepAlive", KeepAlive}, {NULL, NULL}};
     an_export(env, exports, I, fns);
-    return napi_add_env_cleanup_hook(env, cleanup_hook, I);
+    napi_status st = export_layout(env, exports);
+    return st == napi_ok ? napi_add_env_cleanup_hook(env, cleanup_hook, I) : st;
 }
 
 static napi_value module_init(napi_env env, napi_value exports) {
@@ -243,7 +302,7 @@ static napi_value module_init(napi_env env, napi_value exports) {
     if (an_register_pump(env, exports, I) != napi_ok || an_register_system(env, exports, I) ||
         an_register_send(env, exports, I) || an_register_actor(env, exports, I) ||
         an_register_ctx(env, exports, I) || an_register_events(env, exports, I) ||
-        an_register_native(env, exports, I)) {
+        an_register_native(env, exports, I) || an_register_errors(env, exports, I)) {
         napi_throw_error(env, NULL, "akt: cannot register the native functions");
         return NULL;
     }

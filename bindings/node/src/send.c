@@ -213,15 +213,17 @@ static napi_value CtxTellSlot(napi_env env, napi_callback_info info) {
 }
 
 /* The hot path of Pid.tell for a JS value by reference: a function bound to one system
- * (its cb data) that takes no arguments; JS writes the pid and the slot to scratch[0..2]
- * first. Saves the argument conversions of tellSlot. */
+ * (its cb data) that takes no arguments; JS writes the pid and the slot to
+ * scratch[AN_SCR_PID] and scratch[AN_SCR_TELL_SLOT] first. Saves the argument conversions
+ * of tellSlot. */
 static napi_value FastTell(napi_env env, napi_callback_info info) {
     an_sys *s = NULL;
     size_t argc = 0;
     if (napi_get_cb_info(env, info, &argc, NULL, NULL, (void **)&s) != napi_ok || !s) return NULL;
     an_inst *I = s->inst;
-    akt_pid to = {((uint64_t)I->scratch[1] << 32) | I->scratch[0]};
-    int32_t slot = (int32_t)I->scratch[2];
+    const uint32_t *scr = I->shm->scratch;
+    akt_pid to = {((uint64_t)scr[AN_SCR_PID + 1] << 32) | scr[AN_SCR_PID]};
+    int32_t slot = (int32_t)scr[AN_SCR_TELL_SLOT];
     if (slot < 0) return an_throw(env, I, AKT_EINVAL);
     akt_msg *m;
     int rc = an_msg_from_slot(I, env, slot, NULL, an_pidset_has(&I->js_pids, to.id), &m);

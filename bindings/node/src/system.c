@@ -119,7 +119,7 @@ static napi_value SystemShutdown(napi_env env, napi_callback_info info) {
     return promise;
 }
 
-/* lookup(handle, path) -> bool; the pid goes to scratch[0..1] */
+/* lookup(handle, path) -> bool; the pid goes to scratch[AN_SCR_PID] */
 static napi_value Lookup(napi_env env, napi_callback_info info) {
     AN_ARGS(2);
     AN_SYS(0);
@@ -130,7 +130,7 @@ static napi_value Lookup(napi_env env, napi_callback_info info) {
     akt_pid pid;
     int rc = akt_lookup(s->sys, p, &pid);
     if (rc && rc != AKT_ENOTFOUND) return an_throw(env, I, rc);
-    if (!rc) an_put_pid(I, 0, pid);
+    if (!rc) an_put_pid(I, AN_SCR_PID, pid);
     napi_value r;
     napi_get_boolean(env, rc == 0, &r);
     return r;
@@ -187,27 +187,13 @@ static napi_value Version(napi_env env, napi_callback_info info) {
     return r;
 }
 
-/* errorInfo(rc) -> [name, description] */
-static napi_value ErrorInfo(napi_env env, napi_callback_info info) {
-    AN_ARGS(1);
-    int32_t rc = 0;
-    napi_get_value_int32(env, argv[0], &rc);
-    napi_value arr, a, b;
-    napi_create_array_with_length(env, 2, &arr);
-    napi_create_string_utf8(env, akt_err_name(rc), NAPI_AUTO_LENGTH, &a);
-    napi_create_string_utf8(env, akt_strerror(rc), NAPI_AUTO_LENGTH, &b);
-    napi_set_element(env, arr, 0, a);
-    napi_set_element(env, arr, 1, b);
-    return arr;
-}
-
 napi_status an_register_system(napi_env env, napi_value exports, an_inst *I) {
     static const an_fn fns[] = {
         {"systemCreate", SystemCreate}, {"systemShutdown", SystemShutdown},
         {"lookup", Lookup},             {"pidPath", PidPath},
         {"pidAlive", PidAlive},         {"stop", Stop},
         {"poison", Poison},             {"version", Version},
-        {"errorInfo", ErrorInfo},       {NULL, NULL}};
+        {NULL, NULL}};
     an_export(env, exports, I, fns);
     return napi_ok;
 }

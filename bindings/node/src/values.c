@@ -28,11 +28,12 @@ typedef struct an_val {
 } an_val;
 
 void an_slot_release_now(an_inst *I, int32_t slot) {
-    if (I->closing || !I->flags) return;
-    int32_t n = I->flags[1];
+    an_shared *sh = I->shm;
+    if (I->closing || !sh) return;
+    int32_t n = sh->flags[AN_FLAG_NFREED];
     if (n < AN_FREED_CAP) {
-        I->slots_freed[n] = slot;
-        I->flags[1] = n + 1;
+        sh->freed[n] = slot;
+        sh->flags[AN_FLAG_NFREED] = n + 1;
         return;
     }
     if (I->freed_more_len == I->freed_more_cap) {
@@ -46,8 +47,9 @@ void an_slot_release_now(an_inst *I, int32_t slot) {
 }
 
 void an_slots_flush(an_inst *I) {
-    while (I->freed_more_len && I->flags[1] < AN_FREED_CAP)
-        I->slots_freed[I->flags[1]++] = I->freed_more[--I->freed_more_len];
+    an_shared *sh = I->shm;
+    while (I->freed_more_len && sh->flags[AN_FLAG_NFREED] < AN_FREED_CAP)
+        sh->freed[sh->flags[AN_FLAG_NFREED]++] = I->freed_more[--I->freed_more_len];
 }
 
 static void release_slot(an_inst *I, int32_t slot) {
@@ -298,7 +300,7 @@ napi_value an_msg_to_js(an_inst *I, napi_env env, akt_msg *msg, napi_value *type
     const char *t = akt_msg_type(msg);
     akt_pid about;
     if (akt_msg_pid(msg, &about) == 0) {
-        an_put_pid(I, 2, about);
+        an_put_pid(I, AN_SCR_PID2, about);
         napi_create_string_utf8(env, t, NAPI_AUTO_LENGTH, type);
         return undefined_of(env);
     }
@@ -358,7 +360,7 @@ int an_get_pid(an_inst *I, napi_env env, napi_value lo, napi_value hi, akt_pid *
     return 1;
 }
 
-void an_put_pid(an_inst *I, int slot, akt_pid pid) {
-    I->scratch[slot] = (uint32_t)pid.id;
-    I->scratch[slot + 1] = (uint32_t)(pid.id >> 32);
+void an_put_pid(an_inst *I, int at, akt_pid pid) {
+    I->shm->scratch[at] = (uint32_t)pid.id;
+    I->shm->scratch[at + 1] = (uint32_t)(pid.id >> 32);
 }

@@ -1,8 +1,9 @@
 // Shared by the tests: a system per test, and small waits that never sleep blindly.
 import { ActorSystem } from 'akt';
 
+// Failures are logged nowhere unless a test asks (test/logging.test.mjs checks the default).
 export async function withSystem(fn, name = 'test', opts) {
-  const system = await ActorSystem.create(name, opts);
+  const system = await ActorSystem.create(name, { logger: null, ...opts });
   try {
     return await fn(system);
   } finally {

@@ -10,6 +10,7 @@ import { withSystem } from './helpers.mjs';
 const require = createRequire(import.meta.url);
 const native = require('../lib/addon.cjs');
 const { put, stats } = require('../lib/values.cjs');
+const { kHandle } = require('../lib/internal.cjs');
 
 function expectError(fn, cls, code) {
   assert.throws(fn, (e) => e instanceof cls && e.code === code);
@@ -37,7 +38,7 @@ test('the slot table accessor sees a slot taken', () => {
 test('tell/ask with an invalid pid give the slot back (Pid API and slot calls)', async () => {
   await withSystem(async (system) => {
     const bad = new Pid(system, 'not a number', 0);
-    const h = system._handle;
+    const h = system[kHandle];
     leakFree(() => bad.ask({ a: 1 }));
     leakFree(() => bad.ask({ a: 1 }, { timeout: 100 }));
     leakFree(() => native.tellSlot(h, 'x', 0, put({ a: 1 })));
@@ -48,7 +49,7 @@ test('tell/ask with an invalid pid give the slot back (Pid API and slot calls)',
 test('tell/ask slot calls with an invalid type name give the slot back', async () => {
   await withSystem(async (system) => {
     const p = sink(system);
-    const h = system._handle;
+    const h = system[kHandle];
     leakFree(() => native.tellSlot(h, p.lo, p.hi, put({ a: 1 }), 42));
     leakFree(() => native.askSlot(h, p.lo, p.hi, put({ a: 1 }), 100, 42));
     leakFree(() => native.tellSlot(h, p.lo, p.hi, put({ a: 1 }), 'x'.repeat(300)));
@@ -64,7 +65,7 @@ test('ask with a bad timeout gives the slot back', async () => {
     leakFree(() => p.ask({ a: 1 }, { timeout: -1 }));
     leakFree(() => p.ask({ a: 1 }, { timeout: 0 }));
     leakFree(() => p.ask({ a: 1 }, { timeout: 'soon' }));
-    leakFree(() => native.askSlot(system._handle, p.lo, p.hi, put({ a: 1 }), NaN));
+    leakFree(() => native.askSlot(system[kHandle], p.lo, p.hi, put({ a: 1 }), NaN));
   });
 });
 
@@ -112,7 +113,7 @@ test('tellBatch/askBatch with bad arguments take no slot', async () => {
     leakFree(() => p.askBatch([{ a: 1 }, { b: 2 }], { timeout: -1 }));
     // The first message is made (its value in a slot by reference), the second's type is bad:
     // the batch is dropped and the first slot given back once.
-    leakFree(() => native.tellBatch(system._handle, p.lo, p.hi, [{ a: 1 }, { b: 2 }], [undefined, 42]));
-    leakFree(() => native.askBatch(system._handle, p.lo, p.hi, [{ a: 1 }, { b: 2 }], [undefined, 42], 100));
+    leakFree(() => native.tellBatch(system[kHandle], p.lo, p.hi, [{ a: 1 }, { b: 2 }], [undefined, 42]));
+    leakFree(() => native.askBatch(system[kHandle], p.lo, p.hi, [{ a: 1 }, { b: 2 }], [undefined, 42], 100));
   });
 });

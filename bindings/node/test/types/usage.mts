@@ -13,7 +13,9 @@ class Counter extends Actor {
 }
 
 async function main(): Promise<number> {
-  const system: ActorSystem = await ActorSystem.create('demo', { workers: 2 });
+  const system: ActorSystem = await ActorSystem.create('demo', { workers: 2, logger: console });
+  const quiet = await ActorSystem.create('quiet', { logger: null });
+  await quiet.shutdown();
   const pid: Pid = system.spawn(Counter, { name: 'counter', supervisor: { directive: 'restart' } });
   system.spawn((ctx, msg) => ctx.respond(msg), { dependencies: { db: {} } });
   pid.tell(1);

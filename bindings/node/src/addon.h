@@ -58,7 +58,7 @@ struct an_inst {
     /* Shared with JS (lib/pump.cjs names the same offsets):
      *   flags[0] != 0: JS should schedule a pump soon;  flags[1]: entries in freed[];
      *   flags[2] != 0: the JS callback just called failed (its result is the reason);
-     *   scratch[0..1] pids returned (lo = index, hi = generation), [2..3] Terminated's pid,
+     *   scratch[0..1] pids returned (the id's low, high 32 bits), [2..3] Terminated's pid,
      *   [4] the actor id of a callback, [5] the slot of its message or -1 (after next():
      *   the slot or a kind, AN_NEXT_* in actor.c);
      *   freed[]: value slots released on the JS thread, reclaimed by JS. */

@@ -544,10 +544,8 @@ static void *respawn_sender(void *arg)
     int burst = 0;
     while (!atomic_load(&sender_quit)) {
         akt_pid to = {0};
-        if (akt_lookup(s, "x", &to) != 0 || (to.id == last.id && burst == RESPAWN_BURST)) {
-            sched_yield();
-            continue;
-        }
+        if (akt_lookup(s, "x", &to) != 0 || (to.id == last.id && burst == RESPAWN_BURST))
+            continue; /* no yield: be there the moment the next "x" appears */
         if (to.id != last.id)
             burst = 0;
         last = to;

@@ -19,7 +19,7 @@ export interface AskOptions extends SendOptions {
 export class Pid {
   private constructor();
   readonly system: ActorSystem;
-  /** The 64-bit id (generation << 32 | index). */
+  /** The 64-bit id: opaque, unique within its system (compare it, never decode it). */
   readonly id: bigint;
   /** e.g. "akt://demo/user/counter"; throws NotFoundError once the actor is gone. */
   readonly path: string;

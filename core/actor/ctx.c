@@ -141,7 +141,7 @@ AKT_API int akt_ctx_fail(akt_ctx *ctx, const char *reason) {
 AKT_API int akt_ctx_spawn(akt_ctx *ctx, const akt_behavior *behavior, void *state,
                           const akt_spawn_options *options, akt_pid *out) {
     AKT__CTX(ctx, x, c);
-    return akt__spawn_under(x->system, c->index, behavior, state, options, out);
+    return akt__spawn_under(x->system, akt__cell_index(c), behavior, state, options, out);
 }
 
 AKT_API int akt_ctx_stop(akt_ctx *ctx, akt_pid pid) {
@@ -151,7 +151,7 @@ AKT_API int akt_ctx_stop(akt_ctx *ctx, akt_pid pid) {
     if (!t) return AKT_ENOTFOUND;
     if (t != c) {
         pthread_mutex_lock(&s->lock);
-        int child = t->parent == c->index;
+        int child = t->parent == akt__cell_index(c);
         pthread_mutex_unlock(&s->lock);
         if (!child) return AKT_EINVAL;
     }

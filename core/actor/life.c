@@ -124,7 +124,7 @@ static void akt__unlink_locked(akt_system *s, akt__cell *c) {
         parent->first_child = c->next_sibling;
     if (c->next_sibling) akt__cell_get(s, c->next_sibling)->prev_sibling = c->prev_sibling;
     c->next_sibling = c->prev_sibling = 0;
-    if (c->name) akt__names_remove(s, c->index);
+    if (c->name) akt__names_remove(s, akt__cell_index(c));
 }
 
 static akt__envelope *akt__env_next(akt__envelope *e) {
@@ -164,9 +164,8 @@ void akt__actor_finalize(akt__worker *w, akt__cell *c) {
 
     pthread_mutex_lock(&s->lock);
     akt__unlink_locked(s, c);
-    /* release: a sender that sees the new generation sees the actor as gone. */
-    uint32_t next_gen = akt__pid_gen(self) + 1;
-    atomic_store_explicit(&c->gen, next_gen ? next_gen : 1, memory_order_release);
+    /* From here on the pid is not live: no new tell, stop or lookup reaches this actor. */
+    int reusable = akt__cell_end_locked(s, c) && akt__cell_index(c) != AKT__GUARDIAN;
     pthread_mutex_unlock(&s->lock);
     c->status = AKT__DEAD;
 
@@ -177,7 +176,13 @@ void akt__actor_finalize(akt__worker *w, akt__cell *c) {
         akt__drain_list(s, &x->stash, self, path);
     }
     akt__node *n;
-    while ((n = akt__mpsc_pop(&c->mbox))) akt__dead_letter(s, (akt__envelope *)n, self, path);
+    while ((n = akt__mpsc_pop(&c->mbox))) {
+        akt__envelope *e = (akt__envelope *)n;
+        if (e->gen == akt__pid_gen(self))
+            akt__dead_letter(s, e, self, path);
+        else /* late mail for an earlier incarnation */
+            akt__dead_letter(s, e, akt__pid_make(akt__cell_index(c), e->gen), NULL);
+    }
     akt__notify_watchers(s, c, x, self, path);
     akt__ext_free(s, x);
     if (c->beh && c->beh->free_state) c->beh->free_state(c->state);
@@ -189,9 +194,11 @@ void akt__actor_finalize(akt__worker *w, akt__cell *c) {
     akt__heap_free(&s->heap, c->name);
     c->name = NULL;
     c->parent = 0;
-    if (c->index != AKT__GUARDIAN) akt__cell_free_locked(s, c); /* for the next spawn */
     pthread_mutex_unlock(&s->lock);
     akt__heap_free(&s->heap, path);
+    /* For the next spawn, but only once this run has let the cell go (akt__cell_run): a
+     * spawn must never share a cell with a run, nor wait for one. */
+    c->recycle = (uint8_t)reusable;
 
     if (parent_idx) {
         /* The parent is alive: it cannot finish before its children are unlinked. */

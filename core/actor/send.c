@@ -24,8 +24,9 @@ int akt__deliver(akt_system *s, akt_pid to, akt_msg *msg, uint64_t sender, akt_f
 
 int akt__send_sys(akt_system *s, akt_pid to, uint16_t kind, uint64_t arg, int32_t code,
                   akt_msg *msg, akt_future *reply) {
-    uint32_t idx = akt__pid_index(to);
-    akt__cell *c = idx ? akt__cell_get(s, idx) : NULL;
+    /* A stale pid of this system still gets a dead actor's answers (a watch: Terminated);
+     * a pid it never issued gets nothing, its cell may have no dispatcher. */
+    akt__cell *c = akt__cell_issued(s, to);
     if (!c) return AKT_ENOTFOUND;
     akt__envelope *e = akt__env_new();
     if (!e) return AKT_ENOMEM;

@@ -1,10 +1,9 @@
-/* Spawning: a cell from the free list (or a new page), a name, a place in the tree. */
+/* Spawning: a cell from the free list (or a new page), a name, a place in the tree, in
+ * that order, and a pid that is live only once all of it is in place. */
 #include <stdio.h>
 #include <string.h>
 
 #include "spawn.h"
-
-#include <sched.h>
 
 #include "ext.h"
 #include "kernel/events.h"
@@ -15,6 +14,9 @@
 #include "turn.h"
 
 #define AKT__NAME_MAX 255
+
+void (*akt__spawn_hook)(akt_system *s, akt_pid pid, void *data);
+void *akt__spawn_hook_data;
 
 AKT_API int akt_spawn_options_init(akt_spawn_options *o) {
     if (!o) return AKT_EINVAL;
@@ -106,10 +108,15 @@ static int akt__make_ext(akt_system *s, const akt_spawn_options *o, akt__ext **o
     return 0;
 }
 
-/* Places a new cell under parent_idx; on success the cell is named and linked. */
+/* Places a new actor under parent_idx. The cell is taken (with its run flag) and filled in
+ * first, and only then named, linked and made live by pid, all under the lock: nobody
+ * reaches a cell before its spawn owns it, so a tell, a stop or a shutdown that finds the
+ * actor finds it whole. *out gets the cell taken, if any; on failure the caller releases
+ * it. */
 static int akt__place_locked(akt_system *s, uint32_t parent_idx, const char *name,
-                             const akt_behavior *b, uint32_t *out_idx,
-                             const akt__behavior_rec **out_beh) {
+                             const akt_behavior *b, struct akt_dispatcher *d, void *state,
+                             akt__ext *x, akt__envelope *start, akt__cell **out) {
+    *out = NULL;
     akt__cell *parent = akt__cell_get(s, parent_idx);
     if (parent->closing) return parent_idx == AKT__GUARDIAN ? AKT_ECLOSED : AKT_ESTOPPED;
     char anon[24];
@@ -121,30 +128,48 @@ static int akt__place_locked(akt_system *s, uint32_t parent_idx, const char *nam
     }
     const akt__behavior_rec *beh = akt__intern_locked(s, b);
     char *copy = akt__heap_strdup(&s->heap, name);
-    uint32_t idx = beh && copy ? akt__cell_alloc_locked(s) : 0;
-    if (!idx) {
+    akt__cell *c = beh && copy ? akt__cell_claim_locked(s) : NULL;
+    if (!c) {
         akt__heap_free(&s->heap, copy);
         return AKT_ENOMEM;
     }
-    akt__cell *c = akt__cell_get(s, idx);
+    *out = c;
+    /* relaxed: stop signals of the previous incarnation; nobody else can set one now (a
+     * stop needs the pid live, under this lock), and publishing orders the store. */
+    atomic_store_explicit(&c->signals, 0, memory_order_relaxed);
+    c->disp = d;
+    c->beh = beh;
+    c->state = state;
+    c->ext = x;
+    c->status = beh->pre_start ? AKT__STARTING : AKT__RUNNING;
+    c->started = beh->pre_start ? 0 : 1;
+    c->recycle = 0;
     c->name = copy;
     c->parent = parent_idx;
-    if (akt__names_add(s, idx) != 0) {
-        c->name = NULL;
-        c->parent = 0;
-        akt__heap_free(&s->heap, copy);
-        c->next_sibling = s->free_head;
-        s->free_head = idx;
-        return AKT_ENOMEM;
-    }
     c->first_child = 0;
     c->prev_sibling = 0;
     c->closing = 0;
+    uint32_t idx = akt__cell_index(c);
+    if (akt__names_add(s, idx) != 0) {
+        c->name = NULL;
+        c->parent = 0;
+        c->beh = NULL;
+        c->state = NULL;
+        c->ext = NULL;
+        c->status = AKT__DEAD;
+        akt__heap_free(&s->heap, copy);
+        akt__cell_unclaim_locked(s, c);
+        return AKT_ENOMEM;
+    }
     c->next_sibling = parent->first_child;
     if (parent->first_child) akt__cell_get(s, parent->first_child)->prev_sibling = idx;
     parent->first_child = idx;
-    *out_idx = idx;
-    *out_beh = beh;
+    if (start) { /* first in its system queue */
+        start->kind = AKT__SYS_START;
+        start->gen = akt__cell_gen(c);
+        akt__sysq_push(c, start);
+    }
+    akt__cell_publish(c);
     return 0;
 }
 
@@ -170,42 +195,26 @@ int akt__spawn_under(akt_system *s, uint32_t parent_idx, const akt_behavior *b, 
         return AKT_ENOMEM;
     }
 
-    uint32_t idx = 0;
-    const akt__behavior_rec *beh = NULL;
+    akt__cell *c = NULL;
     pthread_mutex_lock(&s->lock);
-    rc = akt__sys_closed(s) ? AKT_ECLOSED : akt__place_locked(s, parent_idx, o.name, b, &idx, &beh);
+    rc = akt__sys_closed(s) ? AKT_ECLOSED
+                            : akt__place_locked(s, parent_idx, o.name, b, d, state, x, start, &c);
     pthread_mutex_unlock(&s->lock);
     if (rc) {
+        /* A taken cell goes back with its run flag: late mail for its old incarnation that
+         * came in meanwhile is still dead-lettered. */
+        if (c) akt__cell_release(c, 1);
         akt__ext_free(s, x);
         if (start) akt__env_free(start);
         return rc;
     }
 
-    akt__cell *c = akt__cell_get(s, idx);
-    /* Take the cell's run right: a dead incarnation may still be draining late mail. */
-    unsigned zero = 0;
-    while (!atomic_compare_exchange_weak_explicit(&c->sched, &zero, 1, memory_order_acquire,
-                                                  memory_order_relaxed)) {
-        zero = 0;
-        sched_yield();
-    }
-    atomic_store_explicit(&c->signals, 0, memory_order_relaxed); /* late ones */
-    c->disp = d;
-    c->beh = beh;
-    c->state = state;
-    c->ext = x;
-    c->status = beh->pre_start ? AKT__STARTING : AKT__RUNNING;
-    c->started = beh->pre_start ? 0 : 1;
-    uint32_t gen = atomic_load_explicit(&c->gen, memory_order_relaxed);
-    /* release: whoever loads gen with acquire (akt__cell_live) sees the fields above. */
-    atomic_store_explicit(&c->gen, gen, memory_order_release);
-    akt_pid pid = akt__pid_make(idx, gen);
-    if (start) {
-        start->kind = AKT__SYS_START;
-        start->gen = gen;
-        akt__sysq_push(c, start);
-    }
-    if (!beh->pre_start) akt__publish(s, AKT_EVENT_ACTOR_STARTED, c, (akt_pid){0}, NULL, 0, NULL);
+    /* Live now, and still ours until the release below: whatever reached it meanwhile
+     * waits in its queues and signals. */
+    akt_pid pid = akt__cell_pid(c);
+    if (akt__spawn_hook) akt__spawn_hook(s, pid, akt__spawn_hook_data);
+    if (!c->beh->pre_start)
+        akt__publish(s, AKT_EVENT_ACTOR_STARTED, c, (akt_pid){0}, NULL, 0, NULL);
     akt__cell_release(c, c->status == AKT__RUNNING);
     *out = pid;
     return 0;

@@ -8,4 +8,10 @@
 int akt__spawn_under(akt_system *s, uint32_t parent_idx, const akt_behavior *b, void *state,
                      const akt_spawn_options *opts, akt_pid *out);
 
+/* Test hook, set only by white-box tests (linking akt_static): when non-NULL, every spawn
+ * calls it on its own thread once the new actor is reachable (by name, in the tree and by
+ * pid) and before the spawn returns, with the new pid and akt__spawn_hook_data. */
+extern void (*akt__spawn_hook)(akt_system *s, akt_pid pid, void *data);
+extern void *akt__spawn_hook_data;
+
 #endif

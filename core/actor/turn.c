@@ -60,9 +60,9 @@ static void akt__current_receive(akt__cell *c, akt_receive_fn *fn, void **state)
  * receive, 0 if it was consumed here. */
 static int akt__user_prepare(akt__worker *w, akt__cell *c, akt__envelope *e) {
     akt_system *s = w->disp->system;
-    uint32_t gen = atomic_load_explicit(&c->gen, memory_order_relaxed);
+    uint64_t gen = akt__cell_gen(c);
     if (e->gen != gen || c->status == AKT__DEAD || c->status == AKT__FREE) {
-        akt__dead_letter(s, e, akt__pid_make(c->index, e->gen), NULL);
+        akt__dead_letter(s, e, akt__pid_make(akt__cell_index(c), e->gen), NULL);
         return 0;
     }
     if (e->kind == AKT__ENV_POISON) {
@@ -129,7 +129,7 @@ static void akt__handle_user(akt__worker *w, akt__cell *c, akt__envelope *e) {
 }
 
 static void akt__handle_stale_sys(akt_system *s, akt__cell *c, akt__envelope *e) {
-    akt_pid gone = akt__pid_make(c->index, e->gen);
+    akt_pid gone = akt__pid_make(akt__cell_index(c), e->gen);
     if (e->kind == AKT__SYS_WATCH) {
         akt_msg *t;
         if (akt__msg_new_about(AKT_TYPE_TERMINATED, gone, NULL, &t) == 0 &&
@@ -176,7 +176,7 @@ static void akt__drop_watch(akt__cell *c, uint64_t watcher) {
 
 static void akt__handle_sys(akt__worker *w, akt__cell *c, akt__envelope *e) {
     akt_system *s = w->disp->system;
-    uint32_t gen = atomic_load_explicit(&c->gen, memory_order_relaxed);
+    uint64_t gen = akt__cell_gen(c);
     if (e->gen != gen || c->status == AKT__DEAD || c->status == AKT__FREE) {
         akt__handle_stale_sys(s, c, e);
         return;
@@ -359,6 +359,9 @@ size_t akt__cell_run(akt__worker *w, akt__cell *c, size_t budget) {
         }
         if (akt__system_pending(c)) akt__run_system(w, c);
     }
+    int recycle = c->recycle; /* finalised in this run */
+    c->recycle = 0;
     akt__cell_release(c, akt__can_receive(c));
+    if (recycle) akt__cell_free(w->disp->system, c);
     return done;
 }

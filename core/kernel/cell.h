@@ -1,22 +1,26 @@
 /* The actor cell: one actor's mailbox, scheduling flag and identity. Cells live in pages
  * that are never freed while the system lives (type-stable memory): a stale pid always
- * points at a real cell whose generation tells it apart, so senders need no reference
- * count and no lock. */
+ * points at a real cell whose id word tells it apart, so senders need no reference count
+ * and no lock. A cell is reachable (named, linked, live by pid) only while an incarnation
+ * owns it: a spawn takes the cell and its run flag, initialises it and only then publishes
+ * it; it goes back to the free list once the run that finalised it has let it go. */
 #ifndef AKT_CORE_KERNEL_CELL_H
 #define AKT_CORE_KERNEL_CELL_H
 #include <akt/akt.h>
 #include <stdatomic.h>
+#include <stdint.h>
 
 #include "envelope.h"
 #include "queue/mpsc.h"
 
 enum akt__status {
-    AKT__FREE = 0,     /* on the free list */
+    AKT__FREE = 0,     /* never used */
     AKT__STARTING,     /* spawned; pre_start pending */
     AKT__RUNNING,
     AKT__SUSPENDED,    /* failed; waiting for the parent's directive */
     AKT__STOPPING,     /* waiting for its children to stop */
-    AKT__DEAD,         /* finalized; its queues only drain to dead letters */
+    AKT__DEAD,         /* finalized; its queues only drain to dead letters (free again
+                          once its run let it go, unless its slot is retired) */
 };
 
 /* Signals: requests that must not fail for lack of memory, so they are bits on the cell
@@ -35,15 +39,33 @@ typedef struct akt__behavior_rec {
 
 struct akt__ext; /* rarely used parts, allocated on first use (actor/ext.h) */
 
+/* A cell's pid, its id word: 24 bits of cell index, 39 bits of generation, bit 63 clear.
+ * A system draws a random generation base (its pid tag, sys.h); the n-th incarnation of a
+ * slot has generation base + n (mod 2^39), n = 1 .. 2^39 - 1. So a pid of another system,
+ * or of an earlier one, names one of this system's actors only by a 2^-39 chance, and a
+ * slot whose generations are used up is retired (never reused) instead of wrapping. */
+#define AKT__INDEX_BITS 24
+#define AKT__GEN_BITS 39
+#define AKT__INDEX_MASK ((1u << AKT__INDEX_BITS) - 1)
+#define AKT__GEN_MASK ((UINT64_C(1) << AKT__GEN_BITS) - 1)
+/* Set in a cell's id word while its pid is not live (free, being spawned, finalised); never
+ * in an issued pid, so such a cell matches no pid. */
+#define AKT__CELL_UNREACHABLE (UINT64_C(1) << 63)
+
 typedef struct akt__cell {
     akt__mpsc mbox;                  /* user messages */
     _Atomic(akt__envelope *) sysq;   /* system messages: a Treiber stack, LIFO */
     struct akt__cell *run_next;      /* link in a dispatcher's run queue */
-    atomic_uint sched;               /* 1 while queued on or run by a dispatcher */
-    atomic_uint gen;                 /* generation; bumped when the actor dies */
-    uint32_t index;
+    /* The pid of the current incarnation (of the next one while free), with
+     * AKT__CELL_UNREACHABLE while it is not live: one load tells a sender whether its pid
+     * is live. Written under the structure lock by the spawn that owns the cell
+     * (akt__cell_publish) and by finalisation (akt__cell_end_locked). */
+    _Atomic uint64_t id;
+    atomic_uint sched;               /* 1 while queued on or run by a dispatcher, or owned
+                                        by its spawn */
     uint8_t status;                  /* enum akt__status; owner-only (sched held) */
-    uint8_t started;                 /* pre_start succeeded: post_stop is owed */
+    uint8_t started : 1;             /* pre_start succeeded: post_stop is owed */
+    uint8_t recycle : 1;             /* finalised in this run: free once released */
     uint8_t closing;                 /* stopping: no new children (structure lock) */
     atomic_uchar signals;            /* AKT__SIG_* bits (see akt__signal) */
     struct akt_dispatcher *disp;
@@ -58,17 +80,41 @@ typedef struct akt__cell {
     uint32_t parent, first_child, next_sibling, prev_sibling; /* indexes; 0 = none */
 } akt__cell;
 
+/* Two cache lines, the first holding all a sender touches (mailbox, id, sched, disp). */
+_Static_assert(sizeof(akt__cell) <= 128, "a cell fits two cache lines");
+
 #define AKT__PAGE_SHIFT 12
 #define AKT__PAGE_CELLS (1u << AKT__PAGE_SHIFT)
 #define AKT__MAX_PAGES 4096u /* 16 M actors per system */
+_Static_assert(((uint64_t)AKT__MAX_PAGES << AKT__PAGE_SHIFT) <= (UINT64_C(1) << AKT__INDEX_BITS),
+               "every cell index fits a pid");
 
-static inline akt_pid akt__pid_make(uint32_t index, uint32_t gen) {
-    return (akt_pid){((uint64_t)gen << 32) | index};
+static inline akt_pid akt__pid_make(uint32_t index, uint64_t gen) {
+    return (akt_pid){(gen & AKT__GEN_MASK) << AKT__INDEX_BITS | (index & AKT__INDEX_MASK)};
 }
-static inline uint32_t akt__pid_index(akt_pid p) { return (uint32_t)p.id; }
-static inline uint32_t akt__pid_gen(akt_pid p) { return (uint32_t)(p.id >> 32); }
+static inline uint32_t akt__pid_index(akt_pid p) { return (uint32_t)(p.id & AKT__INDEX_MASK); }
+static inline uint64_t akt__pid_gen(akt_pid p) {
+    return (p.id >> AKT__INDEX_BITS) & AKT__GEN_MASK;
+}
+
+/* relaxed loads below: the index never changes; the generation changes only under the
+ * structure lock or by the cell's owner, and the callers hold one of them, or read the
+ * pid of a cell that cannot change meanwhile (their own, their parent's). */
+static inline uint32_t akt__cell_index(const akt__cell *c) {
+    return (uint32_t)(atomic_load_explicit(&c->id, memory_order_relaxed) & AKT__INDEX_MASK);
+}
+static inline uint64_t akt__cell_gen(const akt__cell *c) {
+    return akt__pid_gen((akt_pid){atomic_load_explicit(&c->id, memory_order_relaxed)});
+}
 static inline akt_pid akt__cell_pid(const akt__cell *c) {
-    return akt__pid_make(c->index, atomic_load_explicit(&c->gen, memory_order_relaxed));
+    return (akt_pid){atomic_load_explicit(&c->id, memory_order_relaxed) & ~AKT__CELL_UNREACHABLE};
+}
+
+/* Makes the pid of a cell its spawn owns and has initialised live (under the structure
+ * lock). release: a sender that loads the id with acquire (akt__cell_live) and finds its
+ * pid sees every field the spawn set. */
+static inline void akt__cell_publish(akt__cell *c) {
+    atomic_store_explicit(&c->id, akt__cell_pid(c).id, memory_order_release);
 }
 
 #endif

@@ -1,30 +1,51 @@
 /* The cell table: pages of cells that are never freed while the system lives, a bump index
- * for never-used cells and a free list of finalised ones. */
+ * for never-used cells and a free list of finalised ones, and the generations that make
+ * each incarnation's pid its own. */
+#include <sys/random.h>
+#include <time.h>
+
 #include "sys.h"
 
-uint32_t akt__cell_alloc_locked(akt_system *s) {
-    if (s->free_head) {
-        uint32_t idx = s->free_head;
-        s->free_head = akt__cell_get(s, idx)->next_sibling;
-        return idx;
-    }
-    uint32_t idx = s->next_fresh;
-    uint32_t page = idx >> AKT__PAGE_SHIFT;
-    if (page >= AKT__MAX_PAGES) return 0;
-    if (page >= s->npages && akt__page_add_locked(s, page)) return 0;
-    s->next_fresh = idx + 1;
-    return idx;
+/* Free cells looked at before a never-used one is taken instead: a free cell is busy only
+ * while late mail (sent before its actor died) is being dead-lettered. */
+#define AKT__CLAIM_TRIES 4
+
+static uint64_t akt__mix64(uint64_t x) { /* splitmix64's finaliser */
+    x = (x ^ (x >> 30)) * UINT64_C(0xbf58476d1ce4e5b9);
+    x = (x ^ (x >> 27)) * UINT64_C(0x94d049bb133111eb);
+    return x ^ (x >> 31);
+}
+
+/* A random generation base: the system's pid tag. The kernel's randomness when it has
+ * some, mixed with the clock, the address and a per-process count so that two systems
+ * differ even without it. */
+static uint64_t akt__gen_base_draw(const akt_system *s) {
+    /* relaxed: only distinct values matter. */
+    static atomic_ullong drawn;
+    uint64_t r = 0;
+    if (getrandom(&r, sizeof r, GRND_NONBLOCK) != (ssize_t)sizeof r) r = 0;
+    struct timespec ts;
+    clock_gettime(CLOCK_REALTIME, &ts);
+    uint64_t x = r ^ akt__mix64((uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec);
+    x ^= akt__mix64((uint64_t)(uintptr_t)s ^
+                    atomic_fetch_add_explicit(&drawn, 1, memory_order_relaxed) << 48);
+    return akt__mix64(x) & AKT__GEN_MASK;
+}
+
+int akt__cells_init_locked(akt_system *s) {
+    s->gen_base = akt__gen_base_draw(s);
+    return akt__page_add_locked(s, 0);
 }
 
 int akt__page_add_locked(akt_system *s, uint32_t page) {
     akt__cell *p = akt__heap_calloc(&s->heap, AKT__PAGE_CELLS * sizeof(akt__cell));
     if (!p) return AKT_ENOMEM;
+    uint64_t first = akt__pid_make(0, s->gen_base + 1).id; /* incarnation 1, index 0 */
     for (uint32_t i = 0; i < AKT__PAGE_CELLS; i++) {
         akt__mpsc_init(&p[i].mbox);
         atomic_init(&p[i].sysq, NULL);
         atomic_init(&p[i].sched, 0);
-        atomic_init(&p[i].gen, 1);
-        p[i].index = (page << AKT__PAGE_SHIFT) | i;
+        atomic_init(&p[i].id, AKT__CELL_UNREACHABLE | first | (page << AKT__PAGE_SHIFT) | i);
     }
     /* release: readers of pages[] see initialised cells. */
     atomic_store_explicit(&s->pages[page], p, memory_order_release);
@@ -32,7 +53,73 @@ int akt__page_add_locked(akt_system *s, uint32_t page) {
     return 0;
 }
 
-void akt__cell_free_locked(akt_system *s, akt__cell *c) {
+/* Takes a cell's run flag; fails while a dispatcher has it queued or runs it. */
+static int akt__cell_take(akt__cell *c) {
+    unsigned zero = 0;
+    /* acquire: pairs with the seq_cst store that released the flag after the cell's last
+     * run (akt__cell_release), so everything that run did is seen here. */
+    return atomic_compare_exchange_strong_explicit(&c->sched, &zero, 1, memory_order_acquire,
+                                                   memory_order_relaxed);
+}
+
+akt__cell *akt__cell_claim_locked(akt_system *s) {
+    uint32_t *link = &s->free_head;
+    for (int tries = 0; *link && tries < AKT__CLAIM_TRIES; tries++) {
+        akt__cell *c = akt__cell_get(s, *link);
+        if (akt__cell_take(c)) {
+            *link = c->next_sibling;
+            c->next_sibling = 0;
+            return c;
+        }
+        link = &c->next_sibling; /* still draining late mail: leave it for a later spawn */
+    }
+    uint32_t idx = s->next_fresh;
+    uint32_t page = idx >> AKT__PAGE_SHIFT;
+    if (page >= AKT__MAX_PAGES) return NULL;
+    if (page >= s->npages && akt__page_add_locked(s, page)) return NULL;
+    akt__cell *c = akt__cell_get(s, idx);
+    /* Never issued, so nothing can have queued it: the take succeeds. */
+    if (!akt__cell_take(c)) return NULL;
+    s->next_fresh = idx + 1;
+    return c;
+}
+
+void akt__cell_unclaim_locked(akt_system *s, akt__cell *c) {
     c->next_sibling = s->free_head;
-    s->free_head = c->index;
+    s->free_head = akt__cell_index(c);
+}
+
+int akt__cell_end_locked(akt_system *s, akt__cell *c) {
+    uint64_t next = akt__cell_gen(c) + 1;
+    /* release: a sender that loads the id with acquire and no longer finds its pid sees
+     * the new generation (akt__cell_issued); the cell's owner finalising it is the only
+     * writer now. */
+    atomic_store_explicit(&c->id,
+                          AKT__CELL_UNREACHABLE | akt__pid_make(akt__cell_index(c), next).id,
+                          memory_order_release);
+    return ((next - s->gen_base) & AKT__GEN_MASK) != 0;
+}
+
+void akt__cell_free(akt_system *s, akt__cell *c) {
+    pthread_mutex_lock(&s->lock);
+    c->next_sibling = s->free_head;
+    s->free_head = akt__cell_index(c);
+    pthread_mutex_unlock(&s->lock);
+}
+
+int akt__cell_test_age(akt_system *s, uint32_t index, uint64_t left) {
+    if (!left || left >= AKT__GEN_MASK) return AKT_EINVAL;
+    pthread_mutex_lock(&s->lock);
+    int rc = AKT_EAGAIN;
+    for (uint32_t i = s->free_head; i; i = akt__cell_get(s, i)->next_sibling)
+        if (i == index) {
+            /* relaxed: the cell is free and unreachable; the lock publishes the store. */
+            atomic_store_explicit(&akt__cell_get(s, i)->id,
+                                  AKT__CELL_UNREACHABLE |
+                                      akt__pid_make(index, s->gen_base - left).id,
+                                  memory_order_relaxed);
+            rc = 0;
+        }
+    pthread_mutex_unlock(&s->lock);
+    return rc;
 }

@@ -26,7 +26,7 @@ typedef struct akt__envelope {
     akt_future *reply;  /* the asker's future (one reference), or NULL */
     uint64_t sender;    /* sender pid id, 0 = none */
     uint64_t arg;
-    uint32_t gen;       /* the generation of the receiver it was sent to */
+    uint64_t gen;       /* the generation of the receiver it was sent to */
     uint16_t kind;
     uint8_t embedded;   /* 1: the envelope inside its message (akt__env_for), not pooled */
     uint8_t pad;

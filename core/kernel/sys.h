@@ -40,6 +40,7 @@ struct akt_system {
     uint32_t npages;
     uint32_t next_fresh;         /* the next never-used cell index */
     uint32_t free_head;          /* free cells, linked through next_sibling */
+    uint64_t gen_base;           /* generation of every slot's incarnation 0: the pid tag */
     uint64_t anon_counter;
     akt__names names;
     akt__behavior_rec *behaviors;
@@ -62,7 +63,7 @@ struct akt_system {
     int free_when_done;           /* the last reference went during shutdown */
 };
 
-/* The cell for a pid if it is alive now (its generation matches), else NULL. Lock-free. */
+/* The cell at index (NULL if its page does not exist). Lock-free. */
 static inline akt__cell *akt__cell_get(akt_system *s, uint32_t index) {
     uint32_t page = index >> AKT__PAGE_SHIFT;
     if (page >= AKT__MAX_PAGES) return NULL;
@@ -72,28 +73,61 @@ static inline akt__cell *akt__cell_get(akt_system *s, uint32_t index) {
     return p ? &p[index & (AKT__PAGE_CELLS - 1)] : NULL;
 }
 
+/* The cell for a pid if it is live now, else NULL. Lock-free: every send's one check. */
 static inline akt__cell *akt__cell_live(akt_system *s, akt_pid pid) {
-    uint32_t idx = akt__pid_index(pid);
-    if (!idx) return NULL;
-    akt__cell *c = akt__cell_get(s, idx);
-    /* acquire: pairs with spawn's release of gen, so the cell's fields are initialised. */
-    if (!c || atomic_load_explicit(&c->gen, memory_order_acquire) != akt__pid_gen(pid) ||
-        !akt__pid_gen(pid))
-        return NULL;
+    /* An issued pid has bit 63 clear; the id word of a cell that is not live has it set
+     * (cell 0, never used, always), so no other pid can match one. */
+    if (pid.id & AKT__CELL_UNREACHABLE) return NULL;
+    akt__cell *c = akt__cell_get(s, akt__pid_index(pid));
+    /* acquire: pairs with akt__cell_publish's release, so the cell's fields are
+     * initialised. */
+    if (!c || atomic_load_explicit(&c->id, memory_order_acquire) != pid.id) return NULL;
     return c;
+}
+
+/* The cell for a pid this system issued: live, or an earlier incarnation of its slot (a
+ * stale pid, whose system messages get a dead actor's answers), else NULL. Lock-free. */
+static inline akt__cell *akt__cell_issued(akt_system *s, akt_pid pid) {
+    if (pid.id & AKT__CELL_UNREACHABLE) return NULL;
+    akt__cell *c = akt__cell_get(s, akt__pid_index(pid));
+    if (!c) return NULL;
+    /* acquire: pairs with akt__cell_end_locked's release: a pid no longer live is seen
+     * with the generation after it. */
+    uint64_t now = atomic_load_explicit(&c->id, memory_order_acquire);
+    if (now == pid.id) return c;
+    /* Incarnation numbers: the pid's, and the slot's current (or next) one, 0 once the
+     * slot is retired. */
+    uint64_t n = (akt__pid_gen(pid) - s->gen_base) & AKT__GEN_MASK;
+    uint64_t cur = (akt__pid_gen((akt_pid){now}) - s->gen_base) & AKT__GEN_MASK;
+    return n && (n < cur || !cur) ? c : NULL;
 }
 
 static inline int akt__sys_closed(akt_system *s) {
     return atomic_load_explicit(&s->state, memory_order_acquire) != AKT__SYS_RUNNING;
 }
 
-/* The cell table (cells.c); all under s->lock. A new zeroed page of cells, published in
- * s->pages. */
+/* The cell table (cells.c); all under s->lock. Draws the system's pid tag and adds the
+ * first page. */
+int akt__cells_init_locked(akt_system *s);
+/* A new zeroed page of cells, published in s->pages. */
 int akt__page_add_locked(akt_system *s, uint32_t page);
-/* A cell index from the free list or a fresh one (allocating a page); 0 on ENOMEM. */
-uint32_t akt__cell_alloc_locked(akt_system *s);
-/* Puts a finalised cell back on the free list for the next spawn. */
-void akt__cell_free_locked(akt_system *s, akt__cell *c);
+/* A cell for a new actor, owned by the caller (its run flag taken) and unreachable: free
+ * cells that a late run still holds are skipped, so this never waits. NULL on ENOMEM. */
+akt__cell *akt__cell_claim_locked(akt_system *s);
+/* Puts back a claimed cell that did not become an actor; the caller then releases it. */
+void akt__cell_unclaim_locked(akt_system *s, akt__cell *c);
+/* Ends the cell's incarnation (finalisation): its pid is no longer live and the slot moves
+ * to its next generation. 0 if the slot's generations are used up: it is retired, never
+ * free again. */
+int akt__cell_end_locked(akt_system *s, akt__cell *c);
+/* Puts a finalised cell back on the free list, once the run that finalised it let it go;
+ * takes s->lock. */
+void akt__cell_free(akt_system *s, akt__cell *c);
+
+/* Test hook (white-box tests): ages the free cell index so that only `left` incarnations
+ * remain before its generation is exhausted. AKT_EAGAIN while the cell is not on the free
+ * list, AKT_EINVAL for a bad index or left. */
+int akt__cell_test_age(akt_system *s, uint32_t index, uint64_t left);
 
 /* Called by the guardian's finalisation: wakes the reaper (system/). */
 void akt__system_guardian_gone(akt_system *s);

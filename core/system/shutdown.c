@@ -57,7 +57,7 @@ AKT_API int akt_system_shutdown(akt_system *system, akt_shutdown_cb cb, void *da
         atomic_store_explicit(&s->state, AKT__SYS_RUNNING, memory_order_release);
         return AKT_ENOMEM;
     }
-    akt__stop_request(s, akt__pid_make(AKT__GUARDIAN, 1));
+    akt__stop_request(s, akt__cell_pid(akt__cell_get(s, AKT__GUARDIAN)));
     return 0;
 }
 

@@ -33,7 +33,7 @@ static int akt__sysname_check(const char *n) {
  * with the system's strategy and is the last actor to stop. */
 static int akt__guardian_init(akt_system *s, const akt_supervisor *sup) {
     pthread_mutex_lock(&s->lock);
-    if (akt__page_add_locked(s, 0)) {
+    if (akt__cells_init_locked(s)) {
         pthread_mutex_unlock(&s->lock);
         return AKT_ENOMEM;
     }
@@ -49,6 +49,7 @@ static int akt__guardian_init(akt_system *s, const akt_supervisor *sup) {
         g->ext->supervisor = *sup;
         g->ext->has_supervisor = 1;
     }
+    akt__cell_publish(g);
     return 0;
 }
 

@@ -21,7 +21,8 @@
  *    who releases them with the matching *_release function.
  *
  *  - PIDs are values. akt_pid is an index plus a generation; copy it freely, never free it.
- *    A pid of an actor that stopped is detected (AKT_ENOTFOUND), never dereferenced.
+ *    A pid of an actor that stopped, of another system or that akt never issued is
+ *    detected (AKT_ENOTFOUND), never dereferenced (see akt_pid).
  *
  *  - Callbacks. Every callback akt calls (receive, pre_start, post_stop, future completion,
  *    dispatcher notify, event, shutdown, thread hooks) runs exactly as documented at its
@@ -235,7 +236,18 @@ AKT_API const char *akt_system_name(const akt_system *system);
 /* 4. PIDs and lookup                                                                     */
 /* ===================================================================================== */
 
-/* An actor's address: a value, copied freely, never freed. id 0 is "no actor". */
+/* An actor's address: a value, copied freely, never freed. id 0 is "no actor". The id is
+ * opaque (its layout may change): compare ids, never decode them. What is guaranteed:
+ *  - A pid names one incarnation of one actor. Once that actor stopped, its pid gets
+ *    AKT_ENOTFOUND (akt_pid_is_alive: 0) forever, also after its slot was reused: a slot
+ *    whose 2^39 - 1 generations are used up is retired, not wrapped.
+ *  - A pid reaches an actor only once its spawn has finished placing it (a pid, name or
+ *    child that can be found is complete), and until the actor stopped.
+ *  - An id akt never issued (forged, zero, garbage) gets AKT_ENOTFOUND, never a crash.
+ *  - A pid belongs to the system that issued it. Used with another system, or kept from a
+ *    released one, it gets AKT_ENOTFOUND, except with a probability of about 2^-39 per use
+ *    (each system draws a random 39-bit tag for its generations).
+ * A system holds at most 16 M (2^24) actors at a time. */
 typedef struct akt_pid {
     uint64_t id;
 } akt_pid;
@@ -523,7 +535,8 @@ AKT_API int akt_ctx_unstash(akt_ctx *ctx);
 AKT_API int akt_ctx_unstash_all(akt_ctx *ctx);
 
 /* Death watch: self gets an AKT_TYPE_TERMINATED message when pid stops (at once if it is
- * already gone). Watching twice is one watch. */
+ * already gone). Watching twice is one watch. AKT_ENOTFOUND for a pid this system never
+ * issued. */
 AKT_API int akt_ctx_watch(akt_ctx *ctx, akt_pid pid);
 AKT_API int akt_ctx_unwatch(akt_ctx *ctx, akt_pid pid);
 
@@ -535,7 +548,8 @@ AKT_API int akt_ctx_dependency(akt_ctx *ctx, const char *name, void **value);
 /* ===================================================================================== */
 
 /* Stops an actor now: queued messages go to dead letters, children stop first, then
- * post_stop. Asynchronous. */
+ * post_stop. Asynchronous; 0 means the actor will stop (an accepted stop is never lost),
+ * AKT_ENOTFOUND that pid is not live. */
 AKT_API int akt_stop(akt_system *system, akt_pid pid);
 
 /* Sends a poison pill: the actor handles the messages queued before it, then stops. */

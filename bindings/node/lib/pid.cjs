@@ -129,7 +129,7 @@ class Pid {
 
   get path() { return native.pidPath(this.system[kHandle], this.lo, this.hi); }
 
-  /** The 64-bit id as a BigInt (generation << 32 | index). */
+  /** The 64-bit id as a BigInt: opaque (compare it, never decode it). */
   get id() { return (BigInt(this.hi) << 32n) | BigInt(this.lo); }
 
   equals(other) {

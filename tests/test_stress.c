@@ -1196,6 +1196,11 @@ static int c_receive(akt_ctx *ctx, akt_msg *msg, void *state)
                    akt_err_name(rc));
         }
         st->last_child = ch;
+        /* An ask of a churn (the one-worker test) waits for this reply; a told churn has
+         * nobody to answer and the reply is refused or dead-lettered: both are fine. */
+        akt_msg *done = tu_msg("churned", NULL);
+        if (done && akt_ctx_respond(ctx, done) != 0)
+            akt_msg_release(done);
         return 0;
     }
     if (tu_is(msg, AKT_TYPE_TERMINATED))

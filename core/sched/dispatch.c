@@ -84,12 +84,11 @@ AKT_API int akt_pid_runs_on(akt_system *system, akt_pid pid, akt_dispatcher *dis
     akt__cell *c = akt__pid_index(pid) == AKT__GUARDIAN ? NULL : akt__cell_live(system, pid);
     if (!c) return AKT_ENOTFOUND;
     /* disp is set at spawn and kept for the actor's life. The cell may have been reused
-     * since the check above, though: the answer counts only if the generation is still the
-     * same. acquire fence: orders the read of disp before the second read of gen. */
+     * since the check above, though: the answer counts only if the pid is still the cell's.
+     * acquire fence: orders the read of disp before the second read of the id. */
     struct akt_dispatcher *d = c->disp;
     atomic_thread_fence(memory_order_acquire);
-    if (atomic_load_explicit(&c->gen, memory_order_relaxed) != akt__pid_gen(pid))
-        return AKT_ENOTFOUND;
+    if (atomic_load_explicit(&c->id, memory_order_relaxed) != pid.id) return AKT_ENOTFOUND;
     *out = d == (dispatcher ? dispatcher : system->workers);
     return 0;
 }

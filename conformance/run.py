@@ -76,8 +76,10 @@ class Language:
 def _split_env(var, default):
     argv = shlex.split(os.environ.get(var, default))
     # Cases run in their own directory: a relative program path must not change meaning.
+    # Made absolute, not resolved: a virtualenv's python is a symlink whose target would
+    # lose the environment.
     if argv and os.sep in argv[0] and Path(argv[0]).exists():
-        argv[0] = str(Path(argv[0]).resolve())
+        argv[0] = os.path.abspath(argv[0])
     return argv
 
 

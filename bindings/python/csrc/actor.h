@@ -15,7 +15,6 @@ struct akt_py_cell {
     PyObject *keep;        /* objects the spawn options borrow (supervisor), or NULL */
     PyObject *ctx;         /* a Context reused while nobody else holds it */
     PyObject *self_pid;    /* cached */
-    uint64_t id;
     int mode;
     int started;           /* pre_start ran once: a new one means a restart */
 };

@@ -77,6 +77,7 @@ static akt_py_context *ctx_begin(akt_py_cell *c, akt_ctx *ctx) {
     cx->cell = c;
     cx->thread = PyThread_get_thread_ident();
     cx->unhandled = 0;
+    cx->responded = 0;
     return cx;
 }
 
@@ -122,8 +123,10 @@ static int cell_self(akt_py_cell *c, akt_ctx *ctx) {
 }
 
 /* Hands one message to handler(ctx, msg). GIL held. Returns 0, AKT_EUNHANDLED or the
- * failure code (the exception is handed to akt_ctx_fail). */
-static int handle_message(akt_py_cell *c, akt_ctx *ctx, akt_msg *msg, PyObject *handler) {
+ * failure code (the exception is handed to akt_ctx_fail); *responded tells whether the
+ * handler answered it. */
+static int handle_message(akt_py_cell *c, akt_ctx *ctx, akt_msg *msg, PyObject *handler,
+                          int *responded) {
     akt_py_drain(); /* what the previous message left behind */
     int rc;
     Py_INCREF(handler);
@@ -152,6 +155,7 @@ static int handle_message(akt_py_cell *c, akt_ctx *ctx, akt_msg *msg, PyObject *
             rc = cx->unhandled ? AKT_EUNHANDLED : 0;
         }
     }
+    *responded = cx && cx->responded;
     if (cx) ctx_end(c, cx);
     Py_DECREF(handler);
     return rc;
@@ -162,21 +166,38 @@ static int handle_message(akt_py_cell *c, akt_ctx *ctx, akt_msg *msg, PyObject *
  * akt_ctx_next finishes the message before it pulls the next, so each message is released
  * here with the GIL held (decref.c). A failure returns before the next pull: it is the
  * failure of the message being handled, and the rest stay in the mailbox. An unhandled
- * message needs no return code, as ctx.unhandled() told akt already. */
+ * message needs no return code, as ctx.unhandled() told akt already.
+ *
+ * One exception on akt's workers: after an answer, the GIL is handed back before the next
+ * pull. The asker is usually blocked on that answer and needs the GIL next, and the pull
+ * may wait a moment for more mail; holding the GIL through it would make the asker sleep
+ * on the GIL as well (a second wake-up per round trip). That message is then released
+ * without the GIL, as a foreign thread's release. */
 static int cb_receive_batch(akt_ctx *ctx, void *state) {
     akt_py_cell *c = state;
     akt_msg *msg;
     if (akt_ctx_next(ctx, &msg) != 0) return 0;
     int entered = akt_py_enter();
     if (entered < 0) return AKT_ECLOSED;
-    int rc;
-    do {
-        rc = handle_message(c, ctx, msg, c->receive);
-        if (rc == AKT_EUNHANDLED) rc = 0;
-    } while (rc == 0 && akt_ctx_next(ctx, &msg) == 0);
+    for (;;) {
+        int responded = 0;
+        int rc = handle_message(c, ctx, msg, c->receive, &responded);
+        if (rc != 0 && rc != AKT_EUNHANDLED) {
+            akt_py_leave(entered);
+            return rc;
+        }
+        if (responded && entered == 0) {
+            akt_py_drain();
+            akt_py_leave(entered);
+            if (akt_ctx_next(ctx, &msg) != 0) return 0;
+            if ((entered = akt_py_enter()) < 0) return AKT_ECLOSED;
+        } else if (akt_ctx_next(ctx, &msg) != 0) {
+            break;
+        }
+    }
     akt_py_drain();
     akt_py_leave(entered);
-    return rc;
+    return 0;
 }
 
 /* One message for the actor's own receive (akt calls it when it does not run a batch),
@@ -187,7 +208,8 @@ static int run_receive(akt_ctx *ctx, akt_msg *msg, akt_py_cell *c, int become) {
     PyObject *handler = c->receive;
     if (become && PyList_GET_SIZE(c->stack) > 0)
         handler = PyList_GET_ITEM(c->stack, PyList_GET_SIZE(c->stack) - 1);
-    int rc = handle_message(c, ctx, msg, handler);
+    int responded;
+    int rc = handle_message(c, ctx, msg, handler, &responded);
     akt_py_leave(entered);
     return rc;
 }

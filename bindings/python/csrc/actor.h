@@ -25,6 +25,7 @@ typedef struct akt_py_context {
     akt_py_cell *cell;     /* NULL outside the callback */
     unsigned long thread;  /* the thread running the callback: the only one that may use it */
     int unhandled;
+    int responded;         /* ctx.respond() answered the current message */
 } akt_py_context;
 
 /* Fails the running callback with the current Python exception: logs it, hands its

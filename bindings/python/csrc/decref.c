@@ -10,7 +10,9 @@
  * inside it with the GIL held, on either placement: they use the first list or none. The
  * mutex list is left for what akt drops on threads without the GIL: a Python object read
  * by a C actor, dead letters and mailboxes drained by akt's threads, replies dropped by a
- * timed-out ask, the message a failed receive leaves to akt, and actor state freed by
+ * timed-out ask, the message a failed receive leaves to akt, a message a Python actor on
+ * the workers answered (actor.c hands the GIL to the asker first), the messages of a
+ * become handler on the workers (one call per message), and actor state freed by
  * free_state. */
 #include "fastpath.h"
 

@@ -2,11 +2,12 @@
  * fastpath.h -- the CPython side of akt's Python binding.
  *
  * The binding is one extension module built by cffi in API mode (akt._native). cffi gives
- * Python the whole of akt.h for the cold paths; these files are compiled into the same
- * module and carry what runs per message: wrapping Python objects as akt messages, the
- * actor callbacks, the context, pids, asks and the event queue. They use the CPython API
- * directly because a cffi callback costs several allocations and a GIL round trip per
- * message (README: "Why a C fast path").
+ * the Python layer the public headers' constants and texts; these files are compiled into
+ * the same module and make every call into akt: wrapping Python objects as akt messages,
+ * the actor callbacks (a run of messages per call: receive_batch), the context, pids,
+ * asks and the event queue. They use the CPython API directly because a cffi callback
+ * costs several allocations and a GIL round trip per message (README: "Why a C fast
+ * path").
  *
  * The GIL rule everything here obeys: akt calls back into Python (taking the GIL) only
  * for an actor's own callbacks, a supervisor's decider, event subscribers (events.c says

@@ -3,8 +3,9 @@
 Python actors run, by default, on the system's Python thread: the asyncio loop that was
 running when the system was created, or else a service thread of its own. akt wakes that
 thread through an eventfd when they have mail, and it runs them in batches while holding
-the GIL once. ``dispatcher="workers"`` runs them on akt's worker threads instead (each
-message then takes the GIL on its own); README: "Where Python actors run" measures both.
+the GIL once. ``dispatcher="workers"`` runs them on akt's worker threads instead (a worker
+takes the GIL once per run of an actor's messages); README: "Where Python actors run"
+measures both.
 """
 
 from __future__ import annotations

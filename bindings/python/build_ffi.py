@@ -1,9 +1,11 @@
 """cffi builder of akt._native (API, out-of-line mode).
 
-The cdef is made from the public header itself, so the binding always matches akt.h:
-integer #defines become cffi's "#define NAME ..." (the value comes from the C compiler),
-everything else goes through the C preprocessor. The C fast path (csrc/*.c) is compiled
-into the same extension; it is what runs per message (see csrc/fastpath.h).
+The cdef is made from the public headers themselves (every abi/include/akt/*.h: akt.h and
+the siblings that include it), so the binding always matches the ABI: integer #defines
+become cffi's "#define NAME ..." (the value comes from the C compiler), everything else,
+the enums the X-macro tables expand to included, goes through the C preprocessor. The C
+fast path (csrc/*.c) is compiled into the same extension; it is what runs per message
+(see csrc/fastpath.h).
 """
 
 from __future__ import annotations
@@ -18,7 +20,6 @@ from cffi import FFI
 HERE = Path(__file__).resolve().parent
 REPO = HERE.parent.parent
 INCLUDE_DIR = Path(os.environ.get("AKT_INCLUDE_DIR", REPO / "abi" / "include"))
-HEADER = INCLUDE_DIR / "akt" / "akt.h"
 CSRC = HERE / "csrc"
 # setup.py's build_ext puts libakt.so here before compiling (see stage_libakt there).
 LIB_STAGE = HERE / "build" / "libakt"
@@ -30,6 +31,39 @@ void akt_py_thread_stop(void *data, int index);
 """
 
 _DEFINE = re.compile(r"^\s*#\s*define\s+(AKT_[A-Z0-9_]+)\s+(.+?)\s*$")
+# An include of another public header: <akt/x.h>, or "x.h" / "akt/x.h" from a sibling.
+_AKT_INCLUDE = re.compile(r'^\s*#\s*include\s*(?:<akt/(\w+\.h)>|"(?:akt/)?(\w+\.h)")')
+_ANY_INCLUDE = re.compile(r"^\s*#\s*include\b")
+
+
+def headers(include_dir: Path = INCLUDE_DIR) -> list[Path]:
+    """Every public header, each after the akt headers it includes: akt.h comes first."""
+    found = {p.name: p for p in sorted((include_dir / "akt").glob("*.h"))}
+    if "akt.h" not in found:
+        raise SystemExit(f"akt build_ffi: no akt/akt.h in {include_dir}")
+    order: list[Path] = []
+    done: set[str] = set()
+
+    def visit(name: str, chain: tuple[str, ...]) -> None:
+        if name in done:
+            return
+        if name in chain:
+            raise SystemExit(f"akt build_ffi: include cycle {' -> '.join(chain + (name,))}")
+        for line in found[name].read_text().splitlines():
+            m = _AKT_INCLUDE.match(line)
+            if not m:
+                continue
+            inc = m.group(1) or m.group(2)
+            if inc not in found:
+                raise SystemExit(f"akt build_ffi: {name} includes {inc}, not in {include_dir}")
+            visit(inc, chain + (name,))
+        done.add(name)
+        order.append(found[name])
+
+    visit("akt.h", ())
+    for name in found:
+        visit(name, ())
+    return order
 
 
 def _integer_defines(text: str) -> list[str]:
@@ -46,12 +80,13 @@ def _integer_defines(text: str) -> list[str]:
     return names
 
 
-def make_cdef(header: Path = HEADER) -> str:
-    text = header.read_text()
-    defines = _integer_defines(text)
-    body = "\n".join(
-        line for line in text.splitlines() if not re.match(r"^\s*#\s*include\b", line)
-    )
+def make_cdef(include_dir: Path = INCLUDE_DIR) -> str:
+    """The cdef of every public header, in include order. The headers are preprocessed as
+    one text without their #include lines: the include guards keep each header once, and
+    cffi knows the standard types they would bring (size_t, int64_t, ...)."""
+    text = "\n".join(p.read_text() for p in headers(include_dir))
+    defines = list(dict.fromkeys(_integer_defines(text)))
+    body = "\n".join(line for line in text.splitlines() if not _ANY_INCLUDE.match(line))
     cc = os.environ.get("CC", "cc").split()
     out = subprocess.run(
         [*cc, "-E", "-P", "-undef", "-nostdinc", "-DAKT_API=", "-x", "c", "-"],
@@ -64,11 +99,16 @@ def make_cdef(header: Path = HEADER) -> str:
     return consts + out + EXTRA_CDEF
 
 
+def source_includes(include_dir: Path = INCLUDE_DIR) -> str:
+    """The #include lines of the extension's C source: every public header."""
+    return "".join(f"#include <akt/{p.name}>\n" for p in headers(include_dir))
+
+
 ffibuilder = FFI()
 ffibuilder.cdef(make_cdef())
 ffibuilder.set_source(
     "akt._native",
-    '#include <akt/akt.h>\n' + EXTRA_CDEF,
+    source_includes() + EXTRA_CDEF,
     sources=[str(p.relative_to(HERE)) for p in sorted(CSRC.glob("*.c"))],
     include_dirs=[str(INCLUDE_DIR), str(CSRC)],
     library_dirs=[str(LIB_STAGE)],

@@ -77,6 +77,7 @@ static akt_py_context *ctx_begin(akt_py_cell *c, akt_ctx *ctx) {
     cx->cell = c;
     cx->thread = PyThread_get_thread_ident();
     cx->unhandled = 0;
+    cx->responded = 0;
     return cx;
 }
 
@@ -116,20 +117,18 @@ static int cell_self(akt_py_cell *c, akt_ctx *ctx) {
     akt_pid self;
     int rc = akt_ctx_self(ctx, &self);
     if (rc) return rc;
-    c->id = self.id;
     c->self_pid = akt_py_pid_new(c->system, self.id);
     if (!c->self_pid) PyErr_Clear();
     return 0;
 }
 
-static int run_receive(akt_ctx *ctx, akt_msg *msg, akt_py_cell *c, int become) {
-    int entered = akt_py_enter();
-    if (entered < 0) return AKT_ECLOSED;
-    akt_py_drain();
+/* Hands one message to handler(ctx, msg). GIL held. Returns 0, AKT_EUNHANDLED or the
+ * failure code (the exception is handed to akt_ctx_fail); *responded tells whether the
+ * handler answered it. */
+static int handle_message(akt_py_cell *c, akt_ctx *ctx, akt_msg *msg, PyObject *handler,
+                          int *responded) {
+    akt_py_drain(); /* what the previous message left behind */
     int rc;
-    PyObject *handler = c->receive;
-    if (become && PyList_GET_SIZE(c->stack) > 0)
-        handler = PyList_GET_ITEM(c->stack, PyList_GET_SIZE(c->stack) - 1);
     Py_INCREF(handler);
     akt_py_context *cx = ctx_begin(c, ctx);
     PyObject *value = cx ? akt_py_msg_value(c->system, msg) : NULL;
@@ -141,7 +140,7 @@ static int run_receive(akt_ctx *ctx, akt_msg *msg, akt_py_cell *c, int become) {
                                           2 | PY_VECTORCALL_ARGUMENTS_OFFSET, NULL);
         Py_DECREF(value);
         if (r && PyCoro_CheckExact(r)) {
-            PyObject *closed = PyObject_CallMethod(r, "close", NULL);
+            PyObject *closed = PyObject_CallMethodNoArgs(r, akt_py.str_close);
             Py_XDECREF(closed);
             Py_DECREF(r);
             r = NULL;
@@ -156,8 +155,61 @@ static int run_receive(akt_ctx *ctx, akt_msg *msg, akt_py_cell *c, int become) {
             rc = cx->unhandled ? AKT_EUNHANDLED : 0;
         }
     }
+    *responded = cx && cx->responded;
     if (cx) ctx_end(c, cx);
     Py_DECREF(handler);
+    return rc;
+}
+
+/* A run of the actor's messages: one GIL acquisition for all of them. The first message
+ * is pulled before taking the GIL, so a turn that finds the mailbox empty costs none.
+ * akt_ctx_next finishes the message before it pulls the next, so each message is released
+ * here with the GIL held (decref.c). A failure returns before the next pull: it is the
+ * failure of the message being handled, and the rest stay in the mailbox. An unhandled
+ * message needs no return code, as ctx.unhandled() told akt already.
+ *
+ * One exception on akt's workers: after an answer, the GIL is handed back before the next
+ * pull. The asker is usually blocked on that answer and needs the GIL next, and the pull
+ * may wait a moment for more mail; holding the GIL through it would make the asker sleep
+ * on the GIL as well (a second wake-up per round trip). That message is then released
+ * without the GIL, as a foreign thread's release. */
+static int cb_receive_batch(akt_ctx *ctx, void *state) {
+    akt_py_cell *c = state;
+    akt_msg *msg;
+    if (akt_ctx_next(ctx, &msg) != 0) return 0;
+    int entered = akt_py_enter();
+    if (entered < 0) return AKT_ECLOSED;
+    for (;;) {
+        int responded = 0;
+        int rc = handle_message(c, ctx, msg, c->receive, &responded);
+        if (rc != 0 && rc != AKT_EUNHANDLED) {
+            akt_py_leave(entered);
+            return rc;
+        }
+        if (responded && entered == 0) {
+            akt_py_drain();
+            akt_py_leave(entered);
+            if (akt_ctx_next(ctx, &msg) != 0) return 0;
+            if ((entered = akt_py_enter()) < 0) return AKT_ECLOSED;
+        } else if (akt_ctx_next(ctx, &msg) != 0) {
+            break;
+        }
+    }
+    akt_py_drain();
+    akt_py_leave(entered);
+    return 0;
+}
+
+/* One message for the actor's own receive (akt calls it when it does not run a batch),
+ * or for the handler on top of the become stack (state = the cell). */
+static int run_receive(akt_ctx *ctx, akt_msg *msg, akt_py_cell *c, int become) {
+    int entered = akt_py_enter();
+    if (entered < 0) return AKT_ECLOSED;
+    PyObject *handler = c->receive;
+    if (become && PyList_GET_SIZE(c->stack) > 0)
+        handler = PyList_GET_ITEM(c->stack, PyList_GET_SIZE(c->stack) - 1);
+    int responded;
+    int rc = handle_message(c, ctx, msg, handler, &responded);
     akt_py_leave(entered);
     return rc;
 }
@@ -198,11 +250,6 @@ static int cb_pre_start(akt_ctx *ctx, void *state) {
     }
     c->started = 1;
     if (PyList_GET_SIZE(c->stack)) PyList_SetSlice(c->stack, 0, PyList_GET_SIZE(c->stack), NULL);
-    if (rc == 0 && c->mode == AKT_PY_MODE_PYTHON) {
-        PyObject *id = PyLong_FromUnsignedLongLong(c->id);
-        if (!id || PySet_Add(c->system->py_pids, id)) PyErr_Clear();
-        Py_XDECREF(id);
-    }
     if (rc == 0) rc = call_hook(c, ctx, c->pre_start, "pre_start");
     akt_py_leave(entered);
     return rc;
@@ -221,11 +268,6 @@ static void cb_post_stop(akt_ctx *ctx, void *state) {
         Py_XDECREF(r);
         if (cx) ctx_end(c, cx);
     }
-    if (c->mode == AKT_PY_MODE_PYTHON && c->id) {
-        PyObject *id = PyLong_FromUnsignedLongLong(c->id);
-        if (!id || PySet_Discard(c->system->py_pids, id) < 0) PyErr_Clear();
-        Py_XDECREF(id);
-    }
     akt_py_leave(entered);
 }
 
@@ -240,6 +282,7 @@ static void cb_free_state(void *state) {
 
 static const akt_behavior py_behavior = {.size = sizeof(akt_behavior),
                                          .receive = cb_receive,
+                                         .receive_batch = cb_receive_batch,
                                          .pre_start = cb_pre_start,
                                          .post_stop = cb_post_stop,
                                          .free_state = cb_free_state};

@@ -15,7 +15,6 @@ struct akt_py_cell {
     PyObject *keep;        /* objects the spawn options borrow (supervisor), or NULL */
     PyObject *ctx;         /* a Context reused while nobody else holds it */
     PyObject *self_pid;    /* cached */
-    uint64_t id;
     int mode;
     int started;           /* pre_start ran once: a new one means a restart */
 };
@@ -26,6 +25,7 @@ typedef struct akt_py_context {
     akt_py_cell *cell;     /* NULL outside the callback */
     unsigned long thread;  /* the thread running the callback: the only one that may use it */
     int unhandled;
+    int responded;         /* ctx.respond() answered the current message */
 } akt_py_context;
 
 /* Fails the running callback with the current Python exception: logs it, hands its

@@ -1,9 +1,11 @@
 /* ask.c -- akt futures as asyncio futures, and blocking waits.
  *
  * An asked answer completes on whichever thread replies. When that thread holds the GIL
- * (a Python actor answering on the system's Python thread) the asyncio future is settled
- * at once; otherwise the completion is queued for the system's service, so akt's threads
- * never wait for the GIL. */
+ * (a Python actor answering) the future is settled at once: directly on the thread of the
+ * asker's loop, through loop.call_soon_threadsafe from any other; otherwise the completion
+ * is queued for the system's service, so akt's threads never wait for the GIL. Which
+ * thread owns an asyncio future is known from the ask itself (it needs the running loop of
+ * the asking thread), so no loop is looked up per answer. */
 #include "fastpath.h"
 
 #include <stdlib.h>
@@ -16,6 +18,39 @@ static void item_free(akt_py_qitem *it) {
 }
 
 void akt_py_ask_discard(akt_py_qitem *it) { item_free(it); }
+
+int akt_py_settle(PyObject *fut, int ok, PyObject *value) {
+    PyObject *done = PyObject_CallMethodNoArgs(fut, akt_py.str_done);
+    if (!done) return -1;
+    int is_done = PyObject_IsTrue(done);
+    Py_DECREF(done);
+    if (is_done) return is_done < 0 ? -1 : 0;
+    PyObject *r = PyObject_CallMethodOneArg(fut, ok ? akt_py.str_set_result
+                                                    : akt_py.str_set_exception, value);
+    Py_XDECREF(r);
+    return r ? 0 : -1;
+}
+
+int akt_py_resolve(PyObject *fut, unsigned long thread, int ok, PyObject *value) {
+    if (!thread) return akt_py_settle(fut, ok, value);
+    int bad;
+    if (thread == PyThread_get_thread_ident()) {
+        bad = akt_py_settle(fut, ok, value);
+    } else {
+        PyObject *loop = PyObject_CallMethodNoArgs(fut, akt_py.str_get_loop);
+        if (!loop) return -1;
+        PyObject *args[5] = {loop, akt_py.settle_fn, fut, ok ? Py_True : Py_False, value};
+        PyObject *r = PyObject_VectorcallMethod(akt_py.str_call_soon_threadsafe, args, 5, NULL);
+        Py_DECREF(loop);
+        Py_XDECREF(r);
+        bad = !r;
+    }
+    if (bad && PyErr_ExceptionMatches(PyExc_RuntimeError)) {
+        PyErr_Clear(); /* the loop is closed: nobody waits any more */
+        bad = 0;
+    }
+    return bad ? -1 : 0;
+}
 
 void akt_py_ask_settle(akt_py_system *s, akt_py_qitem *it) {
     PyObject *value;
@@ -31,12 +66,7 @@ void akt_py_ask_settle(akt_py_system *s, akt_py_qitem *it) {
         value = akt_py_take_exception();
     }
     if (value) {
-        PyObject *args[3] = {it->future, ok ? Py_True : Py_False, value};
-        PyObject *r = PyObject_Vectorcall(akt_py.resolve, args, 3, NULL);
-        if (r)
-            Py_DECREF(r);
-        else
-            PyErr_WriteUnraisable(akt_py.resolve);
+        if (akt_py_resolve(it->future, it->thread, ok, value)) PyErr_WriteUnraisable(it->future);
         Py_DECREF(value);
     } else {
         PyErr_Clear();
@@ -59,15 +89,17 @@ static void ask_done(akt_future *f, int rc, akt_msg *reply, void *data) {
     }
 }
 
-int akt_py_ask_register(akt_py_system *s, akt_future *f, PyObject *fut) {
+/* Settles fut (owned by thread's loop, or thread-safe for 0) with the answer of f. Does
+ * not take f. Returns 0, or -1 with an exception set. */
+static int ask_register(akt_py_system *s, akt_future *f, PyObject *fut, unsigned long thread) {
     akt_py_qitem *it = calloc(1, sizeof *it);
     if (!it) {
         PyErr_NoMemory();
         return -1;
     }
-    it->kind = AKT_PY_Q_ASK;
     it->owner = s;
     it->future = fut;
+    it->thread = thread;
     Py_INCREF(s);
     Py_INCREF(fut);
     int rc = akt_future_on_complete(f, ask_done, it); /* may settle at once, here */
@@ -81,7 +113,7 @@ int akt_py_ask_register(akt_py_system *s, akt_future *f, PyObject *fut) {
 
 PyObject *akt_py_ask_async(akt_py_system *s, akt_future *f, PyObject *loop) {
     PyObject *fut = PyObject_CallMethodNoArgs(loop, akt_py.str_create_future);
-    if (fut && akt_py_ask_register(s, f, fut)) Py_CLEAR(fut);
+    if (fut && ask_register(s, f, fut, PyThread_get_thread_ident())) Py_CLEAR(fut);
     akt_future_release(f); /* a pending ask keeps its own reference */
     return fut;
 }
@@ -128,7 +160,7 @@ PyObject *akt_py_ask_handle(akt_py_system *s, akt_future *f, PyObject *fut) {
         return NULL;
     }
     h->future = f; /* owns the caller's reference from here */
-    if (akt_py_ask_register(s, f, fut)) {
+    if (ask_register(s, f, fut, 0)) {
         akt_future_cancel(f);
         Py_DECREF(h);
         return NULL;

@@ -72,6 +72,7 @@ static PyObject *ctx_respond(akt_py_context *self, PyObject *args, PyObject *kwa
     if (akt_py_msg_new(msg, type, &m)) return NULL;
     int rc = akt_ctx_respond(self->ctx, m);
     if (rc) akt_msg_release(m);
+    else self->responded = 1;
     return check(rc, "respond");
 }
 

@@ -2,9 +2,18 @@
  *
  * akt releases a message on whichever thread drops its last reference, often inside akt
  * itself. Waiting for the GIL there could deadlock (the GIL holder may be waiting for
- * akt), and running a __del__ there would run user code inside akt. So every release is
- * queued and done at the next safe point instead: two lists, one for threads that hold the
- * GIL (the GIL guards it) and one under a mutex for the others. */
+ * akt), and running a __del__ there would run user code inside akt. So a release that may
+ * free the object is queued and done at the next safe point instead: two lists, one for
+ * threads that hold the GIL (the GIL guards it) and one under a mutex for the others.
+ *
+ * Since Python actors run as receive_batch (actor.c), the messages of a run are released
+ * inside it with the GIL held, on either placement: they use the first list or none. The
+ * mutex list is left for what akt drops on threads without the GIL: a Python object read
+ * by a C actor, dead letters and mailboxes drained by akt's threads, replies dropped by a
+ * timed-out ask, the message a failed receive leaves to akt, a message a Python actor on
+ * the workers answered (actor.c hands the GIL to the asker first), the messages of a
+ * become handler on the workers (one call per message), and actor state freed by
+ * free_state. */
 #include "fastpath.h"
 
 #include <stdlib.h>
@@ -36,6 +45,10 @@ void akt_py_decref_later(PyObject *obj) {
     if (!obj) return;
     /* Out of memory in a push: leaking one object beats touching Python without the GIL. */
     if (PyGILState_Check()) {
+        if (Py_REFCNT(obj) > 1) { /* not the last: no __del__ can run */
+            Py_DECREF(obj);
+            return;
+        }
         if (objlist_push(&held_list, obj) == 0) akt_py_held_n = held_list.n;
         return;
     }
@@ -74,8 +87,4 @@ void akt_py_drain_slow(void) {
     pthread_mutex_unlock(&free_lock);
     release_all(&taken);
     free(taken.items);
-}
-
-size_t akt_py_pending_count(void) {
-    return akt_py_held_n + atomic_load_explicit(&akt_py_free_n, memory_order_relaxed);
 }

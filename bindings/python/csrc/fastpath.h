@@ -2,11 +2,12 @@
  * fastpath.h -- the CPython side of akt's Python binding.
  *
  * The binding is one extension module built by cffi in API mode (akt._native). cffi gives
- * Python the whole of akt.h for the cold paths; these files are compiled into the same
- * module and carry what runs per message: wrapping Python objects as akt messages, the
- * actor callbacks, the context, pids, asks and the event queue. They use the CPython API
- * directly because a cffi callback costs several allocations and a GIL round trip per
- * message (README: "Why a C fast path").
+ * the Python layer the public headers' constants and texts; these files are compiled into
+ * the same module and make every call into akt: wrapping Python objects as akt messages,
+ * the actor callbacks (a run of messages per call: receive_batch), the context, pids,
+ * asks and the event queue. They use the CPython API directly because a cffi callback
+ * costs several allocations and a GIL round trip per message (README: "Why a C fast
+ * path").
  *
  * The GIL rule everything here obeys: akt calls back into Python (taking the GIL) only
  * for an actor's own callbacks, a supervisor's decider, event subscribers (events.c says
@@ -44,14 +45,15 @@ void akt_py_thread_stop(void *data, int index);
 
 /* ------------------------------------------------------------------ decref.c */
 
-/* Drops a reference from any thread without waiting for the GIL: the object is queued and
- * released at the next safe point (akt_py_drain). Safe points are places where Python
- * code may run: not inside akt with its locks held. */
+/* Drops a reference from any thread without waiting for the GIL and without running a
+ * __del__ inside akt: with the GIL held a reference that is not the last goes at once;
+ * anything else is queued and released at the next safe point (akt_py_drain). Safe points
+ * are places where Python code may run: not inside akt with its locks held. An actor's
+ * run (receive_batch) is one: its messages are released inside it, with the GIL held,
+ * and never reach the list that threads without the GIL share under a mutex. */
 void akt_py_decref_later(PyObject *obj);
 /* Releases what was queued. GIL held. */
 void akt_py_drain_slow(void);
-/* Objects queued (for tests). GIL held. */
-size_t akt_py_pending_count(void);
 extern size_t akt_py_held_n;         /* guarded by the GIL */
 extern atomic_size_t akt_py_free_n;  /* any thread */
 static inline void akt_py_drain(void) {
@@ -71,11 +73,12 @@ typedef struct akt_py_config {
     PyObject *error_for;       /* error_for(code, what) -> exception instance */
     PyObject *failure_text;    /* failure_text(pid, exc) -> reason; keeps the traceback */
     PyObject *log_failure;     /* log_failure(where, exc) -> None */
-    PyObject *resolve;         /* resolve(fut, ok, value): thread-safe settle */
     PyObject *get_running_loop;
+    PyObject *settle_fn;       /* akt._fast._settle(fut, ok, value), for call_soon_threadsafe */
     PyObject *event_type;      /* akt.Event(kind, pid, path, sender, message, code, reason) */
     PyObject *str_receive, *str_pre_start, *str_post_stop, *str_create_future,
-        *str_akt_type, *str_module, *str_qualname, *str_builtins;
+        *str_akt_type, *str_module, *str_qualname, *str_builtins, *str_done, *str_set_result,
+        *str_set_exception, *str_get_loop, *str_call_soon_threadsafe, *str_close;
     PyObject *type_names;      /* dict: class -> bytes type name */
     PyObject *base_pre_start, *base_post_stop; /* Actor's no-op methods (skipped) */
     PyObject *actor_type;      /* akt.Actor */
@@ -114,7 +117,6 @@ typedef struct akt_py_system {
     int64_t ask_timeout_ns;
     pthread_mutex_t qlock;    /* guards the queue; never held while calling anything */
     akt_py_qitem *qhead, *qtail;
-    PyObject *py_pids;        /* set of ids of live actors on the external dispatcher */
     PyObject *keep;           /* list of objects akt borrows (supervisors, deciders) */
     PyObject *weakrefs;
     PyObject *dict;
@@ -162,12 +164,10 @@ int akt_py_timeout_arg(akt_py_system *s, PyObject *timeout, int64_t *out_ns);
 
 /* ------------------------------------------------------------------ ask.c */
 
-/* An asyncio future (made by loop) for the answer of f. Takes f. GIL held. */
+/* An asyncio future (made by loop, the loop running on this thread) for the answer of f.
+ * Takes f. GIL held. */
 PyObject *akt_py_ask_async(akt_py_system *s, akt_future *f, PyObject *loop);
-/* Settles fut (any future akt.system._resolve knows) with the answer of f. Does not take
- * f. Returns 0, or -1 with an exception set. */
-int akt_py_ask_register(akt_py_system *s, akt_future *f, PyObject *fut);
-/* An AskHandle owning f (taken), whose answer settles fut. */
+/* An AskHandle owning f (taken), whose answer settles fut, a thread-safe future. */
 PyObject *akt_py_ask_handle(akt_py_system *s, akt_future *f, PyObject *fut);
 extern PyTypeObject akt_py_ask_handle_type;
 /* Waits for f without holding the GIL (pumping the system's service when this thread
@@ -176,6 +176,13 @@ PyObject *akt_py_future_result(akt_py_system *s, akt_future *f);
 /* Settles a queued completion. GIL held. */
 void akt_py_ask_settle(akt_py_system *s, akt_py_qitem *item);
 void akt_py_ask_discard(akt_py_qitem *item);
+/* Settles fut with value (ok) or with the exception value, unless it is done already (an
+ * awaiter cancelled it). thread: the thread whose asyncio loop owns fut, the only one that
+ * may touch it (another thread hands the settling to that loop); 0 for a thread-safe
+ * future (concurrent.futures). Returns 0, or -1 with an exception set. GIL held. */
+int akt_py_resolve(PyObject *fut, unsigned long thread, int ok, PyObject *value);
+/* Settles fut (ok, value) on the calling thread, as akt_py_resolve does on fut's own. */
+int akt_py_settle(PyObject *fut, int ok, PyObject *value);
 
 /* ------------------------------------------------------------------ events.c */
 
@@ -194,14 +201,12 @@ int akt_py_supervisor_arg(akt_py_system *s, PyObject *obj, akt_supervisor *out);
 
 /* ------------------------------------------------------------------ queue items */
 
-enum { AKT_PY_Q_ASK = 1 };
-
+/* A completed ask on its way to the system's service. */
 struct akt_py_qitem {
     akt_py_qitem *next;
-    int kind;
-    akt_py_system *owner;    /* strong (asks): the system whose queue settles it */
-    /* asks */
+    akt_py_system *owner;    /* strong: the system whose queue settles it */
     PyObject *future;        /* strong; touched only with the GIL */
+    unsigned long thread;    /* as akt_py_resolve's thread */
     int rc;
     akt_msg *reply;          /* retained */
 };

@@ -88,7 +88,6 @@ static PyObject *fast_configure(PyObject *module, PyObject *args, PyObject *kwar
         set_obj(kwargs, "error_for", &akt_py.error_for) ||
         set_obj(kwargs, "failure_text", &akt_py.failure_text) ||
         set_obj(kwargs, "log_failure", &akt_py.log_failure) ||
-        set_obj(kwargs, "resolve", &akt_py.resolve) ||
         set_obj(kwargs, "get_running_loop", &akt_py.get_running_loop) ||
         set_obj(kwargs, "event_type", &akt_py.event_type) ||
         set_obj(kwargs, "actor_type", &akt_py.actor_type))
@@ -116,8 +115,29 @@ static PyObject *fast_drain(PyObject *module, PyObject *unused) {
     Py_RETURN_NONE;
 }
 
-static PyObject *fast_pending(PyObject *module, PyObject *unused) {
-    return PyLong_FromSize_t(akt_py_pending_count());
+/* _settle(fut, ok, value): what call_soon_threadsafe runs on the loop of fut. */
+static PyObject *fast_settle(PyObject *module, PyObject *const *args, Py_ssize_t nargs) {
+    if (nargs != 3) {
+        PyErr_SetString(PyExc_TypeError, "_settle(fut, ok, value)");
+        return NULL;
+    }
+    int ok = PyObject_IsTrue(args[1]);
+    if (ok < 0 || akt_py_settle(args[0], ok, args[2])) return NULL;
+    Py_RETURN_NONE;
+}
+
+/* resolve(fut, ok, value, thread): akt_py_resolve for the Python layer. */
+static PyObject *fast_resolve(PyObject *module, PyObject *const *args, Py_ssize_t nargs) {
+    if (nargs != 4) {
+        PyErr_SetString(PyExc_TypeError, "resolve(fut, ok, value, thread)");
+        return NULL;
+    }
+    int ok = PyObject_IsTrue(args[1]);
+    unsigned long thread = PyLong_AsUnsignedLong(args[3]);
+    if (ok < 0 || (thread == (unsigned long)-1 && PyErr_Occurred()) ||
+        akt_py_resolve(args[0], thread, ok, args[2]))
+        return NULL;
+    Py_RETURN_NONE;
 }
 
 /* Called at interpreter exit after every system stopped: from now on akt's threads leave
@@ -162,7 +182,11 @@ static PyMethodDef fast_functions[] = {
     {"configure", (PyCFunction)(void (*)(void))fast_configure, METH_VARARGS | METH_KEYWORDS,
      "Hand the Python-level classes and helpers to the C side (once, at import)."},
     {"drain", fast_drain, METH_NOARGS, "Release Python objects akt let go of meanwhile."},
-    {"pending", fast_pending, METH_NOARGS, "Objects waiting for drain()."},
+    {"_settle", (PyCFunction)(void (*)(void))fast_settle, METH_FASTCALL,
+     "_settle(fut, ok, value): settle fut on this thread unless it is done."},
+    {"resolve", (PyCFunction)(void (*)(void))fast_resolve, METH_FASTCALL,
+     "resolve(fut, ok, value, thread): settle fut, which the asyncio loop of thread owns "
+     "(0: a thread-safe future), from any thread."},
     {"teardown", fast_teardown, METH_NOARGS, "Interpreter exit: stop calling into Python."},
     {"type_name", fast_type_name, METH_O, "The akt type name a message gets."},
     {"wire_bytes", fast_wire_bytes, METH_O, "The bytes a C actor reads for a message."},
@@ -194,7 +218,12 @@ static int install(void) {
         intern(&akt_py.str_akt_type, "__akt_type__") ||
         intern(&akt_py.str_module, "__module__") ||
         intern(&akt_py.str_qualname, "__qualname__") ||
-        intern(&akt_py.str_builtins, "builtins"))
+        intern(&akt_py.str_builtins, "builtins") || intern(&akt_py.str_done, "done") ||
+        intern(&akt_py.str_set_result, "set_result") ||
+        intern(&akt_py.str_set_exception, "set_exception") ||
+        intern(&akt_py.str_get_loop, "get_loop") ||
+        intern(&akt_py.str_call_soon_threadsafe, "call_soon_threadsafe") ||
+        intern(&akt_py.str_close, "close"))
         return -1;
     if (!akt_py.type_names && !(akt_py.type_names = PyDict_New())) return -1;
     PyObject *m = PyModule_Create(&fast_module);
@@ -206,7 +235,8 @@ static int install(void) {
         add_type(m, &akt_py_ask_handle_type, "AskHandle") ||
         PyModule_AddIntConstant(m, "MODE_PYTHON", AKT_PY_MODE_PYTHON) ||
         PyModule_AddIntConstant(m, "MODE_WORKERS", AKT_PY_MODE_WORKERS) ||
-        PyDict_SetItemString(modules, "akt._fast", m)) {
+        PyDict_SetItemString(modules, "akt._fast", m) ||
+        !(akt_py.settle_fn = PyObject_GetAttrString(m, "_settle"))) {
         Py_DECREF(m);
         return -1;
     }

@@ -297,6 +297,85 @@ static PyObject *pid_ask_batch_results(akt_py_pid *self, PyObject *const *args,
     return list;
 }
 
+/* ------------------------------------------------------------------ lifecycle */
+
+static PyObject *pid_stop(akt_py_pid *self, PyObject *unused) {
+    if (pid_live_system(self)) return NULL;
+    int rc = akt_stop(self->system->sys, (akt_pid){self->id});
+    if (rc) return akt_py_raise(rc, "stop");
+    Py_RETURN_NONE;
+}
+
+static PyObject *pid_poison(akt_py_pid *self, PyObject *unused) {
+    if (pid_live_system(self)) return NULL;
+    int rc = akt_poison(self->system->sys, (akt_pid){self->id});
+    if (rc) return akt_py_raise(rc, "poison");
+    Py_RETURN_NONE;
+}
+
+/* stop_graceful(timeout=None) and its _sync form: the poison pill and its future. */
+static int start_graceful(akt_py_pid *self, PyObject *const *args, Py_ssize_t nargs,
+                          PyObject *kwnames, const char *fname, akt_future **f) {
+    static const char *const kw[] = {"timeout"};
+    PyObject *timeout = nargs > 0 ? args[0] : NULL;
+    Py_ssize_t nk = kwnames ? PyTuple_GET_SIZE(kwnames) : 0;
+    if (nargs > 1 || nargs + nk > 1 ||
+        (nk && PyUnicode_CompareWithASCIIString(PyTuple_GET_ITEM(kwnames, 0), kw[0]) != 0)) {
+        PyErr_Format(PyExc_TypeError, "%s() takes one optional argument, timeout", fname);
+        return -1;
+    }
+    if (nk) timeout = args[nargs];
+    int64_t ns;
+    if (pid_live_system(self) || akt_py_timeout_arg(self->system, timeout, &ns)) return -1;
+    int rc = akt_stop_graceful(self->system->sys, (akt_pid){self->id}, ns, f);
+    if (rc) {
+        akt_py_raise(rc, "stop_graceful");
+        return -1;
+    }
+    return 0;
+}
+
+static PyObject *pid_stop_graceful(akt_py_pid *self, PyObject *const *args, Py_ssize_t nargs,
+                                   PyObject *kwnames) {
+    PyObject *loop = running_loop("stop_graceful");
+    if (!loop) return NULL;
+    akt_future *f;
+    PyObject *fut = NULL;
+    if (start_graceful(self, args, nargs, kwnames, "stop_graceful", &f) == 0)
+        fut = akt_py_ask_async(self->system, f, loop);
+    Py_DECREF(loop);
+    return fut;
+}
+
+static PyObject *pid_stop_graceful_sync(akt_py_pid *self, PyObject *const *args,
+                                        Py_ssize_t nargs, PyObject *kwnames) {
+    akt_future *f;
+    if (start_graceful(self, args, nargs, kwnames, "stop_graceful_sync", &f)) return NULL;
+    return akt_py_future_result(self->system, f);
+}
+
+/* ------------------------------------------------------------------ value */
+
+static PyObject *pid_get_path(akt_py_pid *self, void *closure) {
+    if (pid_live_system(self)) return NULL;
+    char small[256];
+    char *buf = small;
+    size_t needed = 0;
+    int rc = akt_pid_path(self->system->sys, (akt_pid){self->id}, buf, sizeof small, &needed);
+    if (rc == AKT_ERANGE) {
+        if (!(buf = PyMem_Malloc(needed + 1))) return PyErr_NoMemory();
+        rc = akt_pid_path(self->system->sys, (akt_pid){self->id}, buf, needed + 1, &needed);
+    }
+    PyObject *path = rc ? akt_py_raise(rc, "path") : PyUnicode_FromString(buf);
+    if (buf != small) PyMem_Free(buf);
+    return path;
+}
+
+static PyObject *pid_get_is_alive(akt_py_pid *self, void *closure) {
+    if (pid_live_system(self)) return NULL;
+    return PyBool_FromLong(akt_pid_is_alive(self->system->sys, (akt_pid){self->id}));
+}
+
 static PyObject *pid_richcompare(PyObject *a, PyObject *b, int op) {
     if ((op != Py_EQ && op != Py_NE) || !PyObject_TypeCheck(b, &akt_py_pid_type))
         Py_RETURN_NOTIMPLEMENTED;
@@ -351,12 +430,24 @@ static PyMethodDef pid_methods[] = {
     {"_ask_batch_futures", FASTKW(pid_ask_batch_futures), NULL},
     {"_ask_into", (PyCFunction)pid_ask_into, METH_VARARGS, NULL},
     {"_ask_batch_results", FASTKW(pid_ask_batch_results), NULL},
+    {"stop", (PyCFunction)pid_stop, METH_NOARGS,
+     "Stops the actor now: queued messages go to dead letters (asynchronous)."},
+    {"poison", (PyCFunction)pid_poison, METH_NOARGS,
+     "The actor handles the messages sent before this one, then stops."},
+    {"stop_graceful", FASTKW(pid_stop_graceful),
+     "stop_graceful(timeout=None) -> asyncio.Future: poisons the actor and completes once "
+     "it stopped; after timeout it is stopped at once and the future fails with AskTimeout."},
+    {"stop_graceful_sync", FASTKW(pid_stop_graceful_sync),
+     "stop_graceful_sync(timeout=None): blocking form of stop_graceful."},
     {NULL, NULL, 0, NULL},
 };
 
 static PyGetSetDef pid_getset[] = {
     {"id", (getter)pid_get_id, NULL, "the pid's 64-bit value (index and generation)", NULL},
     {"system", (getter)pid_get_system, NULL, "the actor system of this pid", NULL},
+    {"path", (getter)pid_get_path, NULL,
+     "the actor's path, e.g. akt://demo/user/counter (ActorNotFound if it stopped)", NULL},
+    {"is_alive", (getter)pid_get_is_alive, NULL, "True while the actor runs", NULL},
     {NULL, NULL, NULL, NULL, NULL},
 };
 

@@ -115,7 +115,6 @@ static int system_init(akt_py_system *self, PyObject *args, PyObject *kwargs) {
     self->default_mode = mode;
     self->ask_timeout_ns = (int64_t)(ask_timeout * 1e9);
     if (!self->keep && !(self->keep = PyList_New(0))) return -1;
-    if (!self->py_pids && !(self->py_pids = PySet_New(NULL))) return -1;
 
     akt_system_options opts;
     akt_system_options_init(&opts);
@@ -193,7 +192,6 @@ static void system_dealloc(akt_py_system *self) {
     if (self->efd >= 0) close(self->efd);
     pthread_mutex_destroy(&self->qlock);
     system_clear(self);
-    Py_CLEAR(self->py_pids);
     /* A Python subclass's dealloc drops the reference to its type, not this one. */
     Py_TYPE(self)->tp_free((PyObject *)self);
 }
@@ -260,10 +258,8 @@ static PyObject *system_signal_py(akt_py_system *self, PyObject *unused) {
     Py_RETURN_NONE;
 }
 
-static PyObject *system_set_service_thread(akt_py_system *self, PyObject *arg) {
-    int on = PyObject_IsTrue(arg);
-    if (on < 0) return NULL;
-    self->service_thread = on ? PyThread_get_thread_ident() : 0;
+static PyObject *system_set_service_thread(akt_py_system *self, PyObject *unused) {
+    self->service_thread = PyThread_get_thread_ident();
     Py_RETURN_NONE;
 }
 
@@ -302,13 +298,12 @@ static PyObject *system_spawn(akt_py_system *self, PyObject *args, PyObject *kwa
     return akt_py_spawn(self, NULL, NULL, args, kwargs);
 }
 
-/* _spawn_native(name, behavior_address, state_address, dispatcher_python): a C actor
- * (an akt_behavior from any native library, e.g. through cffi) in this system. */
+/* _spawn_native(name, behavior_address, state_address): a C actor (an akt_behavior from
+ * any native library, e.g. through cffi) on akt's workers. */
 static PyObject *system_spawn_native(akt_py_system *self, PyObject *args) {
     PyObject *name, *beh_addr, *state_addr;
-    int on_python = 0;
     if (system_ready(self) ||
-        !PyArg_ParseTuple(args, "OOOp:_spawn_native", &name, &beh_addr, &state_addr, &on_python))
+        !PyArg_ParseTuple(args, "OOO:_spawn_native", &name, &beh_addr, &state_addr))
         return NULL;
     const char *cname = NULL;
     if (name != Py_None && !(cname = PyUnicode_AsUTF8(name))) return NULL;
@@ -322,7 +317,6 @@ static PyObject *system_spawn_native(akt_py_system *self, PyObject *args) {
     akt_spawn_options opts;
     akt_spawn_options_init(&opts);
     opts.name = cname;
-    opts.dispatcher = on_python ? self->disp : NULL;
     akt_pid pid = {0};
     int rc;
     Py_BEGIN_ALLOW_THREADS /* a C pre_start may run code that waits; nothing here needs Python */
@@ -332,14 +326,33 @@ static PyObject *system_spawn_native(akt_py_system *self, PyObject *args) {
     return akt_py_pid_new(self, pid.id);
 }
 
-static PyObject *system_pid(akt_py_system *self, PyObject *arg) {
-    unsigned long long id = PyLong_AsUnsignedLongLong(arg);
-    if (id == (unsigned long long)-1 && PyErr_Occurred()) return NULL;
-    return akt_py_pid_new(self, (uint64_t)id);
+static PyObject *system_lookup(akt_py_system *self, PyObject *path) {
+    if (system_ready(self)) return NULL;
+    if (!PyUnicode_Check(path)) {
+        PyErr_Format(PyExc_TypeError, "path must be a str, not %.100s", Py_TYPE(path)->tp_name);
+        return NULL;
+    }
+    const char *cpath = PyUnicode_AsUTF8(path);
+    if (!cpath) return NULL;
+    akt_pid pid;
+    int rc = akt_lookup(self->sys, cpath, &pid);
+    if (rc) {
+        PyObject *what = PyUnicode_FromFormat("lookup %R", path);
+        const char *w = what ? PyUnicode_AsUTF8(what) : NULL;
+        if (!w) {
+            Py_XDECREF(what);
+            return NULL;
+        }
+        akt_py_raise(rc, w);
+        Py_DECREF(what);
+        return NULL;
+    }
+    return akt_py_pid_new(self, pid.id);
 }
 
-static PyObject *system_get_address(akt_py_system *self, void *closure) {
-    return PyLong_FromVoidPtr(self->sys);
+static PyObject *system_get_name(akt_py_system *self, void *closure) {
+    if (system_ready(self)) return NULL;
+    return PyUnicode_FromString(akt_system_name(self->sys));
 }
 static PyObject *system_get_fileno(akt_py_system *self, void *closure) {
     return PyLong_FromLong(self->efd);
@@ -347,34 +360,8 @@ static PyObject *system_get_fileno(akt_py_system *self, void *closure) {
 static PyObject *system_get_done(akt_py_system *self, void *closure) {
     return PyBool_FromLong(atomic_load_explicit(&self->shutdown_done, memory_order_acquire));
 }
-static PyObject *system_get_default_mode(akt_py_system *self, void *closure) {
-    return PyLong_FromLong(self->default_mode);
-}
 static PyObject *system_get_ask_timeout(akt_py_system *self, void *closure) {
     return PyFloat_FromDouble((double)self->ask_timeout_ns / 1e9);
-}
-
-/* An akt_future made through cffi (its address), as an asyncio future on the running loop
- * (_future_async) or waited for here (_future_wait). Both take the future's reference. */
-static akt_future *future_arg(PyObject *arg) {
-    void *p = PyLong_AsVoidPtr(arg);
-    if (!p && !PyErr_Occurred()) PyErr_SetString(PyExc_ValueError, "NULL future");
-    return p;
-}
-
-static PyObject *system_future_async(akt_py_system *self, PyObject *const *args,
-                                     Py_ssize_t nargs) {
-    if (nargs != 2) {
-        PyErr_SetString(PyExc_TypeError, "_future_async(address, loop)");
-        return NULL;
-    }
-    akt_future *f = future_arg(args[0]);
-    return f ? akt_py_ask_async(self, f, args[1]) : NULL;
-}
-
-static PyObject *system_future_wait(akt_py_system *self, PyObject *arg) {
-    akt_future *f = future_arg(arg);
-    return f ? akt_py_future_result(self, f) : NULL;
 }
 
 PyObject *akt_py_subscribe(akt_py_system *s, PyObject *args, PyObject *kwargs);
@@ -389,19 +376,17 @@ static PyMethodDef system_methods[] = {
     {"_wait", (PyCFunction)system_wait, METH_O,
      "Wait (GIL released) until the service has work or timeout seconds passed."},
     {"_signal", (PyCFunction)system_signal_py, METH_NOARGS, "Wake the service."},
-    {"_set_service_thread", (PyCFunction)system_set_service_thread, METH_O,
-     "Record (True) or forget (False) the calling thread as the one running the service."},
+    {"_set_service_thread", (PyCFunction)system_set_service_thread, METH_NOARGS,
+     "Record the calling thread as the one running the service."},
     {"_shutdown_start", (PyCFunction)system_shutdown_start, METH_NOARGS,
      "Start akt_system_shutdown; False if it had already started."},
     {"_wait_done", (PyCFunction)system_wait_done, METH_O,
      "Wait (GIL released) for the end of shutdown; True when complete."},
-    {"_pid", (PyCFunction)system_pid, METH_O, "The Pid of an actor id of this system."},
     {"_spawn_native", (PyCFunction)system_spawn_native, METH_VARARGS,
-     "_spawn_native(name, behavior_address, state_address, on_python) -> Pid"},
-    {"_future_async", (PyCFunction)(void (*)(void))system_future_async, METH_FASTCALL,
-     "_future_async(address, loop) -> asyncio.Future of an akt_future (taken)."},
-    {"_future_wait", (PyCFunction)system_future_wait, METH_O,
-     "_future_wait(address): wait for an akt_future (taken) and return its answer."},
+     "_spawn_native(name, behavior_address, state_address) -> Pid"},
+    {"lookup", (PyCFunction)system_lookup, METH_O,
+     "lookup(path) -> Pid of the live actor at path (\"name\", \"parent/child\", "
+     "\"/user/...\" or \"akt://system/user/...\"); ActorNotFound if there is none."},
     {"spawn", (PyCFunction)(void (*)(void))system_spawn, METH_VARARGS | METH_KEYWORDS,
      "spawn(name, actor, *, dispatcher=None, supervisor=None, dependencies=None) -> Pid"},
     {"_subscribe", (PyCFunction)(void (*)(void))system_subscribe,
@@ -410,10 +395,9 @@ static PyMethodDef system_methods[] = {
 };
 
 static PyGetSetDef system_getset[] = {
-    {"_address", (getter)system_get_address, NULL, "the akt_system pointer", NULL},
+    {"name", (getter)system_get_name, NULL, "the system's name", NULL},
     {"_fileno", (getter)system_get_fileno, NULL, "the service eventfd", NULL},
     {"_shutdown_done", (getter)system_get_done, NULL, "shutdown completed", NULL},
-    {"_default_mode", (getter)system_get_default_mode, NULL, "default dispatch mode", NULL},
     {"ask_timeout", (getter)system_get_ask_timeout, NULL,
      "default ask timeout in seconds", NULL},
     {NULL, NULL, NULL, NULL, NULL},

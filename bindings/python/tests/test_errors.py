@@ -3,11 +3,17 @@
 from __future__ import annotations
 
 import asyncio
+import re
+from pathlib import Path
 
 import pytest
 
 import akt
 from actors import Counter
+from akt import _lib
+
+HEADER = Path(__file__).resolve().parents[3] / "abi" / "include" / "akt" / "akt.h"
+_ROW = re.compile(r'XX\(\s*(E[A-Z0-9_]+)\s*,\s*(-?\d+)\s*,\s*"([^"]*)"\s*\)')
 
 
 def test_ask_outcomes(any_system: akt.ActorSystem) -> None:
@@ -171,7 +177,6 @@ def test_garbage_does_not_crash(system: akt.ActorSystem) -> None:
         lambda v: system.lookup(v),
         lambda v: system.subscribe(v, v),
         lambda v: akt.ActorSystem("g", workers=v) if isinstance(v, int) and v > 64 else None,
-        lambda v: system._pid(v),
         lambda v: akt.Supervisor(directive=v),
     ]
     for call in calls:
@@ -185,11 +190,37 @@ def test_garbage_does_not_crash(system: akt.ActorSystem) -> None:
     assert pid.ask_sync("get") == 0
 
 
-def test_error_for_every_code() -> None:
-    for code in range(-1, -19, -1):
-        err = akt.error_for(code, "op")
-        assert isinstance(err, akt.AktError) and err.code == code
-        assert err.name.startswith("AKT_E") and str(err).startswith("op: ")
+def _errno_table() -> list[tuple[str, int, str]]:
+    """The rows XX(NAME, value, "text") of AKT_ERRNO_MAP in the public header."""
+    lines = HEADER.read_text().splitlines()
+    start = next(i for i, line in enumerate(lines) if "#define AKT_ERRNO_MAP(XX)" in line)
+    table = []
+    for line in lines[start:]:
+        table.append(line)
+        if not line.rstrip().endswith("\\"):
+            break
+    rows = [(m[1], int(m[2]), m[3]) for m in _ROW.finditer("\n".join(table))]
+    assert len(rows) == sum("XX(" in line for line in table[1:]), "an unparsed row"
+    return rows
+
+
+def test_every_row_of_the_error_table_has_its_exception_class() -> None:
+    rows = _errno_table()
+    assert len(rows) >= 18
+    classes = set()
+    for name, value, text in rows:
+        assert getattr(_lib.lib, f"AKT_{name}") == value  # the constant errors.py reads
+        err = akt.error_for(value, "op")
+        cls = type(err)
+        assert cls is not akt.AktError, f"AKT_{name} ({value}) has no exception class"
+        assert cls.code == err.code == value
+        assert err.name == f"AKT_{name}"
+        assert str(err) == f"op: {text} (AKT_{name})"
+        assert getattr(akt, cls.__name__) is cls  # exported
+        classes.add(cls)
+    assert len(classes) == len(rows)
+    # and no class stands for a code the header does not have
+    assert {c.code for c in akt.AktError.__subclasses__()} == {v for _, v, _ in rows}
     assert type(akt.error_for(-999, "op")) is akt.AktError
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import gc
+import inspect
 import threading
 import weakref
 
@@ -25,7 +26,7 @@ def test_spawn_tell_ask_sync(any_system: akt.ActorSystem) -> None:
 def test_async_system_and_ask() -> None:
     async def main() -> int:
         async with akt.ActorSystem("demo") as system:
-            pid = await system.spawn("counter", Counter())
+            pid = system.spawn("counter", Counter())  # spawning does not wait
             pid.tell(("add", 2))
             return await pid.ask("get", timeout=1.0)
 
@@ -209,6 +210,41 @@ def test_messages_are_released(any_system: akt.ActorSystem) -> None:
     sink.tell(Payload())
     assert sink.ask_sync("dump")  # a round trip through the service
     assert wait_for(lambda: (akt._fast.drain(), gc.collect(), all(r() is None for r in refs))[2])
+
+
+def test_a_run_on_the_workers_releases_its_messages_itself() -> None:
+    # The messages of a run on akt's workers are released inside the run, with the GIL it
+    # holds anyway: nothing else has to drain them (no tell, ask or service after them).
+    class Payload:
+        pass
+
+    n = 200
+    got = threading.Event()
+
+    class Take(akt.Actor):
+        def pre_start(self, ctx):
+            self.n = 0
+
+        def receive(self, ctx, msg):
+            self.n += 1
+            if self.n == n:
+                got.set()
+
+    with akt.ActorSystem("runs", dispatcher="workers") as system:
+        pid = system.spawn(None, Take())
+        batch = [Payload() for _ in range(n)]
+        refs = [weakref.ref(p) for p in batch]
+        pid.tell_batch(batch)
+        del batch
+        assert got.wait(5)
+        assert wait_for(lambda: all(r() is None for r in refs))
+
+
+def test_spawn_returns_the_pid_itself(system: akt.ActorSystem) -> None:
+    # spawn is synchronous: it returns a Pid, which is not awaitable.
+    pid = system.spawn(None, Counter())
+    assert type(pid) is akt.Pid and not inspect.isawaitable(pid)
+    assert not hasattr(pid, "__await__")
 
 
 def test_pid_values(system: akt.ActorSystem) -> None:

@@ -154,6 +154,13 @@ def test_importable_from_anywhere_without_ld_library_path() -> None:
     assert (pkg / "py.typed").exists()
 
 
+def test_the_package_exports_python_objects_only() -> None:
+    # cffi's ffi/lib stay behind akt._lib; everything public is a Python class or function.
+    assert not hasattr(akt, "ffi") and not hasattr(akt, "lib")
+    for name in akt.__all__:
+        assert "_cffi_backend" not in type(getattr(akt, name)).__module__, name
+
+
 def test_gil_is_free_while_waiting(system: akt.ActorSystem) -> None:
     # A Python thread keeps running while the main thread waits in ask_sync and while an
     # actor on akt's workers blocks in C.

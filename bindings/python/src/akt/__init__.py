@@ -15,7 +15,8 @@
         print(pid.ask_sync("get", timeout=1.0))
 """
 
-from ._lib import _fast, ffi, lib
+from . import _lib
+from ._lib import _fast
 from .actor import Actor, Decider, Directive, Supervisor
 from .errors import (
     ActorFailed,
@@ -47,7 +48,7 @@ from .system import ActorSystem
 Context = _fast.Context
 Subscription = _fast.Subscription
 
-__version__ = ffi.string(lib.akt_version_string()).decode()
+__version__ = _lib.text(_lib.lib.akt_version_string())
 
 __all__ = [
     "Actor", "ActorFailed", "AskFuture", "ActorNotFound", "ActorStopped", "ActorSystem", "AktError",

@@ -1,4 +1,5 @@
-"""Loads the compiled extension: cffi's ffi/lib for akt.h, and the C fast path module."""
+"""Loads the compiled extension: cffi's ffi/lib for the public headers (private to the
+package), and the C fast path module."""
 
 from __future__ import annotations
 

@@ -125,9 +125,3 @@ def error_for(code: int, what: str) -> AktError:
     desc = text(lib.akt_strerror(code))
     name = text(lib.akt_err_name(code))
     return cls(f"{what}: {desc} ({name})", code)
-
-
-def check(rc: int, what: str) -> None:
-    """Raises error_for(rc, what) unless rc is 0."""
-    if rc != 0:
-        raise error_for(rc, what)

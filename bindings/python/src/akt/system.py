@@ -3,8 +3,9 @@
 Python actors run, by default, on the system's Python thread: the asyncio loop that was
 running when the system was created, or else a service thread of its own. akt wakes that
 thread through an eventfd when they have mail, and it runs them in batches while holding
-the GIL once. ``dispatcher="workers"`` runs them on akt's worker threads instead (each
-message then takes the GIL on its own); README: "Where Python actors run" measures both.
+the GIL once. ``dispatcher="workers"`` runs them on akt's worker threads instead (a worker
+takes the GIL once per run of an actor's messages); README: "Where Python actors run"
+measures both.
 """
 
 from __future__ import annotations
@@ -19,13 +20,12 @@ import traceback
 from types import TracebackType
 from typing import TYPE_CHECKING, Any, Callable, Optional
 
-from . import _lib
-from ._lib import _fast, ffi, lib
+from ._lib import _fast, ffi
 from .actor import Actor, Supervisor
-from .errors import DeadlockError, check, error_for
+from .errors import DeadlockError, error_for
 from .events import Event, EventKind, _make_event
 from .messages import Bytes, Terminated
-from .pid import AskFuture, Pid
+from .pid import Pid
 
 _log = logging.getLogger("akt")
 
@@ -71,31 +71,24 @@ class ActorSystem(_fast.SystemCore):
         super().__init__(name, workers=workers, throughput=throughput,
                          mode=_MODES[dispatcher], supervisor=supervisor,
                          ask_timeout=float(ask_timeout))
-        self._csys = ffi.cast("akt_system *", self._address)
         self._loop: Optional[asyncio.AbstractEventLoop] = None
         self._thread: Optional[threading.Thread] = None
         self._again_pending = False
         self._finished = False
-        self._waiters: list[tuple[asyncio.AbstractEventLoop, asyncio.Future[None]]] = []
+        # shutdown_async() futures, each with the thread whose loop owns it
+        self._waiters: list[tuple[int, asyncio.Future[None]]] = []
         self._state_lock = threading.Lock()
         self._tracebacks: dict[int, str] = {}
         with _live_lock:
             _live.add(self)
         if loop is None:
-            try:
-                loop = asyncio.get_running_loop()
-            except RuntimeError:
-                loop = None
+            loop = _running_loop()
         if loop is not None:
             self._attach_loop(loop)
         else:
             self._start_thread()
 
     # ------------------------------------------------------------------ identity
-
-    @property
-    def name(self) -> str:
-        return _lib.text(lib.akt_system_name(self._csys))
 
     @property
     def is_running(self) -> bool:
@@ -108,10 +101,15 @@ class ActorSystem(_fast.SystemCore):
 
     # ------------------------------------------------------------------ actors
 
-    if TYPE_CHECKING:  # implemented in C (SystemCore.spawn); declared for type checkers
+    if TYPE_CHECKING:  # implemented in C (SystemCore); declared for type checkers
+        @property
+        def name(self) -> str: ...
+
         def spawn(self, name: Optional[str], actor: "Actor | Callable[[], Actor]", *,
                   dispatcher: Optional[str] = None, supervisor: Optional[Supervisor] = None,
                   dependencies: Optional[dict[str, Any]] = None) -> Pid: ...
+
+        def lookup(self, path: str) -> Pid: ...
 
     def spawn_native(self, name: Optional[str], behavior: Any, state: Any = None) -> Pid:
         """Spawns a C actor: ``behavior`` is an ``akt_behavior *`` (a cffi pointer from any
@@ -120,17 +118,8 @@ class ActorSystem(_fast.SystemCore):
         Python actors are bytes (akt.Bytes) or Python objects it reads as bytes."""
         if name is not None and not isinstance(name, str):
             raise TypeError("the actor name must be a str or None")
-        return self._spawn_native(name, _address(behavior), None if state is None
-                                  else _address(state), False)
-
-    def lookup(self, path: str) -> Pid:
-        """The live actor at ``path`` ("name", "parent/child", "/user/..." or the full
-        "akt://system/user/..."); ActorNotFound if there is none."""
-        if not isinstance(path, str):
-            raise TypeError("path must be a str")
-        out = ffi.new("akt_pid *")
-        check(lib.akt_lookup(self._csys, path.encode("utf-8"), out), f"lookup {path!r}")
-        return self._pid(out.id)
+        return self._spawn_native(name, _address(behavior),
+                                  None if state is None else _address(state))
 
     # ------------------------------------------------------------------ events
 
@@ -167,14 +156,14 @@ class ActorSystem(_fast.SystemCore):
     def _watch_fd(self) -> None:
         assert self._loop is not None
         if _loop_thread_is_current(self._loop):
-            self._set_service_thread(True)
+            self._set_service_thread()
             self._loop_thread_known = True
         self._loop.add_reader(self._fileno, self._on_readable)
         self._signal()  # work may have arrived before the reader was there
 
     def _on_readable(self) -> None:
         if not self._loop_thread_known:
-            self._set_service_thread(True)  # the thread running the loop, from now on
+            self._set_service_thread()  # the thread running the loop, from now on
             self._loop_thread_known = True
         more = self._service(SERVICE_BUDGET)
         if self._shutdown_done:
@@ -194,7 +183,7 @@ class ActorSystem(_fast.SystemCore):
         t.start()
 
     def _thread_main(self) -> None:
-        self._set_service_thread(True)
+        self._set_service_thread()
         while True:
             more = self._service(SERVICE_BUDGET)
             if self._shutdown_done or self._finished:
@@ -216,8 +205,8 @@ class ActorSystem(_fast.SystemCore):
             else:
                 self._loop.call_soon_threadsafe(self._loop.remove_reader, self._fileno)
         self._service(0)
-        for loop, fut in waiters:
-            _resolve(fut, True, None)
+        for thread, fut in waiters:
+            _fast.resolve(fut, True, None, thread)
         with _live_lock:
             _live.discard(self)
 
@@ -267,7 +256,7 @@ class ActorSystem(_fast.SystemCore):
         with self._state_lock:
             finished = self._finished
             if not finished:
-                self._waiters.append((loop, fut))
+                self._waiters.append((threading.get_ident(), fut))
         if not finished:
             self._signal()  # the service notices a completed shutdown when it runs
             try:
@@ -306,38 +295,20 @@ def _address(ptr: Any) -> int:
         return int(cffi.FFI().cast("uintptr_t", ptr))
 
 
+def _running_loop() -> Optional[asyncio.AbstractEventLoop]:
+    """The asyncio loop running on this thread, or None. Only for set-up and shutdown:
+    the per-ask paths know their loop's thread without asking (csrc/ask.c)."""
+    try:
+        return asyncio.get_running_loop()
+    except RuntimeError:
+        return None
+
+
 def _loop_thread_is_current(loop: asyncio.AbstractEventLoop) -> bool:
-    return asyncio._get_running_loop() is loop
+    return _running_loop() is loop
 
 
 # ---------------------------------------------------------------------- C-side helpers
-
-def _settle(fut: "asyncio.Future[Any]", ok: bool, value: Any) -> None:
-    if fut.done():
-        return
-    if ok:
-        fut.set_result(value)
-    else:
-        fut.set_exception(value)
-
-
-def _resolve(fut: Any, ok: bool, value: Any) -> None:
-    """Settles fut from any thread: an asyncio future on its loop, an AskFuture here."""
-    if isinstance(fut, AskFuture):
-        if not fut.done():
-            if ok:
-                fut.set_result(value)
-            else:
-                fut.set_exception(value)
-        return
-    loop = fut.get_loop()
-    if asyncio._get_running_loop() is loop:
-        _settle(fut, ok, value)
-        return
-    try:
-        loop.call_soon_threadsafe(_settle, fut, ok, value)
-    except RuntimeError:
-        pass  # the loop is closed: nobody waits any more
 
 
 def _failure_text(pid: Optional[Pid], exc: BaseException) -> str:
@@ -362,7 +333,6 @@ _fast.configure(
     error_for=error_for,
     failure_text=_failure_text,
     log_failure=_log_failure,
-    resolve=_resolve,
     get_running_loop=asyncio.get_running_loop,
     event_type=_make_event,
     actor_type=Actor,

@@ -20,6 +20,7 @@ static int akt__call_pre_start(akt__worker *w, akt__cell *c, char **reason) {
     akt__ctx_leave(ctx);
     *reason = ctx->fail_reason;
     ctx->fail_reason = NULL;
+    akt__ctx_fail_clear(ctx); /* a detail is for an asker: pre_start has none */
     return rc > 0 ? AKT_EFAILED : rc;
 }
 
@@ -30,8 +31,7 @@ static void akt__call_post_stop(akt__worker *w, akt__cell *c) {
     akt_ctx *ctx = akt__ctx_enter(w, c, NULL);
     c->beh->post_stop(ctx, c->state);
     akt__ctx_leave(ctx);
-    akt__dfree(ctx->fail_reason);
-    ctx->fail_reason = NULL;
+    akt__ctx_fail_clear(ctx);
 }
 
 /* pre_start; on failure the actor stops (without post_stop: it never started). */

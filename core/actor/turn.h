@@ -19,5 +19,7 @@ akt_ctx *akt__ctx_enter(akt__worker *w, akt__cell *c, akt__envelope *e);
 /* akt_ctx_next for a context inside receive_batch (ctx->batch set). */
 int akt__ctx_next(akt_ctx *ctx, akt_msg **msg);
 void akt__ctx_leave(akt_ctx *ctx);
+/* Drops what akt_ctx_fail / akt_ctx_fail_with left in ctx (reason and detail). */
+void akt__ctx_fail_clear(akt_ctx *ctx);
 
 #endif

@@ -18,6 +18,7 @@ struct akt_ctx {
     int unhandled;
     int stashed;
     char *fail_reason;  /* default heap */
+    akt_msg *fail_detail; /* akt_ctx_fail_with: a reference for the asker, or NULL */
     struct akt__batch *batch; /* inside receive_batch: the run's budget; else NULL */
 };
 

@@ -204,6 +204,8 @@ struct akt_py_qitem {
     PyObject *future;        /* strong; touched only with the GIL */
     int rc;
     akt_msg *reply;          /* retained */
+    char *reason;            /* a failed ask: the receiver's reason (malloc), or NULL */
+    akt_msg *detail;         /* a failed ask: the receiver's detail (retained), or NULL */
 };
 
 #endif

@@ -8,7 +8,7 @@ const { install, kick, shared } = require('./pump.cjs');
 const { Pid } = require('./pid.cjs');
 const { Context } = require('./context.cjs');
 const { decode } = require('./types.cjs');
-const { values } = require('./values.cjs');
+const { values, put } = require('./values.cjs');
 
 /** Base class of JS actors. Override receive(); preStart/postStop are optional. */
 class Actor {
@@ -47,13 +47,26 @@ function makerOf(actor) {
   throw makeError(errnos.InvalidArgumentError, 'spawn expects an Actor class, instance or receive function');
 }
 
+// "<type>: <message>" (just the type without a message), as every binding writes it. The
+// type is the error's name, or its class's name when the class did not set one.
 function reasonOf(e) {
-  if (e instanceof Error) return e.message || e.name || 'Error';
+  if (e instanceof Error) {
+    const cls = e.constructor && e.constructor.name;
+    const type = e.name === 'Error' && cls ? cls : (e.name || cls || 'Error');
+    return e.message ? `${type}: ${e.message}` : type;
+  }
   try {
     return String(e);
   } catch {
     return 'exception';
   }
+}
+
+// What a failed receive returns to the addon: the reason, and the error itself for an
+// asker (which rejects with it as `cause`).
+function failureOf(e) {
+  const reason = reasonOf(e);
+  return native.ctxReplyExpected() ? [reason, put(e)] : reason;
 }
 
 // A receive may be async, but the actor does not wait for it (one message at a time holds
@@ -87,7 +100,7 @@ function handle(cell, slot, value, type) {
     if (value instanceof AsyncFailure) {
       cell.lastError = value.error;
       shared.flags[2] = 1;
-      return reasonOf(value.error);
+      return failureOf(value.error);
     }
   } else if (type !== undefined) value = type === 'akt.Terminated'
     ? new Terminated(new Pid(cell.system, shared.scratch[2], shared.scratch[3]))
@@ -100,10 +113,11 @@ function handle(cell, slot, value, type) {
       : stack[stack.length - 1].call(cell.actor, ctx, value);
     if (r !== undefined && r !== null && typeof r.then === 'function') watchPromise(r, cell);
   } catch (e) {
-    ctx._live = false;
     cell.lastError = e;
     shared.flags[2] = 1;
-    return reasonOf(e);
+    const failure = failureOf(e);
+    ctx._live = false;
+    return failure;
   }
   ctx._live = false;
   return undefined;

@@ -328,11 +328,18 @@ static void test_future_functions(void **state)
     BAD(AKT_EINVAL, akt_future_on_complete, NULL, on_future, NULL);
     BAD(AKT_EINVAL, akt_future_cancel, NULL);
     BAD(AKT_EINVAL, akt_future_release, NULL);
+    const char *why = (const char *)0x1;
+    BAD(AKT_EINVAL, akt_future_failure, NULL, &why, &reply);
+    assert_ptr_equal(why, (const char *)0x1);
     assert_ptr_equal(reply, (akt_msg *)0x1);
     akt_future *f = NULL;
     TU_OK(akt_ask(sys, live, tu_msg("x", NULL), TU_DEADLINE_NS, &f));
     BAD(AKT_EINVAL, akt_future_on_complete, f, NULL, NULL);
     BAD(0, akt_future_wait, f, TU_DEADLINE_NS, NULL); /* reply may be NULL: not wanted */
+    BAD(0, akt_future_failure, f, NULL, NULL);         /* both optional */
+    TU_OK(akt_future_failure(f, &why, &reply));
+    assert_null(why); /* answered: no failure */
+    assert_null(reply);
     TU_OK(akt_future_release(f));
     tu_system_end(sys);
 }
@@ -388,6 +395,10 @@ static void ctx_calls(akt_system *sys, akt_ctx *ctx, akt_pid target, int want)
     BAD(want, akt_ctx_forward, ctx, target);
     BAD(want, akt_ctx_unhandled, ctx);
     BAD(want, akt_ctx_fail, ctx, "reason");
+    BAD(want, akt_ctx_fail_with, ctx, "reason", m);
+    int expected = 7;
+    BAD(want, akt_ctx_reply_expected, ctx, &expected);
+    assert_int_equal(expected, 7);
     int frees = atomic_load(&states_freed);
     static int st;
     BAD(want, akt_ctx_spawn, ctx, &saving_behavior, &st, NULL, &pid);
@@ -469,6 +480,8 @@ static int probe_pre_start(akt_ctx *ctx, void *state)
 {
     akt_msg *m = tu_msg("x", NULL);
     TU_CB_RC(AKT_EMISUSE, akt_ctx_respond(ctx, m)); /* no message to answer */
+    int expected;
+    TU_CB_RC(AKT_EMISUSE, akt_ctx_reply_expected(ctx, &expected));
     akt_msg_release(m);
     akt_msg *cur = (akt_msg *)0x1;
     TU_CB_RC(AKT_EMISUSE, akt_ctx_message(ctx, &cur)); /* no current message */
@@ -486,6 +499,9 @@ static int probe_receive(akt_ctx *ctx, akt_msg *msg, void *state)
     TU_CB_RC(AKT_EINVAL, akt_ctx_parent(ctx, NULL));
     TU_CB_RC(AKT_EINVAL, akt_ctx_system(ctx, NULL));
     TU_CB_RC(AKT_EINVAL, akt_ctx_respond(ctx, NULL));
+    TU_CB_RC(AKT_EINVAL, akt_ctx_reply_expected(ctx, NULL));
+    _Alignas(max_align_t) unsigned char not_a_msg[256] = {0}; /* no message's magic */
+    TU_CB_RC(AKT_EINVAL, akt_ctx_fail_with(ctx, "x", (akt_msg *)not_a_msg));
     TU_CB_RC(AKT_EINVAL, akt_ctx_tell(ctx, self, NULL));
     akt_future *f = NULL;
     TU_CB_RC(AKT_EINVAL, akt_ctx_ask(ctx, self, NULL, TU_SEC(1), &f));

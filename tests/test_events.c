@@ -334,6 +334,10 @@ typedef struct forwarder {
 static void tell_on_dead_letter(const akt_event *e, void *data)
 {
     forwarder *f = data;
+    /* Only the victim's message: the collector's replies to these tells are dead letters
+     * too (nobody asked), and noticing them would never end. */
+    if (!e->msg || !tu_is(e->msg, "dl"))
+        return;
     akt_msg *m = tu_msg("noticed", NULL);
     int rc = akt_tell(f->system, f->to, m);
     if (rc != 0) {

@@ -63,6 +63,9 @@ export class Context {
   readonly parent: Pid | null;
   /** The akt type name of the current message. */
   readonly messageType: string;
+  /** True if someone waits for a reply (an asker, or a sender actor). */
+  readonly replyExpected: boolean;
+  /** Replies; a dead letter when nobody waits for it (see replyExpected). */
   respond(msg: unknown, opts?: SendOptions): void;
   tell(to: Pid, msg: unknown, opts?: SendOptions): void;
   ask<R = unknown>(to: Pid, msg: unknown, opts?: AskOptions): Promise<R>;
@@ -201,7 +204,14 @@ export class MailboxFullError extends AktError {}
 export class MisuseError extends AktError {}
 export class ClosedError extends AktError {}
 export class UnhandledError extends AktError {}
-export class ActorFailedError extends AktError {}
+/** An ask whose receiver failed. */
+export class ActorFailedError extends AktError {
+  /** The receiver's reason, "<type>: <message>"; undefined if it gave none. */
+  readonly reason?: string;
+  /** What the receiver threw (same instance for a JS actor of this process), else an
+   *  Error named after the reason's type, with its message. */
+  readonly cause?: unknown;
+}
 export class AgainError extends AktError {}
 export class NotSupportedError extends AktError {}
 export class MessageTypeError extends AktError {}

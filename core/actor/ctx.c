@@ -62,21 +62,49 @@ AKT_API int akt_ctx_system(akt_ctx *ctx, akt_system **out) {
     return 0;
 }
 
+/* Why akt_ctx_respond dead-lettered a reply (the dead-letter event's reason). */
+#define AKT__NO_ASKER "reply to a message nobody asked (no sender, no asker)"
+#define AKT__ASK_OVER "reply to an ask that already completed (timed out, cancelled, answered)"
+#define AKT__SENDER_GONE "reply to a sender that is gone"
+
 AKT_API int akt_ctx_respond(akt_ctx *ctx, akt_msg *msg) {
     AKT__CTX(ctx, x, c);
     if (!akt__msg_ok(msg)) return AKT_EINVAL;
     akt__envelope *e = x->env;
     if (!e) return AKT_EMISUSE;
+    const char *why = NULL;
+    akt_pid to = {0};
     if (e->reply) {
-        if (!akt__future_complete(e->reply, 0, msg)) /* timed out, cancelled or answered */
-            akt__publish_at(x->system, AKT_EVENT_DEAD_LETTER, (akt_pid){0}, NULL,
-                            akt__cell_pid(c), msg, 0, NULL);
-        akt_msg_release(msg);
-        return 0;
+        if (!akt__future_complete(e->reply, 0, msg)) why = AKT__ASK_OVER;
+    } else if (!e->sender) {
+        why = AKT__NO_ASKER;
+    } else {
+        to.id = e->sender;
+        int rc = akt__deliver(x->system, to, msg, akt__cell_pid(c).id, NULL, AKT__ENV_USER);
+        if (rc != AKT_ENOTFOUND) return rc; /* taken (0), or kept by the caller */
+        why = AKT__SENDER_GONE;
     }
-    if (!e->sender) return AKT_ENOTFOUND;
-    return akt__deliver(x->system, (akt_pid){e->sender}, msg, akt__cell_pid(c).id, NULL,
-                        AKT__ENV_USER);
+    /* Nobody waits for this reply: it is a dead letter, and the actor goes on. */
+    if (why)
+        akt__publish_at(x->system, AKT_EVENT_DEAD_LETTER, to, NULL, akt__cell_pid(c), msg, 0,
+                        why);
+    akt_msg_release(msg);
+    return 0;
+}
+
+AKT_API int akt_ctx_reply_expected(akt_ctx *ctx, int *out) {
+    AKT__CTX(ctx, x, c);
+    (void)c;
+    if (!out) return AKT_EINVAL;
+    akt__envelope *e = x->env;
+    if (!e) return AKT_EMISUSE;
+    /* acquire: pairs with the completer's DONE store; a snapshot either way (the ask may
+     * still time out before the reply reaches it). */
+    if (e->reply)
+        *out = atomic_load_explicit(&e->reply->state, memory_order_acquire) < AKT__F_COMPLETING;
+    else
+        *out = e->sender != 0 && akt__cell_live(x->system, (akt_pid){e->sender}) != NULL;
+    return 0;
 }
 
 AKT_API int akt_ctx_next(akt_ctx *ctx, akt_msg **msg) {
@@ -136,6 +164,16 @@ AKT_API int akt_ctx_fail(akt_ctx *ctx, const char *reason) {
         }
     }
     return AKT_EFAILED;
+}
+
+AKT_API int akt_ctx_fail_with(akt_ctx *ctx, const char *reason, akt_msg *detail) {
+    AKT__CTX(ctx, x, c);
+    (void)c;
+    if (detail && !akt__msg_ok(detail)) return AKT_EINVAL;
+    if (detail) akt_msg_retain(detail);
+    if (x->fail_detail) akt_msg_release(x->fail_detail);
+    x->fail_detail = detail;
+    return akt_ctx_fail(ctx, reason);
 }
 
 AKT_API int akt_ctx_spawn(akt_ctx *ctx, const akt_behavior *behavior, void *state,

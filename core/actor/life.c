@@ -19,6 +19,8 @@ static int akt__call_pre_start(akt__worker *w, akt__cell *c, char **reason) {
     int rc = c->beh->pre_start(akt__ctx_enter(&ctx, w, c, NULL), c->state);
     akt__ctx_leave();
     *reason = ctx.fail_reason;
+    ctx.fail_reason = NULL;
+    akt__ctx_fail_clear(&ctx); /* a detail is for an asker: pre_start has none */
     return rc > 0 ? AKT_EFAILED : rc;
 }
 
@@ -29,7 +31,7 @@ static void akt__call_post_stop(akt__worker *w, akt__cell *c) {
     akt__ctx ctx;
     c->beh->post_stop(akt__ctx_enter(&ctx, w, c, NULL), c->state);
     akt__ctx_leave();
-    akt__dfree(ctx.fail_reason);
+    akt__ctx_fail_clear(&ctx);
 }
 
 /* pre_start; on failure the actor stops (without post_stop: it never started). */

@@ -21,10 +21,18 @@ akt_ctx *akt__ctx_enter(akt__ctx *x, akt__worker *w, akt__cell *c, akt__envelope
     x->unhandled = 0;
     x->stashed = 0;
     x->fail_reason = NULL;
+    x->fail_detail = NULL;
     x->batch = NULL;
     akt__self.ctx = x;
     akt__self.cell = c;
     return x->handle;
+}
+
+void akt__ctx_fail_clear(akt__ctx *ctx) {
+    akt__dfree(ctx->fail_reason);
+    ctx->fail_reason = NULL;
+    if (ctx->fail_detail) akt_msg_release(ctx->fail_detail);
+    ctx->fail_detail = NULL;
 }
 
 void akt__ctx_leave(void) {
@@ -93,11 +101,11 @@ static void akt__user_finish(akt__worker *w, akt__cell *c, akt__envelope *e, akt
         if (e->reply) akt__future_complete(e->reply, AKT_EUNHANDLED, NULL);
     } else if (rc != 0) {
         int code = rc > 0 ? AKT_EFAILED : rc;
-        if (e->reply) akt__future_complete(e->reply, code, NULL);
+        /* The asker learns what the supervisor learns: the code and the reason. */
+        if (e->reply) akt__future_fail(e->reply, code, ctx->fail_reason, ctx->fail_detail);
         akt__actor_fail(w, c, code, ctx->fail_reason);
     }
-    akt__dfree(ctx->fail_reason);
-    ctx->fail_reason = NULL;
+    akt__ctx_fail_clear(ctx);
     int stashed = ctx->stashed;
     ctx->unhandled = 0;
     ctx->stashed = 0;
@@ -338,7 +346,7 @@ static size_t akt__run_batch(akt__worker *w, akt__cell *c, size_t budget) {
         akt__user_finish(w, c, e, &ctx, rc);
     } else if (rc != 0 && rc != AKT_EUNHANDLED) { /* failed between messages */
         akt__actor_fail(w, c, rc > 0 ? AKT_EFAILED : rc, ctx.fail_reason);
-        akt__dfree(ctx.fail_reason);
+        akt__ctx_fail_clear(&ctx);
     }
     return b.done;
 }

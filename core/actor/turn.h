@@ -22,5 +22,7 @@ akt_ctx *akt__ctx_enter(akt__ctx *x, akt__worker *w, akt__cell *c, akt__envelope
 int akt__ctx_next(akt__ctx *ctx, akt_msg **msg);
 /* Ends the thread's current callback: its handle is stale from now on. */
 void akt__ctx_leave(void);
+/* Drops what akt_ctx_fail / akt_ctx_fail_with left in ctx (reason and detail). */
+void akt__ctx_fail_clear(akt__ctx *ctx);
 
 #endif

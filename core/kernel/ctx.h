@@ -28,6 +28,7 @@ typedef struct akt__ctx {
     int unhandled;
     int stashed;
     char *fail_reason;         /* default heap */
+    akt_msg *fail_detail;      /* akt_ctx_fail_with: a reference for the asker, or NULL */
     struct akt__batch *batch;  /* inside receive_batch: the run's budget; else NULL */
 } akt__ctx;
 

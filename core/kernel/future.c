@@ -4,10 +4,12 @@
 #include <limits.h>
 #include <linux/futex.h>
 #include <sched.h>
+#include <string.h>
 #include <sys/syscall.h>
 #include <time.h>
 #include <unistd.h>
 
+#include "base/alloc.h"
 #include "base/clock.h"
 #include "base/pool.h"
 #include "base/spin.h"
@@ -26,6 +28,11 @@ static void akt__futex_wake_all(atomic_int *w) {
     syscall(SYS_futex, (int *)w, FUTEX_WAKE_PRIVATE, INT_MAX, NULL, NULL, 0);
 }
 
+static void akt__failure_free(struct akt__failure *x) {
+    if (x->detail) akt_msg_release(x->detail);
+    akt__dfree(x);
+}
+
 void akt__future_ref(akt_future *f) {
     /* relaxed: the caller already holds a reference. */
     atomic_fetch_add_explicit(&f->refs, 1, memory_order_relaxed);
@@ -35,6 +42,7 @@ void akt__future_unref(akt_future *f) {
     /* acq_rel: the last owner must see every other owner's writes before freeing. */
     if (atomic_fetch_sub_explicit(&f->refs, 1, memory_order_acq_rel) != 1) return;
     if (f->reply) akt_msg_release(f->reply);
+    if (f->failure) akt__failure_free(f->failure);
     akt__pool_put(AKT__POOL_128, f);
 }
 
@@ -78,6 +86,7 @@ int akt__future_new(akt_system *s, int64_t timeout_ns, akt_pid target,
     f->target = target.id;
     f->target_disp = guard;
     f->on_timeout = on_timeout; /* before the timer is armed: the timer thread reads it */
+    f->failure = NULL;
     if (timeout_ns > 0) {
         f->timer.deadline = akt__now_ns() + timeout_ns;
         akt__future_ref(f); /* the timer's reference */
@@ -92,10 +101,16 @@ int akt__future_new(akt_system *s, int64_t timeout_ns, akt_pid target,
     return 0;
 }
 
-int akt__future_complete(akt_future *f, int rc, akt_msg *reply) {
+/* The one completion: the winner of the state CAS writes rc, the reply or the failure. A
+ * failure the loser prepared is freed here. */
+static int akt__future_finish(akt_future *f, int rc, akt_msg *reply,
+                              struct akt__failure *failure) {
     int st = atomic_load_explicit(&f->state, memory_order_acquire);
     for (;;) {
-        if (st >= AKT__F_COMPLETING) return 0;
+        if (st >= AKT__F_COMPLETING) {
+            if (failure) akt__failure_free(failure);
+            return 0;
+        }
         /* acq_rel: acquire sees a registered callback; release orders nothing yet (the
          * result is published by the DONE store below). */
         if (atomic_compare_exchange_weak_explicit(&f->state, &st, AKT__F_COMPLETING,
@@ -111,12 +126,36 @@ int akt__future_complete(akt_future *f, int rc, akt_msg *reply) {
         akt_msg_retain(reply);
         f->reply = reply;
     }
-    /* seq_cst: publishes rc and reply (release) and orders the store before the read of
+    f->failure = failure;
+    /* seq_cst: publishes rc, reply and failure (release) and orders the store before the read of
      * waiters (the Dekker pair with akt_future_wait). */
     atomic_store_explicit(&f->state, AKT__F_DONE, memory_order_seq_cst);
     if (atomic_load_explicit(&f->waiters, memory_order_seq_cst)) akt__futex_wake_all(&f->state);
     if (st == AKT__F_PENDING_CB) f->cb(f, f->rc, f->reply, f->cb_data);
     return 1;
+}
+
+int akt__future_complete(akt_future *f, int rc, akt_msg *reply) {
+    return akt__future_finish(f, rc, reply, NULL);
+}
+
+int akt__future_fail(akt_future *f, int rc, const char *reason, akt_msg *detail) {
+    /* relaxed: a hint only; the CAS in akt__future_finish decides. Saves the copy when a
+     * timeout or cancel came first. */
+    if (atomic_load_explicit(&f->state, memory_order_relaxed) >= AKT__F_COMPLETING)
+        return 0;
+    struct akt__failure *x = NULL;
+    if (reason || detail) {
+        size_t n = reason ? strlen(reason) : 0;
+        x = akt__dalloc(sizeof *x + n + 1);
+        if (x) {
+            memcpy(x->text, reason ? reason : "", n + 1);
+            x->reason = reason ? x->text : NULL;
+            x->detail = detail;
+            if (detail) akt_msg_retain(detail);
+        }
+    }
+    return akt__future_finish(f, rc, NULL, x);
 }
 
 static int akt__future_ok(const akt_future *f) {
@@ -163,6 +202,20 @@ AKT_API int akt_future_wait(akt_future *future, int64_t timeout_ns, akt_msg **re
         *reply = f->reply;
     }
     return f->rc;
+}
+
+AKT_API int akt_future_failure(akt_future *future, const char **reason, akt_msg **detail) {
+    if (!akt__future_ok(future)) return AKT_EINVAL;
+    /* acquire: pairs with the DONE store in akt__future_finish; failure was written before. */
+    if (atomic_load_explicit(&future->state, memory_order_acquire) != AKT__F_DONE)
+        return AKT_EAGAIN;
+    struct akt__failure *x = future->failure;
+    if (reason) *reason = x ? x->reason : NULL;
+    if (detail) {
+        *detail = x ? x->detail : NULL;
+        if (*detail) akt_msg_retain(*detail);
+    }
+    return 0;
 }
 
 AKT_API int akt_future_on_complete(akt_future *future, akt_future_cb cb, void *data) {

@@ -31,6 +31,16 @@ struct akt_future {
      * would deadlock. Compared, never dereferenced. */
     const struct akt_dispatcher *target_disp;
     void (*on_timeout)(akt_future *f); /* optional extra action (graceful stop) */
+    /* What a failed receiver said (akt_future_failure), or NULL. Written before the DONE
+     * store like rc, freed with the future. */
+    struct akt__failure *failure;
+};
+
+/* A receiver's failure as its asker reads it: the reason text and the binding's detail. */
+struct akt__failure {
+    akt_msg *detail;    /* a reference, or NULL */
+    const char *reason; /* text, or NULL when the receiver gave none */
+    char text[];        /* reason's storage */
 };
 
 /* A pending future with two references (the caller's and the pending operation's), armed
@@ -42,6 +52,10 @@ int akt__future_new(akt_system *s, int64_t timeout_ns, akt_pid target,
 /* Completes f with rc and reply (a new reference is taken to reply). 1 if this call
  * completed it, 0 if it was already complete. Cancels the timer. Runs the callback. */
 int akt__future_complete(akt_future *f, int rc, akt_msg *reply);
+/* Completes f with the failure code rc (< 0) and what the receiver said: reason (copied;
+ * may be NULL) and detail (a new reference is taken; may be NULL). As akt__future_complete
+ * otherwise; without memory for the copy, f still completes with rc, without the reason. */
+int akt__future_fail(akt_future *f, int rc, const char *reason, akt_msg *detail);
 void akt__future_ref(akt_future *f);
 void akt__future_unref(akt_future *f);
 

@@ -366,8 +366,9 @@ typedef struct akt_future akt_future;
 /* Sends msg to to and returns a future for the reply. Takes msg on success. The future
  * completes exactly once: with the reply (0), AKT_ETIMEDOUT after timeout_ns (> 0;
  * timed by the system's one timer thread), AKT_ESTOPPED if the actor stopped before
- * handling it, AKT_EUNHANDLED / AKT_EFAILED if its receive did not handle it or failed,
- * or AKT_ECANCELED. */
+ * handling it, AKT_EUNHANDLED if its receive did not handle it, the failure code
+ * (AKT_EFAILED, or the negative code receive returned) if receive failed on it -- the
+ * failure's reason then comes with akt_future_failure --, or AKT_ECANCELED. */
 AKT_API int akt_ask(akt_system *system, akt_pid to, akt_msg *msg, int64_t timeout_ns,
                     akt_future **out);
 
@@ -382,6 +383,21 @@ AKT_API int akt_ask_batch(akt_system *system, akt_pid to, akt_msg *const *msgs, 
  * future that only that same actor could complete, or on an external dispatcher's thread
  * for a future its own actors must complete. Can be called again after it completed. */
 AKT_API int akt_future_wait(akt_future *future, int64_t timeout_ns, akt_msg **reply);
+
+/* What the receiver said when it failed on the ask: the reason it gave (akt_ctx_fail or
+ * akt_ctx_fail_with) and, from akt_ctx_fail_with, its detail message. Call it once the
+ * future completed (after akt_future_wait returned, or inside the completion callback).
+ * reason (optional) gets the text, borrowed: valid while the caller holds its reference to
+ * the future; NULL when the future did not complete with a failure or no reason was given.
+ * detail (optional) gets a new reference (release it) or NULL. AKT_EAGAIN while pending.
+ *
+ * Why a call of its own, not the reply out-parameter of akt_future_wait: callers written
+ * against "on 0, *reply gets the reply" release the reply only on 0, and a completion
+ * callback may read a non-NULL reply as an answer; a failure handed out there would leak or
+ * mislead them. They keep getting just the code; callers that want the reason ask for it.
+ * The detail lets a binding hand its own exception to an asker of the same binding
+ * (akt_msg_object with its ops); any other asker reads reason. */
+AKT_API int akt_future_failure(akt_future *future, const char **reason, akt_msg **detail);
 
 /* Called exactly once per registration with the future's result code and, on 0, the reply
  * (borrowed for the call: retain it to keep it). If the future already completed, runs at
@@ -479,10 +495,16 @@ AKT_API int akt_ctx_parent(akt_ctx *ctx, akt_pid *out);
 AKT_API int akt_ctx_system(akt_ctx *ctx, akt_system **out);
 
 /* Replies to the current message: completes the asker's future, or tells the sender (with
- * self as sender). Takes msg on success. A reply to an ask that already completed (timed
- * out, cancelled, answered) goes to dead letters and counts as success. AKT_ENOTFOUND when
- * there is nobody to reply to; AKT_EMISUSE outside receive. */
+ * self as sender). Takes msg on success. A reply nobody waits for -- to an ask that already
+ * completed (timed out, cancelled, answered), to a sender that is gone, or to a message
+ * told from outside any actor (no sender, no asker) -- goes to dead letters, with the reason
+ * in the event, and counts as success: the actor goes on. AKT_EMISUSE outside receive. */
 AKT_API int akt_ctx_respond(akt_ctx *ctx, akt_msg *msg);
+
+/* *out = 1 if someone waits for a reply to the current message (a pending ask, or a live
+ * sender actor), 0 if a reply would go to dead letters. A snapshot: an ask may still time
+ * out before the reply reaches it. AKT_EMISUSE outside receive. */
+AKT_API int akt_ctx_reply_expected(akt_ctx *ctx, int *out);
 
 /* Tells with self as the sender (so the receiver can respond). Takes msg on success. */
 AKT_API int akt_ctx_tell(akt_ctx *ctx, akt_pid to, akt_msg *msg);
@@ -502,6 +524,14 @@ AKT_API int akt_ctx_unhandled(akt_ctx *ctx);
  * supervisor's decider and the failure event. Returns AKT_EFAILED, so a receive can
  * `return akt_ctx_fail(ctx, "...")`. */
 AKT_API int akt_ctx_fail(akt_ctx *ctx, const char *reason);
+
+/* As akt_ctx_fail, plus a detail message for the asker of the current message, who gets it
+ * from akt_future_failure; a binding puts its exception there (an object message) so that
+ * an asker of the same binding can rethrow the original. detail is borrowed (akt keeps its
+ * own reference until the turn ends); NULL gives none. Returns AKT_EFAILED, or AKT_EINVAL
+ * for a bad detail (nothing recorded). Bindings give reason as "<exception type>: <message>"
+ * so that every language reads the same text. */
+AKT_API int akt_ctx_fail_with(akt_ctx *ctx, const char *reason, akt_msg *detail);
 
 /* Spawns a child of the current actor (path <self>/<name>). As akt_spawn otherwise. */
 AKT_API int akt_ctx_spawn(akt_ctx *ctx, const akt_behavior *behavior, void *state,
@@ -599,7 +629,8 @@ typedef struct akt_event {
     akt_pid sender;     /* dead letter / unhandled: the message's sender, or id 0 */
     akt_msg *msg;       /* dead letter / unhandled: the message (borrowed); else NULL */
     int code;           /* failed: the failure code */
-    const char *reason; /* failed: the reason given with akt_ctx_fail, or NULL */
+    const char *reason; /* failed: the reason given with akt_ctx_fail, or NULL;
+                           dead letter: why it is one (a reply nobody waits for), or NULL */
 } akt_event;
 
 /* Called for each event of the subscribed kinds, on the thread where it happened (a worker,

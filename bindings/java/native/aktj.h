@@ -58,6 +58,8 @@ jbyteArray aktj_msg_bytes(JNIEnv *env, jlong msg);
 int aktj_tell(JNIEnv *env, jlong system, jlong pid, jobject obj, jlong type);
 int aktj_ctx_tell(JNIEnv *env, jlong ctx, jlong pid, jobject obj, jlong type);
 int aktj_ctx_respond(JNIEnv *env, jlong ctx, jobject obj, jlong type);
+/* 1 if someone waits for a reply to the current message, 0 if not, or an AKT_E* code. */
+int aktj_ctx_reply_expected(jlong ctx);
 /* Batches, one JNI crossing for n messages: objs[i] is a Java object sent with the interned
  * type types[i], or null when types[i] is a message handle the caller made (a bytes
  * message). All are taken or none: on failure the handles are still the caller's and the

@@ -56,7 +56,8 @@ JNIEXPORT jint JNICALL JNI_OnLoad(JavaVM *vm, void *reserved)
     aktj_g.pre_start = static_method(env, "preStart", "(Ljava/lang/Object;J)I");
     aktj_g.post_stop = static_method(env, "postStop", "(Ljava/lang/Object;J)V");
     aktj_g.decide = static_method(env, "decide", "(Ljava/lang/Object;ILjava/lang/String;)I");
-    aktj_g.complete = static_method(env, "complete", "(Ljava/lang/Object;ILjava/lang/Object;J)V");
+    aktj_g.complete = static_method(env, "complete",
+                                    "(Ljava/lang/Object;ILjava/lang/Object;JLjava/lang/String;)V");
     aktj_g.event = static_method(env, "event",
         "(Ljava/lang/Object;IJLjava/lang/String;JLjava/lang/Object;JILjava/lang/String;)V");
     aktj_g.to_bytes = static_method(env, "toBytes", "(Ljava/lang/Object;)[B");

@@ -49,9 +49,15 @@ int aktj_ctx_respond(JNIEnv *env, jlong ctx, jobject obj, jlong type)
     return rc != 0 ? rc : sent(akt_ctx_respond(AKTJ_PTR(ctx), msg), msg);
 }
 
+int aktj_ctx_reply_expected(jlong ctx)
+{
+    int expected = 0;
+    int rc = akt_ctx_reply_expected(AKTJ_PTR(ctx), &expected);
+    return rc != 0 ? rc : expected != 0;
+}
+
 void aktj_future_done(akt_future *future, int rc, akt_msg *reply, void *data)
 {
-    (void)future;
     JNIEnv *env = aktj_env();
     if (env == NULL)
         return;
@@ -61,9 +67,25 @@ void aktj_future_done(akt_future *future, int rc, akt_msg *reply, void *data)
     /* The reply is borrowed for this call: Java decodes it (or takes the object) now. */
     if (rc == 0 && akt_msg_object(reply, &aktj_object_ops, &o) == 0)
         obj = o;
+    /* A failed ask: the receiver's reason, and its Throwable when it was a Java actor here
+     * (obj then; the detail is held until Java has it). */
+    const char *why = NULL;
+    akt_msg *detail = NULL;
+    jstring reason = NULL;
+    if (rc != 0 && future != NULL && akt_future_failure(future, &why, &detail) == 0) {
+        if (detail != NULL && akt_msg_object(detail, &aktj_object_ops, &o) == 0)
+            obj = o;
+        if (why != NULL)
+            reason = (*env)->NewStringUTF(env, why);
+        aktj_drop_exception(env, "NewStringUTF"); /* without memory: no reason */
+    }
     (*env)->CallStaticVoidMethod(env, aktj_g.upcalls, aktj_g.complete, cf, (jint)rc, obj,
-                                 AKTJ_HANDLE(rc == 0 ? reply : NULL));
+                                 AKTJ_HANDLE(rc == 0 ? reply : NULL), reason);
     aktj_drop_exception(env, "Upcalls.complete");
+    if (reason != NULL)
+        (*env)->DeleteLocalRef(env, reason);
+    if (detail != NULL)
+        akt_msg_release(detail);
     (*env)->DeleteGlobalRef(env, cf);
 }
 

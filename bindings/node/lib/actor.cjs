@@ -12,7 +12,7 @@ const { kHandle, kReport, kLive } = require('./internal.cjs');
 const { Pid } = require('./pid.cjs');
 const { Context } = require('./context.cjs');
 const { decode } = require('./types.cjs');
-const { values } = require('./values.cjs');
+const { values, put } = require('./values.cjs');
 
 /** Base class of JS actors. Override receive(); preStart/postStop are optional. */
 class Actor {
@@ -51,13 +51,25 @@ function makerOf(actor) {
   throw makeError(errnos.InvalidArgumentError, 'spawn expects an Actor class, instance or receive function');
 }
 
+// "<type>: <message>" (just the type without a message), as every binding writes it. The
+// type is the error's name, or its class's name when the class did not set one.
 function reasonOf(e) {
-  if (e instanceof Error) return e.message || e.name || 'Error';
+  if (e instanceof Error) {
+    const cls = e.constructor && e.constructor.name;
+    const type = e.name === 'Error' && cls ? cls : (e.name || cls || 'Error');
+    return e.message ? `${type}: ${e.message}` : type;
+  }
   try {
     return String(e);
   } catch {
     return 'exception';
   }
+}
+
+// What a failed receive returns to the addon: the reason (see failed), and the error
+// itself for an asker (which rejects with it as `cause`).
+function forAsker(reason, e) {
+  return native.ctxReplyExpected() ? [reason, put(e)] : reason;
 }
 
 // A receive may be async, but the actor does not wait for it (one message at a time holds
@@ -98,7 +110,9 @@ function handle(cell, slot, value, type) {
   const ctx = cell.ctx;
   if (slot >= 0) {
     value = values[slot];
-    if (value instanceof AsyncFailure) return failed(cell, 'an async receive', value.error);
+    if (value instanceof AsyncFailure) {
+      return forAsker(failed(cell, 'an async receive', value.error), value.error);
+    }
   } else if (type !== undefined) value = type === 'akt.Terminated'
     ? new Terminated(new Pid(cell.system, shared.scratch[S_PID2], shared.scratch[S_PID2 + 1]))
     : decode(value, type);
@@ -110,8 +124,9 @@ function handle(cell, slot, value, type) {
       : stack[stack.length - 1].call(cell.actor, ctx, value);
     if (r !== undefined && r !== null && typeof r.then === 'function') watchPromise(r, cell);
   } catch (e) {
+    const failure = forAsker(failed(cell, 'receive', e), e);
     ctx[kLive] = false;
-    return failed(cell, 'receive', e);
+    return failure;
   }
   ctx[kLive] = false;
   return undefined;

@@ -46,13 +46,21 @@ class Context {
     return this.#pid(native.ctxParent());
   }
 
+  /** True if someone waits for a reply to the current message (an asker, or a sender
+   *  actor); a reply to a plain tell from outside goes to dead letters. */
+  get replyExpected() {
+    this._check();
+    return native.ctxReplyExpected();
+  }
+
   /** The akt type name of the current message (e.g. "akt.String", "shop.Order"). */
   get messageType() {
     check(this);
     return native.ctxMessageType();
   }
 
-  /** Replies to the current message: resolves the asker's promise or tells the sender. */
+  /** Replies to the current message: resolves the asker's promise or tells the sender; a
+   *  dead letter when nobody waits for it (see replyExpected). */
   respond(msg, opts) {
     check(this);
     if (opts === undefined && byRef(msg) && !(msg instanceof Message)) native.ctxRespondSlot(put(msg));

@@ -41,11 +41,24 @@ static int call_hook(an_inst *I, napi_ref hook, napi_value fn, akt_ctx *ctx, akt
         napi_get_and_clear_last_exception(env, &ex);
         rc = akt_ctx_fail(ctx, "uncaught exception in the akt binding");
     } else if (I->shm->flags[AN_FLAG_FAILED]) {
+        /* The reason, or [reason, slot of the error] when an asker waits: the asker then
+         * gets the error itself (akt_ctx_fail_with's detail). */
         I->shm->flags[AN_FLAG_FAILED] = 0;
         char reason[512] = "error";
         size_t n;
-        napi_get_value_string_utf8(env, result, reason, sizeof reason, &n);
-        rc = akt_ctx_fail(ctx, reason);
+        bool pair = false;
+        akt_msg *detail = NULL;
+        napi_value text = result, slot_v;
+        int32_t slot = -1;
+        if (napi_is_array(env, result, &pair) == napi_ok && pair &&
+            napi_get_element(env, result, 0, &text) == napi_ok &&
+            napi_get_element(env, result, 1, &slot_v) == napi_ok &&
+            napi_get_value_int32(env, slot_v, &slot) == napi_ok &&
+            an_msg_from_slot(I, env, slot, AN_TYPE_OBJECT, 1, &detail) != 0)
+            detail = NULL; /* the slot is consumed either way; the asker gets the reason */
+        napi_get_value_string_utf8(env, text, reason, sizeof reason, &n);
+        rc = akt_ctx_fail_with(ctx, reason, detail);
+        if (detail) akt_msg_release(detail);
     }
     I->cur_ctx = prev_ctx;
     I->cur_msg = prev_msg;

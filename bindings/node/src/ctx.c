@@ -130,6 +130,17 @@ static napi_value CtxDependency(napi_env env, napi_callback_info info) {
     return v;
 }
 
+/* ctxReplyExpected() -> whether someone waits for a reply to the current message */
+static napi_value CtxReplyExpected(napi_env env, napi_callback_info info) {
+    AN_ARGS(0);
+    AN_CTX();
+    int expected = 0;
+    AN_RC(akt_ctx_reply_expected(ctx, &expected));
+    napi_value r;
+    napi_get_boolean(env, expected != 0, &r);
+    return r;
+}
+
 /* ctxMessageType() -> the type name of the message being handled */
 static napi_value CtxMessageType(napi_env env, napi_callback_info info) {
     AN_ARGS(0);
@@ -150,7 +161,8 @@ napi_status an_register_ctx(napi_env env, napi_value exports, an_inst *I) {
         {"ctxUnwatch", CtxUnwatch},     {"ctxUnhandled", CtxUnhandled},
         {"ctxStash", CtxStash},         {"ctxUnstash", CtxUnstash},
         {"ctxUnstashAll", CtxUnstashAll}, {"ctxDependency", CtxDependency},
-        {"ctxMessageType", CtxMessageType}, {NULL, NULL}};
+        {"ctxMessageType", CtxMessageType}, {"ctxReplyExpected", CtxReplyExpected},
+        {NULL, NULL}};
     an_export(env, exports, I, fns);
     return napi_ok;
 }

@@ -4,6 +4,7 @@
  * thread through the inbox (or settled at once when it completes on the JS thread, which
  * is the case for every reply a JS actor gives). Pending asks keep the loop alive. */
 #include <stdlib.h>
+#include <string.h>
 
 #include "addon.h"
 
@@ -12,6 +13,8 @@ typedef struct an_ask {
     napi_deferred deferred;
     akt_future *future;
     akt_msg *reply;
+    char *reason;   /* a failed ask: the receiver's reason (malloc), or NULL */
+    akt_msg *detail; /* a failed ask: the receiver's detail, or NULL */
     int rc;
     int void_result; /* graceful stop: resolves with undefined */
     int settled;
@@ -20,6 +23,41 @@ typedef struct an_ask {
 
 static void ask_unref(an_ask *a) {
     if (--a->refs == 0) free(a);
+}
+
+/* The error's cause, from a reason "<type>: <message>" (or just "<type>"): an Error with
+ * that name and message, for a receiver that was not a JS actor of this instance. */
+static napi_value cause_of_reason(napi_env env, const char *reason) {
+    const char *sep = strstr(reason, ": ");
+    size_t type_len = sep ? (size_t)(sep - reason) : strlen(reason);
+    const char *message = sep ? sep + 2 : "";
+    if (!sep && strchr(reason, ' ')) { /* not a type name: all of it is the message */
+        type_len = 0;
+        message = reason;
+    }
+    napi_value msg, name, cause;
+    if (napi_create_string_utf8(env, message, NAPI_AUTO_LENGTH, &msg) != napi_ok ||
+        napi_create_error(env, NULL, msg, &cause) != napi_ok)
+        return NULL;
+    if (type_len && napi_create_string_utf8(env, reason, type_len, &name) == napi_ok)
+        napi_set_named_property(env, cause, "name", name);
+    return cause;
+}
+
+/* The rejection of a failed ask: its AktError, with the receiver's reason (`reason`, and
+ * in the message) and the original error as `cause` when a JS actor of this instance
+ * threw it. */
+static napi_value failure_error(napi_env env, an_inst *I, an_ask *a) {
+    if (!a->reason) return an_make_error(env, I, a->rc);
+    napi_value err = an_make_error_msg(env, I, a->rc, a->reason), reason, cause = NULL;
+    void *obj;
+    if (a->detail && akt_msg_object(a->detail, &I->ops_slot, &obj) == 0)
+        cause = an_msg_to_js_decoded(I, env, a->detail);
+    if (!cause) cause = cause_of_reason(env, a->reason);
+    if (napi_create_string_utf8(env, a->reason, NAPI_AUTO_LENGTH, &reason) == napi_ok)
+        napi_set_named_property(env, err, "reason", reason);
+    if (cause) napi_set_named_property(env, err, "cause", cause);
+    return err;
 }
 
 void an_ask_settle(an_inst *I, void *p) {
@@ -32,11 +70,15 @@ void an_ask_settle(an_inst *I, void *p) {
             else v = an_msg_to_js_decoded(I, env, a->reply);
             napi_resolve_deferred(env, a->deferred, v);
         } else {
-            napi_reject_deferred(env, a->deferred, an_make_error(env, I, a->rc));
+            napi_reject_deferred(env, a->deferred, failure_error(env, I, a));
         }
     }
     if (a->reply) akt_msg_release(a->reply);
     a->reply = NULL;
+    if (a->detail) akt_msg_release(a->detail);
+    a->detail = NULL;
+    free(a->reason);
+    a->reason = NULL;
     akt_future_release(a->future);
     a->future = NULL;
     a->settled = 1;
@@ -48,6 +90,9 @@ static void ask_done(akt_future *f, int rc, akt_msg *reply, void *data) {
     an_ask *a = data;
     a->rc = rc;
     if (rc == 0 && reply && akt_msg_retain(reply) == 0) a->reply = reply;
+    const char *reason = NULL;
+    if (rc != 0 && akt_future_failure(f, &reason, &a->detail) == 0 && reason)
+        a->reason = strdup(reason); /* without memory: the error without its reason */
     if (an_on_js_thread(a->inst) && !a->inst->closing) an_ask_settle(a->inst, a);
     else an_inbox_push(a->inst, AN_ITEM_ASK, a);
 }

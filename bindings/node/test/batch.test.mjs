@@ -44,7 +44,7 @@ test('a throw inside a run fails that message only; the rest stay queued, in ord
       assert.ok(results[4] instanceof ActorFailedError, `${directive}: the failing ask rejects`);
       assert.deepEqual(results.slice(5), [60, 70, 80]);
       assert.deepEqual(seen, [1, 2, 3, 4, 6, 7, 8]);
-      assert.deepEqual(await failed.wait(), ['boom at 5']);
+      assert.deepEqual(await failed.wait(), ['Error: boom at 5']);
     }, 'fail', { supervisor: { directive } });
   }
 });

@@ -27,7 +27,7 @@ test('a throw is a failure: the ask rejects and the default supervisor restarts'
     pid.tell('incr');
     assert.equal(await pid.ask('get'), 1); // a fresh instance: state reset
     assert.equal(Worker.instances, 2);
-    assert.deepEqual(await failed.wait(), [{ code: 'AKT_EFAILED', reason: 'boom' }]);
+    assert.deepEqual(await failed.wait(), [{ code: 'AKT_EFAILED', reason: 'Error: boom' }]);
   });
 });
 
@@ -73,7 +73,10 @@ test('directives and deciders of a JS parent', async () => {
     w.tell({ fail: 'stop now' });
     await terms.wait();
     assert.equal(w.alive, false);
-    assert.deepEqual(decisions, ['AKT_EFAILED:resume please', 'AKT_EFAILED:restart please', 'AKT_EFAILED:stop now']);
+    assert.deepEqual(decisions, [
+      'AKT_EFAILED:Error: resume please', 'AKT_EFAILED:Error: restart please',
+      'AKT_EFAILED:Error: stop now',
+    ]);
   });
 });
 
@@ -93,7 +96,7 @@ test('a throwing preStart stops the actor; a throwing postStop is only logged', 
     const failed = collector(1);
     system.on('actorFailed', (ev) => failed.push(ev.reason));
     const pid = system.spawn({ preStart() { throw new Error('no start'); }, receive() {} });
-    assert.deepEqual(await failed.wait(), ['no start']);
+    assert.deepEqual(await failed.wait(), ['Error: no start']);
     const stopped = collector(1);
     const p2 = system.spawn({ postStop() { throw new Error('no stop'); }, receive(ctx) { ctx.respond('up'); } });
     system.on('actorStopped', (ev) => { if (ev.pid.equals(p2)) stopped.push(1); });
@@ -121,7 +124,7 @@ test('a rejected async receive is a failure handled by the supervisor', async ()
       },
     });
     pid.tell('go');
-    assert.deepEqual(await failed.wait(), ['async boom']);
+    assert.deepEqual(await failed.wait(), ['Error: async boom']);
     assert.equal(await pid.ask('ping'), 'pong');
     assert.equal(starts, 2);
   });

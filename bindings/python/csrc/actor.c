@@ -94,7 +94,7 @@ int akt_py_fail(akt_py_cell *c, akt_ctx *ctx, const char *where) {
     PyObject *exc = akt_py_take_exception();
     if (!exc) return akt_ctx_fail(ctx, where);
     int interrupt = PyErr_GivenExceptionMatches(exc, PyExc_KeyboardInterrupt);
-    /* The reason akt gets is the exception's message (what deciders and failure events
+    /* The reason akt gets is "<type>: <message>" (what deciders, failure events and askers
      * see, as for a C actor's akt_ctx_fail); the Python side keeps the traceback for the
      * failure event and logs it. */
     PyObject *fargs[2] = {c->self_pid ? c->self_pid : Py_None, exc};
@@ -102,7 +102,14 @@ int akt_py_fail(akt_py_cell *c, akt_ctx *ctx, const char *where) {
     const char *reason = text && PyUnicode_Check(text) ? PyUnicode_AsUTF8(text) : NULL;
     if (!reason) PyErr_Clear();
     akt_py_log_failure(c->self_pid, where, exc);
-    int rc = akt_ctx_fail(ctx, reason ? reason : where);
+    /* An asker gets the exception itself too: a Python asker raises it as __cause__. */
+    int expected = 0;
+    akt_msg *detail = NULL;
+    if (akt_ctx_reply_expected(ctx, &expected) == 0 && expected &&
+        akt_py_msg_new(exc, Py_None, &detail) != 0)
+        PyErr_Clear(); /* then the asker has the reason only */
+    int rc = akt_ctx_fail_with(ctx, reason ? reason : where, detail);
+    if (detail) akt_msg_release(detail);
     Py_XDECREF(text);
     Py_DECREF(exc);
     /* Ctrl-C inside an actor on the main thread still stops the program. */

@@ -9,9 +9,12 @@
 #include "fastpath.h"
 
 #include <stdlib.h>
+#include <string.h>
 
 static void item_free(akt_py_qitem *it) {
     if (it->reply) akt_msg_release(it->reply);
+    if (it->detail) akt_msg_release(it->detail);
+    free(it->reason);
     Py_XDECREF(it->future);
     Py_XDECREF((PyObject *)it->owner);
     free(it);
@@ -52,13 +55,48 @@ int akt_py_resolve(PyObject *fut, unsigned long thread, int ok, PyObject *value)
     return bad ? -1 : 0;
 }
 
+/* The exception of a failed ask: error_for's, with the receiver's reason (its `reason`
+ * attribute and the end of its message) and, when the receiver was a Python actor of this
+ * process, its original exception as __cause__. */
+static PyObject *ask_error(int rc, const char *reason, akt_msg *detail) {
+    PyObject *exc = akt_py_error(rc, "ask");
+    if (!exc || !reason) return exc;
+    PyObject *text = PyUnicode_DecodeUTF8(reason, (Py_ssize_t)strlen(reason), "replace");
+    PyObject *message = text ? PyUnicode_FromFormat("%S: %U", exc, text) : NULL;
+    PyObject *args = message ? PyTuple_Pack(1, message) : NULL;
+    Py_XDECREF(message);
+    if (!args || PyObject_SetAttrString(exc, "args", args) < 0 ||
+        PyObject_SetAttrString(exc, "reason", text) < 0) {
+        Py_XDECREF(args);
+        Py_XDECREF(text);
+        Py_DECREF(exc);
+        return NULL;
+    }
+    Py_DECREF(args);
+    Py_DECREF(text);
+    void *cause = NULL;
+    if (detail && akt_msg_object(detail, &akt_py_object_ops, &cause) == 0 &&
+        PyExceptionInstance_Check((PyObject *)cause)) {
+        Py_INCREF((PyObject *)cause);
+        PyException_SetCause(exc, (PyObject *)cause); /* steals; sets __suppress_context__ */
+    }
+    return exc;
+}
+
+/* Takes what the receiver of a failed ask said (any thread, no GIL needed). */
+static void take_failure(akt_future *f, char **reason, akt_msg **detail) {
+    const char *r = NULL;
+    if (akt_future_failure(f, &r, detail) != 0) *detail = NULL;
+    *reason = r ? strdup(r) : NULL; /* without memory: the error without its reason */
+}
+
 void akt_py_ask_settle(akt_py_system *s, akt_py_qitem *it) {
     PyObject *value;
     int ok = it->rc == 0;
     if (ok) {
         value = it->reply ? akt_py_msg_value(s, it->reply) : (Py_INCREF(Py_None), Py_None);
     } else {
-        value = akt_py_error(it->rc, "ask");
+        value = ask_error(it->rc, it->reason, it->detail);
     }
     if (!value) {
         /* The answer could not be read: the asker gets that error. */
@@ -75,10 +113,10 @@ void akt_py_ask_settle(akt_py_system *s, akt_py_qitem *it) {
 }
 
 static void ask_done(akt_future *f, int rc, akt_msg *reply, void *data) {
-    (void)f;
     akt_py_qitem *it = data;
     it->rc = rc;
     if (rc == 0 && reply && akt_msg_retain(reply) == 0) it->reply = reply;
+    if (rc != 0) take_failure(f, &it->reason, &it->detail);
     if (PyGILState_Check() && atomic_load_explicit(&akt_py_alive, memory_order_acquire)) {
         PyObject *type, *value, *tb;
         PyErr_Fetch(&type, &value, &tb); /* settling must not eat the caller's error */
@@ -200,13 +238,24 @@ PyObject *akt_py_future_result(akt_py_system *s, akt_future *f) {
         akt_future_release(f);
         return NULL;
     }
-    akt_future_release(f);
-    if (rc) {
-        if (rc == AKT_EDEADLK)
-            return akt_py_raise(rc, "ask_sync would wait for an actor that only this thread "
-                                    "runs (use await pid.ask() or ctx.tell)");
-        return akt_py_raise(rc, "ask");
+    if (rc && rc != AKT_EDEADLK) {
+        char *reason = NULL;
+        akt_msg *detail = NULL;
+        take_failure(f, &reason, &detail);
+        akt_future_release(f);
+        PyObject *exc = ask_error(rc, reason, detail);
+        free(reason);
+        if (detail) akt_msg_release(detail);
+        if (exc) {
+            PyErr_SetObject((PyObject *)Py_TYPE(exc), exc);
+            Py_DECREF(exc);
+        }
+        return NULL;
     }
+    akt_future_release(f);
+    if (rc)
+        return akt_py_raise(rc, "ask_sync would wait for an actor that only this thread "
+                                "runs (use await pid.ask() or ctx.tell)");
     PyObject *value = reply ? akt_py_msg_value(s, reply) : (Py_INCREF(Py_None), Py_None);
     if (reply) akt_msg_release(reply);
     return value;

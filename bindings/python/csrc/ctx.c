@@ -54,6 +54,15 @@ static PyObject *ctx_get_system(akt_py_context *self, void *closure) {
     return (PyObject *)c->system;
 }
 
+static PyObject *ctx_get_reply_expected(akt_py_context *self, void *closure) {
+    LIVE(self, c);
+    (void)c;
+    int expected = 0;
+    int rc = akt_ctx_reply_expected(self->ctx, &expected);
+    if (rc) return akt_py_raise(rc, "reply_expected");
+    return PyBool_FromLong(expected);
+}
+
 static PyObject *ctx_get_actor(akt_py_context *self, void *closure) {
     LIVE(self, c);
     Py_INCREF(c->actor);
@@ -247,7 +256,9 @@ static PyObject *ctx_repr(akt_py_context *self) {
 #define KW(fn) (PyCFunction)(void (*)(void))(fn), METH_VARARGS | METH_KEYWORDS
 
 static PyMethodDef ctx_methods[] = {
-    {"respond", KW(ctx_respond), "respond(msg, *, type=None): reply to the current message."},
+    {"respond", KW(ctx_respond),
+     "respond(msg, *, type=None): reply to the current message (a dead letter when nobody "
+     "waits for it, see reply_expected)."},
     {"tell", KW(ctx_tell), "tell(to, msg, *, type=None): send with this actor as sender."},
     {"forward", (PyCFunction)ctx_forward, METH_O,
      "forward(to): pass the current message on, keeping its sender and asker."},
@@ -280,6 +291,9 @@ static PyGetSetDef ctx_getset[] = {
     {"parent", (getter)ctx_get_parent, NULL, "the parent's pid, or None", NULL},
     {"system", (getter)ctx_get_system, NULL, "the actor system", NULL},
     {"actor", (getter)ctx_get_actor, NULL, "the akt.Actor instance running", NULL},
+    {"reply_expected", (getter)ctx_get_reply_expected, NULL,
+     "True if someone waits for a reply to the current message (an asker or a sender "
+     "actor); a reply to a plain tell from outside goes to dead letters", NULL},
     {NULL, NULL, NULL, NULL, NULL},
 };
 

@@ -209,6 +209,8 @@ struct akt_py_qitem {
     unsigned long thread;    /* as akt_py_resolve's thread */
     int rc;
     akt_msg *reply;          /* retained */
+    char *reason;            /* a failed ask: the receiver's reason (malloc), or NULL */
+    akt_msg *detail;         /* a failed ask: the receiver's detail (retained), or NULL */
 };
 
 #endif

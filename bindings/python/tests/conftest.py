@@ -42,7 +42,7 @@ static int respond_bytes(akt_ctx *ctx, const char *type, const void *data, size_
     return rc;
 }
 
-/* c.Echo <t> -> c.Echoed <t>; c.AskPy <path> -> asks the actor at <path> "c.Q from-c" and
+/* c.Fail -> fails with "CError: failed in C"; c.Echo <t> -> c.Echoed <t>; c.AskPy <path> -> asks the actor at <path> "c.Q from-c" and
  * responds with its answer; anything else -> its bytes as c.Seen, or c.NoBytes. */
 static int receive(akt_ctx *ctx, akt_msg *msg, void *state) {
     const void *data = NULL;
@@ -72,6 +72,7 @@ static int receive(akt_ctx *ctx, akt_msg *msg, void *state) {
         if ((rc = akt_ctx_respond(ctx, reply)) != 0) akt_msg_release(reply);
         return rc;
     }
+    if (is(msg, "c.Fail")) return akt_ctx_fail(ctx, "CError: failed in C");
     int rc = akt_msg_bytes(msg, &data, &len);
     if (is(msg, "c.Echo")) return respond_bytes(ctx, "c.Echoed", data, len);
     if (rc) {

@@ -265,7 +265,8 @@ def test_supervisor_directives(any_system: akt.ActorSystem) -> None:
     assert w.ask_sync("get") == 1  # resumed: state kept
     w.tell("now stop")
     assert wait_for(lambda: not w.is_alive)
-    assert decisions == [("AKT_EFAILED", "please resume"), ("AKT_EFAILED", "now stop")]
+    assert decisions == [("AKT_EFAILED", "RuntimeError: please resume"),
+                         ("AKT_EFAILED", "RuntimeError: now stop")]
 
     top = akt.ActorSystem("sup", supervisor=akt.Supervisor(akt.Directive.STOP))
     try:
@@ -287,7 +288,7 @@ def test_failures_reach_events_and_the_log(any_system: akt.ActorSystem,
         assert wait_for(lambda: events)
     ev = events[0]
     assert ev.kind == akt.EventKind.ACTOR_FAILED and ev.path == "akt://test/user/failing"
-    assert ev.reason == "boom" and ev.error is not None and ev.error.name == "AKT_EFAILED"
+    assert ev.reason == "ValueError: boom" and ev.error is not None and ev.error.name == "AKT_EFAILED"
     assert ev.traceback and "Traceback" in ev.traceback and "ValueError: boom" in ev.traceback
     assert "in receive" in ev.traceback
     assert any("failing" in r.getMessage() and r.exc_info for r in caplog.records)
@@ -303,7 +304,7 @@ def test_pre_start_failure(any_system: akt.ActorSystem) -> None:
 
     any_system.spawn("broken", Broken())
     assert wait_for(lambda: events)
-    assert events[0].reason == "no disk"
+    assert events[0].reason == "OSError: no disk"
 
 
 def test_lifecycle_stop_poison_graceful(any_system: akt.ActorSystem) -> None:

@@ -6,9 +6,14 @@ from ._lib import lib, text
 
 
 class AktError(Exception):
-    """An akt call failed. ``code`` is the negative AKT_E* code, ``name`` its name."""
+    """An akt call failed. ``code`` is the negative AKT_E* code, ``name`` its name.
+
+    ``reason``: for an ask whose receiver failed, the reason it gave (for a Python actor
+    ``"<exception type>: <message>"``), else None. When that receiver was a Python actor of
+    this process, its exception is this one's ``__cause__``."""
 
     code: int = 0
+    reason: str | None = None
 
     def __init__(self, message: str, code: int | None = None) -> None:
         super().__init__(message)
@@ -80,7 +85,8 @@ class Unhandled(AktError):
 
 
 class ActorFailed(AktError):
-    """The asked actor's receive failed (raised, or returned a failure code)."""
+    """The asked actor's receive failed (raised, or returned a failure code). ``reason``
+    says why; ``__cause__`` is the actor's exception when it ran in this process."""
 
     code = lib.AKT_EFAILED
 

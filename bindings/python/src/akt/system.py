@@ -312,13 +312,18 @@ def _loop_thread_is_current(loop: asyncio.AbstractEventLoop) -> bool:
 
 
 def _failure_text(pid: Optional[Pid], exc: BaseException) -> str:
-    """The reason akt gets for a Python failure: the exception's message (or its class
-    name). The traceback is kept for the failure event (Event.traceback)."""
+    """The reason akt gets for a Python failure: ``"<type>: <message>"`` (just the type
+    when the message is empty), the last line of its traceback, as every binding writes
+    it. The traceback is kept for the failure event (Event.traceback)."""
     if pid is not None:
         pid.system._keep_traceback(pid.id, "".join(
             traceback.format_exception(type(exc), exc, exc.__traceback__)).rstrip())
+    cls = type(exc)
+    name = cls.__qualname__
+    if cls.__module__ not in ("builtins", "__main__"):
+        name = f"{cls.__module__}.{name}"
     text = str(exc)
-    return text if text else type(exc).__name__
+    return f"{name}: {text}" if text else name
 
 
 def _log_failure(pid: Optional[Pid], where: str, exc: BaseException) -> None:

@@ -1,10 +1,66 @@
 package dev.akt;
 
-/** The actor's receive failed on the message (Errors.EFAILED). */
+/**
+ * The asked actor's receive failed on the message (AKT_EFAILED). {@link #reason()} is what the
+ * actor said, {@code "<type>: <message>"} in every binding; {@link #getCause()} is the
+ * Throwable itself when the actor was a Java actor of this JVM, else null (the type and
+ * message are then in {@link #causeClassName()} and {@link #causeMessage()}).
+ */
 public class ActorFailedException extends AktException {
     private static final long serialVersionUID = 1L;
 
+    private final String reason;
+
     public ActorFailedException(int code, String message) {
+        this(code, message, null, null);
+    }
+
+    /**
+     * @param reason the receiver's reason, or null if it gave none
+     * @param cause the receiver's Throwable, or null when it is not in this JVM
+     */
+    public ActorFailedException(int code, String message, String reason, Throwable cause) {
         super(code, message);
+        this.reason = reason;
+        if (cause != null) {
+            initCause(cause);
+        }
+    }
+
+    /** The receiver's reason (e.g. {@code "java.lang.IllegalStateException: closed"}), or null. */
+    public String reason() {
+        return reason;
+    }
+
+    /** The failure's type: the cause's class name, else the part of the reason before
+     *  {@code ": "} (all of a reason without one that has no space); null if unknown. */
+    public String causeClassName() {
+        if (getCause() != null) {
+            return getCause().getClass().getName();
+        }
+        if (reason == null) {
+            return null;
+        }
+        int sep = reason.indexOf(": ");
+        if (sep >= 0) {
+            return reason.substring(0, sep);
+        }
+        return reason.indexOf(' ') < 0 ? reason : null;
+    }
+
+    /** The failure's message: the cause's, else the part of the reason after the type; null
+     *  if there is none. */
+    public String causeMessage() {
+        if (getCause() != null) {
+            return getCause().getMessage();
+        }
+        if (reason == null) {
+            return null;
+        }
+        int sep = reason.indexOf(": ");
+        if (sep >= 0) {
+            return reason.substring(sep + 2);
+        }
+        return reason.indexOf(' ') < 0 ? null : reason;
     }
 }

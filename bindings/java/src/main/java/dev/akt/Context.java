@@ -90,6 +90,17 @@ public final class Context {
         return pid(out[0]);
     }
 
+    /** Whether someone waits for an answer to the current message: an asker, or a sender
+     *  actor. An answer to a plain tell from outside goes to dead letters. */
+    public boolean replyExpected() {
+        long h = live();
+        int rc = AktNativeJNI.aktj_ctx_reply_expected(h);
+        if (rc < 0) {
+            check(rc, "replyExpected");
+        }
+        return rc == 1;
+    }
+
     /** The sender of the current message, or null when it came from outside any actor. */
     public Pid sender() {
         long h = live();
@@ -115,9 +126,9 @@ public final class Context {
 
     /**
      * Answers the current message: completes the asker's future, or tells the sender (with
-     * this actor as sender).
-     *
-     * @throws ActorNotFoundException if there is nobody to answer
+     * this actor as sender). When nobody waits for the answer (a tell from outside any actor,
+     * an ask that timed out, a sender that stopped) it goes to dead letters, with the reason
+     * in the event, and the actor goes on; see {@link #replyExpected()}.
      */
     public void respond(Object reply) {
         Objects.requireNonNull(reply, "reply");
@@ -297,10 +308,27 @@ public final class Context {
         return type.cast(dependency(name));
     }
 
-    /** Used by the cell: records a failure's reason (the exception's message, or its class
-     *  name when it has none) and returns AKT_EFAILED. */
+    /** Used by the cell: records a failure's reason, {@code "<class>: <message>"} as
+     *  {@link Throwable#toString()} writes it (as every binding does), and gives an asker
+     *  the Throwable itself; returns AKT_EFAILED. */
     int fail(Throwable t) {
-        String reason = t.getMessage() != null ? t.getMessage() : t.getClass().getName();
-        return AktNativeJNI.akt_ctx_fail(handle, reason.length() > 1000 ? reason.substring(0, 1000) : reason);
+        String reason;
+        try {
+            reason = t.toString();
+        } catch (RuntimeException e) { // a toString() of its own that throws
+            reason = t.getClass().getName();
+        }
+        if (reason.length() > 1000) {
+            reason = reason.substring(0, 1000);
+        }
+        long detail = AktNativeJNI.aktj_ctx_reply_expected(handle) == 1
+                ? AktNativeJNI.aktj_msg_new_object(t, Messages.typeOf(t)) : 0;
+        try {
+            return AktNativeJNI.akt_ctx_fail_with(handle, reason, detail);
+        } finally {
+            if (detail != 0) {
+                AktNativeJNI.akt_msg_release(detail);
+            }
+        }
     }
 }

@@ -85,6 +85,20 @@ final class Errors {
         return BY_CODE.getOrDefault(code, AktException::new).apply(code, message);
     }
 
+    /** The exception of an ask whose receiver failed with reason (may be null) and, when it
+     *  was a Java actor of this JVM, its Throwable cause (else null). */
+    static RuntimeException failed(int code, String what, String reason, Throwable cause) {
+        if (reason == null) {
+            return of(code, what);
+        }
+        if (code != AKT_EFAILED) {
+            return of(code, what + " (the receiver failed: " + reason + ")");
+        }
+        String message = what + ": " + name(code) + " (" + AktNativeJNI.akt_strerror(code) + "): "
+                + reason;
+        return new ActorFailedException(code, message, reason, cause);
+    }
+
     /** Throws for a non-zero code. */
     static void check(int code, String what) {
         if (code != 0) {

@@ -9,7 +9,9 @@ package dev.akt;
  * @param sender dead letter / unhandled: the message's sender, or null
  * @param message dead letter / unhandled: the message (a Java object as itself), or null
  * @param code failed: the akt failure code, else 0
- * @param reason failed: the reason (a Java exception's message), or null
+ * @param reason failed: the reason ({@code "<type>: <message>"}, a Java exception's
+ *     {@code toString()}), or null; dead letter: why it is one (a reply nobody waits for),
+ *     or null
  */
 public record Event(EventKind kind, Pid pid, String path, Pid sender, Object message, int code,
                    String reason) {

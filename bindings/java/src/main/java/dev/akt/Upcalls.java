@@ -34,7 +34,9 @@ final class Upcalls {
 
     /** An ask (or a shutdown, or a graceful stop) completed; msg is borrowed for the call. */
     @SuppressWarnings("unchecked")
-    static void complete(Object future, int rc, Object obj, long msg) {
+    /** A future completed: the reply (obj, or the native msg), or for a failed ask the
+     *  receiver's reason and its Throwable in obj when it was a Java actor of this JVM. */
+    static void complete(Object future, int rc, Object obj, long msg, String reason) {
         CompletableFuture<Object> f = (CompletableFuture<Object>) future;
         // An ask's reference to akt's future is dropped once it completed (unless cancel took it).
         long handle = future instanceof AskFuture a ? a.takeHandle() : 0;
@@ -42,7 +44,8 @@ final class Upcalls {
         Context outer = Context.suspend();
         try {
             if (rc != 0) {
-                f.completeExceptionally(Errors.of(rc, "reply"));
+                f.completeExceptionally(Errors.failed(rc, "reply", reason,
+                        obj instanceof Throwable t ? t : null));
             } else {
                 f.complete(obj != null ? obj : msg != 0 ? Messages.fromNative(null, msg) : null);
             }

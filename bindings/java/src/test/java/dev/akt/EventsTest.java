@@ -61,7 +61,7 @@ class EventsTest {
             assertNull(unhandled.sender());
             Event failed = events.get(1);
             assertEquals(EventKind.ACTOR_FAILED, failed.kind());
-            assertEquals("no way", failed.reason());
+            assertEquals("java.lang.UnsupportedOperationException: no way", failed.reason());
         }
     }
 

@@ -119,7 +119,7 @@ class SupervisionTest {
         assertEquals(1, failures.size());
         Failure f = failures.get(0);
         assertEquals("AKT_EFAILED", f.errorName());
-        assertEquals("boom", f.reason());
+        assertEquals("java.lang.IllegalStateException: boom", f.reason());
     }
 
     @Test

@@ -18,7 +18,8 @@ fi
 expected=(
   '^count: 1000$'
   '^job-1: ok$'
-  'event: akt://demo/user/supervisor/worker failed \(boom requested\)$'
+  # The reason: C's akt_ctx_fail text; a binding's "<exception type>: <message>".
+  'event: akt://demo/user/supervisor/worker failed \(([A-Za-z.]+: )?boom requested\)$'
   'worker: pre_?[sS]tart \(start #2\)$'
   'event: restarted akt://demo/user/supervisor/worker$'
   '^job-2: ok$'

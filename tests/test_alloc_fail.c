@@ -216,6 +216,16 @@ static void count_event(const akt_event *ev, void *data)
     atomic_fetch_add(&events_seen, 1);
 }
 
+/* Objects released on the owner's thread (akt_object_ops.release_on): each made one must be
+ * released exactly once, whatever failed on the way; the run never runs the dispatcher, so
+ * they run when the system is freed. */
+static atomic_int owned_made, owned_released;
+static void owned_release(void *object, void *ops_data)
+{
+    atomic_fetch_add(&owned_released, 1);
+}
+static void owned_notify(void *data) {}
+
 /* ---- one run ----------------------------------------------------------------------------- */
 
 typedef struct outcome {
@@ -293,6 +303,8 @@ static void run_once(outcome *o, long k)
     static parent_state ps;
     memset(&ps, 0, sizeof ps);
     memset(o, 0, sizeof *o);
+    atomic_store(&owned_made, 0);
+    atomic_store(&owned_released, 0);
     akt_system_options opt;
     TU_OK(akt_system_options_init(&opt));
     opt.name = "alloc";
@@ -338,6 +350,26 @@ static void run_once(outcome *o, long k)
             if (batch[i])
                 akt_msg_release(batch[i]);
 
+        akt_dispatcher *d = NULL;
+        if (!step(o, k, "akt_dispatcher_create_external",
+                  akt_dispatcher_create_external(sys, owned_notify, NULL, &d), 0, 0)) {
+            static akt_object_ops owned_ops;
+            owned_ops = (akt_object_ops){
+                .size = sizeof owned_ops, .release = owned_release, .release_on = d};
+            static int obj;
+            for (int i = 0; i < 2; i++) {
+                akt_msg *om = NULL;
+                if (step(o, k, "akt_msg_new_object",
+                         akt_msg_new_object("t.Owned", &obj, &owned_ops, &om), 0, 0))
+                    continue;
+                atomic_fetch_add(&owned_made, 1);
+                /* One released by the parent on its worker, one here: both queue. */
+                if (i == 1 || step(o, k, "akt_tell (object)", akt_tell(sys, parent, om),
+                                   AKT_ENOTFOUND, 0))
+                    TU_OK(akt_msg_release(om));
+            }
+        }
+
         akt_future *g = NULL;
         if (!step(o, k, "akt_stop_graceful", akt_stop_graceful(sys, parent, TU_SEC(5), &g),
                   AKT_ENOTFOUND, 0)) {
@@ -367,6 +399,9 @@ static void run_once(outcome *o, long k)
         KFAIL("k=%ld: shutdown did not complete (%s); first failure: %s", k,
                  akt_err_name(rc), o->first);
     TU_OK(akt_system_release(sys));
+    if (atomic_load(&owned_released) != atomic_load(&owned_made))
+        KFAIL("k=%ld: %d owned object(s) made, %d released", k, atomic_load(&owned_made),
+              atomic_load(&owned_released));
 }
 
 /* What was live before the current test: zero, unless an earlier test failed midway and
@@ -449,7 +484,7 @@ static void test_message_allocation_failure(void **state)
     arm(1);
     TU_RC(AKT_ENOMEM, akt_msg_new_bytes("t", "abc", 3, AKT_BORROW, &m));
     static int obj;
-    static const akt_object_ops ops = {sizeof(akt_object_ops), obj_release, NULL, NULL};
+    static const akt_object_ops ops = {.size = sizeof(akt_object_ops), .release = obj_release};
     arm(1);
     TU_RC(AKT_ENOMEM, akt_msg_new_object("t", &obj, &ops, &m));
     assert_ptr_equal(m, (akt_msg *)0x1);

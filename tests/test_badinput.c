@@ -237,7 +237,7 @@ static void test_pid_functions(void **state)
 /* ---- 5. messages and sending ------------------------------------------------------------ */
 
 static void obj_release(void *object, void *ops_data) {}
-static const akt_object_ops ops = {sizeof(akt_object_ops), obj_release, NULL, NULL};
+static const akt_object_ops ops = {.size = sizeof(akt_object_ops), .release = obj_release};
 
 static void test_msg_functions(void **state)
 {
@@ -250,6 +250,12 @@ static void test_msg_functions(void **state)
     BAD(AKT_EINVAL, akt_msg_new_object, NULL, &object, &ops, &m);
     BAD(AKT_EINVAL, akt_msg_new_object, "t", &object, NULL, &m);
     BAD(AKT_EINVAL, akt_msg_new_object, "t", &object, &ops, NULL);
+    /* release_on must be an external dispatcher: not any memory. */
+    static _Alignas(64) unsigned char not_a_dispatcher[256];
+    static akt_object_ops bad_owner;
+    bad_owner = ops;
+    bad_owner.release_on = (akt_dispatcher *)(void *)not_a_dispatcher;
+    BAD(AKT_EINVAL, akt_msg_new_object, "t", &object, &bad_owner, &m);
     assert_ptr_equal(m, (akt_msg *)0x1);
     BAD(AKT_EINVAL, akt_msg_retain, NULL);
     BAD(AKT_EINVAL, akt_msg_release, NULL);

@@ -166,11 +166,15 @@ static int obj_to_bytes(void *object, void *ops_data, void **data, size_t *len,
     return 0;
 }
 
-static const akt_object_ops ops_plain = {sizeof(akt_object_ops), obj_release, NULL, &oc};
-static const akt_object_ops ops_bytes = {sizeof(akt_object_ops), obj_release, obj_to_bytes,
-                                         &oc};
+static const akt_object_ops ops_plain = {
+    .size = sizeof(akt_object_ops), .release = obj_release, .ops_data = &oc};
+static const akt_object_ops ops_bytes = {.size = sizeof(akt_object_ops),
+                                         .release = obj_release,
+                                         .to_bytes = obj_to_bytes,
+                                         .ops_data = &oc};
 /* Same content as ops_plain, other address: another owner. */
-static const akt_object_ops ops_other = {sizeof(akt_object_ops), obj_release, NULL, &oc};
+static const akt_object_ops ops_other = {
+    .size = sizeof(akt_object_ops), .release = obj_release, .ops_data = &oc};
 
 static int obj_setup(void **state)
 {
@@ -281,7 +285,7 @@ static void test_object_invalid(void **state)
     TU_RC(AKT_EINVAL, akt_msg_new_object(NULL, &object, &ops_plain, &m));
     TU_RC(AKT_EINVAL, akt_msg_new_object("", &object, &ops_plain, &m));
     TU_RC(AKT_EINVAL, akt_msg_new_object("t.Obj", &object, NULL, &m));
-    static const akt_object_ops no_release = {sizeof(akt_object_ops), NULL, NULL, NULL};
+    static const akt_object_ops no_release = {.size = sizeof(akt_object_ops)};
     TU_RC(AKT_EINVAL, akt_msg_new_object("t.Obj", &object, &no_release, &m));
     char name[260];
     memset(name, 'a', 256);

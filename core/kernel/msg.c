@@ -5,6 +5,7 @@
 
 #include "base/alloc.h"
 #include "base/pool.h"
+#include "base/tls.h"
 
 akt__envelope *akt__env_for(akt_msg *m) {
     /* acquire: pairs with the release in akt__env_release_embedded, so the previous
@@ -52,7 +53,41 @@ static akt_msg *akt__msg_alloc(size_t type_len, size_t inline_len) {
     return m;
 }
 
+/* The release queue of an object's ops (release_on), or NULL: today's rule for old callers'
+ * smaller structs and for NULL. */
+static akt__release_q *akt__ops_release_q(const akt_object_ops *ops) {
+    if (ops->size < offsetof(akt_object_ops, release_on) + sizeof ops->release_on) return NULL;
+    return (akt__release_q *)(void *)ops->release_on;
+}
+
+/* Queues the release of m, whose last reference just went, for its ops' dispatcher unless
+ * this thread is running that dispatcher: 1 if queued. Nobody references m any more, so its
+ * block is the queue node: no allocation, one CAS. */
+static int akt__release_defer(akt_msg *m) {
+    akt__release_q *q = akt__ops_release_q(m->ops);
+    if (!q || akt__self.running == (struct akt_dispatcher *)(void *)q) return 0;
+    akt_msg *old = atomic_load_explicit(&q->head, memory_order_relaxed);
+    do {
+        /* relaxed: m is private until the CAS publishes it. */
+        atomic_store_explicit(&m->env0.node.next, old ? &old->env0.node : NULL,
+                              memory_order_relaxed);
+        /* release: the runner's acquire exchange then sees m and everything its owners did
+         * before the last reference went (this thread acquired those in akt_msg_release).
+         * Push-only with a take-all pop: no ABA, the CAS only checks the head it links to. */
+    } while (!atomic_compare_exchange_weak_explicit(&q->head, &old, m, memory_order_release,
+                                                    memory_order_relaxed));
+    if (!old) q->notify(q->notify_data);
+    return 1;
+}
+
+static void akt__msg_free_now(akt_msg *m);
+
 static void akt__msg_free(akt_msg *m) {
+    if (m->kind == AKT__MSG_OBJECT && akt__release_defer(m)) return;
+    akt__msg_free_now(m);
+}
+
+static void akt__msg_free_now(akt_msg *m) {
     if (m->kind == AKT__MSG_OBJECT) {
         if (atomic_load_explicit(&m->bytes_state, memory_order_acquire) == AKT__BYTES_READY &&
             m->free_fn != AKT_BORROW)
@@ -103,6 +138,8 @@ AKT_API int akt_msg_new_object(const char *type, void *object, const akt_object_
     if (tl < 0) return tl;
     if (!out || !ops || ops->size < offsetof(akt_object_ops, to_bytes) || !ops->release)
         return AKT_EINVAL;
+    akt__release_q *q = akt__ops_release_q(ops);
+    if (q && q->magic != AKT__RELQ_MAGIC) return AKT_EINVAL; /* not an external dispatcher */
     akt_msg *m = akt__msg_alloc((size_t)tl, 0);
     if (!m) return AKT_ENOMEM;
     m->kind = AKT__MSG_OBJECT;
@@ -205,4 +242,15 @@ AKT_API int akt_msg_pid(const akt_msg *msg, akt_pid *out) {
     if (!msg->pid) return AKT_ETYPE;
     out->id = msg->pid;
     return 0;
+}
+
+void akt__release_q_run(akt__release_q *q) {
+    /* acquire: pairs with the pushers' release CAS (akt__release_defer). */
+    akt_msg *m = atomic_exchange_explicit(&q->head, NULL, memory_order_acquire);
+    while (m) {
+        /* relaxed: written by the pusher before its release CAS, which the exchange saw. */
+        akt__node *next = atomic_load_explicit(&m->env0.node.next, memory_order_relaxed);
+        akt__msg_free_now(m);
+        m = next ? (akt_msg *)(void *)((char *)next - offsetof(akt_msg, env0.node)) : NULL;
+    }
 }

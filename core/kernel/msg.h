@@ -44,4 +44,22 @@ int akt__msg_new_about(const char *type, akt_pid pid, const char *text, akt_msg 
 
 static inline int akt__msg_ok(const akt_msg *m) { return m && m->magic == AKT__MSG_MAGIC; }
 
+/* The releases queued for an external dispatcher (akt_object_ops.release_on): a lock-free
+ * stack of the messages themselves, linked through their own envelope's node, which no
+ * envelope uses once the last reference went (every envelope holds one). It is the first
+ * member of struct akt_dispatcher (sched/dispatch.h), so the kernel reaches it from the
+ * public handle without naming the layer above. */
+typedef struct akt__release_q {
+    _Atomic(akt_msg *) head;
+    uint32_t magic;       /* AKT__RELQ_MAGIC on external dispatchers only */
+    akt_notify_fn notify; /* the dispatcher's; called when the stack turns non-empty */
+    void *notify_data;
+} akt__release_q;
+
+#define AKT__RELQ_MAGIC 0x616b7472u /* "aktr" */
+
+/* Runs the releases queued on q so far (not those queued meanwhile), on the calling thread,
+ * which runs q's dispatcher (akt__self.running). */
+void akt__release_q_run(akt__release_q *q);
+
 #endif

@@ -3,6 +3,8 @@
 
 #include <string.h>
 
+#include "base/tls.h"
+
 /* Context handles are handed out in blocks of this many: one atomic per block. */
 #define AKT__CTX_BLOCK 4096u
 
@@ -71,7 +73,29 @@ void akt__worker_ctx_refill(akt__worker *w) {
     w->ctx_seq_end = w->ctx_seq + AKT__CTX_BLOCK;
 }
 
+/* Runs d's queued releases on this thread, as its runner (nested ones then run at once). */
+static int akt__releases_run_here(struct akt_dispatcher *d) {
+    if (!atomic_load_explicit(&d->releases.head, memory_order_relaxed)) return 0;
+    struct akt_dispatcher *prev = akt__self.running;
+    akt__self.running = d;
+    akt__release_q_run(&d->releases);
+    akt__self.running = prev;
+    return 1;
+}
+
 void akt__dispatcher_free(akt_system *s, struct akt_dispatcher *d) {
+    /* The releases that never got a run (akt_object_ops.release_on) run on the thread that
+     * frees the system. The system frees its external dispatchers first to last, so while
+     * the first goes all are alive: run them all until none is left, as one release may
+     * queue another on a different dispatcher of s. */
+    if (d->external && d == s->externals) {
+        int again = 1;
+        while (again) {
+            again = 0;
+            for (struct akt_dispatcher *e = d; e; e = e->next) again |= akt__releases_run_here(e);
+        }
+    }
+    if (d->external) akt__releases_run_here(d);
     pthread_mutex_destroy(&d->lock);
     pthread_cond_destroy(&d->cond);
     akt__heap_free(&s->heap, d->workers);

@@ -7,10 +7,12 @@
 #include <akt/akt.h>
 #include <pthread.h>
 #include <stdatomic.h>
+#include <stddef.h>
 #include <stdint.h>
 
 #include "kernel/cell.h"
 #include "kernel/ctx.h"
+#include "kernel/msg.h"
 #include "kernel/sys.h"
 
 typedef struct akt__worker {
@@ -24,6 +26,8 @@ typedef struct akt__worker {
 } akt__worker;
 
 struct akt_dispatcher {
+    /* First: the kernel finds it from the public handle (kernel/msg.h). External only. */
+    akt__release_q releases;
     akt_system *system;
     struct akt_dispatcher *next; /* the system's list of external dispatchers */
     int external;
@@ -45,6 +49,9 @@ struct akt_dispatcher {
     atomic_int has_runner;
     akt__worker ext_worker; /* the context handles of whoever runs it */
 };
+
+_Static_assert(offsetof(struct akt_dispatcher, releases) == 0,
+               "the release queue is where the kernel looks for it");
 
 /* Shared inside sched/ (dispatch.c). */
 int akt__disp_init(akt_system *s, struct akt_dispatcher *d);

@@ -16,6 +16,9 @@ AKT_API int akt_dispatcher_create_external(akt_system *system, akt_notify_fn not
     d->external = 1;
     d->notify = notify;
     d->notify_data = data;
+    d->releases.magic = AKT__RELQ_MAGIC;
+    d->releases.notify = notify;
+    d->releases.notify_data = data;
     pthread_mutex_lock(&system->lock);
     d->next = system->externals;
     system->externals = d;
@@ -40,6 +43,7 @@ AKT_API int akt_dispatcher_run(akt_dispatcher *dispatcher, size_t budget, size_t
     akt__self.running = d;
     atomic_store_explicit(&d->runner, pthread_self(), memory_order_relaxed);
     atomic_store_explicit(&d->has_runner, 1, memory_order_release);
+    akt__release_q_run(&d->releases); /* before any actor: what they free stays valid */
     size_t done = 0;
     while (done < budget) {
         akt__cell *c = akt__dispatch_try_pop(d);
@@ -53,5 +57,9 @@ AKT_API int akt_dispatcher_run(akt_dispatcher *dispatcher, size_t budget, size_t
     /* release: pairs with the next run's acquire. */
     atomic_store_explicit(&d->running, 0, memory_order_release);
     if (processed) *processed = done;
-    return atomic_load_explicit(&d->rq_len, memory_order_relaxed) ? AKT_EAGAIN : 0;
+    /* relaxed: hints; whatever arrives after them also calls notify. */
+    return atomic_load_explicit(&d->rq_len, memory_order_relaxed) ||
+                   atomic_load_explicit(&d->releases.head, memory_order_relaxed)
+               ? AKT_EAGAIN
+               : 0;
 }

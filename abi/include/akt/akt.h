@@ -303,10 +303,11 @@ AKT_API int akt_msg_new_bytes(const char *type, const void *data, size_t len,
 
 /* How akt handles an in-process object of one binding. The address of the ops struct is
  * the owner tag: akt_msg_object only hands the object back to the same ops. Must outlive
- * every message made with it (use static storage). */
+ * every message made with it (use static storage, or one per release_on dispatcher). */
 typedef struct akt_object_ops {
     size_t size; /* sizeof(akt_object_ops) */
-    /* Called once when the last reference goes, on whichever thread released it. */
+    /* Called once when the last reference goes, on whichever thread released it, or on
+     * release_on's thread (below). */
     void (*release)(void *object, void *ops_data);
     /* Optional: serializes the object when someone asks for its bytes (a C actor, or the
      * wire later). Sets *data, *len and *free_fn (a function, or AKT_BORROW for memory that
@@ -315,6 +316,31 @@ typedef struct akt_object_ops {
     int (*to_bytes)(void *object, void *ops_data, void **data, size_t *len,
                     akt_free_fn *free_fn);
     void *ops_data;
+    /* Optional (akt >= 0.3, read only when size covers it): release on the owner's thread.
+     * An external dispatcher (section 9) of the binding whose thread must run release and
+     * the free_fn of the bytes to_bytes made. NULL: as before, on the releasing thread.
+     * - The last release of a message of these ops made on a thread that is not inside
+     *   akt_dispatcher_run(release_on) at that moment (an akt worker, the timer, any thread
+     *   of the binding between runs) is queued, lock-free and without allocating, and runs
+     *   at the start of release_on's next akt_dispatcher_run, on the thread running it,
+     *   before any actor. The release that makes the queue non-empty calls release_on's
+     *   notify, on the releasing thread, as mail for its actors does.
+     * - Inside akt_dispatcher_run(release_on) (its actors' callbacks, other releases) the
+     *   release runs at once. Queued releases run exactly once each, in no set order.
+     * - After the shutdown, releases still queue and notify, and every akt_dispatcher_run
+     *   still runs them (the binding runs it until akt_system_wait returns 0, and may run it
+     *   once more then). The ones still queued when the system is freed run on the thread
+     *   that frees it, before that returns: the caller of the last akt_system_release if the
+     *   shutdown had completed by then, else akt's shutdown thread (after its thread_stop
+     *   hook). So a binding that needs every release on its own thread waits for the
+     *   shutdown and makes its last akt_system_release on that thread.
+     * - akt_msg_new_object fails with AKT_EINVAL if release_on is not an external
+     *   dispatcher. release_on's system (hence its notify and data) and this ops struct
+     *   must outlive every message made with these ops: the messages akt holds (mail,
+     *   stashes) are released when the system is freed at the latest; the ones the binding
+     *   holds (retained messages, futures with a reply) it releases before its last
+     *   akt_system_release of that system. */
+    akt_dispatcher *release_on;
 } akt_object_ops;
 
 /* New object message: akt never looks inside object. Takes object on success. */
@@ -594,9 +620,10 @@ AKT_API int akt_stop_graceful(akt_system *system, akt_pid pid, int64_t timeout_n
 /* 9. Dispatchers                                                                         */
 /* ===================================================================================== */
 
-/* Called when the external dispatcher has work and the binding should call
- * akt_dispatcher_run soon. Any thread, possibly concurrently with a run; may be called
- * more often than needed but never once per message. Must not block or call into akt. */
+/* Called when the external dispatcher has work (an actor with mail, or a queued release of
+ * akt_object_ops.release_on) and the binding should call akt_dispatcher_run soon. Any
+ * thread, possibly concurrently with a run, until the system is freed; may be called more
+ * often than needed but never once per message. Must not block or call into akt. */
 typedef void (*akt_notify_fn)(void *data);
 
 /* Creates a dispatcher whose actors run only inside akt_dispatcher_run, on the thread of
@@ -605,8 +632,12 @@ AKT_API int akt_dispatcher_create_external(akt_system *system, akt_notify_fn not
                                            void *data, akt_dispatcher **out);
 
 /* Runs up to budget messages (budget > 0) of this dispatcher's actors on the calling
- * thread. *processed (optional) gets the number handled. Returns 0 when no work is left,
- * AKT_EAGAIN when work remains (call again), AKT_EBUSY if another thread is running it. */
+ * thread. First it runs every release queued for this dispatcher when the run starts
+ * (akt_object_ops.release_on), whatever the budget; *processed (optional) gets the number
+ * of messages handled, releases not counted. Returns 0 when no work is left, AKT_EAGAIN
+ * when work remains (actors with mail, or releases queued during the run: call again),
+ * AKT_EBUSY if another thread is running it. Also callable after the shutdown (no actors
+ * run then; queued releases do). */
 AKT_API int akt_dispatcher_run(akt_dispatcher *dispatcher, size_t budget, size_t *processed);
 
 /* ===================================================================================== */

@@ -54,9 +54,9 @@ jobject aktj_msg_object(JNIEnv *env, jlong msg);
 jbyteArray aktj_msg_bytes(JNIEnv *env, jlong msg);
 
 /* The hot paths, one JNI crossing each: make an object message and send it. On failure
- * the message is released here (the Java object stays the caller's). */
+ * the message is released here (the Java object stays the caller's). Inside an actor's
+ * callback akt_tell makes that actor the sender. */
 int aktj_tell(JNIEnv *env, jlong system, jlong pid, jobject obj, jlong type);
-int aktj_ctx_tell(JNIEnv *env, jlong ctx, jlong pid, jobject obj, jlong type);
 int aktj_ctx_respond(JNIEnv *env, jlong ctx, jobject obj, jlong type);
 /* 1 if someone waits for a reply to the current message, 0 if not, or an AKT_E* code. */
 int aktj_ctx_reply_expected(jlong ctx);
@@ -77,7 +77,8 @@ int aktj_ask(JNIEnv *env, jlong system, jlong ctx, jlong pid, jlong msg, jlong t
  * the marker Upcalls.NATIVE_MESSAGE for any other message (aktj_ctx_current_msg then gives
  * its handle, borrowed until the next pull), or null when the run is over. */
 jobject aktj_ctx_next(JNIEnv *env, jlong ctx);
-jlong aktj_ctx_current_msg(void);
+/* The context's current message (akt_ctx_message), borrowed; 0 if it has none. */
+jlong aktj_ctx_current_msg(jlong ctx);
 
 /* A dependency of the context's actor, or null if there is none by that name. */
 jobject aktj_ctx_dependency(JNIEnv *env, jlong ctx, jstring name);

@@ -39,9 +39,6 @@ static int actor_receive(akt_ctx *ctx, akt_msg *msg, void *state)
 }
 
 #if AKTJ_BATCH
-/* The message last pulled on this thread (aktj_ctx_current_msg); borrowed from akt. */
-static AKTJ_TLS akt_msg *tl_pulled;
-
 /* A run of messages in one upcall: Java pulls them with aktj_ctx_next (a downcall each,
  * several times cheaper than an upcall) and handles them in a loop. */
 static int actor_receive_batch(akt_ctx *ctx, void *state)
@@ -54,7 +51,6 @@ static int actor_receive_batch(akt_ctx *ctx, void *state)
     args[0].l = a->cell;
     args[1].j = AKTJ_HANDLE(ctx);
     jint rc = (*env)->CallStaticIntMethodA(env, aktj_g.upcalls, aktj_g.receive_batch, args);
-    tl_pulled = NULL;
     if (aktj_drop_exception(env, "receiveBatch"))
         return akt_ctx_fail(ctx, "akt-java: an error escaped the actor's receive");
     return rc;
@@ -63,20 +59,12 @@ static int actor_receive_batch(akt_ctx *ctx, void *state)
 jobject aktj_ctx_next(JNIEnv *env, jlong ctx)
 {
     akt_msg *msg = NULL;
-    if (akt_ctx_next(AKTJ_PTR(ctx), &msg) != 0) {
-        tl_pulled = NULL;
+    if (akt_ctx_next(AKTJ_PTR(ctx), &msg) != 0)
         return NULL;
-    }
-    tl_pulled = msg;
     void *obj = NULL;
     if (akt_msg_object(msg, &aktj_object_ops, &obj) == 0)
         return (*env)->NewLocalRef(env, (jobject)obj);
     return (*env)->NewLocalRef(env, aktj_g.native_message);
-}
-
-jlong aktj_ctx_current_msg(void)
-{
-    return AKTJ_HANDLE(tl_pulled);
 }
 #else
 jobject aktj_ctx_next(JNIEnv *env, jlong ctx)
@@ -85,12 +73,13 @@ jobject aktj_ctx_next(JNIEnv *env, jlong ctx)
     (void)ctx;
     return NULL;
 }
-
-jlong aktj_ctx_current_msg(void)
-{
-    return 0;
-}
 #endif
+
+jlong aktj_ctx_current_msg(jlong ctx)
+{
+    akt_msg *msg = NULL;
+    return akt_ctx_message(AKTJ_PTR(ctx), &msg) == 0 ? AKTJ_HANDLE(msg) : 0;
+}
 
 static int actor_pre_start(akt_ctx *ctx, void *state)
 {

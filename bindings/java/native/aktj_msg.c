@@ -27,6 +27,8 @@ void aktj_count_object(long delta)
     atomic_fetch_add_explicit(&stripes[s - 1].n, delta, memory_order_relaxed);
 }
 
+/* Runs on the thread that dropped the last reference: akt's threads are attached by the
+ * hooks; a native thread of the application (see nativeHandle) is attached by aktj_env. */
 static void object_release(void *object, void *ops_data)
 {
     (void)ops_data;

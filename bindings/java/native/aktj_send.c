@@ -6,9 +6,10 @@
 
 #include "aktj_internal.h"
 
-/* The three hot paths (tell, tell from an actor, respond) share one shape: make the message
- * from the Java object, hand it to akt, and on failure release it here, since akt takes a
- * message only when it returns 0. object_msg and sent are the two halves of that shape. */
+/* The hot paths (tell, from anywhere or from inside an actor, where akt_tell finds the
+ * sender itself; respond) share one shape: make the message from the Java object, hand it
+ * to akt, and on failure release it here, since akt takes a message only when it returns 0.
+ * object_msg and sent are the two halves of that shape. */
 
 /* Makes a message carrying obj; on failure returns the code the caller reports: a missing
  * object or type is the caller's error, anything else is out of memory. */
@@ -33,13 +34,6 @@ int aktj_tell(JNIEnv *env, jlong system, jlong pid, jobject obj, jlong type)
     akt_msg *msg;
     int rc = object_msg(env, obj, type, &msg);
     return rc != 0 ? rc : sent(akt_tell(AKTJ_PTR(system), aktj_pid(pid), msg), msg);
-}
-
-int aktj_ctx_tell(JNIEnv *env, jlong ctx, jlong pid, jobject obj, jlong type)
-{
-    akt_msg *msg;
-    int rc = object_msg(env, obj, type, &msg);
-    return rc != 0 ? rc : sent(akt_ctx_tell(AKTJ_PTR(ctx), aktj_pid(pid), msg), msg);
 }
 
 int aktj_ctx_respond(JNIEnv *env, jlong ctx, jobject obj, jlong type)

@@ -33,7 +33,7 @@ async function failTwice(opts) {
     const p = system.spawn({ preStart() { throw new TypeError('no start'); }, receive() {} },
       { name: 'p' });
     const pPath = p.path;
-    assert.deepEqual((await failed.wait()).sort(), ['boom', 'no start']);
+    assert.deepEqual((await failed.wait()).sort(), ['Error: boom', 'TypeError: no start']);
     return { rPath, pPath };
   } finally {
     await system.shutdown();

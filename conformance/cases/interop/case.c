@@ -52,9 +52,10 @@ static int text_to_bytes(void *object, void *ops_data, void **data, size_t *len,
     return 0;
 }
 
-static const akt_object_ops text_ops = {sizeof(akt_object_ops), object_release, text_to_bytes,
-                                        NULL};
-static const akt_object_ops opaque_ops = {sizeof(akt_object_ops), object_release, NULL, NULL};
+static const akt_object_ops text_ops = {
+    .size = sizeof(akt_object_ops), .release = object_release, .to_bytes = text_to_bytes};
+static const akt_object_ops opaque_ops = {.size = sizeof(akt_object_ops),
+                                          .release = object_release};
 
 static const char *ask_object(akt_system *sys, akt_pid to, const char *type,
                               const akt_object_ops *ops, void *object, char *buf, size_t len) {

@@ -72,7 +72,7 @@ final class ActorCell {
         return guarded(ctx, "receive", c -> {
             for (Object obj; (obj = AktNativeJNI.aktj_ctx_next(ctx)) != null; ) {
                 dispatch(c, obj != Upcalls.NATIVE_MESSAGE ? obj
-                        : Messages.fromNative(system, AktNativeJNI.aktj_ctx_current_msg()));
+                        : Messages.fromNative(system, AktNativeJNI.aktj_ctx_current_msg(ctx)));
             }
         });
     }

@@ -15,9 +15,6 @@ import java.util.function.BiFunction;
  * {@link IllegalStateException}.
  */
 public final class Context {
-    /** The context of the receive running on this thread, for the implicit sender of tell. */
-    private static final ThreadLocal<Context> CURRENT = new ThreadLocal<>();
-
     final ActorCell cell;
     /** The native akt_ctx while a callback runs, else 0. */
     long handle;
@@ -26,37 +23,14 @@ public final class Context {
         this.cell = cell;
     }
 
-    /** The context running on this thread if it belongs to system, else null. */
-    static Context current(ActorSystem system) {
-        Context c = CURRENT.get();
-        return c != null && c.cell.system == system ? c : null;
-    }
-
-    /** Enters a callback. Callbacks never nest on one thread (akt runs one actor's callback
-     *  at a time per worker, and completions/events suspend the context), so exit clears. */
+    /** Enters a callback: the handle is live until exit. (The sender of a tell made meanwhile
+     *  is akt's business: akt_tell uses the actor running on the calling thread.) */
     void enter(long ctx) {
         handle = ctx;
-        CURRENT.set(this);
     }
 
     void exit() {
         handle = 0;
-        CURRENT.set(null);
-    }
-
-    /** Runs outside any actor's context on this thread (future completions, events). */
-    static Context suspend() {
-        Context c = CURRENT.get();
-        if (c != null) {
-            CURRENT.set(null);
-        }
-        return c;
-    }
-
-    static void resume(Context c) {
-        if (c != null) {
-            CURRENT.set(c);
-        }
     }
 
     private long live() {
@@ -172,13 +146,10 @@ public final class Context {
         stage.whenComplete((value, error) -> {
             Object msg = mapper.apply(value, error);
             if (msg != null) {
-                Context outer = suspend(); // no sender: this runs on whichever thread completed it
                 try {
-                    self.tell(msg);
+                    self.tell(msg); // from whichever thread completed the stage
                 } catch (ActorNotFoundException gone) {
                     // the actor stopped meanwhile: like any tell to a stopped actor, dropped
-                } finally {
-                    resume(outer);
                 }
             }
         });

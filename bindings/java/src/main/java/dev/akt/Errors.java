@@ -91,7 +91,7 @@ final class Errors {
         if (reason == null) {
             return of(code, what);
         }
-        if (code != AKT_EFAILED) {
+        if (code != EFAILED) {
             return of(code, what + " (the receiver failed: " + reason + ")");
         }
         String message = what + ": " + name(code) + " (" + AktNativeJNI.akt_strerror(code) + "): "

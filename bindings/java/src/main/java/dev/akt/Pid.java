@@ -29,28 +29,27 @@ public final class Pid {
     }
 
     /**
-     * Sends msg. Inside an actor's receive the actor is the sender (so the receiver can
-     * {@link Context#respond}); elsewhere there is none. Java objects reach Java actors as
-     * themselves, not copied; a {@link BytesMessage} travels as bytes.
+     * Sends msg. Inside an actor's callback (receive, preStart, postStop, and what akt runs
+     * from inside one on its thread, such as an ask's completion or an event) that actor is
+     * the sender, so the receiver can {@link Context#respond}; elsewhere there is none. Java
+     * objects reach Java actors as themselves, not copied; a {@link BytesMessage} travels as
+     * bytes.
      *
      * @throws NullPointerException if msg is null
      * @throws ActorNotFoundException if this actor is not alive
      */
     public void tell(Object msg) {
         Objects.requireNonNull(msg, "msg");
-        Context c = Context.current(system);
-        long ctx = c != null ? c.handle : 0;
         int rc;
+        // akt_tell takes the sender from the actor running on this thread (none elsewhere).
         if (msg instanceof BytesMessage) {
             long m = Messages.toNative(msg);
-            rc = ctx != 0 ? AktNativeJNI.akt_ctx_tell(ctx, id, m) : AktNativeJNI.akt_tell(system.handle, id, m);
+            rc = AktNativeJNI.akt_tell(system.handle, id, m);
             if (rc != 0) {
                 AktNativeJNI.akt_msg_release(m);
             }
         } else {
-            long type = Messages.typeOf(msg);
-            rc = ctx != 0 ? AktNativeJNI.aktj_ctx_tell(ctx, id, msg, type)
-                    : AktNativeJNI.aktj_tell(system.handle, id, msg, type);
+            rc = AktNativeJNI.aktj_tell(system.handle, id, msg, Messages.typeOf(msg));
         }
         if (rc != 0) {
             throw Errors.of(rc, "tell to " + this);
@@ -161,8 +160,7 @@ public final class Pid {
      * @throws ActorNotFoundException if this actor is not alive
      */
     public CompletableFuture<Object> ask(Object msg, Duration timeout) {
-        Context c = Context.current(system);
-        return ask(c != null ? c.handle : 0, msg, timeout);
+        return ask(0, msg, timeout); // akt_ask picks the sender as akt_tell does
     }
 
     /** {@link #ask(Object, Duration)} with the reply cast to type (ClassCastException fails the future). */

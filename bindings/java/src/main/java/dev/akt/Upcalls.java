@@ -40,8 +40,8 @@ final class Upcalls {
         CompletableFuture<Object> f = (CompletableFuture<Object>) future;
         // An ask's reference to akt's future is dropped once it completed (unless cancel took it).
         long handle = future instanceof AskFuture a ? a.takeHandle() : 0;
-        // Dependent stages run here, on an akt thread, but outside any actor's context.
-        Context outer = Context.suspend();
+        // Dependent stages run here, on an akt thread (inside the callback of the actor whose
+        // call completed it, if any: akt_tell then takes that actor as the sender).
         try {
             if (rc != 0) {
                 f.completeExceptionally(Errors.failed(rc, "reply", reason,
@@ -52,7 +52,6 @@ final class Upcalls {
         } catch (Throwable t) {
             f.completeExceptionally(t);
         } finally {
-            Context.resume(outer);
             if (handle != 0) {
                 AktNativeJNI.akt_future_release(handle);
             }
@@ -62,13 +61,10 @@ final class Upcalls {
     static void event(Object sink, int kind, long pid, String path, long sender, Object obj, long msg,
                       int code, String reason) {
         EventSink s = (EventSink) sink;
-        Context outer = Context.suspend();
         try {
             s.onEvent(kind, pid, path, sender, obj, msg, code, reason);
         } catch (Throwable t) {
             s.system.log(System.Logger.Level.WARNING, "an event listener of " + s.system + " threw", t);
-        } finally {
-            Context.resume(outer);
         }
     }
 

@@ -403,6 +403,58 @@ static void test_future_release_racing_the_teardown(void **state)
     TU_OK(atomic_load(&releaser_rc));
 }
 
+/* The same without a hook, as a bounded loop: completed asks released on two threads while
+ * the system shuts down and is released (ASan and TSan watch the timers' memory). */
+#define TEARDOWN_ROUNDS 100
+#define TEARDOWN_ASKS 64
+
+typedef struct release_batch {
+    akt_future **f;
+    int n;
+    atomic_int *go;
+    atomic_int failed;
+} release_batch;
+
+static void *batch_releaser_main(void *arg)
+{
+    release_batch *b = arg;
+    unsigned spins = 0;
+    while (!atomic_load(b->go))
+        spin_pause(&spins);
+    for (int i = 0; i < b->n; i++)
+        if (akt_future_release(b->f[i]) != 0)
+            atomic_fetch_add(&b->failed, 1);
+    return NULL;
+}
+
+static void test_future_releases_racing_the_teardown_loop(void **state)
+{
+    (void)state;
+    static probe p;
+    static akt_future *f[TEARDOWN_ASKS];
+    for (int round = 0; round < TEARDOWN_ROUNDS; round++) {
+        akt_system *sys = tu_system("teardown-loop", 1);
+        akt_pid pid = spawn_probe(sys, &p);
+        for (int i = 0; i < TEARDOWN_ASKS; i++)
+            f[i] = ask(sys, pid, "ping", TU_SEC(60));
+        for (int i = 0; i < TEARDOWN_ASKS; i++)
+            TU_OK(tu_wait(f[i], NULL));
+        atomic_int go = 0;
+        release_batch b[2] = {{f, TEARDOWN_ASKS / 2, &go, 0},
+                              {f + TEARDOWN_ASKS / 2, TEARDOWN_ASKS / 2, &go, 0}};
+        pthread_t th[2];
+        for (int i = 0; i < 2; i++)
+            assert_int_equal(0, pthread_create(&th[i], NULL, batch_releaser_main, &b[i]));
+        TU_OK(akt_system_shutdown(sys, NULL, NULL));
+        atomic_store(&go, 1);
+        TU_OK(akt_system_release(sys)); /* freed by the reaper once the shutdown is done */
+        for (int i = 0; i < 2; i++) {
+            pthread_join(th[i], NULL);
+            assert_int_equal(0, atomic_load(&b[i].failed));
+        }
+    }
+}
+
 /* ---- huge timeouts saturate ------------------------------------------------------------ */
 
 static const int64_t huge[] = {INT64_MAX, INT64_MAX - 1};
@@ -654,6 +706,7 @@ int main(void)
         TU_TEST(test_on_complete_does_not_wait_for_a_completer),
         TU_TEST(test_future_used_after_its_system_was_released),
         TU_TEST(test_future_release_racing_the_teardown),
+        TU_TEST(test_future_releases_racing_the_teardown_loop),
         TU_TEST(test_huge_timeout_ask_and_future_wait),
         TU_TEST(test_huge_timeout_system_wait),
         TU_TEST(test_huge_timeout_graceful_stop),

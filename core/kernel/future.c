@@ -196,6 +196,7 @@ int akt__future_complete(akt_future *f, int rc, akt_msg *reply) {
  * second release while akt still holds the future. A block reused for a new future is that
  * new future: a raw pointer cannot tell them apart (akt.h says so). */
 static int akt__future_ok(const akt_future *f) {
+    /* relaxed: the caller's own handle bit, which only the caller clears. */
     return f && f->magic == AKT__FUTURE_MAGIC &&
            (atomic_load_explicit(&f->refs, memory_order_relaxed) & AKT__F_HANDLE);
 }

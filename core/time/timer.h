@@ -9,7 +9,7 @@
 #include "base/tls.h"
 
 typedef struct akt__timer {
-    int64_t deadline;  /* monotonic ns */
+    int64_t deadline;  /* monotonic ns; INT64_MAX (a saturated deadline) fires only at stop */
     uint32_t heap_idx; /* position + 1 while armed, 0 when not in the heap */
     /* Runs on the timer thread without the timer lock; closed = the system is shutting
      * down and the timer is fired early. */

@@ -68,52 +68,17 @@ int akt__future_drop_handle(akt_future *f) {
 }
 
 /* Takes the timeout out of the heap if it is still there (then drops the timer's
- * reference). The caller holds a reference. */
+ * reference). The caller holds a reference. Only the claim's winner touches the system's
+ * timers, and the timer thread does not let the timeout (or the system) go before it left
+ * them: a future may outlive its system. */
 static void akt__future_disarm(akt_future *f) {
-    int st = AKT__T_ARMED;
-    /* relaxed: the claim only decides who looks into the heap (the timer lock orders the
-     * heap itself); the timer thread learns of it through the exchange below. */
-    if (!atomic_compare_exchange_strong_explicit(&f->armed, &st, AKT__T_CANCELLING,
-                                                 memory_order_relaxed, memory_order_relaxed))
-        return;
+    if (!akt__timer_claim(&f->timer)) return;
     akt__run_hook(&akt__future_hook_disarm, f);
-    int removed = akt__timer_cancel(&f->system->timers, &f->timer);
-    /* release: a timer thread waiting for this (it took the timer out first) may stop and
-     * let the system be freed once it sees IDLE: the timer lock must be left before. */
-    if (atomic_exchange_explicit(&f->armed, AKT__T_IDLE, memory_order_release) ==
-        AKT__T_WAITED)
-        akt__futex_wake_all(&f->armed);
-    if (removed) akt__future_unref(f); /* the timer's: it will not fire */
-}
-
-/* On the timer thread, the timer taken out of the heap: armed -> IDLE, after waiting for a
- * disarm that claimed it first to leave the timers. That disarm found nothing to remove,
- * so the timer's reference stays with the caller. */
-static void akt__future_settle_timer(akt_future *f) {
-    int st = AKT__T_ARMED;
-    /* acquire (here and below): seeing IDLE after a disarm pairs with its release
-     * exchange, so its use of the timers happens before this thread goes on (and before
-     * the system can be freed). */
-    if (atomic_compare_exchange_strong_explicit(&f->armed, &st, AKT__T_IDLE,
-                                                memory_order_acquire, memory_order_acquire))
-        return;
-    while (st != AKT__T_IDLE) {
-        /* A strong CAS: from CANCELLING only the disarm moves it on, to IDLE. */
-        if (st == AKT__T_CANCELLING &&
-            !atomic_compare_exchange_strong_explicit(&f->armed, &st, AKT__T_WAITED,
-                                                     memory_order_acquire,
-                                                     memory_order_acquire))
-            continue;
-        /* The disarm's critical section is a lock, a heap removal and an unlock: no user
-         * code, nothing that needs this thread. */
-        akt__futex_wait(&f->armed, AKT__T_WAITED, NULL);
-        st = atomic_load_explicit(&f->armed, memory_order_acquire);
-    }
+    if (akt__timer_cancel(&f->system->timers, &f->timer)) akt__future_unref(f);
 }
 
 static void akt__future_timeout(akt__timer *t, int closed) {
     akt_future *f = (akt_future *)((char *)t - offsetof(akt_future, timer));
-    akt__future_settle_timer(f);
     /* The extra action comes first: whoever sees the timeout must see its effect (a
      * graceful stop that timed out has already become a stop). */
     if (!closed && f->on_timeout &&
@@ -136,7 +101,7 @@ int akt__future_new(akt_system *s, int64_t timeout_ns, akt_pid target,
     atomic_init(&f->state, AKT__F_PENDING);
     atomic_init(&f->waiters, 0);
     atomic_init(&f->cb_claimed, 0);
-    atomic_init(&f->armed, AKT__T_IDLE);
+    atomic_init(&f->timer.claim, AKT__TIMER_IDLE); /* akt__timer_add arms it */
     f->rc = 0;
     f->reply = NULL;
     f->cb = NULL;
@@ -150,7 +115,6 @@ int akt__future_new(akt_system *s, int64_t timeout_ns, akt_pid target,
     if (timeout_ns > 0) {
         f->timer.deadline = akt__deadline_after(akt__now_ns(), timeout_ns);
         atomic_init(&f->refs, AKT__F_HANDLE + 2); /* and the timer's */
-        atomic_init(&f->armed, AKT__T_ARMED);
         int rc = akt__timer_add(&s->timers, &f->timer);
         if (rc) {
             f->magic = AKT__FUTURE_FREED;

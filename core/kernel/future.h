@@ -20,18 +20,6 @@ enum akt__fstate {
     AKT__F_CB = 4,         /* a callback is registered: cb and cb_data are written */
 };
 
-/* The timeout's state (armed): who may touch the system's timer heap for this future. A
- * disarm claims ARMED -> CANCELLING before it looks into the heap; the timer thread, once
- * it took the timer out, claims ARMED -> IDLE, or, finding a disarm there first, waits for
- * it (WAITED, a futex) before it lets the future go. So the timer thread has stopped, and
- * the system can be freed, only when no disarm is inside its timers. */
-enum akt__tstate {
-    AKT__T_IDLE = 0,       /* not in the heap any more: nobody touches the timers for it */
-    AKT__T_ARMED = 1,      /* in the heap (with the timer's reference) */
-    AKT__T_CANCELLING = 2, /* a disarm claimed it and may be inside the timers */
-    AKT__T_WAITED = 3,     /* the same, and the timer thread waits for it to finish */
-};
-
 /* In refs: the caller's handle (akt_ask gives exactly one), on top of the internal
  * references. Dropping it twice is detected while the future lives. */
 #define AKT__F_HANDLE (1 << 24)
@@ -44,12 +32,11 @@ struct akt_future {
     atomic_int state;      /* enum akt__fstate; the futex word of waiters */
     atomic_int waiters;
     atomic_int cb_claimed; /* 1 once a registration won: the one callback */
-    atomic_int armed;      /* enum akt__tstate; the futex word of the timer thread */
     int rc;
     akt_msg *reply;
     akt_future_cb cb;
     void *cb_data;
-    akt__timer timer;
+    akt__timer timer;      /* the timeout; its claim says who may still cancel it */
     akt_system *system;    /* for the timer; valid while the timeout is armed */
     uint64_t target;       /* the pid that should answer (deadlock detection) */
     /* The external dispatcher that runs the target, or NULL: waiting on its own thread

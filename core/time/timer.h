@@ -13,7 +13,8 @@
  * timer (ARMED -> CANCELLING) before it takes the lock. The timer thread, taking a timer
  * out of the heap to fire it, finds a claimed one and waits under the lock (WAITED) until
  * that cancel was there and left. So once fire runs, and once akt__timers_stop returned, no
- * cancel is inside the timers: they may be freed even though timers outlive them. */
+ * cancel is inside the timers: the system around them may be freed, although the timers
+ * themselves live on in the objects that hold them (futures). */
 enum akt__timer_claim {
     AKT__TIMER_IDLE = 0,       /* not armed, or settled: nobody touches the timers for it */
     AKT__TIMER_ARMED = 1,      /* in the heap */

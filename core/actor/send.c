@@ -151,7 +151,7 @@ static const struct akt_dispatcher *akt__wait_guard(const akt__cell *c) {
 static void akt__future_abandon(akt_future *f) {
     /* Neither the receiver nor the caller will see it: complete it (which disarms the
      * timer, the only holders being us) and drop both remaining references. */
-    akt__future_unref(f); /* the caller's: now only the pending op's and the timer's */
+    akt__future_drop_handle(f); /* the caller's: now only the pending op's and the timer's */
     akt__future_complete(f, AKT_ECANCELED, NULL);
     akt__future_unref(f);
 }
@@ -234,6 +234,15 @@ AKT_API int akt_poison(akt_system *system, akt_pid pid) {
     return rc ? rc : akt__deliver(system, pid, NULL, 0, NULL, AKT__ENV_POISON);
 }
 
+/* relaxed: a test sets it before the call it watches; nothing else is published. */
+_Atomic(akt__stop_graceful_hook_fn) akt__stop_graceful_hook;
+
+static void akt__graceful_hook(akt_system *s, akt_pid pid, int stage) {
+    akt__stop_graceful_hook_fn fn = atomic_load_explicit(&akt__stop_graceful_hook,
+                                                         memory_order_relaxed);
+    if (fn) fn(s, pid, stage);
+}
+
 static void akt__graceful_timeout(akt_future *f) {
     akt__stop_request(f->system, (akt_pid){f->target});
 }
@@ -243,7 +252,12 @@ AKT_API int akt_stop_graceful(akt_system *system, akt_pid pid, int64_t timeout_n
     int rc = akt__user_actor(system, pid);
     if (rc) return rc;
     if (!out || timeout_ns <= 0) return AKT_EINVAL;
+    akt__graceful_hook(system, pid, 0);
+    /* It may have died since the check: then nothing is made. Once the future exists, a
+     * death is the receiver's business: a waiter that finds the actor gone completes the
+     * future with 0, and the pill is discarded as stale mail. */
     akt__cell *c = akt__cell_live(system, pid);
+    if (!c) return AKT_ENOTFOUND;
     /* Both envelopes first: once the waiter is queued, the pill must follow. */
     akt__envelope *notify = akt__env_new(), *pill = akt__env_new();
     akt_future *f = NULL;
@@ -251,11 +265,12 @@ AKT_API int akt_stop_graceful(akt_system *system, akt_pid pid, int64_t timeout_n
              ? akt__future_new(system, timeout_ns, pid, akt__wait_guard(c), akt__graceful_timeout,
                                &f)
              : AKT_ENOMEM;
-    if (rc || !c) {
+    if (rc) {
         if (notify) akt__env_free(notify);
         if (pill) akt__env_free(pill);
-        return rc ? rc : AKT_ENOTFOUND;
+        return rc;
     }
+    akt__graceful_hook(system, pid, 1);
     notify->kind = AKT__SYS_NOTIFY_STOP;
     notify->gen = akt__pid_gen(pid);
     notify->reply = f; /* the pending operation's reference */

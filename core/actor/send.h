@@ -2,6 +2,7 @@
 #ifndef AKT_CORE_ACTOR_SEND_H
 #define AKT_CORE_ACTOR_SEND_H
 #include <akt/akt.h>
+#include <stdatomic.h>
 
 #include "kernel/cell.h"
 #include "kernel/sys.h"
@@ -21,5 +22,11 @@ void akt__signal_locked(akt__cell *c, unsigned sig);
 /* An ask from sender (a pid id, 0 = none). */
 int akt__ask_from(akt_system *s, akt_pid to, akt_msg *msg, int64_t timeout_ns, uint64_t sender,
                   akt_future **out);
+
+/* Test hook, set only by white-box tests (they link akt_static); NULL otherwise.
+ * akt_stop_graceful calls it with stage 0 once pid was found alive and stage 1 once the
+ * future exists, before the waiter is queued. */
+typedef void (*akt__stop_graceful_hook_fn)(akt_system *s, akt_pid pid, int stage);
+extern _Atomic(akt__stop_graceful_hook_fn) akt__stop_graceful_hook;
 
 #endif

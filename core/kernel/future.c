@@ -18,8 +18,21 @@
 #include "msg.h"
 #include "sys.h"
 
-#define AKT__FUTURE_MAGIC 0x616b7466 /* "aktf" */
+/* "aktf". Its low byte (0x66) is not a multiple of 8, so the free-list link a block in the
+ * pool starts with (a pointer to an 8-byte aligned block, or NULL) never equals it. */
+#define AKT__FUTURE_MAGIC 0x616b7466u
+#define AKT__FUTURE_FREED 0x64656164u /* "dead": written when the block is given back */
 _Static_assert(sizeof(struct akt_future) <= 128, "a future fits the 128-byte pool class");
+_Static_assert(offsetof(struct akt_future, magic) == 0, "the magic is the first word");
+
+/* relaxed: a test sets a hook before the call it watches; nothing else is published. */
+_Atomic(akt__future_hook_fn) akt__future_hook_completing;
+_Atomic(akt__future_hook_fn) akt__future_hook_disarm;
+
+static void akt__run_hook(_Atomic(akt__future_hook_fn) *h, akt_future *f) {
+    akt__future_hook_fn fn = atomic_load_explicit(h, memory_order_relaxed);
+    if (fn) fn(f);
+}
 
 static void akt__futex_wait(atomic_int *w, int val, const struct timespec *rel) {
     syscall(SYS_futex, (int *)w, FUTEX_WAIT_PRIVATE, val, rel, NULL, 0);
@@ -33,6 +46,13 @@ static void akt__failure_free(struct akt__failure *x) {
     akt__dfree(x);
 }
 
+static void akt__future_free(akt_future *f) {
+    if (f->reply) akt_msg_release(f->reply);
+    if (f->failure) akt__failure_free(f->failure);
+    f->magic = AKT__FUTURE_FREED;
+    akt__pool_put(AKT__POOL_128, f);
+}
+
 void akt__future_ref(akt_future *f) {
     /* relaxed: the caller already holds a reference. */
     atomic_fetch_add_explicit(&f->refs, 1, memory_order_relaxed);
@@ -40,28 +60,38 @@ void akt__future_ref(akt_future *f) {
 
 void akt__future_unref(akt_future *f) {
     /* acq_rel: the last owner must see every other owner's writes before freeing. */
-    if (atomic_fetch_sub_explicit(&f->refs, 1, memory_order_acq_rel) != 1) return;
-    if (f->reply) akt_msg_release(f->reply);
-    if (f->failure) akt__failure_free(f->failure);
-    akt__pool_put(AKT__POOL_128, f);
+    if (atomic_fetch_sub_explicit(&f->refs, 1, memory_order_acq_rel) == 1) akt__future_free(f);
 }
 
-/* Takes the timeout out of the heap if it is still there (then drops its reference). */
+int akt__future_drop_handle(akt_future *f) {
+    int r = atomic_load_explicit(&f->refs, memory_order_relaxed);
+    do {
+        if (!(r & AKT__F_HANDLE)) return AKT_EINVAL;
+        /* acq_rel: as akt__future_unref. A CAS, not a subtraction, so that a second drop
+         * changes nothing (an undo after the fact could hide a concurrent last unref). */
+    } while (!atomic_compare_exchange_weak_explicit(&f->refs, &r, r - AKT__F_HANDLE,
+                                                    memory_order_acq_rel, memory_order_relaxed));
+    if (r == AKT__F_HANDLE) akt__future_free(f);
+    return 0;
+}
+
+/* Takes the timeout out of the heap if it is still there (then drops the timer's
+ * reference). The caller holds a reference. Only the claim's winner touches the system's
+ * timers, and the timer thread does not let the timeout (or the system) go before it left
+ * them: a future may outlive its system. */
 static void akt__future_disarm(akt_future *f) {
-    /* acq_rel: whoever clears armed first owns the removal; after the timer fired (armed
-     * cleared by it), the system may be gone and must not be touched. */
-    if (atomic_exchange_explicit(&f->armed, 0, memory_order_acq_rel) &&
-        akt__timer_cancel(&f->system->timers, &f->timer))
-        akt__future_unref(f);
+    if (!akt__timer_claim(&f->timer)) return;
+    akt__run_hook(&akt__future_hook_disarm, f);
+    if (akt__timer_cancel(&f->system->timers, &f->timer)) akt__future_unref(f);
 }
 
 static void akt__future_timeout(akt__timer *t, int closed) {
     akt_future *f = (akt_future *)((char *)t - offsetof(akt_future, timer));
-    atomic_store_explicit(&f->armed, 0, memory_order_release);
     /* The extra action comes first: whoever sees the timeout must see its effect (a
      * graceful stop that timed out has already become a stop). */
     if (!closed && f->on_timeout &&
-        atomic_load_explicit(&f->state, memory_order_acquire) < AKT__F_COMPLETING)
+        (atomic_load_explicit(&f->state, memory_order_acquire) & AKT__F_PHASE) ==
+            AKT__F_PENDING)
         f->on_timeout(f);
     akt__future_complete(f, closed ? AKT_ECLOSED : AKT_ETIMEDOUT, NULL);
     akt__future_unref(f); /* the timer's reference */
@@ -72,27 +102,31 @@ int akt__future_new(akt_system *s, int64_t timeout_ns, akt_pid target,
                     akt_future **out) {
     akt_future *f = akt__pool_get(AKT__POOL_128);
     if (!f) return AKT_ENOMEM;
-    atomic_init(&f->refs, 2);
+    f->magic = AKT__FUTURE_MAGIC;
+    /* Not shared yet: the push that hands it to the receiver (or the timer lock) publishes
+     * everything written here. */
+    atomic_init(&f->refs, AKT__F_HANDLE + 1); /* the handle and the pending operation */
     atomic_init(&f->state, AKT__F_PENDING);
     atomic_init(&f->waiters, 0);
+    atomic_init(&f->cb_claimed, 0);
+    atomic_init(&f->timer.claim, AKT__TIMER_IDLE); /* akt__timer_add arms it */
     f->rc = 0;
     f->reply = NULL;
+    f->failure = NULL;
     f->cb = NULL;
     f->cb_data = NULL;
     f->timer.heap_idx = 0;
-    atomic_init(&f->armed, 0);
     f->timer.fire = akt__future_timeout;
     f->system = s;
     f->target = target.id;
     f->target_disp = guard;
     f->on_timeout = on_timeout; /* before the timer is armed: the timer thread reads it */
-    f->failure = NULL;
     if (timeout_ns > 0) {
-        f->timer.deadline = akt__now_ns() + timeout_ns;
-        akt__future_ref(f); /* the timer's reference */
-        atomic_store_explicit(&f->armed, 1, memory_order_relaxed);
+        f->timer.deadline = akt__deadline_after(akt__now_ns(), timeout_ns);
+        atomic_init(&f->refs, AKT__F_HANDLE + 2); /* and the timer's */
         int rc = akt__timer_add(&s->timers, &f->timer);
         if (rc) {
+            f->magic = AKT__FUTURE_FREED;
             akt__pool_put(AKT__POOL_128, f);
             return rc;
         }
@@ -105,33 +139,35 @@ int akt__future_new(akt_system *s, int64_t timeout_ns, akt_pid target,
  * failure the loser prepared is freed here. */
 static int akt__future_finish(akt_future *f, int rc, akt_msg *reply,
                               struct akt__failure *failure) {
-    int st = atomic_load_explicit(&f->state, memory_order_acquire);
-    for (;;) {
-        if (st >= AKT__F_COMPLETING) {
+    int st = atomic_load_explicit(&f->state, memory_order_relaxed);
+    do {
+        if ((st & AKT__F_PHASE) != AKT__F_PENDING) {
             if (failure) akt__failure_free(failure);
             return 0;
         }
-        /* acq_rel: acquire sees a registered callback; release orders nothing yet (the
-         * result is published by the DONE store below). */
-        if (atomic_compare_exchange_weak_explicit(&f->state, &st, AKT__F_COMPLETING,
-                                                  memory_order_acq_rel, memory_order_acquire))
-            break;
-    }
-    /* A holder will release the future soon and disarm it on its own thread, keeping the
-     * timer lock off the responder's path; with no holder left, disarm now. relaxed: a
-     * stale count only moves the disarm to the holder's release or the deadline. */
-    if (atomic_load_explicit(&f->refs, memory_order_relaxed) <= 2) akt__future_disarm(f);
+        /* relaxed: winning publishes nothing yet, and a registered callback is taken in by
+         * the read-modify-write that ends the completion (below). */
+    } while (!atomic_compare_exchange_weak_explicit(&f->state, &st, st | AKT__F_COMPLETING,
+                                                    memory_order_relaxed, memory_order_relaxed));
+    akt__run_hook(&akt__future_hook_completing, f);
+    /* While the caller holds its handle, it disarms on release on its own thread, keeping
+     * the timer lock off the responder's path; without it, disarm now. relaxed: a stale
+     * view only moves the disarm to the deadline (or the shutdown). */
+    if (!(atomic_load_explicit(&f->refs, memory_order_relaxed) & AKT__F_HANDLE))
+        akt__future_disarm(f);
     f->rc = rc;
     if (rc == 0 && reply) {
         akt_msg_retain(reply);
         f->reply = reply;
     }
     f->failure = failure;
-    /* seq_cst: publishes rc, reply and failure (release) and orders the store before the read of
-     * waiters (the Dekker pair with akt_future_wait). */
-    atomic_store_explicit(&f->state, AKT__F_DONE, memory_order_seq_cst);
+    /* seq_cst: COMPLETING -> DONE publishes rc, reply and failure (release) and takes in the
+     * callback of a registration that came before it (acquire: cb and cb_data); it also
+     * orders the state before the read of waiters (the Dekker pair with akt_future_wait). */
+    st = atomic_fetch_add_explicit(&f->state, AKT__F_DONE - AKT__F_COMPLETING,
+                                   memory_order_seq_cst);
     if (atomic_load_explicit(&f->waiters, memory_order_seq_cst)) akt__futex_wake_all(&f->state);
-    if (st == AKT__F_PENDING_CB) f->cb(f, f->rc, f->reply, f->cb_data);
+    if (st & AKT__F_CB) f->cb(f, f->rc, f->reply, f->cb_data);
     return 1;
 }
 
@@ -142,7 +178,8 @@ int akt__future_complete(akt_future *f, int rc, akt_msg *reply) {
 int akt__future_fail(akt_future *f, int rc, const char *reason, akt_msg *detail) {
     /* relaxed: a hint only; the CAS in akt__future_finish decides. Saves the copy when a
      * timeout or cancel came first. */
-    if (atomic_load_explicit(&f->state, memory_order_relaxed) >= AKT__F_COMPLETING)
+    if ((atomic_load_explicit(&f->state, memory_order_relaxed) & AKT__F_PHASE) !=
+        AKT__F_PENDING)
         return 0;
     struct akt__failure *x = NULL;
     if (reason || detail) {
@@ -158,23 +195,34 @@ int akt__future_fail(akt_future *f, int rc, const char *reason, akt_msg *detail)
     return akt__future_finish(f, rc, NULL, x);
 }
 
+/* A handle the caller still holds. The magic catches a block back in the pool (it starts
+ * with the free-list link) or used by another kind of object; the handle bit catches a
+ * second release while akt still holds the future. A block reused for a new future is that
+ * new future: a raw pointer cannot tell them apart (akt.h says so). */
 static int akt__future_ok(const akt_future *f) {
-    int r = f ? atomic_load_explicit(&f->refs, memory_order_relaxed) : 0;
-    return r > 0;
+    /* relaxed: the caller's own handle bit, which only the caller clears. */
+    return f && f->magic == AKT__FUTURE_MAGIC &&
+           (atomic_load_explicit(&f->refs, memory_order_relaxed) & AKT__F_HANDLE);
+}
+
+static int akt__future_done(const akt_future *f, int order) {
+    return (atomic_load_explicit(&f->state, order) & AKT__F_PHASE) == AKT__F_DONE;
 }
 
 AKT_API int akt_future_wait(akt_future *future, int64_t timeout_ns, akt_msg **reply) {
     if (!akt__future_ok(future)) return AKT_EINVAL;
     akt_future *f = future;
-    if (atomic_load_explicit(&f->state, memory_order_acquire) != AKT__F_DONE) {
+    if (!akt__future_done(f, memory_order_acquire)) {
         if (timeout_ns == 0) return AKT_EAGAIN;
         if (akt__self.cell && f->target == akt__cell_pid(akt__self.cell).id) return AKT_EDEADLK;
         if (f->target_disp && akt__self.running == f->target_disp) return AKT_EDEADLK;
-        int64_t deadline = timeout_ns > 0 ? akt__now_ns() + timeout_ns : INT64_MAX;
+        /* INT64_MAX: no limit (a huge timeout saturates to it). */
+        int64_t deadline =
+            timeout_ns > 0 ? akt__deadline_after(akt__now_ns(), timeout_ns) : INT64_MAX;
         /* Replies often arrive within microseconds: poll first, unregistered, so that the
          * completer needs no futex wake-up syscall. */
         for (int spin = 0; spin < 1032; spin++) { /* ~30 us, then 8 yields */
-            if (atomic_load_explicit(&f->state, memory_order_acquire) == AKT__F_DONE) break;
+            if (akt__future_done(f, memory_order_acquire)) break;
             if (spin < 1024)
                 akt__cpu_relax();
             else
@@ -182,20 +230,20 @@ AKT_API int akt_future_wait(akt_future *future, int64_t timeout_ns, akt_msg **re
         }
         for (;;) {
             /* seq_cst: the waiter count and the state form a Dekker pair with complete(),
-             * which stores DONE and then reads waiters. */
+             * which moves the state to DONE and then reads waiters. */
             atomic_fetch_add_explicit(&f->waiters, 1, memory_order_seq_cst);
             int st = atomic_load_explicit(&f->state, memory_order_seq_cst);
-            int64_t now = st == AKT__F_DONE ? 0 : akt__now_ns();
-            if (st != AKT__F_DONE && now < deadline) {
+            int done = (st & AKT__F_PHASE) == AKT__F_DONE;
+            int64_t now = done ? 0 : akt__now_ns();
+            if (!done && now < deadline) {
                 int64_t left = deadline - now;
                 struct timespec rel = {left / 1000000000ll, left % 1000000000ll};
                 akt__futex_wait(&f->state, st, deadline == INT64_MAX ? NULL : &rel);
             }
             atomic_fetch_sub_explicit(&f->waiters, 1, memory_order_relaxed);
-            if (st == AKT__F_DONE || now >= deadline) break;
+            if (done || now >= deadline) break;
         }
-        if (atomic_load_explicit(&f->state, memory_order_acquire) != AKT__F_DONE)
-            return AKT_EAGAIN;
+        if (!akt__future_done(f, memory_order_acquire)) return AKT_EAGAIN;
     }
     if (f->rc == 0 && reply) {
         if (f->reply) akt_msg_retain(f->reply);
@@ -204,34 +252,19 @@ AKT_API int akt_future_wait(akt_future *future, int64_t timeout_ns, akt_msg **re
     return f->rc;
 }
 
-AKT_API int akt_future_failure(akt_future *future, const char **reason, akt_msg **detail) {
-    if (!akt__future_ok(future)) return AKT_EINVAL;
-    /* acquire: pairs with the DONE store in akt__future_finish; failure was written before. */
-    if (atomic_load_explicit(&future->state, memory_order_acquire) != AKT__F_DONE)
-        return AKT_EAGAIN;
-    struct akt__failure *x = future->failure;
-    if (reason) *reason = x ? x->reason : NULL;
-    if (detail) {
-        *detail = x ? x->detail : NULL;
-        if (*detail) akt_msg_retain(*detail);
-    }
-    return 0;
-}
-
 AKT_API int akt_future_on_complete(akt_future *future, akt_future_cb cb, void *data) {
     if (!akt__future_ok(future) || !cb) return AKT_EINVAL;
     akt_future *f = future;
-    if (f->cb) return AKT_EBUSY;
+    /* relaxed: the ticket only picks the one registration (its modification order decides);
+     * cb and cb_data are published by the flag below. */
+    if (atomic_exchange_explicit(&f->cb_claimed, 1, memory_order_relaxed)) return AKT_EBUSY;
     f->cb = cb;
     f->cb_data = data;
-    int st = AKT__F_PENDING;
-    /* release: the completer that sees PENDING_CB sees cb and cb_data. */
-    if (atomic_compare_exchange_strong_explicit(&f->state, &st, AKT__F_PENDING_CB,
-                                                memory_order_acq_rel, memory_order_acquire))
-        return 0;
-    if (st == AKT__F_PENDING_CB) return AKT_EBUSY;
-    while (atomic_load_explicit(&f->state, memory_order_acquire) != AKT__F_DONE) sched_yield();
-    cb(f, f->rc, f->reply, data);
+    /* acq_rel: release publishes cb and cb_data to a completer that reaches DONE after this;
+     * acquire sees rc and reply of one that reached it before. No waiting either way: a
+     * completer still writing its result will run the callback itself. */
+    int st = atomic_fetch_or_explicit(&f->state, AKT__F_CB, memory_order_acq_rel);
+    if ((st & AKT__F_PHASE) == AKT__F_DONE) cb(f, f->rc, f->reply, data);
     return 0;
 }
 
@@ -242,8 +275,24 @@ AKT_API int akt_future_cancel(akt_future *future) {
 
 AKT_API int akt_future_release(akt_future *future) {
     if (!akt__future_ok(future)) return AKT_EINVAL;
-    if (atomic_load_explicit(&future->state, memory_order_acquire) == AKT__F_DONE)
+    /* Completed (or being completed): its timeout is of no use any more. Take it out now,
+     * while the handle keeps the future alive. */
+    if ((atomic_load_explicit(&future->state, memory_order_acquire) & AKT__F_PHASE) !=
+        AKT__F_PENDING)
         akt__future_disarm(future);
-    akt__future_unref(future);
+    return akt__future_drop_handle(future);
+}
+
+AKT_API int akt_future_failure(akt_future *future, const char **reason, akt_msg **detail) {
+    if (!akt__future_ok(future)) return AKT_EINVAL;
+    /* acquire: pairs with the DONE read-modify-write in akt__future_finish; failure was
+     * written before it. */
+    if (!akt__future_done(future, memory_order_acquire)) return AKT_EAGAIN;
+    struct akt__failure *x = future->failure;
+    if (reason) *reason = x ? x->reason : NULL;
+    if (detail) {
+        *detail = x ? x->detail : NULL;
+        if (*detail) akt_msg_retain(*detail);
+    }
     return 0;
 }

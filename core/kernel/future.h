@@ -8,25 +8,37 @@
 
 #include "time/timer.h"
 
+/* The state word: a phase in the low bits and a flag. A callback registered before the
+ * completer reaches DONE is run by the completer; one registered after runs at once. Which
+ * of the two happened is decided by the order of the two read-modify-writes on this one
+ * word, so neither side ever waits for the other. */
 enum akt__fstate {
     AKT__F_PENDING = 0,
-    AKT__F_PENDING_CB,   /* pending, a callback is registered */
-    AKT__F_COMPLETING,   /* a completer won and is writing the result */
-    AKT__F_DONE,
+    AKT__F_COMPLETING = 1, /* a completer won and is writing the result */
+    AKT__F_DONE = 2,       /* rc and reply are final */
+    AKT__F_PHASE = 3,      /* the bits of the phase */
+    AKT__F_CB = 4,         /* a callback is registered: cb and cb_data are written */
 };
 
+/* In refs: the caller's handle (akt_ask gives exactly one), on top of the internal
+ * references. Dropping it twice is detected while the future lives. */
+#define AKT__F_HANDLE (1 << 24)
+
 struct akt_future {
-    atomic_int refs;
-    atomic_int state;     /* enum akt__fstate; the futex word */
+    /* First: a freed block begins with the pool's free-list link, never the magic (see
+     * akt__future_ok). */
+    uint32_t magic;
+    atomic_int refs;       /* internal references + AKT__F_HANDLE while the handle is held */
+    atomic_int state;      /* enum akt__fstate; the futex word of waiters */
     atomic_int waiters;
+    atomic_int cb_claimed; /* 1 once a registration won: the one callback */
     int rc;
     akt_msg *reply;
     akt_future_cb cb;
     void *cb_data;
-    akt__timer timer;
-    atomic_int armed;     /* 1 while the timer may still be in the system's heap */
-    akt_system *system;   /* for the timer; valid while the future is pending */
-    uint64_t target;      /* the pid that should answer (deadlock detection) */
+    akt__timer timer;      /* the timeout; its claim says who may still cancel it */
+    akt_system *system;    /* for the timer; valid while the timeout is armed */
+    uint64_t target;       /* the pid that should answer (deadlock detection) */
     /* The external dispatcher that runs the target, or NULL: waiting on its own thread
      * would deadlock. Compared, never dereferenced. */
     const struct akt_dispatcher *target_disp;
@@ -43,14 +55,16 @@ struct akt__failure {
     char text[];        /* reason's storage */
 };
 
-/* A pending future with two references (the caller's and the pending operation's), armed
- * with a timeout when timeout_ns > 0; on_timeout (may be NULL) runs first when it fires.
+/* A pending future holding the caller's handle and the pending operation's reference,
+ * armed with a timeout when timeout_ns > 0 (the deadline saturates: a huge timeout never
+ * comes due before the shutdown); on_timeout (may be NULL) runs first when it fires.
  * guard: the external dispatcher running target, or NULL (see target_disp). */
 int akt__future_new(akt_system *s, int64_t timeout_ns, akt_pid target,
                     const struct akt_dispatcher *guard, void (*on_timeout)(akt_future *),
                     akt_future **out);
 /* Completes f with rc and reply (a new reference is taken to reply). 1 if this call
- * completed it, 0 if it was already complete. Cancels the timer. Runs the callback. */
+ * completed it, 0 if it was already complete. Cancels the timer unless the caller's handle
+ * is still held (its release does that). Runs the callback. */
 int akt__future_complete(akt_future *f, int rc, akt_msg *reply);
 /* Completes f with the failure code rc (< 0) and what the receiver said: reason (copied;
  * may be NULL) and detail (a new reference is taken; may be NULL). As akt__future_complete
@@ -58,5 +72,14 @@ int akt__future_complete(akt_future *f, int rc, akt_msg *reply);
 int akt__future_fail(akt_future *f, int rc, const char *reason, akt_msg *detail);
 void akt__future_ref(akt_future *f);
 void akt__future_unref(akt_future *f);
+/* Drops the caller's handle (as akt_future_release does); AKT_EINVAL if it is gone. */
+int akt__future_drop_handle(akt_future *f);
+
+/* Test hooks, set only by white-box tests (they link akt_static); NULL otherwise. */
+typedef void (*akt__future_hook_fn)(akt_future *f);
+/* A completer won the future and has not written its result yet. */
+extern _Atomic(akt__future_hook_fn) akt__future_hook_completing;
+/* A disarm claimed the timeout and has not touched the system's timers yet. */
+extern _Atomic(akt__future_hook_fn) akt__future_hook_disarm;
 
 #endif

@@ -82,7 +82,9 @@ AKT_API int akt_system_wait(akt_system *system, int64_t timeout_ns) {
         pthread_mutex_unlock(&s->lock);
         if (runs_actors) return AKT_EDEADLK;
     }
-    int64_t deadline = timeout_ns < 0 ? INT64_MAX : akt__now_ns() + timeout_ns;
+    /* INT64_MAX: no limit (a huge timeout saturates to it instead of wrapping). */
+    int64_t deadline =
+        timeout_ns < 0 ? INT64_MAX : akt__deadline_after(akt__now_ns(), timeout_ns);
     pthread_mutex_lock(&s->done_lock);
     while (!s->done) {
         if (deadline == INT64_MAX) {

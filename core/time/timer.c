@@ -65,6 +65,9 @@ int akt__timer_add(akt__timers *ts, akt__timer *t) {
         ts->heap = h;
         ts->cap = cap;
     }
+    /* relaxed: under the lock; a cancel can claim it only once the caller handed out what
+     * holds it, after this returned. */
+    atomic_store_explicit(&t->claim, AKT__TIMER_ARMED, memory_order_relaxed);
     ts->heap[ts->n] = t;
     t->heap_idx = ++ts->n;
     akt__sift_up(ts, ts->n - 1);
@@ -80,8 +83,30 @@ int akt__timer_cancel(akt__timers *ts, akt__timer *t) {
     pthread_mutex_lock(&ts->lock);
     int armed = t->heap_idx != 0;
     if (armed) akt__heap_remove(ts, t->heap_idx - 1);
+    /* relaxed (a load and a store, not an exchange): outside the lock only a claim changes
+     * it, and this one is claimed; the timer thread reads it under the lock. */
+    int waited = atomic_load_explicit(&t->claim, memory_order_relaxed) == AKT__TIMER_WAITED;
+    atomic_store_explicit(&t->claim, AKT__TIMER_IDLE, memory_order_relaxed);
+    if (waited) pthread_cond_signal(&ts->cond); /* the timer thread is the only waiter */
     pthread_mutex_unlock(&ts->lock);
     return armed;
+}
+
+/* Takes the earliest timer out of the heap (lock held) and settles its claim: a cancel that
+ * claimed it first will take the lock, find it gone, set it IDLE and signal. Its critical
+ * section runs no user code, so the wait is short and needs nothing of this thread. */
+static akt__timer *akt__timer_take_locked(akt__timers *ts) {
+    akt__timer *t = ts->heap[0];
+    akt__heap_remove(ts, 0);
+    int st = AKT__TIMER_ARMED;
+    /* relaxed: a claim is the only change made outside the lock; the lock orders the rest. */
+    if (!atomic_compare_exchange_strong_explicit(&t->claim, &st, AKT__TIMER_IDLE,
+                                                 memory_order_relaxed, memory_order_relaxed)) {
+        atomic_store_explicit(&t->claim, AKT__TIMER_WAITED, memory_order_relaxed);
+        while (atomic_load_explicit(&t->claim, memory_order_relaxed) != AKT__TIMER_IDLE)
+            pthread_cond_wait(&ts->cond, &ts->lock);
+    }
+    return t;
 }
 
 static void *akt__timer_main(void *arg) {
@@ -92,8 +117,7 @@ static void *akt__timer_main(void *arg) {
     while (!ts->stop) {
         int64_t now = akt__now_ns();
         if (ts->n && ts->heap[0]->deadline <= now) {
-            akt__timer *t = ts->heap[0];
-            akt__heap_remove(ts, 0);
+            akt__timer *t = akt__timer_take_locked(ts);
             pthread_mutex_unlock(&ts->lock);
             t->fire(t, 0);
             pthread_mutex_lock(&ts->lock);
@@ -117,8 +141,7 @@ static void *akt__timer_main(void *arg) {
     }
     /* Shutdown: fire what is left as "closed", in deadline order. */
     while (ts->n) {
-        akt__timer *t = ts->heap[0];
-        akt__heap_remove(ts, 0);
+        akt__timer *t = akt__timer_take_locked(ts);
         pthread_mutex_unlock(&ts->lock);
         t->fire(t, 1);
         pthread_mutex_lock(&ts->lock);

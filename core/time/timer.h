@@ -4,13 +4,28 @@
 #ifndef AKT_CORE_TIME_TIMER_H
 #define AKT_CORE_TIME_TIMER_H
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stdint.h>
 
 #include "base/tls.h"
 
+/* Who may still touch the timers for a timer (akt__timer.claim). A cancel claims an armed
+ * timer (ARMED -> CANCELLING) before it takes the lock. The timer thread, taking a timer
+ * out of the heap to fire it, finds a claimed one and waits under the lock (WAITED) until
+ * that cancel was there and left. So once fire runs, and once akt__timers_stop returned, no
+ * cancel is inside the timers: the system around them may be freed, although the timers
+ * themselves live on in the objects that hold them (futures). */
+enum akt__timer_claim {
+    AKT__TIMER_IDLE = 0,       /* not armed, or settled: nobody touches the timers for it */
+    AKT__TIMER_ARMED = 1,      /* in the heap */
+    AKT__TIMER_CANCELLING = 2, /* claimed by a cancel that has not taken the lock yet */
+    AKT__TIMER_WAITED = 3,     /* the same, and the timer thread waits for it */
+};
+
 typedef struct akt__timer {
-    int64_t deadline;  /* monotonic ns */
+    int64_t deadline;  /* monotonic ns; INT64_MAX (a saturated deadline) fires only at stop */
     uint32_t heap_idx; /* position + 1 while armed, 0 when not in the heap */
+    atomic_int claim;  /* enum akt__timer_claim; starts IDLE */
     /* Runs on the timer thread without the timer lock; closed = the system is shutting
      * down and the timer is fired early. */
     void (*fire)(struct akt__timer *t, int closed);
@@ -34,7 +49,18 @@ int akt__timers_start(akt__timers *ts, const akt__thread_hooks *hooks);
 void akt__timers_stop(akt__timers *ts);
 /* AKT_ENOMEM, AKT_ECLOSED or 0. */
 int akt__timer_add(akt__timers *ts, akt__timer *t);
-/* 1 if it was armed and is now removed (it will not fire), 0 if it fired or is firing. */
+/* 1 if t is armed and the caller won the right to cancel it (then it must call
+ * akt__timer_cancel); 0 if it never was armed, fired or is firing, or another cancel has
+ * it: then the caller must not touch the timers for it (they may be gone). */
+static inline int akt__timer_claim(akt__timer *t) {
+    int st = AKT__TIMER_ARMED;
+    /* relaxed: the claim only picks the one cancel; the timer lock orders the heap, and the
+     * timer thread, which takes timers out under it, waits for a claimed cancel. */
+    return atomic_compare_exchange_strong_explicit(&t->claim, &st, AKT__TIMER_CANCELLING,
+                                                   memory_order_relaxed, memory_order_relaxed);
+}
+/* After a successful claim: 1 if t was in the heap and is now removed (it will not fire),
+ * 0 if the timer thread took it out to fire it (it fires once this returned). */
 int akt__timer_cancel(akt__timers *ts, akt__timer *t);
 
 #endif

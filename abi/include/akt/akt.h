@@ -34,6 +34,10 @@
  *  - Threads. All functions are thread-safe unless documented otherwise. Actor callbacks of
  *    one actor never run concurrently. Threads akt creates run the system's thread hooks.
  *
+ *  - Timeouts are int64_t nanoseconds from the call. Deadlines saturate: a timeout too large
+ *    to add to the monotonic clock (up to INT64_MAX) means "practically never", never an
+ *    overflow into the past.
+ *
  *  - Size-first structs (akt_*_options, akt_behavior, ...) grow at their end in later
  *    versions: set size to the sizeof you compiled with and use designated initializers
  *    ({.size = sizeof b, .receive = f}) so that new fields start as zero.
@@ -386,7 +390,11 @@ AKT_API int akt_tell_batch(akt_system *system, akt_pid to, akt_msg *const *msgs,
 /* 6. Asking and futures                                                                  */
 /* ===================================================================================== */
 
-/* The pending answer to an ask. Refcounted: akt_ask gives the caller one reference. */
+/* The pending answer to an ask. akt_ask gives the caller one handle, which it releases
+ * once (akt_future_release); akt keeps its own references while the ask is pending. A
+ * future may outlive its system: after the system was shut down and released, a completed
+ * future keeps its result and a pending one was completed with AKT_ECLOSED by the
+ * shutdown; every call below stays valid on it. */
 typedef struct akt_future akt_future;
 
 /* Sends msg to to and returns a future for the reply. Takes msg on success. The future
@@ -432,14 +440,22 @@ AKT_API int akt_future_failure(akt_future *future, const char **reason, akt_msg 
  * block. */
 typedef void (*akt_future_cb)(akt_future *future, int rc, akt_msg *reply, void *data);
 
-/* Registers a completion callback; one per future (AKT_EBUSY for a second). */
+/* Registers a completion callback; one per future: of concurrent registrations exactly
+ * one wins, every other gets AKT_EBUSY (also after completion). Never waits: registered
+ * while a completer is still writing the result, the callback runs on that completer's
+ * thread. */
 AKT_API int akt_future_on_complete(akt_future *future, akt_future_cb cb, void *data);
 
 /* Completes a pending future with AKT_ECANCELED (its callback runs on this thread); a late
  * reply is dropped to dead letters. AKT_EMISUSE if it had already completed. */
 AKT_API int akt_future_cancel(akt_future *future);
 
-/* Drops the caller's reference. A pending ask keeps its own reference until it completes. */
+/* Drops the caller's handle. A pending ask keeps its own reference until it completes.
+ * Afterwards the handle is dead: every akt_future_* call with it (a second release
+ * included) returns AKT_EINVAL: reliably while akt still holds the future, and after it was
+ * freed as long as its block waits in akt's pool. A block is recycled for a new future
+ * (soonest by the next ask on the same thread) and then is that future: as with any freed
+ * pointer, do not keep the handle. */
 AKT_API int akt_future_release(akt_future *future);
 
 /* ===================================================================================== */
@@ -612,7 +628,9 @@ AKT_API int akt_stop(akt_system *system, akt_pid pid);
 AKT_API int akt_poison(akt_system *system, akt_pid pid);
 
 /* Graceful stop: a poison pill, and a future that completes with 0 once the actor stopped,
- * or AKT_ETIMEDOUT after timeout_ns, in which case the actor is stopped at once. */
+ * or AKT_ETIMEDOUT after timeout_ns (> 0), in which case the actor is stopped at once.
+ * AKT_ENOTFOUND if the actor is not alive, also when it dies during this call before the
+ * future exists (then nothing was made). */
 AKT_API int akt_stop_graceful(akt_system *system, akt_pid pid, int64_t timeout_ns,
                               akt_future **out);
 

@@ -133,8 +133,10 @@ static int slot_to_bytes(void *object, void *ops_data, void **data, size_t *len,
 }
 
 void an_values_init(an_inst *I) {
-    I->ops_slot = (akt_object_ops){sizeof(akt_object_ops), slot_release, slot_to_bytes, I};
-    I->ops_val = (akt_object_ops){sizeof(akt_object_ops), val_release, val_to_bytes, I};
+    I->ops_slot = (akt_object_ops){.size = sizeof(akt_object_ops), .release = slot_release,
+                                   .to_bytes = slot_to_bytes, .ops_data = I};
+    I->ops_val = (akt_object_ops){.size = sizeof(akt_object_ops), .release = val_release,
+                                  .to_bytes = val_to_bytes, .ops_data = I};
 }
 
 /* Takes bytes and slot (released on failure). */

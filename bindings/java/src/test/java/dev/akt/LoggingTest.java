@@ -174,7 +174,7 @@ class LoggingTest {
             Pid pid = system.spawn("quiet", thrower(new AtomicReference<>()));
             pid.tell("fail:hush");
             Await.until(() -> !failed.isEmpty(), "the failure event");
-            assertEquals("hush", failed.peek().reason());
+            assertEquals("java.lang.IllegalStateException: hush", failed.peek().reason());
             assertEquals("ok", Await.get(pid.ask("again", Await.ASK)));
         }
         assertTrue(capture.about("logging-off").isEmpty(), "nothing logged");

@@ -1,12 +1,25 @@
 #include "pool.h"
 
+#include <limits.h>
 #include <pthread.h>
 #include <stdatomic.h>
+#include <stdint.h>
+#include <stdlib.h>
 
 #include "alloc.h"
 #include "tls.h"
 
 #define AKT__MAG 128 /* blocks moved between a thread and the depot at once */
+/* One heap allocation carved into the blocks of one class. 256 KiB: few slabs for the
+ * reclaim to index, and a returned slab keeps only the page or two that the allocator's
+ * bookkeeping touches (about 1% of it, where 64 KiB slabs kept about 6%). Smaller slabs
+ * would empty sooner when long-lived blocks are mixed with short-lived ones. */
+#define AKT__SLAB_BYTES ((size_t)256 * 1024)
+/* A class's depot is reclaimed once it holds at least this many blocks (see
+ * akt__depot_should_reclaim); a reclaim leaves at least AKT__KEEP_BLOCKS of them in place,
+ * so that a load that comes back finds blocks without allocating. */
+#define AKT__RECLAIM_MIN (32 * AKT__MAG)
+#define AKT__KEEP_BLOCKS (8 * AKT__MAG)
 
 static const size_t akt__class_size[AKT__POOL_NCLASSES] = {64, 128, 192, 256};
 
@@ -15,26 +28,43 @@ typedef struct akt__block {
     struct akt__block *next_mag; /* first block of a magazine in the depot: the next one */
     unsigned count;              /* first block of a magazine in the depot: its length */
 } akt__block;
+_Static_assert(sizeof(akt__block) <= AKT__POOL_LINK_BYTES, "the links fit their bytes");
+_Static_assert(AKT__POOL_ALIGN % _Alignof(akt__block) == 0, "blocks can hold their links");
 
-/* Blocks are carved from slabs of AKT__MAG blocks, one heap allocation each, handed out
- * by a bump pointer so a fresh slab is touched only as it is used. */
 typedef struct akt__slab {
-    struct akt__slab *next;
-    char pad[56]; /* keeps the blocks 64-byte aligned */
+    struct akt__slab *prev, *next; /* the class's slabs; changed under the depot lock */
+    char *blocks;                  /* the first block, AKT__POOL_ALIGN-aligned */
+    unsigned nblocks;
+    unsigned found;                /* reclaim scratch: its blocks seen in the depot */
+    /* 1 while a thread hands out its uncarved tail (bump pointer); then 0 for good.
+     * Written under the depot lock; the reclaim reads it without the lock: relaxed is
+     * enough, as a slab it sees at 0 stays at 0 and its carver never touches it again,
+     * and one it sees at 1 is merely left alone this time. */
+    atomic_int carving;
 } akt__slab;
 
 typedef struct akt__tcache {
     akt__block *head[AKT__POOL_NCLASSES];
     unsigned count[AKT__POOL_NCLASSES];
     char *bump[AKT__POOL_NCLASSES], *bump_end[AKT__POOL_NCLASSES];
+    akt__slab *carving[AKT__POOL_NCLASSES]; /* the slab bump points into */
     int registered;
 } akt__tcache;
 
+typedef struct akt__depot_class {
+    akt__block *mags; /* full and partial magazines, a stack */
+    size_t nfree;     /* blocks in mags */
+    size_t nblocks;   /* blocks in all the slabs of the class */
+    size_t nslabs;
+    size_t low;       /* the fewest blocks mags held since the last reclaim */
+    akt__slab *slabs;
+    int reclaiming;   /* a thread is reclaiming this class */
+} akt__depot_class;
+
 static struct {
     pthread_mutex_t lock;
-    akt__block *mags[AKT__POOL_NCLASSES];
-    akt__slab *slabs; /* every slab, for akt__pool_trim */
-} akt__depot = {PTHREAD_MUTEX_INITIALIZER, {0}, NULL};
+    akt__depot_class c[AKT__POOL_NCLASSES];
+} akt__depot = {.lock = PTHREAD_MUTEX_INITIALIZER};
 
 static AKT__TLS akt__tcache akt__tc;
 static pthread_key_t akt__tc_key;
@@ -42,12 +72,34 @@ static pthread_once_t akt__tc_once = PTHREAD_ONCE_INIT;
 /* relaxed: a test switch flipped while no other akt thread runs. */
 static atomic_int akt__pool_on = 1;
 
+static void akt__depot_reclaim(int cls);
+
+/* Under the lock, after blocks came in: whether the class is worth reclaiming now. Only
+ * when the depot holds more than a reserve (AKT__RECLAIM_MIN), at least a quarter of all
+ * the class's blocks (idle memory beyond the reserve stays under a third of the used
+ * memory, and a reclaim, which indexes every slab, costs a constant per block it looks at),
+ * and at least twice the fewest it held since the last reclaim (it has grown since: a
+ * reclaim that could free nothing, because the free blocks are spread over slabs still in
+ * use, is not repeated until the depot has doubled again). A steady load, whose depot
+ * neither doubles nor reaches a quarter of its blocks, is never reclaimed. */
+static int akt__depot_should_reclaim(akt__depot_class *d) {
+    if (d->reclaiming || d->nfree < AKT__RECLAIM_MIN || d->nfree < d->nblocks / 4 ||
+        d->nfree < 2 * d->low)
+        return 0;
+    d->reclaiming = 1;
+    return 1;
+}
+
 static void akt__depot_push(int cls, akt__block *mag, unsigned count) {
+    akt__depot_class *d = &akt__depot.c[cls];
     mag->count = count;
     pthread_mutex_lock(&akt__depot.lock);
-    mag->next_mag = akt__depot.mags[cls];
-    akt__depot.mags[cls] = mag;
+    mag->next_mag = d->mags;
+    d->mags = mag;
+    d->nfree += count;
+    int reclaim = akt__depot_should_reclaim(d);
     pthread_mutex_unlock(&akt__depot.lock);
+    if (reclaim) akt__depot_reclaim(cls);
 }
 
 /* Hands a chain of blocks to the depot in magazines of at most AKT__MAG. */
@@ -66,6 +118,14 @@ static void akt__depot_push_chain(int cls, akt__block *b) {
     }
 }
 
+/* Under the lock: the thread is done carving its slab of class cls. */
+static void akt__tc_carved(int cls) {
+    akt__slab *s = akt__tc.carving[cls];
+    if (!s) return;
+    atomic_store_explicit(&s->carving, 0, memory_order_relaxed);
+    akt__tc.carving[cls] = NULL;
+}
+
 /* Thread exit: everything the thread cached goes back to the depot, including the unused
  * tail of its current slab. */
 static void akt__tc_flush(void *unused) {
@@ -78,6 +138,9 @@ static void akt__tc_flush(void *unused) {
             akt__tc.head[c] = b;
         }
         akt__tc.bump[c] = akt__tc.bump_end[c] = NULL;
+        pthread_mutex_lock(&akt__depot.lock);
+        akt__tc_carved(c);
+        pthread_mutex_unlock(&akt__depot.lock);
         akt__depot_push_chain(c, akt__tc.head[c]);
         akt__tc.head[c] = NULL;
         akt__tc.count[c] = 0;
@@ -98,29 +161,52 @@ int akt__pool_class(size_t n) {
     return -1;
 }
 
+size_t akt__pool_block_size(int cls) { return akt__class_size[cls]; }
+
+/* A new slab for this thread to carve; its first block, or NULL. */
+static void *akt__slab_new(int cls) {
+    size_t sz = akt__class_size[cls];
+    akt__slab *s = akt__dalloc(AKT__SLAB_BYTES);
+    if (!s) return NULL;
+    uintptr_t first = ((uintptr_t)(s + 1) + AKT__POOL_ALIGN - 1) & ~(uintptr_t)(AKT__POOL_ALIGN - 1);
+    s->blocks = (char *)first;
+    s->nblocks = (unsigned)(((uintptr_t)s + AKT__SLAB_BYTES - first) / sz);
+    s->found = 0;
+    atomic_init(&s->carving, 1);
+    akt__depot_class *d = &akt__depot.c[cls];
+    pthread_mutex_lock(&akt__depot.lock);
+    s->prev = NULL;
+    s->next = d->slabs;
+    if (d->slabs) d->slabs->prev = s;
+    d->slabs = s;
+    d->nslabs++;
+    d->nblocks += s->nblocks;
+    pthread_mutex_unlock(&akt__depot.lock);
+    akt__tc.carving[cls] = s;
+    akt__tc.bump[cls] = s->blocks + sz;
+    akt__tc.bump_end[cls] = s->blocks + (size_t)s->nblocks * sz;
+    return s->blocks;
+}
+
 /* The slow path: a magazine from the depot, or a new slab. */
 static void *akt__pool_refill(int cls) {
     if (!akt__tc.registered) akt__tc_register();
+    akt__depot_class *d = &akt__depot.c[cls];
     pthread_mutex_lock(&akt__depot.lock);
-    akt__block *mag = akt__depot.mags[cls];
-    if (mag) akt__depot.mags[cls] = mag->next_mag;
+    akt__tc_carved(cls); /* its bump ran out: that is why we are here */
+    akt__block *mag = d->mags;
+    if (mag) {
+        d->mags = mag->next_mag;
+        d->nfree -= mag->count;
+        if (d->nfree < d->low) d->low = d->nfree;
+    }
     pthread_mutex_unlock(&akt__depot.lock);
     if (mag) {
         akt__tc.head[cls] = mag->next;
         akt__tc.count[cls] = mag->count - 1;
         return mag;
     }
-    size_t sz = akt__class_size[cls];
-    akt__slab *slab = akt__dalloc(sizeof(akt__slab) + AKT__MAG * sz);
-    if (!slab) return NULL;
-    pthread_mutex_lock(&akt__depot.lock);
-    slab->next = akt__depot.slabs;
-    akt__depot.slabs = slab;
-    pthread_mutex_unlock(&akt__depot.lock);
-    char *base = (char *)(slab + 1);
-    akt__tc.bump[cls] = base + sz;
-    akt__tc.bump_end[cls] = base + AKT__MAG * sz;
-    return base;
+    return akt__slab_new(cls);
 }
 
 void *akt__pool_get(int cls) {
@@ -161,18 +247,144 @@ void akt__pool_put(int cls, void *p) {
     akt__depot_push(cls, mag, AKT__MAG);
 }
 
+/* ---- reclaim: slabs whose blocks are all in the depot go back to the heap ------------- */
+
+static int akt__slab_cmp(const void *a, const void *b) {
+    uintptr_t x = (uintptr_t) * (akt__slab *const *)a, y = (uintptr_t) * (akt__slab *const *)b;
+    return (x > y) - (x < y);
+}
+
+/* The slab of the index (sorted by address) that holds block b, or NULL. */
+static akt__slab *akt__slab_of(akt__slab *const *idx, size_t n, const void *b) {
+    size_t lo = 0, hi = n;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if ((uintptr_t)idx[mid] <= (uintptr_t)b)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    if (lo == 0) return NULL;
+    akt__slab *s = idx[lo - 1];
+    return (uintptr_t)b < (uintptr_t)s + AKT__SLAB_BYTES ? s : NULL;
+}
+
+static int akt__slab_is_free(const akt__slab *s) { return s && s->found == s->nblocks; }
+
+/* Takes the depot's magazines beyond the first AKT__KEEP_BLOCKS blocks away, finds the
+ * slabs all of whose blocks are among them, gives those slabs back to the heap and the
+ * other blocks back to the depot. Runs on the thread whose push asked for it (cold: a few
+ * times while a backlog drains), with the lock held only to detach and to put back: other
+ * threads keep trading magazines meanwhile. */
+static void akt__depot_reclaim(int cls) {
+    akt__depot_class *d = &akt__depot.c[cls];
+    pthread_mutex_lock(&akt__depot.lock);
+    akt__block **link = &d->mags;
+    size_t kept = 0;
+    while (*link && kept < AKT__KEEP_BLOCKS) {
+        kept += (*link)->count;
+        link = &(*link)->next_mag;
+    }
+    akt__block *taken = *link;
+    *link = NULL;
+    d->nfree = kept;
+    /* Slabs are added at the head and removed only by the reclaim of their class (this
+     * one) or by akt__pool_trim: the list from this head on stays as it is. */
+    akt__slab *first = d->slabs;
+    size_t cap = d->nslabs;
+    pthread_mutex_unlock(&akt__depot.lock);
+
+    akt__slab **idx = taken ? akt__dalloc(cap * sizeof *idx) : NULL;
+    size_t n = 0;
+    if (idx) {
+        for (akt__slab *s = first; s && n < cap; s = s->next)
+            if (!atomic_load_explicit(&s->carving, memory_order_relaxed)) {
+                s->found = 0;
+                idx[n++] = s;
+            }
+        qsort(idx, n, sizeof *idx, akt__slab_cmp);
+        for (akt__block *m = taken; m; m = m->next_mag)
+            for (akt__block *b = m; b; b = b->next) {
+                akt__slab *s = akt__slab_of(idx, n, b);
+                if (s) s->found++;
+            }
+    }
+    /* Blocks of slabs that stay are put back in fresh magazines. */
+    akt__block *mags = NULL, *cur = NULL;
+    unsigned cur_n = 0;
+    for (akt__block *m = taken; m;) {
+        akt__block *next_mag = m->next_mag;
+        for (akt__block *b = m; b;) {
+            akt__block *next = b->next;
+            if (!akt__slab_is_free(akt__slab_of(idx, n, b))) {
+                b->next = cur;
+                cur = b;
+                if (++cur_n == AKT__MAG) {
+                    cur->count = cur_n;
+                    cur->next_mag = mags;
+                    mags = cur;
+                    cur = NULL;
+                    cur_n = 0;
+                }
+            }
+            b = next;
+        }
+        m = next_mag;
+    }
+    if (cur) {
+        cur->count = cur_n;
+        cur->next_mag = mags;
+        mags = cur;
+    }
+
+    akt__slab *gone = NULL;
+    pthread_mutex_lock(&akt__depot.lock);
+    while (mags) {
+        akt__block *next_mag = mags->next_mag;
+        mags->next_mag = d->mags;
+        d->mags = mags;
+        d->nfree += mags->count;
+        mags = next_mag;
+    }
+    for (size_t i = 0; i < n; i++) {
+        akt__slab *s = idx[i];
+        if (!akt__slab_is_free(s)) continue;
+        if (s->prev)
+            s->prev->next = s->next;
+        else
+            d->slabs = s->next;
+        if (s->next) s->next->prev = s->prev;
+        d->nslabs--;
+        d->nblocks -= s->nblocks;
+        s->next = gone;
+        gone = s;
+    }
+    d->low = d->nfree;
+    d->reclaiming = 0;
+    pthread_mutex_unlock(&akt__depot.lock);
+    while (gone) {
+        akt__slab *next = gone->next;
+        akt__dfree_unused(gone, AKT__SLAB_BYTES);
+        gone = next;
+    }
+    akt__dfree(idx);
+}
+
 void akt__pool_trim(void) {
     akt__tc_flush(NULL);
+    akt__slab *all[AKT__POOL_NCLASSES];
     pthread_mutex_lock(&akt__depot.lock);
-    for (int c = 0; c < AKT__POOL_NCLASSES; c++) akt__depot.mags[c] = NULL;
-    akt__slab *slab = akt__depot.slabs;
-    akt__depot.slabs = NULL;
-    pthread_mutex_unlock(&akt__depot.lock);
-    while (slab) {
-        akt__slab *n = slab->next;
-        akt__dfree(slab);
-        slab = n;
+    for (int c = 0; c < AKT__POOL_NCLASSES; c++) {
+        all[c] = akt__depot.c[c].slabs;
+        akt__depot.c[c] = (akt__depot_class){0};
     }
+    pthread_mutex_unlock(&akt__depot.lock);
+    for (int c = 0; c < AKT__POOL_NCLASSES; c++)
+        for (akt__slab *s = all[c]; s;) {
+            akt__slab *n = s->next;
+            akt__dfree(s);
+            s = n;
+        }
 }
 
 void akt__pool_set_enabled(int on) {

@@ -1,12 +1,12 @@
 #include "pool.h"
 
-#include <limits.h>
 #include <pthread.h>
 #include <stdatomic.h>
 #include <stdint.h>
 #include <stdlib.h>
 
 #include "alloc.h"
+#include "clock.h"
 #include "tls.h"
 
 #define AKT__MAG 128 /* blocks moved between a thread and the depot at once */
@@ -15,9 +15,13 @@
  * bookkeeping touches (about 1% of it, where 64 KiB slabs kept about 6%). Smaller slabs
  * would empty sooner when long-lived blocks are mixed with short-lived ones. */
 #define AKT__SLAB_BYTES ((size_t)256 * 1024)
-/* A class's depot is reclaimed once it holds at least this many blocks (see
- * akt__depot_should_reclaim); a reclaim leaves at least AKT__KEEP_BLOCKS of them in place,
- * so that a load that comes back finds blocks without allocating. */
+/* Reclaim (see akt__depot_should_reclaim): once nobody took blocks from a class's depot
+ * for AKT__IDLE_NS and it holds at least AKT__RECLAIM_MIN beyond AKT__KEEP_BLOCKS, the
+ * slabs its blocks fill go back to the heap. AKT__KEEP_BLOCKS stay, so that a load that
+ * comes back finds blocks without allocating. 100 ms: longer than a producer stays
+ * descheduled on a busy machine (10 ms still made the tell benchmark give slabs back and
+ * fault them in again a moment later), short against the drain of a large backlog. */
+#define AKT__IDLE_NS ((int64_t)100 * 1000 * 1000)
 #define AKT__RECLAIM_MIN (32 * AKT__MAG)
 #define AKT__KEEP_BLOCKS (8 * AKT__MAG)
 
@@ -35,7 +39,8 @@ typedef struct akt__slab {
     struct akt__slab *prev, *next; /* the class's slabs; changed under the depot lock */
     char *blocks;                  /* the first block, AKT__POOL_ALIGN-aligned */
     unsigned nblocks;
-    unsigned found;                /* reclaim scratch: its blocks seen in the depot */
+    unsigned nseen;                /* reclaim scratch: its blocks found in the depot, */
+    struct akt__block *seen;       /* and those blocks, linked */
     /* 1 while a thread hands out its uncarved tail (bump pointer); then 0 for good.
      * Written under the depot lock; the reclaim reads it without the lock: relaxed is
      * enough, as a slab it sees at 0 stays at 0 and its carver never touches it again,
@@ -56,7 +61,8 @@ typedef struct akt__depot_class {
     size_t nfree;     /* blocks in mags */
     size_t nblocks;   /* blocks in all the slabs of the class */
     size_t nslabs;
-    size_t low;       /* the fewest blocks mags held since the last reclaim */
+    int64_t last_pop; /* when a thread last took a magazine (akt__now_ns), 0: never */
+    size_t backoff;   /* a reclaim that freed little waits for this many blocks */
     akt__slab *slabs;
     int reclaiming;   /* a thread is reclaiming this class */
 } akt__depot_class;
@@ -74,18 +80,22 @@ static atomic_int akt__pool_on = 1;
 
 static void akt__depot_reclaim(int cls);
 
-/* Under the lock, after blocks came in: whether the class is worth reclaiming now. Only
- * when the depot holds more than a reserve (AKT__RECLAIM_MIN), at least a quarter of all
- * the class's blocks (idle memory beyond the reserve stays under a third of the used
- * memory, and a reclaim, which indexes every slab, costs a constant per block it looks at),
- * and at least twice the fewest it held since the last reclaim (it has grown since: a
- * reclaim that could free nothing, because the free blocks are spread over slabs still in
- * use, is not repeated until the depot has doubled again). A steady load, whose depot
- * neither doubles nor reaches a quarter of its blocks, is never reclaimed. */
+/* Under the lock, after blocks came in: whether the class is worth reclaiming now. When
+ * the depot holds more than the reserve by at least AKT__RECLAIM_MIN, at least a quarter
+ * of all the class's blocks (idle memory stays under a third of the used memory, and a
+ * reclaim, which indexes every slab, costs a constant per block it looks at), at least
+ * `backoff` (a reclaim that could free little, because the free blocks are spread over
+ * slabs still in use, is not repeated until the depot has doubled), and nobody took a
+ * magazine from it for AKT__IDLE_NS. That last rule is the hysteresis: a producer whose
+ * backlog swings (a consumer draining it while the producer is descheduled for a moment)
+ * keeps its blocks instead of giving them back and faulting fresh pages in a moment later;
+ * a backlog drained while nobody allocates is given back as it drains (each reclaim at
+ * least a quarter of what is left), down to the reserve and a last AKT__RECLAIM_MIN. */
 static int akt__depot_should_reclaim(akt__depot_class *d) {
-    if (d->reclaiming || d->nfree < AKT__RECLAIM_MIN || d->nfree < d->nblocks / 4 ||
-        d->nfree < 2 * d->low)
+    if (d->reclaiming || d->nfree < AKT__KEEP_BLOCKS + AKT__RECLAIM_MIN ||
+        d->nfree < d->nblocks / 4 || d->nfree < d->backoff)
         return 0;
+    if (akt__now_ns() - d->last_pop < AKT__IDLE_NS) return 0;
     d->reclaiming = 1;
     return 1;
 }
@@ -171,7 +181,7 @@ static void *akt__slab_new(int cls) {
     uintptr_t first = ((uintptr_t)(s + 1) + AKT__POOL_ALIGN - 1) & ~(uintptr_t)(AKT__POOL_ALIGN - 1);
     s->blocks = (char *)first;
     s->nblocks = (unsigned)(((uintptr_t)s + AKT__SLAB_BYTES - first) / sz);
-    s->found = 0;
+    s->nseen = 0;
     atomic_init(&s->carving, 1);
     akt__depot_class *d = &akt__depot.c[cls];
     pthread_mutex_lock(&akt__depot.lock);
@@ -192,13 +202,16 @@ static void *akt__slab_new(int cls) {
 static void *akt__pool_refill(int cls) {
     if (!akt__tc.registered) akt__tc_register();
     akt__depot_class *d = &akt__depot.c[cls];
+    int64_t now = akt__now_ns(); /* once per magazine: a vDSO read, outside the lock */
     pthread_mutex_lock(&akt__depot.lock);
     akt__tc_carved(cls); /* its bump ran out: that is why we are here */
     akt__block *mag = d->mags;
     if (mag) {
         d->mags = mag->next_mag;
         d->nfree -= mag->count;
-        if (d->nfree < d->low) d->low = d->nfree;
+        d->last_pop = now;
+        /* The blocks a fruitless reclaim looked at are mostly taken: look again later. */
+        if (d->nfree < d->backoff / 4) d->backoff = 0;
     }
     pthread_mutex_unlock(&akt__depot.lock);
     if (mag) {
@@ -269,13 +282,30 @@ static akt__slab *akt__slab_of(akt__slab *const *idx, size_t n, const void *b) {
     return (uintptr_t)b < (uintptr_t)s + AKT__SLAB_BYTES ? s : NULL;
 }
 
-static int akt__slab_is_free(const akt__slab *s) { return s && s->found == s->nblocks; }
+/* Appends a chain of blocks (linked through next, n of them) to a list of magazines of at
+ * most AKT__MAG, walking it once. */
+static akt__block *akt__mags_of(akt__block *chain, akt__block *mags) {
+    while (chain) {
+        akt__block *mag = chain, *b = chain;
+        unsigned n = 1;
+        while (b->next && n < AKT__MAG) {
+            b = b->next;
+            n++;
+        }
+        chain = b->next;
+        b->next = NULL;
+        mag->count = n;
+        mag->next_mag = mags;
+        mags = mag;
+    }
+    return mags;
+}
 
-/* Takes the depot's magazines beyond the first AKT__KEEP_BLOCKS blocks away, finds the
- * slabs all of whose blocks are among them, gives those slabs back to the heap and the
- * other blocks back to the depot. Runs on the thread whose push asked for it (cold: a few
- * times while a backlog drains), with the lock held only to detach and to put back: other
- * threads keep trading magazines meanwhile. */
+/* Takes the depot's magazines (but for the top AKT__KEEP_BLOCKS blocks) away, sorts their blocks onto their slabs, gives the slabs all of whose blocks are
+ * there back to the heap and the other blocks back to the depot. Runs on the thread whose
+ * push asked for it (cold: a few times while a backlog drains; each block is touched once,
+ * plus once more if its slab stays), with the lock held only to detach and to put back:
+ * other threads keep trading magazines meanwhile. */
 static void akt__depot_reclaim(int cls) {
     akt__depot_class *d = &akt__depot.c[cls];
     pthread_mutex_lock(&akt__depot.lock);
@@ -287,6 +317,7 @@ static void akt__depot_reclaim(int cls) {
     }
     akt__block *taken = *link;
     *link = NULL;
+    size_t walked = d->nfree - kept;
     d->nfree = kept;
     /* Slabs are added at the head and removed only by the reclaim of their class (this
      * one) or by akt__pool_trim: the list from this head on stays as it is. */
@@ -296,48 +327,49 @@ static void akt__depot_reclaim(int cls) {
 
     akt__slab **idx = taken ? akt__dalloc(cap * sizeof *idx) : NULL;
     size_t n = 0;
+    akt__block *stay = NULL; /* blocks that go back to the depot, linked through next */
     if (idx) {
         for (akt__slab *s = first; s && n < cap; s = s->next)
             if (!atomic_load_explicit(&s->carving, memory_order_relaxed)) {
-                s->found = 0;
+                s->nseen = 0;
+                s->seen = NULL;
                 idx[n++] = s;
             }
         qsort(idx, n, sizeof *idx, akt__slab_cmp);
-        for (akt__block *m = taken; m; m = m->next_mag)
-            for (akt__block *b = m; b; b = b->next) {
-                akt__slab *s = akt__slab_of(idx, n, b);
-                if (s) s->found++;
-            }
-    }
-    /* Blocks of slabs that stay are put back in fresh magazines. */
-    akt__block *mags = NULL, *cur = NULL;
-    unsigned cur_n = 0;
-    for (akt__block *m = taken; m;) {
-        akt__block *next_mag = m->next_mag;
-        for (akt__block *b = m; b;) {
-            akt__block *next = b->next;
-            if (!akt__slab_is_free(akt__slab_of(idx, n, b))) {
-                b->next = cur;
-                cur = b;
-                if (++cur_n == AKT__MAG) {
-                    cur->count = cur_n;
-                    cur->next_mag = mags;
-                    mags = cur;
-                    cur = NULL;
-                    cur_n = 0;
+        /* A drained backlog's blocks come in runs from one slab: try the last one first. */
+        akt__slab *last = NULL;
+        for (akt__block *m = taken; m;) {
+            akt__block *next_mag = m->next_mag;
+            for (akt__block *b = m; b;) {
+                akt__block *next = b->next;
+                akt__slab *s = last && (uintptr_t)b - (uintptr_t)last < AKT__SLAB_BYTES
+                                   ? last
+                                   : akt__slab_of(idx, n, b);
+                if (s) {
+                    b->next = s->seen;
+                    s->seen = b;
+                    s->nseen++;
+                    last = s;
+                } else { /* of a slab that a thread still carves */
+                    b->next = stay;
+                    stay = b;
                 }
+                b = next;
             }
-            b = next;
+            m = next_mag;
         }
-        m = next_mag;
     }
-    if (cur) {
-        cur->count = cur_n;
-        cur->next_mag = mags;
-        mags = cur;
+    akt__block *mags = NULL;
+    if (!idx) { /* no index: everything goes back as it was */
+        mags = taken;
+        taken = NULL;
     }
+    mags = akt__mags_of(stay, mags);
+    for (size_t i = 0; i < n; i++)
+        if (idx[i]->nseen != idx[i]->nblocks) mags = akt__mags_of(idx[i]->seen, mags);
 
     akt__slab *gone = NULL;
+    size_t freed = 0;
     pthread_mutex_lock(&akt__depot.lock);
     while (mags) {
         akt__block *next_mag = mags->next_mag;
@@ -348,7 +380,7 @@ static void akt__depot_reclaim(int cls) {
     }
     for (size_t i = 0; i < n; i++) {
         akt__slab *s = idx[i];
-        if (!akt__slab_is_free(s)) continue;
+        if (s->nseen != s->nblocks) continue;
         if (s->prev)
             s->prev->next = s->next;
         else
@@ -356,10 +388,11 @@ static void akt__depot_reclaim(int cls) {
         if (s->next) s->next->prev = s->prev;
         d->nslabs--;
         d->nblocks -= s->nblocks;
+        freed += s->nblocks;
         s->next = gone;
         gone = s;
     }
-    d->low = d->nfree;
+    d->backoff = 2 * freed < walked ? 2 * walked : 0;
     d->reclaiming = 0;
     pthread_mutex_unlock(&akt__depot.lock);
     while (gone) {

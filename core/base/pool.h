@@ -1,9 +1,10 @@
 /* Fixed-size block pools with per-thread magazines (as in Bonwick's slab allocator): the
  * hot path of a send allocates and frees without a lock or an atomic; threads trade full
  * magazines through a mutex once per AKT__MAG blocks. Blocks are carved from slabs of the
- * default heap. A slab whose blocks are all back in the depot goes back to the heap once
- * the depot holds more than it needs (see pool.c): memory a backlog took is returned after
- * the backlog drained, while a steady load keeps reusing its blocks and allocates nothing. */
+ * default heap. A slab whose blocks are all back in the depot goes back to the heap when
+ * the depot holds well more than a reserve and nobody has drawn on it for a while (see
+ * pool.c): the memory of a backlog is returned as the backlog drains, while a load that
+ * keeps using its blocks (even one whose backlog swings) allocates nothing. */
 #ifndef AKT_CORE_BASE_POOL_H
 #define AKT_CORE_BASE_POOL_H
 #include <stddef.h>

@@ -468,6 +468,63 @@ static void test_every_allocation_fails_cleanly_pooled(void **state)
     sweep(1);
 }
 
+/* ---- the pools' reclaim under failures ---------------------------------------------- */
+
+/* Makes up to n small messages (stopping at the first failure, which must be an injected
+ * ENOMEM), then releases them all: the releases fill the depot, whose reclaim gives whole
+ * free slabs back, needing an allocation of its own for its index. */
+static int make_and_drop(long k, akt_msg **ms, long n)
+{
+    long made = 0;
+    for (; made < n; made++) {
+        int rc = akt_msg_new_bytes("t.Reclaim", &made, sizeof made, AKT_COPY, &ms[made]);
+        if (rc == 0)
+            continue;
+        if (rc != AKT_ENOMEM || !atomic_load(&injected))
+            KFAIL("k=%ld: akt_msg_new_bytes returned %s", k, akt_err_name(rc));
+        break;
+    }
+    for (long i = 0; i < made; i++)
+        TU_OK(akt_msg_release(ms[i]));
+    return made == n;
+}
+
+static void test_pool_reclaim_balances_under_failures(void **state)
+{
+    (void)state;
+    enum { SMALL = 8000, LARGE = 80000 };
+    static akt_msg *ms[LARGE];
+    akt__pool_set_enabled(1);
+    take_baseline();
+    long k;
+    for (k = 1; k < 10000; k++) {
+        arm(k);
+        int all = make_and_drop(k, ms, SMALL);
+        int hit = atomic_load(&injected);
+        disarm();
+        check_balances(k, 1, "reclaim");
+        if (!hit) {
+            assert_true(all);
+            break;
+        }
+    }
+    print_message("reclaim: %ld allocation points, each failed once, all clean\n", k - 1);
+    assert_true(k > 3); /* slabs and the reclaim's index were failure points */
+    /* No failure: a drained backlog leaves a few slabs (the reserve, the caches), not all. */
+    long before = atomic_load(&dflt.live);
+    for (long i = 0; i < LARGE; i++)
+        TU_OK(akt_msg_new_bytes("t.Reclaim", &i, sizeof i, AKT_COPY, &ms[i]));
+    long peak = atomic_load(&dflt.live) - before;
+    for (long i = 0; i < LARGE; i++)
+        TU_OK(akt_msg_release(ms[i]));
+    long left = atomic_load(&dflt.live) - before;
+    print_message("%d messages took %ld heap block(s); %ld stay after their release\n", LARGE,
+                  peak, left);
+    assert_true(peak >= 20);
+    assert_true(left <= peak / 4);
+    check_balances(0, 1, "");
+}
+
 /* ---- deterministic single-thread cases ------------------------------------------------- */
 
 static void obj_release(void *object, void *ops_data) {}
@@ -521,6 +578,7 @@ int main(void)
         TU_TEST(test_system_create_failure),
         TU_TEST(test_every_allocation_fails_cleanly_unpooled),
         TU_TEST(test_every_allocation_fails_cleanly_pooled),
+        TU_TEST(test_pool_reclaim_balances_under_failures),
     };
     return cmocka_run_group_tests_name("alloc_fail", tests, NULL, NULL);
 }

@@ -1,8 +1,11 @@
 /* Allocator plumbing: default malloc-backed heap, per-system heaps. */
 #include "alloc.h"
 
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
+#include <unistd.h>
 
 static void *akt__std_malloc(void *d, size_t n) { (void)d; return malloc(n); }
 static void *akt__std_realloc(void *d, void *p, size_t n) { (void)d; return realloc(p, n); }
@@ -50,6 +53,21 @@ char *akt__heap_strdup(akt__heap *h, const char *s) {
     char *d = akt__heap_alloc(h, n);
     if (d) memcpy(d, s, n);
     return d;
+}
+
+void akt__dfree_unused(void *p, size_t n) {
+    if (!p) return;
+    if (akt__default_heap.a.malloc_fn == akt__std_malloc) {
+        /* Only whole pages inside the block: malloc's bookkeeping just before and after
+         * it (its header, the next chunk's) stays resident. The dropped pages read back
+         * as zeros; nothing reads the block's dead contents, and free() only writes into
+         * it (its links at the start), which at worst faults one zeroed page back in. */
+        uintptr_t page = (uintptr_t)sysconf(_SC_PAGESIZE);
+        uintptr_t lo = ((uintptr_t)p + page - 1) & ~(page - 1);
+        uintptr_t hi = ((uintptr_t)p + n) & ~(page - 1);
+        if (hi > lo) madvise((void *)lo, hi - lo, MADV_DONTNEED); /* advice: may fail */
+    }
+    akt__dfree(p);
 }
 
 AKT_API int akt_allocator_set_default(const akt_allocator *allocator) {

@@ -28,5 +28,11 @@ static inline void *akt__dalloc(size_t n) {
     return akt__heap_alloc(&akt__default_heap, n);
 }
 static inline void akt__dfree(void *p) { akt__heap_free(&akt__default_heap, p); }
+/* Frees a large block of n bytes of the default heap whose contents are dead (a pool's
+ * slab). With the built-in malloc, its whole pages go back to the kernel first: glibc keeps
+ * freed memory in the middle of its heap resident until someone calls malloc_trim, so a
+ * drained backlog's slabs would stay in the process for good. A caller's allocator keeps
+ * its own policy: the block is simply freed. */
+void akt__dfree_unused(void *p, size_t n);
 
 #endif

@@ -1,15 +1,27 @@
 /* Fixed-size block pools with per-thread magazines (as in Bonwick's slab allocator): the
  * hot path of a send allocates and frees without a lock or an atomic; threads trade full
- * magazines through a mutex once per AKT__MAG blocks. Blocks come from the default heap
- * and go back to it only through akt__pool_trim. */
+ * magazines through a mutex once per AKT__MAG blocks. Blocks are carved from slabs of the
+ * default heap. A slab whose blocks are all back in the depot goes back to the heap when
+ * the depot holds well more than a reserve and nobody has drawn on it for a while (see
+ * pool.c): the memory of a backlog is returned as the backlog drains, while a load that
+ * keeps using its blocks (even one whose backlog swings) allocates nothing. */
 #ifndef AKT_CORE_BASE_POOL_H
 #define AKT_CORE_BASE_POOL_H
 #include <stddef.h>
 
 enum { AKT__POOL_64, AKT__POOL_128, AKT__POOL_192, AKT__POOL_256, AKT__POOL_NCLASSES };
 
+/* Blocks of a pool are aligned to this while pooling is on (a cache line: two blocks never
+ * share one). With pooling off they have the default heap's alignment. */
+#define AKT__POOL_ALIGN 64
+/* A free block's first bytes hold the pool's links; the rest is left as its last user
+ * wrote it (akt_msg keeps its magic and count there, to catch a release too many). */
+#define AKT__POOL_LINK_BYTES 24
+
 /* The class for n bytes, or -1 if n is larger than the largest class. */
 int akt__pool_class(size_t n);
+/* The size of the blocks of class cls. */
+size_t akt__pool_block_size(int cls);
 void *akt__pool_get(int cls);
 void akt__pool_put(int cls, void *p);
 /* Gives every slab back to the heap. Only when no akt object exists and no other thread

@@ -1,7 +1,11 @@
 #include "msg.h"
 
-#include <sched.h>
+#include <limits.h>
+#include <linux/futex.h>
+#include <stdint.h>
 #include <string.h>
+#include <sys/syscall.h>
+#include <unistd.h>
 
 #include "base/alloc.h"
 #include "base/pool.h"
@@ -36,14 +40,55 @@ int akt__type_check(const char *type) {
     return (int)n;
 }
 
-static akt_msg *akt__msg_alloc(size_t type_len, size_t inline_len) {
-    size_t n = sizeof(akt_msg) + type_len + 1 + inline_len;
+/* Fields of a caller's akt_object_ops exist only as far as its size says (an older
+ * caller's struct is shorter): the ones beyond it count as NULL. release is checked to be
+ * there when the message is made. */
+typedef int (*akt__to_bytes_fn)(void *object, void *ops_data, void **data, size_t *len,
+                                akt_free_fn *free_fn);
+#define AKT__OPS_HAS(o, field) ((o)->size >= offsetof(akt_object_ops, field) + sizeof((o)->field))
+static inline void *akt__ops_data(const akt_object_ops *o) {
+    return AKT__OPS_HAS(o, ops_data) ? o->ops_data : NULL;
+}
+static inline akt__to_bytes_fn akt__ops_to_bytes(const akt_object_ops *o) {
+    return AKT__OPS_HAS(o, to_bytes) ? o->to_bytes : NULL;
+}
+
+static char *akt__copy_at(akt_msg *m, size_t type_len) {
+    uintptr_t p = (uintptr_t)(m->type + type_len + 1);
+    return (char *)((p + AKT__COPY_ALIGN - 1) & ~(uintptr_t)(AKT__COPY_ALIGN - 1));
+}
+
+/* A zeroed message block for a type of type_len bytes, with room for copy bytes at
+ * akt__copy_at (copy is 0 for messages that hold no payload of their own). The caller has
+ * checked that copy <= PTRDIFF_MAX, so the sums below cannot wrap. */
+static akt_msg *akt__msg_alloc(size_t type_len, size_t copy) {
+    size_t head = offsetof(akt_msg, type) + type_len + 1;
+    /* Where a pool block (AKT__POOL_ALIGN-aligned) puts the copy: the same offset rounded. */
+    size_t n = copy ? ((head + AKT__COPY_ALIGN - 1) & ~(AKT__COPY_ALIGN - 1)) + copy : head;
     int cls = akt__pool_class(n);
-    akt_msg *m = cls >= 0 ? akt__pool_get(cls) : akt__dalloc(n);
-    if (!m) return NULL;
+    akt_msg *m = NULL;
+    if (cls >= 0) {
+        m = akt__pool_get(cls);
+        if (!m) return NULL;
+        /* With pooling off a block has only the allocator's alignment, which may be less
+         * than AKT__COPY_ALIGN: then it may not fit, and the heap path below pads. */
+        if (copy && akt__copy_at(m, type_len) + copy > (char *)m + akt__pool_block_size(cls)) {
+            akt__pool_put(cls, m);
+            m = NULL;
+            cls = -1;
+        }
+    }
+    if (!m) {
+        if (copy) n += AKT__COPY_ALIGN - 1; /* any alignment of the block */
+        m = akt__dalloc(n);
+        if (!m) return NULL;
+        cls = -1;
+    }
     /* The embedded envelope is written when it is taken (akt__env_for): zero the rest. */
-    memset(m, 0, offsetof(akt_msg, env0_busy));
+    memset(m, 0, offsetof(akt_msg, env0));
     atomic_init(&m->env0_busy, 0);
+    atomic_init(&m->bytes_state, AKT__BYTES_NONE);
+    atomic_init(&m->bytes_owner, NULL);
     m->magic = AKT__MSG_MAGIC;
     m->pool_cls = (int8_t)cls;
     /* relaxed: the message is not shared yet; publication happens-before through the
@@ -56,8 +101,7 @@ static akt_msg *akt__msg_alloc(size_t type_len, size_t inline_len) {
 /* The release queue of an object's ops (release_on), or NULL: today's rule for old callers'
  * smaller structs and for NULL. */
 static akt__release_q *akt__ops_release_q(const akt_object_ops *ops) {
-    if (ops->size < offsetof(akt_object_ops, release_on) + sizeof ops->release_on) return NULL;
-    return (akt__release_q *)(void *)ops->release_on;
+    return AKT__OPS_HAS(ops, release_on) ? (akt__release_q *)(void *)ops->release_on : NULL;
 }
 
 /* Queues the release of m, whose last reference just went, for its ops' dispatcher unless
@@ -92,11 +136,12 @@ static void akt__msg_free_now(akt_msg *m) {
         if (atomic_load_explicit(&m->bytes_state, memory_order_acquire) == AKT__BYTES_READY &&
             m->free_fn != AKT_BORROW)
             m->free_fn((void *)m->data);
-        if (m->ops->release) m->ops->release(m->object, m->ops->ops_data);
+        m->ops->release(m->object, akt__ops_data(m->ops));
     } else if (m->free_fn != AKT_BORROW && m->free_fn != AKT_COPY) {
         m->free_fn((void *)m->data);
     }
-    m->magic = 0;
+    /* magic stays and refs is 0: until the block is reused, a release too many finds a
+     * message with no references left (AKT_EMISUSE). */
     if (m->pool_cls >= 0)
         akt__pool_put(m->pool_cls, m);
     else
@@ -107,7 +152,9 @@ AKT_API int akt_msg_new_bytes(const char *type, const void *data, size_t len,
                               akt_free_fn free_fn, akt_msg **out) {
     int tl = akt__type_check(type);
     if (tl < 0) return tl;
-    if (!out || (!data && len)) return AKT_EINVAL;
+    /* No object is larger than PTRDIFF_MAX: a longer len is a caller's bug (a negative
+     * length cast to size_t, say), and would wrap the size of a copy. */
+    if (!out || (!data && len) || len > PTRDIFF_MAX) return AKT_EINVAL;
     int copy = free_fn == AKT_COPY;
     akt_msg *m = akt__msg_alloc((size_t)tl, copy ? len : 0);
     if (!m) return AKT_ENOMEM;
@@ -116,7 +163,7 @@ AKT_API int akt_msg_new_bytes(const char *type, const void *data, size_t len,
     m->len = len;
     m->free_fn = free_fn;
     if (copy) {
-        char *dst = m->type + tl + 1;
+        char *dst = akt__copy_at(m, (size_t)tl);
         if (len) memcpy(dst, data, len);
         m->data = dst;
     } else {
@@ -136,8 +183,7 @@ AKT_API int akt_msg_new_object(const char *type, void *object, const akt_object_
                                akt_msg **out) {
     int tl = akt__type_check(type);
     if (tl < 0) return tl;
-    if (!out || !ops || ops->size < offsetof(akt_object_ops, to_bytes) || !ops->release)
-        return AKT_EINVAL;
+    if (!out || !ops || !AKT__OPS_HAS(ops, release) || !ops->release) return AKT_EINVAL;
     akt__release_q *q = akt__ops_release_q(ops);
     if (q && q->magic != AKT__RELQ_MAGIC) return AKT_EINVAL; /* not an external dispatcher */
     akt_msg *m = akt__msg_alloc((size_t)tl, 0);
@@ -194,34 +240,74 @@ AKT_API const char *akt_msg_type(const akt_msg *msg) {
     return akt__msg_ok(msg) ? msg->type : NULL;
 }
 
+static void akt__futex_wait(atomic_int *w, int val) {
+    syscall(SYS_futex, (int *)w, FUTEX_WAIT_PRIVATE, val, NULL, NULL, 0);
+}
+static void akt__futex_wake_all(atomic_int *w) {
+    syscall(SYS_futex, (int *)w, FUTEX_WAKE_PRIVATE, INT_MAX, NULL, NULL, 0);
+}
+
+/* This thread won the right to make msg's bytes: runs to_bytes and publishes the result. */
+static void akt__bytes_make(akt_msg *msg, akt__to_bytes_fn to_bytes) {
+    /* relaxed: only this thread ever compares the owner with its own akt__self, and a
+     * thread sees its own stores. */
+    atomic_store_explicit(&msg->bytes_owner, &akt__self, memory_order_relaxed);
+    void *d = NULL;
+    size_t n = 0;
+    akt_free_fn f = AKT_BORROW;
+    int rc = to_bytes(msg->object, akt__ops_data(msg->ops), &d, &n, &f);
+    if (rc == 0 && ((!d && n) || n > PTRDIFF_MAX)) rc = AKT_EINVAL;
+    if (rc == 0) {
+        msg->data = d;
+        msg->len = n;
+        msg->free_fn = f == AKT_COPY ? AKT_BORROW : f;
+    } else if (f != AKT_BORROW && f != AKT_COPY && d) {
+        f(d);
+    }
+    msg->bytes_rc = rc > 0 ? AKT_EFAILED : rc;
+    atomic_store_explicit(&msg->bytes_owner, NULL, memory_order_relaxed);
+    /* release: publishes data, len, free_fn and bytes_rc to every acquire load of READY. */
+    int prev = atomic_exchange_explicit(&msg->bytes_state, AKT__BYTES_READY, memory_order_release);
+    if (prev == AKT__BYTES_WAITED) akt__futex_wake_all(&msg->bytes_state);
+}
+
+/* Another thread makes msg's bytes: sleep until it is done. 0, or AKT_EDEADLK when the
+ * thread making them is this one (its to_bytes asked for its own message's bytes). */
+static int akt__bytes_wait(akt_msg *msg) {
+    int st = atomic_load_explicit(&msg->bytes_state, memory_order_acquire);
+    while (st != AKT__BYTES_READY) {
+        if (atomic_load_explicit(&msg->bytes_owner, memory_order_relaxed) == &akt__self)
+            return AKT_EDEADLK;
+        /* acquire: a failed CAS may read READY, which ends the loop and must bring the
+         * result (announcing a sleeper itself orders nothing). The maker's exchange comes
+         * after this CAS in the word's order or before it: either the maker sees WAITED
+         * and wakes us, or the futex finds READY and does not sleep. */
+        if (st == AKT__BYTES_BUSY &&
+            !atomic_compare_exchange_weak_explicit(&msg->bytes_state, &st, AKT__BYTES_WAITED,
+                                                   memory_order_acquire, memory_order_acquire))
+            continue;
+        akt__futex_wait(&msg->bytes_state, AKT__BYTES_WAITED);
+        st = atomic_load_explicit(&msg->bytes_state, memory_order_acquire);
+    }
+    return 0;
+}
+
 AKT_API int akt_msg_bytes(akt_msg *msg, const void **data, size_t *len) {
     if (!akt__msg_ok(msg) || !data || !len) return AKT_EINVAL;
     if (msg->kind == AKT__MSG_OBJECT) {
-        if (!msg->ops->to_bytes) return AKT_ENOTSUP;
+        akt__to_bytes_fn to_bytes = akt__ops_to_bytes(msg->ops);
+        if (!to_bytes) return AKT_ENOTSUP;
         int st = AKT__BYTES_NONE;
-        /* acq_rel: the winner's serialized bytes are published by its release store of
-         * READY; losers wait for it with acquire loads. */
+        /* Winning (NONE -> BUSY) orders nothing: this thread makes the bytes. Losing may
+         * read READY, whose acquire brings the maker's result (C11 wants the success order
+         * at least as strong as the failure one, hence acquire twice). */
         if (atomic_compare_exchange_strong_explicit(&msg->bytes_state, &st, AKT__BYTES_BUSY,
-                                                    memory_order_acq_rel,
+                                                    memory_order_acquire,
                                                     memory_order_acquire)) {
-            void *d = NULL;
-            size_t n = 0;
-            akt_free_fn f = AKT_BORROW;
-            int rc = msg->ops->to_bytes(msg->object, msg->ops->ops_data, &d, &n, &f);
-            if (rc == 0 && !d && n) rc = AKT_EINVAL;
-            if (rc == 0) {
-                msg->data = d;
-                msg->len = n;
-                msg->free_fn = f == AKT_COPY ? AKT_BORROW : f;
-            } else if (f != AKT_BORROW && f != AKT_COPY && d) {
-                f(d);
-            }
-            msg->bytes_rc = rc > 0 ? AKT_EFAILED : rc;
-            atomic_store_explicit(&msg->bytes_state, AKT__BYTES_READY, memory_order_release);
-        } else {
-            while (atomic_load_explicit(&msg->bytes_state, memory_order_acquire) !=
-                   AKT__BYTES_READY)
-                sched_yield();
+            akt__bytes_make(msg, to_bytes);
+        } else if (st != AKT__BYTES_READY) {
+            int rc = akt__bytes_wait(msg);
+            if (rc) return rc;
         }
         if (msg->bytes_rc) return msg->bytes_rc;
     }

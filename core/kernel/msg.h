@@ -3,36 +3,51 @@
 #define AKT_CORE_KERNEL_MSG_H
 #include <akt/akt.h>
 #include <stdatomic.h>
+#include <stddef.h>
 
+#include "base/pool.h"
 #include "envelope.h"
 
 enum { AKT__MSG_BYTES = 1, AKT__MSG_OBJECT = 2 };
-/* bytes_state of an object message: its bytes are made at most once, on demand. */
-enum { AKT__BYTES_NONE = 0, AKT__BYTES_BUSY = 1, AKT__BYTES_READY = 2 };
+/* bytes_state of an object message: its bytes are made at most once, on demand. It is
+ * also the futex word that readers sleep on while another thread runs to_bytes: WAITED is
+ * BUSY with a sleeper to wake. */
+enum { AKT__BYTES_NONE = 0, AKT__BYTES_BUSY = 1, AKT__BYTES_READY = 2, AKT__BYTES_WAITED = 3 };
 
 #define AKT__MSG_MAGIC 0x616b746du /* "aktm": catches a few wild pointers cheaply */
 #define AKT__TYPE_MAX 255
+/* AKT_COPY payloads start at this alignment. */
+#define AKT__COPY_ALIGN _Alignof(max_align_t)
 
 struct akt_msg {
-    uint32_t magic;
-    atomic_uint refs;
-    uint8_t kind;
-    int8_t pool_cls;   /* pool class of this block, -1 for the heap */
-    uint8_t type_len;
-    atomic_int bytes_state;
-    int bytes_rc;
+    /* While the block is free, its first AKT__POOL_LINK_BYTES hold the pool's links: only
+     * fields that mean nothing after the free go there, so that magic and refs outlive
+     * the free and a release too many is still recognised (AKT_EMISUSE). */
     const void *data;
     size_t len;
     akt_free_fn free_fn; /* how data goes away (bytes, or an object's serialized form) */
+    uint32_t magic;
+    atomic_uint refs;
+    atomic_int bytes_state;
+    int bytes_rc;
+    uint8_t kind;
+    int8_t pool_cls;   /* pool class of this block, -1 for the heap */
+    uint8_t type_len;
+    atomic_uchar env0_busy;
     void *object;
     const akt_object_ops *ops;
+    /* The thread running to_bytes (its akt__self), so that a to_bytes asking for its own
+     * message's bytes gets AKT_EDEADLK instead of waiting for itself. */
+    _Atomic(const void *) bytes_owner;
     uint64_t pid; /* AKT_TYPE_TERMINATED: the actor it is about */
     /* The envelope of the message's first delivery, in the same block: a fresh message told
      * once needs one allocation and one cache line less per send. */
-    atomic_uchar env0_busy;
     akt__envelope env0;
-    char type[];  /* NUL-terminated, then an inline copy of small AKT_COPY payloads */
+    /* NUL-terminated, then (AKT_COPY) the payload at the next AKT__COPY_ALIGN boundary */
+    char type[];
 };
+_Static_assert(offsetof(struct akt_msg, magic) >= AKT__POOL_LINK_BYTES,
+               "a free block's links leave magic and refs alone");
 
 /* An envelope to deliver m: its own when free, else one from the pool; NULL on ENOMEM. */
 akt__envelope *akt__env_for(akt_msg *m);

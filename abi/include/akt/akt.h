@@ -290,8 +290,11 @@ AKT_API int akt_lookup(akt_system *system, const char *path, akt_pid *out);
 typedef struct akt_msg akt_msg;
 
 /* Destructor argument of akt_msg_new_bytes, as in SQLite: AKT_BORROW (the buffer outlives
- * the message: static data), AKT_COPY (akt copies it now), or a function that akt calls
- * once with data when the last reference goes, on whichever thread released it. */
+ * the message: static data), AKT_COPY (akt copies it now, into the message's own memory,
+ * aligned to alignof(max_align_t): a struct or a long stored there can be read in place),
+ * or a function that akt calls once with data when the last reference goes, on whichever
+ * thread released it. Borrowed and owned buffers are handed back as they were given, with
+ * the caller's alignment. */
 typedef void (*akt_free_fn)(void *p);
 #define AKT_BORROW ((akt_free_fn)0)
 #define AKT_COPY ((akt_free_fn)(intptr_t)-1)
@@ -301,13 +304,18 @@ typedef void (*akt_free_fn)(void *p);
 #define AKT_TYPE_POISON_PILL "akt.PoisonPill" /* never seen by receive */
 
 /* New bytes message. type is copied (1..255 bytes, no NUL inside). data may be NULL when
- * len is 0. On failure with a destructor function, the caller still owns data. */
+ * len is 0. len above PTRDIFF_MAX is AKT_EINVAL (no buffer is that large), whatever
+ * free_fn is; a copy that cannot be allocated is AKT_ENOMEM. A small copy shares the
+ * message's one allocation. On failure with a destructor function, the caller still owns
+ * data. */
 AKT_API int akt_msg_new_bytes(const char *type, const void *data, size_t len,
                               akt_free_fn free_fn, akt_msg **out);
 
 /* How akt handles an in-process object of one binding. The address of the ops struct is
  * the owner tag: akt_msg_object only hands the object back to the same ops. Must outlive
- * every message made with it (use static storage, or one per release_on dispatcher). */
+ * every message made with it (use static storage, or one per release_on dispatcher). akt reads only the fields that size
+ * covers (a caller built against an older header passes a shorter struct): a field beyond
+ * it counts as NULL. size must cover release (AKT_EINVAL otherwise). */
 typedef struct akt_object_ops {
     size_t size; /* sizeof(akt_object_ops) */
     /* Called once when the last reference goes, on whichever thread released it, or on
@@ -316,7 +324,8 @@ typedef struct akt_object_ops {
     /* Optional: serializes the object when someone asks for its bytes (a C actor, or the
      * wire later). Sets *data, *len and *free_fn (a function, or AKT_BORROW for memory that
      * lives as long as the object). Returns 0 or an AKT_E* code. Called at most once per
-     * message; the result is cached. Any thread. */
+     * message; the result is cached. Any thread: the one calling akt_msg_bytes first, while
+     * later callers wait (see there). */
     int (*to_bytes)(void *object, void *ops_data, void **data, size_t *len,
                     akt_free_fn *free_fn);
     void *ops_data;
@@ -351,17 +360,28 @@ typedef struct akt_object_ops {
 AKT_API int akt_msg_new_object(const char *type, void *object, const akt_object_ops *ops,
                                akt_msg **out);
 
-/* References. akt_msg_release of a message that is already freed is undefined; releasing
- * more references than were held is detected when the count would go negative
- * (AKT_EMISUSE) as long as the memory was not reused. */
+/* References. A release (or retain) of a message whose count already reached 0 returns
+ * AKT_EMISUSE and changes nothing, as far as that can be checked, which is as long as the
+ * message's memory was not reused. A small message's block goes back to a per-thread pool
+ * and stays there until the releasing thread makes another message (or, much later, until
+ * the pool gives idle memory back to the allocator); a message too large for the pools
+ * (type and copied bytes together over about 100 bytes) goes back to the allocator at
+ * once, and touching it afterwards is a use after free. AKT_EMISUSE diagnoses a bug; it
+ * is not a way to count references. */
 AKT_API int akt_msg_retain(akt_msg *msg);
 AKT_API int akt_msg_release(akt_msg *msg);
 
 /* The type name; valid while the message is. NULL if msg is NULL. */
 AKT_API const char *akt_msg_type(const akt_msg *msg);
 
-/* The bytes, valid while the message is. For an object message, its ops->to_bytes makes
- * them (once); AKT_ENOTSUP if it has none. */
+/* The bytes, valid while the message is. For a bytes message, returns at once. For an
+ * object message, its ops->to_bytes makes them, once: AKT_ENOTSUP if it has none, and the
+ * code to_bytes returned if it failed (every later call gets the same). While another
+ * thread runs to_bytes for this message, the call blocks until it is done (asleep on a
+ * futex, not spinning) and returns the same result; so a caller that holds a lock a
+ * to_bytes may need (an interpreter lock such as Python's GIL) must let it go around the
+ * call when the message may be another binding's object. A to_bytes that asks for its own
+ * message's bytes gets AKT_EDEADLK. Once made, the bytes come back without waiting. */
 AKT_API int akt_msg_bytes(akt_msg *msg, const void **data, size_t *len);
 
 /* The object, if msg is an object message of these ops; AKT_ETYPE otherwise. */

@@ -4,7 +4,16 @@
  * whose object pointer is a strong reference. Its bytes (asked for by C actors or other
  * bindings) are the object's own bytes for bytes and str, a copy for bytearray, and
  * AKT_ENOTSUP for anything else. akt.Bytes values travel as plain bytes messages, so a
- * typed payload from a C actor keeps its type on a round trip through Python. */
+ * typed payload from a C actor keeps its type on a round trip through Python.
+ *
+ * Passing by reference needs no look at where the receiver runs (akt_pid_runs_on), unlike
+ * bindings whose values belong to one thread: every Python actor of every system in the
+ * process runs in this one interpreter, under the GIL, whatever its dispatcher, so the
+ * object is as valid on akt's workers or another system's thread as on the sender's.
+ * Nothing else can reach the object: akt_msg_object hands it out only for these ops, so a
+ * C actor or another binding reads bytes (to_bytes, below) or gets AKT_ENOTSUP; and the
+ * last release, on whatever thread, goes through decref.c. A check per tell would cost a
+ * cell lookup and protect nothing. */
 #include "fastpath.h"
 
 #include <stdio.h>

@@ -2,7 +2,12 @@
  *
  * The hot path of the binding: pid.tell(obj) wraps obj (a reference, no copy) and hands
  * it to akt_tell while holding the GIL, which is safe because akt_tell never blocks and
- * no akt callback that akt_tell may run waits for the GIL (fastpath.h). */
+ * no akt callback that akt_tell may run waits for the GIL (fastpath.h).
+ *
+ * One path for every caller: akt_tell, akt_tell_batch and akt_ask take the sender from
+ * the thread, so pid.tell() inside an actor's callback (on either placement) sends with
+ * that actor as the sender, exactly as ctx.tell(pid, ...) does, and the receiver can
+ * respond; from anywhere else (and to another system's actor) there is no sender. */
 #include "fastpath.h"
 
 #include <math.h>
@@ -420,7 +425,9 @@ static PyObject *pid_get_system(akt_py_pid *self, void *closure) {
 #define FASTKW(fn) (PyCFunction)(void (*)(void))(fn), METH_FASTCALL | METH_KEYWORDS
 
 static PyMethodDef pid_methods[] = {
-    {"tell", FASTKW(pid_tell), "tell(msg, *, type=None): send msg, without waiting."},
+    {"tell", FASTKW(pid_tell),
+     "tell(msg, *, type=None): send msg, without waiting. Inside an actor's callback the "
+     "actor is the sender (the receiver can respond)."},
     {"tell_batch", FASTKW(pid_tell_batch),
      "tell_batch(msgs, *, type=None): send every message, in order, as one operation."},
     {"ask", FASTKW(pid_ask),

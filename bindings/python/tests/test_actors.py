@@ -46,6 +46,78 @@ def test_respond_goes_to_the_sender(any_system: akt.ActorSystem) -> None:
     assert rec.got == [("ping", echo)]
 
 
+class Go:
+    """A message for Pinger: tell msgs to target with pid.tell (or one tell_batch)."""
+
+    def __init__(self, target: akt.Pid, *msgs: Any, batch: bool = False) -> None:
+        self.target, self.msgs, self.batch = target, msgs, batch
+
+
+class Pinger(akt.Actor):
+    """Tells what a Go says with the target's own pid.tell; keeps (reply, sender) pairs."""
+
+    def __init__(self) -> None:
+        self.got: list[tuple[Any, Any]] = []
+
+    def receive(self, ctx, msg):
+        if isinstance(msg, Go):
+            if msg.batch:
+                msg.target.tell_batch(list(msg.msgs))
+            else:
+                for m in msg.msgs:
+                    msg.target.tell(m)
+        else:
+            self.got.append((msg, ctx.sender))
+
+
+class Ponger(akt.Actor):
+    """Keeps (message, sender) pairs and answers ("pong", message) when there is a sender."""
+
+    def __init__(self) -> None:
+        self.got: list[tuple[Any, Any]] = []
+
+    def receive(self, ctx, msg):
+        self.got.append((msg, ctx.sender))
+        if ctx.sender is not None:
+            ctx.respond(("pong", msg))
+
+
+@pytest.mark.parametrize("where", ["python", "workers"])
+def test_pid_tell_inside_an_actor_is_sent_by_it(any_system: akt.ActorSystem, c_actor: int,
+                                                where: str) -> None:
+    """pid.tell/tell_batch in a callback have the actor as sender, as ctx.tell has: Python
+    receivers on either placement and a C actor can respond to it."""
+    pinger_actor, ponger_actor = Pinger(), Ponger()
+    pinger = any_system.spawn("pinger", pinger_actor)
+    ponger = any_system.spawn("ponger", ponger_actor, dispatcher=where)
+    c = any_system.spawn_native("c", c_actor)
+    pinger.tell(Go(ponger, "a", "b"))
+    pinger.tell(Go(ponger, "c", "d", batch=True))
+    pinger.tell(Go(c, akt.Bytes.of("c.Echo", "hi")))
+    assert wait_for(lambda: len(pinger_actor.got) == 5)
+    assert [g for g in pinger_actor.got if g[1] == ponger] == [
+        (("pong", m), ponger) for m in "abcd"]
+    assert (akt.Bytes.of("c.Echoed", "hi"), c) in pinger_actor.got
+    assert ponger_actor.got == [(m, pinger) for m in "abcd"]
+    # Outside any actor there is no sender: nothing to respond to.
+    ponger.tell("outside")
+    assert wait_for(lambda: len(ponger_actor.got) == 5)
+    assert ponger_actor.got[4] == ("outside", None)
+
+
+def test_a_tell_to_another_systems_actor_has_no_sender(any_system: akt.ActorSystem) -> None:
+    """The sender is an actor of the receiver's own system; the object itself still
+    arrives (by reference) on the other system's thread."""
+    with akt.ActorSystem("other") as other:
+        remote_actor = Ponger()
+        remote = other.spawn("remote", remote_actor)
+        pinger = any_system.spawn("pinger", Pinger())
+        payload = object()
+        pinger.tell(Go(remote, payload))
+        assert wait_for(lambda: remote_actor.got)
+        assert remote_actor.got[0][0] is payload and remote_actor.got[0][1] is None
+
+
 def test_forward_keeps_the_asker(any_system: akt.ActorSystem) -> None:
     back = any_system.spawn("back", Echo())
 
@@ -366,6 +438,62 @@ def test_events_and_dead_letters(any_system: akt.ActorSystem) -> None:
     any_system.spawn(None, Counter()).ask_sync("get")
     any_system.spawn(None, Counter()).stop_graceful_sync(5)
     assert len(events) == 4
+
+
+def test_closing_each_others_subscriptions_from_two_callbacks(system: akt.ActorSystem,
+                                                             c_actor: int) -> None:
+    """Two callbacks running at once on two threads each close the other's subscription:
+    the first close waits for the other callback, the second is refused (DeadlockError),
+    and the subscription it meant to end stays active, callback and all, until a close
+    from outside."""
+    barrier = threading.Barrier(2, timeout=10)
+    subs: dict[str, Any] = {}
+    seen: dict[str, list[str]] = {"a": [], "b": []}
+    outcome: dict[str, str] = {}
+
+    def callback(mine: str, other: str) -> Any:
+        def on_event(event: akt.Event) -> None:
+            seen[mine].append(event.path.rsplit("/", 1)[-1])
+            if event.path.endswith("/" + mine) and mine not in outcome:
+                barrier.wait()  # both callbacks are running now, one on each thread
+                try:
+                    subs[other].close()
+                    outcome[mine] = "closed"
+                except akt.DeadlockError:
+                    outcome[mine] = "refused"
+        return on_event
+
+    subs["a"] = system.subscribe(callback("a", "b"), akt.EventKind.ACTOR_STARTED)
+    subs["b"] = system.subscribe(callback("b", "a"), akt.EventKind.ACTOR_STARTED)
+    # A C actor without pre_start: its start event is published on the spawning thread.
+    threads = [threading.Thread(target=system.spawn_native, args=(name, c_actor))
+               for name in "ab"]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(10)
+    assert sorted(outcome.values()) == ["closed", "refused"]
+    refused = "a" if outcome["a"] == "refused" else "b"
+    kept = "b" if refused == "a" else "a"  # the subscription the refused close meant to end
+    assert subs[kept].active and not subs[refused].active
+    before = {k: len(v) for k, v in seen.items()}
+    system.spawn_native("later", c_actor)
+    assert seen[kept][before[kept]:] == ["later"] and len(seen[refused]) == before[refused]
+    subs[kept].close()
+    assert not subs[kept].active
+    system.spawn_native("last", c_actor)
+    assert "last" not in seen[kept]
+
+
+def test_a_closed_subscription_is_let_go(system: akt.ActorSystem) -> None:
+    import sys
+
+    sub = system.subscribe(lambda event: None)
+    refs = sys.getrefcount(sub)
+    with sub:
+        pass
+    assert not sub.active and sys.getrefcount(sub) == refs - 1  # the system let it go
+    sub.close()  # closing again does nothing
 
 
 def test_a_failing_subscriber_is_logged(any_system: akt.ActorSystem,

@@ -145,7 +145,8 @@ AKT_API int akt_tell_batch(akt_system *system, akt_pid to, akt_msg *const *msgs,
 
 /* The dispatcher a future's waiter must not run on (see akt_future.target_disp). */
 static const struct akt_dispatcher *akt__wait_guard(const akt__cell *c) {
-    return c && akt__dispatcher_is_external(c->disp) ? c->disp : NULL;
+    struct akt_dispatcher *d = c ? akt__cell_disp(c) : NULL;
+    return akt__dispatcher_is_external(d) ? d : NULL;
 }
 
 static void akt__future_abandon(akt_future *f) {

@@ -137,7 +137,7 @@ static int akt__place_locked(akt_system *s, uint32_t parent_idx, const char *nam
     /* relaxed: stop signals of the previous incarnation; nobody else can set one now (a
      * stop needs the pid live, under this lock), and publishing orders the store. */
     atomic_store_explicit(&c->signals, 0, memory_order_relaxed);
-    c->disp = d;
+    atomic_store_explicit(&c->disp, d, memory_order_relaxed); /* see akt__cell.disp */
     c->beh = beh;
     c->state = state;
     c->ext = x;

@@ -267,7 +267,7 @@ void akt__cell_release(akt__cell *c, int can_receive) {
     unsigned zero = 0;
     if (atomic_compare_exchange_strong_explicit(&c->sched, &zero, 1, memory_order_acq_rel,
                                                 memory_order_relaxed))
-        akt__dispatch_enqueue(c->disp, c);
+        akt__dispatch_enqueue(akt__cell_disp(c), c);
 }
 
 /* Polls of an emptied mailbox before the actor is released (~1 us). */

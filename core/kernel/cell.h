@@ -68,7 +68,12 @@ typedef struct akt__cell {
     uint8_t recycle : 1;             /* finalised in this run: free once released */
     uint8_t closing;                 /* stopping: no new children (structure lock) */
     atomic_uchar signals;            /* AKT__SIG_* bits (see akt__signal) */
-    struct akt_dispatcher *disp;
+    /* Set by the spawn that owns the cell, kept for the actor's life. Atomic because a
+     * sender may read it (akt_ask's deadlock guard, akt_pid_runs_on) just as a dead cell is
+     * respawned: relaxed loads and stores are enough, every such read is checked against
+     * the pid again or only picks a hint, and the runner's own reads are ordered by the
+     * sched flag. */
+    _Atomic(struct akt_dispatcher *) disp;
     const akt__behavior_rec *beh;
     void *state;
     struct akt__ext *ext;
@@ -108,6 +113,10 @@ static inline uint64_t akt__cell_gen(const akt__cell *c) {
 }
 static inline akt_pid akt__cell_pid(const akt__cell *c) {
     return (akt_pid){atomic_load_explicit(&c->id, memory_order_relaxed) & ~AKT__CELL_UNREACHABLE};
+}
+
+static inline struct akt_dispatcher *akt__cell_disp(const akt__cell *c) {
+    return atomic_load_explicit(&c->disp, memory_order_relaxed);
 }
 
 /* Makes the pid of a cell its spawn owns and has initialised live (under the structure

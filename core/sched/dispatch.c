@@ -110,7 +110,7 @@ AKT_API int akt_pid_runs_on(akt_system *system, akt_pid pid, akt_dispatcher *dis
     /* disp is set at spawn and kept for the actor's life. The cell may have been reused
      * since the check above, though: the answer counts only if the pid is still the cell's.
      * acquire fence: orders the read of disp before the second read of the id. */
-    struct akt_dispatcher *d = c->disp;
+    struct akt_dispatcher *d = akt__cell_disp(c);
     atomic_thread_fence(memory_order_acquire);
     if (atomic_load_explicit(&c->id, memory_order_relaxed) != pid.id) return AKT_ENOTFOUND;
     *out = d == (dispatcher ? dispatcher : system->workers);

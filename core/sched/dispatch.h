@@ -87,7 +87,7 @@ static inline void akt__cell_wake(akt__cell *c) {
     unsigned zero = 0;
     if (atomic_compare_exchange_strong_explicit(&c->sched, &zero, 1, memory_order_acq_rel,
                                                 memory_order_relaxed))
-        akt__dispatch_enqueue(c->disp, c);
+        akt__dispatch_enqueue(akt__cell_disp(c), c);
 }
 
 static inline int akt__dispatcher_is_external(const struct akt_dispatcher *d) {

@@ -44,7 +44,7 @@ static int akt__guardian_init(akt_system *s, const akt_supervisor *sup) {
     pthread_mutex_unlock(&s->lock);
     if (!g->name || !g->ext) return AKT_ENOMEM;
     g->status = AKT__RUNNING;
-    g->disp = s->workers;
+    atomic_store_explicit(&g->disp, s->workers, memory_order_relaxed);
     if (sup) {
         g->ext->supervisor = *sup;
         g->ext->has_supervisor = 1;

@@ -11,14 +11,14 @@ static tu_log lg;
 typedef struct node {
     const char *name;
     struct node *kids[4];
-    tu_gate *gate;         /* "block" waits on it */
-    int pre_start_rc;      /* returned by pre_start */
-    akt_pid _Atomic self;  /* recorded in pre_start */
+    tu_gate *gate;        /* "block" waits on it */
+    int pre_start_rc;     /* returned by pre_start */
+    akt_pid _Atomic self; /* recorded in pre_start */
     akt_pid _Atomic parent;
     akt_system *_Atomic sys;
-    atomic_int received;   /* "n" messages */
+    atomic_int received; /* "n" messages */
     atomic_int frees;
-    atomic_int dup_rc;     /* spawning a kid twice (when dup is set) */
+    atomic_int dup_rc; /* spawning a kid twice (when dup is set) */
     int dup;
 } node;
 
@@ -27,16 +27,13 @@ static int node_receive(akt_ctx *ctx, akt_msg *msg, void *state);
 static void node_post_stop(akt_ctx *ctx, void *state);
 static void node_free(void *state);
 
-static const akt_behavior node_behavior = {
-    .size = sizeof(akt_behavior),
-    .receive = node_receive,
-    .pre_start = node_pre_start,
-    .post_stop = node_post_stop,
-    .free_state = node_free
-};
+static const akt_behavior node_behavior = {.size = sizeof(akt_behavior),
+                                           .receive = node_receive,
+                                           .pre_start = node_pre_start,
+                                           .post_stop = node_post_stop,
+                                           .free_state = node_free};
 
-static int node_pre_start(akt_ctx *ctx, void *state)
-{
+static int node_pre_start(akt_ctx *ctx, void *state) {
     node *n = state;
     tu_log_add(&lg, "pre:%s", n->name);
     akt_pid self = {0}, parent = {0};
@@ -63,8 +60,7 @@ static int node_pre_start(akt_ctx *ctx, void *state)
     return n->pre_start_rc;
 }
 
-static int node_receive(akt_ctx *ctx, akt_msg *msg, void *state)
-{
+static int node_receive(akt_ctx *ctx, akt_msg *msg, void *state) {
     node *n = state;
     TU_CB_CHECK(!tu_is(msg, AKT_TYPE_POISON_PILL));
     if (tu_is(msg, "n")) {
@@ -87,40 +83,34 @@ static int node_receive(akt_ctx *ctx, akt_msg *msg, void *state)
     }
     if (tu_is(msg, "stop-other"))
         return tu_reply_u64(ctx, "rc", (uint64_t)(int64_t)akt_ctx_stop(ctx, tu_pid(msg)));
-    if (tu_is(msg, "count"))
-        return tu_reply_u64(ctx, "count", (uint64_t)atomic_load(&n->received));
+    if (tu_is(msg, "count")) return tu_reply_u64(ctx, "count", (uint64_t)atomic_load(&n->received));
     return tu_reply(ctx, "ok", NULL);
 }
 
-static void node_post_stop(akt_ctx *ctx, void *state)
-{
+static void node_post_stop(akt_ctx *ctx, void *state) {
     node *n = state;
     tu_log_add(&lg, "post:%s", n->name);
 }
 
-static void node_free(void *state)
-{
+static void node_free(void *state) {
     node *n = state;
     tu_log_add(&lg, "free:%s", n->name);
     atomic_fetch_add(&n->frees, 1);
 }
 
-static akt_pid spawn_node(akt_system *sys, node *n, const char *name)
-{
+static akt_pid spawn_node(akt_system *sys, node *n, const char *name) {
     return tu_spawn(sys, &node_behavior, n, name);
 }
 
 static akt_system *sys;
 
-static int actor_setup(void **state)
-{
+static int actor_setup(void **state) {
     tu_log_init(&lg);
     sys = tu_system("actors", 2);
     return tu_setup(state);
 }
 
-static int actor_teardown(void **state)
-{
+static int actor_teardown(void **state) {
     tu_system_end(sys);
     sys = NULL;
     tu_log_destroy(&lg);
@@ -128,8 +118,7 @@ static int actor_teardown(void **state)
 }
 #define ACTOR_TEST(f) cmocka_unit_test_setup_teardown(f, actor_setup, actor_teardown)
 
-static void expect_before(const char *a, const char *b)
-{
+static void expect_before(const char *a, const char *b) {
     int ia = tu_log_index(&lg, a), ib = tu_log_index(&lg, b);
     if (ia < 0 || ib < 0 || ia >= ib)
         fail_msg("expected \"%s\" before \"%s\" in: %s", a, b, tu_log_str(&lg));
@@ -137,8 +126,7 @@ static void expect_before(const char *a, const char *b)
 
 /* ---- spawning and names ------------------------------------------------------------- */
 
-static void test_spawn_named(void **state)
-{
+static void test_spawn_named(void **state) {
     (void)state;
     static node a = {.name = "alpha"};
     akt_pid pid = spawn_node(sys, &a, "alpha");
@@ -157,8 +145,7 @@ static void test_spawn_named(void **state)
     assert_ptr_equal(atomic_load(&a.sys), sys);
 }
 
-static void test_spawn_anonymous(void **state)
-{
+static void test_spawn_anonymous(void **state) {
     (void)state;
     static node a = {.name = "anon1"}, b = {.name = "anon2"};
     akt_pid p1 = {0}, p2 = {0};
@@ -182,8 +169,7 @@ static void test_spawn_anonymous(void **state)
     assert_int_equal(found.id, p1.id);
 }
 
-static void test_duplicate_name_is_eexist(void **state)
-{
+static void test_duplicate_name_is_eexist(void **state) {
     (void)state;
     static node a = {.name = "dup"}, b = {.name = "dup2"};
     akt_pid p1 = spawn_node(sys, &a, "dup");
@@ -203,8 +189,7 @@ static void test_duplicate_name_is_eexist(void **state)
     assert_true(p3.id != p1.id);
 }
 
-static void test_invalid_spawns(void **state)
-{
+static void test_invalid_spawns(void **state) {
     (void)state;
     static node a = {.name = "bad"};
     akt_spawn_options o;
@@ -215,8 +200,7 @@ static void test_invalid_spawns(void **state)
         o.name = bad_names[i];
         int rc = akt_spawn(sys, &node_behavior, &a, &o, &p);
         if (rc != AKT_EINVAL)
-            fail_msg("actor name \"%s\": %s, expected AKT_EINVAL", bad_names[i],
-                     akt_err_name(rc));
+            fail_msg("actor name \"%s\": %s, expected AKT_EINVAL", bad_names[i], akt_err_name(rc));
     }
     akt_behavior no_receive = node_behavior;
     no_receive.receive = NULL;
@@ -230,8 +214,7 @@ static void test_invalid_spawns(void **state)
 
 /* ---- lifecycle ---------------------------------------------------------------------- */
 
-static void test_lifecycle_order(void **state)
-{
+static void test_lifecycle_order(void **state) {
     (void)state;
     static node a = {.name = "life"};
     akt_pid pid = spawn_node(sys, &a, "life");
@@ -247,8 +230,7 @@ static void test_lifecycle_order(void **state)
     assert_int_equal(tu_log_count(&lg), 5); /* each exactly once */
 }
 
-static void test_pre_start_failure_stops_actor(void **state)
-{
+static void test_pre_start_failure_stops_actor(void **state) {
     (void)state;
     static node a = {.name = "nostart", .pre_start_rc = -1000};
     akt_pid pid = spawn_node(sys, &a, "nostart");
@@ -264,8 +246,7 @@ static void test_pre_start_failure_stops_actor(void **state)
 
 /* ---- hierarchy ---------------------------------------------------------------------- */
 
-static void test_children_stop_before_parents(void **state)
-{
+static void test_children_stop_before_parents(void **state) {
     (void)state;
     static node g = {.name = "g"};
     static node c1 = {.name = "c1", .kids = {&g}};
@@ -298,8 +279,7 @@ static void test_children_stop_before_parents(void **state)
     TU_RC(AKT_ENOTFOUND, akt_lookup(sys, "p/c1", &found));
 }
 
-static void test_child_names_are_scoped(void **state)
-{
+static void test_child_names_are_scoped(void **state) {
     (void)state;
     static node k1 = {.name = "kid"}, k2 = {.name = "kid"};
     static node p1 = {.name = "p1", .kids = {&k1}, .dup = 1, .dup_rc = 1};
@@ -315,8 +295,7 @@ static void test_child_names_are_scoped(void **state)
     assert_int_equal(atomic_load(&p1.dup_rc), AKT_EEXIST);
 }
 
-static void test_ctx_stop(void **state)
-{
+static void test_ctx_stop(void **state) {
     (void)state;
     static node k = {.name = "k"};
     static node p = {.name = "p", .kids = {&k}};
@@ -342,8 +321,7 @@ static void test_ctx_stop(void **state)
 
 /* ---- lookup and paths ---------------------------------------------------------------- */
 
-static void test_lookup_forms(void **state)
-{
+static void test_lookup_forms(void **state) {
     (void)state;
     static node g = {.name = "g"};
     static node c = {.name = "c", .kids = {&g}};
@@ -373,20 +351,23 @@ static void test_lookup_forms(void **state)
             fail_msg("lookup \"%s\": %s, pid %llu (want %llu)", ok[i].path, akt_err_name(rc),
                      (unsigned long long)found.id, (unsigned long long)ok[i].want.id);
     }
-    const char *missing[] = {"nope", "p/nope", "p/c/g/h", "/user/nope", "c",
-                             "akt://other/user/p", "akt://actors/user/nope"};
+    const char *missing[] = {"nope",
+                             "p/nope",
+                             "p/c/g/h",
+                             "/user/nope",
+                             "c",
+                             "akt://other/user/p",
+                             "akt://actors/user/nope"};
     for (size_t i = 0; i < sizeof missing / sizeof missing[0]; i++) {
         akt_pid found = {4242};
         int rc = akt_lookup(sys, missing[i], &found);
         if (rc != AKT_ENOTFOUND)
-            fail_msg("lookup \"%s\": %s, expected AKT_ENOTFOUND", missing[i],
-                     akt_err_name(rc));
+            fail_msg("lookup \"%s\": %s, expected AKT_ENOTFOUND", missing[i], akt_err_name(rc));
         assert_int_equal(found.id, 4242);
     }
 }
 
-static void test_pid_path_buffer_sizes(void **state)
-{
+static void test_pid_path_buffer_sizes(void **state) {
     (void)state;
     static node a = {.name = "pathy"};
     akt_pid pid = spawn_node(sys, &a, "pathy");
@@ -417,8 +398,7 @@ static void test_pid_path_buffer_sizes(void **state)
 
 /* ---- stale pids ---------------------------------------------------------------------- */
 
-static void expect_stale(akt_pid pid)
-{
+static void expect_stale(akt_pid pid) {
     assert_int_equal(akt_pid_is_alive(sys, pid), 0);
     akt_msg *m = tu_msg("late", NULL);
     TU_RC(AKT_ENOTFOUND, akt_tell(sys, pid, m));
@@ -434,8 +414,7 @@ static void expect_stale(akt_pid pid)
     TU_RC(AKT_ENOTFOUND, akt_stop_graceful(sys, pid, TU_SEC(1), &f));
 }
 
-static void test_stale_pid_after_graceful_stop(void **state)
-{
+static void test_stale_pid_after_graceful_stop(void **state) {
     (void)state;
     static node a = {.name = "old"}, b = {.name = "new"};
     akt_pid old = spawn_node(sys, &a, "reused");
@@ -453,8 +432,7 @@ static void test_stale_pid_after_graceful_stop(void **state)
     assert_int_equal(found.id, fresh.id);
 }
 
-static void test_stale_pid_after_stop(void **state)
-{
+static void test_stale_pid_after_stop(void **state) {
     (void)state;
     /* Many spawn/stop cycles: slots get reused, stale pids must never reach a new actor. */
     akt_pid olds[32];
@@ -472,14 +450,12 @@ static void test_stale_pid_after_stop(void **state)
         assert_true(olds[i].id != lp.id);
         expect_stale(olds[i]);
     }
-    for (int i = 0; i < 32; i++)
-        TU_EVENTUALLY(atomic_load(&nodes[i].frees) == 1);
+    for (int i = 0; i < 32; i++) TU_EVENTUALLY(atomic_load(&nodes[i].frees) == 1);
 }
 
 /* ---- poison pill and graceful stop ------------------------------------------------- */
 
-static void test_poison_pill_processes_queued_first(void **state)
-{
+static void test_poison_pill_processes_queued_first(void **state) {
     (void)state;
     static tu_gate gate;
     tu_gate_init(&gate);
@@ -487,8 +463,7 @@ static void test_poison_pill_processes_queued_first(void **state)
     akt_pid pid = spawn_node(sys, &a, "poisoned");
     TU_OK(akt_tell(sys, pid, tu_msg("block", NULL)));
     tu_gate_await_waiters(&gate, 1);
-    for (int i = 0; i < 100; i++)
-        TU_OK(akt_tell(sys, pid, tu_msg("n", NULL)));
+    for (int i = 0; i < 100; i++) TU_OK(akt_tell(sys, pid, tu_msg("n", NULL)));
     TU_OK(akt_poison(sys, pid));
     tu_gate_open(&gate);
     tu_wait_dead(sys, pid);
@@ -497,8 +472,7 @@ static void test_poison_pill_processes_queued_first(void **state)
     tu_gate_destroy(&gate);
 }
 
-static void test_stop_graceful_future(void **state)
-{
+static void test_stop_graceful_future(void **state) {
     (void)state;
     static tu_gate gate;
     tu_gate_init(&gate);
@@ -506,8 +480,7 @@ static void test_stop_graceful_future(void **state)
     akt_pid pid = spawn_node(sys, &a, "graceful");
     TU_OK(akt_tell(sys, pid, tu_msg("block", NULL)));
     tu_gate_await_waiters(&gate, 1);
-    for (int i = 0; i < 10; i++)
-        TU_OK(akt_tell(sys, pid, tu_msg("n", NULL)));
+    for (int i = 0; i < 10; i++) TU_OK(akt_tell(sys, pid, tu_msg("n", NULL)));
     akt_future *f = NULL;
     TU_OK(akt_stop_graceful(sys, pid, TU_DEADLINE_NS, &f));
     akt_msg *reply = (akt_msg *)0x1;
@@ -523,8 +496,7 @@ static void test_stop_graceful_future(void **state)
     tu_gate_destroy(&gate);
 }
 
-static void test_stop_graceful_timeout_stops_at_once(void **state)
-{
+static void test_stop_graceful_timeout_stops_at_once(void **state) {
     (void)state;
     static tu_gate gate;
     tu_gate_init(&gate);
@@ -532,8 +504,7 @@ static void test_stop_graceful_timeout_stops_at_once(void **state)
     akt_pid pid = spawn_node(sys, &a, "stuck");
     TU_OK(akt_tell(sys, pid, tu_msg("block", NULL)));
     tu_gate_await_waiters(&gate, 1);
-    for (int i = 0; i < 10; i++)
-        TU_OK(akt_tell(sys, pid, tu_msg("n", NULL)));
+    for (int i = 0; i < 10; i++) TU_OK(akt_tell(sys, pid, tu_msg("n", NULL)));
     akt_future *f = NULL;
     int64_t t0 = tu_now_ns();
     TU_OK(akt_stop_graceful(sys, pid, TU_MS(50), &f));
@@ -549,8 +520,7 @@ static void test_stop_graceful_timeout_stops_at_once(void **state)
     tu_gate_destroy(&gate);
 }
 
-static void test_stop_drops_queued_messages(void **state)
-{
+static void test_stop_drops_queued_messages(void **state) {
     (void)state;
     static tu_gate gate;
     tu_gate_init(&gate);
@@ -558,8 +528,7 @@ static void test_stop_drops_queued_messages(void **state)
     akt_pid pid = spawn_node(sys, &a, "dropper");
     TU_OK(akt_tell(sys, pid, tu_msg("block", NULL)));
     tu_gate_await_waiters(&gate, 1);
-    for (int i = 0; i < 100; i++)
-        TU_OK(akt_tell(sys, pid, tu_msg("n", NULL)));
+    for (int i = 0; i < 100; i++) TU_OK(akt_tell(sys, pid, tu_msg("n", NULL)));
     TU_OK(akt_stop(sys, pid));
     tu_gate_open(&gate);
     tu_wait_dead(sys, pid);
@@ -568,8 +537,7 @@ static void test_stop_drops_queued_messages(void **state)
     assert_true(tu_log_index(&lg, "post:dropper") >= 0);
 }
 
-int main(void)
-{
+int main(void) {
     const struct CMUnitTest tests[] = {
         ACTOR_TEST(test_spawn_named),
         ACTOR_TEST(test_spawn_anonymous),

@@ -27,43 +27,37 @@ static const char *api_names[] = {
 static const char *covered[256];
 static int n_covered;
 
-static void cover(const char *name)
-{
+static void cover(const char *name) {
     for (int i = 0; i < n_covered; i++)
-        if (strcmp(covered[i], name) == 0)
-            return;
-    if (n_covered < 256)
-        covered[n_covered++] = name;
+        if (strcmp(covered[i], name) == 0) return;
+    if (n_covered < 256) covered[n_covered++] = name;
 }
 
 /* Calls fn(args...) and checks its return code; records fn as covered. */
-#define BAD(want, fn, ...)                                                                   \
-    do {                                                                                     \
-        cover(#fn);                                                                          \
-        TU_RC(want, fn(__VA_ARGS__));                                                        \
+#define BAD(want, fn, ...)            \
+    do {                              \
+        cover(#fn);                   \
+        TU_RC(want, fn(__VA_ARGS__)); \
     } while (0)
 #define COVER(fn) cover(#fn)
 
 /* ---- shared fixtures ----------------------------------------------------------------- */
 
 static atomic_int freed; /* destructor calls of owned messages */
-static void count_free(void *p)
-{
+static void count_free(void *p) {
     (void)p;
     atomic_fetch_add(&freed, 1);
 }
 
 /* A message whose destruction is counted: proves a refused call did not take it. */
-static akt_msg *owned(void)
-{
+static akt_msg *owned(void) {
     static char data[] = "payload";
     akt_msg *m = NULL;
     TU_OK(akt_msg_new_bytes("t.Owned", data, sizeof data, count_free, &m));
     return m;
 }
 
-static void release_owned(akt_msg *m)
-{
+static void release_owned(akt_msg *m) {
     int before = atomic_load(&freed);
     TU_OK(akt_msg_release(m));
     /* Freed now: nobody else held a reference. */
@@ -71,10 +65,7 @@ static void release_owned(akt_msg *m)
 }
 
 static atomic_int states_freed;
-static void count_state_free(void *state)
-{
-    atomic_fetch_add(&states_freed, 1);
-}
+static void count_state_free(void *state) { atomic_fetch_add(&states_freed, 1); }
 
 static void on_future(akt_future *f, int rc, akt_msg *reply, void *data) {}
 static void on_event(const akt_event *ev, void *data) {}
@@ -84,21 +75,15 @@ static int decide_nothing(int code, const char *reason, void *data) { return 0; 
 /* Saved by the receive, used later from outside the callback. */
 static akt_ctx *_Atomic saved_ctx;
 
-static int saving_receive(akt_ctx *ctx, akt_msg *msg, void *state)
-{
-    if (tu_is(msg, "save"))
-        atomic_store(&saved_ctx, ctx);
+static int saving_receive(akt_ctx *ctx, akt_msg *msg, void *state) {
+    if (tu_is(msg, "save")) atomic_store(&saved_ctx, ctx);
     return tu_reply(ctx, "ok", NULL);
 }
 
 static const akt_behavior saving_behavior = {
-    .size = sizeof(akt_behavior),
-    .receive = saving_receive,
-    .free_state = count_state_free
-};
+    .size = sizeof(akt_behavior), .receive = saving_receive, .free_state = count_state_free};
 
-static akt_pid stale_pid(akt_system *sys)
-{
+static akt_pid stale_pid(akt_system *sys) {
     akt_pid pid = tu_spawn(sys, &saving_behavior, NULL, NULL);
     tu_stop_wait(sys, pid);
     return pid;
@@ -110,8 +95,7 @@ static void *a_malloc(void *d, size_t n) { return malloc(n); }
 static void *a_realloc(void *d, void *p, size_t n) { return realloc(p, n); }
 static void a_free(void *d, void *p) { free(p); }
 
-static void test_allocator_set_default(void **state)
-{
+static void test_allocator_set_default(void **state) {
     (void)state;
     akt_allocator a = {sizeof a, a_malloc, a_realloc, a_free, NULL};
     akt_allocator no_malloc = a, no_realloc = a, no_free = a, no_size = a;
@@ -133,8 +117,7 @@ static void test_allocator_set_default(void **state)
 
 /* ---- 1. version and errors ---------------------------------------------------------- */
 
-static void test_version_and_errors(void **state)
-{
+static void test_version_and_errors(void **state) {
     (void)state;
     COVER(akt_version);
     assert_int_equal(akt_version(), AKT_VERSION_HEX);
@@ -151,8 +134,7 @@ static void test_version_and_errors(void **state)
 
 /* ---- 3. system -------------------------------------------------------------------------- */
 
-static void test_system_functions(void **state)
-{
+static void test_system_functions(void **state) {
     (void)state;
     akt_system *sys = (akt_system *)0x1;
     akt_system_options o;
@@ -178,15 +160,14 @@ static void test_system_functions(void **state)
 
 /* ---- 4. pids and lookup ---------------------------------------------------------------- */
 
-static void test_pid_functions(void **state)
-{
+static void test_pid_functions(void **state) {
     (void)state;
     akt_system *sys = tu_system("bad", 1);
     akt_pid live = tu_spawn(sys, &saving_behavior, NULL, "live");
     akt_pid stale = stale_pid(sys);
     akt_pid none = {AKT_PID_NONE_ID};
-    const akt_pid garbage[] = {{UINT64_MAX}, {0xdeadbeefdeadbeefull}, {1ull << 63},
-                               {0x7fffffff00000001ull}};
+    const akt_pid garbage[] = {
+        {UINT64_MAX}, {0xdeadbeefdeadbeefull}, {1ull << 63}, {0x7fffffff00000001ull}};
     COVER(akt_pid_is_alive);
     assert_int_equal(akt_pid_is_alive(NULL, live), 0);
     assert_int_equal(akt_pid_is_alive(sys, none), 0);
@@ -239,8 +220,7 @@ static void test_pid_functions(void **state)
 static void obj_release(void *object, void *ops_data) {}
 static const akt_object_ops ops = {.size = sizeof(akt_object_ops), .release = obj_release};
 
-static void test_msg_functions(void **state)
-{
+static void test_msg_functions(void **state) {
     (void)state;
     akt_msg *m = (akt_msg *)0x1;
     int object = 1;
@@ -278,8 +258,7 @@ static void test_msg_functions(void **state)
     release_owned(m);
 }
 
-static void test_send_functions(void **state)
-{
+static void test_send_functions(void **state) {
     (void)state;
     akt_system *sys = tu_system("bad", 1);
     akt_pid live = tu_spawn(sys, &saving_behavior, NULL, NULL);
@@ -324,8 +303,7 @@ static void test_send_functions(void **state)
 
 /* ---- 6. futures -------------------------------------------------------------------------- */
 
-static void test_future_functions(void **state)
-{
+static void test_future_functions(void **state) {
     (void)state;
     akt_system *sys = tu_system("bad", 1);
     akt_pid live = tu_spawn(sys, &saving_behavior, NULL, NULL);
@@ -342,7 +320,7 @@ static void test_future_functions(void **state)
     TU_OK(akt_ask(sys, live, tu_msg("x", NULL), TU_DEADLINE_NS, &f));
     BAD(AKT_EINVAL, akt_future_on_complete, f, NULL, NULL);
     BAD(0, akt_future_wait, f, TU_DEADLINE_NS, NULL); /* reply may be NULL: not wanted */
-    BAD(0, akt_future_failure, f, NULL, NULL);         /* both optional */
+    BAD(0, akt_future_failure, f, NULL, NULL);        /* both optional */
     TU_OK(akt_future_failure(f, &why, &reply));
     assert_null(why); /* answered: no failure */
     assert_null(reply);
@@ -352,8 +330,7 @@ static void test_future_functions(void **state)
 
 /* ---- 7. spawning and the context ------------------------------------------------------- */
 
-static void test_spawn_functions(void **state)
-{
+static void test_spawn_functions(void **state) {
     (void)state;
     akt_system *sys = tu_system("bad", 1);
     static int st;
@@ -381,8 +358,7 @@ static void test_spawn_functions(void **state)
 
 /* Calls every ctx function with ctx; each must return want. Messages and states offered
  * to the refused calls must stay with the caller. */
-static void ctx_calls(akt_system *sys, akt_ctx *ctx, akt_pid target, int want)
-{
+static void ctx_calls(akt_system *sys, akt_ctx *ctx, akt_pid target, int want) {
     akt_pid pid = {77};
     akt_system *s = (akt_system *)0x1;
     akt_future *f = (akt_future *)0x1;
@@ -430,8 +406,7 @@ static void ctx_calls(akt_system *sys, akt_ctx *ctx, akt_pid target, int want)
     (void)sys;
 }
 
-static void test_ctx_null(void **state)
-{
+static void test_ctx_null(void **state) {
     (void)state;
     akt_system *sys = tu_system("bad", 1);
     akt_pid live = tu_spawn(sys, &saving_behavior, NULL, NULL);
@@ -439,8 +414,7 @@ static void test_ctx_null(void **state)
     tu_system_end(sys);
 }
 
-static void test_ctx_after_callback_on_worker(void **state)
-{
+static void test_ctx_after_callback_on_worker(void **state) {
     (void)state;
     akt_system *sys = tu_system("bad", 1);
     atomic_store(&saved_ctx, NULL);
@@ -456,8 +430,7 @@ static void test_ctx_after_callback_on_worker(void **state)
     tu_system_end(sys);
 }
 
-static void test_ctx_after_callback_same_thread(void **state)
-{
+static void test_ctx_after_callback_same_thread(void **state) {
     (void)state;
     /* On an external dispatcher the callback ran on this very thread: after the run
      * returned, the context is stale even here. */
@@ -482,8 +455,7 @@ static void test_ctx_after_callback_same_thread(void **state)
 }
 
 /* Inside a live callback: NULL out-pointers and calls that need a current message. */
-static int probe_pre_start(akt_ctx *ctx, void *state)
-{
+static int probe_pre_start(akt_ctx *ctx, void *state) {
     akt_msg *m = tu_msg("x", NULL);
     TU_CB_RC(AKT_EMISUSE, akt_ctx_respond(ctx, m)); /* no message to answer */
     int expected;
@@ -495,8 +467,7 @@ static int probe_pre_start(akt_ctx *ctx, void *state)
     return 0;
 }
 
-static int probe_receive(akt_ctx *ctx, akt_msg *msg, void *state)
-{
+static int probe_receive(akt_ctx *ctx, akt_msg *msg, void *state) {
     akt_pid self;
     TU_CB_RC(0, akt_ctx_self(ctx, &self));
     TU_CB_RC(AKT_EINVAL, akt_ctx_self(ctx, NULL));
@@ -534,8 +505,7 @@ static int probe_receive(akt_ctx *ctx, akt_msg *msg, void *state)
     return tu_reply(ctx, "ok", NULL);
 }
 
-static void test_ctx_inside_callback(void **state)
-{
+static void test_ctx_inside_callback(void **state) {
     (void)state;
     akt_system *sys = tu_system("bad", 1);
     akt_behavior b = tu_behavior(probe_receive);
@@ -547,8 +517,7 @@ static void test_ctx_inside_callback(void **state)
 
 /* ---- 8. lifecycle from outside --------------------------------------------------------- */
 
-static void test_lifecycle_functions(void **state)
-{
+static void test_lifecycle_functions(void **state) {
     (void)state;
     akt_system *sys = tu_system("bad", 1);
     akt_pid live = tu_spawn(sys, &saving_behavior, NULL, NULL);
@@ -571,8 +540,7 @@ static void test_lifecycle_functions(void **state)
 
 /* ---- 9/10. dispatchers and events ------------------------------------------------------- */
 
-static void test_dispatcher_and_event_functions(void **state)
-{
+static void test_dispatcher_and_event_functions(void **state) {
     (void)state;
     akt_system *sys = tu_system("bad", 1);
     akt_dispatcher *d = (akt_dispatcher *)0x1;
@@ -596,8 +564,7 @@ static void test_dispatcher_and_event_functions(void **state)
 
 /* ---- a system after shutdown ------------------------------------------------------------- */
 
-static void test_system_after_shutdown(void **state)
-{
+static void test_system_after_shutdown(void **state) {
     (void)state;
     akt_system *sys = tu_system("closed", 1);
     akt_pid was_live = tu_spawn(sys, &saving_behavior, NULL, "was");
@@ -608,8 +575,7 @@ static void test_system_after_shutdown(void **state)
     int64_t dl = tu_now_ns() + TU_DEADLINE_NS;
     while (akt_system_wait(sys, TU_MS(1)) == AKT_ETIMEDOUT) {
         akt_dispatcher_run(d, 100, NULL);
-        if (tu_now_ns() > dl)
-            fail_msg("shutdown did not complete");
+        if (tu_now_ns() > dl) fail_msg("shutdown did not complete");
     }
 
     akt_msg *m = owned();
@@ -657,8 +623,7 @@ static void test_system_after_shutdown(void **state)
 
 /* ---- the checks of the checks -------------------------------------------------------------- */
 
-static void test_every_header_function_is_covered(void **state)
-{
+static void test_every_header_function_is_covered(void **state) {
     (void)state;
     /* The generator's regex found as many declarations as lines start with AKT_API. */
     assert_int_equal(AKT_API_FUNC_COUNT, AKT_API_LINE_COUNT);
@@ -666,8 +631,7 @@ static void test_every_header_function_is_covered(void **state)
     int missing = 0;
     for (size_t i = 0; i < N_API; i++) {
         int found = 0;
-        for (int j = 0; j < n_covered && !found; j++)
-            found = strcmp(api_names[i], covered[j]) == 0;
+        for (int j = 0; j < n_covered && !found; j++) found = strcmp(api_names[i], covered[j]) == 0;
         if (!found) {
             print_error("no bad-input check for %s\n", api_names[i]);
             missing++;
@@ -675,11 +639,11 @@ static void test_every_header_function_is_covered(void **state)
     }
     if (missing)
         fail_msg("%d function(s) of akt.h have no bad-input check (or their test failed "
-                 "before reaching it)", missing);
+                 "before reaching it)",
+                 missing);
 }
 
-static void test_every_header_function_is_exported(void **state)
-{
+static void test_every_header_function_is_exported(void **state) {
     (void)state;
     int missing = 0;
     for (size_t i = 0; i < N_API; i++) {
@@ -691,8 +655,7 @@ static void test_every_header_function_is_exported(void **state)
     assert_int_equal(missing, 0);
 }
 
-int main(void)
-{
+int main(void) {
     const struct CMUnitTest tests[] = {
         /* First: no message may exist yet in this process. */
         TU_TEST(test_allocator_set_default),

@@ -8,8 +8,7 @@
 static akt_system *sys;
 static tu_log lg;
 
-static int b_setup(void **state)
-{
+static int b_setup(void **state) {
     tu_log_init(&lg);
     akt_system_options o;
     akt_system_options_init(&o);
@@ -20,8 +19,7 @@ static int b_setup(void **state)
     return tu_setup(state);
 }
 
-static int b_teardown(void **state)
-{
+static int b_teardown(void **state) {
     tu_system_end(sys);
     sys = NULL;
     tu_log_destroy(&lg);
@@ -36,24 +34,20 @@ typedef struct batcher {
     atomic_int stashes;
 } batcher;
 
-static int single_receive(akt_ctx *ctx, akt_msg *msg, void *state)
-{
+static int single_receive(akt_ctx *ctx, akt_msg *msg, void *state) {
     tu_log_add(&lg, "single:%s", akt_msg_type(msg));
     return tu_reply(ctx, "single", NULL);
 }
 
 /* Handles one pulled message; returns what receive would. */
-static int handle(akt_ctx *ctx, akt_msg *msg, batcher *b)
-{
+static int handle(akt_ctx *ctx, akt_msg *msg, batcher *b) {
     if (tu_is(msg, "seq")) {
         long want = atomic_fetch_add(&b->next_seq, 1);
-        if ((long)tu_u64(msg) != want)
-            atomic_store(&b->out_of_order, 1);
+        if ((long)tu_u64(msg) != want) atomic_store(&b->out_of_order, 1);
         atomic_fetch_add(&b->handled, 1);
         return 0;
     }
-    if (tu_is(msg, "count"))
-        return tu_reply_u64(ctx, "count", (uint64_t)atomic_load(&b->handled));
+    if (tu_is(msg, "count")) return tu_reply_u64(ctx, "count", (uint64_t)atomic_load(&b->handled));
     if (tu_is(msg, "stash") && atomic_fetch_add(&b->stashes, 1) < 2) {
         TU_CB_RC(0, akt_ctx_stash(ctx)); /* the first two; unstashed, they are logged */
         return 0;
@@ -66,8 +60,7 @@ static int handle(akt_ctx *ctx, akt_msg *msg, batcher *b)
         TU_CB_RC(0, akt_ctx_unhandled(ctx));
         return 0;
     }
-    if (tu_is(msg, "boom"))
-        return akt_ctx_fail(ctx, "boom in a batch");
+    if (tu_is(msg, "boom")) return akt_ctx_fail(ctx, "boom in a batch");
     if (tu_is(msg, "become")) {
         TU_CB_RC(0, akt_ctx_become(ctx, single_receive, NULL, 0));
         return tu_reply(ctx, "became", NULL);
@@ -78,16 +71,14 @@ static int handle(akt_ctx *ctx, akt_msg *msg, batcher *b)
     return tu_reply(ctx, "ok", NULL);
 }
 
-static int batch_receive(akt_ctx *ctx, void *state)
-{
+static int batch_receive(akt_ctx *ctx, void *state) {
     batcher *b = state;
     akt_msg *msg;
     int n = 0, rc = 0;
     while (akt_ctx_next(ctx, &msg) == 0) {
         n++;
         rc = handle(ctx, msg, b);
-        if (rc)
-            break; /* the failure belongs to the message last pulled */
+        if (rc) break; /* the failure belongs to the message last pulled */
     }
     atomic_fetch_add(&b->runs, 1);
     int prev = atomic_load(&b->max_run);
@@ -96,14 +87,12 @@ static int batch_receive(akt_ctx *ctx, void *state)
     return rc;
 }
 
-static int never_receive(akt_ctx *ctx, akt_msg *msg, void *state)
-{
+static int never_receive(akt_ctx *ctx, akt_msg *msg, void *state) {
     tu_log_add(&lg, "receive:%s", akt_msg_type(msg)); /* must not run: the batch path does */
     return 0;
 }
 
-static int batch_pre_start(akt_ctx *ctx, void *state)
-{
+static int batch_pre_start(akt_ctx *ctx, void *state) {
     akt_msg *msg = (akt_msg *)0x1;
     TU_CB_RC(AKT_EMISUSE, akt_ctx_next(ctx, &msg)); /* only inside receive_batch */
     return 0;
@@ -116,14 +105,12 @@ static const akt_behavior batch_behavior = {
     .receive_batch = batch_receive,
 };
 
-static void test_order_and_run_bound(void **state)
-{
+static void test_order_and_run_bound(void **state) {
     (void)state;
     static batcher b;
     akt_pid pid = tu_spawn(sys, &batch_behavior, &b, "seq");
     enum { N = 5000 };
-    for (uint64_t i = 0; i < N; i++)
-        TU_OK(akt_tell(sys, pid, tu_msg_u64("seq", i)));
+    for (uint64_t i = 0; i < N; i++) TU_OK(akt_tell(sys, pid, tu_msg_u64("seq", i)));
     assert_int_equal(tu_ask_u64(sys, pid, "count"), N);
     assert_int_equal(atomic_load(&b.out_of_order), 0);
     assert_true(atomic_load(&b.max_run) <= 16); /* one run per turn, within the throughput */
@@ -131,8 +118,7 @@ static void test_order_and_run_bound(void **state)
     assert_int_equal(tu_log_index(&lg, "receive:seq"), -1);
 }
 
-static void test_respond_stash_unhandled(void **state)
-{
+static void test_respond_stash_unhandled(void **state) {
     (void)state;
     static batcher b;
     tu_events ev;
@@ -161,13 +147,11 @@ static void test_respond_stash_unhandled(void **state)
     tu_events_destroy(&ev);
 }
 
-static void test_failure_of_last_pulled_message(void **state)
-{
+static void test_failure_of_last_pulled_message(void **state) {
     (void)state;
     static batcher b;
     akt_pid pid = tu_spawn(sys, &batch_behavior, &b, "failing");
-    for (uint64_t i = 0; i < 3; i++)
-        TU_OK(akt_tell(sys, pid, tu_msg_u64("seq", i)));
+    for (uint64_t i = 0; i < 3; i++) TU_OK(akt_tell(sys, pid, tu_msg_u64("seq", i)));
     akt_msg *reply = NULL;
     /* The asker of the failing message learns it failed; the actor restarts (default) and
      * goes on with the messages after it, its mailbox kept. */
@@ -177,8 +161,7 @@ static void test_failure_of_last_pulled_message(void **state)
     assert_int_equal(atomic_load(&b.out_of_order), 0);
 }
 
-static void test_become_takes_over(void **state)
-{
+static void test_become_takes_over(void **state) {
     (void)state;
     static batcher b;
     akt_pid pid = tu_spawn(sys, &batch_behavior, &b, "turncoat");
@@ -192,8 +175,7 @@ static void test_become_takes_over(void **state)
     assert_true(tu_log_index(&lg, "single:after") >= 0);
 }
 
-static void test_stop_between_messages(void **state)
-{
+static void test_stop_between_messages(void **state) {
     (void)state;
     static batcher b;
     tu_events ev;
@@ -201,8 +183,7 @@ static void test_stop_between_messages(void **state)
     akt_subscription *sub;
     TU_OK(akt_subscribe(sys, AKT_EVENT_DEAD_LETTER, tu_events_cb, &ev, &sub));
     akt_pid pid = tu_spawn(sys, &batch_behavior, &b, "stopped");
-    for (uint64_t i = 0; i < 1000; i++)
-        TU_OK(akt_tell(sys, pid, tu_msg_u64("seq", i)));
+    for (uint64_t i = 0; i < 1000; i++) TU_OK(akt_tell(sys, pid, tu_msg_u64("seq", i)));
     TU_OK(akt_stop(sys, pid));
     tu_wait_dead(sys, pid);
     /* Every message was either handled, in order, or became a dead letter: none lost. */
@@ -214,8 +195,7 @@ static void test_stop_between_messages(void **state)
     tu_events_destroy(&ev);
 }
 
-int main(void)
-{
+int main(void) {
     const struct CMUnitTest tests[] = {
         B_TEST(test_order_and_run_bound),
         B_TEST(test_respond_stash_unhandled),

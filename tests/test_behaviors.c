@@ -7,15 +7,13 @@
 static akt_system *sys;
 static tu_log lg;
 
-static int beh_setup(void **state)
-{
+static int beh_setup(void **state) {
     tu_log_init(&lg);
     sys = tu_system("behaviors", 2);
     return tu_setup(state);
 }
 
-static int beh_teardown(void **state)
-{
+static int beh_teardown(void **state) {
     tu_system_end(sys);
     sys = NULL;
     tu_log_destroy(&lg);
@@ -32,10 +30,8 @@ static int r1(akt_ctx *ctx, akt_msg *msg, void *state);
 static int r2(akt_ctx *ctx, akt_msg *msg, void *state);
 static int r3(akt_ctx *ctx, akt_msg *msg, void *state);
 
-static int handle(akt_ctx *ctx, akt_msg *msg, const char *name)
-{
-    if (tu_is(msg, "who"))
-        return tu_reply(ctx, "name", name);
+static int handle(akt_ctx *ctx, akt_msg *msg, const char *name) {
+    if (tu_is(msg, "who")) return tu_reply(ctx, "name", name);
     int rc;
     if (tu_is(msg, "push1"))
         rc = akt_ctx_become(ctx, r1, &s1, 1);
@@ -54,51 +50,40 @@ static int handle(akt_ctx *ctx, akt_msg *msg, const char *name)
     return tu_reply_u64(ctx, "rc", (uint64_t)(int64_t)rc);
 }
 
-static int r0(akt_ctx *ctx, akt_msg *msg, void *state)
-{
+static int r0(akt_ctx *ctx, akt_msg *msg, void *state) {
     TU_CB_CHECK(state == &s0);
     return handle(ctx, msg, "r0");
 }
-static int r1(akt_ctx *ctx, akt_msg *msg, void *state)
-{
+static int r1(akt_ctx *ctx, akt_msg *msg, void *state) {
     TU_CB_CHECK(state == &s1);
     return handle(ctx, msg, "r1");
 }
-static int r2(akt_ctx *ctx, akt_msg *msg, void *state)
-{
+static int r2(akt_ctx *ctx, akt_msg *msg, void *state) {
     TU_CB_CHECK(state == &s2);
     return handle(ctx, msg, "r2");
 }
-static int r3(akt_ctx *ctx, akt_msg *msg, void *state)
-{
+static int r3(akt_ctx *ctx, akt_msg *msg, void *state) {
     TU_CB_CHECK(state == &s3);
     return handle(ctx, msg, "r3");
 }
 
-static void expect_who(akt_pid pid, const char *want)
-{
+static void expect_who(akt_pid pid, const char *want) {
     akt_msg *reply = NULL;
     TU_OK(tu_ask(sys, pid, tu_msg("who", NULL), &reply));
     char got[16];
     tu_text(reply, got, sizeof got);
     akt_msg_release(reply);
-    if (strcmp(got, want) != 0)
-        fail_msg("the actor answers as %s, expected %s", got, want);
+    if (strcmp(got, want) != 0) fail_msg("the actor answers as %s, expected %s", got, want);
 }
 
-static int op(akt_pid pid, const char *what)
-{
-    return (int)(int64_t)tu_ask_u64(sys, pid, what);
-}
+static int op(akt_pid pid, const char *what) { return (int)(int64_t)tu_ask_u64(sys, pid, what); }
 
-static akt_pid spawn_r0(void)
-{
+static akt_pid spawn_r0(void) {
     akt_behavior b = tu_behavior(r0);
     return tu_spawn(sys, &b, &s0, NULL);
 }
 
-static void test_become_and_unbecome(void **state)
-{
+static void test_become_and_unbecome(void **state) {
     (void)state;
     akt_pid pid = spawn_r0();
     expect_who(pid, "r0");
@@ -109,8 +94,7 @@ static void test_become_and_unbecome(void **state)
     expect_who(pid, "r0");
 }
 
-static void test_become_stacked_and_unbecome_stacked(void **state)
-{
+static void test_become_stacked_and_unbecome_stacked(void **state) {
     (void)state;
     akt_pid pid = spawn_r0();
     assert_int_equal(op(pid, "push1"), 0);
@@ -126,8 +110,7 @@ static void test_become_stacked_and_unbecome_stacked(void **state)
     expect_who(pid, "r0");
 }
 
-static void test_become_replaces_whole_stack(void **state)
-{
+static void test_become_replaces_whole_stack(void **state) {
     (void)state;
     akt_pid pid = spawn_r0();
     assert_int_equal(op(pid, "push1"), 0);
@@ -139,8 +122,7 @@ static void test_become_replaces_whole_stack(void **state)
     assert_int_equal(op(pid, "pop"), AKT_EMISUSE);
 }
 
-static void test_unhandled_in_become(void **state)
-{
+static void test_unhandled_in_become(void **state) {
     (void)state;
     akt_pid pid = spawn_r0();
     assert_int_equal(op(pid, "push1"), 0);
@@ -155,14 +137,12 @@ typedef struct stasher {
     atomic_int stash_rc, unstash_rc, empty_rc;
 } stasher;
 
-static int is_m(akt_msg *msg)
-{
+static int is_m(akt_msg *msg) {
     const char *t = akt_msg_type(msg);
     return t && t[0] == 'm';
 }
 
-static int stash_receive(akt_ctx *ctx, akt_msg *msg, void *state)
-{
+static int stash_receive(akt_ctx *ctx, akt_msg *msg, void *state) {
     stasher *s = state;
     if (is_m(msg)) {
         if (s->allow > 0) {
@@ -171,22 +151,19 @@ static int stash_receive(akt_ctx *ctx, akt_msg *msg, void *state)
             return tu_reply(ctx, "done", akt_msg_type(msg));
         }
         int rc = akt_ctx_stash(ctx);
-        if (rc != 0)
-            atomic_store(&s->stash_rc, rc);
+        if (rc != 0) atomic_store(&s->stash_rc, rc);
         return 0;
     }
     if (tu_is(msg, "one")) {
         s->allow = 1;
         int rc = akt_ctx_unstash(ctx);
-        if (rc != 0)
-            atomic_store(&s->unstash_rc, rc);
+        if (rc != 0) atomic_store(&s->unstash_rc, rc);
         return 0;
     }
     if (tu_is(msg, "all")) {
         s->allow = 1000;
         int rc = akt_ctx_unstash_all(ctx);
-        if (rc != 0)
-            atomic_store(&s->unstash_rc, rc);
+        if (rc != 0) atomic_store(&s->unstash_rc, rc);
         return 0;
     }
     if (tu_is(msg, "empty")) {
@@ -197,26 +174,19 @@ static int stash_receive(akt_ctx *ctx, akt_msg *msg, void *state)
     return tu_reply(ctx, "ok", NULL);
 }
 
-static akt_pid spawn_stasher(stasher *s)
-{
+static akt_pid spawn_stasher(stasher *s) {
     akt_behavior b = tu_behavior(stash_receive);
     return tu_spawn(sys, &b, s, NULL);
 }
 
-static void tell(akt_pid pid, const char *type)
-{
-    TU_OK(akt_tell(sys, pid, tu_msg(type, NULL)));
-}
+static void tell(akt_pid pid, const char *type) { TU_OK(akt_tell(sys, pid, tu_msg(type, NULL))); }
 
-static void expect_log(const char *want)
-{
+static void expect_log(const char *want) {
     const char *got = tu_log_str(&lg);
-    if (strcmp(got, want) != 0)
-        fail_msg("handled \"%s\", expected \"%s\"", got, want);
+    if (strcmp(got, want) != 0) fail_msg("handled \"%s\", expected \"%s\"", got, want);
 }
 
-static void test_unstash_all_keeps_order(void **state)
-{
+static void test_unstash_all_keeps_order(void **state) {
     (void)state;
     static stasher s;
     akt_pid pid = spawn_stasher(&s);
@@ -233,8 +203,7 @@ static void test_unstash_all_keeps_order(void **state)
     assert_int_equal(atomic_load(&s.unstash_rc), 0);
 }
 
-static void test_unstash_one_goes_first(void **state)
-{
+static void test_unstash_one_goes_first(void **state) {
     (void)state;
     static stasher s;
     akt_pid pid = spawn_stasher(&s);
@@ -252,8 +221,7 @@ static void test_unstash_one_goes_first(void **state)
     assert_int_equal(atomic_load(&s.empty_rc), AKT_EAGAIN);
 }
 
-static void test_stashed_ask_is_answered_later(void **state)
-{
+static void test_stashed_ask_is_answered_later(void **state) {
     (void)state;
     static stasher s;
     akt_pid pid = spawn_stasher(&s);
@@ -271,8 +239,7 @@ static void test_stashed_ask_is_answered_later(void **state)
     TU_OK(akt_future_release(f));
 }
 
-static void test_stash_goes_to_dead_letters_on_stop(void **state)
-{
+static void test_stash_goes_to_dead_letters_on_stop(void **state) {
     (void)state;
     static stasher s;
     static tu_events ev;
@@ -289,8 +256,7 @@ static void test_stash_goes_to_dead_letters_on_stop(void **state)
     tu_events_destroy(&ev);
 }
 
-int main(void)
-{
+int main(void) {
     const struct CMUnitTest tests[] = {
         BEH_TEST(test_become_and_unbecome),
         BEH_TEST(test_become_stacked_and_unbecome_stacked),

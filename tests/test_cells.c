@@ -16,18 +16,15 @@
 
 static akt_system *sys;
 
-static int cells_setup(void **state)
-{
+static int cells_setup(void **state) {
     sys = NULL;
     return tu_setup(state);
 }
 
-static int cells_teardown(void **state)
-{
+static int cells_teardown(void **state) {
     akt__spawn_hook = NULL;
     akt__spawn_hook_data = NULL;
-    if (sys)
-        tu_system_end(sys);
+    if (sys) tu_system_end(sys);
     sys = NULL;
     return tu_teardown(state);
 }
@@ -40,28 +37,22 @@ typedef struct counter {
     atomic_int n, posts, frees;
 } counter;
 
-static int counter_receive(akt_ctx *ctx, akt_msg *msg, void *state)
-{
+static int counter_receive(akt_ctx *ctx, akt_msg *msg, void *state) {
     counter *c = state;
     if (tu_is(msg, "n")) {
         atomic_fetch_add(&c->n, 1);
         return 0;
     }
-    if (tu_is(msg, "count"))
-        return tu_reply_u64(ctx, "count", (uint64_t)atomic_load(&c->n));
+    if (tu_is(msg, "count")) return tu_reply_u64(ctx, "count", (uint64_t)atomic_load(&c->n));
     return akt_ctx_unhandled(ctx);
 }
 
-static void counter_post_stop(akt_ctx *ctx, void *state)
-{
+static void counter_post_stop(akt_ctx *ctx, void *state) {
     (void)ctx;
     atomic_fetch_add(&((counter *)state)->posts, 1);
 }
 
-static void counter_free(void *state)
-{
-    atomic_fetch_add(&((counter *)state)->frees, 1);
-}
+static void counter_free(void *state) { atomic_fetch_add(&((counter *)state)->frees, 1); }
 
 static const akt_behavior counter_behavior = {.size = sizeof(akt_behavior),
                                               .receive = counter_receive,
@@ -70,22 +61,19 @@ static const akt_behavior counter_behavior = {.size = sizeof(akt_behavior),
 
 /* Tries every ctx function that takes a pid on the pid of a "probe" and replies with a bit
  * for each that did not return AKT_ENOTFOUND. "parent" replies with its parent's pid. */
-static int prober_receive(akt_ctx *ctx, akt_msg *msg, void *state)
-{
+static int prober_receive(akt_ctx *ctx, akt_msg *msg, void *state) {
     (void)state;
     if (tu_is(msg, "parent")) {
         akt_pid p = {0};
         TU_CB_RC(0, akt_ctx_parent(ctx, &p));
         return tu_reply_u64(ctx, "parent", p.id);
     }
-    if (!tu_is(msg, "probe"))
-        return akt_ctx_unhandled(ctx);
+    if (!tu_is(msg, "probe")) return akt_ctx_unhandled(ctx);
     akt_pid f = tu_pid(msg);
     uint64_t bad = 0;
     akt_msg *m = tu_msg("n", NULL);
     int rc = akt_ctx_tell(ctx, f, m);
-    if (rc != 0)
-        akt_msg_release(m);
+    if (rc != 0) akt_msg_release(m);
     bad |= (uint64_t)(rc != AKT_ENOTFOUND) << 0;
     m = tu_msg("n", NULL);
     akt_future *fu = NULL;
@@ -102,10 +90,8 @@ static int prober_receive(akt_ctx *ctx, akt_msg *msg, void *state)
 }
 
 /* Every way in from outside must say AKT_ENOTFOUND for pid (and not alive). */
-static void expect_not_found(akt_system *s, akt_pid pid)
-{
-    if (akt_pid_is_alive(s, pid))
-        fail_msg("pid %#llx counts as alive", (unsigned long long)pid.id);
+static void expect_not_found(akt_system *s, akt_pid pid) {
+    if (akt_pid_is_alive(s, pid)) fail_msg("pid %#llx counts as alive", (unsigned long long)pid.id);
     char buf[64];
     TU_RC(AKT_ENOTFOUND, akt_pid_path(s, pid, buf, sizeof buf, NULL));
     akt_msg *m = tu_msg("n", NULL);
@@ -121,8 +107,7 @@ static void expect_not_found(akt_system *s, akt_pid pid)
 }
 
 /* The same from inside an actor of s (prober). */
-static void expect_not_found_inside(akt_system *s, akt_pid prober, akt_pid pid)
-{
+static void expect_not_found_inside(akt_system *s, akt_pid prober, akt_pid pid) {
     akt_msg *reply = NULL;
     TU_OK(tu_ask(s, prober, tu_msg_pid("probe", pid), &reply));
     uint64_t bad = tu_u64(reply);
@@ -138,18 +123,14 @@ static void expect_not_found_inside(akt_system *s, akt_pid prober, akt_pid pid)
 static akt_pid forged[2048];
 static size_t nforged;
 
-static void add_forged(uint64_t id, const akt_pid *live, size_t nlive)
-{
-    if (!id || nforged == sizeof forged / sizeof forged[0])
-        return;
+static void add_forged(uint64_t id, const akt_pid *live, size_t nlive) {
+    if (!id || nforged == sizeof forged / sizeof forged[0]) return;
     for (size_t i = 0; i < nlive; i++)
-        if (live[i].id == id)
-            return;
+        if (live[i].id == id) return;
     forged[nforged++].id = id;
 }
 
-static void test_forged_pids_are_not_found(void **state)
-{
+static void test_forged_pids_are_not_found(void **state) {
     (void)state;
     sys = tu_system("cells", 2);
     static counter c;
@@ -166,11 +147,31 @@ static void test_forged_pids_are_not_found(void **state)
     /* Cells of the first page (used and never used), of pages that do not exist, and the
      * index bits of every width, with generations in both halves of the id; the pids next
      * to the live ones; and arbitrary values. */
-    const uint64_t idx[] = {1,       2,          3,          4,       5,         6,
-                            7,       8,          9,          10,      11,        100,
-                            1000,    4094,       4095,       4096,    4097,      65535,
-                            65536,   1u << 20,   (1u << 24) - 1,      1u << 24,  (1u << 24) + 2,
-                            1u << 31, UINT32_MAX};
+    const uint64_t idx[] = {1,
+                            2,
+                            3,
+                            4,
+                            5,
+                            6,
+                            7,
+                            8,
+                            9,
+                            10,
+                            11,
+                            100,
+                            1000,
+                            4094,
+                            4095,
+                            4096,
+                            4097,
+                            65535,
+                            65536,
+                            1u << 20,
+                            (1u << 24) - 1,
+                            1u << 24,
+                            (1u << 24) + 2,
+                            1u << 31,
+                            UINT32_MAX};
     const uint64_t gens[] = {0, 1, 2, 3, 255, 256, 0xffffffu, 0xffffffffu};
     nforged = 0;
     for (size_t i = 0; i < sizeof idx / sizeof idx[0]; i++)
@@ -207,8 +208,7 @@ static void test_forged_pids_are_not_found(void **state)
 }
 
 /* Once an actor is gone, the next generation of its slot is nobody's until a spawn. */
-static void test_next_generation_is_not_alive(void **state)
-{
+static void test_next_generation_is_not_alive(void **state) {
     (void)state;
     sys = tu_system("cells", 1);
     static counter c;
@@ -225,8 +225,7 @@ static void test_next_generation_is_not_alive(void **state)
 
 #define CROSS_N 64
 
-static void test_pid_of_another_system(void **state)
-{
+static void test_pid_of_another_system(void **state) {
     (void)state;
     static counter ca[CROSS_N], cb[CROSS_N];
     memset(ca, 0, sizeof ca);
@@ -258,24 +257,19 @@ static void test_pid_of_another_system(void **state)
     tu_system_end(a);
 }
 
-static void test_pid_of_released_system(void **state)
-{
+static void test_pid_of_released_system(void **state) {
     (void)state;
     static counter ca[CROSS_N], cb[CROSS_N];
     memset(ca, 0, sizeof ca);
     memset(cb, 0, sizeof cb);
     akt_system *a = tu_system("akt", 1);
     akt_pid old[CROSS_N];
-    for (int i = 0; i < CROSS_N; i++)
-        old[i] = tu_spawn(a, &counter_behavior, &ca[i], NULL);
+    for (int i = 0; i < CROSS_N; i++) old[i] = tu_spawn(a, &counter_behavior, &ca[i], NULL);
     tu_system_end(a);
     sys = tu_system("akt", 1);
-    for (int i = 0; i < CROSS_N; i++)
-        tu_spawn(sys, &counter_behavior, &cb[i], NULL);
-    for (int i = 0; i < CROSS_N; i++)
-        expect_not_found(sys, old[i]);
-    for (int i = 0; i < CROSS_N; i++)
-        assert_int_equal(atomic_load(&cb[i].n), 0);
+    for (int i = 0; i < CROSS_N; i++) tu_spawn(sys, &counter_behavior, &cb[i], NULL);
+    for (int i = 0; i < CROSS_N; i++) expect_not_found(sys, old[i]);
+    for (int i = 0; i < CROSS_N; i++) assert_int_equal(atomic_load(&cb[i].n), 0);
 }
 
 /* ---- 2. a cell is reachable only once its spawn owns it ------------------------------- */
@@ -292,11 +286,9 @@ static struct {
 } hk;
 
 /* Runs in the spawn, right when the new actor became reachable. */
-static void spawn_hook(akt_system *s, akt_pid pid, void *data)
-{
+static void spawn_hook(akt_system *s, akt_pid pid, void *data) {
     TU_CB_CHECK(data == &hk);
-    if (s != hk.sys || atomic_fetch_add(&hk.calls, 1) != 0)
-        return;
+    if (s != hk.sys || atomic_fetch_add(&hk.calls, 1) != 0) return;
     akt_pid found = {0};
     TU_CB_RC(0, akt_lookup(s, hk.path, &found));
     TU_CB_CHECK(found.id == pid.id);
@@ -306,8 +298,7 @@ static void spawn_hook(akt_system *s, akt_pid pid, void *data)
         akt_msg *m = tu_msg("n", NULL);
         int rc = akt_tell(s, found, m);
         TU_CB_RC(0, rc);
-        if (rc != 0)
-            akt_msg_release(m);
+        if (rc != 0) akt_msg_release(m);
         break;
     }
     case HOOK_STOP:
@@ -320,12 +311,10 @@ static void spawn_hook(akt_system *s, akt_pid pid, void *data)
         TU_CB_RC(0, akt_system_shutdown(s, NULL, NULL));
         break;
     }
-    if (hk.open)
-        tu_gate_open(hk.open);
+    if (hk.open) tu_gate_open(hk.open);
 }
 
-static void hook_install(akt_system *s, int mode, const char *path, tu_gate *open)
-{
+static void hook_install(akt_system *s, int mode, const char *path, tu_gate *open) {
     hk.sys = s;
     hk.mode = mode;
     hk.path = path;
@@ -336,8 +325,7 @@ static void hook_install(akt_system *s, int mode, const char *path, tu_gate *ope
     akt__spawn_hook = spawn_hook;
 }
 
-static void test_spawn_hook_tell_to_fresh_cell(void **state)
-{
+static void test_spawn_hook_tell_to_fresh_cell(void **state) {
     (void)state;
     sys = tu_system("cells", 2);
     static counter c;
@@ -351,11 +339,9 @@ static void test_spawn_hook_tell_to_fresh_cell(void **state)
 
 /* A parent that spawns its child "kid" on "spawn" and replies with the kid's pid. */
 static counter kid_state;
-static int parent_receive(akt_ctx *ctx, akt_msg *msg, void *state)
-{
+static int parent_receive(akt_ctx *ctx, akt_msg *msg, void *state) {
     (void)state;
-    if (!tu_is(msg, "spawn"))
-        return akt_ctx_unhandled(ctx);
+    if (!tu_is(msg, "spawn")) return akt_ctx_unhandled(ctx);
     akt_spawn_options o;
     TU_CB_RC(0, akt_spawn_options_init(&o));
     o.name = "kid";
@@ -364,8 +350,7 @@ static int parent_receive(akt_ctx *ctx, akt_msg *msg, void *state)
     return tu_reply_u64(ctx, "kid", kid.id);
 }
 
-static void test_spawn_hook_stop_parent_of_fresh_cell(void **state)
-{
+static void test_spawn_hook_stop_parent_of_fresh_cell(void **state) {
     (void)state;
     sys = tu_system("cells", 2);
     memset(&kid_state, 0, sizeof kid_state);
@@ -384,8 +369,7 @@ static void test_spawn_hook_stop_parent_of_fresh_cell(void **state)
     assert_int_equal(atomic_load(&kid_state.posts), 1);
 }
 
-static void test_spawn_hook_shutdown_with_fresh_cell(void **state)
-{
+static void test_spawn_hook_shutdown_with_fresh_cell(void **state) {
     (void)state;
     sys = tu_system("cells", 2);
     static counter c;
@@ -405,8 +389,7 @@ static void test_spawn_hook_shutdown_with_fresh_cell(void **state)
 static tu_gate gate_busy, gate_park;
 static counter lingering, newcomer;
 
-static int blocker_receive(akt_ctx *ctx, akt_msg *msg, void *state)
-{
+static int blocker_receive(akt_ctx *ctx, akt_msg *msg, void *state) {
     (void)state;
     if (tu_is(msg, "block")) {
         tu_gate_wait(&gate_busy);
@@ -415,8 +398,7 @@ static int blocker_receive(akt_ctx *ctx, akt_msg *msg, void *state)
     return akt_ctx_unhandled(ctx);
 }
 
-static void park_cb(akt_future *f, int rc, akt_msg *reply, void *data)
-{
+static void park_cb(akt_future *f, int rc, akt_msg *reply, void *data) {
     (void)f;
     (void)reply;
     (void)data;
@@ -424,8 +406,7 @@ static void park_cb(akt_future *f, int rc, akt_msg *reply, void *data)
     tu_gate_wait(&gate_park);
 }
 
-static akt_future *hold_old_run(void)
-{
+static akt_future *hold_old_run(void) {
     tu_gate_init(&gate_busy);
     tu_gate_init(&gate_park);
     memset(&lingering, 0, sizeof lingering);
@@ -444,8 +425,7 @@ static akt_future *hold_old_run(void)
     return f;
 }
 
-static void test_spawn_hook_tell_while_old_run_lingers(void **state)
-{
+static void test_spawn_hook_tell_while_old_run_lingers(void **state) {
     (void)state;
     sys = tu_system("cells", 2);
     static tu_events ev;
@@ -464,8 +444,7 @@ static void test_spawn_hook_tell_while_old_run_lingers(void **state)
     TU_OK(akt_unsubscribe(sub));
 }
 
-static void test_spawn_hook_stop_while_old_run_lingers(void **state)
-{
+static void test_spawn_hook_stop_while_old_run_lingers(void **state) {
     (void)state;
     sys = tu_system("cells", 2);
     akt_future *f = hold_old_run();
@@ -495,8 +474,7 @@ typedef struct inc_state {
 static atomic_long accepted_inc, received_inc, dead_inc, wrong_inc, dead_main;
 static atomic_int sender_quit;
 
-static int inc_receive(akt_ctx *ctx, akt_msg *msg, void *state)
-{
+static int inc_receive(akt_ctx *ctx, akt_msg *msg, void *state) {
     inc_state *st = state;
     if (tu_is(msg, "inc")) {
         akt_pid self = {0};
@@ -511,18 +489,15 @@ static int inc_receive(akt_ctx *ctx, akt_msg *msg, void *state)
         st->main_n++;
         return 0;
     }
-    if (tu_is(msg, "count"))
-        return tu_reply_u64(ctx, "count", (uint64_t)st->main_n);
+    if (tu_is(msg, "count")) return tu_reply_u64(ctx, "count", (uint64_t)st->main_n);
     return akt_ctx_unhandled(ctx);
 }
 
 static const akt_behavior inc_behavior = {
     .size = sizeof(akt_behavior), .receive = inc_receive, .free_state = free};
 
-static void on_dead_letter(const akt_event *ev, void *data)
-{
-    if (!ev->msg)
-        return;
+static void on_dead_letter(const akt_event *ev, void *data) {
+    if (!ev->msg) return;
     if (tu_is(ev->msg, "inc")) {
         TU_CB_CHECK(tu_u64(ev->msg) == ev->pid.id); /* the intended receiver */
         /* A pid is live for one stretch of time; its mail becomes dead letters after it. */
@@ -537,8 +512,7 @@ static void on_dead_letter(const akt_event *ev, void *data)
  * there: right where a spawn is still under way. */
 #define RESPAWN_BURST 64
 
-static void *respawn_sender(void *arg)
-{
+static void *respawn_sender(void *arg) {
     akt_system *s = arg;
     akt_pid last = {0};
     int burst = 0;
@@ -546,8 +520,7 @@ static void *respawn_sender(void *arg)
         akt_pid to = {0};
         if (akt_lookup(s, "x", &to) != 0 || (to.id == last.id && burst == RESPAWN_BURST))
             continue; /* no yield: be there the moment the next "x" appears */
-        if (to.id != last.id)
-            burst = 0;
+        if (to.id != last.id) burst = 0;
         last = to;
         burst++;
         akt_msg *m = tu_msg_u64("inc", to.id);
@@ -562,8 +535,7 @@ static void *respawn_sender(void *arg)
     return NULL;
 }
 
-static void test_stop_and_respawn_by_name(void **state)
-{
+static void test_stop_and_respawn_by_name(void **state) {
     (void)state;
     atomic_store(&accepted_inc, 0);
     atomic_store(&received_inc, 0);
@@ -585,17 +557,15 @@ static void test_stop_and_respawn_by_name(void **state)
         akt_pid pid = {0};
         int64_t dl = tu_now_ns() + TU_DEADLINE_NS;
         int rc;
-        while ((rc = akt_spawn(s, &inc_behavior, st, &o, &pid)) == AKT_EEXIST &&
-               tu_now_ns() < dl)
+        while ((rc = akt_spawn(s, &inc_behavior, st, &o, &pid)) == AKT_EEXIST && tu_now_ns() < dl)
             sched_yield(); /* the previous "x" is stopping */
         if (rc != 0) {
             atomic_store(&sender_quit, 1);
             pthread_join(th, NULL);
-            fail_msg("iteration %d: spawn returned %s: the stop of the last \"x\" was lost",
-                     it, akt_err_name(rc));
+            fail_msg("iteration %d: spawn returned %s: the stop of the last \"x\" was lost", it,
+                     akt_err_name(rc));
         }
-        for (int j = 0; j < RESPAWN_MAIN; j++)
-            TU_OK(akt_tell(s, pid, tu_msg("main", NULL)));
+        for (int j = 0; j < RESPAWN_MAIN; j++) TU_OK(akt_tell(s, pid, tu_msg("main", NULL)));
         uint64_t got = tu_ask_u64(s, pid, "count");
         if (got != RESPAWN_MAIN) {
             atomic_store(&sender_quit, 1);
@@ -614,8 +584,7 @@ static void test_stop_and_respawn_by_name(void **state)
     assert_int_equal(atomic_load(&dead_main), 0);
     if (acc != rec + dead)
         fail_msg("%ld tells accepted, %ld received + %ld dead letters", acc, rec, dead);
-    print_message("respawn: %ld tells accepted: %ld received, %ld dead letters\n", acc, rec,
-                  dead);
+    print_message("respawn: %ld tells accepted: %ld received, %ld dead letters\n", acc, rec, dead);
 }
 
 /* ---- 3. spawn never waits for a run of a freed cell ---------------------------------- */
@@ -625,8 +594,7 @@ static void test_stop_and_respawn_by_name(void **state)
 static counter spawned;
 static akt_pid _Atomic terminated_of;
 
-static int watch_spawn_receive(akt_ctx *ctx, akt_msg *msg, void *state)
-{
+static int watch_spawn_receive(akt_ctx *ctx, akt_msg *msg, void *state) {
     (void)state;
     if (tu_is(msg, AKT_TYPE_TERMINATED)) {
         akt_pid who = {0};
@@ -635,8 +603,7 @@ static int watch_spawn_receive(akt_ctx *ctx, akt_msg *msg, void *state)
         return 0;
     }
     int spawn = tu_is(msg, "watch-spawn");
-    if (!spawn && !tu_is(msg, "watch"))
-        return akt_ctx_unhandled(ctx);
+    if (!spawn && !tu_is(msg, "watch")) return akt_ctx_unhandled(ctx);
     TU_CB_RC(0, akt_ctx_watch(ctx, tu_pid(msg)));
     int rc = 0;
     if (spawn) {
@@ -648,8 +615,7 @@ static int watch_spawn_receive(akt_ctx *ctx, akt_msg *msg, void *state)
     return tu_reply_u64(ctx, "rc", (uint64_t)(uint32_t)rc);
 }
 
-static void test_spawn_with_one_worker_and_queued_free_cell(void **state)
-{
+static void test_spawn_with_one_worker_and_queued_free_cell(void **state) {
     (void)state;
     sys = tu_system("cells", 1);
     static counter c;
@@ -673,21 +639,16 @@ static void test_spawn_with_one_worker_and_queued_free_cell(void **state)
 static atomic_int ext_spawn_done, ext_spawn_rc;
 static counter ext_spawned;
 
-static void on_notify(void *data)
-{
-    (void)data;
-}
+static void on_notify(void *data) { (void)data; }
 
-static void *spawn_elsewhere(void *arg)
-{
+static void *spawn_elsewhere(void *arg) {
     akt_pid p = {0};
     atomic_store(&ext_spawn_rc, akt_spawn(arg, &counter_behavior, &ext_spawned, NULL, &p));
     atomic_store(&ext_spawn_done, 1);
     return NULL;
 }
 
-static void run_until_idle(akt_dispatcher *d)
-{
+static void run_until_idle(akt_dispatcher *d) {
     int64_t dl = tu_now_ns() + TU_DEADLINE_NS;
     int rc;
     while ((rc = akt_dispatcher_run(d, 1000, NULL)) == AKT_EAGAIN && tu_now_ns() < dl)
@@ -695,8 +656,7 @@ static void run_until_idle(akt_dispatcher *d)
     TU_OK(rc);
 }
 
-static void test_spawn_with_freed_cell_queued_on_external_dispatcher(void **state)
-{
+static void test_spawn_with_freed_cell_queued_on_external_dispatcher(void **state) {
     (void)state;
     akt_system *s = tu_system("cells", 1);
     akt_dispatcher *d = NULL;
@@ -740,8 +700,7 @@ static void test_spawn_with_freed_cell_queued_on_external_dispatcher(void **stat
 
 /* ---- 9. an exhausted generation retires its slot -------------------------------------- */
 
-static void test_exhausted_generation_retires_slot(void **state)
-{
+static void test_exhausted_generation_retires_slot(void **state) {
     (void)state;
     sys = tu_system("cells", 1);
     static counter ca, cb, cr[64];
@@ -761,21 +720,19 @@ static void test_exhausted_generation_retires_slot(void **state)
     for (int i = 0; i < 64; i++) {
         later[i] = tu_spawn(sys, &counter_behavior, &cr[i], NULL);
         if (akt__pid_index(later[i]) == at)
-            fail_msg("spawn %d reused the exhausted slot %u (pid %#llx; old pids %#llx, %#llx)",
-                     i, at, (unsigned long long)later[i].id, (unsigned long long)first.id,
+            fail_msg("spawn %d reused the exhausted slot %u (pid %#llx; old pids %#llx, %#llx)", i,
+                     at, (unsigned long long)later[i].id, (unsigned long long)first.id,
                      (unsigned long long)last.id);
     }
     expect_not_found(sys, first);
     expect_not_found(sys, last);
     /* What the old pids were told reached nobody. */
-    for (int i = 0; i < 64; i++)
-        assert_int_equal(tu_ask_u64(sys, later[i], "count"), 0);
+    for (int i = 0; i < 64; i++) assert_int_equal(tu_ask_u64(sys, later[i], "count"), 0);
     assert_int_equal(atomic_load(&cb.n), 0);
     TU_RC(AKT_EINVAL, akt__cell_test_age(sys, at, 0));
 }
 
-int main(void)
-{
+int main(void) {
     const struct CMUnitTest tests[] = {
         CELLS_TEST(test_forged_pids_are_not_found),
         CELLS_TEST(test_next_generation_is_not_alive),

@@ -18,8 +18,7 @@ typedef struct keeper {
 
 /* Every callback first offers all the handles of the earlier callbacks (all of them on this
  * actor's one thread), then keeps its own. */
-static void check_and_keep(keeper *k, akt_ctx *ctx)
-{
+static void check_and_keep(keeper *k, akt_ctx *ctx) {
     for (int i = 0; i < k->n; i++) {
         akt_pid pid = {12345};
         int rc = akt_ctx_self(k->kept[i], &pid);
@@ -32,27 +31,23 @@ static void check_and_keep(keeper *k, akt_ctx *ctx)
     if (k->n < KEPT) k->kept[k->n++] = ctx;
 }
 
-static int keeper_pre_start(akt_ctx *ctx, void *state)
-{
+static int keeper_pre_start(akt_ctx *ctx, void *state) {
     check_and_keep(state, ctx);
     return 0;
 }
 
-static int keeper_receive(akt_ctx *ctx, akt_msg *msg, void *state)
-{
+static int keeper_receive(akt_ctx *ctx, akt_msg *msg, void *state) {
     check_and_keep(state, ctx);
     return tu_reply(ctx, "ok", NULL);
 }
 
-static akt_behavior keeper_behavior(void)
-{
+static akt_behavior keeper_behavior(void) {
     akt_behavior b = tu_behavior(keeper_receive);
     b.pre_start = keeper_pre_start;
     return b;
 }
 
-static void test_kept_ctx_refused_on_worker(void **state)
-{
+static void test_kept_ctx_refused_on_worker(void **state) {
     (void)state;
     /* One worker: every callback runs on the same thread, as the worker's contexts cycle. */
     akt_system *sys = tu_system("ctx", 1);
@@ -68,8 +63,7 @@ static void test_kept_ctx_refused_on_worker(void **state)
 
 static void on_notify(void *data) { (void)data; }
 
-static void run_until_idle(akt_dispatcher *d)
-{
+static void run_until_idle(akt_dispatcher *d) {
     int rc;
     int64_t dl = tu_now_ns() + TU_DEADLINE_NS;
     while ((rc = akt_dispatcher_run(d, 100, NULL)) == AKT_EAGAIN)
@@ -77,8 +71,7 @@ static void run_until_idle(akt_dispatcher *d)
     TU_OK(rc);
 }
 
-static void test_kept_ctx_refused_on_external_dispatcher(void **state)
-{
+static void test_kept_ctx_refused_on_external_dispatcher(void **state) {
     (void)state;
     /* The callbacks run on this thread, inside akt_dispatcher_run. */
     akt_system *sys = tu_system("ctx", 1);
@@ -109,16 +102,14 @@ static void test_kept_ctx_refused_on_external_dispatcher(void **state)
 /* A handle of one thread's callback, offered inside a callback on another thread. */
 static akt_ctx *_Atomic foreign_ctx;
 
-static int foreign_keep_receive(akt_ctx *ctx, akt_msg *msg, void *state)
-{
+static int foreign_keep_receive(akt_ctx *ctx, akt_msg *msg, void *state) {
     (void)msg;
     (void)state;
     atomic_store(&foreign_ctx, ctx);
     return tu_reply(ctx, "ok", NULL);
 }
 
-static int foreign_use_receive(akt_ctx *ctx, akt_msg *msg, void *state)
-{
+static int foreign_use_receive(akt_ctx *ctx, akt_msg *msg, void *state) {
     (void)msg;
     (void)state;
     akt_pid self;
@@ -127,8 +118,7 @@ static int foreign_use_receive(akt_ctx *ctx, akt_msg *msg, void *state)
     return tu_reply(ctx, "ok", NULL);
 }
 
-static void test_ctx_of_another_thread_refused(void **state)
-{
+static void test_ctx_of_another_thread_refused(void **state) {
     (void)state;
     akt_system *sys = tu_system("ctx", 1);
     akt_dispatcher *d = NULL;
@@ -155,8 +145,7 @@ static void test_ctx_of_another_thread_refused(void **state)
 
 static atomic_int message_checks;
 
-static int message_receive(akt_ctx *ctx, akt_msg *msg, void *state)
-{
+static int message_receive(akt_ctx *ctx, akt_msg *msg, void *state) {
     (void)state;
     akt_msg *cur = NULL;
     TU_CB_RC(0, akt_ctx_message(ctx, &cur));
@@ -165,8 +154,7 @@ static int message_receive(akt_ctx *ctx, akt_msg *msg, void *state)
     return tu_reply(ctx, "ok", NULL);
 }
 
-static void message_post_stop(akt_ctx *ctx, void *state)
-{
+static void message_post_stop(akt_ctx *ctx, void *state) {
     (void)state;
     akt_msg *cur = (akt_msg *)0x1;
     TU_CB_RC(AKT_EMISUSE, akt_ctx_message(ctx, &cur));
@@ -174,8 +162,7 @@ static void message_post_stop(akt_ctx *ctx, void *state)
     atomic_fetch_add(&message_checks, 1);
 }
 
-static int message_batch(akt_ctx *ctx, void *state)
-{
+static int message_batch(akt_ctx *ctx, void *state) {
     (void)state;
     akt_msg *cur = (akt_msg *)0x1, *m;
     TU_CB_RC(AKT_EMISUSE, akt_ctx_message(ctx, &cur)); /* nothing pulled yet */
@@ -194,8 +181,7 @@ static int message_batch(akt_ctx *ctx, void *state)
     return 0;
 }
 
-static void test_ctx_message(void **state)
-{
+static void test_ctx_message(void **state) {
     (void)state;
     atomic_store(&message_checks, 0);
     akt_system *sys = tu_system("ctx", 2);
@@ -222,8 +208,7 @@ typedef struct echo {
     atomic_uint_least64_t last_sender;
 } echo;
 
-static int echo_receive(akt_ctx *ctx, akt_msg *msg, void *state)
-{
+static int echo_receive(akt_ctx *ctx, akt_msg *msg, void *state) {
     echo *e = state;
     if (!tu_is(msg, "ping")) return tu_reply(ctx, "ok", NULL);
     akt_pid from = {99};
@@ -235,14 +220,13 @@ static int echo_receive(akt_ctx *ctx, akt_msg *msg, void *state)
 }
 
 typedef struct pinger {
-    akt_system *sys;    /* the system whose akt_tell it calls */
+    akt_system *sys; /* the system whose akt_tell it calls */
     akt_pid echo;
     atomic_int pongs;
     atomic_int bad_pongs;
 } pinger;
 
-static void ping(pinger *p, int batch)
-{
+static void ping(pinger *p, int batch) {
     if (!batch) {
         akt_msg *m = tu_msg("ping", NULL);
         TU_CB_RC(0, akt_tell(p->sys, p->echo, m));
@@ -252,15 +236,13 @@ static void ping(pinger *p, int batch)
     TU_CB_RC(0, akt_tell_batch(p->sys, p->echo, ms, 2));
 }
 
-static int pinger_pre_start(akt_ctx *ctx, void *state)
-{
+static int pinger_pre_start(akt_ctx *ctx, void *state) {
     (void)ctx;
     ping(state, 0);
     return 0;
 }
 
-static int pinger_receive(akt_ctx *ctx, akt_msg *msg, void *state)
-{
+static int pinger_receive(akt_ctx *ctx, akt_msg *msg, void *state) {
     pinger *p = state;
     if (tu_is(msg, "pong")) {
         akt_pid from;
@@ -276,8 +258,7 @@ static int pinger_receive(akt_ctx *ctx, akt_msg *msg, void *state)
     return tu_reply(ctx, "ok", NULL);
 }
 
-static void test_tell_inside_callback_has_implicit_sender(void **state)
-{
+static void test_tell_inside_callback_has_implicit_sender(void **state) {
     (void)state;
     akt_system *sys = tu_system("ctx", 2);
     static echo e;
@@ -308,8 +289,7 @@ static void test_tell_inside_callback_has_implicit_sender(void **state)
     tu_system_end(sys);
 }
 
-static void test_tell_into_another_system_has_no_sender(void **state)
-{
+static void test_tell_into_another_system_has_no_sender(void **state) {
     (void)state;
     akt_system *sys = tu_system("ctx", 1), *other = tu_system("ctx2", 1);
     static echo e;
@@ -335,23 +315,20 @@ static void test_tell_into_another_system_has_no_sender(void **state)
 
 /* ---- akt_pid_runs_on -------------------------------------------------------------------- */
 
-static int plain_receive(akt_ctx *ctx, akt_msg *msg, void *state)
-{
+static int plain_receive(akt_ctx *ctx, akt_msg *msg, void *state) {
     (void)msg;
     (void)state;
     return tu_reply(ctx, "ok", NULL);
 }
 
-static int runs_on(akt_system *sys, akt_pid pid, akt_dispatcher *d)
-{
+static int runs_on(akt_system *sys, akt_pid pid, akt_dispatcher *d) {
     int on = -1;
     TU_OK(akt_pid_runs_on(sys, pid, d, &on));
     assert_true(on == 0 || on == 1);
     return on;
 }
 
-static void test_pid_runs_on(void **state)
-{
+static void test_pid_runs_on(void **state) {
     (void)state;
     akt_system *sys = tu_system("ctx", 1);
     akt_dispatcher *d1 = NULL, *d2 = NULL;
@@ -394,8 +371,7 @@ static void test_pid_runs_on(void **state)
     tu_system_end_running(sys, d1);
 }
 
-int main(void)
-{
+int main(void) {
     const struct CMUnitTest tests[] = {
         TU_TEST(test_kept_ctx_refused_on_worker),
         TU_TEST(test_kept_ctx_refused_on_external_dispatcher),

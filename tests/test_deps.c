@@ -5,14 +5,12 @@
 
 static akt_system *sys;
 
-static int d_setup(void **state)
-{
+static int d_setup(void **state) {
     sys = tu_system("deps", 2);
     return tu_setup(state);
 }
 
-static int d_teardown(void **state)
-{
+static int d_teardown(void **state) {
     tu_system_end(sys);
     sys = NULL;
     return tu_teardown(state);
@@ -29,8 +27,7 @@ typedef struct seen {
     akt_pid _Atomic child;
 } seen;
 
-static int deps_pre_start(akt_ctx *ctx, void *state)
-{
+static int deps_pre_start(akt_ctx *ctx, void *state) {
     seen *s = state;
     void *v = NULL;
     TU_CB_RC(0, akt_ctx_dependency(ctx, "db", &v));
@@ -38,15 +35,13 @@ static int deps_pre_start(akt_ctx *ctx, void *state)
     return 0;
 }
 
-static int child_receive(akt_ctx *ctx, akt_msg *msg, void *state)
-{
+static int child_receive(akt_ctx *ctx, akt_msg *msg, void *state) {
     void *v = (void *)0x1;
     int rc = akt_ctx_dependency(ctx, "db", &v);
     return tu_reply_u64(ctx, "rc", (uint64_t)(int64_t)rc);
 }
 
-static int deps_receive(akt_ctx *ctx, akt_msg *msg, void *state)
-{
+static int deps_receive(akt_ctx *ctx, akt_msg *msg, void *state) {
     seen *s = state;
     if (tu_is(msg, "child-deps")) {
         /* Dependencies belong to the actor they were given to, not to its children. */
@@ -70,8 +65,7 @@ static int deps_receive(akt_ctx *ctx, akt_msg *msg, void *state)
     return tu_reply(ctx, "ok", NULL);
 }
 
-static void test_dependencies_reachable(void **state)
-{
+static void test_dependencies_reachable(void **state) {
     (void)state;
     static seen s;
     /* Names are copied: these buffers change after the spawn. */
@@ -99,8 +93,7 @@ static void test_dependencies_reachable(void **state)
     assert_int_equal(atomic_load(&s.null_out_rc), AKT_EINVAL);
 }
 
-static void test_no_dependencies(void **state)
-{
+static void test_no_dependencies(void **state) {
     (void)state;
     akt_behavior b = tu_behavior(child_receive);
     akt_pid pid = tu_spawn(sys, &b, NULL, NULL);
@@ -110,8 +103,7 @@ static void test_no_dependencies(void **state)
     akt_msg_release(reply);
 }
 
-static void test_children_do_not_inherit(void **state)
-{
+static void test_children_do_not_inherit(void **state) {
     (void)state;
     static seen s;
     const char *names[] = {"db"};
@@ -131,8 +123,7 @@ static void test_children_do_not_inherit(void **state)
     akt_msg_release(reply);
 }
 
-static void test_invalid_dependency_options(void **state)
-{
+static void test_invalid_dependency_options(void **state) {
     (void)state;
     static seen s;
     akt_behavior b = tu_behavior(deps_receive);
@@ -151,8 +142,7 @@ static void test_invalid_dependency_options(void **state)
     assert_int_equal(pid.id, 0);
 }
 
-int main(void)
-{
+int main(void) {
     const struct CMUnitTest tests[] = {
         D_TEST(test_dependencies_reachable),
         D_TEST(test_no_dependencies),

@@ -10,14 +10,12 @@ static akt_dispatcher *disp;
 static atomic_int notified;
 static pthread_t test_thread;
 
-static void on_notify(void *data)
-{
+static void on_notify(void *data) {
     TU_CB_CHECK(data == &notified);
     atomic_fetch_add(&notified, 1);
 }
 
-static int dp_setup(void **state)
-{
+static int dp_setup(void **state) {
     atomic_store(&notified, 0);
     test_thread = pthread_self();
     sys = tu_system("disp", 2);
@@ -27,8 +25,7 @@ static int dp_setup(void **state)
     return tu_setup(state);
 }
 
-static int dp_teardown(void **state)
-{
+static int dp_teardown(void **state) {
     tu_system_end_running(sys, disp);
     sys = NULL;
     disp = NULL;
@@ -42,30 +39,25 @@ typedef struct ext_actor {
     akt_pid peer;
 } ext_actor;
 
-static void check_thread(ext_actor *a)
-{
-    if (!pthread_equal(pthread_self(), test_thread))
-        atomic_fetch_add(&a->wrong_thread, 1);
+static void check_thread(ext_actor *a) {
+    if (!pthread_equal(pthread_self(), test_thread)) atomic_fetch_add(&a->wrong_thread, 1);
 }
 
-static void *run_elsewhere(void *arg)
-{
+static void *run_elsewhere(void *arg) {
     int *rc = arg;
     size_t processed = 99;
     *rc = akt_dispatcher_run(disp, 10, &processed);
     return NULL;
 }
 
-static int ext_pre_start(akt_ctx *ctx, void *state)
-{
+static int ext_pre_start(akt_ctx *ctx, void *state) {
     ext_actor *a = state;
     check_thread(a);
     atomic_fetch_add(&a->started, 1);
     return 0;
 }
 
-static int ext_receive(akt_ctx *ctx, akt_msg *msg, void *state)
-{
+static int ext_receive(akt_ctx *ctx, akt_msg *msg, void *state) {
     ext_actor *a = state;
     check_thread(a);
     if (tu_is(msg, "hold")) {
@@ -83,13 +75,10 @@ static int ext_receive(akt_ctx *ctx, akt_msg *msg, void *state)
         akt_msg *reply = NULL;
         int64_t t0 = tu_now_ns();
         int rc = akt_ctx_ask(ctx, a->peer, tu_msg("echo", NULL), TU_SEC(5), &f);
-        if (rc == 0)
-            rc = akt_future_wait(f, TU_SEC(5), &reply);
+        if (rc == 0) rc = akt_future_wait(f, TU_SEC(5), &reply);
         TU_CB_CHECK(tu_now_ns() - t0 < TU_SEC(2));
-        if (reply)
-            akt_msg_release(reply);
-        if (f)
-            akt_future_release(f);
+        if (reply) akt_msg_release(reply);
+        if (f) akt_future_release(f);
         atomic_store(&a->deadlk_rc, rc);
         return 0;
     }
@@ -98,13 +87,11 @@ static int ext_receive(akt_ctx *ctx, akt_msg *msg, void *state)
         return 0;
     }
     atomic_fetch_add(&a->received, 1);
-    if (tu_is(msg, "echo"))
-        return tu_reply(ctx, "echo", NULL);
+    if (tu_is(msg, "echo")) return tu_reply(ctx, "echo", NULL);
     return 0;
 }
 
-static akt_pid spawn_on(akt_dispatcher *d, ext_actor *a)
-{
+static akt_pid spawn_on(akt_dispatcher *d, ext_actor *a) {
     akt_behavior b = tu_behavior(ext_receive);
     b.pre_start = ext_pre_start;
     akt_spawn_options o;
@@ -116,30 +103,24 @@ static akt_pid spawn_on(akt_dispatcher *d, ext_actor *a)
 }
 
 /* Runs the dispatcher until it reports no work left; returns the messages handled. */
-static size_t drain(void)
-{
+static size_t drain(void) {
     size_t total = 0;
     int64_t dl = tu_now_ns() + TU_DEADLINE_NS;
     for (;;) {
         size_t p = 0;
         int rc = akt_dispatcher_run(disp, 1000, &p);
         total += p;
-        if (rc == 0)
-            return total;
-        if (rc != AKT_EAGAIN)
-            fail_msg("akt_dispatcher_run: %s", akt_err_name(rc));
-        if (tu_now_ns() > dl)
-            fail_msg("the dispatcher never ran out of work");
+        if (rc == 0) return total;
+        if (rc != AKT_EAGAIN) fail_msg("akt_dispatcher_run: %s", akt_err_name(rc));
+        if (tu_now_ns() > dl) fail_msg("the dispatcher never ran out of work");
     }
 }
 
-static void test_actors_run_only_inside_run(void **state)
-{
+static void test_actors_run_only_inside_run(void **state) {
     (void)state;
     static ext_actor a;
     akt_pid pid = spawn_on(disp, &a);
-    for (int i = 0; i < 10; i++)
-        TU_OK(akt_tell(sys, pid, tu_msg("m", NULL)));
+    for (int i = 0; i < 10; i++) TU_OK(akt_tell(sys, pid, tu_msg("m", NULL)));
     /* Nothing may happen by itself. A negative can only be sampled: give the workers
      * time to misbehave if they would. */
     tu_sleep_ms(50);
@@ -152,27 +133,23 @@ static void test_actors_run_only_inside_run(void **state)
     assert_int_equal(atomic_load(&a.wrong_thread), 0);
 }
 
-static void test_notify_is_not_per_message(void **state)
-{
+static void test_notify_is_not_per_message(void **state) {
     (void)state;
     static ext_actor a;
     akt_pid pid = spawn_on(disp, &a);
     drain(); /* pre_start */
     int before = atomic_load(&notified);
     const int N = 10000;
-    for (int i = 0; i < N; i++)
-        TU_OK(akt_tell(sys, pid, tu_msg("m", NULL)));
+    for (int i = 0; i < N; i++) TU_OK(akt_tell(sys, pid, tu_msg("m", NULL)));
     int notes = atomic_load(&notified) - before;
     assert_true(notes >= 1);
-    if (notes > N / 100)
-        fail_msg("%d notifications for %d messages", notes, N);
+    if (notes > N / 100) fail_msg("%d notifications for %d messages", notes, N);
     assert_int_equal(drain(), (size_t)N);
     assert_int_equal(atomic_load(&a.received), N);
     assert_int_equal(atomic_load(&a.wrong_thread), 0);
 }
 
-static void test_run_budget(void **state)
-{
+static void test_run_budget(void **state) {
     (void)state;
     static ext_actor a;
     akt_pid pid = spawn_on(disp, &a);
@@ -182,8 +159,7 @@ static void test_run_budget(void **state)
     assert_int_equal(p, 0);
     TU_OK(akt_dispatcher_run(disp, 10, NULL)); /* processed is optional */
     TU_RC(AKT_EINVAL, akt_dispatcher_run(disp, 0, &p));
-    for (int i = 0; i < 1000; i++)
-        TU_OK(akt_tell(sys, pid, tu_msg("m", NULL)));
+    for (int i = 0; i < 1000; i++) TU_OK(akt_tell(sys, pid, tu_msg("m", NULL)));
     size_t total = 0;
     int rounds = 0;
     for (;;) {
@@ -193,8 +169,7 @@ static void test_run_budget(void **state)
         total += p;
         assert_int_equal(atomic_load(&a.received), (int)total);
         rounds++;
-        if (rc == 0)
-            break;
+        if (rc == 0) break;
         TU_RC(AKT_EAGAIN, rc);
         assert_true(p > 0);
         assert_true(rounds < 1000);
@@ -203,8 +178,7 @@ static void test_run_budget(void **state)
     assert_true(rounds >= 10); /* the budget was respected */
 }
 
-static void test_concurrent_run_is_ebusy(void **state)
-{
+static void test_concurrent_run_is_ebusy(void **state) {
     (void)state;
     static ext_actor a;
     atomic_store(&a.busy_rc, 1);
@@ -214,8 +188,7 @@ static void test_concurrent_run_is_ebusy(void **state)
     assert_int_equal(atomic_load(&a.busy_rc), AKT_EBUSY);
 }
 
-static void test_wait_on_own_dispatcher_is_edeadlk(void **state)
-{
+static void test_wait_on_own_dispatcher_is_edeadlk(void **state) {
     (void)state;
     static ext_actor a, b;
     atomic_store(&a.deadlk_rc, 1);
@@ -228,8 +201,7 @@ static void test_wait_on_own_dispatcher_is_edeadlk(void **state)
     assert_int_equal(atomic_load(&b.received), 1); /* the ask itself was still delivered */
 }
 
-static void test_worker_actor_tells_external_actor(void **state)
-{
+static void test_worker_actor_tells_external_actor(void **state) {
     (void)state;
     static ext_actor e, w;
     akt_pid ep = spawn_on(disp, &e);
@@ -245,8 +217,7 @@ static void test_worker_actor_tells_external_actor(void **state)
     assert_int_equal(atomic_load(&e.wrong_thread), 0);
 }
 
-static void test_ask_external_actor_from_outside(void **state)
-{
+static void test_ask_external_actor_from_outside(void **state) {
     (void)state;
     static ext_actor e;
     akt_pid ep = spawn_on(disp, &e);
@@ -261,8 +232,7 @@ static void test_ask_external_actor_from_outside(void **state)
     TU_OK(akt_future_release(f));
 }
 
-static void test_dispatcher_of_another_system(void **state)
-{
+static void test_dispatcher_of_another_system(void **state) {
     (void)state;
     akt_system *other = tu_system("other", 1);
     static ext_actor a;
@@ -275,8 +245,7 @@ static void test_dispatcher_of_another_system(void **state)
     tu_system_end(other);
 }
 
-int main(void)
-{
+int main(void) {
     const struct CMUnitTest tests[] = {
         DP_TEST(test_actors_run_only_inside_run),
         DP_TEST(test_notify_is_not_per_message),

@@ -11,16 +11,14 @@
 static akt_system *sys;
 static akt_pid actor_a, actor_b;
 
-static int unhandled_receive(akt_ctx *ctx, akt_msg *msg, void *state)
-{
+static int unhandled_receive(akt_ctx *ctx, akt_msg *msg, void *state) {
     (void)ctx;
     (void)msg;
     (void)state;
     return AKT_EUNHANDLED;
 }
 
-static int et_setup(void **state)
-{
+static int et_setup(void **state) {
     sys = tu_system("evthreads", 2);
     akt_behavior b = tu_behavior(unhandled_receive);
     actor_a = tu_spawn(sys, &b, NULL, "a");
@@ -28,8 +26,7 @@ static int et_setup(void **state)
     return tu_setup(state);
 }
 
-static int et_teardown(void **state)
-{
+static int et_teardown(void **state) {
     tu_system_end(sys);
     sys = NULL;
     return tu_teardown(state);
@@ -46,15 +43,13 @@ typedef struct holder {
     atomic_int calls;   /* calls about `about`, ever */
 } holder;
 
-static void holder_init(holder *h, akt_pid about)
-{
+static void holder_init(holder *h, akt_pid about) {
     memset(h, 0, sizeof *h);
     h->about = about;
     tu_gate_init(&h->gate);
 }
 
-static void holding_cb(const akt_event *ev, void *data)
-{
+static void holding_cb(const akt_event *ev, void *data) {
     holder *h = data;
     if (ev->pid.id != h->about.id) return;
     atomic_fetch_add(&h->calls, 1);
@@ -71,8 +66,7 @@ typedef struct unsubscriber {
     atomic_int started, done, rc, running_after;
 } unsubscriber;
 
-static void unsubscribing_cb(const akt_event *ev, void *data)
-{
+static void unsubscribing_cb(const akt_event *ev, void *data) {
     unsubscriber *u = data;
     if (ev->pid.id != u->about.id) return;
     akt_subscription *t = atomic_exchange(&u->target, NULL);
@@ -84,15 +78,13 @@ static void unsubscribing_cb(const akt_event *ev, void *data)
 }
 
 /* Waits up to ms for flag; 1 if it was set. */
-static int within_ms(atomic_int *flag, int ms)
-{
+static int within_ms(atomic_int *flag, int ms) {
     int64_t until = tu_now_ns() + TU_MS(ms);
     while (!atomic_load(flag) && tu_now_ns() < until) tu_sleep_ms(1);
     return atomic_load(flag);
 }
 
-static void test_unsubscribe_from_another_callback_waits(void **state)
-{
+static void test_unsubscribe_from_another_callback_waits(void **state) {
     (void)state;
     static holder x;
     static unsubscriber y;
@@ -106,9 +98,9 @@ static void test_unsubscribe_from_another_callback_waits(void **state)
     atomic_store(&y.target, sx);
     atomic_store(&y.rc, 1);
 
-    poke(actor_a);                       /* x's callback holds one worker */
+    poke(actor_a); /* x's callback holds one worker */
     tu_gate_await_waiters(&x.gate, 1);
-    poke(actor_b);                       /* y's callback, on the other worker, ends x */
+    poke(actor_b); /* y's callback, on the other worker, ends x */
     TU_EVENTUALLY(atomic_load(&y.started));
     /* x's call is still running: akt_unsubscribe must not have returned. */
     int returned_early = within_ms(&y.done, 100);
@@ -141,8 +133,7 @@ typedef struct subscriber {
     holder later; /* what the new subscription records */
 } subscriber;
 
-static void subscribing_cb(const akt_event *ev, void *data)
-{
+static void subscribing_cb(const akt_event *ev, void *data) {
     subscriber *s = data;
     if (ev->pid.id != actor_a.id || atomic_load(&s->made)) return;
     akt_subscription *n = NULL;
@@ -151,8 +142,7 @@ static void subscribing_cb(const akt_event *ev, void *data)
     atomic_store(&s->rc, rc);
 }
 
-static void test_subscribe_inside_callback(void **state)
-{
+static void test_subscribe_inside_callback(void **state) {
     (void)state;
     static subscriber s;
     memset(&s, 0, sizeof s);
@@ -177,13 +167,12 @@ static void test_subscribe_inside_callback(void **state)
 /* Unsubscribing itself from one of its calls while another thread runs another of its calls:
  * the caller's own call goes on, the other thread's must be over. */
 typedef struct self_ender {
-    holder on_a;            /* calls about actor_a hold still */
+    holder on_a; /* calls about actor_a hold still */
     akt_subscription *_Atomic self;
     atomic_int started, done, rc, running_after;
 } self_ender;
 
-static void self_ending_cb(const akt_event *ev, void *data)
-{
+static void self_ending_cb(const akt_event *ev, void *data) {
     self_ender *s = data;
     if (ev->pid.id == actor_a.id) {
         holding_cb(ev, &s->on_a);
@@ -198,8 +187,7 @@ static void self_ending_cb(const akt_event *ev, void *data)
     atomic_store(&s->done, 1);
 }
 
-static void test_unsubscribe_self_waits_for_other_threads(void **state)
-{
+static void test_unsubscribe_self_waits_for_other_threads(void **state) {
     (void)state;
     static self_ender s;
     memset(&s, 0, sizeof s);
@@ -228,8 +216,7 @@ typedef struct outside_end {
     atomic_int done, rc, running_after;
 } outside_end;
 
-static void *unsubscribe_thread(void *arg)
-{
+static void *unsubscribe_thread(void *arg) {
     outside_end *o = arg;
     atomic_store(&o->rc, akt_unsubscribe(o->sub));
     atomic_store(&o->running_after, atomic_load(&o->h->running));
@@ -237,8 +224,7 @@ static void *unsubscribe_thread(void *arg)
     return NULL;
 }
 
-static void test_unsubscribe_from_outside_waits(void **state)
-{
+static void test_unsubscribe_from_outside_waits(void **state) {
     (void)state;
     static holder x;
     static outside_end o;
@@ -267,12 +253,11 @@ static void test_unsubscribe_from_outside_waits(void **state)
 typedef struct crosser {
     akt_pid about;
     akt_subscription *_Atomic target;
-    tu_gate *hold;      /* optional: wait here before unsubscribing */
+    tu_gate *hold; /* optional: wait here before unsubscribing */
     atomic_int started, done, rc;
 } crosser;
 
-static void crossing_cb(const akt_event *ev, void *data)
-{
+static void crossing_cb(const akt_event *ev, void *data) {
     crosser *c = data;
     if (ev->pid.id != c->about.id) return;
     akt_subscription *t = atomic_exchange(&c->target, NULL);
@@ -284,8 +269,7 @@ static void crossing_cb(const akt_event *ev, void *data)
 }
 
 static void cross_unsubscribe(akt_system *sys_x, akt_pid about_x, akt_system *sys_y,
-                              akt_pid about_y)
-{
+                              akt_pid about_y) {
     static crosser x, y;
     static tu_gate hold_x;
     memset(&x, 0, sizeof x);
@@ -302,7 +286,7 @@ static void cross_unsubscribe(akt_system *sys_x, akt_pid about_x, akt_system *sy
     atomic_store(&x.target, sy);
     atomic_store(&y.target, sx);
     TU_OK(akt_tell(sys_x, about_x, tu_msg("poke", NULL)));
-    tu_gate_await_waiters(&hold_x, 1);   /* x's call is running, before its unsubscribe */
+    tu_gate_await_waiters(&hold_x, 1); /* x's call is running, before its unsubscribe */
     TU_OK(akt_tell(sys_y, about_y, tu_msg("poke", NULL)));
     TU_EVENTUALLY(atomic_load(&y.started));
     int y_early = within_ms(&y.done, 50); /* y waits for x's call */
@@ -318,14 +302,12 @@ static void cross_unsubscribe(akt_system *sys_x, akt_pid about_x, akt_system *sy
     tu_gate_destroy(&hold_x);
 }
 
-static void test_cross_unsubscribe_is_refused_not_a_deadlock(void **state)
-{
+static void test_cross_unsubscribe_is_refused_not_a_deadlock(void **state) {
     (void)state;
     cross_unsubscribe(sys, actor_a, sys, actor_b);
 }
 
-static void test_cross_unsubscribe_across_systems(void **state)
-{
+static void test_cross_unsubscribe_across_systems(void **state) {
     (void)state;
     akt_system *other = tu_system("evthreads2", 1);
     akt_behavior b = tu_behavior(unhandled_receive);
@@ -334,8 +316,7 @@ static void test_cross_unsubscribe_across_systems(void **state)
     tu_system_end(other);
 }
 
-int main(void)
-{
+int main(void) {
     const struct CMUnitTest tests[] = {
         ET_TEST(test_unsubscribe_from_another_callback_waits),
         ET_TEST(test_subscribe_inside_callback),

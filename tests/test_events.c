@@ -8,18 +8,15 @@ static akt_system *sys;
 static tu_events ev;
 static akt_subscription *sub;
 
-static int ev_setup(void **state)
-{
+static int ev_setup(void **state) {
     sys = tu_system("events", 2);
     tu_events_init(&ev);
     sub = NULL;
     return tu_setup(state);
 }
 
-static int ev_teardown(void **state)
-{
-    if (sub)
-        TU_OK(akt_unsubscribe(sub));
+static int ev_teardown(void **state) {
+    if (sub) TU_OK(akt_unsubscribe(sub));
     sub = NULL;
     tu_system_end(sys);
     sys = NULL;
@@ -35,15 +32,13 @@ typedef struct actor_state {
     atomic_int handled;
 } actor_state;
 
-static int actor_receive(akt_ctx *ctx, akt_msg *msg, void *state)
-{
+static int actor_receive(akt_ctx *ctx, akt_msg *msg, void *state) {
     actor_state *s = state;
     if (tu_is(msg, "block")) {
         tu_gate_wait(s->gate);
         return 0;
     }
-    if (tu_is(msg, "u1"))
-        return AKT_EUNHANDLED;
+    if (tu_is(msg, "u1")) return AKT_EUNHANDLED;
     if (tu_is(msg, "u2")) {
         TU_CB_RC(0, akt_ctx_unhandled(ctx));
         return 0;
@@ -58,28 +53,24 @@ static int actor_receive(akt_ctx *ctx, akt_msg *msg, void *state)
         TU_CB_RC(0, akt_ctx_tell(ctx, tu_pid(msg), tu_msg("u1", NULL)));
         return 0;
     }
-    if (tu_is(msg, "fail"))
-        return akt_ctx_fail(ctx, "on purpose");
+    if (tu_is(msg, "fail")) return akt_ctx_fail(ctx, "on purpose");
     atomic_fetch_add(&s->handled, 1);
     return tu_reply(ctx, "ok", NULL);
 }
 
-static akt_pid spawn_actor(actor_state *s, const char *name)
-{
+static akt_pid spawn_actor(actor_state *s, const char *name) {
     akt_behavior b = tu_behavior(actor_receive);
     return tu_spawn(sys, &b, s, name);
 }
 
-static void subscribe(unsigned mask)
-{
+static void subscribe(unsigned mask) {
     TU_OK(akt_subscribe(sys, mask, tu_events_cb, &ev, &sub));
     assert_non_null(sub);
 }
 
 /* ---- masks and lifecycle ------------------------------------------------------------ */
 
-static void test_mask_started_only(void **state)
-{
+static void test_mask_started_only(void **state) {
     (void)state;
     subscribe(AKT_EVENT_ACTOR_STARTED);
     static actor_state s1, s2;
@@ -98,8 +89,7 @@ static void test_mask_started_only(void **state)
     assert_int_equal(tu_events_count(&ev, AKT_EVENT_ALL & ~AKT_EVENT_ACTOR_STARTED, ANY), 0);
 }
 
-static void test_mask_stopped_only(void **state)
-{
+static void test_mask_stopped_only(void **state) {
     (void)state;
     subscribe(AKT_EVENT_ACTOR_STOPPED);
     static actor_state s1;
@@ -109,8 +99,7 @@ static void test_mask_stopped_only(void **state)
     assert_int_equal(tu_events_count(&ev, AKT_EVENT_ALL & ~AKT_EVENT_ACTOR_STOPPED, ANY), 0);
 }
 
-static int index_of(unsigned kind, akt_pid pid, int nth)
-{
+static int index_of(unsigned kind, akt_pid pid, int nth) {
     int seen = 0, at = -1;
     pthread_mutex_lock(&ev.mu);
     for (int i = 0; i < ev.n && i < TU_EV_MAX; i++) {
@@ -123,8 +112,7 @@ static int index_of(unsigned kind, akt_pid pid, int nth)
     return at;
 }
 
-static void test_lifecycle_events(void **state)
-{
+static void test_lifecycle_events(void **state) {
     (void)state;
     subscribe(AKT_EVENT_ALL);
     static actor_state s;
@@ -150,8 +138,7 @@ static void test_lifecycle_events(void **state)
     assert_false(e.has_msg);
 }
 
-static void test_two_subscribers(void **state)
-{
+static void test_two_subscribers(void **state) {
     (void)state;
     static tu_events other;
     tu_events_init(&other);
@@ -171,8 +158,7 @@ static void test_two_subscribers(void **state)
 
 /* ---- dead letters ------------------------------------------------------------------- */
 
-static void test_dead_letters_for_queued_messages(void **state)
-{
+static void test_dead_letters_for_queued_messages(void **state) {
     (void)state;
     subscribe(AKT_EVENT_DEAD_LETTER);
     static tu_gate g;
@@ -182,8 +168,7 @@ static void test_dead_letters_for_queued_messages(void **state)
     akt_pid relay = spawn_actor(&relay_s, "relay");
     TU_OK(akt_tell(sys, a, tu_msg("block", NULL)));
     tu_gate_await_waiters(&g, 1);
-    for (int i = 0; i < 50; i++)
-        TU_OK(akt_tell(sys, a, tu_msg("dl", NULL)));
+    for (int i = 0; i < 50; i++) TU_OK(akt_tell(sys, a, tu_msg("dl", NULL)));
     /* One more from an actor: its dead letter names it as the sender. */
     TU_OK(akt_tell(sys, relay, tu_msg_pid("relay", a)));
     TU_OK(tu_ask(sys, relay, tu_msg("sync", NULL), NULL));
@@ -194,8 +179,7 @@ static void test_dead_letters_for_queued_messages(void **state)
     int from_relay = 0, from_outside = 0, typed = 0;
     pthread_mutex_lock(&ev.mu);
     for (int i = 0; i < ev.n && i < TU_EV_MAX; i++) {
-        if (ev.ev[i].pid.id != a.id)
-            continue;
+        if (ev.ev[i].pid.id != a.id) continue;
         from_relay += ev.ev[i].sender.id == relay.id;
         from_outside += ev.ev[i].sender.id == 0;
         typed += ev.ev[i].has_msg && strcmp(ev.ev[i].type, "dl") == 0;
@@ -208,8 +192,7 @@ static void test_dead_letters_for_queued_messages(void **state)
     tu_gate_destroy(&g);
 }
 
-static void test_tell_to_stale_pid_is_not_a_dead_letter(void **state)
-{
+static void test_tell_to_stale_pid_is_not_a_dead_letter(void **state) {
     (void)state;
     subscribe(AKT_EVENT_DEAD_LETTER);
     static actor_state s;
@@ -223,8 +206,7 @@ static void test_tell_to_stale_pid_is_not_a_dead_letter(void **state)
 
 /* ---- unhandled -------------------------------------------------------------------------- */
 
-static void test_unhandled_events(void **state)
-{
+static void test_unhandled_events(void **state) {
     (void)state;
     subscribe(AKT_EVENT_UNHANDLED | AKT_EVENT_ACTOR_FAILED | AKT_EVENT_ACTOR_RESTARTED);
     static actor_state s, relay_s;
@@ -241,8 +223,7 @@ static void test_unhandled_events(void **state)
     int u1 = 0, u2 = 0, u3 = 0, from_relay = 0;
     pthread_mutex_lock(&ev.mu);
     for (int i = 0; i < ev.n && i < TU_EV_MAX; i++) {
-        if (ev.ev[i].kind != AKT_EVENT_UNHANDLED || ev.ev[i].pid.id != a.id)
-            continue;
+        if (ev.ev[i].kind != AKT_EVENT_UNHANDLED || ev.ev[i].pid.id != a.id) continue;
         u1 += strcmp(ev.ev[i].type, "u1") == 0;
         u2 += strcmp(ev.ev[i].type, "u2") == 0;
         u3 += strcmp(ev.ev[i].type, "u3") == 0;
@@ -254,15 +235,14 @@ static void test_unhandled_events(void **state)
     assert_int_equal(u3, 1);
     assert_int_equal(from_relay, 1);
     /* Unhandled is not a failure. */
-    assert_int_equal(
-        tu_events_count(&ev, AKT_EVENT_ACTOR_FAILED | AKT_EVENT_ACTOR_RESTARTED, a), 0);
+    assert_int_equal(tu_events_count(&ev, AKT_EVENT_ACTOR_FAILED | AKT_EVENT_ACTOR_RESTARTED, a),
+                     0);
     assert_int_equal(atomic_load(&s.handled), 2); /* "handled" and the sync */
 }
 
 /* ---- unsubscribing ------------------------------------------------------------------------ */
 
-static void churn(int n)
-{
+static void churn(int n) {
     static actor_state s[16];
     for (int i = 0; i < n && i < 16; i++) {
         akt_pid a = spawn_actor(&s[i], NULL);
@@ -271,8 +251,7 @@ static void churn(int n)
     }
 }
 
-static void test_unsubscribe_stops_callbacks(void **state)
-{
+static void test_unsubscribe_stops_callbacks(void **state) {
     (void)state;
     subscribe(AKT_EVENT_ALL);
     churn(1);
@@ -298,17 +277,14 @@ typedef struct self_unsub {
     atomic_int calls, rc;
 } self_unsub;
 
-static void unsubscribe_on_first(const akt_event *e, void *data)
-{
+static void unsubscribe_on_first(const akt_event *e, void *data) {
     self_unsub *u = data;
     atomic_fetch_add(&u->calls, 1);
     akt_subscription *s = atomic_exchange(&u->sub, NULL);
-    if (s)
-        atomic_store(&u->rc, akt_unsubscribe(s));
+    if (s) atomic_store(&u->rc, akt_unsubscribe(s));
 }
 
-static void test_unsubscribe_inside_callback(void **state)
-{
+static void test_unsubscribe_inside_callback(void **state) {
     (void)state;
     static self_unsub u;
     atomic_store(&u.rc, 1);
@@ -331,13 +307,11 @@ typedef struct forwarder {
     akt_pid to;
 } forwarder;
 
-static void tell_on_dead_letter(const akt_event *e, void *data)
-{
+static void tell_on_dead_letter(const akt_event *e, void *data) {
     forwarder *f = data;
     /* Only the victim's message: the collector's replies to these tells are dead letters
      * too (nobody asked), and noticing them would never end. */
-    if (!e->msg || !tu_is(e->msg, "dl"))
-        return;
+    if (!e->msg || !tu_is(e->msg, "dl")) return;
     akt_msg *m = tu_msg("noticed", NULL);
     int rc = akt_tell(f->system, f->to, m);
     if (rc != 0) {
@@ -346,8 +320,7 @@ static void tell_on_dead_letter(const akt_event *e, void *data)
     }
 }
 
-static void test_callback_may_tell(void **state)
-{
+static void test_callback_may_tell(void **state) {
     (void)state;
     static actor_state collector_s, victim_s;
     static tu_gate g;
@@ -368,8 +341,7 @@ static void test_callback_may_tell(void **state)
     tu_gate_destroy(&g);
 }
 
-int main(void)
-{
+int main(void) {
     const struct CMUnitTest tests[] = {
         EV_TEST(test_mask_started_only),
         EV_TEST(test_mask_stopped_only),

@@ -22,41 +22,35 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "actor/send.h"   /* core internal: akt__stop_graceful_hook */
-#include "base/pool.h"    /* core internal: akt__pool_set_enabled */
+#include "actor/send.h"    /* core internal: akt__stop_graceful_hook */
+#include "base/pool.h"     /* core internal: akt__pool_set_enabled */
 #include "kernel/future.h" /* core internal: the completing and disarm hooks */
 
 /* ---- a counting default allocator (installed first thing in main) ---------------------- */
 
 static atomic_long dflt_live; /* blocks handed out and not yet freed */
 
-static void *cnt_malloc(void *data, size_t n)
-{
+static void *cnt_malloc(void *data, size_t n) {
     (void)data;
     void *p = malloc(n);
-    if (p)
-        atomic_fetch_add(&dflt_live, 1);
+    if (p) atomic_fetch_add(&dflt_live, 1);
     return p;
 }
 
-static void *cnt_realloc(void *data, void *p, size_t n)
-{
-    if (!p)
-        return cnt_malloc(data, n);
+static void *cnt_realloc(void *data, void *p, size_t n) {
+    if (!p) return cnt_malloc(data, n);
     return realloc(p, n);
 }
 
-static void cnt_free(void *data, void *p)
-{
+static void cnt_free(void *data, void *p) {
     (void)data;
-    if (!p)
-        return;
+    if (!p) return;
     atomic_fetch_sub(&dflt_live, 1);
     free(p);
 }
 
-static const akt_allocator cnt_iface = {sizeof(akt_allocator), cnt_malloc, cnt_realloc,
-                                        cnt_free, NULL};
+static const akt_allocator cnt_iface = {sizeof(akt_allocator), cnt_malloc, cnt_realloc, cnt_free,
+                                        NULL};
 
 /* ---- the probe actor ------------------------------------------------------------------ */
 
@@ -67,17 +61,14 @@ typedef struct probe {
     atomic_int worked;
 } probe;
 
-static int probe_receive(akt_ctx *ctx, akt_msg *msg, void *state)
-{
+static int probe_receive(akt_ctx *ctx, akt_msg *msg, void *state) {
     probe *p = state;
     if (tu_is(msg, "block")) {
         tu_gate_wait(p->gate);
         return 0;
     }
-    if (tu_is(msg, "ping"))
-        return tu_reply(ctx, "pong", "pong");
-    if (tu_is(msg, "silent"))
-        return 0;
+    if (tu_is(msg, "ping")) return tu_reply(ctx, "pong", "pong");
+    if (tu_is(msg, "silent")) return 0;
     if (tu_is(msg, "work")) {
         atomic_fetch_add(&p->worked, 1);
         return 0;
@@ -85,14 +76,12 @@ static int probe_receive(akt_ctx *ctx, akt_msg *msg, void *state)
     return AKT_EUNHANDLED;
 }
 
-static akt_pid spawn_probe(akt_system *sys, probe *p)
-{
+static akt_pid spawn_probe(akt_system *sys, probe *p) {
     akt_behavior b = tu_behavior(probe_receive);
     return tu_spawn(sys, &b, p, NULL);
 }
 
-static akt_future *ask(akt_system *sys, akt_pid pid, const char *type, int64_t timeout_ns)
-{
+static akt_future *ask(akt_system *sys, akt_pid pid, const char *type, int64_t timeout_ns) {
     akt_future *f = NULL;
     akt_msg *m = tu_msg(type, "");
     TU_OK(akt_ask(sys, pid, m, timeout_ns, &f));
@@ -100,8 +89,7 @@ static akt_future *ask(akt_system *sys, akt_pid pid, const char *type, int64_t t
 }
 
 /* Asks "ping" and checks the "pong". */
-static void ping(akt_system *sys, akt_pid pid)
-{
+static void ping(akt_system *sys, akt_pid pid) {
     akt_msg *reply = NULL;
     TU_OK(tu_ask(sys, pid, tu_msg("ping", ""), &reply));
     assert_true(tu_is(reply, "pong"));
@@ -109,16 +97,13 @@ static void ping(akt_system *sys, akt_pid pid)
 }
 
 /* Blocks pid on gate g (a "block" message) and waits until it is held there. */
-static void block(akt_system *sys, akt_pid pid, tu_gate *g)
-{
+static void block(akt_system *sys, akt_pid pid, tu_gate *g) {
     TU_OK(akt_tell(sys, pid, tu_msg("block", "")));
     tu_gate_await_waiters(g, 1);
 }
 
-static void spin_pause(unsigned *n)
-{
-    if (++*n % 64 == 0)
-        sched_yield();
+static void spin_pause(unsigned *n) {
+    if (++*n % 64 == 0) sched_yield();
 }
 
 /* ---- one registration wins ----------------------------------------------------------- */
@@ -132,12 +117,11 @@ static struct {
     int rc[2];
     int token[2];
 } race;
-static atomic_int race_ran;      /* callbacks run this round */
-static atomic_int race_ran_who;  /* which registrant's function ran */
+static atomic_int race_ran;     /* callbacks run this round */
+static atomic_int race_ran_who; /* which registrant's function ran */
 static _Atomic(void *) race_ran_data;
 
-static void race_record(int who, void *data)
-{
+static void race_record(int who, void *data) {
     atomic_fetch_add(&race_ran, 1);
     atomic_store(&race_ran_who, who);
     atomic_store(&race_ran_data, data);
@@ -145,17 +129,14 @@ static void race_record(int who, void *data)
 static void race_cb0(akt_future *f, int rc, akt_msg *reply, void *data) { race_record(0, data); }
 static void race_cb1(akt_future *f, int rc, akt_msg *reply, void *data) { race_record(1, data); }
 
-static void *race_registrant(void *arg)
-{
+static void *race_registrant(void *arg) {
     int me = (int)(intptr_t)arg;
     int seen = 0;
     for (;;) {
         unsigned spins = 0;
         int r;
-        while ((r = atomic_load(&race.round)) == seen)
-            spin_pause(&spins);
-        if (r < 0)
-            return NULL;
+        while ((r = atomic_load(&race.round)) == seen) spin_pause(&spins);
+        if (r < 0) return NULL;
         seen = r;
         race.rc[me] = akt_future_on_complete(atomic_load(&race.f), me ? race_cb1 : race_cb0,
                                              &race.token[me]);
@@ -163,8 +144,7 @@ static void *race_registrant(void *arg)
     }
 }
 
-static void test_on_complete_two_registrants_one_wins(void **state)
-{
+static void test_on_complete_two_registrants_one_wins(void **state) {
     (void)state;
     static probe p;
     akt_system *sys = tu_system("race", 1);
@@ -183,8 +163,7 @@ static void test_on_complete_two_registrants_one_wins(void **state)
         atomic_store(&race.done, 0);
         atomic_store(&race.round, round); /* both registrants go */
         unsigned spins = 0;
-        while (atomic_load(&race.done) < 2)
-            spin_pause(&spins);
+        while (atomic_load(&race.done) < 2) spin_pause(&spins);
         int ran_early = atomic_load(&race_ran);
         TU_OK(akt_future_cancel(f)); /* runs the one callback here */
         int winner = race.rc[0] == 0 ? 0 : 1;
@@ -196,13 +175,11 @@ static void test_on_complete_two_registrants_one_wins(void **state)
                    atomic_load(&race_ran_data) != &race.token[winner]) {
             bad_cb++;
         }
-        if ((bad_rc || bad_cb) && first_bad < 0)
-            first_bad = round;
+        if ((bad_rc || bad_cb) && first_bad < 0) first_bad = round;
         TU_OK(akt_future_release(f));
     }
     atomic_store(&race.round, -1);
-    for (int i = 0; i < 2; i++)
-        pthread_join(th[i], NULL);
+    for (int i = 0; i < 2; i++) pthread_join(th[i], NULL);
     tu_system_end(sys);
     if (bad_rc || bad_cb)
         fail_msg("%d of %d rounds did not give exactly one 0 and one AKT_EBUSY, %d ran another "
@@ -215,38 +192,32 @@ static void test_on_complete_two_registrants_one_wins(void **state)
 static _Atomic(akt_future *) held_target;
 static tu_gate held_gate;
 
-static void hold_completer(akt_future *f)
-{
-    if (f == atomic_load(&held_target))
-        tu_gate_wait(&held_gate);
+static void hold_completer(akt_future *f) {
+    if (f == atomic_load(&held_target)) tu_gate_wait(&held_gate);
 }
 
 static atomic_int held_cb_runs, held_cb_rc;
 static _Atomic(pthread_t) held_cb_thread;
-static void held_cb(akt_future *f, int rc, akt_msg *reply, void *data)
-{
+static void held_cb(akt_future *f, int rc, akt_msg *reply, void *data) {
     atomic_store(&held_cb_rc, rc);
     atomic_store(&held_cb_thread, pthread_self());
     atomic_fetch_add(&held_cb_runs, 1);
 }
 
 static atomic_int canceller_rc;
-static void *canceller_main(void *arg)
-{
+static void *canceller_main(void *arg) {
     atomic_store(&canceller_rc, akt_future_cancel(arg));
     return NULL;
 }
 
 static atomic_int registrant_rc, registrant_returned;
-static void *registrant_main(void *arg)
-{
+static void *registrant_main(void *arg) {
     atomic_store(&registrant_rc, akt_future_on_complete(arg, held_cb, NULL));
     atomic_store(&registrant_returned, 1);
     return NULL;
 }
 
-static void test_on_complete_does_not_wait_for_a_completer(void **state)
-{
+static void test_on_complete_does_not_wait_for_a_completer(void **state) {
     (void)state;
     static probe p;
     akt_system *sys = tu_system("held", 1);
@@ -262,8 +233,7 @@ static void test_on_complete_does_not_wait_for_a_completer(void **state)
     tu_gate_await_waiters(&held_gate, 1); /* the canceller won and is held mid-completion */
     assert_int_equal(0, pthread_create(&registrant, NULL, registrant_main, f));
     int64_t until = tu_now_ns() + TU_SEC(2);
-    while (!atomic_load(&registrant_returned) && tu_now_ns() < until)
-        tu_sleep_ms(1);
+    while (!atomic_load(&registrant_returned) && tu_now_ns() < until) tu_sleep_ms(1);
     int returned_while_held = atomic_load(&registrant_returned);
     int runs_while_held = atomic_load(&held_cb_runs);
     tu_gate_open(&held_gate);
@@ -272,7 +242,7 @@ static void test_on_complete_does_not_wait_for_a_completer(void **state)
     atomic_store(&akt__future_hook_completing, NULL);
     atomic_store(&held_target, NULL);
     tu_gate_destroy(&held_gate);
-    assert_true(returned_while_held); /* it did not wait for the held completer */
+    assert_true(returned_while_held);     /* it did not wait for the held completer */
     assert_int_equal(0, runs_while_held); /* the result was not written yet */
     TU_OK(atomic_load(&registrant_rc));
     TU_OK(atomic_load(&canceller_rc));
@@ -291,16 +261,14 @@ typedef struct record {
     atomic_int pong; /* the reply was a "pong" */
 } record;
 
-static void record_cb(akt_future *f, int rc, akt_msg *reply, void *data)
-{
+static void record_cb(akt_future *f, int rc, akt_msg *reply, void *data) {
     record *r = data;
     atomic_store(&r->rc, rc);
     atomic_store(&r->pong, rc == 0 && tu_is(reply, "pong"));
     atomic_fetch_add(&r->runs, 1);
 }
 
-static void test_future_used_after_its_system_was_released(void **state)
-{
+static void test_future_used_after_its_system_was_released(void **state) {
     (void)state;
     static probe p;
     static record with_cb, late_done, late_pending;
@@ -351,15 +319,12 @@ static void test_future_used_after_its_system_was_released(void **state)
 static _Atomic(akt_future *) disarm_target;
 static tu_gate disarm_gate;
 
-static void hold_disarm(akt_future *f)
-{
-    if (f == atomic_load(&disarm_target))
-        tu_gate_wait(&disarm_gate);
+static void hold_disarm(akt_future *f) {
+    if (f == atomic_load(&disarm_target)) tu_gate_wait(&disarm_gate);
 }
 
 static atomic_int releaser_rc;
-static void *releaser_main(void *arg)
-{
+static void *releaser_main(void *arg) {
     atomic_store(&releaser_rc, akt_future_release(arg));
     return NULL;
 }
@@ -367,8 +332,7 @@ static void *releaser_main(void *arg)
 /* The caller's release of a completed ask takes the timeout out of the system's timer heap;
  * held inside that, the system's teardown must wait for it (before the fix it freed the
  * system under it: ASan reports the use after free). */
-static void test_future_release_racing_the_teardown(void **state)
-{
+static void test_future_release_racing_the_teardown(void **state) {
     (void)state;
     static probe p;
     akt_system *sys = tu_system("teardown", 1);
@@ -415,30 +379,24 @@ typedef struct release_batch {
     atomic_int failed;
 } release_batch;
 
-static void *batch_releaser_main(void *arg)
-{
+static void *batch_releaser_main(void *arg) {
     release_batch *b = arg;
     unsigned spins = 0;
-    while (!atomic_load(b->go))
-        spin_pause(&spins);
+    while (!atomic_load(b->go)) spin_pause(&spins);
     for (int i = 0; i < b->n; i++)
-        if (akt_future_release(b->f[i]) != 0)
-            atomic_fetch_add(&b->failed, 1);
+        if (akt_future_release(b->f[i]) != 0) atomic_fetch_add(&b->failed, 1);
     return NULL;
 }
 
-static void test_future_releases_racing_the_teardown_loop(void **state)
-{
+static void test_future_releases_racing_the_teardown_loop(void **state) {
     (void)state;
     static probe p;
     static akt_future *f[TEARDOWN_ASKS];
     for (int round = 0; round < TEARDOWN_ROUNDS; round++) {
         akt_system *sys = tu_system("teardown-loop", 1);
         akt_pid pid = spawn_probe(sys, &p);
-        for (int i = 0; i < TEARDOWN_ASKS; i++)
-            f[i] = ask(sys, pid, "ping", TU_SEC(60));
-        for (int i = 0; i < TEARDOWN_ASKS; i++)
-            TU_OK(tu_wait(f[i], NULL));
+        for (int i = 0; i < TEARDOWN_ASKS; i++) f[i] = ask(sys, pid, "ping", TU_SEC(60));
+        for (int i = 0; i < TEARDOWN_ASKS; i++) TU_OK(tu_wait(f[i], NULL));
         atomic_int go = 0;
         release_batch b[2] = {{f, TEARDOWN_ASKS / 2, &go, 0},
                               {f + TEARDOWN_ASKS / 2, TEARDOWN_ASKS / 2, &go, 0}};
@@ -462,21 +420,18 @@ static const int64_t huge[] = {INT64_MAX, INT64_MAX - 1};
 static _Atomic(akt_future *) waited;
 static atomic_llong wait_timeout;
 static atomic_int waiter_rc, waiter_returned, waiter_pong;
-static void *future_waiter_main(void *arg)
-{
+static void *future_waiter_main(void *arg) {
     (void)arg;
     akt_msg *reply = NULL;
     int rc = akt_future_wait(atomic_load(&waited), atomic_load(&wait_timeout), &reply);
     atomic_store(&waiter_pong, rc == 0 && tu_is(reply, "pong"));
-    if (rc == 0 && reply)
-        akt_msg_release(reply);
+    if (rc == 0 && reply) akt_msg_release(reply);
     atomic_store(&waiter_rc, rc);
     atomic_store(&waiter_returned, 1);
     return NULL;
 }
 
-static void test_huge_timeout_ask_and_future_wait(void **state)
-{
+static void test_huge_timeout_ask_and_future_wait(void **state) {
     (void)state;
     for (size_t i = 0; i < sizeof huge / sizeof huge[0]; i++) {
         static tu_gate g;
@@ -509,8 +464,7 @@ static void test_huge_timeout_ask_and_future_wait(void **state)
 
 static akt_system *_Atomic sys_waited;
 static atomic_int sys_waiter_rc, sys_waiter_returned;
-static void *system_waiter_main(void *arg)
-{
+static void *system_waiter_main(void *arg) {
     (void)arg;
     atomic_store(&sys_waiter_rc,
                  akt_system_wait(atomic_load(&sys_waited), atomic_load(&wait_timeout)));
@@ -518,8 +472,7 @@ static void *system_waiter_main(void *arg)
     return NULL;
 }
 
-static void test_huge_timeout_system_wait(void **state)
-{
+static void test_huge_timeout_system_wait(void **state) {
     (void)state;
     for (size_t i = 0; i < sizeof huge / sizeof huge[0]; i++) {
         static tu_gate g;
@@ -549,8 +502,7 @@ static void test_huge_timeout_system_wait(void **state)
 
 #define QUEUED 1000
 
-static void test_huge_timeout_graceful_stop(void **state)
-{
+static void test_huge_timeout_graceful_stop(void **state) {
     (void)state;
     for (size_t i = 0; i < sizeof huge / sizeof huge[0]; i++) {
         static tu_gate g;
@@ -565,8 +517,7 @@ static void test_huge_timeout_graceful_stop(void **state)
         TU_OK(akt_subscribe(sys, AKT_EVENT_DEAD_LETTER, tu_events_cb, &ev, &sub));
         akt_pid pid = spawn_probe(sys, &p);
         block(sys, pid, &g);
-        for (int k = 0; k < QUEUED; k++)
-            TU_OK(akt_tell(sys, pid, tu_msg("work", "")));
+        for (int k = 0; k < QUEUED; k++) TU_OK(akt_tell(sys, pid, tu_msg("work", "")));
         akt_future *f = NULL;
         TU_OK(akt_stop_graceful(sys, pid, huge[i], &f));
         int rc_pending = akt_future_wait(f, TU_MS(50), NULL);
@@ -588,20 +539,16 @@ static void test_huge_timeout_graceful_stop(void **state)
 static akt_pid victim;
 static atomic_int kill_at_stage, killed;
 
-static void kill_victim(akt_system *s, akt_pid pid, int stage)
-{
-    if (stage != atomic_load(&kill_at_stage) || pid.id != victim.id ||
-        atomic_exchange(&killed, 1))
+static void kill_victim(akt_system *s, akt_pid pid, int stage) {
+    if (stage != atomic_load(&kill_at_stage) || pid.id != victim.id || atomic_exchange(&killed, 1))
         return;
     TU_CB_RC(0, akt_stop(s, pid));
     int64_t until = tu_now_ns() + TU_DEADLINE_NS;
-    while (akt_pid_is_alive(s, pid) && tu_now_ns() < until)
-        tu_sleep_ms(1);
+    while (akt_pid_is_alive(s, pid) && tu_now_ns() < until) tu_sleep_ms(1);
     TU_CB_CHECK(!akt_pid_is_alive(s, pid));
 }
 
-static void graceful_stop_actor_dies_at(int stage)
-{
+static void graceful_stop_actor_dies_at(int stage) {
     static probe p;
     akt__pool_set_enabled(0); /* every future and envelope is one counted allocation */
     long before = atomic_load(&dflt_live);
@@ -628,27 +575,23 @@ static void graceful_stop_actor_dies_at(int stage)
     assert_int_equal(before, after);
 }
 
-static void test_stop_graceful_actor_dies_before_the_future(void **state)
-{
+static void test_stop_graceful_actor_dies_before_the_future(void **state) {
     (void)state;
     graceful_stop_actor_dies_at(0);
 }
 
-static void test_stop_graceful_actor_dies_after_the_future(void **state)
-{
+static void test_stop_graceful_actor_dies_after_the_future(void **state) {
     (void)state;
     graceful_stop_actor_dies_at(1);
 }
 
 /* ---- a released future is refused ------------------------------------------------------ */
 
-static void never_cb(akt_future *f, int rc, akt_msg *reply, void *data)
-{
+static void never_cb(akt_future *f, int rc, akt_msg *reply, void *data) {
     tu_cb_fail(__FILE__, __LINE__, "a callback registered on a released future ran");
 }
 
-static void refused(akt_future *f)
-{
+static void refused(akt_future *f) {
     akt_msg *reply = NULL;
     TU_RC(AKT_EINVAL, akt_future_wait(f, 0, &reply));
     assert_null(reply);
@@ -660,16 +603,14 @@ static void refused(akt_future *f)
 
 /* An ask answered, its envelope done with (a second ask to the same actor was answered):
  * the caller's release is the last reference. */
-static akt_future *answered(akt_system *sys, akt_pid pid)
-{
+static akt_future *answered(akt_system *sys, akt_pid pid) {
     akt_future *f = ask(sys, pid, "ping", TU_SEC(60));
     TU_OK(tu_wait(f, NULL));
     ping(sys, pid);
     return f;
 }
 
-static void test_released_future_is_refused(void **state)
-{
+static void test_released_future_is_refused(void **state) {
     (void)state;
     static probe p;
     akt_system *sys = tu_system("released", 1);
@@ -682,10 +623,8 @@ static void test_released_future_is_refused(void **state)
 
     /* Freed: its block went back to this thread's pool, behind others. */
     akt_future *warm[4];
-    for (int i = 0; i < 4; i++)
-        warm[i] = answered(sys, pid);
-    for (int i = 0; i < 4; i++)
-        TU_OK(akt_future_release(warm[i]));
+    for (int i = 0; i < 4; i++) warm[i] = answered(sys, pid);
+    for (int i = 0; i < 4; i++) TU_OK(akt_future_release(warm[i]));
     akt_future *f = answered(sys, pid);
     TU_OK(akt_future_release(f));
     refused(f);
@@ -693,8 +632,7 @@ static void test_released_future_is_refused(void **state)
     tu_system_end(sys);
 }
 
-int main(void)
-{
+int main(void) {
     /* Before anything else: the default allocator can only be set while no message exists. */
     int rc = akt_allocator_set_default(&cnt_iface);
     if (rc != 0) {

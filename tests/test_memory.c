@@ -31,12 +31,10 @@
 #endif
 #define ROUNDS 2
 
-static long rss_bytes(void)
-{
+static long rss_bytes(void) {
     long size = 0, resident = 0;
     FILE *f = fopen("/proc/self/statm", "r");
-    if (!f)
-        return -1;
+    if (!f) return -1;
     int n = fscanf(f, "%ld %ld", &size, &resident);
     fclose(f);
     return n == 2 ? resident * sysconf(_SC_PAGESIZE) : -1;
@@ -45,8 +43,7 @@ static long rss_bytes(void)
 static atomic_int hold_open;
 static atomic_long handled;
 
-static int backlog_receive(akt_ctx *ctx, akt_msg *msg, void *state)
-{
+static int backlog_receive(akt_ctx *ctx, akt_msg *msg, void *state) {
     (void)state;
     if (tu_is(msg, "t.Hold")) {
         /* Longer than TU_DEADLINE_NS: queuing the backlog under a sanitizer takes a while. */
@@ -66,8 +63,7 @@ static int backlog_receive(akt_ctx *ctx, akt_msg *msg, void *state)
     return 0;
 }
 
-static void tell_n(akt_system *sys, akt_pid pid, long n)
-{
+static void tell_n(akt_system *sys, akt_pid pid, long n) {
     for (long i = 0; i < n; i++) {
         akt_msg *m = NULL;
         TU_OK(akt_msg_new_bytes("t.Backlog", &i, sizeof i, AKT_COPY, &m));
@@ -75,8 +71,7 @@ static void tell_n(akt_system *sys, akt_pid pid, long n)
     }
 }
 
-static void test_rss_falls_back_after_a_backlog_drained(void **state)
-{
+static void test_rss_falls_back_after_a_backlog_drained(void **state) {
     (void)state;
     akt_system *sys = tu_system("memory", 2);
     akt_behavior b = tu_behavior(backlog_receive);
@@ -100,8 +95,9 @@ static void test_rss_falls_back_after_a_backlog_drained(void **state)
         expect += BACKLOG;
         assert_int_equal(tu_ask_u64(sys, pid, "t.Drained"), (uint64_t)expect);
         long end = rss_bytes();
-        fprintf(stderr, "round %d: %ld messages: rss %ld MiB at the start, %ld MiB queued, "
-                        "%ld MiB drained\n",
+        fprintf(stderr,
+                "round %d: %ld messages: rss %ld MiB at the start, %ld MiB queued, "
+                "%ld MiB drained\n",
                 round, BACKLOG, base >> 20, peak >> 20, end >> 20);
         /* The backlog was resident (else this test would prove nothing)... */
         if (peak - base < BACKLOG * 128)
@@ -116,8 +112,7 @@ static void test_rss_falls_back_after_a_backlog_drained(void **state)
     tu_system_end(sys);
 }
 
-int main(void)
-{
+int main(void) {
     const struct CMUnitTest tests[] = {
         TU_TEST(test_rss_falls_back_after_a_backlog_drained),
     };

@@ -14,22 +14,19 @@
 
 static atomic_int freed;
 static void *_Atomic freed_ptr;
-static void count_free(void *p)
-{
+static void count_free(void *p) {
     atomic_store(&freed_ptr, p);
     atomic_fetch_add(&freed, 1);
 }
 
-static int msg_setup(void **state)
-{
+static int msg_setup(void **state) {
     atomic_store(&freed, 0);
     atomic_store(&freed_ptr, NULL);
     return tu_setup(state);
 }
 #define MSG_TEST(f) cmocka_unit_test_setup_teardown(f, msg_setup, tu_teardown)
 
-static void test_bytes_copy(void **state)
-{
+static void test_bytes_copy(void **state) {
     (void)state;
     char buf[] = "hello";
     akt_msg *m = NULL;
@@ -46,8 +43,7 @@ static void test_bytes_copy(void **state)
     TU_OK(akt_msg_release(m));
 }
 
-static void test_bytes_borrow(void **state)
-{
+static void test_bytes_borrow(void **state) {
     (void)state;
     static const char data_static[] = "static bytes";
     akt_msg *m = NULL;
@@ -60,8 +56,7 @@ static void test_bytes_borrow(void **state)
     TU_OK(akt_msg_release(m));
 }
 
-static void test_bytes_empty(void **state)
-{
+static void test_bytes_empty(void **state) {
     (void)state;
     akt_msg *m = NULL;
     TU_OK(akt_msg_new_bytes("t.Empty", NULL, 0, AKT_COPY, &m));
@@ -74,8 +69,7 @@ static void test_bytes_empty(void **state)
     TU_OK(akt_msg_release(m));
 }
 
-static void test_bytes_destructor_once_on_last_release(void **state)
-{
+static void test_bytes_destructor_once_on_last_release(void **state) {
     (void)state;
     char *buf = malloc(16);
     memcpy(buf, "owned", 6);
@@ -96,8 +90,7 @@ static void test_bytes_destructor_once_on_last_release(void **state)
     free(buf);
 }
 
-static void test_failed_new_keeps_data_with_caller(void **state)
-{
+static void test_failed_new_keeps_data_with_caller(void **state) {
     (void)state;
     char buf[4] = "abc";
     akt_msg *m = (akt_msg *)0x1;
@@ -107,8 +100,7 @@ static void test_failed_new_keeps_data_with_caller(void **state)
     assert_ptr_equal(m, (akt_msg *)0x1); /* out untouched on failure */
 }
 
-static void test_invalid_type_names(void **state)
-{
+static void test_invalid_type_names(void **state) {
     (void)state;
     char name[300];
     akt_msg *m = (akt_msg *)0x1;
@@ -134,13 +126,12 @@ static void test_invalid_type_names(void **state)
 
 /* ---- sizes that do not fit: an error, never a wrapped allocation ------------------------ */
 
-static void test_bytes_huge_len_is_rejected(void **state)
-{
+static void test_bytes_huge_len_is_rejected(void **state) {
     (void)state;
     char buf[16] = "small";
     /* Each of these wrapped sizeof(akt_msg) + type + len round to a small block, into which
      * the copy was then written: the first ones land in different pool classes. */
-    const size_t lens[] = {SIZE_MAX, SIZE_MAX - 1, SIZE_MAX - 100, SIZE_MAX - 150,
+    const size_t lens[] = {SIZE_MAX,       SIZE_MAX - 1,     SIZE_MAX - 100,         SIZE_MAX - 150,
                            SIZE_MAX - 200, SIZE_MAX / 2 + 1, (size_t)PTRDIFF_MAX + 1};
     for (size_t i = 0; i < sizeof lens / sizeof lens[0]; i++) {
         akt_msg *m = (akt_msg *)0x1;
@@ -168,15 +159,13 @@ static void test_bytes_huge_len_is_rejected(void **state)
 
 /* ---- AKT_COPY bytes are aligned for any type --------------------------------------------- */
 
-static void test_copied_bytes_are_aligned(void **state)
-{
+static void test_copied_bytes_are_aligned(void **state) {
     (void)state;
-    static const size_t lens[] = {0, 1, 7, 8, 9, 15, 16, 17, 31, 33, 64, 100, 101, 200, 1000,
-                                  5000, 70000};
+    static const size_t lens[] = {0,  1,  7,   8,   9,   15,   16,   17,   31,
+                                  33, 64, 100, 101, 200, 1000, 5000, 70000};
     static const int type_lens[] = {1, 2, 3, 5, 8, 15, 16, 17, 47, 100, 255};
     static unsigned char src[70000];
-    for (size_t i = 0; i < sizeof src; i++)
-        src[i] = (unsigned char)(i * 7 + 3);
+    for (size_t i = 0; i < sizeof src; i++) src[i] = (unsigned char)(i * 7 + 3);
     for (size_t t = 0; t < sizeof type_lens / sizeof type_lens[0]; t++) {
         char type[256];
         memset(type, 'a' + (int)t, (size_t)type_lens[t]);
@@ -190,17 +179,15 @@ static void test_copied_bytes_are_aligned(void **state)
             assert_int_equal(len, lens[i]);
             if ((uintptr_t)data % _Alignof(max_align_t) != 0)
                 fail_msg("type of %d bytes, %zu bytes copied: data %p is not aligned to %zu",
-                         type_lens[t], lens[i], data, (size_t)_Alignof(max_align_t));
-            if (lens[i])
-                assert_memory_equal(data, src, lens[i]);
+                         type_lens[t], lens[i], data, (size_t) _Alignof(max_align_t));
+            if (lens[i]) assert_memory_equal(data, src, lens[i]);
             assert_string_equal(akt_msg_type(m), type);
             TU_OK(akt_msg_release(m));
         }
     }
 }
 
-static void test_copied_long_reads_back_in_place(void **state)
-{
+static void test_copied_long_reads_back_in_place(void **state) {
     (void)state;
     /* UBSan (the ASan build) reports a misaligned load here if the copy is not aligned. */
     long v = 0x1122334455667788L;
@@ -230,8 +217,7 @@ static void test_copied_long_reads_back_in_place(void **state)
 
 /* ---- a release too many ------------------------------------------------------------------ */
 
-static void test_release_too_many_is_emisuse(void **state)
-{
+static void test_release_too_many_is_emisuse(void **state) {
     (void)state;
     akt_msg *m = NULL;
     TU_OK(akt_msg_new_bytes("t.Twice", "x", 1, count_free, &m));
@@ -271,26 +257,22 @@ typedef struct obj_counts {
 static obj_counts oc;
 static char serialized[] = "serialized-object";
 
-static void obj_release(void *object, void *ops_data)
-{
+static void obj_release(void *object, void *ops_data) {
     TU_CB_CHECK(ops_data == &oc);
     TU_CB_CHECK(object != NULL);
     atomic_fetch_add(&oc.released, 1);
 }
 
-static void bytes_free(void *p)
-{
+static void bytes_free(void *p) {
     TU_CB_CHECK(p != NULL);
     free(p);
     atomic_fetch_add(&oc.bytes_freed, 1);
 }
 
 static int obj_to_bytes(void *object, void *ops_data, void **data, size_t *len,
-                        akt_free_fn *free_fn)
-{
+                        akt_free_fn *free_fn) {
     atomic_fetch_add(&oc.to_bytes, 1);
-    if (oc.to_bytes_rc != 0)
-        return oc.to_bytes_rc;
+    if (oc.to_bytes_rc != 0) return oc.to_bytes_rc;
     char *copy = malloc(sizeof serialized);
     memcpy(copy, serialized, sizeof serialized);
     *data = copy;
@@ -309,8 +291,7 @@ static const akt_object_ops ops_bytes = {.size = sizeof(akt_object_ops),
 static const akt_object_ops ops_other = {
     .size = sizeof(akt_object_ops), .release = obj_release, .ops_data = &oc};
 
-static int obj_setup(void **state)
-{
+static int obj_setup(void **state) {
     atomic_store(&oc.released, 0);
     atomic_store(&oc.to_bytes, 0);
     atomic_store(&oc.bytes_freed, 0);
@@ -319,8 +300,7 @@ static int obj_setup(void **state)
 }
 #define OBJ_TEST(f) cmocka_unit_test_setup_teardown(f, obj_setup, tu_teardown)
 
-static void test_object_release_once(void **state)
-{
+static void test_object_release_once(void **state) {
     (void)state;
     int object = 7;
     akt_msg *m = NULL;
@@ -336,8 +316,7 @@ static void test_object_release_once(void **state)
     assert_int_equal(atomic_load(&oc.released), 1);
 }
 
-static void test_object_wrong_ops_is_etype(void **state)
-{
+static void test_object_wrong_ops_is_etype(void **state) {
     (void)state;
     int object = 1;
     akt_msg *m = NULL;
@@ -354,8 +333,7 @@ static void test_object_wrong_ops_is_etype(void **state)
     TU_OK(akt_msg_release(m));
 }
 
-static void test_object_without_to_bytes_is_enotsup(void **state)
-{
+static void test_object_without_to_bytes_is_enotsup(void **state) {
     (void)state;
     int object = 1;
     akt_msg *m = NULL;
@@ -367,8 +345,7 @@ static void test_object_without_to_bytes_is_enotsup(void **state)
     assert_int_equal(atomic_load(&oc.released), 1);
 }
 
-static void test_object_to_bytes_once_and_cached(void **state)
-{
+static void test_object_to_bytes_once_and_cached(void **state) {
     (void)state;
     int object = 1;
     akt_msg *m = NULL;
@@ -391,8 +368,7 @@ static void test_object_to_bytes_once_and_cached(void **state)
     assert_int_equal(atomic_load(&oc.bytes_freed), 1); /* the cached bytes' free_fn */
 }
 
-static void test_object_to_bytes_failure(void **state)
-{
+static void test_object_to_bytes_failure(void **state) {
     (void)state;
     int object = 1;
     oc.to_bytes_rc = AKT_ENOMEM;
@@ -410,8 +386,7 @@ static void test_object_to_bytes_failure(void **state)
     assert_int_equal(atomic_load(&oc.released), 1);
 }
 
-static void test_object_invalid(void **state)
-{
+static void test_object_invalid(void **state) {
     (void)state;
     int object = 1;
     akt_msg *m = (akt_msg *)0x1;
@@ -430,8 +405,7 @@ static void test_object_invalid(void **state)
 }
 
 /* An object message released once too often: its ops->release still runs once. */
-static void test_object_release_too_many_is_emisuse(void **state)
-{
+static void test_object_release_too_many_is_emisuse(void **state) {
     (void)state;
     int object = 3;
     akt_msg *m = NULL;
@@ -445,14 +419,12 @@ static void test_object_release_too_many_is_emisuse(void **state)
 
 static atomic_int short_released;
 static void *_Atomic short_ops_data;
-static void short_release(void *object, void *ops_data)
-{
+static void short_release(void *object, void *ops_data) {
     atomic_store(&short_ops_data, ops_data);
     atomic_fetch_add(&short_released, 1);
 }
 static int short_to_bytes(void *object, void *ops_data, void **data, size_t *len,
-                          akt_free_fn *free_fn)
-{
+                          akt_free_fn *free_fn) {
     atomic_store(&short_ops_data, ops_data);
     *data = serialized;
     *len = 3;
@@ -463,10 +435,9 @@ static int short_to_bytes(void *object, void *ops_data, void **data, size_t *len
 /* An ops struct exactly n bytes long, as a caller compiled against an older header with
  * fewer fields would pass it: the first n bytes of a full one, in a heap block of n bytes
  * (size says n). */
-static const akt_object_ops *short_ops(size_t n)
-{
-    akt_object_ops full = {.size = n, .release = short_release, .to_bytes = short_to_bytes,
-                           .ops_data = (void *)0x5};
+static const akt_object_ops *short_ops(size_t n) {
+    akt_object_ops full = {
+        .size = n, .release = short_release, .to_bytes = short_to_bytes, .ops_data = (void *)0x5};
     void *p = malloc(n);
     assert_non_null(p);
     memcpy(p, &full, n);
@@ -475,8 +446,7 @@ static const akt_object_ops *short_ops(size_t n)
 
 /* The caller's struct is exactly as large as its size says: under ASan, a read of a field
  * beyond it is a heap-buffer-overflow. Fields it does not cover count as NULL. */
-static void test_object_ops_of_smaller_size(void **state)
-{
+static void test_object_ops_of_smaller_size(void **state) {
     (void)state;
     int object = 5;
     akt_msg *m = NULL;
@@ -531,22 +501,18 @@ static void test_object_ops_of_smaller_size(void **state)
 #define REF_THREADS 4
 #define REF_ROUNDS 20000
 
-static void *retain_release_loop(void *arg)
-{
+static void *retain_release_loop(void *arg) {
     akt_msg *m = arg;
     for (int i = 0; i < REF_ROUNDS; i++) {
         TU_CB_RC(0, akt_msg_retain(m));
         TU_CB_RC(0, akt_msg_release(m));
     }
-    for (int i = 0; i < REF_ROUNDS; i++)
-        TU_CB_RC(0, akt_msg_retain(m));
-    for (int i = 0; i < REF_ROUNDS; i++)
-        TU_CB_RC(0, akt_msg_release(m));
+    for (int i = 0; i < REF_ROUNDS; i++) TU_CB_RC(0, akt_msg_retain(m));
+    for (int i = 0; i < REF_ROUNDS; i++) TU_CB_RC(0, akt_msg_release(m));
     return NULL;
 }
 
-static void test_refcount_is_thread_safe(void **state)
-{
+static void test_refcount_is_thread_safe(void **state) {
     (void)state;
     static char data[] = "shared";
     akt_msg *m = NULL;
@@ -554,8 +520,7 @@ static void test_refcount_is_thread_safe(void **state)
     pthread_t th[REF_THREADS];
     for (int i = 0; i < REF_THREADS; i++)
         assert_int_equal(pthread_create(&th[i], NULL, retain_release_loop, m), 0);
-    for (int i = 0; i < REF_THREADS; i++)
-        pthread_join(th[i], NULL);
+    for (int i = 0; i < REF_THREADS; i++) pthread_join(th[i], NULL);
     assert_int_equal(atomic_load(&freed), 0);
     TU_OK(akt_msg_release(m));
     assert_int_equal(atomic_load(&freed), 1);
@@ -563,20 +528,17 @@ static void test_refcount_is_thread_safe(void **state)
 
 static pthread_t release_thread;
 static atomic_int destructor_on_release_thread;
-static void free_check_thread(void *p)
-{
+static void free_check_thread(void *p) {
     (void)p;
     atomic_store(&destructor_on_release_thread, pthread_equal(pthread_self(), release_thread));
     atomic_fetch_add(&freed, 1);
 }
-static void *release_it(void *arg)
-{
+static void *release_it(void *arg) {
     akt_msg_release(arg);
     return NULL;
 }
 
-static void test_destructor_runs_on_releasing_thread(void **state)
-{
+static void test_destructor_runs_on_releasing_thread(void **state) {
     (void)state;
     static char data[] = "x";
     akt_msg *m = NULL;
@@ -590,8 +552,7 @@ static void test_destructor_runs_on_releasing_thread(void **state)
 /* ---- to_bytes raced by several threads: still once --------------------------------- */
 
 static const void *_Atomic race_data[REF_THREADS];
-static void *bytes_of(void *arg)
-{
+static void *bytes_of(void *arg) {
     akt_msg *m = arg;
     const void *d = NULL;
     size_t l = 0;
@@ -601,8 +562,7 @@ static void *bytes_of(void *arg)
     return NULL;
 }
 
-static void test_object_to_bytes_from_many_threads_once(void **state)
-{
+static void test_object_to_bytes_from_many_threads_once(void **state) {
     (void)state;
     int object = 1;
     akt_msg *m = NULL;
@@ -610,8 +570,7 @@ static void test_object_to_bytes_from_many_threads_once(void **state)
     pthread_t th[REF_THREADS];
     for (int i = 0; i < REF_THREADS; i++)
         assert_int_equal(pthread_create(&th[i], NULL, bytes_of, m), 0);
-    for (int i = 0; i < REF_THREADS; i++)
-        pthread_join(th[i], NULL);
+    for (int i = 0; i < REF_THREADS; i++) pthread_join(th[i], NULL);
     assert_int_equal(atomic_load(&oc.to_bytes), 1);
     for (int i = 1; i < REF_THREADS; i++)
         assert_ptr_equal(atomic_load(&race_data[i]), atomic_load(&race_data[0]));
@@ -623,13 +582,14 @@ static void test_object_to_bytes_from_many_threads_once(void **state)
 
 static tu_gate bytes_gate;
 static int gated_to_bytes(void *object, void *ops_data, void **data, size_t *len,
-                          akt_free_fn *free_fn)
-{
+                          akt_free_fn *free_fn) {
     tu_gate_wait(&bytes_gate);
     return obj_to_bytes(object, ops_data, data, len, free_fn) == 0 ? 0 : AKT_EFAILED;
 }
-static const akt_object_ops ops_gated = {.size = sizeof(akt_object_ops), .release = obj_release,
-                                         .to_bytes = gated_to_bytes, .ops_data = &oc};
+static const akt_object_ops ops_gated = {.size = sizeof(akt_object_ops),
+                                         .release = obj_release,
+                                         .to_bytes = gated_to_bytes,
+                                         .ops_data = &oc};
 
 typedef struct bytes_reader {
     akt_msg *msg;
@@ -640,8 +600,7 @@ typedef struct bytes_reader {
     size_t len;
 } bytes_reader;
 
-static void *bytes_reader_main(void *arg)
-{
+static void *bytes_reader_main(void *arg) {
     bytes_reader *r = arg;
     atomic_store(&r->tid, (long)syscall(SYS_gettid));
     r->rc = akt_msg_bytes(r->msg, &r->data, &r->len);
@@ -650,13 +609,11 @@ static void *bytes_reader_main(void *arg)
 }
 
 /* The scheduler state of a thread of this process ('R' running/runnable, 'S' asleep). */
-static char thread_state(long tid)
-{
+static char thread_state(long tid) {
     char path[64], buf[512];
     snprintf(path, sizeof path, "/proc/self/task/%ld/stat", tid);
     FILE *f = fopen(path, "r");
-    if (!f)
-        return '?';
+    if (!f) return '?';
     size_t n = fread(buf, 1, sizeof buf - 1, f);
     fclose(f);
     buf[n] = 0;
@@ -664,17 +621,14 @@ static char thread_state(long tid)
     return p && p[1] == ' ' ? p[2] : '?';
 }
 
-static int64_t thread_cpu_ns(pthread_t th)
-{
+static int64_t thread_cpu_ns(pthread_t th) {
     clockid_t cid;
     struct timespec ts;
-    if (pthread_getcpuclockid(th, &cid) != 0 || clock_gettime(cid, &ts) != 0)
-        return -1;
+    if (pthread_getcpuclockid(th, &cid) != 0 || clock_gettime(cid, &ts) != 0) return -1;
     return (int64_t)ts.tv_sec * 1000000000LL + ts.tv_nsec;
 }
 
-static void test_object_bytes_waits_asleep_for_the_encoder(void **state)
-{
+static void test_object_bytes_waits_asleep_for_the_encoder(void **state) {
     (void)state;
     tu_gate_init(&bytes_gate);
     int object = 1;
@@ -708,7 +662,8 @@ static void test_object_bytes_waits_asleep_for_the_encoder(void **state)
     assert_false(atomic_load(&rd.done));
     if (cpu1 - cpu0 > TU_MS(20)) {
         tu_gate_open(&bytes_gate);
-        fail_msg("the waiting reader used %lld ms of CPU in 200 ms", (long long)((cpu1 - cpu0) / 1000000));
+        fail_msg("the waiting reader used %lld ms of CPU in 200 ms",
+                 (long long)((cpu1 - cpu0) / 1000000));
     }
     tu_gate_open(&bytes_gate);
     pthread_join(te, NULL);
@@ -729,18 +684,18 @@ static void test_object_bytes_waits_asleep_for_the_encoder(void **state)
 static akt_msg *_Atomic self_msg;
 static atomic_int inner_rc;
 static int self_to_bytes(void *object, void *ops_data, void **data, size_t *len,
-                         akt_free_fn *free_fn)
-{
+                         akt_free_fn *free_fn) {
     const void *d = NULL;
     size_t l = 0;
     atomic_store(&inner_rc, akt_msg_bytes(atomic_load(&self_msg), &d, &l));
     return obj_to_bytes(object, ops_data, data, len, free_fn);
 }
-static const akt_object_ops ops_self = {.size = sizeof(akt_object_ops), .release = obj_release,
-                                        .to_bytes = self_to_bytes, .ops_data = &oc};
+static const akt_object_ops ops_self = {.size = sizeof(akt_object_ops),
+                                        .release = obj_release,
+                                        .to_bytes = self_to_bytes,
+                                        .ops_data = &oc};
 
-static void test_object_bytes_from_its_own_to_bytes_is_edeadlk(void **state)
-{
+static void test_object_bytes_from_its_own_to_bytes_is_edeadlk(void **state) {
     (void)state;
     int object = 1;
     akt_msg *m = NULL;
@@ -761,8 +716,7 @@ static void test_object_bytes_from_its_own_to_bytes_is_edeadlk(void **state)
     TU_OK(akt_msg_release(m));
 }
 
-static void test_msg_pid_of_user_message_is_etype(void **state)
-{
+static void test_msg_pid_of_user_message_is_etype(void **state) {
     (void)state;
     akt_msg *m = NULL;
     TU_OK(akt_msg_new_bytes("t.User", "u", 1, AKT_COPY, &m));
@@ -772,8 +726,7 @@ static void test_msg_pid_of_user_message_is_etype(void **state)
     TU_OK(akt_msg_release(m));
 }
 
-int main(void)
-{
+int main(void) {
     const struct CMUnitTest tests[] = {
         MSG_TEST(test_bytes_copy),
         MSG_TEST(test_bytes_borrow),

@@ -23,41 +23,33 @@ static atomic_int bytes_freed; /* free_fn calls for bytes made by to_bytes */
 static atomic_int bytes_off_owner;
 static _Atomic(pthread_t) last_releaser;
 
-static void on_notify(void *data)
-{
+static void on_notify(void *data) {
     TU_CB_CHECK(data == &notified);
     atomic_fetch_add(&notified, 1);
 }
 
-static void obj_release(void *object, void *ops_data)
-{
+static void obj_release(void *object, void *ops_data) {
     TU_CB_CHECK(ops_data == &counts);
     size_t i = (size_t)(uintptr_t)object - 1;
     TU_CB_CHECK(i < REL_MAX);
-    if (i < REL_MAX)
-        atomic_fetch_add(&counts[i], 1);
-    if (!pthread_equal(pthread_self(), owner))
-        atomic_fetch_add(&off_owner, 1);
+    if (i < REL_MAX) atomic_fetch_add(&counts[i], 1);
+    if (!pthread_equal(pthread_self(), owner)) atomic_fetch_add(&off_owner, 1);
     atomic_store(&last_releaser, pthread_self());
     atomic_fetch_add(&released, 1);
 }
 
-static void bytes_free(void *p)
-{
-    if (!pthread_equal(pthread_self(), owner))
-        atomic_fetch_add(&bytes_off_owner, 1);
+static void bytes_free(void *p) {
+    if (!pthread_equal(pthread_self(), owner)) atomic_fetch_add(&bytes_off_owner, 1);
     atomic_fetch_add(&bytes_freed, 1);
     free(p);
 }
 
 static int obj_to_bytes(void *object, void *ops_data, void **data, size_t *len,
-                        akt_free_fn *free_fn)
-{
+                        akt_free_fn *free_fn) {
     (void)object;
     (void)ops_data;
     char *b = malloc(2);
-    if (!b)
-        return AKT_ENOMEM;
+    if (!b) return AKT_ENOMEM;
     memcpy(b, "ok", 2);
     *data = b;
     *len = 2;
@@ -67,10 +59,8 @@ static int obj_to_bytes(void *object, void *ops_data, void **data, size_t *len,
 
 static akt_object_ops rel_ops; /* release_on = disp, set per test */
 
-static void reset_counts(void)
-{
-    for (int i = 0; i < REL_MAX; i++)
-        atomic_store(&counts[i], 0);
+static void reset_counts(void) {
+    for (int i = 0; i < REL_MAX; i++) atomic_store(&counts[i], 0);
     atomic_store(&released, 0);
     atomic_store(&off_owner, 0);
     atomic_store(&bytes_freed, 0);
@@ -78,8 +68,7 @@ static void reset_counts(void)
     atomic_store(&notified, 0);
 }
 
-static akt_system *make_system(const akt_system_options *opts)
-{
+static akt_system *make_system(const akt_system_options *opts) {
     akt_system *s = opts ? tu_system_with(opts) : tu_system("release", 2);
     disp = NULL;
     TU_OK(akt_dispatcher_create_external(s, on_notify, &notified, &disp));
@@ -93,26 +82,22 @@ static akt_system *make_system(const akt_system_options *opts)
     return s;
 }
 
-static int rel_setup(void **state)
-{
+static int rel_setup(void **state) {
     reset_counts();
     owner = pthread_self();
     sys = make_system(NULL);
     return tu_setup(state);
 }
 
-static int rel_teardown(void **state)
-{
-    if (sys)
-        tu_system_end_running(sys, disp);
+static int rel_teardown(void **state) {
+    if (sys) tu_system_end_running(sys, disp);
     sys = NULL;
     disp = NULL;
     return tu_teardown(state);
 }
 #define REL_TEST(f) cmocka_unit_test_setup_teardown(f, rel_setup, rel_teardown)
 
-static akt_msg *obj_msg(const akt_object_ops *ops, size_t i)
-{
+static akt_msg *obj_msg(const akt_object_ops *ops, size_t i) {
     akt_msg *m = NULL;
     TU_OK(akt_msg_new_object("t.Obj", (void *)(uintptr_t)(i + 1), ops, &m));
     return m;
@@ -125,20 +110,17 @@ typedef struct release_job {
     int rc;
 } release_job;
 
-static void *release_range(void *arg)
-{
+static void *release_range(void *arg) {
     release_job *j = arg;
     j->rc = 0;
     for (size_t i = j->from; i < j->to; i++) {
         int rc = akt_msg_release(j->msgs[i]);
-        if (rc)
-            j->rc = rc;
+        if (rc) j->rc = rc;
     }
     return NULL;
 }
 
-static void release_elsewhere(akt_msg **msgs, size_t n, int threads)
-{
+static void release_elsewhere(akt_msg **msgs, size_t n, int threads) {
     pthread_t th[8];
     release_job jobs[8];
     assert_true(threads > 0 && threads <= 8);
@@ -155,12 +137,10 @@ static void release_elsewhere(akt_msg **msgs, size_t n, int threads)
 
 /* ---- where and when the release runs ------------------------------------------------ */
 
-static void test_foreign_releases_wait_for_the_run(void **state)
-{
+static void test_foreign_releases_wait_for_the_run(void **state) {
     (void)state;
     static akt_msg *msgs[64];
-    for (size_t i = 0; i < 64; i++)
-        msgs[i] = obj_msg(&rel_ops, i);
+    for (size_t i = 0; i < 64; i++) msgs[i] = obj_msg(&rel_ops, i);
     const void *data = NULL;
     size_t len = 0;
     TU_OK(akt_msg_bytes(msgs[5], &data, &len)); /* its bytes go with it, on the owner */
@@ -172,13 +152,12 @@ static void test_foreign_releases_wait_for_the_run(void **state)
 
     size_t processed = 99;
     TU_OK(akt_dispatcher_run(disp, 1, &processed)); /* budget 1: releases are not budgeted */
-    assert_int_equal(processed, 0); /* and not counted */
+    assert_int_equal(processed, 0);                 /* and not counted */
     assert_int_equal(atomic_load(&released), 64);
     assert_int_equal(atomic_load(&off_owner), 0);
     assert_int_equal(atomic_load(&bytes_freed), 1);
     assert_int_equal(atomic_load(&bytes_off_owner), 0);
-    for (int i = 0; i < 64; i++)
-        assert_int_equal(atomic_load(&counts[i]), 1);
+    for (int i = 0; i < 64; i++) assert_int_equal(atomic_load(&counts[i]), 1);
 
     /* The next one wakes the binding again. */
     static akt_msg *one[1];
@@ -191,8 +170,7 @@ static void test_foreign_releases_wait_for_the_run(void **state)
     assert_int_equal(atomic_load(&off_owner), 0);
 }
 
-static void test_owner_thread_between_runs_queues_too(void **state)
-{
+static void test_owner_thread_between_runs_queues_too(void **state) {
     (void)state;
     /* The thread that runs the dispatcher, but not inside a run: a binding releasing here
      * may not be in a state to run the callback (e.g. without its interpreter lock). */
@@ -211,14 +189,12 @@ static void test_owner_thread_between_runs_queues_too(void **state)
  * during the run is queued and makes the run report AKT_EAGAIN. */
 static akt_msg *kept_inside, *kept_outside;
 
-static void *release_one(void *arg)
-{
+static void *release_one(void *arg) {
     TU_CB_RC(0, akt_msg_release(arg));
     return NULL;
 }
 
-static int owner_receive(akt_ctx *ctx, akt_msg *msg, void *state)
-{
+static int owner_receive(akt_ctx *ctx, akt_msg *msg, void *state) {
     (void)ctx;
     (void)state;
     TU_CB_CHECK(pthread_equal(pthread_self(), owner));
@@ -233,8 +209,7 @@ static int owner_receive(akt_ctx *ctx, akt_msg *msg, void *state)
     return 0;
 }
 
-static void test_releases_inside_a_run_are_immediate(void **state)
-{
+static void test_releases_inside_a_run_are_immediate(void **state) {
     (void)state;
     kept_inside = obj_msg(&rel_ops, 1);
     kept_outside = obj_msg(&rel_ops, 2);
@@ -271,8 +246,7 @@ static void test_releases_inside_a_run_are_immediate(void **state)
  * once, inside the same run. */
 static akt_msg *inner_msg;
 
-static void outer_release(void *object, void *ops_data)
-{
+static void outer_release(void *object, void *ops_data) {
     (void)object;
     (void)ops_data;
     int before = atomic_load(&released);
@@ -281,8 +255,7 @@ static void outer_release(void *object, void *ops_data)
     atomic_fetch_add(&released, 1);
 }
 
-static void test_nested_release_runs_at_once(void **state)
-{
+static void test_nested_release_runs_at_once(void **state) {
     (void)state;
     static akt_object_ops outer_ops;
     outer_ops = rel_ops;
@@ -299,8 +272,7 @@ static void test_nested_release_runs_at_once(void **state)
     assert_int_equal(atomic_load(&notified), 1);
 }
 
-static void test_old_ops_size_keeps_todays_rule(void **state)
-{
+static void test_old_ops_size_keeps_todays_rule(void **state) {
     (void)state;
     /* A caller compiled before release_on existed: its struct ends before it, so akt never
      * reads it (here it even names disp) and releases where the last reference goes. */
@@ -323,8 +295,7 @@ static void test_old_ops_size_keeps_todays_rule(void **state)
     assert_int_equal(atomic_load(&notified), 0);
 }
 
-static void test_release_on_must_be_an_external_dispatcher(void **state)
-{
+static void test_release_on_must_be_an_external_dispatcher(void **state) {
     (void)state;
     static _Alignas(64) unsigned char not_a_dispatcher[256];
     static akt_object_ops bad;
@@ -337,23 +308,19 @@ static void test_release_on_must_be_an_external_dispatcher(void **state)
 
 /* ---- shutdown and the final release --------------------------------------------------- */
 
-static void queue_elsewhere(size_t from, size_t n)
-{
+static void queue_elsewhere(size_t from, size_t n) {
     static akt_msg *msgs[64];
     assert_true(n <= 64);
-    for (size_t i = 0; i < n; i++)
-        msgs[i] = obj_msg(&rel_ops, from + i);
+    for (size_t i = 0; i < n; i++) msgs[i] = obj_msg(&rel_ops, from + i);
     release_elsewhere(msgs, n, 2);
 }
 
-static void shutdown_and_wait(akt_system *s)
-{
+static void shutdown_and_wait(akt_system *s) {
     TU_OK(akt_system_shutdown(s, NULL, NULL));
     TU_OK(akt_system_wait(s, TU_DEADLINE_NS)); /* no actor on disp: nothing to run */
 }
 
-static void test_queued_releases_run_in_a_run_after_shutdown(void **state)
-{
+static void test_queued_releases_run_in_a_run_after_shutdown(void **state) {
     (void)state;
     queue_elsewhere(0, 10);
     shutdown_and_wait(sys);
@@ -373,8 +340,7 @@ static void test_queued_releases_run_in_a_run_after_shutdown(void **state)
     sys = NULL;
 }
 
-static void test_queued_releases_run_in_the_final_release(void **state)
-{
+static void test_queued_releases_run_in_the_final_release(void **state) {
     (void)state;
     queue_elsewhere(0, 10);
     shutdown_and_wait(sys);
@@ -383,16 +349,14 @@ static void test_queued_releases_run_in_the_final_release(void **state)
     sys = NULL;
     assert_int_equal(atomic_load(&released), 10);
     assert_int_equal(atomic_load(&off_owner), 0);
-    for (int i = 0; i < 10; i++)
-        assert_int_equal(atomic_load(&counts[i]), 1);
+    for (int i = 0; i < 10; i++) assert_int_equal(atomic_load(&counts[i]), 1);
 }
 
 /* A worker actor stashes every message: at shutdown its stash is released on a worker, so
  * those releases queue and reach the owner through the shutdown loop's runs. */
 static atomic_int stashed;
 
-static int stash_receive(akt_ctx *ctx, akt_msg *msg, void *state)
-{
+static int stash_receive(akt_ctx *ctx, akt_msg *msg, void *state) {
     (void)msg;
     (void)state;
     TU_CB_RC(0, akt_ctx_stash(ctx));
@@ -400,14 +364,12 @@ static int stash_receive(akt_ctx *ctx, akt_msg *msg, void *state)
     return 0;
 }
 
-static void test_mail_released_at_shutdown_reaches_the_owner(void **state)
-{
+static void test_mail_released_at_shutdown_reaches_the_owner(void **state) {
     (void)state;
     atomic_store(&stashed, 0);
     akt_behavior b = tu_behavior(stash_receive);
     akt_pid pid = tu_spawn(sys, &b, NULL, "stasher");
-    for (size_t i = 0; i < 100; i++)
-        TU_OK(akt_tell(sys, pid, obj_msg(&rel_ops, i)));
+    for (size_t i = 0; i < 100; i++) TU_OK(akt_tell(sys, pid, obj_msg(&rel_ops, i)));
     TU_EVENTUALLY(atomic_load(&stashed) == 100);
     assert_int_equal(atomic_load(&released), 0);
     tu_system_end_running(sys, disp); /* shutdown, runs + waits, the final release */
@@ -415,8 +377,7 @@ static void test_mail_released_at_shutdown_reaches_the_owner(void **state)
     assert_int_equal(atomic_load(&released), 100);
     assert_int_equal(atomic_load(&off_owner), 0);
     assert_true(atomic_load(&notified) >= 1);
-    for (int i = 0; i < 100; i++)
-        assert_int_equal(atomic_load(&counts[i]), 1);
+    for (int i = 0; i < 100; i++) assert_int_equal(atomic_load(&counts[i]), 1);
 }
 
 /* The last reference goes while the shutdown is still under way: akt's shutdown thread
@@ -425,8 +386,7 @@ static _Atomic(pthread_t) reaper;
 static atomic_int reaper_started, reaper_stopped;
 static tu_gate stop_gate;
 
-static void hook_start(void *data, int index)
-{
+static void hook_start(void *data, int index) {
     (void)data;
     if (index == -2) {
         atomic_store(&reaper, pthread_self());
@@ -434,30 +394,25 @@ static void hook_start(void *data, int index)
     }
 }
 
-static void hook_stop(void *data, int index)
-{
+static void hook_stop(void *data, int index) {
     (void)data;
-    if (index == -2)
-        atomic_store(&reaper_stopped, 1);
+    if (index == -2) atomic_store(&reaper_stopped, 1);
 }
 
-static void slow_post_stop(akt_ctx *ctx, void *state)
-{
+static void slow_post_stop(akt_ctx *ctx, void *state) {
     (void)ctx;
     (void)state;
     tu_gate_wait(&stop_gate);
 }
 
-static int nop_receive(akt_ctx *ctx, akt_msg *msg, void *state)
-{
+static int nop_receive(akt_ctx *ctx, akt_msg *msg, void *state) {
     (void)ctx;
     (void)msg;
     (void)state;
     return 0;
 }
 
-static void test_last_reference_during_shutdown_runs_them_on_the_shutdown_thread(void **state)
-{
+static void test_last_reference_during_shutdown_runs_them_on_the_shutdown_thread(void **state) {
     (void)state;
     tu_system_end_running(sys, disp);
     reset_counts();
@@ -484,8 +439,7 @@ static void test_last_reference_during_shutdown_runs_them_on_the_shutdown_thread
     assert_int_equal(atomic_load(&reaper_started), 1);
     assert_int_equal(atomic_load(&reaper_stopped), 1);
     assert_true(pthread_equal(atomic_load(&last_releaser), atomic_load(&reaper)));
-    for (int i = 0; i < 10; i++)
-        assert_int_equal(atomic_load(&counts[i]), 1);
+    for (int i = 0; i < 10; i++) assert_int_equal(atomic_load(&counts[i]), 1);
     /* The gate lives on: the reaper may still be between the releases and its exit. */
 }
 
@@ -496,18 +450,15 @@ static void test_last_reference_during_shutdown_runs_them_on_the_shutdown_thread
 static akt_pid stress_worker, stress_owner_actor;
 
 /* On a worker: forwards every other message to the owner's actor; releases the rest. */
-static int stress_worker_receive(akt_ctx *ctx, akt_msg *msg, void *state)
-{
+static int stress_worker_receive(akt_ctx *ctx, akt_msg *msg, void *state) {
     (void)state;
     void *obj = NULL;
     TU_CB_RC(0, akt_msg_object(msg, &rel_ops, &obj));
-    if ((uintptr_t)obj % 2 == 0)
-        TU_CB_RC(0, akt_ctx_forward(ctx, stress_owner_actor));
+    if ((uintptr_t)obj % 2 == 0) TU_CB_RC(0, akt_ctx_forward(ctx, stress_owner_actor));
     return 0;
 }
 
-static int stress_owner_receive(akt_ctx *ctx, akt_msg *msg, void *state)
-{
+static int stress_owner_receive(akt_ctx *ctx, akt_msg *msg, void *state) {
     (void)ctx;
     (void)state;
     TU_CB_CHECK(pthread_equal(pthread_self(), owner));
@@ -526,15 +477,13 @@ static int stress_owner_receive(akt_ctx *ctx, akt_msg *msg, void *state)
     return 0;
 }
 
-static void *stress_producer(void *arg)
-{
+static void *stress_producer(void *arg) {
     size_t t = (size_t)(uintptr_t)arg;
     for (size_t k = 0; k < STRESS_PER_THREAD; k++) {
         size_t i = t * STRESS_PER_THREAD + k;
         akt_msg *m = NULL;
         TU_CB_RC(0, akt_msg_new_object("t.Obj", (void *)(uintptr_t)(i + 1), &rel_ops, &m));
-        if (!m)
-            continue;
+        if (!m) continue;
         TU_CB_RC(0, akt_msg_retain(m));
         if (akt_tell(sys, stress_worker, m) != 0) {
             tu_cb_fail(__FILE__, __LINE__, "tell refused");
@@ -545,8 +494,7 @@ static void *stress_producer(void *arg)
     return NULL;
 }
 
-static void test_exactly_once_under_many_threads(void **state)
-{
+static void test_exactly_once_under_many_threads(void **state) {
     (void)state;
     _Static_assert(STRESS_THREADS * STRESS_PER_THREAD <= REL_MAX, "counts cover them");
     akt_behavior wb = tu_behavior(stress_worker_receive);
@@ -564,8 +512,7 @@ static void test_exactly_once_under_many_threads(void **state)
     while (atomic_load(&released) < total && tu_now_ns() < dl) {
         int rc = akt_dispatcher_run(disp, 256, NULL);
         assert_true(rc == 0 || rc == AKT_EAGAIN);
-        if (rc == 0)
-            tu_sleep_ms(1);
+        if (rc == 0) tu_sleep_ms(1);
     }
     for (size_t t = 0; t < STRESS_THREADS; t++) /* producers never block: this returns */
         pthread_join(th[t], NULL);
@@ -579,8 +526,7 @@ static void test_exactly_once_under_many_threads(void **state)
     assert_true(atomic_load(&notified) >= 1);
 }
 
-int main(void)
-{
+int main(void) {
     const struct CMUnitTest tests[] = {
         REL_TEST(test_foreign_releases_wait_for_the_run),
         REL_TEST(test_owner_thread_between_runs_queues_too),

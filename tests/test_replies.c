@@ -10,16 +10,14 @@ static akt_system *sys;
 static tu_events ev;
 static akt_subscription *sub;
 
-static int rp_setup(void **state)
-{
+static int rp_setup(void **state) {
     sys = tu_system("replies", 2);
     tu_events_init(&ev);
     TU_OK(akt_subscribe(sys, AKT_EVENT_ALL, tu_events_cb, &ev, &sub));
     return tu_setup(state);
 }
 
-static int rp_teardown(void **state)
-{
+static int rp_teardown(void **state) {
     TU_OK(akt_unsubscribe(sub));
     sub = NULL;
     tu_system_end(sys);
@@ -30,8 +28,7 @@ static int rp_teardown(void **state)
 #define RP_TEST(f) cmocka_unit_test_setup_teardown(f, rp_setup, rp_teardown)
 
 /* Dead letters whose sender is from and whose reason starts with why. */
-static int dead_letters_from(akt_pid from, const char *why)
-{
+static int dead_letters_from(akt_pid from, const char *why) {
     int n = 0;
     pthread_mutex_lock(&ev.mu);
     for (int i = 0; i < ev.n && i < TU_EV_MAX; i++) {
@@ -48,8 +45,7 @@ static int dead_letters_from(akt_pid from, const char *why)
 
 /* A bank account: "deposit" (u64) adds and responds "ack"; "balance" responds the sum. The
  * receive fails if a respond fails, as a binding's receive raises. */
-static int bank_receive(akt_ctx *ctx, akt_msg *msg, void *state)
-{
+static int bank_receive(akt_ctx *ctx, akt_msg *msg, void *state) {
     uint64_t *balance = state;
     if (tu_is(msg, "deposit")) {
         *balance += tu_u64(msg);
@@ -62,15 +58,13 @@ static int bank_receive(akt_ctx *ctx, akt_msg *msg, void *state)
     return AKT_EUNHANDLED;
 }
 
-static void test_respond_to_a_tell_from_outside_is_a_dead_letter(void **state)
-{
+static void test_respond_to_a_tell_from_outside_is_a_dead_letter(void **state) {
     (void)state;
     static uint64_t balance;
     balance = 0;
     akt_behavior b = tu_behavior(bank_receive);
     akt_pid bank = tu_spawn(sys, &b, &balance, "bank");
-    for (int i = 0; i < 5; i++)
-        TU_OK(akt_tell(sys, bank, tu_msg_u64("deposit", 10)));
+    for (int i = 0; i < 5; i++) TU_OK(akt_tell(sys, bank, tu_msg_u64("deposit", 10)));
     /* Before the fix each respond returned AKT_ENOTFOUND: five failures and five restarts
      * (a binding's actor loses its state in each; this C state happens to survive). */
     assert_int_equal(tu_ask_u64(sys, bank, "balance"), 50);
@@ -92,8 +86,7 @@ typedef struct probe_state {
     atomic_int respond_rc;
 } probe_state;
 
-static int probe_receive(akt_ctx *ctx, akt_msg *msg, void *state)
-{
+static int probe_receive(akt_ctx *ctx, akt_msg *msg, void *state) {
     probe_state *p = state;
     if (tu_is(msg, "wait")) {
         tu_gate_wait(p->gate);
@@ -113,8 +106,7 @@ static int probe_receive(akt_ctx *ctx, akt_msg *msg, void *state)
 }
 
 /* "go" (a pid): tells that actor "q" with self as sender; replies "a" are handled. */
-static int relay_receive(akt_ctx *ctx, akt_msg *msg, void *state)
-{
+static int relay_receive(akt_ctx *ctx, akt_msg *msg, void *state) {
     (void)state;
     if (tu_is(msg, "go")) {
         akt_msg *q = tu_msg("q", NULL);
@@ -125,8 +117,7 @@ static int relay_receive(akt_ctx *ctx, akt_msg *msg, void *state)
     return tu_is(msg, "a") ? 0 : AKT_EUNHANDLED;
 }
 
-static void test_reply_expected(void **state)
-{
+static void test_reply_expected(void **state) {
     (void)state;
     tu_gate g;
     tu_gate_init(&g);
@@ -172,8 +163,7 @@ static void test_reply_expected(void **state)
 }
 
 /* A reply to an ask that timed out is a dead letter with its reason, as before. */
-static void test_reply_after_timeout_is_a_dead_letter(void **state)
-{
+static void test_reply_after_timeout_is_a_dead_letter(void **state) {
     (void)state;
     tu_gate g;
     tu_gate_init(&g);
@@ -202,8 +192,7 @@ static void test_reply_after_timeout_is_a_dead_letter(void **state)
 
 static const char OVERDRAWN[] = "Overdrawn: balance 50, asked 80";
 
-static int failing_receive(akt_ctx *ctx, akt_msg *msg, void *state)
-{
+static int failing_receive(akt_ctx *ctx, akt_msg *msg, void *state) {
     tu_gate *g = state;
     if (tu_is(msg, "wait")) {
         tu_gate_wait(g);
@@ -231,8 +220,7 @@ static int failing_receive(akt_ctx *ctx, akt_msg *msg, void *state)
 }
 
 /* Asks type and waits; returns the code, the reason (copied into why) and the detail. */
-static int ask_failure(akt_pid to, const char *type, char *why, size_t len, akt_msg **detail)
-{
+static int ask_failure(akt_pid to, const char *type, char *why, size_t len, akt_msg **detail) {
     akt_future *f = NULL;
     TU_OK(akt_ask(sys, to, tu_msg(type, NULL), TU_DEADLINE_NS, &f));
     akt_msg *reply = (akt_msg *)0x1;
@@ -240,14 +228,15 @@ static int ask_failure(akt_pid to, const char *type, char *why, size_t len, akt_
     const char *r = (const char *)0x1;
     TU_OK(akt_future_failure(f, &r, detail));
     why[0] = 0;
-    if (r) snprintf(why, len, "%s", r);
-    else snprintf(why, len, "(none)");
+    if (r)
+        snprintf(why, len, "%s", r);
+    else
+        snprintf(why, len, "(none)");
     TU_OK(akt_future_release(f));
     return rc;
 }
 
-static void test_failed_ask_carries_the_reason(void **state)
-{
+static void test_failed_ask_carries_the_reason(void **state) {
     (void)state;
     tu_gate g;
     tu_gate_init(&g);
@@ -271,8 +260,7 @@ static void test_failed_ask_carries_the_reason(void **state)
     tu_gate_destroy(&g);
 }
 
-static void test_failed_ask_carries_the_detail(void **state)
-{
+static void test_failed_ask_carries_the_detail(void **state) {
     (void)state;
     tu_gate g;
     tu_gate_init(&g);
@@ -301,8 +289,7 @@ typedef struct seen {
     char why[128];
 } seen;
 
-static void on_failed(akt_future *f, int rc, akt_msg *reply, void *data)
-{
+static void on_failed(akt_future *f, int rc, akt_msg *reply, void *data) {
     seen *s = data;
     TU_CB_CHECK(reply == NULL);
     const char *why = NULL;
@@ -312,8 +299,7 @@ static void on_failed(akt_future *f, int rc, akt_msg *reply, void *data)
     atomic_store(&s->done, 1);
 }
 
-static void test_failure_reason_inside_the_callback(void **state)
-{
+static void test_failure_reason_inside_the_callback(void **state) {
     (void)state;
     tu_gate g;
     tu_gate_init(&g);
@@ -338,8 +324,7 @@ static void test_failure_reason_inside_the_callback(void **state)
     tu_gate_destroy(&g);
 }
 
-int main(void)
-{
+int main(void) {
     const struct CMUnitTest tests[] = {
         RP_TEST(test_respond_to_a_tell_from_outside_is_a_dead_letter),
         RP_TEST(test_reply_expected),

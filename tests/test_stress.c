@@ -46,21 +46,16 @@ void __sanitizer_purge_allocator(void);
 
 /* ---- scale, randomness, failures off the test thread --------------------------------- */
 
-static double stress_seconds(void)
-{
+static double stress_seconds(void) {
     const char *s = getenv("AKT_STRESS_SECONDS");
     double v = s && *s ? strtod(s, NULL) : 0.5;
     return v > 0.01 ? v : 0.01;
 }
 
 /* Nanoseconds for a fraction of the configured duration. */
-static int64_t stress_ns(double fraction)
-{
-    return (int64_t)(stress_seconds() * fraction * 1e9);
-}
+static int64_t stress_ns(double fraction) { return (int64_t)(stress_seconds() * fraction * 1e9); }
 
-static uint64_t rng_next(uint64_t *s)
-{
+static uint64_t rng_next(uint64_t *s) {
     uint64_t x = *s ? *s : 0x9e3779b97f4a7c15ull;
     x ^= x << 13;
     x ^= x >> 7;
@@ -68,8 +63,7 @@ static uint64_t rng_next(uint64_t *s)
     return *s = x;
 }
 
-static void sleep_us(long us)
-{
+static void sleep_us(long us) {
     struct timespec ts = {us / 1000000, (us % 1000000) * 1000L};
     while (nanosleep(&ts, &ts) != 0) {
     }
@@ -80,36 +74,29 @@ static void sleep_us(long us)
 static atomic_int s_fails;
 #define SFAIL(...)                                                                           \
     do {                                                                                     \
-        if (atomic_fetch_add(&s_fails, 1) < 20)                                              \
-            tu_cb_fail(__FILE__, __LINE__, __VA_ARGS__);                                     \
+        if (atomic_fetch_add(&s_fails, 1) < 20) tu_cb_fail(__FILE__, __LINE__, __VA_ARGS__); \
     } while (0)
-#define SCHECK(cond, ...)                                                                    \
-    do {                                                                                     \
-        if (!(cond))                                                                         \
-            SFAIL(__VA_ARGS__);                                                              \
+#define SCHECK(cond, ...)                \
+    do {                                 \
+        if (!(cond)) SFAIL(__VA_ARGS__); \
     } while (0)
 
-static int rc_one_of(int rc, const int *set, int n)
-{
+static int rc_one_of(int rc, const int *set, int n) {
     for (int i = 0; i < n; i++)
-        if (rc == set[i])
-            return 1;
+        if (rc == set[i]) return 1;
     return 0;
 }
-#define RC_IN(rc, ...) rc_one_of((rc), (const int[]){__VA_ARGS__}, \
-                                 (int)(sizeof((int[]){__VA_ARGS__}) / sizeof(int)))
+#define RC_IN(rc, ...) \
+    rc_one_of((rc), (const int[]){__VA_ARGS__}, (int)(sizeof((int[]){__VA_ARGS__}) / sizeof(int)))
 
 /* Post-hoc findings on the test thread: collected, then reported together in one failure. */
 static char report_buf[4096];
 static int report_n;
 static void report(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-static void report(const char *fmt, ...)
-{
-    if (report_n++ >= 12)
-        return;
+static void report(const char *fmt, ...) {
+    if (report_n++ >= 12) return;
     size_t used = strlen(report_buf);
-    if (used + 2 >= sizeof report_buf)
-        return;
+    if (used + 2 >= sizeof report_buf) return;
     va_list ap;
     va_start(ap, fmt);
     vsnprintf(report_buf + used, sizeof report_buf - used, fmt, ap);
@@ -117,17 +104,13 @@ static void report(const char *fmt, ...)
     /* At once too: a later crash must not hide what was found before it. */
     fprintf(stderr, "stress problem: %s\n", report_buf + used);
     used = strlen(report_buf);
-    if (used + 2 < sizeof report_buf)
-        memcpy(report_buf + used, "\n  ", 4);
+    if (used + 2 < sizeof report_buf) memcpy(report_buf + used, "\n  ", 4);
 }
-static void report_check(const char *scenario)
-{
-    if (report_n)
-        fail_msg("%s: %d problem(s):\n  %s", scenario, report_n, report_buf);
+static void report_check(const char *scenario) {
+    if (report_n) fail_msg("%s: %d problem(s):\n  %s", scenario, report_n, report_buf);
 }
 
-static int stress_setup(void **state)
-{
+static int stress_setup(void **state) {
     atomic_store(&s_fails, 0);
     report_buf[0] = 0;
     report_n = 0;
@@ -144,8 +127,7 @@ typedef struct sthread {
     int running;
 } sthread;
 
-static void st_start(sthread *st, const char *name, void *(*fn)(void *), void *arg)
-{
+static void st_start(sthread *st, const char *name, void *(*fn)(void *), void *arg) {
     st->name = name;
     atomic_store(&st->where, "starting");
     assert_int_equal(pthread_create(&st->t, NULL, fn, arg), 0);
@@ -156,14 +138,12 @@ static void st_start(sthread *st, const char *name, void *(*fn)(void *), void *a
 
 /* Joins every thread by one shared deadline; fails the test naming a stuck one (its system
  * is then left as it is: the stuck thread still uses it). */
-static void st_join_all(sthread *sts, int n, const char *scenario)
-{
+static void st_join_all(sthread *sts, int n, const char *scenario) {
     struct timespec dl;
     clock_gettime(CLOCK_REALTIME, &dl);
     dl.tv_sec += TU_DEADLINE_NS / 1000000000LL;
     for (int i = 0; i < n; i++) {
-        if (!sts[i].running)
-            continue;
+        if (!sts[i].running) continue;
         int rc = pthread_timedjoin_np(sts[i].t, NULL, &dl);
         if (rc == ETIMEDOUT)
             fail_msg("%s: hang: thread '%s' still in %s after %lld s", scenario, sts[i].name,
@@ -174,20 +154,19 @@ static void st_join_all(sthread *sts, int n, const char *scenario)
 }
 
 /* Shutdown with a deadline; a hang is a named failure. */
-static void shutdown_wait(akt_system *sys, const char *scenario)
-{
+static void shutdown_wait(akt_system *sys, const char *scenario) {
     int rc = akt_system_shutdown(sys, NULL, NULL);
     if (rc != 0 && rc != AKT_ECLOSED)
         fail_msg("%s: akt_system_shutdown returned %s", scenario, akt_err_name(rc));
     rc = akt_system_wait(sys, TU_DEADLINE_NS);
     if (rc != 0)
         fail_msg("%s: hang: shutdown did not complete (an actor never stopped, or a worker is "
-                 "stuck): akt_system_wait returned %s", scenario, akt_err_name(rc));
+                 "stuck): akt_system_wait returned %s",
+                 scenario, akt_err_name(rc));
 }
 
 static akt_pid spawn_named(akt_system *sys, const akt_behavior *b, void *st, const char *name,
-                           int *rc_out)
-{
+                           int *rc_out) {
     akt_spawn_options o;
     akt_spawn_options_init(&o);
     o.name = name;
@@ -232,18 +211,15 @@ static _Atomic uint64_t a_stops[A_STOPS_MAX];
 static atomic_uint a_nstops;
 static atomic_int a_spawns, a_states_live;
 
-static int a_decode(akt_msg *msg, a_payload *p)
-{
+static int a_decode(akt_msg *msg, a_payload *p) {
     const void *data = NULL;
     size_t len = 0;
-    if (!tu_is(msg, A_TYPE) || akt_msg_bytes(msg, &data, &len) != 0 || len != sizeof *p)
-        return 0;
+    if (!tu_is(msg, A_TYPE) || akt_msg_bytes(msg, &data, &len) != 0 || len != sizeof *p) return 0;
     memcpy(p, data, sizeof *p);
     return p->sender < A_SENDERS && p->seq > 0 && p->seq < A_CAP;
 }
 
-static int a_receive(akt_ctx *ctx, akt_msg *msg, void *state)
-{
+static int a_receive(akt_ctx *ctx, akt_msg *msg, void *state) {
     a_state *st = state;
     a_payload p;
     if (!a_decode(msg, &p)) {
@@ -265,18 +241,15 @@ static int a_receive(akt_ctx *ctx, akt_msg *msg, void *state)
     return 0;
 }
 
-static void a_free_state(void *state)
-{
+static void a_free_state(void *state) {
     free(state);
     atomic_fetch_sub(&a_states_live, 1);
 }
 
-static void a_dead_letter(const akt_event *ev, void *data)
-{
+static void a_dead_letter(const akt_event *ev, void *data) {
     (void)data;
     a_payload p;
-    if (ev->kind != AKT_EVENT_DEAD_LETTER || !ev->msg)
-        return;
+    if (ev->kind != AKT_EVENT_DEAD_LETTER || !ev->msg) return;
     if (!a_decode(ev->msg, &p)) {
         SFAIL("dead letter of a message never sent (type %s)", akt_msg_type(ev->msg));
         return;
@@ -286,15 +259,13 @@ static void a_dead_letter(const akt_event *ev, void *data)
     atomic_fetch_add(&t->dl[p.seq], 1);
 }
 
-static akt_behavior a_behavior(void)
-{
+static akt_behavior a_behavior(void) {
     akt_behavior b = tu_behavior(a_receive);
     b.free_state = a_free_state;
     return b;
 }
 
-static akt_msg *a_msg(uint32_t sender, uint64_t seq, uint32_t flags)
-{
+static akt_msg *a_msg(uint32_t sender, uint64_t seq, uint32_t flags) {
     a_payload p = {sender, flags, seq};
     akt_msg *m = NULL;
     int rc = akt_msg_new_bytes(A_TYPE, &p, sizeof p, AKT_COPY, &m);
@@ -302,8 +273,7 @@ static akt_msg *a_msg(uint32_t sender, uint64_t seq, uint32_t flags)
     return rc == 0 ? m : NULL;
 }
 
-static void *a_sender(void *arg)
-{
+static void *a_sender(void *arg) {
     uint32_t me = (uint32_t)(uintptr_t)arg;
     a_track *t = &a_tr[me];
     uint64_t rng = 0x1234567ull + me, seq = 0;
@@ -329,10 +299,8 @@ static void *a_sender(void *arg)
         if (r % 16 == 0) { /* a batch: all accepted or none */
             akt_msg *ms[3];
             int ok = 1;
-            for (int i = 0; i < 3; i++)
-                ok &= (ms[i] = a_msg(me, seq + 1 + (uint64_t)i, 0)) != NULL;
-            if (!ok)
-                break;
+            for (int i = 0; i < 3; i++) ok &= (ms[i] = a_msg(me, seq + 1 + (uint64_t)i, 0)) != NULL;
+            if (!ok) break;
             int rc = akt_tell_batch(a_sys, pid, ms, 3);
             for (int i = 0; i < 3; i++) {
                 if (rc == 0)
@@ -349,8 +317,7 @@ static void *a_sender(void *arg)
         } else {
             seq++;
             akt_msg *m = a_msg(me, seq, r % 41 == 0 ? A_FAIL : 0);
-            if (!m)
-                break;
+            if (!m) break;
             int rc = akt_tell(a_sys, pid, m);
             if (rc == 0) {
                 atomic_store(&t->acc_pid[seq], pid.id);
@@ -361,15 +328,13 @@ static void *a_sender(void *arg)
                 pid.id = 0;
             }
         }
-        if ((seq & 7) == 0)
-            sleep_us(40);
+        if ((seq & 7) == 0) sleep_us(40);
     }
     t->last_seq = seq;
     return NULL;
 }
 
-static void *a_stopper(void *arg)
-{
+static void *a_stopper(void *arg) {
     uint64_t rng = (uintptr_t)arg * 77 + 5;
     while (atomic_load(&a_churn)) {
         akt_pid pid;
@@ -377,8 +342,7 @@ static void *a_stopper(void *arg)
             int rc = akt_stop(a_sys, pid);
             if (rc == 0) {
                 unsigned i = atomic_fetch_add(&a_nstops, 1);
-                if (i < A_STOPS_MAX)
-                    atomic_store(&a_stops[i], pid.id);
+                if (i < A_STOPS_MAX) atomic_store(&a_stops[i], pid.id);
             } else {
                 SCHECK(RC_IN(rc, AKT_ENOTFOUND, AKT_ECLOSED), "akt_stop returned %s",
                        akt_err_name(rc));
@@ -389,8 +353,7 @@ static void *a_stopper(void *arg)
     return NULL;
 }
 
-static void *a_respawner(void *arg)
-{
+static void *a_respawner(void *arg) {
     sthread *me = arg;
     akt_behavior b = a_behavior();
     while (atomic_load(&a_churn)) {
@@ -402,8 +365,7 @@ static void *a_respawner(void *arg)
         }
         a_state *st = calloc(1, sizeof *st);
         SCHECK(st != NULL, "out of memory");
-        if (!st)
-            break;
+        if (!st) break;
         atomic_fetch_add(&a_states_live, 1);
         WHERE(me, "akt_spawn");
         spawn_named(a_sys, &b, st, A_NAME, &rc);
@@ -424,20 +386,17 @@ typedef struct a_set {
     uint64_t *v;
     size_t cap;
 } a_set;
-static int a_set_has(a_set *s, uint64_t k)
-{
-    for (size_t i = (size_t)(k * 0x9e3779b97f4a7c15ull) & (s->cap - 1);; i = (i + 1) & (s->cap - 1)) {
-        if (s->v[i] == k)
-            return 1;
-        if (!s->v[i])
-            return 0;
+static int a_set_has(a_set *s, uint64_t k) {
+    for (size_t i = (size_t)(k * 0x9e3779b97f4a7c15ull) & (s->cap - 1);;
+         i = (i + 1) & (s->cap - 1)) {
+        if (s->v[i] == k) return 1;
+        if (!s->v[i]) return 0;
     }
 }
-static void a_set_add(a_set *s, uint64_t k)
-{
-    for (size_t i = (size_t)(k * 0x9e3779b97f4a7c15ull) & (s->cap - 1);; i = (i + 1) & (s->cap - 1)) {
-        if (s->v[i] == k)
-            return;
+static void a_set_add(a_set *s, uint64_t k) {
+    for (size_t i = (size_t)(k * 0x9e3779b97f4a7c15ull) & (s->cap - 1);;
+         i = (i + 1) & (s->cap - 1)) {
+        if (s->v[i] == k) return;
         if (!s->v[i]) {
             s->v[i] = k;
             return;
@@ -445,8 +404,7 @@ static void a_set_add(a_set *s, uint64_t k)
     }
 }
 
-static void test_a_named_actor_churn_tell_accounting(void **state)
-{
+static void test_a_named_actor_churn_tell_accounting(void **state) {
     (void)state;
     const char *sc = "a (tells across stop/restart/respawn/shutdown)";
     a_tr = calloc(A_SENDERS, sizeof *a_tr);
@@ -484,20 +442,17 @@ static void test_a_named_actor_churn_tell_accounting(void **state)
 
     /* Every accepted stop takes effect: its actor dies (the senders go on meanwhile). */
     unsigned nstops = atomic_load(&a_nstops);
-    if (nstops > A_STOPS_MAX)
-        nstops = A_STOPS_MAX;
+    if (nstops > A_STOPS_MAX) nstops = A_STOPS_MAX;
     int64_t dl = tu_now_ns() + TU_DEADLINE_NS;
     int lost = 0;
     for (unsigned i = 0; i < nstops; i++) {
         akt_pid p = {atomic_load(&a_stops[i])};
-        while (akt_pid_is_alive(a_sys, p) && tu_now_ns() < dl)
-            tu_sleep_ms(1);
+        while (akt_pid_is_alive(a_sys, p) && tu_now_ns() < dl) tu_sleep_ms(1);
         if (akt_pid_is_alive(a_sys, p) && lost++ < 3)
             report("accepted akt_stop lost: pid %#llx still alive %lld s later",
                    (unsigned long long)p.id, (long long)(TU_DEADLINE_NS / TU_SEC(1)));
     }
-    if (lost > 3)
-        report("%d accepted stops lost in all (of %u)", lost, nstops);
+    if (lost > 3) report("%d accepted stops lost in all (of %u)", lost, nstops);
 
     /* Phase 2: the churn again, and a shutdown in the middle of it. */
     atomic_store(&a_phase, 2);
@@ -528,10 +483,9 @@ static void test_a_named_actor_churn_tell_accounting(void **state)
     uint64_t bad[NCLASS] = {0};
     a_set seen = {calloc(1u << 16, sizeof(uint64_t)), 1u << 16};
     assert_non_null(seen.v);
-#define A_BAD(k, ...)                                                                        \
-    do {                                                                                     \
-        if (bad[k]++ < 2)                                                                    \
-            report(__VA_ARGS__);                                                             \
+#define A_BAD(k, ...)                          \
+    do {                                       \
+        if (bad[k]++ < 2) report(__VA_ARGS__); \
     } while (0)
     for (uint32_t s = 0; s < A_SENDERS; s++) {
         a_track *t = &a_tr[s];
@@ -545,40 +499,43 @@ static void test_a_named_actor_churn_tell_accounting(void **state)
             received += (uint64_t)r;
             dead += (uint64_t)d;
             if (to && r + d != 1)
-                A_BAD(LOST_OR_TWICE, "sender %u seq %llu accepted for %#llx: received %d "
-                      "time(s), dead-lettered %d time(s)", s, (unsigned long long)q,
-                      (unsigned long long)to, r, d);
+                A_BAD(LOST_OR_TWICE,
+                      "sender %u seq %llu accepted for %#llx: received %d "
+                      "time(s), dead-lettered %d time(s)",
+                      s, (unsigned long long)q, (unsigned long long)to, r, d);
             if (!to && r + d != 0)
-                A_BAD(NOT_ACCEPTED_SEEN, "sender %u seq %llu, refused: received %d, "
-                      "dead-lettered %d", s, (unsigned long long)q, r, d);
+                A_BAD(NOT_ACCEPTED_SEEN,
+                      "sender %u seq %llu, refused: received %d, "
+                      "dead-lettered %d",
+                      s, (unsigned long long)q, r, d);
             if (to && r && rxp != to)
-                A_BAD(OTHER_RECEIVER, "sender %u seq %llu sent to %#llx was received by %#llx",
-                      s, (unsigned long long)q, (unsigned long long)to, rxp);
+                A_BAD(OTHER_RECEIVER, "sender %u seq %llu sent to %#llx was received by %#llx", s,
+                      (unsigned long long)q, (unsigned long long)to, rxp);
             if (to && d && dlp != to)
-                A_BAD(OTHER_DL_PID, "sender %u seq %llu sent to %#llx: dead letter names %#llx",
-                      s, (unsigned long long)q, (unsigned long long)to, dlp);
+                A_BAD(OTHER_DL_PID, "sender %u seq %llu sent to %#llx: dead letter names %#llx", s,
+                      (unsigned long long)q, (unsigned long long)to, dlp);
             if (to && d && !a_set_has(&seen, to) && nseen < seen.cap / 2) {
                 a_set_add(&seen, to);
                 nseen++;
             }
             if (to && r && a_set_has(&seen, to))
-                A_BAD(AFTER_DL, "sender %u seq %llu received by %#llx after an earlier tell to "
-                      "it was dead-lettered", s, (unsigned long long)q, (unsigned long long)to);
+                A_BAD(AFTER_DL,
+                      "sender %u seq %llu received by %#llx after an earlier tell to "
+                      "it was dead-lettered",
+                      s, (unsigned long long)q, (unsigned long long)to);
         }
     }
 #undef A_BAD
     for (int k = 0; k < NCLASS; k++)
-        if (bad[k])
-            report("in all: %llu %s", (unsigned long long)bad[k], class_name[k]);
+        if (bad[k]) report("in all: %llu %s", (unsigned long long)bad[k], class_name[k]);
     free(seen.v);
     print_message("[ stress a ] %d spawns, %u accepted stops, %llu accepted tells: %llu "
-                  "received, %llu dead-lettered\n", atomic_load(&a_spawns), nstops,
-                  (unsigned long long)accepted, (unsigned long long)received,
-                  (unsigned long long)dead);
+                  "received, %llu dead-lettered\n",
+                  atomic_load(&a_spawns), nstops, (unsigned long long)accepted,
+                  (unsigned long long)received, (unsigned long long)dead);
     if (atomic_load(&a_states_live) != 0)
         report("%d actor state(s) never freed (free_state)", atomic_load(&a_states_live));
-    if (accepted == 0)
-        report("no tell was accepted: the scenario did not run");
+    if (accepted == 0) report("no tell was accepted: the scenario did not run");
     free(a_tr);
     a_tr = NULL;
     report_check(sc);
@@ -610,18 +567,15 @@ static _Atomic(b_rec *) b_slot[B_ASKERS];
 static atomic_int b_run;
 static tu_gate b_gate;
 
-static void b_spin_us(int us)
-{
+static void b_spin_us(int us) {
     int64_t end = tu_now_ns() + (int64_t)us * 1000;
     while (tu_now_ns() < end) {
     }
 }
 
-static int b_receive(akt_ctx *ctx, akt_msg *msg, void *state)
-{
+static int b_receive(akt_ctx *ctx, akt_msg *msg, void *state) {
     (void)state;
-    if (tu_is(msg, "reply") || tu_is(msg, "ping"))
-        return tu_reply(ctx, "ok", NULL);
+    if (tu_is(msg, "reply") || tu_is(msg, "ping")) return tu_reply(ctx, "ok", NULL);
     if (tu_is(msg, "slow")) {
         b_spin_us(60);
         return tu_reply(ctx, "ok", NULL);
@@ -632,28 +586,23 @@ static int b_receive(akt_ctx *ctx, akt_msg *msg, void *state)
         tu_gate_wait(&b_gate);
         return 0;
     }
-    if (tu_is(msg, "unhandled"))
-        return AKT_EUNHANDLED;
-    if (tu_is(msg, "fail"))
-        return akt_ctx_fail(ctx, "stress: fails on purpose");
+    if (tu_is(msg, "unhandled")) return AKT_EUNHANDLED;
+    if (tu_is(msg, "fail")) return akt_ctx_fail(ctx, "stress: fails on purpose");
     SFAIL("unexpected message %s", akt_msg_type(msg));
     return 0;
 }
 
-static void b_cb(akt_future *f, int rc, akt_msg *reply, void *data)
-{
+static void b_cb(akt_future *f, int rc, akt_msg *reply, void *data) {
     b_rec *r = data;
     SCHECK(r && r->f == f, "future callback with another future's data");
-    if (!r)
-        return;
+    if (!r) return;
     atomic_store(&r->cb_rc, rc);
     atomic_fetch_add(&r->calls, 1);
     SCHECK(rc != 0 || (reply && tu_is(reply, "ok")), "completed with 0 but reply %s",
            reply ? akt_msg_type(reply) : "NULL");
 }
 
-static void *b_asker(void *arg)
-{
+static void *b_asker(void *arg) {
     uint32_t me = (uint32_t)(uintptr_t)arg;
     static const char *const kinds[] = {"reply", "slow", "hold", "unhandled", "fail", "reply"};
     uint64_t rng = 0xabcdefull + me;
@@ -667,8 +616,7 @@ static void *b_asker(void *arg)
         uint64_t r = rng_next(&rng);
         int64_t timeout = r % 3 == 0 ? TU_MS(20) : (int64_t)(1000 + (r >> 8) % 2000000);
         akt_msg *m = tu_msg(kinds[(r >> 32) % 6], NULL);
-        if (!m)
-            break;
+        if (!m) break;
         akt_future *f = NULL;
         int rc = akt_ask(b_sys, pid, m, timeout, &f);
         if (rc != 0) {
@@ -696,8 +644,7 @@ static void *b_asker(void *arg)
                (long long)timeout);
         if (rec->wait_rc == 0) {
             SCHECK(reply && tu_is(reply, "ok"), "wait gave 0 without the reply");
-            if (reply)
-                akt_msg_release(reply);
+            if (reply) akt_msg_release(reply);
         }
         if (rec->late_cb) {
             rc = akt_future_on_complete(f, b_cb, rec); /* completed: runs here, now */
@@ -708,8 +655,7 @@ static void *b_asker(void *arg)
             b_rec *mine = rec;
             if (!atomic_compare_exchange_strong(&b_slot[me], &mine, NULL)) {
                 int64_t dl = tu_now_ns() + TU_DEADLINE_NS;
-                while (atomic_load(&rec->cancel_state) != 3 && tu_now_ns() < dl)
-                    sched_yield();
+                while (atomic_load(&rec->cancel_state) != 3 && tu_now_ns() < dl) sched_yield();
                 SCHECK(atomic_load(&rec->cancel_state) == 3, "akt_future_cancel hangs");
             }
         }
@@ -719,17 +665,14 @@ static void *b_asker(void *arg)
     return NULL;
 }
 
-static void *b_canceller(void *arg)
-{
+static void *b_canceller(void *arg) {
     (void)arg;
     uint64_t rng = 99;
     while (atomic_load(&b_run)) {
         for (int i = 0; i < B_ASKERS; i++) {
-            if ((rng_next(&rng) & 3) == 0)
-                continue; /* let some replies and timeouts win */
+            if ((rng_next(&rng) & 3) == 0) continue; /* let some replies and timeouts win */
             b_rec *rec = atomic_exchange(&b_slot[i], NULL);
-            if (!rec)
-                continue;
+            if (!rec) continue;
             atomic_store(&rec->cancel_state, 2);
             int rc = akt_future_cancel(rec->f);
             atomic_store(&rec->cancel_rc, rc);
@@ -740,15 +683,13 @@ static void *b_canceller(void *arg)
     return NULL;
 }
 
-static void *b_stopper(void *arg)
-{
+static void *b_stopper(void *arg) {
     (void)arg;
     uint64_t rng = 4242;
     while (atomic_load(&b_run)) {
         akt_pid pid;
         sleep_us((long)(200 + rng_next(&rng) % 1500));
-        if (akt_lookup(b_sys, B_NAME, &pid) != 0)
-            continue;
+        if (akt_lookup(b_sys, B_NAME, &pid) != 0) continue;
         uint64_t r = rng_next(&rng) % 3;
         if (r == 0) {
             int rc = akt_stop(b_sys, pid);
@@ -759,8 +700,7 @@ static void *b_stopper(void *arg)
         } else {
             akt_future *f = NULL;
             int rc = akt_stop_graceful(b_sys, pid, TU_MS(1) + (int64_t)(rng % 4000000), &f);
-            SCHECK(RC_IN(rc, 0, AKT_ENOTFOUND), "akt_stop_graceful returned %s",
-                   akt_err_name(rc));
+            SCHECK(RC_IN(rc, 0, AKT_ENOTFOUND), "akt_stop_graceful returned %s", akt_err_name(rc));
             if (rc == 0) {
                 rc = akt_future_wait(f, TU_DEADLINE_NS, NULL);
                 SCHECK(RC_IN(rc, 0, AKT_ETIMEDOUT), "graceful stop completed with %s",
@@ -772,8 +712,7 @@ static void *b_stopper(void *arg)
     return NULL;
 }
 
-static void *b_respawner(void *arg)
-{
+static void *b_respawner(void *arg) {
     sthread *me = arg;
     akt_behavior b = tu_behavior(b_receive);
     while (atomic_load(&b_run)) {
@@ -791,8 +730,7 @@ static void *b_respawner(void *arg)
     return NULL;
 }
 
-static void test_b_asks_race_timeouts_cancels_stops(void **state)
-{
+static void test_b_asks_race_timeouts_cancels_stops(void **state) {
     (void)state;
     const char *sc = "b (asks vs timeouts, cancels, stops)";
     for (int i = 0; i < B_ASKERS; i++) {
@@ -807,8 +745,7 @@ static void test_b_asks_race_timeouts_cancels_stops(void **state)
     sthread th[B_ASKERS + 3];
     memset(th, 0, sizeof th);
     atomic_store(&b_run, 1);
-    for (int i = 0; i < B_ASKERS; i++)
-        st_start(&th[i], "asker", b_asker, (void *)(uintptr_t)i);
+    for (int i = 0; i < B_ASKERS; i++) st_start(&th[i], "asker", b_asker, (void *)(uintptr_t)i);
     st_start(&th[B_ASKERS], "canceller", b_canceller, NULL);
     st_start(&th[B_ASKERS + 1], "stopper", b_stopper, NULL);
     st_start(&th[B_ASKERS + 2], "respawner", b_respawner, &th[B_ASKERS + 2]);
@@ -821,8 +758,7 @@ static void test_b_asks_race_timeouts_cancels_stops(void **state)
     int64_t dl = tu_now_ns() + TU_DEADLINE_NS;
     for (int i = 0; i < B_ASKERS; i++)
         for (unsigned k = 0; k < b_n[i]; k++)
-            while (atomic_load(&b_recs[i][k].calls) == 0 && tu_now_ns() < dl)
-                tu_sleep_ms(1);
+            while (atomic_load(&b_recs[i][k].calls) == 0 && tu_now_ns() < dl) tu_sleep_ms(1);
     int by_rc[20] = {0};
     unsigned total = 0;
     for (int i = 0; i < B_ASKERS; i++) {
@@ -852,11 +788,10 @@ static void test_b_asks_race_timeouts_cancels_stops(void **state)
         }
     }
     print_message("[ stress b ] %u asks: %d replied, %d timed out, %d cancelled, %d stopped, "
-                  "%d unhandled, %d failed\n", total, by_rc[0], by_rc[-AKT_ETIMEDOUT],
-                  by_rc[-AKT_ECANCELED], by_rc[-AKT_ESTOPPED], by_rc[-AKT_EUNHANDLED],
-                  by_rc[-AKT_EFAILED]);
-    if (total == 0)
-        report("no ask was accepted: the scenario did not run");
+                  "%d unhandled, %d failed\n",
+                  total, by_rc[0], by_rc[-AKT_ETIMEDOUT], by_rc[-AKT_ECANCELED],
+                  by_rc[-AKT_ESTOPPED], by_rc[-AKT_EUNHANDLED], by_rc[-AKT_EFAILED]);
+    if (total == 0) report("no ask was accepted: the scenario did not run");
     shutdown_wait(b_sys, sc);
     TU_OK(akt_system_release(b_sys));
     b_sys = NULL;
@@ -879,8 +814,7 @@ static b2_tag b2_tags[2];
 static int b2_rc[2];
 static atomic_int b2_go, b2_done, b2_quit;
 
-static void b2_cb(akt_future *f, int rc, akt_msg *reply, void *data)
-{
+static void b2_cb(akt_future *f, int rc, akt_msg *reply, void *data) {
     (void)f;
     (void)reply;
     (void)rc;
@@ -888,21 +822,18 @@ static void b2_cb(akt_future *f, int rc, akt_msg *reply, void *data)
     atomic_fetch_add(&t->calls, 1);
 }
 
-static void *b2_racer(void *arg)
-{
+static void *b2_racer(void *arg) {
     int me = (int)(uintptr_t)arg;
     for (int round = 1;; round++) {
         while (atomic_load(&b2_go) < round && !atomic_load(&b2_quit)) {
         }
-        if (atomic_load(&b2_quit))
-            return NULL;
+        if (atomic_load(&b2_quit)) return NULL;
         b2_rc[me] = akt_future_on_complete(b2_future, b2_cb, &b2_tags[me]);
         atomic_fetch_add(&b2_done, 1);
     }
 }
 
-static void test_b_on_complete_registration_race(void **state)
-{
+static void test_b_on_complete_registration_race(void **state) {
     (void)state;
     const char *sc = "b2 (akt_future_on_complete from two threads)";
     b_sys = tu_system("stress-b2", 1);
@@ -922,8 +853,7 @@ static void test_b_on_complete_registration_race(void **state)
         int done_first = round & 1; /* odd rounds: the future completed before the race */
         akt_future *f = NULL;
         TU_OK(akt_ask(b_sys, pid, tu_msg("hold", NULL), TU_DEADLINE_NS, &f));
-        if (done_first)
-            TU_OK(akt_future_cancel(f));
+        if (done_first) TU_OK(akt_future_cancel(f));
         b2_future = f;
         for (int i = 0; i < 2; i++) {
             atomic_store(&b2_tags[i].calls, 0);
@@ -939,27 +869,26 @@ static void test_b_on_complete_registration_race(void **state)
             }
             sched_yield();
         }
-        if (!done_first)
-            TU_OK(akt_future_cancel(f)); /* the callback runs here */
+        if (!done_first) TU_OK(akt_future_cancel(f)); /* the callback runs here */
         int zeros = (b2_rc[0] == 0) + (b2_rc[1] == 0);
         int busy = (b2_rc[0] == AKT_EBUSY) + (b2_rc[1] == AKT_EBUSY);
         int c0 = atomic_load(&b2_tags[0].calls), c1 = atomic_load(&b2_tags[1].calls);
         if (zeros != 1 || busy != 1)
             report("round %d (%s future): the two registrations returned %s and %s "
-                   "(want one 0 and one AKT_EBUSY)", round, done_first ? "completed" : "pending",
-                   akt_err_name(b2_rc[0]), akt_err_name(b2_rc[1]));
+                   "(want one 0 and one AKT_EBUSY)",
+                   round, done_first ? "completed" : "pending", akt_err_name(b2_rc[0]),
+                   akt_err_name(b2_rc[1]));
         for (int i = 0; i < 2; i++) {
             int want = b2_rc[i] == 0 ? 1 : 0;
             int got = i ? c1 : c0;
             if (got != want)
                 report("round %d (%s future): the callback of the registration that returned "
-                       "%s ran %d time(s)", round, done_first ? "completed" : "pending",
-                       akt_err_name(b2_rc[i]), got);
+                       "%s ran %d time(s)",
+                       round, done_first ? "completed" : "pending", akt_err_name(b2_rc[i]), got);
         }
         TU_OK(akt_future_release(f));
         rounds = round;
-        if (report_n > 6)
-            break;
+        if (report_n > 6) break;
     }
     atomic_store(&b2_quit, 1);
     st_join_all(th, 2, sc);
@@ -975,8 +904,7 @@ static void test_b_on_complete_registration_race(void **state)
 static akt_future *b3_future;
 static atomic_int b3_returned, b3_rc;
 
-static void *b3_waiter(void *arg)
-{
+static void *b3_waiter(void *arg) {
     (void)arg;
     atomic_store(&b3_rc, akt_future_wait(b3_future, INT64_MAX, NULL));
     atomic_store(&b3_returned, 1);
@@ -984,16 +912,14 @@ static void *b3_waiter(void *arg)
 }
 
 static akt_system *b3_sys_waited;
-static void *b3_sys_waiter(void *arg)
-{
+static void *b3_sys_waiter(void *arg) {
     (void)arg;
     atomic_store(&b3_rc, akt_system_wait(b3_sys_waited, INT64_MAX));
     atomic_store(&b3_returned, 1);
     return NULL;
 }
 
-static void test_b_timeouts_near_int64_max(void **state)
-{
+static void test_b_timeouts_near_int64_max(void **state) {
     (void)state;
     const char *sc = "b3 (timeouts near INT64_MAX)";
     b_sys = tu_system("stress-b3", 2);
@@ -1091,46 +1017,40 @@ static pthread_mutex_t c_ring_mu = PTHREAD_MUTEX_INITIALIZER;
 static akt_pid c_ring[C_RING];
 static unsigned c_ring_n;
 
-static void c_ring_put(akt_pid p)
-{
+static void c_ring_put(akt_pid p) {
     pthread_mutex_lock(&c_ring_mu);
     c_ring[c_ring_n++ % C_RING] = p;
     pthread_mutex_unlock(&c_ring_mu);
 }
 
-static akt_pid c_ring_pick(uint64_t r)
-{
+static akt_pid c_ring_pick(uint64_t r) {
     pthread_mutex_lock(&c_ring_mu);
     akt_pid p = c_ring_n ? c_ring[r % (c_ring_n < C_RING ? c_ring_n : C_RING)] : (akt_pid){0};
     pthread_mutex_unlock(&c_ring_mu);
     return p;
 }
 
-static int c_pre_start(akt_ctx *ctx, void *state)
-{
+static int c_pre_start(akt_ctx *ctx, void *state) {
     (void)ctx;
     (void)state;
     atomic_fetch_add(&c_prestarts, 1);
     return 0;
 }
 
-static void c_post_stop(akt_ctx *ctx, void *state)
-{
+static void c_post_stop(akt_ctx *ctx, void *state) {
     (void)ctx;
     (void)state;
     atomic_fetch_add(&c_poststops, 1);
 }
 
-static void c_free_state(void *state)
-{
+static void c_free_state(void *state) {
     free(state);
     atomic_fetch_add(&c_frees, 1);
 }
 
 static int c_receive(akt_ctx *ctx, akt_msg *msg, void *state);
 
-static akt_behavior c_behavior(void)
-{
+static akt_behavior c_behavior(void) {
     akt_behavior b = tu_behavior(c_receive);
     b.pre_start = c_pre_start;
     b.post_stop = c_post_stop;
@@ -1139,13 +1059,11 @@ static akt_behavior c_behavior(void)
 }
 
 /* Spawns a child from inside an actor; the rc must be one a storm can explain. */
-static akt_pid c_child(akt_ctx *ctx, const char *name)
-{
+static akt_pid c_child(akt_ctx *ctx, const char *name) {
     akt_behavior b = c_behavior();
     c_state *st = calloc(1, sizeof *st);
     SCHECK(st != NULL, "out of memory");
-    if (!st)
-        return (akt_pid){0};
+    if (!st) return (akt_pid){0};
     akt_spawn_options o;
     akt_spawn_options_init(&o);
     o.name = name;
@@ -1161,8 +1079,7 @@ static akt_pid c_child(akt_ctx *ctx, const char *name)
     return (akt_pid){0};
 }
 
-static int c_receive(akt_ctx *ctx, akt_msg *msg, void *state)
-{
+static int c_receive(akt_ctx *ctx, akt_msg *msg, void *state) {
     c_state *st = state;
     if (tu_is(msg, "grow")) { /* n children (some named), each told to grow n - 1 */
         uint64_t n = tu_u64(msg);
@@ -1173,10 +1090,8 @@ static int c_receive(akt_ctx *ctx, akt_msg *msg, void *state)
             if (ch.id && n > 1) {
                 akt_msg *m = tu_msg_u64("grow", n - 1);
                 int rc = m ? akt_ctx_tell(ctx, ch, m) : AKT_ENOMEM;
-                if (rc != 0 && m)
-                    akt_msg_release(m);
-                SCHECK(RC_IN(rc, 0, AKT_ENOTFOUND), "akt_ctx_tell returned %s",
-                       akt_err_name(rc));
+                if (rc != 0 && m) akt_msg_release(m);
+                SCHECK(RC_IN(rc, 0, AKT_ENOTFOUND), "akt_ctx_tell returned %s", akt_err_name(rc));
             }
         }
         return 0;
@@ -1199,28 +1114,22 @@ static int c_receive(akt_ctx *ctx, akt_msg *msg, void *state)
         /* An ask of a churn (the one-worker test) waits for this reply; a told churn has
          * nobody to answer and the reply is refused or dead-lettered: both are fine. */
         akt_msg *done = tu_msg("churned", NULL);
-        if (done && akt_ctx_respond(ctx, done) != 0)
-            akt_msg_release(done);
+        if (done && akt_ctx_respond(ctx, done) != 0) akt_msg_release(done);
         return 0;
     }
-    if (tu_is(msg, AKT_TYPE_TERMINATED))
-        return 0;
+    if (tu_is(msg, AKT_TYPE_TERMINATED)) return 0;
     SFAIL("unexpected message %s", akt_msg_type(msg));
     return 0;
 }
 
-static void c_tell(akt_pid to, akt_msg *m)
-{
-    if (!m)
-        return;
+static void c_tell(akt_pid to, akt_msg *m) {
+    if (!m) return;
     int rc = akt_tell(c_sys, to, m);
-    if (rc != 0)
-        akt_msg_release(m);
+    if (rc != 0) akt_msg_release(m);
     SCHECK(RC_IN(rc, 0, AKT_ENOTFOUND), "akt_tell returned %s", akt_err_name(rc));
 }
 
-static void *c_spawner(void *arg)
-{
+static void *c_spawner(void *arg) {
     sthread *me = arg;
     uint64_t rng = (uintptr_t)arg;
     akt_behavior b = c_behavior();
@@ -1230,8 +1139,7 @@ static void *c_spawner(void *arg)
         snprintf(name, sizeof name, "p%llu", (unsigned long long)(r % 6));
         c_state *st = calloc(1, sizeof *st);
         SCHECK(st != NULL, "out of memory");
-        if (!st)
-            break;
+        if (!st) break;
         int rc;
         WHERE(me, "akt_spawn");
         akt_pid pid = spawn_named(c_sys, &b, st, (r >> 8) & 1 ? name : NULL, &rc);
@@ -1255,14 +1163,12 @@ static void *c_spawner(void *arg)
                    akt_err_name(rc));
         }
         WHERE(me, "loop");
-        if ((r >> 30) % 4 == 0)
-            sleep_us(100);
+        if ((r >> 30) % 4 == 0) sleep_us(100);
     }
     return NULL;
 }
 
-static void *c_stopper(void *arg)
-{
+static void *c_stopper(void *arg) {
     sthread *me = arg;
     uint64_t rng = 31337;
     while (atomic_load(&c_run)) {
@@ -1278,8 +1184,7 @@ static void *c_stopper(void *arg)
     return NULL;
 }
 
-static void c_storm(int workers, const char *sc)
-{
+static void c_storm(int workers, const char *sc) {
     atomic_store(&c_spawned, 0);
     atomic_store(&c_frees, 0);
     atomic_store(&c_prestarts, 0);
@@ -1297,28 +1202,23 @@ static void c_storm(int workers, const char *sc)
     st_join_all(th, 3, sc);
     shutdown_wait(c_sys, sc);
     int pre = atomic_load(&c_prestarts), post = atomic_load(&c_poststops);
-    if (pre != post)
-        report("%d actors started (pre_start) but %d stopped (post_stop)", pre, post);
+    if (pre != post) report("%d actors started (pre_start) but %d stopped (post_stop)", pre, post);
     TU_OK(akt_system_release(c_sys));
     c_sys = NULL;
     int spawned = atomic_load(&c_spawned), frees = atomic_load(&c_frees);
-    if (spawned != frees)
-        report("%d actors spawned but %d states freed", spawned, frees);
+    if (spawned != frees) report("%d actors spawned but %d states freed", spawned, frees);
     print_message("[ stress c ] %d workers: %d actors spawned, %d started\n", workers, spawned,
                   pre);
-    if (spawned == 0)
-        report("nothing was spawned: the scenario did not run");
+    if (spawned == 0) report("nothing was spawned: the scenario did not run");
     report_check(sc);
 }
 
-static void test_c_spawn_storm_two_workers(void **state)
-{
+static void test_c_spawn_storm_two_workers(void **state) {
     (void)state;
     c_storm(2, "c (spawn storm, 2 workers)");
 }
 
-static void test_c_spawn_storm_one_worker(void **state)
-{
+static void test_c_spawn_storm_one_worker(void **state) {
     (void)state;
     c_storm(1, "c (spawn storm, 1 worker)");
 }
@@ -1326,8 +1226,7 @@ static void test_c_spawn_storm_one_worker(void **state)
 /* The storm's "churn" made deterministic: on the only worker, an actor watches a child that
  * is gone (its freed cell is woken and queued on this worker) and then spawns, which takes
  * that cell from the free list. The spawn must not wait for the worker it runs on. */
-static void test_c_spawn_reuses_a_woken_cell_on_one_worker(void **state)
-{
+static void test_c_spawn_reuses_a_woken_cell_on_one_worker(void **state) {
     (void)state;
     const char *sc = "c (spawn after watching a dead child, 1 worker)";
     atomic_store(&c_spawned, 0);
@@ -1343,7 +1242,8 @@ static void test_c_spawn_reuses_a_woken_cell_on_one_worker(void **state)
     int rc = akt_future_wait(f, TU_SEC(6), NULL);
     if (rc == AKT_EAGAIN || rc == AKT_ETIMEDOUT)
         fail_msg("%s: hang: the second churn (watch + spawn) never finished on the only "
-                 "worker (%s)", sc, akt_err_name(rc));
+                 "worker (%s)",
+                 sc, akt_err_name(rc));
     TU_OK(akt_future_release(f));
     /* Ten more rounds, each after the previous child is surely dead. */
     for (int i = 0; i < 10; i++) {
@@ -1363,28 +1263,23 @@ static void test_c_spawn_reuses_a_woken_cell_on_one_worker(void **state)
 /* d. create/shutdown/release loops: no growth of threads, fds, RSS                       */
 /* ===================================================================================== */
 
-static long d_count_dir(const char *path)
-{
+static long d_count_dir(const char *path) {
     DIR *d = opendir(path);
-    if (!d)
-        return -1;
+    if (!d) return -1;
     long n = 0;
     struct dirent *e;
-    while ((e = readdir(d)))
-        n += e->d_name[0] != '.';
+    while ((e = readdir(d))) n += e->d_name[0] != '.';
     closedir(d);
     return n;
 }
 
-static long d_rss_kb(void)
-{
+static long d_rss_kb(void) {
 #if STRESS_ASAN
     __sanitizer_purge_allocator(); /* empties the quarantine, which grows by design */
 #endif
     malloc_trim(0);
     FILE *f = fopen("/proc/self/statm", "r");
-    if (!f)
-        return -1;
+    if (!f) return -1;
     long size = 0, res = 0;
     int n = fscanf(f, "%ld %ld", &size, &res);
     fclose(f);
@@ -1394,8 +1289,7 @@ static long d_rss_kb(void)
 static atomic_int d_spawned, d_frees, d_shutdown_cbs, d_spawner_run;
 static akt_system *d_racing_sys;
 
-static int d_receive(akt_ctx *ctx, akt_msg *msg, void *state)
-{
+static int d_receive(akt_ctx *ctx, akt_msg *msg, void *state) {
     (void)state;
     if (tu_is(msg, "busy")) {
         b_spin_us(300);
@@ -1404,49 +1298,42 @@ static int d_receive(akt_ctx *ctx, akt_msg *msg, void *state)
     return tu_reply(ctx, "ok", NULL);
 }
 
-static void d_free_state(void *state)
-{
+static void d_free_state(void *state) {
     free(state);
     atomic_fetch_add(&d_frees, 1);
 }
 
-static akt_behavior d_behavior(void)
-{
+static akt_behavior d_behavior(void) {
     akt_behavior b = tu_behavior(d_receive);
     b.free_state = d_free_state;
     return b;
 }
 
-static void d_spawn_some(akt_system *sys, int n, akt_pid *out)
-{
+static void d_spawn_some(akt_system *sys, int n, akt_pid *out) {
     akt_behavior b = d_behavior();
     for (int i = 0; i < n; i++) {
         void *st = malloc(16);
         assert_non_null(st);
         int rc = akt_spawn(sys, &b, st, NULL, &out[i]);
-        if (rc != 0)
-            free(st);
+        if (rc != 0) free(st);
         TU_OK(rc);
         atomic_fetch_add(&d_spawned, 1);
     }
 }
 
-static void d_shutdown_cb(akt_system *sys, void *data)
-{
+static void d_shutdown_cb(akt_system *sys, void *data) {
     (void)sys;
     (void)data;
     atomic_fetch_add(&d_shutdown_cbs, 1);
 }
 
-static void *d_spawner(void *arg)
-{
+static void *d_spawner(void *arg) {
     sthread *me = arg;
     akt_behavior b = d_behavior();
     for (;;) {
         void *st = malloc(16);
         SCHECK(st != NULL, "out of memory");
-        if (!st)
-            break;
+        if (!st) break;
         akt_pid pid;
         WHERE(me, "akt_spawn");
         int rc = akt_spawn(d_racing_sys, &b, st, NULL, &pid);
@@ -1462,8 +1349,7 @@ static void *d_spawner(void *arg)
     return NULL;
 }
 
-static void *d_releaser(void *arg)
-{
+static void *d_releaser(void *arg) {
     akt_system *sys = arg;
     int rc = akt_system_shutdown(sys, d_shutdown_cb, NULL);
     SCHECK(rc == 0, "akt_system_shutdown returned %s", akt_err_name(rc));
@@ -1475,8 +1361,7 @@ static void *d_releaser(void *arg)
 }
 
 /* One life of a system; the variants cycle. */
-static void d_cycle(int i, const char *sc)
-{
+static void d_cycle(int i, const char *sc) {
     akt_system *sys = tu_system("stress-d", 2);
     akt_pid pids[4];
     switch (i % 5) {
@@ -1495,8 +1380,7 @@ static void d_cycle(int i, const char *sc)
     case 1: /* released while its actors are busy (no shutdown before) */
         d_spawn_some(sys, 3, pids);
         for (int k = 0; k < 3; k++)
-            for (int m = 0; m < 10; m++)
-                TU_OK(akt_tell(sys, pids[k], tu_msg("busy", NULL)));
+            for (int m = 0; m < 10; m++) TU_OK(akt_tell(sys, pids[k], tu_msg("busy", NULL)));
         TU_OK(akt_system_release(sys));
         atomic_fetch_add(&d_shutdown_cbs, 1); /* none was registered */
         break;
@@ -1507,8 +1391,7 @@ static void d_cycle(int i, const char *sc)
         atomic_store(&d_spawner_run, 0);
         st_start(&th[0], "spawner", d_spawner, &th[0]);
         int64_t dl = tu_now_ns() + TU_DEADLINE_NS;
-        while (atomic_load(&d_spawner_run) < 3 && tu_now_ns() < dl)
-            sched_yield();
+        while (atomic_load(&d_spawner_run) < 3 && tu_now_ns() < dl) sched_yield();
         TU_OK(akt_system_shutdown(sys, d_shutdown_cb, NULL));
         st_join_all(th, 1, sc);
         shutdown_wait(sys, sc);
@@ -1534,8 +1417,7 @@ static void d_cycle(int i, const char *sc)
     }
 }
 
-static void test_d_system_lifecycle_resources(void **state)
-{
+static void test_d_system_lifecycle_resources(void **state) {
     (void)state;
     const char *sc = "d (create/shutdown/release loops)";
     atomic_store(&d_spawned, 0);
@@ -1544,10 +1426,9 @@ static void test_d_system_lifecycle_resources(void **state)
     long threads0 = d_count_dir("/proc/self/task"), fds0 = d_count_dir("/proc/self/fd");
     assert_true(threads0 > 0 && fds0 > 0);
     int warm = 10, n = 40 + (int)(stress_seconds() * 20);
-    for (int i = 0; i < warm; i++)
-        d_cycle(i, sc);
-    /* Systems released during shutdown finish on their own: wait for their threads.
-     * TSan starts one background thread of its own with the first thread it sees. */
+    for (int i = 0; i < warm; i++) d_cycle(i, sc);
+        /* Systems released during shutdown finish on their own: wait for their threads.
+         * TSan starts one background thread of its own with the first thread it sees. */
 #if defined(__SANITIZE_THREAD__)
     threads0 += 1;
 #endif
@@ -1568,11 +1449,11 @@ static void test_d_system_lifecycle_resources(void **state)
     /* A leaked system costs its cell page alone (4096 cells) about 600 KiB of RSS. */
     long margin_kb = STRESS_TSAN ? 32 * 1024 : STRESS_ASAN ? 16 * 1024 : 8 * 1024;
     print_message("[ stress d ] %d cycles after %d warm-up: threads %ld -> %ld, fds %ld -> %ld, "
-                  "RSS %ld -> %ld KiB\n", done, warm, threads0, threads1, fds0, fds1, rss0, rss1);
+                  "RSS %ld -> %ld KiB\n",
+                  done, warm, threads0, threads1, fds0, fds1, rss0, rss1);
     if (threads1 > threads0)
         report("threads: %ld before, still %ld after %d systems", threads0, threads1, done);
-    if (fds1 > fds0)
-        report("open fds: %ld before, %ld after %d systems", fds0, fds1, done);
+    if (fds1 > fds0) report("open fds: %ld before, %ld after %d systems", fds0, fds1, done);
     if (rss0 < 0 || rss1 < 0)
         report("cannot read /proc/self/statm");
     else if (rss1 - rss0 > margin_kb)
@@ -1589,8 +1470,8 @@ static void test_d_system_lifecycle_resources(void **state)
         report("%d actors spawned, %d states freed", atomic_load(&d_spawned),
                atomic_load(&d_frees));
     if (atomic_load(&d_shutdown_cbs) != total)
-        report("%d systems, %d shutdown callbacks (or releases without one)",
-               total, atomic_load(&d_shutdown_cbs));
+        report("%d systems, %d shutdown callbacks (or releases without one)", total,
+               atomic_load(&d_shutdown_cbs));
     report_check(sc);
 }
 
@@ -1599,14 +1480,12 @@ static void test_d_system_lifecycle_resources(void **state)
 /* ===================================================================================== */
 
 static atomic_int e_ctx_rc;
-static int e_receive(akt_ctx *ctx, akt_msg *msg, void *state)
-{
+static int e_receive(akt_ctx *ctx, akt_msg *msg, void *state) {
     (void)state;
     if (tu_is(msg, "tell-to")) { /* akt_ctx_tell to the pid in the payload */
         akt_msg *m = tu_msg("e", NULL);
         int rc = m ? akt_ctx_tell(ctx, tu_pid(msg), m) : AKT_ENOMEM;
-        if (rc != 0 && m)
-            akt_msg_release(m);
+        if (rc != 0 && m) akt_msg_release(m);
         atomic_store(&e_ctx_rc, rc);
         return tu_reply(ctx, "ok", NULL);
     }
@@ -1615,16 +1494,15 @@ static int e_receive(akt_ctx *ctx, akt_msg *msg, void *state)
 
 /* Every pid operation on pid in sys: not alive, and AKT_ENOTFOUND, never a crash. what
  * names the pid in the report. */
-static void e_check_pid(akt_system *sys, akt_pid pid, const char *what)
-{
+static void e_check_pid(akt_system *sys, akt_pid pid, const char *what) {
     char buf[128];
     int rc;
-#define E_WANT_NOTFOUND(expr)                                                                \
-    do {                                                                                     \
-        rc = (expr);                                                                         \
-        if (rc != AKT_ENOTFOUND)                                                             \
-            report("%s (%#llx): %s returned %s", what, (unsigned long long)pid.id, #expr,    \
-                   akt_err_name(rc));                                                        \
+#define E_WANT_NOTFOUND(expr)                                                             \
+    do {                                                                                  \
+        rc = (expr);                                                                      \
+        if (rc != AKT_ENOTFOUND)                                                          \
+            report("%s (%#llx): %s returned %s", what, (unsigned long long)pid.id, #expr, \
+                   akt_err_name(rc));                                                     \
     } while (0)
     if (akt_pid_is_alive(sys, pid) != 0)
         report("%s (%#llx): akt_pid_is_alive says 1", what, (unsigned long long)pid.id);
@@ -1663,17 +1541,14 @@ static void e_check_pid(akt_system *sys, akt_pid pid, const char *what)
         ms[1] = tu_msg("e", NULL);
     }
     E_WANT_NOTFOUND(akt_tell(sys, pid, ms[0]));
-    if (rc == 0)
-        ms[0] = NULL;
+    if (rc == 0) ms[0] = NULL;
     for (int i = 0; i < 2; i++)
-        if (ms[i])
-            akt_msg_release(ms[i]);
+        if (ms[i]) akt_msg_release(ms[i]);
 #undef E_WANT_NOTFOUND
 }
 
 /* From inside an actor of sys: akt_ctx_tell to pid gives AKT_ENOTFOUND. */
-static void e_check_ctx_tell(akt_system *sys, akt_pid actor, akt_pid pid, const char *what)
-{
+static void e_check_ctx_tell(akt_system *sys, akt_pid actor, akt_pid pid, const char *what) {
     atomic_store(&e_ctx_rc, 1);
     akt_msg *reply = NULL;
     TU_OK(tu_ask(sys, actor, tu_msg_pid("tell-to", pid), &reply));
@@ -1684,13 +1559,11 @@ static void e_check_ctx_tell(akt_system *sys, akt_pid actor, akt_pid pid, const 
                akt_err_name(rc));
 }
 
-static akt_pid e_pid(uint32_t gen, uint32_t index)
-{
+static akt_pid e_pid(uint32_t gen, uint32_t index) {
     return (akt_pid){((uint64_t)gen << 32) | index};
 }
 
-static void test_e_never_spawned_and_malformed_pids(void **state)
-{
+static void test_e_never_spawned_and_malformed_pids(void **state) {
     (void)state;
     akt_system *sys = tu_system("stress-e", 1);
     akt_behavior b = tu_behavior(e_receive);
@@ -1719,8 +1592,7 @@ static void test_e_never_spawned_and_malformed_pids(void **state)
     report_check("e (forged pids)");
 }
 
-static void test_e_pids_of_another_system(void **state)
-{
+static void test_e_pids_of_another_system(void **state) {
     (void)state;
     akt_system *sa = tu_system("stress-ea", 1), *sb = tu_system("stress-eb", 1);
     akt_behavior b = tu_behavior(e_receive);
@@ -1739,8 +1611,7 @@ static void test_e_pids_of_another_system(void **state)
     report_check("e (pids of another system)");
 }
 
-static void test_e_pids_kept_from_a_released_system(void **state)
-{
+static void test_e_pids_kept_from_a_released_system(void **state) {
     (void)state;
     akt_behavior b = tu_behavior(e_receive);
     akt_system *old = tu_system("stress-eold", 1);
@@ -1757,8 +1628,7 @@ static void test_e_pids_kept_from_a_released_system(void **state)
     report_check("e (pids of a released system)");
 }
 
-int main(void)
-{
+int main(void) {
     const struct CMUnitTest tests[] = {
         STRESS_TEST(test_a_named_actor_churn_tell_accounting),
         STRESS_TEST(test_b_asks_race_timeouts_cancels_stops),

@@ -11,12 +11,12 @@ static tu_log lg;
 
 typedef struct counter {
     const char *name;
-    int n;                  /* reset by pre_start */
+    int n; /* reset by pre_start */
     int failed;
-    atomic_int after_fail;  /* "inc" handled after a failure */
+    atomic_int after_fail; /* "inc" handled after a failure */
     atomic_int frees;
     tu_gate *gate;
-    int spawn_child;        /* pre_start spawns an anonymous child counter */
+    int spawn_child; /* pre_start spawns an anonymous child counter */
     akt_pid _Atomic child;
 } counter;
 
@@ -27,24 +27,20 @@ static int counter_receive(akt_ctx *ctx, akt_msg *msg, void *state);
 static int counter_pre_start(akt_ctx *ctx, void *state);
 static void counter_post_stop(akt_ctx *ctx, void *state);
 static void counter_free(void *state);
-static const akt_behavior counter_behavior = {
-    .size = sizeof(akt_behavior),
-    .receive = counter_receive,
-    .pre_start = counter_pre_start,
-    .post_stop = counter_post_stop,
-    .free_state = counter_free
-};
+static const akt_behavior counter_behavior = {.size = sizeof(akt_behavior),
+                                              .receive = counter_receive,
+                                              .pre_start = counter_pre_start,
+                                              .post_stop = counter_post_stop,
+                                              .free_state = counter_free};
 
-static int counter_pre_start(akt_ctx *ctx, void *state)
-{
+static int counter_pre_start(akt_ctx *ctx, void *state) {
     counter *c = state;
     c->n = 0;
     tu_log_add(&lg, "pre:%s", c->name);
     if (c->spawn_child) {
         int k = atomic_fetch_add(&nkids, 1);
         TU_CB_CHECK(k < 8);
-        if (k >= 8)
-            return 0;
+        if (k >= 8) return 0;
         kids[k].name = "kid";
         akt_pid kid = {0};
         TU_CB_RC(0, akt_ctx_spawn(ctx, &counter_behavior, &kids[k], NULL, &kid));
@@ -53,29 +49,24 @@ static int counter_pre_start(akt_ctx *ctx, void *state)
     return 0;
 }
 
-static void counter_post_stop(akt_ctx *ctx, void *state)
-{
+static void counter_post_stop(akt_ctx *ctx, void *state) {
     counter *c = state;
     tu_log_add(&lg, "post:%s", c->name);
 }
 
-static void counter_free(void *state)
-{
+static void counter_free(void *state) {
     counter *c = state;
     atomic_fetch_add(&c->frees, 1);
 }
 
-static int counter_receive(akt_ctx *ctx, akt_msg *msg, void *state)
-{
+static int counter_receive(akt_ctx *ctx, akt_msg *msg, void *state) {
     counter *c = state;
     if (tu_is(msg, "inc")) {
         c->n++;
-        if (c->failed)
-            atomic_fetch_add(&c->after_fail, 1);
+        if (c->failed) atomic_fetch_add(&c->after_fail, 1);
         return 0;
     }
-    if (tu_is(msg, "get"))
-        return tu_reply_u64(ctx, "n", (uint64_t)c->n);
+    if (tu_is(msg, "get")) return tu_reply_u64(ctx, "n", (uint64_t)c->n);
     if (tu_is(msg, "block")) {
         tu_gate_wait(c->gate);
         return 0;
@@ -103,8 +94,7 @@ typedef struct decisions {
     int answer; /* returned directive */
 } decisions;
 
-static int decide(int code, const char *reason, void *data)
-{
+static int decide(int code, const char *reason, void *data) {
     decisions *d = data;
     pthread_mutex_lock(&d->mu);
     int i = d->calls++;
@@ -119,8 +109,7 @@ static int decide(int code, const char *reason, void *data)
     return answer;
 }
 
-static int decision_count(decisions *d)
-{
+static int decision_count(decisions *d) {
     pthread_mutex_lock(&d->mu);
     int n = d->calls;
     pthread_mutex_unlock(&d->mu);
@@ -129,8 +118,7 @@ static int decision_count(decisions *d)
 
 static akt_system *sys;
 
-static int sup_setup(void **state)
-{
+static int sup_setup(void **state) {
     tu_log_init(&lg);
     memset(kids, 0, sizeof kids);
     atomic_store(&nkids, 0);
@@ -138,18 +126,15 @@ static int sup_setup(void **state)
     return tu_setup(state);
 }
 
-static int sup_teardown(void **state)
-{
-    if (sys)
-        tu_system_end(sys);
+static int sup_teardown(void **state) {
+    if (sys) tu_system_end(sys);
     sys = NULL;
     tu_log_destroy(&lg);
     return tu_teardown(state);
 }
 #define SUP_TEST(f) cmocka_unit_test_setup_teardown(f, sup_setup, sup_teardown)
 
-static void start_system(int default_directive, decisions *d)
-{
+static void start_system(int default_directive, decisions *d) {
     akt_system_options o;
     TU_OK(akt_system_options_init(&o));
     o.name = "sup";
@@ -167,44 +152,32 @@ static void start_system(int default_directive, decisions *d)
     sys = tu_system_with(&o); /* the supervisor is copied: s may go */
 }
 
-static void init_decisions(decisions *d, int answer)
-{
+static void init_decisions(decisions *d, int answer) {
     memset(d, 0, sizeof *d);
     pthread_mutex_init(&d->mu, NULL);
     d->answer = answer;
 }
 
-static void tell(akt_pid pid, const char *type)
-{
-    TU_OK(akt_tell(sys, pid, tu_msg(type, NULL)));
-}
+static void tell(akt_pid pid, const char *type) { TU_OK(akt_tell(sys, pid, tu_msg(type, NULL))); }
 
-static uint64_t get(akt_pid pid)
-{
-    return tu_ask_u64(sys, pid, "get");
-}
+static uint64_t get(akt_pid pid) { return tu_ask_u64(sys, pid, "get"); }
 
-static void expect_log(const char *want)
-{
+static void expect_log(const char *want) {
     const char *got = tu_log_str(&lg);
-    if (strcmp(got, want) != 0)
-        fail_msg("lifecycle \"%s\", expected \"%s\"", got, want);
+    if (strcmp(got, want) != 0) fail_msg("lifecycle \"%s\", expected \"%s\"", got, want);
 }
 
 /* Blocks the actor so that everything sent next is queued behind the failing message. */
-static void queue_behind_gate(akt_pid pid, tu_gate *g, const char *const *types, int n)
-{
+static void queue_behind_gate(akt_pid pid, tu_gate *g, const char *const *types, int n) {
     tell(pid, "block");
     tu_gate_await_waiters(g, 1);
-    for (int i = 0; i < n; i++)
-        tell(pid, types[i]);
+    for (int i = 0; i < n; i++) tell(pid, types[i]);
     tu_gate_open(g);
 }
 
 /* ---- directives ------------------------------------------------------------------- */
 
-static void test_default_is_restart_keeping_mailbox(void **state)
-{
+static void test_default_is_restart_keeping_mailbox(void **state) {
     (void)state;
     sys = tu_system("sup", 2); /* no supervisor given: one-for-one, restart */
     static tu_gate g;
@@ -222,8 +195,7 @@ static void test_default_is_restart_keeping_mailbox(void **state)
     tu_gate_destroy(&g);
 }
 
-static void test_resume_keeps_state(void **state)
-{
+static void test_resume_keeps_state(void **state) {
     (void)state;
     start_system(AKT_DIRECTIVE_RESUME, NULL);
     static counter c = {.name = "c"};
@@ -236,8 +208,7 @@ static void test_resume_keeps_state(void **state)
     expect_log("pre:c");
 }
 
-static void test_stop_directive(void **state)
-{
+static void test_stop_directive(void **state) {
     (void)state;
     start_system(AKT_DIRECTIVE_STOP, NULL);
     static tu_gate g;
@@ -260,8 +231,7 @@ static void test_stop_directive(void **state)
     tu_gate_destroy(&g);
 }
 
-static void test_escalate_fails_the_parent(void **state)
-{
+static void test_escalate_fails_the_parent(void **state) {
     (void)state;
     static decisions d;
     init_decisions(&d, AKT_DIRECTIVE_RESTART);
@@ -295,8 +265,7 @@ static void test_escalate_fails_the_parent(void **state)
     assert_int_equal(decision_count(&d), 1);
 }
 
-static void test_child_supervisor_from_spawn_options(void **state)
-{
+static void test_child_supervisor_from_spawn_options(void **state) {
     (void)state;
     sys = tu_system("sup", 2);
     akt_supervisor resume;
@@ -320,8 +289,7 @@ static void test_child_supervisor_from_spawn_options(void **state)
 
 /* ---- the decider -------------------------------------------------------------------- */
 
-static void test_decider_gets_code_and_reason(void **state)
-{
+static void test_decider_gets_code_and_reason(void **state) {
     (void)state;
     static decisions d;
     init_decisions(&d, AKT_DIRECTIVE_RESUME);
@@ -348,8 +316,7 @@ static void test_decider_gets_code_and_reason(void **state)
     expect_log("pre:c");
 }
 
-static void test_decider_invalid_answer_means_default(void **state)
-{
+static void test_decider_invalid_answer_means_default(void **state) {
     (void)state;
     static decisions d;
     init_decisions(&d, 99);
@@ -363,8 +330,7 @@ static void test_decider_invalid_answer_means_default(void **state)
     expect_log("pre:c");
 }
 
-static void test_invalid_supervisors(void **state)
-{
+static void test_invalid_supervisors(void **state) {
     (void)state;
     akt_supervisor s;
     memset(&s, 0, sizeof s);
@@ -393,15 +359,14 @@ static void test_invalid_supervisors(void **state)
 
 /* ---- events ----------------------------------------------------------------------------- */
 
-static void test_failure_events(void **state)
-{
+static void test_failure_events(void **state) {
     (void)state;
     sys = tu_system("sup", 2);
     static tu_events ev;
     tu_events_init(&ev);
     akt_subscription *sub = NULL;
-    TU_OK(akt_subscribe(sys, AKT_EVENT_ACTOR_FAILED | AKT_EVENT_ACTOR_RESTARTED, tu_events_cb,
-                        &ev, &sub));
+    TU_OK(akt_subscribe(sys, AKT_EVENT_ACTOR_FAILED | AKT_EVENT_ACTOR_RESTARTED, tu_events_cb, &ev,
+                        &sub));
     static counter c = {.name = "c"};
     akt_pid pid = tu_spawn(sys, &counter_behavior, &c, "c");
     tell(pid, "fail-reason");
@@ -420,13 +385,11 @@ static void test_failure_events(void **state)
     tu_events_destroy(&ev);
 }
 
-static int failing_pre_start(akt_ctx *ctx, void *state)
-{
+static int failing_pre_start(akt_ctx *ctx, void *state) {
     return akt_ctx_fail(ctx, "cannot start");
 }
 
-static void test_pre_start_failure_event(void **state)
-{
+static void test_pre_start_failure_event(void **state) {
     (void)state;
     sys = tu_system("sup", 2);
     static tu_events ev;
@@ -448,8 +411,7 @@ static void test_pre_start_failure_event(void **state)
     tu_events_destroy(&ev);
 }
 
-int main(void)
-{
+int main(void) {
     const struct CMUnitTest tests[] = {
         SUP_TEST(test_default_is_restart_keeping_mailbox),
         SUP_TEST(test_resume_keeps_state),

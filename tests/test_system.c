@@ -11,8 +11,7 @@ static atomic_int post_stops;
 static atomic_int frees;
 static tu_log order;
 
-static int echo_receive(akt_ctx *ctx, akt_msg *msg, void *state)
-{
+static int echo_receive(akt_ctx *ctx, akt_msg *msg, void *state) {
     (void)state;
     if (tu_is(msg, "wait-self")) {
         akt_system *sys = NULL;
@@ -30,28 +29,24 @@ static int echo_receive(akt_ctx *ctx, akt_msg *msg, void *state)
     }
     akt_msg_retain(msg);
     int rc = akt_ctx_respond(ctx, msg);
-    if (rc != 0)
-        akt_msg_release(msg);
+    if (rc != 0) akt_msg_release(msg);
     return 0;
 }
 
-static void named_post_stop(akt_ctx *ctx, void *state)
-{
+static void named_post_stop(akt_ctx *ctx, void *state) {
     (void)ctx;
     tu_log_add(&order, "%s", state ? (const char *)state : "?");
     atomic_fetch_add(&post_stops, 1);
 }
 
-static void count_free_state(void *state)
-{
+static void count_free_state(void *state) {
     (void)state;
     atomic_fetch_add(&frees, 1);
 }
 
 static int child_pre_start(akt_ctx *ctx, void *state);
 
-static akt_behavior echo_behavior(void)
-{
+static akt_behavior echo_behavior(void) {
     akt_behavior b = tu_behavior(echo_receive);
     b.post_stop = named_post_stop;
     b.free_state = count_free_state;
@@ -59,8 +54,7 @@ static akt_behavior echo_behavior(void)
 }
 
 /* A parent that spawns one child named "kid" (state "kid") in pre_start. */
-static int child_pre_start(akt_ctx *ctx, void *state)
-{
+static int child_pre_start(akt_ctx *ctx, void *state) {
     (void)state;
     akt_behavior b = echo_behavior();
     akt_spawn_options o;
@@ -71,15 +65,13 @@ static int child_pre_start(akt_ctx *ctx, void *state)
     return 0;
 }
 
-static int sys_setup(void **state)
-{
+static int sys_setup(void **state) {
     atomic_store(&post_stops, 0);
     atomic_store(&frees, 0);
     tu_log_init(&order);
     return tu_setup(state);
 }
-static int sys_teardown(void **state)
-{
+static int sys_teardown(void **state) {
     tu_log_destroy(&order);
     return tu_teardown(state);
 }
@@ -87,8 +79,7 @@ static int sys_teardown(void **state)
 
 /* ---- creation and names --------------------------------------------------------------- */
 
-static void test_create_with_defaults(void **state)
-{
+static void test_create_with_defaults(void **state) {
     (void)state;
     akt_system *sys = NULL;
     TU_OK(akt_system_create(NULL, &sys));
@@ -111,8 +102,7 @@ static void test_create_with_defaults(void **state)
     tu_system_end(sys);
 }
 
-static void test_name_is_copied(void **state)
-{
+static void test_name_is_copied(void **state) {
     (void)state;
     char name[] = "demo-1_x.y";
     akt_system *sys = tu_system(name, 1);
@@ -121,8 +111,7 @@ static void test_name_is_copied(void **state)
     tu_system_end(sys);
 }
 
-static void test_invalid_names_and_options(void **state)
-{
+static void test_invalid_names_and_options(void **state) {
     (void)state;
     const char *bad[] = {"bad name", "a/b", "", "x@y", "ü"};
     for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
@@ -132,8 +121,7 @@ static void test_invalid_names_and_options(void **state)
         akt_system *sys = (akt_system *)0x1;
         int rc = akt_system_create(&o, &sys);
         if (rc != AKT_EINVAL)
-            fail_msg("system name \"%s\": got %s, expected AKT_EINVAL", bad[i],
-                     akt_err_name(rc));
+            fail_msg("system name \"%s\": got %s, expected AKT_EINVAL", bad[i], akt_err_name(rc));
         assert_ptr_equal(sys, (akt_system *)0x1);
     }
     akt_system_options o;
@@ -158,16 +146,14 @@ typedef struct shut_rec {
     atomic_int post_stops_at_cb;
 } shut_rec;
 
-static void on_shutdown(akt_system *system, void *data)
-{
+static void on_shutdown(akt_system *system, void *data) {
     shut_rec *r = data;
     atomic_store(&r->got_sys, system);
     atomic_store(&r->post_stops_at_cb, atomic_load(&post_stops));
     atomic_fetch_add(&r->calls, 1);
 }
 
-static void test_shutdown_callback_once(void **state)
-{
+static void test_shutdown_callback_once(void **state) {
     (void)state;
     static shut_rec r1 = {0}, r2 = {0};
     akt_system *sys = tu_system("shut", 2);
@@ -186,8 +172,7 @@ static void test_shutdown_callback_once(void **state)
     assert_int_equal(atomic_load(&r2.calls), 0);
 }
 
-static void test_shutdown_twice_before_completion(void **state)
-{
+static void test_shutdown_twice_before_completion(void **state) {
     (void)state;
     static shut_rec r1 = {0}, r2 = {0};
     akt_system *sys = tu_system("shut2", 2);
@@ -199,8 +184,7 @@ static void test_shutdown_twice_before_completion(void **state)
     TU_OK(akt_system_release(sys));
 }
 
-static void test_wait_times_out_while_running(void **state)
-{
+static void test_wait_times_out_while_running(void **state) {
     (void)state;
     akt_system *sys = tu_system("waiting", 1);
     int64_t t0 = tu_now_ns();
@@ -212,8 +196,7 @@ static void test_wait_times_out_while_running(void **state)
     tu_system_end(sys);
 }
 
-static void test_spawn_after_shutdown_is_eclosed(void **state)
-{
+static void test_spawn_after_shutdown_is_eclosed(void **state) {
     (void)state;
     akt_system *sys = tu_system("closed", 1);
     akt_behavior b = echo_behavior();
@@ -228,8 +211,7 @@ static void test_spawn_after_shutdown_is_eclosed(void **state)
     TU_OK(akt_system_release(sys));
 }
 
-static void test_shutdown_stops_actors_children_first(void **state)
-{
+static void test_shutdown_stops_actors_children_first(void **state) {
     (void)state;
     static shut_rec r = {0};
     akt_system *sys = tu_system("tree", 2);
@@ -249,14 +231,12 @@ static void test_shutdown_stops_actors_children_first(void **state)
     assert_int_equal(atomic_load(&r.post_stops_at_cb), 3);
     int ik = tu_log_index(&order, "kid"), ip = tu_log_index(&order, "parent");
     assert_true(ik >= 0 && ip >= 0);
-    if (ik > ip)
-        fail_msg("parent stopped before its child: %s", tu_log_str(&order));
+    if (ik > ip) fail_msg("parent stopped before its child: %s", tu_log_str(&order));
     TU_OK(akt_system_release(sys));
     TU_EVENTUALLY(atomic_load(&frees) == 3);
 }
 
-static void test_shutdown_from_inside_an_actor(void **state)
-{
+static void test_shutdown_from_inside_an_actor(void **state) {
     (void)state;
     akt_system *sys = tu_system("inside", 2);
     akt_behavior b = echo_behavior();
@@ -268,8 +248,7 @@ static void test_shutdown_from_inside_an_actor(void **state)
     TU_OK(akt_system_release(sys));
 }
 
-static void test_wait_from_own_thread_is_edeadlk(void **state)
-{
+static void test_wait_from_own_thread_is_edeadlk(void **state) {
     (void)state;
     akt_system *sys = tu_system("self-wait", 2);
     akt_behavior b = echo_behavior();
@@ -287,8 +266,7 @@ typedef struct busy_state {
     atomic_int handled;
 } busy_state;
 
-static int busy_receive(akt_ctx *ctx, akt_msg *msg, void *state)
-{
+static int busy_receive(akt_ctx *ctx, akt_msg *msg, void *state) {
     busy_state *b = state;
     if (tu_is(msg, "block"))
         tu_gate_wait(b->gate);
@@ -297,8 +275,7 @@ static int busy_receive(akt_ctx *ctx, akt_msg *msg, void *state)
     return 0;
 }
 
-static void test_shutdown_dead_letters_queued_messages(void **state)
-{
+static void test_shutdown_dead_letters_queued_messages(void **state) {
     (void)state;
     enum { NBUSY = 3, QUEUED = 100 };
     akt_system *sys = tu_system("busy", 2);
@@ -316,15 +293,13 @@ static void test_shutdown_dead_letters_queued_messages(void **state)
         TU_OK(akt_tell(sys, pid, tu_msg("block", NULL)));
         if (i < 2) /* two workers: the third actor waits its turn, its mail all queued */
             tu_gate_await_waiters(&gate, i + 1);
-        for (int k = 0; k < QUEUED; k++)
-            TU_OK(akt_tell(sys, pid, tu_msg("queued", NULL)));
+        for (int k = 0; k < QUEUED; k++) TU_OK(akt_tell(sys, pid, tu_msg("queued", NULL)));
     }
     TU_OK(akt_system_shutdown(sys, NULL, NULL));
     tu_gate_open(&gate);
     TU_OK(akt_system_wait(sys, TU_DEADLINE_NS));
     int handled = 0;
-    for (int i = 0; i < NBUSY; i++)
-        handled += atomic_load(&b[i].handled);
+    for (int i = 0; i < NBUSY; i++) handled += atomic_load(&b[i].handled);
     assert_int_equal(handled, 0);
     /* Every queued message was dead-lettered before the shutdown completed (the third
      * actor's "block" too, if it never got to run). */
@@ -338,8 +313,7 @@ static void test_shutdown_dead_letters_queued_messages(void **state)
 
 /* ---- handle references ------------------------------------------------------------------ */
 
-static void test_retain_keeps_system_alive(void **state)
-{
+static void test_retain_keeps_system_alive(void **state) {
     (void)state;
     akt_system *sys = tu_system("retained", 1);
     TU_OK(akt_system_retain(sys));
@@ -378,8 +352,7 @@ typedef struct hook_rec {
 
 static _Thread_local int tls_hook_started;
 
-static void hook_start(void *data, int index)
-{
+static void hook_start(void *data, int index) {
     hook_rec *r = data;
     pthread_mutex_lock(&r->mu);
     for (int i = 0; i < r->starts && i < MAX_THREADS; i++)
@@ -395,8 +368,7 @@ static void hook_start(void *data, int index)
     tls_hook_started = 1;
 }
 
-static void hook_stop(void *data, int index)
-{
+static void hook_stop(void *data, int index) {
     hook_rec *r = data;
     pthread_mutex_lock(&r->mu);
     int found = 0;
@@ -405,27 +377,24 @@ static void hook_stop(void *data, int index)
             found = 1;
             r->t[i].stops++;
             if (r->t[i].index != index && r->bad++ == 0)
-                snprintf(r->why, sizeof r->why, "thread_stop(%d) on the thread of start(%d)",
-                         index, r->t[i].index);
+                snprintf(r->why, sizeof r->why, "thread_stop(%d) on the thread of start(%d)", index,
+                         r->t[i].index);
         }
     }
     if (!found && r->bad++ == 0)
-        snprintf(r->why, sizeof r->why, "thread_stop(%d) on a thread without thread_start",
-                 index);
+        snprintf(r->why, sizeof r->why, "thread_stop(%d) on a thread without thread_start", index);
     r->stops++;
     pthread_mutex_unlock(&r->mu);
 }
 
-static int hooked_receive(akt_ctx *ctx, akt_msg *msg, void *state)
-{
+static int hooked_receive(akt_ctx *ctx, akt_msg *msg, void *state) {
     (void)state;
     /* thread_start runs first thing on every akt thread: before any actor code. */
     TU_CB_CHECK(tls_hook_started);
     return tu_reply(ctx, "ok", NULL);
 }
 
-static int hook_counts(hook_rec *r, int *starts, int *stops)
-{
+static int hook_counts(hook_rec *r, int *starts, int *stops) {
     pthread_mutex_lock(&r->mu);
     *starts = r->starts;
     *stops = r->stops;
@@ -433,8 +402,7 @@ static int hook_counts(hook_rec *r, int *starts, int *stops)
     return 0;
 }
 
-static int hooks_balanced(hook_rec *r)
-{
+static int hooks_balanced(hook_rec *r) {
     int s, t;
     hook_counts(r, &s, &t);
     return s > 0 && s == t;
@@ -445,8 +413,7 @@ typedef struct hook_shut {
     atomic_int starts_at_cb, stops_at_cb, calls;
 } hook_shut;
 
-static void hook_on_shutdown(akt_system *system, void *data)
-{
+static void hook_on_shutdown(akt_system *system, void *data) {
     (void)system;
     hook_shut *h = data;
     int s, t;
@@ -457,8 +424,7 @@ static void hook_on_shutdown(akt_system *system, void *data)
 }
 
 /* Indices: workers 0..n-1, -1 the timer thread, -2 the thread that completes a shutdown. */
-static void check_hook_record(hook_rec *r, int workers)
-{
+static void check_hook_record(hook_rec *r, int workers) {
     pthread_mutex_lock(&r->mu);
     int starts = r->starts, stops = r->stops, bad = r->bad;
     int per_index[MAX_THREADS + 2] = {0}; /* index + 2 */
@@ -471,14 +437,12 @@ static void check_hook_record(hook_rec *r, int workers)
         } else {
             per_index[ix + 2]++;
         }
-        if (r->t[i].stops != 1)
-            stop_counts_ok = 0;
+        if (r->t[i].stops != 1) stop_counts_ok = 0;
     }
     char why[128];
     memcpy(why, r->why, sizeof why);
     pthread_mutex_unlock(&r->mu);
-    if (bad)
-        fail_msg("thread hooks: %s", why);
+    if (bad) fail_msg("thread hooks: %s", why);
     if (out_of_range)
         fail_msg("thread hook called with index %d (workers 0..%d, timer -1, shutdown -2)",
                  bad_index, workers - 1);
@@ -490,8 +454,7 @@ static void check_hook_record(hook_rec *r, int workers)
             fail_msg("thread index %d started %d times, expected once", ix, per_index[ix + 2]);
 }
 
-static void test_thread_hooks_once_per_thread(void **state)
-{
+static void test_thread_hooks_once_per_thread(void **state) {
     (void)state;
     static hook_rec r;
     memset(&r, 0, sizeof r);
@@ -514,8 +477,7 @@ static void test_thread_hooks_once_per_thread(void **state)
     akt_behavior b = tu_behavior(hooked_receive);
     for (int i = 0; i < 8; i++) {
         akt_pid pid = tu_spawn(sys, &b, NULL, NULL);
-        for (int k = 0; k < 4; k++)
-            TU_OK(tu_ask(sys, pid, tu_msg("hi", NULL), NULL));
+        for (int k = 0; k < 4; k++) TU_OK(tu_ask(sys, pid, tu_msg("hi", NULL), NULL));
     }
     TU_OK(akt_system_shutdown(sys, hook_on_shutdown, &hs));
     TU_OK(akt_system_wait(sys, TU_DEADLINE_NS));
@@ -531,8 +493,7 @@ static void test_thread_hooks_once_per_thread(void **state)
 /* Releasing the last reference of a running system shuts it down. */
 static hook_rec release_rec = {.mu = PTHREAD_MUTEX_INITIALIZER};
 
-static void test_release_while_running(void **state)
-{
+static void test_release_while_running(void **state) {
     (void)state;
     akt_system_options o;
     TU_OK(akt_system_options_init(&o));
@@ -557,8 +518,7 @@ static void test_release_while_running(void **state)
 
 #define NSYS 8
 
-static void test_many_systems_at_once(void **state)
-{
+static void test_many_systems_at_once(void **state) {
     (void)state;
     akt_system *sys[NSYS];
     akt_pid pid[NSYS];
@@ -588,8 +548,7 @@ static void test_many_systems_at_once(void **state)
     char path[128];
     TU_OK(akt_pid_path(sys[3], pid[3], path, sizeof path, NULL));
     assert_string_equal(path, "akt://many-3/user/echo");
-    for (int i = 0; i < NSYS; i++)
-        TU_OK(akt_system_shutdown(sys[i], NULL, NULL));
+    for (int i = 0; i < NSYS; i++) TU_OK(akt_system_shutdown(sys[i], NULL, NULL));
     for (int i = 0; i < NSYS; i++) {
         TU_OK(akt_system_wait(sys[i], TU_DEADLINE_NS));
         TU_OK(akt_system_release(sys[i]));
@@ -597,8 +556,7 @@ static void test_many_systems_at_once(void **state)
     assert_int_equal(atomic_load(&post_stops), NSYS);
 }
 
-int main(void)
-{
+int main(void) {
     const struct CMUnitTest tests[] = {
         SYS_TEST(test_create_with_defaults),
         SYS_TEST(test_name_is_copied),

@@ -8,14 +8,12 @@
 
 static akt_system *sys;
 
-static int ta_setup(void **state)
-{
+static int ta_setup(void **state) {
     sys = tu_system("tellask", 2);
     return tu_setup(state);
 }
 
-static int ta_teardown(void **state)
-{
+static int ta_teardown(void **state) {
     tu_system_end(sys);
     sys = NULL;
     return tu_teardown(state);
@@ -36,8 +34,7 @@ typedef struct seq_payload {
     uint64_t n;
 } seq_payload;
 
-static int seq_receive(akt_ctx *ctx, akt_msg *msg, void *state)
-{
+static int seq_receive(akt_ctx *ctx, akt_msg *msg, void *state) {
     seq_state *s = state; /* only this actor touches it: callbacks never run concurrently */
     if (tu_is(msg, "seq")) {
         const void *data;
@@ -56,28 +53,24 @@ static int seq_receive(akt_ctx *ctx, akt_msg *msg, void *state)
         s->total++;
         return 0;
     }
-    if (tu_is(msg, "total"))
-        return tu_reply_u64(ctx, "total", s->total);
+    if (tu_is(msg, "total")) return tu_reply_u64(ctx, "total", s->total);
     return AKT_EUNHANDLED;
 }
 
-static akt_msg *seq_msg(uint64_t sender, uint64_t n)
-{
+static akt_msg *seq_msg(uint64_t sender, uint64_t n) {
     seq_payload p = {sender, n};
     akt_msg *m = NULL;
     TU_CB_RC(0, akt_msg_new_bytes("seq", &p, sizeof p, AKT_COPY, &m));
     return m;
 }
 
-static void test_one_sender_order(void **state)
-{
+static void test_one_sender_order(void **state) {
     (void)state;
     static seq_state s = {0};
     akt_behavior b = tu_behavior(seq_receive);
     akt_pid pid = tu_spawn(sys, &b, &s, "seq");
     const uint64_t N = 100000;
-    for (uint64_t i = 0; i < N; i++)
-        TU_OK(akt_tell(sys, pid, seq_msg(0, i)));
+    for (uint64_t i = 0; i < N; i++) TU_OK(akt_tell(sys, pid, seq_msg(0, i)));
     /* The ask comes after the tells from this same thread: it sees all of them. */
     assert_int_equal(tu_ask_u64(sys, pid, "total"), N);
     assert_int_equal(s.violations, 0);
@@ -89,16 +82,13 @@ typedef struct sender_arg {
     uint64_t id, count;
 } sender_arg;
 
-static void *sender_main(void *arg)
-{
+static void *sender_main(void *arg) {
     sender_arg *a = arg;
-    for (uint64_t i = 0; i < a->count; i++)
-        TU_CB_RC(0, akt_tell(sys, a->to, seq_msg(a->id, i)));
+    for (uint64_t i = 0; i < a->count; i++) TU_CB_RC(0, akt_tell(sys, a->to, seq_msg(a->id, i)));
     return NULL;
 }
 
-static void test_two_senders_each_ordered(void **state)
-{
+static void test_two_senders_each_ordered(void **state) {
     (void)state;
     static seq_state s = {0};
     akt_behavior b = tu_behavior(seq_receive);
@@ -107,8 +97,7 @@ static void test_two_senders_each_ordered(void **state)
     pthread_t th[2];
     for (int i = 0; i < 2; i++)
         assert_int_equal(pthread_create(&th[i], NULL, sender_main, &args[i]), 0);
-    for (int i = 0; i < 2; i++)
-        pthread_join(th[i], NULL);
+    for (int i = 0; i < 2; i++) pthread_join(th[i], NULL);
     assert_int_equal(tu_ask_u64(sys, pid, "total"), 100000);
     assert_int_equal(s.violations, 0);
     assert_int_equal(s.next[1], 50000);
@@ -118,14 +107,12 @@ static void test_two_senders_each_ordered(void **state)
 /* ---- batches ----------------------------------------------------------------------------- */
 
 static atomic_int batch_freed;
-static void batch_free(void *p)
-{
+static void batch_free(void *p) {
     free(p);
     atomic_fetch_add(&batch_freed, 1);
 }
 
-static akt_msg *owned_seq_msg(uint64_t sender, uint64_t n)
-{
+static akt_msg *owned_seq_msg(uint64_t sender, uint64_t n) {
     seq_payload *p = malloc(sizeof *p);
     p->sender = sender;
     p->n = n;
@@ -134,8 +121,7 @@ static akt_msg *owned_seq_msg(uint64_t sender, uint64_t n)
     return m;
 }
 
-static void test_tell_batch_in_order(void **state)
-{
+static void test_tell_batch_in_order(void **state) {
     (void)state;
     static seq_state s = {0};
     akt_behavior b = tu_behavior(seq_receive);
@@ -144,16 +130,14 @@ static void test_tell_batch_in_order(void **state)
     for (int round = 0; round < 50; round++) {
         TU_OK(akt_tell(sys, pid, seq_msg(0, n++)));
         akt_msg *batch[10];
-        for (int i = 0; i < 10; i++)
-            batch[i] = seq_msg(0, n++);
+        for (int i = 0; i < 10; i++) batch[i] = seq_msg(0, n++);
         TU_OK(akt_tell_batch(sys, pid, batch, 10));
     }
     assert_int_equal(tu_ask_u64(sys, pid, "total"), n);
     assert_int_equal(s.violations, 0);
 }
 
-static void test_tell_batch_all_or_none(void **state)
-{
+static void test_tell_batch_all_or_none(void **state) {
     (void)state;
     atomic_store(&batch_freed, 0);
     static seq_state s = {0};
@@ -173,8 +157,7 @@ static void test_tell_batch_all_or_none(void **state)
     TU_RC(AKT_ENOTFOUND, akt_tell_batch(sys, gone, good, 4));
     assert_int_equal(atomic_load(&batch_freed), 0);
     /* Still ours: releasing each once frees each once. */
-    for (int i = 0; i < 4; i++)
-        TU_OK(akt_msg_release(good[i]));
+    for (int i = 0; i < 4; i++) TU_OK(akt_msg_release(good[i]));
     assert_int_equal(atomic_load(&batch_freed), 4);
 }
 
@@ -182,22 +165,21 @@ static void test_tell_batch_all_or_none(void **state)
 
 typedef struct resp_state {
     tu_gate *gate;
-    akt_pid peer;            /* forward / ping target */
+    akt_pid peer; /* forward / ping target */
     akt_pid _Atomic last_sender;
-    atomic_int respond_rc;   /* akt_ctx_respond to a plain tell from outside */
+    atomic_int respond_rc; /* akt_ctx_respond to a plain tell from outside */
     atomic_int got_pong;
     akt_pid _Atomic pong_sender;
-    int forwarder;           /* "fwd-who" is forwarded to peer instead of answered */
+    int forwarder; /* "fwd-who" is forwarded to peer instead of answered */
     atomic_int got_fromb;
     akt_pid _Atomic fromb_sender;
-    atomic_int cb_rc;        /* result seen by the ctx_ask completion callback */
-    atomic_int cb_answer;    /* the callback's tell arrived */
+    atomic_int cb_rc;     /* result seen by the ctx_ask completion callback */
+    atomic_int cb_answer; /* the callback's tell arrived */
     akt_system *system;
     akt_pid self;
 } resp_state;
 
-static void peer_answer_cb(akt_future *future, int rc, akt_msg *reply, void *data)
-{
+static void peer_answer_cb(akt_future *future, int rc, akt_msg *reply, void *data) {
     resp_state *s = data;
     atomic_store(&s->cb_rc, rc);
     /* A callback may call akt: tell the asking actor that the answer came. */
@@ -210,8 +192,7 @@ static void peer_answer_cb(akt_future *future, int rc, akt_msg *reply, void *dat
 }
 
 /* Waits on asks that only this actor could answer: must be refused, not block. */
-static int self_ask_waits(akt_ctx *ctx)
-{
+static int self_ask_waits(akt_ctx *ctx) {
     akt_pid self;
     akt_system *system = NULL;
     TU_CB_RC(0, akt_ctx_self(ctx, &self));
@@ -231,19 +212,14 @@ static int self_ask_waits(akt_ctx *ctx)
     else
         akt_msg_release(m2);
     TU_CB_CHECK(tu_now_ns() - t0 < TU_SEC(2));
-    if (r1)
-        akt_msg_release(r1);
-    if (r2)
-        akt_msg_release(r2);
-    if (f1)
-        akt_future_release(f1);
-    if (f2)
-        akt_future_release(f2);
+    if (r1) akt_msg_release(r1);
+    if (r2) akt_msg_release(r2);
+    if (f1) akt_future_release(f1);
+    if (f2) akt_future_release(f2);
     return tu_reply_u64(ctx, "rcs", (uint64_t)(uint32_t)w1 | (uint64_t)(uint32_t)w2 << 32);
 }
 
-static int resp_receive(akt_ctx *ctx, akt_msg *msg, void *state)
-{
+static int resp_receive(akt_ctx *ctx, akt_msg *msg, void *state) {
     resp_state *s = state;
     akt_pid sender = {0};
     TU_CB_RC(0, akt_ctx_sender(ctx, &sender));
@@ -251,8 +227,7 @@ static int resp_receive(akt_ctx *ctx, akt_msg *msg, void *state)
     if (tu_is(msg, "echo")) {
         akt_msg_retain(msg);
         int rc = akt_ctx_respond(ctx, msg);
-        if (rc != 0)
-            akt_msg_release(msg);
+        if (rc != 0) akt_msg_release(msg);
         return rc == AKT_ENOTFOUND ? 0 : rc; /* a plain tell has nobody to answer */
     }
     if (tu_is(msg, "block")) {
@@ -260,24 +235,18 @@ static int resp_receive(akt_ctx *ctx, akt_msg *msg, void *state)
         int rc = tu_reply(ctx, "echo", "unblocked");
         return rc == AKT_ENOTFOUND ? 0 : rc;
     }
-    if (tu_is(msg, "ignore"))
-        return 0;
-    if (tu_is(msg, "unhandled"))
-        return AKT_EUNHANDLED;
-    if (tu_is(msg, "unhandled2"))
-        return akt_ctx_unhandled(ctx);
-    if (tu_is(msg, "fail"))
-        return akt_ctx_fail(ctx, "asked to fail");
+    if (tu_is(msg, "ignore")) return 0;
+    if (tu_is(msg, "unhandled")) return AKT_EUNHANDLED;
+    if (tu_is(msg, "unhandled2")) return akt_ctx_unhandled(ctx);
+    if (tu_is(msg, "fail")) return akt_ctx_fail(ctx, "asked to fail");
     if (tu_is(msg, "tell-respond")) {
         akt_msg *m = tu_msg("r", NULL);
         int rc = akt_ctx_respond(ctx, m);
-        if (rc != 0)
-            akt_msg_release(m);
+        if (rc != 0) akt_msg_release(m);
         atomic_store(&s->respond_rc, rc);
         return 0;
     }
-    if (tu_is(msg, "ping"))
-        return tu_reply(ctx, "pong", NULL);
+    if (tu_is(msg, "ping")) return tu_reply(ctx, "pong", NULL);
     if (tu_is(msg, "start-ping")) {
         akt_msg *m = tu_msg("ping", NULL);
         TU_CB_RC(0, akt_ctx_tell(ctx, s->peer, m));
@@ -289,8 +258,7 @@ static int resp_receive(akt_ctx *ctx, akt_msg *msg, void *state)
         return 0;
     }
     if (tu_is(msg, "fwd-who")) {
-        if (s->forwarder)
-            return akt_ctx_forward(ctx, s->peer);
+        if (s->forwarder) return akt_ctx_forward(ctx, s->peer);
         return tu_reply(ctx, "from-b", NULL);
     }
     if (tu_is(msg, "start-fwd")) {
@@ -302,8 +270,7 @@ static int resp_receive(akt_ctx *ctx, akt_msg *msg, void *state)
         atomic_fetch_add(&s->got_fromb, 1);
         return 0;
     }
-    if (tu_is(msg, "selfask"))
-        return self_ask_waits(ctx);
+    if (tu_is(msg, "selfask")) return self_ask_waits(ctx);
     if (tu_is(msg, "ask-peer")) {
         akt_future *f = NULL;
         TU_CB_RC(0, akt_ctx_ask(ctx, s->peer, tu_msg("echo", NULL), TU_DEADLINE_NS, &f));
@@ -320,14 +287,12 @@ static int resp_receive(akt_ctx *ctx, akt_msg *msg, void *state)
     return AKT_EUNHANDLED;
 }
 
-static akt_pid spawn_resp(resp_state *s, const char *name)
-{
+static akt_pid spawn_resp(resp_state *s, const char *name) {
     akt_behavior b = tu_behavior(resp_receive);
     return tu_spawn(sys, &b, s, name);
 }
 
-static void test_ask_reply(void **state)
-{
+static void test_ask_reply(void **state) {
     (void)state;
     static resp_state s = {0};
     akt_pid pid = spawn_resp(&s, "echo");
@@ -342,8 +307,7 @@ static void test_ask_reply(void **state)
     assert_int_equal(atomic_load(&s.last_sender).id, 0);
 }
 
-static void test_ask_timeout(void **state)
-{
+static void test_ask_timeout(void **state) {
     (void)state;
     static resp_state s = {0};
     akt_pid pid = spawn_resp(&s, "mute");
@@ -359,8 +323,7 @@ static void test_ask_timeout(void **state)
     TU_OK(akt_future_release(f));
 }
 
-static void test_ask_unhandled_and_failed(void **state)
-{
+static void test_ask_unhandled_and_failed(void **state) {
     (void)state;
     static resp_state s = {0};
     akt_pid pid = spawn_resp(&s, "picky");
@@ -371,8 +334,7 @@ static void test_ask_unhandled_and_failed(void **state)
     TU_OK(tu_ask(sys, pid, tu_msg("echo", NULL), NULL));
 }
 
-static void test_ask_stopped_actor(void **state)
-{
+static void test_ask_stopped_actor(void **state) {
     (void)state;
     static tu_gate gate;
     tu_gate_init(&gate);
@@ -405,8 +367,7 @@ typedef struct cb_rec {
     pthread_t _Atomic thread;
 } cb_rec;
 
-static void record_cb(akt_future *future, int rc, akt_msg *reply, void *data)
-{
+static void record_cb(akt_future *future, int rc, akt_msg *reply, void *data) {
     cb_rec *r = data;
     TU_CB_CHECK(future != NULL);
     atomic_store(&r->rc, rc);
@@ -415,8 +376,7 @@ static void record_cb(akt_future *future, int rc, akt_msg *reply, void *data)
     atomic_fetch_add(&r->calls, 1);
 }
 
-static void test_future_callback_pending(void **state)
-{
+static void test_future_callback_pending(void **state) {
     (void)state;
     static tu_gate gate;
     tu_gate_init(&gate);
@@ -444,8 +404,7 @@ static void test_future_callback_pending(void **state)
     tu_gate_destroy(&gate);
 }
 
-static void test_future_callback_immediate_if_completed(void **state)
-{
+static void test_future_callback_immediate_if_completed(void **state) {
     (void)state;
     static resp_state s = {0};
     akt_pid pid = spawn_resp(&s, "done");
@@ -470,8 +429,7 @@ static void test_future_callback_immediate_if_completed(void **state)
     assert_int_equal(atomic_load(&r.calls), 1);
 }
 
-static void test_future_callback_on_timeout(void **state)
-{
+static void test_future_callback_on_timeout(void **state) {
     (void)state;
     static resp_state s = {0};
     akt_pid pid = spawn_resp(&s, "mute2");
@@ -486,8 +444,7 @@ static void test_future_callback_on_timeout(void **state)
     assert_true(atomic_load(&r.reply_ok)); /* reply NULL on failure */
 }
 
-static void test_wait_zero_on_pending_is_eagain(void **state)
-{
+static void test_wait_zero_on_pending_is_eagain(void **state) {
     (void)state;
     static tu_gate gate;
     tu_gate_init(&gate);
@@ -512,8 +469,7 @@ static void test_wait_zero_on_pending_is_eagain(void **state)
     tu_gate_destroy(&gate);
 }
 
-static void test_cancel(void **state)
-{
+static void test_cancel(void **state) {
     (void)state;
     static tu_gate gate;
     tu_gate_init(&gate);
@@ -556,8 +512,7 @@ static void test_cancel(void **state)
     tu_gate_destroy(&gate);
 }
 
-static void test_ask_batch(void **state)
-{
+static void test_ask_batch(void **state) {
     (void)state;
     static resp_state s = {0};
     akt_pid pid = spawn_resp(&s, "batcher");
@@ -597,8 +552,7 @@ static void test_ask_batch(void **state)
 
 /* ---- replies between actors, forwarding ----------------------------------------------- */
 
-static void test_respond_to_actor_sender(void **state)
-{
+static void test_respond_to_actor_sender(void **state) {
     (void)state;
     static resp_state sb = {0};
     akt_pid b = spawn_resp(&sb, "b");
@@ -612,8 +566,7 @@ static void test_respond_to_actor_sender(void **state)
     assert_int_equal(atomic_load(&sa.pong_sender).id, b.id);
 }
 
-static void test_respond_without_sender(void **state)
-{
+static void test_respond_without_sender(void **state) {
     (void)state;
     static resp_state s = {0};
     atomic_store(&s.respond_rc, 1);
@@ -624,8 +577,7 @@ static void test_respond_without_sender(void **state)
     assert_int_equal(atomic_load(&s.respond_rc), 0);
 }
 
-static void test_forward_keeps_asker(void **state)
-{
+static void test_forward_keeps_asker(void **state) {
     (void)state;
     static resp_state sb = {0};
     akt_pid b = spawn_resp(&sb, "fb");
@@ -641,8 +593,7 @@ static void test_forward_keeps_asker(void **state)
     assert_int_equal(atomic_load(&sb.last_sender).id, 0); /* the original: outside */
 }
 
-static void test_forward_keeps_actor_sender(void **state)
-{
+static void test_forward_keeps_actor_sender(void **state) {
     (void)state;
     static resp_state sb = {0};
     akt_pid b = spawn_resp(&sb, "fb2");
@@ -661,8 +612,7 @@ static void test_forward_keeps_actor_sender(void **state)
     assert_int_equal(atomic_load(&sf.got_fromb), 0);
 }
 
-static void test_wait_on_own_ask_is_edeadlk(void **state)
-{
+static void test_wait_on_own_ask_is_edeadlk(void **state) {
     (void)state;
     static resp_state s = {0};
     akt_pid pid = spawn_resp(&s, "narcissus");
@@ -670,13 +620,13 @@ static void test_wait_on_own_ask_is_edeadlk(void **state)
     int via_ctx = (int)(int32_t)(uint32_t)rcs, via_sys = (int)(int32_t)(uint32_t)(rcs >> 32);
     if (via_ctx != AKT_EDEADLK || via_sys != AKT_EDEADLK)
         fail_msg("waiting inside an actor on its own ask: akt_ctx_ask -> %s, akt_ask -> %s, "
-                 "expected AKT_EDEADLK", akt_err_name(via_ctx), akt_err_name(via_sys));
+                 "expected AKT_EDEADLK",
+                 akt_err_name(via_ctx), akt_err_name(via_sys));
     /* The actor was not blocked and is still fine. */
     TU_OK(tu_ask(sys, pid, tu_msg("echo", NULL), NULL));
 }
 
-static void test_ctx_ask_with_callback(void **state)
-{
+static void test_ctx_ask_with_callback(void **state) {
     (void)state;
     static resp_state sb = {0};
     akt_pid b = spawn_resp(&sb, "answerer");
@@ -693,8 +643,7 @@ static void test_ctx_ask_with_callback(void **state)
     assert_int_equal(atomic_load(&sb.last_sender).id, a.id);
 }
 
-int main(void)
-{
+int main(void) {
     const struct CMUnitTest tests[] = {
         TA_TEST(test_one_sender_order),
         TA_TEST(test_two_senders_each_ordered),

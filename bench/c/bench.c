@@ -192,8 +192,9 @@ static void bench_core_rtt(long n) {
     }
     double dt = now_s() - t0;
     pthread_join(th, NULL);
-    printf("{\"impl\":\"machine\",\"bench\":\"core_rtt\",\"value\":%.1f,\"unit\":\"ns\",\"n\":%ld}\n",
-           dt / n * 1e9, n);
+    printf(
+        "{\"impl\":\"machine\",\"bench\":\"core_rtt\",\"value\":%.1f,\"unit\":\"ns\",\"n\":%ld}\n",
+        dt / n * 1e9, n);
     fflush(stdout);
 }
 
@@ -201,11 +202,16 @@ int main(int argc, char **argv) {
     const char *which = "all";
     long n = 2000000, asks = 200000, actors = 1000000;
     for (int i = 1; i < argc; i++) {
-        if (strncmp(argv[i], "-bench=", 7) == 0) which = argv[i] + 7;
-        else if (strncmp(argv[i], "-n=", 3) == 0) n = atol(argv[i] + 3);
-        else if (strncmp(argv[i], "-asks=", 6) == 0) asks = atol(argv[i] + 6);
-        else if (strncmp(argv[i], "-actors=", 8) == 0) actors = atol(argv[i] + 8);
-        else if (strncmp(argv[i], "-workers=", 9) == 0) g_workers = atoi(argv[i] + 9);
+        if (strncmp(argv[i], "-bench=", 7) == 0)
+            which = argv[i] + 7;
+        else if (strncmp(argv[i], "-n=", 3) == 0)
+            n = atol(argv[i] + 3);
+        else if (strncmp(argv[i], "-asks=", 6) == 0)
+            asks = atol(argv[i] + 6);
+        else if (strncmp(argv[i], "-actors=", 8) == 0)
+            actors = atol(argv[i] + 8);
+        else if (strncmp(argv[i], "-workers=", 9) == 0)
+            g_workers = atoi(argv[i] + 9);
     }
     int all = strcmp(which, "all") == 0;
     if (all || !strcmp(which, "tell_1to1")) bench_tell("tell_1to1", 1, n);

@@ -30,8 +30,7 @@ void conf_fatal(const char *fmt, ...) {
 }
 
 void conf_check(int rc, const char *what) {
-    if (rc != 0)
-        conf_fatal("%s failed: %s (%s)", what, akt_err_name(rc), akt_strerror(rc));
+    if (rc != 0) conf_fatal("%s failed: %s (%s)", what, akt_err_name(rc), akt_strerror(rc));
 }
 
 const char *conf_rc(int rc) { return rc == 0 ? "ok" : akt_err_name(rc); }
@@ -64,8 +63,7 @@ static void journal_unlock(void) { pthread_mutex_unlock(&journal.lock); }
 
 static void format_line(char *out, size_t len, const char *step, const char *fmt, va_list ap) {
     int n = snprintf(out, len, "%s: ", step);
-    if (n < 0 || (size_t)n >= len)
-        conf_fatal("step name too long: %s", step);
+    if (n < 0 || (size_t)n >= len) conf_fatal("step name too long: %s", step);
     vsnprintf(out + n, len - (size_t)n, fmt, ap);
 }
 
@@ -88,15 +86,13 @@ void conf_log(const char *step, const char *fmt, ...) {
     format_line(line, sizeof line, step, fmt, ap);
     va_end(ap);
     char *copy = malloc(strlen(line) + 1);
-    if (copy == NULL)
-        conf_fatal("out of memory");
+    if (copy == NULL) conf_fatal("out of memory");
     strcpy(copy, line);
     journal_lock();
     if (journal.count == journal.cap) {
         size_t cap = journal.cap ? journal.cap * 2 : 16;
         char **lines = realloc(journal.lines, cap * sizeof *lines);
-        if (lines == NULL)
-            conf_fatal("out of memory");
+        if (lines == NULL) conf_fatal("out of memory");
         journal.lines = lines;
         journal.cap = cap;
     }
@@ -124,8 +120,7 @@ void conf_wait_log(size_t n) {
             for (size_t i = 0; i < have; i++)
                 fprintf(stderr, "journal[%zu] = %s\n", i, journal.lines[i]);
             journal_unlock();
-            conf_fatal("waited %d s for %zu journal lines, have %zu", CONF_WAIT_LIMIT_S, n,
-                       have);
+            conf_fatal("waited %d s for %zu journal lines, have %zu", CONF_WAIT_LIMIT_S, n, have);
         }
     }
     journal_unlock();
@@ -188,10 +183,8 @@ const char *conf_text(akt_msg *msg, char *buf, size_t len) {
     const void *data = NULL;
     size_t n = 0;
     CONF_OK(akt_msg_bytes(msg, &data, &n));
-    if (n >= len)
-        n = len - 1;
-    if (n > 0)
-        memcpy(buf, data, n);
+    if (n >= len) n = len - 1;
+    if (n > 0) memcpy(buf, data, n);
     buf[n] = '\0';
     return buf;
 }
@@ -208,8 +201,7 @@ long conf_num(akt_msg *msg) {
 static void normalize_anonymous(char *path) {
     size_t len = strlen(path);
     char *copy = malloc(len + 1);
-    if (copy == NULL)
-        conf_fatal("out of memory");
+    if (copy == NULL) conf_fatal("out of memory");
     memcpy(copy, path, len + 1);
     char *out = path;
     for (const char *in = copy; *in != '\0';) {
@@ -248,13 +240,12 @@ const char *conf_self_path(akt_ctx *ctx, char *buf, size_t len) {
 static int wait_future(akt_future *future, akt_msg **reply) {
     int rc = akt_future_wait(future, (int64_t)CONF_WAIT_LIMIT_S * 1000 * CONF_MS, reply);
     akt_future_release(future);
-    if (rc == AKT_EAGAIN)
-        conf_fatal("a future did not complete in %d s", CONF_WAIT_LIMIT_S);
+    if (rc == AKT_EAGAIN) conf_fatal("a future did not complete in %d s", CONF_WAIT_LIMIT_S);
     return rc;
 }
 
-int conf_ask(akt_system *system, akt_pid to, const char *type, const char *text,
-             int64_t timeout_ns, akt_msg **reply) {
+int conf_ask(akt_system *system, akt_pid to, const char *type, const char *text, int64_t timeout_ns,
+             akt_msg **reply) {
     akt_msg *msg = conf_msg(type, text);
     akt_future *future = NULL;
     int rc = akt_ask(system, to, msg, timeout_ns, &future);
@@ -303,24 +294,21 @@ const char *conf_future_str(akt_future *future, char *buf, size_t len) {
 int conf_tell(akt_system *system, akt_pid to, const char *type, const char *text) {
     akt_msg *msg = conf_msg(type, text);
     int rc = akt_tell(system, to, msg);
-    if (rc != 0)
-        akt_msg_release(msg);
+    if (rc != 0) akt_msg_release(msg);
     return rc;
 }
 
 int conf_ctx_tell(akt_ctx *ctx, akt_pid to, const char *type, const char *text) {
     akt_msg *msg = conf_msg(type, text);
     int rc = akt_ctx_tell(ctx, to, msg);
-    if (rc != 0)
-        akt_msg_release(msg);
+    if (rc != 0) akt_msg_release(msg);
     return rc;
 }
 
 int conf_respond(akt_ctx *ctx, const char *type, const char *text) {
     akt_msg *msg = conf_msg(type, text);
     int rc = akt_ctx_respond(ctx, msg);
-    if (rc != 0)
-        akt_msg_release(msg);
+    if (rc != 0) akt_msg_release(msg);
     return rc;
 }
 
@@ -341,19 +329,16 @@ akt_pid conf_spawn(akt_system *system, const akt_behavior *behavior, void *state
 akt_pid conf_lookup(akt_system *system, const char *path) {
     akt_pid pid = {AKT_PID_NONE_ID};
     int rc = akt_lookup(system, path, &pid);
-    if (rc != 0)
-        conf_fatal("lookup of %s failed: %s", path, akt_err_name(rc));
+    if (rc != 0) conf_fatal("lookup of %s failed: %s", path, akt_err_name(rc));
     return pid;
 }
 
 int conf_stop_graceful(akt_system *system, akt_pid pid) {
     akt_future *future = NULL;
     int rc = akt_stop_graceful(system, pid, CONF_ASK_NS, &future);
-    if (rc != 0)
-        return rc;
+    if (rc != 0) return rc;
     akt_msg *reply = NULL;
     rc = wait_future(future, &reply);
-    if (reply != NULL)
-        akt_msg_release(reply);
+    if (reply != NULL) akt_msg_release(reply);
     return rc;
 }

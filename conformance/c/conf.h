@@ -53,8 +53,8 @@ const char *conf_self_path(akt_ctx *ctx, char *buf, size_t len);
 
 /* Asks and waits for the answer. Returns the first error met (from the ask itself or from
  * its future), else 0 with *reply set (release it). */
-int conf_ask(akt_system *system, akt_pid to, const char *type, const char *text,
-             int64_t timeout_ns, akt_msg **reply);
+int conf_ask(akt_system *system, akt_pid to, const char *type, const char *text, int64_t timeout_ns,
+             akt_msg **reply);
 /* conf_ask with CONF_ASK_NS, formatted as "<reply type> <reply text>" (just the type when
  * the text is empty) or as the error name. Returns buf. */
 const char *conf_ask_str(akt_system *system, akt_pid to, const char *type, const char *text,
@@ -71,16 +71,14 @@ int conf_ctx_tell(akt_ctx *ctx, akt_pid to, const char *type, const char *text);
 int conf_respond(akt_ctx *ctx, const char *type, const char *text);
 
 /* Spawns a top-level actor (name NULL: anonymous); ends the program on failure. */
-akt_pid conf_spawn(akt_system *system, const akt_behavior *behavior, void *state,
-                   const char *name);
+akt_pid conf_spawn(akt_system *system, const akt_behavior *behavior, void *state, const char *name);
 /* akt_lookup that ends the program when the actor is not found. */
 akt_pid conf_lookup(akt_system *system, const char *path);
 /* Graceful stop, waited for: the first error (call or future), or 0. */
 int conf_stop_graceful(akt_system *system, akt_pid pid);
 
 /* A finished fact, printed now by the main flow: "<step>: <fact>\n". */
-void conf_say(const char *step, const char *fmt, ...)
-    __attribute__((format(printf, 2, 3)));
+void conf_say(const char *step, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
 /* The journal: callbacks (receive, pre_start, post_stop, events, deciders) never print;
  * they append a line here, from any thread. The main flow prints the journal once it has

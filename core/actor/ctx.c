@@ -14,8 +14,8 @@
 
 /* x: the record behind handle ctx if ctx is the handle of the callback running on this
  * thread (kernel/ctx.h: the handle itself is never read); c: its actor. */
-#define AKT__CTX(ctx, x, c)                                \
-    akt__ctx *x = ctx ? akt__ctx_current(ctx) : NULL;      \
+#define AKT__CTX(ctx, x, c)                                    \
+    akt__ctx *x = ctx ? akt__ctx_current(ctx) : NULL;          \
     if (!x || !x->cell) return ctx ? AKT_EMISUSE : AKT_EINVAL; \
     akt__cell *c = x->cell
 
@@ -86,8 +86,7 @@ AKT_API int akt_ctx_respond(akt_ctx *ctx, akt_msg *msg) {
     }
     /* Nobody waits for this reply: it is a dead letter, and the actor goes on. */
     if (why)
-        akt__publish_at(x->system, AKT_EVENT_DEAD_LETTER, to, NULL, akt__cell_pid(c), msg, 0,
-                        why);
+        akt__publish_at(x->system, AKT_EVENT_DEAD_LETTER, to, NULL, akt__cell_pid(c), msg, 0, why);
     akt_msg_release(msg);
     return 0;
 }

@@ -23,7 +23,7 @@ typedef struct akt__ext {
     uint32_t ndeps;
     int has_supervisor;
     akt_supervisor supervisor;
-    akt__vec escalated;      /* children waiting for this actor's own directive */
+    akt__vec escalated; /* children waiting for this actor's own directive */
 } akt__ext;
 
 struct akt_system;

@@ -87,8 +87,7 @@ int akt__stop_request(akt_system *s, akt_pid pid) {
 
 static int akt__sys_usable(akt_system *s) {
     if (!s) return AKT_EINVAL;
-    return atomic_load_explicit(&s->state, memory_order_acquire) == AKT__SYS_DONE ? AKT_ECLOSED
-                                                                                  : 0;
+    return atomic_load_explicit(&s->state, memory_order_acquire) == AKT__SYS_DONE ? AKT_ECLOSED : 0;
 }
 
 /* The sender for sends made from inside an actor callback of system s (the thread's
@@ -120,8 +119,8 @@ AKT_API int akt_tell_batch(akt_system *system, akt_pid to, akt_msg *const *msgs,
         akt__envelope *e = akt__env_for(msgs[i]);
         if (!e) {
             while (first) {
-                akt__envelope *nx = (akt__envelope *)atomic_load_explicit(
-                    &first->node.next, memory_order_relaxed);
+                akt__envelope *nx = (akt__envelope *)atomic_load_explicit(&first->node.next,
+                                                                          memory_order_relaxed);
                 akt__env_free(first);
                 first = nx;
             }
@@ -157,8 +156,8 @@ static void akt__future_abandon(akt_future *f) {
     akt__future_unref(f);
 }
 
-int akt__ask_from(akt_system *s, akt_pid to, akt_msg *msg, int64_t timeout_ns,
-                  uint64_t sender, akt_future **out) {
+int akt__ask_from(akt_system *s, akt_pid to, akt_msg *msg, int64_t timeout_ns, uint64_t sender,
+                  akt_future **out) {
     int rc = akt__sys_usable(s);
     if (rc) return rc;
     if (!akt__msg_ok(msg) || !out || timeout_ns <= 0) return AKT_EINVAL;
@@ -262,10 +261,9 @@ AKT_API int akt_stop_graceful(akt_system *system, akt_pid pid, int64_t timeout_n
     /* Both envelopes first: once the waiter is queued, the pill must follow. */
     akt__envelope *notify = akt__env_new(), *pill = akt__env_new();
     akt_future *f = NULL;
-    rc = notify && pill
-             ? akt__future_new(system, timeout_ns, pid, akt__wait_guard(c), akt__graceful_timeout,
-                               &f)
-             : AKT_ENOMEM;
+    rc = notify && pill ? akt__future_new(system, timeout_ns, pid, akt__wait_guard(c),
+                                          akt__graceful_timeout, &f)
+                        : AKT_ENOMEM;
     if (rc) {
         if (notify) akt__env_free(notify);
         if (pill) akt__env_free(pill);

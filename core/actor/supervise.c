@@ -27,7 +27,8 @@ static int akt__decide(akt_system *s, akt__cell *parent, int code, const char *r
         d = sup->decide ? sup->decide(code, reason, sup->decide_data) : sup->default_directive;
         if (d < AKT_DIRECTIVE_RESTART || d > AKT_DIRECTIVE_ESCALATE) d = sup->default_directive;
     }
-    if (d == AKT_DIRECTIVE_ESCALATE && akt__cell_index(parent) == AKT__GUARDIAN) d = AKT_DIRECTIVE_STOP;
+    if (d == AKT_DIRECTIVE_ESCALATE && akt__cell_index(parent) == AKT__GUARDIAN)
+        d = AKT_DIRECTIVE_STOP;
     return d;
 }
 

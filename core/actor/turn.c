@@ -233,14 +233,14 @@ static void akt__run_system(akt__worker *w, akt__cell *c) {
     akt__envelope *fifo = NULL;
     while (lifo) { /* the stack is newest first: reverse it */
         akt__envelope *n = (akt__envelope *)atomic_load_explicit(&lifo->node.next,
-                                                                  memory_order_relaxed);
+                                                                 memory_order_relaxed);
         atomic_store_explicit(&lifo->node.next, (akt__node *)fifo, memory_order_relaxed);
         fifo = lifo;
         lifo = n;
     }
     while (fifo) {
         akt__envelope *n = (akt__envelope *)atomic_load_explicit(&fifo->node.next,
-                                                                  memory_order_relaxed);
+                                                                 memory_order_relaxed);
         akt__handle_sys(w, c, fifo);
         fifo = n;
     }

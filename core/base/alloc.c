@@ -7,17 +7,26 @@
 #include <sys/mman.h>
 #include <unistd.h>
 
-static void *akt__std_malloc(void *d, size_t n) { (void)d; return malloc(n); }
-static void *akt__std_realloc(void *d, void *p, size_t n) { (void)d; return realloc(p, n); }
-static void akt__std_free(void *d, void *p) { (void)d; free(p); }
+static void *akt__std_malloc(void *d, size_t n) {
+    (void)d;
+    return malloc(n);
+}
+static void *akt__std_realloc(void *d, void *p, size_t n) {
+    (void)d;
+    return realloc(p, n);
+}
+static void akt__std_free(void *d, void *p) {
+    (void)d;
+    free(p);
+}
 
-akt__heap akt__default_heap = {{sizeof(akt_allocator), akt__std_malloc, akt__std_realloc,
-                                akt__std_free, NULL}};
+akt__heap akt__default_heap = {
+    {sizeof(akt_allocator), akt__std_malloc, akt__std_realloc, akt__std_free, NULL}};
 atomic_int akt__default_heap_used;
 
 void akt__heap_init_default(akt__heap *h) {
-    h->a = (akt_allocator){sizeof(akt_allocator), akt__std_malloc, akt__std_realloc,
-                           akt__std_free, NULL};
+    h->a = (akt_allocator){sizeof(akt_allocator), akt__std_malloc, akt__std_realloc, akt__std_free,
+                           NULL};
 }
 
 int akt__heap_from(akt__heap *h, const akt_allocator *a) {
@@ -73,8 +82,7 @@ void akt__dfree_unused(void *p, size_t n) {
 AKT_API int akt_allocator_set_default(const akt_allocator *allocator) {
     /* acquire pairs with nothing in particular: a racing first allocation is a documented
      * misuse; this check catches the sequential case, which is the one that happens. */
-    if (atomic_load_explicit(&akt__default_heap_used, memory_order_acquire))
-        return AKT_EMISUSE;
+    if (atomic_load_explicit(&akt__default_heap_used, memory_order_acquire)) return AKT_EMISUSE;
     akt__heap h;
     int rc = akt__heap_from(&h, allocator);
     if (rc) return rc;

@@ -39,8 +39,8 @@ typedef struct akt__slab {
     struct akt__slab *prev, *next; /* the class's slabs; changed under the depot lock */
     char *blocks;                  /* the first block, AKT__POOL_ALIGN-aligned */
     unsigned nblocks;
-    unsigned nseen;                /* reclaim scratch: its blocks found in the depot, */
-    struct akt__block *seen;       /* and those blocks, linked */
+    unsigned nseen;          /* reclaim scratch: its blocks found in the depot, */
+    struct akt__block *seen; /* and those blocks, linked */
     /* 1 while a thread hands out its uncarved tail (bump pointer); then 0 for good.
      * Written under the depot lock; the reclaim reads it without the lock: relaxed is
      * enough, as a slab it sees at 0 stays at 0 and its carver never touches it again,
@@ -64,7 +64,7 @@ typedef struct akt__depot_class {
     int64_t last_pop; /* when a thread last took a magazine (akt__now_ns), 0: never */
     size_t backoff;   /* a reclaim that freed little waits for this many blocks */
     akt__slab *slabs;
-    int reclaiming;   /* a thread is reclaiming this class */
+    int reclaiming; /* a thread is reclaiming this class */
 } akt__depot_class;
 
 static struct {
@@ -178,7 +178,8 @@ static void *akt__slab_new(int cls) {
     size_t sz = akt__class_size[cls];
     akt__slab *s = akt__dalloc(AKT__SLAB_BYTES);
     if (!s) return NULL;
-    uintptr_t first = ((uintptr_t)(s + 1) + AKT__POOL_ALIGN - 1) & ~(uintptr_t)(AKT__POOL_ALIGN - 1);
+    uintptr_t first = ((uintptr_t)(s + 1) + AKT__POOL_ALIGN - 1) &
+                      ~(uintptr_t)(AKT__POOL_ALIGN - 1);
     s->blocks = (char *)first;
     s->nblocks = (unsigned)(((uintptr_t)s + AKT__SLAB_BYTES - first) / sz);
     s->nseen = 0;
@@ -301,11 +302,11 @@ static akt__block *akt__mags_of(akt__block *chain, akt__block *mags) {
     return mags;
 }
 
-/* Takes the depot's magazines (but for the top AKT__KEEP_BLOCKS blocks) away, sorts their blocks onto their slabs, gives the slabs all of whose blocks are
- * there back to the heap and the other blocks back to the depot. Runs on the thread whose
- * push asked for it (cold: a few times while a backlog drains; each block is touched once,
- * plus once more if its slab stays), with the lock held only to detach and to put back:
- * other threads keep trading magazines meanwhile. */
+/* Takes the depot's magazines (but for the top AKT__KEEP_BLOCKS blocks) away, sorts their blocks
+ * onto their slabs, gives the slabs all of whose blocks are there back to the heap and the other
+ * blocks back to the depot. Runs on the thread whose push asked for it (cold: a few times while a
+ * backlog drains; each block is touched once, plus once more if its slab stays), with the lock held
+ * only to detach and to put back: other threads keep trading magazines meanwhile. */
 static void akt__depot_reclaim(int cls) {
     akt__depot_class *d = &akt__depot.c[cls];
     pthread_mutex_lock(&akt__depot.lock);

@@ -9,10 +9,10 @@ struct akt__ctx;
 struct akt_dispatcher;
 
 typedef struct akt__tls {
-    akt_system *own_system;           /* set on threads akt created for this system */
-    struct akt__ctx *ctx;             /* the running callback's record (kernel/ctx.h), or NULL */
-    struct akt__cell *cell;           /* the actor whose callback is running */
-    struct akt_dispatcher *running;   /* the dispatcher this thread is running now */
+    akt_system *own_system;         /* set on threads akt created for this system */
+    struct akt__ctx *ctx;           /* the running callback's record (kernel/ctx.h), or NULL */
+    struct akt__cell *cell;         /* the actor whose callback is running */
+    struct akt_dispatcher *running; /* the dispatcher this thread is running now */
 } akt__tls;
 
 /* initial-exec: one instruction per access instead of a __tls_get_addr call. The few bytes

@@ -14,13 +14,13 @@
 #include "queue/mpsc.h"
 
 enum akt__status {
-    AKT__FREE = 0,     /* never used */
-    AKT__STARTING,     /* spawned; pre_start pending */
+    AKT__FREE = 0, /* never used */
+    AKT__STARTING, /* spawned; pre_start pending */
     AKT__RUNNING,
-    AKT__SUSPENDED,    /* failed; waiting for the parent's directive */
-    AKT__STOPPING,     /* waiting for its children to stop */
-    AKT__DEAD,         /* finalized; its queues only drain to dead letters (free again
-                          once its run let it go, unless its slot is retired) */
+    AKT__SUSPENDED, /* failed; waiting for the parent's directive */
+    AKT__STOPPING,  /* waiting for its children to stop */
+    AKT__DEAD,      /* finalized; its queues only drain to dead letters (free again
+                       once its run let it go, unless its slot is retired) */
 };
 
 /* Signals: requests that must not fail for lack of memory, so they are bits on the cell
@@ -53,21 +53,21 @@ struct akt__ext; /* rarely used parts, allocated on first use (actor/ext.h) */
 #define AKT__CELL_UNREACHABLE (UINT64_C(1) << 63)
 
 typedef struct akt__cell {
-    akt__mpsc mbox;                  /* user messages */
-    _Atomic(akt__envelope *) sysq;   /* system messages: a Treiber stack, LIFO */
-    struct akt__cell *run_next;      /* link in a dispatcher's run queue */
+    akt__mpsc mbox;                /* user messages */
+    _Atomic(akt__envelope *) sysq; /* system messages: a Treiber stack, LIFO */
+    struct akt__cell *run_next;    /* link in a dispatcher's run queue */
     /* The pid of the current incarnation (of the next one while free), with
      * AKT__CELL_UNREACHABLE while it is not live: one load tells a sender whether its pid
      * is live. Written under the structure lock by the spawn that owns the cell
      * (akt__cell_publish) and by finalisation (akt__cell_end_locked). */
     _Atomic uint64_t id;
-    atomic_uint sched;               /* 1 while queued on or run by a dispatcher, or owned
-                                        by its spawn */
-    uint8_t status;                  /* enum akt__status; owner-only (sched held) */
-    uint8_t started : 1;             /* pre_start succeeded: post_stop is owed */
-    uint8_t recycle : 1;             /* finalised in this run: free once released */
-    uint8_t closing;                 /* stopping: no new children (structure lock) */
-    atomic_uchar signals;            /* AKT__SIG_* bits (see akt__signal) */
+    atomic_uint sched;    /* 1 while queued on or run by a dispatcher, or owned
+                             by its spawn */
+    uint8_t status;       /* enum akt__status; owner-only (sched held) */
+    uint8_t started : 1;  /* pre_start succeeded: post_stop is owed */
+    uint8_t recycle : 1;  /* finalised in this run: free once released */
+    uint8_t closing;      /* stopping: no new children (structure lock) */
+    atomic_uchar signals; /* AKT__SIG_* bits (see akt__signal) */
     /* Set by the spawn that owns the cell, kept for the actor's life. Atomic because a
      * sender may read it (akt_ask's deadlock guard, akt_pid_runs_on) just as a dead cell is
      * respawned: relaxed loads and stores are enough, every such read is checked against
@@ -77,11 +77,11 @@ typedef struct akt__cell {
     const akt__behavior_rec *beh;
     void *state;
     struct akt__ext *ext;
-    char *name;                      /* under the system's structure lock */
+    char *name; /* under the system's structure lock */
     /* Kept system envelopes (owner-only): no allocation can make a watch or a graceful
      * stop fail once it was accepted. */
-    struct akt__envelope *watchers;      /* SYS_WATCH, arg = the watcher */
-    struct akt__envelope *stop_waiters;  /* SYS_NOTIFY_STOP, reply = the future */
+    struct akt__envelope *watchers;     /* SYS_WATCH, arg = the watcher */
+    struct akt__envelope *stop_waiters; /* SYS_NOTIFY_STOP, reply = the future */
     uint32_t parent, first_child, next_sibling, prev_sibling; /* indexes; 0 = none */
 } akt__cell;
 
@@ -98,9 +98,7 @@ static inline akt_pid akt__pid_make(uint32_t index, uint64_t gen) {
     return (akt_pid){(gen & AKT__GEN_MASK) << AKT__INDEX_BITS | (index & AKT__INDEX_MASK)};
 }
 static inline uint32_t akt__pid_index(akt_pid p) { return (uint32_t)(p.id & AKT__INDEX_MASK); }
-static inline uint64_t akt__pid_gen(akt_pid p) {
-    return (p.id >> AKT__INDEX_BITS) & AKT__GEN_MASK;
-}
+static inline uint64_t akt__pid_gen(akt_pid p) { return (p.id >> AKT__INDEX_BITS) & AKT__GEN_MASK; }
 
 /* relaxed loads below: the index never changes; the generation changes only under the
  * structure lock or by the cell's owner, and the callers hold one of them, or read the

@@ -21,15 +21,15 @@ struct akt__envelope;
 struct akt__batch;
 
 typedef struct akt__ctx {
-    akt_ctx *handle;           /* what the callback got; never dereferenced */
+    akt_ctx *handle; /* what the callback got; never dereferenced */
     akt_system *system;
     struct akt__cell *cell;
     struct akt__envelope *env; /* the message being received, or NULL (pre_start, post_stop) */
     int unhandled;
     int stashed;
-    char *fail_reason;         /* default heap */
-    akt_msg *fail_detail;      /* akt_ctx_fail_with: a reference for the asker, or NULL */
-    struct akt__batch *batch;  /* inside receive_batch: the run's budget; else NULL */
+    char *fail_reason;        /* default heap */
+    akt_msg *fail_detail;     /* akt_ctx_fail_with: a reference for the asker, or NULL */
+    struct akt__batch *batch; /* inside receive_batch: the run's budget; else NULL */
 } akt__ctx;
 
 /* The record of the callback running on this thread if handle is its handle, else NULL.

@@ -15,8 +15,8 @@ void akt__env_discard(akt__envelope *e, int rc) {
 
 void akt__env_discard_chain(akt__envelope *e, int rc) {
     while (e) {
-        akt__envelope *n =
-            (akt__envelope *)atomic_load_explicit(&e->node.next, memory_order_relaxed);
+        akt__envelope *n = (akt__envelope *)atomic_load_explicit(&e->node.next,
+                                                                 memory_order_relaxed);
         akt__env_discard(e, rc);
         e = n;
     }

@@ -8,27 +8,27 @@
 #include "queue/mpsc.h"
 
 enum akt__env_kind {
-    AKT__ENV_USER = 0,   /* a user message (msg, sender, reply) */
-    AKT__ENV_POISON,     /* user queue: stop once the messages before it are handled */
+    AKT__ENV_USER = 0, /* a user message (msg, sender, reply) */
+    AKT__ENV_POISON,   /* user queue: stop once the messages before it are handled */
     /* system queue */
-    AKT__SYS_START,      /* run pre_start */
-    AKT__SYS_WATCH,      /* arg = watcher pid */
-    AKT__SYS_UNWATCH,    /* arg = watcher pid */
-    AKT__SYS_NOTIFY_STOP,/* reply = future completed when the actor is gone */
-    AKT__SYS_FAILED,     /* to a parent: arg = child pid, code, msg = reason (or NULL) */
-    AKT__SYS_RESUME,     /* directive from the parent */
-    AKT__SYS_RESTART,    /* directive from the parent */
+    AKT__SYS_START,       /* run pre_start */
+    AKT__SYS_WATCH,       /* arg = watcher pid */
+    AKT__SYS_UNWATCH,     /* arg = watcher pid */
+    AKT__SYS_NOTIFY_STOP, /* reply = future completed when the actor is gone */
+    AKT__SYS_FAILED,      /* to a parent: arg = child pid, code, msg = reason (or NULL) */
+    AKT__SYS_RESUME,      /* directive from the parent */
+    AKT__SYS_RESTART,     /* directive from the parent */
 };
 
 typedef struct akt__envelope {
-    akt__node node;     /* must be first: the queues link envelopes through it */
+    akt__node node; /* must be first: the queues link envelopes through it */
     akt_msg *msg;
-    akt_future *reply;  /* the asker's future (one reference), or NULL */
-    uint64_t sender;    /* sender pid id, 0 = none */
+    akt_future *reply; /* the asker's future (one reference), or NULL */
+    uint64_t sender;   /* sender pid id, 0 = none */
     uint64_t arg;
-    uint64_t gen;       /* the generation of the receiver it was sent to */
+    uint64_t gen; /* the generation of the receiver it was sent to */
     uint16_t kind;
-    uint8_t embedded;   /* 1: the envelope inside its message (akt__env_for), not pooled */
+    uint8_t embedded; /* 1: the envelope inside its message (akt__env_for), not pooled */
     uint8_t pad;
     int32_t code;
 } akt__envelope;

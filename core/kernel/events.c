@@ -67,8 +67,8 @@ void akt__events_destroy(akt_system *s) {
     }
 }
 
-void akt__publish_at(akt_system *s, unsigned kind, akt_pid pid, const char *path,
-                     akt_pid sender, akt_msg *msg, int code, const char *reason) {
+void akt__publish_at(akt_system *s, unsigned kind, akt_pid pid, const char *path, akt_pid sender,
+                     akt_msg *msg, int code, const char *reason) {
     akt__events *e = &s->events;
     if (!akt__events_wanted(e, kind)) return;
     akt_event ev = {sizeof(akt_event), kind, pid, path, sender, msg, code, reason};
@@ -114,8 +114,7 @@ void akt__publish(akt_system *s, unsigned kind, akt__cell *cell, akt_pid sender,
 
 void akt__dead_letter(akt_system *s, akt__envelope *e, akt_pid to, const char *path) {
     if (e->kind == AKT__ENV_USER && e->msg)
-        akt__publish_at(s, AKT_EVENT_DEAD_LETTER, to, path, (akt_pid){e->sender}, e->msg, 0,
-                        NULL);
+        akt__publish_at(s, AKT_EVENT_DEAD_LETTER, to, path, (akt_pid){e->sender}, e->msg, 0, NULL);
     akt__env_discard(e, AKT_ESTOPPED);
 }
 
@@ -156,8 +155,7 @@ static int akt__wait_closes_cycle(const akt__ev_thread *me, const struct akt_sub
     for (const akt__ev_thread *w = akt__ev_waiters; w; w = w->next_waiter) {
         if (w == me || !akt__calls_on(w, sub)) continue;
         /* w runs a call of sub and will not return before w->awaiting's calls ended. */
-        if (akt__calls_on(me, w->awaiting) || akt__wait_closes_cycle(me, w->awaiting))
-            return 1;
+        if (akt__calls_on(me, w->awaiting) || akt__wait_closes_cycle(me, w->awaiting)) return 1;
     }
     return 0;
 }

@@ -46,7 +46,6 @@ void akt__publish(struct akt_system *s, unsigned kind, struct akt__cell *cell, a
 /* A message that could not be delivered to to (path: its path if known, else NULL):
  * publishes it, fails its asker with AKT_ESTOPPED, and frees the envelope with its
  * references. */
-void akt__dead_letter(struct akt_system *s, struct akt__envelope *e, akt_pid to,
-                      const char *path);
+void akt__dead_letter(struct akt_system *s, struct akt__envelope *e, akt_pid to, const char *path);
 
 #endif

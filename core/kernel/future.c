@@ -90,8 +90,7 @@ static void akt__future_timeout(akt__timer *t, int closed) {
     /* The extra action comes first: whoever sees the timeout must see its effect (a
      * graceful stop that timed out has already become a stop). */
     if (!closed && f->on_timeout &&
-        (atomic_load_explicit(&f->state, memory_order_acquire) & AKT__F_PHASE) ==
-            AKT__F_PENDING)
+        (atomic_load_explicit(&f->state, memory_order_acquire) & AKT__F_PHASE) == AKT__F_PENDING)
         f->on_timeout(f);
     akt__future_complete(f, closed ? AKT_ECLOSED : AKT_ETIMEDOUT, NULL);
     akt__future_unref(f); /* the timer's reference */
@@ -137,8 +136,7 @@ int akt__future_new(akt_system *s, int64_t timeout_ns, akt_pid target,
 
 /* The one completion: the winner of the state CAS writes rc, the reply or the failure. A
  * failure the loser prepared is freed here. */
-static int akt__future_finish(akt_future *f, int rc, akt_msg *reply,
-                              struct akt__failure *failure) {
+static int akt__future_finish(akt_future *f, int rc, akt_msg *reply, struct akt__failure *failure) {
     int st = atomic_load_explicit(&f->state, memory_order_relaxed);
     do {
         if ((st & AKT__F_PHASE) != AKT__F_PENDING) {
@@ -178,8 +176,7 @@ int akt__future_complete(akt_future *f, int rc, akt_msg *reply) {
 int akt__future_fail(akt_future *f, int rc, const char *reason, akt_msg *detail) {
     /* relaxed: a hint only; the CAS in akt__future_finish decides. Saves the copy when a
      * timeout or cancel came first. */
-    if ((atomic_load_explicit(&f->state, memory_order_relaxed) & AKT__F_PHASE) !=
-        AKT__F_PENDING)
+    if ((atomic_load_explicit(&f->state, memory_order_relaxed) & AKT__F_PHASE) != AKT__F_PENDING)
         return 0;
     struct akt__failure *x = NULL;
     if (reason || detail) {
@@ -217,8 +214,8 @@ AKT_API int akt_future_wait(akt_future *future, int64_t timeout_ns, akt_msg **re
         if (akt__self.cell && f->target == akt__cell_pid(akt__self.cell).id) return AKT_EDEADLK;
         if (f->target_disp && akt__self.running == f->target_disp) return AKT_EDEADLK;
         /* INT64_MAX: no limit (a huge timeout saturates to it). */
-        int64_t deadline =
-            timeout_ns > 0 ? akt__deadline_after(akt__now_ns(), timeout_ns) : INT64_MAX;
+        int64_t deadline = timeout_ns > 0 ? akt__deadline_after(akt__now_ns(), timeout_ns)
+                                          : INT64_MAX;
         /* Replies often arrive within microseconds: poll first, unregistered, so that the
          * completer needs no futex wake-up syscall. */
         for (int spin = 0; spin < 1032; spin++) { /* ~30 us, then 8 yields */

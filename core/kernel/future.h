@@ -28,17 +28,17 @@ struct akt_future {
     /* First: a freed block begins with the pool's free-list link, never the magic (see
      * akt__future_ok). */
     uint32_t magic;
-    atomic_int refs;       /* internal references + AKT__F_HANDLE while the handle is held */
-    atomic_int state;      /* enum akt__fstate; the futex word of waiters */
+    atomic_int refs;  /* internal references + AKT__F_HANDLE while the handle is held */
+    atomic_int state; /* enum akt__fstate; the futex word of waiters */
     atomic_int waiters;
     atomic_int cb_claimed; /* 1 once a registration won: the one callback */
     int rc;
     akt_msg *reply;
     akt_future_cb cb;
     void *cb_data;
-    akt__timer timer;      /* the timeout; its claim says who may still cancel it */
-    akt_system *system;    /* for the timer; valid while the timeout is armed */
-    uint64_t target;       /* the pid that should answer (deadlock detection) */
+    akt__timer timer;   /* the timeout; its claim says who may still cancel it */
+    akt_system *system; /* for the timer; valid while the timeout is armed */
+    uint64_t target;    /* the pid that should answer (deadlock detection) */
     /* The external dispatcher that runs the target, or NULL: waiting on its own thread
      * would deadlock. Compared, never dereferenced. */
     const struct akt_dispatcher *target_disp;

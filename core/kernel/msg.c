@@ -148,8 +148,8 @@ static void akt__msg_free_now(akt_msg *m) {
         akt__dfree(m);
 }
 
-AKT_API int akt_msg_new_bytes(const char *type, const void *data, size_t len,
-                              akt_free_fn free_fn, akt_msg **out) {
+AKT_API int akt_msg_new_bytes(const char *type, const void *data, size_t len, akt_free_fn free_fn,
+                              akt_msg **out) {
     int tl = akt__type_check(type);
     if (tl < 0) return tl;
     /* No object is larger than PTRDIFF_MAX: a longer len is a caller's bug (a negative
@@ -236,9 +236,7 @@ AKT_API int akt_msg_release(akt_msg *msg) {
     return 0;
 }
 
-AKT_API const char *akt_msg_type(const akt_msg *msg) {
-    return akt__msg_ok(msg) ? msg->type : NULL;
-}
+AKT_API const char *akt_msg_type(const akt_msg *msg) { return akt__msg_ok(msg) ? msg->type : NULL; }
 
 static void akt__futex_wait(atomic_int *w, int val) {
     syscall(SYS_futex, (int *)w, FUTEX_WAIT_PRIVATE, val, NULL, NULL, 0);
@@ -302,8 +300,7 @@ AKT_API int akt_msg_bytes(akt_msg *msg, const void **data, size_t *len) {
          * read READY, whose acquire brings the maker's result (C11 wants the success order
          * at least as strong as the failure one, hence acquire twice). */
         if (atomic_compare_exchange_strong_explicit(&msg->bytes_state, &st, AKT__BYTES_BUSY,
-                                                    memory_order_acquire,
-                                                    memory_order_acquire)) {
+                                                    memory_order_acquire, memory_order_acquire)) {
             akt__bytes_make(msg, to_bytes);
         } else if (st != AKT__BYTES_READY) {
             int rc = akt__bytes_wait(msg);

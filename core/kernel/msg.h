@@ -31,7 +31,7 @@ struct akt_msg {
     atomic_int bytes_state;
     int bytes_rc;
     uint8_t kind;
-    int8_t pool_cls;   /* pool class of this block, -1 for the heap */
+    int8_t pool_cls; /* pool class of this block, -1 for the heap */
     uint8_t type_len;
     atomic_uchar env0_busy;
     void *object;

@@ -27,7 +27,8 @@ uint32_t akt__names_find(akt_system *s, uint32_t parent, const char *name, size_
         akt__name_slot sl = n->slots[i];
         if (sl.index == 0) return 0;
         /* The stored hash spares a visit to the cell (a cache miss) for every other key. */
-        if (sl.index != AKT__DELETED && sl.hash == h && akt__name_is(s, sl.index, parent, name, len))
+        if (sl.index != AKT__DELETED && sl.hash == h &&
+            akt__name_is(s, sl.index, parent, name, len))
             return sl.index;
     }
 }

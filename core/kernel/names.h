@@ -15,8 +15,8 @@ typedef struct akt__name_slot {
 
 typedef struct akt__names {
     akt__name_slot *slots;
-    uint32_t cap;    /* power of two, or 0 */
-    uint32_t used;   /* live + deleted */
+    uint32_t cap;  /* power of two, or 0 */
+    uint32_t used; /* live + deleted */
     uint32_t live;
 } akt__names;
 

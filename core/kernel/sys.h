@@ -26,7 +26,7 @@ enum akt__sys_state { AKT__SYS_RUNNING = 0, AKT__SYS_STOPPING, AKT__SYS_DONE };
 
 struct akt_system {
     atomic_int refs;
-    atomic_int state;            /* enum akt__sys_state */
+    atomic_int state; /* enum akt__sys_state */
     char *name;
     akt__heap heap;
     int throughput;
@@ -38,9 +38,9 @@ struct akt_system {
     pthread_mutex_t lock;
     _Atomic(akt__cell *) pages[AKT__MAX_PAGES];
     uint32_t npages;
-    uint32_t next_fresh;         /* the next never-used cell index */
-    uint32_t free_head;          /* free cells, linked through next_sibling */
-    uint64_t gen_base;           /* generation of every slot's incarnation 0: the pid tag */
+    uint32_t next_fresh; /* the next never-used cell index */
+    uint32_t free_head;  /* free cells, linked through next_sibling */
+    uint64_t gen_base;   /* generation of every slot's incarnation 0: the pid tag */
     uint64_t anon_counter;
     akt__names names;
     akt__behavior_rec *behaviors;
@@ -54,13 +54,13 @@ struct akt_system {
     pthread_mutex_t done_lock;
     pthread_cond_t done_cond;
     int guardian_gone;
-    int done;                     /* shutdown complete, callback returned */
+    int done; /* shutdown complete, callback returned */
     int events_ready;
     akt_shutdown_cb shutdown_cb;
     void *shutdown_data;
     pthread_t reaper;
     int reaper_started;
-    int free_when_done;           /* the last reference went during shutdown */
+    int free_when_done; /* the last reference went during shutdown */
 };
 
 /* The cell at index (NULL if its page does not exist). Lock-free. */

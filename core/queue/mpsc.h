@@ -25,8 +25,8 @@ static inline void akt__mpsc_init(akt__mpsc *q) {
 static inline void akt__mpsc_push(akt__mpsc *q, akt__node *n) {
     atomic_store_explicit(&n->next, NULL, memory_order_relaxed);
     /* seq_cst: the exchange is the "message is in" half of the Dekker pair with the
-     * consumer's "scheduled = 0; re-check queue" (see actor/turn.c, akt__cell_release); acq_rel alone would let
-     * the producer's later load of the scheduled flag pass this store. */
+     * consumer's "scheduled = 0; re-check queue" (see actor/turn.c, akt__cell_release); acq_rel
+     * alone would let the producer's later load of the scheduled flag pass this store. */
     akt__node *prev = atomic_exchange_explicit(&q->head, n, memory_order_seq_cst);
     /* release: publishes n's contents to the consumer that follows prev->next. */
     atomic_store_explicit(&prev->next, n, memory_order_release);
@@ -68,8 +68,7 @@ static inline akt__node *akt__mpsc_pop(akt__mpsc *q) {
 /* Consumer only: whether a message is in or on its way in. seq_cst load: the consumer's
  * half of the Dekker pair. */
 static inline int akt__mpsc_maybe_nonempty(akt__mpsc *q) {
-    return atomic_load_explicit(&q->head, memory_order_seq_cst) != &q->stub ||
-           q->tail != &q->stub;
+    return atomic_load_explicit(&q->head, memory_order_seq_cst) != &q->stub || q->tail != &q->stub;
 }
 
 #endif

@@ -102,8 +102,7 @@ void akt__dispatcher_free(akt_system *s, struct akt_dispatcher *d) {
     akt__heap_free(&s->heap, d);
 }
 
-AKT_API int akt_pid_runs_on(akt_system *system, akt_pid pid, akt_dispatcher *dispatcher,
-                            int *out) {
+AKT_API int akt_pid_runs_on(akt_system *system, akt_pid pid, akt_dispatcher *dispatcher, int *out) {
     if (!system || !out || (dispatcher && dispatcher->system != system)) return AKT_EINVAL;
     akt__cell *c = akt__pid_index(pid) == AKT__GUARDIAN ? NULL : akt__cell_live(system, pid);
     if (!c) return AKT_ENOTFOUND;

@@ -34,9 +34,9 @@ struct akt_dispatcher {
     pthread_mutex_t lock;
     pthread_cond_t cond;
     akt__cell *rq_head, *rq_tail;
-    atomic_size_t rq_len;  /* readable without the lock by idle workers */
-    int sleepers;          /* workers waiting on cond (under lock) */
-    atomic_int spinning;   /* 1 while one idle worker polls instead of sleeping */
+    atomic_size_t rq_len; /* readable without the lock by idle workers */
+    int sleepers;         /* workers waiting on cond (under lock) */
+    atomic_int spinning;  /* 1 while one idle worker polls instead of sleeping */
     int stopping;
     /* built-in */
     int nworkers;
@@ -45,7 +45,7 @@ struct akt_dispatcher {
     akt_notify_fn notify;
     void *notify_data;
     atomic_int running;
-    _Atomic(pthread_t) runner;  /* the thread that last ran it (deadlock detection) */
+    _Atomic(pthread_t) runner; /* the thread that last ran it (deadlock detection) */
     atomic_int has_runner;
     akt__worker ext_worker; /* the context handles of whoever runs it */
 };

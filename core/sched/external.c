@@ -3,8 +3,8 @@
 #include "base/tls.h"
 #include "dispatch.h"
 
-AKT_API int akt_dispatcher_create_external(akt_system *system, akt_notify_fn notify,
-                                           void *data, akt_dispatcher **out) {
+AKT_API int akt_dispatcher_create_external(akt_system *system, akt_notify_fn notify, void *data,
+                                           akt_dispatcher **out) {
     if (!system || !notify || !out) return AKT_EINVAL;
     if (akt__sys_closed(system)) return AKT_ECLOSED;
     struct akt_dispatcher *d = akt__heap_calloc(&system->heap, sizeof *d);
@@ -48,9 +48,8 @@ AKT_API int akt_dispatcher_run(akt_dispatcher *dispatcher, size_t budget, size_t
     while (done < budget) {
         akt__cell *c = akt__dispatch_try_pop(d);
         if (!c) break;
-        size_t turn = budget - done < (size_t)d->system->throughput
-                          ? budget - done
-                          : (size_t)d->system->throughput;
+        size_t turn = budget - done < (size_t)d->system->throughput ? budget - done
+                                                                    : (size_t)d->system->throughput;
         done += d->system->run_cell(&d->ext_worker, c, turn);
     }
     akt__self.running = prev;

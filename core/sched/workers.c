@@ -21,9 +21,8 @@ static void *akt__worker_main(void *arg) {
         int zero = 0;
         /* At most one idle worker polls (as Go's scheduler keeps one spinning M): more
          * would only take the CPU from the threads that produce the work. */
-        if (!c && atomic_compare_exchange_strong_explicit(&d->spinning, &zero, 1,
-                                                          memory_order_acq_rel,
-                                                          memory_order_relaxed)) {
+        if (!c && atomic_compare_exchange_strong_explicit(
+                      &d->spinning, &zero, 1, memory_order_acq_rel, memory_order_relaxed)) {
             for (int spin = 0; !c && spin < AKT__SPIN + AKT__SPIN_YIELDS; spin++) {
                 if (spin < AKT__SPIN) {
                     for (int i = 0; i < 8; i++) akt__cpu_relax();

@@ -10,8 +10,7 @@ AKT_API int akt_pid_is_alive(akt_system *system, akt_pid pid) {
     return akt__cell_live(system, pid) != NULL && akt__pid_index(pid) != AKT__GUARDIAN;
 }
 
-AKT_API int akt_pid_path(akt_system *system, akt_pid pid, char *buf, size_t len,
-                         size_t *needed) {
+AKT_API int akt_pid_path(akt_system *system, akt_pid pid, char *buf, size_t len, size_t *needed) {
     if (!system || (!buf && len)) return AKT_EINVAL;
     int rc = 0;
     pthread_mutex_lock(&system->lock);

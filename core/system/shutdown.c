@@ -83,8 +83,7 @@ AKT_API int akt_system_wait(akt_system *system, int64_t timeout_ns) {
         if (runs_actors) return AKT_EDEADLK;
     }
     /* INT64_MAX: no limit (a huge timeout saturates to it instead of wrapping). */
-    int64_t deadline =
-        timeout_ns < 0 ? INT64_MAX : akt__deadline_after(akt__now_ns(), timeout_ns);
+    int64_t deadline = timeout_ns < 0 ? INT64_MAX : akt__deadline_after(akt__now_ns(), timeout_ns);
     pthread_mutex_lock(&s->done_lock);
     while (!s->done) {
         if (deadline == INT64_MAX) {
@@ -146,10 +145,10 @@ static void akt__drain_all(akt_system *s) {
         for (uint32_t i = 0; i < AKT__PAGE_CELLS; i++) {
             akt__cell *c = &p[i];
             akt__node *n;
-            while ((n = akt__mpsc_pop(&c->mbox))) akt__dead_letter(s, (akt__envelope *)n,
-                                                                   akt__cell_pid(c), NULL);
-            akt__env_discard_chain(
-                atomic_exchange_explicit(&c->sysq, NULL, memory_order_acquire), AKT_ECLOSED);
+            while ((n = akt__mpsc_pop(&c->mbox)))
+                akt__dead_letter(s, (akt__envelope *)n, akt__cell_pid(c), NULL);
+            akt__env_discard_chain(atomic_exchange_explicit(&c->sysq, NULL, memory_order_acquire),
+                                   AKT_ECLOSED);
             akt__env_discard_chain(c->watchers, AKT_ECLOSED);
             akt__env_discard_chain(c->stop_waiters, AKT_ECLOSED);
             c->watchers = c->stop_waiters = NULL;

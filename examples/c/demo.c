@@ -8,7 +8,9 @@
 #define SECOND 1000000000ll
 
 /* ---- a counter: tell "incr", ask "get" ---------------------------------------------- */
-typedef struct { long n; } counter;
+typedef struct {
+    long n;
+} counter;
 
 static akt_msg *text_msg(const char *type, const char *text) {
     akt_msg *m = NULL;
@@ -31,7 +33,9 @@ static int counter_receive(akt_ctx *ctx, akt_msg *msg, void *state) {
 }
 
 /* ---- a worker that fails on "boom"; its parent restarts it ------------------------- */
-typedef struct { int starts; } worker;
+typedef struct {
+    int starts;
+} worker;
 
 static int worker_pre_start(akt_ctx *ctx, void *state) {
     worker *w = state;
@@ -51,13 +55,11 @@ static int worker_receive(akt_ctx *ctx, akt_msg *msg, void *state) {
     return akt_ctx_respond(ctx, text_msg("demo.Done", "ok"));
 }
 
-static const akt_behavior worker_behavior = {
-    .size = sizeof(akt_behavior),
-    .receive = worker_receive,
-    .pre_start = worker_pre_start,
-    .post_stop = worker_post_stop,
-    .free_state = free
-};
+static const akt_behavior worker_behavior = {.size = sizeof(akt_behavior),
+                                             .receive = worker_receive,
+                                             .pre_start = worker_pre_start,
+                                             .post_stop = worker_post_stop,
+                                             .free_state = free};
 
 /* The supervisor spawns the worker as its child and passes work on to it. */
 static int supervisor_pre_start(akt_ctx *ctx, void *state) {
@@ -150,10 +152,7 @@ int main(void) {
 
     printf("1. spawn a counter, tell it 1000 times, ask for the count\n");
     akt_behavior counter_b = {
-        .size = sizeof counter_b,
-        .receive = counter_receive,
-        .free_state = free
-    };
+        .size = sizeof counter_b, .receive = counter_receive, .free_state = free};
     akt_spawn_options o;
     akt_spawn_options_init(&o);
     o.name = "counter";
@@ -164,13 +163,11 @@ int main(void) {
     ask_print(sys, counter_pid, text_msg("demo.Get", ""), "count");
 
     printf("\n2. a supervisor with a worker child; the child crashes and is restarted\n");
-    akt_behavior sup_b = {
-        .size = sizeof sup_b,
-        .receive = supervisor_receive,
-        .pre_start = supervisor_pre_start,
-        .post_stop = supervisor_post_stop,
-        .free_state = free
-    };
+    akt_behavior sup_b = {.size = sizeof sup_b,
+                          .receive = supervisor_receive,
+                          .pre_start = supervisor_pre_start,
+                          .post_stop = supervisor_post_stop,
+                          .free_state = free};
     o.name = "supervisor";
     akt_pid sup_pid;
     akt_spawn(sys, &sup_b, calloc(1, sizeof(akt_pid)), &o, &sup_pid);

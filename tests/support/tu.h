@@ -29,8 +29,8 @@
 
 #include <akt/akt.h>
 
-#define TU_MS(x) ((int64_t)(x) * 1000000LL)
-#define TU_SEC(x) ((int64_t)(x) * 1000000000LL)
+#define TU_MS(x) ((int64_t)(x)*1000000LL)
+#define TU_SEC(x) ((int64_t)(x)*1000000000LL)
 /* Longest any single wait may take before the test fails: generous for TSan on 2 cores. */
 #define TU_DEADLINE_NS TU_SEC(15)
 
@@ -40,43 +40,42 @@ void tu_sleep_ms(int ms);
 /* ---- checks on the test thread ---------------------------------------------------- */
 
 /* Compares an akt return code and prints both codes by name when they differ. */
-#define TU_RC(want, expr)                                                                    \
-    do {                                                                                     \
-        int tu_rc_ = (expr);                                                                 \
-        int tu_want_ = (want);                                                               \
-        if (tu_rc_ != tu_want_)                                                              \
-            fail_msg("%s:%d: %s returned %s (%d), expected %s (%d)", __FILE__, __LINE__,      \
-                     #expr, akt_err_name(tu_rc_), tu_rc_, akt_err_name(tu_want_), tu_want_); \
+#define TU_RC(want, expr)                                                                       \
+    do {                                                                                        \
+        int tu_rc_ = (expr);                                                                    \
+        int tu_want_ = (want);                                                                  \
+        if (tu_rc_ != tu_want_)                                                                 \
+            fail_msg("%s:%d: %s returned %s (%d), expected %s (%d)", __FILE__, __LINE__, #expr, \
+                     akt_err_name(tu_rc_), tu_rc_, akt_err_name(tu_want_), tu_want_);           \
     } while (0)
 #define TU_OK(expr) TU_RC(0, expr)
 
 /* Polls expr (1 ms apart) until it holds; fails the test after TU_DEADLINE_NS. For
  * asynchronous effects that have no future or callback to wait on. */
-#define TU_EVENTUALLY(expr)                                                                  \
-    do {                                                                                     \
-        int64_t tu_dl_ = tu_now_ns() + TU_DEADLINE_NS;                                       \
-        while (!(expr)) {                                                                    \
-            if (tu_now_ns() > tu_dl_)                                                        \
-                fail_msg("%s:%d: timed out waiting for: %s", __FILE__, __LINE__, #expr);     \
-            tu_sleep_ms(1);                                                                  \
-        }                                                                                    \
+#define TU_EVENTUALLY(expr)                                                              \
+    do {                                                                                 \
+        int64_t tu_dl_ = tu_now_ns() + TU_DEADLINE_NS;                                   \
+        while (!(expr)) {                                                                \
+            if (tu_now_ns() > tu_dl_)                                                    \
+                fail_msg("%s:%d: timed out waiting for: %s", __FILE__, __LINE__, #expr); \
+            tu_sleep_ms(1);                                                              \
+        }                                                                                \
     } while (0)
 
 /* ---- checks inside akt callbacks (any thread) --------------------------------------- */
 
 void tu_cb_fail(const char *file, int line, const char *fmt, ...);
-#define TU_CB_CHECK(cond)                                                                    \
-    do {                                                                                     \
-        if (!(cond))                                                                         \
-            tu_cb_fail(__FILE__, __LINE__, "check failed: %s", #cond);                       \
+#define TU_CB_CHECK(cond)                                                       \
+    do {                                                                        \
+        if (!(cond)) tu_cb_fail(__FILE__, __LINE__, "check failed: %s", #cond); \
     } while (0)
-#define TU_CB_RC(want, expr)                                                                 \
-    do {                                                                                     \
-        int tu_rc_ = (expr);                                                                 \
-        int tu_want_ = (want);                                                               \
-        if (tu_rc_ != tu_want_)                                                              \
-            tu_cb_fail(__FILE__, __LINE__, "%s returned %s (%d), expected %s (%d)", #expr,   \
-                       akt_err_name(tu_rc_), tu_rc_, akt_err_name(tu_want_), tu_want_);      \
+#define TU_CB_RC(want, expr)                                                               \
+    do {                                                                                   \
+        int tu_rc_ = (expr);                                                               \
+        int tu_want_ = (want);                                                             \
+        if (tu_rc_ != tu_want_)                                                            \
+            tu_cb_fail(__FILE__, __LINE__, "%s returned %s (%d), expected %s (%d)", #expr, \
+                       akt_err_name(tu_rc_), tu_rc_, akt_err_name(tu_want_), tu_want_);    \
     } while (0)
 
 /* Number of callback failures recorded so far. */
@@ -142,7 +141,7 @@ typedef struct tu_ev {
 
 typedef struct tu_events {
     pthread_mutex_t mu;
-    int n;      /* events seen (may exceed TU_EV_MAX) */
+    int n; /* events seen (may exceed TU_EV_MAX) */
     tu_ev ev[TU_EV_MAX];
 } tu_events;
 

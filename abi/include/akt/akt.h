@@ -80,24 +80,24 @@ AKT_API const char *akt_version_string(void);
  * one source of every code: its name, value and description (akt_strerror). Bindings and
  * errors.c expand it; a new code is one new row here, at the end, with the next value.
  *   XX(NAME, value, "description")   -- NAME without the AKT_ prefix */
-#define AKT_ERRNO_MAP(XX)                                                                   \
-    XX(EINVAL, -1, "invalid argument")                                                      \
-    XX(ENOMEM, -2, "out of memory")                                                         \
-    XX(ENOTFOUND, -3, "no such actor")                                                      \
-    XX(ESTOPPED, -4, "actor stopped")                                                       \
-    XX(ETIMEDOUT, -5, "timed out")                                                          \
-    XX(ECANCELED, -6, "canceled")                                                           \
-    XX(EEXIST, -7, "name already taken")                                                    \
-    XX(EFULL, -8, "mailbox full")                                                           \
-    XX(EMISUSE, -9, "call not allowed here")                                                \
-    XX(ECLOSED, -10, "system shut down")                                                    \
-    XX(EUNHANDLED, -11, "message not handled")                                              \
-    XX(EFAILED, -12, "actor failed")                                                        \
-    XX(EAGAIN, -13, "not ready, try again")                                                 \
-    XX(ENOTSUP, -14, "not supported")                                                       \
-    XX(ETYPE, -15, "wrong message kind")                                                    \
-    XX(EDEADLK, -16, "would deadlock")                                                      \
-    XX(ERANGE, -17, "buffer too small")                                                     \
+#define AKT_ERRNO_MAP(XX)                      \
+    XX(EINVAL, -1, "invalid argument")         \
+    XX(ENOMEM, -2, "out of memory")            \
+    XX(ENOTFOUND, -3, "no such actor")         \
+    XX(ESTOPPED, -4, "actor stopped")          \
+    XX(ETIMEDOUT, -5, "timed out")             \
+    XX(ECANCELED, -6, "canceled")              \
+    XX(EEXIST, -7, "name already taken")       \
+    XX(EFULL, -8, "mailbox full")              \
+    XX(EMISUSE, -9, "call not allowed here")   \
+    XX(ECLOSED, -10, "system shut down")       \
+    XX(EUNHANDLED, -11, "message not handled") \
+    XX(EFAILED, -12, "actor failed")           \
+    XX(EAGAIN, -13, "not ready, try again")    \
+    XX(ENOTSUP, -14, "not supported")          \
+    XX(ETYPE, -15, "wrong message kind")       \
+    XX(EDEADLK, -16, "would deadlock")         \
+    XX(ERANGE, -17, "buffer too small")        \
     XX(EBUSY, -18, "busy")
 
 /* What each code means:
@@ -168,9 +168,9 @@ typedef void (*akt_thread_hook)(void *data, int index);
 
 /* A supervisor strategy: how a parent handles a failure of one of its children.
  * One-for-one: only the failing child is affected. */
-#define AKT_DIRECTIVE_RESTART 0 /* post_stop, then pre_start; the mailbox is kept */
-#define AKT_DIRECTIVE_RESUME 1  /* keep the state, go on with the next message */
-#define AKT_DIRECTIVE_STOP 2    /* stop the child (and its children) */
+#define AKT_DIRECTIVE_RESTART 0  /* post_stop, then pre_start; the mailbox is kept */
+#define AKT_DIRECTIVE_RESUME 1   /* keep the state, go on with the next message */
+#define AKT_DIRECTIVE_STOP 2     /* stop the child (and its children) */
 #define AKT_DIRECTIVE_ESCALATE 3 /* the parent fails with the child's error */
 
 #define AKT_STRATEGY_ONE_FOR_ONE 0
@@ -181,18 +181,18 @@ typedef void (*akt_thread_hook)(void *data, int index);
 typedef int (*akt_decider_fn)(int code, const char *reason, void *data);
 
 typedef struct akt_supervisor {
-    size_t size;             /* sizeof(akt_supervisor) */
-    int strategy;            /* AKT_STRATEGY_ONE_FOR_ONE */
-    int default_directive;   /* AKT_DIRECTIVE_* used when decide is NULL */
-    akt_decider_fn decide;   /* optional */
-    void *decide_data;       /* borrowed; must outlive the actor */
+    size_t size;           /* sizeof(akt_supervisor) */
+    int strategy;          /* AKT_STRATEGY_ONE_FOR_ONE */
+    int default_directive; /* AKT_DIRECTIVE_* used when decide is NULL */
+    akt_decider_fn decide; /* optional */
+    void *decide_data;     /* borrowed; must outlive the actor */
 } akt_supervisor;
 
 typedef struct akt_system_options {
-    size_t size;            /* sizeof(akt_system_options) */
-    const char *name;       /* copied; NULL = "akt". Letters, digits, '-', '_', '.' */
-    int workers;            /* worker threads; 0 = number of cores */
-    int throughput;         /* messages an actor handles per turn; 0 = 64 */
+    size_t size;                    /* sizeof(akt_system_options) */
+    const char *name;               /* copied; NULL = "akt". Letters, digits, '-', '_', '.' */
+    int workers;                    /* worker threads; 0 = number of cores */
+    int throughput;                 /* messages an actor handles per turn; 0 = 64 */
     const akt_allocator *allocator; /* copied; NULL = the default allocator */
     akt_thread_hook thread_start;   /* optional */
     akt_thread_hook thread_stop;    /* optional */
@@ -268,14 +268,12 @@ AKT_API int akt_pid_is_alive(akt_system *system, akt_pid pid);
  * the actor dying, after which this returns AKT_ENOTFOUND. Any thread; lock-free.
  * AKT_EINVAL if system or out is NULL or dispatcher belongs to another system;
  * AKT_ENOTFOUND if pid is not a live actor of system (*out untouched). */
-AKT_API int akt_pid_runs_on(akt_system *system, akt_pid pid, akt_dispatcher *dispatcher,
-                            int *out);
+AKT_API int akt_pid_runs_on(akt_system *system, akt_pid pid, akt_dispatcher *dispatcher, int *out);
 
 /* Writes the actor's path, e.g. "akt://demo/user/parent/child", NUL-terminated, into buf.
  * *needed (optional) gets the length without the NUL. AKT_ERANGE if len is too small
  * (buf then holds a truncated, terminated path when len > 0). */
-AKT_API int akt_pid_path(akt_system *system, akt_pid pid, char *buf, size_t len,
-                         size_t *needed);
+AKT_API int akt_pid_path(akt_system *system, akt_pid pid, char *buf, size_t len, size_t *needed);
 
 /* Finds a live actor by path: "name", "parent/child", "/user/parent/child" or the full
  * "akt://<system>/user/parent/child". AKT_ENOTFOUND if none. */
@@ -300,7 +298,7 @@ typedef void (*akt_free_fn)(void *p);
 #define AKT_COPY ((akt_free_fn)(intptr_t)-1)
 
 /* Reserved type names of messages akt itself delivers to actors. */
-#define AKT_TYPE_TERMINATED "akt.Terminated" /* a watched actor stopped: akt_msg_pid */
+#define AKT_TYPE_TERMINATED "akt.Terminated"  /* a watched actor stopped: akt_msg_pid */
 #define AKT_TYPE_POISON_PILL "akt.PoisonPill" /* never seen by receive */
 
 /* New bytes message. type is copied (1..255 bytes, no NUL inside). data may be NULL when
@@ -308,14 +306,14 @@ typedef void (*akt_free_fn)(void *p);
  * free_fn is; a copy that cannot be allocated is AKT_ENOMEM. A small copy shares the
  * message's one allocation. On failure with a destructor function, the caller still owns
  * data. */
-AKT_API int akt_msg_new_bytes(const char *type, const void *data, size_t len,
-                              akt_free_fn free_fn, akt_msg **out);
+AKT_API int akt_msg_new_bytes(const char *type, const void *data, size_t len, akt_free_fn free_fn,
+                              akt_msg **out);
 
 /* How akt handles an in-process object of one binding. The address of the ops struct is
  * the owner tag: akt_msg_object only hands the object back to the same ops. Must outlive
- * every message made with it (use static storage, or one per release_on dispatcher). akt reads only the fields that size
- * covers (a caller built against an older header passes a shorter struct): a field beyond
- * it counts as NULL. size must cover release (AKT_EINVAL otherwise). */
+ * every message made with it (use static storage, or one per release_on dispatcher). akt reads only
+ * the fields that size covers (a caller built against an older header passes a shorter struct): a
+ * field beyond it counts as NULL. size must cover release (AKT_EINVAL otherwise). */
 typedef struct akt_object_ops {
     size_t size; /* sizeof(akt_object_ops) */
     /* Called once when the last reference goes, on whichever thread released it, or on
@@ -326,8 +324,7 @@ typedef struct akt_object_ops {
      * lives as long as the object). Returns 0 or an AKT_E* code. Called at most once per
      * message; the result is cached. Any thread: the one calling akt_msg_bytes first, while
      * later callers wait (see there). */
-    int (*to_bytes)(void *object, void *ops_data, void **data, size_t *len,
-                    akt_free_fn *free_fn);
+    int (*to_bytes)(void *object, void *ops_data, void **data, size_t *len, akt_free_fn *free_fn);
     void *ops_data;
     /* Optional (akt >= 0.3, read only when size covers it): release on the owner's thread.
      * An external dispatcher (section 9) of the binding whose thread must run release and
@@ -432,8 +429,8 @@ AKT_API int akt_ask_batch(akt_system *system, akt_pid to, akt_msg *const *msgs, 
 
 /* Waits up to timeout_ns (< 0: no limit; 0: just look) for the future. Returns its result
  * code; on 0, *reply gets a new reference to the reply (release it), or NULL when the
- * future completes without one (akt_stop_graceful). reply may be NULL: not wanted. AKT_EAGAIN if it is
- * still pending when the wait ends. AKT_EDEADLK when called inside an actor's callback on a
+ * future completes without one (akt_stop_graceful). reply may be NULL: not wanted. AKT_EAGAIN if it
+ * is still pending when the wait ends. AKT_EDEADLK when called inside an actor's callback on a
  * future that only that same actor could complete, or on an external dispatcher's thread
  * for a future its own actors must complete. Can be called again after it completed. */
 AKT_API int akt_future_wait(akt_future *future, int64_t timeout_ns, akt_msg **reply);
@@ -500,8 +497,8 @@ typedef int (*akt_receive_fn)(akt_ctx *ctx, akt_msg *msg, void *state);
 
 /* An actor's behaviour. All callbacks of one actor run on its dispatcher, one at a time. */
 typedef struct akt_behavior {
-    size_t size;               /* sizeof(akt_behavior) */
-    akt_receive_fn receive;    /* required */
+    size_t size;            /* sizeof(akt_behavior) */
+    akt_receive_fn receive; /* required */
     /* Optional: runs before the first message, and again after a restart. A failure code
      * stops the actor (it is published as a failure event). */
     int (*pre_start)(akt_ctx *ctx, void *state);
@@ -521,9 +518,9 @@ typedef struct akt_behavior {
 } akt_behavior;
 
 typedef struct akt_spawn_options {
-    size_t size;            /* sizeof(akt_spawn_options) */
-    const char *name;       /* copied; NULL = an anonymous name ("$<n>"). No '/' */
-    akt_dispatcher *dispatcher; /* NULL = the system's workers */
+    size_t size;                      /* sizeof(akt_spawn_options) */
+    const char *name;                 /* copied; NULL = an anonymous name ("$<n>"). No '/' */
+    akt_dispatcher *dispatcher;       /* NULL = the system's workers */
     const akt_supervisor *supervisor; /* copied; strategy for this actor's children;
                                          NULL = one-for-one, restart */
     /* Dependencies reachable with akt_ctx_dependency: names are copied, values borrowed
@@ -666,8 +663,8 @@ typedef void (*akt_notify_fn)(void *data);
 
 /* Creates a dispatcher whose actors run only inside akt_dispatcher_run, on the thread of
  * the binding's choice. Lives as long as its system. */
-AKT_API int akt_dispatcher_create_external(akt_system *system, akt_notify_fn notify,
-                                           void *data, akt_dispatcher **out);
+AKT_API int akt_dispatcher_create_external(akt_system *system, akt_notify_fn notify, void *data,
+                                           akt_dispatcher **out);
 
 /* Runs up to budget messages (budget > 0) of this dispatcher's actors on the calling
  * thread. First it runs every release queued for this dispatcher when the run starts

@@ -30,8 +30,8 @@ jlong aktj_intern(JNIEnv *env, jstring s);
 /* Creates a system whose workers attach to this JVM once (thread hooks). out[0] gets the
  * akt_system *, out[1] the binding's per-system record (freed by aktj_system_destroy).
  * decider (may be null) decides failures of top-level actors. */
-int aktj_system_create(JNIEnv *env, jstring name, jint workers, jint throughput,
-                       jint directive, jobject decider, jlongArray out);
+int aktj_system_create(JNIEnv *env, jstring name, jint workers, jint throughput, jint directive,
+                       jobject decider, jlongArray out);
 /* Shuts down (if not yet), waits when allowed, releases the system handle and frees the
  * record. Called once, by the Java Cleaner of the ActorSystem. */
 int aktj_system_destroy(JNIEnv *env, jlong system, jlong record);
@@ -41,8 +41,8 @@ int aktj_system_destroy(JNIEnv *env, jlong system, jlong record);
  * dep_names/dep_values (may be null) become dependencies; decider (may be null) with
  * directive is the strategy for the new actor's children. out[0] gets the pid id. */
 int aktj_spawn(JNIEnv *env, jlong system, jlong ctx, jobject cell, jstring name,
-               jobjectArray dep_names, jobjectArray dep_values, jint directive,
-               jobject decider, jlongArray out);
+               jobjectArray dep_names, jobjectArray dep_values, jint directive, jobject decider,
+               jlongArray out);
 
 /* Messages carrying a Java object (global reference, released exactly once by akt). type
  * is an interned type name (aktj_intern). */

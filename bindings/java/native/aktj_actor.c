@@ -9,23 +9,20 @@
 
 /* An actor's state as akt holds it: global references owned until free_state. */
 typedef struct aktj_actor {
-    jobject cell;       /* dev.akt.ActorCell */
-    jobject decider;    /* decide_data of this actor's children's supervisor, or NULL */
+    jobject cell;    /* dev.akt.ActorCell */
+    jobject decider; /* decide_data of this actor's children's supervisor, or NULL */
     size_t ndeps;
-    jobject deps[];     /* dependency values (akt borrows them) */
+    jobject deps[]; /* dependency values (akt borrows them) */
 } aktj_actor;
 
-static int actor_receive(akt_ctx *ctx, akt_msg *msg, void *state)
-{
+static int actor_receive(akt_ctx *ctx, akt_msg *msg, void *state) {
     JNIEnv *env = aktj_env();
-    if (env == NULL)
-        return akt_ctx_fail(ctx, "akt-java: this thread cannot attach to the JVM");
+    if (env == NULL) return akt_ctx_fail(ctx, "akt-java: this thread cannot attach to the JVM");
     aktj_actor *a = state;
     void *obj = NULL;
     /* One upcall per message, with no local references made here: the Java object (a
      * global reference) is passed as is; anything else is decoded by Java from msg. */
-    if (akt_msg_object(msg, &aktj_object_ops, &obj) != 0)
-        obj = NULL;
+    if (akt_msg_object(msg, &aktj_object_ops, &obj) != 0) obj = NULL;
     /* The jvalue form: no va_list to walk against the signature on every message. */
     jvalue args[4];
     args[0].l = a->cell;
@@ -41,11 +38,9 @@ static int actor_receive(akt_ctx *ctx, akt_msg *msg, void *state)
 #if AKTJ_BATCH
 /* A run of messages in one upcall: Java pulls them with aktj_ctx_next (a downcall each,
  * several times cheaper than an upcall) and handles them in a loop. */
-static int actor_receive_batch(akt_ctx *ctx, void *state)
-{
+static int actor_receive_batch(akt_ctx *ctx, void *state) {
     JNIEnv *env = aktj_env();
-    if (env == NULL)
-        return akt_ctx_fail(ctx, "akt-java: this thread cannot attach to the JVM");
+    if (env == NULL) return akt_ctx_fail(ctx, "akt-java: this thread cannot attach to the JVM");
     aktj_actor *a = state;
     jvalue args[2];
     args[0].l = a->cell;
@@ -56,36 +51,30 @@ static int actor_receive_batch(akt_ctx *ctx, void *state)
     return rc;
 }
 
-jobject aktj_ctx_next(JNIEnv *env, jlong ctx)
-{
+jobject aktj_ctx_next(JNIEnv *env, jlong ctx) {
     akt_msg *msg = NULL;
-    if (akt_ctx_next(AKTJ_PTR(ctx), &msg) != 0)
-        return NULL;
+    if (akt_ctx_next(AKTJ_PTR(ctx), &msg) != 0) return NULL;
     void *obj = NULL;
     if (akt_msg_object(msg, &aktj_object_ops, &obj) == 0)
         return (*env)->NewLocalRef(env, (jobject)obj);
     return (*env)->NewLocalRef(env, aktj_g.native_message);
 }
 #else
-jobject aktj_ctx_next(JNIEnv *env, jlong ctx)
-{
+jobject aktj_ctx_next(JNIEnv *env, jlong ctx) {
     (void)env;
     (void)ctx;
     return NULL;
 }
 #endif
 
-jlong aktj_ctx_current_msg(jlong ctx)
-{
+jlong aktj_ctx_current_msg(jlong ctx) {
     akt_msg *msg = NULL;
     return akt_ctx_message(AKTJ_PTR(ctx), &msg) == 0 ? AKTJ_HANDLE(msg) : 0;
 }
 
-static int actor_pre_start(akt_ctx *ctx, void *state)
-{
+static int actor_pre_start(akt_ctx *ctx, void *state) {
     JNIEnv *env = aktj_env();
-    if (env == NULL)
-        return akt_ctx_fail(ctx, "akt-java: this thread cannot attach to the JVM");
+    if (env == NULL) return akt_ctx_fail(ctx, "akt-java: this thread cannot attach to the JVM");
     aktj_actor *a = state;
     jint rc = (*env)->CallStaticIntMethod(env, aktj_g.upcalls, aktj_g.pre_start, a->cell,
                                           AKTJ_HANDLE(ctx));
@@ -94,28 +83,22 @@ static int actor_pre_start(akt_ctx *ctx, void *state)
     return rc;
 }
 
-static void actor_post_stop(akt_ctx *ctx, void *state)
-{
+static void actor_post_stop(akt_ctx *ctx, void *state) {
     JNIEnv *env = aktj_env();
-    if (env == NULL)
-        return;
+    if (env == NULL) return;
     aktj_actor *a = state;
-    (*env)->CallStaticVoidMethod(env, aktj_g.upcalls, aktj_g.post_stop, a->cell,
-                                 AKTJ_HANDLE(ctx));
+    (*env)->CallStaticVoidMethod(env, aktj_g.upcalls, aktj_g.post_stop, a->cell, AKTJ_HANDLE(ctx));
     aktj_drop_exception(env, "postStop");
 }
 
-static void actor_free(void *state)
-{
+static void actor_free(void *state) {
     aktj_actor *a = state;
     JNIEnv *env = aktj_env();
     if (env != NULL) {
         (*env)->DeleteGlobalRef(env, a->cell);
-        if (a->decider != NULL)
-            (*env)->DeleteGlobalRef(env, a->decider);
+        if (a->decider != NULL) (*env)->DeleteGlobalRef(env, a->decider);
         for (size_t i = 0; i < a->ndeps; i++)
-            if (a->deps[i] != NULL)
-                (*env)->DeleteGlobalRef(env, a->deps[i]);
+            if (a->deps[i] != NULL) (*env)->DeleteGlobalRef(env, a->deps[i]);
     }
     free(a);
 }
@@ -133,30 +116,26 @@ static const akt_behavior java_behavior = {
 
 /* ---- supervision ------------------------------------------------------------------- */
 
-static int java_decide(int code, const char *reason, void *data)
-{
+static int java_decide(int code, const char *reason, void *data) {
     JNIEnv *env = aktj_env();
     if (env == NULL || (*env)->PushLocalFrame(env, 4) != 0)
         return -1; /* "anything else means the default" */
     jstring r = reason != NULL ? (*env)->NewStringUTF(env, reason) : NULL;
     jint d = (*env)->CallStaticIntMethod(env, aktj_g.upcalls, aktj_g.decide, (jobject)data,
                                          (jint)code, r);
-    if (aktj_drop_exception(env, "decide"))
-        d = -1;
+    if (aktj_drop_exception(env, "decide")) d = -1;
     (*env)->PopLocalFrame(env, NULL);
     return d;
 }
 
-void aktj_supervisor_init(JNIEnv *env, akt_supervisor *sup, jint directive, jobject decider)
-{
+void aktj_supervisor_init(JNIEnv *env, akt_supervisor *sup, jint directive, jobject decider) {
     memset(sup, 0, sizeof *sup);
     sup->size = sizeof *sup;
     sup->strategy = AKT_STRATEGY_ONE_FOR_ONE;
     sup->default_directive = directive;
     if (decider != NULL) {
         sup->decide_data = (*env)->NewGlobalRef(env, decider);
-        if (sup->decide_data != NULL)
-            sup->decide = java_decide;
+        if (sup->decide_data != NULL) sup->decide = java_decide;
     }
 }
 
@@ -165,8 +144,7 @@ void aktj_supervisor_init(JNIEnv *env, akt_supervisor *sup, jint directive, jobj
 /* Fills names/values from the Java arrays; returns 0 or AKT_ENOMEM/AKT_EINVAL. names[i]
  * point into UTF chars released by release_names. */
 static int collect_dependencies(JNIEnv *env, aktj_actor *a, jobjectArray jnames,
-                                jobjectArray jvalues, const char **names)
-{
+                                jobjectArray jvalues, const char **names) {
     for (size_t i = 0; i < a->ndeps; i++) {
         jstring n = (*env)->GetObjectArrayElement(env, jnames, (jsize)i);
         jobject v = (*env)->GetObjectArrayElement(env, jvalues, (jsize)i);
@@ -174,14 +152,12 @@ static int collect_dependencies(JNIEnv *env, aktj_actor *a, jobjectArray jnames,
         a->deps[i] = v != NULL ? (*env)->NewGlobalRef(env, v) : NULL;
         (*env)->DeleteLocalRef(env, n); /* the UTF chars stay valid until released */
         (*env)->DeleteLocalRef(env, v);
-        if (names[i] == NULL)
-            return AKT_EINVAL;
+        if (names[i] == NULL) return AKT_EINVAL;
     }
     return 0;
 }
 
-static void release_names(JNIEnv *env, jobjectArray jnames, const char **names, size_t n)
-{
+static void release_names(JNIEnv *env, jobjectArray jnames, const char **names, size_t n) {
     for (size_t i = 0; i < n; i++)
         if (names[i] != NULL) {
             jstring s = (*env)->GetObjectArrayElement(env, jnames, (jsize)i);
@@ -191,14 +167,12 @@ static void release_names(JNIEnv *env, jobjectArray jnames, const char **names, 
 }
 
 int aktj_spawn(JNIEnv *env, jlong system, jlong ctx, jobject cell, jstring name,
-               jobjectArray dep_names, jobjectArray dep_values, jint directive,
-               jobject decider, jlongArray out)
-{
-    if (cell == NULL || out == NULL || (*env)->GetArrayLength(env, out) < 1)
-        return AKT_EINVAL;
+               jobjectArray dep_names, jobjectArray dep_values, jint directive, jobject decider,
+               jlongArray out) {
+    if (cell == NULL || out == NULL || (*env)->GetArrayLength(env, out) < 1) return AKT_EINVAL;
     size_t ndeps = dep_names != NULL ? (size_t)(*env)->GetArrayLength(env, dep_names) : 0;
-    if (ndeps > 0 && (dep_values == NULL ||
-                      (size_t)(*env)->GetArrayLength(env, dep_values) != ndeps))
+    if (ndeps > 0 &&
+        (dep_values == NULL || (size_t)(*env)->GetArrayLength(env, dep_values) != ndeps))
         return AKT_EINVAL;
     aktj_actor *a = calloc(1, sizeof *a + ndeps * sizeof(jobject));
     const char **names = calloc(ndeps > 0 ? ndeps : 1, sizeof *names);
@@ -225,13 +199,11 @@ int aktj_spawn(JNIEnv *env, jlong system, jlong ctx, jobject cell, jstring name,
     opts.dependency_count = ndeps;
 
     akt_pid pid = {0};
-    if (rc == 0 && a->cell == NULL)
-        rc = AKT_ENOMEM;
+    if (rc == 0 && a->cell == NULL) rc = AKT_ENOMEM;
     if (rc == 0)
         rc = ctx != 0 ? akt_ctx_spawn(AKTJ_PTR(ctx), &java_behavior, a, &opts, &pid)
                       : akt_spawn(AKTJ_PTR(system), &java_behavior, a, &opts, &pid);
-    if (cname != NULL)
-        (*env)->ReleaseStringUTFChars(env, name, cname);
+    if (cname != NULL) (*env)->ReleaseStringUTFChars(env, name, cname);
     release_names(env, dep_names, names, ndeps);
     free(names);
     if (rc != 0) {
@@ -243,13 +215,10 @@ int aktj_spawn(JNIEnv *env, jlong system, jlong ctx, jobject cell, jstring name,
     return 0;
 }
 
-jobject aktj_ctx_dependency(JNIEnv *env, jlong ctx, jstring name)
-{
-    if (name == NULL)
-        return NULL;
+jobject aktj_ctx_dependency(JNIEnv *env, jlong ctx, jstring name) {
+    if (name == NULL) return NULL;
     const char *n = (*env)->GetStringUTFChars(env, name, NULL);
-    if (n == NULL)
-        return NULL;
+    if (n == NULL) return NULL;
     void *value = NULL;
     int rc = akt_ctx_dependency(AKTJ_PTR(ctx), n, &value);
     (*env)->ReleaseStringUTFChars(env, name, n);

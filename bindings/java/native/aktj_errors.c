@@ -11,25 +11,20 @@ static const char *const names[] = {AKT_ERRNO_MAP(AKTJ_ERR_NAME)};
 _Static_assert(sizeof codes / sizeof codes[0] == sizeof names / sizeof names[0],
                "one name per code");
 
-jintArray aktj_error_codes(JNIEnv *env)
-{
+jintArray aktj_error_codes(JNIEnv *env) {
     jintArray a = (*env)->NewIntArray(env, NCODES);
-    if (a != NULL)
-        (*env)->SetIntArrayRegion(env, a, 0, NCODES, codes);
+    if (a != NULL) (*env)->SetIntArrayRegion(env, a, 0, NCODES, codes);
     return a;
 }
 
-jobjectArray aktj_error_names(JNIEnv *env)
-{
+jobjectArray aktj_error_names(JNIEnv *env) {
     jclass string = (*env)->FindClass(env, "java/lang/String");
-    if (string == NULL)
-        return NULL;
+    if (string == NULL) return NULL;
     jobjectArray a = (*env)->NewObjectArray(env, NCODES, string, NULL);
     (*env)->DeleteLocalRef(env, string);
     for (jsize i = 0; a != NULL && i < NCODES; i++) {
         jstring s = (*env)->NewStringUTF(env, names[i]);
-        if (s == NULL)
-            return NULL; /* OutOfMemoryError is pending */
+        if (s == NULL) return NULL; /* OutOfMemoryError is pending */
         (*env)->SetObjectArrayElement(env, a, i, s);
         (*env)->DeleteLocalRef(env, s);
     }

@@ -79,8 +79,7 @@ void aktj_shutdown_done(akt_system *system, void *data);
 #define AKTJ_HANDLE(p) ((jlong)(intptr_t)(p))
 
 /* Java carries a PID as its 64-bit id (Pid.id), the same bits as akt_pid.id. */
-static inline akt_pid aktj_pid(jlong id)
-{
+static inline akt_pid aktj_pid(jlong id) {
     akt_pid p = {(uint64_t)id};
     return p;
 }

@@ -11,14 +11,11 @@
 /* Counter stripes, each on its own cache line; a thread keeps to one stripe. Relaxed: a
  * statistic that orders nothing (tests read it after the effects they wait for). */
 #define STRIPES 64
-static struct {
-    _Alignas(64) atomic_long n;
-} stripes[STRIPES];
+static struct { _Alignas(64) atomic_long n; } stripes[STRIPES];
 static atomic_uint next_stripe;
 static AKTJ_TLS unsigned my_stripe; /* 0: not chosen yet, else stripe + 1 */
 
-void aktj_count_object(long delta)
-{
+void aktj_count_object(long delta) {
     unsigned s = my_stripe;
     if (s == 0) {
         s = atomic_fetch_add_explicit(&next_stripe, 1, memory_order_relaxed) % STRIPES + 1;
@@ -29,23 +26,19 @@ void aktj_count_object(long delta)
 
 /* Runs on the thread that dropped the last reference: akt's threads are attached by the
  * hooks; a native thread of the application (see nativeHandle) is attached by aktj_env. */
-static void object_release(void *object, void *ops_data)
-{
+static void object_release(void *object, void *ops_data) {
     (void)ops_data;
     JNIEnv *env = aktj_env();
-    if (env == NULL)
-        return; /* the JVM refused this thread: leaking one reference beats crashing */
+    if (env == NULL) return; /* the JVM refused this thread: leaking one reference beats crashing */
     (*env)->DeleteGlobalRef(env, (jobject)object);
     aktj_count_object(-1);
 }
 
 static int object_to_bytes(void *object, void *ops_data, void **data, size_t *len,
-                           akt_free_fn *free_fn)
-{
+                           akt_free_fn *free_fn) {
     (void)ops_data;
     JNIEnv *env = aktj_env();
-    if (env == NULL)
-        return AKT_ENOTSUP;
+    if (env == NULL) return AKT_ENOTSUP;
     /* A local frame: on akt's threads nothing else would ever free these locals. */
     if ((*env)->PushLocalFrame(env, 4) != 0) {
         aktj_drop_exception(env, "to_bytes");
@@ -54,8 +47,7 @@ static int object_to_bytes(void *object, void *ops_data, void **data, size_t *le
     int rc = AKT_ENOTSUP;
     jbyteArray bytes = (*env)->CallStaticObjectMethod(env, aktj_g.upcalls, aktj_g.to_bytes,
                                                       (jobject)object);
-    if (aktj_drop_exception(env, "Upcalls.toBytes"))
-        bytes = NULL;
+    if (aktj_drop_exception(env, "Upcalls.toBytes")) bytes = NULL;
     if (bytes != NULL) {
         jsize n = (*env)->GetArrayLength(env, bytes);
         void *copy = malloc(n > 0 ? (size_t)n : 1);
@@ -79,13 +71,10 @@ const akt_object_ops aktj_object_ops = {
     .to_bytes = object_to_bytes,
 };
 
-jlong aktj_msg_new_object(JNIEnv *env, jobject obj, jlong type)
-{
-    if (obj == NULL || type == 0)
-        return 0;
+jlong aktj_msg_new_object(JNIEnv *env, jobject obj, jlong type) {
+    if (obj == NULL || type == 0) return 0;
     jobject ref = (*env)->NewGlobalRef(env, obj);
-    if (ref == NULL)
-        return 0;
+    if (ref == NULL) return 0;
     akt_msg *msg = NULL;
     if (akt_msg_new_object(AKTJ_PTR(type), ref, &aktj_object_ops, &msg) != 0) {
         (*env)->DeleteGlobalRef(env, ref); /* not taken on failure: still ours */
@@ -95,28 +84,22 @@ jlong aktj_msg_new_object(JNIEnv *env, jobject obj, jlong type)
     return AKTJ_HANDLE(msg);
 }
 
-jobject aktj_msg_object(JNIEnv *env, jlong msg)
-{
+jobject aktj_msg_object(JNIEnv *env, jlong msg) {
     void *obj = NULL;
-    if (akt_msg_object(AKTJ_PTR(msg), &aktj_object_ops, &obj) != 0)
-        return NULL;
+    if (akt_msg_object(AKTJ_PTR(msg), &aktj_object_ops, &obj) != 0) return NULL;
     return (*env)->NewLocalRef(env, (jobject)obj);
 }
 
-jbyteArray aktj_msg_bytes(JNIEnv *env, jlong msg)
-{
+jbyteArray aktj_msg_bytes(JNIEnv *env, jlong msg) {
     const void *data = NULL;
     size_t len = 0;
-    if (akt_msg_bytes(AKTJ_PTR(msg), &data, &len) != 0 || len > 0x7fffffff)
-        return NULL;
+    if (akt_msg_bytes(AKTJ_PTR(msg), &data, &len) != 0 || len > 0x7fffffff) return NULL;
     jbyteArray a = (*env)->NewByteArray(env, (jsize)len);
-    if (a != NULL && len > 0)
-        (*env)->SetByteArrayRegion(env, a, 0, (jsize)len, data);
+    if (a != NULL && len > 0) (*env)->SetByteArrayRegion(env, a, 0, (jsize)len, data);
     return a;
 }
 
-jlong aktj_stat_live_objects(void)
-{
+jlong aktj_stat_live_objects(void) {
     long sum = 0;
     for (int i = 0; i < STRIPES; i++)
         sum += atomic_load_explicit(&stripes[i].n, memory_order_relaxed);

@@ -13,109 +13,89 @@
 
 /* Makes a message carrying obj; on failure returns the code the caller reports: a missing
  * object or type is the caller's error, anything else is out of memory. */
-static int object_msg(JNIEnv *env, jobject obj, jlong type, akt_msg **msg)
-{
+static int object_msg(JNIEnv *env, jobject obj, jlong type, akt_msg **msg) {
     *msg = AKTJ_PTR(aktj_msg_new_object(env, obj, type));
-    if (*msg != NULL)
-        return 0;
+    if (*msg != NULL) return 0;
     return obj == NULL || type == 0 ? AKT_EINVAL : AKT_ENOMEM;
 }
 
 /* rc is akt's answer to sending msg: when it refused, msg is still ours to release. */
-static int sent(int rc, akt_msg *msg)
-{
-    if (rc != 0)
-        akt_msg_release(msg);
+static int sent(int rc, akt_msg *msg) {
+    if (rc != 0) akt_msg_release(msg);
     return rc;
 }
 
-int aktj_tell(JNIEnv *env, jlong system, jlong pid, jobject obj, jlong type)
-{
+int aktj_tell(JNIEnv *env, jlong system, jlong pid, jobject obj, jlong type) {
     akt_msg *msg;
     int rc = object_msg(env, obj, type, &msg);
     return rc != 0 ? rc : sent(akt_tell(AKTJ_PTR(system), aktj_pid(pid), msg), msg);
 }
 
-int aktj_ctx_respond(JNIEnv *env, jlong ctx, jobject obj, jlong type)
-{
+int aktj_ctx_respond(JNIEnv *env, jlong ctx, jobject obj, jlong type) {
     akt_msg *msg;
     int rc = object_msg(env, obj, type, &msg);
     return rc != 0 ? rc : sent(akt_ctx_respond(AKTJ_PTR(ctx), msg), msg);
 }
 
-int aktj_ctx_reply_expected(jlong ctx)
-{
+int aktj_ctx_reply_expected(jlong ctx) {
     int expected = 0;
     int rc = akt_ctx_reply_expected(AKTJ_PTR(ctx), &expected);
     return rc != 0 ? rc : expected != 0;
 }
 
-void aktj_future_done(akt_future *future, int rc, akt_msg *reply, void *data)
-{
+void aktj_future_done(akt_future *future, int rc, akt_msg *reply, void *data) {
     JNIEnv *env = aktj_env();
-    if (env == NULL)
-        return;
+    if (env == NULL) return;
     jobject cf = data;
     jobject obj = NULL;
     void *o = NULL;
     /* The reply is borrowed for this call: Java decodes it (or takes the object) now. */
-    if (rc == 0 && akt_msg_object(reply, &aktj_object_ops, &o) == 0)
-        obj = o;
+    if (rc == 0 && akt_msg_object(reply, &aktj_object_ops, &o) == 0) obj = o;
     /* A failed ask: the receiver's reason, and its Throwable when it was a Java actor here
      * (obj then; the detail is held until Java has it). */
     const char *why = NULL;
     akt_msg *detail = NULL;
     jstring reason = NULL;
     if (rc != 0 && future != NULL && akt_future_failure(future, &why, &detail) == 0) {
-        if (detail != NULL && akt_msg_object(detail, &aktj_object_ops, &o) == 0)
-            obj = o;
-        if (why != NULL)
-            reason = (*env)->NewStringUTF(env, why);
+        if (detail != NULL && akt_msg_object(detail, &aktj_object_ops, &o) == 0) obj = o;
+        if (why != NULL) reason = (*env)->NewStringUTF(env, why);
         aktj_drop_exception(env, "NewStringUTF"); /* without memory: no reason */
     }
     (*env)->CallStaticVoidMethod(env, aktj_g.upcalls, aktj_g.complete, cf, (jint)rc, obj,
                                  AKTJ_HANDLE(rc == 0 ? reply : NULL), reason);
     aktj_drop_exception(env, "Upcalls.complete");
-    if (reason != NULL)
-        (*env)->DeleteLocalRef(env, reason);
-    if (detail != NULL)
-        akt_msg_release(detail);
+    if (reason != NULL) (*env)->DeleteLocalRef(env, reason);
+    if (detail != NULL) akt_msg_release(detail);
     (*env)->DeleteGlobalRef(env, cf);
 }
 
-void aktj_shutdown_done(akt_system *system, void *data)
-{
+void aktj_shutdown_done(akt_system *system, void *data) {
     (void)system;
     aktj_future_done(NULL, 0, NULL, data);
 }
 
 /* Hands the future's reference to the AskFuture (Java releases it once the future completed
  * or was cancelled), then registers the completion. */
-static void ask_register(JNIEnv *env, akt_future *f, jobject cf)
-{
+static void ask_register(JNIEnv *env, akt_future *f, jobject cf) {
     (*env)->SetLongField(env, cf, aktj_g.ask_handle, AKTJ_HANDLE(f));
     jobject ref = (*env)->NewGlobalRef(env, cf);
     /* A fresh future has no callback yet, so registration cannot fail with AKT_EBUSY; it
      * may run the callback right here if the reply already came. */
     if (ref == NULL || akt_future_on_complete(f, aktj_future_done, ref) != 0) {
         /* Out of references: the answer is lost, but nothing leaks and Java sees no handle. */
-        if (ref != NULL)
-            (*env)->DeleteGlobalRef(env, ref);
+        if (ref != NULL) (*env)->DeleteGlobalRef(env, ref);
         (*env)->SetLongField(env, cf, aktj_g.ask_handle, 0);
         akt_future_release(f);
     }
 }
 
 int aktj_ask(JNIEnv *env, jlong system, jlong ctx, jlong pid, jlong msg, jlong timeout_ns,
-             jobject cf)
-{
-    if (cf == NULL || msg == 0)
-        return AKT_EINVAL;
+             jobject cf) {
+    if (cf == NULL || msg == 0) return AKT_EINVAL;
     akt_future *f = NULL;
     int rc = ctx != 0 ? akt_ctx_ask(AKTJ_PTR(ctx), aktj_pid(pid), AKTJ_PTR(msg), timeout_ns, &f)
                       : akt_ask(AKTJ_PTR(system), aktj_pid(pid), AKTJ_PTR(msg), timeout_ns, &f);
-    if (rc != 0)
-        return rc; /* msg is still the caller's */
+    if (rc != 0) return rc; /* msg is still the caller's */
     ask_register(env, f, cf);
     return 0;
 }
@@ -124,12 +104,10 @@ int aktj_ask(JNIEnv *env, jlong system, jlong ctx, jlong pid, jlong msg, jlong t
 
 /* Makes msgs[0..n) from objs/types (see aktj.h); returns 0 or an error with nothing made
  * left behind. made[i] is 1 for the messages made here. */
-static int batch_make(JNIEnv *env, jobjectArray objs, jlongArray types, size_t n,
-                      akt_msg **msgs, unsigned char *made)
-{
+static int batch_make(JNIEnv *env, jobjectArray objs, jlongArray types, size_t n, akt_msg **msgs,
+                      unsigned char *made) {
     jlong *t = (*env)->GetLongArrayElements(env, types, NULL);
-    if (t == NULL)
-        return AKT_ENOMEM;
+    if (t == NULL) return AKT_ENOMEM;
     int rc = 0;
     size_t i = 0;
     for (; i < n && rc == 0; i++) {
@@ -148,35 +126,27 @@ static int batch_make(JNIEnv *env, jobjectArray objs, jlongArray types, size_t n
     (*env)->ReleaseLongArrayElements(env, types, t, JNI_ABORT);
     if (rc != 0)
         for (size_t j = 0; j < i; j++)
-            if (made[j] && msgs[j] != NULL)
-                akt_msg_release(msgs[j]);
+            if (made[j] && msgs[j] != NULL) akt_msg_release(msgs[j]);
     return rc;
 }
 
-static void batch_release_made(akt_msg **msgs, const unsigned char *made, size_t n)
-{
+static void batch_release_made(akt_msg **msgs, const unsigned char *made, size_t n) {
     for (size_t i = 0; i < n; i++)
-        if (made[i])
-            akt_msg_release(msgs[i]);
+        if (made[i]) akt_msg_release(msgs[i]);
 }
 
-static int batch_size(JNIEnv *env, jobjectArray objs, jlongArray types, size_t *n)
-{
-    if (objs == NULL || types == NULL)
-        return AKT_EINVAL;
+static int batch_size(JNIEnv *env, jobjectArray objs, jlongArray types, size_t *n) {
+    if (objs == NULL || types == NULL) return AKT_EINVAL;
     jsize k = (*env)->GetArrayLength(env, objs);
-    if (k != (*env)->GetArrayLength(env, types))
-        return AKT_EINVAL;
+    if (k != (*env)->GetArrayLength(env, types)) return AKT_EINVAL;
     *n = (size_t)k;
     return 0;
 }
 
-int aktj_tell_batch(JNIEnv *env, jlong system, jlong pid, jobjectArray objs, jlongArray types)
-{
+int aktj_tell_batch(JNIEnv *env, jlong system, jlong pid, jobjectArray objs, jlongArray types) {
     size_t n;
     int rc = batch_size(env, objs, types, &n);
-    if (rc != 0 || n == 0)
-        return rc;
+    if (rc != 0 || n == 0) return rc;
     akt_msg **msgs = malloc(n * sizeof *msgs);
     unsigned char *made = malloc(n);
     if (msgs == NULL || made == NULL) {
@@ -187,8 +157,7 @@ int aktj_tell_batch(JNIEnv *env, jlong system, jlong pid, jobjectArray objs, jlo
     rc = batch_make(env, objs, types, n, msgs, made);
     if (rc == 0) {
         rc = akt_tell_batch(AKTJ_PTR(system), aktj_pid(pid), msgs, n);
-        if (rc != 0)
-            batch_release_made(msgs, made, n);
+        if (rc != 0) batch_release_made(msgs, made, n);
     }
     free(msgs);
     free(made);
@@ -196,14 +165,11 @@ int aktj_tell_batch(JNIEnv *env, jlong system, jlong pid, jobjectArray objs, jlo
 }
 
 int aktj_ask_batch(JNIEnv *env, jlong system, jlong pid, jobjectArray objs, jlongArray types,
-                   jlong timeout_ns, jobjectArray cfs)
-{
+                   jlong timeout_ns, jobjectArray cfs) {
     size_t n;
     int rc = batch_size(env, objs, types, &n);
-    if (rc != 0 || n == 0)
-        return rc;
-    if (cfs == NULL || (size_t)(*env)->GetArrayLength(env, cfs) != n)
-        return AKT_EINVAL;
+    if (rc != 0 || n == 0) return rc;
+    if (cfs == NULL || (size_t)(*env)->GetArrayLength(env, cfs) != n) return AKT_EINVAL;
     akt_msg **msgs = malloc(n * sizeof *msgs);
     akt_future **futures = malloc(n * sizeof *futures);
     unsigned char *made = malloc(n);
@@ -216,8 +182,7 @@ int aktj_ask_batch(JNIEnv *env, jlong system, jlong pid, jobjectArray objs, jlon
     rc = batch_make(env, objs, types, n, msgs, made);
     if (rc == 0) {
         rc = akt_ask_batch(AKTJ_PTR(system), aktj_pid(pid), msgs, n, timeout_ns, futures);
-        if (rc != 0)
-            batch_release_made(msgs, made, n);
+        if (rc != 0) batch_release_made(msgs, made, n);
     }
     for (size_t i = 0; rc == 0 && i < n; i++) {
         jobject cf = (*env)->GetObjectArrayElement(env, cfs, (jsize)i);

@@ -11,14 +11,11 @@ typedef struct aktj_system {
     jobject decider; /* supervisor decider of top-level actors, or NULL */
 } aktj_system;
 
-int aktj_system_create(JNIEnv *env, jstring name, jint workers, jint throughput,
-                       jint directive, jobject decider, jlongArray out)
-{
-    if (out == NULL || (*env)->GetArrayLength(env, out) < 2)
-        return AKT_EINVAL;
+int aktj_system_create(JNIEnv *env, jstring name, jint workers, jint throughput, jint directive,
+                       jobject decider, jlongArray out) {
+    if (out == NULL || (*env)->GetArrayLength(env, out) < 2) return AKT_EINVAL;
     aktj_system *rec = calloc(1, sizeof *rec);
-    if (rec == NULL)
-        return AKT_ENOMEM;
+    if (rec == NULL) return AKT_ENOMEM;
     /* The hooks' data must outlive every thread of the system: an interned name does. */
     const char *hook_name = AKTJ_PTR(aktj_intern(env, name));
     const char *cname = name != NULL ? (*env)->GetStringUTFChars(env, name, NULL) : NULL;
@@ -39,11 +36,9 @@ int aktj_system_create(JNIEnv *env, jstring name, jint workers, jint throughput,
 
     akt_system *sys = NULL;
     int rc = akt_system_create(&opts, &sys);
-    if (cname != NULL)
-        (*env)->ReleaseStringUTFChars(env, name, cname);
+    if (cname != NULL) (*env)->ReleaseStringUTFChars(env, name, cname);
     if (rc != 0) {
-        if (rec->decider != NULL)
-            (*env)->DeleteGlobalRef(env, rec->decider);
+        if (rec->decider != NULL) (*env)->DeleteGlobalRef(env, rec->decider);
         free(rec);
         return rc;
     }
@@ -52,36 +47,28 @@ int aktj_system_create(JNIEnv *env, jstring name, jint workers, jint throughput,
     return 0;
 }
 
-int aktj_system_destroy(JNIEnv *env, jlong system, jlong record)
-{
+int aktj_system_destroy(JNIEnv *env, jlong system, jlong record) {
     akt_system *sys = AKTJ_PTR(system);
     aktj_system *rec = AKTJ_PTR(record);
-    if (sys == NULL || rec == NULL)
-        return AKT_EINVAL;
+    if (sys == NULL || rec == NULL) return AKT_EINVAL;
     akt_system_shutdown(sys, NULL, NULL); /* AKT_ECLOSED when close() did it already */
     int rc = akt_system_wait(sys, -1);
     akt_system_release(sys);
-    if (rc != 0)
-        return rc; /* still running somewhere: the decider may be needed, keep it */
-    if (rec->decider != NULL)
-        (*env)->DeleteGlobalRef(env, rec->decider);
+    if (rc != 0) return rc; /* still running somewhere: the decider may be needed, keep it */
+    if (rec->decider != NULL) (*env)->DeleteGlobalRef(env, rec->decider);
     free(rec);
     return 0;
 }
 
-jstring aktj_pid_path(JNIEnv *env, jlong system, jlong pid)
-{
+jstring aktj_pid_path(JNIEnv *env, jlong system, jlong pid) {
     char buf[256];
     size_t needed = 0;
     akt_pid p = aktj_pid(pid);
     int rc = akt_pid_path(AKTJ_PTR(system), p, buf, sizeof buf, &needed);
-    if (rc == 0)
-        return (*env)->NewStringUTF(env, buf);
-    if (rc != AKT_ERANGE)
-        return NULL;
+    if (rc == 0) return (*env)->NewStringUTF(env, buf);
+    if (rc != AKT_ERANGE) return NULL;
     char *big = malloc(needed + 1);
-    if (big == NULL)
-        return NULL;
+    if (big == NULL) return NULL;
     jstring s = NULL;
     if (akt_pid_path(AKTJ_PTR(system), p, big, needed + 1, NULL) == 0)
         s = (*env)->NewStringUTF(env, big);
@@ -96,17 +83,14 @@ typedef struct aktj_subscription {
     jobject sink; /* dev.akt.EventSink */
 } aktj_subscription;
 
-static void on_event(const akt_event *ev, void *data)
-{
+static void on_event(const akt_event *ev, void *data) {
     aktj_subscription *s = data;
     JNIEnv *env = aktj_env();
-    if (env == NULL || (*env)->PushLocalFrame(env, 8) != 0)
-        return;
+    if (env == NULL || (*env)->PushLocalFrame(env, 8) != 0) return;
     jstring path = ev->path != NULL ? (*env)->NewStringUTF(env, ev->path) : NULL;
     jstring reason = ev->reason != NULL ? (*env)->NewStringUTF(env, ev->reason) : NULL;
     void *obj = NULL;
-    if (ev->msg == NULL || akt_msg_object(ev->msg, &aktj_object_ops, &obj) != 0)
-        obj = NULL;
+    if (ev->msg == NULL || akt_msg_object(ev->msg, &aktj_object_ops, &obj) != 0) obj = NULL;
     (*env)->CallStaticVoidMethod(env, aktj_g.upcalls, aktj_g.event, s->sink, (jint)ev->kind,
                                  (jlong)ev->pid.id, path, (jlong)ev->sender.id, (jobject)obj,
                                  AKTJ_HANDLE(ev->msg), (jint)ev->code, reason);
@@ -114,20 +98,15 @@ static void on_event(const akt_event *ev, void *data)
     (*env)->PopLocalFrame(env, NULL);
 }
 
-int aktj_subscribe(JNIEnv *env, jlong system, jint mask, jobject sink, jlongArray out)
-{
-    if (sink == NULL || out == NULL || (*env)->GetArrayLength(env, out) < 1)
-        return AKT_EINVAL;
+int aktj_subscribe(JNIEnv *env, jlong system, jint mask, jobject sink, jlongArray out) {
+    if (sink == NULL || out == NULL || (*env)->GetArrayLength(env, out) < 1) return AKT_EINVAL;
     aktj_subscription *s = calloc(1, sizeof *s);
-    if (s == NULL)
-        return AKT_ENOMEM;
+    if (s == NULL) return AKT_ENOMEM;
     s->sink = (*env)->NewGlobalRef(env, sink);
-    int rc = s->sink != NULL ? akt_subscribe(AKTJ_PTR(system), (unsigned)mask, on_event, s,
-                                             &s->sub)
+    int rc = s->sink != NULL ? akt_subscribe(AKTJ_PTR(system), (unsigned)mask, on_event, s, &s->sub)
                              : AKT_ENOMEM;
     if (rc != 0) {
-        if (s->sink != NULL)
-            (*env)->DeleteGlobalRef(env, s->sink);
+        if (s->sink != NULL) (*env)->DeleteGlobalRef(env, s->sink);
         free(s);
         return rc;
     }
@@ -136,11 +115,9 @@ int aktj_subscribe(JNIEnv *env, jlong system, jint mask, jobject sink, jlongArra
     return 0;
 }
 
-int aktj_unsubscribe(JNIEnv *env, jlong handle)
-{
+int aktj_unsubscribe(JNIEnv *env, jlong handle) {
     aktj_subscription *s = AKTJ_PTR(handle);
-    if (s == NULL)
-        return AKT_EINVAL;
+    if (s == NULL) return AKT_EINVAL;
     int rc = akt_unsubscribe(s->sub);
     /* After akt_unsubscribe returns, on_event is not running (except a call this very
      * thread is inside of, which finished using s->sink before calling Java's close()). */

@@ -84,7 +84,8 @@ static int js_receive_batch(akt_ctx *ctx, void *state) {
     akt_msg *msg;
     if (akt_ctx_next(ctx, &msg) != 0) return 0;
     if (a->inst->closing) { /* no JS any more: handled as no-ops, like js_receive */
-        while (akt_ctx_next(ctx, &msg) == 0) {}
+        while (akt_ctx_next(ctx, &msg) == 0) {
+        }
         return 0;
     }
     return js_receive(ctx, msg, state);
@@ -150,8 +151,10 @@ void an_actor_free_now(an_inst *I, an_actor *a) { actor_free(I, a, 1); }
 static void js_free_state(void *state) {
     an_actor *a = state;
     an_inst *I = a->inst;
-    if (an_on_js_thread(I)) an_actor_free_now(I, a);
-    else an_inbox_push(I, AN_ITEM_FREED, a);
+    if (an_on_js_thread(I))
+        an_actor_free_now(I, a);
+    else
+        an_inbox_push(I, AN_ITEM_FREED, a);
 }
 
 const akt_behavior an_js_behavior = {
@@ -174,10 +177,13 @@ static int js_decide(int code, const char *reason, void *data) {
     napi_value fn, argv[2], r;
     int32_t d = a->sup.default_directive;
     napi_create_int32(env, code, &argv[0]);
-    if (reason) napi_create_string_utf8(env, reason, NAPI_AUTO_LENGTH, &argv[1]);
-    else napi_get_null(env, &argv[1]);
+    if (reason)
+        napi_create_string_utf8(env, reason, NAPI_AUTO_LENGTH, &argv[1]);
+    else
+        napi_get_null(env, &argv[1]);
     napi_get_reference_value(env, a->decider, &fn);
-    if (napi_call_function(env, fn, fn, 2, argv, &r) == napi_ok) napi_get_value_int32(env, r, &d);
+    if (napi_call_function(env, fn, fn, 2, argv, &r) == napi_ok)
+        napi_get_value_int32(env, r, &d);
     else {
         napi_value ex;
         napi_get_and_clear_last_exception(env, &ex);

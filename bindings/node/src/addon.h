@@ -111,7 +111,7 @@ struct an_inst {
     an_pidset js_pids;
 
     /* Counters for tests and tuning (JS thread only, except wakeups: atomic). */
-    atomic_long stat_wakeups; /* threadsafe-function calls made by other threads */
+    atomic_long stat_wakeups;                  /* threadsafe-function calls made by other threads */
     long stat_pumps, stat_received, stat_runs; /* runs: calls into JS for user messages */
 };
 
@@ -120,8 +120,8 @@ struct an_sys {
     akt_system *sys;
     akt_dispatcher *disp;
     napi_deferred shutdown_deferred;
-    int shut_down;      /* shutdown completed */
-    int shutting_down;  /* akt_system_shutdown was called */
+    int shut_down;     /* shutdown completed */
+    int shutting_down; /* akt_system_shutdown was called */
     an_sys *next;
 };
 
@@ -129,11 +129,11 @@ struct an_sys {
 typedef struct an_actor {
     an_inst *inst;
     an_sys *sys;
-    int32_t id;          /* index of the actor's cell in lib/actor.cjs */
+    int32_t id; /* index of the actor's cell in lib/actor.cjs */
     akt_pid pid;
-    akt_supervisor sup;  /* strategy for its children */
-    napi_ref decider;    /* optional JS decide(code, reason) */
-    napi_ref *deps;      /* dependency values, handed to akt as the pointers */
+    akt_supervisor sup; /* strategy for its children */
+    napi_ref decider;   /* optional JS decide(code, reason) */
+    napi_ref *deps;     /* dependency values, handed to akt as the pointers */
     char **dep_names;
     size_t ndeps;
 } an_actor;
@@ -165,8 +165,7 @@ int an_msg_from_js(an_inst *I, napi_env env, napi_value v, const char *type, int
 /* The JS value of a message. A JS value by reference gives its slot (*slot >= 0) and NULL.
  * For messages that are not JS objects, *type gets the type name (JS decodes the value by
  * it) and the value is a Buffer, or undefined for Terminated (pid in scratch[AN_SCR_PID2]). */
-napi_value an_msg_to_js(an_inst *I, napi_env env, akt_msg *msg, napi_value *type,
-                        int32_t *slot);
+napi_value an_msg_to_js(an_inst *I, napi_env env, akt_msg *msg, napi_value *type, int32_t *slot);
 /* The decoded JS value (lib decode hook applied to non-object messages). */
 napi_value an_msg_to_js_decoded(an_inst *I, napi_env env, akt_msg *msg);
 void an_slot_release_now(an_inst *I, int32_t slot);
@@ -186,8 +185,8 @@ void an_put_pid(an_inst *I, int at, akt_pid pid);
 
 /* ---- sending (send.c) ---- */
 /* The message of a send: a JS value, or (is_slot) a value slot; see an_msg_from_slot. */
-int an_msg_arg(an_inst *I, napi_env env, napi_value v, int is_slot, const char *type,
-               int by_ref, akt_msg **out);
+int an_msg_arg(an_inst *I, napi_env env, napi_value v, int is_slot, const char *type, int by_ref,
+               akt_msg **out);
 /* The end of a send that took m: akt owns m only once the send succeeded, so on failure
  * (rc != 0) it is released here and rc thrown. Returns NULL either way. */
 napi_value an_sent(napi_env env, an_inst *I, akt_msg *m, int rc);
@@ -235,8 +234,8 @@ napi_status an_register_errors(napi_env env, napi_value exports, an_inst *I);
     an_inst *I = an_inst_of(env, info, &argc, argv); \
     if (!I) return NULL
 
-#define AN_CALL(expr)                  \
-    do {                               \
+#define AN_CALL(expr)                         \
+    do {                                      \
         if (!an_ok(env, (expr))) return NULL; \
     } while (0)
 

@@ -3,14 +3,14 @@
  * (lib/context.cjs also checks that the JS Context it was called on is the live one). */
 #include "addon.h"
 
-#define AN_CTX()                                            \
-    akt_ctx *ctx = I->cur_ctx;                              \
+#define AN_CTX()               \
+    akt_ctx *ctx = I->cur_ctx; \
     if (!ctx) return an_throw(env, I, AKT_EMISUSE)
 
-#define AN_RC(expr)                                  \
-    do {                                             \
-        int rc_ = (expr);                            \
-        if (rc_) return an_throw(env, I, rc_);       \
+#define AN_RC(expr)                            \
+    do {                                       \
+        int rc_ = (expr);                      \
+        if (rc_) return an_throw(env, I, rc_); \
     } while (0)
 
 static napi_value pid_getter(napi_env env, napi_callback_info info,
@@ -41,8 +41,10 @@ static napi_value respond_impl(napi_env env, napi_callback_info info, int is_slo
     akt_ctx *ctx = I->cur_ctx;
     char tbuf[256];
     char *type = NULL;
-    if (!ctx) an_throw(env, I, AKT_EMISUSE);
-    else type = argc > 1 ? an_opt_string(I, env, argv[1], tbuf, sizeof tbuf) : NULL;
+    if (!ctx)
+        an_throw(env, I, AKT_EMISUSE);
+    else
+        type = argc > 1 ? an_opt_string(I, env, argv[1], tbuf, sizeof tbuf) : NULL;
     if (!ctx || type == (char *)-1) {
         an_slot_drop(I, env, argv[0], is_slot); /* the message was never made */
         return NULL;
@@ -153,16 +155,23 @@ static napi_value CtxMessageType(napi_env env, napi_callback_info info) {
 
 napi_status an_register_ctx(napi_env env, napi_value exports, an_inst *I) {
     /* ctxTell and ctxAsk are in send.c, with the other sends. */
-    static const an_fn fns[] = {
-        {"ctxSelf", CtxSelf},           {"ctxSender", CtxSender},
-        {"ctxParent", CtxParent},       {"ctxRespond", CtxRespond},
-        {"ctxForward", CtxForward},     {"ctxRespondSlot", CtxRespondSlot},
-        {"ctxStop", CtxStop},           {"ctxWatch", CtxWatch},
-        {"ctxUnwatch", CtxUnwatch},     {"ctxUnhandled", CtxUnhandled},
-        {"ctxStash", CtxStash},         {"ctxUnstash", CtxUnstash},
-        {"ctxUnstashAll", CtxUnstashAll}, {"ctxDependency", CtxDependency},
-        {"ctxMessageType", CtxMessageType}, {"ctxReplyExpected", CtxReplyExpected},
-        {NULL, NULL}};
+    static const an_fn fns[] = {{"ctxSelf", CtxSelf},
+                                {"ctxSender", CtxSender},
+                                {"ctxParent", CtxParent},
+                                {"ctxRespond", CtxRespond},
+                                {"ctxForward", CtxForward},
+                                {"ctxRespondSlot", CtxRespondSlot},
+                                {"ctxStop", CtxStop},
+                                {"ctxWatch", CtxWatch},
+                                {"ctxUnwatch", CtxUnwatch},
+                                {"ctxUnhandled", CtxUnhandled},
+                                {"ctxStash", CtxStash},
+                                {"ctxUnstash", CtxUnstash},
+                                {"ctxUnstashAll", CtxUnstashAll},
+                                {"ctxDependency", CtxDependency},
+                                {"ctxMessageType", CtxMessageType},
+                                {"ctxReplyExpected", CtxReplyExpected},
+                                {NULL, NULL}};
     an_export(env, exports, I, fns);
     return napi_ok;
 }

@@ -17,8 +17,10 @@ static const struct an_errno_row {
 
 napi_value an_make_error_msg(napi_env env, an_inst *I, int rc, const char *detail) {
     napi_value fn, args[2], err = NULL;
-    if (detail) napi_create_string_utf8(env, detail, NAPI_AUTO_LENGTH, &args[1]);
-    else napi_get_undefined(env, &args[1]);
+    if (detail)
+        napi_create_string_utf8(env, detail, NAPI_AUTO_LENGTH, &args[1]);
+    else
+        napi_get_undefined(env, &args[1]);
     if (I->make_error && napi_get_reference_value(env, I->make_error, &fn) == napi_ok &&
         napi_create_int32(env, rc, &args[0]) == napi_ok &&
         napi_call_function(env, fn, fn, 2, args, &err) == napi_ok)

@@ -57,8 +57,10 @@ static void on_event(const akt_event *ev, void *data) {
 
 static napi_value str_or_null(napi_env env, const char *s) {
     napi_value v;
-    if (s) napi_create_string_utf8(env, s, NAPI_AUTO_LENGTH, &v);
-    else napi_get_null(env, &v);
+    if (s)
+        napi_create_string_utf8(env, s, NAPI_AUTO_LENGTH, &v);
+    else
+        napi_get_null(env, &v);
     return v;
 }
 
@@ -75,8 +77,10 @@ void an_event_deliver(an_inst *I, void *p) {
         argv[3] = str_or_null(env, e->path);
         napi_create_uint32(env, (uint32_t)e->sender.id, &argv[4]);
         napi_create_uint32(env, (uint32_t)(e->sender.id >> 32), &argv[5]);
-        if (e->msg) argv[6] = an_msg_to_js_decoded(I, env, e->msg);
-        else napi_get_undefined(env, &argv[6]);
+        if (e->msg)
+            argv[6] = an_msg_to_js_decoded(I, env, e->msg);
+        else
+            napi_get_undefined(env, &argv[6]);
         napi_create_int32(env, e->code, &argv[7]);
         argv[8] = str_or_null(env, e->reason);
         napi_get_reference_value(env, s->fn, &fn);
@@ -139,8 +143,8 @@ static napi_value Unsubscribe(napi_env env, napi_callback_info info) {
 }
 
 napi_status an_register_events(napi_env env, napi_value exports, an_inst *I) {
-    static const an_fn fns[] = {{"subscribe", Subscribe}, {"unsubscribe", Unsubscribe},
-                                {NULL, NULL}};
+    static const an_fn fns[] = {
+        {"subscribe", Subscribe}, {"unsubscribe", Unsubscribe}, {NULL, NULL}};
     an_export(env, exports, I, fns);
     return napi_ok;
 }

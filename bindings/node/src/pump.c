@@ -63,17 +63,29 @@ void an_alive_add(an_inst *I, int delta) {
     int before = I->alive;
     I->alive += delta;
     if (!I->tsfn || I->closing) return;
-    if (before <= 0 && I->alive > 0) napi_ref_threadsafe_function(I->env, I->tsfn);
-    else if (before > 0 && I->alive <= 0) napi_unref_threadsafe_function(I->env, I->tsfn);
+    if (before <= 0 && I->alive > 0)
+        napi_ref_threadsafe_function(I->env, I->tsfn);
+    else if (before > 0 && I->alive <= 0)
+        napi_unref_threadsafe_function(I->env, I->tsfn);
 }
 
 static void drain_item(an_inst *I, an_item *it) {
     switch (it->kind) {
-    case AN_ITEM_SLOT: an_slot_release_now(I, (int32_t)((uintptr_t)it->ptr - 1)); break;
-    case AN_ITEM_ASK: an_ask_settle(I, it->ptr); break;
-    case AN_ITEM_EVENT: an_event_deliver(I, it->ptr); break;
-    case AN_ITEM_SHUTDOWN: an_system_shutdown_done(I, it->ptr); break;
-    case AN_ITEM_FREED: an_actor_free_now(I, it->ptr); break;
+    case AN_ITEM_SLOT:
+        an_slot_release_now(I, (int32_t)((uintptr_t)it->ptr - 1));
+        break;
+    case AN_ITEM_ASK:
+        an_ask_settle(I, it->ptr);
+        break;
+    case AN_ITEM_EVENT:
+        an_event_deliver(I, it->ptr);
+        break;
+    case AN_ITEM_SHUTDOWN:
+        an_system_shutdown_done(I, it->ptr);
+        break;
+    case AN_ITEM_FREED:
+        an_actor_free_now(I, it->ptr);
+        break;
     }
 }
 
@@ -158,9 +170,9 @@ static void cleanup_hook(void *arg) {
 static napi_value Init(napi_env env, napi_callback_info info) {
     AN_ARGS(1);
     static const char *names[] = {"deliver", "preStart", "postStop", "freed", "makeError",
-                                  "decode", "pump", "json", "put", "get"};
+                                  "decode",  "pump",     "json",     "put",   "get"};
     napi_ref *slots[] = {&I->deliver, &I->pre_start, &I->post_stop, &I->freed, &I->make_error,
-                         &I->decode, &I->pump, &I->json, &I->put, &I->get};
+                         &I->decode,  &I->pump,      &I->json,      &I->put,   &I->get};
     for (size_t i = 0; i < sizeof names / sizeof *names; i++) {
         napi_value fn;
         AN_CALL(napi_get_named_property(env, argv[0], names[i], &fn));
@@ -179,8 +191,8 @@ static napi_value Init(napi_env env, napi_callback_info info) {
         napi_value pump, name;
         AN_CALL(napi_get_reference_value(env, I->pump, &pump));
         AN_CALL(napi_create_string_utf8(env, "akt.pump", NAPI_AUTO_LENGTH, &name));
-        AN_CALL(napi_create_threadsafe_function(env, pump, NULL, name, 0, 1, NULL, NULL, NULL,
-                                                NULL, &I->tsfn));
+        AN_CALL(napi_create_threadsafe_function(env, pump, NULL, name, 0, 1, NULL, NULL, NULL, NULL,
+                                                &I->tsfn));
         /* Idle systems must not keep the process alive: referenced only while asks or
          * shutdowns are pending (an_alive_add). */
         AN_CALL(napi_unref_threadsafe_function(env, I->tsfn));
@@ -211,7 +223,8 @@ static napi_value Stats(napi_env env, napi_callback_info info) {
     AN_ARGS(0);
     napi_value o, v;
     napi_create_object(env, &o);
-    napi_create_double(env, (double)atomic_load_explicit(&I->stat_wakeups, memory_order_relaxed), &v);
+    napi_create_double(env, (double)atomic_load_explicit(&I->stat_wakeups, memory_order_relaxed),
+                       &v);
     napi_set_named_property(env, o, "wakeups", v);
     napi_create_double(env, (double)I->stat_pumps, &v);
     napi_set_named_property(env, o, "pumps", v);
@@ -258,13 +271,10 @@ static napi_status export_layout(napi_env env, napi_value exports) {
                                 {"actor", AN_SCR_ACTOR},
                                 {"message", AN_SCR_MSG},
                                 {NULL, 0}};
-    const an_const freed[] = {{"offset", (int32_t)offsetof(an_shared, freed)},
-                              {"length", AN_FREED_CAP},
-                              {NULL, 0}};
-    const an_const next[] = {{"value", AN_NEXT_VALUE},
-                             {"end", AN_NEXT_END},
-                             {"typed", AN_NEXT_TYPED},
-                             {NULL, 0}};
+    const an_const freed[] = {
+        {"offset", (int32_t)offsetof(an_shared, freed)}, {"length", AN_FREED_CAP}, {NULL, 0}};
+    const an_const next[] = {
+        {"value", AN_NEXT_VALUE}, {"end", AN_NEXT_END}, {"typed", AN_NEXT_TYPED}, {NULL, 0}};
     const struct {
         const char *name;
         const an_const *part;
@@ -282,8 +292,8 @@ static napi_status export_layout(napi_env env, napi_value exports) {
 }
 
 napi_status an_register_pump(napi_env env, napi_value exports, an_inst *I) {
-    static const an_fn fns[] = {{"init", Init}, {"pump", Pump}, {"stats", Stats},
-                                {"keepAlive", KeepAlive}, {NULL, NULL}};
+    static const an_fn fns[] = {
+        {"init", Init}, {"pump", Pump}, {"stats", Stats}, {"keepAlive", KeepAlive}, {NULL, NULL}};
     an_export(env, exports, I, fns);
     napi_status st = export_layout(env, exports);
     return st == napi_ok ? napi_add_env_cleanup_hook(env, cleanup_hook, I) : st;

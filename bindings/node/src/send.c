@@ -13,7 +13,7 @@ typedef struct an_ask {
     napi_deferred deferred;
     akt_future *future;
     akt_msg *reply;
-    char *reason;   /* a failed ask: the receiver's reason (malloc), or NULL */
+    char *reason;    /* a failed ask: the receiver's reason (malloc), or NULL */
     akt_msg *detail; /* a failed ask: the receiver's detail, or NULL */
     int rc;
     int void_result; /* graceful stop: resolves with undefined */
@@ -66,8 +66,10 @@ void an_ask_settle(an_inst *I, void *p) {
     if (!I->closing) {
         if (a->rc == 0) {
             napi_value v;
-            if (a->void_result || !a->reply) napi_get_undefined(env, &v);
-            else v = an_msg_to_js_decoded(I, env, a->reply);
+            if (a->void_result || !a->reply)
+                napi_get_undefined(env, &v);
+            else
+                v = an_msg_to_js_decoded(I, env, a->reply);
             napi_resolve_deferred(env, a->deferred, v);
         } else {
             napi_reject_deferred(env, a->deferred, failure_error(env, I, a));
@@ -93,8 +95,10 @@ static void ask_done(akt_future *f, int rc, akt_msg *reply, void *data) {
     const char *reason = NULL;
     if (rc != 0 && akt_future_failure(f, &reason, &a->detail) == 0 && reason)
         a->reason = strdup(reason); /* without memory: the error without its reason */
-    if (an_on_js_thread(a->inst) && !a->inst->closing) an_ask_settle(a->inst, a);
-    else an_inbox_push(a->inst, AN_ITEM_ASK, a);
+    if (an_on_js_thread(a->inst) && !a->inst->closing)
+        an_ask_settle(a->inst, a);
+    else
+        an_inbox_push(a->inst, AN_ITEM_ASK, a);
 }
 
 static void handle_finalize(napi_env env, void *data, void *hint) { ask_unref(data); }
@@ -160,8 +164,8 @@ static int timeout_ns_of(napi_env env, napi_value v, int64_t *out) {
 }
 
 /* The message of a send: a JS value, or (is_slot) a slot lib/values.cjs already filled. */
-int an_msg_arg(an_inst *I, napi_env env, napi_value v, int is_slot, const char *type,
-               int by_ref, akt_msg **out) {
+int an_msg_arg(an_inst *I, napi_env env, napi_value v, int is_slot, const char *type, int by_ref,
+               akt_msg **out) {
     if (!is_slot) return an_msg_from_js(I, env, v, type, by_ref, out);
     int32_t slot;
     if (napi_get_value_int32(env, v, &slot) != napi_ok || slot < 0) return AKT_EINVAL;
@@ -244,9 +248,7 @@ static napi_value tell_impl(napi_env env, napi_callback_info info, int is_slot, 
     return an_sent(env, I, sa.m, rc);
 }
 
-static napi_value Tell(napi_env env, napi_callback_info info) {
-    return tell_impl(env, info, 0, 0);
-}
+static napi_value Tell(napi_env env, napi_callback_info info) { return tell_impl(env, info, 0, 0); }
 static napi_value TellSlot(napi_env env, napi_callback_info info) {
     return tell_impl(env, info, 1, 0);
 }
@@ -313,9 +315,7 @@ static napi_value ask_impl(napi_env env, napi_callback_info info, int is_slot, i
     return promise_of(env, I, f, 0, flag_of(env, argv[skip + 5]));
 }
 
-static napi_value Ask(napi_env env, napi_callback_info info) {
-    return ask_impl(env, info, 0, 0);
-}
+static napi_value Ask(napi_env env, napi_callback_info info) { return ask_impl(env, info, 0, 0); }
 static napi_value AskSlot(napi_env env, napi_callback_info info) {
     return ask_impl(env, info, 1, 0);
 }
@@ -392,16 +392,15 @@ typedef struct batch_args {
     uint32_t n;
 } batch_args;
 
-static int batch_args_of(an_inst *I, napi_env env, napi_value *argv, int is_ask,
-                         batch_args *out) {
+static int batch_args_of(an_inst *I, napi_env env, napi_value *argv, int is_ask, batch_args *out) {
     if (!(out->s = an_sys_of(env, argv[0]))) return 0;
     if (!an_get_pid(I, env, argv[1], argv[2], &out->to)) return 0;
     if (is_ask && !timeout_ns_of(env, argv[5], &out->timeout)) {
         an_throw(env, I, AKT_EINVAL);
         return 0;
     }
-    int rc = msgs_of(I, env, argv[3], argv[4], an_pidset_has(&I->js_pids, out->to.id),
-                     &out->msgs, &out->n);
+    int rc = msgs_of(I, env, argv[3], argv[4], an_pidset_has(&I->js_pids, out->to.id), &out->msgs,
+                     &out->n);
     if (rc) {
         an_throw(env, I, rc);
         return 0;
@@ -415,8 +414,10 @@ static napi_value TellBatch(napi_env env, napi_callback_info info) {
     batch_args b;
     if (!batch_args_of(I, env, argv, 0, &b)) return NULL;
     int rc = akt_tell_batch(b.s->sys, b.to, b.msgs, b.n);
-    if (rc) msgs_drop(b.msgs, b.n);
-    else free(b.msgs); /* akt took the messages, not their array */
+    if (rc)
+        msgs_drop(b.msgs, b.n);
+    else
+        free(b.msgs); /* akt took the messages, not their array */
     return rc ? an_throw(env, I, rc) : NULL;
 }
 

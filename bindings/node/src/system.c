@@ -188,12 +188,15 @@ static napi_value Version(napi_env env, napi_callback_info info) {
 }
 
 napi_status an_register_system(napi_env env, napi_value exports, an_inst *I) {
-    static const an_fn fns[] = {
-        {"systemCreate", SystemCreate}, {"systemShutdown", SystemShutdown},
-        {"lookup", Lookup},             {"pidPath", PidPath},
-        {"pidAlive", PidAlive},         {"stop", Stop},
-        {"poison", Poison},             {"version", Version},
-        {NULL, NULL}};
+    static const an_fn fns[] = {{"systemCreate", SystemCreate},
+                                {"systemShutdown", SystemShutdown},
+                                {"lookup", Lookup},
+                                {"pidPath", PidPath},
+                                {"pidAlive", PidAlive},
+                                {"stop", Stop},
+                                {"poison", Poison},
+                                {"version", Version},
+                                {NULL, NULL}};
     an_export(env, exports, I, fns);
     return napi_ok;
 }

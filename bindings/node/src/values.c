@@ -18,7 +18,7 @@
 #define AN_TYPE_NULL "akt.Null"           /* empty */
 #define AN_TYPE_UNDEFINED "akt.Undefined" /* empty */
 
-#define SLOT_OF(obj) ((int32_t)((uintptr_t)(obj) - 1))
+#define SLOT_OF(obj) ((int32_t)((uintptr_t)(obj)-1))
 #define OBJ_OF(slot) ((void *)((uintptr_t)(uint32_t)(slot) + 1))
 
 typedef struct an_val {
@@ -54,8 +54,10 @@ void an_slots_flush(an_inst *I) {
 
 static void release_slot(an_inst *I, int32_t slot) {
     if (I->closing) return; /* the environment is gone: nothing to release into */
-    if (an_on_js_thread(I)) an_slot_release_now(I, slot);
-    else an_inbox_push(I, AN_ITEM_SLOT, OBJ_OF(slot));
+    if (an_on_js_thread(I))
+        an_slot_release_now(I, slot);
+    else
+        an_inbox_push(I, AN_ITEM_SLOT, OBJ_OF(slot));
 }
 
 static void slot_release(void *object, void *ops_data) { release_slot(ops_data, SLOT_OF(object)); }
@@ -133,10 +135,14 @@ static int slot_to_bytes(void *object, void *ops_data, void **data, size_t *len,
 }
 
 void an_values_init(an_inst *I) {
-    I->ops_slot = (akt_object_ops){.size = sizeof(akt_object_ops), .release = slot_release,
-                                   .to_bytes = slot_to_bytes, .ops_data = I};
-    I->ops_val = (akt_object_ops){.size = sizeof(akt_object_ops), .release = val_release,
-                                  .to_bytes = val_to_bytes, .ops_data = I};
+    I->ops_slot = (akt_object_ops){.size = sizeof(akt_object_ops),
+                                   .release = slot_release,
+                                   .to_bytes = slot_to_bytes,
+                                   .ops_data = I};
+    I->ops_val = (akt_object_ops){.size = sizeof(akt_object_ops),
+                                  .release = val_release,
+                                  .to_bytes = val_to_bytes,
+                                  .ops_data = I};
 }
 
 /* Takes bytes and slot (released on failure). */
@@ -183,9 +189,12 @@ static int bytes_of_array(napi_env env, napi_value v, void **data, size_t *len) 
         napi_value ab;
         if (napi_get_typedarray_info(env, v, &t, &n, &p, &ab, &off) != napi_ok) return 0;
         size_t esz = (t == napi_int16_array || t == napi_uint16_array) ? 2
-                   : (t == napi_int32_array || t == napi_uint32_array || t == napi_float32_array) ? 4
-                   : (t == napi_float64_array || t == napi_bigint64_array ||
-                      t == napi_biguint64_array) ? 8 : 1;
+                     : (t == napi_int32_array || t == napi_uint32_array || t == napi_float32_array)
+                         ? 4
+                     : (t == napi_float64_array || t == napi_bigint64_array ||
+                        t == napi_biguint64_array)
+                         ? 8
+                         : 1;
         *data = p;
         *len = n * esz;
         return 1;
@@ -200,8 +209,7 @@ static int bytes_of_array(napi_env env, napi_value v, void **data, size_t *len) 
     return 0;
 }
 
-static int msg_of_string(an_inst *I, napi_env env, napi_value v, const char *type,
-                         akt_msg **out) {
+static int msg_of_string(an_inst *I, napi_env env, napi_value v, const char *type, akt_msg **out) {
     size_t n;
     if (napi_get_value_string_utf8(env, v, NULL, 0, &n) != napi_ok) return AKT_EINVAL;
     char *buf = malloc(n + 1);
@@ -220,8 +228,8 @@ static int msg_of_object(an_inst *I, napi_env env, napi_value v, const char *typ
         if (!copy) return AKT_ENOMEM;
         if (n) memcpy(copy, p, n);
         /* A JS receiver gets the very object back; others the bytes copied now. */
-        return new_val(I, type ? type : AN_TYPE_BYTES, by_ref ? slot_put(I, env, v) : -1, copy,
-                       n, out);
+        return new_val(I, type ? type : AN_TYPE_BYTES, by_ref ? slot_put(I, env, v) : -1, copy, n,
+                       out);
     }
     if (by_ref) return msg_of_slot(I, slot_put(I, env, v), type, out);
     char *json = json_of(I, env, v, &n);
@@ -234,9 +242,11 @@ int an_msg_from_js(an_inst *I, napi_env env, napi_value v, const char *type, int
     napi_valuetype t;
     if (napi_typeof(env, v, &t) != napi_ok) return AKT_EINVAL;
     switch (t) {
-    case napi_string: return msg_of_string(I, env, v, type, out);
+    case napi_string:
+        return msg_of_string(I, env, v, type, out);
     case napi_object:
-    case napi_function: return msg_of_object(I, env, v, type, by_ref, out);
+    case napi_function:
+        return msg_of_object(I, env, v, type, by_ref, out);
     case napi_number: {
         double d;
         napi_get_value_double(env, v, &d);
@@ -248,7 +258,8 @@ int an_msg_from_js(an_inst *I, napi_env env, napi_value v, const char *type, int
         uint8_t byte = b;
         return akt_msg_new_bytes(type ? type : AN_TYPE_BOOL, &byte, 1, AKT_COPY, out);
     }
-    case napi_null: return akt_msg_new_bytes(type ? type : AN_TYPE_NULL, NULL, 0, AKT_COPY, out);
+    case napi_null:
+        return akt_msg_new_bytes(type ? type : AN_TYPE_NULL, NULL, 0, AKT_COPY, out);
     case napi_undefined:
         return akt_msg_new_bytes(type ? type : AN_TYPE_UNDEFINED, NULL, 0, AKT_COPY, out);
     default: {
@@ -285,8 +296,7 @@ static napi_value primitive_of(napi_env env, const char *type, const void *p, si
     return v;
 }
 
-napi_value an_msg_to_js(an_inst *I, napi_env env, akt_msg *msg, napi_value *type,
-                        int32_t *slot) {
+napi_value an_msg_to_js(an_inst *I, napi_env env, akt_msg *msg, napi_value *type, int32_t *slot) {
     void *obj;
     napi_value v = NULL;
     *type = NULL;

@@ -143,8 +143,8 @@ static int handle_message(akt_py_cell *c, akt_ctx *ctx, akt_msg *msg, PyObject *
         rc = akt_py_fail(c, ctx, "receive");
     } else {
         PyObject *args[3] = {NULL, (PyObject *)cx, value};
-        PyObject *r = PyObject_Vectorcall(handler, args + 1,
-                                          2 | PY_VECTORCALL_ARGUMENTS_OFFSET, NULL);
+        PyObject *r = PyObject_Vectorcall(handler, args + 1, 2 | PY_VECTORCALL_ARGUMENTS_OFFSET,
+                                          NULL);
         Py_DECREF(value);
         if (r && PyCoro_CheckExact(r)) {
             PyObject *closed = PyObject_CallMethodNoArgs(r, akt_py.str_close);
@@ -281,8 +281,17 @@ static void cb_post_stop(akt_ctx *ctx, void *state) {
 static void cb_free_state(void *state) {
     akt_py_cell *c = state;
     /* Any akt thread, maybe inside akt: hand every reference to the deferred release. */
-    PyObject *objs[] = {(PyObject *)c->system, c->actor, c->factory, c->receive, c->pre_start,
-                        c->post_stop, c->stack, c->deps, c->keep, c->ctx, c->self_pid};
+    PyObject *objs[] = {(PyObject *)c->system,
+                        c->actor,
+                        c->factory,
+                        c->receive,
+                        c->pre_start,
+                        c->post_stop,
+                        c->stack,
+                        c->deps,
+                        c->keep,
+                        c->ctx,
+                        c->self_pid};
     for (size_t i = 0; i < sizeof objs / sizeof objs[0]; i++) akt_py_decref_later(objs[i]);
     free(c);
 }
@@ -301,9 +310,9 @@ static int cb_decide(int code, const char *reason, void *data) {
     if (entered < 0) return -1;
     int directive = -1;
     PyObject *args[2] = {PyLong_FromLong(code),
-                         reason ? PyUnicode_DecodeUTF8(reason, (Py_ssize_t)strlen(reason),
-                                                       "replace")
-                                : (Py_INCREF(Py_None), Py_None)};
+                         reason
+                             ? PyUnicode_DecodeUTF8(reason, (Py_ssize_t)strlen(reason), "replace")
+                             : (Py_INCREF(Py_None), Py_None)};
     if (args[0] && args[1]) {
         PyObject *r = PyObject_Vectorcall((PyObject *)data, args, 2, NULL);
         if (r) {
@@ -431,8 +440,7 @@ static int deps_arg(akt_py_cell *c, PyObject *deps, const char ***names, void **
 
 PyObject *akt_py_spawn(akt_py_system *s, akt_ctx *ctx, akt_py_cell *parent, PyObject *args,
                        PyObject *kwargs) {
-    static char *kwlist[] = {"name", "actor", "dispatcher", "supervisor", "dependencies",
-                             NULL};
+    static char *kwlist[] = {"name", "actor", "dispatcher", "supervisor", "dependencies", NULL};
     PyObject *name = Py_None, *actor = NULL, *dispatcher = Py_None, *supervisor = Py_None,
              *deps = Py_None;
     if (!PyArg_ParseTupleAndKeywords(args, kwargs, "OO|$OOO:spawn", kwlist, &name, &actor,

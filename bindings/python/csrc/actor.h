@@ -16,16 +16,15 @@ struct akt_py_cell {
     PyObject *ctx;         /* a Context reused while nobody else holds it */
     PyObject *self_pid;    /* cached */
     int mode;
-    int started;           /* pre_start ran once: a new one means a restart */
+    int started; /* pre_start ran once: a new one means a restart */
 };
 
 typedef struct akt_py_context {
-    PyObject_HEAD
-    akt_ctx *ctx;          /* NULL outside the callback */
-    akt_py_cell *cell;     /* NULL outside the callback */
-    unsigned long thread;  /* the thread running the callback: the only one that may use it */
+    PyObject_HEAD akt_ctx *ctx; /* NULL outside the callback */
+    akt_py_cell *cell;          /* NULL outside the callback */
+    unsigned long thread;       /* the thread running the callback: the only one that may use it */
     int unhandled;
-    int responded;         /* ctx.respond() answered the current message */
+    int responded; /* ctx.respond() answered the current message */
 } akt_py_context;
 
 /* Fails the running callback with the current Python exception: logs it, hands its

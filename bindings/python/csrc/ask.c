@@ -28,8 +28,8 @@ int akt_py_settle(PyObject *fut, int ok, PyObject *value) {
     int is_done = PyObject_IsTrue(done);
     Py_DECREF(done);
     if (is_done) return is_done < 0 ? -1 : 0;
-    PyObject *r = PyObject_CallMethodOneArg(fut, ok ? akt_py.str_set_result
-                                                    : akt_py.str_set_exception, value);
+    PyObject *r = PyObject_CallMethodOneArg(
+        fut, ok ? akt_py.str_set_result : akt_py.str_set_exception, value);
     Py_XDECREF(r);
     return r ? 0 : -1;
 }
@@ -161,8 +161,7 @@ PyObject *akt_py_ask_async(akt_py_system *s, akt_future *f, PyObject *loop) {
 /* Owns the caller's reference to an akt_future so that it can be cancelled later (the
  * future an ask_future() returns holds one). */
 typedef struct {
-    PyObject_HEAD
-    akt_future *future;
+    PyObject_HEAD akt_future *future;
 } ask_handle;
 
 static PyObject *handle_cancel(ask_handle *self, PyObject *unused) {

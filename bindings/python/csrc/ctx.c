@@ -7,15 +7,14 @@
 #include <string.h>
 
 static akt_py_cell *live(akt_py_context *self) {
-    if (self->ctx && self->cell && self->thread == PyThread_get_thread_ident())
-        return self->cell;
+    if (self->ctx && self->cell && self->thread == PyThread_get_thread_ident()) return self->cell;
     akt_py_raise(AKT_EMISUSE, "the context is valid only inside the callback that received it, "
                               "on its thread");
     return NULL;
 }
 
-#define LIVE(self, c)                  \
-    akt_py_cell *c = live(self);       \
+#define LIVE(self, c)            \
+    akt_py_cell *c = live(self); \
     if (!c) return NULL
 
 static PyObject *check(int rc, const char *what) {
@@ -80,8 +79,10 @@ static PyObject *ctx_respond(akt_py_context *self, PyObject *args, PyObject *kwa
     akt_msg *m;
     if (akt_py_msg_new(msg, type, &m)) return NULL;
     int rc = akt_ctx_respond(self->ctx, m);
-    if (rc) akt_msg_release(m);
-    else self->responded = 1;
+    if (rc)
+        akt_msg_release(m);
+    else
+        self->responded = 1;
     return check(rc, "respond");
 }
 
@@ -176,8 +177,7 @@ static PyObject *ctx_unbecome(akt_py_context *self, PyObject *unused) {
 static PyObject *ctx_unbecome_stacked(akt_py_context *self, PyObject *unused) {
     LIVE(self, c);
     int rc = akt_ctx_unbecome_stacked(self->ctx);
-    if (rc == AKT_EMISUSE)
-        return akt_py_raise(rc, "unbecome_stacked: no handler is stacked");
+    if (rc == AKT_EMISUSE) return akt_py_raise(rc, "unbecome_stacked: no handler is stacked");
     if (rc) return akt_py_raise(rc, "unbecome_stacked");
     Py_ssize_t n = PyList_GET_SIZE(c->stack);
     if (n && PyList_SetSlice(c->stack, n - 1, n, NULL)) return NULL;
@@ -241,8 +241,7 @@ static PyObject *ctx_dependency(akt_py_context *self, PyObject *name) {
     PyObject *mine = c->deps ? PyDict_GetItemWithError(c->deps, name) : NULL;
     if (!mine || (void *)mine != value) {
         if (!PyErr_Occurred())
-            PyErr_Format(PyExc_KeyError, "dependency %R was not given to this Python actor",
-                         name);
+            PyErr_Format(PyExc_KeyError, "dependency %R was not given to this Python actor", name);
         return NULL;
     }
     Py_INCREF(mine);
@@ -262,8 +261,7 @@ static PyMethodDef ctx_methods[] = {
     {"tell", KW(ctx_tell), "tell(to, msg, *, type=None): send with this actor as sender."},
     {"forward", (PyCFunction)ctx_forward, METH_O,
      "forward(to): pass the current message on, keeping its sender and asker."},
-    {"unhandled", (PyCFunction)ctx_unhandled, METH_NOARGS,
-     "Mark the current message unhandled."},
+    {"unhandled", (PyCFunction)ctx_unhandled, METH_NOARGS, "Mark the current message unhandled."},
     {"spawn", KW(ctx_spawn),
      "spawn(name, actor, *, dispatcher=None, supervisor=None, dependencies=None) -> Pid "
      "of a child."},
@@ -276,8 +274,7 @@ static PyMethodDef ctx_methods[] = {
     {"stash", (PyCFunction)ctx_stash, METH_NOARGS, "Keep the current message for later."},
     {"unstash", (PyCFunction)ctx_unstash, METH_NOARGS,
      "Put back the oldest stashed message; False if none."},
-    {"unstash_all", (PyCFunction)ctx_unstash_all, METH_NOARGS,
-     "Put back every stashed message."},
+    {"unstash_all", (PyCFunction)ctx_unstash_all, METH_NOARGS, "Put back every stashed message."},
     {"watch", (PyCFunction)ctx_watch, METH_O, "Get akt.Terminated(pid) when pid stops."},
     {"unwatch", (PyCFunction)ctx_unwatch, METH_O, "Stop watching pid."},
     {"dependency", (PyCFunction)ctx_dependency, METH_O, "A value given at spawn, by name."},
@@ -286,14 +283,14 @@ static PyMethodDef ctx_methods[] = {
 
 static PyGetSetDef ctx_getset[] = {
     {"self", (getter)ctx_get_self, NULL, "this actor's pid", NULL},
-    {"sender", (getter)ctx_get_sender, NULL, "the sender of the current message, or None",
-     NULL},
+    {"sender", (getter)ctx_get_sender, NULL, "the sender of the current message, or None", NULL},
     {"parent", (getter)ctx_get_parent, NULL, "the parent's pid, or None", NULL},
     {"system", (getter)ctx_get_system, NULL, "the actor system", NULL},
     {"actor", (getter)ctx_get_actor, NULL, "the akt.Actor instance running", NULL},
     {"reply_expected", (getter)ctx_get_reply_expected, NULL,
      "True if someone waits for a reply to the current message (an asker or a sender "
-     "actor); a reply to a plain tell from outside goes to dead letters", NULL},
+     "actor); a reply to a plain tell from outside goes to dead letters",
+     NULL},
     {NULL, NULL, NULL, NULL, NULL},
 };
 

@@ -23,11 +23,11 @@ typedef struct {
     size_t n, cap;
 } objlist;
 
-static objlist held_list;      /* guarded by the GIL */
-static objlist free_list;      /* guarded by free_lock */
+static objlist held_list; /* guarded by the GIL */
+static objlist free_list; /* guarded by free_lock */
 static pthread_mutex_t free_lock = PTHREAD_MUTEX_INITIALIZER;
-size_t akt_py_held_n;          /* held_list.n, for the inline check; guarded by the GIL */
-atomic_size_t akt_py_free_n;   /* free_list.n as last published; any thread */
+size_t akt_py_held_n;        /* held_list.n, for the inline check; guarded by the GIL */
+atomic_size_t akt_py_free_n; /* free_list.n as last published; any thread */
 
 static int objlist_push(objlist *l, PyObject *obj) {
     if (l->n == l->cap) {

@@ -19,11 +19,10 @@
 #include <string.h>
 
 typedef struct akt_py_sub {
-    PyObject_HEAD
-    akt_py_system *system;   /* strong */
-    PyObject *callback;      /* NULL once closed */
-    akt_subscription *sub;   /* NULL once closed */
-    int closing;             /* a close() is waiting in akt_unsubscribe (GIL released) */
+    PyObject_HEAD akt_py_system *system; /* strong */
+    PyObject *callback;                  /* NULL once closed */
+    akt_subscription *sub;               /* NULL once closed */
+    int closing; /* a close() is waiting in akt_unsubscribe (GIL released) */
 } akt_py_sub;
 
 static PyObject *text_or_none(const char *s) {
@@ -42,9 +41,13 @@ static void deliver(akt_py_sub *sub, const akt_event *ev) {
         else
             PyErr_Clear(); /* an unreadable foreign object: the event says only its kind */
     }
-    PyObject *args[7] = {PyLong_FromUnsignedLong(ev->kind), akt_py_pid_new(s, ev->pid.id),
-                         text_or_none(ev->path), akt_py_pid_new(s, ev->sender.id), message,
-                         PyLong_FromLong(ev->code), text_or_none(ev->reason)};
+    PyObject *args[7] = {PyLong_FromUnsignedLong(ev->kind),
+                         akt_py_pid_new(s, ev->pid.id),
+                         text_or_none(ev->path),
+                         akt_py_pid_new(s, ev->sender.id),
+                         message,
+                         PyLong_FromLong(ev->code),
+                         text_or_none(ev->reason)};
     int ok = 1;
     for (int i = 0; i < 7; i++) ok &= args[i] != NULL;
     PyObject *event = ok ? PyObject_Vectorcall(akt_py.event_type, args, 7, NULL) : NULL;

@@ -54,8 +54,8 @@ void akt_py_thread_stop(void *data, int index);
 void akt_py_decref_later(PyObject *obj);
 /* Releases what was queued. GIL held. */
 void akt_py_drain_slow(void);
-extern size_t akt_py_held_n;         /* guarded by the GIL */
-extern atomic_size_t akt_py_free_n;  /* any thread */
+extern size_t akt_py_held_n;        /* guarded by the GIL */
+extern atomic_size_t akt_py_free_n; /* any thread */
 static inline void akt_py_drain(void) {
     /* relaxed: a stale zero only delays the drain to the next safe point. */
     if (akt_py_held_n || atomic_load_explicit(&akt_py_free_n, memory_order_relaxed))
@@ -74,14 +74,14 @@ typedef struct akt_py_config {
     PyObject *failure_text;    /* failure_text(pid, exc) -> reason; keeps the traceback */
     PyObject *log_failure;     /* log_failure(where, exc) -> None */
     PyObject *get_running_loop;
-    PyObject *settle_fn;       /* akt._fast._settle(fut, ok, value), for call_soon_threadsafe */
-    PyObject *event_type;      /* akt.Event(kind, pid, path, sender, message, code, reason) */
-    PyObject *str_receive, *str_pre_start, *str_post_stop, *str_create_future,
-        *str_akt_type, *str_module, *str_qualname, *str_builtins, *str_done, *str_set_result,
-        *str_set_exception, *str_get_loop, *str_call_soon_threadsafe, *str_close;
-    PyObject *type_names;      /* dict: class -> bytes type name */
+    PyObject *settle_fn;  /* akt._fast._settle(fut, ok, value), for call_soon_threadsafe */
+    PyObject *event_type; /* akt.Event(kind, pid, path, sender, message, code, reason) */
+    PyObject *str_receive, *str_pre_start, *str_post_stop, *str_create_future, *str_akt_type,
+        *str_module, *str_qualname, *str_builtins, *str_done, *str_set_result, *str_set_exception,
+        *str_get_loop, *str_call_soon_threadsafe, *str_close;
+    PyObject *type_names;                      /* dict: class -> bytes type name */
     PyObject *base_pre_start, *base_post_stop; /* Actor's no-op methods (skipped) */
-    PyObject *actor_type;      /* akt.Actor */
+    PyObject *actor_type;                      /* akt.Actor */
 } akt_py_config;
 extern akt_py_config akt_py;
 
@@ -106,18 +106,17 @@ typedef struct akt_py_qitem akt_py_qitem;
 
 /* The C half of akt.ActorSystem (a Python subclass adds the rest). */
 typedef struct akt_py_system {
-    PyObject_HEAD
-    akt_system *sys;          /* one reference, released in dealloc */
-    akt_dispatcher *disp;     /* external dispatcher for "python" actors */
-    int efd;                  /* eventfd: the service has work */
-    atomic_int signaled;      /* 1 while efd holds an unread wake-up */
-    atomic_int shutdown_done; /* set by the shutdown callback */
-    int default_mode;         /* AKT_PY_MODE_* for actors spawned without one */
-    unsigned long service_thread; /* ident of the thread running the service, or 0 */
+    PyObject_HEAD akt_system *sys; /* one reference, released in dealloc */
+    akt_dispatcher *disp;          /* external dispatcher for "python" actors */
+    int efd;                       /* eventfd: the service has work */
+    atomic_int signaled;           /* 1 while efd holds an unread wake-up */
+    atomic_int shutdown_done;      /* set by the shutdown callback */
+    int default_mode;              /* AKT_PY_MODE_* for actors spawned without one */
+    unsigned long service_thread;  /* ident of the thread running the service, or 0 */
     int64_t ask_timeout_ns;
-    pthread_mutex_t qlock;    /* guards the queue; never held while calling anything */
+    pthread_mutex_t qlock; /* guards the queue; never held while calling anything */
     akt_py_qitem *qhead, *qtail;
-    PyObject *keep;           /* list of objects akt borrows (supervisors, deciders) */
+    PyObject *keep; /* list of objects akt borrows (supervisors, deciders) */
     PyObject *weakrefs;
     PyObject *dict;
 } akt_py_system;
@@ -149,8 +148,7 @@ PyObject *akt_py_msg_value(akt_py_system *s, akt_msg *msg);
 /* ------------------------------------------------------------------ pid.c */
 
 typedef struct akt_py_pid {
-    PyObject_HEAD
-    akt_py_system *system; /* strong */
+    PyObject_HEAD akt_py_system *system; /* strong */
     uint64_t id;
 } akt_py_pid;
 extern PyTypeObject akt_py_pid_type;
@@ -204,13 +202,13 @@ int akt_py_supervisor_arg(akt_py_system *s, PyObject *obj, akt_supervisor *out);
 /* A completed ask on its way to the system's service. */
 struct akt_py_qitem {
     akt_py_qitem *next;
-    akt_py_system *owner;    /* strong: the system whose queue settles it */
-    PyObject *future;        /* strong; touched only with the GIL */
-    unsigned long thread;    /* as akt_py_resolve's thread */
+    akt_py_system *owner; /* strong: the system whose queue settles it */
+    PyObject *future;     /* strong; touched only with the GIL */
+    unsigned long thread; /* as akt_py_resolve's thread */
     int rc;
-    akt_msg *reply;          /* retained */
-    char *reason;            /* a failed ask: the receiver's reason (malloc), or NULL */
-    akt_msg *detail;         /* a failed ask: the receiver's detail (retained), or NULL */
+    akt_msg *reply;  /* retained */
+    char *reason;    /* a failed ask: the receiver's reason (malloc), or NULL */
+    akt_msg *detail; /* a failed ask: the receiver's detail (retained), or NULL */
 };
 
 #endif

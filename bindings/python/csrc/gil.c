@@ -7,9 +7,9 @@
 
 atomic_int akt_py_alive;
 
-static _Thread_local PyThreadState *tls_saved;  /* this thread's state while detached */
+static _Thread_local PyThreadState *tls_saved; /* this thread's state while detached */
 static _Thread_local PyGILState_STATE tls_gstate;
-static _Thread_local int tls_made;               /* 1 once this thread made its state */
+static _Thread_local int tls_made; /* 1 once this thread made its state */
 
 static int python_finalizing(void) {
 #if PY_VERSION_HEX >= 0x030D0000
@@ -43,8 +43,7 @@ void akt_py_thread_stop(void *data, int index) {
     if (!tls_made) return;
     tls_made = 0;
     /* After finalization the state is gone with the interpreter: leave it. */
-    if (!atomic_load_explicit(&akt_py_alive, memory_order_acquire) || python_finalizing())
-        return;
+    if (!atomic_load_explicit(&akt_py_alive, memory_order_acquire) || python_finalizing()) return;
     PyEval_RestoreThread(tls_saved);
     PyGILState_Release(tls_gstate); /* deletes the thread state and drops the GIL */
 }

@@ -8,12 +8,11 @@ akt_py_config akt_py;
 
 PyObject *akt_py_error(int rc, const char *what) {
     if (!akt_py.error_for) {
-        PyErr_Format(PyExc_RuntimeError, "%s: %s (%s)", what, akt_strerror(rc),
-                     akt_err_name(rc));
+        PyErr_Format(PyExc_RuntimeError, "%s: %s (%s)", what, akt_strerror(rc), akt_err_name(rc));
         return NULL;
     }
-    PyObject *args[2] = {PyLong_FromLong(rc), PyUnicode_DecodeUTF8(what, (Py_ssize_t)strlen(what),
-                                                                   "replace")};
+    PyObject *args[2] = {PyLong_FromLong(rc),
+                         PyUnicode_DecodeUTF8(what, (Py_ssize_t)strlen(what), "replace")};
     PyObject *exc = args[0] && args[1] ? PyObject_Vectorcall(akt_py.error_for, args, 2, NULL)
                                        : NULL;
     Py_XDECREF(args[0]);
@@ -194,9 +193,15 @@ static PyMethodDef fast_functions[] = {
 };
 
 static struct PyModuleDef fast_module = {
-    PyModuleDef_HEAD_INIT, "akt._fast",
-    "The C fast path of akt's Python binding (see fastpath.h).", -1, fast_functions,
-    NULL, NULL, NULL, NULL,
+    PyModuleDef_HEAD_INIT,
+    "akt._fast",
+    "The C fast path of akt's Python binding (see fastpath.h).",
+    -1,
+    fast_functions,
+    NULL,
+    NULL,
+    NULL,
+    NULL,
 };
 
 static int add_type(PyObject *m, PyTypeObject *t, const char *name) {
@@ -215,11 +220,9 @@ static int install(void) {
     if (intern(&akt_py.str_receive, "receive") || intern(&akt_py.str_pre_start, "pre_start") ||
         intern(&akt_py.str_post_stop, "post_stop") ||
         intern(&akt_py.str_create_future, "create_future") ||
-        intern(&akt_py.str_akt_type, "__akt_type__") ||
-        intern(&akt_py.str_module, "__module__") ||
-        intern(&akt_py.str_qualname, "__qualname__") ||
-        intern(&akt_py.str_builtins, "builtins") || intern(&akt_py.str_done, "done") ||
-        intern(&akt_py.str_set_result, "set_result") ||
+        intern(&akt_py.str_akt_type, "__akt_type__") || intern(&akt_py.str_module, "__module__") ||
+        intern(&akt_py.str_qualname, "__qualname__") || intern(&akt_py.str_builtins, "builtins") ||
+        intern(&akt_py.str_done, "done") || intern(&akt_py.str_set_result, "set_result") ||
         intern(&akt_py.str_set_exception, "set_exception") ||
         intern(&akt_py.str_get_loop, "get_loop") ||
         intern(&akt_py.str_call_soon_threadsafe, "call_soon_threadsafe") ||
@@ -229,8 +232,7 @@ static int install(void) {
     PyObject *m = PyModule_Create(&fast_module);
     if (!m) return -1;
     if (add_type(m, &akt_py_system_type, "SystemCore") ||
-        add_type(m, &akt_py_pid_type, "PidBase") ||
-        add_type(m, &akt_py_context_type, "Context") ||
+        add_type(m, &akt_py_pid_type, "PidBase") || add_type(m, &akt_py_context_type, "Context") ||
         add_type(m, &akt_py_subscription_type, "Subscription") ||
         add_type(m, &akt_py_ask_handle_type, "AskHandle") ||
         PyModule_AddIntConstant(m, "MODE_PYTHON", AKT_PY_MODE_PYTHON) ||

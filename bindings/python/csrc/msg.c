@@ -77,9 +77,8 @@ static int obj_to_bytes(void *object, void *ops_data, void **data, size_t *len,
     return rc;
 }
 
-const akt_object_ops akt_py_object_ops = {.size = sizeof(akt_object_ops),
-                                          .release = obj_release,
-                                          .to_bytes = obj_to_bytes};
+const akt_object_ops akt_py_object_ops = {
+    .size = sizeof(akt_object_ops), .release = obj_release, .to_bytes = obj_to_bytes};
 
 /* "module.qualname" of a class ("str" for builtins), or its __akt_type__. Cached per
  * class: the returned bytes object is borrowed from the cache. */
@@ -153,8 +152,7 @@ static const char *type_arg(PyObject *type) {
     const char *s = PyUnicode_AsUTF8AndSize(type, &n);
     if (!s) return NULL;
     if (n == 0 || n > 255 || strlen(s) != (size_t)n) {
-        PyErr_Format(PyExc_ValueError, "message type %R must be 1..255 bytes without NUL",
-                     type);
+        PyErr_Format(PyExc_ValueError, "message type %R must be 1..255 bytes without NUL", type);
         return NULL;
     }
     return s;

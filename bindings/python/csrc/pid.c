@@ -61,15 +61,14 @@ int akt_py_timeout_arg(akt_py_system *s, PyObject *timeout, int64_t *out_ns) {
 }
 
 /* Positional msg plus keyword-only type (and timeout for asks). */
-static int parse_send(PyObject *const *args, Py_ssize_t nargs, PyObject *kwnames,
-                      const char *fname, int allow_timeout, PyObject **msg, PyObject **type,
-                      PyObject **timeout) {
+static int parse_send(PyObject *const *args, Py_ssize_t nargs, PyObject *kwnames, const char *fname,
+                      int allow_timeout, PyObject **msg, PyObject **type, PyObject **timeout) {
     *type = NULL;
     if (timeout) *timeout = NULL;
     Py_ssize_t npos = nargs;
     if (npos < 1 || npos > (allow_timeout ? 2 : 1)) {
-        PyErr_Format(PyExc_TypeError, "%s() takes the message%s as positional arguments",
-                     fname, allow_timeout ? " and an optional timeout" : "");
+        PyErr_Format(PyExc_TypeError, "%s() takes the message%s as positional arguments", fname,
+                     allow_timeout ? " and an optional timeout" : "");
         return -1;
     }
     *msg = args[0];
@@ -85,8 +84,8 @@ static int parse_send(PyObject *const *args, Py_ssize_t nargs, PyObject *kwnames
                        !*timeout) {
                 *timeout = v;
             } else {
-                PyErr_Format(PyExc_TypeError, "%s() got an unexpected keyword argument %R",
-                             fname, k);
+                PyErr_Format(PyExc_TypeError, "%s() got an unexpected keyword argument %R", fname,
+                             k);
                 return -1;
             }
         }
@@ -219,16 +218,16 @@ static PyObject *pid_ask_sync(akt_py_pid *self, PyObject *const *args, Py_ssize_
 }
 
 /* Starts asks of every message at once; futures[i] answers msgs[i]. */
-static akt_future **start_batch(akt_py_pid *self, PyObject *seq, PyObject *type,
-                                PyObject *timeout, Py_ssize_t *n) {
+static akt_future **start_batch(akt_py_pid *self, PyObject *seq, PyObject *type, PyObject *timeout,
+                                Py_ssize_t *n) {
     int64_t ns;
     if (pid_live_system(self) || akt_py_timeout_arg(self->system, timeout, &ns)) return NULL;
     akt_py_drain();
     akt_msg **msgs = batch_msgs(seq, type, n);
     if (!msgs) return NULL;
     akt_future **futures = PyMem_Malloc((size_t)(*n ? *n : 1) * sizeof *futures);
-    int rc = futures ? (*n ? akt_ask_batch(self->system->sys, (akt_pid){self->id}, msgs,
-                                           (size_t)*n, ns, futures)
+    int rc = futures ? (*n ? akt_ask_batch(self->system->sys, (akt_pid){self->id}, msgs, (size_t)*n,
+                                           ns, futures)
                            : 0)
                      : AKT_ENOMEM;
     if (rc)
@@ -242,8 +241,8 @@ static akt_future **start_batch(akt_py_pid *self, PyObject *seq, PyObject *type,
     return futures;
 }
 
-static PyObject *pid_ask_batch_futures(akt_py_pid *self, PyObject *const *args,
-                                       Py_ssize_t nargs, PyObject *kwnames) {
+static PyObject *pid_ask_batch_futures(akt_py_pid *self, PyObject *const *args, Py_ssize_t nargs,
+                                       PyObject *kwnames) {
     PyObject *seq, *type, *timeout;
     if (parse_send(args, nargs, kwnames, "ask_batch", 1, &seq, &type, &timeout)) return NULL;
     PyObject *loop = running_loop("ask_batch");
@@ -269,11 +268,10 @@ static PyObject *pid_ask_batch_futures(akt_py_pid *self, PyObject *const *args,
 }
 
 /* Blocking batch: a list with each answer, or the exception instance for failed ones. */
-static PyObject *pid_ask_batch_results(akt_py_pid *self, PyObject *const *args,
-                                       Py_ssize_t nargs, PyObject *kwnames) {
+static PyObject *pid_ask_batch_results(akt_py_pid *self, PyObject *const *args, Py_ssize_t nargs,
+                                       PyObject *kwnames) {
     PyObject *seq, *type, *timeout;
-    if (parse_send(args, nargs, kwnames, "ask_batch_sync", 1, &seq, &type, &timeout))
-        return NULL;
+    if (parse_send(args, nargs, kwnames, "ask_batch_sync", 1, &seq, &type, &timeout)) return NULL;
     Py_ssize_t n = 0;
     akt_future **futures = start_batch(self, seq, type, timeout, &n);
     if (!futures) return NULL;
@@ -352,8 +350,8 @@ static PyObject *pid_stop_graceful(akt_py_pid *self, PyObject *const *args, Py_s
     return fut;
 }
 
-static PyObject *pid_stop_graceful_sync(akt_py_pid *self, PyObject *const *args,
-                                        Py_ssize_t nargs, PyObject *kwnames) {
+static PyObject *pid_stop_graceful_sync(akt_py_pid *self, PyObject *const *args, Py_ssize_t nargs,
+                                        PyObject *kwnames) {
     akt_future *f;
     if (start_graceful(self, args, nargs, kwnames, "stop_graceful_sync", &f)) return NULL;
     return akt_py_future_result(self->system, f);

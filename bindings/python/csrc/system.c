@@ -87,14 +87,14 @@ int akt_py_system_service(akt_py_system *s, size_t budget, int *more) {
 /* ------------------------------------------------------------------ Python type */
 
 static int system_init(akt_py_system *self, PyObject *args, PyObject *kwargs) {
-    static char *kwlist[] = {"name", "workers", "throughput", "mode", "supervisor",
-                             "ask_timeout", NULL};
+    static char *kwlist[] = {"name",       "workers",     "throughput", "mode",
+                             "supervisor", "ask_timeout", NULL};
     const char *name = "akt";
     int workers = 0, throughput = 0, mode = AKT_PY_MODE_PYTHON;
     PyObject *supervisor = Py_None;
     double ask_timeout = 10.0;
-    if (!PyArg_ParseTupleAndKeywords(args, kwargs, "|s$iiiOd", kwlist, &name, &workers,
-                                     &throughput, &mode, &supervisor, &ask_timeout))
+    if (!PyArg_ParseTupleAndKeywords(args, kwargs, "|s$iiiOd", kwlist, &name, &workers, &throughput,
+                                     &mode, &supervisor, &ask_timeout))
         return -1;
     if (self->sys) {
         PyErr_SetString(PyExc_RuntimeError, "the actor system is already initialized");
@@ -389,8 +389,8 @@ static PyMethodDef system_methods[] = {
      "\"/user/...\" or \"akt://system/user/...\"); ActorNotFound if there is none."},
     {"spawn", (PyCFunction)(void (*)(void))system_spawn, METH_VARARGS | METH_KEYWORDS,
      "spawn(name, actor, *, dispatcher=None, supervisor=None, dependencies=None) -> Pid"},
-    {"_subscribe", (PyCFunction)(void (*)(void))system_subscribe,
-     METH_VARARGS | METH_KEYWORDS, "_subscribe(callback, mask) -> Subscription"},
+    {"_subscribe", (PyCFunction)(void (*)(void))system_subscribe, METH_VARARGS | METH_KEYWORDS,
+     "_subscribe(callback, mask) -> Subscription"},
     {NULL, NULL, 0, NULL},
 };
 
@@ -398,8 +398,7 @@ static PyGetSetDef system_getset[] = {
     {"name", (getter)system_get_name, NULL, "the system's name", NULL},
     {"_fileno", (getter)system_get_fileno, NULL, "the service eventfd", NULL},
     {"_shutdown_done", (getter)system_get_done, NULL, "shutdown completed", NULL},
-    {"ask_timeout", (getter)system_get_ask_timeout, NULL,
-     "default ask timeout in seconds", NULL},
+    {"ask_timeout", (getter)system_get_ask_timeout, NULL, "default ask timeout in seconds", NULL},
     {NULL, NULL, NULL, NULL, NULL},
 };
 

@@ -11,19 +11,15 @@ static int echo_receive(akt_ctx *ctx, akt_msg *msg, void *state) {
         snprintf(answer, sizeof answer, "re:%s", conf_text(msg, text, sizeof text));
         return conf_respond(ctx, "conf.Answer", answer);
     }
-    if (conf_is(msg, "conf.Ignore"))
-        return 0;
-    if (conf_is(msg, "conf.Boom"))
-        return akt_ctx_fail(ctx, "boom");
+    if (conf_is(msg, "conf.Ignore")) return 0;
+    if (conf_is(msg, "conf.Boom")) return akt_ctx_fail(ctx, "boom");
     return AKT_EUNHANDLED;
 }
 
 /* keeper: stashes every conf.Question (never answers it); conf.Ping -> conf.Pong. */
 static int keeper_receive(akt_ctx *ctx, akt_msg *msg, void *state) {
-    if (conf_is(msg, "conf.Question"))
-        return akt_ctx_stash(ctx);
-    if (conf_is(msg, "conf.Ping"))
-        return conf_respond(ctx, "conf.Pong", "");
+    if (conf_is(msg, "conf.Question")) return akt_ctx_stash(ctx);
+    if (conf_is(msg, "conf.Ping")) return conf_respond(ctx, "conf.Pong", "");
     return AKT_EUNHANDLED;
 }
 
@@ -79,8 +75,7 @@ int main(void) {
     conf_say("keeper.ping", "%s", conf_ask_str(sys, keeper, "conf.Ping", "", buf, sizeof buf));
     akt_msg *early = NULL;
     conf_say("ask.pending", "%s", akt_future_wait(held, 0, &early) == AKT_EAGAIN ? "yes" : "no");
-    if (early != NULL)
-        akt_msg_release(early);
+    if (early != NULL) akt_msg_release(early);
     CONF_OK(akt_stop(sys, keeper));
     conf_say("ask.stopped_before_handling", "%s", conf_future_str(held, buf, sizeof buf));
 

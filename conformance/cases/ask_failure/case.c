@@ -14,8 +14,7 @@ typedef struct account {
 static int account_receive(akt_ctx *ctx, akt_msg *msg, void *state) {
     account *a = state;
     char text[96];
-    if (!conf_is(msg, "conf.Withdraw"))
-        return AKT_EUNHANDLED;
+    if (!conf_is(msg, "conf.Withdraw")) return AKT_EUNHANDLED;
     long n = conf_num(msg);
     if (n < 0)
         return akt_ctx_fail(ctx, "InvalidAmount"); /* a binding's exception without message */
@@ -34,8 +33,7 @@ static const akt_behavior account_behavior = {.size = sizeof(akt_behavior),
 
 static void on_failed(const akt_event *ev, void *data) {
     (void)data;
-    if (ev->path == NULL || strncmp(ev->path, "akt://conf/user/", 16) != 0)
-        return;
+    if (ev->path == NULL || strncmp(ev->path, "akt://conf/user/", 16) != 0) return;
     conf_log("failed", "%s %s reason=%s", ev->path, akt_err_name(ev->code),
              ev->reason != NULL ? ev->reason : "-");
 }

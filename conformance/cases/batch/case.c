@@ -19,8 +19,7 @@ static int adder_receive(akt_ctx *ctx, akt_msg *msg, void *state) {
                  conf_text(msg, text, sizeof text));
         return 0;
     }
-    if (conf_is(msg, "conf.List"))
-        return conf_respond(ctx, "conf.Items", a->items);
+    if (conf_is(msg, "conf.List")) return conf_respond(ctx, "conf.Items", a->items);
     if (conf_is(msg, "conf.Double")) {
         snprintf(text, sizeof text, "%ld", 2 * conf_num(msg));
         return conf_respond(ctx, "conf.Doubled", text);
@@ -28,25 +27,21 @@ static int adder_receive(akt_ctx *ctx, akt_msg *msg, void *state) {
     return AKT_EUNHANDLED;
 }
 
-static const akt_behavior adder_behavior = {.size = sizeof(akt_behavior),
-                                            .receive = adder_receive};
+static const akt_behavior adder_behavior = {.size = sizeof(akt_behavior), .receive = adder_receive};
 
 /* n bytes messages: msgs[i] has type types[i] and text texts[i]. */
 static void make_msgs(akt_msg **msgs, size_t n, const char *const *types,
                       const char *const *texts) {
-    for (size_t i = 0; i < n; i++)
-        msgs[i] = conf_msg(types[i], texts[i]);
+    for (size_t i = 0; i < n; i++) msgs[i] = conf_msg(types[i], texts[i]);
 }
 
 static void release_msgs(akt_msg **msgs, size_t n) {
-    for (size_t i = 0; i < n; i++)
-        akt_msg_release(msgs[i]);
+    for (size_t i = 0; i < n; i++) akt_msg_release(msgs[i]);
 }
 
 int main(void) {
     static adder adder_state, gone_state;
-    static const char *const adds[] = {"conf.Add", "conf.Add", "conf.Add", "conf.Add",
-                                       "conf.Add"};
+    static const char *const adds[] = {"conf.Add", "conf.Add", "conf.Add", "conf.Add", "conf.Add"};
     char buf[256], step[32];
     akt_msg *msgs[5];
     akt_future *futures[3];
@@ -81,12 +76,10 @@ int main(void) {
     make_msgs(msgs, 2, adds, (const char *const[]){"1", "2"});
     int rc = akt_tell_batch(sys, gone, msgs, 2);
     conf_say("tell_batch.stopped", "%s", conf_rc(rc));
-    if (rc == 0)
-        conf_fatal("a batch to a stopped actor was taken");
+    if (rc == 0) conf_fatal("a batch to a stopped actor was taken");
     rc = akt_ask_batch(sys, gone, msgs, 2, CONF_ASK_NS, futures);
     conf_say("ask_batch.stopped", "%s", conf_rc(rc));
-    if (rc == 0)
-        conf_fatal("a batch to a stopped actor was taken");
+    if (rc == 0) conf_fatal("a batch to a stopped actor was taken");
     release_msgs(msgs, 2);
 
     conf_system_finish(sys);

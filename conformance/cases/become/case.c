@@ -8,12 +8,9 @@ static int angry_receive(akt_ctx *ctx, akt_msg *msg, void *state);
 static int calm_receive(akt_ctx *ctx, akt_msg *msg, void *state);
 
 static akt_receive_fn handler_named(const char *mood) {
-    if (strcmp(mood, "sad") == 0)
-        return sad_receive;
-    if (strcmp(mood, "angry") == 0)
-        return angry_receive;
-    if (strcmp(mood, "calm") == 0)
-        return calm_receive;
+    if (strcmp(mood, "sad") == 0) return sad_receive;
+    if (strcmp(mood, "angry") == 0) return angry_receive;
+    if (strcmp(mood, "calm") == 0) return calm_receive;
     return NULL;
 }
 
@@ -21,8 +18,7 @@ static akt_receive_fn handler_named(const char *mood) {
  * Commands answer conf.Done "<ok or error name>". */
 static int any_mood(akt_ctx *ctx, akt_msg *msg, void *state, const char *mood) {
     char text[32];
-    if (conf_is(msg, "conf.Get"))
-        return conf_respond(ctx, "conf.Mood", mood);
+    if (conf_is(msg, "conf.Get")) return conf_respond(ctx, "conf.Mood", mood);
     if (conf_is(msg, "conf.Become") || conf_is(msg, "conf.Push")) {
         akt_receive_fn next = handler_named(conf_text(msg, text, sizeof text));
         int rc = akt_ctx_become(ctx, next, state, conf_is(msg, "conf.Push"));
@@ -49,8 +45,7 @@ static int calm_receive(akt_ctx *ctx, akt_msg *msg, void *state) {
     return any_mood(ctx, msg, state, "calm");
 }
 
-static const akt_behavior mood_behavior = {.size = sizeof(akt_behavior),
-                                           .receive = happy_receive};
+static const akt_behavior mood_behavior = {.size = sizeof(akt_behavior), .receive = happy_receive};
 
 /* One command or query, printed as "<step>: <reply>". */
 static void step(akt_system *sys, akt_pid pid, const char *name, const char *type,

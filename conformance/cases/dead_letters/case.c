@@ -6,8 +6,7 @@
 
 /* picky: conf.Ping -> conf.Pong; everything else is unhandled. */
 static int picky_receive(akt_ctx *ctx, akt_msg *msg, void *state) {
-    if (conf_is(msg, "conf.Ping"))
-        return conf_respond(ctx, "conf.Pong", "");
+    if (conf_is(msg, "conf.Ping")) return conf_respond(ctx, "conf.Pong", "");
     return AKT_EUNHANDLED;
 }
 
@@ -16,8 +15,7 @@ static int relay_receive(akt_ctx *ctx, akt_msg *msg, void *state) {
     akt_system *sys = NULL;
     akt_pid picky;
     char text[64];
-    if (!conf_is(msg, "conf.Relay"))
-        return AKT_EUNHANDLED;
+    if (!conf_is(msg, "conf.Relay")) return AKT_EUNHANDLED;
     CONF_OK(akt_ctx_system(ctx, &sys));
     CONF_OK(akt_lookup(sys, "picky", &picky));
     int rc = conf_ctx_tell(ctx, picky, "conf.Strange", conf_text(msg, text, sizeof text));
@@ -33,23 +31,19 @@ typedef struct hoarder {
 static int hoarder_receive(akt_ctx *ctx, akt_msg *msg, void *state) {
     hoarder *h = state;
     if (conf_is(msg, "conf.Letter") || conf_is(msg, "conf.Question")) {
-        if (!h->open)
-            return akt_ctx_stash(ctx);
+        if (!h->open) return akt_ctx_stash(ctx);
         return conf_is(msg, "conf.Question") ? conf_respond(ctx, "conf.Answer", "late") : 0;
     }
     if (conf_is(msg, "conf.Release")) {
         h->open = 1;
         return akt_ctx_unstash_all(ctx);
     }
-    if (conf_is(msg, "conf.Ping"))
-        return conf_respond(ctx, "conf.Pong", "");
+    if (conf_is(msg, "conf.Ping")) return conf_respond(ctx, "conf.Pong", "");
     return AKT_EUNHANDLED;
 }
 
-static const akt_behavior picky_behavior = {.size = sizeof(akt_behavior),
-                                            .receive = picky_receive};
-static const akt_behavior relay_behavior = {.size = sizeof(akt_behavior),
-                                            .receive = relay_receive};
+static const akt_behavior picky_behavior = {.size = sizeof(akt_behavior), .receive = picky_receive};
+static const akt_behavior relay_behavior = {.size = sizeof(akt_behavior), .receive = relay_receive};
 static const akt_behavior hoarder_behavior = {.size = sizeof(akt_behavior),
                                               .receive = hoarder_receive};
 
@@ -60,14 +54,11 @@ static void on_event(const akt_event *ev, void *data) {
     const void *bytes = NULL;
     size_t len = 0;
     char from[256] = "-";
-    if (ev->msg == NULL || strncmp(akt_msg_type(ev->msg), "conf.", 5) != 0)
-        return;
-    if (akt_msg_bytes(ev->msg, &bytes, &len) != 0)
-        len = 0;
-    if (ev->sender.id != AKT_PID_NONE_ID)
-        conf_path(sys, ev->sender, from, sizeof from);
-    conf_log(ev->kind == AKT_EVENT_UNHANDLED ? "unhandled" : "dead_letter",
-             "%s %.*s to=%s from=%s", akt_msg_type(ev->msg), (int)len, (const char *)bytes,
+    if (ev->msg == NULL || strncmp(akt_msg_type(ev->msg), "conf.", 5) != 0) return;
+    if (akt_msg_bytes(ev->msg, &bytes, &len) != 0) len = 0;
+    if (ev->sender.id != AKT_PID_NONE_ID) conf_path(sys, ev->sender, from, sizeof from);
+    conf_log(ev->kind == AKT_EVENT_UNHANDLED ? "unhandled" : "dead_letter", "%s %.*s to=%s from=%s",
+             akt_msg_type(ev->msg), (int)len, (const char *)bytes,
              ev->path != NULL ? ev->path : "-", from);
 }
 
@@ -82,8 +73,7 @@ int main(void) {
     char buf[256];
     akt_system *sys = conf_system_create();
     akt_subscription *sub = NULL;
-    CONF_OK(akt_subscribe(sys, AKT_EVENT_DEAD_LETTER | AKT_EVENT_UNHANDLED, on_event, sys,
-                          &sub));
+    CONF_OK(akt_subscribe(sys, AKT_EVENT_DEAD_LETTER | AKT_EVENT_UNHANDLED, on_event, sys, &sub));
     akt_pid picky = conf_spawn(sys, &picky_behavior, NULL, "picky");
     akt_pid relay = conf_spawn(sys, &relay_behavior, NULL, "relay");
     akt_pid hoarder_pid = conf_spawn(sys, &hoarder_behavior, &hoarder_state, "hoarder");

@@ -26,8 +26,7 @@ static int greeter_receive(akt_ctx *ctx, akt_msg *msg, void *state) {
         int rc = akt_ctx_dependency(ctx, conf_text(msg, text, sizeof text), &value);
         return conf_respond(ctx, "conf.Done", conf_rc(rc));
     }
-    if (conf_is(msg, "conf.Fail"))
-        return akt_ctx_fail(ctx, "fail");
+    if (conf_is(msg, "conf.Fail")) return akt_ctx_fail(ctx, "fail");
     return AKT_EUNHANDLED;
 }
 

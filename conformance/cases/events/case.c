@@ -5,10 +5,8 @@
 
 /* ev: conf.Ping -> conf.Pong; conf.Fail fails (the default supervisor restarts it). */
 static int ev_receive(akt_ctx *ctx, akt_msg *msg, void *state) {
-    if (conf_is(msg, "conf.Ping"))
-        return conf_respond(ctx, "conf.Pong", "");
-    if (conf_is(msg, "conf.Fail"))
-        return akt_ctx_fail(ctx, "boom");
+    if (conf_is(msg, "conf.Ping")) return conf_respond(ctx, "conf.Pong", "");
+    if (conf_is(msg, "conf.Fail")) return akt_ctx_fail(ctx, "boom");
     return AKT_EUNHANDLED;
 }
 
@@ -31,8 +29,7 @@ static const akt_behavior parent_behavior = {
 
 /* Journal the lifecycle events of the case's own actors (paths under /user/ev). */
 static void on_event(const akt_event *ev, void *data) {
-    if (ev->path == NULL || strncmp(ev->path, "akt://conf/user/ev", 18) != 0)
-        return;
+    if (ev->path == NULL || strncmp(ev->path, "akt://conf/user/ev", 18) != 0) return;
     switch (ev->kind) {
     case AKT_EVENT_ACTOR_STARTED:
         conf_log("event", "started %s", ev->path);

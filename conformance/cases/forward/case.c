@@ -19,8 +19,7 @@ static const char *sender_path(akt_ctx *ctx, char *buf, size_t len) {
  * conf.Answer "back:<t>". */
 static int back_receive(akt_ctx *ctx, akt_msg *msg, void *state) {
     char text[64], from[256], answer[96];
-    if (!conf_is(msg, "conf.Question"))
-        return AKT_EUNHANDLED;
+    if (!conf_is(msg, "conf.Question")) return AKT_EUNHANDLED;
     conf_text(msg, text, sizeof text);
     conf_log("back", "%s from=%s", text, sender_path(ctx, from, sizeof from));
     snprintf(answer, sizeof answer, "back:%s", text);
@@ -32,8 +31,7 @@ static int front_receive(akt_ctx *ctx, akt_msg *msg, void *state) {
     akt_system *sys = NULL;
     akt_pid back;
     char text[64];
-    if (!conf_is(msg, "conf.Question"))
-        return AKT_EUNHANDLED;
+    if (!conf_is(msg, "conf.Question")) return AKT_EUNHANDLED;
     CONF_OK(akt_ctx_system(ctx, &sys));
     CONF_OK(akt_lookup(sys, "back", &back));
     conf_log("front", "%s", conf_text(msg, text, sizeof text));
@@ -61,8 +59,7 @@ static int client_receive(akt_ctx *ctx, akt_msg *msg, void *state) {
 }
 
 static const akt_behavior back_behavior = {.size = sizeof(akt_behavior), .receive = back_receive};
-static const akt_behavior front_behavior = {.size = sizeof(akt_behavior),
-                                            .receive = front_receive};
+static const akt_behavior front_behavior = {.size = sizeof(akt_behavior), .receive = front_receive};
 static const akt_behavior client_behavior = {.size = sizeof(akt_behavior),
                                              .receive = client_receive};
 

@@ -18,8 +18,7 @@ static void node_post_stop(akt_ctx *ctx, void *state);
 
 /* conf.Ping -> conf.Pong; conf.Parent -> conf.Path "<parent's path>". */
 static int node_receive(akt_ctx *ctx, akt_msg *msg, void *state) {
-    if (conf_is(msg, "conf.Ping"))
-        return conf_respond(ctx, "conf.Pong", "");
+    if (conf_is(msg, "conf.Ping")) return conf_respond(ctx, "conf.Pong", "");
     if (conf_is(msg, "conf.Parent")) {
         akt_system *sys = NULL;
         akt_pid parent;

@@ -25,8 +25,7 @@ static int host_receive(akt_ctx *ctx, akt_msg *msg, void *state) {
     }
     if (conf_is(msg, "conf.Watch")) {
         int rc = akt_lookup(sys, "peer", &peer);
-        if (rc == 0)
-            rc = akt_ctx_watch(ctx, peer);
+        if (rc == 0) rc = akt_ctx_watch(ctx, peer);
         return conf_respond(ctx, "conf.Done", conf_rc(rc));
     }
     if (conf_is(msg, AKT_TYPE_TERMINATED)) {
@@ -83,7 +82,8 @@ int main(void) {
 
     /* 2. A host actor tells the C actor as itself; the C actor answers the host actor. */
     akt_pid host = conf_spawn(sys, &host_behavior, NULL, "host");
-    conf_say("start.host", "%s", conf_ask_str(sys, host, "conf.Start", "from-host", buf, sizeof buf));
+    conf_say("start.host", "%s",
+             conf_ask_str(sys, host, "conf.Start", "from-host", buf, sizeof buf));
     conf_wait_log(1);
     conf_flush();
 
@@ -91,9 +91,9 @@ int main(void) {
     conf_say("object.text", "%s",
              ask_object(sys, peer, "conf.TextObject", &text_ops, text_object, buf, sizeof buf));
     /* 4. ... and one without bytes cannot be read there. */
-    conf_say("object.opaque", "%s",
-             ask_object(sys, peer, "conf.OpaqueObject", &opaque_ops, &opaque_object, buf,
-                        sizeof buf));
+    conf_say(
+        "object.opaque", "%s",
+        ask_object(sys, peer, "conf.OpaqueObject", &opaque_ops, &opaque_object, buf, sizeof buf));
 
     /* 5. Death watch across the language line. */
     conf_say("watch.peer", "%s", conf_ask_str(sys, host, "conf.Watch", "", buf, sizeof buf));

@@ -27,8 +27,7 @@ static int conf_peer_receive(akt_ctx *ctx, akt_msg *msg, void *state) {
     const void *data = NULL;
     size_t len = 0;
     int rc = akt_msg_bytes(msg, &data, &len);
-    if (rc != 0)
-        return conf_respond(ctx, "conf.NoBytes", akt_err_name(rc));
+    if (rc != 0) return conf_respond(ctx, "conf.NoBytes", akt_err_name(rc));
     snprintf(answer, sizeof answer, "%.*s", (int)(len < 128 ? len : 128), (const char *)data);
     return conf_respond(ctx, "conf.Seen", answer);
 }

@@ -23,8 +23,7 @@ static int life_receive(akt_ctx *ctx, akt_msg *msg, void *state) {
                  conf_text(msg, text, sizeof text));
         return 0;
     }
-    if (conf_is(msg, "conf.Ping"))
-        return conf_respond(ctx, "conf.Pong", "");
+    if (conf_is(msg, "conf.Ping")) return conf_respond(ctx, "conf.Pong", "");
     return AKT_EUNHANDLED;
 }
 

@@ -41,12 +41,9 @@ static void on_dead_letter(const akt_event *ev, void *data) {
     const void *bytes = NULL;
     size_t len = 0;
     char from[256] = "-";
-    if (ev->msg == NULL || strncmp(akt_msg_type(ev->msg), "conf.", 5) != 0)
-        return;
-    if (akt_msg_bytes(ev->msg, &bytes, &len) != 0)
-        len = 0;
-    if (ev->sender.id != AKT_PID_NONE_ID)
-        conf_path(sys, ev->sender, from, sizeof from);
+    if (ev->msg == NULL || strncmp(akt_msg_type(ev->msg), "conf.", 5) != 0) return;
+    if (akt_msg_bytes(ev->msg, &bytes, &len) != 0) len = 0;
+    if (ev->sender.id != AKT_PID_NONE_ID) conf_path(sys, ev->sender, from, sizeof from);
     conf_log("dead_letter", "%s %.*s to=%s from=%s reason=%s", akt_msg_type(ev->msg), (int)len,
              (const char *)bytes, ev->path != NULL ? ev->path : "-", from,
              ev->reason != NULL ? ev->reason : "-");
@@ -61,8 +58,7 @@ int main(void) {
     akt_pid pid = conf_spawn(sys, &account_behavior, &acct, "account");
 
     /* 2. Five deposits told from outside: nobody asked, so every reply is a dead letter. */
-    for (int i = 0; i < 5; i++)
-        CONF_OK(conf_tell(sys, pid, "conf.Deposit", "10"));
+    for (int i = 0; i < 5; i++) CONF_OK(conf_tell(sys, pid, "conf.Deposit", "10"));
 
     /* 3. The account kept every deposit. */
     conf_say("balance", "%s", conf_ask_str(sys, pid, "conf.Balance", "", buf, sizeof buf));

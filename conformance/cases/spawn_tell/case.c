@@ -49,12 +49,10 @@ int main(void) {
              conf_rc(akt_spawn(sys, &counter_behavior, &duplicate_state, &options, &duplicate)));
 
     /* 4. Tells from one sender arrive in order; the ask comes after all ten. */
-    for (int i = 0; i < 10; i++)
-        CONF_OK(conf_tell(sys, named, "conf.Incr", "1"));
+    for (int i = 0; i < 10; i++) CONF_OK(conf_tell(sys, named, "conf.Incr", "1"));
     conf_say("count.named", "%s", conf_ask_str(sys, named, "conf.Get", "", buf, sizeof buf));
 
-    for (int i = 0; i < 3; i++)
-        CONF_OK(conf_tell(sys, anonymous, "conf.Incr", "5"));
+    for (int i = 0; i < 3; i++) CONF_OK(conf_tell(sys, anonymous, "conf.Incr", "5"));
     conf_say("count.anonymous", "%s",
              conf_ask_str(sys, anonymous, "conf.Get", "", buf, sizeof buf));
 

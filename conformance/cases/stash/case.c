@@ -32,13 +32,11 @@ static int gate_receive(akt_ctx *ctx, akt_msg *msg, void *state) {
         conf_log("unstash_all", "%s", conf_rc(akt_ctx_unstash_all(ctx)));
         return 0;
     }
-    if (conf_is(msg, "conf.Ping"))
-        return conf_respond(ctx, "conf.Pong", "");
+    if (conf_is(msg, "conf.Ping")) return conf_respond(ctx, "conf.Pong", "");
     return AKT_EUNHANDLED;
 }
 
-static const akt_behavior gate_behavior = {.size = sizeof(akt_behavior),
-                                           .receive = gate_receive};
+static const akt_behavior gate_behavior = {.size = sizeof(akt_behavior), .receive = gate_receive};
 
 /* All tells come from main, so the gate sees them in this order. */
 static void tell(akt_system *sys, akt_pid pid, const char *type, const char *text) {

@@ -21,8 +21,7 @@ static int worker_pre_start(akt_ctx *ctx, void *state) {
 
 static void worker_post_stop(akt_ctx *ctx, void *state) {
     char path[256];
-    conf_log("post_stop", "%s n=%ld", conf_self_path(ctx, path, sizeof path),
-             ((worker *)state)->n);
+    conf_log("post_stop", "%s n=%ld", conf_self_path(ctx, path, sizeof path), ((worker *)state)->n);
 }
 
 static int worker_receive(akt_ctx *ctx, akt_msg *msg, void *state) {
@@ -123,11 +122,9 @@ static int manager_receive(akt_ctx *ctx, akt_msg *msg, void *state) {
     options.name = conf_text(msg, name, sizeof name);
     if (conf_is(msg, "conf.SpawnWorker")) {
         worker *w = calloc(1, sizeof *w);
-        if (w == NULL)
-            return AKT_ENOMEM;
+        if (w == NULL) return AKT_ENOMEM;
         int rc = akt_ctx_spawn(ctx, &worker_behavior, w, &options, &child);
-        if (rc != 0)
-            free(w); /* not taken on failure */
+        if (rc != 0) free(w); /* not taken on failure */
         return conf_respond(ctx, "conf.Done", conf_rc(rc));
     }
     if (conf_is(msg, "conf.SpawnJudge")) {
@@ -164,8 +161,7 @@ static int observer_receive(akt_ctx *ctx, akt_msg *msg, void *state) {
     if (conf_is(msg, AKT_TYPE_TERMINATED)) {
         CONF_OK(akt_msg_pid(msg, &pid));
         for (int i = 0; i < o->count; i++)
-            if (o->pids[i].id == pid.id)
-                conf_log("terminated", "%s", o->paths[i]);
+            if (o->pids[i].id == pid.id) conf_log("terminated", "%s", o->paths[i]);
         return 0;
     }
     return AKT_EUNHANDLED;
@@ -183,8 +179,7 @@ static void ask_step(akt_system *sys, akt_pid pid, const char *step, const char 
 }
 
 static void tell_n(akt_system *sys, akt_pid pid, const char *type, const char *text, int n) {
-    for (int i = 0; i < n; i++)
-        CONF_OK(conf_tell(sys, pid, type, text));
+    for (int i = 0; i < n; i++) CONF_OK(conf_tell(sys, pid, type, text));
 }
 
 int main(void) {

@@ -19,8 +19,7 @@ typedef struct watcher {
 
 static int find_by_name(watcher *w, const char *name) {
     for (int i = 0; i < w->count; i++)
-        if (strcmp(w->watched[i].name, name) == 0)
-            return i;
+        if (strcmp(w->watched[i].name, name) == 0) return i;
     return -1;
 }
 
@@ -62,8 +61,7 @@ static int watcher_receive(akt_ctx *ctx, akt_msg *msg, void *state) {
                                                 : akt_ctx_watch(ctx, w->watched[i].pid);
         return conf_respond(ctx, "conf.Done", conf_rc(rc));
     }
-    if (conf_is(msg, "conf.Ping"))
-        return conf_respond(ctx, "conf.Pong", "");
+    if (conf_is(msg, "conf.Ping")) return conf_respond(ctx, "conf.Pong", "");
     return AKT_EUNHANDLED;
 }
 

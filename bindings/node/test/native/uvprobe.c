@@ -74,7 +74,8 @@ static int probe_receive(akt_ctx *ctx, akt_msg *msg, void *state) {
     if (!strcmp(type, "uv.Version")) {
         Dl_info info;
         const char *where = dladdr((void *)(uintptr_t)uv_run, &info) && info.dli_fname
-                                ? info.dli_fname : "?";
+                                ? info.dli_fname
+                                : "?";
         snprintf(text, sizeof text, "%s %s", uv_version_string(), where);
         return respond(ctx, "uv.Version", text);
     }
@@ -88,9 +89,8 @@ static void probe_free(void *state) {
     free(p);
 }
 
-static const akt_behavior probe_behavior = {.size = sizeof(akt_behavior),
-                                            .receive = probe_receive,
-                                            .free_state = probe_free};
+static const akt_behavior probe_behavior = {
+    .size = sizeof(akt_behavior), .receive = probe_receive, .free_state = probe_free};
 
 int akt_uv_probe(const char *arg, const akt_behavior **behavior, void **state);
 

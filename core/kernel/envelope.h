@@ -35,17 +35,20 @@ typedef struct akt__envelope {
 
 _Static_assert(sizeof(akt__envelope) <= 64, "an envelope fits the 64-byte pool class");
 
+/* Clears what a sender does not always set; embedded: 1 for a message's own envelope. */
+static inline akt__envelope *akt__env_reset(akt__envelope *e, uint8_t embedded) {
+    e->reply = NULL;
+    e->msg = NULL;
+    e->sender = 0;
+    e->arg = 0;
+    e->code = 0;
+    e->embedded = embedded;
+    return e;
+}
+
 static inline akt__envelope *akt__env_new(void) {
     akt__envelope *e = akt__pool_get(AKT__POOL_64);
-    if (e) {
-        e->reply = NULL;
-        e->msg = NULL;
-        e->sender = 0;
-        e->arg = 0;
-        e->code = 0;
-        e->embedded = 0;
-    }
-    return e;
+    return e ? akt__env_reset(e, 0) : NULL;
 }
 
 /* msg.c: hands a message's own envelope back to it. */

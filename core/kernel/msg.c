@@ -16,14 +16,7 @@ akt__envelope *akt__env_for(akt_msg *m) {
      * delivery's use of env0 is over before this one writes it. */
     if (m && !atomic_load_explicit(&m->env0_busy, memory_order_relaxed) &&
         !atomic_exchange_explicit(&m->env0_busy, 1, memory_order_acquire)) {
-        akt__envelope *e = &m->env0;
-        e->reply = NULL;
-        e->msg = NULL;
-        e->sender = 0;
-        e->arg = 0;
-        e->code = 0;
-        e->embedded = 1;
-        return e;
+        return akt__env_reset(&m->env0, 1);
     }
     return akt__env_new();
 }

@@ -6,8 +6,8 @@
 #       TOGETHER names tests that check what the suite's other tests did in the same
 #       process (test_badinput's coverage check): they run only in one more entry,
 #       <NAME>.all, which runs the whole suite.
-# A suite's tests are the names in the entries of its test table (lines such as
-# `    TU_TEST(test_x),` or `    ACTOR_TEST(test_x),`), read from the source at configure time; tu.c's constructor runs only the one named by
+# A suite's tests are the names in the entries of its test table (`TU_TEST(test_x)`,
+# `ACTOR_TEST(test_x)`, ...), read from the source at configure time; tu.c's constructor runs only the one named by
 # AKT_TEST_FILTER. A filter that matches nothing fails (no test may pass by running nothing).
 
 function(akt_sources)
@@ -34,10 +34,25 @@ function(akt_test name source)
   else()
     target_link_libraries(${name} PRIVATE akt_test_support)
   endif()
-  file(STRINGS ${source} lines REGEX "^[ \t]+[A-Z_]*TEST\\([a-z0-9_]+\\),")
+  # Every table entry, however many a line holds (clang-format packs short ones), and every
+  # test function: a function missing from the list is an error, never a silent skip.
+  file(READ ${source} text)
+  string(REGEX MATCHALL "[A-Z_]+TEST\\(test_[a-z0-9_]+\\)" entries "${text}")
+  string(REGEX MATCHALL "static void test_[a-z0-9_]+\\(void \\*\\*" defined "${text}")
+  set(tests "")
+  foreach(entry IN LISTS entries)
+    string(REGEX REPLACE ".*\\((test_[a-z0-9_]+)\\)" "\\1" test "${entry}")
+    list(APPEND tests ${test})
+  endforeach()
+  list(REMOVE_DUPLICATES tests)
+  foreach(def IN LISTS defined)
+    string(REGEX REPLACE "static void (test_[a-z0-9_]+).*" "\\1" test "${def}")
+    if(NOT test IN_LIST tests)
+      message(FATAL_ERROR "${source}: ${test} is not in the suite's test table")
+    endif()
+  endforeach()
   set(count 0)
-  foreach(line IN LISTS lines)
-    string(REGEX REPLACE "^[ \t]+[A-Z_]*TEST\\(([a-z0-9_]+)\\).*" "\\1" test "${line}")
+  foreach(test IN LISTS tests)
     math(EXPR count "${count} + 1")
     if(test IN_LIST T_TOGETHER)
       continue()
@@ -55,6 +70,6 @@ function(akt_test name source)
       TIMEOUT ${T_TIMEOUT} ENVIRONMENT "${AKT_TEST_ENV}" LABELS core)
   endif()
   if(count EQUAL 0)
-    message(FATAL_ERROR "${source}: no test table entries (`    X_TEST(test_name),`) found")
+    message(FATAL_ERROR "${source}: no test table entries (`X_TEST(test_name)`) found")
   endif()
 endfunction()

@@ -117,6 +117,10 @@ static int relay_receive(akt_ctx *ctx, akt_msg *msg, void *state) {
     return tu_is(msg, "a") ? 0 : AKT_EUNHANDLED;
 }
 
+static void noop_complete(akt_future *f, int rc, akt_msg *reply, void *data) {
+    (void)f, (void)rc, (void)reply, (void)data;
+}
+
 static void test_reply_expected(void **state) {
     (void)state;
     tu_gate g;
@@ -140,6 +144,23 @@ static void test_reply_expected(void **state) {
     TU_OK(tu_ask(sys, probe, tu_msg("q", NULL), &reply));
     assert_true(tu_is(reply, "a"));
     akt_msg_release(reply);
+    assert_int_equal(atomic_load(&p.expected), 1);
+
+    /* An ask whose asker registered a completion callback (as every binding does) still
+     * waits: the callback flag in the future's state is not a completion. */
+    atomic_store(&p.expected, -1);
+    akt_future *f = NULL;
+    static tu_gate held; /* a gate of its own: g is for the last case below */
+    tu_gate_init(&held);
+    p.gate = &held;
+    TU_OK(akt_tell(sys, probe, tu_msg("wait", NULL))); /* registered before q is handled */
+    tu_gate_await_waiters(&held, 1);
+    TU_OK(akt_ask(sys, probe, tu_msg("q", NULL), TU_SEC(10), &f));
+    TU_OK(akt_future_on_complete(f, noop_complete, NULL));
+    tu_gate_open(&held);
+    TU_OK(akt_future_wait(f, TU_DEADLINE_NS, NULL));
+    TU_OK(akt_future_release(f));
+    p.gate = &g; /* read by the probe only after the tells below */
     assert_int_equal(atomic_load(&p.expected), 1);
 
     /* A tell from a live actor: the sender gets the reply. */
@@ -324,6 +345,28 @@ static void test_failure_reason_inside_the_callback(void **state) {
     tu_gate_destroy(&g);
 }
 
+/* As the bindings do: register, then release the handle at once; the callback still reads
+ * the failure through its future argument. */
+static void test_failure_reason_after_the_handle_went(void **state) {
+    (void)state;
+    tu_gate g;
+    tu_gate_init(&g);
+    akt_behavior b = tu_behavior(failing_receive);
+    akt_pid acct = tu_spawn(sys, &b, &g, NULL);
+    TU_OK(akt_tell(sys, acct, tu_msg("wait", NULL)));
+    tu_gate_await_waiters(&g, 1);
+    akt_future *f = NULL;
+    TU_OK(akt_ask(sys, acct, tu_msg("withdraw", NULL), TU_DEADLINE_NS, &f));
+    static seen s;
+    TU_OK(akt_future_on_complete(f, on_failed, &s));
+    TU_OK(akt_future_release(f));
+    tu_gate_open(&g);
+    TU_EVENTUALLY(atomic_load(&s.done) == 1);
+    assert_int_equal(s.rc, AKT_EFAILED);
+    assert_string_equal(s.why, OVERDRAWN);
+    tu_gate_destroy(&g);
+}
+
 int main(void) {
     const struct CMUnitTest tests[] = {
         RP_TEST(test_respond_to_a_tell_from_outside_is_a_dead_letter),
@@ -332,6 +375,7 @@ int main(void) {
         RP_TEST(test_failed_ask_carries_the_reason),
         RP_TEST(test_failed_ask_carries_the_detail),
         RP_TEST(test_failure_reason_inside_the_callback),
+        RP_TEST(test_failure_reason_after_the_handle_went),
     };
     return cmocka_run_group_tests_name("replies", tests, NULL, NULL);
 }

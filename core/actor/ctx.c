@@ -100,7 +100,8 @@ AKT_API int akt_ctx_reply_expected(akt_ctx *ctx, int *out) {
     /* acquire: pairs with the completer's DONE store; a snapshot either way (the ask may
      * still time out before the reply reaches it). */
     if (e->reply)
-        *out = atomic_load_explicit(&e->reply->state, memory_order_acquire) < AKT__F_COMPLETING;
+        *out = (atomic_load_explicit(&e->reply->state, memory_order_acquire) & AKT__F_PHASE) ==
+               AKT__F_PENDING;
     else
         *out = e->sender != 0 && akt__cell_live(x->system, (akt_pid){e->sender}) != NULL;
     return 0;

@@ -13,6 +13,7 @@ typedef struct akt__tls {
     struct akt__ctx *ctx;           /* the running callback's record (kernel/ctx.h), or NULL */
     struct akt__cell *cell;         /* the actor whose callback is running */
     struct akt_dispatcher *running; /* the dispatcher this thread is running now */
+    akt_future *future_cb;          /* the future whose completion callback is running */
 } akt__tls;
 
 /* initial-exec: one instruction per access instead of a __tls_get_addr call. The few bytes

@@ -134,6 +134,16 @@ int akt__future_new(akt_system *s, int64_t timeout_ns, akt_pid target,
     return 0;
 }
 
+/* Runs f's completion callback on this thread. Inside it f is readable even when its
+ * handle was released right after the registration (bindings do that): see
+ * akt_future_failure. */
+static void akt__future_run_cb(akt_future *f, akt_future_cb cb, void *data) {
+    akt_future *outer = akt__self.future_cb;
+    akt__self.future_cb = f;
+    cb(f, f->rc, f->reply, data);
+    akt__self.future_cb = outer;
+}
+
 /* The one completion: the winner of the state CAS writes rc, the reply or the failure. A
  * failure the loser prepared is freed here. */
 static int akt__future_finish(akt_future *f, int rc, akt_msg *reply, struct akt__failure *failure) {
@@ -165,7 +175,7 @@ static int akt__future_finish(akt_future *f, int rc, akt_msg *reply, struct akt_
     st = atomic_fetch_add_explicit(&f->state, AKT__F_DONE - AKT__F_COMPLETING,
                                    memory_order_seq_cst);
     if (atomic_load_explicit(&f->waiters, memory_order_seq_cst)) akt__futex_wake_all(&f->state);
-    if (st & AKT__F_CB) f->cb(f, f->rc, f->reply, f->cb_data);
+    if (st & AKT__F_CB) akt__future_run_cb(f, f->cb, f->cb_data);
     return 1;
 }
 
@@ -261,7 +271,7 @@ AKT_API int akt_future_on_complete(akt_future *future, akt_future_cb cb, void *d
      * acquire sees rc and reply of one that reached it before. No waiting either way: a
      * completer still writing its result will run the callback itself. */
     int st = atomic_fetch_or_explicit(&f->state, AKT__F_CB, memory_order_acq_rel);
-    if ((st & AKT__F_PHASE) == AKT__F_DONE) cb(f, f->rc, f->reply, data);
+    if ((st & AKT__F_PHASE) == AKT__F_DONE) akt__future_run_cb(f, cb, data);
     return 0;
 }
 
@@ -281,7 +291,11 @@ AKT_API int akt_future_release(akt_future *future) {
 }
 
 AKT_API int akt_future_failure(akt_future *future, const char **reason, akt_msg **detail) {
-    if (!akt__future_ok(future)) return AKT_EINVAL;
+    /* Inside its own callback a future is alive (its completer holds a reference) whether
+     * or not the caller's handle was released already. */
+    if (!(future && future == akt__self.future_cb && future->magic == AKT__FUTURE_MAGIC) &&
+        !akt__future_ok(future))
+        return AKT_EINVAL;
     /* acquire: pairs with the DONE read-modify-write in akt__future_finish; failure was
      * written before it. */
     if (!akt__future_done(future, memory_order_acquire)) return AKT_EAGAIN;

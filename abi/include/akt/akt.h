@@ -437,7 +437,8 @@ AKT_API int akt_future_wait(akt_future *future, int64_t timeout_ns, akt_msg **re
 
 /* What the receiver said when it failed on the ask: the reason it gave (akt_ctx_fail or
  * akt_ctx_fail_with) and, from akt_ctx_fail_with, its detail message. Call it once the
- * future completed (after akt_future_wait returned, or inside the completion callback).
+ * future completed (after akt_future_wait returned, or inside the completion callback --
+ * there also after the caller released its handle, as the callback's future argument).
  * reason (optional) gets the text, borrowed: valid while the caller holds its reference to
  * the future; NULL when the future did not complete with a failure or no reason was given.
  * detail (optional) gets a new reference (release it) or NULL. AKT_EAGAIN while pending.

@@ -49,7 +49,7 @@ class Context {
   /** True if someone waits for a reply to the current message (an asker, or a sender
    *  actor); a reply to a plain tell from outside goes to dead letters. */
   get replyExpected() {
-    this._check();
+    check(this);
     return native.ctxReplyExpected();
   }
 

@@ -23,7 +23,8 @@ ASAN_LIB=$ASAN_BUILD/lib/libakt.so.0
 for f in "$ASAN_LIB" "$BUILD/lib/libakt.so.0"; do
   [ -f "$f" ] || { echo "test_bindings_asan: $f is missing (build it first)" >&2; exit 1; }
 done
-nm -D "$ASAN_LIB" | grep -q ' U __asan_init' ||
+# Not `nm | grep -q`: grep's early exit would kill nm with SIGPIPE, failing under pipefail.
+[[ $(nm -D "$ASAN_LIB") == *' U __asan_init'* ]] ||
   { echo "test_bindings_asan: $ASAN_LIB is not built with ASan" >&2; exit 1; }
 
 LIBASAN=$("${CC:-cc}" -print-file-name=libasan.so)

@@ -23,8 +23,10 @@ ASAN_LIB=$ASAN_BUILD/lib/libakt.so.0
 for f in "$ASAN_LIB" "$BUILD/lib/libakt.so.0"; do
   [ -f "$f" ] || { echo "test_bindings_asan: $f is missing (build it first)" >&2; exit 1; }
 done
-# Not `nm | grep -q`: grep's early exit would kill nm with SIGPIPE, failing under pipefail.
-[[ $(nm -D "$ASAN_LIB") == *' U __asan_init'* ]] ||
+# Whether a library is built with ASan. Not `nm | grep -q`: grep's early exit would kill nm
+# with SIGPIPE, which fails the test under pipefail.
+is_asan_lib() { [[ $(nm -D "$1") == *' U __asan_init'* ]]; }
+is_asan_lib "$ASAN_LIB" ||
   { echo "test_bindings_asan: $ASAN_LIB is not built with ASan" >&2; exit 1; }
 
 LIBASAN=$("${CC:-cc}" -print-file-name=libasan.so)
@@ -47,7 +49,7 @@ check_loaded() {
   local libs
   libs=$(env "${ASAN_ENV[@]}" "$@" | awk '$NF ~ /\/libakt\.so/ {print $NF}' | sort -u)
   if [ "$(wc -l <<<"$libs")" -ne 1 ] || [ -z "$libs" ] ||
-     ! nm -D "$libs" | grep -q ' U __asan_init'; then
+     ! is_asan_lib "$libs"; then
     echo "test_bindings_asan: $what must load one ASan libakt; it loaded: ${libs:-none}" >&2
     exit 1
   fi

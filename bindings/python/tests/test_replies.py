@@ -8,6 +8,7 @@ from typing import Any
 import pytest
 
 import akt
+from actors import wait_for
 
 NOBODY_ASKED = "reply to a message nobody asked (no sender, no asker)"
 
@@ -110,6 +111,8 @@ def test_failure_reason_names_the_type(any_system: akt.ActorSystem) -> None:
     with pytest.raises(akt.ActorFailed) as e:
         pid.ask_sync("empty")
     assert e.value.reason == "ValueError"  # no message: just the type
+    # Events reach a Python subscriber after the asker may have resumed: wait for both.
+    assert wait_for(lambda: len(events) >= 2)
     assert [ev.reason for ev in events] == ["KeyError: 'k'", "ValueError"]
 
 

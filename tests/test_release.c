@@ -352,6 +352,36 @@ static void test_queued_releases_run_in_the_final_release(void **state) {
     for (int i = 0; i < 10; i++) assert_int_equal(atomic_load(&counts[i]), 1);
 }
 
+/* The last akt_system_release made by a release that runs inside akt_dispatcher_run (a
+ * binding's object whose finaliser drops the system): the system may not be freed under the
+ * run that is still using its dispatcher; it is freed once the run has returned. */
+static akt_system *sys_to_drop;
+
+static void release_drops_system(void *object, void *ops_data) {
+    obj_release(object, ops_data);
+    akt_system *s = sys_to_drop;
+    sys_to_drop = NULL;
+    if (s) TU_CB_RC(0, akt_system_release(s));
+}
+
+static void test_last_release_inside_a_run_frees_after_it(void **state) {
+    (void)state;
+    rel_ops.release = release_drops_system;
+    akt_msg *m = obj_msg(&rel_ops, 0);
+    release_elsewhere(&m, 1, 1); /* queued for the run */
+    shutdown_and_wait(sys);
+    assert_int_equal(atomic_load(&released), 0);
+    sys_to_drop = sys; /* the test's reference goes to the release */
+    sys = NULL;
+    size_t done = 7;
+    int rc = akt_dispatcher_run(disp, 1, &done);
+    assert_true(rc == 0 || rc == AKT_EAGAIN);
+    assert_int_equal(done, 0);
+    assert_int_equal(atomic_load(&released), 1);
+    assert_null(sys_to_drop);
+    disp = NULL; /* freed with the system as the run returned (ASan: no use after free) */
+}
+
 /* A worker actor stashes every message: at shutdown its stash is released on a worker, so
  * those releases queue and reach the owner through the shutdown loop's runs. */
 static atomic_int stashed;
@@ -539,6 +569,7 @@ int main(void) {
         REL_TEST(test_mail_released_at_shutdown_reaches_the_owner),
         REL_TEST(test_last_reference_during_shutdown_runs_them_on_the_shutdown_thread),
         REL_TEST(test_exactly_once_under_many_threads),
+        REL_TEST(test_last_release_inside_a_run_frees_after_it),
     };
     return cmocka_run_group_tests_name("release", tests, NULL, NULL);
 }

@@ -2,15 +2,14 @@
 
 #include <errno.h>
 #include <limits.h>
-#include <linux/futex.h>
 #include <sched.h>
 #include <string.h>
-#include <sys/syscall.h>
 #include <time.h>
 #include <unistd.h>
 
 #include "base/alloc.h"
 #include "base/clock.h"
+#include "base/futex.h"
 #include "base/pool.h"
 #include "base/spin.h"
 #include "base/tls.h"
@@ -32,13 +31,6 @@ _Atomic(akt__future_hook_fn) akt__future_hook_disarm;
 static void akt__run_hook(_Atomic(akt__future_hook_fn) *h, akt_future *f) {
     akt__future_hook_fn fn = atomic_load_explicit(h, memory_order_relaxed);
     if (fn) fn(f);
-}
-
-static void akt__futex_wait(atomic_int *w, int val, const struct timespec *rel) {
-    syscall(SYS_futex, (int *)w, FUTEX_WAIT_PRIVATE, val, rel, NULL, 0);
-}
-static void akt__futex_wake_all(atomic_int *w) {
-    syscall(SYS_futex, (int *)w, FUTEX_WAKE_PRIVATE, INT_MAX, NULL, NULL, 0);
 }
 
 static void akt__failure_free(struct akt__failure *x) {

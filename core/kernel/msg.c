@@ -1,13 +1,11 @@
 #include "msg.h"
 
 #include <limits.h>
-#include <linux/futex.h>
 #include <stdint.h>
 #include <string.h>
-#include <sys/syscall.h>
-#include <unistd.h>
 
 #include "base/alloc.h"
+#include "base/futex.h"
 #include "base/pool.h"
 #include "base/tls.h"
 
@@ -231,13 +229,6 @@ AKT_API int akt_msg_release(akt_msg *msg) {
 
 AKT_API const char *akt_msg_type(const akt_msg *msg) { return akt__msg_ok(msg) ? msg->type : NULL; }
 
-static void akt__futex_wait(atomic_int *w, int val) {
-    syscall(SYS_futex, (int *)w, FUTEX_WAIT_PRIVATE, val, NULL, NULL, 0);
-}
-static void akt__futex_wake_all(atomic_int *w) {
-    syscall(SYS_futex, (int *)w, FUTEX_WAKE_PRIVATE, INT_MAX, NULL, NULL, 0);
-}
-
 /* This thread won the right to make msg's bytes: runs to_bytes and publishes the result. */
 static void akt__bytes_make(akt_msg *msg, akt__to_bytes_fn to_bytes) {
     /* relaxed: only this thread ever compares the owner with its own akt__self, and a
@@ -277,7 +268,7 @@ static int akt__bytes_wait(akt_msg *msg) {
             !atomic_compare_exchange_weak_explicit(&msg->bytes_state, &st, AKT__BYTES_WAITED,
                                                    memory_order_acquire, memory_order_acquire))
             continue;
-        akt__futex_wait(&msg->bytes_state, AKT__BYTES_WAITED);
+        akt__futex_wait(&msg->bytes_state, AKT__BYTES_WAITED, NULL);
         st = atomic_load_explicit(&msg->bytes_state, memory_order_acquire);
     }
     return 0;

@@ -32,6 +32,9 @@ struct akt_system {
     int throughput;
     akt__thread_hooks hooks;
     akt__run_fn run_cell;
+    /* Frees the system (system/ installs it): for a run of an external dispatcher that the
+     * last akt_system_release was made inside (akt_dispatcher_run calls it once it is done). */
+    void (*free_system)(akt_system *s);
 
     /* Structure lock: cell allocation, names, the hierarchy, behaviour interning. Never
      * held while user code runs or while another akt lock is taken. */

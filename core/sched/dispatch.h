@@ -48,6 +48,10 @@ struct akt_dispatcher {
     _Atomic(pthread_t) runner; /* the thread that last ran it (deadlock detection) */
     atomic_int has_runner;
     akt__worker ext_worker; /* the context handles of whoever runs it */
+    /* Set by the last akt_system_release when made inside this dispatcher's run, by the
+     * thread running it (only that thread reads or writes it): the run frees the system
+     * once it no longer uses it. */
+    int free_system_after;
 };
 
 _Static_assert(offsetof(struct akt_dispatcher, releases) == 0,

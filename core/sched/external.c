@@ -53,12 +53,24 @@ AKT_API int akt_dispatcher_run(akt_dispatcher *dispatcher, size_t budget, size_t
         done += d->system->run_cell(&d->ext_worker, c, turn);
     }
     akt__self.running = prev;
-    /* release: pairs with the next run's acquire. */
-    atomic_store_explicit(&d->running, 0, memory_order_release);
     if (processed) *processed = done;
     /* relaxed: hints; whatever arrives after them also calls notify. */
-    return atomic_load_explicit(&d->rq_len, memory_order_relaxed) ||
-                   atomic_load_explicit(&d->releases.head, memory_order_relaxed)
-               ? AKT_EAGAIN
-               : 0;
+    int rc = atomic_load_explicit(&d->rq_len, memory_order_relaxed) ||
+                     atomic_load_explicit(&d->releases.head, memory_order_relaxed)
+                 ? AKT_EAGAIN
+                 : 0;
+    akt_system *s = d->system;
+    int free_after = d->free_system_after;
+    /* release: pairs with the next run's acquire. */
+    atomic_store_explicit(&d->running, 0, memory_order_release);
+    if (free_after) {
+        /* The system's last reference went inside this run: free it now that nothing of
+         * the run is in use, or leave it to an enclosing run of the same system. */
+        if (prev && prev->external && prev->system == s)
+            prev->free_system_after = 1;
+        else
+            s->free_system(s);
+        return 0;
+    }
+    return rc;
 }

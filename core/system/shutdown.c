@@ -127,6 +127,13 @@ AKT_API int akt_system_release(akt_system *system) {
         return 0;
     }
     pthread_mutex_unlock(&s->done_lock);
+    struct akt_dispatcher *run = akt__self.running;
+    if (run && run->external && run->system == s) {
+        /* Inside a run of this system's dispatcher (a release callback): the run frees it
+         * when it returns, not under its own feet. */
+        run->free_system_after = 1;
+        return 0;
+    }
     if (s->reaper_started) {
         if (pthread_equal(s->reaper, pthread_self()))
             pthread_detach(s->reaper);

@@ -229,7 +229,11 @@ AKT_API int akt_system_wait(akt_system *system, int64_t timeout_ns);
 /* Handle references: a system's memory lives until the last reference is released
  * (akt_system_create gives one). Releasing the last reference of a running system shuts it
  * down first and frees it after the shutdown completed. Using a handle after its last
- * release is undefined, as with any freed pointer. */
+ * release is undefined, as with any freed pointer. A last release made inside
+ * akt_dispatcher_run of one of the system's external dispatchers (in a release callback)
+ * frees the system when that run returns, on its thread: the binding must not run the
+ * dispatcher again. A thread runs a system's external dispatcher only while it (or the
+ * binding for it) holds a reference to that system. */
 AKT_API int akt_system_retain(akt_system *system);
 AKT_API int akt_system_release(akt_system *system);
 

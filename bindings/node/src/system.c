@@ -58,7 +58,8 @@ static napi_value SystemCreate(napi_env env, napi_callback_info info) {
     if (workers < 0 || throughput < 0) return an_throw(env, I, AKT_EINVAL);
     o.workers = workers;
     o.throughput = throughput;
-    akt_supervisor sup = {sizeof sup, AKT_STRATEGY_ONE_FOR_ONE, AKT_DIRECTIVE_RESTART, NULL, NULL};
+    akt_supervisor sup = {
+        sizeof sup, AKT_STRATEGY_ONE_FOR_ONE, AKT_DIRECTIVE_RESTART, NULL, NULL, 0, 0};
     if (!directive_of(env, argv[3], &sup.default_directive)) return an_throw(env, I, AKT_EINVAL);
     o.supervisor = &sup;
 

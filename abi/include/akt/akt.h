@@ -66,7 +66,7 @@ extern "C" {
 /* ===================================================================================== */
 
 #define AKT_VERSION_MAJOR 0
-#define AKT_VERSION_MINOR 3
+#define AKT_VERSION_MINOR 4
 #define AKT_VERSION_PATCH 0
 /* (major << 16) | (minor << 8) | patch, as returned by akt_version(). */
 #define AKT_VERSION_HEX ((AKT_VERSION_MAJOR << 16) | (AKT_VERSION_MINOR << 8) | AKT_VERSION_PATCH)

@@ -234,8 +234,11 @@ static napi_value Spawn(napi_env env, napi_callback_info info) {
     an_actor *a = calloc(1, sizeof *a);
     if (!a) return an_throw(env, I, AKT_ENOMEM);
     a->inst = I;
-    a->sup = (akt_supervisor){sizeof(akt_supervisor), AKT_STRATEGY_ONE_FOR_ONE,
-                              AKT_DIRECTIVE_RESTART, js_decide, a};
+    a->sup = (akt_supervisor){.size = sizeof(akt_supervisor),
+                              .strategy = AKT_STRATEGY_ONE_FOR_ONE,
+                              .default_directive = AKT_DIRECTIVE_RESTART,
+                              .decide = js_decide,
+                              .decide_data = a};
     int32_t directive = AKT_DIRECTIVE_RESTART;
     napi_get_value_int32(env, argv[2], &a->id);
     napi_typeof(env, argv[3], &t);

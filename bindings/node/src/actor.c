@@ -217,10 +217,11 @@ static int read_deps(napi_env env, an_actor *a, napi_value names, napi_value val
     return 1;
 }
 
-/* spawn(handle|null, name, id, directive, decider, depNames, depValues) -> the pid in
- * scratch[AN_SCR_PID]. A null handle spawns a child of the actor whose callback is running. */
+/* spawn(handle|null, name, id, directive, decider, depNames, depValues,
+ * [strategy, maxRetries, withinNs]) -> the pid in scratch[AN_SCR_PID]. A null handle spawns a
+ * child of the actor whose callback is running. */
 static napi_value Spawn(napi_env env, napi_callback_info info) {
-    AN_ARGS(7);
+    AN_ARGS(8);
     an_sys *s = NULL;
     napi_valuetype t;
     napi_typeof(env, argv[0], &t);
@@ -243,7 +244,8 @@ static napi_value Spawn(napi_env env, napi_callback_info info) {
     napi_get_value_int32(env, argv[2], &a->id);
     napi_typeof(env, argv[3], &t);
     if (t == napi_number) napi_get_value_int32(env, argv[3], &directive);
-    if (directive < 0 || directive > AKT_DIRECTIVE_ESCALATE) {
+    if (directive < 0 || directive > AKT_DIRECTIVE_ESCALATE ||
+        !an_sup_budget(env, argv[7], &a->sup)) {
         free(a);
         return an_throw(env, I, AKT_EINVAL);
     }

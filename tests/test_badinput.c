@@ -347,9 +347,19 @@ static void test_spawn_functions(void **state) {
     akt_behavior no_receive = saving_behavior;
     no_receive.receive = NULL;
     BAD(AKT_EINVAL, akt_spawn, sys, &no_receive, &st, NULL, &out);
-    akt_supervisor sup = {sizeof sup, AKT_STRATEGY_ONE_FOR_ONE, 17, decide_nothing, NULL};
+    akt_supervisor sup = {sizeof sup, AKT_STRATEGY_ONE_FOR_ONE, 17, decide_nothing, NULL, 0, 0};
     TU_OK(akt_spawn_options_init(&o));
     o.supervisor = &sup;
+    BAD(AKT_EINVAL, akt_spawn, sys, &saving_behavior, &st, &o, &out);
+    sup.default_directive = AKT_DIRECTIVE_RESTART;
+    sup.strategy = 2; /* no such strategy */
+    BAD(AKT_EINVAL, akt_spawn, sys, &saving_behavior, &st, &o, &out);
+    sup.strategy = AKT_STRATEGY_ONE_FOR_ALL;
+    sup.max_retries = 3; /* a budget without a window */
+    BAD(AKT_EINVAL, akt_spawn, sys, &saving_behavior, &st, &o, &out);
+    sup.within_ns = -1; /* a negative window */
+    BAD(AKT_EINVAL, akt_spawn, sys, &saving_behavior, &st, &o, &out);
+    sup.max_retries = 0; /* negative even without a budget */
     BAD(AKT_EINVAL, akt_spawn, sys, &saving_behavior, &st, &o, &out);
     assert_int_equal(out.id, 5);
     tu_system_end(sys);

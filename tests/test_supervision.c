@@ -1,5 +1,5 @@
 /* test_supervision: what happens when a receive fails: restart (the default), resume, stop,
- * escalate; the decider's inputs; failure events. */
+ * escalate; the decider's inputs; failure events; one-for-all groups; the retry budget. */
 #include "tu.h"
 
 #include <stdio.h>
@@ -18,7 +18,14 @@ typedef struct counter {
     tu_gate *gate;
     int spawn_child; /* pre_start spawns an anonymous child counter */
     akt_pid _Atomic child;
+    int spawn_group; /* pre_start spawns the group k0..k2 (once) */
+    atomic_int incs; /* every "inc" handled, across restarts */
 } counter;
+
+#define GROUP 3
+static counter group[GROUP];
+static akt_pid _Atomic group_pids[GROUP];
+static const char *const group_names[GROUP] = {"k0", "k1", "k2"};
 
 static counter kids[8];
 static atomic_int nkids;
@@ -46,6 +53,13 @@ static int counter_pre_start(akt_ctx *ctx, void *state) {
         TU_CB_RC(0, akt_ctx_spawn(ctx, &counter_behavior, &kids[k], NULL, &kid));
         atomic_store(&c->child, kid);
     }
+    for (int i = 0; c->spawn_group && i < GROUP; i++) {
+        if (atomic_load(&group_pids[i]).id) continue;
+        group[i].name = group_names[i];
+        akt_pid kid = {0};
+        TU_CB_RC(0, akt_ctx_spawn(ctx, &counter_behavior, &group[i], NULL, &kid));
+        atomic_store(&group_pids[i], kid);
+    }
     return 0;
 }
 
@@ -63,6 +77,7 @@ static int counter_receive(akt_ctx *ctx, akt_msg *msg, void *state) {
     counter *c = state;
     if (tu_is(msg, "inc")) {
         c->n++;
+        atomic_fetch_add(&c->incs, 1);
         if (c->failed) atomic_fetch_add(&c->after_fail, 1);
         return 0;
     }
@@ -122,6 +137,8 @@ static int sup_setup(void **state) {
     tu_log_init(&lg);
     memset(kids, 0, sizeof kids);
     atomic_store(&nkids, 0);
+    memset(group, 0, sizeof group);
+    for (int i = 0; i < GROUP; i++) atomic_store(&group_pids[i], (akt_pid){0});
     sys = NULL;
     return tu_setup(state);
 }
@@ -134,22 +151,31 @@ static int sup_teardown(void **state) {
 }
 #define SUP_TEST(f) cmocka_unit_test_setup_teardown(f, sup_setup, sup_teardown)
 
-static void start_system(int default_directive, decisions *d) {
-    akt_system_options o;
-    TU_OK(akt_system_options_init(&o));
-    o.name = "sup";
-    o.workers = 2;
+static akt_supervisor supervisor(int strategy, int default_directive, decisions *d) {
     akt_supervisor s;
     memset(&s, 0, sizeof s);
     s.size = sizeof s;
-    s.strategy = AKT_STRATEGY_ONE_FOR_ONE;
+    s.strategy = strategy;
     s.default_directive = default_directive;
     if (d) {
         s.decide = decide;
         s.decide_data = d;
     }
-    o.supervisor = &s;
+    return s;
+}
+
+static void start_system_with(const akt_supervisor *s) {
+    akt_system_options o;
+    TU_OK(akt_system_options_init(&o));
+    o.name = "sup";
+    o.workers = 2;
+    o.supervisor = s;
     sys = tu_system_with(&o); /* the supervisor is copied: s may go */
+}
+
+static void start_system(int default_directive, decisions *d) {
+    akt_supervisor s = supervisor(AKT_STRATEGY_ONE_FOR_ONE, default_directive, d);
+    start_system_with(&s);
 }
 
 static void init_decisions(decisions *d, int answer) {
@@ -411,6 +437,198 @@ static void test_pre_start_failure_event(void **state) {
     tu_events_destroy(&ev);
 }
 
+/* ---- one-for-all -------------------------------------------------------------------- */
+
+/* Spawns /user/p supervising the group k0..k2 with sup; waits until all three run. */
+static akt_pid spawn_group_parent(const akt_supervisor *sup, counter *p) {
+    akt_spawn_options o;
+    TU_OK(akt_spawn_options_init(&o));
+    o.name = "p";
+    o.supervisor = sup;
+    p->name = "p";
+    p->spawn_group = 1;
+    akt_pid pp = {0};
+    TU_OK(akt_spawn(sys, &counter_behavior, p, &o, &pp));
+    for (int i = 0; i < GROUP; i++) {
+        TU_EVENTUALLY(atomic_load(&group_pids[i]).id != 0);
+        tell(atomic_load(&group_pids[i]), "inc");
+        assert_int_equal(get(atomic_load(&group_pids[i])), 1);
+    }
+    return pp;
+}
+
+static void test_one_for_all_restarts_the_siblings(void **state) {
+    (void)state;
+    sys = tu_system("sup", 2);
+    static tu_events ev;
+    tu_events_init(&ev);
+    akt_subscription *sub = NULL;
+    TU_OK(akt_subscribe(sys, AKT_EVENT_ACTOR_RESTARTED, tu_events_cb, &ev, &sub));
+    akt_supervisor all = supervisor(AKT_STRATEGY_ONE_FOR_ALL, AKT_DIRECTIVE_RESTART, NULL);
+    static counter p;
+    akt_pid pp = spawn_group_parent(&all, &p);
+    akt_pid k[GROUP];
+    for (int i = 0; i < GROUP; i++) k[i] = atomic_load(&group_pids[i]);
+    tell(k[2], "inc");
+    assert_int_equal(get(k[2]), 2); /* handled before the restart */
+    tell(k[1], "fail");
+    for (int i = 0; i < GROUP; i++)
+        TU_EVENTUALLY(tu_events_count(&ev, AKT_EVENT_ACTOR_RESTARTED, k[i]) == 1);
+    for (int i = 0; i < GROUP; i++) {
+        assert_int_equal(get(k[i]), 0); /* pre_start ran again on every member */
+        assert_int_equal(akt_pid_is_alive(sys, k[i]), 1);
+        assert_int_equal(atomic_load(&group[i].frees), 0); /* same state, same pid */
+    }
+    assert_int_equal(atomic_load(&group[2].incs), 2); /* the queued inc was not lost */
+    assert_true(tu_log_index(&lg, "post:k0") >= 0);
+    assert_true(tu_log_index(&lg, "post:k2") >= 0);
+    assert_int_equal(tu_log_index(&lg, "post:p"), -1); /* the parent itself goes on */
+    assert_int_equal(tu_events_count(&ev, AKT_EVENT_ACTOR_RESTARTED, pp), 0);
+    TU_OK(akt_unsubscribe(sub));
+    tu_events_destroy(&ev);
+}
+
+static void test_one_for_all_stops_the_siblings(void **state) {
+    (void)state;
+    sys = tu_system("sup", 2);
+    akt_supervisor all = supervisor(AKT_STRATEGY_ONE_FOR_ALL, AKT_DIRECTIVE_STOP, NULL);
+    static counter p;
+    akt_pid pp = spawn_group_parent(&all, &p);
+    tell(atomic_load(&group_pids[0]), "fail");
+    for (int i = 0; i < GROUP; i++) tu_wait_dead(sys, atomic_load(&group_pids[i]));
+    for (int i = 0; i < GROUP; i++) TU_EVENTUALLY(atomic_load(&group[i].frees) == 1);
+    assert_int_equal(akt_pid_is_alive(sys, pp), 1);
+    tell(pp, "inc");
+    assert_int_equal(get(pp), 1);
+}
+
+static void test_one_for_all_resume_leaves_the_siblings(void **state) {
+    (void)state;
+    sys = tu_system("sup", 2);
+    akt_supervisor all = supervisor(AKT_STRATEGY_ONE_FOR_ALL, AKT_DIRECTIVE_RESUME, NULL);
+    static counter p;
+    spawn_group_parent(&all, &p);
+    akt_pid k0 = atomic_load(&group_pids[0]), k1 = atomic_load(&group_pids[1]);
+    tell(k0, "fail");
+    tell(k0, "inc");
+    assert_int_equal(get(k0), 2);
+    assert_int_equal(get(k1), 1);
+    assert_int_equal(tu_log_index(&lg, "post:k0"), -1);
+    assert_int_equal(tu_log_index(&lg, "post:k1"), -1);
+}
+
+/* For top-level actors one-for-all acts as one-for-one: b is not restarted with a. */
+static void test_one_for_all_top_level_is_one_for_one(void **state) {
+    (void)state;
+    akt_supervisor all = supervisor(AKT_STRATEGY_ONE_FOR_ALL, AKT_DIRECTIVE_RESTART, NULL);
+    start_system_with(&all);
+    static tu_events ev;
+    tu_events_init(&ev);
+    akt_subscription *sub = NULL;
+    TU_OK(akt_subscribe(sys, AKT_EVENT_ACTOR_RESTARTED, tu_events_cb, &ev, &sub));
+    static counter a = {.name = "a"}, b = {.name = "b"};
+    akt_pid pa = tu_spawn(sys, &counter_behavior, &a, "a");
+    akt_pid pb = tu_spawn(sys, &counter_behavior, &b, "b");
+    tell(pb, "inc");
+    assert_int_equal(get(pb), 1);
+    tell(pa, "fail");
+    TU_EVENTUALLY(tu_events_count(&ev, AKT_EVENT_ACTOR_RESTARTED, pa) == 1);
+    /* A sibling restart would have been queued with a's: system messages go first. */
+    assert_int_equal(get(pb), 1);
+    assert_int_equal(tu_events_count(&ev, AKT_EVENT_ACTOR_RESTARTED, pb), 0);
+    TU_OK(akt_unsubscribe(sub));
+    tu_events_destroy(&ev);
+}
+
+/* Several threads make different members fail while one-for-all restarts the group: every
+ * member ends alive and every inc sent was handled (a restart keeps the mailbox). */
+#define RACE_ROUNDS 40
+static void *race_sender(void *arg) {
+    akt_pid pid = *(akt_pid *)arg;
+    for (int i = 0; i < RACE_ROUNDS; i++) {
+        if (akt_tell(sys, pid, tu_msg("inc", NULL))) return (void *)1;
+        if (akt_tell(sys, pid, tu_msg("fail", NULL))) return (void *)1;
+    }
+    return NULL;
+}
+
+static void test_one_for_all_race(void **state) {
+    (void)state;
+    sys = tu_system("sup", 2);
+    akt_supervisor all = supervisor(AKT_STRATEGY_ONE_FOR_ALL, AKT_DIRECTIVE_RESTART, NULL);
+    static counter p;
+    spawn_group_parent(&all, &p);
+    akt_pid k[GROUP];
+    pthread_t t[GROUP];
+    for (int i = 0; i < GROUP; i++) k[i] = atomic_load(&group_pids[i]);
+    for (int i = 0; i < GROUP; i++)
+        assert_int_equal(pthread_create(&t[i], NULL, race_sender, &k[i]), 0);
+    for (int i = 0; i < GROUP; i++) {
+        void *rc = (void *)1;
+        pthread_join(t[i], &rc);
+        assert_null(rc);
+    }
+    for (int i = 0; i < GROUP; i++) {
+        TU_EVENTUALLY(atomic_load(&group[i].incs) == RACE_ROUNDS + 1);
+        assert_int_equal(akt_pid_is_alive(sys, k[i]), 1);
+        assert_int_equal(atomic_load(&group[i].frees), 0);
+    }
+    for (int i = 0; i < GROUP; i++) get(k[i]); /* each still answers */
+}
+
+/* ---- the retry budget --------------------------------------------------------------- */
+
+static void test_retry_budget_stops_the_child(void **state) {
+    (void)state;
+    akt_supervisor s = supervisor(AKT_STRATEGY_ONE_FOR_ONE, AKT_DIRECTIVE_RESTART, NULL);
+    s.max_retries = 2;
+    s.within_ns = TU_SEC(60);
+    start_system_with(&s);
+    static tu_events ev;
+    tu_events_init(&ev);
+    akt_subscription *sub = NULL;
+    TU_OK(akt_subscribe(sys, AKT_EVENT_ACTOR_RESTARTED, tu_events_cb, &ev, &sub));
+    static counter c = {.name = "c"};
+    akt_pid pid = tu_spawn(sys, &counter_behavior, &c, "c");
+    tell(pid, "fail");
+    TU_EVENTUALLY(tu_events_count(&ev, AKT_EVENT_ACTOR_RESTARTED, pid) == 1);
+    tell(pid, "fail");
+    TU_EVENTUALLY(tu_events_count(&ev, AKT_EVENT_ACTOR_RESTARTED, pid) == 2);
+    tell(pid, "fail"); /* the third failure within the window: stopped */
+    tu_wait_dead(sys, pid);
+    assert_int_equal(tu_events_count(&ev, AKT_EVENT_ACTOR_RESTARTED, pid), 2);
+    TU_EVENTUALLY(atomic_load(&c.frees) == 1);
+    TU_OK(akt_unsubscribe(sub));
+    tu_events_destroy(&ev);
+}
+
+static void test_retry_window_ends(void **state) {
+    (void)state;
+    akt_supervisor s = supervisor(AKT_STRATEGY_ONE_FOR_ONE, AKT_DIRECTIVE_RESTART, NULL);
+    s.max_retries = 1;
+    s.within_ns = TU_MS(100);
+    start_system_with(&s);
+    static tu_events ev;
+    tu_events_init(&ev);
+    akt_subscription *sub = NULL;
+    TU_OK(akt_subscribe(sys, AKT_EVENT_ACTOR_RESTARTED, tu_events_cb, &ev, &sub));
+    static counter c = {.name = "c"};
+    akt_pid pid = tu_spawn(sys, &counter_behavior, &c, "c");
+    tell(pid, "fail");
+    TU_EVENTUALLY(tu_events_count(&ev, AKT_EVENT_ACTOR_RESTARTED, pid) == 1);
+    /* The window opened before the restart was published: once 100 ms passed since then,
+     * it has ended (a clock condition, not a guess). */
+    int64_t end = tu_now_ns() + TU_MS(100);
+    while (tu_now_ns() < end) tu_sleep_ms(5);
+    tell(pid, "fail"); /* a new window: restarted, not stopped */
+    TU_EVENTUALLY(tu_events_count(&ev, AKT_EVENT_ACTOR_RESTARTED, pid) == 2);
+    assert_int_equal(akt_pid_is_alive(sys, pid), 1);
+    tell(pid, "fail"); /* the second within this window: stopped */
+    tu_wait_dead(sys, pid);
+    TU_OK(akt_unsubscribe(sub));
+    tu_events_destroy(&ev);
+}
+
 int main(void) {
     const struct CMUnitTest tests[] = {
         SUP_TEST(test_default_is_restart_keeping_mailbox),
@@ -423,6 +641,13 @@ int main(void) {
         SUP_TEST(test_invalid_supervisors),
         SUP_TEST(test_failure_events),
         SUP_TEST(test_pre_start_failure_event),
+        SUP_TEST(test_one_for_all_restarts_the_siblings),
+        SUP_TEST(test_one_for_all_stops_the_siblings),
+        SUP_TEST(test_one_for_all_resume_leaves_the_siblings),
+        SUP_TEST(test_one_for_all_top_level_is_one_for_one),
+        SUP_TEST(test_one_for_all_race),
+        SUP_TEST(test_retry_budget_stops_the_child),
+        SUP_TEST(test_retry_window_ends),
     };
     return cmocka_run_group_tests_name("supervision", tests, NULL, NULL);
 }

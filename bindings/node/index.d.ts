@@ -114,6 +114,13 @@ export interface SupervisorOptions {
   directive?: Directive;
   /** Chooses per failure (children of JS actors only). */
   decide?: (failure: Failure) => Directive | undefined;
+  /** 'oneForAll': a restart or stop applies to every child of the same parent (for
+   * top-level actors it acts as 'oneForOne'). Default 'oneForOne'. */
+  strategy?: 'oneForOne' | 'oneForAll';
+  /** A child failing more than maxRetries times within `within` ms is stopped; 0 = no budget. */
+  maxRetries?: number;
+  /** The retry window in milliseconds (> 0); required with maxRetries. */
+  within?: number;
 }
 
 export interface SpawnOptions {
@@ -131,7 +138,7 @@ export interface SystemOptions {
   /** Messages an actor handles per turn; 0 = 64. */
   throughput?: number;
   /** Strategy for top-level actors. */
-  supervisor?: { directive?: Directive };
+  supervisor?: Omit<SupervisorOptions, 'decide'>;
   /** Hold the process until shutdown, like a server (default: only pending asks do). */
   keepAlive?: boolean;
   /**

@@ -14,6 +14,7 @@ void akt__ext_free(akt_system *s, akt__ext *x) {
     akt__vec_free(&s->heap, &x->become_states);
     akt__vec_free(&s->heap, &x->watching);
     akt__vec_free(&s->heap, &x->escalated);
+    akt__vec_free(&s->heap, &x->faults);
     for (uint32_t i = 0; i < x->ndeps; i++) akt__heap_free(&s->heap, x->dep_names[i]);
     akt__heap_free(&s->heap, x->dep_names);
     akt__heap_free(&s->heap, x->dep_values);

@@ -24,6 +24,7 @@ typedef struct akt__ext {
     int has_supervisor;
     akt_supervisor supervisor;
     akt__vec escalated; /* children waiting for this actor's own directive */
+    akt__vec faults;    /* retry budget: (child id, window start ns, failures) triples */
 } akt__ext;
 
 struct akt_system;

@@ -85,8 +85,8 @@ void akt__actor_resume(akt__worker *w, akt__cell *c) {
     akt__settle_escalated(w->disp->system, c, AKT__SYS_RESUME);
 }
 
-void akt__actor_restart(akt__worker *w, akt__cell *c) {
-    if (c->status != AKT__SUSPENDED) return;
+void akt__actor_restart(akt__worker *w, akt__cell *c, int forced) {
+    if (c->status != AKT__SUSPENDED && !(forced && c->status == AKT__RUNNING)) return;
     akt_system *s = w->disp->system;
     akt__call_post_stop(w, c);
     if (c->ext) { /* a restarted actor starts from its own behaviour */

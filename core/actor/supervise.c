@@ -3,20 +3,94 @@
 
 #include <string.h>
 
+#include "base/clock.h"
 #include "ext.h"
 #include "kernel/msg.h"
+#include "kernel/sys.h"
 #include "life.h"
 #include "send.h"
 
 int akt__supervisor_read(const akt_supervisor *in, akt_supervisor *out) {
-    if (in->size < offsetof(akt_supervisor, decide) || in->strategy != AKT_STRATEGY_ONE_FOR_ONE ||
+    if (in->size < offsetof(akt_supervisor, decide) ||
+        (in->strategy != AKT_STRATEGY_ONE_FOR_ONE && in->strategy != AKT_STRATEGY_ONE_FOR_ALL) ||
         in->default_directive < AKT_DIRECTIVE_RESTART ||
         in->default_directive > AKT_DIRECTIVE_ESCALATE)
         return AKT_EINVAL;
     memset(out, 0, sizeof *out);
     memcpy(out, in, in->size < sizeof *out ? in->size : sizeof *out);
     out->size = sizeof *out;
+    if (out->within_ns < 0 || (out->max_retries > 0 && out->within_ns == 0)) return AKT_EINVAL;
     return 0;
+}
+
+/* Counts a failure of child against the retry budget; 1 if the budget is spent. Entries
+ * whose window ended are dropped first, so the list holds only children that failed within
+ * the last window. Without memory the failure is not counted (the budget only ever stops
+ * a child, never loses one). */
+static int akt__budget_spent(akt_system *s, akt__cell *parent, const akt_supervisor *sup,
+                             uint64_t child) {
+    if (!sup || sup->max_retries == 0) return 0;
+    akt__ext *x = akt__ext_get(s, parent);
+    if (!x) return 0;
+    int64_t now = akt__now_ns();
+    akt__vec *f = &x->faults;
+    uint32_t k = 0, found = UINT32_MAX;
+    for (uint32_t i = 0; i + 2 < f->n; i += 3) {
+        if (now - (int64_t)f->v[i + 1] >= sup->within_ns) continue; /* window over */
+        if (k != i) memmove(&f->v[k], &f->v[i], 3 * sizeof f->v[0]);
+        if (f->v[k] == child) found = k;
+        k += 3;
+    }
+    f->n = k;
+    if (found == UINT32_MAX) {
+        if (akt__vec_push(&s->heap, f, child) || akt__vec_push(&s->heap, f, (uint64_t)now) ||
+            akt__vec_push(&s->heap, f, 1)) {
+            f->n = k;
+            return 0;
+        }
+        return 0; /* the first failure in a window never spends a budget >= 1 */
+    }
+    f->v[found + 2]++;
+    return f->v[found + 2] > sup->max_retries;
+}
+
+/* The live children of c, for a one-for-all directive; 0 or AKT_ENOMEM. */
+static int akt__children(akt_system *s, akt__cell *c, akt__vec *out) {
+    int rc = 0;
+    pthread_mutex_lock(&s->lock);
+    for (uint32_t k = c->first_child; k && !rc;) {
+        akt__cell *ch = akt__cell_get(s, k);
+        rc = akt__vec_push(&s->heap, out, akt__cell_pid(ch).id);
+        k = ch->next_sibling;
+    }
+    pthread_mutex_unlock(&s->lock);
+    return rc;
+}
+
+static int akt__one_for_all(const akt__cell *parent) {
+    return akt__cell_index(parent) != AKT__GUARDIAN && parent->ext && parent->ext->has_supervisor &&
+           parent->ext->supervisor.strategy == AKT_STRATEGY_ONE_FOR_ALL;
+}
+
+/* A one-for-all restart or stop: the failed child gets the directive as one-for-one would,
+ * every sibling too (a running sibling is restarted in place). Without memory for the list
+ * of siblings only the failed child is handled. */
+static void akt__apply_all(akt_system *s, akt__cell *c, akt_pid child, int d) {
+    akt__vec kids = {0};
+    if (akt__children(s, c, &kids)) kids.n = 0;
+    if (d == AKT_DIRECTIVE_STOP)
+        akt__stop_request(s, child);
+    else
+        akt__send_sys(s, child, AKT__SYS_RESTART, 0, 0, NULL, NULL);
+    for (uint32_t i = 0; i < kids.n; i++) {
+        akt_pid sib = {kids.v[i]};
+        if (sib.id == child.id) continue;
+        if (d == AKT_DIRECTIVE_STOP)
+            akt__stop_request(s, sib);
+        else
+            akt__send_sys(s, sib, AKT__SYS_RESTART, 1, 0, NULL, NULL);
+    }
+    akt__vec_free(&s->heap, &kids);
 }
 
 static int akt__decide(akt_system *s, akt__cell *parent, int code, const char *reason) {
@@ -46,6 +120,15 @@ void akt__actor_supervise(akt__worker *w, akt__cell *c, akt__envelope *e) {
         reason = reason_buf;
     }
     int d = akt__decide(s, c, e->code, reason);
+    const akt_supervisor *sup = c->ext && c->ext->has_supervisor ? &c->ext->supervisor : NULL;
+    if (akt__budget_spent(s, c, sup, child.id)) {
+        akt__stop_request(s, child); /* out of retries: only the failing child stops */
+        return;
+    }
+    if ((d == AKT_DIRECTIVE_RESTART || d == AKT_DIRECTIVE_STOP) && akt__one_for_all(c)) {
+        akt__apply_all(s, c, child, d);
+        return;
+    }
     switch (d) {
     case AKT_DIRECTIVE_RESUME:
         akt__send_sys(s, child, AKT__SYS_RESUME, 0, 0, NULL, NULL);

@@ -210,7 +210,7 @@ static void akt__handle_sys(akt__worker *w, akt__cell *c, akt__envelope *e) {
         akt__actor_resume(w, c);
         break;
     case AKT__SYS_RESTART:
-        akt__actor_restart(w, c);
+        akt__actor_restart(w, c, e->arg != 0);
         break;
     }
     akt__env_done(e);

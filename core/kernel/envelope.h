@@ -17,7 +17,7 @@ enum akt__env_kind {
     AKT__SYS_NOTIFY_STOP, /* reply = future completed when the actor is gone */
     AKT__SYS_FAILED,      /* to a parent: arg = child pid, code, msg = reason (or NULL) */
     AKT__SYS_RESUME,      /* directive from the parent */
-    AKT__SYS_RESTART,     /* directive from the parent */
+    AKT__SYS_RESTART,     /* directive from the parent; arg 1 = also when running */
 };
 
 typedef struct akt__envelope {

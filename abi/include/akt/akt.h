@@ -66,7 +66,7 @@ extern "C" {
 /* ===================================================================================== */
 
 #define AKT_VERSION_MAJOR 0
-#define AKT_VERSION_MINOR 3
+#define AKT_VERSION_MINOR 4
 #define AKT_VERSION_PATCH 0
 /* (major << 16) | (minor << 8) | patch, as returned by akt_version(). */
 #define AKT_VERSION_HEX ((AKT_VERSION_MAJOR << 16) | (AKT_VERSION_MINOR << 8) | AKT_VERSION_PATCH)
@@ -167,13 +167,20 @@ typedef struct akt_dispatcher akt_dispatcher;
 typedef void (*akt_thread_hook)(void *data, int index);
 
 /* A supervisor strategy: how a parent handles a failure of one of its children.
- * One-for-one: only the failing child is affected. */
+ * One-for-one: only the failing child is affected. One-for-all: the directive chosen for the
+ * failing child applies to every child of the same parent (restart: each running sibling
+ * runs post_stop then pre_start, keeping its mailbox; stop: all stop; resume: the failed
+ * child resumes, the others go on). For top-level actors (the system's supervisor) one-for-all
+ * acts as one-for-one: unrelated top-level actors are never restarted together (GoAkt
+ * restarts every top-level actor, which surprises users); group actors under a parent to get
+ * one-for-all. */
 #define AKT_DIRECTIVE_RESTART 0  /* post_stop, then pre_start; the mailbox is kept */
 #define AKT_DIRECTIVE_RESUME 1   /* keep the state, go on with the next message */
 #define AKT_DIRECTIVE_STOP 2     /* stop the child (and its children) */
 #define AKT_DIRECTIVE_ESCALATE 3 /* the parent fails with the child's error */
 
 #define AKT_STRATEGY_ONE_FOR_ONE 0
+#define AKT_STRATEGY_ONE_FOR_ALL 1
 
 /* Chooses a directive for a failure; runs on the parent's dispatcher thread. code is the
  * failure code the receive returned, reason the text the child gave with akt_ctx_fail
@@ -186,6 +193,13 @@ typedef struct akt_supervisor {
     int default_directive; /* AKT_DIRECTIVE_* used when decide is NULL */
     akt_decider_fn decide; /* optional */
     void *decide_data;     /* borrowed; must outlive the actor */
+    /* Retry budget (0.4): a child that fails more than max_retries times within within_ns
+     * nanoseconds (counted from its first failure in the window) is stopped instead of
+     * getting the decided directive (with one-for-all, only that child is stopped).
+     * max_retries 0 = no budget (within_ns ignored, must not be negative); with a budget,
+     * within_ns must be > 0 (AKT_EINVAL otherwise). */
+    uint32_t max_retries;
+    int64_t within_ns;
 } akt_supervisor;
 
 typedef struct akt_system_options {

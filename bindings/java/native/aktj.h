@@ -31,7 +31,8 @@ jlong aktj_intern(JNIEnv *env, jstring s);
  * akt_system *, out[1] the binding's per-system record (freed by aktj_system_destroy).
  * decider (may be null) decides failures of top-level actors. */
 int aktj_system_create(JNIEnv *env, jstring name, jint workers, jint throughput, jint directive,
-                       jobject decider, jlongArray out);
+                       jobject decider, jint strategy, jlong max_retries, jlong within_ns,
+                       jlongArray out);
 /* Shuts down (if not yet), waits when allowed, releases the system handle and frees the
  * record. Called once, by the Java Cleaner of the ActorSystem. */
 int aktj_system_destroy(JNIEnv *env, jlong system, jlong record);
@@ -39,10 +40,12 @@ int aktj_system_destroy(JNIEnv *env, jlong system, jlong record);
 /* Spawns a Java actor: cell is its dev.akt.ActorCell (a global reference is
  * kept until akt frees the actor). ctx != 0 spawns a child of the context's actor.
  * dep_names/dep_values (may be null) become dependencies; decider (may be null) with
- * directive is the strategy for the new actor's children. out[0] gets the pid id. */
+ * directive is the strategy for the new actor's children; strategy (AKT_STRATEGY_*),
+ * max_retries and within_ns its retry budget (AKT_EINVAL when invalid, as in akt.h). out[0]
+ * gets the pid id. */
 int aktj_spawn(JNIEnv *env, jlong system, jlong ctx, jobject cell, jstring name,
                jobjectArray dep_names, jobjectArray dep_values, jint directive, jobject decider,
-               jlongArray out);
+               jint strategy, jlong max_retries, jlong within_ns, jlongArray out);
 
 /* Messages carrying a Java object (global reference, released exactly once by akt). type
  * is an interned type name (aktj_intern). */

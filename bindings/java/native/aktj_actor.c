@@ -128,15 +128,20 @@ static int java_decide(int code, const char *reason, void *data) {
     return d;
 }
 
-void aktj_supervisor_init(JNIEnv *env, akt_supervisor *sup, jint directive, jobject decider) {
+int aktj_supervisor_init(JNIEnv *env, akt_supervisor *sup, jint directive, jobject decider,
+                         jint strategy, jlong max_retries, jlong within_ns) {
     memset(sup, 0, sizeof *sup);
     sup->size = sizeof *sup;
-    sup->strategy = AKT_STRATEGY_ONE_FOR_ONE;
+    if (max_retries < 0 || max_retries > (jlong)UINT32_MAX) return AKT_EINVAL;
+    sup->strategy = strategy;
+    sup->max_retries = (uint32_t)max_retries;
+    sup->within_ns = within_ns;
     sup->default_directive = directive;
     if (decider != NULL) {
         sup->decide_data = (*env)->NewGlobalRef(env, decider);
         if (sup->decide_data != NULL) sup->decide = java_decide;
     }
+    return 0;
 }
 
 /* ---- spawning ------------------------------------------------------------------------ */
@@ -168,8 +173,9 @@ static void release_names(JNIEnv *env, jobjectArray jnames, const char **names, 
 
 int aktj_spawn(JNIEnv *env, jlong system, jlong ctx, jobject cell, jstring name,
                jobjectArray dep_names, jobjectArray dep_values, jint directive, jobject decider,
-               jlongArray out) {
+               jint strategy, jlong max_retries, jlong within_ns, jlongArray out) {
     if (cell == NULL || out == NULL || (*env)->GetArrayLength(env, out) < 1) return AKT_EINVAL;
+    if (max_retries < 0 || max_retries > (jlong)UINT32_MAX) return AKT_EINVAL;
     size_t ndeps = dep_names != NULL ? (size_t)(*env)->GetArrayLength(env, dep_names) : 0;
     if (ndeps > 0 &&
         (dep_values == NULL || (size_t)(*env)->GetArrayLength(env, dep_values) != ndeps))
@@ -185,7 +191,7 @@ int aktj_spawn(JNIEnv *env, jlong system, jlong ctx, jobject cell, jstring name,
     int rc = collect_dependencies(env, a, dep_names, dep_values, names);
 
     akt_supervisor sup;
-    aktj_supervisor_init(env, &sup, directive, decider);
+    aktj_supervisor_init(env, &sup, directive, decider, strategy, max_retries, within_ns);
     a->decider = sup.decide_data;
     a->cell = (*env)->NewGlobalRef(env, cell);
     const char *cname = name != NULL ? (*env)->GetStringUTFChars(env, name, NULL) : NULL;

@@ -52,7 +52,9 @@ void aktj_count_object(long delta);
 
 /* Directive + optional Java decider -> an akt_supervisor; decide_data is a new global ref
  * (or NULL) that the caller owns. */
-void aktj_supervisor_init(JNIEnv *env, akt_supervisor *sup, jint directive, jobject decider);
+/* AKT_EINVAL (nothing allocated) for a negative or too large max_retries. */
+int aktj_supervisor_init(JNIEnv *env, akt_supervisor *sup, jint directive, jobject decider,
+                         jint strategy, jlong max_retries, jlong within_ns);
 
 /* Thread hooks given to every system: attach to the JVM once, detach at the end. data is
  * the interned system name, used to name the Java thread. */

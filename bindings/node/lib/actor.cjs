@@ -39,6 +39,28 @@ function directiveOf(d, fallback) {
   return n;
 }
 
+const STRATEGIES = { oneForOne: 0, oneForAll: 1 };
+
+/** [strategy, maxRetries, withinNs] of a supervisor option object, checked. */
+function budgetOf(sup) {
+  const strategy = sup.strategy === undefined ? 0 : STRATEGIES[sup.strategy];
+  if (strategy === undefined) throw makeError(errnos.InvalidArgumentError, `unknown strategy ${String(sup.strategy)}`);
+  const max = sup.maxRetries === undefined ? 0 : sup.maxRetries;
+  if (!Number.isInteger(max) || max < 0 || max > 0xffffffff) {
+    throw makeError(errnos.InvalidArgumentError, `maxRetries must be an integer >= 0, not ${String(max)}`);
+  }
+  let withinNs = 0;
+  if (sup.within !== undefined) {
+    const w = sup.within;
+    if (typeof w !== 'number' || !(w > 0) || w * 1e6 >= 2 ** 63) {
+      throw makeError(errnos.InvalidArgumentError, `within must be a positive number of ms, not ${String(w)}`);
+    }
+    withinNs = Math.max(1, Math.round(w * 1e6));
+  }
+  if (max > 0 && withinNs === 0) throw makeError(errnos.InvalidArgumentError, 'maxRetries needs a window: within (ms)');
+  return [strategy, max, withinNs];
+}
+
 // What spawn accepts: an Actor subclass (a fresh instance per start and restart), an
 // instance (kept across restarts), or a receive function (ctx, msg) => void.
 function makerOf(actor) {
@@ -198,6 +220,7 @@ function spawnActor(system, parentCtx, actor, opts = {}) {
   const instance = make ? make() : actor;
   const sup = opts.supervisor || {};
   const directive = directiveOf(sup.directive, 0);
+  const budget = budgetOf(sup);
   let decider;
   if (typeof sup.decide === 'function') {
     const user = sup.decide;
@@ -217,7 +240,7 @@ function spawnActor(system, parentCtx, actor, opts = {}) {
   cells[id] = cell;
   try {
     native.spawn(parentCtx ? null : system[kHandle], opts.name, id, directive, decider,
-      depNames, depValues);
+      depNames, depValues, budget);
   } catch (e) {
     cells[id] = undefined;
     freeIds.push(id);
@@ -235,4 +258,4 @@ install({
   json: (v) => JSON.stringify(v),
 });
 
-module.exports = { Actor, Terminated, spawnActor };
+module.exports = { Actor, Terminated, spawnActor, budgetOf };

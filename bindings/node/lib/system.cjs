@@ -8,7 +8,7 @@ const { makeError, codeOf, errnos } = require('./errors.cjs');
 const { kick } = require('./pump.cjs');
 const { shared, S_PID } = require('./shared.cjs');
 const { Pid } = require('./pid.cjs');
-const { spawnActor } = require('./actor.cjs');
+const { spawnActor, budgetOf } = require('./actor.cjs');
 const { kHandle, kFastTell, kReport } = require('./internal.cjs');
 
 const EVENT_KINDS = {
@@ -78,8 +78,9 @@ class ActorSystem extends EventEmitter {
       directive = DIRECTIVES[sup.directive];
       if (directive === undefined) throw makeError(errnos.InvalidArgumentError, `unknown directive ${sup.directive}`);
     }
+    const budget = budgetOf(sup);
     const report = reporterOf(opts.logger);
-    this[kHandle] = native.systemCreate(name, opts.workers | 0, opts.throughput | 0, directive);
+    this[kHandle] = native.systemCreate(name, opts.workers | 0, opts.throughput | 0, directive, budget);
     this[kFastTell] = native.bindFastTell(this[kHandle]);
     this[kReport] = report;
     // Like a server: the process stays up until shutdown (for actors fed from other threads).

@@ -217,10 +217,11 @@ static int read_deps(napi_env env, an_actor *a, napi_value names, napi_value val
     return 1;
 }
 
-/* spawn(handle|null, name, id, directive, decider, depNames, depValues) -> the pid in
- * scratch[AN_SCR_PID]. A null handle spawns a child of the actor whose callback is running. */
+/* spawn(handle|null, name, id, directive, decider, depNames, depValues,
+ * [strategy, maxRetries, withinNs]) -> the pid in scratch[AN_SCR_PID]. A null handle spawns a
+ * child of the actor whose callback is running. */
 static napi_value Spawn(napi_env env, napi_callback_info info) {
-    AN_ARGS(7);
+    AN_ARGS(8);
     an_sys *s = NULL;
     napi_valuetype t;
     napi_typeof(env, argv[0], &t);
@@ -234,13 +235,17 @@ static napi_value Spawn(napi_env env, napi_callback_info info) {
     an_actor *a = calloc(1, sizeof *a);
     if (!a) return an_throw(env, I, AKT_ENOMEM);
     a->inst = I;
-    a->sup = (akt_supervisor){sizeof(akt_supervisor), AKT_STRATEGY_ONE_FOR_ONE,
-                              AKT_DIRECTIVE_RESTART, js_decide, a};
+    a->sup = (akt_supervisor){.size = sizeof(akt_supervisor),
+                              .strategy = AKT_STRATEGY_ONE_FOR_ONE,
+                              .default_directive = AKT_DIRECTIVE_RESTART,
+                              .decide = js_decide,
+                              .decide_data = a};
     int32_t directive = AKT_DIRECTIVE_RESTART;
     napi_get_value_int32(env, argv[2], &a->id);
     napi_typeof(env, argv[3], &t);
     if (t == napi_number) napi_get_value_int32(env, argv[3], &directive);
-    if (directive < 0 || directive > AKT_DIRECTIVE_ESCALATE) {
+    if (directive < 0 || directive > AKT_DIRECTIVE_ESCALATE ||
+        !an_sup_budget(env, argv[7], &a->sup)) {
         free(a);
         return an_throw(env, I, AKT_EINVAL);
     }

@@ -149,6 +149,8 @@ void an_notify(void *data);
 /* ---- errors (errors.c) ---- */
 /* Throws the JS error for an akt code (an AktError subclass); returns NULL for convenience. */
 napi_value an_throw(napi_env env, an_inst *I, int rc);
+/* Reads [strategy, maxRetries, withinNs] (checked by the JS side) into sup; 0 if malformed. */
+int an_sup_budget(napi_env env, napi_value arr, akt_supervisor *sup);
 napi_value an_make_error(napi_env env, an_inst *I, int rc);
 /* The same with a detail appended to the message. */
 napi_value an_throw_msg(napi_env env, an_inst *I, int rc, const char *detail);

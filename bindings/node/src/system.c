@@ -43,9 +43,29 @@ static int directive_of(napi_env env, napi_value v, int *out) {
     return 1;
 }
 
-/* systemCreate(name, workers, throughput, directive) -> handle */
+int an_sup_budget(napi_env env, napi_value arr, akt_supervisor *sup) {
+    bool is_array = false;
+    uint32_t n = 0;
+    if (napi_is_array(env, arr, &is_array) != napi_ok || !is_array ||
+        napi_get_array_length(env, arr, &n) != napi_ok || n != 3)
+        return 0;
+    int64_t v[3];
+    for (uint32_t i = 0; i < 3; i++) {
+        napi_value e;
+        if (napi_get_element(env, arr, i, &e) != napi_ok ||
+            napi_get_value_int64(env, e, &v[i]) != napi_ok)
+            return 0;
+    }
+    if (v[1] < 0 || v[1] > (int64_t)UINT32_MAX) return 0;
+    sup->strategy = (int)v[0];
+    sup->max_retries = (uint32_t)v[1];
+    sup->within_ns = v[2];
+    return 1; /* the core checks strategy and window (AKT_EINVAL) */
+}
+
+/* systemCreate(name, workers, throughput, directive, [strategy, maxRetries, withinNs]) */
 static napi_value SystemCreate(napi_env env, napi_callback_info info) {
-    AN_ARGS(4);
+    AN_ARGS(5);
     char name[256];
     char *n = an_opt_string(I, env, argv[0], name, sizeof name);
     if (n == (char *)-1) return NULL;
@@ -58,8 +78,10 @@ static napi_value SystemCreate(napi_env env, napi_callback_info info) {
     if (workers < 0 || throughput < 0) return an_throw(env, I, AKT_EINVAL);
     o.workers = workers;
     o.throughput = throughput;
-    akt_supervisor sup = {sizeof sup, AKT_STRATEGY_ONE_FOR_ONE, AKT_DIRECTIVE_RESTART, NULL, NULL};
-    if (!directive_of(env, argv[3], &sup.default_directive)) return an_throw(env, I, AKT_EINVAL);
+    akt_supervisor sup = {
+        sizeof sup, AKT_STRATEGY_ONE_FOR_ONE, AKT_DIRECTIVE_RESTART, NULL, NULL, 0, 0};
+    if (!directive_of(env, argv[3], &sup.default_directive) || !an_sup_budget(env, argv[4], &sup))
+        return an_throw(env, I, AKT_EINVAL);
     o.supervisor = &sup;
 
     an_sys *s = calloc(1, sizeof *s);

@@ -129,3 +129,58 @@ test('a rejected async receive is a failure handled by the supervisor', async ()
     assert.equal(starts, 2);
   });
 });
+
+async function until(cond, ms = 5000) {
+  const end = Date.now() + ms;
+  while (!cond()) {
+    if (Date.now() > end) throw new Error('condition not met in time');
+    await new Promise((r) => setTimeout(r, 2));
+  }
+}
+
+test('oneForAll restarts every child of the parent', async () => {
+  await withSystem(async (system) => {
+    class Group extends Actor {
+      receive(ctx) { ctx.respond([0, 1, 2].map((i) => ctx.spawn(Worker, { name: `m${i}` }))); }
+    }
+    const boss = system.spawn(Group, { supervisor: { strategy: 'oneForAll' } });
+    const members = await boss.ask('spawn');
+    for (const m of members) {
+      m.tell('incr');
+      assert.equal(await m.ask('get'), 1);
+    }
+    const restarted = new Set();
+    system.on('actorRestarted', (ev) => restarted.add(ev.path));
+    members[1].tell({ fail: 'boom' });
+    await until(() => restarted.size === 3);
+    for (const m of members) assert.equal(await m.ask('get'), 0);
+    assert.equal(boss.alive, true);
+  });
+});
+
+test('a retry budget stops the child after maxRetries failures within the window', async () => {
+  await withSystem(async (system) => {
+    class Boss extends Actor {
+      receive(ctx) { ctx.respond(ctx.spawn(Worker)); }
+    }
+    const boss = system.spawn(Boss, { supervisor: { maxRetries: 1, within: 60000 } });
+    const w = await boss.ask('spawn');
+    w.tell({ fail: 'one' });
+    w.tell('incr');
+    assert.equal(await w.ask('get'), 1);
+    w.tell({ fail: 'two' });
+    await until(() => !w.alive);
+    assert.equal(boss.alive, true);
+  });
+});
+
+test('bad supervisor options throw InvalidArgumentError', async () => {
+  await withSystem(async (system) => {
+    for (const supervisor of [{ strategy: 'allForNone' }, { maxRetries: -1 }, { maxRetries: 1.5, within: 1 },
+      { maxRetries: 2 }, { maxRetries: 2, within: 0 }, { within: -5 }, { within: 'soon' }]) {
+      assert.throws(() => system.spawn(Worker, { supervisor }), (e) => e.code === 'AKT_EINVAL', JSON.stringify(supervisor));
+    }
+    const pid = system.spawn(Worker);
+    assert.equal(await pid.ask('get'), 0); // nothing broke
+  });
+});

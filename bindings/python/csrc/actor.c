@@ -359,6 +359,35 @@ static int supervisor_fill(PyObject *obj, akt_supervisor *out, PyObject **decide
     out->size = sizeof *out;
     out->strategy = AKT_STRATEGY_ONE_FOR_ONE;
     out->default_directive = (int)directive;
+    /* Checked by Supervisor.__post_init__; the core checks them again (AKT_EINVAL). */
+    static const char *const ints[3] = {"strategy", "max_retries", "_within_ns"};
+    long long v[3];
+    for (int i = 0; i < 3; i++) {
+        PyObject *o = supervisor_attr(obj, ints[i]);
+        if (!o) {
+            Py_DECREF(fn);
+            return -1;
+        }
+        v[i] = PyLong_AsLongLong(o);
+        Py_DECREF(o);
+        if (v[i] == -1 && PyErr_Occurred()) {
+            Py_DECREF(fn);
+            return -1;
+        }
+    }
+    if (v[0] != AKT_STRATEGY_ONE_FOR_ONE && v[0] != AKT_STRATEGY_ONE_FOR_ALL) {
+        Py_DECREF(fn);
+        PyErr_Format(PyExc_ValueError, "unknown supervisor strategy %lld", v[0]);
+        return -1;
+    }
+    if (v[1] < 0 || v[1] > (long long)UINT32_MAX || v[2] < 0 || (v[1] > 0 && v[2] == 0)) {
+        Py_DECREF(fn);
+        PyErr_SetString(PyExc_ValueError, "invalid supervisor retry budget");
+        return -1;
+    }
+    out->strategy = (int)v[0];
+    out->max_retries = (uint32_t)v[1];
+    out->within_ns = (int64_t)v[2];
     if (fn != Py_None) {
         out->decide = cb_decide;
         out->decide_data = fn;

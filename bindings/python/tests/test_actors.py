@@ -349,6 +349,54 @@ def test_supervisor_directives(any_system: akt.ActorSystem) -> None:
         top.shutdown()
 
 
+def test_one_for_all_restarts_every_sibling(any_system: akt.ActorSystem) -> None:
+    class Group(akt.Actor):
+        def receive(self, ctx, msg):
+            ctx.respond([ctx.spawn(f"m{i}", Counter()) for i in range(3)])
+
+    boss = any_system.spawn(None, Group(), supervisor=akt.Supervisor(
+        strategy=akt.Strategy.ONE_FOR_ALL))
+    members = boss.ask_sync("spawn")
+    for m in members:
+        m.tell("incr")
+        assert m.ask_sync("get") == 1
+    restarted: list[akt.Event] = []
+    any_system.subscribe(restarted.append, akt.EventKind.ACTOR_RESTARTED)
+    members[1].tell("boom")
+    assert wait_for(lambda: {e.pid for e in restarted} == set(members))
+    assert [m.ask_sync("get") for m in members] == [0, 0, 0]  # every pre_start ran again
+    assert all(m.is_alive for m in members) and boss.is_alive
+
+
+def test_retry_budget_stops_the_child(any_system: akt.ActorSystem) -> None:
+    class Boss(akt.Actor):
+        def receive(self, ctx, msg):
+            ctx.respond(ctx.spawn(None, Counter()))
+
+    boss = any_system.spawn(None, Boss(), supervisor=akt.Supervisor(max_retries=1, within=60))
+    w = boss.ask_sync("spawn")
+    w.tell("boom")
+    w.tell("incr")
+    assert w.ask_sync("get") == 1  # restarted once
+    w.tell("boom")  # the second failure within a minute: stopped
+    assert wait_for(lambda: not w.is_alive)
+    assert boss.is_alive
+
+
+def test_supervisor_options_are_checked() -> None:
+    for kwargs, error in [({"strategy": 7}, ValueError), ({"strategy": "all"}, TypeError),
+                          ({"max_retries": -1}, ValueError), ({"max_retries": 2}, ValueError),
+                          ({"max_retries": 1.5, "within": 1}, TypeError),
+                          ({"max_retries": 2, "within": 0}, ValueError),
+                          ({"max_retries": 2, "within": -1.0}, ValueError),
+                          ({"within": float("nan")}, ValueError),
+                          ({"within": "1s"}, TypeError)]:
+        with pytest.raises(error):
+            akt.Supervisor(**kwargs)
+    s = akt.Supervisor(strategy=akt.Strategy.ONE_FOR_ALL, max_retries=3, within=0.5)
+    assert s.strategy is akt.Strategy.ONE_FOR_ALL and s.max_retries == 3 and s.within == 0.5
+
+
 def test_failures_reach_events_and_the_log(any_system: akt.ActorSystem,
                                            caplog: pytest.LogCaptureFixture) -> None:
     events: list[akt.Event] = []

@@ -17,7 +17,7 @@
 
 from . import _lib
 from ._lib import _fast
-from .actor import Actor, Decider, Directive, Supervisor
+from .actor import Actor, Decider, Directive, Strategy, Supervisor
 from .errors import (
     ActorFailed,
     ActorNotFound,
@@ -55,6 +55,6 @@ __all__ = [
     "AskTimeout", "BufferTooSmall", "Busy", "Bytes", "Cancelled", "Context", "ContextError",
     "DeadlockError", "Decider", "Directive", "Event", "EventKind", "InvalidArgument",
     "MailboxFull", "NameTaken", "NotReady", "NotSupported", "OutOfMemory", "Pid",
-    "Subscription", "Supervisor", "SystemClosed", "Terminated", "Unhandled", "WrongType",
+    "Strategy", "Subscription", "Supervisor", "SystemClosed", "Terminated", "Unhandled", "WrongType",
     "error_for", "type_name", "wire_bytes",
 ]

@@ -125,7 +125,8 @@ public final class ActorSystem implements AutoCloseable {
         public ActorSystem build() {
             long[] out = new long[2];
             int rc = AktNativeJNI.aktj_system_create(name, workers, throughput, supervisor.directive.code,
-                    supervisor.decider != null ? supervisor : null, out);
+                    supervisor.decider != null ? supervisor : null, supervisor.strategy,
+                    supervisor.maxRetries, supervisor.withinNanos, out);
             if (rc == Errors.EINVAL) {
                 throw new IllegalArgumentException("akt: invalid system name '" + name
                         + "' (letters, digits, '-', '_', '.'): " + Errors.name(rc));
@@ -201,7 +202,7 @@ public final class ActorSystem implements AutoCloseable {
         SupervisorStrategy s = props.supervisor;
         long[] out = new long[1];
         int rc = AktNativeJNI.aktj_spawn(handle, ctx, cell, name, names, values, s.directive.code,
-                s.decider != null ? s : null, out);
+                s.decider != null ? s : null, s.strategy, s.maxRetries, s.withinNanos, out);
         if (rc == Errors.EINVAL) {
             throw new IllegalArgumentException("akt: cannot spawn an actor named '" + name
                     + "': " + Errors.name(rc) + " (a name has no '/' and is 1..255 bytes)");

@@ -1,12 +1,16 @@
 package dev.akt;
 
+import java.time.Duration;
 import java.util.Objects;
 import java.util.function.Function;
 
 /**
- * How a parent handles the failures of its children. akt supervises one-for-one: only the
- * failing child is affected. Give one to a parent with {@link Props#withSupervisor} (or to a
- * system for its top-level actors with {@link ActorSystem.Builder#supervisor}).
+ * How a parent handles the failures of its children. One-for-one (the default): only the
+ * failing child is affected; {@link #oneForAll()}: a restart or stop applies to every child of
+ * the same parent (for top-level actors it acts as one-for-one). {@link #withRetries} adds a
+ * budget: a child failing more than n times within the window is stopped. Give one to a
+ * parent with {@link Props#withSupervisor} (or to a system for its top-level actors with
+ * {@link ActorSystem.Builder#supervisor}). Instances are immutable.
  */
 public final class SupervisorStrategy {
     /** Restart every failing child: the default. */
@@ -14,10 +18,54 @@ public final class SupervisorStrategy {
 
     final Directive directive;
     final Function<Failure, Directive> decider;
+    final int strategy; /* AKT_STRATEGY_* */
+    final long maxRetries;
+    final long withinNanos;
 
     private SupervisorStrategy(Directive directive, Function<Failure, Directive> decider) {
+        this(directive, decider, 0, 0, 0);
+    }
+
+    private SupervisorStrategy(Directive directive, Function<Failure, Directive> decider,
+            int strategy, long maxRetries, long withinNanos) {
         this.directive = directive;
         this.decider = decider;
+        this.strategy = strategy;
+        this.maxRetries = maxRetries;
+        this.withinNanos = withinNanos;
+    }
+
+    /** The same strategy, applied to every child of the parent (one-for-all). */
+    public SupervisorStrategy oneForAll() {
+        return new SupervisorStrategy(directive, decider, 1, maxRetries, withinNanos);
+    }
+
+    /** True for a one-for-all strategy. */
+    public boolean isOneForAll() {
+        return strategy == 1;
+    }
+
+    /**
+     * The same strategy with a retry budget: a child failing more than {@code maxRetries}
+     * times within {@code within} is stopped.
+     *
+     * @throws IllegalArgumentException if maxRetries is negative or too large (over 2^32-1),
+     *     or within is not positive
+     * @throws NullPointerException if within is null
+     */
+    public SupervisorStrategy withRetries(long maxRetries, Duration within) {
+        Objects.requireNonNull(within, "within");
+        if (maxRetries < 0 || maxRetries > 0xFFFF_FFFFL)
+            throw new IllegalArgumentException("maxRetries must be in 0..2^32-1: " + maxRetries);
+        if (within.isNegative() || within.isZero())
+            throw new IllegalArgumentException("within must be positive: " + within);
+        long ns;
+        try {
+            ns = within.toNanos();
+        } catch (ArithmeticException e) {
+            ns = Long.MAX_VALUE;
+        }
+        return new SupervisorStrategy(directive, decider, strategy, maxRetries, ns);
     }
 
     /** The same directive for every failure. */

@@ -2,6 +2,7 @@ package dev.akt;
 
 import static org.junit.jupiter.api.Assertions.*;
 
+import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -101,6 +102,55 @@ class SupervisionTest {
         stopped.tell("boom");
         Await.until(() -> !stopped.isAlive(), "the failed actor to stop");
         assertEquals(List.of("preStart", "postStop"), life2);
+    }
+
+    @Test
+    void oneForAllRestartsEverySibling() throws Exception {
+        system = ActorSystem.builder("sup-all").workers(2).build();
+        List<List<String>> lives = List.of(new CopyOnWriteArrayList<>(), new CopyOnWriteArrayList<>(),
+                new CopyOnWriteArrayList<>());
+        Pid parent = system.spawn("group", Props.of((ctx, msg) -> {
+            int i = (Integer) msg;
+            ctx.respond(ctx.spawn("m" + i, new Fragile(lives.get(i))));
+        }).withSupervisor(SupervisorStrategy.oneForOne(Directive.RESTART).oneForAll()));
+        Pid[] members = new Pid[3];
+        for (int i = 0; i < 3; i++) {
+            members[i] = (Pid) Await.get(parent.ask(i, Await.ASK));
+            assertEquals(0, Await.get(members[i].ask("get", Await.ASK)));
+        }
+        members[1].tell("boom");
+        for (int i = 0; i < 3; i++) {
+            List<String> life = lives.get(i);
+            Await.until(() -> life.size() == 3, "member " + i + " to restart");
+            assertEquals(List.of("preStart", "postStop", "preStart"), life);
+            assertTrue(members[i].isAlive());
+        }
+        assertTrue(parent.isAlive());
+        assertTrue(SupervisorStrategy.RESTART.oneForAll().isOneForAll());
+        assertFalse(SupervisorStrategy.RESTART.isOneForAll());
+    }
+
+    @Test
+    void aRetryBudgetStopsTheChild() throws Exception {
+        system = ActorSystem.builder("sup-budget").workers(2)
+                .supervisor(SupervisorStrategy.RESTART.withRetries(1, Duration.ofMinutes(1))).build();
+        List<String> life = new CopyOnWriteArrayList<>();
+        Pid pid = system.spawn("fragile", new Fragile(life));
+        pid.tell("boom");
+        assertEquals(0, Await.get(pid.ask("get", Await.ASK))); // restarted once
+        assertEquals(List.of("preStart", "postStop", "preStart"), life);
+        pid.tell("boom"); // the second failure within a minute
+        Await.until(() -> !pid.isAlive(), "the child to stop");
+    }
+
+    @Test
+    void badRetryBudgetsThrow() {
+        SupervisorStrategy s = SupervisorStrategy.RESTART;
+        assertThrows(IllegalArgumentException.class, () -> s.withRetries(-1, Duration.ofSeconds(1)));
+        assertThrows(IllegalArgumentException.class, () -> s.withRetries(1L << 32, Duration.ofSeconds(1)));
+        assertThrows(IllegalArgumentException.class, () -> s.withRetries(2, Duration.ZERO));
+        assertThrows(IllegalArgumentException.class, () -> s.withRetries(2, Duration.ofSeconds(-1)));
+        assertThrows(NullPointerException.class, () -> s.withRetries(2, null));
     }
 
     @Test

@@ -319,6 +319,29 @@ typedef void (*akt_free_fn)(void *p);
 #define AKT_TYPE_TERMINATED "akt.Terminated"  /* a watched actor stopped: akt_msg_pid */
 #define AKT_TYPE_POISON_PILL "akt.PoisonPill" /* never seen by receive */
 
+/* Canonical scalar type names (akt >= 0.4): the one way a plain value crosses between
+ * runtimes (a C actor, another language's binding, later the wire). Each name has exactly
+ * one encoding of its bytes; a payload that does not match it is malformed, and a binding
+ * fails that message (an error for that message only) rather than guess:
+ *   AKT_TYPE_STRING   UTF-8 text, no terminator, no BOM; invalid UTF-8 is malformed
+ *   AKT_TYPE_BYTES    the raw bytes, any length (0 included)
+ *   AKT_TYPE_INT64    exactly 8 bytes, little-endian two's complement
+ *   AKT_TYPE_FLOAT64  exactly 8 bytes, IEEE-754 binary64, little-endian (any bit pattern,
+ *                     NaN and -0.0 included)
+ *   AKT_TYPE_BOOL     exactly 1 byte, 0 (false) or 1 (true); any other byte is malformed
+ *   AKT_TYPE_NULL     exactly 0 bytes
+ *   AKT_TYPE_JSON     UTF-8 JSON text (RFC 8259), one value, objects and arrays included
+ * Between actors of one binding runtime values still pass by reference: a binding uses
+ * these names for the values it maps, and makes the bytes only when someone outside its
+ * runtime asks for them (akt_msg_bytes). */
+#define AKT_TYPE_STRING "akt.String"
+#define AKT_TYPE_BYTES "akt.Bytes"
+#define AKT_TYPE_INT64 "akt.Int64"
+#define AKT_TYPE_FLOAT64 "akt.Float64"
+#define AKT_TYPE_BOOL "akt.Bool"
+#define AKT_TYPE_NULL "akt.Null"
+#define AKT_TYPE_JSON "akt.Json"
+
 /* New bytes message. type is copied (1..255 bytes, no NUL inside). data may be NULL when
  * len is 0. len above PTRDIFF_MAX is AKT_EINVAL (no buffer is that large), whatever
  * free_fn is; a copy that cannot be allocated is AKT_ENOMEM. A small copy shares the

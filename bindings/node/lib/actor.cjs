@@ -135,11 +135,14 @@ function handle(cell, slot, value, type) {
     if (value instanceof AsyncFailure) {
       return forAsker(failed(cell, 'an async receive', value.error), value.error);
     }
-  } else if (type !== undefined) value = type === 'akt.Terminated'
-    ? new Terminated(new Pid(cell.system, shared.scratch[S_PID2], shared.scratch[S_PID2 + 1]))
-    : decode(value, type);
+  } else if (type !== undefined && type === 'akt.Terminated') {
+    value = new Terminated(new Pid(cell.system, shared.scratch[S_PID2], shared.scratch[S_PID2 + 1]));
+    type = undefined;
+  }
   ctx[kLive] = true;
   try {
+    // A decoder that throws (a malformed akt.Int64, bad JSON ...) fails this message.
+    if (type !== undefined) value = decode(value, type);
     const stack = cell.stack;
     const r = stack.length === 0
       ? cell.actor.receive(ctx, value)

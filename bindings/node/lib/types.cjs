@@ -17,9 +17,32 @@ class Message {
   }
 }
 
+// The canonical scalars (akt.h): well-formed payloads are decoded by the addon already;
+// these run for the ones that do not match their name, and throw, so that message fails.
+const strictUtf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
+function malformed(type, buf, want) {
+  return new TypeError(`malformed ${type} message: ${buf.length} bytes, expected ${want}`);
+}
+function fixed(type, n, read) {
+  return (buf) => {
+    if (buf.length !== n) throw malformed(type, buf, n);
+    return read(buf);
+  };
+}
 const decoders = new Map([
   ['akt.Bytes', (buf) => buf],
-  ['akt.Json', (buf) => JSON.parse(buf.toString('utf8'))],
+  ['akt.Json', (buf) => JSON.parse(strictUtf8.decode(buf))],
+  ['akt.String', (buf) => strictUtf8.decode(buf)],
+  ['akt.Int64', fixed('akt.Int64', 8, (buf) => {
+    const i = buf.readBigInt64LE(0);
+    return i >= -9007199254740991n && i <= 9007199254740991n ? Number(i) : i;
+  })],
+  ['akt.Float64', fixed('akt.Float64', 8, (buf) => buf.readDoubleLE(0))],
+  ['akt.Bool', (buf) => {
+    if (buf.length !== 1 || buf[0] > 1) throw malformed('akt.Bool', buf, '1 byte, 0 or 1');
+    return buf[0] === 1;
+  }],
+  ['akt.Null', fixed('akt.Null', 0, () => null)],
 ]);
 
 /** Registers how messages of a type name become JS values: decode(buf: Buffer) => value. */

@@ -50,7 +50,7 @@ function stats() {
 function byRef(v) {
   const t = typeof v;
   if (t === 'object') return v !== null && !ArrayBuffer.isView(v) && !(v instanceof ArrayBuffer);
-  return t === 'function' || t === 'symbol' || t === 'bigint';
+  return t === 'function' || t === 'symbol'; // a BigInt goes to the addon: akt.Int64 (by reference too)
 }
 
 module.exports = { reclaim, put, get, byRef, values, stats };

@@ -169,7 +169,9 @@ int an_msg_from_js(an_inst *I, napi_env env, napi_value v, const char *type, int
  * it) and the value is a Buffer, or undefined for Terminated (pid in scratch[AN_SCR_PID2]). */
 napi_value an_msg_to_js(an_inst *I, napi_env env, akt_msg *msg, napi_value *type, int32_t *slot);
 /* The decoded JS value (lib decode hook applied to non-object messages). */
-napi_value an_msg_to_js_decoded(an_inst *I, napi_env env, akt_msg *msg);
+/* The decoded JS value of a message. A decoder that throws (a malformed akt.Int64, ...):
+ * with thrown, NULL and *thrown = the exception; without, the raw Buffer. */
+napi_value an_msg_to_js_decoded(an_inst *I, napi_env env, akt_msg *msg, napi_value *thrown);
 void an_slot_release_now(an_inst *I, int32_t slot);
 /* Moves overflowed slot releases into the shared freed[] stack. */
 void an_slots_flush(an_inst *I);

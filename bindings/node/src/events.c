@@ -78,7 +78,7 @@ void an_event_deliver(an_inst *I, void *p) {
         napi_create_uint32(env, (uint32_t)e->sender.id, &argv[4]);
         napi_create_uint32(env, (uint32_t)(e->sender.id >> 32), &argv[5]);
         if (e->msg)
-            argv[6] = an_msg_to_js_decoded(I, env, e->msg);
+            argv[6] = an_msg_to_js_decoded(I, env, e->msg, NULL);
         else
             napi_get_undefined(env, &argv[6]);
         napi_create_int32(env, e->code, &argv[7]);

@@ -52,7 +52,7 @@ static napi_value failure_error(napi_env env, an_inst *I, an_ask *a) {
     napi_value err = an_make_error_msg(env, I, a->rc, a->reason), reason, cause = NULL;
     void *obj;
     if (a->detail && akt_msg_object(a->detail, &I->ops_slot, &obj) == 0)
-        cause = an_msg_to_js_decoded(I, env, a->detail);
+        cause = an_msg_to_js_decoded(I, env, a->detail, NULL);
     if (!cause) cause = cause_of_reason(env, a->reason);
     if (napi_create_string_utf8(env, a->reason, NAPI_AUTO_LENGTH, &reason) == napi_ok)
         napi_set_named_property(env, err, "reason", reason);
@@ -65,12 +65,15 @@ void an_ask_settle(an_inst *I, void *p) {
     napi_env env = I->env;
     if (!I->closing) {
         if (a->rc == 0) {
-            napi_value v;
+            napi_value v, thrown = NULL;
             if (a->void_result || !a->reply)
                 napi_get_undefined(env, &v);
             else
-                v = an_msg_to_js_decoded(I, env, a->reply);
-            napi_resolve_deferred(env, a->deferred, v);
+                v = an_msg_to_js_decoded(I, env, a->reply, &thrown);
+            if (thrown) /* a malformed reply (akt.Int64 of 7 bytes ...): the ask fails */
+                napi_reject_deferred(env, a->deferred, thrown);
+            else
+                napi_resolve_deferred(env, a->deferred, v);
         } else {
             napi_reject_deferred(env, a->deferred, failure_error(env, I, a));
         }

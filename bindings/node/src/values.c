@@ -6,14 +6,19 @@
  * message: on the JS thread straight into the shared freed[] stack, which JS reclaims;
  * from other threads through the inbox. Strings and byte arrays also carry their bytes,
  * made once on the JS thread, so C actors (and other threads) can read them. Primitives
- * travel as tiny bytes messages. A JS object sent to an actor that is not a JS actor of
- * this thread is JSON-encoded. */
+ * travel as tiny bytes messages in akt's canonical scalar encodings (akt.h): number ->
+ * akt.Float64 (a JS number is a binary64, integer-valued or not), boolean -> akt.Bool,
+ * null -> akt.Null, BigInt in int64 -> akt.Int64 (by reference too, for JS receivers). A
+ * JS object sent to an actor that is not a JS actor of this thread is JSON-encoded. An
+ * arriving akt.Int64 is a number when it is a safe integer, else a BigInt; a payload that
+ * does not match its canonical name goes to the JS decoders (lib/types.cjs), which throw,
+ * so that message fails. */
 #include <stdlib.h>
 #include <string.h>
 
 #include "addon.h"
 
-#define AN_TYPE_NUMBER "akt.Number"       /* 8 bytes: IEEE-754 double, little-endian */
+#define AN_TYPE_NUMBER AKT_TYPE_FLOAT64   /* 8 bytes: IEEE-754 double, little-endian */
 #define AN_TYPE_BOOL "akt.Bool"           /* 1 byte: 0 or 1 */
 #define AN_TYPE_NULL "akt.Null"           /* empty */
 #define AN_TYPE_UNDEFINED "akt.Undefined" /* empty */
@@ -262,8 +267,23 @@ int an_msg_from_js(an_inst *I, napi_env env, napi_value v, const char *type, int
         return akt_msg_new_bytes(type ? type : AN_TYPE_NULL, NULL, 0, AKT_COPY, out);
     case napi_undefined:
         return akt_msg_new_bytes(type ? type : AN_TYPE_UNDEFINED, NULL, 0, AKT_COPY, out);
+    case napi_bigint: {
+        int64_t i;
+        bool lossless = false;
+        napi_get_value_bigint_int64(env, v, &i, &lossless);
+        if (lossless) {
+            uint8_t *b = malloc(8);
+            if (!b) return AKT_ENOMEM;
+            for (int k = 0; k < 8; k++) b[k] = (uint8_t)((uint64_t)i >> (8 * k));
+            /* A JS receiver gets the BigInt itself; others the 8 bytes. */
+            return new_val(I, type ? type : AKT_TYPE_INT64, by_ref ? slot_put(I, env, v) : -1, b, 8,
+                           out);
+        }
+        /* Beyond int64: by reference, opaque to other languages, as a symbol. */
+        return msg_of_slot(I, slot_put(I, env, v), type, out);
+    }
     default: {
-        /* bigint, symbol: JS-only values, by reference (opaque to other languages). */
+        /* symbol: a JS-only value, by reference (opaque to other languages). */
         return msg_of_slot(I, slot_put(I, env, v), type, out);
     }
     }
@@ -275,22 +295,64 @@ static napi_value undefined_of(napi_env env) {
     return u;
 }
 
-/* Builtin primitive types decode here, without a JS call; NULL if type is not one. */
+/* Strict UTF-8 (RFC 3629: no overlongs, no surrogates, at most U+10FFFF). */
+static int utf8_valid(const uint8_t *s, size_t n) {
+    size_t i = 0;
+    while (i < n) {
+        uint8_t c = s[i];
+        if (c < 0x80) {
+            i++;
+            continue;
+        }
+        size_t k = c >= 0xC2 && c <= 0xDF   ? 1
+                   : c >= 0xE0 && c <= 0xEF ? 2
+                   : c >= 0xF0 && c <= 0xF4 ? 3
+                                            : 0;
+        if (!k || n - i < k + 1) return 0; /* a bad lead byte, or cut short */
+        uint8_t lo = 0x80, hi = 0xBF;
+        if (c == 0xE0) lo = 0xA0;
+        if (c == 0xED) hi = 0x9F;
+        if (c == 0xF0) lo = 0x90;
+        if (c == 0xF4) hi = 0x8F;
+        if (s[i + 1] < lo || s[i + 1] > hi) return 0;
+        for (size_t j = 2; j <= k; j++)
+            if ((s[i + j] & 0xC0) != 0x80) return 0;
+        i += k + 1;
+    }
+    return 1;
+}
+
+static uint64_t le64(const void *p) {
+    const uint8_t *b = p;
+    uint64_t v = 0;
+    for (int i = 0; i < 8; i++) v |= (uint64_t)b[i] << (8 * i);
+    return v;
+}
+
+/* Well-formed canonical scalars (and akt.Undefined) decode here, without a JS call; NULL
+ * for other types and malformed payloads (the JS decoders report those). */
 static napi_value primitive_of(napi_env env, const char *type, const void *p, size_t n) {
     napi_value v = NULL;
     if (type[0] != 'a' || strncmp(type, "akt.", 4) != 0) return NULL;
     const char *t = type + 4;
-    if (!strcmp(t, "Number") && n == sizeof(double)) {
+    if (!strcmp(t, "Float64") && n == sizeof(double)) {
+        uint64_t bits = le64(p);
         double d;
-        memcpy(&d, p, sizeof d);
+        memcpy(&d, &bits, sizeof d);
         napi_create_double(env, d, &v);
-    } else if (!strcmp(t, "Bool") && n == 1) {
+    } else if (!strcmp(t, "Int64") && n == 8) {
+        int64_t i = (int64_t)le64(p);
+        if (i >= -9007199254740991LL && i <= 9007199254740991LL) /* Number.isSafeInteger */
+            napi_create_double(env, (double)i, &v);
+        else
+            napi_create_bigint_int64(env, i, &v);
+    } else if (!strcmp(t, "Bool") && n == 1 && *(const uint8_t *)p <= 1) {
         napi_get_boolean(env, *(const uint8_t *)p != 0, &v);
-    } else if (!strcmp(t, "Null")) {
+    } else if (!strcmp(t, "Null") && n == 0) {
         napi_get_null(env, &v);
     } else if (!strcmp(t, "Undefined")) {
         v = undefined_of(env);
-    } else if (!strcmp(t, "String")) {
+    } else if (!strcmp(t, "String") && utf8_valid(p, n)) {
         napi_create_string_utf8(env, n ? p : "", n, &v);
     }
     return v;
@@ -328,7 +390,7 @@ napi_value an_msg_to_js(an_inst *I, napi_env env, akt_msg *msg, napi_value *type
     return v;
 }
 
-napi_value an_msg_to_js_decoded(an_inst *I, napi_env env, akt_msg *msg) {
+napi_value an_msg_to_js_decoded(an_inst *I, napi_env env, akt_msg *msg, napi_value *thrown) {
     napi_value type;
     int32_t slot;
     napi_value v = an_msg_to_js(I, env, msg, &type, &slot);
@@ -339,7 +401,9 @@ napi_value an_msg_to_js_decoded(an_inst *I, napi_env env, akt_msg *msg) {
         napi_call_function(env, fn, fn, 2, args, &r) != napi_ok) {
         napi_value ex;
         napi_get_and_clear_last_exception(env, &ex);
-        return v;
+        if (!thrown) return v;
+        *thrown = ex;
+        return NULL;
     }
     return r;
 }

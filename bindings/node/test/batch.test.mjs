@@ -103,7 +103,7 @@ test('stash and unstashAll inside a run: the stashed messages come back first', 
     const pid = system.spawn(Gate);
     for (const m of ['a', 1, obj, 'open', 'b']) pid.tell(m);
     pid.tell(new Message('gate.Two', 'xy'));
-    assert.deepEqual(await seen.wait(), [['a', 'akt.String'], [1, 'akt.Number'], [obj, 'akt.js.Value'],
+    assert.deepEqual(await seen.wait(), [['a', 'akt.String'], [1, 'akt.Float64'], [obj, 'akt.js.Value'],
       ['b', 'akt.String'], [2, 'gate.Two']]);
   });
 });
@@ -156,7 +156,7 @@ test('every kind of value arrives decoded inside a run, each with its own type',
     pid.tell(true);
     const r = await got.wait();
     assert.equal(r[0][0], obj);
-    assert.deepEqual(r.slice(1, 4), [['text', 'akt.String'], [42, 'akt.Number'], [null, 'akt.Null']]);
+    assert.deepEqual(r.slice(1, 4), [['text', 'akt.String'], [42, 'akt.Float64'], [null, 'akt.Null']]);
     assert.equal(r[4][0], buf);
     assert.ok(r[5][0] instanceof Message);
     assert.deepEqual([r[5][0].type, r[5][0].text, r[5][1]], ['batch.Plain', 'hi', 'batch.Plain']);

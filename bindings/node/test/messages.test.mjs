@@ -36,7 +36,7 @@ test('primitives and strings round-trip with their akt types', async () => {
   await withSystem(async (system) => {
     const pid = system.spawn(Mirror);
     const cases = [
-      [42, 'akt.Number'], [-0.5, 'akt.Number'], [Number.NaN, 'akt.Number'], [true, 'akt.Bool'],
+      [42, 'akt.Float64'], [-0.5, 'akt.Float64'], [Number.NaN, 'akt.Float64'], [true, 'akt.Bool'],
       [false, 'akt.Bool'], [null, 'akt.Null'], [undefined, 'akt.Undefined'],
       ['héllo ☃', 'akt.String'], ['', 'akt.String'],
     ];

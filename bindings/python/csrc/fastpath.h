@@ -141,6 +141,16 @@ extern const akt_object_ops akt_py_object_ops;
  * values become bytes messages, anything else an object message holding a reference.
  * Returns 0, or -1 with a Python exception set. GIL held. */
 int akt_py_msg_new(PyObject *obj, PyObject *type, akt_msg **out);
+
+/* scalars.c: the canonical scalar type name of an exact builtin class (str -> "akt.String",
+ * ...), or NULL. */
+const char *akt_py_scalar_type(PyObject *cls);
+/* The canonical bytes of a scalar object (GIL held): 0, AKT_ENOTSUP if o is none of
+ * them, AKT_EINVAL if it has no such form (an int beyond int64, a dict that is not JSON). */
+int akt_py_scalar_bytes(PyObject *o, void **data, size_t *len, akt_free_fn *free_fn);
+/* The native value of a foreign message with a canonical type name: *matched = 0 and NULL
+ * for other names; NULL with an exception for a malformed payload. */
+PyObject *akt_py_scalar_value(const char *type, const void *data, size_t len, int *matched);
 /* The Python value of a message: the object itself, akt.Terminated(pid) or akt.Bytes.
  * New reference, or NULL with an exception set. GIL held. */
 PyObject *akt_py_msg_value(akt_py_system *s, akt_msg *msg);

@@ -11,7 +11,8 @@
  * process runs in this one interpreter, under the GIL, whatever its dispatcher, so the
  * object is as valid on akt's workers or another system's thread as on the sender's.
  * Nothing else can reach the object: akt_msg_object hands it out only for these ops, so a
- * C actor or another binding reads bytes (to_bytes, below) or gets AKT_ENOTSUP; and the
+ * C actor or another binding reads bytes (to_bytes, below; scalars.c for the canonical
+ * akt.Int64 ... encodings of int, float, bool, None, dict, list) or gets AKT_ENOTSUP; and the
  * last release, on whatever thread, goes through decref.c. A check per tell would cost a
  * cell lookup and protect nothing. */
 #include "fastpath.h"
@@ -69,10 +70,12 @@ static int obj_to_bytes(void *object, void *ops_data, void **data, size_t *len,
         *len = (size_t)PyUnicode_GET_LENGTH(o);
         return 0;
     }
-    if (!PyUnicode_Check(o) && !PyBytes_Check(o) && !PyByteArray_Check(o)) return AKT_ENOTSUP;
+    int text = PyUnicode_Check(o) || PyBytes_Check(o) || PyByteArray_Check(o);
+    if (!text && !akt_py_scalar_type((PyObject *)Py_TYPE(o))) return AKT_ENOTSUP;
     int entered = akt_py_enter();
     if (entered < 0) return AKT_ECLOSED;
-    int rc = obj_to_bytes_gil(o, data, len, free_fn);
+    int rc = text ? obj_to_bytes_gil(o, data, len, free_fn)
+                  : akt_py_scalar_bytes(o, data, len, free_fn);
     akt_py_leave(entered);
     return rc;
 }
@@ -86,6 +89,14 @@ static PyObject *type_name_lookup(PyObject *cls) {
     PyObject *name = PyDict_GetItemWithError(akt_py.type_names, cls);
     if (name || PyErr_Occurred()) return name;
     PyObject *text = NULL;
+    const char *scalar = akt_py_scalar_type(cls);
+    if (scalar) {
+        name = PyBytes_FromString(scalar);
+        if (!name) return NULL;
+        int bad = PyDict_SetItem(akt_py.type_names, cls, name);
+        Py_DECREF(name); /* the cache holds it */
+        return bad ? NULL : name;
+    }
     PyObject *explicit = PyObject_GetAttr(cls, akt_py.str_akt_type);
     if (explicit) {
         if (!PyUnicode_Check(explicit)) {
@@ -228,6 +239,9 @@ PyObject *akt_py_msg_value(akt_py_system *s, akt_msg *msg) {
                  type);
         return akt_py_raise(rc, what);
     }
+    int matched = 0;
+    PyObject *scalar = akt_py_scalar_value(type, data, len, &matched);
+    if (matched) return scalar;
     PyObject *items[2];
     items[0] = PyUnicode_FromString(type);
     items[1] = PyBytes_FromStringAndSize(data, (Py_ssize_t)len);

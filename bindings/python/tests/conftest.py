@@ -43,7 +43,8 @@ static int respond_bytes(akt_ctx *ctx, const char *type, const void *data, size_
 }
 
 /* c.Fail -> fails with "CError: failed in C"; c.Echo <t> -> c.Echoed <t>; c.AskPy <path> -> asks the actor at <path> "c.Q from-c" and
- * responds with its answer; anything else -> its bytes as c.Seen, or c.NoBytes. */
+ * responds with its answer; akt.<Scalar> -> the same type and bytes (a bytes message); anything else -> its bytes as
+ * c.Seen, or c.NoBytes. */
 static int receive(akt_ctx *ctx, akt_msg *msg, void *state) {
     const void *data = NULL;
     size_t len = 0;
@@ -79,6 +80,8 @@ static int receive(akt_ctx *ctx, akt_msg *msg, void *state) {
         const char *name = akt_err_name(rc);
         return respond_bytes(ctx, "c.NoBytes", name, strlen(name));
     }
+    if (strncmp(akt_msg_type(msg), "akt.", 4) == 0) /* canonical scalars: echoed as bytes */
+        return respond_bytes(ctx, akt_msg_type(msg), data, len);
     return respond_bytes(ctx, "c.Seen", data, len);
 }
 

@@ -96,8 +96,8 @@ def test_type_names() -> None:
     class Tagged:
         __akt_type__ = "shop.Tagged"
 
-    assert akt.type_name("x") == "str"
-    assert akt.type_name(1) == "int"
+    assert akt.type_name("x") == "akt.String"
+    assert akt.type_name(1) == "akt.Int64"
     assert akt.type_name(Order()) == f"{__name__}.test_type_names.<locals>.Order"
     assert akt.type_name(Tagged()) == "shop.Tagged"
     assert akt.type_name(akt.Bytes("a.B", b"")) == "a.B"

@@ -38,10 +38,11 @@ def test_python_and_c_actors_ask_each_other(any_system: akt.ActorSystem, c_actor
     # C -> Python: the C actor asks the Python actor and passes the answer on.
     assert c.ask_sync(akt.Bytes.of("c.AskPy", py.path)) == akt.Bytes.of(
         "py.A", "py-answer:from-c")
-    # Python objects reach C as bytes when they have them.
-    assert c.ask_sync("text ✓") == akt.Bytes.of("c.Seen", "text ✓")
-    assert c.ask_sync(b"\x01\x02") == akt.Bytes("c.Seen", b"\x01\x02")
-    assert c.ask_sync(bytearray(b"ba")) == akt.Bytes("c.Seen", b"ba")
+    # Python objects reach C as bytes when they have them: the canonical scalars, which
+    # the test C actor echoes under the same type name, so they come back as the values.
+    assert c.ask_sync("text ✓") == "text ✓"
+    assert c.ask_sync(b"\x01\x02") == b"\x01\x02"
+    assert c.ask_sync(bytearray(b"ba")) == b"ba"
     assert c.ask_sync(object()) == akt.Bytes.of("c.NoBytes", "AKT_ENOTSUP")
 
 

@@ -9,6 +9,10 @@
  *                           language is serialized by that language's to_bytes) and
  *                           responds conf.Seen "<text>", or conf.NoBytes "<error name>"
  *                           when the message has no bytes.
+ * echo (conf_echo()):
+ *   any message          -> responds a bytes message of the same type and bytes, or
+ *                           conf.NoBytes "<error name>": what a C actor sends back of a
+ *                           canonical scalar (akt.Int64 ...), read and rebuilt.
  */
 #ifndef AKT_CONF_INTEROP_PEER_H
 #define AKT_CONF_INTEROP_PEER_H
@@ -34,5 +38,22 @@ static int conf_peer_receive(akt_ctx *ctx, akt_msg *msg, void *state) {
 
 static const akt_behavior conf_peer_behavior = {.size = sizeof(akt_behavior),
                                                 .receive = conf_peer_receive};
+
+static int conf_echo_receive(akt_ctx *ctx, akt_msg *msg, void *state) {
+    (void)state;
+    const void *data = NULL;
+    size_t len = 0;
+    int rc = akt_msg_bytes(msg, &data, &len);
+    if (rc != 0) return conf_respond(ctx, "conf.NoBytes", akt_err_name(rc));
+    akt_msg *r = NULL;
+    if ((rc = akt_msg_new_bytes(akt_msg_type(msg), data, len, AKT_COPY, &r)) != 0) return rc;
+    if ((rc = akt_ctx_respond(ctx, r)) != 0) akt_msg_release(r);
+    return rc;
+}
+
+static inline const akt_behavior *conf_echo(void) {
+    static const akt_behavior b = {.size = sizeof(akt_behavior), .receive = conf_echo_receive};
+    return &b;
+}
 
 #endif /* AKT_CONF_INTEROP_PEER_H */

@@ -7,7 +7,8 @@ import java.nio.charset.StandardCharsets;
 /**
  * Java values and akt messages. A Java object travels as itself (a global reference inside
  * an object message, typed by its class); a {@link BytesMessage} travels as bytes; whatever
- * arrives as bytes is read back as a BytesMessage (or {@link Terminated}).
+ * arrives as bytes is read back as a BytesMessage (or {@link Terminated}), or, for akt's
+ * canonical scalar names, as the Java value ({@link Scalars}).
  */
 final class Messages {
     private Messages() {}
@@ -17,7 +18,9 @@ final class Messages {
         @Override
         protected Long computeValue(Class<?> type) {
             MessageType named = type.getAnnotation(MessageType.class);
-            long t = AktNativeJNI.aktj_intern(named != null ? named.value() : type.getName());
+            String scalar = named == null ? Scalars.typeOf(type) : null;
+            long t = AktNativeJNI.aktj_intern(
+                    named != null ? named.value() : scalar != null ? scalar : type.getName());
             if (t == 0) {
                 throw new OutOfMemoryError("akt: cannot intern a type name");
             }
@@ -57,7 +60,9 @@ final class Messages {
             return new Terminated(new Pid(system, pid[0]));
         }
         byte[] data = AktNativeJNI.aktj_msg_bytes(msg);
-        return new BytesMessage(type, data != null ? data : new byte[0]);
+        if (data == null) data = new byte[0];
+        Object scalar = Scalars.fromBytes(type, data); /* throws on a malformed payload */
+        return scalar != Scalars.NONE ? scalar : new BytesMessage(type, data);
     }
 
     /** Bytes of a Java object for other languages (Upcalls.toBytes); null if it has none. */
@@ -71,6 +76,6 @@ final class Messages {
         if (obj instanceof BytesMessage b) {
             return b.data();
         }
-        return null;
+        return Scalars.toBytes(obj);
     }
 }

@@ -57,7 +57,7 @@ class MessagesTest {
                 Await.until(() -> types.size() == 1, "the unhandled event");
             }
             assertEquals(0xFFFFFFFFL & Messages.typeOf(new Named("a")), 0xFFFFFFFFL & Messages.typeOf(new Named("b")));
-            assertEquals(Messages.typeOf("a"), AktNativeJNI.aktj_intern("java.lang.String"));
+            assertEquals(Messages.typeOf("a"), AktNativeJNI.aktj_intern("akt.String"));
             assertEquals(Messages.typeOf(new Named("a")), AktNativeJNI.aktj_intern("test.Named"));
         }
     }

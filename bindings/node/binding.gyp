@@ -3,7 +3,7 @@
     {
       "target_name": "akt",
       "sources": [
-        "src/pump.c", "src/errors.c", "src/values.c", "src/pidset.c",
+        "src/pump.c", "src/errors.c", "src/values.c",
         "src/system.c", "src/send.c", "src/actor.c", "src/ctx.c", "src/events.c",
         "src/native.c"
       ],

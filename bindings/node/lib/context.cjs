@@ -5,8 +5,8 @@
 const native = require('./addon.cjs');
 const { makeError, errnos } = require('./errors.cjs');
 const { shared, S_PID } = require('./shared.cjs');
-const { kCell, kLive } = require('./internal.cjs');
-const { Pid, askVia } = require('./pid.cjs');
+const { kCell, kLive, kHandle } = require('./internal.cjs');
+const { Pid } = require('./pid.cjs');
 const { Message } = require('./types.cjs');
 const { put, byRef } = require('./values.cjs');
 
@@ -67,18 +67,26 @@ class Context {
     else native.ctxRespond(dataOf(msg), typeOf(msg, opts));
   }
 
-  /** Tells with self as the sender. */
+  // pid as a Pid of this actor's system (the one the send goes through).
+  #local(pid) {
+    const system = this[kCell].system;
+    return pid instanceof Pid && pid.system === system ? pid : new Pid(system, pid.lo, pid.hi);
+  }
+
+  /** Tells with self as the sender: a send from inside a callback has its actor as the
+   *  sender (akt's implicit sender), so this is the system's tell after the context check
+   *  (tellSlot, not Pid.tell's fastTell: it checks the pid's parts). */
   tell(pid, msg, opts) {
     check(this);
-    if (opts === undefined && byRef(msg) && !(msg instanceof Message)) native.ctxTellSlot(pid.lo, pid.hi, put(msg));
-    else native.ctxTell(pid.lo, pid.hi, dataOf(msg), typeOf(msg, opts));
+    const h = this[kCell].system[kHandle];
+    if (opts === undefined && byRef(msg) && !(msg instanceof Message)) native.tellSlot(h, pid.lo, pid.hi, put(msg));
+    else native.tell(h, pid.lo, pid.hi, dataOf(msg), typeOf(msg, opts));
   }
 
   /** Asks from inside an actor; the promise settles after this callback has returned. */
   ask(pid, msg, opts) {
     check(this);
-    return askVia((m, t, ty, c) => native.ctxAsk(pid.lo, pid.hi, m, t, ty, c),
-      (s, t, c) => native.ctxAskSlot(pid.lo, pid.hi, s, t, undefined, c), msg, opts);
+    return this.#local(pid).ask(msg, opts);
   }
 
   /** Forwards the current message, keeping its sender and asker. */

@@ -19,9 +19,7 @@ static int call_hook(an_inst *I, napi_ref hook, napi_value fn, akt_ctx *ctx, akt
     napi_handle_scope scope = NULL;
     if (!fn && napi_open_handle_scope(env, &scope) != napi_ok) return AKT_EFAILED;
     akt_ctx *prev_ctx = I->cur_ctx;
-    akt_msg *prev_msg = I->cur_msg;
     I->cur_ctx = ctx;
-    I->cur_msg = msg;
 
     int rc = 0;
     napi_value argv[2], result;
@@ -61,7 +59,6 @@ static int call_hook(an_inst *I, napi_ref hook, napi_value fn, akt_ctx *ctx, akt
         if (detail) akt_msg_release(detail);
     }
     I->cur_ctx = prev_ctx;
-    I->cur_msg = prev_msg;
     if (scope) napi_close_handle_scope(env, scope);
     return rc;
 }
@@ -98,11 +95,9 @@ static napi_value Next(napi_env env, napi_callback_info info) {
     AN_ARGS(0);
     akt_msg *msg;
     if (!I->cur_ctx || akt_ctx_next(I->cur_ctx, &msg) != 0) {
-        I->cur_msg = NULL;
         I->shm->scratch[AN_SCR_MSG] = (uint32_t)AN_NEXT_END;
         return NULL;
     }
-    I->cur_msg = msg;
     I->stat_received++;
     napi_value type;
     int32_t slot;
@@ -128,7 +123,6 @@ static void js_post_stop(akt_ctx *ctx, void *state) {
 static void actor_free(an_inst *I, an_actor *a, int notify_js) {
     if (!I->closing) {
         napi_env env = I->env;
-        an_pidset_del(&I->js_pids, a->pid.id);
         napi_value fn, id, r;
         napi_create_int32(env, a->id, &id);
         if (notify_js && napi_get_reference_value(env, I->freed, &fn) == napi_ok &&
@@ -290,7 +284,6 @@ static napi_value Spawn(napi_env env, napi_callback_info info) {
         actor_free(I, a, 0);
         return an_throw(env, I, rc);
     }
-    an_pidset_add(&I->js_pids, a->pid.id);
     an_put_pid(I, AN_SCR_PID, a->pid);
     return NULL;
 }

@@ -61,13 +61,6 @@ typedef struct an_item {
     void *ptr; /* a value slot + 1, an_ask, an_evt, an_sys or an_actor, by kind */
 } an_item;
 
-/* A set of pids (open addressing, JS thread only): the JS actors alive in this instance,
- * so a send knows whether its receiver can take a JS object by reference. */
-typedef struct an_pidset {
-    uint64_t *keys; /* 0 = empty, UINT64_MAX = deleted */
-    size_t cap, used;
-} an_pidset;
-
 /* Per Node environment (main thread or a worker thread). */
 struct an_inst {
     napi_env env;
@@ -102,13 +95,10 @@ struct an_inst {
 
     an_sys *systems; /* every system created here, linked */
 
-    /* The current callback (receive, pre_start, post_stop) and the message it handles (in a
-     * run: the one last pulled), or NULL. */
+    /* The current callback (receive, pre_start, post_stop), or NULL; its message is
+     * akt_ctx_message's. */
     akt_ctx *cur_ctx;
-    akt_msg *cur_msg;
     int in_run;
-
-    an_pidset js_pids;
 
     /* Counters for tests and tuning (JS thread only, except wakeups: atomic). */
     atomic_long stat_wakeups;                  /* threadsafe-function calls made by other threads */
@@ -194,12 +184,9 @@ int an_msg_arg(an_inst *I, napi_env env, napi_value v, int is_slot, const char *
 /* The end of a send that took m: akt owns m only once the send succeeded, so on failure
  * (rc != 0) it is released here and rc thrown. Returns NULL either way. */
 napi_value an_sent(napi_env env, an_inst *I, akt_msg *m, int rc);
-
-/* ---- pid set (pidset.c) ---- */
-void an_pidset_add(an_pidset *s, uint64_t id);
-void an_pidset_del(an_pidset *s, uint64_t id);
-int an_pidset_has(const an_pidset *s, uint64_t id);
-void an_pidset_free(an_pidset *s);
+/* Whether pid is a JS actor of this instance (it runs on s's external dispatcher; s NULL:
+ * the system of the running callback), so a send may pass it a JS value by reference. */
+int an_js_pid(an_inst *I, an_sys *s, akt_pid pid);
 
 /* ---- actors (actor.c) ---- */
 void an_actor_free_now(an_inst *I, an_actor *a);

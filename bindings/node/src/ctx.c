@@ -53,7 +53,7 @@ static napi_value respond_impl(napi_env env, napi_callback_info info, int is_slo
      * JS actor; a C actor gets bytes. */
     akt_pid sender = {0};
     akt_ctx_sender(ctx, &sender);
-    int by_ref = sender.id == AKT_PID_NONE_ID || an_pidset_has(&I->js_pids, sender.id);
+    int by_ref = sender.id == AKT_PID_NONE_ID || an_js_pid(I, NULL, sender);
     akt_msg *m;
     AN_RC(an_msg_arg(I, env, argv[0], is_slot, type, by_ref, &m));
     return an_sent(env, I, m, akt_ctx_respond(ctx, m));
@@ -147,14 +147,15 @@ static napi_value CtxReplyExpected(napi_env env, napi_callback_info info) {
 static napi_value CtxMessageType(napi_env env, napi_callback_info info) {
     AN_ARGS(0);
     AN_CTX();
-    if (!I->cur_msg) return an_throw(env, I, AKT_EMISUSE);
+    akt_msg *msg;
+    AN_RC(akt_ctx_message(ctx, &msg)); /* AKT_EMISUSE outside a message (pre_start, ...) */
     napi_value r;
-    napi_create_string_utf8(env, akt_msg_type(I->cur_msg), NAPI_AUTO_LENGTH, &r);
+    napi_create_string_utf8(env, akt_msg_type(msg), NAPI_AUTO_LENGTH, &r);
     return r;
 }
 
 napi_status an_register_ctx(napi_env env, napi_value exports, an_inst *I) {
-    /* ctxTell and ctxAsk are in send.c, with the other sends. */
+    /* Tells and asks from inside an actor are send.c's (akt picks the sender). */
     static const an_fn fns[] = {{"ctxSelf", CtxSelf},
                                 {"ctxSender", CtxSender},
                                 {"ctxParent", CtxParent},

@@ -185,19 +185,21 @@ void an_slot_drop(an_inst *I, napi_env env, napi_value v, int is_slot) {
         an_slot_release_now(I, slot);
 }
 
+int an_js_pid(an_inst *I, an_sys *s, akt_pid pid) {
+    if (!s && I->cur_ctx) {
+        akt_system *sys = NULL;
+        akt_ctx_system(I->cur_ctx, &sys);
+        for (an_sys *x = I->systems; x; x = x->next)
+            if (x->sys == sys) s = x;
+    }
+    int on = 0;
+    return s && akt_pid_runs_on(s->sys, pid, s->disp, &on) == 0 && on;
+}
+
 napi_value an_sent(napi_env env, an_inst *I, akt_msg *m, int rc) {
     if (!rc) return NULL;
     akt_msg_release(m);
     return an_throw(env, I, rc);
-}
-
-/* Where a send comes from: a system handle (from outside), or, with in_ctx, the JS actor
- * whose callback is running (its context, so it is the sender). 0 after throwing. */
-static int origin_of(napi_env env, an_inst *I, int in_ctx, napi_value handle, an_sys **s) {
-    if (!in_ctx) return (*s = an_sys_of(env, handle)) != NULL;
-    if (I->cur_ctx) return 1;
-    an_throw(env, I, AKT_EMISUSE);
-    return 0;
 }
 
 /* What a tell and an ask both take, from a[0] on (the arguments after the origin, argc of
@@ -210,8 +212,8 @@ typedef struct send_args {
     akt_msg *m;
 } send_args;
 
-static int send_args_of(an_inst *I, napi_env env, size_t argc, napi_value *a, int is_slot,
-                        int is_ask, send_args *out) {
+static int send_args_of(an_inst *I, napi_env env, an_sys *s, size_t argc, napi_value *a,
+                        int is_slot, int is_ask, send_args *out) {
     size_t type_at = is_ask ? 4 : 3;
     char tbuf[256];
     char *type = NULL;
@@ -223,8 +225,7 @@ static int send_args_of(an_inst *I, napi_env env, size_t argc, napi_value *a, in
     type = argc > type_at ? an_opt_string(I, env, a[type_at], tbuf, sizeof tbuf) : NULL;
     if (type == (char *)-1) goto fail;
     /* From here the slot is an_msg_arg's: it gives it back on failure. */
-    int rc = an_msg_arg(I, env, a[2], is_slot, type, an_pidset_has(&I->js_pids, out->to.id),
-                        &out->m);
+    int rc = an_msg_arg(I, env, a[2], is_slot, type, an_js_pid(I, s, out->to), &out->m);
     if (rc) {
         an_throw(env, I, rc);
         return 0;
@@ -235,31 +236,23 @@ fail:
     return 0;
 }
 
-/* tell(handle, lo, hi, value, type?); tellSlot(handle, lo, hi, slot, type?);
- * in_ctx, inside a JS actor: ctxTell(lo, hi, value, type?); ctxTellSlot(lo, hi, slot, type?) */
-static napi_value tell_impl(napi_env env, napi_callback_info info, int is_slot, int in_ctx) {
+/* tell(handle, lo, hi, value, type?); tellSlot(handle, lo, hi, slot, type?). Inside a JS
+ * actor's callback (Context.tell, or Pid.tell there) akt makes that actor the sender. */
+static napi_value tell_impl(napi_env env, napi_callback_info info, int is_slot) {
     AN_ARGS(5);
-    an_sys *s = NULL;
-    size_t skip = in_ctx ? 0 : 1; /* the system handle */
-    if (!origin_of(env, I, in_ctx, argv[0], &s)) {
-        an_slot_drop(I, env, argv[skip + 2], is_slot);
+    an_sys *s = an_sys_of(env, argv[0]);
+    if (!s) {
+        an_slot_drop(I, env, argv[3], is_slot);
         return NULL;
     }
     send_args sa;
-    if (!send_args_of(I, env, argc - skip, argv + skip, is_slot, 0, &sa)) return NULL;
-    int rc = in_ctx ? akt_ctx_tell(I->cur_ctx, sa.to, sa.m) : akt_tell(s->sys, sa.to, sa.m);
-    return an_sent(env, I, sa.m, rc);
+    if (!send_args_of(I, env, s, argc - 1, argv + 1, is_slot, 0, &sa)) return NULL;
+    return an_sent(env, I, sa.m, akt_tell(s->sys, sa.to, sa.m));
 }
 
-static napi_value Tell(napi_env env, napi_callback_info info) { return tell_impl(env, info, 0, 0); }
+static napi_value Tell(napi_env env, napi_callback_info info) { return tell_impl(env, info, 0); }
 static napi_value TellSlot(napi_env env, napi_callback_info info) {
-    return tell_impl(env, info, 1, 0);
-}
-static napi_value CtxTell(napi_env env, napi_callback_info info) {
-    return tell_impl(env, info, 0, 1);
-}
-static napi_value CtxTellSlot(napi_env env, napi_callback_info info) {
-    return tell_impl(env, info, 1, 1);
+    return tell_impl(env, info, 1);
 }
 
 /* The hot path of Pid.tell for a JS value by reference: a function bound to one system
@@ -276,7 +269,7 @@ static napi_value FastTell(napi_env env, napi_callback_info info) {
     int32_t slot = (int32_t)scr[AN_SCR_TELL_SLOT];
     if (slot < 0) return an_throw(env, I, AKT_EINVAL);
     akt_msg *m;
-    int rc = an_msg_from_slot(I, env, slot, NULL, an_pidset_has(&I->js_pids, to.id), &m);
+    int rc = an_msg_from_slot(I, env, slot, NULL, an_js_pid(I, s, to), &m);
     if (rc) return an_throw(env, I, rc);
     return an_sent(env, I, m, akt_tell(s->sys, to, m));
 }
@@ -299,35 +292,24 @@ static int flag_of(napi_env env, napi_value v) {
 }
 
 /* ask(handle, lo, hi, value, timeoutMs, type?, cancellable?) -> Promise | [Promise, handle];
- * askSlot: the same with a slot for value; in_ctx, inside a JS actor: ctxAsk and ctxAskSlot,
- * the same without the handle. */
-static napi_value ask_impl(napi_env env, napi_callback_info info, int is_slot, int in_ctx) {
+ * askSlot: the same with a slot for value. The sender is implicit, as for tell. */
+static napi_value ask_impl(napi_env env, napi_callback_info info, int is_slot) {
     AN_ARGS(7);
-    an_sys *s = NULL;
-    size_t skip = in_ctx ? 0 : 1; /* the system handle */
-    if (!origin_of(env, I, in_ctx, argv[0], &s)) {
-        an_slot_drop(I, env, argv[skip + 2], is_slot);
+    an_sys *s = an_sys_of(env, argv[0]);
+    if (!s) {
+        an_slot_drop(I, env, argv[3], is_slot);
         return NULL;
     }
     send_args sa;
-    if (!send_args_of(I, env, argc - skip, argv + skip, is_slot, 1, &sa)) return NULL;
+    if (!send_args_of(I, env, s, argc - 1, argv + 1, is_slot, 1, &sa)) return NULL;
     akt_future *f;
-    int rc = in_ctx ? akt_ctx_ask(I->cur_ctx, sa.to, sa.m, sa.timeout, &f)
-                    : akt_ask(s->sys, sa.to, sa.m, sa.timeout, &f);
+    int rc = akt_ask(s->sys, sa.to, sa.m, sa.timeout, &f);
     if (rc) return an_sent(env, I, sa.m, rc);
-    return promise_of(env, I, f, 0, flag_of(env, argv[skip + 5]));
+    return promise_of(env, I, f, 0, flag_of(env, argv[6]));
 }
 
-static napi_value Ask(napi_env env, napi_callback_info info) { return ask_impl(env, info, 0, 0); }
-static napi_value AskSlot(napi_env env, napi_callback_info info) {
-    return ask_impl(env, info, 1, 0);
-}
-static napi_value CtxAsk(napi_env env, napi_callback_info info) {
-    return ask_impl(env, info, 0, 1);
-}
-static napi_value CtxAskSlot(napi_env env, napi_callback_info info) {
-    return ask_impl(env, info, 1, 1);
-}
+static napi_value Ask(napi_env env, napi_callback_info info) { return ask_impl(env, info, 0); }
+static napi_value AskSlot(napi_env env, napi_callback_info info) { return ask_impl(env, info, 1); }
 
 /* stopGraceful(handle, lo, hi, timeoutMs) -> Promise<void> */
 static napi_value StopGraceful(napi_env env, napi_callback_info info) {
@@ -402,8 +384,7 @@ static int batch_args_of(an_inst *I, napi_env env, napi_value *argv, int is_ask,
         an_throw(env, I, AKT_EINVAL);
         return 0;
     }
-    int rc = msgs_of(I, env, argv[3], argv[4], an_pidset_has(&I->js_pids, out->to.id), &out->msgs,
-                     &out->n);
+    int rc = msgs_of(I, env, argv[3], argv[4], an_js_pid(I, out->s, out->to), &out->msgs, &out->n);
     if (rc) {
         an_throw(env, I, rc);
         return 0;
@@ -454,20 +435,11 @@ static napi_value AskBatch(napi_env env, napi_callback_info info) {
 }
 
 napi_status an_register_send(napi_env env, napi_value exports, an_inst *I) {
-    static const an_fn fns[] = {{"tell", Tell},
-                                {"tellSlot", TellSlot},
-                                {"bindFastTell", BindFastTell},
-                                {"ask", Ask},
-                                {"askSlot", AskSlot},
-                                {"ctxTell", CtxTell},
-                                {"ctxTellSlot", CtxTellSlot},
-                                {"ctxAsk", CtxAsk},
-                                {"ctxAskSlot", CtxAskSlot},
-                                {"stopGraceful", StopGraceful},
-                                {"cancel", Cancel},
-                                {"tellBatch", TellBatch},
-                                {"askBatch", AskBatch},
-                                {NULL, NULL}};
+    static const an_fn fns[] = {
+        {"tell", Tell},     {"tellSlot", TellSlot},   {"bindFastTell", BindFastTell},
+        {"ask", Ask},       {"askSlot", AskSlot},     {"stopGraceful", StopGraceful},
+        {"cancel", Cancel}, {"tellBatch", TellBatch}, {"askBatch", AskBatch},
+        {NULL, NULL}};
     an_export(env, exports, I, fns);
     return napi_ok;
 }

@@ -134,6 +134,11 @@ AKT_API int akt_system_release(akt_system *system) {
         run->free_system_after = 1;
         return 0;
     }
+    akt__system_free_final(s);
+    return 0;
+}
+
+void akt__system_free_final(akt_system *s) {
     if (s->reaper_started) {
         if (pthread_equal(s->reaper, pthread_self()))
             pthread_detach(s->reaper);
@@ -142,7 +147,6 @@ AKT_API int akt_system_release(akt_system *system) {
         s->reaper_started = 0;
     }
     akt__system_free(s);
-    return 0;
 }
 
 /* Frees whatever a dead system still holds: mail that arrived after its actors died. */

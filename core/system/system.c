@@ -77,7 +77,7 @@ AKT_API int akt_system_create(const akt_system_options *options, akt_system **ou
     s->throughput = o.throughput ? o.throughput : 64;
     s->hooks = (akt__thread_hooks){s, o.thread_start, o.thread_stop, o.thread_hook_data};
     s->run_cell = akt__cell_run;
-    s->free_system = akt__system_free;
+    s->free_system = akt__system_free_final;
     int workers = o.workers ? o.workers : (int)sysconf(_SC_NPROCESSORS_ONLN);
     if (workers < 1) workers = 1;
 

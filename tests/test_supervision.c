@@ -578,16 +578,22 @@ static void test_one_for_all_race(void **state) {
 
 /* ---- the retry budget --------------------------------------------------------------- */
 
+/* A system whose top-level actors restart within a retry budget; ev records restarts. */
+static akt_subscription *start_budget(uint32_t max_retries, int64_t within_ns, tu_events *ev) {
+    akt_supervisor s = supervisor(AKT_STRATEGY_ONE_FOR_ONE, AKT_DIRECTIVE_RESTART, NULL);
+    s.max_retries = max_retries;
+    s.within_ns = within_ns;
+    start_system_with(&s);
+    tu_events_init(ev);
+    akt_subscription *sub = NULL;
+    TU_OK(akt_subscribe(sys, AKT_EVENT_ACTOR_RESTARTED, tu_events_cb, ev, &sub));
+    return sub;
+}
+
 static void test_retry_budget_stops_the_child(void **state) {
     (void)state;
-    akt_supervisor s = supervisor(AKT_STRATEGY_ONE_FOR_ONE, AKT_DIRECTIVE_RESTART, NULL);
-    s.max_retries = 2;
-    s.within_ns = TU_SEC(60);
-    start_system_with(&s);
     static tu_events ev;
-    tu_events_init(&ev);
-    akt_subscription *sub = NULL;
-    TU_OK(akt_subscribe(sys, AKT_EVENT_ACTOR_RESTARTED, tu_events_cb, &ev, &sub));
+    akt_subscription *sub = start_budget(2, TU_SEC(60), &ev);
     static counter c = {.name = "c"};
     akt_pid pid = tu_spawn(sys, &counter_behavior, &c, "c");
     tell(pid, "fail");
@@ -604,14 +610,8 @@ static void test_retry_budget_stops_the_child(void **state) {
 
 static void test_retry_window_ends(void **state) {
     (void)state;
-    akt_supervisor s = supervisor(AKT_STRATEGY_ONE_FOR_ONE, AKT_DIRECTIVE_RESTART, NULL);
-    s.max_retries = 1;
-    s.within_ns = TU_MS(100);
-    start_system_with(&s);
     static tu_events ev;
-    tu_events_init(&ev);
-    akt_subscription *sub = NULL;
-    TU_OK(akt_subscribe(sys, AKT_EVENT_ACTOR_RESTARTED, tu_events_cb, &ev, &sub));
+    akt_subscription *sub = start_budget(1, TU_MS(100), &ev);
     static counter c = {.name = "c"};
     akt_pid pid = tu_spawn(sys, &counter_behavior, &c, "c");
     tell(pid, "fail");

@@ -18,11 +18,22 @@ public final class CPeer {
 
     private static native long spawnNative(long system, String name);
 
+    private static native long spawnEchoNative(long system, String name);
+
     /** Spawns the C peer as a top-level actor of system. */
     public static Pid spawn(ActorSystem system, String name) {
         long id = spawnNative(system.nativeHandle(), name);
         if (id < 0) {
             throw new AktException((int) id, "spawning the C peer failed");
+        }
+        return system.pid(id);
+    }
+
+    /** Spawns the C echo actor of peer.h (conf_echo()) as a top-level actor of system. */
+    public static Pid spawnEcho(ActorSystem system, String name) {
+        long id = spawnEchoNative(system.nativeHandle(), name);
+        if (id < 0) {
+            throw new AktException((int) id, "spawning the C echo failed");
         }
         return system.pid(id);
     }

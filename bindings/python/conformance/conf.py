@@ -191,19 +191,39 @@ def result_str(value: Any) -> str:
 def peer_behavior() -> Any:
     """The interop case's C actor (conformance/cases/interop/peer.h), compiled into a small
     shared library on first use and linked against the libakt the akt package ships."""
+    return int(ffi_cast_behavior(_peer_lib().akt_conf_peer()))
+
+
+def echo_behavior() -> Any:
+    """The C echo actor of peer.h (conf_echo()), from the same library: the scalars case."""
+    return int(ffi_cast_behavior(_peer_lib().akt_conf_echo()))
+
+
+def ffi_cast_behavior(ptr: Any) -> int:
+    return _ffi[0].cast("uintptr_t", ptr)
+
+
+_ffi: list[Any] = []
+
+
+def _peer_lib() -> Any:
+    """Builds (when its sources changed) and loads libakt_conf_peer.so, once per process."""
+    if _keep:
+        return _keep[0]
     import cffi
 
     pkg = Path(akt.__file__).resolve().parent
     out_dir = Path(os.environ.get("AKT_PY_CONF_BUILD", REPO / "bindings/python/build/conf"))
     lib = out_dir / "libakt_conf_peer.so"
     interop = REPO / "conformance/cases/interop"
-    sources = [interop / "peer.h", REPO / "conformance/c/conf.c",
+    sources = [Path(__file__), interop / "peer.h", REPO / "conformance/c/conf.c",
                REPO / "conformance/c/conf.h", pkg / "libakt.so.0"]
     if not lib.exists() or any(s.stat().st_mtime > lib.stat().st_mtime for s in sources):
         out_dir.mkdir(parents=True, exist_ok=True)
         src = out_dir / "peer_lib.c"
         src.write_text('#include "peer.h"\n'
-                       "const akt_behavior *akt_conf_peer(void) { return &conf_peer_behavior; }\n")
+                       "const akt_behavior *akt_conf_peer(void) { return &conf_peer_behavior; }\n"
+                       "const akt_behavior *akt_conf_echo(void) { return conf_echo(); }\n")
         tmp = lib.with_suffix(f".{os.getpid()}.tmp")
         subprocess.run(
             [os.environ.get("CC", "cc"), "-shared", "-fPIC", "-std=gnu11", "-O1",
@@ -214,10 +234,11 @@ def peer_behavior() -> Any:
         )
         os.replace(tmp, lib)
     ffi = cffi.FFI()
-    ffi.cdef("const void *akt_conf_peer(void);")
+    ffi.cdef("const void *akt_conf_peer(void);\nconst void *akt_conf_echo(void);")
     handle = ffi.dlopen(str(lib))
+    _ffi.append(ffi)
     _keep.append(handle)
-    return int(ffi.cast("uintptr_t", handle.akt_conf_peer()))
+    return handle
 
 
 _keep: list[Any] = []

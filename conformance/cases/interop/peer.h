@@ -10,7 +10,8 @@
  *                           responds conf.Seen "<text>", or conf.NoBytes "<error name>"
  *                           when the message has no bytes.
  * echo (conf_echo()):
- *   any message          -> responds a bytes message of the same type and bytes, or
+ *   conf.Null            -> responds akt.Null (0 bytes): the one scalar Java cannot send
+ *   any other message    -> responds a bytes message of the same type and bytes, or
  *                           conf.NoBytes "<error name>": what a C actor sends back of a
  *                           canonical scalar (akt.Int64 ...), read and rebuilt.
  */
@@ -43,9 +44,15 @@ static int conf_echo_receive(akt_ctx *ctx, akt_msg *msg, void *state) {
     (void)state;
     const void *data = NULL;
     size_t len = 0;
-    int rc = akt_msg_bytes(msg, &data, &len);
-    if (rc != 0) return conf_respond(ctx, "conf.NoBytes", akt_err_name(rc));
+    int rc;
     akt_msg *r = NULL;
+    if (conf_is(msg, "conf.Null")) {
+        if ((rc = akt_msg_new_bytes(AKT_TYPE_NULL, NULL, 0, AKT_BORROW, &r)) != 0) return rc;
+        if ((rc = akt_ctx_respond(ctx, r)) != 0) akt_msg_release(r);
+        return rc;
+    }
+    rc = akt_msg_bytes(msg, &data, &len);
+    if (rc != 0) return conf_respond(ctx, "conf.NoBytes", akt_err_name(rc));
     if ((rc = akt_msg_new_bytes(akt_msg_type(msg), data, len, AKT_COPY, &r)) != 0) return rc;
     if ((rc = akt_ctx_respond(ctx, r)) != 0) akt_msg_release(r);
     return rc;

@@ -43,12 +43,12 @@ static int akt__budget_spent(akt_system *s, akt__cell *parent, const akt_supervi
     }
     f->n = k;
     if (found == UINT32_MAX) {
+        /* The first failure in a window never spends a budget >= 1; a partial entry (out of
+         * memory) is dropped. */
         if (akt__vec_push(&s->heap, f, child) || akt__vec_push(&s->heap, f, (uint64_t)now) ||
-            akt__vec_push(&s->heap, f, 1)) {
+            akt__vec_push(&s->heap, f, 1))
             f->n = k;
-            return 0;
-        }
-        return 0; /* the first failure in a window never spends a budget >= 1 */
+        return 0;
     }
     f->v[found + 2]++;
     return f->v[found + 2] > sup->max_retries;
@@ -67,9 +67,17 @@ static int akt__children(akt_system *s, akt__cell *c, akt__vec *out) {
     return rc;
 }
 
-static int akt__one_for_all(const akt__cell *parent) {
-    return akt__cell_index(parent) != AKT__GUARDIAN && parent->ext && parent->ext->has_supervisor &&
-           parent->ext->supervisor.strategy == AKT_STRATEGY_ONE_FOR_ALL;
+/* The strategy parent gave its children at spawn, or NULL (one-for-one, restart). */
+static const akt_supervisor *akt__supervisor_of(const akt__cell *parent) {
+    return parent->ext && parent->ext->has_supervisor ? &parent->ext->supervisor : NULL;
+}
+
+/* Stop or restart pid; sibling: a one-for-all sibling, restarted even while running. */
+static void akt__stop_or_restart(akt_system *s, akt_pid pid, int d, int sibling) {
+    if (d == AKT_DIRECTIVE_STOP)
+        akt__stop_request(s, pid);
+    else
+        akt__send_sys(s, pid, AKT__SYS_RESTART, sibling, 0, NULL, NULL);
 }
 
 /* A one-for-all restart or stop: the failed child gets the directive as one-for-one would,
@@ -78,24 +86,14 @@ static int akt__one_for_all(const akt__cell *parent) {
 static void akt__apply_all(akt_system *s, akt__cell *c, akt_pid child, int d) {
     akt__vec kids = {0};
     if (akt__children(s, c, &kids)) kids.n = 0;
-    if (d == AKT_DIRECTIVE_STOP)
-        akt__stop_request(s, child);
-    else
-        akt__send_sys(s, child, AKT__SYS_RESTART, 0, 0, NULL, NULL);
-    for (uint32_t i = 0; i < kids.n; i++) {
-        akt_pid sib = {kids.v[i]};
-        if (sib.id == child.id) continue;
-        if (d == AKT_DIRECTIVE_STOP)
-            akt__stop_request(s, sib);
-        else
-            akt__send_sys(s, sib, AKT__SYS_RESTART, 1, 0, NULL, NULL);
-    }
+    akt__stop_or_restart(s, child, d, 0);
+    for (uint32_t i = 0; i < kids.n; i++)
+        if (kids.v[i] != child.id) akt__stop_or_restart(s, (akt_pid){kids.v[i]}, d, 1);
     akt__vec_free(&s->heap, &kids);
 }
 
-static int akt__decide(akt_system *s, akt__cell *parent, int code, const char *reason) {
-    const akt_supervisor *sup = NULL;
-    if (parent->ext && parent->ext->has_supervisor) sup = &parent->ext->supervisor;
+static int akt__decide(const akt__cell *parent, const akt_supervisor *sup, int code,
+                       const char *reason) {
     int d = AKT_DIRECTIVE_RESTART;
     if (sup) {
         d = sup->decide ? sup->decide(code, reason, sup->decide_data) : sup->default_directive;
@@ -119,22 +117,21 @@ void akt__actor_supervise(akt__worker *w, akt__cell *c, akt__envelope *e) {
         reason_buf[len] = 0;
         reason = reason_buf;
     }
-    int d = akt__decide(s, c, e->code, reason);
-    const akt_supervisor *sup = c->ext && c->ext->has_supervisor ? &c->ext->supervisor : NULL;
+    const akt_supervisor *sup = akt__supervisor_of(c);
+    int d = akt__decide(c, sup, e->code, reason);
     if (akt__budget_spent(s, c, sup, child.id)) {
         akt__stop_request(s, child); /* out of retries: only the failing child stops */
         return;
     }
-    if ((d == AKT_DIRECTIVE_RESTART || d == AKT_DIRECTIVE_STOP) && akt__one_for_all(c)) {
+    /* One-for-all is per parent: the guardian's children (top-level actors) are unrelated. */
+    if ((d == AKT_DIRECTIVE_RESTART || d == AKT_DIRECTIVE_STOP) && sup &&
+        sup->strategy == AKT_STRATEGY_ONE_FOR_ALL && akt__cell_index(c) != AKT__GUARDIAN) {
         akt__apply_all(s, c, child, d);
         return;
     }
     switch (d) {
     case AKT_DIRECTIVE_RESUME:
         akt__send_sys(s, child, AKT__SYS_RESUME, 0, 0, NULL, NULL);
-        break;
-    case AKT_DIRECTIVE_STOP:
-        akt__stop_request(s, child);
         break;
     case AKT_DIRECTIVE_ESCALATE: {
         akt__ext *x = akt__ext_get(s, c);
@@ -145,8 +142,8 @@ void akt__actor_supervise(akt__worker *w, akt__cell *c, akt__envelope *e) {
         if (c->status == AKT__RUNNING) akt__actor_fail(w, c, e->code, reason);
         break;
     }
-    default:
-        akt__send_sys(s, child, AKT__SYS_RESTART, 0, 0, NULL, NULL);
+    default: /* stop, restart */
+        akt__stop_or_restart(s, child, d, 0);
         break;
     }
 }

@@ -57,6 +57,11 @@ struct akt_dispatcher {
 _Static_assert(offsetof(struct akt_dispatcher, releases) == 0,
                "the release queue is where the kernel looks for it");
 
+/* 1 if d is one of system s's external dispatchers (d may be NULL: akt__self.running). */
+static inline int akt__external_of(const struct akt_dispatcher *d, const akt_system *s) {
+    return d && d->external && d->system == s;
+}
+
 /* Shared inside sched/ (dispatch.c). */
 int akt__disp_init(akt_system *s, struct akt_dispatcher *d);
 akt__cell *akt__dispatch_pop_locked(struct akt_dispatcher *d);

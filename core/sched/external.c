@@ -66,7 +66,7 @@ AKT_API int akt_dispatcher_run(akt_dispatcher *dispatcher, size_t budget, size_t
     if (free_after) {
         /* The system's last reference went inside this run: free it now that nothing of
          * the run is in use, or leave it to an enclosing run of the same system. */
-        if (prev && prev->external && prev->system == s)
+        if (akt__external_of(prev, s))
             prev->free_system_after = 1;
         else
             s->free_system(s);

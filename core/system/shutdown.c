@@ -127,11 +127,10 @@ AKT_API int akt_system_release(akt_system *system) {
         return 0;
     }
     pthread_mutex_unlock(&s->done_lock);
-    struct akt_dispatcher *run = akt__self.running;
-    if (run && run->external && run->system == s) {
+    if (akt__external_of(akt__self.running, s)) {
         /* Inside a run of this system's dispatcher (a release callback): the run frees it
          * when it returns, not under its own feet. */
-        run->free_system_after = 1;
+        akt__self.running->free_system_after = 1;
         return 0;
     }
     akt__system_free_final(s);

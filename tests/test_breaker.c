@@ -35,17 +35,25 @@ static void call(akt__breaker *b, int ok) {
     assert_int_equal(akt__breaker_record(b, ok), 0);
 }
 
-static akt__breaker_state state(akt__breaker *b) {
+/* A breaker with opts() on the injected clock. */
+static akt__breaker *fresh(void) {
+    akt__breaker_opts o = opts();
+    akt__breaker *b = NULL;
+    assert_int_equal(akt__breaker_new(&o, &b), 0);
+    return b;
+}
+
+static akt__breaker_metrics metrics(akt__breaker *b) {
     akt__breaker_metrics m;
     assert_int_equal(akt__breaker_metrics_get(b, &m), 0);
-    return m.state;
+    return m;
 }
+
+static akt__breaker_state state(akt__breaker *b) { return metrics(b).state; }
 
 static void test_opens_at_the_failure_rate_after_min_requests(void **st) {
     (void)st;
-    akt__breaker_opts o = opts();
-    akt__breaker *b;
-    assert_int_equal(akt__breaker_new(&o, &b), 0);
+    akt__breaker *b = fresh();
     call(b, 0);
     call(b, 0);
     call(b, 0); /* 3 failures, but fewer than min_requests calls */
@@ -53,21 +61,17 @@ static void test_opens_at_the_failure_rate_after_min_requests(void **st) {
     call(b, 1); /* 3/4 >= 0.5 with 4 calls */
     assert_int_equal(state(b), AKT__BREAKER_OPEN);
     assert_int_equal(akt__breaker_acquire(b), AKT_EBUSY);
-    akt__breaker_metrics m;
-    assert_int_equal(akt__breaker_metrics_get(b, &m), 0);
+    akt__breaker_metrics m = metrics(b);
     assert_int_equal(m.rejected, 1);
     akt__breaker_free(b);
 }
 
 static void test_stays_closed_below_the_rate(void **st) {
     (void)st;
-    akt__breaker_opts o = opts();
-    akt__breaker *b;
-    assert_int_equal(akt__breaker_new(&o, &b), 0);
+    akt__breaker *b = fresh();
     call(b, 0);
     for (int i = 0; i < 9; i++) call(b, 1);
-    akt__breaker_metrics m;
-    assert_int_equal(akt__breaker_metrics_get(b, &m), 0);
+    akt__breaker_metrics m = metrics(b);
     assert_int_equal(m.state, AKT__BREAKER_CLOSED);
     assert_int_equal(m.successes, 9);
     assert_int_equal(m.failures, 1);
@@ -77,16 +81,13 @@ static void test_stays_closed_below_the_rate(void **st) {
 
 static void test_old_buckets_leave_the_window(void **st) {
     (void)st;
-    akt__breaker_opts o = opts();
-    akt__breaker *b;
-    assert_int_equal(akt__breaker_new(&o, &b), 0);
+    akt__breaker *b = fresh();
     call(b, 0);
     call(b, 0);
     call(b, 0);
     atomic_store(&fake_now, 2500 * MS); /* the three failures are older than the window */
     call(b, 0);
-    akt__breaker_metrics m;
-    assert_int_equal(akt__breaker_metrics_get(b, &m), 0);
+    akt__breaker_metrics m = metrics(b);
     assert_int_equal(m.failures, 1);
     assert_int_equal(m.state, AKT__BREAKER_CLOSED);
     akt__breaker_free(b);
@@ -99,9 +100,7 @@ static void trip_it(akt__breaker *b) {
 
 static void test_half_open_after_the_timeout_then_closed(void **st) {
     (void)st;
-    akt__breaker_opts o = opts();
-    akt__breaker *b;
-    assert_int_equal(akt__breaker_new(&o, &b), 0);
+    akt__breaker *b = fresh();
     trip_it(b);
     atomic_store(&fake_now, 1099 * MS);
     assert_int_equal(akt__breaker_acquire(b), AKT_EBUSY);
@@ -114,17 +113,14 @@ static void test_half_open_after_the_timeout_then_closed(void **st) {
     assert_int_equal(state(b), AKT__BREAKER_HALF_OPEN);
     assert_int_equal(akt__breaker_record(b, 1), 0);
     assert_int_equal(state(b), AKT__BREAKER_CLOSED);
-    akt__breaker_metrics m;
-    assert_int_equal(akt__breaker_metrics_get(b, &m), 0);
+    akt__breaker_metrics m = metrics(b);
     assert_int_equal(m.failures, 0); /* closing starts a fresh window */
     akt__breaker_free(b);
 }
 
 static void test_a_failed_trial_reopens(void **st) {
     (void)st;
-    akt__breaker_opts o = opts();
-    akt__breaker *b;
-    assert_int_equal(akt__breaker_new(&o, &b), 0);
+    akt__breaker *b = fresh();
     trip_it(b);
     atomic_store(&fake_now, 1200 * MS);
     assert_int_equal(akt__breaker_acquire(b), 0);
@@ -196,9 +192,7 @@ static void test_races_from_many_threads(void **st) {
         assert_int_equal(pthread_create(&t[i], NULL, racer, (void *)i), 0);
     for (int i = 0; i < RACERS; i++) pthread_join(t[i], NULL);
     assert_int_equal(atomic_load(&allowed) + atomic_load(&refused), RACERS * CALLS);
-    akt__breaker_metrics m;
-    assert_int_equal(akt__breaker_metrics_get(shared, &m), 0);
-    assert_int_equal(m.rejected, (uint64_t)atomic_load(&refused));
+    assert_int_equal(metrics(shared).rejected, (uint64_t)atomic_load(&refused));
     assert_true(atomic_load(&refused) > 0); /* half the callers fail: it must have opened */
     akt__breaker_free(shared);
 }

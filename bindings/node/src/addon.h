@@ -15,10 +15,10 @@
 #include <stdint.h>
 
 /* Type names of the messages the binding makes from JS values. */
-#define AN_TYPE_OBJECT "akt.js.Value" /* any JS value passed by reference (JS to JS) */
-#define AN_TYPE_STRING "akt.String"   /* UTF-8 text */
-#define AN_TYPE_BYTES "akt.Bytes"     /* raw bytes (Buffer, Uint8Array, ...) */
-#define AN_TYPE_JSON "akt.Json"       /* JSON text of a JS value sent to a non-JS actor */
+#define AN_TYPE_OBJECT "akt.js.Value"  /* any JS value passed by reference (JS to JS) */
+#define AN_TYPE_STRING AKT_TYPE_STRING /* UTF-8 text */
+#define AN_TYPE_BYTES AKT_TYPE_BYTES   /* raw bytes (Buffer, Uint8Array, ...) */
+#define AN_TYPE_JSON AKT_TYPE_JSON     /* JSON text of a JS value sent to a non-JS actor */
 
 typedef struct an_inst an_inst;
 typedef struct an_sys an_sys;

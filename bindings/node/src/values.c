@@ -19,8 +19,8 @@
 #include "addon.h"
 
 #define AN_TYPE_NUMBER AKT_TYPE_FLOAT64   /* 8 bytes: IEEE-754 double, little-endian */
-#define AN_TYPE_BOOL "akt.Bool"           /* 1 byte: 0 or 1 */
-#define AN_TYPE_NULL "akt.Null"           /* empty */
+#define AN_TYPE_BOOL AKT_TYPE_BOOL        /* 1 byte: 0 or 1 */
+#define AN_TYPE_NULL AKT_TYPE_NULL        /* empty */
 #define AN_TYPE_UNDEFINED "akt.Undefined" /* empty */
 
 #define SLOT_OF(obj) ((int32_t)((uintptr_t)(obj)-1))

@@ -572,6 +572,51 @@ static void test_dispatcher_and_event_functions(void **state) {
     tu_system_end_running(sys, d);
 }
 
+/* ---- 11. topics ------------------------------------------------------------------------ */
+
+static void on_topic(akt_system *s, const char *topic, akt_msg *m, void *data) {
+    (void)s, (void)topic, (void)m, (void)data;
+}
+
+static void test_topic_functions(void **state) {
+    (void)state;
+    akt_system *sys = tu_system("bad", 1);
+    akt_pid live = tu_spawn(sys, &saving_behavior, NULL, "sub");
+    akt_pid stale = stale_pid(sys);
+    akt_pid none = {AKT_PID_NONE_ID};
+    char longname[300];
+    memset(longname, 't', sizeof longname - 1);
+    longname[sizeof longname - 1] = 0;
+    akt_future *f = (akt_future *)0x1;
+    akt_pid out = {7};
+    BAD(AKT_EINVAL, akt_topic_subscribe, NULL, "t", live, 0, &f);
+    BAD(AKT_EINVAL, akt_topic_subscribe, sys, NULL, live, 0, &f);
+    BAD(AKT_EINVAL, akt_topic_subscribe, sys, "", live, 0, &f);
+    BAD(AKT_EINVAL, akt_topic_subscribe, sys, longname, live, 0, &f);
+    BAD(AKT_EINVAL, akt_topic_subscribe, sys, "t", live, -1, &f);
+    BAD(AKT_ENOTFOUND, akt_topic_subscribe, sys, "t", stale, 0, &f);
+    BAD(AKT_ENOTFOUND, akt_topic_subscribe, sys, "t", none, 0, &f);
+    BAD(AKT_EINVAL, akt_topic_unsubscribe, NULL, "t", live, 0, &f);
+    BAD(AKT_EINVAL, akt_topic_unsubscribe, sys, NULL, live, 0, &f);
+    BAD(AKT_EINVAL, akt_topic_count, NULL, "t", 0, &f);
+    BAD(AKT_EINVAL, akt_topic_count, sys, "t", 0, NULL);
+    BAD(AKT_EINVAL, akt_topic_count, sys, "", 0, &f);
+    assert_ptr_equal(f, (akt_future *)0x1);
+    akt_msg *m = owned();
+    BAD(AKT_EINVAL, akt_topic_publish, NULL, "t", m);
+    BAD(AKT_EINVAL, akt_topic_publish, sys, NULL, m);
+    BAD(AKT_EINVAL, akt_topic_publish, sys, longname, m);
+    BAD(AKT_EINVAL, akt_topic_publish, sys, "t", NULL);
+    BAD(AKT_EINVAL, akt_topic_subscribe_fn, NULL, "t", on_topic, NULL, NULL, &out);
+    BAD(AKT_EINVAL, akt_topic_subscribe_fn, sys, "", on_topic, NULL, NULL, &out);
+    BAD(AKT_EINVAL, akt_topic_subscribe_fn, sys, "t", NULL, NULL, NULL, &out);
+    BAD(AKT_EINVAL, akt_topic_subscribe_fn, sys, "t", on_topic, NULL, NULL, NULL);
+    assert_int_equal(out.id, 7);
+    /* The message a failed publish did not take is still the caller's. */
+    release_owned(m);
+    tu_system_end(sys);
+}
+
 /* ---- a system after shutdown ------------------------------------------------------------- */
 
 static void test_system_after_shutdown(void **state) {
@@ -606,6 +651,11 @@ static void test_system_after_shutdown(void **state) {
     BAD(AKT_ECLOSED, akt_stop_graceful, sys, was_live, TU_SEC(1), &f);
     BAD(AKT_ECLOSED, akt_subscribe, sys, AKT_EVENT_ALL, on_event, NULL, &sub);
     BAD(AKT_ECLOSED, akt_dispatcher_create_external, sys, on_notify, NULL, &d2);
+    BAD(AKT_ECLOSED, akt_topic_subscribe, sys, "t", was_live, 0, &f);
+    BAD(AKT_ECLOSED, akt_topic_unsubscribe, sys, "t", was_live, 0, &f);
+    BAD(AKT_ECLOSED, akt_topic_publish, sys, "t", m);
+    BAD(AKT_ECLOSED, akt_topic_count, sys, "t", 0, &f);
+    BAD(AKT_ECLOSED, akt_topic_subscribe_fn, sys, "t", on_topic, NULL, NULL, &out);
     assert_ptr_equal(f, (akt_future *)0x1);
     assert_ptr_equal(fs[0], (akt_future *)0x1);
     assert_ptr_equal(sub, (akt_subscription *)0x1);
@@ -682,6 +732,7 @@ int main(void) {
         TU_TEST(test_ctx_inside_callback),
         TU_TEST(test_lifecycle_functions),
         TU_TEST(test_dispatcher_and_event_functions),
+        TU_TEST(test_topic_functions),
         TU_TEST(test_system_after_shutdown),
         /* Last: they look at what the tests above covered. */
         TU_TEST(test_every_header_function_is_covered),

@@ -173,13 +173,15 @@ static int akt__place_locked(akt_system *s, uint32_t parent_idx, const char *nam
     return 0;
 }
 
-int akt__spawn_under(akt_system *s, uint32_t parent_idx, const akt_behavior *b, void *state,
-                     const akt_spawn_options *opts, akt_pid *out) {
+/* reserved: the name is akt's own ("$" and a word), which users cannot choose. */
+static int akt__spawn_at(akt_system *s, uint32_t parent_idx, const akt_behavior *b, void *state,
+                         const akt_spawn_options *opts, int reserved, akt_pid *out) {
     if (!s || !b || !out || b->size < offsetof(akt_behavior, pre_start) || !b->receive)
         return AKT_EINVAL;
     akt_spawn_options o;
     if (akt__read_spawn_options(opts, &o)) return AKT_EINVAL;
-    if (o.name && akt__name_check(o.name)) return AKT_EINVAL;
+    if (reserved ? !o.name || o.name[0] != '$' : o.name && akt__name_check(o.name))
+        return AKT_EINVAL;
     struct akt_dispatcher *d = o.dispatcher ? o.dispatcher : s->workers;
     if (d->system != s) return AKT_EINVAL;
     if (akt__sys_closed(s)) return AKT_ECLOSED;
@@ -218,6 +220,16 @@ int akt__spawn_under(akt_system *s, uint32_t parent_idx, const akt_behavior *b, 
     akt__cell_release(c, c->status == AKT__RUNNING);
     *out = pid;
     return 0;
+}
+
+int akt__spawn_under(akt_system *s, uint32_t parent_idx, const akt_behavior *b, void *state,
+                     const akt_spawn_options *opts, akt_pid *out) {
+    return akt__spawn_at(s, parent_idx, b, state, opts, 0, out);
+}
+
+int akt__spawn_reserved(akt_system *s, const akt_behavior *b, void *state,
+                        const akt_spawn_options *opts, akt_pid *out) {
+    return akt__spawn_at(s, AKT__GUARDIAN, b, state, opts, 1, out);
 }
 
 AKT_API int akt_spawn(akt_system *system, const akt_behavior *behavior, void *state,

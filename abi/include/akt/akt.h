@@ -768,6 +768,50 @@ AKT_API int akt_subscribe(akt_system *system, unsigned mask, akt_event_cb cb, vo
  * sub must not be used after this returned 0. */
 AKT_API int akt_unsubscribe(akt_subscription *sub);
 
+/* ===================================================================================== */
+/* 11. Topics (publish / subscribe)                                                      */
+/* ===================================================================================== */
+
+/* Each system has one topic actor (/user/$topics), started on first use, which owns every
+ * topic: a topic exists while it has subscribers. Subscribers are actors of any language
+ * (or a callback, below); the topic actor watches them, so an actor that stops leaves
+ * every topic it was in. Everything goes through the topic actor's mailbox, so the
+ * operations one thread makes take effect in the order it made them: a publish made after
+ * a subscribe from the same thread reaches the new subscriber, without waiting for the
+ * acknowledgement. Topic names: 1..255 bytes, no NUL (AKT_EINVAL otherwise). Calls made
+ * during or after the shutdown return AKT_ECLOSED. */
+
+/* Subscribes subscriber (a live pid of this system: AKT_ENOTFOUND otherwise) to topic;
+ * subscribing twice is one subscription. ack (optional, NULL: fire and forget) gets a
+ * future completed once the subscription is in effect, whose reply is an AKT_TYPE_INT64
+ * message: the topic's subscriber count then. timeout_ns bounds that future as akt_ask's
+ * (0: none). */
+AKT_API int akt_topic_subscribe(akt_system *system, const char *topic, akt_pid subscriber,
+                                int64_t timeout_ns, akt_future **ack);
+/* Ends subscriber's subscription to topic (none: nothing changes). ack as above. */
+AKT_API int akt_topic_unsubscribe(akt_system *system, const char *topic, akt_pid subscriber,
+                                  int64_t timeout_ns, akt_future **ack);
+/* Publishes msg (taken on success) to every subscriber of topic at the moment the topic
+ * actor handles it; each subscriber receives msg itself (the same message, not a wrapper),
+ * with the publisher as its sender (the calling actor, or none outside actors). Publishing
+ * to a topic without subscribers is not an error: the message is dropped, not a dead
+ * letter. Order is kept per publisher and subscriber. */
+AKT_API int akt_topic_publish(akt_system *system, const char *topic, akt_msg *msg);
+/* A future whose reply is an AKT_TYPE_INT64 message: topic's subscriber count once the
+ * operations queued before this one took effect. */
+AKT_API int akt_topic_count(akt_system *system, const char *topic, int64_t timeout_ns,
+                            akt_future **out);
+
+/* A subscription for code outside actors: fn runs for each message published to topic, on
+ * an akt worker, one call at a time and in publishing order (it is the receive of a small
+ * actor akt spawns, whose pid *out gets). msg is borrowed for the call. End it with
+ * akt_stop(system, *out). data is taken unless the call returns AKT_EINVAL (a bad argument):
+ * free_data (optional) runs once with data when the subscription's actor is gone, or at
+ * once if the call fails otherwise (AKT_ENOMEM, AKT_ECLOSED), on whichever thread. */
+typedef void (*akt_topic_fn)(akt_system *system, const char *topic, akt_msg *msg, void *data);
+AKT_API int akt_topic_subscribe_fn(akt_system *system, const char *topic, akt_topic_fn fn,
+                                   void *data, akt_free_fn free_data, akt_pid *out);
+
 #ifdef __cplusplus
 }
 #endif

@@ -192,6 +192,13 @@ int akt_py_resolve(PyObject *fut, unsigned long thread, int ok, PyObject *value)
 /* Settles fut (ok, value) on the calling thread, as akt_py_resolve does on fut's own. */
 int akt_py_settle(PyObject *fut, int ok, PyObject *value);
 
+/* ------------------------------------------------------------------ topics.c */
+
+/* Methods of akt.ActorSystem: _topic_publish(topic, msg, type) and
+ * _topic_op(op, topic, pid, timeout, fut). */
+PyObject *akt_py_topic_publish(akt_py_system *self, PyObject *args);
+PyObject *akt_py_topic_op(akt_py_system *self, PyObject *args);
+
 /* ------------------------------------------------------------------ events.c */
 
 extern PyTypeObject akt_py_subscription_type;

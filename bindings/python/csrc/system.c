@@ -391,6 +391,10 @@ static PyMethodDef system_methods[] = {
      "spawn(name, actor, *, dispatcher=None, supervisor=None, dependencies=None) -> Pid"},
     {"_subscribe", (PyCFunction)(void (*)(void))system_subscribe, METH_VARARGS | METH_KEYWORDS,
      "_subscribe(callback, mask) -> Subscription"},
+    {"_topic_publish", (PyCFunction)akt_py_topic_publish, METH_VARARGS,
+     "_topic_publish(topic, msg, type=None)"},
+    {"_topic_op", (PyCFunction)akt_py_topic_op, METH_VARARGS,
+     "_topic_op(op, topic, pid, timeout, fut)"},
     {NULL, NULL, 0, NULL},
 };
 

@@ -44,6 +44,7 @@ from .events import Event, EventKind
 from .messages import Bytes, Terminated, type_name, wire_bytes
 from .pid import AskFuture, Pid
 from .system import ActorSystem
+from .topics import Topic, TopicSubscription
 
 Context = _fast.Context
 Subscription = _fast.Subscription
@@ -55,6 +56,7 @@ __all__ = [
     "AskTimeout", "BufferTooSmall", "Busy", "Bytes", "Cancelled", "Context", "ContextError",
     "DeadlockError", "Decider", "Directive", "Event", "EventKind", "InvalidArgument",
     "MailboxFull", "NameTaken", "NotReady", "NotSupported", "OutOfMemory", "Pid",
-    "Strategy", "Subscription", "Supervisor", "SystemClosed", "Terminated", "Unhandled", "WrongType",
+    "Strategy", "Subscription", "Supervisor", "SystemClosed", "Terminated", "Topic",
+    "TopicSubscription", "Unhandled", "WrongType",
     "error_for", "type_name", "wire_bytes",
 ]

@@ -27,6 +27,9 @@ from .events import Event, EventKind, _make_event
 from .messages import Bytes, Terminated
 from .pid import Pid
 
+if TYPE_CHECKING:
+    from .topics import Topic
+
 _log = logging.getLogger("akt")
 
 # Messages a service run handles before it lets the loop (or other threads) have a turn.
@@ -120,6 +123,14 @@ class ActorSystem(_fast.SystemCore):
             raise TypeError("the actor name must be a str or None")
         return self._spawn_native(name, _address(behavior),
                                   None if state is None else _address(state))
+
+    # ------------------------------------------------------------------ topics
+
+    def topic(self, name: str) -> "Topic":
+        """The topic ``name`` of this system (publish / subscribe, see akt.Topic)."""
+        from .topics import Topic
+
+        return Topic(self, name)
 
     # ------------------------------------------------------------------ events
 

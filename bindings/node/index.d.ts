@@ -181,12 +181,38 @@ export class ActorSystem extends EventEmitter {
   /** "name", "a/b", "/user/a/b" or "akt://sys/user/a/b"; null if no live actor is there. */
   lookup(path: string): Pid | null;
   subscribe(kinds: EventKind | EventKind[], fn: (ev: AktEvent) => void): Subscription;
+  /** The topic `name` of this system (publish / subscribe). */
+  topic(name: string): Topic;
   /** Stops every actor and resolves when all stopped; afterwards the process may exit. */
   shutdown(): Promise<void>;
   on(event: EventKind, listener: (ev: AktEvent) => void): this;
   once(event: EventKind, listener: (ev: AktEvent) => void): this;
   off(event: EventKind, listener: (ev: AktEvent) => void): this;
   [Symbol.asyncDispose](): Promise<void>;
+}
+
+/**
+ * A topic of one system: subscribers are actors of any language; one that stops leaves by
+ * itself. What one thread does takes effect in order: a publish after subscribe() on the
+ * same thread reaches the new subscriber without awaiting it.
+ */
+export class Topic {
+  private constructor();
+  readonly name: string;
+  /** Sends msg to every current subscriber (as for a receiver of another runtime: its
+   * canonical bytes); a topic without subscribers drops it. */
+  publish(msg: unknown, opts?: SendOptions): void;
+  /** Resolves with the subscriber count once the subscription is in effect. */
+  subscribe(pid: Pid, opts?: { timeout?: number }): Promise<number>;
+  unsubscribe(pid: Pid, opts?: { timeout?: number }): Promise<number>;
+  count(opts?: { timeout?: number }): Promise<number>;
+  /** Calls fn for each message, in order, on the JS thread; close() ends it. */
+  onMessage(fn: (msg: any) => void): TopicSubscription;
+}
+
+export interface TopicSubscription {
+  readonly pid: Pid;
+  close(): void;
 }
 
 /** Registers how messages of a type name arriving as bytes become JS values. */
@@ -230,6 +256,7 @@ declare const akt: {
   ActorSystem: typeof ActorSystem;
   Actor: typeof Actor;
   Pid: typeof Pid;
+  Topic: typeof Topic;
   Context: typeof Context;
   Message: typeof Message;
   Terminated: typeof Terminated;

@@ -7,6 +7,7 @@ export const {
   ActorSystem,
   Actor,
   Pid,
+  Topic,
   Context,
   Terminated,
   Message,

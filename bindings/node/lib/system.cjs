@@ -8,6 +8,7 @@ const { makeError, codeOf, errnos } = require('./errors.cjs');
 const { kick } = require('./pump.cjs');
 const { shared, S_PID } = require('./shared.cjs');
 const { Pid } = require('./pid.cjs');
+const { Topic } = require('./topic.cjs');
 const { spawnActor, budgetOf } = require('./actor.cjs');
 const { kHandle, kFastTell, kReport } = require('./internal.cjs');
 
@@ -122,6 +123,12 @@ class ActorSystem extends EventEmitter {
     return native.lookup(this[kHandle], path)
       ? new Pid(this, shared.scratch[S_PID], shared.scratch[S_PID + 1])
       : null;
+  }
+
+  /** The topic name of this system (publish / subscribe; see Topic). */
+  topic(name) {
+    this.#open();
+    return new Topic(this, name);
   }
 
   /** Subscribes fn to events of the given kinds; returns { unsubscribe() }. */

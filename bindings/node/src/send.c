@@ -434,12 +434,72 @@ static napi_value AskBatch(napi_env env, napi_callback_info info) {
     return arr;
 }
 
+/* The topic name argument (1..255 bytes): NULL after throwing. */
+static char *topic_of(an_inst *I, napi_env env, napi_value v, char *buf, size_t len) {
+    size_t n = 0;
+    napi_valuetype t;
+    if (napi_typeof(env, v, &t) != napi_ok || t != napi_string ||
+        napi_get_value_string_utf8(env, v, buf, len, &n) != napi_ok || n == 0 || n > 255 ||
+        strlen(buf) != n) {
+        an_throw_msg(env, I, AKT_EINVAL, "a topic is a string of 1..255 bytes without NUL");
+        return NULL;
+    }
+    return buf;
+}
+
+/* topicPublish(handle, topic, value, type?): values cross as for a receiver of another
+ * runtime (their canonical bytes), since subscribers may be of any language. */
+static napi_value TopicPublish(napi_env env, napi_callback_info info) {
+    AN_ARGS(4);
+    an_sys *s = an_sys_of(env, argv[0]);
+    if (!s) return NULL;
+    char topic[258], tbuf[256];
+    if (!topic_of(I, env, argv[1], topic, sizeof topic)) return NULL;
+    char *type = argc > 3 ? an_opt_string(I, env, argv[3], tbuf, sizeof tbuf) : NULL;
+    if (type == (char *)-1) return NULL;
+    akt_msg *m;
+    int rc = an_msg_from_js(I, env, argv[2], type, 0, &m);
+    if (rc) return an_throw(env, I, rc);
+    return an_sent(env, I, m, akt_topic_publish(s->sys, topic, m));
+}
+
+/* topicOp(handle, op, topic, lo, hi, timeoutMs) -> Promise of the subscriber count (an
+ * akt.Int64); op 0 subscribe, 1 unsubscribe, 2 count (lo, hi ignored). */
+static napi_value TopicOp(napi_env env, napi_callback_info info) {
+    AN_ARGS(6);
+    an_sys *s = an_sys_of(env, argv[0]);
+    if (!s) return NULL;
+    int32_t op = -1;
+    napi_get_value_int32(env, argv[1], &op);
+    char topic[258];
+    if (!topic_of(I, env, argv[2], topic, sizeof topic)) return NULL;
+    akt_pid pid = {0};
+    if (op != 2 && !an_get_pid(I, env, argv[3], argv[4], &pid)) return NULL;
+    int64_t timeout;
+    if (!timeout_ns_of(env, argv[5], &timeout))
+        return an_throw_msg(env, I, AKT_EINVAL, "expected a timeout > 0 ms");
+    akt_future *f;
+    int rc = op == 0   ? akt_topic_subscribe(s->sys, topic, pid, timeout, &f)
+             : op == 1 ? akt_topic_unsubscribe(s->sys, topic, pid, timeout, &f)
+             : op == 2 ? akt_topic_count(s->sys, topic, timeout, &f)
+                       : AKT_EINVAL;
+    if (rc) return an_throw(env, I, rc);
+    return promise_of(env, I, f, 0, 0);
+}
+
 napi_status an_register_send(napi_env env, napi_value exports, an_inst *I) {
-    static const an_fn fns[] = {
-        {"tell", Tell},     {"tellSlot", TellSlot},   {"bindFastTell", BindFastTell},
-        {"ask", Ask},       {"askSlot", AskSlot},     {"stopGraceful", StopGraceful},
-        {"cancel", Cancel}, {"tellBatch", TellBatch}, {"askBatch", AskBatch},
-        {NULL, NULL}};
+    static const an_fn fns[] = {{"tell", Tell},
+                                {"tellSlot", TellSlot},
+                                {"bindFastTell", BindFastTell},
+                                {"ask", Ask},
+                                {"askSlot", AskSlot},
+                                {"stopGraceful", StopGraceful},
+                                {"cancel", Cancel},
+                                {"tellBatch", TellBatch},
+                                {"askBatch", AskBatch},
+                                {"topicPublish", TopicPublish},
+                                {"topicOp", TopicOp},
+                                {NULL, NULL}};
     an_export(env, exports, I, fns);
     return napi_ok;
 }

@@ -40,8 +40,7 @@ PyObject *akt_py_topic_publish(akt_py_system *self, PyObject *args) {
  * waits for its answer (the int returned). */
 PyObject *akt_py_topic_op(akt_py_system *self, PyObject *args) {
     PyObject *op, *topic, *pid, *timeout, *fut;
-    if (!PyArg_ParseTuple(args, "UOOOO:_topic_op", &op, &topic, &pid, &timeout, &fut))
-        return NULL;
+    if (!PyArg_ParseTuple(args, "UOOOO:_topic_op", &op, &topic, &pid, &timeout, &fut)) return NULL;
     const char *t = topic_arg(topic);
     if (!t) return NULL;
     int64_t ns;

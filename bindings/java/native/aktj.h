@@ -75,6 +75,11 @@ int aktj_ask_batch(JNIEnv *env, jlong system, jlong pid, jobjectArray objs, jlon
 int aktj_ask(JNIEnv *env, jlong system, jlong ctx, jlong pid, jlong msg, jlong timeout_ns,
              jobject cf);
 
+/* Topics: op 0 subscribe, 1 unsubscribe (pid), 2 count (pid ignored); cf (an AskFuture)
+ * completes with the subscriber count (a Long), as aktj_ask's. */
+int aktj_topic_op(JNIEnv *env, jlong system, jint op, const char *topic, jlong pid,
+                  jlong timeout_ns, jobject cf);
+
 /* Batches of received messages (akt_behavior.receive_batch, akt >= 0.2): finishes the
  * message last pulled and pulls the next one of the run. Returns the Java object it carries,
  * the marker Upcalls.NATIVE_MESSAGE for any other message (aktj_ctx_current_msg then gives

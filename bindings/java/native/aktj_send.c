@@ -100,6 +100,22 @@ int aktj_ask(JNIEnv *env, jlong system, jlong ctx, jlong pid, jlong msg, jlong t
     return 0;
 }
 
+/* ---- topics ----------------------------------------------------------------------------- */
+
+int aktj_topic_op(JNIEnv *env, jlong system, jint op, const char *topic, jlong pid,
+                  jlong timeout_ns, jobject cf) {
+    if (cf == NULL) return AKT_EINVAL;
+    akt_system *s = AKTJ_PTR(system);
+    akt_future *f = NULL;
+    int rc = op == 0   ? akt_topic_subscribe(s, topic, aktj_pid(pid), timeout_ns, &f)
+             : op == 1 ? akt_topic_unsubscribe(s, topic, aktj_pid(pid), timeout_ns, &f)
+             : op == 2 ? akt_topic_count(s, topic, timeout_ns, &f)
+                       : AKT_EINVAL;
+    if (rc != 0) return rc;
+    ask_register(env, f, cf);
+    return 0;
+}
+
 /* ---- batches ---------------------------------------------------------------------------- */
 
 /* Makes msgs[0..n) from objs/types (see aktj.h); returns 0 or an error with nothing made

@@ -212,6 +212,15 @@ public final class ActorSystem implements AutoCloseable {
     }
 
     /**
+     * The topic name of this system (publish / subscribe, see {@link Topic}).
+     *
+     * @throws IllegalArgumentException if name is empty, longer than 255 bytes or holds NUL
+     */
+    public Topic topic(String name) {
+        return new Topic(this, name);
+    }
+
+    /**
      * A live actor by path: {@code "name"}, {@code "parent/child"}, {@code "/user/a/b"} or
      * {@code "akt://<system>/user/a/b"}.
      *

@@ -16,6 +16,15 @@ final class Await {
         return f.get(10, TimeUnit.SECONDS);
     }
 
+    /** get, for use inside until(): an exception becomes -1. */
+    static long getQuietly(CompletableFuture<Long> f) {
+        try {
+            return f.get(10, TimeUnit.SECONDS);
+        } catch (Exception e) {
+            return -1;
+        }
+    }
+
     /** The cause a failed future failed with. */
     static Throwable failure(CompletableFuture<?> f) throws Exception {
         try {

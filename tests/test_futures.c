@@ -417,86 +417,98 @@ static void test_future_releases_racing_the_teardown_loop(void **state) {
 
 static const int64_t huge[] = {INT64_MAX, INT64_MAX - 1};
 
-static _Atomic(akt_future *) waited;
-static atomic_llong wait_timeout;
-static atomic_int waiter_rc, waiter_returned, waiter_pong;
-static void *future_waiter_main(void *arg) {
-    (void)arg;
-    akt_msg *reply = NULL;
-    int rc = akt_future_wait(atomic_load(&waited), atomic_load(&wait_timeout), &reply);
-    atomic_store(&waiter_pong, rc == 0 && tu_is(reply, "pong"));
-    if (rc == 0 && reply) akt_msg_release(reply);
-    atomic_store(&waiter_rc, rc);
-    atomic_store(&waiter_returned, 1);
+/* A system of one worker whose probe is held in "block" on gate: where every huge-timeout
+ * test starts (what they queue behind the block cannot finish before gate opens). */
+typedef struct held_probe {
+    tu_gate gate;
+    probe p;
+    akt_system *sys;
+    akt_pid pid;
+} held_probe;
+
+static void held_probe_start(held_probe *h, const char *name) {
+    tu_gate_init(&h->gate);
+    h->p.gate = &h->gate;
+    atomic_store(&h->p.worked, 0);
+    h->sys = tu_system(name, 1);
+    h->pid = spawn_probe(h->sys, &h->p);
+    block(h->sys, h->pid, &h->gate);
+}
+
+/* Another thread waiting with a huge timeout on a future (f) or else on a system. The
+ * fields before th are written before pthread_create and read after pthread_join, which
+ * order them; returned is read while the waiter runs. */
+typedef struct huge_waiter {
+    akt_future *f;
+    akt_system *sys;
+    int64_t timeout;
+    int rc, pong;
+    atomic_int returned;
+    pthread_t th;
+} huge_waiter;
+
+static void *huge_waiter_main(void *arg) {
+    huge_waiter *w = arg;
+    if (w->f) {
+        akt_msg *reply = NULL;
+        w->rc = akt_future_wait(w->f, w->timeout, &reply);
+        w->pong = w->rc == 0 && tu_is(reply, "pong");
+        if (w->rc == 0 && reply) akt_msg_release(reply);
+    } else {
+        w->rc = akt_system_wait(w->sys, w->timeout);
+    }
+    atomic_store(&w->returned, 1);
     return NULL;
+}
+
+/* Starts the waiter, waits 50 ms on the same thing on this thread, opens the gate and joins
+ * the waiter. Returns what the 50 ms wait returned; *gave_up tells whether the waiter had
+ * returned within them. */
+static int huge_wait_while_held(held_probe *h, huge_waiter *w, int *gave_up) {
+    atomic_store(&w->returned, 0);
+    assert_int_equal(0, pthread_create(&w->th, NULL, huge_waiter_main, w));
+    int rc_pending = w->f ? akt_future_wait(w->f, TU_MS(50), NULL)
+                          : akt_system_wait(w->sys, TU_MS(50));
+    *gave_up = atomic_load(&w->returned);
+    tu_gate_open(&h->gate);
+    pthread_join(w->th, NULL);
+    return rc_pending;
 }
 
 static void test_huge_timeout_ask_and_future_wait(void **state) {
     (void)state;
     for (size_t i = 0; i < sizeof huge / sizeof huge[0]; i++) {
-        static tu_gate g;
-        static probe p;
-        tu_gate_init(&g);
-        p.gate = &g;
-        akt_system *sys = tu_system("huge-ask", 1);
-        akt_pid pid = spawn_probe(sys, &p);
-        block(sys, pid, &g);
-        akt_future *f = ask(sys, pid, "ping", huge[i]); /* queued behind the block */
-        atomic_store(&waited, f);
-        atomic_store(&wait_timeout, huge[i]);
-        atomic_store(&waiter_returned, 0);
-        pthread_t waiter;
-        assert_int_equal(0, pthread_create(&waiter, NULL, future_waiter_main, NULL));
+        static held_probe h;
+        held_probe_start(&h, "huge-ask");
+        static huge_waiter w;
+        w = (huge_waiter){.timeout = huge[i]};
+        w.f = ask(h.sys, h.pid, "ping", huge[i]); /* queued behind the block */
         /* 50 ms on: the ask has not timed out, the huge wait has not given up. */
-        int rc_pending = akt_future_wait(f, TU_MS(50), NULL);
-        int waiter_gave_up = atomic_load(&waiter_returned);
-        tu_gate_open(&g);
-        pthread_join(waiter, NULL);
-        TU_RC(AKT_EAGAIN, rc_pending);
-        assert_false(waiter_gave_up);
-        TU_OK(atomic_load(&waiter_rc));
-        assert_true(atomic_load(&waiter_pong));
-        TU_OK(akt_future_release(f));
-        tu_system_end(sys);
-        tu_gate_destroy(&g);
+        int gave_up = 1;
+        TU_RC(AKT_EAGAIN, huge_wait_while_held(&h, &w, &gave_up));
+        assert_false(gave_up);
+        TU_OK(w.rc);
+        assert_true(w.pong);
+        TU_OK(akt_future_release(w.f));
+        tu_system_end(h.sys);
+        tu_gate_destroy(&h.gate);
     }
-}
-
-static akt_system *_Atomic sys_waited;
-static atomic_int sys_waiter_rc, sys_waiter_returned;
-static void *system_waiter_main(void *arg) {
-    (void)arg;
-    atomic_store(&sys_waiter_rc,
-                 akt_system_wait(atomic_load(&sys_waited), atomic_load(&wait_timeout)));
-    atomic_store(&sys_waiter_returned, 1);
-    return NULL;
 }
 
 static void test_huge_timeout_system_wait(void **state) {
     (void)state;
     for (size_t i = 0; i < sizeof huge / sizeof huge[0]; i++) {
-        static tu_gate g;
-        static probe p;
-        tu_gate_init(&g);
-        p.gate = &g;
-        akt_system *sys = tu_system("huge-wait", 1);
-        akt_pid pid = spawn_probe(sys, &p);
-        block(sys, pid, &g); /* the shutdown cannot finish while it is held */
-        TU_OK(akt_system_shutdown(sys, NULL, NULL));
-        atomic_store(&sys_waited, sys);
-        atomic_store(&wait_timeout, huge[i]);
-        atomic_store(&sys_waiter_returned, 0);
-        pthread_t waiter;
-        assert_int_equal(0, pthread_create(&waiter, NULL, system_waiter_main, NULL));
-        int rc_pending = akt_system_wait(sys, TU_MS(50));
-        int waiter_gave_up = atomic_load(&sys_waiter_returned);
-        tu_gate_open(&g);
-        pthread_join(waiter, NULL);
-        TU_RC(AKT_ETIMEDOUT, rc_pending);
-        assert_false(waiter_gave_up);
-        TU_OK(atomic_load(&sys_waiter_rc));
-        TU_OK(akt_system_release(sys));
-        tu_gate_destroy(&g);
+        static held_probe h;
+        held_probe_start(&h, "huge-wait"); /* the shutdown cannot finish while it is held */
+        TU_OK(akt_system_shutdown(h.sys, NULL, NULL));
+        static huge_waiter w;
+        w = (huge_waiter){.sys = h.sys, .timeout = huge[i]};
+        int gave_up = 1;
+        TU_RC(AKT_ETIMEDOUT, huge_wait_while_held(&h, &w, &gave_up));
+        assert_false(gave_up);
+        TU_OK(w.rc);
+        TU_OK(akt_system_release(h.sys));
+        tu_gate_destroy(&h.gate);
     }
 }
 
@@ -505,32 +517,26 @@ static void test_huge_timeout_system_wait(void **state) {
 static void test_huge_timeout_graceful_stop(void **state) {
     (void)state;
     for (size_t i = 0; i < sizeof huge / sizeof huge[0]; i++) {
-        static tu_gate g;
-        static probe p;
+        static held_probe h;
         static tu_events ev;
-        tu_gate_init(&g);
         tu_events_init(&ev);
-        p.gate = &g;
-        atomic_store(&p.worked, 0);
-        akt_system *sys = tu_system("huge-stop", 1);
+        held_probe_start(&h, "huge-stop");
         akt_subscription *sub = NULL;
-        TU_OK(akt_subscribe(sys, AKT_EVENT_DEAD_LETTER, tu_events_cb, &ev, &sub));
-        akt_pid pid = spawn_probe(sys, &p);
-        block(sys, pid, &g);
-        for (int k = 0; k < QUEUED; k++) TU_OK(akt_tell(sys, pid, tu_msg("work", "")));
+        TU_OK(akt_subscribe(h.sys, AKT_EVENT_DEAD_LETTER, tu_events_cb, &ev, &sub));
+        for (int k = 0; k < QUEUED; k++) TU_OK(akt_tell(h.sys, h.pid, tu_msg("work", "")));
         akt_future *f = NULL;
-        TU_OK(akt_stop_graceful(sys, pid, huge[i], &f));
+        TU_OK(akt_stop_graceful(h.sys, h.pid, huge[i], &f));
         int rc_pending = akt_future_wait(f, TU_MS(50), NULL);
-        tu_gate_open(&g);
+        tu_gate_open(&h.gate);
         TU_OK(tu_wait(f, NULL)); /* stopped gracefully, not timed out */
         TU_RC(AKT_EAGAIN, rc_pending);
-        assert_int_equal(QUEUED, atomic_load(&p.worked));
-        assert_int_equal(0, tu_events_count(&ev, AKT_EVENT_DEAD_LETTER, pid));
+        assert_int_equal(QUEUED, atomic_load(&h.p.worked));
+        assert_int_equal(0, tu_events_count(&ev, AKT_EVENT_DEAD_LETTER, h.pid));
         TU_OK(akt_future_release(f));
         TU_OK(akt_unsubscribe(sub));
-        tu_system_end(sys);
+        tu_system_end(h.sys);
         tu_events_destroy(&ev);
-        tu_gate_destroy(&g);
+        tu_gate_destroy(&h.gate);
     }
 }
 

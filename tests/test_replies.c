@@ -84,6 +84,7 @@ typedef struct probe_state {
     tu_gate *gate;       /* "wait" blocks on it */
     atomic_int expected; /* what reply_expected said for the last "q"; -1 before */
     atomic_int respond_rc;
+    atomic_int handled; /* the "q"s handled: the tests that do not ask poll it */
 } probe_state;
 
 static int probe_receive(akt_ctx *ctx, akt_msg *msg, void *state) {
@@ -95,11 +96,13 @@ static int probe_receive(akt_ctx *ctx, akt_msg *msg, void *state) {
     if (tu_is(msg, "q")) {
         int expected = -2;
         TU_CB_RC(0, akt_ctx_reply_expected(ctx, &expected));
+        /* Before the respond: an asker reads it as soon as the reply has come. */
+        atomic_store(&p->expected, expected);
         akt_msg *r = tu_msg("a", NULL);
         int rc = akt_ctx_respond(ctx, r);
         if (rc) akt_msg_release(r);
         atomic_store(&p->respond_rc, rc);
-        atomic_store(&p->expected, expected); /* last: the test polls it */
+        atomic_fetch_add(&p->handled, 1); /* last: the tests that do not ask poll it */
         return 0;
     }
     return AKT_EUNHANDLED;
@@ -128,6 +131,7 @@ static void test_reply_expected(void **state) {
     static probe_state p;
     p.gate = &g;
     atomic_store(&p.expected, -1);
+    atomic_store(&p.handled, 0);
     akt_behavior pb = tu_behavior(probe_receive);
     akt_pid probe = tu_spawn(sys, &pb, &p, "probe");
     akt_behavior rb = tu_behavior(relay_receive);
@@ -135,7 +139,8 @@ static void test_reply_expected(void **state) {
 
     /* A tell from outside: nobody waits. */
     TU_OK(akt_tell(sys, probe, tu_msg("q", NULL)));
-    TU_EVENTUALLY(atomic_load(&p.expected) == 0);
+    TU_EVENTUALLY(atomic_load(&p.handled) == 1);
+    assert_int_equal(atomic_load(&p.expected), 0);
     assert_int_equal(atomic_load(&p.respond_rc), 0);
 
     /* An ask: its asker waits. */
@@ -166,7 +171,8 @@ static void test_reply_expected(void **state) {
     /* A tell from a live actor: the sender gets the reply. */
     atomic_store(&p.expected, -1);
     TU_OK(akt_tell(sys, relay, tu_msg_pid("go", probe)));
-    TU_EVENTUALLY(atomic_load(&p.expected) == 1);
+    TU_EVENTUALLY(atomic_load(&p.handled) == 4);
+    assert_int_equal(atomic_load(&p.expected), 1);
     assert_int_equal(atomic_load(&p.respond_rc), 0);
 
     /* A sender that stopped before the question was handled: a dead letter. */
@@ -176,7 +182,8 @@ static void test_reply_expected(void **state) {
     TU_OK(akt_tell(sys, relay, tu_msg_pid("go", probe)));
     tu_stop_wait(sys, relay); /* its "go" was handled first: the question is queued */
     tu_gate_open(&g);
-    TU_EVENTUALLY(atomic_load(&p.expected) == 0);
+    TU_EVENTUALLY(atomic_load(&p.handled) == 5);
+    assert_int_equal(atomic_load(&p.expected), 0);
     assert_int_equal(atomic_load(&p.respond_rc), 0);
     assert_int_equal(dead_letters_from(probe, "reply to a sender that is gone"), 1);
     assert_int_equal(tu_events_count(&ev, AKT_EVENT_ACTOR_FAILED, probe), 0);
@@ -191,6 +198,7 @@ static void test_reply_after_timeout_is_a_dead_letter(void **state) {
     static probe_state p;
     p.gate = &g;
     atomic_store(&p.expected, -1);
+    atomic_store(&p.handled, 0);
     akt_behavior pb = tu_behavior(probe_receive);
     akt_pid probe = tu_spawn(sys, &pb, &p, NULL);
     TU_OK(akt_tell(sys, probe, tu_msg("wait", NULL)));
@@ -203,7 +211,8 @@ static void test_reply_after_timeout_is_a_dead_letter(void **state) {
     assert_null(why); /* a timeout is no receiver's failure */
     TU_OK(akt_future_release(f));
     tu_gate_open(&g);
-    TU_EVENTUALLY(atomic_load(&p.expected) == 0);
+    TU_EVENTUALLY(atomic_load(&p.handled) == 1);
+    assert_int_equal(atomic_load(&p.expected), 0);
     assert_int_equal(atomic_load(&p.respond_rc), 0);
     assert_int_equal(dead_letters_from(probe, "reply to an ask that already completed"), 1);
     tu_gate_destroy(&g);
@@ -320,16 +329,23 @@ static void on_failed(akt_future *f, int rc, akt_msg *reply, void *data) {
     atomic_store(&s->done, 1);
 }
 
+/* An account held in "wait" on g, and an ask of "withdraw" queued behind it: the failure
+ * comes once g opens. */
+static akt_future *withdraw_while_held(tu_gate *g) {
+    tu_gate_init(g);
+    akt_behavior b = tu_behavior(failing_receive);
+    akt_pid acct = tu_spawn(sys, &b, g, NULL);
+    TU_OK(akt_tell(sys, acct, tu_msg("wait", NULL)));
+    tu_gate_await_waiters(g, 1);
+    akt_future *f = NULL;
+    TU_OK(akt_ask(sys, acct, tu_msg("withdraw", NULL), TU_DEADLINE_NS, &f));
+    return f;
+}
+
 static void test_failure_reason_inside_the_callback(void **state) {
     (void)state;
     tu_gate g;
-    tu_gate_init(&g);
-    akt_behavior b = tu_behavior(failing_receive);
-    akt_pid acct = tu_spawn(sys, &b, &g, NULL);
-    TU_OK(akt_tell(sys, acct, tu_msg("wait", NULL)));
-    tu_gate_await_waiters(&g, 1);
-    akt_future *f = NULL;
-    TU_OK(akt_ask(sys, acct, tu_msg("withdraw", NULL), TU_DEADLINE_NS, &f));
+    akt_future *f = withdraw_while_held(&g);
     const char *why = (const char *)0x1;
     akt_msg *detail = (akt_msg *)0x1;
     TU_RC(AKT_EAGAIN, akt_future_failure(f, &why, &detail)); /* still pending */
@@ -350,13 +366,7 @@ static void test_failure_reason_inside_the_callback(void **state) {
 static void test_failure_reason_after_the_handle_went(void **state) {
     (void)state;
     tu_gate g;
-    tu_gate_init(&g);
-    akt_behavior b = tu_behavior(failing_receive);
-    akt_pid acct = tu_spawn(sys, &b, &g, NULL);
-    TU_OK(akt_tell(sys, acct, tu_msg("wait", NULL)));
-    tu_gate_await_waiters(&g, 1);
-    akt_future *f = NULL;
-    TU_OK(akt_ask(sys, acct, tu_msg("withdraw", NULL), TU_DEADLINE_NS, &f));
+    akt_future *f = withdraw_while_held(&g);
     static seen s;
     TU_OK(akt_future_on_complete(f, on_failed, &s));
     TU_OK(akt_future_release(f));

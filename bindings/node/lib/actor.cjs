@@ -257,7 +257,13 @@ function spawnActor(system, parentCtx, actor, opts = {}) {
 
 install({
   deliver, preStart, postStop, freed, decode,
-  makeError: (errno, detail) => makeError(errno, detail),
+  // A refused call may release a message it made, possibly after making its error (akt runs
+  // that release at the next pump, release_on), and a throw skips the caller's kick(): kick
+  // once the call is over.
+  makeError: (errno, detail) => {
+    queueMicrotask(kick);
+    return makeError(errno, detail);
+  },
   json: (v) => JSON.stringify(v),
 });
 

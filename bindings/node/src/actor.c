@@ -19,7 +19,9 @@ static int call_hook(an_inst *I, napi_ref hook, napi_value fn, akt_ctx *ctx, akt
     napi_handle_scope scope = NULL;
     if (!fn && napi_open_handle_scope(env, &scope) != napi_ok) return AKT_EFAILED;
     akt_ctx *prev_ctx = I->cur_ctx;
+    an_sys *prev_sys = I->cur_sys;
     I->cur_ctx = ctx;
+    I->cur_sys = a->sys;
 
     int rc = 0;
     napi_value argv[2], result;
@@ -52,13 +54,14 @@ static int call_hook(an_inst *I, napi_ref hook, napi_value fn, akt_ctx *ctx, akt
             napi_get_element(env, result, 0, &text) == napi_ok &&
             napi_get_element(env, result, 1, &slot_v) == napi_ok &&
             napi_get_value_int32(env, slot_v, &slot) == napi_ok &&
-            an_msg_from_slot(I, env, slot, AN_TYPE_OBJECT, 1, &detail) != 0)
+            an_msg_from_slot(a->sys, env, slot, AN_TYPE_OBJECT, 1, &detail) != 0)
             detail = NULL; /* the slot is consumed either way; the asker gets the reason */
         napi_get_value_string_utf8(env, text, reason, sizeof reason, &n);
         rc = akt_ctx_fail_with(ctx, reason, detail);
         if (detail) akt_msg_release(detail);
     }
     I->cur_ctx = prev_ctx;
+    I->cur_sys = prev_sys;
     if (scope) napi_close_handle_scope(env, scope);
     return rc;
 }
@@ -267,10 +270,7 @@ static napi_value Spawn(napi_env env, napi_callback_info info) {
         rc = akt_spawn(s->sys, &an_js_behavior, a, &o, &a->pid);
     } else {
         /* A child of a JS actor runs on the same (external) dispatcher as its parent. */
-        akt_system *sys = NULL;
-        akt_ctx_system(I->cur_ctx, &sys);
-        for (an_sys *x = I->systems; x; x = x->next)
-            if (x->sys == sys) s = x;
+        s = I->cur_sys;
         if (!s) {
             actor_free(I, a, 0);
             return an_throw(env, I, AKT_EMISUSE);

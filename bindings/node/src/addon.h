@@ -1,9 +1,11 @@
 /* The Node-API layer of akt: shared types of the addon's files.
  *
  * Everything that touches JavaScript runs on the JS thread. akt calls the addon from its own
- * threads (dispatcher notify, future completions, events, shutdown, message releases); those
- * calls only queue an item in the instance's inbox and wake the JS thread, which drains the
- * inbox and runs the external dispatcher in one batch per wake-up (pump.c). */
+ * threads (dispatcher notify, future completions, events, shutdown); those calls only queue
+ * an item in the instance's inbox and wake the JS thread, which drains the inbox and runs
+ * the external dispatchers in one batch per wake-up (pump.c). The binding's messages are
+ * released there too: their ops name the system's dispatcher as release_on, so akt queues
+ * a release made elsewhere and runs it at the start of the next akt_dispatcher_run. */
 #ifndef AKT_NODE_ADDON_H
 #define AKT_NODE_ADDON_H
 
@@ -55,10 +57,10 @@ typedef struct an_shared {
 } an_shared;
 
 /* One item queued by an akt thread for the JS thread. */
-enum an_item_kind { AN_ITEM_SLOT, AN_ITEM_ASK, AN_ITEM_EVENT, AN_ITEM_SHUTDOWN, AN_ITEM_FREED };
+enum an_item_kind { AN_ITEM_ASK, AN_ITEM_EVENT, AN_ITEM_SHUTDOWN, AN_ITEM_FREED };
 typedef struct an_item {
     int kind;
-    void *ptr; /* a value slot + 1, an_ask, an_evt, an_sys or an_actor, by kind */
+    void *ptr; /* an an_ask, an_evt, an_sys or an_actor, by kind */
 } an_item;
 
 /* Per Node environment (main thread or a worker thread). */
@@ -66,13 +68,6 @@ struct an_inst {
     napi_env env;
     pthread_t js_thread;
     int closing; /* the environment is being torn down: callbacks do nothing */
-
-    /* Object messages: ops_slot's object is a slot of lib/values.cjs's table + 1 (a JS value
-     * passed by reference, JS to JS); ops_val's an an_val that also carries bytes made on the
-     * JS thread (strings, buffers, JSON for other languages). The ops addresses are the
-     * owner tags akt checks. */
-    akt_object_ops ops_slot;
-    akt_object_ops ops_val;
 
     /* JS hooks installed by lib/actor.cjs. */
     napi_ref deliver, pre_start, post_stop, freed, make_error, decode, pump, json, put, get;
@@ -98,17 +93,29 @@ struct an_inst {
     /* The current callback (receive, pre_start, post_stop), or NULL; its message is
      * akt_ctx_message's. */
     akt_ctx *cur_ctx;
+    an_sys *cur_sys; /* the system of cur_ctx's actor */
     int in_run;
 
     /* Counters for tests and tuning (JS thread only, except wakeups: atomic). */
     atomic_long stat_wakeups;                  /* threadsafe-function calls made by other threads */
     long stat_pumps, stat_received, stat_runs; /* runs: calls into JS for user messages */
+    long stat_released;                        /* the binding's messages released */
+    /* Releases that ran on another thread (release_on makes them none; they leak their slot).
+     * relaxed: a statistic, read on the JS thread at leisure. */
+    atomic_long stat_released_elsewhere;
 };
 
 struct an_sys {
     an_inst *inst;
     akt_system *sys;
     akt_dispatcher *disp;
+    /* Object messages made for this system: ops_slot's object is a slot of lib/values.cjs's
+     * table + 1 (a JS value passed by reference, JS to JS); ops_val's an an_val that also
+     * carries bytes made on the JS thread (strings, buffers, JSON for other languages). The
+     * ops addresses are the owner tags akt checks; release_on is disp, so every release runs
+     * on the JS thread; they live until the system is freed (sys_finalize). */
+    akt_object_ops ops_slot;
+    akt_object_ops ops_val;
     napi_deferred shutdown_deferred;
     int shut_down;     /* shutdown completed */
     int shutting_down; /* akt_system_shutdown was called */
@@ -149,11 +156,15 @@ napi_value an_make_error_msg(napi_env env, an_inst *I, int rc, const char *detai
 int an_ok(napi_env env, napi_status st);
 
 /* ---- values and messages (values.c) ---- */
-void an_values_init(an_inst *I);
-/* Makes a message from a JS value. type may be NULL (a default by kind). by_ref != 0 allows
- * passing JS objects by reference; otherwise they are JSON-encoded for another language. */
-int an_msg_from_js(an_inst *I, napi_env env, napi_value v, const char *type, int by_ref,
+/* Sets s's object ops (release_on: its dispatcher, made before). */
+void an_values_init(an_sys *s);
+/* Makes a message from a JS value, to be sent in system s. type may be NULL (a default by
+ * kind). by_ref != 0 allows passing JS objects by reference; otherwise they are
+ * JSON-encoded for another language. */
+int an_msg_from_js(an_sys *s, napi_env env, napi_value v, const char *type, int by_ref,
                    akt_msg **out);
+/* Whether msg is a JS value by reference of one of this instance's systems. */
+int an_msg_is_js_value(an_inst *I, akt_msg *msg);
 /* The JS value of a message. A JS value by reference gives its slot (*slot >= 0) and NULL.
  * For messages that are not JS objects, *type gets the type name (JS decodes the value by
  * it) and the value is a Buffer, or undefined for Terminated (pid in scratch[AN_SCR_PID2]). */
@@ -166,7 +177,7 @@ void an_slot_release_now(an_inst *I, int32_t slot);
 /* Moves overflowed slot releases into the shared freed[] stack. */
 void an_slots_flush(an_inst *I);
 /* A message from a value slot JS already filled; the slot is consumed either way. */
-int an_msg_from_slot(an_inst *I, napi_env env, int32_t slot, const char *type, int by_ref,
+int an_msg_from_slot(an_sys *s, napi_env env, int32_t slot, const char *type, int by_ref,
                      akt_msg **out);
 /* Gives back the slot v of a slot send (is_slot) that failed before its message was made. */
 void an_slot_drop(an_inst *I, napi_env env, napi_value v, int is_slot);
@@ -179,7 +190,7 @@ void an_put_pid(an_inst *I, int at, akt_pid pid);
 
 /* ---- sending (send.c) ---- */
 /* The message of a send: a JS value, or (is_slot) a value slot; see an_msg_from_slot. */
-int an_msg_arg(an_inst *I, napi_env env, napi_value v, int is_slot, const char *type, int by_ref,
+int an_msg_arg(an_sys *s, napi_env env, napi_value v, int is_slot, const char *type, int by_ref,
                akt_msg **out);
 /* The end of a send that took m: akt owns m only once the send succeeded, so on failure
  * (rc != 0) it is released here and rc thrown. Returns NULL either way. */

@@ -55,7 +55,7 @@ static napi_value respond_impl(napi_env env, napi_callback_info info, int is_slo
     akt_ctx_sender(ctx, &sender);
     int by_ref = sender.id == AKT_PID_NONE_ID || an_js_pid(I, NULL, sender);
     akt_msg *m;
-    AN_RC(an_msg_arg(I, env, argv[0], is_slot, type, by_ref, &m));
+    AN_RC(an_msg_arg(I->cur_sys, env, argv[0], is_slot, type, by_ref, &m));
     return an_sent(env, I, m, akt_ctx_respond(ctx, m));
 }
 

@@ -71,9 +71,6 @@ void an_alive_add(an_inst *I, int delta) {
 
 static void drain_item(an_inst *I, an_item *it) {
     switch (it->kind) {
-    case AN_ITEM_SLOT:
-        an_slot_release_now(I, (int32_t)((uintptr_t)it->ptr - 1));
-        break;
     case AN_ITEM_ASK:
         an_ask_settle(I, it->ptr);
         break;
@@ -128,8 +125,9 @@ static napi_value Pump(napi_env env, napi_callback_info info) {
         /* Resolved once here rather than once per message (valid until Pump returns). */
         if (napi_get_reference_value(env, I->deliver, &I->deliver_fn) != napi_ok)
             I->deliver_fn = NULL;
+        /* After its shutdown a system's run only runs the releases of its messages (values
+         * JS reclaims), until the system is freed. */
         for (an_sys *s = I->systems; s; s = s->next) {
-            if (s->shut_down) continue;
             int rc = akt_dispatcher_run(s->disp, budget, NULL);
             if (rc == AKT_EAGAIN) more = 1;
         }
@@ -218,7 +216,7 @@ static napi_value KeepAlive(napi_env env, napi_callback_info info) {
     return NULL;
 }
 
-/* stats() -> { wakeups, pumps, received, runs } */
+/* stats() -> { wakeups, pumps, received, runs, released, releasedElsewhere } */
 static napi_value Stats(napi_env env, napi_callback_info info) {
     AN_ARGS(0);
     napi_value o, v;
@@ -232,6 +230,11 @@ static napi_value Stats(napi_env env, napi_callback_info info) {
     napi_set_named_property(env, o, "received", v);
     napi_create_double(env, (double)I->stat_runs, &v);
     napi_set_named_property(env, o, "runs", v);
+    napi_create_double(env, (double)I->stat_released, &v);
+    napi_set_named_property(env, o, "released", v);
+    napi_create_double(
+        env, (double)atomic_load_explicit(&I->stat_released_elsewhere, memory_order_relaxed), &v);
+    napi_set_named_property(env, o, "releasedElsewhere", v);
     return o;
 }
 
@@ -308,7 +311,6 @@ static napi_value module_init(napi_env env, napi_value exports) {
     I->env = env;
     I->js_thread = pthread_self();
     pthread_mutex_init(&I->inbox_lock, NULL);
-    an_values_init(I);
     if (an_register_pump(env, exports, I) != napi_ok || an_register_system(env, exports, I) ||
         an_register_send(env, exports, I) || an_register_actor(env, exports, I) ||
         an_register_ctx(env, exports, I) || an_register_events(env, exports, I) ||

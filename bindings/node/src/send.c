@@ -50,8 +50,7 @@ static napi_value cause_of_reason(napi_env env, const char *reason) {
 static napi_value failure_error(napi_env env, an_inst *I, an_ask *a) {
     if (!a->reason) return an_make_error(env, I, a->rc);
     napi_value err = an_make_error_msg(env, I, a->rc, a->reason), reason, cause = NULL;
-    void *obj;
-    if (a->detail && akt_msg_object(a->detail, &I->ops_slot, &obj) == 0)
+    if (a->detail && an_msg_is_js_value(I, a->detail))
         cause = an_msg_to_js_decoded(I, env, a->detail, NULL);
     if (!cause) cause = cause_of_reason(env, a->reason);
     if (napi_create_string_utf8(env, a->reason, NAPI_AUTO_LENGTH, &reason) == napi_ok)
@@ -167,12 +166,12 @@ static int timeout_ns_of(napi_env env, napi_value v, int64_t *out) {
 }
 
 /* The message of a send: a JS value, or (is_slot) a slot lib/values.cjs already filled. */
-int an_msg_arg(an_inst *I, napi_env env, napi_value v, int is_slot, const char *type, int by_ref,
+int an_msg_arg(an_sys *s, napi_env env, napi_value v, int is_slot, const char *type, int by_ref,
                akt_msg **out) {
-    if (!is_slot) return an_msg_from_js(I, env, v, type, by_ref, out);
+    if (!is_slot) return an_msg_from_js(s, env, v, type, by_ref, out);
     int32_t slot;
     if (napi_get_value_int32(env, v, &slot) != napi_ok || slot < 0) return AKT_EINVAL;
-    return an_msg_from_slot(I, env, slot, type, by_ref, out);
+    return an_msg_from_slot(s, env, slot, type, by_ref, out);
 }
 
 /* Gives back the slot of a send that failed before its message was made (once made, the
@@ -186,12 +185,7 @@ void an_slot_drop(an_inst *I, napi_env env, napi_value v, int is_slot) {
 }
 
 int an_js_pid(an_inst *I, an_sys *s, akt_pid pid) {
-    if (!s && I->cur_ctx) {
-        akt_system *sys = NULL;
-        akt_ctx_system(I->cur_ctx, &sys);
-        for (an_sys *x = I->systems; x; x = x->next)
-            if (x->sys == sys) s = x;
-    }
+    if (!s && I->cur_ctx) s = I->cur_sys;
     int on = 0;
     return s && akt_pid_runs_on(s->sys, pid, s->disp, &on) == 0 && on;
 }
@@ -225,7 +219,7 @@ static int send_args_of(an_inst *I, napi_env env, an_sys *s, size_t argc, napi_v
     type = argc > type_at ? an_opt_string(I, env, a[type_at], tbuf, sizeof tbuf) : NULL;
     if (type == (char *)-1) goto fail;
     /* From here the slot is an_msg_arg's: it gives it back on failure. */
-    int rc = an_msg_arg(I, env, a[2], is_slot, type, an_js_pid(I, s, out->to), &out->m);
+    int rc = an_msg_arg(s, env, a[2], is_slot, type, an_js_pid(I, s, out->to), &out->m);
     if (rc) {
         an_throw(env, I, rc);
         return 0;
@@ -269,7 +263,7 @@ static napi_value FastTell(napi_env env, napi_callback_info info) {
     int32_t slot = (int32_t)scr[AN_SCR_TELL_SLOT];
     if (slot < 0) return an_throw(env, I, AKT_EINVAL);
     akt_msg *m;
-    int rc = an_msg_from_slot(I, env, slot, NULL, an_js_pid(I, s, to), &m);
+    int rc = an_msg_from_slot(s, env, slot, NULL, an_js_pid(I, s, to), &m);
     if (rc) return an_throw(env, I, rc);
     return an_sent(env, I, m, akt_tell(s->sys, to, m));
 }
@@ -334,8 +328,9 @@ static void msgs_drop(akt_msg **msgs, uint32_t n) {
 }
 
 /* Makes n messages from values[i] (typed types[i] when given); all or none. */
-static int msgs_of(an_inst *I, napi_env env, napi_value values, napi_value types, int by_ref,
+static int msgs_of(an_sys *s, napi_env env, napi_value values, napi_value types, int by_ref,
                    akt_msg ***out, uint32_t *n_out) {
+    an_inst *I = s->inst;
     uint32_t n = 0;
     bool is = false;
     if (napi_is_array(env, values, &is) != napi_ok || !is) return AKT_EINVAL;
@@ -355,7 +350,7 @@ static int msgs_of(an_inst *I, napi_env env, napi_value values, napi_value types
                 break;
             }
         }
-        rc = an_msg_from_js(I, env, v, type, by_ref, &msgs[i]);
+        rc = an_msg_from_js(s, env, v, type, by_ref, &msgs[i]);
     }
     if (rc) {
         msgs_drop(msgs, n);
@@ -384,7 +379,8 @@ static int batch_args_of(an_inst *I, napi_env env, napi_value *argv, int is_ask,
         an_throw(env, I, AKT_EINVAL);
         return 0;
     }
-    int rc = msgs_of(I, env, argv[3], argv[4], an_js_pid(I, out->s, out->to), &out->msgs, &out->n);
+    int rc = msgs_of(out->s, env, argv[3], argv[4], an_js_pid(I, out->s, out->to), &out->msgs,
+                     &out->n);
     if (rc) {
         an_throw(env, I, rc);
         return 0;

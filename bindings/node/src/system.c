@@ -15,6 +15,8 @@ static void sys_finalize(napi_env env, void *data, void *hint) {
             *p = s->next;
             break;
         }
+    /* The last release, on the JS thread after the shutdown: the releases of s's messages
+     * still queued run here (release_on), before s (their ops) goes. */
     akt_system_release(s->sys);
     free(s);
 }
@@ -98,6 +100,7 @@ static napi_value SystemCreate(napi_env env, napi_callback_info info) {
         free(s);
         return an_throw(env, I, rc);
     }
+    an_values_init(s);
     s->next = I->systems;
     I->systems = s;
     napi_value ext;

@@ -3,10 +3,10 @@
  * Between JS actors a value travels by reference: JS keeps it in a slot of its value table
  * (lib/values.cjs) and the object message carries the slot number, so there is no
  * serialization and no per-message napi_ref. A slot is given back when akt releases the
- * message: on the JS thread straight into the shared freed[] stack, which JS reclaims;
- * from other threads through the inbox. Strings and byte arrays also carry their bytes,
- * made once on the JS thread, so C actors (and other threads) can read them. Primitives
- * travel as tiny bytes messages in akt's canonical scalar encodings (akt.h): number ->
+ * message, into the shared freed[] stack, which JS reclaims: always on the JS thread, as
+ * the ops name the system's dispatcher as release_on (addon.h). Strings and byte arrays also carry
+ * their bytes, made once on the JS thread, so C actors (and other threads) can read them.
+ * Primitives travel as tiny bytes messages in akt's canonical scalar encodings (akt.h): number ->
  * akt.Float64 (a JS number is a binary64, integer-valued or not), boolean -> akt.Bool,
  * null -> akt.Null, BigInt in int64 -> akt.Int64 (by reference too, for JS receivers). A
  * JS object sent to an actor that is not a JS actor of this thread is JSON-encoded. An
@@ -57,18 +57,34 @@ void an_slots_flush(an_inst *I) {
         sh->freed[sh->flags[AN_FLAG_NFREED]++] = I->freed_more[--I->freed_more_len];
 }
 
+/* Runs on the JS thread (release_on). Elsewhere (not expected: akt runs a release on another
+ * thread only for a system freed before its shutdown completed, which the binding never
+ * does) the slot is counted and leaks: its value stays reachable, nothing is touched. */
 static void release_slot(an_inst *I, int32_t slot) {
     if (I->closing) return; /* the environment is gone: nothing to release into */
-    if (an_on_js_thread(I))
-        an_slot_release_now(I, slot);
-    else
-        an_inbox_push(I, AN_ITEM_SLOT, OBJ_OF(slot));
+    if (!an_on_js_thread(I)) {
+        /* relaxed: a statistic (addon.h). */
+        atomic_fetch_add_explicit(&I->stat_released_elsewhere, 1, memory_order_relaxed);
+        return;
+    }
+    an_slot_release_now(I, slot);
 }
 
-static void slot_release(void *object, void *ops_data) { release_slot(ops_data, SLOT_OF(object)); }
+static void count_release(an_inst *I) {
+    if (an_on_js_thread(I))
+        I->stat_released++;
+    else /* relaxed: a statistic (addon.h). */
+        atomic_fetch_add_explicit(&I->stat_released_elsewhere, 1, memory_order_relaxed);
+}
+
+static void slot_release(void *object, void *ops_data) {
+    count_release(ops_data);
+    release_slot(ops_data, SLOT_OF(object));
+}
 
 static void val_release(void *object, void *ops_data) {
     an_val *v = object;
+    count_release(ops_data);
     if (v->slot >= 0) release_slot(ops_data, v->slot);
     free(v->bytes);
     free(v);
@@ -139,50 +155,52 @@ static int slot_to_bytes(void *object, void *ops_data, void **data, size_t *len,
     return 0;
 }
 
-void an_values_init(an_inst *I) {
-    I->ops_slot = (akt_object_ops){.size = sizeof(akt_object_ops),
+void an_values_init(an_sys *s) {
+    s->ops_slot = (akt_object_ops){.size = sizeof(akt_object_ops),
                                    .release = slot_release,
                                    .to_bytes = slot_to_bytes,
-                                   .ops_data = I};
-    I->ops_val = (akt_object_ops){.size = sizeof(akt_object_ops),
+                                   .ops_data = s->inst,
+                                   .release_on = s->disp};
+    s->ops_val = (akt_object_ops){.size = sizeof(akt_object_ops),
                                   .release = val_release,
                                   .to_bytes = val_to_bytes,
-                                  .ops_data = I};
+                                  .ops_data = s->inst,
+                                  .release_on = s->disp};
 }
 
 /* Takes bytes and slot (released on failure). */
-static int new_val(an_inst *I, const char *type, int32_t slot, void *bytes, size_t len,
+static int new_val(an_sys *s, const char *type, int32_t slot, void *bytes, size_t len,
                    akt_msg **out) {
     an_val *val = malloc(sizeof *val);
     int rc = AKT_ENOMEM;
     if (val) {
         *val = (an_val){slot, bytes, len};
-        rc = akt_msg_new_object(type, val, &I->ops_val, out);
+        rc = akt_msg_new_object(type, val, &s->ops_val, out);
         if (!rc) return 0;
     }
-    if (slot >= 0) an_slot_release_now(I, slot);
+    if (slot >= 0) an_slot_release_now(s->inst, slot);
     free(bytes);
     free(val);
     return rc;
 }
 
-static int msg_of_slot(an_inst *I, int32_t slot, const char *type, akt_msg **out) {
+static int msg_of_slot(an_sys *s, int32_t slot, const char *type, akt_msg **out) {
     if (slot < 0) return AKT_ENOMEM;
-    int rc = akt_msg_new_object(type ? type : AN_TYPE_OBJECT, OBJ_OF(slot), &I->ops_slot, out);
-    if (rc) an_slot_release_now(I, slot);
+    int rc = akt_msg_new_object(type ? type : AN_TYPE_OBJECT, OBJ_OF(slot), &s->ops_slot, out);
+    if (rc) an_slot_release_now(s->inst, slot);
     return rc;
 }
 
-int an_msg_from_slot(an_inst *I, napi_env env, int32_t slot, const char *type, int by_ref,
+int an_msg_from_slot(an_sys *s, napi_env env, int32_t slot, const char *type, int by_ref,
                      akt_msg **out) {
-    if (by_ref) return msg_of_slot(I, slot, type, out);
+    if (by_ref) return msg_of_slot(s, slot, type, out);
     size_t n;
-    char *json = json_of(I, env, slot_get(I, env, slot), &n);
+    char *json = json_of(s->inst, env, slot_get(s->inst, env, slot), &n);
     /* Not representable in JSON (a function, a cycle, a BigInt): an opaque object, whose
      * bytes another language's actor cannot read (AKT_ENOTSUP). */
-    if (!json) return msg_of_slot(I, slot, type, out);
-    an_slot_release_now(I, slot);
-    return new_val(I, type ? type : AN_TYPE_JSON, -1, json, n, out);
+    if (!json) return msg_of_slot(s, slot, type, out);
+    an_slot_release_now(s->inst, slot);
+    return new_val(s, type ? type : AN_TYPE_JSON, -1, json, n, out);
 }
 
 static int bytes_of_array(napi_env env, napi_value v, void **data, size_t *len) {
@@ -214,18 +232,19 @@ static int bytes_of_array(napi_env env, napi_value v, void **data, size_t *len) 
     return 0;
 }
 
-static int msg_of_string(an_inst *I, napi_env env, napi_value v, const char *type, akt_msg **out) {
+static int msg_of_string(an_sys *s, napi_env env, napi_value v, const char *type, akt_msg **out) {
     size_t n;
     if (napi_get_value_string_utf8(env, v, NULL, 0, &n) != napi_ok) return AKT_EINVAL;
     char *buf = malloc(n + 1);
     if (!buf) return AKT_ENOMEM;
     napi_get_value_string_utf8(env, v, buf, n + 1, &n);
     /* Strings are immutable values: the receiver rebuilds them from the bytes. */
-    return new_val(I, type ? type : AN_TYPE_STRING, -1, buf, n, out);
+    return new_val(s, type ? type : AN_TYPE_STRING, -1, buf, n, out);
 }
 
-static int msg_of_object(an_inst *I, napi_env env, napi_value v, const char *type, int by_ref,
+static int msg_of_object(an_sys *s, napi_env env, napi_value v, const char *type, int by_ref,
                          akt_msg **out) {
+    an_inst *I = s->inst;
     void *p;
     size_t n;
     if (bytes_of_array(env, v, &p, &n)) {
@@ -233,25 +252,26 @@ static int msg_of_object(an_inst *I, napi_env env, napi_value v, const char *typ
         if (!copy) return AKT_ENOMEM;
         if (n) memcpy(copy, p, n);
         /* A JS receiver gets the very object back; others the bytes copied now. */
-        return new_val(I, type ? type : AN_TYPE_BYTES, by_ref ? slot_put(I, env, v) : -1, copy, n,
+        return new_val(s, type ? type : AN_TYPE_BYTES, by_ref ? slot_put(I, env, v) : -1, copy, n,
                        out);
     }
-    if (by_ref) return msg_of_slot(I, slot_put(I, env, v), type, out);
+    if (by_ref) return msg_of_slot(s, slot_put(I, env, v), type, out);
     char *json = json_of(I, env, v, &n);
-    if (!json) return msg_of_slot(I, slot_put(I, env, v), type, out); /* opaque, as above */
-    return new_val(I, type ? type : AN_TYPE_JSON, -1, json, n, out);
+    if (!json) return msg_of_slot(s, slot_put(I, env, v), type, out); /* opaque, as above */
+    return new_val(s, type ? type : AN_TYPE_JSON, -1, json, n, out);
 }
 
-int an_msg_from_js(an_inst *I, napi_env env, napi_value v, const char *type, int by_ref,
+int an_msg_from_js(an_sys *s, napi_env env, napi_value v, const char *type, int by_ref,
                    akt_msg **out) {
+    an_inst *I = s->inst;
     napi_valuetype t;
     if (napi_typeof(env, v, &t) != napi_ok) return AKT_EINVAL;
     switch (t) {
     case napi_string:
-        return msg_of_string(I, env, v, type, out);
+        return msg_of_string(s, env, v, type, out);
     case napi_object:
     case napi_function:
-        return msg_of_object(I, env, v, type, by_ref, out);
+        return msg_of_object(s, env, v, type, by_ref, out);
     case napi_number: {
         double d;
         napi_get_value_double(env, v, &d);
@@ -276,15 +296,15 @@ int an_msg_from_js(an_inst *I, napi_env env, napi_value v, const char *type, int
             if (!b) return AKT_ENOMEM;
             for (int k = 0; k < 8; k++) b[k] = (uint8_t)((uint64_t)i >> (8 * k));
             /* A JS receiver gets the BigInt itself; others the 8 bytes. */
-            return new_val(I, type ? type : AKT_TYPE_INT64, by_ref ? slot_put(I, env, v) : -1, b, 8,
+            return new_val(s, type ? type : AKT_TYPE_INT64, by_ref ? slot_put(I, env, v) : -1, b, 8,
                            out);
         }
         /* Beyond int64: by reference, opaque to other languages, as a symbol. */
-        return msg_of_slot(I, slot_put(I, env, v), type, out);
+        return msg_of_slot(s, slot_put(I, env, v), type, out);
     }
     default: {
         /* symbol: a JS-only value, by reference (opaque to other languages). */
-        return msg_of_slot(I, slot_put(I, env, v), type, out);
+        return msg_of_slot(s, slot_put(I, env, v), type, out);
     }
     }
 }
@@ -358,19 +378,24 @@ static napi_value primitive_of(napi_env env, const char *type, const void *p, si
     return v;
 }
 
-napi_value an_msg_to_js(an_inst *I, napi_env env, akt_msg *msg, napi_value *type, int32_t *slot) {
+/* The slot of a JS value by reference made for any of this instance's systems, or -1. A
+ * message of one binding carries its ops: two compares per system, only for the first
+ * systems (usually one). */
+static int32_t slot_of_msg(an_inst *I, akt_msg *msg) {
     void *obj;
+    for (an_sys *s = I->systems; s; s = s->next) {
+        if (akt_msg_object(msg, &s->ops_slot, &obj) == 0) return SLOT_OF(obj);
+        if (akt_msg_object(msg, &s->ops_val, &obj) == 0) return ((an_val *)obj)->slot;
+    }
+    return -1;
+}
+
+int an_msg_is_js_value(an_inst *I, akt_msg *msg) { return slot_of_msg(I, msg) >= 0; }
+
+napi_value an_msg_to_js(an_inst *I, napi_env env, akt_msg *msg, napi_value *type, int32_t *slot) {
     napi_value v = NULL;
     *type = NULL;
-    *slot = -1;
-    if (akt_msg_object(msg, &I->ops_slot, &obj) == 0) {
-        *slot = SLOT_OF(obj);
-        return NULL;
-    }
-    if (akt_msg_object(msg, &I->ops_val, &obj) == 0 && ((an_val *)obj)->slot >= 0) {
-        *slot = ((an_val *)obj)->slot;
-        return NULL;
-    }
+    if ((*slot = slot_of_msg(I, msg)) >= 0) return NULL;
     const char *t = akt_msg_type(msg);
     akt_pid about;
     if (akt_msg_pid(msg, &about) == 0) {

@@ -75,3 +75,44 @@ test('messages from akt threads wake the JS thread once per batch, not per messa
     assert.ok(native.stats().wakeups - after.wakeups >= 1, 'asks answered by a C actor woke the JS thread');
   });
 });
+
+// Waits (through event-loop turns, not a blind sleep) until cond() holds, or fails after ms.
+async function eventually(cond, what, ms = 5000) {
+  const until = Date.now() + ms;
+  while (!cond()) {
+    if (Date.now() > until) throw new Error(`waited ${ms} ms for ${what}`);
+    await new Promise((r) => setImmediate(r));
+  }
+}
+
+test('JS values a C actor drops on a worker thread are released on the JS thread and collected', async () => {
+  const native = (await import('../lib/addon.cjs')).default;
+  const values = (await import('../lib/values.cjs')).default;
+  const v8 = await import('node:v8');
+  const vm = await import('node:vm');
+  v8.setFlagsFromString('--expose-gc');
+  const gc = vm.runInNewContext('gc');
+  const N = 200;
+  let collected = 0;
+  const registry = new FinalizationRegistry(() => { collected++; });
+  await withSystem(async (system) => {
+    const peer = system.spawnNative(PEER, 'akt_conf_peer', { name: 'peer' });
+    const slotsBefore = values.stats().inUse;
+    const before = native.stats();
+    // A function has no bytes: it travels by reference (a value slot) even to a C actor,
+    // which reads no bytes from it and drops it on its worker thread.
+    for (let i = 0; i < N; i++) {
+      const fn = () => i;
+      registry.register(fn, i);
+      const r = await peer.ask(fn, { timeout: 2000 });
+      assert.equal(r.type, 'conf.NoBytes');
+    }
+    await eventually(() => native.stats().released - before.released >= N, `${N} releases`);
+    assert.equal(native.stats().releasedElsewhere, 0, 'a release ran off the JS thread');
+    assert.equal(values.stats().inUse, slotsBefore, 'every slot was given back');
+  });
+  await eventually(() => {
+    gc();
+    return collected === N;
+  }, `${N} values collected (got ${collected})`);
+});

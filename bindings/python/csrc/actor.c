@@ -106,7 +106,7 @@ int akt_py_fail(akt_py_cell *c, akt_ctx *ctx, const char *where) {
     int expected = 0;
     akt_msg *detail = NULL;
     if (akt_ctx_reply_expected(ctx, &expected) == 0 && expected &&
-        akt_py_msg_new(exc, Py_None, &detail) != 0)
+        akt_py_msg_new(c->system, exc, Py_None, &detail) != 0)
         PyErr_Clear(); /* then the asker has the reason only */
     int rc = akt_ctx_fail_with(ctx, reason ? reason : where, detail);
     if (detail) akt_msg_release(detail);

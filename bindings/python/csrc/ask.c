@@ -58,7 +58,7 @@ int akt_py_resolve(PyObject *fut, unsigned long thread, int ok, PyObject *value)
 /* The exception of a failed ask: error_for's, with the receiver's reason (its `reason`
  * attribute and the end of its message) and, when the receiver was a Python actor of this
  * process, its original exception as __cause__. */
-static PyObject *ask_error(int rc, const char *reason, akt_msg *detail) {
+static PyObject *ask_error(akt_py_system *s, int rc, const char *reason, akt_msg *detail) {
     PyObject *exc = akt_py_error(rc, "ask");
     if (!exc || !reason) return exc;
     PyObject *text = PyUnicode_DecodeUTF8(reason, (Py_ssize_t)strlen(reason), "replace");
@@ -74,9 +74,8 @@ static PyObject *ask_error(int rc, const char *reason, akt_msg *detail) {
     }
     Py_DECREF(args);
     Py_DECREF(text);
-    void *cause = NULL;
-    if (detail && akt_msg_object(detail, &akt_py_object_ops, &cause) == 0 &&
-        PyExceptionInstance_Check((PyObject *)cause)) {
+    PyObject *cause = detail ? akt_py_msg_object(s, detail) : NULL;
+    if (cause && PyExceptionInstance_Check(cause)) {
         Py_INCREF((PyObject *)cause);
         PyException_SetCause(exc, (PyObject *)cause); /* steals; sets __suppress_context__ */
     }
@@ -96,7 +95,7 @@ void akt_py_ask_settle(akt_py_system *s, akt_py_qitem *it) {
     if (ok) {
         value = it->reply ? akt_py_msg_value(s, it->reply) : (Py_INCREF(Py_None), Py_None);
     } else {
-        value = ask_error(it->rc, it->reason, it->detail);
+        value = ask_error(s, it->rc, it->reason, it->detail);
     }
     if (!value) {
         /* The answer could not be read: the asker gets that error. */
@@ -242,7 +241,7 @@ PyObject *akt_py_future_result(akt_py_system *s, akt_future *f) {
         akt_msg *detail = NULL;
         take_failure(f, &reason, &detail);
         akt_future_release(f);
-        PyObject *exc = ask_error(rc, reason, detail);
+        PyObject *exc = ask_error(s, rc, reason, detail);
         free(reason);
         if (detail) akt_msg_release(detail);
         if (exc) {

@@ -75,9 +75,8 @@ static PyObject *ctx_respond(akt_py_context *self, PyObject *args, PyObject *kwa
     if (!PyArg_ParseTupleAndKeywords(args, kwargs, "O|$O:respond", kwlist, &msg, &type))
         return NULL;
     LIVE(self, c);
-    (void)c;
     akt_msg *m;
-    if (akt_py_msg_new(msg, type, &m)) return NULL;
+    if (akt_py_msg_new(c->system, msg, type, &m)) return NULL;
     int rc = akt_ctx_respond(self->ctx, m);
     if (rc)
         akt_msg_release(m);
@@ -96,7 +95,7 @@ static PyObject *ctx_tell(akt_py_context *self, PyObject *args, PyObject *kwargs
     akt_pid pid;
     if (akt_py_pid_arg(c->system, to, &pid)) return NULL;
     akt_msg *m;
-    if (akt_py_msg_new(msg, type, &m)) return NULL;
+    if (akt_py_msg_new(c->system, msg, type, &m)) return NULL;
     int rc = akt_ctx_tell(self->ctx, pid, m);
     if (rc) akt_msg_release(m);
     return check(rc, "tell");

@@ -13,7 +13,10 @@
  * timed-out ask, the message a failed receive leaves to akt, a message a Python actor on
  * the workers answered (actor.c hands the GIL to the asker first), the messages of a
  * become handler on the workers (one call per message), and actor state freed by
- * free_state. */
+ * free_state. The messages of a system whose actors run on its Python thread by default
+ * reach it only from that last case: their ops name its dispatcher as release_on
+ * (msg.c), so akt queues the releases made elsewhere, lock-free, and runs them in the
+ * service's next run, GIL held, where they take the first list or none. */
 #include "fastpath.h"
 
 #include <stdlib.h>

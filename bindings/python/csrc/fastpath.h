@@ -108,11 +108,17 @@ typedef struct akt_py_qitem akt_py_qitem;
 typedef struct akt_py_system {
     PyObject_HEAD akt_system *sys; /* one reference, released in dealloc */
     akt_dispatcher *disp;          /* external dispatcher for "python" actors */
-    int efd;                       /* eventfd: the service has work */
-    atomic_int signaled;           /* 1 while efd holds an unread wake-up */
-    atomic_int shutdown_done;      /* set by the shutdown callback */
-    int default_mode;              /* AKT_PY_MODE_* for actors spawned without one */
-    unsigned long service_thread;  /* ident of the thread running the service, or 0 */
+    /* The ops of the object messages made for this system (akt_py_msg_new). A system whose
+     * actors run on Python's thread by default names disp as their release_on: akt queues a
+     * last release made elsewhere (a worker, the timer, a C actor) lock-free and runs it in
+     * the service's next run, GIL held, instead of decref.c's list under a mutex. A system
+     * of workers keeps decref.c's path (release_on NULL). Lives as long as the system. */
+    akt_object_ops ops;
+    int efd;                      /* eventfd: the service has work */
+    atomic_int signaled;          /* 1 while efd holds an unread wake-up */
+    atomic_int shutdown_done;     /* set by the shutdown callback */
+    int default_mode;             /* AKT_PY_MODE_* for actors spawned without one */
+    unsigned long service_thread; /* ident of the thread running the service, or 0 */
     int64_t ask_timeout_ns;
     pthread_mutex_t qlock; /* guards the queue; never held while calling anything */
     akt_py_qitem *qhead, *qtail;
@@ -136,11 +142,18 @@ extern _Thread_local int akt_py_in_run;
 
 /* ------------------------------------------------------------------ msg.c */
 
+/* The ops of object messages made for no system (module.c's tests of names and bytes). */
 extern const akt_object_ops akt_py_object_ops;
-/* Wraps obj as a message. type: a str to override the type name, or NULL. akt.Bytes
- * values become bytes messages, anything else an object message holding a reference.
- * Returns 0, or -1 with a Python exception set. GIL held. */
-int akt_py_msg_new(PyObject *obj, PyObject *type, akt_msg **out);
+/* Sets s->ops (after s->disp and s->default_mode). */
+void akt_py_msg_ops_init(akt_py_system *s);
+/* Wraps obj as a message for system s (its ops; NULL: akt_py_object_ops). type: a str to
+ * override the type name, or NULL. akt.Bytes values become bytes messages, anything else
+ * an object message holding a reference. Returns 0, or -1 with a Python exception set. GIL
+ * held. */
+int akt_py_msg_new(akt_py_system *s, PyObject *obj, PyObject *type, akt_msg **out);
+/* The Python object an object message of s (or of no system) holds, borrowed; NULL if msg
+ * is not one. */
+PyObject *akt_py_msg_object(akt_py_system *s, akt_msg *msg);
 
 /* scalars.c: the canonical scalar type name of an exact builtin class (str -> "akt.String",
  * ...), or NULL. */

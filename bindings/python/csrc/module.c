@@ -149,7 +149,7 @@ static PyObject *fast_teardown(PyObject *module, PyObject *unused) {
 
 static PyObject *fast_type_name(PyObject *module, PyObject *obj) {
     akt_msg *m;
-    if (akt_py_msg_new(obj, NULL, &m)) return NULL;
+    if (akt_py_msg_new(NULL, obj, NULL, &m)) return NULL;
     PyObject *name = PyUnicode_FromString(akt_msg_type(m));
     akt_msg_release(m);
     return name;
@@ -158,7 +158,7 @@ static PyObject *fast_type_name(PyObject *module, PyObject *obj) {
 /* to_bytes as a C actor would see it: for tests and for serializing at the boundary. */
 static PyObject *fast_wire_bytes(PyObject *module, PyObject *obj) {
     akt_msg *m;
-    if (akt_py_msg_new(obj, NULL, &m)) return NULL;
+    if (akt_py_msg_new(NULL, obj, NULL, &m)) return NULL;
     const void *data = NULL;
     size_t len = 0;
     int rc;

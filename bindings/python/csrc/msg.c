@@ -13,8 +13,10 @@
  * Nothing else can reach the object: akt_msg_object hands it out only for these ops, so a
  * C actor or another binding reads bytes (to_bytes, below; scalars.c for the canonical
  * akt.Int64 ... encodings of int, float, bool, None, dict, list) or gets AKT_ENOTSUP; and the
- * last release, on whatever thread, goes through decref.c. A check per tell would cost a
- * cell lookup and protect nothing. */
+ * last release goes through decref.c: on the thread that drops it, or, for a system whose
+ * actors run on its Python thread, on that thread (the system's ops, release_on). A check
+ * per tell would cost a cell lookup and protect nothing. Each system has its ops (the
+ * owner tag akt checks): a message is made for the system it is sent in, and read there. */
 #include "fastpath.h"
 
 #include <stdio.h>
@@ -82,6 +84,18 @@ static int obj_to_bytes(void *object, void *ops_data, void **data, size_t *len,
 
 const akt_object_ops akt_py_object_ops = {
     .size = sizeof(akt_object_ops), .release = obj_release, .to_bytes = obj_to_bytes};
+
+void akt_py_msg_ops_init(akt_py_system *s) {
+    s->ops = akt_py_object_ops;
+    if (s->default_mode == AKT_PY_MODE_PYTHON) s->ops.release_on = s->disp;
+}
+
+PyObject *akt_py_msg_object(akt_py_system *s, akt_msg *msg) {
+    void *obj = NULL;
+    if (s && akt_msg_object(msg, &s->ops, &obj) == 0) return obj;
+    if (akt_msg_object(msg, &akt_py_object_ops, &obj) == 0) return obj;
+    return NULL;
+}
 
 /* "module.qualname" of a class ("str" for builtins), or its __akt_type__. Cached per
  * class: the returned bytes object is borrowed from the cache. */
@@ -184,7 +198,7 @@ static int bytes_msg_new(PyObject *obj, PyObject *type, akt_msg **out) {
     return 0;
 }
 
-int akt_py_msg_new(PyObject *obj, PyObject *type, akt_msg **out) {
+int akt_py_msg_new(akt_py_system *s, PyObject *obj, PyObject *type, akt_msg **out) {
     if (type == Py_None) type = NULL;
     if (Py_TYPE(obj) == (PyTypeObject *)akt_py.bytes_type) return bytes_msg_new(obj, type, out);
     const char *name;
@@ -196,7 +210,7 @@ int akt_py_msg_new(PyObject *obj, PyObject *type, akt_msg **out) {
     }
     if (!name) return -1;
     Py_INCREF(obj);
-    int rc = akt_msg_new_object(name, obj, &akt_py_object_ops, out);
+    int rc = akt_msg_new_object(name, obj, s ? &s->ops : &akt_py_object_ops, out);
     if (rc) {
         Py_DECREF(obj);
         akt_py_raise(rc, "akt_msg_new_object");
@@ -217,9 +231,9 @@ static PyObject *tuple_of(PyObject *cls, Py_ssize_t n, PyObject **items) {
 }
 
 PyObject *akt_py_msg_value(akt_py_system *s, akt_msg *msg) {
-    void *obj = NULL;
-    if (akt_msg_object(msg, &akt_py_object_ops, &obj) == 0) {
-        Py_INCREF((PyObject *)obj);
+    PyObject *obj = akt_py_msg_object(s, msg);
+    if (obj) {
+        Py_INCREF(obj);
         return obj;
     }
     const char *type = akt_msg_type(msg);

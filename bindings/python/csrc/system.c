@@ -147,6 +147,7 @@ static int system_init(akt_py_system *self, PyObject *args, PyObject *kwargs) {
         akt_py_raise(rc, "akt_dispatcher_create_external");
         return -1;
     }
+    akt_py_msg_ops_init(self);
     return 0;
 }
 

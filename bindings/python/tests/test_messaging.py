@@ -240,6 +240,26 @@ def test_a_run_on_the_workers_releases_its_messages_itself() -> None:
         assert wait_for(lambda: all(r() is None for r in refs))
 
 
+def test_objects_a_c_actor_drops_are_released_on_the_python_thread(c_actor: int) -> None:
+    # A Python object read by a C actor (it has no bytes: c.NoBytes) is dropped on akt's
+    # worker thread, without the GIL. A system whose actors run on its Python thread names
+    # that thread's dispatcher as release_on: akt queues the release and its service runs it
+    # (GIL held), unasked: no drain, no further tell, ask or service call from the test.
+    class Payload:
+        pass
+
+    n = 100
+    with akt.ActorSystem("release-on", dispatcher="python") as system:
+        c = system.spawn_native("c", c_actor)
+        refs = []
+        for _ in range(n):
+            p = Payload()
+            refs.append(weakref.ref(p))
+            assert c.ask_sync(p, timeout=5).type == "c.NoBytes"
+            del p
+        assert wait_for(lambda: (gc.collect(), all(r() is None for r in refs))[1])
+
+
 def test_spawn_returns_the_pid_itself(system: akt.ActorSystem) -> None:
     # spawn is synchronous: it returns a Pid, which is not awaitable.
     pid = system.spawn(None, Counter())

@@ -22,6 +22,8 @@ import java.util.Map;
 final class Scalars {
     private Scalars() {}
 
+    /* Literals, as the switch below needs constants; ScalarsTest checks them against akt.h's
+     * AKT_TYPE_* (SWIG's constants, read from the library). */
     static final String STRING = "akt.String";
     static final String BYTES = "akt.Bytes";
     static final String INT64 = "akt.Int64";

@@ -25,6 +25,31 @@ class ScalarsTest {
         return m;
     }
 
+    /**
+     * Scalars' names are literals (a switch needs compile-time constants); SWIG's constants
+     * are akt.h's AKT_TYPE_* macros read from the library: they must agree, and every
+     * AKT_TYPE_* that is not a system message must have its literal here.
+     */
+    @Test
+    void typeNamesAreAktHsMacros() throws IllegalAccessException {
+        Map<String, String> ours = new LinkedHashMap<>();
+        ours.put("AKT_TYPE_STRING", Scalars.STRING);
+        ours.put("AKT_TYPE_BYTES", Scalars.BYTES);
+        ours.put("AKT_TYPE_INT64", Scalars.INT64);
+        ours.put("AKT_TYPE_FLOAT64", Scalars.FLOAT64);
+        ours.put("AKT_TYPE_BOOL", Scalars.BOOL);
+        ours.put("AKT_TYPE_NULL", Scalars.NULL);
+        ours.put("AKT_TYPE_JSON", Scalars.JSON);
+        List<String> system = List.of("AKT_TYPE_TERMINATED", "AKT_TYPE_POISON_PILL");
+        Map<String, String> header = new LinkedHashMap<>();
+        for (java.lang.reflect.Field f : AktNativeConstants.class.getDeclaredFields()) {
+            if (!f.getName().startsWith("AKT_TYPE_") || system.contains(f.getName())) continue;
+            f.setAccessible(true);
+            header.put(f.getName(), (String) f.get(null));
+        }
+        assertEquals(header, ours);
+    }
+
     @Test
     void eachValueHasItsCanonicalNameAndBytes() {
         assertEquals("akt.String", Scalars.typeOf(String.class));

@@ -99,6 +99,13 @@ jstring aktj_pid_path(JNIEnv *env, jlong system, jlong pid);
 int aktj_subscribe(JNIEnv *env, jlong system, jint mask, jobject sink, jlongArray out);
 int aktj_unsubscribe(JNIEnv *env, jlong handle);
 
+/* Cron expressions, given as their UTF-8 bytes. aktj_cron_validate: 0, the 1-based column
+ * of the first bad character (> 0), or a negative code (NULL expr, no memory).
+ * aktj_cron_next: akt_cron_next_after's code; out[0] gets the next fire time (ns) and
+ * out[1] the error column (0 if none). */
+jlong aktj_cron_validate(JNIEnv *env, jbyteArray expr);
+int aktj_cron_next(JNIEnv *env, jbyteArray expr, jint flags, jlong after_ns, jlongArray out);
+
 /* Counters for tests: threads attached by akt's hooks so far, and Java objects held by
  * live messages right now. */
 jlong aktj_stat_attaches(void);

@@ -9,6 +9,7 @@ const { Pid } = require('./pid.cjs');
 const { Topic } = require('./topic.cjs');
 const { Context } = require('./context.cjs');
 const { Message, registerType } = require('./types.cjs');
+const { CronSyntaxError, validateCron, cronNext } = require('./cron.cjs');
 
 const { makeError, codeOf, errnos, ...errorClasses } = errors;
 
@@ -21,6 +22,9 @@ module.exports = {
   Terminated,
   Message,
   registerType,
+  validateCron,
+  cronNext,
+  CronSyntaxError,
   version: native.version(),
   ...errorClasses,
 };

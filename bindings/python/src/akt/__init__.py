@@ -43,6 +43,7 @@ from .errors import (
 from .events import Event, EventKind
 from .messages import Bytes, Terminated, type_name, wire_bytes
 from .pid import AskFuture, Pid
+from .router import Router
 from .system import ActorSystem
 
 Context = _fast.Context
@@ -54,7 +55,7 @@ __all__ = [
     "Actor", "ActorFailed", "AskFuture", "ActorNotFound", "ActorStopped", "ActorSystem", "AktError",
     "AskTimeout", "BufferTooSmall", "Busy", "Bytes", "Cancelled", "Context", "ContextError",
     "DeadlockError", "Decider", "Directive", "Event", "EventKind", "InvalidArgument",
-    "MailboxFull", "NameTaken", "NotReady", "NotSupported", "OutOfMemory", "Pid",
+    "MailboxFull", "NameTaken", "NotReady", "NotSupported", "OutOfMemory", "Pid", "Router",
     "Strategy", "Subscription", "Supervisor", "SystemClosed", "Terminated", "Unhandled", "WrongType",
     "error_for", "type_name", "wire_bytes",
 ]

@@ -6,6 +6,7 @@ const errors = require('./errors.cjs');
 const { Actor, Terminated } = require('./actor.cjs');
 const { ActorSystem } = require('./system.cjs');
 const { Pid } = require('./pid.cjs');
+const { Router } = require('./router.cjs');
 const { Context } = require('./context.cjs');
 const { Message, registerType } = require('./types.cjs');
 
@@ -15,6 +16,7 @@ module.exports = {
   ActorSystem,
   Actor,
   Pid,
+  Router,
   Context,
   Terminated,
   Message,

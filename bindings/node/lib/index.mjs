@@ -7,6 +7,7 @@ export const {
   ActorSystem,
   Actor,
   Pid,
+  Router,
   Context,
   Terminated,
   Message,

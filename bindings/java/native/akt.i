@@ -182,6 +182,14 @@ AKTJ_FUTURE_CALLBACK(akt_shutdown_cb, aktj_shutdown_done)
 %ignore akt_event_cb;
 %ignore akt_subscribe;
 %ignore akt_unsubscribe;
+/* Routers: Java spawns group routers and reads routees through aktj.h. */
+%ignore akt_route_key_fn;
+%ignore akt_routee_state_fn;
+%ignore akt_router_options;
+%ignore akt_router_options_init;
+%ignore akt_router_spawn;
+%ignore akt_router_routees;
+%ignore akt_router_broadcast;
 %ignore AKT_BORROW;
 %ignore AKT_COPY;
 %ignore AKT_API;

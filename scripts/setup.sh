@@ -9,7 +9,7 @@ set -euo pipefail
 # `format` ctest (scripts/check_format.sh); .clang-format is written for that version.
 APT_PKGS=(
   build-essential cmake ninja-build pkg-config python3 ca-certificates
-  libuv1-dev libprotobuf-c-dev protobuf-c-compiler libcmocka-dev
+  libuv1-dev libprotobuf-c-dev protobuf-c-compiler libcmocka-dev libxxhash-dev
   abigail-tools libclang-rt-14-dev clang-14 clang-format
   swig default-jdk-headless maven
 )

@@ -707,6 +707,65 @@ static void test_system_after_shutdown(void **state) {
     BAD(0, akt_system_release, sys);
 }
 
+/* ---- 11. routers ---------------------------------------------------------------------- */
+
+static void test_router_functions(void **state) {
+    (void)state;
+    akt_system *sys = tu_system("bad", 1);
+    akt_pid live = tu_spawn(sys, &saving_behavior, NULL, NULL);
+    akt_pid stale = stale_pid(sys), none = {0}, out = {1};
+    BAD(AKT_EINVAL, akt_router_options_init, NULL);
+    akt_router_options o;
+    BAD(0, akt_router_options_init, &o);
+    o.routees = &live;
+    o.routee_count = 1;
+    BAD(AKT_EINVAL, akt_router_spawn, NULL, NULL, "r", &o, &out);
+    BAD(AKT_EINVAL, akt_router_spawn, sys, NULL, "r", NULL, &out);
+    BAD(AKT_EINVAL, akt_router_spawn, sys, NULL, "r", &o, NULL);
+    akt_router_options small = o;
+    small.size = sizeof(size_t);
+    BAD(AKT_EINVAL, akt_router_spawn, sys, NULL, "r", &small, &out);
+    akt_router_options zero = o;
+    zero.routee_count = 0; /* a zero-size group, and no pool */
+    BAD(AKT_EINVAL, akt_router_spawn, sys, NULL, "r", &zero, &out);
+    akt_router_options nopids = o;
+    nopids.routees = NULL;
+    BAD(AKT_EINVAL, akt_router_spawn, sys, NULL, "r", &nopids, &out);
+    akt_router_options nobeh = o;
+    nobeh.routee_count = 0;
+    nobeh.pool_size = 2;
+    BAD(AKT_EINVAL, akt_router_spawn, sys, NULL, "r", &nobeh, &out);
+    BAD(AKT_EMISUSE, akt_router_spawn, sys, (akt_ctx *)0x1, "r", &o, &out);
+    assert_int_equal(out.id, 1);
+    akt_pid router;
+    BAD(0, akt_router_spawn, sys, NULL, "r", &o, &router);
+
+    akt_msg *m = owned();
+    BAD(AKT_EINVAL, akt_router_broadcast, NULL, router, m);
+    BAD(AKT_EINVAL, akt_router_broadcast, sys, router, NULL);
+    BAD(AKT_ENOTFOUND, akt_router_broadcast, sys, stale, m);
+    BAD(AKT_ENOTFOUND, akt_router_broadcast, sys, none, m);
+    release_owned(m);
+
+    size_t n = 7;
+    akt_pid pids[2];
+    BAD(AKT_EINVAL, akt_router_resize, NULL, router, 2);
+    BAD(AKT_EINVAL, akt_router_resize, sys, router, 0);
+    BAD(AKT_EINVAL, akt_router_resize, sys, router, (size_t)1 << 20);
+    BAD(AKT_ENOTFOUND, akt_router_resize, sys, stale, 2);
+    BAD(AKT_ENOTSUP, akt_router_resize, sys, router, 2); /* a group router */
+    BAD(AKT_EINVAL, akt_router_routees, NULL, router, pids, 2, &n);
+    BAD(AKT_EINVAL, akt_router_routees, sys, router, pids, 2, NULL);
+    BAD(AKT_EINVAL, akt_router_routees, sys, router, NULL, 2, &n);
+    BAD(AKT_ENOTFOUND, akt_router_routees, sys, stale, pids, 2, &n);
+    BAD(AKT_ENOTFOUND, akt_router_routees, sys, none, pids, 2, &n);
+    assert_int_equal(n, 7);
+    BAD(0, akt_router_routees, sys, router, pids, 2, &n);
+    assert_int_equal(n, 1);
+    assert_int_equal(pids[0].id, live.id);
+    tu_system_end(sys);
+}
+
 /* ---- the checks of the checks -------------------------------------------------------------- */
 
 static void test_every_header_function_is_covered(void **state) {
@@ -761,6 +820,7 @@ int main(void) {
         TU_TEST(test_topic_functions),
         TU_TEST(test_system_after_shutdown),
         TU_TEST(test_cron_functions),
+        TU_TEST(test_router_functions),
         /* Last: they look at what the tests above covered. */
         TU_TEST(test_every_header_function_is_covered),
         TU_TEST(test_every_header_function_is_exported),

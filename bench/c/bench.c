@@ -98,6 +98,40 @@ static void bench_tell(const char *name, int senders, long n) {
     akt_system_release(sys);
 }
 
+/* ---- tell through a round-robin router: the router's hop against a direct tell ------ */
+static double tell_rate(akt_system *sys, akt_pid to, sink *s, long n) {
+    double t0 = now_s();
+    sender_arg a = {sys, to, n};
+    sender_main(&a);
+    struct timespec nap = {0, 50000};
+    while (!atomic_load_explicit(&s->done, memory_order_acquire)) nanosleep(&nap, NULL);
+    return n / (now_s() - t0);
+}
+
+static void bench_router(long n) {
+    akt_system *sys = new_system();
+    sink *direct = calloc(1, sizeof *direct), *routed = calloc(1, sizeof *routed);
+    direct->target = routed->target = n;
+    akt_behavior b = {.size = sizeof b, .receive = sink_receive, .free_state = free};
+    akt_pid d, r, rr;
+    check(akt_spawn(sys, &b, direct, NULL, &d), "spawn");
+    check(akt_spawn(sys, &b, routed, NULL, &r), "spawn");
+    akt_router_options o;
+    akt_router_options_init(&o);
+    o.routees = &r;
+    o.routee_count = 1;
+    check(akt_router_spawn(sys, NULL, "rr", &o, &rr), "router");
+    double vd = tell_rate(sys, d, direct, n), vr = tell_rate(sys, rr, routed, n);
+    emit("tell_direct", vd, "msg/s", n);
+    emit("tell_router_rr", vr, "msg/s", n);
+    printf("{\"impl\":\"akt\",\"bench\":\"router_over_direct\",\"value\":%.3f,"
+           "\"unit\":\"ratio\",\"n\":%ld}\n",
+           vr / vd, n);
+    akt_system_shutdown(sys, NULL, NULL);
+    akt_system_wait(sys, -1);
+    akt_system_release(sys);
+}
+
 /* ---- ask: an echo actor, asked sequentially from the main thread --------------------- */
 static int echo_receive(akt_ctx *ctx, akt_msg *msg, void *state) {
     akt_msg_retain(msg);
@@ -221,5 +255,7 @@ int main(int argc, char **argv) {
         bench_ask(asks);
     }
     if (all || !strcmp(which, "spawn_1m")) bench_spawn(actors);
+    /* No GoAkt peer: run on its own (-bench=router), a ratio of two figures of one run. */
+    if (!strcmp(which, "router")) bench_router(n);
     return 0;
 }

@@ -178,6 +178,8 @@ export class ActorSystem extends EventEmitter {
    * It runs on akt's worker threads; NotFoundError if the library or symbol is missing.
    */
   spawnNative(library: string, symbol: string, opts?: { name?: string; arg?: string }): Pid;
+  /** Spawns a router over `routees` or over `size` actors made from `actor`. */
+  spawnRouter(opts: RouterOptions): Router;
   /** "name", "a/b", "/user/a/b" or "akt://sys/user/a/b"; null if no live actor is there. */
   lookup(path: string): Pid | null;
   subscribe(kinds: EventKind | EventKind[], fn: (ev: AktEvent) => void): Subscription;
@@ -213,6 +215,40 @@ export class Topic {
 export interface TopicSubscription {
   readonly pid: Pid;
   close(): void;
+}
+
+export type RoutingStrategy =
+  | 'roundRobin' | 'random' | 'broadcast' | 'consistentHash'
+  | 'scatterGatherFirst' | 'tailChopping';
+
+export interface RouterOptions {
+  /** Existing actors to route to (a group). */
+  routees?: Pid[];
+  /** Or a pool: `size` actors spawned from this class or factory. */
+  actor?: (new () => Actor) | (() => Actor);
+  size?: number;
+  strategy?: RoutingStrategy;
+  name?: string;
+  /** scatterGatherFirst / tailChopping: the deadline in ms. */
+  within?: number;
+  /** tailChopping: ms between two routees. */
+  interval?: number;
+  /** random / tailChopping: a fixed seed (0: from the clock). */
+  seed?: number;
+}
+
+/** A router actor's handle: tell/ask route, broadcast reaches every routee. */
+export class Router {
+  readonly pid: Pid;
+  tell(msg: unknown, opts?: { type?: string }): void;
+  ask<T = unknown>(msg: unknown, opts?: { timeout?: number; type?: string; signal?: AbortSignal }): Promise<T>;
+  broadcast(msg: unknown): void;
+  /** The live routees, in routing order. */
+  routees(): Pid[];
+  /** A pool router's new size; NotSupportedError for a group. */
+  resize(size: number): void;
+  stop(): void;
+  readonly alive: boolean;
 }
 
 /** Registers how messages of a type name arriving as bytes become JS values. */

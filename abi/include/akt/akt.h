@@ -7,6 +7,7 @@
  *   3. the actor system          8. lifecycle from outside (stop, poison, graceful)
  *   4. pids and lookup           9. dispatchers (external run loops for bindings)
  *   5. messages and sending     10. the event stream and dead letters
+ *                               11. routers
  *
  * The contracts, written once and obeyed by every function below:
  *
@@ -838,6 +839,123 @@ AKT_API int akt_cron_validate(const char *expr, size_t *err_col);
  * thread (a TZ change races with the C library's own readers of it, as it always does). */
 AKT_API int akt_cron_next_after(const char *expr, unsigned flags, int64_t after_unix_ns,
                                 int64_t *next_unix_ns, size_t *err_col);
+
+/* ===================================================================================== */
+/* 13. Routers (akt >= 0.4)                                                               */
+/* ===================================================================================== */
+
+/* A router is an actor that passes each message it gets to one or more of its routees,
+ * keeping the message's sender and asker, so a routee's reply goes straight back to the
+ * asker. Routees are addressed by pid only, so they may be actors of any binding (and,
+ * later, remote). A pool router spawns its routees as its own children (routee-0,
+ * routee-1, ...); a group router routes to existing pids. The router watches its routees,
+ * drops the ones that stop, and stops itself when the last one is gone. Routing a tell
+ * takes no lock and allocates nothing but the envelope.
+ *
+ * Strategies (akt_router_options.strategy):
+ *   AKT_ROUTE_ROUND_ROBIN      one routee after the other, in routee order
+ *   AKT_ROUTE_RANDOM           a routee drawn from a PRNG seeded with options.seed
+ *   AKT_ROUTE_BROADCAST        every routee (an ask completes with the first reply; the
+ *                              later replies are dead letters)
+ *   AKT_ROUTE_CONSISTENT_HASH  the routee owning the message's key on a ring of virtual
+ *                              nodes: the same key reaches the same routee while the
+ *                              routees stay, and a resize moves only the keys of the ring
+ *                              arcs that changed owner. The key is options.key(msg), or
+ *                              xxh3 of the type name and the bytes (an object message
+ *                              without bytes hashes its type name only)
+ *   AKT_ROUTE_SCATTER_GATHER_FIRST  asks every routee; the first reply within within_ns
+ *                              answers the asker (or is told to the sender actor); later
+ *                              replies are dead letters; none in time: AKT_ETIMEDOUT
+ *   AKT_ROUTE_TAIL_CHOPPING    asks one routee, then another every interval_ns (in an
+ *                              order drawn from the seeded PRNG), until one answers or
+ *                              within_ns has passed; as scatter-gather otherwise
+ * A message that reaches a router with no live routee is a dead letter (an asker gets
+ * AKT_ESTOPPED). */
+#define AKT_ROUTE_ROUND_ROBIN 0
+#define AKT_ROUTE_RANDOM 1
+#define AKT_ROUTE_BROADCAST 2
+#define AKT_ROUTE_CONSISTENT_HASH 3
+#define AKT_ROUTE_SCATTER_GATHER_FIRST 4
+#define AKT_ROUTE_TAIL_CHOPPING 5
+
+/* What happens to a pool routee whose receive failed (its parent, the router, decides). */
+#define AKT_ROUTEE_STOP 0    /* stop it (it leaves the pool) */
+#define AKT_ROUTEE_RESTART 1 /* restart it, within max_retries / retry_within_ns */
+#define AKT_ROUTEE_RESUME 2  /* keep its state, go on with the next message */
+
+/* The key of a message for AKT_ROUTE_CONSISTENT_HASH. Runs on the router's dispatcher
+ * thread; msg is borrowed for the call. */
+typedef uint64_t (*akt_route_key_fn)(const akt_msg *msg, void *data);
+
+/* Makes the state of the pool's index-th routee (index counts every routee this router
+ * spawned, from 0), on the router's dispatcher thread. Returns 0 or an AKT_E* code (the
+ * routee is then not spawned). */
+typedef int (*akt_routee_state_fn)(void *data, size_t index, void **state);
+
+typedef struct akt_router_options {
+    size_t size;  /* sizeof(akt_router_options) */
+    int strategy; /* AKT_ROUTE_*; default AKT_ROUTE_ROUND_ROBIN */
+    /* Pool: pool_size routees (1..65536) of routee_behavior (copied), each with the state
+     * routee_state makes (NULL: state NULL), on routee_dispatcher (NULL: the workers). */
+    size_t pool_size;
+    const akt_behavior *routee_behavior;
+    akt_routee_state_fn routee_state;
+    void *routee_state_data; /* borrowed until the router is gone, then routee_data_free */
+    void (*routee_data_free)(void *data); /* optional; once, when the router is gone */
+    akt_dispatcher *routee_dispatcher;
+    /* Group: routee_count (1..65536) existing pids, copied. Exactly one of pool_size and
+     * routee_count is non-zero. */
+    const akt_pid *routees;
+    size_t routee_count;
+    /* Consistent hash: the key (NULL: xxh3 of type and bytes) and the virtual nodes per
+     * routee (0: 150; at most 4096). */
+    akt_route_key_fn key;
+    void *key_data; /* borrowed until the router is gone */
+    uint32_t virtual_nodes;
+    /* Scatter-gather and tail-chopping: the deadline (> 0) and tail-chopping's interval
+     * between two routees (> 0). */
+    int64_t within_ns;
+    int64_t interval_ns;
+    /* Pool routees' failures: AKT_ROUTEE_* (default AKT_ROUTEE_STOP); with RESTART, a
+     * routee failing more than max_retries times within retry_within_ns is stopped
+     * (max_retries 0: no budget). Ignored by group routers. */
+    int failure_policy;
+    uint32_t max_retries;
+    int64_t retry_within_ns;
+    uint64_t seed;              /* RANDOM and TAIL_CHOPPING; 0: drawn from the clock */
+    akt_dispatcher *dispatcher; /* the router's own; NULL: the workers */
+} akt_router_options;
+
+/* Fills options with the defaults (and sets options->size). */
+AKT_API int akt_router_options_init(akt_router_options *options);
+
+/* Spawns a router named name (copied; NULL: anonymous), a child of the actor whose
+ * callback runs with parent, or top-level when parent is NULL. options is read during the
+ * call only. A pool router spawns its routees before its first message (a routee_state
+ * failure then stops the router, published as its failure). AKT_EINVAL for bad options
+ * (unknown strategy or policy, no or both of pool and group, a zero deadline where one is
+ * needed, a routee_behavior without receive); as akt_spawn otherwise. */
+AKT_API int akt_router_spawn(akt_system *system, akt_ctx *parent, const char *name,
+                             const akt_router_options *options, akt_pid *out);
+
+/* Sends msg to every routee of router, whatever its strategy, with the calling actor (if
+ * any, as for akt_tell) as the sender. Takes msg on success. AKT_ENOTFOUND if router is not
+ * alive; a router pid that is not a router handles the wrapper as an ordinary message of
+ * type "akt.router.Broadcast". */
+AKT_API int akt_router_broadcast(akt_system *system, akt_pid router, akt_msg *msg);
+
+/* Sets a pool router's size to n (1..65536): spawns new routees or stops the newest ones.
+ * Waits for the router's answer (up to 10 s): it has the new size when this returns 0.
+ * AKT_ENOTSUP for a group router, AKT_EINVAL for a bad n or a pid that is not a router,
+ * AKT_EDEADLK inside the router's own callbacks, AKT_ENOTFOUND if it is not alive. */
+AKT_API int akt_router_resize(akt_system *system, akt_pid router, size_t n);
+
+/* The router's live routees, in routing order: up to cap pids into pids (may be NULL when
+ * cap is 0) and their number into *count. AKT_ERANGE (with *count set and cap pids
+ * written) when cap is too small. Waits for the router as akt_router_resize does, with the
+ * same errors. */
+AKT_API int akt_router_routees(akt_system *system, akt_pid router, akt_pid *pids, size_t cap,
+                               size_t *count);
 
 #ifdef __cplusplus
 }

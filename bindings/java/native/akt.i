@@ -184,6 +184,14 @@ AKTJ_FUTURE_CALLBACK(akt_shutdown_cb, aktj_shutdown_done)
 %ignore akt_unsubscribe;
 %ignore akt_cron_validate;   /* aktj_cron_validate: the expression as UTF-8 bytes */
 %ignore akt_cron_next_after; /* aktj_cron_next */
+/* Routers: Java spawns group routers and reads routees through aktj.h. */
+%ignore akt_route_key_fn;
+%ignore akt_routee_state_fn;
+%ignore akt_router_options;
+%ignore akt_router_options_init;
+%ignore akt_router_spawn;
+%ignore akt_router_routees;
+%ignore akt_router_broadcast;
 %ignore AKT_BORROW;
 %ignore AKT_COPY;
 %ignore AKT_API;

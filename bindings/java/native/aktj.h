@@ -70,6 +70,15 @@ int aktj_ctx_reply_expected(jlong ctx);
 int aktj_tell_batch(JNIEnv *env, jlong system, jlong pid, jobjectArray objs, jlongArray types);
 int aktj_ask_batch(JNIEnv *env, jlong system, jlong pid, jobjectArray objs, jlongArray types,
                    jlong timeout_ns, jobjectArray cfs);
+/* Routers (akt.h section 11). router_spawn: a group router over pids (ids), out[0] gets
+ * its pid. router_broadcast: obj (interned type) to every routee. router_routees: up to
+ * out.length routee ids into out, their number into count[0]; AKT_ERANGE when out is too
+ * short (count[0] says how long it must be). */
+int aktj_router_spawn(JNIEnv *env, jlong system, jstring name, jint strategy, jlongArray pids,
+                      jlong within_ns, jlong interval_ns, jlong seed, jlongArray out);
+int aktj_router_broadcast(JNIEnv *env, jlong system, jlong router, jobject obj, jlong type);
+int aktj_router_routees(JNIEnv *env, jlong system, jlong router, jlongArray out, jlongArray count);
+
 /* Ask: cf is a dev.akt.AskFuture; it gets the future's reference (its handle field) and is
  * completed through dev.akt.Upcalls.complete, which releases that reference. */
 int aktj_ask(JNIEnv *env, jlong system, jlong ctx, jlong pid, jlong msg, jlong timeout_ns,

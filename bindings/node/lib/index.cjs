@@ -7,6 +7,7 @@ const { Actor, Terminated } = require('./actor.cjs');
 const { ActorSystem } = require('./system.cjs');
 const { Pid } = require('./pid.cjs');
 const { Topic } = require('./topic.cjs');
+const { Router } = require('./router.cjs');
 const { Context } = require('./context.cjs');
 const { Message, registerType } = require('./types.cjs');
 const { CronSyntaxError, validateCron, cronNext } = require('./cron.cjs');
@@ -18,6 +19,7 @@ module.exports = {
   Actor,
   Pid,
   Topic,
+  Router,
   Context,
   Terminated,
   Message,

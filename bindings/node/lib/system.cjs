@@ -10,6 +10,7 @@ const { shared, S_PID } = require('./shared.cjs');
 const { Pid } = require('./pid.cjs');
 const { Topic } = require('./topic.cjs');
 const { spawnActor, budgetOf } = require('./actor.cjs');
+const { spawnRouter } = require('./router.cjs');
 const { kHandle, kFastTell, kReport } = require('./internal.cjs');
 
 const EVENT_KINDS = {
@@ -103,6 +104,18 @@ class ActorSystem extends EventEmitter {
   spawn(actor, opts) {
     this.#open();
     return spawnActor(this, null, actor, opts);
+  }
+
+  /**
+   * Spawns a router (see Router): over `routees` (Pids of any language), or over `size`
+   * actors spawned from `actor` (a class or factory). `strategy`: 'roundRobin' (default),
+   * 'random', 'broadcast', 'consistentHash' (type and bytes of the message decide),
+   * 'scatterGatherFirst' (first answer within `within` ms) or 'tailChopping' (one routee
+   * every `interval` ms until an answer or `within`). `seed` fixes the random choices.
+   */
+  spawnRouter(opts) {
+    this.#open();
+    return spawnRouter(this, opts);
   }
 
   /**

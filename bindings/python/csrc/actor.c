@@ -303,6 +303,33 @@ static const akt_behavior py_behavior = {.size = sizeof(akt_behavior),
                                          .post_stop = cb_post_stop,
                                          .free_state = cb_free_state};
 
+/* For pool routers (router.c): the behaviour of every Python actor, and a cell for a new
+ * routee made by factory on a thread that holds the GIL. 0, or -1 with an exception set. */
+const akt_behavior *akt_py_actor_behavior(void) { return &py_behavior; }
+
+int akt_py_routee_cell(akt_py_system *s, PyObject *factory, int mode, void **out) {
+    akt_py_cell *c = calloc(1, sizeof *c);
+    if (!c) {
+        PyErr_NoMemory();
+        return -1;
+    }
+    Py_INCREF(s);
+    c->system = s;
+    c->mode = mode;
+    Py_INCREF(factory);
+    c->factory = factory; /* a restart makes a fresh instance, as for spawn(factory) */
+    PyObject *first = NULL;
+    int failed = !(c->stack = PyList_New(0)) || !(first = PyObject_CallNoArgs(factory)) ||
+                 cell_bind(c, first);
+    Py_XDECREF(first);
+    if (failed) {
+        cell_free_now(c);
+        return -1;
+    }
+    *out = c;
+    return 0;
+}
+
 /* ------------------------------------------------------------------ supervisors */
 
 static int cb_decide(int code, const char *reason, void *data) {
@@ -412,7 +439,7 @@ int akt_py_supervisor_arg(akt_py_system *s, PyObject *obj, akt_supervisor *out) 
 
 /* ------------------------------------------------------------------ spawning */
 
-static int mode_arg(akt_py_system *s, PyObject *obj, int inherit, int *mode) {
+int akt_py_mode_arg(akt_py_system *s, PyObject *obj, int inherit, int *mode) {
     if (!obj || obj == Py_None) {
         *mode = inherit >= 0 ? inherit : s->default_mode;
         return 0;
@@ -499,7 +526,7 @@ PyObject *akt_py_spawn(akt_py_system *s, akt_ctx *ctx, akt_py_cell *parent, PyOb
     akt_spawn_options_init(&opts);
     akt_supervisor sup;
     PyObject *decide = NULL;
-    int failed = mode_arg(s, dispatcher, parent ? parent->mode : -1, &c->mode) ||
+    int failed = akt_py_mode_arg(s, dispatcher, parent ? parent->mode : -1, &c->mode) ||
                  !(c->stack = PyList_New(0));
     if (!failed) {
         int is_actor = PyObject_IsInstance(actor, akt_py.actor_type);

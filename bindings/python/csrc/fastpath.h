@@ -227,6 +227,17 @@ extern PyTypeObject akt_py_context_type;
  * it borrows are kept in s->keep. Returns 0, 1 for None, or -1 with an exception set. */
 int akt_py_supervisor_arg(akt_py_system *s, PyObject *obj, akt_supervisor *out);
 
+/* Routers (router.c, actor.c). */
+const akt_behavior *akt_py_actor_behavior(void);
+int akt_py_routee_cell(akt_py_system *s, PyObject *factory, int mode, void **out);
+/* "python", "workers" or None (inherit, or the system's default) into *mode; -1 with an
+ * exception set otherwise. */
+int akt_py_mode_arg(akt_py_system *s, PyObject *obj, int inherit, int *mode);
+PyObject *akt_py_router_spawn(akt_py_system *s, PyObject *args);
+PyObject *akt_py_router_broadcast(akt_py_system *s, PyObject *args);
+PyObject *akt_py_router_resize(akt_py_system *s, PyObject *args);
+PyObject *akt_py_router_routees(akt_py_system *s, PyObject *pid);
+
 /* ------------------------------------------------------------------ queue items */
 
 /* A completed ask on its way to the system's service. */

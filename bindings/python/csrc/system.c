@@ -371,7 +371,33 @@ static PyObject *system_subscribe(akt_py_system *self, PyObject *args, PyObject 
     return akt_py_subscribe(self, args, kwargs);
 }
 
+static PyObject *system_router_spawn(akt_py_system *self, PyObject *args) {
+    if (system_ready(self)) return NULL;
+    return akt_py_router_spawn(self, args);
+}
+static PyObject *system_router_broadcast(akt_py_system *self, PyObject *args) {
+    if (system_ready(self)) return NULL;
+    return akt_py_router_broadcast(self, args);
+}
+static PyObject *system_router_resize(akt_py_system *self, PyObject *args) {
+    if (system_ready(self)) return NULL;
+    return akt_py_router_resize(self, args);
+}
+static PyObject *system_router_routees(akt_py_system *self, PyObject *pid) {
+    if (system_ready(self)) return NULL;
+    return akt_py_router_routees(self, pid);
+}
+
 static PyMethodDef system_methods[] = {
+    {"_router_spawn", (PyCFunction)system_router_spawn, METH_VARARGS,
+     "_router_spawn(name, factory, size, strategy, routees, key, within_ns, interval_ns, "
+     "failure, max_retries, retry_within_ns, seed, dispatcher) -> Pid"},
+    {"_router_broadcast", (PyCFunction)system_router_broadcast, METH_VARARGS,
+     "_router_broadcast(router, msg): msg to every routee."},
+    {"_router_resize", (PyCFunction)system_router_resize, METH_VARARGS,
+     "_router_resize(router, n): the pool's new size (waits, GIL released)."},
+    {"_router_routees", (PyCFunction)system_router_routees, METH_O,
+     "_router_routees(router) -> list of Pid (waits, GIL released)."},
     {"_service", (PyCFunction)system_service, METH_O,
      "Run queued work and up to budget messages of Python actors; True if more remain."},
     {"_wait", (PyCFunction)system_wait, METH_O,

@@ -44,6 +44,7 @@ from .errors import (
 from .events import Event, EventKind
 from .messages import Bytes, Terminated, type_name, wire_bytes
 from .pid import AskFuture, Pid
+from .router import Router
 from .system import ActorSystem
 from .topics import Topic, TopicSubscription
 
@@ -55,9 +56,9 @@ __version__ = _lib.text(_lib.lib.akt_version_string())
 __all__ = [
     "Actor", "ActorFailed", "AskFuture", "ActorNotFound", "ActorStopped", "ActorSystem", "AktError",
     "AskTimeout", "BufferTooSmall", "Busy", "Bytes", "Cancelled", "Context", "ContextError",
-    "CronSyntaxError", "DeadlockError", "Decider", "Directive", "Event", "EventKind", "InvalidArgument",
-    "MailboxFull", "NameTaken", "NotReady", "NotSupported", "OutOfMemory", "Pid",
-    "Strategy", "Subscription", "Supervisor", "SystemClosed", "Terminated", "Topic",
-    "TopicSubscription", "Unhandled", "WrongType",
+    "CronSyntaxError", "DeadlockError", "Decider", "Directive", "Event", "EventKind",
+    "InvalidArgument", "MailboxFull", "NameTaken", "NotReady", "NotSupported", "OutOfMemory",
+    "Pid", "Router", "Strategy", "Subscription", "Supervisor", "SystemClosed", "Terminated",
+    "Topic", "TopicSubscription", "Unhandled", "WrongType",
     "cron_next", "error_for", "type_name", "validate_cron", "wire_bytes",
 ]

@@ -18,7 +18,7 @@ import threading
 import time
 import traceback
 from types import TracebackType
-from typing import TYPE_CHECKING, Any, Callable, Optional
+from typing import TYPE_CHECKING, Any, Callable, Optional, Sequence
 
 from ._lib import _fast, ffi
 from .actor import Actor, Supervisor
@@ -26,6 +26,7 @@ from .errors import DeadlockError, error_for
 from .events import Event, EventKind, _make_event
 from .messages import Bytes, Terminated
 from .pid import Pid
+from .router import FAILURE_POLICIES, STRATEGIES, Router, _ns
 
 if TYPE_CHECKING:
     from .topics import Topic
@@ -113,6 +114,49 @@ class ActorSystem(_fast.SystemCore):
                   dependencies: Optional[dict[str, Any]] = None) -> Pid: ...
 
         def lookup(self, path: str) -> Pid: ...
+
+    def spawn_router(self, actor: Any = None, size: int = 0, strategy: str = "round_robin", *,
+                     name: Optional[str] = None, routees: Optional[Sequence[Pid]] = None,
+                     key: Optional[Callable[[Any], Any]] = None,
+                     within: Optional[float] = None, interval: Optional[float] = None,
+                     on_failure: str = "stop", max_retries: int = 0,
+                     retry_within: Optional[float] = None, seed: int = 0,
+                     dispatcher: Optional[str] = None) -> Router:
+        """Spawns a router (akt.Router). A pool: ``actor`` (an akt.Actor subclass or a
+        factory returning an instance) and ``size`` routees, spawned as the router's
+        children on ``dispatcher``; a group: ``routees``, existing pids. ``strategy``:
+        "round_robin", "random", "broadcast", "consistent_hash" (``key(msg)`` gives an
+        int, str or bytes; without it the message's type and bytes decide),
+        "scatter_gather_first" (first answer within ``within`` seconds) or "tail_chopping"
+        (one routee every ``interval`` seconds until an answer or ``within``). A failing
+        pool routee is stopped, restarted (``max_retries`` within ``retry_within``
+        seconds, then stopped) or resumed, as ``on_failure`` says. ``seed`` fixes the
+        random choices (0: from the clock)."""
+        if strategy not in STRATEGIES:
+            raise ValueError(f"unknown routing strategy {strategy!r}; one of "
+                             f"{', '.join(STRATEGIES)}")
+        if on_failure not in FAILURE_POLICIES:
+            raise ValueError(f"on_failure must be 'stop', 'restart' or 'resume', "
+                             f"not {on_failure!r}")
+        if name is not None and not isinstance(name, str):
+            raise TypeError("the router name must be a str or None")
+        if (routees is None) == (actor is None):
+            raise ValueError("give either an actor factory and a size (a pool) or routees "
+                             "(a group)")
+        if actor is not None:
+            if isinstance(actor, Actor) or not callable(actor):
+                raise TypeError("a pool router needs an akt.Actor subclass or a factory, "
+                                "not an instance")
+            if not isinstance(size, int) or size < 1:
+                raise ValueError("a pool router needs a size of at least 1")
+        if key is not None and not callable(key):
+            raise TypeError("key must be callable")
+        pid = self._router_spawn(
+            name, actor, size, STRATEGIES[strategy],
+            None if routees is None else list(routees), key,
+            _ns(within, "within"), _ns(interval, "interval"), FAILURE_POLICIES[on_failure],
+            max_retries, _ns(retry_within, "retry_within"), seed, dispatcher)
+        return Router(pid)
 
     def spawn_native(self, name: Optional[str], behavior: Any, state: Any = None) -> Pid:
         """Spawns a C actor: ``behavior`` is an ``akt_behavior *`` (a cffi pointer from any

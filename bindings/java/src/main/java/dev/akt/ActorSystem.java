@@ -5,6 +5,7 @@ import java.lang.System.Logger.Level;
 import java.lang.ref.Cleaner;
 import java.time.Duration;
 import java.util.EnumSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
@@ -187,6 +188,44 @@ public final class ActorSystem implements AutoCloseable {
     public Pid spawn(String name, Props props) {
         Objects.requireNonNull(props, "props");
         return spawn(0, name, props);
+    }
+
+    /**
+     * Spawns a router over existing actors (of any language).
+     *
+     * @throws IllegalArgumentException for no routees, or a strategy without the deadline
+     *     or interval it needs
+     */
+    public Router spawnRouter(List<Pid> routees, Router.Options options) {
+        Objects.requireNonNull(routees, "routees");
+        Objects.requireNonNull(options, "options");
+        long[] ids = new long[routees.size()];
+        for (int i = 0; i < ids.length; i++) {
+            ids[i] = Objects.requireNonNull(routees.get(i), "a routee").id;
+        }
+        long[] out = new long[1];
+        int rc = AktNativeJNI.aktj_router_spawn(handle, options.name, options.strategy.ordinal(), ids,
+                options.within.toNanos(), options.interval.toNanos(), options.seed, out);
+        if (rc == Errors.EINVAL) {
+            throw new IllegalArgumentException("akt: cannot spawn a router with these options ("
+                    + options.strategy + ", " + ids.length + " routees)");
+        }
+        Errors.check(rc, "spawnRouter in system '" + this.name + "'");
+        return new Router(new Pid(this, out[0]));
+    }
+
+    /** A pool: size actors spawned from the factory, routed as a group. */
+    public Router spawnRouter(java.util.function.Supplier<? extends Actor> factory, int size,
+            Router.Options options) {
+        Objects.requireNonNull(factory, "factory");
+        if (size < 1) {
+            throw new IllegalArgumentException("a pool needs a size of at least 1");
+        }
+        List<Pid> pids = new java.util.ArrayList<>(size);
+        for (int i = 0; i < size; i++) {
+            pids.add(spawn(factory.get()));
+        }
+        return spawnRouter(pids, options);
     }
 
     /** Spawns an anonymous top-level actor. */

@@ -53,6 +53,7 @@ final class Errors {
     }
 
     static final int EINVAL = code("EINVAL");
+    static final int ERANGE = code("ERANGE");
     static final int ENOTFOUND = code("ENOTFOUND");
     static final int EMISUSE = code("EMISUSE");
     static final int ECLOSED = code("ECLOSED");

@@ -1,0 +1,72 @@
+/*
+ * aktj_router.c -- routers from Java (akt.h section 11): group routers over pids of any
+ * language, broadcast of a Java object, and the routee list. The router is a C actor on
+ * akt's workers.
+ */
+#include <stdlib.h>
+
+#include "aktj_internal.h"
+
+int aktj_router_spawn(JNIEnv *env, jlong system, jstring name, jint strategy, jlongArray pids,
+                      jlong within_ns, jlong interval_ns, jlong seed, jlongArray out) {
+    if (pids == NULL || out == NULL || (*env)->GetArrayLength(env, out) < 1) return AKT_EINVAL;
+    jsize n = (*env)->GetArrayLength(env, pids);
+    akt_pid *ps = malloc((size_t)(n > 0 ? n : 1) * sizeof *ps);
+    jlong *ids = malloc((size_t)(n > 0 ? n : 1) * sizeof *ids);
+    if (ps == NULL || ids == NULL) {
+        free(ps);
+        free(ids);
+        return AKT_ENOMEM;
+    }
+    (*env)->GetLongArrayRegion(env, pids, 0, n, ids);
+    for (jsize i = 0; i < n; i++) ps[i].id = (uint64_t)ids[i];
+    free(ids);
+    akt_router_options o;
+    akt_router_options_init(&o);
+    o.strategy = strategy;
+    o.routees = ps;
+    o.routee_count = (size_t)n;
+    o.within_ns = within_ns;
+    o.interval_ns = interval_ns;
+    o.seed = (uint64_t)seed;
+    const char *cname = name != NULL ? (*env)->GetStringUTFChars(env, name, NULL) : NULL;
+    if (name != NULL && cname == NULL) {
+        free(ps);
+        return AKT_ENOMEM;
+    }
+    akt_pid pid = {0};
+    int rc = akt_router_spawn(AKTJ_PTR(system), NULL, cname, &o, &pid);
+    if (cname != NULL) (*env)->ReleaseStringUTFChars(env, name, cname);
+    free(ps);
+    if (rc == 0) {
+        jlong id = (jlong)pid.id;
+        (*env)->SetLongArrayRegion(env, out, 0, 1, &id);
+    }
+    return rc;
+}
+
+int aktj_router_broadcast(JNIEnv *env, jlong system, jlong router, jobject obj, jlong type) {
+    akt_msg *msg = AKTJ_PTR(aktj_msg_new_object(env, obj, type));
+    if (msg == NULL) return obj == NULL || type == 0 ? AKT_EINVAL : AKT_ENOMEM;
+    int rc = akt_router_broadcast(AKTJ_PTR(system), aktj_pid(router), msg);
+    if (rc != 0) akt_msg_release(msg);
+    return rc;
+}
+
+int aktj_router_routees(JNIEnv *env, jlong system, jlong router, jlongArray out, jlongArray count) {
+    if (out == NULL || count == NULL || (*env)->GetArrayLength(env, count) < 1) return AKT_EINVAL;
+    size_t cap = (size_t)(*env)->GetArrayLength(env, out), n = 0;
+    akt_pid *ps = malloc((cap > 0 ? cap : 1) * sizeof *ps);
+    if (ps == NULL) return AKT_ENOMEM;
+    int rc = akt_router_routees(AKTJ_PTR(system), aktj_pid(router), cap ? ps : NULL, cap, &n);
+    if (rc == 0 || rc == AKT_ERANGE) {
+        jlong total = (jlong)n;
+        (*env)->SetLongArrayRegion(env, count, 0, 1, &total);
+        for (size_t i = 0; i < n && i < cap; i++) {
+            jlong id = (jlong)ps[i].id;
+            (*env)->SetLongArrayRegion(env, out, (jsize)i, 1, &id);
+        }
+    }
+    free(ps);
+    return rc;
+}

@@ -1,0 +1,139 @@
+package dev.akt;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * The handle of a router actor ({@link ActorSystem#spawnRouter}). The router passes each
+ * message to one or more routees, keeping the sender and the asker, so a routee's
+ * {@link Context#respond} answers the original asker. It drops routees that stop and stops
+ * itself once the last one is gone.
+ */
+public final class Router {
+    /** How a router picks its routees. */
+    public enum Strategy {
+        /** One after the other, in routee order. */
+        ROUND_ROBIN,
+        /** Drawn from a PRNG (seeded with {@link Options#seed}). */
+        RANDOM,
+        /** Every routee; an ask completes with the first reply. */
+        BROADCAST,
+        /** The routee owning the message's key (its type and bytes) on a hash ring. */
+        CONSISTENT_HASH,
+        /** Asks every routee; the first reply within the deadline answers. */
+        SCATTER_GATHER_FIRST,
+        /** Asks one routee per interval until one answers or the deadline passes. */
+        TAIL_CHOPPING
+    }
+
+    /** What {@link ActorSystem#spawnRouter} needs; a small builder. */
+    public static final class Options {
+        Strategy strategy = Strategy.ROUND_ROBIN;
+        String name;
+        Duration within = Duration.ZERO;
+        Duration interval = Duration.ZERO;
+        long seed;
+
+        public Options strategy(Strategy s) {
+            this.strategy = Objects.requireNonNull(s, "strategy");
+            return this;
+        }
+
+        /** The router's name, or null (the default) for an anonymous one. */
+        public Options name(String n) {
+            this.name = n;
+            return this;
+        }
+
+        /** The deadline of scatter-gather and tail-chopping. */
+        public Options within(Duration d) {
+            this.within = Objects.requireNonNull(d, "within");
+            return this;
+        }
+
+        /** Tail-chopping's time between two routees. */
+        public Options interval(Duration d) {
+            this.interval = Objects.requireNonNull(d, "interval");
+            return this;
+        }
+
+        /** Fixes the random choices (0, the default: drawn from the clock). */
+        public Options seed(long s) {
+            this.seed = s;
+            return this;
+        }
+    }
+
+    private final Pid pid;
+
+    Router(Pid pid) {
+        this.pid = pid;
+    }
+
+    /** The router's own pid (watch it, stop it). */
+    public Pid pid() {
+        return pid;
+    }
+
+    /** Routes msg to a routee (or several, as the strategy says). */
+    public void tell(Object msg) {
+        pid.tell(msg);
+    }
+
+    /** Routes msg and completes with the routee's reply. */
+    public CompletableFuture<Object> ask(Object msg, Duration timeout) {
+        return pid.ask(msg, timeout);
+    }
+
+    public <T> CompletableFuture<T> ask(Object msg, Duration timeout, Class<T> type) {
+        return pid.ask(msg, timeout, type);
+    }
+
+    /**
+     * Sends msg to every routee, whatever the strategy.
+     *
+     * @throws ActorNotFoundException if the router is not alive
+     */
+    public void broadcast(Object msg) {
+        Objects.requireNonNull(msg, "msg");
+        int rc = AktNativeJNI.aktj_router_broadcast(pid.system.handle, pid.id, msg, Messages.typeOf(msg));
+        Errors.check(rc, "broadcast to " + pid);
+    }
+
+    /** The live routees, in routing order. Waits for the router's answer. */
+    public List<Pid> routees() {
+        long[] ids = new long[16];
+        long[] count = new long[1];
+        int rc;
+        while ((rc = AktNativeJNI.aktj_router_routees(pid.system.handle, pid.id, ids, count)) == Errors.ERANGE) {
+            ids = new long[(int) count[0]];
+        }
+        Errors.check(rc, "routees of " + pid);
+        List<Pid> out = new ArrayList<>((int) count[0]);
+        for (int i = 0; i < count[0]; i++) {
+            out.add(new Pid(pid.system, ids[i]));
+        }
+        return out;
+    }
+
+    /**
+     * Sets a pool router's size. Routers made over pids are groups.
+     *
+     * @throws IllegalArgumentException if size is below 1
+     * @throws AktException (AKT_ENOTSUP) for a group router
+     */
+    public void resize(int size) {
+        if (size < 1) {
+            throw new IllegalArgumentException("the size must be at least 1");
+        }
+        Errors.check(AktNativeJNI.akt_router_resize(pid.system.handle, pid.id, size), "resize " + pid);
+    }
+
+    @Override
+    public String toString() {
+        return "Router(" + pid + ")";
+    }
+}

@@ -152,3 +152,9 @@ def test_a_system_used_from_a_second_asyncio_run() -> None:
                        timeout=20)
     assert r.returncode == 0, r.stderr
     assert r.stdout.split() == ["one", "two", "True"]
+
+
+def test_the_installed_package_has_the_library_version() -> None:
+    from importlib.metadata import version
+
+    assert version("akt") == akt.__version__

@@ -2,6 +2,7 @@
 #   format           every C file matches .clang-format (scripts/check_format.sh)    label style
 #   layers           core/ includes point down its level table (scripts/check_layers.py)
 #   layers_fixtures  check_layers.py itself, against the fake trees in scripts/tests/layers
+#   versions         akt.h's AKT_VERSION = CMake's = pip's = npm's = Maven's (check_versions.py)
 # They read sources, not build output, so they run in the plain build only (as the abi
 # tests): a sanitizer build would only repeat them.
 if(AKT_BUILD_TESTS AND NOT AKT_SANITIZE)
@@ -14,4 +15,7 @@ if(AKT_BUILD_TESTS AND NOT AKT_SANITIZE)
   add_test(NAME layers_fixtures
     COMMAND ${AKT_PYTHON3} ${PROJECT_SOURCE_DIR}/scripts/tests/test_check_layers.py)
   set_tests_properties(layers layers_fixtures PROPERTIES LABELS layers TIMEOUT 60)
+  add_test(NAME versions
+    COMMAND ${AKT_PYTHON3} ${PROJECT_SOURCE_DIR}/scripts/check_versions.py ${PROJECT_SOURCE_DIR})
+  set_tests_properties(versions PROPERTIES LABELS style TIMEOUT 60)
 endif()

@@ -47,6 +47,15 @@ int aktj_spawn(JNIEnv *env, jlong system, jlong ctx, jobject cell, jstring name,
                jobjectArray dep_names, jobjectArray dep_values, jint directive, jobject decider,
                jint strategy, jlong max_retries, jlong within_ns, jlongArray out);
 
+/* Spawns a top-level C actor (aktj_native.c): from library's factory symbol, called as
+ * int symbol(const char *arg, const akt_behavior **behavior, void **state) (AKT_ENOTFOUND
+ * when the library or the symbol is missing), or from an akt_behavior address and its state
+ * (taken by akt on success). name may be null (anonymous). out[0] gets the pid id. */
+int aktj_spawn_native(JNIEnv *env, jlong system, jstring library, jstring symbol, jstring name,
+                      jstring arg, jlongArray out);
+int aktj_spawn_behavior(JNIEnv *env, jlong system, jstring name, jlong behavior, jlong state,
+                        jlongArray out);
+
 /* Messages carrying a Java object (global reference, released exactly once by akt). type
  * is an interned type name (aktj_intern). */
 jlong aktj_msg_new_object(JNIEnv *env, jobject obj, jlong type);

@@ -10,6 +10,7 @@
 
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 static void item_free(akt_py_qitem *it) {
     if (it->reply) akt_msg_release(it->reply);
@@ -89,6 +90,27 @@ static void take_failure(akt_future *f, char **reason, akt_msg **detail) {
     *reason = r ? strdup(r) : NULL; /* without memory: the error without its reason */
 }
 
+/* The answer of a completed future f (rc, and reply on 0, taken): its value, or NULL with
+ * the ask's exception raised. */
+static PyObject *future_outcome(akt_py_system *s, akt_future *f, int rc, akt_msg *reply) {
+    if (rc) {
+        char *reason = NULL;
+        akt_msg *detail = NULL;
+        take_failure(f, &reason, &detail);
+        PyObject *exc = ask_error(s, rc, reason, detail);
+        free(reason);
+        if (detail) akt_msg_release(detail);
+        if (exc) {
+            PyErr_SetObject((PyObject *)Py_TYPE(exc), exc);
+            Py_DECREF(exc);
+        }
+        return NULL;
+    }
+    PyObject *value = reply ? akt_py_msg_value(s, reply) : (Py_INCREF(Py_None), Py_None);
+    if (reply) akt_msg_release(reply);
+    return value;
+}
+
 void akt_py_ask_settle(akt_py_system *s, akt_py_qitem *it) {
     PyObject *value;
     int ok = it->rc == 0;
@@ -161,7 +183,70 @@ PyObject *akt_py_ask_async(akt_py_system *s, akt_future *f, PyObject *loop) {
  * future an ask_future() returns holds one). */
 typedef struct {
     PyObject_HEAD akt_future *future;
+    akt_py_system *system; /* strong: reads the reply in wait() */
+    PyObject *fut;         /* strong: the thread-safe future wait() settles */
 } ask_handle;
+
+/* One slice of a blocking wait, short enough to notice Ctrl-C. */
+#define WAIT_SLICE_NS (50LL * 1000 * 1000)
+
+/* wait(timeout=None) -> bool: waits for the answer itself, without the GIL, and settles the
+ * future with it; False if the timeout (seconds) ran out first. The completion callback
+ * alone would settle it through the system's service, which never runs when the waiter is
+ * the thread running it (a Python actor calling ask_future(...).result() in receive). */
+static PyObject *handle_wait(ask_handle *self, PyObject *const *args, Py_ssize_t nargs) {
+    if (nargs > 1) {
+        PyErr_SetString(PyExc_TypeError, "wait() takes an optional timeout");
+        return NULL;
+    }
+    if (!self->future) return PyErr_Format(PyExc_RuntimeError, "the ask handle was released");
+    int64_t deadline = -1;
+    if (nargs == 1 && args[0] != Py_None) {
+        double t = PyFloat_AsDouble(args[0]);
+        if (t == -1.0 && PyErr_Occurred()) return NULL;
+        if (!(t >= 0) || t > 1e9) return PyErr_Format(PyExc_ValueError, "bad timeout %R", args[0]);
+        struct timespec now;
+        clock_gettime(CLOCK_MONOTONIC, &now);
+        deadline = (int64_t)now.tv_sec * 1000000000LL + now.tv_nsec + (int64_t)(t * 1e9);
+    }
+    akt_msg *reply = NULL;
+    int rc;
+    for (;;) {
+        int64_t slice = WAIT_SLICE_NS;
+        if (deadline >= 0) {
+            struct timespec now;
+            clock_gettime(CLOCK_MONOTONIC, &now);
+            int64_t left = deadline - ((int64_t)now.tv_sec * 1000000000LL + now.tv_nsec);
+            if (left <= 0) left = 0;
+            if (left < slice) slice = left;
+        }
+        Py_BEGIN_ALLOW_THREADS
+        rc = akt_future_wait(self->future, slice, &reply);
+        Py_END_ALLOW_THREADS
+        if (rc != AKT_EAGAIN) break;
+        if (slice < WAIT_SLICE_NS) Py_RETURN_FALSE;
+        if (PyErr_CheckSignals() < 0) return NULL;
+    }
+    if (rc == AKT_EDEADLK)
+        return akt_py_raise(rc, "ask_future(...).result() inside receive waits for an actor "
+                                "that only this thread runs (use ctx.ask(...) with "
+                                "ctx.pipe_to(...), or await pid.ask() in async code)");
+    PyObject *value = future_outcome(self->system, self->future, rc, reply);
+    int ok = value != NULL && rc == 0;
+    if (!value) value = akt_py_take_exception();
+    if (!value) return NULL;
+    int bad = akt_py_settle(self->fut, ok, value);
+    Py_DECREF(value);
+    if (bad) {
+        /* The completion callback settled it in between: its answer is the same one. */
+        PyObject *done = PyObject_CallMethodNoArgs(self->fut, akt_py.str_done);
+        int is_done = done ? PyObject_IsTrue(done) : -1;
+        Py_XDECREF(done);
+        if (is_done != 1) return NULL;
+        PyErr_Clear();
+    }
+    Py_RETURN_TRUE;
+}
 
 static PyObject *handle_cancel(ask_handle *self, PyObject *unused) {
     int rc = self->future ? akt_future_cancel(self->future) : AKT_EMISUSE;
@@ -170,12 +255,16 @@ static PyObject *handle_cancel(ask_handle *self, PyObject *unused) {
 
 static void handle_dealloc(ask_handle *self) {
     if (self->future) akt_future_release(self->future);
+    Py_XDECREF((PyObject *)self->system);
+    Py_XDECREF(self->fut);
     PyObject_Free(self);
 }
 
 static PyMethodDef handle_methods[] = {
     {"cancel", (PyCFunction)handle_cancel, METH_NOARGS,
      "Complete the ask with AKT_ECANCELED; False if it had completed already."},
+    {"wait", (PyCFunction)(void (*)(void))handle_wait, METH_FASTCALL,
+     "wait(timeout=None) -> bool: wait for the answer here and settle the future with it."},
     {NULL, NULL, 0, NULL},
 };
 
@@ -196,6 +285,10 @@ PyObject *akt_py_ask_handle(akt_py_system *s, akt_future *f, PyObject *fut) {
         return NULL;
     }
     h->future = f; /* owns the caller's reference from here */
+    h->system = s;
+    h->fut = fut;
+    Py_INCREF(s);
+    Py_INCREF(fut);
     if (ask_register(s, f, fut, 0)) {
         akt_future_cancel(f);
         Py_DECREF(h);
@@ -204,8 +297,6 @@ PyObject *akt_py_ask_handle(akt_py_system *s, akt_future *f, PyObject *fut) {
     return (PyObject *)h;
 }
 
-/* One slice of a blocking wait, short enough to notice Ctrl-C. */
-#define WAIT_SLICE_NS (50LL * 1000 * 1000)
 /* While pumping the service, how long to look at the future between two runs. */
 #define PUMP_SLICE_NS (200LL * 1000)
 
@@ -236,25 +327,13 @@ PyObject *akt_py_future_result(akt_py_system *s, akt_future *f) {
         akt_future_release(f);
         return NULL;
     }
-    if (rc && rc != AKT_EDEADLK) {
-        char *reason = NULL;
-        akt_msg *detail = NULL;
-        take_failure(f, &reason, &detail);
+    if (rc == AKT_EDEADLK) {
         akt_future_release(f);
-        PyObject *exc = ask_error(s, rc, reason, detail);
-        free(reason);
-        if (detail) akt_msg_release(detail);
-        if (exc) {
-            PyErr_SetObject((PyObject *)Py_TYPE(exc), exc);
-            Py_DECREF(exc);
-        }
-        return NULL;
-    }
-    akt_future_release(f);
-    if (rc)
         return akt_py_raise(rc, "ask_sync would wait for an actor that only this thread "
-                                "runs (use await pid.ask() or ctx.tell)");
-    PyObject *value = reply ? akt_py_msg_value(s, reply) : (Py_INCREF(Py_None), Py_None);
-    if (reply) akt_msg_release(reply);
+                                "runs (use ctx.ask() with ctx.pipe_to() inside receive, "
+                                "await pid.ask() in async code)");
+    }
+    PyObject *value = future_outcome(s, f, rc, reply);
+    akt_future_release(f);
     return value;
 }

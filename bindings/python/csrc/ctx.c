@@ -101,6 +101,41 @@ static PyObject *ctx_tell(akt_py_context *self, PyObject *args, PyObject *kwargs
     return check(rc, "tell");
 }
 
+/* ask(to, msg, timeout=None, *, type=None) -> akt.AskFuture, asked with this actor as the
+ * sender (akt_ask takes it from the thread). */
+static PyObject *ctx_ask(akt_py_context *self, PyObject *args, PyObject *kwargs) {
+    static char *kwlist[] = {"to", "msg", "timeout", "type", NULL};
+    PyObject *to, *msg, *timeout = Py_None, *type = Py_None;
+    if (!PyArg_ParseTupleAndKeywords(args, kwargs, "OO|O$O:ask", kwlist, &to, &msg, &timeout,
+                                     &type))
+        return NULL;
+    LIVE(self, c);
+    akt_pid pid;
+    if (akt_py_pid_arg(c->system, to, &pid)) return NULL;
+    return PyObject_CallFunctionObjArgs(akt_py.ctx_ask, to, msg, timeout, type, NULL);
+}
+
+/* pipe_to(future, to=None): when future completes, its result (or its exception) is told to
+ * `to` (default: this actor), as a message handled like any other. */
+static PyObject *ctx_pipe_to(akt_py_context *self, PyObject *args, PyObject *kwargs) {
+    static char *kwlist[] = {"future", "to", NULL};
+    PyObject *fut, *to = Py_None;
+    if (!PyArg_ParseTupleAndKeywords(args, kwargs, "O|O:pipe_to", kwlist, &fut, &to)) return NULL;
+    LIVE(self, c);
+    PyObject *target = to;
+    if (to == Py_None) {
+        target = ctx_get_self(self, NULL);
+        if (!target) return NULL;
+    } else {
+        akt_pid pid;
+        if (akt_py_pid_arg(c->system, to, &pid)) return NULL;
+        Py_INCREF(target);
+    }
+    PyObject *r = PyObject_CallFunctionObjArgs(akt_py.pipe_to, fut, target, NULL);
+    Py_DECREF(target);
+    return r;
+}
+
 static PyObject *ctx_forward(akt_py_context *self, PyObject *to) {
     LIVE(self, c);
     akt_pid pid;
@@ -258,6 +293,12 @@ static PyMethodDef ctx_methods[] = {
      "respond(msg, *, type=None): reply to the current message (a dead letter when nobody "
      "waits for it, see reply_expected)."},
     {"tell", KW(ctx_tell), "tell(to, msg, *, type=None): send with this actor as sender."},
+    {"ask", KW(ctx_ask),
+     "ask(to, msg, timeout=None, *, type=None) -> akt.AskFuture: ask with this actor as "
+     "sender, without waiting; hand the future to pipe_to() (do not wait in receive)."},
+    {"pipe_to", KW(ctx_pipe_to),
+     "pipe_to(future, to=None): tell future's result (or exception) to `to` (default: self) "
+     "once it completes."},
     {"forward", (PyCFunction)ctx_forward, METH_O,
      "forward(to): pass the current message on, keeping its sender and asker."},
     {"unhandled", (PyCFunction)ctx_unhandled, METH_NOARGS, "Mark the current message unhandled."},

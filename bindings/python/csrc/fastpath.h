@@ -78,10 +78,12 @@ typedef struct akt_py_config {
     PyObject *event_type; /* akt.Event(kind, pid, path, sender, message, code, reason) */
     PyObject *str_receive, *str_pre_start, *str_post_stop, *str_create_future, *str_akt_type,
         *str_module, *str_qualname, *str_builtins, *str_done, *str_set_result, *str_set_exception,
-        *str_get_loop, *str_call_soon_threadsafe, *str_close;
+        *str_get_loop, *str_call_soon_threadsafe, *str_close, *str_loop, *str_rebind_loop;
     PyObject *type_names;                      /* dict: class -> bytes type name */
     PyObject *base_pre_start, *base_post_stop; /* Actor's no-op methods (skipped) */
     PyObject *actor_type;                      /* akt.Actor */
+    PyObject *ctx_ask;                         /* ctx_ask(to, msg, timeout, type) */
+    PyObject *pipe_to;                         /* pipe_to(future, to) -> None */
 } akt_py_config;
 extern akt_py_config akt_py;
 

@@ -89,6 +89,8 @@ static PyObject *fast_configure(PyObject *module, PyObject *args, PyObject *kwar
         set_obj(kwargs, "log_failure", &akt_py.log_failure) ||
         set_obj(kwargs, "get_running_loop", &akt_py.get_running_loop) ||
         set_obj(kwargs, "event_type", &akt_py.event_type) ||
+        set_obj(kwargs, "ctx_ask", &akt_py.ctx_ask) ||
+        set_obj(kwargs, "pipe_to", &akt_py.pipe_to) ||
         set_obj(kwargs, "actor_type", &akt_py.actor_type))
         return NULL;
     if (!PyType_Check(akt_py.pid_type) ||
@@ -226,7 +228,8 @@ static int install(void) {
         intern(&akt_py.str_set_exception, "set_exception") ||
         intern(&akt_py.str_get_loop, "get_loop") ||
         intern(&akt_py.str_call_soon_threadsafe, "call_soon_threadsafe") ||
-        intern(&akt_py.str_close, "close"))
+        intern(&akt_py.str_close, "close") || intern(&akt_py.str_loop, "_loop") ||
+        intern(&akt_py.str_rebind_loop, "_rebind_loop"))
         return -1;
     if (!akt_py.type_names && !(akt_py.type_names = PyDict_New())) return -1;
     PyObject *m = PyModule_Create(&fast_module);

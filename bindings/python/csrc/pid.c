@@ -158,15 +158,29 @@ static PyObject *pid_tell_batch(akt_py_pid *self, PyObject *const *args, Py_ssiz
     Py_RETURN_NONE;
 }
 
-static PyObject *running_loop(const char *fname) {
+/* The running loop of this thread, for an awaitable answer. A system whose Python actors ran
+ * on another loop that has ended since (a second asyncio.run()) is moved onto this one
+ * first (ActorSystem._rebind_loop), or nobody would run its actors and settle the answer. */
+static PyObject *running_loop(akt_py_system *s, const char *fname) {
     PyObject *loop = PyObject_CallNoArgs(akt_py.get_running_loop);
-    if (!loop && PyErr_ExceptionMatches(PyExc_RuntimeError)) {
-        PyErr_Clear();
-        PyErr_Format(PyExc_RuntimeError,
-                     "%s() needs a running asyncio event loop; use %s_sync() in "
-                     "synchronous code",
-                     fname, fname);
+    if (!loop) {
+        if (PyErr_ExceptionMatches(PyExc_RuntimeError)) {
+            PyErr_Clear();
+            PyErr_Format(PyExc_RuntimeError,
+                         "%s() needs a running asyncio event loop; use %s_sync() in "
+                         "synchronous code",
+                         fname, fname);
+        }
+        return NULL;
     }
+    PyObject *bound = PyObject_GetAttr((PyObject *)s, akt_py.str_loop);
+    if (!bound) PyErr_Clear(); /* a bare SystemCore: no loop of its own */
+    if (bound && bound != Py_None && bound != loop) {
+        PyObject *r = PyObject_CallMethodOneArg((PyObject *)s, akt_py.str_rebind_loop, loop);
+        if (!r) Py_CLEAR(loop);
+        Py_XDECREF(r);
+    }
+    Py_XDECREF(bound);
     return loop;
 }
 
@@ -190,7 +204,7 @@ static PyObject *pid_ask(akt_py_pid *self, PyObject *const *args, Py_ssize_t nar
                          PyObject *kwnames) {
     PyObject *msg, *type, *timeout;
     if (parse_send(args, nargs, kwnames, "ask", 1, &msg, &type, &timeout)) return NULL;
-    PyObject *loop = running_loop("ask");
+    PyObject *loop = running_loop(self->system, "ask");
     if (!loop) return NULL;
     akt_future *f;
     PyObject *fut = NULL;
@@ -245,7 +259,7 @@ static PyObject *pid_ask_batch_futures(akt_py_pid *self, PyObject *const *args, 
                                        PyObject *kwnames) {
     PyObject *seq, *type, *timeout;
     if (parse_send(args, nargs, kwnames, "ask_batch", 1, &seq, &type, &timeout)) return NULL;
-    PyObject *loop = running_loop("ask_batch");
+    PyObject *loop = running_loop(self->system, "ask_batch");
     if (!loop) return NULL;
     Py_ssize_t n = 0;
     akt_future **futures = start_batch(self, seq, type, timeout, &n);
@@ -340,7 +354,7 @@ static int start_graceful(akt_py_pid *self, PyObject *const *args, Py_ssize_t na
 
 static PyObject *pid_stop_graceful(akt_py_pid *self, PyObject *const *args, Py_ssize_t nargs,
                                    PyObject *kwnames) {
-    PyObject *loop = running_loop("stop_graceful");
+    PyObject *loop = running_loop(self->system, "stop_graceful");
     if (!loop) return NULL;
     akt_future *f;
     PyObject *fut = NULL;

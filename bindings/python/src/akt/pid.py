@@ -22,6 +22,24 @@ class AskFuture(concurrent.futures.Future):  # type: ignore[type-arg]
     def cancel(self) -> bool:
         return bool(self._handle is not None and self._handle.cancel())
 
+    def result(self, timeout: Optional[float] = None) -> Any:
+        """The answer, waiting up to ``timeout`` seconds (TimeoutError after it; the ask's
+        own timeout gives akt.AskTimeout). Works on any thread, also inside receive for an
+        actor of another dispatcher; waiting there for an actor that only this thread runs
+        raises akt.DeadlockError at once (use ``ctx.ask`` + ``ctx.pipe_to``)."""
+        self._wait(timeout)
+        return super().result(0 if self.done() else timeout)
+
+    def exception(self, timeout: Optional[float] = None) -> Optional[BaseException]:
+        self._wait(timeout)
+        return super().exception(0 if self.done() else timeout)
+
+    def _wait(self, timeout: Optional[float]) -> None:
+        # The answer is waited for here, not through the system's service, which may be
+        # the very thread that waits.
+        if not self.done() and self._handle is not None:
+            self._handle.wait(timeout)
+
 
 class Pid(_fast.PidBase):
     """An actor's address: a value, compared and hashed by system and id.

@@ -12,6 +12,8 @@ from __future__ import annotations
 
 import asyncio
 import atexit
+import concurrent.futures
+import inspect
 import logging
 import os
 import threading
@@ -22,7 +24,7 @@ from typing import TYPE_CHECKING, Any, Callable, Optional, Sequence
 
 from ._lib import _fast, ffi
 from .actor import Actor, Supervisor
-from .errors import DeadlockError, error_for
+from .errors import AktError, Cancelled, DeadlockError, error_for
 from .events import Event, EventKind, _make_event
 from .messages import Bytes, Terminated
 from .pid import Pid
@@ -208,6 +210,18 @@ class ActorSystem(_fast.SystemCore):
         else:  # add_reader is not thread-safe: let the loop do it
             loop.call_soon_threadsafe(self._watch_fd)
 
+    def _rebind_loop(self, loop: asyncio.AbstractEventLoop) -> None:
+        """Called (from C) by an await on ``loop`` when this system's actors run on another
+        loop. A loop that has ended (a first ``asyncio.run()`` returned) hands the actors
+        over to ``loop``, the running one; a loop still running elsewhere keeps them (the
+        answer then reaches ``loop`` through call_soon_threadsafe)."""
+        old = self._loop
+        if old is None or old is loop or old.is_running():
+            return
+        if not old.is_closed():
+            old.remove_reader(self._fileno)
+        self._attach_loop(loop)
+
     def _watch_fd(self) -> None:
         assert self._loop is not None
         if _loop_thread_is_current(self._loop):
@@ -386,7 +400,37 @@ def _log_failure(pid: Optional[Pid], where: str, exc: BaseException) -> None:
     _log.error("%s failed in %s", who, where, exc_info=(type(exc), exc, exc.__traceback__))
 
 
+def _ctx_ask(to: Pid, msg: Any, timeout: Optional[float], type: Optional[str]) -> Any:
+    return to.ask_future(msg, timeout, type=type)
+
+
+def _pipe_to(future: Any, to: Pid) -> None:
+    """Tells future's outcome to ``to`` once it completes: its result, or its exception
+    object (an akt.AskTimeout, akt.Cancelled, ...). Accepts concurrent and asyncio futures
+    (and other awaitables, run as a task on the running loop)."""
+    if not isinstance(future, (concurrent.futures.Future, asyncio.Future)):
+        if not inspect.isawaitable(future):
+            raise TypeError(f"pipe_to() needs a future or an awaitable, not "
+                            f"{type(future).__name__}")
+        future = asyncio.ensure_future(future)
+
+    def done(f: Any) -> None:
+        if f.cancelled():
+            outcome: Any = error_for(Cancelled.code, "pipe_to: the future was cancelled")
+        else:
+            exc = f.exception()
+            outcome = exc if exc is not None else f.result()
+        try:
+            to.tell(outcome)
+        except AktError as e:  # the target stopped: nobody is left to tell
+            _log.debug("pipe_to %r: %s", to, e)
+
+    future.add_done_callback(done)
+
+
 _fast.configure(
+    ctx_ask=_ctx_ask,
+    pipe_to=_pipe_to,
     bytes_type=Bytes,
     terminated_type=Terminated,
     pid_type=Pid,

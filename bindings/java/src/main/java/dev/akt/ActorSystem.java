@@ -10,6 +10,13 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executor;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.SynchronousQueue;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
 
 /**
@@ -34,6 +41,12 @@ import java.util.function.Consumer;
  * decides as usual), a {@code postStop} or an event listener that throws (at
  * {@link Level#WARNING}). {@link Builder#logger} and {@link Builder#failureLogLevel} change
  * where and how loudly.
+ *
+ * <p>A JVM shutdown hook shuts down every system still running when the JVM exits (Ctrl-C,
+ * SIGTERM, {@code System.exit}, or the end of {@code main} with a forgotten {@code close()}),
+ * so {@code postStop} runs; it waits up to {@link #SHUTDOWN_HOOK_WAIT} for them. It is on by
+ * default; {@link Builder#shutdownHook(boolean)} or the system property
+ * {@code -Dakt.shutdownHook=false} turns it off.
  */
 public final class ActorSystem implements AutoCloseable {
     private static final Cleaner CLEANER = Cleaner.create();
@@ -41,18 +54,52 @@ public final class ActorSystem implements AutoCloseable {
     /** Where a system logs unless its builder says otherwise. */
     static final String LOGGER_NAME = "dev.akt";
 
+    /** The system property that sets the default of {@link Builder#shutdownHook(boolean)}:
+     *  {@code "false"} turns the JVM shutdown hook off for systems that do not say. */
+    public static final String SHUTDOWN_HOOK_PROPERTY = "akt.shutdownHook";
+
+    /** How long the JVM shutdown hook waits for the running systems to shut down. */
+    public static final Duration SHUTDOWN_HOOK_WAIT = Duration.ofSeconds(10);
+
+    /** Running systems that want the shutdown hook; each leaves once it has shut down. */
+    private static final Set<ActorSystem> HOOKED = ConcurrentHashMap.newKeySet();
+    private static final Object HOOK_LOCK = new Object();
+    private static boolean hookInstalled; // guarded by HOOK_LOCK
+
+    /** The default completion executor: daemon threads made on demand (a stage that blocks
+     *  gets a thread of its own, so two blocking stages never wait for each other's thread)
+     *  and dropped after a minute idle. Shared by every system. */
+    private static final class DefaultCompletions {
+        static final ExecutorService POOL;
+
+        static {
+            AtomicInteger n = new AtomicInteger();
+            ThreadPoolExecutor pool = new ThreadPoolExecutor(0, Integer.MAX_VALUE, 60, TimeUnit.SECONDS,
+                    new SynchronousQueue<>(), r -> {
+                        Thread t = new Thread(r, "akt-completion-" + n.incrementAndGet());
+                        t.setDaemon(true);
+                        return t;
+                    });
+            POOL = pool;
+        }
+    }
+
     final long handle;
     private final String name;
     private final Logger logger;
     private final Level failureLevel;
     private final CompletableFuture<Void> terminated = new CompletableFuture<>();
     private boolean shutdownStarted;
+    /** Where asks complete (see {@link Builder#completionExecutor}). */
+    final Executor completions;
 
-    private ActorSystem(String name, long handle, long record, Logger logger, Level failureLevel) {
+    private ActorSystem(String name, long handle, long record, Logger logger, Level failureLevel,
+                        Executor completions) {
         this.name = name;
         this.handle = handle;
         this.logger = logger;
         this.failureLevel = failureLevel;
+        this.completions = completions;
         // Destroy captures the handles, not this: it runs once this object is unreachable.
         CLEANER.register(this, new Destroy(handle, record));
     }
@@ -75,6 +122,8 @@ public final class ActorSystem implements AutoCloseable {
         private SupervisorStrategy supervisor = SupervisorStrategy.RESTART;
         private Logger logger;
         private Level failureLevel = Level.ERROR;
+        private Boolean shutdownHook;
+        private Executor completions;
 
         private Builder(String name) {
             this.name = Objects.requireNonNull(name, "name");
@@ -122,6 +171,28 @@ public final class ActorSystem implements AutoCloseable {
             return this;
         }
 
+        /**
+         * Whether the JVM shutdown hook shuts this system down at JVM exit (see the class
+         * comment). Default: on, unless the system property {@value ActorSystem#SHUTDOWN_HOOK_PROPERTY}
+         * is {@code "false"}.
+         */
+        public Builder shutdownHook(boolean on) {
+            this.shutdownHook = on;
+            return this;
+        }
+
+        /**
+         * Where the futures of asks complete, and so where their dependent stages
+         * ({@code thenApply}, ...) run. Default: a shared pool of Java daemon threads, so a
+         * stage may block (even {@code join()} another ask) without holding up akt's
+         * workers. {@code Runnable::run} completes them on the akt thread that answered
+         * (the fastest, but a blocking stage then blocks a worker).
+         */
+        public Builder completionExecutor(Executor executor) {
+            this.completions = Objects.requireNonNull(executor, "executor");
+            return this;
+        }
+
         /** Creates and starts the system. */
         public ActorSystem build() {
             long[] out = new long[2];
@@ -133,8 +204,45 @@ public final class ActorSystem implements AutoCloseable {
                         + "' (letters, digits, '-', '_', '.'): " + Errors.name(rc));
             }
             Errors.check(rc, "create system '" + name + "'");
-            return new ActorSystem(name, out[0], out[1],
-                    logger != null ? logger : System.getLogger(LOGGER_NAME), failureLevel);
+            ActorSystem system = new ActorSystem(name, out[0], out[1],
+                    logger != null ? logger : System.getLogger(LOGGER_NAME), failureLevel,
+                    completions != null ? completions : DefaultCompletions.POOL);
+            boolean hook = shutdownHook != null ? shutdownHook
+                    : !"false".equalsIgnoreCase(System.getProperty(SHUTDOWN_HOOK_PROPERTY, "true").trim());
+            if (hook) {
+                hookUp(system);
+            }
+            return system;
+        }
+    }
+
+    /** Puts system under the JVM shutdown hook (installed with the first such system). */
+    private static void hookUp(ActorSystem system) {
+        synchronized (HOOK_LOCK) {
+            if (!hookInstalled) {
+                try {
+                    Runtime.getRuntime().addShutdownHook(
+                            new Thread(ActorSystem::shutdownAllAtExit, "akt-shutdown-hook"));
+                    hookInstalled = true;
+                } catch (IllegalStateException exiting) {
+                    return; // the JVM is exiting already: nothing would run the hook
+                }
+            }
+        }
+        HOOKED.add(system);
+        system.terminated.whenComplete((v, e) -> HOOKED.remove(system));
+    }
+
+    /** The shutdown hook: shuts every hooked system down and waits for them, bounded. */
+    private static void shutdownAllAtExit() {
+        CompletableFuture<?>[] all = HOOKED.stream().map(ActorSystem::shutdown)
+                .toArray(CompletableFuture<?>[]::new);
+        try {
+            CompletableFuture.allOf(all).get(SHUTDOWN_HOOK_WAIT.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (Exception e) {
+            // A system that does not finish in time (an actor calling System.exit waits for
+            // this hook) is left to the JVM's exit.
+            System.err.println("akt: shutting down at JVM exit: " + e);
         }
     }
 
@@ -231,6 +339,42 @@ public final class ActorSystem implements AutoCloseable {
     /** Spawns an anonymous top-level actor. */
     public Pid spawn(Actor actor) {
         return spawn(0, null, Props.of(actor));
+    }
+
+    /**
+     * Spawns a top-level C actor from a shared library exporting
+     * {@code int symbol(const char *arg, const akt_behavior **behavior, void **state)} (as
+     * Node's {@code spawnNative}): it runs on akt's workers and exchanges bytes messages
+     * ({@link BytesMessage}, canonical scalars) with Java actors. The library stays loaded.
+     *
+     * @param name the actor's name, or null for an anonymous one
+     * @param arg  handed to the factory (may be null)
+     * @throws ActorNotFoundException if the library or the symbol is missing
+     */
+    public Pid spawnNative(String library, String symbol, String name, String arg) {
+        Objects.requireNonNull(library, "library");
+        Objects.requireNonNull(symbol, "symbol");
+        long[] out = new long[1];
+        Errors.check(AktNativeJNI.aktj_spawn_native(handle, library, symbol, name, arg, out),
+                "spawnNative " + symbol + " from " + library);
+        return new Pid(this, out[0]);
+    }
+
+    /**
+     * Spawns a top-level C actor from the address of an {@code akt_behavior} and of its state
+     * (taken by akt on success, freed by the behaviour's {@code free_state}), as Python's
+     * {@code spawn_native}: for addresses that native code or the foreign function API made.
+     *
+     * @throws IllegalArgumentException if behavior is 0
+     */
+    public Pid spawnNative(String name, long behavior, long state) {
+        if (behavior == 0) {
+            throw new IllegalArgumentException("akt: spawnNative needs an akt_behavior address, got 0");
+        }
+        long[] out = new long[1];
+        Errors.check(AktNativeJNI.aktj_spawn_behavior(handle, name, behavior, state, out),
+                "spawnNative '" + (name != null ? name : "(anonymous)") + "'");
+        return new Pid(this, out[0]);
     }
 
     Pid spawn(long ctx, String name, Props props) {

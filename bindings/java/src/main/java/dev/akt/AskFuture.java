@@ -1,6 +1,7 @@
 package dev.akt;
 
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
 
 /**
  * The future of an ask. It holds akt's future until it completes, so that {@link #cancel}
@@ -8,6 +9,14 @@ import java.util.concurrent.CompletableFuture;
  * dead letters.
  */
 final class AskFuture extends CompletableFuture<Object> {
+    /** Where the completion (and so every dependent stage that is not *Async) runs: the
+     *  system's completion executor, never an akt worker unless the system asked for that. */
+    final Executor completions;
+
+    AskFuture(Executor completions) {
+        this.completions = completions;
+    }
+
     /** akt_future reference, set by native code before the completion is registered; taken
      *  (set to 0) exactly once, by the completion or by cancel, which then releases it. */
     private long handle;
@@ -18,10 +27,15 @@ final class AskFuture extends CompletableFuture<Object> {
         return h;
     }
 
+    /** The thread inside cancel(): the completion it causes runs there, at once, so that
+     *  isCancelled() holds when cancel returns. */
+    volatile Thread cancelling;
+
     @Override
     public boolean cancel(boolean mayInterruptIfRunning) {
         long h = takeHandle();
         if (h != 0) {
+            cancelling = Thread.currentThread();
             try {
                 // Completes this future (through Upcalls.complete) on this thread, unless the
                 // reply won the race: then it is a no-op (Errors.EMISUSE) and the reply stands.

@@ -92,7 +92,7 @@ public final class Pid {
         @SuppressWarnings({"unchecked", "rawtypes"})
         CompletableFuture<Object>[] futures = new CompletableFuture[b.objs.length];
         for (int i = 0; i < futures.length; i++) {
-            futures[i] = new AskFuture();
+            futures[i] = new AskFuture(system.completions);
         }
         int rc = AktNativeJNI.aktj_ask_batch(system.handle, id, b.objs, b.types, ns, futures);
         if (rc != 0) {
@@ -152,8 +152,10 @@ public final class Pid {
      * Sends msg and returns the reply as a future. Cancelling the future cancels the ask (a
      * late reply goes to dead letters). The future fails with
      * {@link AskTimeoutException} after timeout, {@link ActorStoppedException},
-     * {@link UnhandledMessageException} or {@link ActorFailedException}. It completes on an
-     * akt thread: use the {@code *Async} stages for slow work.
+     * {@link UnhandledMessageException} or {@link ActorFailedException}. It completes on the
+     * system's completion executor ({@link ActorSystem.Builder#completionExecutor}; by
+     * default a pool of Java threads, never akt's workers), so a dependent stage may block,
+     * even {@code join()} another ask.
      *
      * @throws NullPointerException if msg or timeout is null
      * @throws IllegalArgumentException if timeout is not positive
@@ -172,7 +174,7 @@ public final class Pid {
     CompletableFuture<Object> ask(long ctx, Object msg, Duration timeout) {
         Objects.requireNonNull(msg, "msg");
         long ns = timeoutNanos(timeout);
-        CompletableFuture<Object> reply = new AskFuture();
+        CompletableFuture<Object> reply = new AskFuture(system.completions);
         long m = Messages.toNative(msg);
         int rc = AktNativeJNI.aktj_ask(system.handle, ctx, id, m, ns, reply);
         if (rc != 0) {

@@ -1,6 +1,8 @@
 package dev.akt;
 
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
 
 /**
  * The only methods akt's native callbacks call (ids cached in JNI_OnLoad; see
@@ -40,14 +42,41 @@ final class Upcalls {
         CompletableFuture<Object> f = (CompletableFuture<Object>) future;
         // An ask's reference to akt's future is dropped once it completed (unless cancel took it).
         long handle = future instanceof AskFuture a ? a.takeHandle() : 0;
-        // Dependent stages run here, on an akt thread (inside the callback of the actor whose
-        // call completed it, if any: akt_tell then takes that actor as the sender).
+        // An ask's dependent stages run on its system's completion executor (a Java pool by
+        // default); shutdown and graceful-stop futures complete here, on the akt thread.
         try {
-            if (rc != 0) {
-                f.completeExceptionally(Errors.failed(rc, "reply", reason,
-                        obj instanceof Throwable t ? t : null));
+            // The outcome is read here (msg is borrowed for this call only); completing the
+            // future, which runs its dependent stages, is the executor's job.
+            Throwable error = null;
+            Object value = null;
+            try {
+                if (rc != 0) {
+                    error = Errors.failed(rc, "reply", reason, obj instanceof Throwable t ? t : null);
+                } else {
+                    value = obj != null ? obj : msg != 0 ? Messages.fromNative(null, msg) : null;
+                }
+            } catch (Throwable t) {
+                error = t;
+            }
+            Executor ex = future instanceof AskFuture af && af.cancelling != Thread.currentThread()
+                    ? af.completions : null;
+            Throwable e = error;
+            Object v = value;
+            Runnable settle = () -> {
+                if (e != null) {
+                    f.completeExceptionally(e);
+                } else {
+                    f.complete(v);
+                }
+            };
+            if (ex == null) {
+                settle.run();
             } else {
-                f.complete(obj != null ? obj : msg != 0 ? Messages.fromNative(null, msg) : null);
+                try {
+                    ex.execute(settle);
+                } catch (RejectedExecutionException rejected) {
+                    settle.run(); // an executor shut down by the application: complete here
+                }
             }
         } catch (Throwable t) {
             f.completeExceptionally(t);

@@ -50,18 +50,21 @@ class ContextTest {
 
     @Test
     void theSenderIsTheActorRunningOnTheThreadAndNoneFromAnotherSystem() throws Exception {
-        CompletableFuture<Object> seen = new CompletableFuture<>();
-        Pid probe = system.spawn("probe-sender", (ctx, msg) -> seen.complete(ctx.sender() != null ? ctx.sender() : "none"));
         // A completion that akt runs inside another actor's callback (its respond completes the
-        // ask) tells with that actor as the sender, as akt_tell does for C.
-        java.util.concurrent.CountDownLatch attached = new java.util.concurrent.CountDownLatch(1);
-        Pid answerer = system.spawn("answerer", (ctx, msg) -> {
-            assertTrue(attached.await(10, java.util.concurrent.TimeUnit.SECONDS));
-            ctx.respond("answer");
-        });
-        answerer.ask("q", Await.ASK).thenAccept(r -> probe.tell("from the completion"));
-        attached.countDown();
-        assertEquals(answerer, Await.get(seen));
+        // ask; completionExecutor(Runnable::run) keeps it there) tells with that actor as the
+        // sender, as akt_tell does for C.
+        try (ActorSystem direct = ActorSystem.builder("ctx-direct").completionExecutor(Runnable::run).build()) {
+            CompletableFuture<Object> seen = new CompletableFuture<>();
+            Pid probe = direct.spawn("probe-sender", (ctx, msg) -> seen.complete(ctx.sender() != null ? ctx.sender() : "none"));
+            java.util.concurrent.CountDownLatch attached = new java.util.concurrent.CountDownLatch(1);
+            Pid answerer = direct.spawn("answerer", (ctx, msg) -> {
+                assertTrue(attached.await(10, java.util.concurrent.TimeUnit.SECONDS));
+                ctx.respond("answer");
+            });
+            answerer.ask("q", Await.ASK).thenAccept(r -> probe.tell("from the completion"));
+            attached.countDown();
+            assertEquals(answerer, Await.get(seen));
+        }
         // An actor of another system is no sender here.
         CompletableFuture<Object> seen2 = new CompletableFuture<>();
         Pid probe2 = system.spawn("probe-sender-2", (ctx, msg) -> seen2.complete(ctx.sender() != null ? ctx.sender() : "none"));

@@ -1,0 +1,189 @@
+package dev.akt;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** What a new user runs into first (issue 17): continuations that block, Ctrl-C and a
+ *  forgotten close(), C actors. */
+class UsersTest {
+    @Test
+    void aContinuationMayJoinAnotherAskWithOneWorker() throws Exception {
+        try (ActorSystem system = ActorSystem.builder("users-join").workers(1).build()) {
+            Pid first = system.spawn("first", new Counter());
+            Pid second = system.spawn("second", new Counter());
+            second.tell(41);
+            CompletableFuture<Object> both = first.ask("get", Await.ASK)
+                    .thenApply(n -> second.ask("get", Duration.ofSeconds(2)).join());
+            assertEquals(41, Await.get(both));
+            CompletableFuture<String> where = first.ask("get", Await.ASK)
+                    .thenApply(n -> Thread.currentThread().getName());
+            assertTrue(Await.get(where).startsWith("akt-completion-"), Await.get(where));
+        }
+    }
+
+    @Test
+    void theCompletionExecutorIsTheBuildersChoice() throws Exception {
+        java.util.concurrent.ExecutorService mine = java.util.concurrent.Executors.newSingleThreadExecutor(
+                r -> new Thread(r, "mine"));
+        try (ActorSystem system = ActorSystem.builder("users-exec").completionExecutor(mine).build()) {
+            Pid counter = system.spawn("c", new Counter());
+            assertEquals("mine", Await.get(counter.ask("get", Await.ASK)
+                    .thenApply(n -> Thread.currentThread().getName())));
+        } finally {
+            mine.shutdown();
+        }
+    }
+
+    /** The child JVM: a system whose actor prints its postStop; the argument says how it ends. */
+    static final String CHILD = """
+            import dev.akt.*;
+            public class Child {
+                public static void main(String[] args) throws Exception {
+                    ActorSystem system = ActorSystem.create("child");
+                    system.spawn("keeper", new Actor() {
+                        public void receive(Context ctx, Object msg) {}
+                        public void postStop(Context ctx) {
+                            System.out.println("postStop ran");
+                            System.out.flush();
+                        }
+                    });
+                    System.out.println("ready");
+                    System.out.flush();
+                    if (args[0].equals("wait")) Thread.sleep(60_000);
+                }
+            }
+            """;
+
+    private static List<String> runChild(Path dir, String mode, String signal, String... jvmArgs)
+            throws Exception {
+        Path src = dir.resolve("Child.java");
+        Files.writeString(src, CHILD);
+        String classes = Path.of(ActorSystem.class.getProtectionDomain().getCodeSource().getLocation().toURI())
+                .toString();
+        String java = ProcessHandle.current().info().command().orElse("java");
+        List<String> cmd = new ArrayList<>(List.of(java));
+        cmd.addAll(List.of(jvmArgs));
+        cmd.addAll(List.of("-cp", classes, src.toString(), mode));
+        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+        List<String> lines = new ArrayList<>();
+        try (BufferedReader out = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
+            String line;
+            while ((line = out.readLine()) != null) {
+                lines.add(line);
+                if (line.equals("ready") && signal != null) {
+                    Process kill = new ProcessBuilder("kill", "-" + signal, Long.toString(p.pid())).start();
+                    assertTrue(kill.waitFor(10, TimeUnit.SECONDS));
+                }
+            }
+        } finally {
+            if (!p.waitFor(30, TimeUnit.SECONDS)) {
+                p.destroyForcibly();
+                fail("the child JVM did not exit: " + lines);
+            }
+        }
+        return lines;
+    }
+
+    @Test
+    void sigintRunsPostStop(@TempDir Path dir) throws Exception {
+        List<String> out = runChild(dir, "wait", "INT");
+        assertTrue(out.contains("postStop ran"), out.toString());
+    }
+
+    @Test
+    void sigtermRunsPostStop(@TempDir Path dir) throws Exception {
+        List<String> out = runChild(dir, "wait", "TERM");
+        assertTrue(out.contains("postStop ran"), out.toString());
+    }
+
+    @Test
+    void aForgottenCloseStillRunsPostStopAtExit(@TempDir Path dir) throws Exception {
+        List<String> out = runChild(dir, "return", null);
+        assertEquals(List.of("ready", "postStop ran"), out);
+    }
+
+    @Test
+    void theHookIsSwitchedOffByTheSystemProperty(@TempDir Path dir) throws Exception {
+        List<String> out = runChild(dir, "return", null, "-Dakt.shutdownHook=false");
+        assertEquals(List.of("ready"), out);
+    }
+
+    @Test
+    void spawnNativeReportsAMissingLibraryOrSymbol() {
+        try (ActorSystem system = ActorSystem.create("users-native")) {
+            assertThrows(ActorNotFoundException.class,
+                    () -> system.spawnNative("/nonexistent/libnothing.so", "factory", "x", null));
+            assertThrows(IllegalArgumentException.class, () -> system.spawnNative("x", 0, 0));
+        }
+    }
+
+    /** A C actor library: its factory makes an actor answering every message's bytes, as
+     *  "c.Echoed" with the factory's argument in front. */
+    static final String C_ACTOR = """
+            #include <akt/akt.h>
+            #include <stdlib.h>
+            #include <string.h>
+            static int receive(akt_ctx *ctx, akt_msg *msg, void *state) {
+                const void *data = NULL;
+                size_t len = 0;
+                if (akt_msg_bytes(msg, &data, &len)) return AKT_EUNHANDLED;
+                size_t pre = strlen(state);
+                char *out = malloc(pre + len + 1);
+                if (!out) return AKT_ENOMEM;
+                memcpy(out, state, pre);
+                memcpy(out + pre, data, len);
+                akt_msg *r = NULL;
+                int rc = akt_msg_new_bytes("akt.String", out, pre + len, AKT_COPY, &r);
+                free(out);
+                if (rc == 0 && (rc = akt_ctx_respond(ctx, r)) != 0) akt_msg_release(r);
+                return rc;
+            }
+            static const akt_behavior behavior = {.size = sizeof behavior, .receive = receive,
+                                                  .free_state = free};
+            int echo_factory(const char *arg, const akt_behavior **b, void **state) {
+                *b = &behavior;
+                *state = strdup(arg ? arg : "");
+                return *state ? 0 : AKT_ENOMEM;
+            }
+            """;
+
+    @Test
+    void spawnNativeRunsACActorFromALibrary(@TempDir Path dir) throws Exception {
+        Path build = Path.of(System.getProperty("akt.native.build", "target/native-build"));
+        String include = Files.readString(build.resolve("akt_include_dir"), StandardCharsets.UTF_8).strip();
+        Path classes = Path.of(ActorSystem.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+        Path libakt;
+        try (var found = Files.find(classes.resolve("native"), 2,
+                (f, a) -> f.getFileName().toString().startsWith("libakt.so"))) {
+            libakt = found.findFirst().orElseThrow();
+        }
+        Path src = dir.resolve("echo.c");
+        Path lib = dir.resolve("libecho.so");
+        Files.writeString(src, C_ACTOR);
+        Process cc = new ProcessBuilder("cc", "-std=c11", "-shared", "-fPIC", "-Wall", "-Werror",
+                "-D_GNU_SOURCE", "-I" + include, "-o", lib.toString(), src.toString(), libakt.toString())
+                .redirectErrorStream(true).start();
+        String ccOut = new String(cc.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertTrue(cc.waitFor(60, TimeUnit.SECONDS));
+        assertEquals(0, cc.exitValue(), ccOut);
+        try (ActorSystem system = ActorSystem.create("users-c")) {
+            Pid echo = system.spawnNative(lib.toString(), "echo_factory", "echo", "c:");
+            assertEquals("akt://users-c/user/echo", echo.toString());
+            assertEquals("c:hi", Await.get(echo.ask("hi", Await.ASK)));
+            assertThrows(ActorNotFoundException.class,
+                    () -> system.spawnNative(lib.toString(), "no_such_symbol", null, null));
+        }
+    }
+}

@@ -1,0 +1,160 @@
+"""What a new user runs into first: waiting inside receive, asking from receive (ctx.ask +
+ctx.pipe_to), one system across two asyncio.run() calls (issue 17)."""
+
+from __future__ import annotations
+
+import asyncio
+import concurrent.futures
+import subprocess
+import sys
+import textwrap
+import time
+from typing import Any
+
+import pytest
+
+import akt
+
+
+class Silent(akt.Actor):
+    """Never answers."""
+
+    def receive(self, ctx: akt.Context, msg: Any) -> None:
+        pass
+
+
+class Echo(akt.Actor):
+    def receive(self, ctx: akt.Context, msg: Any) -> None:
+        ctx.respond(("echo", msg))
+
+
+class WaitsInReceive(akt.Actor):
+    """Blocks on ask_future(...).result() inside receive and answers with what happened."""
+
+    def __init__(self, target: akt.Pid) -> None:
+        self.target = target
+
+    def receive(self, ctx: akt.Context, msg: Any) -> None:
+        started = time.monotonic()
+        try:
+            outcome: Any = self.target.ask_future(msg, timeout=0.5).result()
+        except Exception as e:  # noqa: BLE001 - the test looks at which one
+            outcome = type(e).__name__
+        ctx.respond((outcome, time.monotonic() - started))
+
+
+@pytest.mark.parametrize("mode", ["python", "workers"])
+def test_ask_future_result_inside_receive_times_out_and_shutdown_finishes(mode: str) -> None:
+    s = akt.ActorSystem("users", dispatcher=mode)
+    target = s.spawn("silent", Silent(), dispatcher="workers")
+    waiter = s.spawn("waiter", WaitsInReceive(target))
+    outcome, took = waiter.ask_sync("hello", timeout=5)
+    assert outcome == "AskTimeout"
+    assert 0.4 < took < 3
+    assert s.shutdown(timeout=5)
+
+
+def test_ask_future_result_on_an_actor_of_the_same_thread_fails_at_once() -> None:
+    s = akt.ActorSystem("users", dispatcher="python")
+    target = s.spawn("silent", Silent())  # runs on the waiter's own thread: can never answer
+    waiter = s.spawn("waiter", WaitsInReceive(target))
+    outcome, took = waiter.ask_sync("hello", timeout=5)
+    assert outcome == "DeadlockError"
+    assert took < 0.4
+    assert s.shutdown(timeout=5)
+
+
+def test_ask_future_result_with_its_own_timeout() -> None:
+    with akt.ActorSystem("users") as s:
+        target = s.spawn("silent", Silent(), dispatcher="workers")
+        fut = target.ask_future("x", timeout=5)
+        with pytest.raises(concurrent.futures.TimeoutError):
+            fut.result(timeout=0.05)
+        assert fut.cancel()
+        with pytest.raises(akt.Cancelled):
+            fut.result()
+
+
+class Relay(akt.Actor):
+    """Asks the target from receive (ctx.ask), pipes the answer back to itself, then answers
+    the original asker with it."""
+
+    def __init__(self, target: akt.Pid, timeout: float) -> None:
+        self.target = target
+        self.timeout = timeout
+        self.waiting: list[akt.Pid] = []
+
+    def receive(self, ctx: akt.Context, msg: Any) -> None:
+        if isinstance(msg, tuple) and msg[0] == "relay":
+            sender = ctx.sender
+            assert sender is not None
+            self.waiting.append(sender)
+            ctx.pipe_to(ctx.ask(self.target, msg[1], self.timeout))
+        else:
+            outcome = type(msg).__name__ if isinstance(msg, BaseException) else msg
+            ctx.tell(self.waiting.pop(0), ("relayed", outcome))
+
+
+class Client(akt.Actor):
+    def __init__(self, relay: akt.Pid, sink: "concurrent.futures.Future[Any]") -> None:
+        self.relay = relay
+        self.sink = sink
+
+    def receive(self, ctx: akt.Context, msg: Any) -> None:
+        if msg == "start":
+            ctx.tell(self.relay, ("relay", "ping"))
+        else:
+            self.sink.set_result(msg)
+
+
+@pytest.mark.parametrize("target_actor,timeout,expected", [
+    (Echo, 2.0, ("relayed", ("echo", "ping"))),
+    (Silent, 0.2, ("relayed", "AskTimeout")),
+])
+def test_ctx_ask_and_pipe_to_from_receive(any_system: akt.ActorSystem, target_actor: Any,
+                                          timeout: float, expected: Any) -> None:
+    target = any_system.spawn("target", target_actor())  # same dispatcher as the relay
+    relay = any_system.spawn("relay", Relay(target, timeout))
+    got: concurrent.futures.Future[Any] = concurrent.futures.Future()
+    client = any_system.spawn("client", Client(relay, got))
+    client.tell("start")
+    assert got.result(timeout=5) == expected
+
+
+def test_pipe_to_refuses_what_is_not_a_future(system: akt.ActorSystem) -> None:
+    class Pipes(akt.Actor):
+        def receive(self, ctx: akt.Context, msg: Any) -> None:
+            ctx.pipe_to(42)
+
+    with pytest.raises(akt.ActorFailed, match="TypeError"):
+        system.spawn("pipes", Pipes()).ask_sync("go", timeout=5)
+
+
+def test_a_system_used_from_a_second_asyncio_run() -> None:
+    # Run in a child process: a hang must fail the test, not the suite.
+    program = textwrap.dedent("""
+        import asyncio, akt
+        class Echo(akt.Actor):
+            def receive(self, ctx, msg):
+                ctx.respond(msg)
+        async def first():
+            system = akt.ActorSystem("twice")
+            pid = system.spawn("echo", Echo())
+            print(await pid.ask("one", timeout=1))
+            return system, pid
+        async def second(system, pid):
+            print(await pid.ask("two", timeout=1))
+            print(await system.shutdown_async(timeout=5))
+        system, pid = asyncio.run(first())
+        asyncio.run(second(system, pid))
+    """)
+    r = subprocess.run([sys.executable, "-c", program], capture_output=True, text=True,
+                       timeout=20)
+    assert r.returncode == 0, r.stderr
+    assert r.stdout.split() == ["one", "two", "True"]
+
+
+def test_the_installed_package_has_the_library_version() -> None:
+    from importlib.metadata import version
+
+    assert version("akt") == akt.__version__

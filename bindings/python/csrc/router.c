@@ -158,7 +158,7 @@ PyObject *akt_py_router_broadcast(akt_py_system *s, PyObject *args) {
     if (!PyArg_ParseTuple(args, "OO:broadcast", &p, &obj)) return NULL;
     akt_pid pid;
     akt_msg *m;
-    if (akt_py_pid_arg(s, p, &pid) || akt_py_msg_new(obj, NULL, &m)) return NULL;
+    if (akt_py_pid_arg(s, p, &pid) || akt_py_msg_new(s, obj, NULL, &m)) return NULL;
     int rc = akt_router_broadcast(s->sys, pid, m);
     if (rc) {
         akt_msg_release(m);

@@ -25,7 +25,7 @@ PyObject *akt_py_topic_publish(akt_py_system *self, PyObject *args) {
     if (!t) return NULL;
     akt_py_drain();
     akt_msg *m;
-    if (akt_py_msg_new(msg, type == Py_None ? NULL : type, &m)) return NULL;
+    if (akt_py_msg_new(self, msg, type == Py_None ? NULL : type, &m)) return NULL;
     int rc = akt_topic_publish(self->sys, t, m);
     if (rc) {
         akt_msg_release(m);

@@ -71,7 +71,7 @@ static napi_value RouterBroadcast(napi_env env, napi_callback_info info) {
     if (type == (char *)-1) return NULL;
     akt_msg *m;
     /* Never by reference: the routees may run anywhere. */
-    int rc = an_msg_from_js(I, env, argv[3], type, 0, &m);
+    int rc = an_msg_from_js(s, env, argv[3], type, 0, &m);
     if (rc) return an_throw(env, I, rc);
     return an_sent(env, I, m, akt_router_broadcast(s->sys, router, m));
 }

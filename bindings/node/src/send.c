@@ -454,7 +454,7 @@ static napi_value TopicPublish(napi_env env, napi_callback_info info) {
     char *type = argc > 3 ? an_opt_string(I, env, argv[3], tbuf, sizeof tbuf) : NULL;
     if (type == (char *)-1) return NULL;
     akt_msg *m;
-    int rc = an_msg_from_js(I, env, argv[2], type, 0, &m);
+    int rc = an_msg_from_js(s, env, argv[2], type, 0, &m);
     if (rc) return an_throw(env, I, rc);
     return an_sent(env, I, m, akt_topic_publish(s->sys, topic, m));
 }

@@ -266,8 +266,9 @@ static int akt__router_options_ok(const akt_router_options *o) {
     if (o->strategy < AKT_ROUTE_ROUND_ROBIN || o->strategy > AKT_ROUTE_TAIL_CHOPPING) return 0;
     if (!o->pool_size == !o->routee_count) return 0; /* exactly one of pool and group */
     if (o->pool_size > AKT__ROUTER_MAX || o->routee_count > AKT__ROUTER_MAX) return 0;
-    if (o->pool_size && (!o->routee_behavior || o->routee_behavior->size < sizeof(size_t) * 2 ||
-                         !o->routee_behavior->receive))
+    if (o->pool_size &&
+        (!o->routee_behavior || o->routee_behavior->size < offsetof(akt_behavior, pre_start) ||
+         !o->routee_behavior->receive))
         return 0;
     if (o->routee_count && !o->routees) return 0;
     if (o->virtual_nodes > AKT__ROUTER_MAX_VNODES) return 0;

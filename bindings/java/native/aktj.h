@@ -85,6 +85,11 @@ int aktj_ask_batch(JNIEnv *env, jlong system, jlong pid, jobjectArray objs, jlon
  * short (count[0] says how long it must be). */
 int aktj_router_spawn(JNIEnv *env, jlong system, jstring name, jint strategy, jlongArray pids,
                       jlong within_ns, jlong interval_ns, jlong seed, jlongArray out);
+/* A pool router: size routees, each the ActorCell factory.make(index) returns (a
+ * dev.akt.Router$Pool), spawned as the router's children; failure is AKT_ROUTEE_*. */
+int aktj_router_spawn_pool(JNIEnv *env, jlong system, jstring name, jint strategy, jobject factory,
+                           jlong size, jlong within_ns, jlong interval_ns, jlong seed, jint failure,
+                           jlong max_retries, jlong retry_within_ns, jlongArray out);
 int aktj_router_broadcast(JNIEnv *env, jlong system, jlong router, jobject obj, jlong type);
 int aktj_router_routees(JNIEnv *env, jlong system, jlong router, jlongArray out, jlongArray count);
 

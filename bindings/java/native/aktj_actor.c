@@ -171,6 +171,21 @@ static void release_names(JNIEnv *env, jobjectArray jnames, const char **names, 
         }
 }
 
+/* For pool routers (aktj_router.c): the behaviour of every Java actor, and the state of a
+ * new one for cell (a global reference is taken); NULL without memory. */
+const akt_behavior *aktj_actor_behavior(void) { return &java_behavior; }
+
+void *aktj_actor_state(JNIEnv *env, jobject cell) {
+    aktj_actor *a = calloc(1, sizeof *a);
+    if (a == NULL) return NULL;
+    a->cell = (*env)->NewGlobalRef(env, cell);
+    if (a->cell == NULL) {
+        free(a);
+        return NULL;
+    }
+    return a;
+}
+
 int aktj_spawn(JNIEnv *env, jlong system, jlong ctx, jobject cell, jstring name,
                jobjectArray dep_names, jobjectArray dep_values, jint directive, jobject decider,
                jint strategy, jlong max_retries, jlong within_ns, jlongArray out) {

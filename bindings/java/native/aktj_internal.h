@@ -41,6 +41,9 @@ JNIEnv *aktj_env(void);
  * catches everything, so this only sees errors like OutOfMemoryError, which must not stay
  * pending while akt runs. Returns 1 if there was one. */
 int aktj_drop_exception(JNIEnv *env, const char *where);
+/* aktj_actor.c, for pool routers: the Java actors' behaviour and a new actor's state. */
+const akt_behavior *aktj_actor_behavior(void);
+void *aktj_actor_state(JNIEnv *env, jobject cell);
 
 /* The object ops of every message carrying a Java object: the object is a global ref. */
 extern const akt_object_ops aktj_object_ops;

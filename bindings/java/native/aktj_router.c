@@ -45,6 +45,81 @@ int aktj_router_spawn(JNIEnv *env, jlong system, jstring name, jint strategy, jl
     return rc;
 }
 
+/* A pool's factory: a dev.akt.Router$Pool whose make(long) returns a new ActorCell. */
+typedef struct aktj_pool {
+    jobject factory; /* global reference */
+    jmethodID make;
+} aktj_pool;
+
+static void pool_free(void *data) {
+    aktj_pool *p = data;
+    JNIEnv *env = aktj_env();
+    if (env != NULL) (*env)->DeleteGlobalRef(env, p->factory);
+    free(p);
+}
+
+/* The router's worker thread (attached to the JVM): the index-th routee's cell. */
+static int pool_state(void *data, size_t index, void **state) {
+    aktj_pool *p = data;
+    JNIEnv *env = aktj_env();
+    if (env == NULL) return AKT_EFAILED;
+    jobject cell = (*env)->CallObjectMethod(env, p->factory, p->make, (jlong)index);
+    if (aktj_drop_exception(env, "a router's actor factory") || cell == NULL) return AKT_EFAILED;
+    *state = aktj_actor_state(env, cell);
+    (*env)->DeleteLocalRef(env, cell);
+    return *state != NULL ? 0 : AKT_ENOMEM;
+}
+
+int aktj_router_spawn_pool(JNIEnv *env, jlong system, jstring name, jint strategy, jobject factory,
+                           jlong size, jlong within_ns, jlong interval_ns, jlong seed, jint failure,
+                           jlong max_retries, jlong retry_within_ns, jlongArray out) {
+    if (factory == NULL || out == NULL || (*env)->GetArrayLength(env, out) < 1 || size < 1 ||
+        max_retries < 0 || max_retries > (jlong)UINT32_MAX)
+        return AKT_EINVAL;
+    aktj_pool *p = calloc(1, sizeof *p);
+    if (p == NULL) return AKT_ENOMEM;
+    jclass cls = (*env)->GetObjectClass(env, factory);
+    p->make = (*env)->GetMethodID(env, cls, "make", "(J)Ldev/akt/ActorCell;");
+    (*env)->DeleteLocalRef(env, cls);
+    if (p->make == NULL) {
+        (*env)->ExceptionClear(env);
+        free(p);
+        return AKT_EINVAL;
+    }
+    p->factory = (*env)->NewGlobalRef(env, factory);
+    if (p->factory == NULL) {
+        free(p);
+        return AKT_ENOMEM;
+    }
+    akt_router_options o;
+    akt_router_options_init(&o);
+    o.strategy = strategy;
+    o.pool_size = (size_t)size;
+    o.routee_behavior = aktj_actor_behavior();
+    o.routee_state = pool_state;
+    o.routee_state_data = p;
+    o.routee_data_free = pool_free;
+    o.within_ns = within_ns;
+    o.interval_ns = interval_ns;
+    o.seed = (uint64_t)seed;
+    o.failure_policy = failure;
+    o.max_retries = (uint32_t)max_retries;
+    o.retry_within_ns = retry_within_ns;
+    const char *cname = name != NULL ? (*env)->GetStringUTFChars(env, name, NULL) : NULL;
+    akt_pid pid = {0};
+    int rc = name != NULL && cname == NULL
+                 ? AKT_ENOMEM
+                 : akt_router_spawn(AKTJ_PTR(system), NULL, cname, &o, &pid);
+    if (cname != NULL) (*env)->ReleaseStringUTFChars(env, name, cname);
+    if (rc != 0) {
+        pool_free(p); /* not taken */
+        return rc;
+    }
+    jlong id = (jlong)pid.id;
+    (*env)->SetLongArrayRegion(env, out, 0, 1, &id);
+    return 0;
+}
+
 int aktj_router_broadcast(JNIEnv *env, jlong system, jlong router, jobject obj, jlong type) {
     akt_msg *msg = AKTJ_PTR(aktj_msg_new_object(env, obj, type));
     if (msg == NULL) return obj == NULL || type == 0 ? AKT_EINVAL : AKT_ENOMEM;

@@ -322,18 +322,30 @@ public final class ActorSystem implements AutoCloseable {
         return new Router(new Pid(this, out[0]));
     }
 
-    /** A pool: size actors spawned from the factory, routed as a group. */
+    /**
+     * Spawns a pool router: size routees made by factory (one instance each, and a fresh one
+     * on a restart), the router's children {@code routee-0}, {@code routee-1}, ...; the
+     * factory runs on the router's thread.
+     *
+     * @throws IllegalArgumentException for a size below 1 or options the strategy refuses
+     */
     public Router spawnRouter(java.util.function.Supplier<? extends Actor> factory, int size,
             Router.Options options) {
         Objects.requireNonNull(factory, "factory");
+        Objects.requireNonNull(options, "options");
         if (size < 1) {
             throw new IllegalArgumentException("a pool needs a size of at least 1");
         }
-        List<Pid> pids = new java.util.ArrayList<>(size);
-        for (int i = 0; i < size; i++) {
-            pids.add(spawn(factory.get()));
+        long[] out = new long[1];
+        int rc = AktNativeJNI.aktj_router_spawn_pool(handle, options.name, options.strategy.ordinal(),
+                new Router.Pool(this, factory), size, options.within.toNanos(), options.interval.toNanos(),
+                options.seed, options.onFailure.ordinal(), options.maxRetries, options.retryWithin.toNanos(), out);
+        if (rc == Errors.EINVAL) {
+            throw new IllegalArgumentException("akt: cannot spawn a pool router with these options ("
+                    + options.strategy + ", " + size + " routees, " + options.onFailure + ")");
         }
-        return spawnRouter(pids, options);
+        Errors.check(rc, "spawnRouter in system '" + this.name + "'");
+        return new Router(new Pid(this, out[0]));
     }
 
     /** Spawns an anonymous top-level actor. */

@@ -29,6 +29,16 @@ public final class Router {
         TAIL_CHOPPING
     }
 
+    /** What happens to a pool routee whose receive failed. */
+    public enum FailurePolicy {
+        /** Stop it: it leaves the pool (the default). */
+        STOP,
+        /** Restart it (a fresh instance from the factory), within a retry budget. */
+        RESTART,
+        /** Keep its state and go on with the next message. */
+        RESUME
+    }
+
     /** What {@link ActorSystem#spawnRouter} needs; a small builder. */
     public static final class Options {
         Strategy strategy = Strategy.ROUND_ROBIN;
@@ -36,6 +46,20 @@ public final class Router {
         Duration within = Duration.ZERO;
         Duration interval = Duration.ZERO;
         long seed;
+        FailurePolicy onFailure = FailurePolicy.STOP;
+        int maxRetries;
+        Duration retryWithin = Duration.ZERO;
+
+        /**
+         * A pool routee's failure policy; with RESTART, a routee failing more than
+         * maxRetries times within retryWithin is stopped (maxRetries 0: no budget).
+         */
+        public Options onFailure(FailurePolicy policy, int maxRetries, Duration retryWithin) {
+            this.onFailure = Objects.requireNonNull(policy, "policy");
+            this.maxRetries = maxRetries;
+            this.retryWithin = Objects.requireNonNull(retryWithin, "retryWithin");
+            return this;
+        }
 
         public Options strategy(Strategy s) {
             this.strategy = Objects.requireNonNull(s, "strategy");
@@ -64,6 +88,22 @@ public final class Router {
         public Options seed(long s) {
             this.seed = s;
             return this;
+        }
+    }
+
+    /** A pool's routee factory, called by akt on the router's thread for each new routee. */
+    static final class Pool {
+        private final ActorSystem system;
+        private final java.util.function.Supplier<? extends Actor> factory;
+
+        Pool(ActorSystem system, java.util.function.Supplier<? extends Actor> factory) {
+            this.system = system;
+            this.factory = factory;
+        }
+
+        /** Called from native code (aktj_router.c). */
+        ActorCell make(long index) {
+            return new ActorCell(system, Props.create(factory));
         }
     }
 
@@ -120,7 +160,8 @@ public final class Router {
     }
 
     /**
-     * Sets a pool router's size. Routers made over pids are groups.
+     * Sets a pool router's size: spawns routees or stops the newest. Waits for the router.
+     * Routers made over pids are groups.
      *
      * @throws IllegalArgumentException if size is below 1
      * @throws AktException (AKT_ENOTSUP) for a group router

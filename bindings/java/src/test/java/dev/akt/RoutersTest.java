@@ -38,13 +38,15 @@ class RoutersTest {
                 ctx.respond((long) idx);
             } else if ("count".equals(msg)) {
                 counted.incrementAndGet();
+            } else if ("boom".equals(msg)) {
+                throw new IllegalStateException("boom");
             } else if (!"quiet".equals(msg)) {
                 ctx.unhandled();
             }
         }
     }
 
-    final List<Worker> workers = new ArrayList<>();
+    final List<Worker> workers = new java.util.concurrent.CopyOnWriteArrayList<>();
 
     Router pool(int size, Router.Options o) {
         return system.spawnRouter(() -> {
@@ -64,6 +66,23 @@ class RoutersTest {
         }
         assertEquals(List.of(0L, 1L, 2L, 0L, 1L, 2L), got);
         assertEquals(3, r.routees().size());
+        assertTrue(r.routees().get(1).path().endsWith("/user/rr/routee-1"));
+    }
+
+    @Test
+    void resizeAndTheRestartPolicy() throws Exception {
+        system = ActorSystem.create("routers");
+        Router r = pool(2, new Router.Options().onFailure(Router.FailurePolicy.RESTART, 3, Duration.ofMinutes(1)));
+        r.resize(4);
+        assertEquals(4, r.routees().size());
+        r.resize(1);
+        assertEquals(1, r.routees().size());
+        Pid only = r.routees().get(0);
+        r.tell("boom");
+        // A restart makes a fresh instance from the factory; the routee (its pid) stays.
+        Await.until(() -> workers.size() == 5, "the restart made a new instance");
+        assertEquals(4L, Await.get(r.ask("who", Await.ASK)));
+        assertEquals(List.of(only), r.routees());
     }
 
     @Test

@@ -20,6 +20,26 @@ struct akt__worker;
  * how a dispatcher of sched/ runs actors without naming the layer above it. */
 typedef size_t (*akt__run_fn)(struct akt__worker *w, akt__cell *c, size_t budget);
 
+/* A part: an optional subsystem a higher layer attaches to a system (remoting's I/O thread
+ * and endpoints), so that the system's lifecycle reaches it without naming it. Registered
+ * under the structure lock with akt__part_add; the system calls stop once its actors are
+ * gone and its workers stopped (the reaper, or the final free), then free, each exactly
+ * once, in the reverse order of registration. */
+typedef struct akt__part {
+    struct akt__part *next;
+    const void *key; /* identifies the kind of part (the address of a static of its layer) */
+    /* Optional: the shutdown began (akt_system_shutdown, any thread, under s->lock): must
+     * not block. */
+    void (*closing)(akt_system *s, struct akt__part *p);
+    void (*stop)(akt_system *s, struct akt__part *p);
+    void (*free)(akt_system *s, struct akt__part *p);
+    /* Optional: the path of a cell the part owns (a remote pid's proxy): writes it as
+     * akt_pid_path does and returns its length, or returns (size_t)-1 if the cell is not
+     * the part's. Called under the structure lock with the cell live. */
+    size_t (*cell_path)(struct akt__part *p, const akt__cell *c, char *buf, size_t len);
+    int stopped;
+} akt__part;
+
 enum akt__sys_state { AKT__SYS_RUNNING = 0, AKT__SYS_STOPPING, AKT__SYS_DONE };
 
 #define AKT__GUARDIAN 1u /* cell index of /user */
@@ -64,6 +84,7 @@ struct akt_system {
     pthread_t reaper;
     int reaper_started;
     int free_when_done; /* the last reference went during shutdown */
+    akt__part *parts;   /* under lock; newest first */
 };
 
 /* The cell at index (NULL if its page does not exist). Lock-free. */
@@ -131,6 +152,14 @@ void akt__cell_free(akt_system *s, akt__cell *c);
  * remain before its generation is exhausted. AKT_EAGAIN while the cell is not on the free
  * list, AKT_EINVAL for a bad index or left. */
 int akt__cell_test_age(akt_system *s, uint32_t index, uint64_t left);
+
+/* Parts (sys.c). add: under s->lock. find: takes s->lock; the part with key, or NULL.
+ * stop_all: stops every part not stopped yet (newest first), without holding the lock
+ * while a stop runs. free_all: frees them (the system is being freed). */
+void akt__part_add_locked(akt_system *s, akt__part *p);
+akt__part *akt__part_find(akt_system *s, const void *key);
+void akt__parts_stop(akt_system *s);
+void akt__parts_free(akt_system *s);
 
 /* Called by the guardian's finalisation: wakes the reaper (system/). */
 void akt__system_guardian_gone(akt_system *s);

@@ -15,10 +15,14 @@ AKT_API int akt_pid_path(akt_system *system, akt_pid pid, char *buf, size_t len,
     int rc = 0;
     pthread_mutex_lock(&system->lock);
     akt__cell *c = akt__cell_live(system, pid);
-    if (!c || !c->name) {
+    size_t n = (size_t)-1;
+    /* A part's cell (a remote pid's proxy) has the part's path (its remote address). */
+    for (akt__part *p = c ? system->parts : NULL; p && n == (size_t)-1; p = p->next)
+        if (p->cell_path) n = p->cell_path(p, c, buf, len);
+    if (!c || (!c->name && n == (size_t)-1)) {
         rc = AKT_ENOTFOUND;
     } else {
-        size_t n = akt__path_locked(system, c, buf, len);
+        if (n == (size_t)-1) n = akt__path_locked(system, c, buf, len);
         if (needed) *needed = n;
         if (n + 1 > len) rc = AKT_ERANGE;
     }

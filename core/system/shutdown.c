@@ -20,6 +20,7 @@ static void *akt__reaper_main(void *arg) {
     while (!s->guardian_gone) pthread_cond_wait(&s->done_cond, &s->done_lock);
     pthread_mutex_unlock(&s->done_lock);
     akt__dispatcher_stop_workers(s);
+    akt__parts_stop(s); /* remoting: fails what is still pending on the wire */
     akt__timers_stop(&s->timers);
     atomic_store_explicit(&s->state, AKT__SYS_DONE, memory_order_release);
     if (s->shutdown_cb) s->shutdown_cb(s, s->shutdown_data);
@@ -57,6 +58,10 @@ AKT_API int akt_system_shutdown(akt_system *system, akt_shutdown_cb cb, void *da
         atomic_store_explicit(&s->state, AKT__SYS_RUNNING, memory_order_release);
         return AKT_ENOMEM;
     }
+    pthread_mutex_lock(&s->lock);
+    for (akt__part *p = s->parts; p; p = p->next)
+        if (p->closing) p->closing(s, p);
+    pthread_mutex_unlock(&s->lock);
     akt__stop_request(s, akt__cell_pid(akt__cell_get(s, AKT__GUARDIAN)));
     return 0;
 }
@@ -172,6 +177,7 @@ static void akt__drain_all(akt_system *s) {
 
 void akt__system_free(akt_system *s) {
     akt__dispatcher_stop_workers(s);
+    akt__parts_stop(s);
     akt__timers_stop(&s->timers);
     akt__drain_all(s);
     for (uint32_t pg = 0; pg < s->npages; pg++)
@@ -188,6 +194,7 @@ void akt__system_free(akt_system *s) {
         akt__dispatcher_free(s, d);
         d = n;
     }
+    akt__parts_free(s); /* after the drain: what it dead-letters may still use a part */
     if (s->events_ready) akt__events_destroy(s);
     pthread_mutex_destroy(&s->lock);
     pthread_mutex_destroy(&s->done_lock);

@@ -4,9 +4,12 @@
 #include "tu.h"
 
 #include <akt/remote.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 #include "remote/endpoint.h"
 #include "remote/frame.h"
@@ -336,12 +339,97 @@ static void test_shutdown_with_traffic(void **state) {
     assert_int_equal(atomic_load(&sink_bad), 0);
 }
 
+/* ---- another process ----------------------------------------------------------------- */
+
+/* Starts tests/remote_child.c; its address goes into addr. The child's stdin is a pipe
+ * this process holds: if the test dies, the child sees EOF and ends too. */
+static pid_t start_child(char *addr, size_t cap, int *keep_fd) {
+    int out[2], in[2];
+    assert_int_equal(pipe(out), 0);
+    assert_int_equal(pipe(in), 0);
+    pid_t pid = fork();
+    assert_true(pid >= 0);
+    if (pid == 0) {
+        dup2(out[1], 1);
+        dup2(in[0], 0);
+        close(out[0]);
+        close(in[1]);
+        execl(AKT_REMOTE_CHILD, AKT_REMOTE_CHILD, (char *)NULL);
+        _exit(127);
+    }
+    close(out[1]);
+    close(in[0]);
+    *keep_fd = in[1];
+    size_t n = 0;
+    while (n + 1 < cap) { /* one line; a read returns as soon as the child wrote it */
+        ssize_t r = read(out[0], addr + n, 1);
+        if (r <= 0) break;
+        if (addr[n] == '\n') break;
+        n++;
+    }
+    addr[n] = 0;
+    close(out[0]);
+    if (strncmp(addr, "akt://child@127.0.0.1:", 22) != 0) {
+        kill(pid, SIGKILL);
+        waitpid(pid, NULL, 0);
+        fail_msg("the child node did not start: '%s'", addr);
+    }
+    return pid;
+}
+
+static void test_killed_process_fails_pending_asks(void **state) {
+    (void)state;
+    char addr[200], path[260];
+    int keep;
+    pid_t child = start_child(addr, sizeof addr, &keep);
+    akt_system *a = node("parent");
+    akt_pid echo, hole;
+    snprintf(path, sizeof path, "%s/user/echo", addr);
+    TU_OK(akt_remote_lookup(a, path, &echo));
+    snprintf(path, sizeof path, "%s/user/hole", addr);
+    TU_OK(akt_remote_lookup(a, path, &hole));
+    akt_msg *reply = NULL;
+    TU_OK(tu_ask(a, echo, tu_msg("say", "across"), &reply));
+    char text[32];
+    tu_text(reply, text, sizeof text);
+    assert_string_equal(text, "across");
+    akt_msg_release(reply);
+    enum { N = 200 };
+    static akt_future *fs[N];
+    /* Mid-stream: asks in flight and tells behind them when the child dies. */
+    for (int i = 0; i < N; i++) {
+        TU_OK(akt_ask(a, hole, tu_msg("q", "x"), TU_SEC(60), &fs[i]));
+        TU_OK(akt_tell(a, hole, tu_msg("t", "x")));
+    }
+    TU_OK(tu_ask(a, echo, tu_msg("say", "still"), &reply)); /* the stream is flowing */
+    akt_msg_release(reply);
+    int64_t t0 = tu_now_ns();
+    assert_int_equal(kill(child, SIGKILL), 0);
+    for (int i = 0; i < N; i++) {
+        TU_RC(AKT_EUNREACHABLE, tu_wait(fs[i], NULL));
+        TU_OK(akt_future_release(fs[i]));
+    }
+    int64_t took = tu_now_ns() - t0;
+    assert_true(took < TU_SEC(5));
+    int status = 0;
+    assert_int_equal(waitpid(child, &status, 0), child);
+    assert_true(WIFSIGNALED(status) && WTERMSIG(status) == SIGKILL);
+    close(keep);
+    /* And the node stays usable: the next ask fails fast as unreachable. */
+    akt_future *f;
+    TU_OK(akt_ask(a, echo, tu_msg("say", "gone"), TU_SEC(60), &f));
+    TU_RC(AKT_EUNREACHABLE, tu_wait(f, NULL));
+    TU_OK(akt_future_release(f));
+    tu_system_end(a);
+}
+
 int main(void) {
     const struct CMUnitTest tests[] = {
-        TU_TEST(test_frame_split_byte_by_byte),         TU_TEST(test_frame_oversized_and_zero),
-        TU_TEST(test_frame_garbage_is_refused),         TU_TEST(test_tell_order_kept),
-        TU_TEST(test_ask_round_trip_and_unknown_path),  TU_TEST(test_handshake_refusals),
-        TU_TEST(test_peer_shutdown_fails_pending_asks), TU_TEST(test_shutdown_with_traffic),
+        TU_TEST(test_frame_split_byte_by_byte),          TU_TEST(test_frame_oversized_and_zero),
+        TU_TEST(test_frame_garbage_is_refused),          TU_TEST(test_tell_order_kept),
+        TU_TEST(test_ask_round_trip_and_unknown_path),   TU_TEST(test_handshake_refusals),
+        TU_TEST(test_peer_shutdown_fails_pending_asks),  TU_TEST(test_shutdown_with_traffic),
+        TU_TEST(test_killed_process_fails_pending_asks),
     };
     return cmocka_run_group_tests_name("remote", tests, NULL, NULL);
 }

@@ -225,6 +225,10 @@ export class MessageTypeError extends AktError {}
 export class DeadlockError extends AktError {}
 export class BufferRangeError extends AktError {}
 export class BusyError extends AktError {}
+/** A remote node cannot be reached (refused, or its connection was lost). */
+export class UnreachableError extends AktError {}
+/** A remote node broke or refused the wire protocol (another version, another name). */
+export class ProtocolError extends AktError {}
 
 declare const akt: {
   ActorSystem: typeof ActorSystem;

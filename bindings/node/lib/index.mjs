@@ -31,5 +31,7 @@ export const {
   DeadlockError,
   BufferRangeError,
   BusyError,
+  UnreachableError,
+  ProtocolError,
 } = akt;
 export default akt;

@@ -35,8 +35,10 @@ from .errors import (
     NotReady,
     NotSupported,
     OutOfMemory,
+    ProtocolError,
     SystemClosed,
     Unhandled,
+    Unreachable,
     WrongType,
     error_for,
 )
@@ -54,7 +56,7 @@ __all__ = [
     "Actor", "ActorFailed", "AskFuture", "ActorNotFound", "ActorStopped", "ActorSystem", "AktError",
     "AskTimeout", "BufferTooSmall", "Busy", "Bytes", "Cancelled", "Context", "ContextError",
     "DeadlockError", "Decider", "Directive", "Event", "EventKind", "InvalidArgument",
-    "MailboxFull", "NameTaken", "NotReady", "NotSupported", "OutOfMemory", "Pid",
-    "Strategy", "Subscription", "Supervisor", "SystemClosed", "Terminated", "Unhandled", "WrongType",
+    "MailboxFull", "NameTaken", "NotReady", "NotSupported", "OutOfMemory", "Pid", "ProtocolError",
+    "Strategy", "Subscription", "Supervisor", "SystemClosed", "Terminated", "Unhandled", "Unreachable", "WrongType",
     "error_for", "type_name", "wire_bytes",
 ]

@@ -75,9 +75,12 @@ static void akt__conn_enqueue(akt__conn *c, akt__out *o) {
 
 static void akt__on_write(uv_write_t *req, int status) {
     akt__write *w = (akt__write *)req;
-    char why[160];
-    snprintf(why, sizeof why, "remote connection lost before the message was written (%s)",
-             uv_strerror(status));
+    char why[160] = "";
+    /* Only for a failure: uv_strerror allocates (and leaks) the text of a code it does not
+     * know, such as 0. */
+    if (status < 0)
+        snprintf(why, sizeof why, "remote connection lost before the message was written (%s)",
+                 uv_strerror(status));
     for (akt__out *o = w->items; o;) {
         akt__out *nx = o->next;
         if (status < 0)

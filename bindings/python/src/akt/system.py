@@ -111,6 +111,13 @@ class ActorSystem(_fast.SystemCore):
 
         def lookup(self, path: str) -> Pid: ...
 
+        def remote_start(self, host: Optional[str] = None, port: int = 0,
+                         max_frame_bytes: int = 0) -> str: ...
+
+        def remote_address(self) -> str: ...
+
+        def remote_lookup(self, address: str) -> Pid: ...
+
     def spawn_native(self, name: Optional[str], behavior: Any, state: Any = None) -> Pid:
         """Spawns a C actor: ``behavior`` is an ``akt_behavior *`` (a cffi pointer from any
         FFI, or its address as an int) and ``state`` its state pointer (taken by akt, freed

@@ -180,6 +180,15 @@ export class ActorSystem extends EventEmitter {
   spawnNative(library: string, symbol: string, opts?: { name?: string; arg?: string }): Pid;
   /** "name", "a/b", "/user/a/b" or "akt://sys/user/a/b"; null if no live actor is there. */
   lookup(path: string): Pid | null;
+  /** Starts remoting (host default "127.0.0.1", port 0: ephemeral); returns this node's
+   *  address "akt://<name>@<host>:<port>". ExistsError if already started. */
+  remoteStart(opts?: { host?: string; port?: number; maxFrameBytes?: number }): string;
+  /** This node's address; NotFoundError before remoteStart. */
+  remoteAddress(): string;
+  /** The pid of "akt://<name>@<host>:<port>/user/<path>": tell and ask work as on a local
+   *  pid; an unknown actor fails the ask with NotFoundError, a lost node with
+   *  UnreachableError. */
+  remoteLookup(address: string): Pid;
   subscribe(kinds: EventKind | EventKind[], fn: (ev: AktEvent) => void): Subscription;
   /** Stops every actor and resolves when all stopped; afterwards the process may exit. */
   shutdown(): Promise<void>;

@@ -6,12 +6,15 @@
 #  - every exported function is declared in the header (no undocumented ABI surface);
 #  - the SONAME is libakt.so.<AKT_VERSION_MAJOR of the header>.
 #
-#   abi/check_exports.sh <libakt.so> [header]
+#   abi/check_exports.sh <libakt.so> [header]   (default: every abi/include/akt/*.h)
 set -euo pipefail
 
 lib=$1
 here=$(cd "$(dirname "$0")" && pwd)
-header=${2:-$here/include/akt/akt.h}
+header=${2:-}
+# The headers read: the one given, or all public ones (akt.h and its siblings, remote.h ...).
+if [ -n "$header" ]; then headers=("$header"); else headers=("$here"/include/akt/*.h); fi
+header=$here/include/akt/akt.h
 fails=0
 fail() { printf 'abi_exports: FAIL: %s\n' "$*" >&2; fails=$((fails + 1)); }
 
@@ -43,7 +46,8 @@ done <<<"$syms"
 # (AKT_BUILDING turns AKT_API into the visibility attribute), one declaration per line;
 # the name is the identifier just before the parameter list.
 attr='__attribute__((visibility("default")))'
-mapfile -t declared < <(${CC:-cc} -E -P -DAKT_BUILDING -x c "$header" | tr '\n' ' ' | tr ';' '\n' |
+mapfile -t declared < <(printf '#include "%s"\n' "${headers[@]}" |
+    ${CC:-cc} -E -P -DAKT_BUILDING -I"$here/include" -x c - | tr '\n' ' ' | tr ';' '\n' |
     grep -F "$attr" | sed -E 's/.*__attribute__\(\(visibility\("default"\)\)\)//; s/\(.*//' |
     sed -E 's/.*[^A-Za-z0-9_]([A-Za-z_][A-Za-z0-9_]*)[[:space:]]*$/\1/' | sort -u)
 [ ${#declared[@]} -gt 0 ] || { echo "abi_exports: no AKT_API declaration in $header" >&2; exit 1; }

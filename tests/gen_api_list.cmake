@@ -2,7 +2,13 @@
 # declares with AKT_API. test_badinput checks each of them is covered, so a function added
 # to akt.h without a bad-input test makes that suite fail.
 # Usage: cmake -DHEADER=akt.h -DOUT=akt_api_list.h -P gen_api_list.cmake
-file(READ "${HEADER}" text)
+# HEADER may be a list (separated by ','): every public header, akt.h and its siblings.
+string(REPLACE "," ";" headers "${HEADER}")
+set(text "")
+foreach(h IN LISTS headers)
+  file(READ "${h}" one)
+  string(APPEND text "\n${one}")
+endforeach()
 # Declarations may span lines; '(' ends the return type, so "#define AKT_API __attr__((..."
 # never matches (no akt_ name directly before a '(').
 string(REGEX MATCHALL "AKT_API[^;(#]*[ *](akt_[a-z0-9_]+)[ ]*\\(" decls "${text}")

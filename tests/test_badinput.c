@@ -9,6 +9,8 @@
 #define _GNU_SOURCE
 #include "tu.h"
 
+#include <akt/remote.h>
+
 #include <dlfcn.h>
 #include <limits.h>
 #include <stdio.h>
@@ -766,6 +768,80 @@ static void test_router_functions(void **state) {
     tu_system_end(sys);
 }
 
+/* ---- remoting (akt/remote.h) ------------------------------------------------------- */
+
+static void test_remote_functions(void **state) {
+    (void)state;
+    akt_remote_options o;
+    BAD(AKT_EINVAL, akt_remote_options_init, NULL);
+    BAD(0, akt_remote_options_init, &o);
+    assert_int_equal(o.size, sizeof o);
+    akt_pid pid = {0x1234};
+    char buf[128];
+    BAD(AKT_EINVAL, akt_remote_start, NULL, &o);
+    BAD(AKT_EINVAL, akt_remote_address, NULL, buf, sizeof buf, NULL);
+    BAD(AKT_EINVAL, akt_remote_lookup, NULL, "akt://a@127.0.0.1:1/user/x", &pid);
+    akt_system *sys = tu_system("rbad", 1);
+    /* Not started: nothing to name or reach. */
+    BAD(AKT_ENOTFOUND, akt_remote_address, sys, buf, sizeof buf, NULL);
+    BAD(AKT_ENOTFOUND, akt_remote_lookup, sys, "akt://a@127.0.0.1:1/user/x", &pid);
+    akt_remote_options bad = o;
+    bad.size = 1;
+    BAD(AKT_EINVAL, akt_remote_start, sys, &bad);
+    bad = o;
+    bad.host = "not-an-address";
+    BAD(AKT_EINVAL, akt_remote_start, sys, &bad);
+    bad.host = "127.0.0.1";
+    bad.max_frame_bytes = 8;
+    BAD(AKT_EINVAL, akt_remote_start, sys, &bad);
+    bad.max_frame_bytes = 0;
+    bad.connect_timeout_ns = -1;
+    BAD(AKT_EINVAL, akt_remote_start, sys, &bad);
+    BAD(0, akt_remote_start, sys, NULL);
+    BAD(AKT_EEXIST, akt_remote_start, sys, NULL);
+    BAD(AKT_EINVAL, akt_remote_address, sys, NULL, 10, NULL);
+    BAD(AKT_EINVAL, akt_remote_address, sys, buf, 0, NULL);
+    size_t need = 0;
+    BAD(AKT_ERANGE, akt_remote_address, sys, buf, 4, &need);
+    assert_true(need > 20);
+    BAD(0, akt_remote_address, sys, buf, sizeof buf, NULL);
+    assert_int_equal(strncmp(buf, "akt://rbad@127.0.0.1:", 21), 0);
+    BAD(AKT_EINVAL, akt_remote_lookup, sys, NULL, &pid);
+    BAD(AKT_EINVAL, akt_remote_lookup, sys, "akt://a@127.0.0.1:1/user/x", NULL);
+    static const char *const malformed[] = {
+        "",
+        "akt://",
+        "akt://a",
+        "akt://a@",
+        "akt://@127.0.0.1:1/user/x",
+        "akt://a@127.0.0.1/user/x",
+        "akt://a@127.0.0.1:0/user/x",
+        "akt://a@127.0.0.1:70000/user/x",
+        "akt://a@127.0.0.1:1",
+        "akt://a@127.0.0.1:1/",
+        "akt://a@127.0.0.1:1/user/",
+        "akt://a@127.0.0.1:1/system/x",
+        "akt://a@host.example:1/user/x",
+        "akt://a b@127.0.0.1:1/user/x",
+        "http://a@127.0.0.1:1/user/x",
+        "akt://a@127.0.0.1:1x/user/x",
+    };
+    for (size_t i = 0; i < sizeof malformed / sizeof malformed[0]; i++) {
+        pid.id = 0x1234;
+        int rc = akt_remote_lookup(sys, malformed[i], &pid);
+        if (rc != AKT_EINVAL) fail_msg("lookup of '%s': %s", malformed[i], akt_err_name(rc));
+        assert_int_equal(pid.id, 0x1234);
+    }
+    /* This node's own address without such an actor: not found, locally. */
+    char own[200];
+    snprintf(own, sizeof own, "%s/user/nobody", buf);
+    BAD(AKT_ENOTFOUND, akt_remote_lookup, sys, own, &pid);
+    TU_OK(akt_system_retain(sys)); /* kept past the end for the call below */
+    tu_system_end(sys);
+    BAD(AKT_ECLOSED, akt_remote_start, sys, NULL);
+    TU_OK(akt_system_release(sys));
+}
+
 /* ---- the checks of the checks -------------------------------------------------------------- */
 
 static void test_every_header_function_is_covered(void **state) {
@@ -821,6 +897,7 @@ int main(void) {
         TU_TEST(test_system_after_shutdown),
         TU_TEST(test_cron_functions),
         TU_TEST(test_router_functions),
+        TU_TEST(test_remote_functions),
         /* Last: they look at what the tests above covered. */
         TU_TEST(test_every_header_function_is_covered),
         TU_TEST(test_every_header_function_is_exported),

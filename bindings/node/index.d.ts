@@ -182,6 +182,15 @@ export class ActorSystem extends EventEmitter {
   spawnRouter(opts: RouterOptions): Router;
   /** "name", "a/b", "/user/a/b" or "akt://sys/user/a/b"; null if no live actor is there. */
   lookup(path: string): Pid | null;
+  /** Starts remoting (host default "127.0.0.1", port 0: ephemeral); returns this node's
+   *  address "akt://<name>@<host>:<port>". ExistsError if already started. */
+  remoteStart(opts?: { host?: string; port?: number; maxFrameBytes?: number }): string;
+  /** This node's address; NotFoundError before remoteStart. */
+  remoteAddress(): string;
+  /** The pid of "akt://<name>@<host>:<port>/user/<path>": tell and ask work as on a local
+   *  pid; an unknown actor fails the ask with NotFoundError, a lost node with
+   *  UnreachableError. */
+  remoteLookup(address: string): Pid;
   subscribe(kinds: EventKind | EventKind[], fn: (ev: AktEvent) => void): Subscription;
   /** The topic `name` of this system (publish / subscribe). */
   topic(name: string): Topic;
@@ -287,6 +296,10 @@ export class MessageTypeError extends AktError {}
 export class DeadlockError extends AktError {}
 export class BufferRangeError extends AktError {}
 export class BusyError extends AktError {}
+/** A remote node cannot be reached (refused, or its connection was lost). */
+export class UnreachableError extends AktError {}
+/** A remote node broke or refused the wire protocol (another version, another name). */
+export class ProtocolError extends AktError {}
 
 /** A cron expression that does not parse. */
 export class CronSyntaxError extends InvalidArgumentError {

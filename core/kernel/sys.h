@@ -28,6 +28,9 @@ typedef size_t (*akt__run_fn)(struct akt__worker *w, akt__cell *c, size_t budget
 typedef struct akt__part {
     struct akt__part *next;
     const void *key; /* identifies the kind of part (the address of a static of its layer) */
+    /* Optional: the shutdown began (akt_system_shutdown, any thread, under s->lock): must
+     * not block. */
+    void (*closing)(akt_system *s, struct akt__part *p);
     void (*stop)(akt_system *s, struct akt__part *p);
     void (*free)(akt_system *s, struct akt__part *p);
     /* Optional: the path of a cell the part owns (a remote pid's proxy): writes it as

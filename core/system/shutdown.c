@@ -58,6 +58,10 @@ AKT_API int akt_system_shutdown(akt_system *system, akt_shutdown_cb cb, void *da
         atomic_store_explicit(&s->state, AKT__SYS_RUNNING, memory_order_release);
         return AKT_ENOMEM;
     }
+    pthread_mutex_lock(&s->lock);
+    for (akt__part *p = s->parts; p; p = p->next)
+        if (p->closing) p->closing(s, p);
+    pthread_mutex_unlock(&s->lock);
     akt__stop_request(s, akt__cell_pid(akt__cell_get(s, AKT__GUARDIAN)));
     return 0;
 }

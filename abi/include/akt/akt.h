@@ -99,7 +99,9 @@ AKT_API const char *akt_version_string(void);
     XX(ETYPE, -15, "wrong message kind")       \
     XX(EDEADLK, -16, "would deadlock")         \
     XX(ERANGE, -17, "buffer too small")        \
-    XX(EBUSY, -18, "busy")
+    XX(EBUSY, -18, "busy")                     \
+    XX(EUNREACHABLE, -19, "peer unreachable")  \
+    XX(EPROTO, -20, "protocol error")
 
 /* What each code means:
  *   AKT_EINVAL      an argument is NULL, out of range or malformed
@@ -120,6 +122,8 @@ AKT_API const char *akt_version_string(void);
  *   AKT_EDEADLK     waiting here would deadlock (an actor waiting on itself)
  *   AKT_ERANGE      a buffer is too small; the needed size is reported
  *   AKT_EBUSY       the object is in use (a dispatcher run already in progress)
+ *   AKT_EUNREACHABLE a remote node cannot be reached (refused, lost connection)
+ *   AKT_EPROTO      a remote node broke or refused the wire protocol (version, name)
  */
 #define AKT_OK 0
 enum akt_errno {

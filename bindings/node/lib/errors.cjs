@@ -30,6 +30,8 @@ const CLASS_NAMES = {
   AKT_EDEADLK: 'DeadlockError',
   AKT_ERANGE: 'BufferRangeError',
   AKT_EBUSY: 'BusyError',
+  AKT_EUNREACHABLE: 'UnreachableError',
+  AKT_EPROTO: 'ProtocolError',
 };
 
 // The code's name and description; the library's words for a code it does not know.

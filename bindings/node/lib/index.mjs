@@ -36,5 +36,7 @@ export const {
   DeadlockError,
   BufferRangeError,
   BusyError,
+  UnreachableError,
+  ProtocolError,
 } = akt;
 export default akt;

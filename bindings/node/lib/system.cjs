@@ -144,6 +144,28 @@ class ActorSystem extends EventEmitter {
     return new Topic(this, name);
   }
 
+  /**
+   * Starts remoting: listens on host (default "127.0.0.1") and port (0: ephemeral) and
+   * returns this node's address, "akt://<name>@<host>:<port>".
+   */
+  remoteStart({ host, port = 0, maxFrameBytes = 0 } = {}) {
+    this.#open();
+    return native.remoteStart(this[kHandle], host, port, maxFrameBytes);
+  }
+
+  /** This node's address; NotFoundError before remoteStart. */
+  remoteAddress() {
+    this.#open();
+    return native.remoteAddress(this[kHandle]);
+  }
+
+  /** The pid of the actor at "akt://<name>@<host>:<port>/user/<path>" on another node. */
+  remoteLookup(address) {
+    this.#open();
+    native.remoteLookup(this[kHandle], address);
+    return new Pid(this, shared.scratch[S_PID], shared.scratch[S_PID + 1]);
+  }
+
   /** Subscribes fn to events of the given kinds; returns { unsubscribe() }. */
   subscribe(kinds, fn) {
     this.#open();

@@ -4,6 +4,8 @@
 
 #include "addon.h"
 
+#include <akt/remote.h>
+
 static void sys_finalize(napi_env env, void *data, void *hint) {
     an_sys *s = data;
     an_inst *I = s->inst;
@@ -161,6 +163,55 @@ static napi_value Lookup(napi_env env, napi_callback_info info) {
     return r;
 }
 
+/* remoteAddress(handle) -> string ("akt://name@host:port") */
+static napi_value RemoteAddress(napi_env env, napi_callback_info info) {
+    AN_ARGS(1);
+    AN_SYS(0);
+    char buf[256];
+    int rc = akt_remote_address(s->sys, buf, sizeof buf, NULL);
+    if (rc) return an_throw(env, I, rc);
+    napi_value r;
+    napi_create_string_utf8(env, buf, NAPI_AUTO_LENGTH, &r);
+    return r;
+}
+
+/* remoteStart(handle, host|undefined, port, maxFrameBytes) -> string (the address) */
+static napi_value RemoteStart(napi_env env, napi_callback_info info) {
+    AN_ARGS(4);
+    AN_SYS(0);
+    char host[64];
+    char *h = an_opt_string(I, env, argv[1], host, sizeof host);
+    if (h == (char *)-1) return NULL;
+    double port = 0, max_frame = 0;
+    if (napi_get_value_double(env, argv[2], &port) != napi_ok ||
+        napi_get_value_double(env, argv[3], &max_frame) != napi_ok || port < 0 || port > 65535 ||
+        port != (double)(uint16_t)port || max_frame < 0 || max_frame > 4294967295.0)
+        return an_throw(env, I, AKT_EINVAL);
+    akt_remote_options o;
+    akt_remote_options_init(&o);
+    o.host = h;
+    o.port = (uint16_t)port;
+    o.max_frame_bytes = (uint32_t)max_frame;
+    int rc = akt_remote_start(s->sys, &o);
+    if (rc) return an_throw(env, I, rc);
+    return RemoteAddress(env, info);
+}
+
+/* remoteLookup(handle, address) -> undefined; the pid goes to scratch[AN_SCR_PID] */
+static napi_value RemoteLookup(napi_env env, napi_callback_info info) {
+    AN_ARGS(2);
+    AN_SYS(0);
+    char addr[1100];
+    char *a = an_opt_string(I, env, argv[1], addr, sizeof addr);
+    if (a == (char *)-1) return NULL;
+    if (!a) return an_throw(env, I, AKT_EINVAL);
+    akt_pid pid;
+    int rc = akt_remote_lookup(s->sys, a, &pid);
+    if (rc) return an_throw(env, I, rc);
+    an_put_pid(I, AN_SCR_PID, pid);
+    return NULL;
+}
+
 /* pidPath(handle, lo, hi) -> string */
 static napi_value PidPath(napi_env env, napi_callback_info info) {
     AN_ARGS(3);
@@ -216,6 +267,9 @@ napi_status an_register_system(napi_env env, napi_value exports, an_inst *I) {
     static const an_fn fns[] = {{"systemCreate", SystemCreate},
                                 {"systemShutdown", SystemShutdown},
                                 {"lookup", Lookup},
+                                {"remoteStart", RemoteStart},
+                                {"remoteAddress", RemoteAddress},
+                                {"remoteLookup", RemoteLookup},
                                 {"pidPath", PidPath},
                                 {"pidAlive", PidAlive},
                                 {"stop", Stop},

@@ -32,7 +32,7 @@ const STABLE = {
   TimeoutError: -5, CanceledError: -6, ExistsError: -7, MailboxFullError: -8, MisuseError: -9,
   ClosedError: -10, UnhandledError: -11, ActorFailedError: -12, AgainError: -13,
   NotSupportedError: -14, MessageTypeError: -15, DeadlockError: -16, BufferRangeError: -17,
-  BusyError: -18,
+  BusyError: -18, UnreachableError: -19, ProtocolError: -20,
 };
 
 test('the addon exports every row of AKT_ERRNO_MAP, in order', () => {
@@ -101,18 +101,18 @@ function errorsWithRow(row) {
 }
 
 test('a row added to the header becomes a class named after its text, without a JS edit', () => {
-  const errors = errorsWithRow({ name: 'AKT_EUNREACHABLE', code: -19, text: 'address unreachable' });
+  const errors = errorsWithRow({ name: 'AKT_ENOROUTE', code: -40, text: 'address unreachable' });
   const cls = errors.AddressUnreachableError;
   assert.equal(typeof cls, 'function');
-  assert.equal(errors.errnos.AddressUnreachableError, -19);
-  const e = errors.makeError(-19, 'node-2');
+  assert.equal(errors.errnos.AddressUnreachableError, -40);
+  const e = errors.makeError(-40, 'node-2');
   assert.ok(e instanceof cls && e instanceof errors.AktError);
-  assert.deepEqual([e.code, e.errno, e.message], ['AKT_EUNREACHABLE', -19, 'address unreachable: node-2']);
-  assert.equal(errors.codeOf(-19), 'AKT_EUNREACHABLE');
+  assert.deepEqual([e.code, e.errno, e.message], ['AKT_ENOROUTE', -40, 'address unreachable: node-2']);
+  assert.equal(errors.codeOf(-40), 'AKT_ENOROUTE');
   // A text that would repeat a class name falls back to the code's name.
-  const dup = errorsWithRow({ name: 'AKT_EGONE', code: -20, text: 'busy' });
-  assert.equal(dup.makeError(-20).constructor.name, 'AktEGONEError');
+  const dup = errorsWithRow({ name: 'AKT_EGONE', code: -41, text: 'busy' });
+  assert.equal(dup.makeError(-41).constructor.name, 'AktEGONEError');
   assert.equal(dup.makeError(-18).constructor, dup.BusyError);
-  const bare = errorsWithRow({ name: 'AKT_EODD', code: -21, text: '?' });
-  assert.equal(bare.makeError(-21).constructor.name, 'AktEODDError');
+  const bare = errorsWithRow({ name: 'AKT_EODD', code: -42, text: '?' });
+  assert.equal(bare.makeError(-42).constructor.name, 'AktEODDError');
 });

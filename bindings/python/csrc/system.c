@@ -6,6 +6,8 @@
  * over without waiting for the GIL (completed asks; the end of shutdown is a flag). */
 #include "fastpath.h"
 
+#include <akt/remote.h>
+
 #include <errno.h>
 #include <poll.h>
 #include <sched.h>
@@ -351,6 +353,57 @@ static PyObject *system_lookup(akt_py_system *self, PyObject *path) {
     return akt_py_pid_new(self, pid.id);
 }
 
+/* ---- remoting (akt/remote.h) ---- */
+
+static PyObject *system_remote_address(akt_py_system *self, PyObject *unused) {
+    if (system_ready(self)) return NULL;
+    char buf[256];
+    int rc = akt_remote_address(self->sys, buf, sizeof buf, NULL);
+    if (rc) return akt_py_raise(rc, "remote_address");
+    return PyUnicode_FromString(buf);
+}
+
+static PyObject *system_remote_start(akt_py_system *self, PyObject *args, PyObject *kw) {
+    static char *names[] = {"host", "port", "max_frame_bytes", NULL};
+    const char *host = NULL;
+    int port = 0;
+    unsigned long max_frame = 0;
+    if (!PyArg_ParseTupleAndKeywords(args, kw, "|zik:remote_start", names, &host, &port,
+                                     &max_frame))
+        return NULL;
+    if (system_ready(self)) return NULL;
+    if (port < 0 || port > 65535 || max_frame > UINT32_MAX) {
+        PyErr_SetString(PyExc_ValueError, "port must be 0..65535 and max_frame_bytes 0..2**32-1");
+        return NULL;
+    }
+    akt_remote_options o;
+    akt_remote_options_init(&o);
+    o.host = host;
+    o.port = (uint16_t)port;
+    o.max_frame_bytes = (uint32_t)max_frame;
+    int rc;
+    Py_BEGIN_ALLOW_THREADS
+    rc = akt_remote_start(self->sys, &o);
+    Py_END_ALLOW_THREADS
+    if (rc) return akt_py_raise(rc, "remote_start");
+    return system_remote_address(self, NULL);
+}
+
+static PyObject *system_remote_lookup(akt_py_system *self, PyObject *address) {
+    if (system_ready(self)) return NULL;
+    if (!PyUnicode_Check(address)) {
+        PyErr_Format(PyExc_TypeError, "address must be a str, not %.100s",
+                     Py_TYPE(address)->tp_name);
+        return NULL;
+    }
+    const char *a = PyUnicode_AsUTF8(address);
+    if (!a) return NULL;
+    akt_pid pid;
+    int rc = akt_remote_lookup(self->sys, a, &pid);
+    if (rc) return akt_py_raise(rc, "remote_lookup");
+    return akt_py_pid_new(self, pid.id);
+}
+
 static PyObject *system_get_name(akt_py_system *self, void *closure) {
     if (system_ready(self)) return NULL;
     return PyUnicode_FromString(akt_system_name(self->sys));
@@ -411,6 +464,14 @@ static PyMethodDef system_methods[] = {
      "Wait (GIL released) for the end of shutdown; True when complete."},
     {"_spawn_native", (PyCFunction)system_spawn_native, METH_VARARGS,
      "_spawn_native(name, behavior_address, state_address) -> Pid"},
+    {"remote_start", (PyCFunction)(void (*)(void))system_remote_start, METH_VARARGS | METH_KEYWORDS,
+     "remote_start(host=None, port=0, max_frame_bytes=0) -> this node's address "
+     "(\"akt://name@host:port\"): listens on host (default 127.0.0.1; port 0: ephemeral)."},
+    {"remote_address", (PyCFunction)system_remote_address, METH_NOARGS,
+     "remote_address() -> this node's address; ActorNotFound before remote_start."},
+    {"remote_lookup", (PyCFunction)system_remote_lookup, METH_O,
+     "remote_lookup(\"akt://name@host:port/user/path\") -> Pid of that actor of another node "
+     "(usable with tell and ask like a local one)."},
     {"lookup", (PyCFunction)system_lookup, METH_O,
      "lookup(path) -> Pid of the live actor at path (\"name\", \"parent/child\", "
      "\"/user/...\" or \"akt://system/user/...\"); ActorNotFound if there is none."},

@@ -36,8 +36,10 @@ from .errors import (
     NotReady,
     NotSupported,
     OutOfMemory,
+    ProtocolError,
     SystemClosed,
     Unhandled,
+    Unreachable,
     WrongType,
     error_for,
 )
@@ -58,7 +60,7 @@ __all__ = [
     "AskTimeout", "BufferTooSmall", "Busy", "Bytes", "Cancelled", "Context", "ContextError",
     "CronSyntaxError", "DeadlockError", "Decider", "Directive", "Event", "EventKind",
     "InvalidArgument", "MailboxFull", "NameTaken", "NotReady", "NotSupported", "OutOfMemory",
-    "Pid", "Router", "Strategy", "Subscription", "Supervisor", "SystemClosed", "Terminated",
-    "Topic", "TopicSubscription", "Unhandled", "WrongType",
+    "Pid", "ProtocolError", "Router", "Strategy", "Subscription", "Supervisor", "SystemClosed",
+    "Terminated", "Topic", "TopicSubscription", "Unhandled", "Unreachable", "WrongType",
     "cron_next", "error_for", "type_name", "validate_cron", "wire_bytes",
 ]

@@ -119,6 +119,18 @@ class Busy(AktError):
     code = lib.AKT_EBUSY
 
 
+class Unreachable(AktError, ConnectionError):
+    """A remote node cannot be reached (refused, or its connection was lost)."""
+
+    code = lib.AKT_EUNREACHABLE
+
+
+class ProtocolError(AktError):
+    """A remote node broke or refused the wire protocol (another version, another name)."""
+
+    code = lib.AKT_EPROTO
+
+
 # Every class above, by its code. Read off the subclasses (at import, so only this
 # module's classes) rather than listed again: a new code needs only its class.
 _BY_CODE: dict[int, type[AktError]] = {cls.code: cls for cls in AktError.__subclasses__()}

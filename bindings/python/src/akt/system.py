@@ -117,6 +117,13 @@ class ActorSystem(_fast.SystemCore):
 
         def lookup(self, path: str) -> Pid: ...
 
+        def remote_start(self, host: Optional[str] = None, port: int = 0,
+                         max_frame_bytes: int = 0) -> str: ...
+
+        def remote_address(self) -> str: ...
+
+        def remote_lookup(self, address: str) -> Pid: ...
+
     def spawn_router(self, actor: Any = None, size: int = 0, strategy: str = "round_robin", *,
                      name: Optional[str] = None, routees: Optional[Sequence[Pid]] = None,
                      key: Optional[Callable[[Any], Any]] = None,

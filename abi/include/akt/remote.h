@@ -1,0 +1,62 @@
+/* akt remoting: actors of other processes as pids of this one.
+ *
+ * A system that calls akt_remote_start listens on a TCP address and can reach actors of
+ * other systems by address, "akt://<system>@<host>:<port>/user/<path>". akt_remote_lookup
+ * gives a pid for such an actor: akt_tell, akt_ask and akt_ctx_forward work on it as on a
+ * local one, and akt_pid_path returns its address. Delivery is at most once and ordered
+ * per sender -> receiver pair; a message that was accepted and could not be delivered
+ * (connection refused or lost) becomes a dead letter on this node with its reason, and an
+ * ask to a node that is known to be unreachable fails at once with AKT_EUNREACHABLE (every
+ * pending ask of a connection that is lost fails so). Messages cross as bytes: an object
+ * message crosses through its to_bytes (AKT_ENOTSUP: a dead letter, and its ask fails).
+ *
+ * The I/O runs on one libuv thread of the system, started by akt_remote_start and stopped
+ * with the system's shutdown. */
+#ifndef AKT_REMOTE_H
+#define AKT_REMOTE_H
+#include <akt/akt.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* The protocol version this library speaks on the wire (Hello.version). */
+#define AKT_REMOTE_PROTOCOL_VERSION 1
+/* Default largest frame accepted or sent (a larger one closes the connection). */
+#define AKT_REMOTE_DEFAULT_MAX_FRAME (4u << 20)
+
+typedef struct akt_remote_options {
+    size_t size;      /* sizeof(akt_remote_options) */
+    const char *host; /* an IPv4 address to listen on; NULL = "127.0.0.1" */
+    uint16_t port;    /* 0: an ephemeral port (akt_remote_address tells which) */
+    /* Largest frame, header excluded; 0 = AKT_REMOTE_DEFAULT_MAX_FRAME; at least 64. */
+    uint32_t max_frame_bytes;
+    /* Time a connection attempt may take before its messages fail; 0 = 5 s. */
+    int64_t connect_timeout_ns;
+} akt_remote_options;
+
+/* Fills options with the defaults (and sets options->size). */
+AKT_API int akt_remote_options_init(akt_remote_options *options);
+
+/* Starts remoting on system: binds and listens (options may be NULL for the defaults),
+ * starts the I/O thread. AKT_EEXIST if already started, AKT_EINVAL for a bad host or
+ * frame size, AKT_EUNREACHABLE if the address cannot be bound, AKT_ECLOSED during
+ * shutdown. */
+AKT_API int akt_remote_start(akt_system *system, const akt_remote_options *options);
+
+/* Writes this node's address, "akt://<name>@<host>:<port>", NUL-terminated, into buf.
+ * *needed (may be NULL) gets its length without the NUL. AKT_ERANGE if cap is too small,
+ * AKT_ENOTFOUND if remoting was not started. */
+AKT_API int akt_remote_address(akt_system *system, char *buf, size_t cap, size_t *needed);
+
+/* A pid for the actor at address ("akt://<system>@<host>:<port>/user/<path>"). Nothing is
+ * sent: an actor that does not exist shows when a message reaches its node (a dead letter
+ * there; an ask fails with AKT_ENOTFOUND). The same address gives the same pid. An address
+ * of this node gives the local actor (akt_lookup). AKT_EINVAL for a malformed address,
+ * AKT_ENOTFOUND if remoting was not started. */
+AKT_API int akt_remote_lookup(akt_system *system, const char *address, akt_pid *out);
+
+#ifdef __cplusplus
+}
+#endif
+#endif

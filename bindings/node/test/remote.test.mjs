@@ -1,0 +1,50 @@
+// Remoting: two systems of this process over 127.0.0.1, a JS actor on the far side.
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import {
+  ActorSystem, Actor, Pid, ExistsError, NotFoundError, UnreachableError, InvalidArgumentError,
+} from 'akt';
+
+class Echo extends Actor {
+  receive(ctx, msg) { ctx.respond(msg); }
+}
+
+test('tell and ask across nodes; unknown path and lost node fail fast', async () => {
+  const a = await ActorSystem.create('jsalpha', { logger: null });
+  const b = await ActorSystem.create('jsbeta', { logger: null });
+  let bDown = false;
+  try {
+    const addrB = b.remoteStart();
+    assert.match(addrB, /^akt:\/\/jsbeta@127\.0\.0\.1:\d+$/);
+    assert.match(a.remoteStart({ host: '127.0.0.1', port: 0 }), /^akt:\/\/jsalpha@/);
+    assert.equal(b.remoteAddress(), addrB);
+    assert.throws(() => a.remoteStart(), ExistsError);
+    b.spawn(Echo, { name: 'echo' });
+    const echo = a.remoteLookup(`${addrB}/user/echo`);
+    assert.ok(echo instanceof Pid);
+    assert.equal(echo.path, `${addrB}/user/echo`);
+    assert.equal(await echo.ask('hello', { timeout: 10000 }), 'hello');
+    assert.equal(await echo.ask(42, { timeout: 10000 }), 42);
+    const t0 = Date.now();
+    await assert.rejects(a.remoteLookup(`${addrB}/user/nobody`).ask('x', { timeout: 30000 }),
+      NotFoundError);
+    assert.throws(() => a.remoteLookup('not an address'), InvalidArgumentError);
+    await b.shutdown();
+    bDown = true;
+    await assert.rejects(echo.ask('x', { timeout: 30000 }), UnreachableError);
+    assert.ok(Date.now() - t0 < 10000);
+  } finally {
+    await a.shutdown();
+    if (!bDown) await b.shutdown();
+  }
+});
+
+test('remoteAddress before remoteStart is NotFoundError', async () => {
+  const a = await ActorSystem.create('jsgamma', { logger: null });
+  try {
+    assert.throws(() => a.remoteAddress(), NotFoundError);
+    assert.throws(() => a.remoteLookup('akt://x@127.0.0.1:1/user/y'), NotFoundError);
+  } finally {
+    await a.shutdown();
+  }
+});

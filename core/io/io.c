@@ -1,0 +1,128 @@
+/* The I/O thread: its loop, its command queue and its orderly stop. */
+#include "io.h"
+
+#include <sched.h>
+
+#define AKT__IO_THREAD_INDEX -3
+
+static void akt__io_drain(akt__io *io) {
+    akt__node *n;
+    while ((n = akt__mpsc_pop(&io->cmds))) {
+        akt__io_cmd *c = (akt__io_cmd *)n;
+        c->run(io, c);
+    }
+}
+
+static void akt__io_walk_close(uv_handle_t *h, void *arg) {
+    (void)arg;
+    if (!uv_is_closing(h)) uv_close(h, NULL);
+}
+
+static void akt__io_on_async(uv_async_t *a) {
+    akt__io *io = a->data;
+    akt__io_drain(io);
+    if (io->on_wake && !io->quit) io->on_wake(io, io->wake_data);
+    /* A pop can miss a command whose poster is between its exchange and its link store;
+     * that poster's uv_async_send comes after, so another wake-up follows. */
+    if (io->quit && !uv_is_closing((uv_handle_t *)&io->wake)) {
+        if (io->on_quit) io->on_quit(io, io->wake_data);
+        uv_close((uv_handle_t *)&io->wake, NULL);
+    }
+}
+
+static void akt__io_quit_run(akt__io *io, akt__io_cmd *c) {
+    (void)c; /* static: nothing to free */
+    io->quit = 1;
+}
+
+static void *akt__io_main(void *arg) {
+    akt__io *io = arg;
+    akt__thread_enter(io->hooks, AKT__IO_THREAD_INDEX);
+    uv_run(&io->loop, UV_RUN_DEFAULT);
+    /* Handles a quit left open (a part's stray timer): closed here, so the loop ends. */
+    uv_walk(&io->loop, akt__io_walk_close, NULL);
+    uv_run(&io->loop, UV_RUN_DEFAULT);
+    akt__thread_leave(io->hooks, AKT__IO_THREAD_INDEX);
+    return NULL;
+}
+
+int akt__io_init(akt__io *io) {
+    akt__mpsc_init(&io->cmds);
+    atomic_init(&io->posting, 0);
+    atomic_init(&io->closed, 0);
+    if (uv_loop_init(&io->loop)) return AKT_ENOMEM;
+    if (uv_async_init(&io->loop, &io->wake, akt__io_on_async)) {
+        uv_loop_close(&io->loop);
+        return AKT_ENOMEM;
+    }
+    io->wake.data = io;
+    io->inited = 1;
+    return 0;
+}
+
+int akt__io_start(akt__io *io, const akt__thread_hooks *hooks) {
+    io->hooks = hooks;
+    if (pthread_create(&io->thread, NULL, akt__io_main, io)) return AKT_ENOMEM;
+    io->started = 1;
+    return 0;
+}
+
+void akt__io_destroy(akt__io *io) {
+    if (!io->inited || io->started) return;
+    uv_walk(&io->loop, akt__io_walk_close, NULL);
+    uv_run(&io->loop, UV_RUN_DEFAULT);
+    uv_loop_close(&io->loop);
+    io->inited = 0;
+}
+
+/* Enters the posting section: 0 if the loop still takes posts. */
+static int akt__io_enter(akt__io *io) {
+    /* seq_cst on both: the Dekker pair with akt__io_stop's "closed = 1, then wait for
+     * posting == 0": either the stop sees this poster, or this poster sees closed. */
+    atomic_fetch_add_explicit(&io->posting, 1, memory_order_seq_cst);
+    if (atomic_load_explicit(&io->closed, memory_order_seq_cst)) {
+        atomic_fetch_sub_explicit(&io->posting, 1, memory_order_release);
+        return AKT_ECLOSED;
+    }
+    return 0;
+}
+
+static void akt__io_leave(akt__io *io) {
+    /* release: the push and the send happen before the stop may close the handle. */
+    atomic_fetch_sub_explicit(&io->posting, 1, memory_order_release);
+}
+
+int akt__io_post(akt__io *io, akt__io_cmd *cmd) {
+    if (akt__io_enter(io)) return AKT_ECLOSED;
+    akt__mpsc_push(&io->cmds, &cmd->node);
+    uv_async_send(&io->wake);
+    akt__io_leave(io);
+    return 0;
+}
+
+void akt__io_wake(akt__io *io) {
+    if (akt__io_enter(io)) return;
+    uv_async_send(&io->wake);
+    akt__io_leave(io);
+}
+
+int akt__io_on_loop(const akt__io *io) {
+    return io->started && pthread_equal(io->thread, pthread_self());
+}
+
+void akt__io_stop(akt__io *io) {
+    if (!io->started) return;
+    /* Close the door first, then wait for the posters inside it: after that, nobody but
+     * this call touches the async handle, and every command posted so far is linked. */
+    atomic_store_explicit(&io->closed, 1, memory_order_seq_cst);
+    /* acquire: pairs with the posters' release, so their pushes are complete. */
+    while (atomic_load_explicit(&io->posting, memory_order_acquire)) sched_yield();
+    /* The quit command is the last in the queue: the loop runs the others first. */
+    io->quit_cmd.run = akt__io_quit_run;
+    akt__mpsc_push(&io->cmds, &io->quit_cmd.node);
+    uv_async_send(&io->wake);
+    pthread_join(io->thread, NULL);
+    uv_loop_close(&io->loop);
+    io->started = 0;
+    io->inited = 0;
+}

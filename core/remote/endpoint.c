@@ -1,0 +1,734 @@
+/* Connections (loop thread only): connecting and accepting, the handshake, reading frames,
+ * batched writes, inbound dispatch of tells and replies, and failing what a lost
+ * connection still held. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "base/clock.h"
+#include "endpoint.h"
+#include "kernel/events.h"
+#include "kernel/future.h"
+
+uint32_t akt__remote_test_version;
+
+/* Frames per uv_write: bounded so that one write's iovec array stays small. */
+#define AKT__WRITE_BATCH 1024
+/* An inbound ask whose Tell carried no time left gets this much. */
+#define AKT__INBOUND_ASK_NS (30ll * 1000000000ll)
+
+typedef struct akt__write {
+    uv_write_t req;
+    akt__node_r *node;
+    akt__out *items;
+    uv_buf_t bufs[];
+} akt__write;
+
+static void akt__conn_close(akt__conn *c, int rc, const char *reason);
+
+/* ---- what could not be delivered -------------------------------------------------- */
+
+static void akt__out_free(akt__out *o) {
+    free(o->frame);
+    if (o->msg) akt_msg_release(o->msg);
+    free(o);
+}
+
+/* A message that will not reach its node: a dead letter on this one, with why. */
+static void akt__out_dead(akt__node_r *n, akt__out *o, const char *reason) {
+    if (o->msg)
+        akt__publish_at(n->sys, AKT_EVENT_DEAD_LETTER, o->to, o->to_address, o->sender, o->msg, 0,
+                        reason);
+    akt__out_free(o);
+}
+
+static void akt__fail_asks(akt__conn *c, int rc, const char *reason) {
+    for (int b = 0; b < AKT__PENDING_BUCKETS; b++) {
+        akt__pending *p = c->asks[b];
+        c->asks[b] = NULL;
+        while (p) {
+            akt__pending *nx = p->next;
+            akt__future_fail(p->future, rc, reason, NULL);
+            akt__future_unref(p->future);
+            free(p);
+            p = nx;
+        }
+    }
+}
+
+/* ---- writing ---------------------------------------------------------------------- */
+
+static void akt__conn_enqueue(akt__conn *c, akt__out *o) {
+    o->next = NULL;
+    if (c->q_tail)
+        c->q_tail->next = o;
+    else
+        c->q_head = o;
+    c->q_tail = o;
+    c->q_len++;
+    if (c->state == AKT__CONN_OPEN && !c->dirty) {
+        c->dirty = 1;
+        c->flush_next = c->node->flush_head;
+        c->node->flush_head = c;
+    }
+}
+
+static void akt__on_write(uv_write_t *req, int status) {
+    akt__write *w = (akt__write *)req;
+    char why[160] = "";
+    /* Only for a failure: uv_strerror allocates (and leaks) the text of a code it does not
+     * know, such as 0. */
+    if (status < 0)
+        snprintf(why, sizeof why, "remote connection lost before the message was written (%s)",
+                 uv_strerror(status));
+    for (akt__out *o = w->items; o;) {
+        akt__out *nx = o->next;
+        if (status < 0)
+            akt__out_dead(w->node, o, why);
+        else
+            akt__out_free(o);
+        o = nx;
+    }
+    free(w);
+}
+
+/* Writes up to AKT__WRITE_BATCH queued frames in one uv_write; 0 or a libuv error. */
+static int akt__conn_write_some(akt__conn *c) {
+    size_t k = c->q_len < AKT__WRITE_BATCH ? c->q_len : AKT__WRITE_BATCH;
+    if (!k) return 0;
+    akt__write *w = malloc(sizeof *w + k * sizeof(uv_buf_t));
+    if (!w) return UV_ENOMEM;
+    w->node = c->node;
+    w->items = c->q_head;
+    akt__out *last = NULL, *o = c->q_head;
+    for (size_t i = 0; i < k; i++, last = o, o = o->next)
+        w->bufs[i] = uv_buf_init((char *)o->frame, (unsigned)o->len);
+    last->next = NULL;
+    c->q_head = o;
+    if (!o) c->q_tail = NULL;
+    c->q_len -= k;
+    int rc = uv_write(&w->req, (uv_stream_t *)&c->tcp, w->bufs, (unsigned)k, akt__on_write);
+    if (rc) akt__on_write(&w->req, rc);
+    return rc;
+}
+
+static void akt__conn_flush(akt__conn *c) {
+    while (c->q_len && c->state == AKT__CONN_OPEN)
+        if (akt__conn_write_some(c)) {
+            akt__conn_close(c, AKT_EUNREACHABLE, "remote connection failed to write");
+            return;
+        }
+}
+
+void akt__endpoint_flush(akt__node_r *n) {
+    while (n->flush_head) {
+        akt__conn *c = n->flush_head;
+        n->flush_head = c->flush_next;
+        c->dirty = 0;
+        akt__conn_flush(c);
+    }
+}
+
+/* A frame of the protocol itself (handshake), written at once. */
+static int akt__conn_send_frame(akt__conn *c, const Akt__Remote__Frame *f) {
+    akt__out *o = calloc(1, sizeof *o);
+    if (!o || !(o->frame = akt__wire_pack(f, &o->len))) {
+        free(o);
+        return UV_ENOMEM;
+    }
+    o->next = c->q_head; /* in front of what waits for the handshake */
+    c->q_head = o;
+    if (!c->q_tail) c->q_tail = o;
+    c->q_len++;
+    /* Only this frame: the rest waits for the handshake to finish. */
+    akt__out *rest = o->next;
+    size_t rest_len = c->q_len - 1;
+    akt__out *rest_tail = rest ? c->q_tail : NULL;
+    o->next = NULL;
+    c->q_tail = o;
+    c->q_len = 1;
+    int rc = akt__conn_write_some(c);
+    c->q_head = rest;
+    c->q_tail = rest_tail;
+    c->q_len = rest_len;
+    return rc;
+}
+
+/* ---- closing ---------------------------------------------------------------------- */
+
+static void akt__conn_unref(akt__conn *c) {
+    if (--c->refs || c->handles) return;
+    akt__frame_decoder_free(&c->dec);
+    if (c->prev)
+        c->prev->next = c->next;
+    else
+        c->node->conns = c->next;
+    if (c->next) c->next->prev = c->prev;
+    free(c);
+}
+
+static void akt__on_handle_closed(uv_handle_t *h) {
+    akt__conn *c = h->data;
+    if (--c->handles == 0) {
+        c->refs++; /* akt__conn_unref's test, with the close's reference already gone */
+        akt__conn_unref(c);
+    }
+}
+
+static void akt__conn_close(akt__conn *c, int rc, const char *reason) {
+    if (c->state == AKT__CONN_CLOSING) return;
+    c->state = AKT__CONN_CLOSING;
+    if (c->peer && c->peer->conn == c) c->peer->conn = NULL; /* the next message reconnects */
+    char why[200];
+    snprintf(why, sizeof why, "%s", reason);
+    akt__out *o = c->q_head;
+    c->q_head = c->q_tail = NULL;
+    c->q_len = 0;
+    while (o) {
+        akt__out *nx = o->next;
+        akt__out_dead(c->node, o, why);
+        o = nx;
+    }
+    akt__fail_asks(c, rc, why);
+    if (c->dirty) { /* off the flush list */
+        akt__conn **pp = &c->node->flush_head;
+        while (*pp != c) pp = &(*pp)->flush_next;
+        *pp = c->flush_next;
+        c->dirty = 0;
+    }
+    uv_close((uv_handle_t *)&c->tcp, akt__on_handle_closed);
+    if (c->timer_on) uv_close((uv_handle_t *)&c->timer, akt__on_handle_closed);
+    c->refs--; /* the open connection's own reference; handles keep it until closed */
+}
+
+void akt__endpoint_close_all(akt__node_r *n, int rc, const char *reason) {
+    n->closing = 1;
+    for (akt__conn *c = n->conns; c; c = c->next) akt__conn_close(c, rc, reason);
+    if (n->listening) {
+        uv_close((uv_handle_t *)&n->server, NULL);
+        n->listening = 0;
+    }
+}
+
+void akt__endpoint_free(akt__node_r *n) {
+    /* After the loop ended every handle is closed; what is left are connections that
+     * replies were still due through (their commands never ran). */
+    while (n->conns) {
+        akt__conn *c = n->conns;
+        n->conns = c->next;
+        akt__frame_decoder_free(&c->dec);
+        free(c);
+    }
+    while (n->peers) {
+        akt__peer *p = n->peers;
+        n->peers = p->next;
+        free(p->key);
+        free(p->system);
+        free(p);
+    }
+}
+
+/* ---- connections ------------------------------------------------------------------ */
+
+static akt__conn *akt__conn_new(akt__node_r *n, akt__peer *peer) {
+    akt__conn *c = calloc(1, sizeof *c);
+    if (!c) return NULL;
+    c->node = n;
+    c->peer = peer;
+    c->refs = 1;
+    akt__frame_decoder_init(&c->dec, n->max_frame);
+    if (uv_tcp_init(&n->io.loop, &c->tcp)) {
+        free(c);
+        return NULL;
+    }
+    c->tcp.data = c;
+    c->shutdown.data = c;
+    c->handles = 1;
+    uv_tcp_nodelay(&c->tcp, 1);
+    c->next = n->conns;
+    if (n->conns) n->conns->prev = c;
+    n->conns = c;
+    return c;
+}
+
+static void akt__fill_identity(akt__node_r *n, uint32_t *version, char **system, char **host,
+                               uint32_t *port, uint64_t *inc) {
+    *version = akt__remote_test_version ? akt__remote_test_version : AKT_REMOTE_PROTOCOL_VERSION;
+    *system = n->sys->name;
+    *host = n->host;
+    *port = n->port;
+    *inc = n->incarnation;
+}
+
+static void akt__on_alloc(uv_handle_t *h, size_t hint, uv_buf_t *buf) {
+    (void)hint;
+    akt__conn *c = h->data;
+    *buf = uv_buf_init(c->rbuf, sizeof c->rbuf);
+}
+
+static int akt__on_frame(void *data, const uint8_t *body, uint32_t len);
+
+static void akt__on_read(uv_stream_t *s, ssize_t nread, const uv_buf_t *buf) {
+    (void)buf;
+    akt__conn *c = s->data;
+    if (nread == 0 || c->refusing) return;
+    if (nread < 0) {
+        akt__conn_close(c, AKT_EUNREACHABLE,
+                        nread == UV_EOF ? "remote connection lost (closed by the peer)"
+                                        : "remote connection lost (read error)");
+        return;
+    }
+    int rc = akt__frame_feed(&c->dec, (const uint8_t *)c->rbuf, (size_t)nread, akt__on_frame, c);
+    if (rc && c->state != AKT__CONN_CLOSING && !c->refusing)
+        akt__conn_close(c, AKT_EUNREACHABLE,
+                        rc == AKT_EPROTO ? "remote connection closed: protocol error (bad frame)"
+                                         : "remote connection closed: out of memory");
+    akt__endpoint_flush(c->node); /* replies, and what waited for the handshake */
+}
+
+static void akt__on_timeout(uv_timer_t *t) {
+    akt__conn *c = t->data;
+    akt__conn_close(c, AKT_EUNREACHABLE, "remote node unreachable: connect timed out");
+}
+
+static void akt__on_connect(uv_connect_t *req, int status) {
+    akt__conn *c = req->data;
+    if (c->state == AKT__CONN_CLOSING) return;
+    if (status < 0) {
+        char why[160];
+        snprintf(why, sizeof why, "remote node unreachable: connection refused (%s)",
+                 uv_strerror(status));
+        akt__conn_close(c, AKT_EUNREACHABLE, why);
+        return;
+    }
+    c->state = AKT__CONN_HANDSHAKE;
+    Akt__Remote__Hello h = AKT__REMOTE__HELLO__INIT;
+    akt__fill_identity(c->node, &h.version, &h.system, &h.host, &h.port, &h.incarnation);
+    h.to_system = c->peer->system;
+    Akt__Remote__Frame f = AKT__REMOTE__FRAME__INIT;
+    f.body_case = AKT__REMOTE__FRAME__BODY_HELLO;
+    f.hello = &h;
+    if (uv_read_start((uv_stream_t *)&c->tcp, akt__on_alloc, akt__on_read) ||
+        akt__conn_send_frame(c, &f))
+        akt__conn_close(c, AKT_EUNREACHABLE, "remote node unreachable: cannot write");
+}
+
+static akt__peer *akt__peer_get(akt__node_r *n, akt__proxy *p) {
+    for (akt__peer *q = n->peers; q; q = q->next)
+        if (strcmp(q->key, p->peer_key) == 0) return q;
+    akt__peer *q = calloc(1, sizeof *q);
+    if (!q) return NULL;
+    q->key = strdup(p->peer_key);
+    q->system = strdup(p->system);
+    if (!q->key || !q->system) {
+        free(q->key);
+        free(q->system);
+        free(q);
+        return NULL;
+    }
+    memcpy(q->host, p->host, sizeof q->host);
+    q->port = p->port;
+    q->next = n->peers;
+    n->peers = q;
+    return q;
+}
+
+/* The peer's connection, connecting if there is none; NULL if it cannot even start (the
+ * reason in why). */
+static akt__conn *akt__peer_conn(akt__node_r *n, akt__peer *q, const char **why) {
+    if (q->conn) return q->conn;
+    struct sockaddr_in sa;
+    if (uv_ip4_addr(q->host, q->port, &sa)) {
+        *why = "remote node unreachable: bad address";
+        return NULL;
+    }
+    akt__conn *c = akt__conn_new(n, q);
+    if (!c) {
+        *why = "remote node unreachable: out of memory";
+        return NULL;
+    }
+    c->state = AKT__CONN_CONNECTING;
+    c->connect.data = c;
+    q->conn = c;
+    if (!uv_timer_init(&n->io.loop, &c->timer)) {
+        c->timer.data = c;
+        c->timer_on = 1;
+        c->handles++;
+        uint64_t ms = (uint64_t)(n->connect_timeout_ns / 1000000);
+        uv_timer_start(&c->timer, akt__on_timeout, ms ? ms : 1, 0);
+    }
+    int rc = uv_tcp_connect(&c->connect, &c->tcp, (const struct sockaddr *)&sa, akt__on_connect);
+    if (rc) {
+        akt__conn_close(c, AKT_EUNREACHABLE, "remote node unreachable: cannot connect");
+        *why = "remote node unreachable: cannot connect";
+        return NULL;
+    }
+    return c;
+}
+
+/* ---- sending user messages -------------------------------------------------------- */
+
+void akt__endpoint_send(akt__node_r *n, akt__proxy *p, akt_msg *msg, akt_pid sender,
+                        akt_future *reply) {
+    const char *why = NULL;
+    int code = AKT_EUNREACHABLE;
+    const void *data = NULL;
+    size_t len = 0;
+    akt__out *o = calloc(1, sizeof *o);
+    akt__conn *c = NULL;
+    if (!o) {
+        why = "out of memory on the way to a remote node";
+        code = AKT_ENOMEM;
+    } else if (n->closing) {
+        why = "system shutting down: remoting is closed";
+        code = AKT_ECLOSED;
+    } else if ((code = akt_msg_bytes(msg, &data, &len)) != 0) {
+        why = "message has no bytes to cross to a remote node";
+    } else {
+        akt__peer *q = akt__peer_get(n, p);
+        c = q ? akt__peer_conn(n, q, &why) : NULL;
+        if (!q) why = "out of memory on the way to a remote node";
+        code = AKT_EUNREACHABLE;
+    }
+    if (o) {
+        akt_msg_retain(msg);
+        o->msg = msg;
+        o->to = p->pid;
+        o->sender = sender;
+        o->to_address = p->address;
+    }
+    if (!c) {
+        if (o)
+            akt__out_dead(n, o, why);
+        else
+            akt__publish_at(n->sys, AKT_EVENT_DEAD_LETTER, p->pid, p->address, sender, msg, 0, why);
+        if (reply) akt__future_fail(reply, code, why, NULL);
+        return;
+    }
+    Akt__Remote__Tell t = AKT__REMOTE__TELL__INIT;
+    t.to = p->path;
+    t.type = (char *)akt_msg_type(msg);
+    t.payload.data = (uint8_t *)data;
+    t.payload.len = len;
+    akt__pending *pa = NULL;
+    if (reply) {
+        pa = malloc(sizeof *pa);
+        if (pa) {
+            pa->corr = ++n->next_corr;
+            t.correlation = pa->corr;
+            int64_t left = reply->timer.deadline - akt__now_ns();
+            t.timeout_ns = left > 0 ? left : 1;
+        }
+    }
+    Akt__Remote__Frame f = AKT__REMOTE__FRAME__INIT;
+    f.body_case = AKT__REMOTE__FRAME__BODY_TELL;
+    f.tell = &t;
+    int big = akt__remote__frame__get_packed_size(&f) > n->max_frame;
+    if ((reply && !pa) || big || !(o->frame = akt__wire_pack(&f, &o->len))) {
+        code = big ? AKT_EINVAL : AKT_ENOMEM;
+        free(pa);
+        why = big ? "message larger than the remote frame limit"
+                  : "out of memory on the way to a remote node";
+        akt__out_dead(n, o, why);
+        if (reply) akt__future_fail(reply, code, why, NULL);
+        return;
+    }
+    if (pa) {
+        akt__future_ref(reply);
+        pa->future = reply;
+        akt__pending **b = &c->asks[pa->corr % AKT__PENDING_BUCKETS];
+        pa->next = *b;
+        *b = pa;
+    }
+    akt__conn_enqueue(c, o);
+}
+
+/* ---- the handshake ---------------------------------------------------------------- */
+
+static void akt__on_refused(uv_shutdown_t *req, int status) {
+    (void)status;
+    akt__conn *c = req->data;
+    akt__conn_close(c, AKT_EPROTO, "remote handshake refused");
+}
+
+static void akt__refuse(akt__conn *c, int code, const char *reason) {
+    Akt__Remote__Failure fl = AKT__REMOTE__FAILURE__INIT;
+    fl.code = code;
+    fl.reason = (char *)reason;
+    Akt__Remote__HelloAck a = AKT__REMOTE__HELLO_ACK__INIT;
+    akt__fill_identity(c->node, &a.version, &a.system, &a.host, &a.port, &a.incarnation);
+    a.result_case = AKT__REMOTE__HELLO_ACK__RESULT_REFUSED;
+    a.refused = &fl;
+    Akt__Remote__Frame f = AKT__REMOTE__FRAME__INIT;
+    f.body_case = AKT__REMOTE__FRAME__BODY_HELLO_ACK;
+    f.hello_ack = &a;
+    /* The refusal must reach the peer: the close waits for the write (uv_shutdown), and
+     * nothing more is read meanwhile. */
+    c->refusing = 1;
+    uv_read_stop((uv_stream_t *)&c->tcp);
+    if (akt__conn_send_frame(c, &f) ||
+        uv_shutdown(&c->shutdown, (uv_stream_t *)&c->tcp, akt__on_refused))
+        akt__conn_close(c, code, reason);
+}
+
+static int akt__on_hello(akt__conn *c, const Akt__Remote__Hello *h) {
+    akt__node_r *n = c->node;
+    char why[200];
+    if (h->version != AKT_REMOTE_PROTOCOL_VERSION) {
+        snprintf(why, sizeof why,
+                 "remote handshake refused: protocol version %u not supported (this node "
+                 "speaks %u)",
+                 h->version, AKT_REMOTE_PROTOCOL_VERSION);
+        akt__refuse(c, AKT_EPROTO, why);
+        return 0;
+    }
+    if (!h->to_system || strcmp(h->to_system, n->sys->name) != 0) {
+        snprintf(why, sizeof why,
+                 "remote handshake refused: this node is system '%.64s', not '%.64s'", n->sys->name,
+                 h->to_system ? h->to_system : "");
+        akt__refuse(c, AKT_EPROTO, why);
+        return 0;
+    }
+    Akt__Remote__HelloAck a = AKT__REMOTE__HELLO_ACK__INIT;
+    akt__fill_identity(n, &a.version, &a.system, &a.host, &a.port, &a.incarnation);
+    a.result_case = AKT__REMOTE__HELLO_ACK__RESULT_ACCEPTED;
+    a.accepted = 1;
+    Akt__Remote__Frame f = AKT__REMOTE__FRAME__INIT;
+    f.body_case = AKT__REMOTE__FRAME__BODY_HELLO_ACK;
+    f.hello_ack = &a;
+    if (akt__conn_send_frame(c, &f)) return AKT_ENOMEM;
+    c->state = AKT__CONN_OPEN;
+    return 0;
+}
+
+static int akt__on_hello_ack(akt__conn *c, const Akt__Remote__HelloAck *a) {
+    char why[240];
+    if (a->result_case == AKT__REMOTE__HELLO_ACK__RESULT_REFUSED) {
+        snprintf(why, sizeof why, "%s",
+                 a->refused && a->refused->reason && *a->refused->reason
+                     ? a->refused->reason
+                     : "remote handshake refused");
+        akt__conn_close(c, AKT_EPROTO, why);
+        return 0;
+    }
+    if (a->version != AKT_REMOTE_PROTOCOL_VERSION ||
+        a->result_case != AKT__REMOTE__HELLO_ACK__RESULT_ACCEPTED) {
+        snprintf(why, sizeof why,
+                 "remote handshake failed: the peer speaks protocol version %u (this node "
+                 "speaks %u)",
+                 a->version, AKT_REMOTE_PROTOCOL_VERSION);
+        akt__conn_close(c, AKT_EPROTO, why);
+        return 0;
+    }
+    c->state = AKT__CONN_OPEN;
+    if (c->timer_on) uv_timer_stop(&c->timer);
+    if (c->q_len && !c->dirty) {
+        c->dirty = 1;
+        c->flush_next = c->node->flush_head;
+        c->node->flush_head = c;
+    }
+    return 0;
+}
+
+/* ---- inbound tells and replies ---------------------------------------------------- */
+
+/* An inbound ask's answer, carried back to the loop thread. */
+typedef struct akt__reply_cmd {
+    akt__io_cmd cmd;
+    akt__conn *conn; /* holds a reference */
+    uint64_t corr;
+    akt_future *future; /* the local ask's handle */
+} akt__reply_cmd;
+
+static void akt__reply_run(akt__io *io, akt__io_cmd *cmd) {
+    (void)io;
+    akt__reply_cmd *r = (akt__reply_cmd *)cmd;
+    akt__conn *c = r->conn;
+    akt_msg *reply = NULL;
+    int rc = akt_future_wait(r->future, 0, &reply);
+    if (c->state == AKT__CONN_OPEN) {
+        Akt__Remote__Reply rp = AKT__REMOTE__REPLY__INIT;
+        Akt__Remote__Payload pl = AKT__REMOTE__PAYLOAD__INIT;
+        Akt__Remote__Failure fl = AKT__REMOTE__FAILURE__INIT;
+        rp.correlation = r->corr;
+        const void *data = NULL;
+        size_t len = 0;
+        if (rc == 0 && reply) rc = akt_msg_bytes(reply, &data, &len);
+        if (rc == 0 && reply) {
+            pl.type = (char *)akt_msg_type(reply);
+            pl.data.data = (uint8_t *)data;
+            pl.data.len = len;
+            rp.result_case = AKT__REMOTE__REPLY__RESULT_OK;
+            rp.ok = &pl;
+        } else {
+            const char *reason = NULL;
+            if (rc == 0) rc = AKT_EINVAL; /* answered with nothing: cannot happen */
+            akt_future_failure(r->future, &reason, NULL);
+            fl.code = rc;
+            fl.reason = (char *)(reason ? reason : akt_strerror(rc));
+            rp.result_case = AKT__REMOTE__REPLY__RESULT_FAILURE;
+            rp.failure = &fl;
+        }
+        Akt__Remote__Frame f = AKT__REMOTE__FRAME__INIT;
+        f.body_case = AKT__REMOTE__FRAME__BODY_REPLY;
+        f.reply = &rp;
+        akt__out *o = calloc(1, sizeof *o);
+        if (o && (o->frame = akt__wire_pack(&f, &o->len)))
+            akt__conn_enqueue(c, o);
+        else
+            free(o);
+    }
+    if (reply) akt_msg_release(reply);
+    akt_future_release(r->future);
+    akt__conn_unref(c);
+    free(r);
+}
+
+static void akt__on_local_answer(akt_future *f, int rc, akt_msg *reply, void *data) {
+    (void)f;
+    (void)rc;
+    (void)reply;
+    akt__reply_cmd *r = data;
+    r->cmd.run = akt__reply_run;
+    if (akt__io_post(&r->conn->node->io, &r->cmd) == 0) return;
+    /* The loop is gone (shutdown): nobody can answer; the node's free takes the conn. */
+    akt_future_release(r->future);
+    free(r);
+}
+
+static void akt__reply_failure(akt__conn *c, uint64_t corr, int code, const char *reason) {
+    Akt__Remote__Failure fl = AKT__REMOTE__FAILURE__INIT;
+    fl.code = code;
+    fl.reason = (char *)reason;
+    Akt__Remote__Reply rp = AKT__REMOTE__REPLY__INIT;
+    rp.correlation = corr;
+    rp.result_case = AKT__REMOTE__REPLY__RESULT_FAILURE;
+    rp.failure = &fl;
+    Akt__Remote__Frame f = AKT__REMOTE__FRAME__INIT;
+    f.body_case = AKT__REMOTE__FRAME__BODY_REPLY;
+    f.reply = &rp;
+    akt__out *o = calloc(1, sizeof *o);
+    if (o && (o->frame = akt__wire_pack(&f, &o->len)))
+        akt__conn_enqueue(c, o);
+    else
+        free(o);
+}
+
+static int akt__on_tell(akt__conn *c, const Akt__Remote__Tell *t) {
+    akt__node_r *n = c->node;
+    akt_msg *msg = NULL;
+    int rc = akt_msg_new_bytes(t->type && *t->type ? t->type : "", t->payload.data, t->payload.len,
+                               AKT_COPY, &msg);
+    if (rc) {
+        if (t->correlation)
+            akt__reply_failure(c, t->correlation, rc, "message refused by the remote node");
+        return 0;
+    }
+    akt_pid to = {0};
+    char why[300];
+    rc = t->to && strncmp(t->to, "/user/", 6) == 0 ? akt_lookup(n->sys, t->to, &to) : AKT_ENOTFOUND;
+    if (rc == 0) {
+        if (!t->correlation) {
+            rc = akt_tell(n->sys, to, msg);
+            if (rc == 0) return 0;
+        } else {
+            akt__reply_cmd *r = malloc(sizeof *r);
+            int64_t ns = t->timeout_ns > 0 ? t->timeout_ns : AKT__INBOUND_ASK_NS;
+            rc = r ? akt_ask(n->sys, to, msg, ns, &r->future) : AKT_ENOMEM;
+            if (rc == 0) {
+                r->conn = c;
+                r->corr = t->correlation;
+                c->refs++;
+                akt_future_on_complete(r->future, akt__on_local_answer, r);
+                return 0;
+            }
+            free(r);
+        }
+    }
+    snprintf(why, sizeof why, "remote message for %.200s: %s", t->to ? t->to : "",
+             rc == AKT_ENOTFOUND ? "no actor at this path" : akt_strerror(rc));
+    akt__publish_at(n->sys, AKT_EVENT_DEAD_LETTER, to, t->to, (akt_pid){0}, msg, 0, why);
+    akt_msg_release(msg);
+    if (t->correlation) akt__reply_failure(c, t->correlation, rc, why);
+    return 0;
+}
+
+static int akt__on_reply(akt__conn *c, const Akt__Remote__Reply *rp) {
+    akt__pending **pp = &c->asks[rp->correlation % AKT__PENDING_BUCKETS];
+    while (*pp && (*pp)->corr != rp->correlation) pp = &(*pp)->next;
+    akt__pending *p = *pp;
+    if (!p) return 0; /* the asker gave up and the entry went with a lost connection */
+    *pp = p->next;
+    if (rp->result_case == AKT__REMOTE__REPLY__RESULT_OK && rp->ok) {
+        akt_msg *m = NULL;
+        int rc = akt_msg_new_bytes(rp->ok->type && *rp->ok->type ? rp->ok->type : "",
+                                   rp->ok->data.data, rp->ok->data.len, AKT_COPY, &m);
+        if (rc)
+            akt__future_fail(p->future, rc, "the remote reply could not be read", NULL);
+        else
+            akt__future_complete(p->future, 0, m);
+        if (m) akt_msg_release(m);
+    } else {
+        int code = rp->result_case == AKT__REMOTE__REPLY__RESULT_FAILURE && rp->failure &&
+                           rp->failure->code < 0 && rp->failure->code > -1000
+                       ? rp->failure->code
+                       : AKT_EPROTO;
+        akt__future_fail(
+            p->future, code,
+            rp->failure && rp->failure->reason && *rp->failure->reason ? rp->failure->reason : NULL,
+            NULL);
+    }
+    akt__future_unref(p->future);
+    free(p);
+    return 0;
+}
+
+static int akt__on_frame(void *data, const uint8_t *body, uint32_t len) {
+    akt__conn *c = data;
+    if (c->state == AKT__CONN_CLOSING || c->refusing) return AKT_ECLOSED;
+    Akt__Remote__Frame *f = akt__wire_unpack(body, len);
+    if (!f) return AKT_EPROTO;
+    int rc = AKT_EPROTO;
+    int inbound = c->peer == NULL;
+    switch (f->body_case) {
+    case AKT__REMOTE__FRAME__BODY_HELLO:
+        if (inbound && c->state == AKT__CONN_HANDSHAKE) rc = akt__on_hello(c, f->hello);
+        break;
+    case AKT__REMOTE__FRAME__BODY_HELLO_ACK:
+        if (!inbound && c->state == AKT__CONN_HANDSHAKE) rc = akt__on_hello_ack(c, f->hello_ack);
+        break;
+    case AKT__REMOTE__FRAME__BODY_TELL:
+        if (inbound && c->state == AKT__CONN_OPEN) rc = akt__on_tell(c, f->tell);
+        break;
+    case AKT__REMOTE__FRAME__BODY_REPLY:
+        if (!inbound && c->state == AKT__CONN_OPEN) rc = akt__on_reply(c, f->reply);
+        break;
+    case AKT__REMOTE__FRAME__BODY_BYE:
+        akt__conn_close(c, AKT_EUNREACHABLE, "remote node said goodbye");
+        rc = AKT_ECLOSED;
+        break;
+    default:
+        break;
+    }
+    akt__wire_free(f);
+    /* Stop reading this buffer once the connection closed (a refusal, a bye). */
+    return rc ? rc : (c->state == AKT__CONN_CLOSING || c->refusing ? AKT_ECLOSED : 0);
+}
+
+/* ---- accepting -------------------------------------------------------------------- */
+
+static void akt__on_accept(uv_stream_t *server, int status) {
+    akt__node_r *n = server->data;
+    if (status < 0 || n->closing) return;
+    akt__conn *c = akt__conn_new(n, NULL);
+    if (!c) return;
+    c->state = AKT__CONN_HANDSHAKE;
+    if (uv_accept(server, (uv_stream_t *)&c->tcp) ||
+        uv_read_start((uv_stream_t *)&c->tcp, akt__on_alloc, akt__on_read))
+        akt__conn_close(c, AKT_EUNREACHABLE, "accept failed");
+}
+
+int akt__endpoint_listen(akt__node_r *n) {
+    n->server.data = n;
+    return uv_listen((uv_stream_t *)&n->server, 128, akt__on_accept);
+}

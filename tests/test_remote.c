@@ -1,0 +1,435 @@
+/* Remoting: the frame decoder and the checked unpack (white-box), then two systems in one
+ * process over 127.0.0.1: ordered tells, asks, unknown paths, refused handshakes, a lost
+ * peer and an unreachable one. */
+#include "tu.h"
+
+#include <akt/remote.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "remote/endpoint.h"
+#include "remote/frame.h"
+
+/* ---- frames --------------------------------------------------------------------------- */
+
+typedef struct frames_seen {
+    int n;
+    uint32_t len[8];
+    uint8_t first[8];
+} frames_seen;
+
+static int on_frame(void *data, const uint8_t *body, uint32_t len) {
+    frames_seen *s = data;
+    if (s->n < 8) {
+        s->len[s->n] = len;
+        s->first[s->n] = body[0];
+    }
+    s->n++;
+    return 0;
+}
+
+/* Three frames of 1, 300 and 5 bytes, back to back. */
+static size_t three_frames(uint8_t *out) {
+    const uint32_t lens[] = {1, 300, 5};
+    size_t at = 0;
+    for (int i = 0; i < 3; i++) {
+        akt__frame_header(out + at, lens[i]);
+        at += AKT__FRAME_HEADER;
+        memset(out + at, 'a' + i, lens[i]);
+        at += lens[i];
+    }
+    return at;
+}
+
+static void test_frame_split_byte_by_byte(void **state) {
+    (void)state;
+    uint8_t buf[512];
+    size_t n = three_frames(buf);
+    for (size_t chunk = 1; chunk <= n; chunk = chunk * 2 + 1) {
+        akt__frame_decoder d;
+        akt__frame_decoder_init(&d, 1024);
+        frames_seen s = {0};
+        for (size_t at = 0; at < n; at += chunk)
+            TU_OK(akt__frame_feed(&d, buf + at, at + chunk > n ? n - at : chunk, on_frame, &s));
+        akt__frame_decoder_free(&d);
+        assert_int_equal(s.n, 3);
+        assert_int_equal(s.len[0], 1);
+        assert_int_equal(s.len[1], 300);
+        assert_int_equal(s.len[2], 5);
+        assert_int_equal(s.first[1], 'b');
+        assert_int_equal(s.first[2], 'c');
+    }
+}
+
+static void test_frame_oversized_and_zero(void **state) {
+    (void)state;
+    akt__frame_decoder d;
+    akt__frame_decoder_init(&d, 100);
+    frames_seen s = {0};
+    uint8_t hdr[4];
+    akt__frame_header(hdr, 0xFFFFFFF0u); /* a 4 GiB claim: refused before any allocation */
+    TU_RC(AKT_EPROTO, akt__frame_feed(&d, hdr, 4, on_frame, &s));
+    TU_RC(AKT_EPROTO, akt__frame_feed(&d, hdr, 1, on_frame, &s)); /* sticky */
+    akt__frame_decoder_free(&d);
+    akt__frame_decoder_init(&d, 100);
+    akt__frame_header(hdr, 101);
+    TU_RC(AKT_EPROTO, akt__frame_feed(&d, hdr, 4, on_frame, &s));
+    akt__frame_decoder_free(&d);
+    akt__frame_decoder_init(&d, 100);
+    akt__frame_header(hdr, 0);
+    TU_RC(AKT_EPROTO, akt__frame_feed(&d, hdr, 4, on_frame, &s));
+    akt__frame_decoder_free(&d);
+    assert_int_equal(s.n, 0);
+}
+
+static void test_frame_garbage_is_refused(void **state) {
+    (void)state;
+    /* Random bytes, a field number 0, a truncated field, an empty Frame. */
+    srand(7);
+    uint8_t junk[64];
+    for (int round = 0; round < 2000; round++) {
+        size_t n = 1 + (size_t)(rand() % (int)sizeof junk);
+        for (size_t i = 0; i < n; i++) junk[i] = (uint8_t)rand();
+        Akt__Remote__Frame *f = akt__wire_unpack(junk, n);
+        if (f) { /* a valid frame by chance: it must have its body */
+            assert_int_not_equal(f->body_case, AKT__REMOTE__FRAME__BODY__NOT_SET);
+            akt__wire_free(f);
+        }
+    }
+    const uint8_t field0[] = {0x00, 0x01};
+    assert_null(akt__wire_unpack(field0, sizeof field0));
+    const uint8_t nested0[] = {0x2a, 0x02, 0x02, 0x00}; /* Bye{ field 0 } */
+    assert_null(akt__wire_unpack(nested0, sizeof nested0));
+    const uint8_t truncated[] = {0x1a, 0x10, 0x0a};
+    assert_null(akt__wire_unpack(truncated, sizeof truncated));
+    const uint8_t other[] = {0x30, 0x01}; /* only a reserved field: no body */
+    assert_null(akt__wire_unpack(other, sizeof other));
+    /* A real frame round-trips. */
+    Akt__Remote__Bye bye = AKT__REMOTE__BYE__INIT;
+    bye.reason = "x";
+    Akt__Remote__Frame fr = AKT__REMOTE__FRAME__INIT;
+    fr.body_case = AKT__REMOTE__FRAME__BODY_BYE;
+    fr.bye = &bye;
+    size_t len;
+    uint8_t *packed = akt__wire_pack(&fr, &len);
+    assert_non_null(packed);
+    Akt__Remote__Frame *back = akt__wire_unpack(packed + 4, len - 4);
+    assert_non_null(back);
+    assert_int_equal(back->body_case, AKT__REMOTE__FRAME__BODY_BYE);
+    assert_string_equal(back->bye->reason, "x");
+    akt__wire_free(back);
+    free(packed);
+}
+
+/* ---- two nodes ------------------------------------------------------------------------ */
+
+static akt_system *node(const char *name) {
+    akt_system *s = tu_system(name, 2);
+    TU_OK(akt_remote_start(s, NULL));
+    return s;
+}
+
+/* The remote pid of actor path ("/user/x") on node b, seen from a. */
+static akt_pid remote_pid(akt_system *a, akt_system *b, const char *path) {
+    char addr[256], full[300];
+    TU_OK(akt_remote_address(b, addr, sizeof addr, NULL));
+    snprintf(full, sizeof full, "%s%s", addr, path);
+    akt_pid p;
+    TU_OK(akt_remote_lookup(a, full, &p));
+    return p;
+}
+
+static atomic_uint_fast64_t sink_next, sink_bad;
+
+/* Counts "n" messages carrying 0, 1, 2, ... in order; answers "count" with how many. */
+static int sink_receive(akt_ctx *ctx, akt_msg *msg, void *st) {
+    (void)st;
+    if (tu_is(msg, "n")) {
+        uint64_t v = tu_u64(msg);
+        if (v != atomic_load(&sink_next)) atomic_fetch_add(&sink_bad, 1);
+        atomic_store(&sink_next, v + 1);
+        return 0;
+    }
+    return tu_reply_u64(ctx, "count", atomic_load(&sink_next));
+}
+
+static void test_tell_order_kept(void **state) {
+    (void)state;
+    atomic_store(&sink_next, 0);
+    atomic_store(&sink_bad, 0);
+    akt_system *a = node("alpha"), *b = node("beta");
+    akt_behavior sb = tu_behavior(sink_receive);
+    tu_spawn(b, &sb, NULL, "sink");
+    akt_pid sink = remote_pid(a, b, "/user/sink");
+    akt_pid again = remote_pid(a, b, "/user/sink");
+    assert_int_equal(sink.id, again.id); /* one proxy per address */
+    char path[256];
+    TU_OK(akt_pid_path(a, sink, path, sizeof path, NULL));
+    assert_non_null(strstr(path, "akt://beta@127.0.0.1:"));
+    assert_non_null(strstr(path, "/user/sink"));
+    const uint64_t N = 100000;
+    for (uint64_t i = 0; i < N; i++) TU_OK(akt_tell(a, sink, tu_msg_u64("n", i)));
+    /* The ask travels behind the tells on the same path: it sees them all. */
+    akt_msg *reply = NULL;
+    TU_OK(tu_ask(a, sink, tu_msg("count", ""), &reply));
+    assert_true(tu_is(reply, "count"));
+    assert_int_equal(tu_u64(reply), N);
+    akt_msg_release(reply);
+    assert_int_equal(atomic_load(&sink_bad), 0);
+    tu_system_end(a);
+    tu_system_end(b);
+}
+
+static int echo_receive(akt_ctx *ctx, akt_msg *msg, void *st) {
+    (void)st;
+    char text[64];
+    tu_text(msg, text, sizeof text);
+    char out[80];
+    snprintf(out, sizeof out, "echo:%s", text);
+    return tu_reply(ctx, "echoed", out);
+}
+
+static void test_ask_round_trip_and_unknown_path(void **state) {
+    (void)state;
+    akt_system *a = node("alpha"), *b = node("beta");
+    akt_behavior eb = tu_behavior(echo_receive);
+    tu_spawn(b, &eb, NULL, "echo");
+    static tu_events evb;
+    tu_events_init(&evb);
+    akt_subscription *sub;
+    TU_OK(akt_subscribe(b, AKT_EVENT_DEAD_LETTER, tu_events_cb, &evb, &sub));
+    akt_pid echo = remote_pid(a, b, "/user/echo");
+    for (int i = 0; i < 50; i++) {
+        char want[32], got[64];
+        snprintf(want, sizeof want, "%d", i);
+        akt_msg *reply = NULL;
+        TU_OK(tu_ask(a, echo, tu_msg("say", want), &reply));
+        assert_true(tu_is(reply, "echoed"));
+        tu_text(reply, got, sizeof got);
+        char exp[40];
+        snprintf(exp, sizeof exp, "echo:%s", want);
+        assert_string_equal(got, exp);
+        akt_msg_release(reply);
+    }
+    /* Nobody there: the ask fails fast with the receiving node's answer, and that node
+     * has the dead letter. */
+    akt_pid nobody = remote_pid(a, b, "/user/nobody");
+    int64_t t0 = tu_now_ns();
+    akt_future *f;
+    TU_OK(akt_ask(a, nobody, tu_msg("say", "hi"), TU_SEC(30), &f));
+    TU_RC(AKT_ENOTFOUND, tu_wait(f, NULL));
+    assert_true(tu_now_ns() - t0 < TU_SEC(5));
+    const char *why = NULL;
+    TU_OK(akt_future_failure(f, &why, NULL));
+    assert_non_null(why);
+    assert_non_null(strstr(why, "/user/nobody"));
+    TU_OK(akt_future_release(f));
+    TU_EVENTUALLY(tu_events_count(&evb, AKT_EVENT_DEAD_LETTER, (akt_pid){0}) >= 1);
+    tu_ev ev;
+    assert_true(tu_events_find(&evb, AKT_EVENT_DEAD_LETTER, (akt_pid){0}, &ev));
+    assert_string_equal(ev.type, "say");
+    assert_true(ev.has_reason);
+    TU_OK(akt_unsubscribe(sub));
+    tu_system_end(a);
+    tu_system_end(b);
+    tu_events_destroy(&evb);
+}
+
+static void test_handshake_refusals(void **state) {
+    (void)state;
+    akt_system *a = node("alpha"), *b = node("beta");
+    akt_behavior eb = tu_behavior(echo_receive);
+    tu_spawn(b, &eb, NULL, "echo");
+    char addr[256], wrong[300];
+    TU_OK(akt_remote_address(b, addr, sizeof addr, NULL));
+    /* The right host and port, the wrong system name. */
+    snprintf(wrong, sizeof wrong, "akt://gamma@%s/user/echo", strchr(addr, '@') + 1);
+    akt_pid p;
+    TU_OK(akt_remote_lookup(a, wrong, &p));
+    akt_future *f;
+    TU_OK(akt_ask(a, p, tu_msg("say", "x"), TU_SEC(30), &f));
+    TU_RC(AKT_EPROTO, tu_wait(f, NULL));
+    const char *why = NULL;
+    TU_OK(akt_future_failure(f, &why, NULL));
+    assert_non_null(why);
+    assert_non_null(strstr(why, "not 'gamma'"));
+    TU_OK(akt_future_release(f));
+    tu_system_end(a);
+    /* Another protocol version: refused, with both versions named. */
+    akt__remote_test_version = 99;
+    akt_system *c = node("gamma");
+    akt_pid echo = remote_pid(c, b, "/user/echo");
+    TU_OK(akt_ask(c, echo, tu_msg("say", "x"), TU_SEC(30), &f));
+    TU_RC(AKT_EPROTO, tu_wait(f, NULL));
+    TU_OK(akt_future_failure(f, &why, NULL));
+    assert_non_null(why);
+    assert_non_null(strstr(why, "protocol version 99 not supported"));
+    TU_OK(akt_future_release(f));
+    akt__remote_test_version = 0;
+    tu_system_end(c);
+    tu_system_end(b);
+}
+
+static atomic_int hole_got;
+
+/* Keeps every ask unanswered. */
+static int hole_receive(akt_ctx *ctx, akt_msg *msg, void *st) {
+    (void)ctx;
+    (void)msg;
+    (void)st;
+    atomic_fetch_add(&hole_got, 1);
+    return 0;
+}
+
+static void test_peer_shutdown_fails_pending_asks(void **state) {
+    (void)state;
+    atomic_store(&hole_got, 0);
+    akt_system *a = node("alpha"), *b = node("beta");
+    akt_behavior hb = tu_behavior(hole_receive);
+    tu_spawn(b, &hb, NULL, "hole");
+    akt_pid hole = remote_pid(a, b, "/user/hole");
+    static tu_events eva;
+    tu_events_init(&eva);
+    akt_subscription *sub;
+    TU_OK(akt_subscribe(a, AKT_EVENT_DEAD_LETTER, tu_events_cb, &eva, &sub));
+    enum { N = 20 };
+    akt_future *fs[N];
+    for (int i = 0; i < N; i++) TU_OK(akt_ask(a, hole, tu_msg("q", "x"), TU_SEC(60), &fs[i]));
+    TU_EVENTUALLY(atomic_load(&hole_got) == N);
+    int64_t t0 = tu_now_ns();
+    tu_system_end(b);
+    for (int i = 0; i < N; i++) {
+        TU_RC(AKT_EUNREACHABLE, tu_wait(fs[i], NULL));
+        TU_OK(akt_future_release(fs[i]));
+    }
+    assert_true(tu_now_ns() - t0 < TU_SEC(10));
+    /* The node is gone: a tell becomes a dead letter here, with why; an ask fails fast. */
+    TU_OK(akt_tell(a, hole, tu_msg("t", "late")));
+    TU_EVENTUALLY(tu_events_count(&eva, AKT_EVENT_DEAD_LETTER, hole) >= 1);
+    tu_ev ev;
+    assert_true(tu_events_find(&eva, AKT_EVENT_DEAD_LETTER, hole, &ev));
+    assert_true(ev.has_reason);
+    assert_non_null(strstr(ev.reason, "unreachable"));
+    assert_string_equal(ev.type, "t");
+    akt_future *f;
+    TU_OK(akt_ask(a, hole, tu_msg("q", "y"), TU_SEC(60), &f));
+    TU_RC(AKT_EUNREACHABLE, tu_wait(f, NULL));
+    TU_OK(akt_future_release(f));
+    TU_OK(akt_unsubscribe(sub));
+    tu_system_end(a);
+    tu_events_destroy(&eva);
+}
+
+/* Messages to a proxy queued while its system shuts down are dead letters, never lost. */
+static void test_shutdown_with_traffic(void **state) {
+    (void)state;
+    atomic_store(&sink_next, 0);
+    atomic_store(&sink_bad, 0);
+    akt_system *a = node("alpha"), *b = node("beta");
+    akt_behavior sb = tu_behavior(sink_receive);
+    tu_spawn(b, &sb, NULL, "sink");
+    akt_pid sink = remote_pid(a, b, "/user/sink");
+    for (uint64_t i = 0; i < 20000; i++) TU_OK(akt_tell(a, sink, tu_msg_u64("n", i)));
+    tu_system_end(a);
+    tu_system_end(b);
+    assert_int_equal(atomic_load(&sink_bad), 0);
+}
+
+/* ---- another process ----------------------------------------------------------------- */
+
+/* Starts tests/remote_child.c; its address goes into addr. The child's stdin is a pipe
+ * this process holds: if the test dies, the child sees EOF and ends too. */
+static pid_t start_child(char *addr, size_t cap, int *keep_fd) {
+    int out[2], in[2];
+    assert_int_equal(pipe(out), 0);
+    assert_int_equal(pipe(in), 0);
+    pid_t pid = fork();
+    assert_true(pid >= 0);
+    if (pid == 0) {
+        dup2(out[1], 1);
+        dup2(in[0], 0);
+        close(out[0]);
+        close(in[1]);
+        execl(AKT_REMOTE_CHILD, AKT_REMOTE_CHILD, (char *)NULL);
+        _exit(127);
+    }
+    close(out[1]);
+    close(in[0]);
+    *keep_fd = in[1];
+    size_t n = 0;
+    while (n + 1 < cap) { /* one line; a read returns as soon as the child wrote it */
+        ssize_t r = read(out[0], addr + n, 1);
+        if (r <= 0) break;
+        if (addr[n] == '\n') break;
+        n++;
+    }
+    addr[n] = 0;
+    close(out[0]);
+    if (strncmp(addr, "akt://child@127.0.0.1:", 22) != 0) {
+        kill(pid, SIGKILL);
+        waitpid(pid, NULL, 0);
+        fail_msg("the child node did not start: '%s'", addr);
+    }
+    return pid;
+}
+
+static void test_killed_process_fails_pending_asks(void **state) {
+    (void)state;
+    char addr[200], path[260];
+    int keep;
+    pid_t child = start_child(addr, sizeof addr, &keep);
+    akt_system *a = node("parent");
+    akt_pid echo, hole;
+    snprintf(path, sizeof path, "%s/user/echo", addr);
+    TU_OK(akt_remote_lookup(a, path, &echo));
+    snprintf(path, sizeof path, "%s/user/hole", addr);
+    TU_OK(akt_remote_lookup(a, path, &hole));
+    akt_msg *reply = NULL;
+    TU_OK(tu_ask(a, echo, tu_msg("say", "across"), &reply));
+    char text[32];
+    tu_text(reply, text, sizeof text);
+    assert_string_equal(text, "across");
+    akt_msg_release(reply);
+    enum { N = 200 };
+    static akt_future *fs[N];
+    /* Mid-stream: asks in flight and tells behind them when the child dies. */
+    for (int i = 0; i < N; i++) {
+        TU_OK(akt_ask(a, hole, tu_msg("q", "x"), TU_SEC(60), &fs[i]));
+        TU_OK(akt_tell(a, hole, tu_msg("t", "x")));
+    }
+    TU_OK(tu_ask(a, echo, tu_msg("say", "still"), &reply)); /* the stream is flowing */
+    akt_msg_release(reply);
+    int64_t t0 = tu_now_ns();
+    assert_int_equal(kill(child, SIGKILL), 0);
+    for (int i = 0; i < N; i++) {
+        TU_RC(AKT_EUNREACHABLE, tu_wait(fs[i], NULL));
+        TU_OK(akt_future_release(fs[i]));
+    }
+    int64_t took = tu_now_ns() - t0;
+    assert_true(took < TU_SEC(5));
+    int status = 0;
+    assert_int_equal(waitpid(child, &status, 0), child);
+    assert_true(WIFSIGNALED(status) && WTERMSIG(status) == SIGKILL);
+    close(keep);
+    /* And the node stays usable: the next ask fails fast as unreachable. */
+    akt_future *f;
+    TU_OK(akt_ask(a, echo, tu_msg("say", "gone"), TU_SEC(60), &f));
+    TU_RC(AKT_EUNREACHABLE, tu_wait(f, NULL));
+    TU_OK(akt_future_release(f));
+    tu_system_end(a);
+}
+
+int main(void) {
+    const struct CMUnitTest tests[] = {
+        TU_TEST(test_frame_split_byte_by_byte),          TU_TEST(test_frame_oversized_and_zero),
+        TU_TEST(test_frame_garbage_is_refused),          TU_TEST(test_tell_order_kept),
+        TU_TEST(test_ask_round_trip_and_unknown_path),   TU_TEST(test_handshake_refusals),
+        TU_TEST(test_peer_shutdown_fails_pending_asks),  TU_TEST(test_shutdown_with_traffic),
+        TU_TEST(test_killed_process_fails_pending_asks),
+    };
+    return cmocka_run_group_tests_name("remote", tests, NULL, NULL);
+}

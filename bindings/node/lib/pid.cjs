@@ -7,7 +7,7 @@ const { Message } = require('./types.cjs');
 const { makeError, errnos } = require('./errors.cjs');
 const { put, byRef } = require('./values.cjs');
 const { shared, S_PID, S_TELL_SLOT } = require('./shared.cjs');
-const { kHandle, kFastTell } = require('./internal.cjs');
+const { kHandle, kFastTell, kCallSites } = require('./internal.cjs');
 
 const optType = (opts) => (opts === undefined ? undefined : opts.type);
 
@@ -34,6 +34,20 @@ function askVia(send, sendSlot, msg, opts) {
   signal.addEventListener('abort', onAbort, { once: true });
   kick();
   return p.finally(() => signal.removeEventListener('abort', onAbort));
+}
+
+// A rejection of p gets the stack of the caller of fn (the user's line that asked) after
+// its own, which ends in akt's pump: the error is made when the answer arrives, long after.
+function withCallSite(p, fn) {
+  const site = {};
+  Error.captureStackTrace(site, fn); // frames now, text only if .stack is read
+  return p.catch((e) => {
+    if (e instanceof Error) {
+      const at = site.stack.indexOf('\n');
+      if (at >= 0) e.stack = `${e.stack}\n    --- asked at ---${site.stack.slice(at)}`;
+    }
+    throw e;
+  });
 }
 
 // Messages as parallel arrays of payloads and type names for the addon.
@@ -85,8 +99,9 @@ class Pid {
    */
   ask(msg, opts) {
     const h = this.system[kHandle];
-    return askVia((m, t, ty, c) => native.ask(h, this.lo, this.hi, m, t, ty, c),
+    const p = askVia((m, t, ty, c) => native.ask(h, this.lo, this.hi, m, t, ty, c),
       (s, t, c) => native.askSlot(h, this.lo, this.hi, s, t, undefined, c), msg, opts);
+    return this.system[kCallSites] ? withCallSite(p, this.ask) : p;
   }
 
   /** Sends msgs in order as one operation: all are taken or none (the error is thrown). */

@@ -9,7 +9,7 @@ const { kick } = require('./pump.cjs');
 const { shared, S_PID } = require('./shared.cjs');
 const { Pid } = require('./pid.cjs');
 const { spawnActor, budgetOf } = require('./actor.cjs');
-const { kHandle, kFastTell, kReport } = require('./internal.cjs');
+const { kHandle, kFastTell, kReport, kCallSites } = require('./internal.cjs');
 
 const EVENT_KINDS = {
   actorStarted: 0x01,
@@ -58,6 +58,8 @@ class ActorSystem extends EventEmitter {
    * keepAlive, logger } — keepAlive: true holds the process until shutdown, like a server;
    * by default only pending asks and a pending shutdown hold it. logger: where actor
    * failures are logged with their stack (console by default; null logs nothing).
+   * callSites: false stops asks from recording where they were called (a rejected ask's
+   * stack then ends inside akt; it saves ~2 us per ask).
    */
   static async create(name = 'akt', opts = {}) {
     return new ActorSystem(CREATE, name, opts);
@@ -83,6 +85,7 @@ class ActorSystem extends EventEmitter {
     this[kHandle] = native.systemCreate(name, opts.workers | 0, opts.throughput | 0, directive, budget);
     this[kFastTell] = native.bindFastTell(this[kHandle]);
     this[kReport] = report;
+    this[kCallSites] = opts.callSites !== false;
     // Like a server: the process stays up until shutdown (for actors fed from other threads).
     this.#keepAlive = opts.keepAlive === true;
     if (this.#keepAlive) native.keepAlive(1);

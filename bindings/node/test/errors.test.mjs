@@ -5,6 +5,7 @@ import { test } from 'node:test';
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import akt, * as aktNamed from 'akt';
+import { ActorSystem, TimeoutError } from 'akt';
 
 const require = createRequire(import.meta.url);
 const native = require('../lib/addon.cjs');
@@ -115,4 +116,28 @@ test('a row added to the header becomes a class named after its text, without a 
   assert.equal(dup.makeError(-18).constructor, dup.BusyError);
   const bare = errorsWithRow({ name: 'AKT_EODD', code: -21, text: '?' });
   assert.equal(bare.makeError(-21).constructor.name, 'AktEODDError');
+});
+
+async function askSomethingSilent(pid) {
+  return pid.ask('anything', { timeout: 20 });
+}
+
+test("a rejected ask's stack names the line that asked", async () => {
+  const system = await ActorSystem.create('callsite', { logger: null });
+  try {
+    const silent = system.spawn(() => {});
+    const e = await askSomethingSilent(silent).then(() => null, (err) => err);
+    assert.ok(e instanceof TimeoutError, String(e));
+    assert.match(e.stack, /--- asked at ---\n\s+at askSomethingSilent \(.*errors\.test\.mjs:\d+:\d+\)/);
+    const quiet = await ActorSystem.create('callsite-off', { logger: null, callSites: false });
+    try {
+      const e2 = await askSomethingSilent(quiet.spawn(() => {})).then(() => null, (err) => err);
+      assert.ok(e2 instanceof TimeoutError);
+      assert.doesNotMatch(e2.stack, /asked at/);
+    } finally {
+      await quiet.shutdown();
+    }
+  } finally {
+    await system.shutdown();
+  }
 });

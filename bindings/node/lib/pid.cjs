@@ -36,18 +36,41 @@ function askVia(send, sendSlot, msg, opts) {
   return p.finally(() => signal.removeEventListener('abort', onAbort));
 }
 
-// A rejection of p gets the stack of the caller of fn (the user's line that asked) after
+// A rejection of p says whom it asked and what ("ask of <path> with <type>: timed out"),
+// and, when fn is given, gets the stack of fn's caller (the user's line that asked) after
 // its own, which ends in akt's pump: the error is made when the answer arrives, long after.
-function withCallSite(p, fn) {
-  const site = {};
-  Error.captureStackTrace(site, fn); // frames now, text only if .stack is read
+function explained(p, pid, msg, fn) {
+  let site = null;
+  if (fn !== null) {
+    site = {};
+    Error.captureStackTrace(site, fn); // frames now, text only if .stack is read
+  }
   return p.catch((e) => {
     if (e instanceof Error) {
-      const at = site.stack.indexOf('\n');
-      if (at >= 0) e.stack = `${e.stack}\n    --- asked at ---${site.stack.slice(at)}`;
+      const before = e.message;
+      let path;
+      try { path = pid.path; } catch { path = null; }
+      e.message = `ask of ${path || 'a stopped actor'} with ${typeOf(msg)}: ${before}`;
+      let stack = e.stack;
+      if (typeof stack === 'string') {
+        const head = `${e.name}: ${before}`;
+        if (stack.startsWith(head)) stack = `${e.name}: ${e.message}${stack.slice(head.length)}`;
+        const at = site === null ? -1 : site.stack.indexOf('\n');
+        if (at >= 0) stack = `${stack}\n    --- asked at ---${site.stack.slice(at)}`;
+        e.stack = stack;
+      }
     }
     throw e;
   });
+}
+
+// The type a message goes by, for error messages: a Message's type name, else the class or
+// the typeof of the value.
+function typeOf(msg) {
+  if (msg instanceof Message) return msg.type;
+  if (msg === null) return 'null';
+  if (typeof msg === 'object') return (msg.constructor && msg.constructor.name) || 'Object';
+  return typeof msg;
 }
 
 // Messages as parallel arrays of payloads and type names for the addon.
@@ -101,7 +124,7 @@ class Pid {
     const h = this.system[kHandle];
     const p = askVia((m, t, ty, c) => native.ask(h, this.lo, this.hi, m, t, ty, c),
       (s, t, c) => native.askSlot(h, this.lo, this.hi, s, t, undefined, c), msg, opts);
-    return this.system[kCallSites] ? withCallSite(p, this.ask) : p;
+    return explained(p, this, msg, this.system[kCallSites] ? this.ask : null);
   }
 
   /** Sends msgs in order as one operation: all are taken or none (the error is thrown). */

@@ -141,3 +141,21 @@ test("a rejected ask's stack names the line that asked", async () => {
     await system.shutdown();
   }
 });
+
+class Withdraw { constructor(n) { this.n = n; } }
+
+test('a timed-out ask names the actor and the message type', async () => {
+  const system = await ActorSystem.create('named', { logger: null });
+  try {
+    const silent = system.spawn(() => {}, { name: 'silent' });
+    const e = await silent.ask(new Withdraw(5), { timeout: 20 }).then(() => null, (err) => err);
+    assert.ok(e instanceof TimeoutError);
+    assert.equal(e.message, 'ask of akt://named/user/silent with Withdraw: timed out');
+    assert.ok(e.stack.startsWith('TimeoutError: ask of akt://named/user/silent with Withdraw: timed out\n'), e.stack);
+    const { Message } = await import('akt');
+    const m = await silent.ask(new Message('bank.Withdraw', '5'), { timeout: 20 }).then(() => null, (err) => err);
+    assert.equal(m.message, 'ask of akt://named/user/silent with bank.Withdraw: timed out');
+  } finally {
+    await system.shutdown();
+  }
+});

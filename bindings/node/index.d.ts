@@ -180,8 +180,12 @@ export interface SystemOptions {
    * console by default, any logger with an `error` method, or null/false for nowhere.
    */
   logger?: { error(message: string, ...args: unknown[]): void } | null | false;
-  /** false: asks do not record their call site (a rejection's stack then ends in akt). Default true. */
-  callSites?: boolean;
+  /**
+   * What a rejected ask's stack adds after `--- asked at ---`: true (default) the awaiting
+   * async functions, found when it rejects (free for asks that succeed); 'call' every frame
+   * of the call, captured at the call (~2-4 us per ask); false nothing.
+   */
+  callSites?: boolean | 'call';
 }
 
 export type EventKind =

@@ -37,13 +37,17 @@ function askVia(send, sendSlot, msg, opts) {
 }
 
 // A rejection of p says whom it asked and what ("ask of <path> with <type>: timed out"),
-// and, when fn is given, gets the stack of fn's caller (the user's line that asked) after
-// its own, which ends in akt's pump: the error is made when the answer arrives, long after.
-function explained(p, pid, msg, fn) {
+// and its stack gets the frames of whoever asked after its own, which end in akt's pump (the
+// error is made when the answer arrives, long after the call). callSites true: the frames
+// are captured when the rejection runs, where V8's async stack traces still name the
+// awaiting functions of the user (`at async main (app.mjs:12:3)`), so a successful ask pays
+// nothing; 'call': captured at the call itself (every frame, also for .then() callers, ~2-4
+// us per ask); false: none.
+function explained(p, pid, msg, callSites, fn) {
   let site = null;
-  if (fn !== null) {
+  if (callSites === 'call') {
     site = {};
-    Error.captureStackTrace(site, fn); // frames now, text only if .stack is read
+    Error.captureStackTrace(site, fn);
   }
   return p.catch((e) => {
     if (e instanceof Error) {
@@ -55,13 +59,23 @@ function explained(p, pid, msg, fn) {
       if (typeof stack === 'string') {
         const head = `${e.name}: ${before}`;
         if (stack.startsWith(head)) stack = `${e.name}: ${e.message}${stack.slice(head.length)}`;
-        const at = site === null ? -1 : site.stack.indexOf('\n');
-        if (at >= 0) stack = `${stack}\n    --- asked at ---${site.stack.slice(at)}`;
+        const frames = callSites === false ? [] : callerFrames(site);
+        if (frames.length > 0) stack = `${stack}\n    --- asked at ---\n${frames.join('\n')}`;
         e.stack = stack;
       }
     }
     throw e;
   });
+}
+
+// The frames of a captured site (or of the running rejection handler's async chain) outside
+// this package's lib/.
+function callerFrames(site) {
+  if (site === null) {
+    site = {};
+    Error.captureStackTrace(site, callerFrames);
+  }
+  return site.stack.split('\n').slice(1).filter((l) => !l.includes(__dirname));
 }
 
 // The type a message goes by, for error messages: a Message's type name, else the class or
@@ -124,7 +138,7 @@ class Pid {
     const h = this.system[kHandle];
     const p = askVia((m, t, ty, c) => native.ask(h, this.lo, this.hi, m, t, ty, c),
       (s, t, c) => native.askSlot(h, this.lo, this.hi, s, t, undefined, c), msg, opts);
-    return explained(p, this, msg, this.system[kCallSites] ? this.ask : null);
+    return explained(p, this, msg, this.system[kCallSites], this.ask);
   }
 
   /** Sends msgs in order as one operation: all are taken or none (the error is thrown). */

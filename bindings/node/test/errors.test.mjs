@@ -119,26 +119,32 @@ test('a row added to the header becomes a class named after its text, without a 
 });
 
 async function askSomethingSilent(pid) {
-  return pid.ask('anything', { timeout: 20 });
+  return await pid.ask('anything', { timeout: 20 });
 }
+
+function askWithThen(pid) {
+  return pid.ask('anything', { timeout: 20 }).then((v) => v);
+}
+
+const failureOf = (p) => p.then(() => null, (err) => err);
 
 test("a rejected ask's stack names the line that asked", async () => {
   const system = await ActorSystem.create('callsite', { logger: null });
+  const eager = await ActorSystem.create('callsite-call', { logger: null, callSites: 'call' });
+  const quiet = await ActorSystem.create('callsite-off', { logger: null, callSites: false });
   try {
-    const silent = system.spawn(() => {});
-    const e = await askSomethingSilent(silent).then(() => null, (err) => err);
+    const e = await failureOf(askSomethingSilent(system.spawn(() => {})));
     assert.ok(e instanceof TimeoutError, String(e));
-    assert.match(e.stack, /--- asked at ---\n\s+at askSomethingSilent \(.*errors\.test\.mjs:\d+:\d+\)/);
-    const quiet = await ActorSystem.create('callsite-off', { logger: null, callSites: false });
-    try {
-      const e2 = await askSomethingSilent(quiet.spawn(() => {})).then(() => null, (err) => err);
-      assert.ok(e2 instanceof TimeoutError);
-      assert.doesNotMatch(e2.stack, /asked at/);
-    } finally {
-      await quiet.shutdown();
-    }
+    assert.match(e.stack, /--- asked at ---\n(.*\n)*\s+at async askSomethingSilent \(.*errors\.test\.mjs:\d+:\d+\)/);
+    // 'call': the frames of the call itself, also for a caller that does not await
+    const c = await failureOf(askWithThen(eager.spawn(() => {})));
+    assert.match(c.stack, /--- asked at ---\n\s+at askWithThen \(.*errors\.test\.mjs:\d+:\d+\)/);
+    const off = await failureOf(askSomethingSilent(quiet.spawn(() => {})));
+    assert.ok(off instanceof TimeoutError);
+    assert.doesNotMatch(off.stack, /asked at/);
+    await assert.rejects(ActorSystem.create('bad', { callSites: 'yes' }), /callSites/);
   } finally {
-    await system.shutdown();
+    await Promise.all([system.shutdown(), eager.shutdown(), quiet.shutdown()]);
   }
 });
 

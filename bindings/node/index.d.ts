@@ -1,6 +1,39 @@
 // Type declarations of the `akt` package (ESM and CommonJS entry points export the same).
-/// <reference types="node" />
-import { EventEmitter } from 'node:events';
+// Self-contained: no `@types/node` needed (nor the DOM lib). Where Node's own types exist
+// they are used (Buffer), else the structural types below stand in.
+
+/** Node's Buffer when its types are loaded (`@types/node`), else Uint8Array (a Buffer is one). */
+export type BufferLike = typeof globalThis extends { Buffer: { prototype: infer B } } ? B : Uint8Array;
+
+/** What ask reads of an AbortSignal (a real AbortSignal fits). */
+export interface AbortSignalLike {
+  readonly aborted: boolean;
+  addEventListener(type: 'abort', listener: () => void, options?: { once?: boolean }): void;
+  removeEventListener(type: 'abort', listener: () => void): void;
+}
+
+declare global {
+  // For `await using`: the same declaration as lib.esnext.disposable and @types/node.
+  interface SymbolConstructor {
+    readonly asyncDispose: unique symbol;
+  }
+}
+
+/** The node:events EventEmitter methods ActorSystem has (it extends EventEmitter). */
+declare class AktEventEmitter {
+  addListener(event: string | symbol, listener: (...args: any[]) => void): this;
+  on(event: string | symbol, listener: (...args: any[]) => void): this;
+  once(event: string | symbol, listener: (...args: any[]) => void): this;
+  off(event: string | symbol, listener: (...args: any[]) => void): this;
+  removeListener(event: string | symbol, listener: (...args: any[]) => void): this;
+  removeAllListeners(event?: string | symbol): this;
+  emit(event: string | symbol, ...args: any[]): boolean;
+  listenerCount(event: string | symbol): number;
+  listeners(event: string | symbol): Function[];
+  eventNames(): Array<string | symbol>;
+  setMaxListeners(n: number): this;
+  getMaxListeners(): number;
+}
 
 /** Options of sends that carry an explicit akt type name (for C and other languages). */
 export interface SendOptions {
@@ -12,7 +45,7 @@ export interface AskOptions extends SendOptions {
   /** Milliseconds before the promise rejects with TimeoutError; default 5000. */
   timeout?: number;
   /** Cancels the ask: the promise rejects with CanceledError (AKT_ECANCELED). */
-  signal?: AbortSignal;
+  signal?: AbortSignalLike;
 }
 
 /** An actor's address: a value bound to its system. */
@@ -147,6 +180,12 @@ export interface SystemOptions {
    * console by default, any logger with an `error` method, or null/false for nowhere.
    */
   logger?: { error(message: string, ...args: unknown[]): void } | null | false;
+  /**
+   * What a rejected ask's stack adds after `--- asked at ---`: true (default) the awaiting
+   * async functions, found when it rejects (free for asks that succeed); 'call' every frame
+   * of the call, captured at the call (~2-4 us per ask); false nothing.
+   */
+  callSites?: boolean | 'call';
 }
 
 export type EventKind =
@@ -166,7 +205,7 @@ export interface Subscription {
   unsubscribe(): void;
 }
 
-export class ActorSystem extends EventEmitter {
+export class ActorSystem extends AktEventEmitter {
   private constructor();
   static create(name?: string, opts?: SystemOptions): Promise<ActorSystem>;
   readonly name: string;
@@ -261,7 +300,7 @@ export class Router {
 }
 
 /** Registers how messages of a type name arriving as bytes become JS values. */
-export function registerType(type: string, codec: { decode: (buf: Buffer) => unknown }): void;
+export function registerType(type: string, codec: { decode: (buf: BufferLike) => unknown }): void;
 
 /** The version of libakt loaded, "major.minor.patch". */
 export const version: string;
@@ -336,5 +375,24 @@ declare const akt: {
   cronNext: typeof cronNext;
   CronSyntaxError: typeof CronSyntaxError;
   version: string;
+  AktError: typeof AktError;
+  InvalidArgumentError: typeof InvalidArgumentError;
+  OutOfMemoryError: typeof OutOfMemoryError;
+  NotFoundError: typeof NotFoundError;
+  StoppedError: typeof StoppedError;
+  TimeoutError: typeof TimeoutError;
+  CanceledError: typeof CanceledError;
+  ExistsError: typeof ExistsError;
+  MailboxFullError: typeof MailboxFullError;
+  MisuseError: typeof MisuseError;
+  ClosedError: typeof ClosedError;
+  UnhandledError: typeof UnhandledError;
+  ActorFailedError: typeof ActorFailedError;
+  AgainError: typeof AgainError;
+  NotSupportedError: typeof NotSupportedError;
+  MessageTypeError: typeof MessageTypeError;
+  DeadlockError: typeof DeadlockError;
+  BufferRangeError: typeof BufferRangeError;
+  BusyError: typeof BusyError;
 };
 export default akt;

@@ -10,4 +10,5 @@ module.exports = {
   kReport: Symbol('akt.report'), // ActorSystem: reports an actor's failure to its logger
   kCell: Symbol('akt.cell'), // Context: the actor's cell (lib/actor.cjs)
   kLive: Symbol('akt.live'), // Context: true while its callback runs
+  kCallSites: Symbol('akt.callSites'), // ActorSystem: asks capture their caller's stack
 };

@@ -5,6 +5,7 @@ import { test } from 'node:test';
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import akt, * as aktNamed from 'akt';
+import { ActorSystem, TimeoutError } from 'akt';
 
 const require = createRequire(import.meta.url);
 const native = require('../lib/addon.cjs');
@@ -115,4 +116,52 @@ test('a row added to the header becomes a class named after its text, without a 
   assert.equal(dup.makeError(-18).constructor, dup.BusyError);
   const bare = errorsWithRow({ name: 'AKT_EODD', code: -42, text: '?' });
   assert.equal(bare.makeError(-42).constructor.name, 'AktEODDError');
+});
+
+async function askSomethingSilent(pid) {
+  return await pid.ask('anything', { timeout: 20 });
+}
+
+function askWithThen(pid) {
+  return pid.ask('anything', { timeout: 20 }).then((v) => v);
+}
+
+const failureOf = (p) => p.then(() => null, (err) => err);
+
+test("a rejected ask's stack names the line that asked", async () => {
+  const system = await ActorSystem.create('callsite', { logger: null });
+  const eager = await ActorSystem.create('callsite-call', { logger: null, callSites: 'call' });
+  const quiet = await ActorSystem.create('callsite-off', { logger: null, callSites: false });
+  try {
+    const e = await failureOf(askSomethingSilent(system.spawn(() => {})));
+    assert.ok(e instanceof TimeoutError, String(e));
+    assert.match(e.stack, /--- asked at ---\n(.*\n)*\s+at async askSomethingSilent \(.*errors\.test\.mjs:\d+:\d+\)/);
+    // 'call': the frames of the call itself, also for a caller that does not await
+    const c = await failureOf(askWithThen(eager.spawn(() => {})));
+    assert.match(c.stack, /--- asked at ---\n\s+at askWithThen \(.*errors\.test\.mjs:\d+:\d+\)/);
+    const off = await failureOf(askSomethingSilent(quiet.spawn(() => {})));
+    assert.ok(off instanceof TimeoutError);
+    assert.doesNotMatch(off.stack, /asked at/);
+    await assert.rejects(ActorSystem.create('bad', { callSites: 'yes' }), /callSites/);
+  } finally {
+    await Promise.all([system.shutdown(), eager.shutdown(), quiet.shutdown()]);
+  }
+});
+
+class Withdraw { constructor(n) { this.n = n; } }
+
+test('a timed-out ask names the actor and the message type', async () => {
+  const system = await ActorSystem.create('named', { logger: null });
+  try {
+    const silent = system.spawn(() => {}, { name: 'silent' });
+    const e = await silent.ask(new Withdraw(5), { timeout: 20 }).then(() => null, (err) => err);
+    assert.ok(e instanceof TimeoutError);
+    assert.equal(e.message, 'ask of akt://named/user/silent with Withdraw: timed out');
+    assert.ok(e.stack.startsWith('TimeoutError: ask of akt://named/user/silent with Withdraw: timed out\n'), e.stack);
+    const { Message } = await import('akt');
+    const m = await silent.ask(new Message('bank.Withdraw', '5'), { timeout: 20 }).then(() => null, (err) => err);
+    assert.equal(m.message, 'ask of akt://named/user/silent with bank.Withdraw: timed out');
+  } finally {
+    await system.shutdown();
+  }
 });

@@ -18,6 +18,7 @@ static void item_free(akt_py_qitem *it) {
     free(it->reason);
     Py_XDECREF(it->future);
     Py_XDECREF((PyObject *)it->owner);
+    Py_XDECREF(it->asked);
     free(it);
 }
 
@@ -59,8 +60,16 @@ int akt_py_resolve(PyObject *fut, unsigned long thread, int ok, PyObject *value)
 /* The exception of a failed ask: error_for's, with the receiver's reason (its `reason`
  * attribute and the end of its message) and, when the receiver was a Python actor of this
  * process, its original exception as __cause__. */
-static PyObject *ask_error(akt_py_system *s, int rc, const char *reason, akt_msg *detail) {
-    PyObject *exc = akt_py_error(rc, "ask");
+static PyObject *ask_error(akt_py_system *s, int rc, const char *reason, akt_msg *detail,
+                           PyObject *asked) {
+    PyObject *exc = NULL;
+    /* "ask of <path> with <type>": whom it asked and what, from describe_ask. */
+    PyObject *what = asked && akt_py.describe_ask ? PyObject_Call(akt_py.describe_ask, asked, NULL)
+                                                  : NULL;
+    const char *w = what && PyUnicode_Check(what) ? PyUnicode_AsUTF8(what) : NULL;
+    if (!w) PyErr_Clear(); /* without it, the plain "ask" */
+    exc = akt_py_error(rc, w ? w : "ask");
+    Py_XDECREF(what);
     if (!exc || !reason) return exc;
     PyObject *text = PyUnicode_DecodeUTF8(reason, (Py_ssize_t)strlen(reason), "replace");
     PyObject *message = text ? PyUnicode_FromFormat("%S: %U", exc, text) : NULL;
@@ -92,12 +101,13 @@ static void take_failure(akt_future *f, char **reason, akt_msg **detail) {
 
 /* The answer of a completed future f (rc, and reply on 0, taken): its value, or NULL with
  * the ask's exception raised. */
-static PyObject *future_outcome(akt_py_system *s, akt_future *f, int rc, akt_msg *reply) {
+static PyObject *future_outcome(akt_py_system *s, akt_future *f, int rc, akt_msg *reply,
+                                PyObject *asked) {
     if (rc) {
         char *reason = NULL;
         akt_msg *detail = NULL;
         take_failure(f, &reason, &detail);
-        PyObject *exc = ask_error(s, rc, reason, detail);
+        PyObject *exc = ask_error(s, rc, reason, detail, asked);
         free(reason);
         if (detail) akt_msg_release(detail);
         if (exc) {
@@ -117,7 +127,7 @@ void akt_py_ask_settle(akt_py_system *s, akt_py_qitem *it) {
     if (ok) {
         value = it->reply ? akt_py_msg_value(s, it->reply) : (Py_INCREF(Py_None), Py_None);
     } else {
-        value = ask_error(s, it->rc, it->reason, it->detail);
+        value = ask_error(s, it->rc, it->reason, it->detail, it->asked);
     }
     if (!value) {
         /* The answer could not be read: the asker gets that error. */
@@ -150,7 +160,8 @@ static void ask_done(akt_future *f, int rc, akt_msg *reply, void *data) {
 
 /* Settles fut (owned by thread's loop, or thread-safe for 0) with the answer of f. Does
  * not take f. Returns 0, or -1 with an exception set. */
-static int ask_register(akt_py_system *s, akt_future *f, PyObject *fut, unsigned long thread) {
+static int ask_register(akt_py_system *s, akt_future *f, PyObject *fut, unsigned long thread,
+                        PyObject *asked) {
     akt_py_qitem *it = calloc(1, sizeof *it);
     if (!it) {
         PyErr_NoMemory();
@@ -159,6 +170,8 @@ static int ask_register(akt_py_system *s, akt_future *f, PyObject *fut, unsigned
     it->owner = s;
     it->future = fut;
     it->thread = thread;
+    it->asked = asked;
+    Py_XINCREF(asked);
     Py_INCREF(s);
     Py_INCREF(fut);
     int rc = akt_future_on_complete(f, ask_done, it); /* may settle at once, here */
@@ -170,9 +183,9 @@ static int ask_register(akt_py_system *s, akt_future *f, PyObject *fut, unsigned
     return 0;
 }
 
-PyObject *akt_py_ask_async(akt_py_system *s, akt_future *f, PyObject *loop) {
+PyObject *akt_py_ask_async(akt_py_system *s, akt_future *f, PyObject *loop, PyObject *asked) {
     PyObject *fut = PyObject_CallMethodNoArgs(loop, akt_py.str_create_future);
-    if (fut && ask_register(s, f, fut, PyThread_get_thread_ident())) Py_CLEAR(fut);
+    if (fut && ask_register(s, f, fut, PyThread_get_thread_ident(), asked)) Py_CLEAR(fut);
     akt_future_release(f); /* a pending ask keeps its own reference */
     return fut;
 }
@@ -185,6 +198,7 @@ typedef struct {
     PyObject_HEAD akt_future *future;
     akt_py_system *system; /* strong: reads the reply in wait() */
     PyObject *fut;         /* strong: the thread-safe future wait() settles */
+    PyObject *asked;       /* strong or NULL: (pid, msg, type), for a failure's text */
 } ask_handle;
 
 /* One slice of a blocking wait, short enough to notice Ctrl-C. */
@@ -231,7 +245,7 @@ static PyObject *handle_wait(ask_handle *self, PyObject *const *args, Py_ssize_t
         return akt_py_raise(rc, "ask_future(...).result() inside receive waits for an actor "
                                 "that only this thread runs (use ctx.ask(...) with "
                                 "ctx.pipe_to(...), or await pid.ask() in async code)");
-    PyObject *value = future_outcome(self->system, self->future, rc, reply);
+    PyObject *value = future_outcome(self->system, self->future, rc, reply, self->asked);
     int ok = value != NULL && rc == 0;
     if (!value) value = akt_py_take_exception();
     if (!value) return NULL;
@@ -257,6 +271,7 @@ static void handle_dealloc(ask_handle *self) {
     if (self->future) akt_future_release(self->future);
     Py_XDECREF((PyObject *)self->system);
     Py_XDECREF(self->fut);
+    Py_XDECREF(self->asked);
     PyObject_Free(self);
 }
 
@@ -277,7 +292,7 @@ PyTypeObject akt_py_ask_handle_type = {
     .tp_methods = handle_methods,
 };
 
-PyObject *akt_py_ask_handle(akt_py_system *s, akt_future *f, PyObject *fut) {
+PyObject *akt_py_ask_handle(akt_py_system *s, akt_future *f, PyObject *fut, PyObject *asked) {
     ask_handle *h = PyObject_New(ask_handle, &akt_py_ask_handle_type);
     if (!h) {
         akt_future_cancel(f);
@@ -287,9 +302,11 @@ PyObject *akt_py_ask_handle(akt_py_system *s, akt_future *f, PyObject *fut) {
     h->future = f; /* owns the caller's reference from here */
     h->system = s;
     h->fut = fut;
+    h->asked = asked;
     Py_INCREF(s);
     Py_INCREF(fut);
-    if (ask_register(s, f, fut, 0)) {
+    Py_XINCREF(asked);
+    if (ask_register(s, f, fut, 0, asked)) {
         akt_future_cancel(f);
         Py_DECREF(h);
         return NULL;
@@ -300,7 +317,7 @@ PyObject *akt_py_ask_handle(akt_py_system *s, akt_future *f, PyObject *fut) {
 /* While pumping the service, how long to look at the future between two runs. */
 #define PUMP_SLICE_NS (200LL * 1000)
 
-PyObject *akt_py_future_result(akt_py_system *s, akt_future *f) {
+PyObject *akt_py_future_result(akt_py_system *s, akt_future *f, PyObject *asked) {
     akt_msg *reply = NULL;
     int rc;
     /* On the thread that runs this system's Python actors (outside a run), nobody else
@@ -333,7 +350,7 @@ PyObject *akt_py_future_result(akt_py_system *s, akt_future *f) {
                                 "runs (use ctx.ask() with ctx.pipe_to() inside receive, "
                                 "await pid.ask() in async code)");
     }
-    PyObject *value = future_outcome(s, f, rc, reply);
+    PyObject *value = future_outcome(s, f, rc, reply, asked);
     akt_future_release(f);
     return value;
 }

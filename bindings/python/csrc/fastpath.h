@@ -84,6 +84,7 @@ typedef struct akt_py_config {
     PyObject *actor_type;                      /* akt.Actor */
     PyObject *ctx_ask;                         /* ctx_ask(to, msg, timeout, type) */
     PyObject *pipe_to;                         /* pipe_to(future, to) -> None */
+    PyObject *describe_ask;                    /* describe_ask(pid, msg, type) -> str */
 } akt_py_config;
 extern akt_py_config akt_py;
 
@@ -189,13 +190,13 @@ int akt_py_timeout_arg(akt_py_system *s, PyObject *timeout, int64_t *out_ns);
 
 /* An asyncio future (made by loop, the loop running on this thread) for the answer of f.
  * Takes f. GIL held. */
-PyObject *akt_py_ask_async(akt_py_system *s, akt_future *f, PyObject *loop);
+PyObject *akt_py_ask_async(akt_py_system *s, akt_future *f, PyObject *loop, PyObject *asked);
 /* An AskHandle owning f (taken), whose answer settles fut, a thread-safe future. */
-PyObject *akt_py_ask_handle(akt_py_system *s, akt_future *f, PyObject *fut);
+PyObject *akt_py_ask_handle(akt_py_system *s, akt_future *f, PyObject *fut, PyObject *asked);
 extern PyTypeObject akt_py_ask_handle_type;
 /* Waits for f without holding the GIL (pumping the system's service when this thread
  * runs it) and converts the answer. Takes f. */
-PyObject *akt_py_future_result(akt_py_system *s, akt_future *f);
+PyObject *akt_py_future_result(akt_py_system *s, akt_future *f, PyObject *asked);
 /* Settles a queued completion. GIL held. */
 void akt_py_ask_settle(akt_py_system *s, akt_py_qitem *item);
 void akt_py_ask_discard(akt_py_qitem *item);
@@ -252,6 +253,7 @@ struct akt_py_qitem {
     akt_msg *reply;  /* retained */
     char *reason;    /* a failed ask: the receiver's reason (malloc), or NULL */
     akt_msg *detail; /* a failed ask: the receiver's detail (retained), or NULL */
+    PyObject *asked; /* (pid, msg, type) of an ask, for its failure's text, or NULL */
 };
 
 #endif

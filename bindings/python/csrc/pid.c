@@ -184,6 +184,19 @@ static PyObject *running_loop(akt_py_system *s, const char *fname) {
     return loop;
 }
 
+/* (pid, msg, type) of an ask, kept for the text of its failure (one small tuple per ask;
+ * the text itself is made only on failure). NULL (no error set) without memory. */
+static PyObject *asked_of(akt_py_pid *self, PyObject *msg, PyObject *type) {
+    PyObject *t = PyTuple_Pack(3, (PyObject *)self, msg ? msg : Py_None, type ? type : Py_None);
+    if (!t) PyErr_Clear();
+    return t;
+}
+
+/* The i-th message of a batch the caller passed (a list from the Python layer), or None. */
+static PyObject *batch_item(PyObject *seq, Py_ssize_t i) {
+    return PyList_Check(seq) && i < PyList_GET_SIZE(seq) ? PyList_GET_ITEM(seq, i) : Py_None;
+}
+
 static int start_ask(akt_py_pid *self, PyObject *msg, PyObject *type, PyObject *timeout,
                      akt_future **f) {
     int64_t ns;
@@ -208,7 +221,11 @@ static PyObject *pid_ask(akt_py_pid *self, PyObject *const *args, Py_ssize_t nar
     if (!loop) return NULL;
     akt_future *f;
     PyObject *fut = NULL;
-    if (start_ask(self, msg, type, timeout, &f) == 0) fut = akt_py_ask_async(self->system, f, loop);
+    if (start_ask(self, msg, type, timeout, &f) == 0) {
+        PyObject *asked = asked_of(self, msg, type);
+        fut = akt_py_ask_async(self->system, f, loop, asked);
+        Py_XDECREF(asked);
+    }
     Py_DECREF(loop);
     return fut;
 }
@@ -219,7 +236,10 @@ static PyObject *pid_ask_into(akt_py_pid *self, PyObject *args) {
     if (!PyArg_ParseTuple(args, "OO|OO:_ask_into", &fut, &msg, &timeout, &type)) return NULL;
     akt_future *f;
     if (start_ask(self, msg, type == Py_None ? NULL : type, timeout, &f)) return NULL;
-    return akt_py_ask_handle(self->system, f, fut);
+    PyObject *asked = asked_of(self, msg, type == Py_None ? NULL : type);
+    PyObject *h = akt_py_ask_handle(self->system, f, fut, asked);
+    Py_XDECREF(asked);
+    return h;
 }
 
 static PyObject *pid_ask_sync(akt_py_pid *self, PyObject *const *args, Py_ssize_t nargs,
@@ -228,7 +248,10 @@ static PyObject *pid_ask_sync(akt_py_pid *self, PyObject *const *args, Py_ssize_
     if (parse_send(args, nargs, kwnames, "ask_sync", 1, &msg, &type, &timeout)) return NULL;
     akt_future *f;
     if (start_ask(self, msg, type, timeout, &f)) return NULL;
-    return akt_py_future_result(self->system, f);
+    PyObject *asked = asked_of(self, msg, type);
+    PyObject *v = akt_py_future_result(self->system, f, asked);
+    Py_XDECREF(asked);
+    return v;
 }
 
 /* Starts asks of every message at once; futures[i] answers msgs[i]. */
@@ -265,7 +288,9 @@ static PyObject *pid_ask_batch_futures(akt_py_pid *self, PyObject *const *args, 
     akt_future **futures = start_batch(self, seq, type, timeout, &n);
     PyObject *list = futures ? PyList_New(n) : NULL;
     for (Py_ssize_t i = 0; i < n && futures; i++) {
-        PyObject *fut = list ? akt_py_ask_async(self->system, futures[i], loop) : NULL;
+        PyObject *asked = list ? asked_of(self, batch_item(seq, i), type) : NULL;
+        PyObject *fut = list ? akt_py_ask_async(self->system, futures[i], loop, asked) : NULL;
+        Py_XDECREF(asked);
         if (!fut) {
             for (Py_ssize_t j = i + (list ? 1 : 0); j < n; j++) {
                 akt_future_cancel(futures[j]);
@@ -295,7 +320,9 @@ static PyObject *pid_ask_batch_results(akt_py_pid *self, PyObject *const *args, 
             akt_future_release(futures[i]);
             continue;
         }
-        PyObject *v = akt_py_future_result(self->system, futures[i]);
+        PyObject *asked = asked_of(self, batch_item(seq, i), type);
+        PyObject *v = akt_py_future_result(self->system, futures[i], asked);
+        Py_XDECREF(asked);
         if (!v) {
             if (!PyErr_ExceptionMatches(PyExc_Exception)) { /* Ctrl-C: stop here */
                 for (Py_ssize_t j = i + 1; j < n; j++) akt_future_release(futures[j]);
@@ -359,7 +386,7 @@ static PyObject *pid_stop_graceful(akt_py_pid *self, PyObject *const *args, Py_s
     akt_future *f;
     PyObject *fut = NULL;
     if (start_graceful(self, args, nargs, kwnames, "stop_graceful", &f) == 0)
-        fut = akt_py_ask_async(self->system, f, loop);
+        fut = akt_py_ask_async(self->system, f, loop, NULL);
     Py_DECREF(loop);
     return fut;
 }
@@ -368,7 +395,7 @@ static PyObject *pid_stop_graceful_sync(akt_py_pid *self, PyObject *const *args,
                                         PyObject *kwnames) {
     akt_future *f;
     if (start_graceful(self, args, nargs, kwnames, "stop_graceful_sync", &f)) return NULL;
-    return akt_py_future_result(self->system, f);
+    return akt_py_future_result(self->system, f, NULL);
 }
 
 /* ------------------------------------------------------------------ value */

@@ -158,3 +158,36 @@ def test_the_installed_package_has_the_library_version() -> None:
     from importlib.metadata import version
 
     assert version("akt") == akt.__version__
+
+
+class Withdraw:
+    __akt_type__ = "bank.Withdraw"
+
+    def __init__(self, amount: int) -> None:
+        self.amount = amount
+
+
+def test_a_timed_out_ask_names_the_actor_and_the_message_type(any_system: akt.ActorSystem) -> None:
+    silent = any_system.spawn("silent", Silent())
+    want = "ask of akt://test/user/silent with bank.Withdraw: timed out (AKT_ETIMEDOUT)"
+    with pytest.raises(akt.AskTimeout) as sync:
+        silent.ask_sync(Withdraw(5), timeout=0.02)
+    assert str(sync.value) == want
+    with pytest.raises(akt.AskTimeout) as fut:
+        silent.ask_future(Withdraw(5), timeout=0.02).result()
+    assert str(fut.value) == want
+    with pytest.raises(akt.AskTimeout) as typed:
+        silent.ask_sync("x", timeout=0.02, type="bank.Raw")
+    assert str(typed.value).startswith("ask of akt://test/user/silent with bank.Raw: ")
+    [batch] = silent.ask_batch_sync([Withdraw(1)], timeout=0.02, return_exceptions=True)
+    assert str(batch) == want
+
+    async def asked() -> str:
+        try:
+            await silent.ask(Withdraw(5), timeout=0.02)
+        except akt.AskTimeout as e:
+            return str(e)
+        return "answered"
+
+    if any_system._loop is None:
+        assert asyncio.run(asked()) == want

@@ -435,7 +435,18 @@ def _pipe_to(future: Any, to: Pid) -> None:
     future.add_done_callback(done)
 
 
+def _describe_ask(pid: Pid, msg: Any, type: Optional[str]) -> str:
+    """The subject of a failed ask's message: whom it asked and what, as
+    ``ask of akt://sys/user/x with mod.Withdraw``."""
+    try:
+        where = pid.path
+    except AktError:
+        where = f"a stopped actor (#{pid.id:x})"
+    return f"ask of {where} with {type or _fast.type_name(msg)}"
+
+
 _fast.configure(
+    describe_ask=_describe_ask,
     ctx_ask=_ctx_ask,
     pipe_to=_pipe_to,
     bytes_type=Bytes,

@@ -13,8 +13,24 @@ final class AskFuture extends CompletableFuture<Object> {
      *  system's completion executor, never an akt worker unless the system asked for that. */
     final Executor completions;
 
-    AskFuture(Executor completions) {
+    /** Whom the ask went to and what it asked: named by a failure ("ask of <path> with
+     *  <message class>: ETIMEDOUT ..."), computed only then. Null for futures without them. */
+    final Pid target;
+    final Object asked; // the message's class, or a BytesMessage's type name
+
+    AskFuture(Executor completions, Pid target, Object msg) {
         this.completions = completions;
+        this.target = target;
+        this.asked = msg instanceof BytesMessage bm ? bm.type() : msg != null ? msg.getClass() : null;
+    }
+
+    /** The subject of this ask's failure messages. */
+    String what() {
+        if (target == null) {
+            return "reply";
+        }
+        return "ask of " + target + (asked instanceof Class<?> c ? " with " + c.getName()
+                : asked != null ? " with " + asked : "");
     }
 
     /** akt_future reference, set by native code before the completion is registered; taken

@@ -92,7 +92,7 @@ public final class Pid {
         @SuppressWarnings({"unchecked", "rawtypes"})
         CompletableFuture<Object>[] futures = new CompletableFuture[b.objs.length];
         for (int i = 0; i < futures.length; i++) {
-            futures[i] = new AskFuture(system.completions);
+            futures[i] = new AskFuture(system.completions, this, msgs.get(i));
         }
         int rc = AktNativeJNI.aktj_ask_batch(system.handle, id, b.objs, b.types, ns, futures);
         if (rc != 0) {
@@ -174,7 +174,7 @@ public final class Pid {
     CompletableFuture<Object> ask(long ctx, Object msg, Duration timeout) {
         Objects.requireNonNull(msg, "msg");
         long ns = timeoutNanos(timeout);
-        CompletableFuture<Object> reply = new AskFuture(system.completions);
+        CompletableFuture<Object> reply = new AskFuture(system.completions, this, msg);
         long m = Messages.toNative(msg);
         int rc = AktNativeJNI.aktj_ask(system.handle, ctx, id, m, ns, reply);
         if (rc != 0) {

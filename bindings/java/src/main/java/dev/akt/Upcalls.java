@@ -51,7 +51,8 @@ final class Upcalls {
             Object value = null;
             try {
                 if (rc != 0) {
-                    error = Errors.failed(rc, "reply", reason, obj instanceof Throwable t ? t : null);
+                    String what = future instanceof AskFuture af ? af.what() : "reply";
+                    error = Errors.failed(rc, what, reason, obj instanceof Throwable t ? t : null);
                 } else {
                     value = obj != null ? obj : msg != 0 ? Messages.fromNative(null, msg) : null;
                 }

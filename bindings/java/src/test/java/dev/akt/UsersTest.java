@@ -186,4 +186,21 @@ class UsersTest {
                     () -> system.spawnNative(lib.toString(), "no_such_symbol", null, null));
         }
     }
+
+    record Withdraw(int amount) {}
+
+    @Test
+    void aTimedOutAskNamesTheActorAndTheMessage() throws Exception {
+        try (ActorSystem system = ActorSystem.create("users-timeout")) {
+            Pid silent = system.spawn("silent", (ctx, msg) -> {});
+            Throwable t = Await.failure(silent.ask(new Withdraw(5), Duration.ofMillis(20)));
+            assertInstanceOf(AskTimeoutException.class, t);
+            assertEquals("ask of akt://users-timeout/user/silent with dev.akt.UsersTest$Withdraw: "
+                    + "AKT_ETIMEDOUT (timed out)", t.getMessage());
+            Throwable b = Await.failure(silent.askBatch(List.of(BytesMessage.of("bank.Withdraw", "5")),
+                    Duration.ofMillis(20)).get(0));
+            assertTrue(b.getMessage().startsWith("ask of akt://users-timeout/user/silent with bank.Withdraw: "),
+                    b.getMessage());
+        }
+    }
 }

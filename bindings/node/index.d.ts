@@ -289,7 +289,7 @@ export interface RouterOptions {
 export class Router {
   readonly pid: Pid;
   tell(msg: unknown, opts?: { type?: string }): void;
-  ask<T = unknown>(msg: unknown, opts?: { timeout?: number; type?: string; signal?: AbortSignal }): Promise<T>;
+  ask<T = unknown>(msg: unknown, opts?: { timeout?: number; type?: string; signal?: AbortSignalLike }): Promise<T>;
   broadcast(msg: unknown): void;
   /** The live routees, in routing order. */
   routees(): Pid[];
@@ -367,6 +367,7 @@ declare const akt: {
   Actor: typeof Actor;
   Pid: typeof Pid;
   Topic: typeof Topic;
+  Router: typeof Router;
   Context: typeof Context;
   Message: typeof Message;
   Terminated: typeof Terminated;
@@ -394,5 +395,7 @@ declare const akt: {
   DeadlockError: typeof DeadlockError;
   BufferRangeError: typeof BufferRangeError;
   BusyError: typeof BusyError;
+  UnreachableError: typeof UnreachableError;
+  ProtocolError: typeof ProtocolError;
 };
 export default akt;

@@ -160,8 +160,12 @@ int akt__mailbox_admit_batch(akt__mailbox *mb, uint32_t n, int may_block, uint32
 
 void akt__mailbox_unreserve(akt__mailbox *mb, uint32_t n) {
     /* seq_cst: the runner's half of the Dekker pair in akt__wait_room. */
-    atomic_fetch_sub_explicit(&mb->count, (int)n, memory_order_seq_cst);
-    if (atomic_load_explicit(&mb->waiters, memory_order_seq_cst)) akt__futex_wake_all(&mb->count);
+    int left = atomic_fetch_sub_explicit(&mb->count, (int)n, memory_order_seq_cst) - (int)n;
+    /* Blocked senders are woken once the mailbox is half empty, not at each free slot:
+     * otherwise a full mailbox costs a wake-up and a sleep per message. */
+    uint32_t cap = (uint32_t)atomic_load_explicit(&mb->limit, memory_order_relaxed);
+    if (left <= (int)(cap / 2) && atomic_load_explicit(&mb->waiters, memory_order_seq_cst))
+        akt__futex_wake_all(&mb->count);
 }
 
 void akt__mailbox_end(akt__heap *h, akt__cell *c) {

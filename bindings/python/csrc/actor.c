@@ -467,14 +467,40 @@ static int deps_arg(akt_py_cell *c, PyObject *deps, const char ***names, void **
     return 0;
 }
 
+/* An akt.Mailbox (its _spec(): kind, capacity, when_full, timeout in ns) into spec. */
+static int mailbox_arg(PyObject *mailbox, akt_mailbox_spec *spec) {
+    PyObject *t = PyObject_CallMethod(mailbox, "_spec", NULL);
+    if (!t) {
+        if (PyErr_ExceptionMatches(PyExc_AttributeError)) {
+            PyErr_Clear();
+            PyErr_Format(PyExc_TypeError,
+                         "mailbox must be an akt mailbox (akt.Bounded, "
+                         "akt.Fair), not %.100s",
+                         Py_TYPE(mailbox)->tp_name);
+        }
+        return -1;
+    }
+    long long timeout = 0;
+    unsigned int capacity = 0;
+    int ok = PyArg_ParseTuple(t, "iIiL", &spec->kind, &capacity, &spec->when_full, &timeout);
+    Py_DECREF(t);
+    if (!ok) return -1;
+    spec->capacity = capacity;
+    spec->block_timeout_ns = timeout;
+    return 0;
+}
+
 PyObject *akt_py_spawn(akt_py_system *s, akt_ctx *ctx, akt_py_cell *parent, PyObject *args,
                        PyObject *kwargs) {
-    static char *kwlist[] = {"name", "actor", "dispatcher", "supervisor", "dependencies", NULL};
+    static char *kwlist[] = {"name",         "actor",   "dispatcher", "supervisor",
+                             "dependencies", "mailbox", NULL};
     PyObject *name = Py_None, *actor = NULL, *dispatcher = Py_None, *supervisor = Py_None,
-             *deps = Py_None;
-    if (!PyArg_ParseTupleAndKeywords(args, kwargs, "OO|$OOO:spawn", kwlist, &name, &actor,
-                                     &dispatcher, &supervisor, &deps))
+             *deps = Py_None, *mailbox = Py_None;
+    if (!PyArg_ParseTupleAndKeywords(args, kwargs, "OO|$OOOO:spawn", kwlist, &name, &actor,
+                                     &dispatcher, &supervisor, &deps, &mailbox))
         return NULL;
+    akt_mailbox_spec mbspec = {.size = sizeof mbspec};
+    if (mailbox != Py_None && mailbox_arg(mailbox, &mbspec)) return NULL;
     const char *cname = NULL;
     if (name != Py_None) {
         if (!PyUnicode_Check(name)) {
@@ -532,6 +558,7 @@ PyObject *akt_py_spawn(akt_py_system *s, akt_ctx *ctx, akt_py_cell *parent, PyOb
         return NULL;
     }
     opts.name = cname;
+    if (mailbox != Py_None) opts.mailbox = &mbspec;
     opts.dispatcher = c->mode == AKT_PY_MODE_PYTHON ? s->disp : NULL;
     opts.dependency_names = dep_names;
     opts.dependency_values = dep_values;

@@ -41,9 +41,12 @@ from .errors import (
     error_for,
 )
 from .events import Event, EventKind
+from .mailbox import Bounded, Fair, Mailbox
 from .messages import Bytes, Terminated, type_name, wire_bytes
 from .pid import AskFuture, Pid
 from .system import ActorSystem
+
+MailboxFullError = MailboxFull  # the name the mailbox docs use
 
 Context = _fast.Context
 Subscription = _fast.Subscription
@@ -51,7 +54,7 @@ Subscription = _fast.Subscription
 __version__ = _lib.text(_lib.lib.akt_version_string())
 
 __all__ = [
-    "Actor", "ActorFailed", "AskFuture", "ActorNotFound", "ActorStopped", "ActorSystem", "AktError",
+    "Actor", "ActorFailed", "Bounded", "Fair", "Mailbox", "MailboxFullError", "AskFuture", "ActorNotFound", "ActorStopped", "ActorSystem", "AktError",
     "AskTimeout", "BufferTooSmall", "Busy", "Bytes", "Cancelled", "Context", "ContextError",
     "DeadlockError", "Decider", "Directive", "Event", "EventKind", "InvalidArgument",
     "MailboxFull", "NameTaken", "NotReady", "NotSupported", "OutOfMemory", "Pid",

@@ -24,6 +24,7 @@ from ._lib import _fast, ffi
 from .actor import Actor, Supervisor
 from .errors import DeadlockError, error_for
 from .events import Event, EventKind, _make_event
+from .mailbox import Mailbox
 from .messages import Bytes, Terminated
 from .pid import Pid
 
@@ -107,7 +108,8 @@ class ActorSystem(_fast.SystemCore):
 
         def spawn(self, name: Optional[str], actor: "Actor | Callable[[], Actor]", *,
                   dispatcher: Optional[str] = None, supervisor: Optional[Supervisor] = None,
-                  dependencies: Optional[dict[str, Any]] = None) -> Pid: ...
+                  dependencies: Optional[dict[str, Any]] = None,
+                  mailbox: Optional["Mailbox"] = None) -> Pid: ...
 
         def lookup(self, path: str) -> Pid: ...
 

@@ -95,6 +95,18 @@ def test_fair_serves_senders_round_robin(workers: akt.ActorSystem) -> None:
     assert a.seen == ["A1", "B1", "C1", "A2", "B2", "C2", "A3", "B3", "C3"]
 
 
+def test_priority_lowest_key_first_stable(workers: akt.ActorSystem) -> None:
+    a = Slow()
+    pid = workers.spawn(None, a, mailbox=akt.Priority(key=lambda m: m[0] if isinstance(m, tuple) else 0))
+    pid.tell("hold")
+    assert a.held.wait(10)
+    for m in [(3, "a"), (1, "b"), (3, "c"), (0, "d"), (1, "e")]:
+        pid.tell(m)
+    a.release.set()
+    wait_for(lambda: len(a.seen) == 5)
+    assert [m[1] for m in a.seen] == ["d", "b", "e", "a", "c"]
+
+
 def test_bad_mailboxes(workers: akt.ActorSystem) -> None:
     with pytest.raises(ValueError):
         akt.Bounded(0)
@@ -104,3 +116,5 @@ def test_bad_mailboxes(workers: akt.ActorSystem) -> None:
         akt.Bounded(4, when_full="block")  # no timeout
     with pytest.raises(TypeError):
         workers.spawn(None, Slow(), mailbox=64)
+    with pytest.raises(TypeError):
+        akt.Priority(key=None)  # type: ignore[arg-type]

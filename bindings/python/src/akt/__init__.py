@@ -41,7 +41,7 @@ from .errors import (
     error_for,
 )
 from .events import Event, EventKind
-from .mailbox import Bounded, Fair, Mailbox
+from .mailbox import Bounded, Fair, Mailbox, Priority
 from .messages import Bytes, Terminated, type_name, wire_bytes
 from .pid import AskFuture, Pid
 from .system import ActorSystem
@@ -54,7 +54,7 @@ Subscription = _fast.Subscription
 __version__ = _lib.text(_lib.lib.akt_version_string())
 
 __all__ = [
-    "Actor", "ActorFailed", "Bounded", "Fair", "Mailbox", "MailboxFullError", "AskFuture", "ActorNotFound", "ActorStopped", "ActorSystem", "AktError",
+    "Actor", "ActorFailed", "Bounded", "Fair", "Mailbox", "MailboxFullError", "Priority", "AskFuture", "ActorNotFound", "ActorStopped", "ActorSystem", "AktError",
     "AskTimeout", "BufferTooSmall", "Busy", "Bytes", "Cancelled", "Context", "ContextError",
     "DeadlockError", "Decider", "Directive", "Event", "EventKind", "InvalidArgument",
     "MailboxFull", "NameTaken", "NotReady", "NotSupported", "OutOfMemory", "Pid",

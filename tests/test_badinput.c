@@ -363,6 +363,21 @@ static void test_spawn_functions(void **state) {
     BAD(AKT_EINVAL, akt_spawn, sys, &saving_behavior, &st, &o, &out);
     sup.max_retries = 0; /* negative even without a budget */
     BAD(AKT_EINVAL, akt_spawn, sys, &saving_behavior, &st, &o, &out);
+    /* Bad mailboxes: a kind or policy out of range, priority without a comparator, block
+     * without a timeout, a capacity too large, a spec too small. */
+    TU_OK(akt_spawn_options_init(&o));
+    const akt_mailbox_spec bad_mailboxes[] = {
+        {.size = sizeof(akt_mailbox_spec), .kind = 3},
+        {.size = sizeof(akt_mailbox_spec), .capacity = 1, .when_full = 3},
+        {.size = sizeof(akt_mailbox_spec), .kind = AKT_MAILBOX_PRIORITY},
+        {.size = sizeof(akt_mailbox_spec), .capacity = 1, .when_full = AKT_MAILBOX_BLOCK},
+        {.size = sizeof(akt_mailbox_spec), .capacity = (uint32_t)INT32_MAX + 1},
+        {.size = 1},
+    };
+    for (size_t i = 0; i < sizeof bad_mailboxes / sizeof bad_mailboxes[0]; i++) {
+        o.mailbox = &bad_mailboxes[i];
+        BAD(AKT_EINVAL, akt_spawn, sys, &saving_behavior, &st, &o, &out);
+    }
     assert_int_equal(out.id, 5);
     tu_system_end(sys);
     assert_int_equal(atomic_load(&states_freed), frees); /* no state was taken */

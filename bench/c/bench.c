@@ -74,13 +74,16 @@ static void *sender_main(void *p) {
     return NULL;
 }
 
-static void bench_tell(const char *name, int senders, long n) {
+static void bench_tell_into(const char *name, int senders, long n, const akt_mailbox_spec *mb) {
     akt_system *sys = new_system();
     sink *s = calloc(1, sizeof *s);
     s->target = n;
     akt_behavior b = {.size = sizeof b, .receive = sink_receive, .free_state = free};
+    akt_spawn_options o;
+    akt_spawn_options_init(&o);
+    o.mailbox = mb;
     akt_pid pid;
-    check(akt_spawn(sys, &b, s, NULL, &pid), "spawn");
+    check(akt_spawn(sys, &b, s, &o, &pid), "spawn");
     pthread_t th[8];
     sender_arg args[8];
     double t0 = now_s();
@@ -129,6 +132,47 @@ static void bench_router(long n) {
            vr / vd, n);
     akt_system_shutdown(sys, NULL, NULL);
     akt_system_wait(sys, -1);
+}
+
+static void bench_tell(const char *name, int senders, long n) {
+    bench_tell_into(name, senders, n, NULL);
+}
+
+/* ---- mailboxes: tell into a bounded one (blocking senders, so nothing is lost), and the
+ * bytes one queued message costs in each kind (RSS growth over many queued messages) ---- */
+static int by_nothing(akt_msg *a, akt_msg *b, void *d) {
+    (void)a, (void)b, (void)d;
+    return 0;
+}
+
+static long rss_bytes(void);
+static void no_notify(void *d) { (void)d; }
+
+static void bench_mailbox_bytes(const char *name, int kind, long n) {
+    akt_system *sys = new_system();
+    akt_dispatcher *d;
+    check(akt_dispatcher_create_external(sys, no_notify, NULL, &d), "dispatcher");
+    akt_mailbox_spec mb = {.size = sizeof mb, .kind = kind, .compare = by_nothing};
+    akt_behavior b = {.size = sizeof b, .receive = sink_receive, .free_state = free};
+    akt_spawn_options o;
+    akt_spawn_options_init(&o);
+    o.mailbox = &mb;
+    o.dispatcher = d;
+    sink *s = calloc(1, sizeof *s);
+    s->target = n + 1;
+    akt_pid pid;
+    check(akt_spawn(sys, &b, s, &o, &pid), "spawn");
+    long before = rss_bytes();
+    for (long i = 0; i < n; i++) {
+        akt_msg *m;
+        check(akt_msg_new_bytes("bench.Ping", "ping", 4, AKT_BORROW, &m), "msg");
+        check(akt_tell(sys, pid, m), "tell");
+    }
+    akt_dispatcher_run(d, 1, NULL); /* one take: the kind sorts in what waits */
+    emit(name, (double)(rss_bytes() - before) / n, "B", n);
+    akt_system_shutdown(sys, NULL, NULL);
+    do akt_dispatcher_run(d, 1 << 20, NULL);
+    while (akt_system_wait(sys, 1000000) == AKT_ETIMEDOUT);
     akt_system_release(sys);
 }
 
@@ -257,5 +301,21 @@ int main(int argc, char **argv) {
     if (all || !strcmp(which, "spawn_1m")) bench_spawn(actors);
     /* No GoAkt peer: run on its own (-bench=router), a ratio of two figures of one run. */
     if (!strcmp(which, "router")) bench_router(n);
+    if (all || !strcmp(which, "mailboxes")) {
+        akt_mailbox_spec bounded = {.size = sizeof bounded,
+                                    .capacity = 1024,
+                                    .when_full = AKT_MAILBOX_BLOCK,
+                                    .block_timeout_ns = INT64_MAX};
+        bench_tell_into("tell_1to1_default", 1, n, NULL);
+        bench_tell_into("tell_1to1_bounded1024", 1, n, &bounded);
+    }
+    /* One kind per process for a clean figure (freed memory would be reused). */
+    long q = n < 200000 ? n : 200000;
+    if (all || !strcmp(which, "mailbox_bytes_fifo"))
+        bench_mailbox_bytes("mailbox_bytes_fifo", AKT_MAILBOX_FIFO, q);
+    if (all || !strcmp(which, "mailbox_bytes_priority"))
+        bench_mailbox_bytes("mailbox_bytes_priority", AKT_MAILBOX_PRIORITY, q);
+    if (all || !strcmp(which, "mailbox_bytes_fair"))
+        bench_mailbox_bytes("mailbox_bytes_fair", AKT_MAILBOX_FAIR, q);
     return 0;
 }

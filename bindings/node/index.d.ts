@@ -163,6 +163,21 @@ export interface SpawnOptions {
   supervisor?: SupervisorOptions;
   /** Values reachable with ctx.dependency(name). */
   dependencies?: Record<string, unknown>;
+  /** The actor's mailbox; the default is an unbounded FIFO. */
+  mailbox?: MailboxOptions;
+}
+
+/**
+ * A mailbox: 'fifo' (default) or 'bounded' (FIFO with a capacity), 'fair' (per-sender
+ * sub-queues served round-robin). With a capacity > 0, whenFull says what a tell to a full
+ * mailbox does: 'fail' throws MailboxFullError (the message is not sent), 'drop' sends it
+ * to dead letters (reason "mailbox full"). There is no 'block' in Node: JS actors run on
+ * the JS thread, so a JS sender waiting for room would wait for itself.
+ */
+export interface MailboxOptions {
+  kind?: 'fifo' | 'bounded' | 'fair';
+  capacity?: number;
+  whenFull?: 'fail' | 'drop';
 }
 
 export interface SystemOptions {

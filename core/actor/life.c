@@ -10,6 +10,7 @@
 #include "kernel/msg.h"
 #include "kernel/path.h"
 #include "kernel/sys.h"
+#include "mailbox/mailbox.h"
 #include "send.h"
 #include "turn.h"
 
@@ -137,22 +138,24 @@ static akt__envelope *akt__env_next(akt__envelope *e) {
  * watching others. */
 static void akt__notify_watchers(akt_system *s, akt__cell *c, akt__ext *x, akt_pid self,
                                  const char *path) {
-    for (akt__envelope *e = c->watchers, *n; e; e = n) {
-        n = akt__env_next(e);
+    /* Watchers first, then graceful-stop waiters: a waiter that wakes finds every
+     * Terminated already sent. */
+    for (akt__envelope *e = c->kept; e; e = akt__env_next(e)) {
         akt_msg *t;
-        if (akt__msg_new_about(AKT_TYPE_TERMINATED, self, path, &t) == 0 &&
-            akt__deliver(s, (akt_pid){e->arg}, t, self.id, NULL, AKT__ENV_USER))
+        if (e->kind == AKT__SYS_WATCH &&
+            akt__msg_new_about(AKT_TYPE_TERMINATED, self, path, &t) == 0 &&
+            akt__deliver_internal(s, (akt_pid){e->arg}, t, self.id))
             akt_msg_release(t);
-        akt__env_free(e);
     }
-    c->watchers = NULL;
-    for (akt__envelope *e = c->stop_waiters, *n; e; e = n) {
+    for (akt__envelope *e = c->kept, *n; e; e = n) {
         n = akt__env_next(e);
-        akt__future_complete(e->reply, 0, NULL);
-        akt__future_unref(e->reply);
+        if (e->kind == AKT__SYS_NOTIFY_STOP) {
+            akt__future_complete(e->reply, 0, NULL);
+            akt__future_unref(e->reply);
+        }
         akt__env_free(e);
     }
-    c->stop_waiters = NULL;
+    c->kept = NULL;
     for (uint32_t i = 0; x && i < x->watching.n; i++)
         akt__send_sys(s, (akt_pid){x->watching.v[i]}, AKT__SYS_UNWATCH, self.id, 0, NULL, NULL);
 }
@@ -177,14 +180,14 @@ void akt__actor_finalize(akt__worker *w, akt__cell *c) {
         akt__drain_list(s, &x->unstashed, self, path);
         akt__drain_list(s, &x->stash, self, path);
     }
-    akt__node *n;
-    while ((n = akt__mpsc_pop(&c->mbox))) {
-        akt__envelope *e = (akt__envelope *)n;
+    akt__envelope *e;
+    while ((e = akt__mailbox_take(c))) {
         if (e->gen == akt__pid_gen(self))
             akt__dead_letter(s, e, self, path);
         else /* late mail for an earlier incarnation */
             akt__dead_letter(s, e, akt__pid_make(akt__cell_index(c), e->gen), NULL);
     }
+    akt__mailbox_end(&s->heap, c);
     akt__notify_watchers(s, c, x, self, path);
     akt__ext_free(s, x);
     if (c->beh && c->beh->free_state) c->beh->free_state(c->state);

@@ -2,24 +2,57 @@
 #include "send.h"
 
 #include "base/tls.h"
+#include "kernel/events.h"
 #include "kernel/future.h"
 #include "kernel/msg.h"
+#include "mailbox/mailbox.h"
 #include "sched/dispatch.h"
 
-int akt__deliver(akt_system *s, akt_pid to, akt_msg *msg, uint64_t sender, akt_future *reply,
-                 uint16_t kind) {
+#define AKT__MAILBOX_FULL "mailbox full"
+
+/* Whether a sender on this thread may wait for room: never inside an actor callback. */
+static inline int akt__may_block(void) { return akt__self.ctx == NULL; }
+
+/* A user message into a live cell; bounded: whether a slot was taken (admit = 1 applies
+ * the bound). */
+static int akt__deliver_to(akt_system *s, akt_pid to, akt_msg *msg, uint64_t sender,
+                           akt_future *reply, uint16_t kind, int admit) {
     akt__cell *c = akt__cell_live(s, to);
     if (!c) return AKT_ENOTFOUND;
+    /* acquire: pairs with akt__mailbox_install's release (a slot's first record). */
+    akt__mailbox *mb = atomic_load_explicit(&c->mb, memory_order_acquire);
+    int adm = AKT__ADMIT_FREE;
+    if (mb && admit) {
+        adm = akt__mailbox_admit(mb, 1, akt__may_block());
+        if (adm < 0) return adm; /* full: the caller keeps msg */
+    }
     akt__envelope *e = akt__env_for(msg);
-    if (!e) return AKT_ENOMEM;
+    if (!e) {
+        if (adm == AKT__ADMIT_COUNTED) akt__mailbox_unreserve(mb, 1);
+        return AKT_ENOMEM;
+    }
     e->msg = msg;
     e->reply = reply;
     e->sender = sender;
     e->gen = akt__pid_gen(to);
     e->kind = kind;
+    if (adm == AKT__ADMIT_DROP) { /* accepted, and a dead letter at once */
+        akt__dead_letter_why(s, e, to, AKT__MAILBOX_FULL, AKT_EFULL);
+        return 0;
+    }
+    if (adm == AKT__ADMIT_COUNTED) e->flags |= AKT__ENV_COUNTED;
     akt__mpsc_push(&c->mbox, &e->node);
     akt__cell_wake(c);
     return 0;
+}
+
+int akt__deliver(akt_system *s, akt_pid to, akt_msg *msg, uint64_t sender, akt_future *reply,
+                 uint16_t kind) {
+    return akt__deliver_to(s, to, msg, sender, reply, kind, kind == AKT__ENV_USER);
+}
+
+int akt__deliver_internal(akt_system *s, akt_pid to, akt_msg *msg, uint64_t sender) {
+    return akt__deliver_to(s, to, msg, sender, NULL, AKT__ENV_USER, 0);
 }
 
 int akt__send_sys(akt_system *s, akt_pid to, uint16_t kind, uint64_t arg, int32_t code,
@@ -113,11 +146,23 @@ AKT_API int akt_tell_batch(akt_system *system, akt_pid to, akt_msg *const *msgs,
     akt__cell *c = akt__cell_live(system, to);
     if (!c) return AKT_ENOTFOUND;
     uint64_t sender = akt__implicit_sender(system);
+    /* A bounded mailbox takes the whole batch or none of it (FAIL, BLOCK); DROP keeps
+     * what fits and dead-letters the rest. acquire: as in akt__deliver_to. */
+    akt__mailbox *mb = atomic_load_explicit(&c->mb, memory_order_acquire);
+    size_t counted = 0, keep = n; /* slots taken; messages that go in */
+    if (mb) {
+        uint32_t got = 0;
+        int adm = n > INT32_MAX ? AKT_EFULL
+                                : akt__mailbox_admit_batch(mb, (uint32_t)n, akt__may_block(), &got);
+        if (adm < 0) return adm;
+        if (adm == AKT__ADMIT_COUNTED) counted = keep = got;
+    }
     /* Build the chain first so that a failed allocation takes nothing. */
     akt__envelope *first = NULL, *last = NULL;
     for (size_t i = 0; i < n; i++) {
         akt__envelope *e = akt__env_for(msgs[i]);
         if (!e) {
+            if (counted) akt__mailbox_unreserve(mb, (uint32_t)counted);
             while (first) {
                 akt__envelope *nx = (akt__envelope *)atomic_load_explicit(&first->node.next,
                                                                           memory_order_relaxed);
@@ -130,12 +175,25 @@ AKT_API int akt_tell_batch(akt_system *system, akt_pid to, akt_msg *const *msgs,
         e->sender = sender;
         e->gen = akt__pid_gen(to);
         e->kind = AKT__ENV_USER;
+        if (i < counted) e->flags |= AKT__ENV_COUNTED;
         atomic_store_explicit(&e->node.next, NULL, memory_order_relaxed);
         if (last)
             atomic_store_explicit(&last->node.next, &e->node, memory_order_relaxed);
         else
             first = e;
         last = e;
+    }
+    if (keep < n) { /* DROP: the first keep go in, the rest to dead letters */
+        akt__envelope *e = first;
+        last = NULL;
+        for (size_t i = 0; i < n; i++) {
+            akt__envelope *nx = (akt__envelope *)atomic_load_explicit(&e->node.next,
+                                                                      memory_order_relaxed);
+            if (i + 1 == keep) last = e;
+            if (i >= keep) akt__dead_letter_why(system, e, to, AKT__MAILBOX_FULL, AKT_EFULL);
+            e = nx;
+        }
+        if (!last) return 0;
     }
     akt__mpsc_push_chain(&c->mbox, &first->node, &last->node);
     akt__cell_wake(c);

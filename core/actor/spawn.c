@@ -8,6 +8,7 @@
 #include "ext.h"
 #include "kernel/events.h"
 #include "kernel/sys.h"
+#include "mailbox/mailbox.h"
 #include "sched/dispatch.h"
 #include "send.h"
 #include "supervise.h"
@@ -115,7 +116,8 @@ static int akt__make_ext(akt_system *s, const akt_spawn_options *o, akt__ext **o
  * it. */
 static int akt__place_locked(akt_system *s, uint32_t parent_idx, const char *name,
                              const akt_behavior *b, struct akt_dispatcher *d, void *state,
-                             akt__ext *x, akt__envelope *start, akt__cell **out) {
+                             akt__ext *x, akt__envelope *start, akt__mailbox_plan *mp,
+                             akt__cell **out) {
     *out = NULL;
     akt__cell *parent = akt__cell_get(s, parent_idx);
     if (parent->closing) return parent_idx == AKT__GUARDIAN ? AKT_ECLOSED : AKT_ESTOPPED;
@@ -164,6 +166,7 @@ static int akt__place_locked(akt_system *s, uint32_t parent_idx, const char *nam
     c->next_sibling = parent->first_child;
     if (parent->first_child) akt__cell_get(s, parent->first_child)->prev_sibling = idx;
     parent->first_child = idx;
+    akt__mailbox_install(&s->heap, c, mp);
     if (start) { /* first in its system queue */
         start->kind = AKT__SYS_START;
         start->gen = akt__cell_gen(c);
@@ -186,26 +189,35 @@ static int akt__spawn_at(akt_system *s, uint32_t parent_idx, const akt_behavior 
     if (d->system != s) return AKT_EINVAL;
     if (akt__sys_closed(s)) return AKT_ECLOSED;
     akt__ext *x;
-    int rc = akt__make_ext(s, &o, &x);
+    akt__mailbox_plan mp;
+    int rc = akt__mailbox_plan_make(&s->heap, o.mailbox, &mp);
     if (rc) return rc;
+    rc = akt__make_ext(s, &o, &x);
+    if (rc) {
+        akt__mailbox_plan_drop(&s->heap, &mp);
+        return rc;
+    }
     /* The start message is allocated up front: once the actor is placed, nothing fails. */
     akt__envelope *start = b->size > offsetof(akt_behavior, pre_start) && b->pre_start
                                ? akt__env_new()
                                : NULL;
     if (b->size > offsetof(akt_behavior, pre_start) && b->pre_start && !start) {
+        akt__mailbox_plan_drop(&s->heap, &mp);
         akt__ext_free(s, x);
         return AKT_ENOMEM;
     }
 
     akt__cell *c = NULL;
     pthread_mutex_lock(&s->lock);
-    rc = akt__sys_closed(s) ? AKT_ECLOSED
-                            : akt__place_locked(s, parent_idx, o.name, b, d, state, x, start, &c);
+    rc = akt__sys_closed(s)
+             ? AKT_ECLOSED
+             : akt__place_locked(s, parent_idx, o.name, b, d, state, x, start, &mp, &c);
     pthread_mutex_unlock(&s->lock);
     if (rc) {
         /* A taken cell goes back with its run flag: late mail for its old incarnation that
          * came in meanwhile is still dead-lettered. */
         if (c) akt__cell_release(c, 1);
+        akt__mailbox_plan_drop(&s->heap, &mp);
         akt__ext_free(s, x);
         if (start) akt__env_free(start);
         return rc;

@@ -10,6 +10,7 @@
 #include "kernel/future.h"
 #include "kernel/msg.h"
 #include "life.h"
+#include "mailbox/mailbox.h"
 #include "send.h"
 #include "supervise.h"
 
@@ -141,7 +142,7 @@ static void akt__handle_stale_sys(akt_system *s, akt__cell *c, akt__envelope *e)
     if (e->kind == AKT__SYS_WATCH) {
         akt_msg *t;
         if (akt__msg_new_about(AKT_TYPE_TERMINATED, gone, NULL, &t) == 0 &&
-            akt__deliver(s, (akt_pid){e->arg}, t, gone.id, NULL, AKT__ENV_USER) != 0)
+            akt__deliver_internal(s, (akt_pid){e->arg}, t, gone.id) != 0)
             akt_msg_release(t);
     } else if (e->kind == AKT__SYS_NOTIFY_STOP && e->reply) {
         akt__future_complete(e->reply, 0, NULL);
@@ -157,19 +158,23 @@ static int akt__has_children(akt_system *s, akt__cell *c) {
     return any;
 }
 
-/* Adds a SYS_WATCH envelope to the watcher list unless that watcher is there; 1 if kept. */
+static void akt__keep(akt__cell *c, akt__envelope *e) {
+    atomic_store_explicit(&e->node.next, (akt__node *)c->kept, memory_order_relaxed);
+    c->kept = e;
+}
+
+/* Adds a SYS_WATCH envelope to the kept list unless that watcher is there; 1 if kept. */
 static int akt__keep_watch(akt__cell *c, akt__envelope *e) {
-    for (akt__envelope *w = c->watchers; w;
+    for (akt__envelope *w = c->kept; w;
          w = (akt__envelope *)atomic_load_explicit(&w->node.next, memory_order_relaxed))
-        if (w->arg == e->arg) return 0;
-    atomic_store_explicit(&e->node.next, (akt__node *)c->watchers, memory_order_relaxed);
-    c->watchers = e;
+        if (w->kind == AKT__SYS_WATCH && w->arg == e->arg) return 0;
+    akt__keep(c, e);
     return 1;
 }
 
 static void akt__drop_watch(akt__cell *c, uint64_t watcher) {
-    akt__envelope *prev = NULL, *w = c->watchers;
-    while (w && w->arg != watcher) {
+    akt__envelope *prev = NULL, *w = c->kept;
+    while (w && !(w->kind == AKT__SYS_WATCH && w->arg == watcher)) {
         prev = w;
         w = (akt__envelope *)atomic_load_explicit(&w->node.next, memory_order_relaxed);
     }
@@ -178,7 +183,7 @@ static void akt__drop_watch(akt__cell *c, uint64_t watcher) {
     if (prev)
         atomic_store_explicit(&prev->node.next, next, memory_order_relaxed);
     else
-        c->watchers = (akt__envelope *)next;
+        c->kept = (akt__envelope *)next;
     akt__env_free(w);
 }
 
@@ -200,8 +205,7 @@ static void akt__handle_sys(akt__worker *w, akt__cell *c, akt__envelope *e) {
         akt__drop_watch(c, e->arg);
         break;
     case AKT__SYS_NOTIFY_STOP:
-        atomic_store_explicit(&e->node.next, (akt__node *)c->stop_waiters, memory_order_relaxed);
-        c->stop_waiters = e;
+        akt__keep(c, e);
         return;
     case AKT__SYS_FAILED:
         akt__actor_supervise(w, c, e);
@@ -248,13 +252,12 @@ static void akt__run_system(akt__worker *w, akt__cell *c) {
 
 static akt__envelope *akt__next_user(akt__cell *c) {
     if (c->ext && c->ext->unstashed.head) return akt__env_list_pop(&c->ext->unstashed);
-    akt__node *n = akt__mpsc_pop(&c->mbox);
-    return (akt__envelope *)n;
+    return akt__mailbox_take(c);
 }
 
 void akt__cell_release(akt__cell *c, int can_receive) {
     int pending_unstash = can_receive && c->ext && c->ext->unstashed.head;
-    int tail_busy = c->mbox.tail != &c->mbox.stub;
+    int tail_busy = c->mbox.tail != &c->mbox.stub || akt__mailbox_holds(c);
     /* seq_cst store: the consumer's half of the Dekker pair with akt__mpsc_push +
      * akt__cell_wake. After it, only atomics of c may be read: another thread may own c. */
     atomic_store_explicit(&c->sched, 0, memory_order_seq_cst);

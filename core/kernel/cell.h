@@ -37,7 +37,8 @@ typedef struct akt__behavior_rec {
     int (*receive_batch)(akt_ctx *, void *);
 } akt__behavior_rec;
 
-struct akt__ext; /* rarely used parts, allocated on first use (actor/ext.h) */
+struct akt__ext;     /* rarely used parts, allocated on first use (actor/ext.h) */
+struct akt__mailbox; /* a mailbox other than the default (mailbox/mailbox.h) */
 
 /* A cell's pid, its id word: 24 bits of cell index, 39 bits of generation, bit 63 clear.
  * A system draws a random generation base (its pid tag, sys.h); the n-th incarnation of a
@@ -53,9 +54,13 @@ struct akt__ext; /* rarely used parts, allocated on first use (actor/ext.h) */
 #define AKT__CELL_UNREACHABLE (UINT64_C(1) << 63)
 
 typedef struct akt__cell {
-    akt__mpsc mbox;                /* user messages */
-    _Atomic(akt__envelope *) sysq; /* system messages: a Treiber stack, LIFO */
-    struct akt__cell *run_next;    /* link in a dispatcher's run queue */
+    akt__mpsc mbox; /* user messages (a custom mailbox's intake: mailbox/mailbox.h) */
+    /* The slot's mailbox record, NULL while every incarnation of the slot had the default
+     * unbounded FIFO (then a tell reads nothing else). Set once, by the first spawn of the
+     * slot that asks for another mailbox, before the pid is published; kept with the slot
+     * (type-stable, as the cell) until the system is freed, so a stale sender can read it. */
+    _Atomic(struct akt__mailbox *) mb;
+    struct akt__cell *run_next; /* link in a dispatcher's run queue */
     /* The pid of the current incarnation (of the next one while free), with
      * AKT__CELL_UNREACHABLE while it is not live: one load tells a sender whether its pid
      * is live. Written under the structure lock by the spawn that owns the cell
@@ -77,15 +82,17 @@ typedef struct akt__cell {
     const akt__behavior_rec *beh;
     void *state;
     struct akt__ext *ext;
-    char *name; /* under the system's structure lock */
+    char *name;                    /* under the system's structure lock */
+    _Atomic(akt__envelope *) sysq; /* system messages: a Treiber stack, LIFO */
     /* Kept system envelopes (owner-only): no allocation can make a watch or a graceful
-     * stop fail once it was accepted. */
-    struct akt__envelope *watchers;     /* SYS_WATCH, arg = the watcher */
-    struct akt__envelope *stop_waiters; /* SYS_NOTIFY_STOP, reply = the future */
+     * stop fail once it was accepted. SYS_WATCH (arg = the watcher) and SYS_NOTIFY_STOP
+     * (reply = the future) in one list, told apart by kind. */
+    struct akt__envelope *kept;
     uint32_t parent, first_child, next_sibling, prev_sibling; /* indexes; 0 = none */
 } akt__cell;
 
-/* Two cache lines, the first holding all a sender touches (mailbox, id, sched, disp). */
+/* Two cache lines, the first holding all a tell touches (mailbox, its record, id, sched,
+ * disp). */
 _Static_assert(sizeof(akt__cell) <= 128, "a cell fits two cache lines");
 
 #define AKT__PAGE_SHIFT 12

@@ -44,6 +44,7 @@ int akt__page_add_locked(akt_system *s, uint32_t page) {
     for (uint32_t i = 0; i < AKT__PAGE_CELLS; i++) {
         akt__mpsc_init(&p[i].mbox);
         atomic_init(&p[i].sysq, NULL);
+        atomic_init(&p[i].mb, NULL);
         atomic_init(&p[i].sched, 0);
         atomic_init(&p[i].id, AKT__CELL_UNREACHABLE | first | (page << AKT__PAGE_SHIFT) | i);
     }

@@ -20,6 +20,9 @@ enum akt__env_kind {
     AKT__SYS_RESTART,     /* directive from the parent; arg 1 = also when running */
 };
 
+/* The envelope holds one of its bounded mailbox's slots (mailbox/mailbox.h). */
+#define AKT__ENV_COUNTED 0x1u
+
 typedef struct akt__envelope {
     akt__node node; /* must be first: the queues link envelopes through it */
     akt_msg *msg;
@@ -29,7 +32,7 @@ typedef struct akt__envelope {
     uint64_t gen; /* the generation of the receiver it was sent to */
     uint16_t kind;
     uint8_t embedded; /* 1: the envelope inside its message (akt__env_for), not pooled */
-    uint8_t pad;
+    uint8_t flags;    /* AKT__ENV_* bits */
     int32_t code;
 } akt__envelope;
 
@@ -43,6 +46,7 @@ static inline akt__envelope *akt__env_reset(akt__envelope *e, uint8_t embedded) 
     e->arg = 0;
     e->code = 0;
     e->embedded = embedded;
+    e->flags = 0;
     return e;
 }
 

@@ -118,6 +118,13 @@ void akt__dead_letter(akt_system *s, akt__envelope *e, akt_pid to, const char *p
     akt__env_discard(e, AKT_ESTOPPED);
 }
 
+void akt__dead_letter_why(akt_system *s, akt__envelope *e, akt_pid to, const char *reason, int rc) {
+    if (e->kind == AKT__ENV_USER && e->msg)
+        akt__publish_at(s, AKT_EVENT_DEAD_LETTER, to, NULL, (akt_pid){e->sender}, e->msg, 0,
+                        reason);
+    akt__env_discard(e, rc);
+}
+
 AKT_API int akt_subscribe(akt_system *system, unsigned mask, akt_event_cb cb, void *data,
                           akt_subscription **out) {
     if (!system || !cb || !out || !(mask & AKT_EVENT_ALL)) return AKT_EINVAL;

@@ -47,5 +47,8 @@ void akt__publish(struct akt_system *s, unsigned kind, struct akt__cell *cell, a
  * publishes it, fails its asker with AKT_ESTOPPED, and frees the envelope with its
  * references. */
 void akt__dead_letter(struct akt_system *s, struct akt__envelope *e, akt_pid to, const char *path);
+/* Same with a reason in the event (static storage), its asker failing with rc. */
+void akt__dead_letter_why(struct akt_system *s, struct akt__envelope *e, akt_pid to,
+                          const char *reason, int rc);
 
 #endif

@@ -7,6 +7,7 @@
 #include "base/tls.h"
 #include "kernel/envelope.h"
 #include "kernel/events.h"
+#include "mailbox/mailbox.h"
 #include "sched/dispatch.h"
 #include "system.h"
 
@@ -159,14 +160,13 @@ static void akt__drain_all(akt_system *s) {
         akt__cell *p = atomic_load_explicit(&s->pages[pg], memory_order_acquire);
         for (uint32_t i = 0; i < AKT__PAGE_CELLS; i++) {
             akt__cell *c = &p[i];
-            akt__node *n;
-            while ((n = akt__mpsc_pop(&c->mbox)))
-                akt__dead_letter(s, (akt__envelope *)n, akt__cell_pid(c), NULL);
+            akt__envelope *e;
+            while ((e = akt__mailbox_take(c))) akt__dead_letter(s, e, akt__cell_pid(c), NULL);
+            akt__mailbox_free(&s->heap, c);
             akt__env_discard_chain(atomic_exchange_explicit(&c->sysq, NULL, memory_order_acquire),
                                    AKT_ECLOSED);
-            akt__env_discard_chain(c->watchers, AKT_ECLOSED);
-            akt__env_discard_chain(c->stop_waiters, AKT_ECLOSED);
-            c->watchers = c->stop_waiters = NULL;
+            akt__env_discard_chain(c->kept, AKT_ECLOSED);
+            c->kept = NULL;
             akt__ext_free(s, c->ext);
             c->ext = NULL;
             akt__heap_free(&s->heap, c->name);

@@ -564,6 +564,48 @@ typedef struct akt_behavior {
     int (*receive_batch)(akt_ctx *ctx, void *state);
 } akt_behavior;
 
+/* Mailboxes. Every actor's user messages wait in its mailbox; system messages (stop,
+ * watch, supervision directives) bypass it. By default a mailbox is an unbounded FIFO.
+ * akt_mailbox_spec (a spawn option, copied at spawn) picks the order the actor handles its
+ * messages in and, optionally, a capacity with a policy for when it is full:
+ *   AKT_MAILBOX_FIFO      arrival order (per sender: send order)
+ *   AKT_MAILBOX_PRIORITY  by compare: the message for which compare says "first" is handled
+ *                         first; equal priorities keep their arrival order (stable). The
+ *                         order applies to the messages waiting when the actor takes its
+ *                         next one. A poison pill (akt_poison) sorts after every message.
+ *   AKT_MAILBOX_FAIR      one sub-queue per sender (the sender pid; outside actors: one
+ *                         shared sub-queue), served round-robin one message at a time, so
+ *                         one busy sender cannot starve the others; FIFO per sender.
+ * capacity 0 is unbounded. Otherwise at most capacity user messages wait (the one being
+ * handled no longer counts), and when_full says what a tell or ask to a full mailbox does:
+ *   AKT_MAILBOX_FAIL   returns AKT_EFULL; the caller keeps the message (ownership moves
+ *                      only on success) and may retry, release or reroute it.
+ *   AKT_MAILBOX_DROP   accepts (returns 0) and sends the message to dead letters with the
+ *                      reason "mailbox full"; an asker's future fails with AKT_EFULL.
+ *   AKT_MAILBOX_BLOCK  a sender outside any actor callback waits up to block_timeout_ns
+ *                      for room, then gets AKT_ETIMEDOUT (the caller keeps the message); a
+ *                      sender inside an actor callback (a worker thread, a binding's run
+ *                      loop) never waits: it gets AKT_EFULL at once, as with FAIL.
+ * Messages akt sends itself (Terminated to watchers, poison pills) are never refused. */
+enum akt_mailbox_kind { AKT_MAILBOX_FIFO = 0, AKT_MAILBOX_PRIORITY = 1, AKT_MAILBOX_FAIR = 2 };
+enum akt_mailbox_when_full { AKT_MAILBOX_FAIL = 0, AKT_MAILBOX_DROP = 1, AKT_MAILBOX_BLOCK = 2 };
+
+/* A priority mailbox's order: < 0 if a is handled before b, > 0 if after, 0 if equal (then
+ * arrival order decides). Runs on the actor's dispatcher thread, for the actor being run
+ * (never concurrently for one actor), with a and b borrowed for the call; it must not call
+ * back into akt for this actor's mailbox. data is compare_data. */
+typedef int (*akt_mailbox_compare_fn)(akt_msg *a, akt_msg *b, void *data);
+
+typedef struct akt_mailbox_spec {
+    size_t size;                    /* sizeof(akt_mailbox_spec) */
+    int kind;                       /* enum akt_mailbox_kind */
+    uint32_t capacity;              /* 0 = unbounded; at most INT32_MAX */
+    int when_full;                  /* enum akt_mailbox_when_full (capacity > 0 only) */
+    int64_t block_timeout_ns;       /* AKT_MAILBOX_BLOCK: > 0 */
+    akt_mailbox_compare_fn compare; /* AKT_MAILBOX_PRIORITY: required */
+    void *compare_data;             /* borrowed: kept alive as long as the actor */
+} akt_mailbox_spec;
+
 typedef struct akt_spawn_options {
     size_t size;                      /* sizeof(akt_spawn_options) */
     const char *name;                 /* copied; NULL = an anonymous name ("$<n>"). No '/' */
@@ -575,6 +617,10 @@ typedef struct akt_spawn_options {
     const char *const *dependency_names;
     void *const *dependency_values;
     size_t dependency_count;
+    /* The mailbox (copied; NULL = an unbounded FIFO). AKT_EINVAL for a bad spec: a kind or
+     * policy out of range, a priority kind without compare, a capacity above INT32_MAX,
+     * BLOCK without a positive timeout. Since 0.4. */
+    const akt_mailbox_spec *mailbox;
 } akt_spawn_options;
 
 /* Fills options with the defaults (and sets options->size). */

@@ -164,6 +164,11 @@ AKTJ_FUTURE_CALLBACK(akt_shutdown_cb, aktj_shutdown_done)
 %ignore akt_future_failure; /* read by aktj_future_done, handed to Upcalls.complete */
 %ignore akt_ctx_reply_expected; /* aktj_ctx_reply_expected */
 %ignore akt_behavior;
+/* Mailboxes reach Java as dev.akt.Mailbox, handed to aktj_spawn as a long[4]. */
+%ignore akt_mailbox_kind;
+%ignore akt_mailbox_when_full;
+%ignore akt_mailbox_spec;
+%ignore akt_mailbox_compare_fn;
 %ignore akt_spawn_options;
 %ignore akt_spawn_options_init;
 %ignore akt_spawn;

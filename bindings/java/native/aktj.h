@@ -41,11 +41,13 @@ int aktj_system_destroy(JNIEnv *env, jlong system, jlong record);
  * kept until akt frees the actor). ctx != 0 spawns a child of the context's actor.
  * dep_names/dep_values (may be null) become dependencies; decider (may be null) with
  * directive is the strategy for the new actor's children; strategy (AKT_STRATEGY_*),
- * max_retries and within_ns its retry budget (AKT_EINVAL when invalid, as in akt.h). out[0]
+ * max_retries and within_ns its retry budget (AKT_EINVAL when invalid, as in akt.h); mailbox
+ * NULL (the default) or {kind, capacity, when_full, block_timeout_ns} (akt_mailbox_spec). out[0]
  * gets the pid id. */
 int aktj_spawn(JNIEnv *env, jlong system, jlong ctx, jobject cell, jstring name,
                jobjectArray dep_names, jobjectArray dep_values, jint directive, jobject decider,
-               jint strategy, jlong max_retries, jlong within_ns, jlongArray out);
+               jint strategy, jlong max_retries, jlong within_ns, jlongArray mailbox,
+               jlongArray out);
 
 /* Spawns a top-level C actor (aktj_native.c): from library's factory symbol, called as
  * int symbol(const char *arg, const akt_behavior **behavior, void **state) (AKT_ENOTFOUND

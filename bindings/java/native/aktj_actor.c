@@ -188,8 +188,22 @@ void *aktj_actor_state(JNIEnv *env, jobject cell) {
 
 int aktj_spawn(JNIEnv *env, jlong system, jlong ctx, jobject cell, jstring name,
                jobjectArray dep_names, jobjectArray dep_values, jint directive, jobject decider,
-               jint strategy, jlong max_retries, jlong within_ns, jlongArray out) {
+               jint strategy, jlong max_retries, jlong within_ns, jlongArray mailbox,
+               jlongArray out) {
     if (cell == NULL || out == NULL || (*env)->GetArrayLength(env, out) < 1) return AKT_EINVAL;
+    akt_mailbox_spec mb = {.size = sizeof mb};
+    if (mailbox != NULL) {
+        jlong f[4];
+        if ((*env)->GetArrayLength(env, mailbox) != 4) return AKT_EINVAL;
+        (*env)->GetLongArrayRegion(env, mailbox, 0, 4, f);
+        if (f[0] < INT32_MIN || f[0] > INT32_MAX || f[1] < 0 || f[1] > INT32_MAX ||
+            f[2] < INT32_MIN || f[2] > INT32_MAX)
+            return AKT_EINVAL;
+        mb.kind = (int)f[0];
+        mb.capacity = (uint32_t)f[1];
+        mb.when_full = (int)f[2];
+        mb.block_timeout_ns = f[3];
+    }
     if (max_retries < 0 || max_retries > (jlong)UINT32_MAX) return AKT_EINVAL;
     size_t ndeps = dep_names != NULL ? (size_t)(*env)->GetArrayLength(env, dep_names) : 0;
     if (ndeps > 0 &&
@@ -218,6 +232,7 @@ int aktj_spawn(JNIEnv *env, jlong system, jlong ctx, jobject cell, jstring name,
     opts.dependency_names = names;
     opts.dependency_values = (void *const *)a->deps;
     opts.dependency_count = ndeps;
+    if (mailbox != NULL) opts.mailbox = &mb;
 
     akt_pid pid = {0};
     if (rc == 0 && a->cell == NULL) rc = AKT_ENOMEM;

@@ -217,6 +217,29 @@ function freed(id) {
   freeIds.push(id);
 }
 
+const MAILBOX_KINDS = { fifo: 0, bounded: 0, fair: 2 };
+// No 'block': JS actors run on the JS thread, so a JS sender waiting for room would wait
+// for itself.
+const WHEN_FULL = { fail: 0, drop: 1 };
+
+/** [kind, capacity, whenFull, timeoutNs] of a mailbox option object, checked; undefined for none. */
+function mailboxOf(mb) {
+  if (mb === undefined || mb === null) return undefined;
+  const bad = (what) => makeError(errnos.InvalidArgumentError, what);
+  if (typeof mb !== 'object') throw bad(`mailbox must be an object, not ${typeof mb}`);
+  if (mb.kind === 'priority') throw bad('priority mailboxes are C-only for now');
+  const kind = MAILBOX_KINDS[mb.kind === undefined ? 'fifo' : mb.kind];
+  if (kind === undefined) throw bad(`unknown mailbox kind ${String(mb.kind)}`);
+  const capacity = mb.capacity === undefined ? 0 : mb.capacity;
+  if (!Number.isInteger(capacity) || capacity < 0 || capacity > 0x7fffffff) {
+    throw bad(`capacity must be an integer in [0, 2^31 - 1], not ${String(capacity)}`);
+  }
+  if (mb.kind === 'bounded' && capacity === 0) throw bad('a bounded mailbox needs a capacity > 0');
+  const whenFull = WHEN_FULL[mb.whenFull === undefined ? 'fail' : mb.whenFull];
+  if (whenFull === undefined) throw bad(`whenFull must be 'fail' or 'drop', not ${String(mb.whenFull)}`);
+  return [kind, capacity, whenFull, 0];
+}
+
 /** Spawns a JS actor: top-level when parentCtx is null, else a child of that actor. */
 function spawnActor(system, parentCtx, actor, opts = {}) {
   const make = makerOf(actor);
@@ -229,6 +252,7 @@ function spawnActor(system, parentCtx, actor, opts = {}) {
     const user = sup.decide;
     decider = (errno, reason) => directiveOf(user({ code: codeOf(errno), errno, reason }), directive);
   }
+  const mailbox = mailboxOf(opts.mailbox);
   const deps = opts.dependencies || {};
   const depNames = Object.keys(deps);
   // Boxed: akt hands each value back as a pointer, which needs an object.
@@ -243,7 +267,7 @@ function spawnActor(system, parentCtx, actor, opts = {}) {
   cells[id] = cell;
   try {
     native.spawn(parentCtx ? null : system[kHandle], opts.name, id, directive, decider,
-      depNames, depValues, budget);
+      depNames, depValues, budget, mailbox);
   } catch (e) {
     cells[id] = undefined;
     freeIds.push(id);

@@ -214,11 +214,32 @@ static int read_deps(napi_env env, an_actor *a, napi_value names, napi_value val
     return 1;
 }
 
+/* [kind, capacity, whenFull, timeoutNs] (checked by lib/actor.cjs) into spec; 0 if v is
+ * not such an array, 1 if read, -1 if it is malformed. */
+static int read_mailbox(napi_env env, napi_value v, akt_mailbox_spec *spec) {
+    bool is_array = false;
+    if (napi_is_array(env, v, &is_array) != napi_ok || !is_array) return 0;
+    int64_t f[4];
+    for (uint32_t i = 0; i < 4; i++) {
+        napi_value e;
+        if (napi_get_element(env, v, i, &e) != napi_ok ||
+            napi_get_value_int64(env, e, &f[i]) != napi_ok)
+            return -1;
+    }
+    if (f[1] < 0 || f[1] > INT32_MAX) return -1;
+    *spec = (akt_mailbox_spec){.size = sizeof *spec,
+                               .kind = (int)f[0],
+                               .capacity = (uint32_t)f[1],
+                               .when_full = (int)f[2],
+                               .block_timeout_ns = f[3]};
+    return 1;
+}
+
 /* spawn(handle|null, name, id, directive, decider, depNames, depValues,
- * [strategy, maxRetries, withinNs]) -> the pid in scratch[AN_SCR_PID]. A null handle spawns a
- * child of the actor whose callback is running. */
+ * [strategy, maxRetries, withinNs], [kind, capacity, whenFull, timeoutNs]|undefined) -> the pid in
+ * scratch[AN_SCR_PID]. A null handle spawns a child of the actor whose callback is running. */
 static napi_value Spawn(napi_env env, napi_callback_info info) {
-    AN_ARGS(8);
+    AN_ARGS(9);
     an_sys *s = NULL;
     napi_valuetype t;
     napi_typeof(env, argv[0], &t);
@@ -258,6 +279,13 @@ static napi_value Spawn(napi_env env, napi_callback_info info) {
 
     akt_spawn_options o;
     akt_spawn_options_init(&o);
+    akt_mailbox_spec mb;
+    int has_mb = read_mailbox(env, argv[8], &mb);
+    if (has_mb < 0) {
+        actor_free(I, a, 0);
+        return an_throw(env, I, AKT_EINVAL);
+    }
+    if (has_mb) o.mailbox = &mb;
     o.name = name;
     o.supervisor = &a->sup;
     o.dependency_names = (const char *const *)a->dep_names;

@@ -59,6 +59,7 @@ static void cell_free_now(akt_py_cell *c) {
     Py_XDECREF(c->stack);
     Py_XDECREF(c->deps);
     Py_XDECREF(c->keep);
+    Py_XDECREF(c->mailbox_key);
     Py_XDECREF(c->ctx);
     Py_XDECREF(c->self_pid);
     free(c);
@@ -494,14 +495,65 @@ static int deps_arg(akt_py_cell *c, PyObject *deps, const char ***names, void **
     return 0;
 }
 
+/* A priority mailbox's order: key(a) < key(b) first. Runs on the actor's runner thread
+ * (a worker or the Python thread), so it takes the GIL; a key that raises counts as equal
+ * (arrival order) and is reported as unraisable. */
+static int py_mailbox_compare(akt_msg *a, akt_msg *b, void *data) {
+    akt_py_cell *c = data;
+    PyGILState_STATE g = PyGILState_Ensure();
+    int r = 0;
+    PyObject *va = akt_py_msg_value(c->system, a);
+    PyObject *vb = va ? akt_py_msg_value(c->system, b) : NULL;
+    PyObject *ka = vb ? PyObject_CallOneArg(c->mailbox_key, va) : NULL;
+    PyObject *kb = ka ? PyObject_CallOneArg(c->mailbox_key, vb) : NULL;
+    if (kb) {
+        int lt = PyObject_RichCompareBool(ka, kb, Py_LT);
+        int gt = lt == 0 ? PyObject_RichCompareBool(kb, ka, Py_LT) : 0;
+        r = lt == 1 ? -1 : gt == 1 ? 1 : 0;
+    }
+    if (PyErr_Occurred()) PyErr_WriteUnraisable(c->mailbox_key);
+    Py_XDECREF(va);
+    Py_XDECREF(vb);
+    Py_XDECREF(ka);
+    Py_XDECREF(kb);
+    PyGILState_Release(g);
+    return r;
+}
+
+/* An akt.Mailbox (its _spec(): kind, capacity, when_full, timeout in ns) into spec. */
+static int mailbox_arg(PyObject *mailbox, akt_mailbox_spec *spec) {
+    PyObject *t = PyObject_CallMethod(mailbox, "_spec", NULL);
+    if (!t) {
+        if (PyErr_ExceptionMatches(PyExc_AttributeError)) {
+            PyErr_Clear();
+            PyErr_Format(PyExc_TypeError,
+                         "mailbox must be an akt mailbox (akt.Bounded, "
+                         "akt.Fair), not %.100s",
+                         Py_TYPE(mailbox)->tp_name);
+        }
+        return -1;
+    }
+    long long timeout = 0;
+    unsigned int capacity = 0;
+    int ok = PyArg_ParseTuple(t, "iIiL", &spec->kind, &capacity, &spec->when_full, &timeout);
+    Py_DECREF(t);
+    if (!ok) return -1;
+    spec->capacity = capacity;
+    spec->block_timeout_ns = timeout;
+    return 0;
+}
+
 PyObject *akt_py_spawn(akt_py_system *s, akt_ctx *ctx, akt_py_cell *parent, PyObject *args,
                        PyObject *kwargs) {
-    static char *kwlist[] = {"name", "actor", "dispatcher", "supervisor", "dependencies", NULL};
+    static char *kwlist[] = {"name",         "actor",   "dispatcher", "supervisor",
+                             "dependencies", "mailbox", NULL};
     PyObject *name = Py_None, *actor = NULL, *dispatcher = Py_None, *supervisor = Py_None,
-             *deps = Py_None;
-    if (!PyArg_ParseTupleAndKeywords(args, kwargs, "OO|$OOO:spawn", kwlist, &name, &actor,
-                                     &dispatcher, &supervisor, &deps))
+             *deps = Py_None, *mailbox = Py_None;
+    if (!PyArg_ParseTupleAndKeywords(args, kwargs, "OO|$OOOO:spawn", kwlist, &name, &actor,
+                                     &dispatcher, &supervisor, &deps, &mailbox))
         return NULL;
+    akt_mailbox_spec mbspec = {.size = sizeof mbspec};
+    if (mailbox != Py_None && mailbox_arg(mailbox, &mbspec)) return NULL;
     const char *cname = NULL;
     if (name != Py_None) {
         if (!PyUnicode_Check(name)) {
@@ -559,6 +611,20 @@ PyObject *akt_py_spawn(akt_py_system *s, akt_ctx *ctx, akt_py_cell *parent, PyOb
         return NULL;
     }
     opts.name = cname;
+    if (mailbox != Py_None) opts.mailbox = &mbspec;
+    if (mailbox != Py_None && mbspec.kind == AKT_MAILBOX_PRIORITY) {
+        c->mailbox_key = PyObject_GetAttrString(mailbox, "key");
+        if (!c->mailbox_key || !PyCallable_Check(c->mailbox_key)) {
+            if (!PyErr_Occurred())
+                PyErr_SetString(PyExc_TypeError, "a priority key must be callable");
+            PyMem_Free(dep_names);
+            PyMem_Free(dep_values);
+            cell_free_now(c);
+            return NULL;
+        }
+        mbspec.compare = py_mailbox_compare;
+        mbspec.compare_data = c;
+    }
     opts.dispatcher = c->mode == AKT_PY_MODE_PYTHON ? s->disp : NULL;
     opts.dependency_names = dep_names;
     opts.dependency_values = dep_values;

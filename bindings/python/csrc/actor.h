@@ -13,6 +13,7 @@ struct akt_py_cell {
     PyObject *stack;       /* list: handlers pushed by become, mirroring akt's stack */
     PyObject *deps;        /* dict name -> value (akt borrows the values), or NULL */
     PyObject *keep;        /* objects the spawn options borrow (supervisor), or NULL */
+    PyObject *mailbox_key; /* akt.Priority's key, called by the mailbox's comparator */
     PyObject *ctx;         /* a Context reused while nobody else holds it */
     PyObject *self_pid;    /* cached */
     int mode;

@@ -44,11 +44,14 @@ from .errors import (
     error_for,
 )
 from .events import Event, EventKind
+from .mailbox import Bounded, Fair, Mailbox, Priority
 from .messages import Bytes, Terminated, type_name, wire_bytes
 from .pid import AskFuture, Pid
 from .router import Router
 from .system import ActorSystem
 from .topics import Topic, TopicSubscription
+
+MailboxFullError = MailboxFull  # the name the mailbox docs use
 
 Context = _fast.Context
 Subscription = _fast.Subscription
@@ -56,7 +59,7 @@ Subscription = _fast.Subscription
 __version__ = _lib.text(_lib.lib.akt_version_string())
 
 __all__ = [
-    "Actor", "ActorFailed", "AskFuture", "ActorNotFound", "ActorStopped", "ActorSystem", "AktError",
+    "Actor", "ActorFailed", "Bounded", "Fair", "Mailbox", "MailboxFullError", "Priority", "AskFuture", "ActorNotFound", "ActorStopped", "ActorSystem", "AktError",
     "AskTimeout", "BufferTooSmall", "Busy", "Bytes", "Cancelled", "Context", "ContextError",
     "CronSyntaxError", "DeadlockError", "Decider", "Directive", "Event", "EventKind",
     "InvalidArgument", "MailboxFull", "NameTaken", "NotReady", "NotSupported", "OutOfMemory",

@@ -26,6 +26,7 @@ from ._lib import _fast, ffi
 from .actor import Actor, Supervisor
 from .errors import AktError, Cancelled, DeadlockError, error_for
 from .events import Event, EventKind, _make_event
+from .mailbox import Mailbox
 from .messages import Bytes, Terminated
 from .pid import Pid
 from .router import FAILURE_POLICIES, STRATEGIES, Router, _ns
@@ -113,7 +114,8 @@ class ActorSystem(_fast.SystemCore):
 
         def spawn(self, name: Optional[str], actor: "Actor | Callable[[], Actor]", *,
                   dispatcher: Optional[str] = None, supervisor: Optional[Supervisor] = None,
-                  dependencies: Optional[dict[str, Any]] = None) -> Pid: ...
+                  dependencies: Optional[dict[str, Any]] = None,
+                  mailbox: Optional["Mailbox"] = None) -> Pid: ...
 
         def lookup(self, path: str) -> Pid: ...
 

@@ -29,6 +29,7 @@ final class Errors {
             "EUNHANDLED", UnhandledMessageException::new,
             "ECLOSED", SystemClosedException::new,
             "EEXIST", ActorNameTakenException::new,
+            "EFULL", MailboxFullException::new,
             // Java's own type for a cancelled computation, with akt's code kept in the cause.
             "ECANCELED", (code, message) -> {
                 CancellationException c = new CancellationException(message);

@@ -27,6 +27,7 @@ class ErrorsTest {
             "EUNHANDLED", UnhandledMessageException.class,
             "ECLOSED", SystemClosedException.class,
             "EEXIST", ActorNameTakenException.class,
+            "EFULL", MailboxFullException.class,
             "ECANCELED", CancellationException.class);
 
     static List<Row> headerRows() throws IOException {

@@ -1,0 +1,90 @@
+package dev.akt;
+
+import java.time.Duration;
+import java.util.Objects;
+
+/**
+ * An actor's mailbox, given with {@link Props#withMailbox}; the default is an unbounded FIFO.
+ * {@link #bounded} keeps at most a capacity of waiting messages and says what a tell to a
+ * full one does ({@link WhenFull}); {@link #fair} serves its senders round-robin, one
+ * message each in turn. Priority mailboxes are C-only for now. Immutable.
+ */
+public final class Mailbox {
+    /** What a tell or ask to a full bounded mailbox does. */
+    public enum WhenFull {
+        /** The call throws {@link MailboxFullException}; the message is not sent. */
+        FAIL(0),
+        /** The call succeeds and the message goes to dead letters ("mailbox full"). */
+        DROP(1),
+        /**
+         * A sender outside actors waits up to the timeout for room, then gets
+         * {@link AskTimeoutException}; a sender inside an actor never waits: it gets
+         * {@link MailboxFullException} at once.
+         */
+        BLOCK(2);
+
+        final int code;
+
+        WhenFull(int code) {
+            this.code = code;
+        }
+    }
+
+    private static final int FIFO = 0;
+    private static final int FAIR = 2;
+
+    private final int kind;
+    private final int capacity;
+    private final WhenFull whenFull;
+    private final Duration timeout;
+
+    private Mailbox(int kind, int capacity, WhenFull whenFull, Duration timeout) {
+        this.kind = kind;
+        this.capacity = capacity;
+        this.whenFull = whenFull;
+        this.timeout = timeout;
+    }
+
+    /** A FIFO mailbox of at most capacity (&gt; 0) waiting messages; FAIL or DROP when full. */
+    public static Mailbox bounded(int capacity, WhenFull whenFull) {
+        if (Objects.requireNonNull(whenFull, "whenFull") == WhenFull.BLOCK) {
+            throw new IllegalArgumentException("WhenFull.BLOCK needs a timeout: bounded(capacity, BLOCK, timeout)");
+        }
+        return bounded(capacity, whenFull, null);
+    }
+
+    /** A FIFO mailbox of at most capacity waiting messages; timeout is for BLOCK only. */
+    public static Mailbox bounded(int capacity, WhenFull whenFull, Duration timeout) {
+        if (capacity <= 0) throw new IllegalArgumentException("a bounded mailbox needs a capacity > 0, not " + capacity);
+        Objects.requireNonNull(whenFull, "whenFull");
+        if (whenFull == WhenFull.BLOCK && (timeout == null || timeout.isNegative() || timeout.isZero())) {
+            throw new IllegalArgumentException("WhenFull.BLOCK needs a positive timeout");
+        }
+        return new Mailbox(FIFO, capacity, whenFull, timeout);
+    }
+
+    /** Per-sender sub-queues served round-robin, unbounded. */
+    public static Mailbox fair() {
+        return new Mailbox(FAIR, 0, WhenFull.FAIL, null);
+    }
+
+    /** {kind, capacity, when_full, block_timeout_ns}: akt_mailbox_spec for the native side. */
+    long[] spec() {
+        long ns = timeout == null ? 0 : saturatedNanos(timeout);
+        return new long[] {kind, capacity, whenFull.code, ns};
+    }
+
+    private static long saturatedNanos(Duration d) {
+        try {
+            return d.toNanos();
+        } catch (ArithmeticException e) {
+            return Long.MAX_VALUE;
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "Mailbox[" + (kind == FAIR ? "fair" : "fifo") + ", capacity=" + capacity + ", whenFull=" + whenFull
+                + (timeout != null ? ", timeout=" + timeout : "") + "]";
+    }
+}

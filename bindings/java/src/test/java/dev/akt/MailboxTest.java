@@ -1,0 +1,115 @@
+package dev.akt;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+class MailboxTest {
+    ActorSystem system;
+
+    @BeforeEach
+    void start() {
+        system = ActorSystem.builder("mb").workers(2).build();
+    }
+
+    @AfterEach
+    void stop() {
+        system.close();
+    }
+
+    /** Blocks in "hold" until released, records the rest. */
+    static final class Slow implements Actor {
+        final CountDownLatch held = new CountDownLatch(1);
+        final CountDownLatch release = new CountDownLatch(1);
+        final List<Object> seen = new CopyOnWriteArrayList<>();
+
+        @Override
+        public void receive(Context ctx, Object msg) throws Exception {
+            if ("hold".equals(msg)) {
+                held.countDown();
+                assertTrue(release.await(10, TimeUnit.SECONDS));
+            } else {
+                seen.add(msg);
+            }
+        }
+    }
+
+    Pid heldFull(Slow a, Mailbox mailbox, int n) throws InterruptedException {
+        Pid pid = system.spawn(null, Props.of(a).withMailbox(mailbox));
+        pid.tell("hold");
+        assertTrue(a.held.await(10, TimeUnit.SECONDS));
+        for (int i = 0; i < n; i++) pid.tell(i);
+        return pid;
+    }
+
+    @Test
+    void aFullFailMailboxThrowsMailboxFullException() throws Exception {
+        Slow a = new Slow();
+        Pid pid = heldFull(a, Mailbox.bounded(4, Mailbox.WhenFull.FAIL), 4);
+        MailboxFullException e = assertThrows(MailboxFullException.class, () -> pid.tell("refused"));
+        assertEquals(Errors.code("EFULL"), e.code());
+        a.release.countDown();
+        Await.until(() -> a.seen.size() == 4, "the four accepted messages");
+        pid.tell("later");
+        Await.until(() -> a.seen.equals(List.of(0, 1, 2, 3, "later")), "room again");
+    }
+
+    @Test
+    void aFullDropMailboxSendsToDeadLetters() throws Exception {
+        List<String> reasons = new CopyOnWriteArrayList<>();
+        try (Subscription sub = system.deadLetters(ev -> reasons.add(ev.reason()))) {
+            Slow a = new Slow();
+            Pid pid = heldFull(a, Mailbox.bounded(2, Mailbox.WhenFull.DROP), 2);
+            pid.tell("dropped");
+            Await.until(() -> reasons.equals(List.of("mailbox full")), "the dead letter");
+            a.release.countDown();
+            Await.until(() -> a.seen.equals(List.of(0, 1)), "the kept messages");
+            assertNotNull(sub);
+        }
+    }
+
+    @Test
+    void aFullBlockMailboxTimesOutOutsideActors() throws Exception {
+        Slow a = new Slow();
+        Pid pid = heldFull(a, Mailbox.bounded(1, Mailbox.WhenFull.BLOCK, Duration.ofMillis(50)), 1);
+        long t0 = System.nanoTime();
+        assertThrows(AskTimeoutException.class, () -> pid.tell("late"));
+        assertTrue(System.nanoTime() - t0 >= Duration.ofMillis(45).toNanos());
+        a.release.countDown();
+        Await.until(() -> a.seen.equals(List.of(0)), "the kept message");
+    }
+
+    @Test
+    void aFairMailboxServesSendersRoundRobin() throws Exception {
+        Slow a = new Slow();
+        Pid target = system.spawn(null, Props.of(a).withMailbox(Mailbox.fair()));
+        target.tell("hold");
+        assertTrue(a.held.await(10, TimeUnit.SECONDS));
+        for (String tag : List.of("A", "B", "C")) {
+            Pid sender = system.spawn((ctx, msg) -> {
+                for (int i = 1; i <= 3; i++) ctx.tell(target, tag + i);
+                ctx.respond("done");
+            });
+            assertEquals("done", Await.get(sender.ask("go", Await.ASK)));
+        }
+        a.release.countDown();
+        Await.until(() -> a.seen.size() == 9, "nine messages");
+        assertEquals(List.of("A1", "B1", "C1", "A2", "B2", "C2", "A3", "B3", "C3"), a.seen);
+    }
+
+    @Test
+    void badMailboxesAreRefused() {
+        assertThrows(IllegalArgumentException.class, () -> Mailbox.bounded(0, Mailbox.WhenFull.FAIL));
+        assertThrows(IllegalArgumentException.class, () -> Mailbox.bounded(4, Mailbox.WhenFull.BLOCK));
+        assertThrows(IllegalArgumentException.class,
+                () -> Mailbox.bounded(4, Mailbox.WhenFull.BLOCK, Duration.ZERO));
+        assertThrows(NullPointerException.class, () -> Props.of(new Slow()).withMailbox(null));
+    }
+}

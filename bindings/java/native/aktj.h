@@ -119,6 +119,11 @@ jobject aktj_ctx_dependency(JNIEnv *env, jlong ctx, jstring name);
 /* The path of pid, or null if it is not a live actor. */
 jstring aktj_pid_path(JNIEnv *env, jlong system, jlong pid);
 
+/* Remoting: akt_remote_start with these options (host may be null: 127.0.0.1); and this
+ * node's address, or null before the start. */
+int aktj_remote_start(jlong system, const char *host, int port, jlong max_frame_bytes);
+jstring aktj_remote_address(JNIEnv *env, jlong system);
+
 /* Event stream: sink (a dev.akt.EventSink) gets the events of mask. out[0] gets a
  * handle for aktj_unsubscribe, which also drops the sink. */
 int aktj_subscribe(JNIEnv *env, jlong system, jint mask, jobject sink, jlongArray out);

@@ -6,6 +6,8 @@
 
 #include "aktj_internal.h"
 
+#include <akt/remote.h>
+
 /* What the binding keeps per system besides akt's handle. */
 typedef struct aktj_system {
     jobject decider; /* supervisor decider of top-level actors, or NULL */
@@ -76,6 +78,23 @@ jstring aktj_pid_path(JNIEnv *env, jlong system, jlong pid) {
         s = (*env)->NewStringUTF(env, big);
     free(big);
     return s;
+}
+
+int aktj_remote_start(jlong system, const char *host, int port, jlong max_frame_bytes) {
+    if (port < 0 || port > 65535 || max_frame_bytes < 0 || max_frame_bytes > 0xFFFFFFFFll)
+        return AKT_EINVAL;
+    akt_remote_options o;
+    akt_remote_options_init(&o);
+    o.host = host;
+    o.port = (uint16_t)port;
+    o.max_frame_bytes = (uint32_t)max_frame_bytes;
+    return akt_remote_start(AKTJ_PTR(system), &o);
+}
+
+jstring aktj_remote_address(JNIEnv *env, jlong system) {
+    char buf[256];
+    if (akt_remote_address(AKTJ_PTR(system), buf, sizeof buf, NULL)) return NULL;
+    return (*env)->NewStringUTF(env, buf);
 }
 
 /* ---- event stream -------------------------------------------------------------------- */

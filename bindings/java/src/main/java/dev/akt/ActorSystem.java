@@ -429,6 +429,38 @@ public final class ActorSystem implements AutoCloseable {
         return new Pid(this, out[0]);
     }
 
+    /**
+     * Starts remoting: listens on {@code host} (null: 127.0.0.1) and {@code port} (0: an
+     * ephemeral one) and returns this node's address, {@code "akt://<name>@<host>:<port>"}.
+     * Throws {@link AktException} {@code AKT_EEXIST} if already started.
+     */
+    public String remoteStart(String host, int port) {
+        Errors.check(AktNativeJNI.aktj_remote_start(handle, host, port, 0), "remoteStart");
+        return remoteAddress();
+    }
+
+    /** This node's address; {@code AKT_ENOTFOUND} before {@link #remoteStart}. */
+    public String remoteAddress() {
+        String a = AktNativeJNI.aktj_remote_address(handle);
+        if (a == null) {
+            throw Errors.of(Errors.ENOTFOUND, "remoteAddress (remoting not started)");
+        }
+        return a;
+    }
+
+    /**
+     * The pid of the actor at {@code "akt://<name>@<host>:<port>/user/<path>"} of another
+     * node: tell and ask work as on a local pid; an ask to an unknown actor fails with
+     * {@code AKT_ENOTFOUND}, one to a lost node with {@code AKT_EUNREACHABLE}.
+     */
+    public Pid remoteLookup(String address) {
+        Objects.requireNonNull(address, "address");
+        long[] out = new long[1];
+        Errors.check(AktNativeJNI.akt_remote_lookup(handle, address, out),
+                "remoteLookup '" + address + "'");
+        return new Pid(this, out[0]);
+    }
+
     /** Stops an actor now: queued messages go to dead letters, children stop first. The same
      *  as {@link Pid#stop()}, for a pid of this system. */
     public void stop(Pid pid) {

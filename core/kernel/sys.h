@@ -20,6 +20,18 @@ struct akt__worker;
  * how a dispatcher of sched/ runs actors without naming the layer above it. */
 typedef size_t (*akt__run_fn)(struct akt__worker *w, akt__cell *c, size_t budget);
 
+/* What the lower layers call in the scheduling library (lib/schedule.c), which they cannot
+ * name: an actor's finalisation (actor/), the start of shutdown and the free (system/). */
+typedef struct akt__sched_hooks {
+    void (*actor_stopped)(akt_system *s, akt_pid pid); /* its pid is no longer live */
+    void (*close)(akt_system *s);                      /* shutdown started: cancel all */
+    void (*destroy)(akt_system *s);                    /* timers stopped: free the rest */
+} akt__sched_hooks;
+/* The first member of the scheduling registry, made at the system's first schedule. */
+typedef struct akt__sched_head {
+    const akt__sched_hooks *hooks;
+} akt__sched_head;
+
 enum akt__sys_state { AKT__SYS_RUNNING = 0, AKT__SYS_STOPPING, AKT__SYS_DONE };
 
 #define AKT__GUARDIAN 1u /* cell index of /user */
@@ -52,6 +64,8 @@ struct akt_system {
     struct akt_dispatcher *externals; /* external dispatchers, linked */
     akt__timers timers;
     akt__events events;
+    /* NULL until the first schedule (lib/schedule.c publishes it once, with release). */
+    _Atomic(akt__sched_head *) schedules;
 
     /* Shutdown. */
     pthread_mutex_t done_lock;
@@ -107,6 +121,12 @@ static inline akt__cell *akt__cell_issued(akt_system *s, akt_pid pid) {
 
 static inline int akt__sys_closed(akt_system *s) {
     return atomic_load_explicit(&s->state, memory_order_acquire) != AKT__SYS_RUNNING;
+}
+
+/* The scheduling registry if there is one (acquire: pairs with its publication, so that
+ * its hooks and lock are initialised). */
+static inline akt__sched_head *akt__sys_schedules(akt_system *s) {
+    return atomic_load_explicit(&s->schedules, memory_order_acquire);
 }
 
 /* The cell table (cells.c); all under s->lock. Draws the system's pid tag and adds the

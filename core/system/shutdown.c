@@ -57,6 +57,8 @@ AKT_API int akt_system_shutdown(akt_system *system, akt_shutdown_cb cb, void *da
         atomic_store_explicit(&s->state, AKT__SYS_RUNNING, memory_order_release);
         return AKT_ENOMEM;
     }
+    akt__sched_head *sched = akt__sys_schedules(s);
+    if (sched) sched->hooks->close(s); /* no fire reaches a stopping actor */
     akt__stop_request(s, akt__cell_pid(akt__cell_get(s, AKT__GUARDIAN)));
     return 0;
 }
@@ -173,6 +175,8 @@ static void akt__drain_all(akt_system *s) {
 void akt__system_free(akt_system *s) {
     akt__dispatcher_stop_workers(s);
     akt__timers_stop(&s->timers);
+    akt__sched_head *sched = akt__sys_schedules(s);
+    if (sched) sched->hooks->destroy(s);
     akt__drain_all(s);
     for (uint32_t pg = 0; pg < s->npages; pg++)
         akt__heap_free(&s->heap, atomic_load_explicit(&s->pages[pg], memory_order_relaxed));

@@ -43,6 +43,7 @@ from .errors import (
 from .events import Event, EventKind
 from .messages import Bytes, Terminated, type_name, wire_bytes
 from .pid import AskFuture, Pid
+from .schedule import ScheduleInfo
 from .system import ActorSystem
 
 Context = _fast.Context
@@ -55,6 +56,6 @@ __all__ = [
     "AskTimeout", "BufferTooSmall", "Busy", "Bytes", "Cancelled", "Context", "ContextError",
     "DeadlockError", "Decider", "Directive", "Event", "EventKind", "InvalidArgument",
     "MailboxFull", "NameTaken", "NotReady", "NotSupported", "OutOfMemory", "Pid",
-    "Strategy", "Subscription", "Supervisor", "SystemClosed", "Terminated", "Unhandled", "WrongType",
+    "ScheduleInfo", "Strategy", "Subscription", "Supervisor", "SystemClosed", "Terminated", "Unhandled", "WrongType",
     "error_for", "type_name", "wire_bytes",
 ]

@@ -136,6 +136,8 @@ AKTJ_FUTURE_CALLBACK(akt_shutdown_cb, aktj_shutdown_done)
 /* ---- the error table: aktj_errors.c makes the names a String[] ------------------------ */
 %typemap(jtype) jobjectArray aktj_error_names "String[]"
 %typemap(jstype) jobjectArray aktj_error_names "String[]"
+%typemap(jtype) jobjectArray aktj_schedules "String[]"
+%typemap(jstype) jobjectArray aktj_schedules "String[]"
 
 /* ---- what Java does not get from akt.h (it has a form in aktj.h, or no use) ---------- */
 /* The error table reaches Java as a whole: aktj_error_codes/aktj_error_names. */
@@ -182,6 +184,12 @@ AKTJ_FUTURE_CALLBACK(akt_shutdown_cb, aktj_shutdown_done)
 %ignore akt_event_cb;
 %ignore akt_subscribe;
 %ignore akt_unsubscribe;
+%ignore akt_schedule_options;
+%ignore akt_schedule_once;  /* aktj_schedule */
+%ignore akt_schedule_every; /* aktj_schedule */
+%ignore akt_schedule_info;
+%ignore akt_schedule_list_cb;
+%ignore akt_schedule_list; /* aktj_schedules */
 %ignore AKT_BORROW;
 %ignore AKT_COPY;
 %ignore AKT_API;

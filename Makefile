@@ -11,6 +11,9 @@
 #   test-release      ctest in build/: every test but conformance_* (core, abi, install)
 #   test-asan         the suite built with ASan+UBSan in build-asan/
 #   test-tsan         the suite built with TSan in build-tsan/
+#   build-fuzz        the libFuzzer targets of fuzz/ (clang-14) in build-fuzz/
+#   test-fuzz         each fuzz target on its corpus for FUZZ_SECONDS (scripts/run_fuzz.sh);
+#                     fails on any crash, leak or sanitizer report
 #   test-<binding>    bindings/<binding>/test.sh, for each binding listed in BINDINGS
 #   test-conformance  the conformance_* ctests in build/ (fails if there is none)
 #   test-bindings-asan  the Python and Node suites against the ASan+UBSan libakt of
@@ -27,6 +30,8 @@ SHELL := /bin/bash
 BUILD      ?= build
 BUILD_ASAN ?= build-asan
 BUILD_TSAN ?= build-tsan
+BUILD_FUZZ ?= build-fuzz
+FUZZ_SECONDS ?= 30
 BUILD_TYPE ?= RelWithDebInfo
 JOBS       ?= 2
 CMAKE_ARGS ?=
@@ -49,12 +54,12 @@ cmake_build = cmake -S . -B $(1) -G Ninja -DCMAKE_BUILD_TYPE=$(BUILD_TYPE) -DAKT
               && cmake --build $(1) -j $(JOBS)
 
 # The phases of `make test`, in order; the summary lists exactly these.
-TEST_PHASES := setup build test-release build-asan test-asan build-tsan test-tsan \
+TEST_PHASES := setup build test-release build-asan test-asan build-tsan test-tsan build-fuzz test-fuzz \
                $(addprefix test-,$(BINDINGS)) test-conformance test-bindings-asan
 SUMMARY := $(CURDIR)/$(BUILD)/test-summary.txt
 
 .PHONY: setup build demo bench test test-phases test-release build-asan test-asan \
-        build-tsan test-tsan test-conformance test-bindings test-python test-node \
+        build-tsan test-tsan build-fuzz test-fuzz test-conformance test-bindings test-python test-node \
         test-java test-bindings-asan abi-baseline clean
 
 setup:
@@ -89,6 +94,15 @@ build-tsan: setup
 test-tsan: build-tsan
 	@$(PHASE) $@ env TSAN_OPTIONS='$(TSAN_OPTIONS)' $$(scripts/tsan_prefix.sh) \
 	    $(CTEST) --test-dir $(BUILD_TSAN) -E $(CONFORMANCE_RE)
+
+# Only the fuzz targets (and the instrumented static library they link) are built there.
+build-fuzz: setup
+	@$(PHASE) $@ bash -c 'cmake -S . -B $(BUILD_FUZZ) -G Ninja -DCMAKE_BUILD_TYPE=$(BUILD_TYPE) \
+	    -DCMAKE_C_COMPILER=clang-14 -DAKT_FUZZ=ON -DAKT_BUILD_TESTS=OFF $(CMAKE_ARGS) \
+	    && cmake --build $(BUILD_FUZZ) -j $(JOBS) --target akt_fuzz'
+
+test-fuzz: build-fuzz
+	@$(PHASE) $@ scripts/run_fuzz.sh $(BUILD_FUZZ) $(FUZZ_SECONDS)
 
 test-conformance: build
 	@$(PHASE) $@ $(CTEST) --test-dir $(BUILD) -R $(CONFORMANCE_RE)

@@ -623,6 +623,32 @@ static void test_schedule_functions(void **state) {
     tu_system_end(sys);
 }
 
+/* ---- cron expressions ------------------------------------------------------------------ */
+
+static void test_cron_functions(void **state) {
+    (void)state;
+    size_t col = 7;
+    BAD(AKT_EINVAL, akt_cron_validate, NULL, &col);
+    assert_int_equal(col, 0);
+    BAD(AKT_EINVAL, akt_cron_validate, NULL, NULL);
+    BAD(AKT_EINVAL, akt_cron_validate, "", &col);
+    assert_int_equal(col, 1);
+    BAD(AKT_EINVAL, akt_cron_validate, "\xff\xfe * * * * ?", &col);
+    assert_int_equal(col, 1);
+    BAD(AKT_EINVAL, akt_cron_validate, "* * * * * ? 99999999999999999999", &col);
+    assert_int_equal(col, 13);
+    int64_t next = 42;
+    BAD(AKT_EINVAL, akt_cron_next_after, NULL, 0, 0, &next, &col);
+    BAD(AKT_EINVAL, akt_cron_next_after, "* * * * * ?", 0, 0, NULL, &col);
+    BAD(AKT_EINVAL, akt_cron_next_after, "* * * * * ?", 0x80u, 0, &next, &col);
+    assert_int_equal(col, 0);
+    BAD(AKT_EINVAL, akt_cron_next_after, "* * * * ? ?", AKT_CRON_UTC, 0, &next, NULL);
+    assert_int_equal(next, 42); /* untouched on failure */
+    BAD(AKT_ENOTFOUND, akt_cron_next_after, "* * * * * ?", AKT_CRON_UTC, INT64_MAX, &next, &col);
+    BAD(AKT_ENOTFOUND, akt_cron_next_after, "0 0 0 30 2 ?", AKT_CRON_UTC, 0, &next, &col);
+    assert_int_equal(next, 42);
+}
+
 /* ---- a system after shutdown ------------------------------------------------------------- */
 
 static void test_system_after_shutdown(void **state) {
@@ -738,6 +764,7 @@ int main(void) {
         TU_TEST(test_dispatcher_and_event_functions),
         TU_TEST(test_schedule_functions),
         TU_TEST(test_system_after_shutdown),
+        TU_TEST(test_cron_functions),
         /* Last: they look at what the tests above covered. */
         TU_TEST(test_every_header_function_is_covered),
         TU_TEST(test_every_header_function_is_exported),

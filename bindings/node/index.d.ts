@@ -262,6 +262,28 @@ export class DeadlockError extends AktError {}
 export class BufferRangeError extends AktError {}
 export class BusyError extends AktError {}
 
+/** A cron expression that does not parse. */
+export class CronSyntaxError extends InvalidArgumentError {
+  /** 1-based column (in UTF-8 bytes) of the first character that cannot be accepted; the
+   *  column after the text when a part is missing. */
+  readonly column: number;
+  readonly expression: string;
+}
+
+/** Options of cronNext. */
+export interface CronOptions {
+  /** Read the expression's wall-clock times in UTC instead of the local time zone. */
+  utc?: boolean;
+}
+
+/** Throws CronSyntaxError unless expr is a valid cron expression (Quartz syntax, 6 or 7
+ *  fields with seconds, `? L W #`). */
+export function validateCron(expr: string): void;
+/** The first fire time of expr strictly after `after` (whole seconds), or null if it never
+ *  fires again. A local time skipped by DST fires at the end of the gap; a repeated one
+ *  fires once, at its first occurrence. Throws CronSyntaxError on a bad expression. */
+export function cronNext(expr: string, after: Date, options?: CronOptions): Date | null;
+
 declare const akt: {
   ActorSystem: typeof ActorSystem;
   Actor: typeof Actor;
@@ -270,6 +292,9 @@ declare const akt: {
   Message: typeof Message;
   Terminated: typeof Terminated;
   registerType: typeof registerType;
+  validateCron: typeof validateCron;
+  cronNext: typeof cronNext;
+  CronSyntaxError: typeof CronSyntaxError;
   version: string;
 };
 export default akt;

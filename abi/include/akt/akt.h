@@ -7,7 +7,7 @@
  *   3. the actor system          8. lifecycle from outside (stop, poison, graceful)
  *   4. pids and lookup           9. dispatchers (external run loops for bindings)
  *   5. messages and sending     10. the event stream and dead letters
- *  11. scheduling (once, every interval)
+ *  11. cron expressions       12. scheduling (once, every interval, cron)
  *
  * The contracts, written once and obeyed by every function below:
  *
@@ -770,7 +770,36 @@ AKT_API int akt_subscribe(akt_system *system, unsigned mask, akt_event_cb cb, vo
 AKT_API int akt_unsubscribe(akt_subscription *sub);
 
 /* ===================================================================================== */
-/* 11. Scheduling: messages sent later, once or every interval                             */
+/* 11. Cron expressions                                                                   */
+/* ===================================================================================== */
+
+/* Quartz syntax: 6 or 7 blank-separated fields, `sec min hour day-of-month month
+ * day-of-week [year]`; `* ? , - /`, names JAN-DEC and SUN-SAT (case-insensitive),
+ * day-of-week 1=SUN..7=SAT, years 1970-2199; day-of-month `L`, `L-n`, `nW`, `LW`;
+ * day-of-week `nL`, `n#k`. One of the two day fields is `?` (or `*`, which akt also takes
+ * there); both constrained, or both `?`, is an error. `nW` never leaves the month, and a
+ * day the month does not have (31 in April, 30W in February) does not fire in it.
+ * Times are wall-clock times of the process's local time zone (TZ, re-read at each call),
+ * or of UTC with AKT_CRON_UTC. A local time skipped by a DST change fires at the first
+ * instant after the gap; a local time that occurs twice fires once, at its first
+ * occurrence. */
+#define AKT_CRON_UTC 1u
+
+/* 0 if expr is a valid cron expression; AKT_EINVAL otherwise, with *err_col (when err_col
+ * is not NULL) the 1-based column of the first character that cannot be accepted (the
+ * column after the text when something is missing; 0 when expr is NULL). */
+AKT_API int akt_cron_validate(const char *expr, size_t *err_col);
+
+/* The first fire time of expr strictly after after_unix_ns (CLOCK_REALTIME nanoseconds),
+ * in whole seconds, into *next_unix_ns. AKT_EINVAL if expr does not parse (*err_col as in
+ * akt_cron_validate), if next_unix_ns is NULL or flags has a bit other than AKT_CRON_UTC
+ * (*err_col 0); AKT_ENOTFOUND if it never fires again before 2200; AKT_ENOMEM. Any
+ * thread (a TZ change races with the C library's own readers of it, as it always does). */
+AKT_API int akt_cron_next_after(const char *expr, unsigned flags, int64_t after_unix_ns,
+                                int64_t *next_unix_ns, size_t *err_col);
+
+/* ===================================================================================== */
+/* 12. Scheduling: messages sent later, once, every interval or on a cron expression       */
 /* ===================================================================================== */
 
 /* All of a system's schedules share its one timer thread (a deadline heap): no thread or

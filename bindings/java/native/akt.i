@@ -190,6 +190,8 @@ AKTJ_FUTURE_CALLBACK(akt_shutdown_cb, aktj_shutdown_done)
 %ignore akt_schedule_info;
 %ignore akt_schedule_list_cb;
 %ignore akt_schedule_list; /* aktj_schedules */
+%ignore akt_cron_validate;   /* aktj_cron_validate: the expression as UTF-8 bytes */
+%ignore akt_cron_next_after; /* aktj_cron_next */
 %ignore AKT_BORROW;
 %ignore AKT_COPY;
 %ignore AKT_API;

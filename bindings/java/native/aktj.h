@@ -104,6 +104,12 @@ jstring aktj_schedule(JNIEnv *env, jlong system, jlong pid, jobject obj, jlong t
 /* The schedules as strings "kind paused target sender interval_ns reference" (numbers in
  * decimal, the reference last: it may hold spaces); null with rc_out[0] set on failure. */
 jobjectArray aktj_schedules(JNIEnv *env, jlong system, jintArray rc_out);
+/* Cron expressions, given as their UTF-8 bytes. aktj_cron_validate: 0, the 1-based column
+ * of the first bad character (> 0), or a negative code (NULL expr, no memory).
+ * aktj_cron_next: akt_cron_next_after's code; out[0] gets the next fire time (ns) and
+ * out[1] the error column (0 if none). */
+jlong aktj_cron_validate(JNIEnv *env, jbyteArray expr);
+int aktj_cron_next(JNIEnv *env, jbyteArray expr, jint flags, jlong after_ns, jlongArray out);
 
 /* Counters for tests: threads attached by akt's hooks so far, and Java objects held by
  * live messages right now. */

@@ -8,6 +8,7 @@ const { ActorSystem } = require('./system.cjs');
 const { Pid } = require('./pid.cjs');
 const { Context } = require('./context.cjs');
 const { Message, registerType } = require('./types.cjs');
+const { CronSyntaxError, validateCron, cronNext } = require('./cron.cjs');
 
 const { makeError, codeOf, errnos, ...errorClasses } = errors;
 
@@ -19,6 +20,9 @@ module.exports = {
   Terminated,
   Message,
   registerType,
+  validateCron,
+  cronNext,
+  CronSyntaxError,
   version: native.version(),
   ...errorClasses,
 };

@@ -39,3 +39,15 @@ async function main(): Promise<number> {
 }
 
 void main;
+
+import { cronNext, validateCron, CronSyntaxError } from 'akt';
+function nextRun(expr: string): Date | null {
+  try {
+    validateCron(expr);
+  } catch (e) {
+    if (e instanceof CronSyntaxError) console.log(`bad at column ${e.column}`);
+    return null;
+  }
+  return cronNext(expr, new Date(), { utc: true });
+}
+nextRun('0 0 12 ? * MON-FRI');

@@ -18,6 +18,7 @@
 from . import _lib
 from ._lib import _fast
 from .actor import Actor, Decider, Directive, Strategy, Supervisor
+from .cron import CronSyntaxError, cron_next, validate_cron
 from .errors import (
     ActorFailed,
     ActorNotFound,
@@ -54,8 +55,8 @@ __version__ = _lib.text(_lib.lib.akt_version_string())
 __all__ = [
     "Actor", "ActorFailed", "AskFuture", "ActorNotFound", "ActorStopped", "ActorSystem", "AktError",
     "AskTimeout", "BufferTooSmall", "Busy", "Bytes", "Cancelled", "Context", "ContextError",
-    "DeadlockError", "Decider", "Directive", "Event", "EventKind", "InvalidArgument",
+    "CronSyntaxError", "DeadlockError", "Decider", "Directive", "Event", "EventKind", "InvalidArgument",
     "MailboxFull", "NameTaken", "NotReady", "NotSupported", "OutOfMemory", "Pid",
-    "ScheduleInfo", "Strategy", "Subscription", "Supervisor", "SystemClosed", "Terminated", "Unhandled", "WrongType",
-    "error_for", "type_name", "wire_bytes",
+    "ScheduleInfo", "Strategy", "Subscription", "Supervisor", "SystemClosed", "Terminated",
+    "Unhandled", "WrongType", "cron_next", "error_for", "type_name", "validate_cron", "wire_bytes",
 ]

@@ -48,9 +48,9 @@ public class Case {
         Pid t = system.spawn("ticker", new Ticker());
 
         // 1. Fires come in deadline order, not in the order they were made.
-        Conf.say("schedule.once", once(system, t, "a", 60, "once-a"));
-        Conf.say("schedule.once", once(system, t, "b", 20, "once-b"));
-        Conf.say("schedule.once", once(system, t, "c", 40, "once-c"));
+        Conf.say("schedule.once", once(system, t, "a", 600, "once-a"));
+        Conf.say("schedule.once", once(system, t, "b", 200, "once-b"));
+        Conf.say("schedule.once", once(system, t, "c", 400, "once-c"));
         Conf.waitLog(3);
         Conf.flush();
 

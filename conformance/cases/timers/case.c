@@ -80,9 +80,9 @@ int main(void) {
     akt_pid t = conf_spawn(sys, &ticker_behavior, &state, "ticker");
 
     /* 1. Fires come in deadline order, not in the order they were made. */
-    conf_say("schedule.once", "%s", once(sys, t, "a", 60, "once-a", ref, sizeof ref));
-    conf_say("schedule.once", "%s", once(sys, t, "b", 20, "once-b", ref, sizeof ref));
-    conf_say("schedule.once", "%s", once(sys, t, "c", 40, "once-c", ref, sizeof ref));
+    conf_say("schedule.once", "%s", once(sys, t, "a", 600, "once-a", ref, sizeof ref));
+    conf_say("schedule.once", "%s", once(sys, t, "b", 200, "once-b", ref, sizeof ref));
+    conf_say("schedule.once", "%s", once(sys, t, "c", 400, "once-c", ref, sizeof ref));
     conf_wait_log(3);
     conf_flush();
 

@@ -38,9 +38,9 @@ const system = await conf.createSystem();
 const t = system.spawn(Ticker, { name: 'ticker' });
 
 // 1. Fires come in deadline order, not in the order they were made.
-conf.say('schedule.once', once(system, t, 'a', 60, 'once-a'));
-conf.say('schedule.once', once(system, t, 'b', 20, 'once-b'));
-conf.say('schedule.once', once(system, t, 'c', 40, 'once-c'));
+conf.say('schedule.once', once(system, t, 'a', 600, 'once-a'));
+conf.say('schedule.once', once(system, t, 'b', 200, 'once-b'));
+conf.say('schedule.once', once(system, t, 'c', 400, 'once-c'));
 await conf.waitLog(3);
 conf.flush();
 

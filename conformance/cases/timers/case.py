@@ -48,9 +48,9 @@ system = conf.system_create()
 t = system.spawn("ticker", Ticker())
 
 # 1. Fires come in deadline order, not in the order they were made.
-conf.say("schedule.once", once(system, t, "a", 60, "once-a"))
-conf.say("schedule.once", once(system, t, "b", 20, "once-b"))
-conf.say("schedule.once", once(system, t, "c", 40, "once-c"))
+conf.say("schedule.once", once(system, t, "a", 600, "once-a"))
+conf.say("schedule.once", once(system, t, "b", 200, "once-b"))
+conf.say("schedule.once", once(system, t, "c", 400, "once-c"))
 conf.wait_log(3)
 conf.flush()
 

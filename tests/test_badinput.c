@@ -634,6 +634,57 @@ static void test_topic_functions(void **state) {
     tu_system_end(sys);
 }
 
+/* ---- 11. scheduling -------------------------------------------------------------------- */
+
+static void on_schedule(const akt_schedule_info *info, void *data) {}
+
+static void test_schedule_functions(void **state) {
+    (void)state;
+    akt_system *sys = tu_system("bad", 1);
+    akt_pid live = tu_spawn(sys, &saving_behavior, NULL, NULL);
+    akt_pid stale = stale_pid(sys);
+    akt_pid garbage = {(uint64_t)1 << 40 | 77};
+    akt_msg *m = owned();
+    char ref[AKT_SCHEDULE_REF_MAX + 1];
+    akt_schedule_options tiny = {1, "x", {0}};
+    akt_schedule_options bad_sender = {sizeof bad_sender, "x", garbage};
+    akt_schedule_options empty = {sizeof empty, "", {0}};
+    BAD(AKT_EINVAL, akt_schedule_once, NULL, live, m, 0, NULL, NULL, 0);
+    BAD(AKT_EINVAL, akt_schedule_once, sys, live, NULL, 0, NULL, NULL, 0);
+    BAD(AKT_EINVAL, akt_schedule_once, sys, live, m, -1, NULL, NULL, 0);
+    BAD(AKT_EINVAL, akt_schedule_once, sys, live, m, 0, &tiny, NULL, 0);
+    BAD(AKT_EINVAL, akt_schedule_once, sys, live, m, 0, &bad_sender, NULL, 0);
+    BAD(AKT_EINVAL, akt_schedule_once, sys, live, m, 0, &empty, NULL, 0);
+    BAD(AKT_ERANGE, akt_schedule_once, sys, live, m, 0, NULL, ref, 36);
+    BAD(AKT_ENOTFOUND, akt_schedule_once, sys, garbage, m, 0, NULL, NULL, 0);
+    BAD(AKT_ENOTFOUND, akt_schedule_once, sys, (akt_pid){0}, m, 0, NULL, NULL, 0);
+    BAD(AKT_EINVAL, akt_schedule_every, NULL, live, m, 0, 1, NULL, NULL, 0);
+    BAD(AKT_EINVAL, akt_schedule_every, sys, live, m, 0, 0, NULL, NULL, 0);
+    BAD(AKT_EINVAL, akt_schedule_every, sys, live, m, 0, -5, NULL, NULL, 0);
+    BAD(AKT_EINVAL, akt_schedule_every, sys, live, m, -1, 1, NULL, NULL, 0);
+    BAD(AKT_ENOTFOUND, akt_schedule_every, sys, garbage, m, 0, 1, NULL, NULL, 0);
+    BAD(AKT_EINVAL, akt_schedule_pause, NULL, "x");
+    BAD(AKT_EINVAL, akt_schedule_pause, sys, NULL);
+    BAD(AKT_ENOTFOUND, akt_schedule_pause, sys, "x");
+    BAD(AKT_EINVAL, akt_schedule_resume, NULL, "x");
+    BAD(AKT_EINVAL, akt_schedule_resume, sys, NULL);
+    BAD(AKT_ENOTFOUND, akt_schedule_resume, sys, "x");
+    BAD(AKT_EINVAL, akt_schedule_cancel, NULL, "x");
+    BAD(AKT_EINVAL, akt_schedule_cancel, sys, NULL);
+    BAD(AKT_ENOTFOUND, akt_schedule_cancel, sys, "x");
+    size_t n = 7;
+    BAD(AKT_EINVAL, akt_schedule_list, NULL, on_schedule, NULL, &n);
+    BAD(AKT_EINVAL, akt_schedule_list, sys, NULL, NULL, &n);
+    BAD(0, akt_schedule_list, sys, on_schedule, NULL, &n);
+    assert_int_equal((int)n, 0);
+    release_owned(m); /* every refusal left it with the caller */
+    /* A stale target is accepted (its fire is a dead letter); a stale sender too. */
+    akt_schedule_options stale_sender = {sizeof stale_sender, "s", stale};
+    TU_OK(akt_schedule_once(sys, stale, tu_msg("t", NULL), TU_SEC(60), &stale_sender, NULL, 0));
+    TU_OK(akt_schedule_cancel(sys, "s"));
+    tu_system_end(sys);
+}
+
 /* ---- cron expressions ------------------------------------------------------------------ */
 
 static void test_cron_functions(void **state) {
@@ -699,6 +750,9 @@ static void test_system_after_shutdown(void **state) {
     BAD(AKT_ECLOSED, akt_topic_publish, sys, "t", m);
     BAD(AKT_ECLOSED, akt_topic_count, sys, "t", 0, &f);
     BAD(AKT_ECLOSED, akt_topic_subscribe_fn, sys, "t", on_topic, NULL, NULL, &out);
+    BAD(AKT_ECLOSED, akt_schedule_once, sys, was_live, m, 0, NULL, NULL, 0);
+    BAD(AKT_ECLOSED, akt_schedule_every, sys, was_live, m, 0, 1, NULL, NULL, 0);
+    BAD(AKT_ENOTFOUND, akt_schedule_cancel, sys, "x");
     assert_ptr_equal(f, (akt_future *)0x1);
     assert_ptr_equal(fs[0], (akt_future *)0x1);
     assert_ptr_equal(sub, (akt_subscription *)0x1);
@@ -909,6 +963,7 @@ int main(void) {
         TU_TEST(test_lifecycle_functions),
         TU_TEST(test_dispatcher_and_event_functions),
         TU_TEST(test_topic_functions),
+        TU_TEST(test_schedule_functions),
         TU_TEST(test_system_after_shutdown),
         TU_TEST(test_cron_functions),
         TU_TEST(test_router_functions),

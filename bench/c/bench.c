@@ -243,6 +243,43 @@ static void bench_spawn(long k) {
     akt_system_release(sys);
 }
 
+/* ---- timers: a million pending once-schedules on the one timer thread ------------------ */
+/* Schedules k messages an hour ahead (one shared message, caller-chosen references as a
+ * program that cancels them would keep), then cancels them all by reference: the
+ * schedule and cancel rates and the memory of a pending timer (RSS growth / k). */
+static void bench_timers(long k) {
+    akt_system *sys = new_system();
+    akt_behavior b = {.size = sizeof b, .receive = idle_receive};
+    akt_pid pid;
+    check(akt_spawn(sys, &b, NULL, NULL, &pid), "spawn");
+    akt_msg *m;
+    check(akt_msg_new_bytes("bench.Tick", "t", 1, AKT_COPY, &m), "msg");
+    char ref[32];
+    akt_schedule_options o = {sizeof o, ref, {0}};
+    long before = rss_bytes();
+    double t0 = now_s();
+    for (long i = 0; i < k; i++) {
+        snprintf(ref, sizeof ref, "t-%ld", i);
+        akt_msg_retain(m);
+        check(akt_schedule_once(sys, pid, m, 3600LL * 1000000000LL + i, &o, NULL, 0), "schedule");
+    }
+    double dt = now_s() - t0;
+    long after = rss_bytes();
+    t0 = now_s();
+    for (long i = 0; i < k; i++) {
+        snprintf(ref, sizeof ref, "t-%ld", i);
+        check(akt_schedule_cancel(sys, ref), "cancel");
+    }
+    double dc = now_s() - t0;
+    akt_msg_release(m);
+    emit("timers_schedule", k / dt, "op/s", k);
+    emit("timers_cancel", k / dc, "op/s", k);
+    emit("timer_bytes", (double)(after - before) / k, "B", k);
+    akt_system_shutdown(sys, NULL, NULL);
+    akt_system_wait(sys, -1);
+    akt_system_release(sys);
+}
+
 /* ---- the machine: a cache-line round trip between two threads ----------------------- */
 /* Every cross-thread figure above pays this latency a few times per message; on a VM it
  * moves with where the host places the two vCPUs, so it is printed next to them. */
@@ -278,7 +315,7 @@ static void bench_core_rtt(long n) {
 
 int main(int argc, char **argv) {
     const char *which = "all";
-    long n = 2000000, asks = 200000, actors = 1000000;
+    long n = 2000000, asks = 200000, actors = 1000000, timers = 1000000;
     for (int i = 1; i < argc; i++) {
         if (strncmp(argv[i], "-bench=", 7) == 0)
             which = argv[i] + 7;
@@ -288,6 +325,8 @@ int main(int argc, char **argv) {
             asks = atol(argv[i] + 6);
         else if (strncmp(argv[i], "-actors=", 8) == 0)
             actors = atol(argv[i] + 8);
+        else if (strncmp(argv[i], "-timers=", 8) == 0)
+            timers = atol(argv[i] + 8);
         else if (strncmp(argv[i], "-workers=", 9) == 0)
             g_workers = atoi(argv[i] + 9);
     }
@@ -317,5 +356,6 @@ int main(int argc, char **argv) {
         bench_mailbox_bytes("mailbox_bytes_priority", AKT_MAILBOX_PRIORITY, q);
     if (all || !strcmp(which, "mailbox_bytes_fair"))
         bench_mailbox_bytes("mailbox_bytes_fair", AKT_MAILBOX_FAIR, q);
+    if (all || !strcmp(which, "timers_1m")) bench_timers(timers);
     return 0;
 }

@@ -5,7 +5,8 @@
 // module proxy served when this was written (v3.14.1–v3.14.6 and v3.15–v3.25
 // were refused; so is @latest).
 //
-// Every scenario prints exactly one JSON line on stdout (spawn_1m prints two);
+// Every scenario prints exactly one JSON line on stdout (spawn_1m prints two,
+// timers_1m three);
 // everything else goes to stderr so the caller can parse stdout as-is.
 package main
 
@@ -206,6 +207,39 @@ func benchSpawn(ctx context.Context, k int) {
 		k, elapsed, before/1024, after/1024)
 }
 
+// benchTimers schedules k once-messages an hour ahead (one shared message,
+// caller-chosen references), then cancels them all by reference: the same
+// scenario as akt's timers_1m.
+func benchTimers(ctx context.Context, k int) {
+	sys := newSystem(ctx)
+	pid, err := sys.Spawn(ctx, "target", new(idle), actor.WithLongLived())
+	if err != nil {
+		fatal(err)
+	}
+	msg := wrapperspb.Int64(1)
+	before := settledRSS()
+	t0 := time.Now()
+	for i := range k {
+		if err := sys.ScheduleOnce(ctx, msg, pid, time.Hour+time.Duration(i),
+			actor.WithReference("t-"+strconv.Itoa(i))); err != nil {
+			fatal(err)
+		}
+	}
+	scheduled := time.Since(t0)
+	after := settledRSS()
+	t0 = time.Now()
+	for i := range k {
+		if err := sys.CancelSchedule("t-" + strconv.Itoa(i)); err != nil {
+			fatal(err)
+		}
+	}
+	cancelled := time.Since(t0)
+	emit("timers_schedule", float64(k)/scheduled.Seconds(), "op/s", k)
+	emit("timers_cancel", float64(k)/cancelled.Seconds(), "op/s", k)
+	emit("timer_bytes", float64(after-before)/float64(k), "B", k)
+	stop(ctx, sys)
+}
+
 // settledRSS returns VmRSS in bytes after a collection. FreeOSMemory (a GC
 // plus returning freed pages) is used rather than a bare runtime.GC() so that
 // garbage left by earlier scenarios or by spawning itself is not counted as
@@ -236,10 +270,11 @@ func stop(ctx context.Context, sys actor.ActorSystem) {
 }
 
 func main() {
-	which := flag.String("bench", "all", "all|tell_1to1|tell_2to1|ask_rtt|spawn_1m")
+	which := flag.String("bench", "all", "all|tell_1to1|tell_2to1|ask_rtt|spawn_1m|timers_1m")
 	n := flag.Int("n", 2_000_000, "messages per tell scenario")
 	asks := flag.Int("asks", 200_000, "timed asks in ask_rtt")
 	actors := flag.Int("actors", 1_000_000, "actors spawned in spawn_1m")
+	timers := flag.Int("timers", 1_000_000, "once-schedules pending in timers_1m")
 	flag.Parse()
 	if *n < 2 || *asks < 1 || *actors < 1 {
 		fatal(fmt.Errorf("-n must be >= 2, -asks and -actors >= 1"))
@@ -251,8 +286,9 @@ func main() {
 		"tell_2to1": func() { benchTell(ctx, "tell_2to1", *n, 2) },
 		"ask_rtt":   func() { benchAsk(ctx, *asks) },
 		"spawn_1m":  func() { benchSpawn(ctx, *actors) },
+		"timers_1m": func() { benchTimers(ctx, *timers) },
 	}
-	order := []string{"tell_1to1", "tell_2to1", "ask_rtt", "spawn_1m"}
+	order := []string{"tell_1to1", "tell_2to1", "ask_rtt", "spawn_1m", "timers_1m"}
 	if *which != "all" {
 		if _, ok := run[*which]; !ok {
 			fatal(fmt.Errorf("unknown -bench %q", *which))

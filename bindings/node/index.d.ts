@@ -220,6 +220,30 @@ export interface Subscription {
   unsubscribe(): void;
 }
 
+export interface ScheduleOptions {
+  /** Unique among the system's schedules; default a random UUID. */
+  reference?: string;
+  /** The fires' sender (ctx.sender of the receiver); default none. */
+  sender?: Pid | null;
+  /** The message's type name, as for Pid.tell. */
+  type?: string;
+}
+export interface ScheduleOnceOptions extends ScheduleOptions {
+  delayMs?: number;
+}
+export interface ScheduleEveryOptions extends ScheduleOptions {
+  intervalMs: number;
+  initialDelayMs?: number;
+}
+export interface ScheduleInfo {
+  readonly reference: string;
+  readonly target: Pid;
+  readonly sender: Pid | null;
+  readonly kind: 'once' | 'every';
+  readonly paused: boolean;
+  readonly intervalMs: number | null;
+}
+
 export class ActorSystem extends AktEventEmitter {
   private constructor();
   static create(name?: string, opts?: SystemOptions): Promise<ActorSystem>;
@@ -248,6 +272,18 @@ export class ActorSystem extends AktEventEmitter {
   subscribe(kinds: EventKind | EventKind[], fn: (ev: AktEvent) => void): Subscription;
   /** The topic `name` of this system (publish / subscribe). */
   topic(name: string): Topic;
+  /** Sends msg to pid once after delayMs (default 0); returns the reference. */
+  scheduleOnce(pid: Pid, msg: unknown, opts?: ScheduleOnceOptions): string;
+  /** Sends msg to pid every intervalMs, first after initialDelayMs (default one interval). */
+  scheduleEvery(pid: Pid, msg: unknown, opts: ScheduleEveryOptions): string;
+  /** Pauses a schedule; it keeps its reference. NotFoundError if unknown. */
+  pauseSchedule(reference: string): void;
+  /** Resumes a paused schedule at its next tick still to come. */
+  resumeSchedule(reference: string): void;
+  /** Ends a schedule; none of its fires is delivered once this returned. */
+  cancelSchedule(reference: string): void;
+  /** The schedules that have not ended, in creation order. */
+  schedules(): ScheduleInfo[];
   /** Stops every actor and resolves when all stopped; afterwards the process may exit. */
   shutdown(): Promise<void>;
   on(event: EventKind, listener: (ev: AktEvent) => void): this;

@@ -173,6 +173,8 @@ void akt__actor_finalize(akt__worker *w, akt__cell *c) {
     int reusable = akt__cell_end_locked(s, c) && akt__cell_index(c) != AKT__GUARDIAN;
     pthread_mutex_unlock(&s->lock);
     c->status = AKT__DEAD;
+    akt__sched_head *sched = akt__sys_schedules(s);
+    if (sched) sched->hooks->actor_stopped(s, self); /* its schedules end with it */
 
     akt__ext *x = c->ext;
     c->ext = NULL;

@@ -39,6 +39,17 @@ typedef struct akt__part {
     size_t (*cell_path)(struct akt__part *p, const akt__cell *c, char *buf, size_t len);
     int stopped;
 } akt__part;
+/* What the lower layers call in the scheduling library (lib/schedule.c), which they cannot
+ * name: an actor's finalisation (actor/), the start of shutdown and the free (system/). */
+typedef struct akt__sched_hooks {
+    void (*actor_stopped)(akt_system *s, akt_pid pid); /* its pid is no longer live */
+    void (*close)(akt_system *s);                      /* shutdown started: cancel all */
+    void (*destroy)(akt_system *s);                    /* timers stopped: free the rest */
+} akt__sched_hooks;
+/* The first member of the scheduling registry, made at the system's first schedule. */
+typedef struct akt__sched_head {
+    const akt__sched_hooks *hooks;
+} akt__sched_head;
 
 enum akt__sys_state { AKT__SYS_RUNNING = 0, AKT__SYS_STOPPING, AKT__SYS_DONE };
 
@@ -72,6 +83,8 @@ struct akt_system {
     struct akt_dispatcher *externals; /* external dispatchers, linked */
     akt__timers timers;
     akt__events events;
+    /* NULL until the first schedule (lib/schedule.c publishes it once, with release). */
+    _Atomic(akt__sched_head *) schedules;
 
     /* Shutdown. */
     pthread_mutex_t done_lock;
@@ -128,6 +141,12 @@ static inline akt__cell *akt__cell_issued(akt_system *s, akt_pid pid) {
 
 static inline int akt__sys_closed(akt_system *s) {
     return atomic_load_explicit(&s->state, memory_order_acquire) != AKT__SYS_RUNNING;
+}
+
+/* The scheduling registry if there is one (acquire: pairs with its publication, so that
+ * its hooks and lock are initialised). */
+static inline akt__sched_head *akt__sys_schedules(akt_system *s) {
+    return atomic_load_explicit(&s->schedules, memory_order_acquire);
 }
 
 /* The cell table (cells.c); all under s->lock. Draws the system's pid tag and adds the

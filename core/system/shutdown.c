@@ -63,6 +63,8 @@ AKT_API int akt_system_shutdown(akt_system *system, akt_shutdown_cb cb, void *da
     for (akt__part *p = s->parts; p; p = p->next)
         if (p->closing) p->closing(s, p);
     pthread_mutex_unlock(&s->lock);
+    akt__sched_head *sched = akt__sys_schedules(s);
+    if (sched) sched->hooks->close(s); /* no fire reaches a stopping actor */
     akt__stop_request(s, akt__cell_pid(akt__cell_get(s, AKT__GUARDIAN)));
     return 0;
 }
@@ -179,6 +181,8 @@ void akt__system_free(akt_system *s) {
     akt__dispatcher_stop_workers(s);
     akt__parts_stop(s);
     akt__timers_stop(&s->timers);
+    akt__sched_head *sched = akt__sys_schedules(s);
+    if (sched) sched->hooks->destroy(s);
     akt__drain_all(s);
     for (uint32_t pg = 0; pg < s->npages; pg++)
         akt__heap_free(&s->heap, atomic_load_explicit(&s->pages[pg], memory_order_relaxed));

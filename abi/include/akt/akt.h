@@ -7,7 +7,8 @@
  *   3. the actor system          8. lifecycle from outside (stop, poison, graceful)
  *   4. pids and lookup           9. dispatchers (external run loops for bindings)
  *   5. messages and sending     10. the event stream and dead letters
- *                               11. routers
+ *  11. topics (publish / subscribe)  12. cron expressions
+ *  13. routers                     14. scheduling (once, every interval, cron)
  *
  * The contracts, written once and obeyed by every function below:
  *
@@ -1006,6 +1007,81 @@ AKT_API int akt_router_resize(akt_system *system, akt_pid router, size_t n);
  * same errors. */
 AKT_API int akt_router_routees(akt_system *system, akt_pid router, akt_pid *pids, size_t cap,
                                size_t *count);
+
+/* ===================================================================================== */
+/* 14. Scheduling: messages sent later, once, every interval or on a cron expression       */
+/* ===================================================================================== */
+
+/* All of a system's schedules share its one timer thread (a deadline heap): no thread or
+ * kernel timer per schedule. A fire only enqueues a copy (a new reference) of the message
+ * with the given sender; the target handles it on its own dispatcher. A fire whose target
+ * is gone is a dead letter and ends the schedule; the schedules of an actor that stops are
+ * cancelled; akt_system_shutdown cancels every schedule and releases its message.
+ * Fire-and-forget, as GoAkt's scheduler: nothing is persisted or retried. */
+
+#define AKT_SCHEDULE_REF_MAX 255 /* longest reference, in bytes, without the NUL */
+
+typedef struct akt_schedule_options {
+    size_t size;           /* sizeof(akt_schedule_options) */
+    const char *reference; /* copied; NULL = generated (a random UUID); 1..AKT_SCHEDULE_REF_MAX
+                              bytes, unique among the system's schedules (AKT_EEXIST) */
+    akt_pid sender;        /* the fires' sender; id 0 = none */
+} akt_schedule_options;
+
+/* Sends msg to `to` once, delay_ns (>= 0) from now. Takes msg on success (the caller keeps
+ * it on failure). The reference (given or generated) is copied to ref_out when it is not
+ * NULL: ref_cap must then hold it and its NUL (AKT_ERANGE otherwise, nothing scheduled;
+ * AKT_SCHEDULE_REF_MAX + 1 always does). options may be NULL (all defaults).
+ * AKT_EINVAL: NULL system or msg, delay_ns < 0, bad options or reference; AKT_ENOTFOUND:
+ * `to` was never an actor of this system (a pid that was one and stopped is accepted: its
+ * fire is a dead letter); AKT_EEXIST: the reference is taken; AKT_ECLOSED after shutdown. */
+AKT_API int akt_schedule_once(akt_system *system, akt_pid to, akt_msg *msg, int64_t delay_ns,
+                              const akt_schedule_options *options, char *ref_out, size_t ref_cap);
+
+/* Sends msg to `to` every interval_ns (> 0), the first time initial_delay_ns (>= 0) from
+ * now. Fire k is due at first + k * interval_ns: late fires do not shift the next ones (no
+ * drift), and ticks missed while the timer thread was late or the schedule paused are
+ * skipped, not sent as a burst. Arguments and errors as akt_schedule_once. */
+AKT_API int akt_schedule_every(akt_system *system, akt_pid to, akt_msg *msg,
+                               int64_t initial_delay_ns, int64_t interval_ns,
+                               const akt_schedule_options *options, char *ref_out, size_t ref_cap);
+
+/* Pauses a schedule: it keeps its reference (listed, paused = 1) and does not fire until
+ * resumed. Once this returned no fire of it is delivered. Pausing a paused one is 0.
+ * AKT_EINVAL for NULL arguments, AKT_ENOTFOUND for an unknown reference. */
+AKT_API int akt_schedule_pause(akt_system *system, const char *reference);
+
+/* Resumes a paused schedule: an interval schedule fires at its next tick still to come
+ * (its phase is kept), a once schedule at its deadline or at once if that has passed.
+ * Resuming one that is not paused is 0. Errors as akt_schedule_pause. */
+AKT_API int akt_schedule_resume(akt_system *system, const char *reference);
+
+/* Cancels a schedule and releases its message; its reference is free again. Once this
+ * returned no fire of it is delivered. Callable from any thread, also from a receive or an
+ * event callback. Errors as akt_schedule_pause. */
+AKT_API int akt_schedule_cancel(akt_system *system, const char *reference);
+
+#define AKT_SCHEDULE_ONCE 1
+#define AKT_SCHEDULE_EVERY 2
+
+typedef struct akt_schedule_info {
+    size_t size;           /* sizeof(akt_schedule_info) as akt knows it */
+    const char *reference; /* borrowed for the call */
+    akt_pid target;
+    akt_pid sender;
+    int kind;            /* AKT_SCHEDULE_* */
+    int paused;          /* 1 while paused */
+    int64_t interval_ns; /* AKT_SCHEDULE_EVERY: the interval; else 0 */
+} akt_schedule_info;
+
+typedef void (*akt_schedule_list_cb)(const akt_schedule_info *info, void *data);
+
+/* Calls cb for every schedule that has not ended (fired, if once; cancelled; or its
+ * target gone), in the order they were created, from a snapshot taken first: cb may call
+ * any akt function, including the akt_schedule_* ones. *count (optional) gets how many.
+ * AKT_EINVAL for a NULL system or cb, AKT_ENOMEM if the snapshot could not be made. */
+AKT_API int akt_schedule_list(akt_system *system, akt_schedule_list_cb cb, void *data,
+                              size_t *count);
 
 #ifdef __cplusplus
 }

@@ -136,6 +136,8 @@ AKTJ_FUTURE_CALLBACK(akt_shutdown_cb, aktj_shutdown_done)
 /* ---- the error table: aktj_errors.c makes the names a String[] ------------------------ */
 %typemap(jtype) jobjectArray aktj_error_names "String[]"
 %typemap(jstype) jobjectArray aktj_error_names "String[]"
+%typemap(jtype) jobjectArray aktj_schedules "String[]"
+%typemap(jstype) jobjectArray aktj_schedules "String[]"
 
 /* ---- what Java does not get from akt.h (it has a form in aktj.h, or no use) ---------- */
 /* The error table reaches Java as a whole: aktj_error_codes/aktj_error_names. */
@@ -187,6 +189,12 @@ AKTJ_FUTURE_CALLBACK(akt_shutdown_cb, aktj_shutdown_done)
 %ignore akt_event_cb;
 %ignore akt_subscribe;
 %ignore akt_unsubscribe;
+%ignore akt_schedule_options;
+%ignore akt_schedule_once;  /* aktj_schedule */
+%ignore akt_schedule_every; /* aktj_schedule */
+%ignore akt_schedule_info;
+%ignore akt_schedule_list_cb;
+%ignore akt_schedule_list; /* aktj_schedules */
 %ignore akt_cron_validate;   /* aktj_cron_validate: the expression as UTF-8 bytes */
 %ignore akt_cron_next_after; /* aktj_cron_next */
 /* Routers: Java spawns group routers and reads routees through aktj.h. */

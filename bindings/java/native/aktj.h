@@ -129,6 +129,16 @@ jstring aktj_remote_address(JNIEnv *env, jlong system);
 int aktj_subscribe(JNIEnv *env, jlong system, jint mask, jobject sink, jlongArray out);
 int aktj_unsubscribe(JNIEnv *env, jlong handle);
 
+/* Schedules (akt_schedule_once / every; interval_ns 0 = once): the message is obj with the
+ * interned type (an object message made here), or, when obj is null, the message handle
+ * msg that the caller made (taken on success). reference may be null (generated); sender 0
+ * = none. Returns the reference, or null with rc_out[0] set to the code. */
+jstring aktj_schedule(JNIEnv *env, jlong system, jlong pid, jobject obj, jlong type, jlong msg,
+                      jlong delay_ns, jlong interval_ns, jstring reference, jlong sender,
+                      jintArray rc_out);
+/* The schedules as strings "kind paused target sender interval_ns reference" (numbers in
+ * decimal, the reference last: it may hold spaces); null with rc_out[0] set on failure. */
+jobjectArray aktj_schedules(JNIEnv *env, jlong system, jintArray rc_out);
 /* Cron expressions, given as their UTF-8 bytes. aktj_cron_validate: 0, the 1-based column
  * of the first bad character (> 0), or a negative code (NULL expr, no memory).
  * aktj_cron_next: akt_cron_next_after's code; out[0] gets the next fire time (ns) and

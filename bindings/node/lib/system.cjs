@@ -9,6 +9,7 @@ const { kick } = require('./pump.cjs');
 const { shared, S_PID } = require('./shared.cjs');
 const { Pid } = require('./pid.cjs');
 const { Topic } = require('./topic.cjs');
+const { Message } = require('./types.cjs');
 const { spawnActor, budgetOf } = require('./actor.cjs');
 const { spawnRouter } = require('./router.cjs');
 const { kHandle, kFastTell, kReport, kCallSites } = require('./internal.cjs');
@@ -171,6 +172,75 @@ class ActorSystem extends EventEmitter {
     this.#open();
     native.remoteLookup(this[kHandle], address);
     return new Pid(this, shared.scratch[S_PID], shared.scratch[S_PID + 1]);
+  }
+
+  /**
+   * Sends msg to pid once, after opts.delayMs (default 0), from akt's one timer thread.
+   * opts: { delayMs, reference, sender, type }. Returns the reference (opts.reference or a
+   * generated UUID). AlreadyExists-style AktError (AKT_EEXIST) if the reference is taken.
+   */
+  scheduleOnce(pid, msg, opts = {}) {
+    return this.#schedule(pid, msg, opts, opts.delayMs ?? 0, 0);
+  }
+
+  /**
+   * Sends msg to pid every opts.intervalMs (> 0), the first time after opts.initialDelayMs
+   * (default: one interval). Ticks are due at first + k * interval (no drift); ticks missed
+   * while paused are skipped, not sent as a burst.
+   */
+  scheduleEvery(pid, msg, opts = {}) {
+    const interval = opts.intervalMs;
+    if (typeof interval !== 'number' || !(interval > 0))
+      throw makeError(errnos.InvalidArgumentError, 'intervalMs must be a number > 0');
+    return this.#schedule(pid, msg, opts, opts.initialDelayMs ?? interval, interval);
+  }
+
+  #schedule(pid, msg, opts, delay, interval) {
+    this.#open();
+    if (!(pid instanceof Pid)) throw makeError(errnos.InvalidArgumentError, 'expected a Pid');
+    if (typeof delay !== 'number')
+      throw makeError(errnos.InvalidArgumentError, 'delayMs must be a number');
+    const sender = opts.sender;
+    if (sender !== undefined && sender !== null && !(sender instanceof Pid))
+      throw makeError(errnos.InvalidArgumentError, 'sender must be a Pid');
+    let type = opts.type;
+    if (msg instanceof Message) {
+      type = msg.type;
+      msg = msg.data;
+    }
+    const ref = native.schedule(this[kHandle], pid.lo, pid.hi, msg, type, delay, interval,
+      opts.reference, sender ? sender.lo : undefined, sender ? sender.hi : undefined);
+    kick();
+    return ref;
+  }
+
+  /** Pauses a schedule (it keeps its reference); NotFoundError if unknown. */
+  pauseSchedule(reference) {
+    native.scheduleOp(this[kHandle], 0, reference);
+  }
+
+  /** Resumes a paused schedule at its next tick still to come. */
+  resumeSchedule(reference) {
+    native.scheduleOp(this[kHandle], 1, reference);
+  }
+
+  /** Ends a schedule: once this returned none of its fires is delivered. */
+  cancelSchedule(reference) {
+    native.scheduleOp(this[kHandle], 2, reference);
+    kick();
+  }
+
+  /** The schedules that have not ended, in creation order. */
+  schedules() {
+    this.#open();
+    return native.schedules(this[kHandle]).map(([reference, tlo, thi, slo, shi, kind, paused, ms]) => ({
+      reference,
+      target: new Pid(this, tlo, thi),
+      sender: slo || shi ? new Pid(this, slo, shi) : null,
+      kind: kind === 2 ? 'every' : 'once',
+      paused,
+      intervalMs: kind === 2 ? ms : null,
+    }));
   }
 
   /** Subscribes fn to events of the given kinds; returns { unsubscribe() }. */

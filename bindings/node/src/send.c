@@ -3,6 +3,7 @@
  * A future completes on whichever akt thread answers it; the completion is moved to the JS
  * thread through the inbox (or settled at once when it completes on the JS thread, which
  * is the case for every reply a JS actor gives). Pending asks keep the loop alive. */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -483,6 +484,115 @@ static napi_value TopicOp(napi_env env, napi_callback_info info) {
     return promise_of(env, I, f, 0, 0);
 }
 
+/* A delay or interval in ms as ns; 0 after throwing. */
+static int ms_to_ns(napi_env env, an_inst *I, napi_value v, int positive, const char *what,
+                    int64_t *out) {
+    double ms;
+    if (napi_get_value_double(env, v, &ms) != napi_ok || !(ms >= 0) || ms > 9.2e12 ||
+        (positive && !(ms > 0))) {
+        char m[96];
+        snprintf(m, sizeof m, "%s must be a number of ms %s 0", what, positive ? ">" : ">=");
+        an_throw_msg(env, I, AKT_EINVAL, m);
+        return 0;
+    }
+    *out = (int64_t)(ms * 1e6);
+    if (positive && *out <= 0) *out = 1;
+    return 1;
+}
+
+/* schedule(handle, lo, hi, value, type?, delayMs, intervalMs (0: once), reference?,
+ * senderLo?, senderHi?) -> the reference. */
+static napi_value Schedule(napi_env env, napi_callback_info info) {
+    AN_ARGS(10);
+    an_sys *s = an_sys_of(env, argv[0]);
+    if (!s) return NULL;
+    int64_t delay, interval = 0;
+    double iv = 0;
+    if (!ms_to_ns(env, I, argv[5], 0, "delay", &delay)) return NULL;
+    if (napi_get_value_double(env, argv[6], &iv) != napi_ok) iv = -1;
+    if (iv != 0 && !ms_to_ns(env, I, argv[6], 1, "interval", &interval)) return NULL;
+    char rbuf[AKT_SCHEDULE_REF_MAX + 2];
+    char *ref = an_opt_string(I, env, argv[7], rbuf, sizeof rbuf);
+    if (ref == (char *)-1) return NULL;
+    akt_schedule_options o = {sizeof o, ref, {0}};
+    napi_valuetype t;
+    napi_typeof(env, argv[8], &t);
+    if (t != napi_undefined && t != napi_null && !an_get_pid(I, env, argv[8], argv[9], &o.sender))
+        return NULL;
+    send_args sa;
+    if (!send_args_of(I, env, s, 4, argv + 1, 0, 0, &sa)) return NULL;
+    char out[AKT_SCHEDULE_REF_MAX + 1];
+    int rc = interval
+                 ? akt_schedule_every(s->sys, sa.to, sa.m, delay, interval, &o, out, sizeof out)
+                 : akt_schedule_once(s->sys, sa.to, sa.m, delay, &o, out, sizeof out);
+    if (rc) return an_sent(env, I, sa.m, rc);
+    napi_value r;
+    AN_CALL(napi_create_string_utf8(env, out, NAPI_AUTO_LENGTH, &r));
+    return r;
+}
+
+/* scheduleOp(handle, op, reference): 0 pause, 1 resume, 2 cancel. */
+static napi_value ScheduleOp(napi_env env, napi_callback_info info) {
+    AN_ARGS(3);
+    an_sys *s = an_sys_of(env, argv[0]);
+    if (!s) return NULL;
+    int32_t op = -1;
+    napi_get_value_int32(env, argv[1], &op);
+    char rbuf[AKT_SCHEDULE_REF_MAX + 2];
+    char *ref = an_opt_string(I, env, argv[2], rbuf, sizeof rbuf);
+    if (ref == (char *)-1) return NULL;
+    if (!ref || op < 0 || op > 2) return an_throw_msg(env, I, AKT_EINVAL, "expected a reference");
+    int rc = op == 0   ? akt_schedule_pause(s->sys, ref)
+             : op == 1 ? akt_schedule_resume(s->sys, ref)
+                       : akt_schedule_cancel(s->sys, ref);
+    if (rc == AKT_ENOTFOUND) {
+        char m[AKT_SCHEDULE_REF_MAX + 40];
+        snprintf(m, sizeof m, "no schedule '%s'", ref);
+        return an_throw_msg(env, I, rc, m);
+    }
+    return rc ? an_throw(env, I, rc) : NULL;
+}
+
+typedef struct list_acc {
+    napi_env env;
+    napi_value arr;
+    uint32_t n;
+} list_acc;
+
+static void list_one(const akt_schedule_info *info, void *data) {
+    list_acc *a = data;
+    napi_env env = a->env;
+    napi_value row, v;
+    if (napi_create_array_with_length(env, 8, &row) != napi_ok) return;
+    napi_create_string_utf8(env, info->reference, NAPI_AUTO_LENGTH, &v);
+    napi_set_element(env, row, 0, v);
+    uint32_t parts[4] = {(uint32_t)info->target.id, (uint32_t)(info->target.id >> 32),
+                         (uint32_t)info->sender.id, (uint32_t)(info->sender.id >> 32)};
+    for (uint32_t i = 0; i < 4; i++) {
+        napi_create_uint32(env, parts[i], &v);
+        napi_set_element(env, row, 1 + i, v);
+    }
+    napi_create_int32(env, info->kind, &v);
+    napi_set_element(env, row, 5, v);
+    napi_get_boolean(env, info->paused, &v);
+    napi_set_element(env, row, 6, v);
+    napi_create_double(env, (double)info->interval_ns / 1e6, &v);
+    napi_set_element(env, row, 7, v);
+    napi_set_element(env, a->arr, a->n++, row);
+}
+
+/* schedules(handle) -> [[reference, targetLo, targetHi, senderLo, senderHi, kind, paused,
+ * intervalMs]] */
+static napi_value Schedules(napi_env env, napi_callback_info info) {
+    AN_ARGS(1);
+    an_sys *s = an_sys_of(env, argv[0]);
+    if (!s) return NULL;
+    list_acc a = {env, NULL, 0};
+    AN_CALL(napi_create_array(env, &a.arr));
+    int rc = akt_schedule_list(s->sys, list_one, &a, NULL);
+    return rc ? an_throw(env, I, rc) : a.arr;
+}
+
 napi_status an_register_send(napi_env env, napi_value exports, an_inst *I) {
     static const an_fn fns[] = {{"tell", Tell},
                                 {"tellSlot", TellSlot},
@@ -495,6 +605,9 @@ napi_status an_register_send(napi_env env, napi_value exports, an_inst *I) {
                                 {"askBatch", AskBatch},
                                 {"topicPublish", TopicPublish},
                                 {"topicOp", TopicOp},
+                                {"schedule", Schedule},
+                                {"scheduleOp", ScheduleOp},
+                                {"schedules", Schedules},
                                 {NULL, NULL}};
     an_export(env, exports, I, fns);
     return napi_ok;

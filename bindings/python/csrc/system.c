@@ -424,6 +424,22 @@ static PyObject *system_subscribe(akt_py_system *self, PyObject *args, PyObject 
     return akt_py_subscribe(self, args, kwargs);
 }
 
+PyObject *akt_py_schedule(akt_py_system *s, PyObject *args);
+PyObject *akt_py_schedule_op(akt_py_system *s, PyObject *args);
+PyObject *akt_py_schedules(akt_py_system *s);
+static PyObject *system_schedule(akt_py_system *self, PyObject *args) {
+    if (system_ready(self)) return NULL;
+    return akt_py_schedule(self, args);
+}
+static PyObject *system_schedule_op(akt_py_system *self, PyObject *args) {
+    if (system_ready(self)) return NULL;
+    return akt_py_schedule_op(self, args);
+}
+static PyObject *system_schedules(akt_py_system *self, PyObject *unused) {
+    if (system_ready(self)) return NULL;
+    return akt_py_schedules(self);
+}
+
 static PyObject *system_router_spawn(akt_py_system *self, PyObject *args) {
     if (system_ready(self)) return NULL;
     return akt_py_router_spawn(self, args);
@@ -451,6 +467,11 @@ static PyMethodDef system_methods[] = {
      "_router_resize(router, n): the pool's new size (waits, GIL released)."},
     {"_router_routees", (PyCFunction)system_router_routees, METH_O,
      "_router_routees(router) -> list of Pid (waits, GIL released)."},
+    {"_schedule", (PyCFunction)system_schedule, METH_VARARGS,
+     "_schedule(pid, msg, type, delay_ns, interval_ns, reference, sender) -> reference"},
+    {"_schedule_op", (PyCFunction)system_schedule_op, METH_VARARGS,
+     "_schedule_op(op, reference): 0 pause, 1 resume, 2 cancel"},
+    {"_schedules", (PyCFunction)system_schedules, METH_NOARGS, "the schedules as tuples"},
     {"_service", (PyCFunction)system_service, METH_O,
      "Run queued work and up to budget messages of Python actors; True if more remain."},
     {"_wait", (PyCFunction)system_wait, METH_O,

@@ -48,6 +48,7 @@ from .mailbox import Bounded, Fair, Mailbox, Priority
 from .messages import Bytes, Terminated, type_name, wire_bytes
 from .pid import AskFuture, Pid
 from .router import Router
+from .schedule import ScheduleInfo
 from .system import ActorSystem
 from .topics import Topic, TopicSubscription
 
@@ -63,7 +64,7 @@ __all__ = [
     "AskTimeout", "BufferTooSmall", "Busy", "Bytes", "Cancelled", "Context", "ContextError",
     "CronSyntaxError", "DeadlockError", "Decider", "Directive", "Event", "EventKind",
     "InvalidArgument", "MailboxFull", "NameTaken", "NotReady", "NotSupported", "OutOfMemory",
-    "Pid", "ProtocolError", "Router", "Strategy", "Subscription", "Supervisor", "SystemClosed",
-    "Terminated", "Topic", "TopicSubscription", "Unhandled", "Unreachable", "WrongType",
-    "cron_next", "error_for", "type_name", "validate_cron", "wire_bytes",
+    "Pid", "ProtocolError", "Router", "ScheduleInfo", "Strategy", "Subscription", "Supervisor",
+    "SystemClosed", "Terminated", "Topic", "TopicSubscription", "Unhandled", "Unreachable",
+    "WrongType", "cron_next", "error_for", "type_name", "validate_cron", "wire_bytes",
 ]

@@ -30,6 +30,7 @@ from .mailbox import Mailbox
 from .messages import Bytes, Terminated
 from .pid import Pid
 from .router import FAILURE_POLICIES, STRATEGIES, Router, _ns
+from .schedule import EVERY, ScheduleInfo, seconds_to_ns
 
 if TYPE_CHECKING:
     from .topics import Topic
@@ -186,6 +187,52 @@ class ActorSystem(_fast.SystemCore):
         from .topics import Topic
 
         return Topic(self, name)
+
+    # ------------------------------------------------------------------ schedules
+
+    def schedule_once(self, pid: Pid, msg: Any, delay: float = 0.0, *,
+                      reference: Optional[str] = None, sender: Optional[Pid] = None,
+                      type: Optional[str] = None) -> str:
+        """Sends ``msg`` to ``pid`` once, ``delay`` seconds from now, on akt's timer thread
+        (no thread per schedule). Returns the reference (``reference``, or a generated
+        UUID). NameTaken if the reference is in use; ActorNotFound if ``pid`` never was an
+        actor of this system (one that stopped is accepted: the fire is a dead letter)."""
+        return self._schedule(pid, msg, type, seconds_to_ns(delay, "delay"), 0, reference,
+                              sender)
+
+    def schedule_every(self, pid: Pid, msg: Any, interval: float, *,
+                       initial_delay: Optional[float] = None, reference: Optional[str] = None,
+                       sender: Optional[Pid] = None, type: Optional[str] = None) -> str:
+        """Sends ``msg`` to ``pid`` every ``interval`` seconds, the first time after
+        ``initial_delay`` (default: one interval). Fire k is due at first + k * interval
+        (no drift); ticks missed while paused are skipped, not sent in a burst."""
+        every = seconds_to_ns(interval, "interval", positive=True)
+        first = every if initial_delay is None else seconds_to_ns(initial_delay,
+                                                                  "initial_delay")
+        return self._schedule(pid, msg, type, first, every, reference, sender)
+
+    def pause_schedule(self, reference: str) -> None:
+        """Stops a schedule's fires until resume_schedule(); it keeps its reference.
+        ActorNotFound (a LookupError) for an unknown reference."""
+        self._schedule_op(0, reference)
+
+    def resume_schedule(self, reference: str) -> None:
+        """Resumes a paused schedule at its next tick still to come."""
+        self._schedule_op(1, reference)
+
+    def cancel_schedule(self, reference: str) -> None:
+        """Ends a schedule; once this returned none of its fires is delivered."""
+        self._schedule_op(2, reference)
+
+    def schedules(self) -> list[ScheduleInfo]:
+        """The schedules that have not ended, in the order they were made."""
+        out = []
+        for ref, target, sender, kind, paused, interval in self._schedules():
+            out.append(ScheduleInfo(
+                reference=ref, target=target, sender=sender,
+                kind="every" if kind == EVERY else "once", paused=bool(paused),
+                interval=interval / 1e9 if kind == EVERY else None))
+        return out
 
     # ------------------------------------------------------------------ events
 

@@ -3,7 +3,9 @@ package dev.akt;
 import java.lang.System.Logger;
 import java.lang.System.Logger.Level;
 import java.lang.ref.Cleaner;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Map;
@@ -485,6 +487,125 @@ public final class ActorSystem implements AutoCloseable {
                     + pid.system.name() + "', not '" + name + "'");
         }
         return pid;
+    }
+
+    // ---- schedules ------------------------------------------------------------------------------
+
+    /**
+     * Sends msg to pid once, after delay, from akt's one timer thread (no thread per schedule).
+     * Each fire sends the same object (a Java actor gets it by reference, as with
+     * {@link Pid#tell}).
+     *
+     * @return the schedule's reference: the one of options, or a generated UUID
+     * @throws IllegalArgumentException for a negative delay or a bad reference
+     * @throws ActorNameTakenException if the reference is in use (AKT_EEXIST)
+     * @throws ActorNotFoundException if pid never was an actor of this system (one that
+     *     stopped is accepted: its fire is a dead letter)
+     * @throws SystemClosedException if the system is shutting down
+     */
+    public String scheduleOnce(Pid pid, Object msg, Duration delay, ScheduleOptions options) {
+        Objects.requireNonNull(delay, "delay");
+        return schedule(pid, msg, nanos(delay, "delay", false), 0, options);
+    }
+
+    /** {@link #scheduleOnce(Pid, Object, Duration, ScheduleOptions)} with default options. */
+    public String scheduleOnce(Pid pid, Object msg, Duration delay) {
+        return scheduleOnce(pid, msg, delay, ScheduleOptions.defaults());
+    }
+
+    /**
+     * Sends msg to pid every interval, the first time after initialDelay. Fire k is due at
+     * first + k * interval (late fires do not shift later ones); ticks missed while paused
+     * are skipped, not sent as a burst. Errors as {@link #scheduleOnce}.
+     */
+    public String scheduleEvery(Pid pid, Object msg, Duration initialDelay, Duration interval,
+            ScheduleOptions options) {
+        Objects.requireNonNull(initialDelay, "initialDelay");
+        Objects.requireNonNull(interval, "interval");
+        return schedule(pid, msg, nanos(initialDelay, "initialDelay", false),
+                nanos(interval, "interval", true), options);
+    }
+
+    /** {@link #scheduleEvery(Pid, Object, Duration, Duration, ScheduleOptions)}, first fire
+     *  after one interval, default options. */
+    public String scheduleEvery(Pid pid, Object msg, Duration interval) {
+        return scheduleEvery(pid, msg, interval, interval, ScheduleOptions.defaults());
+    }
+
+    /** Pauses a schedule: it keeps its reference and does not fire until resumed.
+     *  @throws ActorNotFoundException if no schedule has this reference */
+    public void pauseSchedule(String reference) {
+        Objects.requireNonNull(reference, "reference");
+        Errors.check(AktNativeJNI.akt_schedule_pause(handle, reference), "pause schedule '" + reference + "'");
+    }
+
+    /** Resumes a paused schedule at its next tick still to come.
+     *  @throws ActorNotFoundException if no schedule has this reference */
+    public void resumeSchedule(String reference) {
+        Objects.requireNonNull(reference, "reference");
+        Errors.check(AktNativeJNI.akt_schedule_resume(handle, reference), "resume schedule '" + reference + "'");
+    }
+
+    /** Ends a schedule: once this returned, none of its fires is delivered.
+     *  @throws ActorNotFoundException if no schedule has this reference */
+    public void cancelSchedule(String reference) {
+        Objects.requireNonNull(reference, "reference");
+        Errors.check(AktNativeJNI.akt_schedule_cancel(handle, reference), "cancel schedule '" + reference + "'");
+    }
+
+    /** The schedules that have not ended, in the order they were made. */
+    public List<ScheduleInfo> schedules() {
+        int[] rc = new int[1];
+        String[] rows = AktNativeJNI.aktj_schedules(handle, rc);
+        Errors.check(rc[0], "schedules");
+        List<ScheduleInfo> out = new ArrayList<>(rows.length);
+        for (String row : rows) {
+            String[] f = row.split(" ", 6);
+            boolean every = Integer.parseInt(f[0]) == AktNativeConstants.AKT_SCHEDULE_EVERY;
+            long sender = Long.parseUnsignedLong(f[3]);
+            out.add(new ScheduleInfo(f[5], new Pid(this, Long.parseUnsignedLong(f[2])),
+                    sender != 0 ? new Pid(this, sender) : null,
+                    every ? ScheduleInfo.Kind.EVERY : ScheduleInfo.Kind.ONCE, f[1].equals("1"),
+                    every ? Duration.ofNanos(Long.parseLong(f[4])) : null));
+        }
+        return out;
+    }
+
+    private String schedule(Pid pid, Object msg, long delayNs, long intervalNs, ScheduleOptions options) {
+        own(pid);
+        Objects.requireNonNull(msg, "msg");
+        Objects.requireNonNull(options, "options");
+        String ref = options.reference();
+        if (ref != null && (ref.isEmpty() || ref.getBytes(StandardCharsets.UTF_8).length > 255)) {
+            throw new IllegalArgumentException("akt: a schedule reference is 1..255 bytes, got '" + ref + "'");
+        }
+        long sender = options.sender() != null ? own(options.sender()).id : 0;
+        int[] rc = new int[1];
+        String out;
+        if (msg instanceof BytesMessage) {
+            long m = Messages.toNative(msg);
+            out = AktNativeJNI.aktj_schedule(handle, pid.id, null, 0, m, delayNs, intervalNs, ref, sender, rc);
+            if (rc[0] != 0) {
+                AktNativeJNI.akt_msg_release(m);
+            }
+        } else {
+            out = AktNativeJNI.aktj_schedule(handle, pid.id, msg, Messages.typeOf(msg), 0, delayNs,
+                    intervalNs, ref, sender, rc);
+        }
+        Errors.check(rc[0], ref != null ? "schedule '" + ref + "'" : "schedule to " + pid);
+        return out;
+    }
+
+    private static long nanos(Duration d, String what, boolean positive) {
+        if (d.isNegative() || (positive && d.isZero())) {
+            throw new IllegalArgumentException("akt: " + what + " must be " + (positive ? "> 0" : ">= 0") + ", got " + d);
+        }
+        try {
+            long ns = d.toNanos();
+            return positive && ns == 0 ? 1 : ns;
+        } catch (ArithmeticException e) {
+            return Long.MAX_VALUE;
+        }
     }
 
     // ---- events ---------------------------------------------------------------------------------

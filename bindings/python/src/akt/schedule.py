@@ -1,0 +1,38 @@
+"""akt.ScheduleInfo and the conversions of ActorSystem's schedule methods."""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Optional
+
+from ._lib import lib
+
+if TYPE_CHECKING:
+    from .pid import Pid
+
+ONCE = lib.AKT_SCHEDULE_ONCE
+EVERY = lib.AKT_SCHEDULE_EVERY
+
+
+@dataclass(frozen=True)
+class ScheduleInfo:
+    """One schedule that has not ended, as ``ActorSystem.schedules()`` lists it."""
+
+    reference: str
+    target: "Pid"
+    sender: "Optional[Pid]"
+    kind: str  # "once" or "every"
+    paused: bool
+    interval: Optional[float]  # seconds, for "every"; else None
+
+
+def seconds_to_ns(value: float, what: str, *, positive: bool = False) -> int:
+    """A delay or interval in seconds as akt's nanoseconds (ValueError if out of range)."""
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        raise TypeError(f"{what} must be a number of seconds, not {type(value).__name__}")
+    v = float(value)
+    if not math.isfinite(v) or v < 0 or (positive and v <= 0) or v > 9e9:
+        raise ValueError(f"{what} must be {'>' if positive else '>='} 0 seconds, got {value!r}")
+    ns = int(v * 1e9)
+    return max(ns, 1) if positive else ns

@@ -35,7 +35,7 @@ PyObject *akt_py_schedule(akt_py_system *s, PyObject *args) {
     }
     akt_py_drain();
     akt_msg *m;
-    if (akt_py_msg_new(msg, type == Py_None ? NULL : type, &m)) return NULL;
+    if (akt_py_msg_new(s, msg, type == Py_None ? NULL : type, &m)) return NULL;
     char out[AKT_SCHEDULE_REF_MAX + 1];
     int rc = interval ? akt_schedule_every(s->sys, to, m, delay, interval, &o, out, sizeof out)
                       : akt_schedule_once(s->sys, to, m, delay, &o, out, sizeof out);

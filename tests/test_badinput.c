@@ -347,7 +347,11 @@ static void test_spawn_functions(void **state) {
     akt_behavior no_receive = saving_behavior;
     no_receive.receive = NULL;
     BAD(AKT_EINVAL, akt_spawn, sys, &no_receive, &st, NULL, &out);
-    akt_supervisor sup = {sizeof sup, AKT_STRATEGY_ONE_FOR_ONE, 17, decide_nothing, NULL, 0, 0};
+    akt_supervisor sup;
+    memset(&sup, 0, sizeof sup);
+    sup.size = sizeof sup;
+    sup.default_directive = 17;
+    sup.decide = decide_nothing;
     TU_OK(akt_spawn_options_init(&o));
     o.supervisor = &sup;
     BAD(AKT_EINVAL, akt_spawn, sys, &saving_behavior, &st, &o, &out);
@@ -361,6 +365,27 @@ static void test_spawn_functions(void **state) {
     BAD(AKT_EINVAL, akt_spawn, sys, &saving_behavior, &st, &o, &out);
     sup.max_retries = 0; /* negative even without a budget */
     BAD(AKT_EINVAL, akt_spawn, sys, &saving_behavior, &st, &o, &out);
+    sup.within_ns = 0;
+    const struct {
+        int64_t min, max, reset;
+        double mult, jitter;
+    } bad_backoffs[] = {
+        {-1, 0, 0, 0, 0},         /* negative minimum */
+        {100, 50, 0, 0, 0},       /* cap below the minimum */
+        {100, 0, -1, 0, 0},       /* negative reset */
+        {100, 0, 0, 0.5, 0},      /* a multiplier that shrinks */
+        {100, 0, 0, 0, 1.5},      /* jitter above 1 */
+        {100, 0, 0, 0, -0.1},     /* negative jitter */
+        {100, 0, 0, 0, 0.0 / 0.0} /* NaN jitter */
+    };
+    for (size_t i = 0; i < sizeof bad_backoffs / sizeof bad_backoffs[0]; i++) {
+        sup.backoff_min_ns = bad_backoffs[i].min;
+        sup.backoff_max_ns = bad_backoffs[i].max;
+        sup.backoff_reset_ns = bad_backoffs[i].reset;
+        sup.backoff_multiplier = bad_backoffs[i].mult;
+        sup.backoff_jitter = bad_backoffs[i].jitter;
+        BAD(AKT_EINVAL, akt_spawn, sys, &saving_behavior, &st, &o, &out);
+    }
     assert_int_equal(out.id, 5);
     tu_system_end(sys);
     assert_int_equal(atomic_load(&states_freed), frees); /* no state was taken */

@@ -4,6 +4,7 @@
 
 #include "life.h"
 
+#include "backoff.h"
 #include "ext.h"
 #include "kernel/events.h"
 #include "kernel/future.h"
@@ -88,6 +89,7 @@ void akt__actor_resume(akt__worker *w, akt__cell *c) {
 void akt__actor_restart(akt__worker *w, akt__cell *c, int forced) {
     if (c->status != AKT__SUSPENDED && !(forced && c->status == AKT__RUNNING)) return;
     akt_system *s = w->disp->system;
+    akt__backoff_drop(s, c->ext); /* a restart that came first (one-for-all) */
     akt__call_post_stop(w, c);
     if (c->ext) { /* a restarted actor starts from its own behaviour */
         c->ext->become_fns.n = 0;
@@ -101,6 +103,7 @@ void akt__actor_begin_stop(akt__worker *w, akt__cell *c) {
     if (c->status == AKT__STOPPING || c->status == AKT__DEAD || c->status == AKT__FREE) return;
     akt_system *s = w->disp->system;
     c->status = AKT__STOPPING;
+    akt__backoff_drop(s, c->ext); /* a stop during a backoff: no restart */
     pthread_mutex_lock(&s->lock);
     c->closing = 1;
     for (uint32_t k = c->first_child; k;) {

@@ -3,6 +3,7 @@
 
 #include <string.h>
 
+#include "backoff.h"
 #include "base/clock.h"
 #include "ext.h"
 #include "kernel/msg.h"
@@ -20,6 +21,12 @@ int akt__supervisor_read(const akt_supervisor *in, akt_supervisor *out) {
     memcpy(out, in, in->size < sizeof *out ? in->size : sizeof *out);
     out->size = sizeof *out;
     if (out->within_ns < 0 || (out->max_retries > 0 && out->within_ns == 0)) return AKT_EINVAL;
+    /* Written as "not (valid)" so that a NaN is refused too. */
+    if (out->backoff_min_ns < 0 || out->backoff_reset_ns < 0 || out->backoff_max_ns < 0 ||
+        (out->backoff_max_ns > 0 && out->backoff_max_ns < out->backoff_min_ns) ||
+        !(out->backoff_multiplier == 0 || out->backoff_multiplier >= 1) ||
+        !(out->backoff_jitter >= 0 && out->backoff_jitter <= 1))
+        return AKT_EINVAL;
     return 0;
 }
 
@@ -142,7 +149,15 @@ void akt__actor_supervise(akt__worker *w, akt__cell *c, akt__envelope *e) {
         if (c->status == AKT__RUNNING) akt__actor_fail(w, c, e->code, reason);
         break;
     }
-    default: /* stop, restart */
+    case AKT_DIRECTIVE_RESTART: {
+        int64_t delay = akt__backoff_delay(s, c, sup, child.id);
+        if (delay > 0 &&
+            akt__send_sys(s, child, AKT__SYS_BACKOFF, (uint64_t)delay, 0, NULL, NULL) == 0)
+            break;
+        akt__stop_or_restart(s, child, d, 0);
+        break;
+    }
+    default: /* stop */
         akt__stop_or_restart(s, child, d, 0);
         break;
     }

@@ -4,6 +4,7 @@
 
 #include <string.h>
 
+#include "backoff.h"
 #include "base/spin.h"
 #include "base/tls.h"
 #include "kernel/events.h"
@@ -210,7 +211,13 @@ static void akt__handle_sys(akt__worker *w, akt__cell *c, akt__envelope *e) {
         akt__actor_resume(w, c);
         break;
     case AKT__SYS_RESTART:
-        akt__actor_restart(w, c, e->arg != 0);
+        if (e->arg != 2)
+            akt__actor_restart(w, c, e->arg != 0);
+        else if (akt__backoff_due(c, e->code))
+            akt__actor_restart(w, c, 0);
+        break;
+    case AKT__SYS_BACKOFF:
+        akt__backoff_arm(w, c, (int64_t)e->arg);
         break;
     }
     akt__env_done(e);

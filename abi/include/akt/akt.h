@@ -200,6 +200,26 @@ typedef struct akt_supervisor {
      * within_ns must be > 0 (AKT_EINVAL otherwise). */
     uint32_t max_retries;
     int64_t within_ns;
+    /* Exponential backoff (0.4): with backoff_min_ns > 0 a restart is not immediate but
+     * runs on the system's timer after a delay; the child handles no message meanwhile
+     * (they stay queued, in order, and are handled after the restart), and a stop during
+     * the wait stops it at once (no restart, the timer is cancelled). The delay of the
+     * n-th consecutive restart of a child (n = 1, 2, ...) is
+     *   base = min(backoff_min_ns * backoff_multiplier^(n-1), backoff_max_ns)
+     *   delay = base - base * backoff_jitter * r,  r in [0, 1) from backoff_random
+     * and n goes back to 1 once the child went backoff_reset_ns without failing. Restarts
+     * of one-for-all siblings are not delayed. backoff_max_ns 0 = no cap, else >=
+     * backoff_min_ns; backoff_multiplier 0 = 2, else >= 1; backoff_jitter in [0, 1];
+     * backoff_reset_ns 0 = never reset; none negative (AKT_EINVAL otherwise). */
+    int64_t backoff_min_ns;
+    int64_t backoff_max_ns;
+    double backoff_multiplier;
+    double backoff_jitter;
+    int64_t backoff_reset_ns;
+    /* Optional, for tests: returns r in [0, 1) (values outside are clamped); runs on the
+     * parent's dispatcher. NULL = akt's own generator. */
+    double (*backoff_random)(void *data);
+    void *backoff_random_data; /* borrowed; must outlive the actor */
 } akt_supervisor;
 
 typedef struct akt_system_options {

@@ -565,6 +565,16 @@ static void test_lifecycle_functions(void **state) {
     BAD(AKT_EINVAL, akt_poison, NULL, live);
     BAD(AKT_ENOTFOUND, akt_poison, sys, stale);
     BAD(AKT_ENOTFOUND, akt_poison, sys, none);
+    BAD(AKT_EINVAL, akt_reinstate, NULL, live);
+    BAD(AKT_ENOTFOUND, akt_reinstate, sys, stale);
+    BAD(AKT_ENOTFOUND, akt_reinstate, sys, none);
+    BAD(AKT_ENOTFOUND, akt_reinstate, sys, (akt_pid){~0ull});
+    BAD(0, akt_reinstate, sys, live); /* not suspended: left as it is */
+    BAD(AKT_EINVAL, akt_reinstate_named, NULL, "x");
+    BAD(AKT_EINVAL, akt_reinstate_named, sys, NULL);
+    BAD(AKT_EINVAL, akt_reinstate_named, sys, "");
+    BAD(AKT_ENOTFOUND, akt_reinstate_named, sys, "nobody");
+    BAD(AKT_ENOTFOUND, akt_reinstate_named, sys, "akt://elsewhere/user/x");
     BAD(AKT_EINVAL, akt_stop_graceful, NULL, live, TU_SEC(1), &f);
     BAD(AKT_EINVAL, akt_stop_graceful, sys, live, TU_SEC(1), NULL);
     BAD(AKT_ENOTFOUND, akt_stop_graceful, sys, stale, TU_SEC(1), &f);
@@ -628,6 +638,7 @@ static void test_system_after_shutdown(void **state) {
     BAD(AKT_ECLOSED, akt_ask_batch, sys, was_live, batch, 1, TU_SEC(1), fs);
     BAD(AKT_ECLOSED, akt_stop, sys, was_live);
     BAD(AKT_ECLOSED, akt_poison, sys, was_live);
+    BAD(AKT_ECLOSED, akt_reinstate, sys, was_live);
     BAD(AKT_ECLOSED, akt_stop_graceful, sys, was_live, TU_SEC(1), &f);
     BAD(AKT_ECLOSED, akt_subscribe, sys, AKT_EVENT_ALL, on_event, NULL, &sub);
     BAD(AKT_ECLOSED, akt_dispatcher_create_external, sys, on_notify, NULL, &d2);

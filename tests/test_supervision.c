@@ -800,6 +800,73 @@ static void test_stop_during_backoff(void **state) {
     tu_events_destroy(&dead);
 }
 
+/* ---- suspension ------------------------------------------------------------------- */
+
+static akt_subscription *start_suspending(tu_events *ev) {
+    start_system(AKT_DIRECTIVE_SUSPEND, NULL);
+    tu_events_init(ev);
+    akt_subscription *sub = NULL;
+    TU_OK(akt_subscribe(
+        sys, AKT_EVENT_ACTOR_SUSPENDED | AKT_EVENT_ACTOR_REINSTATED | AKT_EVENT_ACTOR_RESTARTED,
+        tu_events_cb, ev, &sub));
+    return sub;
+}
+
+static void test_suspend_refuses_until_reinstated(void **state) {
+    (void)state;
+    static tu_events ev;
+    akt_subscription *sub = start_suspending(&ev);
+    static tu_gate g;
+    tu_gate_init(&g);
+    static counter c = {.name = "c", .gate = &g};
+    akt_pid pid = tu_spawn(sys, &counter_behavior, &c, "c");
+    const char *msgs[] = {"inc", "fail-reason", "inc"};
+    queue_behind_gate(pid, &g, msgs, 3);
+    TU_EVENTUALLY(tu_events_count(&ev, AKT_EVENT_ACTOR_SUSPENDED, pid) == 1);
+    tu_ev e;
+    assert_true(tu_events_find(&ev, AKT_EVENT_ACTOR_SUSPENDED, pid, &e));
+    assert_string_equal(e.reason, "disk full");
+    assert_int_equal(e.code, AKT_EFAILED);
+    /* Refused while suspended; what was queued before stays. */
+    akt_msg *m = tu_msg("inc", NULL);
+    TU_RC(AKT_ESUSPENDED, akt_tell(sys, pid, m));
+    akt_future *f = NULL;
+    TU_RC(AKT_ESUSPENDED, akt_ask(sys, pid, m, TU_SEC(1), &f));
+    akt_msg_release(m);
+    assert_int_equal(akt_pid_is_alive(sys, pid), 1);
+    assert_int_equal(atomic_load(&c.after_fail), 0);
+    TU_OK(akt_reinstate_named(sys, "c"));
+    TU_EVENTUALLY(tu_events_count(&ev, AKT_EVENT_ACTOR_REINSTATED, pid) == 1);
+    assert_int_equal(get(pid), 2); /* the state was kept, the queued inc handled */
+    assert_int_equal(atomic_load(&c.after_fail), 1);
+    assert_int_equal(tu_events_count(&ev, AKT_EVENT_ACTOR_RESTARTED, pid), 0);
+    TU_OK(akt_reinstate(sys, pid)); /* not suspended any more: nothing happens */
+    tell(pid, "inc");
+    assert_int_equal(get(pid), 3);
+    assert_int_equal(tu_events_count(&ev, AKT_EVENT_ACTOR_REINSTATED, pid), 1);
+    expect_log("pre:c");
+    TU_OK(akt_unsubscribe(sub));
+    tu_events_destroy(&ev);
+    tu_gate_destroy(&g);
+}
+
+static void test_stop_of_a_suspended_actor(void **state) {
+    (void)state;
+    static tu_events ev;
+    akt_subscription *sub = start_suspending(&ev);
+    static counter c = {.name = "c"};
+    akt_pid pid = tu_spawn(sys, &counter_behavior, &c, "c");
+    tell(pid, "fail");
+    TU_EVENTUALLY(tu_events_count(&ev, AKT_EVENT_ACTOR_SUSPENDED, pid) == 1);
+    TU_OK(akt_stop(sys, pid));
+    tu_wait_dead(sys, pid);
+    TU_EVENTUALLY(atomic_load(&c.frees) == 1);
+    expect_log("pre:c post:c");
+    TU_RC(AKT_ENOTFOUND, akt_reinstate(sys, pid));
+    TU_OK(akt_unsubscribe(sub));
+    tu_events_destroy(&ev);
+}
+
 int main(void) {
     const struct CMUnitTest tests[] = {
         SUP_TEST(test_default_is_restart_keeping_mailbox),
@@ -823,6 +890,8 @@ int main(void) {
         SUP_TEST(test_backoff_grows_to_the_cap),
         SUP_TEST(test_backoff_jitter_and_reset),
         SUP_TEST(test_stop_during_backoff),
+        SUP_TEST(test_suspend_refuses_until_reinstated),
+        SUP_TEST(test_stop_of_a_suspended_actor),
     };
     return cmocka_run_group_tests_name("supervision", tests, NULL, NULL);
 }

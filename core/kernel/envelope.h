@@ -20,6 +20,8 @@ enum akt__env_kind {
     AKT__SYS_RESTART,     /* directive from the parent; arg 1 = also when running,
                              arg 2 = from the backoff timer numbered code */
     AKT__SYS_BACKOFF,     /* directive from the parent: restart after arg ns */
+    AKT__SYS_SUSPEND,     /* directive from the parent: code, msg = the failure's reason */
+    AKT__SYS_REINSTATE,   /* akt_reinstate */
 };
 
 typedef struct akt__envelope {

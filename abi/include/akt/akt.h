@@ -98,7 +98,8 @@ AKT_API const char *akt_version_string(void);
     XX(ETYPE, -15, "wrong message kind")       \
     XX(EDEADLK, -16, "would deadlock")         \
     XX(ERANGE, -17, "buffer too small")        \
-    XX(EBUSY, -18, "busy")
+    XX(EBUSY, -18, "busy")                     \
+    XX(ESUSPENDED, -19, "actor suspended")
 
 /* What each code means:
  *   AKT_EINVAL      an argument is NULL, out of range or malformed
@@ -119,6 +120,7 @@ AKT_API const char *akt_version_string(void);
  *   AKT_EDEADLK     waiting here would deadlock (an actor waiting on itself)
  *   AKT_ERANGE      a buffer is too small; the needed size is reported
  *   AKT_EBUSY       the object is in use (a dispatcher run already in progress)
+ *   AKT_ESUSPENDED  the actor is suspended (AKT_DIRECTIVE_SUSPEND) until reinstated
  */
 #define AKT_OK 0
 enum akt_errno {
@@ -178,6 +180,10 @@ typedef void (*akt_thread_hook)(void *data, int index);
 #define AKT_DIRECTIVE_RESUME 1   /* keep the state, go on with the next message */
 #define AKT_DIRECTIVE_STOP 2     /* stop the child (and its children) */
 #define AKT_DIRECTIVE_ESCALATE 3 /* the parent fails with the child's error */
+/* (0.4) The child is suspended: it keeps its state and its mailbox but handles no user
+ * message until akt_reinstate; tells and asks to it are refused with AKT_ESUSPENDED (as
+ * GoAkt refuses them), replies and Terminated notices are kept for it. A stop works. */
+#define AKT_DIRECTIVE_SUSPEND 4
 
 #define AKT_STRATEGY_ONE_FOR_ONE 0
 #define AKT_STRATEGY_ONE_FOR_ALL 1
@@ -703,6 +709,13 @@ AKT_API int akt_ctx_dependency(akt_ctx *ctx, const char *name, void **value);
  * AKT_ENOTFOUND that pid is not live. */
 AKT_API int akt_stop(akt_system *system, akt_pid pid);
 
+/* Resumes an actor suspended by AKT_DIRECTIVE_SUSPEND (0.4): it keeps its state and goes
+ * on with its mailbox (an AKT_EVENT_ACTOR_REINSTATED event). Asynchronous; a live actor
+ * that is not suspended is left as it is (0). AKT_ENOTFOUND if pid is not live. */
+AKT_API int akt_reinstate(akt_system *system, akt_pid pid);
+/* As akt_reinstate, for the actor at path (as akt_lookup reads it). */
+AKT_API int akt_reinstate_named(akt_system *system, const char *path);
+
 /* Sends a poison pill: the actor handles the messages queued before it, then stops. */
 AKT_API int akt_poison(akt_system *system, akt_pid pid);
 
@@ -747,7 +760,9 @@ AKT_API int akt_dispatcher_run(akt_dispatcher *dispatcher, size_t budget, size_t
 #define AKT_EVENT_DEAD_LETTER 0x08u
 #define AKT_EVENT_UNHANDLED 0x10u
 #define AKT_EVENT_ACTOR_FAILED 0x20u
-#define AKT_EVENT_ALL 0x3Fu
+#define AKT_EVENT_ACTOR_SUSPENDED 0x40u  /* 0.4: AKT_DIRECTIVE_SUSPEND; code, reason: why */
+#define AKT_EVENT_ACTOR_REINSTATED 0x80u /* 0.4: akt_reinstate resumed it */
+#define AKT_EVENT_ALL 0xFFu
 
 typedef struct akt_event {
     size_t size;        /* sizeof(akt_event) as akt knows it; read fields below it only */

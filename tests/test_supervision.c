@@ -437,6 +437,69 @@ static void test_pre_start_failure_event(void **state) {
     tu_events_destroy(&ev);
 }
 
+static atomic_int refuse_restart; /* restarting_pre_start fails when set */
+
+static int restarting_pre_start(akt_ctx *ctx, void *state) {
+    int rc = counter_pre_start(ctx, state);
+    return rc ? rc : atomic_load(&refuse_restart) ? akt_ctx_fail(ctx, "cannot restart") : 0;
+}
+
+static void test_failed_restart_stops_the_subtree(void **state) {
+    (void)state;
+    sys = tu_system("sup", 2);
+    atomic_store(&refuse_restart, 0);
+    static tu_events ev;
+    tu_events_init(&ev);
+    akt_subscription *sub = NULL;
+    TU_OK(akt_subscribe(sys, AKT_EVENT_ACTOR_FAILED | AKT_EVENT_ACTOR_RESTARTED, tu_events_cb, &ev,
+                        &sub));
+    static counter c = {.name = "c", .spawn_child = 1};
+    akt_behavior b = counter_behavior;
+    b.pre_start = restarting_pre_start;
+    akt_pid pid = tu_spawn(sys, &b, &c, "c");
+    TU_EVENTUALLY(atomic_load(&c.child).id != 0);
+    akt_pid kid = atomic_load(&c.child);
+    atomic_store(&refuse_restart, 1);
+    tell(pid, "fail");
+    tu_wait_dead(sys, pid); /* stopped, not restarted over and over */
+    tu_wait_dead(sys, kid);
+    assert_int_equal(tu_events_count(&ev, AKT_EVENT_ACTOR_FAILED, pid), 2);
+    assert_int_equal(tu_events_count(&ev, AKT_EVENT_ACTOR_RESTARTED, pid), 0);
+    TU_EVENTUALLY(atomic_load(&c.frees) == 1);
+    TU_OK(akt_unsubscribe(sub));
+    tu_events_destroy(&ev);
+}
+
+static void failing_post_stop(akt_ctx *ctx, void *state) {
+    counter_post_stop(ctx, state);
+    akt_ctx_fail(ctx, "cleanup failed");
+}
+
+static void test_post_stop_failure_is_an_event(void **state) {
+    (void)state;
+    sys = tu_system("sup", 2);
+    static tu_events ev;
+    tu_events_init(&ev);
+    akt_subscription *sub = NULL;
+    TU_OK(akt_subscribe(sys, AKT_EVENT_ACTOR_FAILED, tu_events_cb, &ev, &sub));
+    static counter c = {.name = "c"};
+    akt_behavior b = counter_behavior;
+    b.post_stop = failing_post_stop;
+    akt_pid pid = tu_spawn(sys, &b, &c, "c");
+    assert_int_equal(get(pid), 0); /* started: post_stop is owed */
+    TU_OK(akt_stop(sys, pid));
+    tu_wait_dead(sys, pid); /* the failure did not block the stop */
+    TU_EVENTUALLY(atomic_load(&c.frees) == 1);
+    TU_EVENTUALLY(tu_events_count(&ev, AKT_EVENT_ACTOR_FAILED, pid) == 1);
+    tu_ev e;
+    assert_true(tu_events_find(&ev, AKT_EVENT_ACTOR_FAILED, pid, &e));
+    assert_string_equal(e.reason, "cleanup failed");
+    assert_int_equal(e.code, AKT_EFAILED);
+    expect_log("pre:c post:c");
+    TU_OK(akt_unsubscribe(sub));
+    tu_events_destroy(&ev);
+}
+
 /* ---- one-for-all -------------------------------------------------------------------- */
 
 /* Spawns /user/p supervising the group k0..k2 with sup; waits until all three run. */
@@ -890,6 +953,8 @@ int main(void) {
         SUP_TEST(test_backoff_grows_to_the_cap),
         SUP_TEST(test_backoff_jitter_and_reset),
         SUP_TEST(test_stop_during_backoff),
+        SUP_TEST(test_failed_restart_stops_the_subtree),
+        SUP_TEST(test_post_stop_failure_is_an_event),
         SUP_TEST(test_suspend_refuses_until_reinstated),
         SUP_TEST(test_stop_of_a_suspended_actor),
     };

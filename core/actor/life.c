@@ -32,6 +32,11 @@ static void akt__call_post_stop(akt__worker *w, akt__cell *c) {
     akt__ctx ctx;
     c->beh->post_stop(akt__ctx_enter(&ctx, w, c, NULL), c->state);
     akt__ctx_leave();
+    /* A failure in post_stop (akt_ctx_fail: a binding's exception) is told, not obeyed:
+     * the stop or restart goes on. */
+    if (ctx.fail_reason)
+        akt__publish(w->disp->system, AKT_EVENT_ACTOR_FAILED, c, (akt_pid){0}, NULL, AKT_EFAILED,
+                     ctx.fail_reason);
     akt__ctx_fail_clear(&ctx);
 }
 

@@ -568,10 +568,12 @@ typedef struct akt_behavior {
     size_t size;            /* sizeof(akt_behavior) */
     akt_receive_fn receive; /* required */
     /* Optional: runs before the first message, and again after a restart. A failure code
-     * stops the actor (it is published as a failure event). */
+     * stops the actor and its children (it is published as a failure event; watchers get
+     * Terminated): a failing restart is never retried. */
     int (*pre_start)(akt_ctx *ctx, void *state);
     /* Optional: runs when the actor stops (after its children stopped), and before a
-     * restart. */
+     * restart. A reason given with akt_ctx_fail here is published as a failure event
+     * (AKT_EFAILED); the stop or restart goes on. */
     void (*post_stop)(akt_ctx *ctx, void *state);
     /* Optional: frees state once the actor is gone; any akt thread. */
     void (*free_state)(void *state);

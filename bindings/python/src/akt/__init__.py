@@ -17,9 +17,10 @@
 
 from . import _lib
 from ._lib import _fast
-from .actor import Actor, Decider, Directive, Strategy, Supervisor
+from .actor import Actor, Backoff, Decider, Directive, Strategy, Supervisor
 from .errors import (
     ActorFailed,
+    ActorSuspended,
     ActorNotFound,
     ActorStopped,
     AktError,
@@ -51,7 +52,7 @@ Subscription = _fast.Subscription
 __version__ = _lib.text(_lib.lib.akt_version_string())
 
 __all__ = [
-    "Actor", "ActorFailed", "AskFuture", "ActorNotFound", "ActorStopped", "ActorSystem", "AktError",
+    "Actor", "ActorFailed", "ActorSuspended", "Backoff", "AskFuture", "ActorNotFound", "ActorStopped", "ActorSystem", "AktError",
     "AskTimeout", "BufferTooSmall", "Busy", "Bytes", "Cancelled", "Context", "ContextError",
     "DeadlockError", "Decider", "Directive", "Event", "EventKind", "InvalidArgument",
     "MailboxFull", "NameTaken", "NotReady", "NotSupported", "OutOfMemory", "Pid",

@@ -32,6 +32,8 @@ export class Pid {
   askBatch<R = unknown>(msgs: unknown[], opts?: { timeout?: number; type?: string }): Promise<R>[];
   stop(): void;
   poison(): void;
+  /** Resumes an actor suspended by its supervisor; asynchronous, a no-op otherwise. */
+  reinstate(): void;
   stopGracefully(opts?: { timeout?: number }): Promise<void>;
   equals(other: unknown): boolean;
   toString(): string;
@@ -99,7 +101,22 @@ export type ActorSpec =
   | { receive(ctx: Context, msg: any): void; preStart?(ctx: Context): void; postStop?(ctx: Context): void }
   | ((ctx: Context, msg: any) => void);
 
-export type Directive = 'restart' | 'resume' | 'stop' | 'escalate';
+/** 'suspend': the child keeps its state and mailbox but handles nothing until
+ * pid.reinstate(); tells and asks to it throw SuspendedError meanwhile. */
+export type Directive = 'restart' | 'resume' | 'stop' | 'escalate' | 'suspend';
+
+/** Restarts wait on akt's timer: the n-th consecutive one waits
+ * min(initial * multiplier^(n-1), maximum) ms, less up to `jitter` (0..1) of it at random;
+ * messages sent meanwhile are handled after it, a stop meanwhile stops the child. */
+export interface BackoffOptions {
+  initial: number;
+  maximum?: number;
+  /** Default 2. */
+  multiplier?: number;
+  jitter?: number;
+  /** The count starts again after this many ms without a failure; default never. */
+  resetAfter?: number;
+}
 
 export interface Failure {
   /** e.g. "AKT_EFAILED" for a thrown error. */
@@ -121,6 +138,7 @@ export interface SupervisorOptions {
   maxRetries?: number;
   /** The retry window in milliseconds (> 0); required with maxRetries. */
   within?: number;
+  backoff?: BackoffOptions;
 }
 
 export interface SpawnOptions {
@@ -150,7 +168,8 @@ export interface SystemOptions {
 }
 
 export type EventKind =
-  | 'actorStarted' | 'actorStopped' | 'actorRestarted' | 'deadLetter' | 'unhandled' | 'actorFailed';
+  | 'actorStarted' | 'actorStopped' | 'actorRestarted' | 'deadLetter' | 'unhandled' | 'actorFailed'
+  | 'actorSuspended' | 'actorReinstated';
 
 export interface AktEvent {
   kind: EventKind;
@@ -180,6 +199,8 @@ export class ActorSystem extends EventEmitter {
   spawnNative(library: string, symbol: string, opts?: { name?: string; arg?: string }): Pid;
   /** "name", "a/b", "/user/a/b" or "akt://sys/user/a/b"; null if no live actor is there. */
   lookup(path: string): Pid | null;
+  /** Resumes the suspended actor at path; NotFoundError if there is none. */
+  reinstateNamed(path: string): void;
   subscribe(kinds: EventKind | EventKind[], fn: (ev: AktEvent) => void): Subscription;
   /** Stops every actor and resolves when all stopped; afterwards the process may exit. */
   shutdown(): Promise<void>;
@@ -225,6 +246,7 @@ export class MessageTypeError extends AktError {}
 export class DeadlockError extends AktError {}
 export class BufferRangeError extends AktError {}
 export class BusyError extends AktError {}
+export class SuspendedError extends AktError {}
 
 declare const akt: {
   ActorSystem: typeof ActorSystem;

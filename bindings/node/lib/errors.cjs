@@ -30,6 +30,7 @@ const CLASS_NAMES = {
   AKT_EDEADLK: 'DeadlockError',
   AKT_ERANGE: 'BufferRangeError',
   AKT_EBUSY: 'BusyError',
+  AKT_ESUSPENDED: 'SuspendedError',
 };
 
 // The code's name and description; the library's words for a code it does not know.

@@ -31,5 +31,6 @@ export const {
   DeadlockError,
   BufferRangeError,
   BusyError,
+  SuspendedError,
 } = akt;
 export default akt;

@@ -349,7 +349,11 @@ static void test_spawn_functions(void **state) {
     akt_behavior no_receive = saving_behavior;
     no_receive.receive = NULL;
     BAD(AKT_EINVAL, akt_spawn, sys, &no_receive, &st, NULL, &out);
-    akt_supervisor sup = {sizeof sup, AKT_STRATEGY_ONE_FOR_ONE, 17, decide_nothing, NULL, 0, 0};
+    akt_supervisor sup;
+    memset(&sup, 0, sizeof sup);
+    sup.size = sizeof sup;
+    sup.default_directive = 17;
+    sup.decide = decide_nothing;
     TU_OK(akt_spawn_options_init(&o));
     o.supervisor = &sup;
     BAD(AKT_EINVAL, akt_spawn, sys, &saving_behavior, &st, &o, &out);
@@ -363,6 +367,27 @@ static void test_spawn_functions(void **state) {
     BAD(AKT_EINVAL, akt_spawn, sys, &saving_behavior, &st, &o, &out);
     sup.max_retries = 0; /* negative even without a budget */
     BAD(AKT_EINVAL, akt_spawn, sys, &saving_behavior, &st, &o, &out);
+    sup.within_ns = 0;
+    const struct {
+        int64_t min, max, reset;
+        double mult, jitter;
+    } bad_backoffs[] = {
+        {-1, 0, 0, 0, 0},         /* negative minimum */
+        {100, 50, 0, 0, 0},       /* cap below the minimum */
+        {100, 0, -1, 0, 0},       /* negative reset */
+        {100, 0, 0, 0.5, 0},      /* a multiplier that shrinks */
+        {100, 0, 0, 0, 1.5},      /* jitter above 1 */
+        {100, 0, 0, 0, -0.1},     /* negative jitter */
+        {100, 0, 0, 0, 0.0 / 0.0} /* NaN jitter */
+    };
+    for (size_t i = 0; i < sizeof bad_backoffs / sizeof bad_backoffs[0]; i++) {
+        sup.backoff_min_ns = bad_backoffs[i].min;
+        sup.backoff_max_ns = bad_backoffs[i].max;
+        sup.backoff_reset_ns = bad_backoffs[i].reset;
+        sup.backoff_multiplier = bad_backoffs[i].mult;
+        sup.backoff_jitter = bad_backoffs[i].jitter;
+        BAD(AKT_EINVAL, akt_spawn, sys, &saving_behavior, &st, &o, &out);
+    }
     /* Bad mailboxes: a kind or policy out of range, priority without a comparator, block
      * without a timeout, a capacity too large, a spec too small. */
     TU_OK(akt_spawn_options_init(&o));
@@ -557,6 +582,16 @@ static void test_lifecycle_functions(void **state) {
     BAD(AKT_EINVAL, akt_poison, NULL, live);
     BAD(AKT_ENOTFOUND, akt_poison, sys, stale);
     BAD(AKT_ENOTFOUND, akt_poison, sys, none);
+    BAD(AKT_EINVAL, akt_reinstate, NULL, live);
+    BAD(AKT_ENOTFOUND, akt_reinstate, sys, stale);
+    BAD(AKT_ENOTFOUND, akt_reinstate, sys, none);
+    BAD(AKT_ENOTFOUND, akt_reinstate, sys, (akt_pid){~0ull});
+    BAD(0, akt_reinstate, sys, live); /* not suspended: left as it is */
+    BAD(AKT_EINVAL, akt_reinstate_named, NULL, "x");
+    BAD(AKT_EINVAL, akt_reinstate_named, sys, NULL);
+    BAD(AKT_EINVAL, akt_reinstate_named, sys, "");
+    BAD(AKT_ENOTFOUND, akt_reinstate_named, sys, "nobody");
+    BAD(AKT_ENOTFOUND, akt_reinstate_named, sys, "akt://elsewhere/user/x");
     BAD(AKT_EINVAL, akt_stop_graceful, NULL, live, TU_SEC(1), &f);
     BAD(AKT_EINVAL, akt_stop_graceful, sys, live, TU_SEC(1), NULL);
     BAD(AKT_ENOTFOUND, akt_stop_graceful, sys, stale, TU_SEC(1), &f);
@@ -742,6 +777,7 @@ static void test_system_after_shutdown(void **state) {
     BAD(AKT_ECLOSED, akt_ask_batch, sys, was_live, batch, 1, TU_SEC(1), fs);
     BAD(AKT_ECLOSED, akt_stop, sys, was_live);
     BAD(AKT_ECLOSED, akt_poison, sys, was_live);
+    BAD(AKT_ECLOSED, akt_reinstate, sys, was_live);
     BAD(AKT_ECLOSED, akt_stop_graceful, sys, was_live, TU_SEC(1), &f);
     BAD(AKT_ECLOSED, akt_subscribe, sys, AKT_EVENT_ALL, on_event, NULL, &sub);
     BAD(AKT_ECLOSED, akt_dispatcher_create_external, sys, on_notify, NULL, &d2);

@@ -437,6 +437,69 @@ static void test_pre_start_failure_event(void **state) {
     tu_events_destroy(&ev);
 }
 
+static atomic_int refuse_restart; /* restarting_pre_start fails when set */
+
+static int restarting_pre_start(akt_ctx *ctx, void *state) {
+    int rc = counter_pre_start(ctx, state);
+    return rc ? rc : atomic_load(&refuse_restart) ? akt_ctx_fail(ctx, "cannot restart") : 0;
+}
+
+static void test_failed_restart_stops_the_subtree(void **state) {
+    (void)state;
+    sys = tu_system("sup", 2);
+    atomic_store(&refuse_restart, 0);
+    static tu_events ev;
+    tu_events_init(&ev);
+    akt_subscription *sub = NULL;
+    TU_OK(akt_subscribe(sys, AKT_EVENT_ACTOR_FAILED | AKT_EVENT_ACTOR_RESTARTED, tu_events_cb, &ev,
+                        &sub));
+    static counter c = {.name = "c", .spawn_child = 1};
+    akt_behavior b = counter_behavior;
+    b.pre_start = restarting_pre_start;
+    akt_pid pid = tu_spawn(sys, &b, &c, "c");
+    TU_EVENTUALLY(atomic_load(&c.child).id != 0);
+    akt_pid kid = atomic_load(&c.child);
+    atomic_store(&refuse_restart, 1);
+    tell(pid, "fail");
+    tu_wait_dead(sys, pid); /* stopped, not restarted over and over */
+    tu_wait_dead(sys, kid);
+    assert_int_equal(tu_events_count(&ev, AKT_EVENT_ACTOR_FAILED, pid), 2);
+    assert_int_equal(tu_events_count(&ev, AKT_EVENT_ACTOR_RESTARTED, pid), 0);
+    TU_EVENTUALLY(atomic_load(&c.frees) == 1);
+    TU_OK(akt_unsubscribe(sub));
+    tu_events_destroy(&ev);
+}
+
+static void failing_post_stop(akt_ctx *ctx, void *state) {
+    counter_post_stop(ctx, state);
+    akt_ctx_fail(ctx, "cleanup failed");
+}
+
+static void test_post_stop_failure_is_an_event(void **state) {
+    (void)state;
+    sys = tu_system("sup", 2);
+    static tu_events ev;
+    tu_events_init(&ev);
+    akt_subscription *sub = NULL;
+    TU_OK(akt_subscribe(sys, AKT_EVENT_ACTOR_FAILED, tu_events_cb, &ev, &sub));
+    static counter c = {.name = "c"};
+    akt_behavior b = counter_behavior;
+    b.post_stop = failing_post_stop;
+    akt_pid pid = tu_spawn(sys, &b, &c, "c");
+    assert_int_equal(get(pid), 0); /* started: post_stop is owed */
+    TU_OK(akt_stop(sys, pid));
+    tu_wait_dead(sys, pid); /* the failure did not block the stop */
+    TU_EVENTUALLY(atomic_load(&c.frees) == 1);
+    TU_EVENTUALLY(tu_events_count(&ev, AKT_EVENT_ACTOR_FAILED, pid) == 1);
+    tu_ev e;
+    assert_true(tu_events_find(&ev, AKT_EVENT_ACTOR_FAILED, pid, &e));
+    assert_string_equal(e.reason, "cleanup failed");
+    assert_int_equal(e.code, AKT_EFAILED);
+    expect_log("pre:c post:c");
+    TU_OK(akt_unsubscribe(sub));
+    tu_events_destroy(&ev);
+}
+
 /* ---- one-for-all -------------------------------------------------------------------- */
 
 /* Spawns /user/p supervising the group k0..k2 with sup; waits until all three run. */
@@ -629,6 +692,244 @@ static void test_retry_window_ends(void **state) {
     tu_events_destroy(&ev);
 }
 
+/* ---- backoff restarts ------------------------------------------------------------- */
+
+/* When each failure and restart of the one actor under test was published. */
+typedef struct stamps {
+    pthread_mutex_t mu;
+    int nfailed, nrestarted;
+    int64_t failed[8], restarted[8];
+} stamps;
+
+static void stamp_cb(const akt_event *ev, void *data) {
+    stamps *st = data;
+    int64_t now = tu_now_ns();
+    pthread_mutex_lock(&st->mu);
+    if (ev->kind == AKT_EVENT_ACTOR_FAILED && st->nfailed < 8) st->failed[st->nfailed++] = now;
+    if (ev->kind == AKT_EVENT_ACTOR_RESTARTED && st->nrestarted < 8)
+        st->restarted[st->nrestarted++] = now;
+    pthread_mutex_unlock(&st->mu);
+}
+
+static int restarts(stamps *st) {
+    pthread_mutex_lock(&st->mu);
+    int n = st->nrestarted;
+    pthread_mutex_unlock(&st->mu);
+    return n;
+}
+
+static int failures(stamps *st) {
+    pthread_mutex_lock(&st->mu);
+    int n = st->nfailed;
+    pthread_mutex_unlock(&st->mu);
+    return n;
+}
+
+/* The wait before restart i (0-based): from its failure to its restart. */
+static int64_t gap(stamps *st, int i) {
+    pthread_mutex_lock(&st->mu);
+    int64_t g = st->restarted[i] - st->failed[i];
+    pthread_mutex_unlock(&st->mu);
+    return g;
+}
+
+static akt_subscription *start_backoff(akt_supervisor *s, stamps *st) {
+    start_system_with(s);
+    memset(st, 0, sizeof *st);
+    pthread_mutex_init(&st->mu, NULL);
+    akt_subscription *sub = NULL;
+    TU_OK(
+        akt_subscribe(sys, AKT_EVENT_ACTOR_FAILED | AKT_EVENT_ACTOR_RESTARTED, stamp_cb, st, &sub));
+    return sub;
+}
+
+static akt_supervisor backoff(int64_t min, int64_t max, double mult, int64_t reset) {
+    akt_supervisor s = supervisor(AKT_STRATEGY_ONE_FOR_ONE, AKT_DIRECTIVE_RESTART, NULL);
+    s.backoff_min_ns = min;
+    s.backoff_max_ns = max;
+    s.backoff_multiplier = mult;
+    s.backoff_reset_ns = reset;
+    return s;
+}
+
+static void test_backoff_delays_the_restart_keeping_mailbox(void **state) {
+    (void)state;
+    static stamps st;
+    akt_supervisor s = backoff(TU_MS(40), 0, 0, 0);
+    akt_subscription *sub = start_backoff(&s, &st);
+    static tu_gate g;
+    tu_gate_init(&g);
+    static counter c = {.name = "c", .gate = &g};
+    akt_pid pid = tu_spawn(sys, &counter_behavior, &c, "c");
+    const char *msgs[] = {"inc", "fail", "inc", "inc"};
+    queue_behind_gate(pid, &g, msgs, 4);
+    /* Asked during the wait: answered after the restart, which reset n; nothing lost. */
+    assert_int_equal(get(pid), 2);
+    assert_int_equal(restarts(&st), 1);
+    assert_true(gap(&st, 0) >= TU_MS(40));
+    expect_log("pre:c post:c pre:c");
+    TU_OK(akt_unsubscribe(sub));
+    tu_gate_destroy(&g);
+}
+
+typedef struct fixed_random {
+    atomic_int calls;
+    double r;
+} fixed_random;
+
+static double draw(void *data) {
+    fixed_random *f = data;
+    atomic_fetch_add(&f->calls, 1);
+    return f->r;
+}
+
+static void fail_and_wait(akt_pid pid, stamps *st, int n) {
+    tell(pid, "fail");
+    TU_EVENTUALLY(restarts(st) == n);
+}
+
+static void test_backoff_grows_to_the_cap(void **state) {
+    (void)state;
+    static stamps st;
+    static fixed_random rnd = {.r = 0.0};
+    akt_supervisor s = backoff(TU_MS(20), TU_MS(100), 3.0, 0);
+    s.backoff_jitter = 0.5;
+    s.backoff_random = draw;
+    s.backoff_random_data = &rnd;
+    akt_subscription *sub = start_backoff(&s, &st);
+    static counter c = {.name = "c"};
+    akt_pid pid = tu_spawn(sys, &counter_behavior, &c, "c");
+    fail_and_wait(pid, &st, 1);
+    fail_and_wait(pid, &st, 2);
+    fail_and_wait(pid, &st, 3);
+    assert_true(gap(&st, 0) >= TU_MS(20));
+    assert_true(gap(&st, 1) >= TU_MS(60));
+    assert_true(gap(&st, 2) >= TU_MS(100)); /* 180 capped */
+    assert_int_equal(atomic_load(&rnd.calls), 3);
+    assert_int_equal(get(pid), 0);
+    TU_OK(akt_unsubscribe(sub));
+}
+
+static void test_backoff_jitter_and_reset(void **state) {
+    (void)state;
+    static stamps st;
+    static fixed_random rnd = {.r = 0.999};
+    /* Full jitter with r near 1: each wait is near 0 instead of 2 s, 4 s, ... */
+    akt_supervisor s = backoff(TU_SEC(2), 0, 2.0, TU_MS(50));
+    s.backoff_jitter = 1.0;
+    s.backoff_random = draw;
+    s.backoff_random_data = &rnd;
+    akt_subscription *sub = start_backoff(&s, &st);
+    static counter c = {.name = "c"};
+    akt_pid pid = tu_spawn(sys, &counter_behavior, &c, "c");
+    fail_and_wait(pid, &st, 1);
+    fail_and_wait(pid, &st, 2);
+    assert_true(gap(&st, 0) < TU_SEC(1));
+    assert_true(gap(&st, 1) < TU_SEC(1));
+    /* After a quiet period the count starts again: r = 0 now, so the wait is the minimum
+     * (2 s) however often it failed before, not 8 s; 2 s is the one wait this test takes. */
+    int64_t quiet = tu_now_ns() + TU_MS(60);
+    while (tu_now_ns() < quiet) tu_sleep_ms(5);
+    rnd.r = 0.0;
+    fail_and_wait(pid, &st, 3);
+    assert_true(gap(&st, 2) >= TU_SEC(2));
+    assert_true(gap(&st, 2) < TU_SEC(8));
+    TU_OK(akt_unsubscribe(sub));
+}
+
+static void test_stop_during_backoff(void **state) {
+    (void)state;
+    static stamps st;
+    akt_supervisor s = backoff(TU_SEC(60), 0, 0, 0);
+    akt_subscription *sub = start_backoff(&s, &st);
+    static tu_events dead;
+    tu_events_init(&dead);
+    akt_subscription *dsub = NULL;
+    TU_OK(akt_subscribe(sys, AKT_EVENT_DEAD_LETTER, tu_events_cb, &dead, &dsub));
+    static counter c = {.name = "c"};
+    akt_pid pid = tu_spawn(sys, &counter_behavior, &c, "c");
+    tell(pid, "fail");
+    tell(pid, "inc"); /* queued behind the wait */
+    TU_EVENTUALLY(failures(&st) == 1);
+    TU_OK(akt_stop(sys, pid));
+    tu_wait_dead(sys, pid);
+    TU_EVENTUALLY(atomic_load(&c.frees) == 1);
+    assert_int_equal(restarts(&st), 0);
+    assert_int_equal(atomic_load(&c.after_fail), 0);
+    TU_EVENTUALLY(tu_events_count(&dead, AKT_EVENT_DEAD_LETTER, pid) == 1); /* not lost */
+    expect_log("pre:c post:c");
+    TU_OK(akt_unsubscribe(dsub));
+    TU_OK(akt_unsubscribe(sub));
+    tu_events_destroy(&dead);
+}
+
+/* ---- suspension ------------------------------------------------------------------- */
+
+static akt_subscription *start_suspending(tu_events *ev) {
+    start_system(AKT_DIRECTIVE_SUSPEND, NULL);
+    tu_events_init(ev);
+    akt_subscription *sub = NULL;
+    TU_OK(akt_subscribe(
+        sys, AKT_EVENT_ACTOR_SUSPENDED | AKT_EVENT_ACTOR_REINSTATED | AKT_EVENT_ACTOR_RESTARTED,
+        tu_events_cb, ev, &sub));
+    return sub;
+}
+
+static void test_suspend_refuses_until_reinstated(void **state) {
+    (void)state;
+    static tu_events ev;
+    akt_subscription *sub = start_suspending(&ev);
+    static tu_gate g;
+    tu_gate_init(&g);
+    static counter c = {.name = "c", .gate = &g};
+    akt_pid pid = tu_spawn(sys, &counter_behavior, &c, "c");
+    const char *msgs[] = {"inc", "fail-reason", "inc"};
+    queue_behind_gate(pid, &g, msgs, 3);
+    TU_EVENTUALLY(tu_events_count(&ev, AKT_EVENT_ACTOR_SUSPENDED, pid) == 1);
+    tu_ev e;
+    assert_true(tu_events_find(&ev, AKT_EVENT_ACTOR_SUSPENDED, pid, &e));
+    assert_string_equal(e.reason, "disk full");
+    assert_int_equal(e.code, AKT_EFAILED);
+    /* Refused while suspended; what was queued before stays. */
+    akt_msg *m = tu_msg("inc", NULL);
+    TU_RC(AKT_ESUSPENDED, akt_tell(sys, pid, m));
+    akt_future *f = NULL;
+    TU_RC(AKT_ESUSPENDED, akt_ask(sys, pid, m, TU_SEC(1), &f));
+    akt_msg_release(m);
+    assert_int_equal(akt_pid_is_alive(sys, pid), 1);
+    assert_int_equal(atomic_load(&c.after_fail), 0);
+    TU_OK(akt_reinstate_named(sys, "c"));
+    TU_EVENTUALLY(tu_events_count(&ev, AKT_EVENT_ACTOR_REINSTATED, pid) == 1);
+    assert_int_equal(get(pid), 2); /* the state was kept, the queued inc handled */
+    assert_int_equal(atomic_load(&c.after_fail), 1);
+    assert_int_equal(tu_events_count(&ev, AKT_EVENT_ACTOR_RESTARTED, pid), 0);
+    TU_OK(akt_reinstate(sys, pid)); /* not suspended any more: nothing happens */
+    tell(pid, "inc");
+    assert_int_equal(get(pid), 3);
+    assert_int_equal(tu_events_count(&ev, AKT_EVENT_ACTOR_REINSTATED, pid), 1);
+    expect_log("pre:c");
+    TU_OK(akt_unsubscribe(sub));
+    tu_events_destroy(&ev);
+    tu_gate_destroy(&g);
+}
+
+static void test_stop_of_a_suspended_actor(void **state) {
+    (void)state;
+    static tu_events ev;
+    akt_subscription *sub = start_suspending(&ev);
+    static counter c = {.name = "c"};
+    akt_pid pid = tu_spawn(sys, &counter_behavior, &c, "c");
+    tell(pid, "fail");
+    TU_EVENTUALLY(tu_events_count(&ev, AKT_EVENT_ACTOR_SUSPENDED, pid) == 1);
+    TU_OK(akt_stop(sys, pid));
+    tu_wait_dead(sys, pid);
+    TU_EVENTUALLY(atomic_load(&c.frees) == 1);
+    expect_log("pre:c post:c");
+    TU_RC(AKT_ENOTFOUND, akt_reinstate(sys, pid));
+    TU_OK(akt_unsubscribe(sub));
+    tu_events_destroy(&ev);
+}
+
 int main(void) {
     const struct CMUnitTest tests[] = {
         SUP_TEST(test_default_is_restart_keeping_mailbox),
@@ -648,6 +949,14 @@ int main(void) {
         SUP_TEST(test_one_for_all_race),
         SUP_TEST(test_retry_budget_stops_the_child),
         SUP_TEST(test_retry_window_ends),
+        SUP_TEST(test_backoff_delays_the_restart_keeping_mailbox),
+        SUP_TEST(test_backoff_grows_to_the_cap),
+        SUP_TEST(test_backoff_jitter_and_reset),
+        SUP_TEST(test_stop_during_backoff),
+        SUP_TEST(test_failed_restart_stops_the_subtree),
+        SUP_TEST(test_post_stop_failure_is_an_event),
+        SUP_TEST(test_suspend_refuses_until_reinstated),
+        SUP_TEST(test_stop_of_a_suspended_actor),
     };
     return cmocka_run_group_tests_name("supervision", tests, NULL, NULL);
 }

@@ -65,6 +65,8 @@ export class Pid {
   askBatch<R = unknown>(msgs: unknown[], opts?: { timeout?: number; type?: string }): Promise<R>[];
   stop(): void;
   poison(): void;
+  /** Resumes an actor suspended by its supervisor; asynchronous, a no-op otherwise. */
+  reinstate(): void;
   stopGracefully(opts?: { timeout?: number }): Promise<void>;
   equals(other: unknown): boolean;
   toString(): string;
@@ -132,7 +134,22 @@ export type ActorSpec =
   | { receive(ctx: Context, msg: any): void; preStart?(ctx: Context): void; postStop?(ctx: Context): void }
   | ((ctx: Context, msg: any) => void);
 
-export type Directive = 'restart' | 'resume' | 'stop' | 'escalate';
+/** 'suspend': the child keeps its state and mailbox but handles nothing until
+ * pid.reinstate(); tells and asks to it throw SuspendedError meanwhile. */
+export type Directive = 'restart' | 'resume' | 'stop' | 'escalate' | 'suspend';
+
+/** Restarts wait on akt's timer: the n-th consecutive one waits
+ * min(initial * multiplier^(n-1), maximum) ms, less up to `jitter` (0..1) of it at random;
+ * messages sent meanwhile are handled after it, a stop meanwhile stops the child. */
+export interface BackoffOptions {
+  initial: number;
+  maximum?: number;
+  /** Default 2. */
+  multiplier?: number;
+  jitter?: number;
+  /** The count starts again after this many ms without a failure; default never. */
+  resetAfter?: number;
+}
 
 export interface Failure {
   /** e.g. "AKT_EFAILED" for a thrown error. */
@@ -154,6 +171,7 @@ export interface SupervisorOptions {
   maxRetries?: number;
   /** The retry window in milliseconds (> 0); required with maxRetries. */
   within?: number;
+  backoff?: BackoffOptions;
 }
 
 export interface SpawnOptions {
@@ -204,7 +222,8 @@ export interface SystemOptions {
 }
 
 export type EventKind =
-  | 'actorStarted' | 'actorStopped' | 'actorRestarted' | 'deadLetter' | 'unhandled' | 'actorFailed';
+  | 'actorStarted' | 'actorStopped' | 'actorRestarted' | 'deadLetter' | 'unhandled' | 'actorFailed'
+  | 'actorSuspended' | 'actorReinstated';
 
 export interface AktEvent {
   kind: EventKind;
@@ -269,6 +288,8 @@ export class ActorSystem extends AktEventEmitter {
    *  pid; an unknown actor fails the ask with NotFoundError, a lost node with
    *  UnreachableError. */
   remoteLookup(address: string): Pid;
+  /** Resumes the suspended actor at path; NotFoundError if there is none. */
+  reinstateNamed(path: string): void;
   subscribe(kinds: EventKind | EventKind[], fn: (ev: AktEvent) => void): Subscription;
   /** The topic `name` of this system (publish / subscribe). */
   topic(name: string): Topic;
@@ -412,6 +433,7 @@ export function validateCron(expr: string): void;
  *  fires again. A local time skipped by DST fires at the end of the gap; a repeated one
  *  fires once, at its first occurrence. Throws CronSyntaxError on a bad expression. */
 export function cronNext(expr: string, after: Date, options?: CronOptions): Date | null;
+export class SuspendedError extends AktError {}
 
 declare const akt: {
   ActorSystem: typeof ActorSystem;

@@ -118,7 +118,7 @@ AKT_API int akt_ctx_next(akt_ctx *ctx, akt_msg **msg) {
 AKT_API int akt_ctx_tell(akt_ctx *ctx, akt_pid to, akt_msg *msg) {
     AKT__CTX(ctx, x, c);
     if (!akt__msg_ok(msg)) return AKT_EINVAL;
-    return akt__deliver(x->system, to, msg, akt__cell_pid(c).id, NULL, AKT__ENV_USER);
+    return akt__deliver_user(x->system, to, msg, akt__cell_pid(c).id, NULL);
 }
 
 AKT_API int akt_ctx_ask(akt_ctx *ctx, akt_pid to, akt_msg *msg, int64_t timeout_ns,
@@ -134,7 +134,7 @@ AKT_API int akt_ctx_forward(akt_ctx *ctx, akt_pid to) {
     if (!e) return AKT_EMISUSE;
     akt_msg_retain(e->msg);
     if (e->reply) akt__future_ref(e->reply);
-    int rc = akt__deliver(x->system, to, e->msg, e->sender, e->reply, AKT__ENV_USER);
+    int rc = akt__deliver_user(x->system, to, e->msg, e->sender, e->reply);
     if (rc) {
         akt_msg_release(e->msg);
         if (e->reply) akt__future_unref(e->reply);

@@ -1,6 +1,8 @@
 /* The rarely used parts of an actor, allocated on first use. */
 #include "ext.h"
 
+#include "backoff.h"
+
 #include "kernel/sys.h"
 
 akt__ext *akt__ext_get(akt_system *s, akt__cell *c) {
@@ -15,6 +17,8 @@ void akt__ext_free(akt_system *s, akt__ext *x) {
     akt__vec_free(&s->heap, &x->watching);
     akt__vec_free(&s->heap, &x->escalated);
     akt__vec_free(&s->heap, &x->faults);
+    akt__vec_free(&s->heap, &x->backoffs);
+    akt__backoff_drop(s, x);
     for (uint32_t i = 0; i < x->ndeps; i++) akt__heap_free(&s->heap, x->dep_names[i]);
     akt__heap_free(&s->heap, x->dep_names);
     akt__heap_free(&s->heap, x->dep_values);

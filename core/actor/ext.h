@@ -23,8 +23,11 @@ typedef struct akt__ext {
     uint32_t ndeps;
     int has_supervisor;
     akt_supervisor supervisor;
-    akt__vec escalated; /* children waiting for this actor's own directive */
-    akt__vec faults;    /* retry budget: (child id, window start ns, failures) triples */
+    akt__vec escalated;           /* children waiting for this actor's own directive */
+    akt__vec faults;              /* retry budget: (child id, window start ns, failures) triples */
+    akt__vec backoffs;            /* backoff: (child id, last failure ns, restarts) triples */
+    struct akt__backoff *backoff; /* this actor's pending restart timer, or NULL */
+    int32_t backoff_seq;          /* sequence of the last timer armed */
 } akt__ext;
 
 struct akt_system;

@@ -4,6 +4,7 @@
 
 #include "life.h"
 
+#include "backoff.h"
 #include "ext.h"
 #include "kernel/events.h"
 #include "kernel/future.h"
@@ -32,6 +33,11 @@ static void akt__call_post_stop(akt__worker *w, akt__cell *c) {
     akt__ctx ctx;
     c->beh->post_stop(akt__ctx_enter(&ctx, w, c, NULL), c->state);
     akt__ctx_leave();
+    /* A failure in post_stop (akt_ctx_fail: a binding's exception) is told, not obeyed:
+     * the stop or restart goes on. */
+    if (ctx.fail_reason)
+        akt__publish(w->disp->system, AKT_EVENT_ACTOR_FAILED, c, (akt_pid){0}, NULL, AKT_EFAILED,
+                     ctx.fail_reason);
     akt__ctx_fail_clear(&ctx);
 }
 
@@ -86,9 +92,38 @@ void akt__actor_resume(akt__worker *w, akt__cell *c) {
     akt__settle_escalated(w->disp->system, c, AKT__SYS_RESUME);
 }
 
+void akt__actor_suspend(akt__worker *w, akt__cell *c, int code, akt_msg *why) {
+    if (c->status != AKT__SUSPENDED || akt__cell_suspended(c)) return;
+    /* relaxed: see akt__cell_suspended. */
+    atomic_fetch_or_explicit(&c->signals, AKT__SIG_SUSPENDED, memory_order_relaxed);
+    char buf[256];
+    const char *reason = NULL;
+    const void *data;
+    size_t len;
+    if (why && akt_msg_bytes(why, &data, &len) == 0) {
+        if (len >= sizeof buf) len = sizeof buf - 1;
+        memcpy(buf, data, len);
+        buf[len] = 0;
+        reason = buf;
+    }
+    akt__publish(w->disp->system, AKT_EVENT_ACTOR_SUSPENDED, c, (akt_pid){0}, NULL, code, reason);
+}
+
+void akt__actor_reinstate(akt__worker *w, akt__cell *c) {
+    if (c->status != AKT__SUSPENDED || !akt__cell_suspended(c)) return;
+    atomic_fetch_and_explicit(&c->signals, (unsigned char)~AKT__SIG_SUSPENDED,
+                              memory_order_relaxed);
+    c->status = AKT__RUNNING;
+    akt__publish(w->disp->system, AKT_EVENT_ACTOR_REINSTATED, c, (akt_pid){0}, NULL, 0, NULL);
+    akt__settle_escalated(w->disp->system, c, AKT__SYS_RESUME);
+}
+
 void akt__actor_restart(akt__worker *w, akt__cell *c, int forced) {
     if (c->status != AKT__SUSPENDED && !(forced && c->status == AKT__RUNNING)) return;
     akt_system *s = w->disp->system;
+    akt__backoff_drop(s, c->ext); /* a restart that came first (one-for-all) */
+    atomic_fetch_and_explicit(&c->signals, (unsigned char)~AKT__SIG_SUSPENDED,
+                              memory_order_relaxed); /* relaxed: see akt__cell_suspended */
     akt__call_post_stop(w, c);
     if (c->ext) { /* a restarted actor starts from its own behaviour */
         c->ext->become_fns.n = 0;
@@ -102,6 +137,10 @@ void akt__actor_begin_stop(akt__worker *w, akt__cell *c) {
     if (c->status == AKT__STOPPING || c->status == AKT__DEAD || c->status == AKT__FREE) return;
     akt_system *s = w->disp->system;
     c->status = AKT__STOPPING;
+    akt__backoff_drop(s, c->ext); /* a stop during a backoff: no restart */
+    /* relaxed: see akt__cell_suspended; a stopping actor's senders get dead letters. */
+    atomic_fetch_and_explicit(&c->signals, (unsigned char)~AKT__SIG_SUSPENDED,
+                              memory_order_relaxed);
     pthread_mutex_lock(&s->lock);
     c->closing = 1;
     for (uint32_t k = c->first_child; k;) {

@@ -55,6 +55,12 @@ int akt__deliver_internal(akt_system *s, akt_pid to, akt_msg *msg, uint64_t send
     return akt__deliver_to(s, to, msg, sender, NULL, AKT__ENV_USER, 0);
 }
 
+int akt__deliver_user(akt_system *s, akt_pid to, akt_msg *msg, uint64_t sender, akt_future *reply) {
+    akt__cell *c = akt__cell_live(s, to);
+    if (c && akt__cell_suspended(c)) return AKT_ESUSPENDED;
+    return akt__deliver(s, to, msg, sender, reply, AKT__ENV_USER);
+}
+
 int akt__send_sys(akt_system *s, akt_pid to, uint16_t kind, uint64_t arg, int32_t code,
                   akt_msg *msg, akt_future *reply) {
     /* A stale pid of this system still gets a dead actor's answers (a watch: Terminated);
@@ -134,7 +140,7 @@ AKT_API int akt_tell(akt_system *system, akt_pid to, akt_msg *msg) {
     int rc = akt__sys_usable(system);
     if (rc) return rc;
     if (!akt__msg_ok(msg)) return AKT_EINVAL;
-    return akt__deliver(system, to, msg, akt__implicit_sender(system), NULL, AKT__ENV_USER);
+    return akt__deliver_user(system, to, msg, akt__implicit_sender(system), NULL);
 }
 
 AKT_API int akt_tell_batch(akt_system *system, akt_pid to, akt_msg *const *msgs, size_t n) {
@@ -145,6 +151,7 @@ AKT_API int akt_tell_batch(akt_system *system, akt_pid to, akt_msg *const *msgs,
         if (!akt__msg_ok(msgs[i])) return AKT_EINVAL;
     akt__cell *c = akt__cell_live(system, to);
     if (!c) return AKT_ENOTFOUND;
+    if (akt__cell_suspended(c)) return AKT_ESUSPENDED;
     uint64_t sender = akt__implicit_sender(system);
     /* A bounded mailbox takes the whole batch or none of it (FAIL, BLOCK); DROP keeps
      * what fits and dead-letters the rest. acquire: as in akt__deliver_to. */
@@ -221,6 +228,7 @@ int akt__ask_from(akt_system *s, akt_pid to, akt_msg *msg, int64_t timeout_ns, u
     if (!akt__msg_ok(msg) || !out || timeout_ns <= 0) return AKT_EINVAL;
     akt__cell *c = akt__cell_live(s, to);
     if (!c) return AKT_ENOTFOUND;
+    if (akt__cell_suspended(c)) return AKT_ESUSPENDED;
     akt_future *f;
     rc = akt__future_new(s, timeout_ns, to, akt__wait_guard(c), NULL, &f);
     if (rc) return rc;
@@ -247,6 +255,7 @@ AKT_API int akt_ask_batch(akt_system *system, akt_pid to, akt_msg *const *msgs, 
         if (!akt__msg_ok(msgs[i])) return AKT_EINVAL;
     akt__cell *c = akt__cell_live(system, to);
     if (!c) return AKT_ENOTFOUND;
+    if (akt__cell_suspended(c)) return AKT_ESUSPENDED;
     for (size_t i = 0; i < n; i++) {
         rc = akt__future_new(system, timeout_ns, to, akt__wait_guard(c), NULL, &futures[i]);
         if (rc) {
@@ -285,6 +294,11 @@ static int akt__user_actor(akt_system *s, akt_pid pid) {
 AKT_API int akt_stop(akt_system *system, akt_pid pid) {
     int rc = akt__user_actor(system, pid);
     return rc ? rc : akt__stop_request(system, pid);
+}
+
+AKT_API int akt_reinstate(akt_system *system, akt_pid pid) {
+    int rc = akt__user_actor(system, pid);
+    return rc ? rc : akt__send_sys(system, pid, AKT__SYS_REINSTATE, 0, 0, NULL, NULL);
 }
 
 AKT_API int akt_poison(akt_system *system, akt_pid pid) {

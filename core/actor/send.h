@@ -12,6 +12,8 @@ int akt__deliver(akt_system *s, akt_pid to, akt_msg *msg, uint64_t sender, akt_f
 /* As akt__deliver for a user message akt sends itself (Terminated): never refused by a
  * bound. */
 int akt__deliver_internal(akt_system *s, akt_pid to, akt_msg *msg, uint64_t sender);
+/* A tell or an ask: as akt__deliver (kind user), AKT_ESUSPENDED if to is suspended. */
+int akt__deliver_user(akt_system *s, akt_pid to, akt_msg *msg, uint64_t sender, akt_future *reply);
 /* Pushes a system message; to may be stale (the receiver handles that). */
 int akt__send_sys(akt_system *s, akt_pid to, uint16_t kind, uint64_t arg, int32_t code,
                   akt_msg *msg, akt_future *reply);

@@ -3,6 +3,7 @@
 
 #include <string.h>
 
+#include "backoff.h"
 #include "base/clock.h"
 #include "ext.h"
 #include "kernel/msg.h"
@@ -14,12 +15,18 @@ int akt__supervisor_read(const akt_supervisor *in, akt_supervisor *out) {
     if (in->size < offsetof(akt_supervisor, decide) ||
         (in->strategy != AKT_STRATEGY_ONE_FOR_ONE && in->strategy != AKT_STRATEGY_ONE_FOR_ALL) ||
         in->default_directive < AKT_DIRECTIVE_RESTART ||
-        in->default_directive > AKT_DIRECTIVE_ESCALATE)
+        in->default_directive > AKT_DIRECTIVE_SUSPEND)
         return AKT_EINVAL;
     memset(out, 0, sizeof *out);
     memcpy(out, in, in->size < sizeof *out ? in->size : sizeof *out);
     out->size = sizeof *out;
     if (out->within_ns < 0 || (out->max_retries > 0 && out->within_ns == 0)) return AKT_EINVAL;
+    /* Written as "not (valid)" so that a NaN is refused too. */
+    if (out->backoff_min_ns < 0 || out->backoff_reset_ns < 0 || out->backoff_max_ns < 0 ||
+        (out->backoff_max_ns > 0 && out->backoff_max_ns < out->backoff_min_ns) ||
+        !(out->backoff_multiplier == 0 || out->backoff_multiplier >= 1) ||
+        !(out->backoff_jitter >= 0 && out->backoff_jitter <= 1))
+        return AKT_EINVAL;
     return 0;
 }
 
@@ -97,7 +104,7 @@ static int akt__decide(const akt__cell *parent, const akt_supervisor *sup, int c
     int d = AKT_DIRECTIVE_RESTART;
     if (sup) {
         d = sup->decide ? sup->decide(code, reason, sup->decide_data) : sup->default_directive;
-        if (d < AKT_DIRECTIVE_RESTART || d > AKT_DIRECTIVE_ESCALATE) d = sup->default_directive;
+        if (d < AKT_DIRECTIVE_RESTART || d > AKT_DIRECTIVE_SUSPEND) d = sup->default_directive;
     }
     if (d == AKT_DIRECTIVE_ESCALATE && akt__cell_index(parent) == AKT__GUARDIAN)
         d = AKT_DIRECTIVE_STOP;
@@ -133,6 +140,15 @@ void akt__actor_supervise(akt__worker *w, akt__cell *c, akt__envelope *e) {
     case AKT_DIRECTIVE_RESUME:
         akt__send_sys(s, child, AKT__SYS_RESUME, 0, 0, NULL, NULL);
         break;
+    case AKT_DIRECTIVE_SUSPEND: {
+        akt_msg *why = NULL;
+        if (reason) akt_msg_new_bytes("akt.Failure", reason, strlen(reason), AKT_COPY, &why);
+        if (akt__send_sys(s, child, AKT__SYS_SUSPEND, 0, e->code, why, NULL)) {
+            if (why) akt_msg_release(why);
+            akt__stop_request(s, child); /* cannot suspend it: stop rather than hang */
+        }
+        break;
+    }
     case AKT_DIRECTIVE_ESCALATE: {
         akt__ext *x = akt__ext_get(s, c);
         if (!x || akt__vec_push(&s->heap, &x->escalated, child.id) != 0) {
@@ -142,7 +158,15 @@ void akt__actor_supervise(akt__worker *w, akt__cell *c, akt__envelope *e) {
         if (c->status == AKT__RUNNING) akt__actor_fail(w, c, e->code, reason);
         break;
     }
-    default: /* stop, restart */
+    case AKT_DIRECTIVE_RESTART: {
+        int64_t delay = akt__backoff_delay(s, c, sup, child.id);
+        if (delay > 0 &&
+            akt__send_sys(s, child, AKT__SYS_BACKOFF, (uint64_t)delay, 0, NULL, NULL) == 0)
+            break;
+        akt__stop_or_restart(s, child, d, 0);
+        break;
+    }
+    default: /* stop */
         akt__stop_or_restart(s, child, d, 0);
         break;
     }

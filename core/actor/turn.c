@@ -4,6 +4,7 @@
 
 #include <string.h>
 
+#include "backoff.h"
 #include "base/spin.h"
 #include "base/tls.h"
 #include "kernel/events.h"
@@ -214,7 +215,19 @@ static void akt__handle_sys(akt__worker *w, akt__cell *c, akt__envelope *e) {
         akt__actor_resume(w, c);
         break;
     case AKT__SYS_RESTART:
-        akt__actor_restart(w, c, e->arg != 0);
+        if (e->arg != 2)
+            akt__actor_restart(w, c, e->arg != 0);
+        else if (akt__backoff_due(c, e->code))
+            akt__actor_restart(w, c, 0);
+        break;
+    case AKT__SYS_BACKOFF:
+        akt__backoff_arm(w, c, (int64_t)e->arg);
+        break;
+    case AKT__SYS_SUSPEND:
+        akt__actor_suspend(w, c, e->code, e->msg);
+        break;
+    case AKT__SYS_REINSTATE:
+        akt__actor_reinstate(w, c);
         break;
     }
     akt__env_done(e);
@@ -223,8 +236,10 @@ static void akt__handle_sys(akt__worker *w, akt__cell *c, akt__envelope *e) {
 static void akt__run_system(akt__worker *w, akt__cell *c) {
     /* acquire: pairs with the requester's seq_cst RMW. Consumed once, so a signal cannot
      * re-run the actor forever. */
-    unsigned sig = atomic_load_explicit(&c->signals, memory_order_relaxed)
-                       ? atomic_exchange_explicit(&c->signals, 0, memory_order_acquire)
+    unsigned sig = atomic_load_explicit(&c->signals, memory_order_relaxed) & AKT__SIG_REQUESTS
+                       ? atomic_fetch_and_explicit(&c->signals, AKT__SIG_SUSPENDED,
+                                                   memory_order_acquire) &
+                             AKT__SIG_REQUESTS
                        : 0;
     if (sig && c->status != AKT__DEAD && c->status != AKT__FREE) {
         if (sig & AKT__SIG_STOP) akt__actor_begin_stop(w, c);
@@ -262,7 +277,7 @@ void akt__cell_release(akt__cell *c, int can_receive) {
      * akt__cell_wake. After it, only atomics of c may be read: another thread may own c. */
     atomic_store_explicit(&c->sched, 0, memory_order_seq_cst);
     int more = atomic_load_explicit(&c->sysq, memory_order_seq_cst) != NULL || pending_unstash ||
-               atomic_load_explicit(&c->signals, memory_order_seq_cst) ||
+               (atomic_load_explicit(&c->signals, memory_order_seq_cst) & AKT__SIG_REQUESTS) ||
                (can_receive &&
                 (tail_busy ||
                  atomic_load_explicit(&c->mbox.head, memory_order_seq_cst) != &c->mbox.stub));
@@ -286,7 +301,7 @@ struct akt__batch {
 static int akt__system_pending(akt__cell *c) {
     /* relaxed peek: a stop or a directive should not wait for the rest of a run. */
     return atomic_load_explicit(&c->sysq, memory_order_relaxed) ||
-           atomic_load_explicit(&c->signals, memory_order_relaxed);
+           (atomic_load_explicit(&c->signals, memory_order_relaxed) & AKT__SIG_REQUESTS);
 }
 
 static int akt__batch_active(const akt__cell *c) {

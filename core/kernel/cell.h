@@ -27,6 +27,10 @@ enum akt__status {
  * rather than queued envelopes. */
 #define AKT__SIG_STOP 0x1u       /* stop: children first, then post_stop */
 #define AKT__SIG_CHILD_GONE 0x2u /* a child finished: a stopping parent may finish too */
+/* Not a request but a state, kept across runs: the actor is suspended by a directive and
+ * senders refuse user messages (set and cleared by the owner only). */
+#define AKT__SIG_SUSPENDED 0x80u
+#define AKT__SIG_REQUESTS 0x7Fu
 
 typedef struct akt__behavior_rec {
     struct akt__behavior_rec *next; /* interning list of the system */
@@ -118,6 +122,13 @@ static inline uint64_t akt__cell_gen(const akt__cell *c) {
 }
 static inline akt_pid akt__cell_pid(const akt__cell *c) {
     return (akt_pid){atomic_load_explicit(&c->id, memory_order_relaxed) & ~AKT__CELL_UNREACHABLE};
+}
+
+/* 1 while c is suspended by a directive. relaxed: a sender's refusal is a hint (a tell
+ * racing with the suspension is queued and handled after the reinstate); the owner reads
+ * its own writes. */
+static inline int akt__cell_suspended(const akt__cell *c) {
+    return (atomic_load_explicit(&c->signals, memory_order_relaxed) & AKT__SIG_SUSPENDED) != 0;
 }
 
 static inline struct akt_dispatcher *akt__cell_disp(const akt__cell *c) {

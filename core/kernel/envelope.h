@@ -17,7 +17,11 @@ enum akt__env_kind {
     AKT__SYS_NOTIFY_STOP, /* reply = future completed when the actor is gone */
     AKT__SYS_FAILED,      /* to a parent: arg = child pid, code, msg = reason (or NULL) */
     AKT__SYS_RESUME,      /* directive from the parent */
-    AKT__SYS_RESTART,     /* directive from the parent; arg 1 = also when running */
+    AKT__SYS_RESTART,     /* directive from the parent; arg 1 = also when running,
+                             arg 2 = from the backoff timer numbered code */
+    AKT__SYS_BACKOFF,     /* directive from the parent: restart after arg ns */
+    AKT__SYS_SUSPEND,     /* directive from the parent: code, msg = the failure's reason */
+    AKT__SYS_REINSTATE,   /* akt_reinstate */
 };
 
 /* The envelope holds one of its bounded mailbox's slots (mailbox/mailbox.h). */

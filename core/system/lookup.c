@@ -61,3 +61,9 @@ AKT_API int akt_lookup(akt_system *system, const char *path, akt_pid *out) {
     pthread_mutex_unlock(&system->lock);
     return rc;
 }
+
+AKT_API int akt_reinstate_named(akt_system *system, const char *path) {
+    akt_pid pid;
+    int rc = akt_lookup(system, path, &pid);
+    return rc ? rc : akt_reinstate(system, pid);
+}

@@ -102,7 +102,8 @@ AKT_API const char *akt_version_string(void);
     XX(ERANGE, -17, "buffer too small")        \
     XX(EBUSY, -18, "busy")                     \
     XX(EUNREACHABLE, -19, "peer unreachable")  \
-    XX(EPROTO, -20, "protocol error")
+    XX(EPROTO, -20, "protocol error")          \
+    XX(ESUSPENDED, -21, "actor suspended")
 
 /* What each code means:
  *   AKT_EINVAL      an argument is NULL, out of range or malformed
@@ -125,6 +126,7 @@ AKT_API const char *akt_version_string(void);
  *   AKT_EBUSY       the object is in use (a dispatcher run already in progress)
  *   AKT_EUNREACHABLE a remote node cannot be reached (refused, lost connection)
  *   AKT_EPROTO      a remote node broke or refused the wire protocol (version, name)
+ *   AKT_ESUSPENDED  the actor is suspended (AKT_DIRECTIVE_SUSPEND) until reinstated
  */
 #define AKT_OK 0
 enum akt_errno {
@@ -184,6 +186,10 @@ typedef void (*akt_thread_hook)(void *data, int index);
 #define AKT_DIRECTIVE_RESUME 1   /* keep the state, go on with the next message */
 #define AKT_DIRECTIVE_STOP 2     /* stop the child (and its children) */
 #define AKT_DIRECTIVE_ESCALATE 3 /* the parent fails with the child's error */
+/* (0.4) The child is suspended: it keeps its state and its mailbox but handles no user
+ * message until akt_reinstate; tells and asks to it are refused with AKT_ESUSPENDED (as
+ * GoAkt refuses them), replies and Terminated notices are kept for it. A stop works. */
+#define AKT_DIRECTIVE_SUSPEND 4
 
 #define AKT_STRATEGY_ONE_FOR_ONE 0
 #define AKT_STRATEGY_ONE_FOR_ALL 1
@@ -206,6 +212,26 @@ typedef struct akt_supervisor {
      * within_ns must be > 0 (AKT_EINVAL otherwise). */
     uint32_t max_retries;
     int64_t within_ns;
+    /* Exponential backoff (0.4): with backoff_min_ns > 0 a restart is not immediate but
+     * runs on the system's timer after a delay; the child handles no message meanwhile
+     * (they stay queued, in order, and are handled after the restart), and a stop during
+     * the wait stops it at once (no restart, the timer is cancelled). The delay of the
+     * n-th consecutive restart of a child (n = 1, 2, ...) is
+     *   base = min(backoff_min_ns * backoff_multiplier^(n-1), backoff_max_ns)
+     *   delay = base - base * backoff_jitter * r,  r in [0, 1) from backoff_random
+     * and n goes back to 1 once the child went backoff_reset_ns without failing. Restarts
+     * of one-for-all siblings are not delayed. backoff_max_ns 0 = no cap, else >=
+     * backoff_min_ns; backoff_multiplier 0 = 2, else >= 1; backoff_jitter in [0, 1];
+     * backoff_reset_ns 0 = never reset; none negative (AKT_EINVAL otherwise). */
+    int64_t backoff_min_ns;
+    int64_t backoff_max_ns;
+    double backoff_multiplier;
+    double backoff_jitter;
+    int64_t backoff_reset_ns;
+    /* Optional, for tests: returns r in [0, 1) (values outside are clamped); runs on the
+     * parent's dispatcher. NULL = akt's own generator. */
+    double (*backoff_random)(void *data);
+    void *backoff_random_data; /* borrowed; must outlive the actor */
 } akt_supervisor;
 
 typedef struct akt_system_options {
@@ -548,10 +574,12 @@ typedef struct akt_behavior {
     size_t size;            /* sizeof(akt_behavior) */
     akt_receive_fn receive; /* required */
     /* Optional: runs before the first message, and again after a restart. A failure code
-     * stops the actor (it is published as a failure event). */
+     * stops the actor and its children (it is published as a failure event; watchers get
+     * Terminated): a failing restart is never retried. */
     int (*pre_start)(akt_ctx *ctx, void *state);
     /* Optional: runs when the actor stops (after its children stopped), and before a
-     * restart. */
+     * restart. A reason given with akt_ctx_fail here is published as a failure event
+     * (AKT_EFAILED); the stop or restart goes on. */
     void (*post_stop)(akt_ctx *ctx, void *state);
     /* Optional: frees state once the actor is gone; any akt thread. */
     void (*free_state)(void *state);
@@ -735,6 +763,13 @@ AKT_API int akt_ctx_dependency(akt_ctx *ctx, const char *name, void **value);
  * AKT_ENOTFOUND that pid is not live. */
 AKT_API int akt_stop(akt_system *system, akt_pid pid);
 
+/* Resumes an actor suspended by AKT_DIRECTIVE_SUSPEND (0.4): it keeps its state and goes
+ * on with its mailbox (an AKT_EVENT_ACTOR_REINSTATED event). Asynchronous; a live actor
+ * that is not suspended is left as it is (0). AKT_ENOTFOUND if pid is not live. */
+AKT_API int akt_reinstate(akt_system *system, akt_pid pid);
+/* As akt_reinstate, for the actor at path (as akt_lookup reads it). */
+AKT_API int akt_reinstate_named(akt_system *system, const char *path);
+
 /* Sends a poison pill: the actor handles the messages queued before it, then stops. */
 AKT_API int akt_poison(akt_system *system, akt_pid pid);
 
@@ -779,7 +814,9 @@ AKT_API int akt_dispatcher_run(akt_dispatcher *dispatcher, size_t budget, size_t
 #define AKT_EVENT_DEAD_LETTER 0x08u
 #define AKT_EVENT_UNHANDLED 0x10u
 #define AKT_EVENT_ACTOR_FAILED 0x20u
-#define AKT_EVENT_ALL 0x3Fu
+#define AKT_EVENT_ACTOR_SUSPENDED 0x40u  /* 0.4: AKT_DIRECTIVE_SUSPEND; code, reason: why */
+#define AKT_EVENT_ACTOR_REINSTATED 0x80u /* 0.4: akt_reinstate resumed it */
+#define AKT_EVENT_ALL 0xFFu
 
 typedef struct akt_event {
     size_t size;        /* sizeof(akt_event) as akt knows it; read fields below it only */

@@ -32,7 +32,7 @@ jlong aktj_intern(JNIEnv *env, jstring s);
  * decider (may be null) decides failures of top-level actors. */
 int aktj_system_create(JNIEnv *env, jstring name, jint workers, jint throughput, jint directive,
                        jobject decider, jint strategy, jlong max_retries, jlong within_ns,
-                       jlongArray out);
+                       jdoubleArray backoff, jlongArray out);
 /* Shuts down (if not yet), waits when allowed, releases the system handle and frees the
  * record. Called once, by the Java Cleaner of the ActorSystem. */
 int aktj_system_destroy(JNIEnv *env, jlong system, jlong record);
@@ -46,8 +46,8 @@ int aktj_system_destroy(JNIEnv *env, jlong system, jlong record);
  * gets the pid id. */
 int aktj_spawn(JNIEnv *env, jlong system, jlong ctx, jobject cell, jstring name,
                jobjectArray dep_names, jobjectArray dep_values, jint directive, jobject decider,
-               jint strategy, jlong max_retries, jlong within_ns, jlongArray mailbox,
-               jlongArray out);
+               jint strategy, jlong max_retries, jlong within_ns, jdoubleArray backoff,
+               jlongArray mailbox, jlongArray out);
 
 /* Spawns a top-level C actor (aktj_native.c): from library's factory symbol, called as
  * int symbol(const char *arg, const akt_behavior **behavior, void **state) (AKT_ENOTFOUND

@@ -129,9 +129,20 @@ static int java_decide(int code, const char *reason, void *data) {
 }
 
 int aktj_supervisor_init(JNIEnv *env, akt_supervisor *sup, jint directive, jobject decider,
-                         jint strategy, jlong max_retries, jlong within_ns) {
+                         jint strategy, jlong max_retries, jlong within_ns, jdoubleArray backoff) {
     memset(sup, 0, sizeof *sup);
     sup->size = sizeof *sup;
+    /* {minNs, maxNs, multiplier, jitter, resetNs} (SupervisorStrategy.withBackoff); the
+     * core checks the values (AKT_EINVAL). */
+    if (backoff != NULL && (*env)->GetArrayLength(env, backoff) == 5) {
+        jdouble b[5];
+        (*env)->GetDoubleArrayRegion(env, backoff, 0, 5, b);
+        sup->backoff_min_ns = (int64_t)b[0];
+        sup->backoff_max_ns = b[1] >= 9.2e18 ? INT64_MAX : (int64_t)b[1];
+        sup->backoff_multiplier = b[2];
+        sup->backoff_jitter = b[3];
+        sup->backoff_reset_ns = b[4] >= 9.2e18 ? INT64_MAX : (int64_t)b[4];
+    }
     if (max_retries < 0 || max_retries > (jlong)UINT32_MAX) return AKT_EINVAL;
     sup->strategy = strategy;
     sup->max_retries = (uint32_t)max_retries;
@@ -188,8 +199,8 @@ void *aktj_actor_state(JNIEnv *env, jobject cell) {
 
 int aktj_spawn(JNIEnv *env, jlong system, jlong ctx, jobject cell, jstring name,
                jobjectArray dep_names, jobjectArray dep_values, jint directive, jobject decider,
-               jint strategy, jlong max_retries, jlong within_ns, jlongArray mailbox,
-               jlongArray out) {
+               jint strategy, jlong max_retries, jlong within_ns, jdoubleArray backoff,
+               jlongArray mailbox, jlongArray out) {
     if (cell == NULL || out == NULL || (*env)->GetArrayLength(env, out) < 1) return AKT_EINVAL;
     akt_mailbox_spec mb = {.size = sizeof mb};
     if (mailbox != NULL) {
@@ -220,7 +231,7 @@ int aktj_spawn(JNIEnv *env, jlong system, jlong ctx, jobject cell, jstring name,
     int rc = collect_dependencies(env, a, dep_names, dep_values, names);
 
     akt_supervisor sup;
-    aktj_supervisor_init(env, &sup, directive, decider, strategy, max_retries, within_ns);
+    aktj_supervisor_init(env, &sup, directive, decider, strategy, max_retries, within_ns, backoff);
     a->decider = sup.decide_data;
     a->cell = (*env)->NewGlobalRef(env, cell);
     const char *cname = name != NULL ? (*env)->GetStringUTFChars(env, name, NULL) : NULL;

@@ -57,7 +57,7 @@ void aktj_count_object(long delta);
  * (or NULL) that the caller owns. */
 /* AKT_EINVAL (nothing allocated) for a negative or too large max_retries. */
 int aktj_supervisor_init(JNIEnv *env, akt_supervisor *sup, jint directive, jobject decider,
-                         jint strategy, jlong max_retries, jlong within_ns);
+                         jint strategy, jlong max_retries, jlong within_ns, jdoubleArray backoff);
 
 /* Thread hooks given to every system: attach to the JVM once, detach at the end. data is
  * the interned system name, used to name the Java thread. */

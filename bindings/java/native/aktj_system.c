@@ -15,7 +15,7 @@ typedef struct aktj_system {
 
 int aktj_system_create(JNIEnv *env, jstring name, jint workers, jint throughput, jint directive,
                        jobject decider, jint strategy, jlong max_retries, jlong within_ns,
-                       jlongArray out) {
+                       jdoubleArray backoff, jlongArray out) {
     if (out == NULL || (*env)->GetArrayLength(env, out) < 2) return AKT_EINVAL;
     if (max_retries < 0 || max_retries > (jlong)UINT32_MAX) return AKT_EINVAL;
     aktj_system *rec = calloc(1, sizeof *rec);
@@ -25,7 +25,7 @@ int aktj_system_create(JNIEnv *env, jstring name, jint workers, jint throughput,
     const char *cname = name != NULL ? (*env)->GetStringUTFChars(env, name, NULL) : NULL;
 
     akt_supervisor sup;
-    aktj_supervisor_init(env, &sup, directive, decider, strategy, max_retries, within_ns);
+    aktj_supervisor_init(env, &sup, directive, decider, strategy, max_retries, within_ns, backoff);
     rec->decider = sup.decide_data;
 
     akt_system_options opts;

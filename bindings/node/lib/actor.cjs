@@ -29,11 +29,11 @@ class Terminated {
 const cells = [];
 const freeIds = [];
 
-const DIRECTIVES = { restart: 0, resume: 1, stop: 2, escalate: 3 };
+const DIRECTIVES = { restart: 0, resume: 1, stop: 2, escalate: 3, suspend: 4 };
 
 function directiveOf(d, fallback) {
   if (d === undefined || d === null) return fallback;
-  if (typeof d === 'number' && d >= 0 && d <= 3) return d;
+  if (typeof d === 'number' && d >= 0 && d <= 4) return d;
   const n = DIRECTIVES[d];
   if (n === undefined) throw makeError(errnos.InvalidArgumentError, `unknown directive ${String(d)}`);
   return n;
@@ -58,7 +58,33 @@ function budgetOf(sup) {
     withinNs = Math.max(1, Math.round(w * 1e6));
   }
   if (max > 0 && withinNs === 0) throw makeError(errnos.InvalidArgumentError, 'maxRetries needs a window: within (ms)');
-  return [strategy, max, withinNs];
+  return [strategy, max, withinNs, ...backoffOf(sup.backoff)];
+}
+
+const msNs = (name, v, required) => {
+  if (v === undefined && !required) return 0;
+  if (typeof v !== 'number' || !(v > 0) || v * 1e6 >= 2 ** 63) {
+    throw makeError(errnos.InvalidArgumentError, `backoff.${name} must be a positive number of ms, not ${String(v)}`);
+  }
+  return Math.max(1, Math.round(v * 1e6));
+};
+
+/** [minNs, maxNs, multiplier, jitter, resetNs] of a backoff option object, checked. */
+function backoffOf(b) {
+  if (b === undefined || b === null) return [0, 0, 0, 0, 0];
+  if (typeof b !== 'object') throw makeError(errnos.InvalidArgumentError, 'backoff must be an object');
+  const min = msNs('initial', b.initial, true);
+  const max = msNs('maximum', b.maximum, false);
+  if (max && max < min) throw makeError(errnos.InvalidArgumentError, 'backoff.maximum must not be below initial');
+  const mult = b.multiplier === undefined ? 2 : b.multiplier;
+  if (typeof mult !== 'number' || !(mult >= 1)) {
+    throw makeError(errnos.InvalidArgumentError, `backoff.multiplier must be >= 1, not ${String(mult)}`);
+  }
+  const jitter = b.jitter === undefined ? 0 : b.jitter;
+  if (typeof jitter !== 'number' || !(jitter >= 0 && jitter <= 1)) {
+    throw makeError(errnos.InvalidArgumentError, `backoff.jitter must be in [0, 1], not ${String(jitter)}`);
+  }
+  return [min, max, mult, jitter, msNs('resetAfter', b.resetAfter, false)];
 }
 
 // What spawn accepts: an Actor subclass (a fresh instance per start and restart), an

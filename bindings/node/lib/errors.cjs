@@ -32,6 +32,7 @@ const CLASS_NAMES = {
   AKT_EBUSY: 'BusyError',
   AKT_EUNREACHABLE: 'UnreachableError',
   AKT_EPROTO: 'ProtocolError',
+  AKT_ESUSPENDED: 'SuspendedError',
 };
 
 // The code's name and description; the library's words for a code it does not know.

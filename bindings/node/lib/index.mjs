@@ -38,5 +38,6 @@ export const {
   BusyError,
   UnreachableError,
   ProtocolError,
+  SuspendedError,
 } = akt;
 export default akt;

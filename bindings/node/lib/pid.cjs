@@ -163,6 +163,13 @@ class Pid {
     kick();
   }
 
+  /** Resumes an actor its supervisor suspended ('suspend'); a no-op otherwise.
+   * Asynchronous: done once the actorReinstated event is out. */
+  reinstate() {
+    native.reinstate(this.system[kHandle], this.lo, this.hi);
+    kick();
+  }
+
   /** The actor handles what is queued, then stops. */
   poison() {
     native.poison(this.system[kHandle], this.lo, this.hi);

@@ -21,9 +21,11 @@ const EVENT_KINDS = {
   deadLetter: 0x08,
   unhandled: 0x10,
   actorFailed: 0x20,
+  actorSuspended: 0x40,
+  actorReinstated: 0x80,
 };
 const NAME_OF_KIND = Object.fromEntries(Object.entries(EVENT_KINDS).map(([k, v]) => [v, k]));
-const DIRECTIVES = { restart: 0, resume: 1, stop: 2, escalate: 3 };
+const DIRECTIVES = { restart: 0, resume: 1, stop: 2, escalate: 3, suspend: 4 };
 
 // Systems that are running: reachable until their shutdown completed, so the addon never
 // sees a running system collected.
@@ -241,6 +243,13 @@ class ActorSystem extends EventEmitter {
       paused,
       intervalMs: kind === 2 ? ms : null,
     }));
+  }
+
+  /** Resumes the suspended actor at path (see Pid.reinstate); NotFoundError if none. */
+  reinstateNamed(path) {
+    const pid = this.lookup(path);
+    if (pid === null) throw makeError(errnos.NotFoundError, `reinstate: no actor at ${String(path)}`);
+    pid.reinstate();
   }
 
   /** Subscribes fn to events of the given kinds; returns { unsubscribe() }. */

@@ -262,7 +262,7 @@ static napi_value Spawn(napi_env env, napi_callback_info info) {
     napi_get_value_int32(env, argv[2], &a->id);
     napi_typeof(env, argv[3], &t);
     if (t == napi_number) napi_get_value_int32(env, argv[3], &directive);
-    if (directive < 0 || directive > AKT_DIRECTIVE_ESCALATE ||
+    if (directive < 0 || directive > AKT_DIRECTIVE_SUSPEND ||
         !an_sup_budget(env, argv[7], &a->sup)) {
         free(a);
         return an_throw(env, I, AKT_EINVAL);

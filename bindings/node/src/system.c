@@ -41,22 +41,25 @@ static int directive_of(napi_env env, napi_value v, int *out) {
     napi_typeof(env, v, &t);
     if (t == napi_undefined || t == napi_null) return 1;
     int32_t d;
-    if (napi_get_value_int32(env, v, &d) != napi_ok || d < 0 || d > AKT_DIRECTIVE_ESCALATE)
-        return 0;
+    if (napi_get_value_int32(env, v, &d) != napi_ok || d < 0 || d > AKT_DIRECTIVE_SUSPEND) return 0;
     *out = d;
     return 1;
 }
 
+/* [strategy, maxRetries, withinNs, backoffMinNs, backoffMaxNs, multiplier, jitter,
+ * backoffResetNs] (lib/actor.cjs budgetOf). */
 int an_sup_budget(napi_env env, napi_value arr, akt_supervisor *sup) {
     bool is_array = false;
     uint32_t n = 0;
     if (napi_is_array(env, arr, &is_array) != napi_ok || !is_array ||
-        napi_get_array_length(env, arr, &n) != napi_ok || n != 3)
+        napi_get_array_length(env, arr, &n) != napi_ok || n != 8)
         return 0;
-    int64_t v[3];
-    for (uint32_t i = 0; i < 3; i++) {
+    int64_t v[8];
+    double d[8];
+    for (uint32_t i = 0; i < 8; i++) {
         napi_value e;
         if (napi_get_element(env, arr, i, &e) != napi_ok ||
+            napi_get_value_double(env, e, &d[i]) != napi_ok ||
             napi_get_value_int64(env, e, &v[i]) != napi_ok)
             return 0;
     }
@@ -64,7 +67,12 @@ int an_sup_budget(napi_env env, napi_value arr, akt_supervisor *sup) {
     sup->strategy = (int)v[0];
     sup->max_retries = (uint32_t)v[1];
     sup->within_ns = v[2];
-    return 1; /* the core checks strategy and window (AKT_EINVAL) */
+    sup->backoff_min_ns = v[3];
+    sup->backoff_max_ns = v[4];
+    sup->backoff_multiplier = d[5];
+    sup->backoff_jitter = d[6];
+    sup->backoff_reset_ns = v[7];
+    return 1; /* the core checks strategy, window and backoff (AKT_EINVAL) */
 }
 
 /* systemCreate(name, workers, throughput, directive, [strategy, maxRetries, withinNs]) */
@@ -82,8 +90,9 @@ static napi_value SystemCreate(napi_env env, napi_callback_info info) {
     if (workers < 0 || throughput < 0) return an_throw(env, I, AKT_EINVAL);
     o.workers = workers;
     o.throughput = throughput;
-    akt_supervisor sup = {
-        sizeof sup, AKT_STRATEGY_ONE_FOR_ONE, AKT_DIRECTIVE_RESTART, NULL, NULL, 0, 0};
+    akt_supervisor sup = {.size = sizeof sup,
+                          .strategy = AKT_STRATEGY_ONE_FOR_ONE,
+                          .default_directive = AKT_DIRECTIVE_RESTART};
     if (!directive_of(env, argv[3], &sup.default_directive) || !an_sup_budget(env, argv[4], &sup))
         return an_throw(env, I, AKT_EINVAL);
     o.supervisor = &sup;
@@ -256,6 +265,9 @@ static napi_value Stop(napi_env env, napi_callback_info info) {
 static napi_value Poison(napi_env env, napi_callback_info info) {
     return lifecycle(env, info, akt_poison);
 }
+static napi_value Reinstate(napi_env env, napi_callback_info info) {
+    return lifecycle(env, info, akt_reinstate);
+}
 
 static napi_value Version(napi_env env, napi_callback_info info) {
     napi_value r;
@@ -274,6 +286,7 @@ napi_status an_register_system(napi_env env, napi_value exports, an_inst *I) {
                                 {"pidAlive", PidAlive},
                                 {"stop", Stop},
                                 {"poison", Poison},
+                                {"reinstate", Reinstate},
                                 {"version", Version},
                                 {NULL, NULL}};
     an_export(env, exports, I, fns);

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { Actor, ActorFailedError, Terminated } from 'akt';
+import { Actor, ActorFailedError, SuspendedError, Terminated } from 'akt';
 import { withSystem, collector } from './helpers.mjs';
 
 class Worker extends Actor {
@@ -182,5 +182,52 @@ test('bad supervisor options throw InvalidArgumentError', async () => {
     }
     const pid = system.spawn(Worker);
     assert.equal(await pid.ask('get'), 0); // nothing broke
+  });
+});
+
+test('a backoff delays the restart; messages sent meanwhile are handled after it', async () => {
+  await withSystem(async (system) => {
+    class Boss extends Actor {
+      receive(ctx) { ctx.respond(ctx.spawn(Worker)); }
+    }
+    const boss = system.spawn(Boss, { supervisor: { backoff: { initial: 50, maximum: 1000 } } });
+    const w = await boss.ask('spawn');
+    const t0 = performance.now();
+    w.tell({ fail: 'one' });
+    w.tell('incr');
+    assert.equal(await w.ask('get'), 1);
+    assert.ok(performance.now() - t0 >= 49, 'the restart waited for the backoff');
+  });
+});
+
+test('bad backoff options throw InvalidArgumentError', async () => {
+  await withSystem(async (system) => {
+    for (const backoff of [{}, { initial: 0 }, { initial: 10, maximum: 5 }, { initial: 10, multiplier: 0.5 },
+      { initial: 10, jitter: 2 }, { initial: 10, jitter: NaN }, { initial: 10, resetAfter: -1 }, 5]) {
+      assert.throws(() => system.spawn(Worker, { supervisor: { backoff } }), (e) => e.code === 'AKT_EINVAL',
+        JSON.stringify(backoff));
+    }
+  });
+});
+
+test('suspend: tells and asks throw SuspendedError until reinstated; the state is kept', async () => {
+  await withSystem(async (system) => {
+    const kinds = [];
+    system.subscribe(['actorSuspended', 'actorReinstated'], (ev) => kinds.push(ev.kind));
+    class Boss extends Actor {
+      receive(ctx) { ctx.respond(ctx.spawn(Worker, { name: 'w' })); }
+    }
+    const boss = system.spawn(Boss, { name: 'boss', supervisor: { directive: 'suspend' } });
+    const w = await boss.ask('spawn');
+    w.tell('incr');
+    w.tell({ fail: 'one' });
+    await until(() => kinds.includes('actorSuspended'));
+    assert.throws(() => w.tell('incr'), SuspendedError);
+    assert.throws(() => w.ask('get'), SuspendedError); // refused at once, as a stale pid
+    system.reinstateNamed('boss/w');
+    await until(() => kinds.includes('actorReinstated'));
+    assert.equal(await w.ask('get'), 1);
+    w.reinstate(); // not suspended: nothing happens
+    assert.throws(() => system.reinstateNamed('nobody'), (e) => e.code === 'AKT_ENOTFOUND');
   });
 });

@@ -369,6 +369,35 @@ static PyObject *supervisor_attr(PyObject *obj, const char *name) {
     return v;
 }
 
+/* obj.backoff: None or an akt.Backoff (checked by its __post_init__; the core checks
+ * again): ._ns = (initial, maximum, reset_after) in ns, .multiplier, .jitter. */
+static int backoff_fill(PyObject *obj, akt_supervisor *out) {
+    PyObject *b = supervisor_attr(obj, "backoff");
+    if (!b) return -1;
+    int rc = 0;
+    if (b != Py_None) {
+        PyObject *ns = PyObject_GetAttrString(b, "_ns");
+        PyObject *m = PyObject_GetAttrString(b, "multiplier");
+        PyObject *j = PyObject_GetAttrString(b, "jitter");
+        long long lo = 0, hi = 0, reset = 0;
+        rc = !ns || !m || !j || !PyArg_ParseTuple(ns, "LLL", &lo, &hi, &reset) ? -1 : 0;
+        double mult = rc ? 0 : PyFloat_AsDouble(m), jit = rc ? 0 : PyFloat_AsDouble(j);
+        if (!rc && PyErr_Occurred()) rc = -1;
+        Py_XDECREF(ns);
+        Py_XDECREF(m);
+        Py_XDECREF(j);
+        if (!rc) {
+            out->backoff_min_ns = lo;
+            out->backoff_max_ns = hi;
+            out->backoff_reset_ns = reset;
+            out->backoff_multiplier = mult;
+            out->backoff_jitter = jit;
+        }
+    }
+    Py_DECREF(b);
+    return rc;
+}
+
 /* obj: None or an akt.Supervisor with .directive (int) and ._decide (callable or None). */
 static int supervisor_fill(PyObject *obj, akt_supervisor *out, PyObject **decide) {
     *decide = NULL;
@@ -377,7 +406,7 @@ static int supervisor_fill(PyObject *obj, akt_supervisor *out, PyObject **decide
     long directive = PyLong_AsLong(d);
     Py_DECREF(d);
     if (directive == -1 && PyErr_Occurred()) return -1;
-    if (directive < AKT_DIRECTIVE_RESTART || directive > AKT_DIRECTIVE_ESCALATE) {
+    if (directive < AKT_DIRECTIVE_RESTART || directive > AKT_DIRECTIVE_SUSPEND) {
         PyErr_Format(PyExc_ValueError, "unknown supervisor directive %ld", directive);
         return -1;
     }
@@ -416,6 +445,10 @@ static int supervisor_fill(PyObject *obj, akt_supervisor *out, PyObject **decide
     out->strategy = (int)v[0];
     out->max_retries = (uint32_t)v[1];
     out->within_ns = (int64_t)v[2];
+    if (backoff_fill(obj, out)) {
+        Py_DECREF(fn);
+        return -1;
+    }
     if (fn != Py_None) {
         out->decide = cb_decide;
         out->decide_data = fn;

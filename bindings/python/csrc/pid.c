@@ -350,6 +350,13 @@ static PyObject *pid_stop(akt_py_pid *self, PyObject *unused) {
     Py_RETURN_NONE;
 }
 
+static PyObject *pid_reinstate(akt_py_pid *self, PyObject *unused) {
+    if (pid_live_system(self)) return NULL;
+    int rc = akt_reinstate(self->system->sys, (akt_pid){self->id});
+    if (rc) return akt_py_raise(rc, "reinstate");
+    Py_RETURN_NONE;
+}
+
 static PyObject *pid_poison(akt_py_pid *self, PyObject *unused) {
     if (pid_live_system(self)) return NULL;
     int rc = akt_poison(self->system->sys, (akt_pid){self->id});
@@ -478,6 +485,8 @@ static PyMethodDef pid_methods[] = {
     {"_ask_batch_results", FASTKW(pid_ask_batch_results), NULL},
     {"stop", (PyCFunction)pid_stop, METH_NOARGS,
      "Stops the actor now: queued messages go to dead letters (asynchronous)."},
+    {"reinstate", (PyCFunction)pid_reinstate, METH_NOARGS,
+     "Resumes an actor its supervisor suspended (Directive.SUSPEND); no-op otherwise."},
     {"poison", (PyCFunction)pid_poison, METH_NOARGS,
      "The actor handles the messages sent before this one, then stops."},
     {"stop_graceful", FASTKW(pid_stop_graceful),

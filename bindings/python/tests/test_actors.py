@@ -579,3 +579,60 @@ def test_stop_graceful_async(any_system: akt.ActorSystem) -> None:
 
     asyncio.run(main())
     assert not pid.is_alive
+
+
+def test_backoff_delays_the_restart_and_keeps_the_mailbox(any_system: akt.ActorSystem) -> None:
+    import time
+
+    class Boss(akt.Actor):
+        def receive(self, ctx, msg):
+            ctx.respond(ctx.spawn(None, Counter()))
+
+    sup = akt.Supervisor(backoff=akt.Backoff(0.05, maximum=1.0, multiplier=2.0))
+    boss = any_system.spawn(None, Boss(), supervisor=sup)
+    w = boss.ask_sync("spawn")
+    w.tell("incr")
+    t0 = time.monotonic()
+    w.tell("boom")
+    w.tell("incr")  # queued during the wait, handled after the restart
+    assert w.ask_sync("get") == 1
+    assert time.monotonic() - t0 >= 0.05
+
+
+def test_backoff_options_are_checked() -> None:
+    for kwargs, error in [({"initial": 0}, ValueError), ({"initial": "1"}, TypeError),
+                          ({"initial": 1, "maximum": 0.5}, ValueError),
+                          ({"initial": 1, "multiplier": 0.5}, ValueError),
+                          ({"initial": 1, "jitter": 2}, ValueError),
+                          ({"initial": 1, "jitter": float("nan")}, ValueError),
+                          ({"initial": 1, "reset_after": -1}, ValueError)]:
+        with pytest.raises(error):
+            akt.Backoff(**kwargs)
+    with pytest.raises(TypeError):
+        akt.Supervisor(backoff=1.0)  # type: ignore[arg-type]
+
+
+def test_suspend_refuses_until_reinstated(any_system: akt.ActorSystem) -> None:
+    events: list = []
+    sub = any_system.subscribe(
+        events.append, akt.EventKind.ACTOR_SUSPENDED | akt.EventKind.ACTOR_REINSTATED)
+
+    class Boss(akt.Actor):
+        def receive(self, ctx, msg):
+            ctx.respond(ctx.spawn("w", Counter()))
+
+    boss = any_system.spawn("boss", Boss(),
+                            supervisor=akt.Supervisor(directive=akt.Directive.SUSPEND))
+    w = boss.ask_sync("spawn")
+    w.tell("incr")
+    w.tell("boom")
+    assert wait_for(lambda: any(e.kind == akt.EventKind.ACTOR_SUSPENDED for e in events))
+    with pytest.raises(akt.ActorSuspended):
+        w.tell("incr")
+    with pytest.raises(akt.ActorSuspended):
+        w.ask_sync("get")
+    any_system.reinstate_named("boss/w")  # asynchronous: done once the event is out
+    assert wait_for(lambda: any(e.kind == akt.EventKind.ACTOR_REINSTATED for e in events))
+    assert w.ask_sync("get") == 1  # the state was kept
+    w.reinstate()  # not suspended: nothing happens
+    sub.close()

@@ -17,10 +17,11 @@
 
 from . import _lib
 from ._lib import _fast
-from .actor import Actor, Decider, Directive, Strategy, Supervisor
+from .actor import Actor, Backoff, Decider, Directive, Strategy, Supervisor
 from .cron import CronSyntaxError, cron_next, validate_cron
 from .errors import (
     ActorFailed,
+    ActorSuspended,
     ActorNotFound,
     ActorStopped,
     AktError,
@@ -60,7 +61,9 @@ Subscription = _fast.Subscription
 __version__ = _lib.text(_lib.lib.akt_version_string())
 
 __all__ = [
-    "Actor", "ActorFailed", "Bounded", "Fair", "Mailbox", "MailboxFullError", "Priority", "AskFuture", "ActorNotFound", "ActorStopped", "ActorSystem", "AktError",
+    "Actor", "ActorFailed", "ActorSuspended", "Backoff", "Bounded", "Fair", "Mailbox",
+    "MailboxFullError", "Priority", "AskFuture", "ActorNotFound", "ActorStopped", "ActorSystem",
+    "AktError",
     "AskTimeout", "BufferTooSmall", "Busy", "Bytes", "Cancelled", "Context", "ContextError",
     "CronSyntaxError", "DeadlockError", "Decider", "Directive", "Event", "EventKind",
     "InvalidArgument", "MailboxFull", "NameTaken", "NotReady", "NotSupported", "OutOfMemory",

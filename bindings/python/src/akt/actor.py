@@ -40,6 +40,9 @@ class Directive(enum.IntEnum):
     RESUME = lib.AKT_DIRECTIVE_RESUME
     STOP = lib.AKT_DIRECTIVE_STOP
     ESCALATE = lib.AKT_DIRECTIVE_ESCALATE
+    #: keep the state and the mailbox, handle nothing until ``pid.reinstate()``; tells
+    #: and asks to it raise ActorSuspended meanwhile
+    SUSPEND = lib.AKT_DIRECTIVE_SUSPEND
 
 
 class Strategy(enum.IntEnum):
@@ -54,6 +57,49 @@ class Strategy(enum.IntEnum):
 Decider = Callable[[AktError, Optional[str]], Directive]
 
 
+def _seconds_ns(name: str, v: Optional[float], zero_ok: bool) -> int:
+    if v is None:
+        return 0
+    if not isinstance(v, (int, float)) or isinstance(v, bool):
+        raise TypeError(f"{name} must be a number of seconds")
+    if not (v >= 0 if zero_ok else v > 0) or v * 1e9 >= 2**63:
+        raise ValueError(f"{name} must be a {'non-negative' if zero_ok else 'positive'} "
+                         "number of seconds")
+    return max(1, int(v * 1e9)) if v else 0
+
+
+@dataclass(frozen=True)
+class Backoff:
+    """Exponential backoff for restarts: the n-th consecutive restart of a child waits
+    ``min(initial * multiplier**(n-1), maximum)`` seconds, less up to ``jitter`` (0..1) of
+    it at random, on akt's timer; messages sent meanwhile wait and are handled after the
+    restart, a stop meanwhile stops the child. The count starts again after
+    ``reset_after`` seconds without a failure (None = never)."""
+
+    initial: float
+    maximum: Optional[float] = None
+    multiplier: float = 2.0
+    jitter: float = 0.0
+    reset_after: Optional[float] = None
+    _ns: tuple = field(default=(0, 0, 0), init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        lo = _seconds_ns("initial", self.initial, False)
+        hi = _seconds_ns("maximum", self.maximum, False)
+        if hi and hi < lo:
+            raise ValueError("maximum must not be below initial")
+        for name in ("multiplier", "jitter"):
+            v = getattr(self, name)
+            if not isinstance(v, (int, float)) or isinstance(v, bool):
+                raise TypeError(f"{name} must be a number")
+        if not self.multiplier >= 1:
+            raise ValueError("multiplier must be >= 1")
+        if not 0 <= self.jitter <= 1:
+            raise ValueError("jitter must be between 0 and 1")
+        object.__setattr__(self, "_ns", (lo, hi, _seconds_ns("reset_after", self.reset_after,
+                                                              False)))
+
+
 @dataclass(frozen=True)
 class Supervisor:
     """Supervision of an actor's children (or of top-level actors, given to the
@@ -62,13 +108,15 @@ class Supervisor:
     Without ``decide`` (or when it raises) every failure gets ``directive``.
     ``strategy``: Strategy.ONE_FOR_ONE or ONE_FOR_ALL. ``max_retries``/``within``: a child
     failing more than ``max_retries`` times within ``within`` seconds is stopped (0 = no
-    budget). Bad values raise ValueError (TypeError for wrong types)."""
+    budget). ``backoff``: restarts wait on akt's timer (see Backoff). Bad values raise
+    ValueError (TypeError for wrong types)."""
 
     directive: Directive = Directive.RESTART
     decide: Optional[Decider] = None
     strategy: Strategy = Strategy.ONE_FOR_ONE
     max_retries: int = 0
     within: Optional[float] = None
+    backoff: Optional["Backoff"] = None
     _decide: Optional[Callable[[int, Optional[str]], int]] = field(
         default=None, init=False, repr=False, compare=False
     )
@@ -92,6 +140,8 @@ class Supervisor:
             object.__setattr__(self, "_within_ns", max(1, int(self.within * 1e9)))
         if self.max_retries and self.within is None:
             raise ValueError("max_retries needs a window: within=<seconds>")
+        if self.backoff is not None and not isinstance(self.backoff, Backoff):
+            raise TypeError("backoff must be an akt.Backoff")
         if self.decide is not None:
             user = self.decide
 

@@ -131,6 +131,13 @@ class ProtocolError(AktError):
     code = lib.AKT_EPROTO
 
 
+class ActorSuspended(AktError):
+    """The actor is suspended (Directive.SUSPEND) until reinstated: tells and asks to it
+    are refused."""
+
+    code = lib.AKT_ESUSPENDED
+
+
 # Every class above, by its code. Read off the subclasses (at import, so only this
 # module's classes) rather than listed again: a new code needs only its class.
 _BY_CODE: dict[int, type[AktError]] = {cls.code: cls for cls in AktError.__subclasses__()}

@@ -170,6 +170,11 @@ class ActorSystem(_fast.SystemCore):
             max_retries, _ns(retry_within, "retry_within"), seed, dispatcher)
         return Router(pid)
 
+    def reinstate_named(self, path: str) -> None:
+        """Resumes the suspended actor at ``path`` (see Pid.reinstate); ActorNotFound if
+        there is none."""
+        self.lookup(path).reinstate()
+
     def spawn_native(self, name: Optional[str], behavior: Any, state: Any = None) -> Pid:
         """Spawns a C actor: ``behavior`` is an ``akt_behavior *`` (a cffi pointer from any
         FFI, or its address as an int) and ``state`` its state pointer (taken by akt, freed

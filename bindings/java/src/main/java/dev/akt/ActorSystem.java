@@ -200,7 +200,7 @@ public final class ActorSystem implements AutoCloseable {
             long[] out = new long[2];
             int rc = AktNativeJNI.aktj_system_create(name, workers, throughput, supervisor.directive.code,
                     supervisor.decider != null ? supervisor : null, supervisor.strategy,
-                    supervisor.maxRetries, supervisor.withinNanos, out);
+                    supervisor.maxRetries, supervisor.withinNanos, supervisor.backoff, out);
             if (rc == Errors.EINVAL) {
                 throw new IllegalArgumentException("akt: invalid system name '" + name
                         + "' (letters, digits, '-', '_', '.'): " + Errors.name(rc));
@@ -399,7 +399,7 @@ public final class ActorSystem implements AutoCloseable {
         SupervisorStrategy s = props.supervisor;
         long[] out = new long[1];
         int rc = AktNativeJNI.aktj_spawn(handle, ctx, cell, name, names, values, s.directive.code,
-                s.decider != null ? s : null, s.strategy, s.maxRetries, s.withinNanos,
+                s.decider != null ? s : null, s.strategy, s.maxRetries, s.withinNanos, s.backoff,
                 props.mailbox != null ? props.mailbox.spec() : null, out);
         if (rc == Errors.EINVAL) {
             throw new IllegalArgumentException("akt: cannot spawn an actor named '" + name
@@ -461,6 +461,16 @@ public final class ActorSystem implements AutoCloseable {
         Errors.check(AktNativeJNI.akt_remote_lookup(handle, address, out),
                 "remoteLookup '" + address + "'");
         return new Pid(this, out[0]);
+    }
+
+    /**
+     * Resumes the suspended actor at path, as {@link Pid#reinstate()}.
+     *
+     * @throws ActorNotFoundException if no actor has this path
+     */
+    public void reinstateNamed(String path) {
+        Objects.requireNonNull(path, "path");
+        Errors.check(AktNativeJNI.akt_reinstate_named(handle, path), "reinstate '" + path + "'");
     }
 
     /** Stops an actor now: queued messages go to dead letters, children stop first. The same

@@ -9,7 +9,12 @@ public enum Directive {
     /** Stop the child and its children. */
     STOP(2),
     /** The parent fails with the child's failure. */
-    ESCALATE(3);
+    ESCALATE(3),
+    /**
+     * Keep the state and the mailbox but handle nothing until {@link Pid#reinstate()}; tells
+     * and asks to the child throw {@link ActorSuspendedException} meanwhile.
+     */
+    SUSPEND(4);
 
     final int code;
 

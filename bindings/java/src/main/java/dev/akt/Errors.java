@@ -23,6 +23,7 @@ final class Errors {
     /** Codes with a dedicated exception, by their name in the table (without AKT_). */
     private static final Map<String, Factory> DEDICATED = Map.of(
             "ENOTFOUND", ActorNotFoundException::new,
+            "ESUSPENDED", ActorSuspendedException::new,
             "ETIMEDOUT", AskTimeoutException::new,
             "ESTOPPED", ActorStoppedException::new,
             "EFAILED", ActorFailedException::new,

@@ -11,8 +11,12 @@ public enum EventKind {
     DEAD_LETTER(0x08),
     /** A receive left a message unhandled. */
     UNHANDLED(0x10),
-    /** A receive (or preStart) failed. */
-    ACTOR_FAILED(0x20);
+    /** A receive (or preStart, or postStop) failed. */
+    ACTOR_FAILED(0x20),
+    /** A supervisor suspended the actor ({@link Directive#SUSPEND}). */
+    ACTOR_SUSPENDED(0x40),
+    /** A suspended actor was reinstated ({@link Pid#reinstate()}). */
+    ACTOR_REINSTATED(0x80);
 
     final int bit;
 

@@ -220,6 +220,17 @@ public final class Pid {
     }
 
     /**
+     * Resumes an actor its supervisor suspended ({@link Directive#SUSPEND}): it keeps its state
+     * and goes on with its mailbox. Asynchronous (done once the ACTOR_REINSTATED event is
+     * out); a live actor that is not suspended is left as it is.
+     *
+     * @throws ActorNotFoundException if the actor is not alive
+     */
+    public void reinstate() {
+        Errors.check(AktNativeJNI.akt_reinstate(system.handle, id), "reinstate " + this);
+    }
+
+    /**
      * Sends a poison pill: the actor handles what was queued before it, then stops.
      *
      * @throws ActorNotFoundException if the actor is not alive

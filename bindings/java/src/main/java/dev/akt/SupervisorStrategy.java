@@ -21,23 +21,60 @@ public final class SupervisorStrategy {
     final int strategy; /* AKT_STRATEGY_* */
     final long maxRetries;
     final long withinNanos;
+    /* {minNs, maxNs, multiplier, jitter, resetNs}, or null: no backoff */
+    final double[] backoff;
 
     private SupervisorStrategy(Directive directive, Function<Failure, Directive> decider) {
-        this(directive, decider, 0, 0, 0);
+        this(directive, decider, 0, 0, 0, null);
     }
 
     private SupervisorStrategy(Directive directive, Function<Failure, Directive> decider,
-            int strategy, long maxRetries, long withinNanos) {
+            int strategy, long maxRetries, long withinNanos, double[] backoff) {
         this.directive = directive;
         this.decider = decider;
         this.strategy = strategy;
         this.maxRetries = maxRetries;
         this.withinNanos = withinNanos;
+        this.backoff = backoff;
     }
 
     /** The same strategy, applied to every child of the parent (one-for-all). */
     public SupervisorStrategy oneForAll() {
-        return new SupervisorStrategy(directive, decider, 1, maxRetries, withinNanos);
+        return new SupervisorStrategy(directive, decider, 1, maxRetries, withinNanos, backoff);
+    }
+
+    private static long nanos(Duration d, String what) {
+        if (d.isNegative() || d.isZero())
+            throw new IllegalArgumentException(what + " must be positive: " + d);
+        try {
+            return d.toNanos();
+        } catch (ArithmeticException e) {
+            return Long.MAX_VALUE;
+        }
+    }
+
+    /**
+     * The same strategy with exponential backoff: the n-th consecutive restart of a child waits
+     * {@code min(initial * multiplier^(n-1), max)}, less up to {@code jitter} (0..1) of it at
+     * random, on akt's timer; messages sent meanwhile are handled after the restart, a stop
+     * meanwhile stops the child. The count starts again after {@code resetAfter} without a
+     * failure ({@code null}: never).
+     *
+     * @throws IllegalArgumentException if a duration is not positive, max is below initial,
+     *     multiplier is below 1 or jitter is outside 0..1
+     * @throws NullPointerException if initial or max is null
+     */
+    public SupervisorStrategy withBackoff(Duration initial, Duration max, double multiplier,
+            double jitter, Duration resetAfter) {
+        long lo = nanos(Objects.requireNonNull(initial, "initial"), "initial");
+        long hi = nanos(Objects.requireNonNull(max, "max"), "max");
+        if (hi < lo) throw new IllegalArgumentException("max must not be below initial: " + max);
+        if (!(multiplier >= 1)) throw new IllegalArgumentException("multiplier must be >= 1: " + multiplier);
+        if (!(jitter >= 0 && jitter <= 1))
+            throw new IllegalArgumentException("jitter must be in 0..1: " + jitter);
+        long reset = resetAfter == null ? 0 : nanos(resetAfter, "resetAfter");
+        return new SupervisorStrategy(directive, decider, strategy, maxRetries, withinNanos,
+                new double[] {lo, hi, multiplier, jitter, reset});
     }
 
     /** True for a one-for-all strategy. */
@@ -65,7 +102,7 @@ public final class SupervisorStrategy {
         } catch (ArithmeticException e) {
             ns = Long.MAX_VALUE;
         }
-        return new SupervisorStrategy(directive, decider, strategy, maxRetries, ns);
+        return new SupervisorStrategy(directive, decider, strategy, maxRetries, ns, backoff);
     }
 
     /** The same directive for every failure. */

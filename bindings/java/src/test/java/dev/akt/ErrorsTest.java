@@ -21,6 +21,7 @@ class ErrorsTest {
     /** The codes with a class of their own; every other row must be a plain AktException. */
     static final Map<String, Class<? extends RuntimeException>> DEDICATED = Map.of(
             "ENOTFOUND", ActorNotFoundException.class,
+            "ESUSPENDED", ActorSuspendedException.class,
             "ETIMEDOUT", AskTimeoutException.class,
             "ESTOPPED", ActorStoppedException.class,
             "EFAILED", ActorFailedException.class,

@@ -209,4 +209,57 @@ class SupervisionTest {
         });
         Await.until(() -> !pid.isAlive(), "the actor to stop");
     }
+
+    @Test
+    void aBackoffDelaysTheRestartKeepingTheMailbox() throws Exception {
+        system = ActorSystem.builder("sup-backoff").workers(2)
+                .supervisor(SupervisorStrategy.RESTART.withBackoff(Duration.ofMillis(50),
+                        Duration.ofSeconds(1), 2.0, 0.0, null)).build();
+        List<String> life = new CopyOnWriteArrayList<>();
+        Pid pid = system.spawn("fragile", new Fragile(life));
+        assertEquals(0, Await.get(pid.ask("get", Await.ASK)));
+        long t0 = System.nanoTime();
+        pid.tell("boom");
+        pid.tell("inc"); // queued during the wait, handled after the restart
+        assertEquals(1, Await.get(pid.ask("get", Await.ASK)));
+        assertTrue(System.nanoTime() - t0 >= Duration.ofMillis(50).toNanos());
+        assertEquals(List.of("preStart", "postStop", "preStart"), life);
+    }
+
+    @Test
+    void badBackoffsThrow() {
+        SupervisorStrategy s = SupervisorStrategy.RESTART;
+        Duration one = Duration.ofSeconds(1);
+        assertThrows(IllegalArgumentException.class, () -> s.withBackoff(Duration.ZERO, one, 2, 0, null));
+        assertThrows(IllegalArgumentException.class, () -> s.withBackoff(one, Duration.ofMillis(1), 2, 0, null));
+        assertThrows(IllegalArgumentException.class, () -> s.withBackoff(one, one, 0.5, 0, null));
+        assertThrows(IllegalArgumentException.class, () -> s.withBackoff(one, one, 2, 1.5, null));
+        assertThrows(IllegalArgumentException.class, () -> s.withBackoff(one, one, 2, Double.NaN, null));
+        assertThrows(IllegalArgumentException.class, () -> s.withBackoff(one, one, 2, 0, Duration.ZERO));
+        assertThrows(NullPointerException.class, () -> s.withBackoff(null, one, 2, 0, null));
+    }
+
+    @Test
+    void suspendRefusesMessagesUntilReinstated() throws Exception {
+        system = ActorSystem.builder("sup-suspend").workers(2)
+                .supervisor(SupervisorStrategy.oneForOne(Directive.SUSPEND)).build();
+        List<EventKind> kinds = new CopyOnWriteArrayList<>();
+        Subscription sub = system.subscribe(
+                java.util.EnumSet.of(EventKind.ACTOR_SUSPENDED, EventKind.ACTOR_REINSTATED),
+                ev -> kinds.add(ev.kind()));
+        List<String> life = new CopyOnWriteArrayList<>();
+        Pid pid = system.spawn("fragile", new Fragile(life));
+        pid.tell("inc");
+        pid.tell("boom");
+        Await.until(() -> kinds.contains(EventKind.ACTOR_SUSPENDED), "the suspension");
+        assertThrows(ActorSuspendedException.class, () -> pid.tell("inc"));
+        assertThrows(ActorSuspendedException.class, () -> pid.ask("get", Await.ASK));
+        system.reinstateNamed("fragile");
+        Await.until(() -> kinds.contains(EventKind.ACTOR_REINSTATED), "the reinstatement");
+        assertEquals(1, Await.get(pid.ask("get", Await.ASK))); // the state was kept
+        assertEquals(List.of("preStart"), life);
+        pid.reinstate(); // not suspended: nothing happens
+        assertThrows(ActorNotFoundException.class, () -> system.reinstateNamed("nobody"));
+        sub.close();
+    }
 }

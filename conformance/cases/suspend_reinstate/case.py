@@ -1,0 +1,86 @@
+"""suspend_reinstate: a suspended child refuses tells and asks until reinstated by name."""
+import sys
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[3] / "bindings" / "python" / "conformance"))
+
+import akt  # noqa: E402
+import conf  # noqa: E402
+
+
+class Failure(Exception):
+    """What a worker raises; its message is the failure's reason."""
+
+
+class Worker(akt.Actor):
+    def pre_start(self, ctx):
+        self.n = 0
+        conf.log("pre_start", conf.path(ctx.self))
+
+    def post_stop(self, ctx):
+        conf.log("post_stop", f"{conf.path(ctx.self)} n={self.n}")
+
+    def receive(self, ctx, msg):
+        if conf.is_(msg, "conf.Incr"):
+            self.n += 1
+        elif conf.is_(msg, "conf.Get"):
+            conf.respond(ctx, "conf.Count", str(self.n))
+        elif conf.is_(msg, "conf.Fail"):
+            conf.log("fail", f"{conf.path(ctx.self)} {msg.text}")
+            raise Failure(msg.text)
+        else:
+            ctx.unhandled()
+
+
+class Manager(akt.Actor):
+    def pre_start(self, ctx):
+        conf.log("pre_start", conf.path(ctx.self))
+
+    def post_stop(self, ctx):
+        conf.log("post_stop", conf.path(ctx.self))
+
+    def receive(self, ctx, msg):
+        if conf.is_(msg, "conf.SpawnWorker"):
+            conf.respond(ctx, "conf.Done", conf.rc_of(lambda: ctx.spawn(msg.text, Worker)))
+        else:
+            ctx.unhandled()
+
+
+def on_event(ev: akt.Event) -> None:
+    kind = "suspended" if ev.kind == akt.EventKind.ACTOR_SUSPENDED else "reinstated"
+    conf.log(kind, ev.path or "?")
+
+
+system = conf.system_create()
+sub = system.subscribe(on_event, akt.EventKind.ACTOR_SUSPENDED | akt.EventKind.ACTOR_REINSTATED)
+
+# 1. A failure suspends w; the message queued behind it stays.
+boss = system.spawn("boss", Manager(), supervisor=akt.Supervisor(directive=akt.Directive.SUSPEND))
+conf.say("spawn.w", conf.ask_str(boss, "conf.SpawnWorker", "w"))
+w = system.lookup("boss/w")
+for type_, text in [("conf.Incr", ""), ("conf.Incr", ""), ("conf.Fail", "suspend"),
+                    ("conf.Incr", "")]:
+    w.tell(conf.msg(type_, text))
+conf.wait_log(4)
+conf.flush()
+
+# 2. Refused while suspended.
+conf.say("tell.w", conf.rc_of(lambda: w.tell(conf.msg("conf.Incr"))))
+conf.say("ask.w", conf.ask_str(w, "conf.Get"))
+
+# 3. Reinstated by name: the state was kept, the queued message handled.
+system.reinstate_named("boss/w")
+conf.wait_log(1)
+conf.flush()
+conf.say("count.w", conf.ask_str(w, "conf.Get"))
+
+# 4. Suspended again, then stopped.
+w.tell(conf.msg("conf.Fail", "again"))
+conf.wait_log(2)
+conf.flush()
+w.stop()
+conf.wait_log(1)
+conf.flush()
+
+sub.close()
+conf.system_finish(system)

@@ -33,7 +33,7 @@ const STABLE = {
   TimeoutError: -5, CanceledError: -6, ExistsError: -7, MailboxFullError: -8, MisuseError: -9,
   ClosedError: -10, UnhandledError: -11, ActorFailedError: -12, AgainError: -13,
   NotSupportedError: -14, MessageTypeError: -15, DeadlockError: -16, BufferRangeError: -17,
-  BusyError: -18, UnreachableError: -19, ProtocolError: -20,
+  BusyError: -18, UnreachableError: -19, ProtocolError: -20, SuspendedError: -21,
 };
 
 test('the addon exports every row of AKT_ERRNO_MAP, in order', () => {

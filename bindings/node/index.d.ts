@@ -470,5 +470,6 @@ declare const akt: {
   BusyError: typeof BusyError;
   UnreachableError: typeof UnreachableError;
   ProtocolError: typeof ProtocolError;
+  SuspendedError: typeof SuspendedError;
 };
 export default akt;

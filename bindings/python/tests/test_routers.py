@@ -88,7 +88,14 @@ def test_random_with_seed_is_spread(system: akt.ActorSystem) -> None:
         assert 40 < got.count(i) < 160
 
 
-def test_scatter_gather_first_reply_wins(system: akt.ActorSystem) -> None:
+def test_scatter_gather_first_reply_wins() -> None:
+    # Each routee needs a worker of its own: two slow routees must not hold every worker
+    # while the fast one waits for a turn (the machine may have 2 cores).
+    with akt.ActorSystem("race", workers=4) as system:
+        _scatter_gather_first_reply_wins(system)
+
+
+def _scatter_gather_first_reply_wins(system: akt.ActorSystem) -> None:
     pids = [system.spawn(None, Worker(), dispatcher="workers") for _ in range(3)]
     r = system.spawn_router(routees=pids, strategy="scatter_gather_first", within=5.0)
     # Routee 1 answers at once, the others take their time: routee 1 wins.

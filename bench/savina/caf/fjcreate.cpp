@@ -13,6 +13,7 @@ behavior fjc_actor(event_based_actor *self, std::atomic<int64_t> *handled, sv_la
         [=](work_atom) {
             sv_compute(37.2);
             self->quit();
+            // acq_rel: the N-th add is ordered after all others; only it releases the latch.
             if (handled->fetch_add(1, std::memory_order_acq_rel) + 1 == N) done->release(true);
         },
     };
@@ -24,5 +25,5 @@ bool sv_fjcreate(actor_system &sys) {
     std::atomic<int64_t> handled{0};
     for (int64_t i = 0; i < N; i++)
         anon_send(sys.spawn(fjc_actor, &handled, &done), work_atom::value);
-    return done.wait() && handled.load() == N;
+    return done.wait();
 }

@@ -28,6 +28,7 @@ behavior fjt_actor(stateful_actor<fjt_state> *self, std::atomic<int> *finished, 
             sv_compute(37.2);
             if (++s.seen != N) return;
             self->quit();
+            // acq_rel: the last actor's add is ordered after the others'.
             if (finished->fetch_add(1, std::memory_order_acq_rel) + 1 == A) done->release(true);
         },
     };

@@ -28,6 +28,8 @@ behavior ring_actor(stateful_actor<ring_state> *self, std::atomic<int64_t> *tota
         },
         [=](exit_atom, int32_t k) {
             auto &s = self->state;
+            // relaxed: the last actor of the exit lap reads the sum, and the chain of sends
+            // (each a release/acquire hand-off) orders it after every other add.
             int64_t sum = total->fetch_add(s.hops, std::memory_order_relaxed) + s.hops;
             if (k > 1) self->send(s.next, exit_atom::value, k - 1);
             self->quit();

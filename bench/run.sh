@@ -7,7 +7,8 @@
 # Usage: bench/run.sh [ROUNDS]   (default 3)
 # Env: BUILD_DIR or AKT_BUILD_DIR (default ./build); N, ASKS, ACTORS scale the core
 # scenarios; BENCH_BINDINGS (default "python node java") picks the bindings; BENCH_CORE=0
-# skips the core scenarios.
+# skips the core scenarios; BENCH_SAVINA=1 also runs the Savina suite against CAF
+# (bench/savina/run.sh, about 5 minutes more; SAVINA_ROUNDS processes each, default 1).
 set -euo pipefail
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 build=${BUILD_DIR:-${AKT_BUILD_DIR:-$here/../build}}
@@ -59,6 +60,13 @@ print(json.dumps({"summary": {b: by.get((b, "akt")) and by.get((b, "goakt")) and
                                statistics.median(by[(b, "akt")]) / statistics.median(by[(b, "goakt")])
                                for b in ["tell_1to1", "tell_2to1", "ask_rtt", "spawn_1m", "idle_actor_bytes"]}}))
 PY
+
+# ---- the Savina suite against CAF (opt-in: it adds minutes) -----------------------------
+if [ "${BENCH_SAVINA:-0}" = 1 ]; then
+  echo
+  echo "== Savina against CAF"
+  BUILD_DIR=$build bash "$here/savina/run.sh" "${SAVINA_ROUNDS:-1}"
+fi
 
 # ---- the bindings against their peers --------------------------------------------------
 repo=$(cd "$here/.." && pwd)

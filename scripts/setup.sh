@@ -99,3 +99,15 @@ if ! node_ok; then
   $SUDO apt-get install -y -qq --no-install-recommends nodejs npm libnode-dev
 fi
 # ---- end of Node binding section ----
+
+# ---- Savina peer (bench/savina/caf): owned by the benchmarks ----
+# CAF 0.17 (Debian 12's libcaf-dev, headers and libcaf_core), the C++ actor framework the
+# Savina benchmarks run against; CMake builds the CAF side only when it is installed.
+if ! dpkg-query -W -f='${Status}' libcaf-dev 2>/dev/null | grep -q "install ok installed"; then
+  SUDO=""
+  [ "$(id -u)" -ne 0 ] && SUDO="sudo"
+  export DEBIAN_FRONTEND=noninteractive
+  $SUDO apt-get update -qq
+  $SUDO apt-get install -y -qq --no-install-recommends libcaf-dev
+fi
+# ---- end of Savina peer section ----

@@ -338,6 +338,8 @@ int main(int argc, char **argv) {
         bench_ask(asks);
     }
     if (all || !strcmp(which, "spawn_1m")) bench_spawn(actors);
+    /* The machine alone (bench/savina/run.sh prints it next to its figures). */
+    if (!strcmp(which, "core_rtt")) bench_core_rtt(5 * asks);
     /* No GoAkt peer: run on its own (-bench=router), a ratio of two figures of one run. */
     if (!strcmp(which, "router")) bench_router(n);
     if (all || !strcmp(which, "mailboxes")) {

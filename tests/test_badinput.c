@@ -698,6 +698,18 @@ static void test_schedule_functions(void **state) {
     BAD(AKT_EINVAL, akt_schedule_every, sys, live, m, 0, -5, NULL, NULL, 0);
     BAD(AKT_EINVAL, akt_schedule_every, sys, live, m, -1, 1, NULL, NULL, 0);
     BAD(AKT_ENOTFOUND, akt_schedule_every, sys, garbage, m, 0, 1, NULL, NULL, 0);
+    size_t col = 99;
+    BAD(AKT_EINVAL, akt_schedule_cron, NULL, live, m, "* * * * * ?", 0, NULL, NULL, 0, &col);
+    BAD(AKT_EINVAL, akt_schedule_cron, sys, live, NULL, "* * * * * ?", 0, NULL, NULL, 0, &col);
+    BAD(AKT_EINVAL, akt_schedule_cron, sys, live, m, NULL, 0, NULL, NULL, 0, &col);
+    assert_int_equal((int)col, 0);
+    BAD(AKT_EINVAL, akt_schedule_cron, sys, live, m, "* * * * * ?", 8, NULL, NULL, 0, &col);
+    BAD(AKT_EINVAL, akt_schedule_cron, sys, live, m, "* * 99 * * ?", 0, NULL, NULL, 0, &col);
+    assert_int_equal((int)col, 5);
+    BAD(AKT_EINVAL, akt_schedule_cron, sys, live, m, "* * * * * ?", 0, &tiny, NULL, 0, NULL);
+    BAD(AKT_ERANGE, akt_schedule_cron, sys, live, m, "* * * * * ?", 0, NULL, ref, 36, NULL);
+    BAD(AKT_ENOTFOUND, akt_schedule_cron, sys, garbage, m, "* * * * * ?", 0, NULL, NULL, 0, &col);
+    BAD(AKT_ENOTFOUND, akt_schedule_cron, sys, live, m, "0 0 0 1 1 ? 1999", 0, NULL, NULL, 0, &col);
     BAD(AKT_EINVAL, akt_schedule_pause, NULL, "x");
     BAD(AKT_EINVAL, akt_schedule_pause, sys, NULL);
     BAD(AKT_ENOTFOUND, akt_schedule_pause, sys, "x");

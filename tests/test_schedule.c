@@ -1,9 +1,11 @@
 /* test_schedule: akt_schedule_* (once, every, pause/resume/cancel, listing), the end of an
  * actor's schedules when it stops, dead letters for a gone target, and shutdown. */
+#define _POSIX_C_SOURCE 200809L /* clock_gettime(CLOCK_REALTIME) */
 #include "tu.h"
 
 #include <stdio.h>
 #include <string.h>
+#include <time.h>
 
 #include "lib/schedule.h"
 
@@ -308,6 +310,116 @@ static akt_msg *counted(void) {
     return m;
 }
 
+/* ---- cron schedules ------------------------------------------------------------------- */
+
+#define EVERY_SECOND "* * * * * ?"
+
+typedef struct cron_seen {
+    int n;
+    char expr[64];
+    unsigned flags;
+    int kind, paused;
+} cron_seen;
+
+static void cron_list_cb(const akt_schedule_info *info, void *data) {
+    cron_seen *c = data;
+    c->n++;
+    c->kind = info->kind;
+    c->paused = info->paused;
+    assert_true(info->size >= offsetof(akt_schedule_info, cron_flags) + sizeof info->cron_flags);
+    snprintf(c->expr, sizeof c->expr, "%s", info->expression ? info->expression : "(null)");
+    c->flags = info->cron_flags;
+}
+
+static int64_t wall_ns(void) {
+    struct timespec ts;
+    clock_gettime(CLOCK_REALTIME, &ts);
+    return (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
+}
+
+static void test_cron_fires_once_per_second_boundary(void **state) {
+    (void)state;
+    static counter c;
+    akt_pid p = spawn_counter(&c);
+    akt_schedule_options o = {sizeof o, "cron-1s", {0}};
+    size_t col = 99;
+    int64_t start = wall_ns();
+    TU_OK(akt_schedule_cron(sys, p, tu_msg("tick", NULL), EVERY_SECOND, AKT_CRON_UTC, &o, NULL, 0,
+                            &col));
+    assert_int_equal(0, (int)col);
+    cron_seen seen = {0};
+    TU_OK(akt_schedule_list(sys, cron_list_cb, &seen, NULL));
+    assert_int_equal(1, seen.n);
+    assert_int_equal(AKT_SCHEDULE_CRON, seen.kind);
+    assert_string_equal(EVERY_SECOND, seen.expr);
+    assert_int_equal(AKT_CRON_UTC, (int)seen.flags);
+    TU_EVENTUALLY(atomic_load(&c.n) >= 3);
+    TU_OK(akt_schedule_cancel(sys, "cron-1s"));
+    sync_with(p);
+    int n = atomic_load(&c.n);
+    int64_t end = wall_ns();
+    /* One fire per second boundary crossed, none twice: n fires need n - 1 whole seconds
+     * between them, and no more fires than boundaries between start and end. */
+    assert_true((end / 1000000000) - (start / 1000000000) >= n);
+    assert_true(c.at[n - 1] - c.at[0] >= (int64_t)(n - 2) * 1000000000 + 500000000);
+    tu_sleep_ms(1200);
+    assert_int_equal(n, atomic_load(&c.n)); /* cancelled: no more */
+    assert_int_equal(0, list_count());
+}
+
+static void test_cron_pause_and_resume(void **state) {
+    (void)state;
+    static counter c;
+    akt_pid p = spawn_counter(&c);
+    akt_schedule_options o = {sizeof o, "cron-pause", {0}};
+    TU_OK(akt_schedule_cron(sys, p, tu_msg("tick", NULL), EVERY_SECOND, 0, &o, NULL, 0, NULL));
+    TU_EVENTUALLY(atomic_load(&c.n) >= 1);
+    TU_OK(akt_schedule_pause(sys, "cron-pause"));
+    sync_with(p);
+    int n = atomic_load(&c.n);
+    cron_seen seen = {0};
+    TU_OK(akt_schedule_list(sys, cron_list_cb, &seen, NULL));
+    assert_int_equal(1, seen.paused);
+    assert_int_equal(AKT_SCHEDULE_CRON, seen.kind);
+    assert_int_equal(0, (int)seen.flags);
+    tu_sleep_ms(2200); /* two ticks missed */
+    assert_int_equal(n, atomic_load(&c.n));
+    TU_OK(akt_schedule_resume(sys, "cron-pause"));
+    TU_EVENTUALLY(atomic_load(&c.n) >= n + 1);
+    sync_with(p);
+    assert_true(atomic_load(&c.n) <= n + 2); /* the missed ticks are not sent as a burst */
+    TU_OK(akt_schedule_cancel(sys, "cron-pause"));
+    assert_int_equal(0, list_count());
+}
+
+static void test_cron_bad_expression_and_arguments(void **state) {
+    (void)state;
+    static counter c;
+    akt_pid p = spawn_counter(&c);
+    akt_msg *m = tu_msg("tick", NULL);
+    size_t col = 0;
+    TU_RC(AKT_EINVAL, akt_schedule_cron(sys, p, m, "0 0 25 * * ?", 0, NULL, NULL, 0, &col));
+    assert_int_equal(5, (int)col);
+    TU_RC(AKT_EINVAL, akt_schedule_cron(sys, p, m, "* * * * *", 0, NULL, NULL, 0, &col));
+    assert_true(col > 0);
+    TU_RC(AKT_EINVAL, akt_schedule_cron(sys, p, m, EVERY_SECOND, 2, NULL, NULL, 0, &col));
+    assert_int_equal(0, (int)col);
+    TU_RC(AKT_ENOTFOUND, akt_schedule_cron(sys, p, m, "0 0 0 1 1 ? 1999", 0, NULL, NULL, 0, &col));
+    akt_schedule_options o = {sizeof o, "taken", {0}};
+    TU_OK(akt_schedule_once(sys, p, tu_msg("tick", NULL), TU_SEC(3600), &o, NULL, 0));
+    TU_RC(AKT_EEXIST, akt_schedule_cron(sys, p, m, EVERY_SECOND, 0, &o, NULL, 0, &col));
+    akt_msg_release(m);
+    assert_int_equal(1, list_count());
+    /* A generated reference, and the schedule ends with its actor. */
+    char ref[AKT_SCHEDULE_REF_MAX + 1];
+    TU_OK(akt_schedule_cron(sys, p, tu_msg("tick", NULL), EVERY_SECOND, 0, NULL, ref, sizeof ref,
+                            NULL));
+    assert_int_equal(36, (int)strlen(ref));
+    assert_int_equal(2, list_count());
+    tu_stop_wait(sys, p);
+    TU_EVENTUALLY(list_count() == 0);
+}
+
 static void test_shutdown_cancels_every_schedule_and_frees_its_message(void **state) {
     (void)state;
     static counter c;
@@ -344,6 +456,9 @@ int main(void) {
         S_TEST(test_a_fire_for_a_gone_target_is_a_dead_letter),
         S_TEST(test_cancel_from_a_receive),
         S_TEST(test_cancel_racing_the_fire),
+        S_TEST(test_cron_fires_once_per_second_boundary),
+        S_TEST(test_cron_pause_and_resume),
+        S_TEST(test_cron_bad_expression_and_arguments),
         S_TEST(test_shutdown_cancels_every_schedule_and_frees_its_message),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

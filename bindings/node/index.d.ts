@@ -254,13 +254,21 @@ export interface ScheduleEveryOptions extends ScheduleOptions {
   intervalMs: number;
   initialDelayMs?: number;
 }
+export interface ScheduleCronOptions extends ScheduleOptions {
+  /** Fire in UTC rather than the process's local time zone; default false. */
+  utc?: boolean;
+}
 export interface ScheduleInfo {
   readonly reference: string;
   readonly target: Pid;
   readonly sender: Pid | null;
-  readonly kind: 'once' | 'every';
+  readonly kind: 'once' | 'every' | 'cron';
   readonly paused: boolean;
   readonly intervalMs: number | null;
+  /** The cron expression, for 'cron'; else null. */
+  readonly expression: string | null;
+  /** For 'cron': fires in UTC. */
+  readonly utc: boolean;
 }
 
 export class ActorSystem extends AktEventEmitter {
@@ -297,6 +305,9 @@ export class ActorSystem extends AktEventEmitter {
   scheduleOnce(pid: Pid, msg: unknown, opts?: ScheduleOnceOptions): string;
   /** Sends msg to pid every intervalMs, first after initialDelayMs (default one interval). */
   scheduleEvery(pid: Pid, msg: unknown, opts: ScheduleEveryOptions): string;
+  /** Sends msg to pid at every fire time of the cron expression (Quartz syntax, with
+   *  seconds); a tick never fires twice. CronSyntaxError (with column) if it does not parse. */
+  scheduleCron(pid: Pid, msg: unknown, expr: string, opts?: ScheduleCronOptions): string;
   /** Pauses a schedule; it keeps its reference. NotFoundError if unknown. */
   pauseSchedule(reference: string): void;
   /** Resumes a paused schedule at its next tick still to come. */

@@ -6,10 +6,12 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "actor/send.h"
 #include "base/alloc.h"
 #include "base/clock.h"
+#include "cron/cron.h"
 #include "kernel/envelope.h"
 #include "kernel/events.h"
 #include "kernel/msg.h"
@@ -26,9 +28,16 @@ typedef struct sched {
     akt_msg *msg;                /* one reference, released when the schedule is freed */
     uint64_t to, sender;         /* pid ids */
     int64_t interval;            /* > 0 for AKT_SCHEDULE_EVERY, else 0 */
-    uint64_t seq;                /* creation order, for the listing */
-    uint32_t hash;               /* of ref */
-    uint8_t state;               /* SCHED_* */
+    akt__cron *cron;             /* AKT_SCHEDULE_CRON: its parsed expression, else NULL */
+    const char *expr;            /* AKT_SCHEDULE_CRON: its text, after ref; else NULL */
+    /* AKT_SCHEDULE_CRON, wall-clock times (CLOCK_REALTIME ns): the tick the timer is armed
+     * for, and the last tick sent (0: none yet); the next tick is after the latter, whatever
+     * the clock did. */
+    int64_t cron_due, cron_sent;
+    unsigned cron_flags;
+    uint64_t seq;  /* creation order, for the listing */
+    uint32_t hash; /* of ref */
+    uint8_t state; /* SCHED_* */
     /* 1 while the timer is in the heap or taken out to fire: the fire then owns the
      * schedule's last step. A schedule is freed once it is neither armed nor in_reg. */
     uint8_t armed;
@@ -135,6 +144,7 @@ static void free_grave(sched *x) {
     while (x) {
         sched *n = x->next_ref;
         akt_msg_release(x->msg);
+        akt__cron_free(x->cron);
         akt__dfree(x);
         x = n;
     }
@@ -164,6 +174,41 @@ static int64_t next_tick(int64_t due, int64_t interval, int64_t now) {
     return due + missed * interval;
 }
 
+static int64_t wall_now_ns(void) {
+    struct timespec ts;
+    clock_gettime(CLOCK_REALTIME, &ts);
+    return (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
+}
+
+/* The monotonic deadline of x's next cron tick, the first one strictly after the later of
+ * now and the tick last sent (so a tick fires once, even if the wall clock went back or
+ * the timer ran a little before the wall clock reached it); x->cron_due becomes that
+ * tick. AKT_ENOTFOUND when the expression never fires again. */
+static int cron_deadline(sched *x, int64_t *deadline) {
+    int64_t mono = akt__now_ns(), wall = wall_now_ns();
+    int64_t after = wall > x->cron_sent ? wall : x->cron_sent, next = 0;
+    int rc = akt__cron_next(x->cron, after, &next);
+    if (rc) return rc;
+    x->cron_due = next;
+    int64_t wait = next > wall ? next - wall : 0;
+    *deadline = akt__deadline_after(mono, wait);
+    return 0;
+}
+
+/* Arms x for its next fire after one was sent (lock held): 0, or nonzero when x ends. */
+static int rearm_locked(sched *x) {
+    if (x->cron) {
+        x->cron_sent = x->cron_due; /* sent, or lost to ENOMEM: either way not again */
+        int64_t deadline = 0;
+        return cron_deadline(x, &deadline) || arm_locked(x, deadline);
+    }
+    if (!x->interval) return 1;
+    int64_t due = x->timer.deadline > INT64_MAX - x->interval
+                      ? INT64_MAX
+                      : x->timer.deadline + x->interval; /* no drift: from the tick */
+    return arm_locked(x, next_tick(due, x->interval, akt__now_ns()));
+}
+
 static void fire(akt__timer *t, int closed) {
     sched *x = (sched *)t;
     akt_system *s = x->sys;
@@ -185,11 +230,7 @@ static void fire(akt__timer *t, int closed) {
         end_locked(r, x, &grave);
     } else {
         if (rc) akt_msg_release(x->msg); /* ENOMEM: this tick is lost, the schedule goes on */
-        int64_t due = x->timer.deadline > INT64_MAX - x->interval
-                          ? INT64_MAX
-                          : x->timer.deadline + x->interval; /* no drift: from the tick */
-        if (!x->interval || arm_locked(x, next_tick(due, x->interval, akt__now_ns())))
-            end_locked(r, x, &grave);
+        if (rearm_locked(x)) end_locked(r, x, &grave);
     }
     akt_pid to = {x->to}, sender = {x->sender};
     pthread_mutex_unlock(&r->lock);
@@ -294,9 +335,19 @@ static void gen_uuid_locked(reg *r, char out[37]) {
              (unsigned long long)(b & 0xFFFFFFFFFFFFull));
 }
 
-static int schedule_new(akt_system *s, akt_pid to, akt_msg *msg, int64_t delay, int64_t interval,
+/* What kind of schedule schedule_new makes: once or every (cron NULL), or on a cron
+ * expression (cron parsed, expr its text; delay and interval 0). */
+typedef struct kind {
+    int64_t delay, interval;
+    akt__cron *cron;
+    const char *expr;
+    unsigned flags;
+} kind;
+
+/* On failure the caller keeps msg and k->cron. */
+static int schedule_new(akt_system *s, akt_pid to, akt_msg *msg, const kind *k,
                         const akt_schedule_options *o, char *ref_out, size_t ref_cap) {
-    if (!s || !akt__msg_ok(msg) || delay < 0 || interval < 0) return AKT_EINVAL;
+    if (!s || !akt__msg_ok(msg) || k->delay < 0 || k->interval < 0) return AKT_EINVAL;
     const char *ref = NULL;
     akt_pid sender = {0};
     if (o) {
@@ -314,7 +365,8 @@ static int schedule_new(akt_system *s, akt_pid to, akt_msg *msg, int64_t delay, 
     if (akt__sys_closed(s)) return AKT_ECLOSED;
     reg *r = reg_get(s);
     if (!r) return AKT_ENOMEM;
-    sched *x = akt__dalloc(sizeof *x + len + 1);
+    size_t elen = k->expr ? strlen(k->expr) + 1 : 0;
+    sched *x = akt__dalloc(sizeof *x + len + 1 + elen);
     if (!x) return AKT_ENOMEM;
     memset(x, 0, sizeof *x);
     atomic_init(&x->timer.claim, AKT__TIMER_IDLE);
@@ -323,11 +375,24 @@ static int schedule_new(akt_system *s, akt_pid to, akt_msg *msg, int64_t delay, 
     x->msg = msg;
     x->to = to.id;
     x->sender = sender.id;
-    x->interval = interval;
-    int64_t first = akt__deadline_after(akt__now_ns(), delay);
+    x->interval = k->interval;
+    int64_t first = 0;
+    int rc = 0;
+    if (k->cron) {
+        x->cron = k->cron;
+        x->cron_flags = k->flags;
+        x->expr = x->ref + len + 1;
+        memcpy(x->ref + len + 1, k->expr, elen);
+        rc = cron_deadline(x, &first);
+        if (rc) {
+            akt__dfree(x);
+            return rc;
+        }
+    } else {
+        first = akt__deadline_after(akt__now_ns(), k->delay);
+    }
 
     pthread_mutex_lock(&r->lock);
-    int rc = 0;
     if (r->closed) {
         rc = AKT_ECLOSED;
     } else if (ref) {
@@ -352,20 +417,35 @@ static int schedule_new(akt_system *s, akt_pid to, akt_msg *msg, int64_t delay, 
         if (ref_out) memcpy(ref_out, x->ref, len + 1);
     }
     pthread_mutex_unlock(&r->lock);
-    if (rc) akt__dfree(x); /* the caller keeps msg */
+    if (rc) akt__dfree(x); /* the caller keeps msg and the parsed expression */
     return rc;
 }
 
 AKT_API int akt_schedule_once(akt_system *system, akt_pid to, akt_msg *msg, int64_t delay_ns,
                               const akt_schedule_options *options, char *ref_out, size_t ref_cap) {
-    return schedule_new(system, to, msg, delay_ns, 0, options, ref_out, ref_cap);
+    kind k = {.delay = delay_ns};
+    return schedule_new(system, to, msg, &k, options, ref_out, ref_cap);
 }
 
 AKT_API int akt_schedule_every(akt_system *system, akt_pid to, akt_msg *msg,
                                int64_t initial_delay_ns, int64_t interval_ns,
                                const akt_schedule_options *options, char *ref_out, size_t ref_cap) {
     if (interval_ns <= 0) return AKT_EINVAL;
-    return schedule_new(system, to, msg, initial_delay_ns, interval_ns, options, ref_out, ref_cap);
+    kind k = {.delay = initial_delay_ns, .interval = interval_ns};
+    return schedule_new(system, to, msg, &k, options, ref_out, ref_cap);
+}
+
+AKT_API int akt_schedule_cron(akt_system *system, akt_pid to, akt_msg *msg, const char *expr,
+                              unsigned flags, const akt_schedule_options *options, char *ref_out,
+                              size_t ref_cap, size_t *err_col) {
+    if (err_col) *err_col = 0;
+    if (!system || !akt__msg_ok(msg)) return AKT_EINVAL;
+    kind k = {.expr = expr, .flags = flags};
+    int rc = akt__cron_parse(expr, flags, &k.cron, err_col);
+    if (rc) return rc;
+    rc = schedule_new(system, to, msg, &k, options, ref_out, ref_cap);
+    if (rc) akt__cron_free(k.cron);
+    return rc;
 }
 
 enum { OP_PAUSE, OP_RESUME, OP_CANCEL };
@@ -393,7 +473,15 @@ static int schedule_op(akt_system *s, const char *ref, int op) {
             int64_t now = akt__now_ns();
             int64_t due = x->interval ? next_tick(x->timer.deadline, x->interval, now)
                                       : x->timer.deadline;
-            rc = arm_locked(x, due);
+            /* A cron schedule: its next tick from now (those missed while paused are
+             * skipped); one that never fires again ends. */
+            rc = x->cron ? cron_deadline(x, &due) : 0;
+            if (rc == AKT_ENOTFOUND) {
+                end_locked(r, x, &grave);
+                rc = 0;
+            } else if (rc == 0) {
+                rc = arm_locked(x, due);
+            }
             if (rc) {
                 x->state = SCHED_PAUSED; /* still listed, still paused: try again */
                 if (rc == AKT_ECLOSED) end_locked(r, x, &grave);
@@ -436,7 +524,8 @@ AKT_API int akt_schedule_list(akt_system *system, akt_schedule_list_cb cb, void 
     pthread_mutex_lock(&r->lock);
     size_t n = r->n, bytes = 0;
     for (size_t i = 0; i < r->nb; i++)
-        for (sched *x = r->by_ref[i]; x; x = x->next_ref) bytes += strlen(x->ref) + 1;
+        for (sched *x = r->by_ref[i]; x; x = x->next_ref)
+            bytes += strlen(x->ref) + 1 + (x->expr ? strlen(x->expr) + 1 : 0);
     snap *v = akt__dalloc(n * sizeof *v + bytes + 1);
     if (!v) {
         pthread_mutex_unlock(&r->lock);
@@ -448,15 +537,26 @@ AKT_API int akt_schedule_list(akt_system *system, akt_schedule_list_cb cb, void 
         for (sched *x = r->by_ref[i]; x; x = x->next_ref, k++) {
             size_t len = strlen(x->ref) + 1;
             memcpy(strs, x->ref, len);
+            const char *expr = NULL;
+            if (x->expr) {
+                size_t elen = strlen(x->expr) + 1;
+                memcpy(strs + len, x->expr, elen);
+                expr = strs + len;
+                len += elen;
+            }
             v[k].seq = x->seq;
             v[k].info = (akt_schedule_info){
                 .size = sizeof(akt_schedule_info),
                 .reference = strs,
                 .target = {x->to},
                 .sender = {x->sender},
-                .kind = x->interval ? AKT_SCHEDULE_EVERY : AKT_SCHEDULE_ONCE,
+                .kind = x->cron       ? AKT_SCHEDULE_CRON
+                        : x->interval ? AKT_SCHEDULE_EVERY
+                                      : AKT_SCHEDULE_ONCE,
                 .paused = x->state == SCHED_PAUSED,
                 .interval_ns = x->interval,
+                .expression = expr,
+                .cron_flags = x->cron_flags,
             };
             strs += len;
         }

@@ -1083,6 +1083,20 @@ AKT_API int akt_schedule_every(akt_system *system, akt_pid to, akt_msg *msg,
                                int64_t initial_delay_ns, int64_t interval_ns,
                                const akt_schedule_options *options, char *ref_out, size_t ref_cap);
 
+/* Sends msg to `to` at every fire time of the cron expression expr (Quartz syntax, see
+ * section 12), in the local time zone or, with AKT_CRON_UTC in flags, in UTC. Each fire's
+ * wall-clock time becomes a timer deadline; the next one is computed from the later of now
+ * and the last due time, so a tick never fires twice, a wall clock set backwards does not
+ * refire ticks already sent, and ticks missed while late or paused are skipped, not sent
+ * as a burst. The schedule ends after its last fire time (an expression with a year).
+ * err_col (optional) gets 0, or for an expression that does not parse (AKT_EINVAL) the
+ * 1-based column of the offending character. AKT_EINVAL also for a NULL expr or a flag
+ * other than AKT_CRON_UTC (*err_col = 0); AKT_ENOTFOUND, besides an unknown target, for an
+ * expression that never fires again. Other arguments and errors as akt_schedule_once. */
+AKT_API int akt_schedule_cron(akt_system *system, akt_pid to, akt_msg *msg, const char *expr,
+                              unsigned flags, const akt_schedule_options *options, char *ref_out,
+                              size_t ref_cap, size_t *err_col);
+
 /* Pauses a schedule: it keeps its reference (listed, paused = 1) and does not fire until
  * resumed. Once this returned no fire of it is delivered. Pausing a paused one is 0.
  * AKT_EINVAL for NULL arguments, AKT_ENOTFOUND for an unknown reference. */
@@ -1100,15 +1114,18 @@ AKT_API int akt_schedule_cancel(akt_system *system, const char *reference);
 
 #define AKT_SCHEDULE_ONCE 1
 #define AKT_SCHEDULE_EVERY 2
+#define AKT_SCHEDULE_CRON 3
 
 typedef struct akt_schedule_info {
     size_t size;           /* sizeof(akt_schedule_info) as akt knows it */
     const char *reference; /* borrowed for the call */
     akt_pid target;
     akt_pid sender;
-    int kind;            /* AKT_SCHEDULE_* */
-    int paused;          /* 1 while paused */
-    int64_t interval_ns; /* AKT_SCHEDULE_EVERY: the interval; else 0 */
+    int kind;               /* AKT_SCHEDULE_* */
+    int paused;             /* 1 while paused */
+    int64_t interval_ns;    /* AKT_SCHEDULE_EVERY: the interval; else 0 */
+    const char *expression; /* AKT_SCHEDULE_CRON: its expression, borrowed; else NULL */
+    unsigned cron_flags;    /* AKT_SCHEDULE_CRON: its flags (AKT_CRON_UTC); else 0 */
 } akt_schedule_info;
 
 typedef void (*akt_schedule_list_cb)(const akt_schedule_info *info, void *data);

@@ -192,6 +192,7 @@ AKTJ_FUTURE_CALLBACK(akt_shutdown_cb, aktj_shutdown_done)
 %ignore akt_schedule_options;
 %ignore akt_schedule_once;  /* aktj_schedule */
 %ignore akt_schedule_every; /* aktj_schedule */
+%ignore akt_schedule_cron;  /* aktj_schedule_cron */
 %ignore akt_schedule_info;
 %ignore akt_schedule_list_cb;
 %ignore akt_schedule_list; /* aktj_schedules */

@@ -136,8 +136,15 @@ int aktj_unsubscribe(JNIEnv *env, jlong handle);
 jstring aktj_schedule(JNIEnv *env, jlong system, jlong pid, jobject obj, jlong type, jlong msg,
                       jlong delay_ns, jlong interval_ns, jstring reference, jlong sender,
                       jintArray rc_out);
-/* The schedules as strings "kind paused target sender interval_ns reference" (numbers in
- * decimal, the reference last: it may hold spaces); null with rc_out[0] set on failure. */
+/* akt_schedule_cron as aktj_schedule, on the expression expr (validated by the caller:
+ * ASCII) with flags (AKT_CRON_UTC). */
+jstring aktj_schedule_cron(JNIEnv *env, jlong system, jlong pid, jobject obj, jlong type, jlong msg,
+                           jstring expr, jint flags, jstring reference, jlong sender,
+                           jintArray rc_out);
+/* The schedules as strings "kind paused target sender interval_ns cron_flags expr_len
+ * [expr ]reference" (numbers in decimal; the expression, ASCII, of expr_len bytes, and a
+ * space when expr_len > 0; the reference last: it may hold spaces); null with rc_out[0] set
+ * on failure. */
 jobjectArray aktj_schedules(JNIEnv *env, jlong system, jintArray rc_out);
 /* Cron expressions, given as their UTF-8 bytes. aktj_cron_validate: 0, the 1-based column
  * of the first bad character (> 0), or a negative code (NULL expr, no memory).

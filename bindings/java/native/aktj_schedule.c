@@ -1,8 +1,9 @@
 /*
- * aktj_schedule.c -- schedules from Java: akt_schedule_once / every with a Java object or a
+ * aktj_schedule.c -- schedules from Java: akt_schedule_once / every / cron with a Java object or a
  * message handle in one JNI crossing, and the listing as strings (pause, resume and cancel
  * take only a string: SWIG wraps them from akt.h).
  */
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -15,9 +16,10 @@ static void set_rc(JNIEnv *env, jintArray rc_out, int rc) {
         (*env)->SetIntArrayRegion(env, rc_out, 0, 1, &v);
 }
 
-jstring aktj_schedule(JNIEnv *env, jlong system, jlong pid, jobject obj, jlong type, jlong msg,
-                      jlong delay_ns, jlong interval_ns, jstring reference, jlong sender,
-                      jintArray rc_out) {
+/* Once, every (interval_ns != 0) or, with cron, on that expression. */
+static jstring schedule_any(JNIEnv *env, jlong system, jlong pid, jobject obj, jlong type,
+                            jlong msg, jlong delay_ns, jlong interval_ns, const char *cron,
+                            unsigned flags, jstring reference, jlong sender, jintArray rc_out) {
     akt_schedule_options o = {sizeof o, NULL, aktj_pid(sender)};
     const char *ref = NULL;
     if (reference != NULL && (ref = (*env)->GetStringUTFChars(env, reference, NULL)) == NULL) {
@@ -34,10 +36,13 @@ jstring aktj_schedule(JNIEnv *env, jlong system, jlong pid, jobject obj, jlong t
     }
     char out[AKT_SCHEDULE_REF_MAX + 1];
     if (rc == 0) {
-        rc = interval_ns != 0 ? akt_schedule_every(AKTJ_PTR(system), aktj_pid(pid), m, delay_ns,
-                                                   interval_ns, &o, out, sizeof out)
-                              : akt_schedule_once(AKTJ_PTR(system), aktj_pid(pid), m, delay_ns, &o,
-                                                  out, sizeof out);
+        akt_system *sys = AKTJ_PTR(system);
+        rc = cron != NULL
+                 ? akt_schedule_cron(sys, aktj_pid(pid), m, cron, flags, &o, out, sizeof out, NULL)
+             : interval_ns != 0
+                 ? akt_schedule_every(sys, aktj_pid(pid), m, delay_ns, interval_ns, &o, out,
+                                      sizeof out)
+                 : akt_schedule_once(sys, aktj_pid(pid), m, delay_ns, &o, out, sizeof out);
         if (rc != 0 && made) akt_msg_release(m); /* a caller's handle stays the caller's */
     }
     if (ref != NULL) (*env)->ReleaseStringUTFChars(env, reference, ref);
@@ -47,6 +52,27 @@ jstring aktj_schedule(JNIEnv *env, jlong system, jlong pid, jobject obj, jlong t
     }
     set_rc(env, rc_out, 0);
     return (*env)->NewStringUTF(env, out);
+}
+
+jstring aktj_schedule(JNIEnv *env, jlong system, jlong pid, jobject obj, jlong type, jlong msg,
+                      jlong delay_ns, jlong interval_ns, jstring reference, jlong sender,
+                      jintArray rc_out) {
+    return schedule_any(env, system, pid, obj, type, msg, delay_ns, interval_ns, NULL, 0, reference,
+                        sender, rc_out);
+}
+
+jstring aktj_schedule_cron(JNIEnv *env, jlong system, jlong pid, jobject obj, jlong type, jlong msg,
+                           jstring expr, jint flags, jstring reference, jlong sender,
+                           jintArray rc_out) {
+    const char *cron = expr != NULL ? (*env)->GetStringUTFChars(env, expr, NULL) : NULL;
+    if (cron == NULL) {
+        set_rc(env, rc_out, expr != NULL ? AKT_ENOMEM : AKT_EINVAL);
+        return NULL;
+    }
+    jstring out = schedule_any(env, system, pid, obj, type, msg, 0, 0, cron, (unsigned)flags,
+                               reference, sender, rc_out);
+    (*env)->ReleaseStringUTFChars(env, expr, cron);
+    return out;
 }
 
 typedef struct rows {
@@ -68,15 +94,19 @@ static void add_row(const akt_schedule_info *info, void *data) {
         r->v = v;
         r->cap = cap;
     }
-    size_t len = strlen(info->reference) + 96;
+    int has_cron = info->size >= offsetof(akt_schedule_info, cron_flags) + sizeof info->cron_flags;
+    const char *expr = has_cron && info->expression ? info->expression : "";
+    size_t elen = strlen(expr);
+    size_t len = strlen(info->reference) + elen + 128;
     char *row = malloc(len);
     if (row == NULL) {
         r->failed = 1;
         return;
     }
-    snprintf(row, len, "%d %d %llu %llu %lld %s", info->kind, info->paused,
+    snprintf(row, len, "%d %d %llu %llu %lld %u %zu %s%s%s", info->kind, info->paused,
              (unsigned long long)info->target.id, (unsigned long long)info->sender.id,
-             (long long)info->interval_ns, info->reference);
+             (long long)info->interval_ns, has_cron ? info->cron_flags : 0u, elen, expr,
+             elen ? " " : "", info->reference);
     r->v[r->n++] = row;
 }
 

@@ -10,6 +10,10 @@ const { shared, S_PID } = require('./shared.cjs');
 const { Pid } = require('./pid.cjs');
 const { Topic } = require('./topic.cjs');
 const { Message } = require('./types.cjs');
+const { validateCron } = require('./cron.cjs');
+
+const AKT_CRON_UTC = 1;
+const SCHEDULE_KINDS = { 1: 'once', 2: 'every', 3: 'cron' }; // AKT_SCHEDULE_*
 const { spawnActor, budgetOf } = require('./actor.cjs');
 const { spawnRouter } = require('./router.cjs');
 const { kHandle, kFastTell, kReport, kCallSites } = require('./internal.cjs');
@@ -197,7 +201,19 @@ class ActorSystem extends EventEmitter {
     return this.#schedule(pid, msg, opts, opts.initialDelayMs ?? interval, interval);
   }
 
-  #schedule(pid, msg, opts, delay, interval) {
+  /**
+   * Sends msg to pid at every fire time of the cron expression expr (Quartz syntax with
+   * seconds, see validateCron), in local time or, with opts.utc, in UTC. A tick never
+   * fires twice (not even when the wall clock is set back); ticks missed while paused are
+   * skipped. opts: { utc, reference, sender, type }. CronSyntaxError (with .column) for an
+   * expression that does not parse; NotFoundError also for one that never fires again.
+   */
+  scheduleCron(pid, msg, expr, opts = {}) {
+    validateCron(expr);
+    return this.#schedule(pid, msg, opts, 0, 0, expr, opts.utc ? AKT_CRON_UTC : 0);
+  }
+
+  #schedule(pid, msg, opts, delay, interval, cron, cronFlags) {
     this.#open();
     if (!(pid instanceof Pid)) throw makeError(errnos.InvalidArgumentError, 'expected a Pid');
     if (typeof delay !== 'number')
@@ -211,7 +227,8 @@ class ActorSystem extends EventEmitter {
       msg = msg.data;
     }
     const ref = native.schedule(this[kHandle], pid.lo, pid.hi, msg, type, delay, interval,
-      opts.reference, sender ? sender.lo : undefined, sender ? sender.hi : undefined);
+      opts.reference, sender ? sender.lo : undefined, sender ? sender.hi : undefined, cron,
+      cronFlags);
     kick();
     return ref;
   }
@@ -235,14 +252,17 @@ class ActorSystem extends EventEmitter {
   /** The schedules that have not ended, in creation order. */
   schedules() {
     this.#open();
-    return native.schedules(this[kHandle]).map(([reference, tlo, thi, slo, shi, kind, paused, ms]) => ({
-      reference,
-      target: new Pid(this, tlo, thi),
-      sender: slo || shi ? new Pid(this, slo, shi) : null,
-      kind: kind === 2 ? 'every' : 'once',
-      paused,
-      intervalMs: kind === 2 ? ms : null,
-    }));
+    return native.schedules(this[kHandle]).map(
+      ([reference, tlo, thi, slo, shi, kind, paused, ms, expression, flags]) => ({
+        reference,
+        target: new Pid(this, tlo, thi),
+        sender: slo || shi ? new Pid(this, slo, shi) : null,
+        kind: SCHEDULE_KINDS[kind] ?? 'unknown',
+        paused,
+        intervalMs: kind === 2 ? ms : null,
+        expression,
+        utc: (flags & AKT_CRON_UTC) !== 0,
+      }));
   }
 
   /** Resumes the suspended actor at path (see Pid.reinstate); NotFoundError if none. */

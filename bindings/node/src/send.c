@@ -3,6 +3,7 @@
  * A future completes on whichever akt thread answers it; the completion is moved to the JS
  * thread through the inbox (or settled at once when it completes on the JS thread, which
  * is the case for every reply a JS actor gives). Pending asks keep the loop alive. */
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -500,10 +501,34 @@ static int ms_to_ns(napi_env env, an_inst *I, napi_value v, int positive, const 
     return 1;
 }
 
+/* The cron expression argument of schedule: NULL for undefined / null (*bad 0), else
+ * its UTF-8 text, malloc'd (NULL with *bad 1 after throwing). lib/system.cjs validated it. */
+static char *cron_arg(napi_env env, an_inst *I, napi_value v, int *bad) {
+    napi_valuetype t;
+    *bad = 0;
+    napi_typeof(env, v, &t);
+    if (t == napi_undefined || t == napi_null) return NULL;
+    *bad = 1;
+    size_t n = 0;
+    if (t != napi_string || napi_get_value_string_utf8(env, v, NULL, 0, &n) != napi_ok) {
+        an_throw_msg(env, I, AKT_EINVAL, "a cron expression is a string");
+        return NULL;
+    }
+    char *buf = malloc(n + 1);
+    if (!buf) {
+        an_throw(env, I, AKT_ENOMEM);
+        return NULL;
+    }
+    napi_get_value_string_utf8(env, v, buf, n + 1, &n);
+    *bad = 0;
+    return buf;
+}
+
 /* schedule(handle, lo, hi, value, type?, delayMs, intervalMs (0: once), reference?,
- * senderLo?, senderHi?) -> the reference. */
+ * senderLo?, senderHi?, cronExpr?, cronFlags?) -> the reference. With cronExpr the
+ * schedule is on that expression (delay and interval ignored). */
 static napi_value Schedule(napi_env env, napi_callback_info info) {
-    AN_ARGS(10);
+    AN_ARGS(12);
     an_sys *s = an_sys_of(env, argv[0]);
     if (!s) return NULL;
     int64_t delay, interval = 0;
@@ -519,12 +544,22 @@ static napi_value Schedule(napi_env env, napi_callback_info info) {
     napi_typeof(env, argv[8], &t);
     if (t != napi_undefined && t != napi_null && !an_get_pid(I, env, argv[8], argv[9], &o.sender))
         return NULL;
+    int bad = 0;
+    char *cron = cron_arg(env, I, argv[10], &bad);
+    if (bad) return NULL;
+    uint32_t flags = 0;
+    if (cron) napi_get_value_uint32(env, argv[11], &flags);
     send_args sa;
-    if (!send_args_of(I, env, s, 4, argv + 1, 0, 0, &sa)) return NULL;
+    if (!send_args_of(I, env, s, 4, argv + 1, 0, 0, &sa)) {
+        free(cron);
+        return NULL;
+    }
     char out[AKT_SCHEDULE_REF_MAX + 1];
-    int rc = interval
+    int rc = cron ? akt_schedule_cron(s->sys, sa.to, sa.m, cron, flags, &o, out, sizeof out, NULL)
+             : interval
                  ? akt_schedule_every(s->sys, sa.to, sa.m, delay, interval, &o, out, sizeof out)
                  : akt_schedule_once(s->sys, sa.to, sa.m, delay, &o, out, sizeof out);
+    free(cron);
     if (rc) return an_sent(env, I, sa.m, rc);
     napi_value r;
     AN_CALL(napi_create_string_utf8(env, out, NAPI_AUTO_LENGTH, &r));
@@ -563,7 +598,7 @@ static void list_one(const akt_schedule_info *info, void *data) {
     list_acc *a = data;
     napi_env env = a->env;
     napi_value row, v;
-    if (napi_create_array_with_length(env, 8, &row) != napi_ok) return;
+    if (napi_create_array_with_length(env, 10, &row) != napi_ok) return;
     napi_create_string_utf8(env, info->reference, NAPI_AUTO_LENGTH, &v);
     napi_set_element(env, row, 0, v);
     uint32_t parts[4] = {(uint32_t)info->target.id, (uint32_t)(info->target.id >> 32),
@@ -578,11 +613,19 @@ static void list_one(const akt_schedule_info *info, void *data) {
     napi_set_element(env, row, 6, v);
     napi_create_double(env, (double)info->interval_ns / 1e6, &v);
     napi_set_element(env, row, 7, v);
+    int has_cron = info->size >= offsetof(akt_schedule_info, cron_flags) + sizeof info->cron_flags;
+    if (has_cron && info->expression)
+        napi_create_string_utf8(env, info->expression, NAPI_AUTO_LENGTH, &v);
+    else
+        napi_get_null(env, &v);
+    napi_set_element(env, row, 8, v);
+    napi_create_uint32(env, has_cron ? info->cron_flags : 0, &v);
+    napi_set_element(env, row, 9, v);
     napi_set_element(env, a->arr, a->n++, row);
 }
 
 /* schedules(handle) -> [[reference, targetLo, targetHi, senderLo, senderHi, kind, paused,
- * intervalMs]] */
+ * intervalMs, expression or null, cronFlags]] */
 static napi_value Schedules(napi_env env, napi_callback_info info) {
     AN_ARGS(1);
     an_sys *s = an_sys_of(env, argv[0]);

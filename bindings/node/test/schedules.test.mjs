@@ -116,3 +116,50 @@ test('cancel inside receive; a stopped actor loses its schedules; a gone target 
     assert.deepEqual(system.schedules(), []);
   });
 });
+
+test('scheduleCron every second: listed, paused, resumed, cancelled', async () => {
+  await withSystem(async (system) => {
+    const st = { n: 0, senders: [] };
+    const pid = system.spawn(ticks(st));
+    const other = system.spawn(ticks({ n: 0, senders: [] }));
+    const ref = system.scheduleCron(pid, 'tick', '* * * * * ?', {
+      utc: true, reference: 'cron', sender: other,
+    });
+    assert.equal(ref, 'cron');
+    const [info] = system.schedules();
+    assert.equal(info.kind, 'cron');
+    assert.equal(info.expression, '* * * * * ?');
+    assert.equal(info.utc, true);
+    assert.equal(info.intervalMs, null);
+    await until(async () => (await pid.ask('get')) >= 2);
+    assert.equal(st.senders[0].toString(), other.toString());
+    system.pauseSchedule('cron');
+    const n = await pid.ask('get');
+    assert.equal(system.schedules()[0].paused, true);
+    await sleep(1500); // a tick missed
+    assert.equal(await pid.ask('get'), n);
+    system.resumeSchedule('cron');
+    await until(async () => (await pid.ask('get')) >= n + 1);
+    system.cancelSchedule('cron');
+    const m = await pid.ask('get');
+    await sleep(1200);
+    assert.equal(await pid.ask('get'), m);
+    assert.deepEqual(system.schedules(), []);
+  });
+});
+
+test('scheduleCron errors: a bad expression names its column', async () => {
+  await withSystem(async (system) => {
+    const pid = system.spawn(ticks({ n: 0, senders: [] }));
+    assert.throws(() => system.scheduleCron(pid, 'tick', '0 0 25 * * ?'),
+      (e) => e.name === 'CronSyntaxError' && e.column === 5);
+    assert.throws(() => system.scheduleCron(pid, 'tick', 5), TypeError);
+    assert.throws(() => system.scheduleCron(pid, 'tick', '0 0 0 1 1 ? 1999'),
+      { name: 'NotFoundError' });
+    const ref = system.scheduleCron(pid, 'tick', '0 0 0 1 1 ?');
+    assert.equal(ref.length, 36);
+    const [info] = system.schedules();
+    assert.equal(info.utc, false);
+    system.cancelSchedule(ref);
+  });
+});

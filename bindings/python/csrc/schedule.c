@@ -1,4 +1,4 @@
-/* schedule.c -- akt.ActorSystem's schedules: akt_schedule_once / every, pause, resume,
+/* schedule.c -- akt.ActorSystem's schedules: akt_schedule_once / every / cron, pause, resume,
  * cancel and the listing. The Python layer (system.py) converts seconds and names the
  * arguments; this file wraps the message and calls akt with the GIL held, which is safe
  * as for a tell: these calls never wait for anything that waits for the GIL (the fire
@@ -6,15 +6,29 @@
  * through decref.c's queue). */
 #include "fastpath.h"
 
+#include <stddef.h>
 #include <string.h>
 
-/* _schedule(pid, msg, type, delay_ns, interval_ns, reference, sender) -> str.
- * interval_ns 0 = once. */
+/* _schedule(pid, msg, type, delay_ns, interval_ns, reference, sender[, expr, flags]) -> str.
+ * interval_ns 0 = once; an expr (str, already validated by the Python layer) = on that
+ * cron expression with flags (AKT_CRON_UTC), delay and interval ignored. */
 PyObject *akt_py_schedule(akt_py_system *s, PyObject *args) {
-    PyObject *pid, *msg, *type, *ref, *sender;
+    PyObject *pid, *msg, *type, *ref, *sender, *expr = Py_None;
     long long delay, interval;
-    if (!PyArg_ParseTuple(args, "OOOLLOO", &pid, &msg, &type, &delay, &interval, &ref, &sender))
+    unsigned flags = 0;
+    if (!PyArg_ParseTuple(args, "OOOLLOO|OI", &pid, &msg, &type, &delay, &interval, &ref, &sender,
+                          &expr, &flags))
         return NULL;
+    const char *cron = NULL;
+    if (expr != Py_None) {
+        if (!PyUnicode_Check(expr)) {
+            PyErr_Format(PyExc_TypeError, "a cron expression is a str, not %.100s",
+                         Py_TYPE(expr)->tp_name);
+            return NULL;
+        }
+        cron = PyUnicode_AsUTF8(expr);
+        if (!cron) return NULL;
+    }
     akt_pid to, from = {0};
     if (akt_py_pid_arg(s, pid, &to)) return NULL;
     if (sender != Py_None && akt_py_pid_arg(s, sender, &from)) return NULL;
@@ -37,8 +51,9 @@ PyObject *akt_py_schedule(akt_py_system *s, PyObject *args) {
     akt_msg *m;
     if (akt_py_msg_new(s, msg, type == Py_None ? NULL : type, &m)) return NULL;
     char out[AKT_SCHEDULE_REF_MAX + 1];
-    int rc = interval ? akt_schedule_every(s->sys, to, m, delay, interval, &o, out, sizeof out)
-                      : akt_schedule_once(s->sys, to, m, delay, &o, out, sizeof out);
+    int rc = cron       ? akt_schedule_cron(s->sys, to, m, cron, flags, &o, out, sizeof out, NULL)
+             : interval ? akt_schedule_every(s->sys, to, m, delay, interval, &o, out, sizeof out)
+                        : akt_schedule_once(s->sys, to, m, delay, &o, out, sizeof out);
     if (rc) {
         akt_msg_release(m);
         if (rc == AKT_EEXIST) {
@@ -93,15 +108,19 @@ static void list_one(const akt_schedule_info *info, void *data) {
     if (!a->list) return;
     PyObject *target = akt_py_pid_new(a->s, info->target.id);
     PyObject *sender = target ? akt_py_pid_new(a->s, info->sender.id) : NULL;
-    PyObject *item = sender ? Py_BuildValue("(sNNiiL)", info->reference, target, sender, info->kind,
-                                            info->paused, (long long)info->interval_ns)
+    int has_cron = info->size >= offsetof(akt_schedule_info, cron_flags) + sizeof info->cron_flags;
+    const char *expr = has_cron ? info->expression : NULL;
+    PyObject *item = sender ? Py_BuildValue("(sNNiiLzI)", info->reference, target, sender,
+                                            info->kind, info->paused, (long long)info->interval_ns,
+                                            expr, has_cron ? info->cron_flags : 0u)
                             : NULL;
     if (!sender) Py_XDECREF(target);
     if (!item || PyList_Append(a->list, item)) Py_CLEAR(a->list);
     Py_XDECREF(item);
 }
 
-/* _schedules() -> [(reference, target Pid, sender Pid or None, kind, paused, interval_ns)] */
+/* _schedules() -> [(reference, target Pid, sender Pid or None, kind, paused, interval_ns,
+ *                   expression or None, cron_flags)] */
 PyObject *akt_py_schedules(akt_py_system *s) {
     list_acc a = {s, PyList_New(0)};
     if (!a.list) return NULL;

@@ -468,7 +468,8 @@ static PyMethodDef system_methods[] = {
     {"_router_routees", (PyCFunction)system_router_routees, METH_O,
      "_router_routees(router) -> list of Pid (waits, GIL released)."},
     {"_schedule", (PyCFunction)system_schedule, METH_VARARGS,
-     "_schedule(pid, msg, type, delay_ns, interval_ns, reference, sender) -> reference"},
+     "_schedule(pid, msg, type, delay_ns, interval_ns, reference, sender[, expr, flags]) -> "
+     "reference"},
     {"_schedule_op", (PyCFunction)system_schedule_op, METH_VARARGS,
      "_schedule_op(op, reference): 0 pause, 1 resume, 2 cancel"},
     {"_schedules", (PyCFunction)system_schedules, METH_NOARGS, "the schedules as tuples"},

@@ -168,3 +168,48 @@ def test_shutdown_ends_every_schedule() -> None:
     assert system.shutdown(timeout=10)
     with pytest.raises(akt.SystemClosed):
         system.schedule_once(pid, "tick", 1)
+
+
+def test_cron_every_second_pause_resume_cancel(system: akt.ActorSystem) -> None:
+    actor = Ticks()
+    pid = system.spawn(None, actor)
+    other = system.spawn(None, Ticks())
+    ref = system.schedule_cron(pid, "tick", "* * * * * ?", utc=True, reference="cron",
+                               sender=other)
+    assert ref == "cron"
+    [info] = system.schedules()
+    assert (info.kind, info.expression, info.utc, info.paused, info.interval) == (
+        "cron", "* * * * * ?", True, False, None)
+    assert wait_for(lambda: count(pid) >= 2, timeout=5)
+    assert actor.senders[0] == other
+    system.pause_schedule("cron")
+    n = count(pid)
+    assert system.schedules()[0].paused
+    time.sleep(1.5)  # a tick missed
+    assert count(pid) == n
+    system.resume_schedule("cron")
+    assert wait_for(lambda: count(pid) >= n + 1, timeout=5)
+    system.cancel_schedule("cron")
+    n = count(pid)
+    time.sleep(1.2)
+    assert count(pid) == n
+    assert system.schedules() == []
+
+
+def test_cron_errors(system: akt.ActorSystem) -> None:
+    pid = system.spawn(None, Ticks())
+    with pytest.raises(akt.CronSyntaxError) as e:
+        system.schedule_cron(pid, "tick", "0 0 25 * * ?")
+    assert e.value.column == 5
+    assert isinstance(e.value, akt.InvalidArgument)
+    with pytest.raises(TypeError):
+        system.schedule_cron(pid, "tick", 5)  # type: ignore[arg-type]
+    with pytest.raises(akt.ActorNotFound):
+        system.schedule_cron(pid, "tick", "0 0 0 1 1 ? 1999")
+    ref = system.schedule_cron(pid, "tick", "0 0 0 1 1 ?")  # local time, far away
+    assert len(ref) == 36
+    [info] = system.schedules()
+    assert (info.kind, info.utc) == ("cron", False)
+    with pytest.raises(akt.NameTaken):
+        system.schedule_cron(pid, "tick", "* * * * * ?", reference=ref)
+    system.cancel_schedule(ref)

@@ -87,6 +87,27 @@ public class Case {
         Conf.say("cancel.dup", Conf.rc(() -> system.cancelSchedule("dup")));
         Conf.say("schedules", Integer.toString(system.schedules().size()));
 
+        // 6. On a cron expression, every second: listed with it, fires, cancelled; a bad one
+        // names its column.
+        long c0 = count(t);
+        Conf.say("schedule.cron", system.scheduleCron(t, Conf.msg("conf.Tick", ""), "* * * * * ?", true,
+                ScheduleOptions.defaults().withReference("cron")));
+        for (ScheduleInfo info : system.schedules()) {
+            if (info.kind() == ScheduleInfo.Kind.CRON) {
+                Conf.say("cron.listed", "cron \"" + info.expression() + "\" " + (info.utc() ? "utc" : "local"));
+            }
+        }
+        waitTicks(t, c0 + 2);
+        Conf.say("cron.fired", "at least 2");
+        Conf.say("cancel.cron", Conf.rc(() -> system.cancelSchedule("cron")));
+        try {
+            system.scheduleCron(t, Conf.msg("conf.Tick", ""), "0 0 25 * * ?");
+            Conf.say("cron.bad", "ok");
+        } catch (CronSyntaxException e) {
+            Conf.say("cron.bad", Conf.errorName(e) + " at column " + e.column());
+        }
+        Conf.say("schedules", Integer.toString(system.schedules().size()));
+
         Conf.finish(system);
     }
 }

@@ -1,4 +1,4 @@
-/* timers: once and every schedules, in deadline order, cancelled by reference. */
+/* timers: once, every and cron schedules, in deadline order, cancelled by reference. */
 #define _POSIX_C_SOURCE 200809L
 #include "conf.h"
 
@@ -67,6 +67,13 @@ static const char *once(akt_system *sys, akt_pid to, const char *text, long dela
 
 static void count_one(const akt_schedule_info *info, void *data) { (void)info, (void)data; }
 
+static void print_cron(const akt_schedule_info *info, void *data) {
+    (void)data;
+    if (info->kind == AKT_SCHEDULE_CRON)
+        conf_say("cron.listed", "cron \"%s\" %s", info->expression,
+                 info->cron_flags & AKT_CRON_UTC ? "utc" : "local");
+}
+
 static size_t listed(akt_system *sys) {
     size_t n = 0;
     CONF_OK(akt_schedule_list(sys, count_one, NULL, &n));
@@ -120,6 +127,25 @@ int main(void) {
     conf_say("duplicate", "%s", once(sys, t, "x", 0, "dup", ref, sizeof ref));
     conf_say("schedules", "%zu", listed(sys));
     conf_say("cancel.dup", "%s", conf_rc(akt_schedule_cancel(sys, "dup")));
+    conf_say("schedules", "%zu", listed(sys));
+
+    /* 6. On a cron expression, every second: listed with it, fires, cancelled; a bad one
+     * names its column. */
+    long c0 = count(sys, t);
+    akt_schedule_options cron = {sizeof cron, "cron", {0}};
+    tick = conf_msg("conf.Tick", "");
+    rc = akt_schedule_cron(sys, t, tick, "* * * * * ?", AKT_CRON_UTC, &cron, ref, sizeof ref, NULL);
+    if (rc) akt_msg_release(tick);
+    conf_say("schedule.cron", "%s", rc ? conf_rc(rc) : ref);
+    CONF_OK(akt_schedule_list(sys, print_cron, NULL, NULL));
+    wait_ticks(sys, t, c0 + 2);
+    conf_say("cron.fired", "at least 2");
+    conf_say("cancel.cron", "%s", conf_rc(akt_schedule_cancel(sys, "cron")));
+    size_t col = 0;
+    akt_msg *bad = conf_msg("conf.Tick", "");
+    rc = akt_schedule_cron(sys, t, bad, "0 0 25 * * ?", 0, NULL, NULL, 0, &col);
+    if (rc) akt_msg_release(bad);
+    conf_say("cron.bad", "%s at column %zu", conf_rc(rc), col);
     conf_say("schedules", "%zu", listed(sys));
 
     conf_system_finish(sys);

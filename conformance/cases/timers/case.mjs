@@ -1,5 +1,5 @@
 // timers: once and every schedules, in deadline order, cancelled by reference.
-import { Actor } from 'akt';
+import { Actor, CronSyntaxError } from 'akt';
 import * as conf from 'akt/conformance';
 
 class Ticker extends Actor {
@@ -74,6 +74,25 @@ conf.say('schedule.dup', r === 'dup' ? 'ok' : r);
 conf.say('duplicate', once(system, t, 'x', 0, 'dup'));
 conf.say('schedules', String(system.schedules().length));
 conf.say('cancel.dup', await conf.rcOf(() => system.cancelSchedule('dup')));
+conf.say('schedules', String(system.schedules().length));
+
+// 6. On a cron expression, every second: listed with it, fires, cancelled; a bad one names
+// its column.
+const c0 = await count(t);
+conf.say('schedule.cron', system.scheduleCron(t, conf.msg('conf.Tick'), '* * * * * ?', { utc: true, reference: 'cron' }));
+for (const info of system.schedules()) {
+  if (info.kind === 'cron') conf.say('cron.listed', `cron "${info.expression}" ${info.utc ? 'utc' : 'local'}`);
+}
+await waitTicks(t, c0 + 2);
+conf.say('cron.fired', 'at least 2');
+conf.say('cancel.cron', await conf.rcOf(() => system.cancelSchedule('cron')));
+try {
+  system.scheduleCron(t, conf.msg('conf.Tick'), '0 0 25 * * ?');
+  conf.say('cron.bad', 'ok');
+} catch (e) {
+  if (!(e instanceof CronSyntaxError)) throw e;
+  conf.say('cron.bad', `${conf.rc(e)} at column ${e.column}`);
+}
 conf.say('schedules', String(system.schedules().length));
 
 await conf.finish(system);

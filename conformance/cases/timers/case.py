@@ -1,4 +1,4 @@
-"""timers: once and every schedules, in deadline order, cancelled by reference."""
+"""timers: once, every and cron schedules, in deadline order, cancelled by reference."""
 import sys
 import time
 from pathlib import Path
@@ -85,6 +85,24 @@ conf.say("schedule.dup", "ok" if r == "dup" else r)
 conf.say("duplicate", once(system, t, "x", 0, "dup"))
 conf.say("schedules", str(len(system.schedules())))
 conf.say("cancel.dup", conf.rc_of(lambda: system.cancel_schedule("dup")))
+conf.say("schedules", str(len(system.schedules())))
+
+# 6. On a cron expression, every second: listed with it, fires, cancelled; a bad one names
+# its column.
+c0 = count(t)
+conf.say("schedule.cron", system.schedule_cron(t, conf.msg("conf.Tick"), "* * * * * ?", utc=True,
+                                               reference="cron"))
+for info in system.schedules():
+    if info.kind == "cron":
+        conf.say("cron.listed", f'cron "{info.expression}" {"utc" if info.utc else "local"}')
+wait_ticks(t, c0 + 2)
+conf.say("cron.fired", "at least 2")
+conf.say("cancel.cron", conf.rc_of(lambda: system.cancel_schedule("cron")))
+try:
+    system.schedule_cron(t, conf.msg("conf.Tick"), "0 0 25 * * ?")
+    conf.say("cron.bad", "ok")
+except akt.CronSyntaxError as e:
+    conf.say("cron.bad", f"{e.name} at column {e.column}")
 conf.say("schedules", str(len(system.schedules())))
 
 conf.system_finish(system)

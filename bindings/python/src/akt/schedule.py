@@ -13,6 +13,8 @@ if TYPE_CHECKING:
 
 ONCE = lib.AKT_SCHEDULE_ONCE
 EVERY = lib.AKT_SCHEDULE_EVERY
+CRON = lib.AKT_SCHEDULE_CRON
+KINDS = {ONCE: "once", EVERY: "every", CRON: "cron"}
 
 
 @dataclass(frozen=True)
@@ -22,9 +24,11 @@ class ScheduleInfo:
     reference: str
     target: "Pid"
     sender: "Optional[Pid]"
-    kind: str  # "once" or "every"
+    kind: str  # "once", "every" or "cron"
     paused: bool
     interval: Optional[float]  # seconds, for "every"; else None
+    expression: Optional[str] = None  # for "cron"; else None
+    utc: bool = False  # for "cron": fires in UTC rather than local time
 
 
 def seconds_to_ns(value: float, what: str, *, positive: bool = False) -> int:

@@ -22,7 +22,7 @@ import traceback
 from types import TracebackType
 from typing import TYPE_CHECKING, Any, Callable, Optional, Sequence
 
-from ._lib import _fast, ffi
+from ._lib import _fast, ffi, lib
 from .actor import Actor, Supervisor
 from .errors import AktError, Cancelled, DeadlockError, error_for
 from .events import Event, EventKind, _make_event
@@ -30,7 +30,7 @@ from .mailbox import Mailbox
 from .messages import Bytes, Terminated
 from .pid import Pid
 from .router import FAILURE_POLICIES, STRATEGIES, Router, _ns
-from .schedule import EVERY, ScheduleInfo, seconds_to_ns
+from .schedule import EVERY, KINDS, ScheduleInfo, seconds_to_ns
 
 if TYPE_CHECKING:
     from .topics import Topic
@@ -216,6 +216,21 @@ class ActorSystem(_fast.SystemCore):
                                                                   "initial_delay")
         return self._schedule(pid, msg, type, first, every, reference, sender)
 
+    def schedule_cron(self, pid: Pid, msg: Any, expr: str, utc: bool = False, *,
+                      reference: Optional[str] = None, sender: Optional[Pid] = None,
+                      type: Optional[str] = None) -> str:
+        """Sends ``msg`` to ``pid`` at every fire time of the cron expression ``expr``
+        (Quartz syntax with seconds, see akt.validate_cron), in local time or, with
+        ``utc=True``, in UTC. A tick never fires twice (not even if the wall clock is set
+        back); ticks missed while paused are skipped. CronSyntaxError (an InvalidArgument,
+        with ``column``) for an expression that does not parse; ActorNotFound also for one
+        that never fires again. Pause, resume and cancel as the other schedules."""
+        from .cron import validate_cron
+
+        validate_cron(expr)
+        return self._schedule(pid, msg, type, 0, 0, reference, sender, expr,
+                              lib.AKT_CRON_UTC if utc else 0)
+
     def pause_schedule(self, reference: str) -> None:
         """Stops a schedule's fires until resume_schedule(); it keeps its reference.
         ActorNotFound (a LookupError) for an unknown reference."""
@@ -232,11 +247,12 @@ class ActorSystem(_fast.SystemCore):
     def schedules(self) -> list[ScheduleInfo]:
         """The schedules that have not ended, in the order they were made."""
         out = []
-        for ref, target, sender, kind, paused, interval in self._schedules():
+        for ref, target, sender, kind, paused, interval, expr, flags in self._schedules():
             out.append(ScheduleInfo(
                 reference=ref, target=target, sender=sender,
-                kind="every" if kind == EVERY else "once", paused=bool(paused),
-                interval=interval / 1e9 if kind == EVERY else None))
+                kind=KINDS.get(kind, "unknown"), paused=bool(paused),
+                interval=interval / 1e9 if kind == EVERY else None, expression=expr,
+                utc=bool(flags & lib.AKT_CRON_UTC)))
         return out
 
     # ------------------------------------------------------------------ events

@@ -542,6 +542,26 @@ public final class ActorSystem implements AutoCloseable {
         return scheduleEvery(pid, msg, interval, interval, ScheduleOptions.defaults());
     }
 
+    /**
+     * Sends msg to pid at every fire time of the cron expression {@code expr} (Quartz syntax
+     * with seconds, see {@link Cron}), in the local time zone or, with utc, in UTC. A tick
+     * never fires twice (not even when the wall clock is set back); ticks missed while
+     * paused are skipped. Other errors as {@link #scheduleOnce}.
+     *
+     * @throws CronSyntaxException if the expression does not parse (with its column)
+     * @throws ActorNotFoundException also if the expression never fires again
+     */
+    public String scheduleCron(Pid pid, Object msg, String expr, boolean utc, ScheduleOptions options) {
+        Cron.validate(expr);
+        return schedule(pid, msg, 0, 0, expr, utc ? (int) AktNativeConstants.AKT_CRON_UTC : 0, options);
+    }
+
+    /** {@link #scheduleCron(Pid, Object, String, boolean, ScheduleOptions)} in local time,
+     *  default options. */
+    public String scheduleCron(Pid pid, Object msg, String expr) {
+        return scheduleCron(pid, msg, expr, false, ScheduleOptions.defaults());
+    }
+
     /** Pauses a schedule: it keeps its reference and does not fire until resumed.
      *  @throws ActorNotFoundException if no schedule has this reference */
     public void pauseSchedule(String reference) {
@@ -570,18 +590,31 @@ public final class ActorSystem implements AutoCloseable {
         Errors.check(rc[0], "schedules");
         List<ScheduleInfo> out = new ArrayList<>(rows.length);
         for (String row : rows) {
-            String[] f = row.split(" ", 6);
-            boolean every = Integer.parseInt(f[0]) == AktNativeConstants.AKT_SCHEDULE_EVERY;
+            // kind paused target sender interval_ns cron_flags expr_len [expr ]reference
+            String[] f = row.split(" ", 8);
+            int kind = Integer.parseInt(f[0]);
+            boolean every = kind == AktNativeConstants.AKT_SCHEDULE_EVERY;
+            boolean cron = kind == AktNativeConstants.AKT_SCHEDULE_CRON;
             long sender = Long.parseUnsignedLong(f[3]);
-            out.add(new ScheduleInfo(f[5], new Pid(this, Long.parseUnsignedLong(f[2])),
+            int flags = Integer.parseInt(f[5]);
+            int elen = Integer.parseInt(f[6]);
+            String expr = elen > 0 ? f[7].substring(0, elen) : null;
+            String ref = elen > 0 ? f[7].substring(elen + 1) : f[7];
+            out.add(new ScheduleInfo(ref, new Pid(this, Long.parseUnsignedLong(f[2])),
                     sender != 0 ? new Pid(this, sender) : null,
-                    every ? ScheduleInfo.Kind.EVERY : ScheduleInfo.Kind.ONCE, f[1].equals("1"),
-                    every ? Duration.ofNanos(Long.parseLong(f[4])) : null));
+                    cron ? ScheduleInfo.Kind.CRON : every ? ScheduleInfo.Kind.EVERY : ScheduleInfo.Kind.ONCE,
+                    f[1].equals("1"), every ? Duration.ofNanos(Long.parseLong(f[4])) : null, expr,
+                    (flags & AktNativeConstants.AKT_CRON_UTC) != 0));
         }
         return out;
     }
 
     private String schedule(Pid pid, Object msg, long delayNs, long intervalNs, ScheduleOptions options) {
+        return schedule(pid, msg, delayNs, intervalNs, null, 0, options);
+    }
+
+    private String schedule(Pid pid, Object msg, long delayNs, long intervalNs, String cron, int cronFlags,
+            ScheduleOptions options) {
         own(pid);
         Objects.requireNonNull(msg, "msg");
         Objects.requireNonNull(options, "options");
@@ -594,13 +627,18 @@ public final class ActorSystem implements AutoCloseable {
         String out;
         if (msg instanceof BytesMessage) {
             long m = Messages.toNative(msg);
-            out = AktNativeJNI.aktj_schedule(handle, pid.id, null, 0, m, delayNs, intervalNs, ref, sender, rc);
+            out = cron != null
+                    ? AktNativeJNI.aktj_schedule_cron(handle, pid.id, null, 0, m, cron, cronFlags, ref, sender, rc)
+                    : AktNativeJNI.aktj_schedule(handle, pid.id, null, 0, m, delayNs, intervalNs, ref, sender, rc);
             if (rc[0] != 0) {
                 AktNativeJNI.akt_msg_release(m);
             }
         } else {
-            out = AktNativeJNI.aktj_schedule(handle, pid.id, msg, Messages.typeOf(msg), 0, delayNs,
-                    intervalNs, ref, sender, rc);
+            out = cron != null
+                    ? AktNativeJNI.aktj_schedule_cron(handle, pid.id, msg, Messages.typeOf(msg), 0, cron,
+                            cronFlags, ref, sender, rc)
+                    : AktNativeJNI.aktj_schedule(handle, pid.id, msg, Messages.typeOf(msg), 0, delayNs,
+                            intervalNs, ref, sender, rc);
         }
         Errors.check(rc[0], ref != null ? "schedule '" + ref + "'" : "schedule to " + pid);
         return out;

@@ -8,17 +8,27 @@ import java.time.Duration;
  * @param reference its reference
  * @param target the actor it sends to
  * @param sender the sender of its fires, or null
- * @param kind once or every interval
+ * @param kind once, every interval or on a cron expression
  * @param paused true while paused
  * @param interval the interval of an {@link Kind#EVERY} schedule, else null
+ * @param expression the cron expression of a {@link Kind#CRON} schedule, else null
+ * @param utc true for a {@link Kind#CRON} schedule that fires in UTC
  */
 public record ScheduleInfo(String reference, Pid target, Pid sender, Kind kind, boolean paused,
-        Duration interval) {
+        Duration interval, String expression, boolean utc) {
+    /** A once or every-interval schedule (no cron expression). */
+    public ScheduleInfo(String reference, Pid target, Pid sender, Kind kind, boolean paused,
+            Duration interval) {
+        this(reference, target, sender, kind, paused, interval, null, false);
+    }
+
     /** What a schedule does. */
     public enum Kind {
         /** One message after a delay. */
         ONCE,
         /** A message every interval. */
-        EVERY
+        EVERY,
+        /** A message at every fire time of a cron expression. */
+        CRON
     }
 }

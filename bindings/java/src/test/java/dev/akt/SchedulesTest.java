@@ -171,4 +171,57 @@ class SchedulesTest {
         Thread.sleep(20);
         assertEquals(fired.get(), count(pid));
     }
+
+    @Test
+    void cronEverySecondIsListedPausedResumedAndCancelled() throws Exception {
+        Ticks t = new Ticks(null);
+        Pid pid = system.spawn(t);
+        Pid other = system.spawn(new Ticks(null));
+        ScheduleOptions o = ScheduleOptions.defaults().withReference("cron").withSender(other);
+        assertEquals("cron", system.scheduleCron(pid, "tick", "* * * * * ?", true, o));
+        List<ScheduleInfo> list = system.schedules();
+        assertEquals(1, list.size());
+        ScheduleInfo info = list.get(0);
+        assertEquals(ScheduleInfo.Kind.CRON, info.kind());
+        assertEquals("* * * * * ?", info.expression());
+        assertEquals("cron", info.reference());
+        assertTrue(info.utc());
+        assertNull(info.interval());
+        Await.until(() -> t.n.get() >= 2, "two fires");
+        assertEquals(other, t.senders.get(0));
+        system.pauseSchedule("cron");
+        int n = count(pid);
+        assertTrue(system.schedules().get(0).paused());
+        Thread.sleep(1500); // a tick missed
+        assertEquals(n, count(pid));
+        system.resumeSchedule("cron");
+        Await.until(() -> t.n.get() >= n + 1, "a fire after resume");
+        system.cancelSchedule("cron");
+        int m = count(pid);
+        Thread.sleep(1200);
+        assertEquals(m, count(pid));
+        assertTrue(system.schedules().isEmpty());
+    }
+
+    @Test
+    void cronErrorsNameTheColumn() throws Exception {
+        Pid pid = system.spawn(new Ticks(null));
+        CronSyntaxException e = assertThrows(CronSyntaxException.class,
+                () -> system.scheduleCron(pid, "tick", "0 0 25 * * ?"));
+        assertEquals(5, e.column());
+        assertThrows(ActorNotFoundException.class, () -> system.scheduleCron(pid, "tick", "0 0 0 1 1 ? 1999"));
+        String ref = system.scheduleCron(pid, "tick", "0 0 0 1 1 ?");
+        assertEquals(36, ref.length());
+        ScheduleInfo info = system.schedules().get(0);
+        assertEquals(ref, info.reference());
+        assertFalse(info.utc());
+        assertThrows(ActorNameTakenException.class, () -> system.scheduleCron(pid, "tick", "* * * * * ?", false,
+                ScheduleOptions.defaults().withReference(ref)));
+        ScheduleOptions spaced = ScheduleOptions.defaults().withReference("with a space");
+        system.scheduleCron(pid, "tick", "0 0 0 1 1 ?", false, spaced);
+        assertEquals("with a space", system.schedules().get(1).reference());
+        assertEquals("0 0 0 1 1 ?", system.schedules().get(1).expression());
+        system.cancelSchedule(ref);
+        system.cancelSchedule("with a space");
+    }
 }

@@ -368,6 +368,22 @@ static void test_spawn_functions(void **state) {
     sup.max_retries = 0; /* negative even without a budget */
     BAD(AKT_EINVAL, akt_spawn, sys, &saving_behavior, &st, &o, &out);
     sup.within_ns = 0;
+    /* Bad rules: a count without a table, a count too large, a code that is not an error,
+     * a directive out of range. */
+    akt_supervisor_rule rule = {AKT_ETIMEDOUT, AKT_DIRECTIVE_RESUME};
+    sup.rule_count = 1;
+    BAD(AKT_EINVAL, akt_spawn, sys, &saving_behavior, &st, &o, &out);
+    sup.rules = &rule;
+    sup.rule_count = 1025;
+    BAD(AKT_EINVAL, akt_spawn, sys, &saving_behavior, &st, &o, &out);
+    sup.rule_count = 1;
+    rule.code = 0;
+    BAD(AKT_EINVAL, akt_spawn, sys, &saving_behavior, &st, &o, &out);
+    rule.code = AKT_ETIMEDOUT;
+    rule.directive = 9;
+    BAD(AKT_EINVAL, akt_spawn, sys, &saving_behavior, &st, &o, &out);
+    sup.rules = NULL;
+    sup.rule_count = 0;
     const struct {
         int64_t min, max, reset;
         double mult, jitter;

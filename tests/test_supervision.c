@@ -342,6 +342,33 @@ static void test_decider_gets_code_and_reason(void **state) {
     expect_log("pre:c");
 }
 
+/* A rule answers for its code without the decider; other codes still reach the decider. */
+static void test_rules_by_code(void **state) {
+    (void)state;
+    static decisions d;
+    init_decisions(&d, AKT_DIRECTIVE_RESTART);
+    akt_supervisor_rule rules[] = {{AKT_ETIMEDOUT, AKT_DIRECTIVE_STOP},
+                                   {FAIL_CODE, AKT_DIRECTIVE_RESUME}};
+    akt_supervisor s = supervisor(AKT_STRATEGY_ONE_FOR_ONE, AKT_DIRECTIVE_RESTART, &d);
+    s.rules = rules;
+    s.rule_count = 2;
+    start_system_with(&s);
+    rules[1].directive = AKT_DIRECTIVE_STOP; /* copied at create: this changes nothing */
+    static counter c = {.name = "c"};
+    akt_pid pid = tu_spawn(sys, &counter_behavior, &c, "c");
+    tell(pid, "inc");
+    tell(pid, "inc");
+    tell(pid, "fail"); /* FAIL_CODE: resumed by the rule */
+    tell(pid, "inc");
+    assert_int_equal(get(pid), 3);
+    assert_int_equal(decision_count(&d), 0);
+    expect_log("pre:c");
+    tell(pid, "fail-reason"); /* AKT_EFAILED: no rule, the decider says restart */
+    assert_int_equal(get(pid), 0);
+    assert_int_equal(decision_count(&d), 1);
+    expect_log("pre:c post:c pre:c");
+}
+
 static void test_decider_invalid_answer_means_default(void **state) {
     (void)state;
     static decisions d;
@@ -938,6 +965,7 @@ int main(void) {
         SUP_TEST(test_escalate_fails_the_parent),
         SUP_TEST(test_child_supervisor_from_spawn_options),
         SUP_TEST(test_decider_gets_code_and_reason),
+        SUP_TEST(test_rules_by_code),
         SUP_TEST(test_decider_invalid_answer_means_default),
         SUP_TEST(test_invalid_supervisors),
         SUP_TEST(test_failure_events),

@@ -2,6 +2,7 @@
 #include "ext.h"
 
 #include "backoff.h"
+#include "supervise.h"
 
 #include "kernel/sys.h"
 
@@ -19,6 +20,7 @@ void akt__ext_free(akt_system *s, akt__ext *x) {
     akt__vec_free(&s->heap, &x->faults);
     akt__vec_free(&s->heap, &x->backoffs);
     akt__backoff_drop(s, x);
+    if (x->has_supervisor) akt__supervisor_free_rules(&s->heap, &x->supervisor);
     for (uint32_t i = 0; i < x->ndeps; i++) akt__heap_free(&s->heap, x->dep_names[i]);
     akt__heap_free(&s->heap, x->dep_names);
     akt__heap_free(&s->heap, x->dep_values);

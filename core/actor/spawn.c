@@ -77,6 +77,10 @@ static int akt__make_ext(akt_system *s, const akt_spawn_options *o, akt__ext **o
             return AKT_EINVAL;
         }
         x->has_supervisor = 1;
+        if (akt__supervisor_own_rules(&s->heap, &x->supervisor)) {
+            akt__ext_free(s, x);
+            return AKT_ENOMEM;
+        }
     }
     if (o->dependency_count) {
         size_t n = o->dependency_count;

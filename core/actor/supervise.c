@@ -27,7 +27,32 @@ int akt__supervisor_read(const akt_supervisor *in, akt_supervisor *out) {
         !(out->backoff_multiplier == 0 || out->backoff_multiplier >= 1) ||
         !(out->backoff_jitter >= 0 && out->backoff_jitter <= 1))
         return AKT_EINVAL;
+    if (out->rule_count > 1024 || (out->rule_count > 0 && out->rules == NULL)) return AKT_EINVAL;
+    for (size_t i = 0; i < out->rule_count; i++)
+        if (out->rules[i].code >= 0 || out->rules[i].directive < AKT_DIRECTIVE_RESTART ||
+            out->rules[i].directive > AKT_DIRECTIVE_SUSPEND)
+            return AKT_EINVAL;
+    if (out->rule_count == 0) out->rules = NULL;
     return 0;
+}
+
+int akt__supervisor_own_rules(akt__heap *heap, akt_supervisor *sup) {
+    if (sup->rule_count == 0) return 0;
+    akt_supervisor_rule *copy = akt__heap_alloc(heap, sup->rule_count * sizeof *copy);
+    if (!copy) {
+        sup->rules = NULL;
+        sup->rule_count = 0;
+        return AKT_ENOMEM;
+    }
+    memcpy(copy, sup->rules, sup->rule_count * sizeof *copy);
+    sup->rules = copy;
+    return 0;
+}
+
+void akt__supervisor_free_rules(akt__heap *heap, akt_supervisor *sup) {
+    akt__heap_free(heap, (void *)sup->rules); /* our own copy: cast the const away */
+    sup->rules = NULL;
+    sup->rule_count = 0;
 }
 
 /* Counts a failure of child against the retry budget; 1 if the budget is spent. Entries
@@ -102,7 +127,11 @@ static void akt__apply_all(akt_system *s, akt__cell *c, akt_pid child, int d) {
 static int akt__decide(const akt__cell *parent, const akt_supervisor *sup, int code,
                        const char *reason) {
     int d = AKT_DIRECTIVE_RESTART;
-    if (sup) {
+    size_t rule = 0;
+    while (sup && rule < sup->rule_count && sup->rules[rule].code != code) rule++;
+    if (sup && rule < sup->rule_count) {
+        d = sup->rules[rule].directive; /* validated when read: no decider for a rule's code */
+    } else if (sup) {
         d = sup->decide ? sup->decide(code, reason, sup->decide_data) : sup->default_directive;
         if (d < AKT_DIRECTIVE_RESTART || d > AKT_DIRECTIVE_SUSPEND) d = sup->default_directive;
     }

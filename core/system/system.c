@@ -48,6 +48,7 @@ static int akt__guardian_init(akt_system *s, const akt_supervisor *sup) {
     if (sup) {
         g->ext->supervisor = *sup;
         g->ext->has_supervisor = 1;
+        if (akt__supervisor_own_rules(&s->heap, &g->ext->supervisor)) return AKT_ENOMEM;
     }
     akt__cell_publish(g);
     return 0;

@@ -199,6 +199,14 @@ typedef void (*akt_thread_hook)(void *data, int index);
  * (or NULL). Returns one of AKT_DIRECTIVE_*; anything else means the default. */
 typedef int (*akt_decider_fn)(int code, const char *reason, void *data);
 
+/* A rule of a supervisor (0.4): a child failing with code (the code akt_ctx_fail_with gave, or
+ * the code a receive returned; AKT_EFAILED for akt_ctx_fail) gets directive (AKT_DIRECTIVE_*)
+ * without the decider being called. */
+typedef struct akt_supervisor_rule {
+    int code;      /* an AKT_E* code (negative); the first rule with the failure's code wins */
+    int directive; /* AKT_DIRECTIVE_* */
+} akt_supervisor_rule;
+
 typedef struct akt_supervisor {
     size_t size;           /* sizeof(akt_supervisor) */
     int strategy;          /* AKT_STRATEGY_ONE_FOR_ONE */
@@ -232,6 +240,11 @@ typedef struct akt_supervisor {
      * parent's dispatcher. NULL = akt's own generator. */
     double (*backoff_random)(void *data);
     void *backoff_random_data; /* borrowed; must outlive the actor */
+    /* Rules by error code (0.4), checked before the decider; copied. rule_count <= 1024;
+     * rules may be NULL only when rule_count is 0; each code must be negative and each
+     * directive an AKT_DIRECTIVE_* (AKT_EINVAL otherwise). */
+    const akt_supervisor_rule *rules;
+    size_t rule_count;
 } akt_supervisor;
 
 typedef struct akt_system_options {

@@ -398,6 +398,28 @@ static int backoff_fill(PyObject *obj, akt_supervisor *out) {
     return rc;
 }
 
+/* obj._code_rules: ((code, directive), ...), at most 64 (Supervisor checks it). The table
+ * lives in a per-thread buffer until the next fill on this thread: akt copies it in the
+ * akt_spawn / akt_system_create that follows. */
+static int code_rules_fill(PyObject *obj, akt_supervisor *out) {
+    static _Thread_local akt_supervisor_rule table[64];
+    PyObject *rules = supervisor_attr(obj, "_code_rules");
+    if (!rules) return -1;
+    int rc = PyTuple_Check(rules) && PyTuple_GET_SIZE(rules) <= 64 ? 0 : -1;
+    if (rc) PyErr_SetString(PyExc_ValueError, "invalid supervisor rules");
+    Py_ssize_t n = rc ? 0 : PyTuple_GET_SIZE(rules);
+    for (Py_ssize_t i = 0; i < n && !rc; i++)
+        if (!PyArg_ParseTuple(PyTuple_GET_ITEM(rules, i), "ii", &table[i].code,
+                              &table[i].directive))
+            rc = -1;
+    Py_DECREF(rules);
+    if (!rc && n > 0) {
+        out->rules = table;
+        out->rule_count = (size_t)n;
+    }
+    return rc;
+}
+
 /* obj: None or an akt.Supervisor with .directive (int) and ._decide (callable or None). */
 static int supervisor_fill(PyObject *obj, akt_supervisor *out, PyObject **decide) {
     *decide = NULL;
@@ -445,7 +467,7 @@ static int supervisor_fill(PyObject *obj, akt_supervisor *out, PyObject **decide
     out->strategy = (int)v[0];
     out->max_retries = (uint32_t)v[1];
     out->within_ns = (int64_t)v[2];
-    if (backoff_fill(obj, out)) {
+    if (backoff_fill(obj, out) || code_rules_fill(obj, out)) {
         Py_DECREF(fn);
         return -1;
     }

@@ -383,6 +383,76 @@ def test_retry_budget_stops_the_child(any_system: akt.ActorSystem) -> None:
     assert boss.is_alive
 
 
+class Raiser(akt.Actor):
+    """("raise", exception) raises it; "get" answers how many messages it handled."""
+
+    def pre_start(self, ctx: akt.Context) -> None:
+        self.n = 0
+
+    def receive(self, ctx: akt.Context, msg: Any) -> None:
+        self.n += 1
+        if isinstance(msg, tuple) and msg[0] == "raise":
+            raise msg[1]
+        if msg == "get":
+            ctx.respond(self.n)
+
+
+def test_supervisor_rules_by_exception_class(any_system: akt.ActorSystem) -> None:
+    decided: list[str] = []
+
+    def decide(error: akt.AktError, reason: Any) -> akt.Directive:
+        decided.append(reason)
+        return akt.Directive.RESTART
+
+    class Boss(akt.Actor):
+        def receive(self, ctx, msg):
+            ctx.respond(ctx.spawn(None, Raiser()))
+
+    rules = {LookupError: akt.Directive.STOP, KeyError: akt.Directive.RESUME,
+             ValueError: akt.Directive.RESUME}
+    boss = any_system.spawn(None, Boss(), supervisor=akt.Supervisor(decide=decide, rules=rules))
+    w = boss.ask_sync("spawn")
+    w.tell(("raise", ValueError("bad value")))   # rule: resume
+    w.tell(("raise", KeyError("k")))             # the most specific rule: resume, not stop
+    assert w.ask_sync("get") == 3                # resumed twice: the state is kept
+    assert decided == []                         # rules answer without the decider
+    w.tell(("raise", OSError("no rule")))        # the decider: restart
+    assert w.ask_sync("get") == 1
+    assert decided == ["OSError: no rule"]
+    w.tell(("raise", IndexError("i")))           # a LookupError: stop
+    assert wait_for(lambda: not w.is_alive)
+    assert boss.is_alive and len(decided) == 1
+
+
+def test_supervisor_code_rules_reach_c_children(c_actor: int) -> None:
+    """An akt error class in rules is a code rule: akt applies it to a C actor failing with
+    that code, without calling the decider."""
+    decided: list[Any] = []
+
+    def decide(error: akt.AktError, reason: Any) -> akt.Directive:
+        decided.append(reason)
+        return akt.Directive.RESTART
+
+    sup = akt.Supervisor(decide=decide, rules={akt.ActorFailed: akt.Directive.STOP})
+    with akt.ActorSystem("rules", supervisor=sup) as s:
+        c = s.spawn_native("c", c_actor)
+        c.tell(akt.Bytes.of("c.Fail", ""))  # AKT_EFAILED from akt_ctx_fail
+        assert wait_for(lambda: not c.is_alive)
+        assert decided == []
+
+
+def test_supervisor_rules_are_checked() -> None:
+    for rules, error in [({"ValueError": akt.Directive.STOP}, TypeError),
+                         ({int: akt.Directive.STOP}, TypeError),
+                         ({ValueError: "stop"}, TypeError), ({ValueError: 9}, ValueError),
+                         ([(ValueError, akt.Directive.STOP)], TypeError)]:
+        with pytest.raises(error):
+            akt.Supervisor(rules=rules)
+    # akt error classes also go to akt's code table: a C child failing with the code.
+    s = akt.Supervisor(rules={akt.AskTimeout: akt.Directive.RESUME, ValueError: akt.Directive.STOP})
+    assert s._code_rules == ((akt.AskTimeout.code, int(akt.Directive.RESUME)),)
+
+
 def test_supervisor_options_are_checked() -> None:
     for kwargs, error in [({"strategy": 7}, ValueError), ({"strategy": "all"}, TypeError),
                           ({"max_retries": -1}, ValueError), ({"max_retries": 2}, ValueError),

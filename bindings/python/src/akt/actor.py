@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import enum
+import threading
+from collections import OrderedDict
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, Callable, Optional
+from typing import TYPE_CHECKING, Any, Callable, Mapping, Optional
 
 from ._lib import lib
 from .errors import AktError, error_for
@@ -55,6 +57,38 @@ class Strategy(enum.IntEnum):
 
 
 Decider = Callable[[AktError, Optional[str]], Directive]
+
+# The classes of recent Python failures by their reason text ("<type>: <message>", what a
+# decider gets), so that a parent's class rules can match the exception a child raised.
+# Bounded: a reason forgotten by then falls back to the decider.
+_FAILURE_TYPES: "OrderedDict[str, type]" = OrderedDict()
+_FAILURE_TYPES_MAX = 1024
+_FAILURE_TYPES_LOCK = threading.Lock()
+
+
+def _remember_failure(reason: str, cls: type) -> None:
+    with _FAILURE_TYPES_LOCK:
+        _FAILURE_TYPES[reason] = cls
+        _FAILURE_TYPES.move_to_end(reason)
+        while len(_FAILURE_TYPES) > _FAILURE_TYPES_MAX:
+            _FAILURE_TYPES.popitem(last=False)
+
+
+def _failure_type(reason: Optional[str]) -> Optional[type]:
+    if reason is None:
+        return None
+    with _FAILURE_TYPES_LOCK:
+        return _FAILURE_TYPES.get(reason)
+
+
+def _match_rule(rules: tuple, cls: type) -> Optional[int]:
+    """The directive of the most specific rule whose class cls is (a subclass of), or None."""
+    best, rank = None, None
+    mro = cls.__mro__
+    for key, directive in rules:
+        if key in mro and (rank is None or mro.index(key) < rank):
+            best, rank = directive, mro.index(key)
+    return best
 
 
 def _seconds_ns(name: str, v: Optional[float], zero_ok: bool) -> int:
@@ -108,8 +142,11 @@ class Supervisor:
     Without ``decide`` (or when it raises) every failure gets ``directive``.
     ``strategy``: Strategy.ONE_FOR_ONE or ONE_FOR_ALL. ``max_retries``/``within``: a child
     failing more than ``max_retries`` times within ``within`` seconds is stopped (0 = no
-    budget). ``backoff``: restarts wait on akt's timer (see Backoff). Bad values raise
-    ValueError (TypeError for wrong types)."""
+    budget). ``backoff``: restarts wait on akt's timer (see Backoff). ``rules``: exception
+    classes to directives, e.g. ``{ValueError: Directive.RESUME}``: a child that raised an
+    instance gets the directive of the most specific matching class without ``decide``
+    being called; akt error classes (e.g. AskTimeout) also match a non-Python child
+    failing with their code. Bad values raise ValueError (TypeError for wrong types)."""
 
     directive: Directive = Directive.RESTART
     decide: Optional[Decider] = None
@@ -117,10 +154,12 @@ class Supervisor:
     max_retries: int = 0
     within: Optional[float] = None
     backoff: Optional["Backoff"] = None
+    rules: Optional[Mapping[type, Directive]] = field(default=None, compare=False)
     _decide: Optional[Callable[[int, Optional[str]], int]] = field(
         default=None, init=False, repr=False, compare=False
     )
     _within_ns: int = field(default=0, init=False, repr=False, compare=False)
+    _code_rules: tuple = field(default=(), init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         if not isinstance(self.strategy, int) or isinstance(self.strategy, bool):
@@ -142,10 +181,41 @@ class Supervisor:
             raise ValueError("max_retries needs a window: within=<seconds>")
         if self.backoff is not None and not isinstance(self.backoff, Backoff):
             raise TypeError("backoff must be an akt.Backoff")
-        if self.decide is not None:
-            user = self.decide
+        rules = self._read_rules()
+        if self.decide is not None or rules:
+            user, default = self.decide, int(self.directive)
 
             def c_decide(code: int, reason: Optional[str]) -> int:
+                cls = _failure_type(reason) if rules else None
+                matched = _match_rule(rules, cls) if cls is not None else None
+                if matched is not None:
+                    return matched
+                if user is None:
+                    return default
                 return int(user(error_for(code, "failure"), reason))
 
             object.__setattr__(self, "_decide", c_decide)
+
+    def _read_rules(self) -> tuple:
+        """Checks ``rules``; returns them as ((class, directive), ...) and keeps the akt
+        error classes among them (their failures carry the code) for akt's code table."""
+        if self.rules is None:
+            return ()
+        if not isinstance(self.rules, Mapping):
+            raise TypeError("rules must be a mapping of exception classes to directives")
+        out, codes = [], []
+        for key, directive in self.rules.items():
+            if not isinstance(key, type) or not issubclass(key, BaseException):
+                raise TypeError(f"a rule's key must be an exception class, not {key!r}")
+            if not isinstance(directive, int) or isinstance(directive, bool):
+                raise TypeError("a rule's value must be an akt.Directive")
+            if directive not in set(Directive):
+                raise ValueError(f"unknown supervisor directive {directive!r}")
+            out.append((key, int(directive)))
+            code = getattr(key, "code", 0) if issubclass(key, AktError) else 0
+            if isinstance(code, int) and code < 0:
+                codes.append((code, int(directive)))
+        if len(codes) > 64:
+            raise ValueError("at most 64 rules for akt error classes")
+        object.__setattr__(self, "_code_rules", tuple(codes))
+        return tuple(out)

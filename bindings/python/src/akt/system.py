@@ -23,7 +23,7 @@ from types import TracebackType
 from typing import TYPE_CHECKING, Any, Callable, Optional, Sequence
 
 from ._lib import _fast, ffi, lib
-from .actor import Actor, Supervisor
+from .actor import Actor, Supervisor, _remember_failure
 from .errors import AktError, Cancelled, DeadlockError, error_for
 from .events import Event, EventKind, _make_event
 from .mailbox import Mailbox
@@ -469,7 +469,9 @@ def _failure_text(pid: Optional[Pid], exc: BaseException) -> str:
     if cls.__module__ not in ("builtins", "__main__"):
         name = f"{cls.__module__}.{name}"
     text = str(exc)
-    return f"{name}: {text}" if text else name
+    reason = f"{name}: {text}" if text else name
+    _remember_failure(reason, cls)  # for the parent's class rules
+    return reason
 
 
 def _log_failure(pid: Optional[Pid], where: str, exc: BaseException) -> None:

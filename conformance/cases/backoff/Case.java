@@ -1,0 +1,95 @@
+// backoff: restarts wait on akt's timer; messages sent meanwhile are handled after them.
+import dev.akt.*;
+import java.time.Duration;
+
+public class Case {
+    /** worker: counts conf.Incr; conf.Fail "<reason>" fails with that reason. */
+    static final class Worker implements Actor {
+        long n;
+
+        @Override
+        public void preStart(Context ctx) {
+            n = 0; // a restart starts from a fresh count
+            Conf.log("pre_start", Conf.selfPath(ctx));
+        }
+
+        @Override
+        public void postStop(Context ctx) {
+            Conf.log("post_stop", Conf.selfPath(ctx) + " n=" + n);
+        }
+
+        @Override
+        public void receive(Context ctx, Object msg) {
+            if (Conf.is(msg, "conf.Incr")) {
+                n++;
+            } else if (Conf.is(msg, "conf.Get")) {
+                Conf.respond(ctx, "conf.Count", Long.toString(n));
+            } else if (Conf.is(msg, "conf.Mark")) {
+                Conf.log("handled", Conf.selfPath(ctx) + " " + Conf.text(msg) + " n=" + n);
+            } else if (Conf.is(msg, "conf.Fail")) {
+                String text = Conf.text(msg);
+                Conf.log("fail", Conf.selfPath(ctx) + " " + text);
+                throw new RuntimeException(text); // the message is the failure's reason
+            } else {
+                ctx.unhandled();
+            }
+        }
+    }
+
+    /** manager: spawns workers. */
+    static final class Manager implements Actor {
+        @Override
+        public void preStart(Context ctx) {
+            Conf.log("pre_start", Conf.selfPath(ctx));
+        }
+
+        @Override
+        public void postStop(Context ctx) {
+            Conf.log("post_stop", Conf.selfPath(ctx));
+        }
+
+        @Override
+        public void receive(Context ctx, Object msg) {
+            if (Conf.is(msg, "conf.SpawnWorker")) {
+                Conf.respond(ctx, "conf.Done", Conf.rc(() -> ctx.spawn(Conf.text(msg), new Worker())));
+            } else {
+                ctx.unhandled();
+            }
+        }
+    }
+
+    public static void main(String[] args) {
+        ActorSystem sys = Conf.system();
+
+        // 1. A parent whose restarts back off.
+        Pid boss = sys.spawn("boss", Props.of(new Manager()).withSupervisor(SupervisorStrategy.RESTART
+                .withBackoff(Duration.ofMillis(100), Duration.ofSeconds(1), 2, 0, null)));
+
+        // 2. The child.
+        Conf.say("spawn.w", Conf.askStr(boss, "conf.SpawnWorker", "w"));
+        Pid w = sys.lookup("boss/w");
+        Conf.flushSorted();
+
+        // 3. The first restart waits; what is sent meanwhile is handled after it.
+        w.tell(Conf.msg("conf.Incr", ""));
+        w.tell(Conf.msg("conf.Fail", "first"));
+        Conf.waitLog(1); // the fail
+        w.tell(Conf.msg("conf.Incr", ""));
+        w.tell(Conf.msg("conf.Mark", "during"));
+        Conf.waitLog(4); // fail, post_stop, pre_start, handled
+        Conf.flush();
+
+        // 4. The second restart waits longer; the order is the same.
+        w.tell(Conf.msg("conf.Fail", "second"));
+        Conf.waitLog(1);
+        w.tell(Conf.msg("conf.Mark", "again"));
+        Conf.waitLog(4);
+        Conf.flush();
+
+        // 5. Restarted, alive.
+        Conf.say("count.w", Conf.askStr(w, "conf.Get", ""));
+        Conf.say("alive.w", w.isAlive() ? "1" : "0");
+
+        Conf.finish(sys);
+    }
+}

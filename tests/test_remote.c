@@ -423,13 +423,94 @@ static void test_killed_process_fails_pending_asks(void **state) {
     tu_system_end(a);
 }
 
+/* ---- the sender across nodes ------------------------------------------------------- */
+
+static char replier_saw[256];
+static atomic_int replier_got;
+
+/* "ping": notes the sender's path, answers "pong" to it with akt_ctx_respond (a plain tell:
+ * no asker) and tells the sender "again" itself. */
+static int replier_receive(akt_ctx *ctx, akt_msg *msg, void *st) {
+    akt_system *b = st;
+    akt_pid from;
+    (void)msg;
+    TU_OK(akt_ctx_sender(ctx, &from));
+    if (from.id == 0) { /* from outside any actor: the respond is a dead letter here */
+        atomic_fetch_add(&replier_got, 1);
+        return tu_reply(ctx, "pong", "0");
+    }
+    TU_OK(akt_pid_path(b, from, replier_saw, sizeof replier_saw, NULL));
+    atomic_fetch_add(&replier_got, 1);
+    TU_OK(tu_reply(ctx, "pong", "1"));
+    akt_msg *again = tu_msg("pong", "2");
+    TU_OK(akt_ctx_tell(ctx, from, again));
+    return 0;
+}
+
+static char pinger_saw[2][256];
+static atomic_int pinger_got;
+
+/* "go" (payload: the remote pid) -> tells it "ping" as itself; "pong" -> notes the sender. */
+static int pinger_receive(akt_ctx *ctx, akt_msg *msg, void *st) {
+    akt_system *a = st;
+    if (tu_is(msg, "go")) return akt_ctx_tell(ctx, tu_pid(msg), tu_msg("ping", ""));
+    akt_pid from;
+    TU_OK(akt_ctx_sender(ctx, &from));
+    char text[8];
+    tu_text(msg, text, sizeof text);
+    int i = text[0] == '2';
+    TU_OK(akt_pid_path(a, from, pinger_saw[i], sizeof pinger_saw[i], NULL));
+    atomic_fetch_add(&pinger_got, 1);
+    return 0;
+}
+
+static void test_sender_crosses_nodes(void **state) {
+    (void)state;
+    atomic_store(&replier_got, 0);
+    atomic_store(&pinger_got, 0);
+    akt_system *a = node("alpha"), *b = node("beta");
+    akt_behavior rb = tu_behavior(replier_receive), pb = tu_behavior(pinger_receive);
+    tu_spawn(b, &rb, b, "replier");
+    akt_pid pinger = tu_spawn(a, &pb, a, "pinger");
+    akt_pid replier = remote_pid(a, b, "/user/replier");
+    TU_OK(akt_tell(a, pinger, tu_msg_pid("go", replier)));
+    TU_EVENTUALLY(atomic_load(&pinger_got) == 2);
+    char addr_a[128], addr_b[128], want[300];
+    TU_OK(akt_remote_address(a, addr_a, sizeof addr_a, NULL));
+    TU_OK(akt_remote_address(b, addr_b, sizeof addr_b, NULL));
+    /* On beta, the sender is a (reverse) proxy whose path is the pinger's address ... */
+    snprintf(want, sizeof want, "%s/user/pinger", addr_a);
+    assert_int_equal(atomic_load(&replier_got), 1);
+    assert_string_equal(replier_saw, want);
+    /* ... and both the respond and the tell to it reached alpha as from the replier, whose
+     * pid there is the one akt_remote_lookup gives (one proxy per address). */
+    snprintf(want, sizeof want, "%s/user/replier", addr_b);
+    assert_string_equal(pinger_saw[0], want);
+    assert_string_equal(pinger_saw[1], want);
+    /* A second round reuses the same reverse proxy: beta's pid for the pinger is stable. */
+    akt_pid back;
+    TU_OK(akt_remote_lookup(b, replier_saw, &back));
+    char path[256];
+    TU_OK(akt_pid_path(b, back, path, sizeof path, NULL));
+    assert_string_equal(path, replier_saw);
+    TU_OK(akt_tell(a, pinger, tu_msg_pid("go", replier)));
+    TU_EVENTUALLY(atomic_load(&pinger_got) == 4);
+    assert_int_equal(atomic_load(&replier_got), 2);
+    /* A tell from outside any actor carries no sender: akt_ctx_respond dead-letters it on
+     * beta and nothing comes back. */
+    TU_OK(akt_tell(a, replier, tu_msg("ping", "")));
+    TU_EVENTUALLY(atomic_load(&replier_got) == 3);
+    tu_system_end(a);
+    tu_system_end(b);
+}
+
 int main(void) {
     const struct CMUnitTest tests[] = {
         TU_TEST(test_frame_split_byte_by_byte),          TU_TEST(test_frame_oversized_and_zero),
         TU_TEST(test_frame_garbage_is_refused),          TU_TEST(test_tell_order_kept),
         TU_TEST(test_ask_round_trip_and_unknown_path),   TU_TEST(test_handshake_refusals),
         TU_TEST(test_peer_shutdown_fails_pending_asks),  TU_TEST(test_shutdown_with_traffic),
-        TU_TEST(test_killed_process_fails_pending_asks),
+        TU_TEST(test_killed_process_fails_pending_asks), TU_TEST(test_sender_crosses_nodes),
     };
     return cmocka_run_group_tests_name("remote", tests, NULL, NULL);
 }

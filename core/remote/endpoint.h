@@ -26,6 +26,10 @@ typedef struct akt__proxy {
     char host[64];
     uint16_t port;
     akt_pid pid;
+    /* loop: the address of the last sender seen, so that a stream of tells from one actor
+     * formats it once (a pid id is never reused, so the id decides) */
+    uint64_t from_id;
+    char *from;
 } akt__proxy;
 
 /* A node this one sends to (loop): at most one outbound connection at a time. */
@@ -84,6 +88,10 @@ typedef struct akt__conn {
     int dirty; /* on the node's flush list */
     struct akt__conn *flush_next;
     akt__pending *asks[AKT__PENDING_BUCKETS];
+    /* inbound: the sender address of the last Tell and its reverse proxy, so that a stream
+     * from one remote actor looks its proxy up once */
+    char *from;
+    akt_pid from_pid;
     char rbuf[64 * 1024];
 } akt__conn;
 

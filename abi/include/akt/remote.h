@@ -4,7 +4,10 @@
  * other systems by address, "akt://<system>@<host>:<port>/user/<path>". akt_remote_lookup
  * gives a pid for such an actor: akt_tell, akt_ask and akt_ctx_forward work on it as on a
  * local one, and akt_pid_path returns its address. Delivery is at most once and ordered
- * per sender -> receiver pair; a message that was accepted and could not be delivered
+ * per sender -> receiver pair. A message sent by an actor under /user carries its address:
+ * on the receiving node its sender (akt_ctx_sender) is a pid whose path is that address (one
+ * per remote actor, made on first sight), so akt_ctx_respond to a plain tell, or a tell to
+ * the sender, reaches the remote actor. A message that was accepted and could not be delivered
  * (connection refused or lost) becomes a dead letter on this node with its reason, and an
  * ask to a node that is known to be unreachable fails at once with AKT_EUNREACHABLE (every
  * pending ask of a connection that is lost fails so). Messages cross as bytes: an object

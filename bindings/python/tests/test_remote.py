@@ -1,7 +1,9 @@
 """Remoting: two systems of this process over 127.0.0.1, a Python actor on each side."""
 from __future__ import annotations
 
+import threading
 import time
+from typing import Any
 
 import pytest
 
@@ -54,3 +56,41 @@ def test_remote_misuse_raises() -> None:
             a.remote_lookup(7)  # type: ignore[arg-type]
         with pytest.raises(ValueError):
             a.remote_start(port=70000)
+
+
+class Replier(akt.Actor):
+    """Notes the sender's path and answers it with a plain respond (no asker)."""
+
+    def __init__(self) -> None:
+        self.senders: list[str] = []
+
+    def receive(self, ctx: akt.Context, msg: Any) -> None:
+        self.senders.append(ctx.sender.path)
+        ctx.respond("pong:" + msg)
+
+
+class Pinger(akt.Actor):
+    """("go", pid) tells pid "ping" as itself; keeps every answer with its sender's path."""
+
+    def __init__(self) -> None:
+        self.got: list[tuple[Any, str]] = []
+        self.done = threading.Event()
+
+    def receive(self, ctx: akt.Context, msg: Any) -> None:
+        if isinstance(msg, tuple):
+            ctx.tell(msg[1], "ping")
+        else:
+            self.got.append((msg, ctx.sender.path))
+            self.done.set()
+
+
+def test_the_sender_of_a_remote_tell_is_the_remote_actor() -> None:
+    with akt.ActorSystem("pyalpha") as a, akt.ActorSystem("pybeta") as b:
+        addr_a, addr_b = a.remote_start(), b.remote_start()
+        replier = Replier()
+        b.spawn("replier", replier)
+        pinger = Pinger()
+        a.spawn("pinger", pinger).tell(("go", a.remote_lookup(addr_b + "/user/replier")))
+        assert pinger.done.wait(10)
+        assert replier.senders == [addr_a + "/user/pinger"]
+        assert pinger.got == [("pong:ping", addr_b + "/user/replier")]

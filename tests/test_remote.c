@@ -504,13 +504,114 @@ static void test_sender_crosses_nodes(void **state) {
     tu_system_end(b);
 }
 
+/* ---- heartbeats -------------------------------------------------------------------- */
+
+static akt_system *node_with_heartbeat(const char *name, int64_t interval_ns, uint32_t misses) {
+    akt_system *s = tu_system(name, 2);
+    akt_remote_options o;
+    TU_OK(akt_remote_options_init(&o));
+    o.heartbeat_interval_ns = interval_ns;
+    o.heartbeat_misses = misses;
+    TU_OK(akt_remote_start(s, &o));
+    return s;
+}
+
+/* A peer that stops reading (SIGSTOP: its process is frozen, its socket stays open) is
+ * found by the heartbeat: the pending asks fail with AKT_EUNREACHABLE within about
+ * (misses + 1) intervals, far before their own timeout. */
+static void test_heartbeat_finds_a_frozen_peer(void **state) {
+    (void)state;
+    char addr[200], path[260];
+    int keep;
+    pid_t child = start_child(addr, sizeof addr, &keep);
+    const int64_t interval = 100 * 1000000ll;
+    akt_system *a = node_with_heartbeat("parent", interval, 3);
+    akt_pid echo, hole;
+    snprintf(path, sizeof path, "%s/user/echo", addr);
+    TU_OK(akt_remote_lookup(a, path, &echo));
+    snprintf(path, sizeof path, "%s/user/hole", addr);
+    TU_OK(akt_remote_lookup(a, path, &hole));
+    akt_msg *reply = NULL;
+    TU_OK(tu_ask(a, echo, tu_msg("say", "awake"), &reply)); /* the connection is open */
+    akt_msg_release(reply);
+    enum { N = 20 };
+    akt_future *fs[N];
+    for (int i = 0; i < N; i++) TU_OK(akt_ask(a, hole, tu_msg("q", "x"), TU_SEC(60), &fs[i]));
+    assert_int_equal(kill(child, SIGSTOP), 0);
+    int64_t t0 = tu_now_ns();
+    for (int i = 0; i < N; i++) {
+        TU_RC(AKT_EUNREACHABLE, tu_wait(fs[i], NULL));
+        const char *why = NULL;
+        TU_OK(akt_future_failure(fs[i], &why, NULL));
+        assert_non_null(why);
+        assert_non_null(strstr(why, "heartbeat"));
+        TU_OK(akt_future_release(fs[i]));
+    }
+    int64_t took = tu_now_ns() - t0;
+    assert_true(took < 4 * interval + TU_SEC(1)); /* (3 + 1) intervals, and scheduling */
+    assert_int_equal(kill(child, SIGKILL), 0);
+    assert_int_equal(kill(child, SIGCONT), 0);
+    assert_int_equal(waitpid(child, NULL, 0), child);
+    close(keep);
+    tu_system_end(a);
+}
+
+/* An idle connection whose peer answers its pings stays open over many intervals: a
+ * pending ask is still pending, and the connection still carries asks. */
+static atomic_int kept_got;
+static int keeper_receive(akt_ctx *ctx, akt_msg *msg, void *st) {
+    (void)st;
+    (void)msg;
+    atomic_fetch_add(&kept_got, 1);
+    return 0;
+}
+
+static void test_heartbeat_keeps_a_live_idle_connection(void **state) {
+    (void)state;
+    atomic_store(&kept_got, 0);
+    const int64_t interval = 50 * 1000000ll;
+    akt_system *a = node_with_heartbeat("alpha", interval, 4);
+    akt_system *b = node_with_heartbeat("beta", interval, 4);
+    akt_behavior kb = tu_behavior(keeper_receive), eb = tu_behavior(echo_receive);
+    tu_spawn(b, &kb, NULL, "keeper");
+    tu_spawn(b, &eb, NULL, "echo");
+    akt_pid keeper = remote_pid(a, b, "/user/keeper");
+    akt_future *f;
+    TU_OK(akt_ask(a, keeper, tu_msg("q", "x"), TU_SEC(60), &f));
+    TU_EVENTUALLY(atomic_load(&kept_got) == 1);
+    /* 12 intervals of idleness: three times the silence allowed. The ask's
+     * timeout is far away, so only a heartbeat failure could complete it meanwhile. */
+    akt_msg *none = NULL;
+    int rc = akt_future_wait(f, 12 * interval, &none);
+    if (rc != AKT_EAGAIN) {
+        const char *why = NULL;
+        akt_future_failure(f, &why, NULL);
+        fail_msg("the idle ask completed: %s (%s)", akt_err_name(rc), why ? why : "");
+    }
+    akt_msg *reply = NULL;
+    TU_OK(tu_ask(a, remote_pid(a, b, "/user/echo"), tu_msg("say", "still"), &reply));
+    akt_msg_release(reply);
+    TU_RC(AKT_EAGAIN, akt_future_wait(f, 0, &none));
+    TU_OK(akt_future_cancel(f));
+    TU_OK(akt_future_release(f));
+    tu_system_end(a);
+    tu_system_end(b);
+}
+
 int main(void) {
     const struct CMUnitTest tests[] = {
-        TU_TEST(test_frame_split_byte_by_byte),          TU_TEST(test_frame_oversized_and_zero),
-        TU_TEST(test_frame_garbage_is_refused),          TU_TEST(test_tell_order_kept),
-        TU_TEST(test_ask_round_trip_and_unknown_path),   TU_TEST(test_handshake_refusals),
-        TU_TEST(test_peer_shutdown_fails_pending_asks),  TU_TEST(test_shutdown_with_traffic),
-        TU_TEST(test_killed_process_fails_pending_asks), TU_TEST(test_sender_crosses_nodes),
+        TU_TEST(test_frame_split_byte_by_byte),
+        TU_TEST(test_frame_oversized_and_zero),
+        TU_TEST(test_frame_garbage_is_refused),
+        TU_TEST(test_tell_order_kept),
+        TU_TEST(test_ask_round_trip_and_unknown_path),
+        TU_TEST(test_handshake_refusals),
+        TU_TEST(test_peer_shutdown_fails_pending_asks),
+        TU_TEST(test_shutdown_with_traffic),
+        TU_TEST(test_killed_process_fails_pending_asks),
+        TU_TEST(test_sender_crosses_nodes),
+        TU_TEST(test_heartbeat_finds_a_frozen_peer),
+        TU_TEST(test_heartbeat_keeps_a_live_idle_connection),
     };
     return cmocka_run_group_tests_name("remote", tests, NULL, NULL);
 }

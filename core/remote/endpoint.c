@@ -275,6 +275,7 @@ static void akt__on_read(uv_stream_t *s, ssize_t nread, const uv_buf_t *buf) {
     (void)buf;
     akt__conn *c = s->data;
     if (nread == 0 || c->refusing) return;
+    if (nread > 0) c->last_read_ns = akt__now_ns();
     if (nread < 0) {
         akt__conn_close(c, AKT_EUNREACHABLE,
                         nread == UV_EOF ? "remote connection lost (closed by the peer)"
@@ -474,6 +475,68 @@ void akt__endpoint_send(akt__node_r *n, akt__proxy *p, akt_msg *msg, akt_pid sen
     akt__conn_enqueue(c, o);
 }
 
+/* ---- heartbeats -------------------------------------------------------------------- */
+
+/* A frame of the connection itself (Ping, Pong) behind what is queued; 0 or AKT_ENOMEM. */
+static int akt__conn_enqueue_frame(akt__conn *c, const Akt__Remote__Frame *f) {
+    akt__out *o = calloc(1, sizeof *o);
+    if (!o || !(o->frame = akt__wire_pack(f, &o->len))) {
+        free(o);
+        return AKT_ENOMEM;
+    }
+    akt__conn_enqueue(c, o);
+    return 0;
+}
+
+static void akt__on_heartbeat(uv_timer_t *t) {
+    akt__conn *c = t->data;
+    akt__node_r *n = c->node;
+    if (c->state != AKT__CONN_OPEN) return;
+    int64_t silent = akt__now_ns() - c->last_read_ns;
+    if (silent > n->heartbeat_ns * (int64_t)n->heartbeat_misses) {
+        char why[160];
+        snprintf(why, sizeof why,
+                 "remote connection lost: nothing received for more than %u heartbeat "
+                 "intervals",
+                 n->heartbeat_misses);
+        akt__conn_close(c, AKT_EUNREACHABLE, why);
+        return;
+    }
+    Akt__Remote__Ping ping = AKT__REMOTE__PING__INIT;
+    ping.nonce = ++c->pings;
+    Akt__Remote__Frame f = AKT__REMOTE__FRAME__INIT;
+    f.body_case = AKT__REMOTE__FRAME__BODY_PING;
+    f.ping = &ping;
+    if (akt__conn_enqueue_frame(c, &f) == 0) akt__endpoint_flush(n);
+}
+
+/* An open connection starts its heartbeat (or, without heartbeats, stops its timer). */
+static void akt__heartbeat_start(akt__conn *c) {
+    akt__node_r *n = c->node;
+    c->last_read_ns = akt__now_ns();
+    if (n->heartbeat_ns <= 0) {
+        if (c->timer_on) uv_timer_stop(&c->timer);
+        return;
+    }
+    if (!c->timer_on) {
+        if (uv_timer_init(&n->io.loop, &c->timer)) return; /* no heartbeat, still usable */
+        c->timer.data = c;
+        c->timer_on = 1;
+        c->handles++;
+    }
+    uint64_t ms = (uint64_t)(n->heartbeat_ns / 1000000);
+    uv_timer_start(&c->timer, akt__on_heartbeat, ms ? ms : 1, ms ? ms : 1);
+}
+
+static int akt__on_ping(akt__conn *c, const Akt__Remote__Ping *p) {
+    Akt__Remote__Pong pong = AKT__REMOTE__PONG__INIT;
+    pong.nonce = p->nonce;
+    Akt__Remote__Frame f = AKT__REMOTE__FRAME__INIT;
+    f.body_case = AKT__REMOTE__FRAME__BODY_PONG;
+    f.pong = &pong;
+    return akt__conn_enqueue_frame(c, &f);
+}
+
 /* ---- the handshake ---------------------------------------------------------------- */
 
 static void akt__on_refused(uv_shutdown_t *req, int status) {
@@ -529,6 +592,7 @@ static int akt__on_hello(akt__conn *c, const Akt__Remote__Hello *h) {
     f.hello_ack = &a;
     if (akt__conn_send_frame(c, &f)) return AKT_ENOMEM;
     c->state = AKT__CONN_OPEN;
+    akt__heartbeat_start(c);
     return 0;
 }
 
@@ -552,7 +616,7 @@ static int akt__on_hello_ack(akt__conn *c, const Akt__Remote__HelloAck *a) {
         return 0;
     }
     c->state = AKT__CONN_OPEN;
-    if (c->timer_on) uv_timer_stop(&c->timer);
+    akt__heartbeat_start(c); /* the connect deadline's timer becomes the heartbeat's */
     if (c->q_len && !c->dirty) {
         c->dirty = 1;
         c->flush_next = c->node->flush_head;
@@ -751,6 +815,12 @@ static int akt__on_frame(void *data, const uint8_t *body, uint32_t len) {
         break;
     case AKT__REMOTE__FRAME__BODY_REPLY:
         if (!inbound && c->state == AKT__CONN_OPEN) rc = akt__on_reply(c, f->reply);
+        break;
+    case AKT__REMOTE__FRAME__BODY_PING:
+        if (c->state == AKT__CONN_OPEN) rc = akt__on_ping(c, f->ping);
+        break;
+    case AKT__REMOTE__FRAME__BODY_PONG:
+        if (c->state == AKT__CONN_OPEN) rc = 0; /* its arrival was the sign of life */
         break;
     case AKT__REMOTE__FRAME__BODY_BYE:
         akt__conn_close(c, AKT_EUNREACHABLE, "remote node said goodbye");

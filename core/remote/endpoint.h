@@ -72,7 +72,9 @@ enum akt__conn_state {
 typedef struct akt__conn {
     uv_tcp_t tcp;
     uv_connect_t connect;
-    uv_timer_t timer;       /* outbound: the connect + handshake deadline */
+    /* outbound: the connect + handshake deadline; then, once open (both ways), the
+     * heartbeat */
+    uv_timer_t timer;
     uv_shutdown_t shutdown; /* a refusal: closes once it was written */
     int refusing;
     struct akt__node_r *node;
@@ -82,6 +84,8 @@ typedef struct akt__conn {
     int handles; /* open uv handles of the conn: freed when the last one closed */
     int refs;    /* replies still to come through it (inbound asks) + 1 while not closed */
     int timer_on;
+    int64_t last_read_ns; /* when the last bytes arrived (the heartbeat's measure) */
+    uint64_t pings;       /* the last Ping's nonce */
     akt__frame_decoder dec;
     akt__out *q_head, *q_tail; /* waiting for the handshake or the next flush */
     size_t q_len;
@@ -105,6 +109,8 @@ typedef struct akt__node_r {
     uint16_t port;
     uint32_t max_frame;
     int64_t connect_timeout_ns;
+    int64_t heartbeat_ns; /* negative: none */
+    uint32_t heartbeat_misses;
     uint64_t incarnation;
     char *address; /* "akt://name@host:port" */
     akt_dispatcher *proxies;

@@ -79,3 +79,24 @@ test('the sender of a remote tell is the remote actor, and a respond reaches it'
     await b.shutdown();
   }
 });
+
+test('heartbeat options: checked, and pings keep an idle connection open', async () => {
+  const a = await ActorSystem.create('jsalpha', { logger: null });
+  const b = await ActorSystem.create('jsbeta', { logger: null });
+  try {
+    assert.throws(() => a.remoteStart({ heartbeatInterval: -1 }), TypeError);
+    assert.throws(() => a.remoteStart({ heartbeatMisses: 1001 }), InvalidArgumentError);
+    assert.throws(() => a.remoteStart({ heartbeatInterval: 3601000 }), InvalidArgumentError);
+    const addrB = b.remoteStart({ heartbeatInterval: 50, heartbeatMisses: 4 });
+    a.remoteStart({ heartbeatInterval: 50, heartbeatMisses: 4 });
+    b.spawn(Echo, { name: 'echo' });
+    const echo = a.remoteLookup(`${addrB}/user/echo`);
+    assert.equal(await echo.ask('first', { timeout: 10000 }), 'first');
+    // Idle for 12 intervals, three times the silence allowed: the pings keep it open.
+    await new Promise((resolve) => { setTimeout(resolve, 600); });
+    assert.equal(await echo.ask('later', { timeout: 10000 }), 'later');
+  } finally {
+    await a.shutdown();
+    await b.shutdown();
+  }
+});

@@ -94,3 +94,29 @@ def test_the_sender_of_a_remote_tell_is_the_remote_actor() -> None:
         assert pinger.done.wait(10)
         assert replier.senders == [addr_a + "/user/pinger"]
         assert pinger.got == [("pong:ping", addr_b + "/user/replier")]
+
+
+def test_heartbeat_options() -> None:
+    with akt.ActorSystem("pyalpha") as a, akt.ActorSystem("pybeta") as b:
+        with pytest.raises(ValueError):
+            a.remote_start(heartbeat_interval=3601)
+        with pytest.raises(ValueError):
+            a.remote_start(heartbeat_misses=1001)
+        with pytest.raises(TypeError):
+            a.remote_start(heartbeat_interval="fast")  # type: ignore[arg-type]
+        addr_b = b.remote_start(heartbeat_interval=0.05, heartbeat_misses=4)
+        a.remote_start(heartbeat_interval=0.05, heartbeat_misses=4)
+        b.spawn("echo", Echo())
+        echo = a.remote_lookup(addr_b + "/user/echo")
+        assert echo.ask_sync("first", timeout=10) == "first"
+        # Idle for 12 intervals, three times the silence allowed: the pings keep it open.
+        time.sleep(0.6)
+        assert echo.ask_sync("later", timeout=10) == "later"
+
+
+def test_heartbeats_can_be_off() -> None:
+    with akt.ActorSystem("pyalpha") as a, akt.ActorSystem("pybeta") as b:
+        addr_b = b.remote_start(heartbeat_interval=0)
+        a.remote_start(heartbeat_interval=0)
+        b.spawn("echo", Echo())
+        assert a.remote_lookup(addr_b + "/user/echo").ask_sync("x", timeout=10) == "x"

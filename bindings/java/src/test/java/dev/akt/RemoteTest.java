@@ -75,4 +75,26 @@ class RemoteTest {
             assertEquals(List.of(addrA + "/user/pinger"), senders);
         }
     }
+
+    @Test
+    void heartbeatsAreCheckedAndKeepAnIdleConnectionOpen() throws Exception {
+        try (ActorSystem a = ActorSystem.builder("javaalpha").workers(2).build();
+                ActorSystem b = ActorSystem.builder("javabeta").workers(2).build()) {
+            assertEquals("AKT_EINVAL", errorOf(assertThrows(RuntimeException.class,
+                    () -> a.remoteStart(null, 0, Duration.ofHours(3), 0))));
+            assertEquals("AKT_EINVAL", errorOf(assertThrows(RuntimeException.class,
+                    () -> a.remoteStart(null, 0, null, 1001))));
+            assertThrows(IllegalArgumentException.class,
+                    () -> a.remoteStart(null, 0, Duration.ofMillis(-1), 0));
+            Duration interval = Duration.ofMillis(50);
+            String addrB = b.remoteStart(null, 0, interval, 4);
+            a.remoteStart(null, 0, interval, 4);
+            b.spawn("echo", (ctx, msg) -> ctx.respond(msg));
+            Pid echo = a.remoteLookup(addrB + "/user/echo");
+            assertEquals("first", Await.get(echo.ask("first", LONG)));
+            // Idle for 12 intervals, three times the silence allowed: pings keep it open.
+            Thread.sleep(600);
+            assertEquals("later", Await.get(echo.ask("later", LONG)));
+        }
+    }
 }

@@ -6,12 +6,34 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
 public class Case {
-    /** conf.Note "<n>" -> journals it; conf.Question "<t>" -> conf.Answer "re:<t>". */
+    static boolean senderIs(Pid pid, String prefix, String suffix) {
+        return pid != null && pid.path().startsWith(prefix) && pid.path().endsWith(suffix);
+    }
+
+    /** conf.Note "<n>" -> journals it; conf.Question "<t>" -> conf.Answer "re:<t>";
+     *  conf.Ping -> journals whether its sender is the remote pinger, responds conf.Pong. */
     static void echo(Context ctx, Object msg) {
         if (Conf.is(msg, "conf.Note")) {
             Conf.log("peer.note", Conf.text(msg));
         } else if (Conf.is(msg, "conf.Question")) {
             Conf.respond(ctx, "conf.Answer", "re:" + Conf.text(msg));
+        } else if (Conf.is(msg, "conf.Ping")) {
+            boolean remote = senderIs(ctx.sender(), "akt://conf@", "/user/pinger");
+            Conf.log("sender.remote", remote ? "yes" : "no");
+            Conf.respond(ctx, "conf.Pong", "");
+        } else {
+            ctx.unhandled();
+        }
+    }
+
+    /** The remote echo pid -> tells it conf.Ping as itself; conf.Pong -> journals whether
+     *  it came from the remote echo. */
+    static void pinger(Context ctx, Object msg) {
+        if (msg instanceof Pid echo) {
+            ctx.tell(echo, Conf.msg("conf.Ping", ""));
+        } else if (Conf.is(msg, "conf.Pong")) {
+            boolean back = senderIs(ctx.sender(), "akt://peer@", "/user/echo");
+            Conf.log("sender.reply", back ? "yes" : "no");
         } else {
             ctx.unhandled();
         }
@@ -42,6 +64,11 @@ public class Case {
 
         // 4. An ask round trip.
         Conf.say("ask.reply", Conf.askStr(echo, "conf.Question", "hello"));
+
+        // The sender crosses both ways: the echo sees the pinger, the pinger the echo.
+        sys.spawn("pinger", Case::pinger).tell(echo);
+        Conf.waitLog(2);
+        Conf.flush();
 
         // 5. An unknown path: the peer answers AKT_ENOTFOUND.
         Pid nobody = sys.remoteLookup(peerAddress + "/user/nobody");

@@ -6,7 +6,19 @@
 #include <stdio.h>
 #include <string.h>
 
-/* echo: conf.Note "<n>" -> journals it; conf.Question "<t>" -> conf.Answer "re:<t>". */
+/* 1 if the path of from starts with prefix and ends with suffix. */
+static int sender_is(akt_ctx *ctx, akt_pid from, const char *prefix, const char *suffix) {
+    char path[512];
+    akt_system *sys = NULL;
+    if (akt_ctx_system(ctx, &sys) != 0 || akt_pid_path(sys, from, path, sizeof path, NULL) != 0)
+        return 0;
+    size_t n = strlen(path), k = strlen(suffix);
+    return strncmp(path, prefix, strlen(prefix)) == 0 && n >= k &&
+           strcmp(path + n - k, suffix) == 0;
+}
+
+/* echo: conf.Note "<n>" -> journals it; conf.Question "<t>" -> conf.Answer "re:<t>";
+ * conf.Ping -> journals whether its sender is the remote pinger, responds conf.Pong. */
 static int echo_receive(akt_ctx *ctx, akt_msg *msg, void *state) {
     char text[128], answer[160];
     (void)state;
@@ -18,8 +30,33 @@ static int echo_receive(akt_ctx *ctx, akt_msg *msg, void *state) {
         snprintf(answer, sizeof answer, "re:%s", conf_text(msg, text, sizeof text));
         return conf_respond(ctx, "conf.Answer", answer);
     }
+    if (conf_is(msg, "conf.Ping")) {
+        akt_pid from;
+        CONF_OK(akt_ctx_sender(ctx, &from));
+        conf_log("sender.remote", "%s",
+                 sender_is(ctx, from, "akt://conf@", "/user/pinger") ? "yes" : "no");
+        return conf_respond(ctx, "conf.Pong", "");
+    }
     return AKT_EUNHANDLED;
 }
+
+/* pinger (state: the remote echo pid): conf.Go -> tells the echo conf.Ping as itself;
+ * conf.Pong -> journals whether it came from the remote echo. */
+static int pinger_receive(akt_ctx *ctx, akt_msg *msg, void *state) {
+    akt_pid *echo = state;
+    if (conf_is(msg, "conf.Go")) return conf_ctx_tell(ctx, *echo, "conf.Ping", "");
+    if (conf_is(msg, "conf.Pong")) {
+        akt_pid from;
+        CONF_OK(akt_ctx_sender(ctx, &from));
+        conf_log("sender.reply", "%s",
+                 sender_is(ctx, from, "akt://peer@", "/user/echo") ? "yes" : "no");
+        return 0;
+    }
+    return AKT_EUNHANDLED;
+}
+
+static const akt_behavior pinger_behavior = {.size = sizeof(akt_behavior),
+                                             .receive = pinger_receive};
 
 static const akt_behavior echo_behavior = {.size = sizeof(akt_behavior), .receive = echo_receive};
 
@@ -78,6 +115,12 @@ int main(void) {
 
     /* 4. An ask round trip. */
     conf_say("ask.reply", "%s", conf_ask_str(sys, echo, "conf.Question", "hello", buf, sizeof buf));
+
+    /* The sender crosses both ways: the echo sees the pinger, the pinger the echo. */
+    akt_pid pinger = conf_spawn(sys, &pinger_behavior, &echo, "pinger");
+    CONF_OK(conf_tell(sys, pinger, "conf.Go", ""));
+    conf_wait_log(2);
+    conf_flush();
 
     /* 5. An unknown path: the peer answers AKT_ENOTFOUND. */
     akt_pid nobody = remote(sys, peer_address, "/user/nobody");

@@ -9,14 +9,40 @@ import akt  # noqa: E402
 import conf  # noqa: E402
 
 
+def sender_is(pid, prefix, suffix):
+    return pid is not None and pid.path.startswith(prefix) and pid.path.endswith(suffix)
+
+
 class Echo(akt.Actor):
-    """conf.Note "<n>" -> journals it; conf.Question "<t>" -> conf.Answer "re:<t>"."""
+    """conf.Note "<n>" -> journals it; conf.Question "<t>" -> conf.Answer "re:<t>";
+    conf.Ping -> journals whether its sender is the remote pinger, responds conf.Pong."""
 
     def receive(self, ctx, msg):
         if conf.is_(msg, "conf.Note"):
             conf.log("peer.note", msg.text)
         elif conf.is_(msg, "conf.Question"):
             conf.respond(ctx, "conf.Answer", "re:" + msg.text)
+        elif conf.is_(msg, "conf.Ping"):
+            remote = sender_is(ctx.sender, "akt://conf@", "/user/pinger")
+            conf.log("sender.remote", "yes" if remote else "no")
+            conf.respond(ctx, "conf.Pong")
+        else:
+            ctx.unhandled()
+
+
+class Pinger(akt.Actor):
+    """conf.Go -> tells the remote echo conf.Ping as itself; conf.Pong -> journals whether
+    it came from the remote echo."""
+
+    def __init__(self, echo):
+        self.echo = echo
+
+    def receive(self, ctx, msg):
+        if conf.is_(msg, "conf.Go"):
+            ctx.tell(self.echo, conf.msg("conf.Ping"))
+        elif conf.is_(msg, "conf.Pong"):
+            back = sender_is(ctx.sender, "akt://peer@", "/user/echo")
+            conf.log("sender.reply", "yes" if back else "no")
         else:
             ctx.unhandled()
 
@@ -44,6 +70,11 @@ conf.flush()
 
 # 4. An ask round trip.
 conf.say("ask.reply", conf.ask_str(echo, "conf.Question", "hello"))
+
+# The sender crosses both ways: the echo sees the pinger, the pinger the echo.
+system.spawn("pinger", Pinger(echo)).tell(conf.msg("conf.Go"))
+conf.wait_log(2)
+conf.flush()
 
 # 5. An unknown path: the peer answers AKT_ENOTFOUND.
 nobody = system.remote_lookup(peer_address + "/user/nobody")

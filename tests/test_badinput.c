@@ -930,6 +930,12 @@ static void test_remote_functions(void **state) {
     bad.max_frame_bytes = 0;
     bad.connect_timeout_ns = -1;
     BAD(AKT_EINVAL, akt_remote_start, sys, &bad);
+    bad.connect_timeout_ns = 0;
+    bad.heartbeat_interval_ns = 3601ll * 1000000000ll;
+    BAD(AKT_EINVAL, akt_remote_start, sys, &bad);
+    bad.heartbeat_interval_ns = 0;
+    bad.heartbeat_misses = 1001;
+    BAD(AKT_EINVAL, akt_remote_start, sys, &bad);
     BAD(0, akt_remote_start, sys, NULL);
     BAD(AKT_EEXIST, akt_remote_start, sys, NULL);
     BAD(AKT_EINVAL, akt_remote_address, sys, NULL, 10, NULL);

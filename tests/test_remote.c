@@ -423,13 +423,195 @@ static void test_killed_process_fails_pending_asks(void **state) {
     tu_system_end(a);
 }
 
+/* ---- the sender across nodes ------------------------------------------------------- */
+
+static char replier_saw[256];
+static atomic_int replier_got;
+
+/* "ping": notes the sender's path, answers "pong" to it with akt_ctx_respond (a plain tell:
+ * no asker) and tells the sender "again" itself. */
+static int replier_receive(akt_ctx *ctx, akt_msg *msg, void *st) {
+    akt_system *b = st;
+    akt_pid from;
+    (void)msg;
+    TU_OK(akt_ctx_sender(ctx, &from));
+    if (from.id == 0) { /* from outside any actor: the respond is a dead letter here */
+        atomic_fetch_add(&replier_got, 1);
+        return tu_reply(ctx, "pong", "0");
+    }
+    TU_OK(akt_pid_path(b, from, replier_saw, sizeof replier_saw, NULL));
+    atomic_fetch_add(&replier_got, 1);
+    TU_OK(tu_reply(ctx, "pong", "1"));
+    akt_msg *again = tu_msg("pong", "2");
+    TU_OK(akt_ctx_tell(ctx, from, again));
+    return 0;
+}
+
+static char pinger_saw[2][256];
+static atomic_int pinger_got;
+
+/* "go" (payload: the remote pid) -> tells it "ping" as itself; "pong" -> notes the sender. */
+static int pinger_receive(akt_ctx *ctx, akt_msg *msg, void *st) {
+    akt_system *a = st;
+    if (tu_is(msg, "go")) return akt_ctx_tell(ctx, tu_pid(msg), tu_msg("ping", ""));
+    akt_pid from;
+    TU_OK(akt_ctx_sender(ctx, &from));
+    char text[8];
+    tu_text(msg, text, sizeof text);
+    int i = text[0] == '2';
+    TU_OK(akt_pid_path(a, from, pinger_saw[i], sizeof pinger_saw[i], NULL));
+    atomic_fetch_add(&pinger_got, 1);
+    return 0;
+}
+
+static void test_sender_crosses_nodes(void **state) {
+    (void)state;
+    atomic_store(&replier_got, 0);
+    atomic_store(&pinger_got, 0);
+    akt_system *a = node("alpha"), *b = node("beta");
+    akt_behavior rb = tu_behavior(replier_receive), pb = tu_behavior(pinger_receive);
+    tu_spawn(b, &rb, b, "replier");
+    akt_pid pinger = tu_spawn(a, &pb, a, "pinger");
+    akt_pid replier = remote_pid(a, b, "/user/replier");
+    TU_OK(akt_tell(a, pinger, tu_msg_pid("go", replier)));
+    TU_EVENTUALLY(atomic_load(&pinger_got) == 2);
+    char addr_a[128], addr_b[128], want[300];
+    TU_OK(akt_remote_address(a, addr_a, sizeof addr_a, NULL));
+    TU_OK(akt_remote_address(b, addr_b, sizeof addr_b, NULL));
+    /* On beta, the sender is a (reverse) proxy whose path is the pinger's address ... */
+    snprintf(want, sizeof want, "%s/user/pinger", addr_a);
+    assert_int_equal(atomic_load(&replier_got), 1);
+    assert_string_equal(replier_saw, want);
+    /* ... and both the respond and the tell to it reached alpha as from the replier, whose
+     * pid there is the one akt_remote_lookup gives (one proxy per address). */
+    snprintf(want, sizeof want, "%s/user/replier", addr_b);
+    assert_string_equal(pinger_saw[0], want);
+    assert_string_equal(pinger_saw[1], want);
+    /* A second round reuses the same reverse proxy: beta's pid for the pinger is stable. */
+    akt_pid back;
+    TU_OK(akt_remote_lookup(b, replier_saw, &back));
+    char path[256];
+    TU_OK(akt_pid_path(b, back, path, sizeof path, NULL));
+    assert_string_equal(path, replier_saw);
+    TU_OK(akt_tell(a, pinger, tu_msg_pid("go", replier)));
+    TU_EVENTUALLY(atomic_load(&pinger_got) == 4);
+    assert_int_equal(atomic_load(&replier_got), 2);
+    /* A tell from outside any actor carries no sender: akt_ctx_respond dead-letters it on
+     * beta and nothing comes back. */
+    TU_OK(akt_tell(a, replier, tu_msg("ping", "")));
+    TU_EVENTUALLY(atomic_load(&replier_got) == 3);
+    tu_system_end(a);
+    tu_system_end(b);
+}
+
+/* ---- heartbeats -------------------------------------------------------------------- */
+
+static akt_system *node_with_heartbeat(const char *name, int64_t interval_ns, uint32_t misses) {
+    akt_system *s = tu_system(name, 2);
+    akt_remote_options o;
+    TU_OK(akt_remote_options_init(&o));
+    o.heartbeat_interval_ns = interval_ns;
+    o.heartbeat_misses = misses;
+    TU_OK(akt_remote_start(s, &o));
+    return s;
+}
+
+/* A peer that stops reading (SIGSTOP: its process is frozen, its socket stays open) is
+ * found by the heartbeat: the pending asks fail with AKT_EUNREACHABLE within about
+ * (misses + 1) intervals, far before their own timeout. */
+static void test_heartbeat_finds_a_frozen_peer(void **state) {
+    (void)state;
+    char addr[200], path[260];
+    int keep;
+    pid_t child = start_child(addr, sizeof addr, &keep);
+    const int64_t interval = 100 * 1000000ll;
+    akt_system *a = node_with_heartbeat("parent", interval, 3);
+    akt_pid echo, hole;
+    snprintf(path, sizeof path, "%s/user/echo", addr);
+    TU_OK(akt_remote_lookup(a, path, &echo));
+    snprintf(path, sizeof path, "%s/user/hole", addr);
+    TU_OK(akt_remote_lookup(a, path, &hole));
+    akt_msg *reply = NULL;
+    TU_OK(tu_ask(a, echo, tu_msg("say", "awake"), &reply)); /* the connection is open */
+    akt_msg_release(reply);
+    enum { N = 20 };
+    akt_future *fs[N];
+    for (int i = 0; i < N; i++) TU_OK(akt_ask(a, hole, tu_msg("q", "x"), TU_SEC(60), &fs[i]));
+    assert_int_equal(kill(child, SIGSTOP), 0);
+    int64_t t0 = tu_now_ns();
+    for (int i = 0; i < N; i++) {
+        TU_RC(AKT_EUNREACHABLE, tu_wait(fs[i], NULL));
+        const char *why = NULL;
+        TU_OK(akt_future_failure(fs[i], &why, NULL));
+        assert_non_null(why);
+        assert_non_null(strstr(why, "heartbeat"));
+        TU_OK(akt_future_release(fs[i]));
+    }
+    int64_t took = tu_now_ns() - t0;
+    assert_true(took < 4 * interval + TU_SEC(1)); /* (3 + 1) intervals, and scheduling */
+    assert_int_equal(kill(child, SIGKILL), 0);
+    assert_int_equal(kill(child, SIGCONT), 0);
+    assert_int_equal(waitpid(child, NULL, 0), child);
+    close(keep);
+    tu_system_end(a);
+}
+
+/* An idle connection whose peer answers its pings stays open over many intervals: a
+ * pending ask is still pending, and the connection still carries asks. */
+static atomic_int kept_got;
+static int keeper_receive(akt_ctx *ctx, akt_msg *msg, void *st) {
+    (void)st;
+    (void)msg;
+    atomic_fetch_add(&kept_got, 1);
+    return 0;
+}
+
+static void test_heartbeat_keeps_a_live_idle_connection(void **state) {
+    (void)state;
+    atomic_store(&kept_got, 0);
+    const int64_t interval = 50 * 1000000ll;
+    akt_system *a = node_with_heartbeat("alpha", interval, 4);
+    akt_system *b = node_with_heartbeat("beta", interval, 4);
+    akt_behavior kb = tu_behavior(keeper_receive), eb = tu_behavior(echo_receive);
+    tu_spawn(b, &kb, NULL, "keeper");
+    tu_spawn(b, &eb, NULL, "echo");
+    akt_pid keeper = remote_pid(a, b, "/user/keeper");
+    akt_future *f;
+    TU_OK(akt_ask(a, keeper, tu_msg("q", "x"), TU_SEC(60), &f));
+    TU_EVENTUALLY(atomic_load(&kept_got) == 1);
+    /* 12 intervals of idleness: three times the silence allowed. The ask's
+     * timeout is far away, so only a heartbeat failure could complete it meanwhile. */
+    akt_msg *none = NULL;
+    int rc = akt_future_wait(f, 12 * interval, &none);
+    if (rc != AKT_EAGAIN) {
+        const char *why = NULL;
+        akt_future_failure(f, &why, NULL);
+        fail_msg("the idle ask completed: %s (%s)", akt_err_name(rc), why ? why : "");
+    }
+    akt_msg *reply = NULL;
+    TU_OK(tu_ask(a, remote_pid(a, b, "/user/echo"), tu_msg("say", "still"), &reply));
+    akt_msg_release(reply);
+    TU_RC(AKT_EAGAIN, akt_future_wait(f, 0, &none));
+    TU_OK(akt_future_cancel(f));
+    TU_OK(akt_future_release(f));
+    tu_system_end(a);
+    tu_system_end(b);
+}
+
 int main(void) {
     const struct CMUnitTest tests[] = {
-        TU_TEST(test_frame_split_byte_by_byte),          TU_TEST(test_frame_oversized_and_zero),
-        TU_TEST(test_frame_garbage_is_refused),          TU_TEST(test_tell_order_kept),
-        TU_TEST(test_ask_round_trip_and_unknown_path),   TU_TEST(test_handshake_refusals),
-        TU_TEST(test_peer_shutdown_fails_pending_asks),  TU_TEST(test_shutdown_with_traffic),
+        TU_TEST(test_frame_split_byte_by_byte),
+        TU_TEST(test_frame_oversized_and_zero),
+        TU_TEST(test_frame_garbage_is_refused),
+        TU_TEST(test_tell_order_kept),
+        TU_TEST(test_ask_round_trip_and_unknown_path),
+        TU_TEST(test_handshake_refusals),
+        TU_TEST(test_peer_shutdown_fails_pending_asks),
+        TU_TEST(test_shutdown_with_traffic),
         TU_TEST(test_killed_process_fails_pending_asks),
+        TU_TEST(test_sender_crosses_nodes),
+        TU_TEST(test_heartbeat_finds_a_frozen_peer),
+        TU_TEST(test_heartbeat_keeps_a_live_idle_connection),
     };
     return cmocka_run_group_tests_name("remote", tests, NULL, NULL);
 }

@@ -288,8 +288,14 @@ export class ActorSystem extends AktEventEmitter {
   /** "name", "a/b", "/user/a/b" or "akt://sys/user/a/b"; null if no live actor is there. */
   lookup(path: string): Pid | null;
   /** Starts remoting (host default "127.0.0.1", port 0: ephemeral); returns this node's
-   *  address "akt://<name>@<host>:<port>". ExistsError if already started. */
-  remoteStart(opts?: { host?: string; port?: number; maxFrameBytes?: number }): string;
+   *  address "akt://<name>@<host>:<port>". ExistsError if already started.
+   *  Heartbeats: a Ping every `heartbeatInterval` ms (default 1000, 0: none); a connection
+   *  silent for more than `heartbeatMisses` intervals (default 5) is lost, and its pending
+   *  asks reject with UnreachableError. */
+  remoteStart(opts?: {
+    host?: string; port?: number; maxFrameBytes?: number;
+    heartbeatInterval?: number; heartbeatMisses?: number;
+  }): string;
   /** This node's address; NotFoundError before remoteStart. */
   remoteAddress(): string;
   /** The pid of "akt://<name>@<host>:<port>/user/<path>": tell and ask work as on a local

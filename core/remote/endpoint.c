@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "actor/send.h"
 #include "base/clock.h"
 #include "endpoint.h"
 #include "kernel/events.h"
@@ -164,6 +165,7 @@ static void akt__conn_unref(akt__conn *c) {
     else
         c->node->conns = c->next;
     if (c->next) c->next->prev = c->prev;
+    free(c->from);
     free(c);
 }
 
@@ -217,6 +219,7 @@ void akt__endpoint_free(akt__node_r *n) {
         akt__conn *c = n->conns;
         n->conns = c->next;
         akt__frame_decoder_free(&c->dec);
+        free(c->from);
         free(c);
     }
     while (n->peers) {
@@ -272,6 +275,7 @@ static void akt__on_read(uv_stream_t *s, ssize_t nread, const uv_buf_t *buf) {
     (void)buf;
     akt__conn *c = s->data;
     if (nread == 0 || c->refusing) return;
+    if (nread > 0) c->last_read_ns = akt__now_ns();
     if (nread < 0) {
         akt__conn_close(c, AKT_EUNREACHABLE,
                         nread == UV_EOF ? "remote connection lost (closed by the peer)"
@@ -368,6 +372,33 @@ static akt__conn *akt__peer_conn(akt__node_r *n, akt__peer *q, const char **why)
 
 /* ---- sending user messages -------------------------------------------------------- */
 
+/* The sender's address as the receiving node can reach it, "" when it has none there: a
+ * local actor under /user is "<this node's address>/user/...", a proxy (a message forwarded
+ * on) is its remote address; anything else (no sender, a temporary or system actor, one
+ * that is gone) crosses without one. Cached per proxy for the last sender id. */
+static const char *akt__sender_address(akt__node_r *n, akt__proxy *p, akt_pid sender) {
+    if (!sender.id) return "";
+    if (p->from && p->from_id == sender.id) return p->from;
+    char path[1100], full[1300];
+    if (akt_pid_path(n->sys, sender, path, sizeof path, NULL)) return "";
+    size_t name = strlen(n->sys->name);
+    const char *out = NULL;
+    if (strncmp(path, "akt://", 6) == 0 && strncmp(path + 6, n->sys->name, name) == 0 &&
+        strncmp(path + 6 + name, "/user/", 6) == 0) {
+        snprintf(full, sizeof full, "%s%s", n->address, path + 6 + name);
+        out = full;
+    } else if (strncmp(path, "akt://", 6) == 0) {
+        const char *at = strchr(path + 6, '@'), *slash = strchr(path + 6, '/');
+        if (at && slash && at < slash) out = path; /* a proxy: akt://sys@host:port/user/... */
+    }
+    char *copy = out ? strdup(out) : NULL;
+    if (!copy) return "";
+    free(p->from);
+    p->from = copy;
+    p->from_id = sender.id;
+    return p->from;
+}
+
 void akt__endpoint_send(akt__node_r *n, akt__proxy *p, akt_msg *msg, akt_pid sender,
                         akt_future *reply) {
     const char *why = NULL;
@@ -407,6 +438,7 @@ void akt__endpoint_send(akt__node_r *n, akt__proxy *p, akt_msg *msg, akt_pid sen
     }
     Akt__Remote__Tell t = AKT__REMOTE__TELL__INIT;
     t.to = p->path;
+    t.from = (char *)akt__sender_address(n, p, sender);
     t.type = (char *)akt_msg_type(msg);
     t.payload.data = (uint8_t *)data;
     t.payload.len = len;
@@ -441,6 +473,68 @@ void akt__endpoint_send(akt__node_r *n, akt__proxy *p, akt_msg *msg, akt_pid sen
         *b = pa;
     }
     akt__conn_enqueue(c, o);
+}
+
+/* ---- heartbeats -------------------------------------------------------------------- */
+
+/* A frame of the connection itself (Ping, Pong) behind what is queued; 0 or AKT_ENOMEM. */
+static int akt__conn_enqueue_frame(akt__conn *c, const Akt__Remote__Frame *f) {
+    akt__out *o = calloc(1, sizeof *o);
+    if (!o || !(o->frame = akt__wire_pack(f, &o->len))) {
+        free(o);
+        return AKT_ENOMEM;
+    }
+    akt__conn_enqueue(c, o);
+    return 0;
+}
+
+static void akt__on_heartbeat(uv_timer_t *t) {
+    akt__conn *c = t->data;
+    akt__node_r *n = c->node;
+    if (c->state != AKT__CONN_OPEN) return;
+    int64_t silent = akt__now_ns() - c->last_read_ns;
+    if (silent > n->heartbeat_ns * (int64_t)n->heartbeat_misses) {
+        char why[160];
+        snprintf(why, sizeof why,
+                 "remote connection lost: nothing received for more than %u heartbeat "
+                 "intervals",
+                 n->heartbeat_misses);
+        akt__conn_close(c, AKT_EUNREACHABLE, why);
+        return;
+    }
+    Akt__Remote__Ping ping = AKT__REMOTE__PING__INIT;
+    ping.nonce = ++c->pings;
+    Akt__Remote__Frame f = AKT__REMOTE__FRAME__INIT;
+    f.body_case = AKT__REMOTE__FRAME__BODY_PING;
+    f.ping = &ping;
+    if (akt__conn_enqueue_frame(c, &f) == 0) akt__endpoint_flush(n);
+}
+
+/* An open connection starts its heartbeat (or, without heartbeats, stops its timer). */
+static void akt__heartbeat_start(akt__conn *c) {
+    akt__node_r *n = c->node;
+    c->last_read_ns = akt__now_ns();
+    if (n->heartbeat_ns <= 0) {
+        if (c->timer_on) uv_timer_stop(&c->timer);
+        return;
+    }
+    if (!c->timer_on) {
+        if (uv_timer_init(&n->io.loop, &c->timer)) return; /* no heartbeat, still usable */
+        c->timer.data = c;
+        c->timer_on = 1;
+        c->handles++;
+    }
+    uint64_t ms = (uint64_t)(n->heartbeat_ns / 1000000);
+    uv_timer_start(&c->timer, akt__on_heartbeat, ms ? ms : 1, ms ? ms : 1);
+}
+
+static int akt__on_ping(akt__conn *c, const Akt__Remote__Ping *p) {
+    Akt__Remote__Pong pong = AKT__REMOTE__PONG__INIT;
+    pong.nonce = p->nonce;
+    Akt__Remote__Frame f = AKT__REMOTE__FRAME__INIT;
+    f.body_case = AKT__REMOTE__FRAME__BODY_PONG;
+    f.pong = &pong;
+    return akt__conn_enqueue_frame(c, &f);
 }
 
 /* ---- the handshake ---------------------------------------------------------------- */
@@ -498,6 +592,7 @@ static int akt__on_hello(akt__conn *c, const Akt__Remote__Hello *h) {
     f.hello_ack = &a;
     if (akt__conn_send_frame(c, &f)) return AKT_ENOMEM;
     c->state = AKT__CONN_OPEN;
+    akt__heartbeat_start(c);
     return 0;
 }
 
@@ -521,7 +616,7 @@ static int akt__on_hello_ack(akt__conn *c, const Akt__Remote__HelloAck *a) {
         return 0;
     }
     c->state = AKT__CONN_OPEN;
-    if (c->timer_on) uv_timer_stop(&c->timer);
+    akt__heartbeat_start(c); /* the connect deadline's timer becomes the heartbeat's */
     if (c->q_len && !c->dirty) {
         c->dirty = 1;
         c->flush_next = c->node->flush_head;
@@ -614,6 +709,23 @@ static void akt__reply_failure(akt__conn *c, uint64_t corr, int code, const char
         free(o);
 }
 
+/* The local pid of a Tell's sender: its reverse proxy (one per remote actor, made on first
+ * sight, the last one cached on the connection), or none when the Tell names no sender or
+ * a malformed one. */
+static akt_pid akt__conn_sender(akt__conn *c, const char *from) {
+    if (!from || !*from) return (akt_pid){0};
+    if (c->from && strcmp(c->from, from) == 0) return c->from_pid;
+    akt_pid pid = {0};
+    if (akt__proxy_lookup(c->node, from, &pid)) return (akt_pid){0};
+    char *copy = strdup(from);
+    if (copy) {
+        free(c->from);
+        c->from = copy;
+        c->from_pid = pid;
+    }
+    return pid;
+}
+
 static int akt__on_tell(akt__conn *c, const Akt__Remote__Tell *t) {
     akt__node_r *n = c->node;
     akt_msg *msg = NULL;
@@ -625,16 +737,17 @@ static int akt__on_tell(akt__conn *c, const Akt__Remote__Tell *t) {
         return 0;
     }
     akt_pid to = {0};
+    akt_pid sender = akt__conn_sender(c, t->from);
     char why[300];
     rc = t->to && strncmp(t->to, "/user/", 6) == 0 ? akt_lookup(n->sys, t->to, &to) : AKT_ENOTFOUND;
     if (rc == 0) {
         if (!t->correlation) {
-            rc = akt_tell(n->sys, to, msg);
+            rc = akt__deliver(n->sys, to, msg, sender.id, NULL, AKT__ENV_USER);
             if (rc == 0) return 0;
         } else {
             akt__reply_cmd *r = malloc(sizeof *r);
             int64_t ns = t->timeout_ns > 0 ? t->timeout_ns : AKT__INBOUND_ASK_NS;
-            rc = r ? akt_ask(n->sys, to, msg, ns, &r->future) : AKT_ENOMEM;
+            rc = r ? akt__ask_from(n->sys, to, msg, ns, sender.id, &r->future) : AKT_ENOMEM;
             if (rc == 0) {
                 r->conn = c;
                 r->corr = t->correlation;
@@ -647,7 +760,7 @@ static int akt__on_tell(akt__conn *c, const Akt__Remote__Tell *t) {
     }
     snprintf(why, sizeof why, "remote message for %.200s: %s", t->to ? t->to : "",
              rc == AKT_ENOTFOUND ? "no actor at this path" : akt_strerror(rc));
-    akt__publish_at(n->sys, AKT_EVENT_DEAD_LETTER, to, t->to, (akt_pid){0}, msg, 0, why);
+    akt__publish_at(n->sys, AKT_EVENT_DEAD_LETTER, to, t->to, sender, msg, 0, why);
     akt_msg_release(msg);
     if (t->correlation) akt__reply_failure(c, t->correlation, rc, why);
     return 0;
@@ -702,6 +815,12 @@ static int akt__on_frame(void *data, const uint8_t *body, uint32_t len) {
         break;
     case AKT__REMOTE__FRAME__BODY_REPLY:
         if (!inbound && c->state == AKT__CONN_OPEN) rc = akt__on_reply(c, f->reply);
+        break;
+    case AKT__REMOTE__FRAME__BODY_PING:
+        if (c->state == AKT__CONN_OPEN) rc = akt__on_ping(c, f->ping);
+        break;
+    case AKT__REMOTE__FRAME__BODY_PONG:
+        if (c->state == AKT__CONN_OPEN) rc = 0; /* its arrival was the sign of life */
         break;
     case AKT__REMOTE__FRAME__BODY_BYE:
         akt__conn_close(c, AKT_EUNREACHABLE, "remote node said goodbye");

@@ -26,6 +26,10 @@ typedef struct akt__proxy {
     char host[64];
     uint16_t port;
     akt_pid pid;
+    /* loop: the address of the last sender seen, so that a stream of tells from one actor
+     * formats it once (a pid id is never reused, so the id decides) */
+    uint64_t from_id;
+    char *from;
 } akt__proxy;
 
 /* A node this one sends to (loop): at most one outbound connection at a time. */
@@ -68,7 +72,9 @@ enum akt__conn_state {
 typedef struct akt__conn {
     uv_tcp_t tcp;
     uv_connect_t connect;
-    uv_timer_t timer;       /* outbound: the connect + handshake deadline */
+    /* outbound: the connect + handshake deadline; then, once open (both ways), the
+     * heartbeat */
+    uv_timer_t timer;
     uv_shutdown_t shutdown; /* a refusal: closes once it was written */
     int refusing;
     struct akt__node_r *node;
@@ -78,12 +84,18 @@ typedef struct akt__conn {
     int handles; /* open uv handles of the conn: freed when the last one closed */
     int refs;    /* replies still to come through it (inbound asks) + 1 while not closed */
     int timer_on;
+    int64_t last_read_ns; /* when the last bytes arrived (the heartbeat's measure) */
+    uint64_t pings;       /* the last Ping's nonce */
     akt__frame_decoder dec;
     akt__out *q_head, *q_tail; /* waiting for the handshake or the next flush */
     size_t q_len;
     int dirty; /* on the node's flush list */
     struct akt__conn *flush_next;
     akt__pending *asks[AKT__PENDING_BUCKETS];
+    /* inbound: the sender address of the last Tell and its reverse proxy, so that a stream
+     * from one remote actor looks its proxy up once */
+    char *from;
+    akt_pid from_pid;
     char rbuf[64 * 1024];
 } akt__conn;
 
@@ -97,6 +109,8 @@ typedef struct akt__node_r {
     uint16_t port;
     uint32_t max_frame;
     int64_t connect_timeout_ns;
+    int64_t heartbeat_ns; /* negative: none */
+    uint32_t heartbeat_misses;
     uint64_t incarnation;
     char *address; /* "akt://name@host:port" */
     akt_dispatcher *proxies;

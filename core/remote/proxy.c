@@ -33,6 +33,7 @@ static void akt__proxy_free(akt__proxy *p) {
     free(p->peer_key);
     free(p->path);
     free(p->system);
+    free(p->from);
     free(p);
 }
 

@@ -114,6 +114,8 @@ AKT_API int akt_remote_start(akt_system *system, const akt_remote_options *optio
     if (strlen(host) >= 64 || uv_ip4_addr(host, 0, &sa)) return AKT_EINVAL;
     if (o.max_frame_bytes && o.max_frame_bytes < 64) return AKT_EINVAL;
     if (o.connect_timeout_ns < 0) return AKT_EINVAL;
+    if (o.heartbeat_interval_ns > 3600ll * 1000000000ll || o.heartbeat_misses > 1000)
+        return AKT_EINVAL;
     if (akt__sys_closed(system)) return AKT_ECLOSED;
     if (akt__node_of(system)) return AKT_EEXIST;
     akt__node_r *n = calloc(1, sizeof *n);
@@ -122,6 +124,10 @@ AKT_API int akt_remote_start(akt_system *system, const akt_remote_options *optio
     memcpy(n->host, host, strlen(host) + 1);
     n->max_frame = o.max_frame_bytes ? o.max_frame_bytes : AKT_REMOTE_DEFAULT_MAX_FRAME;
     n->connect_timeout_ns = o.connect_timeout_ns ? o.connect_timeout_ns : 5000000000ll;
+    n->heartbeat_ns = o.heartbeat_interval_ns ? o.heartbeat_interval_ns
+                                              : AKT_REMOTE_DEFAULT_HEARTBEAT_NS;
+    n->heartbeat_misses = o.heartbeat_misses ? o.heartbeat_misses
+                                             : AKT_REMOTE_DEFAULT_HEARTBEAT_MISSES;
     if (getrandom(&n->incarnation, sizeof n->incarnation, 0) != sizeof n->incarnation)
         n->incarnation = (uint64_t)akt__now_ns() ^ (uint64_t)(uintptr_t)n;
     n->part.key = &akt__remote_key;

@@ -4,7 +4,10 @@
  * other systems by address, "akt://<system>@<host>:<port>/user/<path>". akt_remote_lookup
  * gives a pid for such an actor: akt_tell, akt_ask and akt_ctx_forward work on it as on a
  * local one, and akt_pid_path returns its address. Delivery is at most once and ordered
- * per sender -> receiver pair; a message that was accepted and could not be delivered
+ * per sender -> receiver pair. A message sent by an actor under /user carries its address:
+ * on the receiving node its sender (akt_ctx_sender) is a pid whose path is that address (one
+ * per remote actor, made on first sight), so akt_ctx_respond to a plain tell, or a tell to
+ * the sender, reaches the remote actor. A message that was accepted and could not be delivered
  * (connection refused or lost) becomes a dead letter on this node with its reason, and an
  * ask to a node that is known to be unreachable fails at once with AKT_EUNREACHABLE (every
  * pending ask of a connection that is lost fails so). Messages cross as bytes: an object
@@ -24,6 +27,9 @@ extern "C" {
 #define AKT_REMOTE_PROTOCOL_VERSION 1
 /* Default largest frame accepted or sent (a larger one closes the connection). */
 #define AKT_REMOTE_DEFAULT_MAX_FRAME (4u << 20)
+/* Default heartbeat interval (1 s) and intervals of silence before a connection is lost. */
+#define AKT_REMOTE_DEFAULT_HEARTBEAT_NS 1000000000ll
+#define AKT_REMOTE_DEFAULT_HEARTBEAT_MISSES 5u
 
 typedef struct akt_remote_options {
     size_t size;      /* sizeof(akt_remote_options) */
@@ -33,6 +39,15 @@ typedef struct akt_remote_options {
     uint32_t max_frame_bytes;
     /* Time a connection attempt may take before its messages fail; 0 = 5 s. */
     int64_t connect_timeout_ns;
+    /* Appended in 0.4 (read by size). Heartbeats: both ends of an open connection send a
+     * Ping every interval and answer the other's with a Pong. A connection that received
+     * nothing (no frame of any kind) for more than heartbeat_misses intervals is closed: its
+     * queued messages become dead letters and its pending asks fail with AKT_EUNREACHABLE,
+     * so a peer that hangs (stops reading) is found within about (misses + 1) intervals.
+     * Interval: 0 = AKT_REMOTE_DEFAULT_HEARTBEAT_NS, negative = no heartbeats, at most
+     * 1 hour. Misses: 0 = AKT_REMOTE_DEFAULT_HEARTBEAT_MISSES, at most 1000. */
+    int64_t heartbeat_interval_ns;
+    uint32_t heartbeat_misses;
 } akt_remote_options;
 
 /* Fills options with the defaults (and sets options->size). */

@@ -121,7 +121,9 @@ jstring aktj_pid_path(JNIEnv *env, jlong system, jlong pid);
 
 /* Remoting: akt_remote_start with these options (host may be null: 127.0.0.1); and this
  * node's address, or null before the start. */
-int aktj_remote_start(jlong system, const char *host, int port, jlong max_frame_bytes);
+/* heartbeat_ns and heartbeat_misses as akt_remote_options has them (0: the defaults). */
+int aktj_remote_start(jlong system, const char *host, int port, jlong max_frame_bytes,
+                      jlong heartbeat_ns, int heartbeat_misses);
 jstring aktj_remote_address(JNIEnv *env, jlong system);
 
 /* Event stream: sink (a dev.akt.EventSink) gets the events of mask. out[0] gets a

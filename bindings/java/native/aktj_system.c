@@ -80,14 +80,18 @@ jstring aktj_pid_path(JNIEnv *env, jlong system, jlong pid) {
     return s;
 }
 
-int aktj_remote_start(jlong system, const char *host, int port, jlong max_frame_bytes) {
-    if (port < 0 || port > 65535 || max_frame_bytes < 0 || max_frame_bytes > 0xFFFFFFFFll)
+int aktj_remote_start(jlong system, const char *host, int port, jlong max_frame_bytes,
+                      jlong heartbeat_ns, int heartbeat_misses) {
+    if (port < 0 || port > 65535 || max_frame_bytes < 0 || max_frame_bytes > 0xFFFFFFFFll ||
+        heartbeat_misses < 0)
         return AKT_EINVAL;
     akt_remote_options o;
     akt_remote_options_init(&o);
     o.host = host;
     o.port = (uint16_t)port;
     o.max_frame_bytes = (uint32_t)max_frame_bytes;
+    o.heartbeat_interval_ns = heartbeat_ns;
+    o.heartbeat_misses = (uint32_t)heartbeat_misses;
     return akt_remote_start(AKTJ_PTR(system), &o);
 }
 

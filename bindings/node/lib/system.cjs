@@ -162,9 +162,18 @@ class ActorSystem extends EventEmitter {
    * Starts remoting: listens on host (default "127.0.0.1") and port (0: ephemeral) and
    * returns this node's address, "akt://<name>@<host>:<port>".
    */
-  remoteStart({ host, port = 0, maxFrameBytes = 0 } = {}) {
+  remoteStart({ host, port = 0, maxFrameBytes = 0, heartbeatInterval, heartbeatMisses = 0 } = {}) {
     this.#open();
-    return native.remoteStart(this[kHandle], host, port, maxFrameBytes);
+    // Heartbeat interval in ms: undefined = the default (1 s), 0 = no heartbeats.
+    let heartbeatNs = 0;
+    if (heartbeatInterval !== undefined) {
+      if (typeof heartbeatInterval !== 'number' || !(heartbeatInterval >= 0)) {
+        throw new TypeError('heartbeatInterval must be a number of ms >= 0');
+      }
+      heartbeatNs = heartbeatInterval === 0 ? -1 : Math.max(1, Math.round(heartbeatInterval * 1e6));
+    }
+    return native.remoteStart(this[kHandle], host, port, maxFrameBytes, heartbeatNs,
+      heartbeatMisses);
   }
 
   /** This node's address; NotFoundError before remoteStart. */

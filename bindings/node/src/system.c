@@ -184,9 +184,10 @@ static napi_value RemoteAddress(napi_env env, napi_callback_info info) {
     return r;
 }
 
-/* remoteStart(handle, host|undefined, port, maxFrameBytes) -> string (the address) */
+/* remoteStart(handle, host|undefined, port, maxFrameBytes, heartbeatNs, heartbeatMisses) ->
+ * string (the address); heartbeatNs as akt_remote_options has it (0 default, < 0 none) */
 static napi_value RemoteStart(napi_env env, napi_callback_info info) {
-    AN_ARGS(4);
+    AN_ARGS(6);
     AN_SYS(0);
     char host[64];
     char *h = an_opt_string(I, env, argv[1], host, sizeof host);
@@ -196,11 +197,18 @@ static napi_value RemoteStart(napi_env env, napi_callback_info info) {
         napi_get_value_double(env, argv[3], &max_frame) != napi_ok || port < 0 || port > 65535 ||
         port != (double)(uint16_t)port || max_frame < 0 || max_frame > 4294967295.0)
         return an_throw(env, I, AKT_EINVAL);
+    double hb_ns = 0, misses = 0;
+    if (napi_get_value_double(env, argv[4], &hb_ns) != napi_ok ||
+        napi_get_value_double(env, argv[5], &misses) != napi_ok || !(hb_ns <= 3600e9) ||
+        !(hb_ns >= -1) || !(misses >= 0 && misses <= 1000) || misses != (double)(uint32_t)misses)
+        return an_throw(env, I, AKT_EINVAL);
     akt_remote_options o;
     akt_remote_options_init(&o);
     o.host = h;
     o.port = (uint16_t)port;
     o.max_frame_bytes = (uint32_t)max_frame;
+    o.heartbeat_interval_ns = (int64_t)hb_ns;
+    o.heartbeat_misses = (uint32_t)misses;
     int rc = akt_remote_start(s->sys, &o);
     if (rc) return an_throw(env, I, rc);
     return RemoteAddress(env, info);

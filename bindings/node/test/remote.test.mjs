@@ -4,6 +4,7 @@ import { test } from 'node:test';
 import {
   ActorSystem, Actor, Pid, ExistsError, NotFoundError, UnreachableError, InvalidArgumentError,
 } from 'akt';
+import { collector } from './helpers.mjs';
 
 class Echo extends Actor {
   receive(ctx, msg) { ctx.respond(msg); }
@@ -46,5 +47,56 @@ test('remoteAddress before remoteStart is NotFoundError', async () => {
     assert.throws(() => a.remoteLookup('akt://x@127.0.0.1:1/user/y'), NotFoundError);
   } finally {
     await a.shutdown();
+  }
+});
+
+test('the sender of a remote tell is the remote actor, and a respond reaches it', async () => {
+  const a = await ActorSystem.create('jsalpha', { logger: null });
+  const b = await ActorSystem.create('jsbeta', { logger: null });
+  try {
+    const addrA = a.remoteStart();
+    const addrB = b.remoteStart();
+    const senders = [];
+    class Replier extends Actor {
+      receive(ctx, msg) {
+        senders.push(ctx.sender.path);
+        ctx.respond(`pong:${msg}`);
+      }
+    }
+    const answers = collector(1, 10000);
+    class Pinger extends Actor {
+      receive(ctx, msg) {
+        if (msg instanceof Pid) ctx.tell(msg, 'ping');
+        else answers.push([msg, ctx.sender.path]);
+      }
+    }
+    b.spawn(Replier, { name: 'replier' });
+    a.spawn(Pinger, { name: 'pinger' }).tell(a.remoteLookup(`${addrB}/user/replier`));
+    assert.deepEqual(await answers.wait(), [['pong:ping', `${addrB}/user/replier`]]);
+    assert.deepEqual(senders, [`${addrA}/user/pinger`]);
+  } finally {
+    await a.shutdown();
+    await b.shutdown();
+  }
+});
+
+test('heartbeat options: checked, and pings keep an idle connection open', async () => {
+  const a = await ActorSystem.create('jsalpha', { logger: null });
+  const b = await ActorSystem.create('jsbeta', { logger: null });
+  try {
+    assert.throws(() => a.remoteStart({ heartbeatInterval: -1 }), TypeError);
+    assert.throws(() => a.remoteStart({ heartbeatMisses: 1001 }), InvalidArgumentError);
+    assert.throws(() => a.remoteStart({ heartbeatInterval: 3601000 }), InvalidArgumentError);
+    const addrB = b.remoteStart({ heartbeatInterval: 50, heartbeatMisses: 4 });
+    a.remoteStart({ heartbeatInterval: 50, heartbeatMisses: 4 });
+    b.spawn(Echo, { name: 'echo' });
+    const echo = a.remoteLookup(`${addrB}/user/echo`);
+    assert.equal(await echo.ask('first', { timeout: 10000 }), 'first');
+    // Idle for 12 intervals, three times the silence allowed: the pings keep it open.
+    await new Promise((resolve) => { setTimeout(resolve, 600); });
+    assert.equal(await echo.ask('later', { timeout: 10000 }), 'later');
+  } finally {
+    await a.shutdown();
+    await b.shutdown();
   }
 });

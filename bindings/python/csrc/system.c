@@ -364,16 +364,34 @@ static PyObject *system_remote_address(akt_py_system *self, PyObject *unused) {
 }
 
 static PyObject *system_remote_start(akt_py_system *self, PyObject *args, PyObject *kw) {
-    static char *names[] = {"host", "port", "max_frame_bytes", NULL};
+    static char *names[] = {
+        "host", "port", "max_frame_bytes", "heartbeat_interval", "heartbeat_misses", NULL};
     const char *host = NULL;
     int port = 0;
-    unsigned long max_frame = 0;
-    if (!PyArg_ParseTupleAndKeywords(args, kw, "|zik:remote_start", names, &host, &port,
-                                     &max_frame))
+    unsigned long max_frame = 0, misses = 0;
+    PyObject *interval = Py_None;
+    if (!PyArg_ParseTupleAndKeywords(args, kw, "|zik$Ok:remote_start", names, &host, &port,
+                                     &max_frame, &interval, &misses))
         return NULL;
     if (system_ready(self)) return NULL;
     if (port < 0 || port > 65535 || max_frame > UINT32_MAX) {
         PyErr_SetString(PyExc_ValueError, "port must be 0..65535 and max_frame_bytes 0..2**32-1");
+        return NULL;
+    }
+    /* heartbeat_interval: seconds; None = the default (1 s), 0 or less = no heartbeats. */
+    int64_t interval_ns = 0;
+    if (interval != Py_None) {
+        double s = PyFloat_AsDouble(interval);
+        if (s == -1.0 && PyErr_Occurred()) return NULL;
+        if (!(s <= 3600.0)) {
+            PyErr_SetString(PyExc_ValueError, "heartbeat_interval must be at most 3600 s");
+            return NULL;
+        }
+        interval_ns = s > 0 ? (int64_t)(s * 1e9) : -1;
+        if (interval_ns == 0) interval_ns = 1;
+    }
+    if (misses > 1000) {
+        PyErr_SetString(PyExc_ValueError, "heartbeat_misses must be 0..1000");
         return NULL;
     }
     akt_remote_options o;
@@ -381,6 +399,8 @@ static PyObject *system_remote_start(akt_py_system *self, PyObject *args, PyObje
     o.host = host;
     o.port = (uint16_t)port;
     o.max_frame_bytes = (uint32_t)max_frame;
+    o.heartbeat_interval_ns = interval_ns;
+    o.heartbeat_misses = (uint32_t)misses;
     int rc;
     Py_BEGIN_ALLOW_THREADS
     rc = akt_remote_start(self->sys, &o);
@@ -487,8 +507,10 @@ static PyMethodDef system_methods[] = {
     {"_spawn_native", (PyCFunction)system_spawn_native, METH_VARARGS,
      "_spawn_native(name, behavior_address, state_address) -> Pid"},
     {"remote_start", (PyCFunction)(void (*)(void))system_remote_start, METH_VARARGS | METH_KEYWORDS,
-     "remote_start(host=None, port=0, max_frame_bytes=0) -> this node's address "
-     "(\"akt://name@host:port\"): listens on host (default 127.0.0.1; port 0: ephemeral)."},
+     "remote_start(host=None, port=0, max_frame_bytes=0, *, heartbeat_interval=None, "
+     "heartbeat_misses=0) -> this node's address (\"akt://name@host:port\"): listens on host "
+     "(default 127.0.0.1; port 0: ephemeral). A connection silent for more than "
+     "heartbeat_misses (0: 5) heartbeat intervals (seconds; None: 1 s, 0: none) is lost."},
     {"remote_address", (PyCFunction)system_remote_address, METH_NOARGS,
      "remote_address() -> this node's address; ActorNotFound before remote_start."},
     {"remote_lookup", (PyCFunction)system_remote_lookup, METH_O,

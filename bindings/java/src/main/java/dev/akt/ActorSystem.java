@@ -437,7 +437,30 @@ public final class ActorSystem implements AutoCloseable {
      * Throws {@link AktException} {@code AKT_EEXIST} if already started.
      */
     public String remoteStart(String host, int port) {
-        Errors.check(AktNativeJNI.aktj_remote_start(handle, host, port, 0), "remoteStart");
+        return remoteStart(host, port, null, 0);
+    }
+
+    /**
+     * {@link #remoteStart(String, int)} with heartbeats: both ends of a connection send a
+     * ping every {@code heartbeatInterval} (null: 1 s; {@link Duration#ZERO}: no heartbeats)
+     * and a connection that received nothing for more than {@code heartbeatMisses} intervals
+     * (0: 5) is lost: its pending asks fail with {@code AKT_EUNREACHABLE}. Throws
+     * {@link AktException} {@code AKT_EINVAL} for an interval over an hour or more than 1000
+     * misses.
+     */
+    public String remoteStart(String host, int port, Duration heartbeatInterval,
+            int heartbeatMisses) {
+        long ns = 0;
+        if (heartbeatInterval != null) {
+            if (heartbeatInterval.isNegative()) {
+                throw new IllegalArgumentException("akt: negative heartbeat interval");
+            }
+            ns = heartbeatInterval.isZero() ? -1
+                    : heartbeatInterval.compareTo(Duration.ofHours(2)) > 0 ? Long.MAX_VALUE
+                    : Math.max(1, heartbeatInterval.toNanos());
+        }
+        Errors.check(AktNativeJNI.aktj_remote_start(handle, host, port, 0, ns, heartbeatMisses),
+                "remoteStart");
         return remoteAddress();
     }
 

@@ -13,6 +13,7 @@
 #include "cell.h"
 #include "events.h"
 #include "names.h"
+#include "stats.h"
 #include "time/timer.h"
 
 struct akt__worker;
@@ -72,6 +73,7 @@ struct akt_system {
     struct akt_dispatcher *externals; /* external dispatchers, linked */
     akt__timers timers;
     akt__events events;
+    akt__sys_stats stats; /* metrics (kernel/stats.h) */
 
     /* Shutdown. */
     pthread_mutex_t done_lock;

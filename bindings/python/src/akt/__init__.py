@@ -45,6 +45,7 @@ from .errors import (
 )
 from .events import Event, EventKind
 from .mailbox import Bounded, Fair, Mailbox, Priority
+from .metrics import ActorMetrics, MetricPoint, SystemMetrics
 from .messages import Bytes, Terminated, type_name, wire_bytes
 from .pid import AskFuture, Pid
 from .router import Router
@@ -59,6 +60,9 @@ Subscription = _fast.Subscription
 __version__ = _lib.text(_lib.lib.akt_version_string())
 
 __all__ = [
+    "ActorMetrics",
+    "MetricPoint",
+    "SystemMetrics",
     "Actor", "ActorFailed", "Bounded", "Fair", "Mailbox", "MailboxFullError", "Priority", "AskFuture", "ActorNotFound", "ActorStopped", "ActorSystem", "AktError",
     "AskTimeout", "BufferTooSmall", "Busy", "Bytes", "Cancelled", "Context", "ContextError",
     "CronSyntaxError", "DeadlockError", "Decider", "Directive", "Event", "EventKind",

@@ -99,7 +99,6 @@ static void akt__user_finish(akt__worker *w, akt__cell *c, akt__envelope *e, akt
     akt_system *s = w->disp->system;
     if (rc == 0 && ctx->unhandled) rc = AKT_EUNHANDLED;
     akt__cell_stats *st = akt__stats_of(c);
-    akt__stat_bump(&st->processed, 1);
     if (rc == AKT_EUNHANDLED) {
         akt__stat_bump(&st->unhandled, 1);
         akt__publish(s, AKT_EVENT_UNHANDLED, c, (akt_pid){e->sender}, e->msg, 0, NULL);
@@ -141,6 +140,8 @@ static void akt__handle_user(akt__worker *w, akt__cell *c, akt__envelope *e, int
         akt__dead_letter(w->disp->system, e, akt__cell_pid(c), NULL);
         return;
     }
+    /* Counted before receive: whoever sees a reply sent from it sees the message counted. */
+    akt__stat_bump(&akt__stats_of(c)->processed, 1);
     akt__ctx ctx;
     int64_t t0 = timed ? akt__now_ns() : 0;
     int rc = fn(akt__ctx_enter(&ctx, w, c, e), e->msg, state);
@@ -343,6 +344,7 @@ int akt__ctx_next(akt__ctx *ctx, akt_msg **msg) {
         b->done++;
         if (akt__user_prepare(w, c, e)) break;
     }
+    akt__stat_bump(&akt__stats_of(c)->processed, 1); /* before receive, as akt__handle_user */
     ctx->env = e;
     *msg = e->msg;
     return 0;

@@ -10,8 +10,7 @@
  *
  * The per-cell record lives beside the cell, not in it (the cell's two cache lines are
  * full): each page of cells is followed by a page of records (kernel/cells.c), so the record
- * of a cell is found from the cell alone. The record's first line is written by senders
- * (enqueued), the second by the runner, so a tell and a turn do not write the same line. */
+ * of a cell is found from the cell alone. */
 #ifndef AKT_CORE_KERNEL_STATS_H
 #define AKT_CORE_KERNEL_STATS_H
 #include <stdatomic.h>
@@ -23,21 +22,21 @@ typedef struct akt__cell_stats {
     /* Senders: every envelope pushed into the cell's user mailbox, counted before the push
      * so that dequeued never passes it. Never reset: the mailbox outlives incarnations. */
     _Atomic uint64_t enqueued;
-    char pad_[56];
     /* Runner: envelopes taken out of the mailbox (akt__mailbox_take). Never reset. */
     _Atomic uint64_t dequeued;
     /* Runner, reset by the spawn that owns the cell (it holds the sched flag). */
-    _Atomic uint64_t processed; /* messages that reached receive */
+    _Atomic uint64_t processed; /* messages that reached receive (counted before it) */
     _Atomic uint64_t failures;  /* receive (or pre_start) failed */
     _Atomic uint64_t unhandled; /* receive did not handle the message */
     _Atomic int64_t last_ns;    /* duration of the last timed message (first of a turn) */
     _Atomic int64_t started_ns; /* spawn time, monotonic clock */
     _Atomic uint32_t restarts;  /* restarts of this incarnation */
     _Atomic uint32_t stash;     /* messages in the stash */
-    uint32_t pad2_[2];
 } akt__cell_stats;
 
-_Static_assert(sizeof(akt__cell_stats) == 128, "a sender line and a runner line");
+/* One cache line: an idle actor must stay within its memory budget (README: <= 256 B with
+ * its cell), so senders and the runner share this line as they share the cell's first. */
+_Static_assert(sizeof(akt__cell_stats) == 64, "one cache line");
 
 /* The record of c: its page of cells is followed by the page's records. */
 static inline akt__cell_stats *akt__stats_of(akt__cell *c) {

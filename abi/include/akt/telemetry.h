@@ -85,13 +85,14 @@ typedef struct akt_actor_metrics {
 } akt_actor_metrics;
 
 /* Reads the system's metrics into *out (out->size set by the caller). AKT_EINVAL if system
- * or out is NULL or out->size < sizeof(size_t) + 8; works during and after shutdown (the
- * counters stay). Any thread, lock-free. */
+ * or out is NULL or out->size < sizeof(size_t) + 8; works during and after shutdown, as long as
+ * the handle is held (the counters stay). Any thread, lock-free. */
 AKT_API int akt_metrics_system(akt_system *system, akt_system_metrics *out);
 
 /* Reads the metrics of a live actor into *out (out->size set by the caller). AKT_EINVAL as
  * akt_metrics_system, AKT_ENOTFOUND if pid is not a live actor of system (a stale pid, a
- * remote pid, the guardian). Any thread; lock-free. */
+ * remote pid, the guardian). Any thread; takes the system's structure lock for the
+ * moment of the reading (the children links live under it). */
 AKT_API int akt_metrics_actor(akt_system *system, akt_pid pid, akt_actor_metrics *out);
 
 /* Called once per live actor by akt_metrics_foreach, on the caller's thread with no akt
@@ -99,8 +100,9 @@ AKT_API int akt_metrics_actor(akt_system *system, akt_pid pid, akt_actor_metrics
  * call. Return 0 to go on, anything else to stop the walk. */
 typedef int (*akt_metrics_actor_fn)(const akt_actor_metrics *m, const char *path, void *data);
 
-/* Calls cb for each actor live when the walk began and still live when its turn comes, in
- * the order of their cells (the guardian aside). AKT_EINVAL if system or cb is NULL,
+/* Calls cb for each actor live when the walk began, with its readings of that moment (all
+ * taken in one pass under the structure lock, cb called after it), in the order of their
+ * cells (the guardian aside). AKT_EINVAL if system or cb is NULL,
  * AKT_ENOMEM if the list of actors could not be taken (cb not called). 0 otherwise, also
  * when cb stopped the walk. */
 AKT_API int akt_metrics_foreach(akt_system *system, akt_metrics_actor_fn cb, void *data);

@@ -447,6 +447,7 @@ declare const akt: {
   registerType: typeof registerType;
   validateCron: typeof validateCron;
   cronNext: typeof cronNext;
+  instrumentMetrics: typeof instrumentMetrics;
   CronSyntaxError: typeof CronSyntaxError;
   version: string;
   AktError: typeof AktError;

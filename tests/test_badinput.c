@@ -10,6 +10,7 @@
 #include "tu.h"
 
 #include <akt/remote.h>
+#include <akt/telemetry.h>
 
 #include <dlfcn.h>
 #include <limits.h>
@@ -981,6 +982,76 @@ static void test_remote_functions(void **state) {
     TU_OK(akt_system_release(sys));
 }
 
+/* ---- telemetry (akt/telemetry.h) ------------------------------------------------------ */
+
+static int on_actor_metrics(const akt_actor_metrics *m, const char *path, void *data) {
+    (void)m;
+    (void)path;
+    ++*(int *)data;
+    return 0;
+}
+static int on_point(const akt_metric_point *p, void *data) {
+    (void)p;
+    ++*(int *)data;
+    return 0;
+}
+
+static void test_telemetry_functions(void **state) {
+    (void)state;
+    akt_system_metrics sm = {.size = sizeof sm};
+    akt_actor_metrics am = {.size = sizeof am};
+    akt_pid bogus = {0x1234};
+    int n = 0;
+    BAD(AKT_EINVAL, akt_metrics_system, NULL, &sm);
+    BAD(AKT_EINVAL, akt_metrics_actor, NULL, bogus, &am);
+    BAD(AKT_EINVAL, akt_metrics_foreach, NULL, on_actor_metrics, &n);
+    BAD(AKT_EINVAL, akt_metrics_collect, NULL, on_point, &n);
+    BAD(AKT_EINVAL, akt_metrics_set_low_cardinality, NULL, 1);
+    akt_system *sys = tu_system("mbad", 1);
+    BAD(AKT_EINVAL, akt_metrics_system, sys, NULL);
+    BAD(AKT_EINVAL, akt_metrics_actor, sys, bogus, NULL);
+    BAD(AKT_EINVAL, akt_metrics_foreach, sys, NULL, &n);
+    BAD(AKT_EINVAL, akt_metrics_collect, sys, NULL, &n);
+    akt_system_metrics small = {.size = 1};
+    BAD(AKT_EINVAL, akt_metrics_system, sys, &small);
+    akt_actor_metrics tiny = {.size = 1};
+    BAD(AKT_EINVAL, akt_metrics_actor, sys, bogus, &tiny);
+    /* A pid akt never issued, the zero pid, a bit-63 pid: not found, *out untouched. */
+    am.processed = 77;
+    BAD(AKT_ENOTFOUND, akt_metrics_actor, sys, bogus, &am);
+    BAD(AKT_ENOTFOUND, akt_metrics_actor, sys, (akt_pid){0}, &am);
+    BAD(AKT_ENOTFOUND, akt_metrics_actor, sys, (akt_pid){UINT64_MAX}, &am);
+    assert_int_equal(am.processed, 77);
+    /* A stale pid. */
+    akt_behavior b = tu_behavior(saving_receive);
+    akt_pid p = tu_spawn(sys, &b, NULL, "gone");
+    BAD(0, akt_metrics_actor, sys, p, &am);
+    assert_int_equal(am.pid.id, p.id);
+    tu_stop_wait(sys, p);
+    BAD(AKT_ENOTFOUND, akt_metrics_actor, sys, p, &am);
+    BAD(AKT_ENOTFOUND, akt_metrics_actor, sys, stale_pid(sys), &am);
+    /* A smaller (older) struct is filled up to its size only. */
+    struct {
+        size_t size;
+        uint64_t alive;
+        uint64_t untouched;
+    } older = {sizeof(size_t) + sizeof(uint64_t), 99, 42};
+    BAD(0, akt_metrics_system, sys, (akt_system_metrics *)&older);
+    assert_int_equal(older.untouched, 42);
+    BAD(0, akt_metrics_set_low_cardinality, sys, 7);
+    BAD(0, akt_metrics_collect, sys, on_point, &n);
+    BAD(0, akt_metrics_foreach, sys, on_actor_metrics, &n);
+    TU_OK(akt_system_retain(sys));
+    tu_system_end(sys);
+    /* After shutdown: the counters stay readable, no actor is left. */
+    BAD(0, akt_metrics_system, sys, &sm);
+    assert_int_equal(sm.actors_alive, 0);
+    n = 0;
+    BAD(0, akt_metrics_foreach, sys, on_actor_metrics, &n);
+    assert_int_equal(n, 0);
+    TU_OK(akt_system_release(sys));
+}
+
 /* ---- the checks of the checks -------------------------------------------------------------- */
 
 static void test_every_header_function_is_covered(void **state) {
@@ -1039,6 +1110,7 @@ int main(void) {
         TU_TEST(test_router_functions),
         TU_TEST(test_remote_functions),
         /* Last: they look at what the tests above covered. */
+        TU_TEST(test_telemetry_functions),
         TU_TEST(test_every_header_function_is_covered),
         TU_TEST(test_every_header_function_is_exported),
     };

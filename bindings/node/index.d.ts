@@ -57,6 +57,8 @@ export class Pid {
   /** e.g. "akt://demo/user/counter"; throws NotFoundError once the actor is gone. */
   readonly path: string;
   readonly alive: boolean;
+  /** This actor's metrics; throws NotFoundError once it stopped. */
+  metrics(): ActorMetrics;
   tell(msg: unknown, opts?: SendOptions): void;
   ask<R = unknown>(msg: unknown, opts?: AskOptions): Promise<R>;
   /** Sends msgs in order as one operation: all are taken or none (the error is thrown). */
@@ -322,6 +324,14 @@ export class ActorSystem extends AktEventEmitter {
   cancelSchedule(reference: string): void;
   /** The schedules that have not ended, in creation order. */
   schedules(): ScheduleInfo[];
+  /** The system's metrics (akt/telemetry.h). */
+  metrics(): SystemMetrics;
+  /** The metrics of every live actor, with its path. */
+  actorMetrics(): Array<ActorMetrics & { path: string }>;
+  /** Every data point as OpenTelemetry sees it (GoAkt's instrument names). */
+  collectMetrics(): MetricPoint[];
+  /** Per-actor instruments without attributes, summed over actors. */
+  setLowCardinalityMetrics(on?: boolean): void;
   /** Stops every actor and resolves when all stopped; afterwards the process may exit. */
   shutdown(): Promise<void>;
   on(event: EventKind, listener: (ev: AktEvent) => void): this;
@@ -449,6 +459,54 @@ export function validateCron(expr: string): void;
 /** The first fire time of expr strictly after `after` (whole seconds), or null if it never
  *  fires again. A local time skipped by DST fires at the end of the gap; a repeated one
  *  fires once, at its first occurrence. Throws CronSyntaxError on a bad expression. */
+/** A system's metrics; uptime in seconds. */
+export interface SystemMetrics {
+  actorsAlive: number;
+  actorsSpawned: number;
+  actorsStopped: number;
+  restarts: number;
+  failures: number;
+  deadLetters: number;
+  unhandled: number;
+  uptime: number;
+}
+
+/** One actor's metrics, of its current incarnation; durations in seconds. */
+export interface ActorMetrics {
+  processed: number;
+  restarts: number;
+  failures: number;
+  unhandled: number;
+  mailboxSize: number;
+  stashSize: number;
+  children: number;
+  lastProcessingDuration: number;
+  uptime: number;
+}
+
+/** One OpenTelemetry data point. */
+export interface MetricPoint {
+  name: string;
+  kind: 'counter' | 'gauge';
+  unit: string;
+  description: string;
+  attributes: Record<string, string>;
+  value: number;
+}
+
+/** The subset of an @opentelemetry/api Meter that instrumentMetrics uses. */
+export interface MeterLike {
+  createObservableCounter(name: string, options?: { unit?: string; description?: string }): ObservableLike;
+  createObservableGauge(name: string, options?: { unit?: string; description?: string }): ObservableLike;
+}
+export interface ObservableLike {
+  addCallback(cb: (result: { observe(value: number, attributes?: Record<string, string>): void }) => void): void;
+}
+
+/** Registers the system's instruments with an OpenTelemetry meter (default: the global
+ * meter of GoAkt's scope, from @opentelemetry/api). */
+export function instrumentMetrics(system: ActorSystem, meter?: MeterLike): ObservableLike[];
+
 export function cronNext(expr: string, after: Date, options?: CronOptions): Date | null;
 export class SuspendedError extends AktError {}
 
@@ -464,6 +522,7 @@ declare const akt: {
   registerType: typeof registerType;
   validateCron: typeof validateCron;
   cronNext: typeof cronNext;
+  instrumentMetrics: typeof instrumentMetrics;
   CronSyntaxError: typeof CronSyntaxError;
   version: string;
   AktError: typeof AktError;

@@ -241,6 +241,10 @@ AKT_API int akt_ctx_unstash(akt_ctx *ctx) {
     akt__envelope *e = c->ext ? akt__env_list_pop(&c->ext->stash) : NULL;
     if (!e) return AKT_EAGAIN;
     akt__env_list_push(&c->ext->unstashed, e);
+    /* runner-only: load + store (kernel/stats.h) */
+    _Atomic uint32_t *n = &akt__stats_of(c)->stash;
+    atomic_store_explicit(n, atomic_load_explicit(n, memory_order_relaxed) - 1,
+                          memory_order_relaxed);
     return 0;
 }
 
@@ -249,6 +253,7 @@ AKT_API int akt_ctx_unstash_all(akt_ctx *ctx) {
     akt__envelope *e;
     while (c->ext && (e = akt__env_list_pop(&c->ext->stash)))
         akt__env_list_push(&c->ext->unstashed, e);
+    atomic_store_explicit(&akt__stats_of(c)->stash, 0, memory_order_relaxed); /* as above */
     return 0;
 }
 

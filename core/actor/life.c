@@ -48,6 +48,8 @@ static int akt__enter_running(akt__worker *w, akt__cell *c, unsigned event) {
     int rc = akt__call_pre_start(w, c, &reason);
     if (rc) {
         akt__publish(s, AKT_EVENT_ACTOR_FAILED, c, (akt_pid){0}, NULL, rc, reason);
+        akt__stat_bump(&akt__stats_of(c)->failures, 1);
+        akt__sys_stat(&s->stats.failures);
         akt__dfree(reason);
         akt__actor_begin_stop(w, c);
         return rc;
@@ -67,6 +69,8 @@ void akt__actor_fail(akt__worker *w, akt__cell *c, int code, const char *reason)
     akt_system *s = w->disp->system;
     akt_pid self = akt__cell_pid(c);
     akt__publish(s, AKT_EVENT_ACTOR_FAILED, c, (akt_pid){0}, NULL, code, reason);
+    akt__stat_bump(&akt__stats_of(c)->failures, 1);
+    akt__sys_stat(&s->stats.failures);
     c->status = AKT__SUSPENDED;
     akt_msg *why = NULL;
     if (reason) akt_msg_new_bytes("akt.Failure", reason, strlen(reason), AKT_COPY, &why);
@@ -129,6 +133,11 @@ void akt__actor_restart(akt__worker *w, akt__cell *c, int forced) {
         c->ext->become_fns.n = 0;
         c->ext->become_states.n = 0;
     }
+    /* runner-only, so load + store (kernel/stats.h) */
+    _Atomic uint32_t *restarts = &akt__stats_of(c)->restarts;
+    atomic_store_explicit(restarts, atomic_load_explicit(restarts, memory_order_relaxed) + 1,
+                          memory_order_relaxed);
+    akt__sys_stat(&s->stats.restarts);
     if (akt__enter_running(w, c, AKT_EVENT_ACTOR_RESTARTED) == 0)
         akt__settle_escalated(s, c, AKT__SYS_RESTART);
 }
@@ -214,6 +223,7 @@ void akt__actor_finalize(akt__worker *w, akt__cell *c) {
     c->status = AKT__DEAD;
     akt__sched_head *sched = akt__sys_schedules(s);
     if (sched) sched->hooks->actor_stopped(s, self); /* its schedules end with it */
+    if (akt__cell_index(c) != AKT__GUARDIAN) akt__sys_stat(&s->stats.stopped);
 
     akt__ext *x = c->ext;
     c->ext = NULL;

@@ -5,6 +5,7 @@
 #include "kernel/events.h"
 #include "kernel/future.h"
 #include "kernel/msg.h"
+#include "kernel/stats.h"
 #include "mailbox/mailbox.h"
 #include "sched/dispatch.h"
 
@@ -41,6 +42,7 @@ static int akt__deliver_to(akt_system *s, akt_pid to, akt_msg *msg, uint64_t sen
         return 0;
     }
     if (adm == AKT__ADMIT_COUNTED) e->flags |= AKT__ENV_COUNTED;
+    akt__stat_enqueued(c, 1); /* before the push: dequeued never passes it */
     akt__mpsc_push(&c->mbox, &e->node);
     akt__cell_wake(c);
     return 0;
@@ -202,6 +204,7 @@ AKT_API int akt_tell_batch(akt_system *system, akt_pid to, akt_msg *const *msgs,
         }
         if (!last) return 0;
     }
+    akt__stat_enqueued(c, keep); /* as in akt__deliver_to */
     akt__mpsc_push_chain(&c->mbox, &first->node, &last->node);
     akt__cell_wake(c);
     return 0;
@@ -348,6 +351,7 @@ AKT_API int akt_stop_graceful(akt_system *system, akt_pid pid, int64_t timeout_n
     akt__sysq_push(c, notify);
     pill->kind = AKT__ENV_POISON;
     pill->gen = akt__pid_gen(pid);
+    akt__stat_enqueued(c, 1);
     akt__mpsc_push(&c->mbox, &pill->node);
     akt__cell_wake(c);
     *out = f;

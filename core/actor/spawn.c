@@ -5,6 +5,7 @@
 
 #include "spawn.h"
 
+#include "base/clock.h"
 #include "ext.h"
 #include "kernel/events.h"
 #include "kernel/sys.h"
@@ -176,6 +177,17 @@ static int akt__place_locked(akt_system *s, uint32_t parent_idx, const char *nam
         start->gen = akt__cell_gen(c);
         akt__sysq_push(c, start);
     }
+    /* The incarnation's metrics start from zero (the spawn holds the sched flag: it is the
+     * record's runner-side writer now); relaxed as every counter (kernel/stats.h). */
+    akt__cell_stats *st = akt__stats_of(c);
+    atomic_store_explicit(&st->processed, 0, memory_order_relaxed);
+    atomic_store_explicit(&st->failures, 0, memory_order_relaxed);
+    atomic_store_explicit(&st->unhandled, 0, memory_order_relaxed);
+    atomic_store_explicit(&st->last_ns, 0, memory_order_relaxed);
+    atomic_store_explicit(&st->started_ns, akt__now_ns(), memory_order_relaxed);
+    atomic_store_explicit(&st->restarts, 0, memory_order_relaxed);
+    atomic_store_explicit(&st->stash, 0, memory_order_relaxed);
+    akt__sys_stat(&s->stats.spawned);
     akt__cell_publish(c);
     return 0;
 }

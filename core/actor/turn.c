@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "backoff.h"
+#include "base/clock.h"
 #include "base/spin.h"
 #include "base/tls.h"
 #include "kernel/events.h"
@@ -98,7 +99,9 @@ static void akt__user_finish(akt__worker *w, akt__cell *c, akt__envelope *e, akt
                              int rc) {
     akt_system *s = w->disp->system;
     if (rc == 0 && ctx->unhandled) rc = AKT_EUNHANDLED;
+    akt__cell_stats *st = akt__stats_of(c);
     if (rc == AKT_EUNHANDLED) {
+        akt__stat_bump(&st->unhandled, 1);
         akt__publish(s, AKT_EVENT_UNHANDLED, c, (akt_pid){e->sender}, e->msg, 0, NULL);
         if (e->reply) akt__future_complete(e->reply, AKT_EUNHANDLED, NULL);
     } else if (rc != 0) {
@@ -115,6 +118,10 @@ static void akt__user_finish(akt__worker *w, akt__cell *c, akt__envelope *e, akt
         akt__ext *x = akt__ext_get(s, c);
         if (x) {
             akt__env_list_push(&x->stash, e);
+            /* runner-only: load + store (kernel/stats.h) */
+            atomic_store_explicit(&st->stash,
+                                  atomic_load_explicit(&st->stash, memory_order_relaxed) + 1,
+                                  memory_order_relaxed);
             return;
         }
         akt__dead_letter(s, e, akt__cell_pid(c), NULL); /* could not keep it: say so */
@@ -123,7 +130,9 @@ static void akt__user_finish(akt__worker *w, akt__cell *c, akt__envelope *e, akt
     akt__env_done(e);
 }
 
-static void akt__handle_user(akt__worker *w, akt__cell *c, akt__envelope *e) {
+/* timed: measure this message's receive (the first of each turn: two clock reads a turn
+ * rather than a message keep the metric off the per-message cost). */
+static void akt__handle_user(akt__worker *w, akt__cell *c, akt__envelope *e, int timed) {
     if (!akt__user_prepare(w, c, e)) return;
     akt_receive_fn fn;
     void *state;
@@ -132,9 +141,14 @@ static void akt__handle_user(akt__worker *w, akt__cell *c, akt__envelope *e) {
         akt__dead_letter(w->disp->system, e, akt__cell_pid(c), NULL);
         return;
     }
+    /* Counted before receive: whoever sees a reply sent from it sees the message counted. */
+    akt__stat_bump(&akt__stats_of(c)->processed, 1);
     akt__ctx ctx;
+    int64_t t0 = timed ? akt__now_ns() : 0;
     int rc = fn(akt__ctx_enter(&ctx, w, c, e), e->msg, state);
     akt__ctx_leave();
+    if (timed) /* relaxed: a gauge, runner-only (kernel/stats.h) */
+        atomic_store_explicit(&akt__stats_of(c)->last_ns, akt__now_ns() - t0, memory_order_relaxed);
     akt__user_finish(w, c, e, &ctx, rc);
 }
 
@@ -345,6 +359,7 @@ int akt__ctx_next(akt__ctx *ctx, akt_msg **msg) {
         b->done++;
         if (akt__user_prepare(w, c, e)) break;
     }
+    akt__stat_bump(&akt__stats_of(c)->processed, 1); /* before receive, as akt__handle_user */
     ctx->env = e;
     *msg = e->msg;
     return 0;
@@ -356,7 +371,9 @@ static size_t akt__run_batch(akt__worker *w, akt__cell *c, size_t budget) {
     akt__ctx ctx;
     akt_ctx *handle = akt__ctx_enter(&ctx, w, c, NULL);
     ctx.batch = &b;
+    int64_t t0 = akt__now_ns();
     int rc = c->beh->receive_batch(handle, c->state);
+    int64_t took = akt__now_ns() - t0;
     akt__envelope *e = ctx.env;
     ctx.batch = NULL;
     akt__ctx_leave();
@@ -366,6 +383,9 @@ static size_t akt__run_batch(akt__worker *w, akt__cell *c, size_t budget) {
         akt__actor_fail(w, c, rc > 0 ? AKT_EFAILED : rc, ctx.fail_reason);
         akt__ctx_fail_clear(&ctx);
     }
+    if (b.done) /* a batch's mean per message; relaxed: a gauge (kernel/stats.h) */
+        atomic_store_explicit(&akt__stats_of(c)->last_ns, took / (int64_t)b.done,
+                              memory_order_relaxed);
     return b.done;
 }
 
@@ -380,8 +400,7 @@ size_t akt__cell_run(akt__worker *w, akt__cell *c, size_t budget) {
         } else {
             akt__envelope *e = akt__next_user_lingering(w, c);
             if (!e) break;
-            done++;
-            akt__handle_user(w, c, e);
+            akt__handle_user(w, c, e, done++ == 0);
         }
         if (akt__system_pending(c)) akt__run_system(w, c);
     }

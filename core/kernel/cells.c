@@ -38,7 +38,9 @@ int akt__cells_init_locked(akt_system *s) {
 }
 
 int akt__page_add_locked(akt_system *s, uint32_t page) {
-    akt__cell *p = akt__heap_calloc(&s->heap, AKT__PAGE_CELLS * sizeof(akt__cell));
+    /* The cells, then their metrics records (kernel/stats.h, akt__stats_of). */
+    akt__cell *p = akt__heap_calloc(&s->heap, AKT__PAGE_CELLS *
+                                                  (sizeof(akt__cell) + sizeof(akt__cell_stats)));
     if (!p) return AKT_ENOMEM;
     uint64_t first = akt__pid_make(0, s->gen_base + 1).id; /* incarnation 1, index 0 */
     for (uint32_t i = 0; i < AKT__PAGE_CELLS; i++) {

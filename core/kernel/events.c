@@ -67,8 +67,26 @@ void akt__events_destroy(akt_system *s) {
     }
 }
 
+/* The system's metrics counters of the events that are counted (kernel/stats.h), counted
+ * whether or not anyone subscribed. */
+static void akt__count_event(akt_system *s, unsigned kind) {
+    if (kind == AKT_EVENT_DEAD_LETTER)
+        akt__sys_stat(&s->stats.dead_letters);
+    else if (kind == AKT_EVENT_UNHANDLED)
+        akt__sys_stat(&s->stats.unhandled);
+}
+
+static void akt__publish_uncounted(akt_system *s, unsigned kind, akt_pid pid, const char *path,
+                                   akt_pid sender, akt_msg *msg, int code, const char *reason);
+
 void akt__publish_at(akt_system *s, unsigned kind, akt_pid pid, const char *path, akt_pid sender,
                      akt_msg *msg, int code, const char *reason) {
+    akt__count_event(s, kind);
+    akt__publish_uncounted(s, kind, pid, path, sender, msg, code, reason);
+}
+
+static void akt__publish_uncounted(akt_system *s, unsigned kind, akt_pid pid, const char *path,
+                                   akt_pid sender, akt_msg *msg, int code, const char *reason) {
     akt__events *e = &s->events;
     if (!akt__events_wanted(e, kind)) return;
     akt_event ev = {sizeof(akt_event), kind, pid, path, sender, msg, code, reason};
@@ -106,9 +124,10 @@ void akt__publish_at(akt_system *s, unsigned kind, akt_pid pid, const char *path
 
 void akt__publish(akt_system *s, unsigned kind, akt__cell *cell, akt_pid sender, akt_msg *msg,
                   int code, const char *reason) {
+    akt__count_event(s, kind);
     if (!akt__events_wanted(&s->events, kind)) return;
     char *path = akt__path_dup(s, cell);
-    akt__publish_at(s, kind, akt__cell_pid(cell), path, sender, msg, code, reason);
+    akt__publish_uncounted(s, kind, akt__cell_pid(cell), path, sender, msg, code, reason);
     akt__heap_free(&s->heap, path);
 }
 

@@ -13,6 +13,7 @@
 #include "cell.h"
 #include "events.h"
 #include "names.h"
+#include "stats.h"
 #include "time/timer.h"
 
 struct akt__worker;
@@ -85,6 +86,7 @@ struct akt_system {
     akt__events events;
     /* NULL until the first schedule (lib/schedule.c publishes it once, with release). */
     _Atomic(akt__sched_head *) schedules;
+    akt__sys_stats stats; /* metrics (kernel/stats.h) */
 
     /* Shutdown. */
     pthread_mutex_t done_lock;

@@ -30,6 +30,7 @@
 #include "base/alloc.h"
 #include "kernel/cell.h"
 #include "kernel/envelope.h"
+#include "kernel/stats.h"
 
 typedef struct akt__mailbox akt__mailbox;
 
@@ -100,7 +101,10 @@ static inline akt__envelope *akt__mailbox_take(akt__cell *c) {
     /* relaxed: the runner's own record, published to it by the sched flag. */
     akt__mailbox *mb = atomic_load_explicit(&c->mb, memory_order_relaxed);
     akt__envelope *e = (akt__envelope *)akt__mpsc_pop(&c->mbox);
-    if (!mb) return e;
+    if (!mb) {
+        if (e) akt__stat_bump(&akt__stats_of(c)->dequeued, 1);
+        return e;
+    }
     if (mb->ops) {
         while (e && mb->ops->put(mb, e)) e = (akt__envelope *)akt__mpsc_pop(&c->mbox);
         if (!e) e = mb->ops->take(mb);
@@ -109,6 +113,7 @@ static inline akt__envelope *akt__mailbox_take(akt__cell *c) {
         e->flags &= (uint8_t)~AKT__ENV_COUNTED;
         akt__mailbox_unreserve(mb, 1);
     }
+    if (e) akt__stat_bump(&akt__stats_of(c)->dequeued, 1);
     return e;
 }
 

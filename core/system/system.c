@@ -8,6 +8,7 @@
 #include "actor/ext.h"
 #include "actor/supervise.h"
 #include "actor/turn.h"
+#include "base/clock.h"
 #include "sched/dispatch.h"
 
 AKT_API int akt_system_options_init(akt_system_options *o) {
@@ -95,6 +96,7 @@ AKT_API int akt_system_create(const akt_system_options *options, akt_system **ou
         return AKT_ENOMEM;
     }
     s->events_ready = 1;
+    s->stats.created_ns = akt__now_ns();
     rc = akt__timers_start(&s->timers, &s->hooks);
     if (!rc) rc = akt__dispatcher_start_workers(s, workers);
     if (!rc) rc = akt__guardian_init(s, o.supervisor ? &sup : NULL);

@@ -206,6 +206,18 @@ AKTJ_FUTURE_CALLBACK(akt_shutdown_cb, aktj_shutdown_done)
 %ignore akt_router_spawn;
 %ignore akt_router_routees;
 %ignore akt_router_broadcast;
+/* Metrics: read through aktj.h (aktj_metrics_*), the switch as it is. */
+%ignore akt_system_metrics;
+%ignore akt_actor_metrics;
+%ignore akt_metrics_system;
+%ignore akt_metrics_actor;
+%ignore akt_metrics_actor_fn;
+%ignore akt_metrics_foreach;
+%ignore akt_metric_attr;
+%ignore akt_metric_point;
+%ignore akt_metrics_collect_fn;
+%ignore akt_metrics_collect;
+%ignore akt_metric_kind;
 %ignore AKT_BORROW;
 %ignore AKT_COPY;
 %ignore AKT_API;

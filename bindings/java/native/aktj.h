@@ -94,6 +94,15 @@ int aktj_router_spawn_pool(JNIEnv *env, jlong system, jstring name, jint strateg
                            jlong max_retries, jlong retry_within_ns, jlongArray out);
 int aktj_router_broadcast(JNIEnv *env, jlong system, jlong router, jobject obj, jlong type);
 int aktj_router_routees(JNIEnv *env, jlong system, jlong router, jlongArray out, jlongArray count);
+/* Metrics (akt/telemetry.h). system: out[0..7] = alive, spawned, stopped, restarts, failures,
+ * dead letters, unhandled, uptime ns. actor: out[0..8] = processed, restarts, failures,
+ * unhandled, mailbox, stash, children, last processing ns, uptime ns. foreach: a String[]
+ * {path, the nine actor values} per actor added to list. collect: a String[] {name, kind,
+ * unit, description, value, key, value, ...} per data point. */
+int aktj_metrics_system(JNIEnv *env, jlong system, jlongArray out);
+int aktj_metrics_actor(JNIEnv *env, jlong system, jlong pid, jlongArray out);
+int aktj_metrics_foreach(JNIEnv *env, jlong system, jobject list);
+int aktj_metrics_collect(JNIEnv *env, jlong system, jobject list);
 
 /* Ask: cf is a dev.akt.AskFuture; it gets the future's reference (its handle field) and is
  * completed through dev.akt.Upcalls.complete, which releases that reference. */

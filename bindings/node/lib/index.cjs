@@ -11,6 +11,7 @@ const { Router } = require('./router.cjs');
 const { Context } = require('./context.cjs');
 const { Message, registerType } = require('./types.cjs');
 const { CronSyntaxError, validateCron, cronNext } = require('./cron.cjs');
+const { instrument: instrumentMetrics } = require('./metrics.cjs');
 
 const { makeError, codeOf, errnos, ...errorClasses } = errors;
 
@@ -27,6 +28,7 @@ module.exports = {
   validateCron,
   cronNext,
   CronSyntaxError,
+  instrumentMetrics,
   version: native.version(),
   ...errorClasses,
 };

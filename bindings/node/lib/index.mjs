@@ -16,6 +16,7 @@ export const {
   validateCron,
   cronNext,
   CronSyntaxError,
+  instrumentMetrics,
   version,
   AktError,
   InvalidArgumentError,

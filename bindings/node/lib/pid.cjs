@@ -188,6 +188,10 @@ class Pid {
 
   get path() { return native.pidPath(this.system[kHandle], this.lo, this.hi); }
 
+  /** This actor's metrics (processed, restarts, failures, unhandled, mailboxSize, stashSize,
+   * children, lastProcessingDuration and uptime in seconds); NotFoundError once it stopped. */
+  metrics() { return require('./metrics.cjs').pidMetrics(this); }
+
   /** The 64-bit id as a BigInt: opaque (compare it, never decode it). */
   get id() { return (BigInt(this.hi) << 32n) | BigInt(this.lo); }
 

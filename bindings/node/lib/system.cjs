@@ -16,6 +16,7 @@ const AKT_CRON_UTC = 1;
 const SCHEDULE_KINDS = { 1: 'once', 2: 'every', 3: 'cron' }; // AKT_SCHEDULE_*
 const { spawnActor, budgetOf } = require('./actor.cjs');
 const { spawnRouter } = require('./router.cjs');
+const metrics = require('./metrics.cjs');
 const { kHandle, kFastTell, kReport, kCallSites } = require('./internal.cjs');
 
 const EVENT_KINDS = {
@@ -150,6 +151,32 @@ class ActorSystem extends EventEmitter {
     return native.lookup(this[kHandle], path)
       ? new Pid(this, shared.scratch[S_PID], shared.scratch[S_PID + 1])
       : null;
+  }
+
+  /** The system's metrics: actorsAlive, actorsSpawned, actorsStopped, restarts, failures,
+   * deadLetters, unhandled, uptime (seconds). */
+  metrics() {
+    this.#open();
+    return metrics.systemMetrics(this);
+  }
+
+  /** The metrics of every live actor, each with its path, in the order of their cells. */
+  actorMetrics() {
+    this.#open();
+    return metrics.actorMetrics(this);
+  }
+
+  /** Every data point as OpenTelemetry sees it (GoAkt's instrument names). */
+  collectMetrics() {
+    this.#open();
+    return metrics.collectMetrics(this);
+  }
+
+  /** Per-actor instruments without attributes, summed over actors (GoAkt's
+   * WithLowCardinalityMetrics). */
+  setLowCardinalityMetrics(on = true) {
+    this.#open();
+    metrics.setLowCardinality(this, on);
   }
 
   /** The topic name of this system (publish / subscribe; see Topic). */

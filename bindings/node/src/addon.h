@@ -230,6 +230,7 @@ napi_status an_register_native(napi_env env, napi_value exports, an_inst *I);
 napi_status an_register_errors(napi_env env, napi_value exports, an_inst *I);
 napi_status an_register_cron(napi_env env, napi_value exports, an_inst *I);
 napi_status an_register_router(napi_env env, napi_value exports, an_inst *I);
+napi_status an_register_metrics(napi_env env, napi_value exports, an_inst *I);
 
 /* Shorthand for the argument prologue of every exported function. */
 #define AN_ARGS(n)                                   \

@@ -428,6 +428,11 @@ static PyObject *system_get_name(akt_py_system *self, void *closure) {
     if (system_ready(self)) return NULL;
     return PyUnicode_FromString(akt_system_name(self->sys));
 }
+/* The akt_system * as an int, for the cffi-level parts of the package (akt.metrics). */
+static PyObject *system_get_address(akt_py_system *self, void *closure) {
+    if (system_ready(self)) return NULL;
+    return PyLong_FromVoidPtr(self->sys);
+}
 static PyObject *system_get_fileno(akt_py_system *self, void *closure) {
     return PyLong_FromLong(self->efd);
 }
@@ -533,6 +538,7 @@ static PyMethodDef system_methods[] = {
 static PyGetSetDef system_getset[] = {
     {"name", (getter)system_get_name, NULL, "the system's name", NULL},
     {"_fileno", (getter)system_get_fileno, NULL, "the service eventfd", NULL},
+    {"_address", (getter)system_get_address, NULL, "the akt_system * as an int", NULL},
     {"_shutdown_done", (getter)system_get_done, NULL, "shutdown completed", NULL},
     {"ask_timeout", (getter)system_get_ask_timeout, NULL, "default ask timeout in seconds", NULL},
     {NULL, NULL, NULL, NULL, NULL},

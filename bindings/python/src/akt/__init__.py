@@ -46,6 +46,7 @@ from .errors import (
 )
 from .events import Event, EventKind
 from .mailbox import Bounded, Fair, Mailbox, Priority
+from .metrics import ActorMetrics, MetricPoint, SystemMetrics
 from .messages import Bytes, Terminated, type_name, wire_bytes
 from .pid import AskFuture, Pid
 from .router import Router
@@ -61,9 +62,9 @@ Subscription = _fast.Subscription
 __version__ = _lib.text(_lib.lib.akt_version_string())
 
 __all__ = [
-    "Actor", "ActorFailed", "ActorSuspended", "Backoff", "Bounded", "Fair", "Mailbox",
-    "MailboxFullError", "Priority", "AskFuture", "ActorNotFound", "ActorStopped", "ActorSystem",
-    "AktError",
+    "Actor", "ActorFailed", "ActorMetrics", "ActorSuspended", "Backoff", "Bounded", "Fair",
+    "Mailbox", "MailboxFullError", "MetricPoint", "Priority", "AskFuture", "ActorNotFound",
+    "ActorStopped", "ActorSystem", "AktError", "SystemMetrics",
     "AskTimeout", "BufferTooSmall", "Busy", "Bytes", "Cancelled", "Context", "ContextError",
     "CronSyntaxError", "DeadlockError", "Decider", "Directive", "Event", "EventKind",
     "InvalidArgument", "MailboxFull", "NameTaken", "NotReady", "NotSupported", "OutOfMemory",

@@ -90,6 +90,7 @@ class AskHandle:
 class SystemCore:
     ask_timeout: float
     _fileno: int
+    _address: int
     _shutdown_done: bool
     @property
     def name(self) -> str: ...

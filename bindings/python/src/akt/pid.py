@@ -5,10 +5,13 @@ from __future__ import annotations
 
 import asyncio
 import concurrent.futures
-from typing import Any, Iterable, Optional
+from typing import TYPE_CHECKING, Any, Iterable, Optional
 
 from ._lib import _fast
 from .errors import AktError
+
+if TYPE_CHECKING:
+    from .metrics import ActorMetrics
 
 
 class AskFuture(concurrent.futures.Future):  # type: ignore[type-arg]
@@ -50,6 +53,12 @@ class Pid(_fast.PidBase):
     """
 
     __slots__ = ()
+
+    def metrics(self) -> "ActorMetrics":
+        """This actor's metrics (akt.ActorMetrics); ActorNotFound once it stopped."""
+        from .metrics import pid_metrics
+
+        return pid_metrics(self)
 
     async def ask_batch(self, msgs: Iterable[Any], timeout: Optional[float] = None, *,
                         type: Optional[str] = None,

@@ -33,6 +33,7 @@ from .router import FAILURE_POLICIES, STRATEGIES, Router, _ns
 from .schedule import EVERY, KINDS, ScheduleInfo, seconds_to_ns
 
 if TYPE_CHECKING:
+    from .metrics import ActorMetrics, MetricPoint, SystemMetrics
     from .topics import Topic
 
 _log = logging.getLogger("akt")
@@ -186,6 +187,34 @@ class ActorSystem(_fast.SystemCore):
             raise TypeError("the actor name must be a str or None")
         return self._spawn_native(name, _address(behavior),
                                   None if state is None else _address(state))
+
+    # ------------------------------------------------------------------ metrics
+
+    def metrics(self) -> "SystemMetrics":
+        """The system's metrics (akt.SystemMetrics): actors alive, spawned, stopped,
+        restarts, failures, dead letters, unhandled messages, uptime."""
+        from . import metrics
+
+        return metrics.system_metrics(self)
+
+    def actor_metrics(self) -> "list[ActorMetrics]":
+        """The metrics of every live actor (with its path), in the order of their cells."""
+        from . import metrics
+
+        return metrics.actor_metrics(self)
+
+    def collect_metrics(self) -> "list[MetricPoint]":
+        """Every data point as OpenTelemetry sees it (GoAkt's instrument names)."""
+        from . import metrics
+
+        return metrics.collect(self)
+
+    def set_low_cardinality_metrics(self, on: bool = True) -> None:
+        """Per-actor instruments without attributes, summed over actors (GoAkt's
+        WithLowCardinalityMetrics)."""
+        from . import metrics
+
+        metrics.set_low_cardinality(self, on)
 
     # ------------------------------------------------------------------ topics
 

@@ -300,6 +300,48 @@ public final class ActorSystem implements AutoCloseable {
         return spawn(0, name, props);
     }
 
+    /** The system's metrics: actors alive, spawned, stopped, restarts, failures, dead letters,
+     * unhandled messages, uptime. */
+    public SystemMetrics metrics() {
+        long[] v = new long[8];
+        Errors.check(AktNativeJNI.aktj_metrics_system(handle, v), "metrics of system '" + name + "'");
+        return new SystemMetrics(v[0], v[1], v[2], v[3], v[4], v[5], v[6], java.time.Duration.ofNanos(v[7]));
+    }
+
+    /** The metrics of every live actor, each with its path, in the order of their cells. */
+    public List<ActorMetrics> actorMetrics() {
+        List<String[]> rows = new java.util.ArrayList<>();
+        Errors.check(AktNativeJNI.aktj_metrics_foreach(handle, rows), "actorMetrics");
+        List<ActorMetrics> out = new java.util.ArrayList<>(rows.size());
+        for (String[] r : rows) {
+            long[] v = new long[9];
+            for (int i = 0; i < 9; i++) v[i] = Long.parseLong(r[i + 1]);
+            out.add(ActorMetrics.of(r[0], v));
+        }
+        return List.copyOf(out);
+    }
+
+    /** Every data point as OpenTelemetry sees it, named as GoAkt's instruments. */
+    public List<MetricPoint> collectMetrics() {
+        List<String[]> rows = new java.util.ArrayList<>();
+        Errors.check(AktNativeJNI.aktj_metrics_collect(handle, rows), "collectMetrics");
+        List<MetricPoint> out = new java.util.ArrayList<>(rows.size());
+        for (String[] r : rows) {
+            java.util.Map<String, String> attrs = new java.util.LinkedHashMap<>();
+            for (int i = 5; i + 1 < r.length; i += 2) attrs.put(r[i], r[i + 1]);
+            MetricPoint.Kind kind = "0".equals(r[1]) ? MetricPoint.Kind.COUNTER : MetricPoint.Kind.GAUGE;
+            out.add(new MetricPoint(r[0], kind, r[2], r[3], java.util.Collections.unmodifiableMap(attrs),
+                                    Double.parseDouble(r[4])));
+        }
+        return List.copyOf(out);
+    }
+
+    /** Per-actor instruments without attributes, summed over actors (GoAkt's
+     * WithLowCardinalityMetrics). */
+    public void setLowCardinalityMetrics(boolean on) {
+        Errors.check(AktNative.akt_metrics_set_low_cardinality(handle, on ? 1 : 0), "setLowCardinalityMetrics");
+    }
+
     /**
      * Spawns a router over existing actors (of any language).
      *

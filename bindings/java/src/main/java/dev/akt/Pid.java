@@ -258,6 +258,17 @@ public final class Pid {
         return done.thenApply(x -> null);
     }
 
+    /**
+     * This actor's metrics, of its current incarnation.
+     *
+     * @throws ActorNotFoundException once it stopped
+     */
+    public ActorMetrics metrics() {
+        long[] v = new long[9];
+        Errors.check(AktNativeJNI.aktj_metrics_actor(system.handle, id, v), "metrics of " + this);
+        return ActorMetrics.of(path(), v);
+    }
+
     /** True if the actor is alive now. */
     public boolean isAlive() {
         return AktNativeJNI.akt_pid_is_alive(system.handle, id) == 1;

@@ -1,0 +1,150 @@
+/* akt telemetry: metrics of a system and of its actors.
+ *
+ * Every reading comes from counters the runtime keeps anyway: relaxed atomic counters on
+ * each actor's cell and on the system, bumped on the paths that already do the work (a
+ * tell adds one relaxed increment, a turn one clock pair for its first message), and read
+ * here on demand. Nothing runs unless you read. Readings are snapshots: each value was
+ * really held, but values read together were loaded one after another while actors ran.
+ *
+ * Three ways to read: one system (akt_metrics_system), one actor (akt_metrics_actor), every
+ * live actor (akt_metrics_foreach); and akt_metrics_collect, which calls back once per data
+ * point in OpenTelemetry's shape (instrument name, kind, unit, attributes, value), so a
+ * binding can hand it to its OpenTelemetry SDK from one observable callback (a constant
+ * number of callbacks, not one per actor, as GoAkt does).
+ *
+ * The instruments, named as GoAkt v4's (github.com/Tochemey/goakt/v4/telemetry) where GoAkt
+ * has them; "akt" marks akt's own. Kind: C = counter (monotonic), G = gauge.
+ *
+ *   instrument                      kind unit  attributes  value
+ *   actorsystem.actors.count        G    1     -           live actors (the guardian aside)
+ *   actorsystem.deadletters.count   C    1     -           dead letters of the system
+ *   actorsystem.uptime              G    s     -           seconds since creation
+ *   actor.spawned.count             C    1     -           actors spawned
+ *   actor.stopped.count             C    1     -           actors stopped
+ *   actorsystem.restart.count       C    1     -           restarts of any actor (akt)
+ *   actorsystem.failure.count       C    1     -           failures of any actor (akt)
+ *   actorsystem.unhandled.count     C    1     -           unhandled messages (akt)
+ *   actor.processed.count           C    1     per actor   messages that reached receive
+ *   actor.restart.count             C    1     per actor   restarts of this incarnation
+ *   actor.failure.count             C    1     per actor   failures (receive, pre_start)
+ *   actor.unhandled.count           C    1     per actor   messages not handled
+ *   actor.mailbox.size              G    1     per actor   messages waiting
+ *   actor.stash.size                G    1     per actor   messages stashed
+ *   actor.children.count            G    1     per actor   live children
+ *   actor.last.received.duration    G    ms    per actor   last timed receive (see below)
+ *   actor.uptime                    G    s     per actor   seconds since its spawn
+ *
+ * Per-actor attributes: actor.system (the system's name), actor.name (the actor's name),
+ * actor.address (its path, "akt://sys/user/a/b"). GoAkt's actor.kind (the Go type) has no
+ * counterpart yet: akt actors have no type name. Under the low-cardinality switch
+ * (akt_metrics_set_low_cardinality, GoAkt's WithLowCardinalityMetrics) each per-actor
+ * instrument gives one point without attributes: the sum over live actors (the maximum
+ * for actor.last.received.duration and actor.uptime).
+ *
+ * Not yet: GoAkt's grains, peers, passivation, scheduler, cluster, relocation and CRDT
+ * instruments, and per-actor dead letters (akt has no grains, cluster or passivation yet).
+ */
+#ifndef AKT_TELEMETRY_H
+#define AKT_TELEMETRY_H
+#include <akt/akt.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* A system's readings. Size-first: set size to sizeof(akt_system_metrics); akt fills the
+ * fields that fit in size (a later version's fields stay untouched). */
+typedef struct akt_system_metrics {
+    size_t size;
+    uint64_t actors_alive;   /* live actors, the guardian (/user) aside */
+    uint64_t actors_spawned; /* since creation */
+    uint64_t actors_stopped; /* since creation */
+    uint64_t restarts;       /* restarts of any actor */
+    uint64_t failures;       /* failures of any actor (receive or pre_start) */
+    uint64_t dead_letters;   /* accepted messages that could not be delivered */
+    uint64_t unhandled;      /* messages a receive did not handle */
+    int64_t uptime_ns;       /* since akt_system_create */
+} akt_system_metrics;
+
+/* One actor's readings, of its current incarnation (a restart keeps them; a new spawn on
+ * the same slot starts from zero). Size-first, filled by size as akt_system_metrics. */
+typedef struct akt_actor_metrics {
+    size_t size;
+    akt_pid pid;
+    uint64_t processed;    /* messages that reached receive (handled, unhandled or failed) */
+    uint64_t restarts;     /* restarts by its supervisor */
+    uint64_t failures;     /* receive or pre_start failures */
+    uint64_t unhandled;    /* messages receive did not handle */
+    uint64_t mailbox_size; /* messages waiting in its mailbox, the stash aside */
+    uint64_t stash_size;   /* messages in its stash */
+    uint64_t children;     /* live children */
+    /* How long the last timed receive took: the first message of each turn is timed (two
+     * clock reads a turn, not a message); for a binding's batch receive, the run's mean. */
+    int64_t last_processing_ns;
+    int64_t uptime_ns; /* since its spawn */
+} akt_actor_metrics;
+
+/* Reads the system's metrics into *out (out->size set by the caller). AKT_EINVAL if system
+ * or out is NULL or out->size < sizeof(size_t) + 8; works during and after shutdown, as long as
+ * the handle is held (the counters stay). Any thread, lock-free. */
+AKT_API int akt_metrics_system(akt_system *system, akt_system_metrics *out);
+
+/* Reads the metrics of a live actor into *out (out->size set by the caller). AKT_EINVAL as
+ * akt_metrics_system, AKT_ENOTFOUND if pid is not a live actor of system (a stale pid, a
+ * remote pid, the guardian). Any thread; takes the system's structure lock for the
+ * moment of the reading (the children links live under it). */
+AKT_API int akt_metrics_actor(akt_system *system, akt_pid pid, akt_actor_metrics *out);
+
+/* Called once per live actor by akt_metrics_foreach, on the caller's thread with no akt
+ * lock held (it may call any akt function). m and path (its address) are borrowed for the
+ * call. Return 0 to go on, anything else to stop the walk. */
+typedef int (*akt_metrics_actor_fn)(const akt_actor_metrics *m, const char *path, void *data);
+
+/* Calls cb for each actor live when the walk began, with its readings of that moment (all
+ * taken in one pass under the structure lock, cb called after it), in the order of their
+ * cells (the guardian aside). AKT_EINVAL if system or cb is NULL,
+ * AKT_ENOMEM if the list of actors could not be taken (cb not called). 0 otherwise, also
+ * when cb stopped the walk. */
+AKT_API int akt_metrics_foreach(akt_system *system, akt_metrics_actor_fn cb, void *data);
+
+/* OpenTelemetry-shaped export. */
+enum akt_metric_kind {
+    AKT_METRIC_COUNTER = 0, /* monotonic sum (an observable counter) */
+    AKT_METRIC_GAUGE = 1    /* a value at the time of reading (an observable gauge) */
+};
+
+typedef struct akt_metric_attr {
+    const char *key;
+    const char *value;
+} akt_metric_attr;
+
+/* One data point. Every pointer is borrowed for the callback. */
+typedef struct akt_metric_point {
+    size_t size;             /* sizeof(akt_metric_point) */
+    const char *name;        /* the instrument, e.g. "actor.processed.count" */
+    int kind;                /* enum akt_metric_kind */
+    const char *unit;        /* UCUM: "1", "s", "ms" */
+    const char *description; /* one line */
+    const akt_metric_attr *attrs;
+    size_t nattrs; /* 0 for system instruments and under the low-cardinality switch */
+    double value;
+} akt_metric_point;
+
+/* Called once per data point by akt_metrics_collect, on the caller's thread with no akt
+ * lock held. Return 0 to go on, anything else to stop. */
+typedef int (*akt_metrics_collect_fn)(const akt_metric_point *p, void *data);
+
+/* Calls cb for every data point of the table above: the system instruments first, then
+ * each per-actor instrument for every live actor (one point per instrument under the
+ * low-cardinality switch). AKT_EINVAL if system or cb is NULL, AKT_ENOMEM. */
+AKT_API int akt_metrics_collect(akt_system *system, akt_metrics_collect_fn cb, void *data);
+
+/* The low-cardinality switch (GoAkt's WithLowCardinalityMetrics): on (nonzero), per-actor
+ * instruments are reported without attributes, summed over actors. Off by default.
+ * AKT_EINVAL if system is NULL. */
+AKT_API int akt_metrics_set_low_cardinality(akt_system *system, int on);
+
+#ifdef __cplusplus
+}
+#endif
+#endif

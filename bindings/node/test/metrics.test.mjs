@@ -1,0 +1,83 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { NotFoundError, instrumentMetrics } from 'akt';
+import { withSystem } from './helpers.mjs';
+
+const counter = {
+  receive(ctx, msg) {
+    if (msg === 'fail') throw new Error('boom');
+    if (msg === 'stash') ctx.stash();
+    else if (msg === 'get') ctx.respond('ok');
+    else if (msg !== 'inc') ctx.unhandled();
+  },
+};
+
+test('counts after a scripted scenario', async () => {
+  await withSystem(async (system) => {
+    const pid = system.spawn(counter, { name: 'counter' });
+    for (let i = 0; i < 100; i++) pid.tell('inc');
+    assert.equal(await pid.ask('get'), 'ok');
+    let m = pid.metrics();
+    assert.deepEqual([m.processed, m.restarts, m.failures, m.mailboxSize], [101, 0, 0, 0]);
+    assert.ok(m.uptime > 0);
+    pid.tell('fail'); // restarted by the default supervisor
+    assert.equal(await pid.ask('get'), 'ok');
+    await assert.rejects(pid.ask('bogus'));
+    pid.tell('stash');
+    pid.tell('stash');
+    assert.equal(await pid.ask('get'), 'ok');
+    m = pid.metrics();
+    assert.deepEqual([m.processed, m.restarts, m.failures, m.unhandled, m.stashSize], [107, 1, 1, 1, 2]);
+    let s = system.metrics();
+    assert.deepEqual([s.actorsAlive, s.restarts, s.failures, s.unhandled, s.deadLetters], [1, 1, 1, 1, 0]);
+    await pid.stopGracefully();
+    s = system.metrics();
+    assert.deepEqual([s.actorsAlive, s.actorsStopped, s.deadLetters], [0, 1, 2]);
+    assert.throws(() => pid.metrics(), NotFoundError);
+  });
+});
+
+test('actorMetrics, collectMetrics and the low-cardinality switch', async () => {
+  await withSystem(async (system) => {
+    const a = system.spawn(counter, { name: 'a' });
+    const b = system.spawn(counter, { name: 'b' });
+    a.tell('inc');
+    assert.equal(await a.ask('get'), 'ok');
+    assert.equal(await b.ask('get'), 'ok');
+    const byPath = Object.fromEntries(system.actorMetrics().map((m) => [m.path, m.processed]));
+    assert.deepEqual(byPath, { 'akt://test/user/a': 2, 'akt://test/user/b': 1 });
+    const points = system.collectMetrics();
+    const alive = points.find((p) => p.name === 'actorsystem.actors.count');
+    assert.deepEqual([alive.kind, alive.value], ['gauge', 2]);
+    const processed = points.filter((p) => p.name === 'actor.processed.count');
+    assert.equal(processed[0].kind, 'counter');
+    assert.deepEqual(Object.fromEntries(processed.map((p) => [p.attributes['actor.name'], p.value])), { a: 2, b: 1 });
+    assert.equal(processed[0].attributes['actor.system'], 'test');
+    system.setLowCardinalityMetrics(true);
+    const low = system.collectMetrics().filter((p) => p.name === 'actor.processed.count');
+    assert.deepEqual(low.map((p) => [p.attributes, p.value]), [[{}, 3]]);
+  });
+});
+
+test('instrumentMetrics registers observable instruments on a meter', async () => {
+  await withSystem(async (system) => {
+    const a = system.spawn(counter, { name: 'a' });
+    assert.equal(await a.ask('get'), 'ok');
+    const made = new Map();
+    const observable = (kind, name) => {
+      const inst = { kind, name, callbacks: [], addCallback(cb) { this.callbacks.push(cb); } };
+      made.set(name, inst);
+      return inst;
+    };
+    const meter = {
+      createObservableCounter: (name) => observable('counter', name),
+      createObservableGauge: (name) => observable('gauge', name),
+    };
+    instrumentMetrics(system, meter);
+    const inst = made.get('actor.processed.count');
+    assert.equal(inst.kind, 'counter');
+    const seen = [];
+    inst.callbacks[0]({ observe: (v, attrs) => seen.push([v, attrs['actor.address']]) });
+    assert.deepEqual(seen, [[1, 'akt://test/user/a']]);
+  });
+});

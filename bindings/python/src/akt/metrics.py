@@ -1,0 +1,154 @@
+"""Metrics (akt/telemetry.h): ``system.metrics()``, ``pid.metrics()``, ``system.actor_metrics()``
+and the OpenTelemetry-shaped ``system.collect_metrics()``.
+
+Readings are snapshots of counters the runtime keeps anyway (relaxed atomics: nothing runs
+unless you read). ``instrument(system)`` hands them to OpenTelemetry when the
+``opentelemetry-api`` package is installed: one observable callback per instrument, named as
+GoAkt's (``actor.processed.count``, ``actorsystem.deadletters.count``, ...); without it the
+readings stay plain dataclasses.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, Callable, Optional
+
+from ._lib import ffi, lib, text
+from .errors import error_for
+
+if TYPE_CHECKING:
+    from .pid import Pid
+    from .system import ActorSystem
+
+
+@dataclass(frozen=True)
+class SystemMetrics:
+    """A system's readings (``ActorSystem.metrics()``)."""
+
+    actors_alive: int
+    actors_spawned: int
+    actors_stopped: int
+    restarts: int
+    failures: int
+    dead_letters: int
+    unhandled: int
+    uptime: float  # seconds
+
+
+@dataclass(frozen=True)
+class ActorMetrics:
+    """One actor's readings (``Pid.metrics()``), of its current incarnation."""
+
+    processed: int
+    restarts: int
+    failures: int
+    unhandled: int
+    mailbox_size: int
+    stash_size: int
+    children: int
+    last_processing_duration: float  # seconds, the last timed receive
+    uptime: float  # seconds
+    path: Optional[str] = None  # set by ActorSystem.actor_metrics()
+
+
+@dataclass(frozen=True)
+class MetricPoint:
+    """One OpenTelemetry data point (``ActorSystem.collect_metrics()``)."""
+
+    name: str
+    kind: str  # "counter" or "gauge"
+    unit: str
+    description: str
+    attributes: dict[str, str]
+    value: float
+
+
+def _check(rc: int, what: str) -> None:
+    if rc:
+        raise error_for(rc, what)
+
+
+def _actor(m: Any, path: Optional[str] = None) -> ActorMetrics:
+    return ActorMetrics(int(m.processed), int(m.restarts), int(m.failures), int(m.unhandled),
+                        int(m.mailbox_size), int(m.stash_size), int(m.children),
+                        m.last_processing_ns / 1e9, m.uptime_ns / 1e9, path)
+
+
+def system_metrics(system: "ActorSystem") -> SystemMetrics:
+    m = ffi.new("akt_system_metrics *")
+    m.size = ffi.sizeof("akt_system_metrics")
+    _check(lib.akt_metrics_system(ffi.cast("akt_system *", system._address), m), "metrics")
+    return SystemMetrics(int(m.actors_alive), int(m.actors_spawned), int(m.actors_stopped),
+                         int(m.restarts), int(m.failures), int(m.dead_letters),
+                         int(m.unhandled), m.uptime_ns / 1e9)
+
+
+def pid_metrics(pid: "Pid") -> ActorMetrics:
+    m = ffi.new("akt_actor_metrics *")
+    m.size = ffi.sizeof("akt_actor_metrics")
+    p = ffi.new("akt_pid *")
+    p.id = pid.id
+    _check(lib.akt_metrics_actor(ffi.cast("akt_system *", pid.system._address), p[0], m),
+           f"metrics of {pid!r}")
+    return _actor(m)
+
+
+def actor_metrics(system: "ActorSystem") -> list[ActorMetrics]:
+    out: list[ActorMetrics] = []
+
+    @ffi.callback("int(*)(const akt_actor_metrics *, const char *, void *)")
+    def each(m: Any, path: Any, data: Any) -> int:
+        out.append(_actor(m, text(path)))
+        return 0
+
+    _check(lib.akt_metrics_foreach(ffi.cast("akt_system *", system._address), each, ffi.NULL),
+           "actor_metrics")
+    return out
+
+
+_KINDS = {lib.AKT_METRIC_COUNTER: "counter", lib.AKT_METRIC_GAUGE: "gauge"}
+
+
+def collect(system: "ActorSystem") -> list[MetricPoint]:
+    out: list[MetricPoint] = []
+
+    @ffi.callback("int(*)(const akt_metric_point *, void *)")
+    def each(p: Any, data: Any) -> int:
+        attrs = {text(p.attrs[i].key): text(p.attrs[i].value) for i in range(p.nattrs)}
+        out.append(MetricPoint(text(p.name), _KINDS.get(p.kind, "gauge"), text(p.unit),
+                               text(p.description), attrs, float(p.value)))
+        return 0
+
+    _check(lib.akt_metrics_collect(ffi.cast("akt_system *", system._address), each, ffi.NULL),
+           "collect_metrics")
+    return out
+
+
+def set_low_cardinality(system: "ActorSystem", on: bool) -> None:
+    _check(lib.akt_metrics_set_low_cardinality(ffi.cast("akt_system *", system._address),
+                                               1 if on else 0), "low_cardinality")
+
+
+SCOPE = "github.com/Tochemey/goakt/v4/telemetry"
+
+
+def instrument(system: "ActorSystem", meter: Any = None) -> list[Any]:
+    """Registers the system's instruments with OpenTelemetry (``opentelemetry-api``): one
+    observable instrument per name, each reading ``collect_metrics()`` when the SDK
+    collects. ``meter`` defaults to the global meter provider's meter of GoAkt's scope.
+    Returns the instruments; ImportError without ``opentelemetry-api``."""
+    from opentelemetry import metrics as otel  # optional dependency
+    from opentelemetry.metrics import CallbackOptions, Observation
+
+    meter = meter or otel.get_meter(SCOPE)
+    made: list[Any] = []
+    for p in {pt.name: pt for pt in collect(system)}.values():
+
+        def observe(options: CallbackOptions, name: str = p.name) -> list[Observation]:
+            return [Observation(pt.value, pt.attributes) for pt in collect(system)
+                    if pt.name == name]
+
+        make: Callable[..., Any] = (meter.create_observable_counter if p.kind == "counter"
+                                    else meter.create_observable_gauge)
+        made.append(make(p.name, callbacks=[observe], unit=p.unit, description=p.description))
+    return made

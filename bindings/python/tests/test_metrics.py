@@ -1,0 +1,102 @@
+"""Metrics: system.metrics(), pid.metrics(), actor_metrics(), collect_metrics()."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+import akt
+
+
+class Counter(akt.Actor):
+    def receive(self, ctx: akt.Context, msg: Any) -> None:
+        if msg == "fail":
+            raise RuntimeError("boom")
+        if msg == "stash":
+            ctx.stash()
+        elif msg == "get":
+            ctx.respond("ok")
+        elif msg != "inc":
+            ctx.unhandled()
+
+
+def test_scripted_counts(any_system: akt.ActorSystem) -> None:
+    pid = any_system.spawn("counter", Counter())
+    for _ in range(100):
+        pid.tell("inc")
+    assert pid.ask_sync("get", 5) == "ok"
+    m = pid.metrics()
+    assert isinstance(m, akt.ActorMetrics)
+    assert (m.processed, m.restarts, m.failures, m.mailbox_size) == (101, 0, 0, 0)
+    assert m.uptime > 0
+    pid.tell("fail")  # restarted by the default supervisor
+    assert pid.ask_sync("get", 5) == "ok"
+    with pytest.raises(akt.AktError):
+        pid.ask_sync("bogus", 5)
+    pid.tell("stash")
+    pid.tell("stash")
+    assert pid.ask_sync("get", 5) == "ok"
+    m = pid.metrics()
+    assert (m.processed, m.restarts, m.failures, m.unhandled, m.stash_size) == (107, 1, 1, 1, 2)
+    s = any_system.metrics()
+    assert isinstance(s, akt.SystemMetrics)
+    assert (s.actors_alive, s.restarts, s.failures, s.unhandled, s.dead_letters) == (1, 1, 1, 1, 0)
+    pid.stop_graceful_sync(5)
+    s = any_system.metrics()
+    assert (s.actors_alive, s.actors_stopped, s.dead_letters) == (0, 1, 2)
+    with pytest.raises(akt.ActorNotFound):
+        pid.metrics()
+
+
+def test_foreach_and_collect(system: akt.ActorSystem) -> None:
+    a = system.spawn("a", Counter())
+    b = system.spawn("b", Counter())
+    a.tell("inc")
+    assert a.ask_sync("get", 5) == "ok"
+    assert b.ask_sync("get", 5) == "ok"
+    paths = {m.path: m.processed for m in system.actor_metrics()}
+    assert paths == {"akt://test/user/a": 2, "akt://test/user/b": 1}
+    points = system.collect_metrics()
+    assert all(isinstance(p, akt.MetricPoint) for p in points)
+    by_name = {}
+    for p in points:
+        by_name.setdefault(p.name, []).append(p)
+    assert by_name["actorsystem.actors.count"][0].value == 2
+    assert by_name["actorsystem.actors.count"][0].kind == "gauge"
+    processed = by_name["actor.processed.count"]
+    assert processed[0].kind == "counter"
+    assert {p.attributes["actor.name"]: p.value for p in processed} == {"a": 2, "b": 1}
+    assert processed[0].attributes["actor.system"] == "test"
+    assert by_name["actor.last.received.duration"][0].unit == "ms"
+    system.set_low_cardinality_metrics(True)
+    low = [p for p in system.collect_metrics() if p.name == "actor.processed.count"]
+    assert len(low) == 1 and low[0].attributes == {} and low[0].value == 3
+
+
+def test_opentelemetry_instruments(system: akt.ActorSystem) -> None:
+    """Hands the readings to the OpenTelemetry API when it is installed."""
+    otel = pytest.importorskip("opentelemetry.metrics")
+    seen: dict[str, Any] = {}
+
+    class Meter:
+        def create_observable_counter(self, name: str, callbacks: Any, unit: str,
+                                      description: str) -> str:
+            seen[name] = ("counter", callbacks)
+            return name
+
+        def create_observable_gauge(self, name: str, callbacks: Any, unit: str,
+                                    description: str) -> str:
+            seen[name] = ("gauge", callbacks)
+            return name
+
+    a = system.spawn("a", Counter())
+    assert a.ask_sync("get", 5) == "ok"
+    from akt.metrics import instrument
+
+    made = instrument(system, Meter())
+    assert "actor.processed.count" in made
+    kind, callbacks = seen["actor.processed.count"]
+    obs = callbacks[0](otel.CallbackOptions())
+    assert kind == "counter" and [o.value for o in obs] == [1]
+    assert obs[0].attributes["actor.address"] == "akt://test/user/a"

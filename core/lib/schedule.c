@@ -174,10 +174,19 @@ static int64_t next_tick(int64_t due, int64_t interval, int64_t now) {
     return due + missed * interval;
 }
 
+/* Added to the wall clock: a white-box test's way to set it back (schedule.h). Relaxed:
+ * a test knob read on each cron re-arm; no other data is published through it. */
+static atomic_llong wall_offset_ns;
+
+void akt__schedule_wall_offset(int64_t offset_ns) {
+    atomic_store_explicit(&wall_offset_ns, offset_ns, memory_order_relaxed);
+}
+
 static int64_t wall_now_ns(void) {
     struct timespec ts;
     clock_gettime(CLOCK_REALTIME, &ts);
-    return (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
+    return (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec +
+           atomic_load_explicit(&wall_offset_ns, memory_order_relaxed);
 }
 
 /* The monotonic deadline of x's next cron tick, the first one strictly after the later of

@@ -12,9 +12,14 @@
 #ifndef AKT_CORE_LIB_SCHEDULE_H
 #define AKT_CORE_LIB_SCHEDULE_H
 #include <akt/akt.h>
+#include <stdint.h>
 
 /* Test hook (white-box tests): the number of schedules the registry of s holds, ended ones
  * still waiting for their timer included; 0 without a registry. */
 size_t akt__schedule_count(akt_system *s);
+
+/* Test hook (white-box tests): shifts the wall clock the cron schedules read by offset_ns
+ * (negative: set back), for every system of the process; 0 restores it. */
+void akt__schedule_wall_offset(int64_t offset_ns);
 
 #endif

@@ -1,5 +1,5 @@
 // Compiled (not run) by test/types.test.mjs: the declarations describe what users write.
-import { ActorSystem, Actor, Context, Message, Pid, Terminated, TimeoutError, AktError, registerType } from 'akt';
+import { ActorSystem, Actor, Context, Message, Pid, Terminated, TimeoutError, AktError, registerType, ScheduleInfo } from 'akt';
 
 class Counter extends Actor {
   n = 0;
@@ -26,6 +26,10 @@ async function main(): Promise<number> {
   system.on('deadLetter', (ev) => console.log(ev.path, ev.message));
   const sub = system.subscribe(['unhandled'], (ev) => console.log(ev.kind));
   sub.unsubscribe();
+  const cronRef: string = system.scheduleCron(pid, 'tick', '* * * * * ?', { utc: true, reference: 'c' });
+  const cronInfo: ScheduleInfo | undefined = system.schedules().find((i) => i.kind === 'cron');
+  const cronExpr: string | null = cronInfo ? cronInfo.expression : null;
+  console.log(cronRef, cronExpr, cronInfo?.utc);
   registerType('app.Text', { decode: (b) => b.toString() });
   try {
     await pid.ask('x', { timeout: 1 });

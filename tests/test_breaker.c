@@ -162,14 +162,16 @@ static void test_bad_options_are_einval(void **st) {
     akt__breaker_free(NULL);
 }
 
-/* Many threads call through one breaker on the real clock; half of them always fail. The
- * counts must add up and the state must stay one of the three (TSan checks the races). */
+/* Many threads call through one breaker on the real clock; three of four always fail, so
+ * the failure rate passes the threshold whatever the interleaving (a half-and-half mix could
+ * stay just under it on a loaded machine). The counts must add up and the state must stay
+ * one of the three (TSan checks the races). */
 #define RACERS 4
 #define CALLS 2000
 static akt__breaker *shared;
 static atomic_int allowed, refused;
 static void *racer(void *arg) {
-    int ok = (int)(intptr_t)arg & 1;
+    int ok = (int)(intptr_t)arg == 0;
     for (int i = 0; i < CALLS; i++) {
         if (akt__breaker_acquire(shared) == 0) {
             /* relaxed: a counter read after pthread_join */
@@ -185,7 +187,7 @@ static void test_races_from_many_threads(void **st) {
     (void)st;
     akt__breaker_opts o = opts();
     o.now = NULL; /* the monotonic clock */
-    o.open_ns = 1 * MS;
+    o.open_ns = 50 * MS; /* long enough that calls meet it open, however slow they run */
     assert_int_equal(akt__breaker_new(&o, &shared), 0);
     pthread_t t[RACERS];
     for (intptr_t i = 0; i < RACERS; i++)
@@ -193,7 +195,7 @@ static void test_races_from_many_threads(void **st) {
     for (int i = 0; i < RACERS; i++) pthread_join(t[i], NULL);
     assert_int_equal(atomic_load(&allowed) + atomic_load(&refused), RACERS * CALLS);
     assert_int_equal(metrics(shared).rejected, (uint64_t)atomic_load(&refused));
-    assert_true(atomic_load(&refused) > 0); /* half the callers fail: it must have opened */
+    assert_true(atomic_load(&refused) > 0); /* most callers fail: it must have opened */
     akt__breaker_free(shared);
 }
 

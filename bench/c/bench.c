@@ -132,6 +132,7 @@ static void bench_router(long n) {
            vr / vd, n);
     akt_system_shutdown(sys, NULL, NULL);
     akt_system_wait(sys, -1);
+    akt_system_release(sys);
 }
 
 static void bench_tell(const char *name, int senders, long n) {

@@ -27,8 +27,16 @@ class UsersTest {
             CompletableFuture<Object> both = first.ask("get", Await.ASK)
                     .thenApply(n -> second.ask("get", Duration.ofSeconds(2)).join());
             assertEquals(41, Await.get(both));
-            CompletableFuture<String> where = first.ask("get", Await.ASK)
+            // The reply waits for the gate, so thenApply is attached before the future
+            // completes and runs where the completion runs (not on this thread).
+            java.util.concurrent.CountDownLatch gate = new java.util.concurrent.CountDownLatch(1);
+            Pid gated = system.spawn("gated", (ctx, msg) -> {
+                gate.await(10, java.util.concurrent.TimeUnit.SECONDS);
+                ctx.respond(msg);
+            });
+            CompletableFuture<String> where = gated.ask("get", Await.ASK)
                     .thenApply(n -> Thread.currentThread().getName());
+            gate.countDown();
             assertTrue(Await.get(where).startsWith("akt-completion-"), Await.get(where));
         }
     }

@@ -6,12 +6,29 @@
 #include "kernel/msg.h"
 #include "sched/dispatch.h"
 
+static void akt__msg_first_send(akt_system *s, akt_msg *m) {
+    if (s->inject) {
+        akt__ctx *x = akt__self.ctx;
+        s->inject(x && x->system == s ? x->handle : NULL, m, s->inject_data);
+    }
+    /* relaxed: the flag only stops this message's own holders' later akt_msg_set_header;
+     * receivers see the headers through the mailbox push's release, as the rest of it. */
+    atomic_store_explicit(&m->sealed, 1, memory_order_relaxed);
+}
+
+void akt__msg_outgoing(akt_system *s, akt_msg *m) {
+    /* relaxed: see akt__msg_first_send. The flag shares the message's first cache line
+     * with env0_busy, which the send touches anyway. */
+    if (!atomic_load_explicit(&m->sealed, memory_order_relaxed)) akt__msg_first_send(s, m);
+}
+
 int akt__deliver(akt_system *s, akt_pid to, akt_msg *msg, uint64_t sender, akt_future *reply,
                  uint16_t kind) {
     akt__cell *c = akt__cell_live(s, to);
     if (!c) return AKT_ENOTFOUND;
     akt__envelope *e = akt__env_for(msg);
     if (!e) return AKT_ENOMEM;
+    if (kind == AKT__ENV_USER) akt__msg_outgoing(s, msg);
     e->msg = msg;
     e->reply = reply;
     e->sender = sender;
@@ -137,6 +154,7 @@ AKT_API int akt_tell_batch(akt_system *system, akt_pid to, akt_msg *const *msgs,
             first = e;
         last = e;
     }
+    for (size_t i = 0; i < n; i++) akt__msg_outgoing(system, msgs[i]);
     akt__mpsc_push_chain(&c->mbox, &first->node, &last->node);
     akt__cell_wake(c);
     return 0;

@@ -55,7 +55,7 @@ PyObject *akt_py_topic_op(akt_py_system *self, PyObject *args) {
              : sub ? akt_topic_subscribe(self->sys, t, p, ns, want)
                    : akt_topic_unsubscribe(self->sys, t, p, ns, want);
     if (rc) return akt_py_raise(rc, count ? "topic count" : sub ? "subscribe" : "unsubscribe");
-    if (fut != Py_None) return akt_py_ask_handle(self, f, fut);
-    if (count) return akt_py_future_result(self, f);
+    if (fut != Py_None) return akt_py_ask_handle(self, f, fut, NULL);
+    if (count) return akt_py_future_result(self, f, NULL);
     Py_RETURN_NONE;
 }

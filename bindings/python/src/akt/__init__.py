@@ -44,7 +44,7 @@ from .errors import (
     error_for,
 )
 from .events import Event, EventKind
-from .messages import Bytes, Terminated, type_name, wire_bytes
+from .messages import Bytes, Message, Terminated, type_name, wire_bytes
 from .pid import AskFuture, Pid
 from .router import Router
 from .system import ActorSystem
@@ -59,7 +59,7 @@ __all__ = [
     "Actor", "ActorFailed", "AskFuture", "ActorNotFound", "ActorStopped", "ActorSystem", "AktError",
     "AskTimeout", "BufferTooSmall", "Busy", "Bytes", "Cancelled", "Context", "ContextError",
     "CronSyntaxError", "DeadlockError", "Decider", "Directive", "Event", "EventKind",
-    "InvalidArgument", "MailboxFull", "NameTaken", "NotReady", "NotSupported", "OutOfMemory",
+    "InvalidArgument", "MailboxFull", "Message", "NameTaken", "NotReady", "NotSupported", "OutOfMemory",
     "Pid", "ProtocolError", "Router", "Strategy", "Subscription", "Supervisor", "SystemClosed",
     "Terminated", "Topic", "TopicSubscription", "Unhandled", "Unreachable", "WrongType",
     "cron_next", "error_for", "type_name", "validate_cron", "wire_bytes",

@@ -80,7 +80,19 @@ class Context {
     check(this);
     const h = this[kCell].system[kHandle];
     if (opts === undefined && byRef(msg) && !(msg instanceof Message)) native.tellSlot(h, pid.lo, pid.hi, put(msg));
-    else native.tell(h, pid.lo, pid.hi, dataOf(msg), typeOf(msg, opts));
+    else native.tell(h, pid.lo, pid.hi, dataOf(msg), typeOf(msg, opts), opts && opts.headers);
+  }
+
+  /** The headers of the current message: a new object of name -> string ({} if none). */
+  get headers() {
+    check(this);
+    return native.ctxHeaders();
+  }
+
+  /** An extension given to the system ({ extensions: { name: value } }); NotFoundError if none. */
+  extension(name) {
+    check(this);
+    return native.ctxExtension(name);
   }
 
   /** Asks from inside an actor; the promise settles after this callback has returned. */

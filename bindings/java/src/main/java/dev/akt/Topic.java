@@ -105,7 +105,7 @@ public final class Topic {
             }
         }
         long ns = Pid.timeoutNanos(timeout);
-        AskFuture f = new AskFuture(system.completions);
+        AskFuture f = new AskFuture(system.completions, null, null);
         int rc = AktNativeJNI.aktj_topic_op(system.handle, op, name, pid == null ? 0 : pid.id, ns, f);
         if (rc != 0) {
             throw Errors.of(rc, "topic '" + name + "'");

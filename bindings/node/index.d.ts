@@ -105,7 +105,7 @@ export class Context {
   /** True if someone waits for a reply (an asker, or a sender actor). */
   readonly replyExpected: boolean;
   /** Replies; a dead letter when nobody waits for it (see replyExpected). */
-  respond(msg: unknown, opts?: SendOptions): void;
+  respond(msg: unknown, opts?: TellOptions): void;
   tell(to: Pid, msg: unknown, opts?: TellOptions): void;
   /** The headers of the current message (a new object; {} when it has none). */
   readonly headers: Record<string, string>;

@@ -60,11 +60,12 @@ class Context {
   }
 
   /** Replies to the current message: resolves the asker's promise or tells the sender; a
-   *  dead letter when nobody waits for it (see replyExpected). */
+   *  dead letter when nobody waits for it (see replyExpected). opts: { type }, { headers }
+   *  (e.g. { headers: ctx.headers } to carry the request's headers back). */
   respond(msg, opts) {
     check(this);
     if (opts === undefined && byRef(msg) && !(msg instanceof Message)) native.ctxRespondSlot(put(msg));
-    else native.ctxRespond(dataOf(msg), typeOf(msg, opts));
+    else native.ctxRespond(dataOf(msg), typeOf(msg, opts), opts && opts.headers);
   }
 
   // pid as a Pid of this actor's system (the one the send goes through).

@@ -65,3 +65,16 @@ test('extensions are reachable from actors and from outside', async () => {
   }
   await assert.rejects(ActorSystem.create('bad', { extensions: 3 }), InvalidArgumentError);
 });
+
+test('a reply made with { headers: ctx.headers } carries the request headers back', async () => {
+  await withSystem(async (system) => {
+    const got = collector(1);
+    const echo = system.spawn((ctx, msg) => ctx.respond(`re:${msg}`, { headers: ctx.headers }));
+    const asker = system.spawn((ctx, msg) => {
+      if (msg === 'go') ctx.tell(echo, 'q', { headers: { trace: 't9' } });
+      else got.push([msg, ctx.headers]);
+    });
+    asker.tell('go');
+    assert.deepEqual(await got.wait(), [['re:q', { trace: 't9' }]]);
+  });
+});

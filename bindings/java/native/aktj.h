@@ -42,6 +42,9 @@ int aktj_msg_set_headers(JNIEnv *env, jlong msg, jobjectArray keys, jobjectArray
  * else as akt_tell does. */
 int aktj_tell_headers(JNIEnv *env, jlong system, jlong ctx, jlong pid, jobject obj, jlong type,
                       jobjectArray keys, jobjectArray values);
+/* Responds a Java object with headers (ctx.respond(reply, headers)). */
+int aktj_ctx_respond_headers(JNIEnv *env, jlong ctx, jobject obj, jlong type, jobjectArray keys,
+                             jobjectArray values);
 /* The current message's headers as [key0, value0, key1, value1, ...] (values decoded as
  * UTF-8), or null outside a message. */
 jobjectArray aktj_ctx_headers(JNIEnv *env, jlong ctx);

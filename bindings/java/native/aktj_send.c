@@ -65,6 +65,15 @@ int aktj_tell_headers(JNIEnv *env, jlong system, jlong ctx, jlong pid, jobject o
                 msg);
 }
 
+int aktj_ctx_respond_headers(JNIEnv *env, jlong ctx, jobject obj, jlong type, jobjectArray keys,
+                             jobjectArray values) {
+    akt_msg *msg;
+    int rc = object_msg(env, obj, type, &msg);
+    if (rc != 0) return rc;
+    rc = aktj_msg_set_headers(env, AKTJ_HANDLE(msg), keys, values);
+    return sent(rc != 0 ? rc : akt_ctx_respond(AKTJ_PTR(ctx), msg), msg);
+}
+
 jobjectArray aktj_ctx_headers(JNIEnv *env, jlong ctx) {
     akt_msg *m = NULL;
     size_t n = 0;

@@ -128,6 +128,35 @@ public final class Context {
         to.tell(msg);
     }
 
+    /**
+     * Responds with headers: {@code ctx.respond(reply, ctx.headers())} carries the request's
+     * headers back to the asker (limits as {@link Pid#tell(Object, Map)}).
+     */
+    public void respond(Object reply, Map<String, String> headers) {
+        Objects.requireNonNull(reply, "reply");
+        Objects.requireNonNull(headers, "headers");
+        long h = live();
+        String[] keys = headers.keySet().toArray(new String[0]);
+        String[] values = headers.values().toArray(new String[0]);
+        int rc;
+        if (reply instanceof BytesMessage) {
+            long m = Messages.toNative(reply);
+            rc = AktNativeJNI.aktj_msg_set_headers(m, keys, values);
+            if (rc == 0) {
+                rc = AktNativeJNI.akt_ctx_respond(h, m);
+            }
+            if (rc != 0) {
+                AktNativeJNI.akt_msg_release(m);
+            }
+        } else {
+            rc = AktNativeJNI.aktj_ctx_respond_headers(h, reply, Messages.typeOf(reply), keys, values);
+        }
+        if (rc == Errors.EINVAL) {
+            throw new IllegalArgumentException("akt: bad headers " + headers.keySet());
+        }
+        check(rc, "respond");
+    }
+
     /** Tells {@code to} with headers, this actor as the sender (see {@link Pid#tell(Object, Map)}). */
     public void tell(Pid to, Object msg, Map<String, String> headers) {
         Objects.requireNonNull(to, "to");

@@ -49,6 +49,21 @@ class HeadersTest {
     }
 
     @Test
+    void aReplyMadeWithTheRequestHeadersCarriesThemBack() throws Exception {
+        CompletableFuture<List<Object>> got = new CompletableFuture<>();
+        Pid echo = system.spawn("echo", (ctx, msg) -> ctx.respond("re:" + msg, ctx.headers()));
+        Pid asker = system.spawn("asker", (ctx, msg) -> {
+            if (msg.equals("go")) {
+                ctx.tell(echo, "q", Map.of("trace", "t9"));
+            } else {
+                got.complete(List.of(msg, ctx.headers()));
+            }
+        });
+        asker.tell("go");
+        assertEquals(List.of("re:q", Map.of("trace", "t9")), Await.get(got));
+    }
+
+    @Test
     void badHeadersAreRefusedAndNothingIsSent() throws Exception {
         CompletableFuture<Object> got = new CompletableFuture<>();
         Pid p = system.spawn("bad", (ctx, msg) -> got.complete(msg));

@@ -152,6 +152,31 @@ static void test_system_functions(void **state) {
     o.allocator = &broken;
     BAD(AKT_EINVAL, akt_system_create, &o, &sys);
     assert_ptr_equal(sys, (akt_system *)0x1);
+    /* Extensions: bad names, a missing array, duplicates; the propagator needs inject. */
+    int ext = 1;
+    void *vals[] = {&ext, &ext};
+    const char *bad_names[][2] = {{"x", "ok"},  {"-lead", "ok"}, {"a b", "ok"},
+                                  {"ok", NULL}, {"ok", "é-x"},   {"ok", "has.dot"}};
+    for (size_t i = 0; i < sizeof bad_names / sizeof bad_names[0]; i++) {
+        TU_OK(akt_system_options_init(&o));
+        o.extension_names = bad_names[i];
+        o.extension_values = vals;
+        o.extension_count = 2;
+        BAD(AKT_EINVAL, akt_system_create, &o, &sys);
+    }
+    const char *dup[] = {"metrics", "metrics"};
+    o.extension_names = dup;
+    BAD(AKT_EEXIST, akt_system_create, &o, &sys);
+    o.extension_values = NULL;
+    BAD(AKT_EINVAL, akt_system_create, &o, &sys);
+    TU_OK(akt_system_options_init(&o));
+    akt_propagator prop = {sizeof prop, NULL, NULL};
+    o.propagator = &prop;
+    BAD(AKT_EINVAL, akt_system_create, &o, &sys);
+    assert_ptr_equal(sys, (akt_system *)0x1);
+    void *v = (void *)0x1;
+    BAD(AKT_EINVAL, akt_system_extension, NULL, "metrics", &v);
+    assert_ptr_equal(v, (void *)0x1);
     BAD(AKT_EINVAL, akt_system_shutdown, NULL, NULL, NULL);
     BAD(AKT_EINVAL, akt_system_wait, NULL, 0);
     BAD(AKT_EINVAL, akt_system_wait, NULL, -1);
@@ -176,6 +201,11 @@ static void test_pid_functions(void **state) {
     assert_int_equal(akt_pid_is_alive(sys, none), 0);
     assert_int_equal(akt_pid_is_alive(sys, stale), 0);
     assert_int_equal(akt_pid_is_alive(sys, live), 1);
+    void *v = (void *)0x1;
+    BAD(AKT_EINVAL, akt_system_extension, sys, NULL, &v);
+    BAD(AKT_EINVAL, akt_system_extension, sys, "metrics", NULL);
+    BAD(AKT_ENOTFOUND, akt_system_extension, sys, "metrics", &v);
+    assert_ptr_equal(v, (void *)0x1);
     char buf[64];
     size_t needed = 0;
     BAD(AKT_EINVAL, akt_pid_path, NULL, live, buf, sizeof buf, &needed);
@@ -259,6 +289,72 @@ static void test_msg_functions(void **state) {
     BAD(AKT_EINVAL, akt_msg_pid, m, NULL);
     BAD(AKT_ETYPE, akt_msg_pid, m, &pid);
     release_owned(m);
+}
+
+static void test_header_functions(void **state) {
+    (void)state;
+    akt_msg *m = owned(), *d = owned();
+    const void *v = (const void *)0x1;
+    const char *k = (const char *)0x1;
+    size_t len = 7, n = 7;
+    char big[AKT_HEADER_VALUE_MAX + 1];
+    memset(big, 'x', sizeof big);
+    char long_key[AKT_HEADER_KEY_MAX + 2];
+    memset(long_key, 'k', sizeof long_key - 1);
+    long_key[sizeof long_key - 1] = 0;
+    BAD(AKT_EINVAL, akt_msg_set_header, NULL, "k", "v", 1);
+    BAD(AKT_EINVAL, akt_msg_set_header, m, NULL, "v", 1);
+    BAD(AKT_EINVAL, akt_msg_set_header, m, "", "v", 1);
+    BAD(AKT_EINVAL, akt_msg_set_header, m, "a key", "v", 1); /* space */
+    BAD(AKT_EINVAL, akt_msg_set_header, m, "k\n", "v", 1);
+    BAD(AKT_EINVAL, akt_msg_set_header, m, long_key, "v", 1);
+    BAD(AKT_EINVAL, akt_msg_set_header, m, "k", NULL, 1);
+    BAD(AKT_EINVAL, akt_msg_set_header, m, "k", big, sizeof big); /* oversized */
+    BAD(AKT_EINVAL, akt_msg_set_header, m, "k", big, SIZE_MAX);
+    BAD(AKT_EINVAL, akt_msg_header, NULL, "k", &v, &len);
+    BAD(AKT_EINVAL, akt_msg_header, m, NULL, &v, &len);
+    BAD(AKT_EINVAL, akt_msg_header, m, "k", NULL, &len);
+    BAD(AKT_EINVAL, akt_msg_header, m, "k", &v, NULL);
+    BAD(AKT_ENOTFOUND, akt_msg_header, m, "k", &v, &len);
+    BAD(AKT_EINVAL, akt_msg_header_count, NULL, &n);
+    BAD(AKT_EINVAL, akt_msg_header_count, m, NULL);
+    BAD(AKT_EINVAL, akt_msg_header_at, NULL, 0, &k, &v, &len);
+    BAD(AKT_ENOTFOUND, akt_msg_header_at, m, 0, &k, &v, &len);
+    BAD(AKT_ENOTFOUND, akt_msg_header_at, m, SIZE_MAX, &k, &v, &len);
+    assert_ptr_equal(v, (const void *)0x1);
+    assert_ptr_equal(k, (const char *)0x1);
+    assert_int_equal(len, 7);
+    assert_int_equal(n, 7);
+    BAD(AKT_EINVAL, akt_msg_copy_headers, NULL, m);
+    BAD(AKT_EINVAL, akt_msg_copy_headers, d, NULL);
+    /* Too many: the 65th header of a message is refused, the message unchanged. */
+    char key[16];
+    for (int i = 0; i < AKT_HEADERS_MAX; i++) {
+        snprintf(key, sizeof key, "k%d", i);
+        BAD(0, akt_msg_set_header, m, key, "v", 1);
+    }
+    BAD(AKT_EINVAL, akt_msg_set_header, m, "one-more", "v", 1);
+    BAD(0, akt_msg_set_header, m, "k0", "w", 1); /* a replacement still fits */
+    BAD(0, akt_msg_header_count, m, &n);
+    assert_int_equal(n, AKT_HEADERS_MAX);
+    /* Too many bytes: 8 values of 8 KiB fill the 64 KiB budget with their keys. */
+    for (int i = 0; i < 7; i++) {
+        snprintf(key, sizeof key, "b%d", i);
+        BAD(0, akt_msg_set_header, d, key, big, AKT_HEADER_VALUE_MAX);
+    }
+    BAD(AKT_EINVAL, akt_msg_set_header, d, "b7", big, AKT_HEADER_VALUE_MAX);
+    BAD(0, akt_msg_header_count, d, &n);
+    assert_int_equal(n, 7);
+    BAD(AKT_EINVAL, akt_msg_copy_headers, d, m); /* over the count: nothing copied */
+    BAD(0, akt_msg_header_count, d, &n);
+    assert_int_equal(n, 7);
+    /* Shared: a retained message takes no headers. */
+    TU_OK(akt_msg_retain(d));
+    BAD(AKT_EMISUSE, akt_msg_set_header, d, "k", "v", 1);
+    BAD(AKT_EMISUSE, akt_msg_copy_headers, d, m);
+    TU_OK(akt_msg_release(d));
+    release_owned(m);
+    release_owned(d);
 }
 
 static void test_send_functions(void **state) {
@@ -463,6 +559,7 @@ static void ctx_calls(akt_system *sys, akt_ctx *ctx, akt_pid target, int want) {
     BAD(want, akt_ctx_watch, ctx, target);
     BAD(want, akt_ctx_unwatch, ctx, target);
     BAD(want, akt_ctx_dependency, ctx, "db", &v);
+    BAD(want, akt_ctx_extension, ctx, "db", &v);
     akt_msg *next = (akt_msg *)0x1;
     BAD(want, akt_ctx_next, ctx, &next);
     assert_ptr_equal(next, (akt_msg *)0x1);
@@ -568,6 +665,9 @@ static int probe_receive(akt_ctx *ctx, akt_msg *msg, void *state) {
     TU_CB_RC(AKT_EINVAL, akt_ctx_dependency(ctx, NULL, &v));
     TU_CB_RC(AKT_EINVAL, akt_ctx_dependency(ctx, "db", NULL));
     TU_CB_RC(AKT_ENOTFOUND, akt_ctx_dependency(ctx, "db", &v));
+    TU_CB_RC(AKT_EINVAL, akt_ctx_extension(ctx, NULL, &v));
+    TU_CB_RC(AKT_EINVAL, akt_ctx_extension(ctx, "db", NULL));
+    TU_CB_RC(AKT_ENOTFOUND, akt_ctx_extension(ctx, "db", &v));
     akt_msg *next = NULL;
     TU_CB_RC(AKT_EINVAL, akt_ctx_next(ctx, NULL));
     TU_CB_RC(AKT_EMISUSE, akt_ctx_next(ctx, &next)); /* only inside receive_batch */
@@ -1094,6 +1194,7 @@ int main(void) {
         TU_TEST(test_system_functions),
         TU_TEST(test_pid_functions),
         TU_TEST(test_msg_functions),
+        TU_TEST(test_header_functions),
         TU_TEST(test_send_functions),
         TU_TEST(test_future_functions),
         TU_TEST(test_spawn_functions),

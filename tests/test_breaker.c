@@ -186,7 +186,7 @@ static void *racer(void *arg) {
 static void test_races_from_many_threads(void **st) {
     (void)st;
     akt__breaker_opts o = opts();
-    o.now = NULL; /* the monotonic clock */
+    o.now = NULL;        /* the monotonic clock */
     o.open_ns = 50 * MS; /* long enough that calls meet it open, however slow they run */
     assert_int_equal(akt__breaker_new(&o, &shared), 0);
     pthread_t t[RACERS];

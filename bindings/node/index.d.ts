@@ -41,6 +41,12 @@ export interface SendOptions {
   type?: string;
 }
 
+/** Options of a tell: SendOptions plus headers the receiver reads as ctx.headers. */
+export interface TellOptions extends SendOptions {
+  /** Header name (1..255 visible ASCII characters) -> value (UTF-8 text or bytes, up to 8 KiB). */
+  headers?: Record<string, string | Uint8Array>;
+}
+
 export interface AskOptions extends SendOptions {
   /** Milliseconds before the promise rejects with TimeoutError; default 5000. */
   timeout?: number;
@@ -59,7 +65,7 @@ export class Pid {
   readonly alive: boolean;
   /** This actor's metrics; throws NotFoundError once it stopped. */
   metrics(): ActorMetrics;
-  tell(msg: unknown, opts?: SendOptions): void;
+  tell(msg: unknown, opts?: TellOptions): void;
   ask<R = unknown>(msg: unknown, opts?: AskOptions): Promise<R>;
   /** Sends msgs in order as one operation: all are taken or none (the error is thrown). */
   tellBatch(msgs: unknown[], opts?: SendOptions): void;
@@ -103,8 +109,12 @@ export class Context {
   /** True if someone waits for a reply (an asker, or a sender actor). */
   readonly replyExpected: boolean;
   /** Replies; a dead letter when nobody waits for it (see replyExpected). */
-  respond(msg: unknown, opts?: SendOptions): void;
-  tell(to: Pid, msg: unknown, opts?: SendOptions): void;
+  respond(msg: unknown, opts?: TellOptions): void;
+  tell(to: Pid, msg: unknown, opts?: TellOptions): void;
+  /** The headers of the current message (a new object; {} when it has none). */
+  readonly headers: Record<string, string>;
+  /** An extension given to the system (SystemOptions.extensions); NotFoundError if none. */
+  extension<T = unknown>(name: string): T;
   ask<R = unknown>(to: Pid, msg: unknown, opts?: AskOptions): Promise<R>;
   forward(to: Pid): void;
   unhandled(): void;
@@ -209,6 +219,9 @@ export interface SystemOptions {
   supervisor?: Omit<SupervisorOptions, 'decide'>;
   /** Hold the process until shutdown, like a server (default: only pending asks do). */
   keepAlive?: boolean;
+  /** Named values every actor reaches with ctx.extension(name) (system.extension(name) from
+   *  outside); names are 2..255 letters, digits, '-' or '_', starting with a letter or digit. */
+  extensions?: Record<string, unknown>;
   /**
    * Where a JS actor's failure (a throw in receive, preStart or postStop, a rejected async
    * receive) is logged, as `logger.error("akt: actor <path> failed in <where>:", error)`:
@@ -289,6 +302,8 @@ export class ActorSystem extends AktEventEmitter {
   spawnRouter(opts: RouterOptions): Router;
   /** "name", "a/b", "/user/a/b" or "akt://sys/user/a/b"; null if no live actor is there. */
   lookup(path: string): Pid | null;
+  /** An extension given at creation (SystemOptions.extensions); NotFoundError if none. */
+  extension<T = unknown>(name: string): T;
   /** Starts remoting (host default "127.0.0.1", port 0: ephemeral); returns this node's
    *  address "akt://<name>@<host>:<port>". ExistsError if already started.
    *  Heartbeats: a Ping every `heartbeatInterval` ms (default 1000, 0: none); a connection

@@ -75,6 +75,7 @@ AKT_API int akt_ctx_respond(akt_ctx *ctx, akt_msg *msg) {
     const char *why = NULL;
     akt_pid to = {0};
     if (e->reply) {
+        akt__msg_outgoing(x->system, msg); /* akt__deliver does it in the other case */
         if (!akt__future_complete(e->reply, 0, msg)) why = AKT__ASK_OVER;
     } else if (!e->sender) {
         why = AKT__NO_ASKER;
@@ -288,4 +289,11 @@ AKT_API int akt_ctx_dependency(akt_ctx *ctx, const char *name, void **value) {
                 return 0;
             }
     return AKT_ENOTFOUND;
+}
+
+AKT_API int akt_ctx_extension(akt_ctx *ctx, const char *name, void **value) {
+    AKT__CTX(ctx, x, c);
+    (void)c;
+    if (!name || !value) return AKT_EINVAL;
+    return akt__extension_find(x->system, name, value);
 }

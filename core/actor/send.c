@@ -9,6 +9,22 @@
 #include "mailbox/mailbox.h"
 #include "sched/dispatch.h"
 
+static void akt__msg_first_send(akt_system *s, akt_msg *m) {
+    if (s->inject) {
+        akt__ctx *x = akt__self.ctx;
+        s->inject(x && x->system == s ? x->handle : NULL, m, s->inject_data);
+    }
+    /* relaxed: the flag only stops this message's own holders' later akt_msg_set_header;
+     * receivers see the headers through the mailbox push's release, as the rest of it. */
+    atomic_store_explicit(&m->sealed, 1, memory_order_relaxed);
+}
+
+void akt__msg_outgoing(akt_system *s, akt_msg *m) {
+    /* relaxed: see akt__msg_first_send. The flag shares the message's first cache line
+     * with env0_busy, which the send touches anyway. */
+    if (!atomic_load_explicit(&m->sealed, memory_order_relaxed)) akt__msg_first_send(s, m);
+}
+
 #define AKT__MAILBOX_FULL "mailbox full"
 
 /* Whether a sender on this thread may wait for room: never inside an actor callback. */
@@ -32,6 +48,7 @@ static int akt__deliver_to(akt_system *s, akt_pid to, akt_msg *msg, uint64_t sen
         if (adm == AKT__ADMIT_COUNTED) akt__mailbox_unreserve(mb, 1);
         return AKT_ENOMEM;
     }
+    if (kind == AKT__ENV_USER) akt__msg_outgoing(s, msg);
     e->msg = msg;
     e->reply = reply;
     e->sender = sender;
@@ -192,6 +209,7 @@ AKT_API int akt_tell_batch(akt_system *system, akt_pid to, akt_msg *const *msgs,
             first = e;
         last = e;
     }
+    for (size_t i = 0; i < n; i++) akt__msg_outgoing(system, msgs[i]);
     if (keep < n) { /* DROP: the first keep go in, the rest to dead letters */
         akt__envelope *e = first;
         last = NULL;

@@ -14,6 +14,9 @@ int akt__deliver(akt_system *s, akt_pid to, akt_msg *msg, uint64_t sender, akt_f
 int akt__deliver_internal(akt_system *s, akt_pid to, akt_msg *msg, uint64_t sender);
 /* A tell or an ask: as akt__deliver (kind user), AKT_ESUSPENDED if to is suspended. */
 int akt__deliver_user(akt_system *s, akt_pid to, akt_msg *msg, uint64_t sender, akt_future *reply);
+/* A user message about to be sent (it will be, or the send fails for lack of memory): at
+ * its first send the system's propagator may add headers, then the message is sealed. */
+void akt__msg_outgoing(akt_system *s, akt_msg *m);
 /* Pushes a system message; to may be stale (the receiver handles that). */
 int akt__send_sys(akt_system *s, akt_pid to, uint16_t kind, uint64_t arg, int32_t code,
                   akt_msg *msg, akt_future *reply);

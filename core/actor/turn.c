@@ -81,11 +81,11 @@ static int akt__user_prepare(akt__worker *w, akt__cell *c, akt__envelope *e) {
         akt__actor_begin_stop(w, c);
         return 0;
     }
-    if (e->msg && e->msg->pid && e->sender == e->msg->pid &&
+    if (e->msg && akt__msg_about(e->msg) && e->sender == akt__msg_about(e->msg) &&
         strcmp(e->msg->type, AKT_TYPE_TERMINATED) == 0) {
         /* A Terminated is for watchers only: after an unwatch it is dropped, and it ends
          * the watch. */
-        if (!c->ext || !akt__vec_remove(&c->ext->watching, e->msg->pid)) {
+        if (!c->ext || !akt__vec_remove(&c->ext->watching, akt__msg_about(e->msg))) {
             akt__env_done(e);
             return 0;
         }

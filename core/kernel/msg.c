@@ -8,6 +8,7 @@
 #include "base/futex.h"
 #include "base/pool.h"
 #include "base/tls.h"
+#include "headers.h"
 
 akt__envelope *akt__env_for(akt_msg *m) {
     /* acquire: pairs with the release in akt__env_release_embedded, so the previous
@@ -131,6 +132,7 @@ static void akt__msg_free_now(akt_msg *m) {
     } else if (m->free_fn != AKT_BORROW && m->free_fn != AKT_COPY) {
         m->free_fn((void *)m->data);
     }
+    if (m->has_hdrs) akt__hdrs_free(m->hdrs);
     /* magic stays and refs is 0: until the block is reused, a release too many finds a
      * message with no references left (AKT_EMISUSE). */
     if (m->pool_cls >= 0)
@@ -306,8 +308,9 @@ AKT_API int akt_msg_object(const akt_msg *msg, const akt_object_ops *ops, void *
 
 AKT_API int akt_msg_pid(const akt_msg *msg, akt_pid *out) {
     if (!akt__msg_ok(msg) || !out) return AKT_EINVAL;
-    if (!msg->pid) return AKT_ETYPE;
-    out->id = msg->pid;
+    uint64_t about = akt__msg_about(msg);
+    if (!about) return AKT_ETYPE;
+    out->id = about;
     return 0;
 }
 

@@ -34,12 +34,22 @@ struct akt_msg {
     int8_t pool_cls; /* pool class of this block, -1 for the heap */
     uint8_t type_len;
     atomic_uchar env0_busy;
+    /* 1 once the message was first sent (akt__msg_outgoing): no more headers. Atomic
+     * because a retained message may be sent from two threads at once. */
+    atomic_uchar sealed;
+    uint8_t has_hdrs; /* which member of the union below holds */
     void *object;
     const akt_object_ops *ops;
     /* The thread running to_bytes (its akt__self), so that a to_bytes asking for its own
      * message's bytes gets AKT_EDEADLK instead of waiting for itself. */
     _Atomic(const void *) bytes_owner;
-    uint64_t pid; /* AKT_TYPE_TERMINATED: the actor it is about */
+    /* One word for what a message rarely has, so that headers make no message longer:
+     * akt's own messages about an actor never carry headers (akt_msg_set_header refuses
+     * them), so the two never meet. Read pid through akt__msg_about. */
+    union {
+        uint64_t pid;           /* has_hdrs 0: AKT_TYPE_TERMINATED: the actor it is about */
+        struct akt__hdrs *hdrs; /* has_hdrs 1: the headers (kernel/headers.h) */
+    };
     /* The envelope of the message's first delivery, in the same block: a fresh message told
      * once needs one allocation and one cache line less per send. */
     akt__envelope env0;
@@ -48,6 +58,9 @@ struct akt_msg {
 };
 _Static_assert(offsetof(struct akt_msg, magic) >= AKT__POOL_LINK_BYTES,
                "a free block's links leave magic and refs alone");
+_Static_assert(sizeof(void *) != 8 || offsetof(struct akt_msg, env0) == 80,
+               "headers add nothing to a message (a longer head moves small messages to a "
+               "larger pool class)");
 
 /* An envelope to deliver m: its own when free, else one from the pool; NULL on ENOMEM. */
 akt__envelope *akt__env_for(akt_msg *m);
@@ -58,6 +71,11 @@ int akt__type_check(const char *type);
 int akt__msg_new_about(const char *type, akt_pid pid, const char *text, akt_msg **out);
 
 static inline int akt__msg_ok(const akt_msg *m) { return m && m->magic == AKT__MSG_MAGIC; }
+
+/* The actor an akt message is about (AKT_TYPE_TERMINATED), 0 for every other message. */
+static inline uint64_t akt__msg_about(const akt_msg *m) {
+    return m->pid && !m->has_hdrs ? m->pid : 0; /* pid first: most messages stop there */
+}
 
 /* The releases queued for an external dispatcher (akt_object_ops.release_on): a lock-free
  * stack of the messages themselves, linked through their own envelope's node, which no

@@ -2,6 +2,8 @@
  * (system/) through the system's done_lock. */
 #include "sys.h"
 
+#include <string.h>
+
 void akt__system_guardian_gone(akt_system *s) {
     pthread_mutex_lock(&s->done_lock);
     s->guardian_gone = 1;
@@ -46,4 +48,13 @@ void akt__parts_free(akt_system *s) {
         if (p->free) p->free(s, p);
         p = n;
     }
+}
+
+int akt__extension_find(const akt_system *s, const char *name, void **value) {
+    for (uint32_t i = 0; i < s->next; i++)
+        if (strcmp(s->ext_names[i], name) == 0) {
+            *value = s->ext_values[i];
+            return 0;
+        }
+    return AKT_ENOTFOUND;
 }

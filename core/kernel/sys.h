@@ -62,6 +62,13 @@ struct akt_system {
     char *name;
     akt__heap heap;
     int throughput;
+    /* The propagator (akt_system_options.propagator): read by each message's first send. */
+    void (*inject)(akt_ctx *ctx, akt_msg *msg, void *data);
+    void *inject_data;
+    /* Extensions (system/extensions.c): set at creation, never changed, read lock-free. */
+    char **ext_names;
+    void **ext_values;
+    uint32_t next;
     akt__thread_hooks hooks;
     akt__run_fn run_cell;
     /* Frees the system (system/ installs it): for a run of an external dispatcher that the
@@ -181,6 +188,9 @@ void akt__part_add_locked(akt_system *s, akt__part *p);
 akt__part *akt__part_find(akt_system *s, const void *key);
 void akt__parts_stop(akt_system *s);
 void akt__parts_free(akt_system *s);
+
+/* The extension named name (sys.c): 0 and *value, or AKT_ENOTFOUND. */
+int akt__extension_find(const akt_system *s, const char *name, void **value);
 
 /* Called by the guardian's finalisation: wakes the reaper (system/). */
 void akt__system_guardian_gone(akt_system *s);

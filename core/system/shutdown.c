@@ -187,6 +187,7 @@ void akt__system_free(akt_system *s) {
     for (uint32_t pg = 0; pg < s->npages; pg++)
         akt__heap_free(&s->heap, atomic_load_explicit(&s->pages[pg], memory_order_relaxed));
     akt__names_free(s);
+    akt__extensions_free(s);
     for (akt__behavior_rec *r = s->behaviors; r;) {
         akt__behavior_rec *n = r->next;
         akt__heap_free(&s->heap, r);

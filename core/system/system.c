@@ -68,6 +68,9 @@ AKT_API int akt_system_create(const akt_system_options *options, akt_system **ou
         return AKT_EINVAL;
     akt_supervisor sup;
     if (o.supervisor && akt__supervisor_read(o.supervisor, &sup)) return AKT_EINVAL;
+    if (o.propagator && (o.propagator->size < offsetof(akt_propagator, data) + sizeof(void *) ||
+                         !o.propagator->inject))
+        return AKT_EINVAL;
     akt__heap heap;
     int rc = akt__heap_from(&heap, o.allocator);
     if (rc) return rc;
@@ -77,6 +80,10 @@ AKT_API int akt_system_create(const akt_system_options *options, akt_system **ou
     atomic_init(&s->refs, 1);
     atomic_init(&s->state, AKT__SYS_RUNNING);
     s->throughput = o.throughput ? o.throughput : 64;
+    if (o.propagator) {
+        s->inject = o.propagator->inject;
+        s->inject_data = o.propagator->data;
+    }
     s->hooks = (akt__thread_hooks){s, o.thread_start, o.thread_stop, o.thread_hook_data};
     s->run_cell = akt__cell_run;
     s->free_system = akt__system_free_final;
@@ -97,7 +104,8 @@ AKT_API int akt_system_create(const akt_system_options *options, akt_system **ou
     }
     s->events_ready = 1;
     s->stats.created_ns = akt__now_ns();
-    rc = akt__timers_start(&s->timers, &s->hooks);
+    rc = akt__extensions_init(s, &o);
+    if (!rc) rc = akt__timers_start(&s->timers, &s->hooks);
     if (!rc) rc = akt__dispatcher_start_workers(s, workers);
     if (!rc) rc = akt__guardian_init(s, o.supervisor ? &sup : NULL);
     if (rc) {

@@ -9,4 +9,10 @@ void akt__system_free(akt_system *s);
  * then frees. */
 void akt__system_free_final(akt_system *s);
 
+/* extensions.c: checks and copies the options' extensions into s (on s->heap); AKT_EINVAL
+ * for a bad name or arrays, AKT_EEXIST for a name given twice, AKT_ENOMEM. On failure what
+ * was copied stays for akt__extensions_free. */
+int akt__extensions_init(akt_system *s, const akt_system_options *o);
+void akt__extensions_free(akt_system *s);
+
 #endif

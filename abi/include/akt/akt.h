@@ -247,6 +247,25 @@ typedef struct akt_supervisor {
     size_t rule_count;
 } akt_supervisor;
 
+/* The propagator of a system (akt >= 0.4): carries context (a trace, a tenant) from a
+ * sender to its receivers in message headers (akt_msg_set_header). inject is called once
+ * per message, at its first send (akt_tell, akt_tell_batch, akt_ask, akt_ask_batch and
+ * their akt_ctx_* forms, akt_ctx_respond), on the sending thread, before the message is
+ * sealed: it may add headers. ctx is the sending actor's context when the send is made
+ * from inside one of its callbacks (use it as any akt_ctx_* argument, e.g. to read the
+ * headers of the message being handled), NULL elsewhere. A message sent again (a forward,
+ * a retained message told twice) is not injected again. A message that is shared at its
+ * first send (retained by someone else) cannot take headers (akt_msg_set_header returns
+ * AKT_EMISUSE): inject then adds nothing. It must not block and must not send. The
+ * receiving side reads headers from the current message (akt_ctx_message). */
+struct akt_ctx;
+struct akt_msg;
+typedef struct akt_propagator {
+    size_t size; /* sizeof(akt_propagator) */
+    void (*inject)(struct akt_ctx *ctx, struct akt_msg *msg, void *data);
+    void *data; /* borrowed; must outlive the system */
+} akt_propagator;
+
 typedef struct akt_system_options {
     size_t size;                    /* sizeof(akt_system_options) */
     const char *name;               /* copied; NULL = "akt". Letters, digits, '-', '_', '.' */
@@ -258,6 +277,15 @@ typedef struct akt_system_options {
     void *thread_hook_data;
     const akt_supervisor *supervisor; /* copied; strategy for top-level actors;
                                          NULL = one-for-one, restart */
+    /* akt >= 0.4 (read by size). Extensions: named system-wide values, reachable from every
+     * actor (akt_ctx_extension) and from outside (akt_system_extension). Names are copied:
+     * 2..255 characters, [A-Za-z0-9][A-Za-z0-9_-]* (AKT_EINVAL otherwise); a name given
+     * twice is AKT_EEXIST. Values are borrowed: the caller keeps them alive (and safe to
+     * use from any thread) as long as the system. */
+    const char *const *extension_names;
+    void *const *extension_values;
+    size_t extension_count;
+    const akt_propagator *propagator; /* copied; NULL = none. inject is required */
 } akt_system_options;
 
 /* Fills options with the defaults (and sets options->size). */
@@ -298,6 +326,11 @@ AKT_API int akt_system_release(akt_system *system);
 
 /* The system's name; valid while the handle is. NULL if system is NULL. */
 AKT_API const char *akt_system_name(const akt_system *system);
+
+/* The extension registered at creation under name (akt_system_options.extension_names):
+ * *value gets its value. AKT_ENOTFOUND if there is none, AKT_EINVAL for NULL arguments.
+ * Any thread; lock-free (the set never changes). */
+AKT_API int akt_system_extension(akt_system *system, const char *name, void **value);
 
 /* ===================================================================================== */
 /* 4. PIDs and lookup                                                                     */
@@ -472,6 +505,43 @@ AKT_API int akt_msg_object(const akt_msg *msg, const akt_object_ops *ops, void *
 
 /* The actor a system message is about (AKT_TYPE_TERMINATED); AKT_ETYPE for others. */
 AKT_API int akt_msg_pid(const akt_msg *msg, akt_pid *out);
+
+/* Message headers (akt >= 0.4): optional key/value metadata on a message (a trace
+ * context, a tenant id), read by the receiver, kept by akt_ctx_forward (the same message),
+ * copied to a reply with akt_msg_copy_headers. A message without headers costs nothing
+ * more. Keys are 1..AKT_HEADER_KEY_MAX visible ASCII characters (0x21..0x7e), compared
+ * exactly; values are bytes (0..AKT_HEADER_VALUE_MAX), stored with a NUL after them. */
+#define AKT_HEADER_KEY_MAX 255
+#define AKT_HEADER_VALUE_MAX 8192
+#define AKT_HEADERS_MAX 64          /* headers on one message */
+#define AKT_HEADERS_BYTES_MAX 65536 /* keys and values of one message together */
+
+/* Sets a header (copies key and value; replaces the value of a key set before). Only
+ * before the message is first sent and while the caller holds its only reference:
+ * AKT_EMISUSE once it was sent, or while it is shared (retained); so a received message
+ * never changes. AKT_EINVAL for a bad key, a value over AKT_HEADER_VALUE_MAX or NULL with
+ * len > 0, or when the message would go over AKT_HEADERS_MAX or AKT_HEADERS_BYTES_MAX
+ * (the message is then unchanged); AKT_ENOTSUP for akt's own system messages
+ * (AKT_TYPE_TERMINATED); AKT_ENOMEM. */
+AKT_API int akt_msg_set_header(akt_msg *msg, const char *key, const void *value, size_t len);
+
+/* The value of key: *value (borrowed, valid while the message is, NUL after the len bytes)
+ * and *len. AKT_ENOTFOUND if the message has no such header. */
+AKT_API int akt_msg_header(const akt_msg *msg, const char *key, const void **value, size_t *len);
+
+/* Iterating: *count gets the number of headers; akt_msg_header_at gives the one at index
+ * (0 <= index < count, in the order they were first set), each out-parameter optional,
+ * borrowed as above. AKT_ENOTFOUND for an index past the end. */
+AKT_API int akt_msg_header_count(const akt_msg *msg, size_t *count);
+AKT_API int akt_msg_header_at(const akt_msg *msg, size_t index, const char **key,
+                              const void **value, size_t *len);
+
+/* Copies every header of src onto dst (replacing dst's values of the same keys): the way
+ * to make a reply carry the request's headers, e.g. in receive
+ *     akt_msg_copy_headers(reply, msg); akt_ctx_respond(ctx, reply);
+ * dst follows akt_msg_set_header's rules (not sent, not shared). The limits are checked
+ * first: AKT_EINVAL leaves dst unchanged; on AKT_ENOMEM some headers may have been set. */
+AKT_API int akt_msg_copy_headers(akt_msg *dst, const akt_msg *src);
 
 /* Sends msg to to. Takes msg on success. AKT_ENOTFOUND if to is not a live actor (caller
  * keeps msg). A message accepted here is delivered, or goes to dead letters if the actor
@@ -766,6 +836,10 @@ AKT_API int akt_ctx_unwatch(akt_ctx *ctx, akt_pid pid);
 
 /* A dependency given at spawn, by name; AKT_ENOTFOUND if there is none. */
 AKT_API int akt_ctx_dependency(akt_ctx *ctx, const char *name, void **value);
+
+/* A system extension (akt_system_options.extension_names), by name; AKT_ENOTFOUND if
+ * there is none. */
+AKT_API int akt_ctx_extension(akt_ctx *ctx, const char *name, void **value);
 
 /* ===================================================================================== */
 /* 8. Lifecycle from outside                                                              */

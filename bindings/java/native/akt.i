@@ -182,6 +182,13 @@ AKTJ_FUTURE_CALLBACK(akt_shutdown_cb, aktj_shutdown_done)
 %ignore akt_ctx_unbecome;
 %ignore akt_ctx_unbecome_stacked;
 %ignore akt_ctx_dependency;
+%ignore akt_ctx_extension;    /* aktj_ctx_extension */
+%ignore akt_system_extension; /* aktj_system_extension */
+%ignore akt_propagator;
+%ignore akt_msg_set_header;   /* aktj_msg_set_headers */
+%ignore akt_msg_header;       /* aktj_ctx_headers */
+%ignore akt_msg_header_at;
+%ignore akt_msg_header_count;
 %ignore akt_notify_fn;
 %ignore akt_dispatcher_create_external;
 %ignore akt_dispatcher_run;

@@ -32,7 +32,23 @@ jlong aktj_intern(JNIEnv *env, jstring s);
  * decider (may be null) decides failures of top-level actors. */
 int aktj_system_create(JNIEnv *env, jstring name, jint workers, jint throughput, jint directive,
                        jobject decider, jint strategy, jlong max_retries, jlong within_ns,
-                       jdoubleArray backoff, jlongArray out);
+                       jdoubleArray backoff, jobjectArray ext_names, jobjectArray ext_values,
+                       jlongArray out);
+/* An extension given at creation (a new local reference), or null if there is none. */
+jobject aktj_system_extension(JNIEnv *env, jlong system, jstring name);
+jobject aktj_ctx_extension(JNIEnv *env, jlong ctx, jstring name);
+/* Sets headers keys[i] = values[i] (Strings, sent as UTF-8) on an unsent message. */
+int aktj_msg_set_headers(JNIEnv *env, jlong msg, jobjectArray keys, jobjectArray values);
+/* Tells a Java object with headers: from inside an actor (ctx != 0) with it as the sender,
+ * else as akt_tell does. */
+int aktj_tell_headers(JNIEnv *env, jlong system, jlong ctx, jlong pid, jobject obj, jlong type,
+                      jobjectArray keys, jobjectArray values);
+/* Responds a Java object with headers (ctx.respond(reply, headers)). */
+int aktj_ctx_respond_headers(JNIEnv *env, jlong ctx, jobject obj, jlong type, jobjectArray keys,
+                             jobjectArray values);
+/* The current message's headers as [key0, value0, key1, value1, ...] (values decoded as
+ * UTF-8), or null outside a message. */
+jobjectArray aktj_ctx_headers(JNIEnv *env, jlong ctx);
 /* Shuts down (if not yet), waits when allowed, releases the system handle and frees the
  * record. Called once, by the Java Cleaner of the ActorSystem. */
 int aktj_system_destroy(JNIEnv *env, jlong system, jlong record);

@@ -3,6 +3,7 @@
  * crossing, batches of either in one crossing, and the completion of futures.
  */
 #include <stdlib.h>
+#include <string.h>
 
 #include "aktj_internal.h"
 
@@ -29,6 +30,71 @@ int aktj_tell(JNIEnv *env, jlong system, jlong pid, jobject obj, jlong type) {
     akt_msg *msg;
     int rc = object_msg(env, obj, type, &msg);
     return rc != 0 ? rc : sent(akt_tell(AKTJ_PTR(system), aktj_pid(pid), msg), msg);
+}
+
+int aktj_msg_set_headers(JNIEnv *env, jlong msg, jobjectArray keys, jobjectArray values) {
+    if (keys == NULL || values == NULL) return AKT_EINVAL;
+    jsize n = (*env)->GetArrayLength(env, keys);
+    if ((*env)->GetArrayLength(env, values) != n) return AKT_EINVAL;
+    int rc = 0;
+    for (jsize i = 0; i < n && rc == 0; i++) {
+        jstring k = (*env)->GetObjectArrayElement(env, keys, i);
+        jstring v = (*env)->GetObjectArrayElement(env, values, i);
+        const char *kc = k != NULL ? (*env)->GetStringUTFChars(env, k, NULL) : NULL;
+        const char *vc = v != NULL ? (*env)->GetStringUTFChars(env, v, NULL) : NULL;
+        /* Modified UTF-8 equals UTF-8 for text without NUL or supplementary characters. */
+        rc = kc == NULL || vc == NULL ? AKT_EINVAL
+                                      : akt_msg_set_header(AKTJ_PTR(msg), kc, vc, strlen(vc));
+        if (kc != NULL) (*env)->ReleaseStringUTFChars(env, k, kc);
+        if (vc != NULL) (*env)->ReleaseStringUTFChars(env, v, vc);
+        (*env)->DeleteLocalRef(env, k);
+        (*env)->DeleteLocalRef(env, v);
+    }
+    return rc;
+}
+
+int aktj_tell_headers(JNIEnv *env, jlong system, jlong ctx, jlong pid, jobject obj, jlong type,
+                      jobjectArray keys, jobjectArray values) {
+    akt_msg *msg;
+    int rc = object_msg(env, obj, type, &msg);
+    if (rc != 0) return rc;
+    rc = aktj_msg_set_headers(env, AKTJ_HANDLE(msg), keys, values);
+    if (rc != 0) return sent(rc, msg);
+    return sent(ctx != 0 ? akt_ctx_tell(AKTJ_PTR(ctx), aktj_pid(pid), msg)
+                         : akt_tell(AKTJ_PTR(system), aktj_pid(pid), msg),
+                msg);
+}
+
+int aktj_ctx_respond_headers(JNIEnv *env, jlong ctx, jobject obj, jlong type, jobjectArray keys,
+                             jobjectArray values) {
+    akt_msg *msg;
+    int rc = object_msg(env, obj, type, &msg);
+    if (rc != 0) return rc;
+    rc = aktj_msg_set_headers(env, AKTJ_HANDLE(msg), keys, values);
+    return sent(rc != 0 ? rc : akt_ctx_respond(AKTJ_PTR(ctx), msg), msg);
+}
+
+jobjectArray aktj_ctx_headers(JNIEnv *env, jlong ctx) {
+    akt_msg *m = NULL;
+    size_t n = 0;
+    if (akt_ctx_message(AKTJ_PTR(ctx), &m) != 0 || akt_msg_header_count(m, &n) != 0) return NULL;
+    jclass str = (*env)->FindClass(env, "java/lang/String");
+    if (str == NULL) return NULL;
+    jobjectArray out = (*env)->NewObjectArray(env, (jsize)(2 * n), str, NULL);
+    for (size_t i = 0; out != NULL && i < n; i++) {
+        const char *key;
+        const void *value;
+        size_t len;
+        if (akt_msg_header_at(m, i, &key, &value, &len) != 0) break;
+        jstring k = (*env)->NewStringUTF(env, key);
+        jstring v = (*env)->NewStringUTF(env, value); /* NUL-terminated by akt */
+        if (k == NULL || v == NULL) return NULL;
+        (*env)->SetObjectArrayElement(env, out, (jsize)(2 * i), k);
+        (*env)->SetObjectArrayElement(env, out, (jsize)(2 * i + 1), v);
+        (*env)->DeleteLocalRef(env, k);
+        (*env)->DeleteLocalRef(env, v);
+    }
+    return out;
 }
 
 int aktj_ctx_respond(JNIEnv *env, jlong ctx, jobject obj, jlong type) {

@@ -11,15 +11,43 @@
 /* What the binding keeps per system besides akt's handle. */
 typedef struct aktj_system {
     jobject decider; /* supervisor decider of top-level actors, or NULL */
+    size_t next;     /* extensions: global references, akt's pointers to them */
+    jobject ext[];
 } aktj_system;
+
+static void ext_free(JNIEnv *env, aktj_system *rec) {
+    for (size_t i = 0; i < rec->next; i++)
+        if (rec->ext[i] != NULL) (*env)->DeleteGlobalRef(env, rec->ext[i]);
+}
 
 int aktj_system_create(JNIEnv *env, jstring name, jint workers, jint throughput, jint directive,
                        jobject decider, jint strategy, jlong max_retries, jlong within_ns,
-                       jdoubleArray backoff, jlongArray out) {
+                       jdoubleArray backoff, jobjectArray ext_names, jobjectArray ext_values,
+                       jlongArray out) {
     if (out == NULL || (*env)->GetArrayLength(env, out) < 2) return AKT_EINVAL;
     if (max_retries < 0 || max_retries > (jlong)UINT32_MAX) return AKT_EINVAL;
-    aktj_system *rec = calloc(1, sizeof *rec);
-    if (rec == NULL) return AKT_ENOMEM;
+    size_t next = ext_names != NULL ? (size_t)(*env)->GetArrayLength(env, ext_names) : 0;
+    if (next > 0 && (ext_values == NULL || (size_t)(*env)->GetArrayLength(env, ext_values) != next))
+        return AKT_EINVAL;
+    aktj_system *rec = calloc(1, sizeof *rec + next * sizeof(jobject));
+    const char **names = calloc(next > 0 ? next : 1, sizeof *names);
+    jstring *jnames = calloc(next > 0 ? next : 1, sizeof *jnames);
+    if (rec == NULL || names == NULL || jnames == NULL) {
+        free(rec);
+        free(names);
+        free(jnames);
+        return AKT_ENOMEM;
+    }
+    int erc = 0;
+    for (size_t i = 0; i < next; i++) {
+        jnames[i] = (*env)->GetObjectArrayElement(env, ext_names, (jsize)i);
+        jobject v = (*env)->GetObjectArrayElement(env, ext_values, (jsize)i);
+        names[i] = jnames[i] != NULL ? (*env)->GetStringUTFChars(env, jnames[i], NULL) : NULL;
+        rec->ext[i] = v != NULL ? (*env)->NewGlobalRef(env, v) : NULL;
+        rec->next = i + 1;
+        (*env)->DeleteLocalRef(env, v);
+        if (names[i] == NULL) erc = AKT_EINVAL;
+    }
     /* The hooks' data must outlive every thread of the system: an interned name does. */
     const char *hook_name = AKTJ_PTR(aktj_intern(env, name));
     const char *cname = name != NULL ? (*env)->GetStringUTFChars(env, name, NULL) : NULL;
@@ -37,12 +65,22 @@ int aktj_system_create(JNIEnv *env, jstring name, jint workers, jint throughput,
     opts.thread_stop = aktj_thread_stop;
     opts.thread_hook_data = (void *)(hook_name != NULL ? hook_name : "akt");
     opts.supervisor = &sup;
+    opts.extension_names = names;
+    opts.extension_values = (void *const *)rec->ext;
+    opts.extension_count = next;
 
     akt_system *sys = NULL;
-    int rc = akt_system_create(&opts, &sys);
+    int rc = erc ? erc : akt_system_create(&opts, &sys);
     if (cname != NULL) (*env)->ReleaseStringUTFChars(env, name, cname);
+    for (size_t i = 0; i < next; i++) { /* names are copied by akt */
+        if (names[i] != NULL) (*env)->ReleaseStringUTFChars(env, jnames[i], names[i]);
+        if (jnames[i] != NULL) (*env)->DeleteLocalRef(env, jnames[i]);
+    }
+    free(names);
+    free(jnames);
     if (rc != 0) {
         if (rec->decider != NULL) (*env)->DeleteGlobalRef(env, rec->decider);
+        ext_free(env, rec);
         free(rec);
         return rc;
     }
@@ -60,8 +98,33 @@ int aktj_system_destroy(JNIEnv *env, jlong system, jlong record) {
     akt_system_release(sys);
     if (rc != 0) return rc; /* still running somewhere: the decider may be needed, keep it */
     if (rec->decider != NULL) (*env)->DeleteGlobalRef(env, rec->decider);
+    ext_free(env, rec);
     free(rec);
     return 0;
+}
+
+static jobject ext_ref(JNIEnv *env, int rc, void *value) {
+    return rc == 0 && value != NULL ? (*env)->NewLocalRef(env, (jobject)value) : NULL;
+}
+
+jobject aktj_system_extension(JNIEnv *env, jlong system, jstring name) {
+    if (name == NULL) return NULL;
+    const char *n = (*env)->GetStringUTFChars(env, name, NULL);
+    if (n == NULL) return NULL;
+    void *value = NULL;
+    int rc = akt_system_extension(AKTJ_PTR(system), n, &value);
+    (*env)->ReleaseStringUTFChars(env, name, n);
+    return ext_ref(env, rc, value);
+}
+
+jobject aktj_ctx_extension(JNIEnv *env, jlong ctx, jstring name) {
+    if (name == NULL) return NULL;
+    const char *n = (*env)->GetStringUTFChars(env, name, NULL);
+    if (n == NULL) return NULL;
+    void *value = NULL;
+    int rc = akt_ctx_extension(AKTJ_PTR(ctx), n, &value);
+    (*env)->ReleaseStringUTFChars(env, name, n);
+    return ext_ref(env, rc, value);
 }
 
 jstring aktj_pid_path(JNIEnv *env, jlong system, jlong pid) {

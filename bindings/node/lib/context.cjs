@@ -60,11 +60,12 @@ class Context {
   }
 
   /** Replies to the current message: resolves the asker's promise or tells the sender; a
-   *  dead letter when nobody waits for it (see replyExpected). */
+   *  dead letter when nobody waits for it (see replyExpected). opts: { type }, { headers }
+   *  (e.g. { headers: ctx.headers } to carry the request's headers back). */
   respond(msg, opts) {
     check(this);
     if (opts === undefined && byRef(msg) && !(msg instanceof Message)) native.ctxRespondSlot(put(msg));
-    else native.ctxRespond(dataOf(msg), typeOf(msg, opts));
+    else native.ctxRespond(dataOf(msg), typeOf(msg, opts), opts && opts.headers);
   }
 
   // pid as a Pid of this actor's system (the one the send goes through).
@@ -80,7 +81,19 @@ class Context {
     check(this);
     const h = this[kCell].system[kHandle];
     if (opts === undefined && byRef(msg) && !(msg instanceof Message)) native.tellSlot(h, pid.lo, pid.hi, put(msg));
-    else native.tell(h, pid.lo, pid.hi, dataOf(msg), typeOf(msg, opts));
+    else native.tell(h, pid.lo, pid.hi, dataOf(msg), typeOf(msg, opts), opts && opts.headers);
+  }
+
+  /** The headers of the current message: a new object of name -> string ({} if none). */
+  get headers() {
+    check(this);
+    return native.ctxHeaders();
+  }
+
+  /** An extension given to the system ({ extensions: { name: value } }); NotFoundError if none. */
+  extension(name) {
+    check(this);
+    return native.ctxExtension(name);
   }
 
   /** Asks from inside an actor; the promise settles after this callback has returned. */

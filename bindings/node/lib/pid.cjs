@@ -113,11 +113,13 @@ class Pid {
     this.hi = hi;
   }
 
-  /** Sends msg; JS actors get the very object, others bytes (see README, Messages). */
+  /** Sends msg; JS actors get the very object, others bytes (see README, Messages).
+   *  opts: { type } its akt type name, { headers } an object of name -> string | Uint8Array
+   *  that the receiver reads as ctx.headers. */
   tell(msg, opts) {
     const h = this.system[kHandle];
-    if (msg instanceof Message) native.tell(h, this.lo, this.hi, msg.data, msg.type);
-    else if (opts !== undefined) native.tell(h, this.lo, this.hi, msg, opts.type);
+    if (msg instanceof Message) native.tell(h, this.lo, this.hi, msg.data, msg.type, opts && opts.headers);
+    else if (opts !== undefined) native.tell(h, this.lo, this.hi, msg, opts.type, opts.headers);
     else if (byRef(msg)) {
       const scratch = shared.scratch;
       const slot = put(msg);

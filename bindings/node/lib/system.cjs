@@ -93,7 +93,10 @@ class ActorSystem extends EventEmitter {
     }
     const budget = budgetOf(sup);
     const report = reporterOf(opts.logger);
-    this[kHandle] = native.systemCreate(name, opts.workers | 0, opts.throughput | 0, directive, budget);
+    const ext = opts.extensions;
+    if (ext !== undefined && (ext === null || typeof ext !== 'object'))
+      throw makeError(errnos.InvalidArgumentError, 'extensions is an object of name -> value');
+    this[kHandle] = native.systemCreate(name, opts.workers | 0, opts.throughput | 0, directive, budget, ext);
     this[kFastTell] = native.bindFastTell(this[kHandle]);
     this[kReport] = report;
     const cs = opts.callSites === undefined ? true : opts.callSites;
@@ -143,6 +146,11 @@ class ActorSystem extends EventEmitter {
     native.spawnNative(this[kHandle], library, symbol, opts.name, opts.arg);
     kick();
     return new Pid(this, shared.scratch[S_PID], shared.scratch[S_PID + 1]);
+  }
+
+  /** An extension given at creation ({ extensions: { name: value } }); NotFoundError if none. */
+  extension(name) {
+    return native.systemExtension(this[kHandle], name);
   }
 
   /** The live actor at path ("name", "a/b", "/user/a/b" or "akt://sys/user/a/b"), or null. */

@@ -116,6 +116,9 @@ struct an_sys {
      * on the JS thread; they live until the system is freed (sys_finalize). */
     akt_object_ops ops_slot;
     akt_object_ops ops_val;
+    /* Extensions given at creation: a JS array of their values; akt holds index + 1 as each
+     * one's pointer (primitives cannot be referenced one by one). */
+    napi_ref ext_values;
     napi_deferred shutdown_deferred;
     int shut_down;     /* shutdown completed */
     int shutting_down; /* akt_system_shutdown was called */
@@ -231,6 +234,10 @@ napi_status an_register_errors(napi_env env, napi_value exports, an_inst *I);
 napi_status an_register_cron(napi_env env, napi_value exports, an_inst *I);
 napi_status an_register_router(napi_env env, napi_value exports, an_inst *I);
 napi_status an_register_metrics(napi_env env, napi_value exports, an_inst *I);
+napi_status an_register_headers(napi_env env, napi_value exports, an_inst *I);
+/* headers.c: sets a JS object of name -> string | Uint8Array on an unsent message
+ * (undefined / null: nothing). 0 or an AKT_E* code (nothing thrown). */
+int an_headers_set(napi_env env, an_inst *I, akt_msg *m, napi_value obj);
 
 /* Shorthand for the argument prologue of every exported function. */
 #define AN_ARGS(n)                                   \

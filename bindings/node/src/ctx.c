@@ -35,9 +35,9 @@ static napi_value CtxParent(napi_env env, napi_callback_info info) {
     return pid_getter(env, info, akt_ctx_parent);
 }
 
-/* ctxRespond(value, type?); ctxRespondSlot(slot, type?) */
+/* ctxRespond(value, type?, headers?); ctxRespondSlot(slot, type?) */
 static napi_value respond_impl(napi_env env, napi_callback_info info, int is_slot) {
-    AN_ARGS(2);
+    AN_ARGS(3);
     akt_ctx *ctx = I->cur_ctx;
     char tbuf[256];
     char *type = NULL;
@@ -56,6 +56,10 @@ static napi_value respond_impl(napi_env env, napi_callback_info info, int is_slo
     int by_ref = sender.id == AKT_PID_NONE_ID || an_js_pid(I, NULL, sender);
     akt_msg *m;
     AN_RC(an_msg_arg(I->cur_sys, env, argv[0], is_slot, type, by_ref, &m));
+    if (argc > 2) {
+        int rc = an_headers_set(env, I, m, argv[2]);
+        if (rc) return an_sent(env, I, m, rc);
+    }
     return an_sent(env, I, m, akt_ctx_respond(ctx, m));
 }
 

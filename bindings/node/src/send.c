@@ -232,10 +232,11 @@ fail:
     return 0;
 }
 
-/* tell(handle, lo, hi, value, type?); tellSlot(handle, lo, hi, slot, type?). Inside a JS
- * actor's callback (Context.tell, or Pid.tell there) akt makes that actor the sender. */
+/* tell(handle, lo, hi, value, type?, headers?); tellSlot(handle, lo, hi, slot, type?).
+ * Inside a JS actor's callback (Context.tell, or Pid.tell there) akt makes that actor the
+ * sender. */
 static napi_value tell_impl(napi_env env, napi_callback_info info, int is_slot) {
-    AN_ARGS(5);
+    AN_ARGS(6);
     an_sys *s = an_sys_of(env, argv[0]);
     if (!s) {
         an_slot_drop(I, env, argv[3], is_slot);
@@ -243,6 +244,10 @@ static napi_value tell_impl(napi_env env, napi_callback_info info, int is_slot) 
     }
     send_args sa;
     if (!send_args_of(I, env, s, argc - 1, argv + 1, is_slot, 0, &sa)) return NULL;
+    if (argc > 5) {
+        int rc = an_headers_set(env, I, sa.m, argv[5]);
+        if (rc) return an_sent(env, I, sa.m, rc);
+    }
     return an_sent(env, I, sa.m, akt_tell(s->sys, sa.to, sa.m));
 }
 

@@ -20,6 +20,7 @@ static void sys_finalize(napi_env env, void *data, void *hint) {
     /* The last release, on the JS thread after the shutdown: the releases of s's messages
      * still queued run here (release_on), before s (their ops) goes. */
     akt_system_release(s->sys);
+    if (s->ext_values) napi_delete_reference(env, s->ext_values);
     free(s);
 }
 
@@ -75,9 +76,51 @@ int an_sup_budget(napi_env env, napi_value arr, akt_supervisor *sup) {
     return 1; /* the core checks strategy, window and backoff (AKT_EINVAL) */
 }
 
-/* systemCreate(name, workers, throughput, directive, [strategy, maxRetries, withinNs]) */
+/* Extensions: the names of a JS object, and its values in one referenced array (akt gets
+ * index + 1 as each value's pointer). 0 or an AKT_E* code. */
+static int extensions_of(napi_env env, napi_value obj, an_sys *s, char ***names, void ***ptrs,
+                         uint32_t *count) {
+    napi_valuetype t;
+    if (napi_typeof(env, obj, &t) != napi_ok) return AKT_EINVAL;
+    if (t == napi_undefined || t == napi_null) return 0;
+    if (t != napi_object) return AKT_EINVAL;
+    napi_value keys, arr;
+    uint32_t n = 0;
+    if (napi_get_property_names(env, obj, &keys) != napi_ok ||
+        napi_get_array_length(env, keys, &n) != napi_ok)
+        return AKT_EINVAL;
+    if (!n) return 0;
+    *names = calloc(n, sizeof **names);
+    *ptrs = calloc(n, sizeof **ptrs);
+    if (!*names || !*ptrs || napi_create_array_with_length(env, n, &arr) != napi_ok ||
+        napi_create_reference(env, arr, 1, &s->ext_values) != napi_ok)
+        return AKT_ENOMEM;
+    for (uint32_t i = 0; i < n; i++) {
+        napi_value k, v;
+        size_t len = 0;
+        if (napi_get_element(env, keys, i, &k) != napi_ok ||
+            napi_get_value_string_utf8(env, k, NULL, 0, &len) != napi_ok ||
+            napi_get_property(env, obj, k, &v) != napi_ok || napi_set_element(env, arr, i, v))
+            return AKT_EINVAL;
+        (*names)[i] = malloc(len + 1);
+        if (!(*names)[i]) return AKT_ENOMEM;
+        *count = i + 1;
+        napi_get_value_string_utf8(env, k, (*names)[i], len + 1, &len);
+        (*ptrs)[i] = (void *)(uintptr_t)(i + 1);
+    }
+    return 0;
+}
+
+static void names_free(char **names, uint32_t n) {
+    if (!names) return;
+    for (uint32_t i = 0; i < n; i++) free(names[i]);
+    free(names);
+}
+
+/* systemCreate(name, workers, throughput, directive, [strategy, maxRetries, withinNs],
+ *              extensions?) */
 static napi_value SystemCreate(napi_env env, napi_callback_info info) {
-    AN_ARGS(5);
+    AN_ARGS(6);
     char name[256];
     char *n = an_opt_string(I, env, argv[0], name, sizeof name);
     if (n == (char *)-1) return NULL;
@@ -100,8 +143,18 @@ static napi_value SystemCreate(napi_env env, napi_callback_info info) {
     an_sys *s = calloc(1, sizeof *s);
     if (!s) return an_throw(env, I, AKT_ENOMEM);
     s->inst = I;
-    int rc = akt_system_create(&o, &s->sys);
+    char **ext_names = NULL;
+    void **ext_ptrs = NULL;
+    uint32_t next = 0;
+    int rc = argc > 5 ? extensions_of(env, argv[5], s, &ext_names, &ext_ptrs, &next) : 0;
+    o.extension_names = (const char *const *)ext_names;
+    o.extension_values = (void *const *)ext_ptrs;
+    o.extension_count = next;
+    if (!rc) rc = akt_system_create(&o, &s->sys);
+    names_free(ext_names, next); /* copied by akt */
+    free(ext_ptrs);
     if (rc) {
+        if (s->ext_values) napi_delete_reference(env, s->ext_values);
         free(s);
         return an_throw(env, I, rc);
     }

@@ -70,13 +70,17 @@ static PyObject *ctx_get_actor(akt_py_context *self, void *closure) {
 
 /* respond(msg, *, type=None) */
 static PyObject *ctx_respond(akt_py_context *self, PyObject *args, PyObject *kwargs) {
-    static char *kwlist[] = {"msg", "type", NULL};
-    PyObject *msg, *type = Py_None;
-    if (!PyArg_ParseTupleAndKeywords(args, kwargs, "O|$O:respond", kwlist, &msg, &type))
+    static char *kwlist[] = {"msg", "type", "headers", NULL};
+    PyObject *msg, *type = Py_None, *headers = Py_None;
+    if (!PyArg_ParseTupleAndKeywords(args, kwargs, "O|$OO:respond", kwlist, &msg, &type, &headers))
         return NULL;
     LIVE(self, c);
     akt_msg *m;
     if (akt_py_msg_new(c->system, msg, type, &m)) return NULL;
+    if (akt_py_headers_set(m, headers)) {
+        akt_msg_release(m);
+        return NULL;
+    }
     int rc = akt_ctx_respond(self->ctx, m);
     if (rc)
         akt_msg_release(m);
@@ -87,15 +91,20 @@ static PyObject *ctx_respond(akt_py_context *self, PyObject *args, PyObject *kwa
 
 /* tell(to, msg, *, type=None): with this actor as the sender. */
 static PyObject *ctx_tell(akt_py_context *self, PyObject *args, PyObject *kwargs) {
-    static char *kwlist[] = {"to", "msg", "type", NULL};
-    PyObject *to, *msg, *type = Py_None;
-    if (!PyArg_ParseTupleAndKeywords(args, kwargs, "OO|$O:tell", kwlist, &to, &msg, &type))
+    static char *kwlist[] = {"to", "msg", "type", "headers", NULL};
+    PyObject *to, *msg, *type = Py_None, *headers = Py_None;
+    if (!PyArg_ParseTupleAndKeywords(args, kwargs, "OO|$OO:tell", kwlist, &to, &msg, &type,
+                                     &headers))
         return NULL;
     LIVE(self, c);
     akt_pid pid;
     if (akt_py_pid_arg(c->system, to, &pid)) return NULL;
     akt_msg *m;
     if (akt_py_msg_new(c->system, msg, type, &m)) return NULL;
+    if (akt_py_headers_set(m, headers)) {
+        akt_msg_release(m);
+        return NULL;
+    }
     int rc = akt_ctx_tell(self->ctx, pid, m);
     if (rc) akt_msg_release(m);
     return check(rc, "tell");
@@ -282,6 +291,44 @@ static PyObject *ctx_dependency(akt_py_context *self, PyObject *name) {
     return mine;
 }
 
+/* extension(name): a value given to the system (extensions={...}). KeyError if none. */
+static PyObject *ctx_extension(akt_py_context *self, PyObject *name) {
+    LIVE(self, c);
+    if (!PyUnicode_Check(name)) {
+        PyErr_SetString(PyExc_TypeError, "an extension name is a str");
+        return NULL;
+    }
+    const char *cname = PyUnicode_AsUTF8(name);
+    if (!cname) return NULL;
+    void *value = NULL;
+    int rc = akt_ctx_extension(self->ctx, cname, &value);
+    if (rc == AKT_ENOTFOUND) {
+        PyErr_Format(PyExc_KeyError, "no extension named %R", name);
+        return NULL;
+    }
+    if (rc) return akt_py_raise(rc, "extension");
+    /* akt hands back the pointer given at creation: the system's own dict holds it. */
+    PyObject *d = c->system->extensions;
+    PyObject *mine = d ? PyDict_GetItemWithError(d, name) : NULL;
+    if (!mine || (void *)mine != value) {
+        if (!PyErr_Occurred()) PyErr_Format(PyExc_KeyError, "no extension named %R", name);
+        return NULL;
+    }
+    Py_INCREF(mine);
+    return mine;
+}
+
+/* headers: the current message's headers, a new dict (empty when it has none). */
+static PyObject *ctx_get_headers(akt_py_context *self, void *closure) {
+    LIVE(self, c);
+    (void)c;
+    akt_msg *m = NULL;
+    int rc = akt_ctx_message(self->ctx, &m);
+    if (rc == AKT_EMISUSE) return PyDict_New(); /* pre_start / post_stop: no message */
+    if (rc) return akt_py_raise(rc, "headers");
+    return akt_py_headers_dict(m);
+}
+
 static PyObject *ctx_repr(akt_py_context *self) {
     return PyUnicode_FromFormat("<akt.Context %s>", self->ctx ? "active" : "expired");
 }
@@ -318,12 +365,14 @@ static PyMethodDef ctx_methods[] = {
     {"watch", (PyCFunction)ctx_watch, METH_O, "Get akt.Terminated(pid) when pid stops."},
     {"unwatch", (PyCFunction)ctx_unwatch, METH_O, "Stop watching pid."},
     {"dependency", (PyCFunction)ctx_dependency, METH_O, "A value given at spawn, by name."},
+    {"extension", (PyCFunction)ctx_extension, METH_O, "A value given to the system, by name."},
     {NULL, NULL, 0, NULL},
 };
 
 static PyGetSetDef ctx_getset[] = {
     {"self", (getter)ctx_get_self, NULL, "this actor's pid", NULL},
     {"sender", (getter)ctx_get_sender, NULL, "the sender of the current message, or None", NULL},
+    {"headers", (getter)ctx_get_headers, NULL, "the current message's headers (a new dict)", NULL},
     {"parent", (getter)ctx_get_parent, NULL, "the parent's pid, or None", NULL},
     {"system", (getter)ctx_get_system, NULL, "the actor system", NULL},
     {"actor", (getter)ctx_get_actor, NULL, "the akt.Actor instance running", NULL},

@@ -82,6 +82,7 @@ typedef struct akt_py_config {
     PyObject *type_names;                      /* dict: class -> bytes type name */
     PyObject *base_pre_start, *base_post_stop; /* Actor's no-op methods (skipped) */
     PyObject *actor_type;                      /* akt.Actor */
+    PyObject *message_type;                    /* akt.Message(value, headers) */
     PyObject *ctx_ask;                         /* ctx_ask(to, msg, timeout, type) */
     PyObject *pipe_to;                         /* pipe_to(future, to) -> None */
     PyObject *describe_ask;                    /* describe_ask(pid, msg, type) -> str */
@@ -125,7 +126,8 @@ typedef struct akt_py_system {
     int64_t ask_timeout_ns;
     pthread_mutex_t qlock; /* guards the queue; never held while calling anything */
     akt_py_qitem *qhead, *qtail;
-    PyObject *keep; /* list of objects akt borrows (supervisors, deciders) */
+    PyObject *keep;       /* list of objects akt borrows (supervisors, deciders) */
+    PyObject *extensions; /* dict name -> value given at creation, or NULL */
     PyObject *weakrefs;
     PyObject *dict;
 } akt_py_system;
@@ -154,6 +156,11 @@ void akt_py_msg_ops_init(akt_py_system *s);
  * an object message holding a reference. Returns 0, or -1 with a Python exception set. GIL
  * held. */
 int akt_py_msg_new(akt_py_system *s, PyObject *obj, PyObject *type, akt_msg **out);
+/* headers.c: sets a dict of str -> str | bytes on an unsent message (None: nothing);
+ * -1 with an exception set. */
+int akt_py_headers_set(akt_msg *m, PyObject *headers);
+/* The headers of a message as a new dict (values str, or bytes when not UTF-8). */
+PyObject *akt_py_headers_dict(const akt_msg *m);
 /* The Python object an object message of s (or of no system) holds, borrowed; NULL if msg
  * is not one. */
 PyObject *akt_py_msg_object(akt_py_system *s, akt_msg *msg);

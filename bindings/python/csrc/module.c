@@ -92,7 +92,8 @@ static PyObject *fast_configure(PyObject *module, PyObject *args, PyObject *kwar
         set_obj(kwargs, "ctx_ask", &akt_py.ctx_ask) ||
         set_obj(kwargs, "pipe_to", &akt_py.pipe_to) ||
         set_obj(kwargs, "describe_ask", &akt_py.describe_ask) ||
-        set_obj(kwargs, "actor_type", &akt_py.actor_type))
+        set_obj(kwargs, "actor_type", &akt_py.actor_type) ||
+        set_obj(kwargs, "message_type", &akt_py.message_type))
         return NULL;
     if (!PyType_Check(akt_py.pid_type) ||
         !PyType_IsSubtype((PyTypeObject *)akt_py.pid_type, &akt_py_pid_type) ||

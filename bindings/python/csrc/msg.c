@@ -201,6 +201,15 @@ static int bytes_msg_new(PyObject *obj, PyObject *type, akt_msg **out) {
 int akt_py_msg_new(akt_py_system *s, PyObject *obj, PyObject *type, akt_msg **out) {
     if (type == Py_None) type = NULL;
     if (Py_TYPE(obj) == (PyTypeObject *)akt_py.bytes_type) return bytes_msg_new(obj, type, out);
+    if (Py_TYPE(obj) == (PyTypeObject *)akt_py.message_type && PyTuple_GET_SIZE(obj) == 2) {
+        /* akt.Message(value, headers): the value is the message, the headers go on it. */
+        if (akt_py_msg_new(s, PyTuple_GET_ITEM(obj, 0), type, out)) return -1;
+        if (akt_py_headers_set(*out, PyTuple_GET_ITEM(obj, 1))) {
+            akt_msg_release(*out);
+            return -1;
+        }
+        return 0;
+    }
     const char *name;
     if (type) {
         name = type_arg(type);

@@ -10,6 +10,8 @@
  * respond; from anywhere else (and to another system's actor) there is no sender. */
 #include "fastpath.h"
 
+#include <string.h>
+
 #include <math.h>
 #include <stdlib.h>
 
@@ -61,6 +63,15 @@ int akt_py_timeout_arg(akt_py_system *s, PyObject *timeout, int64_t *out_ns) {
 }
 
 /* Positional msg plus keyword-only type (and timeout for asks). */
+/* The headers= of the send being parsed (tell, ask, ask_sync), or NULL. */
+static PyObject *parse_send_headers(PyObject *const *args, Py_ssize_t nargs, PyObject *kwnames) {
+    if (!kwnames) return NULL;
+    for (Py_ssize_t i = 0; i < PyTuple_GET_SIZE(kwnames); i++)
+        if (PyUnicode_CompareWithASCIIString(PyTuple_GET_ITEM(kwnames, i), "headers") == 0)
+            return args[nargs + i];
+    return NULL;
+}
+
 static int parse_send(PyObject *const *args, Py_ssize_t nargs, PyObject *kwnames, const char *fname,
                       int allow_timeout, PyObject **msg, PyObject **type, PyObject **timeout) {
     *type = NULL;
@@ -80,6 +91,9 @@ static int parse_send(PyObject *const *args, Py_ssize_t nargs, PyObject *kwnames
             PyObject *v = args[nargs + i];
             if (PyUnicode_CompareWithASCIIString(k, "type") == 0) {
                 *type = v == Py_None ? NULL : v;
+            } else if (PyUnicode_CompareWithASCIIString(k, "headers") == 0 &&
+                       strcmp(fname, "tell") == 0) {
+                /* read by pid_tell (parse_send_headers) */
             } else if (allow_timeout && PyUnicode_CompareWithASCIIString(k, "timeout") == 0 &&
                        !*timeout) {
                 *timeout = v;
@@ -107,6 +121,10 @@ static PyObject *pid_tell(akt_py_pid *self, PyObject *const *args, Py_ssize_t na
     akt_py_drain();
     akt_msg *m;
     if (akt_py_msg_new(self->system, msg, type, &m)) return NULL;
+    if (akt_py_headers_set(m, parse_send_headers(args, nargs, kwnames))) {
+        akt_msg_release(m);
+        return NULL;
+    }
     int rc = akt_tell(self->system->sys, (akt_pid){self->id}, m);
     if (rc) {
         akt_msg_release(m);

@@ -90,14 +90,18 @@ int akt_py_system_service(akt_py_system *s, size_t budget, int *more) {
 
 static int system_init(akt_py_system *self, PyObject *args, PyObject *kwargs) {
     static char *kwlist[] = {"name",       "workers",     "throughput", "mode",
-                             "supervisor", "ask_timeout", NULL};
+                             "supervisor", "ask_timeout", "extensions", NULL};
     const char *name = "akt";
     int workers = 0, throughput = 0, mode = AKT_PY_MODE_PYTHON;
-    PyObject *supervisor = Py_None;
+    PyObject *supervisor = Py_None, *extensions = Py_None;
     double ask_timeout = 10.0;
-    if (!PyArg_ParseTupleAndKeywords(args, kwargs, "|s$iiiOd", kwlist, &name, &workers, &throughput,
-                                     &mode, &supervisor, &ask_timeout))
+    if (!PyArg_ParseTupleAndKeywords(args, kwargs, "|s$iiiOdO", kwlist, &name, &workers,
+                                     &throughput, &mode, &supervisor, &ask_timeout, &extensions))
         return -1;
+    if (extensions != Py_None && !PyDict_Check(extensions)) {
+        PyErr_SetString(PyExc_TypeError, "extensions must be a dict of name -> value");
+        return -1;
+    }
     if (self->sys) {
         PyErr_SetString(PyExc_RuntimeError, "the actor system is already initialized");
         return -1;
@@ -129,6 +133,40 @@ static int system_init(akt_py_system *self, PyObject *args, PyObject *kwargs) {
     if (has < 0) return -1;
     if (has == 0) opts.supervisor = &sup;
 
+    /* Extensions: names copied by akt, values kept alive by a dict of our own. */
+    Py_ssize_t next = extensions == Py_None ? 0 : PyDict_Size(extensions);
+    const char **ext_names = NULL;
+    void **ext_values = NULL;
+    if (next) {
+        PyObject *own = PyDict_Copy(extensions);
+        ext_names = PyMem_Calloc((size_t)next, sizeof *ext_names);
+        ext_values = PyMem_Calloc((size_t)next, sizeof *ext_values);
+        if (!own || !ext_names || !ext_values) {
+            Py_XDECREF(own);
+            PyMem_Free(ext_names);
+            PyMem_Free(ext_values);
+            PyErr_NoMemory();
+            return -1;
+        }
+        Py_XSETREF(self->extensions, own);
+        PyObject *k, *v;
+        Py_ssize_t pos = 0, i = 0;
+        while (PyDict_Next(own, &pos, &k, &v)) {
+            ext_names[i] = PyUnicode_Check(k) ? PyUnicode_AsUTF8(k) : NULL;
+            if (!ext_names[i]) {
+                if (!PyErr_Occurred())
+                    PyErr_SetString(PyExc_TypeError, "extension names must be str");
+                PyMem_Free(ext_names);
+                PyMem_Free(ext_values);
+                return -1;
+            }
+            ext_values[i++] = v;
+        }
+        opts.extension_names = ext_names;
+        opts.extension_values = ext_values;
+        opts.extension_count = (size_t)next;
+    }
+
     self->efd = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
     if (self->efd < 0) {
         PyErr_SetFromErrno(PyExc_OSError);
@@ -139,6 +177,8 @@ static int system_init(akt_py_system *self, PyObject *args, PyObject *kwargs) {
     Py_BEGIN_ALLOW_THREADS
     rc = akt_system_create(&opts, &sys);
     Py_END_ALLOW_THREADS
+    PyMem_Free(ext_names);
+    PyMem_Free(ext_values);
     if (rc) {
         akt_py_raise(rc, "akt_system_create");
         return -1;
@@ -163,12 +203,14 @@ static PyObject *system_new(PyTypeObject *type, PyObject *args, PyObject *kwargs
 
 static int system_traverse(akt_py_system *self, visitproc visit, void *arg) {
     Py_VISIT(self->keep);
+    Py_VISIT(self->extensions);
     Py_VISIT(self->dict);
     return 0;
 }
 
 static int system_clear(akt_py_system *self) {
     Py_CLEAR(self->keep);
+    Py_CLEAR(self->extensions);
     Py_CLEAR(self->dict);
     return 0;
 }
@@ -424,6 +466,31 @@ static PyObject *system_remote_lookup(akt_py_system *self, PyObject *address) {
     return akt_py_pid_new(self, pid.id);
 }
 
+/* extension(name): a value given at creation (extensions={...}). KeyError if none. */
+static PyObject *system_extension(akt_py_system *self, PyObject *name) {
+    if (!self->sys) {
+        PyErr_SetString(PyExc_RuntimeError, "the actor system is not initialized");
+        return NULL;
+    }
+    if (!PyUnicode_Check(name)) {
+        PyErr_SetString(PyExc_TypeError, "an extension name is a str");
+        return NULL;
+    }
+    const char *cname = PyUnicode_AsUTF8(name);
+    if (!cname) return NULL;
+    void *value = NULL;
+    int rc = akt_system_extension(self->sys, cname, &value);
+    PyObject *mine = rc == 0 && self->extensions ? PyDict_GetItemWithError(self->extensions, name)
+                                                 : NULL;
+    if (rc && rc != AKT_ENOTFOUND) return akt_py_raise(rc, "extension");
+    if (!mine || (void *)mine != value) {
+        if (!PyErr_Occurred()) PyErr_Format(PyExc_KeyError, "no extension named %R", name);
+        return NULL;
+    }
+    Py_INCREF(mine);
+    return mine;
+}
+
 static PyObject *system_get_name(akt_py_system *self, void *closure) {
     if (system_ready(self)) return NULL;
     return PyUnicode_FromString(akt_system_name(self->sys));
@@ -521,6 +588,8 @@ static PyMethodDef system_methods[] = {
     {"remote_lookup", (PyCFunction)system_remote_lookup, METH_O,
      "remote_lookup(\"akt://name@host:port/user/path\") -> Pid of that actor of another node "
      "(usable with tell and ask like a local one)."},
+    {"extension", (PyCFunction)system_extension, METH_O,
+     "extension(name): a value given at creation (extensions={...}); KeyError if none."},
     {"lookup", (PyCFunction)system_lookup, METH_O,
      "lookup(path) -> Pid of the live actor at path (\"name\", \"parent/child\", "
      "\"/user/...\" or \"akt://system/user/...\"); ActorNotFound if there is none."},

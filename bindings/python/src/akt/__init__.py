@@ -47,7 +47,7 @@ from .errors import (
 from .events import Event, EventKind
 from .mailbox import Bounded, Fair, Mailbox, Priority
 from .metrics import ActorMetrics, MetricPoint, SystemMetrics
-from .messages import Bytes, Terminated, type_name, wire_bytes
+from .messages import Bytes, Message, Terminated, type_name, wire_bytes
 from .pid import AskFuture, Pid
 from .router import Router
 from .schedule import ScheduleInfo
@@ -67,7 +67,7 @@ __all__ = [
     "ActorStopped", "ActorSystem", "AktError", "SystemMetrics",
     "AskTimeout", "BufferTooSmall", "Busy", "Bytes", "Cancelled", "Context", "ContextError",
     "CronSyntaxError", "DeadlockError", "Decider", "Directive", "Event", "EventKind",
-    "InvalidArgument", "MailboxFull", "NameTaken", "NotReady", "NotSupported", "OutOfMemory",
+    "InvalidArgument", "MailboxFull", "Message", "NameTaken", "NotReady", "NotSupported", "OutOfMemory",
     "Pid", "ProtocolError", "Router", "ScheduleInfo", "Strategy", "Subscription", "Supervisor",
     "SystemClosed", "Terminated", "Topic", "TopicSubscription", "Unhandled", "Unreachable",
     "WrongType", "cron_next", "error_for", "type_name", "validate_cron", "wire_bytes",

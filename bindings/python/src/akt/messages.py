@@ -7,7 +7,7 @@ as ``Bytes``, and a ``Bytes`` sent from Python reaches them as exactly that.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, NamedTuple
+from typing import TYPE_CHECKING, Any, NamedTuple, Union
 
 from ._lib import _fast
 
@@ -30,6 +30,19 @@ class Bytes(NamedTuple):
     def of(cls, type: str, text: str) -> "Bytes":
         """A message whose payload is ``text`` in UTF-8."""
         return cls(type, text.encode("utf-8"))
+
+
+class Message(NamedTuple):
+    """A message with headers: ``pid.tell(akt.Message(order, headers={"tenant": "acme"}))``.
+
+    Any send takes it (tell, ask, respond, batches); the receiver gets ``value`` and reads
+    the headers from ``ctx.headers``. Header names are 1..255 visible ASCII characters,
+    values str (sent as UTF-8) or bytes, at most 8 KiB each, 64 headers and 64 KiB in all
+    (``akt.InvalidArgument`` beyond).
+    """
+
+    value: Any
+    headers: dict[str, Union[str, bytes]]
 
 
 class Terminated(NamedTuple):

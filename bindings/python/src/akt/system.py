@@ -27,7 +27,7 @@ from .actor import Actor, Supervisor, _remember_failure
 from .errors import AktError, Cancelled, DeadlockError, error_for
 from .events import Event, EventKind, _make_event
 from .mailbox import Mailbox
-from .messages import Bytes, Terminated
+from .messages import Bytes, Message, Terminated
 from .pid import Pid
 from .router import FAILURE_POLICIES, STRATEGIES, Router, _ns
 from .schedule import EVERY, KINDS, ScheduleInfo, seconds_to_ns
@@ -59,6 +59,9 @@ class ActorSystem(_fast.SystemCore):
     (the default, or $AKT_PY_DISPATCHER) on this system's Python thread, "workers" on
     akt's worker threads. ``workers``/``throughput``: akt's worker threads (0 = one per
     core) and messages per actor turn. ``supervisor``: for top-level actors.
+    ``extensions``: named values every actor reaches with ``ctx.extension(name)`` (and
+    ``system.extension(name)`` from outside); names are 2..255 characters of letters,
+    digits, '-' and '_', starting with a letter or digit.
     ``ask_timeout``: seconds, for asks that give none. ``loop``: the asyncio loop to run
     Python actors on (default: the running loop, if any, else a thread of its own).
     """
@@ -66,7 +69,8 @@ class ActorSystem(_fast.SystemCore):
     def __init__(self, name: str = "akt", *, workers: int = 0, throughput: int = 0,
                  dispatcher: Optional[str] = None, supervisor: Optional[Supervisor] = None,
                  ask_timeout: float = 10.0,
-                 loop: Optional[asyncio.AbstractEventLoop] = None) -> None:
+                 loop: Optional[asyncio.AbstractEventLoop] = None,
+                 extensions: Optional[dict[str, Any]] = None) -> None:
         if not isinstance(name, str):
             raise TypeError(f"the system name must be a str, not {type(name).__name__}")
         if dispatcher is None:
@@ -79,7 +83,7 @@ class ActorSystem(_fast.SystemCore):
             raise TypeError("supervisor must be an akt.Supervisor")
         super().__init__(name, workers=workers, throughput=throughput,
                          mode=_MODES[dispatcher], supervisor=supervisor,
-                         ask_timeout=float(ask_timeout))
+                         ask_timeout=float(ask_timeout), extensions=extensions)
         self._loop: Optional[asyncio.AbstractEventLoop] = None
         self._thread: Optional[threading.Thread] = None
         self._again_pending = False
@@ -561,6 +565,7 @@ _fast.configure(
     get_running_loop=asyncio.get_running_loop,
     event_type=_make_event,
     actor_type=Actor,
+    message_type=Message,
 )
 
 

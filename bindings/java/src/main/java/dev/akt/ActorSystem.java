@@ -126,6 +126,7 @@ public final class ActorSystem implements AutoCloseable {
         private Level failureLevel = Level.ERROR;
         private Boolean shutdownHook;
         private Executor completions;
+        private final java.util.LinkedHashMap<String, Object> extensions = new java.util.LinkedHashMap<>();
 
         private Builder(String name) {
             this.name = Objects.requireNonNull(name, "name");
@@ -195,15 +196,30 @@ public final class ActorSystem implements AutoCloseable {
             return this;
         }
 
+        /**
+         * A system-wide value every actor reaches with {@link Context#extension} (and
+         * {@link ActorSystem#extension} from outside): a metrics registry, a client, a clock.
+         * Names are 2..255 letters, digits, '-' or '_', starting with a letter or digit; the
+         * value must be safe to use from any thread. A name given again replaces the value.
+         */
+        public Builder extension(String name, Object value) {
+            extensions.put(Objects.requireNonNull(name, "name"), Objects.requireNonNull(value, "value"));
+            return this;
+        }
+
         /** Creates and starts the system. */
         public ActorSystem build() {
             long[] out = new long[2];
+            String[] extNames = extensions.keySet().toArray(new String[0]);
+            Object[] extValues = extensions.values().toArray();
             int rc = AktNativeJNI.aktj_system_create(name, workers, throughput, supervisor.directive.code,
                     supervisor.decider != null ? supervisor : null, supervisor.strategy,
-                    supervisor.maxRetries, supervisor.withinNanos, supervisor.backoff, out);
+                    supervisor.maxRetries, supervisor.withinNanos, supervisor.backoff, extNames,
+                    extValues, out);
             if (rc == Errors.EINVAL) {
                 throw new IllegalArgumentException("akt: invalid system name '" + name
-                        + "' (letters, digits, '-', '_', '.'): " + Errors.name(rc));
+                        + "' (letters, digits, '-', '_', '.') or extension name " + extensions.keySet()
+                        + ": " + Errors.name(rc));
             }
             Errors.check(rc, "create system '" + name + "'");
             ActorSystem system = new ActorSystem(name, out[0], out[1],
@@ -449,6 +465,25 @@ public final class ActorSystem implements AutoCloseable {
         }
         Errors.check(rc, "spawn '" + (name != null ? name : "(anonymous)") + "' in system '" + this.name + "'");
         return new Pid(this, out[0]);
+    }
+
+    /**
+     * An extension given at creation ({@link Builder#extension}).
+     *
+     * @throws java.util.NoSuchElementException if there is none by that name
+     */
+    public Object extension(String name) {
+        Objects.requireNonNull(name, "name");
+        Object value = AktNativeJNI.aktj_system_extension(handle, name);
+        if (value == null) {
+            throw new java.util.NoSuchElementException("akt: no extension named '" + name + "'");
+        }
+        return value;
+    }
+
+    /** {@link #extension(String)} cast to type. */
+    public <T> T extension(String name, Class<T> type) {
+        return type.cast(extension(name));
     }
 
     /**

@@ -3,6 +3,7 @@ package dev.akt;
 import static dev.akt.AktNativeConstants.*;
 
 import java.time.Duration;
+import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
@@ -125,6 +126,76 @@ public final class Context {
         Objects.requireNonNull(to, "to");
         live();
         to.tell(msg);
+    }
+
+    /**
+     * Responds with headers: {@code ctx.respond(reply, ctx.headers())} carries the request's
+     * headers back to the asker (limits as {@link Pid#tell(Object, Map)}).
+     */
+    public void respond(Object reply, Map<String, String> headers) {
+        Objects.requireNonNull(reply, "reply");
+        Objects.requireNonNull(headers, "headers");
+        long h = live();
+        String[] keys = headers.keySet().toArray(new String[0]);
+        String[] values = headers.values().toArray(new String[0]);
+        int rc;
+        if (reply instanceof BytesMessage) {
+            long m = Messages.toNative(reply);
+            rc = AktNativeJNI.aktj_msg_set_headers(m, keys, values);
+            if (rc == 0) {
+                rc = AktNativeJNI.akt_ctx_respond(h, m);
+            }
+            if (rc != 0) {
+                AktNativeJNI.akt_msg_release(m);
+            }
+        } else {
+            rc = AktNativeJNI.aktj_ctx_respond_headers(h, reply, Messages.typeOf(reply), keys, values);
+        }
+        if (rc == Errors.EINVAL) {
+            throw new IllegalArgumentException("akt: bad headers " + headers.keySet());
+        }
+        check(rc, "respond");
+    }
+
+    /** Tells {@code to} with headers, this actor as the sender (see {@link Pid#tell(Object, Map)}). */
+    public void tell(Pid to, Object msg, Map<String, String> headers) {
+        Objects.requireNonNull(to, "to");
+        live();
+        to.tell(msg, headers);
+    }
+
+    /**
+     * The headers of the current message (a new map in the order they were set; empty when
+     * it has none, and in preStart / postStop).
+     */
+    public Map<String, String> headers() {
+        Object[] kv = AktNativeJNI.aktj_ctx_headers(live());
+        Map<String, String> out = new java.util.LinkedHashMap<>();
+        if (kv != null) {
+            for (int i = 0; i + 1 < kv.length; i += 2) {
+                out.put((String) kv[i], (String) kv[i + 1]);
+            }
+        }
+        return out;
+    }
+
+    /**
+     * An extension given to the system ({@link ActorSystem.Builder#extension}).
+     *
+     * @throws java.util.NoSuchElementException if there is none by that name
+     */
+    public Object extension(String name) {
+        Objects.requireNonNull(name, "name");
+        Object value = AktNativeJNI.aktj_ctx_extension(live(), name);
+        if (value == null) {
+            throw new java.util.NoSuchElementException("akt: no extension named '" + name + "'");
+        }
+        return value;
+    }
+
+    /** {@link #extension(String)} cast to type. */
+    public <T> T extension(String name, Class<T> type) {
+        return type.cast(extension(name));
     }
 
     /** Asks {@code to} with this actor as the sender. Do not block on the future here:

@@ -2,6 +2,7 @@ package dev.akt;
 
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 
@@ -50,6 +51,42 @@ public final class Pid {
             }
         } else {
             rc = AktNativeJNI.aktj_tell(system.handle, id, msg, Messages.typeOf(msg));
+        }
+        if (rc != 0) {
+            throw Errors.of(rc, "tell to " + this);
+        }
+    }
+
+    /**
+     * Sends msg with headers: metadata the receiver reads with {@link Context#headers} (a
+     * trace context, a tenant id), kept when it is forwarded. Names are 1..255 visible ASCII
+     * characters; values are text of at most 8 KiB (UTF-8); 64 headers and 64 KiB in all.
+     *
+     * @throws NullPointerException if msg or headers is null
+     * @throws IllegalArgumentException if a header breaks those limits
+     * @throws ActorNotFoundException if this actor is not alive
+     */
+    public void tell(Object msg, Map<String, String> headers) {
+        Objects.requireNonNull(msg, "msg");
+        Objects.requireNonNull(headers, "headers");
+        String[] keys = headers.keySet().toArray(new String[0]);
+        String[] values = headers.values().toArray(new String[0]);
+        int rc;
+        if (msg instanceof BytesMessage) {
+            long m = Messages.toNative(msg);
+            rc = AktNativeJNI.aktj_msg_set_headers(m, keys, values);
+            if (rc == 0) {
+                rc = AktNativeJNI.akt_tell(system.handle, id, m);
+            }
+            if (rc != 0) {
+                AktNativeJNI.akt_msg_release(m);
+            }
+        } else {
+            rc = AktNativeJNI.aktj_tell_headers(system.handle, 0, id, msg, Messages.typeOf(msg), keys, values);
+        }
+        if (rc == Errors.EINVAL) {
+            throw new IllegalArgumentException("akt: bad headers " + headers.keySet()
+                    + " (names 1..255 visible ASCII characters, values up to 8 KiB, 64 headers / 64 KiB in all)");
         }
         if (rc != 0) {
             throw Errors.of(rc, "tell to " + this);

@@ -11,6 +11,7 @@ const { Pid } = require('./pid.cjs');
 const { Topic } = require('./topic.cjs');
 const { spawnActor, budgetOf } = require('./actor.cjs');
 const { spawnRouter } = require('./router.cjs');
+const { Grain, registerGrain } = require('./grain.cjs');
 const { kHandle, kFastTell, kReport } = require('./internal.cjs');
 
 const EVENT_KINDS = {
@@ -136,6 +137,23 @@ class ActorSystem extends EventEmitter {
     return native.lookup(this[kHandle], path)
       ? new Pid(this, shared.scratch[S_PID], shared.scratch[S_PID + 1])
       : null;
+  }
+
+  /**
+   * Registers the grain kind `kind` (virtual actors; see Grain): each activation is
+   * `new factory(name)` for an Actor class, else `factory(name)`, run on this thread.
+   * opts.deactivateAfter: idle ms before an activation deactivates (default 120000; 0 or
+   * null: never). ExistsError if the kind is registered already.
+   */
+  registerGrain(kind, factory, opts) {
+    this.#open();
+    registerGrain(this, kind, factory, opts);
+  }
+
+  /** The grain kind/name of this system (tell / ask activate it). */
+  grain(kind, name) {
+    this.#open();
+    return new Grain(this, kind, name);
   }
 
   /** The topic name of this system (publish / subscribe; see Topic). */

@@ -42,6 +42,7 @@ from .errors import (
     error_for,
 )
 from .events import Event, EventKind
+from .grains import Grain
 from .messages import Bytes, Terminated, type_name, wire_bytes
 from .pid import AskFuture, Pid
 from .router import Router
@@ -56,7 +57,7 @@ __version__ = _lib.text(_lib.lib.akt_version_string())
 __all__ = [
     "Actor", "ActorFailed", "AskFuture", "ActorNotFound", "ActorStopped", "ActorSystem", "AktError",
     "AskTimeout", "BufferTooSmall", "Busy", "Bytes", "Cancelled", "Context", "ContextError",
-    "CronSyntaxError", "DeadlockError", "Decider", "Directive", "Event", "EventKind",
+    "CronSyntaxError", "DeadlockError", "Decider", "Directive", "Event", "EventKind", "Grain",
     "InvalidArgument", "MailboxFull", "NameTaken", "NotReady", "NotSupported", "OutOfMemory",
     "Pid", "Router", "Strategy", "Subscription", "Supervisor", "SystemClosed", "Terminated",
     "Topic", "TopicSubscription", "Unhandled", "WrongType",

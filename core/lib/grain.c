@@ -62,6 +62,14 @@ void akt__grain_unlist(akt__grain *rec) {
     pthread_mutex_unlock(&st->lock);
 }
 
+int akt__grain_idle(akt__grain *rec) {
+    akt__grain_stripe *st = akt__stripe_of(rec->grains, rec->hash);
+    pthread_mutex_lock(&st->lock);
+    int idle = rec->sent == rec->received;
+    pthread_mutex_unlock(&st->lock);
+    return idle;
+}
+
 int akt__grain_try_unlist(akt__grain *rec) {
     akt__grain_stripe *st = akt__stripe_of(rec->grains, rec->hash);
     pthread_mutex_lock(&st->lock);

@@ -9,9 +9,11 @@
  *
  * Single activation: a sender finds or spawns the record under its stripe's lock. Messages
  * not lost to a deactivation: a sender counts its message in rec->sent under the same
- * lock before it sends; the activation counts what it received; it deactivates only under
- * the lock, only if both counts match (nothing is on its way), and unlists itself then, so
- * that the next sender activates a new one. */
+ * lock before it sends; the activation counts what it received; it deactivates only when
+ * both counts match (nothing is on its way), running its hooks while still listed, then
+ * unlists itself under the lock if they still match, so that the next sender activates a
+ * new one (no two activations overlap, not even their hooks); if a message came during the
+ * hooks, it makes the next activation in place instead, before that message. */
 #ifndef AKT_CORE_LIB_GRAIN_H
 #define AKT_CORE_LIB_GRAIN_H
 #include <akt/akt.h>
@@ -90,6 +92,8 @@ int akt__grain_timer_new(akt__grain *rec);
 
 /* Unlists rec if it is still listed (grain.c); takes its stripe's lock. */
 void akt__grain_unlist(akt__grain *rec);
+/* Whether nothing sent to rec is still on its way (under the stripe's lock). */
+int akt__grain_idle(akt__grain *rec);
 /* Under the stripe's lock: unlists rec and returns 1 if nothing sent to it is still on its
  * way, else 0. */
 int akt__grain_try_unlist(akt__grain *rec);

@@ -74,10 +74,9 @@ static void akt__timer_drop(akt__grain_timer *t) {
     akt__timer_unref(t);
 }
 
-static int akt__shell_pre_start(akt_ctx *ctx, void *state) {
-    akt__grain *rec = state;
+/* Makes the activation: activate, the behaviour's pre_start, on_activate. */
+static int akt__shell_activate(akt_ctx *ctx, akt__grain *rec) {
     const akt_grain_kind *def = &rec->kind->def;
-    if (rec->activated) return 0; /* not restarted: the parent stops failed grains */
     const akt_behavior *b = NULL;
     void *st = NULL;
     int rc = def->activate(def->kind_data, rec->identity + rec->name_off, &b, &st);
@@ -100,36 +99,63 @@ static int akt__shell_pre_start(akt_ctx *ctx, void *state) {
     }
     rec->activated = 1;
     if (rec->timer) {
-        akt_ctx_self(ctx, &rec->timer->pid);
         rec->last_ns = akt__now_ns();
         akt__timer_arm(rec->timer, akt__deadline_after(rec->last_ns, def->deactivate_after_ns));
     }
     return 0;
 }
 
-/* The idle timer fired: deactivate, or arm it again. */
-static void akt__shell_idle(akt_ctx *ctx, akt__grain *rec) {
-    if (!rec->timer || !rec->activated) return;
+/* Ends the activation: on_deactivate, the behaviour's post_stop, its state freed. */
+static void akt__shell_deactivate(akt_ctx *ctx, akt__grain *rec) {
+    const akt_grain_kind *def = &rec->kind->def;
+    if (rec->activated && def->on_deactivate)
+        def->on_deactivate(ctx, rec->inner_state, def->kind_data);
+    if (rec->inner.post_stop) rec->inner.post_stop(ctx, rec->inner_state);
+    rec->inner.post_stop = NULL;
+    rec->activated = 0;
+    if (rec->inner.free_state && rec->inner_state) rec->inner.free_state(rec->inner_state);
+    rec->inner_state = NULL;
+    rec->inner.free_state = NULL;
+}
+
+static int akt__shell_pre_start(akt_ctx *ctx, void *state) {
+    akt__grain *rec = state;
+    if (rec->activated) return 0; /* not restarted: the parent stops failed grains */
+    if (rec->timer) akt_ctx_self(ctx, &rec->timer->pid);
+    return akt__shell_activate(ctx, rec);
+}
+
+/* The idle timer fired: deactivate, or arm it again. The deactivation runs its hooks while
+ * the activation is still listed, so that the next activation cannot start before they
+ * ended: if messages came meanwhile, the next activation is made here, in place, before
+ * they are handled. */
+static int akt__shell_idle(akt_ctx *ctx, akt__grain *rec) {
+    if (!rec->timer || !rec->activated) return 0;
     int64_t after = rec->kind->def.deactivate_after_ns, now = akt__now_ns();
     int64_t due = akt__deadline_after(rec->last_ns, after);
     if (now >= due) {
-        if (akt__grain_try_unlist(rec)) {
-            akt_pid self;
-            akt_ctx_self(ctx, &self);
-            akt_ctx_stop(ctx, self);
-            return;
+        if (akt__grain_idle(rec)) {
+            akt__shell_deactivate(ctx, rec);
+            if (akt__grain_try_unlist(rec)) {
+                akt_pid self;
+                akt_ctx_self(ctx, &self);
+                akt_ctx_stop(ctx, self);
+                return 0;
+            }
+            return akt__shell_activate(ctx, rec); /* arms the timer */
         }
         due = akt__deadline_after(now, after); /* messages wait: they reset the clock */
     }
     akt__timer_arm(rec->timer, due);
+    return 0;
 }
 
 static int akt__shell_receive(akt_ctx *ctx, akt_msg *msg, void *state) {
     akt__grain *rec = state;
     void *tag;
     if (akt_msg_object(msg, &akt__idle_ops, &tag) == 0) {
-        akt__shell_idle(ctx, rec);
-        return 0;
+        int rc = akt__shell_idle(ctx, rec);
+        return rc ? akt_ctx_fail(ctx, "grains: the reactivation failed") : 0;
     }
     rec->received++;
     if (rec->timer) rec->last_ns = akt__now_ns();
@@ -140,12 +166,7 @@ static void akt__shell_post_stop(akt_ctx *ctx, void *state) {
     akt__grain *rec = state;
     /* First out of the directory: the next message activates a new one. */
     akt__grain_unlist(rec);
-    const akt_grain_kind *def = &rec->kind->def;
-    if (rec->activated && def->on_deactivate)
-        def->on_deactivate(ctx, rec->inner_state, def->kind_data);
-    if (rec->inner.post_stop) rec->inner.post_stop(ctx, rec->inner_state);
-    rec->inner.post_stop = NULL;
-    rec->activated = 0;
+    akt__shell_deactivate(ctx, rec);
 }
 
 void akt__grain_discard(akt__grain *rec) {

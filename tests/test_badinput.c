@@ -849,6 +849,71 @@ static void test_schedule_functions(void **state) {
     tu_system_end(sys);
 }
 
+/* ---- 14. grains ------------------------------------------------------------------------ */
+
+static int grain_activate_saving(void *kind_data, const char *name, const akt_behavior **b,
+                                 void **state) {
+    (void)kind_data, (void)name;
+    *b = &saving_behavior;
+    *state = NULL;
+    return 0;
+}
+
+static void test_grain_functions(void **state) {
+    (void)state;
+    akt_system *sys = tu_system("bad", 1);
+    BAD(AKT_EINVAL, akt_grain_kind_init, NULL);
+    akt_grain_kind def;
+    TU_OK(akt_grain_kind_init(&def));
+    assert_int_equal(def.size, sizeof def);
+    assert_true(def.deactivate_after_ns == AKT_GRAIN_DEACTIVATE_AFTER_DEFAULT_NS);
+    akt_msg *m = owned();
+    /* No kind registered yet. */
+    BAD(AKT_ENOTFOUND, akt_grain_tell, sys, "k", "n", m);
+    BAD(AKT_EINVAL, akt_grain_kind_register, sys, "k", &def); /* no activate */
+    def.activate = grain_activate_saving;
+    char longname[1100];
+    memset(longname, 'k', sizeof longname - 1);
+    longname[sizeof longname - 1] = 0;
+    BAD(AKT_EINVAL, akt_grain_kind_register, NULL, "k", &def);
+    BAD(AKT_EINVAL, akt_grain_kind_register, sys, NULL, &def);
+    BAD(AKT_EINVAL, akt_grain_kind_register, sys, "", &def);
+    BAD(AKT_EINVAL, akt_grain_kind_register, sys, "a/b", &def);
+    BAD(AKT_EINVAL, akt_grain_kind_register, sys, longname, &def);
+    BAD(AKT_EINVAL, akt_grain_kind_register, sys, "k", NULL);
+    def.size = 8;
+    BAD(AKT_EINVAL, akt_grain_kind_register, sys, "k", &def);
+    def.size = sizeof def;
+    def.deactivate_after_ns = -5;
+    BAD(AKT_EINVAL, akt_grain_kind_register, sys, "k", &def);
+    def.deactivate_after_ns = 0;
+    TU_OK(akt_grain_kind_register(sys, "k", &def));
+    BAD(AKT_EEXIST, akt_grain_kind_register, sys, "k", &def);
+    akt_future *f = (akt_future *)0x1;
+    BAD(AKT_EINVAL, akt_grain_tell, NULL, "k", "n", m);
+    BAD(AKT_EINVAL, akt_grain_tell, sys, NULL, "n", m);
+    BAD(AKT_EINVAL, akt_grain_tell, sys, "k", NULL, m);
+    BAD(AKT_EINVAL, akt_grain_tell, sys, "k", "", m);
+    BAD(AKT_EINVAL, akt_grain_tell, sys, "k", longname, m);
+    BAD(AKT_EINVAL, akt_grain_tell, sys, "k", "n", NULL);
+    BAD(AKT_ENOTFOUND, akt_grain_tell, sys, "other", "n", m);
+    BAD(AKT_EINVAL, akt_grain_ask, NULL, "k", "n", m, 0, &f);
+    BAD(AKT_EINVAL, akt_grain_ask, sys, "k", "n", m, -1, &f);
+    BAD(AKT_EINVAL, akt_grain_ask, sys, "k", "n", m, 0, NULL);
+    BAD(AKT_EINVAL, akt_grain_ask, sys, "k", "", m, 0, &f);
+    BAD(AKT_EINVAL, akt_grain_ask, sys, "k", "n", NULL, 0, &f);
+    BAD(AKT_ENOTFOUND, akt_grain_ask, sys, "none", "n", m, 0, &f);
+    assert_ptr_equal(f, (akt_future *)0x1);
+    /* The message the failed calls did not take is still the caller's. */
+    release_owned(m);
+    TU_OK(akt_system_shutdown(sys, NULL, NULL));
+    m = owned();
+    BAD(AKT_ECLOSED, akt_grain_tell, sys, "k", "n", m);
+    BAD(AKT_ECLOSED, akt_grain_kind_register, sys, "k2", &def);
+    release_owned(m);
+    tu_system_end(sys);
+}
+
 /* ---- cron expressions ------------------------------------------------------------------ */
 
 static void test_cron_functions(void **state) {
@@ -1210,6 +1275,7 @@ int main(void) {
         TU_TEST(test_cron_functions),
         TU_TEST(test_router_functions),
         TU_TEST(test_remote_functions),
+        TU_TEST(test_grain_functions),
         /* Last: they look at what the tests above covered. */
         TU_TEST(test_telemetry_functions),
         TU_TEST(test_every_header_function_is_covered),

@@ -281,6 +281,124 @@ static void bench_timers(long k) {
     akt_system_release(sys);
 }
 
+/* ---- grains: tell and ask by identity against a direct tell / ask, and bytes per idle
+ * grain against bytes per idle actor, each pair in the same run ----------------------- */
+static sink *g_grain_sink; /* the one sink grain's state (the bench frees it) */
+static atomic_long g_activations;
+
+static int grain_sink_activate(void *data, const char *name, const akt_behavior **b, void **state) {
+    static const akt_behavior sb = {.size = sizeof sb, .receive = sink_receive};
+    *b = &sb;
+    *state = g_grain_sink;
+    return 0;
+}
+
+static int grain_echo_activate(void *data, const char *name, const akt_behavior **b, void **state) {
+    static const akt_behavior eb = {.size = sizeof eb, .receive = echo_receive};
+    *b = &eb;
+    *state = NULL;
+    /* relaxed: a counter the main thread polls; the idle-bytes figure needs no ordering. */
+    atomic_fetch_add_explicit(&g_activations, 1, memory_order_relaxed);
+    return 0;
+}
+
+static void grain_sender(akt_system *sys, const char *kind, const char *name, long n) {
+    static const char payload[] = "ping";
+    for (long i = 0; i < n; i++) {
+        akt_msg *m;
+        check(akt_msg_new_bytes("bench.Ping", payload, 4, AKT_BORROW, &m), "msg");
+        check(akt_grain_tell(sys, kind, name, m), "grain tell");
+    }
+}
+
+static double ask_rtt_ns(akt_system *sys, akt_pid pid, const char *kind, long n) {
+    long warm = n / 10 + 1;
+    double t0 = 0;
+    for (long i = 0; i < warm + n; i++) {
+        if (i == warm) t0 = now_s();
+        akt_msg *m, *reply;
+        akt_future *f;
+        check(akt_msg_new_bytes("bench.Ping", "ping", 4, AKT_BORROW, &m), "msg");
+        if (kind)
+            check(akt_grain_ask(sys, kind, "echo", m, 5000000000ll, &f), "grain ask");
+        else
+            check(akt_ask(sys, pid, m, 5000000000ll, &f), "ask");
+        check(akt_future_wait(f, -1, &reply), "wait");
+        akt_msg_release(reply);
+        akt_future_release(f);
+    }
+    return (now_s() - t0) / n * 1e9;
+}
+
+static void ratio(const char *bench, double v, long n) {
+    printf("{\"impl\":\"akt\",\"bench\":\"%s\",\"value\":%.3f,\"unit\":\"ratio\",\"n\":%ld}\n",
+           bench, v, n);
+    fflush(stdout);
+}
+
+static void bench_grains(long n, long asks, long k) {
+    akt_system *sys = new_system();
+    akt_grain_kind def;
+    akt_grain_kind_init(&def);
+    def.deactivate_after_ns = 0; /* long-lived: nothing deactivates during the run */
+    def.activate = grain_sink_activate;
+    check(akt_grain_kind_register(sys, "sink", &def), "register");
+    def.activate = grain_echo_activate;
+    check(akt_grain_kind_register(sys, "echo", &def), "register");
+
+    /* Tell: one sender, n messages, to an actor then to a grain. */
+    sink *direct = calloc(1, sizeof *direct);
+    g_grain_sink = calloc(1, sizeof *g_grain_sink);
+    direct->target = g_grain_sink->target = n;
+    akt_behavior b = {.size = sizeof b, .receive = sink_receive, .free_state = free};
+    akt_pid d;
+    check(akt_spawn(sys, &b, direct, NULL, &d), "spawn");
+    double vd = tell_rate(sys, d, direct, n);
+    double t0 = now_s();
+    grain_sender(sys, "sink", "s", n);
+    struct timespec nap = {0, 50000};
+    while (!atomic_load_explicit(&g_grain_sink->done, memory_order_acquire)) nanosleep(&nap, NULL);
+    double vg = n / (now_s() - t0);
+    emit("tell_direct", vd, "msg/s", n);
+    emit("tell_grain", vg, "msg/s", n);
+    ratio("grain_tell_over_direct", vg / vd, n);
+
+    /* Ask: sequential round trips to an echo actor, then to an echo grain. */
+    akt_behavior eb = {.size = sizeof eb, .receive = echo_receive};
+    akt_pid e;
+    check(akt_spawn(sys, &eb, NULL, NULL, &e), "spawn");
+    double ad = ask_rtt_ns(sys, e, NULL, asks), ag = ask_rtt_ns(sys, e, "echo", asks);
+    emit("ask_rtt_direct", ad, "ns", asks);
+    emit("ask_rtt_grain", ag, "ns", asks);
+    ratio("grain_ask_rtt_over_direct", ag / ad, asks);
+
+    /* Idle bytes: k anonymous idle actors, then k activated idle grains. */
+    long before = rss_bytes();
+    for (long i = 0; i < k; i++) {
+        akt_pid pid;
+        check(akt_spawn(sys, &eb, NULL, NULL, &pid), "spawn");
+    }
+    long mid = rss_bytes();
+    char name[32];
+    atomic_store(&g_activations, 0);
+    for (long i = 0; i < k; i++) {
+        snprintf(name, sizeof name, "g%ld", i);
+        akt_msg *m;
+        check(akt_msg_new_bytes("bench.Ping", "ping", 4, AKT_BORROW, &m), "msg");
+        check(akt_grain_tell(sys, "echo", name, m), "grain tell");
+    }
+    while (atomic_load_explicit(&g_activations, memory_order_relaxed) < k) nanosleep(&nap, NULL);
+    long after = rss_bytes();
+    double ba = (double)(mid - before) / k, bg = (double)(after - mid) / k;
+    emit("idle_actor_bytes_same_run", ba, "B", k);
+    emit("idle_grain_bytes", bg, "B", k);
+    ratio("idle_grain_over_actor_bytes", bg / ba, k);
+    akt_system_shutdown(sys, NULL, NULL);
+    akt_system_wait(sys, -1);
+    akt_system_release(sys);
+    free(g_grain_sink);
+}
+
 /* ---- the machine: a cache-line round trip between two threads ----------------------- */
 /* Every cross-thread figure above pays this latency a few times per message; on a VM it
  * moves with where the host places the two vCPUs, so it is printed next to them. */
@@ -360,5 +478,7 @@ int main(int argc, char **argv) {
     if (all || !strcmp(which, "mailbox_bytes_fair"))
         bench_mailbox_bytes("mailbox_bytes_fair", AKT_MAILBOX_FAIR, q);
     if (all || !strcmp(which, "timers_1m")) bench_timers(timers);
+    /* GoAkt publishes 728 B per idle grain; its grain throughput is not measured here. */
+    if (!strcmp(which, "grains")) bench_grains(n, asks, actors);
     return 0;
 }

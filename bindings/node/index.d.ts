@@ -347,6 +347,12 @@ export class ActorSystem extends AktEventEmitter {
   collectMetrics(): MetricPoint[];
   /** Per-actor instruments without attributes, summed over actors. */
   setLowCardinalityMetrics(on?: boolean): void;
+  /** Registers a grain kind (virtual actors): each activation is `new factory(name)` for
+   * an Actor class, else `factory(name)`, run on the JS thread. ExistsError if the
+   * kind exists. */
+  registerGrain(kind: string, factory: GrainFactory, opts?: GrainOptions): void;
+  /** The grain kind/name (tell / ask activate it). */
+  grain(kind: string, name: string): Grain;
   /** Stops every actor and resolves when all stopped; afterwards the process may exit. */
   shutdown(): Promise<void>;
   on(event: EventKind, listener: (ev: AktEvent) => void): this;
@@ -372,6 +378,24 @@ export class Topic {
   count(opts?: { timeout?: number }): Promise<number>;
   /** Calls fn for each message, in order, on the JS thread; close() ends it. */
   onMessage(fn: (msg: any) => void): TopicSubscription;
+}
+
+export type GrainFactory = (new (name: string) => Actor) | ((name: string) => Actor);
+
+export interface GrainOptions {
+  /** Idle ms before an activation deactivates: default 120000; 0 or null: never. */
+  deactivateAfter?: number | null;
+}
+
+/** A grain of a system: addressed by kind and name, activated by its first message. */
+export class Grain {
+  private constructor();
+  readonly kind: string;
+  readonly name: string;
+  /** `kind/name`. */
+  readonly identity: string;
+  tell(msg: unknown, opts?: SendOptions): void;
+  ask<R = unknown>(msg: unknown, opts?: AskOptions): Promise<R>;
 }
 
 export interface TopicSubscription {

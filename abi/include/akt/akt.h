@@ -1224,6 +1224,68 @@ typedef void (*akt_schedule_list_cb)(const akt_schedule_info *info, void *data);
 AKT_API int akt_schedule_list(akt_system *system, akt_schedule_list_cb cb, void *data,
                               size_t *count);
 
+/* ===================================================================================== */
+/* 15. Grains: virtual actors (akt >= 0.4)                                                */
+/* ===================================================================================== */
+
+/* A grain is an actor addressed by identity, kind + "/" + name, and never spawned by hand:
+ * the first message to an identity activates it, an idle grain deactivates after its
+ * kind's deactivate_after, and the next message activates it again, with fresh state.
+ * There is never more than one activation of an identity at a time, however many threads
+ * send its first messages. A message that races a deactivation is not lost: it reaches
+ * the activation that follows. Activations are anonymous children of /user/$grains; a
+ * grain that fails is stopped (not restarted) and its next message activates it again.
+ * Kinds are registered by name per system, so that another process can activate them. */
+
+/* The idle time after which a grain deactivates when akt_grain_kind_init set the default:
+ * 2 minutes, as GoAkt's. */
+#define AKT_GRAIN_DEACTIVATE_AFTER_DEFAULT_NS (120LL * 1000 * 1000 * 1000)
+
+typedef struct akt_grain_kind {
+    size_t size; /* sizeof(akt_grain_kind) */
+    /* Required: makes a new activation of the grain name (NUL-terminated, the part after
+     * the kind). Sets *behavior (copied; its receive is required, pre_start, post_stop and
+     * free_state are used as for akt_spawn, receive_batch is not) and *state (taken: freed
+     * with behavior->free_state). Runs on the kind's dispatcher, on the activation's first
+     * turn. A failure code fails the activation: it stops, its waiting messages become dead
+     * letters, and the next message tries again. */
+    int (*activate)(void *kind_data, const char *name, const akt_behavior **behavior, void **state);
+    /* Optional: run on the grain's turn once activate (and the behaviour's pre_start)
+     * succeeded, and when it deactivates (idle, stopped, failed, or the system stopping),
+     * before the behaviour's post_stop. A failure code from on_activate fails the
+     * activation as activate's does. */
+    int (*on_activate)(akt_ctx *ctx, void *state, void *kind_data);
+    void (*on_deactivate)(akt_ctx *ctx, void *state, void *kind_data);
+    void *kind_data;            /* passed to the callbacks */
+    akt_free_fn free_kind_data; /* optional: frees kind_data when the system is freed */
+    /* Idle time (no message received) before deactivation, in ns; 0 = long-lived (never
+     * deactivates while the system runs). A deactivation is skipped while messages wait. */
+    int64_t deactivate_after_ns;
+    akt_dispatcher *dispatcher; /* NULL = the system's workers; must outlive the system */
+} akt_grain_kind;
+
+/* Fills def with the defaults (deactivate_after_ns AKT_GRAIN_DEACTIVATE_AFTER_DEFAULT_NS,
+ * everything else NULL) and sets def->size. */
+AKT_API int akt_grain_kind_init(akt_grain_kind *def);
+
+/* Registers the kind of grain named kind (1..255 bytes, no '/'), def copied. kind_data is
+ * taken on success (free_kind_data runs when the system is freed); on failure the caller
+ * keeps it. AKT_EEXIST if kind is registered already, AKT_EINVAL for a bad kind or def
+ * (no activate, negative deactivate_after_ns), AKT_ECLOSED during shutdown. */
+AKT_API int akt_grain_kind_register(akt_system *system, const char *kind,
+                                    const akt_grain_kind *def);
+
+/* Sends msg (taken on success) to the grain kind/name (name: 1..1024 bytes), activating it
+ * if it is not active. The sender is the calling actor, as for akt_tell. AKT_ENOTFOUND if
+ * kind is not registered, AKT_EINVAL for a bad name or message, AKT_ECLOSED during
+ * shutdown. */
+AKT_API int akt_grain_tell(akt_system *system, const char *kind, const char *name, akt_msg *msg);
+
+/* Asks the grain kind/name as akt_ask asks an actor (msg taken on success, timeout_ns >= 0,
+ * 0 = none), activating it if it is not active. Errors as akt_grain_tell. */
+AKT_API int akt_grain_ask(akt_system *system, const char *kind, const char *name, akt_msg *msg,
+                          int64_t timeout_ns, akt_future **out);
+
 #ifdef __cplusplus
 }
 #endif

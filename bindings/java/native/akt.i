@@ -225,6 +225,13 @@ AKTJ_FUTURE_CALLBACK(akt_shutdown_cb, aktj_shutdown_done)
 %ignore akt_metrics_collect_fn;
 %ignore akt_metrics_collect;
 %ignore akt_metric_kind;
+/* Grains: Java registers kinds and sends through aktj.h. */
+%ignore akt_grain_kind;
+%ignore akt_grain_kind_init;
+%ignore akt_grain_kind_register;
+%ignore akt_grain_tell;
+%ignore akt_grain_ask;
+%ignore AKT_GRAIN_DEACTIVATE_AFTER_DEFAULT_NS;
 %ignore AKT_BORROW;
 %ignore AKT_COPY;
 %ignore AKT_API;

@@ -125,6 +125,16 @@ int aktj_metrics_collect(JNIEnv *env, jlong system, jobject list);
 int aktj_ask(JNIEnv *env, jlong system, jlong ctx, jlong pid, jlong msg, jlong timeout_ns,
              jobject cf);
 
+/* Grains (aktj_grain.c, aktj_send.c). register: kind's activations are Java actors made by
+ * factory, a dev.akt.GrainKind (a global reference kept until the system is freed), through
+ * Upcalls.grainActivate on the activation's worker; deactivate_after_ns 0 = long-lived.
+ * send: msg (a native message, taken on success) to kind/name, a tell when cf is null, else
+ * an ask completing cf (an AskFuture) as aktj_ask's. */
+int aktj_grain_register(JNIEnv *env, jlong system, const char *kind, jobject factory,
+                        jlong deactivate_after_ns);
+int aktj_grain_send(JNIEnv *env, jlong system, const char *kind, const char *name, jlong msg,
+                    jlong timeout_ns, jobject cf);
+
 /* Topics: op 0 subscribe, 1 unsubscribe (pid), 2 count (pid ignored); cf (an AskFuture)
  * completes with the subscriber count (a Long), as aktj_ask's. */
 int aktj_topic_op(JNIEnv *env, jlong system, jint op, const char *topic, jlong pid,

@@ -114,6 +114,19 @@ static const akt_behavior java_behavior = {
 #endif
 };
 
+int aktj_actor_for_cell(JNIEnv *env, jobject cell, const akt_behavior **b, void **state) {
+    aktj_actor *a = calloc(1, sizeof *a);
+    if (a == NULL) return AKT_ENOMEM;
+    a->cell = (*env)->NewGlobalRef(env, cell);
+    if (a->cell == NULL) {
+        free(a);
+        return AKT_ENOMEM;
+    }
+    *b = &java_behavior;
+    *state = a;
+    return 0;
+}
+
 /* ---- supervision ------------------------------------------------------------------- */
 
 static int java_decide(int code, const char *reason, void *data) {

@@ -16,18 +16,19 @@
  * system one), and looking methods up per call would cost more than the call. */
 typedef struct aktj_jvm {
     JavaVM *vm;
-    jclass upcalls;          /* dev.akt.Upcalls */
-    jmethodID receive;       /* static int receive(Object cell, long ctx, Object obj, long msg) */
-    jmethodID receive_batch; /* static int receiveBatch(Object cell, long ctx) */
-    jobject native_message;  /* Upcalls.NATIVE_MESSAGE: "not a Java object, decode it" */
-    jmethodID pre_start;     /* static int preStart(Object cell, long ctx) */
-    jmethodID post_stop;     /* static void postStop(Object cell, long ctx) */
-    jmethodID decide;        /* static int decide(Object decider, int code, String reason) */
-    jmethodID complete;      /* static void complete(Object cf, int rc, Object obj, long msg) */
-    jmethodID event;         /* static void event(Object sink, int kind, long pid, String path,
-                                long sender, Object obj, long msg, int code, String reason) */
-    jmethodID to_bytes;      /* static byte[] toBytes(Object obj) */
-    jfieldID ask_handle;     /* long dev.akt.AskFuture.handle: the future's native reference */
+    jclass upcalls;           /* dev.akt.Upcalls */
+    jmethodID receive;        /* static int receive(Object cell, long ctx, Object obj, long msg) */
+    jmethodID receive_batch;  /* static int receiveBatch(Object cell, long ctx) */
+    jobject native_message;   /* Upcalls.NATIVE_MESSAGE: "not a Java object, decode it" */
+    jmethodID pre_start;      /* static int preStart(Object cell, long ctx) */
+    jmethodID post_stop;      /* static void postStop(Object cell, long ctx) */
+    jmethodID decide;         /* static int decide(Object decider, int code, String reason) */
+    jmethodID complete;       /* static void complete(Object cf, int rc, Object obj, long msg) */
+    jmethodID event;          /* static void event(Object sink, int kind, long pid, String path,
+                                 long sender, Object obj, long msg, int code, String reason) */
+    jmethodID to_bytes;       /* static byte[] toBytes(Object obj) */
+    jfieldID ask_handle;      /* long dev.akt.AskFuture.handle: the future's native reference */
+    jmethodID grain_activate; /* static Object grainActivate(Object kind, String name) */
 } aktj_jvm;
 
 extern aktj_jvm aktj_g;
@@ -44,6 +45,12 @@ int aktj_drop_exception(JNIEnv *env, const char *where);
 /* aktj_actor.c, for pool routers: the Java actors' behaviour and a new actor's state. */
 const akt_behavior *aktj_actor_behavior(void);
 void *aktj_actor_state(JNIEnv *env, jobject cell);
+
+/* Hands f's reference to the AskFuture cf and registers its completion (aktj_send.c). */
+void aktj_ask_register(JNIEnv *env, akt_future *f, jobject cf);
+/* The behaviour and state of a Java actor whose ActorCell is cell (aktj_actor.c): a new
+ * global reference to cell, owned by the state. 0 or AKT_ENOMEM. */
+int aktj_actor_for_cell(JNIEnv *env, jobject cell, const akt_behavior **b, void **state);
 
 /* The object ops of every message carrying a Java object: the object is a global ref. */
 extern const akt_object_ops aktj_object_ops;

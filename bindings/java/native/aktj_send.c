@@ -142,7 +142,7 @@ void aktj_shutdown_done(akt_system *system, void *data) {
 
 /* Hands the future's reference to the AskFuture (Java releases it once the future completed
  * or was cancelled), then registers the completion. */
-static void ask_register(JNIEnv *env, akt_future *f, jobject cf) {
+void aktj_ask_register(JNIEnv *env, akt_future *f, jobject cf) {
     (*env)->SetLongField(env, cf, aktj_g.ask_handle, AKTJ_HANDLE(f));
     jobject ref = (*env)->NewGlobalRef(env, cf);
     /* A fresh future has no callback yet, so registration cannot fail with AKT_EBUSY; it
@@ -162,7 +162,7 @@ int aktj_ask(JNIEnv *env, jlong system, jlong ctx, jlong pid, jlong msg, jlong t
     int rc = ctx != 0 ? akt_ctx_ask(AKTJ_PTR(ctx), aktj_pid(pid), AKTJ_PTR(msg), timeout_ns, &f)
                       : akt_ask(AKTJ_PTR(system), aktj_pid(pid), AKTJ_PTR(msg), timeout_ns, &f);
     if (rc != 0) return rc; /* msg is still the caller's */
-    ask_register(env, f, cf);
+    aktj_ask_register(env, f, cf);
     return 0;
 }
 
@@ -178,7 +178,7 @@ int aktj_topic_op(JNIEnv *env, jlong system, jint op, const char *topic, jlong p
              : op == 2 ? akt_topic_count(s, topic, timeout_ns, &f)
                        : AKT_EINVAL;
     if (rc != 0) return rc;
-    ask_register(env, f, cf);
+    aktj_ask_register(env, f, cf);
     return 0;
 }
 
@@ -268,11 +268,25 @@ int aktj_ask_batch(JNIEnv *env, jlong system, jlong pid, jobjectArray objs, jlon
     }
     for (size_t i = 0; rc == 0 && i < n; i++) {
         jobject cf = (*env)->GetObjectArrayElement(env, cfs, (jsize)i);
-        ask_register(env, futures[i], cf);
+        aktj_ask_register(env, futures[i], cf);
         (*env)->DeleteLocalRef(env, cf);
     }
     free(msgs);
     free(futures);
     free(made);
     return rc;
+}
+
+/* ---- grains ----------------------------------------------------------------------------- */
+
+int aktj_grain_send(JNIEnv *env, jlong system, const char *kind, const char *name, jlong msg,
+                    jlong timeout_ns, jobject cf) {
+    if (msg == 0) return AKT_EINVAL;
+    akt_system *s = AKTJ_PTR(system);
+    if (cf == NULL) return akt_grain_tell(s, kind, name, AKTJ_PTR(msg));
+    akt_future *f = NULL;
+    int rc = akt_grain_ask(s, kind, name, AKTJ_PTR(msg), timeout_ns, &f);
+    if (rc != 0) return rc; /* msg is still the caller's */
+    aktj_ask_register(env, f, cf);
+    return 0;
 }

@@ -205,6 +205,9 @@ function deliver(value, type) {
 
 function preStart() {
   const cell = cells[shared.ints[S_ACTOR]];
+  if (cell.ctx.self === null && native.ctxSelf()) { // a grain's activation: akt spawned it
+    cell.ctx.self = new Pid(cell.system, shared.scratch[S_PID], shared.scratch[S_PID + 1]);
+  }
   if (cell.stopped) { // a restart: a fresh instance from the class, the behaviour reset
     cell.stopped = false;
     if (cell.make) cell.actor = cell.make();
@@ -305,6 +308,31 @@ function spawnActor(system, parentCtx, actor, opts = {}) {
   return pid;
 }
 
+/**
+ * A cell for a grain's new activation (lib/grain.cjs), which akt spawns itself: make() is
+ * the instance. Returns the cell id, or -1 after reporting the factory's error.
+ */
+function grainCell(system, make, name) {
+  let instance;
+  try {
+    instance = make();
+    if (instance === null || typeof instance !== 'object' || typeof instance.receive !== 'function')
+      throw makeError(errnos.InvalidArgumentError, 'a grain factory must return an Actor');
+  } catch (e) {
+    const log = system[kReport];
+    if (typeof log === 'function') log(name, 'the grain factory', e);
+    return -1;
+  }
+  const id = freeIds.length ? freeIds.pop() : cells.length;
+  const cell = {
+    system, make: null, actor: instance, stack: [], stopped: false, name, lastError: null,
+    ctx: null,
+  };
+  cell.ctx = new Context(cell);
+  cells[id] = cell;
+  return id;
+}
+
 install({
   deliver, preStart, postStop, freed, decode,
   // A refused call may release a message it made, possibly after making its error (akt runs
@@ -317,4 +345,4 @@ install({
   json: (v) => JSON.stringify(v),
 });
 
-module.exports = { Actor, Terminated, spawnActor, budgetOf };
+module.exports = { Actor, Terminated, spawnActor, budgetOf, grainCell };

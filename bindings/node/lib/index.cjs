@@ -7,6 +7,7 @@ const { Actor, Terminated } = require('./actor.cjs');
 const { ActorSystem } = require('./system.cjs');
 const { Pid } = require('./pid.cjs');
 const { Topic } = require('./topic.cjs');
+const { Grain } = require('./grain.cjs');
 const { Router } = require('./router.cjs');
 const { Context } = require('./context.cjs');
 const { Message, registerType } = require('./types.cjs');
@@ -20,6 +21,7 @@ module.exports = {
   Actor,
   Pid,
   Topic,
+  Grain,
   Router,
   Context,
   Terminated,

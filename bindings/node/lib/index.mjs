@@ -8,6 +8,7 @@ export const {
   Actor,
   Pid,
   Topic,
+  Grain,
   Router,
   Context,
   Terminated,

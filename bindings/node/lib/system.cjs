@@ -17,6 +17,7 @@ const SCHEDULE_KINDS = { 1: 'once', 2: 'every', 3: 'cron' }; // AKT_SCHEDULE_*
 const { spawnActor, budgetOf } = require('./actor.cjs');
 const { spawnRouter } = require('./router.cjs');
 const metrics = require('./metrics.cjs');
+const { Grain, registerGrain } = require('./grain.cjs');
 const { kHandle, kFastTell, kReport, kCallSites } = require('./internal.cjs');
 
 const EVENT_KINDS = {
@@ -185,6 +186,23 @@ class ActorSystem extends EventEmitter {
   setLowCardinalityMetrics(on = true) {
     this.#open();
     metrics.setLowCardinality(this, on);
+  }
+
+  /**
+   * Registers the grain kind `kind` (virtual actors; see Grain): each activation is
+   * `new factory(name)` for an Actor class, else `factory(name)`, run on this thread.
+   * opts.deactivateAfter: idle ms before an activation deactivates (default 120000; 0 or
+   * null: never). ExistsError if the kind is registered already.
+   */
+  registerGrain(kind, factory, opts) {
+    this.#open();
+    registerGrain(this, kind, factory, opts);
+  }
+
+  /** The grain kind/name of this system (tell / ask activate it). */
+  grain(kind, name) {
+    this.#open();
+    return new Grain(this, kind, name);
   }
 
   /** The topic name of this system (publish / subscribe; see Topic). */

@@ -71,7 +71,8 @@ struct an_inst {
 
     /* JS hooks installed by lib/actor.cjs. */
     napi_ref deliver, pre_start, post_stop, freed, make_error, decode, pump, json, put, get;
-    napi_value deliver_fn; /* deliver, resolved once per pump (valid during the pump) */
+    napi_ref grain_activate; /* lib/grain.cjs's activate(kindId, name) -> cell id, or NULL */
+    napi_value deliver_fn;   /* deliver, resolved once per pump (valid during the pump) */
     /* The memory shared with JS (an_shared, above), NULL before init(). */
     napi_ref shared_ref;
     an_shared *shm;
@@ -202,6 +203,12 @@ napi_value an_sent(napi_env env, an_inst *I, akt_msg *m, int rc);
  * the system of the running callback), so a send may pass it a JS value by reference. */
 int an_js_pid(an_inst *I, an_sys *s, akt_pid pid);
 
+/* A Promise of f's answer (void_result: of nothing), or with cancellable the pair
+ * [Promise, handle for cancel()]. Takes f. */
+napi_value an_promise_of(napi_env env, an_inst *I, akt_future *f, int void_result, int cancellable);
+/* The timeout argument of an ask, in ms (undefined / null: 5 s) into *out ns; 0 if bad. */
+int an_timeout_ns_of(napi_env env, napi_value v, int64_t *out);
+
 /* ---- actors (actor.c) ---- */
 void an_actor_free_now(an_inst *I, an_actor *a);
 extern const akt_behavior an_js_behavior;
@@ -238,6 +245,7 @@ napi_status an_register_headers(napi_env env, napi_value exports, an_inst *I);
 /* headers.c: sets a JS object of name -> string | Uint8Array on an unsent message
  * (undefined / null: nothing). 0 or an AKT_E* code (nothing thrown). */
 int an_headers_set(napi_env env, an_inst *I, akt_msg *m, napi_value obj);
+napi_status an_register_grain(napi_env env, napi_value exports, an_inst *I);
 
 /* Shorthand for the argument prologue of every exported function. */
 #define AN_ARGS(n)                                   \

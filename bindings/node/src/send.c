@@ -109,8 +109,8 @@ static void handle_finalize(napi_env env, void *data, void *hint) { ask_unref(da
 
 /* Turns a future into a Promise; takes the caller's future reference. With cancellable,
  * returns [promise, handle] where handle is for cancel(). */
-static napi_value promise_of(napi_env env, an_inst *I, akt_future *f, int void_result,
-                             int cancellable) {
+napi_value an_promise_of(napi_env env, an_inst *I, akt_future *f, int void_result,
+                         int cancellable) {
     an_ask *a = calloc(1, sizeof *a);
     napi_value promise, handle = NULL, pair = NULL;
     if (!a || napi_create_promise(env, &a->deferred, &promise) != napi_ok ||
@@ -153,7 +153,7 @@ static napi_value Cancel(napi_env env, napi_callback_info info) {
     return r;
 }
 
-static int timeout_ns_of(napi_env env, napi_value v, int64_t *out) {
+int an_timeout_ns_of(napi_env env, napi_value v, int64_t *out) {
     double ms;
     napi_valuetype t;
     napi_typeof(env, v, &t);
@@ -214,7 +214,7 @@ static int send_args_of(an_inst *I, napi_env env, an_sys *s, size_t argc, napi_v
     char tbuf[256];
     char *type = NULL;
     if (!an_get_pid(I, env, a[0], a[1], &out->to)) goto fail;
-    if (is_ask && !timeout_ns_of(env, a[3], &out->timeout)) {
+    if (is_ask && !an_timeout_ns_of(env, a[3], &out->timeout)) {
         an_throw_msg(env, I, AKT_EINVAL, "expected a timeout > 0 ms");
         goto fail;
     }
@@ -306,7 +306,7 @@ static napi_value ask_impl(napi_env env, napi_callback_info info, int is_slot) {
     akt_future *f;
     int rc = akt_ask(s->sys, sa.to, sa.m, sa.timeout, &f);
     if (rc) return an_sent(env, I, sa.m, rc);
-    return promise_of(env, I, f, 0, flag_of(env, argv[6]));
+    return an_promise_of(env, I, f, 0, flag_of(env, argv[6]));
 }
 
 static napi_value Ask(napi_env env, napi_callback_info info) { return ask_impl(env, info, 0); }
@@ -320,11 +320,11 @@ static napi_value StopGraceful(napi_env env, napi_callback_info info) {
     akt_pid pid;
     if (!an_get_pid(I, env, argv[1], argv[2], &pid)) return NULL;
     int64_t timeout;
-    if (!timeout_ns_of(env, argv[3], &timeout)) return an_throw(env, I, AKT_EINVAL);
+    if (!an_timeout_ns_of(env, argv[3], &timeout)) return an_throw(env, I, AKT_EINVAL);
     akt_future *f;
     int rc = akt_stop_graceful(s->sys, pid, timeout, &f);
     if (rc) return an_throw(env, I, rc);
-    return promise_of(env, I, f, 1, 0);
+    return an_promise_of(env, I, f, 1, 0);
 }
 
 /* Releases the messages a batch still owns (NULL: not made) and frees their array. */
@@ -382,7 +382,7 @@ typedef struct batch_args {
 static int batch_args_of(an_inst *I, napi_env env, napi_value *argv, int is_ask, batch_args *out) {
     if (!(out->s = an_sys_of(env, argv[0]))) return 0;
     if (!an_get_pid(I, env, argv[1], argv[2], &out->to)) return 0;
-    if (is_ask && !timeout_ns_of(env, argv[5], &out->timeout)) {
+    if (is_ask && !an_timeout_ns_of(env, argv[5], &out->timeout)) {
         an_throw(env, I, AKT_EINVAL);
         return 0;
     }
@@ -425,7 +425,7 @@ static napi_value AskBatch(napi_env env, napi_callback_info info) {
     napi_value arr;
     napi_create_array_with_length(env, n, &arr);
     for (uint32_t i = 0; i < n; i++) {
-        napi_value p = promise_of(env, I, futures[i], 0, 0);
+        napi_value p = an_promise_of(env, I, futures[i], 0, 0);
         if (!p) { /* out of memory: the remaining futures still need their reference gone */
             for (uint32_t j = i + 1; j < n; j++) akt_future_release(futures[j]);
             free(futures);
@@ -479,7 +479,7 @@ static napi_value TopicOp(napi_env env, napi_callback_info info) {
     akt_pid pid = {0};
     if (op != 2 && !an_get_pid(I, env, argv[3], argv[4], &pid)) return NULL;
     int64_t timeout;
-    if (!timeout_ns_of(env, argv[5], &timeout))
+    if (!an_timeout_ns_of(env, argv[5], &timeout))
         return an_throw_msg(env, I, AKT_EINVAL, "expected a timeout > 0 ms");
     akt_future *f;
     int rc = op == 0   ? akt_topic_subscribe(s->sys, topic, pid, timeout, &f)
@@ -487,7 +487,7 @@ static napi_value TopicOp(napi_env env, napi_callback_info info) {
              : op == 2 ? akt_topic_count(s->sys, topic, timeout, &f)
                        : AKT_EINVAL;
     if (rc) return an_throw(env, I, rc);
-    return promise_of(env, I, f, 0, 0);
+    return an_promise_of(env, I, f, 0, 0);
 }
 
 /* A delay or interval in ms as ns; 0 after throwing. */

@@ -222,6 +222,13 @@ int akt_py_settle(PyObject *fut, int ok, PyObject *value);
 PyObject *akt_py_topic_publish(akt_py_system *self, PyObject *args);
 PyObject *akt_py_topic_op(akt_py_system *self, PyObject *args);
 
+/* ------------------------------------------------------------------ grains.c */
+
+/* Methods of akt.ActorSystem: _grain_register(kind, binder, deactivate_after_ns,
+ * dispatcher) and _grain_send(kind, name, msg, type, ask, timeout, fut). */
+PyObject *akt_py_grain_register(akt_py_system *self, PyObject *args);
+PyObject *akt_py_grain_send(akt_py_system *self, PyObject *args);
+
 /* ------------------------------------------------------------------ events.c */
 
 extern PyTypeObject akt_py_subscription_type;

@@ -45,6 +45,7 @@ from .errors import (
     error_for,
 )
 from .events import Event, EventKind
+from .grains import Grain
 from .mailbox import Bounded, Fair, Mailbox, Priority
 from .metrics import ActorMetrics, MetricPoint, SystemMetrics
 from .messages import Bytes, Message, Terminated, type_name, wire_bytes
@@ -66,7 +67,7 @@ __all__ = [
     "Mailbox", "MailboxFullError", "MetricPoint", "Priority", "AskFuture", "ActorNotFound",
     "ActorStopped", "ActorSystem", "AktError", "SystemMetrics",
     "AskTimeout", "BufferTooSmall", "Busy", "Bytes", "Cancelled", "Context", "ContextError",
-    "CronSyntaxError", "DeadlockError", "Decider", "Directive", "Event", "EventKind",
+    "CronSyntaxError", "DeadlockError", "Decider", "Directive", "Event", "EventKind", "Grain",
     "InvalidArgument", "MailboxFull", "Message", "NameTaken", "NotReady", "NotSupported", "OutOfMemory",
     "Pid", "ProtocolError", "Router", "ScheduleInfo", "Strategy", "Subscription", "Supervisor",
     "SystemClosed", "Terminated", "Topic", "TopicSubscription", "Unhandled", "Unreachable",

@@ -34,6 +34,7 @@ from .schedule import EVERY, KINDS, ScheduleInfo, seconds_to_ns
 
 if TYPE_CHECKING:
     from .metrics import ActorMetrics, MetricPoint, SystemMetrics
+    from .grains import Grain
     from .topics import Topic
 
 _log = logging.getLogger("akt")
@@ -289,6 +290,26 @@ class ActorSystem(_fast.SystemCore):
                 interval=interval / 1e9 if kind == EVERY else None, expression=expr,
                 utc=bool(flags & lib.AKT_CRON_UTC)))
         return out
+
+    # ------------------------------------------------------------------ grains
+
+    def register_grain(self, kind: str, factory: "Callable[[str], Actor]", *,
+                       deactivate_after: Optional[float] = 120.0,
+                       dispatcher: Optional[str] = None) -> None:
+        """Registers the grain kind ``kind`` (virtual actors, see akt.Grain): each
+        activation is ``factory(name)``, an akt.Actor, run on ``dispatcher`` ("python",
+        "workers" or None: the system's default). An activation idle for
+        ``deactivate_after`` seconds deactivates (None or 0: never). NameTaken if the kind
+        is registered already."""
+        from .grains import _register
+
+        _register(self, kind, factory, deactivate_after, dispatcher)
+
+    def grain(self, kind: str, name: str) -> "Grain":
+        """The grain ``kind/name`` of this system (tell / ask activate it)."""
+        from .grains import Grain
+
+        return Grain(self, kind, name)
 
     # ------------------------------------------------------------------ events
 

@@ -487,6 +487,46 @@ public final class ActorSystem implements AutoCloseable {
     }
 
     /**
+     * Registers the grain kind {@code kind} (virtual actors, see {@link Grain}): each
+     * activation is {@code factory.apply(name)}, run on akt's workers like every Java actor.
+     *
+     * @throws IllegalArgumentException for an empty kind, one with '/', or longer than 255 bytes
+     * @throws ActorNameTakenException if the kind is registered already
+     * @throws SystemClosedException once the system shut down
+     */
+    public void registerGrain(String kind, java.util.function.Function<String, ? extends Actor> factory,
+            GrainOptions options) {
+        Objects.requireNonNull(kind, "kind");
+        Objects.requireNonNull(factory, "factory");
+        Objects.requireNonNull(options, "options");
+        int rc = AktNativeJNI.aktj_grain_register(handle, kind, new GrainKind(this, kind, factory),
+                options.deactivateAfterNanos());
+        if (rc == Errors.EINVAL) {
+            throw new IllegalArgumentException("akt: a grain kind is 1..255 bytes without '/', got '" + kind + "'");
+        }
+        Errors.check(rc, "register grain kind '" + kind + "' in system '" + this.name + "'");
+    }
+
+    /** {@link #registerGrain(String, java.util.function.Function, GrainOptions)} with a
+     *  factory that does not need the grain's name. */
+    public void registerGrain(String kind, java.util.function.Supplier<? extends Actor> factory,
+            GrainOptions options) {
+        Objects.requireNonNull(factory, "factory");
+        registerGrain(kind, name -> factory.get(), options);
+    }
+
+    /** {@link #registerGrain(String, java.util.function.Supplier, GrainOptions)} with
+     *  {@link GrainOptions#defaults()}. */
+    public void registerGrain(String kind, java.util.function.Supplier<? extends Actor> factory) {
+        registerGrain(kind, factory, GrainOptions.defaults());
+    }
+
+    /** The grain kind/name of this system (tell / ask activate it). */
+    public Grain grain(String kind, String name) {
+        return new Grain(this, kind, name);
+    }
+
+    /**
      * The topic name of this system (publish / subscribe, see {@link Topic}).
      *
      * @throws IllegalArgumentException if name is empty, longer than 255 bytes or holds NUL

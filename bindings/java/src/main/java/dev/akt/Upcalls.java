@@ -98,6 +98,11 @@ final class Upcalls {
         }
     }
 
+    /** A grain's new activation: its cell, or null if the kind's factory failed. */
+    static Object grainActivate(Object kind, String name) {
+        return ((GrainKind) kind).cell(name);
+    }
+
     static byte[] toBytes(Object obj) {
         return Messages.toBytes(obj);
     }

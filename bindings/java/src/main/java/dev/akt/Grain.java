@@ -1,0 +1,98 @@
+package dev.akt;
+
+import java.time.Duration;
+import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * A grain (virtual actor) of one system, addressed by kind and name
+ * ({@link ActorSystem#grain(String, String)}): a value, cheap to make. The first message
+ * activates it; an idle activation deactivates (its postStop runs) and the next message
+ * activates a fresh one. There is never more than one activation of a grain at a time, and
+ * a message racing a deactivation reaches the next activation.
+ */
+public final class Grain {
+    private final ActorSystem system;
+    private final String kind;
+    private final String name;
+
+    Grain(ActorSystem system, String kind, String name) {
+        this.system = system;
+        this.kind = Objects.requireNonNull(kind, "kind");
+        this.name = Objects.requireNonNull(name, "name");
+    }
+
+    public String kind() {
+        return kind;
+    }
+
+    public String name() {
+        return name;
+    }
+
+    /** {@code kind/name}. */
+    public String identity() {
+        return kind + "/" + name;
+    }
+
+    /**
+     * Sends msg, activating the grain if needed; the calling actor, if any, is the sender.
+     *
+     * @throws NullPointerException if msg is null
+     * @throws ActorNotFoundException if the kind is not registered
+     * @throws IllegalArgumentException for an empty or too long name
+     * @throws SystemClosedException once the system shut down
+     */
+    public void tell(Object msg) {
+        send(msg, 0, null);
+    }
+
+    /**
+     * Asks, activating the grain if needed: the future completes with the reply.
+     *
+     * @throws IllegalArgumentException if timeout is not positive, or for a bad name
+     * @throws ActorNotFoundException if the kind is not registered
+     */
+    public CompletableFuture<Object> ask(Object msg, Duration timeout) {
+        long ns = Pid.timeoutNanos(timeout);
+        CompletableFuture<Object> reply = new AskFuture(system.completions);
+        send(msg, ns, reply);
+        return reply;
+    }
+
+    /** {@link #ask(Object, Duration)} with the reply cast to type. */
+    public <T> CompletableFuture<T> ask(Object msg, Duration timeout, Class<T> type) {
+        Objects.requireNonNull(type, "type");
+        return ask(msg, timeout).thenApply(type::cast);
+    }
+
+    private void send(Object msg, long timeoutNs, CompletableFuture<Object> reply) {
+        Objects.requireNonNull(msg, "msg");
+        long m = Messages.toNative(msg);
+        int rc = AktNativeJNI.aktj_grain_send(system.handle, kind, name, m, timeoutNs, reply);
+        if (rc != 0) {
+            AktNativeJNI.akt_msg_release(m);
+            if (rc == Errors.EINVAL) {
+                throw new IllegalArgumentException("akt: bad grain identity '" + identity()
+                        + "' (a kind is 1..255 bytes without '/', a name 1..1024 bytes)");
+            }
+            throw Errors.of(rc, (reply == null ? "tell to grain " : "ask of grain ") + identity());
+        }
+    }
+
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof Grain && ((Grain) o).system == system && ((Grain) o).kind.equals(kind)
+                && ((Grain) o).name.equals(name);
+    }
+
+    @Override
+    public int hashCode() {
+        return Objects.hash(System.identityHashCode(system), kind, name);
+    }
+
+    @Override
+    public String toString() {
+        return "Grain(" + identity() + ")";
+    }
+}

@@ -1,0 +1,149 @@
+/* Grains for Node (akt.h section 14): kinds whose activations are JS actors, made on the JS
+ * thread (the system's external dispatcher) by lib/grain.cjs's activate hook, and tell /
+ * ask by identity. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "addon.h"
+
+/* A kind's data: plain memory (freed on any thread); the factory stays in lib/grain.cjs,
+ * found there by kind_id. */
+typedef struct an_grain_kind {
+    an_inst *inst;
+    an_sys *sys;
+    int32_t kind_id;
+} an_grain_kind;
+
+/* The activation's first turn, on the JS thread: a JS actor cell from the kind's factory. */
+static int grain_activate(void *data, const char *name, const akt_behavior **b, void **state) {
+    an_grain_kind *k = data;
+    an_inst *I = k->inst;
+    if (I->closing || !I->grain_activate || !an_on_js_thread(I)) return AKT_ECLOSED;
+    /* First, so that a cell JS makes is never left without its actor. */
+    an_actor *a = calloc(1, sizeof *a);
+    if (!a) return AKT_ENOMEM;
+    napi_env env = I->env;
+    napi_handle_scope scope;
+    if (napi_open_handle_scope(env, &scope) != napi_ok) {
+        free(a);
+        return AKT_EFAILED;
+    }
+    napi_value fn, argv[2], r;
+    int32_t id = -1;
+    int rc = AKT_EFAILED;
+    if (napi_get_reference_value(env, I->grain_activate, &fn) == napi_ok &&
+        napi_create_int32(env, k->kind_id, &argv[0]) == napi_ok &&
+        napi_create_string_utf8(env, name, NAPI_AUTO_LENGTH, &argv[1]) == napi_ok) {
+        if (napi_call_function(env, fn, fn, 2, argv, &r) != napi_ok) {
+            napi_value ex;
+            napi_get_and_clear_last_exception(env, &ex);
+        } else if (napi_get_value_int32(env, r, &id) == napi_ok && id >= 0) {
+            rc = 0;
+        }
+    }
+    napi_close_handle_scope(env, scope);
+    if (rc) { /* lib/grain.cjs reported the factory's error */
+        free(a);
+        return rc;
+    }
+    a->inst = I;
+    a->sys = k->sys;
+    a->id = id;
+    a->sup = (akt_supervisor){.size = sizeof(akt_supervisor),
+                              .strategy = AKT_STRATEGY_ONE_FOR_ONE,
+                              .default_directive = AKT_DIRECTIVE_STOP};
+    *b = &an_js_behavior;
+    *state = a;
+    return 0;
+}
+
+/* grainHook(activate): installs lib/grain.cjs's activate(kindId, name) -> cell id. */
+static napi_value GrainHook(napi_env env, napi_callback_info info) {
+    AN_ARGS(1);
+    if (I->grain_activate) napi_delete_reference(env, I->grain_activate);
+    I->grain_activate = NULL;
+    napi_create_reference(env, argv[0], 1, &I->grain_activate);
+    return NULL;
+}
+
+static char *kind_or_name(an_inst *I, napi_env env, napi_value v, char *buf, size_t len,
+                          size_t max) {
+    size_t n = 0;
+    napi_valuetype t;
+    if (napi_typeof(env, v, &t) != napi_ok || t != napi_string ||
+        napi_get_value_string_utf8(env, v, buf, len, &n) != napi_ok || n == 0 || n > max ||
+        strlen(buf) != n) {
+        an_throw_msg(env, I, AKT_EINVAL, "a grain kind is 1..255 bytes, a name 1..1024");
+        return NULL;
+    }
+    return buf;
+}
+
+/* grainRegister(handle, kind, kindId, deactivateAfterMs): 0 ms = long-lived. */
+static napi_value GrainRegister(napi_env env, napi_callback_info info) {
+    AN_ARGS(4);
+    an_sys *s = an_sys_of(env, argv[0]);
+    if (!s) return NULL;
+    char kind[258];
+    if (!kind_or_name(I, env, argv[1], kind, sizeof kind, 255)) return NULL;
+    int32_t kind_id = -1;
+    double ms = -1;
+    if (napi_get_value_int32(env, argv[2], &kind_id) != napi_ok || kind_id < 0 ||
+        napi_get_value_double(env, argv[3], &ms) != napi_ok || !(ms >= 0) || ms > 9.2e12)
+        return an_throw_msg(env, I, AKT_EINVAL, "deactivateAfter must be a number of ms >= 0");
+    an_grain_kind *k = calloc(1, sizeof *k);
+    if (!k) return an_throw(env, I, AKT_ENOMEM);
+    *k = (an_grain_kind){I, s, kind_id};
+    akt_grain_kind def;
+    akt_grain_kind_init(&def);
+    def.activate = grain_activate;
+    def.kind_data = k;
+    def.free_kind_data = free;
+    def.deactivate_after_ns = (int64_t)(ms * 1e6);
+    if (ms > 0 && def.deactivate_after_ns == 0) def.deactivate_after_ns = 1;
+    def.dispatcher = s->disp;
+    int rc = akt_grain_kind_register(s->sys, kind, &def);
+    if (rc) {
+        free(k);
+        return an_throw(env, I, rc);
+    }
+    return NULL;
+}
+
+/* grainSend(handle, kind, name, value, type, isAsk, timeoutMs, cancellable) -> undefined
+ * for a tell; for an ask a Promise, or [Promise, handle] when cancellable. Values cross as
+ * for a receiver of another runtime (the kind may be another binding's). */
+static napi_value GrainSend(napi_env env, napi_callback_info info) {
+    AN_ARGS(8);
+    an_sys *s = an_sys_of(env, argv[0]);
+    if (!s) return NULL;
+    char kind[258], name[1026], tbuf[256];
+    if (!kind_or_name(I, env, argv[1], kind, sizeof kind, 255) ||
+        !kind_or_name(I, env, argv[2], name, sizeof name, 1024))
+        return NULL;
+    char *type = an_opt_string(I, env, argv[4], tbuf, sizeof tbuf);
+    if (type == (char *)-1) return NULL;
+    bool is_ask = false, cancellable = false;
+    napi_get_value_bool(env, argv[5], &is_ask);
+    napi_get_value_bool(env, argv[7], &cancellable);
+    int64_t timeout = 0;
+    if (is_ask && !an_timeout_ns_of(env, argv[6], &timeout))
+        return an_throw_msg(env, I, AKT_EINVAL, "expected a timeout > 0 ms");
+    akt_msg *m;
+    int rc = an_msg_from_js(s, env, argv[3], type, 0, &m);
+    if (rc) return an_throw(env, I, rc);
+    if (!is_ask) return an_sent(env, I, m, akt_grain_tell(s->sys, kind, name, m));
+    akt_future *f;
+    rc = akt_grain_ask(s->sys, kind, name, m, timeout, &f);
+    if (rc) return an_sent(env, I, m, rc);
+    return an_promise_of(env, I, f, 0, cancellable);
+}
+
+napi_status an_register_grain(napi_env env, napi_value exports, an_inst *I) {
+    static const an_fn fns[] = {{"grainHook", GrainHook},
+                                {"grainRegister", GrainRegister},
+                                {"grainSend", GrainSend},
+                                {NULL, NULL}};
+    an_export(env, exports, I, fns);
+    return napi_ok;
+}

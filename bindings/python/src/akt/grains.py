@@ -1,0 +1,104 @@
+"""akt.Grain: virtual actors, addressed by kind and name.
+
+``system.register_grain("counter", Counter)`` registers a kind; ``system.grain("counter",
+"alice")`` names one grain of it. The first message to a grain activates it: the factory
+is called with the grain's name and returns the akt.Actor that handles its messages. An idle
+grain deactivates after ``deactivate_after`` seconds (its ``post_stop`` runs) and the next
+message activates a fresh one. There is never more than one activation of a grain at a
+time, whichever threads send to it, and a message racing a deactivation reaches the next
+activation.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import functools
+from typing import TYPE_CHECKING, Any, Callable, Optional
+
+from .pid import AskFuture
+
+if TYPE_CHECKING:
+    from .actor import Actor
+    from .system import ActorSystem
+
+#: GoAkt's default idle time before a grain deactivates, in seconds.
+DEFAULT_DEACTIVATE_AFTER = 120.0
+
+
+def _binder(factory: Callable[[str], "Actor"]) -> Callable[[str], Callable[[], "Actor"]]:
+    # The C side calls binder(name) on the activation's thread and keeps the result as the
+    # actor's factory (akt's Python actors are made by a callable without arguments).
+    return lambda name: functools.partial(factory, name)
+
+
+def _register(system: "ActorSystem", kind: str, factory: Callable[[str], "Actor"],
+              deactivate_after: Optional[float], dispatcher: Optional[str]) -> None:
+    if not isinstance(kind, str):
+        raise TypeError(f"a grain kind must be a str, not {type(kind).__name__}")
+    if "/" in kind:
+        raise ValueError("a grain kind cannot contain '/'")
+    if not callable(factory):
+        raise TypeError("a grain factory must be callable (it gets the grain's name)")
+    if deactivate_after is None:
+        ns = 0
+    elif (not isinstance(deactivate_after, (int, float)) or isinstance(deactivate_after, bool)
+          or deactivate_after < 0):
+        raise ValueError("deactivate_after must be a number of seconds >= 0, or None")
+    else:
+        ns = int(deactivate_after * 1e9)
+        if deactivate_after > 0 and ns == 0:
+            ns = 1
+    system._grain_register(kind, _binder(factory), ns, dispatcher)
+
+
+class Grain:
+    """One grain of a system (``system.grain(kind, name)``): a value, cheap to make. Sending
+    to it activates it if it is not active. Tell and ask as for a Pid; the sender is the
+    calling actor, if any."""
+
+    __slots__ = ("_system", "kind", "name")
+
+    def __init__(self, system: "ActorSystem", kind: str, name: str) -> None:
+        for what, v in (("kind", kind), ("name", name)):
+            if not isinstance(v, str):
+                raise TypeError(f"a grain {what} must be a str, not {type(v).__name__}")
+        self._system = system
+        self.kind = kind
+        self.name = name
+
+    @property
+    def identity(self) -> str:
+        """``kind/name``."""
+        return f"{self.kind}/{self.name}"
+
+    def tell(self, msg: Any, *, type: Optional[str] = None) -> None:
+        """Sends msg; ActorNotFound if the kind is not registered."""
+        self._system._grain_send(self.kind, self.name, msg, type, False, None, None)
+
+    def ask_sync(self, msg: Any, timeout: Optional[float] = None, *,
+                 type: Optional[str] = None) -> Any:
+        """Asks and waits for the answer (the system's ask timeout when timeout is None)."""
+        return self._system._grain_send(self.kind, self.name, msg, type, True, timeout, None)
+
+    def ask_future(self, msg: Any, timeout: Optional[float] = None, *,
+                   type: Optional[str] = None) -> AskFuture:
+        """Asks; a thread-safe future of the answer."""
+        fut = AskFuture()
+        fut._handle = self._system._grain_send(self.kind, self.name, msg, type, True, timeout,
+                                               fut)
+        return fut
+
+    async def ask(self, msg: Any, timeout: Optional[float] = None, *,
+                  type: Optional[str] = None) -> Any:
+        """Awaitable ask."""
+        return await asyncio.wrap_future(self.ask_future(msg, timeout, type=type))
+
+    def __repr__(self) -> str:
+        return f"Grain({self.identity!r})"
+
+    def __eq__(self, other: object) -> bool:
+        return (isinstance(other, Grain) and other._system is self._system
+                and other.kind == self.kind and other.name == self.name)
+
+    def __hash__(self) -> int:
+        return hash((id(self._system), self.kind, self.name))

@@ -131,8 +131,9 @@ static int akt__grains_get(akt_system *s, akt__grains **out) {
                 pthread_mutex_init(&g->stripes[i].lock, NULL);
             akt_behavior b = {sizeof b, akt__grains_parent_receive, NULL, NULL, NULL, NULL};
             /* A failed activation is stopped: its next message activates a fresh one. */
-            akt_supervisor sup = {
-                sizeof sup, AKT_STRATEGY_ONE_FOR_ONE, AKT_DIRECTIVE_STOP, NULL, NULL, 0, 0};
+            akt_supervisor sup = {.size = sizeof sup,
+                                  .strategy = AKT_STRATEGY_ONE_FOR_ONE,
+                                  .default_directive = AKT_DIRECTIVE_STOP};
             akt_spawn_options o;
             akt_spawn_options_init(&o);
             o.name = "$grains";

@@ -555,6 +555,7 @@ declare const akt: {
   Pid: typeof Pid;
   Topic: typeof Topic;
   Router: typeof Router;
+  Grain: typeof Grain;
   Context: typeof Context;
   Message: typeof Message;
   Terminated: typeof Terminated;

@@ -126,6 +126,6 @@ PyObject *akt_py_grain_send(akt_py_system *s, PyObject *args) {
         return akt_py_raise(rc, ask ? "grain ask" : "grain tell");
     }
     if (!ask) Py_RETURN_NONE;
-    if (fut != Py_None) return akt_py_ask_handle(s, f, fut);
-    return akt_py_future_result(s, f);
+    if (fut != Py_None) return akt_py_ask_handle(s, f, fut, NULL);
+    return akt_py_future_result(s, f, NULL);
 }

@@ -55,7 +55,7 @@ public final class Grain {
      */
     public CompletableFuture<Object> ask(Object msg, Duration timeout) {
         long ns = Pid.timeoutNanos(timeout);
-        CompletableFuture<Object> reply = new AskFuture(system.completions);
+        CompletableFuture<Object> reply = new AskFuture(system.completions, null, msg);
         send(msg, ns, reply);
         return reply;
     }

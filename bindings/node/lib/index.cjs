@@ -12,7 +12,7 @@ const { Context } = require('./context.cjs');
 const { Message, registerType } = require('./types.cjs');
 const { CronSyntaxError, validateCron, cronNext } = require('./cron.cjs');
 
-const { makeError, codeOf, errnos, ...errorClasses } = errors;
+const { makeError, codeOf, errnos, errnoOfRuleKey, ...errorClasses } = errors;
 
 module.exports = {
   ActorSystem,

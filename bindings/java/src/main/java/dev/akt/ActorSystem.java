@@ -199,7 +199,7 @@ public final class ActorSystem implements AutoCloseable {
         public ActorSystem build() {
             long[] out = new long[2];
             int rc = AktNativeJNI.aktj_system_create(name, workers, throughput, supervisor.directive.code,
-                    supervisor.decider != null ? supervisor : null, supervisor.strategy,
+                    supervisor.decides() ? supervisor : null, supervisor.strategy,
                     supervisor.maxRetries, supervisor.withinNanos, supervisor.backoff, out);
             if (rc == Errors.EINVAL) {
                 throw new IllegalArgumentException("akt: invalid system name '" + name
@@ -399,7 +399,7 @@ public final class ActorSystem implements AutoCloseable {
         SupervisorStrategy s = props.supervisor;
         long[] out = new long[1];
         int rc = AktNativeJNI.aktj_spawn(handle, ctx, cell, name, names, values, s.directive.code,
-                s.decider != null ? s : null, s.strategy, s.maxRetries, s.withinNanos, s.backoff,
+                s.decides() ? s : null, s.strategy, s.maxRetries, s.withinNanos, s.backoff,
                 props.mailbox != null ? props.mailbox.spec() : null, out);
         if (rc == Errors.EINVAL) {
             throw new IllegalArgumentException("akt: cannot spawn an actor named '" + name

@@ -282,7 +282,8 @@ function preStart() {
   return undefined;
 }
 
-// A throw here is logged only: the actor is stopping anyway.
+// A throw here is logged and reported as a failure (an actorFailed event); the actor
+// stops anyway.
 function postStop() {
   const cell = cells[shared.ints[S_ACTOR]];
   cell.stopped = true;
@@ -291,9 +292,11 @@ function postStop() {
   try {
     if (typeof cell.actor.postStop === 'function') cell.actor.postStop(ctx);
   } catch (e) {
-    report(cell, 'postStop', e);
+    ctx[kLive] = false;
+    return failed(cell, 'postStop', e);
   }
   ctx[kLive] = false;
+  return undefined;
 }
 
 function freed(id) {

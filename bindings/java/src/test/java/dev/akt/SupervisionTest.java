@@ -215,6 +215,30 @@ class SupervisionTest {
     }
 
     @Test
+    void aThrowingPostStopIsAFailureEvent() throws Exception {
+        system = ActorSystem.builder("sup-poststop").workers(2).build();
+        List<Event> events = new CopyOnWriteArrayList<>();
+        try (Subscription s = system.subscribe(java.util.EnumSet.of(EventKind.ACTOR_FAILED), events::add)) {
+            Pid pid = system.spawn("untidy", new Actor() {
+                @Override
+                public void receive(Context ctx, Object msg) {
+                    ctx.respond("up");
+                }
+
+                @Override
+                public void postStop(Context ctx) {
+                    throw new IllegalStateException("cleanup failed");
+                }
+            });
+            assertEquals("up", Await.get(pid.ask("started?", Await.ASK)));
+            pid.stop();
+            Await.until(() -> !pid.isAlive(), "the stop"); // the failure does not block it
+            Await.until(() -> !events.isEmpty(), "the failure event");
+            assertEquals("java.lang.IllegalStateException: cleanup failed", events.get(0).reason());
+        }
+    }
+
+    @Test
     void badRetryBudgetsThrow() {
         SupervisorStrategy s = SupervisorStrategy.RESTART;
         assertThrows(IllegalArgumentException.class, () -> s.withRetries(-1, Duration.ofSeconds(1)));

@@ -200,7 +200,7 @@ public final class ActorSystem implements AutoCloseable {
             long[] out = new long[2];
             int rc = AktNativeJNI.aktj_system_create(name, workers, throughput, supervisor.directive.code,
                     supervisor.decides() ? supervisor : null, supervisor.strategy,
-                    supervisor.maxRetries, supervisor.withinNanos, supervisor.backoff, out);
+                    supervisor.maxRetries, supervisor.withinNanos, supervisor.nativeTuning(), out);
             if (rc == Errors.EINVAL) {
                 throw new IllegalArgumentException("akt: invalid system name '" + name
                         + "' (letters, digits, '-', '_', '.'): " + Errors.name(rc));
@@ -399,7 +399,7 @@ public final class ActorSystem implements AutoCloseable {
         SupervisorStrategy s = props.supervisor;
         long[] out = new long[1];
         int rc = AktNativeJNI.aktj_spawn(handle, ctx, cell, name, names, values, s.directive.code,
-                s.decides() ? s : null, s.strategy, s.maxRetries, s.withinNanos, s.backoff,
+                s.decides() ? s : null, s.strategy, s.maxRetries, s.withinNanos, s.nativeTuning(),
                 props.mailbox != null ? props.mailbox.spec() : null, out);
         if (rc == Errors.EINVAL) {
             throw new IllegalArgumentException("akt: cannot spawn an actor named '" + name

@@ -130,7 +130,10 @@ public final class SupervisorStrategy {
      * The same strategy with a rule: a child that threw an instance of {@code type} gets
      * {@code directive} without the decider being called. Among the rules whose class the
      * exception is an instance of, the nearest superclass wins (an interface counts after
-     * every class); equal distances go to the rule added first.
+     * every class); equal distances go to the rule added first. One of akt's exception
+     * classes with a code (e.g. {@link AskTimeoutException}) is also a rule by that code, which
+     * akt applies itself to any child failing with it ({@link ActorFailedException}: every
+     * Java failure, whose code is AKT_EFAILED).
      *
      * @throws NullPointerException if type or directive is null
      */
@@ -140,6 +143,34 @@ public final class SupervisorStrategy {
                 Objects.requireNonNull(directive, "directive")));
         return new SupervisorStrategy(this.directive, decider, strategy, maxRetries, withinNanos,
                 backoff, List.copyOf(next));
+    }
+
+    /**
+     * What the native side reads after the retry budget: the backoff {minNs, maxNs,
+     * multiplier, jitter, resetNs} (zeros: none), then (code, directive) pairs of the rules
+     * whose class is one of akt's exceptions with a code of its own (for non-Java children
+     * failing with that code); null when there is neither.
+     */
+    double[] nativeTuning() {
+        List<double[]> codes = new ArrayList<>();
+        for (Map.Entry<Class<? extends Throwable>, Directive> r : rules) {
+            Integer code = Errors.codeOf(r.getKey());
+            if (code != null) {
+                codes.add(new double[] {code, r.getValue().code});
+            }
+        }
+        if (codes.isEmpty()) {
+            return backoff;
+        }
+        double[] out = new double[5 + 2 * Math.min(codes.size(), 64)];
+        if (backoff != null) {
+            System.arraycopy(backoff, 0, out, 0, 5);
+        }
+        for (int i = 0; i < codes.size() && i < 64; i++) {
+            out[5 + 2 * i] = codes.get(i)[0];
+            out[6 + 2 * i] = codes.get(i)[1];
+        }
+        return out;
     }
 
     /** True when akt must call {@link #decide} (a decider or rules). */

@@ -215,6 +215,22 @@ class SupervisionTest {
     }
 
     @Test
+    void anAktExceptionRuleIsACodeRuleAppliedByAkt() throws Exception {
+        system = ActorSystem.builder("sup-code-rules").workers(2).build();
+        List<String> decided = new CopyOnWriteArrayList<>();
+        Pid parent = system.spawn("parent", Props.of((ctx, msg) -> {
+            ctx.respond(ctx.spawn("child", new Thrower()));
+        }).withSupervisor(SupervisorStrategy.oneForOne(f -> {
+            decided.add(f.reason());
+            return Directive.RESTART;
+        }).withRule(ActorFailedException.class, Directive.RESUME)));
+        Pid child = (Pid) Await.get(parent.ask("make", Await.ASK));
+        child.tell(new IllegalStateException("AKT_EFAILED, like every Java failure"));
+        assertEquals(2, Await.get(child.ask("get", Await.ASK))); // resumed by akt's table
+        assertEquals(List.of(), decided);
+    }
+
+    @Test
     void aThrowingPostStopIsAFailureEvent() throws Exception {
         system = ActorSystem.builder("sup-poststop").workers(2).build();
         List<Event> events = new CopyOnWriteArrayList<>();

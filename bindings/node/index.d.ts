@@ -184,7 +184,16 @@ export interface SupervisorOptions {
   /** The retry window in milliseconds (> 0); required with maxRetries. */
   within?: number;
   backoff?: BackoffOptions;
+  /** Directives by error, checked before `decide`: [[TypeError, 'resume'], ['RangeError',
+   * 'stop']]. A key is an error class (the nearest class in the thrown error's prototype
+   * chain wins) or a name (error.name or a class name); akt error classes (TimeoutError) and
+   * AKT_E* names also match a non-JS child failing with that code. */
+  rules?: Array<[ErrorRuleKey, Directive]>;
 }
+
+/** An error class, or an error's name. */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export type ErrorRuleKey = (abstract new (...args: any[]) => unknown) | string;
 
 export interface SpawnOptions {
   /** Unique among siblings; anonymous ("$<n>") when omitted. */
@@ -570,6 +579,7 @@ declare const akt: {
   OutOfMemoryError: typeof OutOfMemoryError;
   NotFoundError: typeof NotFoundError;
   StoppedError: typeof StoppedError;
+  SuspendedError: typeof SuspendedError;
   TimeoutError: typeof TimeoutError;
   CanceledError: typeof CanceledError;
   ExistsError: typeof ExistsError;

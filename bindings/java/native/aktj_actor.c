@@ -147,7 +147,8 @@ int aktj_supervisor_init(JNIEnv *env, akt_supervisor *sup, jint directive, jobje
     sup->size = sizeof *sup;
     /* {minNs, maxNs, multiplier, jitter, resetNs} (SupervisorStrategy.withBackoff); the
      * core checks the values (AKT_EINVAL). */
-    if (backoff != NULL && (*env)->GetArrayLength(env, backoff) == 5) {
+    jsize len = backoff != NULL ? (*env)->GetArrayLength(env, backoff) : 0;
+    if (len >= 5) {
         jdouble b[5];
         (*env)->GetDoubleArrayRegion(env, backoff, 0, 5, b);
         sup->backoff_min_ns = (int64_t)b[0];
@@ -155,6 +156,20 @@ int aktj_supervisor_init(JNIEnv *env, akt_supervisor *sup, jint directive, jobje
         sup->backoff_multiplier = b[2];
         sup->backoff_jitter = b[3];
         sup->backoff_reset_ns = b[4] >= 9.2e18 ? INT64_MAX : (int64_t)b[4];
+    }
+    /* Then (code, directive) pairs of code rules (SupervisorStrategy.nativeTuning), at most
+     * 64: a per-thread table that the akt_spawn / akt_system_create following this call
+     * copies. */
+    if (len > 5) {
+        static _Thread_local akt_supervisor_rule rules[64];
+        jdouble r[128];
+        jsize n = (len - 5) / 2;
+        if ((len - 5) % 2 || n > 64) return AKT_EINVAL;
+        (*env)->GetDoubleArrayRegion(env, backoff, 5, 2 * n, r);
+        for (jsize i = 0; i < n; i++)
+            rules[i] = (akt_supervisor_rule){(int)r[2 * i], (int)r[2 * i + 1]};
+        sup->rules = rules;
+        sup->rule_count = (size_t)n;
     }
     if (max_retries < 0 || max_retries > (jlong)UINT32_MAX) return AKT_EINVAL;
     sup->strategy = strategy;

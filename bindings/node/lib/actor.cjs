@@ -3,7 +3,7 @@
 // id, and spawning. Callbacks run on this thread inside the pump, one actor at a time.
 
 const native = require('./addon.cjs');
-const { makeError, codeOf, errnos } = require('./errors.cjs');
+const { makeError, codeOf, errnos, errnoOfRuleKey } = require('./errors.cjs');
 const { install, kick } = require('./pump.cjs');
 const {
   shared, F_FAILED, S_PID, S_PID2, S_ACTOR, S_MESSAGE, NEXT_END, NEXT_TYPED,
@@ -41,6 +41,64 @@ function directiveOf(d, fallback) {
 
 const STRATEGIES = { oneForOne: 0, oneForAll: 1 };
 
+// The errors of recent JS failures by their reason (what a decider gets), so that a
+// parent's class rules can match the error its child threw. Bounded: a reason forgotten by
+// then falls back to the decider.
+const recentFailures = new Map();
+const RECENT_FAILURES_MAX = 1024;
+
+function rememberFailure(reason, error) {
+  recentFailures.delete(reason);
+  recentFailures.set(reason, error);
+  if (recentFailures.size > RECENT_FAILURES_MAX) recentFailures.delete(recentFailures.keys().next().value);
+}
+
+/**
+ * sup.rules, checked: [[key, directive], ...] with key an error class or an error name.
+ * Returns { classRules: [[key, directive]], codeRules: [errno, directive, ...] }: akt error
+ * classes and AKT_E* names also go to akt's code table (at most 64).
+ */
+function rulesOf(sup) {
+  const out = { classRules: [], codeRules: [] };
+  if (sup.rules === undefined) return out;
+  const bad = (m) => makeError(errnos.InvalidArgumentError, m);
+  if (!Array.isArray(sup.rules)) throw bad('rules must be an array of [error class or name, directive]');
+  for (const rule of sup.rules) {
+    if (!Array.isArray(rule) || rule.length !== 2) throw bad('a rule is [error class or name, directive]');
+    const [key, d] = rule;
+    if (typeof key !== 'function' && (typeof key !== 'string' || key === '')) {
+      throw bad(`a rule's key must be an error class or name, not ${String(key)}`);
+    }
+    if (d === undefined || d === null) throw bad('a rule needs a directive');
+    const directive = directiveOf(d, 0);
+    const errno = errnoOfRuleKey(key);
+    if (errno !== undefined) out.codeRules.push(errno, directive);
+    if (typeof key === 'function' || errno === undefined) out.classRules.push([key, directive]);
+  }
+  if (out.codeRules.length > 128) throw bad('at most 64 rules for akt error classes or codes');
+  return out;
+}
+
+// The directive of the most specific rule matching error (nearest class in its prototype
+// chain; a name matches error.name or a class name in the chain), or undefined.
+function matchRule(rules, error) {
+  let best;
+  let bestDepth = Infinity;
+  let depth = 0;
+  for (let p = error !== null && typeof error === 'object' ? Object.getPrototypeOf(error) : null; p; p = Object.getPrototypeOf(p), depth++) {
+    for (const [key, d] of rules) {
+      const hit = typeof key === 'function' ? p === key.prototype
+        : (p.constructor && p.constructor.name === key) || (depth === 0 && error.name === key);
+      if (hit && depth < bestDepth) {
+        best = d;
+        bestDepth = depth;
+      }
+    }
+    if (best !== undefined) break;
+  }
+  return best;
+}
+
 /** [strategy, maxRetries, withinNs] of a supervisor option object, checked. */
 function budgetOf(sup) {
   const strategy = sup.strategy === undefined ? 0 : STRATEGIES[sup.strategy];
@@ -58,7 +116,7 @@ function budgetOf(sup) {
     withinNs = Math.max(1, Math.round(w * 1e6));
   }
   if (max > 0 && withinNs === 0) throw makeError(errnos.InvalidArgumentError, 'maxRetries needs a window: within (ms)');
-  return [strategy, max, withinNs, ...backoffOf(sup.backoff)];
+  return [strategy, max, withinNs, ...backoffOf(sup.backoff), ...rulesOf(sup).codeRules];
 }
 
 const msNs = (name, v, required) => {
@@ -149,7 +207,9 @@ function failed(cell, where, error) {
   cell.lastError = error;
   report(cell, where, error);
   shared.flags[F_FAILED] = 1;
-  return reasonOf(error);
+  const reason = reasonOf(error);
+  rememberFailure(reason, error); // for the parent's class rules
+  return reason;
 }
 
 // One message: the value-table slot (>= 0), or the value and, for bytes, its type name.
@@ -225,7 +285,8 @@ function preStart() {
   return undefined;
 }
 
-// A throw here is logged only: the actor is stopping anyway.
+// A throw here is logged and reported as a failure (an actorFailed event); the actor
+// stops anyway.
 function postStop() {
   const cell = cells[shared.ints[S_ACTOR]];
   cell.stopped = true;
@@ -234,9 +295,11 @@ function postStop() {
   try {
     if (typeof cell.actor.postStop === 'function') cell.actor.postStop(ctx);
   } catch (e) {
-    report(cell, 'postStop', e);
+    ctx[kLive] = false;
+    return failed(cell, 'postStop', e);
   }
   ctx[kLive] = false;
+  return undefined;
 }
 
 function freed(id) {
@@ -276,10 +339,16 @@ function spawnActor(system, parentCtx, actor, opts = {}) {
   const sup = opts.supervisor || {};
   const directive = directiveOf(sup.directive, 0);
   const budget = budgetOf(sup);
+  const { classRules } = rulesOf(sup);
   let decider;
-  if (typeof sup.decide === 'function') {
-    const user = sup.decide;
-    decider = (errno, reason) => directiveOf(user({ code: codeOf(errno), errno, reason }), directive);
+  if (typeof sup.decide === 'function' || classRules.length) {
+    const user = typeof sup.decide === 'function' ? sup.decide : null;
+    decider = (errno, reason) => {
+      const error = classRules.length && reason !== null ? recentFailures.get(reason) : undefined;
+      const matched = error !== undefined ? matchRule(classRules, error) : undefined;
+      if (matched !== undefined) return matched;
+      return user ? directiveOf(user({ code: codeOf(errno), errno, reason }), directive) : directive;
+    };
   }
   const mailbox = mailboxOf(opts.mailbox);
   const deps = opts.dependencies || {};

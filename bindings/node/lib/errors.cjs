@@ -80,4 +80,12 @@ function makeError(errno, message) {
 
 const codeOf = (errno) => infoOf(errno)[0];
 
-module.exports = { ...classes, makeError, codeOf, errnos };
+// The errno of an akt error class (TimeoutError) or code name ('AKT_ETIMEDOUT'), else undefined.
+const byName = new Map(native.errors.map((r) => [r.name, r.code]));
+function errnoOfRuleKey(key) {
+  if (typeof key === 'string') return byName.get(key);
+  if (typeof key === 'function' && classes[key.name] === key && key !== AktError) return errnos[key.name];
+  return undefined;
+}
+
+module.exports = { ...classes, makeError, codeOf, errnos, errnoOfRuleKey };

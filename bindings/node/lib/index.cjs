@@ -14,7 +14,7 @@ const { Message, registerType } = require('./types.cjs');
 const { CronSyntaxError, validateCron, cronNext } = require('./cron.cjs');
 const { instrument: instrumentMetrics } = require('./metrics.cjs');
 
-const { makeError, codeOf, errnos, ...errorClasses } = errors;
+const { makeError, codeOf, errnos, errnoOfRuleKey, ...errorClasses } = errors;
 
 module.exports = {
   ActorSystem,

@@ -271,8 +271,12 @@ static void cb_post_stop(akt_ctx *ctx, void *state) {
     if (c->post_stop) {
         akt_py_context *cx = ctx_begin(c, ctx);
         PyObject *r = cx ? PyObject_CallOneArg(c->post_stop, (PyObject *)cx) : NULL;
-        /* post_stop cannot fail the actor any more: log it. */
-        if (!r) akt_py_log_pending(c->self_pid, "post_stop");
+        /* The actor stops anyway; the failure is logged and reported through akt (an
+         * ACTOR_FAILED event), as a C actor's akt_ctx_fail in post_stop is. */
+        if (!r && cx)
+            akt_py_fail(c, ctx, "post_stop");
+        else if (!r)
+            akt_py_log_pending(c->self_pid, "post_stop");
         Py_XDECREF(r);
         if (cx) ctx_end(c, cx);
     }

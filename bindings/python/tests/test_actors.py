@@ -484,6 +484,24 @@ def test_failures_reach_events_and_the_log(any_system: akt.ActorSystem,
     assert any("failing" in r.getMessage() and r.exc_info for r in caplog.records)
 
 
+def test_post_stop_failure_is_a_failure_event(any_system: akt.ActorSystem) -> None:
+    events: list[akt.Event] = []
+    any_system.subscribe(events.append, akt.EventKind.ACTOR_FAILED)
+
+    class Untidy(Counter):
+        def post_stop(self, ctx):
+            raise OSError("cleanup failed")
+
+    pid = any_system.spawn("untidy", Untidy())
+    assert pid.ask_sync("get") == 0
+    pid.stop()
+    assert wait_for(lambda: not pid.is_alive)  # the failure does not block the stop
+    assert wait_for(lambda: events)
+    assert events[0].path == "akt://test/user/untidy"
+    assert events[0].reason == "OSError: cleanup failed"
+    assert events[0].error is not None and events[0].error.name == "AKT_EFAILED"
+
+
 def test_pre_start_failure(any_system: akt.ActorSystem) -> None:
     events: list[akt.Event] = []
     any_system.subscribe(events.append, akt.EventKind.ACTOR_FAILED)

@@ -42,7 +42,7 @@ final class ActorCell {
     /**
      * Runs body with the Context entered: 0 when it returns, the failure's code when it
      * throws. receive, receiveBatch and preStart differ only in their body; postStop does not
-     * come here, since akt has no use for a failure of it.
+     * come here: its failure is a warning (not an error) and the actor stops anyway.
      */
     private int guarded(long ctx, String where, Callback body) {
         Context c = context;
@@ -104,9 +104,11 @@ final class ActorCell {
         try {
             actor.postStop(c);
         } catch (Throwable t) {
-            // akt has nothing to do with a failure of postStop: the actor stops anyway.
+            // The actor stops anyway: a warning, and a failure for akt (an ACTOR_FAILED event),
+            // as a C actor's akt_ctx_fail in post_stop is.
             system.log(System.Logger.Level.WARNING, "actor " + describe(c) + " (" + actor.getClass().getName()
                     + ") failed in postStop, stopping anyway", t);
+            c.fail(t);
         } finally {
             c.exit();
         }

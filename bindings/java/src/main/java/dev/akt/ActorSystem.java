@@ -213,9 +213,9 @@ public final class ActorSystem implements AutoCloseable {
             String[] extNames = extensions.keySet().toArray(new String[0]);
             Object[] extValues = extensions.values().toArray();
             int rc = AktNativeJNI.aktj_system_create(name, workers, throughput, supervisor.directive.code,
-                    supervisor.decider != null ? supervisor : null, supervisor.strategy,
-                    supervisor.maxRetries, supervisor.withinNanos, supervisor.backoff, extNames,
-                    extValues, out);
+                    supervisor.decides() ? supervisor : null, supervisor.strategy,
+                    supervisor.maxRetries, supervisor.withinNanos, supervisor.nativeTuning(),
+                    extNames, extValues, out);
             if (rc == Errors.EINVAL) {
                 throw new IllegalArgumentException("akt: invalid system name '" + name
                         + "' (letters, digits, '-', '_', '.') or extension name " + extensions.keySet()
@@ -457,7 +457,7 @@ public final class ActorSystem implements AutoCloseable {
         SupervisorStrategy s = props.supervisor;
         long[] out = new long[1];
         int rc = AktNativeJNI.aktj_spawn(handle, ctx, cell, name, names, values, s.directive.code,
-                s.decider != null ? s : null, s.strategy, s.maxRetries, s.withinNanos, s.backoff,
+                s.decides() ? s : null, s.strategy, s.maxRetries, s.withinNanos, s.nativeTuning(),
                 props.mailbox != null ? props.mailbox.spec() : null, out);
         if (rc == Errors.EINVAL) {
             throw new IllegalArgumentException("akt: cannot spawn an actor named '" + name

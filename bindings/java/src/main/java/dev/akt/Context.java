@@ -363,6 +363,7 @@ public final class Context {
         if (reason.length() > 1000) {
             reason = reason.substring(0, 1000);
         }
+        SupervisorStrategy.remember(reason, t.getClass()); // for the parent's rules
         long detail = AktNativeJNI.aktj_ctx_reply_expected(handle) == 1
                 ? AktNativeJNI.aktj_msg_new_object(t, Messages.typeOf(t)) : 0;
         try {

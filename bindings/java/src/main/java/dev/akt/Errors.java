@@ -54,6 +54,24 @@ final class Errors {
         }
     }
 
+    /** akt's exception classes with a code of their own (ECANCELED has none: Java's type). */
+    private static final Map<Class<?>, String> CLASS_CODES = Map.of(
+            ActorNotFoundException.class, "ENOTFOUND",
+            ActorSuspendedException.class, "ESUSPENDED",
+            AskTimeoutException.class, "ETIMEDOUT",
+            ActorStoppedException.class, "ESTOPPED",
+            ActorFailedException.class, "EFAILED",
+            UnhandledMessageException.class, "EUNHANDLED",
+            SystemClosedException.class, "ECLOSED",
+            ActorNameTakenException.class, "EEXIST",
+            MailboxFullException.class, "EFULL");
+
+    /** The code of one of akt's exception classes, or null for any other class. */
+    static Integer codeOf(Class<?> type) {
+        String name = CLASS_CODES.get(type);
+        return name != null ? code(name) : null;
+    }
+
     static final int EINVAL = code("EINVAL");
     static final int ERANGE = code("ERANGE");
     static final int ENOTFOUND = code("ENOTFOUND");

@@ -1,6 +1,10 @@
 package dev.akt;
 
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.function.Function;
 
@@ -23,24 +27,28 @@ public final class SupervisorStrategy {
     final long withinNanos;
     /* {minNs, maxNs, multiplier, jitter, resetNs}, or null: no backoff */
     final double[] backoff;
+    /* withRule: (exception class, directive), in the order given; immutable */
+    final List<Map.Entry<Class<? extends Throwable>, Directive>> rules;
 
     private SupervisorStrategy(Directive directive, Function<Failure, Directive> decider) {
-        this(directive, decider, 0, 0, 0, null);
+        this(directive, decider, 0, 0, 0, null, List.of());
     }
 
     private SupervisorStrategy(Directive directive, Function<Failure, Directive> decider,
-            int strategy, long maxRetries, long withinNanos, double[] backoff) {
+            int strategy, long maxRetries, long withinNanos, double[] backoff,
+            List<Map.Entry<Class<? extends Throwable>, Directive>> rules) {
         this.directive = directive;
         this.decider = decider;
         this.strategy = strategy;
         this.maxRetries = maxRetries;
         this.withinNanos = withinNanos;
         this.backoff = backoff;
+        this.rules = rules;
     }
 
     /** The same strategy, applied to every child of the parent (one-for-all). */
     public SupervisorStrategy oneForAll() {
-        return new SupervisorStrategy(directive, decider, 1, maxRetries, withinNanos, backoff);
+        return new SupervisorStrategy(directive, decider, 1, maxRetries, withinNanos, backoff, rules);
     }
 
     private static long nanos(Duration d, String what) {
@@ -74,7 +82,7 @@ public final class SupervisorStrategy {
             throw new IllegalArgumentException("jitter must be in 0..1: " + jitter);
         long reset = resetAfter == null ? 0 : nanos(resetAfter, "resetAfter");
         return new SupervisorStrategy(directive, decider, strategy, maxRetries, withinNanos,
-                new double[] {lo, hi, multiplier, jitter, reset});
+                new double[] {lo, hi, multiplier, jitter, reset}, rules);
     }
 
     /** True for a one-for-all strategy. */
@@ -102,7 +110,7 @@ public final class SupervisorStrategy {
         } catch (ArithmeticException e) {
             ns = Long.MAX_VALUE;
         }
-        return new SupervisorStrategy(directive, decider, strategy, maxRetries, ns, backoff);
+        return new SupervisorStrategy(directive, decider, strategy, maxRetries, ns, backoff, rules);
     }
 
     /** The same directive for every failure. */
@@ -118,9 +126,120 @@ public final class SupervisorStrategy {
         return new SupervisorStrategy(Directive.RESTART, Objects.requireNonNull(decider, "decider"));
     }
 
+    /**
+     * The same strategy with a rule: a child that threw an instance of {@code type} gets
+     * {@code directive} without the decider being called. Among the rules whose class the
+     * exception is an instance of, the nearest superclass wins (an interface counts after
+     * every class); equal distances go to the rule added first. One of akt's exception
+     * classes with a code (e.g. {@link AskTimeoutException}) is also a rule by that code, which
+     * akt applies itself to any child failing with it ({@link ActorFailedException}: every
+     * Java failure, whose code is AKT_EFAILED).
+     *
+     * @throws NullPointerException if type or directive is null
+     */
+    public SupervisorStrategy withRule(Class<? extends Throwable> type, Directive directive) {
+        List<Map.Entry<Class<? extends Throwable>, Directive>> next = new ArrayList<>(rules);
+        next.add(Map.entry(Objects.requireNonNull(type, "type"),
+                Objects.requireNonNull(directive, "directive")));
+        return new SupervisorStrategy(this.directive, decider, strategy, maxRetries, withinNanos,
+                backoff, List.copyOf(next));
+    }
+
+    /**
+     * What the native side reads after the retry budget: the backoff {minNs, maxNs,
+     * multiplier, jitter, resetNs} (zeros: none), then (code, directive) pairs of the rules
+     * whose class is one of akt's exceptions with a code of its own (for non-Java children
+     * failing with that code); null when there is neither.
+     */
+    double[] nativeTuning() {
+        List<double[]> codes = new ArrayList<>();
+        for (Map.Entry<Class<? extends Throwable>, Directive> r : rules) {
+            Integer code = Errors.codeOf(r.getKey());
+            if (code != null) {
+                codes.add(new double[] {code, r.getValue().code});
+            }
+        }
+        if (codes.isEmpty()) {
+            return backoff;
+        }
+        double[] out = new double[5 + 2 * Math.min(codes.size(), 64)];
+        if (backoff != null) {
+            System.arraycopy(backoff, 0, out, 0, 5);
+        }
+        for (int i = 0; i < codes.size() && i < 64; i++) {
+            out[5 + 2 * i] = codes.get(i)[0];
+            out[6 + 2 * i] = codes.get(i)[1];
+        }
+        return out;
+    }
+
+    /** True when akt must call {@link #decide} (a decider or rules). */
+    boolean decides() {
+        return decider != null || !rules.isEmpty();
+    }
+
+    /* The classes of recent failures by their reason (what decide gets), so that class rules
+     * can match the exception a child threw; bounded, least recent dropped first. */
+    private static final int RECENT_MAX = 1024;
+    private static final Map<String, Class<?>> RECENT = new LinkedHashMap<>(64, 0.75f, true) {
+        private static final long serialVersionUID = 1L;
+
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<String, Class<?>> eldest) {
+            return size() > RECENT_MAX;
+        }
+    };
+
+    /** Called by Context.fail: the class of the Throwable behind reason. */
+    static void remember(String reason, Class<?> type) {
+        synchronized (RECENT) {
+            RECENT.put(reason, type);
+        }
+    }
+
+    private static int distance(Class<?> from, Class<?> to) {
+        int d = 0;
+        for (Class<?> c = from; c != null; c = c.getSuperclass(), d++) {
+            if (c == to) {
+                return d;
+            }
+        }
+        return to.isAssignableFrom(from) ? Integer.MAX_VALUE - 1 : -1; // an interface
+    }
+
+    /** The directive of the nearest matching rule for a failure of reason, or null. */
+    private Directive ruleFor(String reason) {
+        if (rules.isEmpty() || reason == null) {
+            return null;
+        }
+        Class<?> type;
+        synchronized (RECENT) {
+            type = RECENT.get(reason);
+        }
+        if (type == null) {
+            return null;
+        }
+        Directive best = null;
+        int bestDistance = Integer.MAX_VALUE;
+        for (Map.Entry<Class<? extends Throwable>, Directive> r : rules) {
+            int d = distance(type, r.getKey());
+            if (d >= 0 && d < bestDistance) {
+                best = r.getValue();
+                bestDistance = d;
+            }
+        }
+        return best;
+    }
+
     /** Called by akt (Upcalls.decide): the directive's akt code. */
     int decide(int code, String reason) {
-        Directive d;
+        Directive d = ruleFor(reason);
+        if (d != null) {
+            return d.code;
+        }
+        if (decider == null) {
+            return directive.code;
+        }
         try {
             d = decider.apply(new Failure(code, Errors.name(code), reason));
         } catch (RuntimeException e) {

@@ -143,6 +143,117 @@ class SupervisionTest {
         Await.until(() -> !pid.isAlive(), "the child to stop");
     }
 
+    /** Throws the Throwable it is sent; "get" answers how many messages it handled. */
+    static final class Thrower implements Actor {
+        int n;
+
+        @Override
+        public void preStart(Context ctx) {
+            n = 0;
+        }
+
+        @Override
+        public void receive(Context ctx, Object msg) {
+            n++;
+            if (msg instanceof RuntimeException e) {
+                throw e;
+            }
+            ctx.respond(n);
+        }
+    }
+
+    static final class Special extends IllegalArgumentException {
+        private static final long serialVersionUID = 1L;
+
+        Special(String m) {
+            super(m);
+        }
+    }
+
+    @Test
+    void rulesAnswerBeforeTheDeciderTheNearestClassFirst() throws Exception {
+        system = ActorSystem.builder("sup-rules").workers(2).build();
+        List<String> decided = new CopyOnWriteArrayList<>();
+        SupervisorStrategy strategy = SupervisorStrategy.oneForOne(f -> {
+            decided.add(f.reason());
+            return Directive.RESTART;
+        }).withRule(RuntimeException.class, Directive.STOP)
+                .withRule(IllegalArgumentException.class, Directive.RESUME);
+        Pid parent = system.spawn("parent", Props.of((ctx, msg) -> {
+            ctx.respond(ctx.spawn("child", new Thrower()));
+        }).withSupervisor(strategy));
+        Pid child = (Pid) Await.get(parent.ask("make", Await.ASK));
+        child.tell(new Special("nearest rule: resume"));
+        child.tell(new IllegalArgumentException("resume"));
+        assertEquals(3, Await.get(child.ask("get", Await.ASK))); // resumed twice: state kept
+        assertEquals(List.of(), decided);
+        child.tell(new IllegalStateException("a RuntimeException: stop"));
+        Await.until(() -> !child.isAlive(), "the child to stop");
+        assertEquals(List.of(), decided);
+        assertTrue(parent.isAlive());
+        assertThrows(NullPointerException.class,
+                () -> SupervisorStrategy.RESTART.withRule(null, Directive.STOP));
+        assertThrows(NullPointerException.class,
+                () -> SupervisorStrategy.RESTART.withRule(Exception.class, null));
+    }
+
+    @Test
+    void withoutAMatchingRuleTheDeciderChooses() throws Exception {
+        system = ActorSystem.builder("sup-rules2").workers(2).build();
+        List<String> decided = new CopyOnWriteArrayList<>();
+        Pid parent = system.spawn("parent", Props.of((ctx, msg) -> {
+            ctx.respond(ctx.spawn("child", new Thrower()));
+        }).withSupervisor(SupervisorStrategy.oneForOne(f -> {
+            decided.add(f.reason());
+            return Directive.RESTART;
+        }).withRule(IllegalArgumentException.class, Directive.STOP)));
+        Pid child = (Pid) Await.get(parent.ask("make", Await.ASK));
+        child.tell("x");
+        child.tell(new IllegalStateException("no rule"));
+        assertEquals(1, Await.get(child.ask("get", Await.ASK))); // restarted
+        assertEquals(List.of("java.lang.IllegalStateException: no rule"), decided);
+    }
+
+    @Test
+    void anAktExceptionRuleIsACodeRuleAppliedByAkt() throws Exception {
+        system = ActorSystem.builder("sup-code-rules").workers(2).build();
+        List<String> decided = new CopyOnWriteArrayList<>();
+        Pid parent = system.spawn("parent", Props.of((ctx, msg) -> {
+            ctx.respond(ctx.spawn("child", new Thrower()));
+        }).withSupervisor(SupervisorStrategy.oneForOne(f -> {
+            decided.add(f.reason());
+            return Directive.RESTART;
+        }).withRule(ActorFailedException.class, Directive.RESUME)));
+        Pid child = (Pid) Await.get(parent.ask("make", Await.ASK));
+        child.tell(new IllegalStateException("AKT_EFAILED, like every Java failure"));
+        assertEquals(2, Await.get(child.ask("get", Await.ASK))); // resumed by akt's table
+        assertEquals(List.of(), decided);
+    }
+
+    @Test
+    void aThrowingPostStopIsAFailureEvent() throws Exception {
+        system = ActorSystem.builder("sup-poststop").workers(2).build();
+        List<Event> events = new CopyOnWriteArrayList<>();
+        try (Subscription s = system.subscribe(java.util.EnumSet.of(EventKind.ACTOR_FAILED), events::add)) {
+            Pid pid = system.spawn("untidy", new Actor() {
+                @Override
+                public void receive(Context ctx, Object msg) {
+                    ctx.respond("up");
+                }
+
+                @Override
+                public void postStop(Context ctx) {
+                    throw new IllegalStateException("cleanup failed");
+                }
+            });
+            assertEquals("up", Await.get(pid.ask("started?", Await.ASK)));
+            pid.stop();
+            Await.until(() -> !pid.isAlive(), "the stop"); // the failure does not block it
+            Await.until(() -> !events.isEmpty(), "the failure event");
+            assertEquals("java.lang.IllegalStateException: cleanup failed", events.get(0).reason());
+        }
+    }
+
     @Test
     void badRetryBudgetsThrow() {
         SupervisorStrategy s = SupervisorStrategy.RESTART;

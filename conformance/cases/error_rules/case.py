@@ -1,0 +1,111 @@
+"""error_rules: rules by exception class answer before the decider, the most specific first."""
+import sys
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[3] / "bindings" / "python" / "conformance"))
+
+import akt  # noqa: E402
+import conf  # noqa: E402
+
+
+class InvalidInput(Exception):
+    """The kind "invalid"."""
+
+
+class Fatal(InvalidInput):
+    """The kind "fatal": an InvalidInput too, with a rule of its own."""
+
+
+KINDS = {"invalid": InvalidInput, "fatal": Fatal, "other": RuntimeError}
+
+
+class Worker(akt.Actor):
+    def pre_start(self, ctx):
+        self.n = 0
+        conf.log("pre_start", conf.path(ctx.self))
+
+    def post_stop(self, ctx):
+        conf.log("post_stop", f"{conf.path(ctx.self)} n={self.n}")
+
+    def receive(self, ctx, msg):
+        if conf.is_(msg, "conf.Incr"):
+            self.n += 1
+        elif conf.is_(msg, "conf.Get"):
+            conf.respond(ctx, "conf.Count", str(self.n))
+        elif conf.is_(msg, "conf.Fail"):
+            conf.log("fail", f"{conf.path(ctx.self)} {msg.text}")
+            raise KINDS[msg.text](msg.text)
+        else:
+            ctx.unhandled()
+
+
+class Manager(akt.Actor):
+    def pre_start(self, ctx):
+        conf.log("pre_start", conf.path(ctx.self))
+
+    def post_stop(self, ctx):
+        conf.log("post_stop", conf.path(ctx.self))
+
+    def receive(self, ctx, msg):
+        if conf.is_(msg, "conf.SpawnWorker"):
+            conf.respond(ctx, "conf.Done", conf.rc_of(lambda: ctx.spawn(msg.text, Worker)))
+        else:
+            ctx.unhandled()
+
+
+class Observer(akt.Actor):
+    def __init__(self) -> None:
+        self.watched: list[tuple[akt.Pid, str]] = []
+
+    def receive(self, ctx, msg):
+        if isinstance(msg, akt.Terminated):
+            for pid, path in self.watched:
+                if pid == msg.pid:
+                    conf.log("terminated", path)
+        elif conf.is_(msg, "conf.Watch"):
+            def watch():
+                pid = ctx.system.lookup(msg.text)
+                self.watched.append((pid, conf.path(pid)))
+                ctx.watch(pid)
+            conf.respond(ctx, "conf.Done", conf.rc_of(watch))
+        else:
+            ctx.unhandled()
+
+
+def judge(error: akt.AktError, reason):
+    conf.log("decide", f"{error.name} -> restart")
+    return akt.Directive.RESTART
+
+
+system = conf.system_create()
+
+# 1. A parent with rules and a decider, and an observer.
+boss = system.spawn("boss", Manager(), supervisor=akt.Supervisor(
+    decide=judge, rules={InvalidInput: akt.Directive.RESUME, Fatal: akt.Directive.STOP}))
+observer = system.spawn("observer", Observer())
+
+# 2. The child, watched.
+conf.say("spawn.w", conf.ask_str(boss, "conf.SpawnWorker", "w"))
+w = system.lookup("boss/w")
+conf.say("watch.w", conf.ask_str(observer, "conf.Watch", "boss/w"))
+conf.flush_sorted()
+
+# 3. A rule resumes, without the decider.
+for type_, text in [("conf.Incr", ""), ("conf.Fail", "invalid"), ("conf.Incr", "")]:
+    w.tell(conf.msg(type_, text))
+conf.say("count.resumed", conf.ask_str(w, "conf.Get"))
+conf.flush()
+
+# 4. No rule: the decider restarts.
+w.tell(conf.msg("conf.Fail", "other"))
+w.tell(conf.msg("conf.Incr"))
+conf.say("count.restarted", conf.ask_str(w, "conf.Get"))
+conf.flush()
+
+# 5. A rule stops (Fatal's own rule, not InvalidInput's).
+w.tell(conf.msg("conf.Fail", "fatal"))
+conf.wait_log(3)
+conf.flush()
+conf.say("alive.w", "1" if w.is_alive else "0")
+
+conf.system_finish(system)

@@ -596,6 +596,5 @@ declare const akt: {
   BusyError: typeof BusyError;
   UnreachableError: typeof UnreachableError;
   ProtocolError: typeof ProtocolError;
-  SuspendedError: typeof SuspendedError;
 };
 export default akt;

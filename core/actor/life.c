@@ -10,6 +10,7 @@
 #include "kernel/msg.h"
 #include "kernel/path.h"
 #include "kernel/sys.h"
+#include "request.h"
 #include "send.h"
 #include "turn.h"
 
@@ -88,6 +89,7 @@ void akt__actor_resume(akt__worker *w, akt__cell *c) {
 void akt__actor_restart(akt__worker *w, akt__cell *c, int forced) {
     if (c->status != AKT__SUSPENDED && !(forced && c->status == AKT__RUNNING)) return;
     akt_system *s = w->disp->system;
+    akt__requests_cancel_all(c->ext); /* the new incarnation owes the old one nothing */
     akt__call_post_stop(w, c);
     if (c->ext) { /* a restarted actor starts from its own behaviour */
         c->ext->become_fns.n = 0;
@@ -101,6 +103,7 @@ void akt__actor_begin_stop(akt__worker *w, akt__cell *c) {
     if (c->status == AKT__STOPPING || c->status == AKT__DEAD || c->status == AKT__FREE) return;
     akt_system *s = w->disp->system;
     c->status = AKT__STOPPING;
+    akt__requests_cancel_all(c->ext); /* their continuations never run */
     pthread_mutex_lock(&s->lock);
     c->closing = 1;
     for (uint32_t k = c->first_child; k;) {

@@ -18,6 +18,7 @@ enum akt__env_kind {
     AKT__SYS_FAILED,      /* to a parent: arg = child pid, code, msg = reason (or NULL) */
     AKT__SYS_RESUME,      /* directive from the parent */
     AKT__SYS_RESTART,     /* directive from the parent; arg 1 = also when running */
+    AKT__SYS_RESPONSE,    /* a request of this actor completed: arg = the request's id */
 };
 
 typedef struct akt__envelope {

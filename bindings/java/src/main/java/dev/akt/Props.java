@@ -16,13 +16,36 @@ public final class Props {
     final Supplier<? extends Actor> factory;
     final SupervisorStrategy supervisor;
     final Map<String, Object> dependencies;
+    final Reentrancy reentrancy; // null: the default (OFF)
+    final int maxInFlight;
 
     private Props(Actor instance, Supplier<? extends Actor> factory, SupervisorStrategy supervisor,
                   Map<String, Object> dependencies) {
+        this(instance, factory, supervisor, dependencies, null, 0);
+    }
+
+    private Props(Actor instance, Supplier<? extends Actor> factory, SupervisorStrategy supervisor,
+                  Map<String, Object> dependencies, Reentrancy reentrancy, int maxInFlight) {
         this.instance = instance;
         this.factory = factory;
         this.supervisor = supervisor;
         this.dependencies = dependencies;
+        this.reentrancy = reentrancy;
+        this.maxInFlight = maxInFlight;
+    }
+
+    /** What the actor does while its requests are in flight (default {@link Reentrancy#OFF}). */
+    public Props withReentrancy(Reentrancy mode) {
+        return new Props(instance, factory, supervisor, dependencies, Objects.requireNonNull(mode, "mode"),
+                maxInFlight);
+    }
+
+    /** The most requests in flight at once (a BUSY {@link AktException} beyond); 0 = no limit. */
+    public Props withMaxInFlight(int n) {
+        if (n < 0) {
+            throw new IllegalArgumentException("akt: maxInFlight must be >= 0, not " + n);
+        }
+        return new Props(instance, factory, supervisor, dependencies, reentrancy, n);
     }
 
     /** The same instance for the actor's whole life (restarts keep its fields). */
@@ -37,7 +60,8 @@ public final class Props {
 
     /** The strategy this actor applies to its children's failures. */
     public Props withSupervisor(SupervisorStrategy strategy) {
-        return new Props(instance, factory, Objects.requireNonNull(strategy, "strategy"), dependencies);
+        return new Props(instance, factory, Objects.requireNonNull(strategy, "strategy"), dependencies,
+                reentrancy, maxInFlight);
     }
 
     /** A dependency the actor reaches by name (a repository, a clock, a client...). */
@@ -46,6 +70,7 @@ public final class Props {
         Objects.requireNonNull(value, "value");
         Map<String, Object> deps = new LinkedHashMap<>(dependencies);
         deps.put(name, value);
-        return new Props(instance, factory, supervisor, Collections.unmodifiableMap(deps));
+        return new Props(instance, factory, supervisor, Collections.unmodifiableMap(deps), reentrancy,
+                maxInFlight);
     }
 }

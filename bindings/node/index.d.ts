@@ -104,6 +104,10 @@ export class Context {
   respond(msg: unknown, opts?: SendOptions): void;
   tell(to: Pid, msg: unknown, opts?: SendOptions): void;
   ask<R = unknown>(to: Pid, msg: unknown, opts?: AskOptions): Promise<R>;
+  /** Asks without blocking the actor; the answer comes back on this actor's own turn (see
+   *  RequestOptions). Returns a Promise unless opts.then is given. */
+  request<R = unknown>(to: Pid, msg: unknown, opts?: RequestOptions & { then?: undefined }): Promise<R>;
+  request<R = unknown>(to: Pid, msg: unknown, opts: RequestOptions & { then: RequestThen<R> }): void;
   forward(to: Pid): void;
   unhandled(): void;
   spawn(actor: ActorSpec, opts?: SpawnOptions): Pid;
@@ -183,6 +187,10 @@ export interface SpawnOptions {
   dependencies?: Record<string, unknown>;
   /** The actor's mailbox; the default is an unbounded FIFO. */
   mailbox?: MailboxOptions;
+  /** What the actor does while its requests are in flight (default 'off'). */
+  reentrancy?: Reentrancy;
+  /** The most requests in flight at once (BusyError beyond); 0 = no limit. */
+  maxInFlight?: number;
 }
 
 /**
@@ -484,3 +492,16 @@ declare const akt: {
   SuspendedError: typeof SuspendedError;
 };
 export default akt;
+
+/** 'off' and 'allowAll': other messages are handled meanwhile (an A -> B -> A cycle
+ *  completes); 'stash': user messages wait, in order, until the last stash request answered. */
+export type Reentrancy = 'off' | 'allowAll' | 'stash';
+/** A request's continuation: runs on the requester's turn with a live context. */
+export type RequestThen<R = unknown> = (ctx: Context, reply: R | undefined, error: Error | null) => void;
+export interface RequestOptions {
+  /** ms; none by default (TimeoutError after it). */
+  timeout?: number;
+  /** Per call; default: the actor's. */
+  reentrancy?: Reentrancy;
+  type?: string;
+}

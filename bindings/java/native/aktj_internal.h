@@ -19,15 +19,17 @@ typedef struct aktj_jvm {
     jclass upcalls;          /* dev.akt.Upcalls */
     jmethodID receive;       /* static int receive(Object cell, long ctx, Object obj, long msg) */
     jmethodID receive_batch; /* static int receiveBatch(Object cell, long ctx) */
-    jobject native_message;  /* Upcalls.NATIVE_MESSAGE: "not a Java object, decode it" */
-    jmethodID pre_start;     /* static int preStart(Object cell, long ctx) */
-    jmethodID post_stop;     /* static void postStop(Object cell, long ctx) */
-    jmethodID decide;        /* static int decide(Object decider, int code, String reason) */
-    jmethodID complete;      /* static void complete(Object cf, int rc, Object obj, long msg) */
-    jmethodID event;         /* static void event(Object sink, int kind, long pid, String path,
-                                long sender, Object obj, long msg, int code, String reason) */
-    jmethodID to_bytes;      /* static byte[] toBytes(Object obj) */
-    jfieldID ask_handle;     /* long dev.akt.AskFuture.handle: the future's native reference */
+    /* static int settle(Object cell, long ctx, long id, int rc, Object obj, long msg) */
+    jmethodID settle;
+    jobject native_message; /* Upcalls.NATIVE_MESSAGE: "not a Java object, decode it" */
+    jmethodID pre_start;    /* static int preStart(Object cell, long ctx) */
+    jmethodID post_stop;    /* static void postStop(Object cell, long ctx) */
+    jmethodID decide;       /* static int decide(Object decider, int code, String reason) */
+    jmethodID complete;     /* static void complete(Object cf, int rc, Object obj, long msg) */
+    jmethodID event;        /* static void event(Object sink, int kind, long pid, String path,
+                               long sender, Object obj, long msg, int code, String reason) */
+    jmethodID to_bytes;     /* static byte[] toBytes(Object obj) */
+    jfieldID ask_handle;    /* long dev.akt.AskFuture.handle: the future's native reference */
 } aktj_jvm;
 
 extern aktj_jvm aktj_g;

@@ -516,7 +516,17 @@ static void test_spawn_functions(void **state) {
         o.mailbox = &bad_mailboxes[i];
         BAD(AKT_EINVAL, akt_spawn, sys, &saving_behavior, &st, &o, &out);
     }
+    TU_OK(akt_spawn_options_init(&o));
+    o.reentrancy = AKT_REENTRANCY_STASH + 1; /* no such mode */
+    BAD(AKT_EINVAL, akt_spawn, sys, &saving_behavior, &st, &o, &out);
+    o.reentrancy = -1;
+    BAD(AKT_EINVAL, akt_spawn, sys, &saving_behavior, &st, &o, &out);
     assert_int_equal(out.id, 5);
+    BAD(AKT_EINVAL, akt_request_options_init, NULL);
+    akt_request_options ro;
+    BAD(0, akt_request_options_init, &ro);
+    assert_int_equal(ro.size, sizeof ro);
+    assert_int_equal(ro.mode, AKT_REENTRANCY_DEFAULT);
     tu_system_end(sys);
     assert_int_equal(atomic_load(&states_freed), frees); /* no state was taken */
 }
@@ -563,6 +573,10 @@ static void ctx_calls(akt_system *sys, akt_ctx *ctx, akt_pid target, int want) {
     akt_msg *next = (akt_msg *)0x1;
     BAD(want, akt_ctx_next, ctx, &next);
     assert_ptr_equal(next, (akt_msg *)0x1);
+    akt_request *req = (akt_request *)0x1;
+    BAD(want, akt_ctx_request, ctx, target, m, NULL, &req);
+    assert_ptr_equal(req, (akt_request *)0x1);
+    BAD(want, akt_request_cancel, ctx, (akt_request *)(uintptr_t)1);
     assert_int_equal(pid.id, 77);
     assert_ptr_equal(s, (akt_system *)0x1);
     assert_ptr_equal(f, (akt_future *)0x1);
@@ -671,6 +685,26 @@ static int probe_receive(akt_ctx *ctx, akt_msg *msg, void *state) {
     akt_msg *next = NULL;
     TU_CB_RC(AKT_EINVAL, akt_ctx_next(ctx, NULL));
     TU_CB_RC(AKT_EMISUSE, akt_ctx_next(ctx, &next)); /* only inside receive_batch */
+    /* Requests: bad options, a pid that is not live, handles that name nothing. */
+    akt_request *req = (akt_request *)0x1;
+    akt_request_options ro;
+    TU_CB_RC(0, akt_request_options_init(&ro));
+    m = tu_msg("x", NULL);
+    TU_CB_RC(AKT_EINVAL, akt_ctx_request(ctx, self, NULL, NULL, &req));
+    TU_CB_RC(AKT_EINVAL, akt_ctx_request(ctx, self, (akt_msg *)not_a_msg, NULL, &req));
+    ro.mode = AKT_REENTRANCY_STASH + 1;
+    TU_CB_RC(AKT_EINVAL, akt_ctx_request(ctx, self, m, &ro, &req));
+    ro.mode = AKT_REENTRANCY_DEFAULT;
+    ro.timeout_ns = -1;
+    TU_CB_RC(AKT_EINVAL, akt_ctx_request(ctx, self, m, &ro, &req));
+    ro.timeout_ns = 0;
+    ro.size = 1; /* smaller than any version */
+    TU_CB_RC(AKT_EINVAL, akt_ctx_request(ctx, self, m, &ro, &req));
+    TU_CB_RC(AKT_ENOTFOUND, akt_ctx_request(ctx, gone, m, NULL, &req));
+    TU_CB_CHECK(req == (akt_request *)0x1);
+    akt_msg_release(m);
+    TU_CB_RC(AKT_EINVAL, akt_request_cancel(ctx, NULL));
+    TU_CB_RC(AKT_ENOTFOUND, akt_request_cancel(ctx, (akt_request *)(uintptr_t)UINT64_MAX));
     return tu_reply(ctx, "ok", NULL);
 }
 

@@ -27,14 +27,14 @@ static int rp_teardown(void **state) {
 }
 #define RP_TEST(f) cmocka_unit_test_setup_teardown(f, rp_setup, rp_teardown)
 
-/* Dead letters whose sender is from and whose reason starts with why. */
+/* Dead letters whose sender is from (id 0: any) and whose reason starts with why. */
 static int dead_letters_from(akt_pid from, const char *why) {
     int n = 0;
     pthread_mutex_lock(&ev.mu);
     for (int i = 0; i < ev.n && i < TU_EV_MAX; i++) {
         tu_ev *e = &ev.ev[i];
-        if (e->kind == AKT_EVENT_DEAD_LETTER && e->sender.id == from.id && e->has_reason &&
-            strncmp(e->reason, why, strlen(why)) == 0)
+        if (e->kind == AKT_EVENT_DEAD_LETTER && (!from.id || e->sender.id == from.id) &&
+            e->has_reason && strncmp(e->reason, why, strlen(why)) == 0)
             n++;
     }
     pthread_mutex_unlock(&ev.mu);
@@ -93,7 +93,8 @@ static int probe_receive(akt_ctx *ctx, akt_msg *msg, void *state) {
         tu_gate_wait(p->gate);
         return 0;
     }
-    if (tu_is(msg, "q")) {
+    if (tu_is(msg, "wq")) tu_gate_wait(p->gate); /* then as "q" */
+    if (tu_is(msg, "q") || tu_is(msg, "wq")) {
         int expected = -2;
         TU_CB_RC(0, akt_ctx_reply_expected(ctx, &expected));
         /* Before the respond: an asker reads it as soon as the reply has come. */
@@ -190,8 +191,9 @@ static void test_reply_expected(void **state) {
     tu_gate_destroy(&g);
 }
 
-/* A reply to an ask that timed out is a dead letter with its reason, as before. */
-static void test_reply_after_timeout_is_a_dead_letter(void **state) {
+/* An ask that timed out while it waited in the mailbox is not handled: a dead letter
+ * saying the asker gave up. */
+static void test_ask_timed_out_in_the_mailbox_is_skipped(void **state) {
     (void)state;
     tu_gate g;
     tu_gate_init(&g);
@@ -209,6 +211,35 @@ static void test_reply_after_timeout_is_a_dead_letter(void **state) {
     const char *why = (const char *)0x1;
     TU_OK(akt_future_failure(f, &why, NULL));
     assert_null(why); /* a timeout is no receiver's failure */
+    TU_OK(akt_future_release(f));
+    tu_gate_open(&g);
+    /* A later ask is answered: the one before it was dropped, not handled. */
+    akt_msg *r = NULL;
+    assert_int_equal(tu_ask(sys, probe, tu_msg("q", NULL), &r), 0);
+    akt_msg_release(r);
+    assert_int_equal(atomic_load(&p.handled), 1);
+    assert_int_equal(dead_letters_from((akt_pid){0}, "asker gave up"), 1);
+    assert_int_equal(dead_letters_from(probe, "reply to an ask that already completed"), 0);
+    tu_gate_destroy(&g);
+}
+
+/* A reply to an ask that completed (here: cancelled) while receive ran is a dead letter
+ * with its reason. */
+static void test_reply_after_the_asker_gave_up_is_a_dead_letter(void **state) {
+    (void)state;
+    tu_gate g;
+    tu_gate_init(&g);
+    static probe_state p;
+    p.gate = &g;
+    atomic_store(&p.expected, -1);
+    atomic_store(&p.handled, 0);
+    akt_behavior pb = tu_behavior(probe_receive);
+    akt_pid probe = tu_spawn(sys, &pb, &p, NULL);
+    akt_future *f = NULL;
+    TU_OK(akt_ask(sys, probe, tu_msg("wq", NULL), TU_MS(60000), &f));
+    tu_gate_await_waiters(&g, 1); /* receive has started */
+    TU_OK(akt_future_cancel(f));
+    assert_int_equal(tu_wait(f, NULL), AKT_ECANCELED);
     TU_OK(akt_future_release(f));
     tu_gate_open(&g);
     TU_EVENTUALLY(atomic_load(&p.handled) == 1);
@@ -381,7 +412,8 @@ int main(void) {
     const struct CMUnitTest tests[] = {
         RP_TEST(test_respond_to_a_tell_from_outside_is_a_dead_letter),
         RP_TEST(test_reply_expected),
-        RP_TEST(test_reply_after_timeout_is_a_dead_letter),
+        RP_TEST(test_ask_timed_out_in_the_mailbox_is_skipped),
+        RP_TEST(test_reply_after_the_asker_gave_up_is_a_dead_letter),
         RP_TEST(test_failed_ask_carries_the_reason),
         RP_TEST(test_failed_ask_carries_the_detail),
         RP_TEST(test_failure_reason_inside_the_callback),

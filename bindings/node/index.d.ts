@@ -116,6 +116,10 @@ export class Context {
   /** An extension given to the system (SystemOptions.extensions); NotFoundError if none. */
   extension<T = unknown>(name: string): T;
   ask<R = unknown>(to: Pid, msg: unknown, opts?: AskOptions): Promise<R>;
+  /** Asks without blocking the actor; the answer comes back on this actor's own turn (see
+   *  RequestOptions). Returns a Promise unless opts.then is given. */
+  request<R = unknown>(to: Pid, msg: unknown, opts?: RequestOptions & { then?: undefined }): Promise<R>;
+  request<R = unknown>(to: Pid, msg: unknown, opts: RequestOptions & { then: RequestThen<R> }): void;
   forward(to: Pid): void;
   unhandled(): void;
   spawn(actor: ActorSpec, opts?: SpawnOptions): Pid;
@@ -204,6 +208,10 @@ export interface SpawnOptions {
   dependencies?: Record<string, unknown>;
   /** The actor's mailbox; the default is an unbounded FIFO. */
   mailbox?: MailboxOptions;
+  /** What the actor does while its requests are in flight (default 'off'). */
+  reentrancy?: Reentrancy;
+  /** The most requests in flight at once (BusyError beyond); 0 = no limit. */
+  maxInFlight?: number;
 }
 
 /**
@@ -598,3 +606,16 @@ declare const akt: {
   ProtocolError: typeof ProtocolError;
 };
 export default akt;
+
+/** 'off' and 'allowAll': other messages are handled meanwhile (an A -> B -> A cycle
+ *  completes); 'stash': user messages wait, in order, until the last stash request answered. */
+export type Reentrancy = 'off' | 'allowAll' | 'stash';
+/** A request's continuation: runs on the requester's turn with a live context. */
+export type RequestThen<R = unknown> = (ctx: Context, reply: R | undefined, error: Error | null) => void;
+export interface RequestOptions {
+  /** ms; none by default (TimeoutError after it). */
+  timeout?: number;
+  /** Per call; default: the actor's. */
+  reentrancy?: Reentrancy;
+  type?: string;
+}

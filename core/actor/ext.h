@@ -28,6 +28,14 @@ typedef struct akt__ext {
     akt__vec backoffs;            /* backoff: (child id, last failure ns, restarts) triples */
     struct akt__backoff *backoff; /* this actor's pending restart timer, or NULL */
     int32_t backoff_seq;          /* sequence of the last timer armed */
+    /* Reentrant requests (request.c): the ones in flight, oldest first, and the answers
+     * waiting for a turn (SYS_RESPONSE envelopes). */
+    struct akt__request *requests;
+    akt__env_list responses;
+    uint32_t n_requests;    /* in flight */
+    uint32_t n_stashing;    /* of them in STASH mode: user messages wait while > 0 */
+    uint32_t max_in_flight; /* 0 = no limit */
+    int reentrancy;         /* the actor's mode (AKT_REENTRANCY_*) */
 } akt__ext;
 
 struct akt_system;

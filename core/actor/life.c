@@ -12,6 +12,7 @@
 #include "kernel/path.h"
 #include "kernel/sys.h"
 #include "mailbox/mailbox.h"
+#include "request.h"
 #include "send.h"
 #include "turn.h"
 
@@ -128,6 +129,7 @@ void akt__actor_restart(akt__worker *w, akt__cell *c, int forced) {
     akt__backoff_drop(s, c->ext); /* a restart that came first (one-for-all) */
     atomic_fetch_and_explicit(&c->signals, (unsigned char)~AKT__SIG_SUSPENDED,
                               memory_order_relaxed); /* relaxed: see akt__cell_suspended */
+    akt__requests_cancel_all(c->ext); /* the new incarnation owes the old one nothing */
     akt__call_post_stop(w, c);
     if (c->ext) { /* a restarted actor starts from its own behaviour */
         c->ext->become_fns.n = 0;
@@ -150,6 +152,7 @@ void akt__actor_begin_stop(akt__worker *w, akt__cell *c) {
     /* relaxed: see akt__cell_suspended; a stopping actor's senders get dead letters. */
     atomic_fetch_and_explicit(&c->signals, (unsigned char)~AKT__SIG_SUSPENDED,
                               memory_order_relaxed);
+    akt__requests_cancel_all(c->ext); /* their continuations never run */
     pthread_mutex_lock(&s->lock);
     c->closing = 1;
     for (uint32_t k = c->first_child; k;) {

@@ -69,9 +69,13 @@ static const akt__behavior_rec *akt__intern_locked(akt_system *s, const akt_beha
 
 static int akt__make_ext(akt_system *s, const akt_spawn_options *o, akt__ext **out) {
     *out = NULL;
-    if (!o->supervisor && !o->dependency_count) return 0;
+    if (o->reentrancy < AKT_REENTRANCY_DEFAULT || o->reentrancy > AKT_REENTRANCY_STASH)
+        return AKT_EINVAL;
+    if (!o->supervisor && !o->dependency_count && !o->reentrancy && !o->max_in_flight) return 0;
     akt__ext *x = akt__heap_calloc(&s->heap, sizeof *x);
     if (!x) return AKT_ENOMEM;
+    x->reentrancy = o->reentrancy;
+    x->max_in_flight = o->max_in_flight;
     if (o->supervisor) {
         if (akt__supervisor_read(o->supervisor, &x->supervisor)) {
             akt__ext_free(s, x);

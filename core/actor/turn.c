@@ -13,6 +13,7 @@
 #include "kernel/msg.h"
 #include "life.h"
 #include "mailbox/mailbox.h"
+#include "request.h"
 #include "send.h"
 #include "supervise.h"
 
@@ -47,6 +48,14 @@ static int akt__can_receive(const akt__cell *c) {
     return c->status == AKT__RUNNING || c->status == AKT__DEAD || c->status == AKT__FREE;
 }
 
+/* User messages may be pulled: not while a STASH request keeps them waiting. */
+static int akt__user_open(const akt__cell *c) {
+    return akt__can_receive(c) && !akt__requests_stashing(c);
+}
+
+/* Why an ask is not handled: nobody waits for its answer any more. */
+#define AKT__ASKER_GAVE_UP "asker gave up (the ask timed out or was cancelled)"
+
 static void akt__env_done(akt__envelope *e) {
     akt_msg *m = e->msg;
     akt_future *r = e->reply;
@@ -79,6 +88,15 @@ static int akt__user_prepare(akt__worker *w, akt__cell *c, akt__envelope *e) {
     if (e->kind == AKT__ENV_POISON) {
         akt__env_done(e);
         akt__actor_begin_stop(w, c);
+        return 0;
+    }
+    /* acquire: pairs with the completer's DONE store. A snapshot: an ask that times out
+     * from here on is still handled (its reply then goes to dead letters). */
+    if (e->reply && (atomic_load_explicit(&e->reply->state, memory_order_acquire) & AKT__F_PHASE) !=
+                        AKT__F_PENDING) {
+        akt__publish(s, AKT_EVENT_DEAD_LETTER, c, (akt_pid){e->sender}, e->msg, 0,
+                     AKT__ASKER_GAVE_UP);
+        akt__env_done(e);
         return 0;
     }
     if (e->msg && akt__msg_about(e->msg) && e->sender == akt__msg_about(e->msg) &&
@@ -243,6 +261,9 @@ static void akt__handle_sys(akt__worker *w, akt__cell *c, akt__envelope *e) {
     case AKT__SYS_REINSTATE:
         akt__actor_reinstate(w, c);
         break;
+    case AKT__SYS_RESPONSE:
+        akt__requests_answered(s, c, e);
+        return;
     }
     akt__env_done(e);
 }
@@ -285,7 +306,8 @@ static akt__envelope *akt__next_user(akt__cell *c) {
 }
 
 void akt__cell_release(akt__cell *c, int can_receive) {
-    int pending_unstash = can_receive && c->ext && c->ext->unstashed.head;
+    int pending_unstash = (can_receive && c->ext && c->ext->unstashed.head) ||
+                          akt__requests_ready(c);
     int tail_busy = c->mbox.tail != &c->mbox.stub || akt__mailbox_holds(c);
     /* seq_cst store: the consumer's half of the Dekker pair with akt__mpsc_push +
      * akt__cell_wake. After it, only atomics of c may be read: another thread may own c. */
@@ -351,7 +373,7 @@ int akt__ctx_next(akt__ctx *ctx, akt_msg **msg) {
         akt__self.cell = c;
     }
     for (;;) {
-        if (b->done >= b->budget || !akt__can_receive(c) || !akt__batch_active(c) ||
+        if (b->done >= b->budget || !akt__user_open(c) || !akt__batch_active(c) ||
             akt__system_pending(c))
             return AKT_EAGAIN;
         e = akt__next_user_lingering(w, c);
@@ -393,6 +415,12 @@ size_t akt__cell_run(akt__worker *w, akt__cell *c, size_t budget) {
     size_t done = 0;
     akt__run_system(w, c);
     while (done < budget && akt__can_receive(c)) {
+        if (akt__requests_ready(c)) { /* answers first: they may open the mailbox */
+            done += akt__requests_run(w, c, budget - done);
+            if (akt__system_pending(c)) akt__run_system(w, c);
+            continue;
+        }
+        if (!akt__user_open(c)) break;
         if (akt__batch_active(c)) {
             size_t n = akt__run_batch(w, c, budget - done);
             if (!n) break; /* nothing to pull */
@@ -406,7 +434,7 @@ size_t akt__cell_run(akt__worker *w, akt__cell *c, size_t budget) {
     }
     int recycle = c->recycle; /* finalised in this run */
     c->recycle = 0;
-    akt__cell_release(c, akt__can_receive(c));
+    akt__cell_release(c, akt__user_open(c));
     if (recycle) akt__cell_free(w->disp->system, c);
     return done;
 }

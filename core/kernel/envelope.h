@@ -22,6 +22,7 @@ enum akt__env_kind {
     AKT__SYS_BACKOFF,     /* directive from the parent: restart after arg ns */
     AKT__SYS_SUSPEND,     /* directive from the parent: code, msg = the failure's reason */
     AKT__SYS_REINSTATE,   /* akt_reinstate */
+    AKT__SYS_RESPONSE,    /* a request of this actor completed: arg = the request's id */
 };
 
 /* The envelope holds one of its bounded mailbox's slots (mailbox/mailbox.h). */

@@ -165,8 +165,6 @@ static void akt__drain_all(akt_system *s) {
             akt__envelope *e;
             while ((e = akt__mailbox_take(c))) akt__dead_letter(s, e, akt__cell_pid(c), NULL);
             akt__mailbox_free(&s->heap, c);
-            akt__env_discard_chain(atomic_exchange_explicit(&c->sysq, NULL, memory_order_acquire),
-                                   AKT_ECLOSED);
             akt__env_discard_chain(c->kept, AKT_ECLOSED);
             c->kept = NULL;
             akt__ext_free(s, c->ext);
@@ -174,6 +172,14 @@ static void akt__drain_all(akt_system *s) {
             akt__heap_free(&s->heap, c->name);
             c->name = NULL;
         }
+    }
+    /* Last: what the first pass completed may have queued answers to any actor's system
+     * queue (a request's answer, kernel/future.h callbacks). */
+    for (uint32_t pg = 0; pg < s->npages; pg++) {
+        akt__cell *p = atomic_load_explicit(&s->pages[pg], memory_order_acquire);
+        for (uint32_t i = 0; i < AKT__PAGE_CELLS; i++)
+            akt__env_discard_chain(atomic_exchange_explicit(&p[i].sysq, NULL, memory_order_acquire),
+                                   AKT_ECLOSED);
     }
 }
 

@@ -733,6 +733,11 @@ typedef struct akt_spawn_options {
      * policy out of range, a priority kind without compare, a capacity above INT32_MAX,
      * BLOCK without a positive timeout. Since 0.4. */
     const akt_mailbox_spec *mailbox;
+    /* Appended in 0.4 (read by size), after mailbox. Reentrancy of akt_ctx_request: one of
+     * AKT_REENTRANCY_*; AKT_REENTRANCY_DEFAULT is OFF. */
+    int reentrancy;
+    /* The most requests of this actor in flight at once (AKT_EBUSY beyond); 0 = no limit. */
+    uint32_t max_in_flight;
 } akt_spawn_options;
 
 /* Fills options with the defaults (and sets options->size). */
@@ -840,6 +845,55 @@ AKT_API int akt_ctx_dependency(akt_ctx *ctx, const char *name, void **value);
 /* A system extension (akt_system_options.extension_names), by name; AKT_ENOTFOUND if
  * there is none. */
 AKT_API int akt_ctx_extension(akt_ctx *ctx, const char *name, void **value);
+
+/* Reentrant requests (GoAkt's ctx.Request). A request is an ask whose answer is handled on
+ * the requesting actor's own turn: its continuation then(ctx, rc, reply, data) runs there,
+ * never concurrently with receive, with rc 0 and the reply (borrowed for the call), or the
+ * ask's error (AKT_ETIMEDOUT, AKT_ECANCELED, AKT_EUNHANDLED, AKT_EFAILED, ...) and NULL.
+ * A continuation that returns an error fails the actor as receive would.
+ * What the actor does meanwhile is the request's mode:
+ *   OFF        user messages keep flowing; the answer comes on a later turn
+ *   ALLOW_ALL  the same: other messages (a request back from the callee) are handled while
+ *              the request is in flight, so an A -> B -> A call cycle does not deadlock
+ *   STASH      user messages wait in the mailbox, in their order, until the last STASH
+ *              request of the actor completed (answers and system messages still come).
+ * A stop or a restart cancels the requests in flight: their continuations do not run (drop
+ * runs instead). */
+#define AKT_REENTRANCY_DEFAULT 0 /* per call: the actor's mode; at spawn: OFF */
+#define AKT_REENTRANCY_OFF 1
+#define AKT_REENTRANCY_ALLOW_ALL 2
+#define AKT_REENTRANCY_STASH 3
+
+/* A request in flight: a handle, never dereferenced (a number that is never reused). */
+typedef struct akt_request akt_request;
+/* The continuation of a request, on the requester's turn; reply is borrowed. */
+typedef int (*akt_request_then)(akt_ctx *ctx, int rc, akt_msg *reply, void *data);
+
+typedef struct akt_request_options {
+    size_t size;              /* sizeof(akt_request_options) */
+    int64_t timeout_ns;       /* 0 = none (GoAkt's default); > 0 = AKT_ETIMEDOUT after it */
+    int mode;                 /* AKT_REENTRANCY_*; DEFAULT = the actor's mode */
+    akt_request_then then;    /* may be NULL */
+    void (*drop)(void *data); /* may be NULL: runs instead of then when the request is
+                                 cancelled by a stop, a restart or the shutdown */
+    void *data;
+} akt_request_options;
+
+/* Fills options with the defaults (and sets options->size). */
+AKT_API int akt_request_options_init(akt_request_options *options);
+
+/* Sends msg to to as an ask from self and returns at once; *out names the request (may be
+ * NULL). Takes msg on success. options may be NULL (no continuation, no timeout). AKT_EBUSY
+ * beyond the actor's max_in_flight, AKT_ENOTFOUND for a pid that is not live, AKT_EINVAL
+ * for a bad mode or a negative timeout, AKT_EMISUSE outside the actor's callbacks. */
+AKT_API int akt_ctx_request(akt_ctx *ctx, akt_pid to, akt_msg *msg,
+                            const akt_request_options *options, akt_request **out);
+
+/* Cancels a request of this actor (best effort, idempotent): if it was still pending, its
+ * continuation runs with AKT_ECANCELED on a later turn, and the callee skips the message if
+ * it has not started it. 0 while the request is in flight (its continuation has not run),
+ * AKT_ENOTFOUND once it is over or for a request of another actor. */
+AKT_API int akt_request_cancel(akt_ctx *ctx, akt_request *request);
 
 /* ===================================================================================== */
 /* 8. Lifecycle from outside                                                              */

@@ -189,6 +189,12 @@ AKTJ_FUTURE_CALLBACK(akt_shutdown_cb, aktj_shutdown_done)
 %ignore akt_msg_header;       /* aktj_ctx_headers */
 %ignore akt_msg_header_at;
 %ignore akt_msg_header_count;
+%ignore akt_request;
+%ignore akt_request_then;
+%ignore akt_request_options;
+%ignore akt_request_options_init;
+%ignore akt_ctx_request;    /* aktj_ctx_request */
+%ignore akt_request_cancel; /* aktj_request_cancel */
 %ignore akt_notify_fn;
 %ignore akt_dispatcher_create_external;
 %ignore akt_dispatcher_run;

@@ -63,7 +63,15 @@ int aktj_system_destroy(JNIEnv *env, jlong system, jlong record);
 int aktj_spawn(JNIEnv *env, jlong system, jlong ctx, jobject cell, jstring name,
                jobjectArray dep_names, jobjectArray dep_values, jint directive, jobject decider,
                jint strategy, jlong max_retries, jlong within_ns, jdoubleArray backoff,
-               jlongArray mailbox, jlongArray out);
+               jlongArray mailbox, jint reentrancy, jint max_in_flight, jlongArray out);
+
+/* A request from the running callback (akt_ctx_request): msg (taken on success) goes to
+ * pid; the answer calls Upcalls.settle(cell, ctx, id, ...) on the actor's turn. timeout_ns
+ * 0 = none; mode AKT_REENTRANCY_*. out[0] gets akt's request handle (aktj_request_cancel). */
+int aktj_ctx_request(JNIEnv *env, jlong ctx, jlong pid, jlong msg, jobject cell, jlong id,
+                     jlong timeout_ns, jint mode, jlongArray out);
+/* akt_request_cancel of a handle aktj_ctx_request gave. */
+int aktj_request_cancel(jlong ctx, jlong request);
 
 /* Spawns a top-level C actor (aktj_native.c): from library's factory symbol, called as
  * int symbol(const char *arg, const akt_behavior **behavior, void **state) (AKT_ENOTFOUND

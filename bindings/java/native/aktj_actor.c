@@ -228,7 +228,7 @@ void *aktj_actor_state(JNIEnv *env, jobject cell) {
 int aktj_spawn(JNIEnv *env, jlong system, jlong ctx, jobject cell, jstring name,
                jobjectArray dep_names, jobjectArray dep_values, jint directive, jobject decider,
                jint strategy, jlong max_retries, jlong within_ns, jdoubleArray backoff,
-               jlongArray mailbox, jlongArray out) {
+               jlongArray mailbox, jint reentrancy, jint max_in_flight, jlongArray out) {
     if (cell == NULL || out == NULL || (*env)->GetArrayLength(env, out) < 1) return AKT_EINVAL;
     akt_mailbox_spec mb = {.size = sizeof mb};
     if (mailbox != NULL) {
@@ -243,7 +243,7 @@ int aktj_spawn(JNIEnv *env, jlong system, jlong ctx, jobject cell, jstring name,
         mb.when_full = (int)f[2];
         mb.block_timeout_ns = f[3];
     }
-    if (max_retries < 0 || max_retries > (jlong)UINT32_MAX) return AKT_EINVAL;
+    if (max_retries < 0 || max_retries > (jlong)UINT32_MAX || max_in_flight < 0) return AKT_EINVAL;
     size_t ndeps = dep_names != NULL ? (size_t)(*env)->GetArrayLength(env, dep_names) : 0;
     if (ndeps > 0 &&
         (dep_values == NULL || (size_t)(*env)->GetArrayLength(env, dep_values) != ndeps))
@@ -272,6 +272,8 @@ int aktj_spawn(JNIEnv *env, jlong system, jlong ctx, jobject cell, jstring name,
     opts.dependency_values = (void *const *)a->deps;
     opts.dependency_count = ndeps;
     if (mailbox != NULL) opts.mailbox = &mb;
+    opts.reentrancy = reentrancy;
+    opts.max_in_flight = (uint32_t)max_in_flight;
 
     akt_pid pid = {0};
     if (rc == 0 && a->cell == NULL) rc = AKT_ENOMEM;
@@ -298,4 +300,78 @@ jobject aktj_ctx_dependency(JNIEnv *env, jlong ctx, jstring name) {
     int rc = akt_ctx_dependency(AKTJ_PTR(ctx), n, &value);
     (*env)->ReleaseStringUTFChars(env, name, n);
     return rc == 0 && value != NULL ? (*env)->NewLocalRef(env, (jobject)value) : NULL;
+}
+
+/* ---- requests ------------------------------------------------------------------------- */
+
+typedef struct aktj_req {
+    jobject cell; /* global reference, dropped with the request */
+    jlong id;     /* the CompletableFuture's key in the cell */
+} aktj_req;
+
+static void req_free(aktj_req *r) {
+    JNIEnv *env = aktj_env();
+    if (env != NULL) (*env)->DeleteGlobalRef(env, r->cell);
+    free(r);
+}
+
+static int req_then(akt_ctx *ctx, int rc, akt_msg *reply, void *data) {
+    aktj_req *r = data;
+    JNIEnv *env = aktj_env();
+    if (env == NULL) {
+        free(r);
+        return akt_ctx_fail(ctx, "akt-java: this thread cannot attach to the JVM");
+    }
+    void *obj = NULL;
+    if (rc != 0 || reply == NULL || akt_msg_object(reply, &aktj_object_ops, &obj) != 0) obj = NULL;
+    jvalue args[6];
+    args[0].l = r->cell;
+    args[1].j = AKTJ_HANDLE(ctx);
+    args[2].j = r->id;
+    args[3].i = rc;
+    args[4].l = (jobject)obj;
+    args[5].j = AKTJ_HANDLE(rc == 0 ? reply : NULL);
+    jint out = (*env)->CallStaticIntMethodA(env, aktj_g.upcalls, aktj_g.settle, args);
+    if (aktj_drop_exception(env, "settle"))
+        out = akt_ctx_fail(ctx, "akt-java: an error escaped a request's continuation");
+    req_free(r);
+    return out;
+}
+
+/* A stop, restart or shutdown: the future never completes (the cell forgets it). */
+static void req_drop(void *data) { req_free(data); }
+
+int aktj_ctx_request(JNIEnv *env, jlong ctx, jlong pid, jlong msg, jobject cell, jlong id,
+                     jlong timeout_ns, jint mode, jlongArray out) {
+    if (cell == NULL || msg == 0 || out == NULL || (*env)->GetArrayLength(env, out) < 1)
+        return AKT_EINVAL;
+    aktj_req *r = malloc(sizeof *r);
+    if (r == NULL) return AKT_ENOMEM;
+    r->cell = (*env)->NewGlobalRef(env, cell);
+    r->id = id;
+    if (r->cell == NULL) {
+        free(r);
+        return AKT_ENOMEM;
+    }
+    akt_request_options o;
+    akt_request_options_init(&o);
+    o.timeout_ns = timeout_ns;
+    o.mode = mode;
+    o.then = req_then;
+    o.drop = req_drop;
+    o.data = r;
+    akt_request *req = NULL;
+    int rc = akt_ctx_request(AKTJ_PTR(ctx), aktj_pid(pid), AKTJ_PTR(msg), &o, &req);
+    if (rc != 0) {
+        req_free(r);
+        return rc;
+    }
+    jlong h = (jlong)(uintptr_t)req;
+    (*env)->SetLongArrayRegion(env, out, 0, 1, &h);
+    return 0;
+}
+
+int aktj_request_cancel(jlong ctx, jlong request) {
+    if (request == 0) return AKT_EINVAL;
+    return akt_request_cancel(AKTJ_PTR(ctx), (akt_request *)(uintptr_t)request);
 }

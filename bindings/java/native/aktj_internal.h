@@ -16,9 +16,11 @@
  * system one), and looking methods up per call would cost more than the call. */
 typedef struct aktj_jvm {
     JavaVM *vm;
-    jclass upcalls;           /* dev.akt.Upcalls */
-    jmethodID receive;        /* static int receive(Object cell, long ctx, Object obj, long msg) */
-    jmethodID receive_batch;  /* static int receiveBatch(Object cell, long ctx) */
+    jclass upcalls;          /* dev.akt.Upcalls */
+    jmethodID receive;       /* static int receive(Object cell, long ctx, Object obj, long msg) */
+    jmethodID receive_batch; /* static int receiveBatch(Object cell, long ctx) */
+    /* static int settle(Object cell, long ctx, long id, int rc, Object obj, long msg) */
+    jmethodID settle;
     jobject native_message;   /* Upcalls.NATIVE_MESSAGE: "not a Java object, decode it" */
     jmethodID pre_start;      /* static int preStart(Object cell, long ctx) */
     jmethodID post_stop;      /* static void postStop(Object cell, long ctx) */

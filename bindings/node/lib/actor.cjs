@@ -31,6 +31,15 @@ const freeIds = [];
 
 const DIRECTIVES = { restart: 0, resume: 1, stop: 2, escalate: 3, suspend: 4 };
 
+// Reentrancy modes (AKT_REENTRANCY_*): undefined = the actor's (at spawn: off).
+const REENTRANCY = { off: 1, allowAll: 2, stash: 3 };
+function reentrancyOf(m) {
+  if (m === undefined || m === null) return 0;
+  const n = REENTRANCY[m];
+  if (n === undefined) throw makeError(errnos.InvalidArgumentError, `reentrancy must be 'off', 'allowAll' or 'stash', not ${String(m)}`);
+  return n;
+}
+
 function directiveOf(d, fallback) {
   if (d === undefined || d === null) return fallback;
   if (typeof d === 'number' && d >= 0 && d <= 4) return d;
@@ -263,6 +272,53 @@ function deliver(value, type) {
   }
 }
 
+// A request's answer, on the actor's turn (akt_ctx_request's continuation): the reply
+// comes as a message does to deliver (none on an error), and (id, rc) from requestInfo().
+// With a then callback it runs here with a live context; else the promise settles here.
+function settle(value, type) {
+  const cell = cells[shared.ints[S_ACTOR]];
+  const [id, rc] = native.requestInfo();
+  const entry = cell.requests.get(id);
+  if (entry === undefined) return undefined;
+  cell.requests.delete(id);
+  const slot = shared.ints[S_MESSAGE];
+  const ctx = cell.ctx;
+  ctx[kLive] = true;
+  try {
+    let error = null;
+    if (rc !== 0) {
+      error = makeError(rc, 'request');
+      value = undefined;
+    } else if (slot >= 0) {
+      value = values[slot];
+    } else if (type !== undefined) {
+      value = decode(value, type);
+    }
+    if (entry.then) entry.then(ctx, value, error);
+    else if (error) entry.reject(error);
+    else entry.resolve(value);
+  } catch (e) {
+    ctx[kLive] = false;
+    return failed(cell, 'request continuation', e);
+  }
+  ctx[kLive] = false;
+  return undefined;
+}
+
+// ctx.request: registers the answer's entry, then asks akt.
+function request(cell, pid, msg, type, opts) {
+  let timeout, mode, then;
+  if (opts !== undefined) ({ timeout, reentrancy: mode, then } = opts);
+  if (then !== undefined && typeof then !== 'function') throw makeError(errnos.InvalidArgumentError, 'then must be a function (ctx, reply, error)');
+  const m = reentrancyOf(mode);
+  const id = ++cell.nextRequest;
+  const entry = { then, resolve: null, reject: null };
+  const p = then ? undefined : new Promise((resolve, reject) => { entry.resolve = resolve; entry.reject = reject; });
+  native.ctxRequest(pid.lo, pid.hi, msg, type, timeout, m, id);
+  cell.requests.set(id, entry);
+  return p;
+}
+
 function preStart() {
   const cell = cells[shared.ints[S_ACTOR]];
   if (cell.ctx.self === null && native.ctxSelf()) { // a grain's activation: akt spawned it
@@ -270,6 +326,7 @@ function preStart() {
   }
   if (cell.stopped) { // a restart: a fresh instance from the class, the behaviour reset
     cell.stopped = false;
+    cell.requests.clear(); // akt cancelled them: they never settle
     if (cell.make) cell.actor = cell.make();
     cell.stack.length = 0;
   }
@@ -355,17 +412,22 @@ function spawnActor(system, parentCtx, actor, opts = {}) {
   const depNames = Object.keys(deps);
   // Boxed: akt hands each value back as a pointer, which needs an object.
   const depValues = depNames.map((k) => ({ value: deps[k] }));
+  const reentrancy = reentrancyOf(opts.reentrancy);
+  const maxInFlight = opts.maxInFlight === undefined ? 0 : opts.maxInFlight;
+  if (!Number.isInteger(maxInFlight) || maxInFlight < 0 || maxInFlight > 0x7fffffff) {
+    throw makeError(errnos.InvalidArgumentError, `maxInFlight must be an integer >= 0, not ${String(maxInFlight)}`);
+  }
 
   const id = freeIds.length ? freeIds.pop() : cells.length;
   const cell = {
     system, make, actor: instance, stack: [], stopped: false, name: opts.name, lastError: null,
-    ctx: null,
+    ctx: null, requests: new Map(), nextRequest: 0,
   };
   cell.ctx = new Context(cell);
   cells[id] = cell;
   try {
     native.spawn(parentCtx ? null : system[kHandle], opts.name, id, directive, decider,
-      depNames, depValues, budget, mailbox);
+      depNames, depValues, budget, mailbox, reentrancy, maxInFlight);
   } catch (e) {
     cells[id] = undefined;
     freeIds.push(id);
@@ -403,7 +465,7 @@ function grainCell(system, make, name) {
 }
 
 install({
-  deliver, preStart, postStop, freed, decode,
+  deliver, preStart, postStop, freed, decode, settle,
   // A refused call may release a message it made, possibly after making its error (akt runs
   // that release at the next pump, release_on), and a throw skips the caller's kick(): kick
   // once the call is over.
@@ -414,4 +476,4 @@ install({
   json: (v) => JSON.stringify(v),
 });
 
-module.exports = { Actor, Terminated, spawnActor, budgetOf, grainCell };
+module.exports = { Actor, Terminated, spawnActor, budgetOf, grainCell, request };

@@ -102,6 +102,19 @@ class Context {
     return this.#local(pid).ask(msg, opts);
   }
 
+  /** Asks without blocking the actor; the answer comes back on this actor's own turn.
+   *  opts: { timeout (ms, none by default), reentrancy ('off' | 'allowAll' | 'stash'),
+   *  type, then }. With then(ctx, reply, error), it runs on that turn with a live context and
+   *  nothing is returned; else a Promise settles on that turn (code after an await runs
+   *  after the turn, where the context is no longer live). A stop or restart cancels the
+   *  requests in flight: they never settle. */
+  request(pid, msg, opts) {
+    check(this);
+    const data = dataOf(msg);
+    const type = typeOf(msg, opts);
+    return require('./actor.cjs').request(this[kCell], this.#local(pid), data, type, opts);
+  }
+
   /** Forwards the current message, keeping its sender and asker. */
   forward(pid) {
     check(this);

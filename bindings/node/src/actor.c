@@ -20,8 +20,10 @@ static int call_hook(an_inst *I, napi_ref hook, napi_value fn, akt_ctx *ctx, akt
     if (!fn && napi_open_handle_scope(env, &scope) != napi_ok) return AKT_EFAILED;
     akt_ctx *prev_ctx = I->cur_ctx;
     an_sys *prev_sys = I->cur_sys;
+    an_actor *prev_actor = I->cur_actor;
     I->cur_ctx = ctx;
     I->cur_sys = a->sys;
+    I->cur_actor = a;
 
     int rc = 0;
     napi_value argv[2], result;
@@ -62,8 +64,98 @@ static int call_hook(an_inst *I, napi_ref hook, napi_value fn, akt_ctx *ctx, akt
     }
     I->cur_ctx = prev_ctx;
     I->cur_sys = prev_sys;
+    I->cur_actor = prev_actor;
     if (scope) napi_close_handle_scope(env, scope);
     return rc;
+}
+
+/* ------------------------------------------------------------------ requests */
+
+/* A request of a JS actor: the continuation calls lib/actor.cjs's settle on the actor's
+ * turn, with the reply as a message (like receive) and (id, rc) in requestInfo(). */
+typedef struct an_req {
+    an_actor *a;
+    int32_t id; /* the promise's entry in the actor's cell */
+} an_req;
+
+static int js_request_then(akt_ctx *ctx, int rc, akt_msg *reply, void *data) {
+    an_req *r = data;
+    an_actor *a = r->a;
+    an_inst *I = a->inst;
+    int32_t id = r->id;
+    free(r);
+    if (I->closing) return 0;
+    int32_t prev_id = I->req_id, prev_rc = I->req_rc;
+    I->req_id = id;
+    I->req_rc = rc;
+    int out = call_hook(I, I->settle, NULL, ctx, rc == 0 ? reply : NULL, a);
+    I->req_id = prev_id;
+    I->req_rc = prev_rc;
+    return out;
+}
+
+/* Stop, restart, shutdown: the promise never settles (lib/actor.cjs forgets it). Any
+ * thread: only C memory is touched. */
+static void js_request_drop(void *data) { free(data); }
+
+/* ctxRequest(lo, hi, value, type, timeoutMs, mode, id): akt_ctx_request from the running
+ * callback. timeoutMs 0 or undefined: none. */
+static napi_value CtxRequest(napi_env env, napi_callback_info info) {
+    AN_ARGS(7);
+    if (!I->cur_ctx || !I->cur_actor) return an_throw(env, I, AKT_EMISUSE);
+    akt_pid to;
+    if (!an_get_pid(I, env, argv[0], argv[1], &to)) return NULL;
+    char tbuf[256];
+    char *type = an_opt_string(I, env, argv[3], tbuf, sizeof tbuf);
+    if (type == (char *)-1) return NULL;
+    akt_request_options o;
+    akt_request_options_init(&o);
+    napi_valuetype t;
+    napi_typeof(env, argv[4], &t);
+    if (t != napi_undefined && t != napi_null) {
+        double ms;
+        if (napi_get_value_double(env, argv[4], &ms) != napi_ok || !(ms >= 0) || ms > 9.2e12)
+            return an_throw_msg(env, I, AKT_EINVAL, "expected a timeout >= 0 ms");
+        o.timeout_ns = (int64_t)(ms * 1e6);
+        if (ms > 0 && o.timeout_ns <= 0) o.timeout_ns = 1;
+    }
+    int32_t mode = 0, id = 0;
+    napi_get_value_int32(env, argv[5], &mode);
+    napi_get_value_int32(env, argv[6], &id);
+    o.mode = mode;
+    an_req *r = malloc(sizeof *r);
+    if (!r) return an_throw(env, I, AKT_ENOMEM);
+    r->a = I->cur_actor;
+    r->id = id;
+    o.then = js_request_then;
+    o.drop = js_request_drop;
+    o.data = r;
+    akt_msg *m;
+    int rc = an_msg_arg(I->cur_sys, env, argv[2], 0, type, an_js_pid(I, NULL, to), &m);
+    if (rc) {
+        free(r);
+        return an_throw(env, I, rc);
+    }
+    akt_request *req = NULL;
+    rc = akt_ctx_request(I->cur_ctx, to, m, &o, &req);
+    if (rc) {
+        free(r);
+        akt_msg_release(m);
+        return an_throw(env, I, rc);
+    }
+    return NULL;
+}
+
+/* requestInfo() -> [id, rc] of the request being settled. */
+static napi_value RequestInfo(napi_env env, napi_callback_info info) {
+    AN_ARGS(0);
+    napi_value arr, v;
+    napi_create_array_with_length(env, 2, &arr);
+    napi_create_int32(env, I->req_id, &v);
+    napi_set_element(env, arr, 0, v);
+    napi_create_int32(env, I->req_rc, &v);
+    napi_set_element(env, arr, 1, v);
+    return arr;
 }
 
 static int js_receive(akt_ctx *ctx, akt_msg *msg, void *state) {
@@ -236,10 +328,11 @@ static int read_mailbox(napi_env env, napi_value v, akt_mailbox_spec *spec) {
 }
 
 /* spawn(handle|null, name, id, directive, decider, depNames, depValues,
- * [strategy, maxRetries, withinNs], [kind, capacity, whenFull, timeoutNs]|undefined) -> the pid in
- * scratch[AN_SCR_PID]. A null handle spawns a child of the actor whose callback is running. */
+ * [strategy, maxRetries, withinNs], [kind, capacity, whenFull, timeoutNs]|undefined, reentrancy,
+ * maxInFlight) -> the pid in scratch[AN_SCR_PID]. A null handle spawns a child of the actor whose
+ * callback is running. */
 static napi_value Spawn(napi_env env, napi_callback_info info) {
-    AN_ARGS(9);
+    AN_ARGS(11);
     an_sys *s = NULL;
     napi_valuetype t;
     napi_typeof(env, argv[0], &t);
@@ -291,6 +384,11 @@ static napi_value Spawn(napi_env env, napi_callback_info info) {
     o.dependency_names = (const char *const *)a->dep_names;
     o.dependency_values = (void *const *)a->deps;
     o.dependency_count = a->ndeps;
+    int32_t reentrancy = 0, max_in_flight = 0;
+    napi_get_value_int32(env, argv[9], &reentrancy); /* undefined: stays 0 */
+    napi_get_value_int32(env, argv[10], &max_in_flight);
+    o.reentrancy = reentrancy;
+    o.max_in_flight = max_in_flight > 0 ? (uint32_t)max_in_flight : 0;
     int rc;
     if (s) {
         a->sys = s;
@@ -317,7 +415,11 @@ static napi_value Spawn(napi_env env, napi_callback_info info) {
 }
 
 napi_status an_register_actor(napi_env env, napi_value exports, an_inst *I) {
-    static const an_fn fns[] = {{"spawn", Spawn}, {"next", Next}, {NULL, NULL}};
+    static const an_fn fns[] = {{"spawn", Spawn},
+                                {"next", Next},
+                                {"ctxRequest", CtxRequest},
+                                {"requestInfo", RequestInfo},
+                                {NULL, NULL}};
     an_export(env, exports, I, fns);
     return napi_ok;
 }

@@ -70,7 +70,7 @@ struct an_inst {
     int closing; /* the environment is being torn down: callbacks do nothing */
 
     /* JS hooks installed by lib/actor.cjs. */
-    napi_ref deliver, pre_start, post_stop, freed, make_error, decode, pump, json, put, get;
+    napi_ref deliver, pre_start, post_stop, freed, make_error, decode, pump, json, put, get, settle;
     napi_ref grain_activate; /* lib/grain.cjs's activate(kindId, name) -> cell id, or NULL */
     napi_value deliver_fn;   /* deliver, resolved once per pump (valid during the pump) */
     /* The memory shared with JS (an_shared, above), NULL before init(). */
@@ -94,7 +94,9 @@ struct an_inst {
     /* The current callback (receive, pre_start, post_stop), or NULL; its message is
      * akt_ctx_message's. */
     akt_ctx *cur_ctx;
-    an_sys *cur_sys; /* the system of cur_ctx's actor */
+    an_sys *cur_sys;            /* the system of cur_ctx's actor */
+    struct an_actor *cur_actor; /* cur_ctx's actor */
+    int32_t req_id, req_rc;     /* the request a settle call is about (requestInfo) */
     int in_run;
 
     /* Counters for tests and tuning (JS thread only, except wakeups: atomic). */

@@ -230,6 +230,95 @@ int akt_py_become_receive(akt_ctx *ctx, akt_msg *msg, void *state) {
     return run_receive(ctx, msg, state, 1);
 }
 
+/* ------------------------------------------------------------------ requests */
+
+typedef struct py_request {
+    akt_py_cell *cell; /* the requester: its continuation runs on its turn, while it lives */
+    PyObject *then;    /* strong, or NULL */
+} py_request;
+
+void *akt_py_request_new(akt_py_cell *c, PyObject *then) {
+    py_request *r = malloc(sizeof *r);
+    if (!r) {
+        PyErr_NoMemory();
+        return NULL;
+    }
+    r->cell = c;
+    r->then = then == Py_None ? NULL : then;
+    Py_XINCREF(r->then);
+    return r;
+}
+
+/* then(ctx, reply, error): reply on success (error None), else None and the exception. */
+int akt_py_request_then(akt_ctx *ctx, int rc, akt_msg *reply, void *data) {
+    py_request *r = data;
+    akt_py_cell *c = r->cell;
+    PyObject *then = r->then;
+    free(r);
+    if (!then) return 0;
+    int entered = akt_py_enter();
+    if (entered < 0) return AKT_ECLOSED; /* Python is gone: so is the callable */
+    akt_py_drain();
+    int out = 0;
+    akt_py_context *cx = ctx_begin(c, ctx);
+    PyObject *value = NULL, *err = NULL;
+    if (cx) {
+        if (rc == 0) {
+            value = reply ? akt_py_msg_value(c->system, reply) : Py_NewRef(Py_None);
+            err = value ? Py_NewRef(Py_None) : NULL;
+        } else {
+            err = akt_py_error(rc, "request");
+            value = err ? Py_NewRef(Py_None) : NULL;
+        }
+    }
+    if (!value || !err) {
+        out = akt_py_fail(c, ctx, "request continuation");
+    } else {
+        PyObject *args[4] = {NULL, (PyObject *)cx, value, err};
+        PyObject *res = PyObject_Vectorcall(then, args + 1, 3 | PY_VECTORCALL_ARGUMENTS_OFFSET,
+                                            NULL);
+        if (!res) out = akt_py_fail(c, ctx, "request continuation");
+        Py_XDECREF(res);
+    }
+    Py_XDECREF(value);
+    Py_XDECREF(err);
+    if (cx) ctx_end(c, cx);
+    Py_DECREF(then);
+    akt_py_leave(entered);
+    return out;
+}
+
+void akt_py_request_drop(void *data) {
+    py_request *r = data;
+    /* Any thread (a stop, the shutdown's drain): the deferred release. */
+    if (r->then) akt_py_decref_later(r->then);
+    free(r);
+}
+
+int akt_py_reentrancy_arg(PyObject *obj, int *out) {
+    *out = AKT_REENTRANCY_DEFAULT;
+    if (!obj || obj == Py_None) return 0;
+    const char *s = PyUnicode_Check(obj) ? PyUnicode_AsUTF8(obj) : NULL;
+    if (!s) {
+        if (!PyErr_Occurred())
+            PyErr_Format(PyExc_TypeError, "reentrancy must be a str or None, not %.100s",
+                         Py_TYPE(obj)->tp_name);
+        return -1;
+    }
+    if (strcmp(s, "off") == 0)
+        *out = AKT_REENTRANCY_OFF;
+    else if (strcmp(s, "allow_all") == 0)
+        *out = AKT_REENTRANCY_ALLOW_ALL;
+    else if (strcmp(s, "stash") == 0)
+        *out = AKT_REENTRANCY_STASH;
+    else {
+        PyErr_Format(PyExc_ValueError, "reentrancy must be 'off', 'allow_all' or 'stash', not %R",
+                     obj);
+        return -1;
+    }
+    return 0;
+}
+
 /* Calls fn(ctx) if fn is set. Returns 0 or the failure code. */
 static int call_hook(akt_py_cell *c, akt_ctx *ctx, PyObject *fn, const char *where) {
     if (!fn) return 0;
@@ -604,13 +693,22 @@ static int mailbox_arg(PyObject *mailbox, akt_mailbox_spec *spec) {
 
 PyObject *akt_py_spawn(akt_py_system *s, akt_ctx *ctx, akt_py_cell *parent, PyObject *args,
                        PyObject *kwargs) {
-    static char *kwlist[] = {"name",         "actor",   "dispatcher", "supervisor",
-                             "dependencies", "mailbox", NULL};
+    static char *kwlist[] = {"name",    "actor",      "dispatcher",    "supervisor", "dependencies",
+                             "mailbox", "reentrancy", "max_in_flight", NULL};
     PyObject *name = Py_None, *actor = NULL, *dispatcher = Py_None, *supervisor = Py_None,
-             *deps = Py_None, *mailbox = Py_None;
-    if (!PyArg_ParseTupleAndKeywords(args, kwargs, "OO|$OOOO:spawn", kwlist, &name, &actor,
-                                     &dispatcher, &supervisor, &deps, &mailbox))
+             *deps = Py_None, *mailbox = Py_None, *reentrancy = Py_None;
+    Py_ssize_t max_in_flight = 0;
+    if (!PyArg_ParseTupleAndKeywords(args, kwargs, "OO|$OOOOOn:spawn", kwlist, &name, &actor,
+                                     &dispatcher, &supervisor, &deps, &mailbox, &reentrancy,
+                                     &max_in_flight))
         return NULL;
+    int mode_re;
+    if (akt_py_reentrancy_arg(reentrancy, &mode_re)) return NULL;
+    if (max_in_flight < 0 || (uint64_t)max_in_flight > UINT32_MAX) {
+        PyErr_Format(PyExc_ValueError, "max_in_flight must be >= 0 (0: no limit), got %zd",
+                     max_in_flight);
+        return NULL;
+    }
     akt_mailbox_spec mbspec = {.size = sizeof mbspec};
     if (mailbox != Py_None && mailbox_arg(mailbox, &mbspec)) return NULL;
     const char *cname = NULL;
@@ -684,6 +782,8 @@ PyObject *akt_py_spawn(akt_py_system *s, akt_ctx *ctx, akt_py_cell *parent, PyOb
         mbspec.compare = py_mailbox_compare;
         mbspec.compare_data = c;
     }
+    opts.reentrancy = mode_re;
+    opts.max_in_flight = (uint32_t)max_in_flight;
     opts.dispatcher = c->mode == AKT_PY_MODE_PYTHON ? s->disp : NULL;
     opts.dependency_names = dep_names;
     opts.dependency_values = dep_values;

@@ -31,6 +31,16 @@ typedef struct akt_py_context {
 /* Fails the running callback with the current Python exception: logs it, hands its
  * traceback to akt_ctx_fail and returns AKT_EFAILED. */
 int akt_py_fail(akt_py_cell *c, akt_ctx *ctx, const char *where);
+/* A request's continuation (akt_request_options.then / .drop): data is an
+ * akt_py_request_new. */
+int akt_py_request_then(akt_ctx *ctx, int rc, akt_msg *reply, void *data);
+void akt_py_request_drop(void *data);
+/* The data of a request of cell c whose continuation is then (a new reference is taken);
+ * NULL with MemoryError set. */
+void *akt_py_request_new(akt_py_cell *c, PyObject *then);
+/* A reentrancy mode by name ("off", "allow_all", "stash") or None (the default). 0, or -1
+ * with ValueError / TypeError set. */
+int akt_py_reentrancy_arg(PyObject *obj, int *out);
 /* The receive akt calls for handlers pushed with become (state = the cell). */
 int akt_py_become_receive(akt_ctx *ctx, akt_msg *msg, void *state);
 

@@ -124,6 +124,64 @@ static PyObject *ctx_ask(akt_py_context *self, PyObject *args, PyObject *kwargs)
     return PyObject_CallFunctionObjArgs(akt_py.ctx_ask, to, msg, timeout, type, NULL);
 }
 
+/* request(to, msg, then=None, *, timeout=None, reentrancy=None, type=None) -> int: a request
+ * whose continuation then(ctx, reply, error) runs on this actor's turn (akt_ctx_request).
+ * timeout None = no timeout. Returns the request's id, for ctx.cancel_request(). */
+static PyObject *ctx_request(akt_py_context *self, PyObject *args, PyObject *kwargs) {
+    static char *kwlist[] = {"to", "msg", "then", "timeout", "reentrancy", "type", NULL};
+    PyObject *to, *msg, *then = Py_None, *timeout = Py_None, *mode = Py_None, *type = Py_None;
+    if (!PyArg_ParseTupleAndKeywords(args, kwargs, "OO|O$OOO:request", kwlist, &to, &msg, &then,
+                                     &timeout, &mode, &type))
+        return NULL;
+    LIVE(self, c);
+    if (then != Py_None && !PyCallable_Check(then)) {
+        PyErr_SetString(PyExc_TypeError, "then must be callable(ctx, reply, error) or None");
+        return NULL;
+    }
+    akt_request_options o;
+    akt_request_options_init(&o);
+    if (timeout != Py_None && akt_py_timeout_arg(c->system, timeout, &o.timeout_ns)) return NULL;
+    if (akt_py_reentrancy_arg(mode, &o.mode)) return NULL;
+    akt_pid pid;
+    if (akt_py_pid_arg(c->system, to, &pid)) return NULL;
+    akt_msg *m;
+    if (akt_py_msg_new(c->system, msg, type, &m)) return NULL;
+    void *data = akt_py_request_new(c, then);
+    if (!data) {
+        akt_msg_release(m);
+        return NULL;
+    }
+    o.then = akt_py_request_then;
+    o.drop = akt_py_request_drop;
+    o.data = data;
+    akt_request *req = NULL;
+    int rc = akt_ctx_request(self->ctx, pid, m, &o, &req);
+    if (rc) {
+        akt_msg_release(m);
+        akt_py_request_drop(data);
+        return akt_py_raise(rc,
+                            rc == AKT_EBUSY ? "request: too many requests in flight" : "request");
+    }
+    return PyLong_FromUnsignedLongLong((unsigned long long)(uintptr_t)req);
+}
+
+/* cancel_request(id) -> bool: True while the request was in flight (its continuation then
+ * gets akt.Cancelled unless the answer came first), False once it is over. */
+static PyObject *ctx_cancel_request(akt_py_context *self, PyObject *id) {
+    LIVE(self, c);
+    (void)c;
+    unsigned long long v = PyLong_Check(id) ? PyLong_AsUnsignedLongLong(id) : 0;
+    if (PyErr_Occurred()) return NULL;
+    if (!v) {
+        PyErr_SetString(PyExc_TypeError, "cancel_request takes the id ctx.request() returned");
+        return NULL;
+    }
+    int rc = akt_request_cancel(self->ctx, (akt_request *)(uintptr_t)v);
+    if (rc == AKT_ENOTFOUND) Py_RETURN_FALSE;
+    if (rc) return akt_py_raise(rc, "cancel_request");
+    Py_RETURN_TRUE;
+}
+
 /* pipe_to(future, to=None): when future completes, its result (or its exception) is told to
  * `to` (default: this actor), as a message handled like any other. */
 static PyObject *ctx_pipe_to(akt_py_context *self, PyObject *args, PyObject *kwargs) {
@@ -343,6 +401,11 @@ static PyMethodDef ctx_methods[] = {
     {"ask", KW(ctx_ask),
      "ask(to, msg, timeout=None, *, type=None) -> akt.AskFuture: ask with this actor as "
      "sender, without waiting; hand the future to pipe_to() (do not wait in receive)."},
+    {"request", KW(ctx_request),
+     "request(to, msg, then=None, *, timeout=None, reentrancy=None, type=None) -> int: ask "
+     "without waiting; then(ctx, reply, error) runs on this actor's turn."},
+    {"cancel_request", (PyCFunction)ctx_cancel_request, METH_O,
+     "cancel_request(id) -> bool: cancel a request still in flight."},
     {"pipe_to", KW(ctx_pipe_to),
      "pipe_to(future, to=None): tell future's result (or exception) to `to` (default: self) "
      "once it completes."},

@@ -74,8 +74,10 @@ for when_full, step in (("fail", "bounded.fail"), ("drop", "bounded.drop")):
     conf.say(f"{step}.received", " ".join(sink.seen))
 
 fair, target = spawn_held(system, akt.Fair())
+# The senders run on akt's workers: the held sink keeps the Python runner busy, and an
+# ask that timed out would not be handled at all (its asker gave up).
 for tag in "ABC":
-    conf.ask_str(system.spawn(None, Sender(target, tag)), "conf.Go")
+    conf.ask_str(system.spawn(None, Sender(target, tag), dispatcher="workers"), "conf.Go")
 fair.release.set()
 wait_until(lambda: len(fair.seen) >= 9)
 conf.say("fair.received", " ".join(fair.seen))

@@ -18,6 +18,13 @@ async function main(): Promise<number> {
   await quiet.shutdown();
   const pid: Pid = system.spawn(Counter, { name: 'counter', supervisor: { directive: 'restart' } });
   system.spawn((ctx, msg) => ctx.respond(msg), { dependencies: { db: {} } });
+  system.spawn((ctx: Context, msg: unknown) => {
+    ctx.request(pid, 'get', { timeout: 100, reentrancy: 'stash', then: (c, reply, error) => {
+      if (error === null) c.tell(pid, reply);
+    } });
+    const p: Promise<number> = ctx.request<number>(pid, 'get');
+    void p;
+  }, { reentrancy: 'allowAll', maxInFlight: 8 });
   pid.tell(1);
   pid.tell(new Message('shop.Order', 'id=1'));
   pid.tellBatch([1, 2, 3]);

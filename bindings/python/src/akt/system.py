@@ -122,7 +122,8 @@ class ActorSystem(_fast.SystemCore):
         def spawn(self, name: Optional[str], actor: "Actor | Callable[[], Actor]", *,
                   dispatcher: Optional[str] = None, supervisor: Optional[Supervisor] = None,
                   dependencies: Optional[dict[str, Any]] = None,
-                  mailbox: Optional["Mailbox"] = None) -> Pid: ...
+                  mailbox: Optional["Mailbox"] = None, reentrancy: Optional[str] = None,
+                  max_in_flight: int = 0) -> Pid: ...
 
         def lookup(self, path: str) -> Pid: ...
 

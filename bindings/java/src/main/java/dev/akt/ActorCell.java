@@ -1,6 +1,9 @@
 package dev.akt;
 
 import java.util.ArrayDeque;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.function.Supplier;
 
 /**
@@ -18,6 +21,36 @@ final class ActorCell {
     private final ArrayDeque<Behavior> behaviors = new ArrayDeque<>(0);
     private Behavior top;
     private boolean started;
+    /** Requests in flight by id ({@link Context#request}); owner-only like the rest. */
+    private final Map<Long, CompletableFuture<Object>> requests = new HashMap<>();
+    private long nextRequest;
+
+    /** Registers the future of a new request; its id for the native side. */
+    long addRequest(CompletableFuture<Object> f) {
+        long id = ++nextRequest;
+        requests.put(id, f);
+        return id;
+    }
+
+    void dropRequest(long id) {
+        requests.remove(id);
+    }
+
+    /** A request's answer, on the actor's turn: the future completes here, with the Context
+     *  entered, so stages registered on it in receive run now and may use it. */
+    int settle(long ctx, long id, int rc, Object obj, long msg) {
+        CompletableFuture<Object> f = requests.remove(id);
+        if (f == null) {
+            return 0;
+        }
+        return guarded(ctx, "a request's continuation", c -> {
+            if (rc != 0) {
+                f.completeExceptionally(Errors.of(rc, "request"));
+            } else {
+                f.complete(obj != null ? obj : msg != 0 ? Messages.fromNative(system, msg) : null);
+            }
+        });
+    }
 
     ActorCell(ActorSystem system, Props props) {
         this.system = system;
@@ -90,6 +123,7 @@ final class ActorCell {
         return guarded(ctx, "preStart", c -> {
             behaviors.clear();
             top = null;
+            requests.clear(); // a restart: akt cancelled them, they never complete
             if (started && factory != null) {
                 actor = newActor(factory); // a restart: a fresh instance, as Props promised
             }

@@ -458,7 +458,8 @@ public final class ActorSystem implements AutoCloseable {
         long[] out = new long[1];
         int rc = AktNativeJNI.aktj_spawn(handle, ctx, cell, name, names, values, s.directive.code,
                 s.decides() ? s : null, s.strategy, s.maxRetries, s.withinNanos, s.nativeTuning(),
-                props.mailbox != null ? props.mailbox.spec() : null, out);
+                props.mailbox != null ? props.mailbox.spec() : null,
+                props.reentrancy != null ? props.reentrancy.code : 0, props.maxInFlight, out);
         if (rc == Errors.EINVAL) {
             throw new IllegalArgumentException("akt: cannot spawn an actor named '" + name
                     + "': " + Errors.name(rc) + " (a name has no '/' and is 1..255 bytes)");

@@ -226,6 +226,42 @@ public final class Context {
         });
     }
 
+    /**
+     * Asks {@code to} without blocking the actor: the stage completes later <b>on this
+     * actor's own turn</b>, with this Context live, so stages added to it here (thenAccept,
+     * whenComplete...) run there too, never beside receive. {@code timeout} null or zero
+     * means none ({@link AskTimeoutException} after it). What the actor does meanwhile is its
+     * {@link Props#withReentrancy} mode, or {@code mode} when not null. A stop or restart
+     * cancels the requests in flight: their stages never complete.
+     *
+     * @throws AktException BUSY beyond {@link Props#withMaxInFlight}, NOTFOUND for a stopped actor
+     */
+    public CompletionStage<Object> request(Pid to, Object msg, Duration timeout, Reentrancy mode) {
+        Objects.requireNonNull(to, "to");
+        Objects.requireNonNull(msg, "msg");
+        long h = live();
+        long ns = timeout == null ? 0 : timeout.toNanos();
+        if (ns < 0) {
+            throw new IllegalArgumentException("akt: a request timeout must be >= 0, not " + timeout);
+        }
+        CompletableFuture<Object> f = new CompletableFuture<>();
+        long id = cell.addRequest(f);
+        long m = Messages.toNative(msg);
+        long[] out = new long[1];
+        int rc = AktNativeJNI.aktj_ctx_request(h, to.id, m, cell, id, ns, mode != null ? mode.code : 0, out);
+        if (rc != 0) {
+            cell.dropRequest(id);
+            AktNativeJNI.akt_msg_release(m);
+            check(rc, "request to " + to);
+        }
+        return f;
+    }
+
+    /** {@link #request(Pid, Object, Duration, Reentrancy)} in the actor's own mode. */
+    public CompletionStage<Object> request(Pid to, Object msg, Duration timeout) {
+        return request(to, msg, timeout, null);
+    }
+
     /** Forwards the current message to {@code to}, keeping its sender and asker. */
     public void forward(Pid to) {
         Objects.requireNonNull(to, "to");

@@ -17,29 +17,54 @@ public final class Props {
     final SupervisorStrategy supervisor;
     final Map<String, Object> dependencies;
     final Mailbox mailbox; // null: the default unbounded FIFO
+    final Reentrancy reentrancy; // null: the default (OFF)
+    final int maxInFlight;
 
     private Props(Actor instance, Supplier<? extends Actor> factory, SupervisorStrategy supervisor,
-                  Map<String, Object> dependencies, Mailbox mailbox) {
+                  Map<String, Object> dependencies) {
+        this(instance, factory, supervisor, dependencies, null, null, 0);
+    }
+
+    private Props(Actor instance, Supplier<? extends Actor> factory, SupervisorStrategy supervisor,
+                  Map<String, Object> dependencies, Mailbox mailbox, Reentrancy reentrancy,
+                  int maxInFlight) {
         this.instance = instance;
         this.factory = factory;
         this.supervisor = supervisor;
         this.dependencies = dependencies;
         this.mailbox = mailbox;
+        this.reentrancy = reentrancy;
+        this.maxInFlight = maxInFlight;
+    }
+
+    /** What the actor does while its requests are in flight (default {@link Reentrancy#OFF}). */
+    public Props withReentrancy(Reentrancy mode) {
+        return new Props(instance, factory, supervisor, dependencies, mailbox,
+                Objects.requireNonNull(mode, "mode"), maxInFlight);
+    }
+
+    /** The most requests in flight at once (a BUSY {@link AktException} beyond); 0 = no limit. */
+    public Props withMaxInFlight(int n) {
+        if (n < 0) {
+            throw new IllegalArgumentException("akt: maxInFlight must be >= 0, not " + n);
+        }
+        return new Props(instance, factory, supervisor, dependencies, mailbox, reentrancy, n);
     }
 
     /** The same instance for the actor's whole life (restarts keep its fields). */
     public static Props of(Actor actor) {
-        return new Props(Objects.requireNonNull(actor, "actor"), null, SupervisorStrategy.RESTART, Map.of(), null);
+        return new Props(Objects.requireNonNull(actor, "actor"), null, SupervisorStrategy.RESTART, Map.of());
     }
 
     /** A fresh instance from factory at spawn and at every restart. */
     public static Props create(Supplier<? extends Actor> factory) {
-        return new Props(null, Objects.requireNonNull(factory, "factory"), SupervisorStrategy.RESTART, Map.of(), null);
+        return new Props(null, Objects.requireNonNull(factory, "factory"), SupervisorStrategy.RESTART, Map.of());
     }
 
     /** The strategy this actor applies to its children's failures. */
     public Props withSupervisor(SupervisorStrategy strategy) {
-        return new Props(instance, factory, Objects.requireNonNull(strategy, "strategy"), dependencies, mailbox);
+        return new Props(instance, factory, Objects.requireNonNull(strategy, "strategy"), dependencies,
+                mailbox, reentrancy, maxInFlight);
     }
 
     /** A dependency the actor reaches by name (a repository, a clock, a client...). */
@@ -48,11 +73,13 @@ public final class Props {
         Objects.requireNonNull(value, "value");
         Map<String, Object> deps = new LinkedHashMap<>(dependencies);
         deps.put(name, value);
-        return new Props(instance, factory, supervisor, Collections.unmodifiableMap(deps), mailbox);
+        return new Props(instance, factory, supervisor, Collections.unmodifiableMap(deps), mailbox,
+                reentrancy, maxInFlight);
     }
 
     /** The actor's mailbox (the default is an unbounded FIFO). */
     public Props withMailbox(Mailbox mailbox) {
-        return new Props(instance, factory, supervisor, dependencies, Objects.requireNonNull(mailbox, "mailbox"));
+        return new Props(instance, factory, supervisor, dependencies,
+                Objects.requireNonNull(mailbox, "mailbox"), reentrancy, maxInFlight);
     }
 }

@@ -22,6 +22,10 @@ final class Upcalls {
         return ((ActorCell) cell).receiveBatch(ctx);
     }
 
+    static int settle(Object cell, long ctx, long id, int rc, Object obj, long msg) {
+        return ((ActorCell) cell).settle(ctx, id, rc, obj, msg);
+    }
+
     static int preStart(Object cell, long ctx) {
         return ((ActorCell) cell).preStart(ctx);
     }

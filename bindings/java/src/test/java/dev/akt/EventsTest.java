@@ -124,12 +124,16 @@ class EventsTest {
     void cancellingAnAskDeadLettersTheLateReply() throws Exception {
         List<Event> dead = new CopyOnWriteArrayList<>();
         CountDownLatch release = new CountDownLatch(1);
+        CountDownLatch entered = new CountDownLatch(1);
         try (Subscription s = system.deadLetters(dead::add)) {
             Pid slow = system.spawn("slow-echo", (ctx, msg) -> {
+                entered.countDown();
                 release.await(10, TimeUnit.SECONDS);
                 ctx.respond("late:" + msg);
             });
             CompletableFuture<Object> f = slow.ask("q", Await.ASK);
+            // Cancelled once receive has it: an ask cancelled before would be skipped.
+            assertTrue(entered.await(10, TimeUnit.SECONDS));
             assertTrue(f.cancel(true));
             assertTrue(f.isCancelled());
             Throwable t = assertThrows(java.util.concurrent.CancellationException.class, f::join);

@@ -190,6 +190,15 @@ void an_slot_drop(an_inst *I, napi_env env, napi_value v, int is_slot);
 /* Reads an optional string argument into buf; returns buf, NULL if undefined/null, or
  * (char *)-1 after throwing for a bad value. */
 char *an_opt_string(an_inst *I, napi_env env, napi_value v, char *buf, size_t len);
+/* A string argument of 1..max bytes without NUL into buf (len >= max + 2): buf, or NULL
+ * after throwing AKT_EINVAL with what. */
+char *an_bounded_string(an_inst *I, napi_env env, napi_value v, char *buf, size_t len, size_t max,
+                        const char *what);
+/* A message for receivers that may run in another runtime (topics, routers, grains): the
+ * value's canonical bytes, typed by type_v (undefined or null: the value's own type).
+ * 0, or -1 after throwing. */
+int an_foreign_msg(an_inst *I, an_sys *s, napi_env env, napi_value value, napi_value type_v,
+                   akt_msg **out);
 int an_get_pid(an_inst *I, napi_env env, napi_value lo, napi_value hi, akt_pid *out);
 /* Writes pid to scratch[at], [at + 1] (AN_SCR_PID or AN_SCR_PID2). */
 void an_put_pid(an_inst *I, int at, akt_pid pid);

@@ -66,18 +66,7 @@ static napi_value GrainHook(napi_env env, napi_callback_info info) {
     return NULL;
 }
 
-static char *kind_or_name(an_inst *I, napi_env env, napi_value v, char *buf, size_t len,
-                          size_t max) {
-    size_t n = 0;
-    napi_valuetype t;
-    if (napi_typeof(env, v, &t) != napi_ok || t != napi_string ||
-        napi_get_value_string_utf8(env, v, buf, len, &n) != napi_ok || n == 0 || n > max ||
-        strlen(buf) != n) {
-        an_throw_msg(env, I, AKT_EINVAL, "a grain kind is 1..255 bytes, a name 1..1024");
-        return NULL;
-    }
-    return buf;
-}
+#define AN_GRAIN_RULE "a grain kind is 1..255 bytes, a name 1..1024"
 
 /* grainRegister(handle, kind, kindId, deactivateAfterMs): 0 ms = long-lived. */
 static napi_value GrainRegister(napi_env env, napi_callback_info info) {
@@ -85,7 +74,7 @@ static napi_value GrainRegister(napi_env env, napi_callback_info info) {
     an_sys *s = an_sys_of(env, argv[0]);
     if (!s) return NULL;
     char kind[258];
-    if (!kind_or_name(I, env, argv[1], kind, sizeof kind, 255)) return NULL;
+    if (!an_bounded_string(I, env, argv[1], kind, sizeof kind, 255, AN_GRAIN_RULE)) return NULL;
     int32_t kind_id = -1;
     double ms = -1;
     if (napi_get_value_int32(env, argv[2], &kind_id) != napi_ok || kind_id < 0 ||
@@ -117,12 +106,10 @@ static napi_value GrainSend(napi_env env, napi_callback_info info) {
     AN_ARGS(8);
     an_sys *s = an_sys_of(env, argv[0]);
     if (!s) return NULL;
-    char kind[258], name[1026], tbuf[256];
-    if (!kind_or_name(I, env, argv[1], kind, sizeof kind, 255) ||
-        !kind_or_name(I, env, argv[2], name, sizeof name, 1024))
+    char kind[258], name[1026];
+    if (!an_bounded_string(I, env, argv[1], kind, sizeof kind, 255, AN_GRAIN_RULE) ||
+        !an_bounded_string(I, env, argv[2], name, sizeof name, 1024, AN_GRAIN_RULE))
         return NULL;
-    char *type = an_opt_string(I, env, argv[4], tbuf, sizeof tbuf);
-    if (type == (char *)-1) return NULL;
     bool is_ask = false, cancellable = false;
     napi_get_value_bool(env, argv[5], &is_ask);
     napi_get_value_bool(env, argv[7], &cancellable);
@@ -130,11 +117,10 @@ static napi_value GrainSend(napi_env env, napi_callback_info info) {
     if (is_ask && !an_timeout_ns_of(env, argv[6], &timeout))
         return an_throw_msg(env, I, AKT_EINVAL, "expected a timeout > 0 ms");
     akt_msg *m;
-    int rc = an_msg_from_js(s, env, argv[3], type, 0, &m);
-    if (rc) return an_throw(env, I, rc);
+    if (an_foreign_msg(I, s, env, argv[3], argv[4], &m)) return NULL;
     if (!is_ask) return an_sent(env, I, m, akt_grain_tell(s->sys, kind, name, m));
     akt_future *f;
-    rc = akt_grain_ask(s->sys, kind, name, m, timeout, &f);
+    int rc = akt_grain_ask(s->sys, kind, name, m, timeout, &f);
     if (rc) return an_sent(env, I, m, rc);
     return an_promise_of(env, I, f, 0, cancellable);
 }

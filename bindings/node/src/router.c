@@ -66,13 +66,9 @@ static napi_value RouterBroadcast(napi_env env, napi_callback_info info) {
     if (!s) return NULL;
     akt_pid router;
     if (!an_get_pid(I, env, argv[1], argv[2], &router)) return NULL;
-    char tbuf[256];
-    char *type = argc > 4 ? an_opt_string(I, env, argv[4], tbuf, sizeof tbuf) : NULL;
-    if (type == (char *)-1) return NULL;
     akt_msg *m;
     /* Never by reference: the routees may run anywhere. */
-    int rc = an_msg_from_js(s, env, argv[3], type, 0, &m);
-    if (rc) return an_throw(env, I, rc);
+    if (an_foreign_msg(I, s, env, argv[3], argv[4], &m)) return NULL;
     return an_sent(env, I, m, akt_router_broadcast(s->sys, router, m));
 }
 

@@ -437,32 +437,47 @@ static napi_value AskBatch(napi_env env, napi_callback_info info) {
     return arr;
 }
 
-/* The topic name argument (1..255 bytes): NULL after throwing. */
-static char *topic_of(an_inst *I, napi_env env, napi_value v, char *buf, size_t len) {
+/* A string argument of 1..max bytes without NUL into buf (len >= max + 2): buf, or NULL
+ * after throwing AKT_EINVAL with what. */
+char *an_bounded_string(an_inst *I, napi_env env, napi_value v, char *buf, size_t len, size_t max,
+                        const char *what) {
     size_t n = 0;
     napi_valuetype t;
     if (napi_typeof(env, v, &t) != napi_ok || t != napi_string ||
-        napi_get_value_string_utf8(env, v, buf, len, &n) != napi_ok || n == 0 || n > 255 ||
+        napi_get_value_string_utf8(env, v, buf, len, &n) != napi_ok || n == 0 || n > max ||
         strlen(buf) != n) {
-        an_throw_msg(env, I, AKT_EINVAL, "a topic is a string of 1..255 bytes without NUL");
+        an_throw_msg(env, I, AKT_EINVAL, what);
         return NULL;
     }
     return buf;
 }
 
+int an_foreign_msg(an_inst *I, an_sys *s, napi_env env, napi_value value, napi_value type_v,
+                   akt_msg **out) {
+    char tbuf[256];
+    char *type = an_opt_string(I, env, type_v, tbuf, sizeof tbuf);
+    if (type == (char *)-1) return -1;
+    int rc = an_msg_from_js(s, env, value, type, 0, out);
+    if (rc) {
+        an_throw(env, I, rc);
+        return -1;
+    }
+    return 0;
+}
+
 /* topicPublish(handle, topic, value, type?): values cross as for a receiver of another
  * runtime (their canonical bytes), since subscribers may be of any language. */
+#define AN_TOPIC_RULE "a topic is a string of 1..255 bytes without NUL"
+
 static napi_value TopicPublish(napi_env env, napi_callback_info info) {
     AN_ARGS(4);
     an_sys *s = an_sys_of(env, argv[0]);
     if (!s) return NULL;
-    char topic[258], tbuf[256];
-    if (!topic_of(I, env, argv[1], topic, sizeof topic)) return NULL;
-    char *type = argc > 3 ? an_opt_string(I, env, argv[3], tbuf, sizeof tbuf) : NULL;
-    if (type == (char *)-1) return NULL;
+    char topic[258];
     akt_msg *m;
-    int rc = an_msg_from_js(s, env, argv[2], type, 0, &m);
-    if (rc) return an_throw(env, I, rc);
+    if (!an_bounded_string(I, env, argv[1], topic, sizeof topic, 255, AN_TOPIC_RULE) ||
+        an_foreign_msg(I, s, env, argv[2], argv[3], &m))
+        return NULL;
     return an_sent(env, I, m, akt_topic_publish(s->sys, topic, m));
 }
 
@@ -475,7 +490,7 @@ static napi_value TopicOp(napi_env env, napi_callback_info info) {
     int32_t op = -1;
     napi_get_value_int32(env, argv[1], &op);
     char topic[258];
-    if (!topic_of(I, env, argv[2], topic, sizeof topic)) return NULL;
+    if (!an_bounded_string(I, env, argv[2], topic, sizeof topic, 255, AN_TOPIC_RULE)) return NULL;
     akt_pid pid = {0};
     if (op != 2 && !an_get_pid(I, env, argv[3], argv[4], &pid)) return NULL;
     int64_t timeout;

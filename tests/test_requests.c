@@ -68,6 +68,19 @@ static server *server_new(tu_gate *g) {
     return &s;
 }
 
+/* A server held inside its first message ("wait") until the test opens g, so that what is
+ * sent to it meanwhile waits in its mailbox. *out (optional) gets its state. */
+static akt_pid held_server(tu_gate *g, server **out) {
+    tu_gate_init(g);
+    akt_behavior sb = tu_behavior(server_receive);
+    server *s = server_new(g);
+    akt_pid srv = tu_spawn(sys, &sb, s, NULL);
+    TU_OK(akt_tell(sys, srv, tu_msg("wait", NULL)));
+    tu_gate_await_waiters(g, 1);
+    if (out) *out = s;
+    return srv;
+}
+
 /* ---- the requester ----------------------------------------------------------------------- */
 
 /* What the requester does and what its continuations saw. */
@@ -238,11 +251,7 @@ static void test_cycle_completes_with_allow_all(void **state) {
  * last answer came; ALLOW_ALL handles them at once. */
 static void run_order(int mode, const char *want) {
     tu_gate g;
-    tu_gate_init(&g);
-    akt_behavior sb = tu_behavior(server_receive);
-    akt_pid srv = tu_spawn(sys, &sb, server_new(&g), NULL);
-    TU_OK(akt_tell(sys, srv, tu_msg("wait", NULL)));
-    tu_gate_await_waiters(&g, 1);
+    akt_pid srv = held_server(&g, NULL);
     client *c = client_new(srv, AKT_REENTRANCY_DEFAULT, 2);
     akt_pid a = client_spawn(c, mode, 0);
     TU_OK(akt_tell(sys, a, tu_msg("go", NULL)));
@@ -274,11 +283,7 @@ static void test_allow_all_keeps_going(void **state) {
 static void test_per_call_mode(void **state) {
     (void)state;
     tu_gate g;
-    tu_gate_init(&g);
-    akt_behavior sb = tu_behavior(server_receive);
-    akt_pid srv = tu_spawn(sys, &sb, server_new(&g), NULL);
-    TU_OK(akt_tell(sys, srv, tu_msg("wait", NULL)));
-    tu_gate_await_waiters(&g, 1);
+    akt_pid srv = held_server(&g, NULL);
     client *c = client_new(srv, AKT_REENTRANCY_STASH, 1);
     akt_pid a = client_spawn(c, AKT_REENTRANCY_ALLOW_ALL, 0);
     TU_OK(akt_tell(sys, a, tu_msg("go", NULL)));
@@ -294,12 +299,8 @@ static void test_per_call_mode(void **state) {
 static void test_timeout(void **state) {
     (void)state;
     tu_gate g;
-    tu_gate_init(&g);
-    akt_behavior sb = tu_behavior(server_receive);
-    server *s = server_new(&g);
-    akt_pid srv = tu_spawn(sys, &sb, s, NULL);
-    TU_OK(akt_tell(sys, srv, tu_msg("wait", NULL)));
-    tu_gate_await_waiters(&g, 1);
+    server *s;
+    akt_pid srv = held_server(&g, &s);
     client *c = client_new(srv, AKT_REENTRANCY_STASH, 1);
     c->timeout_ns = TU_MS(20);
     akt_pid a = client_spawn(c, AKT_REENTRANCY_OFF, 0);
@@ -319,12 +320,8 @@ static void test_timeout(void **state) {
 static void test_cancel(void **state) {
     (void)state;
     tu_gate g;
-    tu_gate_init(&g);
-    akt_behavior sb = tu_behavior(server_receive);
-    server *s = server_new(&g);
-    akt_pid srv = tu_spawn(sys, &sb, s, NULL);
-    TU_OK(akt_tell(sys, srv, tu_msg("wait", NULL)));
-    tu_gate_await_waiters(&g, 1);
+    server *s;
+    akt_pid srv = held_server(&g, &s);
     client *c = client_new(srv, AKT_REENTRANCY_DEFAULT, 0);
     akt_pid a = client_spawn(c, AKT_REENTRANCY_ALLOW_ALL, 0);
     TU_OK(akt_tell(sys, a, tu_msg("go-cancel", NULL)));
@@ -350,12 +347,8 @@ static void test_cancel(void **state) {
 /* Stop and restart cancel the requests in flight: no continuation runs (drop does). */
 static void run_cancelled_by(int restart) {
     tu_gate g;
-    tu_gate_init(&g);
-    akt_behavior sb = tu_behavior(server_receive);
-    server *s = server_new(&g);
-    akt_pid srv = tu_spawn(sys, &sb, s, NULL);
-    TU_OK(akt_tell(sys, srv, tu_msg("wait", NULL)));
-    tu_gate_await_waiters(&g, 1);
+    server *s;
+    akt_pid srv = held_server(&g, &s);
     client *c = client_new(srv, AKT_REENTRANCY_DEFAULT, 3);
     akt_pid a = client_spawn(c, AKT_REENTRANCY_ALLOW_ALL, 0);
     TU_OK(akt_tell(sys, a, tu_msg("go", NULL)));
@@ -390,11 +383,7 @@ static void test_restart_cancels(void **state) {
 static void test_max_in_flight(void **state) {
     (void)state;
     tu_gate g;
-    tu_gate_init(&g);
-    akt_behavior sb = tu_behavior(server_receive);
-    akt_pid srv = tu_spawn(sys, &sb, server_new(&g), NULL);
-    TU_OK(akt_tell(sys, srv, tu_msg("wait", NULL)));
-    tu_gate_await_waiters(&g, 1);
+    akt_pid srv = held_server(&g, NULL);
     client *c = client_new(srv, AKT_REENTRANCY_DEFAULT, 5);
     akt_pid a = client_spawn(c, AKT_REENTRANCY_ALLOW_ALL, 2);
     TU_OK(akt_tell(sys, a, tu_msg("go", NULL)));
@@ -414,11 +403,7 @@ static void test_max_in_flight(void **state) {
 static void test_shutdown_with_requests_in_flight(void **state) {
     (void)state;
     tu_gate g;
-    tu_gate_init(&g);
-    akt_behavior sb = tu_behavior(server_receive);
-    akt_pid srv = tu_spawn(sys, &sb, server_new(&g), NULL);
-    TU_OK(akt_tell(sys, srv, tu_msg("wait", NULL)));
-    tu_gate_await_waiters(&g, 1);
+    akt_pid srv = held_server(&g, NULL);
     client *c = client_new(srv, AKT_REENTRANCY_DEFAULT, 4);
     akt_pid a = client_spawn(c, AKT_REENTRANCY_STASH, 0);
     TU_OK(akt_tell(sys, a, tu_msg("go", NULL)));

@@ -635,6 +635,18 @@ typedef struct akt__reply_cmd {
     akt_future *future; /* the local ask's handle */
 } akt__reply_cmd;
 
+/* Frames a Reply and queues it on c (dropped without memory: the asker's timeout answers). */
+static void akt__send_reply(akt__conn *c, Akt__Remote__Reply *rp) {
+    Akt__Remote__Frame f = AKT__REMOTE__FRAME__INIT;
+    f.body_case = AKT__REMOTE__FRAME__BODY_REPLY;
+    f.reply = rp;
+    akt__out *o = calloc(1, sizeof *o);
+    if (o && (o->frame = akt__wire_pack(&f, &o->len)))
+        akt__conn_enqueue(c, o);
+    else
+        free(o);
+}
+
 static void akt__reply_run(akt__io *io, akt__io_cmd *cmd) {
     (void)io;
     akt__reply_cmd *r = (akt__reply_cmd *)cmd;
@@ -664,14 +676,7 @@ static void akt__reply_run(akt__io *io, akt__io_cmd *cmd) {
             rp.result_case = AKT__REMOTE__REPLY__RESULT_FAILURE;
             rp.failure = &fl;
         }
-        Akt__Remote__Frame f = AKT__REMOTE__FRAME__INIT;
-        f.body_case = AKT__REMOTE__FRAME__BODY_REPLY;
-        f.reply = &rp;
-        akt__out *o = calloc(1, sizeof *o);
-        if (o && (o->frame = akt__wire_pack(&f, &o->len)))
-            akt__conn_enqueue(c, o);
-        else
-            free(o);
+        akt__send_reply(c, &rp);
     }
     if (reply) akt_msg_release(reply);
     akt_future_release(r->future);
@@ -699,14 +704,7 @@ static void akt__reply_failure(akt__conn *c, uint64_t corr, int code, const char
     rp.correlation = corr;
     rp.result_case = AKT__REMOTE__REPLY__RESULT_FAILURE;
     rp.failure = &fl;
-    Akt__Remote__Frame f = AKT__REMOTE__FRAME__INIT;
-    f.body_case = AKT__REMOTE__FRAME__BODY_REPLY;
-    f.reply = &rp;
-    akt__out *o = calloc(1, sizeof *o);
-    if (o && (o->frame = akt__wire_pack(&f, &o->len)))
-        akt__conn_enqueue(c, o);
-    else
-        free(o);
+    akt__send_reply(c, &rp);
 }
 
 /* The local pid of a Tell's sender: its reverse proxy (one per remote actor, made on first

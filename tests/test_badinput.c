@@ -1310,6 +1310,24 @@ int main(void) {
         TU_TEST(test_router_functions),
         TU_TEST(test_remote_functions),
         TU_TEST(test_grain_functions),
+        /* streams begin: streams (akt/stream.h) */
+        /* streams end */
+        /* sched begin: scheduler */
+        /* sched end */
+        /* tls begin: remoting transport: TLS, compression, chunking */
+        /* tls end */
+        /* remote2 begin: remoting: flow control, remote watch/stop/spawn, serializers */
+        /* remote2 end */
+        /* fault begin: fault tolerance: passivation, breaker, pipe_to, guardian */
+        /* fault end */
+        /* async begin: async receive */
+        /* async end */
+        /* users begin: users: testkit, ask accessors */
+        /* users end */
+        /* local begin: routers/mailboxes/propagation */
+        /* local end */
+        /* tracing begin: tracing */
+        /* tracing end */
         /* Last: they look at what the tests above covered. */
         TU_TEST(test_telemetry_functions),
         TU_TEST(test_every_header_function_is_covered),

@@ -1340,6 +1340,25 @@ AKT_API int akt_grain_tell(akt_system *system, const char *kind, const char *nam
 AKT_API int akt_grain_ask(akt_system *system, const char *kind, const char *name, akt_msg *msg,
                           int64_t timeout_ns, akt_future **out);
 
+/* streams begin: streams (akt/stream.h) */
+/* streams end */
+/* sched begin: scheduler */
+/* sched end */
+/* tls begin: remoting transport: TLS, compression, chunking */
+/* tls end */
+/* remote2 begin: remoting: flow control, remote watch/stop/spawn, serializers */
+/* remote2 end */
+/* fault begin: fault tolerance: passivation, breaker, pipe_to, guardian */
+/* fault end */
+/* async begin: async receive */
+/* async end */
+/* users begin: users: testkit, ask accessors */
+/* users end */
+/* local begin: routers/mailboxes/propagation */
+/* local end */
+/* tracing begin: tracing */
+/* tracing end */
+
 #ifdef __cplusplus
 }
 #endif

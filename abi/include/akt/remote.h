@@ -71,6 +71,11 @@ AKT_API int akt_remote_address(akt_system *system, char *buf, size_t cap, size_t
  * AKT_ENOTFOUND if remoting was not started. */
 AKT_API int akt_remote_lookup(akt_system *system, const char *address, akt_pid *out);
 
+/* tls begin: remoting transport: TLS, compression, chunking */
+/* tls end */
+/* remote2 begin: remoting: flow control, remote watch/stop/spawn, serializers */
+/* remote2 end */
+
 #ifdef __cplusplus
 }
 #endif

@@ -60,13 +60,15 @@ class UsersTest {
             public class Child {
                 public static void main(String[] args) throws Exception {
                     ActorSystem system = ActorSystem.create("child");
-                    system.spawn("keeper", new Actor() {
-                        public void receive(Context ctx, Object msg) {}
+                    Pid keeper = system.spawn("keeper", new Actor() {
+                        public void receive(Context ctx, Object msg) { ctx.respond(msg); }
                         public void postStop(Context ctx) {
                             System.out.println("postStop ran");
                             System.out.flush();
                         }
                     });
+                    // Answered: the keeper has started, so a signal from now on finds it.
+                    keeper.ask("ping", java.time.Duration.ofSeconds(20)).get();
                     System.out.println("ready");
                     System.out.flush();
                     if (args[0].equals("wait")) Thread.sleep(60_000);

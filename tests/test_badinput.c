@@ -1318,6 +1318,8 @@ int main(void) {
         /* tls end */
         /* remote2 begin: remoting: flow control, remote watch/stop/spawn, serializers */
         /* remote2 end */
+        /* serial begin: serializer registry (JSON, CBOR, protobuf, custom) */
+        /* serial end */
         /* fault begin: fault tolerance: passivation, breaker, pipe_to, guardian */
         /* fault end */
         /* async begin: async receive */

@@ -1348,6 +1348,8 @@ AKT_API int akt_grain_ask(akt_system *system, const char *kind, const char *name
 /* tls end */
 /* remote2 begin: remoting: flow control, remote watch/stop/spawn, serializers */
 /* remote2 end */
+/* serial begin: serializer registry (JSON, CBOR, protobuf, custom) */
+/* serial end */
 /* fault begin: fault tolerance: passivation, breaker, pipe_to, guardian */
 /* fault end */
 /* async begin: async receive */

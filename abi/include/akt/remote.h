@@ -75,6 +75,8 @@ AKT_API int akt_remote_lookup(akt_system *system, const char *address, akt_pid *
 /* tls end */
 /* remote2 begin: remoting: flow control, remote watch/stop/spawn, serializers */
 /* remote2 end */
+/* serial begin: serializer registry (JSON, CBOR, protobuf, custom) */
+/* serial end */
 
 #ifdef __cplusplus
 }

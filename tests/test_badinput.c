@@ -718,6 +718,49 @@ static void test_ctx_inside_callback(void **state) {
     tu_system_end(sys);
 }
 
+/* async: suspended messages (akt_ctx_suspend, akt_suspension_post) */
+static int async_step(akt_ctx *ctx, void *data) {
+    (void)ctx;
+    (void)data;
+    return 0;
+}
+
+static int async_receive(akt_ctx *ctx, akt_msg *msg, void *state) {
+    (void)msg;
+    (void)state;
+    akt_suspension s;
+    TU_CB_RC(AKT_EINVAL, akt_ctx_suspend(ctx, AKT_REENTRANCY_STASH + 1, &s));
+    TU_CB_RC(AKT_EINVAL, akt_ctx_suspend(ctx, -1, &s));
+    TU_CB_RC(AKT_EINVAL, akt_ctx_suspend(ctx, AKT_REENTRANCY_DEFAULT, NULL));
+    return tu_reply(ctx, "ok", NULL);
+}
+
+static int async_pre_start(akt_ctx *ctx, void *state) {
+    (void)state;
+    akt_suspension s;
+    TU_CB_RC(AKT_EMISUSE, akt_ctx_suspend(ctx, AKT_REENTRANCY_DEFAULT, &s)); /* no message */
+    return 0;
+}
+
+static void test_async_functions(void **state) {
+    (void)state;
+    akt_system *sys = tu_system("bad", 1);
+    akt_suspension s = {{0}, 0};
+    BAD(AKT_EINVAL, akt_ctx_suspend, NULL, AKT_REENTRANCY_DEFAULT, &s);
+    BAD(AKT_EMISUSE, akt_ctx_suspend, (akt_ctx *)&s, AKT_REENTRANCY_DEFAULT, &s);
+    BAD(AKT_EINVAL, akt_suspension_post, NULL, s, async_step, NULL, NULL);
+    BAD(AKT_EINVAL, akt_suspension_post, sys, s, async_step, NULL, NULL); /* id 0 */
+    s.id = 1;
+    BAD(AKT_EINVAL, akt_suspension_post, sys, s, NULL, NULL, NULL);
+    s.actor.id = UINT64_C(0x7ead) << 32; /* never issued */
+    BAD(AKT_ENOTFOUND, akt_suspension_post, sys, s, async_step, NULL, NULL);
+    akt_behavior b = tu_behavior(async_receive);
+    b.pre_start = async_pre_start;
+    akt_pid pid = tu_spawn(sys, &b, NULL, NULL);
+    TU_OK(tu_ask(sys, pid, tu_msg("probe", NULL), NULL));
+    tu_system_end(sys);
+}
+
 /* ---- 8. lifecycle from outside --------------------------------------------------------- */
 
 static void test_lifecycle_functions(void **state) {
@@ -1323,6 +1366,7 @@ int main(void) {
         /* fault begin: fault tolerance: passivation, breaker, pipe_to, guardian */
         /* fault end */
         /* async begin: async receive */
+        TU_TEST(test_async_functions),
         /* async end */
         /* users begin: users: testkit, ask accessors */
         /* users end */

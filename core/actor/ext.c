@@ -6,6 +6,7 @@
 
 #include "kernel/sys.h"
 #include "request.h"
+#include "suspend.h"
 
 akt__ext *akt__ext_get(akt_system *s, akt__cell *c) {
     if (!c->ext) c->ext = akt__heap_calloc(&s->heap, sizeof(akt__ext));
@@ -15,6 +16,7 @@ akt__ext *akt__ext_get(akt_system *s, akt__cell *c) {
 void akt__ext_free(akt_system *s, akt__ext *x) {
     if (!x) return;
     akt__requests_free(s, x);
+    akt__susp_free(x);
     akt__vec_free(&s->heap, &x->become_fns);
     akt__vec_free(&s->heap, &x->become_states);
     akt__vec_free(&s->heap, &x->watching);

@@ -36,6 +36,11 @@ typedef struct akt__ext {
     uint32_t n_stashing;    /* of them in STASH mode: user messages wait while > 0 */
     uint32_t max_in_flight; /* 0 = no limit */
     int reentrancy;         /* the actor's mode (AKT_REENTRANCY_*) */
+    /* Suspended messages (suspend.c): their records, and the steps posted to them
+     * (SYS_STEP envelopes) waiting for a turn. */
+    struct akt__susp *susps;
+    akt__env_list steps;
+    uint32_t n_holding; /* suspensions that keep user messages waiting */
 } akt__ext;
 
 struct akt_system;

@@ -14,6 +14,7 @@
 #include "mailbox/mailbox.h"
 #include "request.h"
 #include "send.h"
+#include "suspend.h"
 #include "turn.h"
 
 static int akt__call_pre_start(akt__worker *w, akt__cell *c, char **reason) {
@@ -130,6 +131,7 @@ void akt__actor_restart(akt__worker *w, akt__cell *c, int forced) {
     atomic_fetch_and_explicit(&c->signals, (unsigned char)~AKT__SIG_SUSPENDED,
                               memory_order_relaxed); /* relaxed: see akt__cell_suspended */
     akt__requests_cancel_all(c->ext); /* the new incarnation owes the old one nothing */
+    akt__susp_cancel_all(c->ext, AKT_ECANCELED);
     akt__call_post_stop(w, c);
     if (c->ext) { /* a restarted actor starts from its own behaviour */
         c->ext->become_fns.n = 0;
@@ -153,6 +155,7 @@ void akt__actor_begin_stop(akt__worker *w, akt__cell *c) {
     atomic_fetch_and_explicit(&c->signals, (unsigned char)~AKT__SIG_SUSPENDED,
                               memory_order_relaxed);
     akt__requests_cancel_all(c->ext); /* their continuations never run */
+    akt__susp_cancel_all(c->ext, AKT_ESTOPPED);
     pthread_mutex_lock(&s->lock);
     c->closing = 1;
     for (uint32_t k = c->first_child; k;) {

@@ -16,6 +16,7 @@
 #include "request.h"
 #include "send.h"
 #include "supervise.h"
+#include "suspend.h"
 
 akt_ctx *akt__ctx_enter(akt__ctx *x, akt__worker *w, akt__cell *c, akt__envelope *e) {
     x->handle = akt__worker_ctx_handle(w);
@@ -27,6 +28,8 @@ akt_ctx *akt__ctx_enter(akt__ctx *x, akt__worker *w, akt__cell *c, akt__envelope
     x->fail_reason = NULL;
     x->fail_detail = NULL;
     x->batch = NULL;
+    x->susp_id = 0;
+    x->suspend = 0;
     akt__self.ctx = x;
     akt__self.cell = c;
     return x->handle;
@@ -48,9 +51,10 @@ static int akt__can_receive(const akt__cell *c) {
     return c->status == AKT__RUNNING || c->status == AKT__DEAD || c->status == AKT__FREE;
 }
 
-/* User messages may be pulled: not while a STASH request keeps them waiting. */
+/* User messages may be pulled: not while a STASH request or a suspended message keeps them
+ * waiting. */
 static int akt__user_open(const akt__cell *c) {
-    return akt__can_receive(c) && !akt__requests_stashing(c);
+    return akt__can_receive(c) && !akt__requests_stashing(c) && !akt__susp_holding(c);
 }
 
 /* Why an ask is not handled: nobody waits for its answer any more. */
@@ -111,11 +115,20 @@ static int akt__user_prepare(akt__worker *w, akt__cell *c, akt__envelope *e) {
     return 1;
 }
 
-/* What receive's result (rc and the ctx flags it left) means for e; e is consumed. Runs
- * outside the callback's context (akt__self.ctx is NULL). */
-static void akt__user_finish(akt__worker *w, akt__cell *c, akt__envelope *e, akt__ctx *ctx,
-                             int rc) {
+void akt__user_finish(akt__worker *w, akt__cell *c, akt__envelope *e, akt__ctx *ctx, int rc) {
     akt_system *s = w->disp->system;
+    int suspend = ctx->suspend;
+    ctx->suspend = 0;
+    if (suspend && rc == 0 && !ctx->unhandled && !ctx->stashed) {
+        int kept = akt__susp_keep(s, c, ctx->susp_id, suspend == 1, e);
+        ctx->susp_id = 0;
+        if (kept) {
+            akt__ctx_fail_clear(ctx);
+            return;
+        }
+        rc = AKT_ENOMEM; /* could not keep it: the message fails, its asker learns why */
+    }
+    ctx->susp_id = 0;
     if (rc == 0 && ctx->unhandled) rc = AKT_EUNHANDLED;
     akt__cell_stats *st = akt__stats_of(c);
     if (rc == AKT_EUNHANDLED) {
@@ -264,6 +277,9 @@ static void akt__handle_sys(akt__worker *w, akt__cell *c, akt__envelope *e) {
     case AKT__SYS_RESPONSE:
         akt__requests_answered(s, c, e);
         return;
+    case AKT__SYS_STEP:
+        akt__susp_step_arrived(s, c, e);
+        return;
     }
     akt__env_done(e);
 }
@@ -307,7 +323,7 @@ static akt__envelope *akt__next_user(akt__cell *c) {
 
 void akt__cell_release(akt__cell *c, int can_receive) {
     int pending_unstash = (can_receive && c->ext && c->ext->unstashed.head) ||
-                          akt__requests_ready(c);
+                          akt__requests_ready(c) || akt__susp_ready(c);
     int tail_busy = c->mbox.tail != &c->mbox.stub || akt__mailbox_holds(c);
     /* seq_cst store: the consumer's half of the Dekker pair with akt__mpsc_push +
      * akt__cell_wake. After it, only atomics of c may be read: another thread may own c. */
@@ -417,6 +433,11 @@ size_t akt__cell_run(akt__worker *w, akt__cell *c, size_t budget) {
     while (done < budget && akt__can_receive(c)) {
         if (akt__requests_ready(c)) { /* answers first: they may open the mailbox */
             done += akt__requests_run(w, c, budget - done);
+            if (akt__system_pending(c)) akt__run_system(w, c);
+            continue;
+        }
+        if (akt__susp_ready(c)) { /* steps of suspended messages: they may open it too */
+            done += akt__susp_run(w, c, budget - done);
             if (akt__system_pending(c)) akt__run_system(w, c);
             continue;
         }

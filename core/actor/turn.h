@@ -22,6 +22,10 @@ akt_ctx *akt__ctx_enter(akt__ctx *x, akt__worker *w, akt__cell *c, akt__envelope
 int akt__ctx_next(akt__ctx *ctx, akt_msg **msg);
 /* Ends the thread's current callback: its handle is stale from now on. */
 void akt__ctx_leave(void);
+/* What a callback's result (rc and the ctx flags it left) means for the user message e; e
+ * is consumed (or kept: stashed, suspended). Runs outside the callback's context
+ * (akt__self.ctx is NULL). */
+void akt__user_finish(akt__worker *w, akt__cell *c, akt__envelope *e, akt__ctx *ctx, int rc);
 /* Drops what akt_ctx_fail / akt_ctx_fail_with left in ctx (reason and detail). */
 void akt__ctx_fail_clear(akt__ctx *ctx);
 

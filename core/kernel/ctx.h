@@ -30,6 +30,8 @@ typedef struct akt__ctx {
     char *fail_reason;        /* default heap */
     akt_msg *fail_detail;     /* akt_ctx_fail_with: a reference for the asker, or NULL */
     struct akt__batch *batch; /* inside receive_batch: the run's budget; else NULL */
+    uint64_t susp_id;         /* the message's suspension (actor/suspend.c), or 0 */
+    int suspend;              /* akt_ctx_suspend asked: 1 holding the mailbox, 2 not */
 } akt__ctx;
 
 /* The record of the callback running on this thread if handle is its handle, else NULL.

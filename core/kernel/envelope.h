@@ -23,6 +23,7 @@ enum akt__env_kind {
     AKT__SYS_SUSPEND,     /* directive from the parent: code, msg = the failure's reason */
     AKT__SYS_REINSTATE,   /* akt_reinstate */
     AKT__SYS_RESPONSE,    /* a request of this actor completed: arg = the request's id */
+    AKT__SYS_STEP,        /* a step of a suspended message: arg = its id, msg = the step */
 };
 
 /* The envelope holds one of its bounded mailbox's slots (mailbox/mailbox.h). */

@@ -1353,6 +1353,42 @@ AKT_API int akt_grain_ask(akt_system *system, const char *kind, const char *name
 /* fault begin: fault tolerance: passivation, breaker, pipe_to, guardian */
 /* fault end */
 /* async begin: async receive */
+/* Async receive: a message kept past receive's return. Inside receive (or receive_batch)
+ * the actor calls akt_ctx_suspend: when the callback returns 0 the message is not finished
+ * but held, its asker still waiting. Code on any thread later runs a step of it on the
+ * actor's own turn with akt_suspension_post: the step's ctx is that message's (respond,
+ * sender, forward, fail, request, stash as in receive), and when the step returns the
+ * message is finished, unless the step suspended it again (the same handle). A step that
+ * returns an error fails the message as receive would: its asker gets the failure, the
+ * supervisor decides. Steps never run concurrently with receive or with each other.
+ * What the actor does meanwhile is the suspension's mode:
+ *   OFF, STASH  no other user message starts until the message is finished (one at a
+ *               time, in order); system messages, request answers and posted steps come
+ *   ALLOW_ALL   the next messages start at once (several may be suspended together)
+ * A stop or a restart ends every suspension: the message's asker gets AKT_ESTOPPED (stop)
+ * or AKT_ECANCELED (restart), and steps posted to it get drop(data) instead of running. */
+typedef struct akt_suspension {
+    akt_pid actor; /* the actor holding the message */
+    uint64_t id;   /* never reused in the process; 0 names nothing */
+} akt_suspension;
+
+/* A step of a suspended message, on its actor's turn. ctx as in receive for that message. */
+typedef int (*akt_resume_fn)(akt_ctx *ctx, void *data);
+
+/* Keeps the message being received once this callback returns 0 (see above); *out names it
+ * (the same handle when called again for the same message). mode: AKT_REENTRANCY_* (DEFAULT
+ * = the actor's mode). AKT_EMISUSE outside a callback that has a user message (pre_start,
+ * a request's continuation), AKT_EINVAL for a bad mode or a NULL out. */
+AKT_API int akt_ctx_suspend(akt_ctx *ctx, int mode, akt_suspension *out);
+
+/* From any thread: queues fn(ctx, data) to run on the actor's turn for the suspended message
+ * named by s. 0: it either runs, or (the message was finished meanwhile, or the actor stopped
+ * or restarted) drop(data) runs instead (drop may be NULL), on some akt or caller thread; on
+ * any error the caller keeps data. AKT_EINVAL for a NULL system or fn or a zero id,
+ * AKT_ENOTFOUND for an actor this system never had, AKT_ECLOSED once the system's shutdown
+ * completed, AKT_ENOMEM. */
+AKT_API int akt_suspension_post(akt_system *system, akt_suspension s, akt_resume_fn fn,
+                                void (*drop)(void *data), void *data);
 /* async end */
 /* users begin: users: testkit, ask accessors */
 /* users end */

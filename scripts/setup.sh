@@ -113,3 +113,21 @@ if ! dpkg-query -W -f='${Status}' libcaf-dev 2>/dev/null | grep -q "install ok i
   $SUDO apt-get install -y -qq --no-install-recommends libcaf-dev
 fi
 # ---- end of Savina peer section ----
+
+# ---- Remoting TLS (core/remote/tls.c, tests/tools/tls_certs.sh): owned by tls ----
+# OpenSSL 3 (libssl-dev: headers and pkg-config files; core links libssl/libcrypto) and the
+# openssl CLI, with which the tests and the `tls` conformance case make their own CA and
+# certificates at test time.
+TLS_PKGS=(libssl-dev openssl)
+tls_missing=()
+for p in "${TLS_PKGS[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || tls_missing+=("$p")
+done
+if [ ${#tls_missing[@]} -gt 0 ]; then
+  SUDO=""
+  [ "$(id -u)" -ne 0 ] && SUDO="sudo"
+  export DEBIAN_FRONTEND=noninteractive
+  $SUDO apt-get update -qq
+  $SUDO apt-get install -y -qq --no-install-recommends "${tls_missing[@]}"
+fi
+# ---- end of remoting TLS section ----

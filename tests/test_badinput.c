@@ -1224,6 +1224,38 @@ static void test_remote_functions(void **state) {
     TU_OK(akt_system_release(sys));
 }
 
+/* TLS options and the TLS failure record (tls). Files that do not exist: refused before
+ * anything is bound. */
+static void test_remote_tls_functions(void **state) {
+    (void)state;
+    uint64_t n = 9;
+    char buf[64];
+    BAD(AKT_EINVAL, akt_remote_tls_failures, NULL, &n, buf, sizeof buf, NULL);
+    akt_system *sys = tu_system("rtls", 1);
+    BAD(AKT_ENOTFOUND, akt_remote_tls_failures, sys, &n, buf, sizeof buf, NULL);
+    akt_remote_options o;
+    TU_OK(akt_remote_options_init(&o));
+    o.tls_key_file = "/nonexistent/key.pem"; /* a key without a certificate */
+    BAD(AKT_EINVAL, akt_remote_start, sys, &o);
+    o.tls_key_file = NULL;
+    o.tls_require_client_cert = 1; /* mTLS without TLS */
+    BAD(AKT_EINVAL, akt_remote_start, sys, &o);
+    o.tls_require_client_cert = 0;
+    o.tls_cert_file = "/nonexistent/cert.pem";
+    BAD(AKT_EINVAL, akt_remote_start, sys, &o); /* no key */
+    o.tls_key_file = "/nonexistent/key.pem";
+    BAD(AKT_EINVAL, akt_remote_start, sys, &o); /* no such files */
+    o.tls_cert_file = o.tls_key_file = NULL;
+    BAD(0, akt_remote_start, sys, &o);
+    BAD(AKT_EINVAL, akt_remote_tls_failures, sys, &n, NULL, 4, NULL);
+    size_t need = 7;
+    BAD(0, akt_remote_tls_failures, sys, &n, buf, sizeof buf, &need);
+    assert_int_equal(n, 0);
+    assert_int_equal(need, 0);
+    BAD(0, akt_remote_tls_failures, sys, NULL, NULL, 0, NULL);
+    tu_system_end(sys);
+}
+
 /* ---- telemetry (akt/telemetry.h) ------------------------------------------------------ */
 
 static int on_actor_metrics(const akt_actor_metrics *m, const char *path, void *data) {
@@ -1358,6 +1390,7 @@ int main(void) {
         /* sched begin: scheduler */
         /* sched end */
         /* tls begin: remoting transport: TLS, compression, chunking */
+        TU_TEST(test_remote_tls_functions),
         /* tls end */
         /* remote2 begin: remoting: flow control, remote watch/stop/spawn, serializers */
         /* remote2 end */

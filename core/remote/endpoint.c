@@ -22,6 +22,7 @@ typedef struct akt__write {
     uv_write_t req;
     akt__node_r *node;
     akt__out *items;
+    uint8_t *sealed; /* TLS: the batch's records, one buffer (malloc'd) */
     uv_buf_t bufs[];
 } akt__write;
 
@@ -90,7 +91,38 @@ static void akt__on_write(uv_write_t *req, int status) {
             akt__out_free(o);
         o = nx;
     }
+    free(w->sealed);
     free(w);
+}
+
+/* TLS: seals frames [o, o + k) of a batch into one buffer of records for w (bufs[0]). */
+static int akt__conn_seal(akt__conn *c, akt__write *w, akt__out *o, size_t k) {
+    for (size_t i = 0; i < k; i++, o = o->next)
+        if (akt__tls_write(c->tls, o->frame, o->len)) return UV_EPROTO;
+    if (akt__tls_flush(c->tls)) return UV_EPROTO;
+    size_t len;
+    w->sealed = akt__tls_take(c->tls, &len);
+    if (!w->sealed) return UV_ENOMEM;
+    w->bufs[0] = uv_buf_init((char *)w->sealed, (unsigned)len);
+    return 0;
+}
+
+/* TLS: writes what the handshake produced (records of no frame: nothing to dead-letter). */
+static int akt__conn_write_tls(akt__conn *c) {
+    if (!akt__tls_pending(c->tls)) return 0;
+    akt__write *w = calloc(1, sizeof *w + sizeof(uv_buf_t));
+    if (!w) return UV_ENOMEM;
+    size_t len;
+    w->node = c->node;
+    w->sealed = akt__tls_take(c->tls, &len);
+    if (!w->sealed) {
+        free(w);
+        return UV_ENOMEM;
+    }
+    w->bufs[0] = uv_buf_init((char *)w->sealed, (unsigned)len);
+    int rc = uv_write(&w->req, (uv_stream_t *)&c->tcp, w->bufs, 1, akt__on_write);
+    if (rc) akt__on_write(&w->req, rc);
+    return rc;
 }
 
 /* Writes up to AKT__WRITE_BATCH queued frames in one uv_write; 0 or a libuv error. */
@@ -101,14 +133,22 @@ static int akt__conn_write_some(akt__conn *c) {
     if (!w) return UV_ENOMEM;
     w->node = c->node;
     w->items = c->q_head;
+    w->sealed = NULL;
+    /* TLS: the whole batch becomes one buffer of records, still one uv_write. */
+    int sealed = c->tls ? akt__conn_seal(c, w, c->q_head, k) : 0;
     akt__out *last = NULL, *o = c->q_head;
     for (size_t i = 0; i < k; i++, last = o, o = o->next)
-        w->bufs[i] = uv_buf_init((char *)o->frame, (unsigned)o->len);
+        if (!c->tls) w->bufs[i] = uv_buf_init((char *)o->frame, (unsigned)o->len);
     last->next = NULL;
     c->q_head = o;
     if (!o) c->q_tail = NULL;
     c->q_len -= k;
-    int rc = uv_write(&w->req, (uv_stream_t *)&c->tcp, w->bufs, (unsigned)k, akt__on_write);
+    if (sealed) {
+        akt__on_write(&w->req, sealed);
+        return sealed;
+    }
+    int rc = uv_write(&w->req, (uv_stream_t *)&c->tcp, w->bufs, c->tls ? 1u : (unsigned)k,
+                      akt__on_write);
     if (rc) akt__on_write(&w->req, rc);
     return rc;
 }
@@ -160,6 +200,7 @@ static int akt__conn_send_frame(akt__conn *c, const Akt__Remote__Frame *f) {
 static void akt__conn_unref(akt__conn *c) {
     if (--c->refs || c->handles) return;
     akt__frame_decoder_free(&c->dec);
+    akt__tls_free(c->tls);
     if (c->prev)
         c->prev->next = c->next;
     else
@@ -219,6 +260,7 @@ void akt__endpoint_free(akt__node_r *n) {
         akt__conn *c = n->conns;
         n->conns = c->next;
         akt__frame_decoder_free(&c->dec);
+        akt__tls_free(c->tls);
         free(c->from);
         free(c);
     }
@@ -270,19 +312,80 @@ static void akt__on_alloc(uv_handle_t *h, size_t hint, uv_buf_t *buf) {
 }
 
 static int akt__on_frame(void *data, const uint8_t *body, uint32_t len);
+static int akt__conn_send_hello(akt__conn *c);
+
+/* TLS: plaintext out of the records goes to the frame decoder. */
+static int akt__on_plain(void *data, const uint8_t *p, size_t n) {
+    akt__conn *c = data;
+    return akt__frame_feed(&c->dec, p, n, akt__on_frame, c);
+}
+
+static void akt__on_tls_shut(uv_shutdown_t *req, int status) {
+    (void)status;
+    akt__conn *c = req->data;
+    akt__conn_close(c, AKT_EUNREACHABLE, c->tls_why);
+}
+
+/* TLS refused or broke the connection: the reason is kept on the node (a peer that is
+ * refused has nobody here to tell), what TLS has to say (an alert) is written, and the
+ * connection closes once it was; what it held fails with the reason. */
+static void akt__conn_tls_failed(akt__conn *c, const char *reason) {
+    akt__node_r *n = c->node;
+    snprintf(c->tls_why, sizeof c->tls_why, "remote %s",
+             reason && *reason ? reason : "TLS connection failed");
+    pthread_mutex_lock(&n->lock);
+    n->tls_failures++;
+    snprintf(n->tls_reason, sizeof n->tls_reason, "%s", c->tls_why);
+    pthread_mutex_unlock(&n->lock);
+    c->refusing = 1;
+    uv_read_stop((uv_stream_t *)&c->tcp);
+    if (akt__conn_write_tls(c) ||
+        uv_shutdown(&c->shutdown, (uv_stream_t *)&c->tcp, akt__on_tls_shut)) {
+        c->refusing = 0;
+        akt__conn_close(c, AKT_EUNREACHABLE, c->tls_why);
+    }
+}
+
+/* TLS: what the socket read goes through the TLS first; the handshake's own records are
+ * written back, and an outbound connection says Hello once the handshake completed. */
+static int akt__conn_read_tls(akt__conn *c, size_t nread) {
+    int was_ready = akt__tls_ready(c->tls);
+    int rc = akt__tls_feed(c->tls, (const uint8_t *)c->rbuf, nread, akt__on_plain, c);
+    if (akt__tls_failed(c->tls)) {
+        akt__conn_tls_failed(c, akt__tls_reason(c->tls));
+        return 0;
+    }
+    if (rc) return rc;
+    if (c->state != AKT__CONN_CLOSING && !c->refusing && akt__conn_write_tls(c)) {
+        akt__conn_close(c, AKT_EUNREACHABLE, "remote node unreachable: cannot write");
+        return 0;
+    }
+    if (!was_ready && akt__tls_ready(c->tls) && c->peer && c->state == AKT__CONN_HANDSHAKE &&
+        akt__conn_send_hello(c))
+        akt__conn_close(c, AKT_EUNREACHABLE, "remote node unreachable: cannot write");
+    return 0;
+}
 
 static void akt__on_read(uv_stream_t *s, ssize_t nread, const uv_buf_t *buf) {
     (void)buf;
     akt__conn *c = s->data;
     if (nread == 0 || c->refusing) return;
     if (nread > 0) c->last_read_ns = akt__now_ns();
+    if (nread < 0 && c->tls && !akt__tls_ready(c->tls)) {
+        akt__conn_tls_failed(c, nread == UV_EOF ? "TLS handshake failed: the peer closed the "
+                                                  "connection (is it a TLS node?)"
+                                                : "TLS handshake failed: read error");
+        return;
+    }
     if (nread < 0) {
         akt__conn_close(c, AKT_EUNREACHABLE,
                         nread == UV_EOF ? "remote connection lost (closed by the peer)"
                                         : "remote connection lost (read error)");
         return;
     }
-    int rc = akt__frame_feed(&c->dec, (const uint8_t *)c->rbuf, (size_t)nread, akt__on_frame, c);
+    int rc = c->tls ? akt__conn_read_tls(c, (size_t)nread)
+                    : akt__frame_feed(&c->dec, (const uint8_t *)c->rbuf, (size_t)nread,
+                                      akt__on_frame, c);
     if (rc && c->state != AKT__CONN_CLOSING && !c->refusing)
         akt__conn_close(c, AKT_EUNREACHABLE,
                         rc == AKT_EPROTO ? "remote connection closed: protocol error (bad frame)"
@@ -306,15 +409,26 @@ static void akt__on_connect(uv_connect_t *req, int status) {
         return;
     }
     c->state = AKT__CONN_HANDSHAKE;
+    akt__tls_ctx *tls = c->node->tls;
+    /* TLS: the ClientHello goes first; Hello waits for the TLS handshake to complete. */
+    if (tls && !(c->tls = akt__tls_new(tls, 0, c->peer->host))) {
+        akt__conn_close(c, AKT_EUNREACHABLE, "remote node unreachable: out of memory");
+        return;
+    }
+    if (uv_read_start((uv_stream_t *)&c->tcp, akt__on_alloc, akt__on_read) ||
+        (c->tls ? akt__conn_write_tls(c) : akt__conn_send_hello(c)))
+        akt__conn_close(c, AKT_EUNREACHABLE, "remote node unreachable: cannot write");
+}
+
+/* The outbound side's first frame. */
+static int akt__conn_send_hello(akt__conn *c) {
     Akt__Remote__Hello h = AKT__REMOTE__HELLO__INIT;
     akt__fill_identity(c->node, &h.version, &h.system, &h.host, &h.port, &h.incarnation);
     h.to_system = c->peer->system;
     Akt__Remote__Frame f = AKT__REMOTE__FRAME__INIT;
     f.body_case = AKT__REMOTE__FRAME__BODY_HELLO;
     f.hello = &h;
-    if (uv_read_start((uv_stream_t *)&c->tcp, akt__on_alloc, akt__on_read) ||
-        akt__conn_send_frame(c, &f))
-        akt__conn_close(c, AKT_EUNREACHABLE, "remote node unreachable: cannot write");
+    return akt__conn_send_frame(c, &f);
 }
 
 static akt__peer *akt__peer_get(akt__node_r *n, akt__proxy *p) {
@@ -840,7 +954,9 @@ static void akt__on_accept(uv_stream_t *server, int status) {
     akt__conn *c = akt__conn_new(n, NULL);
     if (!c) return;
     c->state = AKT__CONN_HANDSHAKE;
+    /* TLS: nothing is read as a frame before the TLS handshake completed. */
     if (uv_accept(server, (uv_stream_t *)&c->tcp) ||
+        (n->tls && !(c->tls = akt__tls_new(n->tls, 1, NULL))) ||
         uv_read_start((uv_stream_t *)&c->tcp, akt__on_alloc, akt__on_read))
         akt__conn_close(c, AKT_EUNREACHABLE, "accept failed");
 }

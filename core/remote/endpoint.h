@@ -10,6 +10,7 @@
 #include "io/io.h"
 #include "kernel/sys.h"
 #include "proto/remote.pb-c.h"
+#include "tls.h"
 
 struct akt__conn;
 
@@ -96,6 +97,8 @@ typedef struct akt__conn {
      * from one remote actor looks its proxy up once */
     char *from;
     akt_pid from_pid;
+    akt__tls *tls;     /* TLS nodes: the connection's TLS (the frames ride inside it) */
+    char tls_why[240]; /* a TLS failure's reason, kept until the close it waits for */
     char rbuf[64 * 1024];
 } akt__conn;
 
@@ -112,9 +115,12 @@ typedef struct akt__node_r {
     int64_t heartbeat_ns; /* negative: none */
     uint32_t heartbeat_misses;
     uint64_t incarnation;
+    akt__tls_ctx *tls;     /* NULL: plaintext */
+    uint64_t tls_failures; /* under lock: akt_remote_tls_failures */
+    char tls_reason[240];
     char *address; /* "akt://name@host:port" */
     akt_dispatcher *proxies;
-    pthread_mutex_t lock; /* the proxy list */
+    pthread_mutex_t lock; /* the proxy list; the TLS failure record */
     akt__proxy *proxy_list;
     /* loop */
     akt__peer *peers;

@@ -67,6 +67,7 @@ static void akt__node_free(akt_system *s, akt__part *p) {
     akt__io_destroy(&n->io);
     akt__endpoint_free(n);
     akt__proxies_free(n);
+    akt__tls_ctx_free(n->tls);
     pthread_mutex_destroy(&n->lock);
     free(n->address);
     free(n);
@@ -116,10 +117,26 @@ AKT_API int akt_remote_start(akt_system *system, const akt_remote_options *optio
     if (o.connect_timeout_ns < 0) return AKT_EINVAL;
     if (o.heartbeat_interval_ns > 3600ll * 1000000000ll || o.heartbeat_misses > 1000)
         return AKT_EINVAL;
+    if (!o.tls_cert_file &&
+        (o.tls_key_file || o.tls_ca_file || o.tls_peer_name || o.tls_require_client_cert))
+        return AKT_EINVAL; /* TLS settings without TLS: a mistake, not plaintext */
+    if (o.tls_peer_name && !*o.tls_peer_name) return AKT_EINVAL;
     if (akt__sys_closed(system)) return AKT_ECLOSED;
     if (akt__node_of(system)) return AKT_EEXIST;
+    akt__tls_ctx *tls = NULL;
+    if (o.tls_cert_file) {
+        akt__tls_config tc = {o.tls_cert_file, o.tls_key_file, o.tls_ca_file,
+                              o.tls_require_client_cert, o.tls_peer_name};
+        char err[200];
+        int trc = akt__tls_ctx_new(&tc, &tls, err, sizeof err);
+        if (trc) return trc;
+    }
     akt__node_r *n = calloc(1, sizeof *n);
-    if (!n) return AKT_ENOMEM;
+    if (!n) {
+        akt__tls_ctx_free(tls);
+        return AKT_ENOMEM;
+    }
+    n->tls = tls;
     n->sys = system;
     memcpy(n->host, host, strlen(host) + 1);
     n->max_frame = o.max_frame_bytes ? o.max_frame_bytes : AKT_REMOTE_DEFAULT_MAX_FRAME;
@@ -184,4 +201,22 @@ AKT_API int akt_remote_lookup(akt_system *system, const char *address, akt_pid *
     akt__node_r *n = akt__node_of(system);
     if (!n) return AKT_ENOTFOUND;
     return akt__proxy_lookup(n, address, out);
+}
+
+AKT_API int akt_remote_tls_failures(akt_system *system, uint64_t *count, char *buf, size_t cap,
+                                    size_t *needed) {
+    if (!system || (!buf && cap)) return AKT_EINVAL;
+    akt__node_r *n = akt__node_of(system);
+    if (!n) return AKT_ENOTFOUND;
+    pthread_mutex_lock(&n->lock);
+    size_t len = strlen(n->tls_reason);
+    if (count) *count = n->tls_failures;
+    if (needed) *needed = len;
+    int rc = 0;
+    if (cap && len + 1 > cap)
+        rc = AKT_ERANGE;
+    else if (cap)
+        memcpy(buf, n->tls_reason, len + 1);
+    pthread_mutex_unlock(&n->lock);
+    return rc;
 }

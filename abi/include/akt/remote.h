@@ -48,6 +48,22 @@ typedef struct akt_remote_options {
      * 1 hour. Misses: 0 = AKT_REMOTE_DEFAULT_HEARTBEAT_MISSES, at most 1000. */
     int64_t heartbeat_interval_ns;
     uint32_t heartbeat_misses;
+    /* Appended in 0.4 (read by size). TLS 1.3: with tls_cert_file set, every connection of
+     * this node, inbound and outbound, is TLS, and the TLS handshake completes before any
+     * akt frame is read; a plaintext peer is refused (closed), and so is a peer whose
+     * certificate does not chain to the CAs of tls_ca_file (NULL: the system's CAs). An
+     * outbound connection checks that the server's certificate names tls_peer_name (a DNS
+     * name or an IP address; NULL: the host of the address it connects to). With
+     * tls_require_client_cert (mutual TLS), an inbound peer without a valid certificate is
+     * refused too. Files are PEM, read by akt_remote_start (AKT_EINVAL if one cannot be
+     * used, the key does not match the certificate, or a key is missing). A message or ask
+     * that a TLS failure stops fails as on any lost connection (AKT_EUNREACHABLE, with
+     * the TLS reason); akt_remote_tls_failures tells the last reason on this node. */
+    const char *tls_cert_file;
+    const char *tls_key_file;
+    const char *tls_ca_file;
+    const char *tls_peer_name;
+    int tls_require_client_cert;
 } akt_remote_options;
 
 /* Fills options with the defaults (and sets options->size). */
@@ -72,6 +88,14 @@ AKT_API int akt_remote_address(akt_system *system, char *buf, size_t cap, size_t
 AKT_API int akt_remote_lookup(akt_system *system, const char *address, akt_pid *out);
 
 /* tls begin: remoting transport: TLS, compression, chunking */
+/* How many connections of this node TLS closed (a failed handshake, a rejected or missing
+ * certificate, a plaintext peer on a TLS node, a malformed record stream), in *count (may
+ * be NULL), and the last one's reason, NUL-terminated, in buf ("" if none; cap may be 0
+ * with buf NULL to ask only the count). *needed (may be NULL) gets the reason's length.
+ * AKT_ERANGE if cap is too small (count still set), AKT_ENOTFOUND if remoting was not
+ * started, AKT_EINVAL for a NULL system or a NULL buf with cap > 0. */
+AKT_API int akt_remote_tls_failures(akt_system *system, uint64_t *count, char *buf, size_t cap,
+                                    size_t *needed);
 /* tls end */
 /* remote2 begin: remoting: flow control, remote watch/stop/spawn, serializers */
 /* remote2 end */

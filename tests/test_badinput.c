@@ -794,6 +794,74 @@ static void test_lifecycle_functions(void **state) {
     tu_system_end(sys);
 }
 
+/* fault begin: fault tolerance: passivation, breaker, pipe_to, guardian */
+static void test_fault_functions(void **state) {
+    (void)state;
+    BAD(AKT_EINVAL, akt_breaker_options_init, NULL);
+    akt_breaker_options o;
+    TU_OK(akt_breaker_options_init(&o));
+    akt_breaker *b = (akt_breaker *)0x1;
+    BAD(AKT_EINVAL, akt_breaker_create, &o, NULL);
+    akt_breaker_options x = o;
+    x.failure_rate = 0.0;
+    BAD(AKT_EINVAL, akt_breaker_create, &x, &b);
+    assert_null(b);
+    x = o;
+    x.failure_rate = 1.5;
+    BAD(AKT_EINVAL, akt_breaker_create, &x, &b);
+    x = o;
+    x.min_requests = 0;
+    BAD(AKT_EINVAL, akt_breaker_create, &x, &b);
+    x = o;
+    x.open_timeout_ns = 0;
+    BAD(AKT_EINVAL, akt_breaker_create, &x, &b);
+    x = o;
+    x.window_ns = -1;
+    BAD(AKT_EINVAL, akt_breaker_create, &x, &b);
+    x = o;
+    x.window_buckets = 0;
+    BAD(AKT_EINVAL, akt_breaker_create, &x, &b);
+    x.window_buckets = 65;
+    BAD(AKT_EINVAL, akt_breaker_create, &x, &b);
+    x = o;
+    x.window_ns = 5; /* fewer nanoseconds than buckets */
+    BAD(AKT_EINVAL, akt_breaker_create, &x, &b);
+    x = o;
+    x.half_open_max_calls = 0;
+    BAD(AKT_EINVAL, akt_breaker_create, &x, &b);
+    x = o;
+    x.size = 4;
+    BAD(AKT_EINVAL, akt_breaker_create, &x, &b);
+    x.size = sizeof x + 8;
+    BAD(AKT_EINVAL, akt_breaker_create, &x, &b);
+    BAD(AKT_EINVAL, akt_breaker_retain, NULL);
+    BAD(AKT_EINVAL, akt_breaker_release, NULL);
+    BAD(AKT_EINVAL, akt_breaker_allow, NULL);
+    BAD(AKT_EINVAL, akt_breaker_record, NULL, 1);
+    int st = 7;
+    BAD(AKT_EINVAL, akt_breaker_state, NULL, &st);
+    akt_breaker_metrics m = {.size = sizeof m};
+    BAD(AKT_EINVAL, akt_breaker_metrics_get, NULL, &m);
+    TU_OK(akt_breaker_create(&o, &b));
+    BAD(AKT_EINVAL, akt_breaker_state, b, NULL);
+    BAD(AKT_EINVAL, akt_breaker_metrics_get, b, NULL);
+    m.size = 2;
+    BAD(AKT_EINVAL, akt_breaker_metrics_get, b, &m);
+    BAD(0, akt_breaker_state, b, &st);
+    assert_int_equal(st, AKT_BREAKER_CLOSED);
+    TU_OK(akt_breaker_release(b));
+
+    akt_system *sys = tu_system("bad", 1);
+    BAD(AKT_EINVAL, akt_system_set_guardian_policy, NULL, AKT_GUARDIAN_SHUTDOWN);
+    BAD(AKT_EINVAL, akt_system_set_guardian_policy, sys, 9);
+    BAD(0, akt_system_set_guardian_policy, sys, AKT_GUARDIAN_STOP_ACTOR);
+    TU_OK(akt_system_retain(sys));
+    tu_system_end(sys);
+    BAD(AKT_ECLOSED, akt_system_set_guardian_policy, sys, AKT_GUARDIAN_SHUTDOWN);
+    TU_OK(akt_system_release(sys));
+}
+/* fault end */
+
 /* ---- 9/10. dispatchers and events ------------------------------------------------------- */
 
 static void test_dispatcher_and_event_functions(void **state) {
@@ -1397,6 +1465,7 @@ int main(void) {
         /* serial begin: serializer registry (JSON, CBOR, protobuf, custom) */
         /* serial end */
         /* fault begin: fault tolerance: passivation, breaker, pipe_to, guardian */
+        TU_TEST(test_fault_functions),
         /* fault end */
         /* async begin: async receive */
         TU_TEST(test_async_functions),

@@ -135,9 +135,19 @@ static int akt__decide(const akt__cell *parent, const akt_supervisor *sup, int c
         d = sup->decide ? sup->decide(code, reason, sup->decide_data) : sup->default_directive;
         if (d < AKT_DIRECTIVE_RESTART || d > AKT_DIRECTIVE_SUSPEND) d = sup->default_directive;
     }
-    if (d == AKT_DIRECTIVE_ESCALATE && akt__cell_index(parent) == AKT__GUARDIAN)
-        d = AKT_DIRECTIVE_STOP;
+    (void)parent;
     return d;
+}
+
+/* A top-level escalation: the guardian has no parent to pass it to. The actor stops; with
+ * AKT_GUARDIAN_SHUTDOWN the system shuts down too. */
+static void akt__guardian_escalated(akt_system *s, akt_pid child) {
+    akt__stop_request(s, child);
+    /* relaxed: the policy is one independent word; an escalation racing a change of it may
+     * see either value, as it would with any order. */
+    if (atomic_load_explicit(&s->guardian_policy, memory_order_relaxed) == AKT_GUARDIAN_SHUTDOWN &&
+        s->guardian_shutdown)
+        s->guardian_shutdown(s);
 }
 
 void akt__actor_supervise(akt__worker *w, akt__cell *c, akt__envelope *e) {
@@ -157,6 +167,10 @@ void akt__actor_supervise(akt__worker *w, akt__cell *c, akt__envelope *e) {
     int d = akt__decide(c, sup, e->code, reason);
     if (akt__budget_spent(s, c, sup, child.id)) {
         akt__stop_request(s, child); /* out of retries: only the failing child stops */
+        return;
+    }
+    if (d == AKT_DIRECTIVE_ESCALATE && akt__cell_index(c) == AKT__GUARDIAN) {
+        akt__guardian_escalated(s, child);
         return;
     }
     /* One-for-all is per parent: the guardian's children (top-level actors) are unrelated. */

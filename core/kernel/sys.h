@@ -74,6 +74,11 @@ struct akt_system {
     /* Frees the system (system/ installs it): for a run of an external dispatcher that the
      * last akt_system_release was made inside (akt_dispatcher_run calls it once it is done). */
     void (*free_system)(akt_system *s);
+    /* The guardian's policy (AKT_GUARDIAN_*, akt_system_set_guardian_policy) and the
+     * shutdown that system/ installs for AKT_GUARDIAN_SHUTDOWN (actor/ calls it on a
+     * top-level escalation). */
+    atomic_int guardian_policy;
+    void (*guardian_shutdown)(akt_system *s);
 
     /* Structure lock: cell allocation, names, the hierarchy, behaviour interning. Never
      * held while user code runs or while another akt lock is taken. */

@@ -1351,6 +1351,82 @@ AKT_API int akt_grain_ask(akt_system *system, const char *kind, const char *name
 /* serial begin: serializer registry (JSON, CBOR, protobuf, custom) */
 /* serial end */
 /* fault begin: fault tolerance: passivation, breaker, pipe_to, guardian */
+
+/* ---- Circuit breaker (0.4) ----------------------------------------------------------- */
+/* A breaker guards calls to something that may fail (a service, a task). Closed: calls go
+ * through and their outcomes fill a sliding window of window_ns cut into window_buckets
+ * buckets. Once the window holds at least min_requests outcomes and failures / outcomes >=
+ * failure_rate, it opens: every akt_breaker_allow is refused with AKT_EBUSY (nothing may be
+ * started) for open_timeout_ns. Then it is half-open: up to half_open_max_calls trial calls
+ * are allowed; one failure opens it again, half_open_max_calls successes close it (with an
+ * empty window). Every function is thread-safe (one short lock per breaker). */
+#define AKT_BREAKER_CLOSED 0
+#define AKT_BREAKER_OPEN 1
+#define AKT_BREAKER_HALF_OPEN 2
+
+typedef struct akt_breaker akt_breaker;
+
+typedef struct akt_breaker_options {
+    size_t size;                  /* sizeof(akt_breaker_options) */
+    double failure_rate;          /* (0, 1]; default 0.5 */
+    uint32_t min_requests;        /* >= 1; default 10 */
+    int64_t open_timeout_ns;      /* > 0; default 30 s */
+    int64_t window_ns;            /* > 0; default 60 s */
+    uint32_t window_buckets;      /* 1..64, at most window_ns; default 12 */
+    uint32_t half_open_max_calls; /* >= 1; default 1 */
+    /* Optional clock, for tests: nanoseconds, never decreasing, from any thread (called
+     * with the breaker's lock held: it must not call the breaker). NULL = the monotonic
+     * clock. */
+    int64_t (*clock)(void *data);
+    void *clock_data; /* borrowed; must outlive the breaker */
+} akt_breaker_options;
+
+typedef struct akt_breaker_metrics {
+    size_t size;         /* sizeof(akt_breaker_metrics): set by the caller */
+    int state;           /* AKT_BREAKER_* */
+    uint64_t successes;  /* outcomes in the window */
+    uint64_t failures;   /* outcomes in the window */
+    double failure_rate; /* failures / (successes + failures); 0 when the window is empty */
+    uint64_t rejected;   /* calls refused (open, or half-open and full) since creation */
+} akt_breaker_metrics;
+
+/* Fills options with the defaults (and sets options->size). AKT_EINVAL for NULL. */
+AKT_API int akt_breaker_options_init(akt_breaker_options *options);
+/* Creates a closed breaker (options may be NULL: the defaults); *out holds one reference,
+ * given back with akt_breaker_release. AKT_EINVAL for an option out of range (see above),
+ * AKT_ENOMEM. */
+AKT_API int akt_breaker_create(const akt_breaker_options *options, akt_breaker **out);
+/* References: a breaker lives until its last reference is released (a pipe_to holds one
+ * while its task runs). AKT_EINVAL for NULL. */
+AKT_API int akt_breaker_retain(akt_breaker *breaker);
+AKT_API int akt_breaker_release(akt_breaker *breaker);
+/* Asks to start one call: 0 means go, and the caller must then report the outcome with
+ * akt_breaker_record exactly once; AKT_EBUSY means the breaker is open (or half-open with
+ * every trial taken): do not start the call. AKT_EINVAL for NULL. */
+AKT_API int akt_breaker_allow(akt_breaker *breaker);
+/* Reports the outcome of a call akt_breaker_allow let through: success != 0 a success,
+ * 0 a failure. An outcome reported while open (a call started before the trip) does not
+ * count. AKT_EINVAL for NULL. */
+AKT_API int akt_breaker_record(akt_breaker *breaker, int success);
+/* The state now (AKT_BREAKER_*; an open breaker whose timeout passed reads half-open). */
+AKT_API int akt_breaker_state(akt_breaker *breaker, int *state);
+/* A snapshot of the metrics; metrics->size must be set (fields beyond it are not
+ * written). AKT_EINVAL for NULL or a size smaller than the state field's end. */
+AKT_API int akt_breaker_metrics_get(akt_breaker *breaker, akt_breaker_metrics *metrics);
+
+/* ---- The guardian's policy (0.4) ------------------------------------------------------- */
+/* What a top-level actor's escalation (AKT_DIRECTIVE_ESCALATE chosen by the system's
+ * supervisor, akt_system_options.supervisor) does. STOP_ACTOR (the default): the actor
+ * stops, the system goes on. SHUTDOWN: the actor stops and the whole system shuts down, as
+ * akt_system_shutdown(system, NULL, NULL) would (the caller's shutdown callback, if it
+ * called akt_system_shutdown itself, is kept). A failure of a top-level actor that is not
+ * escalated never shuts the system down. */
+#define AKT_GUARDIAN_STOP_ACTOR 0
+#define AKT_GUARDIAN_SHUTDOWN 1
+
+/* Sets the policy (AKT_GUARDIAN_*) for escalations from now on; callable from any thread.
+ * AKT_EINVAL for NULL or an unknown policy, AKT_ECLOSED once the system is shutting down. */
+AKT_API int akt_system_set_guardian_policy(akt_system *system, int policy);
 /* fault end */
 /* async begin: async receive */
 /* Async receive: a message kept past receive's return. Inside receive (or receive_batch)

@@ -1,0 +1,202 @@
+/* test_fault: the public circuit breaker (akt_breaker_*, on an injected clock) and the
+ * guardian's policy for top-level escalations. */
+#include "tu.h"
+
+#include <string.h>
+
+/* ---- circuit breaker --------------------------------------------------------------- */
+
+static int64_t fake_now;
+static int64_t fake_clock(void *data) {
+    (void)data;
+    return fake_now;
+}
+
+static akt_breaker *breaker(uint32_t min, uint32_t trials) {
+    akt_breaker_options o;
+    TU_OK(akt_breaker_options_init(&o));
+    o.min_requests = min;
+    o.half_open_max_calls = trials;
+    o.open_timeout_ns = TU_SEC(5);
+    o.window_ns = TU_SEC(10);
+    o.window_buckets = 10;
+    o.clock = fake_clock;
+    fake_now = TU_SEC(100);
+    akt_breaker *b = NULL;
+    TU_OK(akt_breaker_create(&o, &b));
+    return b;
+}
+
+static int state_of(akt_breaker *b) {
+    int st = -1;
+    TU_OK(akt_breaker_state(b, &st));
+    return st;
+}
+
+static void call(akt_breaker *b, int ok) {
+    TU_OK(akt_breaker_allow(b));
+    TU_OK(akt_breaker_record(b, ok));
+}
+
+static void test_breaker_defaults(void **state) {
+    (void)state;
+    akt_breaker_options o;
+    TU_OK(akt_breaker_options_init(&o));
+    assert_int_equal(o.size, sizeof o);
+    assert_true(o.failure_rate == 0.5);
+    assert_int_equal(o.min_requests, 10);
+    assert_int_equal(o.open_timeout_ns, TU_SEC(30));
+    assert_int_equal(o.window_ns, TU_SEC(60));
+    assert_int_equal(o.window_buckets, 12);
+    assert_int_equal(o.half_open_max_calls, 1);
+    akt_breaker *b = NULL;
+    TU_OK(akt_breaker_create(NULL, &b));
+    assert_int_equal(state_of(b), AKT_BREAKER_CLOSED);
+    /* Nine failures are below min_requests: still closed; the tenth opens it. */
+    for (int i = 0; i < 9; i++) call(b, 0);
+    assert_int_equal(state_of(b), AKT_BREAKER_CLOSED);
+    call(b, 0);
+    assert_int_equal(state_of(b), AKT_BREAKER_OPEN);
+    TU_RC(AKT_EBUSY, akt_breaker_allow(b));
+    TU_OK(akt_breaker_release(b));
+}
+
+static void test_breaker_cycle(void **state) {
+    (void)state;
+    akt_breaker *b = breaker(4, 2);
+    call(b, 1);
+    call(b, 0);
+    call(b, 1);
+    akt_breaker_metrics m = {.size = sizeof m};
+    TU_OK(akt_breaker_metrics_get(b, &m));
+    assert_int_equal(m.state, AKT_BREAKER_CLOSED);
+    assert_int_equal(m.successes, 2);
+    assert_int_equal(m.failures, 1);
+    call(b, 0); /* 2 of 4: rate 0.5 >= 0.5 */
+    assert_int_equal(state_of(b), AKT_BREAKER_OPEN);
+    TU_RC(AKT_EBUSY, akt_breaker_allow(b));
+    TU_RC(AKT_EBUSY, akt_breaker_allow(b));
+    TU_OK(akt_breaker_metrics_get(b, &m));
+    assert_int_equal(m.rejected, 2);
+    assert_int_equal(m.successes + m.failures, 0); /* the trip empties the window */
+    /* One nanosecond short of the timeout: still open; at it: half-open. */
+    fake_now += TU_SEC(5) - 1;
+    assert_int_equal(state_of(b), AKT_BREAKER_OPEN);
+    fake_now += 1;
+    assert_int_equal(state_of(b), AKT_BREAKER_HALF_OPEN);
+    /* Two trials allowed, a third refused while they run; one failure reopens. */
+    TU_OK(akt_breaker_allow(b));
+    TU_OK(akt_breaker_allow(b));
+    TU_RC(AKT_EBUSY, akt_breaker_allow(b));
+    TU_OK(akt_breaker_record(b, 1));
+    TU_OK(akt_breaker_record(b, 0));
+    assert_int_equal(state_of(b), AKT_BREAKER_OPEN);
+    /* Half-open again; two successes close it. */
+    fake_now += TU_SEC(5);
+    call(b, 1);
+    assert_int_equal(state_of(b), AKT_BREAKER_HALF_OPEN);
+    call(b, 1);
+    assert_int_equal(state_of(b), AKT_BREAKER_CLOSED);
+    TU_OK(akt_breaker_metrics_get(b, &m));
+    assert_int_equal(m.successes + m.failures, 0);
+    assert_int_equal(m.rejected, 3);
+    TU_OK(akt_breaker_release(b));
+}
+
+static void test_breaker_window_slides(void **state) {
+    (void)state;
+    akt_breaker *b = breaker(4, 1);
+    call(b, 0);
+    call(b, 0);
+    call(b, 0);
+    /* The window is 10 s: after it the three failures are gone, and one more is 1 of 1. */
+    fake_now += TU_SEC(10);
+    call(b, 0);
+    akt_breaker_metrics m = {.size = sizeof m};
+    TU_OK(akt_breaker_metrics_get(b, &m));
+    assert_int_equal(m.failures, 1);
+    assert_true(m.failure_rate == 1.0);
+    assert_int_equal(m.state, AKT_BREAKER_CLOSED);
+    TU_OK(akt_breaker_release(b));
+}
+
+static void test_breaker_refs_and_sizes(void **state) {
+    (void)state;
+    akt_breaker *b = breaker(1, 1);
+    TU_OK(akt_breaker_retain(b));
+    TU_OK(akt_breaker_release(b));
+    /* A caller's smaller metrics struct: only the fields it knows are written. */
+    struct {
+        akt_breaker_metrics m;
+        uint64_t canary;
+    } small;
+    memset(&small, 0x5a, sizeof small);
+    small.m.size = offsetof(akt_breaker_metrics, successes);
+    TU_OK(akt_breaker_metrics_get(b, &small.m));
+    assert_int_equal(small.m.state, AKT_BREAKER_CLOSED);
+    assert_int_equal(small.m.failures, 0x5a5a5a5a5a5a5a5aULL);
+    TU_OK(akt_breaker_release(b));
+}
+
+/* ---- guardian policy ---------------------------------------------------------------- */
+
+static int fail_on_boom(akt_ctx *ctx, akt_msg *msg, void *st) {
+    (void)st;
+    if (tu_is(msg, "t.Boom")) return akt_ctx_fail(ctx, "boom");
+    return tu_reply(ctx, "t.Pong", "pong");
+}
+
+static akt_system *escalating_system(void) {
+    akt_supervisor sup = {.size = sizeof sup,
+                          .strategy = AKT_STRATEGY_ONE_FOR_ONE,
+                          .default_directive = AKT_DIRECTIVE_ESCALATE};
+    akt_system_options o;
+    TU_OK(akt_system_options_init(&o));
+    o.name = "guardian";
+    o.workers = 2;
+    o.supervisor = &sup;
+    return tu_system_with(&o);
+}
+
+static void test_guardian_stops_actor_by_default(void **state) {
+    (void)state;
+    akt_system *sys = escalating_system();
+    akt_behavior b = tu_behavior(fail_on_boom);
+    akt_pid a = tu_spawn(sys, &b, NULL, "a");
+    akt_pid other = tu_spawn(sys, &b, NULL, "other");
+    TU_OK(akt_tell(sys, a, tu_msg("t.Boom", "")));
+    tu_wait_dead(sys, a);
+    /* The system and the other top-level actor go on. */
+    TU_OK(tu_ask(sys, other, tu_msg("t.Ping", ""), NULL));
+    TU_RC(AKT_ETIMEDOUT, akt_system_wait(sys, TU_MS(50)));
+    tu_system_end(sys);
+}
+
+static void test_guardian_shutdown_policy(void **state) {
+    (void)state;
+    akt_system *sys = escalating_system();
+    TU_RC(AKT_EINVAL, akt_system_set_guardian_policy(sys, 2));
+    TU_RC(AKT_EINVAL, akt_system_set_guardian_policy(sys, -1));
+    TU_OK(akt_system_set_guardian_policy(sys, AKT_GUARDIAN_SHUTDOWN));
+    akt_behavior b = tu_behavior(fail_on_boom);
+    akt_pid a = tu_spawn(sys, &b, NULL, "a");
+    TU_OK(tu_ask(sys, a, tu_msg("t.Ping", ""), NULL));
+    TU_OK(akt_tell(sys, a, tu_msg("t.Boom", "")));
+    /* The escalation shuts the system down: the wait completes within the deadline. */
+    TU_OK(akt_system_wait(sys, TU_DEADLINE_NS));
+    assert_int_equal(akt_pid_is_alive(sys, a), 0);
+    TU_RC(AKT_ECLOSED, akt_system_set_guardian_policy(sys, AKT_GUARDIAN_STOP_ACTOR));
+    tu_system_end(sys);
+}
+
+int main(void) {
+    const struct CMUnitTest tests[] = {
+        TU_TEST(test_breaker_defaults),
+        TU_TEST(test_breaker_cycle),
+        TU_TEST(test_breaker_window_slides),
+        TU_TEST(test_breaker_refs_and_sizes),
+        TU_TEST(test_guardian_stops_actor_by_default),
+        TU_TEST(test_guardian_shutdown_policy),
+    };
+    return cmocka_run_group_tests_name("fault", tests, NULL, NULL);
+}

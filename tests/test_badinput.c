@@ -1004,6 +1004,17 @@ static int grain_activate_saving(void *kind_data, const char *name, const akt_be
     return 0;
 }
 
+/* users begin: users: testkit, ask accessors */
+static void test_users_functions(void **state) {
+    (void)state;
+    akt_system *sys = tu_system("bad", 1);
+    BAD(AKT_EINVAL, akt_await_started, NULL, (akt_pid){1}, 0);
+    BAD(AKT_EINVAL, akt_await_started, sys, (akt_pid){0}, 0);
+    BAD(0, akt_await_started, sys, (akt_pid){UINT64_MAX}, 0); /* never issued: nothing to start */
+    tu_system_end(sys);
+}
+/* users end */
+
 static void test_grain_functions(void **state) {
     (void)state;
     akt_system *sys = tu_system("bad", 1);
@@ -1471,6 +1482,7 @@ int main(void) {
         TU_TEST(test_async_functions),
         /* async end */
         /* users begin: users: testkit, ask accessors */
+        TU_TEST(test_users_functions),
         /* users end */
         /* local begin: routers/mailboxes/propagation */
         /* local end */

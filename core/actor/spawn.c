@@ -12,6 +12,7 @@
 #include "mailbox/mailbox.h"
 #include "sched/dispatch.h"
 #include "send.h"
+#include "started.h"
 #include "supervise.h"
 #include "turn.h"
 
@@ -146,8 +147,10 @@ static int akt__place_locked(akt_system *s, uint32_t parent_idx, const char *nam
     }
     *out = c;
     /* relaxed: stop signals of the previous incarnation; nobody else can set one now (a
-     * stop needs the pid live, under this lock), and publishing orders the store. */
-    atomic_store_explicit(&c->signals, 0, memory_order_relaxed);
+     * stop needs the pid live, under this lock), and publishing orders the store (so a
+     * waiter that finds the pid live sees STARTING too). */
+    atomic_store_explicit(&c->signals, beh->pre_start ? AKT__SIG_STARTING : 0,
+                          memory_order_relaxed);
     atomic_store_explicit(&c->disp, d, memory_order_relaxed); /* see akt__cell.disp */
     c->beh = beh;
     c->state = state;
@@ -266,5 +269,10 @@ int akt__spawn_reserved(akt_system *s, const akt_behavior *b, void *state,
 
 AKT_API int akt_spawn(akt_system *system, const akt_behavior *behavior, void *state,
                       const akt_spawn_options *options, akt_pid *out) {
-    return akt__spawn_under(system, AKT__GUARDIAN, behavior, state, options, out);
+    int rc = akt__spawn_under(system, AKT__GUARDIAN, behavior, state, options, out);
+    if (rc) return rc;
+    akt__cell *c = akt__cell_live(system, *out);
+    /* A pid stopped meanwhile has started (or never will): nothing to wait for. */
+    if (c && akt__spawn_waits(system, akt__cell_disp(c))) akt_await_started(system, *out, -1);
+    return 0;
 }

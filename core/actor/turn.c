@@ -15,6 +15,7 @@
 #include "mailbox/mailbox.h"
 #include "request.h"
 #include "send.h"
+#include "started.h"
 #include "supervise.h"
 #include "suspend.h"
 
@@ -192,6 +193,8 @@ static void akt__handle_stale_sys(akt_system *s, akt__cell *c, akt__envelope *e)
             akt_msg_release(t);
     } else if (e->kind == AKT__SYS_NOTIFY_STOP && e->reply) {
         akt__future_complete(e->reply, 0, NULL);
+    } else if (e->kind == AKT__SYS_START) {
+        akt__start_ended(s, c, e->gen); /* stopped before it started */
     }
     akt__env_done(e);
 }
@@ -243,6 +246,7 @@ static void akt__handle_sys(akt__worker *w, akt__cell *c, akt__envelope *e) {
     switch (e->kind) {
     case AKT__SYS_START:
         akt__actor_start(w, c);
+        akt__start_ended(s, c, gen);
         break;
     case AKT__SYS_WATCH:
         if (akt__keep_watch(c, e)) return;
@@ -288,7 +292,7 @@ static void akt__run_system(akt__worker *w, akt__cell *c) {
     /* acquire: pairs with the requester's seq_cst RMW. Consumed once, so a signal cannot
      * re-run the actor forever. */
     unsigned sig = atomic_load_explicit(&c->signals, memory_order_relaxed) & AKT__SIG_REQUESTS
-                       ? atomic_fetch_and_explicit(&c->signals, AKT__SIG_SUSPENDED,
+                       ? atomic_fetch_and_explicit(&c->signals, AKT__SIG_STATES,
                                                    memory_order_acquire) &
                              AKT__SIG_REQUESTS
                        : 0;

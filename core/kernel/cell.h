@@ -30,7 +30,12 @@ enum akt__status {
 /* Not a request but a state, kept across runs: the actor is suspended by a directive and
  * senders refuse user messages (set and cleared by the owner only). */
 #define AKT__SIG_SUSPENDED 0x80u
-#define AKT__SIG_REQUESTS 0x7Fu
+/* A state too: set by the spawn of an actor with a pre_start, cleared once its start
+ * message was handled (pre_start run, or skipped by a stop), when akt_await_started's
+ * waiters are woken (actor/started.c). */
+#define AKT__SIG_STARTING 0x40u
+#define AKT__SIG_STATES (AKT__SIG_SUSPENDED | AKT__SIG_STARTING)
+#define AKT__SIG_REQUESTS 0x3Fu
 
 typedef struct akt__behavior_rec {
     struct akt__behavior_rec *next; /* interning list of the system */

@@ -112,6 +112,11 @@ struct akt_system {
     int reaper_started;
     int free_when_done; /* the last reference went during shutdown */
     akt__part *parts;   /* under lock; newest first */
+
+    /* akt_await_started (actor/started.c): a futex word bumped whenever a start ends
+     * while someone waits, and the number of waiters. */
+    atomic_int start_seq;
+    atomic_int start_waiters;
 };
 
 /* The cell at index (NULL if its page does not exist). Lock-free. */

@@ -746,7 +746,13 @@ AKT_API int akt_spawn_options_init(akt_spawn_options *options);
 /* Spawns a top-level actor (/user/<name>). behavior is copied; state is taken on success
  * (freed with behavior->free_state when the actor is gone). options may be NULL.
  * AKT_EEXIST if the name is taken, AKT_ECLOSED during shutdown. pre_start runs on the
- * actor's dispatcher before its first message; messages sent meanwhile wait. */
+ * actor's dispatcher before its first message; messages sent meanwhile wait.
+ * Called from a thread of the caller's (not inside a callback, not on an akt thread) for
+ * an actor on the workers, it returns once pre_start has run: the children pre_start
+ * spawned are then visible to akt_lookup. A pre_start that fails still returns 0 (the
+ * actor has stopped: its pid is stale). Elsewhere (inside a callback, or an actor on an
+ * external dispatcher) it returns at once; akt_await_started waits for the start. The
+ * bindings give every spawn from outside an actor this semantics. */
 AKT_API int akt_spawn(akt_system *system, const akt_behavior *behavior, void *state,
                       const akt_spawn_options *options, akt_pid *out);
 
@@ -1467,6 +1473,14 @@ AKT_API int akt_suspension_post(akt_system *system, akt_suspension s, akt_resume
                                 void (*drop)(void *data), void *data);
 /* async end */
 /* users begin: users: testkit, ask accessors */
+
+/* Waits up to timeout_ns (< 0: no limit; 0: just look) until the actor pid is past its
+ * start: its pre_start has run (or it had none, or it stopped first). 0 then, and also for
+ * a pid that names no live actor; AKT_ETIMEDOUT if it is still starting; AKT_EMISUSE when
+ * called with a timeout on the thread running the actor's dispatcher (its start needs that
+ * thread: run the dispatcher instead, polling with timeout 0); AKT_EINVAL for a NULL
+ * system or the null pid. Any thread. Since 0.4. */
+AKT_API int akt_await_started(akt_system *system, akt_pid pid, int64_t timeout_ns);
 /* users end */
 /* local begin: routers/mailboxes/propagation */
 /* local end */

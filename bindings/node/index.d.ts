@@ -140,15 +140,18 @@ export class Context {
 /** Base class of JS actors. */
 export class Actor {
   preStart(ctx: Context): void;
-  receive(ctx: Context, msg: any): void;
+  /** May be async: akt keeps the message until the promise settles (by default no other
+   *  message starts meanwhile); after an await the context's actions run on the actor's
+   *  turn, and a rejection is a failure for the supervisor. */
+  receive(ctx: Context, msg: any): void | Promise<void>;
   postStop(ctx: Context): void;
 }
 
 /** An Actor subclass (fresh instance per start/restart), an instance, or a receive function. */
 export type ActorSpec =
-  | (new () => { receive(ctx: Context, msg: any): void; preStart?(ctx: Context): void; postStop?(ctx: Context): void })
-  | { receive(ctx: Context, msg: any): void; preStart?(ctx: Context): void; postStop?(ctx: Context): void }
-  | ((ctx: Context, msg: any) => void);
+  | (new () => { receive(ctx: Context, msg: any): void | Promise<void>; preStart?(ctx: Context): void; postStop?(ctx: Context): void })
+  | { receive(ctx: Context, msg: any): void | Promise<void>; preStart?(ctx: Context): void; postStop?(ctx: Context): void }
+  | ((ctx: Context, msg: any) => void | Promise<void>);
 
 /** 'suspend': the child keeps its state and mailbox but handles nothing until
  * pid.reinstate(); tells and asks to it throw SuspendedError meanwhile. */

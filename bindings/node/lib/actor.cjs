@@ -8,9 +8,9 @@ const { install, kick } = require('./pump.cjs');
 const {
   shared, F_FAILED, S_PID, S_PID2, S_ACTOR, S_MESSAGE, NEXT_END, NEXT_TYPED,
 } = require('./shared.cjs');
-const { kHandle, kReport, kLive } = require('./internal.cjs');
+const { kHandle, kReport, kLive, kHeld } = require('./internal.cjs');
 const { Pid } = require('./pid.cjs');
-const { Context } = require('./context.cjs');
+const { Context, AsyncContext } = require('./context.cjs');
 const { decode } = require('./types.cjs');
 const { values, put } = require('./values.cjs');
 
@@ -187,22 +187,60 @@ function forAsker(reason, e) {
   return native.ctxReplyExpected() ? [reason, put(e)] : reason;
 }
 
-// A receive may be async, but the actor does not wait for it (one message at a time holds
-// only for the synchronous part). A rejection is sent back to the actor as a failure
-// message, so its supervisor handles it like a throw, one message later.
-class AsyncFailure {
-  constructor(error) { this.error = error; }
+// An async receive (or any receive returning a thenable): akt keeps the message until the
+// promise settles (akt_ctx_suspend; by default no other message starts meanwhile, see
+// reentrancy), then a last step on the actor's turn finishes it, a rejection failing it as
+// a throw would (the asker gets the error, the supervisor decides). What the receive does
+// with its AsyncContext after an await comes as earlier steps, in order. A stop or a
+// restart drops the held messages: their steps never run.
+class Held {
+  constructor(cell, ctx) {
+    const [actor, id] = native.ctxSuspend(); // the callback's context is still live
+    this.cell = cell;
+    this.ctx = ctx;
+    this.actor = actor;
+    this.id = id;
+    this.done = false;
+    this.sender = ctx === null ? null : ctx.sender;
+    this.replyExpected = native.ctxReplyExpected();
+    this.messageType = native.ctxMessageType();
+  }
+
+  // Queues fn as a step (last: the one that finishes the message).
+  post(fn, last = false) {
+    const cell = this.cell;
+    if (!cell.held.has(this)) return; // dropped by a stop or a restart
+    const id = ++cell.nextStep;
+    cell.steps.set(id, { held: this, fn, last });
+    const self = cell.ctx.self;
+    try {
+      native.suspensionPost(cell.system[kHandle], this.actor, self.lo, self.hi, this.id, id, last);
+      kick(); // a wake-up from the JS thread is the pump's to run (lib/pump.cjs)
+    } catch (e) {
+      cell.steps.delete(id);
+      throw e;
+    }
+  }
+
+  settled(error) {
+    if (this.done) return;
+    this.done = true;
+    try {
+      this.post(() => { if (error !== undefined) throw error; }, true);
+    } catch (e) {
+      if (error !== undefined) report(this.cell, 'an async receive, after its system closed', error);
+    }
+  }
 }
 
-function watchPromise(p, cell) {
-  p.then(undefined, (e) => {
-    try {
-      cell.ctx.self.tell(new AsyncFailure(e));
-    } catch {
-      report(cell, 'an async receive, after it stopped', e);
-    }
-  });
+function awaitReceive(cell, ctx, p) {
+  const held = new Held(cell, ctx);
+  if (ctx !== null) ctx[kHeld] = held;
+  cell.held.add(held);
+  p.then(() => held.settled(undefined), (e) => held.settled(e === undefined ? new Error('an async receive rejected with undefined') : e));
 }
+
+const isAsync = (fn) => fn[Symbol.toStringTag] === 'AsyncFunction';
 
 // Logs a failure through the system's logger (see reporterOf in lib/system.cjs), with the
 // actor's path while it has one.
@@ -227,29 +265,57 @@ function handle(cell, slot, value, type) {
   const ctx = cell.ctx;
   if (slot >= 0) {
     value = values[slot];
-    if (value instanceof AsyncFailure) {
-      return forAsker(failed(cell, 'an async receive', value.error), value.error);
-    }
   } else if (type !== undefined && type === 'akt.Terminated') {
     value = new Terminated(new Pid(cell.system, shared.scratch[S_PID2], shared.scratch[S_PID2 + 1]));
     type = undefined;
   }
-  ctx[kLive] = true;
+  const stack = cell.stack;
+  const fn = stack.length === 0 ? cell.actor.receive : stack[stack.length - 1];
+  const actx = isAsync(fn) ? new AsyncContext(cell) : null;
+  const c = actx === null ? ctx : actx;
+  c[kLive] = true;
   try {
     // A decoder that throws (a malformed akt.Int64, bad JSON ...) fails this message.
     if (type !== undefined) value = decode(value, type);
-    const stack = cell.stack;
-    const r = stack.length === 0
-      ? cell.actor.receive(ctx, value)
-      : stack[stack.length - 1].call(cell.actor, ctx, value);
-    if (r !== undefined && r !== null && typeof r.then === 'function') watchPromise(r, cell);
+    const r = fn.call(cell.actor, c, value);
+    if (r !== undefined && r !== null && typeof r.then === 'function') awaitReceive(cell, actx, r);
   } catch (e) {
+    c[kLive] = false;
     const failure = forAsker(failed(cell, 'receive', e), e);
-    ctx[kLive] = false;
     return failure;
   }
-  ctx[kLive] = false;
+  c[kLive] = false;
   return undefined;
+}
+
+// A step of an async receive, on the actor's turn: (id, last) from requestInfo().
+function step() {
+  const cell = cells[shared.ints[S_ACTOR]];
+  const [id] = native.requestInfo();
+  const entry = cell.steps.get(id);
+  if (entry === undefined) return undefined;
+  cell.steps.delete(id);
+  const { held, fn, last } = entry;
+  if (last) cell.held.delete(held);
+  const c = held.ctx === null ? cell.ctx : held.ctx;
+  c[kLive] = true;
+  try {
+    fn();
+  } catch (e) {
+    c[kLive] = false;
+    cell.held.delete(held);
+    held.done = true;
+    return forAsker(failed(cell, 'an async receive', e), e);
+  }
+  c[kLive] = false;
+  return undefined;
+}
+
+// A stop or a restart: akt dropped the held messages and their steps.
+function dropHeld(cell) {
+  for (const held of cell.held) held.done = true;
+  cell.held.clear();
+  cell.steps.clear();
 }
 
 // receive, once per run of the actor's messages (id in ints[S_ACTOR]). The first message
@@ -327,6 +393,7 @@ function preStart() {
   if (cell.stopped) { // a restart: a fresh instance from the class, the behaviour reset
     cell.stopped = false;
     cell.requests.clear(); // akt cancelled them: they never settle
+    dropHeld(cell);
     if (cell.make) cell.actor = cell.make();
     cell.stack.length = 0;
   }
@@ -347,6 +414,7 @@ function preStart() {
 function postStop() {
   const cell = cells[shared.ints[S_ACTOR]];
   cell.stopped = true;
+  dropHeld(cell);
   const ctx = cell.ctx;
   ctx[kLive] = true;
   try {
@@ -421,7 +489,7 @@ function spawnActor(system, parentCtx, actor, opts = {}) {
   const id = freeIds.length ? freeIds.pop() : cells.length;
   const cell = {
     system, make, actor: instance, stack: [], stopped: false, name: opts.name, lastError: null,
-    ctx: null, requests: new Map(), nextRequest: 0,
+    ctx: null, requests: new Map(), nextRequest: 0, held: new Set(), steps: new Map(), nextStep: 0,
   };
   cell.ctx = new Context(cell);
   cells[id] = cell;
@@ -457,7 +525,7 @@ function grainCell(system, make, name) {
   const id = freeIds.length ? freeIds.pop() : cells.length;
   const cell = {
     system, make: null, actor: instance, stack: [], stopped: false, name, lastError: null,
-    ctx: null,
+    ctx: null, requests: new Map(), nextRequest: 0, held: new Set(), steps: new Map(), nextStep: 0,
   };
   cell.ctx = new Context(cell);
   cells[id] = cell;
@@ -465,7 +533,7 @@ function grainCell(system, make, name) {
 }
 
 install({
-  deliver, preStart, postStop, freed, decode, settle,
+  deliver, preStart, postStop, freed, decode, settle, step,
   // A refused call may release a message it made, possibly after making its error (akt runs
   // that release at the next pump, release_on), and a throw skips the caller's kick(): kick
   // once the call is over.

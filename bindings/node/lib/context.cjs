@@ -5,7 +5,7 @@
 const native = require('./addon.cjs');
 const { makeError, errnos } = require('./errors.cjs');
 const { shared, S_PID } = require('./shared.cjs');
-const { kCell, kLive, kHandle } = require('./internal.cjs');
+const { kCell, kLive, kHandle, kHeld } = require('./internal.cjs');
 const { Pid } = require('./pid.cjs');
 const { Message } = require('./types.cjs');
 const { put, byRef } = require('./values.cjs');
@@ -106,8 +106,9 @@ class Context {
    *  opts: { timeout (ms, none by default), reentrancy ('off' | 'allowAll' | 'stash'),
    *  type, then }. With then(ctx, reply, error), it runs on that turn with a live context and
    *  nothing is returned; else a Promise settles on that turn (code after an await runs
-   *  after the turn, where the context is no longer live). A stop or restart cancels the
-   *  requests in flight: they never settle. */
+   *  after the turn: in an async receive its context's actions then run as steps on the
+   *  actor's turn, see AsyncContext; a plain Context is no longer live there). A stop or
+   *  restart cancels the requests in flight: they never settle. */
   request(pid, msg, opts) {
     check(this);
     const data = dataOf(msg);
@@ -196,4 +197,69 @@ class Context {
   }
 }
 
-module.exports = { Context };
+// The context of one message of an async receive. Before its first await it is a Context;
+// after it, the message is suspended (akt keeps it, its asker waiting, and by default starts
+// no other message) and what the receive does with the context runs later as a step on
+// the actor's own turn, in call order: respond, tell, forward, request, unhandled, stash,
+// stop, become, unbecome, watch, unwatch. sender, replyExpected and messageType keep the
+// values they had; what returns something computed on the turn (spawn, unstash, headers,
+// parent, dependency, extension) is for before the first await and throws MisuseError
+// after it, as does any use once the message is finished.
+class AsyncContext extends Context {
+  constructor(cell) {
+    super(cell);
+    this[kHeld] = null;
+    this.self = cell.ctx.self;
+  }
+
+  // Deferred: fn runs as a step on the actor's turn (after the first await).
+  #later(what, fn) {
+    const held = this[kHeld];
+    if (held === null || held.done) {
+      throw makeError(errnos.MisuseError, `ctx.${what}() after the async receive's message was finished`);
+    }
+    held.post(fn);
+  }
+
+  #onTurnOnly(what) {
+    if (!this[kLive] && this[kHeld] !== null) {
+      throw makeError(errnos.MisuseError, `ctx.${what} is not available after an await (read it before)`);
+    }
+  }
+
+  get sender() { return this[kLive] || this[kHeld] === null ? super.sender : this[kHeld].sender; }
+  get replyExpected() { return this[kLive] || this[kHeld] === null ? super.replyExpected : this[kHeld].replyExpected; }
+  get messageType() { return this[kLive] || this[kHeld] === null ? super.messageType : this[kHeld].messageType; }
+  get parent() { this.#onTurnOnly('parent'); return super.parent; }
+  get headers() { this.#onTurnOnly('headers'); return super.headers; }
+  extension(name) { this.#onTurnOnly('extension()'); return super.extension(name); }
+  dependency(name) { this.#onTurnOnly('dependency()'); return super.dependency(name); }
+  spawn(actor, opts) { this.#onTurnOnly('spawn()'); return super.spawn(actor, opts); }
+  unstash() { this.#onTurnOnly('unstash()'); return super.unstash(); }
+
+  respond(msg, opts) { if (this[kLive]) super.respond(msg, opts); else this.#later('respond', () => super.respond(msg, opts)); }
+  tell(pid, msg, opts) { if (this[kLive]) super.tell(pid, msg, opts); else this.#later('tell', () => super.tell(pid, msg, opts)); }
+  forward(pid) { if (this[kLive]) super.forward(pid); else this.#later('forward', () => super.forward(pid)); }
+  unhandled() { if (this[kLive]) super.unhandled(); else this.#later('unhandled', () => super.unhandled()); }
+  stash() { if (this[kLive]) super.stash(); else this.#later('stash', () => super.stash()); }
+  unstashAll() { if (this[kLive]) super.unstashAll(); else this.#later('unstashAll', () => super.unstashAll()); }
+  stop(pid = this.self) { if (this[kLive]) super.stop(pid); else this.#later('stop', () => super.stop(pid)); }
+  become(receive, opts) { if (this[kLive]) super.become(receive, opts); else this.#later('become', () => super.become(receive, opts)); }
+  unbecome() { if (this[kLive]) super.unbecome(); else this.#later('unbecome', () => super.unbecome()); }
+  watch(pid) { if (this[kLive]) super.watch(pid); else this.#later('watch', () => super.watch(pid)); }
+  unwatch(pid) { if (this[kLive]) super.unwatch(pid); else this.#later('unwatch', () => super.unwatch(pid)); }
+
+  request(pid, msg, opts) {
+    if (this[kLive]) return super.request(pid, msg, opts);
+    if (opts !== undefined && opts.then !== undefined) {
+      this.#later('request', () => super.request(pid, msg, opts));
+      return undefined;
+    }
+    let settle;
+    const p = new Promise((resolve, reject) => { settle = { resolve, reject }; });
+    this.#later('request', () => super.request(pid, msg, opts).then(settle.resolve, settle.reject));
+    return p;
+  }
+}
+
+module.exports = { Context, AsyncContext };

@@ -11,4 +11,5 @@ module.exports = {
   kCell: Symbol('akt.cell'), // Context: the actor's cell (lib/actor.cjs)
   kLive: Symbol('akt.live'), // Context: true while its callback runs
   kCallSites: Symbol('akt.callSites'), // ActorSystem: asks capture their caller's stack
+  kHeld: Symbol('akt.held'), // AsyncContext: its suspended message (lib/actor.cjs)
 };

@@ -158,6 +158,83 @@ static napi_value RequestInfo(napi_env env, napi_callback_info info) {
     return arr;
 }
 
+/* ------------------------------------------------------------------ async receive */
+
+/* A step of a JS async receive (lib/actor.cjs): the JS step(id) runs on the actor's turn
+ * with the suspended message as the context's; unless it is the last step (the receive's
+ * promise settled), the message is suspended again after it. */
+typedef struct an_step {
+    an_actor *a; /* read only when the step runs: akt runs it only while the actor lives */
+    int32_t id;
+    int32_t last;
+} an_step;
+
+static int js_step(akt_ctx *ctx, int32_t id, int32_t last, an_actor *a) {
+    an_inst *I = a->inst;
+    if (I->closing) return 0;
+    int32_t prev_id = I->req_id, prev_rc = I->req_rc;
+    I->req_id = id;
+    I->req_rc = last;
+    int rc = call_hook(I, I->step, NULL, ctx, NULL, a);
+    I->req_id = prev_id;
+    I->req_rc = prev_rc;
+    akt_suspension s;
+    if (rc == 0 && !last) rc = akt_ctx_suspend(ctx, AKT_REENTRANCY_DEFAULT, &s);
+    return rc;
+}
+
+static int js_step_run(akt_ctx *ctx, void *data) {
+    an_step st = *(an_step *)data;
+    free(data);
+    return js_step(ctx, st.id, st.last, st.a);
+}
+
+/* ctxSuspend() -> [actor, id]: keeps the current message once this callback returns
+ * (akt_ctx_suspend with the actor's mode); actor is for suspensionPost. */
+static napi_value CtxSuspend(napi_env env, napi_callback_info info) {
+    AN_ARGS(0);
+    if (!I->cur_ctx || !I->cur_actor) return an_throw(env, I, AKT_EMISUSE);
+    akt_suspension s;
+    int rc = akt_ctx_suspend(I->cur_ctx, AKT_REENTRANCY_DEFAULT, &s);
+    if (rc) return an_throw(env, I, rc);
+    napi_value arr, v;
+    napi_create_array_with_length(env, 2, &arr);
+    napi_create_external(env, I->cur_actor, NULL, NULL, &v);
+    napi_set_element(env, arr, 0, v);
+    napi_create_double(env, (double)s.id, &v); /* a process counter: exact below 2^53 */
+    napi_set_element(env, arr, 1, v);
+    return arr;
+}
+
+/* suspensionPost(system, actor, lo, hi, id, step, last): queues the JS step (its id) for the
+ * suspended message id of the actor lo/hi. */
+static napi_value SuspensionPost(napi_env env, napi_callback_info info) {
+    AN_ARGS(7);
+    an_sys *s = NULL;
+    an_actor *a = NULL;
+    akt_pid pid;
+    double id = 0;
+    int32_t step = 0;
+    bool last = false;
+    if (napi_get_value_external(env, argv[0], (void **)&s) != napi_ok || !s ||
+        napi_get_value_external(env, argv[1], (void **)&a) != napi_ok || !a ||
+        napi_get_value_double(env, argv[4], &id) != napi_ok || !(id >= 1) ||
+        napi_get_value_int32(env, argv[5], &step) != napi_ok ||
+        napi_get_value_bool(env, argv[6], &last) != napi_ok)
+        return an_throw(env, I, AKT_EINVAL);
+    if (!an_get_pid(I, env, argv[2], argv[3], &pid)) return NULL;
+    an_step *st = malloc(sizeof *st);
+    if (!st) return an_throw(env, I, AKT_ENOMEM);
+    *st = (an_step){a, step, last};
+    int rc = akt_suspension_post(s->sys, (akt_suspension){pid, (uint64_t)id}, js_step_run, free,
+                                 st);
+    if (rc) {
+        free(st);
+        return an_throw(env, I, rc);
+    }
+    return NULL;
+}
+
 static int js_receive(akt_ctx *ctx, akt_msg *msg, void *state) {
     an_actor *a = state;
     if (a->inst->closing) return 0;
@@ -419,6 +496,8 @@ napi_status an_register_actor(napi_env env, napi_value exports, an_inst *I) {
                                 {"next", Next},
                                 {"ctxRequest", CtxRequest},
                                 {"requestInfo", RequestInfo},
+                                {"ctxSuspend", CtxSuspend},
+                                {"suspensionPost", SuspensionPost},
                                 {NULL, NULL}};
     an_export(env, exports, I, fns);
     return napi_ok;

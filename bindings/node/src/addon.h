@@ -71,6 +71,7 @@ struct an_inst {
 
     /* JS hooks installed by lib/actor.cjs. */
     napi_ref deliver, pre_start, post_stop, freed, make_error, decode, pump, json, put, get, settle;
+    napi_ref step;           /* lib/actor.cjs's step(): a step of an async receive (requestInfo) */
     napi_ref grain_activate; /* lib/grain.cjs's activate(kindId, name) -> cell id, or NULL */
     napi_value deliver_fn;   /* deliver, resolved once per pump (valid during the pump) */
     /* The memory shared with JS (an_shared, above), NULL before init(). */

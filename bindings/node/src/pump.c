@@ -163,15 +163,16 @@ static void cleanup_hook(void *arg) {
     I->tsfn = NULL;
 }
 
-/* init({deliver, preStart, postStop, freed, makeError, decode, pump, json, put, get, settle}) ->
+/* init({deliver, preStart, postStop, freed, makeError, decode, pump, json, put, get, settle,
+ * step}) ->
  * the shared ArrayBuffer, an an_shared (addon.h) that JS views through `layout`. */
 static napi_value Init(napi_env env, napi_callback_info info) {
     AN_ARGS(1);
     static const char *names[] = {"deliver", "preStart", "postStop", "freed", "makeError", "decode",
-                                  "pump",    "json",     "put",      "get",   "settle"};
+                                  "pump",    "json",     "put",      "get",   "settle",    "step"};
     napi_ref *slots[] = {&I->deliver,    &I->pre_start, &I->post_stop, &I->freed,
                          &I->make_error, &I->decode,    &I->pump,      &I->json,
-                         &I->put,        &I->get,       &I->settle};
+                         &I->put,        &I->get,       &I->settle,    &I->step};
     for (size_t i = 0; i < sizeof names / sizeof *names; i++) {
         napi_value fn;
         AN_CALL(napi_get_named_property(env, argv[0], names[i], &fn));

@@ -147,14 +147,10 @@ static int handle_message(akt_py_cell *c, akt_ctx *ctx, akt_msg *msg, PyObject *
         PyObject *r = PyObject_Vectorcall(handler, args + 1, 2 | PY_VECTORCALL_ARGUMENTS_OFFSET,
                                           NULL);
         Py_DECREF(value);
-        if (r && PyCoro_CheckExact(r)) {
-            PyObject *closed = PyObject_CallMethodNoArgs(r, akt_py.str_close);
-            Py_XDECREF(closed);
-            Py_DECREF(r);
-            r = NULL;
-            PyErr_SetString(PyExc_TypeError,
-                            "receive() returned a coroutine: akt calls receive synchronously, "
-                            "one message at a time (define it with def, not async def)");
+        if (r && PyCoro_CheckExact(r)) { /* async receive: its first step, now */
+            PyObject *coro = r;
+            r = PyObject_CallFunctionObjArgs(akt_py.async_start, (PyObject *)cx, coro, NULL);
+            Py_DECREF(coro);
         }
         if (!r) {
             rc = akt_py_fail(c, ctx, "receive");

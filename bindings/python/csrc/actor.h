@@ -38,6 +38,9 @@ void akt_py_request_drop(void *data);
 /* The data of a request of cell c whose continuation is then (a new reference is taken);
  * NULL with MemoryError set. */
 void *akt_py_request_new(akt_py_cell *c, PyObject *then);
+/* Async receive (suspend.c): a suspension handle for Python (the module function that
+ * posts a step to it is in fastpath.h). */
+PyObject *akt_py_suspension_handle(akt_py_cell *c, akt_suspension s);
 /* A reentrancy mode by name ("off", "allow_all", "stash") or None (the default). 0, or -1
  * with ValueError / TypeError set. */
 int akt_py_reentrancy_arg(PyObject *obj, int *out);

@@ -126,7 +126,9 @@ static PyObject *ctx_ask(akt_py_context *self, PyObject *args, PyObject *kwargs)
 
 /* request(to, msg, then=None, *, timeout=None, reentrancy=None, type=None) -> int: a request
  * whose continuation then(ctx, reply, error) runs on this actor's turn (akt_ctx_request).
- * timeout None = no timeout. Returns the request's id, for ctx.cancel_request(). */
+ * timeout None = no timeout. Returns the request's id, for ctx.cancel_request(). Without
+ * then: an akt.Request, whose own completion method is the continuation (await it in an
+ * async receive; its id is for cancel_request too). */
 static PyObject *ctx_request(akt_py_context *self, PyObject *args, PyObject *kwargs) {
     static char *kwlist[] = {"to", "msg", "then", "timeout", "reentrancy", "type", NULL};
     PyObject *to, *msg, *then = Py_None, *timeout = Py_None, *mode = Py_None, *type = Py_None;
@@ -144,11 +146,28 @@ static PyObject *ctx_request(akt_py_context *self, PyObject *args, PyObject *kwa
     if (akt_py_reentrancy_arg(mode, &o.mode)) return NULL;
     akt_pid pid;
     if (akt_py_pid_arg(c->system, to, &pid)) return NULL;
+    PyObject *awaitable = NULL; /* the akt.Request, without then */
+    if (then == Py_None) {
+        awaitable = PyObject_CallNoArgs(akt_py.request_type);
+        then = awaitable ? PyObject_GetAttrString(awaitable, "_complete") : NULL;
+        if (!then) {
+            Py_XDECREF(awaitable);
+            return NULL;
+        }
+    } else {
+        Py_INCREF(then);
+    }
     akt_msg *m;
-    if (akt_py_msg_new(c->system, msg, type, &m)) return NULL;
-    void *data = akt_py_request_new(c, then);
-    if (!data) {
+    void *data = NULL;
+    if (akt_py_msg_new(c->system, msg, type, &m)) {
+        m = NULL;
+    } else if (!(data = akt_py_request_new(c, then))) {
         akt_msg_release(m);
+        m = NULL;
+    }
+    Py_DECREF(then);
+    if (!m) {
+        Py_XDECREF(awaitable);
         return NULL;
     }
     o.then = akt_py_request_then;
@@ -159,10 +178,16 @@ static PyObject *ctx_request(akt_py_context *self, PyObject *args, PyObject *kwa
     if (rc) {
         akt_msg_release(m);
         akt_py_request_drop(data);
+        Py_XDECREF(awaitable);
         return akt_py_raise(rc,
                             rc == AKT_EBUSY ? "request: too many requests in flight" : "request");
     }
-    return PyLong_FromUnsignedLongLong((unsigned long long)(uintptr_t)req);
+    PyObject *id = PyLong_FromUnsignedLongLong((unsigned long long)(uintptr_t)req);
+    if (!awaitable || !id) return id;
+    int bad = PyObject_SetAttrString(awaitable, "id", id);
+    Py_DECREF(id);
+    if (bad) Py_CLEAR(awaitable); /* cannot happen for akt.Request; the request goes on */
+    return awaitable;
 }
 
 /* cancel_request(id) -> bool: True while the request was in flight (its continuation then
@@ -170,6 +195,13 @@ static PyObject *ctx_request(akt_py_context *self, PyObject *args, PyObject *kwa
 static PyObject *ctx_cancel_request(akt_py_context *self, PyObject *id) {
     LIVE(self, c);
     (void)c;
+    if (PyObject_TypeCheck(id, (PyTypeObject *)akt_py.request_type)) {
+        PyObject *v = PyObject_GetAttrString(id, "id");
+        if (!v) return NULL;
+        PyObject *r = ctx_cancel_request(self, v);
+        Py_DECREF(v);
+        return r;
+    }
     unsigned long long v = PyLong_Check(id) ? PyLong_AsUnsignedLongLong(id) : 0;
     if (PyErr_Occurred()) return NULL;
     if (!v) {
@@ -180,6 +212,19 @@ static PyObject *ctx_cancel_request(akt_py_context *self, PyObject *id) {
     if (rc == AKT_ENOTFOUND) Py_RETURN_FALSE;
     if (rc) return akt_py_raise(rc, "cancel_request");
     Py_RETURN_TRUE;
+}
+
+/* _suspend() -> handle: keeps the current message once this callback returns (async
+ * receive, akt._async); the actor's reentrancy mode says whether others may start. */
+static PyObject *ctx_suspend(akt_py_context *self, PyObject *unused) {
+    (void)unused;
+    LIVE(self, c);
+    akt_suspension s;
+    int rc = akt_ctx_suspend(self->ctx, AKT_REENTRANCY_DEFAULT, &s);
+    if (rc == AKT_EMISUSE)
+        return akt_py_raise(rc, "an async callback is only supported for receive (and become "
+                                "handlers): a coroutine there has no message to keep");
+    return rc ? akt_py_raise(rc, "async receive") : akt_py_suspension_handle(c, s);
 }
 
 /* pipe_to(future, to=None): when future completes, its result (or its exception) is told to
@@ -429,6 +474,8 @@ static PyMethodDef ctx_methods[] = {
     {"unwatch", (PyCFunction)ctx_unwatch, METH_O, "Stop watching pid."},
     {"dependency", (PyCFunction)ctx_dependency, METH_O, "A value given at spawn, by name."},
     {"extension", (PyCFunction)ctx_extension, METH_O, "A value given to the system, by name."},
+    {"_suspend", (PyCFunction)ctx_suspend, METH_NOARGS,
+     "Keep the current message past this callback (async receive; akt._async uses it)."},
     {NULL, NULL, 0, NULL},
 };
 

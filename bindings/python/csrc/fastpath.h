@@ -86,8 +86,13 @@ typedef struct akt_py_config {
     PyObject *ctx_ask;                         /* ctx_ask(to, msg, timeout, type) */
     PyObject *pipe_to;                         /* pipe_to(future, to) -> None */
     PyObject *describe_ask;                    /* describe_ask(pid, msg, type) -> str */
+    PyObject *async_start;                     /* async_start(ctx, coro): async receive */
+    PyObject *request_type;                    /* akt.Request: an awaitable request */
 } akt_py_config;
 extern akt_py_config akt_py;
+
+/* _fast.suspension_post(handle, ctx, fn) (suspend.c): a step of an async receive. */
+PyObject *akt_py_suspension_post(PyObject *module, PyObject *const *args, Py_ssize_t n);
 
 /* Sets a Python exception for an akt code: akt_py.error_for(rc, what). Returns NULL. */
 PyObject *akt_py_raise(int rc, const char *what);

@@ -93,7 +93,9 @@ static PyObject *fast_configure(PyObject *module, PyObject *args, PyObject *kwar
         set_obj(kwargs, "pipe_to", &akt_py.pipe_to) ||
         set_obj(kwargs, "describe_ask", &akt_py.describe_ask) ||
         set_obj(kwargs, "actor_type", &akt_py.actor_type) ||
-        set_obj(kwargs, "message_type", &akt_py.message_type))
+        set_obj(kwargs, "message_type", &akt_py.message_type) ||
+        set_obj(kwargs, "async_start", &akt_py.async_start) ||
+        set_obj(kwargs, "request_type", &akt_py.request_type))
         return NULL;
     if (!PyType_Check(akt_py.pid_type) ||
         !PyType_IsSubtype((PyTypeObject *)akt_py.pid_type, &akt_py_pid_type) ||
@@ -193,6 +195,9 @@ static PyMethodDef fast_functions[] = {
     {"teardown", fast_teardown, METH_NOARGS, "Interpreter exit: stop calling into Python."},
     {"type_name", fast_type_name, METH_O, "The akt type name a message gets."},
     {"wire_bytes", fast_wire_bytes, METH_O, "The bytes a C actor reads for a message."},
+    {"suspension_post", (PyCFunction)(void (*)(void))akt_py_suspension_post, METH_FASTCALL,
+     "suspension_post(handle, ctx, fn): run fn() on the actor's turn for a suspended message "
+     "(async receive), from any thread."},
     {NULL, NULL, 0, NULL},
 };
 

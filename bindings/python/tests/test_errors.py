@@ -143,12 +143,16 @@ def test_pids_of_another_system(system: akt.ActorSystem) -> None:
         assert foreign.ask_sync("get") == 1
 
 
-def test_async_receive_is_a_failure(system: akt.ActorSystem) -> None:
+def test_async_receive_bad_await_is_a_failure(system: akt.ActorSystem) -> None:
     class Coro(akt.Actor):
         async def receive(self, ctx, msg):  # type: ignore[override]
-            ctx.respond("never")
+            await Odd()  # neither an akt.Request nor an asyncio future
 
-    with pytest.raises(akt.ActorFailed):
+    class Odd:
+        def __await__(self):  # type: ignore[no-untyped-def]
+            yield "something"
+
+    with pytest.raises(akt.ActorFailed, match="async receive awaited"):
         system.spawn(None, Coro()).ask_sync("x", timeout=5)
 
 

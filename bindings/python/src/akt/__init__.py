@@ -53,6 +53,7 @@ from .pid import AskFuture, Pid
 from .router import Router
 from .schedule import ScheduleInfo
 from .system import ActorSystem
+from ._async import Request
 from .topics import Topic, TopicSubscription
 
 MailboxFullError = MailboxFull  # the name the mailbox docs use
@@ -72,4 +73,5 @@ __all__ = [
     "Pid", "ProtocolError", "Router", "ScheduleInfo", "Strategy", "Subscription", "Supervisor",
     "SystemClosed", "Terminated", "Topic", "TopicSubscription", "Unhandled", "Unreachable",
     "WrongType", "cron_next", "error_for", "type_name", "validate_cron", "wire_bytes",
+    "Request",
 ]

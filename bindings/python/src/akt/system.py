@@ -22,6 +22,7 @@ import traceback
 from types import TracebackType
 from typing import TYPE_CHECKING, Any, Callable, Optional, Sequence
 
+from . import _async
 from ._lib import _fast, ffi, lib
 from .actor import Actor, Supervisor, _remember_failure
 from .errors import AktError, Cancelled, DeadlockError, error_for
@@ -588,6 +589,8 @@ _fast.configure(
     event_type=_make_event,
     actor_type=Actor,
     message_type=Message,
+    async_start=_async.start,
+    request_type=_async.Request,
 )
 
 

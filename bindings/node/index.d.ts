@@ -328,10 +328,15 @@ export class ActorSystem extends AktEventEmitter {
    *  address "akt://<name>@<host>:<port>". ExistsError if already started.
    *  Heartbeats: a Ping every `heartbeatInterval` ms (default 1000, 0: none); a connection
    *  silent for more than `heartbeatMisses` intervals (default 5) is lost, and its pending
-   *  asks reject with UnreachableError. */
+   *  asks reject with UnreachableError.
+   *  TLS 1.3 with `tls: { cert, key }` (PEM paths): peers must chain to `ca` (default: the
+   *  system's CAs), outbound peers must prove `peerName` (default: their host), and
+   *  `requireClientCert` makes it mutual TLS; a peer TLS refuses rejects with
+   *  UnreachableError. */
   remoteStart(opts?: {
     host?: string; port?: number; maxFrameBytes?: number;
     heartbeatInterval?: number; heartbeatMisses?: number;
+    tls?: RemoteTlsOptions;
   }): string;
   /** This node's address; NotFoundError before remoteStart. */
   remoteAddress(): string;
@@ -621,4 +626,13 @@ export interface RequestOptions {
   /** Per call; default: the actor's. */
   reentrancy?: Reentrancy;
   type?: string;
+}
+
+/** TLS settings of ActorSystem.remoteStart (paths to PEM files). */
+export interface RemoteTlsOptions {
+  cert: string;
+  key: string;
+  ca?: string;
+  peerName?: string;
+  requireClientCert?: boolean;
 }

@@ -168,6 +168,11 @@ jstring aktj_pid_path(JNIEnv *env, jlong system, jlong pid);
 int aktj_remote_start(jlong system, const char *host, int port, jlong max_frame_bytes,
                       jlong heartbeat_ns, int heartbeat_misses);
 jstring aktj_remote_address(JNIEnv *env, jlong system);
+/* aktj_remote_start with TLS: PEM paths (ca and peer_name may be null: the system's CAs,
+ * the peer's host), require_client_cert for mutual TLS. */
+int aktj_remote_start_tls(jlong system, const char *host, int port, jlong heartbeat_ns,
+                          int heartbeat_misses, const char *cert, const char *key, const char *ca,
+                          const char *peer_name, int require_client_cert);
 
 /* Event stream: sink (a dev.akt.EventSink) gets the events of mask. out[0] gets a
  * handle for aktj_unsubscribe, which also drops the sink. */

@@ -158,6 +158,24 @@ int aktj_remote_start(jlong system, const char *host, int port, jlong max_frame_
     return akt_remote_start(AKTJ_PTR(system), &o);
 }
 
+int aktj_remote_start_tls(jlong system, const char *host, int port, jlong heartbeat_ns,
+                          int heartbeat_misses, const char *cert, const char *key, const char *ca,
+                          const char *peer_name, int require_client_cert) {
+    if (port < 0 || port > 65535 || heartbeat_misses < 0) return AKT_EINVAL;
+    akt_remote_options o;
+    akt_remote_options_init(&o);
+    o.host = host;
+    o.port = (uint16_t)port;
+    o.heartbeat_interval_ns = heartbeat_ns;
+    o.heartbeat_misses = (uint32_t)heartbeat_misses;
+    o.tls_cert_file = cert;
+    o.tls_key_file = key;
+    o.tls_ca_file = ca;
+    o.tls_peer_name = peer_name;
+    o.tls_require_client_cert = require_client_cert;
+    return akt_remote_start(AKTJ_PTR(system), &o);
+}
+
 jstring aktj_remote_address(JNIEnv *env, jlong system) {
     char buf[256];
     if (akt_remote_address(AKTJ_PTR(system), buf, sizeof buf, NULL)) return NULL;

@@ -213,10 +213,20 @@ class ActorSystem extends EventEmitter {
 
   /**
    * Starts remoting: listens on host (default "127.0.0.1") and port (0: ephemeral) and
-   * returns this node's address, "akt://<name>@<host>:<port>".
+   * returns this node's address, "akt://<name>@<host>:<port>". With `tls: { cert, key }`
+   * (PEM paths) every connection is TLS 1.3: peers must chain to `ca`, outbound peers must
+   * prove `peerName` (default: their host), `requireClientCert: true` makes it mutual TLS.
    */
-  remoteStart({ host, port = 0, maxFrameBytes = 0, heartbeatInterval, heartbeatMisses = 0 } = {}) {
+  remoteStart({ host, port = 0, maxFrameBytes = 0, heartbeatInterval, heartbeatMisses = 0,
+    tls } = {}) {
     this.#open();
+    if (tls !== undefined && (tls === null || typeof tls !== 'object')) {
+      throw new TypeError('tls must be an object { cert, key, ca, peerName, requireClientCert }');
+    }
+    const { cert, key, ca, peerName, requireClientCert } = tls ?? {};
+    if (requireClientCert !== undefined && typeof requireClientCert !== 'boolean') {
+      throw new TypeError('tls.requireClientCert must be a boolean');
+    }
     // Heartbeat interval in ms: undefined = the default (1 s), 0 = no heartbeats.
     let heartbeatNs = 0;
     if (heartbeatInterval !== undefined) {
@@ -226,7 +236,7 @@ class ActorSystem extends EventEmitter {
       heartbeatNs = heartbeatInterval === 0 ? -1 : Math.max(1, Math.round(heartbeatInterval * 1e6));
     }
     return native.remoteStart(this[kHandle], host, port, maxFrameBytes, heartbeatNs,
-      heartbeatMisses);
+      heartbeatMisses, cert, key, ca, peerName, requireClientCert);
   }
 
   /** This node's address; NotFoundError before remoteStart. */

@@ -251,10 +251,11 @@ static napi_value RemoteAddress(napi_env env, napi_callback_info info) {
     return r;
 }
 
-/* remoteStart(handle, host|undefined, port, maxFrameBytes, heartbeatNs, heartbeatMisses) ->
- * string (the address); heartbeatNs as akt_remote_options has it (0 default, < 0 none) */
+/* remoteStart(handle, host|undefined, port, maxFrameBytes, heartbeatNs, heartbeatMisses,
+ * tlsCert, tlsKey, tlsCa, tlsPeerName (each a string or undefined), tlsRequireClientCert)
+ * -> string (the address); heartbeatNs as akt_remote_options has it (0 default, < 0 none) */
 static napi_value RemoteStart(napi_env env, napi_callback_info info) {
-    AN_ARGS(6);
+    AN_ARGS(11);
     AN_SYS(0);
     char host[64];
     char *h = an_opt_string(I, env, argv[1], host, sizeof host);
@@ -276,6 +277,19 @@ static napi_value RemoteStart(napi_env env, napi_callback_info info) {
     o.max_frame_bytes = (uint32_t)max_frame;
     o.heartbeat_interval_ns = (int64_t)hb_ns;
     o.heartbeat_misses = (uint32_t)misses;
+    char tls[4][4096]; /* read by akt_remote_start, not kept */
+    const char **fields[4] = {&o.tls_cert_file, &o.tls_key_file, &o.tls_ca_file, &o.tls_peer_name};
+    for (int i = 0; i < 4; i++) {
+        char *v = an_opt_string(I, env, argv[6 + i], tls[i], sizeof tls[i]);
+        if (v == (char *)-1) return NULL;
+        *fields[i] = v;
+    }
+    bool client_cert = false;
+    napi_valuetype t;
+    if (napi_typeof(env, argv[10], &t) != napi_ok ||
+        (t != napi_undefined && napi_get_value_bool(env, argv[10], &client_cert) != napi_ok))
+        return an_throw(env, I, AKT_EINVAL);
+    o.tls_require_client_cert = client_cert;
     int rc = akt_remote_start(s->sys, &o);
     if (rc) return an_throw(env, I, rc);
     return RemoteAddress(env, info);

@@ -405,17 +405,53 @@ static PyObject *system_remote_address(akt_py_system *self, PyObject *unused) {
     return PyUnicode_FromString(buf);
 }
 
+static PyObject *remote_start_with(akt_py_system *self, akt_remote_options *o_tls, const char *host,
+                                   int port, unsigned long max_frame, PyObject *interval,
+                                   unsigned long misses);
+
+/* A TLS file argument: None, or a str / bytes / os.PathLike (to a bytes object in *out). */
+static int tls_path(PyObject *o, void *out) {
+    if (o == Py_None) {
+        *(PyObject **)out = NULL;
+        return 1;
+    }
+    return PyUnicode_FSConverter(o, out);
+}
+
 static PyObject *system_remote_start(akt_py_system *self, PyObject *args, PyObject *kw) {
     static char *names[] = {
-        "host", "port", "max_frame_bytes", "heartbeat_interval", "heartbeat_misses", NULL};
-    const char *host = NULL;
-    int port = 0;
+        "host",     "port",    "max_frame_bytes", "heartbeat_interval", "heartbeat_misses",
+        "tls_cert", "tls_key", "tls_ca",          "tls_peer_name",      "tls_require_client_cert",
+        NULL};
+    const char *host = NULL, *peer_name = NULL;
+    int port = 0, client_cert = 0;
     unsigned long max_frame = 0, misses = 0;
-    PyObject *interval = Py_None;
-    if (!PyArg_ParseTupleAndKeywords(args, kw, "|zik$Ok:remote_start", names, &host, &port,
-                                     &max_frame, &interval, &misses))
+    PyObject *interval = Py_None, *cert = NULL, *key = NULL, *ca = NULL;
+    if (!PyArg_ParseTupleAndKeywords(args, kw, "|zik$OkO&O&O&zp:remote_start", names, &host, &port,
+                                     &max_frame, &interval, &misses, tls_path, &cert, tls_path,
+                                     &key, tls_path, &ca, &peer_name, &client_cert))
         return NULL;
-    if (system_ready(self)) return NULL;
+    PyObject *r = NULL;
+    if (system_ready(self)) goto out;
+    akt_remote_options o;
+    akt_remote_options_init(&o);
+    o.tls_cert_file = cert ? PyBytes_AS_STRING(cert) : NULL;
+    o.tls_key_file = key ? PyBytes_AS_STRING(key) : NULL;
+    o.tls_ca_file = ca ? PyBytes_AS_STRING(ca) : NULL;
+    o.tls_peer_name = peer_name;
+    o.tls_require_client_cert = client_cert;
+    r = remote_start_with(self, &o, host, port, max_frame, interval, misses);
+out:
+    Py_XDECREF(cert);
+    Py_XDECREF(key);
+    Py_XDECREF(ca);
+    return r;
+}
+
+/* remote_start's checks and the start itself, with o's TLS fields already set. */
+static PyObject *remote_start_with(akt_py_system *self, akt_remote_options *o_tls, const char *host,
+                                   int port, unsigned long max_frame, PyObject *interval,
+                                   unsigned long misses) {
     if (port < 0 || port > 65535 || max_frame > UINT32_MAX) {
         PyErr_SetString(PyExc_ValueError, "port must be 0..65535 and max_frame_bytes 0..2**32-1");
         return NULL;
@@ -436,8 +472,7 @@ static PyObject *system_remote_start(akt_py_system *self, PyObject *args, PyObje
         PyErr_SetString(PyExc_ValueError, "heartbeat_misses must be 0..1000");
         return NULL;
     }
-    akt_remote_options o;
-    akt_remote_options_init(&o);
+    akt_remote_options o = *o_tls;
     o.host = host;
     o.port = (uint16_t)port;
     o.max_frame_bytes = (uint32_t)max_frame;
@@ -582,7 +617,11 @@ static PyMethodDef system_methods[] = {
      "remote_start(host=None, port=0, max_frame_bytes=0, *, heartbeat_interval=None, "
      "heartbeat_misses=0) -> this node's address (\"akt://name@host:port\"): listens on host "
      "(default 127.0.0.1; port 0: ephemeral). A connection silent for more than "
-     "heartbeat_misses (0: 5) heartbeat intervals (seconds; None: 1 s, 0: none) is lost."},
+     "heartbeat_misses (0: 5) heartbeat intervals (seconds; None: 1 s, 0: none) is lost. "
+     "TLS 1.3 with tls_cert and tls_key (PEM paths): peers must chain to tls_ca (None: the "
+     "system's CAs) and outbound peers must prove tls_peer_name (None: their host); "
+     "tls_require_client_cert=True makes it mutual TLS. A peer TLS refuses fails asks with "
+     "Unreachable."},
     {"remote_address", (PyCFunction)system_remote_address, METH_NOARGS,
      "remote_address() -> this node's address; ActorNotFound before remote_start."},
     {"remote_lookup", (PyCFunction)system_remote_lookup, METH_O,

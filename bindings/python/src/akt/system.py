@@ -131,7 +131,12 @@ class ActorSystem(_fast.SystemCore):
         def remote_start(self, host: Optional[str] = None, port: int = 0,
                          max_frame_bytes: int = 0, *,
                          heartbeat_interval: Optional[float] = None,
-                         heartbeat_misses: int = 0) -> str: ...
+                         heartbeat_misses: int = 0,
+                         tls_cert: Optional[str | os.PathLike[str]] = None,
+                         tls_key: Optional[str | os.PathLike[str]] = None,
+                         tls_ca: Optional[str | os.PathLike[str]] = None,
+                         tls_peer_name: Optional[str] = None,
+                         tls_require_client_cert: bool = False) -> str: ...
 
         def remote_address(self) -> str: ...
 

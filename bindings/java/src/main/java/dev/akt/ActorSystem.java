@@ -568,16 +568,40 @@ public final class ActorSystem implements AutoCloseable {
      */
     public String remoteStart(String host, int port, Duration heartbeatInterval,
             int heartbeatMisses) {
-        long ns = 0;
-        if (heartbeatInterval != null) {
-            if (heartbeatInterval.isNegative()) {
-                throw new IllegalArgumentException("akt: negative heartbeat interval");
-            }
-            ns = heartbeatInterval.isZero() ? -1
-                    : heartbeatInterval.compareTo(Duration.ofHours(2)) > 0 ? Long.MAX_VALUE
-                    : Math.max(1, heartbeatInterval.toNanos());
+        Errors.check(AktNativeJNI.aktj_remote_start(handle, host, port, 0,
+                heartbeatNanos(heartbeatInterval), heartbeatMisses), "remoteStart");
+        return remoteAddress();
+    }
+
+    /** A heartbeat interval as akt_remote_options has it (0: the default, -1: none). */
+    private static long heartbeatNanos(Duration heartbeatInterval) {
+        if (heartbeatInterval == null) return 0;
+        if (heartbeatInterval.isNegative()) {
+            throw new IllegalArgumentException("akt: negative heartbeat interval");
         }
-        Errors.check(AktNativeJNI.aktj_remote_start(handle, host, port, 0, ns, heartbeatMisses),
+        return heartbeatInterval.isZero() ? -1
+                : heartbeatInterval.compareTo(Duration.ofHours(2)) > 0 ? Long.MAX_VALUE
+                : Math.max(1, heartbeatInterval.toNanos());
+    }
+
+    /**
+     * {@link #remoteStart(String, int)} over TLS 1.3 (mutual TLS if {@code tls} requires
+     * client certificates): every connection of this node is TLS, and a peer TLS refuses
+     * (no valid certificate, another CA, a wrong name, plaintext) fails asks with
+     * {@code AKT_EUNREACHABLE}. Throws {@link AktException} {@code AKT_EINVAL} if a file
+     * cannot be used.
+     */
+    public String remoteStart(String host, int port, RemoteTls tls) {
+        return remoteStart(host, port, null, 0, tls);
+    }
+
+    /** {@link #remoteStart(String, int, Duration, int)} over TLS (see the overload above). */
+    public String remoteStart(String host, int port, Duration heartbeatInterval,
+            int heartbeatMisses, RemoteTls tls) {
+        Objects.requireNonNull(tls, "tls");
+        Errors.check(AktNativeJNI.aktj_remote_start_tls(handle, host, port,
+                heartbeatNanos(heartbeatInterval), heartbeatMisses, tls.certificate(), tls.key(),
+                tls.trust(), tls.peerName(), tls.requireClientCertificate() ? 1 : 0),
                 "remoteStart");
         return remoteAddress();
     }

@@ -1299,6 +1299,7 @@ static void test_stream_functions(void **state) {
     BAD(AKT_EINVAL, akt_stream_graph_free, NULL);
     BAD(AKT_EINVAL, akt_stream_graph_set_buffer, NULL, 4);
     BAD(AKT_EINVAL, akt_stream_graph_set_fusion, NULL, 1);
+    BAD(AKT_EINVAL, akt_stream_graph_set_data_hooks, NULL, NULL, NULL);
     BAD(AKT_EINVAL, akt_stream_source_values, NULL, &m, 1);
     BAD(AKT_EINVAL, akt_stream_source_range, NULL, 0, 1, 1);
     BAD(AKT_EINVAL, akt_stream_source_unfold, NULL, bi_unfold, NULL);

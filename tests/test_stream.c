@@ -571,6 +571,51 @@ static void test_building_in_the_wrong_order(void **state) {
     TU_OK(akt_stream_graph_free(g));
 }
 
+/* Data hooks: every reference a graph or a stream took is given back once. */
+static atomic_int held;
+static void data_retain(void *d) {
+    (void)d;
+    atomic_fetch_add(&held, 1);
+}
+static void data_release(void *d) {
+    (void)d;
+    atomic_fetch_sub(&held, 1);
+}
+
+static int ident(akt_msg *in, akt_msg **out, void *data) {
+    (void)data;
+    akt_msg_retain(in);
+    *out = in;
+    return 0;
+}
+
+static void test_data_hooks_balance(void **state) {
+    (void)state;
+    static int tag;
+    atomic_store(&held, 0);
+    akt_stream_graph *g = NULL;
+    TU_OK(akt_stream_graph_new(&g));
+    TU_RC(AKT_EINVAL, akt_stream_graph_set_data_hooks(g, data_retain, NULL));
+    TU_OK(akt_stream_graph_set_data_hooks(g, data_retain, data_release));
+    TU_OK(akt_stream_source_range(g, 0, 100, 1));
+    TU_RC(AKT_EMISUSE, akt_stream_graph_set_data_hooks(g, NULL, NULL));
+    atomic_fetch_add(&held, 1); /* the caller's reference, which the stage takes */
+    TU_OK(akt_stream_map(g, ident, &tag));
+    atomic_fetch_add(&held, 1);
+    TU_OK(akt_stream_map(g, ident, &tag));
+    TU_OK(akt_stream_sink_ignore(g));
+    akt_stream *s1 = NULL, *s2 = NULL;
+    TU_OK(akt_stream_run(sys, g, &s1));
+    TU_OK(akt_stream_run(sys, g, &s2));
+    TU_OK(akt_stream_graph_free(g));
+    TU_OK(akt_stream_wait(s1, TU_DEADLINE_NS));
+    TU_OK(akt_stream_wait(s2, TU_DEADLINE_NS));
+    TU_OK(akt_stream_release(s1));
+    TU_OK(akt_stream_release(s2));
+    /* The streams' actors go away after the end: their references with them. */
+    TU_EVENTUALLY(atomic_load(&held) == 0);
+}
+
 int main(void) {
     const struct CMUnitTest tests[] = {
         T_TEST(test_order_is_kept),
@@ -587,6 +632,7 @@ int main(void) {
         T_TEST(test_a_stage_that_returns_the_wrong_thing),
         T_TEST(test_shutdown_ends_a_running_stream),
         T_TEST(test_building_in_the_wrong_order),
+        T_TEST(test_data_hooks_balance),
     };
     return cmocka_run_group_tests_name("stream", tests, NULL, NULL);
 }

@@ -34,6 +34,7 @@ int akt_stream_graph_new(akt_stream_graph **out) {
 }
 
 static void def_release(akt__stage_def *d) {
+    if (d->release && d->data) d->release(d->data);
     if (d->seed) akt_msg_release(d->seed);
     for (size_t i = 0; i < d->n_values; i++) akt_msg_release(d->values[i]);
     akt__dfree(d->values);
@@ -64,6 +65,15 @@ int akt_stream_graph_set_fusion(akt_stream_graph *graph, int on) {
     return 0;
 }
 
+int akt_stream_graph_set_data_hooks(akt_stream_graph *graph, akt_stream_data_fn retain,
+                                    akt_stream_data_fn release) {
+    if (!graph || !retain != !release) return AKT_EINVAL;
+    if (graph->n) return AKT_EMISUSE;
+    graph->retain = retain;
+    graph->release = release;
+    return 0;
+}
+
 /* Checks that a stage of kind may come next; 0 or AKT_EMISUSE. */
 static int order_ok(const akt_stream_graph *g, int kind) {
     int has_source = g->n > 0;
@@ -88,6 +98,8 @@ static akt__stage_def *append(akt_stream_graph *g, int kind, int *rc) {
     akt__stage_def *d = &g->stages[g->n++];
     memset(d, 0, sizeof *d);
     d->kind = kind;
+    d->retain = g->retain;
+    d->release = g->release;
     strcpy(d->name, kind_name(kind));
     return d;
 }
@@ -255,6 +267,8 @@ int akt__stage_defs_copy(const akt_stream_graph *g, akt__stage_def **out) {
             akt_msg_retain(src->seed);
             defs[i].seed = src->seed;
         }
+        if (src->retain && src->data) src->retain(src->data);
+        defs[i].release = src->release;
     }
     *out = defs;
     return 0;

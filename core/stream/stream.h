@@ -40,8 +40,9 @@ typedef struct akt__stage_def {
         akt_stream_each_fn each;
     } fn;
     void *data;
-    akt_msg *seed;    /* scan, fold: retained */
-    akt_msg **values; /* values source: each retained */
+    akt_stream_data_fn retain, release; /* the graph's data hooks, or NULL */
+    akt_msg *seed;                      /* scan, fold: retained */
+    akt_msg **values;                   /* values source: each retained */
     size_t n_values;
     int64_t start, end, step; /* range */
     size_t capacity;          /* buffer */
@@ -56,6 +57,7 @@ struct akt_stream_graph {
     size_t n, cap;
     size_t window;
     int fusion;
+    akt_stream_data_fn retain, release;
 };
 
 /* Copies graph's stages into defs (retaining their messages). */

@@ -70,6 +70,17 @@ AKT_API int akt_stream_graph_set_buffer(akt_stream_graph *graph, size_t window);
  * Results are the same; off runs one actor per stage. */
 AKT_API int akt_stream_graph_set_fusion(akt_stream_graph *graph, int on);
 
+/* Optional ownership of the stages' data, for bindings whose data are objects of their
+ * runtime. Set before any stage is added (AKT_EMISUSE after); both functions, or both NULL
+ * (AKT_EINVAL for one of them). With hooks set, a stage added with non-NULL data takes one
+ * reference to it on success (the caller's, released with release(data) when the graph is
+ * freed; on failure the caller keeps it); each stream run from the graph retains every
+ * stage's data at akt_stream_run and releases it when the stream's last actor is gone, on
+ * whichever akt thread that is. */
+typedef void (*akt_stream_data_fn)(void *data);
+AKT_API int akt_stream_graph_set_data_hooks(akt_stream_graph *graph, akt_stream_data_fn retain,
+                                            akt_stream_data_fn release);
+
 /* Adding stages. Order: one source first, then flows, then one sink; anything else is
  * AKT_EMISUSE (a second source, a flow before the source or after the sink, ...). Function
  * pointers are required (AKT_EINVAL); data is borrowed and passed to every call: it must

@@ -1300,6 +1300,8 @@ static void test_stream_functions(void **state) {
     BAD(AKT_EINVAL, akt_stream_graph_set_buffer, NULL, 4);
     BAD(AKT_EINVAL, akt_stream_graph_set_fusion, NULL, 1);
     BAD(AKT_EINVAL, akt_stream_graph_set_data_hooks, NULL, NULL, NULL);
+    BAD(AKT_EINVAL, akt_stream_graph_set_dispatcher, NULL, NULL);
+    BAD(AKT_EINVAL, akt_stream_on_complete, NULL, NULL, NULL);
     BAD(AKT_EINVAL, akt_stream_source_values, NULL, &m, 1);
     BAD(AKT_EINVAL, akt_stream_source_range, NULL, 0, 1, 1);
     BAD(AKT_EINVAL, akt_stream_source_unfold, NULL, bi_unfold, NULL);
@@ -1375,6 +1377,7 @@ static void test_stream_functions(void **state) {
     TU_OK(akt_stream_graph_free(g)); /* the stream has its own copy */
     TU_OK(akt_stream_wait(s, TU_DEADLINE_NS));
     BAD(AKT_EINVAL, akt_stream_reason, s, NULL);
+    BAD(AKT_EINVAL, akt_stream_on_complete, s, NULL, NULL);
     BAD(AKT_EINVAL, akt_stream_result_count, s, NULL);
     BAD(AKT_EINVAL, akt_stream_result_at, s, 1, &m); /* one result only */
     BAD(AKT_EINVAL, akt_stream_result_at, s, 0, NULL);

@@ -616,6 +616,83 @@ static void test_data_hooks_balance(void **state) {
     TU_EVENTUALLY(atomic_load(&held) == 0);
 }
 
+static atomic_int done_calls, done_rc;
+static void on_done(akt_stream *s, int rc, void *data) {
+    (void)s;
+    atomic_store(&done_rc, rc);
+    atomic_fetch_add(&done_calls, 1);
+    atomic_fetch_add((atomic_int *)data, 1);
+}
+
+static void test_completion_callback_runs_once(void **state) {
+    (void)state;
+    static atomic_int hits;
+    atomic_store(&done_calls, 0);
+    akt_stream_graph *g = NULL;
+    TU_OK(akt_stream_graph_new(&g));
+    TU_OK(akt_stream_source_range(g, 0, 1000, 1));
+    TU_OK(akt_stream_sink_ignore(g));
+    akt_stream *s = NULL;
+    TU_OK(akt_stream_run(sys, g, &s));
+    TU_OK(akt_stream_on_complete(s, on_done, &hits));
+    TU_RC(AKT_EBUSY, akt_stream_on_complete(s, on_done, &hits));
+    TU_OK(akt_stream_wait(s, TU_DEADLINE_NS));
+    TU_EVENTUALLY(atomic_load(&done_calls) == 1);
+    TU_OK(atomic_load(&done_rc));
+    TU_OK(akt_stream_release(s));
+    /* Set after the end: at once, on this thread. */
+    TU_OK(akt_stream_run(sys, g, &s));
+    TU_OK(akt_stream_cancel(s));
+    TU_OK(akt_stream_on_complete(s, on_done, &hits));
+    assert_int_equal(atomic_load(&done_calls), 2);
+    TU_RC(AKT_ECANCELED, atomic_load(&done_rc));
+    TU_OK(akt_stream_release(s));
+    TU_OK(akt_stream_graph_free(g));
+    assert_int_equal(atomic_load(&done_calls), 2);
+}
+
+static void wake(void *data) { (void)data; }
+
+/* The stream's actors on an external dispatcher: its callbacks run on the thread that runs
+ * the dispatcher, here the test's. */
+static pthread_t runner;
+static atomic_int off_thread;
+static int check_thread(akt_msg *in, akt_msg **out, void *data) {
+    (void)data;
+    if (!pthread_equal(pthread_self(), runner)) atomic_store(&off_thread, 1);
+    akt_msg_retain(in);
+    *out = in;
+    return 0;
+}
+
+static void test_stream_on_an_external_dispatcher(void **state) {
+    (void)state;
+    akt_dispatcher *d = NULL;
+    TU_OK(akt_dispatcher_create_external(sys, wake, NULL, &d));
+    runner = pthread_self();
+    atomic_store(&off_thread, 0);
+    akt_stream_graph *g = NULL;
+    TU_OK(akt_stream_graph_new(&g));
+    TU_OK(akt_stream_graph_set_dispatcher(g, d));
+    TU_OK(akt_stream_source_range(g, 0, 3000, 1));
+    TU_OK(akt_stream_map(g, check_thread, NULL));
+    TU_OK(akt_stream_sink_collect(g));
+    akt_stream *s = NULL;
+    TU_OK(akt_stream_run(sys, g, &s));
+    int64_t dl = tu_now_ns() + TU_DEADLINE_NS;
+    while (akt_stream_wait(s, 0) == AKT_ETIMEDOUT) {
+        TU_OK(akt_dispatcher_run(d, 1000, NULL) == AKT_EAGAIN ? 0 : 0);
+        assert_true(tu_now_ns() < dl);
+    }
+    TU_OK(akt_stream_wait(s, 0));
+    assert_int_equal(results(s), 3000);
+    assert_int_equal(atomic_load(&off_thread), 0);
+    TU_OK(akt_stream_release(s));
+    TU_OK(akt_stream_graph_free(g));
+    tu_system_end_running(sys, d);
+    sys = NULL;
+}
+
 int main(void) {
     const struct CMUnitTest tests[] = {
         T_TEST(test_order_is_kept),
@@ -633,6 +710,8 @@ int main(void) {
         T_TEST(test_shutdown_ends_a_running_stream),
         T_TEST(test_building_in_the_wrong_order),
         T_TEST(test_data_hooks_balance),
+        T_TEST(test_completion_callback_runs_once),
+        T_TEST(test_stream_on_an_external_dispatcher),
     };
     return cmocka_run_group_tests_name("stream", tests, NULL, NULL);
 }

@@ -65,6 +65,12 @@ int akt_stream_graph_set_fusion(akt_stream_graph *graph, int on) {
     return 0;
 }
 
+int akt_stream_graph_set_dispatcher(akt_stream_graph *graph, akt_dispatcher *dispatcher) {
+    if (!graph) return AKT_EINVAL;
+    graph->dispatcher = dispatcher;
+    return 0;
+}
+
 int akt_stream_graph_set_data_hooks(akt_stream_graph *graph, akt_stream_data_fn retain,
                                     akt_stream_data_fn release) {
     if (!graph || !retain != !release) return AKT_EINVAL;

@@ -54,11 +54,30 @@ void akt__stream_finish_with(akt_stream *s, int rc, const char *reason, akt_msg 
     /* release: a segment that reads 1 stops; see stream.h */
     atomic_store_explicit(&s->done, 1, memory_order_release);
     size_t spawned = s->n_spawned;
+    akt_stream_done_fn cb = s->done_cb;
+    void *cb_data = s->done_data;
     pthread_mutex_unlock(&s->mu);
     for (size_t i = 0; i < spawned; i++) akt_stop(s->system, s->pids[i]);
     pthread_mutex_lock(&s->mu);
     pthread_cond_broadcast(&s->cv);
     pthread_mutex_unlock(&s->mu);
+    if (cb) cb(s, rc, cb_data);
+}
+
+int akt_stream_on_complete(akt_stream *stream, akt_stream_done_fn cb, void *data) {
+    if (!stream || !cb) return AKT_EINVAL;
+    pthread_mutex_lock(&stream->mu);
+    if (stream->done_cb) {
+        pthread_mutex_unlock(&stream->mu);
+        return AKT_EBUSY;
+    }
+    stream->done_cb = cb;
+    stream->done_data = data;
+    int done = atomic_load_explicit(&stream->done, memory_order_relaxed); /* under mu */
+    int rc = stream->rc;
+    pthread_mutex_unlock(&stream->mu);
+    if (done) cb(stream, rc, data);
+    return 0;
 }
 
 void akt__stream_finish(akt_stream *s, int rc, const char *reason) {
@@ -90,6 +109,7 @@ static int stream_new(akt_system *system, const akt_stream_graph *g, akt_stream 
     s->system = system;
     s->n_stages = g->n;
     s->window = g->window;
+    s->dispatcher = g->dispatcher;
     pthread_condattr_t ca;
     pthread_condattr_init(&ca);
     pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);

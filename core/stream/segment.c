@@ -233,8 +233,11 @@ int akt__segment_spawn(akt_stream *s, size_t seg, size_t first, size_t last, akt
                       .receive = seg_receive,
                       .post_stop = seg_post_stop,
                       .free_state = seg_free};
+    akt_spawn_options o;
+    akt_spawn_options_init(&o);
+    o.dispatcher = s->dispatcher;
     akt__stream_retain(s);
-    int rc = akt_spawn(s->system, &b, g, NULL, out);
+    int rc = akt_spawn(s->system, &b, g, &o, out);
     if (rc != 0) {
         akt__dfree(g->ring);
         akt__dfree(g);

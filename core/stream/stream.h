@@ -58,6 +58,7 @@ struct akt_stream_graph {
     size_t window;
     int fusion;
     akt_stream_data_fn retain, release;
+    akt_dispatcher *dispatcher;
 };
 
 /* Copies graph's stages into defs (retaining their messages). */
@@ -93,6 +94,7 @@ struct akt_stream {
     size_t n_segs;
     size_t n_spawned; /* under mu: how many of pids are actors to stop */
     size_t window;
+    akt_dispatcher *dispatcher; /* borrowed; NULL: the workers */
 
     pthread_mutex_t mu;
     pthread_cond_t cv;
@@ -101,6 +103,8 @@ struct akt_stream {
     atomic_int done;
     int rc;
     char reason[128];
+    akt_stream_done_fn done_cb; /* under mu; called once, outside it */
+    void *done_data;
     akt_msg **results; /* moved in by the sink before it finishes */
     size_t n_results;
     int handle_released;

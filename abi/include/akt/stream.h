@@ -70,6 +70,13 @@ AKT_API int akt_stream_graph_set_buffer(akt_stream_graph *graph, size_t window);
  * Results are the same; off runs one actor per stage. */
 AKT_API int akt_stream_graph_set_fusion(akt_stream_graph *graph, int on);
 
+/* The dispatcher the stream's actors run on (borrowed: it must outlive every stream run
+ * from the graph); NULL, the default, is the system's workers. A binding whose callbacks
+ * must run on its own thread names its external dispatcher: the stage callbacks then run
+ * inside its akt_dispatcher_run. It must belong to the system the stream runs on
+ * (akt_stream_run: AKT_EINVAL otherwise). */
+AKT_API int akt_stream_graph_set_dispatcher(akt_stream_graph *graph, akt_dispatcher *dispatcher);
+
 /* Optional ownership of the stages' data, for bindings whose data are objects of their
  * runtime. Set before any stage is added (AKT_EMISUSE after); both functions, or both NULL
  * (AKT_EINVAL for one of them). With hooks set, a stage added with non-NULL data takes one
@@ -155,6 +162,13 @@ AKT_API int akt_stream_run(akt_system *system, const akt_stream_graph *graph, ak
  * AKT_ECANCELED (akt_stream_cancel), a stage's failure code (see akt_stream_reason), or
  * AKT_ESTOPPED when one of its actors was stopped from outside (its system shut down). */
 AKT_API int akt_stream_wait(akt_stream *stream, int64_t timeout_ns);
+/* Calls cb(stream, rc, data) exactly once, with the code akt_stream_wait would return, when
+ * the stream ends: on the thread that ends it (an akt thread, or the caller of
+ * akt_stream_cancel / akt_stream_release), or at once on the calling thread if it already
+ * ended. cb may call any akt_stream_* function on stream except akt_stream_release; the
+ * handle stays valid until released. One callback per stream: AKT_EBUSY for a second. */
+typedef void (*akt_stream_done_fn)(akt_stream *stream, int rc, void *data);
+AKT_API int akt_stream_on_complete(akt_stream *stream, akt_stream_done_fn cb, void *data);
 /* Why it failed ("stage 2 (map): <akt_strerror>"), "" while running or when it completed.
  * Valid while the handle is. */
 AKT_API int akt_stream_reason(akt_stream *stream, const char **reason);

@@ -10,6 +10,7 @@
 #include "tu.h"
 
 #include <akt/remote.h>
+#include <akt/stream.h>
 #include <akt/telemetry.h>
 
 #include <dlfcn.h>
@@ -1405,6 +1406,163 @@ static void test_telemetry_functions(void **state) {
     TU_OK(akt_system_release(sys));
 }
 
+/* streams begin: streams (akt/stream.h) */
+static int bi_map(akt_msg *in, akt_msg **out, void *data) {
+    (void)data;
+    akt_msg_retain(in);
+    *out = in;
+    return 0;
+}
+static int bi_filter(akt_msg *in, int *keep, void *data) {
+    (void)in, (void)data;
+    *keep = 1;
+    return 0;
+}
+static int bi_flat(akt_msg *in, akt_stream_emit_fn emit, void *ectx, void *data) {
+    (void)data;
+    akt_msg_retain(in);
+    return emit(ectx, in);
+}
+static int bi_fold(akt_msg *acc, akt_msg *in, akt_msg **out, void *data) {
+    (void)acc, (void)data;
+    akt_msg_retain(in);
+    *out = in;
+    return 0;
+}
+static int bi_unfold(void *data, akt_msg **out) {
+    (void)data;
+    *out = NULL;
+    return 0;
+}
+static int bi_each(akt_msg *in, void *data) {
+    (void)in, (void)data;
+    return 0;
+}
+
+static void test_stream_functions(void **state) {
+    (void)state;
+    akt_stream_graph *g = NULL;
+    akt_stream *s = NULL;
+    akt_msg *m = tu_msg("t.S", "x");
+    akt_msg *reserved = tu_msg("akt.stream.Request", "");
+    size_t n = 0;
+    const char *why = NULL;
+    akt_stream_stage_metrics sm = {.size = sizeof sm};
+    /* NULL handles and out-pointers */
+    BAD(AKT_EINVAL, akt_stream_graph_new, NULL);
+    BAD(AKT_EINVAL, akt_stream_graph_free, NULL);
+    BAD(AKT_EINVAL, akt_stream_graph_set_buffer, NULL, 4);
+    BAD(AKT_EINVAL, akt_stream_graph_set_fusion, NULL, 1);
+    BAD(AKT_EINVAL, akt_stream_graph_set_data_hooks, NULL, NULL, NULL);
+    BAD(AKT_EINVAL, akt_stream_graph_set_dispatcher, NULL, NULL);
+    BAD(AKT_EINVAL, akt_stream_on_complete, NULL, NULL, NULL);
+    BAD(AKT_EINVAL, akt_stream_source_values, NULL, &m, 1);
+    BAD(AKT_EINVAL, akt_stream_source_range, NULL, 0, 1, 1);
+    BAD(AKT_EINVAL, akt_stream_source_unfold, NULL, bi_unfold, NULL);
+    BAD(AKT_EINVAL, akt_stream_map, NULL, bi_map, NULL);
+    BAD(AKT_EINVAL, akt_stream_filter, NULL, bi_filter, NULL);
+    BAD(AKT_EINVAL, akt_stream_flat_map, NULL, bi_flat, NULL);
+    BAD(AKT_EINVAL, akt_stream_scan, NULL, m, bi_fold, NULL);
+    BAD(AKT_EINVAL, akt_stream_dedup, NULL);
+    BAD(AKT_EINVAL, akt_stream_buffer, NULL, 4, AKT_STREAM_BACKPRESSURE);
+    BAD(AKT_EINVAL, akt_stream_sink_for_each, NULL, bi_each, NULL);
+    BAD(AKT_EINVAL, akt_stream_sink_collect, NULL);
+    BAD(AKT_EINVAL, akt_stream_sink_fold, NULL, m, bi_fold, NULL);
+    BAD(AKT_EINVAL, akt_stream_sink_first, NULL);
+    BAD(AKT_EINVAL, akt_stream_sink_ignore, NULL);
+    BAD(AKT_EINVAL, akt_stream_stage_name, NULL, "x");
+    BAD(AKT_EINVAL, akt_stream_stage_on_error, NULL, AKT_STREAM_ON_ERROR_FAIL, 0);
+    BAD(AKT_EINVAL, akt_stream_run, NULL, NULL, &s);
+    BAD(AKT_EINVAL, akt_stream_wait, NULL, 0);
+    BAD(AKT_EINVAL, akt_stream_reason, NULL, &why);
+    BAD(AKT_EINVAL, akt_stream_cancel, NULL);
+    BAD(AKT_EINVAL, akt_stream_drain, NULL);
+    BAD(AKT_EINVAL, akt_stream_result_count, NULL, &n);
+    BAD(AKT_EINVAL, akt_stream_result_at, NULL, 0, &m);
+    BAD(AKT_EINVAL, akt_stream_stage_count, NULL, &n);
+    BAD(AKT_EINVAL, akt_stream_metrics, NULL, 0, &sm);
+    BAD(AKT_EINVAL, akt_stream_actor_count, NULL, &n);
+    BAD(AKT_EINVAL, akt_stream_release, NULL);
+
+    /* A graph: bad arguments, then the wrong order. */
+    TU_OK(akt_stream_graph_new(&g));
+    BAD(AKT_EINVAL, akt_stream_graph_set_buffer, g, 0);
+    BAD(AKT_EINVAL, akt_stream_graph_set_buffer, g, 65537);
+    BAD(AKT_EINVAL, akt_stream_graph_set_fusion, g, 2);
+    BAD(AKT_EMISUSE, akt_stream_map, g, bi_map, NULL); /* before a source */
+    BAD(AKT_EMISUSE, akt_stream_stage_name, g, "x");   /* no stage yet */
+    BAD(AKT_EINVAL, akt_stream_source_values, g, NULL, 1);
+    BAD(AKT_EINVAL, akt_stream_source_values, g, &reserved, 1); /* a protocol type */
+    BAD(AKT_EINVAL, akt_stream_source_range, g, 0, 10, 0);
+    BAD(AKT_EINVAL, akt_stream_source_unfold, g, NULL, NULL);
+    TU_OK(akt_stream_source_values(g, &m, 1));
+    BAD(AKT_EMISUSE, akt_stream_source_range, g, 0, 1, 1); /* a second source */
+    BAD(AKT_EINVAL, akt_stream_map, g, NULL, NULL);
+    BAD(AKT_EINVAL, akt_stream_filter, g, NULL, NULL);
+    BAD(AKT_EINVAL, akt_stream_flat_map, g, NULL, NULL);
+    BAD(AKT_EINVAL, akt_stream_scan, g, NULL, bi_fold, NULL);
+    BAD(AKT_EINVAL, akt_stream_scan, g, m, NULL, NULL);
+    BAD(AKT_EINVAL, akt_stream_buffer, g, 0, AKT_STREAM_BACKPRESSURE);
+    BAD(AKT_EINVAL, akt_stream_buffer, g, 4, 9);
+    BAD(AKT_EINVAL, akt_stream_sink_for_each, g, NULL, NULL);
+    BAD(AKT_EINVAL, akt_stream_sink_fold, g, NULL, bi_fold, NULL);
+    BAD(AKT_EINVAL, akt_stream_stage_name, g, "");
+    BAD(AKT_EINVAL, akt_stream_stage_name, g, "a-name-that-is-longer-than-31-bytes");
+    BAD(AKT_EINVAL, akt_stream_stage_on_error, g, 7, 0);
+    BAD(AKT_EINVAL, akt_stream_stage_on_error, g, AKT_STREAM_ON_ERROR_RETRY, 0);
+    BAD(AKT_EINVAL, akt_stream_stage_on_error, g, AKT_STREAM_ON_ERROR_RESUME, 3);
+    TU_OK(akt_stream_dedup(g));
+    TU_OK(akt_stream_map(g, bi_map, NULL));
+    TU_OK(akt_stream_filter(g, bi_filter, NULL));
+    TU_OK(akt_stream_flat_map(g, bi_flat, NULL));
+    TU_OK(akt_stream_scan(g, m, bi_fold, NULL));
+    TU_OK(akt_stream_buffer(g, 4, AKT_STREAM_DROP_HEAD));
+    TU_OK(akt_stream_stage_on_error(g, AKT_STREAM_ON_ERROR_RETRY, 2));
+
+    akt_system *sys = tu_system("badinput_streams", 1);
+    BAD(AKT_EINVAL, akt_stream_run, sys, g, NULL);
+    BAD(AKT_EINVAL, akt_stream_run, sys, g, &s); /* no sink */
+    TU_OK(akt_stream_sink_fold(g, m, bi_fold, NULL));
+    BAD(AKT_EMISUSE, akt_stream_sink_collect, g); /* a second sink */
+    BAD(AKT_EMISUSE, akt_stream_sink_first, g);
+    BAD(AKT_EMISUSE, akt_stream_sink_ignore, g);
+    BAD(AKT_EMISUSE, akt_stream_sink_for_each, g, bi_each, NULL);
+    TU_OK(akt_stream_run(sys, g, &s));
+    TU_OK(akt_stream_graph_free(g)); /* the stream has its own copy */
+    TU_OK(akt_stream_wait(s, TU_DEADLINE_NS));
+    BAD(AKT_EINVAL, akt_stream_reason, s, NULL);
+    BAD(AKT_EINVAL, akt_stream_on_complete, s, NULL, NULL);
+    BAD(AKT_EINVAL, akt_stream_result_count, s, NULL);
+    BAD(AKT_EINVAL, akt_stream_result_at, s, 1, &m); /* one result only */
+    BAD(AKT_EINVAL, akt_stream_result_at, s, 0, NULL);
+    BAD(AKT_EINVAL, akt_stream_stage_count, s, NULL);
+    BAD(AKT_EINVAL, akt_stream_actor_count, s, NULL);
+    BAD(AKT_EINVAL, akt_stream_metrics, s, 99, &sm);
+    BAD(AKT_EINVAL, akt_stream_metrics, s, 0, NULL);
+    sm.size = 8;
+    BAD(AKT_EINVAL, akt_stream_metrics, s, 0, &sm);
+    TU_OK(akt_stream_release(s));
+
+    /* A running stream: results are not ready; release cancels it. */
+    TU_OK(akt_stream_graph_new(&g));
+    TU_OK(akt_stream_source_unfold(g, bi_unfold, NULL));
+    TU_OK(akt_stream_sink_collect(g));
+    TU_OK(akt_stream_graph_free(g));
+    TU_OK(akt_stream_graph_new(&g));
+    TU_OK(akt_stream_source_range(g, 0, INT64_MAX, 1));
+    TU_OK(akt_stream_sink_ignore(g));
+    TU_OK(akt_stream_run(sys, g, &s));
+    BAD(AKT_EAGAIN, akt_stream_result_count, s, &n);
+    BAD(AKT_EAGAIN, akt_stream_result_at, s, 0, &m);
+    BAD(AKT_ETIMEDOUT, akt_stream_wait, s, 0);
+    TU_OK(akt_stream_release(s));
+    TU_OK(akt_stream_graph_free(g));
+    tu_system_end(sys);
+    TU_OK(akt_msg_release(m));
+    TU_OK(akt_msg_release(reserved));
+}
+/* streams end */
+
 /* ---- the checks of the checks -------------------------------------------------------------- */
 
 static void test_every_header_function_is_covered(void **state) {
@@ -1465,6 +1623,7 @@ int main(void) {
         TU_TEST(test_remote_functions),
         TU_TEST(test_grain_functions),
         /* streams begin: streams (akt/stream.h) */
+        TU_TEST(test_stream_functions),
         /* streams end */
         /* sched begin: scheduler */
         /* sched end */

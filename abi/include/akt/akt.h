@@ -1347,6 +1347,7 @@ AKT_API int akt_grain_ask(akt_system *system, const char *kind, const char *name
                           int64_t timeout_ns, akt_future **out);
 
 /* streams begin: streams (akt/stream.h) */
+/* Reactive streams are declared in <akt/stream.h>, which includes this header. */
 /* streams end */
 /* sched begin: scheduler */
 /* sched end */

@@ -275,4 +275,9 @@ struct akt_py_qitem {
     PyObject *asked; /* (pid, msg, type) of an ask, for its failure's text, or NULL */
 };
 
+/* ------------------------------------------------------------------ stream.c */
+
+/* Registers sys.modules["akt._stream"] (the C half of akt.stream). -1 with an error. */
+int akt_py_stream_install(PyObject *modules);
+
 #endif

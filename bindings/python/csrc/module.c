@@ -247,7 +247,7 @@ static int install(void) {
         add_type(m, &akt_py_ask_handle_type, "AskHandle") ||
         PyModule_AddIntConstant(m, "MODE_PYTHON", AKT_PY_MODE_PYTHON) ||
         PyModule_AddIntConstant(m, "MODE_WORKERS", AKT_PY_MODE_WORKERS) ||
-        PyDict_SetItemString(modules, "akt._fast", m) ||
+        PyDict_SetItemString(modules, "akt._fast", m) || akt_py_stream_install(modules) ||
         !(akt_py.settle_fn = PyObject_GetAttrString(m, "_settle"))) {
         Py_DECREF(m);
         return -1;

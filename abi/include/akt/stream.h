@@ -1,0 +1,208 @@
+/* akt/stream.h -- reactive streams with demand-based backpressure (akt >= 0.4).
+ *
+ * A stream is a graph of stages described with a builder (akt_stream_graph) and run on a
+ * system (akt_stream_run), which gives a handle (akt_stream) to wait for, drain, cancel,
+ * read results and per-stage metrics from. Elements are akt messages: a binding's values
+ * flow through unchanged (same-runtime objects pass by reference).
+ *
+ * The shape is linear: one source, any number of flows, one sink, added in that order.
+ *
+ * Running: every stage runs in an actor, or adjacent stateless stages (map, filter,
+ * flat_map) share the actor of the stage before them (fusion: on by default). Backpressure
+ * is demand-based: each actor grants its upstream credits (Request(n)) for at most its
+ * window of elements (akt_stream_graph_set_buffer, default 16) and upstream sends no more
+ * than it was granted, so a slow sink holds a fast source back and the elements in flight
+ * stay bounded by about (actors x window). A buffer stage may instead drop (see there).
+ *
+ * Callbacks (map, filter, ... functions) run on the actor of their stage: one at a time
+ * per stage, on an akt worker thread; they must not block for long. A callback returns 0,
+ * or a negative AKT_E* code: a failure of that element, handled by the stage's error
+ * strategy (akt_stream_stage_on_error): fail the stream (the default), resume (drop the
+ * element, counted in errors and drops), or retry the call up to a budget, then fail.
+ * A callback that returns 0 but no element where one is required, or an element whose
+ * type starts with "akt.stream." (reserved for the protocol), fails the same way with
+ * AKT_EINVAL / AKT_ETYPE.
+ *
+ * Messages handed to a callback as `in` are borrowed for the call (retain to keep). An
+ * element a callback returns through an out-parameter or emits is a new reference that
+ * akt takes. */
+#ifndef AKT_STREAM_H
+#define AKT_STREAM_H
+
+#include <akt/akt.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+typedef struct akt_stream_graph akt_stream_graph;
+typedef struct akt_stream akt_stream;
+
+/* ---- callback types --------------------------------------------------------------- */
+
+/* map: *out = a new element made from in. */
+typedef int (*akt_stream_map_fn)(akt_msg *in, akt_msg **out, void *data);
+/* filter: *keep = nonzero to pass in downstream. */
+typedef int (*akt_stream_filter_fn)(akt_msg *in, int *keep, void *data);
+/* flat_map (concat): emits 0..n elements for in, in order, through emit(emit_ctx, m) (which
+ * takes m, also when it fails: AKT_ENOMEM). On a failure of the callback, what it emitted
+ * is discarded (a retry starts over). */
+typedef int (*akt_stream_emit_fn)(void *emit_ctx, akt_msg *m);
+typedef int (*akt_stream_flat_map_fn)(akt_msg *in, akt_stream_emit_fn emit, void *emit_ctx,
+                                      void *data);
+/* scan and fold: *out = the next accumulator from acc (borrowed) and in. */
+typedef int (*akt_stream_fold_fn)(akt_msg *acc, akt_msg *in, akt_msg **out, void *data);
+/* unfold source: *out = the next element, or NULL to end the stream. */
+typedef int (*akt_stream_unfold_fn)(void *data, akt_msg **out);
+/* for_each sink. */
+typedef int (*akt_stream_each_fn)(akt_msg *in, void *data);
+
+/* ---- building a graph ------------------------------------------------------------- */
+
+/* A new, empty graph: fusion on, window 16. Free it with akt_stream_graph_free. A graph is
+ * a reusable description: each akt_stream_run makes an independent stream from it, and it
+ * may be freed (or changed) once the runs started. Not thread-safe: build on one thread. */
+AKT_API int akt_stream_graph_new(akt_stream_graph **out);
+AKT_API int akt_stream_graph_free(akt_stream_graph *graph);
+/* The credit window of every actor: 1..65536 elements (AKT_EINVAL otherwise). */
+AKT_API int akt_stream_graph_set_buffer(akt_stream_graph *graph, size_t window);
+/* Fusion of stateless stages into the actor before them: on (1, the default) or off (0).
+ * Results are the same; off runs one actor per stage. */
+AKT_API int akt_stream_graph_set_fusion(akt_stream_graph *graph, int on);
+
+/* The dispatcher the stream's actors run on (borrowed: it must outlive every stream run
+ * from the graph); NULL, the default, is the system's workers. A binding whose callbacks
+ * must run on its own thread names its external dispatcher: the stage callbacks then run
+ * inside its akt_dispatcher_run. It must belong to the system the stream runs on
+ * (akt_stream_run: AKT_EINVAL otherwise). */
+AKT_API int akt_stream_graph_set_dispatcher(akt_stream_graph *graph, akt_dispatcher *dispatcher);
+
+/* Optional ownership of the stages' data, for bindings whose data are objects of their
+ * runtime. Set before any stage is added (AKT_EMISUSE after); both functions, or both NULL
+ * (AKT_EINVAL for one of them). With hooks set, a stage added with non-NULL data takes one
+ * reference to it on success (the caller's, released with release(data) when the graph is
+ * freed; on failure the caller keeps it); each stream run from the graph retains every
+ * stage's data at akt_stream_run and releases it when the stream's last actor is gone, on
+ * whichever akt thread that is. */
+typedef void (*akt_stream_data_fn)(void *data);
+AKT_API int akt_stream_graph_set_data_hooks(akt_stream_graph *graph, akt_stream_data_fn retain,
+                                            akt_stream_data_fn release);
+
+/* Adding stages. Order: one source first, then flows, then one sink; anything else is
+ * AKT_EMISUSE (a second source, a flow before the source or after the sink, ...). Function
+ * pointers are required (AKT_EINVAL); data is borrowed and passed to every call: it must
+ * outlive every stream run from the graph. */
+
+/* Source: the n messages of values, in order (each retained by the graph; n may be 0). */
+AKT_API int akt_stream_source_values(akt_stream_graph *graph, akt_msg *const *values, size_t n);
+/* Source: AKT_TYPE_INT64 elements start, start+step, ... up to end, excluded (half-open,
+ * like Python's range). step != 0 (AKT_EINVAL). */
+AKT_API int akt_stream_source_range(akt_stream_graph *graph, int64_t start, int64_t end,
+                                    int64_t step);
+/* Source: fn is called for each element on demand until it gives NULL. */
+AKT_API int akt_stream_source_unfold(akt_stream_graph *graph, akt_stream_unfold_fn fn, void *data);
+
+AKT_API int akt_stream_map(akt_stream_graph *graph, akt_stream_map_fn fn, void *data);
+AKT_API int akt_stream_filter(akt_stream_graph *graph, akt_stream_filter_fn fn, void *data);
+AKT_API int akt_stream_flat_map(akt_stream_graph *graph, akt_stream_flat_map_fn fn, void *data);
+/* scan: emits each new accumulator, starting from seed (retained; seed itself is not
+ * emitted). */
+AKT_API int akt_stream_scan(akt_stream_graph *graph, akt_msg *seed, akt_stream_fold_fn fn,
+                            void *data);
+/* dedup: drops an element equal to the one before it (same type and same bytes; an object
+ * element without bytes fails with the code of akt_msg_bytes). */
+AKT_API int akt_stream_dedup(akt_stream_graph *graph);
+
+/* buffer: an actor holding up to n (1..1048576) elements, and what it does when full:
+ *   AKT_STREAM_BACKPRESSURE  grant upstream no more credit (nothing is lost)
+ *   AKT_STREAM_DROP_HEAD     keep asking upstream; drop the oldest buffered element
+ *   AKT_STREAM_DROP_TAIL     keep asking upstream; drop the element arriving
+ *   AKT_STREAM_FAIL          keep asking upstream; fail the stream with AKT_EFULL
+ * Drops are counted in the buffer stage's metrics. */
+enum akt_stream_overflow {
+    AKT_STREAM_BACKPRESSURE = 0,
+    AKT_STREAM_DROP_HEAD = 1,
+    AKT_STREAM_DROP_TAIL = 2,
+    AKT_STREAM_FAIL = 3
+};
+AKT_API int akt_stream_buffer(akt_stream_graph *graph, size_t n, int overflow);
+
+/* Sinks. for_each calls fn for each element; collect keeps every element (results, in
+ * order); fold keeps one result, the last accumulator (seed if the stream was empty); first
+ * keeps the first element (no result for an empty stream) and completes the stream when it
+ * arrives; ignore consumes and discards. */
+AKT_API int akt_stream_sink_for_each(akt_stream_graph *graph, akt_stream_each_fn fn, void *data);
+AKT_API int akt_stream_sink_collect(akt_stream_graph *graph);
+AKT_API int akt_stream_sink_fold(akt_stream_graph *graph, akt_msg *seed, akt_stream_fold_fn fn,
+                                 void *data);
+AKT_API int akt_stream_sink_first(akt_stream_graph *graph);
+AKT_API int akt_stream_sink_ignore(akt_stream_graph *graph);
+
+/* Options of the stage added last (AKT_EMISUSE if there is none). */
+/* Its name in metrics and failure reasons (copied, 1..31 bytes); the default is the kind
+ * ("map", "range", ...). */
+AKT_API int akt_stream_stage_name(akt_stream_graph *graph, const char *name);
+/* Its error strategy; retries is the budget of AKT_STREAM_RETRY (1..1000), 0 otherwise. */
+enum akt_stream_on_error {
+    AKT_STREAM_ON_ERROR_FAIL = 0,
+    AKT_STREAM_ON_ERROR_RESUME = 1,
+    AKT_STREAM_ON_ERROR_RETRY = 2
+};
+AKT_API int akt_stream_stage_on_error(akt_stream_graph *graph, int strategy, unsigned retries);
+
+/* ---- running ---------------------------------------------------------------------- */
+
+/* Starts a stream from graph (a source and a sink are required: AKT_EINVAL otherwise) on
+ * system's workers. *out is the handle, released with akt_stream_release. AKT_ECLOSED
+ * during shutdown. */
+AKT_API int akt_stream_run(akt_system *system, const akt_stream_graph *graph, akt_stream **out);
+
+/* Waits up to timeout_ns (< 0: no limit) for the stream to end. Returns AKT_ETIMEDOUT if it
+ * did not, else how it ended: 0 (completed, drained, or first found its element),
+ * AKT_ECANCELED (akt_stream_cancel), a stage's failure code (see akt_stream_reason), or
+ * AKT_ESTOPPED when one of its actors was stopped from outside (its system shut down). */
+AKT_API int akt_stream_wait(akt_stream *stream, int64_t timeout_ns);
+/* Calls cb(stream, rc, data) exactly once, with the code akt_stream_wait would return, when
+ * the stream ends: on the thread that ends it (an akt thread, or the caller of
+ * akt_stream_cancel / akt_stream_release), or at once on the calling thread if it already
+ * ended. cb may call any akt_stream_* function on stream except akt_stream_release; the
+ * handle stays valid until released. One callback per stream: AKT_EBUSY for a second. */
+typedef void (*akt_stream_done_fn)(akt_stream *stream, int rc, void *data);
+AKT_API int akt_stream_on_complete(akt_stream *stream, akt_stream_done_fn cb, void *data);
+/* Why it failed ("stage 2 (map): <akt_strerror>"), "" while running or when it completed.
+ * Valid while the handle is. */
+AKT_API int akt_stream_reason(akt_stream *stream, const char **reason);
+/* Aborts: the stream ends now with AKT_ECANCELED; buffered elements are released. */
+AKT_API int akt_stream_cancel(akt_stream *stream);
+/* Stops the source; the elements already emitted go on to the sink, then the stream
+ * completes (0). No effect once the stream ended. */
+AKT_API int akt_stream_drain(akt_stream *stream);
+
+/* The sink's results once the stream ended (AKT_EAGAIN before): collect's elements, fold's
+ * accumulator, first's element; none for the others. *msg is borrowed from the handle. */
+AKT_API int akt_stream_result_count(akt_stream *stream, size_t *n);
+AKT_API int akt_stream_result_at(akt_stream *stream, size_t index, akt_msg **msg);
+
+/* Per-stage metrics, readable at any time (relaxed counters: a consistent view only once
+ * the stream ended). Stages are numbered in the order they were added, the source 0. */
+typedef struct akt_stream_stage_metrics {
+    size_t size;      /* sizeof(akt_stream_stage_metrics), set by the caller */
+    const char *name; /* the stage's name; valid while the handle is */
+    uint64_t in;      /* elements it received (a source: 0) */
+    uint64_t out;     /* elements it passed downstream (a sink: 0) */
+    uint64_t drops;   /* elements dropped: resume after an error, buffer overflow */
+    uint64_t errors;  /* failed callback calls (each retry counts) */
+    uint32_t actor;   /* the index of the actor that runs it (fusion shares them) */
+} akt_stream_stage_metrics;
+AKT_API int akt_stream_stage_count(akt_stream *stream, size_t *n);
+AKT_API int akt_stream_metrics(akt_stream *stream, size_t stage, akt_stream_stage_metrics *out);
+/* How many actors run the stream's stages. */
+AKT_API int akt_stream_actor_count(akt_stream *stream, size_t *n);
+
+/* Releases the handle; a stream still running is canceled first. */
+AKT_API int akt_stream_release(akt_stream *stream);
+
+#ifdef __cplusplus
+}
+#endif
+#endif

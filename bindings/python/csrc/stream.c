@@ -1,0 +1,533 @@
+/* Streams: the C half of akt.stream (src/akt/stream.py), registered as akt._stream.
+ *
+ * The Python layer describes a graph as a list of stage tuples; run() builds the C graph
+ * (akt/stream.h) for one system, runs it and returns a Stream object wrapping the handle.
+ * Each Python callable becomes a refcounted stage record (pystage) handed to the graph
+ * through its data hooks, so it lives until the last stream that may call it is gone.
+ * The callbacks run on akt's worker threads and take the GIL for the call. */
+#include "fastpath.h"
+
+#include <akt/stream.h>
+
+#include <stdlib.h>
+#include <string.h>
+
+typedef struct pystage {
+    /* relaxed increments (a reference is made from one already held), acq_rel decrement:
+     * the last one frees after every holder is done. */
+    atomic_int refs;
+    akt_py_system *sys; /* strong */
+    PyObject *fn;       /* strong; for unfold: a callable of no arguments */
+    PyObject *exc;      /* the last exception fn raised; guarded by the GIL */
+} pystage;
+
+static void ps_retain(void *d) {
+    atomic_fetch_add_explicit(&((pystage *)d)->refs, 1, memory_order_relaxed);
+}
+
+static void ps_release(void *d) {
+    pystage *ps = d;
+    if (atomic_fetch_sub_explicit(&ps->refs, 1, memory_order_acq_rel) != 1) return;
+    /* Any thread, GIL or not: decref_later never waits and never runs __del__ here. */
+    akt_py_decref_later(ps->fn);
+    akt_py_decref_later((PyObject *)ps->sys);
+    if (ps->exc) akt_py_decref_later(ps->exc);
+    free(ps);
+}
+
+/* Records the pending exception as the stage's failure. GIL held. */
+static int failed(pystage *ps) {
+    PyObject *exc = akt_py_take_exception();
+    Py_XSETREF(ps->exc, exc);
+    return AKT_EFAILED;
+}
+
+static int py_map(akt_msg *in, akt_msg **out, void *data) {
+    pystage *ps = data;
+    int e = akt_py_enter();
+    if (e < 0) return AKT_ECLOSED;
+    int rc = 0;
+    PyObject *v = akt_py_msg_value(ps->sys, in);
+    PyObject *r = v ? PyObject_CallOneArg(ps->fn, v) : NULL;
+    if (!r || akt_py_msg_new(ps->sys, r, NULL, out)) rc = failed(ps);
+    Py_XDECREF(v);
+    Py_XDECREF(r);
+    akt_py_leave(e);
+    return rc;
+}
+
+static int py_filter(akt_msg *in, int *keep, void *data) {
+    pystage *ps = data;
+    int e = akt_py_enter();
+    if (e < 0) return AKT_ECLOSED;
+    int rc = 0;
+    PyObject *v = akt_py_msg_value(ps->sys, in);
+    PyObject *r = v ? PyObject_CallOneArg(ps->fn, v) : NULL;
+    int t = r ? PyObject_IsTrue(r) : -1;
+    if (t < 0)
+        rc = failed(ps);
+    else
+        *keep = t;
+    Py_XDECREF(v);
+    Py_XDECREF(r);
+    akt_py_leave(e);
+    return rc;
+}
+
+static int py_flat_map(akt_msg *in, akt_stream_emit_fn emit, void *ectx, void *data) {
+    pystage *ps = data;
+    int e = akt_py_enter();
+    if (e < 0) return AKT_ECLOSED;
+    int rc = 0;
+    PyObject *v = akt_py_msg_value(ps->sys, in);
+    PyObject *r = v ? PyObject_CallOneArg(ps->fn, v) : NULL;
+    PyObject *it = r ? PyObject_GetIter(r) : NULL;
+    if (!it) {
+        rc = failed(ps);
+    } else {
+        PyObject *x;
+        while (rc == 0 && (x = PyIter_Next(it)) != NULL) {
+            akt_msg *m;
+            if (akt_py_msg_new(ps->sys, x, NULL, &m))
+                rc = failed(ps);
+            else
+                rc = emit(ectx, m);
+            Py_DECREF(x);
+        }
+        if (rc == 0 && PyErr_Occurred()) rc = failed(ps);
+        Py_DECREF(it);
+    }
+    Py_XDECREF(v);
+    Py_XDECREF(r);
+    akt_py_leave(e);
+    return rc;
+}
+
+static int py_fold(akt_msg *acc, akt_msg *in, akt_msg **out, void *data) {
+    pystage *ps = data;
+    int e = akt_py_enter();
+    if (e < 0) return AKT_ECLOSED;
+    int rc = 0;
+    PyObject *a = akt_py_msg_value(ps->sys, acc);
+    PyObject *v = a ? akt_py_msg_value(ps->sys, in) : NULL;
+    PyObject *r = v ? PyObject_CallFunctionObjArgs(ps->fn, a, v, NULL) : NULL;
+    if (!r || akt_py_msg_new(ps->sys, r, NULL, out)) rc = failed(ps);
+    Py_XDECREF(a);
+    Py_XDECREF(v);
+    Py_XDECREF(r);
+    akt_py_leave(e);
+    return rc;
+}
+
+static int py_each(akt_msg *in, void *data) {
+    pystage *ps = data;
+    int e = akt_py_enter();
+    if (e < 0) return AKT_ECLOSED;
+    int rc = 0;
+    PyObject *v = akt_py_msg_value(ps->sys, in);
+    PyObject *r = v ? PyObject_CallOneArg(ps->fn, v) : NULL;
+    if (!r) rc = failed(ps);
+    Py_XDECREF(v);
+    Py_XDECREF(r);
+    akt_py_leave(e);
+    return rc;
+}
+
+/* fn() gives the next element; StopIteration ends the stream. */
+static int py_unfold(void *data, akt_msg **out) {
+    pystage *ps = data;
+    int e = akt_py_enter();
+    if (e < 0) return AKT_ECLOSED;
+    int rc = 0;
+    *out = NULL;
+    PyObject *r = PyObject_CallNoArgs(ps->fn);
+    if (!r) {
+        if (PyErr_ExceptionMatches(PyExc_StopIteration))
+            PyErr_Clear();
+        else
+            rc = failed(ps);
+    } else if (akt_py_msg_new(ps->sys, r, NULL, out)) {
+        rc = failed(ps);
+    }
+    Py_XDECREF(r);
+    akt_py_leave(e);
+    return rc;
+}
+
+/* ---- the Stream object ------------------------------------------------------------ */
+
+typedef struct {
+    PyObject_HEAD akt_stream *stream;
+    akt_py_system *sys; /* strong */
+    PyObject *stages;   /* list of capsules of the pystage records (for their exceptions) */
+} py_stream;
+
+static PyTypeObject py_stream_type;
+
+static void stream_dealloc(py_stream *self) {
+    if (self->stream) akt_stream_release(self->stream);
+    Py_XDECREF(self->stages);
+    Py_XDECREF(self->sys);
+    Py_TYPE(self)->tp_free((PyObject *)self);
+}
+
+static int live(py_stream *self) {
+    if (self->stream) return 0;
+    PyErr_SetString(PyExc_RuntimeError, "the stream was released");
+    return -1;
+}
+
+/* _wait(timeout_s or None) -> code (0, or how it ended; AKT_ETIMEDOUT while running) */
+static PyObject *stream_wait(py_stream *self, PyObject *timeout) {
+    if (live(self)) return NULL;
+    int64_t ns = -1;
+    if (timeout != Py_None) {
+        double t = PyFloat_AsDouble(timeout);
+        if (t == -1.0 && PyErr_Occurred()) return NULL;
+        ns = t <= 0 ? 0 : t > 9e9 ? -1 : (int64_t)(t * 1e9);
+    }
+    int rc;
+    Py_BEGIN_ALLOW_THREADS
+    rc = akt_stream_wait(self->stream, ns);
+    Py_END_ALLOW_THREADS
+    return PyLong_FromLong(rc);
+}
+
+static PyObject *stream_cancel(py_stream *self, PyObject *unused) {
+    if (live(self)) return NULL;
+    int rc = akt_stream_cancel(self->stream);
+    if (rc) return akt_py_raise(rc, "cancel");
+    Py_RETURN_NONE;
+}
+
+static PyObject *stream_drain(py_stream *self, PyObject *unused) {
+    if (live(self)) return NULL;
+    int rc = akt_stream_drain(self->stream);
+    if (rc) return akt_py_raise(rc, "drain");
+    Py_RETURN_NONE;
+}
+
+static PyObject *stream_reason(py_stream *self, PyObject *unused) {
+    if (live(self)) return NULL;
+    const char *why = "";
+    akt_stream_reason(self->stream, &why);
+    return PyUnicode_FromString(why);
+}
+
+/* _results() -> list of values (the stream has ended) */
+static PyObject *stream_results(py_stream *self, PyObject *unused) {
+    if (live(self)) return NULL;
+    size_t n = 0;
+    int rc = akt_stream_result_count(self->stream, &n);
+    if (rc) return akt_py_raise(rc, "results");
+    PyObject *list = PyList_New((Py_ssize_t)n);
+    if (!list) return NULL;
+    for (size_t i = 0; i < n; i++) {
+        akt_msg *m = NULL;
+        akt_stream_result_at(self->stream, i, &m);
+        PyObject *v = akt_py_msg_value(self->sys, m);
+        if (!v) {
+            Py_DECREF(list);
+            return NULL;
+        }
+        PyList_SET_ITEM(list, (Py_ssize_t)i, v);
+    }
+    return list;
+}
+
+/* _metrics() -> list of (name, in, out, drops, errors, actor) */
+static PyObject *stream_metrics(py_stream *self, PyObject *unused) {
+    if (live(self)) return NULL;
+    size_t n = 0;
+    akt_stream_stage_count(self->stream, &n);
+    PyObject *list = PyList_New((Py_ssize_t)n);
+    if (!list) return NULL;
+    for (size_t i = 0; i < n; i++) {
+        akt_stream_stage_metrics m = {.size = sizeof m};
+        akt_stream_metrics(self->stream, i, &m);
+        PyObject *t = Py_BuildValue("(sKKKKI)", m.name, (unsigned long long)m.in,
+                                    (unsigned long long)m.out, (unsigned long long)m.drops,
+                                    (unsigned long long)m.errors, (unsigned)m.actor);
+        if (!t) {
+            Py_DECREF(list);
+            return NULL;
+        }
+        PyList_SET_ITEM(list, (Py_ssize_t)i, t);
+    }
+    return list;
+}
+
+static PyObject *stream_actors(py_stream *self, PyObject *unused) {
+    if (live(self)) return NULL;
+    size_t n = 0;
+    akt_stream_actor_count(self->stream, &n);
+    return PyLong_FromSize_t(n);
+}
+
+/* _exception(stage) -> the last exception stage's callable raised, or None */
+static PyObject *stream_exception(py_stream *self, PyObject *index) {
+    Py_ssize_t i = PyLong_AsSsize_t(index);
+    if (i == -1 && PyErr_Occurred()) return NULL;
+    if (i < 0 || i >= PyList_GET_SIZE(self->stages)) Py_RETURN_NONE;
+    PyObject *cap = PyList_GET_ITEM(self->stages, i);
+    if (cap == Py_None) Py_RETURN_NONE;
+    pystage *ps = PyCapsule_GetPointer(cap, "akt.pystage");
+    if (!ps) return NULL;
+    PyObject *exc = ps->exc ? ps->exc : Py_None;
+    Py_INCREF(exc);
+    return exc;
+}
+
+static PyObject *stream_release(py_stream *self, PyObject *unused) {
+    if (self->stream) akt_stream_release(self->stream);
+    self->stream = NULL;
+    Py_RETURN_NONE;
+}
+
+static PyMethodDef stream_methods[] = {
+    {"_wait", (PyCFunction)stream_wait, METH_O, "_wait(timeout) -> code (GIL released)"},
+    {"_cancel", (PyCFunction)stream_cancel, METH_NOARGS, "abort"},
+    {"_drain", (PyCFunction)stream_drain, METH_NOARGS, "stop the source, finish in-flight"},
+    {"_reason", (PyCFunction)stream_reason, METH_NOARGS, "why it failed"},
+    {"_results", (PyCFunction)stream_results, METH_NOARGS, "the sink's results"},
+    {"_metrics", (PyCFunction)stream_metrics, METH_NOARGS, "per-stage metrics tuples"},
+    {"_actors", (PyCFunction)stream_actors, METH_NOARGS, "how many actors run it"},
+    {"_exception", (PyCFunction)stream_exception, METH_O, "a stage's last exception"},
+    {"_release", (PyCFunction)stream_release, METH_NOARGS, "release the handle (cancels)"},
+    {NULL, NULL, 0, NULL},
+};
+
+static PyTypeObject py_stream_type = {
+    PyVarObject_HEAD_INIT(NULL, 0).tp_name = "akt._stream.StreamCore",
+    .tp_basicsize = sizeof(py_stream),
+    .tp_flags = Py_TPFLAGS_DEFAULT | Py_TPFLAGS_BASETYPE,
+    .tp_dealloc = (destructor)stream_dealloc,
+    .tp_methods = stream_methods,
+    .tp_new = NULL,
+};
+
+/* ---- building and running --------------------------------------------------------- */
+
+static void capsule_free(PyObject *cap) {
+    pystage *ps = PyCapsule_GetPointer(cap, "akt.pystage");
+    if (ps)
+        ps_release(ps);
+    else
+        PyErr_Clear();
+}
+
+/* A stage record for fn, with one reference for the caller and one for *keep. */
+static pystage *pystage_new(akt_py_system *sys, PyObject *fn, PyObject **keep) {
+    if (!PyCallable_Check(fn)) {
+        PyErr_Format(PyExc_TypeError, "a stream stage needs a callable, not %.100s",
+                     Py_TYPE(fn)->tp_name);
+        return NULL;
+    }
+    pystage *ps = calloc(1, sizeof *ps);
+    if (!ps) {
+        PyErr_NoMemory();
+        return NULL;
+    }
+    atomic_init(&ps->refs, 2);
+    Py_INCREF(sys);
+    ps->sys = sys;
+    Py_INCREF(fn);
+    ps->fn = fn;
+    *keep = PyCapsule_New(ps, "akt.pystage", capsule_free);
+    if (!*keep) {
+        ps_release(ps);
+        ps_release(ps);
+        return NULL;
+    }
+    return ps;
+}
+
+static int msg_of(akt_py_system *sys, PyObject *v, akt_msg **out) {
+    return akt_py_msg_new(sys, v, NULL, out);
+}
+
+static int check(int rc, const char *what) {
+    if (rc == 0) return 0;
+    akt_py_raise(rc, what);
+    return -1;
+}
+
+/* Adds one stage tuple (kind, a, b) to g. */
+static int add_stage(akt_py_system *sys, akt_stream_graph *g, const char *kind, PyObject *a,
+                     PyObject *b, PyObject **keep) {
+    *keep = Py_None;
+    Py_INCREF(Py_None);
+    if (strcmp(kind, "range") == 0) { /* a = (start, end), b = step */
+        long long start = PyLong_AsLongLong(PyTuple_GetItem(a, 0));
+        long long end = PyErr_Occurred() ? 0 : PyLong_AsLongLong(PyTuple_GetItem(a, 1));
+        long long step = PyErr_Occurred() ? 0 : PyLong_AsLongLong(b);
+        if (PyErr_Occurred()) return -1;
+        return check(akt_stream_source_range(g, start, end, step), "Source.range");
+    }
+    if (strcmp(kind, "values") == 0) {
+        PyObject *seq = PySequence_Fast(a, "Source.of needs a sequence");
+        if (!seq) return -1;
+        Py_ssize_t n = PySequence_Fast_GET_SIZE(seq);
+        akt_msg **v = calloc((size_t)n + 1, sizeof *v);
+        int rc = v ? 0 : -1;
+        if (!v) PyErr_NoMemory();
+        Py_ssize_t made = 0;
+        for (; rc == 0 && made < n; made++)
+            if (msg_of(sys, PySequence_Fast_GET_ITEM(seq, made), &v[made])) rc = -1;
+        if (rc == 0) rc = check(akt_stream_source_values(g, v, (size_t)n), "Source.of");
+        for (Py_ssize_t i = 0; v && i < made; i++)
+            if (v[i]) akt_msg_release(v[i]);
+        free(v);
+        Py_DECREF(seq);
+        return rc;
+    }
+    if (strcmp(kind, "dedup") == 0) return check(akt_stream_dedup(g), "dedup");
+    if (strcmp(kind, "buffer") == 0) {
+        Py_ssize_t n = PyLong_AsSsize_t(a);
+        long ov = PyLong_AsLong(b);
+        if (PyErr_Occurred()) return -1;
+        if (n <= 0) {
+            PyErr_SetString(PyExc_ValueError, "buffer size must be positive");
+            return -1;
+        }
+        return check(akt_stream_buffer(g, (size_t)n, (int)ov), "buffer");
+    }
+    if (strcmp(kind, "collect") == 0) return check(akt_stream_sink_collect(g), "Sink.collect");
+    if (strcmp(kind, "first") == 0) return check(akt_stream_sink_first(g), "Sink.first");
+    if (strcmp(kind, "ignore") == 0) return check(akt_stream_sink_ignore(g), "Sink.ignore");
+
+    /* The rest take a callable (b for the seeded ones, a otherwise). */
+    int seeded = strcmp(kind, "scan") == 0 || strcmp(kind, "fold") == 0;
+    Py_DECREF(Py_None);
+    pystage *ps = pystage_new(sys, seeded ? b : a, keep);
+    if (!ps) {
+        *keep = NULL;
+        return -1;
+    }
+    int rc;
+    if (seeded) {
+        akt_msg *seed;
+        if (msg_of(sys, a, &seed)) {
+            ps_release(ps);
+            return -1;
+        }
+        rc = strcmp(kind, "scan") == 0 ? akt_stream_scan(g, seed, py_fold, ps)
+                                       : akt_stream_sink_fold(g, seed, py_fold, ps);
+        akt_msg_release(seed);
+    } else if (strcmp(kind, "map") == 0) {
+        rc = akt_stream_map(g, py_map, ps);
+    } else if (strcmp(kind, "filter") == 0) {
+        rc = akt_stream_filter(g, py_filter, ps);
+    } else if (strcmp(kind, "flat_map") == 0) {
+        rc = akt_stream_flat_map(g, py_flat_map, ps);
+    } else if (strcmp(kind, "for_each") == 0) {
+        rc = akt_stream_sink_for_each(g, py_each, ps);
+    } else if (strcmp(kind, "unfold") == 0) {
+        rc = akt_stream_source_unfold(g, py_unfold, ps);
+    } else {
+        ps_release(ps);
+        PyErr_Format(PyExc_ValueError, "unknown stream stage %s", kind);
+        return -1;
+    }
+    if (rc) ps_release(ps); /* the graph did not take it */
+    return check(rc, kind);
+}
+
+/* run(system, stages, window, fusion) -> StreamCore. stages: list of
+ * (kind, a, b, name or None, on_error, retries). */
+static PyObject *stream_run(PyObject *mod, PyObject *args) {
+    PyObject *sysobj, *stages;
+    Py_ssize_t window;
+    int fusion;
+    if (!PyArg_ParseTuple(args, "OO!np:run", &sysobj, &PyList_Type, &stages, &window, &fusion))
+        return NULL;
+    if (!PyObject_TypeCheck(sysobj, &akt_py_system_type)) {
+        PyErr_SetString(PyExc_TypeError, "run_with needs an akt.ActorSystem");
+        return NULL;
+    }
+    akt_py_system *sys = (akt_py_system *)sysobj;
+    if (!sys->sys) return akt_py_raise(AKT_ECLOSED, "run_with");
+    akt_stream_graph *g = NULL;
+    if (check(akt_stream_graph_new(&g), "stream graph")) return NULL;
+    PyObject *keep = PyList_New(0);
+    int rc = keep ? 0 : -1;
+    if (rc == 0 && window <= 0) {
+        PyErr_SetString(PyExc_ValueError, "window must be positive");
+        rc = -1;
+    }
+    if (rc == 0) rc = check(akt_stream_graph_set_buffer(g, (size_t)window), "window");
+    if (rc == 0) rc = check(akt_stream_graph_set_fusion(g, fusion), "fusion");
+    if (rc == 0) rc = check(akt_stream_graph_set_data_hooks(g, ps_retain, ps_release), "hooks");
+    for (Py_ssize_t i = 0; rc == 0 && i < PyList_GET_SIZE(stages); i++) {
+        const char *kind, *name;
+        PyObject *a, *b;
+        int on_error;
+        unsigned retries;
+        if (!PyArg_ParseTuple(PyList_GET_ITEM(stages, i), "sOOziI", &kind, &a, &b, &name, &on_error,
+                              &retries)) {
+            rc = -1;
+            break;
+        }
+        PyObject *k = NULL;
+        rc = add_stage(sys, g, kind, a, b, &k);
+        if (k) {
+            if (PyList_Append(keep, k)) rc = -1;
+            Py_DECREF(k);
+        }
+        if (rc == 0 && name) rc = check(akt_stream_stage_name(g, name), "named");
+        if (rc == 0 && (on_error || retries))
+            rc = check(akt_stream_stage_on_error(g, on_error, retries), "on_error");
+    }
+    py_stream *st = NULL;
+    if (rc == 0) {
+        akt_stream *s = NULL;
+        rc = check(akt_stream_run(sys->sys, g, &s), "run_with");
+        if (rc == 0) {
+            st = PyObject_New(py_stream, &py_stream_type);
+            if (!st) {
+                akt_stream_release(s);
+            } else {
+                st->stream = s;
+                Py_INCREF(sys);
+                st->sys = sys;
+                st->stages = keep;
+                keep = NULL;
+            }
+        }
+    }
+    akt_stream_graph_free(g);
+    Py_XDECREF(keep);
+    return (PyObject *)st;
+}
+
+static PyMethodDef stream_functions[] = {
+    {"run", stream_run, METH_VARARGS, "run(system, stages, window, fusion) -> StreamCore"},
+    {NULL, NULL, 0, NULL},
+};
+
+static struct PyModuleDef stream_module = {
+    PyModuleDef_HEAD_INIT,
+    "akt._stream",
+    "The C half of akt.stream.",
+    -1,
+    stream_functions,
+    NULL,
+    NULL,
+    NULL,
+    NULL,
+};
+
+int akt_py_stream_install(PyObject *modules) {
+    if (PyType_Ready(&py_stream_type) < 0) return -1;
+    PyObject *m = PyModule_Create(&stream_module);
+    if (!m) return -1;
+    Py_INCREF(&py_stream_type);
+    if (PyModule_AddObject(m, "StreamCore", (PyObject *)&py_stream_type) < 0) {
+        Py_DECREF(&py_stream_type);
+        Py_DECREF(m);
+        return -1;
+    }
+    int rc = PyDict_SetItemString(modules, "akt._stream", m);
+    Py_DECREF(m);
+    return rc;
+}

@@ -1,0 +1,348 @@
+"""akt.stream: reactive streams with backpressure, run as actors of a system.
+
+    from akt.stream import Sink, Source
+
+    with akt.ActorSystem("demo") as system:
+        s = Source.range(1, 10).map(lambda x: x * 2).filter(lambda x: x > 4)
+        print(s.run_with(Sink.collect(), system).result(timeout=5))   # [6, 8, ..., 18]
+
+A ``Source`` is an immutable description: each method returns a new one, and it may be run
+any number of times. ``run_with(sink, system)`` starts it and returns a ``Stream`` handle:
+``result()`` (or ``await stream``) waits for the end and gives the sink's result,
+``cancel()`` aborts, ``drain()`` stops the source and lets what is in flight finish, and
+``metrics()`` has per-stage counts. Backpressure is demand-based: a slow sink holds the
+source back, and what is in flight stays bounded by about (actors x window).
+
+Stage functions run on akt's worker threads, one call at a time per stage, holding the GIL
+while they run. An exception fails the stream (the default), or, per stage,
+``on_error("resume")`` drops the element and ``on_error("retry", n)`` calls again up to n
+times. ``Source.from_async_iterator`` and ``Sink.async_iterator`` connect a stream to
+asyncio: the stream's end of each blocks a worker while the event loop works, which is how
+backpressure reaches the loop.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import re
+import sys
+from dataclasses import dataclass
+from typing import Any, AsyncIterator, Callable, Iterable, Iterator, Optional, Sequence
+
+from . import _lib  # noqa: F401  (registers akt._stream)
+from .errors import error_for
+
+_native = sys.modules["akt._stream"]
+
+_OVERFLOW = {"backpressure": 0, "drop_head": 1, "drop_tail": 2, "fail": 3}
+_ON_ERROR = {"fail": 0, "resume": 1, "retry": 2}
+_TIMEDOUT = -5
+
+
+@dataclass(frozen=True)
+class StageMetrics:
+    """Counts of one stage: elements in and out, drops (resumed errors, buffer overflow),
+    failed calls (each retry counts), and the index of the actor that runs it."""
+
+    name: str
+    elements_in: int
+    elements_out: int
+    drops: int
+    errors: int
+    actor: int
+
+
+class Sink:
+    """Where a stream ends. Its result is what ``Stream.result()`` gives."""
+
+    __slots__ = ("_stage", "_finish")
+
+    def __init__(self, stage: tuple, finish: Callable[[list], Any]) -> None:
+        self._stage = stage
+        self._finish = finish
+
+    @staticmethod
+    def collect() -> "Sink":
+        """Every element, in order, as a list."""
+        return Sink(("collect", None, None), lambda r: r)
+
+    @staticmethod
+    def fold(seed: Any, fn: Callable[[Any, Any], Any]) -> "Sink":
+        """``fn(acc, x)`` over the elements from ``seed``; the last accumulator."""
+        return Sink(("fold", seed, fn), lambda r: r[0])
+
+    @staticmethod
+    def first() -> "Sink":
+        """The first element (None for an empty stream); the stream ends once it arrives."""
+        return Sink(("first", None, None), lambda r: r[0] if r else None)
+
+    @staticmethod
+    def for_each(fn: Callable[[Any], Any]) -> "Sink":
+        """Calls ``fn(x)`` for each element; the result is None."""
+        return Sink(("for_each", fn, None), lambda r: None)
+
+    @staticmethod
+    def ignore() -> "Sink":
+        """Consumes the elements; the result is None."""
+        return Sink(("ignore", None, None), lambda r: None)
+
+    @staticmethod
+    def async_iterator(maxsize: int = 16,
+                       loop: Optional[asyncio.AbstractEventLoop] = None) -> "_AsyncSink":
+        """Hands the elements to an asyncio consumer: iterate the Stream with ``async for``.
+        At most ``maxsize`` wait for the consumer; beyond that the stream waits (backpressure).
+        Made inside a running event loop (or give ``loop``)."""
+        return _AsyncSink(maxsize, loop or asyncio.get_running_loop())
+
+
+class _AsyncSink(Sink):
+    __slots__ = ("queue", "loop")
+
+    _END = object()
+
+    def __init__(self, maxsize: int, loop: asyncio.AbstractEventLoop) -> None:
+        if maxsize <= 0:
+            raise ValueError("maxsize must be positive")
+        self.loop = loop
+        self.queue: asyncio.Queue = asyncio.Queue(maxsize)
+
+        def put(x: Any) -> None:
+            fut = asyncio.run_coroutine_threadsafe(self.queue.put(x), loop)
+            while True:  # the worker waits for room, but not for a loop that is gone
+                try:
+                    fut.result(0.05)
+                    return
+                except TimeoutError:
+                    if loop.is_closed() or not loop.is_running():
+                        fut.cancel()
+                        raise RuntimeError("the consumer's event loop stopped") from None
+
+        super().__init__(("for_each", put, None), lambda r: None)
+
+
+class Source:
+    """A stream description: a source and the flows after it (immutable, reusable)."""
+
+    __slots__ = ("_stages", "_window", "_fusion")
+
+    def __init__(self, stages: tuple, window: int = 16, fusion: bool = True) -> None:
+        self._stages = stages
+        self._window = window
+        self._fusion = fusion
+
+    # ---- sources
+    @staticmethod
+    def range(start: int, end: int, step: int = 1) -> "Source":
+        """``start, start+step, ...`` up to ``end`` excluded, as Python's range."""
+        if step == 0:
+            raise ValueError("range step must not be zero")
+        return Source((("range", (start, end), step),))
+
+    @staticmethod
+    def of(*values: Any) -> "Source":
+        """The given values, in order."""
+        return Source((("values", list(values), None),))
+
+    @staticmethod
+    def from_iterable(iterable: Iterable[Any]) -> "Source":
+        """The items of an iterable, pulled on demand (one run: an iterator is consumed)."""
+        it = iter(iterable)
+        return Source((("unfold", lambda: next(it), None),))
+
+    @staticmethod
+    def unfold(seed: Any, fn: Callable[[Any], Optional[tuple[Any, Any]]]) -> "Source":
+        """``fn(state)`` gives ``(next_state, element)``, or None to end."""
+        state = [seed]
+
+        def step() -> Any:
+            r = fn(state[0])
+            if r is None:
+                raise StopIteration
+            state[0], x = r
+            return x
+
+        return Source((("unfold", step, None),))
+
+    @staticmethod
+    def from_async_iterator(ait: AsyncIterator[Any],
+                            loop: Optional[asyncio.AbstractEventLoop] = None) -> "Source":
+        """The items of an async iterator, pulled on demand through its event loop (the
+        running one where this is called, or ``loop``)."""
+        lp = loop or asyncio.get_running_loop()
+        aiter_ = ait.__aiter__()
+
+        def step() -> Any:
+            fut = asyncio.run_coroutine_threadsafe(_anext_or_end(aiter_), lp)
+            ok, x = fut.result()
+            if not ok:
+                raise StopIteration
+            return x
+
+        return Source((("unfold", step, None),))
+
+    # ---- flows
+    def _then(self, kind: str, a: Any = None, b: Any = None) -> "Source":
+        return Source(self._stages + ((kind, a, b),), self._window, self._fusion)
+
+    def map(self, fn: Callable[[Any], Any]) -> "Source":
+        return self._then("map", fn)
+
+    def filter(self, fn: Callable[[Any], Any]) -> "Source":
+        return self._then("filter", fn)
+
+    def flat_map(self, fn: Callable[[Any], Iterable[Any]]) -> "Source":
+        """``fn(x)`` gives an iterable; its items go downstream in order (concat)."""
+        return self._then("flat_map", fn)
+
+    def scan(self, seed: Any, fn: Callable[[Any, Any], Any]) -> "Source":
+        """Emits each new accumulator ``fn(acc, x)``, starting from ``seed`` (not emitted)."""
+        return self._then("scan", seed, fn)
+
+    def dedup(self) -> "Source":
+        """Drops an element equal to the one before it (same type and canonical bytes)."""
+        return self._then("dedup")
+
+    def buffer(self, size: int, overflow: str = "backpressure") -> "Source":
+        """An actor holding up to ``size`` elements; when full: ``"backpressure"`` (ask
+        upstream for no more), ``"drop_head"``, ``"drop_tail"`` or ``"fail"``."""
+        if overflow not in _OVERFLOW:
+            raise ValueError(f"overflow must be one of {sorted(_OVERFLOW)}")
+        return self._then("buffer", size, _OVERFLOW[overflow])
+
+    # ---- options
+    def named(self, name: str) -> "Source":
+        """Names the last stage (metrics, failure reasons)."""
+        return self._option(name=name)
+
+    def on_error(self, strategy: str, retries: int = 0) -> "Source":
+        """The last stage's error strategy: ``"fail"`` (default), ``"resume"``, or
+        ``"retry"`` with a budget of ``retries`` calls."""
+        if strategy not in _ON_ERROR:
+            raise ValueError(f"strategy must be one of {sorted(_ON_ERROR)}")
+        return self._option(on_error=_ON_ERROR[strategy], retries=retries)
+
+    def window(self, n: int) -> "Source":
+        """The credit window of every actor (default 16)."""
+        return Source(self._stages, n, self._fusion)
+
+    def fusion(self, on: bool) -> "Source":
+        """Fuse stateless stages into the actor before them (default True)."""
+        return Source(self._stages, self._window, bool(on))
+
+    def _option(self, **kw: Any) -> "Source":
+        *rest, last = self._stages
+        opts = dict(last[3]) if len(last) > 3 else {}
+        opts.update(kw)
+        return Source(tuple(rest) + ((last[0], last[1], last[2], opts),), self._window,
+                      self._fusion)
+
+    # ---- running
+    def run_with(self, sink: Sink, system: Any) -> "Stream":
+        """Starts the stream on ``system`` with ``sink`` at its end."""
+        if not isinstance(sink, Sink):
+            raise TypeError(f"run_with needs a Sink, not {type(sink).__name__}")
+        stages = []
+        for st in self._stages + (sink._stage,):
+            opts = st[3] if len(st) > 3 else {}
+            stages.append((st[0], st[1], st[2], opts.get("name"), opts.get("on_error", 0),
+                           opts.get("retries", 0)))
+        core = _native.run(system, stages, self._window, self._fusion)
+        return Stream(core, sink)
+
+    def __repr__(self) -> str:
+        return "Source(" + " -> ".join(s[0] for s in self._stages) + ")"
+
+
+async def _anext_or_end(ait: AsyncIterator[Any]) -> tuple[bool, Any]:
+    try:
+        return True, await ait.__anext__()
+    except StopAsyncIteration:
+        return False, None
+
+
+_STAGE = re.compile(r"^stage (\d+) ")
+
+
+class Stream:
+    """A running stream (``Source.run_with``)."""
+
+    __slots__ = ("_core", "_sink")
+
+    def __init__(self, core: Any, sink: Sink) -> None:
+        self._core = core
+        self._sink = sink
+
+    def wait(self, timeout: Optional[float] = None) -> bool:
+        """Waits up to ``timeout`` seconds (None: no limit); True once it ended."""
+        return self._core._wait(timeout) != _TIMEDOUT
+
+    def result(self, timeout: Optional[float] = None) -> Any:
+        """Waits for the end and gives the sink's result; raises how it failed: the stage's
+        exception as ``__cause__`` of an AktError (ActorFailed for an exception, Cancelled
+        after cancel(), ...). TimeoutError if it is still running after ``timeout``."""
+        rc = self._core._wait(timeout)
+        if rc == _TIMEDOUT:
+            raise TimeoutError("the stream is still running")
+        if rc != 0:
+            reason = self._core._reason()
+            err = error_for(rc, "stream")
+            err.args = (f"stream failed: {reason}" if reason else f"stream failed: {err}",)
+            err.reason = reason
+            m = _STAGE.match(reason)
+            cause = self._core._exception(int(m.group(1))) if m else None
+            raise err from cause
+        return self._sink._finish(self._core._results())
+
+    def __await__(self) -> Any:
+        return asyncio.get_running_loop().run_in_executor(None, self.result).__await__()
+
+    def __aiter__(self) -> AsyncIterator[Any]:
+        if not isinstance(self._sink, _AsyncSink):
+            raise TypeError("only a stream run with Sink.async_iterator() is async-iterable")
+        return self._items()
+
+    async def _items(self) -> AsyncIterator[Any]:
+        sink = self._sink
+        assert isinstance(sink, _AsyncSink)
+        done = asyncio.get_running_loop().run_in_executor(None, self._core._wait, None)
+        while True:
+            get = asyncio.ensure_future(sink.queue.get())
+            await asyncio.wait({get, done}, return_when=asyncio.FIRST_COMPLETED)
+            if get.done():
+                yield get.result()
+                continue
+            get.cancel()
+            while not sink.queue.empty():
+                yield sink.queue.get_nowait()
+            self.result(0)  # raises how it failed, if it did
+            return
+
+    def cancel(self) -> None:
+        """Aborts: the stream ends now (result() raises Cancelled)."""
+        self._core._cancel()
+
+    def drain(self) -> None:
+        """Stops the source; what is in flight reaches the sink, then the stream completes."""
+        self._core._drain()
+
+    def metrics(self) -> list[StageMetrics]:
+        """Per-stage counts, the source first."""
+        return [StageMetrics(*t) for t in self._core._metrics()]
+
+    @property
+    def actors(self) -> int:
+        """How many actors run the stages (fusion shares them)."""
+        return int(self._core._actors())
+
+    def close(self) -> None:
+        """Releases the handle; a running stream is cancelled."""
+        self._core._release()
+
+    def __enter__(self) -> "Stream":
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+
+__all__ = ["Sink", "Source", "StageMetrics", "Stream"]

@@ -1,0 +1,183 @@
+/* stream_backpressure: bounded in-flight elements, buffer overflow strategies, drain and
+ * cancel. */
+#define _POSIX_C_SOURCE 200809L
+#include "conf.h"
+
+#include <akt/stream.h>
+
+#include <stdatomic.h>
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+
+static void sleep_ms(int ms) {
+    struct timespec ts = {.tv_sec = 0, .tv_nsec = ms * 1000000L};
+    nanosleep(&ts, NULL);
+}
+
+static akt_msg *i64(int64_t v) {
+    unsigned char b[8];
+    for (int i = 0; i < 8; i++) b[i] = (unsigned char)((uint64_t)v >> (8 * i));
+    akt_msg *m = NULL;
+    CONF_OK(akt_msg_new_bytes(AKT_TYPE_INT64, b, 8, AKT_COPY, &m));
+    return m;
+}
+
+static int64_t val(akt_msg *m) {
+    const void *p = NULL;
+    size_t n = 0;
+    CONF_OK(akt_msg_bytes(m, &p, &n));
+    uint64_t v = 0;
+    for (int i = 7; i >= 0; i--) v = v << 8 | ((const unsigned char *)p)[i];
+    return (int64_t)v;
+}
+
+static int same(akt_msg *in, akt_msg **out, void *d) {
+    *out = i64(val(in));
+    return 0;
+}
+
+/* The slow sink: what it saw, whether in order (from 0, or just increasing). */
+typedef struct slow {
+    atomic_long seen;
+    atomic_long last;
+    atomic_int from_zero, increasing;
+} slow;
+
+static void slow_reset(slow *k) {
+    atomic_store(&k->seen, 0);
+    atomic_store(&k->last, -1);
+    atomic_store(&k->from_zero, 1);
+    atomic_store(&k->increasing, 1);
+}
+
+static int slow_each(akt_msg *in, void *d) {
+    slow *k = d;
+    long v = (long)val(in);
+    if (v != atomic_load(&k->seen)) atomic_store(&k->from_zero, 0);
+    if (v <= atomic_load(&k->last)) atomic_store(&k->increasing, 0);
+    atomic_store(&k->last, v);
+    atomic_fetch_add(&k->seen, 1);
+    sleep_ms(1);
+    return 0;
+}
+
+static akt_stream_stage_metrics metrics(akt_stream *s, size_t i) {
+    akt_stream_stage_metrics m = {.size = sizeof m};
+    CONF_OK(akt_stream_metrics(s, i, &m));
+    return m;
+}
+
+static atomic_long counter;
+static int count_up(void *d, akt_msg **out) {
+    *out = i64(atomic_fetch_add(&counter, 1));
+    return 0;
+}
+
+static slow k;
+
+static void buffered(akt_system *sys, const char *name, int overflow) {
+    akt_stream_graph *g = NULL;
+    CONF_OK(akt_stream_graph_new(&g));
+    CONF_OK(akt_stream_source_range(g, 0, 300, 1));
+    CONF_OK(akt_stream_buffer(g, 4, overflow));
+    CONF_OK(akt_stream_sink_for_each(g, slow_each, &k));
+    slow_reset(&k);
+    akt_stream *s = NULL;
+    CONF_OK(akt_stream_run(sys, g, &s));
+    int rc = akt_stream_wait(s, 20 * CONF_ASK_NS);
+    long seen = atomic_load(&k.seen);
+    unsigned long long drops = (unsigned long long)metrics(s, 1).drops;
+    if (overflow == AKT_STREAM_FAIL) {
+        conf_say(name, "%s", conf_rc(rc));
+    } else if (overflow == AKT_STREAM_BACKPRESSURE) {
+        CONF_OK(rc);
+        conf_say(name, "seen %ld dropped %llu", seen, drops);
+    } else {
+        CONF_OK(rc);
+        char step[64];
+        conf_say(name, "seen+dropped %llu", (unsigned long long)seen + drops);
+        snprintf(step, sizeof step, "%s.dropped", name);
+        conf_say(step, "%s", drops > 0 ? "yes" : "no");
+        snprintf(step, sizeof step, "%s.order", name);
+        conf_say(step, "%s", atomic_load(&k.increasing) ? "kept" : "broken");
+    }
+    CONF_OK(akt_stream_release(s));
+    CONF_OK(akt_stream_graph_free(g));
+}
+
+/* Waits (bounded) until the last stage received at least n. */
+static void await_sink(akt_stream *s, size_t sink, uint64_t n) {
+    for (int i = 0; metrics(s, sink).in < n; i++) {
+        if (i > 10000) conf_fatal("the sink never received %llu", (unsigned long long)n);
+        sleep_ms(1);
+    }
+}
+
+int main(void) {
+    akt_system *sys = conf_system_create();
+
+    /* 1. slow sink, fast source */
+    akt_stream_graph *g = NULL;
+    CONF_OK(akt_stream_graph_new(&g));
+    CONF_OK(akt_stream_graph_set_buffer(g, 4));
+    CONF_OK(akt_stream_graph_set_fusion(g, 0));
+    CONF_OK(akt_stream_source_range(g, 0, 200, 1));
+    CONF_OK(akt_stream_map(g, same, NULL));
+    CONF_OK(akt_stream_sink_for_each(g, slow_each, &k));
+    slow_reset(&k);
+    akt_stream *s = NULL;
+    CONF_OK(akt_stream_run(sys, g, &s));
+    uint64_t worst = 0;
+    while (akt_stream_wait(s, 2000000) == AKT_ETIMEDOUT) {
+        uint64_t in = metrics(s, 2).in, out = metrics(s, 0).out;
+        if (out > in && out - in > worst) worst = out - in;
+    }
+    CONF_OK(akt_stream_wait(s, 0));
+    conf_say("slow.seen", "%ld", atomic_load(&k.seen));
+    conf_say("slow.order", "%s", atomic_load(&k.from_zero) ? "kept" : "broken");
+    conf_say("slow.in_flight", "%s", worst > 0 && worst <= 10 ? "bounded" : "unbounded");
+    CONF_OK(akt_stream_release(s));
+    CONF_OK(akt_stream_graph_free(g));
+
+    /* 2-4. buffers */
+    buffered(sys, "drop_tail", AKT_STREAM_DROP_TAIL);
+    buffered(sys, "drop_head", AKT_STREAM_DROP_HEAD);
+    buffered(sys, "backpressure", AKT_STREAM_BACKPRESSURE);
+    buffered(sys, "fail", AKT_STREAM_FAIL);
+
+    /* 5. drain */
+    CONF_OK(akt_stream_graph_new(&g));
+    CONF_OK(akt_stream_source_unfold(g, count_up, NULL));
+    CONF_OK(akt_stream_sink_collect(g));
+    CONF_OK(akt_stream_run(sys, g, &s));
+    await_sink(s, 1, 50);
+    CONF_OK(akt_stream_drain(s));
+    conf_say("drain", "%s", conf_rc(akt_stream_wait(s, CONF_ASK_NS)));
+    size_t n = 0;
+    CONF_OK(akt_stream_result_count(s, &n));
+    conf_say("drain.lost", "%llu", (unsigned long long)(metrics(s, 0).out - n));
+    int kept = 1;
+    for (size_t i = 0; i < n; i++) {
+        akt_msg *m = NULL;
+        CONF_OK(akt_stream_result_at(s, i, &m));
+        if (val(m) != (int64_t)i) kept = 0;
+    }
+    conf_say("drain.order", "%s", kept ? "kept" : "broken");
+    CONF_OK(akt_stream_release(s));
+    CONF_OK(akt_stream_graph_free(g));
+
+    /* 6. cancel */
+    CONF_OK(akt_stream_graph_new(&g));
+    CONF_OK(akt_stream_source_unfold(g, count_up, NULL));
+    CONF_OK(akt_stream_sink_ignore(g));
+    CONF_OK(akt_stream_run(sys, g, &s));
+    await_sink(s, 1, 50);
+    CONF_OK(akt_stream_cancel(s));
+    conf_say("cancel", "%s", conf_rc(akt_stream_wait(s, CONF_ASK_NS)));
+    CONF_OK(akt_stream_release(s));
+    CONF_OK(akt_stream_graph_free(g));
+
+    conf_system_finish(sys);
+    return 0;
+}

@@ -1,0 +1,247 @@
+/* The actor of a segment: one or more fused stages of a stream, and the demand protocol
+ * between segments. Upstream sends elements only against the credit its downstream granted
+ * with Request(n); each segment grants at most its window, so what waits in a segment's
+ * mailbox and buffer is bounded. Elements go through the segment's stages in stage.c. */
+#include "stream/segment.h"
+
+#include "base/alloc.h"
+
+#include <string.h>
+
+static int has_prefix(const char *t, const char *p) { return strncmp(t, p, strlen(p)) == 0; }
+
+static akt_msg *control(const char *type, int64_t n) {
+    unsigned char b[8];
+    for (int i = 0; i < 8; i++) b[i] = (unsigned char)((uint64_t)n >> (8 * i));
+    akt_msg *m = NULL;
+    if (akt_msg_new_bytes(type, b, n ? 8 : 0, AKT_COPY, &m) != 0) return NULL;
+    return m;
+}
+
+static int64_t control_n(akt_msg *m) {
+    const void *p = NULL;
+    size_t len = 0;
+    if (akt_msg_bytes(m, &p, &len) != 0 || len != 8) return 0;
+    uint64_t v = 0;
+    for (int i = 7; i >= 0; i--) v = v << 8 | ((const unsigned char *)p)[i];
+    return (int64_t)v;
+}
+
+/* Tells a protocol message; a failure to make one ends the stream (it could not go on). */
+static int tell_control(akt__seg *g, akt_ctx *ctx, akt_pid to, const char *type, int64_t n) {
+    akt_msg *m = control(type, n);
+    if (!m) {
+        akt__stream_finish(g->s, AKT_ENOMEM, "out of memory for a stream's demand");
+        return AKT_ENOMEM;
+    }
+    if (akt_ctx_tell(ctx, to, m) != 0) akt_msg_release(m); /* the peer stopped: the end */
+    return 0;
+}
+
+int akt__seg_push_out(akt__seg *g, akt_msg *m) {
+    if (g->out_head == g->out_n) g->out_head = g->out_n = 0;
+    if (g->out_n == g->out_cap) {
+        size_t cap = g->out_cap ? g->out_cap * 2 : 4;
+        akt_msg **v = akt__heap_realloc(&akt__default_heap, g->outq, cap * sizeof *v);
+        if (!v) {
+            akt_msg_release(m);
+            return AKT_ENOMEM;
+        }
+        g->outq = v;
+        g->out_cap = cap;
+    }
+    g->outq[g->out_n++] = m;
+    return 0;
+}
+
+int akt__seg_push_result(akt__seg *g, akt_msg *m) {
+    if (g->n_res == g->res_cap) {
+        size_t cap = g->res_cap ? g->res_cap * 2 : 16;
+        akt_msg **v = akt__heap_realloc(&akt__default_heap, g->res, cap * sizeof *v);
+        if (!v) {
+            akt_msg_release(m);
+            return AKT_ENOMEM;
+        }
+        g->res = v;
+        g->res_cap = cap;
+    }
+    g->res[g->n_res++] = m;
+    return 0;
+}
+
+/* An element from upstream: into the ring, or what the buffer's overflow says. */
+static void on_element(akt__seg *g, akt_msg *m) {
+    akt_stream *s = g->s;
+    if (g->granted) g->granted--;
+    /* relaxed: see akt__stage_counters */
+    atomic_fetch_add_explicit(&s->counters[g->first].in, 1, memory_order_relaxed);
+    akt_msg_retain(m);
+    if (g->count == g->ring_cap) {
+        switch (g->overflow) {
+        case AKT_STREAM_DROP_HEAD:
+            akt_msg_release(g->ring[g->head]);
+            g->head = (g->head + 1) % g->ring_cap;
+            g->count--;
+            atomic_fetch_add_explicit(&s->counters[g->first].drops, 1, memory_order_relaxed);
+            break;
+        case AKT_STREAM_DROP_TAIL:
+            akt_msg_release(m);
+            atomic_fetch_add_explicit(&s->counters[g->first].drops, 1, memory_order_relaxed);
+            return;
+        default: /* FAIL, or an upstream that sent beyond its credit */
+            akt_msg_release(m);
+            akt__stream_fail_stage(s, g->first, AKT_EFULL);
+            return;
+        }
+    }
+    g->ring[(g->head + g->count) % g->ring_cap] = m;
+    g->count++;
+}
+
+/* Grants upstream what the window has room for, once at least half of it is free. */
+static void grant(akt__seg *g, akt_ctx *ctx) {
+    size_t used = g->granted + (g->overflow == AKT_STREAM_BACKPRESSURE ? g->count : 0);
+    if (used >= g->window) return;
+    size_t room = g->window - used;
+    if (room < (g->window + 1) / 2) return;
+    g->granted += room;
+    tell_control(g, ctx, g->up, AKT__T_REQUEST, (int64_t)room);
+}
+
+static void complete(akt__seg *g, akt_ctx *ctx) {
+    g->completed = 1;
+    if (g->is_sink) {
+        akt__seg_sink_complete(g);
+        return;
+    }
+    tell_control(g, ctx, g->down, AKT__T_COMPLETE, 0);
+}
+
+/* Most elements a source makes in one turn before it yields to other actors. */
+#define SOURCE_TURN 256
+
+static void pump(akt__seg *g, akt_ctx *ctx) {
+    akt_stream *s = g->s;
+    int made = 0;
+    for (;;) {
+        /* acquire: pairs with the finisher's release; once ended, nothing more is done. */
+        if (atomic_load_explicit(&s->done, memory_order_acquire)) return;
+        while (g->out_head < g->out_n && g->demand > 0) {
+            akt_msg *m = g->outq[g->out_head++];
+            g->demand--;
+            if (akt_ctx_tell(ctx, g->down, m) != 0) akt_msg_release(m);
+        }
+        if (g->out_head < g->out_n) break;
+        if (!g->is_sink && g->demand <= 0) break;
+        int rc;
+        if (g->is_source) {
+            if (g->exhausted) break;
+            if (made++ == SOURCE_TURN) { /* go on after the others had a turn */
+                tell_control(g, ctx, g->self, AKT__T_REQUEST, 0);
+                break;
+            }
+            rc = akt__seg_generate(g);
+        } else {
+            if (!g->count) break;
+            akt_msg *m = g->ring[g->head];
+            g->head = (g->head + 1) % g->ring_cap;
+            g->count--;
+            rc = akt__seg_run(g, g->first, m);
+        }
+        if (rc < 0) return; /* the stream failed */
+    }
+    if (atomic_load_explicit(&s->done, memory_order_acquire)) return;
+    int drained = g->is_source ? g->exhausted : g->upstream_done && g->count == 0;
+    if (!g->completed && g->out_head == g->out_n && drained) complete(g, ctx);
+    if (!g->is_source && !g->upstream_done && !g->completed) grant(g, ctx);
+}
+
+static int seg_receive(akt_ctx *ctx, akt_msg *msg, void *state) {
+    akt__seg *g = state;
+    akt_stream *s = g->s;
+    /* acquire: see pump */
+    if (atomic_load_explicit(&s->done, memory_order_acquire)) return 0;
+    const char *t = akt_msg_type(msg);
+    if (!has_prefix(t, AKT__STREAM_PREFIX)) {
+        on_element(g, msg);
+    } else if (strcmp(t, AKT__T_REQUEST) == 0) {
+        g->demand += control_n(msg);
+    } else if (strcmp(t, AKT__T_COMPLETE) == 0) {
+        g->upstream_done = 1;
+    } else if (strcmp(t, AKT__T_DRAIN) == 0) {
+        g->exhausted = 1;
+    } else if (strcmp(t, AKT__T_START) == 0) {
+        /* The pids were all written before the first Start was told (a tell publishes
+         * what its sender wrote before it). */
+        akt_ctx_self(ctx, &g->self);
+        if (g->index > 0) g->up = s->pids[g->index - 1];
+        if (!g->is_sink) g->down = s->pids[g->index + 1];
+        g->started = 1;
+    }
+    /* Downstream starts first and may ask before this one knows its peers: its demand is
+     * kept, and the work begins with Start. */
+    if (g->started) pump(g, ctx);
+    return 0;
+}
+
+static void seg_post_stop(akt_ctx *ctx, void *state) {
+    (void)ctx;
+    akt__seg *g = state;
+    akt__stream_finish(g->s, AKT_ESTOPPED, "an actor of the stream stopped");
+}
+
+static void seg_free(void *state) {
+    akt__seg *g = state;
+    for (size_t i = 0; i < g->count; i++) akt_msg_release(g->ring[(g->head + i) % g->ring_cap]);
+    for (size_t i = g->out_head; i < g->out_n; i++) akt_msg_release(g->outq[i]);
+    for (size_t i = 0; i < g->n_res; i++) akt_msg_release(g->res[i]);
+    akt__dfree(g->ring);
+    akt__dfree(g->outq);
+    akt__dfree(g->res);
+    akt__stream_unref(g->s);
+    akt__dfree(g);
+}
+
+int akt__segment_spawn(akt_stream *s, size_t seg, size_t first, size_t last, akt_pid *out) {
+    akt__seg *g = akt__dalloc(sizeof *g);
+    if (!g) return AKT_ENOMEM;
+    memset(g, 0, sizeof *g);
+    g->s = s;
+    g->index = seg;
+    g->first = first;
+    g->last = last;
+    g->is_source = akt__stage_is_source(s->defs[first].kind);
+    g->is_sink = akt__stage_is_sink(s->defs[last].kind);
+    g->window = s->window;
+    g->overflow = AKT_STREAM_BACKPRESSURE;
+    g->ring_cap = s->window;
+    const akt__stage_def *d = &s->defs[first];
+    if (d->kind == AKT__FL_BUFFER) {
+        g->overflow = d->overflow;
+        g->ring_cap = d->capacity;
+        if (d->overflow == AKT_STREAM_BACKPRESSURE) g->window = d->capacity;
+    }
+    if (d->kind == AKT__SRC_RANGE) g->next = d->start;
+    if (!g->is_source) {
+        g->ring = akt__dalloc(g->ring_cap * sizeof *g->ring);
+        if (!g->ring) {
+            akt__dfree(g);
+            return AKT_ENOMEM;
+        }
+    }
+    akt_behavior b = {.size = sizeof b,
+                      .receive = seg_receive,
+                      .post_stop = seg_post_stop,
+                      .free_state = seg_free};
+    akt_spawn_options o;
+    akt_spawn_options_init(&o);
+    o.dispatcher = s->dispatcher;
+    akt__stream_retain(s);
+    int rc = akt_spawn(s->system, &b, g, &o, out);
+    if (rc != 0) {
+        akt__dfree(g->ring);
+        akt__dfree(g);
+        akt__stream_unref(s);
+    }
+    return rc;
+}

@@ -1,0 +1,134 @@
+/* The records of core/stream/: a graph's stage descriptions, a running stream, and the
+ * state of one of its actors (a segment: one or more fused stages). */
+#ifndef AKT_CORE_STREAM_H
+#define AKT_CORE_STREAM_H
+
+#include <akt/stream.h>
+
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stddef.h>
+#include <stdint.h>
+
+enum akt__stage_kind {
+    AKT__SRC_VALUES,
+    AKT__SRC_RANGE,
+    AKT__SRC_UNFOLD,
+    AKT__FL_MAP,
+    AKT__FL_FILTER,
+    AKT__FL_FLAT_MAP,
+    AKT__FL_SCAN,
+    AKT__FL_DEDUP,
+    AKT__FL_BUFFER,
+    AKT__SK_FOR_EACH,
+    AKT__SK_COLLECT,
+    AKT__SK_FOLD,
+    AKT__SK_FIRST,
+    AKT__SK_IGNORE,
+};
+
+#define AKT__STAGE_NAME_MAX 32
+
+typedef struct akt__stage_def {
+    int kind;
+    union {
+        akt_stream_map_fn map;
+        akt_stream_filter_fn filter;
+        akt_stream_flat_map_fn flat_map;
+        akt_stream_fold_fn fold;
+        akt_stream_unfold_fn unfold;
+        akt_stream_each_fn each;
+    } fn;
+    void *data;
+    akt_stream_data_fn retain, release; /* the graph's data hooks, or NULL */
+    akt_msg *seed;                      /* scan, fold: retained */
+    akt_msg **values;                   /* values source: each retained */
+    size_t n_values;
+    int64_t start, end, step; /* range */
+    size_t capacity;          /* buffer */
+    int overflow;             /* buffer */
+    int on_error;
+    unsigned retries;
+    char name[AKT__STAGE_NAME_MAX];
+} akt__stage_def;
+
+struct akt_stream_graph {
+    akt__stage_def *stages;
+    size_t n, cap;
+    size_t window;
+    int fusion;
+    akt_stream_data_fn retain, release;
+    akt_dispatcher *dispatcher;
+};
+
+/* Copies graph's stages into defs (retaining their messages). */
+int akt__stage_defs_copy(const akt_stream_graph *g, akt__stage_def **out);
+void akt__stage_defs_free(akt__stage_def *defs, size_t n);
+int akt__stage_is_source(int kind);
+int akt__stage_is_sink(int kind);
+/* Whether the stage may share the actor of the stage before it. */
+int akt__stage_is_fusable(int kind);
+
+/* Counters a stage's actor bumps and anyone reads. */
+typedef struct akt__stage_counters {
+    /* Relaxed: each is a count on its own; no other memory is published through it. */
+    atomic_uint_fast64_t in, out, drops, errors;
+} akt__stage_counters;
+
+/* What a stage keeps between elements; touched only by its segment's actor. */
+typedef struct akt__stage_rt {
+    akt_msg *acc;  /* scan, fold */
+    akt_msg *last; /* dedup */
+} akt__stage_rt;
+
+struct akt_stream {
+    /* acq_rel: the last release frees the record, after every other holder's writes. */
+    atomic_int refs;
+    akt_system *system; /* retained by the handle until akt_stream_release */
+    akt__stage_def *defs;
+    akt__stage_rt *rt;
+    akt__stage_counters *counters;
+    uint32_t *stage_actor; /* stage -> segment index */
+    size_t n_stages;
+    akt_pid *pids; /* one per segment, written before any segment is started */
+    size_t n_segs;
+    size_t n_spawned; /* under mu: how many of pids are actors to stop */
+    size_t window;
+    akt_dispatcher *dispatcher; /* borrowed; NULL: the workers */
+
+    pthread_mutex_t mu;
+    pthread_cond_t cv;
+    /* Acquire/release: a segment that reads 1 sees the state the finisher left (it stops
+     * working); set under mu, read without it on the element path. */
+    atomic_int done;
+    int rc;
+    char reason[128];
+    akt_stream_done_fn done_cb; /* under mu; called once, outside it */
+    void *done_data;
+    akt_msg **results; /* moved in by the sink before it finishes */
+    size_t n_results;
+    int handle_released;
+};
+
+void akt__stream_retain(akt_stream *s);
+void akt__stream_unref(akt_stream *s);
+/* Ends the stream once (later calls do nothing): records rc, reason and the sink's results
+ * (taken: n references and the array, released if the stream had already ended), stops
+ * every segment's actor and wakes the waiters. */
+void akt__stream_finish_with(akt_stream *s, int rc, const char *reason, akt_msg **results,
+                             size_t n);
+void akt__stream_finish(akt_stream *s, int rc, const char *reason);
+/* Ends the stream because stage failed with rc. */
+void akt__stream_fail_stage(akt_stream *s, size_t stage, int rc);
+
+/* Spawns the actor of one segment: stages [first, last] of s. */
+int akt__segment_spawn(akt_stream *s, size_t seg, size_t first, size_t last, akt_pid *out);
+
+/* Protocol message types (reserved prefix "akt.stream."). */
+#define AKT__STREAM_PREFIX "akt.stream."
+#define AKT__T_START "akt.stream.Start"
+#define AKT__T_REQUEST "akt.stream.Request"
+#define AKT__T_COMPLETE "akt.stream.Complete"
+#define AKT__T_DRAIN "akt.stream.Drain"
+
+#endif

@@ -36,6 +36,9 @@ typedef struct akt__ext {
     uint32_t n_stashing;    /* of them in STASH mode: user messages wait while > 0 */
     uint32_t max_in_flight; /* 0 = no limit */
     int reentrancy;         /* the actor's mode (AKT_REENTRANCY_*) */
+    /* Passivation by message count (actor/passivate.c): passivate once this many messages
+     * were handled; 0 = no such strategy. */
+    uint64_t passivate_after;
 } akt__ext;
 
 struct akt_system;

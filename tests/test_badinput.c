@@ -799,6 +799,10 @@ static void test_lifecycle_functions(void **state) {
 static void test_fault_functions(void **state) {
     (void)state;
     BAD(AKT_EINVAL, akt_breaker_options_init, NULL);
+    COVER(akt_breaker_manual_clock);
+    assert_int_equal(akt_breaker_manual_clock(NULL), 0);
+    int64_t now = 42;
+    assert_int_equal(akt_breaker_manual_clock(&now), 42);
     akt_breaker_options o;
     TU_OK(akt_breaker_options_init(&o));
     akt_breaker *b = (akt_breaker *)0x1;
@@ -853,12 +857,38 @@ static void test_fault_functions(void **state) {
     TU_OK(akt_breaker_release(b));
 
     akt_system *sys = tu_system("bad", 1);
+    akt_passivation p = {.size = sizeof p, .strategy = AKT_PASSIVATE_IDLE, .idle_ns = 1000};
+    akt_pid stale = {12345};
+    BAD(AKT_EINVAL, akt_passivation_set, NULL, stale, &p);
+    BAD(AKT_EINVAL, akt_passivation_set, sys, stale, NULL);
+    BAD(AKT_ENOTFOUND, akt_passivation_set, sys, stale, &p);
+    BAD(AKT_EINVAL, akt_system_set_passivation, NULL, &p);
+    akt_passivation q = p;
+    q.size = 8;
+    BAD(AKT_EINVAL, akt_system_set_passivation, sys, &q);
+    q = p;
+    q.strategy = 3;
+    BAD(AKT_EINVAL, akt_system_set_passivation, sys, &q);
+    q.strategy = AKT_PASSIVATE_IDLE;
+    q.idle_ns = 0;
+    BAD(AKT_EINVAL, akt_system_set_passivation, sys, &q);
+    q.idle_ns = -5;
+    BAD(AKT_EINVAL, akt_system_set_passivation, sys, &q);
+    q.idle_ns = INT64_MAX;
+    BAD(AKT_EINVAL, akt_system_set_passivation, sys, &q);
+    q.strategy = AKT_PASSIVATE_MESSAGES;
+    q.messages = 0;
+    BAD(AKT_EINVAL, akt_system_set_passivation, sys, &q);
+    q.messages = UINT64_MAX;
+    BAD(AKT_EINVAL, akt_passivation_set, sys, stale, &q);
+    BAD(0, akt_system_set_passivation, sys, NULL);
     BAD(AKT_EINVAL, akt_system_set_guardian_policy, NULL, AKT_GUARDIAN_SHUTDOWN);
     BAD(AKT_EINVAL, akt_system_set_guardian_policy, sys, 9);
     BAD(0, akt_system_set_guardian_policy, sys, AKT_GUARDIAN_STOP_ACTOR);
     TU_OK(akt_system_retain(sys));
     tu_system_end(sys);
     BAD(AKT_ECLOSED, akt_system_set_guardian_policy, sys, AKT_GUARDIAN_SHUTDOWN);
+    BAD(AKT_ECLOSED, akt_system_set_passivation, sys, &p);
     TU_OK(akt_system_release(sys));
 }
 /* fault end */

@@ -189,6 +189,196 @@ static void test_guardian_shutdown_policy(void **state) {
     tu_system_end(sys);
 }
 
+/* ---- passivation ------------------------------------------------------------------- */
+
+static atomic_int handled;
+static int count_and_reply(akt_ctx *ctx, akt_msg *msg, void *st) {
+    (void)msg;
+    (void)st;
+    atomic_fetch_add(&handled, 1);
+    return tu_reply(ctx, "t.Ok", "ok");
+}
+
+static akt_passivation idle_after(int64_t ns) {
+    akt_passivation p = {.size = sizeof p, .strategy = AKT_PASSIVATE_IDLE, .idle_ns = ns};
+    return p;
+}
+
+static void test_passivation_idle(void **state) {
+    (void)state;
+    akt_system *sys = tu_system("passivate", 2);
+    tu_events ev;
+    tu_events_init(&ev);
+    akt_subscription *sub = NULL;
+    TU_OK(akt_subscribe(sys, AKT_EVENT_ACTOR_PASSIVATED | AKT_EVENT_ACTOR_STOPPED, tu_events_cb,
+                        &ev, &sub));
+    akt_behavior b = tu_behavior(count_and_reply);
+    akt_pid a = tu_spawn(sys, &b, NULL, "idle");
+    akt_pid keep = tu_spawn(sys, &b, NULL, "keep");
+    akt_passivation p = idle_after(TU_MS(30));
+    int64_t t0 = tu_now_ns();
+    TU_OK(akt_passivation_set(sys, a, &p));
+    TU_OK(tu_ask(sys, a, tu_msg("t.Ping", ""), NULL)); /* after the strategy: same turn order */
+    tu_wait_dead(sys, a);
+    assert_true(tu_now_ns() - t0 >= TU_MS(30)); /* never before idle_ns */
+    TU_EVENTUALLY(tu_events_count(&ev, AKT_EVENT_ACTOR_STOPPED, a) == 1);
+    assert_int_equal(tu_events_count(&ev, AKT_EVENT_ACTOR_PASSIVATED, a), 1);
+    /* The long-lived one is still there. */
+    assert_int_equal(akt_pid_is_alive(sys, keep), 1);
+    assert_int_equal(tu_events_count(&ev, AKT_EVENT_ACTOR_PASSIVATED, keep), 0);
+    TU_OK(akt_unsubscribe(sub));
+    tu_events_destroy(&ev);
+    tu_system_end(sys);
+}
+
+/* An actor that gets a message every few milliseconds is never idle for 40 ms. */
+static void test_passivation_busy_actor_stays(void **state) {
+    (void)state;
+    akt_system *sys = tu_system("passivate", 2);
+    akt_behavior b = tu_behavior(count_and_reply);
+    akt_pid a = tu_spawn(sys, &b, NULL, "busy");
+    akt_passivation p = idle_after(TU_MS(40));
+    TU_OK(akt_passivation_set(sys, a, &p));
+    for (int i = 0; i < 30; i++) {
+        TU_OK(tu_ask(sys, a, tu_msg("t.Ping", ""), NULL));
+        tu_sleep_ms(5);
+    }
+    assert_int_equal(akt_pid_is_alive(sys, a), 1);
+    tu_wait_dead(sys, a); /* then it goes idle */
+    tu_system_end(sys);
+}
+
+static atomic_int notified;
+static void on_notify(void *data) {
+    (void)data;
+    atomic_fetch_add(&notified, 1);
+}
+
+/* Runs the external dispatcher until it has no work left. */
+static void drain(akt_dispatcher *d) {
+    int rc;
+    while ((rc = akt_dispatcher_run(d, 64, NULL)) == AKT_EAGAIN) {
+    }
+    TU_OK(rc);
+}
+
+/* The check and a message that arrives at the deadline: the timer fired (its check is
+ * queued) and a message came before the actor's turn: the message wins, deterministically
+ * (this thread runs the actor's turns). */
+static void test_passivation_message_at_deadline_wins(void **state) {
+    (void)state;
+    akt_system *sys = tu_system("passivate", 1);
+    akt_dispatcher *d = NULL;
+    atomic_store(&notified, 0);
+    TU_OK(akt_dispatcher_create_external(sys, on_notify, NULL, &d));
+    tu_events ev;
+    tu_events_init(&ev);
+    akt_subscription *sub = NULL;
+    TU_OK(akt_subscribe(sys, AKT_EVENT_ACTOR_PASSIVATED, tu_events_cb, &ev, &sub));
+    akt_behavior b = tu_behavior(count_and_reply);
+    akt_spawn_options so;
+    TU_OK(akt_spawn_options_init(&so));
+    so.name = "edge";
+    so.dispatcher = d;
+    akt_pid a;
+    TU_OK(akt_spawn(sys, &b, NULL, &so, &a));
+    akt_passivation p = idle_after(TU_MS(10));
+    TU_OK(akt_passivation_set(sys, a, &p));
+    atomic_store(&handled, 0);
+    drain(d); /* the strategy is set; the timer is armed */
+    int n0 = atomic_load(&notified);
+    TU_EVENTUALLY(atomic_load(&notified) > n0); /* the deadline: the check is queued */
+    TU_OK(akt_tell(sys, a, tu_msg("t.Ping", "")));
+    drain(d);
+    assert_int_equal(atomic_load(&handled), 1);
+    assert_int_equal(akt_pid_is_alive(sys, a), 1);
+    assert_int_equal(tu_events_count(&ev, AKT_EVENT_ACTOR_PASSIVATED, a), 0);
+    /* Left alone, it is passivated by a later check. */
+    int64_t dl = tu_now_ns() + TU_DEADLINE_NS;
+    while (akt_pid_is_alive(sys, a) && tu_now_ns() < dl) {
+        drain(d);
+        tu_sleep_ms(1);
+    }
+    assert_int_equal(akt_pid_is_alive(sys, a), 0);
+    assert_int_equal(tu_events_count(&ev, AKT_EVENT_ACTOR_PASSIVATED, a), 1);
+    TU_OK(akt_unsubscribe(sub));
+    tu_events_destroy(&ev);
+    tu_system_end_running(sys, d);
+}
+
+/* After n messages, once the mailbox is empty: queued messages are all handled first. */
+static void test_passivation_after_messages(void **state) {
+    (void)state;
+    akt_system *sys = tu_system("passivate", 1);
+    akt_dispatcher *d = NULL;
+    TU_OK(akt_dispatcher_create_external(sys, on_notify, NULL, &d));
+    akt_behavior b = tu_behavior(count_and_reply);
+    akt_spawn_options so;
+    TU_OK(akt_spawn_options_init(&so));
+    so.dispatcher = d;
+    akt_pid a;
+    TU_OK(akt_spawn(sys, &b, NULL, &so, &a));
+    akt_passivation p = {.size = sizeof p, .strategy = AKT_PASSIVATE_MESSAGES, .messages = 3};
+    TU_OK(akt_passivation_set(sys, a, &p));
+    atomic_store(&handled, 0);
+    drain(d);
+    TU_OK(akt_tell(sys, a, tu_msg("t.Ping", "")));
+    TU_OK(akt_tell(sys, a, tu_msg("t.Ping", "")));
+    drain(d);
+    assert_int_equal(akt_pid_is_alive(sys, a), 1);
+    for (int i = 0; i < 4; i++) TU_OK(akt_tell(sys, a, tu_msg("t.Ping", "")));
+    drain(d);
+    assert_int_equal(atomic_load(&handled), 6); /* the third did not cut the others off */
+    assert_int_equal(akt_pid_is_alive(sys, a), 0);
+    tu_system_end_running(sys, d);
+}
+
+/* The system default reaches actors spawned after it; a per-actor NEVER overrides it. */
+static void test_passivation_system_default(void **state) {
+    (void)state;
+    akt_system *sys = tu_system("passivate", 2);
+    akt_behavior b = tu_behavior(count_and_reply);
+    akt_pid before = tu_spawn(sys, &b, NULL, "before");
+    akt_passivation p = idle_after(TU_MS(20));
+    TU_OK(akt_system_set_passivation(sys, &p));
+    akt_pid after = tu_spawn(sys, &b, NULL, "after");
+    akt_pid never = tu_spawn(sys, &b, NULL, "never");
+    akt_passivation off = {.size = sizeof off, .strategy = AKT_PASSIVATE_NEVER};
+    TU_OK(akt_passivation_set(sys, never, &off));
+    tu_wait_dead(sys, after);
+    /* Three idle windows later the other two are still there. */
+    tu_sleep_ms(60);
+    assert_int_equal(akt_pid_is_alive(sys, before), 1);
+    assert_int_equal(akt_pid_is_alive(sys, never), 1);
+    TU_OK(akt_system_set_passivation(sys, NULL));
+    akt_pid later = tu_spawn(sys, &b, NULL, "later");
+    tu_sleep_ms(60);
+    assert_int_equal(akt_pid_is_alive(sys, later), 1);
+    tu_system_end(sys);
+}
+
+/* Many passivating actors stopping while the system shuts down: nothing leaks (ASan). */
+static void test_passivation_shutdown_with_armed_timers(void **state) {
+    (void)state;
+    akt_system *sys = tu_system("passivate", 2);
+    akt_behavior b = tu_behavior(count_and_reply);
+    akt_passivation p = idle_after(TU_SEC(3600));
+    TU_OK(akt_system_set_passivation(sys, &p));
+    for (int i = 0; i < 200; i++) {
+        akt_pid a;
+        TU_OK(akt_spawn(sys, &b, NULL, NULL, &a));
+        if (i % 2) TU_OK(akt_stop(sys, a));
+    }
+    akt_passivation quick = idle_after(TU_MS(1));
+    TU_OK(akt_system_set_passivation(sys, &quick));
+    for (int i = 0; i < 200; i++) {
+        akt_pid a;
+        TU_OK(akt_spawn(sys, &b, NULL, NULL, &a));
+    }
+    tu_sleep_ms(3);
+    tu_system_end(sys);
+}
+
 int main(void) {
     const struct CMUnitTest tests[] = {
         TU_TEST(test_breaker_defaults),
@@ -197,6 +387,12 @@ int main(void) {
         TU_TEST(test_breaker_refs_and_sizes),
         TU_TEST(test_guardian_stops_actor_by_default),
         TU_TEST(test_guardian_shutdown_policy),
+        TU_TEST(test_passivation_idle),
+        TU_TEST(test_passivation_busy_actor_stays),
+        TU_TEST(test_passivation_message_at_deadline_wins),
+        TU_TEST(test_passivation_after_messages),
+        TU_TEST(test_passivation_system_default),
+        TU_TEST(test_passivation_shutdown_with_armed_timers),
     };
     return cmocka_run_group_tests_name("fault", tests, NULL, NULL);
 }

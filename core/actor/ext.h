@@ -41,6 +41,9 @@ typedef struct akt__ext {
     struct akt__susp *susps;
     akt__env_list steps;
     uint32_t n_holding; /* suspensions that keep user messages waiting */
+    /* Passivation by message count (actor/passivate.c): passivate once this many messages
+     * were handled; 0 = no such strategy. */
+    uint64_t passivate_after;
 } akt__ext;
 
 struct akt_system;

@@ -1,5 +1,6 @@
 /* Spawning: a cell from the free list (or a new page), a name, a place in the tree, in
  * that order, and a pid that is live only once all of it is in place. */
+#include <ctype.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -10,6 +11,7 @@
 #include "kernel/events.h"
 #include "kernel/sys.h"
 #include "mailbox/mailbox.h"
+#include "passivate.h"
 #include "sched/dispatch.h"
 #include "send.h"
 #include "started.h"
@@ -199,6 +201,13 @@ static int akt__place_locked(akt_system *s, uint32_t parent_idx, const char *nam
     return 0;
 }
 
+/* 1 if the actor at parent_idx is one of akt's own ("$" and a word: /user/$grains, ...),
+ * whose children (grain activations, ...) do not take the default passivation. */
+static int akt__internal_locked(akt_system *s, uint32_t parent_idx) {
+    const akt__cell *p = akt__cell_get(s, parent_idx);
+    return p && p->name && p->name[0] == '$' && isalpha((unsigned char)p->name[1]);
+}
+
 /* reserved: the name is akt's own ("$" and a word), which users cannot choose. */
 static int akt__spawn_at(akt_system *s, uint32_t parent_idx, const akt_behavior *b, void *state,
                          const akt_spawn_options *opts, int reserved, akt_pid *out) {
@@ -235,6 +244,7 @@ static int akt__spawn_at(akt_system *s, uint32_t parent_idx, const akt_behavior 
     rc = akt__sys_closed(s)
              ? AKT_ECLOSED
              : akt__place_locked(s, parent_idx, o.name, b, d, state, x, start, &mp, &c);
+    int internal = reserved || akt__internal_locked(s, parent_idx);
     pthread_mutex_unlock(&s->lock);
     if (rc) {
         /* A taken cell goes back with its run flag: late mail for its old incarnation that
@@ -250,6 +260,7 @@ static int akt__spawn_at(akt_system *s, uint32_t parent_idx, const akt_behavior 
      * waits in its queues and signals. */
     akt_pid pid = akt__cell_pid(c);
     if (akt__spawn_hook) akt__spawn_hook(s, pid, akt__spawn_hook_data);
+    if (!internal) akt__passivation_default(s, pid);
     if (!c->beh->pre_start)
         akt__publish(s, AKT_EVENT_ACTOR_STARTED, c, (akt_pid){0}, NULL, 0, NULL);
     akt__cell_release(c, c->status == AKT__RUNNING);

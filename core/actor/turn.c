@@ -13,6 +13,7 @@
 #include "kernel/msg.h"
 #include "life.h"
 #include "mailbox/mailbox.h"
+#include "passivate.h"
 #include "request.h"
 #include "send.h"
 #include "started.h"
@@ -284,6 +285,12 @@ static void akt__handle_sys(akt__worker *w, akt__cell *c, akt__envelope *e) {
     case AKT__SYS_STEP:
         akt__susp_step_arrived(s, c, e);
         return;
+    case AKT__SYS_PASSIVATION:
+        akt__passivation_apply(w, c, e);
+        break;
+    case AKT__SYS_PASSIVATE:
+        akt__passivate_check(w, c, e);
+        break;
     }
     akt__env_done(e);
 }
@@ -457,6 +464,7 @@ size_t akt__cell_run(akt__worker *w, akt__cell *c, size_t budget) {
         }
         if (akt__system_pending(c)) akt__run_system(w, c);
     }
+    if (c->ext && c->ext->passivate_after) akt__passivate_count_check(w, c);
     int recycle = c->recycle; /* finalised in this run */
     c->recycle = 0;
     akt__cell_release(c, akt__user_open(c));

@@ -75,13 +75,14 @@ typedef struct akt__cell {
      * is live. Written under the structure lock by the spawn that owns the cell
      * (akt__cell_publish) and by finalisation (akt__cell_end_locked). */
     _Atomic uint64_t id;
-    atomic_uint sched;    /* 1 while queued on or run by a dispatcher, or owned
-                             by its spawn */
-    uint8_t status;       /* enum akt__status; owner-only (sched held) */
-    uint8_t started : 1;  /* pre_start succeeded: post_stop is owed */
-    uint8_t recycle : 1;  /* finalised in this run: free once released */
-    uint8_t closing;      /* stopping: no new children (structure lock) */
-    atomic_uchar signals; /* AKT__SIG_* bits (see akt__signal) */
+    atomic_uint sched;         /* 1 while queued on or run by a dispatcher, or owned
+                                  by its spawn */
+    uint8_t status;            /* enum akt__status; owner-only (sched held) */
+    uint8_t started : 1;       /* pre_start succeeded: post_stop is owed */
+    uint8_t recycle : 1;       /* finalised in this run: free once released */
+    uint8_t passive_epoch : 4; /* passivation (actor/passivate.c): outdates old timers */
+    uint8_t closing;           /* stopping: no new children (structure lock) */
+    atomic_uchar signals;      /* AKT__SIG_* bits (see akt__signal) */
     /* Set by the spawn that owns the cell, kept for the actor's life. Atomic because a
      * sender may read it (akt_ask's deadlock guard, akt_pid_runs_on) just as a dead cell is
      * respawned: relaxed loads and stores are enough, every such read is checked against

@@ -24,6 +24,8 @@ enum akt__env_kind {
     AKT__SYS_REINSTATE,   /* akt_reinstate */
     AKT__SYS_RESPONSE,    /* a request of this actor completed: arg = the request's id */
     AKT__SYS_STEP,        /* a step of a suspended message: arg = its id, msg = the step */
+    AKT__SYS_PASSIVATION, /* akt_passivation_set: code = strategy, arg = its value */
+    AKT__SYS_PASSIVATE,   /* the passivation timer fired: msg holds its record */
 };
 
 /* The envelope holds one of its bounded mailbox's slots (mailbox/mailbox.h). */

@@ -79,6 +79,9 @@ struct akt_system {
      * top-level escalation). */
     atomic_int guardian_policy;
     void (*guardian_shutdown)(akt_system *s);
+    /* The default passivation of new actors (actor/passivate.c): strategy << 62 | value,
+     * 0 = none. */
+    _Atomic uint64_t passivation_default;
 
     /* Structure lock: cell allocation, names, the hierarchy, behaviour interning. Never
      * held while user code runs or while another akt lock is taken. */

@@ -29,6 +29,11 @@ AKT_API int akt_breaker_options_init(akt_breaker_options *o) {
     return 0;
 }
 
+AKT_API int64_t akt_breaker_manual_clock(void *data) {
+    /* relaxed: a clock reading orders nothing; the breaker's lock orders its own state */
+    return data ? __atomic_load_n((int64_t *)data, __ATOMIC_RELAXED) : 0;
+}
+
 AKT_API int akt_breaker_create(const akt_breaker_options *options, akt_breaker **out) {
     if (out) *out = NULL;
     if (!out) return AKT_EINVAL;

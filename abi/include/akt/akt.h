@@ -961,9 +961,12 @@ AKT_API int akt_dispatcher_run(akt_dispatcher *dispatcher, size_t budget, size_t
 #define AKT_EVENT_DEAD_LETTER 0x08u
 #define AKT_EVENT_UNHANDLED 0x10u
 #define AKT_EVENT_ACTOR_FAILED 0x20u
-#define AKT_EVENT_ACTOR_SUSPENDED 0x40u  /* 0.4: AKT_DIRECTIVE_SUSPEND; code, reason: why */
-#define AKT_EVENT_ACTOR_REINSTATED 0x80u /* 0.4: akt_reinstate resumed it */
-#define AKT_EVENT_ALL 0xFFu
+#define AKT_EVENT_ACTOR_SUSPENDED 0x40u   /* 0.4: AKT_DIRECTIVE_SUSPEND; code, reason: why */
+#define AKT_EVENT_ACTOR_REINSTATED 0x80u  /* 0.4: akt_reinstate resumed it */
+#define AKT_EVENT_ACTOR_PASSIVATED 0x100u /* 0.4: passivation stopped it (a STOPPED follows) */
+/* Every kind. It grows when a kind is added (0x1FF since 0.4's passivation): a mask built
+ * from it takes the new kinds too, a mask of named bits keeps its meaning. */
+#define AKT_EVENT_ALL 0x1FFu
 
 typedef struct akt_event {
     size_t size;        /* sizeof(akt_event) as akt knows it; read fields below it only */
@@ -1399,6 +1402,10 @@ typedef struct akt_breaker_metrics {
 
 /* Fills options with the defaults (and sets options->size). AKT_EINVAL for NULL. */
 AKT_API int akt_breaker_options_init(akt_breaker_options *options);
+/* A ready-made clock for akt_breaker_options.clock, for tests and bindings' fake clocks:
+ * returns the int64_t that data points to (read atomically, relaxed), 0 for NULL data. The
+ * caller moves it forward (atomically: __atomic_store_n or a C11 atomic of the same size). */
+AKT_API int64_t akt_breaker_manual_clock(void *data);
 /* Creates a closed breaker (options may be NULL: the defaults); *out holds one reference,
  * given back with akt_breaker_release. AKT_EINVAL for an option out of range (see above),
  * AKT_ENOMEM. */
@@ -1420,6 +1427,47 @@ AKT_API int akt_breaker_state(akt_breaker *breaker, int *state);
 /* A snapshot of the metrics; metrics->size must be set (fields beyond it are not
  * written). AKT_EINVAL for NULL or a size smaller than the state field's end. */
 AKT_API int akt_breaker_metrics_get(akt_breaker *breaker, akt_breaker_metrics *metrics);
+
+/* ---- Passivation (0.4) ------------------------------------------------------------------ */
+/* Passivation stops an actor that is no longer needed, as a stop would (children first,
+ * post_stop, an AKT_EVENT_ACTOR_PASSIVATED event, then AKT_EVENT_ACTOR_STOPPED). It only
+ * ever stops an idle actor, on its own turn: never in the middle of a message, and never
+ * while user messages wait in its mailbox (a message that came in before the check, even
+ * at the deadline itself, is handled and the actor lives on), while it holds stashed
+ * messages, has requests in flight, or is suspended or waiting for a restart. A message
+ * that arrives after the check finds a stopping actor: it is a dead letter, as for any
+ * stop. Strategies:
+ *   NEVER     long-lived (the default of every actor)
+ *   IDLE      after idle_ns without a message: checked on the system's timer thread, one
+ *             timer entry per actor (no thread, no kernel timer), reset lazily: the check
+ *             comes idle_ns after the last check that saw the actor busy, so an actor is
+ *             passivated between idle_ns and 2 * idle_ns after its last message
+ *   MESSAGES  once it handled `messages` messages (counted from the incarnation's start),
+ *             at the end of the turn that reached the count, if its mailbox is empty then
+ *             (else at the end of the first later turn that leaves it empty).
+ * Off by default, and no system default either unless akt_system_set_passivation set one
+ * (GoAkt passivates every actor after 2 idle minutes). */
+#define AKT_PASSIVATE_NEVER 0
+#define AKT_PASSIVATE_IDLE 1
+#define AKT_PASSIVATE_MESSAGES 2
+
+typedef struct akt_passivation {
+    size_t size;       /* sizeof(akt_passivation) */
+    int strategy;      /* AKT_PASSIVATE_* */
+    int64_t idle_ns;   /* IDLE: > 0, at most 2^62 - 1 */
+    uint64_t messages; /* MESSAGES: >= 1, at most 2^62 - 1 */
+} akt_passivation;
+
+/* Gives the live actor pid a strategy (replacing the one it had; NEVER ends it).
+ * Asynchronous: it takes effect on the actor's next turn, before any user message of that
+ * turn (so right after a spawn, before its first message). AKT_EINVAL for NULL, a bad
+ * strategy or a value out of range, AKT_ENOTFOUND if pid is not live, AKT_ENOMEM. */
+AKT_API int akt_passivation_set(akt_system *system, akt_pid pid, const akt_passivation *p);
+/* The system's default strategy, given to every actor spawned afterwards (top-level actors
+ * and children, not akt's own actors nor their children: grains keep their own timers).
+ * NULL or NEVER: none (the default). Errors as akt_passivation_set, AKT_ECLOSED after the
+ * shutdown began. */
+AKT_API int akt_system_set_passivation(akt_system *system, const akt_passivation *p);
 
 /* ---- The guardian's policy (0.4) ------------------------------------------------------- */
 /* What a top-level actor's escalation (AKT_DIRECTIVE_ESCALATE chosen by the system's

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "actor/send.h"
+#include "actor/spawn.h"
 #include "base/alloc.h"
 #include "base/clock.h"
 #include "kernel/cell.h"
@@ -321,8 +322,11 @@ AKT_API int akt_router_spawn(akt_system *system, akt_ctx *parent, const char *na
     so.name = name;
     so.dispatcher = r->o.dispatcher;
     so.supervisor = &sup;
+    /* Not akt_spawn, which waits for pre_start: the routees' factory may need a lock its
+     * caller holds (a binding's interpreter lock); routees start before the first message
+     * reaches the router anyway. */
     int rc = parent ? akt_ctx_spawn(parent, &akt__router_behavior, r, &so, out)
-                    : akt_spawn(system, &akt__router_behavior, r, &so, out);
+                    : akt__spawn_under(system, AKT__GUARDIAN, &akt__router_behavior, r, &so, out);
     if (rc) {
         r->o.routee_data_free = NULL; /* the caller keeps its data on failure */
         akt__router_free(r);

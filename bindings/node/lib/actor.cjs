@@ -4,7 +4,7 @@
 
 const native = require('./addon.cjs');
 const { makeError, codeOf, errnos, errnoOfRuleKey } = require('./errors.cjs');
-const { install, kick } = require('./pump.cjs');
+const { install, kick, pumpUntil } = require('./pump.cjs');
 const {
   shared, F_FAILED, S_PID, S_PID2, S_ACTOR, S_MESSAGE, NEXT_END, NEXT_TYPED,
 } = require('./shared.cjs');
@@ -503,6 +503,9 @@ function spawnActor(system, parentCtx, actor, opts = {}) {
   }
   const pid = new Pid(system, shared.scratch[S_PID], shared.scratch[S_PID + 1]);
   cell.ctx.self = pid;
+  // From plain JS code, spawn returns once preStart has run (the children it spawned can
+  // be looked up at once), as in every akt language.
+  if (!parentCtx) pumpUntil(() => native.pidStarted(system[kHandle], pid.lo, pid.hi));
   kick();
   return pid;
 }

@@ -50,9 +50,28 @@ function kick() {
   }
 }
 
+// Runs pumps on this thread until done() holds: spawn from plain JS code waits so for the
+// actor's preStart. Inside a pump (an actor's callback) it returns at once: the actor
+// starts before its first message. Stops too if two pumps in a row had nothing to run.
+function pumpUntil(done) {
+  if (inPump) return;
+  let idle = 0;
+  while (!done() && idle < 2) {
+    inPump = true;
+    let more;
+    try {
+      more = native.pump(BUDGET);
+    } finally {
+      inPump = false;
+      values.reclaim();
+    }
+    idle = more ? 0 : idle + 1;
+  }
+}
+
 function install(hooks) {
   const ab = native.init({ ...hooks, pump: pumpFromLoop, put: values.put, get: values.get });
   attach(ab);
 }
 
-module.exports = { install, kick };
+module.exports = { install, kick, pumpUntil };

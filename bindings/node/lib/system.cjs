@@ -119,7 +119,12 @@ class ActorSystem extends EventEmitter {
     });
   }
 
-  /** Spawns a top-level JS actor (path /user/<name>); returns its Pid. */
+  /**
+   * Spawns a top-level JS actor (path /user/<name>); returns its Pid. Called from plain JS
+   * code it returns once preStart has run (the children preStart spawned can be looked up at
+   * once; a preStart that throws stops the actor). Inside an actor's callback it returns at
+   * once: the actor starts before its first message.
+   */
   spawn(actor, opts) {
     this.#open();
     return spawnActor(this, null, actor, opts);

@@ -338,6 +338,20 @@ static napi_value PidAlive(napi_env env, napi_callback_info info) {
     return r;
 }
 
+/* pidStarted(handle, lo, hi) -> true once the actor is past its start (pre_start run):
+ * JS runs the pump until then (akt_await_started, just looking). */
+static napi_value PidStarted(napi_env env, napi_callback_info info) {
+    AN_ARGS(3);
+    AN_SYS(0);
+    akt_pid pid;
+    if (!an_get_pid(I, env, argv[1], argv[2], &pid)) return NULL;
+    int rc = akt_await_started(s->sys, pid, 0);
+    if (rc && rc != AKT_ETIMEDOUT) return an_throw(env, I, rc);
+    napi_value r;
+    napi_get_boolean(env, rc == 0, &r);
+    return r;
+}
+
 static napi_value lifecycle(napi_env env, napi_callback_info info,
                             int (*fn)(akt_system *, akt_pid)) {
     AN_ARGS(3);
@@ -373,6 +387,7 @@ napi_status an_register_system(napi_env env, napi_value exports, an_inst *I) {
                                 {"remoteLookup", RemoteLookup},
                                 {"pidPath", PidPath},
                                 {"pidAlive", PidAlive},
+                                {"pidStarted", PidStarted},
                                 {"stop", Stop},
                                 {"poison", Poison},
                                 {"reinstate", Reinstate},

@@ -784,8 +784,18 @@ PyObject *akt_py_spawn(akt_py_system *s, akt_ctx *ctx, akt_py_cell *parent, PyOb
     opts.dependency_names = dep_names;
     opts.dependency_values = dep_values;
     akt_pid pid = {0};
-    int rc = ctx ? akt_ctx_spawn(ctx, &py_behavior, c, &opts, &pid)
-                 : akt_spawn(s->sys, &py_behavior, c, &opts, &pid);
+    int rc;
+    if (ctx) {
+        rc = akt_ctx_spawn(ctx, &py_behavior, c, &opts, &pid);
+    } else if (opts.dispatcher) { /* this system's service runs it: akt_spawn returns at once */
+        rc = akt_spawn(s->sys, &py_behavior, c, &opts, &pid);
+    } else {
+        /* akt_spawn waits for the pre_start of an actor on akt's workers, which needs the
+         * GIL; nothing here touches Python until it returns. */
+        Py_BEGIN_ALLOW_THREADS
+        rc = akt_spawn(s->sys, &py_behavior, c, &opts, &pid);
+        Py_END_ALLOW_THREADS
+    }
     PyMem_Free(dep_names);
     PyMem_Free(dep_values);
     if (rc) {

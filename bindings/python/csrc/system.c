@@ -297,6 +297,27 @@ static PyObject *system_wait(akt_py_system *self, PyObject *arg) {
     return PyBool_FromLong(n > 0);
 }
 
+/* _started(pid, timeout): waits (GIL released) up to timeout seconds (0: just look) until
+ * the actor is past its start (akt_await_started). True if it is. */
+static PyObject *system_started(akt_py_system *self, PyObject *const *args, Py_ssize_t n) {
+    if (system_ready(self)) return NULL;
+    if (n != 2 || !PyObject_TypeCheck(args[0], &akt_py_pid_type)) {
+        PyErr_SetString(PyExc_TypeError, "_started(pid, timeout)");
+        return NULL;
+    }
+    double t = PyFloat_AsDouble(args[1]);
+    if (t == -1.0 && PyErr_Occurred()) return NULL;
+    int64_t ns = t <= 0 ? 0 : t > 1e6 ? (int64_t)1e15 : (int64_t)(t * 1e9);
+    akt_pid pid = {((akt_py_pid *)args[0])->id};
+    int rc;
+    Py_BEGIN_ALLOW_THREADS
+    rc = akt_await_started(self->sys, pid, ns);
+    Py_END_ALLOW_THREADS
+    if (rc == AKT_ETIMEDOUT) Py_RETURN_FALSE;
+    if (rc) return akt_py_raise(rc, "akt_await_started");
+    Py_RETURN_TRUE;
+}
+
 static PyObject *system_signal_py(akt_py_system *self, PyObject *unused) {
     if (system_ready(self)) return NULL;
     akt_py_system_signal(self);
@@ -605,6 +626,8 @@ static PyMethodDef system_methods[] = {
     {"_wait", (PyCFunction)system_wait, METH_O,
      "Wait (GIL released) until the service has work or timeout seconds passed."},
     {"_signal", (PyCFunction)system_signal_py, METH_NOARGS, "Wake the service."},
+    {"_started", (PyCFunction)(void (*)(void))system_started, METH_FASTCALL,
+     "_started(pid, timeout) -> True once the actor is past its start (pre_start run)."},
     {"_set_service_thread", (PyCFunction)system_set_service_thread, METH_NOARGS,
      "Record the calling thread as the one running the service."},
     {"_shutdown_start", (PyCFunction)system_shutdown_start, METH_NOARGS,

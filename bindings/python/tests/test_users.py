@@ -191,3 +191,56 @@ def test_a_timed_out_ask_names_the_actor_and_the_message_type(any_system: akt.Ac
 
     if any_system._loop is None:
         assert asyncio.run(asked()) == want
+
+
+class Parent(akt.Actor):
+    """Spawns its child in pre_start, slowly: a spawn that did not wait returns first."""
+
+    def __init__(self) -> None:
+        self.started = False
+
+    def pre_start(self, ctx: akt.Context) -> None:
+        time.sleep(0.05)
+        ctx.spawn("child", Silent())
+        self.started = True
+
+    def receive(self, ctx: akt.Context, msg: Any) -> None:
+        ctx.respond(self.started)
+
+
+def test_spawn_returns_after_pre_start(any_system: akt.ActorSystem) -> None:
+    parent = Parent()
+    pid = any_system.spawn("parent", parent)
+    assert parent.started
+    child = any_system.lookup("/user/parent/child")
+    assert child.path == "akt://test/user/parent/child"
+    assert pid.ask_sync("started?", timeout=5.0) is True
+
+
+def test_spawn_returns_after_pre_start_on_the_loop() -> None:
+    async def main() -> None:
+        async with akt.ActorSystem("loop") as system:
+            system.spawn("parent", Parent())
+            assert system.lookup("/user/parent/child").path == "akt://loop/user/parent/child"
+
+    asyncio.run(main())
+
+
+class FailingStart(akt.Actor):
+    def pre_start(self, ctx: akt.Context) -> None:
+        raise RuntimeError("no start")
+
+    def receive(self, ctx: akt.Context, msg: Any) -> None:
+        pass
+
+
+def test_spawn_returns_when_pre_start_fails(any_system: akt.ActorSystem) -> None:
+    any_system.spawn("failing", FailingStart())
+    deadline = time.monotonic() + 5.0
+    while True:
+        try:
+            any_system.lookup("/user/failing")
+        except akt.ActorNotFound:
+            break
+        assert time.monotonic() < deadline, "the failed actor is still there"
+        time.sleep(0.005)

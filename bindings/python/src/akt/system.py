@@ -120,12 +120,6 @@ class ActorSystem(_fast.SystemCore):
         @property
         def name(self) -> str: ...
 
-        def spawn(self, name: Optional[str], actor: "Actor | Callable[[], Actor]", *,
-                  dispatcher: Optional[str] = None, supervisor: Optional[Supervisor] = None,
-                  dependencies: Optional[dict[str, Any]] = None,
-                  mailbox: Optional["Mailbox"] = None, reentrancy: Optional[str] = None,
-                  max_in_flight: int = 0) -> Pid: ...
-
         def lookup(self, path: str) -> Pid: ...
 
         def remote_start(self, host: Optional[str] = None, port: int = 0,
@@ -141,6 +135,34 @@ class ActorSystem(_fast.SystemCore):
         def remote_address(self) -> str: ...
 
         def remote_lookup(self, address: str) -> Pid: ...
+
+    def spawn(self, name: Optional[str], actor: "Actor | Callable[[], Actor]", *,
+              dispatcher: Optional[str] = None, supervisor: Optional[Supervisor] = None,
+              dependencies: Optional[dict[str, Any]] = None,
+              mailbox: Optional["Mailbox"] = None, reentrancy: Optional[str] = None,
+              max_in_flight: int = 0) -> Pid:
+        """Spawns a top-level actor (/user/<name>; None: an anonymous name). Called from
+        outside an actor it returns once the actor's ``pre_start`` has run, so the children
+        that ``pre_start`` spawned can be looked up at once (a failing ``pre_start`` stops
+        the actor; its pid is returned all the same). Inside ``receive`` (and for
+        ``ctx.spawn``) it returns at once: the actor starts before its first message."""
+        pid: Pid = super().spawn(name, actor, dispatcher=dispatcher, supervisor=supervisor,
+                                 dependencies=dependencies, mailbox=mailbox,
+                                 reentrancy=reentrancy, max_in_flight=max_in_flight)
+        if not _fast.in_run():
+            self._until_started(pid)
+        return pid
+
+    def _until_started(self, pid: Pid) -> None:
+        """Runs or waits for this system's service until pid is past its start."""
+        while not self._started(pid, 0):
+            if self._shutdown_done:
+                return
+            if self._runs_service_here():
+                if not self._service(SERVICE_BUDGET):
+                    self._wait(0.005)
+            else:
+                self._started(pid, 0.05)
 
     def spawn_router(self, actor: Any = None, size: int = 0, strategy: str = "round_robin", *,
                      name: Optional[str] = None, routees: Optional[Sequence[Pid]] = None,

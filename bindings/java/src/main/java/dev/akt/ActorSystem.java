@@ -300,7 +300,11 @@ public final class ActorSystem implements AutoCloseable {
     // ---- actors ---------------------------------------------------------------------------------
 
     /**
-     * Spawns a top-level actor at {@code /user/<name>}.
+     * Spawns a top-level actor at {@code /user/<name>}. Called from outside an actor, it
+     * returns once the actor's {@code preStart} has run, so the children {@code preStart}
+     * spawned can be looked up at once (a {@code preStart} that throws stops the actor; its
+     * pid is returned all the same). Called inside {@code receive} it returns at once: the
+     * actor starts before its first message.
      *
      * @param name the actor's name (no '/'), or null for an anonymous one
      * @throws ActorNameTakenException if a live actor has this name

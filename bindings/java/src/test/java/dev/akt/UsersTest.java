@@ -41,6 +41,55 @@ class UsersTest {
         }
     }
 
+    /** Spawns its child in preStart after a slow start: a spawn that did not wait returns first. */
+    static final class Parent implements Actor {
+        volatile boolean started;
+
+        @Override
+        public void preStart(Context ctx) throws Exception {
+            Thread.sleep(50);
+            ctx.spawn("child", (c, m) -> {});
+            started = true;
+        }
+
+        @Override
+        public void receive(Context ctx, Object msg) {
+            ctx.respond(started);
+        }
+    }
+
+    @Test
+    void spawnReturnsAfterPreStartSoItsChildrenAreVisible() throws Exception {
+        try (ActorSystem system = ActorSystem.builder("users-start").workers(1).build()) {
+            Parent parent = new Parent();
+            Pid pid = system.spawn("parent", parent);
+            assertTrue(parent.started);
+            assertEquals("akt://users-start/user/parent/child",
+                    system.lookup("/user/parent/child").path());
+            assertEquals(true, Await.get(pid.ask("started?", Await.ASK)));
+        }
+    }
+
+    @Test
+    void spawnReturnsWhenPreStartThrows() throws Exception {
+        try (ActorSystem system = ActorSystem.builder("users-start-fail").build()) {
+            Pid pid = system.spawn("failing", new Actor() {
+                @Override
+                public void preStart(Context ctx) {
+                    throw new IllegalStateException("no start");
+                }
+
+                @Override
+                public void receive(Context ctx, Object msg) {}
+            });
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+            while (pid.isAlive()) {
+                assertTrue(System.nanoTime() < deadline, "the failed actor is still there");
+                Thread.sleep(5);
+            }
+        }
+    }
+
     @Test
     void theCompletionExecutorIsTheBuildersChoice() throws Exception {
         java.util.concurrent.ExecutorService mine = java.util.concurrent.Executors.newSingleThreadExecutor(

@@ -1365,6 +1365,55 @@ static void test_remote_tls_functions(void **state) {
     BAD(0, akt_remote_tls_failures, sys, NULL, NULL, 0, NULL);
     tu_system_end(sys);
 }
+/* remote2 begin: remote spawn, flow-control options */
+static void test_remote2_functions(void **state) {
+    (void)state;
+    akt_pid pid = {0x1234};
+    const char *node = "akt://x@127.0.0.1:1";
+    BAD(AKT_EINVAL, akt_remote_spawn, NULL, node, "k", "n", TU_SEC(1), &pid);
+    akt_system *sys = tu_system("r2bad", 1);
+    BAD(AKT_ENOTFOUND, akt_remote_spawn, sys, node, "k", "n", TU_SEC(1), &pid);
+    akt_remote_options o;
+    TU_OK(akt_remote_options_init(&o));
+    o.send_window = (1u << 24) + 1;
+    BAD(AKT_EINVAL, akt_remote_start, sys, &o);
+    o.send_window = 16;
+    TU_OK(akt_remote_start(sys, &o));
+    BAD(AKT_EINVAL, akt_remote_spawn, sys, NULL, "k", "n", TU_SEC(1), &pid);
+    BAD(AKT_EINVAL, akt_remote_spawn, sys, node, NULL, "n", TU_SEC(1), &pid);
+    BAD(AKT_EINVAL, akt_remote_spawn, sys, node, "k", NULL, TU_SEC(1), &pid);
+    BAD(AKT_EINVAL, akt_remote_spawn, sys, node, "k", "n", TU_SEC(1), NULL);
+    BAD(AKT_EINVAL, akt_remote_spawn, sys, node, "k", "n", 0, &pid);
+    BAD(AKT_EINVAL, akt_remote_spawn, sys, node, "k", "n", -1, &pid);
+    BAD(AKT_EINVAL, akt_remote_spawn, sys, node, "", "n", TU_SEC(1), &pid);
+    BAD(AKT_EINVAL, akt_remote_spawn, sys, node, "k/j", "n", TU_SEC(1), &pid);
+    BAD(AKT_EINVAL, akt_remote_spawn, sys, node, "k", "", TU_SEC(1), &pid);
+    BAD(AKT_EINVAL, akt_remote_spawn, sys, node, "k", "a/b", TU_SEC(1), &pid);
+    BAD(AKT_EINVAL, akt_remote_spawn, sys, node, "k", "$x", TU_SEC(1), &pid);
+    static const char *const malformed[] = {
+        "",
+        "akt://",
+        "akt://x",
+        "akt://x@",
+        "akt://@127.0.0.1:1",
+        "akt://x@127.0.0.1",
+        "akt://x@127.0.0.1:0",
+        "akt://x@127.0.0.1:70000",
+        "akt://x@127.0.0.1:1/user/a",
+        "akt://x@host.example:1",
+        "akt://a b@127.0.0.1:1",
+        "http://x@127.0.0.1:1",
+    };
+    for (size_t i = 0; i < sizeof malformed / sizeof malformed[0]; i++) {
+        int rc = akt_remote_spawn(sys, malformed[i], "k", "n", TU_SEC(1), &pid);
+        if (rc != AKT_EINVAL) fail_msg("spawn at '%s': %s", malformed[i], akt_err_name(rc));
+        assert_int_equal(pid.id, 0x1234);
+    }
+    /* Nobody listens there: unreachable, not a crash nor a hang. */
+    BAD(AKT_EUNREACHABLE, akt_remote_spawn, sys, node, "k", "n", TU_SEC(10), &pid);
+    tu_system_end(sys);
+}
+/* remote2 end */
 
 /* ---- telemetry (akt/telemetry.h) ------------------------------------------------------ */
 
@@ -1661,6 +1710,7 @@ int main(void) {
         TU_TEST(test_remote_tls_functions),
         /* tls end */
         /* remote2 begin: remoting: flow control, remote watch/stop/spawn, serializers */
+        TU_TEST(test_remote2_functions),
         /* remote2 end */
         /* serial begin: serializer registry (JSON, CBOR, protobuf, custom) */
         /* serial end */

@@ -120,7 +120,8 @@ static double tell_rate(akt_system *sys, akt_pid sink, long n) {
         akt_msg *m;
         check(akt_msg_new_bytes("n", payload, sizeof payload, AKT_COPY, &m), "msg");
         int rc;
-        while ((rc = akt_tell(sys, sink, m)) == AKT_EAGAIN) {
+        /* AKT_EFULL: the flow-control window is used up until the receiver credits back. */
+        while ((rc = akt_tell(sys, sink, m)) == AKT_EAGAIN || rc == AKT_EFULL) {
         }
         check(rc, "tell");
     }

@@ -43,9 +43,17 @@ static int akt__deliver_to(akt_system *s, akt_pid to, akt_msg *msg, uint64_t sen
         adm = akt__mailbox_admit(mb, 1, akt__may_block());
         if (adm < 0) return adm; /* full: the caller keeps msg */
     }
+    /* A remote pid: its node's flow-control window admits the message or refuses it (a
+     * proxy has no bounded mailbox). */
+    const akt__proxy_hooks *ph = admit ? akt__proxy_hooks_of(s, c) : NULL;
+    if (ph) {
+        int rc = ph->admit(s, c, 1);
+        if (rc) return rc;
+    }
     akt__envelope *e = akt__env_for(msg);
     if (!e) {
         if (adm == AKT__ADMIT_COUNTED) akt__mailbox_unreserve(mb, 1);
+        if (ph) ph->unadmit(s, c, 1);
         return AKT_ENOMEM;
     }
     if (kind == AKT__ENV_USER) akt__msg_outgoing(s, msg);
@@ -171,6 +179,10 @@ AKT_API int akt_tell_batch(akt_system *system, akt_pid to, akt_msg *const *msgs,
     akt__cell *c = akt__cell_live(system, to);
     if (!c) return AKT_ENOTFOUND;
     if (akt__cell_suspended(c)) return AKT_ESUSPENDED;
+    /* A remote pid: the whole batch fits its node's window, or none of it goes. */
+    const akt__proxy_hooks *ph = akt__proxy_hooks_of(system, c);
+    if (ph && (n > UINT32_MAX || (rc = ph->admit(system, c, (uint32_t)n)) != 0))
+        return rc ? rc : AKT_EFULL;
     uint64_t sender = akt__implicit_sender(system);
     /* A bounded mailbox takes the whole batch or none of it (FAIL, BLOCK); DROP keeps
      * what fits and dead-letters the rest. acquire: as in akt__deliver_to. */
@@ -180,7 +192,10 @@ AKT_API int akt_tell_batch(akt_system *system, akt_pid to, akt_msg *const *msgs,
         uint32_t got = 0;
         int adm = n > INT32_MAX ? AKT_EFULL
                                 : akt__mailbox_admit_batch(mb, (uint32_t)n, akt__may_block(), &got);
-        if (adm < 0) return adm;
+        if (adm < 0) {
+            if (ph) ph->unadmit(system, c, (uint32_t)n);
+            return adm;
+        }
         if (adm == AKT__ADMIT_COUNTED) counted = keep = got;
     }
     /* Build the chain first so that a failed allocation takes nothing. */
@@ -189,6 +204,7 @@ AKT_API int akt_tell_batch(akt_system *system, akt_pid to, akt_msg *const *msgs,
         akt__envelope *e = akt__env_for(msgs[i]);
         if (!e) {
             if (counted) akt__mailbox_unreserve(mb, (uint32_t)counted);
+            if (ph) ph->unadmit(system, c, (uint32_t)n);
             while (first) {
                 akt__envelope *nx = (akt__envelope *)atomic_load_explicit(&first->node.next,
                                                                           memory_order_relaxed);
@@ -312,9 +328,17 @@ static int akt__user_actor(akt_system *s, akt_pid pid) {
     return 0;
 }
 
+/* A remote pid's proxy: its node, not this system, stops the actor. NULL otherwise. */
+static const akt__proxy_hooks *akt__proxy_target(akt_system *s, akt_pid pid) {
+    akt__cell *c = akt__cell_live(s, pid);
+    return c ? akt__proxy_hooks_of(s, c) : NULL;
+}
+
 AKT_API int akt_stop(akt_system *system, akt_pid pid) {
     int rc = akt__user_actor(system, pid);
-    return rc ? rc : akt__stop_request(system, pid);
+    if (rc) return rc;
+    const akt__proxy_hooks *h = akt__proxy_target(system, pid);
+    return h ? h->control(system, pid, 0) : akt__stop_request(system, pid);
 }
 
 AKT_API int akt_reinstate(akt_system *system, akt_pid pid) {
@@ -324,7 +348,10 @@ AKT_API int akt_reinstate(akt_system *system, akt_pid pid) {
 
 AKT_API int akt_poison(akt_system *system, akt_pid pid) {
     int rc = akt__user_actor(system, pid);
-    return rc ? rc : akt__deliver(system, pid, NULL, 0, NULL, AKT__ENV_POISON);
+    if (rc) return rc;
+    const akt__proxy_hooks *h = akt__proxy_target(system, pid);
+    return h ? h->control(system, pid, 1)
+             : akt__deliver(system, pid, NULL, 0, NULL, AKT__ENV_POISON);
 }
 
 /* relaxed: a test sets it before the call it watches; nothing else is published. */
@@ -345,6 +372,7 @@ AKT_API int akt_stop_graceful(akt_system *system, akt_pid pid, int64_t timeout_n
     int rc = akt__user_actor(system, pid);
     if (rc) return rc;
     if (!out || timeout_ns <= 0) return AKT_EINVAL;
+    if (akt__proxy_target(system, pid)) return AKT_ENOTSUP; /* its node would have to answer */
     akt__graceful_hook(system, pid, 0);
     /* It may have died since the check: then nothing is made. Once the future exists, a
      * death is the receiver's business: a waiter that finds the actor gone completes the

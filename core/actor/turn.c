@@ -222,19 +222,27 @@ static int akt__keep_watch(akt__cell *c, akt__envelope *e) {
     return 1;
 }
 
-static void akt__drop_watch(akt__cell *c, uint64_t watcher) {
+/* 1 if watcher was kept (and is now dropped). */
+static int akt__drop_watch(akt__cell *c, uint64_t watcher) {
     akt__envelope *prev = NULL, *w = c->kept;
     while (w && !(w->kind == AKT__SYS_WATCH && w->arg == watcher)) {
         prev = w;
         w = (akt__envelope *)atomic_load_explicit(&w->node.next, memory_order_relaxed);
     }
-    if (!w) return;
+    if (!w) return 0;
     akt__node *next = atomic_load_explicit(&w->node.next, memory_order_relaxed);
     if (prev)
         atomic_store_explicit(&prev->node.next, next, memory_order_relaxed);
     else
         c->kept = (akt__envelope *)next;
     akt__env_free(w);
+    return 1;
+}
+
+/* A remote pid's proxy tells its node of a watcher kept or dropped. */
+static void akt__proxy_watched(akt_system *s, akt__cell *c, int on) {
+    const akt__proxy_hooks *h = akt__proxy_hooks_of(s, c);
+    if (h) h->watched(s, c, on);
 }
 
 static void akt__handle_sys(akt__worker *w, akt__cell *c, akt__envelope *e) {
@@ -250,10 +258,13 @@ static void akt__handle_sys(akt__worker *w, akt__cell *c, akt__envelope *e) {
         akt__start_ended(s, c, gen);
         break;
     case AKT__SYS_WATCH:
-        if (akt__keep_watch(c, e)) return;
+        if (akt__keep_watch(c, e)) {
+            akt__proxy_watched(s, c, 1);
+            return;
+        }
         break;
     case AKT__SYS_UNWATCH:
-        akt__drop_watch(c, e->arg);
+        if (akt__drop_watch(c, e->arg)) akt__proxy_watched(s, c, 0);
         break;
     case AKT__SYS_NOTIFY_STOP:
         akt__keep(c, e);

@@ -41,9 +41,17 @@ size_t akt__path_locked(akt_system *s, const akt__cell *c, char *buf, size_t len
 
 char *akt__path_dup(akt_system *s, const akt__cell *c) {
     pthread_mutex_lock(&s->lock);
-    size_t n = akt__path_locked(s, c, NULL, 0);
+    /* A part's cell (a remote pid's proxy) has the part's path (its remote address). */
+    akt__part *part = s->parts;
+    size_t n = (size_t)-1;
+    for (; part && n == (size_t)-1; part = n == (size_t)-1 ? part->next : part)
+        if (part->cell_path) n = part->cell_path(part, c, NULL, 0);
+    if (n == (size_t)-1) n = akt__path_locked(s, c, NULL, 0);
     char *buf = akt__heap_alloc(&s->heap, n + 1);
-    if (buf) akt__path_locked(s, c, buf, n + 1);
+    if (buf && part)
+        part->cell_path(part, c, buf, n + 1);
+    else if (buf)
+        akt__path_locked(s, c, buf, n + 1);
     pthread_mutex_unlock(&s->lock);
     return buf;
 }

@@ -40,6 +40,21 @@ typedef struct akt__part {
     size_t (*cell_path)(struct akt__part *p, const akt__cell *c, char *buf, size_t len);
     int stopped;
 } akt__part;
+/* What the kernel calls in remoting (remote/proxy.c), which it cannot name: a remote pid is
+ * a proxy cell, marked by its behaviour's receive. Installed once, with release, when a
+ * node starts; read with acquire. */
+typedef struct akt__proxy_hooks {
+    akt_receive_fn receive; /* the proxies' receive: c->beh->receive == receive marks one */
+    /* On the proxy's turn: a watcher was kept (on = 1) or dropped (on = 0). */
+    void (*watched)(akt_system *s, akt__cell *c, int on);
+    /* akt_stop (poison 0) or akt_poison (1) of a live proxy, any thread: 0 or a code. */
+    int (*control)(akt_system *s, akt_pid pid, int poison);
+    /* Flow control, any thread: a tell or ask of n messages into the proxy c may go in (0)
+     * or is refused (AKT_EFULL: the node's window is used up); unadmit gives back what was
+     * admitted and then not sent. */
+    int (*admit)(akt_system *s, akt__cell *c, uint32_t n);
+    void (*unadmit)(akt_system *s, akt__cell *c, uint32_t n);
+} akt__proxy_hooks;
 /* What the lower layers call in the scheduling library (lib/schedule.c), which they cannot
  * name: an actor's finalisation (actor/), the start of shutdown and the free (system/). */
 typedef struct akt__sched_hooks {
@@ -113,14 +128,22 @@ struct akt_system {
     void *shutdown_data;
     pthread_t reaper;
     int reaper_started;
-    int free_when_done; /* the last reference went during shutdown */
-    akt__part *parts;   /* under lock; newest first */
+    int free_when_done;                            /* the last reference went during shutdown */
+    akt__part *parts;                              /* under lock; newest first */
+    _Atomic(const akt__proxy_hooks *) proxy_hooks; /* NULL until remoting starts */
 
     /* akt_await_started (actor/started.c): a futex word bumped whenever a start ends
      * while someone waits, and the number of waiters. */
     atomic_int start_seq;
     atomic_int start_waiters;
 };
+
+/* The proxy hooks if c is a remote pid's proxy, else NULL. */
+static inline const akt__proxy_hooks *akt__proxy_hooks_of(akt_system *s, const akt__cell *c) {
+    /* acquire: pairs with remoting's release store, so the hooks' fields are written. */
+    const akt__proxy_hooks *h = atomic_load_explicit(&s->proxy_hooks, memory_order_acquire);
+    return h && c->beh && c->beh->receive == h->receive ? h : NULL;
+}
 
 /* The cell at index (NULL if its page does not exist). Lock-free. */
 static inline akt__cell *akt__cell_get(akt_system *s, uint32_t index) {

@@ -172,6 +172,13 @@ static int akt__kind_check(const char *kind, size_t *len) {
     return 0;
 }
 
+const akt__grain_kind *akt__grain_kind_lookup(akt_system *s, const char *kind) {
+    size_t len;
+    akt__grains *g = akt__grains_find(s);
+    if (!g || akt__kind_check(kind, &len)) return NULL;
+    return akt__kind_find(g, kind, len);
+}
+
 static int akt__sys_open(akt_system *s) {
     if (!s) return AKT_EINVAL;
     return akt__sys_closed(s) ? AKT_ECLOSED : 0;

@@ -83,6 +83,10 @@ typedef struct akt__grain {
     char identity[];         /* kind "/" name, NUL-terminated */
 } akt__grain;
 
+/* The registered kind named kind, or NULL (none, or a bad name); lock-free, and the
+ * record lives as long as the system (remote spawn makes actors of kinds). */
+const akt__grain_kind *akt__grain_kind_lookup(akt_system *s, const char *kind);
+
 /* The shell behaviour of every activation (grain_shell.c). */
 extern const akt_behavior akt__grain_shell;
 /* Frees a record that never became an activation. */

@@ -233,6 +233,8 @@ static void akt__conn_close(akt__conn *c, int rc, const char *reason) {
         o = nx;
     }
     akt__fail_asks(c, rc, why);
+    akt__flow_conn_closed(c);
+    akt__watch_conn_closed(c, why);
     if (c->dirty) { /* off the flush list */
         akt__conn **pp = &c->node->flush_head;
         while (*pp != c) pp = &(*pp)->flush_next;
@@ -261,6 +263,7 @@ void akt__endpoint_free(akt__node_r *n) {
         n->conns = c->next;
         akt__frame_decoder_free(&c->dec);
         akt__tls_free(c->tls);
+        akt__flow_conn_closed(c);
         free(c->from);
         free(c);
     }
@@ -431,21 +434,25 @@ static int akt__conn_send_hello(akt__conn *c) {
     return akt__conn_send_frame(c, &f);
 }
 
-static akt__peer *akt__peer_get(akt__node_r *n, akt__proxy *p) {
+akt__peer *akt__endpoint_peer(akt__node_r *n, const char *key, const char *system, const char *host,
+                              uint16_t port) {
     for (akt__peer *q = n->peers; q; q = q->next)
-        if (strcmp(q->key, p->peer_key) == 0) return q;
+        if (strcmp(q->key, key) == 0) return q;
     akt__peer *q = calloc(1, sizeof *q);
     if (!q) return NULL;
-    q->key = strdup(p->peer_key);
-    q->system = strdup(p->system);
-    if (!q->key || !q->system) {
+    q->key = strdup(key);
+    q->system = strdup(system);
+    pthread_mutex_lock(&n->lock);
+    q->win = akt__window_get_locked(n, key);
+    pthread_mutex_unlock(&n->lock);
+    if (!q->key || !q->system || !q->win || strlen(host) >= sizeof q->host) {
         free(q->key);
         free(q->system);
         free(q);
         return NULL;
     }
-    memcpy(q->host, p->host, sizeof q->host);
-    q->port = p->port;
+    memcpy(q->host, host, strlen(host) + 1);
+    q->port = port;
     q->next = n->peers;
     n->peers = q;
     return q;
@@ -453,7 +460,7 @@ static akt__peer *akt__peer_get(akt__node_r *n, akt__proxy *p) {
 
 /* The peer's connection, connecting if there is none; NULL if it cannot even start (the
  * reason in why). */
-static akt__conn *akt__peer_conn(akt__node_r *n, akt__peer *q, const char **why) {
+akt__conn *akt__endpoint_conn(akt__node_r *n, akt__peer *q, const char **why) {
     if (q->conn) return q->conn;
     struct sockaddr_in sa;
     if (uv_ip4_addr(q->host, q->port, &sa)) {
@@ -530,8 +537,8 @@ void akt__endpoint_send(akt__node_r *n, akt__proxy *p, akt_msg *msg, akt_pid sen
     } else if ((code = akt_msg_bytes(msg, &data, &len)) != 0) {
         why = "message has no bytes to cross to a remote node";
     } else {
-        akt__peer *q = akt__peer_get(n, p);
-        c = q ? akt__peer_conn(n, q, &why) : NULL;
+        akt__peer *q = akt__endpoint_peer(n, p->peer_key, p->system, p->host, p->port);
+        c = q ? akt__endpoint_conn(n, q, &why) : NULL;
         if (!q) why = "out of memory on the way to a remote node";
         code = AKT_EUNREACHABLE;
     }
@@ -543,6 +550,7 @@ void akt__endpoint_send(akt__node_r *n, akt__proxy *p, akt_msg *msg, akt_pid sen
         o->to_address = p->address;
     }
     if (!c) {
+        akt__window_give(p->win, 1); /* admitted, never sent */
         if (o)
             akt__out_dead(n, o, why);
         else
@@ -575,6 +583,7 @@ void akt__endpoint_send(akt__node_r *n, akt__proxy *p, akt_msg *msg, akt_pid sen
         free(pa);
         why = big ? "message larger than the remote frame limit"
                   : "out of memory on the way to a remote node";
+        akt__window_give(p->win, 1);
         akt__out_dead(n, o, why);
         if (reply) akt__future_fail(reply, code, why, NULL);
         return;
@@ -586,13 +595,44 @@ void akt__endpoint_send(akt__node_r *n, akt__proxy *p, akt_msg *msg, akt_pid sen
         pa->next = *b;
         *b = pa;
     }
+    c->tells++; /* in the window until credited, or given back when c closes */
     akt__conn_enqueue(c, o);
+}
+
+void akt__endpoint_request(akt__node_r *n, akt__peer *q, Akt__Remote__Frame *f, uint64_t *corr,
+                           akt_future *reply) {
+    const char *why = "out of memory on the way to a remote node";
+    int code = AKT_ENOMEM;
+    akt__conn *c = n->closing ? NULL : akt__endpoint_conn(n, q, &why);
+    if (n->closing) {
+        why = "system shutting down: remoting is closed";
+        code = AKT_ECLOSED;
+    } else if (!c) {
+        code = AKT_EUNREACHABLE;
+    }
+    akt__pending *pa = c ? malloc(sizeof *pa) : NULL;
+    if (pa) {
+        pa->corr = ++n->next_corr;
+        *corr = pa->corr;
+        if (akt__endpoint_enqueue_frame(c, f) == 0) {
+            akt__future_ref(reply);
+            pa->future = reply;
+            akt__pending **b = &c->asks[pa->corr % AKT__PENDING_BUCKETS];
+            pa->next = *b;
+            *b = pa;
+            return;
+        }
+        free(pa);
+        code = AKT_ENOMEM;
+        why = "out of memory on the way to a remote node";
+    }
+    akt__future_fail(reply, code, why, NULL);
 }
 
 /* ---- heartbeats -------------------------------------------------------------------- */
 
 /* A frame of the connection itself (Ping, Pong) behind what is queued; 0 or AKT_ENOMEM. */
-static int akt__conn_enqueue_frame(akt__conn *c, const Akt__Remote__Frame *f) {
+int akt__endpoint_enqueue_frame(akt__conn *c, const Akt__Remote__Frame *f) {
     akt__out *o = calloc(1, sizeof *o);
     if (!o || !(o->frame = akt__wire_pack(f, &o->len))) {
         free(o);
@@ -621,7 +661,7 @@ static void akt__on_heartbeat(uv_timer_t *t) {
     Akt__Remote__Frame f = AKT__REMOTE__FRAME__INIT;
     f.body_case = AKT__REMOTE__FRAME__BODY_PING;
     f.ping = &ping;
-    if (akt__conn_enqueue_frame(c, &f) == 0) akt__endpoint_flush(n);
+    if (akt__endpoint_enqueue_frame(c, &f) == 0) akt__endpoint_flush(n);
 }
 
 /* An open connection starts its heartbeat (or, without heartbeats, stops its timer). */
@@ -648,7 +688,7 @@ static int akt__on_ping(akt__conn *c, const Akt__Remote__Ping *p) {
     Akt__Remote__Frame f = AKT__REMOTE__FRAME__INIT;
     f.body_case = AKT__REMOTE__FRAME__BODY_PONG;
     f.pong = &pong;
-    return akt__conn_enqueue_frame(c, &f);
+    return akt__endpoint_enqueue_frame(c, &f);
 }
 
 /* ---- the handshake ---------------------------------------------------------------- */
@@ -841,8 +881,8 @@ static akt_pid akt__conn_sender(akt__conn *c, const char *from) {
 static int akt__on_tell(akt__conn *c, const Akt__Remote__Tell *t) {
     akt__node_r *n = c->node;
     akt_msg *msg = NULL;
-    int rc = akt_msg_new_bytes(t->type && *t->type ? t->type : "", t->payload.data, t->payload.len,
-                               AKT_COPY, &msg);
+    int rc = akt__flow_msg(c, t->type && *t->type ? t->type : "", t->payload.data, t->payload.len,
+                           &msg);
     if (rc) {
         if (t->correlation)
             akt__reply_failure(c, t->correlation, rc, "message refused by the remote node");
@@ -933,6 +973,24 @@ static int akt__on_frame(void *data, const uint8_t *body, uint32_t len) {
         break;
     case AKT__REMOTE__FRAME__BODY_PONG:
         if (c->state == AKT__CONN_OPEN) rc = 0; /* its arrival was the sign of life */
+        break;
+    case AKT__REMOTE__FRAME__BODY_WATCH:
+        if (inbound && c->state == AKT__CONN_OPEN) rc = akt__on_watch(c, f->watch);
+        break;
+    case AKT__REMOTE__FRAME__BODY_UNWATCH:
+        if (inbound && c->state == AKT__CONN_OPEN) rc = akt__on_unwatch(c, f->unwatch);
+        break;
+    case AKT__REMOTE__FRAME__BODY_STOP:
+        if (inbound && c->state == AKT__CONN_OPEN) rc = akt__on_stop(c, f->stop);
+        break;
+    case AKT__REMOTE__FRAME__BODY_SPAWN:
+        if (inbound && c->state == AKT__CONN_OPEN) rc = akt__on_spawn(c, f->spawn);
+        break;
+    case AKT__REMOTE__FRAME__BODY_TERMINATED:
+        if (!inbound && c->state == AKT__CONN_OPEN) rc = akt__on_terminated(c, f->terminated);
+        break;
+    case AKT__REMOTE__FRAME__BODY_CREDIT:
+        if (!inbound && c->state == AKT__CONN_OPEN) rc = akt__on_credit(c, f->credit);
         break;
     case AKT__REMOTE__FRAME__BODY_BYE:
         akt__conn_close(c, AKT_EUNREACHABLE, "remote node said goodbye");

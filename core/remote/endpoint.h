@@ -14,6 +14,36 @@
 
 struct akt__conn;
 
+/* Flow control (flow.c): the window of Tells to one node that its receiver has not
+ * consumed yet, shared by the proxies of that node. */
+typedef struct akt__window {
+    struct akt__window *next; /* the node's list (node lock) */
+    char *peer_key;
+    /* Messages admitted (told to a proxy of the node) and not yet credited back by the
+     * receiver nor dropped on this side. Any thread adds; the loop subtracts. */
+    _Atomic(int64_t) inflight;
+} akt__window;
+
+/* The receiving side of a connection's flow: what its inbound messages' releases counted
+ * (any thread), against what the loop granted back. Shared with those messages, so it
+ * outlives the connection: refs = the connection's + one per message not yet released. */
+typedef struct akt__credit {
+    _Atomic(uint64_t) consumed;
+    _Atomic(uint64_t) granted; /* written by the loop */
+    atomic_int refs;
+    struct akt__node_r *node;
+    atomic_int closed; /* the connection is gone: releases wake nobody */
+} akt__credit;
+
+/* A watch of one of this node's actors by another node (watch.c, loop): one per
+ * (connection, path), removed when the actor stops, on Unwatch, or with the connection. */
+typedef struct akt__rwatch {
+    struct akt__rwatch *next;
+    struct akt__conn *conn; /* inbound: where the Terminated goes */
+    uint64_t target;        /* the local actor's pid id */
+    char path[];
+} akt__rwatch;
+
 /* A remote actor as this node knows it: one per address, made by akt_remote_lookup, kept
  * until the system is freed. Its pid is a proxy actor run by the I/O thread: what is told
  * to it goes, in mailbox order, to the connection of its node. */
@@ -31,6 +61,16 @@ typedef struct akt__proxy {
      * formats it once (a pid id is never reused, so the id decides) */
     uint64_t from_id;
     char *from;
+    akt__window *win; /* its node's flow-control window (lives as long as the node) */
+    /* Messages its window admitted into its mailbox (any thread), and those its receive
+     * handed on (loop): what is left when it is gone is given back to the window. */
+    _Atomic(int64_t) admitted;
+    int64_t handled;
+    /* loop: watchers this proxy has (its kept watches); dead: its actor stopped or its node
+     * was lost, the proxy is stopping and is off the node's list (freed with its cell) */
+    int watchers;
+    int dead;
+    char why[200]; /* dead: the reason published as its failure, "" for a plain stop */
 } akt__proxy;
 
 /* A node this one sends to (loop): at most one outbound connection at a time. */
@@ -41,6 +81,7 @@ typedef struct akt__peer {
     char host[64];
     uint16_t port;
     struct akt__conn *conn; /* NULL while none: the next message connects */
+    akt__window *win;
 } akt__peer;
 
 /* A message on its way out (loop): its frame, and what a dead letter about it needs. */
@@ -99,6 +140,10 @@ typedef struct akt__conn {
     akt_pid from_pid;
     akt__tls *tls;     /* TLS nodes: the connection's TLS (the frames ride inside it) */
     char tls_why[240]; /* a TLS failure's reason, kept until the close it waits for */
+    /* flow: outbound, Tells put on this connection and credits received for them;
+     * inbound, what was granted back and the record its messages count in */
+    uint64_t tells, credited;
+    akt__credit *credit;
     char rbuf[64 * 1024];
 } akt__conn;
 
@@ -129,6 +174,11 @@ typedef struct akt__node_r {
     uint64_t next_corr;
     int closing; /* the system is shutting down: no new connection, no new message out */
     akt__io_cmd closing_cmd;
+    /* remote watch, stop, spawn, flow (watch.c, control.c, flow.c) */
+    uint32_t window;       /* Tells in flight per node (flow control) */
+    akt__window *windows;  /* node lock */
+    akt__rwatch *rwatches; /* loop */
+    akt_pid watcher;       /* loop: the actor that watches local actors for other nodes */
 } akt__node_r;
 
 /* Test hook: the protocol version this node puts in its Hello (0: the real one). Set only
@@ -149,6 +199,66 @@ int akt__endpoint_listen(akt__node_r *n);
 void akt__endpoint_close_all(akt__node_r *n, int rc, const char *reason);
 /* Frees what the connections left (after the loop ended). */
 void akt__endpoint_free(akt__node_r *n);
+
+/* The peer for (key, system, host, port), made on first use; NULL without memory. */
+akt__peer *akt__endpoint_peer(akt__node_r *n, const char *key, const char *system, const char *host,
+                              uint16_t port);
+/* The peer's connection, connecting if there is none; NULL (reason in why) if none can
+ * be started. */
+akt__conn *akt__endpoint_conn(akt__node_r *n, akt__peer *q, const char **why);
+/* Queues a frame of the protocol behind what c has queued; 0 or AKT_ENOMEM. */
+int akt__endpoint_enqueue_frame(akt__conn *c, const Akt__Remote__Frame *f);
+/* Sends f (whose correlation *corr gets a new id) to peer q as a request answered by a
+ * Reply that completes reply; on a known failure reply fails at once. */
+void akt__endpoint_request(akt__node_r *n, akt__peer *q, Akt__Remote__Frame *f, uint64_t *corr,
+                           akt_future *reply);
+
+/* proxy.c: what the kernel calls for proxies */
+extern const akt__proxy_hooks akt__remote_proxy_hooks;
+
+/* watch.c (loop) */
+/* The kernel kept (on) or dropped a watcher of proxy cell c, on the proxy's turn. */
+void akt__proxy_watched(akt_system *s, akt__cell *c, int on);
+/* A proxy's actor is gone (its Terminated came) or its node is lost (why non-NULL): it
+ * stops, and its watchers get Terminated; a later lookup of its address makes a new one. */
+void akt__proxy_terminate(akt__node_r *n, akt__proxy *p, const char *why);
+int akt__on_watch(akt__conn *c, const Akt__Remote__Watch *w);
+int akt__on_unwatch(akt__conn *c, const Akt__Remote__Unwatch *w);
+int akt__on_terminated(akt__conn *c, const Akt__Remote__Terminated *t);
+/* A connection closes: an outbound one's watched proxies are terminated with why, an
+ * inbound one's watches of local actors end. */
+void akt__watch_conn_closed(akt__conn *c, const char *why);
+
+/* control.c (loop) */
+int akt__on_stop(akt__conn *c, const Akt__Remote__Stop *s);
+int akt__on_spawn(akt__conn *c, const Akt__Remote__Spawn *s);
+/* The proxy got a control message (stop, poison) in its mailbox; 1 if msg was one. */
+int akt__proxy_control(akt__proxy *p, akt_msg *msg, akt_pid sender);
+/* akt_remote_spawn on node n (caller's thread). */
+int akt__remote_spawn(akt__node_r *n, const char *node_address, const char *kind, const char *name,
+                      int64_t timeout_ns, akt_pid *out);
+/* akt_stop / akt_poison of a proxy: a control message into its mailbox, behind what was
+ * told to it before. */
+int akt__proxy_control_post(akt_system *s, akt_pid pid, int poison);
+
+/* flow.c */
+/* The window of peer_key (made on first use, node lock held by the caller). */
+akt__window *akt__window_get_locked(akt__node_r *n, const char *peer_key);
+void akt__windows_free(akt__node_r *n);
+int akt__flow_admit(akt_system *s, akt__cell *c, uint32_t k);
+void akt__flow_unadmit(akt_system *s, akt__cell *c, uint32_t k);
+/* Gives k back to win (loop: dropped messages, credits). */
+void akt__window_give(akt__window *win, uint64_t k);
+/* An inbound message whose release counts in c's credit: copies data. */
+int akt__flow_msg(akt__conn *c, const char *type, const uint8_t *data, size_t len, akt_msg **out);
+/* Loop, after a wake-up: each inbound connection grants what its messages' releases
+ * counted since the last grant. */
+void akt__flow_grant(akt__node_r *n);
+/* A Credit frame on an outbound connection. */
+int akt__on_credit(akt__conn *c, const Akt__Remote__Credit *cr);
+/* A connection closes: outbound, what was sent and not credited is given back; inbound,
+ * its credit record is let go. */
+void akt__flow_conn_closed(akt__conn *c);
 
 /* wire.c: frames of the protocol */
 /* Packs f into a new buffer with its length header; NULL on ENOMEM. */

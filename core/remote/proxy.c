@@ -13,13 +13,45 @@ static int akt__proxy_receive(akt_ctx *ctx, akt_msg *msg, void *state) {
     akt__proxy *p = state;
     akt__ctx *x = akt__ctx_current(ctx);
     akt__envelope *e = x ? x->env : NULL;
-    akt__endpoint_send(p->node, p, msg, (akt_pid){e ? e->sender : 0}, e ? e->reply : NULL);
+    akt_pid sender = {e ? e->sender : 0};
+    if (akt__proxy_control(p, msg, sender)) return 0;
+    p->handled++;
+    akt__endpoint_send(p->node, p, msg, sender, e ? e->reply : NULL);
     return 0;
+}
+
+/* A proxy that stops because its node was lost says why, as a failure event. */
+static void akt__proxy_post_stop(akt_ctx *ctx, void *state) {
+    akt__proxy *p = state;
+    if (p->dead && p->why[0]) akt_ctx_fail(ctx, p->why);
+}
+
+static void akt__proxy_free(akt__proxy *p);
+
+/* A dead proxy is off the node's list: its cell frees it, giving back to the window what
+ * its mailbox still held. A live one is the node's to free (at the system's free). */
+static void akt__proxy_free_state(void *state) {
+    akt__proxy *p = state;
+    if (!p->dead) return;
+    /* relaxed: the cell is gone, no sender admits into it any more (kernel/sys.h) */
+    int64_t left = atomic_load_explicit(&p->admitted, memory_order_relaxed) - p->handled;
+    if (left > 0) akt__window_give(p->win, (uint64_t)left);
+    akt__proxy_free(p);
 }
 
 const akt_behavior akt__proxy_behavior = {
     .size = sizeof(akt_behavior),
     .receive = akt__proxy_receive,
+    .post_stop = akt__proxy_post_stop,
+    .free_state = akt__proxy_free_state,
+};
+
+const akt__proxy_hooks akt__remote_proxy_hooks = {
+    .receive = akt__proxy_receive,
+    .watched = akt__proxy_watched,
+    .control = akt__proxy_control_post,
+    .admit = akt__flow_admit,
+    .unadmit = akt__flow_unadmit,
 };
 
 int akt__proxy_of(const akt__cell *c, akt__proxy **out) {
@@ -114,6 +146,13 @@ int akt__proxy_lookup(akt__node_r *n, const char *address, akt_pid *out) {
             return 0;
         }
     p->node = n;
+    p->win = akt__window_get_locked(n, p->peer_key);
+    if (!p->win) {
+        pthread_mutex_unlock(&n->lock);
+        akt__proxy_free(p);
+        return AKT_ENOMEM;
+    }
+    atomic_init(&p->admitted, 0);
     akt_spawn_options so;
     akt_spawn_options_init(&so);
     so.dispatcher = n->proxies;

@@ -33,6 +33,7 @@ static void akt__node_on_wake(akt__io *io, void *data) {
     akt__node_r *n = data;
     if (akt_dispatcher_run(n->proxies, 4096, NULL) == AKT_EAGAIN)
         akt__io_wake(io); /* more: after the sockets had their turn */
+    akt__flow_grant(n);
     akt__endpoint_flush(n);
 }
 
@@ -68,6 +69,7 @@ static void akt__node_free(akt_system *s, akt__part *p) {
     akt__endpoint_free(n);
     akt__proxies_free(n);
     akt__tls_ctx_free(n->tls);
+    akt__windows_free(n);
     pthread_mutex_destroy(&n->lock);
     free(n->address);
     free(n);
@@ -121,6 +123,7 @@ AKT_API int akt_remote_start(akt_system *system, const akt_remote_options *optio
         (o.tls_key_file || o.tls_ca_file || o.tls_peer_name || o.tls_require_client_cert))
         return AKT_EINVAL; /* TLS settings without TLS: a mistake, not plaintext */
     if (o.tls_peer_name && !*o.tls_peer_name) return AKT_EINVAL;
+    if (o.send_window > (1u << 24)) return AKT_EINVAL;
     if (akt__sys_closed(system)) return AKT_ECLOSED;
     if (akt__node_of(system)) return AKT_EEXIST;
     akt__tls_ctx *tls = NULL;
@@ -145,6 +148,7 @@ AKT_API int akt_remote_start(akt_system *system, const akt_remote_options *optio
                                               : AKT_REMOTE_DEFAULT_HEARTBEAT_NS;
     n->heartbeat_misses = o.heartbeat_misses ? o.heartbeat_misses
                                              : AKT_REMOTE_DEFAULT_HEARTBEAT_MISSES;
+    n->window = o.send_window ? o.send_window : AKT_REMOTE_DEFAULT_WINDOW;
     if (getrandom(&n->incarnation, sizeof n->incarnation, 0) != sizeof n->incarnation)
         n->incarnation = (uint64_t)akt__now_ns() ^ (uint64_t)(uintptr_t)n;
     n->part.key = &akt__remote_key;
@@ -173,8 +177,12 @@ AKT_API int akt_remote_start(akt_system *system, const akt_remote_options *optio
             rc = AKT_EEXIST;
         else if (akt__sys_closed(system))
             rc = AKT_ECLOSED;
-        else if ((rc = akt__io_start(&n->io, &system->hooks)) == 0)
+        else if ((rc = akt__io_start(&n->io, &system->hooks)) == 0) {
             akt__part_add_locked(system, &n->part);
+            /* release: the kernel's acquire load then sees the hooks' fields (sys.h). */
+            atomic_store_explicit(&system->proxy_hooks, &akt__remote_proxy_hooks,
+                                  memory_order_release);
+        }
         pthread_mutex_unlock(&system->lock);
     }
     if (rc) {
@@ -219,4 +227,12 @@ AKT_API int akt_remote_tls_failures(akt_system *system, uint64_t *count, char *b
         memcpy(buf, n->tls_reason, len + 1);
     pthread_mutex_unlock(&n->lock);
     return rc;
+}
+
+AKT_API int akt_remote_spawn(akt_system *system, const char *node_address, const char *kind,
+                             const char *name, int64_t timeout_ns, akt_pid *out) {
+    if (!system) return AKT_EINVAL;
+    akt__node_r *n = akt__node_of(system);
+    if (!n) return AKT_ENOTFOUND;
+    return akt__remote_spawn(n, node_address, kind, name, timeout_ns, out);
 }

@@ -86,6 +86,24 @@ Akt__Remote__Frame *akt__wire_unpack(const uint8_t *body, size_t len) {
     case AKT__REMOTE__FRAME__BODY_PONG:
         ok = f->pong != NULL;
         break;
+    case AKT__REMOTE__FRAME__BODY_CREDIT:
+        ok = f->credit != NULL;
+        break;
+    case AKT__REMOTE__FRAME__BODY_WATCH:
+        ok = f->watch != NULL;
+        break;
+    case AKT__REMOTE__FRAME__BODY_UNWATCH:
+        ok = f->unwatch != NULL;
+        break;
+    case AKT__REMOTE__FRAME__BODY_TERMINATED:
+        ok = f->terminated != NULL;
+        break;
+    case AKT__REMOTE__FRAME__BODY_STOP:
+        ok = f->stop != NULL;
+        break;
+    case AKT__REMOTE__FRAME__BODY_SPAWN:
+        ok = f->spawn != NULL;
+        break;
     default:
         break;
     }

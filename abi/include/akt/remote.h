@@ -30,6 +30,8 @@ extern "C" {
 /* Default heartbeat interval (1 s) and intervals of silence before a connection is lost. */
 #define AKT_REMOTE_DEFAULT_HEARTBEAT_NS 1000000000ll
 #define AKT_REMOTE_DEFAULT_HEARTBEAT_MISSES 5u
+/* Default flow-control window per node (akt_remote_options.send_window). */
+#define AKT_REMOTE_DEFAULT_WINDOW 65536u
 
 typedef struct akt_remote_options {
     size_t size;      /* sizeof(akt_remote_options) */
@@ -64,6 +66,12 @@ typedef struct akt_remote_options {
     const char *tls_ca_file;
     const char *tls_peer_name;
     int tls_require_client_cert;
+    /* Appended in 0.4 (read by size). Flow control: the most messages told or asked to the
+     * actors of one other node that its receiving end has not consumed yet (handled, or
+     * dropped as dead letters, there). A tell or ask beyond it fails with AKT_EFULL and the
+     * caller keeps its message; the receiver grants credit back as it consumes. 0 =
+     * AKT_REMOTE_DEFAULT_WINDOW; at most 1 << 24. */
+    uint32_t send_window;
 } akt_remote_options;
 
 /* Fills options with the defaults (and sets options->size). */
@@ -98,6 +106,26 @@ AKT_API int akt_remote_tls_failures(akt_system *system, uint64_t *count, char *b
                                     size_t *needed);
 /* tls end */
 /* remote2 begin: remoting: flow control, remote watch/stop/spawn, serializers */
+/* Remote watch, stop and poison need no call of their own: akt_ctx_watch / akt_ctx_unwatch,
+ * akt_stop and akt_poison work on a remote pid as on a local one. A watched remote actor
+ * that stops sends Terminated to its watchers (akt_msg_pid: the remote pid, the text: its
+ * address); so does the loss of the connection to its node (refused, closed, or silent
+ * past the heartbeat bound), for every watched pid of that node, and then the proxy also
+ * publishes an AKT_EVENT_ACTOR_FAILED event (code AKT_EUNREACHABLE) with the reason. A
+ * remote pid whose actor stopped is gone like a local one: akt_remote_lookup of its
+ * address gives a new pid. akt_stop_graceful of a remote pid is AKT_ENOTSUP. */
+
+/* Spawns an actor of kind on the node at node_address ("akt://<system>@<host>:<port>"),
+ * named name under /user, and gives its pid. The kind is one registered on that node with
+ * akt_grain_kind_register: its activate makes the actor's behaviour and state (on the
+ * actor's first turn, on the kind's dispatcher), on_activate / on_deactivate run as for a
+ * grain, and the actor lives until stopped. Waits for the answer at most timeout_ns (> 0).
+ * AKT_ENOTFOUND: no such kind there; AKT_EEXIST: the name is taken there; AKT_EINVAL: a bad
+ * address, kind or name (1..255 bytes, no '/', no leading '$'); AKT_EUNREACHABLE: the node
+ * cannot be reached; AKT_ETIMEDOUT; AKT_EMISUSE on the I/O thread; AKT_ENOTFOUND also if
+ * remoting was not started here. */
+AKT_API int akt_remote_spawn(akt_system *system, const char *node_address, const char *kind,
+                             const char *name, int64_t timeout_ns, akt_pid *out);
 /* remote2 end */
 /* serial begin: serializer registry (JSON, CBOR, protobuf, custom) */
 /* serial end */

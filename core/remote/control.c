@@ -1,0 +1,334 @@
+/* Remote stop, poison and spawn. A stop or poison of a remote pid is a control message
+ * into its proxy's mailbox (so a poison follows what was told before it), which the proxy
+ * turns into a Stop frame; the node that gets it stops its actor. A spawn asks the node at
+ * an address for an actor of a kind registered there (the grains' kind registry): that
+ * node spawns it under /user with a shell behaviour that makes the kind's behaviour and
+ * state on the actor's first turn, and answers with its address. */
+#include <akt/remote.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "actor/send.h"
+#include "endpoint.h"
+#include "kernel/future.h"
+#include "kernel/msg.h"
+#include "lib/grain.h"
+
+#define AKT__STOP_TYPE "akt.remote.Stop"
+#define AKT__POISON_TYPE "akt.remote.Poison"
+
+/* ---- stop and poison -------------------------------------------------------------- */
+
+int akt__proxy_control_post(akt_system *s, akt_pid pid, int poison) {
+    akt_msg *m;
+    /* About the proxy itself, from itself: no user message can look like it (only akt
+     * makes messages about a pid). */
+    int rc = akt__msg_new_about(poison ? AKT__POISON_TYPE : AKT__STOP_TYPE, pid, NULL, &m);
+    if (rc) return rc;
+    rc = akt__deliver_internal(s, pid, m, pid.id);
+    if (rc) akt_msg_release(m);
+    return rc;
+}
+
+int akt__proxy_control(akt__proxy *p, akt_msg *msg, akt_pid sender) {
+    if (akt__msg_about(msg) != p->pid.id || sender.id != p->pid.id) return 0;
+    int poison = strcmp(akt_msg_type(msg), AKT__POISON_TYPE) == 0;
+    if (!poison && strcmp(akt_msg_type(msg), AKT__STOP_TYPE) != 0) return 0;
+    akt__node_r *n = p->node;
+    akt__peer *q = akt__endpoint_peer(n, p->peer_key, p->system, p->host, p->port);
+    const char *why = "remote node unreachable: out of memory";
+    akt__conn *c = q && !n->closing ? akt__endpoint_conn(n, q, &why) : NULL;
+    Akt__Remote__Stop st = AKT__REMOTE__STOP__INIT;
+    st.path = p->path;
+    st.poison = poison;
+    Akt__Remote__Frame f = AKT__REMOTE__FRAME__INIT;
+    f.body_case = AKT__REMOTE__FRAME__BODY_STOP;
+    f.stop = &st;
+    /* A stop that cannot go is lost as its node is: a watcher learns it from the loss. */
+    if (c) (void)akt__endpoint_enqueue_frame(c, &f);
+    return 1;
+}
+
+int akt__on_stop(akt__conn *c, const Akt__Remote__Stop *s) {
+    akt__node_r *n = c->node;
+    akt_pid pid;
+    if (!s->path || strncmp(s->path, "/user/", 6) != 0 || akt_lookup(n->sys, s->path, &pid))
+        return 0; /* nothing there: it is stopped already */
+    if (s->poison)
+        akt_poison(n->sys, pid);
+    else
+        akt_stop(n->sys, pid);
+    return 0;
+}
+
+/* ---- the spawned actor's shell ---------------------------------------------------- */
+
+typedef struct akt__kind_shell {
+    const akt__grain_kind *kind;
+    akt_behavior inner;
+    void *inner_state;
+    int active; /* activate (and on_activate) succeeded and not yet undone */
+    char name[];
+} akt__kind_shell;
+
+static void akt__shell_undo(akt_ctx *ctx, akt__kind_shell *k) {
+    const akt_grain_kind *def = &k->kind->def;
+    if (k->active && def->on_deactivate) def->on_deactivate(ctx, k->inner_state, def->kind_data);
+    if (k->active && k->inner.post_stop) k->inner.post_stop(ctx, k->inner_state);
+    if (k->inner.free_state && k->inner_state) k->inner.free_state(k->inner_state);
+    k->inner_state = NULL;
+    k->active = 0;
+    memset(&k->inner, 0, sizeof k->inner);
+}
+
+/* The first turn (and each restart): the kind makes the behaviour and state. */
+static int akt__shell_pre_start(akt_ctx *ctx, void *state) {
+    akt__kind_shell *k = state;
+    const akt_grain_kind *def = &k->kind->def;
+    const akt_behavior *b = NULL;
+    void *st = NULL;
+    int rc = def->activate(def->kind_data, k->name, &b, &st);
+    if (rc) return rc;
+    if (!b || b->size < offsetof(akt_behavior, pre_start) || !b->receive) {
+        if (b && b->size >= offsetof(akt_behavior, receive_batch) && b->free_state && st)
+            b->free_state(st);
+        return AKT_EINVAL;
+    }
+    memset(&k->inner, 0, sizeof k->inner);
+    memcpy(&k->inner, b, b->size < sizeof k->inner ? b->size : sizeof k->inner);
+    k->inner.size = sizeof k->inner;
+    k->inner.receive_batch = NULL;
+    k->inner_state = st;
+    if (k->inner.pre_start && (rc = k->inner.pre_start(ctx, st))) {
+        k->inner.post_stop = NULL; /* it never started */
+        akt__shell_undo(ctx, k);
+        return rc;
+    }
+    k->active = 1;
+    if (def->on_activate && (rc = def->on_activate(ctx, st, def->kind_data))) {
+        k->active = 0;
+        if (k->inner.post_stop) k->inner.post_stop(ctx, st);
+        k->inner.post_stop = NULL;
+        akt__shell_undo(ctx, k);
+        return rc;
+    }
+    return 0;
+}
+
+static int akt__shell_receive(akt_ctx *ctx, akt_msg *msg, void *state) {
+    akt__kind_shell *k = state;
+    return k->inner.receive ? k->inner.receive(ctx, msg, k->inner_state) : AKT_EUNHANDLED;
+}
+
+static void akt__shell_post_stop(akt_ctx *ctx, void *state) { akt__shell_undo(ctx, state); }
+
+static void akt__shell_free(void *state) {
+    akt__kind_shell *k = state;
+    if (k->inner.free_state && k->inner_state) k->inner.free_state(k->inner_state);
+    free(k);
+}
+
+static const akt_behavior akt__kind_shell_behavior = {
+    .size = sizeof(akt_behavior),
+    .receive = akt__shell_receive,
+    .pre_start = akt__shell_pre_start,
+    .post_stop = akt__shell_post_stop,
+    .free_state = akt__shell_free,
+};
+
+/* Spawns /user/name of kind on this node; 0 or a code, with why for the asker. */
+static int akt__spawn_local(akt__node_r *n, const char *kind, const char *name, const char **why) {
+    size_t nl = name ? strnlen(name, 256) : 0;
+    if (!nl || nl > 255 || name[0] == '$' || memchr(name, '/', nl)) {
+        *why = "remote spawn refused: a bad actor name";
+        return AKT_EINVAL;
+    }
+    const akt__grain_kind *k = kind ? akt__grain_kind_lookup(n->sys, kind) : NULL;
+    if (!k) {
+        *why = "remote spawn refused: no such kind registered on this node";
+        return AKT_ENOTFOUND;
+    }
+    akt__kind_shell *st = calloc(1, sizeof *st + nl + 1);
+    if (!st) {
+        *why = "remote spawn refused: out of memory";
+        return AKT_ENOMEM;
+    }
+    st->kind = k;
+    memcpy(st->name, name, nl + 1);
+    akt_spawn_options so;
+    akt_spawn_options_init(&so);
+    so.name = name;
+    so.dispatcher = k->def.dispatcher;
+    akt_pid pid;
+    int rc = akt_spawn(n->sys, &akt__kind_shell_behavior, st, &so, &pid);
+    if (rc) {
+        free(st);
+        *why = rc == AKT_EEXIST ? "remote spawn refused: the name is taken on this node"
+                                : "remote spawn refused";
+    }
+    return rc;
+}
+
+int akt__on_spawn(akt__conn *c, const Akt__Remote__Spawn *s) {
+    akt__node_r *n = c->node;
+    const char *why = NULL;
+    int rc = akt__spawn_local(n, s->kind, s->name, &why);
+    Akt__Remote__Reply rp = AKT__REMOTE__REPLY__INIT;
+    Akt__Remote__Payload pl = AKT__REMOTE__PAYLOAD__INIT;
+    Akt__Remote__Failure fl = AKT__REMOTE__FAILURE__INIT;
+    char addr[400];
+    rp.correlation = s->correlation;
+    if (rc == 0) {
+        int len = snprintf(addr, sizeof addr, "%s/user/%s", n->address, s->name);
+        pl.type = AKT_TYPE_STRING;
+        pl.data.data = (uint8_t *)addr;
+        pl.data.len = (size_t)len;
+        rp.result_case = AKT__REMOTE__REPLY__RESULT_OK;
+        rp.ok = &pl;
+    } else {
+        fl.code = rc;
+        fl.reason = (char *)why;
+        rp.result_case = AKT__REMOTE__REPLY__RESULT_FAILURE;
+        rp.failure = &fl;
+    }
+    Akt__Remote__Frame f = AKT__REMOTE__FRAME__INIT;
+    f.body_case = AKT__REMOTE__FRAME__BODY_REPLY;
+    f.reply = &rp;
+    (void)akt__endpoint_enqueue_frame(c, &f); /* no memory: the asker times out */
+    return 0;
+}
+
+/* ---- the spawning side ------------------------------------------------------------ */
+
+typedef struct akt__spawn_cmd {
+    akt__io_cmd cmd;
+    akt__node_r *node;
+    akt_future *future; /* a reference of the command's */
+    char host[64];
+    uint16_t port;
+    char *key, *system, *kind, *name;
+} akt__spawn_cmd;
+
+static void akt__spawn_cmd_free(akt__spawn_cmd *sc) {
+    free(sc->key);
+    free(sc->system);
+    free(sc->kind);
+    free(sc->name);
+    free(sc);
+}
+
+static void akt__spawn_run(akt__io *io, akt__io_cmd *cmd) {
+    (void)io;
+    akt__spawn_cmd *sc = (akt__spawn_cmd *)cmd;
+    akt__node_r *n = sc->node;
+    akt__peer *q = akt__endpoint_peer(n, sc->key, sc->system, sc->host, sc->port);
+    if (!q) {
+        akt__future_fail(sc->future, AKT_ENOMEM, "out of memory on the way to a remote node", NULL);
+    } else {
+        Akt__Remote__Spawn sp = AKT__REMOTE__SPAWN__INIT;
+        sp.kind = sc->kind;
+        sp.name = sc->name;
+        Akt__Remote__Frame f = AKT__REMOTE__FRAME__INIT;
+        f.body_case = AKT__REMOTE__FRAME__BODY_SPAWN;
+        f.spawn = &sp;
+        akt__endpoint_request(n, q, &f, &sp.correlation, sc->future);
+        akt__endpoint_flush(n);
+    }
+    akt__future_unref(sc->future);
+    akt__spawn_cmd_free(sc);
+}
+
+/* Splits "akt://sys@host:port" into sc. */
+static int akt__node_address_parse(const char *a, akt__spawn_cmd *sc) {
+    if (strncmp(a, "akt://", 6) != 0 || strlen(a) > 200) return AKT_EINVAL;
+    const char *sys = a + 6, *at = strchr(sys, '@');
+    if (!at || at == sys || at - sys > 64) return AKT_EINVAL;
+    for (const char *q = sys; q < at; q++)
+        if (!((*q >= 'a' && *q <= 'z') || (*q >= 'A' && *q <= 'Z') || (*q >= '0' && *q <= '9') ||
+              *q == '-' || *q == '_' || *q == '.'))
+            return AKT_EINVAL;
+    const char *host = at + 1, *colon = strchr(host, ':');
+    if (!colon || colon == host || colon - host >= 64) return AKT_EINVAL;
+    const char *port = colon + 1;
+    size_t pl = strlen(port);
+    if (!pl || pl > 5) return AKT_EINVAL;
+    unsigned long pn = 0;
+    for (const char *q = port; *q; q++) {
+        if (*q < '0' || *q > '9') return AKT_EINVAL;
+        pn = pn * 10 + (unsigned long)(*q - '0');
+    }
+    if (pn == 0 || pn > 65535) return AKT_EINVAL;
+    memcpy(sc->host, host, (size_t)(colon - host));
+    sc->host[colon - host] = 0;
+    struct sockaddr_in sa;
+    if (uv_ip4_addr(sc->host, (int)pn, &sa)) return AKT_EINVAL;
+    sc->port = (uint16_t)pn;
+    sc->key = strdup(sys);
+    sc->system = strndup(sys, (size_t)(at - sys));
+    return sc->key && sc->system ? 0 : AKT_ENOMEM;
+}
+
+int akt__remote_spawn(akt__node_r *n, const char *node_address, const char *kind, const char *name,
+                      int64_t timeout_ns, akt_pid *out) {
+    if (!node_address || !kind || !name || !out || timeout_ns <= 0) return AKT_EINVAL;
+    size_t kl = strnlen(kind, 256), nl = strnlen(name, 256);
+    if (!kl || kl > 255 || memchr(kind, '/', kl) || !nl || nl > 255 || memchr(name, '/', nl) ||
+        name[0] == '$')
+        return AKT_EINVAL;
+    if (akt__io_on_loop(&n->io)) return AKT_EMISUSE;
+    akt__spawn_cmd *sc = calloc(1, sizeof *sc);
+    if (!sc) return AKT_ENOMEM;
+    int rc = akt__node_address_parse(node_address, sc);
+    if (rc) {
+        akt__spawn_cmd_free(sc);
+        return rc;
+    }
+    char own[200];
+    snprintf(own, sizeof own, "%s", n->address);
+    if (strcmp(own, node_address) == 0) { /* this node: spawn here */
+        akt__spawn_cmd_free(sc);
+        const char *why;
+        akt_pid pid;
+        rc = akt__spawn_local(n, kind, name, &why);
+        if (rc == 0) rc = akt_lookup(n->sys, name, &pid) ? AKT_ENOTFOUND : 0;
+        if (rc == 0) *out = pid;
+        return rc;
+    }
+    sc->kind = strdup(kind);
+    sc->name = strdup(name);
+    sc->node = n;
+    akt_future *f = NULL;
+    if (!sc->kind || !sc->name ||
+        (rc = akt__future_new(n->sys, timeout_ns, (akt_pid){0}, NULL, NULL, &f)) != 0) {
+        akt__spawn_cmd_free(sc);
+        return rc ? rc : AKT_ENOMEM;
+    }
+    sc->future = f; /* the pending operation's reference is the command's */
+    sc->cmd.run = akt__spawn_run;
+    if (akt__io_post(&n->io, &sc->cmd)) {
+        akt__future_fail(f, AKT_ECLOSED, NULL, NULL);
+        akt__future_unref(f);
+        akt__spawn_cmd_free(sc);
+        akt_future_release(f);
+        return AKT_ECLOSED;
+    }
+    akt_msg *reply = NULL;
+    rc = akt_future_wait(f, -1, &reply); /* the future's own timeout bounds it */
+    if (rc == 0) {
+        const void *data;
+        size_t len;
+        char addr[400];
+        rc = akt_msg_bytes(reply, &data, &len);
+        if (rc == 0 && len < sizeof addr) {
+            memcpy(addr, data, len);
+            addr[len] = 0;
+            rc = akt__proxy_lookup(n, addr, out);
+        } else if (rc == 0) {
+            rc = AKT_EPROTO;
+        }
+    }
+    if (reply) akt_msg_release(reply);
+    akt_future_release(f);
+    return rc;
+}

@@ -1,0 +1,155 @@
+/* Flow control: credit per connection. The sending node keeps, per node it sends to, a
+ * window of messages admitted and not yet consumed there; a tell or ask beyond it is
+ * refused (AKT_EFULL) on the caller's thread, before anything is queued, so memory stays
+ * bounded whatever the receiver's pace. The receiving node counts each inbound message
+ * when it is released (handled, or dropped as a dead letter) and grants the count back to
+ * the sender in Credit frames; what a lost connection had sent and not had credited
+ * is given back when it closes (those messages are lost with it, see endpoint.c). */
+#include <stdlib.h>
+#include <string.h>
+
+#include "endpoint.h"
+
+akt__window *akt__window_get_locked(akt__node_r *n, const char *peer_key) {
+    for (akt__window *w = n->windows; w; w = w->next)
+        if (strcmp(w->peer_key, peer_key) == 0) return w;
+    akt__window *w = calloc(1, sizeof *w);
+    if (!w || !(w->peer_key = strdup(peer_key))) {
+        free(w);
+        return NULL;
+    }
+    atomic_init(&w->inflight, 0);
+    w->next = n->windows;
+    n->windows = w;
+    return w;
+}
+
+void akt__windows_free(akt__node_r *n) {
+    while (n->windows) {
+        akt__window *w = n->windows;
+        n->windows = w->next;
+        free(w->peer_key);
+        free(w);
+    }
+}
+
+/* relaxed, here and below: inflight is a counter that publishes nothing; each admit is
+ * one read-modify-write, so concurrent senders never exceed the window together. */
+int akt__flow_admit(akt_system *s, akt__cell *c, uint32_t k) {
+    (void)s;
+    akt__proxy *p = c->state;
+    akt__node_r *n = p->node;
+    int64_t was = atomic_fetch_add_explicit(&p->win->inflight, k, memory_order_relaxed);
+    if (was + (int64_t)k > (int64_t)n->window) {
+        atomic_fetch_sub_explicit(&p->win->inflight, k, memory_order_relaxed);
+        return AKT_EFULL;
+    }
+    atomic_fetch_add_explicit(&p->admitted, k, memory_order_relaxed);
+    return 0;
+}
+
+void akt__flow_unadmit(akt_system *s, akt__cell *c, uint32_t k) {
+    (void)s;
+    akt__proxy *p = c->state;
+    atomic_fetch_sub_explicit(&p->admitted, k, memory_order_relaxed);
+    atomic_fetch_sub_explicit(&p->win->inflight, k, memory_order_relaxed);
+}
+
+void akt__window_give(akt__window *win, uint64_t k) {
+    if (win && k) atomic_fetch_sub_explicit(&win->inflight, (int64_t)k, memory_order_relaxed);
+}
+
+/* ---- the receiving side ------------------------------------------------------------ */
+
+/* The payload's block: the credit record in front of the bytes. */
+typedef struct akt__flow_block {
+    akt__credit *credit;
+    uint64_t pad; /* keeps the bytes 16-aligned */
+    uint8_t data[];
+} akt__flow_block;
+
+static void akt__credit_unref(akt__credit *cr) {
+    /* acq_rel: the last one sees every use of the record before it frees it. */
+    if (atomic_fetch_sub_explicit(&cr->refs, 1, memory_order_acq_rel) == 1) free(cr);
+}
+
+/* A message's release: one more consumed. The first consumed since the last grant wakes
+ * the loop to grant it (with the ones after it). */
+static void akt__flow_release(void *data) {
+    akt__flow_block *b = (akt__flow_block *)((uint8_t *)data - offsetof(akt__flow_block, data));
+    akt__credit *cr = b->credit;
+    free(b);
+    /* seq_cst: one half of a Dekker pair with akt__flow_grant's store of granted then
+     * load of consumed: either this sees the grant that missed it, or the grant sees
+     * this count, so no consumed message goes ungranted. */
+    uint64_t was = atomic_fetch_add(&cr->consumed, 1);
+    if (was == atomic_load(&cr->granted) &&
+        !atomic_load_explicit(&cr->closed, memory_order_acquire))
+        akt__io_wake(&cr->node->io);
+    akt__credit_unref(cr);
+}
+
+int akt__flow_msg(akt__conn *c, const char *type, const uint8_t *data, size_t len, akt_msg **out) {
+    if (!c->credit) {
+        akt__credit *cr = calloc(1, sizeof *cr);
+        if (!cr) return AKT_ENOMEM;
+        atomic_init(&cr->consumed, 0);
+        atomic_init(&cr->granted, 0);
+        atomic_init(&cr->refs, 1); /* the connection's */
+        atomic_init(&cr->closed, 0);
+        cr->node = c->node;
+        c->credit = cr;
+    }
+    akt__flow_block *b = malloc(sizeof *b + len);
+    if (!b) return AKT_ENOMEM;
+    if (len) memcpy(b->data, data, len);
+    b->credit = c->credit;
+    int rc = akt_msg_new_bytes(type, b->data, len, akt__flow_release, out);
+    if (rc) {
+        free(b);
+        return rc;
+    }
+    /* relaxed: taking a reference; the record is already visible to the releaser through
+     * the message, which the kernel's send publishes. */
+    atomic_fetch_add_explicit(&c->credit->refs, 1, memory_order_relaxed);
+    return 0;
+}
+
+void akt__flow_grant(akt__node_r *n) {
+    for (akt__conn *c = n->conns; c; c = c->next) {
+        akt__credit *cr = c->credit;
+        if (!cr || c->state != AKT__CONN_OPEN) continue;
+        for (;;) {
+            uint64_t got = atomic_load(&cr->consumed), was = atomic_load(&cr->granted);
+            if (got == was) break;
+            Akt__Remote__Credit m = AKT__REMOTE__CREDIT__INIT;
+            m.messages = got - was;
+            Akt__Remote__Frame f = AKT__REMOTE__FRAME__INIT;
+            f.body_case = AKT__REMOTE__FRAME__BODY_CREDIT;
+            f.credit = &m;
+            if (akt__endpoint_enqueue_frame(c, &f)) break; /* no memory: the next wake-up */
+            atomic_store(&cr->granted, got);               /* seq_cst: see akt__flow_release */
+        }
+    }
+}
+
+int akt__on_credit(akt__conn *c, const Akt__Remote__Credit *cr) {
+    uint64_t k = cr->messages;
+    if (k > c->tells - c->credited) return AKT_EPROTO; /* more than was ever sent */
+    c->credited += k;
+    akt__window_give(c->peer ? c->peer->win : NULL, k);
+    return 0;
+}
+
+void akt__flow_conn_closed(akt__conn *c) {
+    if (c->peer) {
+        akt__window_give(c->peer->win, c->tells - c->credited);
+        c->credited = c->tells;
+    }
+    if (c->credit) {
+        /* release: a releaser that sees closed sees the loop's last use of the node. */
+        atomic_store_explicit(&c->credit->closed, 1, memory_order_release);
+        akt__credit_unref(c->credit);
+        c->credit = NULL;
+    }
+}

@@ -43,12 +43,12 @@ for (const [whenFull, step] of [['fail', 'bounded.fail'], ['drop', 'bounded.drop
 
 const fair = [];
 const target = system.spawn((ctx, msg) => fair.push(msg.text), { mailbox: { kind: 'fair' } });
-for (const tag of ['A', 'B', 'C']) {
-  const sender = system.spawn((ctx) => {
-    for (let i = 1; i <= 3; i++) ctx.tell(target, conf.msg('conf.N', `${tag}${i}`));
-  });
-  sender.tell('go');
-}
+// Spawned first, told after: a spawn from plain JS code pumps until the actor has started,
+// which would also run a sender told before it.
+const senders = ['A', 'B', 'C'].map((tag) => system.spawn((ctx) => {
+  for (let i = 1; i <= 3; i++) ctx.tell(target, conf.msg('conf.N', `${tag}${i}`));
+}));
+for (const sender of senders) sender.tell('go');
 await until(() => fair.length >= 9);
 conf.say('fair.received', fair.join(' '));
 

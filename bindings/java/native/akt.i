@@ -34,6 +34,8 @@
 %pragma(java) moduleclassmodifiers="final class"
 /* Proxies of structs and SWIGTYPE_p_* pointer wrappers that a new header may bring. */
 %typemap(javaclassmodifiers) SWIGTYPE, SWIGTYPE *, SWIGTYPE &, SWIGTYPE [] "final class"
+/* and the enum classes of a header (SWIG's type-safe enum pattern) */
+%typemap(javaclassmodifiers) enum SWIGTYPE "final class"
 
 /* Constants are read from the library at class init (SWIG's default): the header writes some
  * as C literals like 0x01u that are not Java, and new ones must not break the build. */

@@ -407,13 +407,14 @@ static PyObject *system_remote_address(akt_py_system *self, PyObject *unused) {
 
 static PyObject *system_remote_start(akt_py_system *self, PyObject *args, PyObject *kw) {
     static char *names[] = {
-        "host", "port", "max_frame_bytes", "heartbeat_interval", "heartbeat_misses", NULL};
+        "host",        "port", "max_frame_bytes", "heartbeat_interval", "heartbeat_misses",
+        "send_window", NULL};
     const char *host = NULL;
     int port = 0;
-    unsigned long max_frame = 0, misses = 0;
+    unsigned long max_frame = 0, misses = 0, window = 0;
     PyObject *interval = Py_None;
-    if (!PyArg_ParseTupleAndKeywords(args, kw, "|zik$Ok:remote_start", names, &host, &port,
-                                     &max_frame, &interval, &misses))
+    if (!PyArg_ParseTupleAndKeywords(args, kw, "|zik$Okk:remote_start", names, &host, &port,
+                                     &max_frame, &interval, &misses, &window))
         return NULL;
     if (system_ready(self)) return NULL;
     if (port < 0 || port > 65535 || max_frame > UINT32_MAX) {
@@ -443,6 +444,11 @@ static PyObject *system_remote_start(akt_py_system *self, PyObject *args, PyObje
     o.max_frame_bytes = (uint32_t)max_frame;
     o.heartbeat_interval_ns = interval_ns;
     o.heartbeat_misses = (uint32_t)misses;
+    if (window > (1ul << 24)) {
+        PyErr_SetString(PyExc_ValueError, "send_window must be 0..2**24");
+        return NULL;
+    }
+    o.send_window = (uint32_t)window; /* 0: the default */
     int rc;
     Py_BEGIN_ALLOW_THREADS
     rc = akt_remote_start(self->sys, &o);
@@ -582,7 +588,9 @@ static PyMethodDef system_methods[] = {
      "remote_start(host=None, port=0, max_frame_bytes=0, *, heartbeat_interval=None, "
      "heartbeat_misses=0) -> this node's address (\"akt://name@host:port\"): listens on host "
      "(default 127.0.0.1; port 0: ephemeral). A connection silent for more than "
-     "heartbeat_misses (0: 5) heartbeat intervals (seconds; None: 1 s, 0: none) is lost."},
+     "heartbeat_misses (0: 5) heartbeat intervals (seconds; None: 1 s, 0: none) is lost. "
+     "send_window (0: 65536): messages to one node not yet consumed there; a tell beyond "
+     "it raises MailboxFull."},
     {"remote_address", (PyCFunction)system_remote_address, METH_NOARGS,
      "remote_address() -> this node's address; ActorNotFound before remote_start."},
     {"remote_lookup", (PyCFunction)system_remote_lookup, METH_O,
@@ -605,6 +613,10 @@ static PyMethodDef system_methods[] = {
      "_topic_publish(topic, msg, type=None)"},
     {"_topic_op", (PyCFunction)akt_py_topic_op, METH_VARARGS,
      "_topic_op(op, topic, pid, timeout, fut)"},
+    {"remote_spawn", (PyCFunction)(void (*)(void))akt_py_remote_spawn, METH_VARARGS | METH_KEYWORDS,
+     "remote_spawn(address, kind, name, timeout=10.0) -> Pid of a new actor named name on the "
+     "node at address (\"akt://name@host:port\"), of a kind registered there with "
+     "register_grain. ActorNotFound: no such kind; NameTaken: the name is taken there."},
     {NULL, NULL, 0, NULL},
 };
 

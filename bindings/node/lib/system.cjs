@@ -215,7 +215,8 @@ class ActorSystem extends EventEmitter {
    * Starts remoting: listens on host (default "127.0.0.1") and port (0: ephemeral) and
    * returns this node's address, "akt://<name>@<host>:<port>".
    */
-  remoteStart({ host, port = 0, maxFrameBytes = 0, heartbeatInterval, heartbeatMisses = 0 } = {}) {
+  remoteStart({ host, port = 0, maxFrameBytes = 0, heartbeatInterval, heartbeatMisses = 0,
+    sendWindow = 0 } = {}) {
     this.#open();
     // Heartbeat interval in ms: undefined = the default (1 s), 0 = no heartbeats.
     let heartbeatNs = 0;
@@ -226,7 +227,23 @@ class ActorSystem extends EventEmitter {
       heartbeatNs = heartbeatInterval === 0 ? -1 : Math.max(1, Math.round(heartbeatInterval * 1e6));
     }
     return native.remoteStart(this[kHandle], host, port, maxFrameBytes, heartbeatNs,
-      heartbeatMisses);
+      heartbeatMisses, sendWindow);
+  }
+
+  /**
+   * Spawns an actor of `kind` (a kind registered on that node with registerGrain) named
+   * `name` on the node at `address` ("akt://<name>@<host>:<port>"); a Promise of its pid.
+   * Rejects with ExistsError (the name is taken there), NotFoundError (no such kind there),
+   * UnreachableError, TimeoutError (opts.timeoutMs, default 10 s).
+   */
+  async remoteSpawn(address, kind, name, { timeoutMs = 10000 } = {}) {
+    this.#open();
+    if (typeof timeoutMs !== 'number' || !(timeoutMs > 0)) {
+      throw new TypeError('timeoutMs must be a number of ms > 0');
+    }
+    const [lo, hi] = await native.remoteSpawn(this[kHandle], address, kind, name,
+      Math.max(1, Math.round(timeoutMs * 1e6)));
+    return new Pid(this, lo, hi);
   }
 
   /** This node's address; NotFoundError before remoteStart. */

@@ -251,10 +251,11 @@ static napi_value RemoteAddress(napi_env env, napi_callback_info info) {
     return r;
 }
 
-/* remoteStart(handle, host|undefined, port, maxFrameBytes, heartbeatNs, heartbeatMisses) ->
- * string (the address); heartbeatNs as akt_remote_options has it (0 default, < 0 none) */
+/* remoteStart(handle, host|undefined, port, maxFrameBytes, heartbeatNs, heartbeatMisses,
+ * sendWindow) -> string (the address); heartbeatNs as akt_remote_options has it (0 default,
+ * < 0 none); sendWindow 0: the default */
 static napi_value RemoteStart(napi_env env, napi_callback_info info) {
-    AN_ARGS(6);
+    AN_ARGS(7);
     AN_SYS(0);
     char host[64];
     char *h = an_opt_string(I, env, argv[1], host, sizeof host);
@@ -276,6 +277,13 @@ static napi_value RemoteStart(napi_env env, napi_callback_info info) {
     o.max_frame_bytes = (uint32_t)max_frame;
     o.heartbeat_interval_ns = (int64_t)hb_ns;
     o.heartbeat_misses = (uint32_t)misses;
+    double window = 0;
+    napi_valuetype wt;
+    if (napi_typeof(env, argv[6], &wt) == napi_ok && wt != napi_undefined &&
+        (napi_get_value_double(env, argv[6], &window) != napi_ok || !(window >= 0) ||
+         window > 16777216.0 || window != (double)(uint32_t)window))
+        return an_throw(env, I, AKT_EINVAL);
+    o.send_window = (uint32_t)window;
     int rc = akt_remote_start(s->sys, &o);
     if (rc) return an_throw(env, I, rc);
     return RemoteAddress(env, info);

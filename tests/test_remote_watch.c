@@ -4,11 +4,16 @@
 #include "tu.h"
 
 #include <akt/remote.h>
+#include <arpa/inet.h>
+#include <errno.h>
+#include <netinet/in.h>
 #include <sched.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
+#include <sys/time.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -386,15 +391,109 @@ static void test_flow_window_survives_a_lost_node(void **state) {
     }
     tu_system_end(b);
     /* Beta is gone: tells become dead letters here, and the window is given back. */
-    for (int i = 0; i < WINDOW * 4; i++) {
+    int ok = 0;
+    int64_t deadline = tu_now_ns() + TU_DEADLINE_NS;
+    while (ok < WINDOW * 4 && tu_now_ns() < deadline) {
         akt_msg *m = tu_msg("t", "x");
         int rc = akt_tell(a, hole, m);
         if (rc == AKT_EFULL) {
             akt_msg_release(m);
-            TU_EVENTUALLY(akt_tell(a, hole, tu_msg("t", "y")) == 0);
+            sched_yield();
+            continue;
         }
+        TU_OK(rc);
+        ok++;
     }
+    assert_int_equal(ok, WINDOW * 4);
     tu_system_end(a);
+}
+
+/* ---- bad input on the wire ---------------------------------------------------------- */
+
+/* Writes one frame (4-byte big-endian length, then body). */
+static void put_frame(int fd, const uint8_t *body, size_t len) {
+    uint8_t hdr[4] = {(uint8_t)(len >> 24), (uint8_t)(len >> 16), (uint8_t)(len >> 8),
+                      (uint8_t)len};
+    assert_int_equal(write(fd, hdr, 4), 4);
+    assert_int_equal(write(fd, body, len), (ssize_t)len);
+}
+
+/* A raw client of node b that said Hello; the HelloAck read. */
+static int raw_client(akt_system *b) {
+    char addr[200];
+    TU_OK(akt_remote_address(b, addr, sizeof addr, NULL));
+    int port = atoi(strrchr(addr, ':') + 1);
+    int fd = socket(AF_INET, SOCK_STREAM, 0);
+    assert_true(fd >= 0);
+    struct sockaddr_in sa = {.sin_family = AF_INET, .sin_port = htons((uint16_t)port)};
+    sa.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    assert_int_equal(connect(fd, (struct sockaddr *)&sa, sizeof sa), 0);
+    struct timeval tv = {10, 0};
+    setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
+    /* Frame{hello: {version 1, system "x", to_system "beta"}} */
+    const uint8_t hello[] = {0x0a, 0x0b, 0x08, 0x01, 0x12, 0x01, 'x',
+                             0x3a, 0x04, 'b',  'e',  't',  'a'};
+    put_frame(fd, hello, sizeof hello);
+    uint8_t buf[256];
+    assert_true(read(fd, buf, sizeof buf) > 4); /* the HelloAck */
+    return fd;
+}
+
+/* 1 once the peer closed fd (EOF, or a reset), within the receive timeout. */
+static int closed_by_peer(int fd) {
+    uint8_t buf[256];
+    for (;;) {
+        ssize_t r = read(fd, buf, sizeof buf);
+        if (r == 0 || (r < 0 && errno == ECONNRESET)) return 1;
+        if (r < 0) return 0; /* timed out */
+    }
+}
+
+static void test_bad_control_frames_close_only_their_connection(void **state) {
+    (void)state;
+    akt_system *a = node("alpha"), *b = node("beta");
+    akt_behavior eb = tu_behavior(echo_receive);
+    tu_spawn(b, &eb, NULL, "echo");
+    /* A Credit to the accepting side (it only grants): a protocol error. */
+    int fd = raw_client(b);
+    const uint8_t credit[] = {0x3a, 0x02, 0x08, 0x05};
+    put_frame(fd, credit, sizeof credit);
+    assert_true(closed_by_peer(fd));
+    close(fd);
+    /* A Terminated to the accepting side: the same. */
+    fd = raw_client(b);
+    const uint8_t term[] = {0x5a, 0x03, 0x0a, 0x01, '/'};
+    put_frame(fd, term, sizeof term);
+    assert_true(closed_by_peer(fd));
+    close(fd);
+    /* Watch, Stop and Spawn of nothing: answered or ignored, the connection stays. */
+    fd = raw_client(b);
+    const uint8_t watch_none[] = {0x4a, 0x00};                           /* Watch{} */
+    const uint8_t stop_sys[] = {0xf2, 0x01, 0x04, 0x0a, 0x02, '/', 's'}; /* Stop{path "/s"} */
+    const uint8_t spawn_none[] = {0xfa, 0x01, 0x02, 0x08, 0x07};         /* Spawn{corr 7} */
+    put_frame(fd, watch_none, sizeof watch_none);
+    put_frame(fd, stop_sys, sizeof stop_sys);
+    put_frame(fd, spawn_none, sizeof spawn_none);
+    uint8_t buf[512];
+    ssize_t got = 0;
+    int64_t deadline = tu_now_ns() + TU_DEADLINE_NS;
+    while (got < 8 && tu_now_ns() < deadline) { /* a Terminated and a failed Reply come back */
+        ssize_t r = read(fd, buf + got, sizeof buf - (size_t)got);
+        assert_true(r > 0);
+        got += r;
+    }
+    assert_true(got >= 8);
+    close(fd);
+    /* The node goes on. */
+    akt_pid echo;
+    char full[300];
+    address_of(b, "/user/echo", full, sizeof full);
+    TU_OK(akt_remote_lookup(a, full, &echo));
+    akt_msg *reply = NULL;
+    TU_OK(tu_ask(a, echo, tu_msg("say", "still"), &reply));
+    akt_msg_release(reply);
+    tu_system_end(a);
+    tu_system_end(b);
 }
 
 /* ---- another process: killed, or hung ------------------------------------------------ */
@@ -505,6 +604,7 @@ int main(void) {
         TU_TEST(test_remote_spawn),
         TU_TEST(test_flow_control_bounds_a_slow_receiver),
         TU_TEST(test_flow_window_survives_a_lost_node),
+        TU_TEST(test_bad_control_frames_close_only_their_connection),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

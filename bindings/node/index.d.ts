@@ -337,7 +337,16 @@ export class ActorSystem extends AktEventEmitter {
     host?: string; port?: number; maxFrameBytes?: number;
     heartbeatInterval?: number; heartbeatMisses?: number;
     tls?: RemoteTlsOptions;
+    /** Messages to one node not yet consumed there (default 65536): a tell beyond it
+     *  throws MailboxFullError (the caller keeps the message). */
+    sendWindow?: number;
   }): string;
+  /** Spawns an actor of `kind` (registered on that node with registerGrain) named `name`
+   *  on the node at `address` ("akt://<name>@<host>:<port>"). Rejects with ExistsError,
+   *  NotFoundError (no such kind), UnreachableError or TimeoutError. Watch, stop and
+   *  poison work on the pid as on a local one. */
+  remoteSpawn(address: string, kind: string, name: string,
+    opts?: { timeoutMs?: number }): Promise<Pid>;
   /** This node's address; NotFoundError before remoteStart. */
   remoteAddress(): string;
   /** The pid of "akt://<name>@<host>:<port>/user/<path>": tell and ask work as on a local

@@ -164,7 +164,7 @@ int akt__on_watch(akt__conn *c, const Akt__Remote__Watch *w) {
     for (akt__rwatch *e = n->rwatches; e; e = e->next)
         if (e->conn == c && e->target == pid.id) return 0; /* already */
     size_t len = strlen(w->path);
-    akt__rwatch *e = len <= 1024 ? malloc(sizeof *e + len + 1) : NULL;
+    akt__rwatch *e = malloc(sizeof *e + len + 1); /* a path akt_lookup found: bounded */
     if (!e) {
         akt__send_terminated(c, w->path, "remote watch refused: out of memory");
         return 0;

@@ -208,4 +208,8 @@ int aktj_cron_next(JNIEnv *env, jbyteArray expr, jint flags, jlong after_ns, jlo
 jlong aktj_stat_attaches(void);
 jlong aktj_stat_live_objects(void);
 
+/* remoteStart with a flow-control window (akt_remote_options.send_window; 0: default). */
+int aktj_remote_start_window(jlong system, const char *host, int port, jlong heartbeat_ns,
+                             int heartbeat_misses, jlong send_window);
+
 #endif /* AKTJ_H */

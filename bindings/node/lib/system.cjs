@@ -223,7 +223,7 @@ class ActorSystem extends EventEmitter {
    * prove `peerName` (default: their host), `requireClientCert: true` makes it mutual TLS.
    */
   remoteStart({ host, port = 0, maxFrameBytes = 0, heartbeatInterval, heartbeatMisses = 0,
-    tls } = {}) {
+    tls, sendWindow = 0 } = {}) {
     this.#open();
     if (tls !== undefined && (tls === null || typeof tls !== 'object')) {
       throw new TypeError('tls must be an object { cert, key, ca, peerName, requireClientCert }');
@@ -241,7 +241,23 @@ class ActorSystem extends EventEmitter {
       heartbeatNs = heartbeatInterval === 0 ? -1 : Math.max(1, Math.round(heartbeatInterval * 1e6));
     }
     return native.remoteStart(this[kHandle], host, port, maxFrameBytes, heartbeatNs,
-      heartbeatMisses, cert, key, ca, peerName, requireClientCert);
+      heartbeatMisses, cert, key, ca, peerName, requireClientCert, sendWindow);
+  }
+
+  /**
+   * Spawns an actor of `kind` (a kind registered on that node with registerGrain) named
+   * `name` on the node at `address` ("akt://<name>@<host>:<port>"); a Promise of its pid.
+   * Rejects with ExistsError (the name is taken there), NotFoundError (no such kind there),
+   * UnreachableError, TimeoutError (opts.timeoutMs, default 10 s).
+   */
+  async remoteSpawn(address, kind, name, { timeoutMs = 10000 } = {}) {
+    this.#open();
+    if (typeof timeoutMs !== 'number' || !(timeoutMs > 0)) {
+      throw new TypeError('timeoutMs must be a number of ms > 0');
+    }
+    const [lo, hi] = await native.remoteSpawn(this[kHandle], address, kind, name,
+      Math.max(1, Math.round(timeoutMs * 1e6)));
+    return new Pid(this, lo, hi);
   }
 
   /** This node's address; NotFoundError before remoteStart. */

@@ -252,10 +252,11 @@ static napi_value RemoteAddress(napi_env env, napi_callback_info info) {
 }
 
 /* remoteStart(handle, host|undefined, port, maxFrameBytes, heartbeatNs, heartbeatMisses,
- * tlsCert, tlsKey, tlsCa, tlsPeerName (each a string or undefined), tlsRequireClientCert)
+ * tlsCert, tlsKey, tlsCa, tlsPeerName (each a string or undefined), tlsRequireClientCert,
+ * sendWindow (0: the default))
  * -> string (the address); heartbeatNs as akt_remote_options has it (0 default, < 0 none) */
 static napi_value RemoteStart(napi_env env, napi_callback_info info) {
-    AN_ARGS(11);
+    AN_ARGS(12);
     AN_SYS(0);
     char host[64];
     char *h = an_opt_string(I, env, argv[1], host, sizeof host);
@@ -290,6 +291,13 @@ static napi_value RemoteStart(napi_env env, napi_callback_info info) {
         (t != napi_undefined && napi_get_value_bool(env, argv[10], &client_cert) != napi_ok))
         return an_throw(env, I, AKT_EINVAL);
     o.tls_require_client_cert = client_cert;
+    double window = 0;
+    napi_valuetype wt;
+    if (napi_typeof(env, argv[11], &wt) == napi_ok && wt != napi_undefined &&
+        (napi_get_value_double(env, argv[11], &window) != napi_ok || !(window >= 0) ||
+         window > 16777216.0 || window != (double)(uint32_t)window))
+        return an_throw(env, I, AKT_EINVAL);
+    o.send_window = (uint32_t)window;
     int rc = akt_remote_start(s->sys, &o);
     if (rc) return an_throw(env, I, rc);
     return RemoteAddress(env, info);

@@ -234,6 +234,11 @@ PyObject *akt_py_topic_op(akt_py_system *self, PyObject *args);
 PyObject *akt_py_grain_register(akt_py_system *self, PyObject *args);
 PyObject *akt_py_grain_send(akt_py_system *self, PyObject *args);
 
+/* ------------------------------------------------------------------ remote2.c */
+
+/* ActorSystem.remote_spawn(address, kind, name, timeout=10.0) -> Pid. */
+PyObject *akt_py_remote_spawn(akt_py_system *self, PyObject *args, PyObject *kw);
+
 /* ------------------------------------------------------------------ events.c */
 
 extern PyTypeObject akt_py_subscription_type;

@@ -443,14 +443,15 @@ static PyObject *system_remote_start(akt_py_system *self, PyObject *args, PyObje
     static char *names[] = {
         "host",     "port",    "max_frame_bytes", "heartbeat_interval", "heartbeat_misses",
         "tls_cert", "tls_key", "tls_ca",          "tls_peer_name",      "tls_require_client_cert",
+        "send_window",
         NULL};
     const char *host = NULL, *peer_name = NULL;
     int port = 0, client_cert = 0;
-    unsigned long max_frame = 0, misses = 0;
+    unsigned long max_frame = 0, misses = 0, window = 0;
     PyObject *interval = Py_None, *cert = NULL, *key = NULL, *ca = NULL;
-    if (!PyArg_ParseTupleAndKeywords(args, kw, "|zik$OkO&O&O&zp:remote_start", names, &host, &port,
+    if (!PyArg_ParseTupleAndKeywords(args, kw, "|zik$OkO&O&O&zpk:remote_start", names, &host, &port,
                                      &max_frame, &interval, &misses, tls_path, &cert, tls_path,
-                                     &key, tls_path, &ca, &peer_name, &client_cert))
+                                     &key, tls_path, &ca, &peer_name, &client_cert, &window))
         return NULL;
     PyObject *r = NULL;
     if (system_ready(self)) goto out;
@@ -461,6 +462,11 @@ static PyObject *system_remote_start(akt_py_system *self, PyObject *args, PyObje
     o.tls_ca_file = ca ? PyBytes_AS_STRING(ca) : NULL;
     o.tls_peer_name = peer_name;
     o.tls_require_client_cert = client_cert;
+    if (window > (1ul << 24)) {
+        PyErr_SetString(PyExc_ValueError, "send_window must be 0..2**24");
+        goto out;
+    }
+    o.send_window = (uint32_t)window; /* 0: the default */
     r = remote_start_with(self, &o, host, port, max_frame, interval, misses);
 out:
     Py_XDECREF(cert);
@@ -644,7 +650,9 @@ static PyMethodDef system_methods[] = {
      "TLS 1.3 with tls_cert and tls_key (PEM paths): peers must chain to tls_ca (None: the "
      "system's CAs) and outbound peers must prove tls_peer_name (None: their host); "
      "tls_require_client_cert=True makes it mutual TLS. A peer TLS refuses fails asks with "
-     "Unreachable."},
+     "Unreachable. "
+     "send_window (0: 65536): messages to one node not yet consumed there; a tell beyond "
+     "it raises MailboxFull."},
     {"remote_address", (PyCFunction)system_remote_address, METH_NOARGS,
      "remote_address() -> this node's address; ActorNotFound before remote_start."},
     {"remote_lookup", (PyCFunction)system_remote_lookup, METH_O,
@@ -667,6 +675,10 @@ static PyMethodDef system_methods[] = {
      "_topic_publish(topic, msg, type=None)"},
     {"_topic_op", (PyCFunction)akt_py_topic_op, METH_VARARGS,
      "_topic_op(op, topic, pid, timeout, fut)"},
+    {"remote_spawn", (PyCFunction)(void (*)(void))akt_py_remote_spawn, METH_VARARGS | METH_KEYWORDS,
+     "remote_spawn(address, kind, name, timeout=10.0) -> Pid of a new actor named name on the "
+     "node at address (\"akt://name@host:port\"), of a kind registered there with "
+     "register_grain. ActorNotFound: no such kind; NameTaken: the name is taken there."},
     {NULL, NULL, 0, NULL},
 };
 

@@ -130,11 +130,15 @@ class ActorSystem(_fast.SystemCore):
                          tls_key: Optional[str | os.PathLike[str]] = None,
                          tls_ca: Optional[str | os.PathLike[str]] = None,
                          tls_peer_name: Optional[str] = None,
-                         tls_require_client_cert: bool = False) -> str: ...
+                         tls_require_client_cert: bool = False,
+                         send_window: int = 0) -> str: ...
 
         def remote_address(self) -> str: ...
 
         def remote_lookup(self, address: str) -> Pid: ...
+
+        def remote_spawn(self, address: str, kind: str, name: str,
+                         timeout: float = 10.0) -> Pid: ...
 
     def spawn(self, name: Optional[str], actor: "Actor | Callable[[], Actor]", *,
               dispatcher: Optional[str] = None, supervisor: Optional[Supervisor] = None,

@@ -610,6 +610,60 @@ public final class ActorSystem implements AutoCloseable {
         return remoteAddress();
     }
 
+    /**
+     * {@link #remoteStart(String, int, Duration, int)} with flow control: at most
+     * {@code sendWindow} messages (0: 65536) told or asked to the actors of one other node
+     * and not yet consumed there; a tell beyond it throws {@link MailboxFullException} and
+     * the caller keeps its message, until that node grants credit back as it consumes.
+     */
+    public String remoteStart(String host, int port, Duration heartbeatInterval,
+            int heartbeatMisses, int sendWindow) {
+        long ns = 0;
+        if (heartbeatInterval != null) {
+            if (heartbeatInterval.isNegative()) {
+                throw new IllegalArgumentException("akt: negative heartbeat interval");
+            }
+            ns = heartbeatInterval.isZero() ? -1
+                    : heartbeatInterval.compareTo(Duration.ofHours(2)) > 0 ? Long.MAX_VALUE
+                    : Math.max(1, heartbeatInterval.toNanos());
+        }
+        Errors.check(AktNativeJNI.aktj_remote_start_window(handle, host, port, ns,
+                heartbeatMisses, sendWindow), "remoteStart");
+        return remoteAddress();
+    }
+
+    /**
+     * Spawns an actor of {@code kind}, a kind registered on that node with
+     * {@link #registerGrain}, named {@code name} on the node at {@code address}
+     * ({@code "akt://<name>@<host>:<port>"}), and returns its pid; waits for that node's
+     * answer at most {@code timeout}. Watch, stop and poison work on the pid as on a local
+     * one.
+     *
+     * @throws ActorNameTakenException if the name is taken there
+     * @throws ActorNotFoundException if no such kind is registered there
+     * @throws AktException {@code AKT_EINVAL} for a bad address, kind or name,
+     *     {@code AKT_EUNREACHABLE}, {@code AKT_ETIMEDOUT}
+     */
+    public Pid remoteSpawn(String address, String kind, String name, Duration timeout) {
+        Objects.requireNonNull(address, "address");
+        Objects.requireNonNull(kind, "kind");
+        Objects.requireNonNull(name, "name");
+        Objects.requireNonNull(timeout, "timeout");
+        if (timeout.isNegative() || timeout.isZero()) {
+            throw new IllegalArgumentException("akt: the timeout must be positive");
+        }
+        long ns = timeout.compareTo(Duration.ofDays(365)) > 0 ? Long.MAX_VALUE : timeout.toNanos();
+        long[] out = new long[1];
+        Errors.check(AktNativeJNI.akt_remote_spawn(handle, address, kind, name, ns, out),
+                "remoteSpawn " + kind + " '" + name + "' at " + address);
+        return new Pid(this, out[0]);
+    }
+
+    /** {@link #remoteSpawn(String, String, String, Duration)} waiting at most 10 s. */
+    public Pid remoteSpawn(String address, String kind, String name) {
+        return remoteSpawn(address, kind, name, Duration.ofSeconds(10));
+    }
+
     /** This node's address; {@code AKT_ENOTFOUND} before {@link #remoteStart}. */
     public String remoteAddress() {
         String a = AktNativeJNI.aktj_remote_address(handle);

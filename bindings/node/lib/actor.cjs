@@ -380,9 +380,18 @@ function request(cell, pid, msg, type, opts) {
   const id = ++cell.nextRequest;
   const entry = { then, resolve: null, reject: null };
   const p = then ? undefined : new Promise((resolve, reject) => { entry.resolve = resolve; entry.reject = reject; });
-  native.ctxRequest(pid.lo, pid.hi, msg, type, timeout, m, id);
+  const handle = native.ctxRequest(pid.lo, pid.hi, msg, type, timeout, m, id);
   cell.requests.set(id, entry);
+  if (p !== undefined) requestHandles.set(p, handle);
   return p;
+}
+
+// ctx.request's promises to akt's request handles, for ctx.cancelRequest.
+const requestHandles = new WeakMap();
+
+function cancelRequest(p) {
+  const handle = requestHandles.get(p);
+  return handle === undefined ? false : native.ctxRequestCancel(handle);
 }
 
 function preStart() {
@@ -544,4 +553,4 @@ install({
   json: (v) => JSON.stringify(v),
 });
 
-module.exports = { Actor, Terminated, spawnActor, budgetOf, grainCell, request };
+module.exports = { Actor, Terminated, spawnActor, budgetOf, grainCell, request, cancelRequest };

@@ -116,6 +116,14 @@ class Context {
     return require('./actor.cjs').request(this[kCell], this.#local(pid), data, type, opts);
   }
 
+  /** Cancels a request of this actor still in flight (the promise ctx.request returned):
+   *  it then rejects with CanceledError on a later turn, unless the answer came first.
+   *  true while it was in flight, false once it is over or for any other value. */
+  cancelRequest(promise) {
+    check(this);
+    return require('./actor.cjs').cancelRequest(promise);
+  }
+
   /** Forwards the current message, keeping its sender and asker. */
   forward(pid) {
     check(this);
@@ -236,6 +244,7 @@ class AsyncContext extends Context {
   dependency(name) { this.#onTurnOnly('dependency()'); return super.dependency(name); }
   spawn(actor, opts) { this.#onTurnOnly('spawn()'); return super.spawn(actor, opts); }
   unstash() { this.#onTurnOnly('unstash()'); return super.unstash(); }
+  cancelRequest(promise) { this.#onTurnOnly('cancelRequest()'); return super.cancelRequest(promise); }
 
   respond(msg, opts) { if (this[kLive]) super.respond(msg, opts); else this.#later('respond', () => super.respond(msg, opts)); }
   tell(pid, msg, opts) { if (this[kLive]) super.tell(pid, msg, opts); else this.#later('tell', () => super.tell(pid, msg, opts)); }

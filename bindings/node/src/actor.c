@@ -143,7 +143,24 @@ static napi_value CtxRequest(napi_env env, napi_callback_info info) {
         akt_msg_release(m);
         return an_throw(env, I, rc);
     }
-    return NULL;
+    napi_value handle; /* akt's request id: a process counter, exact below 2^53 */
+    napi_create_double(env, (double)(uintptr_t)req, &handle);
+    return handle;
+}
+
+/* ctxRequestCancel(handle) -> bool: akt_request_cancel from the running callback; true while
+ * the request was in flight. */
+static napi_value CtxRequestCancel(napi_env env, napi_callback_info info) {
+    AN_ARGS(1);
+    if (!I->cur_ctx) return an_throw(env, I, AKT_EMISUSE);
+    double h = 0;
+    if (napi_get_value_double(env, argv[0], &h) != napi_ok || !(h >= 1))
+        return an_throw(env, I, AKT_EINVAL);
+    int rc = akt_request_cancel(I->cur_ctx, (akt_request *)(uintptr_t)h);
+    if (rc && rc != AKT_ENOTFOUND) return an_throw(env, I, rc);
+    napi_value v;
+    napi_get_boolean(env, rc == 0, &v);
+    return v;
 }
 
 /* requestInfo() -> [id, rc] of the request being settled. */
@@ -497,6 +514,7 @@ napi_status an_register_actor(napi_env env, napi_value exports, an_inst *I) {
                                 {"ctxRequest", CtxRequest},
                                 {"requestInfo", RequestInfo},
                                 {"ctxSuspend", CtxSuspend},
+                                {"ctxRequestCancel", CtxRequestCancel},
                                 {"suspensionPost", SuspensionPost},
                                 {NULL, NULL}};
     an_export(env, exports, I, fns);

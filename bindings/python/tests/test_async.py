@@ -225,3 +225,33 @@ def test_a_request_without_then_is_an_akt_request(system: akt.ActorSystem) -> No
             ctx.respond((type(req).__name__, req.done(), req.id > 0))
 
     assert system.spawn(None, Plain()).ask_sync("go", timeout=5) == ("Request", False, True)
+
+
+def test_only_receive_may_be_async(system: akt.ActorSystem) -> None:
+    failures: list[akt.Event] = []
+    system.subscribe(failures.append, akt.EventKind.ACTOR_FAILED)
+    server = system.spawn(None, Server())
+
+    class AsyncThen(akt.Actor):
+        def receive(self, ctx: akt.Context, msg: Any) -> None:
+            async def then(ctx: akt.Context, reply: Any, error: Any) -> None:
+                pass
+
+            ctx.request(server, ("inc", 1), then)
+
+    pid = system.spawn(None, AsyncThen())
+    pid.tell("go")
+    assert wait_for(lambda: any("only receive" in (e.reason or "") for e in failures))
+
+    class AsyncStop(akt.Actor):
+        def receive(self, ctx: akt.Context, msg: Any) -> None:
+            ctx.respond("ok")
+
+        async def post_stop(self, ctx: akt.Context) -> None:  # type: ignore[override]
+            pass
+
+    stopper = system.spawn(None, AsyncStop())
+    assert stopper.ask_sync("x", timeout=5) == "ok"
+    stopper.stop()
+    assert wait_for(lambda: any("post_stop returned a coroutine" in (e.reason or "")
+                                for e in failures))

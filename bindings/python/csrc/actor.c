@@ -144,6 +144,30 @@ static int cell_self(akt_py_cell *c, akt_ctx *ctx) {
     return 0;
 }
 
+/* An async receive's first step, now (akt._async drives the rest). Takes coro; returns a
+ * new reference or NULL with the exception set. A coroutine that does not wait finishes
+ * here, in C, without a call into the Python layer or a StopIteration. */
+static PyObject *async_start(akt_py_context *cx, PyObject *coro) {
+    PyObject *r;
+#if PY_VERSION_HEX >= 0x030A0000
+    PyObject *yielded = NULL;
+    PySendResult sr = PyIter_Send(coro, Py_None, &yielded);
+    if (sr == PYGEN_RETURN) {
+        Py_DECREF(yielded); /* the coroutine's return value: receive's result is ignored */
+        r = Py_NewRef(Py_None);
+    } else if (sr == PYGEN_ERROR) {
+        r = NULL;
+    } else {
+        r = PyObject_CallFunctionObjArgs(akt_py.async_start, (PyObject *)cx, coro, yielded, NULL);
+        Py_DECREF(yielded);
+    }
+#else
+    r = PyObject_CallFunctionObjArgs(akt_py.async_start, (PyObject *)cx, coro, NULL);
+#endif
+    Py_DECREF(coro);
+    return r;
+}
+
 /* Hands one message to handler(ctx, msg). GIL held. Returns 0, AKT_EUNHANDLED or the
  * failure code (the exception is handed to akt_ctx_fail); *responded tells whether the
  * handler answered it. */
@@ -161,11 +185,7 @@ static int handle_message(akt_py_cell *c, akt_ctx *ctx, akt_msg *msg, PyObject *
         PyObject *r = PyObject_Vectorcall(handler, args + 1, 2 | PY_VECTORCALL_ARGUMENTS_OFFSET,
                                           NULL);
         Py_DECREF(value);
-        if (r && PyCoro_CheckExact(r)) { /* async receive: its first step, now */
-            PyObject *coro = r;
-            r = PyObject_CallFunctionObjArgs(akt_py.async_start, (PyObject *)cx, coro, NULL);
-            Py_DECREF(coro);
-        }
+        if (r && PyCoro_CheckExact(r)) r = async_start(cx, r);
         if (!r) {
             rc = akt_py_fail(c, ctx, "receive");
         } else {

@@ -255,3 +255,21 @@ def test_only_receive_may_be_async(system: akt.ActorSystem) -> None:
     stopper.stop()
     assert wait_for(lambda: any("post_stop returned a coroutine" in (e.reason or "")
                                 for e in failures))
+
+
+def test_sleep_zero_yields_to_the_next_turn(any_system: akt.ActorSystem) -> None:
+    class Yielder(akt.Actor):
+        def __init__(self) -> None:
+            self.log: list[str] = []
+
+        async def receive(self, ctx: akt.Context, msg: Any) -> None:  # type: ignore[override]
+            self.log.append(f"start {msg}")
+            await asyncio.sleep(0)
+            self.log.append(f"end {msg}")
+            ctx.respond(msg)
+
+    y = Yielder()
+    pid = any_system.spawn(None, y)
+    pid.tell("a")
+    assert pid.ask_sync("b", timeout=5) == "b"
+    assert y.log == ["start a", "end a", "start b", "end b"]

@@ -242,6 +242,15 @@ function awaitReceive(cell, ctx, p) {
 
 const isAsync = (fn) => fn[Symbol.toStringTag] === 'AsyncFunction';
 
+// Only receive may be async: a lifecycle hook has no message to keep while it waits, so a
+// promise from one is a failure (its rejection, if any, is then ignored).
+function notAsync(r, where) {
+  if (r !== undefined && r !== null && typeof r.then === 'function') {
+    r.then(undefined, () => {});
+    throw makeError(errnos.InvalidArgumentError, `${where} returned a promise: only receive may be async`);
+  }
+}
+
 // Logs a failure through the system's logger (see reporterOf in lib/system.cjs), with the
 // actor's path while it has one.
 function report(cell, where, error) {
@@ -409,7 +418,7 @@ function preStart() {
   const ctx = cell.ctx;
   ctx[kLive] = true;
   try {
-    if (typeof cell.actor.preStart === 'function') cell.actor.preStart(ctx);
+    if (typeof cell.actor.preStart === 'function') notAsync(cell.actor.preStart(ctx), 'preStart');
   } catch (e) {
     ctx[kLive] = false;
     return failed(cell, 'preStart', e);
@@ -427,7 +436,7 @@ function postStop() {
   const ctx = cell.ctx;
   ctx[kLive] = true;
   try {
-    if (typeof cell.actor.postStop === 'function') cell.actor.postStop(ctx);
+    if (typeof cell.actor.postStop === 'function') notAsync(cell.actor.postStop(ctx), 'postStop');
   } catch (e) {
     ctx[kLive] = false;
     return failed(cell, 'postStop', e);

@@ -165,3 +165,13 @@ test('cancelRequest rejects the request with CanceledError', async () => {
     assert.deepEqual(await pid.ask('go'), [true, false, true]);
   });
 });
+
+test('an async preStart is a failure: only receive may be async', async () => {
+  await withSystem(async (system) => {
+    const failed = collector(1);
+    system.on('actorFailed', (ev) => failed.push(ev.reason));
+    system.spawn({ async preStart() {}, receive() {} });
+    const [reason] = await failed.wait();
+    assert.match(reason, /preStart returned a promise: only receive may be async/);
+  }, 'test', { supervisor: { directive: 'stop' } });
+});

@@ -273,3 +273,44 @@ def test_sleep_zero_yields_to_the_next_turn(any_system: akt.ActorSystem) -> None
     pid.tell("a")
     assert pid.ask_sync("b", timeout=5) == "b"
     assert y.log == ["start a", "end a", "start b", "end b"]
+
+
+def test_await_a_future_of_another_loop_from_workers() -> None:
+    class Waiter(akt.Actor):
+        async def receive(self, ctx: akt.Context, msg: Any) -> None:  # type: ignore[override]
+            ctx.respond(await msg)  # a future of the main thread's loop
+
+    async def main() -> Any:
+        loop = asyncio.get_running_loop()
+        async with akt.ActorSystem("aio2", dispatcher="workers") as system:
+            pid = system.spawn(None, Waiter())
+            fut = loop.create_future()
+            answer = pid.ask(fut, timeout=5)
+            await asyncio.sleep(0.02)
+            fut.set_result("set on the main loop")
+            return await answer
+
+    assert asyncio.run(main()) == "set on the main loop"
+
+
+def test_stop_while_awaiting_a_loop_future() -> None:
+    class Sleeper(akt.Actor):
+        def __init__(self) -> None:
+            self.ended = False
+
+        async def receive(self, ctx: akt.Context, msg: Any) -> None:  # type: ignore[override]
+            await asyncio.sleep(0.05)
+            self.ended = True
+
+    sleeper = Sleeper()
+
+    async def main() -> None:
+        async with akt.ActorSystem("aio3", dispatcher="python") as system:
+            pid = system.spawn(None, sleeper)
+            pid.tell("x")
+            await asyncio.sleep(0.01)
+            pid.stop()
+            await asyncio.sleep(0.1)  # the sleep ends after the stop: its step drops
+
+    asyncio.run(main())
+    assert not sleeper.ended

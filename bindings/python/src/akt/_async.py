@@ -26,6 +26,7 @@ import functools
 from typing import TYPE_CHECKING, Any, Coroutine, Generator, Optional
 
 from ._lib import _fast
+from .errors import ActorNotFound, SystemClosed
 
 if TYPE_CHECKING:
     from ._fast import Context
@@ -98,7 +99,10 @@ def _wait(ctx: "Context", coro: Coroutine[Any, Any, Any], awaited: Any) -> None:
         loop = awaited.get_loop()
 
         def done(_fut: "asyncio.Future[Any]") -> None:
-            resume()
+            try:
+                resume()
+            except (SystemClosed, ActorNotFound):
+                pass  # the system shut down meanwhile: the message went with it
 
         if asyncio._get_running_loop() is loop:
             awaited.add_done_callback(done)

@@ -78,7 +78,7 @@ for b in ${BENCH_BINDINGS:-python node java}; do
                AKT_BUILD_DIR=$build python3 -m pip install -q --root-user-action=ignore \
                  --no-build-isolation --no-deps ./bindings/python; } &&
              python3 bench/python/bench.py && python3 bench/python/async_receive.py) ;;
-    node) (cd "$here/node" && npm install --no-audit --no-fund >/dev/null 2>&1 && node bench.mjs) ;;
+    node) (cd "$here/node" && npm install --no-audit --no-fund >/dev/null 2>&1 && node bench.mjs && node async_receive.mjs) ;;
     java) (AKT_BUILD_DIR=$build bash "$here/java/run.sh") ;;
   esac
 done

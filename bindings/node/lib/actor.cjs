@@ -195,15 +195,21 @@ function forAsker(reason, e) {
 // restart drops the held messages: their steps never run.
 class Held {
   constructor(cell, ctx) {
-    const [actor, id] = native.ctxSuspend(); // the callback's context is still live
+    // The callback's context is still live: what it can tell after an await comes now.
+    const r = native.ctxSuspend(cell.actorRef === null);
+    if (r.length > 3) cell.actorRef = r[3];
     this.cell = cell;
     this.ctx = ctx;
-    this.actor = actor;
-    this.id = id;
+    this.actor = cell.actorRef;
+    this.id = r[0];
     this.done = false;
-    this.sender = ctx === null ? null : ctx.sender;
-    this.replyExpected = native.ctxReplyExpected();
-    this.messageType = native.ctxMessageType();
+    this.replyExpected = r[1];
+    this.senderLo = r[2] ? shared.scratch[S_PID] : -1;
+    this.senderHi = r[2] ? shared.scratch[S_PID + 1] : 0;
+  }
+
+  get sender() {
+    return this.senderLo === -1 ? null : new Pid(this.cell.system, this.senderLo, this.senderHi);
   }
 
   // Queues fn as a step (last: the one that finishes the message).
@@ -508,6 +514,7 @@ function spawnActor(system, parentCtx, actor, opts = {}) {
   const cell = {
     system, make, actor: instance, stack: [], stopped: false, name: opts.name, lastError: null,
     ctx: null, requests: new Map(), nextRequest: 0, held: new Set(), steps: new Map(), nextStep: 0,
+    actorRef: null,
   };
   cell.ctx = new Context(cell);
   cells[id] = cell;
@@ -544,6 +551,7 @@ function grainCell(system, make, name) {
   const cell = {
     system, make: null, actor: instance, stack: [], stopped: false, name, lastError: null,
     ctx: null, requests: new Map(), nextRequest: 0, held: new Set(), steps: new Map(), nextStep: 0,
+    actorRef: null,
   };
   cell.ctx = new Context(cell);
   cells[id] = cell;

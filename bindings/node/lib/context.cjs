@@ -209,8 +209,8 @@ class Context {
 // after it, the message is suspended (akt keeps it, its asker waiting, and by default starts
 // no other message) and what the receive does with the context runs later as a step on
 // the actor's own turn, in call order: respond, tell, forward, request, unhandled, stash,
-// stop, become, unbecome, watch, unwatch. sender, replyExpected and messageType keep the
-// values they had; what returns something computed on the turn (spawn, unstash, headers,
+// stop, become, unbecome, watch, unwatch. sender and replyExpected keep the values they
+// had; what returns something computed on the turn (spawn, unstash, headers, messageType,
 // parent, dependency, extension) is for before the first await and throws MisuseError
 // after it, as does any use once the message is finished.
 class AsyncContext extends Context {
@@ -237,7 +237,7 @@ class AsyncContext extends Context {
 
   get sender() { return this[kLive] || this[kHeld] === null ? super.sender : this[kHeld].sender; }
   get replyExpected() { return this[kLive] || this[kHeld] === null ? super.replyExpected : this[kHeld].replyExpected; }
-  get messageType() { return this[kLive] || this[kHeld] === null ? super.messageType : this[kHeld].messageType; }
+  get messageType() { this.#onTurnOnly('messageType'); return super.messageType; }
   get parent() { this.#onTurnOnly('parent'); return super.parent; }
   get headers() { this.#onTurnOnly('headers'); return super.headers; }
   extension(name) { this.#onTurnOnly('extension()'); return super.extension(name); }

@@ -2,7 +2,7 @@
 # Runs akt's benchmarks and the GoAkt peer side by side, scenario by scenario (each
 # scenario alternates akt and GoAkt ROUNDS times), and prints every figure plus the
 # akt/GoAkt ratio of the medians; then each binding's benchmark against its peers
-# (bench/python: Pykka, Ray; bench/node: nact, comedy; bench/java: Pekko), each of which
+# (bench/python: Pykka, Ray, and async receive against an asyncio queue; bench/node: nact, comedy; bench/java: Pekko), each of which
 # alternates its contenders in one run too.
 # Usage: bench/run.sh [ROUNDS]   (default 3)
 # Env: BUILD_DIR or AKT_BUILD_DIR (default ./build); N, ASKS, ACTORS scale the core
@@ -77,8 +77,8 @@ for b in ${BENCH_BINDINGS:-python node java}; do
     python) (cd "$repo" && { python3 -c 'import akt' 2>/dev/null ||
                AKT_BUILD_DIR=$build python3 -m pip install -q --root-user-action=ignore \
                  --no-build-isolation --no-deps ./bindings/python; } &&
-             python3 bench/python/bench.py) ;;
-    node) (cd "$here/node" && npm install --no-audit --no-fund >/dev/null 2>&1 && node bench.mjs) ;;
+             python3 bench/python/bench.py && python3 bench/python/async_receive.py) ;;
+    node) (cd "$here/node" && npm install --no-audit --no-fund >/dev/null 2>&1 && node bench.mjs && node async_receive.mjs) ;;
     java) (AKT_BUILD_DIR=$build bash "$here/java/run.sh") ;;
   esac
 done

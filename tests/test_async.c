@@ -322,6 +322,33 @@ static void test_stop_ends_suspensions(void **state) {
     assert_string_equal(tu_log_str(&w->log), "work");
 }
 
+/* A graceful stop is a user message: it waits behind the held message until its timeout
+ * stops the actor; a step posted after the message finished lets it through at once. */
+static void test_graceful_stop_waits_for_the_held_message(void **state) {
+    (void)state;
+    worker *w = worker_new(AKT_REENTRANCY_DEFAULT);
+    akt_pid pid = worker_spawn(w, AKT_REENTRANCY_DEFAULT, NULL);
+    akt_future *f = ask_work(pid);
+    (void)held(w, 1);
+    akt_future *stop = NULL;
+    TU_OK(akt_stop_graceful(sys, pid, TU_MS(50), &stop));
+    TU_RC(AKT_ETIMEDOUT, akt_future_wait(stop, TU_SEC(10), NULL));
+    akt_future_release(stop);
+    expect_answer(f, AKT_ESTOPPED, NULL);
+    tu_wait_dead(sys, pid);
+
+    w = worker_new(AKT_REENTRANCY_DEFAULT);
+    pid = worker_spawn(w, AKT_REENTRANCY_DEFAULT, NULL);
+    f = ask_work(pid);
+    akt_suspension s = held(w, 1);
+    TU_OK(akt_stop_graceful(sys, pid, TU_SEC(10), &stop));
+    static step st = {NULL, "reply"};
+    post(w, s, &st);
+    expect_answer(f, 0, "done");
+    TU_OK(akt_future_wait(stop, TU_SEC(10), NULL));
+    akt_future_release(stop);
+}
+
 /* A step queued when the system goes away drops with it. */
 static void test_shutdown_drops_steps(void **state) {
     (void)state;
@@ -392,11 +419,17 @@ static void test_bad_input(void **state) {
 
 int main(void) {
     const struct CMUnitTest tests[] = {
-        AS_TEST(test_held_message_keeps_order), AS_TEST(test_allow_all_lets_the_next_start),
-        AS_TEST(test_step_suspends_again),      AS_TEST(test_request_from_a_step),
-        AS_TEST(test_failing_step_restarts),    AS_TEST(test_restart_ends_suspensions),
-        AS_TEST(test_stop_ends_suspensions),    AS_TEST(test_shutdown_drops_steps),
-        AS_TEST(test_batch_suspension),         AS_TEST(test_bad_input),
+        AS_TEST(test_held_message_keeps_order),
+        AS_TEST(test_allow_all_lets_the_next_start),
+        AS_TEST(test_step_suspends_again),
+        AS_TEST(test_request_from_a_step),
+        AS_TEST(test_failing_step_restarts),
+        AS_TEST(test_restart_ends_suspensions),
+        AS_TEST(test_stop_ends_suspensions),
+        AS_TEST(test_graceful_stop_waits_for_the_held_message),
+        AS_TEST(test_shutdown_drops_steps),
+        AS_TEST(test_batch_suspension),
+        AS_TEST(test_bad_input),
     };
     return cmocka_run_group_tests_name("async", tests, NULL, NULL);
 }

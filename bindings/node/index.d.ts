@@ -120,6 +120,9 @@ export class Context {
    *  RequestOptions). Returns a Promise unless opts.then is given. */
   request<R = unknown>(to: Pid, msg: unknown, opts?: RequestOptions & { then?: undefined }): Promise<R>;
   request<R = unknown>(to: Pid, msg: unknown, opts: RequestOptions & { then: RequestThen<R> }): void;
+  /** Cancels a request still in flight (the promise request() returned): it rejects with
+   *  CanceledError on a later turn unless the answer came first; true while it was in flight. */
+  cancelRequest(request: Promise<unknown>): boolean;
   forward(to: Pid): void;
   unhandled(): void;
   spawn(actor: ActorSpec, opts?: SpawnOptions): Pid;

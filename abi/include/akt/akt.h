@@ -1497,7 +1497,9 @@ AKT_API int akt_system_set_guardian_policy(akt_system *system, int policy);
  *               time, in order); system messages, request answers and posted steps come
  *   ALLOW_ALL   the next messages start at once (several may be suspended together)
  * A stop or a restart ends every suspension: the message's asker gets AKT_ESTOPPED (stop)
- * or AKT_ECANCELED (restart), and steps posted to it get drop(data) instead of running. */
+ * or AKT_ECANCELED (restart), and steps posted to it get drop(data) instead of running. A
+ * graceful stop (a poison pill, a user message) waits behind a holding suspension like any
+ * message, until its timeout stops the actor. */
 typedef struct akt_suspension {
     akt_pid actor; /* the actor holding the message */
     uint64_t id;   /* never reused in the process; 0 names nothing */

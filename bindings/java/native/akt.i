@@ -197,6 +197,10 @@ AKTJ_FUTURE_CALLBACK(akt_shutdown_cb, aktj_shutdown_done)
 %ignore akt_request_options_init;
 %ignore akt_ctx_request;    /* aktj_ctx_request */
 %ignore akt_request_cancel; /* aktj_request_cancel */
+%ignore akt_suspension;       /* async receive: aktj_ctx_suspend, aktj_suspension_post */
+%ignore akt_resume_fn;
+%ignore akt_ctx_suspend;
+%ignore akt_suspension_post;
 %ignore akt_notify_fn;
 %ignore akt_dispatcher_create_external;
 %ignore akt_dispatcher_run;

@@ -73,6 +73,13 @@ int aktj_ctx_request(JNIEnv *env, jlong ctx, jlong pid, jlong msg, jobject cell,
 /* akt_request_cancel of a handle aktj_ctx_request gave. */
 int aktj_request_cancel(jlong ctx, jlong request);
 
+/* Async receive: keeps the current message once the callback returns (akt_ctx_suspend, in
+ * the actor's mode); out[0] gets the actor's pid id, out[1] the suspension's id. */
+int aktj_ctx_suspend(JNIEnv *env, jlong ctx, jlongArray out);
+/* From any thread: Upcalls.step(cell, ctx, step) runs on the actor's turn for the suspended
+ * message (pid, id), unless it was finished or the actor stopped or restarted meanwhile. */
+int aktj_suspension_post(JNIEnv *env, jlong system, jlong pid, jlong id, jobject cell, jlong step);
+
 /* Spawns a top-level C actor (aktj_native.c): from library's factory symbol, called as
  * int symbol(const char *arg, const akt_behavior **behavior, void **state) (AKT_ENOTFOUND
  * when the library or the symbol is missing), or from an akt_behavior address and its state

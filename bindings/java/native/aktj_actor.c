@@ -375,3 +375,50 @@ int aktj_request_cancel(jlong ctx, jlong request) {
     if (request == 0) return AKT_EINVAL;
     return akt_request_cancel(AKTJ_PTR(ctx), (akt_request *)(uintptr_t)request);
 }
+
+/* ---- async receive -------------------------------------------------------------------- */
+
+int aktj_ctx_suspend(JNIEnv *env, jlong ctx, jlongArray out) {
+    if (out == NULL || (*env)->GetArrayLength(env, out) < 2) return AKT_EINVAL;
+    akt_suspension s;
+    int rc = akt_ctx_suspend(AKTJ_PTR(ctx), AKT_REENTRANCY_DEFAULT, &s);
+    if (rc != 0) return rc;
+    jlong v[2] = {(jlong)s.actor.id, (jlong)s.id};
+    (*env)->SetLongArrayRegion(env, out, 0, 2, v);
+    return 0;
+}
+
+/* A step: reuses the request's record (the cell's global reference and a key). */
+static int step_run(akt_ctx *ctx, void *data) {
+    aktj_req *r = data;
+    JNIEnv *env = aktj_env();
+    if (env == NULL) {
+        free(r);
+        return akt_ctx_fail(ctx, "akt-java: this thread cannot attach to the JVM");
+    }
+    jvalue args[3];
+    args[0].l = r->cell;
+    args[1].j = AKTJ_HANDLE(ctx);
+    args[2].j = r->id;
+    jint out = (*env)->CallStaticIntMethodA(env, aktj_g.upcalls, aktj_g.step, args);
+    if (aktj_drop_exception(env, "step"))
+        out = akt_ctx_fail(ctx, "akt-java: an error escaped an async receive's step");
+    req_free(r);
+    return out;
+}
+
+int aktj_suspension_post(JNIEnv *env, jlong system, jlong pid, jlong id, jobject cell, jlong step) {
+    if (system == 0 || cell == NULL) return AKT_EINVAL;
+    aktj_req *r = malloc(sizeof *r);
+    if (r == NULL) return AKT_ENOMEM;
+    r->cell = (*env)->NewGlobalRef(env, cell);
+    r->id = step;
+    if (r->cell == NULL) {
+        free(r);
+        return AKT_ENOMEM;
+    }
+    akt_suspension s = {aktj_pid(pid), (uint64_t)id};
+    int rc = akt_suspension_post(AKTJ_PTR(system), s, step_run, req_drop, r);
+    if (rc != 0) req_free(r);
+    return rc;
+}

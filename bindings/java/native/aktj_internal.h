@@ -21,6 +21,7 @@ typedef struct aktj_jvm {
     jmethodID receive_batch; /* static int receiveBatch(Object cell, long ctx) */
     /* static int settle(Object cell, long ctx, long id, int rc, Object obj, long msg) */
     jmethodID settle;
+    jmethodID step;           /* static int step(Object cell, long ctx, long step) */
     jobject native_message;   /* Upcalls.NATIVE_MESSAGE: "not a Java object, decode it" */
     jmethodID pre_start;      /* static int preStart(Object cell, long ctx) */
     jmethodID post_stop;      /* static void postStop(Object cell, long ctx) */

@@ -195,15 +195,21 @@ function forAsker(reason, e) {
 // restart drops the held messages: their steps never run.
 class Held {
   constructor(cell, ctx) {
-    const [actor, id] = native.ctxSuspend(); // the callback's context is still live
+    // The callback's context is still live: what it can tell after an await comes now.
+    const r = native.ctxSuspend(cell.actorRef === null);
+    if (r.length > 3) cell.actorRef = r[3];
     this.cell = cell;
     this.ctx = ctx;
-    this.actor = actor;
-    this.id = id;
+    this.actor = cell.actorRef;
+    this.id = r[0];
     this.done = false;
-    this.sender = ctx === null ? null : ctx.sender;
-    this.replyExpected = native.ctxReplyExpected();
-    this.messageType = native.ctxMessageType();
+    this.replyExpected = r[1];
+    this.senderLo = r[2] ? shared.scratch[S_PID] : -1;
+    this.senderHi = r[2] ? shared.scratch[S_PID + 1] : 0;
+  }
+
+  get sender() {
+    return this.senderLo === -1 ? null : new Pid(this.cell.system, this.senderLo, this.senderHi);
   }
 
   // Queues fn as a step (last: the one that finishes the message).
@@ -241,6 +247,15 @@ function awaitReceive(cell, ctx, p) {
 }
 
 const isAsync = (fn) => fn[Symbol.toStringTag] === 'AsyncFunction';
+
+// Only receive may be async: a lifecycle hook has no message to keep while it waits, so a
+// promise from one is a failure (its rejection, if any, is then ignored).
+function notAsync(r, where) {
+  if (r !== undefined && r !== null && typeof r.then === 'function') {
+    r.then(undefined, () => {});
+    throw makeError(errnos.InvalidArgumentError, `${where} returned a promise: only receive may be async`);
+  }
+}
 
 // Logs a failure through the system's logger (see reporterOf in lib/system.cjs), with the
 // actor's path while it has one.
@@ -380,9 +395,18 @@ function request(cell, pid, msg, type, opts) {
   const id = ++cell.nextRequest;
   const entry = { then, resolve: null, reject: null };
   const p = then ? undefined : new Promise((resolve, reject) => { entry.resolve = resolve; entry.reject = reject; });
-  native.ctxRequest(pid.lo, pid.hi, msg, type, timeout, m, id);
+  const handle = native.ctxRequest(pid.lo, pid.hi, msg, type, timeout, m, id);
   cell.requests.set(id, entry);
+  if (p !== undefined) requestHandles.set(p, handle);
   return p;
+}
+
+// ctx.request's promises to akt's request handles, for ctx.cancelRequest.
+const requestHandles = new WeakMap();
+
+function cancelRequest(p) {
+  const handle = requestHandles.get(p);
+  return handle === undefined ? false : native.ctxRequestCancel(handle);
 }
 
 function preStart() {
@@ -400,7 +424,7 @@ function preStart() {
   const ctx = cell.ctx;
   ctx[kLive] = true;
   try {
-    if (typeof cell.actor.preStart === 'function') cell.actor.preStart(ctx);
+    if (typeof cell.actor.preStart === 'function') notAsync(cell.actor.preStart(ctx), 'preStart');
   } catch (e) {
     ctx[kLive] = false;
     return failed(cell, 'preStart', e);
@@ -418,7 +442,7 @@ function postStop() {
   const ctx = cell.ctx;
   ctx[kLive] = true;
   try {
-    if (typeof cell.actor.postStop === 'function') cell.actor.postStop(ctx);
+    if (typeof cell.actor.postStop === 'function') notAsync(cell.actor.postStop(ctx), 'postStop');
   } catch (e) {
     ctx[kLive] = false;
     return failed(cell, 'postStop', e);
@@ -490,6 +514,7 @@ function spawnActor(system, parentCtx, actor, opts = {}) {
   const cell = {
     system, make, actor: instance, stack: [], stopped: false, name: opts.name, lastError: null,
     ctx: null, requests: new Map(), nextRequest: 0, held: new Set(), steps: new Map(), nextStep: 0,
+    actorRef: null,
   };
   cell.ctx = new Context(cell);
   cells[id] = cell;
@@ -529,6 +554,7 @@ function grainCell(system, make, name) {
   const cell = {
     system, make: null, actor: instance, stack: [], stopped: false, name, lastError: null,
     ctx: null, requests: new Map(), nextRequest: 0, held: new Set(), steps: new Map(), nextStep: 0,
+    actorRef: null,
   };
   cell.ctx = new Context(cell);
   cells[id] = cell;
@@ -547,4 +573,4 @@ install({
   json: (v) => JSON.stringify(v),
 });
 
-module.exports = { Actor, Terminated, spawnActor, budgetOf, grainCell, request };
+module.exports = { Actor, Terminated, spawnActor, budgetOf, grainCell, request, cancelRequest };

@@ -116,6 +116,14 @@ class Context {
     return require('./actor.cjs').request(this[kCell], this.#local(pid), data, type, opts);
   }
 
+  /** Cancels a request of this actor still in flight (the promise ctx.request returned):
+   *  it then rejects with CanceledError on a later turn, unless the answer came first.
+   *  true while it was in flight, false once it is over or for any other value. */
+  cancelRequest(promise) {
+    check(this);
+    return require('./actor.cjs').cancelRequest(promise);
+  }
+
   /** Forwards the current message, keeping its sender and asker. */
   forward(pid) {
     check(this);
@@ -201,8 +209,8 @@ class Context {
 // after it, the message is suspended (akt keeps it, its asker waiting, and by default starts
 // no other message) and what the receive does with the context runs later as a step on
 // the actor's own turn, in call order: respond, tell, forward, request, unhandled, stash,
-// stop, become, unbecome, watch, unwatch. sender, replyExpected and messageType keep the
-// values they had; what returns something computed on the turn (spawn, unstash, headers,
+// stop, become, unbecome, watch, unwatch. sender and replyExpected keep the values they
+// had; what returns something computed on the turn (spawn, unstash, headers, messageType,
 // parent, dependency, extension) is for before the first await and throws MisuseError
 // after it, as does any use once the message is finished.
 class AsyncContext extends Context {
@@ -229,13 +237,14 @@ class AsyncContext extends Context {
 
   get sender() { return this[kLive] || this[kHeld] === null ? super.sender : this[kHeld].sender; }
   get replyExpected() { return this[kLive] || this[kHeld] === null ? super.replyExpected : this[kHeld].replyExpected; }
-  get messageType() { return this[kLive] || this[kHeld] === null ? super.messageType : this[kHeld].messageType; }
+  get messageType() { this.#onTurnOnly('messageType'); return super.messageType; }
   get parent() { this.#onTurnOnly('parent'); return super.parent; }
   get headers() { this.#onTurnOnly('headers'); return super.headers; }
   extension(name) { this.#onTurnOnly('extension()'); return super.extension(name); }
   dependency(name) { this.#onTurnOnly('dependency()'); return super.dependency(name); }
   spawn(actor, opts) { this.#onTurnOnly('spawn()'); return super.spawn(actor, opts); }
   unstash() { this.#onTurnOnly('unstash()'); return super.unstash(); }
+  cancelRequest(promise) { this.#onTurnOnly('cancelRequest()'); return super.cancelRequest(promise); }
 
   respond(msg, opts) { if (this[kLive]) super.respond(msg, opts); else this.#later('respond', () => super.respond(msg, opts)); }
   tell(pid, msg, opts) { if (this[kLive]) super.tell(pid, msg, opts); else this.#later('tell', () => super.tell(pid, msg, opts)); }

@@ -143,7 +143,24 @@ static napi_value CtxRequest(napi_env env, napi_callback_info info) {
         akt_msg_release(m);
         return an_throw(env, I, rc);
     }
-    return NULL;
+    napi_value handle; /* akt's request id: a process counter, exact below 2^53 */
+    napi_create_double(env, (double)(uintptr_t)req, &handle);
+    return handle;
+}
+
+/* ctxRequestCancel(handle) -> bool: akt_request_cancel from the running callback; true while
+ * the request was in flight. */
+static napi_value CtxRequestCancel(napi_env env, napi_callback_info info) {
+    AN_ARGS(1);
+    if (!I->cur_ctx) return an_throw(env, I, AKT_EMISUSE);
+    double h = 0;
+    if (napi_get_value_double(env, argv[0], &h) != napi_ok || !(h >= 1))
+        return an_throw(env, I, AKT_EINVAL);
+    int rc = akt_request_cancel(I->cur_ctx, (akt_request *)(uintptr_t)h);
+    if (rc && rc != AKT_ENOTFOUND) return an_throw(env, I, rc);
+    napi_value v;
+    napi_get_boolean(env, rc == 0, &v);
+    return v;
 }
 
 /* requestInfo() -> [id, rc] of the request being settled. */
@@ -189,20 +206,36 @@ static int js_step_run(akt_ctx *ctx, void *data) {
     return js_step(ctx, st.id, st.last, st.a);
 }
 
-/* ctxSuspend() -> [actor, id]: keeps the current message once this callback returns
- * (akt_ctx_suspend with the actor's mode); actor is for suspensionPost. */
+/* ctxSuspend(wantActor) -> [id, replyExpected, hasSender, actor?]: keeps the current message
+ * once this callback returns (akt_ctx_suspend with the actor's mode), with what the context
+ * can no longer tell after it: whether a reply is expected, and the sender (its pid in
+ * scratch[AN_SCR_PID] when hasSender). actor (for suspensionPost) only when asked: JS keeps
+ * it per actor. One call, since an async receive makes one per message. */
 static napi_value CtxSuspend(napi_env env, napi_callback_info info) {
-    AN_ARGS(0);
+    AN_ARGS(1);
     if (!I->cur_ctx || !I->cur_actor) return an_throw(env, I, AKT_EMISUSE);
     akt_suspension s;
     int rc = akt_ctx_suspend(I->cur_ctx, AKT_REENTRANCY_DEFAULT, &s);
     if (rc) return an_throw(env, I, rc);
+    int expected = 0;
+    akt_pid sender = {0};
+    akt_ctx_reply_expected(I->cur_ctx, &expected);
+    int has_sender = akt_ctx_sender(I->cur_ctx, &sender) == 0 && sender.id != 0;
+    if (has_sender) an_put_pid(I, AN_SCR_PID, sender);
+    bool want = false;
+    napi_get_value_bool(env, argv[0], &want);
     napi_value arr, v;
-    napi_create_array_with_length(env, 2, &arr);
-    napi_create_external(env, I->cur_actor, NULL, NULL, &v);
-    napi_set_element(env, arr, 0, v);
+    napi_create_array_with_length(env, want ? 4 : 3, &arr);
     napi_create_double(env, (double)s.id, &v); /* a process counter: exact below 2^53 */
+    napi_set_element(env, arr, 0, v);
+    napi_get_boolean(env, expected != 0, &v);
     napi_set_element(env, arr, 1, v);
+    napi_get_boolean(env, has_sender, &v);
+    napi_set_element(env, arr, 2, v);
+    if (want) {
+        napi_create_external(env, I->cur_actor, NULL, NULL, &v);
+        napi_set_element(env, arr, 3, v);
+    }
     return arr;
 }
 
@@ -497,6 +530,7 @@ napi_status an_register_actor(napi_env env, napi_value exports, an_inst *I) {
                                 {"ctxRequest", CtxRequest},
                                 {"requestInfo", RequestInfo},
                                 {"ctxSuspend", CtxSuspend},
+                                {"ctxRequestCancel", CtxRequestCancel},
                                 {"suspensionPost", SuspensionPost},
                                 {NULL, NULL}};
     an_export(env, exports, I, fns);

@@ -146,3 +146,32 @@ test('what needs the turn is refused after an await', async () => {
     assert.equal(await pid.ask('late-spawn'), true);
   });
 });
+
+test('cancelRequest rejects the request with CanceledError', async () => {
+  await withSystem(async (system) => {
+    const server = system.spawn(Server);
+    server.tell('hold');
+    const pid = system.spawn(async (ctx, msg) => {
+      const p = ctx.request(server, ['inc', 1]);
+      const first = ctx.cancelRequest(p);
+      const other = ctx.cancelRequest(Promise.resolve(1));
+      try {
+        await p;
+        ctx.respond('answered');
+      } catch (e) {
+        ctx.respond([first, other, e instanceof CanceledError]);
+      }
+    });
+    assert.deepEqual(await pid.ask('go'), [true, false, true]);
+  });
+});
+
+test('an async preStart is a failure: only receive may be async', async () => {
+  await withSystem(async (system) => {
+    const failed = collector(1);
+    system.on('actorFailed', (ev) => failed.push(ev.reason));
+    system.spawn({ async preStart() {}, receive() {} });
+    const [reason] = await failed.wait();
+    assert.match(reason, /preStart returned a promise: only receive may be async/);
+  }, 'test', { supervisor: { directive: 'stop' } });
+});

@@ -120,6 +120,20 @@ int akt_py_fail(akt_py_cell *c, akt_ctx *ctx, const char *where) {
 
 /* ------------------------------------------------------------------ callbacks */
 
+/* Only receive (and become handlers) may be async: a coroutine from another callback has no
+ * message to keep while it waits. Closes it and raises TypeError (a failure); else r. */
+static PyObject *refuse_coroutine(PyObject *r, const char *where) {
+    if (!r || !PyCoro_CheckExact(r)) return r;
+    PyObject *closed = PyObject_CallMethodNoArgs(r, akt_py.str_close);
+    Py_XDECREF(closed);
+    Py_DECREF(r);
+    PyErr_Format(PyExc_TypeError,
+                 "%s returned a coroutine: only receive (and become handlers) may be async "
+                 "def; define it with def",
+                 where);
+    return NULL;
+}
+
 static int cell_self(akt_py_cell *c, akt_ctx *ctx) {
     if (c->self_pid) return 0;
     akt_pid self;
@@ -128,6 +142,30 @@ static int cell_self(akt_py_cell *c, akt_ctx *ctx) {
     c->self_pid = akt_py_pid_new(c->system, self.id);
     if (!c->self_pid) PyErr_Clear();
     return 0;
+}
+
+/* An async receive's first step, now (akt._async drives the rest). Takes coro; returns a
+ * new reference or NULL with the exception set. A coroutine that does not wait finishes
+ * here, in C, without a call into the Python layer or a StopIteration. */
+static PyObject *async_start(akt_py_context *cx, PyObject *coro) {
+    PyObject *r;
+#if PY_VERSION_HEX >= 0x030A0000
+    PyObject *yielded = NULL;
+    PySendResult sr = PyIter_Send(coro, Py_None, &yielded);
+    if (sr == PYGEN_RETURN) {
+        Py_DECREF(yielded); /* the coroutine's return value: receive's result is ignored */
+        r = Py_NewRef(Py_None);
+    } else if (sr == PYGEN_ERROR) {
+        r = NULL;
+    } else {
+        r = PyObject_CallFunctionObjArgs(akt_py.async_start, (PyObject *)cx, coro, yielded, NULL);
+        Py_DECREF(yielded);
+    }
+#else
+    r = PyObject_CallFunctionObjArgs(akt_py.async_start, (PyObject *)cx, coro, NULL);
+#endif
+    Py_DECREF(coro);
+    return r;
 }
 
 /* Hands one message to handler(ctx, msg). GIL held. Returns 0, AKT_EUNHANDLED or the
@@ -147,11 +185,7 @@ static int handle_message(akt_py_cell *c, akt_ctx *ctx, akt_msg *msg, PyObject *
         PyObject *r = PyObject_Vectorcall(handler, args + 1, 2 | PY_VECTORCALL_ARGUMENTS_OFFSET,
                                           NULL);
         Py_DECREF(value);
-        if (r && PyCoro_CheckExact(r)) { /* async receive: its first step, now */
-            PyObject *coro = r;
-            r = PyObject_CallFunctionObjArgs(akt_py.async_start, (PyObject *)cx, coro, NULL);
-            Py_DECREF(coro);
-        }
+        if (r && PyCoro_CheckExact(r)) r = async_start(cx, r);
         if (!r) {
             rc = akt_py_fail(c, ctx, "receive");
         } else {
@@ -273,6 +307,7 @@ int akt_py_request_then(akt_ctx *ctx, int rc, akt_msg *reply, void *data) {
         PyObject *args[4] = {NULL, (PyObject *)cx, value, err};
         PyObject *res = PyObject_Vectorcall(then, args + 1, 3 | PY_VECTORCALL_ARGUMENTS_OFFSET,
                                             NULL);
+        res = refuse_coroutine(res, "a request's then");
         if (!res) out = akt_py_fail(c, ctx, "request continuation");
         Py_XDECREF(res);
     }
@@ -321,7 +356,7 @@ static int call_hook(akt_py_cell *c, akt_ctx *ctx, PyObject *fn, const char *whe
     akt_py_context *cx = ctx_begin(c, ctx);
     if (!cx) return akt_py_fail(c, ctx, where);
     Py_INCREF(fn);
-    PyObject *r = PyObject_CallOneArg(fn, (PyObject *)cx);
+    PyObject *r = refuse_coroutine(PyObject_CallOneArg(fn, (PyObject *)cx), where);
     Py_DECREF(fn);
     int rc = r ? 0 : akt_py_fail(c, ctx, where);
     Py_XDECREF(r);
@@ -355,7 +390,9 @@ static void cb_post_stop(akt_ctx *ctx, void *state) {
     akt_py_drain();
     if (c->post_stop) {
         akt_py_context *cx = ctx_begin(c, ctx);
-        PyObject *r = cx ? PyObject_CallOneArg(c->post_stop, (PyObject *)cx) : NULL;
+        PyObject *r = cx ? refuse_coroutine(PyObject_CallOneArg(c->post_stop, (PyObject *)cx),
+                                            "post_stop")
+                         : NULL;
         /* The actor stops anyway; the failure is logged and reported through akt (an
          * ACTOR_FAILED event), as a C actor's akt_ctx_fail in post_stop is. */
         if (!r && cx)

@@ -225,3 +225,92 @@ def test_a_request_without_then_is_an_akt_request(system: akt.ActorSystem) -> No
             ctx.respond((type(req).__name__, req.done(), req.id > 0))
 
     assert system.spawn(None, Plain()).ask_sync("go", timeout=5) == ("Request", False, True)
+
+
+def test_only_receive_may_be_async(system: akt.ActorSystem) -> None:
+    failures: list[akt.Event] = []
+    system.subscribe(failures.append, akt.EventKind.ACTOR_FAILED)
+    server = system.spawn(None, Server())
+
+    class AsyncThen(akt.Actor):
+        def receive(self, ctx: akt.Context, msg: Any) -> None:
+            async def then(ctx: akt.Context, reply: Any, error: Any) -> None:
+                pass
+
+            ctx.request(server, ("inc", 1), then)
+
+    pid = system.spawn(None, AsyncThen())
+    pid.tell("go")
+    assert wait_for(lambda: any("only receive" in (e.reason or "") for e in failures))
+
+    class AsyncStop(akt.Actor):
+        def receive(self, ctx: akt.Context, msg: Any) -> None:
+            ctx.respond("ok")
+
+        async def post_stop(self, ctx: akt.Context) -> None:  # type: ignore[override]
+            pass
+
+    stopper = system.spawn(None, AsyncStop())
+    assert stopper.ask_sync("x", timeout=5) == "ok"
+    stopper.stop()
+    assert wait_for(lambda: any("post_stop returned a coroutine" in (e.reason or "")
+                                for e in failures))
+
+
+def test_sleep_zero_yields_to_the_next_turn(any_system: akt.ActorSystem) -> None:
+    class Yielder(akt.Actor):
+        def __init__(self) -> None:
+            self.log: list[str] = []
+
+        async def receive(self, ctx: akt.Context, msg: Any) -> None:  # type: ignore[override]
+            self.log.append(f"start {msg}")
+            await asyncio.sleep(0)
+            self.log.append(f"end {msg}")
+            ctx.respond(msg)
+
+    y = Yielder()
+    pid = any_system.spawn(None, y)
+    pid.tell("a")
+    assert pid.ask_sync("b", timeout=5) == "b"
+    assert y.log == ["start a", "end a", "start b", "end b"]
+
+
+def test_await_a_future_of_another_loop_from_workers() -> None:
+    class Waiter(akt.Actor):
+        async def receive(self, ctx: akt.Context, msg: Any) -> None:  # type: ignore[override]
+            ctx.respond(await msg)  # a future of the main thread's loop
+
+    async def main() -> Any:
+        loop = asyncio.get_running_loop()
+        async with akt.ActorSystem("aio2", dispatcher="workers") as system:
+            pid = system.spawn(None, Waiter())
+            fut = loop.create_future()
+            answer = pid.ask(fut, timeout=5)
+            await asyncio.sleep(0.02)
+            fut.set_result("set on the main loop")
+            return await answer
+
+    assert asyncio.run(main()) == "set on the main loop"
+
+
+def test_stop_while_awaiting_a_loop_future() -> None:
+    class Sleeper(akt.Actor):
+        def __init__(self) -> None:
+            self.ended = False
+
+        async def receive(self, ctx: akt.Context, msg: Any) -> None:  # type: ignore[override]
+            await asyncio.sleep(0.05)
+            self.ended = True
+
+    sleeper = Sleeper()
+
+    async def main() -> None:
+        async with akt.ActorSystem("aio3", dispatcher="python") as system:
+            pid = system.spawn(None, sleeper)
+            pid.tell("x")
+            await asyncio.sleep(0.01)
+            pid.stop()
+            await asyncio.sleep(0.1)  # the sleep ends after the stop: its step drops
+
+    asyncio.run(main())
+    assert not sleeper.ended

@@ -10,7 +10,8 @@ by default (``"off"``, and ``"stash"``) none does, one message at a time and in 
 An exception raised after an await fails the message as one raised before it would: the
 asker gets it and the parent's supervisor decides; a restart or a stop drops the coroutine.
 
-A coroutine may await ``ctx.request(to, msg)`` (an akt.Request) and asyncio futures (and
+A coroutine may await ``ctx.request(to, msg)`` (an akt.Request), ``asyncio.sleep(0)`` (a
+bare yield: it goes on at the actor's next turn, in every placement) and asyncio futures (and
 what awaits them, e.g. ``asyncio.sleep``) of a running loop: the system's, when actors run
 on its loop (``dispatcher="python"`` inside ``async with``), or any other running loop, the
 wake-up then going through ``call_soon_threadsafe``. On akt's workers, or a system with a
@@ -25,6 +26,7 @@ import functools
 from typing import TYPE_CHECKING, Any, Coroutine, Generator, Optional
 
 from ._lib import _fast
+from .errors import ActorNotFound, SystemClosed
 
 if TYPE_CHECKING:
     from ._fast import Context
@@ -69,24 +71,38 @@ class Request:
         return f"<akt.Request #{self.id} {'done' if self._done else 'pending'}>"
 
 
+_NOT_STARTED = object()
+
+
 def _step(ctx: "Context", coro: Coroutine[Any, Any, Any]) -> None:
     """Runs the coroutine up to its next wait, on the actor's turn (ctx bound)."""
     try:
         awaited = coro.send(None)
     except StopIteration:
         return  # the message is finished
+    _wait(ctx, coro, awaited)
+
+
+def _wait(ctx: "Context", coro: Coroutine[Any, Any, Any], awaited: Any) -> None:
+    """The coroutine yielded awaited: keeps the message and arranges the next step."""
     handle = ctx._suspend()
     resume = functools.partial(_fast.suspension_post, handle, ctx,
                                functools.partial(_step, ctx, coro))
     if isinstance(awaited, Request):
         awaited._waiter = resume
         return
+    if awaited is None:  # a bare yield (asyncio.sleep(0)): go on at the actor's next turn
+        resume()
+        return
     if getattr(awaited, "_asyncio_future_blocking", None) is not None:
         awaited._asyncio_future_blocking = False  # as an asyncio Task does
         loop = awaited.get_loop()
 
         def done(_fut: "asyncio.Future[Any]") -> None:
-            resume()
+            try:
+                resume()
+            except (SystemClosed, ActorNotFound):
+                pass  # the system shut down meanwhile: the message went with it
 
         if asyncio._get_running_loop() is loop:
             awaited.add_done_callback(done)
@@ -98,6 +114,10 @@ def _step(ctx: "Context", coro: Coroutine[Any, Any, Any]) -> None:
                     "asyncio future (of a running loop) there")
 
 
-def start(ctx: "Context", coro: Coroutine[Any, Any, Any]) -> None:
-    """The first step of an async receive (called by akt inside receive)."""
-    _step(ctx, coro)
+def start(ctx: "Context", coro: Coroutine[Any, Any, Any], awaited: Any = _NOT_STARTED) -> None:
+    """An async receive (called by akt inside receive): its first step, or what that step
+    yielded when akt ran it already."""
+    if awaited is _NOT_STARTED:
+        _step(ctx, coro)
+    else:
+        _wait(ctx, coro, awaited)

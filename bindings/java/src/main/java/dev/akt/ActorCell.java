@@ -4,6 +4,11 @@ import java.util.ArrayDeque;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Supplier;
 
 /**
@@ -24,6 +29,10 @@ final class ActorCell {
     /** Requests in flight by id ({@link Context#request}); owner-only like the rest. */
     private final Map<Long, CompletableFuture<Object>> requests = new HashMap<>();
     private long nextRequest;
+    /** Async receive: the outcomes of completed stages by step id, put by whichever thread
+     *  completed the stage and taken by the step on the actor's turn. */
+    private final Map<Long, Object[]> outcomes = new ConcurrentHashMap<>();
+    private final AtomicLong nextStep = new AtomicLong();
 
     /** Registers the future of a new request; its id for the native side. */
     long addRequest(CompletableFuture<Object> f) {
@@ -114,9 +123,79 @@ final class ActorCell {
         Behavior b = top;
         if (b != null) {
             b.receive(c, m);
+        } else if (actor instanceof AsyncActor a) {
+            await(c, a.receiveAsync(c, m));
         } else {
             actor.receive(c, m);
         }
+    }
+
+    /** An async receive's stage: done already, its outcome now; else akt keeps the message
+     *  (suspended) and the stage's completion posts the step that finishes it. */
+    private void await(Context c, CompletionStage<?> stage) throws Exception {
+        if (stage == null) {
+            return;
+        }
+        CompletableFuture<?> f = null;
+        try {
+            f = stage.toCompletableFuture();
+        } catch (UnsupportedOperationException e) {
+            // a stage without a future view: wait for its completion below
+        }
+        if (f != null && f.isDone()) {
+            Object v;
+            try {
+                v = f.get();
+            } catch (ExecutionException e) {
+                throw rethrow(e.getCause());
+            }
+            finish(c, v);
+            return;
+        }
+        long[] out = new long[2];
+        c.check(AktNativeJNI.aktj_ctx_suspend(c.handle, out), "an async receive");
+        long pid = out[0];
+        long sid = out[1];
+        stage.whenComplete((v, e) -> resumed(pid, sid, v, e));
+    }
+
+    /** A stage completed (any thread): the step that finishes its message, on the turn. */
+    private void resumed(long pid, long sid, Object v, Throwable e) {
+        long id = nextStep.incrementAndGet();
+        outcomes.put(id, new Object[] {v, e});
+        int rc = AktNativeJNI.aktj_suspension_post(system.handle, pid, sid, this, id);
+        if (rc != 0) {
+            outcomes.remove(id);
+            if (e != null) {
+                system.log(System.Logger.Level.WARNING, "an async receive failed after its system closed", e);
+            }
+        }
+    }
+
+    /** The step of a completed stage (Upcalls.step), on the actor's turn. */
+    int step(long ctx, long id) {
+        Object[] o = outcomes.remove(id);
+        if (o == null) {
+            return 0;
+        }
+        return guarded(ctx, "receive", c -> {
+            if (o[1] != null) {
+                throw rethrow((Throwable) o[1]);
+            }
+            finish(c, o[0]);
+        });
+    }
+
+    /** The value of an async receive's stage is the answer, when someone waits for one. */
+    private static void finish(Context c, Object v) {
+        if (v != null && c.replyExpected()) {
+            c.respond(v);
+        }
+    }
+
+    private static Exception rethrow(Throwable t) {
+        Throwable cause = t instanceof CompletionException && t.getCause() != null ? t.getCause() : t;
+        return cause instanceof Exception e ? e : new RuntimeException(cause);
     }
 
     int preStart(long ctx) {
@@ -124,6 +203,7 @@ final class ActorCell {
             behaviors.clear();
             top = null;
             requests.clear(); // a restart: akt cancelled them, they never complete
+            outcomes.clear(); // and dropped the suspended messages: their steps never run
             if (started && factory != null) {
                 actor = newActor(factory); // a restart: a fresh instance, as Props promised
             }

@@ -43,7 +43,7 @@ public final class Context {
         return h;
     }
 
-    private void check(int rc, String what) {
+    void check(int rc, String what) {
         if (rc == Errors.EMISUSE) {
             throw new IllegalStateException("akt: " + what + " is not allowed here: "
                     + Errors.name(rc) + " (the Context belongs to another thread or callback)");
@@ -244,7 +244,7 @@ public final class Context {
         if (ns < 0) {
             throw new IllegalArgumentException("akt: a request timeout must be >= 0, not " + timeout);
         }
-        CompletableFuture<Object> f = new CompletableFuture<>();
+        RequestFuture f = new RequestFuture();
         long id = cell.addRequest(f);
         long m = Messages.toNative(msg);
         long[] out = new long[1];
@@ -254,7 +254,33 @@ public final class Context {
             AktNativeJNI.akt_msg_release(m);
             check(rc, "request to " + to);
         }
+        f.handle = out[0];
         return f;
+    }
+
+    /** A request's stage, with akt's handle for {@link #cancelRequest}. */
+    static final class RequestFuture extends CompletableFuture<Object> {
+        long handle;
+    }
+
+    /**
+     * Cancels a request of this actor still in flight (best effort): its stage then
+     * completes exceptionally (cancelled) on a later turn, unless the answer came first.
+     * True while it was in flight, false once it is over or for a stage that is not a
+     * request of this actor.
+     */
+    public boolean cancelRequest(CompletionStage<?> request) {
+        Objects.requireNonNull(request, "request");
+        long h = live();
+        if (!(request instanceof RequestFuture rf) || rf.handle == 0) {
+            return false;
+        }
+        int rc = AktNativeJNI.aktj_request_cancel(h, rf.handle);
+        if (rc == Errors.ENOTFOUND) {
+            return false;
+        }
+        check(rc, "cancelRequest");
+        return true;
     }
 
     /** {@link #request(Pid, Object, Duration, Reentrancy)} in the actor's own mode. */

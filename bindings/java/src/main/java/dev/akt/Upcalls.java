@@ -26,6 +26,10 @@ final class Upcalls {
         return ((ActorCell) cell).settle(ctx, id, rc, obj, msg);
     }
 
+    static int step(Object cell, long ctx, long step) {
+        return ((ActorCell) cell).step(ctx, step);
+    }
+
     static int preStart(Object cell, long ctx) {
         return ((ActorCell) cell).preStart(ctx);
     }

@@ -948,6 +948,17 @@ static int akt__on_frame(void *data, const uint8_t *body, uint32_t len) {
 
 /* ---- accepting -------------------------------------------------------------------- */
 
+/* An inbound peer that did not finish its handshake (TLS, then Hello) in time: closed, so
+ * that peers that never authenticate cannot hold connections. */
+static void akt__on_handshake_timeout(uv_timer_t *t) {
+    akt__conn *c = t->data;
+    if (c->state != AKT__CONN_HANDSHAKE || c->refusing) return;
+    if (c->tls && !akt__tls_ready(c->tls))
+        akt__conn_tls_failed(c, "TLS handshake timed out");
+    else
+        akt__conn_close(c, AKT_EUNREACHABLE, "remote handshake timed out");
+}
+
 static void akt__on_accept(uv_stream_t *server, int status) {
     akt__node_r *n = server->data;
     if (status < 0 || n->closing) return;
@@ -957,8 +968,19 @@ static void akt__on_accept(uv_stream_t *server, int status) {
     /* TLS: nothing is read as a frame before the TLS handshake completed. */
     if (uv_accept(server, (uv_stream_t *)&c->tcp) ||
         (n->tls && !(c->tls = akt__tls_new(n->tls, 1, NULL))) ||
-        uv_read_start((uv_stream_t *)&c->tcp, akt__on_alloc, akt__on_read))
+        uv_read_start((uv_stream_t *)&c->tcp, akt__on_alloc, akt__on_read)) {
         akt__conn_close(c, AKT_EUNREACHABLE, "accept failed");
+        return;
+    }
+    /* The handshake's deadline: the connect timeout, as outbound; once open, the timer is
+     * the heartbeat's. */
+    if (!uv_timer_init(&n->io.loop, &c->timer)) {
+        c->timer.data = c;
+        c->timer_on = 1;
+        c->handles++;
+        uint64_t ms = (uint64_t)(n->connect_timeout_ns / 1000000);
+        uv_timer_start(&c->timer, akt__on_handshake_timeout, ms ? ms : 1, 0);
+    }
 }
 
 int akt__endpoint_listen(akt__node_r *n) {

@@ -170,6 +170,18 @@ static void test_tell_ask_over_tls(void **state) {
     TU_OK(tu_ask(a, echo, m, &reply));
     assert_true(tu_is(reply, "echoed"));
     akt_msg_release(reply);
+    /* Many of them at once: more than a sealed batch's bound in bytes. */
+    akt_future *fs[30];
+    for (int i = 0; i < 30; i++) {
+        TU_OK(akt_msg_new_bytes("say", big, sizeof big - 1, AKT_BORROW, &m));
+        TU_OK(akt_ask(a, echo, m, TU_SEC(20), &fs[i]));
+    }
+    for (int i = 0; i < 30; i++) {
+        TU_OK(tu_wait(fs[i], &reply));
+        assert_true(tu_is(reply, "echoed"));
+        akt_msg_release(reply);
+        TU_OK(akt_future_release(fs[i]));
+    }
     uint64_t fails = 1;
     TU_OK(akt_remote_tls_failures(a, &fails, NULL, 0, NULL));
     assert_int_equal(fails, 0);

@@ -15,6 +15,8 @@ uint32_t akt__remote_test_version;
 
 /* Frames per uv_write: bounded so that one write's iovec array stays small. */
 #define AKT__WRITE_BATCH 1024
+/* TLS: a batch stops growing once its frames reach this many bytes (the sealed copy). */
+#define AKT__TLS_BATCH_BYTES (1u << 20)
 /* An inbound ask whose Tell carried no time left gets this much. */
 #define AKT__INBOUND_ASK_NS (30ll * 1000000000ll)
 
@@ -129,6 +131,13 @@ static int akt__conn_write_tls(akt__conn *c) {
 static int akt__conn_write_some(akt__conn *c) {
     size_t k = c->q_len < AKT__WRITE_BATCH ? c->q_len : AKT__WRITE_BATCH;
     if (!k) return 0;
+    if (c->tls) { /* sealed into one copy: bounded in bytes too (at least one frame) */
+        size_t bytes = 0, i = 0;
+        for (akt__out *o = c->q_head; i < k && (i == 0 || bytes < AKT__TLS_BATCH_BYTES);
+             o = o->next, i++)
+            bytes += o->len;
+        k = i;
+    }
     akt__write *w = malloc(sizeof *w + k * sizeof(uv_buf_t));
     if (!w) return UV_ENOMEM;
     w->node = c->node;

@@ -258,7 +258,7 @@ static void test_plaintext_and_tls_do_not_mix(void **state) {
     tu_spawn(tls, &eb, NULL, "echo");
     tu_spawn(plain, &eb, NULL, "echo");
     /* Plaintext to a TLS node: refused there before any frame is read. */
-    ask_refused(plain, remote_pid(plain, tls, "/user/echo"), NULL);
+    ask_refused(plain, remote_pid(plain, tls, "/user/echo"), "a TLS node?");
     tls_failure_seen(tls, "TLS handshake failed");
     /* TLS to a plaintext node: the client's handshake fails, clearly. */
     ask_refused(tls, remote_pid(tls, plain, "/user/echo"), "TLS");

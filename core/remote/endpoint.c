@@ -386,6 +386,13 @@ static void akt__on_read(uv_stream_t *s, ssize_t nread, const uv_buf_t *buf) {
                                                 : "TLS handshake failed: read error");
         return;
     }
+    if (nread == UV_EOF && c->peer && c->state == AKT__CONN_HANDSHAKE) {
+        /* Closed before any answer to Hello: what a TLS-only node does to plaintext. */
+        akt__conn_close(c, AKT_EUNREACHABLE,
+                        "remote handshake failed: the peer closed the connection before "
+                        "answering (a TLS node?)");
+        return;
+    }
     if (nread < 0) {
         akt__conn_close(c, AKT_EUNREACHABLE,
                         nread == UV_EOF ? "remote connection lost (closed by the peer)"

@@ -170,6 +170,18 @@ static void test_tell_ask_over_tls(void **state) {
     TU_OK(tu_ask(a, echo, m, &reply));
     assert_true(tu_is(reply, "echoed"));
     akt_msg_release(reply);
+    /* Many of them at once: more than a sealed batch's bound in bytes. */
+    akt_future *fs[30];
+    for (int i = 0; i < 30; i++) {
+        TU_OK(akt_msg_new_bytes("say", big, sizeof big - 1, AKT_BORROW, &m));
+        TU_OK(akt_ask(a, echo, m, TU_SEC(20), &fs[i]));
+    }
+    for (int i = 0; i < 30; i++) {
+        TU_OK(tu_wait(fs[i], &reply));
+        assert_true(tu_is(reply, "echoed"));
+        akt_msg_release(reply);
+        TU_OK(akt_future_release(fs[i]));
+    }
     uint64_t fails = 1;
     TU_OK(akt_remote_tls_failures(a, &fails, NULL, 0, NULL));
     assert_int_equal(fails, 0);
@@ -246,7 +258,7 @@ static void test_plaintext_and_tls_do_not_mix(void **state) {
     tu_spawn(tls, &eb, NULL, "echo");
     tu_spawn(plain, &eb, NULL, "echo");
     /* Plaintext to a TLS node: refused there before any frame is read. */
-    ask_refused(plain, remote_pid(plain, tls, "/user/echo"), NULL);
+    ask_refused(plain, remote_pid(plain, tls, "/user/echo"), "a TLS node?");
     tls_failure_seen(tls, "TLS handshake failed");
     /* TLS to a plaintext node: the client's handshake fails, clearly. */
     ask_refused(tls, remote_pid(tls, plain, "/user/echo"), "TLS");
@@ -264,7 +276,7 @@ static void raw_send(const char *addr, const void *p, size_t n) {
     int fd = socket(AF_INET, SOCK_STREAM, 0);
     assert_true(fd >= 0);
     assert_int_equal(connect(fd, (struct sockaddr *)&sa, sizeof sa), 0);
-    assert_int_equal(write(fd, p, n), (ssize_t)n);
+    if (n) assert_int_equal(write(fd, p, n), (ssize_t)n);
     /* The node closes its end: read until EOF (bounded by the node's refusal). */
     char buf[256];
     struct timeval tv = {5, 0};
@@ -305,6 +317,28 @@ static void test_malformed_records_do_not_crash(void **state) {
     drop_certs();
 }
 
+static void test_silent_peer_is_closed(void **state) {
+    (void)state;
+    make_certs();
+    akt_system *b = tu_system("beta", 2);
+    akt_remote_options o;
+    TU_OK(akt_remote_options_init(&o));
+    o.tls_cert_file = cert("node.pem");
+    o.tls_key_file = cert("node.key");
+    o.tls_ca_file = cert("ca.pem");
+    o.connect_timeout_ns = TU_MS(200); /* also the inbound handshake's deadline */
+    TU_OK(akt_remote_start(b, &o));
+    char addr[256];
+    TU_OK(akt_remote_address(b, addr, sizeof addr, NULL));
+    /* Connects and says nothing: the node closes it (raw_send reads until EOF). */
+    int64_t t0 = tu_now_ns();
+    raw_send(addr, "", 0);
+    assert_true(tu_now_ns() - t0 < TU_SEC(4));
+    tls_failure_seen(b, "TLS handshake timed out");
+    tu_system_end(b);
+    drop_certs();
+}
+
 static void test_bad_tls_options(void **state) {
     (void)state;
     make_certs();
@@ -337,6 +371,7 @@ int main(void) {
         TU_TEST(test_wrong_peer_name_rejected),
         TU_TEST(test_plaintext_and_tls_do_not_mix),
         TU_TEST(test_malformed_records_do_not_crash),
+        TU_TEST(test_silent_peer_is_closed),
         TU_TEST(test_bad_tls_options),
     };
     return cmocka_run_group_tests_name("remote_tls", tests, NULL, NULL);

@@ -2,9 +2,12 @@
 /* Remoting over loopback between two processes: tell throughput and ask round trip to an
  * actor of another process, next to the same two figures for an actor of this process, all
  * in one run, printed as bench/c's JSON lines plus the remote/local ratios.
- *   akt-remote-bench [-n=TELLS] [-asks=ASKS]     (the client; starts its server itself)
- *   akt-remote-bench -serve                      (the server: prints its address, then
- *                                                 serves until stdin closes) */
+ * With -tls, the same remote figures over TLS 1.3 (mutual TLS, certificates made for the run
+ * by tests/tools/tls_certs.sh) from a second server, alternated with the plaintext ones, and
+ * their ratios to plaintext.
+ *   akt-remote-bench [-n=TELLS] [-asks=ASKS] [-tls]  (the client; starts its servers)
+ *   akt-remote-bench -serve [-tls=DIR]               (a server: prints its address, then
+ *                                                     serves until stdin closes) */
 #include <akt/akt.h>
 #include <akt/remote.h>
 #include <signal.h>
@@ -75,9 +78,26 @@ static void spawn_pair(akt_system *sys, long *seen, akt_pid *sink, akt_pid *echo
     check(akt_spawn(sys, &eb, NULL, &so, echo), "spawn echo");
 }
 
-static int serve(void) {
+/* Remoting on sys: plaintext (certs NULL), or mutual TLS with the node certificate of certs. */
+static void start_remote(akt_system *sys, const char *certs) {
+    akt_remote_options o;
+    akt_remote_options_init(&o);
+    char cert[600], key[600], ca[600];
+    if (certs) {
+        snprintf(cert, sizeof cert, "%s/node.pem", certs);
+        snprintf(key, sizeof key, "%s/node.key", certs);
+        snprintf(ca, sizeof ca, "%s/ca.pem", certs);
+        o.tls_cert_file = cert;
+        o.tls_key_file = key;
+        o.tls_ca_file = ca;
+        o.tls_require_client_cert = 1;
+    }
+    check(akt_remote_start(sys, &o), "remote_start");
+}
+
+static int serve(const char *certs) {
     akt_system *sys = new_system("server");
-    check(akt_remote_start(sys, NULL), "remote_start");
+    start_remote(sys, certs);
     static long seen;
     akt_pid sink, echo;
     spawn_pair(sys, &seen, &sink, &echo);
@@ -151,7 +171,8 @@ static double ask_rtt(akt_system *sys, akt_pid echo, long n) {
     return (now_s() - t0) / n * 1e9;
 }
 
-static pid_t start_server(const char *self, char *addr, size_t cap, int *keep) {
+static pid_t start_server(const char *self, const char *tls_arg, char *addr, size_t cap,
+                          int *keep) {
     int out[2], in[2];
     if (pipe(out) || pipe(in)) return -1;
     pid_t pid = fork();
@@ -160,7 +181,7 @@ static pid_t start_server(const char *self, char *addr, size_t cap, int *keep) {
         dup2(in[0], 0);
         close(out[0]);
         close(in[1]);
-        execl(self, self, "-serve", (char *)NULL);
+        execl(self, self, "-serve", tls_arg, (char *)NULL);
         _exit(127);
     }
     close(out[1]);
@@ -173,47 +194,93 @@ static pid_t start_server(const char *self, char *addr, size_t cap, int *keep) {
     return pid;
 }
 
+/* The remote pids of a server at addr. */
+static void lookup_pair(akt_system *sys, const char *addr, akt_pid *sink, akt_pid *echo) {
+    char path[260];
+    snprintf(path, sizeof path, "%s/user/sink", addr);
+    check(akt_remote_lookup(sys, path, sink), "lookup sink");
+    snprintf(path, sizeof path, "%s/user/echo", addr);
+    check(akt_remote_lookup(sys, path, echo), "lookup echo");
+}
+
 int main(int argc, char **argv) {
     long n = 200000, asks = 20000;
+    int serving = 0, tls = 0;
+    const char *certs = NULL;
     for (int i = 1; i < argc; i++) {
-        if (strcmp(argv[i], "-serve") == 0) return serve();
+        if (strcmp(argv[i], "-serve") == 0) serving = 1;
+        if (strncmp(argv[i], "-tls=", 5) == 0) certs = argv[i] + 5;
+        if (strcmp(argv[i], "-tls") == 0) tls = 1;
         if (strncmp(argv[i], "-n=", 3) == 0) n = atol(argv[i] + 3);
         if (strncmp(argv[i], "-asks=", 6) == 0) asks = atol(argv[i] + 6);
     }
+    if (serving) return serve(certs);
     if (n <= 0 || asks <= 0) {
         fprintf(stderr, "usage: %s [-n=TELLS] [-asks=ASKS] | -serve\n", argv[0]);
         return 2;
     }
-    char addr[200], path[260];
-    int keep;
-    pid_t server = start_server("/proc/self/exe", addr, sizeof addr, &keep);
-    if (server < 0 || strncmp(addr, "akt://server@", 13) != 0) {
-        fprintf(stderr, "the server did not start: '%s'\n", addr);
+    char addr[200], taddr[200], dir[64] = "", tls_arg[80] = "", cmd[400];
+    if (tls) {
+        snprintf(dir, sizeof dir, "/tmp/akt-bench-tls-XXXXXX");
+        snprintf(cmd, sizeof cmd, "sh '%s' '%s'", AKT_TLS_CERTS, mkdtemp(dir) ? dir : "");
+        if (!*dir || system(cmd) != 0) {
+            fprintf(stderr, "cannot make the TLS certificates\n");
+            return 1;
+        }
+        snprintf(tls_arg, sizeof tls_arg, "-tls=%s", dir);
+    }
+    int keep, tkeep = -1;
+    pid_t server = start_server("/proc/self/exe", NULL, addr, sizeof addr, &keep), tserver = -1;
+    if (tls) tserver = start_server("/proc/self/exe", tls_arg, taddr, sizeof taddr, &tkeep);
+    if (server < 0 || strncmp(addr, "akt://server@", 13) != 0 ||
+        (tls && (tserver < 0 || strncmp(taddr, "akt://server@", 13) != 0))) {
+        fprintf(stderr, "a server did not start: '%s'\n", addr);
         return 1;
     }
-    akt_system *sys = new_system("client");
-    check(akt_remote_start(sys, NULL), "remote_start");
-    akt_pid rsink, recho, lsink, lecho;
-    snprintf(path, sizeof path, "%s/user/sink", addr);
-    check(akt_remote_lookup(sys, path, &rsink), "lookup sink");
-    snprintf(path, sizeof path, "%s/user/echo", addr);
-    check(akt_remote_lookup(sys, path, &recho), "lookup echo");
+    akt_system *sys = new_system("client"), *tsys = NULL;
+    start_remote(sys, NULL);
+    akt_pid rsink, recho, lsink, lecho, tsink, techo;
+    lookup_pair(sys, addr, &rsink, &recho);
+    if (tls) {
+        tsys = new_system("tlsclient");
+        start_remote(tsys, dir);
+        lookup_pair(tsys, taddr, &tsink, &techo);
+    }
     static long local_seen;
     spawn_pair(sys, &local_seen, &lsink, &lecho);
-    /* Alternated, so that both see the same machine state. */
+    /* Alternated, so that all see the same machine state. */
     double rt = tell_rate(sys, rsink, n), lt = tell_rate(sys, lsink, n);
+    double tt = tls ? tell_rate(tsys, tsink, n) : 0;
     double ra = ask_rtt(sys, recho, asks), la = ask_rtt(sys, lecho, asks);
+    double ta = tls ? ask_rtt(tsys, techo, asks) : 0;
     emit("remote_tell", rt, "msg/s", n);
     emit("local_tell", lt, "msg/s", n);
     emit("remote_ask_rtt", ra, "ns", asks);
     emit("local_ask_rtt", la, "ns", asks);
     emit("remote_over_local_tell", rt / lt, "ratio", n);
     emit("remote_over_local_ask_rtt", ra / la, "ratio", asks);
-    akt_system_shutdown(sys, NULL, NULL);
-    akt_system_wait(sys, -1);
-    akt_system_release(sys);
+    if (tls) {
+        emit("remote_tls_tell", tt, "msg/s", n);
+        emit("remote_tls_ask_rtt", ta, "ns", asks);
+        emit("tls_over_plain_tell", tt / rt, "ratio", n);
+        emit("tls_over_plain_ask_rtt", ta / ra, "ratio", asks);
+    }
+    akt_system *all[] = {sys, tsys};
+    for (int i = 0; i < 2; i++) {
+        if (!all[i]) continue;
+        akt_system_shutdown(all[i], NULL, NULL);
+        akt_system_wait(all[i], -1);
+        akt_system_release(all[i]);
+    }
+    /* Both before either wait: each server holds the other's pipe end it was forked with. */
     close(keep);
+    if (tls) close(tkeep);
     int status;
     waitpid(server, &status, 0);
+    if (tls) {
+        waitpid(tserver, &status, 0);
+        snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
+        if (system(cmd) != 0) fprintf(stderr, "could not remove %s\n", dir);
+    }
     return 0;
 }

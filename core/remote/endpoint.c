@@ -15,6 +15,8 @@ uint32_t akt__remote_test_version;
 
 /* Frames per uv_write: bounded so that one write's iovec array stays small. */
 #define AKT__WRITE_BATCH 1024
+/* TLS: a batch stops growing once its frames reach this many bytes (the sealed copy). */
+#define AKT__TLS_BATCH_BYTES (1u << 20)
 /* An inbound ask whose Tell carried no time left gets this much. */
 #define AKT__INBOUND_ASK_NS (30ll * 1000000000ll)
 
@@ -129,6 +131,13 @@ static int akt__conn_write_tls(akt__conn *c) {
 static int akt__conn_write_some(akt__conn *c) {
     size_t k = c->q_len < AKT__WRITE_BATCH ? c->q_len : AKT__WRITE_BATCH;
     if (!k) return 0;
+    if (c->tls) { /* sealed into one copy: bounded in bytes too (at least one frame) */
+        size_t bytes = 0, i = 0;
+        for (akt__out *o = c->q_head; i < k && (i == 0 || bytes < AKT__TLS_BATCH_BYTES);
+             o = o->next, i++)
+            bytes += o->len;
+        k = i;
+    }
     akt__write *w = malloc(sizeof *w + k * sizeof(uv_buf_t));
     if (!w) return UV_ENOMEM;
     w->node = c->node;
@@ -378,6 +387,13 @@ static void akt__on_read(uv_stream_t *s, ssize_t nread, const uv_buf_t *buf) {
         akt__conn_tls_failed(c, nread == UV_EOF ? "TLS handshake failed: the peer closed the "
                                                   "connection (is it a TLS node?)"
                                                 : "TLS handshake failed: read error");
+        return;
+    }
+    if (nread == UV_EOF && c->peer && c->state == AKT__CONN_HANDSHAKE) {
+        /* Closed before any answer to Hello: what a TLS-only node does to plaintext. */
+        akt__conn_close(c, AKT_EUNREACHABLE,
+                        "remote handshake failed: the peer closed the connection before "
+                        "answering (a TLS node?)");
         return;
     }
     if (nread < 0) {
@@ -1006,6 +1022,17 @@ static int akt__on_frame(void *data, const uint8_t *body, uint32_t len) {
 
 /* ---- accepting -------------------------------------------------------------------- */
 
+/* An inbound peer that did not finish its handshake (TLS, then Hello) in time: closed, so
+ * that peers that never authenticate cannot hold connections. */
+static void akt__on_handshake_timeout(uv_timer_t *t) {
+    akt__conn *c = t->data;
+    if (c->state != AKT__CONN_HANDSHAKE || c->refusing) return;
+    if (c->tls && !akt__tls_ready(c->tls))
+        akt__conn_tls_failed(c, "TLS handshake timed out");
+    else
+        akt__conn_close(c, AKT_EUNREACHABLE, "remote handshake timed out");
+}
+
 static void akt__on_accept(uv_stream_t *server, int status) {
     akt__node_r *n = server->data;
     if (status < 0 || n->closing) return;
@@ -1015,8 +1042,19 @@ static void akt__on_accept(uv_stream_t *server, int status) {
     /* TLS: nothing is read as a frame before the TLS handshake completed. */
     if (uv_accept(server, (uv_stream_t *)&c->tcp) ||
         (n->tls && !(c->tls = akt__tls_new(n->tls, 1, NULL))) ||
-        uv_read_start((uv_stream_t *)&c->tcp, akt__on_alloc, akt__on_read))
+        uv_read_start((uv_stream_t *)&c->tcp, akt__on_alloc, akt__on_read)) {
         akt__conn_close(c, AKT_EUNREACHABLE, "accept failed");
+        return;
+    }
+    /* The handshake's deadline: the connect timeout, as outbound; once open, the timer is
+     * the heartbeat's. */
+    if (!uv_timer_init(&n->io.loop, &c->timer)) {
+        c->timer.data = c;
+        c->timer_on = 1;
+        c->handles++;
+        uint64_t ms = (uint64_t)(n->connect_timeout_ns / 1000000);
+        uv_timer_start(&c->timer, akt__on_handshake_timeout, ms ? ms : 1, 0);
+    }
 }
 
 int akt__endpoint_listen(akt__node_r *n) {

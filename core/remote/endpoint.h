@@ -10,6 +10,7 @@
 #include "io/io.h"
 #include "kernel/sys.h"
 #include "proto/remote.pb-c.h"
+#include "serial/serial.h"
 
 struct akt__conn;
 
@@ -112,7 +113,8 @@ typedef struct akt__node_r {
     int64_t heartbeat_ns; /* negative: none */
     uint32_t heartbeat_misses;
     uint64_t incarnation;
-    char *address; /* "akt://name@host:port" */
+    akt__serial *serial; /* the system's serializers (made before the node: freed after it) */
+    char *address;       /* "akt://name@host:port" */
     akt_dispatcher *proxies;
     pthread_mutex_t lock; /* the proxy list */
     akt__proxy *proxy_list;

@@ -201,7 +201,8 @@ static void test_cbor_malformed(void **state) {
         {"\x81\x41\x61", 3, "byte string"},       /* bytes inside a tree */
         {"\xa1\x01\x02", 3, "not a text string"}, /* an integer key */
         {"\xa2\x61\x61\x01\x61\x61\x02", 7, "duplicate"},
-        {"\x62\xc3\x28", 3, "UTF-8"}, /* refused by libcbor itself */
+        {"\xa1\x61\x00\x01", 4, "NUL"}, /* found by fuzz_cbor */
+        {"\x62\xc3\x28", 3, "UTF-8"},   /* refused by libcbor itself */
         {"\x1b\x80\x00\x00\x00\x00\x00\x00\x00", 9, "beyond"},
         {"\xf7", 1, "simple value"},       /* undefined */
         {"\xf9\x7c\x00", 3, "non-finite"}, /* +inf */

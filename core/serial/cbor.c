@@ -220,7 +220,10 @@ static json_t *akt__cbor_to_json(const cbor_item_t *it, int *rc) {
             char *k = NULL;
             if (cbor_typeof(ps[i].key) != CBOR_TYPE_STRING) {
                 *rc = akt__serial_fail(AKT_EINVAL, "a CBOR map key that is not a text string");
-            } else if ((k = akt__cbor_flat(ps[i].key, &kl)) && json_object_getn(v, k, kl)) {
+            } else if ((k = akt__cbor_flat(ps[i].key, &kl)) && memchr(k, 0, kl)) {
+                /* JSON text (jansson) holds no NUL in a key: the tree could not cross back */
+                *rc = akt__serial_fail(AKT_EINVAL, "a CBOR map key with a NUL character");
+            } else if (k && json_object_getn(v, k, kl)) {
                 *rc = akt__serial_fail(AKT_EINVAL, "a CBOR map with a duplicate key");
             } else if (k) {
                 json_t *x = akt__cbor_to_json(ps[i].value, rc);

@@ -270,4 +270,10 @@ struct akt_py_qitem {
     PyObject *asked; /* (pid, msg, type) of an ask, for its failure's text, or NULL */
 };
 
+/* ------------------------------------------------------------------ serializers (serial.c) */
+
+PyObject *akt_py_serializer_register(akt_py_system *s, PyObject *args);
+PyObject *akt_py_serializer_bind(akt_py_system *s, PyObject *args);
+PyObject *akt_py_serializer_for(akt_py_system *s, PyObject *type);
+
 #endif

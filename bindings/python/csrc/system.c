@@ -605,6 +605,15 @@ static PyMethodDef system_methods[] = {
      "_topic_publish(topic, msg, type=None)"},
     {"_topic_op", (PyCFunction)akt_py_topic_op, METH_VARARGS,
      "_topic_op(op, topic, pid, timeout, fut)"},
+    {"serializer_register", (PyCFunction)akt_py_serializer_register, METH_VARARGS,
+     "serializer_register(name, encode, decode): a serializer for remoting written in Python: "
+     "encode(value) -> bytes, decode(type, data) -> value (run on the remoting thread)."},
+    {"serializer_bind", (PyCFunction)akt_py_serializer_bind, METH_VARARGS,
+     "serializer_bind(type, name): messages of type (None: the default) cross to other nodes "
+     "with the serializer name (\"json\", \"cbor\", \"protobuf\" or a registered one; "
+     "None: unbound)."},
+    {"serializer_for", (PyCFunction)akt_py_serializer_for, METH_O,
+     "serializer_for(type) -> the name of the serializer messages of type cross with, or None."},
     {NULL, NULL, 0, NULL},
 };
 

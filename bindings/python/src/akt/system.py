@@ -136,6 +136,13 @@ class ActorSystem(_fast.SystemCore):
 
         def remote_lookup(self, address: str) -> Pid: ...
 
+        def serializer_register(self, name: str, encode: Callable[[Any], bytes],
+                                decode: Callable[[str, bytes], Any]) -> None: ...
+
+        def serializer_bind(self, type: Optional[str], name: Optional[str]) -> None: ...
+
+        def serializer_for(self, type: str) -> Optional[str]: ...
+
     def spawn_router(self, actor: Any = None, size: int = 0, strategy: str = "round_robin", *,
                      name: Optional[str] = None, routees: Optional[Sequence[Pid]] = None,
                      key: Optional[Callable[[Any], Any]] = None,

@@ -203,4 +203,10 @@ int aktj_cron_next(JNIEnv *env, jbyteArray expr, jint flags, jlong after_ns, jlo
 jlong aktj_stat_attaches(void);
 jlong aktj_stat_live_objects(void);
 
+/* Serializers (aktj_serial.c): a pass-through serializer named name whose bytes Java makes
+ * and reads (Serializers.java); the serializer messages of type cross with, or NULL (rc_out[0]
+ * gets akt_serializer_for's code). akt_serializer_bind is wrapped as it is. */
+int aktj_serializer_register_bytes(jlong system, const char *name);
+jstring aktj_serializer_for(JNIEnv *env, jlong system, const char *type, jintArray rc_out);
+
 #endif /* AKTJ_H */

@@ -6,6 +6,8 @@
 #include "tu.h"
 
 #include <akt/remote.h>
+#include <pthread.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -489,6 +491,50 @@ static void test_each_serializer_crosses(void **state) {
     tu_events_destroy(&evb);
 }
 
+typedef struct rebinder {
+    akt_system *sys[2];
+    atomic_int stop;
+    int flips;
+} rebinder;
+
+/* Flips akt.Json between "cbor" and "json" on both nodes until told to stop. */
+static void *rebind_loop(void *arg) {
+    rebinder *r = arg;
+    while (!atomic_load(&r->stop)) {
+        const char *name = (r->flips++ & 1) ? AKT_SERIALIZER_JSON : AKT_SERIALIZER_CBOR;
+        /* The receiver knows both names: whichever the sender picked decodes there. */
+        if (akt_serializer_bind(r->sys[r->flips & 1], AKT_TYPE_JSON, name) != 0) break;
+    }
+    return NULL;
+}
+
+/* Bindings change while messages cross: every reply comes back equal (each frame names the
+ * serializer that packed it), and TSan sees the registry's lock and flag at work. */
+static void test_rebinding_while_messages_cross(void **state) {
+    (void)state;
+    akt_system *a = node("alpha"), *b = node("beta");
+    akt_behavior mb = tu_behavior(mirror_receive);
+    tu_spawn(b, &mb, NULL, "mirror");
+    akt_pid mirror = remote_pid(a, b, "/user/mirror");
+    rebinder r = {.sys = {a, b}};
+    pthread_t t;
+    assert_int_equal(pthread_create(&t, NULL, rebind_loop, &r), 0);
+    char buf[128];
+    const char *why = NULL;
+    akt_future *f = NULL;
+    for (int i = 0; i < 300; i++) {
+        char doc[64];
+        snprintf(doc, sizeof doc, "{\"i\":%d,\"l\":[true,null]}", i);
+        TU_OK(ask_mirror(a, mirror, text_msg(AKT_TYPE_JSON, doc), buf, sizeof buf, &why, &f));
+        assert_string_equal(buf, doc);
+    }
+    atomic_store(&r.stop, 1);
+    assert_int_equal(pthread_join(t, NULL), 0);
+    assert_true(r.flips > 0);
+    tu_system_end(a);
+    tu_system_end(b);
+}
+
 int main(void) {
     const struct CMUnitTest tests[] = {
         TU_TEST(test_json_round_trips),
@@ -498,6 +544,7 @@ int main(void) {
         TU_TEST(test_protobuf),
         TU_TEST(test_custom_and_registry_rules),
         TU_TEST(test_each_serializer_crosses),
+        TU_TEST(test_rebinding_while_messages_cross),
     };
     return cmocka_run_group_tests_name("serial", tests, NULL, NULL);
 }

@@ -353,6 +353,8 @@ static void test_custom_and_registry_rules(void **state) {
     assert_string_equal(name, "cbor");
     TU_OK(akt_serializer_for(s, AKT_TYPE_JSON, &name));
     assert_null(name);
+    TU_OK(akt_serializer_for(s, "akt.remote.Spawn", &name)); /* akt's own names: never */
+    assert_null(name);
     TU_OK(akt_serializer_for(s, "pt", &name));
     assert_string_equal(name, "point");
     TU_OK(akt_serializer_bind(s, "pt", NULL)); /* unbound: the default now */

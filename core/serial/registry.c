@@ -253,14 +253,16 @@ const ProtobufCMessageDescriptor *akt__serial_descriptor(akt__serial *r, const c
     return found;
 }
 
-/* The serializer for type (bound, else the default unless type is canonical), or NULL. */
+/* The serializer for type (bound, else the default unless type is akt's own), or NULL. */
 static akt__serial_entry *akt__serial_lookup(akt__serial *r, const char *type) {
     /* acquire: pairs with the release in akt_serializer_bind (see the field) */
     if (!r || !atomic_load_explicit(&r->bound, memory_order_acquire)) return NULL;
     pthread_rwlock_rdlock(&r->lock);
     akt__serial_bind *b = r->binds[akt__serial_hash(type)];
     while (b && strcmp(b->type, type) != 0) b = b->next;
-    akt__serial_entry *e = b ? b->ser : akt__serial_is_canonical(type) ? NULL : r->def;
+    /* akt's own names (the canonical scalars, its system and control messages) never take
+     * the default: they cross as their bytes unless bound by name. */
+    akt__serial_entry *e = b ? b->ser : strncmp(type, "akt.", 4) == 0 ? NULL : r->def;
     pthread_rwlock_unlock(&r->lock);
     return e;
 }

@@ -44,20 +44,13 @@ int akt__serial_protobuf_make(akt__serial *r, akt_serializer *out);
 /* The descriptor registered for type, or NULL. */
 const struct ProtobufCMessageDescriptor *akt__serial_descriptor(akt__serial *r, const char *type);
 
-/* Canonical scalars (scalar.c). 1 if type is one of the AKT_TYPE_* scalar names other than
- * AKT_TYPE_JSON. */
-int akt__serial_is_scalar(const char *type);
-/* 1 if type is a canonical name (the scalars and AKT_TYPE_JSON): the default serializer
- * never applies to them. */
-int akt__serial_is_canonical(const char *type);
-
 /* The built-ins' reason for their last failure on this thread ("" if none): the registry
  * clears it before it calls a serializer and puts it in the refusal or dead letter. */
 extern _Thread_local char akt__serial_detail[160];
 /* Sets the detail (printf-style); returns code, for `return akt__serial_fail(...)`. */
 int akt__serial_fail(int code, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
-/* The JSON value of msg (json.c): a scalar's value, or its bytes parsed as one JSON value.
+/* The JSON value of msg (value.c): a scalar's value, or its bytes parsed as one JSON value.
  * Returns 0 and a new reference in *out (a json_t *), or a code with the detail set. */
 int akt__serial_to_json(akt_msg *msg, void **out);
 /* The message of type for the JSON value v (borrowed): a scalar's canonical bytes (v must

@@ -10,17 +10,6 @@
 
 #include "serial.h"
 
-int akt__serial_is_scalar(const char *type) {
-    return strcmp(type, AKT_TYPE_STRING) == 0 || strcmp(type, AKT_TYPE_BYTES) == 0 ||
-           strcmp(type, AKT_TYPE_INT64) == 0 || strcmp(type, AKT_TYPE_FLOAT64) == 0 ||
-           strcmp(type, AKT_TYPE_BOOL) == 0 || strcmp(type, AKT_TYPE_NULL) == 0;
-}
-
-int akt__serial_is_canonical(const char *type) {
-    return strncmp(type, "akt.", 4) == 0 &&
-           (akt__serial_is_scalar(type) || strcmp(type, AKT_TYPE_JSON) == 0);
-}
-
 static uint64_t akt__le64(const uint8_t *p) {
     uint64_t v = 0;
     for (int i = 7; i >= 0; i--) v = (v << 8) | p[i];

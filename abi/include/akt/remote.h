@@ -82,8 +82,9 @@ AKT_API int akt_remote_lookup(akt_system *system, const char *address, akt_pid *
  * bound to its type; the frame names the serializer, and the receiving node decodes it
  * with the serializer of that name in its own registry.
  * - No serializer bound (and no default): the message crosses as its bytes (a bytes
- *   message, or an object message's to_bytes). The canonical scalars (AKT_TYPE_*) cross so
- *   unless a serializer is bound to their exact name: the default never applies to them.
+ *   message, or an object message's to_bytes). akt's own type names ("akt.*": the canonical
+ *   scalars AKT_TYPE_*, akt's system and control messages) cross so unless a serializer is
+ *   bound to their exact name: the default never applies to them.
  * - A message with no serializer and no bytes (an object without to_bytes), or one its
  *   serializer cannot encode, is refused on the sending node: it becomes a dead letter there
  *   with the reason, and an ask fails with the serializer's code (AKT_ENOTSUP for no bytes),
@@ -138,7 +139,7 @@ typedef struct akt_serializer {
 AKT_API int akt_serializer_register(akt_system *system, const akt_serializer *serializer);
 
 /* Binds messages of type (1..255 bytes) to the serializer registered as name; type NULL
- * binds the default (for every type bound to none, the canonical scalars excepted); name
+ * binds the default (for every type bound to none, "akt.*" names excepted); name
  * NULL removes the binding. A later binding replaces an earlier one; messages already on
  * their way keep theirs. AKT_EINVAL for a bad type, AKT_ENOTFOUND for a name not
  * registered, AKT_ECLOSED once the system shut down. */

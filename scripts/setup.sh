@@ -131,3 +131,19 @@ if [ ${#tls_missing[@]} -gt 0 ]; then
   $SUDO apt-get install -y -qq --no-install-recommends "${tls_missing[@]}"
 fi
 # ---- end of remoting TLS section ----
+# ---- Serializers (core/serial/): owned by the serializer registry ----
+# jansson (the "json" serializer and the neutral value tree) and libcbor 0.8 (the "cbor"
+# serializer; stay on the 0.8 API: cbor_serialize_alloc changed later), linked by libakt.
+SER_PKGS=(libjansson-dev libcbor-dev)
+ser_missing=()
+for p in "${SER_PKGS[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || ser_missing+=("$p")
+done
+if [ ${#ser_missing[@]} -gt 0 ]; then
+  SUDO=""
+  [ "$(id -u)" -ne 0 ] && SUDO="sudo"
+  export DEBIAN_FRONTEND=noninteractive
+  $SUDO apt-get update -qq
+  $SUDO apt-get install -y -qq --no-install-recommends "${ser_missing[@]}"
+fi
+# ---- end of serializers section ----

@@ -1414,6 +1414,83 @@ static void test_remote2_functions(void **state) {
     tu_system_end(sys);
 }
 /* remote2 end */
+/* ---- serializers (akt/remote.h, serial) ------------------------------------------------- */
+
+static int ser_encode(akt_msg *msg, void *data, void **bytes, size_t *len, akt_free_fn *free_fn) {
+    (void)msg, (void)data, (void)bytes, (void)len, (void)free_fn;
+    return AKT_ENOTSUP;
+}
+
+static int ser_decode(const char *type, const void *bytes, size_t len, void *data, akt_msg **out) {
+    (void)type, (void)bytes, (void)len, (void)data, (void)out;
+    return AKT_ENOTSUP;
+}
+
+static void test_serializer_functions(void **state) {
+    (void)state;
+    akt_serializer ok = {
+        .size = sizeof ok, .name = "mine", .encode = ser_encode, .decode = ser_decode};
+    akt_system *sys = tu_system("sbad", 1);
+    const char *name = "x";
+    BAD(AKT_EINVAL, akt_serializer_register, NULL, &ok);
+    BAD(AKT_EINVAL, akt_serializer_register, sys, NULL);
+    akt_serializer bad = ok;
+    bad.size = 4;
+    BAD(AKT_EINVAL, akt_serializer_register, sys, &bad);
+    bad = ok;
+    bad.name = NULL;
+    BAD(AKT_EINVAL, akt_serializer_register, sys, &bad);
+    bad.name = "bad name";
+    BAD(AKT_EINVAL, akt_serializer_register, sys, &bad);
+    bad = ok;
+    bad.decode = NULL;
+    BAD(AKT_EINVAL, akt_serializer_register, sys, &bad);
+    BAD(0, akt_serializer_register, sys, &ok);
+    BAD(AKT_EEXIST, akt_serializer_register, sys, &ok);
+    bad = ok;
+    bad.name = AKT_SERIALIZER_CBOR;
+    BAD(AKT_EEXIST, akt_serializer_register, sys, &bad);
+    char longtype[300];
+    memset(longtype, 't', sizeof longtype - 1);
+    longtype[sizeof longtype - 1] = 0;
+    BAD(AKT_EINVAL, akt_serializer_bind, NULL, "t", "mine");
+    BAD(AKT_EINVAL, akt_serializer_bind, sys, "", "mine");
+    BAD(AKT_EINVAL, akt_serializer_bind, sys, longtype, "mine");
+    BAD(AKT_EINVAL, akt_serializer_bind, sys, "t", "");
+    BAD(AKT_ENOTFOUND, akt_serializer_bind, sys, "t", "nobody");
+    BAD(0, akt_serializer_bind, sys, "t", "mine");
+    BAD(AKT_EINVAL, akt_serializer_for, NULL, "t", &name);
+    BAD(AKT_EINVAL, akt_serializer_for, sys, NULL, &name);
+    BAD(AKT_EINVAL, akt_serializer_for, sys, "t", NULL);
+    BAD(AKT_EINVAL, akt_serializer_for, sys, longtype, &name);
+    BAD(0, akt_serializer_for, sys, "t", &name);
+    assert_string_equal(name, "mine");
+    struct {
+        uint32_t magic;
+    } not_a_descriptor = {0};
+    BAD(AKT_EINVAL, akt_serializer_protobuf, NULL, (const void *)&not_a_descriptor);
+    BAD(AKT_EINVAL, akt_serializer_protobuf, sys, NULL);
+    BAD(AKT_EINVAL, akt_serializer_protobuf, sys, (const void *)&not_a_descriptor);
+    akt_msg *m = NULL;
+    struct {
+        const void *descriptor;
+    } not_a_message = {&not_a_descriptor};
+    BAD(AKT_EINVAL, akt_msg_new_protobuf, NULL, &m);
+    BAD(AKT_EINVAL, akt_msg_new_protobuf, (const void *)&not_a_message, &m);
+    TU_OK(akt_msg_new_bytes("t", "x", 1, AKT_COPY, &m));
+    struct ProtobufCMessage *out = NULL;
+    BAD(AKT_EINVAL, akt_msg_protobuf, NULL, (const void *)&not_a_descriptor, &out);
+    BAD(AKT_EINVAL, akt_msg_protobuf, m, NULL, &out);
+    BAD(AKT_EINVAL, akt_msg_protobuf, m, (const void *)&not_a_descriptor, &out);
+    akt_msg_release(m);
+    TU_OK(akt_system_retain(sys)); /* kept past the end for the calls below */
+    tu_system_end(sys);
+    BAD(AKT_ECLOSED, akt_serializer_register, sys,
+        &(akt_serializer){
+            .size = sizeof ok, .name = "late", .encode = ser_encode, .decode = ser_decode});
+    BAD(AKT_ECLOSED, akt_serializer_bind, sys, "t", NULL);
+    TU_OK(akt_system_release(sys));
+}
 
 /* ---- telemetry (akt/telemetry.h) ------------------------------------------------------ */
 
@@ -1713,6 +1790,7 @@ int main(void) {
         TU_TEST(test_remote2_functions),
         /* remote2 end */
         /* serial begin: serializer registry (JSON, CBOR, protobuf, custom) */
+        TU_TEST(test_serializer_functions),
         /* serial end */
         /* fault begin: fault tolerance: passivation, breaker, pipe_to, guardian */
         TU_TEST(test_fault_functions),

@@ -356,6 +356,16 @@ export class ActorSystem extends AktEventEmitter {
    *  pid; an unknown actor fails the ask with NotFoundError, a lost node with
    *  UnreachableError. */
   remoteLookup(address: string): Pid;
+  /** Messages of type (null: the default) cross to other nodes with the serializer name
+   *  ("json", "cbor", "protobuf" or a registered one); null unbinds. */
+  bindSerializer(type: string | null, name: string | null): void;
+  /** The serializer messages of type cross with, or null. */
+  serializerFor(type: string): string | null;
+  /** A serializer written in JS for the instances of cls, sent as messages of type. */
+  registerSerializer<T>(name: string, spec: {
+    type: string; cls: new (...args: any[]) => T;
+    encode: (value: T) => Uint8Array; decode: (buf: Uint8Array) => T;
+  }): void;
   /** Resumes the suspended actor at path; NotFoundError if there is none. */
   reinstateNamed(path: string): void;
   subscribe(kinds: EventKind | EventKind[], fn: (ev: AktEvent) => void): Subscription;

@@ -540,8 +540,8 @@ void akt__endpoint_send(akt__node_r *n, akt__proxy *p, akt_msg *msg, akt_pid sen
                         akt_future *reply) {
     const char *why = NULL;
     int code = AKT_EUNREACHABLE;
-    const void *data = NULL;
-    size_t len = 0;
+    char refused[400];
+    akt__serial_out so = {.name = ""};
     akt__out *o = calloc(1, sizeof *o);
     akt__conn *c = NULL;
     if (!o) {
@@ -550,8 +550,8 @@ void akt__endpoint_send(akt__node_r *n, akt__proxy *p, akt_msg *msg, akt_pid sen
     } else if (n->closing) {
         why = "system shutting down: remoting is closed";
         code = AKT_ECLOSED;
-    } else if ((code = akt_msg_bytes(msg, &data, &len)) != 0) {
-        why = "message has no bytes to cross to a remote node";
+    } else if ((code = akt__serial_encode(n->serial, msg, &so, refused, sizeof refused)) != 0) {
+        why = refused; /* refused here: nothing of it is sent */
     } else {
         akt__peer *q = akt__endpoint_peer(n, p->peer_key, p->system, p->host, p->port);
         c = q ? akt__endpoint_conn(n, q, &why) : NULL;
@@ -572,14 +572,16 @@ void akt__endpoint_send(akt__node_r *n, akt__proxy *p, akt_msg *msg, akt_pid sen
         else
             akt__publish_at(n->sys, AKT_EVENT_DEAD_LETTER, p->pid, p->address, sender, msg, 0, why);
         if (reply) akt__future_fail(reply, code, why, NULL);
+        akt__serial_done(&so);
         return;
     }
     Akt__Remote__Tell t = AKT__REMOTE__TELL__INIT;
     t.to = p->path;
     t.from = (char *)akt__sender_address(n, p, sender);
     t.type = (char *)akt_msg_type(msg);
-    t.payload.data = (uint8_t *)data;
-    t.payload.len = len;
+    t.serializer = (char *)so.name;
+    t.payload.data = (uint8_t *)so.data;
+    t.payload.len = so.len;
     akt__pending *pa = NULL;
     if (reply) {
         pa = malloc(sizeof *pa);
@@ -594,7 +596,9 @@ void akt__endpoint_send(akt__node_r *n, akt__proxy *p, akt_msg *msg, akt_pid sen
     f.body_case = AKT__REMOTE__FRAME__BODY_TELL;
     f.tell = &t;
     int big = akt__remote__frame__get_packed_size(&f) > n->max_frame;
-    if ((reply && !pa) || big || !(o->frame = akt__wire_pack(&f, &o->len))) {
+    int packed = !(reply && !pa) && !big && (o->frame = akt__wire_pack(&f, &o->len)) != NULL;
+    akt__serial_done(&so); /* the frame holds a copy */
+    if (!packed) {
         code = big ? AKT_EINVAL : AKT_ENOMEM;
         free(pa);
         why = big ? "message larger than the remote frame limit"
@@ -828,25 +832,28 @@ static void akt__reply_run(akt__io *io, akt__io_cmd *cmd) {
         Akt__Remote__Payload pl = AKT__REMOTE__PAYLOAD__INIT;
         Akt__Remote__Failure fl = AKT__REMOTE__FAILURE__INIT;
         rp.correlation = r->corr;
-        const void *data = NULL;
-        size_t len = 0;
-        if (rc == 0 && reply) rc = akt_msg_bytes(reply, &data, &len);
+        akt__serial_out so = {.name = ""};
+        char refused[400] = "";
+        if (rc == 0 && reply)
+            rc = akt__serial_encode(c->node->serial, reply, &so, refused, sizeof refused);
         if (rc == 0 && reply) {
             pl.type = (char *)akt_msg_type(reply);
-            pl.data.data = (uint8_t *)data;
-            pl.data.len = len;
+            pl.serializer = (char *)so.name;
+            pl.data.data = (uint8_t *)so.data;
+            pl.data.len = so.len;
             rp.result_case = AKT__REMOTE__REPLY__RESULT_OK;
             rp.ok = &pl;
         } else {
-            const char *reason = NULL;
+            const char *reason = refused[0] ? refused : NULL;
             if (rc == 0) rc = AKT_EINVAL; /* answered with nothing: cannot happen */
-            akt_future_failure(r->future, &reason, NULL);
+            if (!reason) akt_future_failure(r->future, &reason, NULL);
             fl.code = rc;
             fl.reason = (char *)(reason ? reason : akt_strerror(rc));
             rp.result_case = AKT__REMOTE__REPLY__RESULT_FAILURE;
             rp.failure = &fl;
         }
         akt__send_reply(c, &rp);
+        akt__serial_done(&so);
     }
     if (reply) akt_msg_release(reply);
     akt_future_release(r->future);
@@ -897,8 +904,30 @@ static akt_pid akt__conn_sender(akt__conn *c, const char *from) {
 static int akt__on_tell(akt__conn *c, const Akt__Remote__Tell *t) {
     akt__node_r *n = c->node;
     akt_msg *msg = NULL;
-    int rc = akt__flow_msg(c, t->type && *t->type ? t->type : "", t->payload.data, t->payload.len,
-                           &msg);
+    char undecoded[400];
+    const char *type = t->type && *t->type ? t->type : "";
+    int rc;
+    if (!t->serializer || !*t->serializer) {
+        rc = akt__flow_msg(c, type, t->payload.data, t->payload.len, &msg);
+    } else {
+        rc = akt__serial_decode(n->serial, t->serializer, type, t->payload.data, t->payload.len,
+                                &msg, undecoded, sizeof undecoded);
+        if (rc == 0) rc = akt__flow_consumed(c);
+        if (rc && msg) {
+            akt_msg_release(msg);
+            msg = NULL;
+        }
+    }
+    if (rc && t->serializer && *t->serializer &&
+        akt_msg_new_bytes(type, t->payload.data, t->payload.len, AKT_COPY, &msg) == 0) {
+        /* A payload this node cannot decode: a dead letter here, with the bytes as they came. */
+        akt__flow_consumed(c);
+        akt__publish_at(n->sys, AKT_EVENT_DEAD_LETTER, (akt_pid){0}, t->to,
+                        akt__conn_sender(c, t->from), msg, 0, undecoded);
+        akt_msg_release(msg);
+        if (t->correlation) akt__reply_failure(c, t->correlation, rc, undecoded);
+        return 0;
+    }
     if (rc) {
         if (t->correlation)
             akt__reply_failure(c, t->correlation, rc, "message refused by the remote node");
@@ -942,10 +971,16 @@ static int akt__on_reply(akt__conn *c, const Akt__Remote__Reply *rp) {
     *pp = p->next;
     if (rp->result_case == AKT__REMOTE__REPLY__RESULT_OK && rp->ok) {
         akt_msg *m = NULL;
-        int rc = akt_msg_new_bytes(rp->ok->type && *rp->ok->type ? rp->ok->type : "",
-                                   rp->ok->data.data, rp->ok->data.len, AKT_COPY, &m);
+        char undecoded[400] = "";
+        int rc = akt__serial_decode(
+            c->node->serial, rp->ok->serializer, rp->ok->type && *rp->ok->type ? rp->ok->type : "",
+            rp->ok->data.data, rp->ok->data.len, &m, undecoded, sizeof undecoded);
         if (rc)
-            akt__future_fail(p->future, rc, "the remote reply could not be read", NULL);
+            akt__future_fail(p->future, rc,
+                             rp->ok->serializer && *rp->ok->serializer
+                                 ? undecoded
+                                 : "the remote reply could not be read",
+                             NULL);
         else
             akt__future_complete(p->future, 0, m);
         if (m) akt_msg_release(m);

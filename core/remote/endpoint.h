@@ -10,6 +10,7 @@
 #include "io/io.h"
 #include "kernel/sys.h"
 #include "proto/remote.pb-c.h"
+#include "serial/serial.h"
 #include "tls.h"
 
 struct akt__conn;
@@ -163,7 +164,8 @@ typedef struct akt__node_r {
     akt__tls_ctx *tls;     /* NULL: plaintext */
     uint64_t tls_failures; /* under lock: akt_remote_tls_failures */
     char tls_reason[240];
-    char *address; /* "akt://name@host:port" */
+    akt__serial *serial; /* the system's serializers (made before the node: freed after it) */
+    char *address;       /* "akt://name@host:port" */
     akt_dispatcher *proxies;
     pthread_mutex_t lock; /* the proxy list; the TLS failure record */
     akt__proxy *proxy_list;
@@ -251,6 +253,9 @@ void akt__flow_unadmit(akt_system *s, akt__cell *c, uint32_t k);
 void akt__window_give(akt__window *win, uint64_t k);
 /* An inbound message whose release counts in c's credit: copies data. */
 int akt__flow_msg(akt__conn *c, const char *type, const uint8_t *data, size_t len, akt_msg **out);
+/* A message made from a payload by a serializer (its release cannot be hooked): counted
+ * consumed at its arrival. */
+int akt__flow_consumed(akt__conn *c);
 /* Loop, after a wake-up: each inbound connection grants what its messages' releases
  * counted since the last grant. */
 void akt__flow_grant(akt__node_r *n);

@@ -75,10 +75,32 @@ static void akt__credit_unref(akt__credit *cr) {
 
 /* A message's release: one more consumed. The first consumed since the last grant wakes
  * the loop to grant it (with the ones after it). */
+static void akt__flow_count(akt__credit *cr);
+
 static void akt__flow_release(void *data) {
     akt__flow_block *b = (akt__flow_block *)((uint8_t *)data - offsetof(akt__flow_block, data));
     akt__credit *cr = b->credit;
     free(b);
+    akt__flow_count(cr);
+    akt__credit_unref(cr);
+}
+
+/* The connection's credit record, made at its first inbound message. */
+static int akt__flow_record(akt__conn *c) {
+    if (c->credit) return 0;
+    akt__credit *cr = calloc(1, sizeof *cr);
+    if (!cr) return AKT_ENOMEM;
+    atomic_init(&cr->consumed, 0);
+    atomic_init(&cr->granted, 0);
+    atomic_init(&cr->refs, 1); /* the connection's */
+    atomic_init(&cr->closed, 0);
+    cr->node = c->node;
+    c->credit = cr;
+    return 0;
+}
+
+/* One more consumed on cr; the first since the last grant wakes the loop to grant it. */
+static void akt__flow_count(akt__credit *cr) {
     /* seq_cst: one half of a Dekker pair with akt__flow_grant's store of granted then
      * load of consumed: either this sees the grant that missed it, or the grant sees
      * this count, so no consumed message goes ungranted. */
@@ -86,20 +108,17 @@ static void akt__flow_release(void *data) {
     if (was == atomic_load(&cr->granted) &&
         !atomic_load_explicit(&cr->closed, memory_order_acquire))
         akt__io_wake(&cr->node->io);
-    akt__credit_unref(cr);
+}
+
+int akt__flow_consumed(akt__conn *c) {
+    int rc = akt__flow_record(c);
+    if (rc == 0) akt__flow_count(c->credit);
+    return rc;
 }
 
 int akt__flow_msg(akt__conn *c, const char *type, const uint8_t *data, size_t len, akt_msg **out) {
-    if (!c->credit) {
-        akt__credit *cr = calloc(1, sizeof *cr);
-        if (!cr) return AKT_ENOMEM;
-        atomic_init(&cr->consumed, 0);
-        atomic_init(&cr->granted, 0);
-        atomic_init(&cr->refs, 1); /* the connection's */
-        atomic_init(&cr->closed, 0);
-        cr->node = c->node;
-        c->credit = cr;
-    }
+    int rc0 = akt__flow_record(c);
+    if (rc0) return rc0;
     akt__flow_block *b = malloc(sizeof *b + len);
     if (!b) return AKT_ENOMEM;
     if (len) memcpy(b->data, data, len);
@@ -128,7 +147,7 @@ void akt__flow_grant(akt__node_r *n) {
             f.body_case = AKT__REMOTE__FRAME__BODY_CREDIT;
             f.credit = &m;
             if (akt__endpoint_enqueue_frame(c, &f)) break; /* no memory: the next wake-up */
-            atomic_store(&cr->granted, got);               /* seq_cst: see akt__flow_release */
+            atomic_store(&cr->granted, got);               /* seq_cst: see akt__flow_count */
         }
     }
 }

@@ -151,6 +151,7 @@ AKT_API int akt_remote_start(akt_system *system, const akt_remote_options *optio
     n->window = o.send_window ? o.send_window : AKT_REMOTE_DEFAULT_WINDOW;
     if (getrandom(&n->incarnation, sizeof n->incarnation, 0) != sizeof n->incarnation)
         n->incarnation = (uint64_t)akt__now_ns() ^ (uint64_t)(uintptr_t)n;
+    n->serial = akt__serial_of(system, 1);
     n->part.key = &akt__remote_key;
     n->part.closing = akt__node_closing;
     n->part.stop = akt__node_stop;
@@ -161,6 +162,7 @@ AKT_API int akt_remote_start(akt_system *system, const akt_remote_options *optio
     n->io.on_quit = akt__node_on_quit;
     n->io.wake_data = n;
     int rc = akt__io_init(&n->io);
+    if (!rc && !n->serial) rc = akt__sys_closed(system) ? AKT_ECLOSED : AKT_ENOMEM;
     if (!rc) rc = akt__node_bind(n, o.port);
     if (!rc) {
         char buf[160];

@@ -128,6 +128,97 @@ AKT_API int akt_remote_spawn(akt_system *system, const char *node_address, const
                              const char *name, int64_t timeout_ns, akt_pid *out);
 /* remote2 end */
 /* serial begin: serializer registry (JSON, CBOR, protobuf, custom) */
+/* Serializers (akt >= 0.4): how a message crosses to another node. Each system has a
+ * registry of serializers by name and of bindings type name -> serializer (and a default
+ * for the types bound to none). A message crossing the wire is packed by the serializer
+ * bound to its type; the frame names the serializer, and the receiving node decodes it
+ * with the serializer of that name in its own registry.
+ * - No serializer bound (and no default): the message crosses as its bytes (a bytes
+ *   message, or an object message's to_bytes). akt's own type names ("akt.*": the canonical
+ *   scalars AKT_TYPE_*, akt's system and control messages) cross so unless a serializer is
+ *   bound to their exact name: the default never applies to them.
+ * - A message with no serializer and no bytes (an object without to_bytes), or one its
+ *   serializer cannot encode, is refused on the sending node: it becomes a dead letter there
+ *   with the reason, and an ask fails with the serializer's code (AKT_ENOTSUP for no bytes),
+ *   before anything is sent; nothing is ever sent half-encoded.
+ * - On the receiving node a serializer name it does not know, or bytes its serializer
+ *   cannot decode, make a dead letter there with the reason; an ask fails with its code.
+ * Built in, registered in every system under these names:
+ *   "json"      the bytes are one JSON value (RFC 8259), checked with jansson, sent as
+ *               compact text; a canonical scalar maps to its JSON value (akt.Bytes and
+ *               non-finite floats have none: AKT_ENOTSUP). Decodes to the same type name
+ *               with the JSON text (a scalar type: its canonical bytes).
+ *   "cbor"      the same values as CBOR (RFC 8949, libcbor): the JSON data model (objects
+ *               with string keys, arrays, strings, 64-bit integers, doubles, booleans,
+ *               null), plus akt.Bytes as a byte string. Received CBOR outside that model
+ *               (tags, undefined, byte strings inside a tree, non-string keys, integers
+ *               beyond int64) is a decode failure. Decodes to JSON text (the neutral tree
+ *               every binding maps to its own values: dict, object, Map) or to a scalar.
+ *   "protobuf"  a protobuf-c message of a descriptor registered with
+ *               akt_serializer_protobuf: checked against it on both ends; the bytes are the
+ *               message's protobuf encoding and its type name is the message's full name,
+ *               so another language's protobuf runtime reads them as they are. A type with
+ *               no registered descriptor crosses unchecked. */
+#define AKT_SERIALIZER_JSON "json"
+#define AKT_SERIALIZER_CBOR "cbor"
+#define AKT_SERIALIZER_PROTOBUF "protobuf"
+/* Longest serializer name, in bytes; names are [A-Za-z0-9._-]. */
+#define AKT_SERIALIZER_NAME_MAX 63
+
+struct ProtobufCMessage;
+struct ProtobufCMessageDescriptor;
+
+typedef struct akt_serializer {
+    size_t size;      /* sizeof(akt_serializer) */
+    const char *name; /* 1..AKT_SERIALIZER_NAME_MAX bytes of [A-Za-z0-9._-]; copied */
+    /* Packs msg (borrowed) into bytes: *bytes and *len, and *free_fn (a function akt calls
+     * on *bytes once sent, or AKT_BORROW for memory that lives as long as msg). Returns 0
+     * or an AKT_E* code (the message is then refused). Runs on the remoting thread. */
+    int (*encode)(akt_msg *msg, void *data, void **bytes, size_t *len, akt_free_fn *free_fn);
+    /* Makes the message of type type from len bytes (borrowed, for the call only) into *out
+     * (a new reference akt takes). Returns 0 or an AKT_E* code (a dead letter). Runs on the
+     * remoting thread. */
+    int (*decode)(const char *type, const void *bytes, size_t len, void *data, akt_msg **out);
+    /* Optional: called once with data when the system is freed. */
+    void (*free)(void *data);
+    void *data;
+} akt_serializer;
+
+/* Registers serializer (copied) by its name in system's registry. AKT_EINVAL for a NULL
+ * or malformed argument (no encode or decode, a bad name); AKT_EEXIST if the name is taken
+ * (the built-in names included); AKT_ENOMEM; AKT_ECLOSED once the system shut down. On
+ * success free (if any) is called with data when the system is freed, and never before. */
+AKT_API int akt_serializer_register(akt_system *system, const akt_serializer *serializer);
+
+/* Binds messages of type (1..255 bytes) to the serializer registered as name; type NULL
+ * binds the default (for every type bound to none, "akt.*" names excepted); name
+ * NULL removes the binding. A later binding replaces an earlier one; messages already on
+ * their way keep theirs. AKT_EINVAL for a bad type, AKT_ENOTFOUND for a name not
+ * registered, AKT_ECLOSED once the system shut down. */
+AKT_API int akt_serializer_bind(akt_system *system, const char *type, const char *name);
+
+/* Registers descriptor (a protobuf-c message descriptor, which must outlive the system)
+ * and binds its full name (descriptor->name) to the "protobuf" serializer. AKT_EINVAL for
+ * NULL or a descriptor that is not a message descriptor, AKT_ECLOSED once the system shut
+ * down. */
+AKT_API int akt_serializer_protobuf(akt_system *system,
+                                    const struct ProtobufCMessageDescriptor *descriptor);
+
+/* The name of the serializer messages of type cross with (bound, or the default, or NULL
+ * when they cross as their bytes), into *name (valid until the system is freed). AKT_EINVAL
+ * for NULL arguments or a bad type. */
+AKT_API int akt_serializer_for(akt_system *system, const char *type, const char **name);
+
+/* A new bytes message holding message's protobuf encoding, of type its descriptor's full
+ * name. AKT_EINVAL for NULL; AKT_ENOMEM. */
+AKT_API int akt_msg_new_protobuf(const struct ProtobufCMessage *message, akt_msg **out);
+
+/* Unpacks msg, a message of descriptor's type, into *out (free it with
+ * protobuf_c_message_free_unpacked(*out, NULL)). AKT_ETYPE if msg has another type name,
+ * AKT_EINVAL if its bytes are not a valid message of descriptor (or an argument is NULL),
+ * the code of akt_msg_bytes if it has no bytes. */
+AKT_API int akt_msg_protobuf(akt_msg *msg, const struct ProtobufCMessageDescriptor *descriptor,
+                             struct ProtobufCMessage **out);
 /* serial end */
 
 #ifdef __cplusplus

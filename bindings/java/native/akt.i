@@ -244,6 +244,15 @@ AKTJ_FUTURE_CALLBACK(akt_shutdown_cb, aktj_shutdown_done)
 %ignore akt_grain_tell;
 %ignore akt_grain_ask;
 %ignore AKT_GRAIN_DEACTIVATE_AFTER_DEFAULT_NS;
+/* Serializers: akt_serializer_bind as it is; the rest through aktj.h (aktj_serial.c). */
+%ignore akt_serializer;
+%ignore akt_serializer_register;
+%ignore akt_serializer_for;
+%ignore akt_serializer_protobuf;
+%ignore akt_msg_new_protobuf;
+%ignore akt_msg_protobuf;
+%ignore ProtobufCMessage;
+%ignore ProtobufCMessageDescriptor;
 %ignore AKT_BORROW;
 %ignore AKT_COPY;
 %ignore AKT_API;

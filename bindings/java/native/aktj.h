@@ -218,5 +218,10 @@ jlong aktj_stat_live_objects(void);
 /* remoteStart with a flow-control window (akt_remote_options.send_window; 0: default). */
 int aktj_remote_start_window(jlong system, const char *host, int port, jlong heartbeat_ns,
                              int heartbeat_misses, jlong send_window);
+/* Serializers (aktj_serial.c): a pass-through serializer named name whose bytes Java makes
+ * and reads (Serializers.java); the serializer messages of type cross with, or NULL (rc_out[0]
+ * gets akt_serializer_for's code). akt_serializer_bind is wrapped as it is. */
+int aktj_serializer_register_bytes(jlong system, const char *name);
+jstring aktj_serializer_for(JNIEnv *env, jlong system, const char *type, jintArray rc_out);
 
 #endif /* AKTJ_H */

@@ -7,7 +7,7 @@ const { makeError, errnos } = require('./errors.cjs');
 const { shared, S_PID } = require('./shared.cjs');
 const { kCell, kLive, kHandle, kHeld } = require('./internal.cjs');
 const { Pid } = require('./pid.cjs');
-const { Message } = require('./types.cjs');
+const { Message, wire } = require('./types.cjs');
 const { put, byRef } = require('./values.cjs');
 
 const optType = (opts) => (opts === undefined ? undefined : opts.type);
@@ -64,6 +64,7 @@ class Context {
    *  (e.g. { headers: ctx.headers } to carry the request's headers back). */
   respond(msg, opts) {
     check(this);
+    msg = wire(msg);
     if (opts === undefined && byRef(msg) && !(msg instanceof Message)) native.ctxRespondSlot(put(msg));
     else native.ctxRespond(dataOf(msg), typeOf(msg, opts), opts && opts.headers);
   }
@@ -79,6 +80,7 @@ class Context {
    *  (tellSlot, not Pid.tell's fastTell: it checks the pid's parts). */
   tell(pid, msg, opts) {
     check(this);
+    msg = wire(msg);
     const h = this[kCell].system[kHandle];
     if (opts === undefined && byRef(msg) && !(msg instanceof Message)) native.tellSlot(h, pid.lo, pid.hi, put(msg));
     else native.tell(h, pid.lo, pid.hi, dataOf(msg), typeOf(msg, opts), opts && opts.headers);

@@ -3,7 +3,7 @@
 
 const native = require('./addon.cjs');
 const { kick } = require('./pump.cjs');
-const { Message } = require('./types.cjs');
+const { Message, wire } = require('./types.cjs');
 const { makeError, errnos } = require('./errors.cjs');
 const { put, byRef } = require('./values.cjs');
 const { shared, S_PID, S_TELL_SLOT } = require('./shared.cjs');
@@ -118,6 +118,7 @@ class Pid {
    *  that the receiver reads as ctx.headers. */
   tell(msg, opts) {
     const h = this.system[kHandle];
+    msg = wire(msg);
     if (msg instanceof Message) native.tell(h, this.lo, this.hi, msg.data, msg.type, opts && opts.headers);
     else if (opts !== undefined) native.tell(h, this.lo, this.hi, msg, opts.type, opts.headers);
     else if (byRef(msg)) {
@@ -138,6 +139,7 @@ class Pid {
    */
   ask(msg, opts) {
     const h = this.system[kHandle];
+    msg = wire(msg);
     const p = askVia((m, t, ty, c) => native.ask(h, this.lo, this.hi, m, t, ty, c),
       (s, t, c) => native.askSlot(h, this.lo, this.hi, s, t, undefined, c), msg, opts);
     return explained(p, this, msg, this.system[kCallSites], this.ask);

@@ -9,7 +9,7 @@ const { kick } = require('./pump.cjs');
 const { shared, S_PID } = require('./shared.cjs');
 const { Pid } = require('./pid.cjs');
 const { Topic } = require('./topic.cjs');
-const { Message } = require('./types.cjs');
+const { Message, registerType, registerEncoder } = require('./types.cjs');
 const { validateCron } = require('./cron.cjs');
 
 const AKT_CRON_UTC = 1;
@@ -264,6 +264,40 @@ class ActorSystem extends EventEmitter {
   remoteAddress() {
     this.#open();
     return native.remoteAddress(this[kHandle]);
+  }
+
+  /**
+   * Messages of type (null: the default, for every type bound to none) cross to other nodes
+   * with the serializer name: "json", "cbor", "protobuf" or one registered with
+   * registerSerializer; null unbinds. Plain objects and arrays travel as "akt.Json".
+   */
+  bindSerializer(type, name) {
+    this.#open();
+    native.serializerBind(this[kHandle], type, name);
+  }
+
+  /** The name of the serializer messages of type cross with, or null (their own bytes). */
+  serializerFor(type) {
+    this.#open();
+    return native.serializerFor(this[kHandle], type);
+  }
+
+  /**
+   * A serializer written in JS, for the instances of cls: they are sent as messages of
+   * type, encode(value) => Uint8Array, and such messages arrive as decode(buf) => value. The
+   * frame names the serializer, so a serializer of that name in another language reads the
+   * same bytes. Binds type to name.
+   */
+  registerSerializer(name, { type, cls, encode, decode }) {
+    this.#open();
+    if (typeof name !== 'string' || typeof type !== 'string' || typeof cls !== 'function' ||
+        typeof encode !== 'function' || typeof decode !== 'function') {
+      throw new TypeError('registerSerializer(name, { type, cls, encode, decode })');
+    }
+    native.serializerRegister(this[kHandle], name);
+    native.serializerBind(this[kHandle], type, name);
+    registerEncoder(cls, type, encode);
+    registerType(type, { decode });
   }
 
   /** The pid of the actor at "akt://<name>@<host>:<port>/user/<path>" on another node. */

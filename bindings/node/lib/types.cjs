@@ -57,4 +57,22 @@ function decode(buf, type) {
   return fn === undefined ? new Message(type, buf) : fn(buf);
 }
 
-module.exports = { Message, registerType, decode };
+// Serializers written in JS (ActorSystem.registerSerializer): a value of a registered class
+// is encoded into a typed Message when it is sent, and decoded by its type when it arrives.
+const encoders = new Map(); // class -> { type, encode }
+
+function registerEncoder(cls, type, encode) {
+  encoders.set(cls, { type, encode });
+}
+
+/** msg as it is sent: a Message of its serializer's type for a value of a registered class. */
+function wire(msg) {
+  if (encoders.size === 0 || msg === null || typeof msg !== 'object') return msg;
+  const e = encoders.get(msg.constructor);
+  if (e === undefined) return msg;
+  const bytes = e.encode(msg);
+  if (!(bytes instanceof Uint8Array)) throw new TypeError(`the serializer of ${e.type} must encode to a Uint8Array`);
+  return new Message(e.type, bytes);
+}
+
+module.exports = { Message, registerType, decode, registerEncoder, wire };

@@ -167,7 +167,9 @@ int an_ok(napi_env env, napi_status st);
 void an_values_init(an_sys *s);
 /* Makes a message from a JS value, to be sent in system s. type may be NULL (a default by
  * kind). by_ref != 0 allows passing JS objects by reference; otherwise they are
- * JSON-encoded for another language. */
+ * JSON-encoded for another language. AN_BY_REF_AND_BYTES: both (an answer whose asker may
+ * be on another node). */
+#define AN_BY_REF_AND_BYTES 2
 int an_msg_from_js(an_sys *s, napi_env env, napi_value v, const char *type, int by_ref,
                    akt_msg **out);
 /* Whether msg is a JS value by reference of one of this instance's systems. */
@@ -260,6 +262,8 @@ int an_headers_set(napi_env env, an_inst *I, akt_msg *m, napi_value obj);
 napi_status an_register_grain(napi_env env, napi_value exports, an_inst *I);
 /* remote2.c: remoteSpawn */
 napi_status an_register_remote2(napi_env env, napi_value exports, an_inst *I);
+/* serial.c: serializers for remoting */
+napi_status an_register_serial(napi_env env, napi_value exports, an_inst *I);
 
 /* Shorthand for the argument prologue of every exported function. */
 #define AN_ARGS(n)                                   \

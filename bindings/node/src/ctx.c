@@ -1,6 +1,8 @@
 /* The actor context from JS. akt's context is valid only during the callback that got it;
  * the addon keeps it in cur_ctx for exactly that long, so a late call gets AKT_EMISUSE
  * (lib/context.cjs also checks that the JS Context it was called on is the live one). */
+#include <akt/remote.h>
+
 #include "addon.h"
 
 #define AN_CTX()               \
@@ -54,6 +56,12 @@ static napi_value respond_impl(napi_env env, napi_callback_info info, int is_slo
     akt_pid sender = {0};
     akt_ctx_sender(ctx, &sender);
     int by_ref = sender.id == AKT_PID_NONE_ID || an_js_pid(I, NULL, sender);
+    /* No sender on a node with remoting: the asker may be another node's (a remote ask),
+     * whose answer the remoting thread must read as bytes. */
+    char addr[1];
+    if (sender.id == AKT_PID_NONE_ID &&
+        akt_remote_address(I->cur_sys->sys, addr, sizeof addr, NULL) != AKT_ENOTFOUND)
+        by_ref = AN_BY_REF_AND_BYTES;
     akt_msg *m;
     AN_RC(an_msg_arg(I->cur_sys, env, argv[0], is_slot, type, by_ref, &m));
     if (argc > 2) {

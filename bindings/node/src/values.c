@@ -191,8 +191,19 @@ static int msg_of_slot(an_sys *s, int32_t slot, const char *type, akt_msg **out)
     return rc;
 }
 
+/* The object by reference, and its JSON bytes made now for whoever is not JS (an answer
+ * that may go to another node); the reference alone if JSON cannot hold it. */
+static int msg_of_slot_and_json(an_sys *s, napi_env env, int32_t slot, const char *type,
+                                akt_msg **out) {
+    size_t n;
+    char *json = slot < 0 ? NULL : json_of(s->inst, env, slot_get(s->inst, env, slot), &n);
+    if (!json) return msg_of_slot(s, slot, type, out);
+    return new_val(s, type ? type : AN_TYPE_JSON, slot, json, n, out);
+}
+
 int an_msg_from_slot(an_sys *s, napi_env env, int32_t slot, const char *type, int by_ref,
                      akt_msg **out) {
+    if (by_ref == AN_BY_REF_AND_BYTES) return msg_of_slot_and_json(s, env, slot, type, out);
     if (by_ref) return msg_of_slot(s, slot, type, out);
     size_t n;
     char *json = json_of(s->inst, env, slot_get(s->inst, env, slot), &n);
@@ -255,6 +266,8 @@ static int msg_of_object(an_sys *s, napi_env env, napi_value v, const char *type
         return new_val(s, type ? type : AN_TYPE_BYTES, by_ref ? slot_put(I, env, v) : -1, copy, n,
                        out);
     }
+    if (by_ref == AN_BY_REF_AND_BYTES)
+        return msg_of_slot_and_json(s, env, slot_put(I, env, v), type, out);
     if (by_ref) return msg_of_slot(s, slot_put(I, env, v), type, out);
     char *json = json_of(I, env, v, &n);
     if (!json) return msg_of_slot(s, slot_put(I, env, v), type, out); /* opaque, as above */

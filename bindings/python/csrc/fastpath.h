@@ -284,5 +284,10 @@ struct akt_py_qitem {
 
 /* Registers sys.modules["akt._stream"] (the C half of akt.stream). -1 with an error. */
 int akt_py_stream_install(PyObject *modules);
+/* ------------------------------------------------------------------ serializers (serial.c) */
+
+PyObject *akt_py_serializer_register(akt_py_system *s, PyObject *args);
+PyObject *akt_py_serializer_bind(akt_py_system *s, PyObject *args);
+PyObject *akt_py_serializer_for(akt_py_system *s, PyObject *type);
 
 #endif

@@ -440,11 +440,18 @@ static int tls_path(PyObject *o, void *out) {
 }
 
 static PyObject *system_remote_start(akt_py_system *self, PyObject *args, PyObject *kw) {
-    static char *names[] = {
-        "host",     "port",    "max_frame_bytes", "heartbeat_interval", "heartbeat_misses",
-        "tls_cert", "tls_key", "tls_ca",          "tls_peer_name",      "tls_require_client_cert",
-        "send_window",
-        NULL};
+    static char *names[] = {"host",
+                            "port",
+                            "max_frame_bytes",
+                            "heartbeat_interval",
+                            "heartbeat_misses",
+                            "tls_cert",
+                            "tls_key",
+                            "tls_ca",
+                            "tls_peer_name",
+                            "tls_require_client_cert",
+                            "send_window",
+                            NULL};
     const char *host = NULL, *peer_name = NULL;
     int port = 0, client_cert = 0;
     unsigned long max_frame = 0, misses = 0, window = 0;
@@ -679,6 +686,15 @@ static PyMethodDef system_methods[] = {
      "remote_spawn(address, kind, name, timeout=10.0) -> Pid of a new actor named name on the "
      "node at address (\"akt://name@host:port\"), of a kind registered there with "
      "register_grain. ActorNotFound: no such kind; NameTaken: the name is taken there."},
+    {"serializer_register", (PyCFunction)akt_py_serializer_register, METH_VARARGS,
+     "serializer_register(name, encode, decode): a serializer for remoting written in Python: "
+     "encode(value) -> bytes, decode(type, data) -> value (run on the remoting thread)."},
+    {"serializer_bind", (PyCFunction)akt_py_serializer_bind, METH_VARARGS,
+     "serializer_bind(type, name): messages of type (None: the default) cross to other nodes "
+     "with the serializer name (\"json\", \"cbor\", \"protobuf\" or a registered one; "
+     "None: unbound)."},
+    {"serializer_for", (PyCFunction)akt_py_serializer_for, METH_O,
+     "serializer_for(type) -> the name of the serializer messages of type cross with, or None."},
     {NULL, NULL, 0, NULL},
 };
 

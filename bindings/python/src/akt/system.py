@@ -140,6 +140,13 @@ class ActorSystem(_fast.SystemCore):
         def remote_spawn(self, address: str, kind: str, name: str,
                          timeout: float = 10.0) -> Pid: ...
 
+        def serializer_register(self, name: str, encode: Callable[[Any], bytes],
+                                decode: Callable[[str, bytes], Any]) -> None: ...
+
+        def serializer_bind(self, type: Optional[str], name: Optional[str]) -> None: ...
+
+        def serializer_for(self, type: str) -> Optional[str]: ...
+
     def spawn(self, name: Optional[str], actor: "Actor | Callable[[], Actor]", *,
               dispatcher: Optional[str] = None, supervisor: Optional[Supervisor] = None,
               dependencies: Optional[dict[str, Any]] = None,

@@ -19,6 +19,7 @@ import java.util.concurrent.SynchronousQueue;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Function;
 import java.util.function.Consumer;
 
 /**
@@ -671,6 +672,50 @@ public final class ActorSystem implements AutoCloseable {
             throw Errors.of(Errors.ENOTFOUND, "remoteAddress (remoting not started)");
         }
         return a;
+    }
+
+    /**
+     * Messages of {@code type} (null: the default, for every type bound to none) cross to
+     * other nodes with the serializer {@code name}: {@code "json"}, {@code "cbor"},
+     * {@code "protobuf"} or one registered with {@link #registerSerializer}; null unbinds.
+     * Maps and lists travel as {@code akt.Json}. Throws {@link AktException}
+     * {@code AKT_ENOTFOUND} for a name not registered, {@code AKT_EINVAL} for a bad type.
+     */
+    public void bindSerializer(String type, String name) {
+        Errors.check(AktNativeJNI.akt_serializer_bind(handle, type, name), "bindSerializer");
+    }
+
+    /** The serializer messages of {@code type} cross with, or null (their own bytes). */
+    public String serializerFor(String type) {
+        Objects.requireNonNull(type, "type");
+        int[] rc = new int[1];
+        String name = AktNativeJNI.aktj_serializer_for(handle, type, rc);
+        Errors.check(rc[0], "serializerFor");
+        return name;
+    }
+
+    /**
+     * A serializer written in Java for the objects of {@code cls}, whose akt type name (its
+     * {@link MessageType}, or its binary name) is bound to {@code name}: akt asks
+     * {@code encode} for their bytes when they cross to another node, and a message of that
+     * type arriving as bytes becomes {@code decode(bytes)}. The frame names the serializer,
+     * so a serializer of that name in another language reads the same bytes. Throws
+     * {@link AktException} {@code AKT_EEXIST} if the name is taken.
+     */
+    public <T> void registerSerializer(String name, Class<T> cls, Function<? super T, byte[]> encode,
+            Function<byte[], ? extends T> decode) {
+        Objects.requireNonNull(name, "name");
+        Objects.requireNonNull(cls, "cls");
+        Objects.requireNonNull(encode, "encode");
+        Objects.requireNonNull(decode, "decode");
+        if (Scalars.typeOf(cls) != null || cls == BytesMessage.class) {
+            throw new IllegalArgumentException("akt: " + cls.getName() + " crosses as akt's own type");
+        }
+        MessageType named = cls.getAnnotation(MessageType.class);
+        String type = named != null ? named.value() : cls.getName();
+        Errors.check(AktNativeJNI.aktj_serializer_register_bytes(handle, name), "registerSerializer '" + name + "'");
+        Errors.check(AktNativeJNI.akt_serializer_bind(handle, type, name), "registerSerializer '" + name + "'");
+        Serializers.add(cls, new Serializers.Codec(type, o -> encode.apply(cls.cast(o)), decode::apply));
     }
 
     /**

@@ -61,6 +61,10 @@ final class Messages {
         }
         byte[] data = AktNativeJNI.aktj_msg_bytes(msg);
         if (data == null) data = new byte[0];
+        Object custom = Serializers.decode(type, data); /* a registered serializer's class */
+        if (custom != Scalars.NONE) {
+            return custom;
+        }
         Object scalar = Scalars.fromBytes(type, data); /* throws on a malformed payload */
         return scalar != Scalars.NONE ? scalar : new BytesMessage(type, data);
     }
@@ -76,6 +80,7 @@ final class Messages {
         if (obj instanceof BytesMessage b) {
             return b.data();
         }
-        return Scalars.toBytes(obj);
+        byte[] custom = Serializers.encode(obj);
+        return custom != null ? custom : Scalars.toBytes(obj);
     }
 }

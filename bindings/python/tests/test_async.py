@@ -314,3 +314,33 @@ def test_stop_while_awaiting_a_loop_future() -> None:
 
     asyncio.run(main())
     assert not sleeper.ended
+
+
+def test_a_request_awaited_twice_at_once_is_refused(system: akt.ActorSystem) -> None:
+    gate = threading.Event()
+    server = system.spawn(None, Server(gate), dispatcher="workers")
+    shared: list[Any] = []
+    first_got: list[BaseException] = []
+
+    class Twice(akt.Actor):
+        async def receive(self, ctx: akt.Context, msg: Any) -> None:  # type: ignore[override]
+            if msg == "first":
+                shared.append(ctx.request(server, ("inc", 1)))
+            ctx.respond(await shared[0])
+
+    def ask_first() -> None:
+        try:
+            pid.ask_sync("first", timeout=5)
+        except akt.AktError as e:
+            first_got.append(e)
+
+    pid = system.spawn(None, Twice(), reentrancy="allow_all")
+    first = threading.Thread(target=ask_first)
+    first.start()
+    assert wait_for(lambda: len(shared) == 1)
+    with pytest.raises(akt.ActorFailed, match="one coroutine at a time"):
+        pid.ask_sync("second", timeout=5)
+    first.join(10)
+    # The failure restarted the actor, which ended the first message too.
+    assert len(first_got) == 1 and isinstance(first_got[0], akt.Cancelled)
+    gate.set()

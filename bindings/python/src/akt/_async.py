@@ -85,6 +85,9 @@ def _step(ctx: "Context", coro: Coroutine[Any, Any, Any]) -> None:
 
 def _wait(ctx: "Context", coro: Coroutine[Any, Any, Any], awaited: Any) -> None:
     """The coroutine yielded awaited: keeps the message and arranges the next step."""
+    if isinstance(awaited, Request) and awaited._waiter is not None:
+        coro.close()
+        raise RuntimeError("an akt.Request is awaited by one coroutine at a time")
     handle = ctx._suspend()
     resume = functools.partial(_fast.suspension_post, handle, ctx,
                                functools.partial(_step, ctx, coro))

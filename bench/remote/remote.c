@@ -2,6 +2,7 @@
 /* Remoting over loopback between two processes: tell throughput and ask round trip to an
  * actor of another process, next to the same two figures for an actor of this process, all
  * in one run, printed as bench/c's JSON lines plus the remote/local ratios.
+ * Also the bytes on the wire per remote tell (TCP_INFO of this process's connections).
  * With -tls, the same remote figures over TLS 1.3 (mutual TLS, certificates made for the run
  * by tests/tools/tls_certs.sh) from a second server, alternated with the plaintext ones, and
  * their ratios to plaintext.
@@ -10,11 +11,15 @@
  *                                                     serves until stdin closes) */
 #include <akt/akt.h>
 #include <akt/remote.h>
+#include <arpa/inet.h>
+#include <linux/tcp.h>
+#include <netinet/in.h>
 #include <signal.h>
 #include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -130,10 +135,34 @@ static long ask_count(akt_system *sys, akt_pid sink) {
     return v;
 }
 
+/* The bytes this process's TCP connections to port have had acknowledged (TCP_INFO): what
+ * crossed the wire above TCP, TLS records whole, TCP/IP headers not. */
+static uint64_t wire_bytes(uint16_t port) {
+    uint64_t sum = 0;
+    for (int fd = 0; fd < 4096; fd++) {
+        struct sockaddr_in sa;
+        socklen_t sl = sizeof sa;
+        if (getpeername(fd, (struct sockaddr *)&sa, &sl) || sa.sin_family != AF_INET ||
+            ntohs(sa.sin_port) != port)
+            continue;
+        struct tcp_info ti;
+        socklen_t tl = sizeof ti;
+        if (getsockopt(fd, IPPROTO_TCP, TCP_INFO, &ti, &tl) == 0) sum += ti.tcpi_bytes_acked;
+    }
+    return sum;
+}
+
+static uint16_t port_of(const char *addr) {
+    const char *colon = strrchr(addr, ':');
+    return colon ? (uint16_t)atoi(colon + 1) : 0;
+}
+
 /* n tells of 16 bytes, then an ask behind them on the same path: it answers once all
- * arrived (order per pair). Messages per second. */
-static double tell_rate(akt_system *sys, akt_pid sink, long n) {
+ * arrived (order per pair). Messages per second; the bytes on the wire per tell in *bytes
+ * when port (the server's) is not 0. */
+static double tell_rate(akt_system *sys, akt_pid sink, long n, uint16_t port, double *bytes) {
     long before = ask_count(sys, sink);
+    uint64_t sent = port ? wire_bytes(port) : 0;
     char payload[16] = "0123456789abcdef";
     double t0 = now_s();
     for (long i = 0; i < n; i++) {
@@ -147,6 +176,7 @@ static double tell_rate(akt_system *sys, akt_pid sink, long n) {
     }
     long got = ask_count(sys, sink) - before;
     double dt = now_s() - t0;
+    if (port) *bytes = (double)(wire_bytes(port) - sent) / (double)n;
     if (got != n) {
         fprintf(stderr, "tell: %ld of %ld arrived\n", got, n);
         exit(1);
@@ -249,8 +279,10 @@ int main(int argc, char **argv) {
     static long local_seen;
     spawn_pair(sys, &local_seen, &lsink, &lecho);
     /* Alternated, so that all see the same machine state. */
-    double rt = tell_rate(sys, rsink, n), lt = tell_rate(sys, lsink, n);
-    double tt = tls ? tell_rate(tsys, tsink, n) : 0;
+    double rb = 0, tb = 0;
+    double rt = tell_rate(sys, rsink, n, port_of(addr), &rb),
+           lt = tell_rate(sys, lsink, n, 0, NULL);
+    double tt = tls ? tell_rate(tsys, tsink, n, port_of(taddr), &tb) : 0;
     double ra = ask_rtt(sys, recho, asks), la = ask_rtt(sys, lecho, asks);
     double ta = tls ? ask_rtt(tsys, techo, asks) : 0;
     emit("remote_tell", rt, "msg/s", n);
@@ -259,7 +291,9 @@ int main(int argc, char **argv) {
     emit("local_ask_rtt", la, "ns", asks);
     emit("remote_over_local_tell", rt / lt, "ratio", n);
     emit("remote_over_local_ask_rtt", ra / la, "ratio", asks);
+    emit("remote_tell_wire_bytes", rb, "B/msg", n);
     if (tls) {
+        emit("remote_tls_tell_wire_bytes", tb, "B/msg", n);
         emit("remote_tls_tell", tt, "msg/s", n);
         emit("remote_tls_ask_rtt", ta, "ns", asks);
         emit("tls_over_plain_tell", tt / rt, "ratio", n);

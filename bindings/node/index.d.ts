@@ -634,6 +634,9 @@ declare const akt: {
   BusyError: typeof BusyError;
   UnreachableError: typeof UnreachableError;
   ProtocolError: typeof ProtocolError;
+  Source: typeof Source;
+  Sink: typeof Sink;
+  Stream: typeof Stream;
 };
 export default akt;
 
@@ -657,4 +660,73 @@ export interface RemoteTlsOptions {
   ca?: string;
   peerName?: string;
   requireClientCert?: boolean;
+}
+
+// ---- reactive streams (lib/stream.cjs) --------------------------------------------------
+
+export type Overflow = 'backpressure' | 'drop_head' | 'drop_tail' | 'fail';
+export type OnError = 'fail' | 'resume' | 'retry';
+
+/** Counts of one stage of a stream. */
+export interface StageMetrics {
+  name: string;
+  elementsIn: number;
+  elementsOut: number;
+  /** Resumed errors and buffer overflow. */
+  drops: number;
+  /** Failed calls (each retry counts). */
+  errors: number;
+  /** The index of the actor that runs it (fusion shares them). */
+  actor: number;
+}
+
+/** Where a stream ends; R is what Stream.result() gives. */
+export class Sink<T = unknown, R = unknown> {
+  private constructor();
+  static collect<T>(): Sink<T, T[]>;
+  static fold<T, A>(seed: A, fn: (acc: A, x: T) => A): Sink<T, A>;
+  static first<T>(): Sink<T, T | undefined>;
+  static forEach<T>(fn: (x: T) => unknown): Sink<T, undefined>;
+  static ignore<T>(): Sink<T, undefined>;
+}
+
+/** An immutable, reusable stream description: a source and the flows after it. */
+export class Source<T = unknown> {
+  private constructor();
+  /** start, start + step, ... up to end excluded (integers; BigInt beyond 2^53). */
+  static range(start: number | bigint, end: number | bigint, step?: number | bigint): Source<number>;
+  static of<T>(...values: T[]): Source<T>;
+  /** fn(state) gives [nextState, element], or undefined to end. */
+  static unfold<S, T>(seed: S, fn: (state: S) => [S, T] | undefined | null): Source<T>;
+  static fromIterable<T>(iterable: Iterable<T>): Source<T>;
+  map<U>(fn: (x: T) => U): Source<U>;
+  filter(fn: (x: T) => unknown): Source<T>;
+  flatMap<U>(fn: (x: T) => Iterable<U>): Source<U>;
+  scan<A>(seed: A, fn: (acc: A, x: T) => A): Source<A>;
+  /** Drops an element equal to the one before it (same type and canonical bytes). */
+  dedup(): Source<T>;
+  buffer(size: number, overflow?: Overflow): Source<T>;
+  /** Names the last stage (metrics, failure reasons). */
+  named(name: string): Source<T>;
+  /** The last stage's error strategy; retries: the budget of 'retry'. */
+  onError(strategy: OnError, retries?: number): Source<T>;
+  /** The credit window of every actor (default 16). */
+  window(n: number): Source<T>;
+  fusion(on: boolean): Source<T>;
+  runWith<R>(sink: Sink<T, R>, system: ActorSystem): Stream<R>;
+}
+
+/** A running stream. Its stages run on the JS thread as the system's actors. */
+export class Stream<R = unknown> {
+  private constructor();
+  /** The sink's result; rejects with how it failed (the stage's exception as `cause`,
+   *  `reason` "stage <i> (<name>): ..."), CanceledError after cancel(). */
+  result(): Promise<R>;
+  cancel(): void;
+  /** Stops the source; what is in flight reaches the sink, then it completes. */
+  drain(): void;
+  metrics(): StageMetrics[];
+  readonly actors: number;
+  /** Releases the handle (a running stream is canceled). */
+  close(): void;
 }

@@ -253,6 +253,8 @@ AKTJ_FUTURE_CALLBACK(akt_shutdown_cb, aktj_shutdown_done)
 %ignore akt_msg_protobuf;
 %ignore ProtobufCMessage;
 %ignore ProtobufCMessageDescriptor;
+/* Streams: Java builds and runs them through aktj.h (aktj_stream_*). */
+%rename("$ignore", regextarget=1) "^akt_stream";
 %ignore AKT_BORROW;
 %ignore AKT_COPY;
 %ignore AKT_API;

@@ -223,5 +223,30 @@ int aktj_remote_start_window(jlong system, const char *host, int port, jlong hea
  * gets akt_serializer_for's code). akt_serializer_bind is wrapped as it is. */
 int aktj_serializer_register_bytes(jlong system, const char *name);
 jstring aktj_serializer_for(JNIEnv *env, jlong system, const char *type, jintArray rc_out);
+/* ---- streams (aktj_stream.c; akt/stream.h) ---------------------------------------------- */
+/* A graph with the given window and fusion whose stage data are StreamStage objects; 0 on
+ * failure. */
+jlong aktj_stream_graph_new(JNIEnv *env, jint window, jboolean fusion);
+int aktj_stream_graph_free(jlong graph);
+/* Adds a stage: kind 0 range(a, b, c), 1 dedup, 2 buffer(a, overflow b), 3 collect, 4 first,
+ * 5 ignore; with a StreamStage: 10 unfold, 11 map, 12 filter, 13 flat_map, 14 scan(seed),
+ * 15 for_each, 16 fold(seed) (seed: a message handle, borrowed). */
+int aktj_stream_add(JNIEnv *env, jlong graph, jint kind, jobject stage, jlong seed, jlong a,
+                    jlong b, jlong c);
+/* A values source of message handles (borrowed: the graph retains them). */
+int aktj_stream_values(JNIEnv *env, jlong graph, jlongArray msgs);
+/* The last stage's name (may be null) and error strategy. */
+int aktj_stream_stage_options(JNIEnv *env, jlong graph, jstring name, jint on_error, jint retries);
+/* Runs graph on system: out[0] the stream; StreamStage.done(done, rc) at its end. */
+int aktj_stream_run(JNIEnv *env, jlong system, jlong graph, jobject done, jlongArray out);
+int aktj_stream_cancel(jlong stream);
+int aktj_stream_drain(jlong stream);
+int aktj_stream_release(jlong stream);
+jstring aktj_stream_reason(JNIEnv *env, jlong stream);
+jlongArray aktj_stream_results(JNIEnv *env, jlong stream);
+jlongArray aktj_stream_metrics(JNIEnv *env, jlong stream, jint stage);
+jstring aktj_stream_stage_name(JNIEnv *env, jlong stream, jint stage);
+jint aktj_stream_stage_count(jlong stream);
+jint aktj_stream_actor_count(jlong stream);
 
 #endif /* AKTJ_H */

@@ -34,3 +34,6 @@ module.exports = {
   version: native.version(),
   ...errorClasses,
 };
+
+// Reactive streams (lib/stream.cjs).
+Object.assign(module.exports, require('./stream.cjs'));

@@ -43,3 +43,6 @@ export const {
   SuspendedError,
 } = akt;
 export default akt;
+
+// Reactive streams (lib/stream.cjs).
+export const { Source, Sink, Stream } = akt;

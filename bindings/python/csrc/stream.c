@@ -433,6 +433,14 @@ static int add_stage(akt_py_system *sys, akt_stream_graph *g, const char *kind, 
     return check(rc, kind);
 }
 
+/* The end of a stream: its Stream object lets go of the reference that kept it alive while
+ * it ran (any thread, GIL or not). */
+static void stream_ended(akt_stream *s, int rc, void *data) {
+    (void)s;
+    (void)rc;
+    akt_py_decref_later(data);
+}
+
 /* run(system, stages, window, fusion) -> StreamCore. stages: list of
  * (kind, a, b, name or None, on_error, retries). */
 static PyObject *stream_run(PyObject *mod, PyObject *args) {
@@ -492,6 +500,9 @@ static PyObject *stream_run(PyObject *mod, PyObject *args) {
                 st->sys = sys;
                 st->stages = keep;
                 keep = NULL;
+                /* A stream runs until it ends, whether or not its handle is kept. */
+                Py_INCREF(st);
+                if (akt_stream_on_complete(s, stream_ended, st) != 0) Py_DECREF(st);
             }
         }
     }

@@ -193,3 +193,17 @@ def test_stream_handle_closes(system: akt.ActorSystem) -> None:
     with pytest.raises(RuntimeError):
         s.wait(0)
     assert threading.active_count() >= 1
+
+
+def test_a_dropped_handle_does_not_stop_the_stream(system: akt.ActorSystem) -> None:
+    seen: list[int] = []
+    done = threading.Event()
+
+    def each(x: int) -> None:
+        seen.append(x)
+        if x == 999:
+            done.set()
+
+    Source.range(0, 1000).run_with(Sink.for_each(each), system)  # handle dropped at once
+    assert done.wait(10)
+    assert seen == list(range(1000))

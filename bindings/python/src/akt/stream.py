@@ -10,7 +10,8 @@ A ``Source`` is an immutable description: each method returns a new one, and it 
 any number of times. ``run_with(sink, system)`` starts it and returns a ``Stream`` handle:
 ``result()`` (or ``await stream``) waits for the end and gives the sink's result,
 ``cancel()`` aborts, ``drain()`` stops the source and lets what is in flight finish, and
-``metrics()`` has per-stage counts. Backpressure is demand-based: a slow sink holds the
+``metrics()`` has per-stage counts. A stream runs until it ends even if its handle is
+dropped; ``close()`` (or leaving ``with``) cancels one still running. Backpressure is demand-based: a slow sink holds the
 source back, and what is in flight stays bounded by about (actors x window).
 
 Stage functions run on akt's worker threads, one call at a time per stage, holding the GIL

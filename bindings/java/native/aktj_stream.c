@@ -1,0 +1,309 @@
+/*
+ * aktj_stream.c -- reactive streams from Java (akt/stream.h): the stage functions are Java
+ * objects (dev.akt.StreamStage) called from akt's workers through one upcall; a stream's
+ * end completes a CompletableFuture through StreamStage.done.
+ */
+#include <stdlib.h>
+
+#include <akt/stream.h>
+
+#include "aktj_internal.h"
+
+/* dev.akt.StreamStage and its upcalls, cached from the Java thread that builds the first
+ * graph (akt's threads cannot find application classes). Written once before any stream
+ * exists; a stream's start publishes them to its actors. */
+static jclass stage_class;
+static jmethodID m_call, m_call_many, m_done;
+
+static int cache(JNIEnv *env) {
+    if (stage_class) return 0;
+    jclass c = (*env)->FindClass(env, "dev/akt/StreamStage");
+    if (c == NULL) return AKT_EFAILED;
+    m_call = (*env)->GetStaticMethodID(env, c, "call", "(Ljava/lang/Object;JJ)J");
+    m_call_many = (*env)->GetStaticMethodID(env, c, "callMany", "(Ljava/lang/Object;J)[J");
+    m_done = (*env)->GetStaticMethodID(env, c, "done", "(Ljava/lang/Object;I)V");
+    if (!m_call || !m_call_many || !m_done) return AKT_EFAILED;
+    stage_class = (*env)->NewGlobalRef(env, c);
+    (*env)->DeleteLocalRef(env, c);
+    return stage_class ? 0 : AKT_ENOMEM;
+}
+
+/* A stage's data: a global reference to its StreamStage, refcounted by the graph and each
+ * stream (akt's data hooks); the last release deletes it on whichever thread that is. */
+typedef struct jstage {
+    /* relaxed increments (made from a held reference); acq_rel decrement before the free. */
+    atomic_int refs;
+    jobject stage;
+} jstage;
+
+static void js_retain(void *d) {
+    atomic_fetch_add_explicit(&((jstage *)d)->refs, 1, memory_order_relaxed);
+}
+
+static void js_release(void *d) {
+    jstage *s = d;
+    if (atomic_fetch_sub_explicit(&s->refs, 1, memory_order_acq_rel) != 1) return;
+    JNIEnv *env = aktj_env();
+    if (env != NULL) (*env)->DeleteGlobalRef(env, s->stage);
+    free(s);
+}
+
+/* StreamStage.call(stage, a, b): a new message handle, or a code below (see StreamStage). */
+#define J_FAILED (-2)
+#define J_END (-1)
+
+static jlong upcall(jstage *s, akt_msg *a, akt_msg *b) {
+    JNIEnv *env = aktj_env();
+    if (env == NULL) return J_FAILED;
+    jlong r = (*env)->CallStaticLongMethod(env, stage_class, m_call, s->stage, AKTJ_HANDLE(a),
+                                           AKTJ_HANDLE(b));
+    return aktj_drop_exception(env, "StreamStage.call") ? J_FAILED : r;
+}
+
+static int j_map(akt_msg *in, akt_msg **out, void *d) {
+    jlong r = upcall(d, in, NULL);
+    if (r <= 0) return AKT_EFAILED;
+    *out = AKTJ_PTR(r);
+    return 0;
+}
+
+static int j_fold(akt_msg *acc, akt_msg *in, akt_msg **out, void *d) {
+    jlong r = upcall(d, acc, in);
+    if (r <= 0) return AKT_EFAILED;
+    *out = AKTJ_PTR(r);
+    return 0;
+}
+
+static int j_filter(akt_msg *in, int *keep, void *d) {
+    jlong r = upcall(d, in, NULL);
+    if (r < 0) return AKT_EFAILED;
+    *keep = r != 0;
+    return 0;
+}
+
+static int j_each(akt_msg *in, void *d) { return upcall(d, in, NULL) < 0 ? AKT_EFAILED : 0; }
+
+static int j_unfold(void *d, akt_msg **out) {
+    jlong r = upcall(d, NULL, NULL);
+    *out = NULL;
+    if (r == J_END) return 0;
+    if (r <= 0) return AKT_EFAILED;
+    *out = AKTJ_PTR(r);
+    return 0;
+}
+
+static int j_flat(akt_msg *in, akt_stream_emit_fn emit, void *ectx, void *d) {
+    jstage *s = d;
+    JNIEnv *env = aktj_env();
+    if (env == NULL || (*env)->PushLocalFrame(env, 2) != 0) return AKT_EFAILED;
+    jlongArray arr = (*env)->CallStaticObjectMethod(env, stage_class, m_call_many, s->stage,
+                                                    AKTJ_HANDLE(in));
+    int rc = AKT_EFAILED;
+    if (!aktj_drop_exception(env, "StreamStage.callMany") && arr != NULL) {
+        jsize n = (*env)->GetArrayLength(env, arr);
+        jlong *v = (*env)->GetLongArrayElements(env, arr, NULL);
+        rc = v ? 0 : AKT_ENOMEM;
+        for (jsize i = 0; v && i < n; i++) {
+            akt_msg *m = AKTJ_PTR(v[i]);
+            if (rc == 0)
+                rc = emit(ectx, m); /* emit takes m, also on failure */
+            else
+                akt_msg_release(m);
+        }
+        if (v) (*env)->ReleaseLongArrayElements(env, arr, v, JNI_ABORT);
+    }
+    (*env)->PopLocalFrame(env, NULL);
+    return rc;
+}
+
+jlong aktj_stream_graph_new(JNIEnv *env, jint window, jboolean fusion) {
+    akt_stream_graph *g = NULL;
+    if (cache(env) != 0 || akt_stream_graph_new(&g) != 0) return 0;
+    if (akt_stream_graph_set_buffer(g, (size_t)(window > 0 ? window : 0)) != 0 ||
+        akt_stream_graph_set_fusion(g, fusion ? 1 : 0) != 0 ||
+        akt_stream_graph_set_data_hooks(g, js_retain, js_release) != 0) {
+        akt_stream_graph_free(g);
+        return 0;
+    }
+    return AKTJ_HANDLE(g);
+}
+
+int aktj_stream_graph_free(jlong graph) { return akt_stream_graph_free(AKTJ_PTR(graph)); }
+
+/* kind: see StreamStage.Kind. fn: the StreamStage (for the kinds with a function), seed a
+ * message handle (scan, fold; borrowed), a/b/c integers (range; buffer size, overflow). */
+int aktj_stream_add(JNIEnv *env, jlong graph, jint kind, jobject stage, jlong seed, jlong a,
+                    jlong b, jlong c) {
+    akt_stream_graph *g = AKTJ_PTR(graph);
+    switch (kind) {
+    case 0:
+        return akt_stream_source_range(g, a, b, c);
+    case 1:
+        return akt_stream_dedup(g);
+    case 2:
+        return a <= 0 ? AKT_EINVAL : akt_stream_buffer(g, (size_t)a, (int)b);
+    case 3:
+        return akt_stream_sink_collect(g);
+    case 4:
+        return akt_stream_sink_first(g);
+    case 5:
+        return akt_stream_sink_ignore(g);
+    default:
+        break;
+    }
+    if (stage == NULL) return AKT_EINVAL;
+    jstage *s = malloc(sizeof *s);
+    if (s == NULL) return AKT_ENOMEM;
+    atomic_init(&s->refs, 1);
+    s->stage = (*env)->NewGlobalRef(env, stage);
+    if (s->stage == NULL) {
+        free(s);
+        return AKT_ENOMEM;
+    }
+    int rc;
+    switch (kind) {
+    case 10:
+        rc = akt_stream_source_unfold(g, j_unfold, s);
+        break;
+    case 11:
+        rc = akt_stream_map(g, j_map, s);
+        break;
+    case 12:
+        rc = akt_stream_filter(g, j_filter, s);
+        break;
+    case 13:
+        rc = akt_stream_flat_map(g, j_flat, s);
+        break;
+    case 14:
+        rc = akt_stream_scan(g, AKTJ_PTR(seed), j_fold, s);
+        break;
+    case 15:
+        rc = akt_stream_sink_for_each(g, j_each, s);
+        break;
+    case 16:
+        rc = akt_stream_sink_fold(g, AKTJ_PTR(seed), j_fold, s);
+        break;
+    default:
+        rc = AKT_EINVAL;
+    }
+    if (rc != 0) js_release(s); /* not taken */
+    return rc;
+}
+
+int aktj_stream_values(JNIEnv *env, jlong graph, jlongArray msgs) {
+    if (msgs == NULL) return AKT_EINVAL;
+    jsize n = (*env)->GetArrayLength(env, msgs);
+    jlong *v = (*env)->GetLongArrayElements(env, msgs, NULL);
+    if (v == NULL) return AKT_ENOMEM;
+    akt_msg **m = malloc(((size_t)n + 1) * sizeof *m);
+    int rc = m ? 0 : AKT_ENOMEM;
+    for (jsize i = 0; m && i < n; i++) m[i] = AKTJ_PTR(v[i]);
+    if (rc == 0) rc = akt_stream_source_values(AKTJ_PTR(graph), m, (size_t)n);
+    free(m);
+    (*env)->ReleaseLongArrayElements(env, msgs, v, JNI_ABORT);
+    return rc;
+}
+
+int aktj_stream_stage_options(JNIEnv *env, jlong graph, jstring name, jint on_error, jint retries) {
+    akt_stream_graph *g = AKTJ_PTR(graph);
+    int rc = 0;
+    if (name != NULL) {
+        const char *n = (*env)->GetStringUTFChars(env, name, NULL);
+        if (n == NULL) return AKT_ENOMEM;
+        rc = akt_stream_stage_name(g, n);
+        (*env)->ReleaseStringUTFChars(env, name, n);
+    }
+    if (rc == 0 && (on_error || retries))
+        rc = retries < 0 ? AKT_EINVAL : akt_stream_stage_on_error(g, on_error, (unsigned)retries);
+    return rc;
+}
+
+typedef struct jdone {
+    jobject cf;
+} jdone;
+
+static void on_done(akt_stream *s, int rc, void *data) {
+    (void)s;
+    jdone *d = data;
+    JNIEnv *env = aktj_env();
+    if (env != NULL) {
+        (*env)->CallStaticVoidMethod(env, stage_class, m_done, d->cf, rc);
+        aktj_drop_exception(env, "StreamStage.done");
+        (*env)->DeleteGlobalRef(env, d->cf);
+    }
+    free(d);
+}
+
+/* Runs graph on system; out[0] gets the stream. done (a CompletableFuture) gets the end
+ * code through StreamStage.done. */
+int aktj_stream_run(JNIEnv *env, jlong system, jlong graph, jobject done, jlongArray out) {
+    if (done == NULL || out == NULL || (*env)->GetArrayLength(env, out) < 1) return AKT_EINVAL;
+    jdone *d = malloc(sizeof *d);
+    if (d == NULL) return AKT_ENOMEM;
+    d->cf = (*env)->NewGlobalRef(env, done);
+    akt_stream *s = NULL;
+    int rc = d->cf ? akt_stream_run(AKTJ_PTR(system), AKTJ_PTR(graph), &s) : AKT_ENOMEM;
+    if (rc != 0) {
+        if (d->cf) (*env)->DeleteGlobalRef(env, d->cf);
+        free(d);
+        return rc;
+    }
+    jlong h = AKTJ_HANDLE(s);
+    (*env)->SetLongArrayRegion(env, out, 0, 1, &h);
+    akt_stream_on_complete(s, on_done, d); /* the first callback: cannot be busy */
+    return 0;
+}
+
+int aktj_stream_cancel(jlong stream) { return akt_stream_cancel(AKTJ_PTR(stream)); }
+int aktj_stream_drain(jlong stream) { return akt_stream_drain(AKTJ_PTR(stream)); }
+int aktj_stream_release(jlong stream) { return akt_stream_release(AKTJ_PTR(stream)); }
+
+jstring aktj_stream_reason(JNIEnv *env, jlong stream) {
+    const char *why = "";
+    akt_stream_reason(AKTJ_PTR(stream), &why);
+    return (*env)->NewStringUTF(env, why);
+}
+
+/* The results as borrowed message handles (valid while the stream is), or null before the
+ * end. */
+jlongArray aktj_stream_results(JNIEnv *env, jlong stream) {
+    akt_stream *s = AKTJ_PTR(stream);
+    size_t n = 0;
+    if (akt_stream_result_count(s, &n) != 0) return NULL;
+    jlongArray arr = (*env)->NewLongArray(env, (jsize)n);
+    for (size_t i = 0; arr && i < n; i++) {
+        akt_msg *m = NULL;
+        akt_stream_result_at(s, i, &m);
+        jlong h = AKTJ_HANDLE(m);
+        (*env)->SetLongArrayRegion(env, arr, (jsize)i, 1, &h);
+    }
+    return arr;
+}
+
+/* Stage i's [in, out, drops, errors, actor], or null past the last stage. */
+jlongArray aktj_stream_metrics(JNIEnv *env, jlong stream, jint stage) {
+    akt_stream_stage_metrics m = {.size = sizeof m};
+    if (stage < 0 || akt_stream_metrics(AKTJ_PTR(stream), (size_t)stage, &m) != 0) return NULL;
+    jlong v[5] = {(jlong)m.in, (jlong)m.out, (jlong)m.drops, (jlong)m.errors, (jlong)m.actor};
+    jlongArray arr = (*env)->NewLongArray(env, 5);
+    if (arr) (*env)->SetLongArrayRegion(env, arr, 0, 5, v);
+    return arr;
+}
+
+jstring aktj_stream_stage_name(JNIEnv *env, jlong stream, jint stage) {
+    akt_stream_stage_metrics m = {.size = sizeof m};
+    if (stage < 0 || akt_stream_metrics(AKTJ_PTR(stream), (size_t)stage, &m) != 0) return NULL;
+    return (*env)->NewStringUTF(env, m.name);
+}
+
+jint aktj_stream_stage_count(jlong stream) {
+    size_t n = 0;
+    akt_stream_stage_count(AKTJ_PTR(stream), &n);
+    return (jint)n;
+}
+
+jint aktj_stream_actor_count(jlong stream) {
+    size_t n = 0;
+    akt_stream_actor_count(AKTJ_PTR(stream), &n);
+    return (jint)n;
+}

@@ -1,0 +1,263 @@
+package dev.akt;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Flow;
+import java.util.function.BiFunction;
+import java.util.function.Function;
+import java.util.function.Predicate;
+import java.util.function.Supplier;
+
+/**
+ * A reactive stream's description: a source and the flows after it, immutable and reusable.
+ * {@code Source.range(1, 10).map(x -> x * 2).runWith(Sink.collect(), system)} starts it as
+ * akt actors with demand-based backpressure (a slow sink holds the source back) and gives a
+ * {@link Stream}. Stage functions run on akt's workers, one call at a time per stage.
+ *
+ * @param <T> the elements it emits
+ */
+public final class Source<T> {
+    private static final int VALUES = -1;
+
+    private record Spec(int kind, Object fn, Object seed, long a, long b, long c, List<?> values,
+                        String name, int onError, int retries) {
+        Spec with(String n, int e, int r) {
+            return new Spec(kind, fn, seed, a, b, c, values, n, e, r);
+        }
+    }
+
+    private final List<Spec> specs;
+    private final int window;
+    private final boolean fusion;
+
+    private Source(List<Spec> specs, int window, boolean fusion) {
+        this.specs = specs;
+        this.window = window;
+        this.fusion = fusion;
+    }
+
+    private static <T> Source<T> of(Spec first) {
+        return new Source<>(List.of(first), 16, true);
+    }
+
+    private <U> Source<U> then(Spec s) {
+        List<Spec> l = new ArrayList<>(specs);
+        l.add(s);
+        return new Source<>(List.copyOf(l), window, fusion);
+    }
+
+    private static Spec fn(int kind, Object fn, Object seed) {
+        return new Spec(kind, Objects.requireNonNull(fn, "fn"), seed, 0, 0, 0, null, null, 0, 0);
+    }
+
+    /** start, start + step, ... up to end excluded ({@code Long} elements). */
+    public static Source<Long> range(long start, long end, long step) {
+        if (step == 0) {
+            throw new IllegalArgumentException("range step must not be 0");
+        }
+        return of(new Spec(0, null, null, start, end, step, null, null, 0, 0));
+    }
+
+    public static Source<Long> range(long start, long end) {
+        return range(start, end, 1);
+    }
+
+    /** The given values, in order. */
+    @SafeVarargs
+    public static <T> Source<T> of(T... values) {
+        return of(new Spec(VALUES, null, null, 0, 0, 0, List.of(values), null, 0, 0));
+    }
+
+    /** {@code fn(state)} gives a pair [nextState, element] as a two-element array, or null to end. */
+    public static <S, T> Source<T> unfold(S seed, Function<S, Object[]> fn) {
+        Objects.requireNonNull(fn, "fn");
+        Object[] state = {seed};
+        @SuppressWarnings("unchecked")
+        Supplier<Object> step = () -> {
+            Object[] r = fn.apply((S) state[0]);
+            if (r == null) {
+                return StreamStage.END_OF_STREAM;
+            }
+            state[0] = r[0];
+            return r[1];
+        };
+        return of(fn(10, step, null));
+    }
+
+    /** The items of an iterable, pulled on demand. */
+    public static <T> Source<T> fromIterable(Iterable<T> items) {
+        java.util.Iterator<T> it = items.iterator();
+        Supplier<Object> step = () -> it.hasNext() ? it.next() : StreamStage.END_OF_STREAM;
+        return of(fn(10, step, null));
+    }
+
+    /**
+     * The items of a {@link Flow.Publisher} (and so of Reactor or RxJava), requested from it
+     * as the stream asks for elements: the stream's demand reaches the publisher.
+     */
+    public static <T> Source<T> fromPublisher(Flow.Publisher<? extends T> publisher) {
+        Objects.requireNonNull(publisher, "publisher");
+        Supplier<Object> step = () -> new FlowAdapters.PublisherBridge<T>(publisher);
+        return of(new Spec(10, step, FlowAdapters.LAZY, 0, 0, 0, null, null, 0, 0));
+    }
+
+    public <U> Source<U> map(Function<? super T, ? extends U> fn) {
+        return then(fn(11, fn, null));
+    }
+
+    public Source<T> filter(Predicate<? super T> fn) {
+        return then(fn(12, fn, null));
+    }
+
+    /** {@code fn(x)} gives an iterable whose items go downstream in order. */
+    public <U> Source<U> flatMap(Function<? super T, ? extends Iterable<? extends U>> fn) {
+        return then(fn(13, fn, null));
+    }
+
+    /** Emits each new accumulator {@code fn(acc, x)}, from {@code seed} (not emitted). */
+    public <A> Source<A> scan(A seed, BiFunction<A, ? super T, A> fn) {
+        return then(fn(14, fn, Objects.requireNonNull(seed, "seed")));
+    }
+
+    /** Drops an element equal to the one before it (same type and canonical bytes). */
+    public Source<T> dedup() {
+        return then(new Spec(1, null, null, 0, 0, 0, null, null, 0, 0));
+    }
+
+    /** An actor holding up to {@code size} elements; {@code overflow} says what it does when full. */
+    public Source<T> buffer(int size, Overflow overflow) {
+        return then(new Spec(2, null, null, size, overflow.ordinal(), 0, null, null, 0, 0));
+    }
+
+    /** Names the last stage (metrics, failure reasons). */
+    public Source<T> named(String name) {
+        return option(Objects.requireNonNull(name, "name"), -1, -1);
+    }
+
+    /** The last stage's error strategy; {@code retries}: the budget of RETRY. */
+    public Source<T> onError(OnError strategy, int retries) {
+        return option(null, strategy.ordinal(), retries);
+    }
+
+    public Source<T> onError(OnError strategy) {
+        return onError(strategy, 0);
+    }
+
+    /** The credit window of every actor (default 16). */
+    public Source<T> window(int n) {
+        return new Source<>(specs, n, fusion);
+    }
+
+    /** Fuse stateless stages into the actor before them (default on). */
+    public Source<T> fusion(boolean on) {
+        return new Source<>(specs, window, on);
+    }
+
+    private Source<T> option(String name, int onError, int retries) {
+        List<Spec> l = new ArrayList<>(specs);
+        Spec last = l.get(l.size() - 1);
+        l.set(l.size() - 1, last.with(name != null ? name : last.name(),
+                onError >= 0 ? onError : last.onError(), retries >= 0 ? retries : last.retries()));
+        return new Source<>(List.copyOf(l), window, fusion);
+    }
+
+    /** Starts the stream on {@code system}, ending in {@code sink}. */
+    public <R> Stream<R> runWith(Sink<? super T, R> sink, ActorSystem system) {
+        Objects.requireNonNull(sink, "sink");
+        Objects.requireNonNull(system, "system");
+        long g = AktNativeJNI.aktj_stream_graph_new(window, fusion);
+        if (g == 0) {
+            throw Errors.of(Errors.EINVAL, "stream window " + window);
+        }
+        try {
+            List<Spec> all = new ArrayList<>(specs);
+            all.add(new Spec(sink.kind, sink.fn, sink.seed, 0, 0, 0, null, null, 0, 0));
+            StreamStage[] stages = new StreamStage[all.size()];
+            for (int i = 0; i < all.size(); i++) {
+                stages[i] = add(g, all.get(i), system);
+            }
+            CompletableFuture<Integer> done = new CompletableFuture<>();
+            if (sink.bridge != null) {
+                sink.bridge.subscribe();
+            }
+            long[] out = new long[1];
+            Errors.check(AktNativeJNI.aktj_stream_run(system.handle, g, done, out), "runWith");
+            Stream<R> s = new Stream<>(out[0], system, sink.finish, stages, done);
+            if (sink.bridge != null) {
+                sink.bridge.attach(s);
+            }
+            return s;
+        } finally {
+            AktNativeJNI.aktj_stream_graph_free(g);
+        }
+    }
+
+    @SuppressWarnings("unchecked")
+    private static StreamStage add(long g, Spec s, ActorSystem system) {
+        StreamStage stage = null;
+        int rc;
+        if (s.kind() == VALUES) {
+            long[] msgs = new long[s.values().size()];
+            try {
+                for (int i = 0; i < msgs.length; i++) {
+                    msgs[i] = Messages.toNative(s.values().get(i));
+                }
+                rc = AktNativeJNI.aktj_stream_values(g, msgs);
+            } finally {
+                for (long m : msgs) {
+                    if (m != 0) {
+                        AktNativeJNI.akt_msg_release(m);
+                    }
+                }
+            }
+        } else if (s.fn() != null) {
+            Object fn = s.fn();
+            if (s.seed() == FlowAdapters.LAZY) { /* one publisher subscription per run */
+                FlowAdapters.PublisherBridge<Object> b =
+                        (FlowAdapters.PublisherBridge<Object>) ((Supplier<Object>) fn).get();
+                fn = (Supplier<Object>) b::next;
+            }
+            stage = new StreamStage(s.kind(), fn, system);
+            long seed = s.seed() != null && s.seed() != FlowAdapters.LAZY ? Messages.toNative(s.seed()) : 0;
+            try {
+                rc = AktNativeJNI.aktj_stream_add(g, s.kind(), stage, seed, 0, 0, 0);
+            } finally {
+                if (seed != 0) {
+                    AktNativeJNI.akt_msg_release(seed);
+                }
+            }
+        } else {
+            rc = AktNativeJNI.aktj_stream_add(g, s.kind(), null, 0, s.a(), s.b(), s.c());
+        }
+        Errors.check(rc, "stream stage");
+        if (s.name() != null || s.onError() != 0 || s.retries() != 0) {
+            Errors.check(AktNativeJNI.aktj_stream_stage_options(g, s.name(), s.onError(), s.retries()),
+                    "stream stage options");
+        }
+        return stage;
+    }
+
+    /** What a buffer does when full. */
+    public enum Overflow {
+        /** Ask upstream for no more (nothing is lost). */
+        BACKPRESSURE,
+        /** Drop the oldest buffered element. */
+        DROP_HEAD,
+        /** Drop the element arriving. */
+        DROP_TAIL,
+        /** Fail the stream (MailboxFullException's code, AKT_EFULL). */
+        FAIL
+    }
+
+    /** What a stage does when its function throws. */
+    public enum OnError {
+        /** Fail the stream (the default). */
+        FAIL,
+        /** Drop the element (counted in drops and errors). */
+        RESUME,
+        /** Call again, up to a budget, then fail. */
+        RETRY
+    }
+}

@@ -1,0 +1,116 @@
+package dev.akt;
+
+import java.lang.ref.Cleaner;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.function.Function;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * A running stream ({@link Source#runWith}). {@link #result()} completes with the sink's
+ * result, or exceptionally with how the stream failed ({@link ActorFailedException} with the
+ * stage's exception as its cause, {@link AktException} with AKT_ECANCELED after
+ * {@link #cancel()}, ...).
+ *
+ * @param <R> the sink's result
+ */
+public final class Stream<R> implements AutoCloseable {
+    private static final Cleaner CLEANER = Cleaner.create();
+    private static final Pattern STAGE = Pattern.compile("^stage (\\d+) ");
+
+    private final long handle;
+    private final ActorSystem system;
+    private final Function<List<Object>, R> finish;
+    private final StreamStage[] stages;
+    private final CompletableFuture<R> result;
+    private final CompletableFuture<Integer> done;
+    private final Cleaner.Cleanable cleanable;
+
+    Stream(long handle, ActorSystem system, Function<List<Object>, R> finish, StreamStage[] stages,
+           CompletableFuture<Integer> done) {
+        this.handle = handle;
+        this.system = system;
+        this.finish = finish;
+        this.stages = stages;
+        this.done = done;
+        this.result = done.thenApply(this::outcome);
+        this.cleanable = CLEANER.register(this, new Release(handle));
+    }
+
+    private R outcome(int rc) {
+        if (rc != 0) {
+            throw failure(rc);
+        }
+        long[] msgs = AktNativeJNI.aktj_stream_results(handle);
+        List<Object> values = new ArrayList<>();
+        for (long m : msgs != null ? msgs : new long[0]) {
+            values.add(Messages.fromNative(system, m));
+        }
+        return finish.apply(values);
+    }
+
+    private RuntimeException failure(int rc) {
+        String reason = AktNativeJNI.aktj_stream_reason(handle);
+        Throwable cause = null;
+        Matcher m = STAGE.matcher(reason);
+        if (m.find()) {
+            int i = Integer.parseInt(m.group(1));
+            if (i < stages.length && stages[i] != null) {
+                cause = stages[i].error;
+            }
+        }
+        return Errors.failed(rc, "stream", reason.isEmpty() ? null : reason, cause);
+    }
+
+    /** The sink's result, once the stream ended. */
+    public CompletableFuture<R> result() {
+        return result;
+    }
+
+    /** The end code (0, or the AKT_E* code of how it ended), once it ended. */
+    CompletableFuture<Integer> ended() {
+        return done;
+    }
+
+    /** Aborts: the result fails with AKT_ECANCELED. */
+    public void cancel() {
+        AktNativeJNI.aktj_stream_cancel(handle);
+    }
+
+    /** Stops the source; what is in flight reaches the sink, then the stream completes. */
+    public void drain() {
+        Errors.check(AktNativeJNI.aktj_stream_drain(handle), "drain");
+    }
+
+    /** Per-stage counts, the source first. */
+    public List<StageMetrics> metrics() {
+        int n = AktNativeJNI.aktj_stream_stage_count(handle);
+        List<StageMetrics> l = new ArrayList<>(n);
+        for (int i = 0; i < n; i++) {
+            long[] v = AktNativeJNI.aktj_stream_metrics(handle, i);
+            l.add(new StageMetrics(AktNativeJNI.aktj_stream_stage_name(handle, i), v[0], v[1], v[2],
+                    v[3], (int) v[4]));
+        }
+        return l;
+    }
+
+    /** How many actors run the stages. */
+    public int actors() {
+        return AktNativeJNI.aktj_stream_actor_count(handle);
+    }
+
+    /** Releases the handle (a running stream is canceled). */
+    @Override
+    public void close() {
+        cleanable.clean();
+    }
+
+    private record Release(long handle) implements Runnable {
+        @Override
+        public void run() {
+            AktNativeJNI.aktj_stream_release(handle);
+        }
+    }
+}

@@ -838,12 +838,12 @@ static void test_fault_functions(void **state) {
     q.messages = UINT64_MAX;
     BAD(AKT_EINVAL, akt_passivation_set, sys, stale, &q);
     BAD(0, akt_system_set_passivation, sys, NULL);
-    BAD(AKT_EINVAL, akt_system_set_guardian_policy, NULL, AKT_GUARDIAN_SHUTDOWN);
-    BAD(AKT_EINVAL, akt_system_set_guardian_policy, sys, 9);
-    BAD(0, akt_system_set_guardian_policy, sys, AKT_GUARDIAN_STOP_ACTOR);
+    BAD(AKT_EINVAL, akt_system_set_guardian_policy, NULL, AKT_GUARDIAN_SHUTDOWN, NULL, NULL);
+    BAD(AKT_EINVAL, akt_system_set_guardian_policy, sys, 9, NULL, NULL);
+    BAD(0, akt_system_set_guardian_policy, sys, AKT_GUARDIAN_STOP_ACTOR, NULL, NULL);
     TU_OK(akt_system_retain(sys));
     tu_system_end(sys);
-    BAD(AKT_ECLOSED, akt_system_set_guardian_policy, sys, AKT_GUARDIAN_SHUTDOWN);
+    BAD(AKT_ECLOSED, akt_system_set_guardian_policy, sys, AKT_GUARDIAN_SHUTDOWN, NULL, NULL);
     BAD(AKT_ECLOSED, akt_system_set_passivation, sys, &p);
     TU_OK(akt_system_release(sys));
 }

@@ -172,20 +172,28 @@ static void test_guardian_stops_actor_by_default(void **state) {
     tu_system_end(sys);
 }
 
+static atomic_int shutdown_calls;
+static void on_shutdown(akt_system *sys, void *data) {
+    (void)sys;
+    atomic_fetch_add((atomic_int *)data, 1);
+}
+
 static void test_guardian_shutdown_policy(void **state) {
     (void)state;
     akt_system *sys = escalating_system();
-    TU_RC(AKT_EINVAL, akt_system_set_guardian_policy(sys, 2));
-    TU_RC(AKT_EINVAL, akt_system_set_guardian_policy(sys, -1));
-    TU_OK(akt_system_set_guardian_policy(sys, AKT_GUARDIAN_SHUTDOWN));
+    TU_RC(AKT_EINVAL, akt_system_set_guardian_policy(sys, 2, NULL, NULL));
+    TU_RC(AKT_EINVAL, akt_system_set_guardian_policy(sys, -1, NULL, NULL));
+    atomic_store(&shutdown_calls, 0);
+    TU_OK(akt_system_set_guardian_policy(sys, AKT_GUARDIAN_SHUTDOWN, on_shutdown, &shutdown_calls));
     akt_behavior b = tu_behavior(fail_on_boom);
     akt_pid a = tu_spawn(sys, &b, NULL, "a");
     TU_OK(tu_ask(sys, a, tu_msg("t.Ping", ""), NULL));
     TU_OK(akt_tell(sys, a, tu_msg("t.Boom", "")));
     /* The escalation shuts the system down: the wait completes within the deadline. */
     TU_OK(akt_system_wait(sys, TU_DEADLINE_NS));
+    assert_int_equal(atomic_load(&shutdown_calls), 1); /* the policy's callback */
     assert_int_equal(akt_pid_is_alive(sys, a), 0);
-    TU_RC(AKT_ECLOSED, akt_system_set_guardian_policy(sys, AKT_GUARDIAN_STOP_ACTOR));
+    TU_RC(AKT_ECLOSED, akt_system_set_guardian_policy(sys, AKT_GUARDIAN_STOP_ACTOR, NULL, NULL));
     tu_system_end(sys);
 }
 

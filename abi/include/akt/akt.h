@@ -1466,15 +1466,18 @@ AKT_API int akt_system_set_passivation(akt_system *system, const akt_passivation
 /* What a top-level actor's escalation (AKT_DIRECTIVE_ESCALATE chosen by the system's
  * supervisor, akt_system_options.supervisor) does. STOP_ACTOR (the default): the actor
  * stops, the system goes on. SHUTDOWN: the actor stops and the whole system shuts down, as
- * akt_system_shutdown(system, NULL, NULL) would (the caller's shutdown callback, if it
- * called akt_system_shutdown itself, is kept). A failure of a top-level actor that is not
- * escalated never shuts the system down. */
+ * akt_system_shutdown(system, cb, data) would, with the cb and data given with the policy
+ * (a shutdown already under way keeps its own callback; cb is then not called). A failure
+ * of a top-level actor that is not escalated never shuts the system down. */
 #define AKT_GUARDIAN_STOP_ACTOR 0
 #define AKT_GUARDIAN_SHUTDOWN 1
 
 /* Sets the policy (AKT_GUARDIAN_*) for escalations from now on; callable from any thread.
- * AKT_EINVAL for NULL or an unknown policy, AKT_ECLOSED once the system is shutting down. */
-AKT_API int akt_system_set_guardian_policy(akt_system *system, int policy);
+ * cb (may be NULL) and data: the shutdown callback of SHUTDOWN (ignored with STOP_ACTOR);
+ * data is borrowed and must stay valid until cb ran or the system is freed. AKT_EINVAL for
+ * NULL or an unknown policy, AKT_ECLOSED once the system is shutting down. */
+AKT_API int akt_system_set_guardian_policy(akt_system *system, int policy, akt_shutdown_cb cb,
+                                           void *data);
 /* fault end */
 /* async begin: async receive */
 /* async end */

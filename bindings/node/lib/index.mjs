@@ -41,5 +41,8 @@ export const {
   UnreachableError,
   ProtocolError,
   SuspendedError,
+  CircuitBreaker,
+  ManualClock,
+  BreakerOpenError,
 } = akt;
 export default akt;

@@ -257,6 +257,8 @@ napi_status an_register_headers(napi_env env, napi_value exports, an_inst *I);
  * (undefined / null: nothing). 0 or an AKT_E* code (nothing thrown). */
 int an_headers_set(napi_env env, an_inst *I, akt_msg *m, napi_value obj);
 napi_status an_register_grain(napi_env env, napi_value exports, an_inst *I);
+/* breaker.c: circuit breakers, their manual clock, passivation. */
+napi_status an_register_breaker(napi_env env, napi_value exports, an_inst *I);
 
 /* Shorthand for the argument prologue of every exported function. */
 #define AN_ARGS(n)                                   \

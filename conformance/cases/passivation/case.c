@@ -52,7 +52,7 @@ int main(void) {
     conf_flush_sorted();
 
     akt_passivation idle = {
-        .size = sizeof idle, .strategy = AKT_PASSIVATE_IDLE, .idle_ns = 100 * MS};
+        .size = sizeof idle, .strategy = AKT_PASSIVATE_IDLE, .idle_ns = 500 * MS};
     akt_passivation never = {.size = sizeof never, .strategy = AKT_PASSIVATE_NEVER};
     akt_pid a = spawn_with(sys, "idle", &idle);
     akt_pid keeper = spawn_with(sys, "keeper", &never);

@@ -33,7 +33,7 @@ for i in range(1, 4):
 conf.wait_log(2)
 conf.flush_sorted()
 
-idle = system.spawn("idle", Worker(), passivation=akt.Passivation.idle(0.1))
+idle = system.spawn("idle", Worker(), passivation=akt.Passivation.idle(0.5))
 keeper = system.spawn("keeper", Worker(), passivation=akt.Passivation.LONG_LIVED)
 plain = system.spawn("plain", Worker())
 conf.say("idle", conf.ask_str(idle, "conf.Ping"))
@@ -44,7 +44,7 @@ conf.flush_sorted()
 conf.say("keeper.again", conf.ask_str(keeper, "conf.Ping"))
 conf.say("plain.again", conf.ask_str(plain, "conf.Ping"))
 
-system.set_default_passivation(akt.Passivation.idle(0.1))
+system.set_default_passivation(akt.Passivation.idle(0.5))
 late = system.spawn("late", Worker())
 conf.say("late", conf.ask_str(late, "conf.Ping"))
 conf.wait_log(2)

@@ -1462,6 +1462,49 @@ AKT_API int akt_passivation_set(akt_system *system, akt_pid pid, const akt_passi
  * shutdown began. */
 AKT_API int akt_system_set_passivation(akt_system *system, const akt_passivation *p);
 
+/* ---- PipeTo (0.4) ------------------------------------------------------------------------ */
+/* Runs a task off the actor and delivers its result to an actor as an ordinary message,
+ * with the piping actor as sender (GoAkt's PipeTo). The task runs on one of the system's
+ * pipe threads (AKT_PIPE_THREADS, started at the first pipe; they run the thread hooks with
+ * index -3), never on the actor's turn; tasks beyond the threads wait in order. Whatever
+ * does not arrive is a dead letter (AKT_EVENT_DEAD_LETTER, pid = the target, sender = the
+ * piping actor) with a reason:
+ *   "pipe_to: task failed"      the task returned an error (code: that error; msg NULL)
+ *   "pipe_to: timed out"        timeout_ns passed first (code AKT_ETIMEDOUT; msg NULL); a
+ *                               result that comes later is released
+ *   "pipe_to: target gone"      the target was not live at completion (msg: the result)
+ *   "pipe_to: shut down"        the system shut down before the task ran (msg NULL)
+ * With a breaker, an open breaker refuses the pipe (AKT_EBUSY, no task) and the outcome
+ * (success, failure, timeout as a failure) is recorded once. */
+#define AKT_PIPE_THREADS 4
+
+/* The task: runs on a pipe thread; returns 0 and *result (taken by akt), or an error code
+ * (then *result is ignored). It may block (it holds one pipe thread meanwhile) and may call
+ * any akt function but akt_system_wait; a shutdown waits for the tasks running. */
+typedef int (*akt_pipe_fn)(void *data, akt_msg **result);
+
+typedef struct akt_pipe_options {
+    size_t size;                   /* sizeof(akt_pipe_options) */
+    int64_t timeout_ns;            /* 0 = none; > 0: a dead letter if the task is not done */
+    akt_breaker *breaker;          /* optional; a reference is held while the task runs */
+    void (*free_data)(void *data); /* optional: called once, after the task ran or when it
+                                      will never run (shutdown); not on a refused pipe */
+} akt_pipe_options;
+
+/* Fills options with the defaults (and sets options->size). AKT_EINVAL for NULL. */
+AKT_API int akt_pipe_options_init(akt_pipe_options *options);
+/* Pipes fn(data)'s result to `to` (self included). 0: the task is queued and data is taken
+ * (see free_data). AKT_EBUSY: the breaker is open, nothing started, data not taken.
+ * AKT_EINVAL for NULL fn or ctx, a negative timeout or bad options, AKT_EMISUSE outside the
+ * actor's callbacks, AKT_ECLOSED during shutdown, AKT_ENOMEM. */
+AKT_API int akt_ctx_pipe_to(akt_ctx *ctx, akt_pid to, akt_pipe_fn fn, void *data,
+                            const akt_pipe_options *options);
+/* As akt_ctx_pipe_to, to the actor at path (as akt_lookup reads it), looked up when the task
+ * completes (an actor respawned under that name meanwhile gets the result). path is copied;
+ * AKT_EINVAL for a NULL or empty path. */
+AKT_API int akt_ctx_pipe_to_name(akt_ctx *ctx, const char *path, akt_pipe_fn fn, void *data,
+                                 const akt_pipe_options *options);
+
 /* ---- The guardian's policy (0.4) ------------------------------------------------------- */
 /* What a top-level actor's escalation (AKT_DIRECTIVE_ESCALATE chosen by the system's
  * supervisor, akt_system_options.supervisor) does. STOP_ACTOR (the default): the actor

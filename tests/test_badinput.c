@@ -858,6 +858,15 @@ static void test_fault_functions(void **state) {
     BAD(AKT_EINVAL, akt_ctx_pipe_to, (akt_ctx *)0x1, stale, NULL, NULL, &po);
     po.size = 4;
     BAD(AKT_EINVAL, akt_ctx_pipe_to, (akt_ctx *)0x1, stale, pipe_fn_unused, NULL, &po);
+    po.size = sizeof po;
+    akt_pipe *pp = (akt_pipe *)0x1;
+    BAD(AKT_EINVAL, akt_ctx_pipe_start, NULL, stale, NULL, &po, &pp);
+    assert_null(pp);
+    BAD(AKT_EINVAL, akt_ctx_pipe_start, (akt_ctx *)0x1, stale, NULL, &po, NULL);
+    BAD(AKT_EINVAL, akt_ctx_pipe_start, (akt_ctx *)0x1, stale, "", &po, &pp);
+    BAD(AKT_EINVAL, akt_pipe_complete, NULL, 0, NULL);
+    BAD(AKT_EINVAL, akt_pipe_complete, (akt_pipe *)0x1, 0, NULL);
+    BAD(AKT_EINVAL, akt_pipe_complete, (akt_pipe *)0x1, 5, NULL);
     BAD(AKT_EINVAL, akt_system_set_guardian_policy, NULL, AKT_GUARDIAN_SHUTDOWN, NULL, NULL);
     BAD(AKT_EINVAL, akt_system_set_guardian_policy, sys, 9, NULL, NULL);
     BAD(0, akt_system_set_guardian_policy, sys, AKT_GUARDIAN_STOP_ACTOR, NULL, NULL);

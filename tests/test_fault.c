@@ -564,6 +564,53 @@ static void test_pipe_to_open_breaker_starts_nothing(void **state) {
     TU_OK(akt_breaker_release(br)); /* the pipe's reference went with its task */
 }
 
+static _Atomic(akt_pipe *) started_pipe;
+static akt_pid start_to;
+
+static int starter_receive(akt_ctx *ctx, akt_msg *msg, void *st) {
+    (void)msg;
+    (void)st;
+    akt_pipe *p = NULL;
+    int rc = akt_ctx_pipe_start(ctx, start_to, NULL, NULL, &p);
+    if (rc == 0) atomic_store(&started_pipe, p);
+    return rc;
+}
+
+/* A pipe completed from another thread, as a binding's Promise would. */
+static void test_pipe_start_and_complete_elsewhere(void **state) {
+    (void)state;
+    akt_system *sys = tu_system("pipe", 2);
+    pipe_reset();
+    tu_events ev;
+    tu_events_init(&ev);
+    akt_subscription *sub = NULL;
+    TU_OK(akt_subscribe(sys, AKT_EVENT_DEAD_LETTER, tu_events_cb, &ev, &sub));
+    akt_behavior sb = tu_behavior(sink_receive);
+    start_to = tu_spawn(sys, &sb, NULL, "sink");
+    akt_behavior b = tu_behavior(starter_receive);
+    akt_pid a = tu_spawn(sys, &b, NULL, "a");
+    atomic_store(&started_pipe, NULL);
+    TU_OK(akt_tell(sys, a, tu_msg("t.Go", "")));
+    TU_EVENTUALLY(atomic_load(&started_pipe) != NULL);
+    akt_pipe *p = atomic_exchange(&started_pipe, NULL);
+    TU_RC(AKT_EINVAL, akt_pipe_complete(p, 0, NULL)); /* nothing done */
+    TU_OK(akt_pipe_complete(p, 0, tu_msg("t.Result", "7")));
+    TU_EVENTUALLY(atomic_load(&results_seen) == 1);
+    assert_true(atomic_load(&result_sender) == a.id);
+    TU_OK(akt_tell(sys, a, tu_msg("t.Go", "")));
+    TU_EVENTUALLY(atomic_load(&started_pipe) != NULL);
+    TU_OK(akt_pipe_complete(atomic_exchange(&started_pipe, NULL), AKT_ETIMEDOUT,
+                            tu_msg("t.Ignored", "")));
+    TU_EVENTUALLY(tu_events_count(&ev, AKT_EVENT_DEAD_LETTER, start_to) == 1);
+    tu_ev e;
+    assert_true(tu_events_find(&ev, AKT_EVENT_DEAD_LETTER, start_to, &e));
+    assert_string_equal(e.reason, "pipe_to: task failed");
+    assert_int_equal(e.code, AKT_ETIMEDOUT);
+    TU_OK(akt_unsubscribe(sub));
+    tu_events_destroy(&ev);
+    tu_system_end(sys);
+}
+
 int main(void) {
     const struct CMUnitTest tests[] = {
         TU_TEST(test_breaker_defaults),
@@ -581,6 +628,7 @@ int main(void) {
         TU_TEST(test_pipe_to_self_pid_and_name),
         TU_TEST(test_pipe_to_failures_are_dead_letters),
         TU_TEST(test_pipe_to_open_breaker_starts_nothing),
+        TU_TEST(test_pipe_start_and_complete_elsewhere),
     };
     return cmocka_run_group_tests_name("fault", tests, NULL, NULL);
 }

@@ -217,8 +217,10 @@ static akt__pipe_pool *akt__pipe_pool_of(akt_system *s, int *rc) {
     return p;
 }
 
+/* fn: a task for the pool; or fn NULL and handle: a pipe the caller completes
+ * (akt_pipe_complete), which holds the pool's reference. */
 static int akt__pipe(akt_ctx *ctx, akt_pid to, const char *path, akt_pipe_fn fn, void *data,
-                     const akt_pipe_options *options) {
+                     const akt_pipe_options *options, akt__pipe_task **handle) {
     akt_pipe_options o;
     akt_pipe_options_init(&o);
     if (options) {
@@ -226,15 +228,15 @@ static int akt__pipe(akt_ctx *ctx, akt_pid to, const char *path, akt_pipe_fn fn,
             return AKT_EINVAL;
         memcpy(&o, options, options->size);
     }
-    if (!ctx || !fn || o.timeout_ns < 0) return AKT_EINVAL;
+    if (!ctx || (!fn && !handle) || o.timeout_ns < 0) return AKT_EINVAL;
     akt_pid self;
     akt_system *s = NULL;
     int rc = akt_ctx_self(ctx, &self);
     if (rc == 0) rc = akt_ctx_system(ctx, &s);
     if (rc) return rc;
     if (akt__sys_closed(s)) return AKT_ECLOSED;
-    akt__pipe_pool *p = akt__pipe_pool_of(s, &rc);
-    if (!p) return rc;
+    akt__pipe_pool *p = handle ? NULL : akt__pipe_pool_of(s, &rc);
+    if (!p && !handle) return rc;
     akt__pipe_task *k = akt__heap_calloc(&s->heap, sizeof *k);
     if (!k) return AKT_ENOMEM;
     if (path && (k->path = akt__heap_strdup(&s->heap, path)) == NULL) {
@@ -263,6 +265,21 @@ static int akt__pipe(akt_ctx *ctx, akt_pid to, const char *path, akt_pipe_fn fn,
         }
         akt_breaker_retain(o.breaker);
         k->breaker = o.breaker;
+    }
+    if (handle) { /* completed by the caller: only the timeout to arm */
+        if (o.timeout_ns > 0) {
+            k->t.fire = akt__pipe_timeout;
+            k->t.deadline = akt__deadline_after(akt__now_ns(), o.timeout_ns);
+            atomic_fetch_add_explicit(&k->refs, 1, memory_order_relaxed); /* the timer's */
+            if (akt__timer_add(&s->timers, &k->t) != 0) {
+                atomic_fetch_sub_explicit(&k->refs, 1, memory_order_relaxed);
+                if (k->breaker) akt_breaker_record(k->breaker, 0);
+                akt__pipe_unref(k);
+                return AKT_ECLOSED;
+            }
+        }
+        *handle = k;
+        return 0;
     }
     pthread_mutex_lock(&p->mu);
     int closed = p->closed;
@@ -303,11 +320,31 @@ AKT_API int akt_pipe_options_init(akt_pipe_options *o) {
 
 AKT_API int akt_ctx_pipe_to(akt_ctx *ctx, akt_pid to, akt_pipe_fn fn, void *data,
                             const akt_pipe_options *options) {
-    return akt__pipe(ctx, to, NULL, fn, data, options);
+    if (!fn) return AKT_EINVAL;
+    return akt__pipe(ctx, to, NULL, fn, data, options, NULL);
 }
 
 AKT_API int akt_ctx_pipe_to_name(akt_ctx *ctx, const char *path, akt_pipe_fn fn, void *data,
                                  const akt_pipe_options *options) {
-    if (!path || !*path) return AKT_EINVAL;
-    return akt__pipe(ctx, (akt_pid){0}, path, fn, data, options);
+    if (!path || !*path || !fn) return AKT_EINVAL;
+    return akt__pipe(ctx, (akt_pid){0}, path, fn, data, options, NULL);
+}
+
+AKT_API int akt_ctx_pipe_start(akt_ctx *ctx, akt_pid to, const char *path,
+                               const akt_pipe_options *options, akt_pipe **out) {
+    if (out) *out = NULL;
+    if (!out || (path && !*path)) return AKT_EINVAL;
+    akt__pipe_task *k = NULL;
+    int rc = akt__pipe(ctx, path ? (akt_pid){0} : to, path, NULL, NULL, options, &k);
+    if (rc == 0) *out = (akt_pipe *)k;
+    return rc;
+}
+
+AKT_API int akt_pipe_complete(akt_pipe *pipe, int rc, akt_msg *result) {
+    if (!pipe || (rc == 0 && !result) || rc > 0) return AKT_EINVAL;
+    akt__pipe_task *k = (akt__pipe_task *)pipe;
+    akt__pipe_complete(k, rc, rc == 0 ? result : NULL);
+    if (rc != 0 && result) akt_msg_release(result);
+    akt__pipe_unref(k); /* the handle's */
+    return 0;
 }

@@ -1505,6 +1505,20 @@ AKT_API int akt_ctx_pipe_to(akt_ctx *ctx, akt_pid to, akt_pipe_fn fn, void *data
 AKT_API int akt_ctx_pipe_to_name(akt_ctx *ctx, const char *path, akt_pipe_fn fn, void *data,
                                  const akt_pipe_options *options);
 
+/* A pipe whose task runs elsewhere (a binding's Promise, CompletionStage or future): the
+ * same delivery, timeout, breaker and dead letters, but the caller completes it. */
+typedef struct akt_pipe akt_pipe;
+/* Starts a pipe to `to`, or to path (looked up at completion) when path is not NULL;
+ * options->free_data is not used. *out must be completed exactly once with
+ * akt_pipe_complete, before the system's last release. Errors as akt_ctx_pipe_to
+ * (AKT_EINVAL for NULL out or an empty path). */
+AKT_API int akt_ctx_pipe_start(akt_ctx *ctx, akt_pid to, const char *path,
+                               const akt_pipe_options *options, akt_pipe **out);
+/* Completes a pipe from any thread: rc 0 and result (taken) is delivered; rc < 0 is the
+ * task's failure (result, if any, is released). pipe is gone afterwards. AKT_EINVAL for NULL
+ * pipe, rc > 0, or rc 0 without a result (nothing done: complete it again correctly). */
+AKT_API int akt_pipe_complete(akt_pipe *pipe, int rc, akt_msg *result);
+
 /* ---- The guardian's policy (0.4) ------------------------------------------------------- */
 /* What a top-level actor's escalation (AKT_DIRECTIVE_ESCALATE chosen by the system's
  * supervisor, akt_system_options.supervisor) does. STOP_ACTOR (the default): the actor

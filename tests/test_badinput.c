@@ -796,6 +796,12 @@ static void test_lifecycle_functions(void **state) {
 }
 
 /* fault begin: fault tolerance: passivation, breaker, pipe_to, guardian */
+static int pipe_fn_unused(void *data, akt_msg **out) {
+    (void)data;
+    (void)out;
+    return AKT_EFAILED;
+}
+
 static void test_fault_functions(void **state) {
     (void)state;
     BAD(AKT_EINVAL, akt_breaker_options_init, NULL);
@@ -882,12 +888,35 @@ static void test_fault_functions(void **state) {
     q.messages = UINT64_MAX;
     BAD(AKT_EINVAL, akt_passivation_set, sys, stale, &q);
     BAD(0, akt_system_set_passivation, sys, NULL);
-    BAD(AKT_EINVAL, akt_system_set_guardian_policy, NULL, AKT_GUARDIAN_SHUTDOWN);
-    BAD(AKT_EINVAL, akt_system_set_guardian_policy, sys, 9);
-    BAD(0, akt_system_set_guardian_policy, sys, AKT_GUARDIAN_STOP_ACTOR);
+    BAD(AKT_EINVAL, akt_pipe_options_init, NULL);
+    akt_pipe_options po;
+    TU_OK(akt_pipe_options_init(&po));
+    assert_int_equal(po.size, sizeof po);
+    BAD(AKT_EINVAL, akt_ctx_pipe_to, NULL, stale, pipe_fn_unused, NULL, &po);
+    BAD(AKT_EINVAL, akt_ctx_pipe_to_name, NULL, "/user/x", pipe_fn_unused, NULL, &po);
+    BAD(AKT_EINVAL, akt_ctx_pipe_to_name, (akt_ctx *)0x1, NULL, pipe_fn_unused, NULL, &po);
+    BAD(AKT_EINVAL, akt_ctx_pipe_to_name, (akt_ctx *)0x1, "", pipe_fn_unused, NULL, &po);
+    po.timeout_ns = -1;
+    BAD(AKT_EINVAL, akt_ctx_pipe_to, (akt_ctx *)0x1, stale, pipe_fn_unused, NULL, &po);
+    po.timeout_ns = 0;
+    BAD(AKT_EINVAL, akt_ctx_pipe_to, (akt_ctx *)0x1, stale, NULL, NULL, &po);
+    po.size = 4;
+    BAD(AKT_EINVAL, akt_ctx_pipe_to, (akt_ctx *)0x1, stale, pipe_fn_unused, NULL, &po);
+    po.size = sizeof po;
+    akt_pipe *pp = (akt_pipe *)0x1;
+    BAD(AKT_EINVAL, akt_ctx_pipe_start, NULL, stale, NULL, &po, &pp);
+    assert_null(pp);
+    BAD(AKT_EINVAL, akt_ctx_pipe_start, (akt_ctx *)0x1, stale, NULL, &po, NULL);
+    BAD(AKT_EINVAL, akt_ctx_pipe_start, (akt_ctx *)0x1, stale, "", &po, &pp);
+    BAD(AKT_EINVAL, akt_pipe_complete, NULL, 0, NULL);
+    BAD(AKT_EINVAL, akt_pipe_complete, (akt_pipe *)0x1, 0, NULL);
+    BAD(AKT_EINVAL, akt_pipe_complete, (akt_pipe *)0x1, 5, NULL);
+    BAD(AKT_EINVAL, akt_system_set_guardian_policy, NULL, AKT_GUARDIAN_SHUTDOWN, NULL, NULL);
+    BAD(AKT_EINVAL, akt_system_set_guardian_policy, sys, 9, NULL, NULL);
+    BAD(0, akt_system_set_guardian_policy, sys, AKT_GUARDIAN_STOP_ACTOR, NULL, NULL);
     TU_OK(akt_system_retain(sys));
     tu_system_end(sys);
-    BAD(AKT_ECLOSED, akt_system_set_guardian_policy, sys, AKT_GUARDIAN_SHUTDOWN);
+    BAD(AKT_ECLOSED, akt_system_set_guardian_policy, sys, AKT_GUARDIAN_SHUTDOWN, NULL, NULL);
     BAD(AKT_ECLOSED, akt_system_set_passivation, sys, &p);
     TU_OK(akt_system_release(sys));
 }

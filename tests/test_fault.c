@@ -172,20 +172,28 @@ static void test_guardian_stops_actor_by_default(void **state) {
     tu_system_end(sys);
 }
 
+static atomic_int shutdown_calls;
+static void on_shutdown(akt_system *sys, void *data) {
+    (void)sys;
+    atomic_fetch_add((atomic_int *)data, 1);
+}
+
 static void test_guardian_shutdown_policy(void **state) {
     (void)state;
     akt_system *sys = escalating_system();
-    TU_RC(AKT_EINVAL, akt_system_set_guardian_policy(sys, 2));
-    TU_RC(AKT_EINVAL, akt_system_set_guardian_policy(sys, -1));
-    TU_OK(akt_system_set_guardian_policy(sys, AKT_GUARDIAN_SHUTDOWN));
+    TU_RC(AKT_EINVAL, akt_system_set_guardian_policy(sys, 2, NULL, NULL));
+    TU_RC(AKT_EINVAL, akt_system_set_guardian_policy(sys, -1, NULL, NULL));
+    atomic_store(&shutdown_calls, 0);
+    TU_OK(akt_system_set_guardian_policy(sys, AKT_GUARDIAN_SHUTDOWN, on_shutdown, &shutdown_calls));
     akt_behavior b = tu_behavior(fail_on_boom);
     akt_pid a = tu_spawn(sys, &b, NULL, "a");
     TU_OK(tu_ask(sys, a, tu_msg("t.Ping", ""), NULL));
     TU_OK(akt_tell(sys, a, tu_msg("t.Boom", "")));
     /* The escalation shuts the system down: the wait completes within the deadline. */
     TU_OK(akt_system_wait(sys, TU_DEADLINE_NS));
+    assert_int_equal(atomic_load(&shutdown_calls), 1); /* the policy's callback */
     assert_int_equal(akt_pid_is_alive(sys, a), 0);
-    TU_RC(AKT_ECLOSED, akt_system_set_guardian_policy(sys, AKT_GUARDIAN_STOP_ACTOR));
+    TU_RC(AKT_ECLOSED, akt_system_set_guardian_policy(sys, AKT_GUARDIAN_STOP_ACTOR, NULL, NULL));
     tu_system_end(sys);
 }
 
@@ -379,6 +387,230 @@ static void test_passivation_shutdown_with_armed_timers(void **state) {
     tu_system_end(sys);
 }
 
+/* ---- pipe_to ------------------------------------------------------------------------ */
+
+typedef struct piper {
+    akt_pid target;     /* id 0: self */
+    const char *name;   /* pipe_to_name when set */
+    int fail;           /* the task returns this code */
+    int64_t timeout_ns; /* the pipe's timeout */
+    tu_gate *gate;      /* the task waits here when set */
+    akt_breaker *breaker;
+    atomic_int piped_rc; /* akt_ctx_pipe_to's result, + 1000 once set */
+} piper;
+
+static atomic_int task_runs, data_frees, results_seen;
+static atomic_uint_fast64_t result_sender;
+
+static int pipe_task(void *data, akt_msg **out) {
+    piper *p = data;
+    atomic_fetch_add(&task_runs, 1);
+    if (p->gate) tu_gate_wait(p->gate);
+    if (p->fail) return p->fail;
+    *out = tu_msg("t.Result", "42");
+    return *out ? 0 : AKT_ENOMEM;
+}
+
+static void pipe_free(void *data) {
+    (void)data;
+    atomic_fetch_add(&data_frees, 1);
+}
+
+static int piper_receive(akt_ctx *ctx, akt_msg *msg, void *st) {
+    piper *p = st;
+    if (tu_is(msg, "t.Result")) {
+        akt_pid from;
+        akt_ctx_sender(ctx, &from);
+        atomic_store(&result_sender, from.id);
+        atomic_fetch_add(&results_seen, 1);
+        return 0;
+    }
+    akt_pipe_options o;
+    akt_pipe_options_init(&o);
+    o.timeout_ns = p->timeout_ns;
+    o.breaker = p->breaker;
+    o.free_data = pipe_free;
+    akt_pid to = p->target;
+    if (!to.id) akt_ctx_self(ctx, &to);
+    int rc = p->name ? akt_ctx_pipe_to_name(ctx, p->name, pipe_task, p, &o)
+                     : akt_ctx_pipe_to(ctx, to, pipe_task, p, &o);
+    atomic_store(&p->piped_rc, rc + 1000);
+    return 0;
+}
+
+static int sink_receive(akt_ctx *ctx, akt_msg *msg, void *st) {
+    (void)st;
+    if (tu_is(msg, "t.Result")) {
+        akt_pid from;
+        akt_ctx_sender(ctx, &from);
+        atomic_store(&result_sender, from.id);
+        atomic_fetch_add(&results_seen, 1);
+        return 0;
+    }
+    return tu_reply(ctx, "t.Ok", "");
+}
+
+static void pipe_reset(void) {
+    atomic_store(&task_runs, 0);
+    atomic_store(&data_frees, 0);
+    atomic_store(&results_seen, 0);
+    atomic_store(&result_sender, 0);
+}
+
+static void test_pipe_to_self_pid_and_name(void **state) {
+    (void)state;
+    akt_system *sys = tu_system("pipe", 2);
+    pipe_reset();
+    piper self_p = {0};
+    akt_behavior b = tu_behavior(piper_receive);
+    akt_pid a = tu_spawn(sys, &b, &self_p, "a");
+    TU_OK(akt_tell(sys, a, tu_msg("t.Go", "")));
+    TU_EVENTUALLY(atomic_load(&results_seen) == 1);
+    assert_int_equal(atomic_load(&self_p.piped_rc), 1000);
+    assert_true(atomic_load(&result_sender) == a.id); /* the piping actor is the sender */
+    assert_int_equal(atomic_load(&data_frees), 1);
+
+    akt_behavior sb = tu_behavior(sink_receive);
+    akt_pid sink = tu_spawn(sys, &sb, NULL, "sink");
+    piper to_pid = {.target = sink};
+    akt_pid c = tu_spawn(sys, &b, &to_pid, "c");
+    TU_OK(akt_tell(sys, c, tu_msg("t.Go", "")));
+    TU_EVENTUALLY(atomic_load(&results_seen) == 2);
+    assert_true(atomic_load(&result_sender) == c.id);
+
+    piper to_name = {.name = "/user/sink"};
+    akt_pid d = tu_spawn(sys, &b, &to_name, "d");
+    TU_OK(akt_tell(sys, d, tu_msg("t.Go", "")));
+    TU_EVENTUALLY(atomic_load(&results_seen) == 3);
+    assert_true(atomic_load(&result_sender) == d.id);
+    assert_int_equal(atomic_load(&data_frees), 3);
+    tu_system_end(sys);
+}
+
+static void test_pipe_to_failures_are_dead_letters(void **state) {
+    (void)state;
+    akt_system *sys = tu_system("pipe", 2);
+    pipe_reset();
+    tu_events ev;
+    tu_events_init(&ev);
+    akt_subscription *sub = NULL;
+    TU_OK(akt_subscribe(sys, AKT_EVENT_DEAD_LETTER, tu_events_cb, &ev, &sub));
+    akt_behavior b = tu_behavior(piper_receive);
+    akt_behavior sb = tu_behavior(sink_receive);
+
+    /* The task fails: a dead letter with its code. */
+    akt_pid sink = tu_spawn(sys, &sb, NULL, "sink");
+    piper failing = {.target = sink, .fail = AKT_ENOTSUP};
+    akt_pid a = tu_spawn(sys, &b, &failing, "a");
+    TU_OK(akt_tell(sys, a, tu_msg("t.Go", "")));
+    TU_EVENTUALLY(tu_events_count(&ev, AKT_EVENT_DEAD_LETTER, sink) == 1);
+    tu_ev e;
+    assert_true(tu_events_find(&ev, AKT_EVENT_DEAD_LETTER, sink, &e));
+    assert_string_equal(e.reason, "pipe_to: task failed");
+    assert_int_equal(e.code, AKT_ENOTSUP);
+    assert_true(e.sender.id == a.id);
+
+    /* The timeout passes first: a dead letter; the late result goes nowhere. */
+    tu_gate gate;
+    tu_gate_init(&gate);
+    piper slow = {.target = sink, .timeout_ns = TU_MS(20), .gate = &gate};
+    akt_pid c = tu_spawn(sys, &b, &slow, "c");
+    TU_OK(akt_tell(sys, c, tu_msg("t.Go", "")));
+    TU_EVENTUALLY(tu_events_count(&ev, AKT_EVENT_DEAD_LETTER, sink) == 2);
+    tu_gate_open(&gate);
+    TU_EVENTUALLY(atomic_load(&data_frees) == 2);
+    TU_OK(tu_ask(sys, sink, tu_msg("t.Sync", ""), NULL));
+    assert_int_equal(atomic_load(&results_seen), 0);
+
+    /* The target is gone at completion: a dead letter holding the result. */
+    tu_gate gate2;
+    tu_gate_init(&gate2);
+    akt_pid gone = tu_spawn(sys, &sb, NULL, "gone");
+    piper late = {.target = gone, .gate = &gate2};
+    akt_pid d = tu_spawn(sys, &b, &late, "d");
+    TU_OK(akt_tell(sys, d, tu_msg("t.Go", "")));
+    TU_EVENTUALLY(atomic_load(&task_runs) == 3);
+    tu_stop_wait(sys, gone);
+    tu_gate_open(&gate2);
+    TU_EVENTUALLY(tu_events_count(&ev, AKT_EVENT_DEAD_LETTER, gone) == 1);
+    assert_true(tu_events_find(&ev, AKT_EVENT_DEAD_LETTER, gone, &e));
+    assert_string_equal(e.reason, "pipe_to: target gone");
+    assert_string_equal(e.type, "t.Result");
+    TU_OK(akt_unsubscribe(sub));
+    tu_events_destroy(&ev);
+    tu_system_end(sys);
+    tu_gate_destroy(&gate);
+    tu_gate_destroy(&gate2);
+}
+
+static void test_pipe_to_open_breaker_starts_nothing(void **state) {
+    (void)state;
+    akt_system *sys = tu_system("pipe", 2);
+    pipe_reset();
+    akt_breaker *br = breaker(1, 1);
+    akt_behavior b = tu_behavior(piper_receive);
+    akt_behavior sb = tu_behavior(sink_receive);
+    akt_pid sink = tu_spawn(sys, &sb, NULL, "sink");
+    piper p = {.target = sink, .fail = AKT_EFAILED, .breaker = br};
+    akt_pid a = tu_spawn(sys, &b, &p, "a");
+    TU_OK(akt_tell(sys, a, tu_msg("t.Go", "")));
+    TU_EVENTUALLY(atomic_load(&data_frees) == 1);
+    TU_EVENTUALLY(state_of(br) == AKT_BREAKER_OPEN); /* the failure was recorded */
+    TU_OK(akt_tell(sys, a, tu_msg("t.Go", "")));
+    TU_EVENTUALLY(atomic_load(&p.piped_rc) == AKT_EBUSY + 1000);
+    assert_int_equal(atomic_load(&task_runs), 1); /* no second task */
+    assert_int_equal(atomic_load(&data_frees), 1);
+    tu_system_end(sys);
+    TU_OK(akt_breaker_release(br)); /* the pipe's reference went with its task */
+}
+
+static _Atomic(akt_pipe *) started_pipe;
+static akt_pid start_to;
+
+static int starter_receive(akt_ctx *ctx, akt_msg *msg, void *st) {
+    (void)msg;
+    (void)st;
+    akt_pipe *p = NULL;
+    int rc = akt_ctx_pipe_start(ctx, start_to, NULL, NULL, &p);
+    if (rc == 0) atomic_store(&started_pipe, p);
+    return rc;
+}
+
+/* A pipe completed from another thread, as a binding's Promise would. */
+static void test_pipe_start_and_complete_elsewhere(void **state) {
+    (void)state;
+    akt_system *sys = tu_system("pipe", 2);
+    pipe_reset();
+    tu_events ev;
+    tu_events_init(&ev);
+    akt_subscription *sub = NULL;
+    TU_OK(akt_subscribe(sys, AKT_EVENT_DEAD_LETTER, tu_events_cb, &ev, &sub));
+    akt_behavior sb = tu_behavior(sink_receive);
+    start_to = tu_spawn(sys, &sb, NULL, "sink");
+    akt_behavior b = tu_behavior(starter_receive);
+    akt_pid a = tu_spawn(sys, &b, NULL, "a");
+    atomic_store(&started_pipe, NULL);
+    TU_OK(akt_tell(sys, a, tu_msg("t.Go", "")));
+    TU_EVENTUALLY(atomic_load(&started_pipe) != NULL);
+    akt_pipe *p = atomic_exchange(&started_pipe, NULL);
+    TU_RC(AKT_EINVAL, akt_pipe_complete(p, 0, NULL)); /* nothing done */
+    TU_OK(akt_pipe_complete(p, 0, tu_msg("t.Result", "7")));
+    TU_EVENTUALLY(atomic_load(&results_seen) == 1);
+    assert_true(atomic_load(&result_sender) == a.id);
+    TU_OK(akt_tell(sys, a, tu_msg("t.Go", "")));
+    TU_EVENTUALLY(atomic_load(&started_pipe) != NULL);
+    TU_OK(akt_pipe_complete(atomic_exchange(&started_pipe, NULL), AKT_ETIMEDOUT,
+                            tu_msg("t.Ignored", "")));
+    TU_EVENTUALLY(tu_events_count(&ev, AKT_EVENT_DEAD_LETTER, start_to) == 1);
+    tu_ev e;
+    assert_true(tu_events_find(&ev, AKT_EVENT_DEAD_LETTER, start_to, &e));
+    assert_string_equal(e.reason, "pipe_to: task failed");
+    assert_int_equal(e.code, AKT_ETIMEDOUT);
+    TU_OK(akt_unsubscribe(sub));
+    tu_events_destroy(&ev);
+    tu_system_end(sys);
+}
+
 int main(void) {
     const struct CMUnitTest tests[] = {
         TU_TEST(test_breaker_defaults),
@@ -393,6 +625,10 @@ int main(void) {
         TU_TEST(test_passivation_after_messages),
         TU_TEST(test_passivation_system_default),
         TU_TEST(test_passivation_shutdown_with_armed_timers),
+        TU_TEST(test_pipe_to_self_pid_and_name),
+        TU_TEST(test_pipe_to_failures_are_dead_letters),
+        TU_TEST(test_pipe_to_open_breaker_starts_nothing),
+        TU_TEST(test_pipe_start_and_complete_elsewhere),
     };
     return cmocka_run_group_tests_name("fault", tests, NULL, NULL);
 }

@@ -218,7 +218,16 @@ export interface SpawnOptions {
   reentrancy?: Reentrancy;
   /** The most requests in flight at once (BusyError beyond); 0 = no limit. */
   maxInFlight?: number;
+  /** Passivation; default: the system's (none unless setDefaultPassivation set one). */
+  passivation?: Passivation;
 }
+
+/**
+ * When an idle actor stops itself (an 'actorPassivated' event, then 'actorStopped'):
+ * { idle: ms } without a message for ms, { messages: n } once n messages were handled and
+ * the mailbox is empty, 'longLived' never.
+ */
+export type Passivation = { idle: number } | { messages: number } | 'longLived';
 
 /**
  * A mailbox: 'fifo' (default) or 'bounded' (FIFO with a capacity), 'fair' (per-sender
@@ -261,7 +270,7 @@ export interface SystemOptions {
 
 export type EventKind =
   | 'actorStarted' | 'actorStopped' | 'actorRestarted' | 'deadLetter' | 'unhandled' | 'actorFailed'
-  | 'actorSuspended' | 'actorReinstated';
+  | 'actorSuspended' | 'actorReinstated' | 'actorPassivated';
 
 export interface AktEvent {
   kind: EventKind;
@@ -398,6 +407,8 @@ export class ActorSystem extends AktEventEmitter {
    * an Actor class, else `factory(name)`, run on the JS thread. ExistsError if the
    * kind exists. */
   registerGrain(kind: string, factory: GrainFactory, opts?: GrainOptions): void;
+  /** The passivation of actors spawned from now on without their own; null: none. */
+  setDefaultPassivation(passivation: Passivation | null): void;
   /** The grain kind/name (tell / ask activate it). */
   grain(kind: string, name: string): Grain;
   /** Stops every actor and resolves when all stopped; afterwards the process may exit. */
@@ -637,6 +648,9 @@ declare const akt: {
   Source: typeof Source;
   Sink: typeof Sink;
   Stream: typeof Stream;
+  CircuitBreaker: typeof CircuitBreaker;
+  ManualClock: typeof ManualClock;
+  BreakerOpenError: typeof BreakerOpenError;
 };
 export default akt;
 
@@ -729,4 +743,51 @@ export class Stream<R = unknown> {
   readonly actors: number;
   /** Releases the handle (a running stream is canceled). */
   close(): void;
+}
+
+/** A circuit breaker refused a call (open, or half-open with every trial taken). */
+export class BreakerOpenError extends BusyError {}
+
+/** A fake clock for breakers: time moves only with advance(ms). */
+export class ManualClock {
+  constructor(startMs?: number);
+  advance(ms: number): void;
+  readonly now: number;
+}
+
+export type BreakerState = 'closed' | 'open' | 'halfOpen';
+
+export interface BreakerOptions {
+  /** (0, 1]; default 0.5 */
+  failureRate?: number;
+  /** default 10 */
+  minRequests?: number;
+  /** ms; default 30000 */
+  openTimeout?: number;
+  /** ms; default 60000 */
+  window?: number;
+  /** 1..64; default 12 */
+  windowBuckets?: number;
+  /** default 1 */
+  halfOpenMaxCalls?: number;
+  clock?: ManualClock | null;
+}
+
+export interface BreakerMetrics {
+  state: BreakerState;
+  successes: number;
+  failures: number;
+  failureRate: number;
+  rejected: number;
+}
+
+/** Closed / open / half-open over a sliding window; call(fn) rejects with BreakerOpenError
+ *  (fn not called) while open. */
+export class CircuitBreaker {
+  constructor(opts?: BreakerOptions);
+  call<T>(fn: () => T | Promise<T>): Promise<T>;
+  allow(): void;
+  record(success: boolean): void;
+  readonly state: BreakerState;
+  metrics(): BreakerMetrics;
 }

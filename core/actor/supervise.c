@@ -143,11 +143,7 @@ static int akt__decide(const akt__cell *parent, const akt_supervisor *sup, int c
  * AKT_GUARDIAN_SHUTDOWN the system shuts down too. */
 static void akt__guardian_escalated(akt_system *s, akt_pid child) {
     akt__stop_request(s, child);
-    /* relaxed: the policy is one independent word; an escalation racing a change of it may
-     * see either value, as it would with any order. */
-    if (atomic_load_explicit(&s->guardian_policy, memory_order_relaxed) == AKT_GUARDIAN_SHUTDOWN &&
-        s->guardian_shutdown)
-        s->guardian_shutdown(s);
+    if (s->guardian_escalated) s->guardian_escalated(s);
 }
 
 void akt__actor_supervise(akt__worker *w, akt__cell *c, akt__envelope *e) {

@@ -89,11 +89,13 @@ struct akt_system {
     /* Frees the system (system/ installs it): for a run of an external dispatcher that the
      * last akt_system_release was made inside (akt_dispatcher_run calls it once it is done). */
     void (*free_system)(akt_system *s);
-    /* The guardian's policy (AKT_GUARDIAN_*, akt_system_set_guardian_policy) and the
-     * shutdown that system/ installs for AKT_GUARDIAN_SHUTDOWN (actor/ calls it on a
-     * top-level escalation). */
-    atomic_int guardian_policy;
-    void (*guardian_shutdown)(akt_system *s);
+    /* A top-level escalation (actor/ calls it): system/ installs it and applies the
+     * guardian's policy (akt_system_set_guardian_policy: policy, and the shutdown callback
+     * with its data, under the structure lock). */
+    void (*guardian_escalated)(akt_system *s);
+    int guardian_policy;
+    akt_shutdown_cb guardian_cb;
+    void *guardian_data;
     /* The default passivation of new actors (actor/passivate.c): strategy << 62 | value,
      * 0 = none. */
     _Atomic uint64_t passivation_default;

@@ -1,19 +1,26 @@
-/* The guardian's policy for top-level escalations (akt_system_set_guardian_policy) and the
- * shutdown it may start (installed at creation as akt_system.guardian_shutdown). */
+/* The guardian's policy for top-level escalations (akt_system_set_guardian_policy) and what
+ * it does on one (installed at creation as akt_system.guardian_escalated). */
 #include "system.h"
 
-void akt__guardian_shutdown(akt_system *s) {
-    akt_system_shutdown(s, NULL, NULL); /* AKT_ECLOSED if already under way: fine */
+void akt__guardian_escalated(akt_system *s) {
+    pthread_mutex_lock(&s->lock);
+    int policy = s->guardian_policy;
+    akt_shutdown_cb cb = s->guardian_cb;
+    void *data = s->guardian_data;
+    pthread_mutex_unlock(&s->lock);
+    if (policy == AKT_GUARDIAN_SHUTDOWN)
+        akt_system_shutdown(s, cb, data); /* AKT_ECLOSED if already under way: fine */
 }
 
-AKT_API int akt_system_set_guardian_policy(akt_system *system, int policy) {
+AKT_API int akt_system_set_guardian_policy(akt_system *system, int policy, akt_shutdown_cb cb,
+                                           void *data) {
     if (!system || (policy != AKT_GUARDIAN_STOP_ACTOR && policy != AKT_GUARDIAN_SHUTDOWN))
         return AKT_EINVAL;
-    /* acquire: a shutdown that started before this call is seen (state is set with
-     * release by the shutdown). */
-    if (atomic_load_explicit(&system->state, memory_order_acquire) != AKT__SYS_RUNNING)
-        return AKT_ECLOSED;
-    /* relaxed: the policy is one independent word (see its reader in actor/supervise.c) */
-    atomic_store_explicit(&system->guardian_policy, policy, memory_order_relaxed);
+    if (akt__sys_closed(system)) return AKT_ECLOSED;
+    pthread_mutex_lock(&system->lock);
+    system->guardian_policy = policy;
+    system->guardian_cb = policy == AKT_GUARDIAN_SHUTDOWN ? cb : NULL;
+    system->guardian_data = policy == AKT_GUARDIAN_SHUTDOWN ? data : NULL;
+    pthread_mutex_unlock(&system->lock);
     return 0;
 }

@@ -87,8 +87,8 @@ AKT_API int akt_system_create(const akt_system_options *options, akt_system **ou
     s->hooks = (akt__thread_hooks){s, o.thread_start, o.thread_stop, o.thread_hook_data};
     s->run_cell = akt__cell_run;
     s->free_system = akt__system_free_final;
-    s->guardian_shutdown = akt__guardian_shutdown;
-    atomic_init(&s->guardian_policy, AKT_GUARDIAN_STOP_ACTOR);
+    s->guardian_escalated = akt__guardian_escalated;
+    s->guardian_policy = AKT_GUARDIAN_STOP_ACTOR;
     int workers = o.workers ? o.workers : (int)sysconf(_SC_NPROCESSORS_ONLN);
     if (workers < 1) workers = 1;
 

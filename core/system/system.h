@@ -15,7 +15,7 @@ void akt__system_free_final(akt_system *s);
 int akt__extensions_init(akt_system *s, const akt_system_options *o);
 void akt__extensions_free(akt_system *s);
 
-/* guardian.c: the shutdown of AKT_GUARDIAN_SHUTDOWN (akt_system.guardian_shutdown). */
-void akt__guardian_shutdown(akt_system *s);
+/* guardian.c: a top-level escalation (akt_system.guardian_escalated): the policy. */
+void akt__guardian_escalated(akt_system *s);
 
 #endif

@@ -1469,19 +1469,79 @@ AKT_API int akt_passivation_set(akt_system *system, akt_pid pid, const akt_passi
  * shutdown began. */
 AKT_API int akt_system_set_passivation(akt_system *system, const akt_passivation *p);
 
+/* ---- PipeTo (0.4) ------------------------------------------------------------------------ */
+/* Runs a task off the actor and delivers its result to an actor as an ordinary message,
+ * with the piping actor as sender (GoAkt's PipeTo). The task runs on one of the system's
+ * pipe threads (AKT_PIPE_THREADS, started at the first pipe; they run the thread hooks with
+ * index -3), never on the actor's turn; tasks beyond the threads wait in order. Whatever
+ * does not arrive is a dead letter (AKT_EVENT_DEAD_LETTER, pid = the target, sender = the
+ * piping actor) with a reason:
+ *   "pipe_to: task failed"      the task returned an error (code: that error; msg NULL)
+ *   "pipe_to: timed out"        timeout_ns passed first (code AKT_ETIMEDOUT; msg NULL); a
+ *                               result that comes later is released
+ *   "pipe_to: target gone"      the target was not live at completion (msg: the result)
+ *   "pipe_to: shut down"        the system shut down before the task ran (msg NULL)
+ * With a breaker, an open breaker refuses the pipe (AKT_EBUSY, no task) and the outcome
+ * (success, failure, timeout as a failure) is recorded once. */
+#define AKT_PIPE_THREADS 4
+
+/* The task: runs on a pipe thread; returns 0 and *result (taken by akt), or an error code
+ * (then *result is ignored). It may block (it holds one pipe thread meanwhile) and may call
+ * any akt function but akt_system_wait; a shutdown waits for the tasks running. */
+typedef int (*akt_pipe_fn)(void *data, akt_msg **result);
+
+typedef struct akt_pipe_options {
+    size_t size;                   /* sizeof(akt_pipe_options) */
+    int64_t timeout_ns;            /* 0 = none; > 0: a dead letter if the task is not done */
+    akt_breaker *breaker;          /* optional; a reference is held while the task runs */
+    void (*free_data)(void *data); /* optional: called once, after the task ran or when it
+                                      will never run (shutdown); not on a refused pipe */
+} akt_pipe_options;
+
+/* Fills options with the defaults (and sets options->size). AKT_EINVAL for NULL. */
+AKT_API int akt_pipe_options_init(akt_pipe_options *options);
+/* Pipes fn(data)'s result to `to` (self included). 0: the task is queued and data is taken
+ * (see free_data). AKT_EBUSY: the breaker is open, nothing started, data not taken.
+ * AKT_EINVAL for NULL fn or ctx, a negative timeout or bad options, AKT_EMISUSE outside the
+ * actor's callbacks, AKT_ECLOSED during shutdown, AKT_ENOMEM. */
+AKT_API int akt_ctx_pipe_to(akt_ctx *ctx, akt_pid to, akt_pipe_fn fn, void *data,
+                            const akt_pipe_options *options);
+/* As akt_ctx_pipe_to, to the actor at path (as akt_lookup reads it), looked up when the task
+ * completes (an actor respawned under that name meanwhile gets the result). path is copied;
+ * AKT_EINVAL for a NULL or empty path. */
+AKT_API int akt_ctx_pipe_to_name(akt_ctx *ctx, const char *path, akt_pipe_fn fn, void *data,
+                                 const akt_pipe_options *options);
+
+/* A pipe whose task runs elsewhere (a binding's Promise, CompletionStage or future): the
+ * same delivery, timeout, breaker and dead letters, but the caller completes it. */
+typedef struct akt_pipe akt_pipe;
+/* Starts a pipe to `to`, or to path (looked up at completion) when path is not NULL;
+ * options->free_data is not used. *out must be completed exactly once with
+ * akt_pipe_complete, before the system's last release. Errors as akt_ctx_pipe_to
+ * (AKT_EINVAL for NULL out or an empty path). */
+AKT_API int akt_ctx_pipe_start(akt_ctx *ctx, akt_pid to, const char *path,
+                               const akt_pipe_options *options, akt_pipe **out);
+/* Completes a pipe from any thread: rc 0 and result (taken) is delivered; rc < 0 is the
+ * task's failure (result, if any, is released). pipe is gone afterwards. AKT_EINVAL for NULL
+ * pipe, rc > 0, or rc 0 without a result (nothing done: complete it again correctly). */
+AKT_API int akt_pipe_complete(akt_pipe *pipe, int rc, akt_msg *result);
+
 /* ---- The guardian's policy (0.4) ------------------------------------------------------- */
 /* What a top-level actor's escalation (AKT_DIRECTIVE_ESCALATE chosen by the system's
  * supervisor, akt_system_options.supervisor) does. STOP_ACTOR (the default): the actor
  * stops, the system goes on. SHUTDOWN: the actor stops and the whole system shuts down, as
- * akt_system_shutdown(system, NULL, NULL) would (the caller's shutdown callback, if it
- * called akt_system_shutdown itself, is kept). A failure of a top-level actor that is not
- * escalated never shuts the system down. */
+ * akt_system_shutdown(system, cb, data) would, with the cb and data given with the policy
+ * (a shutdown already under way keeps its own callback; cb is then not called). A failure
+ * of a top-level actor that is not escalated never shuts the system down. */
 #define AKT_GUARDIAN_STOP_ACTOR 0
 #define AKT_GUARDIAN_SHUTDOWN 1
 
 /* Sets the policy (AKT_GUARDIAN_*) for escalations from now on; callable from any thread.
- * AKT_EINVAL for NULL or an unknown policy, AKT_ECLOSED once the system is shutting down. */
-AKT_API int akt_system_set_guardian_policy(akt_system *system, int policy);
+ * cb (may be NULL) and data: the shutdown callback of SHUTDOWN (ignored with STOP_ACTOR);
+ * data is borrowed and must stay valid until cb ran or the system is freed. AKT_EINVAL for
+ * NULL or an unknown policy, AKT_ECLOSED once the system is shutting down. */
+AKT_API int akt_system_set_guardian_policy(akt_system *system, int policy, akt_shutdown_cb cb,
+                                           void *data);
 /* fault end */
 /* async begin: async receive */
 /* Async receive: a message kept past receive's return. Inside receive (or receive_batch)

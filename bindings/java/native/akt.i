@@ -255,6 +255,23 @@ AKTJ_FUTURE_CALLBACK(akt_shutdown_cb, aktj_shutdown_done)
 %ignore ProtobufCMessageDescriptor;
 /* Streams: Java builds and runs them through aktj.h (aktj_stream_*). */
 %rename("$ignore", regextarget=1) "^akt_stream";
+/* Fault tolerance: breakers and passivation through aktj.h (aktj_fault.c). */
+%ignore akt_breaker;
+%ignore akt_breaker_options;
+%ignore akt_breaker_options_init;
+%ignore akt_breaker_manual_clock;
+%ignore akt_breaker_create;
+%ignore akt_breaker_retain;
+%ignore akt_breaker_release;
+%ignore akt_breaker_allow;
+%ignore akt_breaker_record;
+%ignore akt_breaker_state;
+%ignore akt_breaker_metrics;
+%ignore akt_breaker_metrics_get;
+%ignore akt_passivation;
+%ignore akt_passivation_set;
+%ignore akt_system_set_passivation;
+%ignore akt_system_set_guardian_policy;
 %ignore AKT_BORROW;
 %ignore AKT_COPY;
 %ignore AKT_API;

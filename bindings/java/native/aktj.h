@@ -248,5 +248,20 @@ jlongArray aktj_stream_metrics(JNIEnv *env, jlong stream, jint stage);
 jstring aktj_stream_stage_name(JNIEnv *env, jlong stream, jint stage);
 jint aktj_stream_stage_count(jlong stream);
 jint aktj_stream_actor_count(jlong stream);
+/* Fault tolerance (aktj_fault.c): circuit breakers as handles (create: out[0]; metrics:
+ * out[0..3] = state, successes, failures, rejected), their manual clock (an int64 address),
+ * and passivation (strategy AKT_PASSIVATE_*, value: idle ns or a message count). */
+jlong aktj_clock_new(jlong start_ns);
+void aktj_clock_free(jlong clock);
+jlong aktj_clock_advance(jlong clock, jlong by_ns);
+int aktj_breaker_create(JNIEnv *env, jdouble failure_rate, jlong min_requests, jlong open_ns,
+                        jlong window_ns, jlong buckets, jlong half_open, jlong clock,
+                        jlongArray out);
+int aktj_breaker_allow(jlong breaker);
+int aktj_breaker_record(jlong breaker, jint success);
+int aktj_breaker_free(jlong breaker);
+int aktj_breaker_metrics(JNIEnv *env, jlong breaker, jlongArray out);
+int aktj_passivation_set(jlong system, jlong pid, jint strategy, jlong value);
+int aktj_system_passivation(jlong system, jint strategy, jlong value);
 
 #endif /* AKTJ_H */

@@ -13,6 +13,7 @@ const { Pid } = require('./pid.cjs');
 const { Context, AsyncContext } = require('./context.cjs');
 const { decode } = require('./types.cjs');
 const { values, put } = require('./values.cjs');
+const { passivationOf } = require('./passivation.cjs');
 
 /** Base class of JS actors. Override receive(); preStart/postStop are optional. */
 class Actor {
@@ -509,6 +510,7 @@ function spawnActor(system, parentCtx, actor, opts = {}) {
   if (!Number.isInteger(maxInFlight) || maxInFlight < 0 || maxInFlight > 0x7fffffff) {
     throw makeError(errnos.InvalidArgumentError, `maxInFlight must be an integer >= 0, not ${String(maxInFlight)}`);
   }
+  const passivation = opts.passivation === undefined ? undefined : passivationOf(opts.passivation);
 
   const id = freeIds.length ? freeIds.pop() : cells.length;
   const cell = {
@@ -528,6 +530,10 @@ function spawnActor(system, parentCtx, actor, opts = {}) {
   }
   const pid = new Pid(system, shared.scratch[S_PID], shared.scratch[S_PID + 1]);
   cell.ctx.self = pid;
+  if (passivation !== undefined) {
+    const rc = native.passivationSet(system[kHandle], pid.lo, pid.hi, passivation[0], passivation[1]);
+    if (rc !== 0 && rc !== errnos.NotFoundError) throw makeError(rc, 'passivation');
+  }
   // From plain JS code, spawn returns once preStart has run (the children it spawned can
   // be looked up at once), as in every akt language.
   if (!parentCtx) pumpUntil(() => native.pidStarted(system[kHandle], pid.lo, pid.hi));

@@ -13,6 +13,7 @@ const { Context } = require('./context.cjs');
 const { Message, registerType } = require('./types.cjs');
 const { CronSyntaxError, validateCron, cronNext } = require('./cron.cjs');
 const { instrument: instrumentMetrics } = require('./metrics.cjs');
+const { CircuitBreaker, ManualClock, BreakerOpenError } = require('./breaker.cjs');
 
 const { makeError, codeOf, errnos, errnoOfRuleKey, ...errorClasses } = errors;
 
@@ -33,6 +34,9 @@ module.exports = {
   instrumentMetrics,
   version: native.version(),
   ...errorClasses,
+  CircuitBreaker,
+  ManualClock,
+  BreakerOpenError,
 };
 
 // Reactive streams (lib/stream.cjs).

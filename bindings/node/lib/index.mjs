@@ -41,6 +41,9 @@ export const {
   UnreachableError,
   ProtocolError,
   SuspendedError,
+  CircuitBreaker,
+  ManualClock,
+  BreakerOpenError,
 } = akt;
 export default akt;
 

@@ -18,6 +18,7 @@ const { spawnActor, budgetOf } = require('./actor.cjs');
 const { spawnRouter } = require('./router.cjs');
 const metrics = require('./metrics.cjs');
 const { Grain, registerGrain } = require('./grain.cjs');
+const { passivationOf } = require('./passivation.cjs');
 const { kHandle, kFastTell, kReport, kCallSites } = require('./internal.cjs');
 
 const EVENT_KINDS = {
@@ -29,6 +30,7 @@ const EVENT_KINDS = {
   actorFailed: 0x20,
   actorSuspended: 0x40,
   actorReinstated: 0x80,
+  actorPassivated: 0x100,
 };
 const NAME_OF_KIND = Object.fromEntries(Object.entries(EVENT_KINDS).map(([k, v]) => [v, k]));
 const DIRECTIVES = { restart: 0, resume: 1, stop: 2, escalate: 3, suspend: 4 };
@@ -152,6 +154,18 @@ class ActorSystem extends EventEmitter {
     native.spawnNative(this[kHandle], library, symbol, opts.name, opts.arg);
     kick();
     return new Pid(this, shared.scratch[S_PID], shared.scratch[S_PID + 1]);
+  }
+
+  /**
+   * The passivation of every actor spawned from now on without one of its own:
+   * { idle: ms }, { messages: n }, or null / 'longLived' for none (the default: akt does
+   * not passivate actors unless asked to).
+   */
+  setDefaultPassivation(passivation) {
+    this.#open();
+    const [strategy, value] = passivationOf(passivation);
+    const rc = native.passivationDefault(this[kHandle], strategy, value);
+    if (rc !== 0) throw makeError(rc, 'setDefaultPassivation');
   }
 
   /** An extension given at creation ({ extensions: { name: value } }); NotFoundError if none. */

@@ -265,6 +265,8 @@ napi_status an_register_remote2(napi_env env, napi_value exports, an_inst *I);
 /* serial.c: serializers for remoting */
 napi_status an_register_serial(napi_env env, napi_value exports, an_inst *I);
 napi_status an_register_stream(napi_env env, napi_value exports, an_inst *I);
+/* breaker.c: circuit breakers, their manual clock, passivation. */
+napi_status an_register_breaker(napi_env env, napi_value exports, an_inst *I);
 
 /* Shorthand for the argument prologue of every exported function. */
 #define AN_ARGS(n)                                   \

@@ -340,6 +340,17 @@ static PyObject *system_shutdown_start(akt_py_system *self, PyObject *unused) {
     Py_RETURN_TRUE;
 }
 
+/* The guardian's policy (0 stop the actor, 1 shut down): a shutdown it starts ends with
+ * this system's own callback, so the Python side sees it complete. */
+static PyObject *system_set_guardian(akt_py_system *self, PyObject *arg) {
+    if (system_ready(self)) return NULL;
+    long policy = PyLong_AsLong(arg);
+    if (policy == -1 && PyErr_Occurred()) return NULL;
+    int rc = akt_system_set_guardian_policy(self->sys, (int)policy, shutdown_cb, self);
+    if (rc) return akt_py_raise(rc, "akt_system_set_guardian_policy");
+    Py_RETURN_NONE;
+}
+
 /* Blocks (GIL released) until shutdown completed or timeout seconds passed (None: no
  * limit). True when complete. */
 static PyObject *system_wait_done(akt_py_system *self, PyObject *arg) {
@@ -645,6 +656,8 @@ static PyMethodDef system_methods[] = {
      "Record the calling thread as the one running the service."},
     {"_shutdown_start", (PyCFunction)system_shutdown_start, METH_NOARGS,
      "Start akt_system_shutdown; False if it had already started."},
+    {"_set_guardian", (PyCFunction)system_set_guardian, METH_O,
+     "_set_guardian(policy): the guardian's policy (AKT_GUARDIAN_*)."},
     {"_wait_done", (PyCFunction)system_wait_done, METH_O,
      "Wait (GIL released) for the end of shutdown; True when complete."},
     {"_spawn_native", (PyCFunction)system_spawn_native, METH_VARARGS,

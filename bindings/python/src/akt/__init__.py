@@ -18,6 +18,8 @@
 from . import _lib
 from ._lib import _fast
 from .actor import Actor, Backoff, Decider, Directive, Strategy, Supervisor
+from .breaker import BreakerMetrics, BreakerOpen, BreakerState, CircuitBreaker, ManualClock
+from .passivation import Passivation
 from .cron import CronSyntaxError, cron_next, validate_cron
 from .errors import (
     ActorFailed,
@@ -74,4 +76,6 @@ __all__ = [
     "SystemClosed", "Terminated", "Topic", "TopicSubscription", "Unhandled", "Unreachable",
     "WrongType", "cron_next", "error_for", "type_name", "validate_cron", "wire_bytes",
     "Request",
+    "BreakerMetrics", "BreakerOpen", "BreakerState", "CircuitBreaker", "ManualClock",
+    "Passivation",
 ]

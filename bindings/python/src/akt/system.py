@@ -25,9 +25,11 @@ from typing import TYPE_CHECKING, Any, Callable, Optional, Sequence
 from . import _async
 from ._lib import _fast, ffi, lib
 from .actor import Actor, Supervisor, _remember_failure
-from .errors import AktError, Cancelled, DeadlockError, error_for
+from . import passivation as _passivation
+from .errors import ActorNotFound, AktError, Cancelled, DeadlockError, error_for
 from .events import Event, EventKind, _make_event
 from .mailbox import Mailbox
+from .passivation import Passivation
 from .messages import Bytes, Message, Terminated
 from .pid import Pid
 from .router import FAILURE_POLICIES, STRATEGIES, Router, _ns
@@ -151,15 +153,24 @@ class ActorSystem(_fast.SystemCore):
               dispatcher: Optional[str] = None, supervisor: Optional[Supervisor] = None,
               dependencies: Optional[dict[str, Any]] = None,
               mailbox: Optional["Mailbox"] = None, reentrancy: Optional[str] = None,
-              max_in_flight: int = 0) -> Pid:
+              max_in_flight: int = 0, passivation: Optional[Passivation] = None) -> Pid:
         """Spawns a top-level actor (/user/<name>; None: an anonymous name). Called from
         outside an actor it returns once the actor's ``pre_start`` has run, so the children
         that ``pre_start`` spawned can be looked up at once (a failing ``pre_start`` stops
         the actor; its pid is returned all the same). Inside ``receive`` (and for
-        ``ctx.spawn``) it returns at once: the actor starts before its first message."""
+        ``ctx.spawn``) it returns at once: the actor starts before its first message.
+        ``passivation``: an akt.Passivation (idle time, message count, LONG_LIVED); None
+        takes the system's default (set_default_passivation; none unless set)."""
+        if passivation is not None:
+            _passivation._check_strategy(passivation)  # before anything is spawned
         pid: Pid = super().spawn(name, actor, dispatcher=dispatcher, supervisor=supervisor,
                                  dependencies=dependencies, mailbox=mailbox,
                                  reentrancy=reentrancy, max_in_flight=max_in_flight)
+        if passivation is not None:
+            try:
+                _passivation.set_for(self, pid, passivation)
+            except ActorNotFound:
+                pass  # it already stopped (a failing pre_start): nothing to passivate
         if not _fast.in_run():
             self._until_started(pid)
         return pid
@@ -174,6 +185,16 @@ class ActorSystem(_fast.SystemCore):
                     self._wait(0.005)
             else:
                 self._started(pid, 0.05)
+
+    def set_default_passivation(self, passivation: Optional[Passivation]) -> None:
+        """The passivation of every actor spawned from now on without one of its own (None:
+        none, the default: akt does not passivate actors unless asked to)."""
+        _passivation.set_default(self, passivation)
+
+    def set_guardian_policy(self, policy: str) -> None:
+        """What a top-level actor's escalation does: "stop_actor" (the default: it stops)
+        or "shutdown" (the whole system shuts down)."""
+        _passivation.set_guardian(self, policy)
 
     def spawn_router(self, actor: Any = None, size: int = 0, strategy: str = "round_robin", *,
                      name: Optional[str] = None, routees: Optional[Sequence[Pid]] = None,

@@ -470,7 +470,24 @@ public final class ActorSystem implements AutoCloseable {
                     + "': " + Errors.name(rc) + " (a name has no '/' and is 1..255 bytes)");
         }
         Errors.check(rc, "spawn '" + (name != null ? name : "(anonymous)") + "' in system '" + this.name + "'");
+        if (props.passivation != null) {
+            int prc = AktNativeJNI.aktj_passivation_set(handle, out[0], props.passivation.strategy,
+                    props.passivation.value);
+            if (prc != Errors.ENOTFOUND) { // gone already (a failing preStart): nothing to do
+                Errors.check(prc, "passivation of '" + (name != null ? name : "(anonymous)") + "'");
+            }
+        }
         return new Pid(this, out[0]);
+    }
+
+    /**
+     * The passivation of every actor spawned from now on without one of its own; null (or
+     * {@link Passivation#LONG_LIVED}): none, the default.
+     */
+    public void setDefaultPassivation(Passivation passivation) {
+        Passivation p = passivation != null ? passivation : Passivation.LONG_LIVED;
+        Errors.check(AktNativeJNI.aktj_system_passivation(handle, p.strategy, p.value),
+                "setDefaultPassivation");
     }
 
     /**

@@ -16,7 +16,9 @@ public enum EventKind {
     /** A supervisor suspended the actor ({@link Directive#SUSPEND}). */
     ACTOR_SUSPENDED(0x40),
     /** A suspended actor was reinstated ({@link Pid#reinstate()}). */
-    ACTOR_REINSTATED(0x80);
+    ACTOR_REINSTATED(0x80),
+    /** Passivation stopped an idle actor ({@link Passivation}); ACTOR_STOPPED follows. */
+    ACTOR_PASSIVATED(0x100);
 
     final int bit;
 

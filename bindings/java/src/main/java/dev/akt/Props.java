@@ -19,15 +19,16 @@ public final class Props {
     final Mailbox mailbox; // null: the default unbounded FIFO
     final Reentrancy reentrancy; // null: the default (OFF)
     final int maxInFlight;
+    final Passivation passivation; // null: the system's default
 
     private Props(Actor instance, Supplier<? extends Actor> factory, SupervisorStrategy supervisor,
                   Map<String, Object> dependencies) {
-        this(instance, factory, supervisor, dependencies, null, null, 0);
+        this(instance, factory, supervisor, dependencies, null, null, 0, null);
     }
 
     private Props(Actor instance, Supplier<? extends Actor> factory, SupervisorStrategy supervisor,
                   Map<String, Object> dependencies, Mailbox mailbox, Reentrancy reentrancy,
-                  int maxInFlight) {
+                  int maxInFlight, Passivation passivation) {
         this.instance = instance;
         this.factory = factory;
         this.supervisor = supervisor;
@@ -35,12 +36,13 @@ public final class Props {
         this.mailbox = mailbox;
         this.reentrancy = reentrancy;
         this.maxInFlight = maxInFlight;
+        this.passivation = passivation;
     }
 
     /** What the actor does while its requests are in flight (default {@link Reentrancy#OFF}). */
     public Props withReentrancy(Reentrancy mode) {
         return new Props(instance, factory, supervisor, dependencies, mailbox,
-                Objects.requireNonNull(mode, "mode"), maxInFlight);
+                Objects.requireNonNull(mode, "mode"), maxInFlight, passivation);
     }
 
     /** The most requests in flight at once (a BUSY {@link AktException} beyond); 0 = no limit. */
@@ -48,7 +50,7 @@ public final class Props {
         if (n < 0) {
             throw new IllegalArgumentException("akt: maxInFlight must be >= 0, not " + n);
         }
-        return new Props(instance, factory, supervisor, dependencies, mailbox, reentrancy, n);
+        return new Props(instance, factory, supervisor, dependencies, mailbox, reentrancy, n, passivation);
     }
 
     /** The same instance for the actor's whole life (restarts keep its fields). */
@@ -64,7 +66,7 @@ public final class Props {
     /** The strategy this actor applies to its children's failures. */
     public Props withSupervisor(SupervisorStrategy strategy) {
         return new Props(instance, factory, Objects.requireNonNull(strategy, "strategy"), dependencies,
-                mailbox, reentrancy, maxInFlight);
+                mailbox, reentrancy, maxInFlight, passivation);
     }
 
     /** A dependency the actor reaches by name (a repository, a clock, a client...). */
@@ -74,12 +76,18 @@ public final class Props {
         Map<String, Object> deps = new LinkedHashMap<>(dependencies);
         deps.put(name, value);
         return new Props(instance, factory, supervisor, Collections.unmodifiableMap(deps), mailbox,
-                reentrancy, maxInFlight);
+                reentrancy, maxInFlight, passivation);
     }
 
     /** The actor's mailbox (the default is an unbounded FIFO). */
     public Props withMailbox(Mailbox mailbox) {
         return new Props(instance, factory, supervisor, dependencies,
-                Objects.requireNonNull(mailbox, "mailbox"), reentrancy, maxInFlight);
+                Objects.requireNonNull(mailbox, "mailbox"), reentrancy, maxInFlight, passivation);
+    }
+
+    /** When the actor passivates (default: the system's, none unless set). */
+    public Props withPassivation(Passivation passivation) {
+        return new Props(instance, factory, supervisor, dependencies, mailbox, reentrancy, maxInFlight,
+                Objects.requireNonNull(passivation, "passivation"));
     }
 }

@@ -1,0 +1,83 @@
+/*
+ * aktj_fault.c -- fault tolerance for dev.akt: circuit breakers (a handle as long), their
+ * manual clock (a malloc'd int64 the Java side moves), and passivation.
+ */
+#include <stdlib.h>
+
+#include "aktj_internal.h"
+
+jlong aktj_clock_new(jlong start_ns) {
+    int64_t *ns = malloc(sizeof *ns);
+    if (ns) *ns = start_ns;
+    return (jlong)(intptr_t)ns;
+}
+
+void aktj_clock_free(jlong clock) { free(AKTJ_PTR(clock)); }
+
+jlong aktj_clock_advance(jlong clock, jlong by_ns) {
+    /* relaxed: breakers read it with akt_breaker_manual_clock under their own lock */
+    return clock ? __atomic_add_fetch((int64_t *)AKTJ_PTR(clock), by_ns, __ATOMIC_RELAXED) : 0;
+}
+
+int aktj_breaker_create(JNIEnv *env, jdouble failure_rate, jlong min_requests, jlong open_ns,
+                        jlong window_ns, jlong buckets, jlong half_open, jlong clock,
+                        jlongArray out) {
+    if (out == NULL || (*env)->GetArrayLength(env, out) < 1) return AKT_EINVAL;
+    if (min_requests < 0 || min_requests > UINT32_MAX || buckets < 0 || buckets > UINT32_MAX ||
+        half_open < 0 || half_open > UINT32_MAX)
+        return AKT_EINVAL;
+    akt_breaker_options o;
+    akt_breaker_options_init(&o);
+    o.failure_rate = failure_rate;
+    o.min_requests = (uint32_t)min_requests;
+    o.open_timeout_ns = open_ns;
+    o.window_ns = window_ns;
+    o.window_buckets = (uint32_t)buckets;
+    o.half_open_max_calls = (uint32_t)half_open;
+    if (clock) {
+        o.clock = akt_breaker_manual_clock;
+        o.clock_data = AKTJ_PTR(clock); /* the Java breaker keeps its clock alive */
+    }
+    akt_breaker *b = NULL;
+    int rc = akt_breaker_create(&o, &b);
+    if (rc == 0) {
+        jlong h = (jlong)(intptr_t)b;
+        (*env)->SetLongArrayRegion(env, out, 0, 1, &h);
+    }
+    return rc;
+}
+
+int aktj_breaker_allow(jlong breaker) { return akt_breaker_allow(AKTJ_PTR(breaker)); }
+
+int aktj_breaker_record(jlong breaker, jint success) {
+    return akt_breaker_record(AKTJ_PTR(breaker), success);
+}
+
+int aktj_breaker_free(jlong breaker) { return akt_breaker_release(AKTJ_PTR(breaker)); }
+
+int aktj_breaker_metrics(JNIEnv *env, jlong breaker, jlongArray out) {
+    if (out == NULL || (*env)->GetArrayLength(env, out) < 4) return AKT_EINVAL;
+    akt_breaker_metrics m = {.size = sizeof m};
+    int rc = akt_breaker_metrics_get(AKTJ_PTR(breaker), &m);
+    if (rc) return rc;
+    jlong v[4] = {m.state, (jlong)m.successes, (jlong)m.failures, (jlong)m.rejected};
+    (*env)->SetLongArrayRegion(env, out, 0, 4, v);
+    return 0;
+}
+
+static akt_passivation passivation(jint strategy, jlong value) {
+    akt_passivation p = {.size = sizeof p, .strategy = strategy};
+    if (strategy == AKT_PASSIVATE_IDLE) p.idle_ns = value;
+    if (strategy == AKT_PASSIVATE_MESSAGES) p.messages = value < 0 ? 0 : (uint64_t)value;
+    return p;
+}
+
+int aktj_passivation_set(jlong system, jlong pid, jint strategy, jlong value) {
+    akt_passivation p = passivation(strategy, value);
+    return akt_passivation_set(AKTJ_PTR(system), aktj_pid(pid), &p);
+}
+
+int aktj_system_passivation(jlong system, jint strategy, jlong value) {
+    akt_passivation p = passivation(strategy, value);
+    return akt_system_set_passivation(AKTJ_PTR(system), &p);
+}

@@ -1,0 +1,350 @@
+/* PipeTo (akt_ctx_pipe_to): tasks on a small pool of pipe threads per system (a part,
+ * started at the first pipe, stopped with the system), results delivered with the piping
+ * actor as sender, everything that does not arrive a dead letter with its reason.
+ *
+ * A task has two owners: the pool (queued, then running) and, with a timeout, the armed
+ * timer. Whoever settles it first -- the task's completion or the timeout -- wins the
+ * state's one CAS and reports (delivers, or dead-letters, and records the breaker's
+ * outcome); the other only lets go. */
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stddef.h>
+#include <string.h>
+
+#include "actor/send.h"
+#include "base/alloc.h"
+#include "base/clock.h"
+#include "base/tls.h"
+#include "kernel/events.h"
+#include "kernel/sys.h"
+
+enum { PIPE_PENDING = 0, PIPE_SETTLED = 1 };
+
+typedef struct akt__pipe_task {
+    akt__timer t; /* first: the timeout's fire gets &t */
+    struct akt__pipe_task *next;
+    akt_system *s;
+    atomic_int refs;  /* the pool, the armed timer */
+    atomic_int state; /* PIPE_PENDING until the completion or the timeout settles it */
+    akt_pid to;
+    char *path;  /* pipe_to_name: looked up at completion; else NULL */
+    char *label; /* the target's path when piped (for dead letters), or NULL */
+    uint64_t sender;
+    akt_pipe_fn fn;
+    void *data;
+    void (*free_data)(void *data);
+    akt_breaker *breaker;
+} akt__pipe_task;
+
+typedef struct akt__pipe_pool {
+    akt__part part; /* first */
+    pthread_mutex_t mu;
+    pthread_cond_t cv;
+    akt__pipe_task *head, *tail; /* queued, oldest first */
+    int closed;                  /* the shutdown began: no new tasks */
+    int stop;                    /* the system stopped: the threads end */
+    int nthreads;
+    pthread_t threads[AKT_PIPE_THREADS];
+    akt_system *s;
+} akt__pipe_pool;
+
+static const char akt__pipe_key = 0;
+static pthread_mutex_t akt__pipe_start = PTHREAD_MUTEX_INITIALIZER;
+
+static void akt__pipe_unref(akt__pipe_task *k) {
+    /* acq_rel: the last owner sees the other's writes (the settled state, the timer's
+     * claim) before it frees. */
+    if (atomic_fetch_sub_explicit(&k->refs, 1, memory_order_acq_rel) != 1) return;
+    if (k->breaker) akt_breaker_release(k->breaker);
+    akt__heap_free(&k->s->heap, k->path);
+    akt__heap_free(&k->s->heap, k->label);
+    akt__heap_free(&k->s->heap, k);
+}
+
+/* 1 if the caller settled the task (it reports), 0 if the other side did already. */
+static int akt__pipe_settle(akt__pipe_task *k) {
+    int pending = PIPE_PENDING;
+    /* acq_rel: one winner; the loser's later unref is ordered by refs */
+    return atomic_compare_exchange_strong_explicit(&k->state, &pending, PIPE_SETTLED,
+                                                   memory_order_acq_rel, memory_order_relaxed);
+}
+
+static void akt__pipe_dead(akt__pipe_task *k, akt_msg *msg, int code, const char *reason) {
+    akt__publish_at(k->s, AKT_EVENT_DEAD_LETTER, k->to, k->label ? k->label : k->path,
+                    (akt_pid){k->sender}, msg, code, reason);
+}
+
+static void akt__pipe_timeout(akt__timer *t, int closed) {
+    akt__pipe_task *k = (akt__pipe_task *)t;
+    if (!closed && akt__pipe_settle(k)) {
+        if (k->breaker) akt_breaker_record(k->breaker, 0);
+        akt__pipe_dead(k, NULL, AKT_ETIMEDOUT, "pipe_to: timed out");
+    }
+    akt__pipe_unref(k);
+}
+
+/* The task's outcome: the result delivered, or a dead letter. */
+static void akt__pipe_complete(akt__pipe_task *k, int rc, akt_msg *result) {
+    if (k->t.fire && akt__timer_claim(&k->t) && akt__timer_cancel(&k->s->timers, &k->t))
+        akt__pipe_unref(k);     /* the timer will not fire: its reference goes here */
+    if (!akt__pipe_settle(k)) { /* timed out already: the result is nobody's */
+        if (result) akt_msg_release(result);
+        return;
+    }
+    if (k->breaker) akt_breaker_record(k->breaker, rc == 0 && result);
+    if (rc != 0 || !result) {
+        if (result) akt_msg_release(result);
+        akt__pipe_dead(k, NULL, rc ? rc : AKT_EINVAL, "pipe_to: task failed");
+        return;
+    }
+    akt_pid to = k->to;
+    int src = k->path ? akt_lookup(k->s, k->path, &to) : 0;
+    if (src == 0) {
+        k->to = to;
+        src = akt__deliver_user(k->s, to, result, k->sender, NULL);
+        if (src == 0) return;
+    }
+    akt__pipe_dead(k, result, src,
+                   src == AKT_ENOTFOUND || src == AKT_ESTOPPED || src == AKT_ECLOSED
+                       ? "pipe_to: target gone"
+                       : "pipe_to: target refused");
+    akt_msg_release(result);
+}
+
+static void akt__pipe_run(akt__pipe_task *k) {
+    akt_msg *result = NULL;
+    int rc = k->fn(k->data, &result);
+    if (k->free_data) k->free_data(k->data);
+    akt__pipe_complete(k, rc, rc == 0 ? result : NULL);
+    akt__pipe_unref(k); /* the pool's */
+}
+
+static void *akt__pipe_main(void *arg) {
+    akt__pipe_pool *p = arg;
+    akt__thread_enter(&p->s->hooks, -3);
+    for (;;) {
+        pthread_mutex_lock(&p->mu);
+        while (!p->head && !p->stop) pthread_cond_wait(&p->cv, &p->mu);
+        akt__pipe_task *k = p->head;
+        if (k) {
+            p->head = k->next;
+            if (!p->head) p->tail = NULL;
+        }
+        int stop = p->stop;
+        pthread_mutex_unlock(&p->mu);
+        if (!k) break;
+        if (stop) { /* the system stopped before it ran */
+            if (k->free_data) k->free_data(k->data);
+            if (akt__pipe_settle(k)) {
+                if (k->breaker) akt_breaker_record(k->breaker, 0);
+                akt__pipe_dead(k, NULL, AKT_ECLOSED, "pipe_to: shut down");
+            }
+            akt__pipe_unref(k);
+            continue;
+        }
+        akt__pipe_run(k);
+    }
+    akt__thread_leave(&p->s->hooks, -3);
+    return NULL;
+}
+
+static void akt__pipe_closing(akt_system *s, akt__part *part) {
+    (void)s;
+    akt__pipe_pool *p = (akt__pipe_pool *)part;
+    pthread_mutex_lock(&p->mu);
+    p->closed = 1;
+    pthread_mutex_unlock(&p->mu);
+}
+
+/* Once the actors are gone: the running tasks finish, the queued ones are dead letters. */
+static void akt__pipe_stop(akt_system *s, akt__part *part) {
+    (void)s;
+    akt__pipe_pool *p = (akt__pipe_pool *)part;
+    pthread_mutex_lock(&p->mu);
+    p->closed = 1;
+    p->stop = 1;
+    pthread_cond_broadcast(&p->cv);
+    pthread_mutex_unlock(&p->mu);
+    for (int i = 0; i < p->nthreads; i++) pthread_join(p->threads[i], NULL);
+    p->nthreads = 0;
+}
+
+static void akt__pipe_free(akt_system *s, akt__part *part) {
+    akt__pipe_pool *p = (akt__pipe_pool *)part;
+    pthread_mutex_destroy(&p->mu);
+    pthread_cond_destroy(&p->cv);
+    akt__heap_free(&s->heap, p);
+}
+
+/* The system's pool, started on first use; NULL with *rc set. */
+static akt__pipe_pool *akt__pipe_pool_of(akt_system *s, int *rc) {
+    akt__part *part = akt__part_find(s, &akt__pipe_key);
+    if (part) return (akt__pipe_pool *)part;
+    pthread_mutex_lock(&akt__pipe_start);
+    akt__pipe_pool *p = (akt__pipe_pool *)akt__part_find(s, &akt__pipe_key);
+    if (!p && (p = akt__heap_calloc(&s->heap, sizeof *p)) == NULL) *rc = AKT_ENOMEM;
+    if (p && !p->part.key) {
+        p->s = s;
+        pthread_mutex_init(&p->mu, NULL);
+        pthread_cond_init(&p->cv, NULL);
+        for (int i = 0; i < AKT_PIPE_THREADS; i++) {
+            if (pthread_create(&p->threads[p->nthreads], NULL, akt__pipe_main, p) != 0) break;
+            p->nthreads++;
+        }
+        p->part.key = &akt__pipe_key;
+        p->part.closing = akt__pipe_closing;
+        p->part.stop = akt__pipe_stop;
+        p->part.free = akt__pipe_free;
+        if (!p->nthreads) {
+            *rc = AKT_ENOMEM;
+            akt__pipe_free(s, &p->part);
+            p = NULL;
+        } else {
+            pthread_mutex_lock(&s->lock);
+            if (akt__sys_closed(s)) { /* too late: the part would never be stopped */
+                pthread_mutex_unlock(&s->lock);
+                akt__pipe_stop(s, &p->part);
+                akt__pipe_free(s, &p->part);
+                *rc = AKT_ECLOSED;
+                p = NULL;
+            } else {
+                akt__part_add_locked(s, &p->part);
+                pthread_mutex_unlock(&s->lock);
+            }
+        }
+    }
+    pthread_mutex_unlock(&akt__pipe_start);
+    return p;
+}
+
+/* fn: a task for the pool; or fn NULL and handle: a pipe the caller completes
+ * (akt_pipe_complete), which holds the pool's reference. */
+static int akt__pipe(akt_ctx *ctx, akt_pid to, const char *path, akt_pipe_fn fn, void *data,
+                     const akt_pipe_options *options, akt__pipe_task **handle) {
+    akt_pipe_options o;
+    akt_pipe_options_init(&o);
+    if (options) {
+        if (options->size < offsetof(akt_pipe_options, breaker) || options->size > sizeof o)
+            return AKT_EINVAL;
+        memcpy(&o, options, options->size);
+    }
+    if (!ctx || (!fn && !handle) || o.timeout_ns < 0) return AKT_EINVAL;
+    akt_pid self;
+    akt_system *s = NULL;
+    int rc = akt_ctx_self(ctx, &self);
+    if (rc == 0) rc = akt_ctx_system(ctx, &s);
+    if (rc) return rc;
+    if (akt__sys_closed(s)) return AKT_ECLOSED;
+    akt__pipe_pool *p = handle ? NULL : akt__pipe_pool_of(s, &rc);
+    if (!p && !handle) return rc;
+    akt__pipe_task *k = akt__heap_calloc(&s->heap, sizeof *k);
+    if (!k) return AKT_ENOMEM;
+    if (path && (k->path = akt__heap_strdup(&s->heap, path)) == NULL) {
+        akt__heap_free(&s->heap, k);
+        return AKT_ENOMEM;
+    }
+    char label[1024];
+    if (!path && akt_pid_path(s, to, label, sizeof label, NULL) == 0)
+        k->label = akt__heap_strdup(&s->heap, label); /* without memory: no path in events */
+    k->s = s;
+    k->to = to;
+    k->sender = self.id;
+    k->fn = fn;
+    k->data = data;
+    k->free_data = o.free_data;
+    atomic_init(&k->refs, 1);
+    atomic_init(&k->state, PIPE_PENDING);
+    atomic_init(&k->t.claim, AKT__TIMER_IDLE);
+    /* The breaker last: once it allowed the call, the outcome must be recorded. */
+    if (o.breaker) {
+        if ((rc = akt_breaker_allow(o.breaker)) != 0) {
+            akt__heap_free(&s->heap, k->path);
+            akt__heap_free(&s->heap, k->label);
+            akt__heap_free(&s->heap, k);
+            return rc; /* AKT_EBUSY: open, nothing started */
+        }
+        akt_breaker_retain(o.breaker);
+        k->breaker = o.breaker;
+    }
+    if (handle) { /* completed by the caller: only the timeout to arm */
+        if (o.timeout_ns > 0) {
+            k->t.fire = akt__pipe_timeout;
+            k->t.deadline = akt__deadline_after(akt__now_ns(), o.timeout_ns);
+            atomic_fetch_add_explicit(&k->refs, 1, memory_order_relaxed); /* the timer's */
+            if (akt__timer_add(&s->timers, &k->t) != 0) {
+                atomic_fetch_sub_explicit(&k->refs, 1, memory_order_relaxed);
+                if (k->breaker) akt_breaker_record(k->breaker, 0);
+                akt__pipe_unref(k);
+                return AKT_ECLOSED;
+            }
+        }
+        *handle = k;
+        return 0;
+    }
+    pthread_mutex_lock(&p->mu);
+    int closed = p->closed;
+    if (!closed) {
+        if (o.timeout_ns > 0) { /* armed under the pool lock: no thread has the task yet */
+            k->t.fire = akt__pipe_timeout;
+            k->t.deadline = akt__deadline_after(akt__now_ns(), o.timeout_ns);
+            atomic_fetch_add_explicit(&k->refs, 1, memory_order_relaxed); /* the timer's */
+            if (akt__timer_add(&s->timers, &k->t) != 0) {
+                atomic_fetch_sub_explicit(&k->refs, 1, memory_order_relaxed);
+                closed = 1;
+            }
+        }
+        if (!closed) {
+            if (p->tail)
+                p->tail->next = k;
+            else
+                p->head = k;
+            p->tail = k;
+            pthread_cond_signal(&p->cv);
+        }
+    }
+    pthread_mutex_unlock(&p->mu);
+    if (closed) {
+        if (k->breaker) akt_breaker_record(k->breaker, 0);
+        akt__pipe_unref(k);
+        return AKT_ECLOSED;
+    }
+    return 0;
+}
+
+AKT_API int akt_pipe_options_init(akt_pipe_options *o) {
+    if (!o) return AKT_EINVAL;
+    memset(o, 0, sizeof *o);
+    o->size = sizeof *o;
+    return 0;
+}
+
+AKT_API int akt_ctx_pipe_to(akt_ctx *ctx, akt_pid to, akt_pipe_fn fn, void *data,
+                            const akt_pipe_options *options) {
+    if (!fn) return AKT_EINVAL;
+    return akt__pipe(ctx, to, NULL, fn, data, options, NULL);
+}
+
+AKT_API int akt_ctx_pipe_to_name(akt_ctx *ctx, const char *path, akt_pipe_fn fn, void *data,
+                                 const akt_pipe_options *options) {
+    if (!path || !*path || !fn) return AKT_EINVAL;
+    return akt__pipe(ctx, (akt_pid){0}, path, fn, data, options, NULL);
+}
+
+AKT_API int akt_ctx_pipe_start(akt_ctx *ctx, akt_pid to, const char *path,
+                               const akt_pipe_options *options, akt_pipe **out) {
+    if (out) *out = NULL;
+    if (!out || (path && !*path)) return AKT_EINVAL;
+    akt__pipe_task *k = NULL;
+    int rc = akt__pipe(ctx, path ? (akt_pid){0} : to, path, NULL, NULL, options, &k);
+    if (rc == 0) *out = (akt_pipe *)k;
+    return rc;
+}
+
+AKT_API int akt_pipe_complete(akt_pipe *pipe, int rc, akt_msg *result) {
+    if (!pipe || (rc == 0 && !result) || rc > 0) return AKT_EINVAL;
+    akt__pipe_task *k = (akt__pipe_task *)pipe;
+    akt__pipe_complete(k, rc, rc == 0 ? result : NULL);
+    if (rc != 0 && result) akt_msg_release(result);
+    akt__pipe_unref(k); /* the handle's */
+    return 0;
+}

@@ -1065,12 +1065,31 @@ static int grain_activate_saving(void *kind_data, const char *name, const akt_be
 }
 
 /* users begin: users: testkit, ask accessors */
+static int bad_noop_receive(akt_ctx *ctx, akt_msg *msg, void *state) {
+    (void)ctx, (void)msg, (void)state;
+    return 0;
+}
+
 static void test_users_functions(void **state) {
     (void)state;
     akt_system *sys = tu_system("bad", 1);
     BAD(AKT_EINVAL, akt_await_started, NULL, (akt_pid){1}, 0);
     BAD(AKT_EINVAL, akt_await_started, sys, (akt_pid){0}, 0);
     BAD(0, akt_await_started, sys, (akt_pid){UINT64_MAX}, 0); /* never issued: nothing to start */
+    BAD(AKT_EINVAL, akt_future_target, NULL, &(akt_pid){0}, NULL);
+    akt_pid pid = {0};
+    const char *type = NULL;
+    akt_future *f = NULL;
+    akt_behavior b = tu_behavior(bad_noop_receive);
+    TU_OK(akt_spawn(sys, &b, NULL, NULL, &pid));
+    TU_OK(akt_ask(sys, pid, tu_msg("users.Asked", NULL), TU_SEC(5), &f));
+    BAD(AKT_EINVAL, akt_future_target, f, NULL, NULL);
+    akt_pid got = {0};
+    BAD(0, akt_future_target, f, &got, &type);
+    assert_true(got.id == pid.id);
+    assert_string_equal(type, "users.Asked");
+    TU_OK(akt_future_release(f));
+    BAD(AKT_EINVAL, akt_future_target, f, &got, &type); /* released */
     tu_system_end(sys);
 }
 /* users end */

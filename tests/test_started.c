@@ -121,12 +121,83 @@ static void test_await_started_bad_input(void **state) {
     TU_OK(akt_await_started(sys, pid, TU_MS(10)));
 }
 
+static void on_notify(void *data) { (void)data; }
+
+static atomic_int ext_pre_start_runs;
+static pthread_t _Atomic ext_pre_start_thread;
+
+static int ext_pre_start(akt_ctx *ctx, void *state) {
+    (void)ctx, (void)state;
+    atomic_store(&ext_pre_start_thread, pthread_self());
+    atomic_fetch_add(&ext_pre_start_runs, 1);
+    return 0;
+}
+
+typedef struct other_spawn {
+    akt_dispatcher *d;
+    akt_pid pid;
+    int rc;
+} other_spawn;
+
+static void *spawn_elsewhere(void *arg) {
+    other_spawn *o = arg;
+    akt_behavior b = tu_behavior(quiet_receive);
+    b.pre_start = ext_pre_start;
+    akt_spawn_options opts;
+    akt_spawn_options_init(&opts);
+    opts.dispatcher = o->d;
+    o->rc = akt_spawn(sys, &b, NULL, &opts, &o->pid);
+    return NULL;
+}
+
+/* On the thread that runs an external dispatcher, pre_start runs within akt_spawn; from
+ * another thread the spawn returns at once and the start waits for a run. */
+static void test_external_dispatcher_starts_on_its_thread(void **state) {
+    (void)state;
+    akt_system *own = tu_system("started-ext", 1);
+    akt_system *keep = sys;
+    sys = own;
+    akt_dispatcher *d = NULL;
+    TU_OK(akt_dispatcher_create_external(own, on_notify, NULL, &d));
+    TU_OK(akt_dispatcher_run(d, 1, NULL)); /* this thread runs d from now on */
+    atomic_store(&ext_pre_start_runs, 0);
+    akt_behavior b = tu_behavior(quiet_receive);
+    b.pre_start = ext_pre_start;
+    akt_spawn_options opts;
+    akt_spawn_options_init(&opts);
+    opts.dispatcher = d;
+    akt_pid here;
+    TU_OK(akt_spawn(own, &b, NULL, &opts, &here));
+    assert_int_equal(atomic_load(&ext_pre_start_runs), 1);
+    assert_true(pthread_equal(atomic_load(&ext_pre_start_thread), pthread_self()));
+    TU_OK(akt_await_started(own, here, 0));
+
+    static other_spawn o;
+    o = (other_spawn){d, {0}, -1};
+    pthread_t t;
+    assert_int_equal(pthread_create(&t, NULL, spawn_elsewhere, &o), 0);
+    pthread_join(t, NULL);
+    TU_OK(o.rc);
+    assert_int_equal(atomic_load(&ext_pre_start_runs), 1);
+    TU_RC(AKT_ETIMEDOUT, akt_await_started(own, o.pid, 0));
+    int64_t dl = tu_now_ns() + TU_DEADLINE_NS;
+    while (akt_await_started(own, o.pid, 0) == AKT_ETIMEDOUT) {
+        assert_true(tu_now_ns() < dl);
+        akt_dispatcher_run(d, 100, NULL);
+    }
+    assert_int_equal(atomic_load(&ext_pre_start_runs), 2);
+    assert_true(pthread_equal(atomic_load(&ext_pre_start_thread), pthread_self()));
+    sys = keep;
+    tu_system_end_running(own, d);
+}
+
 int main(void) {
     const struct CMUnitTest tests[] = {
         S_TEST(test_spawn_returns_after_pre_start),
         S_TEST(test_failed_pre_start_still_returns),
         S_TEST(test_inside_a_callback_spawn_does_not_wait),
         S_TEST(test_await_started_bad_input),
+        S_TEST(test_external_dispatcher_starts_on_its_thread),
     };
     return cmocka_run_group_tests_name("started", tests, NULL, NULL);
 }

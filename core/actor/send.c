@@ -269,9 +269,14 @@ int akt__ask_from(akt_system *s, akt_pid to, akt_msg *msg, int64_t timeout_ns, u
     akt_future *f;
     rc = akt__future_new(s, timeout_ns, to, akt__wait_guard(c), NULL, &f);
     if (rc) return rc;
+    /* The propagator sees the message while the caller's is its only reference (a shared
+     * message takes no headers), then the future keeps one for akt_future_target. */
+    akt__msg_outgoing(s, msg);
+    akt_msg_retain(msg);
+    f->asked = msg;
     rc = akt__deliver(s, to, msg, sender, f, AKT__ENV_USER);
     if (rc) {
-        akt__future_abandon(f);
+        akt__future_abandon(f); /* releases f->asked: the caller's own reference stays */
         return rc;
     }
     *out = f;
@@ -299,6 +304,9 @@ AKT_API int akt_ask_batch(akt_system *system, akt_pid to, akt_msg *const *msgs, 
             while (i--) akt__future_abandon(futures[i]);
             return rc;
         }
+        akt__msg_outgoing(system, msgs[i]); /* as in akt__ask_from */
+        akt_msg_retain(msgs[i]);            /* for akt_future_target */
+        futures[i]->asked = msgs[i];
     }
     /* All futures exist; the sends below can only fail by the actor dying meanwhile (or
      * an envelope allocation), in which case the remaining asks fail as stopped. */

@@ -7,6 +7,7 @@
 #include "spawn.h"
 
 #include "base/clock.h"
+#include "base/tls.h"
 #include "ext.h"
 #include "kernel/events.h"
 #include "kernel/sys.h"
@@ -208,9 +209,34 @@ static int akt__internal_locked(akt_system *s, uint32_t parent_idx) {
     return p && p->name && p->name[0] == '$' && isalpha((unsigned char)p->name[1]);
 }
 
-/* reserved: the name is akt's own ("$" and a word), which users cannot choose. */
+/* An actor on an external dispatcher spawned on the thread that last ran that dispatcher
+ * (outside its callbacks) starts right here, before its spawn returns: its pre_start runs
+ * on the thread it would run on anyway, and no other actor runs meanwhile. Takes the run
+ * of the still-owned cell (1) or leaves it to be released (0). */
+static int akt__start_here(akt__cell *c, struct akt_dispatcher *d) {
+    if (!akt__dispatcher_is_external(d) || akt__self.cell || !c->beh->pre_start) return 0;
+    /* acquire: pairs with the run's release of has_runner, so runner is its thread. */
+    if (!atomic_load_explicit(&d->has_runner, memory_order_acquire) ||
+        !pthread_equal(atomic_load_explicit(&d->runner, memory_order_relaxed), pthread_self()))
+        return 0;
+    int zero = 0;
+    /* acquire/release: as akt_dispatcher_run, whose place this takes for one cell. */
+    if (!atomic_compare_exchange_strong_explicit(&d->running, &zero, 1, memory_order_acquire,
+                                                 memory_order_relaxed))
+        return 0;
+    struct akt_dispatcher *prev = akt__self.running;
+    akt__self.running = d;
+    akt__cell_run(&d->ext_worker, c, 0); /* the system queue only (the start); releases c */
+    akt__self.running = prev;
+    atomic_store_explicit(&d->running, 0, memory_order_release);
+    return 1;
+}
+
+/* reserved: the name is akt's own ("$" and a word), which users cannot choose. here: the
+ * caller is akt_spawn, which may start the actor on this thread (akt__start_here); akt's
+ * own spawns may hold locks a pre_start needs, and never do. */
 static int akt__spawn_at(akt_system *s, uint32_t parent_idx, const akt_behavior *b, void *state,
-                         const akt_spawn_options *opts, int reserved, akt_pid *out) {
+                         const akt_spawn_options *opts, int reserved, int here, akt_pid *out) {
     if (!s || !b || !out || b->size < offsetof(akt_behavior, pre_start) || !b->receive)
         return AKT_EINVAL;
     akt_spawn_options o;
@@ -263,24 +289,24 @@ static int akt__spawn_at(akt_system *s, uint32_t parent_idx, const akt_behavior 
     if (!internal) akt__passivation_default(s, pid);
     if (!c->beh->pre_start)
         akt__publish(s, AKT_EVENT_ACTOR_STARTED, c, (akt_pid){0}, NULL, 0, NULL);
-    akt__cell_release(c, c->status == AKT__RUNNING);
+    if (!here || !akt__start_here(c, d)) akt__cell_release(c, c->status == AKT__RUNNING);
     *out = pid;
     return 0;
 }
 
 int akt__spawn_under(akt_system *s, uint32_t parent_idx, const akt_behavior *b, void *state,
                      const akt_spawn_options *opts, akt_pid *out) {
-    return akt__spawn_at(s, parent_idx, b, state, opts, 0, out);
+    return akt__spawn_at(s, parent_idx, b, state, opts, 0, 0, out);
 }
 
 int akt__spawn_reserved(akt_system *s, const akt_behavior *b, void *state,
                         const akt_spawn_options *opts, akt_pid *out) {
-    return akt__spawn_at(s, AKT__GUARDIAN, b, state, opts, 1, out);
+    return akt__spawn_at(s, AKT__GUARDIAN, b, state, opts, 1, 0, out);
 }
 
 AKT_API int akt_spawn(akt_system *system, const akt_behavior *behavior, void *state,
                       const akt_spawn_options *options, akt_pid *out) {
-    int rc = akt__spawn_under(system, AKT__GUARDIAN, behavior, state, options, out);
+    int rc = akt__spawn_at(system, AKT__GUARDIAN, behavior, state, options, 0, 1, out);
     if (rc) return rc;
     akt__cell *c = akt__cell_live(system, *out);
     /* A pid stopped meanwhile has started (or never will): nothing to wait for. */

@@ -40,6 +40,7 @@ static void akt__failure_free(struct akt__failure *x) {
 static void akt__future_free(akt_future *f) {
     if (f->reply) akt_msg_release(f->reply);
     if (f->failure) akt__failure_free(f->failure);
+    if (f->asked) akt_msg_release(f->asked);
     f->magic = AKT__FUTURE_FREED;
     akt__pool_put(AKT__POOL_128, f);
 }
@@ -103,6 +104,7 @@ int akt__future_new(akt_system *s, int64_t timeout_ns, akt_pid target,
     f->rc = 0;
     f->reply = NULL;
     f->failure = NULL;
+    f->asked = NULL;
     f->cb = NULL;
     f->cb_data = NULL;
     f->timer.heap_idx = 0;
@@ -298,3 +300,17 @@ AKT_API int akt_future_failure(akt_future *future, const char **reason, akt_msg 
     }
     return 0;
 }
+
+/* users begin: users: testkit, ask accessors */
+AKT_API int akt_future_target(akt_future *future, akt_pid *pid, const char **type) {
+    /* As akt_future_failure: alive inside its own callback, else while the handle is held. */
+    if (!(future && future == akt__self.future_cb && future->magic == AKT__FUTURE_MAGIC) &&
+        !akt__future_ok(future))
+        return AKT_EINVAL;
+    if (!pid && !type) return AKT_EINVAL;
+    /* target and asked are written before the future is handed out, never after. */
+    if (pid) *pid = (akt_pid){future->target};
+    if (type) *type = future->asked ? akt_msg_type(future->asked) : NULL;
+    return 0;
+}
+/* users end */

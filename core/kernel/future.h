@@ -46,6 +46,9 @@ struct akt_future {
     /* What a failed receiver said (akt_future_failure), or NULL. Written before the DONE
      * store like rc, freed with the future. */
     struct akt__failure *failure;
+    /* The message asked with (a reference, set once before the future is handed out), or
+     * NULL: what akt_future_target names. Released with the future. */
+    akt_msg *asked;
 };
 
 /* A receiver's failure as its asker reads it: the reason text and the binding's detail. */

@@ -747,12 +747,14 @@ AKT_API int akt_spawn_options_init(akt_spawn_options *options);
  * (freed with behavior->free_state when the actor is gone). options may be NULL.
  * AKT_EEXIST if the name is taken, AKT_ECLOSED during shutdown. pre_start runs on the
  * actor's dispatcher before its first message; messages sent meanwhile wait.
- * Called from a thread of the caller's (not inside a callback, not on an akt thread) for
- * an actor on the workers, it returns once pre_start has run: the children pre_start
- * spawned are then visible to akt_lookup. A pre_start that fails still returns 0 (the
- * actor has stopped: its pid is stale). Elsewhere (inside a callback, or an actor on an
- * external dispatcher) it returns at once; akt_await_started waits for the start. The
- * bindings give every spawn from outside an actor this semantics. */
+ * Outside a callback it returns once pre_start has run, so the children pre_start spawned
+ * are visible to akt_lookup: for an actor on the workers, called from a thread of the
+ * caller's (not an akt thread), it waits; for an actor on an external dispatcher, called
+ * on the thread that last ran that dispatcher, pre_start runs right there (no other actor
+ * runs meanwhile). A pre_start that fails still returns 0 (the actor has stopped: its pid
+ * is stale). Elsewhere (inside a callback, or another thread of an external dispatcher)
+ * it returns at once; akt_await_started waits for the start. The bindings give every
+ * spawn from outside an actor this semantics. */
 AKT_API int akt_spawn(akt_system *system, const akt_behavior *behavior, void *state,
                       const akt_spawn_options *options, akt_pid *out);
 
@@ -1592,6 +1594,15 @@ AKT_API int akt_suspension_post(akt_system *system, akt_suspension s, akt_resume
  * thread: run the dispatcher instead, polling with timeout 0); AKT_EINVAL for a NULL
  * system or the null pid. Any thread. Since 0.4. */
 AKT_API int akt_await_started(akt_system *system, akt_pid pid, int64_t timeout_ns);
+
+/* Whom an ask was sent to and with what, for naming a failed ask the way the bindings do
+ * ("ask of akt://app/user/bank with shop.Withdraw: timed out"): *pid (optional) gets the
+ * actor asked (akt_pid_path names it while it lives), *type (optional) the type name of the
+ * message asked with, borrowed: valid while the caller holds its reference to the future
+ * (NULL for a future that no message made: akt_stop_graceful's). Any thread, pending or
+ * complete; also inside the future's own completion callback. AKT_EINVAL for a NULL,
+ * released or foreign future, or both outputs NULL. Since 0.4. */
+AKT_API int akt_future_target(akt_future *future, akt_pid *pid, const char **type);
 /* users end */
 /* local begin: routers/mailboxes/propagation */
 /* local end */

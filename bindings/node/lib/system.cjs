@@ -476,7 +476,8 @@ class ActorSystem extends EventEmitter {
     let mask = adding;
     for (const [k, bit] of Object.entries(EVENT_KINDS)) if (this.listenerCount(k)) mask |= bit;
     if (mask === this.#eventMask) return;
-    if (this.#eventSub) native.unsubscribe(this.#eventSub);
+    // The old subscription's queued events still reach the listeners.
+    if (this.#eventSub) native.unsubscribe(this.#eventSub, true);
     this.#eventSub = null;
     this.#eventMask = mask;
     if (mask) {

@@ -12,6 +12,7 @@ typedef struct an_sub {
     napi_ref fn;
     atomic_int refs; /* the subscription itself + each queued event */
     int active;
+    int ended; /* unsubscribed, its queued events still delivered (a new mask replaced it) */
 } an_sub;
 
 typedef struct an_evt {
@@ -129,16 +130,18 @@ static napi_value Subscribe(napi_env env, napi_callback_info info) {
     return ext;
 }
 
-/* unsubscribe(subscription handle); events already queued are dropped. */
+/* unsubscribe(subscription handle, keepQueued); events already queued are dropped, unless
+ * keepQueued (the listeners' mask changed: a new subscription takes over from here). */
 static napi_value Unsubscribe(napi_env env, napi_callback_info info) {
-    AN_ARGS(1);
+    AN_ARGS(2);
     an_sub *s = NULL;
     if (napi_get_value_external(env, argv[0], (void **)&s) != napi_ok || !s)
         return an_throw(env, I, AKT_EINVAL);
-    if (s->active) {
-        s->active = 0;
-        akt_unsubscribe(s->sub);
-    }
+    bool keep = false;
+    napi_get_value_bool(env, argv[1], &keep); /* undefined: stays false */
+    if (s->active && !s->ended) akt_unsubscribe(s->sub);
+    s->ended = 1;
+    if (!keep) s->active = 0;
     return NULL;
 }
 

@@ -178,6 +178,9 @@ static napi_value SystemCreate(napi_env env, napi_callback_info info) {
         free(s);
         return an_throw(env, I, rc);
     }
+    /* A run with nothing to run makes this (the JS) thread the dispatcher's runner: a spawn
+     * from plain JS code then runs the actor's preStart right away (akt_spawn). */
+    akt_dispatcher_run(s->disp, 1, NULL);
     an_values_init(s);
     s->next = I->systems;
     I->systems = s;

@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { Actor, Terminated, MisuseError, NotFoundError } from 'akt';
 import { withSystem, collector } from './helpers.mjs';
+import { TestProbe, testSystem } from 'akt/testkit';
 
 test('sender, respond and ctx.tell between actors', async () => {
   await withSystem(async (system) => {
@@ -138,21 +139,21 @@ test('stash, unstash, unstashAll', async () => {
   });
 });
 
-test('watch delivers Terminated once; unwatch stops it', async () => {
-  await withSystem(async (system) => {
-    const terms = collector(1);
-    const w1 = system.spawn(() => {});
-    const w2 = system.spawn(() => {});
-    const watcher = system.spawn((ctx, msg) => {
-      if (msg instanceof Terminated) terms.push(msg.pid.equals(w1) ? 'w1' : 'other');
-      else if (msg === 'watch') { ctx.watch(w1); ctx.watch(w1); ctx.watch(w2); ctx.unwatch(w2); ctx.respond('ok'); }
-    });
-    assert.equal(await watcher.ask('watch'), 'ok');
-    await w2.stopGracefully();
-    await w1.stopGracefully();
-    assert.deepEqual(await terms.wait(), ['w1']);
-    await watcher.ask('watch').catch(() => {}); // watching the dead: Terminated at once
+test('watch delivers Terminated once; unwatch stops it', async (t) => {
+  const system = await testSystem(t);
+  const probe = new TestProbe(system);
+  const w1 = system.spawn(() => {});
+  const w2 = system.spawn(() => {});
+  const watcher = system.spawn((ctx, msg) => {
+    if (msg instanceof Terminated) probe.pid.tell(msg.pid.equals(w1) ? 'w1' : 'other');
+    else if (msg === 'watch') { ctx.watch(w1); ctx.watch(w1); ctx.watch(w2); ctx.unwatch(w2); ctx.respond('ok'); }
   });
+  assert.equal(await watcher.ask('watch'), 'ok');
+  await w2.stopGracefully();
+  await w1.stopGracefully();
+  assert.equal(await probe.expectMessage({ within: 5000 }), 'w1');
+  await probe.expectNoMessage({ for: 50 }); // once, and none for the unwatched w2
+  await probe.expectTerminated(w1); // watching the dead: Terminated at once
 });
 
 test('dependencies: the very objects, by name', async () => {

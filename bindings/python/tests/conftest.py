@@ -13,6 +13,8 @@ import akt
 
 REPO = Path(__file__).resolve().parents[3]
 
+pytest_plugins = ("akt.testkit",)  # the akt_system and probe fixtures
+
 
 @pytest.fixture
 def system() -> Iterator[akt.ActorSystem]:

@@ -9,6 +9,7 @@ from typing import Any
 import pytest
 
 import akt
+from akt.testkit import TestProbe
 from actors import Counter, Echo, Recorder, wait_for
 
 
@@ -244,12 +245,12 @@ def test_stash(any_system: akt.ActorSystem) -> None:
 
 
 def test_watch_and_unwatch(any_system: akt.ActorSystem) -> None:
-    rec = Recorder()
+    probe = TestProbe(any_system)
 
     class Watcher(akt.Actor):
         def receive(self, ctx, msg):
             if isinstance(msg, akt.Terminated):
-                rec.got.append(msg.pid)
+                probe.pid.tell(msg.pid)
             elif msg[0] == "watch":
                 ctx.watch(msg[1])
                 ctx.respond("ok")
@@ -264,9 +265,10 @@ def test_watch_and_unwatch(any_system: akt.ActorSystem) -> None:
     watcher.ask_sync(("unwatch", b))
     a.stop()
     b.stop()
-    assert wait_for(lambda: rec.got == [a])
+    assert probe.expect_message(within=5.0) == a
+    probe.expect_no_message(for_=0.05)  # b was unwatched
     watcher.ask_sync(("watch", a))  # already gone: Terminated at once
-    assert wait_for(lambda: rec.got == [a, a])
+    assert probe.expect_message(within=5.0) == a
 
 
 def test_dependencies(any_system: akt.ActorSystem) -> None:

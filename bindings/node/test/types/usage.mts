@@ -62,3 +62,17 @@ function nextRun(expr: string): Date | null {
   return cronNext(expr, new Date(), { utc: true });
 }
 nextRun('0 0 12 ? * MON-FRI');
+
+// akt/testkit
+import { TestProbe, ProbeError, testSystem, withTestSystem } from 'akt/testkit';
+async function testkitUsage(system: ActorSystem): Promise<void> {
+  const probe = new TestProbe(system, { name: 'probe' });
+  const n: number = await probe.expectMessage<number>({ within: 100 });
+  await probe.expectNoMessage({ for: 10 });
+  await probe.expectTerminated(probe.pid);
+  const e: ProbeError = new ProbeError();
+  void n; void e;
+  await withTestSystem(async (s: ActorSystem) => s.name);
+  await testSystem({ after: () => {} });
+}
+void testkitUsage;

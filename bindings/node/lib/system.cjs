@@ -245,6 +245,16 @@ class ActorSystem extends EventEmitter {
     return native.remoteAddress(this[kHandle]);
   }
 
+  /**
+   * The connections TLS closed on this node (refused peers, failed handshakes, malformed
+   * records) and why the last one was: `{ count, reason }`; NotFoundError before remoteStart.
+   */
+  remoteTlsFailures() {
+    this.#open();
+    const [count, reason] = native.remoteTlsFailures(this[kHandle]);
+    return { count, reason };
+  }
+
   /** The pid of the actor at "akt://<name>@<host>:<port>/user/<path>" on another node. */
   remoteLookup(address) {
     this.#open();

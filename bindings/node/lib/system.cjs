@@ -245,6 +245,13 @@ class ActorSystem extends EventEmitter {
     return native.remoteAddress(this[kHandle]);
   }
 
+  /** The pid of the actor at "akt://<name>@<host>:<port>/user/<path>" on another node. */
+  remoteLookup(address) {
+    this.#open();
+    native.remoteLookup(this[kHandle], address);
+    return new Pid(this, shared.scratch[S_PID], shared.scratch[S_PID + 1]);
+  }
+
   /**
    * The connections TLS closed on this node (refused peers, failed handshakes, malformed
    * records) and why the last one was: `{ count, reason }`; NotFoundError before remoteStart.
@@ -253,13 +260,6 @@ class ActorSystem extends EventEmitter {
     this.#open();
     const [count, reason] = native.remoteTlsFailures(this[kHandle]);
     return { count, reason };
-  }
-
-  /** The pid of the actor at "akt://<name>@<host>:<port>/user/<path>" on another node. */
-  remoteLookup(address) {
-    this.#open();
-    native.remoteLookup(this[kHandle], address);
-    return new Pid(this, shared.scratch[S_PID], shared.scratch[S_PID + 1]);
   }
 
   /**

@@ -631,15 +631,15 @@ static PyMethodDef system_methods[] = {
      "system's CAs) and outbound peers must prove tls_peer_name (None: their host); "
      "tls_require_client_cert=True makes it mutual TLS. A peer TLS refuses fails asks with "
      "Unreachable."},
-    {"remote_tls_failures", (PyCFunction)system_remote_tls_failures, METH_NOARGS,
-     "remote_tls_failures() -> (count, last reason): the connections TLS closed on this node "
-     "(refused peers, failed handshakes, malformed records) and why the last one was; "
-     "ActorNotFound before remote_start."},
     {"remote_address", (PyCFunction)system_remote_address, METH_NOARGS,
      "remote_address() -> this node's address; ActorNotFound before remote_start."},
     {"remote_lookup", (PyCFunction)system_remote_lookup, METH_O,
      "remote_lookup(\"akt://name@host:port/user/path\") -> Pid of that actor of another node "
      "(usable with tell and ask like a local one)."},
+    {"remote_tls_failures", (PyCFunction)system_remote_tls_failures, METH_NOARGS,
+     "remote_tls_failures() -> (count, last reason): the connections TLS closed on this node "
+     "(refused peers, failed handshakes, malformed records) and why the last one was; "
+     "ActorNotFound before remote_start."},
     {"extension", (PyCFunction)system_extension, METH_O,
      "extension(name): a value given at creation (extensions={...}); KeyError if none."},
     {"lookup", (PyCFunction)system_lookup, METH_O,

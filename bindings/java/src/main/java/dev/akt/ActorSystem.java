@@ -606,20 +606,6 @@ public final class ActorSystem implements AutoCloseable {
         return remoteAddress();
     }
 
-    /**
-     * How many connections TLS closed on this node (refused peers, failed handshakes,
-     * malformed records), with the last one's reason ({@code ""} if none).
-     * {@code AKT_ENOTFOUND} before {@link #remoteStart}.
-     */
-    public RemoteTls.Failures remoteTlsFailures() {
-        String[] reason = new String[1];
-        long n = AktNativeJNI.aktj_remote_tls_failures(handle, reason);
-        if (n < 0) {
-            throw Errors.of(Errors.ENOTFOUND, "remoteTlsFailures (remoting not started)");
-        }
-        return new RemoteTls.Failures(n, reason[0]);
-    }
-
     /** This node's address; {@code AKT_ENOTFOUND} before {@link #remoteStart}. */
     public String remoteAddress() {
         String a = AktNativeJNI.aktj_remote_address(handle);
@@ -640,6 +626,20 @@ public final class ActorSystem implements AutoCloseable {
         Errors.check(AktNativeJNI.akt_remote_lookup(handle, address, out),
                 "remoteLookup '" + address + "'");
         return new Pid(this, out[0]);
+    }
+
+    /**
+     * How many connections TLS closed on this node (refused peers, failed handshakes,
+     * malformed records), with the last one's reason ({@code ""} if none).
+     * {@code AKT_ENOTFOUND} before {@link #remoteStart}.
+     */
+    public RemoteTls.Failures remoteTlsFailures() {
+        String[] reason = new String[1];
+        long n = AktNativeJNI.aktj_remote_tls_failures(handle, reason);
+        if (n < 0) {
+            throw Errors.of(Errors.ENOTFOUND, "remoteTlsFailures (remoting not started)");
+        }
+        return new RemoteTls.Failures(n, reason[0]);
     }
 
     /**

@@ -361,6 +361,9 @@ export class ActorSystem extends AktEventEmitter {
     opts?: { timeoutMs?: number }): Promise<Pid>;
   /** This node's address; NotFoundError before remoteStart. */
   remoteAddress(): string;
+  /** The connections TLS closed on this node and why the last one was ("" if none);
+   *  NotFoundError before remoteStart. */
+  remoteTlsFailures(): { count: number; reason: string };
   /** The pid of "akt://<name>@<host>:<port>/user/<path>": tell and ask work as on a local
    *  pid; an unknown actor fails the ask with NotFoundError, a lost node with
    *  UnreachableError. */

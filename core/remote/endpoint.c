@@ -412,6 +412,18 @@ static void akt__on_read(uv_stream_t *s, ssize_t nread, const uv_buf_t *buf) {
     akt__endpoint_flush(c->node); /* replies, and what waited for the handshake */
 }
 
+/* Starts c's timer as the deadline of its connect and handshake (the connect timeout);
+ * without a timer (cannot happen short of ENOMEM) the connection has no deadline. */
+static void akt__conn_deadline(akt__conn *c, uv_timer_cb cb) {
+    akt__node_r *n = c->node;
+    if (uv_timer_init(&n->io.loop, &c->timer)) return;
+    c->timer.data = c;
+    c->timer_on = 1;
+    c->handles++;
+    uint64_t ms = (uint64_t)(n->connect_timeout_ns / 1000000);
+    uv_timer_start(&c->timer, cb, ms ? ms : 1, 0);
+}
+
 static void akt__on_timeout(uv_timer_t *t) {
     akt__conn *c = t->data;
     akt__conn_close(c, AKT_EUNREACHABLE, "remote node unreachable: connect timed out");
@@ -491,13 +503,7 @@ akt__conn *akt__endpoint_conn(akt__node_r *n, akt__peer *q, const char **why) {
     c->state = AKT__CONN_CONNECTING;
     c->connect.data = c;
     q->conn = c;
-    if (!uv_timer_init(&n->io.loop, &c->timer)) {
-        c->timer.data = c;
-        c->timer_on = 1;
-        c->handles++;
-        uint64_t ms = (uint64_t)(n->connect_timeout_ns / 1000000);
-        uv_timer_start(&c->timer, akt__on_timeout, ms ? ms : 1, 0);
-    }
+    akt__conn_deadline(c, akt__on_timeout);
     int rc = uv_tcp_connect(&c->connect, &c->tcp, (const struct sockaddr *)&sa, akt__on_connect);
     if (rc) {
         akt__conn_close(c, AKT_EUNREACHABLE, "remote node unreachable: cannot connect");
@@ -1083,13 +1089,7 @@ static void akt__on_accept(uv_stream_t *server, int status) {
     }
     /* The handshake's deadline: the connect timeout, as outbound; once open, the timer is
      * the heartbeat's. */
-    if (!uv_timer_init(&n->io.loop, &c->timer)) {
-        c->timer.data = c;
-        c->timer_on = 1;
-        c->handles++;
-        uint64_t ms = (uint64_t)(n->connect_timeout_ns / 1000000);
-        uv_timer_start(&c->timer, akt__on_handshake_timeout, ms ? ms : 1, 0);
-    }
+    akt__conn_deadline(c, akt__on_handshake_timeout);
 }
 
 int akt__endpoint_listen(akt__node_r *n) {

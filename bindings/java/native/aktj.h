@@ -175,6 +175,9 @@ jstring aktj_pid_path(JNIEnv *env, jlong system, jlong pid);
 int aktj_remote_start(jlong system, const char *host, int port, jlong max_frame_bytes,
                       jlong heartbeat_ns, int heartbeat_misses);
 jstring aktj_remote_address(JNIEnv *env, jlong system);
+/* akt_remote_tls_failures: the count, or -1 before remoting was started; the last reason
+ * in reason[0] (a String). */
+jlong aktj_remote_tls_failures(JNIEnv *env, jlong system, jobjectArray reason);
 /* aktj_remote_start with TLS: PEM paths (ca and peer_name may be null: the system's CAs,
  * the peer's host), require_client_cert for mutual TLS. */
 int aktj_remote_start_tls(jlong system, const char *host, int port, jlong heartbeat_ns,

@@ -158,6 +158,16 @@ int aktj_remote_start(jlong system, const char *host, int port, jlong max_frame_
     return akt_remote_start(AKTJ_PTR(system), &o);
 }
 
+jlong aktj_remote_tls_failures(JNIEnv *env, jlong system, jobjectArray reason) {
+    char buf[256];
+    uint64_t n = 0;
+    if (akt_remote_tls_failures(AKTJ_PTR(system), &n, buf, sizeof buf, NULL)) return -1;
+    jstring s = (*env)->NewStringUTF(env, buf);
+    if (!s) return -1;
+    (*env)->SetObjectArrayElement(env, reason, 0, s);
+    return (jlong)n;
+}
+
 int aktj_remote_start_tls(jlong system, const char *host, int port, jlong heartbeat_ns,
                           int heartbeat_misses, const char *cert, const char *key, const char *ca,
                           const char *peer_name, int require_client_cert) {

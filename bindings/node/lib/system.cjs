@@ -322,6 +322,16 @@ class ActorSystem extends EventEmitter {
   }
 
   /**
+   * The connections TLS closed on this node (refused peers, failed handshakes, malformed
+   * records) and why the last one was: `{ count, reason }`; NotFoundError before remoteStart.
+   */
+  remoteTlsFailures() {
+    this.#open();
+    const [count, reason] = native.remoteTlsFailures(this[kHandle]);
+    return { count, reason };
+  }
+
+  /**
    * Sends msg to pid once, after opts.delayMs (default 0), from akt's one timer thread.
    * opts: { delayMs, reference, sender, type }. Returns the reference (opts.reference or a
    * generated UUID). AlreadyExists-style AktError (AKT_EEXIST) if the reference is taken.

@@ -306,6 +306,23 @@ static napi_value RemoteStart(napi_env env, napi_callback_info info) {
     return RemoteAddress(env, info);
 }
 
+/* remoteTlsFailures(handle) -> [count, last reason] */
+static napi_value RemoteTlsFailures(napi_env env, napi_callback_info info) {
+    AN_ARGS(1);
+    AN_SYS(0);
+    char buf[256];
+    uint64_t n = 0;
+    int rc = akt_remote_tls_failures(s->sys, &n, buf, sizeof buf, NULL);
+    if (rc) return an_throw(env, I, rc);
+    napi_value arr, count, reason;
+    AN_CALL(napi_create_array_with_length(env, 2, &arr));
+    AN_CALL(napi_create_double(env, (double)n, &count));
+    AN_CALL(napi_create_string_utf8(env, buf, NAPI_AUTO_LENGTH, &reason));
+    AN_CALL(napi_set_element(env, arr, 0, count));
+    AN_CALL(napi_set_element(env, arr, 1, reason));
+    return arr;
+}
+
 /* remoteLookup(handle, address) -> undefined; the pid goes to scratch[AN_SCR_PID] */
 static napi_value RemoteLookup(napi_env env, napi_callback_info info) {
     AN_ARGS(2);
@@ -394,6 +411,7 @@ napi_status an_register_system(napi_env env, napi_value exports, an_inst *I) {
                                 {"systemShutdown", SystemShutdown},
                                 {"lookup", Lookup},
                                 {"remoteStart", RemoteStart},
+                                {"remoteTlsFailures", RemoteTlsFailures},
                                 {"remoteAddress", RemoteAddress},
                                 {"remoteLookup", RemoteLookup},
                                 {"pidPath", PidPath},

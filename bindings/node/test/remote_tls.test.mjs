@@ -7,7 +7,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
-import { ActorSystem, Actor, InvalidArgumentError, UnreachableError } from 'akt';
+import {
+  ActorSystem, Actor, InvalidArgumentError, NotFoundError, UnreachableError,
+} from 'akt';
 
 const certsSh = fileURLToPath(new URL('../../../tests/tools/tls_certs.sh', import.meta.url));
 let dir;
@@ -51,9 +53,18 @@ test('a certificate from an untrusted CA is refused', () => pair(async (a, b) =>
   b.spawn(Echo, { name: 'echo' });
   await assert.rejects(a.remoteLookup(`${addrB}/user/echo`).ask('x', { timeout: 10000 }),
     UnreachableError);
+  // b refused a's certificate and says why.
+  const deadline = Date.now() + 10000;
+  while (b.remoteTlsFailures().count === 0 && Date.now() < deadline) {
+    await new Promise((r) => setTimeout(r, 10));
+  }
+  const { count, reason } = b.remoteTlsFailures();
+  assert.ok(count >= 1);
+  assert.match(reason, /certificate rejected/);
 }));
 
 test('TLS options are checked', () => pair(async (a) => {
+  assert.throws(() => a.remoteTlsFailures(), NotFoundError);
   assert.throws(() => a.remoteStart({ tls: { cert: join(dir, 'node.pem') } }),
     InvalidArgumentError);
   assert.throws(() => a.remoteStart({ tls: { cert: join(dir, 'no.pem'), key: join(dir, 'node.key') } }),
@@ -62,4 +73,5 @@ test('TLS options are checked', () => pair(async (a) => {
   assert.throws(() => a.remoteStart({ tls: { ...mtls(), requireClientCert: 1 } }), TypeError);
   assert.throws(() => a.remoteStart({ tls: { cert: 7, key: 'k' } }), InvalidArgumentError);
   assert.match(a.remoteStart({ tls: mtls() }), /^akt:\/\/jsalpha@/);
+  assert.deepEqual(a.remoteTlsFailures(), { count: 0, reason: '' });
 }));

@@ -531,6 +531,15 @@ static PyObject *remote_start_with(akt_py_system *self, akt_remote_options *o_tl
     return system_remote_address(self, NULL);
 }
 
+static PyObject *system_remote_tls_failures(akt_py_system *self, PyObject *unused) {
+    if (system_ready(self)) return NULL;
+    char buf[256];
+    uint64_t n = 0;
+    int rc = akt_remote_tls_failures(self->sys, &n, buf, sizeof buf, NULL);
+    if (rc) return akt_py_raise(rc, "remote_tls_failures");
+    return Py_BuildValue("(Ks)", (unsigned long long)n, buf);
+}
+
 static PyObject *system_remote_lookup(akt_py_system *self, PyObject *address) {
     if (system_ready(self)) return NULL;
     if (!PyUnicode_Check(address)) {
@@ -678,6 +687,10 @@ static PyMethodDef system_methods[] = {
     {"remote_lookup", (PyCFunction)system_remote_lookup, METH_O,
      "remote_lookup(\"akt://name@host:port/user/path\") -> Pid of that actor of another node "
      "(usable with tell and ask like a local one)."},
+    {"remote_tls_failures", (PyCFunction)system_remote_tls_failures, METH_NOARGS,
+     "remote_tls_failures() -> (count, last reason): the connections TLS closed on this node "
+     "(refused peers, failed handshakes, malformed records) and why the last one was; "
+     "ActorNotFound before remote_start."},
     {"extension", (PyCFunction)system_extension, METH_O,
      "extension(name): a value given at creation (extensions={...}); KeyError if none."},
     {"lookup", (PyCFunction)system_lookup, METH_O,

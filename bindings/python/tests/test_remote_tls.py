@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pathlib
 import subprocess
+import time
 
 import pytest
 
@@ -40,12 +41,22 @@ def test_untrusted_certificate_is_unreachable(certs: pathlib.Path) -> None:
         addr_b = b.remote_start(**_mtls(certs))  # type: ignore[arg-type]
         a.remote_start(**_mtls(certs, "rogue"))  # type: ignore[arg-type]
         b.spawn("echo", Echo())
-        with pytest.raises(akt.Unreachable):
+        with pytest.raises(akt.Unreachable, match="TLS"):
             a.remote_lookup(addr_b + "/user/echo").ask_sync("x", timeout=10)
+        # b refused a's certificate and says why.
+        deadline = time.monotonic() + 10
+        while b.remote_tls_failures()[0] == 0 and time.monotonic() < deadline:
+            time.sleep(0.01)
+        count, reason = b.remote_tls_failures()
+        assert count >= 1
+        assert "certificate rejected" in reason
+        assert a.remote_tls_failures()[0] >= 1
 
 
 def test_tls_options_are_checked(certs: pathlib.Path) -> None:
     with akt.ActorSystem("pyalpha") as a:
+        with pytest.raises(akt.ActorNotFound):
+            a.remote_tls_failures()
         with pytest.raises(akt.InvalidArgument):
             a.remote_start(tls_cert=certs / "node.pem")  # no key
         with pytest.raises(akt.InvalidArgument):
@@ -55,3 +66,4 @@ def test_tls_options_are_checked(certs: pathlib.Path) -> None:
         with pytest.raises(TypeError):
             a.remote_start(tls_cert=7)  # type: ignore[arg-type]
         assert a.remote_start(**_mtls(certs)).startswith("akt://pyalpha@")  # type: ignore[arg-type]
+        assert a.remote_tls_failures() == (0, "")

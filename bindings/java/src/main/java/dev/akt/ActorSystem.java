@@ -749,6 +749,20 @@ public final class ActorSystem implements AutoCloseable {
     }
 
     /**
+     * How many connections TLS closed on this node (refused peers, failed handshakes,
+     * malformed records), with the last one's reason ({@code ""} if none).
+     * {@code AKT_ENOTFOUND} before {@link #remoteStart}.
+     */
+    public RemoteTls.Failures remoteTlsFailures() {
+        String[] reason = new String[1];
+        long n = AktNativeJNI.aktj_remote_tls_failures(handle, reason);
+        if (n < 0) {
+            throw Errors.of(Errors.ENOTFOUND, "remoteTlsFailures (remoting not started)");
+        }
+        return new RemoteTls.Failures(n, reason[0]);
+    }
+
+    /**
      * Resumes the suspended actor at path, as {@link Pid#reinstate()}.
      *
      * @throws ActorNotFoundException if no actor has this path

@@ -55,6 +55,12 @@ public final class RemoteTls {
         return requireClientCertificate;
     }
 
+    /**
+     * What {@link ActorSystem#remoteTlsFailures()} tells: how many connections TLS closed
+     * and the last one's reason.
+     */
+    public record Failures(long count, String reason) {}
+
     /** Builds a {@link RemoteTls}; each setter returns the builder. */
     public static final class Builder {
         private final String certificate;

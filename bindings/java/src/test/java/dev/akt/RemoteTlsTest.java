@@ -43,12 +43,22 @@ class RemoteTlsTest {
             assertEquals("re:hi", Await.get(a.remoteLookup(addrB + "/user/echo").ask("hi", LONG)));
             Throwable t = Await.failure(c.remoteLookup(addrB + "/user/echo").ask("x", LONG));
             assertEquals("AKT_EUNREACHABLE", RemoteTest.errorOf(t));
+            // b refused c's certificate and says why.
+            long deadline = System.nanoTime() + 10_000_000_000L;
+            while (b.remoteTlsFailures().count() == 0 && System.nanoTime() < deadline) {
+                Thread.sleep(10);
+            }
+            RemoteTls.Failures f = b.remoteTlsFailures();
+            assertTrue(f.count() >= 1);
+            assertTrue(f.reason().contains("certificate rejected"), f.reason());
         }
     }
 
     @Test
     void badTlsSettingsAreRefused() {
         try (ActorSystem a = ActorSystem.builder("javaalpha").workers(1).build()) {
+            assertEquals("AKT_ENOTFOUND", RemoteTest.errorOf(assertThrows(RuntimeException.class,
+                    a::remoteTlsFailures)));
             RemoteTls missing = RemoteTls.builder(dir.resolve("none.pem"), dir.resolve("node.key"))
                     .build();
             assertEquals("AKT_EINVAL", RemoteTest.errorOf(assertThrows(RuntimeException.class,
@@ -58,6 +68,7 @@ class RemoteTlsTest {
                             .peerName(""));
             assertThrows(NullPointerException.class, () -> a.remoteStart(null, 0, (RemoteTls) null));
             assertTrue(a.remoteStart(null, 0, mtls("node")).startsWith("akt://javaalpha@"));
+            assertEquals(new RemoteTls.Failures(0, ""), a.remoteTlsFailures());
         }
     }
 }

@@ -100,3 +100,13 @@ test('bad arguments', () => withSystem(async (system) => {
   assert.throws(() => Source.range(0, 1).window(0).runWith(Sink.collect(), system), InvalidArgumentError);
   assert.throws(() => Source.range(0, 1).buffer(0).runWith(Sink.collect(), system), InvalidArgumentError);
 }));
+
+test('close cancels a running stream; a closed one is inert', () => withSystem(async (system) => {
+  const s = Source.unfold(0, (n) => [n + 1, n]).runWith(Sink.ignore(), system);
+  s.close();
+  await assert.rejects(s.result(), CanceledError);
+  s.cancel();
+  s.drain();
+  s.close();
+  assert.deepEqual(s.metrics(), []);
+}));

@@ -122,6 +122,12 @@ class Source {
       throw makeError(errnos.InvalidArgumentError, `overflow is one of ${Object.keys(OVERFLOW).join(', ')}`);
     return this._then('buffer', size, OVERFLOW[overflow]);
   }
+  /** At most n elements per perMs ms (1 .. 3600000); the rest wait: nothing is dropped. */
+  throttle(n, perMs) {
+    if (!Number.isSafeInteger(n) || !Number.isSafeInteger(perMs))
+      throw makeError(errnos.InvalidArgumentError, 'throttle(n, perMs) takes integers');
+    return this._then('throttle', n, perMs);
+  }
   named(name) { return this._option({ name }); }
   onError(strategy, retries = 0) {
     if (!(strategy in ON_ERROR))

@@ -110,3 +110,11 @@ test('close cancels a running stream; a closed one is inert', () => withSystem(a
   s.close();
   assert.deepEqual(s.metrics(), []);
 }));
+
+test('throttle paces without dropping', () => withSystem(async (system) => {
+  const t0 = Date.now();
+  const got = await Source.range(0, 20).throttle(5, 50).runWith(Sink.collect(), system).result();
+  assert.deepEqual(got, [...Array(20).keys()]);
+  assert.ok(Date.now() - t0 >= 150);
+  assert.throws(() => Source.range(0, 1).throttle(0, 50).runWith(Sink.collect(), system), InvalidArgumentError);
+}));

@@ -1669,6 +1669,7 @@ static void test_stream_functions(void **state) {
     BAD(AKT_EINVAL, akt_stream_scan, NULL, m, bi_fold, NULL);
     BAD(AKT_EINVAL, akt_stream_dedup, NULL);
     BAD(AKT_EINVAL, akt_stream_buffer, NULL, 4, AKT_STREAM_BACKPRESSURE);
+    BAD(AKT_EINVAL, akt_stream_throttle, NULL, 1, 1000000);
     BAD(AKT_EINVAL, akt_stream_sink_for_each, NULL, bi_each, NULL);
     BAD(AKT_EINVAL, akt_stream_sink_collect, NULL);
     BAD(AKT_EINVAL, akt_stream_sink_fold, NULL, m, bi_fold, NULL);
@@ -1708,6 +1709,8 @@ static void test_stream_functions(void **state) {
     BAD(AKT_EINVAL, akt_stream_scan, g, m, NULL, NULL);
     BAD(AKT_EINVAL, akt_stream_buffer, g, 0, AKT_STREAM_BACKPRESSURE);
     BAD(AKT_EINVAL, akt_stream_buffer, g, 4, 9);
+    BAD(AKT_EINVAL, akt_stream_throttle, g, 0, 1000000);
+    BAD(AKT_EINVAL, akt_stream_throttle, g, 1, 0);
     BAD(AKT_EINVAL, akt_stream_sink_for_each, g, NULL, NULL);
     BAD(AKT_EINVAL, akt_stream_sink_fold, g, NULL, bi_fold, NULL);
     BAD(AKT_EINVAL, akt_stream_stage_name, g, "");

@@ -693,6 +693,29 @@ static void test_stream_on_an_external_dispatcher(void **state) {
     sys = NULL;
 }
 
+static void test_throttle_paces_without_dropping(void **state) {
+    (void)state;
+    akt_stream_graph *g = NULL;
+    TU_OK(akt_stream_graph_new(&g));
+    TU_OK(akt_stream_source_range(g, 0, 20, 1));
+    TU_RC(AKT_EINVAL, akt_stream_throttle(g, 0, TU_MS(50)));
+    TU_RC(AKT_EINVAL, akt_stream_throttle(g, 5, 999999));
+    TU_OK(akt_stream_throttle(g, 5, TU_MS(50)));
+    TU_OK(akt_stream_sink_collect(g));
+    int64_t t0 = tu_now_ns();
+    akt_stream *s = NULL;
+    TU_OK(run_wait(g, &s));
+    int64_t took = tu_now_ns() - t0;
+    /* 5 now, then 5 at each of the next three intervals. */
+    assert_true(took >= TU_MS(150));
+    assert_int_equal(results(s), 20);
+    for (size_t i = 0; i < 20; i++) assert_int_equal(result(s, i), (int64_t)i);
+    assert_int_equal(metrics(s, 1).drops, 0);
+    assert_string_equal(metrics(s, 1).name, "throttle");
+    TU_OK(akt_stream_release(s));
+    TU_OK(akt_stream_graph_free(g));
+}
+
 int main(void) {
     const struct CMUnitTest tests[] = {
         T_TEST(test_order_is_kept),
@@ -712,6 +735,7 @@ int main(void) {
         T_TEST(test_data_hooks_balance),
         T_TEST(test_completion_callback_runs_once),
         T_TEST(test_stream_on_an_external_dispatcher),
+        T_TEST(test_throttle_paces_without_dropping),
     };
     return cmocka_run_group_tests_name("stream", tests, NULL, NULL);
 }

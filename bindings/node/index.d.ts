@@ -723,6 +723,8 @@ export class Source<T = unknown> {
   /** Drops an element equal to the one before it (same type and canonical bytes). */
   dedup(): Source<T>;
   buffer(size: number, overflow?: Overflow): Source<T>;
+  /** At most n elements per perMs milliseconds; the rest wait (nothing is dropped). */
+  throttle(n: number, perMs: number): Source<T>;
   /** Names the last stage (metrics, failure reasons). */
   named(name: string): Source<T>;
   /** The last stage's error strategy; retries: the budget of 'retry'. */

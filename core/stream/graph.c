@@ -16,9 +16,11 @@ int akt__stage_is_fusable(int kind) {
 }
 
 static const char *kind_name(int kind) {
-    static const char *const names[] = {"values",   "range", "unfold", "map",    "filter",
-                                        "flat_map", "scan",  "dedup",  "buffer", "for_each",
-                                        "collect",  "fold",  "first",  "ignore"};
+    /* In the order of enum akt__stage_kind. */
+    static const char *const names[] = {"values",   "range",   "unfold", "map",    "filter",
+                                        "flat_map", "scan",    "dedup",  "buffer", "throttle",
+                                        "for_each", "collect", "fold",   "first",  "ignore"};
+    _Static_assert(sizeof names / sizeof names[0] == AKT__SK_IGNORE + 1, "a name per kind");
     return names[kind];
 }
 
@@ -205,6 +207,16 @@ int akt_stream_buffer(akt_stream_graph *graph, size_t n, int overflow) {
     if (!d) return rc;
     d->capacity = n;
     d->overflow = overflow;
+    return 0;
+}
+
+int akt_stream_throttle(akt_stream_graph *graph, uint32_t n, int64_t per_ns) {
+    if (!graph || n == 0 || per_ns < 1000000 || per_ns > 3600LL * 1000000000LL) return AKT_EINVAL;
+    int rc;
+    akt__stage_def *d = append(graph, AKT__FL_THROTTLE, &rc);
+    if (!d) return rc;
+    d->capacity = n;
+    d->per_ns = per_ns;
     return 0;
 }
 

@@ -5,6 +5,7 @@
 #include "stream/segment.h"
 
 #include "base/alloc.h"
+#include "base/clock.h"
 
 #include <string.h>
 
@@ -117,6 +118,35 @@ static void complete(akt__seg *g, akt_ctx *ctx) {
     tell_control(g, ctx, g->down, AKT__T_COMPLETE, 0);
 }
 
+/* A throttle's budget: renewed at each interval's start; 0 left schedules a Wake for the
+ * next one. Returns whether an element may pass now. */
+static int throttle_allows(akt__seg *g, akt_ctx *ctx) {
+    const akt__stage_def *d = &g->s->defs[g->first];
+    int64_t now = akt__now_ns();
+    if (now >= g->next_refill) {
+        int64_t behind = (now - g->next_refill) / d->per_ns;
+        g->next_refill += (behind + 1) * d->per_ns;
+        g->tokens = (uint32_t)d->capacity;
+    }
+    if (g->tokens > 0) {
+        g->tokens--;
+        return 1;
+    }
+    if (!g->wake_pending) {
+        akt_msg *m = NULL;
+        akt_system *sys = NULL;
+        if (akt_ctx_system(ctx, &sys) == 0 &&
+            akt_msg_new_bytes(AKT__T_WAKE, NULL, 0, AKT_BORROW, &m) == 0) {
+            if (akt_schedule_once(sys, g->self, m, g->next_refill - now, NULL, NULL, 0) == 0)
+                g->wake_pending = 1;
+            else
+                akt_msg_release(m);
+        }
+        if (!g->wake_pending) akt__stream_fail_stage(g->s, g->first, AKT_ENOMEM);
+    }
+    return 0;
+}
+
 /* Most elements a source makes in one turn before it yields to other actors. */
 #define SOURCE_TURN 256
 
@@ -143,6 +173,7 @@ static void pump(akt__seg *g, akt_ctx *ctx) {
             rc = akt__seg_generate(g);
         } else {
             if (!g->count) break;
+            if (g->is_throttle && !throttle_allows(g, ctx)) break;
             akt_msg *m = g->ring[g->head];
             g->head = (g->head + 1) % g->ring_cap;
             g->count--;
@@ -170,6 +201,8 @@ static int seg_receive(akt_ctx *ctx, akt_msg *msg, void *state) {
         g->upstream_done = 1;
     } else if (strcmp(t, AKT__T_DRAIN) == 0) {
         g->exhausted = 1;
+    } else if (strcmp(t, AKT__T_WAKE) == 0) {
+        g->wake_pending = 0;
     } else if (strcmp(t, AKT__T_START) == 0) {
         /* The pids were all written before the first Start was told (a tell publishes
          * what its sender wrote before it). */
@@ -222,6 +255,11 @@ int akt__segment_spawn(akt_stream *s, size_t seg, size_t first, size_t last, akt
         if (d->overflow == AKT_STREAM_BACKPRESSURE) g->window = d->capacity;
     }
     if (d->kind == AKT__SRC_RANGE) g->next = d->start;
+    if (d->kind == AKT__FL_THROTTLE) {
+        g->is_throttle = 1;
+        g->tokens = (uint32_t)d->capacity;
+        g->next_refill = akt__now_ns() + d->per_ns;
+    }
     if (!g->is_source) {
         g->ring = akt__dalloc(g->ring_cap * sizeof *g->ring);
         if (!g->ring) {

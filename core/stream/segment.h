@@ -25,6 +25,13 @@ typedef struct akt__seg {
     size_t out_head, out_n, out_cap;
     int64_t demand; /* credit downstream granted */
 
+    /* Throttle (first stage): the budget left in this interval, when the next one starts,
+     * and whether a Wake is already scheduled for it. */
+    uint32_t tokens;
+    int64_t next_refill;
+    int wake_pending;
+    int is_throttle;
+
     /* Source cursor. */
     int64_t next;
     size_t vi;

@@ -136,6 +136,7 @@ int akt__seg_run(akt__seg *g, size_t i, akt_msg *m) {
     int rc = 0;
     switch (d->kind) {
     case AKT__FL_BUFFER:
+    case AKT__FL_THROTTLE:
         COUNT(s, i, out);
         return akt__seg_run(g, i + 1, m);
     case AKT__SK_IGNORE:

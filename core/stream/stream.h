@@ -20,6 +20,7 @@ enum akt__stage_kind {
     AKT__FL_SCAN,
     AKT__FL_DEDUP,
     AKT__FL_BUFFER,
+    AKT__FL_THROTTLE,
     AKT__SK_FOR_EACH,
     AKT__SK_COLLECT,
     AKT__SK_FOLD,
@@ -45,7 +46,8 @@ typedef struct akt__stage_def {
     akt_msg **values;                   /* values source: each retained */
     size_t n_values;
     int64_t start, end, step; /* range */
-    size_t capacity;          /* buffer */
+    size_t capacity;          /* buffer; throttle: n per interval */
+    int64_t per_ns;           /* throttle */
     int overflow;             /* buffer */
     int on_error;
     unsigned retries;
@@ -130,5 +132,6 @@ int akt__segment_spawn(akt_stream *s, size_t seg, size_t first, size_t last, akt
 #define AKT__T_REQUEST "akt.stream.Request"
 #define AKT__T_COMPLETE "akt.stream.Complete"
 #define AKT__T_DRAIN "akt.stream.Drain"
+#define AKT__T_WAKE "akt.stream.Wake"
 
 #endif

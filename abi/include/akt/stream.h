@@ -127,6 +127,12 @@ enum akt_stream_overflow {
 };
 AKT_API int akt_stream_buffer(akt_stream_graph *graph, size_t n, int overflow);
 
+/* throttle: at most n (>= 1) elements leave the stage per interval of per_ns (1 ms ..
+ * 1 hour); it holds the rest (its actor's window) and so slows upstream down: nothing is
+ * dropped. The budget is renewed at the start of each interval, counted from the stream's
+ * start on the monotonic clock. */
+AKT_API int akt_stream_throttle(akt_stream_graph *graph, uint32_t n, int64_t per_ns);
+
 /* Sinks. for_each calls fn for each element; collect keeps every element (results, in
  * order); fold keeps one result, the last accumulator (seed if the stream was empty); first
  * keeps the first element (no result for an empty stream) and completes the stream when it

@@ -232,8 +232,8 @@ jstring aktj_serializer_for(JNIEnv *env, jlong system, const char *type, jintArr
 jlong aktj_stream_graph_new(JNIEnv *env, jint window, jboolean fusion);
 int aktj_stream_graph_free(jlong graph);
 /* Adds a stage: kind 0 range(a, b, c), 1 dedup, 2 buffer(a, overflow b), 3 collect, 4 first,
- * 5 ignore; with a StreamStage: 10 unfold, 11 map, 12 filter, 13 flat_map, 14 scan(seed),
- * 15 for_each, 16 fold(seed) (seed: a message handle, borrowed). */
+ * 5 ignore, 6 throttle(a per b ns); with a StreamStage: 10 unfold, 11 map, 12 filter, 13 flat_map,
+ * 14 scan(seed), 15 for_each, 16 fold(seed) (seed: a message handle, borrowed). */
 int aktj_stream_add(JNIEnv *env, jlong graph, jint kind, jobject stage, jlong seed, jlong a,
                     jlong b, jlong c);
 /* A values source of message handles (borrowed: the graph retains them). */

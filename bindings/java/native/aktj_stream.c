@@ -3,6 +3,7 @@
  * objects (dev.akt.StreamStage) called from akt's workers through one upcall; a stream's
  * end completes a CompletableFuture through StreamStage.done.
  */
+#include <stdint.h>
 #include <stdlib.h>
 
 #include <akt/stream.h>
@@ -148,6 +149,8 @@ int aktj_stream_add(JNIEnv *env, jlong graph, jint kind, jobject stage, jlong se
         return akt_stream_sink_first(g);
     case 5:
         return akt_stream_sink_ignore(g);
+    case 6:
+        return a <= 0 || a > UINT32_MAX ? AKT_EINVAL : akt_stream_throttle(g, (uint32_t)a, b);
     default:
         break;
     }

@@ -122,6 +122,12 @@ class Source {
       throw makeError(errnos.InvalidArgumentError, `overflow is one of ${Object.keys(OVERFLOW).join(', ')}`);
     return this._then('buffer', size, OVERFLOW[overflow]);
   }
+  /** At most n elements per perMs ms (1 .. 3600000); the rest wait: nothing is dropped. */
+  throttle(n, perMs) {
+    if (!Number.isSafeInteger(n) || !Number.isSafeInteger(perMs))
+      throw makeError(errnos.InvalidArgumentError, 'throttle(n, perMs) takes integers');
+    return this._then('throttle', n, perMs);
+  }
   named(name) { return this._option({ name }); }
   onError(strategy, retries = 0) {
     if (!(strategy in ON_ERROR))
@@ -179,15 +185,28 @@ class Stream {
     this._done = new Promise((resolve) => { this._resolve = resolve; });
   }
 
+  // The end, on the JS thread: what the handle knows is copied out and the handle released
+  // at once, so that no message of the system outlives it in a stream the GC keeps.
   _ended(rc) {
     this._rc = rc;
     this._causes = this._slots.map((slot) => (slot === undefined ? undefined : table[slot]?.error));
+    const h = this._handle;
+    this._final = this._closed
+      ? { results: undefined, reason: 'canceled', metrics: [], actors: 0 }
+      : {
+        results: rc === 0 ? native.streamResults(h) : undefined,
+        reason: native.streamReason(h),
+        metrics: native.streamMetrics(h),
+        actors: native.streamActors(h),
+      };
+    if (!this._closed) native.streamRelease(h);
+    this._closed = true;
     this._resolve(rc);
     reclaim();
   }
 
   _error() {
-    const reason = native.streamReason(this._handle);
+    const reason = this._final.reason;
     const err = makeError(this._rc, reason ? `stream failed: ${reason}` : 'stream failed');
     err.reason = reason;
     const m = /^stage (\d+) /.exec(reason);
@@ -200,21 +219,38 @@ class Stream {
   async result() {
     const rc = await this._done;
     if (rc !== 0) throw this._error();
-    return this._sink._finish(native.streamResults(this._handle));
+    return this._sink._finish(this._final.results);
   }
 
   /** Aborts: result() rejects with CanceledError. */
-  cancel() { native.streamCancel(this._handle); kick(); }
+  cancel() {
+    if (this._closed) return; // it ended already, or was closed
+    native.streamCancel(this._handle);
+    kick();
+  }
   /** Stops the source; what is in flight reaches the sink, then the stream completes. */
-  drain() { native.streamDrain(this._handle); kick(); }
+  drain() {
+    if (this._closed) return;
+    native.streamDrain(this._handle);
+    kick();
+  }
   /** Per-stage counts, the source first. */
   metrics() {
-    return native.streamMetrics(this._handle).map(([name, elementsIn, elementsOut, drops, errors, actor]) =>
+    if (this._closed && !this._final) return [];
+    const rows = this._final ? this._final.metrics : native.streamMetrics(this._handle);
+    return rows.map(([name, elementsIn, elementsOut, drops, errors, actor]) =>
       ({ name, elementsIn, elementsOut, drops, errors, actor }));
   }
-  get actors() { return native.streamActors(this._handle); }
+  get actors() {
+    if (this._final) return this._final.actors;
+    return this._closed ? 0 : native.streamActors(this._handle);
+  }
   /** Releases the handle (a running stream is canceled). */
-  close() { native.streamRelease(this._handle); }
+  close() {
+    if (this._closed) return;
+    this._closed = true;
+    native.streamRelease(this._handle);
+  }
 
 }
 

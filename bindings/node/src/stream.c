@@ -261,6 +261,12 @@ static int add_stage(an_inst *I, an_sys *s, napi_env env, akt_stream_graph *g, n
             napi_get_value_int64(env, b, &ov) != napi_ok || size <= 0)
             return AKT_EINVAL;
         rc = akt_stream_buffer(g, (size_t)size, (int)ov);
+    } else if (!strcmp(kind, "throttle")) {
+        int64_t n, per_ms;
+        if (!int64_of(env, a, &n) || !int64_of(env, b, &per_ms) || n <= 0 || n > UINT32_MAX ||
+            per_ms <= 0 || per_ms > 3600000)
+            return AKT_EINVAL;
+        rc = akt_stream_throttle(g, (uint32_t)n, per_ms * 1000000);
     } else if (!strcmp(kind, "collect")) {
         rc = akt_stream_sink_collect(g);
     } else if (!strcmp(kind, "first")) {

@@ -100,3 +100,21 @@ test('bad arguments', () => withSystem(async (system) => {
   assert.throws(() => Source.range(0, 1).window(0).runWith(Sink.collect(), system), InvalidArgumentError);
   assert.throws(() => Source.range(0, 1).buffer(0).runWith(Sink.collect(), system), InvalidArgumentError);
 }));
+
+test('close cancels a running stream; a closed one is inert', () => withSystem(async (system) => {
+  const s = Source.unfold(0, (n) => [n + 1, n]).runWith(Sink.ignore(), system);
+  s.close();
+  await assert.rejects(s.result(), CanceledError);
+  s.cancel();
+  s.drain();
+  s.close();
+  assert.deepEqual(s.metrics(), []);
+}));
+
+test('throttle paces without dropping', () => withSystem(async (system) => {
+  const t0 = Date.now();
+  const got = await Source.range(0, 20).throttle(5, 50).runWith(Sink.collect(), system).result();
+  assert.deepEqual(got, [...Array(20).keys()]);
+  assert.ok(Date.now() - t0 >= 150);
+  assert.throws(() => Source.range(0, 1).throttle(0, 50).runWith(Sink.collect(), system), InvalidArgumentError);
+}));

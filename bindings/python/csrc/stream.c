@@ -392,6 +392,16 @@ static int add_stage(akt_py_system *sys, akt_stream_graph *g, const char *kind, 
         }
         return check(akt_stream_buffer(g, (size_t)n, (int)ov), "buffer");
     }
+    if (strcmp(kind, "throttle") == 0) { /* a = n, b = interval in ns */
+        unsigned long n = PyLong_AsUnsignedLong(a);
+        long long per = PyErr_Occurred() ? 0 : PyLong_AsLongLong(b);
+        if (PyErr_Occurred()) return -1;
+        if (n == 0 || n > UINT32_MAX) {
+            PyErr_SetString(PyExc_ValueError, "throttle needs 1..2**32-1 elements per interval");
+            return -1;
+        }
+        return check(akt_stream_throttle(g, (uint32_t)n, per), "throttle");
+    }
     if (strcmp(kind, "collect") == 0) return check(akt_stream_sink_collect(g), "Sink.collect");
     if (strcmp(kind, "first") == 0) return check(akt_stream_sink_first(g), "Sink.first");
     if (strcmp(kind, "ignore") == 0) return check(akt_stream_sink_ignore(g), "Sink.ignore");

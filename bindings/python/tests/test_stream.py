@@ -207,3 +207,14 @@ def test_a_dropped_handle_does_not_stop_the_stream(system: akt.ActorSystem) -> N
     Source.range(0, 1000).run_with(Sink.for_each(each), system)  # handle dropped at once
     assert done.wait(10)
     assert seen == list(range(1000))
+
+
+def test_throttle_paces(system: akt.ActorSystem) -> None:
+    t0 = time.monotonic()
+    got = Source.range(0, 20).throttle(5, 0.05).run_with(Sink.collect(), system).result(10)
+    assert got == list(range(20))
+    assert time.monotonic() - t0 >= 0.15
+    with pytest.raises(ValueError):
+        Source.range(0, 1).throttle(0, 0.05).run_with(Sink.collect(), system)
+    with pytest.raises(akt.InvalidArgument):
+        Source.range(0, 1).throttle(1, 0.0).run_with(Sink.collect(), system)

@@ -47,6 +47,14 @@ public class Case {
         // 10. range.down
         Conf.say("range.down", listed(result(Source.range(10, 0, -3).runWith(Sink.collect(), system))));
 
+        // 11. throttle
+        long t0 = System.nanoTime();
+        List<Long> throttled = result(Source.range(0, 20).throttle(5, java.time.Duration.ofMillis(50))
+                .runWith(Sink.collect(), system));
+        long took = System.nanoTime() - t0;
+        Conf.say("throttle", listed(throttled));
+        Conf.say("throttle.paced", took >= TimeUnit.MILLISECONDS.toNanos(150) ? "yes" : "no");
+
         Conf.finish(system);
     }
 }

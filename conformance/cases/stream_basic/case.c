@@ -1,10 +1,12 @@
 /* stream_basic: the linear DSL, sinks, fusion and per-stage metrics. */
+#define _POSIX_C_SOURCE 200809L
 #include "conf.h"
 
 #include <akt/stream.h>
 
 #include <stdio.h>
 #include <string.h>
+#include <time.h>
 
 static akt_msg *i64(int64_t v) {
     unsigned char b[8];
@@ -214,6 +216,20 @@ int main(void) {
     CONF_OK(akt_stream_sink_collect(g));
     s = run(sys, g);
     print_results("range.down", s);
+    CONF_OK(akt_stream_release(s));
+
+    /* 11. throttle */
+    g = graph();
+    CONF_OK(akt_stream_source_range(g, 0, 20, 1));
+    CONF_OK(akt_stream_throttle(g, 5, 50 * 1000000LL));
+    CONF_OK(akt_stream_sink_collect(g));
+    struct timespec t0, t1;
+    clock_gettime(CLOCK_MONOTONIC, &t0);
+    s = run(sys, g);
+    clock_gettime(CLOCK_MONOTONIC, &t1);
+    print_results("throttle", s);
+    long long took = (t1.tv_sec - t0.tv_sec) * 1000000000LL + (t1.tv_nsec - t0.tv_nsec);
+    conf_say("throttle.paced", "%s", took >= 150 * 1000000LL ? "yes" : "no");
     CONF_OK(akt_stream_release(s));
 
     CONF_OK(akt_msg_release(zero));

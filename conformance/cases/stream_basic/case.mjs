@@ -34,4 +34,11 @@ for (const on of [true, false]) {
 // 10. range.down
 conf.say('range.down', listed(await Source.range(10, 0, -3).runWith(Sink.collect(), system).result()));
 
+// 11. throttle
+const t0 = performance.now();
+const throttled = await Source.range(0, 20).throttle(5, 50).runWith(Sink.collect(), system).result();
+const took = performance.now() - t0;
+conf.say('throttle', listed(throttled));
+conf.say('throttle.paced', took >= 150 ? 'yes' : 'no');
+
 await conf.finish(system);

@@ -1,5 +1,6 @@
 """stream_basic: the linear DSL, sinks, fusion and per-stage metrics."""
 import sys
+import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[3] / "bindings" / "python" / "conformance"))
@@ -53,5 +54,12 @@ for on in (True, False):
 # 10. range.down
 conf.say("range.down", listed(Source.range(10, 0, -3).run_with(Sink.collect(), system)
                               .result(conf.ASK_S)))
+
+# 11. throttle
+t0 = time.monotonic()
+got = Source.range(0, 20).throttle(5, 0.05).run_with(Sink.collect(), system).result(conf.ASK_S)
+took = time.monotonic() - t0
+conf.say("throttle", listed(got))
+conf.say("throttle.paced", "yes" if took >= 0.15 else "no")
 
 conf.system_finish(system)

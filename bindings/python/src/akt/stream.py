@@ -210,6 +210,11 @@ class Source:
             raise ValueError(f"overflow must be one of {sorted(_OVERFLOW)}")
         return self._then("buffer", size, _OVERFLOW[overflow])
 
+    def throttle(self, n: int, per: float) -> "Source":
+        """At most ``n`` elements per interval of ``per`` seconds (0.001 .. 3600); the rest
+        wait, which slows upstream down: nothing is dropped."""
+        return self._then("throttle", n, int(per * 1e9))
+
     # ---- options
     def named(self, name: str) -> "Source":
         """Names the last stage (metrics, failure reasons)."""

@@ -131,6 +131,12 @@ public final class Source<T> {
         return then(new Spec(2, null, null, size, overflow.ordinal(), 0, null, null, 0, 0));
     }
 
+    /** At most {@code n} elements per interval {@code per} (1 ms .. 1 h); the rest wait, which
+     *  slows upstream down: nothing is dropped. */
+    public Source<T> throttle(int n, java.time.Duration per) {
+        return then(new Spec(6, null, null, n, per.toNanos(), 0, null, null, 0, 0));
+    }
+
     /** Names the last stage (metrics, failure reasons). */
     public Source<T> named(String name) {
         return option(Objects.requireNonNull(name, "name"), -1, -1);

@@ -190,6 +190,17 @@ class StreamTest {
     }
 
     @Test
+    void throttlePaces() throws Exception {
+        long t0 = System.nanoTime();
+        List<Long> got = get(Source.range(0, 20).throttle(5, java.time.Duration.ofMillis(50))
+                .runWith(Sink.collect(), system));
+        assertEquals(20, got.size());
+        assertTrue(System.nanoTime() - t0 >= TimeUnit.MILLISECONDS.toNanos(150));
+        assertThrows(AktException.class, () -> Source.range(0, 1).throttle(0, java.time.Duration.ofMillis(50))
+                .runWith(Sink.collect(), system));
+    }
+
+    @Test
     void badArguments() {
         assertThrows(IllegalArgumentException.class, () -> Source.range(0, 1, 0));
         assertThrows(NullPointerException.class, () -> Source.range(0, 1).map(null));

@@ -110,6 +110,11 @@ export class Context {
   readonly replyExpected: boolean;
   /** Replies; a dead letter when nobody waits for it (see replyExpected). */
   respond(msg: unknown, opts?: TellOptions): void;
+  /** PipeTo: task's result told to opts.to (default self) or opts.name with this actor as
+   *  sender; a rejection, a timeout (ms) or a gone target is a dead letter; an open
+   *  opts.breaker throws BreakerOpenError and task is not called. */
+  pipeTo(task: (() => unknown) | Promise<unknown>,
+         opts?: { to?: Pid; name?: string; timeout?: number; breaker?: CircuitBreaker }): void;
   tell(to: Pid, msg: unknown, opts?: TellOptions): void;
   /** The headers of the current message (a new object; {} when it has none). */
   readonly headers: Record<string, string>;

@@ -272,6 +272,14 @@ AKTJ_FUTURE_CALLBACK(akt_shutdown_cb, aktj_shutdown_done)
 %ignore akt_passivation_set;
 %ignore akt_system_set_passivation;
 %ignore akt_system_set_guardian_policy;
+%ignore akt_pipe;
+%ignore akt_pipe_fn;
+%ignore akt_pipe_options;
+%ignore akt_pipe_options_init;
+%ignore akt_ctx_pipe_to;
+%ignore akt_ctx_pipe_to_name;
+%ignore akt_ctx_pipe_start;
+%ignore akt_pipe_complete;
 %ignore AKT_BORROW;
 %ignore AKT_COPY;
 %ignore AKT_API;

@@ -266,5 +266,10 @@ int aktj_breaker_free(jlong breaker);
 int aktj_breaker_metrics(JNIEnv *env, jlong breaker, jlongArray out);
 int aktj_passivation_set(jlong system, jlong pid, jint strategy, jlong value);
 int aktj_system_passivation(jlong system, jint strategy, jlong value);
+/* PipeTo (akt_ctx_pipe_start / akt_pipe_complete): path NULL = to; breaker 0 = none;
+ * out[0] = the pipe, completed once with aktj_pipe_complete (msg 0 with a failure rc). */
+int aktj_ctx_pipe_start(JNIEnv *env, jlong ctx, jlong to, jstring path, jlong timeout_ns,
+                        jlong breaker, jlongArray out);
+int aktj_pipe_complete(jlong pipe, jint rc, jlong msg);
 
 #endif /* AKTJ_H */

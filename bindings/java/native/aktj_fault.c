@@ -81,3 +81,26 @@ int aktj_system_passivation(jlong system, jint strategy, jlong value) {
     akt_passivation p = passivation(strategy, value);
     return akt_system_set_passivation(AKTJ_PTR(system), &p);
 }
+
+int aktj_ctx_pipe_start(JNIEnv *env, jlong ctx, jlong to, jstring path, jlong timeout_ns,
+                        jlong breaker, jlongArray out) {
+    if (out == NULL || (*env)->GetArrayLength(env, out) < 1) return AKT_EINVAL;
+    akt_pipe_options o;
+    akt_pipe_options_init(&o);
+    o.timeout_ns = timeout_ns;
+    o.breaker = AKTJ_PTR(breaker);
+    const char *p = path != NULL ? (*env)->GetStringUTFChars(env, path, NULL) : NULL;
+    if (path != NULL && p == NULL) return AKT_ENOMEM;
+    akt_pipe *pipe = NULL;
+    int rc = akt_ctx_pipe_start(AKTJ_PTR(ctx), aktj_pid(to), p, &o, &pipe);
+    if (p != NULL) (*env)->ReleaseStringUTFChars(env, path, p);
+    if (rc == 0) {
+        jlong h = (jlong)(intptr_t)pipe;
+        (*env)->SetLongArrayRegion(env, out, 0, 1, &h);
+    }
+    return rc;
+}
+
+int aktj_pipe_complete(jlong pipe, jint rc, jlong msg) {
+    return akt_pipe_complete(AKTJ_PTR(pipe), rc, AKTJ_PTR(msg));
+}

@@ -49,6 +49,8 @@ class ManualClock {
   }
 }
 
+const kBreaker = Symbol('akt.breaker');
+
 class CircuitBreaker {
   #b;
   #clock;
@@ -70,6 +72,11 @@ class CircuitBreaker {
       toNs(o.openTimeout, 'openTimeout'), toNs(o.window, 'window'),
       count(o.windowBuckets, 'windowBuckets'), count(o.halfOpenMaxCalls, 'halfOpenMaxCalls'),
       this.#clock ? this.#clock.handle : null);
+  }
+
+  /** The native breaker (for ctx.pipeTo). */
+  get [kBreaker]() {
+    return this.#b;
   }
 
   /** Asks to start a call; throws BreakerOpenError if it may not. Report it with record(). */
@@ -112,4 +119,4 @@ class CircuitBreaker {
   }
 }
 
-module.exports = { CircuitBreaker, ManualClock, BreakerOpenError };
+module.exports = { CircuitBreaker, ManualClock, BreakerOpenError, kBreaker };

@@ -9,6 +9,8 @@ const { kCell, kLive, kHandle, kHeld } = require('./internal.cjs');
 const { Pid } = require('./pid.cjs');
 const { Message, wire } = require('./types.cjs');
 const { put, byRef } = require('./values.cjs');
+const { CircuitBreaker, BreakerOpenError, kBreaker } = require('./breaker.cjs');
+const { kick } = require('./pump.cjs');
 
 const optType = (opts) => (opts === undefined ? undefined : opts.type);
 // A Message travels as its bytes under its type name.
@@ -62,6 +64,59 @@ class Context {
   /** Replies to the current message: resolves the asker's promise or tells the sender; a
    *  dead letter when nobody waits for it (see replyExpected). opts: { type }, { headers }
    *  (e.g. { headers: ctx.headers } to carry the request's headers back). */
+  /**
+   * PipeTo: runs task (a function returning a value or a Promise, called only once the pipe
+   * is accepted; or a Promise already under way) and tells its result to opts.to (a Pid;
+   * default self) or to the actor at opts.name (looked up when it completes), with this
+   * actor as sender. A rejection, opts.timeout (ms) passing first, or a target gone is a
+   * dead letter with its reason. opts.breaker: a CircuitBreaker; while it is open the pipe
+   * throws BreakerOpenError and task is not called.
+   */
+  pipeTo(task, opts = {}) {
+    check(this);
+    const to = opts.to || this.self;
+    const timeout = opts.timeout === undefined ? 0 : opts.timeout;
+    if (typeof timeout !== 'number' || !Number.isFinite(timeout) || timeout < 0) {
+      throw makeError(errnos.InvalidArgumentError, `timeout must be a number of ms >= 0, not ${String(timeout)}`);
+    }
+    if (!(to instanceof Pid)) throw makeError(errnos.InvalidArgumentError, 'pipeTo: opts.to must be a Pid');
+    if (opts.breaker !== undefined && !(opts.breaker instanceof CircuitBreaker)) {
+      throw makeError(errnos.InvalidArgumentError, 'pipeTo: opts.breaker must be a CircuitBreaker');
+    }
+    if (typeof task !== 'function' && !(task instanceof Promise)) {
+      throw makeError(errnos.InvalidArgumentError, 'pipeTo needs a function or a Promise');
+    }
+    let pipe;
+    try {
+      pipe = native.ctxPipeStart(to.lo, to.hi, opts.name === undefined ? null : opts.name,
+        BigInt(Math.round(timeout * 1e6)), opts.breaker ? opts.breaker[kBreaker] : null);
+    } catch (e) {
+      if (e.errno === errnos.BusyError && opts.breaker) throw new BreakerOpenError();
+      throw e;
+    }
+    const sys = this[kCell].system[kHandle];
+    let running;
+    try {
+      running = Promise.resolve(typeof task === 'function' ? task() : task);
+    } catch (e) {
+      running = Promise.reject(e);
+    }
+    running.then(
+      (v) => {
+        try {
+          native.pipeComplete(sys, pipe, dataOf(v), typeOf(v));
+        } catch {
+          // the value could not be made into a message: the pipe failed (a dead letter)
+        }
+        kick();
+      },
+      (e) => {
+        native.pipeFail(pipe, e && typeof e.errno === 'number' ? e.errno : errnos.ActorFailedError);
+        kick();
+      },
+    );
+  }
+
   respond(msg, opts) {
     check(this);
     msg = wire(msg);

@@ -174,6 +174,71 @@ static napi_value PassivationDefault(napi_env env, napi_callback_info info) {
     return out;
 }
 
+/* ctxPipeStart(lo, hi, path | null, timeoutNs: bigint, breaker | null) -> external pipe (to
+ * be completed exactly once with pipeComplete or pipeFail); in the running callback only. */
+static napi_value CtxPipeStart(napi_env env, napi_callback_info info) {
+    AN_ARGS(5);
+    akt_ctx *ctx = I->cur_ctx;
+    if (!ctx) return an_throw(env, I, AKT_EMISUSE);
+    akt_pid to;
+    if (!an_get_pid(I, env, argv[0], argv[1], &to)) return NULL;
+    char pbuf[1024];
+    char *path = an_opt_string(I, env, argv[2], pbuf, sizeof pbuf);
+    if (path == (char *)-1) return NULL;
+    akt_pipe_options o;
+    akt_pipe_options_init(&o);
+    bool lossless = true;
+    AN_CALL(napi_get_value_bigint_int64(env, argv[3], &o.timeout_ns, &lossless));
+    if (!lossless) return an_throw(env, I, AKT_EINVAL);
+    napi_valuetype t;
+    AN_CALL(napi_typeof(env, argv[4], &t));
+    if (t == napi_external) {
+        o.breaker = breaker_of(env, I, argv[4]);
+        if (!o.breaker) return NULL;
+    }
+    akt_pipe *p = NULL;
+    int rc = akt_ctx_pipe_start(ctx, to, path, &o, &p);
+    if (rc) return an_throw(env, I, rc);
+    napi_value ext;
+    AN_CALL(napi_create_external(env, p, NULL, NULL, &ext));
+    return ext;
+}
+
+/* pipeComplete(system, pipe, value, type?) -> undefined: delivers value (as bytes) */
+static napi_value PipeComplete(napi_env env, napi_callback_info info) {
+    AN_ARGS(4);
+    an_sys *s = an_sys_of(env, argv[0]);
+    if (!s) return NULL;
+    void *p = NULL;
+    AN_CALL(napi_get_value_external(env, argv[1], &p));
+    char tbuf[256];
+    char *type = an_opt_string(I, env, argv[3], tbuf, sizeof tbuf);
+    if (type == (char *)-1) { /* thrown already */
+        akt_pipe_complete(p, AKT_EINVAL, NULL);
+        return NULL;
+    }
+    akt_msg *m = NULL;
+    int rc = an_msg_arg(s, env, argv[2], 0, type, 0, &m);
+    if (rc) {
+        akt_pipe_complete(p, rc, NULL); /* the value could not be made: the task failed */
+        return an_throw(env, I, rc);
+    }
+    akt_pipe_complete(p, 0, m);
+    return NULL;
+}
+
+/* pipeFail(pipe, errno) -> undefined */
+static napi_value PipeFail(napi_env env, napi_callback_info info) {
+    AN_ARGS(2);
+    (void)I;
+    void *p = NULL;
+    int32_t code = AKT_EFAILED;
+    AN_CALL(napi_get_value_external(env, argv[0], &p));
+    AN_CALL(napi_get_value_int32(env, argv[1], &code));
+    akt_pipe_complete(p, code < 0 ? code : AKT_EFAILED, NULL);
+    return NULL;
+}
+
 napi_status an_register_breaker(napi_env env, napi_value exports, an_inst *I) {
     static const an_fn fns[] = {{"manualClockCreate", ManualClockCreate},
                                 {"manualClockAdvance", ManualClockAdvance},
@@ -183,6 +248,9 @@ napi_status an_register_breaker(napi_env env, napi_value exports, an_inst *I) {
                                 {"breakerMetrics", BreakerMetrics},
                                 {"passivationSet", PassivationSet},
                                 {"passivationDefault", PassivationDefault},
+                                {"ctxPipeStart", CtxPipeStart},
+                                {"pipeComplete", PipeComplete},
+                                {"pipeFail", PipeFail},
                                 {NULL, NULL}};
     an_export(env, exports, I, fns);
     return napi_ok;

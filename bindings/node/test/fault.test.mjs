@@ -85,3 +85,37 @@ test('bad passivation options throw before anything is spawned', async () => {
     assert.throws(() => system.setDefaultPassivation({ idle: -1 }), InvalidArgumentError);
   });
 });
+
+test('ctx.pipeTo: to self with the actor as sender; a rejection is a dead letter; an open breaker throws', async () => {
+  await withSystem(async (system) => {
+    const dead = [];
+    system.on('deadLetter', (ev) => dead.push(ev.reason));
+    const breaker = new CircuitBreaker({ minRequests: 1 });
+    let got = null;
+    let refused = null;
+    class Piper extends Actor {
+      receive(ctx, msg) {
+        if (msg === 'go') ctx.pipeTo(async () => 'result');
+        else if (msg === 'fail') ctx.pipeTo(Promise.reject(new Error('x')), { breaker });
+        else if (msg === 'again') {
+          let called = false;
+          try {
+            ctx.pipeTo(() => { called = true; }, { breaker });
+          } catch (e) {
+            refused = [e.name, called];
+          }
+        } else got = [msg, ctx.sender && ctx.sender.path];
+      }
+    }
+    const p = system.spawn(Piper, { name: 'piper' });
+    p.tell('go');
+    await until(() => got !== null);
+    assert.deepEqual(got, ['result', 'akt://test/user/piper']);
+    p.tell('fail');
+    await until(() => dead.includes('pipe_to: task failed'));
+    assert.equal(breaker.state, 'open');
+    p.tell('again');
+    await until(() => refused !== null);
+    assert.deepEqual(refused, ['BreakerOpenError', false]);
+  });
+});

@@ -27,7 +27,7 @@ public final class CircuitBreaker {
     public record Metrics(State state, long successes, long failures, double failureRate,
                           long rejected) {}
 
-    private final long handle;
+    final long handle; // read by Context.pipeTo
     private final ManualClock clock; // kept alive as long as the breaker
 
     private CircuitBreaker(Builder b) {

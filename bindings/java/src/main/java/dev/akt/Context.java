@@ -121,6 +121,71 @@ public final class Context {
         check(rc, "respond");
     }
 
+    /** PipeTo to self: see {@link #pipeTo(Pid, Supplier, Duration, CircuitBreaker)}. */
+    public void pipeTo(java.util.function.Supplier<? extends java.util.concurrent.CompletionStage<?>> task) {
+        pipeTo(self(), task, null, null);
+    }
+
+    /**
+     * PipeTo: calls task (only once the pipe is accepted) and tells the value its stage
+     * completes with to {@code to}, with this actor as the sender. A failed stage, the
+     * timeout (null: none) passing first, or a target that is gone is a dead letter with its
+     * reason; with a breaker (may be null) the outcome is recorded, and while it is open this
+     * throws {@link BreakerOpenException} and task is not called.
+     */
+    public void pipeTo(Pid to, java.util.function.Supplier<? extends java.util.concurrent.CompletionStage<?>> task,
+                       java.time.Duration timeout, CircuitBreaker breaker) {
+        Objects.requireNonNull(to, "to");
+        pipe(to.id(), null, task, timeout, breaker);
+    }
+
+    /** As {@link #pipeTo(Pid, Supplier, Duration, CircuitBreaker)}, to the actor at path, looked
+     *  up when the stage completes. */
+    public void pipeToName(String path, java.util.function.Supplier<? extends java.util.concurrent.CompletionStage<?>> task,
+                           java.time.Duration timeout, CircuitBreaker breaker) {
+        Objects.requireNonNull(path, "path");
+        pipe(0, path, task, timeout, breaker);
+    }
+
+    private void pipe(long to, String path,
+                      java.util.function.Supplier<? extends java.util.concurrent.CompletionStage<?>> task,
+                      java.time.Duration timeout, CircuitBreaker breaker) {
+        Objects.requireNonNull(task, "task");
+        long h = live();
+        long ns = timeout == null ? 0 : timeout.toNanos();
+        if (ns < 0) {
+            throw new IllegalArgumentException("akt: a pipe timeout is >= 0, not " + timeout);
+        }
+        long[] out = new long[1];
+        int rc = AktNativeJNI.aktj_ctx_pipe_start(h, to, path, ns, breaker != null ? breaker.handle : 0, out);
+        if (rc != 0 && breaker != null && rc == Errors.code("EBUSY")) {
+            throw new BreakerOpenException(rc, "akt: circuit breaker is open: the task was not started");
+        }
+        check(rc, "pipeTo");
+        long pipe = out[0];
+        java.util.concurrent.CompletionStage<?> stage;
+        try {
+            stage = Objects.requireNonNull(task.get(), "the task's stage");
+        } catch (RuntimeException | Error e) {
+            AktNativeJNI.aktj_pipe_complete(pipe, Errors.EFAILED, 0);
+            throw e;
+        }
+        stage.whenComplete((v, err) -> {
+            if (err != null || v == null) {
+                AktNativeJNI.aktj_pipe_complete(pipe, Errors.EFAILED, 0);
+                return;
+            }
+            long m;
+            try {
+                m = Messages.toNative(v);
+            } catch (RuntimeException | Error e) {
+                AktNativeJNI.aktj_pipe_complete(pipe, Errors.EFAILED, 0);
+                return;
+            }
+            AktNativeJNI.aktj_pipe_complete(pipe, 0, m);
+        });
+    }
+
     /** Tells {@code to} with this actor as the sender (same as {@code to.tell(msg)} here). */
     public void tell(Pid to, Object msg) {
         Objects.requireNonNull(to, "to");

@@ -103,4 +103,39 @@ class FaultTest {
         assertThrows(IllegalArgumentException.class, () -> Passivation.afterMessages(0));
         assertThrows(NullPointerException.class, () -> Props.of(new Echo()).withPassivation(null));
     }
+
+    @Test
+    void pipeToSelfWithTheActorAsSenderAndAnOpenBreakerRefuses() throws Exception {
+        try (ActorSystem system = ActorSystem.builder("pipe").workers(2).build()) {
+            CircuitBreaker breaker = CircuitBreaker.builder().minRequests(1).build();
+            CompletableFuture<String> got = new CompletableFuture<>();
+            CompletableFuture<String> refused = new CompletableFuture<>();
+            Pid p = system.spawn("piper", (Actor) (ctx, msg) -> {
+                if ("go".equals(msg)) {
+                    ctx.pipeTo(() -> CompletableFuture.completedFuture("result"));
+                } else if ("fail".equals(msg)) {
+                    ctx.pipeTo(ctx.self(), () -> CompletableFuture.failedFuture(new IllegalStateException()),
+                            null, breaker);
+                } else if ("again".equals(msg)) {
+                    AtomicBoolean called = new AtomicBoolean();
+                    try {
+                        ctx.pipeTo(ctx.self(), () -> {
+                            called.set(true);
+                            return CompletableFuture.completedFuture("x");
+                        }, null, breaker);
+                    } catch (BreakerOpenException e) {
+                        refused.complete(e.codeName() + " " + called.get());
+                    }
+                } else {
+                    got.complete(msg + " " + ctx.sender().path());
+                }
+            });
+            p.tell("go");
+            assertEquals("result akt://pipe/user/piper", got.get(5, java.util.concurrent.TimeUnit.SECONDS));
+            p.tell("fail");
+            Await.until(() -> breaker.state() == CircuitBreaker.State.OPEN, "the failure recorded");
+            p.tell("again");
+            assertEquals("AKT_EBUSY false", refused.get(5, java.util.concurrent.TimeUnit.SECONDS));
+        }
+    }
 }

@@ -36,7 +36,7 @@ version=$(sed -n 's:^  <version>\(.*\)</version>:\1:p' pom.xml | head -1)
 jar="$here/target/akt-$version.jar"
 classes="$here/target/conformance-classes"
 mkdir -p "$classes"
-javac -Xlint:all -Werror -cp "$jar" -d "$classes" conformance/Conf.java
+javac -Xlint:all -Werror -cp "$jar" -d "$classes" conformance/Conf.java conformance/Supervised.java
 
 # The interop case's C actor (conformance/cases/interop/peer.h) as a JNI library for CPeer,
 # linked against the libakt.so.0 packed in the jar (the copy the binding loads first).

@@ -3,66 +3,11 @@ import dev.akt.*;
 import java.time.Duration;
 
 public class Case {
-    /** worker: counts conf.Incr; conf.Fail "<reason>" fails with that reason. */
-    static final class Worker implements Actor {
-        long n;
-
-        @Override
-        public void preStart(Context ctx) {
-            n = 0; // a restart starts from a fresh count
-            Conf.log("pre_start", Conf.selfPath(ctx));
-        }
-
-        @Override
-        public void postStop(Context ctx) {
-            Conf.log("post_stop", Conf.selfPath(ctx) + " n=" + n);
-        }
-
-        @Override
-        public void receive(Context ctx, Object msg) {
-            if (Conf.is(msg, "conf.Incr")) {
-                n++;
-            } else if (Conf.is(msg, "conf.Get")) {
-                Conf.respond(ctx, "conf.Count", Long.toString(n));
-            } else if (Conf.is(msg, "conf.Mark")) {
-                Conf.log("handled", Conf.selfPath(ctx) + " " + Conf.text(msg) + " n=" + n);
-            } else if (Conf.is(msg, "conf.Fail")) {
-                String text = Conf.text(msg);
-                Conf.log("fail", Conf.selfPath(ctx) + " " + text);
-                throw new RuntimeException(text); // the message is the failure's reason
-            } else {
-                ctx.unhandled();
-            }
-        }
-    }
-
-    /** manager: spawns workers. */
-    static final class Manager implements Actor {
-        @Override
-        public void preStart(Context ctx) {
-            Conf.log("pre_start", Conf.selfPath(ctx));
-        }
-
-        @Override
-        public void postStop(Context ctx) {
-            Conf.log("post_stop", Conf.selfPath(ctx));
-        }
-
-        @Override
-        public void receive(Context ctx, Object msg) {
-            if (Conf.is(msg, "conf.SpawnWorker")) {
-                Conf.respond(ctx, "conf.Done", Conf.rc(() -> ctx.spawn(Conf.text(msg), new Worker())));
-            } else {
-                ctx.unhandled();
-            }
-        }
-    }
-
     public static void main(String[] args) {
         ActorSystem sys = Conf.system();
 
         // 1. A parent whose restarts back off.
-        Pid boss = sys.spawn("boss", Props.of(new Manager()).withSupervisor(SupervisorStrategy.RESTART
+        Pid boss = sys.spawn("boss", Props.of(new Supervised.Manager()).withSupervisor(SupervisorStrategy.RESTART
                 .withBackoff(Duration.ofMillis(100), Duration.ofSeconds(1), 2, 0, null)));
 
         // 2. The child.

@@ -6,70 +6,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[3] / "bindings" / "pytho
 
 import akt  # noqa: E402
 import conf  # noqa: E402
-
-
-class InvalidInput(Exception):
-    """The kind "invalid"."""
-
-
-class Fatal(InvalidInput):
-    """The kind "fatal": an InvalidInput too, with a rule of its own."""
-
-
-KINDS = {"invalid": InvalidInput, "fatal": Fatal, "other": RuntimeError}
-
-
-class Worker(akt.Actor):
-    def pre_start(self, ctx):
-        self.n = 0
-        conf.log("pre_start", conf.path(ctx.self))
-
-    def post_stop(self, ctx):
-        conf.log("post_stop", f"{conf.path(ctx.self)} n={self.n}")
-
-    def receive(self, ctx, msg):
-        if conf.is_(msg, "conf.Incr"):
-            self.n += 1
-        elif conf.is_(msg, "conf.Get"):
-            conf.respond(ctx, "conf.Count", str(self.n))
-        elif conf.is_(msg, "conf.Fail"):
-            conf.log("fail", f"{conf.path(ctx.self)} {msg.text}")
-            raise KINDS[msg.text](msg.text)
-        else:
-            ctx.unhandled()
-
-
-class Manager(akt.Actor):
-    def pre_start(self, ctx):
-        conf.log("pre_start", conf.path(ctx.self))
-
-    def post_stop(self, ctx):
-        conf.log("post_stop", conf.path(ctx.self))
-
-    def receive(self, ctx, msg):
-        if conf.is_(msg, "conf.SpawnWorker"):
-            conf.respond(ctx, "conf.Done", conf.rc_of(lambda: ctx.spawn(msg.text, Worker)))
-        else:
-            ctx.unhandled()
-
-
-class Observer(akt.Actor):
-    def __init__(self) -> None:
-        self.watched: list[tuple[akt.Pid, str]] = []
-
-    def receive(self, ctx, msg):
-        if isinstance(msg, akt.Terminated):
-            for pid, path in self.watched:
-                if pid == msg.pid:
-                    conf.log("terminated", path)
-        elif conf.is_(msg, "conf.Watch"):
-            def watch():
-                pid = ctx.system.lookup(msg.text)
-                self.watched.append((pid, conf.path(pid)))
-                ctx.watch(pid)
-            conf.respond(ctx, "conf.Done", conf.rc_of(watch))
-        else:
-            ctx.unhandled()
+from conf_supervised import Fatal, InvalidInput, Manager, Observer  # noqa: E402
 
 
 def judge(error: akt.AktError, reason):

@@ -1,8 +1,12 @@
 /**
- * akt for Java: actors on akt's C runtime. Only {@code dev.akt} is exported; the JNI layer
+ * akt for Java: actors on akt's C runtime. {@code dev.akt} and its testkit ({@code
+ * dev.akt.testkit}, probes and a JUnit 5 extension) are exported; the JNI layer
  * (raw native handles) is package-private inside it, and the native libraries are resources
  * of this module.
  */
 module dev.akt {
     exports dev.akt;
+    exports dev.akt.testkit;
+
+    requires static org.junit.jupiter.api; // dev.akt.testkit.AktExtension only
 }

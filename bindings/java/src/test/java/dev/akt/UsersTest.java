@@ -2,6 +2,7 @@ package dev.akt;
 
 import static org.junit.jupiter.api.Assertions.*;
 
+import dev.akt.testkit.TestProbe;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
@@ -82,10 +83,8 @@ class UsersTest {
                 @Override
                 public void receive(Context ctx, Object msg) {}
             });
-            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
-            while (pid.isAlive()) {
-                assertTrue(System.nanoTime() < deadline, "the failed actor is still there");
-                Thread.sleep(5);
+            try (TestProbe probe = new TestProbe(system)) {
+                probe.expectTerminated(pid, Duration.ofSeconds(5));
             }
         }
     }

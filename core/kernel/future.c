@@ -217,6 +217,8 @@ AKT_API int akt_future_wait(akt_future *future, int64_t timeout_ns, akt_msg **re
         /* INT64_MAX: no limit (a huge timeout saturates to it). */
         int64_t deadline = timeout_ns > 0 ? akt__deadline_after(akt__now_ns(), timeout_ns)
                                           : INT64_MAX;
+        /* A worker hands on what it queued for itself first: the target may be among it. */
+        if (akt__self.before_block) akt__self.before_block();
         /* Replies often arrive within microseconds: poll first, unregistered, so that the
          * completer needs no futex wake-up syscall. */
         for (int spin = 0; spin < 1032; spin++) { /* ~30 us, then 8 yields */

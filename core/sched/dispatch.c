@@ -21,6 +21,7 @@ int akt__disp_init(akt_system *s, struct akt_dispatcher *d) {
     atomic_init(&d->running, 0);
     atomic_init(&d->spinning, 0);
     atomic_init(&d->sleepers, 0);
+    atomic_init(&d->fence_word, 0);
     if (pthread_mutex_init(&d->lock, NULL)) return AKT_ENOMEM;
     if (pthread_cond_init(&d->cond, NULL)) {
         pthread_mutex_destroy(&d->lock);
@@ -55,7 +56,7 @@ void akt__disp_notify(struct akt_dispatcher *d) {
      * before this fence; a worker that stops searching decrements `spinning` and one that
      * parks increments `sleepers`, each followed by a seq_cst fence and a look at every
      * queue. Either this waker sees the count, or that worker sees the work. */
-    atomic_thread_fence(memory_order_seq_cst);
+    akt__sched_fence(d);
     if (atomic_load_explicit(&d->spinning, memory_order_relaxed)) return;  /* it will find it */
     if (!atomic_load_explicit(&d->sleepers, memory_order_relaxed)) return; /* all are busy */
     /* A sleeper counted itself under the lock and looks at the queues before it waits,

@@ -49,7 +49,8 @@ struct akt_dispatcher {
     /* Workers parked on cond, or about to: changed under lock, read without it by wakers
      * (seq_cst: see akt__disp_notify). */
     atomic_int sleepers;
-    atomic_int spinning; /* idle workers searching for work instead of sleeping */
+    atomic_int spinning;   /* idle workers searching for work instead of sleeping */
+    atomic_int fence_word; /* under TSan only: see akt__sched_fence */
     int stopping;
     /* built-in */
     int nworkers; /* set before the first starts, kept: thieves look at all of them */
@@ -75,6 +76,17 @@ _Static_assert(offsetof(struct akt_dispatcher, releases) == 0,
 static inline int akt__external_of(const struct akt_dispatcher *d, const akt_system *s) {
     return d && d->external && d->system == s;
 }
+
+/* The seq_cst fence of the wake-up protocol's Dekker pairs (akt__disp_notify). TSan does
+ * not model fences: under it a seq_cst read-modify-write of one word of the dispatcher
+ * stands in on both sides of every pair (the RMWs are totally ordered, so the later one
+ * sees what came before the earlier), which TSan can check. */
+#if defined(__SANITIZE_THREAD__)
+#define akt__sched_fence(d) \
+    ((void)atomic_fetch_add_explicit(&(d)->fence_word, 0, memory_order_seq_cst))
+#else
+#define akt__sched_fence(d) atomic_thread_fence(memory_order_seq_cst)
+#endif
 
 /* Shared inside sched/ (dispatch.c). */
 int akt__disp_init(akt_system *s, struct akt_dispatcher *d);

@@ -111,7 +111,7 @@ static akt__cell *akt__search(akt__worker *w) {
         int last = atomic_fetch_sub_explicit(&d->spinning, 1, memory_order_relaxed) == 1;
         /* seq_cst fence: this searcher's half of the Dekker pair with akt__disp_notify (a
          * waker that saw it searching woke nobody): after the decrement, look again. */
-        atomic_thread_fence(memory_order_seq_cst);
+        akt__sched_fence(d);
         if (c) {
             /* The last searcher found work: there may be more, so let another search (Go's
              * resetspinning), which chains wake-ups only while work keeps turning up. */
@@ -125,7 +125,7 @@ static akt__cell *akt__search(akt__worker *w) {
     for (;;) {
         /* relaxed + fence: the parker's half of the pair with akt__disp_notify. */
         atomic_fetch_add_explicit(&d->sleepers, 1, memory_order_relaxed);
-        atomic_thread_fence(memory_order_seq_cst);
+        akt__sched_fence(d);
         c = akt__dispatch_pop_locked(d);
         if (!c) c = akt__steal_any(w, 1);
         if (c || d->stopping) {

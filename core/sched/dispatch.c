@@ -91,7 +91,12 @@ void akt__dispatch_enqueue(struct akt_dispatcher *d, akt__cell *c) {
          * in the previous cell's queueing (acquire) and publishes c's (release) to a
          * thief's exchange. */
         akt__cell *prev = atomic_exchange_explicit(&w->q.lifo, c, memory_order_acq_rel);
-        if (!prev) return;
+        if (!prev) {
+            /* Announced all the same: if the current turn goes on for long, a searching
+             * worker takes the cell (akt__steal_stranded); otherwise it leaves it alone. */
+            akt__disp_notify(d);
+            return;
+        }
         c = prev;
         notify = 1;
         if (!akt__runq_push(&w->q, c)) goto overflow;

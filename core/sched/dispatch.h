@@ -23,8 +23,15 @@ typedef struct akt__worker {
     int index;
     pthread_t thread;
     /* Owner-only bookkeeping of the worker loop (workers.c). */
-    akt__cell *current;   /* the cell being run: its re-queue goes to the ring's tail */
-    unsigned tick;        /* runs so far: every 61st looks at the inject queue first */
+    akt__cell *current; /* the cell being run: its re-queue goes to the ring's tail */
+    /* Runs so far: every 61st looks at the inject queue first. Written by the owner only;
+     * read by thieves (relaxed: a hint) to tell a turn that goes on from a new one. */
+    atomic_uint tick;
+    /* A thief's memo of a victim's occupied LIFO slot (akt__steal_any): which victim, at
+     * which of its runs, holding which cell. Owner-only. */
+    int seen_victim;
+    unsigned seen_tick;
+    akt__cell *seen_cell;
     unsigned lifo_streak; /* runs in a row taken from the LIFO slot */
     uint32_t rng;         /* where a search for work starts among the other workers */
     akt__runq q;

@@ -49,7 +49,10 @@ static akt__cell *akt__take_injected(akt__worker *w) {
 /* The next cell from w's own queue or the inject queue, or NULL. */
 static akt__cell *akt__next_local(akt__worker *w) {
     akt__cell *c;
-    if (++w->tick % AKT__INJECT_EVERY == 0 && (c = akt__take_injected(w))) return c;
+    /* relaxed: the owner's own counter (the only writer); thieves only compare it. */
+    unsigned tick = atomic_load_explicit(&w->tick, memory_order_relaxed) + 1;
+    atomic_store_explicit(&w->tick, tick, memory_order_relaxed);
+    if (tick % AKT__INJECT_EVERY == 0 && (c = akt__take_injected(w))) return c;
     /* relaxed peek, then acquire: pairs with the waker's acq_rel exchange. */
     if (atomic_load_explicit(&w->q.lifo, memory_order_relaxed) &&
         (c = atomic_exchange_explicit(&w->q.lifo, NULL, memory_order_acquire))) {
@@ -62,8 +65,28 @@ static akt__cell *akt__next_local(akt__worker *w) {
     return akt__take_injected(w);
 }
 
-/* Looks once through every other worker's queue. Another worker's LIFO slot is taken only
- * when `lifo` is set: its owner is about to run it, on the core that holds its message. */
+/* Takes victim v's LIFO cell if it has waited there through the whole time since this
+ * thief's previous look (the same cell, the same run of v): v is in a long turn, and the
+ * cell would wait for all of it. A cell that v will run in a moment is left to v, on the
+ * core that holds its message. */
+static akt__cell *akt__steal_stranded(akt__worker *w, akt__worker *v, int vi) {
+    /* relaxed: hints; the exchange below decides. */
+    akt__cell *c = atomic_load_explicit(&v->q.lifo, memory_order_relaxed);
+    if (!c) return NULL;
+    unsigned tick = atomic_load_explicit(&v->tick, memory_order_relaxed);
+    if (w->seen_victim != vi || w->seen_tick != tick || w->seen_cell != c) {
+        w->seen_victim = vi;
+        w->seen_tick = tick;
+        w->seen_cell = c;
+        return NULL;
+    }
+    w->seen_cell = NULL;
+    /* acquire: pairs with the waker's acq_rel exchange (the cell's queueing). */
+    return atomic_exchange_explicit(&v->q.lifo, NULL, memory_order_acquire);
+}
+
+/* Looks once through every other worker's ring, and with `lifo` set at their LIFO slots
+ * for a cell stranded there (akt__steal_stranded). */
 static akt__cell *akt__steal_any(akt__worker *w, int lifo) {
     struct akt_dispatcher *d = w->disp;
     int n = d->nworkers;
@@ -71,13 +94,11 @@ static akt__cell *akt__steal_any(akt__worker *w, int lifo) {
     int start = (int)((w->rng >> 16) % (unsigned)n);
     akt__cell *c;
     for (int i = 0; i < n; i++) {
-        akt__worker *v = &d->workers[(start + i) % n];
+        int vi = (start + i) % n;
+        akt__worker *v = &d->workers[vi];
         if (v == w) continue;
         if ((c = akt__runq_steal(&v->q, &w->q))) return c;
-        /* relaxed peek, then acquire: as in akt__next_local. */
-        if (lifo && atomic_load_explicit(&v->q.lifo, memory_order_relaxed) &&
-            (c = atomic_exchange_explicit(&v->q.lifo, NULL, memory_order_acquire)))
-            return c;
+        if (lifo && (c = akt__steal_stranded(w, v, vi))) return c;
     }
     return NULL;
 }
@@ -90,53 +111,63 @@ static int akt__may_spin(struct akt_dispatcher *d) {
     return spinning == 0 || 2 * spinning < busy;
 }
 
-/* An idle worker's search, then its sleep; NULL once the dispatcher stops. */
-static akt__cell *akt__search(akt__worker *w) {
+/* One search (~30 us of looks); NULL if it found nothing. */
+static akt__cell *akt__spin(akt__worker *w) {
     struct akt_dispatcher *d = w->disp;
     akt__cell *c = NULL;
-    if (akt__may_spin(d)) {
-        /* relaxed: the count's changes need no ordering of their own; the fence below (and
-         * akt__disp_notify's) orders the decrement against queued work. */
-        atomic_fetch_add_explicit(&d->spinning, 1, memory_order_relaxed);
-        for (int spin = 0; !c && spin < AKT__SPIN + AKT__SPIN_YIELDS; spin++) {
-            c = akt__take_injected(w);
-            if (!c) c = akt__steal_any(w, spin >= AKT__SPIN / 2);
-            if (c) break;
-            if (spin < AKT__SPIN) {
-                for (int i = 0; i < 8; i++) akt__cpu_relax();
-            } else {
-                sched_yield();
-            }
-        }
-        int last = atomic_fetch_sub_explicit(&d->spinning, 1, memory_order_relaxed) == 1;
-        /* seq_cst fence: this searcher's half of the Dekker pair with akt__disp_notify (a
-         * waker that saw it searching woke nobody): after the decrement, look again. */
-        akt__sched_fence(d);
-        if (c) {
-            /* The last searcher found work: there may be more, so let another search (Go's
-             * resetspinning), which chains wake-ups only while work keeps turning up. */
-            if (last && (atomic_load_explicit(&d->rq_len, memory_order_relaxed) ||
-                         akt__runq_nonempty(&w->q)))
-                akt__disp_notify(d);
-            return c;
+    /* relaxed: the count's changes need no ordering of their own; the fence below (and
+     * akt__disp_notify's) orders the decrement against queued work. */
+    atomic_fetch_add_explicit(&d->spinning, 1, memory_order_relaxed);
+    for (int spin = 0; !c && spin < AKT__SPIN + AKT__SPIN_YIELDS; spin++) {
+        c = akt__take_injected(w);
+        /* The LIFO slots every 8th look (~3 us apart): what stays there that long is
+         * stranded behind a long turn. */
+        if (!c) c = akt__steal_any(w, spin % 8 == 7);
+        if (c) break;
+        if (spin < AKT__SPIN) {
+            for (int i = 0; i < 8; i++) akt__cpu_relax();
+        } else {
+            sched_yield();
         }
     }
-    pthread_mutex_lock(&d->lock);
+    int last = atomic_fetch_sub_explicit(&d->spinning, 1, memory_order_relaxed) == 1;
+    /* seq_cst fence: this searcher's half of the Dekker pair with akt__disp_notify (a
+     * waker that saw it searching woke nobody): after the decrement, the caller looks
+     * again (the parking look) before it sleeps. */
+    akt__sched_fence(d);
+    /* The last searcher found work: there may be more, so let another search (Go's
+     * resetspinning), which chains wake-ups only while work keeps turning up. */
+    if (c && last &&
+        (atomic_load_explicit(&d->rq_len, memory_order_relaxed) || akt__runq_nonempty(&w->q)))
+        akt__disp_notify(d);
+    return c;
+}
+
+/* An idle worker's search and sleep, until it finds work (a wake-up starts a new search);
+ * NULL once the dispatcher stops and no work is left. */
+static akt__cell *akt__search(akt__worker *w) {
+    struct akt_dispatcher *d = w->disp;
     for (;;) {
+        akt__cell *c = akt__may_spin(d) ? akt__spin(w) : NULL;
+        if (c) return c;
+        pthread_mutex_lock(&d->lock);
         /* relaxed + fence: the parker's half of the pair with akt__disp_notify. */
         atomic_fetch_add_explicit(&d->sleepers, 1, memory_order_relaxed);
         akt__sched_fence(d);
         c = akt__dispatch_pop_locked(d);
         if (!c) c = akt__steal_any(w, 1);
-        if (c || d->stopping) {
-            atomic_fetch_sub_explicit(&d->sleepers, 1, memory_order_relaxed);
-            break;
+        int stop = 0;
+        if (!c) {
+            if (d->stopping)
+                stop = 1;
+            else
+                pthread_cond_wait(&d->cond, &d->lock);
         }
-        pthread_cond_wait(&d->cond, &d->lock);
         atomic_fetch_sub_explicit(&d->sleepers, 1, memory_order_relaxed);
+        pthread_mutex_unlock(&d->lock);
+        if (c) return c;
+        if (stop) return NULL;
     }
-    pthread_mutex_unlock(&d->lock);
-    return c;
 }
 
 /* Before this worker blocks (akt__self.before_block): the cell in its LIFO slot, which no

@@ -149,10 +149,12 @@ static int akt__future_finish(akt_future *f, int rc, akt_msg *reply, struct akt_
     } while (!atomic_compare_exchange_weak_explicit(&f->state, &st, st | AKT__F_COMPLETING,
                                                     memory_order_relaxed, memory_order_relaxed));
     akt__run_hook(&akt__future_hook_completing, f);
-    /* While the caller holds its handle, it disarms on release on its own thread, keeping
-     * the timer lock off the responder's path; without it, disarm now. relaxed: a stale
+    /* The responder's path takes no lock: while the caller holds its handle, the release
+     * decides; without it, the timeout is left to come due (lazy expiry: the timer thread
+     * drops the completed future then) unless the timers are crowded. relaxed: a stale
      * view only moves the disarm to the deadline (or the shutdown). */
-    if (!(atomic_load_explicit(&f->refs, memory_order_relaxed) & AKT__F_HANDLE))
+    if (!(atomic_load_explicit(&f->refs, memory_order_relaxed) & AKT__F_HANDLE) &&
+        akt__timers_crowded(&f->system->timers))
         akt__future_disarm(f);
     f->rc = rc;
     if (rc == 0 && reply) {
@@ -275,10 +277,13 @@ AKT_API int akt_future_cancel(akt_future *future) {
 
 AKT_API int akt_future_release(akt_future *future) {
     if (!akt__future_ok(future)) return AKT_EINVAL;
-    /* Completed (or being completed): its timeout is of no use any more. Take it out now,
-     * while the handle keeps the future alive. */
+    /* Completed (or being completed): its timeout is of no use any more. Lazy expiry: it
+     * stays in the heap, holding the future, and the timer thread drops both when it comes
+     * due, so that an ask's release takes no lock; only when many timers are pending is it
+     * taken out now (bounding what waits there), while the handle keeps the future alive. */
     if ((atomic_load_explicit(&future->state, memory_order_acquire) & AKT__F_PHASE) !=
-        AKT__F_PENDING)
+            AKT__F_PENDING &&
+        akt__timers_crowded(&future->system->timers))
         akt__future_disarm(future);
     return akt__future_drop_handle(future);
 }

@@ -36,12 +36,30 @@ typedef struct akt__timers {
     pthread_cond_t cond;
     akt__timer **heap;
     uint32_t n, cap;
+    /* n, mirrored for readers outside the lock (akt__timers_crowded). */
+    atomic_uint pending;
     int64_t sleep_until; /* what the thread sleeps until; INT64_MAX = no deadline */
     int stop;
     int running;
     pthread_t thread;
     const akt__thread_hooks *hooks; /* run on the timer thread (index -1) */
 } akt__timers;
+
+/* Timers pending beyond which an owner that no longer needs its timer should cancel it
+ * rather than leave it to come due (lazy expiry, akt__timers_crowded): ~512 KiB of
+ * futures at most are kept that way. */
+#define AKT__TIMERS_LAZY_MAX 4096u
+/* The bound in force: AKT__TIMERS_LAZY_MAX; white-box tests set 0 (always cancel). */
+extern atomic_uint akt__timers_lazy_max;
+
+/* Whether so many timers are pending that a timer no longer needed should be cancelled
+ * now. Below that, leaving it in the heap costs the owner nothing (no lock) and the timer
+ * thread drops it when it comes due (its fire finds the work done). */
+static inline int akt__timers_crowded(akt__timers *ts) {
+    /* relaxed: a hint; either answer is correct, only the cost moves. */
+    return atomic_load_explicit(&ts->pending, memory_order_relaxed) >=
+           atomic_load_explicit(&akt__timers_lazy_max, memory_order_relaxed);
+}
 
 /* Starts the timer thread; hooks (borrowed, outlives ts) run on it. */
 int akt__timers_start(akt__timers *ts, const akt__thread_hooks *hooks);

@@ -66,12 +66,15 @@ int akt__future_drop_handle(akt_future *f) {
     return 0;
 }
 
-/* Takes the timeout out of the heap if it is still there (then drops the timer's
- * reference). The caller holds a reference. Only the claim's winner touches the system's
- * timers, and the timer thread does not let the timeout (or the system) go before it left
- * them: a future may outlive its system. */
-static void akt__future_disarm(akt_future *f) {
+/* An answered future's timeout (lazy expiry): left in the heap, where the timer thread
+ * drops the future when it comes due, unless the timers are crowded: then taken out now
+ * (and the timer's reference dropped). The caller holds a reference. Only a claim's
+ * winner touches the system's timers, and the crowding is read only under the claim:
+ * while it is held the timer thread neither fires the timer nor stops, so the system is
+ * alive (a future may outlive its system). */
+static void akt__future_settle_timeout(akt_future *f) {
     if (!akt__timer_claim(&f->timer)) return;
+    if (!akt__timers_crowded(&f->system->timers) && akt__timer_unclaim(&f->timer)) return;
     akt__run_hook(&akt__future_hook_disarm, f);
     if (akt__timer_cancel(&f->system->timers, &f->timer)) akt__future_unref(f);
 }
@@ -153,9 +156,8 @@ static int akt__future_finish(akt_future *f, int rc, akt_msg *reply, struct akt_
      * decides; without it, the timeout is left to come due (lazy expiry: the timer thread
      * drops the completed future then) unless the timers are crowded. relaxed: a stale
      * view only moves the disarm to the deadline (or the shutdown). */
-    if (!(atomic_load_explicit(&f->refs, memory_order_relaxed) & AKT__F_HANDLE) &&
-        akt__timers_crowded(&f->system->timers))
-        akt__future_disarm(f);
+    if (!(atomic_load_explicit(&f->refs, memory_order_relaxed) & AKT__F_HANDLE))
+        akt__future_settle_timeout(f);
     f->rc = rc;
     if (rc == 0 && reply) {
         akt_msg_retain(reply);
@@ -282,9 +284,8 @@ AKT_API int akt_future_release(akt_future *future) {
      * due, so that an ask's release takes no lock; only when many timers are pending is it
      * taken out now (bounding what waits there), while the handle keeps the future alive. */
     if ((atomic_load_explicit(&future->state, memory_order_acquire) & AKT__F_PHASE) !=
-            AKT__F_PENDING &&
-        akt__timers_crowded(&future->system->timers))
-        akt__future_disarm(future);
+        AKT__F_PENDING)
+        akt__future_settle_timeout(future);
     return akt__future_drop_handle(future);
 }
 

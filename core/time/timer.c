@@ -109,12 +109,18 @@ static akt__timer *akt__timer_take_locked(akt__timers *ts) {
     akt__timer *t = ts->heap[0];
     akt__heap_remove(ts, 0);
     int st = AKT__TIMER_ARMED;
-    /* relaxed: a claim is the only change made outside the lock; the lock orders the rest. */
-    if (!atomic_compare_exchange_strong_explicit(&t->claim, &st, AKT__TIMER_IDLE,
-                                                 memory_order_relaxed, memory_order_relaxed)) {
-        atomic_store_explicit(&t->claim, AKT__TIMER_WAITED, memory_order_relaxed);
+    /* relaxed: a claim (and its giving back, akt__timer_unclaim) are the only changes made
+     * outside the lock; the lock orders the rest. A claimed timer is marked WAITED by a
+     * CAS, so that a claim given back meanwhile (ARMED again) is seen and taken. */
+    while (!atomic_compare_exchange_weak_explicit(&t->claim, &st, AKT__TIMER_IDLE,
+                                                  memory_order_relaxed, memory_order_relaxed)) {
+        if (st != AKT__TIMER_CANCELLING) continue; /* ARMED again (or a spurious failure) */
+        if (!atomic_compare_exchange_strong_explicit(&t->claim, &st, AKT__TIMER_WAITED,
+                                                     memory_order_relaxed, memory_order_relaxed))
+            continue;
         while (atomic_load_explicit(&t->claim, memory_order_relaxed) != AKT__TIMER_IDLE)
             pthread_cond_wait(&ts->cond, &ts->lock);
+        break;
     }
     return t;
 }

@@ -77,6 +77,15 @@ static inline int akt__timer_claim(akt__timer *t) {
     return atomic_compare_exchange_strong_explicit(&t->claim, &st, AKT__TIMER_CANCELLING,
                                                    memory_order_relaxed, memory_order_relaxed);
 }
+/* After a successful claim, instead of akt__timer_cancel: gives the claim back, leaving t
+ * armed (it fires when due). 0 if the timer thread is already waiting for this claim's
+ * cancel: then the caller must call akt__timer_cancel. */
+static inline int akt__timer_unclaim(akt__timer *t) {
+    int st = AKT__TIMER_CANCELLING;
+    /* relaxed: as the claim; the timer thread moves CANCELLING on only by a CAS too. */
+    return atomic_compare_exchange_strong_explicit(&t->claim, &st, AKT__TIMER_ARMED,
+                                                   memory_order_relaxed, memory_order_relaxed);
+}
 /* After a successful claim: 1 if t was in the heap and is now removed (it will not fire),
  * 0 if the timer thread took it out to fire it (it fires once this returned). */
 int akt__timer_cancel(akt__timers *ts, akt__timer *t);

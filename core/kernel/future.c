@@ -223,6 +223,11 @@ AKT_API int akt_future_wait(akt_future *future, int64_t timeout_ns, akt_msg **re
                                           : INT64_MAX;
         /* A worker hands on what it queued for itself first: the target may be among it. */
         if (akt__self.before_block) akt__self.before_block();
+        /* A plain thread runs the target's turn itself if no worker took it yet: the
+         * answer then needs no hand-off to another core and back. */
+        if (!akt__self.cell && !akt__self.running && f->system->run_for_waiter &&
+            atomic_load_explicit(&f->system->state, memory_order_relaxed) == AKT__SYS_RUNNING)
+            f->system->run_for_waiter(f->system, f->target);
         /* Replies often arrive within microseconds: poll first, unregistered, so that the
          * completer needs no futex wake-up syscall. */
         for (int spin = 0; spin < 1032; spin++) { /* ~30 us, then 8 yields */

@@ -74,6 +74,10 @@ struct akt_system {
     /* Frees the system (system/ installs it): for a run of an external dispatcher that the
      * last akt_system_release was made inside (akt_dispatcher_run calls it once it is done). */
     void (*free_system)(akt_system *s);
+    /* Set by sched/ when the workers start (NULL without them): a plain thread about to
+     * wait for an answer of actor `target` runs that actor's queued turn itself if no
+     * worker has taken it yet (sched/help.c). */
+    void (*run_for_waiter)(akt_system *s, uint64_t target);
 
     /* Structure lock: cell allocation, names, the hierarchy, behaviour interning. Never
      * held while user code runs or while another akt lock is taken. */

@@ -118,6 +118,9 @@ static inline akt_ctx *akt__worker_ctx_handle(akt__worker *w) {
     return (akt_ctx *)(uintptr_t)((seq << 1) | 1u);
 }
 
+/* help.c: installed as akt_system.run_for_waiter. */
+void akt__run_for_waiter(akt_system *s, uint64_t target);
+
 /* workers.c */
 int akt__dispatcher_start_workers(akt_system *s, int n);
 /* Stops the workers once their queue is empty and joins them. */

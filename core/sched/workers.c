@@ -228,6 +228,7 @@ int akt__dispatcher_start_workers(akt_system *s, int n) {
         return AKT_ENOMEM;
     }
     s->workers = d;
+    s->run_for_waiter = akt__run_for_waiter; /* before any ask: set at the system's creation */
     /* Every worker's queue exists before any thread starts (thieves look at all n). */
     for (int i = 0; i < n; i++) {
         d->workers[i].disp = d;

@@ -6,7 +6,8 @@
 # alternates its contenders in one run too.
 # Usage: bench/run.sh [ROUNDS]   (default 3)
 # Env: BUILD_DIR or AKT_BUILD_DIR (default ./build); N, ASKS, ACTORS scale the core
-# scenarios; BENCH_BINDINGS (default "python node java") picks the bindings; BENCH_CORE=0
+# scenarios (tell_pairwise runs 4 sender -> receiver pairs of actors, ask_chain an actor's
+# asks of another, each answer's continuation asking again); BENCH_BINDINGS (default "python node java") picks the bindings; BENCH_CORE=0
 # skips the core scenarios; BENCH_SAVINA=1 also runs the Savina suite against CAF
 # (bench/savina/run.sh, about 5 minutes more; SAVINA_ROUNDS processes each, default 1).
 set -euo pipefail
@@ -25,7 +26,7 @@ mkdir -p "$build/bench"
 goakt=$build/bench/goakt-bench
 out=$(mktemp)
 trap 'rm -f "$out"' EXIT
-core_benches="tell_1to1 tell_2to1 ask_rtt spawn_1m timers_1m"
+core_benches="tell_1to1 tell_2to1 ask_rtt tell_pairwise ask_chain spawn_1m timers_1m"
 [ "${BENCH_CORE:-1}" = 0 ] && core_benches=""
 for bench in $core_benches; do
   for r in $(seq "$rounds"); do
@@ -49,7 +50,7 @@ if core:
           f"{', '.join(f'{v:.0f}' for v in core)} ns")
 print()
 print(f'{"scenario":<18}{"akt (median)":>16}{"GoAkt (median)":>18}{"akt/GoAkt":>12}  better')
-for bench in ["tell_1to1", "tell_2to1", "ask_rtt", "spawn_1m", "idle_actor_bytes"]:
+for bench in ["tell_1to1", "tell_2to1", "ask_rtt", "tell_pairwise4", "ask_chain", "spawn_1m", "idle_actor_bytes"]:
     a, g = by.get((bench, "akt")), by.get((bench, "goakt"))
     if not a or not g:
         continue
@@ -58,7 +59,7 @@ for bench in ["tell_1to1", "tell_2to1", "ask_rtt", "spawn_1m", "idle_actor_bytes
     print(f'{bench:<18}{ma:>13.1f} {unit:<3}{mg:>15.1f} {unit:<3}{ma / mg:>11.3f}  {better[unit]}')
 print(json.dumps({"summary": {b: by.get((b, "akt")) and by.get((b, "goakt")) and
                                statistics.median(by[(b, "akt")]) / statistics.median(by[(b, "goakt")])
-                               for b in ["tell_1to1", "tell_2to1", "ask_rtt", "spawn_1m", "idle_actor_bytes"]}}))
+                               for b in ["tell_1to1", "tell_2to1", "ask_rtt", "tell_pairwise4", "ask_chain", "spawn_1m", "idle_actor_bytes"]}}))
 PY
 
 # ---- the Savina suite against CAF (opt-in: it adds minutes) -----------------------------

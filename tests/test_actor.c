@@ -256,6 +256,8 @@ static void test_children_stop_before_parents(void **state) {
     akt_pid gp;
     TU_EVENTUALLY(akt_lookup(sys, "p/c1/g", &gp) == 0);
     TU_EVENTUALLY(atomic_load(&g.self).id == gp.id);
+    /* Each pre_start stores self, then parent; c2 may start after g (another worker). */
+    TU_EVENTUALLY(atomic_load(&g.parent).id != 0 && atomic_load(&c2.parent).id != 0);
     /* Parents as the contexts see them. */
     assert_int_equal(atomic_load(&c1.parent).id, pp.id);
     assert_int_equal(atomic_load(&c2.parent).id, pp.id);

@@ -329,12 +329,14 @@ static void *releaser_main(void *arg) {
     return NULL;
 }
 
-/* The caller's release of a completed ask takes the timeout out of the system's timer heap;
- * held inside that, the system's teardown must wait for it (before the fix it freed the
- * system under it: ASan reports the use after free). */
+/* The caller's release of a completed ask takes the timeout out of the system's timer heap
+ * (when the timers are crowded: a lazy-expiry bound of 0 makes them so); held inside that,
+ * the system's teardown must wait for it (before the fix it freed the system under it:
+ * ASan reports the use after free). */
 static void test_future_release_racing_the_teardown(void **state) {
     (void)state;
     static probe p;
+    atomic_store(&akt__timers_lazy_max, 0);
     akt_system *sys = tu_system("teardown", 1);
     akt_pid pid = spawn_probe(sys, &p);
     akt_future *f = ask(sys, pid, "ping", TU_SEC(60));
@@ -363,6 +365,7 @@ static void test_future_release_racing_the_teardown(void **state) {
         TU_OK(akt_system_wait(sys, TU_DEADLINE_NS));
         TU_OK(akt_system_release(sys));
     }
+    atomic_store(&akt__timers_lazy_max, AKT__TIMERS_LAZY_MAX);
     TU_RC(AKT_ETIMEDOUT, rc_held); /* the teardown waited for the release in flight */
     TU_OK(atomic_load(&releaser_rc));
 }

@@ -208,6 +208,131 @@ static void bench_ask(long n) {
     akt_system_release(sys);
 }
 
+/* ---- pairwise: P independent sender -> receiver pairs of actors ---------------------- */
+/* Each sender actor sends its share in batches of PAIR_BATCH per turn (a "next" to itself
+ * between batches, so a turn stays short); its receiver counts and flags the last one. The
+ * figure is every pair's messages over the wall time: it grows with cores while the pairs
+ * do not share anything. */
+#define PAIR_BATCH 1000
+typedef struct {
+    akt_pid to;
+    long left;
+} pair_sender;
+
+static int pair_send_receive(akt_ctx *ctx, akt_msg *msg, void *state) {
+    pair_sender *p = state;
+    static const char payload[] = "ping";
+    long k = p->left < PAIR_BATCH ? p->left : PAIR_BATCH;
+    for (long i = 0; i < k; i++) {
+        akt_msg *m;
+        check(akt_msg_new_bytes("bench.Ping", payload, 4, AKT_BORROW, &m), "msg");
+        check(akt_ctx_tell(ctx, p->to, m), "tell");
+    }
+    p->left -= k;
+    if (p->left > 0) {
+        akt_pid self;
+        akt_msg *next;
+        check(akt_ctx_self(ctx, &self), "self");
+        check(akt_msg_new_bytes("bench.Next", NULL, 0, AKT_BORROW, &next), "msg");
+        check(akt_ctx_tell(ctx, self, next), "tell");
+    }
+    return 0;
+}
+
+static void bench_pairwise(int pairs, long n) {
+    akt_system *sys = new_system();
+    akt_behavior sb = {.size = sizeof sb, .receive = sink_receive, .free_state = free};
+    akt_behavior pb = {.size = sizeof pb, .receive = pair_send_receive, .free_state = free};
+    sink *sinks[64];
+    akt_pid senders[64];
+    long share = n / pairs;
+    for (int i = 0; i < pairs; i++) {
+        sinks[i] = calloc(1, sizeof *sinks[i]);
+        sinks[i]->target = share;
+        akt_pid to;
+        check(akt_spawn(sys, &sb, sinks[i], NULL, &to), "spawn");
+        pair_sender *p = calloc(1, sizeof *p);
+        p->to = to;
+        p->left = share;
+        check(akt_spawn(sys, &pb, p, NULL, &senders[i]), "spawn");
+    }
+    double t0 = now_s();
+    for (int i = 0; i < pairs; i++) {
+        akt_msg *go;
+        check(akt_msg_new_bytes("bench.Next", NULL, 0, AKT_BORROW, &go), "msg");
+        check(akt_tell(sys, senders[i], go), "tell");
+    }
+    struct timespec nap = {0, 50000};
+    for (int i = 0; i < pairs; i++)
+        while (!atomic_load_explicit(&sinks[i]->done, memory_order_acquire)) nanosleep(&nap, NULL);
+    double dt = now_s() - t0;
+    char name[32];
+    snprintf(name, sizeof name, "tell_pairwise%d", pairs);
+    emit(name, share * pairs / dt, "msg/s", share * pairs);
+    akt_system_shutdown(sys, NULL, NULL);
+    akt_system_wait(sys, -1);
+    akt_system_release(sys);
+}
+
+/* ---- ask chain: an actor asks an echo actor, each answer's continuation asks again ---- */
+typedef struct {
+    akt_pid echo;
+    long left;
+    atomic_int done;
+    akt_request_options o;
+} chain;
+
+static int chain_ask(akt_ctx *ctx, chain *c) {
+    akt_msg *m;
+    check(akt_msg_new_bytes("bench.Ping", "ping", 4, AKT_BORROW, &m), "msg");
+    return akt_ctx_request(ctx, c->echo, m, &c->o, NULL);
+}
+
+static int chain_then(akt_ctx *ctx, int rc, akt_msg *reply, void *data) {
+    chain *c = data;
+    check(rc, "chain reply");
+    if (--c->left == 0) {
+        /* release: main's acquire load sees the finished chain. */
+        atomic_store_explicit(&c->done, 1, memory_order_release);
+        return 0;
+    }
+    return chain_ask(ctx, c);
+}
+
+static int chain_receive(akt_ctx *ctx, akt_msg *msg, void *state) { return chain_ask(ctx, state); }
+
+static double ask_chain_ns(akt_system *sys, akt_pid asker, chain *c, long n) {
+    c->left = n;
+    atomic_store(&c->done, 0);
+    double t0 = now_s();
+    akt_msg *go;
+    check(akt_msg_new_bytes("bench.Go", NULL, 0, AKT_BORROW, &go), "msg");
+    check(akt_tell(sys, asker, go), "tell");
+    struct timespec nap = {0, 50000};
+    while (!atomic_load_explicit(&c->done, memory_order_acquire)) nanosleep(&nap, NULL);
+    return (now_s() - t0) / n * 1e9;
+}
+
+static void bench_ask_chain(long n) {
+    akt_system *sys = new_system();
+    akt_behavior eb = {.size = sizeof eb, .receive = echo_receive};
+    akt_behavior cb = {.size = sizeof cb, .receive = chain_receive};
+    chain *c = calloc(1, sizeof *c);
+    check(akt_spawn(sys, &eb, NULL, NULL, &c->echo), "spawn");
+    akt_request_options_init(&c->o);
+    c->o.timeout_ns = 5000000000ll; /* as the other asks */
+    c->o.then = chain_then;
+    c->o.data = c;
+    akt_pid asker;
+    check(akt_spawn(sys, &cb, c, NULL, &asker), "spawn");
+    ask_chain_ns(sys, asker, c, n / 10 + 1); /* warm-up */
+    emit("ask_chain", ask_chain_ns(sys, asker, c, n), "ns", n);
+    akt_system_shutdown(sys, NULL, NULL);
+    akt_system_wait(sys, -1);
+    akt_system_release(sys);
+    free(c);
+}
+
 /* ---- spawn: K named idle actors; time and resident bytes per actor ------------------- */
 static long rss_bytes(void) {
     FILE *f = fopen("/proc/self/statm", "r");
@@ -435,6 +560,7 @@ static void bench_core_rtt(long n) {
 int main(int argc, char **argv) {
     const char *which = "all";
     long n = 2000000, asks = 200000, actors = 1000000, timers = 1000000;
+    int pairs = 4;
     for (int i = 1; i < argc; i++) {
         if (strncmp(argv[i], "-bench=", 7) == 0)
             which = argv[i] + 7;
@@ -446,8 +572,14 @@ int main(int argc, char **argv) {
             actors = atol(argv[i] + 8);
         else if (strncmp(argv[i], "-timers=", 8) == 0)
             timers = atol(argv[i] + 8);
+        else if (strncmp(argv[i], "-pairs=", 7) == 0)
+            pairs = atoi(argv[i] + 7);
         else if (strncmp(argv[i], "-workers=", 9) == 0)
             g_workers = atoi(argv[i] + 9);
+    }
+    if (pairs < 1 || pairs > 64) {
+        fprintf(stderr, "-pairs must be 1..64\n");
+        return 2;
     }
     int all = strcmp(which, "all") == 0;
     if (all || !strcmp(which, "tell_1to1")) bench_tell("tell_1to1", 1, n);
@@ -456,6 +588,8 @@ int main(int argc, char **argv) {
         bench_core_rtt(5 * asks); /* 1 M by default; scaled down with -asks (the smoke test) */
         bench_ask(asks);
     }
+    if (all || !strcmp(which, "tell_pairwise")) bench_pairwise(pairs, n);
+    if (all || !strcmp(which, "ask_chain")) bench_ask_chain(asks);
     if (all || !strcmp(which, "spawn_1m")) bench_spawn(actors);
     /* The machine alone (bench/savina/run.sh prints it next to its figures). */
     if (!strcmp(which, "core_rtt")) bench_core_rtt(5 * asks);

@@ -181,6 +181,116 @@ func benchAsk(ctx context.Context, asks int) {
 	emit("ask_rtt", float64(elapsed.Nanoseconds())/float64(asks), "ns", asks)
 }
 
+// pairSender sends its share to its own receiver in batches of pairBatch per
+// message it handles, telling itself to go on between batches (as akt's side).
+type pairSender struct {
+	to   *actor.PID
+	left int
+	msg  *wrapperspb.Int64Value
+}
+
+const pairBatch = 1000
+
+var pairNext = &emptypb.Empty{}
+
+func (*pairSender) PreStart(*actor.Context) error { return nil }
+func (*pairSender) PostStop(*actor.Context) error { return nil }
+func (p *pairSender) Receive(ctx *actor.ReceiveContext) {
+	if _, ok := ctx.Message().(*emptypb.Empty); !ok {
+		return
+	}
+	k := min(p.left, pairBatch)
+	for range k {
+		ctx.Tell(p.to, p.msg)
+	}
+	p.left -= k
+	if p.left > 0 {
+		ctx.Tell(ctx.Self(), pairNext)
+	}
+}
+
+// benchPairwise runs `pairs` independent sender -> receiver pairs of actors and
+// reports all their messages over the wall time.
+func benchPairwise(ctx context.Context, pairs, n int) {
+	sys := newSystem(ctx)
+	defer stop(ctx, sys)
+	share := n / pairs
+	sinks := make([]*counter, pairs)
+	senders := make([]*actor.PID, pairs)
+	for i := range pairs {
+		sinks[i] = &counter{want: share, done: make(chan struct{})}
+		to, err := sys.Spawn(ctx, fmt.Sprintf("sink-%d", i), sinks[i], actor.WithLongLived())
+		if err != nil {
+			fatal(err)
+		}
+		s := &pairSender{to: to, left: share, msg: wrapperspb.Int64(int64(i))}
+		senders[i], err = sys.Spawn(ctx, fmt.Sprintf("sender-%d", i), s, actor.WithLongLived())
+		if err != nil {
+			fatal(err)
+		}
+	}
+	t0 := time.Now()
+	for _, pid := range senders {
+		if err := actor.Tell(ctx, pid, pairNext); err != nil {
+			fatal(err)
+		}
+	}
+	for _, s := range sinks {
+		<-s.done
+	}
+	elapsed := time.Since(t0)
+	emit(fmt.Sprintf("tell_pairwise%d", pairs), float64(share*pairs)/elapsed.Seconds(), "msg/s", share*pairs)
+}
+
+// chainAsker asks the echo actor n times in a row from inside its Receive,
+// each ask once the previous answer came (GoAkt's blocking in-actor Ask).
+type chainAsker struct {
+	echo *actor.PID
+	n    int
+	done chan struct{}
+}
+
+func (*chainAsker) PreStart(*actor.Context) error { return nil }
+func (*chainAsker) PostStop(*actor.Context) error { return nil }
+func (c *chainAsker) Receive(ctx *actor.ReceiveContext) {
+	if _, ok := ctx.Message().(*wrapperspb.Int64Value); !ok {
+		return
+	}
+	msg := &emptypb.Empty{}
+	for range c.n {
+		if ctx.Ask(c.echo, msg, 5*time.Second) == nil {
+			fatal(fmt.Errorf("ask chain: no answer"))
+		}
+	}
+	c.done <- struct{}{}
+}
+
+// benchAskChain measures the mean ask round trip between two actors.
+func benchAskChain(ctx context.Context, asks int) {
+	sys := newSystem(ctx)
+	defer stop(ctx, sys)
+	echoPID, err := sys.Spawn(ctx, "echo", new(echo), actor.WithLongLived())
+	if err != nil {
+		fatal(err)
+	}
+	c := &chainAsker{echo: echoPID, done: make(chan struct{})}
+	asker, err := sys.Spawn(ctx, "asker", c, actor.WithLongLived())
+	if err != nil {
+		fatal(err)
+	}
+	run := func(n int) time.Duration {
+		c.n = n
+		t0 := time.Now()
+		if err := actor.Tell(ctx, asker, wrapperspb.Int64(int64(n))); err != nil {
+			fatal(err)
+		}
+		<-c.done
+		return time.Since(t0)
+	}
+	run(asks/10 + 1) // warm-up
+	emit("ask_chain", float64(run(asks).Nanoseconds())/float64(asks), "ns", asks)
+}
+
 // benchSpawn spawns k named idle actors, reporting the total spawn time and
 // the resident memory each one adds.
 func benchSpawn(ctx context.Context, k int) {
@@ -270,25 +380,28 @@ func stop(ctx context.Context, sys actor.ActorSystem) {
 }
 
 func main() {
-	which := flag.String("bench", "all", "all|tell_1to1|tell_2to1|ask_rtt|spawn_1m|timers_1m")
+	which := flag.String("bench", "all", "all|tell_1to1|tell_2to1|ask_rtt|tell_pairwise|ask_chain|spawn_1m|timers_1m")
 	n := flag.Int("n", 2_000_000, "messages per tell scenario")
 	asks := flag.Int("asks", 200_000, "timed asks in ask_rtt")
 	actors := flag.Int("actors", 1_000_000, "actors spawned in spawn_1m")
 	timers := flag.Int("timers", 1_000_000, "once-schedules pending in timers_1m")
+	pairs := flag.Int("pairs", 4, "sender -> receiver pairs in tell_pairwise")
 	flag.Parse()
-	if *n < 2 || *asks < 1 || *actors < 1 {
-		fatal(fmt.Errorf("-n must be >= 2, -asks and -actors >= 1"))
+	if *n < 2 || *asks < 1 || *actors < 1 || *pairs < 1 || *pairs > 64 {
+		fatal(fmt.Errorf("-n must be >= 2, -asks and -actors >= 1, -pairs 1..64"))
 	}
 
 	ctx := context.Background()
 	run := map[string]func(){
-		"tell_1to1": func() { benchTell(ctx, "tell_1to1", *n, 1) },
-		"tell_2to1": func() { benchTell(ctx, "tell_2to1", *n, 2) },
-		"ask_rtt":   func() { benchAsk(ctx, *asks) },
-		"spawn_1m":  func() { benchSpawn(ctx, *actors) },
-		"timers_1m": func() { benchTimers(ctx, *timers) },
+		"tell_1to1":     func() { benchTell(ctx, "tell_1to1", *n, 1) },
+		"tell_2to1":     func() { benchTell(ctx, "tell_2to1", *n, 2) },
+		"ask_rtt":       func() { benchAsk(ctx, *asks) },
+		"tell_pairwise": func() { benchPairwise(ctx, *pairs, *n) },
+		"ask_chain":     func() { benchAskChain(ctx, *asks) },
+		"spawn_1m":      func() { benchSpawn(ctx, *actors) },
+		"timers_1m":     func() { benchTimers(ctx, *timers) },
 	}
-	order := []string{"tell_1to1", "tell_2to1", "ask_rtt", "spawn_1m", "timers_1m"}
+	order := []string{"tell_1to1", "tell_2to1", "ask_rtt", "tell_pairwise", "ask_chain", "spawn_1m", "timers_1m"}
 	if *which != "all" {
 		if _, ok := run[*which]; !ok {
 			fatal(fmt.Errorf("unknown -bench %q", *which))

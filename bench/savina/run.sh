@@ -9,7 +9,9 @@
 # Usage: bench/savina/run.sh [ROUNDS]   (default 1)
 # Env: BUILD_DIR or AKT_BUILD_DIR (default ./build); SAVINA_BENCHES (default all seven);
 # SAVINA_ITERATIONS (default 12); SAVINA_PERF=1 counts each process's context switches with
-# `perf stat -e context-switches` (if perf works here).
+# `perf stat -e context-switches` (if perf works here); SAVINA_BASELINE=DIR also runs
+# DIR/bin/akt-savina (another build of akt, e.g. main's) next to each akt process, labelled
+# akt-base, and prints new/base ratios of the same run.
 set -euo pipefail
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 build=${BUILD_DIR:-${AKT_BUILD_DIR:-$here/../../build}}
@@ -29,7 +31,13 @@ if [ "${SAVINA_PERF:-0}" = 1 ] && perf stat -x, -e context-switches -o "$perf_ou
   perf_ok=1
 fi
 
-# run LABEL CMD...: runs one process, appends its JSON line (plus context switches).
+base=""
+if [ -n "${SAVINA_BASELINE:-}" ]; then
+  base=$SAVINA_BASELINE/bin/akt-savina
+  [ -x "$base" ] || { echo "savina: $base missing (SAVINA_BASELINE)" >&2; exit 1; }
+fi
+
+# run CMD...: runs one process, appends its JSON line (plus context switches).
 run() {
   local line
   if [ $perf_ok = 1 ]; then
@@ -43,10 +51,19 @@ run() {
   echo "$line" | tee -a "$out"
 }
 
+# run_base CMD...: as run, for the baseline build (its lines say "akt-base").
+run_base() {
+  local line
+  line=$(run "$@" | tail -n 1)
+  sed -i '$ d' "$out"
+  echo "${line/\"impl\":\"akt\"/\"impl\":\"akt-base\"}" | tee -a "$out"
+}
+
 [ -x "$machine" ] && "$machine" -bench=core_rtt -asks=200000 | tee -a "$out"
 for b in $benches; do
   for _ in $(seq "$rounds"); do
     for t in 1 2; do
+      [ -n "$base" ] && run_base "$base" -bench="$b" -workers=$t -iterations="$iters"
       run "$akt" -bench="$b" -workers=$t -iterations="$iters"
       run "$caf" -bench="$b" -threads=$t -iterations="$iters"
     done

@@ -43,6 +43,21 @@ for b in dict.fromkeys(r["bench"] for r in rows if "times" in r):
         misses.append(f"{b}: akt/CAF {max(r1, r2):.2f} > 0.5")
     if s21 > 1.0:
         misses.append(f"{b}: akt 2 workers {s21:.2f}x the time of 1")
+base = [b for b in dict.fromkeys(r["bench"] for r in rows if "times" in r)
+        if (b, "akt-base", 1) in fig and (b, "akt", 1) in fig]
+if base:
+    print()
+    print(f'{"benchmark":<12}{"base 1w":>10}{"akt 1w":>10}{"new/base":>10}{"base 2w":>10}'
+          f'{"akt 2w":>10}{"new/base":>10}{"base 2w/1w":>12}{"akt 2w/1w":>11}  (ms)')
+    for b in base:
+        v = {k: statistics.median(fig[(b,) + k]) for k in
+             [("akt-base", 1), ("akt", 1), ("akt-base", 2), ("akt", 2)] if (b,) + k in fig}
+        if len(v) < 4:
+            continue
+        print(f'{b:<12}{v[("akt-base", 1)]:>10.1f}{v[("akt", 1)]:>10.1f}'
+              f'{v[("akt", 1)] / v[("akt-base", 1)]:>10.3f}{v[("akt-base", 2)]:>10.1f}'
+              f'{v[("akt", 2)]:>10.1f}{v[("akt", 2)] / v[("akt-base", 2)]:>10.3f}'
+              f'{v[("akt-base", 2)] / v[("akt-base", 1)]:>12.3f}{v[("akt", 2)] / v[("akt", 1)]:>11.3f}')
 if cs:
     print()
     print(f'{"context switches":<18}{"akt 1w":>10}{"CAF 1t":>10}{"akt 2w":>10}{"CAF 2t":>10}  (per process)')

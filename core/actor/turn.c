@@ -388,9 +388,8 @@ static akt__envelope *akt__next_user_lingering(akt__worker *w, akt__cell *c) {
     /* A busy sender is usually a moment behind: wait a few hundred cycles before giving the
      * actor up, which would cost a reschedule (two locks, a wake-up). Only on built-in
      * workers: an external dispatcher's thread has other work. */
-    for (int i = 0; !e && i < AKT__LINGER_POLLS && !w->disp->external &&
-                    !atomic_load_explicit(&w->disp->rq_len, memory_order_relaxed);
-         i++) {
+    for (int i = 0;
+         !e && i < AKT__LINGER_POLLS && !w->disp->external && !akt__worker_has_waiting(w); i++) {
         akt__cpu_relax();
         if (akt__mpsc_maybe_nonempty(&c->mbox)) e = akt__next_user(c);
     }

@@ -14,6 +14,10 @@ typedef struct akt__tls {
     struct akt__cell *cell;         /* the actor whose callback is running */
     struct akt_dispatcher *running; /* the dispatcher this thread is running now */
     akt_future *future_cb;          /* the future whose completion callback is running */
+    /* Set on a dispatcher's worker threads: called before this thread blocks in akt (a
+     * future's wait), so that work only it would run (cells it queued for itself) goes
+     * where other workers find it. */
+    void (*before_block)(void);
 } akt__tls;
 
 /* initial-exec: one instruction per access instead of a __tls_get_addr call. The few bytes

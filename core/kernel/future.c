@@ -67,12 +67,15 @@ int akt__future_drop_handle(akt_future *f) {
     return 0;
 }
 
-/* Takes the timeout out of the heap if it is still there (then drops the timer's
- * reference). The caller holds a reference. Only the claim's winner touches the system's
- * timers, and the timer thread does not let the timeout (or the system) go before it left
- * them: a future may outlive its system. */
-static void akt__future_disarm(akt_future *f) {
+/* An answered future's timeout (lazy expiry): left in the heap, where the timer thread
+ * drops the future when it comes due, unless the timers are crowded: then taken out now
+ * (and the timer's reference dropped). The caller holds a reference. Only a claim's
+ * winner touches the system's timers, and the crowding is read only under the claim:
+ * while it is held the timer thread neither fires the timer nor stops, so the system is
+ * alive (a future may outlive its system). */
+static void akt__future_settle_timeout(akt_future *f) {
     if (!akt__timer_claim(&f->timer)) return;
+    if (!akt__timers_crowded(&f->system->timers) && akt__timer_unclaim(&f->timer)) return;
     akt__run_hook(&akt__future_hook_disarm, f);
     if (akt__timer_cancel(&f->system->timers, &f->timer)) akt__future_unref(f);
 }
@@ -151,11 +154,12 @@ static int akt__future_finish(akt_future *f, int rc, akt_msg *reply, struct akt_
     } while (!atomic_compare_exchange_weak_explicit(&f->state, &st, st | AKT__F_COMPLETING,
                                                     memory_order_relaxed, memory_order_relaxed));
     akt__run_hook(&akt__future_hook_completing, f);
-    /* While the caller holds its handle, it disarms on release on its own thread, keeping
-     * the timer lock off the responder's path; without it, disarm now. relaxed: a stale
+    /* The responder's path takes no lock: while the caller holds its handle, the release
+     * decides; without it, the timeout is left to come due (lazy expiry: the timer thread
+     * drops the completed future then) unless the timers are crowded. relaxed: a stale
      * view only moves the disarm to the deadline (or the shutdown). */
     if (!(atomic_load_explicit(&f->refs, memory_order_relaxed) & AKT__F_HANDLE))
-        akt__future_disarm(f);
+        akt__future_settle_timeout(f);
     f->rc = rc;
     if (rc == 0 && reply) {
         akt_msg_retain(reply);
@@ -219,6 +223,13 @@ AKT_API int akt_future_wait(akt_future *future, int64_t timeout_ns, akt_msg **re
         /* INT64_MAX: no limit (a huge timeout saturates to it). */
         int64_t deadline = timeout_ns > 0 ? akt__deadline_after(akt__now_ns(), timeout_ns)
                                           : INT64_MAX;
+        /* A worker hands on what it queued for itself first: the target may be among it. */
+        if (akt__self.before_block) akt__self.before_block();
+        /* A plain thread runs the target's turn itself if no worker took it yet: the
+         * answer then needs no hand-off to another core and back. */
+        if (!akt__self.cell && !akt__self.running && f->system->run_for_waiter &&
+            atomic_load_explicit(&f->system->state, memory_order_relaxed) == AKT__SYS_RUNNING)
+            f->system->run_for_waiter(f->system, f->target);
         /* Replies often arrive within microseconds: poll first, unregistered, so that the
          * completer needs no futex wake-up syscall. */
         for (int spin = 0; spin < 1032; spin++) { /* ~30 us, then 8 yields */
@@ -275,11 +286,13 @@ AKT_API int akt_future_cancel(akt_future *future) {
 
 AKT_API int akt_future_release(akt_future *future) {
     if (!akt__future_ok(future)) return AKT_EINVAL;
-    /* Completed (or being completed): its timeout is of no use any more. Take it out now,
-     * while the handle keeps the future alive. */
+    /* Completed (or being completed): its timeout is of no use any more. Lazy expiry: it
+     * stays in the heap, holding the future, and the timer thread drops both when it comes
+     * due, so that an ask's release takes no lock; only when many timers are pending is it
+     * taken out now (bounding what waits there), while the handle keeps the future alive. */
     if ((atomic_load_explicit(&future->state, memory_order_acquire) & AKT__F_PHASE) !=
         AKT__F_PENDING)
-        akt__future_disarm(future);
+        akt__future_settle_timeout(future);
     return akt__future_drop_handle(future);
 }
 

@@ -99,6 +99,10 @@ struct akt_system {
     /* The default passivation of new actors (actor/passivate.c): strategy << 62 | value,
      * 0 = none. */
     _Atomic uint64_t passivation_default;
+    /* Set by sched/ when the workers start (NULL without them): a plain thread about to
+     * wait for an answer of actor `target` runs that actor's queued turn itself if no
+     * worker has taken it yet (sched/help.c). */
+    void (*run_for_waiter)(akt_system *s, uint64_t target);
 
     /* Structure lock: cell allocation, names, the hierarchy, behaviour interning. Never
      * held while user code runs or while another akt lock is taken. */

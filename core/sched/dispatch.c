@@ -1,4 +1,6 @@
-/* The run queue of a dispatcher: one FIFO of cells with work, under a mutex. */
+/* Queueing a cell with work: a built-in worker queues what it wakes on its own run queue
+ * (runq.h); other threads go through the dispatcher's inject queue (a FIFO under a mutex),
+ * which is also an external dispatcher's only queue. */
 #include "dispatch.h"
 
 #include <string.h>
@@ -18,6 +20,8 @@ int akt__disp_init(akt_system *s, struct akt_dispatcher *d) {
     atomic_init(&d->rq_len, 0);
     atomic_init(&d->running, 0);
     atomic_init(&d->spinning, 0);
+    atomic_init(&d->sleepers, 0);
+    atomic_init(&d->fence_word, 0);
     if (pthread_mutex_init(&d->lock, NULL)) return AKT_ENOMEM;
     if (pthread_cond_init(&d->cond, NULL)) {
         pthread_mutex_destroy(&d->lock);
@@ -28,23 +32,83 @@ int akt__disp_init(akt_system *s, struct akt_dispatcher *d) {
     return 0;
 }
 
-void akt__dispatch_enqueue(struct akt_dispatcher *d, akt__cell *c) {
-    c->run_next = NULL;
+void akt__dispatch_inject(struct akt_dispatcher *d, akt__cell *first, akt__cell *last, size_t n) {
+    last->run_next = NULL;
     pthread_mutex_lock(&d->lock);
     int was_empty = d->rq_head == NULL;
     if (d->rq_tail)
-        d->rq_tail->run_next = c;
+        d->rq_tail->run_next = first;
     else
-        d->rq_head = c;
-    d->rq_tail = c;
-    /* relaxed: a hint for spinning workers; the lock orders the queue itself. */
-    atomic_fetch_add_explicit(&d->rq_len, 1, memory_order_relaxed);
-    /* A polling worker will find it; otherwise wake a sleeper. relaxed: a worker that
-     * stops polling re-checks the queue under the lock before it sleeps. */
-    int wake = d->sleepers > 0 && !atomic_load_explicit(&d->spinning, memory_order_relaxed);
+        d->rq_head = first;
+    d->rq_tail = last;
+    /* relaxed: a hint for pollers; the lock orders the queue itself. */
+    atomic_fetch_add_explicit(&d->rq_len, n, memory_order_relaxed);
     pthread_mutex_unlock(&d->lock);
-    if (wake) pthread_cond_signal(&d->cond);
-    if (d->external && was_empty && d->notify) d->notify(d->notify_data);
+    if (d->external) {
+        if (was_empty && d->notify) d->notify(d->notify_data);
+        return;
+    }
+    akt__disp_notify(d);
+}
+
+void akt__disp_notify(struct akt_dispatcher *d) {
+    /* seq_cst fence: the waker's half of two Dekker pairs. The work was queued (a store)
+     * before this fence; a worker that stops searching decrements `spinning` and one that
+     * parks increments `sleepers`, each followed by a seq_cst fence and a look at every
+     * queue. Either this waker sees the count, or that worker sees the work. */
+    akt__sched_fence(d);
+    if (atomic_load_explicit(&d->spinning, memory_order_relaxed)) return;  /* it will find it */
+    if (!atomic_load_explicit(&d->sleepers, memory_order_relaxed)) return; /* all are busy */
+    /* A sleeper counted itself under the lock and looks at the queues before it waits,
+     * releasing the lock only in the wait: once we hold the lock, it waits or has left. */
+    pthread_mutex_lock(&d->lock);
+    pthread_mutex_unlock(&d->lock);
+    pthread_cond_signal(&d->cond);
+}
+
+void akt__dispatch_enqueue(struct akt_dispatcher *d, akt__cell *c) {
+    akt__worker *w = akt__this_worker;
+    if (!w || w->disp != d) { /* another thread, or another dispatcher's worker */
+        akt__dispatch_inject(d, c, c, 1);
+        return;
+    }
+    int notify;
+    if (c == w->current) {
+        /* The cell w is running re-queues itself (its turn's budget ran out): to the tail,
+         * behind the others. Worth another worker only if there are others. */
+        notify = akt__runq_nonempty(&w->q);
+        if (!akt__runq_push(&w->q, c)) goto overflow;
+    } else if (akt__runq_has_backlog(&w->q)) {
+        /* Woken while others wait: behind them. The woken ones of a busy worker then
+         * gather messages while they wait (a fan-in actor takes them in one turn), and an
+         * idle worker may steal them. */
+        notify = 1;
+        if (!akt__runq_push(&w->q, c)) goto overflow;
+    } else {
+        /* Woken by the actor w runs, nothing else waiting: it runs next, here, where its
+         * message is in cache. The slot's previous cell goes to the ring, where an idle
+         * worker may steal it: only then is there work for a second worker. acq_rel: takes
+         * in the previous cell's queueing (acquire) and publishes c's (release) to a
+         * thief's exchange. */
+        akt__cell *prev = atomic_exchange_explicit(&w->q.lifo, c, memory_order_acq_rel);
+        if (!prev) {
+            /* Announced all the same: if the current turn goes on for long, a searching
+             * worker takes the cell (akt__steal_stranded); otherwise it leaves it alone. */
+            akt__disp_notify(d);
+            return;
+        }
+        c = prev;
+        notify = 1;
+        if (!akt__runq_push(&w->q, c)) goto overflow;
+    }
+    if (notify) akt__disp_notify(d);
+    return;
+overflow:;
+    /* The ring is full: half of it, then c, go to the inject queue (others take from it). */
+    akt__cell *batch[AKT__RUNQ_CAP / 2];
+    unsigned n = akt__runq_take_oldest(&w->q, batch, AKT__RUNQ_CAP / 2);
+    for (unsigned i = 0; i < n; i++) batch[i]->run_next = i + 1 < n ? batch[i + 1] : c;
+    akt__dispatch_inject(d, n ? batch[0] : c, c, n + 1);
 }
 
 akt__cell *akt__dispatch_pop_locked(struct akt_dispatcher *d) {

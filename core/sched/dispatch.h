@@ -1,7 +1,8 @@
-/* Dispatchers: who runs actors. The built-in one is a pool of worker threads sharing one
- * run queue; an external one runs only inside akt_dispatcher_run on a binding's thread.
- * An actor is on at most one run queue at a time (its sched flag), so it never runs on
- * two threads at once. */
+/* Dispatchers: who runs actors. The built-in one is a pool of worker threads, each with
+ * its own run queue (runq.h) and an inject queue shared by them for cells woken by other
+ * threads, with work stealing between workers (workers.c); an external one runs only
+ * inside akt_dispatcher_run on a binding's thread, from its one queue. An actor is on at
+ * most one run queue at a time (its sched flag), so it never runs on two threads at once. */
 #ifndef AKT_CORE_SCHED_DISPATCH_H
 #define AKT_CORE_SCHED_DISPATCH_H
 #include <akt/akt.h>
@@ -10,15 +11,30 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "base/tls.h"
 #include "kernel/cell.h"
 #include "kernel/ctx.h"
 #include "kernel/msg.h"
 #include "kernel/sys.h"
+#include "runq.h"
 
 typedef struct akt__worker {
     struct akt_dispatcher *disp;
     int index;
     pthread_t thread;
+    /* Owner-only bookkeeping of the worker loop (workers.c). */
+    akt__cell *current; /* the cell being run: its re-queue goes to the ring's tail */
+    /* Runs so far: every 61st looks at the inject queue first. Written by the owner only;
+     * read by thieves (relaxed: a hint) to tell a turn that goes on from a new one. */
+    atomic_uint tick;
+    /* A thief's memo of a victim's occupied LIFO slot (akt__steal_any): which victim, at
+     * which of its runs, holding which cell. Owner-only. */
+    int seen_victim;
+    unsigned seen_tick;
+    akt__cell *seen_cell;
+    unsigned lifo_streak; /* runs in a row taken from the LIFO slot */
+    uint32_t rng;         /* where a search for work starts among the other workers */
+    akt__runq q;
     /* The context handles this worker hands out next: [ctx_seq, ctx_seq_end) of the
      * process-wide sequence (akt__worker_ctx_handle). Only the thread running the worker
      * touches them; an external dispatcher's runs are ordered by its running flag. */
@@ -33,13 +49,19 @@ struct akt_dispatcher {
     int external;
     pthread_mutex_t lock;
     pthread_cond_t cond;
+    /* Built-in: the inject queue (cells woken by threads that are not its workers, and a
+     * full ring's overflow); external: the run queue. Under lock. */
     akt__cell *rq_head, *rq_tail;
     atomic_size_t rq_len; /* readable without the lock by idle workers */
-    int sleepers;         /* workers waiting on cond (under lock) */
-    atomic_int spinning;  /* 1 while one idle worker polls instead of sleeping */
+    /* Workers parked on cond, or about to: changed under lock, read without it by wakers
+     * (seq_cst: see akt__disp_notify). */
+    atomic_int sleepers;
+    atomic_int spinning;   /* idle workers searching for work instead of sleeping */
+    atomic_int fence_word; /* under TSan only: see akt__sched_fence */
     int stopping;
     /* built-in */
-    int nworkers;
+    int nworkers; /* set before the first starts, kept: thieves look at all of them */
+    int started;  /* threads to join (written by the creating thread only) */
     akt__worker *workers;
     /* external */
     akt_notify_fn notify;
@@ -62,9 +84,26 @@ static inline int akt__external_of(const struct akt_dispatcher *d, const akt_sys
     return d && d->external && d->system == s;
 }
 
+/* The seq_cst fence of the wake-up protocol's Dekker pairs (akt__disp_notify). TSan does
+ * not model fences: under it a seq_cst read-modify-write of one word of the dispatcher
+ * stands in on both sides of every pair (the RMWs are totally ordered, so the later one
+ * sees what came before the earlier), which TSan can check. */
+#if defined(__SANITIZE_THREAD__)
+#define akt__sched_fence(d) \
+    ((void)atomic_fetch_add_explicit(&(d)->fence_word, 0, memory_order_seq_cst))
+#else
+#define akt__sched_fence(d) atomic_thread_fence(memory_order_seq_cst)
+#endif
+
 /* Shared inside sched/ (dispatch.c). */
 int akt__disp_init(akt_system *s, struct akt_dispatcher *d);
 akt__cell *akt__dispatch_pop_locked(struct akt_dispatcher *d);
+/* Appends the n cells of cs (linked through run_next, first..last) to the inject queue. */
+void akt__dispatch_inject(struct akt_dispatcher *d, akt__cell *first, akt__cell *last, size_t n);
+/* Wakes a parked worker of d if none is searching (after work was queued). */
+void akt__disp_notify(struct akt_dispatcher *d);
+/* The built-in worker this thread is, or NULL (workers.c). */
+extern AKT__TLS akt__worker *akt__this_worker;
 /* Pops the next cell with work, or NULL (a relaxed peek first, then the lock). */
 akt__cell *akt__dispatch_try_pop(struct akt_dispatcher *d);
 /* Takes the next block of context handles for w (dispatch.c). */
@@ -78,6 +117,9 @@ static inline akt_ctx *akt__worker_ctx_handle(akt__worker *w) {
     uint64_t seq = w->ctx_seq++;
     return (akt_ctx *)(uintptr_t)((seq << 1) | 1u);
 }
+
+/* help.c: installed as akt_system.run_for_waiter. */
+void akt__run_for_waiter(akt_system *s, uint64_t target);
 
 /* workers.c */
 int akt__dispatcher_start_workers(akt_system *s, int n);
@@ -97,6 +139,14 @@ static inline void akt__cell_wake(akt__cell *c) {
     if (atomic_compare_exchange_strong_explicit(&c->sched, &zero, 1, memory_order_acq_rel,
                                                 memory_order_relaxed))
         akt__dispatch_enqueue(akt__cell_disp(c), c);
+}
+
+/* Whether other cells wait for w's thread (a relaxed hint: an actor whose mailbox ran dry
+ * may wait a moment for its sender only while nobody else waits). */
+static inline int akt__worker_has_waiting(akt__worker *w) {
+    struct akt_dispatcher *d = w->disp;
+    if (atomic_load_explicit(&d->rq_len, memory_order_relaxed)) return 1;
+    return !d->external && akt__runq_nonempty(&w->q);
 }
 
 static inline int akt__dispatcher_is_external(const struct akt_dispatcher *d) {

@@ -1,14 +1,187 @@
-/* The built-in dispatcher: a pool of worker threads sharing one run queue. */
+/* The built-in dispatcher: a pool of worker threads, each running first what it queued
+ * itself (runq.h), then the inject queue, then what it steals from the others; an idle
+ * worker searches for a while (at most about half of the busy ones search at once, as
+ * Go's and Tokio's schedulers do) and then parks on the dispatcher's condition. */
 #include <sched.h>
 
 #include "base/spin.h"
 #include "base/tls.h"
 #include "dispatch.h"
 
-/* An idle worker polls the queue this many times (~30 us of pauses, then a few yields)
- * before it sleeps: work that arrives within that window costs no wake-up. */
+AKT__TLS akt__worker *akt__this_worker;
+
+/* An idle worker searches this many times (~30 us of pauses, then a few yields) before it
+ * parks: work that arrives within that window costs no wake-up. */
 #define AKT__SPIN 128
 #define AKT__SPIN_YIELDS 8
+/* Runs in a row from the LIFO slot before the ring's oldest cell gets a turn: two actors
+ * that keep waking each other cannot starve the rest of the worker's queue. */
+#define AKT__LIFO_STREAK 32
+/* Every this many runs the inject queue comes first, so a worker's own queue cannot
+ * starve what outside threads queued (Go's global-queue check, 61 as there). */
+#define AKT__INJECT_EVERY 61u
+
+/* Takes up to a share of the inject queue: one to run, the rest onto w's ring. */
+static akt__cell *akt__take_injected(akt__worker *w) {
+    struct akt_dispatcher *d = w->disp;
+    /* relaxed: a hint; the lock below decides. */
+    if (!atomic_load_explicit(&d->rq_len, memory_order_relaxed)) return NULL;
+    pthread_mutex_lock(&d->lock);
+    size_t len = atomic_load_explicit(&d->rq_len, memory_order_relaxed);
+    size_t n = len / (size_t)d->nworkers + 1; /* a fair share, as Go's globrunqget */
+    if (n > AKT__RUNQ_CAP / 2) n = AKT__RUNQ_CAP / 2;
+    akt__cell *run = akt__dispatch_pop_locked(d);
+    for (size_t i = 1; run && i < n; i++) {
+        akt__cell *c = akt__dispatch_pop_locked(d);
+        if (!c) break;
+        if (!akt__runq_push(&w->q, c)) { /* no room after all: put it back in front */
+            c->run_next = d->rq_head;
+            d->rq_head = c;
+            if (!d->rq_tail) d->rq_tail = c;
+            atomic_fetch_add_explicit(&d->rq_len, 1, memory_order_relaxed);
+            break;
+        }
+    }
+    pthread_mutex_unlock(&d->lock);
+    return run;
+}
+
+/* The next cell from w's own queue or the inject queue, or NULL. */
+static akt__cell *akt__next_local(akt__worker *w) {
+    akt__cell *c;
+    /* relaxed: the owner's own counter (the only writer); thieves only compare it. */
+    unsigned tick = atomic_load_explicit(&w->tick, memory_order_relaxed) + 1;
+    atomic_store_explicit(&w->tick, tick, memory_order_relaxed);
+    if (tick % AKT__INJECT_EVERY == 0 && (c = akt__take_injected(w))) return c;
+    /* relaxed peek, then acquire: pairs with the waker's acq_rel exchange. */
+    if (atomic_load_explicit(&w->q.lifo, memory_order_relaxed) &&
+        (c = atomic_exchange_explicit(&w->q.lifo, NULL, memory_order_acquire))) {
+        if (++w->lifo_streak <= AKT__LIFO_STREAK) return c;
+        w->lifo_streak = 0; /* behind the others this once */
+        if (!akt__runq_push(&w->q, c)) return c;
+    }
+    w->lifo_streak = 0;
+    if ((c = akt__runq_pop(&w->q))) return c;
+    return akt__take_injected(w);
+}
+
+/* Takes victim v's LIFO cell if it has waited there through the whole time since this
+ * thief's previous look (the same cell, the same run of v): v is in a long turn, and the
+ * cell would wait for all of it. A cell that v will run in a moment is left to v, on the
+ * core that holds its message. */
+static akt__cell *akt__steal_stranded(akt__worker *w, akt__worker *v, int vi) {
+    /* relaxed: hints; the exchange below decides. */
+    akt__cell *c = atomic_load_explicit(&v->q.lifo, memory_order_relaxed);
+    if (!c) return NULL;
+    unsigned tick = atomic_load_explicit(&v->tick, memory_order_relaxed);
+    if (w->seen_victim != vi || w->seen_tick != tick || w->seen_cell != c) {
+        w->seen_victim = vi;
+        w->seen_tick = tick;
+        w->seen_cell = c;
+        return NULL;
+    }
+    w->seen_cell = NULL;
+    /* acquire: pairs with the waker's acq_rel exchange (the cell's queueing). */
+    return atomic_exchange_explicit(&v->q.lifo, NULL, memory_order_acquire);
+}
+
+/* Looks once through every other worker's ring, and with `lifo` set at their LIFO slots
+ * for a cell stranded there (akt__steal_stranded). */
+static akt__cell *akt__steal_any(akt__worker *w, int lifo) {
+    struct akt_dispatcher *d = w->disp;
+    int n = d->nworkers;
+    w->rng = w->rng * 1103515245u + 12345u;
+    int start = (int)((w->rng >> 16) % (unsigned)n);
+    akt__cell *c;
+    for (int i = 0; i < n; i++) {
+        int vi = (start + i) % n;
+        akt__worker *v = &d->workers[vi];
+        if (v == w) continue;
+        if ((c = akt__runq_steal(&v->q, &w->q))) return c;
+        if (lifo && (c = akt__steal_stranded(w, v, vi))) return c;
+    }
+    return NULL;
+}
+
+/* Whether one more idle worker may search: one always, and up to half of the busy ones. */
+static int akt__may_spin(struct akt_dispatcher *d) {
+    /* relaxed: a heuristic; a worker that may not search parks after a full look. */
+    int spinning = atomic_load_explicit(&d->spinning, memory_order_relaxed);
+    int busy = d->nworkers - atomic_load_explicit(&d->sleepers, memory_order_relaxed) - spinning;
+    return spinning == 0 || 2 * spinning < busy;
+}
+
+/* One search (~30 us of looks); NULL if it found nothing. */
+static akt__cell *akt__spin(akt__worker *w) {
+    struct akt_dispatcher *d = w->disp;
+    akt__cell *c = NULL;
+    /* relaxed: the count's changes need no ordering of their own; the fence below (and
+     * akt__disp_notify's) orders the decrement against queued work. */
+    atomic_fetch_add_explicit(&d->spinning, 1, memory_order_relaxed);
+    for (int spin = 0; !c && spin < AKT__SPIN + AKT__SPIN_YIELDS; spin++) {
+        c = akt__take_injected(w);
+        /* The LIFO slots every 8th look (~3 us apart): what stays there that long is
+         * stranded behind a long turn. */
+        if (!c) c = akt__steal_any(w, spin % 8 == 7);
+        if (c) break;
+        if (spin < AKT__SPIN) {
+            for (int i = 0; i < 8; i++) akt__cpu_relax();
+        } else {
+            sched_yield();
+        }
+    }
+    int last = atomic_fetch_sub_explicit(&d->spinning, 1, memory_order_relaxed) == 1;
+    /* seq_cst fence: this searcher's half of the Dekker pair with akt__disp_notify (a
+     * waker that saw it searching woke nobody): after the decrement, the caller looks
+     * again (the parking look) before it sleeps. */
+    akt__sched_fence(d);
+    /* The last searcher found work: there may be more, so let another search (Go's
+     * resetspinning), which chains wake-ups only while work keeps turning up. */
+    if (c && last &&
+        (atomic_load_explicit(&d->rq_len, memory_order_relaxed) || akt__runq_nonempty(&w->q)))
+        akt__disp_notify(d);
+    return c;
+}
+
+/* An idle worker's search and sleep, until it finds work (a wake-up starts a new search);
+ * NULL once the dispatcher stops and no work is left. */
+static akt__cell *akt__search(akt__worker *w) {
+    struct akt_dispatcher *d = w->disp;
+    for (;;) {
+        akt__cell *c = akt__may_spin(d) ? akt__spin(w) : NULL;
+        if (c) return c;
+        pthread_mutex_lock(&d->lock);
+        /* relaxed + fence: the parker's half of the pair with akt__disp_notify. */
+        atomic_fetch_add_explicit(&d->sleepers, 1, memory_order_relaxed);
+        akt__sched_fence(d);
+        c = akt__dispatch_pop_locked(d);
+        if (!c) c = akt__steal_any(w, 1);
+        int stop = 0;
+        if (!c) {
+            if (d->stopping)
+                stop = 1;
+            else
+                pthread_cond_wait(&d->cond, &d->lock);
+        }
+        atomic_fetch_sub_explicit(&d->sleepers, 1, memory_order_relaxed);
+        pthread_mutex_unlock(&d->lock);
+        if (c) return c;
+        if (stop) return NULL;
+    }
+}
+
+/* Before this worker blocks (akt__self.before_block): the cell in its LIFO slot, which no
+ * one else would take while it waits, goes to the inject queue, and a parked worker is
+ * woken for it and for the ring (which others may steal). */
+static void akt__worker_before_block(void) {
+    akt__worker *w = akt__this_worker;
+    /* acquire: as in akt__next_local. */
+    akt__cell *c = atomic_exchange_explicit(&w->q.lifo, NULL, memory_order_acquire);
+    if (c)
+        akt__dispatch_inject(w->disp, c, c, 1); /* notifies */
+    else if (akt__runq_has_backlog(&w->q))
+        akt__disp_notify(w->disp);
+}
 
 static void *akt__worker_main(void *arg) {
     akt__worker *w = arg;
@@ -16,44 +189,30 @@ static void *akt__worker_main(void *arg) {
     akt_system *s = d->system;
     akt__thread_enter(&s->hooks, w->index);
     akt__self.running = d;
+    akt__this_worker = w;
+    akt__self.before_block = akt__worker_before_block;
     for (;;) {
-        akt__cell *c = akt__dispatch_try_pop(d);
-        int zero = 0;
-        /* At most one idle worker polls (as Go's scheduler keeps one spinning M): more
-         * would only take the CPU from the threads that produce the work. */
-        if (!c && atomic_compare_exchange_strong_explicit(
-                      &d->spinning, &zero, 1, memory_order_acq_rel, memory_order_relaxed)) {
-            for (int spin = 0; !c && spin < AKT__SPIN + AKT__SPIN_YIELDS; spin++) {
-                if (spin < AKT__SPIN) {
-                    for (int i = 0; i < 8; i++) akt__cpu_relax();
-                } else {
-                    sched_yield();
-                }
-                c = akt__dispatch_try_pop(d);
-            }
-            atomic_store_explicit(&d->spinning, 0, memory_order_release);
-            if (c && atomic_load_explicit(&d->rq_len, memory_order_relaxed)) {
-                pthread_mutex_lock(&d->lock); /* more work: let a sleeper help */
-                int wake = d->sleepers > 0;
-                pthread_mutex_unlock(&d->lock);
-                if (wake) pthread_cond_signal(&d->cond);
-            }
-        }
-        if (!c) {
-            pthread_mutex_lock(&d->lock);
-            while (!(c = akt__dispatch_pop_locked(d)) && !d->stopping) {
-                d->sleepers++;
-                pthread_cond_wait(&d->cond, &d->lock);
-                d->sleepers--;
-            }
-            pthread_mutex_unlock(&d->lock);
-            if (!c) break;
-        }
+        akt__cell *c = akt__next_local(w);
+        if (!c && !(c = akt__search(w))) break;
+        w->current = c;
         s->run_cell(w, c, (size_t)s->throughput);
+        w->current = NULL;
     }
+    akt__this_worker = NULL;
+    akt__self.before_block = NULL;
     akt__self.running = NULL;
     akt__thread_leave(&s->hooks, w->index);
     return NULL;
+}
+
+/* Stops the workers once they find no work and joins the first `started` of them. */
+static void akt__stop_and_join(struct akt_dispatcher *d, int started) {
+    pthread_mutex_lock(&d->lock);
+    d->stopping = 1;
+    pthread_cond_broadcast(&d->cond);
+    pthread_mutex_unlock(&d->lock);
+    for (int i = 0; i < started; i++) pthread_join(d->workers[i].thread, NULL);
+    d->started = 0;
 }
 
 int akt__dispatcher_start_workers(akt_system *s, int n) {
@@ -69,25 +228,25 @@ int akt__dispatcher_start_workers(akt_system *s, int n) {
         return AKT_ENOMEM;
     }
     s->workers = d;
+    s->run_for_waiter = akt__run_for_waiter; /* before any ask: set at the system's creation */
+    /* Every worker's queue exists before any thread starts (thieves look at all n). */
     for (int i = 0; i < n; i++) {
         d->workers[i].disp = d;
         d->workers[i].index = i;
+        d->workers[i].rng = 0x9e3779b9u * (uint32_t)(i + 1);
+    }
+    d->nworkers = n;
+    for (int i = 0; i < n; i++) {
         if (pthread_create(&d->workers[i].thread, NULL, akt__worker_main, &d->workers[i])) {
-            akt__dispatcher_stop_workers(s);
+            akt__stop_and_join(d, i); /* only the started ones */
             return AKT_ENOMEM;
         }
-        d->nworkers = i + 1;
+        d->started = i + 1;
     }
     return 0;
 }
 
 void akt__dispatcher_stop_workers(akt_system *s) {
     struct akt_dispatcher *d = s->workers;
-    if (!d) return;
-    pthread_mutex_lock(&d->lock);
-    d->stopping = 1;
-    pthread_cond_broadcast(&d->cond);
-    pthread_mutex_unlock(&d->lock);
-    for (int i = 0; i < d->nworkers; i++) pthread_join(d->workers[i].thread, NULL);
-    d->nworkers = 0;
+    if (d) akt__stop_and_join(d, d->started);
 }

@@ -39,9 +39,18 @@ static void akt__sift_down(akt__timers *ts, uint32_t i) {
     }
 }
 
+/* relaxed: a test sets it before the calls it watches; nothing is published through it. */
+atomic_uint akt__timers_lazy_max = AKT__TIMERS_LAZY_MAX;
+
+/* relaxed: a mirror of n for akt__timers_crowded's hint; the lock orders n itself. */
+static void akt__pending_set(akt__timers *ts) {
+    atomic_store_explicit(&ts->pending, ts->n, memory_order_relaxed);
+}
+
 static void akt__heap_remove(akt__timers *ts, uint32_t i) {
     ts->heap[i]->heap_idx = 0;
     ts->n--;
+    akt__pending_set(ts);
     if (i == ts->n) return;
     ts->heap[i] = ts->heap[ts->n];
     ts->heap[i]->heap_idx = i + 1;
@@ -70,6 +79,7 @@ int akt__timer_add(akt__timers *ts, akt__timer *t) {
     atomic_store_explicit(&t->claim, AKT__TIMER_ARMED, memory_order_relaxed);
     ts->heap[ts->n] = t;
     t->heap_idx = ++ts->n;
+    akt__pending_set(ts);
     akt__sift_up(ts, ts->n - 1);
     if (t->deadline < ts->sleep_until) {
         ts->sleep_until = t->deadline;
@@ -99,12 +109,18 @@ static akt__timer *akt__timer_take_locked(akt__timers *ts) {
     akt__timer *t = ts->heap[0];
     akt__heap_remove(ts, 0);
     int st = AKT__TIMER_ARMED;
-    /* relaxed: a claim is the only change made outside the lock; the lock orders the rest. */
-    if (!atomic_compare_exchange_strong_explicit(&t->claim, &st, AKT__TIMER_IDLE,
-                                                 memory_order_relaxed, memory_order_relaxed)) {
-        atomic_store_explicit(&t->claim, AKT__TIMER_WAITED, memory_order_relaxed);
+    /* relaxed: a claim (and its giving back, akt__timer_unclaim) are the only changes made
+     * outside the lock; the lock orders the rest. A claimed timer is marked WAITED by a
+     * CAS, so that a claim given back meanwhile (ARMED again) is seen and taken. */
+    while (!atomic_compare_exchange_weak_explicit(&t->claim, &st, AKT__TIMER_IDLE,
+                                                  memory_order_relaxed, memory_order_relaxed)) {
+        if (st != AKT__TIMER_CANCELLING) continue; /* ARMED again (or a spurious failure) */
+        if (!atomic_compare_exchange_strong_explicit(&t->claim, &st, AKT__TIMER_WAITED,
+                                                     memory_order_relaxed, memory_order_relaxed))
+            continue;
         while (atomic_load_explicit(&t->claim, memory_order_relaxed) != AKT__TIMER_IDLE)
             pthread_cond_wait(&ts->cond, &ts->lock);
+        break;
     }
     return t;
 }
@@ -164,6 +180,7 @@ int akt__timers_start(akt__timers *ts, const akt__thread_hooks *hooks) {
         return AKT_ENOMEM;
     }
     ts->sleep_until = INT64_MAX;
+    atomic_init(&ts->pending, 0);
     if (pthread_create(&ts->thread, NULL, akt__timer_main, ts)) {
         pthread_mutex_destroy(&ts->lock);
         pthread_cond_destroy(&ts->cond);

@@ -36,12 +36,30 @@ typedef struct akt__timers {
     pthread_cond_t cond;
     akt__timer **heap;
     uint32_t n, cap;
+    /* n, mirrored for readers outside the lock (akt__timers_crowded). */
+    atomic_uint pending;
     int64_t sleep_until; /* what the thread sleeps until; INT64_MAX = no deadline */
     int stop;
     int running;
     pthread_t thread;
     const akt__thread_hooks *hooks; /* run on the timer thread (index -1) */
 } akt__timers;
+
+/* Timers pending beyond which an owner that no longer needs its timer should cancel it
+ * rather than leave it to come due (lazy expiry, akt__timers_crowded): ~512 KiB of
+ * futures at most are kept that way. */
+#define AKT__TIMERS_LAZY_MAX 4096u
+/* The bound in force: AKT__TIMERS_LAZY_MAX; white-box tests set 0 (always cancel). */
+extern atomic_uint akt__timers_lazy_max;
+
+/* Whether so many timers are pending that a timer no longer needed should be cancelled
+ * now. Below that, leaving it in the heap costs the owner nothing (no lock) and the timer
+ * thread drops it when it comes due (its fire finds the work done). */
+static inline int akt__timers_crowded(akt__timers *ts) {
+    /* relaxed: a hint; either answer is correct, only the cost moves. */
+    return atomic_load_explicit(&ts->pending, memory_order_relaxed) >=
+           atomic_load_explicit(&akt__timers_lazy_max, memory_order_relaxed);
+}
 
 /* Starts the timer thread; hooks (borrowed, outlives ts) run on it. */
 int akt__timers_start(akt__timers *ts, const akt__thread_hooks *hooks);
@@ -57,6 +75,15 @@ static inline int akt__timer_claim(akt__timer *t) {
     /* relaxed: the claim only picks the one cancel; the timer lock orders the heap, and the
      * timer thread, which takes timers out under it, waits for a claimed cancel. */
     return atomic_compare_exchange_strong_explicit(&t->claim, &st, AKT__TIMER_CANCELLING,
+                                                   memory_order_relaxed, memory_order_relaxed);
+}
+/* After a successful claim, instead of akt__timer_cancel: gives the claim back, leaving t
+ * armed (it fires when due). 0 if the timer thread is already waiting for this claim's
+ * cancel: then the caller must call akt__timer_cancel. */
+static inline int akt__timer_unclaim(akt__timer *t) {
+    int st = AKT__TIMER_CANCELLING;
+    /* relaxed: as the claim; the timer thread moves CANCELLING on only by a CAS too. */
+    return atomic_compare_exchange_strong_explicit(&t->claim, &st, AKT__TIMER_ARMED,
                                                    memory_order_relaxed, memory_order_relaxed);
 }
 /* After a successful claim: 1 if t was in the heap and is now removed (it will not fire),

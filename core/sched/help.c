@@ -1,0 +1,47 @@
+/* A waiting asker runs its target's turn (akt_system.run_for_waiter): a plain thread that
+ * asked an actor and is about to wait takes the actor off the inject queue, if it is still
+ * there (no worker took it), and runs its turn on its own thread, as a worker would. The
+ * answer is then written and read on one core: no wake-up of a worker, no cross-core
+ * hand-off of the message and of the reply. Only for systems without thread hooks: a
+ * binding's actors may need the threads it set up. */
+#include "base/tls.h"
+#include "dispatch.h"
+
+/* Cells from the inject queue's head looked at for the target: an ask's target was queued
+ * just now, behind whatever is ahead of it; a long queue means the workers are busy and
+ * the waiter would only delay the cells ahead. */
+#define AKT__HELP_SCAN 8
+
+void akt__run_for_waiter(akt_system *s, uint64_t target) {
+    struct akt_dispatcher *d = s->workers;
+    if (!d || s->hooks.start || s->hooks.stop) return;
+    /* relaxed: a hint; the lock below decides. */
+    if (!atomic_load_explicit(&d->rq_len, memory_order_relaxed)) return;
+    akt__cell *c = NULL;
+    pthread_mutex_lock(&d->lock);
+    akt__cell *prev = NULL;
+    akt__cell *x = d->rq_head;
+    for (int i = 0; x && i < AKT__HELP_SCAN; i++, prev = x, x = x->run_next) {
+        /* relaxed: a queued cell is owned by its queue (its sched flag is held), so its id
+         * does not change until its turn runs. */
+        if (atomic_load_explicit(&x->id, memory_order_relaxed) != target) continue;
+        if (prev)
+            prev->run_next = x->run_next;
+        else
+            d->rq_head = x->run_next;
+        if (d->rq_tail == x) d->rq_tail = prev;
+        atomic_fetch_sub_explicit(&d->rq_len, 1, memory_order_relaxed);
+        c = x;
+        break;
+    }
+    pthread_mutex_unlock(&d->lock);
+    if (!c) return;
+    /* The lock ordered the cell's queueing before this take, as for a worker. This thread
+     * is a worker of d for the turn: its own context handles, no run queue of its own
+     * (what the turn wakes goes to the inject queue: akt__this_worker stays NULL). */
+    akt__worker helper = {.disp = d, .index = -3};
+    struct akt_dispatcher *prev_running = akt__self.running;
+    akt__self.running = d;
+    s->run_cell(&helper, c, (size_t)s->throughput);
+    akt__self.running = prev_running;
+}

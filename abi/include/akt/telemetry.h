@@ -144,6 +144,30 @@ AKT_API int akt_metrics_collect(akt_system *system, akt_metrics_collect_fn cb, v
  * AKT_EINVAL if system is NULL. */
 AKT_API int akt_metrics_set_low_cardinality(akt_system *system, int on);
 
+/* tracing begin: W3C trace context (https://www.w3.org/TR/trace-context/) */
+/* A trace context: what a "traceparent" header carries. Ids are bytes, big-endian as
+ * written; an all-zero trace id or span id is invalid. */
+typedef struct akt_trace_context {
+    uint8_t trace_id[16];
+    uint8_t span_id[8]; /* the parent span: the sender's */
+    uint8_t flags;      /* AKT_TRACE_SAMPLED and bits of later versions */
+} akt_trace_context;
+
+#define AKT_TRACE_SAMPLED 0x01
+#define AKT_TRACEPARENT_LEN 55 /* "00-" 32 hex "-" 16 hex "-" 2 hex, without a NUL */
+
+/* Parses a traceparent value of len bytes (not NUL-terminated), strictly: lowercase hex,
+ * version 00 exactly AKT_TRACEPARENT_LEN bytes; a later version (01..fe) by version 00's
+ * layout, longer only after a '-'; version ff, an all-zero trace or span id, upper case,
+ * spaces or any other byte is AKT_EINVAL (*out then untouched). AKT_EINVAL also for a NULL
+ * text (len > 0) or out. */
+AKT_API int akt_traceparent_parse(const char *text, size_t len, akt_trace_context *out);
+
+/* Writes ctx as a version 00 traceparent and a NUL into buf (cap >= AKT_TRACEPARENT_LEN + 1,
+ * AKT_ERANGE otherwise). AKT_EINVAL for a NULL ctx or buf, or an all-zero id. */
+AKT_API int akt_traceparent_format(const akt_trace_context *ctx, char *buf, size_t cap);
+/* tracing end */
+
 #ifdef __cplusplus
 }
 #endif

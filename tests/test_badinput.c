@@ -1662,6 +1662,15 @@ static void test_tracing_functions(void **state) {
     assert_string_equal(buf, ok);
     memset(c.span_id, 0, sizeof c.span_id);
     BAD(AKT_EINVAL, akt_traceparent_format, &c, buf, sizeof buf);
+    uint64_t n = 7;
+    BAD(AKT_EINVAL, akt_trace_set_sink, NULL, NULL, NULL);
+    BAD(AKT_EINVAL, akt_trace_invalid_count, NULL, &n);
+    akt_system *sys = tu_system("tbad", 1);
+    BAD(AKT_EINVAL, akt_trace_invalid_count, sys, NULL);
+    BAD(0, akt_trace_invalid_count, sys, &n);
+    assert_int_equal(n, 0);
+    BAD(0, akt_trace_set_sink, sys, NULL, NULL); /* off while off */
+    tu_system_end(sys);
 }
 /* tracing end */
 

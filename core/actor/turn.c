@@ -11,6 +11,7 @@
 #include "kernel/events.h"
 #include "kernel/future.h"
 #include "kernel/msg.h"
+#include "kernel/trace.h"
 #include "life.h"
 #include "mailbox/mailbox.h"
 #include "passivate.h"
@@ -177,9 +178,15 @@ static void akt__handle_user(akt__worker *w, akt__cell *c, akt__envelope *e, int
     /* Counted before receive: whoever sees a reply sent from it sees the message counted. */
     akt__stat_bump(&akt__stats_of(c)->processed, 1);
     akt__ctx ctx;
+    akt_system *s = w->disp->system;
+    /* acquire: pairs with akt_trace_set_sink's release store (the record's fields). */
+    const akt__trace *tr = atomic_load_explicit(&s->trace, memory_order_acquire);
+    akt__span sp;
+    if (tr && !tr->begin(tr, s, c, e->msg, &sp)) tr = NULL;
     int64_t t0 = timed ? akt__now_ns() : 0;
     int rc = fn(akt__ctx_enter(&ctx, w, c, e), e->msg, state);
     akt__ctx_leave();
+    if (tr) tr->end(tr, s, c, e->msg, &sp, rc);
     if (timed) /* relaxed: a gauge, runner-only (kernel/stats.h) */
         atomic_store_explicit(&akt__stats_of(c)->last_ns, akt__now_ns() - t0, memory_order_relaxed);
     akt__user_finish(w, c, e, &ctx, rc);

@@ -13,6 +13,7 @@ const { Context } = require('./context.cjs');
 const { Message, registerType } = require('./types.cjs');
 const { CronSyntaxError, validateCron, cronNext } = require('./cron.cjs');
 const { instrument: instrumentMetrics } = require('./metrics.cjs');
+const tracing = require('./trace.cjs');
 
 const { makeError, codeOf, errnos, errnoOfRuleKey, ...errorClasses } = errors;
 
@@ -31,6 +32,7 @@ module.exports = {
   cronNext,
   CronSyntaxError,
   instrumentMetrics,
+  tracing,
   version: native.version(),
   ...errorClasses,
 };

@@ -57,7 +57,7 @@ typedef struct an_shared {
 } an_shared;
 
 /* One item queued by an akt thread for the JS thread. */
-enum an_item_kind { AN_ITEM_ASK, AN_ITEM_EVENT, AN_ITEM_SHUTDOWN, AN_ITEM_FREED };
+enum an_item_kind { AN_ITEM_ASK, AN_ITEM_EVENT, AN_ITEM_SHUTDOWN, AN_ITEM_FREED, AN_ITEM_SPAN };
 typedef struct an_item {
     int kind;
     void *ptr; /* an an_ask, an_evt, an_sys or an_actor, by kind */
@@ -258,6 +258,9 @@ napi_status an_register_headers(napi_env env, napi_value exports, an_inst *I);
  * (undefined / null: nothing). 0 or an AKT_E* code (nothing thrown). */
 int an_headers_set(napi_env env, an_inst *I, akt_msg *m, napi_value obj);
 napi_status an_register_grain(napi_env env, napi_value exports, an_inst *I);
+/* trace.c: span sinks (an_span_deliver runs a queued AN_ITEM_SPAN on the JS thread). */
+napi_status an_register_trace(napi_env env, napi_value exports, an_inst *I);
+void an_span_deliver(an_inst *I, void *p);
 
 /* Shorthand for the argument prologue of every exported function. */
 #define AN_ARGS(n)                                   \

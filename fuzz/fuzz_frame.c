@@ -8,6 +8,16 @@
 #include "remote/endpoint.h"
 #include "remote/frame.h"
 
+/* What a receiving node does with a Tell's or a reply's headers: sets them on a new
+ * message, held to the limits. */
+static int headers_in(Akt__Remote__Header *const *items, size_t n) {
+    akt_msg *m = NULL;
+    if (akt_msg_new_bytes("m", "", 0, AKT_COPY, &m)) return 0;
+    int rc = akt__wire_headers_in(m, items, n);
+    akt_msg_release(m);
+    return rc;
+}
+
 static int on_frame(void *data, const uint8_t *body, uint32_t len) {
     (void)data;
     Akt__Remote__Frame *f = akt__wire_unpack(body, len);
@@ -23,9 +33,12 @@ static int on_frame(void *data, const uint8_t *body, uint32_t len) {
             break;
         case AKT__REMOTE__FRAME__BODY_TELL:
             sink += f->tell->payload.len;
+            sink += (size_t)headers_in(f->tell->headers, f->tell->n_headers);
             break;
         case AKT__REMOTE__FRAME__BODY_REPLY:
             sink += f->reply->result_case;
+            if (f->reply->result_case == AKT__REMOTE__REPLY__RESULT_OK && f->reply->ok)
+                sink += (size_t)headers_in(f->reply->ok->headers, f->reply->ok->n_headers);
             break;
         default:
             break;

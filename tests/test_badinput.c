@@ -1772,6 +1772,36 @@ static void test_stream_functions(void **state) {
 
 /* ---- the checks of the checks -------------------------------------------------------------- */
 
+/* tracing begin: tracing */
+static void test_tracing_functions(void **state) {
+    (void)state;
+    akt_trace_context c;
+    char buf[AKT_TRACEPARENT_LEN + 1];
+    const char *ok = "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01";
+    BAD(AKT_EINVAL, akt_traceparent_parse, NULL, 55, &c);
+    BAD(AKT_EINVAL, akt_traceparent_parse, ok, 55, NULL);
+    BAD(AKT_EINVAL, akt_traceparent_parse, NULL, 0, &c);
+    BAD(AKT_EINVAL, akt_traceparent_parse, ok, 54, &c);
+    BAD(0, akt_traceparent_parse, ok, 55, &c);
+    BAD(AKT_EINVAL, akt_traceparent_format, NULL, buf, sizeof buf);
+    BAD(AKT_EINVAL, akt_traceparent_format, &c, NULL, sizeof buf);
+    BAD(AKT_ERANGE, akt_traceparent_format, &c, buf, sizeof buf - 1);
+    BAD(0, akt_traceparent_format, &c, buf, sizeof buf);
+    assert_string_equal(buf, ok);
+    memset(c.span_id, 0, sizeof c.span_id);
+    BAD(AKT_EINVAL, akt_traceparent_format, &c, buf, sizeof buf);
+    uint64_t n = 7;
+    BAD(AKT_EINVAL, akt_trace_set_sink, NULL, NULL, NULL);
+    BAD(AKT_EINVAL, akt_trace_invalid_count, NULL, &n);
+    akt_system *sys = tu_system("tbad", 1);
+    BAD(AKT_EINVAL, akt_trace_invalid_count, sys, NULL);
+    BAD(0, akt_trace_invalid_count, sys, &n);
+    assert_int_equal(n, 0);
+    BAD(0, akt_trace_set_sink, sys, NULL, NULL); /* off while off */
+    tu_system_end(sys);
+}
+/* tracing end */
+
 static void test_every_header_function_is_covered(void **state) {
     (void)state;
     /* The generator's regex found as many declarations as lines start with AKT_API. */
@@ -1855,6 +1885,7 @@ int main(void) {
         /* local begin: routers/mailboxes/propagation */
         /* local end */
         /* tracing begin: tracing */
+        TU_TEST(test_tracing_functions),
         /* tracing end */
         /* Last: they look at what the tests above covered. */
         TU_TEST(test_telemetry_functions),

@@ -615,6 +615,34 @@ export function instrumentMetrics(system: ActorSystem, meter?: MeterLike): Obser
 export function cronNext(expr: string, after: Date, options?: CronOptions): Date | null;
 export class SuspendedError extends AktError {}
 
+/** One handled message (akt_span). Ids are lowercase hex; times are ns since the epoch. */
+export interface Span {
+  readonly name: string;
+  readonly traceId: string;
+  readonly spanId: string;
+  readonly parentId: string | null;
+  readonly flags: number;
+  readonly startNs: bigint;
+  readonly endNs: bigint;
+  readonly actorPath: string;
+  readonly messageType: string;
+  readonly status: number;
+}
+export interface TraceContext {
+  traceId: string;
+  spanId: string;
+  flags: number;
+}
+/** Tracing: traceparent values and a span sink (akt/telemetry.h). */
+export declare const tracing: {
+  readonly HEADER: 'traceparent';
+  readonly SAMPLED: 1;
+  setTraceSink(system: ActorSystem, fn: ((span: Span) => void) | null): void;
+  traceInvalidCount(system: ActorSystem): number;
+  parseTraceparent(value: string): TraceContext | null;
+  formatTraceparent(ctx: TraceContext): string;
+};
+
 declare const akt: {
   ActorSystem: typeof ActorSystem;
   Actor: typeof Actor;
@@ -629,6 +657,7 @@ declare const akt: {
   validateCron: typeof validateCron;
   cronNext: typeof cronNext;
   instrumentMetrics: typeof instrumentMetrics;
+  tracing: typeof tracing;
   CronSyntaxError: typeof CronSyntaxError;
   version: string;
   AktError: typeof AktError;

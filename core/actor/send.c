@@ -6,10 +6,14 @@
 #include "kernel/future.h"
 #include "kernel/msg.h"
 #include "kernel/stats.h"
+#include "kernel/trace.h"
 #include "mailbox/mailbox.h"
 #include "sched/dispatch.h"
 
 static void akt__msg_first_send(akt_system *s, akt_msg *m) {
+    /* acquire: pairs with akt_trace_set_sink's release store (the record's fields). */
+    const akt__trace *tr = atomic_load_explicit(&s->trace, memory_order_acquire);
+    if (tr) tr->inject(tr, m);
     if (s->inject) {
         akt__ctx *x = akt__self.ctx;
         s->inject(x && x->system == s ? x->handle : NULL, m, s->inject_data);

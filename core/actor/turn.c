@@ -11,6 +11,7 @@
 #include "kernel/events.h"
 #include "kernel/future.h"
 #include "kernel/msg.h"
+#include "kernel/trace.h"
 #include "life.h"
 #include "mailbox/mailbox.h"
 #include "passivate.h"
@@ -177,9 +178,15 @@ static void akt__handle_user(akt__worker *w, akt__cell *c, akt__envelope *e, int
     /* Counted before receive: whoever sees a reply sent from it sees the message counted. */
     akt__stat_bump(&akt__stats_of(c)->processed, 1);
     akt__ctx ctx;
+    akt_system *s = w->disp->system;
+    /* acquire: pairs with akt_trace_set_sink's release store (the record's fields). */
+    const akt__trace *tr = atomic_load_explicit(&s->trace, memory_order_acquire);
+    akt__span sp;
+    if (tr && !tr->begin(tr, s, c, e->msg, &sp)) tr = NULL;
     int64_t t0 = timed ? akt__now_ns() : 0;
     int rc = fn(akt__ctx_enter(&ctx, w, c, e), e->msg, state);
     akt__ctx_leave();
+    if (tr) tr->end(tr, s, c, e->msg, &sp, rc);
     if (timed) /* relaxed: a gauge, runner-only (kernel/stats.h) */
         atomic_store_explicit(&akt__stats_of(c)->last_ns, akt__now_ns() - t0, memory_order_relaxed);
     akt__user_finish(w, c, e, &ctx, rc);
@@ -370,7 +377,17 @@ struct akt__batch {
     akt__worker *worker;
     size_t budget;
     size_t done;
+    const akt__trace *trace; /* tracing on at the run's start: NULL while off */
+    int traced;              /* 1 while span covers the message last pulled */
+    akt__span span;
 };
+
+/* Ends the span of the message last pulled by receive_batch (if it has one). */
+static void akt__batch_span_end(struct akt__batch *b, akt__cell *c, akt__envelope *e, int rc) {
+    if (!b->traced) return;
+    b->traced = 0;
+    b->trace->end(b->trace, b->worker->disp->system, c, e->msg, &b->span, rc);
+}
 
 static int akt__system_pending(akt__cell *c) {
     /* relaxed peek: a stop or a directive should not wait for the rest of a run. */
@@ -405,6 +422,7 @@ int akt__ctx_next(akt__ctx *ctx, akt_msg **msg) {
         ctx->env = NULL;
         akt__self.ctx = NULL;
         akt__self.cell = NULL;
+        akt__batch_span_end(b, c, e, 0);
         akt__user_finish(w, c, e, ctx, 0);
         akt__self.ctx = ctx;
         akt__self.cell = c;
@@ -419,6 +437,7 @@ int akt__ctx_next(akt__ctx *ctx, akt_msg **msg) {
         if (akt__user_prepare(w, c, e)) break;
     }
     akt__stat_bump(&akt__stats_of(c)->processed, 1); /* before receive, as akt__handle_user */
+    if (b->trace) b->traced = b->trace->begin(b->trace, w->disp->system, c, e->msg, &b->span);
     ctx->env = e;
     *msg = e->msg;
     return 0;
@@ -426,7 +445,9 @@ int akt__ctx_next(akt__ctx *ctx, akt_msg **msg) {
 
 /* One run of receive_batch; returns the messages it consumed. */
 static size_t akt__run_batch(akt__worker *w, akt__cell *c, size_t budget) {
-    struct akt__batch b = {w, budget, 0};
+    struct akt__batch b = {.worker = w, .budget = budget};
+    /* acquire: pairs with akt_trace_set_sink's release store (the record's fields). */
+    b.trace = atomic_load_explicit(&w->disp->system->trace, memory_order_acquire);
     akt__ctx ctx;
     akt_ctx *handle = akt__ctx_enter(&ctx, w, c, NULL);
     ctx.batch = &b;
@@ -437,6 +458,7 @@ static size_t akt__run_batch(akt__worker *w, akt__cell *c, size_t budget) {
     ctx.batch = NULL;
     akt__ctx_leave();
     if (e) {
+        akt__batch_span_end(&b, c, e, rc);
         akt__user_finish(w, c, e, &ctx, rc);
     } else if (rc != 0 && rc != AKT_EUNHANDLED) { /* failed between messages */
         akt__actor_fail(w, c, rc > 0 ? AKT_EFAILED : rc, ctx.fail_reason);

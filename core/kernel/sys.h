@@ -137,6 +137,9 @@ struct akt_system {
     int free_when_done;                            /* the last reference went during shutdown */
     akt__part *parts;                              /* under lock; newest first */
     _Atomic(const akt__proxy_hooks *) proxy_hooks; /* NULL until remoting starts */
+    /* Tracing (kernel/trace.h, installed by telemetry/trace.c with release; read with
+     * acquire): NULL while off. */
+    _Atomic(const struct akt__trace *) trace;
 
     /* akt_await_started (actor/started.c): a futex word bumped whenever a start ends
      * while someone waits, and the number of waiters. */

@@ -588,6 +588,10 @@ void akt__endpoint_send(akt__node_r *n, akt__proxy *p, akt_msg *msg, akt_pid sen
     t.serializer = (char *)so.name;
     t.payload.data = (uint8_t *)so.data;
     t.payload.len = so.len;
+    akt__wire_hdrs hd;
+    int hdrs_rc = akt__wire_headers_out(msg, &hd);
+    t.headers = hd.items;
+    t.n_headers = hd.count;
     akt__pending *pa = NULL;
     if (reply) {
         pa = malloc(sizeof *pa);
@@ -602,8 +606,10 @@ void akt__endpoint_send(akt__node_r *n, akt__proxy *p, akt_msg *msg, akt_pid sen
     f.body_case = AKT__REMOTE__FRAME__BODY_TELL;
     f.tell = &t;
     int big = akt__remote__frame__get_packed_size(&f) > n->max_frame;
-    int packed = !(reply && !pa) && !big && (o->frame = akt__wire_pack(&f, &o->len)) != NULL;
+    int packed = !hdrs_rc && !(reply && !pa) && !big &&
+                 (o->frame = akt__wire_pack(&f, &o->len)) != NULL;
     akt__serial_done(&so); /* the frame holds a copy */
+    akt__wire_headers_done(&hd);
     if (!packed) {
         code = big ? AKT_EINVAL : AKT_ENOMEM;
         free(pa);
@@ -840,6 +846,7 @@ static void akt__reply_run(akt__io *io, akt__io_cmd *cmd) {
         rp.correlation = r->corr;
         akt__serial_out so = {.name = ""};
         char refused[400] = "";
+        akt__wire_hdrs hd = {NULL, 0};
         if (rc == 0 && reply)
             rc = akt__serial_encode(c->node->serial, reply, &so, refused, sizeof refused);
         if (rc == 0 && reply) {
@@ -849,6 +856,13 @@ static void akt__reply_run(akt__io *io, akt__io_cmd *cmd) {
             pl.data.len = so.len;
             rp.result_case = AKT__REMOTE__REPLY__RESULT_OK;
             rp.ok = &pl;
+            rc = akt__wire_headers_out(reply, &hd);
+            pl.headers = hd.items;
+            pl.n_headers = hd.count;
+        }
+        if (rc == 0 && reply) {
+            akt__send_reply(c, &rp);
+            akt__wire_headers_done(&hd);
         } else {
             const char *reason = refused[0] ? refused : NULL;
             if (rc == 0) rc = AKT_EINVAL; /* answered with nothing: cannot happen */
@@ -857,8 +871,8 @@ static void akt__reply_run(akt__io *io, akt__io_cmd *cmd) {
             fl.reason = (char *)(reason ? reason : akt_strerror(rc));
             rp.result_case = AKT__REMOTE__REPLY__RESULT_FAILURE;
             rp.failure = &fl;
+            akt__send_reply(c, &rp);
         }
-        akt__send_reply(c, &rp);
         akt__serial_done(&so);
     }
     if (reply) akt_msg_release(reply);
@@ -942,7 +956,9 @@ static int akt__on_tell(akt__conn *c, const Akt__Remote__Tell *t) {
     akt_pid to = {0};
     akt_pid sender = akt__conn_sender(c, t->from);
     char why[300];
+    int hrc = akt__wire_headers_in(msg, t->headers, t->n_headers);
     rc = t->to && strncmp(t->to, "/user/", 6) == 0 ? akt_lookup(n->sys, t->to, &to) : AKT_ENOTFOUND;
+    if (rc == 0 && hrc) rc = hrc;
     if (rc == 0) {
         if (!t->correlation) {
             rc = akt__deliver(n->sys, to, msg, sender.id, NULL, AKT__ENV_USER);
@@ -962,7 +978,9 @@ static int akt__on_tell(akt__conn *c, const Akt__Remote__Tell *t) {
         }
     }
     snprintf(why, sizeof why, "remote message for %.200s: %s", t->to ? t->to : "",
-             rc == AKT_ENOTFOUND ? "no actor at this path" : akt_strerror(rc));
+             rc == AKT_ENOTFOUND ? "no actor at this path"
+             : hrc == AKT_EINVAL ? "its headers break the limits (AKT_HEADERS_MAX & co)"
+                                 : akt_strerror(rc));
     akt__publish_at(n->sys, AKT_EVENT_DEAD_LETTER, to, t->to, sender, msg, 0, why);
     akt_msg_release(msg);
     if (t->correlation) akt__reply_failure(c, t->correlation, rc, why);
@@ -981,11 +999,17 @@ static int akt__on_reply(akt__conn *c, const Akt__Remote__Reply *rp) {
         int rc = akt__serial_decode(
             c->node->serial, rp->ok->serializer, rp->ok->type && *rp->ok->type ? rp->ok->type : "",
             rp->ok->data.data, rp->ok->data.len, &m, undecoded, sizeof undecoded);
+        int hrc = rc ? 0 : akt__wire_headers_in(m, rp->ok->headers, rp->ok->n_headers);
         if (rc)
             akt__future_fail(p->future, rc,
                              rp->ok->serializer && *rp->ok->serializer
                                  ? undecoded
                                  : "the remote reply could not be read",
+                             NULL);
+        else if (hrc)
+            akt__future_fail(p->future, hrc == AKT_EINVAL ? AKT_EPROTO : hrc,
+                             hrc == AKT_EINVAL ? "the remote reply's headers break the limits"
+                                               : "the remote reply could not be read",
                              NULL);
         else
             akt__future_complete(p->future, 0, m);

@@ -273,6 +273,19 @@ uint8_t *akt__wire_pack(const Akt__Remote__Frame *f, size_t *len);
 Akt__Remote__Frame *akt__wire_unpack(const uint8_t *body, size_t len);
 void akt__wire_free(Akt__Remote__Frame *f);
 
+/* headers_wire.c: a message's headers in a Tell or a reply Payload */
+typedef struct akt__wire_hdrs {
+    Akt__Remote__Header **items; /* borrowed from the message: valid while it lives */
+    size_t count;
+} akt__wire_hdrs;
+/* Fills out with msg's headers (none: NULL, 0); AKT_ENOMEM. Freed by akt__wire_headers_done. */
+int akt__wire_headers_out(const akt_msg *msg, akt__wire_hdrs *out);
+void akt__wire_headers_done(akt__wire_hdrs *h);
+/* Sets the received headers on msg (new, unsent), held to the local limits: AKT_EINVAL
+ * for a bad key or a message over AKT_HEADERS_MAX / AKT_HEADER_VALUE_MAX /
+ * AKT_HEADERS_BYTES_MAX, AKT_ENOMEM. */
+int akt__wire_headers_in(akt_msg *msg, Akt__Remote__Header *const *items, size_t n);
+
 /* proxy.c */
 /* 1 if c is one of n's proxies (its behaviour), with its proxy record in *out. */
 int akt__proxy_of(const akt__cell *c, akt__proxy **out);

@@ -144,6 +144,71 @@ AKT_API int akt_metrics_collect(akt_system *system, akt_metrics_collect_fn cb, v
  * AKT_EINVAL if system is NULL. */
 AKT_API int akt_metrics_set_low_cardinality(akt_system *system, int on);
 
+/* tracing begin: W3C trace context (https://www.w3.org/TR/trace-context/) */
+/* A trace context: what a "traceparent" header carries. Ids are bytes, big-endian as
+ * written; an all-zero trace id or span id is invalid. */
+typedef struct akt_trace_context {
+    uint8_t trace_id[16];
+    uint8_t span_id[8]; /* the parent span: the sender's */
+    uint8_t flags;      /* AKT_TRACE_SAMPLED and bits of later versions */
+} akt_trace_context;
+
+#define AKT_TRACE_SAMPLED 0x01
+#define AKT_TRACEPARENT_LEN 55 /* "00-" 32 hex "-" 16 hex "-" 2 hex, without a NUL */
+
+/* Parses a traceparent value of len bytes (not NUL-terminated), strictly: lowercase hex,
+ * version 00 exactly AKT_TRACEPARENT_LEN bytes; a later version (01..fe) by version 00's
+ * layout, longer only after a '-'; version ff, an all-zero trace or span id, upper case,
+ * spaces or any other byte is AKT_EINVAL (*out then untouched). AKT_EINVAL also for a NULL
+ * text (len > 0) or out. */
+AKT_API int akt_traceparent_parse(const char *text, size_t len, akt_trace_context *out);
+
+/* Writes ctx as a version 00 traceparent and a NUL into buf (cap >= AKT_TRACEPARENT_LEN + 1,
+ * AKT_ERANGE otherwise). AKT_EINVAL for a NULL ctx or buf, or an all-zero id. */
+AKT_API int akt_traceparent_format(const akt_trace_context *ctx, char *buf, size_t cap);
+
+/* Spans. With a sink installed, every user message an actor handles (a tell, an ask, a
+ * request; a remote pid's proxy aside) is a span: its parent is the message's
+ * "traceparent" header (AKT_TRACEPARENT_HEADER) when that parses, else the span is the root
+ * of a new trace (an invalid header is ignored and counted: akt_trace_invalid_count). Each
+ * message first sent while the span runs (akt_ctx_tell, akt_ctx_ask, akt_ctx_respond, ...;
+ * from any akt_* send on the handling thread) gets the span's traceparent header, before
+ * the system's propagator runs; headers cross remoting, so a request through actors on
+ * several connected systems is one trace. Off (no sink), each message costs one load and
+ * a branch. */
+#define AKT_TRACEPARENT_HEADER "traceparent"
+
+typedef struct akt_span {
+    size_t size;      /* sizeof(akt_span) */
+    const char *name; /* "receive <message type>" */
+    uint8_t trace_id[16];
+    uint8_t span_id[8];
+    uint8_t parent_id[8]; /* all zero: a root span */
+    uint8_t flags;        /* the trace's flags (AKT_TRACE_SAMPLED) */
+    int64_t start_ns;     /* CLOCK_REALTIME, ns since the Unix epoch */
+    int64_t end_ns;
+    const char *actor_path;   /* as akt_pid_path: "akt://sys/user/a" */
+    const char *message_type; /* akt_msg_type of the handled message */
+    int status;               /* what receive returned: 0, or an AKT_E* code */
+} akt_span;
+
+/* Called on the handling actor's thread once its receive returned, with no akt lock held;
+ * every pointer is borrowed for the call. It must not block; it may send (outside the
+ * span: what it sends is not traced). */
+typedef void (*akt_trace_sink_fn)(const akt_span *span, void *data);
+
+/* Installs sink (data is passed to it; borrowed, to outlive the system or the next call),
+ * replacing the one before; NULL switches tracing off. Any thread, any time: a message
+ * handled concurrently with the switch is traced by the old sink or the new one. Each
+ * call keeps a few bytes until the system is freed. AKT_EINVAL if system is NULL,
+ * AKT_ENOMEM. */
+AKT_API int akt_trace_set_sink(akt_system *system, akt_trace_sink_fn sink, void *data);
+
+/* *count gets the number of invalid traceparent headers seen on handled messages since the
+ * system was created (0 before any sink). AKT_EINVAL if system or count is NULL. */
+AKT_API int akt_trace_invalid_count(akt_system *system, uint64_t *count);
+/* tracing end */
+
 #ifdef __cplusplus
 }
 #endif

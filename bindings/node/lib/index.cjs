@@ -14,6 +14,7 @@ const { Message, registerType } = require('./types.cjs');
 const { CronSyntaxError, validateCron, cronNext } = require('./cron.cjs');
 const { instrument: instrumentMetrics } = require('./metrics.cjs');
 const { CircuitBreaker, ManualClock, BreakerOpenError } = require('./breaker.cjs');
+const tracing = require('./trace.cjs');
 
 const { makeError, codeOf, errnos, errnoOfRuleKey, ...errorClasses } = errors;
 
@@ -32,6 +33,7 @@ module.exports = {
   cronNext,
   CronSyntaxError,
   instrumentMetrics,
+  tracing,
   version: native.version(),
   ...errorClasses,
   CircuitBreaker,

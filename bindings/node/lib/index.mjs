@@ -18,6 +18,7 @@ export const {
   cronNext,
   CronSyntaxError,
   instrumentMetrics,
+  tracing,
   version,
   AktError,
   InvalidArgumentError,

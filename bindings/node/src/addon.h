@@ -57,7 +57,7 @@ typedef struct an_shared {
 } an_shared;
 
 /* One item queued by an akt thread for the JS thread. */
-enum an_item_kind { AN_ITEM_ASK, AN_ITEM_EVENT, AN_ITEM_SHUTDOWN, AN_ITEM_FREED };
+enum an_item_kind { AN_ITEM_ASK, AN_ITEM_EVENT, AN_ITEM_SHUTDOWN, AN_ITEM_FREED, AN_ITEM_SPAN };
 typedef struct an_item {
     int kind;
     void *ptr; /* an an_ask, an_evt, an_sys or an_actor, by kind */
@@ -267,6 +267,9 @@ napi_status an_register_serial(napi_env env, napi_value exports, an_inst *I);
 napi_status an_register_stream(napi_env env, napi_value exports, an_inst *I);
 /* breaker.c: circuit breakers, their manual clock, passivation. */
 napi_status an_register_breaker(napi_env env, napi_value exports, an_inst *I);
+/* trace.c: span sinks (an_span_deliver runs a queued AN_ITEM_SPAN on the JS thread). */
+napi_status an_register_trace(napi_env env, napi_value exports, an_inst *I);
+void an_span_deliver(an_inst *I, void *p);
 
 /* Shorthand for the argument prologue of every exported function. */
 #define AN_ARGS(n)                                   \

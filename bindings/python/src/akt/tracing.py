@@ -1,0 +1,132 @@
+"""Tracing (akt/telemetry.h): W3C traceparent values and a span per handled message.
+
+``akt.tracing.set_sink(system, fn)`` calls ``fn(span)`` for every message an actor of
+``system`` handled: ``span`` is a :class:`Span` whose parent is the message's
+``traceparent`` header; what the actor sends while handling it carries the span's own
+traceparent, across remoting too, so a request through actors on connected systems is one
+trace. ``fn`` runs on the handling actor's thread once its receive returned: it must not
+block. ``set_sink(system, None)`` switches tracing off (one branch per message then).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, Callable, Optional, Union
+
+from ._lib import ffi, lib, text
+from .errors import error_for
+
+if TYPE_CHECKING:
+    from .system import ActorSystem
+
+HEADER = "traceparent"  # AKT_TRACEPARENT_HEADER
+SAMPLED = lib.AKT_TRACE_SAMPLED
+
+
+@dataclass(frozen=True)
+class TraceContext:
+    """What a traceparent carries: ids as lowercase hex (32 and 16 digits) and the flags."""
+
+    trace_id: str
+    span_id: str
+    flags: int
+
+    @property
+    def sampled(self) -> bool:
+        return bool(self.flags & SAMPLED)
+
+    def traceparent(self) -> str:
+        """The version 00 traceparent value; ValueError for ids akt would not accept."""
+        c = ffi.new("akt_trace_context *")
+        try:
+            tid, sid = bytes.fromhex(self.trace_id), bytes.fromhex(self.span_id)
+        except ValueError:
+            raise ValueError(f"not hex ids: {self!r}") from None
+        if len(tid) != 16 or len(sid) != 8 or not 0 <= self.flags <= 255:
+            raise ValueError(f"not a trace context: {self!r}")
+        ffi.memmove(c.trace_id, tid, 16)
+        ffi.memmove(c.span_id, sid, 8)
+        c.flags = self.flags
+        buf = ffi.new("char[]", lib.AKT_TRACEPARENT_LEN + 1)
+        rc = lib.akt_traceparent_format(c, buf, len(buf))
+        if rc:
+            raise ValueError(f"not a trace context (all-zero id): {self!r}")
+        return text(buf)
+
+
+def parse_traceparent(value: Union[str, bytes]) -> Optional[TraceContext]:
+    """The trace context of a traceparent value, or None if it is not a valid one (strict,
+    as akt's own parser: lowercase hex, version 00 exactly 55 characters)."""
+    raw = value.encode("utf-8", "replace") if isinstance(value, str) else bytes(value)
+    c = ffi.new("akt_trace_context *")
+    if lib.akt_traceparent_parse(raw, len(raw), c):
+        return None
+    return TraceContext(bytes(ffi.buffer(c.trace_id, 16)).hex(),
+                        bytes(ffi.buffer(c.span_id, 8)).hex(), int(c.flags))
+
+
+@dataclass(frozen=True)
+class Span:
+    """One handled message. Ids are lowercase hex; ``parent_id`` is None for a root span;
+    times are ns since the Unix epoch; ``status`` is 0 or the AKT_E* code receive ended
+    with (a Python actor's exception is a failure code)."""
+
+    name: str
+    trace_id: str
+    span_id: str
+    parent_id: Optional[str]
+    flags: int
+    start_ns: int
+    end_ns: int
+    actor_path: str
+    message_type: str
+    status: int
+
+
+def _span(s: Any) -> Span:
+    parent = bytes(ffi.buffer(s.parent_id, 8))
+    return Span(text(s.name), bytes(ffi.buffer(s.trace_id, 16)).hex(),
+                bytes(ffi.buffer(s.span_id, 8)).hex(),
+                None if parent == bytes(8) else parent.hex(), int(s.flags), int(s.start_ns),
+                int(s.end_ns), text(s.actor_path), text(s.message_type), int(s.status))
+
+
+# The installed callbacks, by system address: cffi frees a callback with its Python object,
+# and akt may call an old one while a switch is under way, so none is ever dropped before
+# its system is (a few per system).
+_sinks: dict[int, list[Any]] = {}
+
+
+def set_sink(system: "ActorSystem", sink: Optional[Callable[[Span], Any]]) -> None:
+    """Installs ``sink`` (replacing the one before) or, with None, switches tracing off. An
+    exception in ``sink`` is printed (as an unraisable exception) and the span dropped."""
+    addr = system._address
+    if sink is None:
+        rc = lib.akt_trace_set_sink(ffi.cast("akt_system *", addr), ffi.NULL, ffi.NULL)
+    else:
+        if not callable(sink):
+            raise TypeError("set_sink: sink must be callable or None")
+
+        def _on_error(exc: Any, val: Any, tb: Any) -> None:
+            import sys
+
+            sys.unraisablehook(sys.UnraisableHookArgs(exc, val, tb,  # type: ignore[attr-defined]
+                                                      "in an akt trace sink", sink))
+
+        @ffi.callback("void(*)(const akt_span *, void *)", onerror=_on_error)
+        def each(s: Any, data: Any) -> None:
+            sink(_span(s))
+
+        _sinks.setdefault(addr, []).append(each)
+        rc = lib.akt_trace_set_sink(ffi.cast("akt_system *", addr), each, ffi.NULL)
+    if rc:
+        raise error_for(rc, "set_sink")
+
+
+def invalid_count(system: "ActorSystem") -> int:
+    """Invalid traceparent headers seen on handled messages (ignored, each a root span)."""
+    n = ffi.new("uint64_t *")
+    rc = lib.akt_trace_invalid_count(ffi.cast("akt_system *", system._address), n)
+    if rc:
+        raise error_for(rc, "invalid_count")
+    return int(n[0])

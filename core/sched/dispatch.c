@@ -73,7 +73,7 @@ void akt__dispatch_enqueue(struct akt_dispatcher *d, akt__cell *c) {
         return;
     }
     int notify;
-    if (c == w->current) {
+    if (c == atomic_load_explicit(&w->current, memory_order_relaxed)) { /* our own write */
         /* The cell w is running re-queues itself (its turn's budget ran out): to the tail,
          * behind the others. Worth another worker only if there are others. */
         notify = akt__runq_nonempty(&w->q);

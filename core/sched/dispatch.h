@@ -23,7 +23,9 @@ typedef struct akt__worker {
     int index;
     pthread_t thread;
     /* Owner-only bookkeeping of the worker loop (workers.c). */
-    akt__cell *current; /* the cell being run: its re-queue goes to the ring's tail */
+    /* The cell being run: its re-queue goes to the ring's tail. Written by the owner only
+     * (relaxed: others only ask whether the worker is idle, a hint: help.c). */
+    _Atomic(akt__cell *) current;
     /* Runs so far: every 61st looks at the inject queue first. Written by the owner only;
      * read by thieves (relaxed: a hint) to tell a turn that goes on from a new one. */
     atomic_uint tick;

@@ -1,38 +1,36 @@
 /* A waiting asker runs its target's turn (akt_system.run_for_waiter): a plain thread that
  * asked an actor and is about to wait takes the actor off the inject queue, if it is still
- * there (no worker took it), and runs its turn on its own thread, as a worker would. The
+ * there (no worker took it) and nothing else waits, and runs its turn on its own thread,
+ * as a worker would. The
  * answer is then written and read on one core: no wake-up of a worker, no cross-core
  * hand-off of the message and of the reply. Only for systems without thread hooks: a
  * binding's actors may need the threads it set up. */
 #include "base/tls.h"
 #include "dispatch.h"
 
-/* Cells from the inject queue's head looked at for the target: an ask's target was queued
- * just now, behind whatever is ahead of it; a long queue means the workers are busy and
- * the waiter would only delay the cells ahead. */
-#define AKT__HELP_SCAN 8
-
 void akt__run_for_waiter(akt_system *s, uint64_t target) {
     struct akt_dispatcher *d = s->workers;
     if (!d || s->hooks.start || s->hooks.stop) return;
-    /* relaxed: a hint; the lock below decides. */
+    /* Only when nothing else waits or runs: the target at the inject queue's head, no
+     * worker in a turn or with cells of its own. So the waiter never runs its target ahead
+     * of, or beside, work queued before it (a child spawned by an earlier turn, say): the
+     * order of turns stays what the workers would make it. relaxed: hints; the lock below decides
+     * the head, and a cell queued on a worker a moment later was queued after the ask. */
     if (!atomic_load_explicit(&d->rq_len, memory_order_relaxed)) return;
+    for (int i = 0; i < d->nworkers; i++)
+        if (akt__runq_nonempty(&d->workers[i].q) ||
+            atomic_load_explicit(&d->workers[i].current, memory_order_relaxed))
+            return;
     akt__cell *c = NULL;
     pthread_mutex_lock(&d->lock);
-    akt__cell *prev = NULL;
     akt__cell *x = d->rq_head;
-    for (int i = 0; x && i < AKT__HELP_SCAN; i++, prev = x, x = x->run_next) {
-        /* relaxed: a queued cell is owned by its queue (its sched flag is held), so its id
-         * does not change until its turn runs. */
-        if (atomic_load_explicit(&x->id, memory_order_relaxed) != target) continue;
-        if (prev)
-            prev->run_next = x->run_next;
-        else
-            d->rq_head = x->run_next;
-        if (d->rq_tail == x) d->rq_tail = prev;
+    /* relaxed: a queued cell is owned by its queue (its sched flag is held), so its id
+     * does not change until its turn runs. */
+    if (x && atomic_load_explicit(&x->id, memory_order_relaxed) == target) {
+        d->rq_head = x->run_next;
+        if (!d->rq_head) d->rq_tail = NULL;
         atomic_fetch_sub_explicit(&d->rq_len, 1, memory_order_relaxed);
         c = x;
-        break;
     }
     pthread_mutex_unlock(&d->lock);
     if (!c) return;

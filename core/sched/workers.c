@@ -194,9 +194,9 @@ static void *akt__worker_main(void *arg) {
     for (;;) {
         akt__cell *c = akt__next_local(w);
         if (!c && !(c = akt__search(w))) break;
-        w->current = c;
+        atomic_store_explicit(&w->current, c, memory_order_relaxed); /* see dispatch.h */
         s->run_cell(w, c, (size_t)s->throughput);
-        w->current = NULL;
+        atomic_store_explicit(&w->current, NULL, memory_order_relaxed);
     }
     akt__this_worker = NULL;
     akt__self.before_block = NULL;

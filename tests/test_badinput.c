@@ -28,13 +28,13 @@ static const char *api_names[] = {
 };
 #define N_API (sizeof api_names / sizeof api_names[0])
 
-static const char *covered[256];
+static const char *covered[N_API]; /* every API function at most once */
 static int n_covered;
 
 static void cover(const char *name) {
     for (int i = 0; i < n_covered; i++)
         if (strcmp(covered[i], name) == 0) return;
-    if (n_covered < 256) covered[n_covered++] = name;
+    if (n_covered < (int)N_API) covered[n_covered++] = name;
 }
 
 /* Calls fn(args...) and checks its return code; records fn as covered. */

@@ -183,6 +183,52 @@ static void test_status_is_receive_result(void **state) {
     tu_system_end(s);
 }
 
+/* receive_batch: each pulled message is a span of its own, ended when the next is pulled
+ * (or the run ends), with what it sent parented by it; the last one's status is the run's
+ * result. */
+static int batch_receive(akt_ctx *ctx, void *st) {
+    akt_pid *next = st;
+    akt_msg *m;
+    while (akt_ctx_next(ctx, &m) == 0) {
+        if (tu_is(m, "last")) return AKT_EINVAL; /* pulling on would finish it as handled */
+        if (next->id) TU_CB_RC(0, akt_ctx_tell(ctx, *next, tu_msg("step2", "")));
+    }
+    return 0;
+}
+
+static void test_batch_actor_spans_each_message(void **state) {
+    (void)state;
+    reset();
+    akt_system *s = tu_system("batch", 2);
+    TU_OK(akt_trace_set_sink(s, sink, NULL));
+    akt_behavior rb = tu_behavior(relay_receive);
+    static akt_pid none = {0}, to_c;
+    to_c = tu_spawn(s, &rb, &none, "c");
+    akt_behavior bb = tu_behavior(relay_receive); /* receive_batch is used instead */
+    bb.receive_batch = batch_receive;
+    akt_pid bp = tu_spawn(s, &bb, &to_c, "b");
+    TU_OK(akt_tell(s, bp, tu_msg("step1", "")));
+    TU_OK(akt_tell(s, bp, tu_msg("step1", "")));
+    TU_EVENTUALLY(count() == 4);
+    pthread_mutex_lock(&mu);
+    int pairs = 0;
+    for (int i = 0; i < 4; i++) {
+        if (strcmp(spans[i].type, "step2") != 0) continue;
+        for (int j = 0; j < 4; j++)
+            if (strcmp(spans[j].type, "step1") == 0 &&
+                memcmp(spans[i].s.parent_id, spans[j].s.span_id, 8) == 0 &&
+                memcmp(spans[i].s.trace_id, spans[j].s.trace_id, 16) == 0)
+                pairs++;
+    }
+    pthread_mutex_unlock(&mu);
+    assert_int_equal(pairs, 2); /* each step2 is the child of one step1 */
+    TU_OK(akt_tell(s, bp, tu_msg("last", "")));
+    TU_EVENTUALLY(count() == 5);
+    assert_int_equal(span_of("last")->s.status, AKT_EINVAL);
+    tu_system_end(s);
+    tu_log_destroy(&hl);
+}
+
 static akt_system *node(const char *name) {
     akt_system *s = tu_system(name, 2);
     TU_OK(akt_remote_start(s, NULL));
@@ -221,6 +267,7 @@ int main(void) {
         TU_TEST(test_chain_is_one_trace),
         TU_TEST(test_incoming_traceparent_is_the_parent),
         TU_TEST(test_status_is_receive_result),
+        TU_TEST(test_batch_actor_spans_each_message),
         TU_TEST(test_two_systems_one_trace),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -271,5 +271,14 @@ int aktj_system_passivation(jlong system, jint strategy, jlong value);
 int aktj_ctx_pipe_start(JNIEnv *env, jlong ctx, jlong to, jstring path, jlong timeout_ns,
                         jlong breaker, jlongArray out);
 int aktj_pipe_complete(jlong pipe, jint rc, jlong msg);
+/* Tracing: sink (a dev.akt.TraceSink, kept) gets every span; NULL switches tracing off.
+ * aktj_trace_invalid_count: the count or a negative code. aktj_traceparent_parse: text's
+ * UTF-8 bytes; out[0..3] = trace id high and low, span id, flags. aktj_traceparent_format:
+ * the version 00 value, NULL for an all-zero id or flags out of 0..255. */
+int aktj_trace_set_sink(JNIEnv *env, jlong system, jobject sink);
+jlong aktj_trace_invalid_count(jlong system);
+int aktj_traceparent_parse(JNIEnv *env, jbyteArray text, jlongArray out);
+jstring aktj_traceparent_format(JNIEnv *env, jlong trace_hi, jlong trace_lo, jlong span,
+                                jint flags);
 
 #endif /* AKTJ_H */

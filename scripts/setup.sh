@@ -3,6 +3,23 @@
 # Safe to run twice; the second run only checks and returns quickly.
 set -euo pipefail
 
+# apt_install PKG...: installs the packages (as root, or through sudo), non-interactively.
+apt_install() {
+  local sudo=""
+  [ "$(id -u)" -ne 0 ] && sudo="sudo"
+  $sudo env DEBIAN_FRONTEND=noninteractive apt-get update -qq
+  $sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "$@"
+}
+
+# apt_ensure PKG...: installs those of the packages that are not installed yet (none: quick).
+apt_ensure() {
+  local p missing=()
+  for p in "$@"; do
+    dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+  done
+  if [ ${#missing[@]} -gt 0 ]; then apt_install "${missing[@]}"; fi
+}
+
 # ---- Base toolchain and CI (Makefile, .ci/run, abi/ checks): owned by build ----
 # python3 runs conformance/run.py; ca-certificates lets pip, npm and maven reach their
 # registries over HTTPS on a bare Debian 12 image. clang-format (14 on Debian 12) runs the
@@ -14,18 +31,7 @@ APT_PKGS=(
   swig default-jdk-headless maven
 )
 
-missing=()
-for p in "${APT_PKGS[@]}"; do
-  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
-done
-
-if [ ${#missing[@]} -gt 0 ]; then
-  SUDO=""
-  [ "$(id -u)" -ne 0 ] && SUDO="sudo"
-  export DEBIAN_FRONTEND=noninteractive
-  $SUDO apt-get update -qq
-  $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}"
-fi
+apt_ensure "${APT_PKGS[@]}"
 # ---- end of base section ----
 
 # ---- Python binding (bindings/python, bench/python): owned by the Python binding ----
@@ -43,11 +49,7 @@ PY_OPTIONAL=(ray==2.60.0)
 if ! "$PY" -m pip --version >/dev/null 2>&1 ||
    ! "$PY" -c 'import os, sysconfig, sys
 sys.exit(not os.path.exists(os.path.join(sysconfig.get_paths()["include"], "Python.h")))'; then
-  SUDO=""
-  [ "$(id -u)" -ne 0 ] && SUDO="sudo"
-  export DEBIAN_FRONTEND=noninteractive
-  $SUDO apt-get update -qq
-  $SUDO apt-get install -y -qq --no-install-recommends python3-pip python3-dev python3-venv
+  apt_install python3-pip python3-dev python3-venv
 fi
 mapfile -t PY_PIP < <("$PY" - <<'PYEOF'
 import os, sys, sysconfig
@@ -95,55 +97,24 @@ node_ok() {
     [ -f "$(dirname "$(dirname "$(readlink -f "$(command -v node)")")")/include/node/node_api.h" ]
 }
 if ! node_ok; then
-  SUDO=""
-  [ "$(id -u)" -ne 0 ] && SUDO="sudo"
-  $SUDO apt-get update -qq
-  $SUDO apt-get install -y -qq --no-install-recommends nodejs npm libnode-dev
+  apt_install nodejs npm libnode-dev
 fi
 # ---- end of Node binding section ----
 
 # ---- Savina peer (bench/savina/caf): owned by the benchmarks ----
 # CAF 0.17 (Debian 12's libcaf-dev, headers and libcaf_core), the C++ actor framework the
 # Savina benchmarks run against; CMake builds the CAF side only when it is installed.
-if ! dpkg-query -W -f='${Status}' libcaf-dev 2>/dev/null | grep -q "install ok installed"; then
-  SUDO=""
-  [ "$(id -u)" -ne 0 ] && SUDO="sudo"
-  export DEBIAN_FRONTEND=noninteractive
-  $SUDO apt-get update -qq
-  $SUDO apt-get install -y -qq --no-install-recommends libcaf-dev
-fi
+apt_ensure libcaf-dev
 # ---- end of Savina peer section ----
 
 # ---- Remoting TLS (core/remote/tls.c, tests/tools/tls_certs.sh): owned by tls ----
 # OpenSSL 3 (libssl-dev: headers and pkg-config files; core links libssl/libcrypto) and the
 # openssl CLI, with which the tests and the `tls` conformance case make their own CA and
 # certificates at test time.
-TLS_PKGS=(libssl-dev openssl)
-tls_missing=()
-for p in "${TLS_PKGS[@]}"; do
-  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || tls_missing+=("$p")
-done
-if [ ${#tls_missing[@]} -gt 0 ]; then
-  SUDO=""
-  [ "$(id -u)" -ne 0 ] && SUDO="sudo"
-  export DEBIAN_FRONTEND=noninteractive
-  $SUDO apt-get update -qq
-  $SUDO apt-get install -y -qq --no-install-recommends "${tls_missing[@]}"
-fi
+apt_ensure libssl-dev openssl
 # ---- end of remoting TLS section ----
 # ---- Serializers (core/serial/): owned by the serializer registry ----
 # jansson (the "json" serializer and the neutral value tree) and libcbor 0.8 (the "cbor"
 # serializer; stay on the 0.8 API: cbor_serialize_alloc changed later), linked by libakt.
-SER_PKGS=(libjansson-dev libcbor-dev)
-ser_missing=()
-for p in "${SER_PKGS[@]}"; do
-  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || ser_missing+=("$p")
-done
-if [ ${#ser_missing[@]} -gt 0 ]; then
-  SUDO=""
-  [ "$(id -u)" -ne 0 ] && SUDO="sudo"
-  export DEBIAN_FRONTEND=noninteractive
-  $SUDO apt-get update -qq
-  $SUDO apt-get install -y -qq --no-install-recommends "${ser_missing[@]}"
-fi
+apt_ensure libjansson-dev libcbor-dev
 # ---- end of serializers section ----

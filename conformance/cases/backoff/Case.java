@@ -13,6 +13,7 @@ public class Case {
         // 2. The child.
         Conf.say("spawn.w", Conf.askStr(boss, "conf.SpawnWorker", "w"));
         Pid w = sys.lookup("boss/w");
+        Conf.waitLog(2); // pre_start of boss and of w: w starts after SpawnWorker answers
         Conf.flushSorted();
 
         // 3. The first restart waits; what is sent meanwhile is handled after it.

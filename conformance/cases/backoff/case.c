@@ -35,6 +35,7 @@ int main(void) {
     /* 2. The child. */
     ask_step(sys, boss, "spawn.w", "conf.SpawnWorker", "w");
     akt_pid w = conf_lookup(sys, "boss/w");
+    conf_wait_log(2); /* pre_start of boss and of w: w starts after SpawnWorker answers */
     conf_flush_sorted();
 
     /* 3. The first restart waits; what is sent meanwhile is handled after it. */

@@ -13,6 +13,7 @@ const boss = system.spawn(Manager, {
 // 2. The child.
 conf.say('spawn.w', await conf.askStr(boss, 'conf.SpawnWorker', 'w'));
 const w = conf.lookup(system, 'boss/w');
+await conf.waitLog(2); // pre_start of boss and of w: w starts after SpawnWorker answers
 conf.flushSorted();
 
 // 3. The first restart waits; what is sent meanwhile is handled after it.

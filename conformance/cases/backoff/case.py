@@ -18,6 +18,7 @@ boss = system.spawn("boss", Manager(),
 # 2. The child.
 conf.say("spawn.w", conf.ask_str(boss, "conf.SpawnWorker", "w"))
 w = system.lookup("boss/w")
+conf.wait_log(2)  # pre_start of boss and of w: w starts after SpawnWorker answers
 conf.flush_sorted()
 
 # 3. The first restart waits; what is sent meanwhile is handled after it.

@@ -15,6 +15,7 @@ public class Case {
         Conf.say("spawn.w", Conf.askStr(boss, "conf.SpawnWorker", "w"));
         Pid w = sys.lookup("boss/w");
         Conf.say("watch.w", Conf.askStr(observer, "conf.Watch", "boss/w"));
+        Conf.waitLog(2); // pre_start of boss and of w: w starts after SpawnWorker answers
         Conf.flushSorted();
 
         // 3. Three failures in the window: restart, restart, stop.

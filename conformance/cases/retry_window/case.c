@@ -41,6 +41,7 @@ int main(void) {
     ask_step(sys, boss, "spawn.w", "conf.SpawnWorker", "w");
     akt_pid w = conf_lookup(sys, "boss/w");
     ask_step(sys, observer_pid, "watch.w", "conf.Watch", "boss/w");
+    conf_wait_log(2); /* pre_start of boss and of w: w starts after SpawnWorker answers */
     conf_flush_sorted();
 
     /* 3. Three failures in the window: restart, restart, stop. */

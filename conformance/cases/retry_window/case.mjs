@@ -12,6 +12,7 @@ const observer = system.spawn(Observer, { name: 'observer' });
 conf.say('spawn.w', await conf.askStr(boss, 'conf.SpawnWorker', 'w'));
 const w = conf.lookup(system, 'boss/w');
 conf.say('watch.w', await conf.askStr(observer, 'conf.Watch', 'boss/w'));
+await conf.waitLog(2); // pre_start of boss and of w: w starts after SpawnWorker answers
 conf.flushSorted();
 
 // 3. Three failures in the window: restart, restart, stop.

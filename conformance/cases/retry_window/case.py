@@ -19,6 +19,7 @@ observer = system.spawn("observer", Observer())
 conf.say("spawn.w", conf.ask_str(boss, "conf.SpawnWorker", "w"))
 w = system.lookup("boss/w")
 conf.say("watch.w", conf.ask_str(observer, "conf.Watch", "boss/w"))
+conf.wait_log(2)  # pre_start of boss and of w: w starts after SpawnWorker answers
 conf.flush_sorted()
 
 # 3. Three failures in the window: restart, restart, stop.

@@ -6,6 +6,7 @@
 #include <akt/remote.h>
 #include <brotli/decode.h>
 #include <brotli/encode.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <zlib.h>
 #include <zstd.h>
@@ -120,4 +121,27 @@ int akt__decompress(int method, const uint8_t *in, size_t n, uint8_t *out, size_
     default:
         return AKT_EINVAL;
     }
+}
+
+int akt__inflate_frame(uint32_t method, uint32_t length, const uint8_t *z, size_t zn,
+                       uint32_t offered, uint32_t max, uint8_t **out, char *why, size_t cap) {
+    if (method > 31 || !(offered & (1u << method))) {
+        snprintf(why, cap, "compressed frame with method %u, not accepted", method);
+        return AKT_EPROTO;
+    }
+    if (length == 0 || length > max) {
+        snprintf(why, cap, "compressed frame of %u bytes over the frame limit (%u)", length, max);
+        return AKT_EPROTO;
+    }
+    uint8_t *buf = malloc(length);
+    if (!buf) return AKT_ENOMEM;
+    int rc = akt__decompress((int)method, z, zn, buf, length);
+    if (rc) {
+        free(buf);
+        if (rc == AKT_ENOMEM) return rc;
+        snprintf(why, cap, "compressed frame does not inflate to its length (%u bytes)", length);
+        return AKT_EPROTO;
+    }
+    *out = buf;
+    return 0;
 }

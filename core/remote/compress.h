@@ -22,4 +22,11 @@ int akt__compress(int method, const uint8_t *in, size_t n, uint8_t **out, size_t
  * (never written past want); AKT_EINVAL for an unknown method; AKT_ENOMEM. */
 int akt__decompress(int method, const uint8_t *in, size_t n, uint8_t *out, size_t want);
 
+/* A received Frame.compressed: method must be one of `offered` (Hello bits), length in
+ * 1..max (checked before anything is allocated), and the stream must inflate to exactly
+ * length bytes, into *out (malloc'd). 0; AKT_EPROTO with the reason in why (the
+ * connection must close); AKT_ENOMEM. */
+int akt__inflate_frame(uint32_t method, uint32_t length, const uint8_t *z, size_t zn,
+                       uint32_t offered, uint32_t max, uint8_t **out, char *why, size_t cap);
+
 #endif

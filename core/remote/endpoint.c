@@ -1048,36 +1048,23 @@ static int akt__on_frame(void *data, const uint8_t *body, uint32_t len);
  * method this node did not offer, a nested one, or a stream that does not inflate to
  * exactly its length closes the connection with the reason. */
 static int akt__on_compressed(akt__conn *c, const Akt__Remote__Compressed *z) {
-    char why[160];
-    uint32_t offered = akt__accepts(c->node);
-    if (c->inflating || z->method > 31 || !(offered & (1u << z->method))) {
-        snprintf(why, sizeof why,
-                 "remote connection closed: compressed frame with method %u, not accepted",
-                 z->method);
-    } else if (z->length == 0 || z->length > c->dec.max) {
-        snprintf(why, sizeof why,
-                 "remote connection closed: compressed frame of %u bytes over the frame limit "
-                 "(%u)",
-                 z->length, c->dec.max);
-    } else {
-        uint8_t *buf = malloc(z->length);
-        if (!buf) return AKT_ENOMEM;
-        int rc = akt__decompress((int)z->method, z->data.data, z->data.len, buf, z->length);
-        if (rc == 0) {
-            c->inflating = 1;
-            rc = akt__on_frame(c, buf, z->length);
-            c->inflating = 0;
-            free(buf);
-            return rc;
-        }
+    char why[160], full[200];
+    uint8_t *buf = NULL;
+    int rc = c->inflating
+                 ? AKT_EPROTO
+                 : akt__inflate_frame(z->method, z->length, z->data.data, z->data.len,
+                                      akt__accepts(c->node), c->dec.max, &buf, why, sizeof why);
+    if (c->inflating) snprintf(why, sizeof why, "compressed frame inside a compressed frame");
+    if (rc == 0) {
+        c->inflating = 1;
+        rc = akt__on_frame(c, buf, z->length);
+        c->inflating = 0;
         free(buf);
-        if (rc == AKT_ENOMEM) return rc;
-        snprintf(why, sizeof why,
-                 "remote connection closed: compressed frame does not inflate to its length "
-                 "(%u bytes)",
-                 z->length);
+        return rc;
     }
-    akt__conn_close(c, AKT_EUNREACHABLE, why);
+    if (rc == AKT_ENOMEM) return rc;
+    snprintf(full, sizeof full, "remote connection closed: %s", why);
+    akt__conn_close(c, AKT_EUNREACHABLE, full);
     return AKT_ECLOSED;
 }
 

@@ -263,5 +263,8 @@ int aktj_breaker_free(jlong breaker);
 int aktj_breaker_metrics(JNIEnv *env, jlong breaker, jlongArray out);
 int aktj_passivation_set(jlong system, jlong pid, jint strategy, jlong value);
 int aktj_system_passivation(jlong system, jint strategy, jlong value);
+/* remoteStart with frame compression (akt_remote_options.compression, compress_min_bytes). */
+int aktj_remote_start_compress(jlong system, const char *host, int port, int compression,
+                               jlong min_bytes);
 
 #endif /* AKTJ_H */

@@ -1,10 +1,14 @@
 /* libFuzzer target: the remoting frame decoder fed in arbitrary splits, then the checked
  * unpack of every frame it yields (each message type of remote.proto), and the checked
  * unpack of the raw input as one frame body. Nothing may crash, leak or allocate more than
- * the frame limit. The first input byte picks the split size. */
+ * the frame limit; a compressed frame inflates within that limit. The first input byte
+ * picks the split size. */
 #include <stddef.h>
 #include <stdint.h>
 
+#include <stdlib.h>
+
+#include "remote/compress.h"
 #include "remote/endpoint.h"
 #include "remote/frame.h"
 
@@ -19,7 +23,7 @@ static int headers_in(Akt__Remote__Header *const *items, size_t n) {
 }
 
 static int on_frame(void *data, const uint8_t *body, uint32_t len) {
-    (void)data;
+    int *depth = data;
     Akt__Remote__Frame *f = akt__wire_unpack(body, len);
     if (f) {
         /* Touch what a connection would read. */
@@ -40,6 +44,21 @@ static int on_frame(void *data, const uint8_t *body, uint32_t len) {
             if (f->reply->result_case == AKT__REMOTE__REPLY__RESULT_OK && f->reply->ok)
                 sink += (size_t)headers_in(f->reply->ok->headers, f->reply->ok->n_headers);
             break;
+        case AKT__REMOTE__FRAME__BODY_COMPRESSED: {
+            /* What a connection does: bounded inflate, then the frame inside (once). */
+            uint8_t *in = NULL;
+            char why[160];
+            if (*depth == 0 &&
+                akt__inflate_frame(f->compressed->method, f->compressed->length,
+                                   f->compressed->data.data, f->compressed->data.len,
+                                   AKT__COMPRESS_ACCEPTED, 4096, &in, why, sizeof why) == 0) {
+                *depth = 1;
+                on_frame(depth, in, f->compressed->length);
+                *depth = 0;
+                free(in);
+            }
+            break;
+        }
         default:
             break;
         }
@@ -56,7 +75,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
     akt__frame_decoder_init(&d, 4096);
     for (size_t at = 1; at < size; at += chunk) {
         size_t n = size - at < chunk ? size - at : chunk;
-        if (akt__frame_feed(&d, data + at, n, on_frame, NULL)) break;
+        int depth = 0;
+        if (akt__frame_feed(&d, data + at, n, on_frame, &depth)) break;
     }
     akt__frame_decoder_free(&d);
     akt__wire_free(akt__wire_unpack(data, size));

@@ -118,3 +118,18 @@ apt_ensure libssl-dev openssl
 # serializer; stay on the 0.8 API: cbor_serialize_alloc changed later), linked by libakt.
 apt_ensure libjansson-dev libcbor-dev
 # ---- end of serializers section ----
+# ---- Remoting frame compression (core/remote/compress.c): owned by compress ----
+# zstd, zlib (the gzip method) and brotli, linked by libakt.
+CMP_PKGS=(libzstd-dev zlib1g-dev libbrotli-dev)
+cmp_missing=()
+for p in "${CMP_PKGS[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || cmp_missing+=("$p")
+done
+if [ ${#cmp_missing[@]} -gt 0 ]; then
+  SUDO=""
+  [ "$(id -u)" -ne 0 ] && SUDO="sudo"
+  export DEBIAN_FRONTEND=noninteractive
+  $SUDO apt-get update -qq
+  $SUDO apt-get install -y -qq --no-install-recommends "${cmp_missing[@]}"
+fi
+# ---- end of compression section ----

@@ -1413,6 +1413,23 @@ static void test_remote_tls_functions(void **state) {
     BAD(0, akt_remote_tls_failures, sys, NULL, NULL, 0, NULL);
     tu_system_end(sys);
 }
+/* Compression options (tls: compression): an unknown method is refused before anything is
+ * bound; every known one starts. */
+static void test_remote_compress_options(void **state) {
+    (void)state;
+    akt_remote_options o;
+    TU_OK(akt_remote_options_init(&o));
+    assert_int_equal(o.compression, AKT_REMOTE_COMPRESS_NONE);
+    akt_system *sys = tu_system("rcmp", 1);
+    o.compression = AKT_REMOTE_COMPRESS_BROTLI + 1;
+    BAD(AKT_EINVAL, akt_remote_start, sys, &o);
+    o.compression = -1;
+    BAD(AKT_EINVAL, akt_remote_start, sys, &o);
+    o.compression = AKT_REMOTE_COMPRESS_GZIP;
+    o.compress_min_bytes = 1;
+    BAD(0, akt_remote_start, sys, &o);
+    tu_system_end(sys);
+}
 /* remote2 begin: remote spawn, flow-control options */
 static void test_remote2_functions(void **state) {
     (void)state;
@@ -1866,6 +1883,7 @@ int main(void) {
         /* sched end */
         /* tls begin: remoting transport: TLS, compression, chunking */
         TU_TEST(test_remote_tls_functions),
+        TU_TEST(test_remote_compress_options),
         /* tls end */
         /* remote2 begin: remoting: flow control, remote watch/stop/spawn, serializers */
         TU_TEST(test_remote2_functions),

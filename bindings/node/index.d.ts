@@ -357,6 +357,10 @@ export class ActorSystem extends AktEventEmitter {
     /** Messages to one node not yet consumed there (default 65536): a tell beyond it
      *  throws MailboxFullError (the caller keeps the message). */
     sendWindow?: number;
+    /** Frame compression (default 'none'): frames of at least `compressMinBytes` (default
+     *  512) to peers that accept the method go compressed; mixed nodes interoperate. */
+    compression?: 'none' | 'zstd' | 'gzip' | 'brotli';
+    compressMinBytes?: number;
   }): string;
   /** Spawns an actor of `kind` (registered on that node with registerGrain) named `name`
    *  on the node at `address` ("akt://<name>@<host>:<port>"). Rejects with ExistsError,

@@ -7,6 +7,7 @@
 
 #include "actor/send.h"
 #include "base/clock.h"
+#include "compress.h"
 #include "endpoint.h"
 #include "kernel/events.h"
 #include "kernel/future.h"
@@ -62,7 +63,43 @@ static void akt__fail_asks(akt__conn *c, int rc, const char *reason) {
 
 /* ---- writing ---------------------------------------------------------------------- */
 
+/* The methods this node accepts, for its Hello / HelloAck. */
+static uint32_t akt__accepts(const akt__node_r *n) {
+    return n->compression ? AKT__COMPRESS_ACCEPTED : 0;
+}
+
+/* The method for frames to a peer that accepts `peer` (Hello bits): the node's, or none. */
+static int akt__send_method(const akt__node_r *n, uint32_t peer) {
+    return n->compression && (peer & (1u << n->compression)) ? n->compression : 0;
+}
+
+/* Replaces o's frame with its compressed form when c compresses and the body is large
+ * enough; left as it is when compression does not pay or memory is short. */
+static void akt__out_compress(akt__conn *c, akt__out *o) {
+    size_t body = o->len - AKT__FRAME_HEADER;
+    if (!c->send_method || body < c->node->compress_min) return;
+    uint8_t *z;
+    size_t zlen;
+    if (akt__compress(c->send_method, o->frame + AKT__FRAME_HEADER, body, &z, &zlen)) return;
+    Akt__Remote__Compressed cz = AKT__REMOTE__COMPRESSED__INIT;
+    cz.method = (uint32_t)c->send_method;
+    cz.length = (uint32_t)body;
+    cz.data.data = z;
+    cz.data.len = zlen;
+    Akt__Remote__Frame f = AKT__REMOTE__FRAME__INIT;
+    f.body_case = AKT__REMOTE__FRAME__BODY_COMPRESSED;
+    f.compressed = &cz;
+    size_t len;
+    uint8_t *frame = akt__wire_pack(&f, &len);
+    free(z);
+    if (!frame) return;
+    free(o->frame);
+    o->frame = frame;
+    o->len = len;
+}
+
 static void akt__conn_enqueue(akt__conn *c, akt__out *o) {
+    if (c->state == AKT__CONN_OPEN) akt__out_compress(c, o);
     o->next = NULL;
     if (c->q_tail)
         c->q_tail->next = o;
@@ -456,6 +493,7 @@ static int akt__conn_send_hello(akt__conn *c) {
     Akt__Remote__Hello h = AKT__REMOTE__HELLO__INIT;
     akt__fill_identity(c->node, &h.version, &h.system, &h.host, &h.port, &h.incarnation);
     h.to_system = c->peer->system;
+    h.compressions = akt__accepts(c->node);
     Akt__Remote__Frame f = AKT__REMOTE__FRAME__INIT;
     f.body_case = AKT__REMOTE__FRAME__BODY_HELLO;
     f.hello = &h;
@@ -773,10 +811,12 @@ static int akt__on_hello(akt__conn *c, const Akt__Remote__Hello *h) {
     akt__fill_identity(n, &a.version, &a.system, &a.host, &a.port, &a.incarnation);
     a.result_case = AKT__REMOTE__HELLO_ACK__RESULT_ACCEPTED;
     a.accepted = 1;
+    a.compressions = akt__accepts(n);
     Akt__Remote__Frame f = AKT__REMOTE__FRAME__INIT;
     f.body_case = AKT__REMOTE__FRAME__BODY_HELLO_ACK;
     f.hello_ack = &a;
     if (akt__conn_send_frame(c, &f)) return AKT_ENOMEM;
+    c->send_method = akt__send_method(n, h->compressions);
     c->state = AKT__CONN_OPEN;
     akt__heartbeat_start(c);
     return 0;
@@ -801,6 +841,8 @@ static int akt__on_hello_ack(akt__conn *c, const Akt__Remote__HelloAck *a) {
         akt__conn_close(c, AKT_EPROTO, why);
         return 0;
     }
+    c->send_method = akt__send_method(c->node, a->compressions);
+    for (akt__out *o = c->q_head; o; o = o->next) akt__out_compress(c, o); /* waited for this */
     c->state = AKT__CONN_OPEN;
     akt__heartbeat_start(c); /* the connect deadline's timer becomes the heartbeat's */
     if (c->q_len && !c->dirty) {
@@ -1029,6 +1071,33 @@ static int akt__on_reply(akt__conn *c, const Akt__Remote__Reply *rp) {
     return 0;
 }
 
+static int akt__on_frame(void *data, const uint8_t *body, uint32_t len);
+
+/* A compressed frame: its length checked against the frame limit before anything is
+ * inflated, into a buffer of exactly that length; then handled as the frame it holds. A
+ * method this node did not offer, a nested one, or a stream that does not inflate to
+ * exactly its length closes the connection with the reason. */
+static int akt__on_compressed(akt__conn *c, const Akt__Remote__Compressed *z) {
+    char why[160], full[200];
+    uint8_t *buf = NULL;
+    int rc = c->inflating
+                 ? AKT_EPROTO
+                 : akt__inflate_frame(z->method, z->length, z->data.data, z->data.len,
+                                      akt__accepts(c->node), c->dec.max, &buf, why, sizeof why);
+    if (c->inflating) snprintf(why, sizeof why, "compressed frame inside a compressed frame");
+    if (rc == 0) {
+        c->inflating = 1;
+        rc = akt__on_frame(c, buf, z->length);
+        c->inflating = 0;
+        free(buf);
+        return rc;
+    }
+    if (rc == AKT_ENOMEM) return rc;
+    snprintf(full, sizeof full, "remote connection closed: %s", why);
+    akt__conn_close(c, AKT_EUNREACHABLE, full);
+    return AKT_ECLOSED;
+}
+
 static int akt__on_frame(void *data, const uint8_t *body, uint32_t len) {
     akt__conn *c = data;
     if (c->state == AKT__CONN_CLOSING || c->refusing) return AKT_ECLOSED;
@@ -1072,6 +1141,9 @@ static int akt__on_frame(void *data, const uint8_t *body, uint32_t len) {
         break;
     case AKT__REMOTE__FRAME__BODY_CREDIT:
         if (!inbound && c->state == AKT__CONN_OPEN) rc = akt__on_credit(c, f->credit);
+        break;
+    case AKT__REMOTE__FRAME__BODY_COMPRESSED:
+        if (c->state == AKT__CONN_OPEN) rc = akt__on_compressed(c, f->compressed);
         break;
     case AKT__REMOTE__FRAME__BODY_BYE:
         akt__conn_close(c, AKT_EUNREACHABLE, "remote node said goodbye");

@@ -145,6 +145,10 @@ typedef struct akt__conn {
      * inbound, what was granted back and the record its messages count in */
     uint64_t tells, credited;
     akt__credit *credit;
+    /* compression (compress.h): the method frames to the peer go with (0: plain, until the
+     * handshake says the peer accepts the node's), and a compressed frame being unpacked */
+    int send_method;
+    int inflating;
     char rbuf[64 * 1024];
 } akt__conn;
 
@@ -157,6 +161,8 @@ typedef struct akt__node_r {
     char host[64];
     uint16_t port;
     uint32_t max_frame;
+    int compression;       /* AKT_REMOTE_COMPRESS_*: what this node sends with */
+    uint32_t compress_min; /* smallest frame body compressed */
     int64_t connect_timeout_ns;
     int64_t heartbeat_ns; /* negative: none */
     uint32_t heartbeat_misses;

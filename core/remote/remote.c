@@ -124,6 +124,8 @@ AKT_API int akt_remote_start(akt_system *system, const akt_remote_options *optio
         return AKT_EINVAL; /* TLS settings without TLS: a mistake, not plaintext */
     if (o.tls_peer_name && !*o.tls_peer_name) return AKT_EINVAL;
     if (o.send_window > (1u << 24)) return AKT_EINVAL;
+    if (o.compression < AKT_REMOTE_COMPRESS_NONE || o.compression > AKT_REMOTE_COMPRESS_BROTLI)
+        return AKT_EINVAL;
     if (akt__sys_closed(system)) return AKT_ECLOSED;
     if (akt__node_of(system)) return AKT_EEXIST;
     akt__tls_ctx *tls = NULL;
@@ -149,6 +151,8 @@ AKT_API int akt_remote_start(akt_system *system, const akt_remote_options *optio
     n->heartbeat_misses = o.heartbeat_misses ? o.heartbeat_misses
                                              : AKT_REMOTE_DEFAULT_HEARTBEAT_MISSES;
     n->window = o.send_window ? o.send_window : AKT_REMOTE_DEFAULT_WINDOW;
+    n->compression = o.compression;
+    n->compress_min = o.compress_min_bytes ? o.compress_min_bytes : AKT_REMOTE_DEFAULT_COMPRESS_MIN;
     if (getrandom(&n->incarnation, sizeof n->incarnation, 0) != sizeof n->incarnation)
         n->incarnation = (uint64_t)akt__now_ns() ^ (uint64_t)(uintptr_t)n;
     n->serial = akt__serial_of(system, 1);

@@ -80,6 +80,9 @@ Akt__Remote__Frame *akt__wire_unpack(const uint8_t *body, size_t len) {
     case AKT__REMOTE__FRAME__BODY_BYE:
         ok = f->bye != NULL;
         break;
+    case AKT__REMOTE__FRAME__BODY_COMPRESSED:
+        ok = f->compressed != NULL;
+        break;
     case AKT__REMOTE__FRAME__BODY_PING:
         ok = f->ping != NULL;
         break;

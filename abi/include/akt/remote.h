@@ -32,6 +32,13 @@ extern "C" {
 #define AKT_REMOTE_DEFAULT_HEARTBEAT_MISSES 5u
 /* Default flow-control window per node (akt_remote_options.send_window). */
 #define AKT_REMOTE_DEFAULT_WINDOW 65536u
+/* Frame compression methods (akt_remote_options.compression). */
+#define AKT_REMOTE_COMPRESS_NONE 0
+#define AKT_REMOTE_COMPRESS_ZSTD 1
+#define AKT_REMOTE_COMPRESS_GZIP 2 /* zlib (deflate) */
+#define AKT_REMOTE_COMPRESS_BROTLI 3
+/* Default smallest frame body compressed (akt_remote_options.compress_min_bytes). */
+#define AKT_REMOTE_DEFAULT_COMPRESS_MIN 512u
 
 typedef struct akt_remote_options {
     size_t size;      /* sizeof(akt_remote_options) */
@@ -72,6 +79,16 @@ typedef struct akt_remote_options {
      * caller keeps its message; the receiver grants credit back as it consumes. 0 =
      * AKT_REMOTE_DEFAULT_WINDOW; at most 1 << 24. */
     uint32_t send_window;
+    /* Appended in 0.4 (read by size). Frame compression: with a method other than
+     * AKT_REMOTE_COMPRESS_NONE, this node accepts every method (its Hello says so) and
+     * compresses each frame of at least compress_min_bytes (0 = AKT_REMOTE_DEFAULT_COMPRESS_MIN)
+     * with `compression` when the peer accepts it; a peer that does not (a NONE node) gets
+     * plain frames, so mixed nodes interoperate. With NONE (the default) nothing is
+     * compressed and a compressed frame closes the connection. A compressed frame that
+     * would inflate beyond max_frame_bytes, or is malformed, closes its connection.
+     * AKT_EINVAL for an unknown method. */
+    int compression;
+    uint32_t compress_min_bytes;
 } akt_remote_options;
 
 /* Fills options with the defaults (and sets options->size). */

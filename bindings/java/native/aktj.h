@@ -280,5 +280,8 @@ jlong aktj_trace_invalid_count(jlong system);
 int aktj_traceparent_parse(JNIEnv *env, jbyteArray text, jlongArray out);
 jstring aktj_traceparent_format(JNIEnv *env, jlong trace_hi, jlong trace_lo, jlong span,
                                 jint flags);
+/* remoteStart with frame compression (akt_remote_options.compression, compress_min_bytes). */
+int aktj_remote_start_compress(jlong system, const char *host, int port, int compression,
+                               jlong min_bytes);
 
 #endif /* AKTJ_H */

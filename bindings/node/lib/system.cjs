@@ -235,10 +235,16 @@ class ActorSystem extends EventEmitter {
    * returns this node's address, "akt://<name>@<host>:<port>". With `tls: { cert, key }`
    * (PEM paths) every connection is TLS 1.3: peers must chain to `ca`, outbound peers must
    * prove `peerName` (default: their host), `requireClientCert: true` makes it mutual TLS.
+   * `compression` ('none' default, 'zstd', 'gzip', 'brotli'): frames of at least
+   * `compressMinBytes` (0: 512) to peers that accept the method go compressed.
    */
   remoteStart({ host, port = 0, maxFrameBytes = 0, heartbeatInterval, heartbeatMisses = 0,
-    tls, sendWindow = 0 } = {}) {
+    tls, sendWindow = 0, compression = 'none', compressMinBytes = 0 } = {}) {
     this.#open();
+    const method = ['none', 'zstd', 'gzip', 'brotli'].indexOf(compression);
+    if (method < 0) {
+      throw new TypeError("compression must be 'none', 'zstd', 'gzip' or 'brotli'");
+    }
     if (tls !== undefined && (tls === null || typeof tls !== 'object')) {
       throw new TypeError('tls must be an object { cert, key, ca, peerName, requireClientCert }');
     }
@@ -255,7 +261,8 @@ class ActorSystem extends EventEmitter {
       heartbeatNs = heartbeatInterval === 0 ? -1 : Math.max(1, Math.round(heartbeatInterval * 1e6));
     }
     return native.remoteStart(this[kHandle], host, port, maxFrameBytes, heartbeatNs,
-      heartbeatMisses, cert, key, ca, peerName, requireClientCert, sendWindow);
+      heartbeatMisses, cert, key, ca, peerName, requireClientCert, sendWindow, method,
+      compressMinBytes);
   }
 
   /**

@@ -256,10 +256,11 @@ static napi_value RemoteAddress(napi_env env, napi_callback_info info) {
 
 /* remoteStart(handle, host|undefined, port, maxFrameBytes, heartbeatNs, heartbeatMisses,
  * tlsCert, tlsKey, tlsCa, tlsPeerName (each a string or undefined), tlsRequireClientCert,
- * sendWindow (0: the default))
+ * sendWindow (0: the default), compression (an AKT_REMOTE_COMPRESS_* number),
+ * compressMinBytes (0: the default))
  * -> string (the address); heartbeatNs as akt_remote_options has it (0 default, < 0 none) */
 static napi_value RemoteStart(napi_env env, napi_callback_info info) {
-    AN_ARGS(12);
+    AN_ARGS(14);
     AN_SYS(0);
     char host[64];
     char *h = an_opt_string(I, env, argv[1], host, sizeof host);
@@ -301,6 +302,14 @@ static napi_value RemoteStart(napi_env env, napi_callback_info info) {
          window > 16777216.0 || window != (double)(uint32_t)window))
         return an_throw(env, I, AKT_EINVAL);
     o.send_window = (uint32_t)window;
+    double method = 0, min_bytes = 0;
+    if (napi_get_value_double(env, argv[12], &method) != napi_ok ||
+        napi_get_value_double(env, argv[13], &min_bytes) != napi_ok || !(min_bytes >= 0) ||
+        min_bytes > 4294967295.0 || min_bytes != (double)(uint32_t)min_bytes ||
+        !(method >= 0 && method <= AKT_REMOTE_COMPRESS_BROTLI) || method != (double)(int)method)
+        return an_throw(env, I, AKT_EINVAL);
+    o.compression = (int)method;
+    o.compress_min_bytes = (uint32_t)min_bytes;
     int rc = akt_remote_start(s->sys, &o);
     if (rc) return an_throw(env, I, rc);
     return RemoteAddress(env, info);

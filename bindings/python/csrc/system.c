@@ -462,15 +462,35 @@ static PyObject *system_remote_start(akt_py_system *self, PyObject *args, PyObje
                             "tls_peer_name",
                             "tls_require_client_cert",
                             "send_window",
+                            "compression",
+                            "compress_min_bytes",
                             NULL};
     const char *host = NULL, *peer_name = NULL;
     int port = 0, client_cert = 0;
-    unsigned long max_frame = 0, misses = 0, window = 0;
+    unsigned long max_frame = 0, misses = 0, window = 0, compress_min = 0;
+    const char *compression = NULL;
     PyObject *interval = Py_None, *cert = NULL, *key = NULL, *ca = NULL;
-    if (!PyArg_ParseTupleAndKeywords(args, kw, "|zik$OkO&O&O&zpk:remote_start", names, &host, &port,
-                                     &max_frame, &interval, &misses, tls_path, &cert, tls_path,
-                                     &key, tls_path, &ca, &peer_name, &client_cert, &window))
+    if (!PyArg_ParseTupleAndKeywords(args, kw, "|zik$OkO&O&O&zpkzk:remote_start", names, &host,
+                                     &port, &max_frame, &interval, &misses, tls_path, &cert,
+                                     tls_path, &key, tls_path, &ca, &peer_name, &client_cert,
+                                     &window, &compression, &compress_min))
         return NULL;
+    static const char *const methods[] = {"none", "zstd", "gzip", "brotli"};
+    int method = -1;
+    for (int i = 0; i < 4; i++)
+        if (!compression || strcmp(compression, methods[i]) == 0) {
+            method = compression ? i : AKT_REMOTE_COMPRESS_NONE;
+            break;
+        }
+    if (method < 0 || compress_min > 0xffffffffu) {
+        PyErr_SetString(PyExc_ValueError,
+                        method < 0 ? "compression must be 'none', 'zstd', 'gzip' or 'brotli'"
+                                   : "compress_min_bytes must be 0..2**32-1");
+        Py_XDECREF(cert);
+        Py_XDECREF(key);
+        Py_XDECREF(ca);
+        return NULL;
+    }
     PyObject *r = NULL;
     if (system_ready(self)) goto out;
     akt_remote_options o;
@@ -485,6 +505,8 @@ static PyObject *system_remote_start(akt_py_system *self, PyObject *args, PyObje
         goto out;
     }
     o.send_window = (uint32_t)window; /* 0: the default */
+    o.compression = method;
+    o.compress_min_bytes = (uint32_t)compress_min; /* 0: the default */
     r = remote_start_with(self, &o, host, port, max_frame, interval, misses);
 out:
     Py_XDECREF(cert);
@@ -681,7 +703,9 @@ static PyMethodDef system_methods[] = {
      "tls_require_client_cert=True makes it mutual TLS. A peer TLS refuses fails asks with "
      "Unreachable. "
      "send_window (0: 65536): messages to one node not yet consumed there; a tell beyond "
-     "it raises MailboxFull."},
+     "it raises MailboxFull. "
+     "compression ('none', 'zstd', 'gzip', 'brotli'; default none): frames of at least "
+     "compress_min_bytes (0: 512) to peers that accept the method go compressed."},
     {"remote_address", (PyCFunction)system_remote_address, METH_NOARGS,
      "remote_address() -> this node's address; ActorNotFound before remote_start."},
     {"remote_lookup", (PyCFunction)system_remote_lookup, METH_O,

@@ -133,7 +133,9 @@ class ActorSystem(_fast.SystemCore):
                          tls_ca: Optional[str | os.PathLike[str]] = None,
                          tls_peer_name: Optional[str] = None,
                          tls_require_client_cert: bool = False,
-                         send_window: int = 0) -> str: ...
+                         send_window: int = 0,
+                         compression: Optional[str] = None,
+                         compress_min_bytes: int = 0) -> str: ...
 
         def remote_address(self) -> str: ...
 

@@ -651,6 +651,22 @@ public final class ActorSystem implements AutoCloseable {
     }
 
     /**
+     * Starts remoting with frame compression: frames of at least {@code compressMinBytes}
+     * (0: 512) to peers that accept {@code compression} go compressed with it; a peer that
+     * does not (a {@link RemoteCompression#NONE} node) gets plain frames.
+     */
+    public String remoteStart(String host, int port, int compressMinBytes,
+            RemoteCompression compression) {
+        Objects.requireNonNull(compression, "compression");
+        if (compressMinBytes < 0) {
+            throw new IllegalArgumentException("akt: negative compressMinBytes");
+        }
+        Errors.check(AktNativeJNI.aktj_remote_start_compress(handle, host, port,
+                compression.ordinal(), compressMinBytes), "remoteStart");
+        return remoteAddress();
+    }
+
+    /**
      * Spawns an actor of {@code kind}, a kind registered on that node with
      * {@link #registerGrain}, named {@code name} on the node at {@code address}
      * ({@code "akt://<name>@<host>:<port>"}), and returns its pid; waits for that node's

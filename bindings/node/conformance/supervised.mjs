@@ -46,7 +46,7 @@ export class Worker extends Actor {
  * `new Manager({ decide })`, to give one).
  */
 export class Manager extends Actor {
-  constructor(childSupervisor = undefined) {
+  constructor(childSupervisor) {
     super();
     this.childSupervisor = childSupervisor;
   }

@@ -180,71 +180,82 @@ static void expect_answer(akt_future *f, int want_rc, const char *want_type) {
     akt_future_release(f);
 }
 
+/* A fresh worker (its actor spawned with actor_mode) holding an ask of "work". */
+typedef struct held_ask {
+    worker *w;
+    akt_pid pid;
+    akt_future *f;
+    akt_suspension s;
+} held_ask;
+
+static held_ask hold_work(int actor_mode) {
+    held_ask h;
+    h.w = worker_new(AKT_REENTRANCY_DEFAULT);
+    h.pid = worker_spawn(h.w, actor_mode, NULL);
+    h.f = ask_work(h.pid);
+    h.s = held(h.w, 1);
+    return h;
+}
+
+/* A "reply" step posted to s answers f with "done" (the step has run when this returns, so
+ * its storage can serve again). */
+static void reply_from_step(worker *w, akt_suspension s, akt_future *f) {
+    static step st = {NULL, "reply"};
+    post(w, s, &st);
+    expect_answer(f, 0, "done");
+}
+
 /* ---- the tests ------------------------------------------------------------------------- */
 
 static void test_held_message_keeps_order(void **state) {
     (void)state;
-    worker *w = worker_new(AKT_REENTRANCY_DEFAULT);
-    akt_pid pid = worker_spawn(w, AKT_REENTRANCY_DEFAULT, NULL);
-    akt_future *f = ask_work(pid);
-    akt_suspension s = held(w, 1);
-    TU_OK(akt_tell(sys, pid, tu_msg("m1", NULL)));
-    TU_OK(akt_tell(sys, pid, tu_msg("m2", NULL)));
+    held_ask h = hold_work(AKT_REENTRANCY_DEFAULT);
+    TU_OK(akt_tell(sys, h.pid, tu_msg("m1", NULL)));
+    TU_OK(akt_tell(sys, h.pid, tu_msg("m2", NULL)));
     tu_sleep_ms(20); /* room for a wrong order to show */
-    assert_string_equal(tu_log_str(&w->log), "work");
-    static step st = {NULL, "reply"};
-    post(w, s, &st);
-    expect_answer(f, 0, "done");
-    TU_EVENTUALLY(tu_log_count(&w->log) == 4);
-    assert_string_equal(tu_log_str(&w->log), "work step:reply m1 m2");
+    assert_string_equal(tu_log_str(&h.w->log), "work");
+    reply_from_step(h.w, h.s, h.f);
+    TU_EVENTUALLY(tu_log_count(&h.w->log) == 4);
+    assert_string_equal(tu_log_str(&h.w->log), "work step:reply m1 m2");
     /* The message is finished: a late step names nothing and drops. */
     static step late = {NULL, "reply"};
-    post(w, s, &late);
-    TU_EVENTUALLY(atomic_load(&w->drops) == 1);
-    assert_int_equal(atomic_load(&w->overlaps), 0);
+    post(h.w, h.s, &late);
+    TU_EVENTUALLY(atomic_load(&h.w->drops) == 1);
+    assert_int_equal(atomic_load(&h.w->overlaps), 0);
 }
 
 static void test_allow_all_lets_the_next_start(void **state) {
     (void)state;
-    worker *w = worker_new(AKT_REENTRANCY_DEFAULT);
-    akt_pid pid = worker_spawn(w, AKT_REENTRANCY_ALLOW_ALL, NULL);
-    akt_future *f = ask_work(pid);
-    akt_suspension s = held(w, 1);
-    TU_OK(akt_tell(sys, pid, tu_msg("m1", NULL)));
+    held_ask h = hold_work(AKT_REENTRANCY_ALLOW_ALL);
+    worker *w = h.w;
+    TU_OK(akt_tell(sys, h.pid, tu_msg("m1", NULL)));
     TU_EVENTUALLY(tu_log_count(&w->log) == 2);
-    static step st = {NULL, "reply"};
-    post(w, s, &st);
-    expect_answer(f, 0, "done");
+    reply_from_step(w, h.s, h.f);
     assert_string_equal(tu_log_str(&w->log), "work m1 step:reply");
     /* Per suspension: OFF holds even in an ALLOW_ALL actor. */
     w->mode = AKT_REENTRANCY_OFF;
-    f = ask_work(pid);
-    s = held(w, 2);
-    TU_OK(akt_tell(sys, pid, tu_msg("m2", NULL)));
+    akt_future *f = ask_work(h.pid);
+    akt_suspension s = held(w, 2);
+    TU_OK(akt_tell(sys, h.pid, tu_msg("m2", NULL)));
     tu_sleep_ms(20);
     assert_int_equal(tu_log_count(&w->log), 4);
-    post(w, s, &st);
-    expect_answer(f, 0, "done");
+    reply_from_step(w, s, f);
     TU_EVENTUALLY(tu_log_count(&w->log) == 6);
     assert_string_equal(tu_log_str(&w->log), "work m1 step:reply work step:reply m2");
 }
 
 static void test_step_suspends_again(void **state) {
     (void)state;
-    worker *w = worker_new(AKT_REENTRANCY_DEFAULT);
-    akt_pid pid = worker_spawn(w, AKT_REENTRANCY_DEFAULT, NULL);
-    akt_future *f = ask_work(pid);
-    akt_suspension s = held(w, 1);
-    TU_OK(akt_tell(sys, pid, tu_msg("m1", NULL)));
-    static step again = {NULL, "again"}, reply = {NULL, "reply"};
-    post(w, s, &again);
-    TU_EVENTUALLY(tu_log_count(&w->log) == 2);
+    held_ask h = hold_work(AKT_REENTRANCY_DEFAULT);
+    TU_OK(akt_tell(sys, h.pid, tu_msg("m1", NULL)));
+    static step again = {NULL, "again"};
+    post(h.w, h.s, &again);
+    TU_EVENTUALLY(tu_log_count(&h.w->log) == 2);
     tu_sleep_ms(20);
-    assert_int_equal(tu_log_count(&w->log), 2); /* still held */
-    post(w, s, &reply);
-    expect_answer(f, 0, "done");
-    TU_EVENTUALLY(tu_log_count(&w->log) == 4);
-    assert_string_equal(tu_log_str(&w->log), "work step:again step:reply m1");
+    assert_int_equal(tu_log_count(&h.w->log), 2); /* still held */
+    reply_from_step(h.w, h.s, h.f);
+    TU_EVENTUALLY(tu_log_count(&h.w->log) == 4);
+    assert_string_equal(tu_log_str(&h.w->log), "work step:again step:reply m1");
 }
 
 static int server_receive(akt_ctx *ctx, akt_msg *msg, void *state) {
@@ -256,33 +267,27 @@ static int server_receive(akt_ctx *ctx, akt_msg *msg, void *state) {
 static void test_request_from_a_step(void **state) {
     (void)state;
     akt_behavior sb = tu_behavior(server_receive);
-    worker *w = worker_new(AKT_REENTRANCY_DEFAULT);
-    w->server = tu_spawn(sys, &sb, NULL, NULL);
-    akt_pid pid = worker_spawn(w, AKT_REENTRANCY_DEFAULT, NULL);
-    akt_future *f = ask_work(pid);
-    akt_suspension s = held(w, 1);
-    TU_OK(akt_tell(sys, pid, tu_msg("m1", NULL)));
+    held_ask h = hold_work(AKT_REENTRANCY_DEFAULT);
+    h.w->server = tu_spawn(sys, &sb, NULL, NULL); /* read by the step, posted after this */
+    TU_OK(akt_tell(sys, h.pid, tu_msg("m1", NULL)));
     static step req = {NULL, "request"};
-    post(w, s, &req);
-    expect_answer(f, 0, "done");
-    TU_EVENTUALLY(tu_log_count(&w->log) == 5);
-    assert_string_equal(tu_log_str(&w->log), "work step:request then:inc step:reply m1");
-    assert_int_equal(atomic_load(&w->overlaps), 0);
+    post(h.w, h.s, &req);
+    expect_answer(h.f, 0, "done");
+    TU_EVENTUALLY(tu_log_count(&h.w->log) == 5);
+    assert_string_equal(tu_log_str(&h.w->log), "work step:request then:inc step:reply m1");
+    assert_int_equal(atomic_load(&h.w->overlaps), 0);
 }
 
 static void test_failing_step_restarts(void **state) {
     (void)state;
-    worker *w = worker_new(AKT_REENTRANCY_DEFAULT);
-    akt_pid pid = worker_spawn(w, AKT_REENTRANCY_DEFAULT, NULL);
-    akt_future *f = ask_work(pid);
-    akt_suspension s = held(w, 1);
-    TU_OK(akt_tell(sys, pid, tu_msg("m1", NULL)));
+    held_ask h = hold_work(AKT_REENTRANCY_DEFAULT);
+    TU_OK(akt_tell(sys, h.pid, tu_msg("m1", NULL)));
     static step fail = {NULL, "fail"};
-    post(w, s, &fail);
-    expect_answer(f, AKT_EFAILED, NULL); /* the asker learns what the supervisor learns */
-    TU_EVENTUALLY(atomic_load(&w->starts) == 2);
-    TU_EVENTUALLY(tu_log_count(&w->log) == 3);
-    assert_string_equal(tu_log_str(&w->log), "work step:fail m1");
+    post(h.w, h.s, &fail);
+    expect_answer(h.f, AKT_EFAILED, NULL); /* the asker learns what the supervisor learns */
+    TU_EVENTUALLY(atomic_load(&h.w->starts) == 2);
+    TU_EVENTUALLY(tu_log_count(&h.w->log) == 3);
+    assert_string_equal(tu_log_str(&h.w->log), "work step:fail m1");
 }
 
 static void test_restart_ends_suspensions(void **state) {
@@ -309,42 +314,31 @@ static void test_restart_ends_suspensions(void **state) {
 
 static void test_stop_ends_suspensions(void **state) {
     (void)state;
-    worker *w = worker_new(AKT_REENTRANCY_DEFAULT);
-    akt_pid pid = worker_spawn(w, AKT_REENTRANCY_DEFAULT, NULL);
-    akt_future *f = ask_work(pid);
-    akt_suspension s = held(w, 1);
+    held_ask h = hold_work(AKT_REENTRANCY_DEFAULT);
     static step late = {NULL, "reply"};
-    TU_OK(akt_stop(sys, pid)); /* now: a graceful stop would wait for the held message */
-    expect_answer(f, AKT_ESTOPPED, NULL);
-    tu_wait_dead(sys, pid);
-    post(w, s, &late); /* a stale pid: dropped, not run */
-    TU_EVENTUALLY(atomic_load(&w->drops) == 1);
-    assert_string_equal(tu_log_str(&w->log), "work");
+    TU_OK(akt_stop(sys, h.pid)); /* now: a graceful stop would wait for the held message */
+    expect_answer(h.f, AKT_ESTOPPED, NULL);
+    tu_wait_dead(sys, h.pid);
+    post(h.w, h.s, &late); /* a stale pid: dropped, not run */
+    TU_EVENTUALLY(atomic_load(&h.w->drops) == 1);
+    assert_string_equal(tu_log_str(&h.w->log), "work");
 }
 
 /* A graceful stop is a user message: it waits behind the held message until its timeout
  * stops the actor; a step posted after the message finished lets it through at once. */
 static void test_graceful_stop_waits_for_the_held_message(void **state) {
     (void)state;
-    worker *w = worker_new(AKT_REENTRANCY_DEFAULT);
-    akt_pid pid = worker_spawn(w, AKT_REENTRANCY_DEFAULT, NULL);
-    akt_future *f = ask_work(pid);
-    (void)held(w, 1);
+    held_ask h = hold_work(AKT_REENTRANCY_DEFAULT);
     akt_future *stop = NULL;
-    TU_OK(akt_stop_graceful(sys, pid, TU_MS(50), &stop));
+    TU_OK(akt_stop_graceful(sys, h.pid, TU_MS(50), &stop));
     TU_RC(AKT_ETIMEDOUT, akt_future_wait(stop, TU_SEC(10), NULL));
     akt_future_release(stop);
-    expect_answer(f, AKT_ESTOPPED, NULL);
-    tu_wait_dead(sys, pid);
+    expect_answer(h.f, AKT_ESTOPPED, NULL);
+    tu_wait_dead(sys, h.pid);
 
-    w = worker_new(AKT_REENTRANCY_DEFAULT);
-    pid = worker_spawn(w, AKT_REENTRANCY_DEFAULT, NULL);
-    f = ask_work(pid);
-    akt_suspension s = held(w, 1);
-    TU_OK(akt_stop_graceful(sys, pid, TU_SEC(10), &stop));
-    static step st = {NULL, "reply"};
-    post(w, s, &st);
-    expect_answer(f, 0, "done");
+    h = hold_work(AKT_REENTRANCY_DEFAULT);
+    TU_OK(akt_stop_graceful(sys, h.pid, TU_SEC(10), &stop));
+    reply_from_step(h.w, h.s, h.f);
     TU_OK(akt_future_wait(stop, TU_SEC(10), NULL));
     akt_future_release(stop);
 }
@@ -352,17 +346,13 @@ static void test_graceful_stop_waits_for_the_held_message(void **state) {
 /* A step queued when the system goes away drops with it. */
 static void test_shutdown_drops_steps(void **state) {
     (void)state;
-    worker *w = worker_new(AKT_REENTRANCY_DEFAULT);
-    akt_pid pid = worker_spawn(w, AKT_REENTRANCY_DEFAULT, NULL);
-    akt_future *f = ask_work(pid);
-    akt_suspension s = held(w, 1);
+    held_ask h = hold_work(AKT_REENTRANCY_DEFAULT);
     tu_system_end(sys);
     sys = NULL;
     akt_msg *r = NULL;
-    assert_int_not_equal(akt_future_wait(f, TU_SEC(10), &r), 0); /* never answered */
-    akt_future_release(f);
-    (void)s;
-    assert_string_equal(tu_log_str(&w->log), "work");
+    assert_int_not_equal(akt_future_wait(h.f, TU_SEC(10), &r), 0); /* never answered */
+    akt_future_release(h.f);
+    assert_string_equal(tu_log_str(&h.w->log), "work");
 }
 
 /* receive_batch (the bindings' path): a suspension ends the run; the rest waits. */
@@ -385,9 +375,7 @@ static void test_batch_suspension(void **state) {
     akt_suspension s = held(w, 1);
     tu_sleep_ms(20);
     assert_string_equal(tu_log_str(&w->log), "m0 work");
-    static step st = {NULL, "reply"};
-    post(w, s, &st);
-    expect_answer(f, 0, "done");
+    reply_from_step(w, s, f);
     TU_EVENTUALLY(tu_log_count(&w->log) == 4);
     assert_string_equal(tu_log_str(&w->log), "m0 work step:reply m1");
 }

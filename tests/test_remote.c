@@ -1,7 +1,7 @@
 /* Remoting: the frame decoder and the checked unpack (white-box), then two systems in one
  * process over 127.0.0.1: ordered tells, asks, unknown paths, refused handshakes, a lost
  * peer and an unreachable one. */
-#include "tu.h"
+#include "tu_remote.h"
 
 #include <akt/remote.h>
 #include <sched.h>
@@ -135,15 +135,6 @@ static akt_system *node(const char *name) {
 }
 
 /* The remote pid of actor path ("/user/x") on node b, seen from a. */
-static akt_pid remote_pid(akt_system *a, akt_system *b, const char *path) {
-    char addr[256], full[300];
-    TU_OK(akt_remote_address(b, addr, sizeof addr, NULL));
-    snprintf(full, sizeof full, "%s%s", addr, path);
-    akt_pid p;
-    TU_OK(akt_remote_lookup(a, full, &p));
-    return p;
-}
-
 static atomic_uint_fast64_t sink_next, sink_bad;
 
 /* A tell that waits (bounded) while the flow-control window is used up. */
@@ -173,8 +164,8 @@ static void test_tell_order_kept(void **state) {
     akt_system *a = node("alpha"), *b = node("beta");
     akt_behavior sb = tu_behavior(sink_receive);
     tu_spawn(b, &sb, NULL, "sink");
-    akt_pid sink = remote_pid(a, b, "/user/sink");
-    akt_pid again = remote_pid(a, b, "/user/sink");
+    akt_pid sink = tu_remote_pid(a, b, "/user/sink");
+    akt_pid again = tu_remote_pid(a, b, "/user/sink");
     assert_int_equal(sink.id, again.id); /* one proxy per address */
     char path[256];
     TU_OK(akt_pid_path(a, sink, path, sizeof path, NULL));
@@ -211,7 +202,7 @@ static void test_ask_round_trip_and_unknown_path(void **state) {
     tu_events_init(&evb);
     akt_subscription *sub;
     TU_OK(akt_subscribe(b, AKT_EVENT_DEAD_LETTER, tu_events_cb, &evb, &sub));
-    akt_pid echo = remote_pid(a, b, "/user/echo");
+    akt_pid echo = tu_remote_pid(a, b, "/user/echo");
     for (int i = 0; i < 50; i++) {
         char want[32], got[64];
         snprintf(want, sizeof want, "%d", i);
@@ -226,7 +217,7 @@ static void test_ask_round_trip_and_unknown_path(void **state) {
     }
     /* Nobody there: the ask fails fast with the receiving node's answer, and that node
      * has the dead letter. */
-    akt_pid nobody = remote_pid(a, b, "/user/nobody");
+    akt_pid nobody = tu_remote_pid(a, b, "/user/nobody");
     int64_t t0 = tu_now_ns();
     akt_future *f;
     TU_OK(akt_ask(a, nobody, tu_msg("say", "hi"), TU_SEC(30), &f));
@@ -271,7 +262,7 @@ static void test_handshake_refusals(void **state) {
     /* Another protocol version: refused, with both versions named. */
     akt__remote_test_version = 99;
     akt_system *c = node("gamma");
-    akt_pid echo = remote_pid(c, b, "/user/echo");
+    akt_pid echo = tu_remote_pid(c, b, "/user/echo");
     TU_OK(akt_ask(c, echo, tu_msg("say", "x"), TU_SEC(30), &f));
     TU_RC(AKT_EPROTO, tu_wait(f, NULL));
     TU_OK(akt_future_failure(f, &why, NULL));
@@ -300,7 +291,7 @@ static void test_peer_shutdown_fails_pending_asks(void **state) {
     akt_system *a = node("alpha"), *b = node("beta");
     akt_behavior hb = tu_behavior(hole_receive);
     tu_spawn(b, &hb, NULL, "hole");
-    akt_pid hole = remote_pid(a, b, "/user/hole");
+    akt_pid hole = tu_remote_pid(a, b, "/user/hole");
     static tu_events eva;
     tu_events_init(&eva);
     akt_subscription *sub;
@@ -341,7 +332,7 @@ static void test_shutdown_with_traffic(void **state) {
     akt_system *a = node("alpha"), *b = node("beta");
     akt_behavior sb = tu_behavior(sink_receive);
     tu_spawn(b, &sb, NULL, "sink");
-    akt_pid sink = remote_pid(a, b, "/user/sink");
+    akt_pid sink = tu_remote_pid(a, b, "/user/sink");
     for (uint64_t i = 0; i < 20000; i++) tell_paced(a, sink, tu_msg_u64("n", i));
     tu_system_end(a);
     tu_system_end(b);
@@ -481,7 +472,7 @@ static void test_sender_crosses_nodes(void **state) {
     akt_behavior rb = tu_behavior(replier_receive), pb = tu_behavior(pinger_receive);
     tu_spawn(b, &rb, b, "replier");
     akt_pid pinger = tu_spawn(a, &pb, a, "pinger");
-    akt_pid replier = remote_pid(a, b, "/user/replier");
+    akt_pid replier = tu_remote_pid(a, b, "/user/replier");
     TU_OK(akt_tell(a, pinger, tu_msg_pid("go", replier)));
     TU_EVENTUALLY(atomic_load(&pinger_got) == 2);
     char addr_a[128], addr_b[128], want[300];
@@ -584,7 +575,7 @@ static void test_heartbeat_keeps_a_live_idle_connection(void **state) {
     akt_behavior kb = tu_behavior(keeper_receive), eb = tu_behavior(echo_receive);
     tu_spawn(b, &kb, NULL, "keeper");
     tu_spawn(b, &eb, NULL, "echo");
-    akt_pid keeper = remote_pid(a, b, "/user/keeper");
+    akt_pid keeper = tu_remote_pid(a, b, "/user/keeper");
     akt_future *f;
     TU_OK(akt_ask(a, keeper, tu_msg("q", "x"), TU_SEC(60), &f));
     TU_EVENTUALLY(atomic_load(&kept_got) == 1);
@@ -598,7 +589,7 @@ static void test_heartbeat_keeps_a_live_idle_connection(void **state) {
         fail_msg("the idle ask completed: %s (%s)", akt_err_name(rc), why ? why : "");
     }
     akt_msg *reply = NULL;
-    TU_OK(tu_ask(a, remote_pid(a, b, "/user/echo"), tu_msg("say", "still"), &reply));
+    TU_OK(tu_ask(a, tu_remote_pid(a, b, "/user/echo"), tu_msg("say", "still"), &reply));
     akt_msg_release(reply);
     TU_RC(AKT_EAGAIN, akt_future_wait(f, 0, &none));
     TU_OK(akt_future_cancel(f));

@@ -1,7 +1,7 @@
 /* Message headers across remoting: a tell's and an ask's headers reach the remote actor, a
  * reply's come back, a propagator's reach the other node; the decoder holds received
  * headers to the local limits (white-box: a Tell frame packed with too many). */
-#include "tu.h"
+#include "tu_remote.h"
 
 #include <akt/remote.h>
 #include <signal.h>
@@ -23,15 +23,6 @@ static akt_system *node_opts(const char *name, const akt_system_options *base) {
     akt_system *s = tu_system_with(&o);
     TU_OK(akt_remote_start(s, NULL));
     return s;
-}
-
-static akt_pid remote_pid(akt_system *a, akt_system *b, const char *path) {
-    char addr[256], full[300];
-    TU_OK(akt_remote_address(b, addr, sizeof addr, NULL));
-    snprintf(full, sizeof full, "%s%s", addr, path);
-    akt_pid p;
-    TU_OK(akt_remote_lookup(a, full, &p));
-    return p;
 }
 
 /* "k=v;k=v" of msg's headers, in their order (a value over 16 bytes: "k#len"). */
@@ -73,7 +64,7 @@ static void test_headers_cross_both_ways(void **state) {
     akt_system *a = node_opts("alpha", NULL), *b = node_opts("beta", NULL);
     akt_behavior kb = tu_behavior(keeper_receive);
     tu_spawn(b, &kb, NULL, "keeper");
-    akt_pid k = remote_pid(a, b, "/user/keeper");
+    akt_pid k = tu_remote_pid(a, b, "/user/keeper");
 
     akt_msg *m = tu_msg("tell", "x");
     TU_OK(akt_msg_set_header(m, "tenant", "acme", 4));
@@ -129,7 +120,7 @@ static void test_propagator_headers_reach_the_other_node(void **state) {
     akt_system *a = node_opts("alpha", &o), *b = node_opts("beta", NULL);
     akt_behavior kb = tu_behavior(keeper_receive);
     tu_spawn(b, &kb, NULL, "keeper");
-    akt_pid k = remote_pid(a, b, "/user/keeper");
+    akt_pid k = tu_remote_pid(a, b, "/user/keeper");
     akt_msg *reply = NULL;
     TU_OK(tu_ask(a, k, tu_msg("ask", ""), &reply));
     const void *v;

@@ -3,7 +3,7 @@
  * mTLS; peers refused for a missing certificate, one from another CA, a wrong name; a
  * plaintext node and a TLS node that cannot talk; a malformed record stream on a raw socket. */
 #define _DEFAULT_SOURCE
-#include "tu.h"
+#include "tu_remote.h"
 
 #include <akt/remote.h>
 #include <arpa/inet.h>
@@ -71,15 +71,6 @@ static akt_system *node(const char *name, const tls_opts *t) {
     akt_system *s = tu_system(name, 2);
     TU_OK(start(s, t));
     return s;
-}
-
-static akt_pid remote_pid(akt_system *a, akt_system *b, const char *path) {
-    char addr[256], full[300];
-    TU_OK(akt_remote_address(b, addr, sizeof addr, NULL));
-    snprintf(full, sizeof full, "%s%s", addr, path);
-    akt_pid p;
-    TU_OK(akt_remote_lookup(a, full, &p));
-    return p;
 }
 
 static int echo_receive(akt_ctx *ctx, akt_msg *msg, void *st) {
@@ -151,7 +142,7 @@ static void test_tell_ask_over_tls(void **state) {
     akt_behavior eb = tu_behavior(echo_receive), sb = tu_behavior(sink_receive);
     tu_spawn(b, &eb, NULL, "echo");
     tu_spawn(b, &sb, NULL, "sink");
-    akt_pid echo = remote_pid(a, b, "/user/echo"), sink = remote_pid(a, b, "/user/sink");
+    akt_pid echo = tu_remote_pid(a, b, "/user/echo"), sink = tu_remote_pid(a, b, "/user/sink");
     for (int i = 0; i < 20; i++) {
         char say[16];
         snprintf(say, sizeof say, "%d", i);
@@ -196,7 +187,7 @@ static void test_mtls_accepted_and_client_without_cert_rejected(void **state) {
     akt_system *a = node("alpha", &NODE_MTLS), *b = node("beta", &NODE_MTLS);
     akt_behavior eb = tu_behavior(echo_receive);
     tu_spawn(b, &eb, NULL, "echo");
-    ask_echo_ok(a, remote_pid(a, b, "/user/echo"), "mutual");
+    ask_echo_ok(a, tu_remote_pid(a, b, "/user/echo"), "mutual");
     /* A client without a certificate (openssl s_client, which trusts the CA): refused. */
     char addr[256], cmd[900];
     TU_OK(akt_remote_address(b, addr, sizeof addr, NULL));
@@ -208,7 +199,7 @@ static void test_mtls_accepted_and_client_without_cert_rejected(void **state) {
     tls_failure_seen(b, "did not return a certificate");
     /* A client whose certificate comes from another CA: refused by b, and its ask fails. */
     akt_system *c = node("gamma", &(tls_opts){"rogue.pem", "rogue.key", "ca.pem", NULL, 0});
-    ask_refused(c, remote_pid(c, b, "/user/echo"), "TLS");
+    ask_refused(c, tu_remote_pid(c, b, "/user/echo"), "TLS");
     tls_failure_seen(b, "certificate rejected");
     tu_system_end(c);
     tu_system_end(a);
@@ -224,7 +215,7 @@ static void test_server_from_other_ca_rejected(void **state) {
     akt_system *b = node("beta", &(tls_opts){"rogue.pem", "rogue.key", "ca.pem", NULL, 0});
     akt_behavior eb = tu_behavior(echo_receive);
     tu_spawn(b, &eb, NULL, "echo");
-    ask_refused(a, remote_pid(a, b, "/user/echo"), "certificate rejected");
+    ask_refused(a, tu_remote_pid(a, b, "/user/echo"), "certificate rejected");
     tls_failure_seen(a, "certificate");
     tu_system_end(a);
     tu_system_end(b);
@@ -239,11 +230,11 @@ static void test_wrong_peer_name_rejected(void **state) {
     akt_system *b = node("beta", &NODE);
     akt_behavior eb = tu_behavior(echo_receive);
     tu_spawn(b, &eb, NULL, "echo");
-    ask_refused(a, remote_pid(a, b, "/user/echo"), "certificate rejected");
+    ask_refused(a, tu_remote_pid(a, b, "/user/echo"), "certificate rejected");
     tls_failure_seen(a, "mismatch");
     /* The name the certificate does carry is accepted. */
     akt_system *c = node("gamma", &(tls_opts){"node.pem", "node.key", "ca.pem", "localhost", 0});
-    ask_echo_ok(c, remote_pid(c, b, "/user/echo"), "named");
+    ask_echo_ok(c, tu_remote_pid(c, b, "/user/echo"), "named");
     tu_system_end(c);
     tu_system_end(a);
     tu_system_end(b);
@@ -258,10 +249,10 @@ static void test_plaintext_and_tls_do_not_mix(void **state) {
     tu_spawn(tls, &eb, NULL, "echo");
     tu_spawn(plain, &eb, NULL, "echo");
     /* Plaintext to a TLS node: refused there before any frame is read. */
-    ask_refused(plain, remote_pid(plain, tls, "/user/echo"), "a TLS node?");
+    ask_refused(plain, tu_remote_pid(plain, tls, "/user/echo"), "a TLS node?");
     tls_failure_seen(tls, "TLS handshake failed");
     /* TLS to a plaintext node: the client's handshake fails, clearly. */
-    ask_refused(tls, remote_pid(tls, plain, "/user/echo"), "TLS");
+    ask_refused(tls, tu_remote_pid(tls, plain, "/user/echo"), "TLS");
     tls_failure_seen(tls, "is it a TLS node?");
     tu_system_end(plain);
     tu_system_end(tls);
@@ -311,7 +302,7 @@ static void test_malformed_records_do_not_crash(void **state) {
     assert_true(n >= 3);
     /* The node still serves a good peer. */
     akt_system *a = node("alpha", &NODE_MTLS);
-    ask_echo_ok(a, remote_pid(a, b, "/user/echo"), "still here");
+    ask_echo_ok(a, tu_remote_pid(a, b, "/user/echo"), "still here");
     tu_system_end(a);
     tu_system_end(b);
     drop_certs();

@@ -3,7 +3,7 @@
  * registry's rules, then two systems in one process over 127.0.0.1 where each serializer
  * crosses, an unserializable message is refused on the sender and an undecodable one is a
  * dead letter on the receiver. */
-#include "tu.h"
+#include "tu_remote.h"
 
 #include <akt/remote.h>
 #include <pthread.h>
@@ -375,15 +375,6 @@ static akt_system *node(const char *name) {
     return s;
 }
 
-static akt_pid remote_pid(akt_system *a, akt_system *b, const char *path) {
-    char addr[256], full[300];
-    TU_OK(akt_remote_address(b, addr, sizeof addr, NULL));
-    snprintf(full, sizeof full, "%s%s", addr, path);
-    akt_pid p;
-    TU_OK(akt_remote_lookup(a, full, &p));
-    return p;
-}
-
 /* Answers every message with itself. */
 static int mirror_receive(akt_ctx *ctx, akt_msg *msg, void *st) {
     (void)st;
@@ -424,7 +415,7 @@ static void test_each_serializer_crosses(void **state) {
     akt_system *a = node("alpha"), *b = node("beta");
     akt_behavior mb = tu_behavior(mirror_receive);
     tu_spawn(b, &mb, NULL, "mirror");
-    akt_pid mirror = remote_pid(a, b, "/user/mirror");
+    akt_pid mirror = tu_remote_pid(a, b, "/user/mirror");
     static tu_events eva, evb;
     tu_events_init(&eva);
     tu_events_init(&evb);
@@ -517,7 +508,7 @@ static void test_rebinding_while_messages_cross(void **state) {
     akt_system *a = node("alpha"), *b = node("beta");
     akt_behavior mb = tu_behavior(mirror_receive);
     tu_spawn(b, &mb, NULL, "mirror");
-    akt_pid mirror = remote_pid(a, b, "/user/mirror");
+    akt_pid mirror = tu_remote_pid(a, b, "/user/mirror");
     rebinder r = {.sys = {a, b}};
     pthread_t t;
     assert_int_equal(pthread_create(&t, NULL, rebind_loop, &r), 0);

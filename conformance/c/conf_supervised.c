@@ -72,13 +72,18 @@ static void manager_post_stop(akt_ctx *ctx, void *state) {
 }
 
 static int manager_receive(akt_ctx *ctx, akt_msg *msg, void *state) {
-    (void)state;
     akt_spawn_options options;
     akt_pid child;
     char name[32];
-    if (!conf_is(msg, "conf.SpawnWorker")) return AKT_EUNHANDLED;
     CONF_OK(akt_spawn_options_init(&options));
     options.name = conf_text(msg, name, sizeof name);
+    if (conf_is(msg, "conf.SpawnManager")) {
+        options.supervisor = state; /* NULL: the default supervisor */
+        return conf_respond(
+            ctx, "conf.Done",
+            conf_rc(akt_ctx_spawn(ctx, &conf_manager_behavior, NULL, &options, &child)));
+    }
+    if (!conf_is(msg, "conf.SpawnWorker")) return AKT_EUNHANDLED;
     void *w = conf_worker_new();
     if (w == NULL) return AKT_ENOMEM;
     int rc = akt_ctx_spawn(ctx, &conf_worker_behavior, w, &options, &child);

@@ -1,6 +1,7 @@
 /* The actors of the supervision cases (supervision_all_for_one, retry_window, backoff,
- * error_rules): a worker, a manager that spawns workers, an observer that logs the end of
- * the actors it watches. Each case brings only its supervisor (conf_supervised.c). */
+ * error_rules, supervision, suspend_reinstate): a worker, a manager that spawns workers, an
+ * observer that logs the end of the actors it watches. Each case brings only its supervisor
+ * (conf_supervised.c). */
 #ifndef AKT_CONF_SUPERVISED_H
 #define AKT_CONF_SUPERVISED_H
 #include "conf.h"
@@ -13,7 +14,9 @@ extern const akt_behavior conf_worker_behavior;
 void *conf_worker_new(void);
 
 /* conf.SpawnWorker "<name>" spawns a worker child named so and answers conf.Done "<rc>";
- * logs pre_start and post_stop. No state. */
+ * conf.SpawnManager "<name>" spawns a manager child (no state) named so whose children the
+ * state supervises (supervision's judge); logs pre_start and post_stop.
+ * State: NULL, or a const akt_supervisor * for the children of the managers it spawns. */
 extern const akt_behavior conf_manager_behavior;
 
 /* conf.Watch "<path>" watches the actor at path (answers conf.Done "<rc>"); its Terminated

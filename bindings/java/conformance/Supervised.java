@@ -4,7 +4,7 @@ import java.util.List;
 
 /**
  * The actors of the supervision cases (supervision_all_for_one, retry_window, backoff,
- * error_rules): a worker, a manager that spawns workers, an observer that logs the end of the
+ * error_rules, supervision, suspend_reinstate): a worker, a manager that spawns workers, an observer that logs the end of the
  * actors it watches. Each case brings only its supervisor (C: conformance/c/conf_supervised.c).
  */
 public final class Supervised {
@@ -65,8 +65,22 @@ public final class Supervised {
         }
     }
 
-    /** conf.SpawnWorker "<name>" spawns a Worker child named so. */
+    /**
+     * conf.SpawnWorker "<name>" spawns a Worker child named so; conf.SpawnManager "<name>" spawns
+     * a Manager child named so whose children the child supervisor supervises.
+     */
     public static final class Manager implements Actor {
+        private final SupervisorStrategy childSupervisor;
+
+        public Manager() {
+            this(null);
+        }
+
+        /** childSupervisor: for the children of the managers it spawns (null: the default). */
+        public Manager(SupervisorStrategy childSupervisor) {
+            this.childSupervisor = childSupervisor;
+        }
+
         @Override
         public void preStart(Context ctx) {
             Conf.log("pre_start", Conf.selfPath(ctx));
@@ -81,6 +95,10 @@ public final class Supervised {
         public void receive(Context ctx, Object msg) {
             if (Conf.is(msg, "conf.SpawnWorker")) {
                 Conf.respond(ctx, "conf.Done", Conf.rc(() -> ctx.spawn(Conf.text(msg), new Worker())));
+            } else if (Conf.is(msg, "conf.SpawnManager")) {
+                Props props = childSupervisor == null ? Props.of(new Manager())
+                        : Props.of(new Manager()).withSupervisor(childSupervisor);
+                Conf.respond(ctx, "conf.Done", Conf.rc(() -> ctx.spawn(Conf.text(msg), props)));
             } else {
                 ctx.unhandled();
             }

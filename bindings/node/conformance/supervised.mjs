@@ -1,5 +1,5 @@
 // The actors of the supervision cases (supervision_all_for_one, retry_window, backoff,
-// error_rules): a worker, a manager that spawns workers, an observer that logs the end of
+// error_rules, supervision, suspend_reinstate): a worker, a manager that spawns workers, an observer that logs the end of
 // the actors it watches. Each case brings only its supervisor (C: conformance/c/conf_supervised.c).
 import { Actor, Terminated } from 'akt';
 import * as conf from './conf.mjs';
@@ -40,8 +40,17 @@ export class Worker extends Actor {
   }
 }
 
-/** conf.SpawnWorker "<name>" spawns a Worker child named so. */
+/**
+ * conf.SpawnWorker "<name>" spawns a Worker child named so; conf.SpawnManager "<name>" spawns
+ * a Manager child named so whose children `childSupervisor` supervises (spawn an instance,
+ * `new Manager({ decide })`, to give one).
+ */
 export class Manager extends Actor {
+  constructor(childSupervisor) {
+    super();
+    this.childSupervisor = childSupervisor;
+  }
+
   preStart(ctx) {
     conf.log('pre_start', conf.selfPath(ctx));
   }
@@ -51,13 +60,17 @@ export class Manager extends Actor {
   }
 
   receive(ctx, msg) {
-    if (!conf.is(msg, 'conf.SpawnWorker')) {
+    let spawn;
+    if (conf.is(msg, 'conf.SpawnWorker')) spawn = () => ctx.spawn(Worker, { name: msg.text });
+    else if (conf.is(msg, 'conf.SpawnManager'))
+      spawn = () => ctx.spawn(Manager, { name: msg.text, supervisor: this.childSupervisor });
+    else {
       ctx.unhandled();
       return;
     }
     let result = 'ok';
     try {
-      ctx.spawn(Worker, { name: msg.text });
+      spawn();
     } catch (e) {
       result = conf.rc(e);
     }

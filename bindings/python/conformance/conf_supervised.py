@@ -1,5 +1,5 @@
 """The actors of the supervision cases (supervision_all_for_one, retry_window, backoff,
-error_rules): a worker, a manager that spawns workers, an observer that logs the end of the
+error_rules, supervision, suspend_reinstate): a worker, a manager that spawns workers, an observer that logs the end of the
 actors it watches. Each case brings only its supervisor (C: conformance/c/conf_supervised.c)."""
 
 import akt
@@ -48,7 +48,11 @@ class Worker(akt.Actor):
 
 
 class Manager(akt.Actor):
-    """conf.SpawnWorker "<name>" spawns a Worker child named so."""
+    """conf.SpawnWorker "<name>" spawns a Worker child named so; conf.SpawnManager "<name>"
+    spawns a Manager child named so whose children child_supervisor supervises."""
+
+    def __init__(self, child_supervisor: akt.Supervisor | None = None) -> None:
+        self.child_supervisor = child_supervisor
 
     def pre_start(self, ctx):
         conf.log("pre_start", conf.path(ctx.self))
@@ -59,6 +63,9 @@ class Manager(akt.Actor):
     def receive(self, ctx, msg):
         if conf.is_(msg, "conf.SpawnWorker"):
             conf.respond(ctx, "conf.Done", conf.rc_of(lambda: ctx.spawn(msg.text, Worker)))
+        elif conf.is_(msg, "conf.SpawnManager"):
+            conf.respond(ctx, "conf.Done", conf.rc_of(lambda: ctx.spawn(
+                msg.text, Manager(), supervisor=self.child_supervisor)))
         else:
             ctx.unhandled()
 

@@ -42,15 +42,21 @@ static int failed(pystage *ps) {
     return AKT_EFAILED;
 }
 
+/* fn(value of in), a new reference; NULL with the exception pending. GIL held. */
+static PyObject *call_on(pystage *ps, akt_msg *in) {
+    PyObject *v = akt_py_msg_value(ps->sys, in);
+    PyObject *r = v ? PyObject_CallOneArg(ps->fn, v) : NULL;
+    Py_XDECREF(v);
+    return r;
+}
+
 static int py_map(akt_msg *in, akt_msg **out, void *data) {
     pystage *ps = data;
     int e = akt_py_enter();
     if (e < 0) return AKT_ECLOSED;
     int rc = 0;
-    PyObject *v = akt_py_msg_value(ps->sys, in);
-    PyObject *r = v ? PyObject_CallOneArg(ps->fn, v) : NULL;
+    PyObject *r = call_on(ps, in);
     if (!r || akt_py_msg_new(ps->sys, r, NULL, out)) rc = failed(ps);
-    Py_XDECREF(v);
     Py_XDECREF(r);
     akt_py_leave(e);
     return rc;
@@ -61,14 +67,12 @@ static int py_filter(akt_msg *in, int *keep, void *data) {
     int e = akt_py_enter();
     if (e < 0) return AKT_ECLOSED;
     int rc = 0;
-    PyObject *v = akt_py_msg_value(ps->sys, in);
-    PyObject *r = v ? PyObject_CallOneArg(ps->fn, v) : NULL;
+    PyObject *r = call_on(ps, in);
     int t = r ? PyObject_IsTrue(r) : -1;
     if (t < 0)
         rc = failed(ps);
     else
         *keep = t;
-    Py_XDECREF(v);
     Py_XDECREF(r);
     akt_py_leave(e);
     return rc;
@@ -79,8 +83,7 @@ static int py_flat_map(akt_msg *in, akt_stream_emit_fn emit, void *ectx, void *d
     int e = akt_py_enter();
     if (e < 0) return AKT_ECLOSED;
     int rc = 0;
-    PyObject *v = akt_py_msg_value(ps->sys, in);
-    PyObject *r = v ? PyObject_CallOneArg(ps->fn, v) : NULL;
+    PyObject *r = call_on(ps, in);
     PyObject *it = r ? PyObject_GetIter(r) : NULL;
     if (!it) {
         rc = failed(ps);
@@ -97,7 +100,6 @@ static int py_flat_map(akt_msg *in, akt_stream_emit_fn emit, void *ectx, void *d
         if (rc == 0 && PyErr_Occurred()) rc = failed(ps);
         Py_DECREF(it);
     }
-    Py_XDECREF(v);
     Py_XDECREF(r);
     akt_py_leave(e);
     return rc;
@@ -124,10 +126,8 @@ static int py_each(akt_msg *in, void *data) {
     int e = akt_py_enter();
     if (e < 0) return AKT_ECLOSED;
     int rc = 0;
-    PyObject *v = akt_py_msg_value(ps->sys, in);
-    PyObject *r = v ? PyObject_CallOneArg(ps->fn, v) : NULL;
+    PyObject *r = call_on(ps, in);
     if (!r) rc = failed(ps);
-    Py_XDECREF(v);
     Py_XDECREF(r);
     akt_py_leave(e);
     return rc;

@@ -1,7 +1,7 @@
 #define _POSIX_C_SOURCE 200809L
 /* remote_spawn: an actor of a kind registered on the peer, spawned from this node; the
  * errors of a taken name, an unknown kind and a bad name; a spawn again after a stop. */
-#include "conf.h"
+#include "conf_remote.h"
 
 #include <akt/remote.h>
 #include <stdio.h>
@@ -31,27 +31,15 @@ static int counter_activate(void *data, const char *name, const akt_behavior **b
     return 0;
 }
 
-static void start(akt_system *system) {
-    akt_remote_options options;
-    CONF_OK(akt_remote_options_init(&options));
-    options.host = "127.0.0.1";
-    options.port = 0;
-    CONF_OK(akt_remote_start(system, &options));
-}
-
 int main(void) {
     char buf[512], peer_address[256], path[512], want[512];
     akt_system *sys = conf_system_create();
-    akt_system_options options;
-    akt_system *peer = NULL;
-    CONF_OK(akt_system_options_init(&options));
-    options.name = "peer";
-    CONF_OK(akt_system_create(&options, &peer));
+    akt_system *peer = conf_node_create("peer");
     const int64_t wait = 10 * 1000 * CONF_MS;
 
     /* 1. Remoting on both nodes; the peer registers the kind. */
-    start(sys);
-    start(peer);
+    conf_remote_start(sys);
+    conf_remote_start(peer);
     CONF_OK(akt_remote_address(peer, peer_address, sizeof peer_address, NULL));
     conf_say("remote.start", "ok");
     akt_grain_kind kind;

@@ -1,6 +1,6 @@
 /* remote_tell_ask: two systems of one process over 127.0.0.1; ordered tells, an ask, an
  * unknown path, an ask after the peer shut down. */
-#include "conf.h"
+#include "conf_remote.h"
 
 #include <akt/remote.h>
 #include <stdio.h>
@@ -60,24 +60,6 @@ static const akt_behavior pinger_behavior = {.size = sizeof(akt_behavior),
 
 static const akt_behavior echo_behavior = {.size = sizeof(akt_behavior), .receive = echo_receive};
 
-static akt_system *peer_create(void) {
-    akt_system_options options;
-    akt_system *system = NULL;
-    CONF_OK(akt_system_options_init(&options));
-    options.name = "peer";
-    CONF_OK(akt_system_create(&options, &system));
-    return system;
-}
-
-/* The remoting options of both nodes: 127.0.0.1, an ephemeral port. */
-static void start(akt_system *system) {
-    akt_remote_options options;
-    CONF_OK(akt_remote_options_init(&options));
-    options.host = "127.0.0.1";
-    options.port = 0;
-    CONF_OK(akt_remote_start(system, &options));
-}
-
 static akt_pid remote(akt_system *from, const char *address, const char *path) {
     char full[512];
     akt_pid pid;
@@ -89,11 +71,11 @@ static akt_pid remote(akt_system *from, const char *address, const char *path) {
 int main(void) {
     char buf[512], peer_address[256], expected_path[512];
     akt_system *sys = conf_system_create();
-    akt_system *peer = peer_create();
+    akt_system *peer = conf_node_create("peer");
 
     /* 1. Remoting on both nodes. */
-    start(sys);
-    start(peer);
+    conf_remote_start(sys);
+    conf_remote_start(peer);
     conf_say("remote.start", "ok");
     conf_spawn(peer, &echo_behavior, NULL, "echo");
     CONF_OK(akt_remote_address(peer, peer_address, sizeof peer_address, NULL));

@@ -1,6 +1,6 @@
 /* remote_watch: a watched remote actor that is stopped, one poisoned behind tells, and one
  * whose node goes away: each sends Terminated to its watcher. */
-#include "conf.h"
+#include "conf_remote.h"
 
 #include <akt/remote.h>
 #include <stdio.h>
@@ -44,27 +44,15 @@ static const akt_behavior noter_behavior = {.size = sizeof(akt_behavior), .recei
 static const akt_behavior watcher_behavior = {.size = sizeof(akt_behavior),
                                               .receive = watcher_receive};
 
-static void start(akt_system *system) {
-    akt_remote_options options;
-    CONF_OK(akt_remote_options_init(&options));
-    options.host = "127.0.0.1";
-    options.port = 0;
-    CONF_OK(akt_remote_start(system, &options));
-}
-
 int main(void) {
     static const char *const names[] = {"target", "sink", "other"};
     char buf[512], peer_address[256], full[512];
     akt_system *sys = conf_system_create();
-    akt_system_options options;
-    akt_system *peer = NULL;
-    CONF_OK(akt_system_options_init(&options));
-    options.name = "peer";
-    CONF_OK(akt_system_create(&options, &peer));
+    akt_system *peer = conf_node_create("peer");
 
     /* 1. Remoting on both nodes; three actors on the peer. */
-    start(sys);
-    start(peer);
+    conf_remote_start(sys);
+    conf_remote_start(peer);
     CONF_OK(akt_remote_address(peer, peer_address, sizeof peer_address, NULL));
     conf_say("remote.start", "ok");
     for (int i = 0; i < 3; i++) conf_spawn(peer, &noter_behavior, NULL, names[i]);

@@ -1,6 +1,6 @@
 /* serializers: JSON, CBOR, protobuf and a custom serializer across two systems of one
  * process over 127.0.0.1, and a value that cannot cross. */
-#include "conf.h"
+#include "conf_remote.h"
 
 #include <akt/remote.h>
 #include <stdio.h>
@@ -59,14 +59,6 @@ static void serializers(akt_system *system) {
     CONF_OK(akt_serializer_bind(system, "conf.Point", "point"));
 }
 
-static void start(akt_system *system) {
-    akt_remote_options options;
-    CONF_OK(akt_remote_options_init(&options));
-    options.host = "127.0.0.1";
-    options.port = 0;
-    CONF_OK(akt_remote_start(system, &options));
-}
-
 static void release_nothing(void *object, void *data) {
     (void)object;
     (void)data;
@@ -91,17 +83,13 @@ static int ask(akt_system *system, akt_pid echo, akt_msg *msg, akt_msg **reply) 
 int main(void) {
     char buf[512], peer_address[256];
     akt_system *sys = conf_system_create();
-    akt_system_options options;
-    akt_system *peer = NULL;
-    CONF_OK(akt_system_options_init(&options));
-    options.name = "peer";
-    CONF_OK(akt_system_create(&options, &peer));
+    akt_system *peer = conf_node_create("peer");
 
     /* 1. The same serializers on both nodes, then remoting. */
     serializers(sys);
     serializers(peer);
-    start(sys);
-    start(peer);
+    conf_remote_start(sys);
+    conf_remote_start(peer);
     conf_say("remote.start", "ok");
     conf_spawn(peer, &echo_behavior, NULL, "echo");
     CONF_OK(akt_remote_address(peer, peer_address, sizeof peer_address, NULL));

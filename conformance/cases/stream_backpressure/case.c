@@ -1,7 +1,7 @@
 /* stream_backpressure: bounded in-flight elements, buffer overflow strategies, drain and
  * cancel. */
 #define _POSIX_C_SOURCE 200809L
-#include "conf.h"
+#include "conf_int64.h"
 
 #include <akt/stream.h>
 
@@ -15,25 +15,8 @@ static void sleep_ms(int ms) {
     nanosleep(&ts, NULL);
 }
 
-static akt_msg *i64(int64_t v) {
-    unsigned char b[8];
-    for (int i = 0; i < 8; i++) b[i] = (unsigned char)((uint64_t)v >> (8 * i));
-    akt_msg *m = NULL;
-    CONF_OK(akt_msg_new_bytes(AKT_TYPE_INT64, b, 8, AKT_COPY, &m));
-    return m;
-}
-
-static int64_t val(akt_msg *m) {
-    const void *p = NULL;
-    size_t n = 0;
-    CONF_OK(akt_msg_bytes(m, &p, &n));
-    uint64_t v = 0;
-    for (int i = 7; i >= 0; i--) v = v << 8 | ((const unsigned char *)p)[i];
-    return (int64_t)v;
-}
-
 static int same(akt_msg *in, akt_msg **out, void *d) {
-    *out = i64(val(in));
+    *out = conf_int64(conf_int64_of(in));
     return 0;
 }
 
@@ -53,7 +36,7 @@ static void slow_reset(slow *k) {
 
 static int slow_each(akt_msg *in, void *d) {
     slow *k = d;
-    long v = (long)val(in);
+    long v = (long)conf_int64_of(in);
     if (v != atomic_load(&k->seen)) atomic_store(&k->from_zero, 0);
     if (v <= atomic_load(&k->last)) atomic_store(&k->increasing, 0);
     atomic_store(&k->last, v);
@@ -83,7 +66,7 @@ static int sampled_each(akt_msg *in, void *d) {
 
 static atomic_long counter;
 static int count_up(void *d, akt_msg **out) {
-    *out = i64(atomic_fetch_add(&counter, 1));
+    *out = conf_int64(atomic_fetch_add(&counter, 1));
     return 0;
 }
 
@@ -167,7 +150,7 @@ int main(void) {
     for (size_t i = 0; i < n; i++) {
         akt_msg *m = NULL;
         CONF_OK(akt_stream_result_at(s, i, &m));
-        if (val(m) != (int64_t)i) kept = 0;
+        if (conf_int64_of(m) != (int64_t)i) kept = 0;
     }
     conf_say("drain.order", "%s", kept ? "kept" : "broken");
     CONF_OK(akt_stream_release(s));

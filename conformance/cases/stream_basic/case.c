@@ -1,29 +1,12 @@
 /* stream_basic: the linear DSL, sinks, fusion and per-stage metrics. */
 #define _POSIX_C_SOURCE 200809L
-#include "conf.h"
+#include "conf_int64.h"
 
 #include <akt/stream.h>
 
 #include <stdio.h>
 #include <string.h>
 #include <time.h>
-
-static akt_msg *i64(int64_t v) {
-    unsigned char b[8];
-    for (int i = 0; i < 8; i++) b[i] = (unsigned char)((uint64_t)v >> (8 * i));
-    akt_msg *m = NULL;
-    CONF_OK(akt_msg_new_bytes(AKT_TYPE_INT64, b, 8, AKT_COPY, &m));
-    return m;
-}
-
-static int64_t val(akt_msg *m) {
-    const void *p = NULL;
-    size_t n = 0;
-    CONF_OK(akt_msg_bytes(m, &p, &n));
-    uint64_t v = 0;
-    for (int i = 7; i >= 0; i--) v = v << 8 | ((const unsigned char *)p)[i];
-    return (int64_t)v;
-}
 
 static akt_msg *str(const char *s) {
     akt_msg *m = NULL;
@@ -32,28 +15,28 @@ static akt_msg *str(const char *s) {
 }
 
 static int times(akt_msg *in, akt_msg **out, void *k) {
-    *out = i64(val(in) * (int64_t)(intptr_t)k);
+    *out = conf_int64(conf_int64_of(in) * (int64_t)(intptr_t)k);
     return 0;
 }
 static int plus(akt_msg *in, akt_msg **out, void *k) {
-    *out = i64(val(in) + (int64_t)(intptr_t)k);
+    *out = conf_int64(conf_int64_of(in) + (int64_t)(intptr_t)k);
     return 0;
 }
 static int not_div3(akt_msg *in, int *keep, void *d) {
-    *keep = val(in) % 3 != 0;
+    *keep = conf_int64_of(in) % 3 != 0;
     return 0;
 }
 static int even(akt_msg *in, int *keep, void *d) {
-    *keep = val(in) % 2 == 0;
+    *keep = conf_int64_of(in) % 2 == 0;
     return 0;
 }
 static int sum(akt_msg *acc, akt_msg *in, akt_msg **out, void *d) {
-    *out = i64(val(acc) + val(in));
+    *out = conf_int64(conf_int64_of(acc) + conf_int64_of(in));
     return 0;
 }
 static int and_tenfold(akt_msg *in, akt_stream_emit_fn emit, void *ectx, void *d) {
-    int rc = emit(ectx, i64(val(in)));
-    return rc ? rc : emit(ectx, i64(val(in) * 10));
+    int rc = emit(ectx, conf_int64(conf_int64_of(in)));
+    return rc ? rc : emit(ectx, conf_int64(conf_int64_of(in) * 10));
 }
 static int bang(akt_msg *in, akt_msg **out, void *d) {
     char buf[64];
@@ -89,7 +72,7 @@ static void print_results(const char *step, akt_stream *s) {
                              ? snprintf(line + used, sizeof line - used, "%s%.*s", i ? " " : "",
                                         (int)len, (const char *)p)
                              : snprintf(line + used, sizeof line - used, "%s%lld", i ? " " : "",
-                                        (long long)val(m)));
+                                        (long long)conf_int64_of(m)));
     }
     conf_say(step, "%s", n ? line : "-");
 }
@@ -125,7 +108,7 @@ int main(void) {
     CONF_OK(akt_stream_release(s));
 
     /* 3. fold */
-    akt_msg *zero = i64(0);
+    akt_msg *zero = conf_int64(0);
     g = graph();
     CONF_OK(akt_stream_source_range(g, 1, 101, 1));
     CONF_OK(akt_stream_sink_fold(g, zero, sum, NULL));
@@ -145,7 +128,7 @@ int main(void) {
     /* 5. dedup */
     int64_t dv[] = {1, 1, 2, 3, 3, 3, 1};
     akt_msg *values[7];
-    for (int i = 0; i < 7; i++) values[i] = i64(dv[i]);
+    for (int i = 0; i < 7; i++) values[i] = conf_int64(dv[i]);
     g = graph();
     CONF_OK(akt_stream_source_values(g, values, 7));
     for (int i = 0; i < 7; i++) CONF_OK(akt_msg_release(values[i]));
@@ -206,7 +189,8 @@ int main(void) {
         size_t actors = 0;
         CONF_OK(akt_stream_result_at(s, 0, &r));
         CONF_OK(akt_stream_actor_count(s, &actors));
-        conf_say(fusion ? "fusion.on" : "fusion.off", "%lld actors %zu", (long long)val(r), actors);
+        conf_say(fusion ? "fusion.on" : "fusion.off", "%lld actors %zu",
+                 (long long)conf_int64_of(r), actors);
         CONF_OK(akt_stream_release(s));
     }
 

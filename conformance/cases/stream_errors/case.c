@@ -1,59 +1,42 @@
 /* stream_errors: failing stages, resume and retry. */
-#include "conf.h"
+#include "conf_int64.h"
 
 #include <akt/stream.h>
 
 #include <stdio.h>
 #include <string.h>
 
-static akt_msg *i64(int64_t v) {
-    unsigned char b[8];
-    for (int i = 0; i < 8; i++) b[i] = (unsigned char)((uint64_t)v >> (8 * i));
-    akt_msg *m = NULL;
-    CONF_OK(akt_msg_new_bytes(AKT_TYPE_INT64, b, 8, AKT_COPY, &m));
-    return m;
-}
-
-static int64_t val(akt_msg *m) {
-    const void *p = NULL;
-    size_t n = 0;
-    CONF_OK(akt_msg_bytes(m, &p, &n));
-    uint64_t v = 0;
-    for (int i = 7; i >= 0; i--) v = v << 8 | ((const unsigned char *)p)[i];
-    return (int64_t)v;
-}
-
 static int fail_on_5(akt_msg *in, akt_msg **out, void *d) {
-    if (val(in) == 5) return AKT_EFAILED;
-    *out = i64(val(in));
+    if (conf_int64_of(in) == 5) return AKT_EFAILED;
+    *out = conf_int64(conf_int64_of(in));
     return 0;
 }
 static int fail_on_odd(akt_msg *in, akt_msg **out, void *d) {
-    if (val(in) % 2) return AKT_EFAILED;
-    *out = i64(val(in));
+    if (conf_int64_of(in) % 2) return AKT_EFAILED;
+    *out = conf_int64(conf_int64_of(in));
     return 0;
 }
 static int flaky(akt_msg *in, akt_msg **out, void *d) {
     long *calls = d;
     if ((*calls)++ % 3 != 0) return AKT_EFAILED;
-    *out = i64(val(in));
+    *out = conf_int64(conf_int64_of(in));
     return 0;
 }
 static int fail_on_3(akt_msg *in, int *keep, void *d) {
-    if (val(in) == 3) return AKT_EFAILED;
+    if (conf_int64_of(in) == 3) return AKT_EFAILED;
     *keep = 1;
     return 0;
 }
 static int sum_to_10(akt_msg *acc, akt_msg *in, akt_msg **out, void *d) {
-    if (val(acc) > 10) return AKT_EFAILED;
-    *out = i64(val(acc) + val(in));
+    if (conf_int64_of(acc) > 10) return AKT_EFAILED;
+    *out = conf_int64(conf_int64_of(acc) + conf_int64_of(in));
     return 0;
 }
 static int counting(void *d, akt_msg **out) {
     long *n = d;
     long v = (*n)++;
     if (v == 3) return AKT_EFAILED;
-    *out = v <= 5 ? i64(v) : NULL;
+    *out = v <= 5 ? conf_int64(v) : NULL;
     return 0;
 }
 
@@ -79,7 +62,7 @@ static void print_results(const char *step, akt_stream *s) {
         akt_msg *m = NULL;
         CONF_OK(akt_stream_result_at(s, i, &m));
         used += (size_t)snprintf(line + used, sizeof line - used, "%s%lld", i ? " " : "",
-                                 (long long)val(m));
+                                 (long long)conf_int64_of(m));
     }
     conf_say(step, "%s", n ? line : "-");
 }
@@ -158,7 +141,7 @@ int main(void) {
 
     /* 6. fold */
     g = range_graph(1, 11);
-    akt_msg *zero = i64(0);
+    akt_msg *zero = conf_int64(0);
     CONF_OK(akt_stream_sink_fold(g, zero, sum_to_10, NULL));
     CONF_OK(akt_msg_release(zero));
     s = run(sys, g, &rc);

@@ -1,41 +1,8 @@
 // supervision: restart (the default) keeps the mailbox, resume keeps the state, stop,
 // escalate to the grandparent.
 import dev.akt.*;
-import java.util.ArrayList;
-import java.util.List;
 
 public class Case {
-    /** worker: counts conf.Incr; conf.Fail "<reason>" fails with that reason. */
-    static final class Worker implements Actor {
-        long n;
-
-        @Override
-        public void preStart(Context ctx) {
-            n = 0; // a restart starts from a fresh count
-            Conf.log("pre_start", Conf.selfPath(ctx));
-        }
-
-        @Override
-        public void postStop(Context ctx) {
-            Conf.log("post_stop", Conf.selfPath(ctx) + " n=" + n);
-        }
-
-        @Override
-        public void receive(Context ctx, Object msg) {
-            if (Conf.is(msg, "conf.Incr")) {
-                n++;
-            } else if (Conf.is(msg, "conf.Get")) {
-                Conf.respond(ctx, "conf.Count", Long.toString(n));
-            } else if (Conf.is(msg, "conf.Fail")) {
-                String text = Conf.text(msg);
-                Conf.log("fail", Conf.selfPath(ctx) + " " + text);
-                throw new RuntimeException(text); // the message is the failure's reason
-            } else {
-                ctx.unhandled();
-            }
-        }
-    }
-
     static final String[] DIRECTIVE_NAMES = {"restart", "resume", "stop", "escalate"};
 
     static String name(Directive d) {
@@ -59,57 +26,6 @@ public class Case {
         return Directive.STOP;
     });
 
-    /** manager: spawns workers, or a judge (a manager whose children the judge decides). */
-    static final class Manager implements Actor {
-        @Override
-        public void preStart(Context ctx) {
-            Conf.log("pre_start", Conf.selfPath(ctx));
-        }
-
-        @Override
-        public void postStop(Context ctx) {
-            Conf.log("post_stop", Conf.selfPath(ctx));
-        }
-
-        @Override
-        public void receive(Context ctx, Object msg) {
-            if (Conf.is(msg, "conf.SpawnWorker")) {
-                Conf.respond(ctx, "conf.Done", Conf.rc(() -> ctx.spawn(Conf.text(msg), new Worker())));
-            } else if (Conf.is(msg, "conf.SpawnJudge")) {
-                Conf.respond(ctx, "conf.Done", Conf.rc(() ->
-                        ctx.spawn(Conf.text(msg), Props.of(new Manager()).withSupervisor(JUDGE))));
-            } else {
-                ctx.unhandled();
-            }
-        }
-    }
-
-    /** observer: watches actors by path so that main can wait for their end. */
-    static final class Observer implements Actor {
-        final List<Pid> pids = new ArrayList<>();
-        final List<String> paths = new ArrayList<>();
-
-        @Override
-        public void receive(Context ctx, Object msg) {
-            if (Conf.is(msg, "conf.Watch")) {
-                Conf.respond(ctx, "conf.Done", Conf.rc(() -> {
-                    Pid pid = ctx.system().lookup(Conf.text(msg));
-                    pids.add(pid);
-                    paths.add(Conf.path(pid));
-                    ctx.watch(pid);
-                }));
-            } else if (msg instanceof Terminated t) {
-                for (int i = 0; i < pids.size(); i++) {
-                    if (pids.get(i).equals(t.pid())) {
-                        Conf.log("terminated", paths.get(i));
-                    }
-                }
-            } else {
-                ctx.unhandled();
-            }
-        }
-    }
-
     static void askStep(Pid pid, String step, String type, String text) {
         Conf.say(step, Conf.askStr(pid, type, text));
     }
@@ -124,7 +40,7 @@ public class Case {
         ActorSystem sys = Conf.system();
 
         // 1. Restart, the default directive: fresh state, and the mailbox is kept.
-        Pid boss = sys.spawn("boss", new Manager());
+        Pid boss = sys.spawn("boss", new Supervised.Manager());
         askStep(boss, "spawn.w1", "conf.SpawnWorker", "w1");
         Pid w1 = sys.lookup("boss/w1");
         tellN(w1, "conf.Incr", "", 3);
@@ -134,8 +50,8 @@ public class Case {
         Conf.flush();
 
         // 2. Resume: the state survives the failure.
-        Pid court = sys.spawn("court", Props.of(new Manager()).withSupervisor(COURT));
-        askStep(court, "spawn.judge", "conf.SpawnJudge", "judge");
+        Pid court = sys.spawn("court", Props.of(new Supervised.Manager(JUDGE)).withSupervisor(COURT));
+        askStep(court, "spawn.judge", "conf.SpawnManager", "judge");
         Pid judge = sys.lookup("court/judge");
         askStep(judge, "spawn.w2", "conf.SpawnWorker", "w2");
         Pid w2 = sys.lookup("court/judge/w2");
@@ -148,7 +64,7 @@ public class Case {
         Conf.flush();
 
         // 3. Stop: the failing child stops.
-        Pid observer = sys.spawn("observer", new Observer());
+        Pid observer = sys.spawn("observer", new Supervised.Observer());
         askStep(judge, "spawn.w3", "conf.SpawnWorker", "w3");
         Pid w3 = sys.lookup("court/judge/w3");
         tellN(w3, "conf.Incr", "", 1);

@@ -1,55 +1,8 @@
 /* supervision: restart (the default) keeps the mailbox, resume keeps the state, stop,
  * escalate to the grandparent. */
-#include "conf.h"
+#include "conf_supervised.h"
 
-#include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
-
-/* ---- worker: counts conf.Incr; conf.Fail "<reason>" fails with that reason. */
-
-typedef struct worker {
-    long n;
-} worker;
-
-static int worker_pre_start(akt_ctx *ctx, void *state) {
-    char path[256];
-    ((worker *)state)->n = 0; /* a restart starts from a fresh count */
-    conf_log("pre_start", "%s", conf_self_path(ctx, path, sizeof path));
-    return 0;
-}
-
-static void worker_post_stop(akt_ctx *ctx, void *state) {
-    char path[256];
-    conf_log("post_stop", "%s n=%ld", conf_self_path(ctx, path, sizeof path), ((worker *)state)->n);
-}
-
-static int worker_receive(akt_ctx *ctx, akt_msg *msg, void *state) {
-    worker *w = state;
-    char path[256], text[64];
-    if (conf_is(msg, "conf.Incr")) {
-        w->n++;
-        return 0;
-    }
-    if (conf_is(msg, "conf.Get")) {
-        snprintf(text, sizeof text, "%ld", w->n);
-        return conf_respond(ctx, "conf.Count", text);
-    }
-    if (conf_is(msg, "conf.Fail")) {
-        conf_text(msg, text, sizeof text);
-        conf_log("fail", "%s %s", conf_self_path(ctx, path, sizeof path), text);
-        return akt_ctx_fail(ctx, text);
-    }
-    return AKT_EUNHANDLED;
-}
-
-static const akt_behavior worker_behavior = {
-    .size = sizeof(akt_behavior),
-    .receive = worker_receive,
-    .pre_start = worker_pre_start,
-    .post_stop = worker_post_stop,
-    .free_state = free,
-};
 
 /* ---- deciders: the judge picks the directive named in the reason; the court stops. */
 
@@ -92,84 +45,6 @@ static const akt_supervisor court_supervisor = {
     .decide_data = "court",
 };
 
-/* ---- manager: spawns workers, or a judge (a manager whose children the judge decides). */
-
-static int manager_pre_start(akt_ctx *ctx, void *state) {
-    char path[256];
-    conf_log("pre_start", "%s", conf_self_path(ctx, path, sizeof path));
-    return 0;
-}
-
-static void manager_post_stop(akt_ctx *ctx, void *state) {
-    char path[256];
-    conf_log("post_stop", "%s", conf_self_path(ctx, path, sizeof path));
-}
-
-static int manager_receive(akt_ctx *ctx, akt_msg *msg, void *state);
-
-static const akt_behavior manager_behavior = {
-    .size = sizeof(akt_behavior),
-    .receive = manager_receive,
-    .pre_start = manager_pre_start,
-    .post_stop = manager_post_stop,
-};
-
-static int manager_receive(akt_ctx *ctx, akt_msg *msg, void *state) {
-    akt_spawn_options options;
-    akt_pid child;
-    char name[32];
-    CONF_OK(akt_spawn_options_init(&options));
-    options.name = conf_text(msg, name, sizeof name);
-    if (conf_is(msg, "conf.SpawnWorker")) {
-        worker *w = calloc(1, sizeof *w);
-        if (w == NULL) return AKT_ENOMEM;
-        int rc = akt_ctx_spawn(ctx, &worker_behavior, w, &options, &child);
-        if (rc != 0) free(w); /* not taken on failure */
-        return conf_respond(ctx, "conf.Done", conf_rc(rc));
-    }
-    if (conf_is(msg, "conf.SpawnJudge")) {
-        options.supervisor = &judge_supervisor;
-        return conf_respond(ctx, "conf.Done",
-                            conf_rc(akt_ctx_spawn(ctx, &manager_behavior, NULL, &options, &child)));
-    }
-    return AKT_EUNHANDLED;
-}
-
-/* ---- observer: watches actors by path so that main can wait for their end. */
-
-typedef struct observer {
-    akt_pid pids[4];
-    char paths[4][128];
-    int count;
-} observer;
-
-static int observer_receive(akt_ctx *ctx, akt_msg *msg, void *state) {
-    observer *o = state;
-    akt_system *sys = NULL;
-    akt_pid pid;
-    char path[128];
-    CONF_OK(akt_ctx_system(ctx, &sys));
-    if (conf_is(msg, "conf.Watch") && o->count < 4) {
-        int rc = akt_lookup(sys, conf_text(msg, path, sizeof path), &pid);
-        if (rc == 0) {
-            o->pids[o->count] = pid;
-            conf_path(sys, pid, o->paths[o->count++], sizeof o->paths[0]);
-            rc = akt_ctx_watch(ctx, pid);
-        }
-        return conf_respond(ctx, "conf.Done", conf_rc(rc));
-    }
-    if (conf_is(msg, AKT_TYPE_TERMINATED)) {
-        CONF_OK(akt_msg_pid(msg, &pid));
-        for (int i = 0; i < o->count; i++)
-            if (o->pids[i].id == pid.id) conf_log("terminated", "%s", o->paths[i]);
-        return 0;
-    }
-    return AKT_EUNHANDLED;
-}
-
-static const akt_behavior observer_behavior = {.size = sizeof(akt_behavior),
-                                               .receive = observer_receive};
-
 /* ---- main */
 
 static void ask_step(akt_system *sys, akt_pid pid, const char *step, const char *type,
@@ -183,11 +58,11 @@ static void tell_n(akt_system *sys, akt_pid pid, const char *type, const char *t
 }
 
 int main(void) {
-    static observer observer_state;
+    static conf_observer observer_state;
     akt_system *sys = conf_system_create();
 
     /* 1. Restart, the default directive: fresh state, and the mailbox is kept. */
-    akt_pid boss = conf_spawn(sys, &manager_behavior, NULL, "boss");
+    akt_pid boss = conf_spawn(sys, &conf_manager_behavior, NULL, "boss");
     ask_step(sys, boss, "spawn.w1", "conf.SpawnWorker", "w1");
     akt_pid w1 = conf_lookup(sys, "boss/w1");
     tell_n(sys, w1, "conf.Incr", "", 3);
@@ -202,8 +77,9 @@ int main(void) {
     CONF_OK(akt_spawn_options_init(&options));
     options.name = "court";
     options.supervisor = &court_supervisor;
-    CONF_OK(akt_spawn(sys, &manager_behavior, NULL, &options, &court));
-    ask_step(sys, court, "spawn.judge", "conf.SpawnJudge", "judge");
+    /* the court's state: the judge it spawns supervises its children so (never written) */
+    CONF_OK(akt_spawn(sys, &conf_manager_behavior, (void *)&judge_supervisor, &options, &court));
+    ask_step(sys, court, "spawn.judge", "conf.SpawnManager", "judge");
     akt_pid judge = conf_lookup(sys, "court/judge");
     ask_step(sys, judge, "spawn.w2", "conf.SpawnWorker", "w2");
     akt_pid w2 = conf_lookup(sys, "court/judge/w2");
@@ -216,7 +92,7 @@ int main(void) {
     conf_flush();
 
     /* 3. Stop: the failing child stops. */
-    akt_pid observer_pid = conf_spawn(sys, &observer_behavior, &observer_state, "observer");
+    akt_pid observer_pid = conf_spawn(sys, &conf_observer_behavior, &observer_state, "observer");
     ask_step(sys, judge, "spawn.w3", "conf.SpawnWorker", "w3");
     akt_pid w3 = conf_lookup(sys, "court/judge/w3");
     tell_n(sys, w3, "conf.Incr", "", 1);

@@ -1,30 +1,6 @@
 // supervision: restart (default), resume, stop and escalate, chosen by deciders.
-import { Actor, Terminated } from 'akt';
 import * as conf from 'akt/conformance';
-
-class Worker extends Actor {
-  preStart(ctx) {
-    this.n = 0;
-    conf.log('pre_start', conf.selfPath(ctx));
-  }
-
-  postStop(ctx) {
-    conf.log('post_stop', `${conf.selfPath(ctx)} n=${this.n}`);
-  }
-
-  receive(ctx, msg) {
-    if (conf.is(msg, 'conf.Incr')) {
-      this.n += 1;
-    } else if (conf.is(msg, 'conf.Get')) {
-      ctx.respond(conf.msg('conf.Count', String(this.n)));
-    } else if (conf.is(msg, 'conf.Fail')) {
-      conf.log('fail', `${conf.selfPath(ctx)} ${msg.text}`);
-      throw new Error(msg.text);
-    } else {
-      ctx.unhandled();
-    }
-  }
-}
+import { Manager, Observer } from 'akt/conformance/supervised';
 
 // judge: the directive named in the failure's reason, else restart.
 function judge({ code, reason }) {
@@ -37,57 +13,6 @@ function judge({ code, reason }) {
 function court({ code }) {
   conf.log('decide', `court ${code} -> stop`);
   return 'stop';
-}
-
-class Manager extends Actor {
-  preStart(ctx) {
-    conf.log('pre_start', conf.selfPath(ctx));
-  }
-
-  postStop(ctx) {
-    conf.log('post_stop', conf.selfPath(ctx));
-  }
-
-  receive(ctx, msg) {
-    let spawn;
-    if (conf.is(msg, 'conf.SpawnWorker')) spawn = () => ctx.spawn(Worker, { name: msg.text });
-    else if (conf.is(msg, 'conf.SpawnJudge'))
-      spawn = () => ctx.spawn(Manager, { name: msg.text, supervisor: { decide: judge } });
-    else {
-      ctx.unhandled();
-      return;
-    }
-    let result = 'ok';
-    try {
-      spawn();
-    } catch (e) {
-      result = conf.rc(e);
-    }
-    ctx.respond(conf.msg('conf.Done', result));
-  }
-}
-
-class Observer extends Actor {
-  preStart() {
-    this.watched = [];
-  }
-
-  receive(ctx, msg) {
-    if (msg instanceof Terminated) {
-      for (const { pid, path } of this.watched) if (pid.equals(msg.pid)) conf.log('terminated', path);
-    } else if (conf.is(msg, 'conf.Watch')) {
-      const pid = ctx.system.lookup(msg.text);
-      if (!pid) {
-        ctx.respond(conf.msg('conf.Done', 'AKT_ENOTFOUND'));
-        return;
-      }
-      this.watched.push({ pid, path: conf.path(pid) });
-      ctx.watch(pid);
-      ctx.respond(conf.msg('conf.Done', 'ok'));
-    } else {
-      ctx.unhandled();
-    }
-  }
 }
 
 const tell = (pid, type, text = '') => pid.tell(conf.msg(type, text));
@@ -106,8 +31,8 @@ await ask('count.w1', w1, 'conf.Get');
 conf.flush();
 
 // 2. Resume: the state is kept.
-const courtPid = system.spawn(Manager, { name: 'court', supervisor: { decide: court } });
-await ask('spawn.judge', courtPid, 'conf.SpawnJudge', 'judge');
+const courtPid = system.spawn(new Manager({ decide: judge }), { name: 'court', supervisor: { decide: court } });
+await ask('spawn.judge', courtPid, 'conf.SpawnManager', 'judge');
 const judgePid = conf.lookup(system, 'court/judge');
 await ask('spawn.w2', judgePid, 'conf.SpawnWorker', 'w2');
 const w2 = conf.lookup(system, 'court/judge/w2');

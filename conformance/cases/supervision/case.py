@@ -6,30 +6,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[3] / "bindings" / "pytho
 
 import akt  # noqa: E402
 import conf  # noqa: E402
-
-
-class Failure(Exception):
-    """What a worker raises; its message is the failure's reason."""
-
-
-class Worker(akt.Actor):
-    def pre_start(self, ctx):
-        self.n = 0
-        conf.log("pre_start", conf.path(ctx.self))
-
-    def post_stop(self, ctx):
-        conf.log("post_stop", f"{conf.path(ctx.self)} n={self.n}")
-
-    def receive(self, ctx, msg):
-        if conf.is_(msg, "conf.Incr"):
-            self.n += 1
-        elif conf.is_(msg, "conf.Get"):
-            conf.respond(ctx, "conf.Count", str(self.n))
-        elif conf.is_(msg, "conf.Fail"):
-            conf.log("fail", f"{conf.path(ctx.self)} {msg.text}")
-            raise Failure(msg.text)
-        else:
-            ctx.unhandled()
+from conf_supervised import Manager, Observer  # noqa: E402
 
 
 def judge(error: akt.AktError, reason):
@@ -47,42 +24,6 @@ def judge(error: akt.AktError, reason):
 def court(error: akt.AktError, reason):
     conf.log("decide", f"court {error.name} -> stop")
     return akt.Directive.STOP
-
-
-class Manager(akt.Actor):
-    def pre_start(self, ctx):
-        conf.log("pre_start", conf.path(ctx.self))
-
-    def post_stop(self, ctx):
-        conf.log("post_stop", conf.path(ctx.self))
-
-    def receive(self, ctx, msg):
-        if conf.is_(msg, "conf.SpawnWorker"):
-            conf.respond(ctx, "conf.Done", conf.rc_of(lambda: ctx.spawn(msg.text, Worker)))
-        elif conf.is_(msg, "conf.SpawnJudge"):
-            conf.respond(ctx, "conf.Done", conf.rc_of(lambda: ctx.spawn(
-                msg.text, Manager(), supervisor=akt.Supervisor(decide=judge))))
-        else:
-            ctx.unhandled()
-
-
-class Observer(akt.Actor):
-    def __init__(self) -> None:
-        self.watched: list[tuple[akt.Pid, str]] = []
-
-    def receive(self, ctx, msg):
-        if isinstance(msg, akt.Terminated):
-            for pid, path in self.watched:
-                if pid == msg.pid:
-                    conf.log("terminated", path)
-        elif conf.is_(msg, "conf.Watch"):
-            def watch():
-                pid = ctx.system.lookup(msg.text)
-                self.watched.append((pid, conf.path(pid)))
-                ctx.watch(pid)
-            conf.respond(ctx, "conf.Done", conf.rc_of(watch))
-        else:
-            ctx.unhandled()
 
 
 def ask(step: str, pid: akt.Pid, type_: str, text: str = "") -> None:
@@ -106,8 +47,9 @@ ask("count.w1", w1, "conf.Get")
 conf.flush()
 
 # 2. Resume: the state is kept.
-court_pid = system.spawn("court", Manager(), supervisor=akt.Supervisor(decide=court))
-ask("spawn.judge", court_pid, "conf.SpawnJudge", "judge")
+court_pid = system.spawn("court", Manager(child_supervisor=akt.Supervisor(decide=judge)),
+                         supervisor=akt.Supervisor(decide=court))
+ask("spawn.judge", court_pid, "conf.SpawnManager", "judge")
 judge_pid = system.lookup("court/judge")
 ask("spawn.w2", judge_pid, "conf.SpawnWorker", "w2")
 w2 = system.lookup("court/judge/w2")

@@ -3,57 +3,6 @@ import dev.akt.*;
 import java.util.EnumSet;
 
 public class Case {
-    static final class Worker implements Actor {
-        long n;
-
-        @Override
-        public void preStart(Context ctx) {
-            n = 0;
-            Conf.log("pre_start", Conf.selfPath(ctx));
-        }
-
-        @Override
-        public void postStop(Context ctx) {
-            Conf.log("post_stop", Conf.selfPath(ctx) + " n=" + n);
-        }
-
-        @Override
-        public void receive(Context ctx, Object msg) {
-            if (Conf.is(msg, "conf.Incr")) {
-                n++;
-            } else if (Conf.is(msg, "conf.Get")) {
-                Conf.respond(ctx, "conf.Count", Long.toString(n));
-            } else if (Conf.is(msg, "conf.Fail")) {
-                String text = Conf.text(msg);
-                Conf.log("fail", Conf.selfPath(ctx) + " " + text);
-                throw new RuntimeException(text);
-            } else {
-                ctx.unhandled();
-            }
-        }
-    }
-
-    static final class Manager implements Actor {
-        @Override
-        public void preStart(Context ctx) {
-            Conf.log("pre_start", Conf.selfPath(ctx));
-        }
-
-        @Override
-        public void postStop(Context ctx) {
-            Conf.log("post_stop", Conf.selfPath(ctx));
-        }
-
-        @Override
-        public void receive(Context ctx, Object msg) {
-            if (Conf.is(msg, "conf.SpawnWorker")) {
-                Conf.respond(ctx, "conf.Done", Conf.rc(() -> ctx.spawn(Conf.text(msg), new Worker())));
-            } else {
-                ctx.unhandled();
-            }
-        }
-    }
-
     public static void main(String[] args) {
         ActorSystem sys = Conf.system();
         Subscription sub = sys.subscribe(EnumSet.of(EventKind.ACTOR_SUSPENDED, EventKind.ACTOR_REINSTATED),
@@ -61,7 +10,7 @@ public class Case {
                         ev.path() != null ? ev.path() : "?"));
 
         // 1. A failure suspends w; the message queued behind it stays.
-        Pid boss = sys.spawn("boss", Props.of(new Manager())
+        Pid boss = sys.spawn("boss", Props.of(new Supervised.Manager())
                 .withSupervisor(SupervisorStrategy.oneForOne(Directive.SUSPEND)));
         Conf.say("spawn.w", Conf.askStr(boss, "conf.SpawnWorker", "w"));
         Pid w = sys.lookup("boss/w");

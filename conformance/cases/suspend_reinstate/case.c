@@ -1,84 +1,6 @@
 /* suspend_reinstate: a suspended child keeps its state and mailbox, refuses tells and asks
  * until reinstated by name, and can be stopped. */
-#include "conf.h"
-
-#include <stdio.h>
-#include <stdlib.h>
-
-typedef struct worker {
-    long n;
-} worker;
-
-static int worker_pre_start(akt_ctx *ctx, void *state) {
-    char path[256];
-    ((worker *)state)->n = 0;
-    conf_log("pre_start", "%s", conf_self_path(ctx, path, sizeof path));
-    return 0;
-}
-
-static void worker_post_stop(akt_ctx *ctx, void *state) {
-    char path[256];
-    conf_log("post_stop", "%s n=%ld", conf_self_path(ctx, path, sizeof path), ((worker *)state)->n);
-}
-
-static int worker_receive(akt_ctx *ctx, akt_msg *msg, void *state) {
-    worker *w = state;
-    char path[256], text[64];
-    if (conf_is(msg, "conf.Incr")) {
-        w->n++;
-        return 0;
-    }
-    if (conf_is(msg, "conf.Get")) {
-        snprintf(text, sizeof text, "%ld", w->n);
-        return conf_respond(ctx, "conf.Count", text);
-    }
-    if (conf_is(msg, "conf.Fail")) {
-        conf_text(msg, text, sizeof text);
-        conf_log("fail", "%s %s", conf_self_path(ctx, path, sizeof path), text);
-        return akt_ctx_fail(ctx, text);
-    }
-    return AKT_EUNHANDLED;
-}
-
-static const akt_behavior worker_behavior = {
-    .size = sizeof(akt_behavior),
-    .receive = worker_receive,
-    .pre_start = worker_pre_start,
-    .post_stop = worker_post_stop,
-    .free_state = free,
-};
-
-static int manager_pre_start(akt_ctx *ctx, void *state) {
-    char path[256];
-    conf_log("pre_start", "%s", conf_self_path(ctx, path, sizeof path));
-    return 0;
-}
-
-static void manager_post_stop(akt_ctx *ctx, void *state) {
-    char path[256];
-    conf_log("post_stop", "%s", conf_self_path(ctx, path, sizeof path));
-}
-
-static int manager_receive(akt_ctx *ctx, akt_msg *msg, void *state) {
-    if (!conf_is(msg, "conf.SpawnWorker")) return AKT_EUNHANDLED;
-    akt_spawn_options options;
-    akt_pid child;
-    char name[32];
-    CONF_OK(akt_spawn_options_init(&options));
-    options.name = conf_text(msg, name, sizeof name);
-    worker *w = calloc(1, sizeof *w);
-    if (w == NULL) return AKT_ENOMEM;
-    int rc = akt_ctx_spawn(ctx, &worker_behavior, w, &options, &child);
-    if (rc != 0) free(w); /* not taken on failure */
-    return conf_respond(ctx, "conf.Done", conf_rc(rc));
-}
-
-static const akt_behavior manager_behavior = {
-    .size = sizeof(akt_behavior),
-    .receive = manager_receive,
-    .pre_start = manager_pre_start,
-    .post_stop = manager_post_stop,
-};
+#include "conf_supervised.h"
 
 static const akt_supervisor suspending = {
     .size = sizeof(akt_supervisor),
@@ -104,7 +26,7 @@ int main(void) {
     CONF_OK(akt_spawn_options_init(&options));
     options.name = "boss";
     options.supervisor = &suspending;
-    CONF_OK(akt_spawn(sys, &manager_behavior, NULL, &options, &boss));
+    CONF_OK(akt_spawn(sys, &conf_manager_behavior, NULL, &options, &boss));
     conf_say("spawn.w", "%s", conf_ask_str(sys, boss, "conf.SpawnWorker", "w", buf, sizeof buf));
     akt_pid w = conf_lookup(sys, "boss/w");
     CONF_OK(conf_tell(sys, w, "conf.Incr", ""));

@@ -1,54 +1,6 @@
 // suspend_reinstate: a suspended child refuses tells and asks until reinstated by name.
-import { Actor } from 'akt';
 import * as conf from 'akt/conformance';
-
-class Worker extends Actor {
-  preStart(ctx) {
-    this.n = 0;
-    conf.log('pre_start', conf.selfPath(ctx));
-  }
-
-  postStop(ctx) {
-    conf.log('post_stop', `${conf.selfPath(ctx)} n=${this.n}`);
-  }
-
-  receive(ctx, msg) {
-    if (conf.is(msg, 'conf.Incr')) {
-      this.n += 1;
-    } else if (conf.is(msg, 'conf.Get')) {
-      ctx.respond(conf.msg('conf.Count', String(this.n)));
-    } else if (conf.is(msg, 'conf.Fail')) {
-      conf.log('fail', `${conf.selfPath(ctx)} ${msg.text}`);
-      throw new Error(msg.text);
-    } else {
-      ctx.unhandled();
-    }
-  }
-}
-
-class Manager extends Actor {
-  preStart(ctx) {
-    conf.log('pre_start', conf.selfPath(ctx));
-  }
-
-  postStop(ctx) {
-    conf.log('post_stop', conf.selfPath(ctx));
-  }
-
-  receive(ctx, msg) {
-    if (!conf.is(msg, 'conf.SpawnWorker')) {
-      ctx.unhandled();
-      return;
-    }
-    let result = 'ok';
-    try {
-      ctx.spawn(Worker, { name: msg.text });
-    } catch (e) {
-      result = conf.rc(e);
-    }
-    ctx.respond(conf.msg('conf.Done', result));
-  }
-}
+import { Manager } from 'akt/conformance/supervised';
 
 const tell = (pid, type, text = '') => pid.tell(conf.msg(type, text));
 

@@ -6,44 +6,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[3] / "bindings" / "pytho
 
 import akt  # noqa: E402
 import conf  # noqa: E402
-
-
-class Failure(Exception):
-    """What a worker raises; its message is the failure's reason."""
-
-
-class Worker(akt.Actor):
-    def pre_start(self, ctx):
-        self.n = 0
-        conf.log("pre_start", conf.path(ctx.self))
-
-    def post_stop(self, ctx):
-        conf.log("post_stop", f"{conf.path(ctx.self)} n={self.n}")
-
-    def receive(self, ctx, msg):
-        if conf.is_(msg, "conf.Incr"):
-            self.n += 1
-        elif conf.is_(msg, "conf.Get"):
-            conf.respond(ctx, "conf.Count", str(self.n))
-        elif conf.is_(msg, "conf.Fail"):
-            conf.log("fail", f"{conf.path(ctx.self)} {msg.text}")
-            raise Failure(msg.text)
-        else:
-            ctx.unhandled()
-
-
-class Manager(akt.Actor):
-    def pre_start(self, ctx):
-        conf.log("pre_start", conf.path(ctx.self))
-
-    def post_stop(self, ctx):
-        conf.log("post_stop", conf.path(ctx.self))
-
-    def receive(self, ctx, msg):
-        if conf.is_(msg, "conf.SpawnWorker"):
-            conf.respond(ctx, "conf.Done", conf.rc_of(lambda: ctx.spawn(msg.text, Worker)))
-        else:
-            ctx.unhandled()
+from conf_supervised import Manager  # noqa: E402
 
 
 def on_event(ev: akt.Event) -> None:

@@ -1,7 +1,7 @@
 /* tls: remoting over mutual TLS between two systems of one process; a node with a
  * certificate of an untrusted CA and a plaintext node are refused. */
 #define _DEFAULT_SOURCE
-#include "conf.h"
+#include "conf_remote.h"
 
 #include <akt/remote.h>
 #include <stdio.h>
@@ -26,15 +26,6 @@ static int echo_receive(akt_ctx *ctx, akt_msg *msg, void *state) {
 }
 
 static const akt_behavior echo_behavior = {.size = sizeof(akt_behavior), .receive = echo_receive};
-
-static akt_system *node_create(const char *name) {
-    akt_system_options options;
-    akt_system *system = NULL;
-    CONF_OK(akt_system_options_init(&options));
-    options.name = name;
-    CONF_OK(akt_system_create(&options, &system));
-    return system;
-}
 
 /* Remoting on 127.0.0.1, an ephemeral port; with mutual TLS as `who` ("node", "rogue") or
  * without TLS (NULL). */
@@ -80,7 +71,7 @@ int main(void) {
 
     /* 2. Mutual TLS on both nodes. */
     akt_system *sys = conf_system_create();
-    akt_system *peer = node_create("peer");
+    akt_system *peer = conf_node_create("peer");
     start(sys, "node");
     start(peer, "node");
     conf_say("remote.start", "ok");
@@ -100,14 +91,14 @@ int main(void) {
     conf_flush();
 
     /* 5. A certificate of another CA: refused. */
-    akt_system *rogue = node_create("rogue");
+    akt_system *rogue = conf_node_create("rogue");
     start(rogue, "rogue");
     conf_say("ask.untrusted", "%s",
              conf_ask_str(rogue, remote(rogue, echo_address), "conf.Question", "let me in", buf,
                           sizeof buf));
 
     /* 6. No TLS at all: refused. */
-    akt_system *plain = node_create("plain");
+    akt_system *plain = conf_node_create("plain");
     start(plain, NULL);
     conf_say("ask.plaintext", "%s",
              conf_ask_str(plain, remote(plain, echo_address), "conf.Question", "let me in", buf,

@@ -204,7 +204,7 @@ static void akt__notify_watchers(akt_system *s, akt__cell *c, akt__ext *x, akt_p
     for (akt__envelope *e = c->kept, *n; e; e = n) {
         n = akt__env_next(e);
         if (e->kind == AKT__SYS_NOTIFY_STOP) {
-            akt__future_complete(e->reply, 0, NULL);
+            akt__graceful_done(e->reply);
             akt__future_unref(e->reply);
         }
         akt__env_free(e);

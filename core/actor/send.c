@@ -1,6 +1,7 @@
 /* Sending: tell, ask, batches, and stopping from outside. */
 #include "send.h"
 
+#include "base/clock.h"
 #include "base/tls.h"
 #include "kernel/events.h"
 #include "kernel/future.h"
@@ -373,6 +374,10 @@ static void akt__graceful_hook(akt_system *s, akt_pid pid, int stage) {
     akt__stop_graceful_hook_fn fn = atomic_load_explicit(&akt__stop_graceful_hook,
                                                          memory_order_relaxed);
     if (fn) fn(s, pid, stage);
+}
+
+void akt__graceful_done(akt_future *f) {
+    akt__future_complete(f, akt__now_ns() >= f->timer.deadline ? AKT_ETIMEDOUT : 0, NULL);
 }
 
 static void akt__graceful_timeout(akt_future *f) {

@@ -37,4 +37,9 @@ int akt__ask_from(akt_system *s, akt_pid to, akt_msg *msg, int64_t timeout_ns, u
 typedef void (*akt__stop_graceful_hook_fn)(akt_system *s, akt_pid pid, int stage);
 extern _Atomic(akt__stop_graceful_hook_fn) akt__stop_graceful_hook;
 
+/* Completes a graceful stop's future f once its actor is gone: 0 if it went before the
+ * deadline, AKT_ETIMEDOUT if it went after (the timeout forced the stop; its completion on
+ * the timer thread and this one race, and both must tell the same). */
+void akt__graceful_done(akt_future *f);
+
 #endif

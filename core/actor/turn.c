@@ -200,7 +200,7 @@ static void akt__handle_stale_sys(akt_system *s, akt__cell *c, akt__envelope *e)
             akt__deliver_internal(s, (akt_pid){e->arg}, t, gone.id) != 0)
             akt_msg_release(t);
     } else if (e->kind == AKT__SYS_NOTIFY_STOP && e->reply) {
-        akt__future_complete(e->reply, 0, NULL);
+        akt__graceful_done(e->reply);
     } else if (e->kind == AKT__SYS_START) {
         akt__start_ended(s, c, e->gen); /* stopped before it started */
     }

@@ -86,6 +86,22 @@ public final class Mailbox {
         return new Mailbox(PRIORITY, 0, WhenFull.FAIL, null, Objects.requireNonNull(comparator, "comparator"));
     }
 
+    /** A {@link #priority} mailbox of at most capacity (&gt; 0) waiting messages; FAIL or DROP when full. */
+    public static Mailbox priority(Comparator<Object> comparator, int capacity, WhenFull whenFull) {
+        if (Objects.requireNonNull(whenFull, "whenFull") == WhenFull.BLOCK) {
+            throw new IllegalArgumentException(
+                    "WhenFull.BLOCK needs a timeout: priority(comparator, capacity, BLOCK, timeout)");
+        }
+        return priority(comparator, capacity, whenFull, null);
+    }
+
+    /** A {@link #priority} mailbox of at most capacity waiting messages; timeout is for BLOCK only. */
+    public static Mailbox priority(Comparator<Object> comparator, int capacity, WhenFull whenFull, Duration timeout) {
+        Objects.requireNonNull(comparator, "comparator");
+        Mailbox b = bounded(capacity, whenFull, timeout); // the same checks
+        return new Mailbox(PRIORITY, b.capacity, b.whenFull, b.timeout, comparator);
+    }
+
     /** {kind, capacity, when_full, block_timeout_ns}: akt_mailbox_spec for the native side. */
     long[] spec() {
         long ns = timeout == null ? 0 : saturatedNanos(timeout);

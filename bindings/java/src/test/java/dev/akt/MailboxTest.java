@@ -204,7 +204,28 @@ class MailboxTest {
     }
 
     @Test
+    void aBoundedPriorityMailboxRefusesWhenFullAndStillSorts() throws Exception {
+        Slow a = new Slow();
+        Pid pid = system.spawn(null, Props.of(a).withMailbox(
+                Mailbox.priority(MailboxTest::byPriority, 3, Mailbox.WhenFull.FAIL)));
+        pid.tell("hold");
+        assertTrue(a.held.await(10, TimeUnit.SECONDS));
+        pid.tell(List.of(5, 0));
+        pid.tell(List.of(1, 1));
+        pid.tell(List.of(3, 2));
+        assertThrows(MailboxFullException.class, () -> pid.tell(List.of(0, 3)));
+        a.release.countDown();
+        Await.until(() -> a.seen.size() == 3, "three messages");
+        assertEquals(List.of(List.of(1, 1), List.of(3, 2), List.of(5, 0)), a.seen);
+    }
+
+    @Test
     void aPriorityMailboxNeedsAComparator() {
+        assertThrows(IllegalArgumentException.class,
+                () -> Mailbox.priority((x, y) -> 0, 0, Mailbox.WhenFull.FAIL));
+        assertThrows(IllegalArgumentException.class,
+                () -> Mailbox.priority((x, y) -> 0, 4, Mailbox.WhenFull.BLOCK));
+        assertThrows(NullPointerException.class, () -> Mailbox.priority(null, 4, Mailbox.WhenFull.DROP));
         assertThrows(NullPointerException.class, () -> Mailbox.priority(null));
         assertEquals("Mailbox[priority, capacity=0, whenFull=FAIL]", Mailbox.priority((x, y) -> 0).toString());
     }

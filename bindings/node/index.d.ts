@@ -236,15 +236,20 @@ export type Passivation = { idle: number } | { messages: number } | 'longLived';
 
 /**
  * A mailbox: 'fifo' (default) or 'bounded' (FIFO with a capacity), 'fair' (per-sender
- * sub-queues served round-robin). With a capacity > 0, whenFull says what a tell to a full
+ * sub-queues served round-robin), 'priority' (compare(a, b) < 0: a is handled first; equal
+ * priorities keep their arrival order). compare runs on the JS thread, where the actor
+ * runs, with the messages' values; one that throws or returns no number is reported
+ * through the system's logger and counts as equal. With a capacity > 0, whenFull says what a tell to a full
  * mailbox does: 'fail' throws MailboxFullError (the message is not sent), 'drop' sends it
  * to dead letters (reason "mailbox full"). There is no 'block' in Node: JS actors run on
  * the JS thread, so a JS sender waiting for room would wait for itself.
  */
 export interface MailboxOptions {
-  kind?: 'fifo' | 'bounded' | 'fair';
+  kind?: 'fifo' | 'bounded' | 'fair' | 'priority';
   capacity?: number;
   whenFull?: 'fail' | 'drop';
+  /** 'priority' only (required): < 0 if a is handled before b, > 0 after, 0 equal. */
+  compare?: (a: any, b: any) => number;
 }
 
 export interface SystemOptions {

@@ -58,7 +58,8 @@ int aktj_system_destroy(JNIEnv *env, jlong system, jlong record);
  * dep_names/dep_values (may be null) become dependencies; decider (may be null) with
  * directive is the strategy for the new actor's children; strategy (AKT_STRATEGY_*),
  * max_retries and within_ns its retry budget (AKT_EINVAL when invalid, as in akt.h); mailbox
- * NULL (the default) or {kind, capacity, when_full, block_timeout_ns} (akt_mailbox_spec). out[0]
+ * NULL (the default) or {kind, capacity, when_full, block_timeout_ns} (akt_mailbox_spec; a
+ * priority kind orders by Upcalls.compare on cell). out[0]
  * gets the pid id. */
 int aktj_spawn(JNIEnv *env, jlong system, jlong ctx, jobject cell, jstring name,
                jobjectArray dep_names, jobjectArray dep_values, jint directive, jobject decider,

@@ -225,6 +225,27 @@ void *aktj_actor_state(JNIEnv *env, jobject cell) {
     return a;
 }
 
+/* A priority mailbox's order: Upcalls.compare(cell, ...), which never throws (it logs what
+ * the comparator throws and answers 0). akt calls it on the thread that runs the actor, a
+ * worker attached to the JVM; one that cannot attach answers 0 (arrival order). */
+static int actor_compare(akt_msg *ma, akt_msg *mb, void *data) {
+    JNIEnv *env = aktj_env();
+    if (env == NULL) return 0;
+    aktj_actor *a = data;
+    void *oa = NULL, *ob = NULL;
+    if (akt_msg_object(ma, &aktj_object_ops, &oa) != 0) oa = NULL;
+    if (akt_msg_object(mb, &aktj_object_ops, &ob) != 0) ob = NULL;
+    jvalue args[5];
+    args[0].l = a->cell;
+    args[1].l = (jobject)oa;
+    args[2].j = AKTJ_HANDLE(ma);
+    args[3].l = (jobject)ob;
+    args[4].j = AKTJ_HANDLE(mb);
+    jint r = (*env)->CallStaticIntMethodA(env, aktj_g.upcalls, aktj_g.compare, args);
+    if (aktj_drop_exception(env, "mailbox compare")) return 0;
+    return r < 0 ? -1 : r > 0;
+}
+
 int aktj_spawn(JNIEnv *env, jlong system, jlong ctx, jobject cell, jstring name,
                jobjectArray dep_names, jobjectArray dep_values, jint directive, jobject decider,
                jint strategy, jlong max_retries, jlong within_ns, jdoubleArray backoff,
@@ -272,6 +293,10 @@ int aktj_spawn(JNIEnv *env, jlong system, jlong ctx, jobject cell, jstring name,
     opts.dependency_values = (void *const *)a->deps;
     opts.dependency_count = ndeps;
     if (mailbox != NULL) opts.mailbox = &mb;
+    if (mb.kind == AKT_MAILBOX_PRIORITY) { /* a->cell is the comparator's (Java checked it) */
+        mb.compare = actor_compare;
+        mb.compare_data = a;
+    }
     opts.reentrancy = reentrancy;
     opts.max_in_flight = (uint32_t)max_in_flight;
 

@@ -19,6 +19,8 @@ typedef struct aktj_jvm {
     jclass upcalls;          /* dev.akt.Upcalls */
     jmethodID receive;       /* static int receive(Object cell, long ctx, Object obj, long msg) */
     jmethodID receive_batch; /* static int receiveBatch(Object cell, long ctx) */
+    jmethodID compare;       /* static int compare(Object cell, Object oa, long ma, Object ob,
+                                long mb): a priority mailbox's order */
     /* static int settle(Object cell, long ctx, long id, int rc, Object obj, long msg) */
     jmethodID settle;
     jmethodID step;           /* static int step(Object cell, long ctx, long step) */

@@ -41,6 +41,8 @@ JNIEXPORT jint JNICALL JNI_OnLoad(JavaVM *vm, void *reserved) {
     (*env)->DeleteLocalRef(env, c);
     aktj_g.receive = static_method(env, "receive", "(Ljava/lang/Object;JLjava/lang/Object;J)I");
     aktj_g.receive_batch = static_method(env, "receiveBatch", "(Ljava/lang/Object;J)I");
+    aktj_g.compare = static_method(env, "compare",
+                                   "(Ljava/lang/Object;Ljava/lang/Object;JLjava/lang/Object;J)I");
     aktj_g.settle = static_method(env, "settle", "(Ljava/lang/Object;JJILjava/lang/Object;J)I");
     aktj_g.step = static_method(env, "step", "(Ljava/lang/Object;JJ)I");
     jfieldID marker = (*env)->GetStaticFieldID(env, aktj_g.upcalls, "NATIVE_MESSAGE",
@@ -64,10 +66,10 @@ JNIEXPORT jint JNICALL JNI_OnLoad(JavaVM *vm, void *reserved) {
     if (ask == NULL) return JNI_ERR;
     aktj_g.ask_handle = (*env)->GetFieldID(env, ask, "handle", "J");
     (*env)->DeleteLocalRef(env, ask);
-    if (!aktj_g.ask_handle || !aktj_g.receive || !aktj_g.receive_batch || !aktj_g.settle ||
-        !aktj_g.step || !aktj_g.native_message || !aktj_g.pre_start || !aktj_g.post_stop ||
-        !aktj_g.decide || !aktj_g.complete || !aktj_g.event || !aktj_g.to_bytes ||
-        !aktj_g.grain_activate)
+    if (!aktj_g.ask_handle || !aktj_g.receive || !aktj_g.receive_batch || !aktj_g.compare ||
+        !aktj_g.settle || !aktj_g.step || !aktj_g.native_message || !aktj_g.pre_start ||
+        !aktj_g.post_stop || !aktj_g.decide || !aktj_g.complete || !aktj_g.event ||
+        !aktj_g.to_bytes || !aktj_g.grain_activate)
         return JNI_ERR; /* NoSuchMethodError is pending and names the culprit */
     if (pthread_key_create(&detach_key, detach_at_exit) != 0) return JNI_ERR;
     return JNI_VERSION_1_8;

@@ -459,17 +459,22 @@ function freed(id) {
   freeIds.push(id);
 }
 
-const MAILBOX_KINDS = { fifo: 0, bounded: 0, fair: 2 };
+const MAILBOX_KINDS = { fifo: 0, bounded: 0, priority: 1, fair: 2 };
 // No 'block': JS actors run on the JS thread, so a JS sender waiting for room would wait
 // for itself.
 const WHEN_FULL = { fail: 0, drop: 1 };
 
-/** [kind, capacity, whenFull, timeoutNs] of a mailbox option object, checked; undefined for none. */
+/**
+ * [kind, capacity, whenFull, timeoutNs] of a mailbox option object, checked; undefined for
+ * none. A priority mailbox's compare(a, b) is checked here and added by spawnActor.
+ */
 function mailboxOf(mb) {
   if (mb === undefined || mb === null) return undefined;
   const bad = (what) => makeError(errnos.InvalidArgumentError, what);
   if (typeof mb !== 'object') throw bad(`mailbox must be an object, not ${typeof mb}`);
-  if (mb.kind === 'priority') throw bad('priority mailboxes are C-only for now');
+  if (mb.kind === 'priority' && typeof mb.compare !== 'function') {
+    throw bad('a priority mailbox needs compare: (a, b) => number');
+  }
   const kind = MAILBOX_KINDS[mb.kind === undefined ? 'fifo' : mb.kind];
   if (kind === undefined) throw bad(`unknown mailbox kind ${String(mb.kind)}`);
   const capacity = mb.capacity === undefined ? 0 : mb.capacity;
@@ -480,6 +485,28 @@ function mailboxOf(mb) {
   const whenFull = WHEN_FULL[mb.whenFull === undefined ? 'fail' : mb.whenFull];
   if (whenFull === undefined) throw bad(`whenFull must be 'fail' or 'drop', not ${String(mb.whenFull)}`);
   return [kind, capacity, whenFull, 0];
+}
+
+/**
+ * The compare the addon calls for a priority mailbox, on the JS thread (where the actor
+ * runs) with the two messages' values: the sign of the user's answer. An exception or an
+ * answer that is not a number is reported through the system's logger and counts as equal,
+ * so those two messages keep their arrival order: none is lost and the actor carries on.
+ */
+function compareOf(cell, compare) {
+  return (a, b) => {
+    let r;
+    try {
+      r = compare(a, b);
+      if (typeof r !== 'number' || Number.isNaN(r)) {
+        throw new TypeError(`a mailbox compare must return a number, not ${Number.isNaN(r) ? 'NaN' : typeof r}`);
+      }
+    } catch (e) {
+      report(cell, 'mailbox compare', e);
+      return 0;
+    }
+    return r < 0 ? -1 : r > 0 ? 1 : 0;
+  };
 }
 
 /** Spawns a JS actor: top-level when parentCtx is null, else a child of that actor. */
@@ -520,6 +547,7 @@ function spawnActor(system, parentCtx, actor, opts = {}) {
   };
   cell.ctx = new Context(cell);
   cells[id] = cell;
+  if (mailbox && opts.mailbox.kind === 'priority') mailbox.push(compareOf(cell, opts.mailbox.compare));
   try {
     native.spawn(parentCtx ? null : system[kHandle], opts.name, id, directive, decider,
       depNames, depValues, budget, mailbox, reentrancy, maxInFlight);

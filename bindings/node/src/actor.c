@@ -336,6 +336,7 @@ static void actor_free(an_inst *I, an_actor *a, int notify_js) {
             napi_get_and_clear_last_exception(env, &ex);
         }
         if (a->decider) napi_delete_reference(env, a->decider);
+        if (a->compare) napi_delete_reference(env, a->compare);
         for (size_t i = 0; i < a->ndeps; i++)
             if (a->deps[i]) napi_delete_reference(env, a->deps[i]);
     }
@@ -416,9 +417,39 @@ static int read_deps(napi_env env, an_actor *a, napi_value names, napi_value val
     return 1;
 }
 
-/* [kind, capacity, whenFull, timeoutNs] (checked by lib/actor.cjs) into spec; 0 if v is
- * not such an array, 1 if read, -1 if it is malformed. */
-static int read_mailbox(napi_env env, napi_value v, akt_mailbox_spec *spec) {
+/* A priority mailbox's order for a JS actor. akt calls it where the actor runs: the
+ * external dispatcher, so the JS thread. The values are decoded copies (the message stays
+ * in the mailbox); lib/actor.cjs's wrapper catches what the user's compare throws (it
+ * reports it and answers 0), so an exception here only means the environment is going
+ * away. Anywhere else (teardown, another thread) it answers 0: arrival order. */
+static int js_mailbox_compare(akt_msg *ma, akt_msg *mb, void *data) {
+    an_actor *a = data;
+    an_inst *I = a->inst;
+    if (I->closing || !a->compare || !an_on_js_thread(I)) return 0;
+    napi_env env = I->env;
+    napi_handle_scope scope;
+    if (napi_open_handle_scope(env, &scope) != napi_ok) return 0;
+    int32_t r = 0;
+    napi_value fn, argv[2], out;
+    argv[0] = an_msg_to_js_decoded(I, env, ma, NULL);
+    argv[1] = an_msg_to_js_decoded(I, env, mb, NULL);
+    if (napi_get_reference_value(env, a->compare, &fn) == napi_ok && argv[0] && argv[1] &&
+        napi_call_function(env, fn, fn, 2, argv, &out) == napi_ok) {
+        napi_get_value_int32(env, out, &r);
+    } else {
+        bool pending = false;
+        napi_value ex;
+        napi_is_exception_pending(env, &pending);
+        if (pending) napi_get_and_clear_last_exception(env, &ex);
+    }
+    napi_close_handle_scope(env, scope);
+    return r < 0 ? -1 : r > 0;
+}
+
+/* [kind, capacity, whenFull, timeoutNs, compare?] (checked by lib/actor.cjs) into spec;
+ * 0 if v is not such an array, 1 if read, -1 if it is malformed. A priority kind's compare
+ * (a function) is kept in a->compare. */
+static int read_mailbox(napi_env env, napi_value v, akt_mailbox_spec *spec, an_actor *a) {
     bool is_array = false;
     if (napi_is_array(env, v, &is_array) != napi_ok || !is_array) return 0;
     int64_t f[4];
@@ -434,6 +465,15 @@ static int read_mailbox(napi_env env, napi_value v, akt_mailbox_spec *spec) {
                                .capacity = (uint32_t)f[1],
                                .when_full = (int)f[2],
                                .block_timeout_ns = f[3]};
+    if (spec->kind == AKT_MAILBOX_PRIORITY) {
+        napi_value fn;
+        napi_valuetype t;
+        if (napi_get_element(env, v, 4, &fn) != napi_ok || napi_typeof(env, fn, &t) != napi_ok ||
+            t != napi_function || napi_create_reference(env, fn, 1, &a->compare) != napi_ok)
+            return -1;
+        spec->compare = js_mailbox_compare;
+        spec->compare_data = a;
+    }
     return 1;
 }
 
@@ -483,7 +523,7 @@ static napi_value Spawn(napi_env env, napi_callback_info info) {
     akt_spawn_options o;
     akt_spawn_options_init(&o);
     akt_mailbox_spec mb;
-    int has_mb = read_mailbox(env, argv[8], &mb);
+    int has_mb = read_mailbox(env, argv[8], &mb, a);
     if (has_mb < 0) {
         actor_free(I, a, 0);
         return an_throw(env, I, AKT_EINVAL);

@@ -140,6 +140,7 @@ typedef struct an_actor {
     napi_ref *deps;     /* dependency values, handed to akt as the pointers */
     char **dep_names;
     size_t ndeps;
+    napi_ref compare; /* a priority mailbox's order: lib/actor.cjs's guarded compare(a, b) */
 } an_actor;
 
 /* ---- instance, wake-up and pump (pump.c) ---- */

@@ -19,6 +19,7 @@ import java.util.function.Supplier;
  */
 final class ActorCell {
     final ActorSystem system;
+    private final java.util.Comparator<Object> comparator; // a priority mailbox's, else null
     private final Supplier<? extends Actor> factory;
     private Actor actor;
     private final Context context = new Context(this);
@@ -61,8 +62,25 @@ final class ActorCell {
         });
     }
 
+    /**
+     * A priority mailbox's order (Upcalls.compare, from akt's comparator on the thread that
+     * runs this actor): the sign of the comparator's answer on the two messages' values. What
+     * it throws is logged and counts as equal (arrival order), so no message is lost.
+     */
+    int compareMessages(Object oa, long ma, Object ob, long mb) {
+        try {
+            Object a = oa != null ? oa : Messages.fromNative(system, ma);
+            Object b = ob != null ? ob : Messages.fromNative(system, mb);
+            return Integer.signum(comparator.compare(a, b));
+        } catch (Throwable t) {
+            system.logFailure(describe(context), "mailbox compare", t);
+            return 0;
+        }
+    }
+
     ActorCell(ActorSystem system, Props props) {
         this.system = system;
+        this.comparator = props.mailbox != null ? props.mailbox.comparator : null;
         this.factory = props.factory;
         this.actor = props.instance != null ? props.instance : newActor(props.factory);
     }

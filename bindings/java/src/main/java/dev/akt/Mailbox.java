@@ -1,13 +1,15 @@
 package dev.akt;
 
 import java.time.Duration;
+import java.util.Comparator;
 import java.util.Objects;
 
 /**
  * An actor's mailbox, given with {@link Props#withMailbox}; the default is an unbounded FIFO.
  * {@link #bounded} keeps at most a capacity of waiting messages and says what a tell to a
  * full one does ({@link WhenFull}); {@link #fair} serves its senders round-robin, one
- * message each in turn. Priority mailboxes are C-only for now. Immutable.
+ * message each in turn; {@link #priority} hands out the message its comparator ranks first.
+ * Immutable.
  */
 public final class Mailbox {
     /** What a tell or ask to a full bounded mailbox does. */
@@ -31,18 +33,21 @@ public final class Mailbox {
     }
 
     private static final int FIFO = 0;
+    private static final int PRIORITY = 1;
     private static final int FAIR = 2;
 
     private final int kind;
     private final int capacity;
     private final WhenFull whenFull;
     private final Duration timeout;
+    final Comparator<Object> comparator; // PRIORITY only
 
-    private Mailbox(int kind, int capacity, WhenFull whenFull, Duration timeout) {
+    private Mailbox(int kind, int capacity, WhenFull whenFull, Duration timeout, Comparator<Object> comparator) {
         this.kind = kind;
         this.capacity = capacity;
         this.whenFull = whenFull;
         this.timeout = timeout;
+        this.comparator = comparator;
     }
 
     /** A FIFO mailbox of at most capacity (&gt; 0) waiting messages; FAIL or DROP when full. */
@@ -60,12 +65,41 @@ public final class Mailbox {
         if (whenFull == WhenFull.BLOCK && (timeout == null || timeout.isNegative() || timeout.isZero())) {
             throw new IllegalArgumentException("WhenFull.BLOCK needs a positive timeout");
         }
-        return new Mailbox(FIFO, capacity, whenFull, timeout);
+        return new Mailbox(FIFO, capacity, whenFull, timeout, null);
     }
 
     /** Per-sender sub-queues served round-robin, unbounded. */
     public static Mailbox fair() {
-        return new Mailbox(FAIR, 0, WhenFull.FAIL, null);
+        return new Mailbox(FAIR, 0, WhenFull.FAIL, null, null);
+    }
+
+    /**
+     * An unbounded mailbox that hands out first the message {@code comparator} ranks lowest
+     * (compare(a, b) &lt; 0: a before b); equal ones keep their arrival order. The order
+     * applies to the messages waiting when the actor takes its next one. The comparator
+     * runs on the thread that runs the actor (an akt worker, attached to the JVM), never
+     * concurrently for one actor, with the messages' values; it must not block. One that
+     * throws is logged (as a failure in "mailbox compare") and counts as equal: the two
+     * messages keep their arrival order, none is lost and the actor carries on.
+     */
+    public static Mailbox priority(Comparator<Object> comparator) {
+        return new Mailbox(PRIORITY, 0, WhenFull.FAIL, null, Objects.requireNonNull(comparator, "comparator"));
+    }
+
+    /** A {@link #priority} mailbox of at most capacity (&gt; 0) waiting messages; FAIL or DROP when full. */
+    public static Mailbox priority(Comparator<Object> comparator, int capacity, WhenFull whenFull) {
+        if (Objects.requireNonNull(whenFull, "whenFull") == WhenFull.BLOCK) {
+            throw new IllegalArgumentException(
+                    "WhenFull.BLOCK needs a timeout: priority(comparator, capacity, BLOCK, timeout)");
+        }
+        return priority(comparator, capacity, whenFull, null);
+    }
+
+    /** A {@link #priority} mailbox of at most capacity waiting messages; timeout is for BLOCK only. */
+    public static Mailbox priority(Comparator<Object> comparator, int capacity, WhenFull whenFull, Duration timeout) {
+        Objects.requireNonNull(comparator, "comparator");
+        Mailbox b = bounded(capacity, whenFull, timeout); // the same checks
+        return new Mailbox(PRIORITY, b.capacity, b.whenFull, b.timeout, comparator);
     }
 
     /** {kind, capacity, when_full, block_timeout_ns}: akt_mailbox_spec for the native side. */
@@ -84,7 +118,7 @@ public final class Mailbox {
 
     @Override
     public String toString() {
-        return "Mailbox[" + (kind == FAIR ? "fair" : "fifo") + ", capacity=" + capacity + ", whenFull=" + whenFull
+        return "Mailbox[" + (kind == FAIR ? "fair" : kind == PRIORITY ? "priority" : "fifo") + ", capacity=" + capacity + ", whenFull=" + whenFull
                 + (timeout != null ? ", timeout=" + timeout : "") + "]";
     }
 }

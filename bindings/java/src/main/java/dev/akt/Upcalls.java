@@ -18,6 +18,11 @@ final class Upcalls {
         return ((ActorCell) cell).receive(ctx, obj, msg);
     }
 
+    /** A priority mailbox's comparator: (obj, msg) per message as in receive. */
+    static int compare(Object cell, Object oa, long ma, Object ob, long mb) {
+        return ((ActorCell) cell).compareMessages(oa, ma, ob, mb);
+    }
+
     static int receiveBatch(Object cell, long ctx) {
         return ((ActorCell) cell).receiveBatch(ctx);
     }

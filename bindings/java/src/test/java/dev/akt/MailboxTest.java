@@ -112,4 +112,121 @@ class MailboxTest {
                 () -> Mailbox.bounded(4, Mailbox.WhenFull.BLOCK, Duration.ZERO));
         assertThrows(NullPointerException.class, () -> Props.of(new Slow()).withMailbox(null));
     }
+
+    /** [priority, tag] messages sort by priority (only they are compared: "hold" is alone). */
+    static int byPriority(Object a, Object b) {
+        return Integer.compare((Integer) ((List<?>) a).get(0), (Integer) ((List<?>) b).get(0));
+    }
+
+    @Test
+    void aPriorityMailboxHandsOutTheLowestFirstAndEqualOnesInArrivalOrder() throws Exception {
+        Slow a = new Slow();
+        Pid pid = system.spawn(null, Props.of(a).withMailbox(Mailbox.priority(MailboxTest::byPriority)));
+        pid.tell("hold");
+        assertTrue(a.held.await(10, TimeUnit.SECONDS));
+        int[][] sent = {{3, 0}, {1, 1}, {2, 2}, {1, 3}, {3, 4}, {1, 5}};
+        for (int[] m : sent) pid.tell(List.of(m[0], m[1]));
+        a.release.countDown();
+        Await.until(() -> a.seen.size() == 6, "six messages");
+        assertEquals(List.of(List.of(1, 1), List.of(1, 3), List.of(1, 5), List.of(2, 2), List.of(3, 0),
+                List.of(3, 4)), a.seen);
+    }
+
+    @Test
+    void theComparatorRunsOnAnAttachedThreadOnlyForItsActor() throws Exception {
+        Slow a = new Slow();
+        List<String> threads = new CopyOnWriteArrayList<>();
+        Pid pid = system.spawn(null, Props.of(a).withMailbox(Mailbox.priority((x, y) -> {
+            threads.add(Thread.currentThread().getName());
+            return Integer.compare(x instanceof Integer i ? i : Integer.MIN_VALUE,
+                    y instanceof Integer j ? j : Integer.MIN_VALUE);
+        })));
+        pid.tell("hold"); // a String: first
+        pid.tell(-1);
+        assertTrue(a.held.await(10, TimeUnit.SECONDS));
+        for (int i : new int[] {5, 2, 9, 2}) pid.tell(i);
+        a.release.countDown();
+        Await.until(() -> a.seen.size() == 5, "five messages");
+        assertEquals(List.of(-1, 2, 2, 5, 9), a.seen);
+        assertFalse(threads.isEmpty());
+        assertFalse(threads.contains(Thread.currentThread().getName()));
+    }
+
+    /** Records what the system logs. */
+    static final class Recorder implements System.Logger {
+        final List<String> texts = new CopyOnWriteArrayList<>();
+        final List<Throwable> errors = new CopyOnWriteArrayList<>();
+
+        @Override
+        public String getName() {
+            return "recorder";
+        }
+
+        @Override
+        public boolean isLoggable(Level level) {
+            return true;
+        }
+
+        @Override
+        public void log(Level level, java.util.ResourceBundle bundle, String msg, Throwable thrown) {
+            texts.add(msg);
+            errors.add(thrown);
+        }
+
+        @Override
+        public void log(Level level, java.util.ResourceBundle bundle, String format, Object... params) {
+            texts.add(format);
+        }
+    }
+
+    @Test
+    void aComparatorThatThrowsIsLoggedAndCountsAsEqualSoNothingIsLost() throws Exception {
+        Recorder log = new Recorder();
+        try (ActorSystem sys = ActorSystem.builder("mbthrow").workers(2).logger(log).build()) {
+            Slow a = new Slow();
+            Pid pid = sys.spawn("picky", Props.of(a).withMailbox(Mailbox.priority((x, y) -> {
+                if ("bad".equals(x) || "bad".equals(y)) throw new IllegalStateException("cannot rank");
+                return Integer.compare(((String) x).length(), ((String) y).length());
+            })));
+            pid.tell("hold");
+            assertTrue(a.held.await(10, TimeUnit.SECONDS));
+            for (String m : List.of("ccc", "bad", "a", "bb")) pid.tell(m);
+            a.release.countDown();
+            Await.until(() -> a.seen.size() == 4, "four messages");
+            assertEquals(List.of("a", "bad", "bb", "ccc"), a.seen.stream().map(String.class::cast).sorted().toList());
+            assertEquals(List.of("a", "bb", "ccc"), a.seen.stream().filter(m -> !"bad".equals(m)).toList());
+            pid.tell("after");
+            Await.until(() -> a.seen.size() == 5, "the actor carries on");
+            assertTrue(log.texts.stream().anyMatch(t -> t.contains("mailbox compare") && t.contains("cannot rank")),
+                    log.texts.toString());
+            assertTrue(log.errors.stream().anyMatch(e -> e instanceof IllegalStateException));
+        }
+    }
+
+    @Test
+    void aBoundedPriorityMailboxRefusesWhenFullAndStillSorts() throws Exception {
+        Slow a = new Slow();
+        Pid pid = system.spawn(null, Props.of(a).withMailbox(
+                Mailbox.priority(MailboxTest::byPriority, 3, Mailbox.WhenFull.FAIL)));
+        pid.tell("hold");
+        assertTrue(a.held.await(10, TimeUnit.SECONDS));
+        pid.tell(List.of(5, 0));
+        pid.tell(List.of(1, 1));
+        pid.tell(List.of(3, 2));
+        assertThrows(MailboxFullException.class, () -> pid.tell(List.of(0, 3)));
+        a.release.countDown();
+        Await.until(() -> a.seen.size() == 3, "three messages");
+        assertEquals(List.of(List.of(1, 1), List.of(3, 2), List.of(5, 0)), a.seen);
+    }
+
+    @Test
+    void aPriorityMailboxNeedsAComparator() {
+        assertThrows(IllegalArgumentException.class,
+                () -> Mailbox.priority((x, y) -> 0, 0, Mailbox.WhenFull.FAIL));
+        assertThrows(IllegalArgumentException.class,
+                () -> Mailbox.priority((x, y) -> 0, 4, Mailbox.WhenFull.BLOCK));
+        assertThrows(NullPointerException.class, () -> Mailbox.priority(null, 4, Mailbox.WhenFull.DROP));
+        assertThrows(NullPointerException.class, () -> Mailbox.priority(null));
+        assertEquals("Mailbox[priority, capacity=0, whenFull=FAIL]", Mailbox.priority((x, y) -> 0).toString());
+    }
 }

@@ -7,6 +7,10 @@
 module dev.akt {
     exports dev.akt;
     exports dev.akt.testkit;
+    exports dev.akt.otel;
 
     requires static org.junit.jupiter.api; // dev.akt.testkit.AktExtension only
+    requires static io.opentelemetry.api; // dev.akt.otel only
+    requires static io.opentelemetry.context; // dev.akt.otel only
+    requires static io.opentelemetry.sdk.trace; // dev.akt.otel.AktIdGenerator only
 }

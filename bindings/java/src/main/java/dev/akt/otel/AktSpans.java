@@ -4,9 +4,11 @@ import dev.akt.Span;
 import io.opentelemetry.api.common.AttributeKey;
 import io.opentelemetry.api.trace.SpanBuilder;
 import io.opentelemetry.api.trace.SpanContext;
+import io.opentelemetry.api.trace.SpanId;
 import io.opentelemetry.api.trace.SpanKind;
 import io.opentelemetry.api.trace.StatusCode;
 import io.opentelemetry.api.trace.TraceFlags;
+import io.opentelemetry.api.trace.TraceId;
 import io.opentelemetry.api.trace.TraceState;
 import io.opentelemetry.api.trace.Tracer;
 import io.opentelemetry.context.Context;
@@ -46,10 +48,18 @@ public final class AktSpans {
         return s -> record(tracer, s);
     }
 
-    /** Records one akt span with tracer (started and ended at akt's times). */
+    /**
+     * Records one akt span with tracer (started and ended at akt's times);
+     * IllegalArgumentException for a span whose ids or times are not a span's.
+     */
     public static void record(Tracer tracer, Span s) {
         Objects.requireNonNull(tracer, "tracer");
         Objects.requireNonNull(s, "span");
+        if (!TraceId.isValid(s.traceId()) || !SpanId.isValid(s.spanId())
+                || (s.parentId() != null && !SpanId.isValid(s.parentId()))
+                || s.name() == null || s.endNs() < s.startNs()) {
+            throw new IllegalArgumentException("not an akt span: " + s);
+        }
         SpanBuilder b = tracer.spanBuilder(s.name())
                 .setSpanKind(SpanKind.CONSUMER)
                 .setStartTimestamp(s.startNs(), TimeUnit.NANOSECONDS)

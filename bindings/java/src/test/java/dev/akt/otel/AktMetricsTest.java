@@ -101,6 +101,20 @@ class AktMetricsTest {
     }
 
     @Test
+    void underTheLowCardinalitySwitchAnActorInstrumentIsOnePoint() throws Exception {
+        Pid a = system.spawn("a", COUNTER);
+        Pid b = system.spawn("b", COUNTER);
+        a.tell("inc");
+        assertEquals("ok", a.ask("get", T).get(5, TimeUnit.SECONDS));
+        assertEquals("ok", b.ask("get", T).get(5, TimeUnit.SECONDS));
+        AktMetrics.register(system, provider.get(AktMetrics.SCOPE));
+        system.setLowCardinalityMetrics(true);
+        PointData p = only(collect(reader).get("actor.processed.count"));
+        assertEquals(Attributes.empty(), p.getAttributes());
+        assertEquals(3L, ((io.opentelemetry.sdk.metrics.data.LongPointData) p).getValue());
+    }
+
+    @Test
     void aClosedSystemReportsItsLastReadingsAndNullsAreRefused() {
         system.spawn("a", COUNTER);
         AktMetrics.register(system, provider.get(AktMetrics.SCOPE));

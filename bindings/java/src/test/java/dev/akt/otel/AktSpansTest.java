@@ -123,5 +123,14 @@ class AktSpansTest {
         assertThrows(NullPointerException.class, () -> AktIdGenerator.wrapping(null));
         provider = SdkTracerProvider.builder().build();
         assertThrows(NullPointerException.class, () -> AktSpans.record(provider.get("x"), null));
+        String t = "4bf92f3577b34da6a3ce929d0e0e4736", id = "00f067aa0ba902b7";
+        for (Span bad : List.of(new Span("receive x", "xyz", id, null, 1, 1, 2, "p", "x", 0),
+                new Span("receive x", "0".repeat(32), id, null, 1, 1, 2, "p", "x", 0),
+                new Span("receive x", t, "0".repeat(16), null, 1, 1, 2, "p", "x", 0),
+                new Span("receive x", t, id, "NOTHEX0000000000", 1, 1, 2, "p", "x", 0),
+                new Span(null, t, id, null, 1, 1, 2, "p", "x", 0),
+                new Span("receive x", t, id, null, 1, 2, 1, "p", "x", 0))) {
+            assertThrows(IllegalArgumentException.class, () -> AktSpans.record(provider.get("x"), bad), bad.toString());
+        }
     }
 }

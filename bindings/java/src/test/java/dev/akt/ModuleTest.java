@@ -11,7 +11,7 @@ import org.junit.jupiter.api.Test;
 /** The native surface is not part of the API: not exported, not even public. */
 class ModuleTest {
     @Test
-    void theModuleExportsOnlyDevAktAndItsTestkit() {
+    void theModuleExportsOnlyDevAktItsTestkitAndItsOtelAdapters() {
         Module m = ActorSystem.class.getModule();
         assertTrue(m.isNamed(), "the tests run on the module path, as module dev.akt");
         assertEquals("dev.akt", m.getName());
@@ -19,7 +19,7 @@ class ModuleTest {
         Set<String> exported = d.exports().stream()
                 .peek(e -> assertFalse(e.isQualified(), e.toString()))
                 .map(ModuleDescriptor.Exports::source).collect(Collectors.toSet());
-        assertEquals(Set.of("dev.akt", "dev.akt.testkit"), exported);
+        assertEquals(Set.of("dev.akt", "dev.akt.testkit", "dev.akt.otel"), exported);
         assertTrue(d.opens().isEmpty(), "no package is open to reflection");
         assertFalse(d.isOpen());
     }

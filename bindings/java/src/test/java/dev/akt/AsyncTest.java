@@ -170,7 +170,11 @@ class AsyncTest {
 
     @Test
     void cancelRequest() throws Exception {
-        Pid pid = system.spawn(new Worker(system.spawn(new Server())));
+        // The server holds (stashes) the Inc, so no answer can beat the cancel; "hold" is
+        // queued in its mailbox before the worker's request is.
+        Pid server = system.spawn(new Server());
+        server.tell("hold");
+        Pid pid = system.spawn(new Worker(server));
         assertEquals("true false CancellationException", Await.get(pid.ask("cancel", Await.ASK)));
     }
 }

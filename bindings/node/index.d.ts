@@ -426,6 +426,11 @@ export class ActorSystem extends AktEventEmitter {
   registerGrain(kind: string, factory: GrainFactory, opts?: GrainOptions): void;
   /** The passivation of actors spawned from now on without their own; null: none. */
   setDefaultPassivation(passivation: Passivation | null): void;
+  /** What a top-level actor's escalation does: 'stop_actor' (default) or 'shutdown' (the
+   * whole system shuts down; `terminated` resolves once it did). */
+  setGuardianPolicy(policy: 'stop_actor' | 'shutdown'): void;
+  /** Resolves once the system shut down, by shutdown() or by the guardian's policy. */
+  readonly terminated: Promise<void>;
   /** The grain kind/name (tell / ask activate it). */
   grain(kind: string, name: string): Grain;
   /** Stops every actor and resolves when all stopped; afterwards the process may exit. */

@@ -52,6 +52,9 @@ jobjectArray aktj_ctx_headers(JNIEnv *env, jlong ctx);
 /* Shuts down (if not yet), waits when allowed, releases the system handle and frees the
  * record. Called once, by the Java Cleaner of the ActorSystem. */
 int aktj_system_destroy(JNIEnv *env, jlong system, jlong record);
+/* akt_system_set_guardian_policy (AKT_GUARDIAN_*); a shutdown it starts completes
+ * terminated (a CompletableFuture, referenced until aktj_system_destroy). */
+int aktj_guardian_set(JNIEnv *env, jlong system, jlong record, jint policy, jobject terminated);
 
 /* Spawns a Java actor: cell is its dev.akt.ActorCell (a global reference is
  * kept until akt frees the actor). ctx != 0 spawns a child of the context's actor.

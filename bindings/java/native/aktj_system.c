@@ -10,8 +10,9 @@
 
 /* What the binding keeps per system besides akt's handle. */
 typedef struct aktj_system {
-    jobject decider; /* supervisor decider of top-level actors, or NULL */
-    size_t next;     /* extensions: global references, akt's pointers to them */
+    jobject decider;  /* supervisor decider of top-level actors, or NULL */
+    jobject guardian; /* the future a guardian's shutdown completes (terminated), or NULL */
+    size_t next;      /* extensions: global references, akt's pointers to them */
     jobject ext[];
 } aktj_system;
 
@@ -98,9 +99,35 @@ int aktj_system_destroy(JNIEnv *env, jlong system, jlong record) {
     akt_system_release(sys);
     if (rc != 0) return rc; /* still running somewhere: the decider may be needed, keep it */
     if (rec->decider != NULL) (*env)->DeleteGlobalRef(env, rec->decider);
+    if (rec->guardian != NULL) (*env)->DeleteGlobalRef(env, rec->guardian);
     ext_free(env, rec);
     free(rec);
     return 0;
+}
+
+/* A shutdown the guardian's policy started is over: complete terminated (a reference of
+ * its own, which aktj_future_done drops; rec's stays until aktj_system_destroy). */
+static void guardian_done(akt_system *system, void *data) {
+    (void)system;
+    aktj_system *rec = data;
+    JNIEnv *env = aktj_env();
+    if (env == NULL) return;
+    jobject ref = (*env)->NewGlobalRef(env, rec->guardian);
+    if (ref != NULL) aktj_future_done(NULL, 0, NULL, ref);
+}
+
+int aktj_guardian_set(JNIEnv *env, jlong system, jlong record, jint policy, jobject terminated) {
+    akt_system *sys = AKTJ_PTR(system);
+    aktj_system *rec = AKTJ_PTR(record);
+    if (sys == NULL || rec == NULL || terminated == NULL) return AKT_EINVAL;
+    /* One reference for the system's life: setting the policy again replaces akt's cb and
+     * data with the same ones, so nothing is left behind. Written before the policy is set;
+     * akt's lock orders it before guardian_done reads it on an akt thread. */
+    if (policy == AKT_GUARDIAN_SHUTDOWN && rec->guardian == NULL) {
+        rec->guardian = (*env)->NewGlobalRef(env, terminated);
+        if (rec->guardian == NULL) return AKT_ENOMEM;
+    }
+    return akt_system_set_guardian_policy(sys, policy, rec->guardian ? guardian_done : NULL, rec);
 }
 
 static jobject ext_ref(JNIEnv *env, int rc, void *value) {

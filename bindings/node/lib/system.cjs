@@ -34,6 +34,7 @@ const EVENT_KINDS = {
 };
 const NAME_OF_KIND = Object.fromEntries(Object.entries(EVENT_KINDS).map(([k, v]) => [v, k]));
 const DIRECTIVES = { restart: 0, resume: 1, stop: 2, escalate: 3, suspend: 4 };
+const GUARDIAN_POLICIES = { stop_actor: 0, shutdown: 1 };
 
 // Systems that are running: reachable until their shutdown completed, so the addon never
 // sees a running system collected.
@@ -84,6 +85,8 @@ class ActorSystem extends EventEmitter {
   #eventSub = null;
   #eventMask = 0;
   #shutdown = null;
+  #terminated = null;
+  #whenShutdown = null;
 
   constructor(token, name, opts) {
     super();
@@ -451,18 +454,53 @@ class ActorSystem extends EventEmitter {
   /** Stops every actor (children first, postStop run) and resolves when all stopped. */
   shutdown() {
     if (!this.#shutdown) {
-      this.#shutdown = native.systemShutdown(this[kHandle]).then(() => {
-        for (const sub of [...this.#subs]) sub.unsubscribe();
-        if (this.#eventSub) {
-          native.unsubscribe(this.#eventSub);
-          this.#eventSub = null;
-        }
-        running.delete(this);
-        if (this.#keepAlive) native.keepAlive(-1);
-      });
+      this.#shutdown = native.systemShutdown(this[kHandle]).then(() => this.#finished());
       kick();
     }
     return this.#shutdown;
+  }
+
+  // Once the shutdown completed (shutdown() or the guardian's): what the system held goes.
+  #finished() {
+    if (!running.has(this)) return;
+    for (const sub of [...this.#subs]) sub.unsubscribe();
+    if (this.#eventSub) {
+      native.unsubscribe(this.#eventSub);
+      this.#eventSub = null;
+    }
+    running.delete(this);
+    if (this.#keepAlive) native.keepAlive(-1);
+    if (this.#whenShutdown) this.#whenShutdown();
+  }
+
+  /**
+   * What a top-level actor's escalation (the system supervisor's 'escalate') does:
+   * 'stop_actor' (the default) stops it, 'shutdown' also shuts the whole system down, as
+   * shutdown() would; `terminated` then resolves once it completed. As with actors fed from
+   * other threads, something must keep the process up meanwhile (keepAlive, a server, a
+   * pending timer or ask).
+   */
+  setGuardianPolicy(policy) {
+    this.#open();
+    const code = GUARDIAN_POLICIES[policy];
+    if (code === undefined)
+      throw makeError(errnos.InvalidArgumentError, "the guardian policy is 'stop_actor' or 'shutdown'");
+    const done = native.guardianSet(this[kHandle], code);
+    if (done) {
+      done.then(() => {
+        if (!this.#shutdown) this.#shutdown = done;
+        this.#finished();
+      });
+    }
+  }
+
+  /** Resolves once the system shut down, by shutdown() or by the guardian's policy. */
+  get terminated() {
+    if (!this.#terminated) {
+      this.#terminated = new Promise((resolve) => { this.#whenShutdown = resolve; });
+      if (!running.has(this)) this.#whenShutdown();
+    }
+    return this.#terminated;
   }
 
   async [Symbol.asyncDispose || Symbol.for('nodejs.asyncDispose')]() {

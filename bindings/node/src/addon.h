@@ -124,8 +124,10 @@ struct an_sys {
      * one's pointer (primitives cannot be referenced one by one). */
     napi_ref ext_values;
     napi_deferred shutdown_deferred;
-    int shut_down;     /* shutdown completed */
-    int shutting_down; /* akt_system_shutdown was called */
+    napi_ref shutdown_promise; /* its promise, shared by shutdown() and a guardian shutdown */
+    int shut_down;             /* shutdown completed */
+    int shutting_down;         /* akt_system_shutdown was called */
+    int guardian_shutdown;     /* the guardian's policy may shut the system down */
     an_sys *next;
 };
 

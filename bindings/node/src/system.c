@@ -21,6 +21,7 @@ static void sys_finalize(napi_env env, void *data, void *hint) {
      * still queued run here (release_on), before s (their ops) goes. */
     akt_system_release(s->sys);
     if (s->ext_values) napi_delete_reference(env, s->ext_values);
+    if (s->shutdown_promise) napi_delete_reference(env, s->shutdown_promise);
     free(s);
 }
 
@@ -202,7 +203,16 @@ void an_system_shutdown_done(an_inst *I, an_sys *s) {
         napi_resolve_deferred(I->env, s->shutdown_deferred, u);
         s->shutdown_deferred = NULL;
     }
-    an_alive_add(I, -1);
+    if (s->shutting_down) an_alive_add(I, -1); /* a guardian shutdown added none */
+}
+
+/* The promise of the shutdown (made once): resolved by an_system_shutdown_done, whoever
+ * started it (shutdown() or the guardian's policy). */
+static napi_status shutdown_promise(napi_env env, an_sys *s, napi_value *out) {
+    if (s->shutdown_promise) return napi_get_reference_value(env, s->shutdown_promise, out);
+    napi_status st = napi_create_promise(env, &s->shutdown_deferred, out);
+    if (st == napi_ok) st = napi_create_reference(env, *out, 1, &s->shutdown_promise);
+    return st;
 }
 
 /* systemShutdown(handle) -> Promise<void>, resolved once every actor stopped. */
@@ -211,17 +221,37 @@ static napi_value SystemShutdown(napi_env env, napi_callback_info info) {
     AN_SYS(0);
     if (s->shutting_down) return an_throw(env, I, AKT_ECLOSED);
     napi_value promise;
-    AN_CALL(napi_create_promise(env, &s->shutdown_deferred, &promise));
+    AN_CALL(shutdown_promise(env, s, &promise));
+    if (s->shut_down) return promise; /* the guardian shut it down already */
     /* The JS actors still have to run post_stop on this thread: keep the loop alive. */
     an_alive_add(I, 1);
     s->shutting_down = 1;
     int rc = akt_system_shutdown(s->sys, shutdown_cb, s);
-    if (rc) {
+    /* AKT_ECLOSED with a promise made by guardianSet: the guardian's shutdown is under way,
+     * and its callback (shutdown_cb, s) resolves the promise */
+    if (rc && !(rc == AKT_ECLOSED && s->guardian_shutdown)) {
         s->shutting_down = 0;
         an_alive_add(I, -1);
         napi_reject_deferred(env, s->shutdown_deferred, an_make_error(env, I, rc));
         s->shutdown_deferred = NULL;
     }
+    return promise;
+}
+
+/* guardianSet(handle, policy) -> the shutdown's Promise for AKT_GUARDIAN_SHUTDOWN (resolved
+ * when an escalation's shutdown, or shutdown(), completed), else undefined. */
+static napi_value GuardianSet(napi_env env, napi_callback_info info) {
+    AN_ARGS(2);
+    AN_SYS(0);
+    int32_t policy = -1;
+    if (napi_get_value_int32(env, argv[1], &policy) != napi_ok) return an_throw(env, I, AKT_EINVAL);
+    if (s->shutting_down || s->shut_down) return an_throw(env, I, AKT_ECLOSED);
+    napi_value promise;
+    if (policy == AKT_GUARDIAN_SHUTDOWN) AN_CALL(shutdown_promise(env, s, &promise));
+    int rc = akt_system_set_guardian_policy(s->sys, policy, shutdown_cb, s);
+    if (rc) return an_throw(env, I, rc);
+    s->guardian_shutdown = policy == AKT_GUARDIAN_SHUTDOWN;
+    if (!s->guardian_shutdown) napi_get_undefined(env, &promise);
     return promise;
 }
 
@@ -418,6 +448,7 @@ static napi_value Version(napi_env env, napi_callback_info info) {
 napi_status an_register_system(napi_env env, napi_value exports, an_inst *I) {
     static const an_fn fns[] = {{"systemCreate", SystemCreate},
                                 {"systemShutdown", SystemShutdown},
+                                {"guardianSet", GuardianSet},
                                 {"lookup", Lookup},
                                 {"remoteStart", RemoteStart},
                                 {"remoteTlsFailures", RemoteTlsFailures},

@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import {
-  Actor, CircuitBreaker, ManualClock, BreakerOpenError, BusyError, InvalidArgumentError,
+  Actor, ActorSystem, CircuitBreaker, ClosedError, ManualClock, BreakerOpenError, BusyError,
+  InvalidArgumentError,
 } from 'akt';
 import { withSystem } from './helpers.mjs';
 
@@ -118,4 +119,53 @@ test('ctx.pipeTo: to self with the actor as sender; a rejection is a dead letter
     await until(() => refused !== null);
     assert.deepEqual(refused, ['BreakerOpenError', false]);
   });
+});
+
+class FailsOnMessage extends Actor {
+  receive() { throw new Error('boom'); }
+}
+
+// Bounded wait on a promise: a deadline, not sleep-and-hope (and a timer that holds the loop).
+async function within(ms, promise, what) {
+  let timer;
+  const deadline = new Promise((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`${what}: not within ${ms} ms`)), ms);
+  });
+  try {
+    return await Promise.race([promise, deadline]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+test('guardian policy: stop_actor stops the escalating actor, shutdown shuts the system down', async () => {
+  const system = await ActorSystem.create('guardian', {
+    supervisor: { directive: 'escalate' }, logger: null,
+  });
+  assert.throws(() => system.setGuardianPolicy('explode'), InvalidArgumentError);
+  const a = system.spawn(FailsOnMessage, { name: 'a' });
+  const aStopped = new Promise((resolve) => system.on('actorStopped', (ev) => {
+    if (ev.path.endsWith('/user/a')) resolve();
+  }));
+  a.tell('x');
+  await within(5000, aStopped, 'a stopped');
+  assert.equal(system.closed, false); // the default: only the actor stops
+  assert.equal(system.lookup('/user/a'), null);
+  system.setGuardianPolicy('shutdown');
+  const b = system.spawn(FailsOnMessage, { name: 'b' });
+  b.tell('x');
+  await within(5000, system.terminated, 'terminated');
+  assert.equal(system.closed, true);
+  assert.throws(() => system.spawn(FailsOnMessage, { name: 'c' }));
+  await system.shutdown(); // resolves: the guardian's shutdown completed
+});
+
+test('guardian policy: shutdown() after the policy is set still resolves, terminated too', async () => {
+  const system = await ActorSystem.create('guardian2', { supervisor: { directive: 'escalate' } });
+  system.setGuardianPolicy('shutdown');
+  system.setGuardianPolicy('stop_actor');
+  system.setGuardianPolicy('shutdown');
+  await within(5000, system.shutdown(), 'shutdown');
+  await within(5000, system.terminated, 'terminated');
+  assert.throws(() => system.setGuardianPolicy('stop_actor'), ClosedError);
 });

@@ -227,24 +227,133 @@ static PyObject *ctx_suspend(akt_py_context *self, PyObject *unused) {
     return rc ? akt_py_raise(rc, "async receive") : akt_py_suspension_handle(c, s);
 }
 
-/* pipe_to(future, to=None): when future completes, its result (or its exception) is told to
- * `to` (default: this actor), as a message handled like any other. */
-static PyObject *ctx_pipe_to(akt_py_context *self, PyObject *args, PyObject *kwargs) {
-    static char *kwlist[] = {"future", "to", NULL};
-    PyObject *fut, *to = Py_None;
-    if (!PyArg_ParseTupleAndKeywords(args, kwargs, "O|O:pipe_to", kwlist, &fut, &to)) return NULL;
-    LIVE(self, c);
-    PyObject *target = to;
-    if (to == Py_None) {
-        target = ctx_get_self(self, NULL);
-        if (!target) return NULL;
-    } else {
-        akt_pid pid;
-        if (akt_py_pid_arg(c->system, to, &pid)) return NULL;
-        Py_INCREF(target);
+/* A started pipe (akt_ctx_pipe_start) as a capsule: completed once by pipe_complete, or
+ * as a failure (AKT_ECANCELED) when the capsule goes without it (a future never done). It
+ * holds the system so that the pipe completes before the system's last release. */
+typedef struct {
+    akt_pipe *pipe; /* NULL once completed */
+    akt_py_system *system;
+} akt_py_pipe;
+
+static const char akt_py_pipe_name[] = "akt.pipe";
+
+static void pipe_capsule_free(PyObject *capsule) {
+    akt_py_pipe *h = PyCapsule_GetPointer(capsule, akt_py_pipe_name);
+    if (!h) {
+        PyErr_Clear();
+        return;
     }
-    PyObject *r = PyObject_CallFunctionObjArgs(akt_py.pipe_to, fut, target, NULL);
-    Py_DECREF(target);
+    if (h->pipe) akt_pipe_complete(h->pipe, AKT_ECANCELED, NULL);
+    Py_XDECREF((PyObject *)h->system);
+    PyMem_Free(h);
+}
+
+/* pipe_complete(pipe, code, value): code 0 delivers value as a message; a negative code is
+ * the task's failure (a dead letter "pipe_to: task failed"). Once per pipe. */
+PyObject *akt_py_pipe_complete(PyObject *module, PyObject *const *args, Py_ssize_t nargs) {
+    (void)module;
+    if (nargs != 3) {
+        PyErr_SetString(PyExc_TypeError, "pipe_complete(pipe, code, value)");
+        return NULL;
+    }
+    akt_py_pipe *h = PyCapsule_GetPointer(args[0], akt_py_pipe_name);
+    if (!h) return NULL;
+    long code = PyLong_AsLong(args[1]);
+    if (code == -1 && PyErr_Occurred()) return NULL;
+    if (!h->pipe) return akt_py_raise(AKT_EMISUSE, "pipe_complete: the pipe completed already");
+    akt_pipe *p = h->pipe;
+    h->pipe = NULL;
+    if (code != 0) {
+        akt_pipe_complete(p, code < 0 ? (int)code : AKT_EFAILED, NULL);
+        Py_RETURN_NONE;
+    }
+    akt_msg *m;
+    if (akt_py_msg_new(h->system, args[2], Py_None, &m)) {
+        akt_pipe_complete(p, AKT_EINVAL, NULL); /* not a message: the task failed */
+        return NULL;
+    }
+    int rc = akt_pipe_complete(p, 0, m);
+    return check(rc, "pipe_complete");
+}
+
+/* The target of a pipe: to (a pid), or name (a path), or this actor. */
+static int pipe_target(akt_py_context *self, akt_py_cell *c, PyObject *to, PyObject *name,
+                       akt_pid *pid, const char **path) {
+    *path = NULL;
+    pid->id = 0;
+    if (to != Py_None && name != Py_None) {
+        akt_py_raise(AKT_EINVAL, "pipe_to: give to or name, not both");
+        return -1;
+    }
+    if (name != Py_None) {
+        if (!PyUnicode_Check(name)) {
+            PyErr_Format(PyExc_TypeError, "pipe_to: name must be a str, not %.100s",
+                         Py_TYPE(name)->tp_name);
+            return -1;
+        }
+        *path = PyUnicode_AsUTF8(name);
+        if (!*path) return -1;
+        if (!**path) {
+            akt_py_raise(AKT_EINVAL, "pipe_to: name must not be empty");
+            return -1;
+        }
+        return 0;
+    }
+    if (to != Py_None) return akt_py_pid_arg(c->system, to, pid);
+    int rc = akt_ctx_self(self->ctx, pid);
+    if (rc) akt_py_raise(rc, "pipe_to");
+    return rc ? -1 : 0;
+}
+
+/* pipe_to(future, to=None, *, name=None, timeout=None, breaker=None): future's result is
+ * delivered to `to` (a pid), or the actor at path `name`, or this actor, as a message whose
+ * sender is this actor; a failure, timeout or gone target is a dead letter with a reason
+ * (akt_ctx_pipe_start). future may be a callable, called once the pipe started. An open
+ * breaker raises akt.BreakerOpen and nothing is awaited or called. */
+static PyObject *ctx_pipe_to(akt_py_context *self, PyObject *args, PyObject *kwargs) {
+    static char *kwlist[] = {"future", "to", "name", "timeout", "breaker", NULL};
+    PyObject *fut, *to = Py_None, *name = Py_None, *timeout = Py_None, *breaker = Py_None;
+    if (!PyArg_ParseTupleAndKeywords(args, kwargs, "O|O$OOO:pipe_to", kwlist, &fut, &to, &name,
+                                     &timeout, &breaker))
+        return NULL;
+    LIVE(self, c);
+    akt_pid pid;
+    const char *path;
+    if (pipe_target(self, c, to, name, &pid, &path)) return NULL;
+    akt_pipe_options o;
+    akt_pipe_options_init(&o);
+    if (timeout != Py_None && akt_py_timeout_arg(c->system, timeout, &o.timeout_ns)) return NULL;
+    /* validates the future, and gives the breaker's address (0: none) */
+    PyObject *addr = PyObject_CallFunctionObjArgs(akt_py.pipe_prepare, fut, breaker, NULL);
+    if (!addr) return NULL;
+    o.breaker = (akt_breaker *)PyLong_AsVoidPtr(addr);
+    Py_DECREF(addr);
+    if (PyErr_Occurred()) return NULL;
+    akt_py_pipe *h = PyMem_Calloc(1, sizeof *h);
+    if (!h) return PyErr_NoMemory();
+    int rc = akt_ctx_pipe_start(self->ctx, pid, path, &o, &h->pipe);
+    if (rc) {
+        PyMem_Free(h);
+        PyObject *code = PyLong_FromLong(rc);
+        if (!code) return NULL;
+        /* raises the refusal (akt.BreakerOpen for AKT_EBUSY), closing a coroutine that will
+         * never run */
+        PyObject *r = PyObject_CallFunctionObjArgs(akt_py.pipe_to, fut, code, NULL);
+        Py_DECREF(code);
+        Py_XDECREF(r);
+        return r ? akt_py_raise(rc, "pipe_to") : NULL;
+    }
+    Py_INCREF((PyObject *)c->system);
+    h->system = c->system;
+    PyObject *capsule = PyCapsule_New(h, akt_py_pipe_name, pipe_capsule_free);
+    if (!capsule) {
+        akt_pipe_complete(h->pipe, AKT_ENOMEM, NULL);
+        Py_DECREF((PyObject *)h->system);
+        PyMem_Free(h);
+        return NULL;
+    }
+    PyObject *r = PyObject_CallFunctionObjArgs(akt_py.pipe_to, fut, capsule, NULL);
+    Py_DECREF(capsule);
     return r;
 }
 
@@ -452,8 +561,9 @@ static PyMethodDef ctx_methods[] = {
     {"cancel_request", (PyCFunction)ctx_cancel_request, METH_O,
      "cancel_request(id) -> bool: cancel a request still in flight."},
     {"pipe_to", KW(ctx_pipe_to),
-     "pipe_to(future, to=None): tell future's result (or exception) to `to` (default: self) "
-     "once it completes."},
+     "pipe_to(future, to=None, *, name=None, timeout=None, breaker=None): deliver future's "
+     "result to `to` (default: self) with this actor as sender; what fails is a dead letter "
+     "with a reason."},
     {"forward", (PyCFunction)ctx_forward, METH_O,
      "forward(to): pass the current message on, keeping its sender and asker."},
     {"unhandled", (PyCFunction)ctx_unhandled, METH_NOARGS, "Mark the current message unhandled."},

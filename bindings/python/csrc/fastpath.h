@@ -84,7 +84,8 @@ typedef struct akt_py_config {
     PyObject *actor_type;                      /* akt.Actor */
     PyObject *message_type;                    /* akt.Message(value, headers) */
     PyObject *ctx_ask;                         /* ctx_ask(to, msg, timeout, type) */
-    PyObject *pipe_to;                         /* pipe_to(future, to) -> None */
+    PyObject *pipe_to;                         /* pipe_to(task, pipe | refusal rc) */
+    PyObject *pipe_prepare;                    /* pipe_prepare(task, breaker) -> int */
     PyObject *describe_ask;                    /* describe_ask(pid, msg, type) -> str */
     PyObject *async_start;                     /* async_start(ctx, coro): async receive */
     PyObject *request_type;                    /* akt.Request: an awaitable request */
@@ -96,6 +97,8 @@ PyObject *akt_py_suspension_post(PyObject *module, PyObject *const *args, Py_ssi
 
 /* Sets a Python exception for an akt code: akt_py.error_for(rc, what). Returns NULL. */
 PyObject *akt_py_raise(int rc, const char *what);
+/* _fast.pipe_complete(pipe, code, value) (ctx.c): completes a ctx.pipe_to pipe. */
+PyObject *akt_py_pipe_complete(PyObject *module, PyObject *const *args, Py_ssize_t nargs);
 /* Makes (does not raise) the exception instance for rc. New reference or NULL. */
 PyObject *akt_py_error(int rc, const char *what);
 /* Takes the pending Python exception out of the error indicator: normalized, with its

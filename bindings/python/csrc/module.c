@@ -91,6 +91,7 @@ static PyObject *fast_configure(PyObject *module, PyObject *args, PyObject *kwar
         set_obj(kwargs, "event_type", &akt_py.event_type) ||
         set_obj(kwargs, "ctx_ask", &akt_py.ctx_ask) ||
         set_obj(kwargs, "pipe_to", &akt_py.pipe_to) ||
+        set_obj(kwargs, "pipe_prepare", &akt_py.pipe_prepare) ||
         set_obj(kwargs, "describe_ask", &akt_py.describe_ask) ||
         set_obj(kwargs, "actor_type", &akt_py.actor_type) ||
         set_obj(kwargs, "message_type", &akt_py.message_type) ||
@@ -198,6 +199,9 @@ static PyMethodDef fast_functions[] = {
     {"suspension_post", (PyCFunction)(void (*)(void))akt_py_suspension_post, METH_FASTCALL,
      "suspension_post(handle, ctx, fn): run fn() on the actor's turn for a suspended message "
      "(async receive), from any thread."},
+    {"pipe_complete", (PyCFunction)(void (*)(void))akt_py_pipe_complete, METH_FASTCALL,
+     "pipe_complete(pipe, code, value): complete a ctx.pipe_to pipe (code 0: deliver value, "
+     "< 0: the task failed), from any thread."},
     {NULL, NULL, 0, NULL},
 };
 

@@ -90,9 +90,9 @@ class Relay(akt.Actor):
             assert sender is not None
             self.waiting.append(sender)
             ctx.pipe_to(ctx.ask(self.target, msg[1], self.timeout))
-        else:
-            outcome = type(msg).__name__ if isinstance(msg, BaseException) else msg
-            ctx.tell(self.waiting.pop(0), ("relayed", outcome))
+        else:  # the piped answer, sent by this actor
+            assert ctx.sender == ctx.self
+            ctx.tell(self.waiting.pop(0), ("relayed", msg))
 
 
 class Client(akt.Actor):
@@ -107,18 +107,33 @@ class Client(akt.Actor):
             self.sink.set_result(msg)
 
 
-@pytest.mark.parametrize("target_actor,timeout,expected", [
-    (Echo, 2.0, ("relayed", ("echo", "ping"))),
-    (Silent, 0.2, ("relayed", "AskTimeout")),
-])
-def test_ctx_ask_and_pipe_to_from_receive(any_system: akt.ActorSystem, target_actor: Any,
-                                          timeout: float, expected: Any) -> None:
-    target = any_system.spawn("target", target_actor())  # same dispatcher as the relay
-    relay = any_system.spawn("relay", Relay(target, timeout))
+def test_ctx_ask_and_pipe_to_from_receive(any_system: akt.ActorSystem) -> None:
+    target = any_system.spawn("target", Echo())  # same dispatcher as the relay
+    relay = any_system.spawn("relay", Relay(target, 2.0))
     got: concurrent.futures.Future[Any] = concurrent.futures.Future()
     client = any_system.spawn("client", Client(relay, got))
     client.tell("start")
-    assert got.result(timeout=5) == expected
+    assert got.result(timeout=5) == ("relayed", ("echo", "ping"))
+
+
+def test_a_piped_ask_that_times_out_is_a_dead_letter(any_system: akt.ActorSystem) -> None:
+    dead: concurrent.futures.Future[akt.Event] = concurrent.futures.Future()
+
+    def on_dead(event: akt.Event) -> None:
+        if event.reason and event.reason.startswith("pipe_to") and not dead.done():
+            dead.set_result(event)
+
+    subscription = any_system.subscribe(on_dead, akt.EventKind.DEAD_LETTER)
+    target = any_system.spawn("target", Silent())
+    relay = any_system.spawn("relay", Relay(target, 0.2))
+    got: concurrent.futures.Future[Any] = concurrent.futures.Future()
+    any_system.spawn("client", Client(relay, got)).tell("start")
+    event = dead.result(timeout=5)
+    subscription.close()
+    assert event.reason == "pipe_to: task failed"
+    assert event.code == akt.AskTimeout.code  # the ask's own error
+    assert event.path == relay.path and event.sender == relay
+    assert not got.done()  # nothing was delivered
 
 
 def test_pipe_to_refuses_what_is_not_a_future(system: akt.ActorSystem) -> None:

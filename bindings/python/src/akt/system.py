@@ -26,7 +26,8 @@ from . import _async
 from ._lib import _fast, ffi, lib
 from .actor import Actor, Supervisor, _remember_failure
 from . import passivation as _passivation
-from .errors import ActorNotFound, AktError, Cancelled, DeadlockError, error_for
+from .breaker import BreakerOpen, CircuitBreaker
+from .errors import ActorNotFound, AktError, DeadlockError, error_for
 from .events import Event, EventKind, _make_event
 from .mailbox import Mailbox
 from .passivation import Passivation
@@ -604,26 +605,63 @@ def _ctx_ask(to: Pid, msg: Any, timeout: Optional[float], type: Optional[str]) -
     return to.ask_future(msg, timeout, type=type)
 
 
-def _pipe_to(future: Any, to: Pid) -> None:
-    """Tells future's outcome to ``to`` once it completes: its result, or its exception
-    object (an akt.AskTimeout, akt.Cancelled, ...). Accepts concurrent and asyncio futures
-    (and other awaitables, run as a task on the running loop)."""
-    if not isinstance(future, (concurrent.futures.Future, asyncio.Future)):
-        if not inspect.isawaitable(future):
-            raise TypeError(f"pipe_to() needs a future or an awaitable, not "
-                            f"{type(future).__name__}")
-        future = asyncio.ensure_future(future)
+def _is_future(obj: Any) -> bool:
+    return isinstance(obj, (concurrent.futures.Future, asyncio.Future))
+
+
+def _pipe_prepare(task: Any, breaker: Any) -> int:
+    """ctx.pipe_to's checks before the pipe starts: a future, an awaitable or a callable,
+    and a breaker (its address for akt_ctx_pipe_start, 0 for none)."""
+    if not _is_future(task) and not inspect.isawaitable(task) and not callable(task):
+        raise TypeError(f"pipe_to() needs a future, an awaitable or a callable, not "
+                        f"{type(task).__name__}")
+    if breaker is None:
+        return 0
+    if not isinstance(breaker, CircuitBreaker):
+        raise TypeError(f"pipe_to(breaker=) needs an akt.CircuitBreaker, not "
+                        f"{type(breaker).__name__}")
+    return int(ffi.cast("uintptr_t", breaker._b))
+
+
+def _pipe_to(task: Any, pipe: Any) -> None:
+    """Completes the started pipe (a capsule for _fast.pipe_complete) with the task's
+    outcome: its result is delivered; an exception or a cancellation is the task's failure
+    (a dead letter, "pipe_to: task failed"). A callable is called now (it returns a future,
+    an awaitable or the value itself); an awaitable runs as a task on the running loop (none: RuntimeError, and the pipe
+    fails). pipe an int: akt_ctx_pipe_start refused with that code (an open breaker: BreakerOpen);
+    an awaitable that will never run is closed, a callable is not called."""
+    if isinstance(pipe, int):
+        if inspect.iscoroutine(task):
+            task.close()
+        if pipe == lib.AKT_EBUSY:
+            raise BreakerOpen("pipe_to: the breaker is open, the task was not started")
+        raise error_for(pipe, "pipe_to")
+    try:
+        future = task
+        if not _is_future(future) and not inspect.isawaitable(future):
+            future = task()
+        if inspect.isawaitable(future) and not _is_future(future):
+            # on the running loop only (RuntimeError without one: on akt's workers)
+            future = asyncio.ensure_future(future, loop=asyncio.get_running_loop())
+    except BaseException:
+        if inspect.iscoroutine(future):
+            future.close()  # it will never run
+        _fast.pipe_complete(pipe, lib.AKT_EFAILED, None)
+        raise
+    if not _is_future(future):  # a callable's plain value
+        _fast.pipe_complete(pipe, 0, future)
+        return
 
     def done(f: Any) -> None:
-        if f.cancelled():
-            outcome: Any = error_for(Cancelled.code, "pipe_to: the future was cancelled")
-        else:
-            exc = f.exception()
-            outcome = exc if exc is not None else f.result()
+        exc = None if f.cancelled() else f.exception()
+        if f.cancelled() or exc is not None:
+            code = exc.code if isinstance(exc, AktError) and exc.code < 0 else lib.AKT_EFAILED
+            _fast.pipe_complete(pipe, code, None)
+            return
         try:
-            to.tell(outcome)
-        except AktError as e:  # the target stopped: nobody is left to tell
-            _log.debug("pipe_to %r: %s", to, e)
+            _fast.pipe_complete(pipe, 0, f.result())
+        except Exception as e:  # not a message: the pipe failed (a dead letter said so)
+            _log.warning("pipe_to: the result is not a message: %s", e)
 
     future.add_done_callback(done)
 
@@ -642,6 +680,7 @@ _fast.configure(
     describe_ask=_describe_ask,
     ctx_ask=_ctx_ask,
     pipe_to=_pipe_to,
+    pipe_prepare=_pipe_prepare,
     bytes_type=Bytes,
     terminated_type=Terminated,
     pid_type=Pid,

@@ -88,6 +88,8 @@ public final class ActorSystem implements AutoCloseable {
     }
 
     final long handle;
+    /** The binding's per-system record (aktj_system_create's out[1]). */
+    private final long record;
     private final String name;
     private final Logger logger;
     private final Level failureLevel;
@@ -100,6 +102,7 @@ public final class ActorSystem implements AutoCloseable {
                         Executor completions) {
         this.name = name;
         this.handle = handle;
+        this.record = record;
         this.logger = logger;
         this.failureLevel = failureLevel;
         this.completions = completions;
@@ -488,6 +491,19 @@ public final class ActorSystem implements AutoCloseable {
         Passivation p = passivation != null ? passivation : Passivation.LONG_LIVED;
         Errors.check(AktNativeJNI.aktj_system_passivation(handle, p.strategy, p.value),
                 "setDefaultPassivation");
+    }
+
+    /**
+     * What a top-level actor's escalation (the system supervisor's
+     * {@link Directive#ESCALATE}) does from now on: {@link GuardianPolicy#STOP_ACTOR} (the
+     * default) stops the actor; {@link GuardianPolicy#SHUTDOWN} also shuts the whole system
+     * down, as {@link #shutdown()} would, and {@link #whenTerminated()} completes once it is
+     * over. Throws (AKT_ECLOSED) once the system is shutting down.
+     */
+    public void setGuardianPolicy(GuardianPolicy policy) {
+        Objects.requireNonNull(policy, "policy");
+        Errors.check(AktNativeJNI.aktj_guardian_set(handle, record, policy.code, terminated),
+                "setGuardianPolicy");
     }
 
     /**

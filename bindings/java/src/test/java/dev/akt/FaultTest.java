@@ -138,4 +138,47 @@ class FaultTest {
             assertEquals("AKT_EBUSY false", refused.get(5, java.util.concurrent.TimeUnit.SECONDS));
         }
     }
+
+    @Test
+    void guardianPolicyStopsTheActorOrShutsTheSystemDown() throws Exception {
+        Actor failing = (ctx, msg) -> {
+            throw new IllegalStateException("boom");
+        };
+        ActorSystem system = ActorSystem.builder("guardian").workers(2)
+                .supervisor(SupervisorStrategy.oneForOne(Directive.ESCALATE)).build();
+        try {
+            assertThrows(NullPointerException.class, () -> system.setGuardianPolicy(null));
+            Pid a = system.spawn("a", failing);
+            a.tell("x");
+            Await.until(() -> !a.isAlive(), "the escalating actor to stop");
+            Pid b = system.spawn("b", (ctx, msg) -> ctx.respond("pong"));
+            assertEquals("pong", b.ask("ping", Duration.ofSeconds(5)).get(5,
+                    java.util.concurrent.TimeUnit.SECONDS)); // the default: the system goes on
+            assertFalse(system.whenTerminated().isDone());
+
+            system.setGuardianPolicy(GuardianPolicy.STOP_ACTOR);
+            system.setGuardianPolicy(GuardianPolicy.SHUTDOWN);
+            system.setGuardianPolicy(GuardianPolicy.SHUTDOWN); // again: one reference kept
+            system.spawn("c", failing).tell("x");
+            system.whenTerminated().get(5, java.util.concurrent.TimeUnit.SECONDS);
+            assertFalse(b.isAlive());
+            AktException closed = assertThrows(AktException.class,
+                    () -> system.setGuardianPolicy(GuardianPolicy.STOP_ACTOR));
+            assertEquals("AKT_ECLOSED", closed.codeName());
+            assertSame(system.whenTerminated(), system.shutdown()); // completed already
+            assertTrue(system.shutdown().isDone());
+        } finally {
+            system.close();
+        }
+    }
+
+    @Test
+    void aShutdownWithTheGuardianPolicySetCompletesOnce() throws Exception {
+        ActorSystem system = ActorSystem.builder("guardian2").workers(2)
+                .supervisor(SupervisorStrategy.oneForOne(Directive.ESCALATE)).build();
+        system.setGuardianPolicy(GuardianPolicy.SHUTDOWN);
+        system.shutdown().get(5, java.util.concurrent.TimeUnit.SECONDS);
+        system.close();
+        assertTrue(system.whenTerminated().isDone());
+    }
 }

@@ -6,6 +6,8 @@
 #   make test     setup, build, then every test phase; prints a summary, fails on any failure
 #   make demo     build and run build/bin/akt-demo
 #   make bench    build and run bench/run.sh
+#   make docs     build, then the API reference (scripts/docs.sh says which languages) under
+#                 build/docs/ (scripts/docs.sh; warnings are errors; not part of `make test`)
 #
 # Test phases, also callable one by one:
 #   test-release      ctest in build/: every test but conformance_* (core, abi, install)
@@ -60,7 +62,7 @@ SUMMARY := $(CURDIR)/$(BUILD)/test-summary.txt
 
 .PHONY: setup build demo bench test test-phases test-release build-asan test-asan \
         build-tsan test-tsan build-fuzz test-fuzz test-conformance test-bindings test-python test-node \
-        test-java test-bindings-asan abi-baseline clean
+        test-java test-bindings-asan abi-baseline docs clean
 
 setup:
 	@$(PHASE) $@ scripts/setup.sh
@@ -125,6 +127,9 @@ demo: build
 bench: build
 	AKT_SETUP_BENCH=1 scripts/setup.sh
 	AKT_BUILD_DIR=$(CURDIR)/$(BUILD) bench/run.sh
+
+docs: build
+	@$(PHASE) $@ env AKT_BUILD_DIR=$(CURDIR)/$(BUILD) scripts/docs.sh
 
 # Deliberate only: after a reviewed ABI change that came with a new major version.
 abi-baseline: build

@@ -118,3 +118,7 @@ apt_ensure libssl-dev openssl
 # serializer; stay on the 0.8 API: cbor_serialize_alloc changed later), linked by libakt.
 apt_ensure libjansson-dev libcbor-dev
 # ---- end of serializers section ----
+# ---- API reference (make docs, scripts/docs.sh): owned by docs ----
+# Doxygen 1.9 (Debian 12) builds the C reference from abi/include/akt/*.h (docs/Doxyfile).
+apt_ensure doxygen
+# ---- end of API reference section ----

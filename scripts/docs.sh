@@ -27,6 +27,29 @@ docs_c() {
   fi
 }
 
+# The modules users import by name: akt itself (which re-exports the rest) and those that
+# README.md and the tests import from.
+PY_MODULES=(akt akt.stream akt.testkit akt.tracing)
+
+docs_python() {
+  # The binding is built into a directory of its own (not into the interpreter's
+  # site-packages), against the release libakt, and documented from there.
+  local site=$OUT/.python-site log=$OUT/python-warnings.log
+  rm -rf "$OUT/python" "$site" && mkdir -p "$OUT/python"
+  AKT_BUILD_DIR=$BUILD_DIR "$PY" -m pip install -q --no-build-isolation --no-deps \
+    --target "$site" "$REPO/bindings/python"
+  # pdoc reports what it cannot resolve (annotations, links) as Python warnings: any is fatal.
+  (cd / && PYTHONPATH=$site "$PY" -m pdoc -o "$OUT/python" "${PY_MODULES[@]}") 2>"$log" || {
+    cat "$log" >&2
+    return 1
+  }
+  if grep -q . "$log"; then
+    cat "$log" >&2
+    echo "docs: pdoc warned (above)" >&2
+    return 1
+  fi
+}
+
 run() {
   local lang=$1
   case $lang in
@@ -38,6 +61,6 @@ run() {
 }
 
 langs=("$@")
-[ ${#langs[@]} -gt 0 ] || langs=(c)
+[ ${#langs[@]} -gt 0 ] || langs=(c python)
 for lang in "${langs[@]}"; do run "$lang"; done
 echo "docs: ${langs[*]} written under $OUT"

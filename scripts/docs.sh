@@ -50,6 +50,15 @@ docs_python() {
   fi
 }
 
+docs_node() {
+  # TypeDoc and typescript are pinned devDependencies (package-lock.json); --ignore-scripts:
+  # documenting needs no addon build. bindings/node/typedoc.json: warnings are errors.
+  rm -rf "$OUT/node"
+  (cd "$REPO/bindings/node" &&
+    npm install --ignore-scripts --no-audit --no-fund --loglevel=error &&
+    npx --no-install typedoc --out "$OUT/node")
+}
+
 run() {
   local lang=$1
   case $lang in
@@ -61,6 +70,6 @@ run() {
 }
 
 langs=("$@")
-[ ${#langs[@]} -gt 0 ] || langs=(c python)
+[ ${#langs[@]} -gt 0 ] || langs=(c python node)
 for lang in "${langs[@]}"; do run "$lang"; done
 echo "docs: ${langs[*]} written under $OUT"

@@ -14,6 +14,7 @@ Section banners (/* ==== */, /* 4. PIDs and lookup */) and the engineers' block 
 comments' text, < > # and " .." are escaped (\\< \\> \\# \\.): "<path>", "->", "n#k" and
 "1 .. 9" are text, not HTML, links or an end of list.
 """
+import fnmatch
 import re
 import sys
 
@@ -71,7 +72,7 @@ def filter_lines(lines):
         line = escape_comments(line, False)
         m = LEADING.match(line)
         if m:
-            line = m.group(1) + "/** " + line[m.end():].lstrip()
+            line = m.group(1) + "/** " + line[m.end():].lstrip(" \t")
             if not seen_file_comment:
                 seen_file_comment = in_file_comment = True
                 if "*/" in line[m.end():]:
@@ -88,9 +89,70 @@ def filter_lines(lines):
         yield line
 
 
+NAME = re.compile(r"#define\s+(\w+)|(\w+)\s*\)?\s*\(|(\w+)\s*(\[[^]]*\])?\s*;")
+
+
+def declared_name(code):
+    """The name a one-line declaration declares (a macro, a function, a typedef, a field)."""
+    m = NAME.search(code)
+    return next((g for g in m.groups()[:3] if g), None) if m else None
+
+
+def mentioned(name, comment):
+    """Whether the comment names name, as itself or through a pattern like AKT_EVENT_*."""
+    if re.search(r"\b%s\b" % re.escape(name), comment):
+        return True
+    return any(fnmatch.fnmatchcase(name, pat) for pat in re.findall(r"\b\w+\*", comment))
+
+
+def releases(name, prev):
+    """akt_x_release right after akt_x_retain: the pair a "handle references" comment is
+    about."""
+    return bool(prev) and name.endswith("_release") and prev == name[:-len("release")] + "retain"
+
+
+def group_runs(lines):
+    """One comment before several declarations with no blank line between them, which it
+    names (akt_system_retain / akt_system_release, AKT_EVENT_*), documents them all: wrap
+    them in a member group (/**@{*/ ... /**@}*/, DISTRIBUTE_GROUP_DOC) on their own lines,
+    so that the line numbers stay, and a _release after its _retain. A declaration the
+    comment does not name ends the group (akt_ctx_parent after the comment of
+    akt_ctx_message is not described by it)."""
+    i = 0
+    while i < len(lines):
+        if not lines[i].lstrip().startswith("/** ") or "@file" in lines[i]:
+            i += 1
+            continue
+        end = i
+        while "*/" not in lines[end]:
+            end += 1
+        comment = "".join(lines[i:end + 1])
+        first = last = end + 1
+        prev = None
+        while last < len(lines) and "@file" not in comment:
+            code = lines[last].strip()
+            if not code or "/*" in code or "{" in code or "}" in code or "\\" in code:
+                break
+            # Not macros: Doxygen's preprocessor takes a group command on a #define line
+            # for part of the macro.
+            if code.startswith("#") or not code.endswith(";"):
+                break
+            name = declared_name(code)
+            if last > first and (name is None or not (mentioned(name, comment) or
+                                                      releases(name, prev))):
+                break
+            prev = name
+            last += 1
+        if last - first >= 2:
+            lines[first] = "/**@{*/ " + lines[first]
+            lines[last - 1] = lines[last - 1].rstrip("\n") + " /**@}*/\n"
+        i = max(last, end + 1)
+    return lines
+
+
 def main():
     with open(sys.argv[1], encoding="utf-8") as f:
-        sys.stdout.writelines(filter_lines(f))
+        sys.stdout.writelines(group_runs(list(filter_lines(f))))
 
 
 if __name__ == "__main__":

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Builds akt's API reference with each ecosystem's own tool, warnings as errors
-# (`make docs`; not a phase of `make test`):
+# (`make docs`, also the last phase of `make test`: 30 to 50 s with warm caches):
 #
 #   c       Doxygen over abi/include/akt/*.h (docs/Doxyfile)      -> $OUT/c
 #   python  pdoc over the installed `akt` package                  -> $OUT/python

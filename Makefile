@@ -6,6 +6,9 @@
 #   make test     setup, build, then every test phase; prints a summary, fails on any failure
 #   make demo     build and run build/bin/akt-demo
 #   make bench    build and run bench/run.sh
+#   make docs     build, then the API reference of C, Python, Node and Java under
+#                 build/docs/ (scripts/docs.sh; warnings are errors; ~30 s, the last phase
+#                 of `make test`)
 #
 # Test phases, also callable one by one:
 #   test-release      ctest in build/: every test but conformance_* (core, abi, install)
@@ -18,6 +21,8 @@
 #   test-conformance  the conformance_* ctests in build/ (fails if there is none)
 #   test-bindings-asan  the Python and Node suites against the ASan+UBSan libakt of
 #                     build-asan/ (scripts/test_bindings_asan.sh; installs nothing outside it)
+#   docs              the API reference of the four languages (scripts/docs.sh), warnings as
+#                     errors: a doc comment the tools cannot read fails the suite
 # Binding test scripts get AKT_SOURCE_DIR and AKT_BUILD_DIR (the release build) in their
 # environment. A listed binding without its test.sh fails; it is never skipped.
 
@@ -55,12 +60,12 @@ cmake_build = cmake -S . -B $(1) -G Ninja -DCMAKE_BUILD_TYPE=$(BUILD_TYPE) -DAKT
 
 # The phases of `make test`, in order; the summary lists exactly these.
 TEST_PHASES := setup build test-release build-asan test-asan build-tsan test-tsan build-fuzz test-fuzz \
-               $(addprefix test-,$(BINDINGS)) test-conformance test-bindings-asan
+               $(addprefix test-,$(BINDINGS)) test-conformance test-bindings-asan docs
 SUMMARY := $(CURDIR)/$(BUILD)/test-summary.txt
 
 .PHONY: setup build demo bench test test-phases test-release build-asan test-asan \
         build-tsan test-tsan build-fuzz test-fuzz test-conformance test-bindings test-python test-node \
-        test-java test-bindings-asan abi-baseline clean
+        test-java test-bindings-asan abi-baseline docs clean
 
 setup:
 	@$(PHASE) $@ scripts/setup.sh
@@ -125,6 +130,9 @@ demo: build
 bench: build
 	AKT_SETUP_BENCH=1 scripts/setup.sh
 	AKT_BUILD_DIR=$(CURDIR)/$(BUILD) bench/run.sh
+
+docs: build
+	@$(PHASE) $@ env AKT_BUILD_DIR=$(CURDIR)/$(BUILD) scripts/docs.sh
 
 # Deliberate only: after a reviewed ABI change that came with a new major version.
 abi-baseline: build

@@ -37,14 +37,15 @@ apt_ensure "${APT_PKGS[@]}"
 # ---- Python binding (bindings/python, bench/python): owned by the Python binding ----
 # Pinned PyPI packages for building (cffi, setuptools, wheel), testing (pytest) and the
 # side-by-side benchmark (pykka; ray is best effort: the benchmark skips it if absent), and
-# the OpenTelemetry API the metrics adapter feeds (opentelemetry-api, tested).
+# the OpenTelemetry API the metrics adapter feeds (opentelemetry-api, tested), and pdoc for
+# the Python API reference (make docs).
 # Only missing or differently pinned packages are installed, so a second run is quick.
 # On a bare Debian python3 (no pip, no headers, PEP 668 "externally managed") it installs
 # python3-pip and python3-dev first and passes pip --break-system-packages: this machine
 # is the project's own, and the packages are pinned.
 PY=${PYTHON:-python3}
 PY_PKGS=(cffi==2.0.0 setuptools==75.8.0 wheel==0.45.1 pytest==9.2.0 pykka==4.5.0
-         opentelemetry-api==1.45.2)
+         opentelemetry-api==1.45.2 pdoc==16.0.0)
 PY_OPTIONAL=(ray==2.60.0)
 if ! "$PY" -m pip --version >/dev/null 2>&1 ||
    ! "$PY" -c 'import os, sysconfig, sys
@@ -120,16 +121,9 @@ apt_ensure libjansson-dev libcbor-dev
 # ---- end of serializers section ----
 # ---- Remoting frame compression (core/remote/compress.c): owned by compress ----
 # zstd, zlib (the gzip method) and brotli, linked by libakt.
-CMP_PKGS=(libzstd-dev zlib1g-dev libbrotli-dev)
-cmp_missing=()
-for p in "${CMP_PKGS[@]}"; do
-  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || cmp_missing+=("$p")
-done
-if [ ${#cmp_missing[@]} -gt 0 ]; then
-  SUDO=""
-  [ "$(id -u)" -ne 0 ] && SUDO="sudo"
-  export DEBIAN_FRONTEND=noninteractive
-  $SUDO apt-get update -qq
-  $SUDO apt-get install -y -qq --no-install-recommends "${cmp_missing[@]}"
-fi
+apt_ensure libzstd-dev zlib1g-dev libbrotli-dev
 # ---- end of compression section ----
+# ---- API reference (make docs, scripts/docs.sh): owned by docs ----
+# Doxygen 1.9 (Debian 12) builds the C reference from abi/include/akt/*.h (docs/Doxyfile).
+apt_ensure doxygen
+# ---- end of API reference section ----

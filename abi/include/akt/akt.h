@@ -207,6 +207,7 @@ typedef struct akt_supervisor_rule {
     int directive; /* AKT_DIRECTIVE_* */
 } akt_supervisor_rule;
 
+/* A supervisor strategy (see above) with its decider, retry budget and backoff. */
 typedef struct akt_supervisor {
     size_t size;           /* sizeof(akt_supervisor) */
     int strategy;          /* AKT_STRATEGY_ONE_FOR_ONE */
@@ -266,6 +267,7 @@ typedef struct akt_propagator {
     void *data; /* borrowed; must outlive the system */
 } akt_propagator;
 
+/* Options of akt_system_create; akt_system_options_init sets the defaults. */
 typedef struct akt_system_options {
     size_t size;                    /* sizeof(akt_system_options) */
     const char *name;               /* copied; NULL = "akt". Letters, digits, '-', '_', '.' */
@@ -708,6 +710,7 @@ enum akt_mailbox_when_full { AKT_MAILBOX_FAIL = 0, AKT_MAILBOX_DROP = 1, AKT_MAI
  * back into akt for this actor's mailbox. data is compare_data. */
 typedef int (*akt_mailbox_compare_fn)(akt_msg *a, akt_msg *b, void *data);
 
+/* The mailbox of an actor (akt_spawn_options.mailbox): its kind, bound and order. */
 typedef struct akt_mailbox_spec {
     size_t size;                    /* sizeof(akt_mailbox_spec) */
     int kind;                       /* enum akt_mailbox_kind */
@@ -718,6 +721,7 @@ typedef struct akt_mailbox_spec {
     void *compare_data;             /* borrowed: kept alive as long as the actor */
 } akt_mailbox_spec;
 
+/* Options of akt_spawn and akt_ctx_spawn; akt_spawn_options_init sets the defaults. */
 typedef struct akt_spawn_options {
     size_t size;                      /* sizeof(akt_spawn_options) */
     const char *name;                 /* copied; NULL = an anonymous name ("$<n>"). No '/' */
@@ -877,6 +881,7 @@ typedef struct akt_request akt_request;
 /* The continuation of a request, on the requester's turn; reply is borrowed. */
 typedef int (*akt_request_then)(akt_ctx *ctx, int rc, akt_msg *reply, void *data);
 
+/* Options of akt_ctx_request; akt_request_options_init sets the defaults. */
 typedef struct akt_request_options {
     size_t size;              /* sizeof(akt_request_options) */
     int64_t timeout_ns;       /* 0 = none (GoAkt's default); > 0 = AKT_ETIMEDOUT after it */
@@ -970,6 +975,7 @@ AKT_API int akt_dispatcher_run(akt_dispatcher *dispatcher, size_t budget, size_t
  * from it takes the new kinds too, a mask of named bits keeps its meaning. */
 #define AKT_EVENT_ALL 0x1FFu
 
+/* An event of the system's event stream, as an akt_event_cb gets it (borrowed). */
 typedef struct akt_event {
     size_t size;        /* sizeof(akt_event) as akt knows it; read fields below it only */
     unsigned kind;      /* one AKT_EVENT_* bit */
@@ -1132,6 +1138,7 @@ typedef uint64_t (*akt_route_key_fn)(const akt_msg *msg, void *data);
  * routee is then not spawned). */
 typedef int (*akt_routee_state_fn)(void *data, size_t index, void **state);
 
+/* Options of akt_router_spawn; akt_router_options_init sets the defaults. */
 typedef struct akt_router_options {
     size_t size;  /* sizeof(akt_router_options) */
     int strategy; /* AKT_ROUTE_*; default AKT_ROUTE_ROUND_ROBIN */
@@ -1210,6 +1217,7 @@ AKT_API int akt_router_routees(akt_system *system, akt_pid router, akt_pid *pids
 
 #define AKT_SCHEDULE_REF_MAX 255 /* longest reference, in bytes, without the NUL */
 
+/* Options of akt_schedule_once, akt_schedule_every and akt_schedule_cron. */
 typedef struct akt_schedule_options {
     size_t size;           /* sizeof(akt_schedule_options) */
     const char *reference; /* copied; NULL = generated (a random UUID); 1..AKT_SCHEDULE_REF_MAX
@@ -1268,6 +1276,7 @@ AKT_API int akt_schedule_cancel(akt_system *system, const char *reference);
 #define AKT_SCHEDULE_EVERY 2
 #define AKT_SCHEDULE_CRON 3
 
+/* One scheduled task, as an akt_schedule_list_cb gets it (borrowed). */
 typedef struct akt_schedule_info {
     size_t size;           /* sizeof(akt_schedule_info) as akt knows it */
     const char *reference; /* borrowed for the call */
@@ -1306,6 +1315,7 @@ AKT_API int akt_schedule_list(akt_system *system, akt_schedule_list_cb cb, void 
  * 2 minutes, as GoAkt's. */
 #define AKT_GRAIN_DEACTIVATE_AFTER_DEFAULT_NS (120LL * 1000 * 1000 * 1000)
 
+/* A kind of grain for akt_grain_kind_register; akt_grain_kind_init sets the defaults. */
 typedef struct akt_grain_kind {
     size_t size; /* sizeof(akt_grain_kind) */
     /* Required: makes a new activation of the grain name (NUL-terminated, the part after

@@ -51,6 +51,13 @@ class Terminated(NamedTuple):
     pid: "Pid"
 
 
+# NamedTuple makes __new__ in a module of its own ("namedtuple_Message"): name this one, so
+# that tools that look a function's module up by name (inspect.getmodule, pdoc) resolve
+# the fields' annotations (Any, Union, Pid) in the module where they were written.
+Message.__new__.__module__ = __name__
+Terminated.__new__.__module__ = __name__
+
+
 TERMINATED_TYPE = "akt.Terminated"
 
 

@@ -75,12 +75,11 @@ public class Case {
         Set<String> names = new LinkedHashSet<>();
         for (MetricPoint p : points) names.add(p.name());
         Conf.say("instruments", String.join(",", names));
-        for (MetricPoint p : points) {
-            if (p.name().equals("actor.processed.count")) {
-                Conf.say("point", p.attributes().get("actor.name") + " " + p.kind().name().toLowerCase()
-                        + " " + String.format("%.0f", p.value()));
-            }
-        }
+        // By actor name: the order of the cells depends on which slots were free.
+        points.stream().filter(p -> p.name().equals("actor.processed.count"))
+                .sorted(java.util.Comparator.comparing(p -> p.attributes().get("actor.name")))
+                .forEach(p -> Conf.say("point", p.attributes().get("actor.name") + " "
+                        + p.kind().name().toLowerCase() + " " + String.format("%.0f", p.value())));
         MetricPoint alive = points.stream().filter(p -> p.name().equals("actorsystem.actors.count"))
                 .findFirst().orElseThrow();
         Conf.say("alive", String.format("%.0f", alive.value()));

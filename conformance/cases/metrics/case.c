@@ -1,6 +1,7 @@
 /* metrics: counters of akt/telemetry.h after a scripted scenario. */
 #include <akt/telemetry.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "conf.h"
@@ -84,6 +85,8 @@ static int on_point(const akt_metric_point *p, void *data) {
     return 0;
 }
 
+static int by_text(const void *a, const void *b) { return strcmp(a, b); }
+
 static int on_low(const akt_metric_point *p, void *data) {
     seen *s = data;
     if (strcmp(p->name, "actor.processed.count") == 0) {
@@ -130,6 +133,8 @@ int main(void) {
     static seen s;
     CONF_OK(akt_metrics_collect(sys, on_point, &s));
     conf_say("instruments", "%s", s.names);
+    /* By actor name: the order of the cells depends on which slots were free. */
+    qsort(s.points, (size_t)s.npoints, sizeof s.points[0], by_text);
     for (int i = 0; i < s.npoints; i++) conf_say("point", "%s", s.points[i]);
     conf_say("alive", "%.0f", s.alive);
 

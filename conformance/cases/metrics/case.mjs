@@ -70,8 +70,11 @@ await ping(a);
 await ping(b);
 const points = system.collectMetrics();
 conf.say('instruments', [...new Set(points.map((p) => p.name))].join(','));
-for (const p of points) {
-  if (p.name === 'actor.processed.count') conf.say('point', `${p.attributes['actor.name']} ${p.kind} ${p.value.toFixed(0)}`);
+// By actor name: the order of the cells depends on which slots were free.
+const processed = points.filter((p) => p.name === 'actor.processed.count')
+  .sort((x, y) => (x.attributes['actor.name'] < y.attributes['actor.name'] ? -1 : 1));
+for (const p of processed) {
+  conf.say('point', `${p.attributes['actor.name']} ${p.kind} ${p.value.toFixed(0)}`);
 }
 conf.say('alive', points.find((p) => p.name === 'actorsystem.actors.count').value.toFixed(0));
 

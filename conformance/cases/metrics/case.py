@@ -81,9 +81,10 @@ ping(b)
 points = system.collect_metrics()
 names = list(dict.fromkeys(p.name for p in points))
 conf.say("instruments", ",".join(names))
-for p in points:
-    if p.name == "actor.processed.count":
-        conf.say("point", f"{p.attributes['actor.name']} {p.kind} {p.value:.0f}")
+# By actor name: the order of the cells depends on which slots were free.
+for p in sorted((p for p in points if p.name == "actor.processed.count"),
+                key=lambda p: p.attributes["actor.name"]):
+    conf.say("point", f"{p.attributes['actor.name']} {p.kind} {p.value:.0f}")
 alive = next(p for p in points if p.name == "actorsystem.actors.count")
 conf.say("alive", f"{alive.value:.0f}")
 

@@ -39,7 +39,11 @@ public class Case {
     static void show(ActorSystem system) {
         for (ScheduleInfo info : system.schedules()) {
             Conf.say("schedule", info.reference() + " "
-                    + (info.kind() == ScheduleInfo.Kind.EVERY ? "every" : "once")
+                    + switch (info.kind()) {
+                        case EVERY -> "every";
+                        case CRON -> "cron";
+                        default -> "once";
+                    }
                     + " paused=" + (info.paused() ? "yes" : "no"));
         }
     }
@@ -105,7 +109,23 @@ public class Case {
             Conf.say("schedules", Integer.toString(system.schedules().size()));
         }
 
-        // 6. Shutdown ends what is still pending.
+        // 6. A cron schedule (every second) pauses, resumes and cancels like the others.
+        Conf.say("schedule.cron", system.scheduleCron(g, Conf.msg("conf.Tick", ""), "* * * * * ?", true, ref("cron")));
+        show(system);
+        waitTicks(g, 1);
+        Conf.say("pause.cron", Conf.rc(() -> system.pauseSchedule("cron")));
+        show(system);
+        long c1 = count(g);
+        Thread.sleep(1500);
+        long c2 = count(g);
+        Conf.say("paused.quiet.cron", c1 == c2 ? "yes" : "no");
+        Conf.say("resume.cron", Conf.rc(() -> system.resumeSchedule("cron")));
+        waitTicks(g, c1 + 1);
+        Conf.say("resumed.cron", "yes");
+        Conf.say("cancel.cron", Conf.rc(() -> system.cancelSchedule("cron")));
+        Conf.say("after.cancel", system.schedules().size() + " schedules");
+
+        // 7. Shutdown ends what is still pending.
         system.scheduleOnce(g, Conf.msg("conf.Tick", ""), Duration.ofHours(1), ref("pending"));
         Conf.finish(system);
     }

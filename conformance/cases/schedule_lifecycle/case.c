@@ -60,8 +60,10 @@ static void wait_ticks(akt_system *sys, akt_pid pid, long k) {
 
 static void print_one(const akt_schedule_info *info, void *data) {
     (void)data;
-    conf_say("schedule", "%s %s paused=%s", info->reference,
-             info->kind == AKT_SCHEDULE_EVERY ? "every" : "once", info->paused ? "yes" : "no");
+    const char *kind = info->kind == AKT_SCHEDULE_EVERY  ? "every"
+                       : info->kind == AKT_SCHEDULE_CRON ? "cron"
+                                                         : "once";
+    conf_say("schedule", "%s %s paused=%s", info->reference, kind, info->paused ? "yes" : "no");
 }
 
 static void list(akt_system *sys) { CONF_OK(akt_schedule_list(sys, print_one, NULL, NULL)); }
@@ -153,7 +155,29 @@ int main(void) {
     conf_say("schedules", "%zu", listed(sys));
     CONF_OK(akt_unsubscribe(sub));
 
-    /* 6. Shutdown ends what is still pending. */
+    /* 6. A cron schedule (every second) pauses, resumes and cancels like the others. */
+    akt_schedule_options cron = {sizeof cron, "cron", {0}};
+    char cref[64] = "";
+    tick = conf_msg("conf.Tick", "");
+    rc = akt_schedule_cron(sys, g, tick, "* * * * * ?", AKT_CRON_UTC, &cron, cref, sizeof cref,
+                           NULL);
+    if (rc) akt_msg_release(tick);
+    conf_say("schedule.cron", "%s", rc ? conf_rc(rc) : cref);
+    list(sys);
+    wait_ticks(sys, g, 1);
+    conf_say("pause.cron", "%s", conf_rc(akt_schedule_pause(sys, "cron")));
+    list(sys);
+    long c1 = count(sys, g);
+    sleep_ms(1500);
+    long c2 = count(sys, g);
+    conf_say("paused.quiet.cron", "%s", c1 == c2 ? "yes" : "no");
+    conf_say("resume.cron", "%s", conf_rc(akt_schedule_resume(sys, "cron")));
+    wait_ticks(sys, g, c1 + 1);
+    conf_say("resumed.cron", "yes");
+    conf_say("cancel.cron", "%s", conf_rc(akt_schedule_cancel(sys, "cron")));
+    conf_say("after.cancel", "%zu schedules", listed(sys));
+
+    /* 7. Shutdown ends what is still pending. */
     CONF_OK(once(sys, g, "conf.Tick", "", 3600L * 1000, "pending", none));
     conf_system_finish(sys);
     return 0;

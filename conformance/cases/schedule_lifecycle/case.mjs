@@ -85,6 +85,22 @@ conf.flush();
 conf.say('schedules', String(system.schedules().length));
 subscription.unsubscribe();
 
-// 6. Shutdown ends what is still pending.
+// 6. A cron schedule (every second) pauses, resumes and cancels like the others.
+conf.say('schedule.cron', system.scheduleCron(g, conf.msg('conf.Tick'), '* * * * * ?', { utc: true, reference: 'cron' }));
+show(system);
+await waitTicks(g, 1);
+conf.say('pause.cron', await conf.rcOf(() => system.pauseSchedule('cron')));
+show(system);
+const c1 = await count(g);
+await sleep(1500);
+const c2 = await count(g);
+conf.say('paused.quiet.cron', c1 === c2 ? 'yes' : 'no');
+conf.say('resume.cron', await conf.rcOf(() => system.resumeSchedule('cron')));
+await waitTicks(g, c1 + 1);
+conf.say('resumed.cron', 'yes');
+conf.say('cancel.cron', await conf.rcOf(() => system.cancelSchedule('cron')));
+conf.say('after.cancel', `${system.schedules().length} schedules`);
+
+// 7. Shutdown ends what is still pending.
 system.scheduleOnce(g, conf.msg('conf.Tick'), { delayMs: 3600 * 1000, reference: 'pending' });
 await conf.finish(system);

@@ -101,6 +101,23 @@ conf.flush()
 conf.say("schedules", str(len(system.schedules())))
 subscription.close()
 
-# 6. Shutdown ends what is still pending.
+# 6. A cron schedule (every second) pauses, resumes and cancels like the others.
+conf.say("schedule.cron", system.schedule_cron(g, conf.msg("conf.Tick"), "* * * * * ?", utc=True,
+                                               reference="cron"))
+show(system)
+wait_ticks(g, 1)
+conf.say("pause.cron", conf.rc_of(lambda: system.pause_schedule("cron")))
+show(system)
+c1 = count(g)
+time.sleep(1.5)
+c2 = count(g)
+conf.say("paused.quiet.cron", "yes" if c1 == c2 else "no")
+conf.say("resume.cron", conf.rc_of(lambda: system.resume_schedule("cron")))
+wait_ticks(g, c1 + 1)
+conf.say("resumed.cron", "yes")
+conf.say("cancel.cron", conf.rc_of(lambda: system.cancel_schedule("cron")))
+conf.say("after.cancel", f"{len(system.schedules())} schedules")
+
+# 7. Shutdown ends what is still pending.
 system.schedule_once(g, conf.msg("conf.Tick"), 3600, reference="pending")
 conf.system_finish(system)

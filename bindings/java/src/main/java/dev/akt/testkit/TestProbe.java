@@ -6,7 +6,9 @@ import dev.akt.Context;
 import dev.akt.Pid;
 import dev.akt.Terminated;
 import java.time.Duration;
+import java.util.HashSet;
 import java.util.Objects;
+import java.util.Set;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
@@ -34,6 +36,8 @@ public final class TestProbe implements AutoCloseable {
     private record Watch(Pid pid) {}
 
     private final LinkedBlockingQueue<Object> inbox = new LinkedBlockingQueue<>();
+    /** The actors whose Terminated the probe has had (guarded by itself). */
+    private final Set<Pid> terminated = new HashSet<>();
     private final Pid pid;
 
     /** A probe spawned in system under an anonymous name. */
@@ -51,7 +55,12 @@ public final class TestProbe implements AutoCloseable {
                     ctx.watch(w.pid()); // a gone actor's Terminated comes at once
                     return;
                 }
-                inbox.add(msg);
+                synchronized (terminated) {
+                    // One Terminated per actor: a second watch of it (expectTerminated twice, or
+                    // a watch that reached a gone actor) must not leave a stray one behind.
+                    if (msg instanceof Terminated t && !terminated.add(t.pid())) return;
+                    inbox.add(msg);
+                }
             }
         });
     }
@@ -112,6 +121,10 @@ public final class TestProbe implements AutoCloseable {
 
     /** Watches watched and expects its Terminated within {@code within}. */
     public void expectTerminated(Pid watched, Duration within) {
+        synchronized (terminated) {
+            boolean waiting = inbox.stream().anyMatch(m -> m instanceof Terminated t && t.pid().equals(watched));
+            if (terminated.contains(watched) && !waiting) return; // had and taken already: gone
+        }
         pid.tell(new Watch(watched));
         Object msg = next(within);
         if (!(msg instanceof Terminated t && t.pid().equals(watched)))

@@ -289,8 +289,8 @@ static int akt__spawn_at(akt_system *s, uint32_t parent_idx, const akt_behavior 
     if (!internal) akt__passivation_default(s, pid);
     if (!c->beh->pre_start)
         akt__publish(s, AKT_EVENT_ACTOR_STARTED, c, (akt_pid){0}, NULL, 0, NULL);
+    *out = pid; /* before a start here, which may end the actor (and free what out is in) */
     if (!here || !akt__start_here(c, d)) akt__cell_release(c, c->status == AKT__RUNNING);
-    *out = pid;
     return 0;
 }
 

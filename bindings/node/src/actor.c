@@ -540,10 +540,13 @@ static napi_value Spawn(napi_env env, napi_callback_info info) {
     o.reentrancy = reentrancy;
     o.max_in_flight = max_in_flight > 0 ? (uint32_t)max_in_flight : 0;
     int rc;
+    /* Not &a->pid: a preStart that fails inside akt_spawn (run on this thread) frees a
+     * before the spawn returns. */
+    akt_pid pid = {0};
     if (s) {
         a->sys = s;
         o.dispatcher = s->disp;
-        rc = akt_spawn(s->sys, &an_js_behavior, a, &o, &a->pid);
+        rc = akt_spawn(s->sys, &an_js_behavior, a, &o, &pid);
     } else {
         /* A child of a JS actor runs on the same (external) dispatcher as its parent. */
         s = I->cur_sys;
@@ -553,14 +556,14 @@ static napi_value Spawn(napi_env env, napi_callback_info info) {
         }
         a->sys = s;
         o.dispatcher = s->disp;
-        rc = akt_ctx_spawn(I->cur_ctx, &an_js_behavior, a, &o, &a->pid);
+        rc = akt_ctx_spawn(I->cur_ctx, &an_js_behavior, a, &o, &pid);
     }
     if (rc) {
         /* Not taken: free without telling JS, which drops the cell itself. */
         actor_free(I, a, 0);
         return an_throw(env, I, rc);
     }
-    an_put_pid(I, AN_SCR_PID, a->pid);
+    an_put_pid(I, AN_SCR_PID, pid);
     return NULL;
 }
 

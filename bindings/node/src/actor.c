@@ -540,7 +540,7 @@ static napi_value Spawn(napi_env env, napi_callback_info info) {
     o.reentrancy = reentrancy;
     o.max_in_flight = max_in_flight > 0 ? (uint32_t)max_in_flight : 0;
     int rc;
-    /* Not &a->pid: a preStart that fails inside akt_spawn (run on this thread) frees a
+    /* Not into a: a preStart that fails inside akt_spawn (run on this thread) frees a
      * before the spawn returns. */
     akt_pid pid = {0};
     if (s) {

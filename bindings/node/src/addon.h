@@ -135,8 +135,7 @@ struct an_sys {
 typedef struct an_actor {
     an_inst *inst;
     an_sys *sys;
-    int32_t id; /* index of the actor's cell in lib/actor.cjs */
-    akt_pid pid;
+    int32_t id;         /* index of the actor's cell in lib/actor.cjs */
     akt_supervisor sup; /* strategy for its children */
     napi_ref decider;   /* optional JS decide(code, reason) */
     napi_ref *deps;     /* dependency values, handed to akt as the pointers */

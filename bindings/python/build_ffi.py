@@ -18,11 +18,10 @@ from pathlib import Path
 from cffi import FFI
 
 HERE = Path(__file__).resolve().parent
-REPO = HERE.parent.parent
+# The akt sources: an sdist's copy in akt-core/ (see setup.py), else the checkout.
+REPO = HERE / "akt-core" if (HERE / "akt-core").is_dir() else HERE.parent.parent
 INCLUDE_DIR = Path(os.environ.get("AKT_INCLUDE_DIR", REPO / "abi" / "include"))
 CSRC = HERE / "csrc"
-# setup.py's build_ext puts libakt.so here before compiling (see stage_libakt there).
-LIB_STAGE = HERE / "build" / "libakt"
 
 # Declarations of the fast path that Python reaches through cffi.
 EXTRA_CDEF = """
@@ -111,7 +110,7 @@ ffibuilder.set_source(
     source_includes() + EXTRA_CDEF,
     sources=[str(p.relative_to(HERE)) for p in sorted(CSRC.glob("*.c"))],
     include_dirs=[str(INCLUDE_DIR), str(CSRC)],
-    library_dirs=[str(LIB_STAGE)],
+    # (library_dirs: setup.py's build_ext adds where it staged libakt.so.)
     libraries=["akt"],
     # The extension finds libakt.so.0 next to itself, installed or not.
     extra_link_args=["-Wl,-rpath,$ORIGIN"],

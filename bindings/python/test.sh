@@ -3,7 +3,7 @@
 # and the Python conformance cases next to the C ones. Called by `make test-python`.
 #
 #   AKT_BUILD_DIR  a core build (lib/libakt.so.0, bin/conf_*); default <repo>/build when it
-#                  has libakt, else setup.py builds the core itself in <repo>/build-python
+#                  has libakt, else setup.py builds the core itself in its build folder
 #   PYTHON         the interpreter (default python3)
 set -euo pipefail
 

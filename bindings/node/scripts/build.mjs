@@ -8,7 +8,10 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const pkg = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-const repo = path.resolve(pkg, '../..');
+// The akt sources: a packed tarball's copy in akt-core/ (scripts/prepack.mjs), else the
+// checkout this package sits in.
+const vendored = path.join(pkg, 'akt-core');
+const repo = existsSync(path.join(vendored, 'CMakeLists.txt')) ? vendored : path.resolve(pkg, '../..');
 const run = (cmd, args, opts = {}) =>
   execFileSync(cmd, args, { stdio: ['ignore', 'inherit', 'inherit'], ...opts });
 
@@ -32,7 +35,7 @@ function buildCore() {
   if (!existsSync(path.join(dir, 'CMakeCache.txt'))) {
     const gen = haveCommand('ninja') ? ['-G', 'Ninja'] : [];
     run('cmake', ['-S', repo, '-B', dir, ...gen, '-DCMAKE_BUILD_TYPE=Release',
-      '-DAKT_BUILD_TESTS=OFF']);
+      '-DAKT_BUILD_TESTS=OFF', '-DAKT_BUILD_EXTRAS=OFF']);
   }
   run('cmake', ['--build', dir, '--target', 'akt', '--parallel', '2']);
   return path.join(dir, 'lib');

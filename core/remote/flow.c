@@ -19,6 +19,7 @@ akt__window *akt__window_get_locked(akt__node_r *n, const char *peer_key) {
         return NULL;
     }
     atomic_init(&w->inflight, 0);
+    atomic_init(&w->choked, 0);
     w->next = n->windows;
     n->windows = w;
     return w;
@@ -39,6 +40,8 @@ int akt__flow_admit(akt_system *s, akt__cell *c, uint32_t k) {
     (void)s;
     akt__proxy *p = c->state;
     akt__node_r *n = p->node;
+    /* relaxed: the loop's flag publishes nothing (endpoint.c, akt__conn_choke). */
+    if (atomic_load_explicit(&p->win->choked, memory_order_relaxed)) return AKT_EFULL;
     int64_t was = atomic_fetch_add_explicit(&p->win->inflight, k, memory_order_relaxed);
     if (was + (int64_t)k > (int64_t)n->window) {
         atomic_fetch_sub_explicit(&p->win->inflight, k, memory_order_relaxed);

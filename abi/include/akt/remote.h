@@ -39,6 +39,12 @@ extern "C" {
 #define AKT_REMOTE_COMPRESS_BROTLI 3
 /* Default smallest frame body compressed (akt_remote_options.compress_min_bytes). */
 #define AKT_REMOTE_DEFAULT_COMPRESS_MIN 512u
+/* remchunk begin: */
+/* Defaults of akt_remote_options.chunk_bytes, max_message_bytes and send_buffer_bytes. */
+#define AKT_REMOTE_DEFAULT_CHUNK (64u << 10)
+#define AKT_REMOTE_DEFAULT_MAX_MESSAGE (64u << 20)
+#define AKT_REMOTE_DEFAULT_SEND_BUFFER (64ull << 20)
+/* remchunk end */
 
 typedef struct akt_remote_options {
     size_t size;      /* sizeof(akt_remote_options) */
@@ -89,6 +95,30 @@ typedef struct akt_remote_options {
      * AKT_EINVAL for an unknown method. */
     int compression;
     uint32_t compress_min_bytes;
+    /* remchunk begin: */
+    /* Appended in 0.4 (read by size). Chunking: a frame whose body is larger than
+     * chunk_bytes (0 = AKT_REMOTE_DEFAULT_CHUNK, or max_frame_bytes if that is smaller;
+     * else 256..max_frame_bytes) goes as chunks of at most chunk_bytes, interleaved with
+     * the connection's other frames, so a large message never holds back small ones told
+     * after it by other senders (the order of each sender -> receiver pair is kept). A
+     * message whose frame is larger than max_message_bytes (0 =
+     * AKT_REMOTE_DEFAULT_MAX_MESSAGE; else max_frame_bytes..1 GiB) is refused on the
+     * sending node: a dead letter with the reason, an ask fails with AKT_EINVAL. The
+     * receiver puts one chunked frame at a time back together, in memory that grows with
+     * what came: chunks declaring more than its max_message_bytes, out of order, or never
+     * finished (no chunk for heartbeat_misses intervals) close the connection with the
+     * reason. */
+    uint32_t chunk_bytes;
+    uint32_t max_message_bytes;
+    /* A peer that stops reading: the bytes queued for one connection (its frames not yet
+     * taken by the socket) are capped at send_buffer_bytes (0 =
+     * AKT_REMOTE_DEFAULT_SEND_BUFFER; at least 65536). A message that would go to a
+     * connection over the cap becomes a dead letter with the reason (an ask fails with
+     * AKT_EFULL), and while it is over the cap a tell or ask to that node fails with
+     * AKT_EFULL on the caller's thread (the caller keeps its message); below half the cap
+     * it is accepted again. */
+    uint64_t send_buffer_bytes;
+    /* remchunk end */
 } akt_remote_options;
 
 /* Fills options with the defaults (and sets options->size). */

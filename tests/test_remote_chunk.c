@@ -566,6 +566,72 @@ static void test_a_peer_that_stops_reading_is_bounded(void **state) {
     tu_system_end(a);
 }
 
+/* ---- refused at akt_tell: a message that cannot cross ------------------------------ */
+
+static void obj_release(void *object, void *data) {
+    (void)data;
+    (void)object;
+}
+
+static int obj_to_bytes(void *object, void *data, void **out, size_t *len, akt_free_fn *free_fn) {
+    (void)data;
+    *out = object;
+    *len = strlen(object);
+    *free_fn = AKT_BORROW;
+    return 0;
+}
+
+static const akt_object_ops opaque_ops = {.size = sizeof(akt_object_ops), .release = obj_release};
+static const akt_object_ops bytes_ops = {
+    .size = sizeof(akt_object_ops), .release = obj_release, .to_bytes = obj_to_bytes};
+
+static void test_unserializable_is_refused_at_tell(void **state) {
+    (void)state;
+    akt_system *a = node("alpha"), *b = node("beta");
+    akt_behavior rb = tu_behavior(rec_receive);
+    tu_spawn(b, &rb, NULL, "rec");
+    akt_pid rec = remote_pid(a, b, "/user/rec");
+    static tu_events eva;
+    tu_events_init(&eva);
+    akt_subscription *sub;
+    TU_OK(akt_subscribe(a, AKT_EVENT_DEAD_LETTER, tu_events_cb, &eva, &sub));
+    static char text[] = "abc";
+    akt_msg *m, *ms[2];
+    /* No serializer, no bytes: refused by akt_tell, akt_ask and akt_tell_batch; the caller
+     * keeps the message, and no dead letter is made. */
+    TU_OK(akt_msg_new_object("opaque.Thing", text, &opaque_ops, &m));
+    TU_RC(AKT_ENOTSUP, akt_tell(a, rec, m));
+    akt_future *f = NULL;
+    TU_RC(AKT_ENOTSUP, akt_ask(a, rec, m, TU_SEC(5), &f));
+    TU_OK(akt_msg_new_object("opaque.Thing", text, &bytes_ops, &ms[0]));
+    ms[1] = m;
+    TU_RC(AKT_ENOTSUP, akt_tell_batch(a, rec, ms, 2));
+    akt_msg_release(ms[0]);
+    /* The same message to a local actor is fine: only crossing needs bytes. */
+    akt_pid local = tu_spawn(a, &rb, NULL, "local");
+    TU_OK(akt_tell(a, local, m));
+    /* With to_bytes it crosses; with a serializer bound to its type the serializer decides
+     * on the I/O thread (json cannot encode it: a dead letter there, as before). */
+    TU_OK(akt_msg_new_object("opaque.Thing", text, &bytes_ops, &m));
+    atomic_store(&small_count, 0);
+    TU_OK(akt_tell(a, rec, m));
+    akt_msg *reply;
+    TU_OK(tu_ask(a, rec, tu_msg("echo", "after"), &reply));
+    akt_msg_release(reply);
+    TU_OK(akt_serializer_bind(a, "opaque.Other", AKT_SERIALIZER_JSON));
+    TU_OK(akt_msg_new_object("opaque.Other", text, &opaque_ops, &m));
+    TU_OK(akt_tell(a, rec, m));
+    TU_EVENTUALLY(tu_events_count(&eva, AKT_EVENT_DEAD_LETTER, (akt_pid){0}) >= 1);
+    tu_ev ev;
+    assert_true(tu_events_find(&eva, AKT_EVENT_DEAD_LETTER, (akt_pid){0}, &ev));
+    assert_string_equal(ev.type, "opaque.Other");
+    assert_int_equal(tu_events_count(&eva, AKT_EVENT_DEAD_LETTER, (akt_pid){0}), 1);
+    TU_OK(akt_unsubscribe(sub));
+    tu_system_end(a);
+    tu_system_end(b);
+    tu_events_destroy(&eva);
+}
+
 int main(void) {
     signal(SIGPIPE, SIG_IGN); /* writes to a connection the node closed */
     const struct CMUnitTest tests[] = {
@@ -574,6 +640,7 @@ int main(void) {
         TU_TEST(test_small_tells_pass_a_large_one),
         TU_TEST(test_bad_chunks_close_only_their_connection),
         TU_TEST(test_a_peer_that_stops_reading_is_bounded),
+        TU_TEST(test_unserializable_is_refused_at_tell),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

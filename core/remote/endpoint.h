@@ -284,6 +284,9 @@ akt__window *akt__window_get_locked(akt__node_r *n, const char *peer_key);
 void akt__windows_free(akt__node_r *n);
 int akt__flow_admit(akt_system *s, akt__cell *c, uint32_t k);
 void akt__flow_unadmit(akt_system *s, akt__cell *c, uint32_t k);
+/* Whether msg can cross (kernel/sys.h's crossable): an object message with no to_bytes
+ * and no serializer for its type is refused with AKT_ENOTSUP on the caller's thread. */
+int akt__flow_crossable(akt_system *s, akt__cell *c, akt_msg *msg);
 /* Gives k back to win (loop: dropped messages, credits). */
 void akt__window_give(akt__window *win, uint64_t k);
 /* An inbound message whose release counts in c's credit: copies data. */

@@ -52,6 +52,7 @@ const akt__proxy_hooks akt__remote_proxy_hooks = {
     .control = akt__proxy_control_post,
     .admit = akt__flow_admit,
     .unadmit = akt__flow_unadmit,
+    .crossable = akt__flow_crossable,
 };
 
 int akt__proxy_of(const akt__cell *c, akt__proxy **out) {

@@ -22,6 +22,7 @@
 
 #include "proto/remote.pb-c.h"
 #include "remote/chunk.h"
+#include "remote/compress.h"
 #include "remote/endpoint.h"
 #include "remote/frame.h"
 
@@ -632,6 +633,42 @@ static void test_unserializable_is_refused_at_tell(void **state) {
     tu_events_destroy(&eva);
 }
 
+/* ---- compression contexts kept per connection -------------------------------------- */
+
+static void test_compression_contexts_are_reused(void **state) {
+    (void)state;
+    static const int methods[] = {AKT_REMOTE_COMPRESS_ZSTD, AKT_REMOTE_COMPRESS_GZIP,
+                                  AKT_REMOTE_COMPRESS_BROTLI};
+    static char in[20000];
+    static uint8_t back[20001];
+    for (size_t m = 0; m < 3; m++) {
+        akt__zctx tx = {0}, rx = {0};
+        for (unsigned i = 0; i < 50; i++) {
+            size_t n = 600 + i * 300;
+            for (size_t j = 0; j < n; j++)
+                in[j] = "compressible text, frame after frame "[(j + i) % 37];
+            const uint8_t *z;
+            size_t zn;
+            TU_OK(akt__zctx_compress(&tx, methods[m], (const uint8_t *)in, n, &z, &zn));
+            assert_true(zn < n / 2);
+            /* The same bytes as the one-shot codec decodes, and vice versa. */
+            TU_OK(akt__decompress(methods[m], z, zn, back, n));
+            assert_memory_equal(back, in, n);
+            TU_RC(AKT_EPROTO, akt__zctx_decompress(&rx, methods[m], z, zn, back, n + 1));
+            TU_RC(AKT_EPROTO, akt__zctx_decompress(&rx, methods[m], z, zn / 2, back, n));
+            TU_OK(akt__zctx_decompress(&rx, methods[m], z, zn, back, n)); /* after failures */
+            assert_memory_equal(back, in, n);
+        }
+        if (methods[m] != AKT_REMOTE_COMPRESS_BROTLI) { /* made once, kept */
+            assert_true(tx.scratch_cap > 0);
+            assert_true(tx.zc || tx.def);
+            assert_true(rx.zd || rx.inf);
+        }
+        akt__zctx_free(&tx);
+        akt__zctx_free(&rx);
+    }
+}
+
 int main(void) {
     signal(SIGPIPE, SIG_IGN); /* writes to a connection the node closed */
     const struct CMUnitTest tests[] = {
@@ -641,6 +678,7 @@ int main(void) {
         TU_TEST(test_bad_chunks_close_only_their_connection),
         TU_TEST(test_a_peer_that_stops_reading_is_bounded),
         TU_TEST(test_unserializable_is_refused_at_tell),
+        TU_TEST(test_compression_contexts_are_reused),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -85,20 +85,20 @@ static int akt__send_method(const akt__node_r *n, uint32_t peer) {
 static void akt__out_compress(akt__conn *c, akt__out *o) {
     size_t body = o->len - AKT__FRAME_HEADER;
     if (!c->send_method || body < c->node->compress_min) return;
-    uint8_t *z;
+    const uint8_t *z;
     size_t zlen;
-    if (akt__compress(c->send_method, o->frame + AKT__FRAME_HEADER, body, &z, &zlen)) return;
+    if (akt__zctx_compress(&c->z, c->send_method, o->frame + AKT__FRAME_HEADER, body, &z, &zlen))
+        return;
     Akt__Remote__Compressed cz = AKT__REMOTE__COMPRESSED__INIT;
     cz.method = (uint32_t)c->send_method;
     cz.length = (uint32_t)body;
-    cz.data.data = z;
+    cz.data.data = (uint8_t *)z;
     cz.data.len = zlen;
     Akt__Remote__Frame f = AKT__REMOTE__FRAME__INIT;
     f.body_case = AKT__REMOTE__FRAME__BODY_COMPRESSED;
     f.compressed = &cz;
     size_t len;
-    uint8_t *frame = akt__wire_pack(&f, &len);
-    free(z);
+    uint8_t *frame = akt__wire_pack(&f, &len); /* z is the connection's buffer: kept */
     if (!frame) return;
     free(o->frame);
     o->frame = frame;
@@ -388,6 +388,7 @@ static void akt__conn_unref(akt__conn *c) {
     if (--c->refs || c->handles) return;
     akt__frame_decoder_free(&c->dec);
     akt__chunk_in_free(&c->rx);
+    akt__zctx_free(&c->z);
     akt__tls_free(c->tls);
     if (c->prev)
         c->prev->next = c->next;
@@ -475,6 +476,7 @@ void akt__endpoint_free(akt__node_r *n) {
         n->conns = c->next;
         akt__frame_decoder_free(&c->dec);
         akt__chunk_in_free(&c->rx);
+        akt__zctx_free(&c->z);
         akt__tls_free(c->tls);
         akt__flow_conn_closed(c);
         free(c->from);
@@ -1280,10 +1282,10 @@ static int akt__on_compressed(akt__conn *c, const Akt__Remote__Compressed *z) {
     char why[160], full[200];
     uint8_t *buf = NULL;
     int rc = c->inflating ? AKT_EPROTO
-                          : akt__inflate_frame(z->method, z->length, z->data.data, z->data.len,
-                                               akt__accepts(c->node),
-                                               c->chunked ? c->node->max_message : c->dec.max, &buf,
-                                               why, sizeof why);
+                          : akt__zctx_inflate_frame(&c->z, z->method, z->length, z->data.data,
+                                                    z->data.len, akt__accepts(c->node),
+                                                    c->chunked ? c->node->max_message : c->dec.max,
+                                                    &buf, why, sizeof why);
     if (c->inflating) snprintf(why, sizeof why, "compressed frame inside a compressed frame");
     if (rc == 0) {
         c->inflating = 1;

@@ -7,6 +7,7 @@
 #include <stdint.h>
 
 #include "chunk.h"
+#include "compress.h"
 #include "frame.h"
 #include "io/io.h"
 #include "kernel/sys.h"
@@ -160,6 +161,7 @@ typedef struct akt__conn {
      * pairs behind them; chunk bytes written and not yet completed (at most a few chunks
      * ahead, so that small frames pass between them); inbound, the frame being put back
      * together; `chunked`: a frame put back together is being handled */
+    akt__zctx z; /* compression contexts, reused frame after frame (compress.h) */
     akt__out *bulk_head, *bulk_tail;
     uint32_t bulk_off;
     uint64_t chunk_id;

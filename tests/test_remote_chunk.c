@@ -669,6 +669,78 @@ static void test_compression_contexts_are_reused(void **state) {
     }
 }
 
+/* ---- reverse proxies are capped ---------------------------------------------------- */
+
+static akt_pid pong_target; /* b's responder, as a's pid */
+static atomic_int pongs;
+
+/* On a: "go" tells b's responder a "ping" with this actor as the sender; counts "pong"s. */
+static int pinger_receive(akt_ctx *ctx, akt_msg *msg, void *st) {
+    (void)st;
+    if (tu_is(msg, "go")) {
+        akt_ctx_tell(ctx, pong_target, tu_msg("ping", "x"));
+    } else if (tu_is(msg, "pong")) {
+        atomic_fetch_add(&pongs, 1);
+    }
+    return 0;
+}
+
+/* On b: answers a ping to its sender (a reverse proxy of the remote actor). */
+static int ponger_receive(akt_ctx *ctx, akt_msg *msg, void *st) {
+    (void)st;
+    if (tu_is(msg, "ping")) akt_ctx_respond(ctx, tu_msg("pong", "y"));
+    return 0;
+}
+
+static void test_reverse_proxies_are_capped(void **state) {
+    (void)state;
+    akt_remote_options o;
+    TU_OK(akt_remote_options_init(&o));
+    o.heartbeat_interval_ns = -1;
+    o.max_reverse_proxies = 3;
+    akt_system *a = node("alpha"), *b = node_opts("beta", &o);
+    akt_behavior pb = tu_behavior(ponger_receive), ib = tu_behavior(pinger_receive);
+    tu_spawn(b, &pb, NULL, "ponger");
+    pong_target = remote_pid(a, b, "/user/ponger");
+    enum { SENDERS = 10 };
+    akt_pid senders[SENDERS];
+    for (int i = 0; i < SENDERS; i++) {
+        char name[16];
+        snprintf(name, sizeof name, "s%d", i);
+        senders[i] = tu_spawn(a, &ib, NULL, name);
+    }
+    atomic_store(&pongs, 0);
+    /* Ten remote senders, one after the other: at most 3 (+1 cached by the connection) are
+     * kept on b, and every one of them still gets its answer. */
+    for (int round = 0; round < 2; round++)
+        for (int i = 0; i < SENDERS; i++) {
+            int want = atomic_load(&pongs) + 1;
+            TU_OK(akt_tell(a, senders[i], tu_msg("go", "")));
+            TU_EVENTUALLY(atomic_load(&pongs) == want);
+            assert_true(akt__remote_reverse_count(b) <= 4);
+        }
+    printf("reverse proxies on the receiving node after %d remote senders: %u (cap 3)\n", SENDERS,
+           akt__remote_reverse_count(b));
+    assert_true(akt__remote_reverse_count(b) >= 3);
+    /* A pid the user looked up is never evicted, nor counted. */
+    char addr[256], full[300];
+    TU_OK(akt_remote_address(a, addr, sizeof addr, NULL));
+    snprintf(full, sizeof full, "%s/user/s9", addr);
+    akt_pid pinned;
+    TU_OK(akt_remote_lookup(b, full, &pinned));
+    uint32_t left = akt__remote_reverse_count(b);
+    for (int i = 0; i < SENDERS; i++) {
+        int want = atomic_load(&pongs) + 1;
+        TU_OK(akt_tell(a, senders[i], tu_msg("go", "")));
+        TU_EVENTUALLY(atomic_load(&pongs) == want);
+    }
+    assert_true(left <= 3);
+    TU_OK(akt_tell(b, pinned, tu_msg("pong", "direct"))); /* still alive */
+    TU_EVENTUALLY(atomic_load(&pongs) == 3 * SENDERS + 1);
+    tu_system_end(a);
+    tu_system_end(b);
+}
+
 int main(void) {
     signal(SIGPIPE, SIG_IGN); /* writes to a connection the node closed */
     const struct CMUnitTest tests[] = {
@@ -679,6 +751,7 @@ int main(void) {
         TU_TEST(test_a_peer_that_stops_reading_is_bounded),
         TU_TEST(test_unserializable_is_refused_at_tell),
         TU_TEST(test_compression_contexts_are_reused),
+        TU_TEST(test_reverse_proxies_are_capped),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

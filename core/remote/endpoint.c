@@ -1154,7 +1154,7 @@ static akt_pid akt__conn_sender(akt__conn *c, const char *from) {
     if (!from || !*from) return (akt_pid){0};
     if (c->from && strcmp(c->from, from) == 0) return c->from_pid;
     akt_pid pid = {0};
-    if (akt__proxy_lookup(c->node, from, &pid)) return (akt_pid){0};
+    if (akt__proxy_lookup_reverse(c->node, from, &pid)) return (akt_pid){0};
     char *copy = strdup(from);
     if (copy) {
         free(c->from);

@@ -76,6 +76,10 @@ typedef struct akt__proxy {
      * was lost, the proxy is stopping and is off the node's list (freed with its cell) */
     int watchers;
     int dead;
+    /* a reverse proxy (made for the sender of an inbound Tell, never looked up by the user):
+     * evictable past the node's cap; used: the node's clock at its last lookup (node lock) */
+    int reverse;
+    uint64_t used;
     char why[200]; /* dead: the reason published as its failure, "" for a plain stop */
 } akt__proxy;
 
@@ -214,6 +218,9 @@ typedef struct akt__node_r {
     akt__window *windows;  /* node lock */
     akt__rwatch *rwatches; /* loop */
     akt_pid watcher;       /* loop: the actor that watches local actors for other nodes */
+    /* reverse proxies (node lock): how many live, at most how many, and the use clock */
+    uint32_t reverse_count, reverse_cap;
+    uint64_t reverse_clock;
 } akt__node_r;
 
 /* Test hook: the protocol version this node puts in its Hello (0: the real one). Set only
@@ -331,8 +338,14 @@ int akt__wire_headers_in(akt_msg *msg, Akt__Remote__Header *const *items, size_t
 int akt__proxy_of(const akt__cell *c, akt__proxy **out);
 /* The behaviour of proxies. */
 extern const akt_behavior akt__proxy_behavior;
-/* The pid for address (akt_remote_lookup). */
+/* The pid for address (akt_remote_lookup): a proxy kept until it stops. */
 int akt__proxy_lookup(akt__node_r *n, const char *address, akt_pid *out);
+/* Loop: the pid for the sender address of an inbound Tell: a reverse proxy, made on first
+ * sight; past the node's cap the least recently used reverse proxy that nobody watches and
+ * no connection has cached is stopped (its pid is then dead, as a stopped actor's). */
+int akt__proxy_lookup_reverse(akt__node_r *n, const char *address, akt_pid *out);
+/* How many reverse proxies node s has (white-box tests). */
+uint32_t akt__remote_reverse_count(akt_system *s);
 /* Frees the proxy list. */
 void akt__proxies_free(akt__node_r *n);
 

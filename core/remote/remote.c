@@ -169,6 +169,8 @@ AKT_API int akt_remote_start(akt_system *system, const akt_remote_options *optio
                          ? n->max_frame
                          : AKT_REMOTE_DEFAULT_MAX_MESSAGE;
     n->send_cap = o.send_buffer_bytes ? o.send_buffer_bytes : AKT_REMOTE_DEFAULT_SEND_BUFFER;
+    n->reverse_cap = o.max_reverse_proxies ? o.max_reverse_proxies
+                                           : AKT_REMOTE_DEFAULT_MAX_REVERSE_PROXIES;
     if (getrandom(&n->incarnation, sizeof n->incarnation, 0) != sizeof n->incarnation)
         n->incarnation = (uint64_t)akt__now_ns() ^ (uint64_t)(uintptr_t)n;
     n->serial = akt__serial_of(system, 1);
@@ -266,6 +268,15 @@ uint64_t akt__remote_proto_failures(akt_system *s, char *buf, size_t cap) {
     pthread_mutex_lock(&n->lock);
     uint64_t k = n->proto_failures;
     if (buf && cap) snprintf(buf, cap, "%s", n->proto_reason);
+    pthread_mutex_unlock(&n->lock);
+    return k;
+}
+
+uint32_t akt__remote_reverse_count(akt_system *s) {
+    akt__node_r *n = s ? akt__node_of(s) : NULL;
+    if (!n) return 0;
+    pthread_mutex_lock(&n->lock);
+    uint32_t k = n->reverse_count;
     pthread_mutex_unlock(&n->lock);
     return k;
 }

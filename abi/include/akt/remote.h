@@ -44,6 +44,7 @@ extern "C" {
 #define AKT_REMOTE_DEFAULT_CHUNK (64u << 10)
 #define AKT_REMOTE_DEFAULT_MAX_MESSAGE (64u << 20)
 #define AKT_REMOTE_DEFAULT_SEND_BUFFER (64ull << 20)
+#define AKT_REMOTE_DEFAULT_MAX_REVERSE_PROXIES 10000u
 /* remchunk end */
 
 typedef struct akt_remote_options {
@@ -118,6 +119,13 @@ typedef struct akt_remote_options {
      * AKT_EFULL on the caller's thread (the caller keeps its message); below half the cap
      * it is accepted again. */
     uint64_t send_buffer_bytes;
+    /* Reverse proxies: the pids this node makes for the remote senders of the messages it
+     * receives (akt_ctx_sender) are at most max_reverse_proxies (0 =
+     * AKT_REMOTE_DEFAULT_MAX_REVERSE_PROXIES); past it the least recently seen one that
+     * nothing watches is stopped (a pid of it kept by an actor is then dead, as a stopped
+     * actor's: a tell to it is AKT_ENOTFOUND; its next message makes a new one). A pid that
+     * akt_remote_lookup gave is never evicted. */
+    uint32_t max_reverse_proxies;
     /* remchunk end */
 } akt_remote_options;
 

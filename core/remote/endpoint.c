@@ -223,22 +223,60 @@ static int akt__conn_write_some(akt__conn *c) {
     return rc;
 }
 
+/* A sender -> receiver pair with messages in the bulk list. */
+typedef struct akt__pair_n {
+    struct akt__pair_n *next;
+    uint64_t to, from;
+    uint32_t n;
+} akt__pair_n;
+
+static akt__pair_n **akt__pair_at(akt__conn *c, const akt__out *o) {
+    akt__pair_n **pp = &c->pairs[(o->to.id * 31 + o->sender.id) % 16];
+    while (*pp && ((*pp)->to != o->to.id || (*pp)->from != o->sender.id)) pp = &(*pp)->next;
+    return pp;
+}
+
+/* o (a message) enters (+1) or leaves (-1) the bulk list; 0 or AKT_ENOMEM. */
+static int akt__pair_count(akt__conn *c, const akt__out *o, int d) {
+    if (!o->msg) return 0;
+    akt__pair_n **pp = akt__pair_at(c, o), *e = *pp;
+    if (d > 0) {
+        if (!e) {
+            if (!(e = calloc(1, sizeof *e))) return AKT_ENOMEM;
+            e->to = o->to.id;
+            e->from = o->sender.id;
+            *pp = e;
+        }
+        e->n++;
+    } else if (e && --e->n == 0) {
+        *pp = e->next;
+        free(e);
+    }
+    return 0;
+}
+
+static void akt__pairs_free(akt__conn *c) {
+    for (int b = 0; b < 16; b++)
+        while (c->pairs[b]) {
+            akt__pair_n *e = c->pairs[b];
+            c->pairs[b] = e->next;
+            free(e);
+        }
+}
+
 /* Whether o waits behind the chunked frames: a frame too large to go whole, a frame of a
  * sender -> receiver pair that has one waiting (per-pair order), or a frame whose order
  * counts (Stop, Watch) while any waits. */
-static int akt__bulk_bound(const akt__conn *c, const akt__out *o) {
+static int akt__bulk_bound(akt__conn *c, const akt__out *o) {
     if (o->len - AKT__FRAME_HEADER > c->node->chunk) return 1;
     if (!c->bulk_head) return 0;
     if (o->ordered) return 1;
-    if (!o->msg) return 0;
-    for (const akt__out *b = c->bulk_head; b; b = b->next)
-        if (b->msg && b->to.id == o->to.id && b->sender.id == o->sender.id) return 1;
-    return 0;
+    return o->msg && *akt__pair_at(c, o) != NULL;
 }
 
 /* Moves the queued frames that must wait behind the chunked ones to the bulk list, in
  * order; the others stay queued, to go now. */
-static void akt__conn_sort(akt__conn *c) {
+static int akt__conn_sort(akt__conn *c) {
     akt__out **pp = &c->q_head, *last = NULL;
     while (*pp) {
         akt__out *o = *pp;
@@ -246,6 +284,11 @@ static void akt__conn_sort(akt__conn *c) {
             last = o;
             pp = &o->next;
             continue;
+        }
+        if (akt__pair_count(c, o, 1)) { /* no memory: the caller closes the connection */
+            while (*pp) last = *pp, pp = &(*pp)->next;
+            c->q_tail = last;
+            return AKT_ENOMEM;
         }
         *pp = o->next;
         c->q_len--;
@@ -257,6 +300,7 @@ static void akt__conn_sort(akt__conn *c) {
         c->bulk_tail = o;
     }
     c->q_tail = last;
+    return 0;
 }
 
 static void akt__q_append(akt__conn *c, akt__out *o) {
@@ -296,6 +340,7 @@ static int akt__conn_pump(akt__conn *c) {
         if (whole || c->bulk_off == body) {
             c->bulk_head = h->next;
             if (!c->bulk_head) c->bulk_tail = NULL;
+            akt__pair_count(c, h, -1);
         }
         if (!whole && c->bulk_off == body) {
             o->msg = h->msg;
@@ -329,7 +374,10 @@ static void akt__conn_choke(akt__conn *c) {
 
 static void akt__conn_flush(akt__conn *c) {
     if (c->state != AKT__CONN_OPEN) return;
-    akt__conn_sort(c);
+    if (akt__conn_sort(c)) {
+        akt__conn_close(c, AKT_EUNREACHABLE, "remote connection closed: out of memory");
+        return;
+    }
     for (;;) {
         while (c->q_len && c->state == AKT__CONN_OPEN)
             if (akt__conn_write_some(c)) {
@@ -431,6 +479,7 @@ static void akt__conn_close(akt__conn *c, int rc, const char *reason) {
     }
     c->bulk_off = 0;
     c->pending = 0;
+    akt__pairs_free(c);
     akt__chunk_in_free(&c->rx);
     if (c->peer && c->peer->win) /* relaxed: as in akt__conn_choke */
         atomic_store_explicit(&c->peer->win->choked, 0, memory_order_relaxed);

@@ -166,6 +166,9 @@ typedef struct akt__conn {
      * ahead, so that small frames pass between them); inbound, the frame being put back
      * together; `chunked`: a frame put back together is being handled */
     akt__zctx z; /* compression contexts, reused frame after frame (compress.h) */
+    /* the sender -> receiver pairs with messages in the bulk list, and how many each (so
+     * that a frame's check for one waiting ahead of it is one bucket, not the list) */
+    struct akt__pair_n *pairs[16];
     akt__out *bulk_head, *bulk_tail;
     uint32_t bulk_off;
     uint64_t chunk_id;

@@ -58,7 +58,7 @@ void akt__proxy_watched(akt_system *s, akt__cell *c, int on) {
 void akt__proxy_terminate(akt__node_r *n, akt__proxy *p, const char *why) {
     if (p->dead) return;
     p->dead = 1;
-    snprintf(p->why, sizeof p->why, "%s", why ? why : "");
+    snprintf(p->why, sizeof p->why, "%.199s", why ? why : "");
     pthread_mutex_lock(&n->lock);
     for (akt__proxy **pp = &n->proxy_list; *pp; pp = &(*pp)->next)
         if (*pp == p) {

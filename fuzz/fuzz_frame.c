@@ -1,13 +1,15 @@
 /* libFuzzer target: the remoting frame decoder fed in arbitrary splits, then the checked
  * unpack of every frame it yields (each message type of remote.proto), and the checked
  * unpack of the raw input as one frame body. Nothing may crash, leak or allocate more than
- * the frame limit; a compressed frame inflates within that limit. The first input byte
- * picks the split size. */
+ * the frame limit; a compressed frame inflates within that limit; chunks go through the
+ * bounded reassembly (chunk.h) of one connection, and a frame they complete is handled as
+ * one more frame (never a chunk again). The first input byte picks the split size. */
 #include <stddef.h>
 #include <stdint.h>
 
 #include <stdlib.h>
 
+#include "remote/chunk.h"
 #include "remote/compress.h"
 #include "remote/endpoint.h"
 #include "remote/frame.h"
@@ -22,8 +24,16 @@ static int headers_in(Akt__Remote__Header *const *items, size_t n) {
     return rc;
 }
 
+/* One connection's reading state: the depth of a frame inside a compressed or chunked one,
+ * and the frame chunks are putting back together. */
+typedef struct fuzz_conn {
+    int depth;
+    akt__chunk_in rx;
+} fuzz_conn;
+
 static int on_frame(void *data, const uint8_t *body, uint32_t len) {
-    int *depth = data;
+    fuzz_conn *fc = data;
+    int *depth = &fc->depth;
     Akt__Remote__Frame *f = akt__wire_unpack(body, len);
     if (f) {
         /* Touch what a connection would read. */
@@ -53,9 +63,24 @@ static int on_frame(void *data, const uint8_t *body, uint32_t len) {
                                    f->compressed->data.data, f->compressed->data.len,
                                    AKT__COMPRESS_ACCEPTED, 4096, &in, why, sizeof why) == 0) {
                 *depth = 1;
-                on_frame(depth, in, f->compressed->length);
+                on_frame(fc, in, f->compressed->length);
                 *depth = 0;
                 free(in);
+            }
+            break;
+        }
+        case AKT__REMOTE__FRAME__BODY_CHUNK: {
+            /* What a connection does: at most 64 KiB put back together, in order. */
+            uint8_t *whole = NULL;
+            uint32_t wn = 0;
+            char why[200];
+            if (*depth == 0 && akt__chunk_accept(&fc->rx, f->chunk, 65536, 0, &whole, &wn, why,
+                                                 sizeof why) == 0 &&
+                whole) {
+                *depth = 1;
+                on_frame(fc, whole, wn);
+                *depth = 0;
+                free(whole);
             }
             break;
         }
@@ -73,12 +98,14 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
     size_t chunk = 1 + data[0] % 17;
     akt__frame_decoder d;
     akt__frame_decoder_init(&d, 4096);
+    fuzz_conn fc = {0};
     for (size_t at = 1; at < size; at += chunk) {
         size_t n = size - at < chunk ? size - at : chunk;
-        int depth = 0;
-        if (akt__frame_feed(&d, data + at, n, on_frame, &depth)) break;
+        fc.depth = 0;
+        if (akt__frame_feed(&d, data + at, n, on_frame, &fc)) break;
     }
     akt__frame_decoder_free(&d);
+    akt__chunk_in_free(&fc.rx);
     akt__wire_free(akt__wire_unpack(data, size));
     return 0;
 }

@@ -470,11 +470,14 @@ static void test_each_serializer_crosses(void **state) {
     TU_OK(akt_future_release(f));
     akt_msg *om = NULL;
     TU_OK(akt_msg_new_object("opaque.Thing", malloc(4), &opaque_ops, &om));
-    TU_RC(AKT_ENOTSUP, ask_mirror(a, mirror, om, buf, sizeof buf, &why, &f));
-    assert_non_null(strstr(why, "no serializer and no bytes"));
-    TU_OK(akt_future_release(f));
+    /* remchunk: no serializer and no bytes is known at once: akt_ask refuses it, the caller
+     * keeps the message (no dead letter) */
+    akt_future *nf = NULL;
+    TU_RC(AKT_ENOTSUP, akt_ask(a, mirror, om, TU_SEC(10), &nf));
+    assert_null(nf);
+    akt_msg_release(om);
     TU_OK(akt_tell(a, mirror, text_msg(AKT_TYPE_JSON, "[1,")));
-    TU_EVENTUALLY(tu_events_count(&eva, AKT_EVENT_DEAD_LETTER, (akt_pid){0}) >= 3);
+    TU_EVENTUALLY(tu_events_count(&eva, AKT_EVENT_DEAD_LETTER, (akt_pid){0}) >= 2);
     assert_int_equal(tu_events_count(&evb, AKT_EVENT_DEAD_LETTER, (akt_pid){0}), before);
     TU_OK(akt_unsubscribe(sa));
     TU_OK(akt_unsubscribe(sb));

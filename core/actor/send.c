@@ -52,7 +52,9 @@ static int akt__deliver_to(akt_system *s, akt_pid to, akt_msg *msg, uint64_t sen
      * proxy has no bounded mailbox). */
     const akt__proxy_hooks *ph = admit ? akt__proxy_hooks_of(s, c) : NULL;
     if (ph) {
-        int rc = ph->admit(s, c, 1);
+        /* remchunk: a message that cannot cross is refused here, not dead-lettered later */
+        int rc = ph->crossable ? ph->crossable(s, c, msg) : 0;
+        if (!rc) rc = ph->admit(s, c, 1);
         if (rc) return rc;
     }
     akt__envelope *e = akt__env_for(msg);
@@ -186,6 +188,9 @@ AKT_API int akt_tell_batch(akt_system *system, akt_pid to, akt_msg *const *msgs,
     if (akt__cell_suspended(c)) return AKT_ESUSPENDED;
     /* A remote pid: the whole batch fits its node's window, or none of it goes. */
     const akt__proxy_hooks *ph = akt__proxy_hooks_of(system, c);
+    /* remchunk: a message that cannot cross refuses the batch here */
+    for (size_t i = 0; ph && ph->crossable && i < n; i++)
+        if ((rc = ph->crossable(system, c, msgs[i])) != 0) return rc;
     if (ph && (n > UINT32_MAX || (rc = ph->admit(system, c, (uint32_t)n)) != 0))
         return rc ? rc : AKT_EFULL;
     uint64_t sender = akt__implicit_sender(system);

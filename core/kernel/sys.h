@@ -54,6 +54,11 @@ typedef struct akt__proxy_hooks {
      * admitted and then not sent. */
     int (*admit)(akt_system *s, akt__cell *c, uint32_t n);
     void (*unadmit)(akt_system *s, akt__cell *c, uint32_t n);
+    /* remchunk begin: */
+    /* Any thread, before admit: 0 if msg can cross to the proxy's node, or the code it is
+     * refused with at once (AKT_ENOTSUP: no serializer and no bytes); the caller keeps it. */
+    int (*crossable)(akt_system *s, akt__cell *c, akt_msg *msg);
+    /* remchunk end */
 } akt__proxy_hooks;
 /* What the lower layers call in the scheduling library (lib/schedule.c), which they cannot
  * name: an actor's finalisation (actor/), the start of shutdown and the free (system/). */

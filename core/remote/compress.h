@@ -29,4 +29,29 @@ int akt__decompress(int method, const uint8_t *in, size_t n, uint8_t *out, size_
 int akt__inflate_frame(uint32_t method, uint32_t length, const uint8_t *z, size_t zn,
                        uint32_t offered, uint32_t max, uint8_t **out, char *why, size_t cap);
 
+/* A connection's compression state (remchunk): the codecs' contexts, made on first use and
+ * reused for every frame after (zstd's CCtx and DCtx, zlib's deflate and inflate streams,
+ * reset per frame; brotli's one-shot API has none to keep), and an output buffer kept at
+ * the largest frame's bound. Frames stay independent on the wire: only allocations are
+ * saved. Loop thread only. */
+typedef struct akt__zctx {
+    struct ZSTD_CCtx_s *zc;
+    struct ZSTD_DCtx_s *zd;
+    struct z_stream_s *def, *inf;
+    uint8_t *scratch;
+    size_t scratch_cap;
+} akt__zctx;
+
+/* As akt__compress, into z's buffer: *out is valid until the next call on z. */
+int akt__zctx_compress(akt__zctx *z, int method, const uint8_t *in, size_t n, const uint8_t **out,
+                       size_t *out_len);
+/* As akt__decompress, with z's contexts. */
+int akt__zctx_decompress(akt__zctx *z, int method, const uint8_t *in, size_t n, uint8_t *out,
+                         size_t want);
+/* As akt__inflate_frame, with z's contexts (z NULL: made for the call). */
+int akt__zctx_inflate_frame(akt__zctx *z, uint32_t method, uint32_t length, const uint8_t *data,
+                            size_t zn, uint32_t offered, uint32_t max, uint8_t **out, char *why,
+                            size_t cap);
+void akt__zctx_free(akt__zctx *z);
+
 #endif

@@ -18,18 +18,25 @@ uint32_t akt__remote_test_version;
 #define AKT__WRITE_BATCH 1024
 /* TLS: a batch stops growing once its frames reach this many bytes (the sealed copy). */
 #define AKT__TLS_BATCH_BYTES (1u << 20)
+/* Chunks written and not yet completed, per connection, at most this many chunk sizes:
+ * the rest of a chunked frame waits, so that a small frame queued meanwhile goes after at
+ * most these few chunks (a write completes on a later turn of the loop). */
+#define AKT__CHUNKS_AHEAD 4u
 /* An inbound ask whose Tell carried no time left gets this much. */
 #define AKT__INBOUND_ASK_NS (30ll * 1000000000ll)
 
 typedef struct akt__write {
     uv_write_t req;
     akt__node_r *node;
+    akt__conn *conn;    /* alive until its writes completed (uv_close cancels them first) */
+    size_t chunk_bytes; /* of chunks: given back to conn->chunks_ahead when done */
     akt__out *items;
     uint8_t *sealed; /* TLS: the batch's records, one buffer (malloc'd) */
     uv_buf_t bufs[];
 } akt__write;
 
 static void akt__conn_close(akt__conn *c, int rc, const char *reason);
+static void akt__conn_proto_failed(akt__conn *c, const char *reason);
 
 /* ---- what could not be delivered -------------------------------------------------- */
 
@@ -78,20 +85,20 @@ static int akt__send_method(const akt__node_r *n, uint32_t peer) {
 static void akt__out_compress(akt__conn *c, akt__out *o) {
     size_t body = o->len - AKT__FRAME_HEADER;
     if (!c->send_method || body < c->node->compress_min) return;
-    uint8_t *z;
+    const uint8_t *z;
     size_t zlen;
-    if (akt__compress(c->send_method, o->frame + AKT__FRAME_HEADER, body, &z, &zlen)) return;
+    if (akt__zctx_compress(&c->z, c->send_method, o->frame + AKT__FRAME_HEADER, body, &z, &zlen))
+        return;
     Akt__Remote__Compressed cz = AKT__REMOTE__COMPRESSED__INIT;
     cz.method = (uint32_t)c->send_method;
     cz.length = (uint32_t)body;
-    cz.data.data = z;
+    cz.data.data = (uint8_t *)z;
     cz.data.len = zlen;
     Akt__Remote__Frame f = AKT__REMOTE__FRAME__INIT;
     f.body_case = AKT__REMOTE__FRAME__BODY_COMPRESSED;
     f.compressed = &cz;
     size_t len;
-    uint8_t *frame = akt__wire_pack(&f, &len);
-    free(z);
+    uint8_t *frame = akt__wire_pack(&f, &len); /* z is the connection's buffer: kept */
     if (!frame) return;
     free(o->frame);
     o->frame = frame;
@@ -100,6 +107,7 @@ static void akt__out_compress(akt__conn *c, akt__out *o) {
 
 static void akt__conn_enqueue(akt__conn *c, akt__out *o) {
     if (c->state == AKT__CONN_OPEN) akt__out_compress(c, o);
+    c->pending += o->len;
     o->next = NULL;
     if (c->q_tail)
         c->q_tail->next = o;
@@ -114,14 +122,19 @@ static void akt__conn_enqueue(akt__conn *c, akt__out *o) {
     }
 }
 
+static void akt__conn_flush(akt__conn *c);
+static void akt__conn_choke(akt__conn *c);
+
 static void akt__on_write(uv_write_t *req, int status) {
     akt__write *w = (akt__write *)req;
+    akt__conn *c = w->conn;
     char why[160] = "";
     /* Only for a failure: uv_strerror allocates (and leaks) the text of a code it does not
      * know, such as 0. */
     if (status < 0)
         snprintf(why, sizeof why, "remote connection lost before the message was written (%s)",
                  uv_strerror(status));
+    size_t chunk_bytes = w->chunk_bytes;
     for (akt__out *o = w->items; o;) {
         akt__out *nx = o->next;
         if (status < 0)
@@ -132,6 +145,11 @@ static void akt__on_write(uv_write_t *req, int status) {
     }
     free(w->sealed);
     free(w);
+    if (!c) return;
+    c->chunks_ahead -= chunk_bytes;
+    /* Room for more chunks: the next ones go (after what was queued meanwhile). */
+    if (c->state == AKT__CONN_OPEN && c->bulk_head) akt__conn_flush(c);
+    akt__conn_choke(c);
 }
 
 /* TLS: seals frames [o, o + k) of a batch into one buffer of records for w (bufs[0]). */
@@ -153,6 +171,7 @@ static int akt__conn_write_tls(akt__conn *c) {
     if (!w) return UV_ENOMEM;
     size_t len;
     w->node = c->node;
+    w->conn = c;
     w->sealed = akt__tls_take(c->tls, &len);
     if (!w->sealed) {
         free(w);
@@ -178,13 +197,18 @@ static int akt__conn_write_some(akt__conn *c) {
     akt__write *w = malloc(sizeof *w + k * sizeof(uv_buf_t));
     if (!w) return UV_ENOMEM;
     w->node = c->node;
+    w->conn = c;
+    w->chunk_bytes = 0;
     w->items = c->q_head;
     w->sealed = NULL;
     /* TLS: the whole batch becomes one buffer of records, still one uv_write. */
     int sealed = c->tls ? akt__conn_seal(c, w, c->q_head, k) : 0;
     akt__out *last = NULL, *o = c->q_head;
-    for (size_t i = 0; i < k; i++, last = o, o = o->next)
+    for (size_t i = 0; i < k; i++, last = o, o = o->next) {
         if (!c->tls) w->bufs[i] = uv_buf_init((char *)o->frame, (unsigned)o->len);
+        w->chunk_bytes += o->chunk;
+        c->pending -= o->len;
+    }
     last->next = NULL;
     c->q_head = o;
     if (!o) c->q_tail = NULL;
@@ -199,12 +223,176 @@ static int akt__conn_write_some(akt__conn *c) {
     return rc;
 }
 
+/* A sender -> receiver pair with messages in the bulk list. */
+typedef struct akt__pair_n {
+    struct akt__pair_n *next;
+    uint64_t to, from;
+    uint32_t n;
+} akt__pair_n;
+
+static akt__pair_n **akt__pair_at(akt__conn *c, const akt__out *o) {
+    akt__pair_n **pp = &c->pairs[(o->to.id * 31 + o->sender.id) % 16];
+    while (*pp && ((*pp)->to != o->to.id || (*pp)->from != o->sender.id)) pp = &(*pp)->next;
+    return pp;
+}
+
+/* o (a message) enters (+1) or leaves (-1) the bulk list; 0 or AKT_ENOMEM. */
+static int akt__pair_count(akt__conn *c, const akt__out *o, int d) {
+    if (!o->msg) return 0;
+    akt__pair_n **pp = akt__pair_at(c, o), *e = *pp;
+    if (d > 0) {
+        if (!e) {
+            if (!(e = calloc(1, sizeof *e))) return AKT_ENOMEM;
+            e->to = o->to.id;
+            e->from = o->sender.id;
+            *pp = e;
+        }
+        e->n++;
+    } else if (e && --e->n == 0) {
+        *pp = e->next;
+        free(e);
+    }
+    return 0;
+}
+
+static void akt__pairs_free(akt__conn *c) {
+    for (int b = 0; b < 16; b++)
+        while (c->pairs[b]) {
+            akt__pair_n *e = c->pairs[b];
+            c->pairs[b] = e->next;
+            free(e);
+        }
+}
+
+/* Whether o waits behind the chunked frames: a frame too large to go whole, a frame of a
+ * sender -> receiver pair that has one waiting (per-pair order), or a frame whose order
+ * counts (Stop, Watch) while any waits. */
+static int akt__bulk_bound(akt__conn *c, const akt__out *o) {
+    if (o->len - AKT__FRAME_HEADER > c->node->chunk) return 1;
+    if (!c->bulk_head) return 0;
+    if (o->ordered) return 1;
+    return o->msg && *akt__pair_at(c, o) != NULL;
+}
+
+/* Moves the queued frames that must wait behind the chunked ones to the bulk list, in
+ * order; the others stay queued, to go now. */
+static int akt__conn_sort(akt__conn *c) {
+    akt__out **pp = &c->q_head, *last = NULL;
+    while (*pp) {
+        akt__out *o = *pp;
+        if (!akt__bulk_bound(c, o)) {
+            last = o;
+            pp = &o->next;
+            continue;
+        }
+        if (akt__pair_count(c, o, 1)) { /* no memory: the caller closes the connection */
+            while (*pp) last = *pp, pp = &(*pp)->next;
+            c->q_tail = last;
+            return AKT_ENOMEM;
+        }
+        *pp = o->next;
+        c->q_len--;
+        o->next = NULL;
+        if (c->bulk_tail)
+            c->bulk_tail->next = o;
+        else
+            c->bulk_head = o;
+        c->bulk_tail = o;
+    }
+    c->q_tail = last;
+    return 0;
+}
+
+static void akt__q_append(akt__conn *c, akt__out *o) {
+    o->next = NULL;
+    if (c->q_tail)
+        c->q_tail->next = o;
+    else
+        c->q_head = o;
+    c->q_tail = o;
+    c->q_len++;
+}
+
+/* Queues what the chunks ahead allow from the bulk list: the next chunks of its head (the
+ * last one carries the message, for a dead letter if it is lost), or a frame that waited
+ * behind a chunked one. 1 if it queued anything, 0 if not, AKT_ENOMEM. */
+static int akt__conn_pump(akt__conn *c) {
+    int moved = 0;
+    uint32_t size = c->node->chunk;
+    while (c->bulk_head && c->chunks_ahead < (size_t)AKT__CHUNKS_AHEAD * size) {
+        akt__out *h = c->bulk_head, *o = h;
+        uint32_t body = (uint32_t)(h->len - AKT__FRAME_HEADER);
+        int whole = body <= size;
+        if (!whole) {
+            if (c->bulk_off == 0) c->chunk_id++;
+            uint32_t taken;
+            o = calloc(1, sizeof *o);
+            if (!o || !(o->frame = akt__chunk_pack(h->frame + AKT__FRAME_HEADER, body, c->bulk_off,
+                                                   c->chunk_id, size, &o->len, &taken))) {
+                free(o);
+                return AKT_ENOMEM;
+            }
+            c->bulk_off += taken;
+            c->pending += o->len - taken; /* the head counts what is left of it */
+            o->chunk = (uint32_t)o->len;
+            c->chunks_ahead += o->len;
+        }
+        if (whole || c->bulk_off == body) {
+            c->bulk_head = h->next;
+            if (!c->bulk_head) c->bulk_tail = NULL;
+            akt__pair_count(c, h, -1);
+        }
+        if (!whole && c->bulk_off == body) {
+            o->msg = h->msg;
+            o->to = h->to;
+            o->sender = h->sender;
+            o->to_address = h->to_address;
+            h->msg = NULL;
+            c->pending -= AKT__FRAME_HEADER;
+            c->bulk_off = 0;
+            akt__out_free(h);
+        }
+        akt__q_append(c, o);
+        moved = 1;
+    }
+    return moved;
+}
+
+/* A peer that stops reading: over the node's send cap of unwritten bytes, its node's
+ * window refuses admits; below half of it, admits again. */
+static void akt__conn_choke(akt__conn *c) {
+    if (!c->peer || !c->peer->win || c->peer->conn != c) return;
+    uint64_t cap = c->node->send_cap;
+    size_t total = c->pending + uv_stream_get_write_queue_size((uv_stream_t *)&c->tcp);
+    /* relaxed: a flag that publishes nothing; a stale read admits or refuses one more. */
+    int was = atomic_load_explicit(&c->peer->win->choked, memory_order_relaxed);
+    if (!was && total > cap)
+        atomic_store_explicit(&c->peer->win->choked, 1, memory_order_relaxed);
+    else if (was && total < cap / 2)
+        atomic_store_explicit(&c->peer->win->choked, 0, memory_order_relaxed);
+}
+
 static void akt__conn_flush(akt__conn *c) {
-    while (c->q_len && c->state == AKT__CONN_OPEN)
-        if (akt__conn_write_some(c)) {
-            akt__conn_close(c, AKT_EUNREACHABLE, "remote connection failed to write");
+    if (c->state != AKT__CONN_OPEN) return;
+    if (akt__conn_sort(c)) {
+        akt__conn_close(c, AKT_EUNREACHABLE, "remote connection closed: out of memory");
+        return;
+    }
+    for (;;) {
+        while (c->q_len && c->state == AKT__CONN_OPEN)
+            if (akt__conn_write_some(c)) {
+                akt__conn_close(c, AKT_EUNREACHABLE, "remote connection failed to write");
+                return;
+            }
+        if (c->state != AKT__CONN_OPEN) return;
+        int moved = akt__conn_pump(c);
+        if (moved < 0) {
+            akt__conn_close(c, AKT_EUNREACHABLE, "remote connection closed: out of memory");
             return;
         }
+        if (!moved) break;
+    }
+    akt__conn_choke(c);
 }
 
 void akt__endpoint_flush(akt__node_r *n) {
@@ -223,6 +411,7 @@ static int akt__conn_send_frame(akt__conn *c, const Akt__Remote__Frame *f) {
         free(o);
         return UV_ENOMEM;
     }
+    c->pending += o->len;
     o->next = c->q_head; /* in front of what waits for the handshake */
     c->q_head = o;
     if (!c->q_tail) c->q_tail = o;
@@ -246,6 +435,8 @@ static int akt__conn_send_frame(akt__conn *c, const Akt__Remote__Frame *f) {
 static void akt__conn_unref(akt__conn *c) {
     if (--c->refs || c->handles) return;
     akt__frame_decoder_free(&c->dec);
+    akt__chunk_in_free(&c->rx);
+    akt__zctx_free(&c->z);
     akt__tls_free(c->tls);
     if (c->prev)
         c->prev->next = c->next;
@@ -273,11 +464,25 @@ static void akt__conn_close(akt__conn *c, int rc, const char *reason) {
     akt__out *o = c->q_head;
     c->q_head = c->q_tail = NULL;
     c->q_len = 0;
+    if (!o) {
+        o = c->bulk_head;
+        c->bulk_head = c->bulk_tail = NULL;
+    }
     while (o) {
         akt__out *nx = o->next;
         akt__out_dead(c->node, o, why);
         o = nx;
+        if (!o && c->bulk_head) { /* then what waited to go as chunks, or behind them */
+            o = c->bulk_head;
+            c->bulk_head = c->bulk_tail = NULL;
+        }
     }
+    c->bulk_off = 0;
+    c->pending = 0;
+    akt__pairs_free(c);
+    akt__chunk_in_free(&c->rx);
+    if (c->peer && c->peer->win) /* relaxed: as in akt__conn_choke */
+        atomic_store_explicit(&c->peer->win->choked, 0, memory_order_relaxed);
     akt__fail_asks(c, rc, why);
     akt__flow_conn_closed(c);
     akt__watch_conn_closed(c, why);
@@ -290,6 +495,17 @@ static void akt__conn_close(akt__conn *c, int rc, const char *reason) {
     uv_close((uv_handle_t *)&c->tcp, akt__on_handle_closed);
     if (c->timer_on) uv_close((uv_handle_t *)&c->timer, akt__on_handle_closed);
     c->refs--; /* the open connection's own reference; handles keep it until closed */
+}
+
+/* A peer broke the protocol: the connection closes, and the reason is kept on the node
+ * (akt__remote_last_failure) since the peer has nobody here to tell. */
+static void akt__conn_proto_failed(akt__conn *c, const char *reason) {
+    akt__node_r *n = c->node;
+    pthread_mutex_lock(&n->lock);
+    n->proto_failures++;
+    snprintf(n->proto_reason, sizeof n->proto_reason, "%s", reason);
+    pthread_mutex_unlock(&n->lock);
+    akt__conn_close(c, AKT_EUNREACHABLE, reason);
 }
 
 void akt__endpoint_close_all(akt__node_r *n, int rc, const char *reason) {
@@ -308,6 +524,8 @@ void akt__endpoint_free(akt__node_r *n) {
         akt__conn *c = n->conns;
         n->conns = c->next;
         akt__frame_decoder_free(&c->dec);
+        akt__chunk_in_free(&c->rx);
+        akt__zctx_free(&c->z);
         akt__tls_free(c->tls);
         akt__flow_conn_closed(c);
         free(c->from);
@@ -443,9 +661,9 @@ static void akt__on_read(uv_stream_t *s, ssize_t nread, const uv_buf_t *buf) {
                     : akt__frame_feed(&c->dec, (const uint8_t *)c->rbuf, (size_t)nread,
                                       akt__on_frame, c);
     if (rc && c->state != AKT__CONN_CLOSING && !c->refusing)
-        akt__conn_close(c, AKT_EUNREACHABLE,
-                        rc == AKT_EPROTO ? "remote connection closed: protocol error (bad frame)"
-                                         : "remote connection closed: out of memory");
+        akt__conn_proto_failed(c, rc == AKT_EPROTO
+                                      ? "remote connection closed: protocol error (bad frame)"
+                                      : "remote connection closed: out of memory");
     akt__endpoint_flush(c->node); /* replies, and what waited for the handshake */
 }
 
@@ -643,7 +861,7 @@ void akt__endpoint_send(akt__node_r *n, akt__proxy *p, akt_msg *msg, akt_pid sen
     Akt__Remote__Frame f = AKT__REMOTE__FRAME__INIT;
     f.body_case = AKT__REMOTE__FRAME__BODY_TELL;
     f.tell = &t;
-    int big = akt__remote__frame__get_packed_size(&f) > n->max_frame;
+    int big = akt__remote__frame__get_packed_size(&f) > n->max_message;
     int packed = !hdrs_rc && !(reply && !pa) && !big &&
                  (o->frame = akt__wire_pack(&f, &o->len)) != NULL;
     akt__serial_done(&so); /* the frame holds a copy */
@@ -651,7 +869,7 @@ void akt__endpoint_send(akt__node_r *n, akt__proxy *p, akt_msg *msg, akt_pid sen
     if (!packed) {
         code = big ? AKT_EINVAL : AKT_ENOMEM;
         free(pa);
-        why = big ? "message larger than the remote frame limit"
+        why = big ? "message larger than the remote message limit (max_message_bytes)"
                   : "out of memory on the way to a remote node";
         akt__window_give(p->win, 1);
         akt__out_dead(n, o, why);
@@ -664,6 +882,25 @@ void akt__endpoint_send(akt__node_r *n, akt__proxy *p, akt_msg *msg, akt_pid sen
         akt__pending **b = &c->asks[pa->corr % AKT__PENDING_BUCKETS];
         pa->next = *b;
         *b = pa;
+    }
+    size_t waiting = c->pending + uv_stream_get_write_queue_size((uv_stream_t *)&c->tcp);
+    if (waiting > c->node->send_cap) { /* a peer that stopped reading: memory stays bounded */
+        char full[200];
+        snprintf(full, sizeof full,
+                 "remote connection's send buffer is full (%zu bytes wait: the peer is not "
+                 "reading)",
+                 waiting);
+        if (pa) {
+            akt__pending **b = &c->asks[pa->corr % AKT__PENDING_BUCKETS];
+            *b = pa->next;
+            akt__future_unref(reply);
+            free(pa);
+        }
+        akt__window_give(p->win, 1);
+        akt__out_dead(n, o, full);
+        if (reply) akt__future_fail(reply, AKT_EFULL, full, NULL);
+        akt__conn_choke(c);
+        return;
     }
     c->tells++; /* in the window until credited, or given back when c closes */
     akt__conn_enqueue(c, o);
@@ -708,6 +945,9 @@ int akt__endpoint_enqueue_frame(akt__conn *c, const Akt__Remote__Frame *f) {
         free(o);
         return AKT_ENOMEM;
     }
+    o->ordered = f->body_case == AKT__REMOTE__FRAME__BODY_STOP ||
+                 f->body_case == AKT__REMOTE__FRAME__BODY_WATCH ||
+                 f->body_case == AKT__REMOTE__FRAME__BODY_UNWATCH;
     akt__conn_enqueue(c, o);
     return 0;
 }
@@ -724,6 +964,12 @@ static void akt__on_heartbeat(uv_timer_t *t) {
                  "intervals",
                  n->heartbeat_misses);
         akt__conn_close(c, AKT_EUNREACHABLE, why);
+        return;
+    }
+    if (c->rx.id &&
+        akt__now_ns() - c->rx.last_ns > n->heartbeat_ns * (int64_t)n->heartbeat_misses) {
+        akt__conn_proto_failed(c, "remote connection closed: a chunked frame was never finished "
+                                  "(no chunk for more than the heartbeat bound)");
         return;
     }
     Akt__Remote__Ping ping = AKT__REMOTE__PING__INIT;
@@ -842,7 +1088,11 @@ static int akt__on_hello_ack(akt__conn *c, const Akt__Remote__HelloAck *a) {
         return 0;
     }
     c->send_method = akt__send_method(c->node, a->compressions);
-    for (akt__out *o = c->q_head; o; o = o->next) akt__out_compress(c, o); /* waited for this */
+    for (akt__out *o = c->q_head; o; o = o->next) { /* waited for this */
+        c->pending -= o->len;
+        akt__out_compress(c, o);
+        c->pending += o->len;
+    }
     c->state = AKT__CONN_OPEN;
     akt__heartbeat_start(c); /* the connect deadline's timer becomes the heartbeat's */
     if (c->q_len && !c->dirty) {
@@ -953,7 +1203,7 @@ static akt_pid akt__conn_sender(akt__conn *c, const char *from) {
     if (!from || !*from) return (akt_pid){0};
     if (c->from && strcmp(c->from, from) == 0) return c->from_pid;
     akt_pid pid = {0};
-    if (akt__proxy_lookup(c->node, from, &pid)) return (akt_pid){0};
+    if (akt__proxy_lookup_reverse(c->node, from, &pid)) return (akt_pid){0};
     char *copy = strdup(from);
     if (copy) {
         free(c->from);
@@ -1080,10 +1330,11 @@ static int akt__on_frame(void *data, const uint8_t *body, uint32_t len);
 static int akt__on_compressed(akt__conn *c, const Akt__Remote__Compressed *z) {
     char why[160], full[200];
     uint8_t *buf = NULL;
-    int rc = c->inflating
-                 ? AKT_EPROTO
-                 : akt__inflate_frame(z->method, z->length, z->data.data, z->data.len,
-                                      akt__accepts(c->node), c->dec.max, &buf, why, sizeof why);
+    int rc = c->inflating ? AKT_EPROTO
+                          : akt__zctx_inflate_frame(&c->z, z->method, z->length, z->data.data,
+                                                    z->data.len, akt__accepts(c->node),
+                                                    c->chunked ? c->node->max_message : c->dec.max,
+                                                    &buf, why, sizeof why);
     if (c->inflating) snprintf(why, sizeof why, "compressed frame inside a compressed frame");
     if (rc == 0) {
         c->inflating = 1;
@@ -1094,7 +1345,28 @@ static int akt__on_compressed(akt__conn *c, const Akt__Remote__Compressed *z) {
     }
     if (rc == AKT_ENOMEM) return rc;
     snprintf(full, sizeof full, "remote connection closed: %s", why);
-    akt__conn_close(c, AKT_EUNREACHABLE, full);
+    akt__conn_proto_failed(c, full);
+    return AKT_ECLOSED;
+}
+
+/* A chunk: into the frame being put back together; the whole frame, once complete, is
+ * handled as if it had come in one piece (never itself a chunk). */
+static int akt__on_chunk(akt__conn *c, const Akt__Remote__Chunk *ch) {
+    char why[200], full[240];
+    uint8_t *body;
+    uint32_t len;
+    int rc = akt__chunk_accept(&c->rx, ch, c->node->max_message, akt__now_ns(), &body, &len, why,
+                               sizeof why);
+    if (rc == 0 && body) {
+        c->chunked = 1;
+        rc = akt__on_frame(c, body, len);
+        c->chunked = 0;
+        free(body);
+        return rc;
+    }
+    if (rc != AKT_EPROTO) return rc;
+    snprintf(full, sizeof full, "remote connection closed: %s", why);
+    akt__conn_proto_failed(c, full);
     return AKT_ECLOSED;
 }
 
@@ -1144,6 +1416,10 @@ static int akt__on_frame(void *data, const uint8_t *body, uint32_t len) {
         break;
     case AKT__REMOTE__FRAME__BODY_COMPRESSED:
         if (c->state == AKT__CONN_OPEN) rc = akt__on_compressed(c, f->compressed);
+        break;
+    case AKT__REMOTE__FRAME__BODY_CHUNK:
+        if (c->state == AKT__CONN_OPEN && !c->chunked && !c->inflating)
+            rc = akt__on_chunk(c, f->chunk);
         break;
     case AKT__REMOTE__FRAME__BODY_BYE:
         akt__conn_close(c, AKT_EUNREACHABLE, "remote node said goodbye");

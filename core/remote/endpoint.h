@@ -6,6 +6,8 @@
 #include <pthread.h>
 #include <stdint.h>
 
+#include "chunk.h"
+#include "compress.h"
 #include "frame.h"
 #include "io/io.h"
 #include "kernel/sys.h"
@@ -23,6 +25,9 @@ typedef struct akt__window {
     /* Messages admitted (told to a proxy of the node) and not yet credited back by the
      * receiver nor dropped on this side. Any thread adds; the loop subtracts. */
     _Atomic(int64_t) inflight;
+    /* 1 while the node's connection holds more than the node's send cap of unwritten bytes
+     * (a peer that stopped reading): admits are refused. Written by the loop, read by any. */
+    atomic_int choked;
 } akt__window;
 
 /* The receiving side of a connection's flow: what its inbound messages' releases counted
@@ -71,6 +76,10 @@ typedef struct akt__proxy {
      * was lost, the proxy is stopping and is off the node's list (freed with its cell) */
     int watchers;
     int dead;
+    /* a reverse proxy (made for the sender of an inbound Tell, never looked up by the user):
+     * evictable past the node's cap; used: the node's clock at its last lookup (node lock) */
+    int reverse;
+    uint64_t used;
     char why[200]; /* dead: the reason published as its failure, "" for a plain stop */
 } akt__proxy;
 
@@ -94,6 +103,8 @@ typedef struct akt__out {
     akt_pid to;   /* the proxy it was told to */
     akt_pid sender;
     const char *to_address; /* the proxy's (lives as long as the node) */
+    int ordered;            /* a frame that must stay behind the chunked ones (Stop, Watch) */
+    uint32_t chunk;         /* a chunk: its bytes count in the connection's chunks ahead */
 } akt__out;
 
 /* An ask sent and not yet answered (loop). */
@@ -149,6 +160,24 @@ typedef struct akt__conn {
      * handshake says the peer accepts the node's), and a compressed frame being unpacked */
     int send_method;
     int inflating;
+    /* chunking (chunk.h): outbound, the frames waiting to go as chunks (the head is being
+     * cut, bulk_off bytes of its body sent) and the frames of the same sender -> receiver
+     * pairs behind them; chunk bytes written and not yet completed (at most a few chunks
+     * ahead, so that small frames pass between them); inbound, the frame being put back
+     * together; `chunked`: a frame put back together is being handled */
+    akt__zctx z; /* compression contexts, reused frame after frame (compress.h) */
+    /* the sender -> receiver pairs with messages in the bulk list, and how many each (so
+     * that a frame's check for one waiting ahead of it is one bucket, not the list) */
+    struct akt__pair_n *pairs[16];
+    akt__out *bulk_head, *bulk_tail;
+    uint32_t bulk_off;
+    uint64_t chunk_id;
+    size_t chunks_ahead;
+    akt__chunk_in rx;
+    int chunked;
+    /* bytes of the frames queued (q and bulk) and not yet handed to the socket; with the
+     * socket's own write queue, held to the node's send cap */
+    size_t pending;
     char rbuf[64 * 1024];
 } akt__conn;
 
@@ -163,6 +192,9 @@ typedef struct akt__node_r {
     uint32_t max_frame;
     int compression;       /* AKT_REMOTE_COMPRESS_*: what this node sends with */
     uint32_t compress_min; /* smallest frame body compressed */
+    uint32_t chunk;        /* largest frame body sent whole; larger ones go as chunks */
+    uint32_t max_message;  /* largest frame body put back together from chunks */
+    uint64_t send_cap;     /* bytes waiting on one connection, at most */
     int64_t connect_timeout_ns;
     int64_t heartbeat_ns; /* negative: none */
     uint32_t heartbeat_misses;
@@ -170,8 +202,10 @@ typedef struct akt__node_r {
     akt__tls_ctx *tls;     /* NULL: plaintext */
     uint64_t tls_failures; /* under lock: akt_remote_tls_failures */
     char tls_reason[240];
-    akt__serial *serial; /* the system's serializers (made before the node: freed after it) */
-    char *address;       /* "akt://name@host:port" */
+    uint64_t proto_failures; /* under lock: connections closed for breaking the protocol */
+    char proto_reason[240];  /* the last one's reason */
+    akt__serial *serial;     /* the system's serializers (made before the node: freed after it) */
+    char *address;           /* "akt://name@host:port" */
     akt_dispatcher *proxies;
     pthread_mutex_t lock; /* the proxy list; the TLS failure record */
     akt__proxy *proxy_list;
@@ -187,11 +221,18 @@ typedef struct akt__node_r {
     akt__window *windows;  /* node lock */
     akt__rwatch *rwatches; /* loop */
     akt_pid watcher;       /* loop: the actor that watches local actors for other nodes */
+    /* reverse proxies (node lock): how many live, at most how many, and the use clock */
+    uint32_t reverse_count, reverse_cap;
+    uint64_t reverse_clock;
 } akt__node_r;
 
 /* Test hook: the protocol version this node puts in its Hello (0: the real one). Set only
  * by white-box tests before they start remoting. */
 extern uint32_t akt__remote_test_version;
+
+/* How many connections of n were closed for breaking the protocol (a bad frame, chunk or
+ * compressed frame), and the last reason into buf (white-box tests; any thread). */
+uint64_t akt__remote_proto_failures(akt_system *s, char *buf, size_t cap);
 
 /* endpoint.c (loop thread) */
 /* Sends a user message of proxy p: connects if needed; on a known failure the message is
@@ -255,6 +296,9 @@ akt__window *akt__window_get_locked(akt__node_r *n, const char *peer_key);
 void akt__windows_free(akt__node_r *n);
 int akt__flow_admit(akt_system *s, akt__cell *c, uint32_t k);
 void akt__flow_unadmit(akt_system *s, akt__cell *c, uint32_t k);
+/* Whether msg can cross (kernel/sys.h's crossable): an object message with no to_bytes
+ * and no serializer for its type is refused with AKT_ENOTSUP on the caller's thread. */
+int akt__flow_crossable(akt_system *s, akt__cell *c, akt_msg *msg);
 /* Gives k back to win (loop: dropped messages, credits). */
 void akt__window_give(akt__window *win, uint64_t k);
 /* An inbound message whose release counts in c's credit: copies data. */
@@ -297,8 +341,14 @@ int akt__wire_headers_in(akt_msg *msg, Akt__Remote__Header *const *items, size_t
 int akt__proxy_of(const akt__cell *c, akt__proxy **out);
 /* The behaviour of proxies. */
 extern const akt_behavior akt__proxy_behavior;
-/* The pid for address (akt_remote_lookup). */
+/* The pid for address (akt_remote_lookup): a proxy kept until it stops. */
 int akt__proxy_lookup(akt__node_r *n, const char *address, akt_pid *out);
+/* Loop: the pid for the sender address of an inbound Tell: a reverse proxy, made on first
+ * sight; past the node's cap the least recently used reverse proxy that nobody watches and
+ * no connection has cached is stopped (its pid is then dead, as a stopped actor's). */
+int akt__proxy_lookup_reverse(akt__node_r *n, const char *address, akt_pid *out);
+/* How many reverse proxies node s has (white-box tests). */
+uint32_t akt__remote_reverse_count(akt_system *s);
 /* Frees the proxy list. */
 void akt__proxies_free(akt__node_r *n);
 

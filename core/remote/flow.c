@@ -5,10 +5,12 @@
  * when it is released (handled, or dropped as a dead letter) and grants the count back to
  * the sender in Credit frames; what a lost connection had sent and not had credited
  * is given back when it closes (those messages are lost with it, see endpoint.c). */
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "endpoint.h"
+#include "kernel/msg.h"
 
 akt__window *akt__window_get_locked(akt__node_r *n, const char *peer_key) {
     for (akt__window *w = n->windows; w; w = w->next)
@@ -19,6 +21,7 @@ akt__window *akt__window_get_locked(akt__node_r *n, const char *peer_key) {
         return NULL;
     }
     atomic_init(&w->inflight, 0);
+    atomic_init(&w->choked, 0);
     w->next = n->windows;
     n->windows = w;
     return w;
@@ -39,6 +42,8 @@ int akt__flow_admit(akt_system *s, akt__cell *c, uint32_t k) {
     (void)s;
     akt__proxy *p = c->state;
     akt__node_r *n = p->node;
+    /* relaxed: the loop's flag publishes nothing (endpoint.c, akt__conn_choke). */
+    if (atomic_load_explicit(&p->win->choked, memory_order_relaxed)) return AKT_EFULL;
     int64_t was = atomic_fetch_add_explicit(&p->win->inflight, k, memory_order_relaxed);
     if (was + (int64_t)k > (int64_t)n->window) {
         atomic_fetch_sub_explicit(&p->win->inflight, k, memory_order_relaxed);
@@ -46,6 +51,19 @@ int akt__flow_admit(akt_system *s, akt__cell *c, uint32_t k) {
     }
     atomic_fetch_add_explicit(&p->admitted, k, memory_order_relaxed);
     return 0;
+}
+
+int akt__flow_crossable(akt_system *s, akt__cell *c, akt_msg *msg) {
+    (void)c;
+    if (msg->kind != AKT__MSG_OBJECT) return 0; /* bytes */
+    const akt_object_ops *o = msg->ops; /* fields beyond its size count as NULL (kernel/msg.c) */
+    if (o->size >= offsetof(akt_object_ops, to_bytes) + sizeof o->to_bytes && o->to_bytes)
+        return 0; /* its to_bytes makes bytes (or fails: a dead letter on the loop) */
+    const char *name = NULL;
+    /* A serializer bound to its type (or the default) may still refuse it on the loop:
+     * that is a dead letter there, as before. */
+    if (akt_serializer_for(s, akt_msg_type(msg), &name) == 0 && name) return 0;
+    return AKT_ENOTSUP;
 }
 
 void akt__flow_unadmit(akt_system *s, akt__cell *c, uint32_t k) {

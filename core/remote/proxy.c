@@ -52,6 +52,7 @@ const akt__proxy_hooks akt__remote_proxy_hooks = {
     .control = akt__proxy_control_post,
     .admit = akt__flow_admit,
     .unadmit = akt__flow_unadmit,
+    .crossable = akt__flow_crossable,
 };
 
 int akt__proxy_of(const akt__cell *c, akt__proxy **out) {
@@ -127,7 +128,7 @@ static int akt__address_parse(const char *a, akt__proxy **out) {
     return 0;
 }
 
-int akt__proxy_lookup(akt__node_r *n, const char *address, akt_pid *out) {
+static int akt__proxy_lookup_as(akt__node_r *n, const char *address, int reverse, akt_pid *out) {
     akt__proxy *p;
     int rc = akt__address_parse(address, &p);
     if (rc) return rc;
@@ -140,6 +141,11 @@ int akt__proxy_lookup(akt__node_r *n, const char *address, akt_pid *out) {
     pthread_mutex_lock(&n->lock);
     for (akt__proxy *q = n->proxy_list; q; q = q->next)
         if (strcmp(q->address, address) == 0) {
+            if (q->reverse && !reverse) { /* the user holds it now: never evicted */
+                q->reverse = 0;
+                n->reverse_count--;
+            }
+            if (q->reverse) q->used = ++n->reverse_clock;
             *out = q->pid;
             pthread_mutex_unlock(&n->lock);
             akt__proxy_free(p);
@@ -161,8 +167,41 @@ int akt__proxy_lookup(akt__node_r *n, const char *address, akt_pid *out) {
         p->next = n->proxy_list;
         n->proxy_list = p;
         *out = p->pid;
+        if (reverse) {
+            p->reverse = 1;
+            p->used = ++n->reverse_clock;
+            n->reverse_count++;
+        }
     }
     pthread_mutex_unlock(&n->lock);
     if (rc) akt__proxy_free(p);
     return rc;
+}
+
+int akt__proxy_lookup(akt__node_r *n, const char *address, akt_pid *out) {
+    return akt__proxy_lookup_as(n, address, 0, out);
+}
+
+/* Whether a connection has pid cached as its last sender (in use right now). */
+static int akt__proxy_cached(akt__node_r *n, akt_pid pid) {
+    for (akt__conn *c = n->conns; c; c = c->next)
+        if (c->from && c->from_pid.id == pid.id) return 1;
+    return 0;
+}
+
+int akt__proxy_lookup_reverse(akt__node_r *n, const char *address, akt_pid *out) {
+    int rc = akt__proxy_lookup_as(n, address, 1, out);
+    if (rc) return rc;
+    for (;;) {
+        akt__proxy *victim = NULL;
+        pthread_mutex_lock(&n->lock);
+        if (n->reverse_count > n->reverse_cap)
+            for (akt__proxy *q = n->proxy_list; q; q = q->next)
+                if (q->reverse && !q->dead && q->watchers == 0 && q->pid.id != out->id &&
+                    (!victim || q->used < victim->used) && !akt__proxy_cached(n, q->pid))
+                    victim = q;
+        pthread_mutex_unlock(&n->lock);
+        if (!victim) return 0; /* under the cap, or nothing may go (watched, in use) */
+        akt__proxy_terminate(n, victim, NULL); /* off the list, its count given back */
+    }
 }

@@ -7,6 +7,7 @@
 #include <sys/random.h>
 
 #include "base/clock.h"
+#include "chunk.h"
 #include "endpoint.h"
 
 static const char akt__remote_key = 0; /* the address names the part kind */
@@ -126,6 +127,13 @@ AKT_API int akt_remote_start(akt_system *system, const akt_remote_options *optio
     if (o.send_window > (1u << 24)) return AKT_EINVAL;
     if (o.compression < AKT_REMOTE_COMPRESS_NONE || o.compression > AKT_REMOTE_COMPRESS_BROTLI)
         return AKT_EINVAL;
+    uint32_t max_frame = o.max_frame_bytes ? o.max_frame_bytes : AKT_REMOTE_DEFAULT_MAX_FRAME;
+    if (o.chunk_bytes && (o.chunk_bytes < AKT__CHUNK_MIN || o.chunk_bytes > max_frame))
+        return AKT_EINVAL;
+    if (o.max_message_bytes &&
+        (o.max_message_bytes < max_frame || o.max_message_bytes > (1u << 30)))
+        return AKT_EINVAL;
+    if (o.send_buffer_bytes && o.send_buffer_bytes < 65536) return AKT_EINVAL;
     if (akt__sys_closed(system)) return AKT_ECLOSED;
     if (akt__node_of(system)) return AKT_EEXIST;
     akt__tls_ctx *tls = NULL;
@@ -153,6 +161,16 @@ AKT_API int akt_remote_start(akt_system *system, const akt_remote_options *optio
     n->window = o.send_window ? o.send_window : AKT_REMOTE_DEFAULT_WINDOW;
     n->compression = o.compression;
     n->compress_min = o.compress_min_bytes ? o.compress_min_bytes : AKT_REMOTE_DEFAULT_COMPRESS_MIN;
+    n->chunk = o.chunk_bytes                             ? o.chunk_bytes
+               : n->max_frame < AKT_REMOTE_DEFAULT_CHUNK ? n->max_frame
+                                                         : AKT_REMOTE_DEFAULT_CHUNK;
+    n->max_message = o.max_message_bytes ? o.max_message_bytes
+                     : n->max_frame > AKT_REMOTE_DEFAULT_MAX_MESSAGE
+                         ? n->max_frame
+                         : AKT_REMOTE_DEFAULT_MAX_MESSAGE;
+    n->send_cap = o.send_buffer_bytes ? o.send_buffer_bytes : AKT_REMOTE_DEFAULT_SEND_BUFFER;
+    n->reverse_cap = o.max_reverse_proxies ? o.max_reverse_proxies
+                                           : AKT_REMOTE_DEFAULT_MAX_REVERSE_PROXIES;
     if (getrandom(&n->incarnation, sizeof n->incarnation, 0) != sizeof n->incarnation)
         n->incarnation = (uint64_t)akt__now_ns() ^ (uint64_t)(uintptr_t)n;
     n->serial = akt__serial_of(system, 1);
@@ -241,4 +259,24 @@ AKT_API int akt_remote_spawn(akt_system *system, const char *node_address, const
     akt__node_r *n = akt__node_of(system);
     if (!n) return AKT_ENOTFOUND;
     return akt__remote_spawn(n, node_address, kind, name, timeout_ns, out);
+}
+
+uint64_t akt__remote_proto_failures(akt_system *s, char *buf, size_t cap) {
+    akt__node_r *n = s ? akt__node_of(s) : NULL;
+    if (buf && cap) buf[0] = 0;
+    if (!n) return 0;
+    pthread_mutex_lock(&n->lock);
+    uint64_t k = n->proto_failures;
+    if (buf && cap) snprintf(buf, cap, "%s", n->proto_reason);
+    pthread_mutex_unlock(&n->lock);
+    return k;
+}
+
+uint32_t akt__remote_reverse_count(akt_system *s) {
+    akt__node_r *n = s ? akt__node_of(s) : NULL;
+    if (!n) return 0;
+    pthread_mutex_lock(&n->lock);
+    uint32_t k = n->reverse_count;
+    pthread_mutex_unlock(&n->lock);
+    return k;
 }

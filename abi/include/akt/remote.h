@@ -39,6 +39,13 @@ extern "C" {
 #define AKT_REMOTE_COMPRESS_BROTLI 3
 /* Default smallest frame body compressed (akt_remote_options.compress_min_bytes). */
 #define AKT_REMOTE_DEFAULT_COMPRESS_MIN 512u
+/* remchunk begin: */
+/* Defaults of akt_remote_options.chunk_bytes, max_message_bytes and send_buffer_bytes. */
+#define AKT_REMOTE_DEFAULT_CHUNK (64u << 10)
+#define AKT_REMOTE_DEFAULT_MAX_MESSAGE (64u << 20)
+#define AKT_REMOTE_DEFAULT_SEND_BUFFER (64ull << 20)
+#define AKT_REMOTE_DEFAULT_MAX_REVERSE_PROXIES 10000u
+/* remchunk end */
 
 typedef struct akt_remote_options {
     size_t size;      /* sizeof(akt_remote_options) */
@@ -89,6 +96,37 @@ typedef struct akt_remote_options {
      * AKT_EINVAL for an unknown method. */
     int compression;
     uint32_t compress_min_bytes;
+    /* remchunk begin: */
+    /* Appended in 0.4 (read by size). Chunking: a frame whose body is larger than
+     * chunk_bytes (0 = AKT_REMOTE_DEFAULT_CHUNK, or max_frame_bytes if that is smaller;
+     * else 256..max_frame_bytes) goes as chunks of at most chunk_bytes, interleaved with
+     * the connection's other frames, so a large message never holds back small ones told
+     * after it by other senders (the order of each sender -> receiver pair is kept). A
+     * message whose frame is larger than max_message_bytes (0 =
+     * AKT_REMOTE_DEFAULT_MAX_MESSAGE; else max_frame_bytes..1 GiB) is refused on the
+     * sending node: a dead letter with the reason, an ask fails with AKT_EINVAL. The
+     * receiver puts one chunked frame at a time back together, in memory that grows with
+     * what came: chunks declaring more than its max_message_bytes, out of order, or never
+     * finished (no chunk for heartbeat_misses intervals) close the connection with the
+     * reason. */
+    uint32_t chunk_bytes;
+    uint32_t max_message_bytes;
+    /* A peer that stops reading: the bytes queued for one connection (its frames not yet
+     * taken by the socket) are capped at send_buffer_bytes (0 =
+     * AKT_REMOTE_DEFAULT_SEND_BUFFER; at least 65536). A message that would go to a
+     * connection over the cap becomes a dead letter with the reason (an ask fails with
+     * AKT_EFULL), and while it is over the cap a tell or ask to that node fails with
+     * AKT_EFULL on the caller's thread (the caller keeps its message); below half the cap
+     * it is accepted again. */
+    uint64_t send_buffer_bytes;
+    /* Reverse proxies: the pids this node makes for the remote senders of the messages it
+     * receives (akt_ctx_sender) are at most max_reverse_proxies (0 =
+     * AKT_REMOTE_DEFAULT_MAX_REVERSE_PROXIES); past it the least recently seen one that
+     * nothing watches is stopped (a pid of it kept by an actor is then dead, as a stopped
+     * actor's: a tell to it is AKT_ENOTFOUND; its next message makes a new one). A pid that
+     * akt_remote_lookup gave is never evicted. */
+    uint32_t max_reverse_proxies;
+    /* remchunk end */
 } akt_remote_options;
 
 /* Fills options with the defaults (and sets options->size). */

@@ -361,15 +361,21 @@ class ActorSystem(_fast.SystemCore):
 
     def register_grain(self, kind: str, factory: "Callable[[str], Actor]", *,
                        deactivate_after: Optional[float] = 120.0,
-                       dispatcher: Optional[str] = None) -> None:
+                       dispatcher: Optional[str] = None,
+                       mailbox: Optional["Mailbox"] = None,
+                       dependencies: Optional[dict[str, Any]] = None,
+                       reentrancy: Optional[str] = None, max_in_flight: int = 0) -> None:
         """Registers the grain kind ``kind`` (virtual actors, see akt.Grain): each
         activation is ``factory(name)``, an akt.Actor, run on ``dispatcher`` ("python",
         "workers" or None: the system's default). An activation idle for
-        ``deactivate_after`` seconds deactivates (None or 0: never). NameTaken if the kind
-        is registered already."""
+        ``deactivate_after`` seconds deactivates (None or 0: never). Every activation gets
+        ``mailbox`` (akt.Bounded: "fail" or "block" when full), ``dependencies``
+        (ctx.dependency), ``reentrancy`` and ``max_in_flight`` (ctx.request), as spawn
+        does. NameTaken if the kind is registered already."""
         from .grains import _register
 
-        _register(self, kind, factory, deactivate_after, dispatcher)
+        _register(self, kind, factory, deactivate_after, dispatcher, mailbox, dependencies,
+                  reentrancy, max_in_flight)
 
     def grain(self, kind: str, name: str) -> "Grain":
         """The grain ``kind/name`` of this system (tell / ask activate it)."""

@@ -465,6 +465,14 @@ export type GrainFactory = (new (name: string) => Actor) | ((name: string) => Ac
 export interface GrainOptions {
   /** Idle ms before an activation deactivates: default 120000; 0 or null: never. */
   deactivateAfter?: number | null;
+  /** Every activation's mailbox: a FIFO with a capacity; a full grain refuses the tell or
+   * ask (MailboxFullError, the message is not sent). */
+  mailbox?: { kind?: 'fifo' | 'bounded'; capacity: number; whenFull?: 'fail' };
+  /** Values every activation reaches with ctx.dependency(name). */
+  dependencies?: Record<string, unknown>;
+  /** Reentrancy of ctx.request in an activation, and its most requests in flight. */
+  reentrancy?: 'off' | 'allowAll' | 'stash';
+  maxInFlight?: number;
 }
 
 /** A grain of a system: addressed by kind and name, activated by its first message. */

@@ -607,4 +607,4 @@ install({
   json: (v) => JSON.stringify(v),
 });
 
-module.exports = { Actor, Terminated, spawnActor, budgetOf, grainCell, request, cancelRequest };
+module.exports = { Actor, Terminated, spawnActor, budgetOf, grainCell, request, cancelRequest, mailboxOf, reentrancyOf };

@@ -146,11 +146,14 @@ int aktj_ask(JNIEnv *env, jlong system, jlong ctx, jlong pid, jlong msg, jlong t
 
 /* Grains (aktj_grain.c, aktj_send.c). register: kind's activations are Java actors made by
  * factory, a dev.akt.GrainKind (a global reference kept until the system is freed), through
- * Upcalls.grainActivate on the activation's worker; deactivate_after_ns 0 = long-lived.
+ * Upcalls.grainActivate on the activation's worker; deactivate_after_ns 0 = long-lived;
+ * the options as aktj_spawn's (dependencies, a long[4] mailbox or null, reentrancy, the
+ * in-flight limit).
  * send: msg (a native message, taken on success) to kind/name, a tell when cf is null, else
  * an ask completing cf (an AskFuture) as aktj_ask's. */
 int aktj_grain_register(JNIEnv *env, jlong system, const char *kind, jobject factory,
-                        jlong deactivate_after_ns);
+                        jlong deactivate_after_ns, jobjectArray dep_names, jobjectArray dep_values,
+                        jlongArray mailbox, jint reentrancy, jint max_in_flight);
 int aktj_grain_send(JNIEnv *env, jlong system, const char *kind, const char *name, jlong msg,
                     jlong timeout_ns, jobject cf);
 

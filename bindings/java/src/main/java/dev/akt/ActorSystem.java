@@ -538,10 +538,15 @@ public final class ActorSystem implements AutoCloseable {
         Objects.requireNonNull(kind, "kind");
         Objects.requireNonNull(factory, "factory");
         Objects.requireNonNull(options, "options");
+        String[] depNames = options.dependencies.keySet().toArray(new String[0]);
+        Object[] depValues = options.dependencies.values().toArray();
         int rc = AktNativeJNI.aktj_grain_register(handle, kind, new GrainKind(this, kind, factory),
-                options.deactivateAfterNanos());
+                options.deactivateAfterNanos(), depNames, depValues,
+                options.mailbox != null ? options.mailbox.spec() : null,
+                options.reentrancy != null ? options.reentrancy.code : 0, options.maxInFlight);
         if (rc == Errors.EINVAL) {
-            throw new IllegalArgumentException("akt: a grain kind is 1..255 bytes without '/', got '" + kind + "'");
+            throw new IllegalArgumentException("akt: a grain kind is 1..255 bytes without '/', got '" + kind
+                    + "', with valid options: " + options);
         }
         Errors.check(rc, "register grain kind '" + kind + "' in system '" + this.name + "'");
     }

@@ -170,12 +170,6 @@ PyObject *akt_py_grain_register(akt_py_system *s, PyObject *args) {
         free(d->dep_names);
         free(d->dep_values);
         free(d);
-        if (rc == AKT_EINVAL && mailbox != Py_None) {
-            PyErr_SetString(PyExc_ValueError,
-                            "a grain's mailbox is a FIFO, bounded with when_full 'fail' or "
-                            "'block' (a grain refuses rather than drops)");
-            return NULL;
-        }
         return akt_py_raise(rc, "register_grain");
     }
     Py_RETURN_NONE;

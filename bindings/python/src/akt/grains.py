@@ -19,6 +19,7 @@ import functools
 from typing import TYPE_CHECKING, Any, Callable, Optional
 
 from ._lib import lib
+from .errors import InvalidArgument
 from .mailbox import Mailbox
 from .pid import AskFuture
 
@@ -61,10 +62,10 @@ def _register(system: "ActorSystem", kind: str, factory: Callable[[str], "Actor"
         if not isinstance(mailbox, Mailbox):
             raise TypeError(f"mailbox must be an akt.Bounded mailbox, not {type(mailbox).__name__}")
         if mailbox.kind != lib.AKT_MAILBOX_FIFO:
-            raise ValueError("a grain's mailbox is a FIFO: akt.Bounded(capacity, ...)")
+            raise InvalidArgument("a grain's mailbox is a FIFO: akt.Bounded(capacity, ...)")
         if mailbox.capacity and mailbox.when_full == "drop":
-            raise ValueError("a grain's mailbox refuses when full ('fail' or 'block'): a grain "
-                             "never drops what it accepted")
+            raise InvalidArgument("a grain's mailbox refuses when full ('fail' or 'block'): a "
+                                  "grain never drops what it accepted")
         spec = mailbox._spec()
     if dependencies is not None and not isinstance(dependencies, dict):
         raise TypeError("dependencies must be a dict of name -> value")

@@ -120,13 +120,16 @@ int aktj_ask_batch(JNIEnv *env, jlong system, jlong pid, jobjectArray objs, jlon
  * its pid. router_broadcast: obj (interned type) to every routee. router_routees: up to
  * out.length routee ids into out, their number into count[0]; AKT_ERANGE when out is too
  * short (count[0] says how long it must be). */
-int aktj_router_spawn(JNIEnv *env, jlong system, jstring name, jint strategy, jlongArray pids,
-                      jlong within_ns, jlong interval_ns, jlong seed, jlongArray out);
+int aktj_router_spawn(JNIEnv *env, jlong system, jstring name, jint strategy, jobject key,
+                      jlongArray pids, jlong within_ns, jlong interval_ns, jlong seed,
+                      jlongArray out);
 /* A pool router: size routees, each the ActorCell factory.make(index) returns (a
- * dev.akt.Router$Pool), spawned as the router's children; failure is AKT_ROUTEE_*. */
-int aktj_router_spawn_pool(JNIEnv *env, jlong system, jstring name, jint strategy, jobject factory,
-                           jlong size, jlong within_ns, jlong interval_ns, jlong seed, jint failure,
-                           jlong max_retries, jlong retry_within_ns, jlongArray out);
+ * dev.akt.Router$Pool), spawned as the router's children; failure is AKT_ROUTEE_*. key (both,
+ * may be null): a dev.akt.Router$Key, consistent hashing's key(Object, long) of a message. */
+int aktj_router_spawn_pool(JNIEnv *env, jlong system, jstring name, jint strategy, jobject key,
+                           jobject factory, jlong size, jlong within_ns, jlong interval_ns,
+                           jlong seed, jint failure, jlong max_retries, jlong retry_within_ns,
+                           jlongArray out);
 int aktj_router_broadcast(JNIEnv *env, jlong system, jlong router, jobject obj, jlong type);
 int aktj_router_routees(JNIEnv *env, jlong system, jlong router, jlongArray out, jlongArray count);
 /* Metrics (akt/telemetry.h). system: out[0..7] = alive, spawned, stopped, restarts, failures,

@@ -498,7 +498,8 @@ export type RoutingStrategy =
 export interface RouterOptions {
   /** Existing actors to route to (a group). */
   routees?: Pid[];
-  /** Or a pool: `size` actors spawned from this class or factory. */
+  /** Or a pool: `size` actors made from this class or factory, the router's children
+   *  (routee-0, ...), on this thread; `resize` changes their number at run time. */
   actor?: (new () => Actor) | (() => Actor);
   size?: number;
   strategy?: RoutingStrategy;
@@ -509,6 +510,12 @@ export interface RouterOptions {
   interval?: number;
   /** random / tailChopping: a fixed seed (0: from the clock). */
   seed?: number;
+  /** A pool routee whose receive failed: 'stop' (default: it leaves the pool), 'restart'
+   *  (a fresh instance, at most maxRetries times within retryWithin ms; 0: no budget) or
+   *  'resume' (it keeps its state). */
+  onFailure?: 'stop' | 'restart' | 'resume';
+  maxRetries?: number;
+  retryWithin?: number;
 }
 
 /** A router actor's handle: tell/ask route, broadcast reaches every routee. */

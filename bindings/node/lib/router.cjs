@@ -11,6 +11,7 @@ const { Message } = require('./types.cjs');
 const { makeError, errnos } = require('./errors.cjs');
 const { shared, S_PID } = require('./shared.cjs');
 const { kHandle } = require('./internal.cjs');
+const { poolCell, dropCell } = require('./actor.cjs');
 
 const STRATEGIES = {
   roundRobin: 0,
@@ -21,10 +22,16 @@ const STRATEGIES = {
   tailChopping: 5,
 };
 
+// Pool routees' failure policies (AKT_ROUTEE_*).
+const FAILURE_POLICIES = { stop: 0, restart: 1, resume: 2 };
+
 class Router {
-  constructor(pid) {
+  #pool; // a pool's native handle and how to make one more routee; undefined for a group
+
+  constructor(pid, pool) {
     /** The router's own pid (watch it, stop it). */
     this.pid = pid;
+    this.#pool = pool;
   }
 
   tell(msg, opts) { this.pid.tell(msg, opts); }
@@ -47,12 +54,33 @@ class Router {
     return out;
   }
 
-  /** A pool's new size (routers made from pids are groups: NotSupportedError). */
+  /**
+   * A pool's new size, at run time: new routees from the pool's actor, or the newest ones
+   * stopped (routers made from pids are groups: NotSupportedError). Returns once the
+   * router has the new size.
+   */
   resize(size) {
-    if (!Number.isInteger(size) || size < 1) {
-      throw makeError(errnos.InvalidArgumentError, 'the size must be an integer >= 1');
+    if (!Number.isInteger(size) || size < 1 || size > 65536) {
+      throw makeError(errnos.InvalidArgumentError, 'the size must be an integer in 1..65536');
     }
-    native.routerResize(this.pid.system[kHandle], this.pid.lo, this.pid.hi, size);
+    const h = this.pid.system[kHandle];
+    const pool = this.#pool;
+    if (pool !== undefined) {
+      // The cells of the routees to come, made here (the router runs elsewhere); the ones
+      // no routee took are dropped after.
+      const have = native.routerRoutees(h, this.pid.lo, this.pid.hi).length / 2;
+      const ids = [];
+      for (let i = have; i < size; i++) ids.push(pool.make(pool.next++));
+      native.routerPoolFeed(pool.handle, ids);
+      try {
+        native.routerResize(h, this.pid.lo, this.pid.hi, size);
+      } finally {
+        for (const id of native.routerPoolDrain(pool.handle)) dropCell(id);
+      }
+      kick();
+      return;
+    }
+    native.routerResize(h, this.pid.lo, this.pid.hi, size);
   }
 
   stop() { this.pid.stop(); }
@@ -69,19 +97,8 @@ function spawnRouter(system, opts) {
     throw makeError(errnos.InvalidArgumentError,
       `unknown routing strategy ${String(strategy)}; one of ${Object.keys(STRATEGIES).join(', ')}`);
   }
-  let routees = opts.routees;
-  if (routees === undefined && opts.actor !== undefined) {
-    const size = opts.size;
-    if (!Number.isInteger(size) || size < 1) {
-      throw makeError(errnos.InvalidArgumentError, 'a pool needs a size >= 1');
-    }
-    if (typeof opts.actor !== 'function') {
-      throw makeError(errnos.InvalidArgumentError, 'a pool needs an Actor class or a factory, not an instance');
-    }
-    // Spawned here, one instance each; the router routes to them as a group.
-    routees = [];
-    for (let i = 0; i < size; i++) routees.push(system.spawn(opts.actor));
-  }
+  const routees = opts.routees;
+  if (routees === undefined && opts.actor !== undefined) return spawnPool(system, opts, strategy);
   if (!Array.isArray(routees) || routees.some((p) => !(p instanceof Pid))) {
     throw makeError(errnos.InvalidArgumentError, 'give routees (an array of Pid) or actor and size');
   }
@@ -93,4 +110,54 @@ function spawnRouter(system, opts) {
   return new Router(new Pid(system, shared.scratch[S_PID], shared.scratch[S_PID + 1]));
 }
 
-module.exports = { Router, spawnRouter, STRATEGIES };
+// A pool: size routees of opts.actor (an Actor class or a factory), the router's children
+// routee-0, routee-1, ... on this thread, each a fresh instance (and a fresh one at each
+// restart). opts.onFailure: 'stop' (the default: the routee leaves the pool), 'restart'
+// (at most maxRetries times within retryWithin ms, then stopped; maxRetries 0: no budget)
+// or 'resume' (it keeps its state and goes on with the next message).
+function spawnPool(system, opts, strategy) {
+  const size = opts.size;
+  if (!Number.isInteger(size) || size < 1 || size > 65536) {
+    throw makeError(errnos.InvalidArgumentError, 'a pool needs a size in 1..65536');
+  }
+  const actor = opts.actor;
+  if (typeof actor !== 'function') {
+    throw makeError(errnos.InvalidArgumentError, 'a pool needs an Actor class or a factory, not an instance');
+  }
+  const isClass = actor.prototype && typeof actor.prototype.receive === 'function';
+  const newInstance = isClass ? () => new actor() : () => actor();
+  const onFailure = opts.onFailure === undefined ? 'stop' : opts.onFailure;
+  if (!Object.prototype.hasOwnProperty.call(FAILURE_POLICIES, onFailure)) {
+    throw makeError(errnos.InvalidArgumentError, `onFailure must be 'stop', 'restart' or 'resume', not ${String(onFailure)}`);
+  }
+  const maxRetries = opts.maxRetries === undefined ? 0 : opts.maxRetries;
+  if (!Number.isInteger(maxRetries) || maxRetries < 0 || maxRetries > 0xffffffff) {
+    throw makeError(errnos.InvalidArgumentError, 'maxRetries must be an integer >= 0');
+  }
+  const label = opts.name === undefined || opts.name === null ? 'router' : opts.name;
+  const pool = {
+    handle: null,
+    next: 0,
+    make: (i) => {
+      const id = poolCell(system, newInstance, `${label}/routee-${i}`);
+      if (id < 0) throw makeError(errnos.InvalidArgumentError, 'the pool factory must return an Actor');
+      return id;
+    },
+  };
+  const ids = [];
+  try {
+    for (let i = 0; i < size; i++) ids.push(pool.make(pool.next++));
+    pool.handle = native.routerSpawnPool(system[kHandle], opts.name, STRATEGIES[strategy], ids,
+      opts.within, opts.interval, opts.seed === undefined ? 0 : opts.seed, FAILURE_POLICIES[onFailure],
+      maxRetries, opts.retryWithin);
+  } catch (e) {
+    for (const id of ids) dropCell(id);
+    throw e;
+  }
+  const router = new Router(new Pid(system, shared.scratch[S_PID], shared.scratch[S_PID + 1]), pool);
+  kick(); // the routees start before the router's first message
+
+  return router;
+}
+
+module.exports = { Router, spawnRouter, STRATEGIES, FAILURE_POLICIES };

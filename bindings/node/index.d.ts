@@ -514,6 +514,11 @@ export interface RouterOptions {
    *  (a fresh instance, at most maxRetries times within retryWithin ms; 0: no budget) or
    *  'resume' (it keeps its state). */
   onFailure?: 'stop' | 'restart' | 'resume';
+  /** consistentHash: the key of a message sent through this Router handle (tell / ask):
+   *  an integer or bigint is the position itself, a string or Uint8Array is hashed with
+   *  FNV-1a, as in Python and Java. A key that throws or has another type counts as 0.
+   *  Messages reaching the router otherwise (its pid) route as key 0. */
+  key?: (msg: unknown) => number | bigint | string | Uint8Array;
   maxRetries?: number;
   retryWithin?: number;
 }

@@ -10,7 +10,7 @@ const { Pid } = require('./pid.cjs');
 const { Message } = require('./types.cjs');
 const { makeError, errnos } = require('./errors.cjs');
 const { shared, S_PID } = require('./shared.cjs');
-const { kHandle } = require('./internal.cjs');
+const { kHandle, kReport } = require('./internal.cjs');
 const { poolCell, dropCell } = require('./actor.cjs');
 
 const STRATEGIES = {
@@ -28,15 +28,48 @@ const FAILURE_POLICIES = { stop: 0, restart: 1, resume: 2 };
 class Router {
   #pool; // a pool's native handle and how to make one more routee; undefined for a group
 
-  constructor(pid, pool) {
+  #key; // consistent hashing's key(msg), or undefined
+
+  constructor(pid, pool, key) {
     /** The router's own pid (watch it, stop it). */
     this.pid = pid;
     this.#pool = pool;
+    this.#key = key;
   }
 
-  tell(msg, opts) { this.pid.tell(msg, opts); }
+  // The key's value for msg: what key(msg) returns when it is an integer, a bigint, a
+  // string or a Uint8Array; a key that throws or returns anything else is logged and
+  // counts as 0 (the message is still routed).
+  #keyOf(msg) {
+    try {
+      const k = this.#key(msg instanceof Message ? msg.data : msg);
+      if (Number.isInteger(k) || typeof k === 'bigint' || typeof k === 'string' || k instanceof Uint8Array) return k;
+      throw new TypeError(`a router key must be an integer, bigint, string or Uint8Array, not ${typeof k}`);
+    } catch (e) {
+      const log = this.pid.system[kReport];
+      if (typeof log === 'function') log(String(this.pid), 'consistent-hash key', e);
+      return 0;
+    }
+  }
 
-  ask(msg, opts) { return this.pid.ask(msg, opts); }
+  tell(msg, opts) {
+    if (this.#key === undefined) return this.pid.tell(msg, opts);
+    const k = this.#keyOf(msg);
+    const [data, type] = msg instanceof Message ? [msg.data, msg.type] : [msg, opts && opts.type];
+    native.routerSendKeyed(this.pid.system[kHandle], this.pid.lo, this.pid.hi, data, type, k, false);
+    kick();
+    return undefined;
+  }
+
+  ask(msg, opts) {
+    if (this.#key === undefined) return this.pid.ask(msg, opts);
+    const k = this.#keyOf(msg);
+    const [data, type] = msg instanceof Message ? [msg.data, msg.type] : [msg, opts && opts.type];
+    const p = native.routerSendKeyed(this.pid.system[kHandle], this.pid.lo, this.pid.hi, data, type, k, true,
+      opts === undefined ? undefined : opts.timeout);
+    kick();
+    return p;
+  }
 
   /** Sends msg to every routee, whatever the strategy. */
   broadcast(msg) {
@@ -97,6 +130,9 @@ function spawnRouter(system, opts) {
     throw makeError(errnos.InvalidArgumentError,
       `unknown routing strategy ${String(strategy)}; one of ${Object.keys(STRATEGIES).join(', ')}`);
   }
+  if (opts.key !== undefined && typeof opts.key !== 'function') {
+    throw makeError(errnos.InvalidArgumentError, 'key must be a function of the message');
+  }
   const routees = opts.routees;
   if (routees === undefined && opts.actor !== undefined) return spawnPool(system, opts, strategy);
   if (!Array.isArray(routees) || routees.some((p) => !(p instanceof Pid))) {
@@ -105,9 +141,9 @@ function spawnRouter(system, opts) {
   const flat = [];
   for (const p of routees) flat.push(p.lo, p.hi);
   native.routerSpawn(system[kHandle], opts.name, STRATEGIES[strategy], flat,
-    opts.within, opts.interval, opts.seed === undefined ? 0 : opts.seed);
+    opts.within, opts.interval, opts.seed === undefined ? 0 : opts.seed, opts.key !== undefined);
   kick();
-  return new Router(new Pid(system, shared.scratch[S_PID], shared.scratch[S_PID + 1]));
+  return new Router(new Pid(system, shared.scratch[S_PID], shared.scratch[S_PID + 1]), undefined, opts.key);
 }
 
 // A pool: size routees of opts.actor (an Actor class or a factory), the router's children
@@ -149,12 +185,12 @@ function spawnPool(system, opts, strategy) {
     for (let i = 0; i < size; i++) ids.push(pool.make(pool.next++));
     pool.handle = native.routerSpawnPool(system[kHandle], opts.name, STRATEGIES[strategy], ids,
       opts.within, opts.interval, opts.seed === undefined ? 0 : opts.seed, FAILURE_POLICIES[onFailure],
-      maxRetries, opts.retryWithin);
+      maxRetries, opts.retryWithin, opts.key !== undefined);
   } catch (e) {
     for (const id of ids) dropCell(id);
     throw e;
   }
-  const router = new Router(new Pid(system, shared.scratch[S_PID], shared.scratch[S_PID + 1]), pool);
+  const router = new Router(new Pid(system, shared.scratch[S_PID], shared.scratch[S_PID + 1]), pool, opts.key);
   kick(); // the routees start before the router's first message
 
   return router;

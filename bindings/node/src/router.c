@@ -18,10 +18,13 @@ static int64_t ms_to_ns(napi_env env, napi_value v) {
     return ns > 0 ? ns : 1;
 }
 
-/* routerSpawn(handle, name, strategy, pids (flat lo, hi, ...), withinMs, intervalMs, seed)
- * -> the router's pid in scratch[AN_SCR_PID] */
+static uint64_t header_key(const akt_msg *msg, void *data);
+
+/* routerSpawn(handle, name, strategy, pids (flat lo, hi, ...), withinMs, intervalMs, seed,
+ * keyed) -> the router's pid in scratch[AN_SCR_PID]; keyed: consistent hashing reads the
+ * key a Router handle's send computed (routerSendKeyed). */
 static napi_value RouterSpawn(napi_env env, napi_callback_info info) {
-    AN_ARGS(7);
+    AN_ARGS(8);
     an_sys *s = an_sys_of(env, argv[0]);
     if (!s) return NULL;
     char nbuf[256];
@@ -42,6 +45,9 @@ static napi_value RouterSpawn(napi_env env, napi_callback_info info) {
     double seed = 0;
     napi_get_value_double(env, argv[6], &seed);
     o.seed = seed > 0 ? (uint64_t)seed : 0;
+    bool keyed = false;
+    napi_get_value_bool(env, argv[7], &keyed);
+    if (keyed) o.key = header_key;
     akt_pid *pids = calloc(len / 2 ? len / 2 : 1, sizeof *pids);
     if (!pids) return an_throw(env, I, AKT_ENOMEM);
     for (uint32_t i = 0; i < len / 2; i++) {
@@ -163,10 +169,11 @@ static int pool_feed(napi_env env, an_pool *p, napi_value v) {
 }
 
 /* routerSpawnPool(handle, name, strategy, cellIds, withinMs, intervalMs, seed, failure,
- * maxRetries, retryWithinMs) -> the pool's handle; the router's pid in scratch[AN_SCR_PID].
- * The routees are JS actors on this thread; the router itself runs on akt's workers. */
+ * maxRetries, retryWithinMs, keyed) -> the pool's handle; the router's pid in
+ * scratch[AN_SCR_PID]. The routees are JS actors on this thread; the router itself runs on
+ * akt's workers. keyed as for routerSpawn. */
 static napi_value RouterSpawnPool(napi_env env, napi_callback_info info) {
-    AN_ARGS(10);
+    AN_ARGS(11);
     an_sys *s = an_sys_of(env, argv[0]);
     if (!s) return NULL;
     char nbuf[256];
@@ -212,6 +219,9 @@ static napi_value RouterSpawnPool(napi_env env, napi_callback_info info) {
     o.failure_policy = failure;
     o.max_retries = (uint32_t)retries;
     o.retry_within_ns = ms_to_ns(env, argv[9]);
+    bool keyed = false;
+    napi_get_value_bool(env, argv[10], &keyed);
+    if (keyed) o.key = header_key;
     akt_pid pid;
     rc = akt_router_spawn(s->sys, NULL, name, &o, &pid);
     if (rc) {
@@ -249,6 +259,95 @@ static napi_value RouterPoolDrain(napi_env env, napi_callback_info info) {
     p->head = p->n = 0;
     pthread_mutex_unlock(&p->mu);
     return arr;
+}
+
+/* ---- consistent hashing's key, computed by JS at the send ------------------------- */
+
+/* The header a keyed send carries: the ring position, 8 bytes little-endian. The router
+ * (on akt's workers) reads it; JS cannot run there. */
+#define AN_ROUTE_KEY_HEADER "akt.route.key"
+
+static uint64_t an_fnv1a(const uint8_t *p, size_t n) {
+    uint64_t h = UINT64_C(0xcbf29ce484222325); /* FNV-1a, as Python's and Java's keys */
+    for (size_t i = 0; i < n; i++) h = (h ^ p[i]) * UINT64_C(0x100000001b3);
+    return h;
+}
+
+/* The router's thread: the position the send put in the header; 0 without one (a message
+ * that reached the router otherwise than through Router.tell / ask). */
+static uint64_t header_key(const akt_msg *msg, void *data) {
+    (void)data;
+    const void *v = NULL;
+    size_t len = 0;
+    if (akt_msg_header(msg, AN_ROUTE_KEY_HEADER, &v, &len) != 0 || len != 8) return 0;
+    const uint8_t *b = v;
+    uint64_t k = 0;
+    for (int i = 7; i >= 0; i--) k = k << 8 | b[i];
+    return k;
+}
+
+/* A JS key as a ring position: an integer number or a bigint (its low 64 bits), a string
+ * (FNV-1a of its UTF-8) or a Uint8Array (FNV-1a of its bytes). 0 for anything else. */
+static uint64_t key_of(napi_env env, napi_value v) {
+    napi_valuetype t;
+    if (napi_typeof(env, v, &t) != napi_ok) return 0;
+    if (t == napi_number) {
+        double d = 0;
+        napi_get_value_double(env, v, &d);
+        return d >= -9.2e18 && d <= 9.2e18 ? (uint64_t)(int64_t)d : 0;
+    }
+    if (t == napi_bigint) {
+        uint64_t k = 0;
+        bool lossless;
+        napi_get_value_bigint_uint64(env, v, &k, &lossless);
+        return k;
+    }
+    if (t == napi_string) {
+        size_t n = 0;
+        napi_get_value_string_utf8(env, v, NULL, 0, &n);
+        char *buf = malloc(n + 1);
+        if (!buf) return 0;
+        napi_get_value_string_utf8(env, v, buf, n + 1, &n);
+        uint64_t k = an_fnv1a((const uint8_t *)buf, n);
+        free(buf);
+        return k;
+    }
+    bool is = false;
+    if (napi_is_typedarray(env, v, &is) == napi_ok && is) {
+        napi_typedarray_type tt;
+        size_t n = 0;
+        void *data = NULL;
+        napi_get_typedarray_info(env, v, &tt, &n, &data, NULL, NULL);
+        if (tt == napi_uint8_array || tt == napi_uint8_clamped_array) return an_fnv1a(data, n);
+    }
+    return 0;
+}
+
+/* routerSendKeyed(handle, lo, hi, value, type, key, isAsk, timeoutMs) -> undefined for a
+ * tell, a Promise for an ask: the message with its key's position in the header. */
+static napi_value RouterSendKeyed(napi_env env, napi_callback_info info) {
+    AN_ARGS(8);
+    an_sys *s = an_sys_of(env, argv[0]);
+    if (!s) return NULL;
+    akt_pid router;
+    if (!an_get_pid(I, env, argv[1], argv[2], &router)) return NULL;
+    bool is_ask = false;
+    napi_get_value_bool(env, argv[6], &is_ask);
+    int64_t timeout = 0;
+    if (is_ask && !an_timeout_ns_of(env, argv[7], &timeout))
+        return an_throw_msg(env, I, AKT_EINVAL, "expected a timeout > 0 ms");
+    uint64_t k = key_of(env, argv[5]);
+    uint8_t b[8];
+    for (int i = 0; i < 8; i++) b[i] = (uint8_t)(k >> (8 * i));
+    akt_msg *m;
+    if (an_foreign_msg(I, s, env, argv[3], argv[4], &m)) return NULL;
+    int rc = akt_msg_set_header(m, AN_ROUTE_KEY_HEADER, b, sizeof b);
+    if (rc) return an_sent(env, I, m, rc);
+    if (!is_ask) return an_sent(env, I, m, akt_tell(s->sys, router, m));
+    akt_future *f;
+    rc = akt_ask(s->sys, router, m, timeout, &f);
+    if (rc) return an_sent(env, I, m, rc);
+    return an_promise_of(env, I, f, 0, 0);
 }
 
 /* routerBroadcast(handle, lo, hi, value, type?) */
@@ -316,11 +415,15 @@ static napi_value RouterResize(napi_env env, napi_callback_info info) {
 }
 
 napi_status an_register_router(napi_env env, napi_value exports, an_inst *I) {
-    static const an_fn fns[] = {
-        {"routerSpawn", RouterSpawn},         {"routerBroadcast", RouterBroadcast},
-        {"routerRoutees", RouterRoutees},     {"routerResize", RouterResize},
-        {"routerSpawnPool", RouterSpawnPool}, {"routerPoolFeed", RouterPoolFeed},
-        {"routerPoolDrain", RouterPoolDrain}, {NULL, NULL}};
+    static const an_fn fns[] = {{"routerSpawn", RouterSpawn},
+                                {"routerBroadcast", RouterBroadcast},
+                                {"routerRoutees", RouterRoutees},
+                                {"routerResize", RouterResize},
+                                {"routerSpawnPool", RouterSpawnPool},
+                                {"routerPoolFeed", RouterPoolFeed},
+                                {"routerPoolDrain", RouterPoolDrain},
+                                {"routerSendKeyed", RouterSendKeyed},
+                                {NULL, NULL}};
     an_export(env, exports, I, fns);
     return napi_ok;
 }

@@ -13,7 +13,7 @@ class Worker extends Actor {
     this.seen = 0;
   }
   receive(ctx, msg) {
-    if (msg === 'who') ctx.respond(this.idx);
+    if (msg === 'who' || (msg && msg.key !== undefined)) ctx.respond(this.idx);
     else if (msg === 'seen') ctx.respond(this.seen);
     else if (msg === 'boom') throw new Error('boom');
     else this.seen++;
@@ -89,5 +89,31 @@ test('failure policy resume keeps the state; stop removes the routee', async () 
     assert.throws(() => system.spawnRouter({ actor: Worker, size: 1, onFailure: 'sometimes' }), InvalidArgumentError);
     assert.throws(() => system.spawnRouter({ actor: Worker, size: 1, maxRetries: -1 }), InvalidArgumentError);
     assert.throws(() => system.spawnRouter({ actor: Worker, size: 0 }), InvalidArgumentError);
+  });
+});
+
+test('consistent hash with a key function: a key always reaches the same routee', async () => {
+  await withSystem(async (system) => {
+    made = 0;
+    const r = system.spawnRouter({ actor: Worker, size: 4, strategy: 'consistentHash', key: (m) => m.user });
+    const owners = new Set();
+    for (const user of ['alice', 'bob', 'carol', 'dave', 'erin', 'frank', 'grace', 'heidi']) {
+      const first = await r.ask({ user, n: 0, key: 1 });
+      for (let n = 1; n < 5; n++) assert.equal(await r.ask({ user, n, key: 1 }), first, user);
+      r.tell({ user, n: 9 }); // a tell takes the same route
+      owners.add(first);
+    }
+    assert.ok(owners.size > 1, `eight users on one routee of four: ${[...owners]}`);
+    // Integers and bigints are the position itself; a key that throws or has another type
+    // counts as 0: routed, never lost.
+    const routees = r.routees();
+    const g = system.spawnRouter({ routees, strategy: 'consistentHash', key: (m) => m.k });
+    const zero = await g.ask({ k: 0, key: 1 });
+    assert.equal(await g.ask({ k: 0n, key: 1 }), zero);
+    assert.equal(await g.ask({ k: 1.5, key: 1 }), zero);
+    assert.equal(await g.ask({ key: 1 }), zero); // undefined
+    const boom = system.spawnRouter({ routees, strategy: 'consistentHash', key: () => { throw new Error('no'); } });
+    assert.equal(await boom.ask({ key: 1 }), zero);
+    assert.throws(() => system.spawnRouter({ routees, strategy: 'consistentHash', key: 3 }), InvalidArgumentError);
   });
 });

@@ -34,6 +34,28 @@ for bench in $core_benches; do
     "$goakt" -bench=$bench -n=$n -asks=$asks -actors=$actors -timers=$timers 2>/dev/null >>"$out"
   done
 done
+# local begin: grains against GoAkt's (tell by identity, ask round trip, bytes per idle
+# grain). GoAkt v3.14's TellGrain waits for the grain's acknowledgement, so GRAIN_N is
+# smaller than N; GRAINS idle grains (GoAkt activates one per ask).
+if [ "${BENCH_CORE:-1}" != 0 ]; then
+  gn=${GRAIN_N:-200000}; gk=${GRAINS:-100000}; ga=${GRAIN_ASKS:-$asks}
+  for r in $(seq "$rounds"); do
+    "$akt" -bench=grains -n=$gn -asks=$ga -actors=$gk >>"$out"
+    "$goakt" -bench=grains -n=$gn -asks=$ga -actors=$gk 2>/dev/null >>"$out"
+  done
+  # Mailboxes: one sender's tell rate into each kind (unbounded, bounded 1024 with waiting
+  # senders, priority, fair), and bytes per queued message, one kind per process.
+  mn=${MAILBOX_N:-1000000}
+  for r in $(seq "$rounds"); do
+    "$akt" -bench=mailboxes -n=$mn >>"$out"
+    "$goakt" -bench=mailboxes -n=$mn 2>/dev/null >>"$out"
+    for k in fifo bounded priority fair; do
+      "$akt" -bench=mailbox_bytes_$k -n=200000 >>"$out"
+      "$goakt" -bench=mailbox_bytes_$k -n=200000 2>/dev/null >>"$out"
+    done
+  done
+fi
+# local end
 python3 - "$out" <<'PY'
 import json, statistics, sys
 rows = [json.loads(l) for l in open(sys.argv[1]) if l.startswith("{")]
@@ -49,17 +71,23 @@ if core:
     print(f"cache-line round trip between two threads (the machine, per ask round): "
           f"{', '.join(f'{v:.0f}' for v in core)} ns")
 print()
-print(f'{"scenario":<18}{"akt (median)":>16}{"GoAkt (median)":>18}{"akt/GoAkt":>12}  better')
-for bench in ["tell_1to1", "tell_2to1", "ask_rtt", "tell_pairwise4", "ask_chain", "spawn_1m", "idle_actor_bytes"]:
+print(f'{"scenario":<24}{"akt (median)":>16}{"GoAkt (median)":>18}{"akt/GoAkt":>12}  better')
+for bench in ["tell_1to1", "tell_2to1", "ask_rtt", "tell_pairwise4", "ask_chain", "spawn_1m", "idle_actor_bytes",
+              "tell_grain", "ask_rtt_grain", "idle_grain_bytes",
+              "tell_1to1_default", "tell_1to1_bounded1024", "tell_1to1_priority", "tell_1to1_fair",
+              "mailbox_bytes_fifo", "mailbox_bytes_bounded", "mailbox_bytes_priority", "mailbox_bytes_fair"]:
     a, g = by.get((bench, "akt")), by.get((bench, "goakt"))
     if not a or not g:
         continue
     unit = next(r["unit"] for r in rows if r["bench"] == bench)
     ma, mg = statistics.median(a), statistics.median(g)
-    print(f'{bench:<18}{ma:>13.1f} {unit:<3}{mg:>15.1f} {unit:<3}{ma / mg:>11.3f}  {better[unit]}')
+    print(f'{bench:<24}{ma:>13.1f} {unit:<3}{mg:>15.1f} {unit:<3}{ma / mg:>11.3f}  {better[unit]}')
 print(json.dumps({"summary": {b: by.get((b, "akt")) and by.get((b, "goakt")) and
                                statistics.median(by[(b, "akt")]) / statistics.median(by[(b, "goakt")])
-                               for b in ["tell_1to1", "tell_2to1", "ask_rtt", "tell_pairwise4", "ask_chain", "spawn_1m", "idle_actor_bytes"]}}))
+                               for b in ["tell_1to1", "tell_2to1", "ask_rtt", "tell_pairwise4", "ask_chain", "spawn_1m", "idle_actor_bytes",
+                                         "tell_grain", "ask_rtt_grain", "idle_grain_bytes",
+                                         "tell_1to1_default", "tell_1to1_bounded1024", "tell_1to1_priority", "tell_1to1_fair",
+              "mailbox_bytes_fifo", "mailbox_bytes_bounded", "mailbox_bytes_priority", "mailbox_bytes_fair"]}}))
 PY
 
 # ---- the Savina suite against CAF (opt-in: it adds minutes) -----------------------------

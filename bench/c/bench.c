@@ -74,7 +74,7 @@ static void *sender_main(void *p) {
     return NULL;
 }
 
-static void bench_tell_into(const char *name, int senders, long n, const akt_mailbox_spec *mb) {
+static double bench_tell_into(const char *name, int senders, long n, const akt_mailbox_spec *mb) {
     akt_system *sys = new_system();
     sink *s = calloc(1, sizeof *s);
     s->target = n;
@@ -99,6 +99,7 @@ static void bench_tell_into(const char *name, int senders, long n, const akt_mai
     akt_system_shutdown(sys, NULL, NULL);
     akt_system_wait(sys, -1);
     akt_system_release(sys);
+    return n / dt;
 }
 
 /* ---- tell through a round-robin router: the router's hop against a direct tell ------ */
@@ -153,7 +154,11 @@ static void bench_mailbox_bytes(const char *name, int kind, long n) {
     akt_system *sys = new_system();
     akt_dispatcher *d;
     check(akt_dispatcher_create_external(sys, no_notify, NULL, &d), "dispatcher");
-    akt_mailbox_spec mb = {.size = sizeof mb, .kind = kind, .compare = by_nothing};
+    /* kind -1: a FIFO bounded to hold all n (FAIL when full, never reached). */
+    akt_mailbox_spec mb = {.size = sizeof mb,
+                           .kind = kind < 0 ? AKT_MAILBOX_FIFO : kind,
+                           .capacity = kind < 0 ? (uint32_t)n + 1 : 0,
+                           .compare = by_nothing};
     akt_behavior b = {.size = sizeof b, .receive = sink_receive, .free_state = free};
     akt_spawn_options o;
     akt_spawn_options_init(&o);
@@ -600,19 +605,31 @@ int main(int argc, char **argv) {
                                     .capacity = 1024,
                                     .when_full = AKT_MAILBOX_BLOCK,
                                     .block_timeout_ns = INT64_MAX};
-        bench_tell_into("tell_1to1_default", 1, n, NULL);
-        bench_tell_into("tell_1to1_bounded1024", 1, n, &bounded);
+        /* local begin: every kind, and each over the default in this run */
+        akt_mailbox_spec priority = {
+            .size = sizeof priority, .kind = AKT_MAILBOX_PRIORITY, .compare = by_nothing};
+        akt_mailbox_spec fair = {.size = sizeof fair, .kind = AKT_MAILBOX_FAIR};
+        double v0 = bench_tell_into("tell_1to1_default", 1, n, NULL);
+        double vb = bench_tell_into("tell_1to1_bounded1024", 1, n, &bounded);
+        double vp = bench_tell_into("tell_1to1_priority", 1, n, &priority);
+        double vf = bench_tell_into("tell_1to1_fair", 1, n, &fair);
+        ratio("bounded1024_over_default_tell", vb / v0, n);
+        ratio("priority_over_default_tell", vp / v0, n);
+        ratio("fair_over_default_tell", vf / v0, n);
+        /* local end */
     }
     /* One kind per process for a clean figure (freed memory would be reused). */
     long q = n < 200000 ? n : 200000;
     if (all || !strcmp(which, "mailbox_bytes_fifo"))
         bench_mailbox_bytes("mailbox_bytes_fifo", AKT_MAILBOX_FIFO, q);
+    if (all || !strcmp(which, "mailbox_bytes_bounded")) /* local */
+        bench_mailbox_bytes("mailbox_bytes_bounded", -1, q);
     if (all || !strcmp(which, "mailbox_bytes_priority"))
         bench_mailbox_bytes("mailbox_bytes_priority", AKT_MAILBOX_PRIORITY, q);
     if (all || !strcmp(which, "mailbox_bytes_fair"))
         bench_mailbox_bytes("mailbox_bytes_fair", AKT_MAILBOX_FAIR, q);
     if (all || !strcmp(which, "timers_1m")) bench_timers(timers);
-    /* GoAkt publishes 728 B per idle grain; its grain throughput is not measured here. */
+    /* Against GoAkt's grains in bench/goakt (-bench=grains there), paired by bench/run.sh. */
     if (!strcmp(which, "grains")) bench_grains(n, asks, actors);
     return 0;
 }

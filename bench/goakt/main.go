@@ -380,7 +380,7 @@ func stop(ctx context.Context, sys actor.ActorSystem) {
 }
 
 func main() {
-	which := flag.String("bench", "all", "all|tell_1to1|tell_2to1|ask_rtt|tell_pairwise|ask_chain|spawn_1m|timers_1m")
+	which := flag.String("bench", "all", "all|tell_1to1|tell_2to1|ask_rtt|tell_pairwise|ask_chain|spawn_1m|timers_1m|grains|mailboxes|mailbox_bytes_{fifo,bounded,priority,fair}")
 	n := flag.Int("n", 2_000_000, "messages per tell scenario")
 	asks := flag.Int("asks", 200_000, "timed asks in ask_rtt")
 	actors := flag.Int("actors", 1_000_000, "actors spawned in spawn_1m")
@@ -400,6 +400,15 @@ func main() {
 		"ask_chain":     func() { benchAskChain(ctx, *asks) },
 		"spawn_1m":      func() { benchSpawn(ctx, *actors) },
 		"timers_1m":     func() { benchTimers(ctx, *timers) },
+		"grains":        func() { benchGrains(ctx, *n, *asks, *actors) },
+		"mailboxes":     func() { benchMailboxes(ctx, *n) },
+	}
+	for _, k := range []string{"fifo", "bounded", "priority", "fair"} {
+		kind := k
+		if kind == "fifo" {
+			kind = "default"
+		}
+		run["mailbox_bytes_"+k] = func() { benchMailboxBytes(ctx, k, kind, min(*n, 200_000)) }
 	}
 	order := []string{"tell_1to1", "tell_2to1", "ask_rtt", "tell_pairwise", "ask_chain", "spawn_1m", "timers_1m"}
 	if *which != "all" {

@@ -465,6 +465,14 @@ export type GrainFactory = (new (name: string) => Actor) | ((name: string) => Ac
 export interface GrainOptions {
   /** Idle ms before an activation deactivates: default 120000; 0 or null: never. */
   deactivateAfter?: number | null;
+  /** Every activation's mailbox: a FIFO with a capacity; a full grain refuses the tell or
+   * ask (MailboxFullError, the message is not sent). */
+  mailbox?: { kind?: 'fifo' | 'bounded'; capacity: number; whenFull?: 'fail' };
+  /** Values every activation reaches with ctx.dependency(name). */
+  dependencies?: Record<string, unknown>;
+  /** Reentrancy of ctx.request in an activation, and its most requests in flight. */
+  reentrancy?: 'off' | 'allowAll' | 'stash';
+  maxInFlight?: number;
 }
 
 /** A grain of a system: addressed by kind and name, activated by its first message. */
@@ -490,7 +498,8 @@ export type RoutingStrategy =
 export interface RouterOptions {
   /** Existing actors to route to (a group). */
   routees?: Pid[];
-  /** Or a pool: `size` actors spawned from this class or factory. */
+  /** Or a pool: `size` actors made from this class or factory, the router's children
+   *  (routee-0, ...), on this thread; `resize` changes their number at run time. */
   actor?: (new () => Actor) | (() => Actor);
   size?: number;
   strategy?: RoutingStrategy;
@@ -501,6 +510,17 @@ export interface RouterOptions {
   interval?: number;
   /** random / tailChopping: a fixed seed (0: from the clock). */
   seed?: number;
+  /** A pool routee whose receive failed: 'stop' (default: it leaves the pool), 'restart'
+   *  (a fresh instance, at most maxRetries times within retryWithin ms; 0: no budget) or
+   *  'resume' (it keeps its state). */
+  onFailure?: 'stop' | 'restart' | 'resume';
+  /** consistentHash: the key of a message sent through this Router handle (tell / ask):
+   *  an integer or bigint is the position itself, a string or Uint8Array is hashed with
+   *  FNV-1a, as in Python and Java. A key that throws or has another type counts as 0.
+   *  Messages reaching the router otherwise (its pid) route as key 0. */
+  key?: (msg: unknown) => number | bigint | string | Uint8Array;
+  maxRetries?: number;
+  retryWithin?: number;
 }
 
 /** A router actor's handle: tell/ask route, broadcast reaches every routee. */

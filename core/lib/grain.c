@@ -9,6 +9,7 @@
 #include "actor/spawn.h"
 #include "base/alloc.h"
 #include "kernel/msg.h"
+#include "mailbox/mailbox.h"
 
 static const char akt__grains_key; /* the part's key: its address */
 /* Serialises the making of a system's grains part (once per system). */
@@ -87,6 +88,16 @@ static int akt__grains_parent_receive(akt_ctx *ctx, akt_msg *msg, void *state) {
     return AKT_EUNHANDLED;
 }
 
+/* Frees a kind record and its copies of the options (not its kind_data). */
+static void akt__grain_kind_free(akt_system *s, akt__grain_kind *k) {
+    if (k->dep_names)
+        for (size_t i = 0; i < k->def.dependency_count; i++)
+            akt__heap_free(&s->heap, k->dep_names[i]);
+    akt__heap_free(&s->heap, k->dep_names);
+    akt__heap_free(&s->heap, k->dep_values);
+    akt__heap_free(&s->heap, k);
+}
+
 static void akt__grains_part_free(akt_system *s, akt__part *p) {
     akt__grains *g = (akt__grains *)p;
     /* Every activation is gone (the system's actors went first) and unlisted itself. */
@@ -98,7 +109,7 @@ static void akt__grains_part_free(akt_system *s, akt__part *p) {
     while (k) {
         akt__grain_kind *next = k->next;
         if (k->def.free_kind_data) k->def.free_kind_data(k->def.kind_data);
-        akt__heap_free(&s->heap, k);
+        akt__grain_kind_free(s, k);
         k = next;
     }
     pthread_mutex_destroy(&g->kinds_lock);
@@ -192,23 +203,84 @@ AKT_API int akt_grain_kind_init(akt_grain_kind *def) {
     return 0;
 }
 
+/* Checks the options of k->def (a copy of the caller's) and makes k's own copies of what
+ * they point at: AKT_EINVAL, AKT_ENOMEM (then k->dep_names holds what was copied). */
+static int akt__grain_options_copy(akt_system *s, akt__grain_kind *k) {
+    akt_grain_kind *d = &k->def;
+    if (d->reentrancy < AKT_REENTRANCY_DEFAULT || d->reentrancy > AKT_REENTRANCY_STASH)
+        return AKT_EINVAL;
+    if (d->mailbox) {
+        const akt_mailbox_spec *m = d->mailbox;
+        if (m->size < offsetof(akt_mailbox_spec, compare)) return AKT_EINVAL;
+        memcpy(&k->mailbox, m, m->size < sizeof k->mailbox ? m->size : sizeof k->mailbox);
+        k->mailbox.size = sizeof k->mailbox;
+        /* A dropped message would stay counted as on its way (grain.h), and the grain
+         * would never deactivate: a grain refuses instead. */
+        if (k->mailbox.capacity && k->mailbox.when_full == AKT_MAILBOX_DROP) return AKT_EINVAL;
+        /* The rest is checked as a spawn checks it (kind, capacity, BLOCK's timeout,
+         * PRIORITY's compare). */
+        akt__mailbox_plan plan;
+        int rc = akt__mailbox_plan_make(&s->heap, &k->mailbox, &plan);
+        if (rc) return rc;
+        akt__mailbox_plan_drop(&s->heap, &plan);
+        d->mailbox = &k->mailbox;
+    }
+    size_t n = d->dependency_count;
+    const char *const *names = d->dependency_names;
+    void *const *values = d->dependency_values;
+    d->dependency_names = NULL;
+    d->dependency_values = NULL;
+    d->dependency_count = 0;
+    if (!n) return 0;
+    if (!names || !values || n > UINT32_MAX) return AKT_EINVAL;
+    for (size_t i = 0; i < n; i++) {
+        size_t l = names[i] ? strnlen(names[i], 256) : 0;
+        if (!l || l > 255) return AKT_EINVAL;
+        for (size_t j = 0; j < i; j++)
+            if (!strcmp(names[i], names[j])) return AKT_EINVAL;
+    }
+    k->dep_names = akt__heap_calloc(&s->heap, n * sizeof *k->dep_names);
+    k->dep_values = akt__heap_calloc(&s->heap, n * sizeof *k->dep_values);
+    if (!k->dep_names || !k->dep_values) return AKT_ENOMEM;
+    for (size_t i = 0; i < n; i++) {
+        d->dependency_count = i; /* what akt__grain_kind_free frees */
+        k->dep_names[i] = akt__heap_strdup(&s->heap, names[i]);
+        if (!k->dep_names[i]) return AKT_ENOMEM;
+        k->dep_values[i] = values[i];
+    }
+    d->dependency_count = n;
+    d->dependency_names = (const char *const *)k->dep_names;
+    d->dependency_values = k->dep_values;
+    return 0;
+}
+
 AKT_API int akt_grain_kind_register(akt_system *system, const char *kind,
                                     const akt_grain_kind *def) {
     size_t len;
     int rc = akt__sys_open(system);
     if (rc) return rc;
-    if (akt__kind_check(kind, &len) || !def || def->size < sizeof(akt_grain_kind) ||
+    if (akt__kind_check(kind, &len) || !def ||
+        def->size < offsetof(akt_grain_kind, dispatcher) + sizeof def->dispatcher ||
         !def->activate || def->deactivate_after_ns < 0)
         return AKT_EINVAL;
-    akt__grains *g;
-    rc = akt__grains_get(system, &g);
-    if (rc) return rc;
-    akt__grain_kind *k = akt__heap_alloc(&system->heap, sizeof *k + len + 1);
+    akt__grain_kind *k = akt__heap_calloc(&system->heap, sizeof *k + len + 1);
     if (!k) return AKT_ENOMEM;
-    k->def = *def;
+    /* Read by size: a def from before the options keeps their defaults (zeroes). */
+    memcpy(&k->def, def, def->size < sizeof k->def ? def->size : sizeof k->def);
     k->def.size = sizeof k->def;
     k->len = len;
     memcpy(k->name, kind, len + 1);
+    rc = akt__grain_options_copy(system, k);
+    if (rc) {
+        akt__grain_kind_free(system, k);
+        return rc;
+    }
+    akt__grains *g;
+    rc = akt__grains_get(system, &g);
+    if (rc) {
+        akt__grain_kind_free(system, k);
+        return rc;
+    }
     pthread_mutex_lock(&g->kinds_lock);
     if (akt__kind_find(g, kind, len)) {
         rc = AKT_EEXIST;
@@ -218,7 +290,7 @@ AKT_API int akt_grain_kind_register(akt_system *system, const char *kind,
         atomic_store_explicit(&g->kinds, k, memory_order_release);
     }
     pthread_mutex_unlock(&g->kinds_lock);
-    if (rc) akt__heap_free(&system->heap, k);
+    if (rc) akt__grain_kind_free(system, k);
     return rc;
 }
 
@@ -242,6 +314,12 @@ static int akt__grain_activate_locked(akt__grains *g, const akt__grain_kind *k, 
     akt_spawn_options o;
     akt_spawn_options_init(&o);
     o.dispatcher = k->def.dispatcher;
+    o.mailbox = k->def.mailbox;
+    o.dependency_names = k->def.dependency_names;
+    o.dependency_values = k->def.dependency_values;
+    o.dependency_count = k->def.dependency_count;
+    o.reentrancy = k->def.reentrancy;
+    o.max_in_flight = k->def.max_in_flight;
     /* Listed before the spawn: the shell's free_state, which may run as soon as the
      * activation exists, unlists it under this same lock. */
     rec->listed = 1;

@@ -30,7 +30,10 @@
 
 typedef struct akt__grain_kind {
     struct akt__grain_kind *next; /* registration order, newest first */
-    akt_grain_kind def;
+    akt_grain_kind def;           /* def.mailbox and def.dependency_* point at the copies below */
+    akt_mailbox_spec mailbox;
+    char **dep_names; /* the kind's own copies (dependency_count of them), or NULL */
+    void **dep_values;
     size_t len;
     char name[];
 } akt__grain_kind;

@@ -9,6 +9,7 @@
  * it is still on its way (grain.c counts), or else arms the timer again. */
 #include <string.h>
 
+#include "actor/send.h"
 #include "base/alloc.h"
 #include "base/clock.h"
 #include "grain.h"
@@ -34,8 +35,10 @@ static void akt__timer_fire(akt__timer *timer, int closed) {
     akt__grain_timer *t = (akt__grain_timer *)timer;
     if (!closed) {
         akt_msg *m;
+        /* Internal: a full bounded mailbox does not refuse it (the grain would never
+         * deactivate). */
         if (!akt_msg_new_object(AKT__GRAIN_IDLE_TYPE, (void *)&akt__idle_ops, &akt__idle_ops, &m) &&
-            akt_tell(t->system, t->pid, m))
+            akt__deliver_internal(t->system, t->pid, m, 0))
             akt_msg_release(m); /* the activation is gone: nothing to check */
     }
     akt__timer_unref(t); /* the armed timer's reference */

@@ -1337,6 +1337,25 @@ typedef struct akt_grain_kind {
      * deactivates while the system runs). A deactivation is skipped while messages wait. */
     int64_t deactivate_after_ns;
     akt_dispatcher *dispatcher; /* NULL = the system's workers; must outlive the system */
+    /* local begin: grain options (appended in 0.4, read by size: a def whose size ends
+     * before them gets their defaults) */
+    /* Every activation's mailbox (copied; NULL = an unbounded FIFO), as
+     * akt_spawn_options.mailbox: a bounded one makes akt_grain_tell / akt_grain_ask fail
+     * with AKT_EFULL when full (the caller keeps the message; GoAkt's ErrMailboxFull) or,
+     * with AKT_MAILBOX_BLOCK, block a sender outside actors up to its timeout.
+     * AKT_MAILBOX_DROP is refused (AKT_EINVAL): a grain refuses rather than drops. */
+    const akt_mailbox_spec *mailbox;
+    /* Dependencies of every activation, reachable with akt_ctx_dependency (GoAkt's
+     * WithGrainDependencies): names copied (1..255 bytes, distinct), values borrowed (the
+     * caller keeps them alive as long as the system). */
+    const char *const *dependency_names;
+    void *const *dependency_values;
+    size_t dependency_count;
+    /* Reentrancy of akt_ctx_request in an activation (AKT_REENTRANCY_*, GoAkt's
+     * WithGrainReentrancy) and its most requests in flight (0 = no limit), as for spawn. */
+    int reentrancy;
+    uint32_t max_in_flight;
+    /* local end */
 } akt_grain_kind;
 
 /* Fills def with the defaults (deactivate_after_ns AKT_GRAIN_DEACTIVATE_AFTER_DEFAULT_NS,

@@ -120,13 +120,16 @@ int aktj_ask_batch(JNIEnv *env, jlong system, jlong pid, jobjectArray objs, jlon
  * its pid. router_broadcast: obj (interned type) to every routee. router_routees: up to
  * out.length routee ids into out, their number into count[0]; AKT_ERANGE when out is too
  * short (count[0] says how long it must be). */
-int aktj_router_spawn(JNIEnv *env, jlong system, jstring name, jint strategy, jlongArray pids,
-                      jlong within_ns, jlong interval_ns, jlong seed, jlongArray out);
+int aktj_router_spawn(JNIEnv *env, jlong system, jstring name, jint strategy, jobject key,
+                      jlongArray pids, jlong within_ns, jlong interval_ns, jlong seed,
+                      jlongArray out);
 /* A pool router: size routees, each the ActorCell factory.make(index) returns (a
- * dev.akt.Router$Pool), spawned as the router's children; failure is AKT_ROUTEE_*. */
-int aktj_router_spawn_pool(JNIEnv *env, jlong system, jstring name, jint strategy, jobject factory,
-                           jlong size, jlong within_ns, jlong interval_ns, jlong seed, jint failure,
-                           jlong max_retries, jlong retry_within_ns, jlongArray out);
+ * dev.akt.Router$Pool), spawned as the router's children; failure is AKT_ROUTEE_*. key (both,
+ * may be null): a dev.akt.Router$Key, consistent hashing's key(Object, long) of a message. */
+int aktj_router_spawn_pool(JNIEnv *env, jlong system, jstring name, jint strategy, jobject key,
+                           jobject factory, jlong size, jlong within_ns, jlong interval_ns,
+                           jlong seed, jint failure, jlong max_retries, jlong retry_within_ns,
+                           jlongArray out);
 int aktj_router_broadcast(JNIEnv *env, jlong system, jlong router, jobject obj, jlong type);
 int aktj_router_routees(JNIEnv *env, jlong system, jlong router, jlongArray out, jlongArray count);
 /* Metrics (akt/telemetry.h). system: out[0..7] = alive, spawned, stopped, restarts, failures,
@@ -146,11 +149,14 @@ int aktj_ask(JNIEnv *env, jlong system, jlong ctx, jlong pid, jlong msg, jlong t
 
 /* Grains (aktj_grain.c, aktj_send.c). register: kind's activations are Java actors made by
  * factory, a dev.akt.GrainKind (a global reference kept until the system is freed), through
- * Upcalls.grainActivate on the activation's worker; deactivate_after_ns 0 = long-lived.
+ * Upcalls.grainActivate on the activation's worker; deactivate_after_ns 0 = long-lived;
+ * the options as aktj_spawn's (dependencies, a long[4] mailbox or null, reentrancy, the
+ * in-flight limit).
  * send: msg (a native message, taken on success) to kind/name, a tell when cf is null, else
  * an ask completing cf (an AskFuture) as aktj_ask's. */
 int aktj_grain_register(JNIEnv *env, jlong system, const char *kind, jobject factory,
-                        jlong deactivate_after_ns);
+                        jlong deactivate_after_ns, jobjectArray dep_names, jobjectArray dep_values,
+                        jlongArray mailbox, jint reentrancy, jint max_in_flight);
 int aktj_grain_send(JNIEnv *env, jlong system, const char *kind, const char *name, jlong msg,
                     jlong timeout_ns, jobject cf);
 

@@ -7,15 +7,74 @@
 
 #include "aktj_internal.h"
 
-int aktj_router_spawn(JNIEnv *env, jlong system, jstring name, jint strategy, jlongArray pids,
-                      jlong within_ns, jlong interval_ns, jlong seed, jlongArray out) {
+/* A router's Java side: the pool's factory (NULL for a group) and the key function (or
+ * NULL), global references dropped when the router is gone. */
+typedef struct aktj_pool {
+    jobject factory;
+    jmethodID make;
+    jobject key;
+    jmethodID key_fn;
+} aktj_pool;
+
+static void pool_free(void *data) {
+    aktj_pool *p = data;
+    JNIEnv *env = aktj_env();
+    if (env != NULL) {
+        if (p->factory != NULL) (*env)->DeleteGlobalRef(env, p->factory);
+        if (p->key != NULL) (*env)->DeleteGlobalRef(env, p->key);
+    }
+    free(p);
+}
+
+/* The router's worker thread: Router$Key.key(object or null, handle), which never throws
+ * (it logs what the user's function threw and answers 0). */
+static uint64_t route_key(const akt_msg *msg, void *data) {
+    aktj_pool *p = data;
+    JNIEnv *env = aktj_env();
+    if (env == NULL) return 0;
+    void *obj = NULL;
+    if (akt_msg_object((akt_msg *)msg, &aktj_object_ops, &obj) != 0) obj = NULL;
+    jlong k = (*env)->CallLongMethod(env, p->key, p->key_fn, (jobject)obj,
+                                     AKTJ_HANDLE((akt_msg *)msg));
+    if (aktj_drop_exception(env, "a router's key")) return 0;
+    return (uint64_t)k;
+}
+
+/* Sets p's key from a Router$Key (or null): 0, AKT_EINVAL, AKT_ENOMEM. */
+static int pool_key(JNIEnv *env, aktj_pool *p, jobject key) {
+    if (key == NULL) return 0;
+    jclass cls = (*env)->GetObjectClass(env, key);
+    p->key_fn = (*env)->GetMethodID(env, cls, "key", "(Ljava/lang/Object;J)J");
+    (*env)->DeleteLocalRef(env, cls);
+    if (p->key_fn == NULL) {
+        (*env)->ExceptionClear(env);
+        return AKT_EINVAL;
+    }
+    p->key = (*env)->NewGlobalRef(env, key);
+    return p->key != NULL ? 0 : AKT_ENOMEM;
+}
+
+int aktj_router_spawn(JNIEnv *env, jlong system, jstring name, jint strategy, jobject key,
+                      jlongArray pids, jlong within_ns, jlong interval_ns, jlong seed,
+                      jlongArray out) {
     if (pids == NULL || out == NULL || (*env)->GetArrayLength(env, out) < 1) return AKT_EINVAL;
+    aktj_pool *kd = NULL;
+    if (key != NULL) {
+        kd = calloc(1, sizeof *kd);
+        if (kd == NULL) return AKT_ENOMEM;
+        int krc = pool_key(env, kd, key);
+        if (krc != 0) {
+            pool_free(kd);
+            return krc;
+        }
+    }
     jsize n = (*env)->GetArrayLength(env, pids);
     akt_pid *ps = malloc((size_t)(n > 0 ? n : 1) * sizeof *ps);
     jlong *ids = malloc((size_t)(n > 0 ? n : 1) * sizeof *ids);
     if (ps == NULL || ids == NULL) {
         free(ps);
         free(ids);
+        if (kd != NULL) pool_free(kd);
         return AKT_ENOMEM;
     }
     (*env)->GetLongArrayRegion(env, pids, 0, n, ids);
@@ -29,33 +88,28 @@ int aktj_router_spawn(JNIEnv *env, jlong system, jstring name, jint strategy, jl
     o.within_ns = within_ns;
     o.interval_ns = interval_ns;
     o.seed = (uint64_t)seed;
+    if (kd != NULL) { /* kept with the router, freed when it is gone */
+        o.key = route_key;
+        o.key_data = kd;
+        o.routee_state_data = kd;
+        o.routee_data_free = pool_free;
+    }
     const char *cname = name != NULL ? (*env)->GetStringUTFChars(env, name, NULL) : NULL;
     if (name != NULL && cname == NULL) {
         free(ps);
+        if (kd != NULL) pool_free(kd);
         return AKT_ENOMEM;
     }
     akt_pid pid = {0};
     int rc = akt_router_spawn(AKTJ_PTR(system), NULL, cname, &o, &pid);
     if (cname != NULL) (*env)->ReleaseStringUTFChars(env, name, cname);
     free(ps);
+    if (rc != 0 && kd != NULL) pool_free(kd); /* not taken */
     if (rc == 0) {
         jlong id = (jlong)pid.id;
         (*env)->SetLongArrayRegion(env, out, 0, 1, &id);
     }
     return rc;
-}
-
-/* A pool's factory: a dev.akt.Router$Pool whose make(long) returns a new ActorCell. */
-typedef struct aktj_pool {
-    jobject factory; /* global reference */
-    jmethodID make;
-} aktj_pool;
-
-static void pool_free(void *data) {
-    aktj_pool *p = data;
-    JNIEnv *env = aktj_env();
-    if (env != NULL) (*env)->DeleteGlobalRef(env, p->factory);
-    free(p);
 }
 
 /* The router's worker thread (attached to the JVM): the index-th routee's cell. */
@@ -70,9 +124,10 @@ static int pool_state(void *data, size_t index, void **state) {
     return *state != NULL ? 0 : AKT_ENOMEM;
 }
 
-int aktj_router_spawn_pool(JNIEnv *env, jlong system, jstring name, jint strategy, jobject factory,
-                           jlong size, jlong within_ns, jlong interval_ns, jlong seed, jint failure,
-                           jlong max_retries, jlong retry_within_ns, jlongArray out) {
+int aktj_router_spawn_pool(JNIEnv *env, jlong system, jstring name, jint strategy, jobject key,
+                           jobject factory, jlong size, jlong within_ns, jlong interval_ns,
+                           jlong seed, jint failure, jlong max_retries, jlong retry_within_ns,
+                           jlongArray out) {
     if (factory == NULL || out == NULL || (*env)->GetArrayLength(env, out) < 1 || size < 1 ||
         max_retries < 0 || max_retries > (jlong)UINT32_MAX)
         return AKT_EINVAL;
@@ -91,6 +146,11 @@ int aktj_router_spawn_pool(JNIEnv *env, jlong system, jstring name, jint strateg
         free(p);
         return AKT_ENOMEM;
     }
+    int krc = pool_key(env, p, key);
+    if (krc != 0) {
+        pool_free(p);
+        return krc;
+    }
     akt_router_options o;
     akt_router_options_init(&o);
     o.strategy = strategy;
@@ -105,6 +165,10 @@ int aktj_router_spawn_pool(JNIEnv *env, jlong system, jstring name, jint strateg
     o.failure_policy = failure;
     o.max_retries = (uint32_t)max_retries;
     o.retry_within_ns = retry_within_ns;
+    if (p->key != NULL) {
+        o.key = route_key;
+        o.key_data = p;
+    }
     const char *cname = name != NULL ? (*env)->GetStringUTFChars(env, name, NULL) : NULL;
     akt_pid pid = {0};
     int rc = name != NULL && cname == NULL

@@ -595,6 +595,19 @@ function grainCell(system, make, name) {
   return id;
 }
 
+/**
+ * A cell for a pool routee (lib/router.cjs), which the router spawns itself: make() gives
+ * the instance, now and at each restart. Returns the cell id.
+ */
+function poolCell(system, make, name) {
+  const id = grainCell(system, make, name);
+  if (id >= 0) cells[id].make = make;
+  return id;
+}
+
+/** Drops a cell no actor took (a pool's spare). */
+function dropCell(id) { freed(id); }
+
 install({
   deliver, preStart, postStop, freed, decode, settle, step,
   // A refused call may release a message it made, possibly after making its error (akt runs
@@ -607,4 +620,4 @@ install({
   json: (v) => JSON.stringify(v),
 });
 
-module.exports = { Actor, Terminated, spawnActor, budgetOf, grainCell, request, cancelRequest };
+module.exports = { Actor, Terminated, spawnActor, budgetOf, grainCell, poolCell, dropCell, request, cancelRequest, mailboxOf, reentrancyOf };

@@ -9,7 +9,7 @@ const { kick } = require('./pump.cjs');
 const { Message } = require('./types.cjs');
 const { makeError, errnos } = require('./errors.cjs');
 const { kHandle } = require('./internal.cjs');
-const { grainCell } = require('./actor.cjs');
+const { grainCell, mailboxOf, reentrancyOf } = require('./actor.cjs');
 
 const DEFAULT_DEACTIVATE_AFTER_MS = 120000; // GoAkt's 2 minutes
 
@@ -37,10 +37,33 @@ function registerGrain(system, kind, factory, opts = {}) {
   if (after === null || after === Infinity) after = 0;
   if (typeof after !== 'number' || !(after >= 0))
     throw makeError(errnos.InvalidArgumentError, 'deactivateAfter must be a number of ms >= 0 (0: never)');
+  // The kind's options, as spawn takes them: a FIFO mailbox with a capacity (a full grain
+  // refuses: MailboxFullError, the message is not sent), dependencies, reentrancy.
+  let mailbox;
+  if (opts.mailbox !== undefined && opts.mailbox !== null) {
+    const mb = opts.mailbox;
+    if (typeof mb !== 'object' || (mb.kind !== undefined && mb.kind !== 'fifo' && mb.kind !== 'bounded'))
+      throw makeError(errnos.InvalidArgumentError, "a grain's mailbox is a FIFO: { capacity, whenFull: 'fail' }");
+    if (mb.whenFull !== undefined && mb.whenFull !== 'fail')
+      throw makeError(errnos.InvalidArgumentError, "a grain's full mailbox refuses: whenFull 'fail' (a grain never drops what it accepted)");
+    mailbox = mailboxOf(mb);
+  }
+  const deps = opts.dependencies === undefined || opts.dependencies === null ? {} : opts.dependencies;
+  if (typeof deps !== 'object' || Array.isArray(deps))
+    throw makeError(errnos.InvalidArgumentError, 'dependencies must be an object of name -> value');
+  const depNames = Object.keys(deps);
+  if (depNames.some((n) => n.length === 0 || n.length > 255))
+    throw makeError(errnos.InvalidArgumentError, 'a dependency name is 1..255 characters');
+  const depValues = depNames.map((n) => ({ value: deps[n] })); // boxed, as for spawn
+  const reentrancy = reentrancyOf(opts.reentrancy);
+  const maxInFlight = opts.maxInFlight === undefined ? 0 : opts.maxInFlight;
+  if (!Number.isInteger(maxInFlight) || maxInFlight < 0 || maxInFlight > 0x7fffffff)
+    throw makeError(errnos.InvalidArgumentError, `maxInFlight must be an integer >= 0, not ${String(maxInFlight)}`);
   const kindId = kinds.length;
   kinds.push({ system, kind, make });
   try {
-    native.grainRegister(system[kHandle], kind, kindId, after);
+    native.grainRegister(system[kHandle], kind, kindId, after, mailbox, depNames, depValues,
+      reentrancy, maxInFlight);
   } catch (e) {
     kinds[kindId] = undefined;
     throw e;

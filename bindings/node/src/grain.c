@@ -12,7 +12,71 @@ typedef struct an_grain_kind {
     an_inst *inst;
     an_sys *sys;
     int32_t kind_id;
+    /* The kind's dependencies: names, and the values as references (akt hands a reference
+     * back to ctx.dependency, as for a spawned actor's). */
+    size_t ndeps;
+    char **dep_names;
+    napi_ref *deps;
 } an_grain_kind;
+
+/* Frees a kind's data: its references only on the JS thread while the environment lives
+ * (else the environment's teardown has them). */
+static void grain_kind_free(void *data) {
+    an_grain_kind *k = data;
+    if (!k) return;
+    int js = !k->inst->closing && an_on_js_thread(k->inst);
+    for (size_t i = 0; i < k->ndeps; i++) {
+        free(k->dep_names[i]);
+        if (js && k->deps[i]) napi_delete_reference(k->inst->env, k->deps[i]);
+    }
+    free(k->dep_names);
+    free(k->deps);
+    free(k);
+}
+
+/* The kind's dependencies from lib/grain.cjs: names (strings) and boxed values. */
+static int grain_deps(napi_env env, an_grain_kind *k, napi_value names, napi_value values) {
+    bool is = false;
+    if (napi_is_array(env, names, &is) != napi_ok || !is) return 1;
+    uint32_t n = 0;
+    napi_get_array_length(env, names, &n);
+    if (!n) return 1;
+    k->deps = calloc(n, sizeof *k->deps);
+    k->dep_names = calloc(n, sizeof *k->dep_names);
+    if (!k->deps || !k->dep_names) return 0;
+    for (uint32_t i = 0; i < n; i++) {
+        napi_value nm, v;
+        char buf[256];
+        napi_get_element(env, names, i, &nm);
+        napi_get_element(env, values, i, &v);
+        char *name = an_opt_string(k->inst, env, nm, buf, sizeof buf);
+        if (!name || name == (char *)-1) return 0;
+        k->ndeps = i + 1;
+        k->dep_names[i] = strdup(name);
+        if (!k->dep_names[i] || napi_create_reference(env, v, 1, &k->deps[i]) != napi_ok) return 0;
+    }
+    return 1;
+}
+
+/* [kind, capacity, whenFull, timeoutNs] or undefined into spec: 1, 0 for none, -1 bad. */
+static int grain_mailbox(napi_env env, napi_value v, akt_mailbox_spec *spec) {
+    bool is = false;
+    if (napi_is_array(env, v, &is) != napi_ok || !is) return 0;
+    int64_t f[4];
+    for (uint32_t i = 0; i < 4; i++) {
+        napi_value e;
+        if (napi_get_element(env, v, i, &e) != napi_ok ||
+            napi_get_value_int64(env, e, &f[i]) != napi_ok)
+            return -1;
+    }
+    if (f[1] < 0 || f[1] > INT32_MAX) return -1;
+    *spec = (akt_mailbox_spec){.size = sizeof *spec,
+                               .kind = (int)f[0],
+                               .capacity = (uint32_t)f[1],
+                               .when_full = (int)f[2],
+                               .block_timeout_ns = f[3]};
+    return 1;
+}
 
 /* The activation's first turn, on the JS thread: a JS actor cell from the kind's factory. */
 static int grain_activate(void *data, const char *name, const akt_behavior **b, void **state) {
@@ -68,9 +132,11 @@ static napi_value GrainHook(napi_env env, napi_callback_info info) {
 
 #define AN_GRAIN_RULE "a grain kind is 1..255 bytes, a name 1..1024"
 
-/* grainRegister(handle, kind, kindId, deactivateAfterMs): 0 ms = long-lived. */
+/* grainRegister(handle, kind, kindId, deactivateAfterMs, mailbox, depNames, depValues,
+ * reentrancy, maxInFlight): 0 ms = long-lived; mailbox [kind, capacity, whenFull,
+ * timeoutNs] or undefined. */
 static napi_value GrainRegister(napi_env env, napi_callback_info info) {
-    AN_ARGS(4);
+    AN_ARGS(9);
     an_sys *s = an_sys_of(env, argv[0]);
     if (!s) return NULL;
     char kind[258];
@@ -80,20 +146,40 @@ static napi_value GrainRegister(napi_env env, napi_callback_info info) {
     if (napi_get_value_int32(env, argv[2], &kind_id) != napi_ok || kind_id < 0 ||
         napi_get_value_double(env, argv[3], &ms) != napi_ok || !(ms >= 0) || ms > 9.2e12)
         return an_throw_msg(env, I, AKT_EINVAL, "deactivateAfter must be a number of ms >= 0");
+    akt_mailbox_spec mb;
+    int has_mb = grain_mailbox(env, argv[4], &mb);
+    if (has_mb < 0) return an_throw_msg(env, I, AKT_EINVAL, "a bad grain mailbox");
     an_grain_kind *k = calloc(1, sizeof *k);
     if (!k) return an_throw(env, I, AKT_ENOMEM);
-    *k = (an_grain_kind){I, s, kind_id};
+    k->inst = I;
+    k->sys = s;
+    k->kind_id = kind_id;
+    if (!grain_deps(env, k, argv[5], argv[6])) {
+        grain_kind_free(k);
+        bool pending = false;
+        napi_is_exception_pending(env, &pending);
+        return pending ? NULL : an_throw_msg(env, I, AKT_EINVAL, "bad grain dependencies");
+    }
+    int32_t reentrancy = 0, max_in_flight = 0;
+    napi_get_value_int32(env, argv[7], &reentrancy); /* undefined: stays 0 */
+    napi_get_value_int32(env, argv[8], &max_in_flight);
     akt_grain_kind def;
     akt_grain_kind_init(&def);
     def.activate = grain_activate;
     def.kind_data = k;
-    def.free_kind_data = free;
+    def.free_kind_data = grain_kind_free;
     def.deactivate_after_ns = (int64_t)(ms * 1e6);
     if (ms > 0 && def.deactivate_after_ns == 0) def.deactivate_after_ns = 1;
     def.dispatcher = s->disp;
+    def.mailbox = has_mb ? &mb : NULL;
+    def.dependency_names = (const char *const *)k->dep_names;
+    def.dependency_values = (void *const *)k->deps;
+    def.dependency_count = k->ndeps;
+    def.reentrancy = reentrancy;
+    def.max_in_flight = max_in_flight > 0 ? (uint32_t)max_in_flight : 0;
     int rc = akt_grain_kind_register(s->sys, kind, &def);
     if (rc) {
-        free(k);
+        grain_kind_free(k);
         return an_throw(env, I, rc);
     }
     return NULL;

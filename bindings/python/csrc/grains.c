@@ -3,14 +3,19 @@
  * dispatcher (the system's Python thread, or akt's workers). */
 #include "fastpath.h"
 
+#include "actor.h"
+
 #include <stdlib.h>
 #include <string.h>
 
 /* A kind's data, kept until the system is freed (kind_data_free). */
 typedef struct grain_kind_data {
-    akt_py_system *s; /* strong */
-    PyObject *binder; /* strong: binder(name) -> a callable making the actor (no arguments) */
-    int mode;         /* AKT_PY_MODE_* of the activations */
+    akt_py_system *s;       /* strong */
+    PyObject *binder;       /* strong: binder(name) -> a callable making the actor (no arguments) */
+    PyObject *deps;         /* strong: dict name -> value shared by every activation, or NULL */
+    const char **dep_names; /* the dict's keys (UTF-8 kept by deps), for the C kind */
+    void **dep_values;
+    int mode; /* AKT_PY_MODE_* of the activations */
 } grain_kind_data;
 
 static void kind_data_free(void *data) {
@@ -18,6 +23,9 @@ static void kind_data_free(void *data) {
     /* Any akt thread: the references go through the deferred release. */
     akt_py_decref_later((PyObject *)d->s);
     akt_py_decref_later(d->binder);
+    if (d->deps) akt_py_decref_later(d->deps);
+    free(d->dep_names);
+    free(d->dep_values);
     free(d);
 }
 
@@ -37,6 +45,11 @@ static int grain_activate(void *data, const char *name, const akt_behavior **b, 
         rc = AKT_EFAILED;
     } else {
         *b = akt_py_actor_behavior();
+        if (d->deps) { /* ctx.dependency() reads the cell's own dict */
+            akt_py_cell *c = *state;
+            Py_INCREF(d->deps);
+            c->deps = d->deps;
+        }
     }
     Py_XDECREF(bound);
     Py_XDECREF(pyname);
@@ -60,11 +73,42 @@ static const char *str_arg(PyObject *o, const char *what, Py_ssize_t max) {
     return t;
 }
 
-/* _grain_register(kind, binder, deactivate_after_ns, dispatcher) */
+/* A kind's dependencies: a copy of the dict, and the arrays the C kind reads. */
+static int deps_fill(grain_kind_data *d, PyObject *deps) {
+    if (deps == Py_None) return 0;
+    if (!PyDict_Check(deps)) {
+        PyErr_SetString(PyExc_TypeError, "dependencies must be a dict of name -> value");
+        return -1;
+    }
+    if (!(d->deps = PyDict_Copy(deps))) return -1;
+    Py_ssize_t n = PyDict_GET_SIZE(d->deps), pos = 0, i = 0;
+    d->dep_names = calloc((size_t)(n ? n : 1), sizeof *d->dep_names);
+    d->dep_values = calloc((size_t)(n ? n : 1), sizeof *d->dep_values);
+    if (!d->dep_names || !d->dep_values) {
+        PyErr_NoMemory();
+        return -1;
+    }
+    PyObject *k, *v;
+    while (PyDict_Next(d->deps, &pos, &k, &v)) {
+        if (!PyUnicode_Check(k) || !(d->dep_names[i] = str_arg(k, "dependency name", 255))) {
+            if (!PyErr_Occurred()) PyErr_SetString(PyExc_TypeError, "dependency names must be str");
+            return -1;
+        }
+        d->dep_values[i++] = v;
+    }
+    return 0;
+}
+
+/* _grain_register(kind, binder, deactivate_after_ns, dispatcher, mailbox, dependencies,
+ * reentrancy, max_in_flight): mailbox None or (kind, capacity, when_full, timeout_ns), a
+ * FIFO; dependencies None or a dict. */
 PyObject *akt_py_grain_register(akt_py_system *s, PyObject *args) {
-    PyObject *kind, *factory, *dispatcher;
+    PyObject *kind, *factory, *dispatcher, *mailbox = Py_None, *deps = Py_None,
+                                           *reentrancy = Py_None;
     long long after;
-    if (!PyArg_ParseTuple(args, "OOLO:_grain_register", &kind, &factory, &after, &dispatcher))
+    Py_ssize_t max_in_flight = 0;
+    if (!PyArg_ParseTuple(args, "OOLO|OOOn:_grain_register", &kind, &factory, &after, &dispatcher,
+                          &mailbox, &deps, &reentrancy, &max_in_flight))
         return NULL;
     if (after < 0) {
         PyErr_SetString(PyExc_ValueError, "deactivate_after must be >= 0 seconds");
@@ -76,9 +120,28 @@ PyObject *akt_py_grain_register(akt_py_system *s, PyObject *args) {
         PyErr_SetString(PyExc_TypeError, "a grain factory must be callable");
         return NULL;
     }
+    int re;
+    if (akt_py_reentrancy_arg(reentrancy, &re)) return NULL;
+    if (max_in_flight < 0 || (uint64_t)max_in_flight > UINT32_MAX) {
+        PyErr_Format(PyExc_ValueError, "max_in_flight must be >= 0 (0: no limit), got %zd",
+                     max_in_flight);
+        return NULL;
+    }
+    akt_mailbox_spec mb = {.size = sizeof mb};
+    if (mailbox != Py_None) {
+        unsigned int capacity = 0;
+        long long timeout = 0;
+        if (!PyArg_ParseTuple(mailbox, "iIiL", &mb.kind, &capacity, &mb.when_full, &timeout))
+            return NULL;
+        mb.capacity = capacity;
+        mb.block_timeout_ns = timeout;
+    }
     grain_kind_data *d = calloc(1, sizeof *d);
     if (!d) return PyErr_NoMemory();
-    if (akt_py_mode_arg(s, dispatcher, -1, &d->mode)) {
+    if (akt_py_mode_arg(s, dispatcher, -1, &d->mode) || deps_fill(d, deps)) {
+        Py_XDECREF(d->deps);
+        free(d->dep_names);
+        free(d->dep_values);
         free(d);
         return NULL;
     }
@@ -89,6 +152,12 @@ PyObject *akt_py_grain_register(akt_py_system *s, PyObject *args) {
     def.free_kind_data = kind_data_free;
     def.deactivate_after_ns = after;
     def.dispatcher = d->mode == AKT_PY_MODE_PYTHON ? s->disp : NULL;
+    def.mailbox = mailbox != Py_None ? &mb : NULL;
+    def.dependency_names = d->dep_names;
+    def.dependency_values = d->dep_values;
+    def.dependency_count = d->deps ? (size_t)PyDict_GET_SIZE(d->deps) : 0;
+    def.reentrancy = re;
+    def.max_in_flight = (uint32_t)max_in_flight;
     Py_INCREF(s);
     d->s = s;
     Py_INCREF(factory);
@@ -97,6 +166,9 @@ PyObject *akt_py_grain_register(akt_py_system *s, PyObject *args) {
     if (rc) {
         Py_DECREF(d->s);
         Py_DECREF(d->binder);
+        Py_XDECREF(d->deps);
+        free(d->dep_names);
+        free(d->dep_values);
         free(d);
         return akt_py_raise(rc, "register_grain");
     }

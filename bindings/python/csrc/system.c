@@ -88,16 +88,59 @@ int akt_py_system_service(akt_py_system *s, size_t budget, int *more) {
 
 /* ------------------------------------------------------------------ Python type */
 
+/* local begin: the user's propagator (akt_system_options.propagator): inject(headers)
+ * gets the headers of the message being handled by the sending actor ({} outside actors)
+ * and returns the headers to add to the outgoing message (a dict, or None); a header the
+ * sender set itself is kept. Runs on the sending thread with the GIL; what it raises is
+ * reported as unraisable and adds nothing. data: the callable, kept in the system's keep
+ * list as long as the system. */
+static void py_inject(akt_ctx *ctx, akt_msg *msg, void *data) {
+    int entered = akt_py_enter();
+    if (entered < 0) return;
+    akt_msg *cur = NULL;
+    PyObject *in = ctx && akt_ctx_message(ctx, &cur) == 0 && cur ? akt_py_headers_dict(cur)
+                                                                 : PyDict_New();
+    PyObject *out = in ? PyObject_CallOneArg((PyObject *)data, in) : NULL;
+    PyObject *add = NULL;
+    if (out && out != Py_None && !PyDict_Check(out)) {
+        PyErr_Format(PyExc_TypeError, "a propagator returns a dict of headers or None, not %.100s",
+                     Py_TYPE(out)->tp_name);
+    } else if (out && out != Py_None && (add = PyDict_New())) {
+        PyObject *k, *v;
+        Py_ssize_t pos = 0;
+        while (PyDict_Next(out, &pos, &k, &v)) {
+            const char *key = PyUnicode_Check(k) ? PyUnicode_AsUTF8(k) : NULL;
+            const void *had;
+            size_t len;
+            if (key && akt_msg_header(msg, key, &had, &len) == 0) continue; /* the sender's */
+            if (PyDict_SetItem(add, k, v)) break;
+        }
+        if (!PyErr_Occurred()) akt_py_headers_set(msg, add);
+    }
+    if (PyErr_Occurred()) PyErr_WriteUnraisable((PyObject *)data);
+    Py_XDECREF(add);
+    Py_XDECREF(out);
+    Py_XDECREF(in);
+    akt_py_leave(entered);
+}
+/* local end */
+
 static int system_init(akt_py_system *self, PyObject *args, PyObject *kwargs) {
-    static char *kwlist[] = {"name",       "workers",     "throughput", "mode",
-                             "supervisor", "ask_timeout", "extensions", NULL};
+    static char *kwlist[] = {"name",        "workers",    "throughput", "mode", "supervisor",
+                             "ask_timeout", "extensions", "propagator", NULL};
     const char *name = "akt";
     int workers = 0, throughput = 0, mode = AKT_PY_MODE_PYTHON;
-    PyObject *supervisor = Py_None, *extensions = Py_None;
+    PyObject *supervisor = Py_None, *extensions = Py_None, *propagator = Py_None;
     double ask_timeout = 10.0;
-    if (!PyArg_ParseTupleAndKeywords(args, kwargs, "|s$iiiOdO", kwlist, &name, &workers,
-                                     &throughput, &mode, &supervisor, &ask_timeout, &extensions))
+    if (!PyArg_ParseTupleAndKeywords(args, kwargs, "|s$iiiOdOO", kwlist, &name, &workers,
+                                     &throughput, &mode, &supervisor, &ask_timeout, &extensions,
+                                     &propagator))
         return -1;
+    if (propagator != Py_None && !PyCallable_Check(propagator)) {
+        PyErr_SetString(PyExc_TypeError,
+                        "a propagator is callable: inject(headers) -> dict | None");
+        return -1;
+    }
     if (extensions != Py_None && !PyDict_Check(extensions)) {
         PyErr_SetString(PyExc_TypeError, "extensions must be a dict of name -> value");
         return -1;
@@ -132,6 +175,11 @@ static int system_init(akt_py_system *self, PyObject *args, PyObject *kwargs) {
     int has = akt_py_supervisor_arg(self, supervisor, &sup);
     if (has < 0) return -1;
     if (has == 0) opts.supervisor = &sup;
+    akt_propagator prop = {.size = sizeof prop, .inject = py_inject, .data = propagator};
+    if (propagator != Py_None) {
+        if (PyList_Append(self->keep, propagator)) return -1; /* alive as long as the system */
+        opts.propagator = &prop;
+    }
 
     /* Extensions: names copied by akt, values kept alive by a dict of our own. */
     Py_ssize_t next = extensions == Py_None ? 0 : PyDict_Size(extensions);

@@ -4,7 +4,10 @@
 "alice")`` names one grain of it. The first message to a grain activates it: the factory
 is called with the grain's name and returns the akt.Actor that handles its messages. An idle
 grain deactivates after ``deactivate_after`` seconds (its ``post_stop`` runs) and the next
-message activates a fresh one. There is never more than one activation of a grain at a
+message activates a fresh one. Options of a kind apply to each activation (GoAkt's grain
+options): ``mailbox=akt.Bounded(n)`` (a full grain raises MailboxFullError, the message is
+not sent; ``when_full="block"`` waits up to its timeout), ``dependencies={name: value}``
+(``ctx.dependency(name)``), ``reentrancy=`` and ``max_in_flight=`` for ``ctx.request``. There is never more than one activation of a grain at a
 time, whichever threads send to it, and a message racing a deactivation reaches the next
 activation.
 """
@@ -15,6 +18,9 @@ import asyncio
 import functools
 from typing import TYPE_CHECKING, Any, Callable, Optional
 
+from ._lib import lib
+from .errors import InvalidArgument
+from .mailbox import Mailbox
 from .pid import AskFuture
 
 if TYPE_CHECKING:
@@ -32,7 +38,10 @@ def _binder(factory: Callable[[str], "Actor"]) -> Callable[[str], Callable[[], "
 
 
 def _register(system: "ActorSystem", kind: str, factory: Callable[[str], "Actor"],
-              deactivate_after: Optional[float], dispatcher: Optional[str]) -> None:
+              deactivate_after: Optional[float], dispatcher: Optional[str],
+              mailbox: Optional["Mailbox"] = None,
+              dependencies: Optional[dict[str, Any]] = None,
+              reentrancy: Optional[str] = None, max_in_flight: int = 0) -> None:
     if not isinstance(kind, str):
         raise TypeError(f"a grain kind must be a str, not {type(kind).__name__}")
     if "/" in kind:
@@ -48,7 +57,22 @@ def _register(system: "ActorSystem", kind: str, factory: Callable[[str], "Actor"
         ns = int(deactivate_after * 1e9)
         if deactivate_after > 0 and ns == 0:
             ns = 1
-    system._grain_register(kind, _binder(factory), ns, dispatcher)
+    spec = None
+    if mailbox is not None:
+        if not isinstance(mailbox, Mailbox):
+            raise TypeError(f"mailbox must be an akt.Bounded mailbox, not {type(mailbox).__name__}")
+        if mailbox.kind != lib.AKT_MAILBOX_FIFO:
+            raise InvalidArgument("a grain's mailbox is a FIFO: akt.Bounded(capacity, ...)")
+        if mailbox.capacity and mailbox.when_full == "drop":
+            raise InvalidArgument("a grain's mailbox refuses when full ('fail' or 'block'): a "
+                                  "grain never drops what it accepted")
+        spec = mailbox._spec()
+    if dependencies is not None and not isinstance(dependencies, dict):
+        raise TypeError("dependencies must be a dict of name -> value")
+    if not isinstance(max_in_flight, int) or isinstance(max_in_flight, bool):
+        raise TypeError("max_in_flight must be an int")
+    system._grain_register(kind, _binder(factory), ns, dispatcher, spec, dependencies,
+                           reentrancy, max_in_flight)
 
 
 class Grain:

@@ -75,7 +75,18 @@ class ActorSystem(_fast.SystemCore):
                  dispatcher: Optional[str] = None, supervisor: Optional[Supervisor] = None,
                  ask_timeout: float = 10.0,
                  loop: Optional[asyncio.AbstractEventLoop] = None,
-                 extensions: Optional[dict[str, Any]] = None) -> None:
+                 extensions: Optional[dict[str, Any]] = None,
+                 propagator: Any = None) -> None:
+        # propagator (GoAkt's ContextPropagator): a callable inject(headers) -> dict | None,
+        # or an object with such an inject method. At each message's first send it gets the
+        # headers of the message the sending actor is handling ({} outside actors) and
+        # returns headers to add (those the sender set itself win); the receiver extracts
+        # them with ctx.headers. It runs on the sending thread: keep it short, never block.
+        if propagator is not None and not callable(propagator):
+            inject = getattr(propagator, "inject", None)
+            if not callable(inject):
+                raise TypeError("propagator must be callable, or have an inject(headers) method")
+            propagator = inject
         if not isinstance(name, str):
             raise TypeError(f"the system name must be a str, not {type(name).__name__}")
         if dispatcher is None:
@@ -88,7 +99,8 @@ class ActorSystem(_fast.SystemCore):
             raise TypeError("supervisor must be an akt.Supervisor")
         super().__init__(name, workers=workers, throughput=throughput,
                          mode=_MODES[dispatcher], supervisor=supervisor,
-                         ask_timeout=float(ask_timeout), extensions=extensions)
+                         ask_timeout=float(ask_timeout), extensions=extensions,
+                         propagator=propagator)
         self._loop: Optional[asyncio.AbstractEventLoop] = None
         self._thread: Optional[threading.Thread] = None
         self._again_pending = False
@@ -361,15 +373,21 @@ class ActorSystem(_fast.SystemCore):
 
     def register_grain(self, kind: str, factory: "Callable[[str], Actor]", *,
                        deactivate_after: Optional[float] = 120.0,
-                       dispatcher: Optional[str] = None) -> None:
+                       dispatcher: Optional[str] = None,
+                       mailbox: Optional["Mailbox"] = None,
+                       dependencies: Optional[dict[str, Any]] = None,
+                       reentrancy: Optional[str] = None, max_in_flight: int = 0) -> None:
         """Registers the grain kind ``kind`` (virtual actors, see akt.Grain): each
         activation is ``factory(name)``, an akt.Actor, run on ``dispatcher`` ("python",
         "workers" or None: the system's default). An activation idle for
-        ``deactivate_after`` seconds deactivates (None or 0: never). NameTaken if the kind
-        is registered already."""
+        ``deactivate_after`` seconds deactivates (None or 0: never). Every activation gets
+        ``mailbox`` (akt.Bounded: "fail" or "block" when full), ``dependencies``
+        (ctx.dependency), ``reentrancy`` and ``max_in_flight`` (ctx.request), as spawn
+        does. NameTaken if the kind is registered already."""
         from .grains import _register
 
-        _register(self, kind, factory, deactivate_after, dispatcher)
+        _register(self, kind, factory, deactivate_after, dispatcher, mailbox, dependencies,
+                  reentrancy, max_in_flight)
 
     def grain(self, kind: str, name: str) -> "Grain":
         """The grain ``kind/name`` of this system (tell / ask activate it)."""

@@ -380,7 +380,8 @@ public final class ActorSystem implements AutoCloseable {
             ids[i] = Objects.requireNonNull(routees.get(i), "a routee").id;
         }
         long[] out = new long[1];
-        int rc = AktNativeJNI.aktj_router_spawn(handle, options.name, options.strategy.ordinal(), ids,
+        int rc = AktNativeJNI.aktj_router_spawn(handle, options.name, options.strategy.ordinal(),
+                options.key != null ? new Router.Key(this, options.key) : null, ids,
                 options.within.toNanos(), options.interval.toNanos(), options.seed, out);
         if (rc == Errors.EINVAL) {
             throw new IllegalArgumentException("akt: cannot spawn a router with these options ("
@@ -406,6 +407,7 @@ public final class ActorSystem implements AutoCloseable {
         }
         long[] out = new long[1];
         int rc = AktNativeJNI.aktj_router_spawn_pool(handle, options.name, options.strategy.ordinal(),
+                options.key != null ? new Router.Key(this, options.key) : null,
                 new Router.Pool(this, factory), size, options.within.toNanos(), options.interval.toNanos(),
                 options.seed, options.onFailure.ordinal(), options.maxRetries, options.retryWithin.toNanos(), out);
         if (rc == Errors.EINVAL) {
@@ -538,10 +540,15 @@ public final class ActorSystem implements AutoCloseable {
         Objects.requireNonNull(kind, "kind");
         Objects.requireNonNull(factory, "factory");
         Objects.requireNonNull(options, "options");
+        String[] depNames = options.dependencies.keySet().toArray(new String[0]);
+        Object[] depValues = options.dependencies.values().toArray();
         int rc = AktNativeJNI.aktj_grain_register(handle, kind, new GrainKind(this, kind, factory),
-                options.deactivateAfterNanos());
+                options.deactivateAfterNanos(), depNames, depValues,
+                options.mailbox != null ? options.mailbox.spec() : null,
+                options.reentrancy != null ? options.reentrancy.code : 0, options.maxInFlight);
         if (rc == Errors.EINVAL) {
-            throw new IllegalArgumentException("akt: a grain kind is 1..255 bytes without '/', got '" + kind + "'");
+            throw new IllegalArgumentException("akt: a grain kind is 1..255 bytes without '/', got '" + kind
+                    + "', with valid options: " + options);
         }
         Errors.check(rc, "register grain kind '" + kind + "' in system '" + this.name + "'");
     }

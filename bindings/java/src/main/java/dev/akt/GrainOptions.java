@@ -1,26 +1,39 @@
 package dev.akt;
 
 import java.time.Duration;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.Objects;
 
 /**
- * Options of a grain kind ({@link ActorSystem#registerGrain}): immutable, each method
- * returns a new value. By default an activation deactivates after 2 minutes without a
- * message, as GoAkt's grains do.
+ * Options of a grain kind ({@link ActorSystem#registerGrain}), applied to each activation
+ * (GoAkt's grain options): immutable, each method returns a new value. By default an
+ * activation deactivates after 2 minutes without a message, as GoAkt's grains do, has an
+ * unbounded mailbox, no dependencies and the default reentrancy.
  */
 public final class GrainOptions {
     /** GoAkt's default idle time before a grain deactivates. */
     public static final Duration DEFAULT_DEACTIVATE_AFTER = Duration.ofMinutes(2);
 
     final Duration deactivateAfter; // ZERO = long-lived
+    final Mailbox mailbox; // null: unbounded
+    final Map<String, Object> dependencies;
+    final Reentrancy reentrancy; // null: the default (OFF)
+    final int maxInFlight;
 
-    private GrainOptions(Duration deactivateAfter) {
+    private GrainOptions(Duration deactivateAfter, Mailbox mailbox, Map<String, Object> dependencies,
+            Reentrancy reentrancy, int maxInFlight) {
         this.deactivateAfter = deactivateAfter;
+        this.mailbox = mailbox;
+        this.dependencies = dependencies;
+        this.reentrancy = reentrancy;
+        this.maxInFlight = maxInFlight;
     }
 
     /** The defaults: deactivation after {@link #DEFAULT_DEACTIVATE_AFTER}. */
     public static GrainOptions defaults() {
-        return new GrainOptions(DEFAULT_DEACTIVATE_AFTER);
+        return new GrainOptions(DEFAULT_DEACTIVATE_AFTER, null, Collections.emptyMap(), null, 0);
     }
 
     /**
@@ -34,12 +47,58 @@ public final class GrainOptions {
             throw new IllegalArgumentException("akt: deactivateAfter must be positive, got " + after
                     + " (longLived() for grains that never deactivate)");
         }
-        return new GrainOptions(after);
+        return new GrainOptions(after, mailbox, dependencies, reentrancy, maxInFlight);
     }
 
     /** Activations never deactivate while the system runs. */
     public GrainOptions longLived() {
-        return new GrainOptions(Duration.ZERO);
+        return new GrainOptions(Duration.ZERO, mailbox, dependencies, reentrancy, maxInFlight);
+    }
+
+    /**
+     * Every activation's mailbox: a {@link Mailbox#bounded} FIFO whose full state makes a
+     * tell or ask throw {@link MailboxFullException} (the message is not sent; GoAkt's
+     * WithGrainMailboxCapacity), or with {@link Mailbox.WhenFull#BLOCK} wait up to its
+     * timeout.
+     *
+     * @throws IllegalArgumentException for another kind, or {@link Mailbox.WhenFull#DROP}:
+     *     a grain refuses rather than drops what it accepted
+     */
+    public GrainOptions mailbox(Mailbox mailbox) {
+        Objects.requireNonNull(mailbox, "mailbox");
+        long[] spec = mailbox.spec();
+        if (spec[0] != 0) {
+            throw new IllegalArgumentException("akt: a grain's mailbox is a FIFO: Mailbox.bounded(capacity, ...)");
+        }
+        if (spec[1] > 0 && spec[2] == Mailbox.WhenFull.DROP.code) {
+            throw new IllegalArgumentException("akt: a grain's full mailbox refuses (FAIL or BLOCK), it never drops");
+        }
+        return new GrainOptions(deactivateAfter, mailbox, dependencies, reentrancy, maxInFlight);
+    }
+
+    /** A value every activation reaches with {@link Context#dependency} (GoAkt's WithGrainDependencies). */
+    public GrainOptions withDependency(String name, Object value) {
+        Objects.requireNonNull(name, "name");
+        Objects.requireNonNull(value, "value");
+        if (name.isEmpty() || name.getBytes(java.nio.charset.StandardCharsets.UTF_8).length > 255) {
+            throw new IllegalArgumentException("akt: a dependency name is 1..255 bytes, got '" + name + "'");
+        }
+        Map<String, Object> deps = new LinkedHashMap<>(dependencies);
+        deps.put(name, value);
+        return new GrainOptions(deactivateAfter, mailbox, Collections.unmodifiableMap(deps), reentrancy,
+                maxInFlight);
+    }
+
+    /** The reentrancy of {@link Context#request} in an activation (GoAkt's WithGrainReentrancy). */
+    public GrainOptions withReentrancy(Reentrancy mode) {
+        return new GrainOptions(deactivateAfter, mailbox, dependencies, Objects.requireNonNull(mode, "mode"),
+                maxInFlight);
+    }
+
+    /** The most requests of an activation in flight at once (0: no limit). */
+    public GrainOptions withMaxInFlight(int n) {
+        if (n < 0) throw new IllegalArgumentException("akt: maxInFlight must be >= 0, not " + n);
+        return new GrainOptions(deactivateAfter, mailbox, dependencies, reentrancy, n);
     }
 
     long deactivateAfterNanos() {
@@ -52,7 +111,12 @@ public final class GrainOptions {
 
     @Override
     public String toString() {
-        return deactivateAfter.isZero() ? "GrainOptions[longLived]"
-                : "GrainOptions[deactivateAfter=" + deactivateAfter + "]";
+        StringBuilder b = new StringBuilder("GrainOptions[");
+        b.append(deactivateAfter.isZero() ? "longLived" : "deactivateAfter=" + deactivateAfter);
+        if (mailbox != null) b.append(", mailbox=").append(mailbox);
+        if (!dependencies.isEmpty()) b.append(", dependencies=").append(dependencies.keySet());
+        if (reentrancy != null) b.append(", reentrancy=").append(reentrancy);
+        if (maxInFlight != 0) b.append(", maxInFlight=").append(maxInFlight);
+        return b.append(']').toString();
     }
 }

@@ -89,6 +89,61 @@ public final class Router {
             this.seed = s;
             return this;
         }
+
+        java.util.function.Function<Object, ?> key;
+
+        /**
+         * Consistent hashing's key of a message (without one: its type and bytes), as
+         * Python's {@code key=}: a Long, Integer, Short or Byte is the ring position itself
+         * (as an unsigned 64-bit value), a String (its UTF-8) or a byte[] is hashed with
+         * FNV-1a, the same in every process and language. It runs on the router's thread; a
+         * key that throws, or returns null or another type, is logged and counts as 0.
+         */
+        public Options key(java.util.function.Function<Object, ?> key) {
+            this.key = Objects.requireNonNull(key, "key");
+            return this;
+        }
+    }
+
+    /** A consistent-hash key function, called by akt on the router's thread. */
+    static final class Key {
+        private final ActorSystem system;
+        private final java.util.function.Function<Object, ?> fn;
+
+        Key(ActorSystem system, java.util.function.Function<Object, ?> fn) {
+            this.system = system;
+            this.fn = fn;
+        }
+
+        /** Called from native code (aktj_router.c): obj is the message's Java object, or
+         *  null for a native message (handle msg). */
+        long key(Object obj, long msg) {
+            try {
+                Object k = fn.apply(obj != null ? obj : Messages.fromNative(system, msg));
+                if (k instanceof Long || k instanceof Integer || k instanceof Short || k instanceof Byte) {
+                    return ((Number) k).longValue();
+                }
+                if (k instanceof String str) {
+                    return fnv1a(str.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+                }
+                if (k instanceof byte[] b) {
+                    return fnv1a(b);
+                }
+                throw new IllegalArgumentException("a router key must be a Long, Integer, String or byte[], not "
+                        + (k == null ? "null" : k.getClass().getName()));
+            } catch (Throwable t) {
+                system.logFailure("router", "consistent-hash key", t);
+                return 0;
+            }
+        }
+
+        static long fnv1a(byte[] b) {
+            long h = 0xcbf29ce484222325L;
+            for (byte x : b) {
+                h = (h ^ (x & 0xff)) * 0x100000001b3L;
+            }
+            return h;
+        }
     }
 
     /** A pool's routee factory, called by akt on the router's thread for each new routee. */

@@ -109,6 +109,34 @@ class RoutersTest {
     }
 
     @Test
+    void consistentHashKeyFunction() throws Exception {
+        system = ActorSystem.create("routers");
+        // The key is the "user" entry: its other entries do not move the message.
+        Router r = pool(4, new Router.Options().strategy(Router.Strategy.CONSISTENT_HASH)
+                .key(m -> ((Map<?, ?>) m).get("user")));
+        java.util.Set<Object> owners = new java.util.HashSet<>();
+        for (String u : List.of("alice", "bob", "carol", "dave", "erin", "frank", "grace", "heidi")) {
+            Object first = Await.get(r.ask(Map.of("key", u, "user", u, "n", 0), Await.ASK));
+            for (int i = 1; i < 5; i++) {
+                assertEquals(first, Await.get(r.ask(Map.of("key", u, "user", u, "n", i), Await.ASK)), u);
+            }
+            owners.add(first);
+        }
+        assertTrue(owners.size() > 1, "eight users on one routee of four: " + owners);
+        // A Long key is the ring position itself; a key that throws or has another type
+        // counts as 0: the message is still routed, never lost.
+        Router g = system.spawnRouter(r.routees(), new Router.Options().strategy(Router.Strategy.CONSISTENT_HASH)
+                .key(m -> ((Map<?, ?>) m).get("k")));
+        Object zero = Await.get(g.ask(Map.of("key", "x", "k", 0L), Await.ASK));
+        assertEquals(zero, Await.get(g.ask(Map.of("key", "x", "k", 0), Await.ASK))); // Integer 0 = Long 0
+        assertEquals(zero, Await.get(g.ask(Map.of("key", "x", "k", 1.5), Await.ASK))); // a Double: 0
+        assertEquals(zero, Await.get(g.ask(Map.of("key", "x"), Await.ASK))); // null: 0
+        assertEquals(Router.Key.fnv1a("a".getBytes(java.nio.charset.StandardCharsets.UTF_8)),
+                0xaf63dc4c8601ec8cL); // FNV-1a 64 of "a", as Python's key
+        assertThrows(NullPointerException.class, () -> new Router.Options().key(null));
+    }
+
+    @Test
     void scatterGatherAndTailChopping() throws Exception {
         system = ActorSystem.create("routers");
         List<Pid> pids = List.of(system.spawn(new Worker(0)), system.spawn(new Worker(1)));

@@ -1,0 +1,161 @@
+package dev.akt;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** Grain options: a kind's bounded mailbox, dependencies and reentrancy, for each activation. */
+class GrainOptionsTest {
+    ActorSystem system;
+    final List<Object> seen = new CopyOnWriteArrayList<>();
+    final AtomicInteger deactivations = new AtomicInteger();
+    final CountDownLatch held = new CountDownLatch(1);
+    final CountDownLatch release = new CountDownLatch(1);
+
+    @BeforeEach
+    void start() {
+        system = ActorSystem.builder("grain_options").workers(2).build();
+    }
+
+    @AfterEach
+    void stop() {
+        release.countDown();
+        system.close();
+    }
+
+    record Inc(int n) {}
+
+    /** "hold" blocks until released; Dep(name) answers a dependency; "go" requests Inc(1)
+     *  from the dependency "server"; the rest is recorded. */
+    record Dep(String name) {}
+
+    final class Box implements Actor {
+        @Override
+        public void postStop(Context ctx) {
+            deactivations.incrementAndGet();
+        }
+
+        @Override
+        public void receive(Context ctx, Object msg) throws Exception {
+            if ("hold".equals(msg)) {
+                held.countDown();
+                assertTrue(release.await(10, TimeUnit.SECONDS));
+            } else if (msg instanceof Dep d) {
+                try {
+                    ctx.respond(ctx.dependency(d.name()));
+                } catch (java.util.NoSuchElementException e) {
+                    ctx.respond("none");
+                }
+            } else if ("go".equals(msg)) {
+                ctx.request(ctx.dependency("server", Pid.class), new Inc(1), null)
+                        .whenComplete((r, e) -> seen.add(e == null ? "reply:" + r : "error:" + e));
+                seen.add("go");
+            } else {
+                seen.add(msg);
+            }
+        }
+    }
+
+    /** Inc(n) -> n + 1, stashed until "release". */
+    static final class Server implements Actor {
+        boolean holding = true;
+
+        @Override
+        public void receive(Context ctx, Object msg) {
+            if ("release".equals(msg)) {
+                holding = false;
+                ctx.unstashAll();
+            } else if ("sync".equals(msg)) {
+                ctx.respond("sync");
+            } else if (msg instanceof Inc i) {
+                if (holding) {
+                    ctx.stash();
+                } else {
+                    ctx.respond(i.n() + 1);
+                }
+            }
+        }
+    }
+
+    @Test
+    void boundedGrainRefusesWhenFullAndStillDeactivates() throws Exception {
+        system.registerGrain("box", name -> new Box(), GrainOptions.defaults()
+                .deactivateAfter(Duration.ofMillis(100)).mailbox(Mailbox.bounded(3, Mailbox.WhenFull.FAIL)));
+        Grain g = system.grain("box", "b");
+        g.tell("hold");
+        assertTrue(held.await(10, TimeUnit.SECONDS));
+        int refused = 0;
+        for (int i = 0; i < 8; i++) {
+            try {
+                g.tell(i);
+            } catch (MailboxFullException e) {
+                refused++;
+            }
+        }
+        assertEquals(5, refused);
+        assertThrows(MailboxFullException.class, () -> g.ask("get", Await.ASK));
+        release.countDown();
+        Await.until(() -> seen.equals(List.of(0, 1, 2)), "the accepted ones");
+        Await.until(() -> deactivations.get() == 1, "nothing refused stays counted");
+    }
+
+    @Test
+    void dependenciesReachEveryActivation() throws Exception {
+        Object db = new Object();
+        system.registerGrain("deps", name -> new Box(), GrainOptions.defaults()
+                .deactivateAfter(Duration.ofMillis(50)).withDependency("db", db));
+        Grain g = system.grain("deps", "d");
+        assertSame(db, Await.get(g.ask(new Dep("db"), Await.ASK)));
+        assertEquals("none", Await.get(g.ask(new Dep("nope"), Await.ASK)));
+        Await.until(() -> deactivations.get() == 1, "deactivated");
+        assertSame(db, Await.get(g.ask(new Dep("db"), Await.ASK))); // a fresh activation
+    }
+
+    private List<Object> order(Reentrancy mode, String kind) throws Exception {
+        Pid server = system.spawn(new Server());
+        system.registerGrain(kind, name -> new Box(), GrainOptions.defaults().longLived()
+                .withDependency("server", server).withReentrancy(mode).withMaxInFlight(4));
+        Grain g = system.grain(kind, "r");
+        g.tell("go");
+        g.tell("m1");
+        g.tell("m2");
+        if (mode == Reentrancy.ALLOW_ALL) {
+            Await.until(() -> seen.size() == 3, "m1 and m2 handled");
+        } else {
+            Await.until(() -> seen.size() == 1, "go handled");
+            assertEquals("sync", Await.get(server.ask("sync", Await.ASK)));
+        }
+        server.tell("release");
+        Await.until(() -> seen.size() == 4, "the answer");
+        return seen;
+    }
+
+    @Test
+    void reentrancyAllowAll() throws Exception {
+        assertEquals(List.of("go", "m1", "m2", "reply:2"), order(Reentrancy.ALLOW_ALL, "allow"));
+    }
+
+    @Test
+    void reentrancyStash() throws Exception {
+        assertEquals(List.of("go", "reply:2", "m1", "m2"), order(Reentrancy.STASH, "stash"));
+    }
+
+    @Test
+    void badOptionsAreRefused() {
+        GrainOptions o = GrainOptions.defaults();
+        assertThrows(IllegalArgumentException.class, () -> o.mailbox(Mailbox.bounded(2, Mailbox.WhenFull.DROP)));
+        assertThrows(IllegalArgumentException.class, () -> o.mailbox(Mailbox.fair()));
+        assertThrows(IllegalArgumentException.class, () -> o.withDependency("", 1));
+        assertThrows(NullPointerException.class, () -> o.withDependency("a", null));
+        assertThrows(IllegalArgumentException.class, () -> o.withMaxInFlight(-1));
+        assertThrows(ActorNotFoundException.class, () -> system.grain("never", "x").tell("m"));
+    }
+}

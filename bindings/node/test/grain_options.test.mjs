@@ -1,0 +1,139 @@
+// Grain options: a kind's bounded mailbox, dependencies and reentrancy, for each activation.
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { Actor, MailboxFullError, InvalidArgumentError, NotFoundError } from 'akt';
+import { withSystem, collector } from './helpers.mjs';
+
+// A deactivation comes from akt's timer thread: an interval keeps the loop alive meanwhile.
+function until(pred, ms = 5000) {
+  return new Promise((resolve, reject) => {
+    const end = Date.now() + ms;
+    const t = setInterval(() => {
+      if (pred()) {
+        clearInterval(t);
+        resolve();
+      } else if (Date.now() > end) {
+        clearInterval(t);
+        reject(new Error('timed out'));
+      }
+    }, 5);
+  });
+}
+
+// Records what it gets; ['dep', name] answers a dependency; 'go' requests ['inc', 1] from
+// the dependency "server".
+function boxKind() {
+  const stats = { seen: [], deactivations: 0 };
+  class Box extends Actor {
+    postStop() { stats.deactivations++; }
+    receive(ctx, msg) {
+      if (Array.isArray(msg) && msg[0] === 'dep') {
+        try {
+          ctx.respond(ctx.dependency(msg[1]));
+        } catch (e) {
+          ctx.respond(e instanceof NotFoundError ? 'none' : `error:${e.name}`);
+        }
+      } else if (msg === 'go') {
+        ctx.request(ctx.dependency('server'), ['inc', 1], { then: (c, r, e) => stats.seen.push(e ? `error:${e.name}` : `reply:${r}`) });
+        stats.seen.push('go');
+      } else if (msg === 'get') ctx.respond(stats.seen.length);
+      else stats.seen.push(msg);
+    }
+  }
+  return { Box, stats };
+}
+
+// Keeps ['inc', n] (stashed) while holding; 'release' answers them.
+class Server extends Actor {
+  constructor() {
+    super();
+    this.holding = true;
+  }
+  receive(ctx, msg) {
+    if (msg === 'release') {
+      this.holding = false;
+      ctx.unstashAll();
+    } else if (Array.isArray(msg) && msg[0] === 'inc') {
+      if (this.holding) ctx.stash();
+      else ctx.respond(msg[1] + 1);
+    }
+  }
+}
+
+test('a bounded grain refuses what does not fit and still deactivates', async () => {
+  await withSystem(async (system) => {
+    const { Box, stats } = boxKind();
+    system.registerGrain('box', Box, { mailbox: { capacity: 3 }, deactivateAfter: 50 });
+    const g = system.grain('box', 'b');
+    let refused = 0;
+    // One synchronous burst: nothing runs on this thread meanwhile, so all of it waits.
+    for (let i = 0; i < 8; i++) {
+      try {
+        g.tell(i);
+      } catch (e) {
+        assert.ok(e instanceof MailboxFullError, String(e));
+        refused++;
+      }
+    }
+    assert.equal(refused, 5);
+    await until(() => stats.seen.length === 3);
+    assert.deepEqual(stats.seen, [0, 1, 2]);
+    await until(() => stats.deactivations === 1); // nothing refused stays counted
+  });
+});
+
+test('every activation reaches the kind dependencies', async () => {
+  await withSystem(async (system) => {
+    const { Box, stats } = boxKind();
+    const db = { url: 'postgres://' };
+    system.registerGrain('deps', Box, { dependencies: { db, port: 5432 }, deactivateAfter: 30 });
+    const g = system.grain('deps', 'd');
+    assert.equal(await g.ask(['dep', 'db']), db);
+    assert.equal(await g.ask(['dep', 'port']), 5432);
+    assert.equal(await g.ask(['dep', 'nope']), 'none');
+    await until(() => stats.deactivations === 1);
+    assert.equal(await g.ask(['dep', 'db']), db); // a fresh activation, the same value
+  });
+});
+
+for (const [mode, want] of [
+  ['allowAll', ['go', 'm1', 'm2', 'reply:2']],
+  ['stash', ['go', 'reply:2', 'm1', 'm2']],
+]) {
+  test(`a grain kind's reentrancy: ${mode}`, async () => {
+    await withSystem(async (system) => {
+      const server = system.spawn(Server);
+      const { Box, stats } = boxKind();
+      system.registerGrain('re', Box, { dependencies: { server }, reentrancy: mode, deactivateAfter: 0 });
+      const g = system.grain('re', 'r');
+      for (const m of ['go', 'm1', 'm2']) g.tell(m);
+      await until(() => stats.seen.length === (mode === 'allowAll' ? 3 : 1));
+      server.tell('release');
+      await until(() => stats.seen.length === 4);
+      assert.deepEqual(stats.seen, want);
+    });
+  });
+}
+
+test('bad grain options are refused, nothing registered', async () => {
+  await withSystem(async (system) => {
+    const { Box } = boxKind();
+    const bad = [
+      { mailbox: { capacity: 2, whenFull: 'drop' } },
+      { mailbox: { kind: 'fair' } },
+      { mailbox: { capacity: -1 } },
+      { mailbox: 3 },
+      { dependencies: [1, 2] },
+      { dependencies: { '': 1 } },
+      { reentrancy: 'sometimes' },
+      { maxInFlight: -1 },
+    ];
+    for (const opts of bad)
+      assert.throws(() => system.registerGrain('k', Box, opts), InvalidArgumentError, JSON.stringify(opts));
+    assert.throws(() => system.grain('k', 'x').tell('m'), NotFoundError);
+    system.registerGrain('k', Box, { mailbox: { capacity: 1 }, maxInFlight: 2 });
+    const c = collector(1);
+    c.push(await system.grain('k', 'x').ask('get'));
+    assert.deepEqual(await c.wait(), [0]);
+  });
+});

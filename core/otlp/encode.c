@@ -111,7 +111,7 @@ static akt__pspan *akt__span_of(akt__otlp_arena *a, const akt__otlp_origin *o,
     attrs[n++] = akt__kv_str(a, "actor.system", o->system_name);
     attrs[n++] = akt__kv_str(a, "actor.address", in->path);
     attrs[n++] = akt__kv_str(a, "message.type", in->type);
-    if (in->status) attrs[n++] = akt__kv_int(a, "akt.status", in->status);
+    if (in->status) attrs[n++] = akt__kv_int(a, "akt.error.code", in->status);
     for (size_t i = 0; i < n; i++)
         if (!attrs[i]) return NULL;
     p->attributes = attrs;

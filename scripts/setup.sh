@@ -136,3 +136,13 @@ if [ ${#py_need[@]} -gt 0 ]; then
   "$PY" -m pip install "${PY_PIP[@]}" "${py_need[@]}"
 fi
 # ---- end of packages section ----
+# ---- OTLP exporter (core/otlp/, tests/otlp/): owned by otlp ----
+# libcurl (OpenSSL flavour, headers and pkg-config file) sends the OTLP/HTTP requests on the
+# exporter's thread. The test receiver decodes them with opentelemetry-proto (PyPI, with
+# its protobuf); the Python span adapter's tests record spans with opentelemetry-sdk.
+apt_ensure libcurl4-openssl-dev
+mapfile -t py_need < <(py_missing opentelemetry-proto==1.45.2 opentelemetry-sdk==1.45.2)
+if [ ${#py_need[@]} -gt 0 ]; then
+  "$PY" -m pip install "${PY_PIP[@]}" "${py_need[@]}"
+fi
+# ---- end of OTLP exporter section ----

@@ -1819,6 +1819,76 @@ static void test_tracing_functions(void **state) {
 }
 /* tracing end */
 
+/* otlp begin: OTLP/HTTP export */
+static void test_otlp_functions(void **state) {
+    (void)state;
+    akt_otlp_options o;
+    akt_otlp_options_init(&o);
+    COVER(akt_otlp_options_init);
+    akt_otlp_options_init(NULL); /* a no-op */
+    akt_otlp_stats st = {.size = sizeof st};
+    BAD(AKT_EINVAL, akt_otlp_start, NULL, &o);
+    akt_system *sys = tu_system("obad", 1);
+    BAD(AKT_EINVAL, akt_otlp_start, sys, NULL);
+    BAD(AKT_EINVAL, akt_otlp_start, sys, &o); /* no endpoint */
+    o.endpoint = "ftp://127.0.0.1:1";
+    BAD(AKT_EINVAL, akt_otlp_start, sys, &o);
+    o.endpoint = "http://127.0.0.1:1/ x";
+    BAD(AKT_EINVAL, akt_otlp_start, sys, &o);
+    o.endpoint = "http://127.0.0.1:1";
+    const char *bad_headers[] = {"no-colon", "X-A: b\r\nX-B: c", ": empty name", "A B: c"};
+    for (int i = 0; i < 4; i++) {
+        o.headers = &bad_headers[i];
+        o.nheaders = 1;
+        BAD(AKT_EINVAL, akt_otlp_start, sys, &o);
+    }
+    o.headers = NULL;
+    BAD(AKT_EINVAL, akt_otlp_start, sys, &o); /* nheaders 1, headers NULL */
+    o.nheaders = 0;
+    o.batch_size = 0;
+    BAD(AKT_EINVAL, akt_otlp_start, sys, &o);
+    o.batch_size = 4096;
+    o.queue_capacity = 100; /* below the batch */
+    BAD(AKT_EINVAL, akt_otlp_start, sys, &o);
+    akt_otlp_options_init(&o);
+    o.endpoint = "http://127.0.0.1:1";
+    o.flush_interval_ms = 1;
+    BAD(AKT_EINVAL, akt_otlp_start, sys, &o);
+    o.flush_interval_ms = 1000;
+    o.timeout_ms = 0;
+    BAD(AKT_EINVAL, akt_otlp_start, sys, &o);
+    o.timeout_ms = 100;
+    o.max_retries = 11;
+    BAD(AKT_EINVAL, akt_otlp_start, sys, &o);
+    o.max_retries = 0;
+    o.signals = 4;
+    BAD(AKT_EINVAL, akt_otlp_start, sys, &o);
+    o.signals = 0;
+    o.size = 8;
+    BAD(AKT_EINVAL, akt_otlp_start, sys, &o);
+    o.size = sizeof o + 1;
+    BAD(AKT_EINVAL, akt_otlp_start, sys, &o);
+    o.size = sizeof o;
+    BAD(AKT_EINVAL, akt_otlp_flush, NULL, 10);
+    BAD(AKT_ENOTFOUND, akt_otlp_flush, sys, 10);
+    BAD(AKT_EINVAL, akt_otlp_stats_read, NULL, &st);
+    BAD(AKT_EINVAL, akt_otlp_stats_read, sys, NULL);
+    BAD(AKT_ENOTFOUND, akt_otlp_stats_read, sys, &st);
+    /* Port 1 of loopback: nothing listens, every request fails at once. */
+    BAD(0, akt_otlp_start, sys, &o);
+    BAD(AKT_EEXIST, akt_otlp_start, sys, &o);
+    BAD(AKT_EINVAL, akt_otlp_flush, sys, -1);
+    BAD(AKT_EUNREACHABLE, akt_otlp_flush, sys, 10000);
+    st.size = 4;
+    BAD(AKT_EINVAL, akt_otlp_stats_read, sys, &st);
+    st.size = sizeof st;
+    BAD(0, akt_otlp_stats_read, sys, &st);
+    assert_true(st.requests_failed >= 1);
+    assert_int_equal(st.last_http_status, 0);
+    tu_system_end(sys);
+}
+/* otlp end */
+
 static void test_every_header_function_is_covered(void **state) {
     (void)state;
     /* The generator's regex found as many declarations as lines start with AKT_API. */
@@ -1905,6 +1975,9 @@ int main(void) {
         /* tracing begin: tracing */
         TU_TEST(test_tracing_functions),
         /* tracing end */
+        /* otlp begin: OTLP/HTTP export */
+        TU_TEST(test_otlp_functions),
+        /* otlp end */
         /* Last: they look at what the tests above covered. */
         TU_TEST(test_telemetry_functions),
         TU_TEST(test_every_header_function_is_covered),

@@ -675,7 +675,48 @@ export declare const tracing: {
   traceInvalidCount(system: ActorSystem): number;
   parseTraceparent(value: string): TraceContext | null;
   formatTraceparent(ctx: TraceContext): string;
+  /** Records one akt span with an OpenTelemetry tracer (@opentelemetry/api). */
+  recordSpan(tracer: unknown, span: Span, api?: unknown): void;
+  /** A sink for setTraceSink recording every span with tracer. */
+  otelSink(tracer: unknown, api?: unknown): (span: Span) => void;
+  /** An OpenTelemetry SDK id generator keeping akt's ids for the spans recordSpan starts. */
+  idGenerator(others?: { generateTraceId(): string; generateSpanId(): string }):
+    { generateTraceId(): string; generateSpanId(): string };
 };
+
+/* otlp begin: the OTLP/HTTP exporter (akt_otlp_*) */
+export interface OtlpOptions {
+  endpoint: string;
+  headers?: Record<string, string> | string[];
+  serviceName?: string | null;
+  traces?: boolean;
+  metrics?: boolean;
+  batchSize?: number;
+  queueCapacity?: number;
+  flushIntervalMs?: number;
+  timeoutMs?: number;
+  maxRetries?: number;
+}
+export interface OtlpStats {
+  readonly spansQueued: number;
+  readonly spansExported: number;
+  readonly spansDropped: number;
+  readonly spansDroppedFull: number;
+  readonly pointsExported: number;
+  readonly pointsDropped: number;
+  readonly requests: number;
+  readonly requestsFailed: number;
+  readonly retries: number;
+  readonly queueSize: number;
+  readonly lastHttpStatus: number;
+}
+/** Export over OTLP/HTTP with protobuf, by akt's own exporter thread. */
+export declare const otlp: {
+  start(system: ActorSystem, options: OtlpOptions): void;
+  flush(system: ActorSystem, options?: { timeoutMs?: number }): Promise<boolean>;
+  stats(system: ActorSystem): OtlpStats;
+};
+/* otlp end */
 
 declare const akt: {
   ActorSystem: typeof ActorSystem;
@@ -692,6 +733,7 @@ declare const akt: {
   cronNext: typeof cronNext;
   instrumentMetrics: typeof instrumentMetrics;
   tracing: typeof tracing;
+  otlp: typeof otlp;
   CronSyntaxError: typeof CronSyntaxError;
   version: string;
   AktError: typeof AktError;

@@ -209,6 +209,79 @@ AKT_API int akt_trace_set_sink(akt_system *system, akt_trace_sink_fn sink, void 
 AKT_API int akt_trace_invalid_count(akt_system *system, uint64_t *count);
 /* tracing end */
 
+/* otlp begin: export over OTLP/HTTP with protobuf (https://opentelemetry.io/docs/specs/otlp/) */
+/* An exporter sends a system's spans and metrics to an OpenTelemetry collector: spans as
+ * ExportTraceServiceRequest to <endpoint>/v1/traces, metrics (the akt_metrics_collect
+ * points, plus the exporter's own akt.otlp.* counters) as ExportMetricsServiceRequest to
+ * <endpoint>/v1/metrics, "Content-Type: application/x-protobuf", from a thread of its own.
+ *
+ * Off the hot path: the exporter installs the system's trace sink (akt_trace_set_sink; a
+ * later call replaces it), which copies each span into a bounded queue and returns. When the
+ * queue is full the span is dropped and counted, never waited for. The thread sends a
+ * batch when batch_size spans wait or flush_interval_ms passed, and a metric reading every
+ * flush_interval_ms. A request that fails (no connection, timeout_ms passed, HTTP 429, 502,
+ * 503, 504) is tried again up to max_retries times, 100 ms doubling (1 s at most) apart; any
+ * other answer than 2xx, or the last failure, drops the batch (counted). While it waits on
+ * a slow collector the queue fills and spans are dropped: memory stays bounded.
+ *
+ * One exporter per system, a part of it: it stops when the system shuts down (once its
+ * actors are gone), after one last attempt (no retries) at what is queued and one last
+ * metric reading. Its stats stay readable until the system is freed. */
+#define AKT_OTLP_TRACES 0x1
+#define AKT_OTLP_METRICS 0x2
+
+typedef struct akt_otlp_options {
+    size_t size;          /* sizeof(akt_otlp_options) */
+    const char *endpoint; /* base URL, "http://127.0.0.1:4318" (http:// or https://); required */
+    const char *const *headers; /* nheaders "Name: value" lines sent with each request */
+    size_t nheaders;
+    const char *service_name;  /* the resource's service.name; NULL: "akt" */
+    unsigned signals;          /* AKT_OTLP_TRACES | AKT_OTLP_METRICS (the default: both) */
+    uint32_t batch_size;       /* spans per request: 1..65536, default 512 */
+    uint32_t queue_capacity;   /* spans waiting at most: batch_size..1048576, default 2048 */
+    int64_t flush_interval_ms; /* 10..3600000, default 1000 */
+    int64_t timeout_ms;        /* per request: 1..600000, default 5000 */
+    uint32_t max_retries;      /* 0..10, default 2 */
+} akt_otlp_options;
+
+/* Sets *o to the defaults (endpoint NULL, to be set). */
+AKT_API void akt_otlp_options_init(akt_otlp_options *o);
+
+/* Starts the exporter of system with *o (copied, headers too). AKT_EINVAL for a NULL system
+ * or o, a bad size, a NULL or non-http(s) endpoint, a header without ':' or with a CR/LF, a
+ * value out of its range; AKT_EEXIST if the system has an exporter; AKT_ECLOSED if it is
+ * shutting down; AKT_ENOMEM. The collector need not be up: nothing is sent before the
+ * first batch or reading. */
+AKT_API int akt_otlp_start(akt_system *system, const akt_otlp_options *o);
+
+/* Asks the exporter to send what is queued and a metric reading now, and waits until it has
+ * tried (with its retries) or timeout_ms passed. 0 if every request of that round was
+ * accepted, AKT_EUNREACHABLE if one failed (the stats tell which), AKT_ETIMEDOUT,
+ * AKT_ENOTFOUND if the system has no exporter, AKT_ECLOSED once it stopped, AKT_EINVAL for a
+ * NULL system or a negative timeout. Not from an actor's turn of that system: it blocks. */
+AKT_API int akt_otlp_flush(akt_system *system, int64_t timeout_ms);
+
+/* What the exporter did, since it started. Size-first as akt_system_metrics. */
+typedef struct akt_otlp_stats {
+    size_t size;
+    uint64_t spans_queued;       /* spans taken into the queue */
+    uint64_t spans_exported;     /* spans of accepted requests */
+    uint64_t spans_dropped;      /* queue full, or their request failed for good */
+    uint64_t spans_dropped_full; /* of spans_dropped: the queue was full */
+    uint64_t points_exported;    /* metric data points of accepted requests */
+    uint64_t points_dropped;     /* metric data points of requests that failed for good */
+    uint64_t requests;           /* attempts made (a retry is one more) */
+    uint64_t requests_failed;    /* attempts that failed (transport error or non-2xx) */
+    uint64_t retries;            /* attempts that were retries */
+    uint64_t queue_size;         /* spans waiting now */
+    int last_http_status;        /* of the last attempt: 0 if no answer came */
+} akt_otlp_stats;
+
+/* Reads the exporter's stats into *out. AKT_EINVAL for a NULL argument or a size below
+ * sizeof(size_t) + 8, AKT_ENOTFOUND if the system has no exporter. Any thread. */
+AKT_API int akt_otlp_stats_read(akt_system *system, akt_otlp_stats *out);
+/* otlp end */
+
 #ifdef __cplusplus
 }
 #endif

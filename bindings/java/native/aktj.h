@@ -294,4 +294,15 @@ jstring aktj_traceparent_format(JNIEnv *env, jlong trace_hi, jlong trace_lo, jlo
 int aktj_remote_start_compress(jlong system, const char *host, int port, int compression,
                                jlong min_bytes);
 
+/* otlp begin: the OTLP exporter (akt_otlp_*). headers: "Name: value" lines separated by
+ * '\n' (NULL or "" for none); service_name NULL for akt's default; the numbers are checked
+ * against their C ranges (a negative one is AKT_EINVAL). aktj_otlp_stats: out[0..10] = the
+ * fields of akt_otlp_stats in order, spans_queued .. last_http_status. */
+int aktj_otlp_start(jlong system, const char *endpoint, const char *headers,
+                    const char *service_name, int signals, jlong batch_size, jlong queue_capacity,
+                    jlong flush_interval_ms, jlong timeout_ms, jlong max_retries);
+int aktj_otlp_flush(jlong system, jlong timeout_ms);
+int aktj_otlp_stats(JNIEnv *env, jlong system, jlongArray out);
+/* otlp end */
+
 #endif /* AKTJ_H */

@@ -15,6 +15,7 @@ const { CronSyntaxError, validateCron, cronNext } = require('./cron.cjs');
 const { instrument: instrumentMetrics } = require('./metrics.cjs');
 const { CircuitBreaker, ManualClock, BreakerOpenError } = require('./breaker.cjs');
 const tracing = require('./trace.cjs');
+const otlp = require('./otlp.cjs');
 
 const { makeError, codeOf, errnos, errnoOfRuleKey, ...errorClasses } = errors;
 
@@ -34,6 +35,7 @@ module.exports = {
   CronSyntaxError,
   instrumentMetrics,
   tracing,
+  otlp,
   version: native.version(),
   ...errorClasses,
   CircuitBreaker,

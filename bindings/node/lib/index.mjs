@@ -19,6 +19,7 @@ export const {
   CronSyntaxError,
   instrumentMetrics,
   tracing,
+  otlp,
   version,
   AktError,
   InvalidArgumentError,

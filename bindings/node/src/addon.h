@@ -271,6 +271,9 @@ napi_status an_register_stream(napi_env env, napi_value exports, an_inst *I);
 napi_status an_register_breaker(napi_env env, napi_value exports, an_inst *I);
 /* trace.c: span sinks (an_span_deliver runs a queued AN_ITEM_SPAN on the JS thread). */
 napi_status an_register_trace(napi_env env, napi_value exports, an_inst *I);
+/* otlp begin: otlp.c: the OTLP exporter (start, flush as a Promise, stats). */
+napi_status an_register_otlp(napi_env env, napi_value exports, an_inst *I);
+/* otlp end */
 void an_span_deliver(an_inst *I, void *p);
 
 /* Shorthand for the argument prologue of every exported function. */

@@ -130,3 +130,81 @@ def invalid_count(system: "ActorSystem") -> int:
     if rc:
         raise error_for(rc, "invalid_count")
     return int(n[0])
+
+
+# otlp begin: akt's spans handed to the OpenTelemetry API (opentelemetry-api)
+# The span being recorded on this thread, read by AktIdGenerator (the SDK draws a started
+# span's ids on the thread that starts it).
+import threading as _threading
+
+_starting = _threading.local()
+
+
+def record(tracer: Any, span: Span) -> None:
+    """Records one akt span with an OpenTelemetry ``tracer`` (``opentelemetry.trace.Tracer``),
+    started and ended at akt's times, kind CONSUMER, with akt's name, trace id and parent
+    (a remote parent), and the attributes ``actor.address``, ``message.type`` and, when
+    receive failed, ``akt.error.code`` (and an ERROR status). The API cannot set a span's own
+    id: a tracer of an SDK ``TracerProvider(id_generator=akt.tracing.id_generator())`` keeps
+    akt's span ids (and root spans' trace ids), so that parent links hold in what it exports;
+    any other tracer gives fresh ids. ValueError for a span whose ids or times are not a
+    span's."""
+    from opentelemetry import trace
+    from opentelemetry.context import Context
+
+    try:
+        tid, sid = int(span.trace_id, 16), int(span.span_id, 16)
+        pid = None if span.parent_id is None else int(span.parent_id, 16)
+    except (TypeError, ValueError):
+        raise ValueError(f"not an akt span: {span!r}") from None
+    if (not tid or not sid or pid == 0 or len(span.trace_id) != 32 or len(span.span_id) != 16
+            or span.end_ns < span.start_ns):
+        raise ValueError(f"not an akt span: {span!r}")
+    if pid is None:
+        ctx = Context()  # no parent: a root
+    else:
+        parent = trace.SpanContext(tid, pid, is_remote=True,
+                                   trace_flags=trace.TraceFlags(span.flags & 0xFF))
+        ctx = trace.set_span_in_context(trace.NonRecordingSpan(parent), Context())
+    attributes: dict[str, Any] = {"actor.address": span.actor_path,
+                                  "message.type": span.message_type}
+    if span.status:
+        attributes["akt.error.code"] = span.status
+    _starting.span = span
+    try:
+        out = tracer.start_span(span.name, context=ctx, kind=trace.SpanKind.CONSUMER,
+                                attributes=attributes, start_time=span.start_ns)
+    finally:
+        _starting.span = None
+    if span.status:
+        out.set_status(trace.Status(trace.StatusCode.ERROR, f"akt error {span.status}"))
+    out.end(end_time=span.end_ns)
+
+
+def opentelemetry_sink(tracer: Any) -> Callable[[Span], None]:
+    """A sink for ``set_sink`` recording every span with ``tracer`` (see ``record``):
+    ``akt.tracing.set_sink(system, akt.tracing.opentelemetry_sink(tracer))``."""
+    if tracer is None or not hasattr(tracer, "start_span"):
+        raise TypeError("opentelemetry_sink: tracer must be an opentelemetry Tracer")
+    return lambda span: record(tracer, span)
+
+
+def id_generator(others: Any = None) -> Any:
+    """An OpenTelemetry SDK ``IdGenerator`` (needs ``opentelemetry-sdk``) that gives the
+    spans ``record`` starts akt's ids and any other span the ids of ``others`` (default:
+    the SDK's random generator)."""
+    from opentelemetry.sdk.trace.id_generator import IdGenerator, RandomIdGenerator
+
+    base = others if others is not None else RandomIdGenerator()
+
+    class AktIdGenerator(IdGenerator):  # type: ignore[misc]
+        def generate_span_id(self) -> int:
+            s = getattr(_starting, "span", None)
+            return int(s.span_id, 16) if s is not None else base.generate_span_id()
+
+        def generate_trace_id(self) -> int:
+            s = getattr(_starting, "span", None)
+            return int(s.trace_id, 16) if s is not None else base.generate_trace_id()
+
+    return AktIdGenerator()
+# otlp end

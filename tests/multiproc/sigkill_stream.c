@@ -4,10 +4,15 @@
  * itself started with the argument "receiver" (system "recv", actor /user/sink). The sink
  * acknowledges every message it handles by writing its sequence number to its stdout, a
  * pipe read here: what it wrote before the kill survives the kill. Once the sink has
- * acknowledged KILL_AT messages the reader thread kills it with SIGKILL while the main
- * thread keeps streaming. Afterwards every tell that akt accepted (akt_tell returned 0)
- * must be either acknowledged by the receiver or a dead letter on the sender with a reason;
- * nothing is acknowledged twice, and the acknowledgements come in the order sent.
+ * acknowledged KILL_AT messages it is killed with SIGKILL while the main thread keeps
+ * streaming. Two ways (the argument):
+ *   flowing  the reader thread kills it at once: the sink is still handling;
+ *   stalled  the sink stops handling after KILL_AT (it blocks), so the sender's window fills
+ *            with messages sent and not consumed; the sender kills it on the first AKT_EFULL
+ *            after that: a whole window is in flight at the kill, every time. Afterwards every tell
+ * that akt accepted (akt_tell returned 0) must be either acknowledged by the receiver or a dead
+ * letter on the sender with a reason; nothing is acknowledged twice, and the acknowledgements come
+ * in the order sent.
  *
  * Exit 0 when all holds, 1 otherwise (the counts go to stdout either way). Bounded: the
  * receiver is killed by a pipe EOF if this process dies, every wait has a deadline. */
@@ -49,10 +54,16 @@ static long seq_of(akt_msg *msg) {
 
 /* ---- the receiver process ------------------------------------------------------------ */
 
+static int stalled; /* the mode, set by main before any thread starts */
+
 /* One write per message: a line of at most 12 bytes is written whole (< PIPE_BUF). */
 static int sink_receive(akt_ctx *ctx, akt_msg *msg, void *state) {
     (void)ctx;
-    (void)state;
+    long *handled = state; /* only this actor's receive touches it, one message at a time */
+    char c;
+    if (stalled && ++*handled > KILL_AT)
+        while (read(0, &c, 1) > 0) { /* the sender never writes: blocks until the kill */
+        }
     char line[24];
     int n = snprintf(line, sizeof line, "%ld\n", seq_of(msg));
     if (write(1, line, (size_t)n) != n) return AKT_EFAILED;
@@ -70,7 +81,8 @@ static int receiver_main(void) {
     akt_spawn_options_init(&sp);
     sp.name = "sink";
     akt_pid pid;
-    if (akt_spawn(sys, &b, NULL, &sp, &pid)) return 3;
+    static long handled;
+    if (akt_spawn(sys, &b, &handled, &sp, &pid)) return 3;
     char addr[200], line[256];
     if (akt_remote_address(sys, addr, sizeof addr, NULL)) return 4;
     int n = snprintf(line, sizeof line, "%s\n", addr);
@@ -143,7 +155,7 @@ static void *reader(void *arg) {
         pthread_cond_broadcast(&cv);
         long count = n_acked;
         pthread_mutex_unlock(&mu);
-        if (!killed && count >= KILL_AT) {
+        if (!stalled && !killed && count >= KILL_AT) {
             /* Mid-stream: the main thread is still telling. */
             sent_at_kill = atomic_load_explicit(&next_seq, memory_order_relaxed);
             kill(child, SIGKILL);
@@ -167,7 +179,7 @@ static pid_t start_receiver(const char *self, char *addr, size_t cap, int *keep_
         dup2(in[0], 0);
         close(out[0]);
         close(in[1]);
-        execl(self, self, "receiver", (char *)NULL);
+        execl(self, self, "receiver", stalled ? "stalled" : "flowing", (char *)NULL);
         _exit(127);
     }
     close(out[1]);
@@ -194,7 +206,13 @@ static pid_t start_receiver(const char *self, char *addr, size_t cap, int *keep_
     } while (0)
 
 int main(int argc, char **argv) {
-    if (argc > 1 && strcmp(argv[1], "receiver") == 0) return receiver_main();
+    int mode = argc > 1 && strcmp(argv[1], "receiver") == 0 ? 2 : 1;
+    if (argc <= mode || (strcmp(argv[mode], "flowing") && strcmp(argv[mode], "stalled"))) {
+        fprintf(stderr, "usage: %s flowing|stalled\n", argv[0]);
+        return 2;
+    }
+    stalled = strcmp(argv[mode], "stalled") == 0;
+    if (mode == 2) return receiver_main();
     int failed = 0;
     int64_t t0 = now_ns();
     char addr[200], path[260];
@@ -248,6 +266,11 @@ int main(int argc, char **argv) {
             if (rc != AKT_EFULL || now_ns() > limit) break;
             n_full++;
             pthread_mutex_lock(&mu);
+            if (stalled && n_acked >= KILL_AT && sent_at_kill < 0) {
+                /* The sink stopped consuming and the window is full: a window in flight. */
+                sent_at_kill = i;
+                kill(child, SIGKILL);
+            }
             long seen = n_acked + n_dead;
             struct timespec ts;
             clock_gettime(CLOCK_REALTIME, &ts);
@@ -306,10 +329,10 @@ int main(int argc, char **argv) {
         if (acked_order[k] <= acked_order[k - 1]) out_of_order++;
     printf("sigkill_stream: sent %d, accepted %ld, refused %ld (last %s), window waits %ld\n",
            TOTAL, n_accepted, n_refused, n_refused ? akt_err_name(last_refusal) : "-", n_full);
-    printf("sigkill_stream: killed after %ld acks with %ld told; acked %ld, dead letters %ld, "
+    printf("sigkill_stream (%s): killed after %ld acks with %ld told; acked %ld, dead letters %ld, "
            "lost %ld (seq %ld..%ld), both %ld; %.2f s\n",
-           (long)KILL_AT, sent_at_kill, n_acked, n_dead, lost, first_lost, last_lost, both,
-           (double)(now_ns() - t0) / 1e9);
+           stalled ? "stalled" : "flowing", (long)KILL_AT, sent_at_kill, n_acked, n_dead, lost,
+           first_lost, last_lost, both, (double)(now_ns() - t0) / 1e9);
     CHECK(WIFSIGNALED(status) && WTERMSIG(status) == SIGKILL, "the receiver was not killed");
     CHECK(sent_at_kill >= 0 && sent_at_kill < TOTAL - 1, "the kill did not happen mid-stream");
     CHECK(n_bad_acks == 0, "%ld acknowledgements repeated or unknown", n_bad_acks);

@@ -139,6 +139,7 @@ class C(Language):
 
 class Python(Language):
     name, filename = "python", "case.py"
+    remote = True  # bindings/python/conformance/conf_split.py
 
     def check(self):
         _probe(_split_env("AKT_PYTHON", "python3") + ["-c", "import akt"], HERE,

@@ -151,6 +151,7 @@ class Python(Language):
 
 class Node(Language):
     name, filename = "node", "case.mjs"
+    remote = True  # bindings/node/conformance/split.mjs
 
     def check(self):
         _probe(_split_env("AKT_NODE", "node") +

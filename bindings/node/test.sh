@@ -19,6 +19,8 @@ npm install --no-save --no-package-lock --ignore-scripts --omit=dev --no-audit -
 args=(--lang c,node)
 [ -n "${AKT_BUILD_DIR:-}" ] && args+=(--build-dir "$AKT_BUILD_DIR")
 python3 conformance/run.py "${args[@]}"
+# The remote mode: the cases of run.py's REMOTE_CASES with their actors on a second process.
+python3 conformance/run.py --remote --lang node
 
 # The README's example, run as a user would: from the repository root.
 bash examples/check_demo.sh node examples/node/demo.mjs

@@ -48,6 +48,8 @@ else
   echo "(no C build in $CONF_BUILD: Python cases only)"
   AKT_PYTHON="$PY" "$PY" "$REPO/conformance/run.py" --lang python
 fi
+echo "== conformance, remote mode (run.py --remote: the actors on a second process)"
+AKT_PYTHON="$PY" "$PY" "$REPO/conformance/run.py" --remote --lang python
 echo "== conformance (Python actors on akt's workers)"
 AKT_PY_DISPATCHER=workers AKT_PYTHON="$PY" "$PY" "$REPO/conformance/run.py" --lang python
 echo "== examples/python/demo.py (the README's example)"

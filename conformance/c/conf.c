@@ -3,6 +3,7 @@
  * so TSan would report the journal as racy. */
 #define _POSIX_C_SOURCE 200809L
 #include "conf.h"
+#include "conf_split.h"
 
 #include <pthread.h>
 
@@ -14,6 +15,9 @@
 
 #define CONF_LINE_MAX 512
 #define CONF_WAIT_LIMIT_S 10
+
+/* run.py --remote (conf_split.h): local unless conf_split.c is linked in. */
+static int split_mode(void) { return conf__split_mode ? conf__split_mode() : CONF_SPLIT_LOCAL; }
 
 /* ------------------------------------------------------------------ failures */
 
@@ -85,6 +89,14 @@ void conf_log(const char *step, const char *fmt, ...) {
     va_start(ap, fmt);
     format_line(line, sizeof line, step, fmt, ap);
     va_end(ap);
+    if (split_mode() == CONF_SPLIT_HOST) { /* node B: the line goes to the driver */
+        conf__split_log(line);
+        return;
+    }
+    conf__journal_append(line);
+}
+
+void conf__journal_append(const char *line) {
     char *copy = malloc(strlen(line) + 1);
     if (copy == NULL) conf_fatal("out of memory");
     strcpy(copy, line);
@@ -142,8 +154,17 @@ static void flush(int sorted) {
     journal_unlock();
 }
 
-void conf_flush(void) { flush(0); }
-void conf_flush_sorted(void) { flush(1); }
+/* In the runner's remote mode the lines of node B's actors come over a pipe: everything B
+ * journaled before the effects waited for is in first. */
+void conf_flush(void) {
+    if (split_mode() == CONF_SPLIT_DRIVER) conf__split_barrier();
+    flush(0);
+}
+
+void conf_flush_sorted(void) {
+    if (split_mode() == CONF_SPLIT_DRIVER) conf__split_barrier();
+    flush(1);
+}
 
 /* ------------------------------------------------------------------ system */
 
@@ -155,13 +176,17 @@ akt_system *conf_system_create(void) {
     CONF_OK(akt_system_options_init(&options));
     options.name = CONF_SYSTEM;
     CONF_OK(akt_system_create(&options, &system));
+    /* run.py --remote: node B serves here (never returns), node A starts B. */
+    if (split_mode() != CONF_SPLIT_LOCAL) conf__split_start(system);
     return system;
 }
 
 void conf_system_finish(akt_system *system) {
+    /* Remote mode: B's actors stop first, their post_stop lines arrive before B's "down". */
+    if (split_mode() == CONF_SPLIT_DRIVER) conf__split_finish();
     CONF_OK(akt_system_shutdown(system, NULL, NULL));
     CONF_OK(akt_system_wait(system, (int64_t)CONF_WAIT_LIMIT_S * 1000 * CONF_MS));
-    conf_flush_sorted();
+    flush(1);
     CONF_OK(akt_system_release(system));
     conf_say("end", "shutdown complete");
 }
@@ -220,10 +245,12 @@ static void normalize_anonymous(char *path) {
 
 const char *conf_path(akt_system *system, akt_pid pid, char *buf, size_t len) {
     int rc = akt_pid_path(system, pid, buf, len, NULL);
-    if (rc != 0)
+    if (rc != 0) {
         snprintf(buf, len, "%s", akt_err_name(rc));
-    else
-        normalize_anonymous(buf);
+        return buf;
+    }
+    if (split_mode() == CONF_SPLIT_DRIVER) conf__split_local_path(buf);
+    normalize_anonymous(buf);
     return buf;
 }
 
@@ -318,6 +345,8 @@ akt_pid conf_spawn(akt_system *system, const akt_behavior *behavior, void *state
                    const char *name) {
     akt_spawn_options options;
     akt_pid pid = {AKT_PID_NONE_ID};
+    if (split_mode() == CONF_SPLIT_DRIVER) /* run.py --remote: on node B */
+        return conf__split_spawn(system, behavior, state, name);
     CONF_OK(akt_spawn_options_init(&options));
     options.name = name;
     int rc = akt_spawn(system, behavior, state, &options, &pid);

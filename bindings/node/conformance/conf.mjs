@@ -5,6 +5,7 @@
 // line (log), and the main flow prints the journal once it has waited for the effects.
 import { ActorSystem, Message } from 'akt';
 import { fileURLToPath } from 'node:url';
+import * as split from './split.mjs';
 
 /** The interop case's C actor, built by scripts/build.mjs from its peer.h. */
 export const PEER_LIBRARY = fileURLToPath(new URL('../build/Release/libakt_conf_peer.so', import.meta.url));
@@ -47,7 +48,15 @@ export function say(step, text) {
 }
 
 export function log(step, text) {
-  journal.push(`${step}: ${text}`);
+  if (split.MODE === 'host') {
+    split.hostSend(`log ${step}: ${text}`); // run.py --remote, node B: to the driver
+    return;
+  }
+  append(`${step}: ${text}`);
+}
+
+function append(line) {
+  journal.push(line);
   if (waiter && journal.length >= waiter.n) {
     const w = waiter;
     waiter = null;
@@ -63,6 +72,13 @@ export function logCount() {
 /** Resolves once the journal holds at least n lines (ends the program after 10 s). */
 export function waitLog(n) {
   if (journal.length >= n) return Promise.resolve();
+  if (driver) {
+    if (!driver.waitLog(journal, n)) {
+      journal.forEach((l, i) => process.stderr.write(`journal[${i}] = ${l}\n`));
+      fatal(`waited 10 s for ${n} journal lines, have ${journal.length}`);
+    }
+    return Promise.resolve();
+  }
   return new Promise((resolve) => {
     const timer = setTimeout(() => {
       journal.forEach((l, i) => process.stderr.write(`journal[${i}] = ${l}\n`));
@@ -78,19 +94,39 @@ function flushLines(sorted) {
   for (const l of lines) process.stdout.write(`${l}\n`);
 }
 
-export const flush = () => flushLines(false);
-export const flushSorted = () => flushLines(true);
+// run.py --remote: the lines node B journaled before now are in first.
+const barrier = () => driver?.barrier();
+export const flush = () => {
+  barrier();
+  flushLines(false);
+};
+export const flushSorted = () => {
+  barrier();
+  flushLines(true);
+};
 
 // ------------------------------------------------------------------ system
 
-export function createSystem() {
-  return ActorSystem.create(SYSTEM);
+// run.py --remote, node A: the driver of node B (split.mjs).
+let driver = null;
+
+/** A system named "conf". In run.py's remote mode node B serves here and never resolves;
+ *  node A starts B and gets a system whose spawn goes to B. */
+export async function createSystem() {
+  const system = await ActorSystem.create(SYSTEM);
+  if (split.MODE === 'host') return split.hostServe(system, fatal);
+  if (split.MODE === 'driver') {
+    driver = new split.Driver(system, append, fatal);
+    system.spawn = (cls, opts) => driver.spawn(system, cls, opts);
+  }
+  return system;
 }
 
 /** Shuts down, prints the journal sorted (shutdown stops actors concurrently), then end. */
 export async function finish(system) {
+  if (driver) await driver.finish(); // node B's actors stop first
   await system.shutdown();
-  flushSorted();
+  flushLines(true);
   say('end', 'shutdown complete');
 }
 
@@ -134,7 +170,7 @@ const normalize = (path) => path.replace(/\$[0-9]+/g, '$N');
 
 export function path(pid) {
   try {
-    return normalize(pid.path);
+    return normalize(driver ? split.localPath(pid.path) : pid.path);
   } catch (e) {
     return rc(e);
   }

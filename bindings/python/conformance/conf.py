@@ -17,6 +17,8 @@ from typing import Any, Callable, Optional
 
 import akt
 
+import conf_split  # noqa: E402 - the folder of this module is on sys.path
+
 SYSTEM = "conf"
 ASK_S = 5.0
 WAIT_LIMIT_S = 10.0
@@ -66,8 +68,15 @@ def say(step: str, fact: str) -> None:
 
 def log(step: str, fact: str) -> None:
     """Callbacks append "<step>: <fact>" to the journal (any thread)."""
+    if conf_split.MODE == "host":  # run.py --remote, node B: the line goes to the driver
+        conf_split.host_send(f"log {step}: {fact}")
+        return
+    _append(f"{step}: {fact}")
+
+
+def _append(line: str) -> None:
     with _lock:
-        _lines.append(f"{step}: {fact}")
+        _lines.append(line)
         _lock.notify_all()
 
 
@@ -96,27 +105,48 @@ def _flush(sorted_: bool) -> None:
 
 def flush() -> None:
     """Prints the journal in append order, then empties it."""
+    _barrier()
     _flush(False)
 
 
 def flush_sorted() -> None:
     """Prints the journal sorted bytewise (for concurrent effects), then empties it."""
+    _barrier()
     _flush(True)
+
+
+def _barrier() -> None:
+    """run.py --remote: the lines node B journaled before now are in first."""
+    if _driver[0] is not None:
+        _driver[0].barrier()
 
 
 # ---------------------------------------------------------------------------- system
 
 
+# run.py --remote, node A: the driver of node B (conf_split.Driver), once the system is made.
+_driver: list = [None]
+
+
 def system_create() -> akt.ActorSystem:
-    """A system named "conf" with default options."""
+    """A system named "conf" with default options. In run.py's remote mode, node B serves
+    here and never returns; node A starts B and gets a system whose spawn goes to B."""
+    if conf_split.MODE == "host":
+        conf_split.host_serve(akt.ActorSystem(SYSTEM), fatal)
+    if conf_split.MODE == "driver":
+        system = conf_split.driver_system(SYSTEM, _driver)
+        _driver[0] = conf_split.Driver(system, _append, fatal)
+        return system
     return akt.ActorSystem(SYSTEM)
 
 
 def system_finish(system: akt.ActorSystem) -> None:
     """Shuts down, waits, prints the journal sorted and "end: shutdown complete"."""
+    if _driver[0] is not None:  # node B's actors stop first; their lines come before "down"
+        _driver[0].finish()
     if not system.shutdown(timeout=WAIT_LIMIT_S):
         fatal("the shutdown did not complete")
-    flush_sorted()
+    _flush(True)
     say("end", "shutdown complete")
 
 
@@ -157,7 +187,8 @@ def path(pid: Optional[akt.Pid]) -> str:
     if pid is None:
         return "-"
     try:
-        return _ANON.sub("$N", pid.path)
+        p = conf_split.local_path(pid.path) if _driver[0] is not None else pid.path
+        return _ANON.sub("$N", p)
     except akt.AktError as e:
         return e.name
 

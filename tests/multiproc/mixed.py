@@ -1,0 +1,279 @@
+#!/usr/bin/env python3
+"""Mixed-language multi-process test (issue 14): a C, a Python, a Node.js and a Java node,
+four processes on 127.0.0.1, each with an ephemeral port it reports.
+
+Ring: cnode -> pynode -> jsnode -> jnode -> cnode. Every node hosts /user/relay,
+/user/watcher and /user/victim (mixed_node.c, mixed_node.py, mixed_node.mjs,
+MixedNode.java) and speaks this line protocol, commands on stdin, reports on stdout:
+
+    (start)        -> "ready <address>"
+    next <address> -> "next ok": the next node's relay is <address>/user/relay
+    round <n>      -> "told <n>": n tells to the next relay, each a JSON map (akt.Json over
+                      CBOR) {"origin", "seq", "hops", "path": [origin], "payload"}; every
+                      relay reports "got <native type> <json>" and appends itself to path and
+                      forwards it, until the message is back at its origin: "home ...".
+    ask <n>        -> n asks to the next relay, one at a time: "answer <type> <json>", the
+                      answer {"a": q, "by": <relay's node>, "echo": <the question>}
+    watch          -> "watching ok": the watcher watches <next address>/user/victim
+    stop           -> "stopped ok": the node stops its own victim; the previous node's
+                      watcher reports "terminated <the victim's path>"
+    quit           -> "bye ok", exit 0
+Any "bad ..." line (a value of the wrong native type, a payload that differs, a failed send)
+fails the test. The checks here: every message went round all four nodes with its content
+exact, the native type at each node (Python dict, Node object, Java Map, C akt.Json), per
+(origin, node) order, the asks' answers, the four Terminated. Everything is bounded (the
+whole test < 60 s) and every process is killed at the end, also on failure.
+
+A binding that is not built is a failure with a message saying which make target builds it
+(the test never skips): Python needs `import akt` (make test-python), Node `import('akt')`
+from the repository (make test-node), Java the jar in bindings/java/target (make test-java).
+"""
+import argparse
+import json
+import os
+import queue
+import re
+import shlex
+import signal
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+REPO = HERE.parents[1]
+TOTAL_S = 55.0
+ROUND = 40
+ASKS = 10
+PAYLOAD = {"text": "h\u00e9llo w\u00f6rld", "n": 42, "neg": -7, "f": 2.5, "t": True, "nil": None,
+           "list": [1, "two", 3.25, False], "nested": {"a": {"b": []}}}
+# Node name -> the type name its relay reports for a map: the language's native one.
+NATIVE = {"cnode": "akt.Json", "pynode": "dict", "jsnode": "object", "jnode": "Map"}
+RING = ["cnode", "pynode", "jsnode", "jnode"]
+T0 = time.monotonic()
+
+
+class Failure(Exception):
+    pass
+
+
+def left():
+    return TOTAL_S - (time.monotonic() - T0)
+
+
+class NodeProc:
+    def __init__(self, name, argv, cwd, log_dir):
+        self.name = name
+        self.lines = queue.Queue()
+        self.seen = []  # every line, for the checks and the failure report
+        self.err_path = log_dir / f"{name}.stderr"
+        self.err = open(self.err_path, "wb")
+        self.proc = subprocess.Popen(argv, cwd=cwd, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                                     stderr=self.err, start_new_session=True)
+        threading.Thread(target=self._read, daemon=True).start()
+
+    def _read(self):
+        for raw in self.proc.stdout:
+            self.lines.put(raw.decode("utf-8", errors="replace").rstrip("\n"))
+        self.lines.put(None)
+
+    def send(self, line):
+        self.proc.stdin.write((line + "\n").encode())
+        self.proc.stdin.flush()
+
+    def expect(self, pred, what):
+        """Lines until one satisfies pred (returned); every line is kept in self.seen."""
+        while True:
+            remaining = left()
+            if remaining <= 0:
+                raise Failure(f"{self.name}: timed out waiting for {what}")
+            try:
+                line = self.lines.get(timeout=remaining)
+            except queue.Empty:
+                raise Failure(f"{self.name}: timed out waiting for {what}") from None
+            if line is None:
+                raise Failure(f"{self.name}: exited ({self.proc.poll()}) while waiting for {what}")
+            self.seen.append(line)
+            if line.startswith("bad"):
+                raise Failure(f"{self.name}: {line}")
+            if pred(line):
+                return line
+
+    def count(self, prefix, n, what):
+        got = [l for l in self.seen if l.startswith(prefix + " ")]
+        while len(got) < n:
+            got.append(self.expect(lambda l: l.startswith(prefix + " "), f"{n} x {what}"))
+        return got
+
+    def kill(self):
+        if self.proc.poll() is None:
+            try:
+                os.killpg(self.proc.pid, signal.SIGKILL)
+            except ProcessLookupError:
+                pass
+        self.proc.wait()
+        self.err.close()
+
+
+def java_jar():
+    pom = (REPO / "bindings/java/pom.xml").read_text()
+    version = re.search(r"^  <version>(.*)</version>", pom, re.M).group(1)
+    return REPO / "bindings/java/target" / f"akt-{version}.jar"
+
+
+def check_runtimes(py, js):
+    """Fails (never skips) when a binding is not built."""
+    problems = []
+    if subprocess.run(py + ["-c", "import akt"], capture_output=True, cwd="/").returncode != 0:
+        problems.append(f"the Python binding is not importable by {' '.join(py)} (make test-python)")
+    probe = subprocess.run(js + ["--input-type=module", "-e", "await import('akt')"],
+                           capture_output=True, cwd=HERE)
+    if probe.returncode != 0:
+        problems.append("the Node binding is not importable from the repository (make test-node)")
+    if not java_jar().is_file():
+        problems.append(f"the Java binding's jar {java_jar()} is missing (make test-java)")
+    if problems:
+        raise Failure("; ".join(problems))
+
+
+def check_ring(nodes, addresses):
+    for i, name in enumerate(RING):
+        node = nodes[name]
+        got = [l for l in node.seen if l.startswith("got ")]
+        homes = [l for l in node.seen if l.startswith("home ")]
+        if len(got) != ROUND * len(RING) or len(homes) != ROUND:
+            raise Failure(f"{name}: {len(got)} got (want {ROUND * len(RING)}), "
+                          f"{len(homes)} home (want {ROUND})")
+        last = {}
+        for line in got:
+            _, native, text = line.split(" ", 2)
+            if native != NATIVE[name]:
+                raise Failure(f"{name}: a map arrived as {native}, not {NATIVE[name]}")
+            m = json.loads(text)
+            origin = m["origin"]
+            k = RING.index(origin)
+            hops = (i - k) % len(RING)  # how many nodes it passed to get here
+            want_path = [RING[(k + j) % len(RING)] for j in range(hops if hops else len(RING))]
+            if m["path"] != want_path or m["payload"] != PAYLOAD:
+                raise Failure(f"{name}: wrong content {text}")
+            if m["hops"] != len(want_path) - 1:
+                raise Failure(f"{name}: wrong hop count {text}")
+            if m["seq"] != last.get(origin, -1) + 1:
+                raise Failure(f"{name}: from {origin}: seq {m['seq']} after {last.get(origin)}")
+            last[origin] = m["seq"]
+        for line in homes:
+            m = json.loads(line.split(" ", 2)[2])
+            if m["origin"] != name or m["path"] != [RING[(i + j) % 4] for j in range(4)]:
+                raise Failure(f"{name}: a message came home wrong: {line}")
+
+
+def check_asks(nodes):
+    for i, name in enumerate(RING):
+        nxt = RING[(i + 1) % len(RING)]
+        answers = [l for l in nodes[name].seen if l.startswith("answer ")]
+        if len(answers) != ASKS:
+            raise Failure(f"{name}: {len(answers)} answers, want {ASKS}")
+        for q, line in enumerate(answers):
+            _, native, text = line.split(" ", 2)
+            a = json.loads(text)
+            want = {"a": q, "by": nxt, "echo": {"q": q, "from": name, "payload": PAYLOAD}}
+            if native != NATIVE[name] or a != want:
+                raise Failure(f"{name}: answer {q} is {native} {text}, want {NATIVE[name]} {want}")
+
+
+def main():
+    ap = argparse.ArgumentParser(description="mixed-language remoting test")
+    ap.add_argument("--c-node", required=True, type=Path, help="the built multiproc_mixed_node")
+    ap.add_argument("--build-dir", required=True, type=Path, help="where Java classes go")
+    args = ap.parse_args()
+    py = shlex.split(os.environ.get("AKT_PYTHON", "python3"))
+    js = shlex.split(os.environ.get("AKT_NODE", "node"))
+    java = shlex.split(os.environ.get("AKT_JAVA", "java"))
+    javac = shlex.split(os.environ.get("AKT_JAVAC", "javac"))
+    out = args.build_dir.resolve() / "multiproc-mixed"
+    out.mkdir(parents=True, exist_ok=True)
+    nodes = {}
+    try:
+        check_runtimes(py, js)
+        jar = str(java_jar())
+        classes = out / "classes"
+        done = subprocess.run(javac + ["-Xlint:all", "-Werror", "-cp", jar, "-d", str(classes),
+                                       str(HERE / "MixedNode.java")], capture_output=True,
+                              timeout=max(1.0, left()))
+        if done.returncode != 0:
+            raise Failure("javac MixedNode.java failed:\n" + done.stderr.decode(errors="replace"))
+        argv = {
+            "cnode": [str(args.c_node.resolve())],
+            "pynode": py + [str(HERE / "mixed_node.py")],
+            "jsnode": js + [str(HERE / "mixed_node.mjs")],
+            "jnode": java + ["-cp", f"{jar}{os.pathsep}{classes}", "MixedNode"],
+        }
+        for name in RING:
+            nodes[name] = NodeProc(name, argv[name], HERE, out)
+        addresses = {}
+        for name in RING:
+            line = nodes[name].expect(lambda l: l.startswith("ready "), "its address")
+            addresses[name] = line.split(" ", 1)[1]
+            if not addresses[name].startswith(f"akt://{name}@127.0.0.1:"):
+                raise Failure(f"{name}: unexpected address {addresses[name]}")
+        started = time.monotonic() - T0
+        for i, name in enumerate(RING):
+            nodes[name].send("next " + addresses[RING[(i + 1) % len(RING)]])
+        for name in RING:
+            nodes[name].expect(lambda l: l == "next ok", "next ok")
+
+        # Tells: every node starts a round at once, so each relay forwards four streams.
+        for name in RING:
+            nodes[name].send(f"round {ROUND}")
+        for name in RING:
+            nodes[name].count("home", ROUND, "home")
+            nodes[name].count("got", ROUND * len(RING), "got")
+        check_ring(nodes, addresses)
+
+        # Asks to the next node, from each.
+        for name in RING:
+            nodes[name].send(f"ask {ASKS}")
+        for name in RING:
+            nodes[name].count("answer", ASKS, "answer")
+        check_asks(nodes)
+
+        # Remote watch: each watches the next node's victim, then every victim stops.
+        for name in RING:
+            nodes[name].send("watch")
+        for name in RING:
+            nodes[name].expect(lambda l: l == "watching ok", "watching ok")
+        for name in RING:
+            nodes[name].send("stop")
+        for i, name in enumerate(RING):
+            want = f"terminated {addresses[RING[(i + 1) % len(RING)]]}/user/victim"
+            nodes[name].expect(lambda l, w=want: l == w, want)
+
+        for name in RING:
+            nodes[name].send("quit")
+        for name in RING:
+            nodes[name].expect(lambda l: l == "bye ok", "bye ok")
+            code = nodes[name].proc.wait(timeout=max(0.1, left()))
+            if code != 0:
+                raise Failure(f"{name}: exit status {code}")
+        print(f"mixed: PASS: 4 nodes (C, Python, Node, Java), {ROUND * 4} ring messages x 4 hops, "
+              f"{ASKS * 4} asks, 4 remote watches; nodes up after {started:.2f} s, "
+              f"total {time.monotonic() - T0:.2f} s")
+        return 0
+    except (Failure, subprocess.TimeoutExpired, OSError) as exc:
+        print(f"mixed: FAIL: {exc}", file=sys.stderr)
+        for name, node in nodes.items():
+            tail = node.seen[-5:]
+            print(f"--- {name} (last lines: {tail}; stderr in {node.err_path})", file=sys.stderr)
+        return 1
+    finally:
+        for node in nodes.values():
+            node.kill()
+        for node in nodes.values():
+            err = node.err_path.read_text(errors="replace").strip()
+            if err:
+                print(f"--- {node.name} stderr:\n{err[-2000:]}", file=sys.stderr)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,134 @@
+// mixed_node (Node): one of the four nodes of tests/multiproc/mixed.py, the Node.js one.
+//
+// System "jsnode", remoting on 127.0.0.1 with an ephemeral port, akt.Json (plain objects,
+// arrays, scalars) bound to CBOR. Actors /user/relay, /user/watcher, /user/victim; it prints
+// "ready <address>", then obeys one command per stdin line (the protocol is in mixed.py).
+// A JSON value arrives here as a plain object.
+import { createInterface } from 'node:readline';
+import { isDeepStrictEqual } from 'node:util';
+import { Actor, ActorSystem, Message, Terminated } from 'akt';
+
+const ME = 'jsnode';
+const RING = 4;
+const ASK_MS = 10000;
+const PAYLOAD = {
+  text: 'h\u00e9llo w\u00f6rld', n: 42, neg: -7, f: 2.5, t: true, nil: null,
+  list: [1, 'two', 3.25, false], nested: { a: { b: [] } },
+};
+
+const say = (...parts) => process.stdout.write(parts.join(' ') + '\n');
+
+// JSON with sorted keys (what the other nodes print, so that lines compare as text too).
+function canonical(v) {
+  if (Array.isArray(v)) return `[${v.map(canonical).join(',')}]`;
+  if (v !== null && typeof v === 'object') {
+    return `{${Object.keys(v).sort().map((k) => `${JSON.stringify(k)}:${canonical(v[k])}`).join(',')}}`;
+  }
+  return JSON.stringify(v);
+}
+
+const isPlainObject = (v) =>
+  v !== null && typeof v === 'object' && !(v instanceof Message) && Object.getPrototypeOf(v) === Object.prototype;
+
+const report = (what, v) => say(what, 'object', canonical(v));
+
+let nextRelay = null;
+
+// A ring message -> reported, forwarded until it has seen every node; an ask -> answered.
+class Relay extends Actor {
+  receive(ctx, msg) {
+    if (!isPlainObject(msg)) {
+      say('bad', 'not a plain object:', msg?.constructor?.name ?? typeof msg);
+      return;
+    }
+    if (!isDeepStrictEqual(msg.payload, PAYLOAD)) report('bad payload differs', msg);
+    if ('q' in msg) {
+      ctx.respond({ a: msg.q, by: ME, echo: msg });
+      return;
+    }
+    report('got', msg);
+    if (msg.path.length >= RING) {
+      report('home', msg);
+      return;
+    }
+    msg.path.push(ME);
+    msg.hops = msg.path.length - 1;
+    ctx.tell(nextRelay, msg);
+  }
+}
+
+class Watcher extends Actor {
+  preStart() {
+    this.paths = []; // [pid, path]: a gone pid may no longer tell its path
+  }
+
+  receive(ctx, msg) {
+    if (msg instanceof Terminated) {
+      const hit = this.paths.find(([pid]) => pid.equals(msg.pid));
+      say('terminated', hit ? hit[1] : '?');
+    } else if (msg instanceof Message && msg.type === 'watch') {
+      let result = 'ok';
+      try {
+        const pid = ctx.system.remoteLookup(msg.text);
+        this.paths.push([pid, pid.path]);
+        ctx.watch(pid);
+      } catch (e) {
+        result = String(e);
+      }
+      ctx.respond(new Message('watched', result));
+    } else ctx.unhandled();
+  }
+}
+
+class Victim extends Actor {
+  receive(ctx) {
+    ctx.unhandled();
+  }
+}
+
+const system = await ActorSystem.create(ME);
+system.bindSerializer('akt.Json', 'cbor');
+const address = system.remoteStart({ host: '127.0.0.1', port: 0 });
+system.spawn(Relay, { name: 'relay' });
+const watcher = system.spawn(Watcher, { name: 'watcher' });
+const victim = system.spawn(Victim, { name: 'victim' });
+say('ready', address);
+
+let nextAddress = '';
+const lines = createInterface({ input: process.stdin });
+for await (const line of lines) {
+  const sp = line.indexOf(' ');
+  const cmd = sp < 0 ? line.trim() : line.slice(0, sp);
+  const arg = sp < 0 ? '' : line.slice(sp + 1).trim();
+  if (cmd === 'next') {
+    nextAddress = arg;
+    nextRelay = system.remoteLookup(`${arg}/user/relay`);
+    say('next', 'ok');
+  } else if (cmd === 'round') {
+    for (let i = 0; i < Number(arg); i++) {
+      nextRelay.tell({ origin: ME, seq: i, hops: 0, path: [ME], payload: PAYLOAD });
+    }
+    say('told', arg);
+  } else if (cmd === 'ask') {
+    for (let i = 0; i < Number(arg); i++) {
+      try {
+        report('answer', await nextRelay.ask({ q: i, from: ME, payload: PAYLOAD }, { timeout: ASK_MS }));
+      } catch (e) {
+        say('bad', 'ask', String(i), String(e));
+      }
+    }
+  } else if (cmd === 'watch') {
+    const reply = await watcher.ask(new Message('watch', `${nextAddress}/user/victim`), { timeout: ASK_MS });
+    say('watching', reply.text);
+  } else if (cmd === 'stop') {
+    victim.stop();
+    say('stopped', 'ok');
+  } else if (cmd === 'quit') {
+    break;
+  } else {
+    say('bad', 'command', line);
+  }
+}
+lines.close();
+await system.shutdown();
+say('bye', 'ok');

@@ -127,3 +127,10 @@ apt_ensure libzstd-dev zlib1g-dev libbrotli-dev
 # Doxygen 1.9 (Debian 12) builds the C reference from abi/include/akt/*.h (docs/Doxyfile).
 apt_ensure doxygen
 # ---- end of API reference section ----
+# ---- Protobuf as the generated class in the bindings: owned by rembench ----
+# protoc (protobuf-compiler) makes the Python _pb2 module and the Java class of the
+# serializers_protobuf case; python3-protobuf is the runtime its _pb2 module needs (same
+# release as that protoc); libprotobuf-java (/usr/share/java/protobuf.jar) is the Java
+# runtime matching it. Node's protobufjs is an optional dependency of bindings/node.
+apt_ensure protobuf-compiler python3-protobuf libprotobuf-java
+# ---- end of protobuf section ----

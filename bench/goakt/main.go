@@ -28,6 +28,7 @@ import (
 
 	"github.com/tochemey/goakt/v3/actor"
 	"github.com/tochemey/goakt/v3/log"
+	"github.com/tochemey/goakt/v3/remote"
 )
 
 type result struct {
@@ -389,7 +390,15 @@ func main() {
 	serve := flag.Bool("serve", false, "be the server process of -bench=remote")
 	certs := flag.String("tls", "", "remote: also over mutual TLS with DIR's node.pem, node.key, ca.pem")
 	senders := flag.Int("senders", 4, "remote: senders -> remote actors in remote_tell_many")
+	compress := flag.String("compress", "zstd", "remote: GoAkt's payload compression, zstd (its default) or none")
 	flag.Parse()
+	switch *compress {
+	case "zstd":
+	case "none":
+		remoteCompression = remote.NoCompression
+	default:
+		fatal(fmt.Errorf("-compress must be zstd or none"))
+	}
 	if *senders < 1 || *senders > 64 {
 		fatal(fmt.Errorf("-senders must be 1..64"))
 	}

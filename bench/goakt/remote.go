@@ -45,6 +45,10 @@ import (
 // remoteBatch is the messages per RemoteBatchTell request in remote_tell_batch.
 const remoteBatch = 100
 
+// remoteCompression is GoAkt's payload compression on both ends: its default, zstd, or
+// none with -compress=none (then every figure's name ends in _nocompress).
+var remoteCompression = remote.ZstdCompression
+
 // remoteSink counts the 16-byte tells it gets; a StringValue asks how many so
 // far (answered with an Int64Value). Only its actor goroutine touches seen.
 type remoteSink struct{ seen int64 }
@@ -112,7 +116,7 @@ func freePort() int {
 func serveRemote(ctx context.Context, senders int, certs string) {
 	port := freePort()
 	opts := []actor.Option{actor.WithLogger(log.DiscardLogger),
-		actor.WithRemote(remote.NewConfig("127.0.0.1", port))}
+		actor.WithRemote(remote.NewConfig("127.0.0.1", port, remote.WithCompression(remoteCompression)))}
 	if certs != "" {
 		opts = append(opts, actor.WithTLS(tlsConfigs(certs)))
 	}
@@ -152,6 +156,9 @@ func startRemoteServer(ctx context.Context, senders int, certs string) *remoteSe
 		fatal(err)
 	}
 	args := []string{"-serve", "-senders=" + strconv.Itoa(senders)}
+	if remoteCompression == remote.NoCompression {
+		args = append(args, "-compress=none")
+	}
 	if certs != "" {
 		args = append(args, "-tls="+certs)
 	}
@@ -177,7 +184,7 @@ func startRemoteServer(ctx context.Context, senders int, certs string) *remoteSe
 		fatal(err)
 	}
 	port, _ := strconv.Atoi(portText)
-	var ropts []remote.RemotingOption
+	ropts := []remote.RemotingOption{remote.WithRemotingCompression(remoteCompression)}
 	if certs != "" {
 		ropts = append(ropts, remote.WithRemotingTLS(tlsConfigs(certs).ClientConfig))
 	}
@@ -308,6 +315,12 @@ func (s *remoteServer) askRTT(ctx context.Context, asks int) float64 {
 }
 
 func benchRemote(ctx context.Context, n, asks, senders int, certs string) {
+	out := emit
+	if remoteCompression == remote.NoCompression {
+		out = func(bench string, value float64, unit string, n int) {
+			emit(bench+"_nocompress", value, unit, n)
+		}
+	}
 	plain := startRemoteServer(ctx, senders, "")
 	var secure *remoteServer
 	if certs != "" {
@@ -333,18 +346,18 @@ func benchRemote(ctx context.Context, n, asks, senders int, certs string) {
 	if secure != nil {
 		t.ask = secure.askRTT(ctx, asks)
 	}
-	emit("remote_tell", p.tell, "msg/s", n)
-	emit("remote_tell_many", p.many, "msg/s", n)
-	emit("remote_tell_batch", p.batch, "msg/s", n)
-	emit("remote_ask_rtt", p.ask, "ns", asks)
-	emit("remote_tell_wire_bytes", p.tellB, "B/msg", n)
-	emit("remote_tell_wire_bytes_both", p.tellB2, "B/msg", n)
+	out("remote_tell", p.tell, "msg/s", n)
+	out("remote_tell_many", p.many, "msg/s", n)
+	out("remote_tell_batch", p.batch, "msg/s", n)
+	out("remote_ask_rtt", p.ask, "ns", asks)
+	out("remote_tell_wire_bytes", p.tellB, "B/msg", n)
+	out("remote_tell_wire_bytes_both", p.tellB2, "B/msg", n)
 	if secure != nil {
-		emit("remote_tls_tell", t.tell, "msg/s", n)
-		emit("remote_tls_tell_many", t.many, "msg/s", n)
-		emit("remote_tls_ask_rtt", t.ask, "ns", asks)
-		emit("remote_tls_tell_wire_bytes", t.tellB, "B/msg", n)
-		emit("remote_tls_tell_wire_bytes_both", t.tellB2, "B/msg", n)
+		out("remote_tls_tell", t.tell, "msg/s", n)
+		out("remote_tls_tell_many", t.many, "msg/s", n)
+		out("remote_tls_ask_rtt", t.ask, "ns", asks)
+		out("remote_tls_tell_wire_bytes", t.tellB, "B/msg", n)
+		out("remote_tls_tell_wire_bytes_both", t.tellB2, "B/msg", n)
 	}
 	plain.close()
 	if secure != nil {

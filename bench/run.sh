@@ -9,7 +9,8 @@
 # scenarios (tell_pairwise runs 4 sender -> receiver pairs of actors, ask_chain an actor's
 # asks of another, each answer's continuation asking again); BENCH_BINDINGS (default "python node java") picks the bindings; BENCH_CORE=0
 # skips the core scenarios; BENCH_SAVINA=1 also runs the Savina suite against CAF
-# (bench/savina/run.sh, about 5 minutes more; SAVINA_ROUNDS processes each, default 1).
+# (bench/savina/run.sh, about 5 minutes more; SAVINA_ROUNDS processes each, default 1);
+# BENCH_REMOTE=1 also runs remoting against GoAkt's (bench/remote/run.sh, ROUNDS rounds).
 set -euo pipefail
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 build=${BUILD_DIR:-${AKT_BUILD_DIR:-$here/../build}}
@@ -95,6 +96,13 @@ if [ "${BENCH_SAVINA:-0}" = 1 ]; then
   echo
   echo "== Savina against CAF"
   BUILD_DIR=$build bash "$here/savina/run.sh" "${SAVINA_ROUNDS:-1}"
+fi
+
+# ---- remoting against GoAkt's (opt-in: two processes per side, about a minute a round) -----
+if [ "${BENCH_REMOTE:-0}" = 1 ]; then
+  echo
+  echo "== remoting against GoAkt"
+  BUILD_DIR=$build bash "$here/remote/run.sh" "$rounds"
 fi
 
 # ---- the bindings against their peers --------------------------------------------------

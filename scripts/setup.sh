@@ -146,3 +146,10 @@ if [ ${#py_need[@]} -gt 0 ]; then
   "$PY" -m pip install "${PY_PIP[@]}" "${py_need[@]}"
 fi
 # ---- end of OTLP exporter section ----
+# ---- Protobuf as the generated class in the bindings: owned by rembench ----
+# protoc (protobuf-compiler) makes the Python _pb2 module and the Java class of the
+# serializers_protobuf case; python3-protobuf is the runtime its _pb2 module needs (same
+# release as that protoc); libprotobuf-java (/usr/share/java/protobuf.jar) is the Java
+# runtime matching it. Node's protobufjs is an optional dependency of bindings/node.
+apt_ensure protobuf-compiler python3-protobuf libprotobuf-java
+# ---- end of protobuf section ----

@@ -28,6 +28,7 @@ import (
 
 	"github.com/tochemey/goakt/v3/actor"
 	"github.com/tochemey/goakt/v3/log"
+	"github.com/tochemey/goakt/v3/remote"
 )
 
 type result struct {
@@ -380,13 +381,31 @@ func stop(ctx context.Context, sys actor.ActorSystem) {
 }
 
 func main() {
-	which := flag.String("bench", "all", "all|tell_1to1|tell_2to1|ask_rtt|tell_pairwise|ask_chain|spawn_1m|timers_1m|grains|mailboxes|mailbox_bytes_{fifo,bounded,priority,fair}")
+	which := flag.String("bench", "all", "all|tell_1to1|tell_2to1|ask_rtt|tell_pairwise|ask_chain|spawn_1m|timers_1m|grains|mailboxes|mailbox_bytes_{fifo,bounded,priority,fair}|remote")
 	n := flag.Int("n", 2_000_000, "messages per tell scenario")
 	asks := flag.Int("asks", 200_000, "timed asks in ask_rtt")
 	actors := flag.Int("actors", 1_000_000, "actors spawned in spawn_1m")
 	timers := flag.Int("timers", 1_000_000, "once-schedules pending in timers_1m")
 	pairs := flag.Int("pairs", 4, "sender -> receiver pairs in tell_pairwise")
+	serve := flag.Bool("serve", false, "be the server process of -bench=remote")
+	certs := flag.String("tls", "", "remote: also over mutual TLS with DIR's node.pem, node.key, ca.pem")
+	senders := flag.Int("senders", 4, "remote: senders -> remote actors in remote_tell_many")
+	compress := flag.String("compress", "zstd", "remote: GoAkt's payload compression, zstd (its default) or none")
 	flag.Parse()
+	switch *compress {
+	case "zstd":
+	case "none":
+		remoteCompression = remote.NoCompression
+	default:
+		fatal(fmt.Errorf("-compress must be zstd or none"))
+	}
+	if *senders < 1 || *senders > 64 {
+		fatal(fmt.Errorf("-senders must be 1..64"))
+	}
+	if *serve {
+		serveRemote(context.Background(), *senders, *certs)
+		return
+	}
 	if *n < 2 || *asks < 1 || *actors < 1 || *pairs < 1 || *pairs > 64 {
 		fatal(fmt.Errorf("-n must be >= 2, -asks and -actors >= 1, -pairs 1..64"))
 	}
@@ -402,6 +421,8 @@ func main() {
 		"timers_1m":     func() { benchTimers(ctx, *timers) },
 		"grains":        func() { benchGrains(ctx, *n, *asks, *actors) },
 		"mailboxes":     func() { benchMailboxes(ctx, *n) },
+		// Not in "all": it starts server processes (bench/remote/run.sh runs it).
+		"remote": func() { benchRemote(ctx, *n, *asks, *senders, *certs) },
 	}
 	for _, k := range []string{"fifo", "bounded", "priority", "fair"} {
 		kind := k

@@ -2,11 +2,13 @@
 /* Remoting over loopback between two processes: tell throughput and ask round trip to an
  * actor of another process, next to the same two figures for an actor of this process, all
  * in one run, printed as bench/c's JSON lines plus the remote/local ratios.
- * Also the bytes on the wire per remote tell (TCP_INFO of this process's connections).
+ * Also the bytes on the wire per remote tell (TCP_INFO of this process's connections), and
+ * remote_tell_many: SENDERS threads, each telling its own remote actor (sink0..).
  * With -tls, the same remote figures over TLS 1.3 (mutual TLS, certificates made for the run
  * by tests/tools/tls_certs.sh) from a second server, alternated with the plaintext ones, and
  * their ratios to plaintext.
- *   akt-remote-bench [-n=TELLS] [-asks=ASKS] [-tls]  (the client; starts its servers)
+ *   akt-remote-bench [-n=TELLS] [-asks=ASKS] [-senders=S] [-tls]  (the client; starts its
+ *                                                     servers)
  *   akt-remote-bench -serve [-tls=DIR]               (a server: prints its address, then
  *                                                     serves until stdin closes) */
 #include <akt/akt.h>
@@ -14,6 +16,7 @@
 #include <arpa/inet.h>
 #include <linux/tcp.h>
 #include <netinet/in.h>
+#include <pthread.h>
 #include <signal.h>
 #include <stdatomic.h>
 #include <stdio.h>
@@ -100,12 +103,24 @@ static void start_remote(akt_system *sys, const char *certs) {
     check(akt_remote_start(sys, &o), "remote_start");
 }
 
+#define MAX_SENDERS 64
+
 static int serve(const char *certs) {
     akt_system *sys = new_system("server");
     start_remote(sys, certs);
-    static long seen;
+    static long seen, many_seen[MAX_SENDERS];
     akt_pid sink, echo;
     spawn_pair(sys, &seen, &sink, &echo);
+    akt_behavior sb = {.size = sizeof sb, .receive = sink_receive};
+    for (int i = 0; i < MAX_SENDERS; i++) {
+        char name[16];
+        snprintf(name, sizeof name, "sink%d", i);
+        akt_spawn_options so;
+        akt_spawn_options_init(&so);
+        so.name = name;
+        akt_pid p;
+        check(akt_spawn(sys, &sb, &many_seen[i], &so, &p), "spawn sinkN");
+    }
     char addr[200];
     check(akt_remote_address(sys, addr, sizeof addr, NULL), "address");
     printf("%s\n", addr);
@@ -136,8 +151,9 @@ static long ask_count(akt_system *sys, akt_pid sink) {
 }
 
 /* The bytes this process's TCP connections to port have had acknowledged (TCP_INFO): what
- * crossed the wire above TCP, TLS records whole, TCP/IP headers not. */
-static uint64_t wire_bytes(uint16_t port) {
+ * crossed the wire above TCP, TLS records whole, TCP/IP headers not; plus, in *received when
+ * not NULL, what they received. */
+static uint64_t wire_bytes_rx(uint16_t port, uint64_t *received) {
     uint64_t sum = 0;
     for (int fd = 0; fd < 4096; fd++) {
         struct sockaddr_in sa;
@@ -147,7 +163,10 @@ static uint64_t wire_bytes(uint16_t port) {
             continue;
         struct tcp_info ti;
         socklen_t tl = sizeof ti;
-        if (getsockopt(fd, IPPROTO_TCP, TCP_INFO, &ti, &tl) == 0) sum += ti.tcpi_bytes_acked;
+        if (getsockopt(fd, IPPROTO_TCP, TCP_INFO, &ti, &tl) == 0) {
+            sum += ti.tcpi_bytes_acked;
+            if (received) *received += ti.tcpi_bytes_received;
+        }
     }
     return sum;
 }
@@ -160,9 +179,10 @@ static uint16_t port_of(const char *addr) {
 /* n tells of 16 bytes, then an ask behind them on the same path: it answers once all
  * arrived (order per pair). Messages per second; the bytes on the wire per tell in *bytes
  * when port (the server's) is not 0. */
-static double tell_rate(akt_system *sys, akt_pid sink, long n, uint16_t port, double *bytes) {
+static double tell_rate(akt_system *sys, akt_pid sink, long n, uint16_t port, double *bytes,
+                        double *both) {
     long before = ask_count(sys, sink);
-    uint64_t sent = port ? wire_bytes(port) : 0;
+    uint64_t received = 0, sent = port ? wire_bytes_rx(port, &received) : 0;
     char payload[16] = "0123456789abcdef";
     double t0 = now_s();
     for (long i = 0; i < n; i++) {
@@ -176,12 +196,63 @@ static double tell_rate(akt_system *sys, akt_pid sink, long n, uint16_t port, do
     }
     long got = ask_count(sys, sink) - before;
     double dt = now_s() - t0;
-    if (port) *bytes = (double)(wire_bytes(port) - sent) / (double)n;
+    if (port) {
+        uint64_t received1 = 0, sent1 = wire_bytes_rx(port, &received1);
+        *bytes = (double)(sent1 - sent) / (double)n;
+        *both = (double)(sent1 - sent + received1 - received) / (double)n;
+    }
     if (got != n) {
         fprintf(stderr, "tell: %ld of %ld arrived\n", got, n);
         exit(1);
     }
     return n / dt;
+}
+
+/* One sender thread of tell_many: share tells of 16 bytes to its own sink. */
+struct sender {
+    akt_system *sys;
+    akt_pid sink;
+    long share;
+    pthread_t thread;
+};
+
+static void *send_share(void *arg) {
+    struct sender *s = arg;
+    char payload[16] = "0123456789abcdef";
+    for (long i = 0; i < s->share; i++) {
+        akt_msg *m;
+        check(akt_msg_new_bytes("n", payload, sizeof payload, AKT_COPY, &m), "msg");
+        int rc;
+        while ((rc = akt_tell(s->sys, s->sink, m)) == AKT_EAGAIN || rc == AKT_EFULL) {
+        }
+        check(rc, "tell");
+    }
+    return NULL;
+}
+
+/* n tells split over senders threads, each to its own remote sink; then an ask of each sink
+ * behind its tells. Messages per second. */
+static double tell_many(akt_system *sys, const akt_pid *sinks, int senders, long n) {
+    struct sender s[MAX_SENDERS];
+    long before[MAX_SENDERS], got = 0;
+    for (int i = 0; i < senders; i++) before[i] = ask_count(sys, sinks[i]);
+    double t0 = now_s();
+    for (int i = 0; i < senders; i++) {
+        s[i] = (struct sender){.sys = sys, .sink = sinks[i], .share = n / senders};
+        if (pthread_create(&s[i].thread, NULL, send_share, &s[i])) {
+            fprintf(stderr, "pthread_create failed\n");
+            exit(1);
+        }
+    }
+    for (int i = 0; i < senders; i++) pthread_join(s[i].thread, NULL);
+    for (int i = 0; i < senders; i++) got += ask_count(sys, sinks[i]) - before[i];
+    double dt = now_s() - t0;
+    long want = n / senders * senders;
+    if (got != want) {
+        fprintf(stderr, "tell_many: %ld of %ld arrived\n", got, want);
+        exit(1);
+    }
+    return want / dt;
 }
 
 /* Sequential asks of 16 bytes: the mean round trip in ns. */
@@ -224,9 +295,14 @@ static pid_t start_server(const char *self, const char *tls_arg, char *addr, siz
     return pid;
 }
 
-/* The remote pids of a server at addr. */
-static void lookup_pair(akt_system *sys, const char *addr, akt_pid *sink, akt_pid *echo) {
+/* The remote pids of a server at addr: sink, echo and sinks 0..senders-1. */
+static void lookup_pair(akt_system *sys, const char *addr, akt_pid *sink, akt_pid *echo,
+                        akt_pid *sinks, int senders) {
     char path[260];
+    for (int i = 0; i < senders; i++) {
+        snprintf(path, sizeof path, "%s/user/sink%d", addr, i);
+        check(akt_remote_lookup(sys, path, &sinks[i]), "lookup sinkN");
+    }
     snprintf(path, sizeof path, "%s/user/sink", addr);
     check(akt_remote_lookup(sys, path, sink), "lookup sink");
     snprintf(path, sizeof path, "%s/user/echo", addr);
@@ -235,7 +311,7 @@ static void lookup_pair(akt_system *sys, const char *addr, akt_pid *sink, akt_pi
 
 int main(int argc, char **argv) {
     long n = 200000, asks = 20000;
-    int serving = 0, tls = 0;
+    int serving = 0, tls = 0, senders = 4;
     const char *certs = NULL;
     for (int i = 1; i < argc; i++) {
         if (strcmp(argv[i], "-serve") == 0) serving = 1;
@@ -243,10 +319,12 @@ int main(int argc, char **argv) {
         if (strcmp(argv[i], "-tls") == 0) tls = 1;
         if (strncmp(argv[i], "-n=", 3) == 0) n = atol(argv[i] + 3);
         if (strncmp(argv[i], "-asks=", 6) == 0) asks = atol(argv[i] + 6);
+        if (strncmp(argv[i], "-senders=", 9) == 0) senders = atoi(argv[i] + 9);
     }
     if (serving) return serve(certs);
-    if (n <= 0 || asks <= 0) {
-        fprintf(stderr, "usage: %s [-n=TELLS] [-asks=ASKS] | -serve\n", argv[0]);
+    if (n <= 0 || asks <= 0 || senders < 1 || senders > MAX_SENDERS) {
+        fprintf(stderr, "usage: %s [-n=TELLS] [-asks=ASKS] [-senders=1..64] [-tls] | -serve\n",
+                argv[0]);
         return 2;
     }
     char addr[200], taddr[200], dir[64] = "", tls_arg[80] = "", cmd[400];
@@ -269,20 +347,22 @@ int main(int argc, char **argv) {
     }
     akt_system *sys = new_system("client"), *tsys = NULL;
     start_remote(sys, NULL);
-    akt_pid rsink, recho, lsink, lecho, tsink, techo;
-    lookup_pair(sys, addr, &rsink, &recho);
+    akt_pid rsink, recho, lsink, lecho, tsink, techo, rsinks[MAX_SENDERS], tsinks[MAX_SENDERS];
+    lookup_pair(sys, addr, &rsink, &recho, rsinks, senders);
     if (tls) {
         tsys = new_system("tlsclient");
         start_remote(tsys, dir);
-        lookup_pair(tsys, taddr, &tsink, &techo);
+        lookup_pair(tsys, taddr, &tsink, &techo, tsinks, senders);
     }
     static long local_seen;
     spawn_pair(sys, &local_seen, &lsink, &lecho);
     /* Alternated, so that all see the same machine state. */
-    double rb = 0, tb = 0;
-    double rt = tell_rate(sys, rsink, n, port_of(addr), &rb),
-           lt = tell_rate(sys, lsink, n, 0, NULL);
-    double tt = tls ? tell_rate(tsys, tsink, n, port_of(taddr), &tb) : 0;
+    double rb = 0, tb = 0, rb2 = 0, tb2 = 0;
+    double rt = tell_rate(sys, rsink, n, port_of(addr), &rb, &rb2),
+           lt = tell_rate(sys, lsink, n, 0, NULL, NULL);
+    double tt = tls ? tell_rate(tsys, tsink, n, port_of(taddr), &tb, &tb2) : 0;
+    double rm = tell_many(sys, rsinks, senders, n);
+    double tm = tls ? tell_many(tsys, tsinks, senders, n) : 0;
     double ra = ask_rtt(sys, recho, asks), la = ask_rtt(sys, lecho, asks);
     double ta = tls ? ask_rtt(tsys, techo, asks) : 0;
     emit("remote_tell", rt, "msg/s", n);
@@ -292,8 +372,12 @@ int main(int argc, char **argv) {
     emit("remote_over_local_tell", rt / lt, "ratio", n);
     emit("remote_over_local_ask_rtt", ra / la, "ratio", asks);
     emit("remote_tell_wire_bytes", rb, "B/msg", n);
+    emit("remote_tell_wire_bytes_both", rb2, "B/msg", n);
+    emit("remote_tell_many", rm, "msg/s", n);
     if (tls) {
         emit("remote_tls_tell_wire_bytes", tb, "B/msg", n);
+        emit("remote_tls_tell_wire_bytes_both", tb2, "B/msg", n);
+        emit("remote_tls_tell_many", tm, "msg/s", n);
         emit("remote_tls_tell", tt, "msg/s", n);
         emit("remote_tls_ask_rtt", ta, "ns", asks);
         emit("tls_over_plain_tell", tt / rt, "ratio", n);

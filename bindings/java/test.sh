@@ -38,6 +38,15 @@ classes="$here/target/conformance-classes"
 mkdir -p "$classes"
 javac -Xlint:all -Werror -cp "$jar" -d "$classes" conformance/Conf.java conformance/Supervised.java
 
+# rembench begin: the serializers_protobuf case's generated class (protoc, from Debian's
+# protobuf-compiler) against Debian's protobuf-java of the same release.
+protobuf_jar=/usr/share/java/protobuf.jar
+pb_src="$here/target/conformance-protobuf"
+mkdir -p "$pb_src"
+protoc --proto_path="$repo/conformance/cases/serializers_protobuf" --java_out="$pb_src" conf.proto
+javac -cp "$protobuf_jar" -d "$classes" $(find "$pb_src" -name '*.java')
+# rembench end
+
 # The interop case's C actor (conformance/cases/interop/peer.h) as a JNI library for CPeer,
 # linked against the libakt.so.0 packed in the jar (the copy the binding loads first).
 javac -Xlint:all -Werror -cp "$jar:$classes" -d "$classes" conformance/CPeer.java
@@ -52,7 +61,7 @@ cc -std=c11 -shared -fPIC -O2 -Wall -Wextra -Werror \
    -o "$native/libakt_conf_peer.so"
 
 # -Xcheck:jni here too: its warnings go to stdout, so any JNI misuse breaks a transcript.
-AKT_JAVA_CP="$jar:$classes" AKT_JAVA="java -Xcheck:jni -Djava.library.path=$native" \
+AKT_JAVA_CP="$jar:$classes:$protobuf_jar" AKT_JAVA="java -Xcheck:jni -Djava.library.path=$native" \
   python3 "$repo/conformance/run.py" --lang c,java || failed=1
 
 # The README's example, launched as a single source file against the jar.

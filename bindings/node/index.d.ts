@@ -392,6 +392,13 @@ export class ActorSystem extends AktEventEmitter {
     type: string; cls: new (...args: any[]) => T;
     encode: (value: T) => Uint8Array; decode: (buf: Uint8Array) => T;
   }): void;
+  /** A protobufjs message class (a reflected Type or a pbjs static class) crossing as
+   *  itself under its full protobuf name (returned), through the "protobuf" serializer. */
+  registerProtobuf(type: {
+    encode(message: any): { finish(): Uint8Array };
+    decode(buf: Uint8Array): any;
+    fullName?: string; ctor?: Function; getTypeUrl?(prefix?: string): string;
+  }): string;
   /** Resumes the suspended actor at path; NotFoundError if there is none. */
   reinstateNamed(path: string): void;
   subscribe(kinds: EventKind | EventKind[], fn: (ev: AktEvent) => void): Subscription;

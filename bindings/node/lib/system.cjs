@@ -324,6 +324,31 @@ class ActorSystem extends EventEmitter {
     registerType(type, { decode });
   }
 
+  /**
+   * Makes a protobufjs message class cross to other nodes as itself: type is a reflected
+   * Type (root.lookupType('pkg.Msg'), from a .proto) or a static class made by pbjs. Its
+   * instances are sent as messages of its full protobuf name (returned) with their protobuf
+   * encoding, through the built-in "protobuf" serializer, and such messages, from any
+   * language, arrive here as instances of the class (type.decode).
+   */
+  registerProtobuf(type) {
+    this.#open();
+    const fn = type !== null && (typeof type === 'object' || typeof type === 'function');
+    let name = fn && typeof type.fullName === 'string' ? type.fullName.replace(/^\./, '') : null;
+    if (name === null && fn && typeof type.getTypeUrl === 'function') {
+      name = String(type.getTypeUrl('')).replace(/^\//, '');
+    }
+    const cls = fn ? (typeof type.ctor === 'function' ? type.ctor : type) : null;
+    if (!name || typeof cls !== 'function' || typeof type.encode !== 'function' ||
+        typeof type.decode !== 'function') {
+      throw new TypeError('registerProtobuf(type): a protobufjs Type or a pbjs message class');
+    }
+    native.serializerBind(this[kHandle], name, 'protobuf');
+    registerEncoder(cls, name, (m) => type.encode(m).finish());
+    registerType(name, { decode: (buf) => type.decode(buf) });
+    return name;
+  }
+
   /** The pid of the actor at "akt://<name>@<host>:<port>/user/<path>" on another node. */
   remoteLookup(address) {
     this.#open();

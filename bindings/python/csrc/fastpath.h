@@ -182,6 +182,17 @@ int akt_py_scalar_bytes(PyObject *o, void **data, size_t *len, akt_free_fn *free
 /* The native value of a foreign message with a canonical type name: *matched = 0 and NULL
  * for other names; NULL with an exception for a malformed payload. */
 PyObject *akt_py_scalar_value(const char *type, const void *data, size_t len, int *matched);
+
+/* ------------------------------------------------------------------ protobuf.c */
+
+/* Whether any protobuf class was registered (any thread, no GIL). */
+int akt_py_pb_any(void);
+/* GIL held: o's protobuf encoding if its class was registered, else AKT_ENOTSUP. */
+int akt_py_pb_bytes(PyObject *o, void **data, size_t *len, akt_free_fn *free_fn);
+/* GIL held: cls.FromString(data) for a registered type (*matched = 1), else NULL. */
+PyObject *akt_py_pb_value(const char *type, const void *data, size_t len, int *matched);
+/* _fast.protobuf_register(cls, full_name). */
+PyObject *akt_py_pb_register(PyObject *module, PyObject *args);
 /* The Python value of a message: the object itself, akt.Terminated(pid) or akt.Bytes.
  * New reference, or NULL with an exception set. GIL held. */
 PyObject *akt_py_msg_value(akt_py_system *s, akt_msg *msg);

@@ -196,6 +196,9 @@ static PyMethodDef fast_functions[] = {
     {"teardown", fast_teardown, METH_NOARGS, "Interpreter exit: stop calling into Python."},
     {"type_name", fast_type_name, METH_O, "The akt type name a message gets."},
     {"wire_bytes", fast_wire_bytes, METH_O, "The bytes a C actor reads for a message."},
+    {"protobuf_register", akt_py_pb_register, METH_VARARGS,
+     "protobuf_register(cls, full_name): instances of a generated protobuf class travel as "
+     "messages of full_name with their protobuf encoding, and arrive as cls."},
     {"suspension_post", (PyCFunction)(void (*)(void))akt_py_suspension_post, METH_FASTCALL,
      "suspension_post(handle, ctx, fn): run fn() on the actor's turn for a suspended message "
      "(async receive), from any thread."},

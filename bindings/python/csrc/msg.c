@@ -73,11 +73,13 @@ static int obj_to_bytes(void *object, void *ops_data, void **data, size_t *len,
         return 0;
     }
     int text = PyUnicode_Check(o) || PyBytes_Check(o) || PyByteArray_Check(o);
-    if (!text && !akt_py_scalar_type((PyObject *)Py_TYPE(o))) return AKT_ENOTSUP;
+    int scalar = !text && akt_py_scalar_type((PyObject *)Py_TYPE(o));
+    if (!text && !scalar && !akt_py_pb_any()) return AKT_ENOTSUP;
     int entered = akt_py_enter();
     if (entered < 0) return AKT_ECLOSED;
-    int rc = text ? obj_to_bytes_gil(o, data, len, free_fn)
-                  : akt_py_scalar_bytes(o, data, len, free_fn);
+    int rc = text     ? obj_to_bytes_gil(o, data, len, free_fn)
+             : scalar ? akt_py_scalar_bytes(o, data, len, free_fn)
+                      : akt_py_pb_bytes(o, data, len, free_fn);
     akt_py_leave(entered);
     return rc;
 }
@@ -265,6 +267,8 @@ PyObject *akt_py_msg_value(akt_py_system *s, akt_msg *msg) {
     int matched = 0;
     PyObject *scalar = akt_py_scalar_value(type, data, len, &matched);
     if (matched) return scalar;
+    PyObject *pb = akt_py_pb_value(type, data, len, &matched);
+    if (matched) return pb;
     PyObject *items[2];
     items[0] = PyUnicode_FromString(type);
     items[1] = PyBytes_FromStringAndSize(data, (Py_ssize_t)len);

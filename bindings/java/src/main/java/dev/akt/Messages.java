@@ -19,8 +19,9 @@ final class Messages {
         protected Long computeValue(Class<?> type) {
             MessageType named = type.getAnnotation(MessageType.class);
             String scalar = named == null ? Scalars.typeOf(type) : null;
-            long t = AktNativeJNI.aktj_intern(
-                    named != null ? named.value() : scalar != null ? scalar : type.getName());
+            String coded = Serializers.typeOf(type); /* a protobuf class: its full name */
+            long t = AktNativeJNI.aktj_intern(named != null ? named.value()
+                    : scalar != null ? scalar : coded != null ? coded : type.getName());
             if (t == 0) {
                 throw new OutOfMemoryError("akt: cannot intern a type name");
             }

@@ -24,6 +24,12 @@ final class Serializers {
         BY_TYPE.put(codec.type(), codec);
     }
 
+    /** The type name instances of cls are sent with by its serializer, or null. */
+    static String typeOf(Class<?> cls) {
+        Codec c = BY_CLASS.isEmpty() ? null : BY_CLASS.get(cls);
+        return c == null ? null : c.type();
+    }
+
     /** The bytes of obj by its class's serializer, or null if it has none. */
     static byte[] encode(Object obj) {
         Codec c = BY_CLASS.isEmpty() ? null : BY_CLASS.get(obj.getClass());

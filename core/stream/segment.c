@@ -11,7 +11,7 @@
 
 static int has_prefix(const char *t, const char *p) { return strncmp(t, p, strlen(p)) == 0; }
 
-static akt_msg *control(const char *type, int64_t n) {
+akt_msg *akt__stream_control(const char *type, int64_t n) {
     unsigned char b[8];
     for (int i = 0; i < 8; i++) b[i] = (unsigned char)((uint64_t)n >> (8 * i));
     akt_msg *m = NULL;
@@ -19,7 +19,7 @@ static akt_msg *control(const char *type, int64_t n) {
     return m;
 }
 
-static int64_t control_n(akt_msg *m) {
+int64_t akt__stream_control_n(akt_msg *m) {
     const void *p = NULL;
     size_t len = 0;
     if (akt_msg_bytes(m, &p, &len) != 0 || len != 8) return 0;
@@ -29,8 +29,8 @@ static int64_t control_n(akt_msg *m) {
 }
 
 /* Tells a protocol message; a failure to make one ends the stream (it could not go on). */
-static int tell_control(akt__seg *g, akt_ctx *ctx, akt_pid to, const char *type, int64_t n) {
-    akt_msg *m = control(type, n);
+int akt__seg_tell_control(akt__seg *g, akt_ctx *ctx, akt_pid to, const char *type, int64_t n) {
+    akt_msg *m = akt__stream_control(type, n);
     if (!m) {
         akt__stream_finish(g->s, AKT_ENOMEM, "out of memory for a stream's demand");
         return AKT_ENOMEM;
@@ -106,16 +106,23 @@ static void grant(akt__seg *g, akt_ctx *ctx) {
     size_t room = g->window - used;
     if (room < (g->window + 1) / 2) return;
     g->granted += room;
-    tell_control(g, ctx, g->up, AKT__T_REQUEST, (int64_t)room);
+    akt__seg_tell_control(g, ctx, g->up, AKT__T_REQUEST, (int64_t)room);
 }
 
 static void complete(akt__seg *g, akt_ctx *ctx) {
     g->completed = 1;
+    if (g->fan_out) {
+        akt__junction_complete(g, ctx);
+        return;
+    }
     if (g->is_sink) {
         akt__seg_sink_complete(g);
         return;
     }
-    tell_control(g, ctx, g->down, AKT__T_COMPLETE, 0);
+    akt__seg_tell_control(g, ctx, g->down, AKT__T_COMPLETE, 0);
+    /* An input of a fan-in has no sink: its last actor's Complete is its end. */
+    if (g->index + 1 == g->s->n_segs && g->s->link_kind == AKT__LINK_INPUT)
+        akt__stream_finish(g->s, 0, "");
 }
 
 /* A throttle's budget: renewed at each interval's start; 0 left schedules a Wake for the
@@ -167,12 +174,21 @@ static void pump(akt__seg *g, akt_ctx *ctx) {
         if (g->is_source) {
             if (g->exhausted) break;
             if (made++ == SOURCE_TURN) { /* go on after the others had a turn */
-                tell_control(g, ctx, g->self, AKT__T_REQUEST, 0);
+                akt__seg_tell_control(g, ctx, g->self, AKT__T_REQUEST, 0);
                 break;
             }
-            rc = akt__seg_generate(g);
+            if (g->fan_in) {
+                if ((rc = akt__junction_next(g)) == 1) break;
+            } else {
+                rc = akt__seg_generate(g);
+            }
         } else {
             if (!g->count) break;
+            if (g->fan_out) {
+                if ((rc = akt__junction_route(g, ctx)) == 1) break;
+                if (rc < 0) return;
+                continue;
+            }
             if (g->is_throttle && !throttle_allows(g, ctx)) break;
             akt_msg *m = g->ring[g->head];
             g->head = (g->head + 1) % g->ring_cap;
@@ -185,6 +201,7 @@ static void pump(akt__seg *g, akt_ctx *ctx) {
     int drained = g->is_source ? g->exhausted : g->upstream_done && g->count == 0;
     if (!g->completed && g->out_head == g->out_n && drained) complete(g, ctx);
     if (!g->is_source && !g->upstream_done && !g->completed) grant(g, ctx);
+    if (g->fan_in && !g->completed && !g->exhausted) akt__junction_grant(g, ctx);
 }
 
 static int seg_receive(akt_ctx *ctx, akt_msg *msg, void *state) {
@@ -193,10 +210,12 @@ static int seg_receive(akt_ctx *ctx, akt_msg *msg, void *state) {
     /* acquire: see pump */
     if (atomic_load_explicit(&s->done, memory_order_acquire)) return 0;
     const char *t = akt_msg_type(msg);
-    if (!has_prefix(t, AKT__STREAM_PREFIX)) {
+    if ((g->fan_in || g->fan_out) && akt__junction_receive(g, ctx, msg)) {
+        /* from an input or a branch */
+    } else if (!has_prefix(t, AKT__STREAM_PREFIX)) {
         on_element(g, msg);
     } else if (strcmp(t, AKT__T_REQUEST) == 0) {
-        g->demand += control_n(msg);
+        g->demand += akt__stream_control_n(msg);
     } else if (strcmp(t, AKT__T_COMPLETE) == 0) {
         g->upstream_done = 1;
     } else if (strcmp(t, AKT__T_DRAIN) == 0) {
@@ -207,8 +226,11 @@ static int seg_receive(akt_ctx *ctx, akt_msg *msg, void *state) {
         /* The pids were all written before the first Start was told (a tell publishes
          * what its sender wrote before it). */
         akt_ctx_self(ctx, &g->self);
-        if (g->index > 0) g->up = s->pids[g->index - 1];
-        if (!g->is_sink) g->down = s->pids[g->index + 1];
+        if (g->index > 0)
+            g->up = s->pids[g->index - 1];
+        else if (s->link_kind == AKT__LINK_BRANCH)
+            g->up = s->link; /* a branch takes its elements from its fan-out */
+        if (!g->is_sink) g->down = g->index + 1 < s->n_segs ? s->pids[g->index + 1] : s->link;
         g->started = 1;
     }
     /* Downstream starts first and may ask before this one knows its peers: its demand is
@@ -231,6 +253,7 @@ static void seg_free(void *state) {
     akt__dfree(g->ring);
     akt__dfree(g->outq);
     akt__dfree(g->res);
+    akt__junction_free(g);
     akt__stream_unref(g->s);
     akt__dfree(g);
 }
@@ -267,6 +290,11 @@ int akt__segment_spawn(akt_stream *s, size_t seg, size_t first, size_t last, akt
             return AKT_ENOMEM;
         }
     }
+    if (akt__junction_init(g) != 0) {
+        akt__dfree(g->ring);
+        akt__dfree(g);
+        return AKT_ENOMEM;
+    }
     akt_behavior b = {.size = sizeof b,
                       .receive = seg_receive,
                       .post_stop = seg_post_stop,
@@ -277,6 +305,7 @@ int akt__segment_spawn(akt_stream *s, size_t seg, size_t first, size_t last, akt
     akt__stream_retain(s);
     int rc = akt_spawn(s->system, &b, g, &o, out);
     if (rc != 0) {
+        akt__junction_free(g);
         akt__dfree(g->ring);
         akt__dfree(g);
         akt__stream_unref(s);

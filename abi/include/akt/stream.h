@@ -156,6 +156,65 @@ enum akt_stream_on_error {
 };
 AKT_API int akt_stream_stage_on_error(akt_stream_graph *graph, int strategy, unsigned retries);
 
+/* ---- fan-in and fan-out junctions -------------------------------------------------- *
+ *
+ * A junction connects sub-graphs to the graph it is added to. Each sub-graph is copied when
+ * the junction is added (the caller may free it at once) and runs as its own actors, with
+ * its own window and fusion, on the dispatcher of the stream it belongs to. 1..64
+ * sub-graphs (AKT_EINVAL otherwise).
+ *
+ * Fan-in: a source made of n inputs, each a graph with a source and flows but no sink
+ * (AKT_EINVAL otherwise). The junction grants each input credit for at most the window of
+ * its own stream (half-window batches, as between any two actors), so a slow consumer holds
+ * every input back.
+ *   merge   elements in arrival order, taking from the inputs that have one in turn;
+ *           completes when every input completed.
+ *   concat  every element of input 0, then of input 1, ...; only the input being read is
+ *           granted credit (the others wait, unstarted); completes after the last.
+ *   zip     one element of each input, combined by fn into one element; completes as soon
+ *           as an input completed and has nothing left (the other inputs' extra elements
+ *           are discarded). fn runs under the junction's error strategy.
+ * A failure of an input fails the stream with the input's code and reason "input <k>:
+ * <the input's reason>". Drain stops the junction: it takes no more from its inputs.
+ *
+ * Fan-out: a sink made of n branches, each a graph made with akt_stream_graph_new_branch
+ * (flows, then a sink; AKT_EINVAL otherwise). The junction sends an element only to a
+ * branch that granted credit:
+ *   broadcast  every element to every branch, once each of them has credit: the slowest
+ *              branch paces the source.
+ *   balance    each element to one branch that has credit, taking them in turn.
+ *   partition  each element to branch fn(element) (0..n-1; another index fails the stream
+ *              with AKT_EINVAL), waiting for that branch's credit; fn runs under the
+ *              junction's error strategy.
+ * When upstream completes, every branch is told so; the stream completes (0) when every
+ * branch completed. A branch that completes early (a first sink) no longer receives:
+ * broadcast goes on with the others, and partition drops (counted) what is meant for it.
+ * A failing branch fails the stream with its code and reason "branch <k>: <reason>".
+ * Results: the branches' results one after the other, in branch order;
+ * akt_stream_branch_results gives where branch k's are. */
+
+/* zip: *out = one element made from the n elements in[0..n-1] (borrowed). */
+typedef int (*akt_stream_zip_fn)(akt_msg *const *in, size_t n, akt_msg **out, void *data);
+/* partition: *branch = the index of the branch in goes to. */
+typedef int (*akt_stream_partition_fn)(akt_msg *in, size_t *branch, void *data);
+
+AKT_API int akt_stream_source_merge(akt_stream_graph *graph, akt_stream_graph *const *inputs,
+                                    size_t n);
+AKT_API int akt_stream_source_concat(akt_stream_graph *graph, akt_stream_graph *const *inputs,
+                                     size_t n);
+AKT_API int akt_stream_source_zip(akt_stream_graph *graph, akt_stream_graph *const *inputs,
+                                  size_t n, akt_stream_zip_fn fn, void *data);
+
+/* A new, empty branch graph: its stages are flows, then one sink (a source is AKT_EMISUSE);
+ * it cannot be run on its own (akt_stream_run: AKT_EINVAL), only given to a fan-out. */
+AKT_API int akt_stream_graph_new_branch(akt_stream_graph **out);
+AKT_API int akt_stream_sink_broadcast(akt_stream_graph *graph, akt_stream_graph *const *branches,
+                                      size_t n);
+AKT_API int akt_stream_sink_balance(akt_stream_graph *graph, akt_stream_graph *const *branches,
+                                    size_t n);
+AKT_API int akt_stream_sink_partition(akt_stream_graph *graph, akt_stream_graph *const *branches,
+                                      size_t n, akt_stream_partition_fn fn, void *data);
+
 /* ---- running ---------------------------------------------------------------------- */
 
 /* Starts a stream from graph (a source and a sink are required: AKT_EINVAL otherwise) on
@@ -188,6 +247,11 @@ AKT_API int akt_stream_drain(akt_stream *stream);
  * accumulator, first's element; none for the others. *msg is borrowed from the handle. */
 AKT_API int akt_stream_result_count(akt_stream *stream, size_t *n);
 AKT_API int akt_stream_result_at(akt_stream *stream, size_t index, akt_msg **msg);
+
+/* Where the results of branch k of the stream's fan-out sink are: results [*first, *first +
+ * *n). AKT_EAGAIN before the stream ended; AKT_EINVAL if the sink is not a fan-out (or k is
+ * out of range). A branch that is itself a fan-out has its branches' results flattened. */
+AKT_API int akt_stream_branch_results(akt_stream *stream, size_t k, size_t *first, size_t *n);
 
 /* Per-stage metrics, readable at any time (relaxed counters: a consistent view only once
  * the stream ended). Stages are numbered in the order they were added, the source 0. */

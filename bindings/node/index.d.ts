@@ -753,6 +753,29 @@ export class Sink<T = unknown, R = unknown> {
   static first<T>(): Sink<T, T | undefined>;
   static forEach<T>(fn: (x: T) => unknown): Sink<T, undefined>;
   static ignore<T>(): Sink<T, undefined>;
+  /** Every element to every sink (the slowest one paces the stream); their results, in order. */
+  static broadcast<T>(...sinks: Sink<T, unknown>[]): Sink<T, unknown[]>;
+  /** Each element to one sink that has demand, taking them in turn. */
+  static balance<T>(...sinks: Sink<T, unknown>[]): Sink<T, unknown[]>;
+  /** Each element x to sinks[fn(x)] (an index out of range fails the stream). */
+  static partition<T>(fn: (x: T) => number, ...sinks: Sink<T, unknown>[]): Sink<T, unknown[]>;
+}
+
+/** Flows without a source; `to(sink)` makes a Sink of them (a fan-out's branch). */
+export class Flow<I = unknown, T = I> {
+  constructor();
+  map<U>(fn: (x: T) => U): Flow<I, U>;
+  filter(fn: (x: T) => unknown): Flow<I, T>;
+  flatMap<U>(fn: (x: T) => Iterable<U>): Flow<I, U>;
+  scan<A>(seed: A, fn: (acc: A, x: T) => A): Flow<I, A>;
+  dedup(): Flow<I, T>;
+  buffer(size: number, overflow?: Overflow): Flow<I, T>;
+  throttle(n: number, perMs: number): Flow<I, T>;
+  named(name: string): Flow<I, T>;
+  onError(strategy: OnError, retries?: number): Flow<I, T>;
+  window(n: number): Flow<I, T>;
+  fusion(on: boolean): Flow<I, T>;
+  to<R>(sink: Sink<T, R>): Sink<I, R>;
 }
 
 /** An immutable, reusable stream description: a source and the flows after it. */
@@ -764,6 +787,13 @@ export class Source<T = unknown> {
   /** fn(state) gives [nextState, element], or undefined to end. */
   static unfold<S, T>(seed: S, fn: (state: S) => [S, T] | undefined | null): Source<T>;
   static fromIterable<T>(iterable: Iterable<T>): Source<T>;
+  /** The elements of all the sources as they come (each one's order kept). */
+  static merge<T>(...sources: Source<T>[]): Source<T>;
+  /** Every element of the first source, then of the second, ... */
+  static concat<T>(...sources: Source<T>[]): Source<T>;
+  /** One element of each source, combined by a last function argument (default: an array);
+   *  ends with the shortest. */
+  static zip(...sources: Array<Source<unknown> | ((...xs: any[]) => unknown)>): Source<unknown>;
   map<U>(fn: (x: T) => U): Source<U>;
   filter(fn: (x: T) => unknown): Source<T>;
   flatMap<U>(fn: (x: T) => Iterable<U>): Source<U>;

@@ -96,6 +96,12 @@ public final class Stream<R> implements AutoCloseable {
         return l;
     }
 
+    /** Why it failed ({@code "stage 1 (map): ..."}, {@code "branch 0: ..."}); empty while it
+     *  runs and when it completed. */
+    public String reason() {
+        return AktNativeJNI.aktj_stream_reason(handle);
+    }
+
     /** How many actors run the stages. */
     public int actors() {
         return AktNativeJNI.aktj_stream_actor_count(handle);

@@ -5,7 +5,9 @@
  * read results and per-stage metrics from. Elements are akt messages: a binding's values
  * flow through unchanged (same-runtime objects pass by reference).
  *
- * The shape is linear: one source, any number of flows, one sink, added in that order.
+ * The shape is linear: one source, any number of flows, one sink, added in that order; a
+ * source may be a fan-in of several sub-graphs and a sink a fan-out to several (see the
+ * junctions below), which nest.
  *
  * Running: every stage runs in an actor, or adjacent stateless stages (map, filter,
  * flat_map) share the actor of the stage before them (fusion: on by default). Backpressure

@@ -1837,6 +1837,11 @@ static void test_stream_junction_functions(void **state) {
     TU_OK(akt_stream_branch_results(s, 0, &first, &n));
     TU_OK(akt_stream_release(s));
     tu_system_end(sys);
+    akt_msg *tick = tu_msg("t.Tick", "");
+    BAD(AKT_EINVAL, akt_stream_source_tick, NULL, 0, 1000000, tick);
+    BAD(AKT_EINVAL, akt_stream_source_tick, g, 0, 0, tick);
+    BAD(AKT_EINVAL, akt_stream_source_tick, g, 0, 1000000, NULL);
+    TU_OK(akt_msg_release(tick));
     TU_OK(akt_stream_graph_free(g));
     TU_OK(akt_stream_graph_free(in));
     TU_OK(akt_stream_graph_free(br));

@@ -21,9 +21,9 @@ int akt__stage_is_fusable(int kind) {
 static const char *kind_name(int kind) {
     /* In the order of enum akt__stage_kind. */
     static const char *const names[] = {
-        "values",  "range",    "unfold", "merge",  "concat",    "zip",      "map",
-        "filter",  "flat_map", "scan",   "dedup",  "buffer",    "throttle", "for_each",
-        "collect", "fold",     "first",  "ignore", "broadcast", "balance",  "partition"};
+        "values", "range",    "unfold", "tick",      "merge",   "concat",   "zip",      "map",
+        "filter", "flat_map", "scan",   "dedup",     "buffer",  "throttle", "for_each", "collect",
+        "fold",   "first",    "ignore", "broadcast", "balance", "partition"};
     _Static_assert(sizeof names / sizeof names[0] == AKT__SK_PARTITION + 1, "a name per kind");
     return names[kind];
 }
@@ -172,6 +172,23 @@ int akt_stream_source_range(akt_stream_graph *graph, int64_t start, int64_t end,
 
 int akt_stream_source_unfold(akt_stream_graph *graph, akt_stream_unfold_fn fn, void *data) {
     return add_fn(graph, AKT__SRC_UNFOLD, (void *)fn, data);
+}
+
+int akt_stream_source_tick(akt_stream_graph *graph, int64_t initial_delay_ns, int64_t interval_ns,
+                           akt_msg *tick) {
+    const int64_t hour = 3600LL * 1000000000LL;
+    if (!graph || !tick || !akt_msg_type(tick) || interval_ns < 1000000 || interval_ns > hour ||
+        initial_delay_ns < 0 || initial_delay_ns > hour ||
+        strncmp(akt_msg_type(tick), AKT__STREAM_PREFIX, strlen(AKT__STREAM_PREFIX)) == 0)
+        return AKT_EINVAL;
+    int rc;
+    akt__stage_def *d = append(graph, AKT__SRC_TICK, &rc);
+    if (!d) return rc;
+    akt_msg_retain(tick);
+    d->seed = tick;
+    d->start = initial_delay_ns;
+    d->per_ns = interval_ns;
+    return 0;
 }
 
 int akt_stream_map(akt_stream_graph *graph, akt_stream_map_fn fn, void *data) {

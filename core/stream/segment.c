@@ -172,8 +172,8 @@ static void pump(akt__seg *g, akt_ctx *ctx) {
         if (!g->is_sink && g->demand <= 0) break;
         int rc;
         if (g->is_source) {
-            if (g->exhausted) break;
-            if (made++ == SOURCE_TURN) { /* go on after the others had a turn */
+            if (g->exhausted || g->is_tick) break; /* a tick source makes elements on Tick */
+            if (made++ == SOURCE_TURN) {           /* go on after the others had a turn */
                 akt__seg_tell_control(g, ctx, g->self, AKT__T_REQUEST, 0);
                 break;
             }
@@ -204,6 +204,36 @@ static void pump(akt__seg *g, akt_ctx *ctx) {
     if (g->fan_in && !g->completed && !g->exhausted) akt__junction_grant(g, ctx);
 }
 
+/* A tick source: the system's timer tells it Tick every interval. */
+static void start_ticks(akt__seg *g, akt_ctx *ctx) {
+    const akt__stage_def *d = &g->s->defs[g->first];
+    akt_system *sys = NULL;
+    akt_msg *m = NULL;
+    int rc = akt_ctx_system(ctx, &sys);
+    if (rc == 0) rc = akt_msg_new_bytes(AKT__T_TICK, NULL, 0, AKT_BORROW, &m);
+    if (rc == 0 && (rc = akt_schedule_every(sys, g->self, m, d->start, d->per_ns, NULL, g->tick_ref,
+                                            sizeof g->tick_ref)) != 0)
+        akt_msg_release(m);
+    if (rc) {
+        g->tick_ref[0] = '\0';
+        akt__stream_fail_stage(g->s, g->first, rc);
+    }
+}
+
+/* One tick: downstream gets it if it has credit and nothing waits; else it is dropped. */
+static void on_tick(akt__seg *g) {
+    akt_stream *s = g->s;
+    const akt__stage_def *d = &s->defs[g->first];
+    if (g->demand <= 0 || g->out_head < g->out_n) {
+        /* relaxed: see akt__stage_counters */
+        atomic_fetch_add_explicit(&s->counters[g->first].drops, 1, memory_order_relaxed);
+        return;
+    }
+    atomic_fetch_add_explicit(&s->counters[g->first].out, 1, memory_order_relaxed);
+    akt_msg_retain(d->seed);
+    akt__seg_run(g, g->first + 1, d->seed);
+}
+
 static int seg_receive(akt_ctx *ctx, akt_msg *msg, void *state) {
     akt__seg *g = state;
     akt_stream *s = g->s;
@@ -222,6 +252,8 @@ static int seg_receive(akt_ctx *ctx, akt_msg *msg, void *state) {
         g->exhausted = 1;
     } else if (strcmp(t, AKT__T_WAKE) == 0) {
         g->wake_pending = 0;
+    } else if (strcmp(t, AKT__T_TICK) == 0) {
+        if (g->started && !g->exhausted) on_tick(g);
     } else if (strcmp(t, AKT__T_START) == 0) {
         /* The pids were all written before the first Start was told (a tell publishes
          * what its sender wrote before it). */
@@ -232,6 +264,7 @@ static int seg_receive(akt_ctx *ctx, akt_msg *msg, void *state) {
             g->up = s->link; /* a branch takes its elements from its fan-out */
         if (!g->is_sink) g->down = g->index + 1 < s->n_segs ? s->pids[g->index + 1] : s->link;
         g->started = 1;
+        if (g->is_tick) start_ticks(g, ctx);
     }
     /* Downstream starts first and may ask before this one knows its peers: its demand is
      * kept, and the work begins with Start. */
@@ -240,8 +273,10 @@ static int seg_receive(akt_ctx *ctx, akt_msg *msg, void *state) {
 }
 
 static void seg_post_stop(akt_ctx *ctx, void *state) {
-    (void)ctx;
     akt__seg *g = state;
+    akt_system *sys = NULL;
+    if (g->tick_ref[0] && akt_ctx_system(ctx, &sys) == 0) akt_schedule_cancel(sys, g->tick_ref);
+    g->tick_ref[0] = '\0';
     akt__stream_finish(g->s, AKT_ESTOPPED, "an actor of the stream stopped");
 }
 
@@ -278,6 +313,7 @@ int akt__segment_spawn(akt_stream *s, size_t seg, size_t first, size_t last, akt
         if (d->overflow == AKT_STREAM_BACKPRESSURE) g->window = d->capacity;
     }
     if (d->kind == AKT__SRC_RANGE) g->next = d->start;
+    g->is_tick = d->kind == AKT__SRC_TICK;
     if (d->kind == AKT__FL_THROTTLE) {
         g->is_throttle = 1;
         g->tokens = (uint32_t)d->capacity;

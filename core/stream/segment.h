@@ -32,6 +32,10 @@ typedef struct akt__seg {
     int wake_pending;
     int is_throttle;
 
+    /* Tick source: its schedule's reference, "" until it is scheduled. */
+    int is_tick;
+    char tick_ref[AKT_SCHEDULE_REF_MAX + 1];
+
     /* Source cursor. */
     int64_t next;
     size_t vi;

@@ -14,6 +14,7 @@ enum akt__stage_kind {
     AKT__SRC_VALUES,
     AKT__SRC_RANGE,
     AKT__SRC_UNFOLD,
+    AKT__SRC_TICK,
     AKT__SRC_MERGE, /* fan-in junctions (junction.c) */
     AKT__SRC_CONCAT,
     AKT__SRC_ZIP,
@@ -174,5 +175,6 @@ int akt__segment_spawn(akt_stream *s, size_t seg, size_t first, size_t last, akt
 #define AKT__T_DRAIN "akt.stream.Drain"
 #define AKT__T_WAKE "akt.stream.Wake"
 #define AKT__T_ENDED "akt.stream.Ended"
+#define AKT__T_TICK "akt.stream.Tick"
 
 #endif

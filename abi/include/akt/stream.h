@@ -103,6 +103,13 @@ AKT_API int akt_stream_source_range(akt_stream_graph *graph, int64_t start, int6
                                     int64_t step);
 /* Source: fn is called for each element on demand until it gives NULL. */
 AKT_API int akt_stream_source_unfold(akt_stream_graph *graph, akt_stream_unfold_fn fn, void *data);
+/* Source: tick (retained; the same message each time) every interval_ns (1 ms .. 1 hour),
+ * the first initial_delay_ns (0 .. 1 hour) after the stream started, on the system's timer
+ * (akt_schedule_every: no drift, no thread of its own). A tick that comes while downstream
+ * has no credit is dropped (counted in the source's drops): a slow consumer gets fewer
+ * ticks, never a backlog. It never ends by itself: drain, cancel, or a first sink. */
+AKT_API int akt_stream_source_tick(akt_stream_graph *graph, int64_t initial_delay_ns,
+                                   int64_t interval_ns, akt_msg *tick);
 
 AKT_API int akt_stream_map(akt_stream_graph *graph, akt_stream_map_fn fn, void *data);
 AKT_API int akt_stream_filter(akt_stream_graph *graph, akt_stream_filter_fn fn, void *data);

@@ -784,6 +784,9 @@ export class Source<T = unknown> {
   /** start, start + step, ... up to end excluded (integers; BigInt beyond 2^53). */
   static range(start: number | bigint, end: number | bigint, step?: number | bigint): Source<number>;
   static of<T>(...values: T[]): Source<T>;
+  /** tick every intervalMs, the first after initialDelayMs, on the system's timer; dropped
+   *  (counted) while downstream has no demand. Endless. */
+  static tick<T>(initialDelayMs: number, intervalMs: number, tick: T): Source<T>;
   /** fn(state) gives [nextState, element], or undefined to end. */
   static unfold<S, T>(seed: S, fn: (state: S) => [S, T] | undefined | null): Source<T>;
   static fromIterable<T>(iterable: Iterable<T>): Source<T>;

@@ -258,6 +258,8 @@ int aktj_stream_add(JNIEnv *env, jlong graph, jint kind, jobject stage, jlong se
         return akt_stream_sink_ignore(g);
     case 6:
         return a <= 0 || a > UINT32_MAX ? AKT_EINVAL : akt_stream_throttle(g, (uint32_t)a, b);
+    case 7: /* tick: seed the tick message, a the initial delay, b the interval (ns) */
+        return akt_stream_source_tick(g, a, b, AKTJ_PTR(seed));
     default:
         break;
     }

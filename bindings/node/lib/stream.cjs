@@ -209,6 +209,15 @@ class Source extends Stages {
   /** The given values, in order. */
   static of(...values) { return new Source([['values', values]]); }
 
+  /** tick every intervalMs (1 .. 3600000), the first initialDelayMs after the start, on the
+   *  system's timer; a tick that comes while downstream has no demand is dropped (counted in
+   *  the source's drops). Endless: drain, cancel or Sink.first() ends it. */
+  static tick(initialDelayMs, intervalMs, tick) {
+    if (!Number.isSafeInteger(initialDelayMs) || !Number.isSafeInteger(intervalMs))
+      throw makeError(errnos.InvalidArgumentError, 'tick(initialDelayMs, intervalMs, tick) takes integers');
+    return new Source([['tick', [initialDelayMs, intervalMs], tick]]);
+  }
+
   /** fn(state) gives [nextState, element], or undefined to end. */
   static unfold(seed, fn) {
     fnArg(fn, 'Source.unfold');

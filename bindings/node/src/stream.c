@@ -349,6 +349,17 @@ static int add_stage(an_inst *I, an_sys *s, napi_env env, akt_stream_graph *g, n
         for (uint32_t i = 0; i < made; i++)
             if (v[i]) akt_msg_release(v[i]);
         free(v);
+    } else if (!strcmp(kind, "tick")) { /* a = [delayMs, intervalMs], b = the tick value */
+        int64_t delay, every;
+        if (!get_int(env, a, 0, &delay) || !get_int(env, a, 1, &every) || delay < 0 ||
+            delay > 3600000 || every <= 0 || every > 3600000)
+            return AKT_EINVAL;
+        akt_msg *tick = NULL;
+        rc = an_msg_from_js(s, env, b, NULL, 1, &tick);
+        if (rc == 0) {
+            rc = akt_stream_source_tick(g, delay * 1000000, every * 1000000, tick);
+            akt_msg_release(tick);
+        }
     } else if (!strcmp(kind, "dedup")) {
         rc = akt_stream_dedup(g);
     } else if (!strcmp(kind, "buffer")) {

@@ -519,6 +519,16 @@ static int add_stage(akt_py_system *sys, akt_stream_graph *g, const char *kind, 
         Py_DECREF(seq);
         return rc;
     }
+    if (strcmp(kind, "tick") == 0) { /* a = (delay_ns, interval_ns), b = the tick value */
+        long long delay = PyLong_AsLongLong(PyTuple_GetItem(a, 0));
+        long long every = PyErr_Occurred() ? 0 : PyLong_AsLongLong(PyTuple_GetItem(a, 1));
+        if (PyErr_Occurred()) return -1;
+        akt_msg *tick;
+        if (msg_of(sys, b, &tick)) return -1;
+        int rc = check(akt_stream_source_tick(g, delay, every, tick), "Source.tick");
+        akt_msg_release(tick);
+        return rc;
+    }
     if (strcmp(kind, "dedup") == 0) return check(akt_stream_dedup(g), "dedup");
     if (strcmp(kind, "buffer") == 0) {
         Py_ssize_t n = PyLong_AsSsize_t(a);

@@ -307,6 +307,14 @@ class Source(_Stages):
         return Source((("range", (start, end), step),))
 
     @staticmethod
+    def tick(initial_delay: float, interval: float, tick: Any) -> "Source":
+        """``tick`` every ``interval`` seconds (0.001 .. 3600), the first ``initial_delay``
+        seconds after the start, on the system's timer. A tick that comes while downstream
+        has no demand is dropped (counted in the source's drops). Endless: drain, cancel or
+        ``Sink.first()`` ends it."""
+        return Source((("tick", (int(initial_delay * 1e9), int(interval * 1e9)), tick),))
+
+    @staticmethod
     def of(*values: Any) -> "Source":
         """The given values, in order."""
         return Source((("values", list(values), None),))

@@ -96,6 +96,17 @@ public final class Source<T> {
         return range(start, end, 1);
     }
 
+    /**
+     * {@code tick} every {@code interval} (1 ms .. 1 h), the first {@code initialDelay} after
+     * the start, on the system's timer. A tick that comes while downstream has no demand is
+     * dropped (counted in the source's drops). Endless: drain, cancel or {@link Sink#first()}
+     * ends it.
+     */
+    public static <T> Source<T> tick(java.time.Duration initialDelay, java.time.Duration interval, T tick) {
+        return of(new Spec(7, null, Objects.requireNonNull(tick, "tick"), initialDelay.toNanos(),
+                interval.toNanos(), 0, null, null, 0, 0));
+    }
+
     /** The given values, in order. */
     @SafeVarargs
     public static <T> Source<T> of(T... values) {
@@ -319,6 +330,13 @@ public final class Source<T> {
                 if (seed != 0) {
                     AktNativeJNI.akt_msg_release(seed);
                 }
+            }
+        } else if (s.kind() == 7) { /* tick: the tick message as the seed */
+            long tick = Messages.toNative(s.seed());
+            try {
+                rc = AktNativeJNI.aktj_stream_add(g, 7, null, tick, s.a(), s.b(), 0);
+            } finally {
+                AktNativeJNI.akt_msg_release(tick);
             }
         } else {
             rc = AktNativeJNI.aktj_stream_add(g, s.kind(), null, 0, s.a(), s.b(), s.c());

@@ -41,4 +41,12 @@ const took = performance.now() - t0;
 conf.say('throttle', listed(throttled));
 conf.say('throttle.paced', took >= 150 ? 'yes' : 'no');
 
+// 12. tick
+const t1 = performance.now();
+const ticked = await Source.tick(0, 10, 't').scan(0, (a) => a + 1).filter((n) => n >= 3)
+  .runWith(Sink.first(), system).result();
+const tookTick = performance.now() - t1;
+conf.say('tick', String(ticked));
+conf.say('tick.paced', tookTick >= 20 ? 'yes' : 'no');
+
 await conf.finish(system);

@@ -1841,6 +1841,8 @@ static void test_stream_junction_functions(void **state) {
     BAD(AKT_EINVAL, akt_stream_source_tick, NULL, 0, 1000000, tick);
     BAD(AKT_EINVAL, akt_stream_source_tick, g, 0, 0, tick);
     BAD(AKT_EINVAL, akt_stream_source_tick, g, 0, 1000000, NULL);
+    BAD(AKT_EINVAL, akt_stream_batch, NULL, 4, 1000000, bi_zip, NULL);
+    BAD(AKT_EINVAL, akt_stream_batch, g, 0, 1000000, bi_zip, NULL);
     TU_OK(akt_msg_release(tick));
     TU_OK(akt_stream_graph_free(g));
     TU_OK(akt_stream_graph_free(in));

@@ -158,12 +158,154 @@ static void test_tick_bad_input(void **state) {
     TU_OK(akt_msg_release(reserved));
 }
 
+/* ---- batch -------------------------------------------------------------------------- */
+
+static akt_msg *i64(int64_t v) {
+    unsigned char b[8];
+    for (int i = 0; i < 8; i++) b[i] = (unsigned char)((uint64_t)v >> (8 * i));
+    akt_msg *m = NULL;
+    if (akt_msg_new_bytes(AKT_TYPE_INT64, b, 8, AKT_COPY, &m) != 0) return NULL;
+    return m;
+}
+
+static int64_t val(akt_msg *m) {
+    const void *p = NULL;
+    size_t n = 0;
+    if (akt_msg_bytes(m, &p, &n) != 0 || n != 8) return -1; /* a tick: not an int */
+    uint64_t v = 0;
+    for (int i = 7; i >= 0; i--) v = v << 8 | ((const unsigned char *)p)[i];
+    return (int64_t)v;
+}
+
+/* sum of the batch * 1000 + its size */
+static int sum_size(akt_msg *const *in, size_t n, akt_msg **out, void *data) {
+    (void)data;
+    int64_t sum = 0;
+    for (size_t k = 0; k < n; k++) sum += val(in[k]);
+    *out = i64(sum * 1000 + (int64_t)n);
+    return *out ? 0 : AKT_ENOMEM;
+}
+
+static int size_of(akt_msg *const *in, size_t n, akt_msg **out, void *data) {
+    (void)in, (void)data;
+    *out = i64((int64_t)n);
+    return *out ? 0 : AKT_ENOMEM;
+}
+
+static int fail_big(akt_msg *const *in, size_t n, akt_msg **out, void *data) {
+    if (val(in[0]) >= (int64_t)(intptr_t)data) return AKT_EFAILED;
+    return sum_size(in, n, out, NULL);
+}
+
+static int64_t result(akt_stream *s, size_t i) {
+    akt_msg *m = NULL;
+    TU_OK(akt_stream_result_at(s, i, &m));
+    return val(m);
+}
+
+static void test_batch_full_and_last_partial(void **state) {
+    (void)state;
+    for (int window = 1; window <= 16; window += 15) {
+        akt_stream_graph *g = NULL;
+        TU_OK(akt_stream_graph_new(&g));
+        TU_OK(akt_stream_graph_set_buffer(g, (size_t)window));
+        TU_OK(akt_stream_source_range(g, 0, 10, 1));
+        TU_OK(akt_stream_batch(g, 4, TU_MS(10000), sum_size, NULL));
+        TU_OK(akt_stream_sink_collect(g));
+        akt_stream *s = NULL;
+        TU_OK(akt_stream_run(sys, g, &s));
+        TU_OK(akt_stream_wait(s, TU_DEADLINE_NS));
+        size_t n = 0;
+        TU_OK(akt_stream_result_count(s, &n));
+        assert_int_equal(n, 3);
+        assert_int_equal(result(s, 0), 6 * 1000 + 4);
+        assert_int_equal(result(s, 1), 22 * 1000 + 4);
+        assert_int_equal(result(s, 2), 17 * 1000 + 2);
+        assert_string_equal(metrics(s, 1).name, "batch");
+        assert_int_equal(metrics(s, 1).in, 10);
+        assert_int_equal(metrics(s, 1).out, 3);
+        TU_OK(akt_stream_release(s));
+        TU_OK(akt_stream_graph_free(g));
+    }
+}
+
+static void test_batch_leaves_after_its_max_wait(void **state) {
+    (void)state;
+    /* ticks every 10 ms into batches of up to 1000 that wait at most 35 ms */
+    akt_msg *tick = tu_msg("t.Tick", "");
+    akt_stream_graph *g = NULL;
+    TU_OK(akt_stream_graph_new(&g));
+    TU_OK(akt_stream_source_tick(g, 0, TU_MS(10), tick));
+    TU_OK(akt_stream_batch(g, 1000, TU_MS(35), size_of, NULL));
+    TU_OK(akt_stream_sink_first(g));
+    int64_t t0 = now_ns();
+    akt_stream *s = NULL;
+    TU_OK(akt_stream_run(sys, g, &s));
+    TU_OK(akt_stream_wait(s, TU_DEADLINE_NS));
+    int64_t took = now_ns() - t0;
+    int64_t size = result(s, 0);
+    assert_true(size >= 1 && size < 1000); /* it left before it was full */
+    assert_true(took >= TU_MS(35));
+    TU_OK(akt_stream_release(s));
+    TU_OK(akt_stream_graph_free(g));
+    TU_OK(akt_msg_release(tick));
+}
+
+static void test_batch_failure_and_resume(void **state) {
+    (void)state;
+    for (int resume = 0; resume <= 1; resume++) {
+        akt_stream_graph *g = NULL;
+        TU_OK(akt_stream_graph_new(&g));
+        TU_OK(akt_stream_source_range(g, 0, 20, 1));
+        TU_OK(akt_stream_batch(g, 5, TU_MS(10000), fail_big, (void *)(intptr_t)10));
+        if (resume) TU_OK(akt_stream_stage_on_error(g, AKT_STREAM_ON_ERROR_RESUME, 0));
+        TU_OK(akt_stream_sink_collect(g));
+        akt_stream *s = NULL;
+        TU_OK(akt_stream_run(sys, g, &s));
+        int rc = akt_stream_wait(s, TU_DEADLINE_NS);
+        if (resume) {
+            TU_OK(rc);
+            size_t n = 0;
+            TU_OK(akt_stream_result_count(s, &n));
+            assert_int_equal(n, 2);
+            assert_int_equal(metrics(s, 1).drops, 10);
+            assert_int_equal(metrics(s, 1).errors, 2);
+        } else {
+            assert_int_equal(rc, AKT_EFAILED);
+            const char *why = NULL;
+            TU_OK(akt_stream_reason(s, &why));
+            assert_string_equal(why, "stage 1 (batch): actor failed");
+        }
+        TU_OK(akt_stream_release(s));
+        TU_OK(akt_stream_graph_free(g));
+    }
+}
+
+static void test_batch_bad_input(void **state) {
+    (void)state;
+    akt_stream_graph *g = NULL;
+    TU_OK(akt_stream_graph_new(&g));
+    TU_RC(AKT_EMISUSE, akt_stream_batch(g, 4, TU_MS(10), sum_size, NULL)); /* no source */
+    TU_OK(akt_stream_source_range(g, 0, 3, 1));
+    TU_RC(AKT_EINVAL, akt_stream_batch(NULL, 4, TU_MS(10), sum_size, NULL));
+    TU_RC(AKT_EINVAL, akt_stream_batch(g, 0, TU_MS(10), sum_size, NULL));
+    TU_RC(AKT_EINVAL, akt_stream_batch(g, 65537, TU_MS(10), sum_size, NULL));
+    TU_RC(AKT_EINVAL, akt_stream_batch(g, 4, 999999, sum_size, NULL));
+    TU_RC(AKT_EINVAL, akt_stream_batch(g, 4, TU_MS(10), NULL, NULL));
+    TU_OK(akt_stream_batch(g, 1, TU_MS(10), sum_size, NULL));
+    TU_OK(akt_stream_graph_free(g));
+}
+
 int main(void) {
     const struct CMUnitTest tests[] = {
         T_TEST(test_tick_paces_and_drains),
         T_TEST(test_a_slow_consumer_gets_fewer_ticks_not_a_backlog),
         T_TEST(test_tick_with_flows_and_first),
         T_TEST(test_tick_bad_input),
+        T_TEST(test_batch_full_and_last_partial),
+        T_TEST(test_batch_leaves_after_its_max_wait),
+        T_TEST(test_batch_failure_and_resume),
+        T_TEST(test_batch_bad_input),
     };
     return cmocka_run_group_tests_name("stream_stages", tests, NULL, NULL);
 }

@@ -21,9 +21,9 @@ int akt__stage_is_fusable(int kind) {
 static const char *kind_name(int kind) {
     /* In the order of enum akt__stage_kind. */
     static const char *const names[] = {
-        "values", "range",    "unfold", "tick",      "merge",   "concat",   "zip",      "map",
-        "filter", "flat_map", "scan",   "dedup",     "buffer",  "throttle", "for_each", "collect",
-        "fold",   "first",    "ignore", "broadcast", "balance", "partition"};
+        "values",  "range",    "unfold", "tick",   "merge",     "concat",   "zip",      "map",
+        "filter",  "flat_map", "scan",   "dedup",  "buffer",    "throttle", "batch",    "for_each",
+        "collect", "fold",     "first",  "ignore", "broadcast", "balance",  "partition"};
     _Static_assert(sizeof names / sizeof names[0] == AKT__SK_PARTITION + 1, "a name per kind");
     return names[kind];
 }
@@ -241,6 +241,18 @@ int akt_stream_throttle(akt_stream_graph *graph, uint32_t n, int64_t per_ns) {
     if (!d) return rc;
     d->capacity = n;
     d->per_ns = per_ns;
+    return 0;
+}
+
+int akt_stream_batch(akt_stream_graph *graph, size_t n, int64_t max_wait_ns, akt_stream_zip_fn fn,
+                     void *data) {
+    if (!graph || n == 0 || n > WINDOW_MAX || max_wait_ns < 1000000 ||
+        max_wait_ns > 3600LL * 1000000000LL)
+        return AKT_EINVAL;
+    int rc = add_fn(graph, AKT__FL_BATCH, (void *)fn, data);
+    if (rc) return rc;
+    graph->stages[graph->n - 1].capacity = n;
+    graph->stages[graph->n - 1].per_ns = max_wait_ns;
     return 0;
 }
 

@@ -199,6 +199,10 @@ static void pump(akt__seg *g, akt_ctx *ctx) {
     }
     if (atomic_load_explicit(&s->done, memory_order_acquire)) return;
     int drained = g->is_source ? g->exhausted : g->upstream_done && g->count == 0;
+    if (drained && g->batch_n) { /* the last, partial batch; then on as usual */
+        if (akt__batch_emit(g) == 0) pump(g, ctx);
+        return;
+    }
     if (!g->completed && g->out_head == g->out_n && drained) complete(g, ctx);
     if (!g->is_source && !g->upstream_done && !g->completed) grant(g, ctx);
     if (g->fan_in && !g->completed && !g->exhausted) akt__junction_grant(g, ctx);
@@ -252,6 +256,8 @@ static int seg_receive(akt_ctx *ctx, akt_msg *msg, void *state) {
         g->exhausted = 1;
     } else if (strcmp(t, AKT__T_WAKE) == 0) {
         g->wake_pending = 0;
+    } else if (strcmp(t, AKT__T_FLUSH) == 0) {
+        if (akt__stream_control_n(msg) == g->batch_gen && g->batch_n) akt__batch_emit(g);
     } else if (strcmp(t, AKT__T_TICK) == 0) {
         if (g->started && !g->exhausted) on_tick(g);
     } else if (strcmp(t, AKT__T_START) == 0) {
@@ -289,6 +295,7 @@ static void seg_free(void *state) {
     akt__dfree(g->outq);
     akt__dfree(g->res);
     akt__junction_free(g);
+    akt__batch_free(g);
     akt__stream_unref(g->s);
     akt__dfree(g);
 }

@@ -32,6 +32,12 @@ typedef struct akt__seg {
     int wake_pending;
     int is_throttle;
 
+    /* Batch (first stage): the elements of the batch being filled, and its number (a Flush
+     * from the timer for an older batch is stale). */
+    akt_msg **batch;
+    size_t batch_n;
+    int64_t batch_gen;
+
     /* Tick source: its schedule's reference, "" until it is scheduled. */
     int is_tick;
     char tick_ref[AKT_SCHEDULE_REF_MAX + 1];
@@ -67,6 +73,12 @@ typedef struct akt__port {
     int64_t demand; /* fan-out: credit the branch granted */
     int done;       /* fan-in: Complete received; fan-out: the branch ended */
 } akt__port;
+
+/* batch.c: adds m (taken) to the batch of stage i (g->first); emits a full one. 0 or < 0. */
+int akt__batch_add(akt__seg *g, size_t i, akt_msg *m);
+/* Emits the batch being filled (if any) downstream. 0, or < 0 once the stream failed. */
+int akt__batch_emit(akt__seg *g);
+void akt__batch_free(akt__seg *g);
 
 /* junction.c, called by segment.c on a junction's actor. */
 int akt__junction_init(akt__seg *g);

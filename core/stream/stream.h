@@ -25,6 +25,7 @@ enum akt__stage_kind {
     AKT__FL_DEDUP,
     AKT__FL_BUFFER,
     AKT__FL_THROTTLE,
+    AKT__FL_BATCH,
     AKT__SK_FOR_EACH,
     AKT__SK_COLLECT,
     AKT__SK_FOLD,
@@ -176,5 +177,6 @@ int akt__segment_spawn(akt_stream *s, size_t seg, size_t first, size_t last, akt
 #define AKT__T_WAKE "akt.stream.Wake"
 #define AKT__T_ENDED "akt.stream.Ended"
 #define AKT__T_TICK "akt.stream.Tick"
+#define AKT__T_FLUSH "akt.stream.Flush"
 
 #endif

@@ -58,6 +58,8 @@ typedef int (*akt_stream_fold_fn)(akt_msg *acc, akt_msg *in, akt_msg **out, void
 typedef int (*akt_stream_unfold_fn)(void *data, akt_msg **out);
 /* for_each sink. */
 typedef int (*akt_stream_each_fn)(akt_msg *in, void *data);
+/* zip and batch: *out = one element made from the n elements in[0..n-1] (borrowed). */
+typedef int (*akt_stream_zip_fn)(akt_msg *const *in, size_t n, akt_msg **out, void *data);
 
 /* ---- building a graph ------------------------------------------------------------- */
 
@@ -142,6 +144,15 @@ AKT_API int akt_stream_buffer(akt_stream_graph *graph, size_t n, int overflow);
  * start on the monotonic clock. */
 AKT_API int akt_stream_throttle(akt_stream_graph *graph, uint32_t n, int64_t per_ns);
 
+/* batch: up to n (1..65536) elements at a time, combined by fn into one element (in[0..k)
+ * borrowed, in arrival order; fn has zip's shape): a batch leaves when it has n elements, when
+ * max_wait_ns (1 ms .. 1 hour) passed since its first one came (on the system's timer), or
+ * when upstream completed (the last, partial one). It fills only while downstream has
+ * credit, so it holds at most n elements beyond its window. fn runs under the stage's error
+ * strategy (resume drops the whole batch). */
+AKT_API int akt_stream_batch(akt_stream_graph *graph, size_t n, int64_t max_wait_ns,
+                             akt_stream_zip_fn fn, void *data);
+
 /* Sinks. for_each calls fn for each element; collect keeps every element (results, in
  * order); fold keeps one result, the last accumulator (seed if the stream was empty); first
  * keeps the first element (no result for an empty stream) and completes the stream when it
@@ -202,8 +213,6 @@ AKT_API int akt_stream_stage_on_error(akt_stream_graph *graph, int strategy, uns
  * Results: the branches' results one after the other, in branch order;
  * akt_stream_branch_results gives where branch k's are. */
 
-/* zip: *out = one element made from the n elements in[0..n-1] (borrowed). */
-typedef int (*akt_stream_zip_fn)(akt_msg *const *in, size_t n, akt_msg **out, void *data);
 /* partition: *branch = the index of the branch in goes to. */
 typedef int (*akt_stream_partition_fn)(akt_msg *in, size_t *branch, void *data);
 

@@ -771,6 +771,8 @@ export class Flow<I = unknown, T = I> {
   dedup(): Flow<I, T>;
   buffer(size: number, overflow?: Overflow): Flow<I, T>;
   throttle(n: number, perMs: number): Flow<I, T>;
+  batch(n: number, maxWaitMs: number): Flow<I, T[]>;
+  batch<U>(n: number, maxWaitMs: number, fn: (xs: T[]) => U): Flow<I, U>;
   named(name: string): Flow<I, T>;
   onError(strategy: OnError, retries?: number): Flow<I, T>;
   window(n: number): Flow<I, T>;
@@ -806,6 +808,10 @@ export class Source<T = unknown> {
   buffer(size: number, overflow?: Overflow): Source<T>;
   /** At most n elements per perMs milliseconds; the rest wait (nothing is dropped). */
   throttle(n: number, perMs: number): Source<T>;
+  /** Up to n elements at a time as one (fn(xs), default the array): when n are there, when
+   *  the first one waited maxWaitMs, or at the end. */
+  batch(n: number, maxWaitMs: number): Source<T[]>;
+  batch<U>(n: number, maxWaitMs: number, fn: (xs: T[]) => U): Source<U>;
   /** Names the last stage (metrics, failure reasons). */
   named(name: string): Source<T>;
   /** The last stage's error strategy; retries: the budget of 'retry'. */

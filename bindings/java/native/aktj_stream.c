@@ -295,6 +295,9 @@ int aktj_stream_add(JNIEnv *env, jlong graph, jint kind, jobject stage, jlong se
     case 16:
         rc = akt_stream_sink_fold(g, AKTJ_PTR(seed), j_fold, s);
         break;
+    case 8: /* batch: a elements at most, b the longest wait (ns) */
+        rc = a <= 0 ? AKT_EINVAL : akt_stream_batch(g, (size_t)a, b, j_zip, s);
+        break;
     default:
         rc = AKT_EINVAL;
     }

@@ -14,7 +14,7 @@ const { kHandle } = require('./internal.cjs');
 const OVERFLOW = { backpressure: 0, drop_head: 1, drop_tail: 2, fail: 3 };
 const ON_ERROR = { fail: 0, resume: 1, retry: 2 };
 const END = Symbol('akt.stream.end');
-const WITH_FN = new Set(['map', 'filter', 'flat_map', 'for_each', 'unfold', 'scan', 'fold_sink']);
+const WITH_FN = new Set(['map', 'filter', 'flat_map', 'for_each', 'unfold', 'scan', 'fold_sink', 'batch']);
 const JUNCTIONS = new Set(['merge', 'concat', 'zip', 'broadcast', 'balance', 'partition']);
 
 // slot -> { fn, error }: the stage functions the addon calls by slot.
@@ -123,6 +123,13 @@ class Stages {
     if (!Number.isSafeInteger(n) || !Number.isSafeInteger(perMs))
       throw makeError(errnos.InvalidArgumentError, 'throttle(n, perMs) takes integers');
     return this._then('throttle', n, perMs);
+  }
+  /** Up to n elements at a time as one: fn(xs) (default: the array), sent when there are n,
+   *  when the first one waited maxWaitMs (1 .. 3600000), or at the end (the last, partial one). */
+  batch(n, maxWaitMs, fn = (xs) => xs) {
+    if (!Number.isSafeInteger(n) || !Number.isSafeInteger(maxWaitMs))
+      throw makeError(errnos.InvalidArgumentError, 'batch(n, maxWaitMs) takes integers');
+    return this._then('batch', fnArg(fn, 'batch'), [n, maxWaitMs]);
   }
   named(name) { return this._option({ name }); }
   onError(strategy, retries = 0) {

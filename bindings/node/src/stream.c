@@ -382,6 +382,21 @@ static int add_stage(an_inst *I, an_sys *s, napi_env env, akt_stream_graph *g, n
         rc = akt_stream_sink_ignore(g);
     } else if (is_junction(kind)) {
         rc = add_junction(I, s, env, g, kind, a, b);
+    } else if (!strcmp(kind, "batch")) { /* a = the slot, b = [n, maxWaitMs] */
+        int64_t n, wait;
+        int32_t slot;
+        if (napi_get_value_int32(env, a, &slot) != napi_ok || !get_int(env, b, 0, &n) ||
+            !get_int(env, b, 1, &wait) || n <= 0 || wait <= 0 || wait > 3600000)
+            return AKT_EINVAL;
+        an_stage *st = calloc(1, sizeof *st);
+        if (!st) return AKT_ENOMEM;
+        atomic_init(&st->refs, 1);
+        st->inst = I;
+        st->sys = s;
+        st->slot = slot;
+        st->kind = ST_ZIP; /* the same call: an array of the values */
+        rc = akt_stream_batch(g, (size_t)n, wait * 1000000, st_zip, st);
+        if (rc) stage_release(st);
     } else {
         int seeded = !strcmp(kind, "scan") || !strcmp(kind, "fold_sink");
         int k = seeded ? ST_FOLD : kind_of(kind);

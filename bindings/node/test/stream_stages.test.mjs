@@ -40,3 +40,22 @@ test('tick bad arguments', () => withSystem(async (system) => {
   assert.throws(() => Source.tick(0, 0, 1).runWith(Sink.ignore(), system), InvalidArgumentError);
   assert.throws(() => Source.tick(-1, 5, 1).runWith(Sink.ignore(), system), InvalidArgumentError);
 }));
+
+test('batch: full, last partial, max wait', () => withSystem(async (system) => {
+  assert.deepEqual(await Source.range(0, 10).batch(4, 10000).runWith(Sink.collect(), system).result(),
+    [[0, 1, 2, 3], [4, 5, 6, 7], [8, 9]]);
+  assert.deepEqual(await Source.range(0, 10).batch(3, 10000, (xs) => xs.reduce((a, x) => a + x, 0))
+    .runWith(Sink.collect(), system).result(), [3, 12, 21, 9]);
+  const t0 = performance.now();
+  const first = await Source.tick(0, 10, 't').batch(1000, 35).runWith(Sink.first(), system).result();
+  assert.ok(first.length >= 1 && first.length < 1000);
+  assert.ok(performance.now() - t0 >= 34);
+}));
+
+test('batch failure and bad arguments', () => withSystem(async (system) => {
+  await assert.rejects(Source.range(0, 10).batch(2, 1000, () => { throw new Error('no'); })
+    .runWith(Sink.collect(), system).result(),
+  (e) => e.reason === 'stage 1 (batch): actor failed' && e.cause?.message === 'no');
+  assert.throws(() => Source.range(0, 1).batch(2, 0.5), InvalidArgumentError);
+  assert.throws(() => Source.range(0, 1).batch(0, 10).runWith(Sink.collect(), system), InvalidArgumentError);
+}));

@@ -555,6 +555,24 @@ static int add_stage(akt_py_system *sys, akt_stream_graph *g, const char *kind, 
     if (strcmp(kind, "ignore") == 0) return check(akt_stream_sink_ignore(g), "Sink.ignore");
 
     if (is_junction(kind)) return add_junction(sys, g, kind, a, b, keep);
+    if (strcmp(kind, "batch") == 0) { /* a = the callable, b = (n, max_wait_ns) */
+        Py_ssize_t n = PyLong_AsSsize_t(PyTuple_GetItem(b, 0));
+        long long wait = PyErr_Occurred() ? 0 : PyLong_AsLongLong(PyTuple_GetItem(b, 1));
+        if (PyErr_Occurred()) return -1;
+        if (n <= 0) {
+            PyErr_SetString(PyExc_ValueError, "batch size must be positive");
+            return -1;
+        }
+        Py_DECREF(*keep);
+        pystage *ps = pystage_new(sys, a, keep);
+        if (!ps) {
+            *keep = NULL;
+            return -1;
+        }
+        int rc = akt_stream_batch(g, (size_t)n, wait, py_zip, ps);
+        if (rc) ps_release(ps);
+        return check(rc, "batch");
+    }
 
     /* The rest take a callable (b for the seeded ones, a otherwise). */
     int seeded = strcmp(kind, "scan") == 0 || strcmp(kind, "fold") == 0;

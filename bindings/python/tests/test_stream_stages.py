@@ -53,3 +53,25 @@ def test_tick_bad_arguments(system: akt.ActorSystem) -> None:
         Source.tick(0, 0.0001, 1).run_with(Sink.ignore(), system)
     with pytest.raises(akt.InvalidArgument):
         Source.tick(-1, 0.01, 1).run_with(Sink.ignore(), system)
+
+
+def test_batch_full_partial_and_max_wait(system: akt.ActorSystem) -> None:
+    got = Source.range(0, 10).batch(4, 10).run_with(Sink.collect(), system).result(timeout=10)
+    assert got == [[0, 1, 2, 3], [4, 5, 6, 7], [8, 9]]
+    sums = Source.range(0, 10).batch(3, 10, fn=lambda *xs: sum(xs)).run_with(Sink.collect(), system)
+    assert sums.result(timeout=10) == [3, 12, 21, 9]
+    t0 = time.monotonic()
+    first = Source.tick(0, 0.01, "t").batch(1000, 0.035).run_with(Sink.first(), system).result(10)
+    assert 1 <= len(first) < 1000 and time.monotonic() - t0 >= 0.035
+
+
+def test_batch_failure_and_bad_arguments(system: akt.ActorSystem) -> None:
+    with pytest.raises(akt.ActorFailed) as e:
+        Source.range(0, 10).batch(2, 1, fn=lambda a, b: a / (b - 5)).run_with(
+            Sink.collect(), system).result(timeout=10)
+    assert e.value.reason == "stage 1 (batch): actor failed"
+    assert isinstance(e.value.__cause__, ZeroDivisionError)
+    with pytest.raises(ValueError):
+        Source.range(0, 1).batch(0, 1).run_with(Sink.collect(), system)
+    with pytest.raises(akt.InvalidArgument):
+        Source.range(0, 1).batch(2, 0).run_with(Sink.collect(), system)

@@ -218,6 +218,13 @@ class _Stages:
         wait, which slows upstream down: nothing is dropped."""
         return self._then("throttle", n, int(per * 1e9))
 
+    def batch(self, n: int, max_wait: float,
+              fn: Optional[Callable[..., Any]] = None) -> Any:
+        """Up to ``n`` elements at a time as one: ``fn(*xs)`` (default: a list), sent when
+        there are ``n``, when the first one waited ``max_wait`` seconds (0.001 .. 3600), or
+        at the end (the last, partial batch)."""
+        return self._then("batch", fn if fn is not None else _list_of, (n, int(max_wait * 1e9)))
+
     # ---- options
     def named(self, name: str) -> Any:
         """Names the last stage (metrics, failure reasons)."""
@@ -371,6 +378,10 @@ class Source(_Stages):
 
 def _tuple_of(*xs: Any) -> tuple:
     return xs
+
+
+def _list_of(*xs: Any) -> list:
+    return list(xs)
 
 
 async def _anext_or_end(ait: AsyncIterator[Any]) -> tuple[bool, Any]:

@@ -180,6 +180,14 @@ public final class Source<T> {
         return then(new Spec(6, null, null, n, per.toNanos(), 0, null, null, 0, 0));
     }
 
+    /** Up to {@code n} elements at a time as one list, sent when there are {@code n}, when
+     *  the first one waited {@code maxWait} (1 ms .. 1 h), or at the end (the last, partial
+     *  one). */
+    public Source<List<T>> batch(int n, java.time.Duration maxWait) {
+        Function<List<Object>, Object> asList = xs -> java.util.Collections.unmodifiableList(new ArrayList<>(xs));
+        return then(new Spec(8, asList, null, n, maxWait.toNanos(), 0, null, null, 0, 0));
+    }
+
     /** Names the last stage (metrics, failure reasons). */
     public Source<T> named(String name) {
         return option(Objects.requireNonNull(name, "name"), -1, -1);
@@ -325,7 +333,7 @@ public final class Source<T> {
             stage = new StreamStage(s.kind(), fn, system);
             long seed = s.seed() != null && s.seed() != FlowAdapters.LAZY ? Messages.toNative(s.seed()) : 0;
             try {
-                rc = AktNativeJNI.aktj_stream_add(g, s.kind(), stage, seed, 0, 0, 0);
+                rc = AktNativeJNI.aktj_stream_add(g, s.kind(), stage, seed, s.a(), s.b(), s.c());
             } finally {
                 if (seed != 0) {
                     AktNativeJNI.akt_msg_release(seed);

@@ -71,4 +71,26 @@ class StreamStagesTest {
         assertEquals(Errors.EINVAL, e.code());
         assertThrows(NullPointerException.class, () -> Source.tick(Duration.ZERO, Duration.ofMillis(1), null));
     }
+
+    @Test
+    void batchFullPartialAndMaxWait() throws Exception {
+        assertEquals(List.of(List.of(0L, 1L, 2L, 3L), List.of(4L, 5L, 6L, 7L), List.of(8L, 9L)),
+                Source.range(0, 10).batch(4, Duration.ofSeconds(10)).runWith(Sink.collect(), system)
+                        .result().get(15, TimeUnit.SECONDS));
+        long t0 = System.nanoTime();
+        List<String> first = Source.tick(Duration.ZERO, Duration.ofMillis(10), "t")
+                .batch(1000, Duration.ofMillis(35)).runWith(Sink.first(), system).result().get(15, TimeUnit.SECONDS);
+        assertTrue(first.size() >= 1 && first.size() < 1000);
+        assertTrue(System.nanoTime() - t0 >= TimeUnit.MILLISECONDS.toNanos(35));
+    }
+
+    @Test
+    void batchBadArguments() {
+        AktException e = assertThrows(AktException.class,
+                () -> Source.range(0, 1).batch(0, Duration.ofMillis(10)).runWith(Sink.ignore(), system));
+        assertEquals(Errors.EINVAL, e.code());
+        e = assertThrows(AktException.class,
+                () -> Source.range(0, 1).batch(2, Duration.ZERO).runWith(Sink.ignore(), system));
+        assertEquals(Errors.EINVAL, e.code());
+    }
 }

@@ -63,6 +63,12 @@ public class Case {
         Conf.say("tick", String.valueOf(ticked));
         Conf.say("tick.paced", tookTick >= TimeUnit.MILLISECONDS.toNanos(20) ? "yes" : "no");
 
+        // 13. batch
+        List<List<Long>> batches = result(Source.range(0, 10).batch(4, java.time.Duration.ofSeconds(10))
+                .runWith(Sink.collect(), system));
+        Conf.say("batch", batches.stream().map(b -> b.stream().map(String::valueOf)
+                .collect(Collectors.joining(","))).collect(Collectors.joining(" ")));
+
         Conf.finish(system);
     }
 }

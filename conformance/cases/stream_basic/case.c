@@ -57,6 +57,17 @@ static int at_least_3(akt_msg *in, int *keep, void *d) {
     return 0;
 }
 
+/* batch: the values joined by commas, as a text */
+static int commas(akt_msg *const *in, size_t n, akt_msg **out, void *d) {
+    char buf[256] = "";
+    size_t used = 0;
+    for (size_t k = 0; k < n; k++)
+        used += (size_t)snprintf(buf + used, sizeof buf - used, "%s%lld", k ? "," : "",
+                                 (long long)conf_int64_of(in[k]));
+    *out = str(buf);
+    return 0;
+}
+
 /* Runs g to its end and returns the handle. */
 static akt_stream *run(akt_system *sys, akt_stream_graph *g) {
     akt_stream *s = NULL;
@@ -239,6 +250,15 @@ int main(void) {
     print_results("tick", s);
     took = (t1.tv_sec - t0.tv_sec) * 1000000000LL + (t1.tv_nsec - t0.tv_nsec);
     conf_say("tick.paced", "%s", took >= 20 * 1000000LL ? "yes" : "no");
+    CONF_OK(akt_stream_release(s));
+
+    /* 13. batch */
+    g = graph();
+    CONF_OK(akt_stream_source_range(g, 0, 10, 1));
+    CONF_OK(akt_stream_batch(g, 4, 10 * 1000000000LL, commas, NULL));
+    CONF_OK(akt_stream_sink_collect(g));
+    s = run(sys, g);
+    print_results("batch", s);
     CONF_OK(akt_stream_release(s));
 
     CONF_OK(akt_msg_release(zero));

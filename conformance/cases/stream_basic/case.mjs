@@ -49,4 +49,8 @@ const tookTick = performance.now() - t1;
 conf.say('tick', String(ticked));
 conf.say('tick.paced', tookTick >= 20 ? 'yes' : 'no');
 
+// 13. batch
+const batches = await Source.range(0, 10).batch(4, 10000).runWith(Sink.collect(), system).result();
+conf.say('batch', batches.map((b) => b.join(',')).join(' '));
+
 await conf.finish(system);

@@ -70,4 +70,8 @@ took = time.monotonic() - t0
 conf.say("tick", str(got))
 conf.say("tick.paced", "yes" if took >= 0.02 else "no")
 
+# 13. batch
+got = Source.range(0, 10).batch(4, 10).run_with(Sink.collect(), system).result(conf.ASK_S)
+conf.say("batch", " ".join(",".join(str(x) for x in b) for b in got))
+
 conf.system_finish(system)

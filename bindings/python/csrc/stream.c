@@ -334,12 +334,20 @@ static PyObject *stream_exception(py_stream *self, PyObject *index) {
     if (i == -1 && PyErr_Occurred()) return NULL;
     if (i < 0 || i >= PyList_GET_SIZE(self->stages)) Py_RETURN_NONE;
     PyObject *cap = PyList_GET_ITEM(self->stages, i);
+    if (PyTuple_Check(cap)) cap = PyTuple_GET_ITEM(cap, 0); /* a junction's function */
     if (!PyCapsule_CheckExact(cap)) Py_RETURN_NONE;
     pystage *ps = PyCapsule_GetPointer(cap, "akt.pystage");
     if (!ps) return NULL;
     PyObject *exc = ps->exc ? ps->exc : Py_None;
     Py_INCREF(exc);
     return exc;
+}
+
+/* _keep() -> the stages' entries: a record's capsule, None, or for a junction
+ * (capsule or None, [the sub-graphs' entry lists]) */
+static PyObject *stream_keep(py_stream *self, PyObject *unused) {
+    Py_INCREF(self->stages);
+    return self->stages;
 }
 
 static PyObject *stream_release(py_stream *self, PyObject *unused) {
@@ -358,6 +366,7 @@ static PyMethodDef stream_methods[] = {
     {"_branches", (PyCFunction)stream_branches, METH_NOARGS, "a fan-out's result ranges"},
     {"_actors", (PyCFunction)stream_actors, METH_NOARGS, "how many actors run it"},
     {"_exception", (PyCFunction)stream_exception, METH_O, "a stage's last exception"},
+    {"_keep", (PyCFunction)stream_keep, METH_NOARGS, "the stages' records (exceptions)"},
     {"_release", (PyCFunction)stream_release, METH_NOARGS, "release the handle (cancels)"},
     {NULL, NULL, 0, NULL},
 };
@@ -442,7 +451,9 @@ static int add_junction(akt_py_system *sys, akt_stream_graph *g, const char *kin
         PyErr_NoMemory();
         return -1;
     }
-    int rc = 0;
+    /* The sub-graphs' stage records (for their exceptions), one list per sub-graph. */
+    PyObject *sub_keeps = PyList_New(0);
+    int rc = sub_keeps ? 0 : -1;
     for (size_t i = 0; rc == 0 && i < n; i++) {
         PyObject *stages;
         Py_ssize_t window;
@@ -452,8 +463,15 @@ static int add_junction(akt_py_system *sys, akt_stream_graph *g, const char *kin
             rc = -1;
             break;
         }
+        PyObject *sub_keep = PyList_New(0);
+        if (!sub_keep || PyList_Append(sub_keeps, sub_keep)) {
+            Py_XDECREF(sub_keep);
+            rc = -1;
+            break;
+        }
         /* Their stage records live through the graph's data hooks. */
-        subs[i] = build_graph(sys, stages, window, fusion, fan_out, NULL);
+        subs[i] = build_graph(sys, stages, window, fusion, fan_out, sub_keep);
+        Py_DECREF(sub_keep);
         if (!subs[i]) rc = -1;
     }
     pystage *ps = NULL;
@@ -487,6 +505,17 @@ static int add_junction(akt_py_system *sys, akt_stream_graph *g, const char *kin
     for (size_t i = 0; i < n; i++)
         if (subs[i]) akt_stream_graph_free(subs[i]);
     free(subs);
+    /* The junction's entry: (its function's record or None, [the sub-graphs' entries]). */
+    if (rc == 0 && *keep) {
+        PyObject *t = PyTuple_Pack(2, *keep, sub_keeps);
+        if (t) {
+            Py_DECREF(*keep);
+            *keep = t;
+        } else {
+            rc = -1;
+        }
+    }
+    Py_XDECREF(sub_keeps);
     return rc;
 }
 
@@ -704,7 +733,19 @@ static PyObject *stream_run(PyObject *mod, PyObject *args) {
     return (PyObject *)st;
 }
 
+/* exception_of(entry) -> the last exception of a stage record's callable, or None */
+static PyObject *exception_of(PyObject *mod, PyObject *cap) {
+    if (PyTuple_Check(cap)) cap = PyTuple_GET_ITEM(cap, 0);
+    if (!PyCapsule_CheckExact(cap)) Py_RETURN_NONE;
+    pystage *ps = PyCapsule_GetPointer(cap, "akt.pystage");
+    if (!ps) return NULL;
+    PyObject *exc = ps->exc ? ps->exc : Py_None;
+    Py_INCREF(exc);
+    return exc;
+}
+
 static PyMethodDef stream_functions[] = {
+    {"exception_of", exception_of, METH_O, "exception_of(entry) -> a stage's last exception"},
     {"run", stream_run, METH_VARARGS, "run(system, stages, window, fusion) -> StreamCore"},
     {NULL, NULL, 0, NULL},
 };

@@ -97,10 +97,17 @@ def test_failures_through_junctions(system: akt.ActorSystem) -> None:
         Source.range(0, 100).run_with(Sink.broadcast(
             Sink.ignore(), Flow().map(boom).to(Sink.ignore())), system).result(timeout=10)
     assert e.value.reason == "branch 1: stage 0 (map): actor failed"
+    assert isinstance(e.value.__cause__, KeyError)  # the branch's own exception
     with pytest.raises(akt.ActorFailed) as e:
         Source.merge(Source.range(0, 10), Source.range(0, 10).map(boom)).run_with(
             Sink.ignore(), system).result(timeout=10)
     assert e.value.reason == "input 1: stage 1 (map): actor failed"
+    assert isinstance(e.value.__cause__, KeyError)
+    with pytest.raises(akt.ActorFailed) as e:  # nested: a branch of a branch
+        Source.range(0, 20).run_with(Sink.broadcast(Sink.ignore(), Sink.partition(
+            lambda x: x % 2, Sink.ignore(), Flow().map(boom).to(Sink.ignore()))), system).result(10)
+    assert e.value.reason == "branch 1: branch 1: stage 0 (map): actor failed"
+    assert isinstance(e.value.__cause__, KeyError)
     with pytest.raises(akt.InvalidArgument):
         Source.range(0, 10).run_with(Sink.partition(lambda x: -1, Sink.collect()),
                                      system).result(timeout=10)

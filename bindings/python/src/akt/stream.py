@@ -392,6 +392,24 @@ async def _anext_or_end(ait: AsyncIterator[Any]) -> tuple[bool, Any]:
 
 
 _STAGE = re.compile(r"^stage (\d+) ")
+_PORT = re.compile(r"^(input|branch) (\d+): (.*)$", re.S)
+
+
+def _cause_of(keep: list, reason: str) -> Optional[BaseException]:
+    """The exception behind reason ("stage i ...", or "input k: ..." / "branch k: ..." down
+    a junction's sub-graph), from the stages' records."""
+    m = _STAGE.match(reason)
+    if m:
+        i = int(m.group(1))
+        return _native.exception_of(keep[i]) if i < len(keep) else None
+    m = _PORT.match(reason)
+    if not m or not keep:
+        return None
+    junction = keep[0] if m.group(1) == "input" else keep[-1]
+    k = int(m.group(2))
+    if not isinstance(junction, tuple) or k >= len(junction[1]):
+        return None
+    return _cause_of(junction[1][k], m.group(3))
 
 
 class Stream:
@@ -419,9 +437,7 @@ class Stream:
             err = error_for(rc, "stream")
             err.args = (f"stream failed: {reason}" if reason else f"stream failed: {err}",)
             err.reason = reason
-            m = _STAGE.match(reason)
-            cause = self._core._exception(int(m.group(1))) if m else None
-            raise err from cause
+            raise err from _cause_of(self._core._keep(), reason)
         sink = self._sink
         ranges = self._core._branches() if sink._branches is not None else None
         return sink._result(self._core._results(), ranges)

@@ -1787,6 +1787,69 @@ static void test_stream_functions(void **state) {
 }
 /* streams end */
 
+/* streams2 begin: stream junctions (akt/stream.h) */
+static int bi_zip(akt_msg *const *in, size_t n, akt_msg **out, void *data) {
+    (void)n, (void)data;
+    akt_msg_retain(in[0]);
+    *out = in[0];
+    return 0;
+}
+static int bi_part(akt_msg *in, size_t *branch, void *data) {
+    (void)in, (void)data;
+    *branch = 0;
+    return 0;
+}
+
+static void test_stream_junction_functions(void **state) {
+    (void)state;
+    akt_stream_graph *g = NULL, *in = NULL, *br = NULL;
+    akt_stream *s = NULL;
+    size_t first = 0, n = 0;
+    BAD(AKT_EINVAL, akt_stream_graph_new_branch, NULL);
+    TU_OK(akt_stream_graph_new(&in));
+    TU_OK(akt_stream_source_range(in, 0, 3, 1));
+    TU_OK(akt_stream_graph_new_branch(&br));
+    BAD(AKT_EMISUSE, akt_stream_source_range, br, 0, 1, 1); /* a branch has no source */
+    BAD(AKT_EINVAL, akt_stream_sink_broadcast, NULL, &br, 1);
+    TU_OK(akt_stream_sink_collect(br));
+    BAD(AKT_EINVAL, akt_stream_source_merge, NULL, &in, 1);
+    BAD(AKT_EINVAL, akt_stream_source_concat, NULL, &in, 1);
+    BAD(AKT_EINVAL, akt_stream_source_zip, NULL, &in, 1, bi_zip, NULL);
+    BAD(AKT_EINVAL, akt_stream_sink_balance, NULL, &br, 1);
+    BAD(AKT_EINVAL, akt_stream_sink_partition, NULL, &br, 1, bi_part, NULL);
+    BAD(AKT_EINVAL, akt_stream_branch_results, NULL, 0, &first, &n);
+    TU_OK(akt_stream_graph_new(&g));
+    BAD(AKT_EINVAL, akt_stream_source_merge, g, NULL, 1);
+    BAD(AKT_EINVAL, akt_stream_source_merge, g, &in, 0);
+    BAD(AKT_EINVAL, akt_stream_source_concat, g, &br, 1); /* a branch is no input */
+    BAD(AKT_EINVAL, akt_stream_source_zip, g, &in, 1, NULL, NULL);
+    BAD(AKT_EMISUSE, akt_stream_sink_broadcast, g, &br, 1); /* no source yet */
+    TU_OK(akt_stream_source_zip(g, &in, 1, bi_zip, NULL));
+    BAD(AKT_EINVAL, akt_stream_sink_broadcast, g, &in, 1); /* an input is no branch */
+    BAD(AKT_EINVAL, akt_stream_sink_partition, g, &br, 1, NULL, NULL);
+    TU_OK(akt_stream_sink_partition(g, &br, 1, bi_part, NULL));
+    akt_system *sys = tu_system("badinput_junctions", 1);
+    BAD(AKT_EINVAL, akt_stream_run, sys, br, &s); /* a branch cannot run alone */
+    TU_OK(akt_stream_run(sys, g, &s));
+    TU_OK(akt_stream_wait(s, TU_DEADLINE_NS));
+    BAD(AKT_EINVAL, akt_stream_branch_results, s, 1, &first, &n);
+    BAD(AKT_EINVAL, akt_stream_branch_results, s, 0, NULL, &n);
+    TU_OK(akt_stream_branch_results(s, 0, &first, &n));
+    TU_OK(akt_stream_release(s));
+    tu_system_end(sys);
+    akt_msg *tick = tu_msg("t.Tick", "");
+    BAD(AKT_EINVAL, akt_stream_source_tick, NULL, 0, 1000000, tick);
+    BAD(AKT_EINVAL, akt_stream_source_tick, g, 0, 0, tick);
+    BAD(AKT_EINVAL, akt_stream_source_tick, g, 0, 1000000, NULL);
+    BAD(AKT_EINVAL, akt_stream_batch, NULL, 4, 1000000, bi_zip, NULL);
+    BAD(AKT_EINVAL, akt_stream_batch, g, 0, 1000000, bi_zip, NULL);
+    TU_OK(akt_msg_release(tick));
+    TU_OK(akt_stream_graph_free(g));
+    TU_OK(akt_stream_graph_free(in));
+    TU_OK(akt_stream_graph_free(br));
+}
+/* streams2 end */
+
 /* ---- the checks of the checks -------------------------------------------------------------- */
 
 /* tracing begin: tracing */
@@ -1949,6 +2012,9 @@ int main(void) {
         /* streams begin: streams (akt/stream.h) */
         TU_TEST(test_stream_functions),
         /* streams end */
+        /* streams2 begin: stream junctions */
+        TU_TEST(test_stream_junction_functions),
+        /* streams2 end */
         /* sched begin: scheduler */
         /* sched end */
         /* tls begin: remoting transport: TLS, compression, chunking */

@@ -822,6 +822,31 @@ export class Sink<T = unknown, R = unknown> {
   static first<T>(): Sink<T, T | undefined>;
   static forEach<T>(fn: (x: T) => unknown): Sink<T, undefined>;
   static ignore<T>(): Sink<T, undefined>;
+  /** Every element to every sink (the slowest one paces the stream); their results, in order. */
+  static broadcast<T>(...sinks: Sink<T, unknown>[]): Sink<T, unknown[]>;
+  /** Each element to one sink that has demand, taking them in turn. */
+  static balance<T>(...sinks: Sink<T, unknown>[]): Sink<T, unknown[]>;
+  /** Each element x to sinks[fn(x)] (an index out of range fails the stream). */
+  static partition<T>(fn: (x: T) => number, ...sinks: Sink<T, unknown>[]): Sink<T, unknown[]>;
+}
+
+/** Flows without a source; `to(sink)` makes a Sink of them (a fan-out's branch). */
+export class Flow<I = unknown, T = I> {
+  constructor();
+  map<U>(fn: (x: T) => U): Flow<I, U>;
+  filter(fn: (x: T) => unknown): Flow<I, T>;
+  flatMap<U>(fn: (x: T) => Iterable<U>): Flow<I, U>;
+  scan<A>(seed: A, fn: (acc: A, x: T) => A): Flow<I, A>;
+  dedup(): Flow<I, T>;
+  buffer(size: number, overflow?: Overflow): Flow<I, T>;
+  throttle(n: number, perMs: number): Flow<I, T>;
+  batch(n: number, maxWaitMs: number): Flow<I, T[]>;
+  batch<U>(n: number, maxWaitMs: number, fn: (xs: T[]) => U): Flow<I, U>;
+  named(name: string): Flow<I, T>;
+  onError(strategy: OnError, retries?: number): Flow<I, T>;
+  window(n: number): Flow<I, T>;
+  fusion(on: boolean): Flow<I, T>;
+  to<R>(sink: Sink<T, R>): Sink<I, R>;
 }
 
 /** An immutable, reusable stream description: a source and the flows after it. */
@@ -830,9 +855,19 @@ export class Source<T = unknown> {
   /** start, start + step, ... up to end excluded (integers; BigInt beyond 2^53). */
   static range(start: number | bigint, end: number | bigint, step?: number | bigint): Source<number>;
   static of<T>(...values: T[]): Source<T>;
+  /** tick every intervalMs, the first after initialDelayMs, on the system's timer; dropped
+   *  (counted) while downstream has no demand. Endless. */
+  static tick<T>(initialDelayMs: number, intervalMs: number, tick: T): Source<T>;
   /** fn(state) gives [nextState, element], or undefined to end. */
   static unfold<S, T>(seed: S, fn: (state: S) => [S, T] | undefined | null): Source<T>;
   static fromIterable<T>(iterable: Iterable<T>): Source<T>;
+  /** The elements of all the sources as they come (each one's order kept). */
+  static merge<T>(...sources: Source<T>[]): Source<T>;
+  /** Every element of the first source, then of the second, ... */
+  static concat<T>(...sources: Source<T>[]): Source<T>;
+  /** One element of each source, combined by a last function argument (default: an array);
+   *  ends with the shortest. */
+  static zip(...sources: Array<Source<unknown> | ((...xs: any[]) => unknown)>): Source<unknown>;
   map<U>(fn: (x: T) => U): Source<U>;
   filter(fn: (x: T) => unknown): Source<T>;
   flatMap<U>(fn: (x: T) => Iterable<U>): Source<U>;
@@ -842,6 +877,10 @@ export class Source<T = unknown> {
   buffer(size: number, overflow?: Overflow): Source<T>;
   /** At most n elements per perMs milliseconds; the rest wait (nothing is dropped). */
   throttle(n: number, perMs: number): Source<T>;
+  /** Up to n elements at a time as one (fn(xs), default the array): when n are there, when
+   *  the first one waited maxWaitMs, or at the end. */
+  batch(n: number, maxWaitMs: number): Source<T[]>;
+  batch<U>(n: number, maxWaitMs: number, fn: (xs: T[]) => U): Source<U>;
   /** Names the last stage (metrics, failure reasons). */
   named(name: string): Source<T>;
   /** The last stage's error strategy; retries: the budget of 'retry'. */

@@ -8,19 +8,23 @@
 #define WINDOW_MAX 65536u
 #define BUFFER_MAX 1048576u
 #define RETRIES_MAX 1000u
+#define SUBS_MAX 64u
 
-int akt__stage_is_source(int kind) { return kind <= AKT__SRC_UNFOLD; }
+int akt__stage_is_source(int kind) { return kind <= AKT__SRC_ZIP; }
 int akt__stage_is_sink(int kind) { return kind >= AKT__SK_FOR_EACH; }
+int akt__stage_is_fan_in(int kind) { return kind >= AKT__SRC_MERGE && kind <= AKT__SRC_ZIP; }
+int akt__stage_is_fan_out(int kind) { return kind >= AKT__SK_BROADCAST; }
 int akt__stage_is_fusable(int kind) {
     return kind == AKT__FL_MAP || kind == AKT__FL_FILTER || kind == AKT__FL_FLAT_MAP;
 }
 
 static const char *kind_name(int kind) {
     /* In the order of enum akt__stage_kind. */
-    static const char *const names[] = {"values",   "range",   "unfold", "map",    "filter",
-                                        "flat_map", "scan",    "dedup",  "buffer", "throttle",
-                                        "for_each", "collect", "fold",   "first",  "ignore"};
-    _Static_assert(sizeof names / sizeof names[0] == AKT__SK_IGNORE + 1, "a name per kind");
+    static const char *const names[] = {
+        "values",  "range",    "unfold", "tick",   "merge",     "concat",   "zip",      "map",
+        "filter",  "flat_map", "scan",   "dedup",  "buffer",    "throttle", "batch",    "for_each",
+        "collect", "fold",     "first",  "ignore", "broadcast", "balance",  "partition"};
+    _Static_assert(sizeof names / sizeof names[0] == AKT__SK_PARTITION + 1, "a name per kind");
     return names[kind];
 }
 
@@ -37,6 +41,8 @@ int akt_stream_graph_new(akt_stream_graph **out) {
 
 static void def_release(akt__stage_def *d) {
     if (d->release && d->data) d->release(d->data);
+    for (size_t i = 0; i < d->n_subs; i++) akt_stream_graph_free(d->subs[i]);
+    akt__dfree(d->subs);
     if (d->seed) akt_msg_release(d->seed);
     for (size_t i = 0; i < d->n_values; i++) akt_msg_release(d->values[i]);
     akt__dfree(d->values);
@@ -84,7 +90,8 @@ int akt_stream_graph_set_data_hooks(akt_stream_graph *graph, akt_stream_data_fn 
 
 /* Checks that a stage of kind may come next; 0 or AKT_EMISUSE. */
 static int order_ok(const akt_stream_graph *g, int kind) {
-    int has_source = g->n > 0;
+    int has_source = g->n > 0 || g->branch;
+    if (g->branch && akt__stage_is_source(kind)) return AKT_EMISUSE;
     int has_sink = g->n > 0 && akt__stage_is_sink(g->stages[g->n - 1].kind);
     if (akt__stage_is_source(kind)) return has_source ? AKT_EMISUSE : 0;
     return has_source && !has_sink ? 0 : AKT_EMISUSE;
@@ -167,6 +174,23 @@ int akt_stream_source_unfold(akt_stream_graph *graph, akt_stream_unfold_fn fn, v
     return add_fn(graph, AKT__SRC_UNFOLD, (void *)fn, data);
 }
 
+int akt_stream_source_tick(akt_stream_graph *graph, int64_t initial_delay_ns, int64_t interval_ns,
+                           akt_msg *tick) {
+    const int64_t hour = 3600LL * 1000000000LL;
+    if (!graph || !tick || !akt_msg_type(tick) || interval_ns < 1000000 || interval_ns > hour ||
+        initial_delay_ns < 0 || initial_delay_ns > hour ||
+        strncmp(akt_msg_type(tick), AKT__STREAM_PREFIX, strlen(AKT__STREAM_PREFIX)) == 0)
+        return AKT_EINVAL;
+    int rc;
+    akt__stage_def *d = append(graph, AKT__SRC_TICK, &rc);
+    if (!d) return rc;
+    akt_msg_retain(tick);
+    d->seed = tick;
+    d->start = initial_delay_ns;
+    d->per_ns = interval_ns;
+    return 0;
+}
+
 int akt_stream_map(akt_stream_graph *graph, akt_stream_map_fn fn, void *data) {
     return add_fn(graph, AKT__FL_MAP, (void *)fn, data);
 }
@@ -220,6 +244,18 @@ int akt_stream_throttle(akt_stream_graph *graph, uint32_t n, int64_t per_ns) {
     return 0;
 }
 
+int akt_stream_batch(akt_stream_graph *graph, size_t n, int64_t max_wait_ns, akt_stream_zip_fn fn,
+                     void *data) {
+    if (!graph || n == 0 || n > WINDOW_MAX || max_wait_ns < 1000000 ||
+        max_wait_ns > 3600LL * 1000000000LL)
+        return AKT_EINVAL;
+    int rc = add_fn(graph, AKT__FL_BATCH, (void *)fn, data);
+    if (rc) return rc;
+    graph->stages[graph->n - 1].capacity = n;
+    graph->stages[graph->n - 1].per_ns = max_wait_ns;
+    return 0;
+}
+
 int akt_stream_sink_for_each(akt_stream_graph *graph, akt_stream_each_fn fn, void *data) {
     return add_fn(graph, AKT__SK_FOR_EACH, (void *)fn, data);
 }
@@ -265,7 +301,8 @@ int akt__stage_defs_copy(const akt_stream_graph *g, akt__stage_def **out) {
     memcpy(defs, g->stages, g->n * sizeof *defs);
     /* Nothing is owned yet: a failure below frees only what was taken so far. */
     for (size_t i = 0; i < g->n; i++)
-        defs[i].values = NULL, defs[i].n_values = 0, defs[i].seed = NULL;
+        defs[i].values = NULL, defs[i].n_values = 0, defs[i].seed = NULL, defs[i].subs = NULL,
+        defs[i].n_subs = 0, defs[i].release = NULL; /* set once its data is retained */
     for (size_t i = 0; i < g->n; i++) {
         const akt__stage_def *src = &g->stages[i];
         if (src->n_values) {
@@ -285,9 +322,113 @@ int akt__stage_defs_copy(const akt_stream_graph *g, akt__stage_def **out) {
             akt_msg_retain(src->seed);
             defs[i].seed = src->seed;
         }
+        if (src->n_subs) {
+            akt_stream_graph **subs = akt__dalloc(src->n_subs * sizeof *subs);
+            if (!subs) {
+                akt__stage_defs_free(defs, g->n);
+                return AKT_ENOMEM;
+            }
+            defs[i].subs = subs;
+            for (size_t k = 0; k < src->n_subs; k++) {
+                if (akt__graph_clone(src->subs[k], &subs[k]) != 0) {
+                    akt__stage_defs_free(defs, g->n);
+                    return AKT_ENOMEM;
+                }
+                defs[i].n_subs = k + 1;
+            }
+        }
         if (src->retain && src->data) src->retain(src->data);
         defs[i].release = src->release;
     }
     *out = defs;
     return 0;
+}
+
+int akt__graph_clone(const akt_stream_graph *graph, akt_stream_graph **out) {
+    akt_stream_graph *g = akt__dalloc(sizeof *g);
+    if (!g) return AKT_ENOMEM;
+    *g = *graph;
+    g->stages = NULL;
+    g->n = g->cap = 0;
+    if (graph->n) {
+        if (akt__stage_defs_copy(graph, &g->stages) != 0) {
+            akt__dfree(g);
+            return AKT_ENOMEM;
+        }
+        g->n = g->cap = graph->n;
+    }
+    *out = g;
+    return 0;
+}
+
+int akt_stream_graph_new_branch(akt_stream_graph **out) {
+    int rc = akt_stream_graph_new(out);
+    if (rc == 0) (*out)->branch = 1;
+    return rc;
+}
+
+/* Whether sub may be a junction's sub-graph: a fan-in's input (a source and flows) or a
+ * fan-out's branch (a branch graph ending with a sink). */
+static int sub_ok(const akt_stream_graph *sub, int fan_out) {
+    if (!sub) return 0;
+    if (fan_out)
+        return sub->branch && sub->n > 0 && akt__stage_is_sink(sub->stages[sub->n - 1].kind);
+    return !sub->branch && sub->n > 0 && !akt__stage_is_sink(sub->stages[sub->n - 1].kind);
+}
+
+static int add_junction(akt_stream_graph *g, int kind, akt_stream_graph *const *subs, size_t n,
+                        void *fn, int needs_fn, void *data) {
+    if (!g || !subs || n == 0 || n > SUBS_MAX || (needs_fn && !fn)) return AKT_EINVAL;
+    for (size_t i = 0; i < n; i++) {
+        if (subs[i] == g || !sub_ok(subs[i], akt__stage_is_fan_out(kind))) return AKT_EINVAL;
+    }
+    int rc = order_ok(g, kind);
+    if (rc) return rc;
+    akt_stream_graph **copy = akt__dalloc(n * sizeof *copy);
+    if (!copy) return AKT_ENOMEM;
+    for (size_t i = 0; i < n; i++) {
+        if ((rc = akt__graph_clone(subs[i], &copy[i])) != 0) {
+            while (i-- > 0) akt_stream_graph_free(copy[i]);
+            akt__dfree(copy);
+            return rc;
+        }
+    }
+    akt__stage_def *d = append(g, kind, &rc);
+    if (!d) {
+        for (size_t i = 0; i < n; i++) akt_stream_graph_free(copy[i]);
+        akt__dfree(copy);
+        return rc;
+    }
+    if (fn) memcpy(&d->fn, &fn, sizeof fn); /* see add_fn */
+    d->data = fn ? data : NULL;
+    d->subs = copy;
+    d->n_subs = n;
+    return 0;
+}
+
+int akt_stream_source_merge(akt_stream_graph *graph, akt_stream_graph *const *inputs, size_t n) {
+    return add_junction(graph, AKT__SRC_MERGE, inputs, n, NULL, 0, NULL);
+}
+
+int akt_stream_source_concat(akt_stream_graph *graph, akt_stream_graph *const *inputs, size_t n) {
+    return add_junction(graph, AKT__SRC_CONCAT, inputs, n, NULL, 0, NULL);
+}
+
+int akt_stream_source_zip(akt_stream_graph *graph, akt_stream_graph *const *inputs, size_t n,
+                          akt_stream_zip_fn fn, void *data) {
+    return add_junction(graph, AKT__SRC_ZIP, inputs, n, (void *)fn, 1, data);
+}
+
+int akt_stream_sink_broadcast(akt_stream_graph *graph, akt_stream_graph *const *branches,
+                              size_t n) {
+    return add_junction(graph, AKT__SK_BROADCAST, branches, n, NULL, 0, NULL);
+}
+
+int akt_stream_sink_balance(akt_stream_graph *graph, akt_stream_graph *const *branches, size_t n) {
+    return add_junction(graph, AKT__SK_BALANCE, branches, n, NULL, 0, NULL);
+}
+
+int akt_stream_sink_partition(akt_stream_graph *graph, akt_stream_graph *const *branches, size_t n,
+                              akt_stream_partition_fn fn, void *data) {
+    return add_junction(graph, AKT__SK_PARTITION, branches, n, (void *)fn, 1, data);
 }

@@ -23,6 +23,10 @@ static void stream_free(akt_stream *s) {
             if (s->rt[i].last) akt_msg_release(s->rt[i].last);
         }
     }
+    for (size_t i = 0; i < s->n_children; i++) akt__stream_unref(s->children[i]);
+    akt__dfree(s->children);
+    akt__dfree(s->child_stage);
+    akt__dfree(s->ranges);
     akt__stage_defs_free(s->defs, s->n_stages);
     akt__dfree(s->rt);
     akt__dfree(s->counters);
@@ -36,6 +40,18 @@ static void stream_free(akt_stream *s) {
 void akt__stream_unref(akt_stream *s) {
     /* acq_rel: the last holder sees every other holder's writes before it frees. */
     if (atomic_fetch_sub_explicit(&s->refs, 1, memory_order_acq_rel) == 1) stream_free(s);
+}
+
+/* Tells the junction a sub-stream is linked to how it ended: Ended(port, rc). */
+static void tell_ended(akt_stream *s, int rc) {
+    unsigned char b[16];
+    uint64_t v[2] = {(uint64_t)s->port, (uint64_t)(int64_t)rc};
+    for (int k = 0; k < 2; k++)
+        for (int i = 0; i < 8; i++) b[8 * k + i] = (unsigned char)(v[k] >> (8 * i));
+    akt_msg *m = NULL;
+    if (akt_msg_new_bytes(AKT__T_ENDED, b, sizeof b, AKT_COPY, &m) != 0) return;
+    /* The junction stopped (its stream ended): nobody waits for this any more. */
+    if (akt_tell(s->system, s->link, m) != 0) akt_msg_release(m);
 }
 
 void akt__stream_finish_with(akt_stream *s, int rc, const char *reason, akt_msg **results,
@@ -54,10 +70,15 @@ void akt__stream_finish_with(akt_stream *s, int rc, const char *reason, akt_msg 
     /* release: a segment that reads 1 stops; see stream.h */
     atomic_store_explicit(&s->done, 1, memory_order_release);
     size_t spawned = s->n_spawned;
+    size_t n_children = s->n_children;
     akt_stream_done_fn cb = s->done_cb;
     void *cb_data = s->done_data;
     pthread_mutex_unlock(&s->mu);
     for (size_t i = 0; i < spawned; i++) akt_stop(s->system, s->pids[i]);
+    /* Sub-streams end with it (those that completed already are not changed). */
+    for (size_t i = 0; i < n_children; i++)
+        akt__stream_finish(s->children[i], AKT_ECANCELED, "the stream it feeds ended");
+    if (s->link_kind != AKT__LINK_NONE) tell_ended(s, rc);
     pthread_mutex_lock(&s->mu);
     pthread_cond_broadcast(&s->cv);
     pthread_mutex_unlock(&s->mu);
@@ -116,12 +137,18 @@ static int stream_new(akt_system *system, const akt_stream_graph *g, akt_stream 
     pthread_cond_init(&s->cv, &ca);
     pthread_condattr_destroy(&ca);
     pthread_mutex_init(&s->mu, NULL);
+    size_t n_subs = 0;
+    for (size_t i = 0; i < g->n; i++) n_subs += g->stages[i].n_subs;
     s->rt = akt__dalloc(g->n * sizeof *s->rt);
     s->counters = akt__dalloc(g->n * sizeof *s->counters);
     s->stage_actor = akt__dalloc(g->n * sizeof *s->stage_actor);
     s->pids = akt__dalloc(g->n * sizeof *s->pids);
+    if (n_subs) {
+        s->children = akt__dalloc(n_subs * sizeof *s->children);
+        s->child_stage = akt__dalloc(n_subs * sizeof *s->child_stage);
+    }
     if (!s->rt || !s->counters || !s->stage_actor || !s->pids ||
-        akt__stage_defs_copy(g, &s->defs) != 0) {
+        (n_subs && (!s->children || !s->child_stage)) || akt__stage_defs_copy(g, &s->defs) != 0) {
         stream_free(s);
         return AKT_ENOMEM;
     }
@@ -138,16 +165,37 @@ static int stream_new(akt_system *system, const akt_stream_graph *g, akt_stream 
     return 0;
 }
 
-int akt_stream_run(akt_system *system, const akt_stream_graph *graph, akt_stream **out) {
-    if (!system || !graph || !out) return AKT_EINVAL;
-    if (graph->n < 2 || !akt__stage_is_sink(graph->stages[graph->n - 1].kind)) return AKT_EINVAL;
-    int rc = akt_system_retain(system);
-    if (rc) return rc;
-    akt_stream *s = NULL;
-    if ((rc = stream_new(system, graph, &s)) != 0) {
-        akt_system_release(system);
-        return rc;
+/* Spawns the sub-streams of s's junctions, linked to the junctions' actors. */
+static int spawn_children(akt_stream *s) {
+    for (size_t i = 0; i < s->n_stages; i++) {
+        const akt__stage_def *d = &s->defs[i];
+        int kind = akt__stage_is_fan_out(d->kind) ? AKT__LINK_BRANCH : AKT__LINK_INPUT;
+        for (size_t k = 0; k < d->n_subs; k++) {
+            akt_stream *c = NULL;
+            int rc = akt__stream_spawn(s->system, d->subs[k], s->dispatcher, kind,
+                                       s->pids[s->stage_actor[i]], k, &c);
+            if (rc) return rc;
+            pthread_mutex_lock(&s->mu);
+            s->children[s->n_children] = c;
+            s->child_stage[s->n_children] = i;
+            s->n_children++;
+            int done = atomic_load_explicit(&s->done, memory_order_relaxed); /* under mu */
+            pthread_mutex_unlock(&s->mu);
+            if (done) akt__stream_finish(c, AKT_ECANCELED, "the stream it feeds ended");
+        }
     }
+    return 0;
+}
+
+int akt__stream_spawn(akt_system *system, const akt_stream_graph *graph, akt_dispatcher *dispatcher,
+                      int link_kind, akt_pid link, size_t port, akt_stream **out) {
+    akt_stream *s = NULL;
+    int rc = stream_new(system, graph, &s);
+    if (rc) return rc;
+    if (link_kind != AKT__LINK_NONE) s->dispatcher = dispatcher;
+    s->link_kind = link_kind;
+    s->link = link;
+    s->port = port;
     for (size_t seg = 0, first = 0; seg < s->n_segs; seg++) {
         size_t last = first;
         while (last + 1 < s->n_stages && s->stage_actor[last + 1] == seg) last++;
@@ -159,13 +207,41 @@ int akt_stream_run(akt_system *system, const akt_stream_graph *graph, akt_stream
         pthread_mutex_unlock(&s->mu);
         first = last + 1;
     }
+    if (rc == 0) rc = spawn_children(s);
+    if (rc != 0) {
+        akt__stream_finish(s, rc, "the stream could not start");
+        akt__stream_unref(s);
+        return rc;
+    }
+    *out = s;
+    return 0;
+}
+
+int akt__stream_start(akt_stream *s) {
+    int rc = 0;
+    for (size_t i = 0; rc == 0 && i < s->n_children; i++) rc = akt__stream_start(s->children[i]);
     /* Sink first: it grants its credit, and each segment then asks its own upstream. */
     for (size_t k = s->n_segs; rc == 0 && k-- > 0;) {
         akt_msg *m = NULL;
         rc = akt_msg_new_bytes(AKT__T_START, NULL, 0, AKT_BORROW, &m);
-        if (rc == 0 && (rc = akt_tell(system, s->pids[k], m)) != 0) akt_msg_release(m);
+        if (rc == 0 && (rc = akt_tell(s->system, s->pids[k], m)) != 0) akt_msg_release(m);
     }
-    if (rc != 0) {
+    return rc;
+}
+
+int akt_stream_run(akt_system *system, const akt_stream_graph *graph, akt_stream **out) {
+    if (!system || !graph || !out) return AKT_EINVAL;
+    if (graph->n < 2 || graph->branch || !akt__stage_is_sink(graph->stages[graph->n - 1].kind))
+        return AKT_EINVAL;
+    int rc = akt_system_retain(system);
+    if (rc) return rc;
+    akt_stream *s = NULL;
+    if ((rc = akt__stream_spawn(system, graph, NULL, AKT__LINK_NONE, (akt_pid){0}, 0, &s)) != 0) {
+        akt_system_release(system);
+        return rc;
+    }
+    /* Every pid of the stream and its sub-streams is written before the first Start. */
+    if ((rc = akt__stream_start(s)) != 0) {
         akt__stream_finish(s, rc, "the stream could not start");
         akt__stream_unref(s);
         akt_system_release(system);
@@ -173,6 +249,22 @@ int akt_stream_run(akt_system *system, const akt_stream_graph *graph, akt_stream
     }
     *out = s;
     return 0;
+}
+
+int akt_stream_branch_results(akt_stream *stream, size_t k, size_t *first, size_t *n) {
+    if (!stream || !first || !n) return AKT_EINVAL;
+    pthread_mutex_lock(&stream->mu);
+    int rc = atomic_load_explicit(&stream->done, memory_order_relaxed) ? 0 : AKT_EAGAIN;
+    if (rc == 0 && k >= stream->n_ranges) rc = AKT_EINVAL;
+    if (rc == 0) {
+        *first = stream->ranges[2 * k];
+        *n = stream->ranges[2 * k + 1];
+    }
+    pthread_mutex_unlock(&stream->mu);
+    /* Not a fan-out at all: EINVAL even before the end. */
+    if (rc == AKT_EAGAIN && !akt__stage_is_fan_out(stream->defs[stream->n_stages - 1].kind))
+        rc = AKT_EINVAL;
+    return rc;
 }
 
 int akt_stream_wait(akt_stream *stream, int64_t timeout_ns) {

@@ -11,7 +11,7 @@
 
 static int has_prefix(const char *t, const char *p) { return strncmp(t, p, strlen(p)) == 0; }
 
-static akt_msg *control(const char *type, int64_t n) {
+akt_msg *akt__stream_control(const char *type, int64_t n) {
     unsigned char b[8];
     for (int i = 0; i < 8; i++) b[i] = (unsigned char)((uint64_t)n >> (8 * i));
     akt_msg *m = NULL;
@@ -19,7 +19,7 @@ static akt_msg *control(const char *type, int64_t n) {
     return m;
 }
 
-static int64_t control_n(akt_msg *m) {
+int64_t akt__stream_control_n(akt_msg *m) {
     const void *p = NULL;
     size_t len = 0;
     if (akt_msg_bytes(m, &p, &len) != 0 || len != 8) return 0;
@@ -29,8 +29,8 @@ static int64_t control_n(akt_msg *m) {
 }
 
 /* Tells a protocol message; a failure to make one ends the stream (it could not go on). */
-static int tell_control(akt__seg *g, akt_ctx *ctx, akt_pid to, const char *type, int64_t n) {
-    akt_msg *m = control(type, n);
+int akt__seg_tell_control(akt__seg *g, akt_ctx *ctx, akt_pid to, const char *type, int64_t n) {
+    akt_msg *m = akt__stream_control(type, n);
     if (!m) {
         akt__stream_finish(g->s, AKT_ENOMEM, "out of memory for a stream's demand");
         return AKT_ENOMEM;
@@ -106,16 +106,23 @@ static void grant(akt__seg *g, akt_ctx *ctx) {
     size_t room = g->window - used;
     if (room < (g->window + 1) / 2) return;
     g->granted += room;
-    tell_control(g, ctx, g->up, AKT__T_REQUEST, (int64_t)room);
+    akt__seg_tell_control(g, ctx, g->up, AKT__T_REQUEST, (int64_t)room);
 }
 
 static void complete(akt__seg *g, akt_ctx *ctx) {
     g->completed = 1;
+    if (g->fan_out) {
+        akt__junction_complete(g, ctx);
+        return;
+    }
     if (g->is_sink) {
         akt__seg_sink_complete(g);
         return;
     }
-    tell_control(g, ctx, g->down, AKT__T_COMPLETE, 0);
+    akt__seg_tell_control(g, ctx, g->down, AKT__T_COMPLETE, 0);
+    /* An input of a fan-in has no sink: its last actor's Complete is its end. */
+    if (g->index + 1 == g->s->n_segs && g->s->link_kind == AKT__LINK_INPUT)
+        akt__stream_finish(g->s, 0, "");
 }
 
 /* A throttle's budget: renewed at each interval's start; 0 left schedules a Wake for the
@@ -165,14 +172,23 @@ static void pump(akt__seg *g, akt_ctx *ctx) {
         if (!g->is_sink && g->demand <= 0) break;
         int rc;
         if (g->is_source) {
-            if (g->exhausted) break;
-            if (made++ == SOURCE_TURN) { /* go on after the others had a turn */
-                tell_control(g, ctx, g->self, AKT__T_REQUEST, 0);
+            if (g->exhausted || g->is_tick) break; /* a tick source makes elements on Tick */
+            if (made++ == SOURCE_TURN) {           /* go on after the others had a turn */
+                akt__seg_tell_control(g, ctx, g->self, AKT__T_REQUEST, 0);
                 break;
             }
-            rc = akt__seg_generate(g);
+            if (g->fan_in) {
+                if ((rc = akt__junction_next(g)) == 1) break;
+            } else {
+                rc = akt__seg_generate(g);
+            }
         } else {
             if (!g->count) break;
+            if (g->fan_out) {
+                if ((rc = akt__junction_route(g, ctx)) == 1) break;
+                if (rc < 0) return;
+                continue;
+            }
             if (g->is_throttle && !throttle_allows(g, ctx)) break;
             akt_msg *m = g->ring[g->head];
             g->head = (g->head + 1) % g->ring_cap;
@@ -183,8 +199,43 @@ static void pump(akt__seg *g, akt_ctx *ctx) {
     }
     if (atomic_load_explicit(&s->done, memory_order_acquire)) return;
     int drained = g->is_source ? g->exhausted : g->upstream_done && g->count == 0;
+    if (drained && g->batch_n) { /* the last, partial batch; then on as usual */
+        if (akt__batch_emit(g) == 0) pump(g, ctx);
+        return;
+    }
     if (!g->completed && g->out_head == g->out_n && drained) complete(g, ctx);
     if (!g->is_source && !g->upstream_done && !g->completed) grant(g, ctx);
+    if (g->fan_in && !g->completed && !g->exhausted) akt__junction_grant(g, ctx);
+}
+
+/* A tick source: the system's timer tells it Tick every interval. */
+static void start_ticks(akt__seg *g, akt_ctx *ctx) {
+    const akt__stage_def *d = &g->s->defs[g->first];
+    akt_system *sys = NULL;
+    akt_msg *m = NULL;
+    int rc = akt_ctx_system(ctx, &sys);
+    if (rc == 0) rc = akt_msg_new_bytes(AKT__T_TICK, NULL, 0, AKT_BORROW, &m);
+    if (rc == 0 && (rc = akt_schedule_every(sys, g->self, m, d->start, d->per_ns, NULL, g->tick_ref,
+                                            sizeof g->tick_ref)) != 0)
+        akt_msg_release(m);
+    if (rc) {
+        g->tick_ref[0] = '\0';
+        akt__stream_fail_stage(g->s, g->first, rc);
+    }
+}
+
+/* One tick: downstream gets it if it has credit and nothing waits; else it is dropped. */
+static void on_tick(akt__seg *g) {
+    akt_stream *s = g->s;
+    const akt__stage_def *d = &s->defs[g->first];
+    if (g->demand <= 0 || g->out_head < g->out_n) {
+        /* relaxed: see akt__stage_counters */
+        atomic_fetch_add_explicit(&s->counters[g->first].drops, 1, memory_order_relaxed);
+        return;
+    }
+    atomic_fetch_add_explicit(&s->counters[g->first].out, 1, memory_order_relaxed);
+    akt_msg_retain(d->seed);
+    akt__seg_run(g, g->first + 1, d->seed);
 }
 
 static int seg_receive(akt_ctx *ctx, akt_msg *msg, void *state) {
@@ -193,23 +244,33 @@ static int seg_receive(akt_ctx *ctx, akt_msg *msg, void *state) {
     /* acquire: see pump */
     if (atomic_load_explicit(&s->done, memory_order_acquire)) return 0;
     const char *t = akt_msg_type(msg);
-    if (!has_prefix(t, AKT__STREAM_PREFIX)) {
+    if ((g->fan_in || g->fan_out) && akt__junction_receive(g, ctx, msg)) {
+        /* from an input or a branch */
+    } else if (!has_prefix(t, AKT__STREAM_PREFIX)) {
         on_element(g, msg);
     } else if (strcmp(t, AKT__T_REQUEST) == 0) {
-        g->demand += control_n(msg);
+        g->demand += akt__stream_control_n(msg);
     } else if (strcmp(t, AKT__T_COMPLETE) == 0) {
         g->upstream_done = 1;
     } else if (strcmp(t, AKT__T_DRAIN) == 0) {
         g->exhausted = 1;
     } else if (strcmp(t, AKT__T_WAKE) == 0) {
         g->wake_pending = 0;
+    } else if (strcmp(t, AKT__T_FLUSH) == 0) {
+        if (akt__stream_control_n(msg) == g->batch_gen && g->batch_n) akt__batch_emit(g);
+    } else if (strcmp(t, AKT__T_TICK) == 0) {
+        if (g->started && !g->exhausted) on_tick(g);
     } else if (strcmp(t, AKT__T_START) == 0) {
         /* The pids were all written before the first Start was told (a tell publishes
          * what its sender wrote before it). */
         akt_ctx_self(ctx, &g->self);
-        if (g->index > 0) g->up = s->pids[g->index - 1];
-        if (!g->is_sink) g->down = s->pids[g->index + 1];
+        if (g->index > 0)
+            g->up = s->pids[g->index - 1];
+        else if (s->link_kind == AKT__LINK_BRANCH)
+            g->up = s->link; /* a branch takes its elements from its fan-out */
+        if (!g->is_sink) g->down = g->index + 1 < s->n_segs ? s->pids[g->index + 1] : s->link;
         g->started = 1;
+        if (g->is_tick) start_ticks(g, ctx);
     }
     /* Downstream starts first and may ask before this one knows its peers: its demand is
      * kept, and the work begins with Start. */
@@ -218,8 +279,10 @@ static int seg_receive(akt_ctx *ctx, akt_msg *msg, void *state) {
 }
 
 static void seg_post_stop(akt_ctx *ctx, void *state) {
-    (void)ctx;
     akt__seg *g = state;
+    akt_system *sys = NULL;
+    if (g->tick_ref[0] && akt_ctx_system(ctx, &sys) == 0) akt_schedule_cancel(sys, g->tick_ref);
+    g->tick_ref[0] = '\0';
     akt__stream_finish(g->s, AKT_ESTOPPED, "an actor of the stream stopped");
 }
 
@@ -231,6 +294,8 @@ static void seg_free(void *state) {
     akt__dfree(g->ring);
     akt__dfree(g->outq);
     akt__dfree(g->res);
+    akt__junction_free(g);
+    akt__batch_free(g);
     akt__stream_unref(g->s);
     akt__dfree(g);
 }
@@ -255,6 +320,7 @@ int akt__segment_spawn(akt_stream *s, size_t seg, size_t first, size_t last, akt
         if (d->overflow == AKT_STREAM_BACKPRESSURE) g->window = d->capacity;
     }
     if (d->kind == AKT__SRC_RANGE) g->next = d->start;
+    g->is_tick = d->kind == AKT__SRC_TICK;
     if (d->kind == AKT__FL_THROTTLE) {
         g->is_throttle = 1;
         g->tokens = (uint32_t)d->capacity;
@@ -267,6 +333,11 @@ int akt__segment_spawn(akt_stream *s, size_t seg, size_t first, size_t last, akt
             return AKT_ENOMEM;
         }
     }
+    if (akt__junction_init(g) != 0) {
+        akt__dfree(g->ring);
+        akt__dfree(g);
+        return AKT_ENOMEM;
+    }
     akt_behavior b = {.size = sizeof b,
                       .receive = seg_receive,
                       .post_stop = seg_post_stop,
@@ -277,6 +348,7 @@ int akt__segment_spawn(akt_stream *s, size_t seg, size_t first, size_t last, akt
     akt__stream_retain(s);
     int rc = akt_spawn(s->system, &b, g, &o, out);
     if (rc != 0) {
+        akt__junction_free(g);
         akt__dfree(g->ring);
         akt__dfree(g);
         akt__stream_unref(s);

@@ -32,6 +32,16 @@ typedef struct akt__seg {
     int wake_pending;
     int is_throttle;
 
+    /* Batch (first stage): the elements of the batch being filled, and its number (a Flush
+     * from the timer for an older batch is stale). */
+    akt_msg **batch;
+    size_t batch_n;
+    int64_t batch_gen;
+
+    /* Tick source: its schedule's reference, "" until it is scheduled. */
+    int is_tick;
+    char tick_ref[AKT_SCHEDULE_REF_MAX + 1];
+
     /* Source cursor. */
     int64_t next;
     size_t vi;
@@ -40,7 +50,54 @@ typedef struct akt__seg {
     /* Sink results (collect; fold and first at the end). */
     akt_msg **res;
     size_t n_res, res_cap;
+
+    /* A junction (junction.c): a fan-in source's inputs or a fan-out sink's branches. */
+    int fan_in, fan_out;
+    struct akt__port *ports;
+    size_t n_ports;
+    int ports_known;    /* the ports' pids were read from the sub-streams */
+    size_t rr;          /* merge, balance: the port to look at first */
+    size_t cur;         /* concat: the input being read */
+    size_t pending;     /* partition: 1 + the branch of the ring's head, 0 if not chosen */
+    size_t n_ended;     /* fan-out: branches that ended */
+    int completes_sent; /* fan-out: Complete told to the branches */
 } akt__seg;
+
+/* One input or branch of a junction. */
+typedef struct akt__port {
+    akt_stream *child; /* borrowed from the stream's children */
+    akt_pid pid;       /* an input's last actor, or a branch's first */
+    akt_msg **ring;    /* fan-in: elements received, at most the input's window */
+    size_t head, count, cap;
+    size_t granted; /* fan-in: credit granted and not used */
+    int64_t demand; /* fan-out: credit the branch granted */
+    int done;       /* fan-in: Complete received; fan-out: the branch ended */
+} akt__port;
+
+/* batch.c: adds m (taken) to the batch of stage i (g->first); emits a full one. 0 or < 0. */
+int akt__batch_add(akt__seg *g, size_t i, akt_msg *m);
+/* Emits the batch being filled (if any) downstream. 0, or < 0 once the stream failed. */
+int akt__batch_emit(akt__seg *g);
+void akt__batch_free(akt__seg *g);
+
+/* junction.c, called by segment.c on a junction's actor. */
+int akt__junction_init(akt__seg *g);
+void akt__junction_free(akt__seg *g);
+/* Handles msg if it is for the junction (from a port, or Ended): 1, else 0. */
+int akt__junction_receive(akt__seg *g, akt_ctx *ctx, akt_msg *msg);
+/* Fan-in: one element into the segment's stages: 0, 1 if none can be made now, < 0 when the
+ * stream failed. Sets g->exhausted once no more will come. */
+int akt__junction_next(akt__seg *g);
+/* Fan-in: grants the inputs credit. */
+void akt__junction_grant(akt__seg *g, akt_ctx *ctx);
+/* Fan-out: sends the ring's head on: 0, 1 if it must wait for demand, < 0 failed. */
+int akt__junction_route(akt__seg *g, akt_ctx *ctx);
+/* Fan-out: upstream completed and everything was sent: tells the branches. */
+void akt__junction_complete(akt__seg *g, akt_ctx *ctx);
+/* Protocol messages, shared with segment.c. */
+akt_msg *akt__stream_control(const char *type, int64_t n);
+int64_t akt__stream_control_n(akt_msg *m);
+int akt__seg_tell_control(akt__seg *g, akt_ctx *ctx, akt_pid to, const char *type, int64_t n);
 
 /* Runs element m (a reference, taken) through stages [i, last]; what leaves the last one
  * waits in outq. Returns 0, or < 0 once the stream failed. */

@@ -135,6 +135,8 @@ int akt__seg_run(akt__seg *g, size_t i, akt_msg *m) {
     outcome o = {0};
     int rc = 0;
     switch (d->kind) {
+    case AKT__FL_BATCH:
+        return akt__batch_add(g, i, m);
     case AKT__FL_BUFFER:
     case AKT__FL_THROTTLE:
         COUNT(s, i, out);

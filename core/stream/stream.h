@@ -14,6 +14,10 @@ enum akt__stage_kind {
     AKT__SRC_VALUES,
     AKT__SRC_RANGE,
     AKT__SRC_UNFOLD,
+    AKT__SRC_TICK,
+    AKT__SRC_MERGE, /* fan-in junctions (junction.c) */
+    AKT__SRC_CONCAT,
+    AKT__SRC_ZIP,
     AKT__FL_MAP,
     AKT__FL_FILTER,
     AKT__FL_FLAT_MAP,
@@ -21,11 +25,15 @@ enum akt__stage_kind {
     AKT__FL_DEDUP,
     AKT__FL_BUFFER,
     AKT__FL_THROTTLE,
+    AKT__FL_BATCH,
     AKT__SK_FOR_EACH,
     AKT__SK_COLLECT,
     AKT__SK_FOLD,
     AKT__SK_FIRST,
     AKT__SK_IGNORE,
+    AKT__SK_BROADCAST, /* fan-out junctions (junction.c) */
+    AKT__SK_BALANCE,
+    AKT__SK_PARTITION,
 };
 
 #define AKT__STAGE_NAME_MAX 32
@@ -39,6 +47,8 @@ typedef struct akt__stage_def {
         akt_stream_fold_fn fold;
         akt_stream_unfold_fn unfold;
         akt_stream_each_fn each;
+        akt_stream_zip_fn zip;
+        akt_stream_partition_fn partition;
     } fn;
     void *data;
     akt_stream_data_fn retain, release; /* the graph's data hooks, or NULL */
@@ -52,6 +62,8 @@ typedef struct akt__stage_def {
     int on_error;
     unsigned retries;
     char name[AKT__STAGE_NAME_MAX];
+    akt_stream_graph **subs; /* a junction's inputs or branches: owned copies */
+    size_t n_subs;
 } akt__stage_def;
 
 struct akt_stream_graph {
@@ -61,6 +73,7 @@ struct akt_stream_graph {
     int fusion;
     akt_stream_data_fn retain, release;
     akt_dispatcher *dispatcher;
+    int branch; /* akt_stream_graph_new_branch: no source, its input is a fan-out's */
 };
 
 /* Copies graph's stages into defs (retaining their messages). */
@@ -70,6 +83,10 @@ int akt__stage_is_source(int kind);
 int akt__stage_is_sink(int kind);
 /* Whether the stage may share the actor of the stage before it. */
 int akt__stage_is_fusable(int kind);
+int akt__stage_is_fan_in(int kind);
+int akt__stage_is_fan_out(int kind);
+/* A new graph with graph's settings and copies of its stages (sub-graphs included). */
+int akt__graph_clone(const akt_stream_graph *graph, akt_stream_graph **out);
 
 /* Counters a stage's actor bumps and anyone reads. */
 typedef struct akt__stage_counters {
@@ -110,7 +127,32 @@ struct akt_stream {
     akt_msg **results; /* moved in by the sink before it finishes */
     size_t n_results;
     int handle_released;
+
+    /* Junctions. A sub-stream (an input or a branch) is linked to the junction's actor:
+     * LINK_INPUT sends its last segment's elements there (it has no sink), LINK_BRANCH takes
+     * its first segment's elements from there (it has no source); its end is told to that
+     * actor as Ended(port, rc). A stream owns its sub-streams (children, one reference
+     * each; child_stage[k] is the junction stage of children[k]); a sub-stream knows its
+     * junction only by pid, so nothing is shared in a cycle. */
+    int link_kind;
+    akt_pid link;
+    size_t port;
+    akt_stream **children;
+    size_t *child_stage;
+    size_t n_children; /* under mu while spawning; fixed once the stream started */
+    size_t *ranges;    /* fan-out results: (first, n) per branch, written before the end */
+    size_t n_ranges;
 };
+
+enum { AKT__LINK_NONE = 0, AKT__LINK_INPUT = 1, AKT__LINK_BRANCH = 2 };
+
+/* Makes a stream of graph on system and spawns its actors and its sub-streams' (none is
+ * started). link_kind/link/port: how it connects to a junction (AKT__LINK_NONE for a
+ * root). On failure nothing is left running. */
+int akt__stream_spawn(akt_system *system, const akt_stream_graph *graph, akt_dispatcher *dispatcher,
+                      int link_kind, akt_pid link, size_t port, akt_stream **out);
+/* Tells Start to every actor of s, its sub-streams' first. */
+int akt__stream_start(akt_stream *s);
 
 void akt__stream_retain(akt_stream *s);
 void akt__stream_unref(akt_stream *s);
@@ -133,5 +175,8 @@ int akt__segment_spawn(akt_stream *s, size_t seg, size_t first, size_t last, akt
 #define AKT__T_COMPLETE "akt.stream.Complete"
 #define AKT__T_DRAIN "akt.stream.Drain"
 #define AKT__T_WAKE "akt.stream.Wake"
+#define AKT__T_ENDED "akt.stream.Ended"
+#define AKT__T_TICK "akt.stream.Tick"
+#define AKT__T_FLUSH "akt.stream.Flush"
 
 #endif

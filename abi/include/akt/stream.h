@@ -5,7 +5,9 @@
  * read results and per-stage metrics from. Elements are akt messages: a binding's values
  * flow through unchanged (same-runtime objects pass by reference).
  *
- * The shape is linear: one source, any number of flows, one sink, added in that order.
+ * The shape is linear: one source, any number of flows, one sink, added in that order; a
+ * source may be a fan-in of several sub-graphs and a sink a fan-out to several (see the
+ * junctions below), which nest.
  *
  * Running: every stage runs in an actor, or adjacent stateless stages (map, filter,
  * flat_map) share the actor of the stage before them (fusion: on by default). Backpressure
@@ -56,6 +58,8 @@ typedef int (*akt_stream_fold_fn)(akt_msg *acc, akt_msg *in, akt_msg **out, void
 typedef int (*akt_stream_unfold_fn)(void *data, akt_msg **out);
 /* for_each sink. */
 typedef int (*akt_stream_each_fn)(akt_msg *in, void *data);
+/* zip and batch: *out = one element made from the n elements in[0..n-1] (borrowed). */
+typedef int (*akt_stream_zip_fn)(akt_msg *const *in, size_t n, akt_msg **out, void *data);
 
 /* ---- building a graph ------------------------------------------------------------- */
 
@@ -101,6 +105,13 @@ AKT_API int akt_stream_source_range(akt_stream_graph *graph, int64_t start, int6
                                     int64_t step);
 /* Source: fn is called for each element on demand until it gives NULL. */
 AKT_API int akt_stream_source_unfold(akt_stream_graph *graph, akt_stream_unfold_fn fn, void *data);
+/* Source: tick (retained; the same message each time) every interval_ns (1 ms .. 1 hour),
+ * the first initial_delay_ns (0 .. 1 hour) after the stream started, on the system's timer
+ * (akt_schedule_every: no drift, no thread of its own). A tick that comes while downstream
+ * has no credit is dropped (counted in the source's drops): a slow consumer gets fewer
+ * ticks, never a backlog. It never ends by itself: drain, cancel, or a first sink. */
+AKT_API int akt_stream_source_tick(akt_stream_graph *graph, int64_t initial_delay_ns,
+                                   int64_t interval_ns, akt_msg *tick);
 
 AKT_API int akt_stream_map(akt_stream_graph *graph, akt_stream_map_fn fn, void *data);
 AKT_API int akt_stream_filter(akt_stream_graph *graph, akt_stream_filter_fn fn, void *data);
@@ -133,6 +144,15 @@ AKT_API int akt_stream_buffer(akt_stream_graph *graph, size_t n, int overflow);
  * start on the monotonic clock. */
 AKT_API int akt_stream_throttle(akt_stream_graph *graph, uint32_t n, int64_t per_ns);
 
+/* batch: up to n (1..65536) elements at a time, combined by fn into one element (in[0..k)
+ * borrowed, in arrival order; fn has zip's shape): a batch leaves when it has n elements, when
+ * max_wait_ns (1 ms .. 1 hour) passed since its first one came (on the system's timer), or
+ * when upstream completed (the last, partial one). It fills only while downstream has
+ * credit, so it holds at most n elements beyond its window. fn runs under the stage's error
+ * strategy (resume drops the whole batch). */
+AKT_API int akt_stream_batch(akt_stream_graph *graph, size_t n, int64_t max_wait_ns,
+                             akt_stream_zip_fn fn, void *data);
+
 /* Sinks. for_each calls fn for each element; collect keeps every element (results, in
  * order); fold keeps one result, the last accumulator (seed if the stream was empty); first
  * keeps the first element (no result for an empty stream) and completes the stream when it
@@ -155,6 +175,63 @@ enum akt_stream_on_error {
     AKT_STREAM_ON_ERROR_RETRY = 2
 };
 AKT_API int akt_stream_stage_on_error(akt_stream_graph *graph, int strategy, unsigned retries);
+
+/* ---- fan-in and fan-out junctions -------------------------------------------------- *
+ *
+ * A junction connects sub-graphs to the graph it is added to. Each sub-graph is copied when
+ * the junction is added (the caller may free it at once) and runs as its own actors, with
+ * its own window and fusion, on the dispatcher of the stream it belongs to. 1..64
+ * sub-graphs (AKT_EINVAL otherwise).
+ *
+ * Fan-in: a source made of n inputs, each a graph with a source and flows but no sink
+ * (AKT_EINVAL otherwise). The junction grants each input credit for at most the window of
+ * its own stream (half-window batches, as between any two actors), so a slow consumer holds
+ * every input back.
+ *   merge   elements in arrival order, taking from the inputs that have one in turn;
+ *           completes when every input completed.
+ *   concat  every element of input 0, then of input 1, ...; only the input being read is
+ *           granted credit (the others wait, unstarted); completes after the last.
+ *   zip     one element of each input, combined by fn into one element; completes as soon
+ *           as an input completed and has nothing left (the other inputs' extra elements
+ *           are discarded). fn runs under the junction's error strategy.
+ * A failure of an input fails the stream with the input's code and reason "input <k>:
+ * <the input's reason>". Drain stops the junction: it takes no more from its inputs.
+ *
+ * Fan-out: a sink made of n branches, each a graph made with akt_stream_graph_new_branch
+ * (flows, then a sink; AKT_EINVAL otherwise). The junction sends an element only to a
+ * branch that granted credit:
+ *   broadcast  every element to every branch, once each of them has credit: the slowest
+ *              branch paces the source.
+ *   balance    each element to one branch that has credit, taking them in turn.
+ *   partition  each element to branch fn(element) (0..n-1; another index fails the stream
+ *              with AKT_EINVAL), waiting for that branch's credit; fn runs under the
+ *              junction's error strategy.
+ * When upstream completes, every branch is told so; the stream completes (0) when every
+ * branch completed. A branch that completes early (a first sink) no longer receives:
+ * broadcast goes on with the others, and partition drops (counted) what is meant for it.
+ * A failing branch fails the stream with its code and reason "branch <k>: <reason>".
+ * Results: the branches' results one after the other, in branch order;
+ * akt_stream_branch_results gives where branch k's are. */
+
+/* partition: *branch = the index of the branch in goes to. */
+typedef int (*akt_stream_partition_fn)(akt_msg *in, size_t *branch, void *data);
+
+AKT_API int akt_stream_source_merge(akt_stream_graph *graph, akt_stream_graph *const *inputs,
+                                    size_t n);
+AKT_API int akt_stream_source_concat(akt_stream_graph *graph, akt_stream_graph *const *inputs,
+                                     size_t n);
+AKT_API int akt_stream_source_zip(akt_stream_graph *graph, akt_stream_graph *const *inputs,
+                                  size_t n, akt_stream_zip_fn fn, void *data);
+
+/* A new, empty branch graph: its stages are flows, then one sink (a source is AKT_EMISUSE);
+ * it cannot be run on its own (akt_stream_run: AKT_EINVAL), only given to a fan-out. */
+AKT_API int akt_stream_graph_new_branch(akt_stream_graph **out);
+AKT_API int akt_stream_sink_broadcast(akt_stream_graph *graph, akt_stream_graph *const *branches,
+                                      size_t n);
+AKT_API int akt_stream_sink_balance(akt_stream_graph *graph, akt_stream_graph *const *branches,
+                                    size_t n);
+AKT_API int akt_stream_sink_partition(akt_stream_graph *graph, akt_stream_graph *const *branches,
+                                      size_t n, akt_stream_partition_fn fn, void *data);
 
 /* ---- running ---------------------------------------------------------------------- */
 
@@ -188,6 +265,11 @@ AKT_API int akt_stream_drain(akt_stream *stream);
  * accumulator, first's element; none for the others. *msg is borrowed from the handle. */
 AKT_API int akt_stream_result_count(akt_stream *stream, size_t *n);
 AKT_API int akt_stream_result_at(akt_stream *stream, size_t index, akt_msg **msg);
+
+/* Where the results of branch k of the stream's fan-out sink are: results [*first, *first +
+ * *n). AKT_EAGAIN before the stream ended; AKT_EINVAL if the sink is not a fan-out (or k is
+ * out of range). A branch that is itself a fan-out has its branches' results flattened. */
+AKT_API int akt_stream_branch_results(akt_stream *stream, size_t k, size_t *first, size_t *n);
 
 /* Per-stage metrics, readable at any time (relaxed counters: a consistent view only once
  * the stream ended). Stages are numbered in the order they were added, the source 0. */

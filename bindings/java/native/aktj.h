@@ -261,6 +261,11 @@ jlongArray aktj_stream_metrics(JNIEnv *env, jlong stream, jint stage);
 jstring aktj_stream_stage_name(JNIEnv *env, jlong stream, jint stage);
 jint aktj_stream_stage_count(jlong stream);
 jint aktj_stream_actor_count(jlong stream);
+/* streams2 begin: junctions */
+jlong aktj_stream_branch_new(JNIEnv *env, jint window, jboolean fusion);
+int aktj_stream_junction(JNIEnv *env, jlong graph, jint kind, jlongArray subs, jobject stage);
+jlongArray aktj_stream_branches(JNIEnv *env, jlong stream);
+/* streams2 end */
 /* Fault tolerance (aktj_fault.c): circuit breakers as handles (create: out[0]; metrics:
  * out[0..3] = state, successes, failures, rejected), their manual clock (an int64 address),
  * and passivation (strategy AKT_PASSIVATE_*, value: idle ns or a message count). */

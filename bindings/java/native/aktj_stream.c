@@ -14,7 +14,7 @@
  * graph (akt's threads cannot find application classes). Written once before any stream
  * exists; a stream's start publishes them to its actors. */
 static jclass stage_class;
-static jmethodID m_call, m_call_many, m_done;
+static jmethodID m_call, m_call_many, m_done, m_call_zip;
 
 static int cache(JNIEnv *env) {
     if (stage_class) return 0;
@@ -23,7 +23,8 @@ static int cache(JNIEnv *env) {
     m_call = (*env)->GetStaticMethodID(env, c, "call", "(Ljava/lang/Object;JJ)J");
     m_call_many = (*env)->GetStaticMethodID(env, c, "callMany", "(Ljava/lang/Object;J)[J");
     m_done = (*env)->GetStaticMethodID(env, c, "done", "(Ljava/lang/Object;I)V");
-    if (!m_call || !m_call_many || !m_done) return AKT_EFAILED;
+    m_call_zip = (*env)->GetStaticMethodID(env, c, "callZip", "(Ljava/lang/Object;[J)J");
+    if (!m_call || !m_call_many || !m_done || !m_call_zip) return AKT_EFAILED;
     stage_class = (*env)->NewGlobalRef(env, c);
     (*env)->DeleteLocalRef(env, c);
     return stage_class ? 0 : AKT_ENOMEM;
@@ -117,9 +118,43 @@ static int j_flat(akt_msg *in, akt_stream_emit_fn emit, void *ectx, void *d) {
     return rc;
 }
 
-jlong aktj_stream_graph_new(JNIEnv *env, jint window, jboolean fusion) {
+/* zip: StreamStage.callZip(stage, [handles]) gives the combined element. */
+static int j_zip(akt_msg *const *in, size_t n, akt_msg **out, void *d) {
+    jstage *s = d;
+    JNIEnv *env = aktj_env();
+    if (env == NULL || (*env)->PushLocalFrame(env, 2) != 0) return AKT_EFAILED;
+    int rc = AKT_EFAILED;
+    jlongArray arr = (*env)->NewLongArray(env, (jsize)n);
+    for (size_t i = 0; arr && i < n; i++) {
+        jlong h = AKTJ_HANDLE(in[i]);
+        (*env)->SetLongArrayRegion(env, arr, (jsize)i, 1, &h);
+    }
+    if (arr) {
+        jlong r = (*env)->CallStaticLongMethod(env, stage_class, m_call_zip, s->stage, arr);
+        if (!aktj_drop_exception(env, "StreamStage.callZip") && r > 0) {
+            *out = AKTJ_PTR(r);
+            rc = 0;
+        }
+    } else {
+        aktj_drop_exception(env, "NewLongArray");
+    }
+    (*env)->PopLocalFrame(env, NULL);
+    return rc;
+}
+
+/* partition: StreamStage.call(stage, in, 0) gives the branch index (>= 0) or FAILED. */
+static int j_partition(akt_msg *in, size_t *branch, void *d) {
+    jlong r = upcall(d, in, NULL);
+    if (r < 0) return AKT_EFAILED;
+    *branch = (uint64_t)r > SIZE_MAX ? SIZE_MAX : (size_t)r;
+    return 0;
+}
+
+static jlong graph_new(JNIEnv *env, jint window, jboolean fusion, int branch) {
     akt_stream_graph *g = NULL;
-    if (cache(env) != 0 || akt_stream_graph_new(&g) != 0) return 0;
+    if (cache(env) != 0 ||
+        (branch ? akt_stream_graph_new_branch(&g) : akt_stream_graph_new(&g)) != 0)
+        return 0;
     if (akt_stream_graph_set_buffer(g, (size_t)(window > 0 ? window : 0)) != 0 ||
         akt_stream_graph_set_fusion(g, fusion ? 1 : 0) != 0 ||
         akt_stream_graph_set_data_hooks(g, js_retain, js_release) != 0) {
@@ -127,6 +162,78 @@ jlong aktj_stream_graph_new(JNIEnv *env, jint window, jboolean fusion) {
         return 0;
     }
     return AKTJ_HANDLE(g);
+}
+
+jlong aktj_stream_graph_new(JNIEnv *env, jint window, jboolean fusion) {
+    return graph_new(env, window, fusion, 0);
+}
+
+jlong aktj_stream_branch_new(JNIEnv *env, jint window, jboolean fusion) {
+    return graph_new(env, window, fusion, 1);
+}
+
+/* A junction (kind 20 merge, 21 concat, 22 zip, 23 broadcast, 24 balance, 25 partition) of
+ * the graphs subs (copied: the caller frees them); stage: zip's or partition's StreamStage. */
+int aktj_stream_junction(JNIEnv *env, jlong graph, jint kind, jlongArray subs, jobject stage) {
+    if (subs == NULL) return AKT_EINVAL;
+    akt_stream_graph *g = AKTJ_PTR(graph);
+    jsize n = (*env)->GetArrayLength(env, subs);
+    if (n <= 0 || n > 64) return AKT_EINVAL;
+    akt_stream_graph *v[64];
+    jlong h[64];
+    (*env)->GetLongArrayRegion(env, subs, 0, n, h);
+    for (jsize i = 0; i < n; i++) v[i] = AKTJ_PTR(h[i]);
+    jstage *s = NULL;
+    if (kind == 22 || kind == 25) {
+        if (stage == NULL) return AKT_EINVAL;
+        if ((s = malloc(sizeof *s)) == NULL) return AKT_ENOMEM;
+        atomic_init(&s->refs, 1);
+        s->stage = (*env)->NewGlobalRef(env, stage);
+        if (s->stage == NULL) {
+            free(s);
+            return AKT_ENOMEM;
+        }
+    }
+    int rc;
+    switch (kind) {
+    case 20:
+        rc = akt_stream_source_merge(g, v, (size_t)n);
+        break;
+    case 21:
+        rc = akt_stream_source_concat(g, v, (size_t)n);
+        break;
+    case 22:
+        rc = akt_stream_source_zip(g, v, (size_t)n, j_zip, s);
+        break;
+    case 23:
+        rc = akt_stream_sink_broadcast(g, v, (size_t)n);
+        break;
+    case 24:
+        rc = akt_stream_sink_balance(g, v, (size_t)n);
+        break;
+    case 25:
+        rc = akt_stream_sink_partition(g, v, (size_t)n, j_partition, s);
+        break;
+    default:
+        rc = AKT_EINVAL;
+    }
+    if (rc != 0 && s) js_release(s); /* not taken */
+    return rc;
+}
+
+/* [first0, n0, first1, n1, ...] of a fan-out sink's branches, or null (not a fan-out). */
+jlongArray aktj_stream_branches(JNIEnv *env, jlong stream) {
+    akt_stream *s = AKTJ_PTR(stream);
+    size_t k = 0, first, n;
+    while (akt_stream_branch_results(s, k, &first, &n) == 0) k++;
+    if (k == 0) return NULL;
+    jlongArray arr = (*env)->NewLongArray(env, (jsize)(2 * k));
+    for (size_t i = 0; arr && i < k; i++) {
+        akt_stream_branch_results(s, i, &first, &n);
+        jlong v[2] = {(jlong)first, (jlong)n};
+        (*env)->SetLongArrayRegion(env, arr, (jsize)(2 * i), 2, v);
+    }
+    return arr;
 }
 
 int aktj_stream_graph_free(jlong graph) { return akt_stream_graph_free(AKTJ_PTR(graph)); }
@@ -151,6 +258,8 @@ int aktj_stream_add(JNIEnv *env, jlong graph, jint kind, jobject stage, jlong se
         return akt_stream_sink_ignore(g);
     case 6:
         return a <= 0 || a > UINT32_MAX ? AKT_EINVAL : akt_stream_throttle(g, (uint32_t)a, b);
+    case 7: /* tick: seed the tick message, a the initial delay, b the interval (ns) */
+        return akt_stream_source_tick(g, a, b, AKTJ_PTR(seed));
     default:
         break;
     }
@@ -185,6 +294,9 @@ int aktj_stream_add(JNIEnv *env, jlong graph, jint kind, jobject stage, jlong se
         break;
     case 16:
         rc = akt_stream_sink_fold(g, AKTJ_PTR(seed), j_fold, s);
+        break;
+    case 8: /* batch: a elements at most, b the longest wait (ns) */
+        rc = a <= 0 ? AKT_EINVAL : akt_stream_batch(g, (size_t)a, b, j_zip, s);
         break;
     default:
         rc = AKT_EINVAL;

@@ -50,4 +50,4 @@ export const {
 export default akt;
 
 // Reactive streams (lib/stream.cjs).
-export const { Source, Sink, Stream } = akt;
+export const { Source, Sink, Flow, Stream } = akt;

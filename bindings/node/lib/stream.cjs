@@ -14,7 +14,8 @@ const { kHandle } = require('./internal.cjs');
 const OVERFLOW = { backpressure: 0, drop_head: 1, drop_tail: 2, fail: 3 };
 const ON_ERROR = { fail: 0, resume: 1, retry: 2 };
 const END = Symbol('akt.stream.end');
-const WITH_FN = new Set(['map', 'filter', 'flat_map', 'for_each', 'unfold', 'scan', 'fold_sink']);
+const WITH_FN = new Set(['map', 'filter', 'flat_map', 'for_each', 'unfold', 'scan', 'fold_sink', 'batch']);
+const JUNCTIONS = new Set(['merge', 'concat', 'zip', 'broadcast', 'balance', 'partition']);
 
 // slot -> { fn, error }: the stage functions the addon calls by slot.
 const table = [];
@@ -50,10 +51,36 @@ function fnArg(fn, what) {
 }
 
 class Sink {
-  constructor(stage, finish) {
-    this._stage = stage;
+  // A sink may start with flows (Flow.to); a fan-out sink has branches (Sinks), and its
+  // result is the array of theirs.
+  constructor(stage, finish, flows = [], window = 16, fusion = true, branches = undefined) {
+    this._stages = [...flows, stage];
     this._finish = finish;
+    this._window = window;
+    this._fusion = fusion;
+    this._branches = branches;
   }
+
+  _result(results, ranges) {
+    if (!this._branches) return this._finish(results);
+    if (!ranges || !ranges.length) return results; // a fan-out inside a branch: flat
+    return this._branches.map((b, k) => b._result(results.slice(ranges[k][0], ranges[k][0] + ranges[k][1])));
+  }
+
+  static _fanOut(kind, sinks, fn) {
+    if (!sinks.length) throw makeError(errnos.InvalidArgumentError, `Sink.${kind} needs at least one sink`);
+    for (const k of sinks)
+      if (!(k instanceof Sink)) throw makeError(errnos.InvalidArgumentError, `Sink.${kind} takes Sinks`);
+    const subs = sinks.map((k) => [k._stages, k._window, k._fusion]);
+    return new Sink([kind, subs, fn], (r) => r, [], 16, true, sinks);
+  }
+
+  /** Every element to every sink; the slowest one paces the stream. The result: theirs, as an array. */
+  static broadcast(...sinks) { return Sink._fanOut('broadcast', sinks); }
+  /** Each element to one sink that has demand, taking them in turn. */
+  static balance(...sinks) { return Sink._fanOut('balance', sinks); }
+  /** Each element x to sinks[fn(x)] (an index out of range fails the stream). */
+  static partition(fn, ...sinks) { return Sink._fanOut('partition', sinks, fnArg(fn, 'Sink.partition')); }
 
   /** Every element, in order, as an array. */
   static collect() { return new Sink(['collect'], (r) => r); }
@@ -67,11 +94,114 @@ class Sink {
   static ignore() { return new Sink(['ignore'], () => undefined); }
 }
 
-class Source {
-  constructor(stages, window = 16, fusion = true) {
+// What Source and Flow share: the stages, the flows and the options (each returns a new
+// object of the same class).
+class Stages {
+  constructor(stages = [], window = 16, fusion = true) {
     this._stages = stages;
     this._window = window;
     this._fusion = fusion;
+  }
+
+  _then(...stage) { return new this.constructor([...this._stages, stage], this._window, this._fusion); }
+  map(fn) { return this._then('map', fnArg(fn, 'map')); }
+  filter(fn) { return this._then('filter', fnArg(fn, 'filter')); }
+  /** fn(x) gives an iterable; its items go downstream in order. */
+  flatMap(fn) {
+    fnArg(fn, 'flatMap');
+    return this._then('flat_map', (x) => Array.from(fn(x)));
+  }
+  scan(seed, fn) { return this._then('scan', fnArg(fn, 'scan'), seed); }
+  dedup() { return this._then('dedup'); }
+  buffer(size, overflow = 'backpressure') {
+    if (!(overflow in OVERFLOW))
+      throw makeError(errnos.InvalidArgumentError, `overflow is one of ${Object.keys(OVERFLOW).join(', ')}`);
+    return this._then('buffer', size, OVERFLOW[overflow]);
+  }
+  /** At most n elements per perMs ms (1 .. 3600000); the rest wait: nothing is dropped. */
+  throttle(n, perMs) {
+    if (!Number.isSafeInteger(n) || !Number.isSafeInteger(perMs))
+      throw makeError(errnos.InvalidArgumentError, 'throttle(n, perMs) takes integers');
+    return this._then('throttle', n, perMs);
+  }
+  /** Up to n elements at a time as one: fn(xs) (default: the array), sent when there are n,
+   *  when the first one waited maxWaitMs (1 .. 3600000), or at the end (the last, partial one). */
+  batch(n, maxWaitMs, fn = (xs) => xs) {
+    if (!Number.isSafeInteger(n) || !Number.isSafeInteger(maxWaitMs))
+      throw makeError(errnos.InvalidArgumentError, 'batch(n, maxWaitMs) takes integers');
+    return this._then('batch', fnArg(fn, 'batch'), [n, maxWaitMs]);
+  }
+  named(name) { return this._option({ name }); }
+  onError(strategy, retries = 0) {
+    if (!(strategy in ON_ERROR))
+      throw makeError(errnos.InvalidArgumentError, 'strategy is one of fail, resume, retry');
+    return this._option({ onError: ON_ERROR[strategy], retries });
+  }
+  window(n) { return new this.constructor(this._stages, n, this._fusion); }
+  fusion(on) { return new this.constructor(this._stages, this._window, Boolean(on)); }
+
+  _option(opts) {
+    if (!this._stages.length) throw makeError(errnos.InvalidArgumentError, 'there is no stage to set an option on');
+    const stages = this._stages.slice();
+    const last = stages[stages.length - 1].slice();
+    last[3] = { ...(last[3] || {}), ...opts };
+    stages[stages.length - 1] = last;
+    return new this.constructor(stages, this._window, this._fusion);
+  }
+}
+
+/** Flows without a source: `new Flow().map(f).to(Sink.collect())` is a Sink (a fan-out's branch). */
+class Flow extends Stages {
+  /** A sink that runs these flows first (with this Flow's window and fusion). */
+  to(sink) {
+    if (!(sink instanceof Sink)) throw makeError(errnos.InvalidArgumentError, 'to needs a Sink');
+    const st = sink._stages;
+    return new Sink(st[st.length - 1], sink._finish, [...this._stages, ...st.slice(0, -1)],
+      this._window, this._fusion, sink._branches);
+  }
+}
+
+// Stage rows for the addon: functions become slots (recorded in slots, per stage), a
+// junction's sub-graphs become [rows, window, fusion].
+function rowsOf(stages, slots) {
+  const rows = [];
+  for (const st of stages) {
+    const [kind, a, b, opts = {}] = st;
+    let row;
+    if (WITH_FN.has(kind)) {
+      const slot = slotOf(a);
+      slots.push(slot);
+      row = [kind, slot, b];
+    } else if (JUNCTIONS.has(kind)) {
+      const slot = b === undefined ? undefined : slotOf(b);
+      slots.push(slot);
+      row = [kind, a.map(([sub, w, f]) => [rowsOf(sub, []), w, f]), slot];
+    } else {
+      slots.push(undefined);
+      row = [kind, a, b];
+    }
+    row.push(opts.name ?? null, opts.onError ?? 0, opts.retries ?? 0);
+    rows.push(row);
+  }
+  return rows;
+}
+
+class Source extends Stages {
+  static _fanIn(kind, sources, fn) {
+    if (!sources.length) throw makeError(errnos.InvalidArgumentError, `Source.${kind} needs at least one source`);
+    for (const x of sources)
+      if (!(x instanceof Source)) throw makeError(errnos.InvalidArgumentError, `Source.${kind} takes Sources`);
+    return new Source([[kind, sources.map((x) => [x._stages, x._window, x._fusion]), fn]]);
+  }
+
+  /** The elements of all the sources as they come (each one's order kept). */
+  static merge(...sources) { return Source._fanIn('merge', sources); }
+  /** Every element of the first source, then of the second, ... */
+  static concat(...sources) { return Source._fanIn('concat', sources); }
+  /** One element of each source combined by fn(...xs) (default: an array); ends with the shortest. */
+  static zip(...args) {
+    const fn = typeof args[args.length - 1] === 'function' ? args.pop() : (...xs) => xs;
+    return Source._fanIn('zip', args, (xs) => fn(...xs));
   }
 
   /** start, start + step, ... up to end excluded. Numbers must be safe integers. */
@@ -85,6 +215,15 @@ class Source {
 
   /** The given values, in order. */
   static of(...values) { return new Source([['values', values]]); }
+
+  /** tick every intervalMs (1 .. 3600000), the first initialDelayMs after the start, on the
+   *  system's timer; a tick that comes while downstream has no demand is dropped (counted in
+   *  the source's drops). Endless: drain, cancel or Sink.first() ends it. */
+  static tick(initialDelayMs, intervalMs, tick) {
+    if (!Number.isSafeInteger(initialDelayMs) || !Number.isSafeInteger(intervalMs))
+      throw makeError(errnos.InvalidArgumentError, 'tick(initialDelayMs, intervalMs, tick) takes integers');
+    return new Source([['tick', [initialDelayMs, intervalMs], tick]]);
+  }
 
   /** fn(state) gives [nextState, element], or undefined to end. */
   static unfold(seed, fn) {
@@ -107,64 +246,12 @@ class Source {
     }]]);
   }
 
-  _then(...stage) { return new Source([...this._stages, stage], this._window, this._fusion); }
-  map(fn) { return this._then('map', fnArg(fn, 'map')); }
-  filter(fn) { return this._then('filter', fnArg(fn, 'filter')); }
-  /** fn(x) gives an iterable; its items go downstream in order. */
-  flatMap(fn) {
-    fnArg(fn, 'flatMap');
-    return this._then('flat_map', (x) => Array.from(fn(x)));
-  }
-  scan(seed, fn) { return this._then('scan', fnArg(fn, 'scan'), seed); }
-  dedup() { return this._then('dedup'); }
-  buffer(size, overflow = 'backpressure') {
-    if (!(overflow in OVERFLOW))
-      throw makeError(errnos.InvalidArgumentError, `overflow is one of ${Object.keys(OVERFLOW).join(', ')}`);
-    return this._then('buffer', size, OVERFLOW[overflow]);
-  }
-  /** At most n elements per perMs ms (1 .. 3600000); the rest wait: nothing is dropped. */
-  throttle(n, perMs) {
-    if (!Number.isSafeInteger(n) || !Number.isSafeInteger(perMs))
-      throw makeError(errnos.InvalidArgumentError, 'throttle(n, perMs) takes integers');
-    return this._then('throttle', n, perMs);
-  }
-  named(name) { return this._option({ name }); }
-  onError(strategy, retries = 0) {
-    if (!(strategy in ON_ERROR))
-      throw makeError(errnos.InvalidArgumentError, 'strategy is one of fail, resume, retry');
-    return this._option({ onError: ON_ERROR[strategy], retries });
-  }
-  window(n) { return new Source(this._stages, n, this._fusion); }
-  fusion(on) { return new Source(this._stages, this._window, Boolean(on)); }
-
-  _option(opts) {
-    const stages = this._stages.slice();
-    const last = stages[stages.length - 1].slice();
-    last[3] = { ...(last[3] || {}), ...opts };
-    stages[stages.length - 1] = last;
-    return new Source(stages, this._window, this._fusion);
-  }
-
   /** Starts the stream on system, ending in sink. */
   runWith(sink, system) {
     if (!(sink instanceof Sink)) throw makeError(errnos.InvalidArgumentError, 'runWith needs a Sink');
     reclaim();
     const slots = []; // stage index -> slot of its function, or undefined
-    const stages = [];
-    for (const st of [...this._stages, sink._stage]) {
-      const [kind, a, b, opts = {}] = st;
-      let row;
-      if (WITH_FN.has(kind)) {
-        const slot = slotOf(a);
-        slots.push(slot);
-        row = [kind, slot, b];
-      } else {
-        slots.push(undefined);
-        row = [kind, a, b];
-      }
-      row.push(opts.name ?? null, opts.onError ?? 0, opts.retries ?? 0);
-      stages.push(row);
-    }
+    const stages = rowsOf([...this._stages, ...sink._stages], slots);
     const stream = new Stream(sink, slots);
     try {
       stream._handle = native.streamRun(system[kHandle], stages, this._window, this._fusion,
@@ -195,6 +282,7 @@ class Stream {
       ? { results: undefined, reason: 'canceled', metrics: [], actors: 0 }
       : {
         results: rc === 0 ? native.streamResults(h) : undefined,
+        branches: rc === 0 && this._sink._branches ? native.streamBranches(h) : undefined,
         reason: native.streamReason(h),
         metrics: native.streamMetrics(h),
         actors: native.streamActors(h),
@@ -219,7 +307,7 @@ class Stream {
   async result() {
     const rc = await this._done;
     if (rc !== 0) throw this._error();
-    return this._sink._finish(this._final.results);
+    return this._sink._result(this._final.results, this._final.branches);
   }
 
   /** Aborts: result() rejects with CanceledError. */
@@ -254,4 +342,4 @@ class Stream {
 
 }
 
-module.exports = { Source, Sink, Stream };
+module.exports = { Source, Sink, Flow, Stream };

@@ -23,7 +23,7 @@ typedef struct an_stage {
     int kind;     /* what call() returns: see the ST_* below */
 } an_stage;
 
-enum { ST_MAP, ST_FILTER, ST_FLAT, ST_FOLD, ST_EACH, ST_UNFOLD };
+enum { ST_MAP, ST_FILTER, ST_FLAT, ST_FOLD, ST_EACH, ST_UNFOLD, ST_ZIP, ST_PARTITION };
 
 /* Hooks of lib/stream.cjs: call(slot, a, b) and the END sentinel of an unfold. */
 static napi_ref hook_call, hook_end;
@@ -157,6 +157,35 @@ static int st_unfold(void *data, akt_msg **out) {
     LEAVE();
 }
 
+/* zip: call(slot, [values]) gives the combined element. */
+static int st_zip(akt_msg *const *in, size_t n, akt_msg **out, void *data) {
+    an_stage *st = data;
+    ENTER(st);
+    napi_value arr = NULL, r = NULL;
+    if (napi_create_array_with_length(env, n, &arr) == napi_ok) {
+        for (size_t k = 0; arr && k < n; k++) {
+            napi_value v = value_of(I, env, in[k]);
+            if (!v || napi_set_element(env, arr, (uint32_t)k, v) != napi_ok) arr = NULL;
+        }
+    }
+    if (arr) r = js_call(st, env, arr, undef);
+    if (r) rc = an_msg_from_js(st->sys, env, r, NULL, 1, out);
+    LEAVE();
+}
+
+/* partition: call(slot, value) gives the branch's index (a number; others fail). */
+static int st_partition(akt_msg *in, size_t *branch, void *data) {
+    an_stage *st = data;
+    ENTER(st);
+    napi_value v = value_of(I, env, in), r = v ? js_call(st, env, v, undef) : NULL;
+    double d = 0;
+    if (r && napi_get_value_double(env, r, &d) == napi_ok) {
+        *branch = d >= 0 && d < 1e9 && d == (double)(size_t)d ? (size_t)d : SIZE_MAX;
+        rc = 0;
+    }
+    LEAVE();
+}
+
 /* ---- the handle ------------------------------------------------------------------- */
 
 typedef struct an_stream {
@@ -218,6 +247,73 @@ static int get_int(napi_env env, napi_value arr, uint32_t i, int64_t *out) {
     return napi_get_element(env, arr, i, &v) == napi_ok && int64_of(env, v, out);
 }
 
+static int build_graph(an_inst *I, an_sys *s, napi_env env, napi_value stages, int64_t window,
+                       bool fusion, int branch, akt_stream_graph **out);
+
+static int is_junction(const char *k) {
+    return !strcmp(k, "merge") || !strcmp(k, "concat") || !strcmp(k, "zip") ||
+           !strcmp(k, "broadcast") || !strcmp(k, "balance") || !strcmp(k, "partition");
+}
+
+/* A junction: a = [[stages, window, fusion], ...], its inputs or branches; b = the slot of
+ * zip's or partition's function (else undefined). */
+static int add_junction(an_inst *I, an_sys *s, napi_env env, akt_stream_graph *g, const char *kind,
+                        napi_value a, napi_value b) {
+    int fan_out = kind[0] == 'b' || kind[0] == 'p';
+    int with_fn = !strcmp(kind, "zip") || !strcmp(kind, "partition");
+    uint32_t n = 0;
+    if (napi_get_array_length(env, a, &n) != napi_ok || n == 0 || n > 64) return AKT_EINVAL;
+    akt_stream_graph **subs = calloc(n, sizeof *subs);
+    if (!subs) return AKT_ENOMEM;
+    int rc = 0;
+    for (uint32_t i = 0; rc == 0 && i < n; i++) {
+        napi_value row, st, wv, fv;
+        int64_t window = 0;
+        bool fusion = true;
+        if (napi_get_element(env, a, i, &row) != napi_ok ||
+            napi_get_element(env, row, 0, &st) != napi_ok ||
+            napi_get_element(env, row, 1, &wv) != napi_ok ||
+            napi_get_element(env, row, 2, &fv) != napi_ok ||
+            napi_get_value_int64(env, wv, &window) != napi_ok ||
+            napi_get_value_bool(env, fv, &fusion) != napi_ok)
+            rc = AKT_EINVAL;
+        else
+            rc = build_graph(I, s, env, st, window, fusion, fan_out, &subs[i]);
+    }
+    an_stage *fn = NULL;
+    if (rc == 0 && with_fn) {
+        int32_t slot;
+        if (napi_get_value_int32(env, b, &slot) != napi_ok) rc = AKT_EINVAL;
+        if (rc == 0 && !(fn = calloc(1, sizeof *fn))) rc = AKT_ENOMEM;
+        if (fn) {
+            atomic_init(&fn->refs, 1);
+            fn->inst = I;
+            fn->sys = s;
+            fn->slot = slot;
+            fn->kind = kind[0] == 'z' ? ST_ZIP : ST_PARTITION;
+        }
+    }
+    if (rc == 0) {
+        if (!strcmp(kind, "merge"))
+            rc = akt_stream_source_merge(g, subs, n);
+        else if (!strcmp(kind, "concat"))
+            rc = akt_stream_source_concat(g, subs, n);
+        else if (!strcmp(kind, "zip"))
+            rc = akt_stream_source_zip(g, subs, n, st_zip, fn);
+        else if (!strcmp(kind, "broadcast"))
+            rc = akt_stream_sink_broadcast(g, subs, n);
+        else if (!strcmp(kind, "balance"))
+            rc = akt_stream_sink_balance(g, subs, n);
+        else
+            rc = akt_stream_sink_partition(g, subs, n, st_partition, fn);
+    }
+    if (rc && fn) stage_release(fn); /* the graph did not take it */
+    for (uint32_t i = 0; i < n; i++)
+        if (subs[i]) akt_stream_graph_free(subs[i]);
+    free(subs);
+    return rc;
+}
+
 /* Adds stage [kind, a, b, name, onError, retries] to g; slot stages: a is the slot, b the
  * seed (scan, fold) or the value list (values). 0, or an akt code (or -1 after throwing). */
 static int add_stage(an_inst *I, an_sys *s, napi_env env, akt_stream_graph *g, napi_value d) {
@@ -253,6 +349,17 @@ static int add_stage(an_inst *I, an_sys *s, napi_env env, akt_stream_graph *g, n
         for (uint32_t i = 0; i < made; i++)
             if (v[i]) akt_msg_release(v[i]);
         free(v);
+    } else if (!strcmp(kind, "tick")) { /* a = [delayMs, intervalMs], b = the tick value */
+        int64_t delay, every;
+        if (!get_int(env, a, 0, &delay) || !get_int(env, a, 1, &every) || delay < 0 ||
+            delay > 3600000 || every <= 0 || every > 3600000)
+            return AKT_EINVAL;
+        akt_msg *tick = NULL;
+        rc = an_msg_from_js(s, env, b, NULL, 1, &tick);
+        if (rc == 0) {
+            rc = akt_stream_source_tick(g, delay * 1000000, every * 1000000, tick);
+            akt_msg_release(tick);
+        }
     } else if (!strcmp(kind, "dedup")) {
         rc = akt_stream_dedup(g);
     } else if (!strcmp(kind, "buffer")) {
@@ -273,6 +380,23 @@ static int add_stage(an_inst *I, an_sys *s, napi_env env, akt_stream_graph *g, n
         rc = akt_stream_sink_first(g);
     } else if (!strcmp(kind, "ignore")) {
         rc = akt_stream_sink_ignore(g);
+    } else if (is_junction(kind)) {
+        rc = add_junction(I, s, env, g, kind, a, b);
+    } else if (!strcmp(kind, "batch")) { /* a = the slot, b = [n, maxWaitMs] */
+        int64_t n, wait;
+        int32_t slot;
+        if (napi_get_value_int32(env, a, &slot) != napi_ok || !get_int(env, b, 0, &n) ||
+            !get_int(env, b, 1, &wait) || n <= 0 || wait <= 0 || wait > 3600000)
+            return AKT_EINVAL;
+        an_stage *st = calloc(1, sizeof *st);
+        if (!st) return AKT_ENOMEM;
+        atomic_init(&st->refs, 1);
+        st->inst = I;
+        st->sys = s;
+        st->slot = slot;
+        st->kind = ST_ZIP; /* the same call: an array of the values */
+        rc = akt_stream_batch(g, (size_t)n, wait * 1000000, st_zip, st);
+        if (rc) stage_release(st);
     } else {
         int seeded = !strcmp(kind, "scan") || !strcmp(kind, "fold_sink");
         int k = seeded ? ST_FOLD : kind_of(kind);
@@ -328,6 +452,31 @@ static int add_stage(an_inst *I, an_sys *s, napi_env env, akt_stream_graph *g, n
     return rc;
 }
 
+/* A graph of stage rows (a branch graph: no source, if branch) on s's dispatcher. */
+static int build_graph(an_inst *I, an_sys *s, napi_env env, napi_value stages, int64_t window,
+                       bool fusion, int branch, akt_stream_graph **out) {
+    uint32_t n = 0;
+    if (window <= 0 || napi_get_array_length(env, stages, &n) != napi_ok) return AKT_EINVAL;
+    akt_stream_graph *g = NULL;
+    int rc = branch ? akt_stream_graph_new_branch(&g) : akt_stream_graph_new(&g);
+    if (rc) return rc;
+    if (!rc) rc = akt_stream_graph_set_buffer(g, (size_t)window);
+    if (!rc) rc = akt_stream_graph_set_fusion(g, fusion);
+    if (!rc) rc = akt_stream_graph_set_dispatcher(g, s->disp);
+    if (!rc) rc = akt_stream_graph_set_data_hooks(g, stage_retain, stage_release);
+    for (uint32_t i = 0; rc == 0 && i < n; i++) {
+        napi_value d;
+        rc = napi_get_element(env, stages, i, &d) == napi_ok ? add_stage(I, s, env, g, d)
+                                                             : AKT_EINVAL;
+    }
+    if (rc) {
+        akt_stream_graph_free(g);
+        return rc;
+    }
+    *out = g;
+    return 0;
+}
+
 /* streamRun(sysHandle, stages, window, fusion, onDone) -> handle */
 static napi_value StreamRun(napi_env env, napi_callback_info info) {
     AN_ARGS(5);
@@ -335,23 +484,12 @@ static napi_value StreamRun(napi_env env, napi_callback_info info) {
     if (!s) return NULL;
     int64_t window = 0;
     bool fusion = true;
-    uint32_t n = 0;
     if (napi_get_value_int64(env, argv[2], &window) != napi_ok || window <= 0 ||
-        napi_get_value_bool(env, argv[3], &fusion) != napi_ok ||
-        napi_get_array_length(env, argv[1], &n) != napi_ok)
+        napi_get_value_bool(env, argv[3], &fusion) != napi_ok)
         return an_throw_msg(env, I, AKT_EINVAL, "bad stream options");
     akt_stream_graph *g = NULL;
-    int rc = akt_stream_graph_new(&g);
+    int rc = build_graph(I, s, env, argv[1], window, fusion, 0, &g);
     if (rc) return an_throw(env, I, rc);
-    if (!rc) rc = akt_stream_graph_set_buffer(g, (size_t)window);
-    if (!rc) rc = akt_stream_graph_set_fusion(g, fusion);
-    if (!rc) rc = akt_stream_graph_set_dispatcher(g, s->disp);
-    if (!rc) rc = akt_stream_graph_set_data_hooks(g, stage_retain, stage_release);
-    for (uint32_t i = 0; rc == 0 && i < n; i++) {
-        napi_value d;
-        rc = napi_get_element(env, argv[1], i, &d) == napi_ok ? add_stage(I, s, env, g, d)
-                                                              : AKT_EINVAL;
-    }
     an_stream *h = NULL;
     akt_stream *st = NULL;
     if (!rc) rc = akt_stream_run(s->sys, g, &st);
@@ -449,6 +587,28 @@ static napi_value StreamMetrics(napi_env env, napi_callback_info info) {
     return arr;
 }
 
+/* streamBranches(h) -> [[first, n], ...] per branch of a fan-out sink ([] otherwise) */
+static napi_value StreamBranches(napi_env env, napi_callback_info info) {
+    AN_ARGS(1);
+    AN_STREAM(0);
+    napi_value arr;
+    AN_CALL(napi_create_array(env, &arr));
+    for (uint32_t k = 0;; k++) {
+        size_t first = 0, n = 0;
+        int rc = akt_stream_branch_results(h->s, k, &first, &n);
+        if (rc == AKT_EINVAL) break;
+        if (rc) return an_throw(env, I, rc);
+        napi_value row, v;
+        AN_CALL(napi_create_array_with_length(env, 2, &row));
+        AN_CALL(napi_create_double(env, (double)first, &v));
+        AN_CALL(napi_set_element(env, row, 0, v));
+        AN_CALL(napi_create_double(env, (double)n, &v));
+        AN_CALL(napi_set_element(env, row, 1, v));
+        AN_CALL(napi_set_element(env, arr, k, row));
+    }
+    return arr;
+}
+
 static napi_value StreamActors(napi_env env, napi_callback_info info) {
     AN_ARGS(1);
     AN_STREAM(0);
@@ -498,17 +658,13 @@ static napi_value StreamFreed(napi_env env, napi_callback_info info) {
 }
 
 napi_status an_register_stream(napi_env env, napi_value exports, an_inst *I) {
-    static const an_fn fns[] = {{"streamHook", StreamHook},
-                                {"streamRun", StreamRun},
-                                {"streamCancel", StreamCancel},
-                                {"streamDrain", StreamDrain},
-                                {"streamReason", StreamReason},
-                                {"streamResults", StreamResults},
-                                {"streamMetrics", StreamMetrics},
-                                {"streamActors", StreamActors},
-                                {"streamRelease", StreamRelease},
-                                {"streamFreed", StreamFreed},
-                                {NULL, NULL}};
+    static const an_fn fns[] = {
+        {"streamHook", StreamHook},         {"streamRun", StreamRun},
+        {"streamCancel", StreamCancel},     {"streamDrain", StreamDrain},
+        {"streamReason", StreamReason},     {"streamResults", StreamResults},
+        {"streamMetrics", StreamMetrics},   {"streamActors", StreamActors},
+        {"streamBranches", StreamBranches}, {"streamRelease", StreamRelease},
+        {"streamFreed", StreamFreed},       {NULL, NULL}};
     an_export(env, exports, I, fns);
     return napi_ok;
 }

@@ -154,6 +154,46 @@ static int py_unfold(void *data, akt_msg **out) {
     return rc;
 }
 
+/* zip: fn(*values) gives the combined element. */
+static int py_zip(akt_msg *const *in, size_t n, akt_msg **out, void *data) {
+    pystage *ps = data;
+    int e = akt_py_enter();
+    if (e < 0) return AKT_ECLOSED;
+    int rc = 0;
+    PyObject *args = PyTuple_New((Py_ssize_t)n);
+    for (size_t k = 0; args && k < n; k++) {
+        PyObject *v = akt_py_msg_value(ps->sys, in[k]);
+        if (!v) {
+            Py_CLEAR(args);
+            break;
+        }
+        PyTuple_SET_ITEM(args, (Py_ssize_t)k, v);
+    }
+    PyObject *r = args ? PyObject_Call(ps->fn, args, NULL) : NULL;
+    if (!r || akt_py_msg_new(ps->sys, r, NULL, out)) rc = failed(ps);
+    Py_XDECREF(args);
+    Py_XDECREF(r);
+    akt_py_leave(e);
+    return rc;
+}
+
+/* partition: fn(value) gives the branch's index (an int; out of range fails the stream). */
+static int py_partition(akt_msg *in, size_t *branch, void *data) {
+    pystage *ps = data;
+    int e = akt_py_enter();
+    if (e < 0) return AKT_ECLOSED;
+    int rc = 0;
+    PyObject *r = call_on(ps, in);
+    Py_ssize_t k = r ? PyNumber_AsSsize_t(r, PyExc_OverflowError) : -1;
+    if (k == -1 && PyErr_Occurred())
+        rc = failed(ps);
+    else
+        *branch = k < 0 ? SIZE_MAX : (size_t)k;
+    Py_XDECREF(r);
+    akt_py_leave(e);
+    return rc;
+}
+
 /* ---- the Stream object ------------------------------------------------------------ */
 
 typedef struct {
@@ -257,6 +297,30 @@ static PyObject *stream_metrics(py_stream *self, PyObject *unused) {
     return list;
 }
 
+/* _branches() -> [(first, n)] per branch of a fan-out sink, or None */
+static PyObject *stream_branches(py_stream *self, PyObject *unused) {
+    if (live(self)) return NULL;
+    PyObject *list = PyList_New(0);
+    if (!list) return NULL;
+    for (size_t k = 0;; k++) {
+        size_t first = 0, n = 0;
+        int rc = akt_stream_branch_results(self->stream, k, &first, &n);
+        if (rc == AKT_EINVAL) break;
+        if (rc) {
+            Py_DECREF(list);
+            return akt_py_raise(rc, "results");
+        }
+        PyObject *t = Py_BuildValue("(nn)", (Py_ssize_t)first, (Py_ssize_t)n);
+        if (!t || PyList_Append(list, t)) {
+            Py_XDECREF(t);
+            Py_DECREF(list);
+            return NULL;
+        }
+        Py_DECREF(t);
+    }
+    return list;
+}
+
 static PyObject *stream_actors(py_stream *self, PyObject *unused) {
     if (live(self)) return NULL;
     size_t n = 0;
@@ -270,12 +334,20 @@ static PyObject *stream_exception(py_stream *self, PyObject *index) {
     if (i == -1 && PyErr_Occurred()) return NULL;
     if (i < 0 || i >= PyList_GET_SIZE(self->stages)) Py_RETURN_NONE;
     PyObject *cap = PyList_GET_ITEM(self->stages, i);
-    if (cap == Py_None) Py_RETURN_NONE;
+    if (PyTuple_Check(cap)) cap = PyTuple_GET_ITEM(cap, 0); /* a junction's function */
+    if (!PyCapsule_CheckExact(cap)) Py_RETURN_NONE;
     pystage *ps = PyCapsule_GetPointer(cap, "akt.pystage");
     if (!ps) return NULL;
     PyObject *exc = ps->exc ? ps->exc : Py_None;
     Py_INCREF(exc);
     return exc;
+}
+
+/* _keep() -> the stages' entries: a record's capsule, None, or for a junction
+ * (capsule or None, [the sub-graphs' entry lists]) */
+static PyObject *stream_keep(py_stream *self, PyObject *unused) {
+    Py_INCREF(self->stages);
+    return self->stages;
 }
 
 static PyObject *stream_release(py_stream *self, PyObject *unused) {
@@ -291,8 +363,10 @@ static PyMethodDef stream_methods[] = {
     {"_reason", (PyCFunction)stream_reason, METH_NOARGS, "why it failed"},
     {"_results", (PyCFunction)stream_results, METH_NOARGS, "the sink's results"},
     {"_metrics", (PyCFunction)stream_metrics, METH_NOARGS, "per-stage metrics tuples"},
+    {"_branches", (PyCFunction)stream_branches, METH_NOARGS, "a fan-out's result ranges"},
     {"_actors", (PyCFunction)stream_actors, METH_NOARGS, "how many actors run it"},
     {"_exception", (PyCFunction)stream_exception, METH_O, "a stage's last exception"},
+    {"_keep", (PyCFunction)stream_keep, METH_NOARGS, "the stages' records (exceptions)"},
     {"_release", (PyCFunction)stream_release, METH_NOARGS, "release the handle (cancels)"},
     {NULL, NULL, 0, NULL},
 };
@@ -352,6 +426,99 @@ static int check(int rc, const char *what) {
     return -1;
 }
 
+static akt_stream_graph *build_graph(akt_py_system *sys, PyObject *stages, Py_ssize_t window,
+                                     int fusion, int branch, PyObject *keep);
+
+static int is_junction(const char *kind) {
+    static const char *const k[] = {"merge", "concat", "zip", "broadcast", "balance", "partition"};
+    for (size_t i = 0; i < sizeof k / sizeof k[0]; i++)
+        if (strcmp(kind, k[i]) == 0) return 1;
+    return 0;
+}
+
+/* A junction: a = list of (stages, window, fusion), the inputs or branches; b = the zip or
+ * partition callable (None for the others). */
+static int add_junction(akt_py_system *sys, akt_stream_graph *g, const char *kind, PyObject *a,
+                        PyObject *b, PyObject **keep) {
+    int fan_out = kind[0] == 'b' || kind[0] == 'p';
+    if (!PyList_Check(a) || PyList_GET_SIZE(a) == 0 || PyList_GET_SIZE(a) > 64) {
+        PyErr_Format(PyExc_ValueError, "%s needs 1..64 %s", kind, fan_out ? "sinks" : "sources");
+        return -1;
+    }
+    size_t n = (size_t)PyList_GET_SIZE(a);
+    akt_stream_graph **subs = calloc(n, sizeof *subs);
+    if (!subs) {
+        PyErr_NoMemory();
+        return -1;
+    }
+    /* The sub-graphs' stage records (for their exceptions), one list per sub-graph. */
+    PyObject *sub_keeps = PyList_New(0);
+    int rc = sub_keeps ? 0 : -1;
+    for (size_t i = 0; rc == 0 && i < n; i++) {
+        PyObject *stages;
+        Py_ssize_t window;
+        int fusion;
+        if (!PyArg_ParseTuple(PyList_GET_ITEM(a, (Py_ssize_t)i), "O!np", &PyList_Type, &stages,
+                              &window, &fusion)) {
+            rc = -1;
+            break;
+        }
+        PyObject *sub_keep = PyList_New(0);
+        if (!sub_keep || PyList_Append(sub_keeps, sub_keep)) {
+            Py_XDECREF(sub_keep);
+            rc = -1;
+            break;
+        }
+        /* Their stage records live through the graph's data hooks. */
+        subs[i] = build_graph(sys, stages, window, fusion, fan_out, sub_keep);
+        Py_DECREF(sub_keep);
+        if (!subs[i]) rc = -1;
+    }
+    pystage *ps = NULL;
+    if (rc == 0 && b != Py_None) {
+        Py_DECREF(*keep);
+        ps = pystage_new(sys, b, keep);
+        if (!ps) {
+            *keep = NULL;
+            rc = -1;
+        }
+    }
+    if (rc == 0) {
+        int r;
+        if (strcmp(kind, "merge") == 0)
+            r = akt_stream_source_merge(g, subs, n);
+        else if (strcmp(kind, "concat") == 0)
+            r = akt_stream_source_concat(g, subs, n);
+        else if (strcmp(kind, "zip") == 0)
+            r = ps ? akt_stream_source_zip(g, subs, n, py_zip, ps) : AKT_EINVAL;
+        else if (strcmp(kind, "broadcast") == 0)
+            r = akt_stream_sink_broadcast(g, subs, n);
+        else if (strcmp(kind, "balance") == 0)
+            r = akt_stream_sink_balance(g, subs, n);
+        else
+            r = ps ? akt_stream_sink_partition(g, subs, n, py_partition, ps) : AKT_EINVAL;
+        if (r && ps) ps_release(ps); /* the graph did not take it */
+        rc = check(r, kind);
+    } else if (ps) {
+        ps_release(ps);
+    }
+    for (size_t i = 0; i < n; i++)
+        if (subs[i]) akt_stream_graph_free(subs[i]);
+    free(subs);
+    /* The junction's entry: (its function's record or None, [the sub-graphs' entries]). */
+    if (rc == 0 && *keep) {
+        PyObject *t = PyTuple_Pack(2, *keep, sub_keeps);
+        if (t) {
+            Py_DECREF(*keep);
+            *keep = t;
+        } else {
+            rc = -1;
+        }
+    }
+    Py_XDECREF(sub_keeps);
+    return rc;
+}
+
 /* Adds one stage tuple (kind, a, b) to g. */
 static int add_stage(akt_py_system *sys, akt_stream_graph *g, const char *kind, PyObject *a,
                      PyObject *b, PyObject **keep) {
@@ -381,6 +548,16 @@ static int add_stage(akt_py_system *sys, akt_stream_graph *g, const char *kind, 
         Py_DECREF(seq);
         return rc;
     }
+    if (strcmp(kind, "tick") == 0) { /* a = (delay_ns, interval_ns), b = the tick value */
+        long long delay = PyLong_AsLongLong(PyTuple_GetItem(a, 0));
+        long long every = PyErr_Occurred() ? 0 : PyLong_AsLongLong(PyTuple_GetItem(a, 1));
+        if (PyErr_Occurred()) return -1;
+        akt_msg *tick;
+        if (msg_of(sys, b, &tick)) return -1;
+        int rc = check(akt_stream_source_tick(g, delay, every, tick), "Source.tick");
+        akt_msg_release(tick);
+        return rc;
+    }
     if (strcmp(kind, "dedup") == 0) return check(akt_stream_dedup(g), "dedup");
     if (strcmp(kind, "buffer") == 0) {
         Py_ssize_t n = PyLong_AsSsize_t(a);
@@ -405,6 +582,26 @@ static int add_stage(akt_py_system *sys, akt_stream_graph *g, const char *kind, 
     if (strcmp(kind, "collect") == 0) return check(akt_stream_sink_collect(g), "Sink.collect");
     if (strcmp(kind, "first") == 0) return check(akt_stream_sink_first(g), "Sink.first");
     if (strcmp(kind, "ignore") == 0) return check(akt_stream_sink_ignore(g), "Sink.ignore");
+
+    if (is_junction(kind)) return add_junction(sys, g, kind, a, b, keep);
+    if (strcmp(kind, "batch") == 0) { /* a = the callable, b = (n, max_wait_ns) */
+        Py_ssize_t n = PyLong_AsSsize_t(PyTuple_GetItem(b, 0));
+        long long wait = PyErr_Occurred() ? 0 : PyLong_AsLongLong(PyTuple_GetItem(b, 1));
+        if (PyErr_Occurred()) return -1;
+        if (n <= 0) {
+            PyErr_SetString(PyExc_ValueError, "batch size must be positive");
+            return -1;
+        }
+        Py_DECREF(*keep);
+        pystage *ps = pystage_new(sys, a, keep);
+        if (!ps) {
+            *keep = NULL;
+            return -1;
+        }
+        int rc = akt_stream_batch(g, (size_t)n, wait, py_zip, ps);
+        if (rc) ps_release(ps);
+        return check(rc, "batch");
+    }
 
     /* The rest take a callable (b for the seeded ones, a otherwise). */
     int seeded = strcmp(kind, "scan") == 0 || strcmp(kind, "fold") == 0;
@@ -451,25 +648,16 @@ static void stream_ended(akt_stream *s, int rc, void *data) {
     akt_py_decref_later(data);
 }
 
-/* run(system, stages, window, fusion) -> StreamCore. stages: list of
- * (kind, a, b, name or None, on_error, retries). */
-static PyObject *stream_run(PyObject *mod, PyObject *args) {
-    PyObject *sysobj, *stages;
-    Py_ssize_t window;
-    int fusion;
-    if (!PyArg_ParseTuple(args, "OO!np:run", &sysobj, &PyList_Type, &stages, &window, &fusion))
-        return NULL;
-    if (!PyObject_TypeCheck(sysobj, &akt_py_system_type)) {
-        PyErr_SetString(PyExc_TypeError, "run_with needs an akt.ActorSystem");
-        return NULL;
-    }
-    akt_py_system *sys = (akt_py_system *)sysobj;
-    if (!sys->sys) return akt_py_raise(AKT_ECLOSED, "run_with");
+/* A graph of stages: a list of (kind, a, b, name or None, on_error, retries); a branch graph
+ * (no source) if branch. keep (if not NULL) gets one entry per stage: its record's capsule
+ * or None. NULL with an exception set on failure. */
+static akt_stream_graph *build_graph(akt_py_system *sys, PyObject *stages, Py_ssize_t window,
+                                     int fusion, int branch, PyObject *keep) {
     akt_stream_graph *g = NULL;
-    if (check(akt_stream_graph_new(&g), "stream graph")) return NULL;
-    PyObject *keep = PyList_New(0);
-    int rc = keep ? 0 : -1;
-    if (rc == 0 && window <= 0) {
+    if (check(branch ? akt_stream_graph_new_branch(&g) : akt_stream_graph_new(&g), "stream graph"))
+        return NULL;
+    int rc = 0;
+    if (window <= 0) {
         PyErr_SetString(PyExc_ValueError, "window must be positive");
         rc = -1;
     }
@@ -489,18 +677,42 @@ static PyObject *stream_run(PyObject *mod, PyObject *args) {
         PyObject *k = NULL;
         rc = add_stage(sys, g, kind, a, b, &k);
         if (k) {
-            if (PyList_Append(keep, k)) rc = -1;
+            if (keep && PyList_Append(keep, k)) rc = -1;
             Py_DECREF(k);
         }
         if (rc == 0 && name) rc = check(akt_stream_stage_name(g, name), "named");
         if (rc == 0 && (on_error || retries))
             rc = check(akt_stream_stage_on_error(g, on_error, retries), "on_error");
     }
+    if (rc) {
+        akt_stream_graph_free(g);
+        return NULL;
+    }
+    return g;
+}
+
+/* run(system, stages, window, fusion) -> StreamCore. stages: list of
+ * (kind, a, b, name or None, on_error, retries); a junction's a is a list of
+ * (stages, window, fusion), its inputs or branches. */
+static PyObject *stream_run(PyObject *mod, PyObject *args) {
+    PyObject *sysobj, *stages;
+    Py_ssize_t window;
+    int fusion;
+    if (!PyArg_ParseTuple(args, "OO!np:run", &sysobj, &PyList_Type, &stages, &window, &fusion))
+        return NULL;
+    if (!PyObject_TypeCheck(sysobj, &akt_py_system_type)) {
+        PyErr_SetString(PyExc_TypeError, "run_with needs an akt.ActorSystem");
+        return NULL;
+    }
+    akt_py_system *sys = (akt_py_system *)sysobj;
+    if (!sys->sys) return akt_py_raise(AKT_ECLOSED, "run_with");
+    PyObject *keep = PyList_New(0);
+    if (!keep) return NULL;
+    akt_stream_graph *g = build_graph(sys, stages, window, fusion, 0, keep);
     py_stream *st = NULL;
-    if (rc == 0) {
+    if (g) {
         akt_stream *s = NULL;
-        rc = check(akt_stream_run(sys->sys, g, &s), "run_with");
-        if (rc == 0) {
+        if (check(akt_stream_run(sys->sys, g, &s), "run_with") == 0) {
             st = PyObject_New(py_stream, &py_stream_type);
             if (!st) {
                 akt_stream_release(s);
@@ -515,13 +727,25 @@ static PyObject *stream_run(PyObject *mod, PyObject *args) {
                 if (akt_stream_on_complete(s, stream_ended, st) != 0) Py_DECREF(st);
             }
         }
+        akt_stream_graph_free(g);
     }
-    akt_stream_graph_free(g);
     Py_XDECREF(keep);
     return (PyObject *)st;
 }
 
+/* exception_of(entry) -> the last exception of a stage record's callable, or None */
+static PyObject *exception_of(PyObject *mod, PyObject *cap) {
+    if (PyTuple_Check(cap)) cap = PyTuple_GET_ITEM(cap, 0);
+    if (!PyCapsule_CheckExact(cap)) Py_RETURN_NONE;
+    pystage *ps = PyCapsule_GetPointer(cap, "akt.pystage");
+    if (!ps) return NULL;
+    PyObject *exc = ps->exc ? ps->exc : Py_None;
+    Py_INCREF(exc);
+    return exc;
+}
+
 static PyMethodDef stream_functions[] = {
+    {"exception_of", exception_of, METH_O, "exception_of(entry) -> a stage's last exception"},
     {"run", stream_run, METH_VARARGS, "run(system, stages, window, fusion) -> StreamCore"},
     {NULL, NULL, 0, NULL},
 };

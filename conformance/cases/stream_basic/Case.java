@@ -55,6 +55,20 @@ public class Case {
         Conf.say("throttle", listed(throttled));
         Conf.say("throttle.paced", took >= TimeUnit.MILLISECONDS.toNanos(150) ? "yes" : "no");
 
+        // 12. tick
+        long t1 = System.nanoTime();
+        Long ticked = result(Source.tick(java.time.Duration.ZERO, java.time.Duration.ofMillis(10), "t")
+                .scan(0L, (a, x) -> a + 1).filter(n -> n >= 3).runWith(Sink.first(), system));
+        long tookTick = System.nanoTime() - t1;
+        Conf.say("tick", String.valueOf(ticked));
+        Conf.say("tick.paced", tookTick >= TimeUnit.MILLISECONDS.toNanos(20) ? "yes" : "no");
+
+        // 13. batch
+        List<List<Long>> batches = result(Source.range(0, 10).batch(4, java.time.Duration.ofSeconds(10))
+                .runWith(Sink.collect(), system));
+        Conf.say("batch", batches.stream().map(b -> b.stream().map(String::valueOf)
+                .collect(Collectors.joining(","))).collect(Collectors.joining(" ")));
+
         Conf.finish(system);
     }
 }

@@ -48,6 +48,26 @@ static int bang(akt_msg *in, akt_msg **out, void *d) {
     return 0;
 }
 
+static int count_one(akt_msg *acc, akt_msg *in, akt_msg **out, void *d) {
+    *out = conf_int64(conf_int64_of(acc) + 1);
+    return 0;
+}
+static int at_least_3(akt_msg *in, int *keep, void *d) {
+    *keep = conf_int64_of(in) >= 3;
+    return 0;
+}
+
+/* batch: the values joined by commas, as a text */
+static int commas(akt_msg *const *in, size_t n, akt_msg **out, void *d) {
+    char buf[256] = "";
+    size_t used = 0;
+    for (size_t k = 0; k < n; k++)
+        used += (size_t)snprintf(buf + used, sizeof buf - used, "%s%lld", k ? "," : "",
+                                 (long long)conf_int64_of(in[k]));
+    *out = str(buf);
+    return 0;
+}
+
 /* Runs g to its end and returns the handle. */
 static akt_stream *run(akt_system *sys, akt_stream_graph *g) {
     akt_stream *s = NULL;
@@ -214,6 +234,31 @@ int main(void) {
     print_results("throttle", s);
     long long took = (t1.tv_sec - t0.tv_sec) * 1000000000LL + (t1.tv_nsec - t0.tv_nsec);
     conf_say("throttle.paced", "%s", took >= 150 * 1000000LL ? "yes" : "no");
+    CONF_OK(akt_stream_release(s));
+
+    /* 12. tick */
+    g = graph();
+    akt_msg *t = str("t");
+    CONF_OK(akt_stream_source_tick(g, 0, 10 * 1000000LL, t));
+    CONF_OK(akt_msg_release(t));
+    CONF_OK(akt_stream_scan(g, zero, count_one, NULL));
+    CONF_OK(akt_stream_filter(g, at_least_3, NULL));
+    CONF_OK(akt_stream_sink_first(g));
+    clock_gettime(CLOCK_MONOTONIC, &t0);
+    s = run(sys, g);
+    clock_gettime(CLOCK_MONOTONIC, &t1);
+    print_results("tick", s);
+    took = (t1.tv_sec - t0.tv_sec) * 1000000000LL + (t1.tv_nsec - t0.tv_nsec);
+    conf_say("tick.paced", "%s", took >= 20 * 1000000LL ? "yes" : "no");
+    CONF_OK(akt_stream_release(s));
+
+    /* 13. batch */
+    g = graph();
+    CONF_OK(akt_stream_source_range(g, 0, 10, 1));
+    CONF_OK(akt_stream_batch(g, 4, 10 * 1000000000LL, commas, NULL));
+    CONF_OK(akt_stream_sink_collect(g));
+    s = run(sys, g);
+    print_results("batch", s);
     CONF_OK(akt_stream_release(s));
 
     CONF_OK(akt_msg_release(zero));

@@ -41,4 +41,16 @@ const took = performance.now() - t0;
 conf.say('throttle', listed(throttled));
 conf.say('throttle.paced', took >= 150 ? 'yes' : 'no');
 
+// 12. tick
+const t1 = performance.now();
+const ticked = await Source.tick(0, 10, 't').scan(0, (a) => a + 1).filter((n) => n >= 3)
+  .runWith(Sink.first(), system).result();
+const tookTick = performance.now() - t1;
+conf.say('tick', String(ticked));
+conf.say('tick.paced', tookTick >= 20 ? 'yes' : 'no');
+
+// 13. batch
+const batches = await Source.range(0, 10).batch(4, 10000).runWith(Sink.collect(), system).result();
+conf.say('batch', batches.map((b) => b.join(',')).join(' '));
+
 await conf.finish(system);

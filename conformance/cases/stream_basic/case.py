@@ -62,4 +62,16 @@ took = time.monotonic() - t0
 conf.say("throttle", listed(got))
 conf.say("throttle.paced", "yes" if took >= 0.15 else "no")
 
+# 12. tick
+t0 = time.monotonic()
+got = Source.tick(0, 0.01, "t").scan(0, lambda a, x: a + 1).filter(lambda n: n >= 3).run_with(
+    Sink.first(), system).result(conf.ASK_S)
+took = time.monotonic() - t0
+conf.say("tick", str(got))
+conf.say("tick.paced", "yes" if took >= 0.02 else "no")
+
+# 13. batch
+got = Source.range(0, 10).batch(4, 10).run_with(Sink.collect(), system).result(conf.ASK_S)
+conf.say("batch", " ".join(",".join(str(x) for x in b) for b in got))
+
 conf.system_finish(system)

@@ -54,13 +54,56 @@ class StageMetrics:
 
 
 class Sink:
-    """Where a stream ends. Its result is what ``Stream.result()`` gives."""
+    """Where a stream ends. Its result is what ``Stream.result()`` gives.
 
-    __slots__ = ("_stage", "_finish")
+    A sink may start with flows (``Flow.to``); a fan-out sink (``broadcast``, ``balance``,
+    ``partition``) sends the elements on to several sinks and its result is the list of
+    theirs, in order."""
 
-    def __init__(self, stage: tuple, finish: Callable[[list], Any]) -> None:
-        self._stage = stage
+    __slots__ = ("_stages", "_finish", "_window", "_fusion", "_branches")
+
+    def __init__(self, stage: tuple, finish: Callable[[list], Any], flows: tuple = (),
+                 window: int = 16, fusion: bool = True,
+                 branches: Optional[tuple] = None) -> None:
+        self._stages = flows + (stage,)
         self._finish = finish
+        self._window = window
+        self._fusion = fusion
+        self._branches = branches
+
+    def _result(self, results: list, ranges: Optional[list]) -> Any:
+        if self._branches is None:
+            return self._finish(results)
+        if not ranges:  # a fan-out inside a branch: its branches' results, flat
+            return results
+        return [b._result(results[f:f + n], None)
+                for b, (f, n) in zip(self._branches, ranges)]
+
+    @staticmethod
+    def _fan_out(kind: str, sinks: Sequence["Sink"], fn: Any = None) -> "Sink":
+        if not sinks:
+            raise ValueError(f"Sink.{kind} needs at least one sink")
+        for k in sinks:
+            if not isinstance(k, Sink):
+                raise TypeError(f"Sink.{kind} takes Sinks, not {type(k).__name__}")
+        subs = [(_plan(k._stages), k._window, k._fusion) for k in sinks]
+        return Sink((kind, subs, fn), lambda r: r, branches=tuple(sinks))
+
+    @staticmethod
+    def broadcast(*sinks: "Sink") -> "Sink":
+        """Every element to every sink; the slowest one paces the stream. The result is the
+        list of the sinks' results."""
+        return Sink._fan_out("broadcast", sinks)
+
+    @staticmethod
+    def balance(*sinks: "Sink") -> "Sink":
+        """Each element to one sink that has demand (taking them in turn)."""
+        return Sink._fan_out("balance", sinks)
+
+    @staticmethod
+    def partition(fn: Callable[[Any], int], *sinks: "Sink") -> "Sink":
+        """Each element ``x`` to ``sinks[fn(x)]`` (an index out of range fails the stream)."""
+        return Sink._fan_out("partition", sinks, fn)
 
     @staticmethod
     def collect() -> "Sink":
@@ -121,23 +164,162 @@ class _AsyncSink(Sink):
         super().__init__(("for_each", put, None), lambda r: None)
 
 
-class Source:
-    """A stream description: a source and the flows after it (immutable, reusable)."""
+def _plan(stages: tuple) -> list:
+    """Stage tuples as the native layer takes them: (kind, a, b, name, on_error, retries)."""
+    out = []
+    for st in stages:
+        opts = st[3] if len(st) > 3 else {}
+        out.append((st[0], st[1], st[2], opts.get("name"), opts.get("on_error", 0),
+                    opts.get("retries", 0)))
+    return out
+
+
+class _Stages:
+    """What a Source and a Flow share: a tuple of stages, the flows, and the options."""
 
     __slots__ = ("_stages", "_window", "_fusion")
 
-    def __init__(self, stages: tuple, window: int = 16, fusion: bool = True) -> None:
+    def __init__(self, stages: tuple = (), window: int = 16, fusion: bool = True) -> None:
         self._stages = stages
         self._window = window
         self._fusion = fusion
 
+    # ---- flows
+    def _then(self, kind: str, a: Any = None, b: Any = None) -> Any:
+        return type(self)(self._stages + ((kind, a, b),), self._window, self._fusion)
+
+    def map(self, fn: Callable[[Any], Any]) -> Any:
+        return self._then("map", fn)
+
+    def filter(self, fn: Callable[[Any], Any]) -> Any:
+        return self._then("filter", fn)
+
+    def flat_map(self, fn: Callable[[Any], Iterable[Any]]) -> Any:
+        """``fn(x)`` gives an iterable; its items go downstream in order (concat)."""
+        return self._then("flat_map", fn)
+
+    def scan(self, seed: Any, fn: Callable[[Any, Any], Any]) -> Any:
+        """Emits each new accumulator ``fn(acc, x)``, starting from ``seed`` (not emitted)."""
+        return self._then("scan", seed, fn)
+
+    def dedup(self) -> Any:
+        """Drops an element equal to the one before it (same type and canonical bytes)."""
+        return self._then("dedup")
+
+    def buffer(self, size: int, overflow: str = "backpressure") -> Any:
+        """An actor holding up to ``size`` elements; when full: ``"backpressure"`` (ask
+        upstream for no more), ``"drop_head"``, ``"drop_tail"`` or ``"fail"``."""
+        if overflow not in _OVERFLOW:
+            raise ValueError(f"overflow must be one of {sorted(_OVERFLOW)}")
+        return self._then("buffer", size, _OVERFLOW[overflow])
+
+    def throttle(self, n: int, per: float) -> Any:
+        """At most ``n`` elements per interval of ``per`` seconds (0.001 .. 3600); the rest
+        wait, which slows upstream down: nothing is dropped."""
+        return self._then("throttle", n, int(per * 1e9))
+
+    def batch(self, n: int, max_wait: float,
+              fn: Optional[Callable[..., Any]] = None) -> Any:
+        """Up to ``n`` elements at a time as one: ``fn(*xs)`` (default: a list), sent when
+        there are ``n``, when the first one waited ``max_wait`` seconds (0.001 .. 3600), or
+        at the end (the last, partial batch)."""
+        return self._then("batch", fn if fn is not None else _list_of, (n, int(max_wait * 1e9)))
+
+    # ---- options
+    def named(self, name: str) -> Any:
+        """Names the last stage (metrics, failure reasons)."""
+        return self._option(name=name)
+
+    def on_error(self, strategy: str, retries: int = 0) -> Any:
+        """The last stage's error strategy: ``"fail"`` (default), ``"resume"``, or
+        ``"retry"`` with a budget of ``retries`` calls."""
+        if strategy not in _ON_ERROR:
+            raise ValueError(f"strategy must be one of {sorted(_ON_ERROR)}")
+        return self._option(on_error=_ON_ERROR[strategy], retries=retries)
+
+    def window(self, n: int) -> Any:
+        """The credit window of every actor (default 16)."""
+        return type(self)(self._stages, n, self._fusion)
+
+    def fusion(self, on: bool) -> Any:
+        """Fuse stateless stages into the actor before them (default True)."""
+        return type(self)(self._stages, self._window, bool(on))
+
+    def _option(self, **kw: Any) -> Any:
+        if not self._stages:
+            raise ValueError("there is no stage to set an option on")
+        *rest, last = self._stages
+        opts = dict(last[3]) if len(last) > 3 else {}
+        opts.update(kw)
+        return type(self)(tuple(rest) + ((last[0], last[1], last[2], opts),), self._window,
+                          self._fusion)
+
+
+class Flow(_Stages):
+    """Flows without a source: ``Flow().map(f).to(Sink.collect())`` is a Sink, e.g. a branch
+    of a fan-out."""
+
+    __slots__ = ()
+
+    def to(self, sink: Sink) -> Sink:
+        """A sink that runs these flows first (with this Flow's window and fusion)."""
+        if not isinstance(sink, Sink):
+            raise TypeError(f"to needs a Sink, not {type(sink).__name__}")
+        out = Sink(sink._stages[-1], sink._finish, self._stages + sink._stages[:-1],
+                   self._window, self._fusion, sink._branches)
+        return out
+
+    def __repr__(self) -> str:
+        return "Flow(" + " -> ".join(s[0] for s in self._stages) + ")"
+
+
+class Source(_Stages):
+    """A stream description: a source and the flows after it (immutable, reusable)."""
+
+    __slots__ = ()
+
     # ---- sources
+    @staticmethod
+    def _fan_in(kind: str, sources: Sequence["Source"], fn: Any = None) -> "Source":
+        if not sources:
+            raise ValueError(f"Source.{kind} needs at least one source")
+        for x in sources:
+            if not isinstance(x, Source):
+                raise TypeError(f"Source.{kind} takes Sources, not {type(x).__name__}")
+        subs = [(_plan(x._stages), x._window, x._fusion) for x in sources]
+        return Source(((kind, subs, fn),))
+
+    @staticmethod
+    def merge(*sources: "Source") -> "Source":
+        """The elements of all the sources as they come (each one's order kept); ends when
+        they all ended."""
+        return Source._fan_in("merge", sources)
+
+    @staticmethod
+    def concat(*sources: "Source") -> "Source":
+        """Every element of the first source, then of the second, ..."""
+        return Source._fan_in("concat", sources)
+
+    @staticmethod
+    def zip(*sources: "Source", fn: Optional[Callable[..., Any]] = None) -> "Source":
+        """One element of each source, combined by ``fn(*xs)`` (default: a tuple); ends with
+        the shortest source."""
+        return Source._fan_in("zip", sources, fn if fn is not None else _tuple_of)
+
     @staticmethod
     def range(start: int, end: int, step: int = 1) -> "Source":
         """``start, start+step, ...`` up to ``end`` excluded, as Python's range."""
         if step == 0:
             raise ValueError("range step must not be zero")
         return Source((("range", (start, end), step),))
+
+    @staticmethod
+    def tick(initial_delay: float, interval: float, tick: Any) -> "Source":
+        """``tick`` every ``interval`` seconds (0.001 .. 3600), the first ``initial_delay``
+        seconds after the start, on the system's timer. A tick that comes while downstream
+        has no demand is dropped (counted in the source's drops). Endless: drain, cancel or
+        ``Sink.first()`` ends it."""
+        return Source((("tick", (int(initial_delay * 1e9), int(interval * 1e9)), tick),))
 
     @staticmethod
     def of(*values: Any) -> "Source":
@@ -181,82 +363,25 @@ class Source:
 
         return Source((("unfold", step, None),))
 
-    # ---- flows
-    def _then(self, kind: str, a: Any = None, b: Any = None) -> "Source":
-        return Source(self._stages + ((kind, a, b),), self._window, self._fusion)
-
-    def map(self, fn: Callable[[Any], Any]) -> "Source":
-        return self._then("map", fn)
-
-    def filter(self, fn: Callable[[Any], Any]) -> "Source":
-        return self._then("filter", fn)
-
-    def flat_map(self, fn: Callable[[Any], Iterable[Any]]) -> "Source":
-        """``fn(x)`` gives an iterable; its items go downstream in order (concat)."""
-        return self._then("flat_map", fn)
-
-    def scan(self, seed: Any, fn: Callable[[Any, Any], Any]) -> "Source":
-        """Emits each new accumulator ``fn(acc, x)``, starting from ``seed`` (not emitted)."""
-        return self._then("scan", seed, fn)
-
-    def dedup(self) -> "Source":
-        """Drops an element equal to the one before it (same type and canonical bytes)."""
-        return self._then("dedup")
-
-    def buffer(self, size: int, overflow: str = "backpressure") -> "Source":
-        """An actor holding up to ``size`` elements; when full: ``"backpressure"`` (ask
-        upstream for no more), ``"drop_head"``, ``"drop_tail"`` or ``"fail"``."""
-        if overflow not in _OVERFLOW:
-            raise ValueError(f"overflow must be one of {sorted(_OVERFLOW)}")
-        return self._then("buffer", size, _OVERFLOW[overflow])
-
-    def throttle(self, n: int, per: float) -> "Source":
-        """At most ``n`` elements per interval of ``per`` seconds (0.001 .. 3600); the rest
-        wait, which slows upstream down: nothing is dropped."""
-        return self._then("throttle", n, int(per * 1e9))
-
-    # ---- options
-    def named(self, name: str) -> "Source":
-        """Names the last stage (metrics, failure reasons)."""
-        return self._option(name=name)
-
-    def on_error(self, strategy: str, retries: int = 0) -> "Source":
-        """The last stage's error strategy: ``"fail"`` (default), ``"resume"``, or
-        ``"retry"`` with a budget of ``retries`` calls."""
-        if strategy not in _ON_ERROR:
-            raise ValueError(f"strategy must be one of {sorted(_ON_ERROR)}")
-        return self._option(on_error=_ON_ERROR[strategy], retries=retries)
-
-    def window(self, n: int) -> "Source":
-        """The credit window of every actor (default 16)."""
-        return Source(self._stages, n, self._fusion)
-
-    def fusion(self, on: bool) -> "Source":
-        """Fuse stateless stages into the actor before them (default True)."""
-        return Source(self._stages, self._window, bool(on))
-
-    def _option(self, **kw: Any) -> "Source":
-        *rest, last = self._stages
-        opts = dict(last[3]) if len(last) > 3 else {}
-        opts.update(kw)
-        return Source(tuple(rest) + ((last[0], last[1], last[2], opts),), self._window,
-                      self._fusion)
-
     # ---- running
     def run_with(self, sink: Sink, system: Any) -> "Stream":
         """Starts the stream on ``system`` with ``sink`` at its end."""
         if not isinstance(sink, Sink):
             raise TypeError(f"run_with needs a Sink, not {type(sink).__name__}")
-        stages = []
-        for st in self._stages + (sink._stage,):
-            opts = st[3] if len(st) > 3 else {}
-            stages.append((st[0], st[1], st[2], opts.get("name"), opts.get("on_error", 0),
-                           opts.get("retries", 0)))
-        core = _native.run(system, stages, self._window, self._fusion)
+        core = _native.run(system, _plan(self._stages + sink._stages), self._window,
+                           self._fusion)
         return Stream(core, sink)
 
     def __repr__(self) -> str:
         return "Source(" + " -> ".join(s[0] for s in self._stages) + ")"
+
+
+def _tuple_of(*xs: Any) -> tuple:
+    return xs
+
+
+def _list_of(*xs: Any) -> list:
+    return list(xs)
 
 
 async def _anext_or_end(ait: AsyncIterator[Any]) -> tuple[bool, Any]:
@@ -267,6 +392,24 @@ async def _anext_or_end(ait: AsyncIterator[Any]) -> tuple[bool, Any]:
 
 
 _STAGE = re.compile(r"^stage (\d+) ")
+_PORT = re.compile(r"^(input|branch) (\d+): (.*)$", re.S)
+
+
+def _cause_of(keep: list, reason: str) -> Optional[BaseException]:
+    """The exception behind reason ("stage i ...", or "input k: ..." / "branch k: ..." down
+    a junction's sub-graph), from the stages' records."""
+    m = _STAGE.match(reason)
+    if m:
+        i = int(m.group(1))
+        return _native.exception_of(keep[i]) if i < len(keep) else None
+    m = _PORT.match(reason)
+    if not m or not keep:
+        return None
+    junction = keep[0] if m.group(1) == "input" else keep[-1]
+    k = int(m.group(2))
+    if not isinstance(junction, tuple) or k >= len(junction[1]):
+        return None
+    return _cause_of(junction[1][k], m.group(3))
 
 
 class Stream:
@@ -294,10 +437,10 @@ class Stream:
             err = error_for(rc, "stream")
             err.args = (f"stream failed: {reason}" if reason else f"stream failed: {err}",)
             err.reason = reason
-            m = _STAGE.match(reason)
-            cause = self._core._exception(int(m.group(1))) if m else None
-            raise err from cause
-        return self._sink._finish(self._core._results())
+            raise err from _cause_of(self._core._keep(), reason)
+        sink = self._sink
+        ranges = self._core._branches() if sink._branches is not None else None
+        return sink._result(self._core._results(), ranges)
 
     def __await__(self) -> Any:
         return asyncio.get_running_loop().run_in_executor(None, self.result).__await__()
@@ -351,4 +494,4 @@ class Stream:
         self.close()
 
 
-__all__ = ["Sink", "Source", "StageMetrics", "Stream"]
+__all__ = ["Flow", "Sink", "Source", "StageMetrics", "Stream"]

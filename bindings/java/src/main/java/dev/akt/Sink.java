@@ -16,12 +16,90 @@ public final class Sink<T, R> {
     final Object fn;
     final Object seed;
     final Function<List<Object>, R> finish;
+    /** Flows that run before it ({@link StreamFlow#to}), with their window and fusion. */
+    final List<Source.Spec> flows;
+    final int window;
+    final boolean fusion;
+    /** A fan-out's branches (else null). */
+    final List<Sink<?, ?>> branches;
 
     private Sink(int kind, Object fn, Object seed, Function<List<Object>, R> finish) {
+        this(kind, fn, seed, finish, List.of(), 16, true, null);
+    }
+
+    Sink(int kind, Object fn, Object seed, Function<List<Object>, R> finish, List<Source.Spec> flows,
+         int window, boolean fusion, List<Sink<?, ?>> branches) {
         this.kind = kind;
         this.fn = fn;
         this.seed = seed;
         this.finish = finish;
+        this.flows = flows;
+        this.window = window;
+        this.fusion = fusion;
+        this.branches = branches;
+    }
+
+    /** The same sink after flows (their window and fusion: this sink's own graph's). */
+    Sink<Object, R> after(List<Source.Spec> before, int w, boolean f) {
+        List<Source.Spec> l = new java.util.ArrayList<>(before);
+        l.addAll(flows);
+        Sink<Object, R> s = new Sink<>(kind, fn, seed, finish, List.copyOf(l), w, f, branches);
+        s.bridge = bridge;
+        return s;
+    }
+
+    /** The result of this sink from its part of the stream's results. ranges: a fan-out's
+     *  [first, n] per branch (null inside a branch: a nested fan-out gives the flat list). */
+    @SuppressWarnings("unchecked")
+    R result(List<Object> values, long[] ranges) {
+        if (branches == null) {
+            return finish.apply(values);
+        }
+        if (ranges == null) {
+            return (R) values;
+        }
+        List<Object> out = new java.util.ArrayList<>(branches.size());
+        for (int k = 0; k < branches.size(); k++) {
+            int first = (int) ranges[2 * k];
+            int n = (int) ranges[2 * k + 1];
+            out.add(branches.get(k).result(values.subList(first, first + n), null));
+        }
+        return (R) out;
+    }
+
+    @SafeVarargs
+    private static <T> Sink<T, List<Object>> fanOut(int kind, Object fn, Sink<? super T, ?>... sinks) {
+        if (sinks.length == 0 || sinks.length > 64) {
+            throw new IllegalArgumentException("a fan-out needs 1..64 sinks");
+        }
+        List<Sink<?, ?>> l = new java.util.ArrayList<>();
+        for (Sink<? super T, ?> k : sinks) {
+            l.add(java.util.Objects.requireNonNull(k, "sink"));
+            if (k.bridge != null) {
+                throw new IllegalArgumentException("a Flow.Subscriber sink cannot be a branch");
+            }
+        }
+        return new Sink<>(kind, fn, null, r -> r, List.of(), 16, true, List.copyOf(l));
+    }
+
+    /** Every element to every sink (the slowest one paces the stream); the result: the
+     *  sinks' results, in order. */
+    @SafeVarargs
+    public static <T> Sink<T, List<Object>> broadcast(Sink<? super T, ?>... sinks) {
+        return fanOut(23, null, sinks);
+    }
+
+    /** Each element to one sink that has demand, taking them in turn. */
+    @SafeVarargs
+    public static <T> Sink<T, List<Object>> balance(Sink<? super T, ?>... sinks) {
+        return fanOut(24, null, sinks);
+    }
+
+    /** Each element {@code x} to {@code sinks[fn(x)]} (an index out of range fails the stream). */
+    @SafeVarargs
+    public static <T> Sink<T, List<Object>> partition(java.util.function.ToIntFunction<? super T> fn,
+                                                      Sink<? super T, ?>... sinks) {
+        return fanOut(25, java.util.Objects.requireNonNull(fn, "fn"), sinks);
     }
 
     /** Every element, in order. */

@@ -21,7 +21,7 @@ import java.util.function.Supplier;
 public final class Source<T> {
     private static final int VALUES = -1;
 
-    private record Spec(int kind, Object fn, Object seed, long a, long b, long c, List<?> values,
+    record Spec(int kind, Object fn, Object seed, long a, long b, long c, List<?> values,
                         String name, int onError, int retries) {
         Spec with(String n, int e, int r) {
             return new Spec(kind, fn, seed, a, b, c, values, n, e, r);
@@ -48,8 +48,40 @@ public final class Source<T> {
         return new Source<>(List.copyOf(l), window, fusion);
     }
 
-    private static Spec fn(int kind, Object fn, Object seed) {
+    static Spec fn(int kind, Object fn, Object seed) {
         return new Spec(kind, Objects.requireNonNull(fn, "fn"), seed, 0, 0, 0, null, null, 0, 0);
+    }
+
+    @SafeVarargs
+    private static <T> Source<T> fanIn(int kind, Object fn, Source<? extends T>... sources) {
+        if (sources.length == 0 || sources.length > 64) {
+            throw new IllegalArgumentException("a fan-in needs 1..64 sources");
+        }
+        List<Object> l = new ArrayList<>();
+        for (Source<? extends T> x : sources) {
+            l.add(Objects.requireNonNull(x, "source"));
+        }
+        return of(new Spec(kind, fn, null, 0, 0, 0, List.copyOf(l), null, 0, 0));
+    }
+
+    /** The elements of all the sources as they come (each one's order kept); ends when they
+     *  all ended. */
+    @SafeVarargs
+    public static <T> Source<T> merge(Source<? extends T>... sources) {
+        return fanIn(20, null, sources);
+    }
+
+    /** Every element of the first source, then of the second, ... */
+    @SafeVarargs
+    public static <T> Source<T> concat(Source<? extends T>... sources) {
+        return fanIn(21, null, sources);
+    }
+
+    /** One element of each source, combined by {@code fn} (the values in source order); ends
+     *  with the shortest source. */
+    @SuppressWarnings("unchecked")
+    public static <U> Source<U> zip(Function<List<Object>, ? extends U> fn, Source<?>... sources) {
+        return (Source<U>) (Source<?>) Source.<Object>fanIn(22, Objects.requireNonNull(fn, "fn"), sources);
     }
 
     /** start, start + step, ... up to end excluded ({@code Long} elements). */
@@ -62,6 +94,17 @@ public final class Source<T> {
 
     public static Source<Long> range(long start, long end) {
         return range(start, end, 1);
+    }
+
+    /**
+     * {@code tick} every {@code interval} (1 ms .. 1 h), the first {@code initialDelay} after
+     * the start, on the system's timer. A tick that comes while downstream has no demand is
+     * dropped (counted in the source's drops). Endless: drain, cancel or {@link Sink#first()}
+     * ends it.
+     */
+    public static <T> Source<T> tick(java.time.Duration initialDelay, java.time.Duration interval, T tick) {
+        return of(new Spec(7, null, Objects.requireNonNull(tick, "tick"), initialDelay.toNanos(),
+                interval.toNanos(), 0, null, null, 0, 0));
     }
 
     /** The given values, in order. */
@@ -137,6 +180,14 @@ public final class Source<T> {
         return then(new Spec(6, null, null, n, per.toNanos(), 0, null, null, 0, 0));
     }
 
+    /** Up to {@code n} elements at a time as one list, sent when there are {@code n}, when
+     *  the first one waited {@code maxWait} (1 ms .. 1 h), or at the end (the last, partial
+     *  one). */
+    public Source<List<T>> batch(int n, java.time.Duration maxWait) {
+        Function<List<Object>, Object> asList = xs -> java.util.Collections.unmodifiableList(new ArrayList<>(xs));
+        return then(new Spec(8, asList, null, n, maxWait.toNanos(), 0, null, null, 0, 0));
+    }
+
     /** Names the last stage (metrics, failure reasons). */
     public Source<T> named(String name) {
         return option(Objects.requireNonNull(name, "name"), -1, -1);
@@ -173,24 +224,19 @@ public final class Source<T> {
     public <R> Stream<R> runWith(Sink<? super T, R> sink, ActorSystem system) {
         Objects.requireNonNull(sink, "sink");
         Objects.requireNonNull(system, "system");
-        long g = AktNativeJNI.aktj_stream_graph_new(window, fusion);
-        if (g == 0) {
-            throw Errors.of(Errors.EINVAL, "stream window " + window);
-        }
+        List<Spec> all = new ArrayList<>(specs);
+        all.addAll(sink.flows);
+        all.add(sinkSpec(sink));
+        StreamStage[] stages = new StreamStage[all.size()];
+        long g = build(all, window, fusion, false, system, stages);
         try {
-            List<Spec> all = new ArrayList<>(specs);
-            all.add(new Spec(sink.kind, sink.fn, sink.seed, 0, 0, 0, null, null, 0, 0));
-            StreamStage[] stages = new StreamStage[all.size()];
-            for (int i = 0; i < all.size(); i++) {
-                stages[i] = add(g, all.get(i), system);
-            }
             CompletableFuture<Integer> done = new CompletableFuture<>();
             if (sink.bridge != null) {
                 sink.bridge.subscribe();
             }
             long[] out = new long[1];
             Errors.check(AktNativeJNI.aktj_stream_run(system.handle, g, done, out), "runWith");
-            Stream<R> s = new Stream<>(out[0], system, sink.finish, stages, done);
+            Stream<R> s = new Stream<>(out[0], system, sink::result, stages, done);
             if (sink.bridge != null) {
                 sink.bridge.attach(s);
             }
@@ -200,11 +246,70 @@ public final class Source<T> {
         }
     }
 
+    static Spec sinkSpec(Sink<?, ?> k) {
+        return new Spec(k.kind, k.fn, k.seed, 0, 0, 0, k.branches, null, 0, 0);
+    }
+
+    /** A graph of specs (a branch graph: no source); stages (if not null) gets each stage's
+     *  function object. The caller frees it. */
+    private static long build(List<Spec> specs, int window, boolean fusion, boolean branch,
+                              ActorSystem system, StreamStage[] stages) {
+        long g = branch ? AktNativeJNI.aktj_stream_branch_new(window, fusion)
+                        : AktNativeJNI.aktj_stream_graph_new(window, fusion);
+        if (g == 0) {
+            throw Errors.of(Errors.EINVAL, "stream window " + window);
+        }
+        try {
+            for (int i = 0; i < specs.size(); i++) {
+                StreamStage st = add(g, specs.get(i), system);
+                if (stages != null) {
+                    stages[i] = st;
+                }
+            }
+            return g;
+        } catch (RuntimeException e) {
+            AktNativeJNI.aktj_stream_graph_free(g);
+            throw e;
+        }
+    }
+
+    /** A junction: the sub-graphs of its sources or sinks, copied by the C graph. */
+    private static StreamStage junction(long g, Spec s, ActorSystem system) {
+        boolean fanOut = s.kind() >= 23;
+        List<?> parts = s.values();
+        long[] subs = new long[parts.size()];
+        try {
+            for (int i = 0; i < subs.length; i++) {
+                if (fanOut) {
+                    Sink<?, ?> k = (Sink<?, ?>) parts.get(i);
+                    List<Spec> l = new ArrayList<>(k.flows);
+                    l.add(sinkSpec(k));
+                    subs[i] = build(l, k.window, k.fusion, true, system, null);
+                } else {
+                    Source<?> x = (Source<?>) parts.get(i);
+                    subs[i] = build(x.specs, x.window, x.fusion, false, system, null);
+                }
+            }
+            StreamStage stage = s.fn() != null ? new StreamStage(s.kind(), s.fn(), system) : null;
+            Errors.check(AktNativeJNI.aktj_stream_junction(g, s.kind(), subs, stage), "stream junction");
+            return stage;
+        } finally {
+            for (long h : subs) {
+                if (h != 0) {
+                    AktNativeJNI.aktj_stream_graph_free(h);
+                }
+            }
+        }
+    }
+
     @SuppressWarnings("unchecked")
     private static StreamStage add(long g, Spec s, ActorSystem system) {
         StreamStage stage = null;
         int rc;
-        if (s.kind() == VALUES) {
+        if (s.kind() >= 20 && s.kind() <= 25) {
+            stage = junction(g, s, system);
+            rc = 0;
+        } else if (s.kind() == VALUES) {
             long[] msgs = new long[s.values().size()];
             try {
                 for (int i = 0; i < msgs.length; i++) {
@@ -228,11 +333,18 @@ public final class Source<T> {
             stage = new StreamStage(s.kind(), fn, system);
             long seed = s.seed() != null && s.seed() != FlowAdapters.LAZY ? Messages.toNative(s.seed()) : 0;
             try {
-                rc = AktNativeJNI.aktj_stream_add(g, s.kind(), stage, seed, 0, 0, 0);
+                rc = AktNativeJNI.aktj_stream_add(g, s.kind(), stage, seed, s.a(), s.b(), s.c());
             } finally {
                 if (seed != 0) {
                     AktNativeJNI.akt_msg_release(seed);
                 }
+            }
+        } else if (s.kind() == 7) { /* tick: the tick message as the seed */
+            long tick = Messages.toNative(s.seed());
+            try {
+                rc = AktNativeJNI.aktj_stream_add(g, 7, null, tick, s.a(), s.b(), 0);
+            } finally {
+                AktNativeJNI.akt_msg_release(tick);
             }
         } else {
             rc = AktNativeJNI.aktj_stream_add(g, s.kind(), null, 0, s.a(), s.b(), s.c());

@@ -4,7 +4,6 @@ import java.lang.ref.Cleaner;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
-import java.util.function.Function;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -22,13 +21,14 @@ public final class Stream<R> implements AutoCloseable {
 
     private final long handle;
     private final ActorSystem system;
-    private final Function<List<Object>, R> finish;
+    private final java.util.function.BiFunction<List<Object>, long[], R> finish;
     private final StreamStage[] stages;
     private final CompletableFuture<R> result;
     private final CompletableFuture<Integer> done;
     private final Cleaner.Cleanable cleanable;
 
-    Stream(long handle, ActorSystem system, Function<List<Object>, R> finish, StreamStage[] stages,
+    Stream(long handle, ActorSystem system, java.util.function.BiFunction<List<Object>, long[], R> finish,
+           StreamStage[] stages,
            CompletableFuture<Integer> done) {
         this.handle = handle;
         this.system = system;
@@ -48,7 +48,7 @@ public final class Stream<R> implements AutoCloseable {
         for (long m : msgs != null ? msgs : new long[0]) {
             values.add(Messages.fromNative(system, m));
         }
-        return finish.apply(values);
+        return finish.apply(values, AktNativeJNI.aktj_stream_branches(handle));
     }
 
     private RuntimeException failure(int rc) {
@@ -94,6 +94,12 @@ public final class Stream<R> implements AutoCloseable {
                     v[3], (int) v[4]));
         }
         return l;
+    }
+
+    /** Why it failed ({@code "stage 1 (map): ..."}, {@code "branch 0: ..."}); empty while it
+     *  runs and when it completed. */
+    public String reason() {
+        return AktNativeJNI.aktj_stream_reason(handle);
     }
 
     /** How many actors run the stages. */

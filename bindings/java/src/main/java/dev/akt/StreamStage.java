@@ -51,6 +51,10 @@ final class StreamStage {
                     ((java.util.function.Consumer<Object>) s.fn).accept(value(s, a));
                     return 0;
                 }
+                case 25 -> { /* partition: the branch index; a negative one is out of range */
+                    int k = ((java.util.function.ToIntFunction<Object>) s.fn).applyAsInt(value(s, a));
+                    return k < 0 ? Long.MAX_VALUE : k;
+                }
                 default -> throw new IllegalStateException("stream stage kind " + s.kind);
             }
         } catch (Throwable t) {
@@ -83,6 +87,22 @@ final class StreamStage {
         } catch (Throwable t) {
             s.error = t;
             return null;
+        }
+    }
+
+    /** zip: the function on the values of msgs (borrowed handles), as a new message handle. */
+    @SuppressWarnings("unchecked")
+    static long callZip(Object stage, long[] msgs) {
+        StreamStage s = (StreamStage) stage;
+        try {
+            java.util.List<Object> xs = new java.util.ArrayList<>(msgs.length);
+            for (long m : msgs) {
+                xs.add(value(s, m));
+            }
+            return Messages.toNative(((Function<java.util.List<Object>, Object>) s.fn).apply(xs));
+        } catch (Throwable t) {
+            s.error = t;
+            return FAILED;
         }
     }
 

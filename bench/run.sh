@@ -7,7 +7,8 @@
 # Usage: bench/run.sh [ROUNDS]   (default 3)
 # Env: BUILD_DIR or AKT_BUILD_DIR (default ./build); N, ASKS, ACTORS scale the core
 # scenarios (tell_pairwise runs 4 sender -> receiver pairs of actors, ask_chain an actor's
-# asks of another, each answer's continuation asking again); BENCH_BINDINGS (default "python node java") picks the bindings; BENCH_CORE=0
+# asks of another, each answer's continuation asking again); FT_OPS (default 50000) the
+# restarts of restart_rate and the rounds of request_rtt (akt-ft-bench); BENCH_BINDINGS (default "python node java") picks the bindings; BENCH_CORE=0
 # skips the core scenarios; BENCH_SAVINA=1 also runs the Savina suite against CAF
 # (bench/savina/run.sh, about 5 minutes more; SAVINA_ROUNDS processes each, default 1).
 set -euo pipefail
@@ -34,6 +35,18 @@ for bench in $core_benches; do
     "$goakt" -bench=$bench -n=$n -asks=$asks -actors=$actors -timers=$timers 2>/dev/null >>"$out"
   done
 done
+# Restart cost (failures per second one actor absorbs with Restart) and GoAkt's
+# BenchmarkRequest shape (tell -> non-blocking request -> continuation), FT_OPS each.
+ft_ops=${FT_OPS:-50000}
+akt_ft=$build/bin/akt-ft-bench
+if [ "${BENCH_CORE:-1}" != 0 ] && [ -x "$akt_ft" ]; then
+  for bench in restart request_rtt; do
+    for r in $(seq "$rounds"); do
+      "$akt_ft" -bench=$bench -n=$ft_ops >>"$out"
+      "$goakt" -bench=$bench -ops=$ft_ops 2>/dev/null >>"$out"
+    done
+  done
+fi
 python3 - "$out" <<'PY'
 import json, statistics, sys
 rows = [json.loads(l) for l in open(sys.argv[1]) if l.startswith("{")]
@@ -50,7 +63,7 @@ if core:
           f"{', '.join(f'{v:.0f}' for v in core)} ns")
 print()
 print(f'{"scenario":<18}{"akt (median)":>16}{"GoAkt (median)":>18}{"akt/GoAkt":>12}  better')
-for bench in ["tell_1to1", "tell_2to1", "ask_rtt", "tell_pairwise4", "ask_chain", "spawn_1m", "idle_actor_bytes"]:
+for bench in ["tell_1to1", "tell_2to1", "ask_rtt", "tell_pairwise4", "ask_chain", "spawn_1m", "idle_actor_bytes", "restart_rate", "request_rtt"]:
     a, g = by.get((bench, "akt")), by.get((bench, "goakt"))
     if not a or not g:
         continue
@@ -59,7 +72,7 @@ for bench in ["tell_1to1", "tell_2to1", "ask_rtt", "tell_pairwise4", "ask_chain"
     print(f'{bench:<18}{ma:>13.1f} {unit:<3}{mg:>15.1f} {unit:<3}{ma / mg:>11.3f}  {better[unit]}')
 print(json.dumps({"summary": {b: by.get((b, "akt")) and by.get((b, "goakt")) and
                                statistics.median(by[(b, "akt")]) / statistics.median(by[(b, "goakt")])
-                               for b in ["tell_1to1", "tell_2to1", "ask_rtt", "tell_pairwise4", "ask_chain", "spawn_1m", "idle_actor_bytes"]}}))
+                               for b in ["tell_1to1", "tell_2to1", "ask_rtt", "tell_pairwise4", "ask_chain", "spawn_1m", "idle_actor_bytes", "restart_rate", "request_rtt"]}}))
 PY
 
 # ---- the Savina suite against CAF (opt-in: it adds minutes) -----------------------------

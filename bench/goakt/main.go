@@ -380,13 +380,17 @@ func stop(ctx context.Context, sys actor.ActorSystem) {
 }
 
 func main() {
-	which := flag.String("bench", "all", "all|tell_1to1|tell_2to1|ask_rtt|tell_pairwise|ask_chain|spawn_1m|timers_1m")
+	which := flag.String("bench", "all", "all|tell_1to1|tell_2to1|ask_rtt|tell_pairwise|ask_chain|spawn_1m|timers_1m|restart|request_rtt")
 	n := flag.Int("n", 2_000_000, "messages per tell scenario")
 	asks := flag.Int("asks", 200_000, "timed asks in ask_rtt")
 	actors := flag.Int("actors", 1_000_000, "actors spawned in spawn_1m")
 	timers := flag.Int("timers", 1_000_000, "once-schedules pending in timers_1m")
 	pairs := flag.Int("pairs", 4, "sender -> receiver pairs in tell_pairwise")
+	ops := flag.Int("ops", 200_000, "restarts in restart, rounds in request_rtt")
 	flag.Parse()
+	if *ops < 1 {
+		fatal(fmt.Errorf("-ops must be >= 1"))
+	}
 	if *n < 2 || *asks < 1 || *actors < 1 || *pairs < 1 || *pairs > 64 {
 		fatal(fmt.Errorf("-n must be >= 2, -asks and -actors >= 1, -pairs 1..64"))
 	}
@@ -400,8 +404,10 @@ func main() {
 		"ask_chain":     func() { benchAskChain(ctx, *asks) },
 		"spawn_1m":      func() { benchSpawn(ctx, *actors) },
 		"timers_1m":     func() { benchTimers(ctx, *timers) },
+		"restart":       func() { benchRestart(ctx, *ops) },
+		"request_rtt":   func() { benchRequest(ctx, *ops) },
 	}
-	order := []string{"tell_1to1", "tell_2to1", "ask_rtt", "tell_pairwise", "ask_chain", "spawn_1m", "timers_1m"}
+	order := []string{"tell_1to1", "tell_2to1", "ask_rtt", "tell_pairwise", "ask_chain", "spawn_1m", "timers_1m", "restart", "request_rtt"}
 	if *which != "all" {
 		if _, ok := run[*which]; !ok {
 			fatal(fmt.Errorf("unknown -bench %q", *which))

@@ -7,7 +7,8 @@
 # Usage: bench/run.sh [ROUNDS]   (default 3)
 # Env: BUILD_DIR or AKT_BUILD_DIR (default ./build); N, ASKS, ACTORS scale the core
 # scenarios (tell_pairwise runs 4 sender -> receiver pairs of actors, ask_chain an actor's
-# asks of another, each answer's continuation asking again); BENCH_BINDINGS (default "python node java") picks the bindings; BENCH_CORE=0
+# asks of another, each answer's continuation asking again); FT_OPS (default 50000) the
+# restarts of restart_rate and the rounds of request_rtt (akt-ft-bench); BENCH_BINDINGS (default "python node java") picks the bindings; BENCH_CORE=0
 # skips the core scenarios; BENCH_SAVINA=1 also runs the Savina suite against CAF
 # (bench/savina/run.sh, about 5 minutes more; SAVINA_ROUNDS processes each, default 1);
 # BENCH_REMOTE=1 also runs remoting against GoAkt's (bench/remote/run.sh, ROUNDS rounds).
@@ -57,6 +58,18 @@ if [ "${BENCH_CORE:-1}" != 0 ]; then
   done
 fi
 # local end
+# Restart cost (failures per second one actor absorbs with Restart) and GoAkt's
+# BenchmarkRequest shape (tell -> non-blocking request -> continuation), FT_OPS each.
+ft_ops=${FT_OPS:-50000}
+akt_ft=$build/bin/akt-ft-bench
+if [ "${BENCH_CORE:-1}" != 0 ] && [ -x "$akt_ft" ]; then
+  for bench in restart request_rtt; do
+    for r in $(seq "$rounds"); do
+      "$akt_ft" -bench=$bench -n=$ft_ops >>"$out"
+      "$goakt" -bench=$bench -ops=$ft_ops 2>/dev/null >>"$out"
+    done
+  done
+fi
 python3 - "$out" <<'PY'
 import json, statistics, sys
 rows = [json.loads(l) for l in open(sys.argv[1]) if l.startswith("{")]
@@ -76,7 +89,8 @@ print(f'{"scenario":<24}{"akt (median)":>16}{"GoAkt (median)":>18}{"akt/GoAkt":>
 for bench in ["tell_1to1", "tell_2to1", "ask_rtt", "tell_pairwise4", "ask_chain", "spawn_1m", "idle_actor_bytes",
               "tell_grain", "ask_rtt_grain", "idle_grain_bytes",
               "tell_1to1_default", "tell_1to1_bounded1024", "tell_1to1_priority", "tell_1to1_fair",
-              "mailbox_bytes_fifo", "mailbox_bytes_bounded", "mailbox_bytes_priority", "mailbox_bytes_fair"]:
+              "mailbox_bytes_fifo", "mailbox_bytes_bounded", "mailbox_bytes_priority", "mailbox_bytes_fair",
+              "restart_rate", "request_rtt"]:
     a, g = by.get((bench, "akt")), by.get((bench, "goakt"))
     if not a or not g:
         continue
@@ -89,6 +103,7 @@ print(json.dumps({"summary": {b: by.get((b, "akt")) and by.get((b, "goakt")) and
                                          "tell_grain", "ask_rtt_grain", "idle_grain_bytes",
                                          "tell_1to1_default", "tell_1to1_bounded1024", "tell_1to1_priority", "tell_1to1_fair",
               "mailbox_bytes_fifo", "mailbox_bytes_bounded", "mailbox_bytes_priority", "mailbox_bytes_fair"]}}))
+                               for b in ["tell_1to1", "tell_2to1", "ask_rtt", "tell_pairwise4", "ask_chain", "spawn_1m", "idle_actor_bytes", "restart_rate", "request_rtt"]}}))
 PY
 
 # ---- the Savina suite against CAF (opt-in: it adds minutes) -----------------------------

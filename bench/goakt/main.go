@@ -381,17 +381,21 @@ func stop(ctx context.Context, sys actor.ActorSystem) {
 }
 
 func main() {
-	which := flag.String("bench", "all", "all|tell_1to1|tell_2to1|ask_rtt|tell_pairwise|ask_chain|spawn_1m|timers_1m|grains|mailboxes|mailbox_bytes_{fifo,bounded,priority,fair}|remote")
+	which := flag.String("bench", "all", "all|tell_1to1|tell_2to1|ask_rtt|tell_pairwise|ask_chain|spawn_1m|timers_1m|grains|mailboxes|mailbox_bytes_{fifo,bounded,priority,fair}|remote|restart|request_rtt")
 	n := flag.Int("n", 2_000_000, "messages per tell scenario")
 	asks := flag.Int("asks", 200_000, "timed asks in ask_rtt")
 	actors := flag.Int("actors", 1_000_000, "actors spawned in spawn_1m")
 	timers := flag.Int("timers", 1_000_000, "once-schedules pending in timers_1m")
 	pairs := flag.Int("pairs", 4, "sender -> receiver pairs in tell_pairwise")
+	ops := flag.Int("ops", 200_000, "restarts in restart, rounds in request_rtt")
 	serve := flag.Bool("serve", false, "be the server process of -bench=remote")
 	certs := flag.String("tls", "", "remote: also over mutual TLS with DIR's node.pem, node.key, ca.pem")
 	senders := flag.Int("senders", 4, "remote: senders -> remote actors in remote_tell_many")
 	compress := flag.String("compress", "zstd", "remote: GoAkt's payload compression, zstd (its default) or none")
 	flag.Parse()
+	if *ops < 1 {
+		fatal(fmt.Errorf("-ops must be >= 1"))
+	}
 	switch *compress {
 	case "zstd":
 	case "none":
@@ -422,7 +426,9 @@ func main() {
 		"grains":        func() { benchGrains(ctx, *n, *asks, *actors) },
 		"mailboxes":     func() { benchMailboxes(ctx, *n) },
 		// Not in "all": it starts server processes (bench/remote/run.sh runs it).
-		"remote": func() { benchRemote(ctx, *n, *asks, *senders, *certs) },
+		"remote":      func() { benchRemote(ctx, *n, *asks, *senders, *certs) },
+		"restart":     func() { benchRestart(ctx, *ops) },
+		"request_rtt": func() { benchRequest(ctx, *ops) },
 	}
 	for _, k := range []string{"fifo", "bounded", "priority", "fair"} {
 		kind := k
@@ -431,7 +437,7 @@ func main() {
 		}
 		run["mailbox_bytes_"+k] = func() { benchMailboxBytes(ctx, k, kind, min(*n, 200_000)) }
 	}
-	order := []string{"tell_1to1", "tell_2to1", "ask_rtt", "tell_pairwise", "ask_chain", "spawn_1m", "timers_1m"}
+	order := []string{"tell_1to1", "tell_2to1", "ask_rtt", "tell_pairwise", "ask_chain", "spawn_1m", "timers_1m", "restart", "request_rtt"}
 	if *which != "all" {
 		if _, ok := run[*which]; !ok {
 			fatal(fmt.Errorf("unknown -bench %q", *which))

@@ -1951,6 +1951,58 @@ static void test_otlp_functions(void **state) {
     tu_system_end(sys);
 }
 /* otlp end */
+/* perf begin: */
+static void test_type_functions(void **state) {
+    (void)state;
+    const akt_type *t = (const akt_type *)0x1;
+    akt_system *sys = tu_system("tbadtype", 1);
+    char long_name[300];
+    memset(long_name, 'x', sizeof long_name - 1);
+    long_name[sizeof long_name - 1] = '\0';
+    BAD(AKT_EINVAL, akt_type_register, NULL, "bad.T", &t);
+    BAD(AKT_EINVAL, akt_type_register, sys, NULL, &t);
+    BAD(AKT_EINVAL, akt_type_register, sys, "", &t);
+    BAD(AKT_EINVAL, akt_type_register, sys, long_name, &t);
+    BAD(AKT_EINVAL, akt_type_register, sys, "bad.T", NULL);
+    assert_ptr_equal(t, (const akt_type *)0x1);
+    BAD(AKT_EINVAL, akt_type_lookup, NULL, &t);
+    BAD(AKT_EINVAL, akt_type_lookup, "bad.T", NULL);
+    BAD(AKT_ENOTFOUND, akt_type_lookup, "bad.NeverRegistered", &t);
+    BAD(0, akt_type_register, sys, "bad.T", &t);
+    COVER(akt_type_id);
+    assert_int_equal(akt_type_id(NULL), 0);
+    static const unsigned char junk[64];
+    assert_int_equal(akt_type_id((const akt_type *)(const void *)junk), 0);
+    COVER(akt_type_name);
+    assert_null(akt_type_name(NULL));
+    assert_null(akt_type_name((const akt_type *)(const void *)junk));
+    akt_msg *m = (akt_msg *)0x1;
+    int object = 1;
+    BAD(AKT_EINVAL, akt_msg_new_typed, NULL, "x", 1, AKT_COPY, &m);
+    BAD(AKT_EINVAL, akt_msg_new_typed, (const akt_type *)(const void *)junk, "x", 1, AKT_COPY, &m);
+    BAD(AKT_EINVAL, akt_msg_new_typed, t, "x", 1, AKT_COPY, NULL);
+    BAD(AKT_EINVAL, akt_msg_new_typed, t, NULL, 5, AKT_COPY, &m);
+    BAD(AKT_EINVAL, akt_msg_new_typed, t, "x", (size_t)PTRDIFF_MAX + 1, AKT_BORROW, &m);
+    BAD(AKT_EINVAL, akt_msg_new_typed_object, NULL, &object, &ops, &m);
+    BAD(AKT_EINVAL, akt_msg_new_typed_object, t, &object, NULL, &m);
+    BAD(AKT_EINVAL, akt_msg_new_typed_object, t, &object, &ops, NULL);
+    static akt_object_ops no_release;
+    no_release = ops;
+    no_release.release = NULL;
+    BAD(AKT_EINVAL, akt_msg_new_typed_object, t, &object, &no_release, &m);
+    assert_ptr_equal(m, (akt_msg *)0x1);
+    COVER(akt_msg_type_id);
+    assert_int_equal(akt_msg_type_id(NULL), 0);
+    int64_t v = 0;
+    BAD(AKT_EINVAL, akt_msg_read, NULL, &v, sizeof v);
+    m = owned();
+    assert_int_equal(akt_msg_type_id(m), 0); /* "t.Owned" was never registered */
+    BAD(AKT_EINVAL, akt_msg_read, m, NULL, 8);
+    BAD(AKT_ETYPE, akt_msg_read, m, &v, 4); /* the payload is 8 bytes, not 4 */
+    release_owned(m);
+    tu_system_end(sys);
+}
+/* perf end */
 
 static void test_every_header_function_is_covered(void **state) {
     (void)state;
@@ -2044,6 +2096,9 @@ int main(void) {
         /* otlp begin: OTLP/HTTP export */
         TU_TEST(test_otlp_functions),
         /* otlp end */
+        /* perf begin: */
+        TU_TEST(test_type_functions),
+        /* perf end */
         /* Last: they look at what the tests above covered. */
         TU_TEST(test_telemetry_functions),
         TU_TEST(test_every_header_function_is_covered),

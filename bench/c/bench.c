@@ -532,6 +532,111 @@ static void bench_grains(long n, long asks, long k) {
 /* ---- the machine: a cache-line round trip between two threads ----------------------- */
 /* Every cross-thread figure above pays this latency a few times per message; on a VM it
  * moves with where the host places the two vCPUs, so it is printed next to them. */
+/* ---- typed messages: the same tell 1 -> 1 with a name per message and with an akt_type
+ * handle; heap allocations per tell counted by a counting default allocator ---------- */
+static atomic_long g_heap_allocs;
+static void *count_malloc(void *d, size_t n) {
+    (void)d;
+    /* relaxed: a statistic read after the senders were joined. */
+    atomic_fetch_add_explicit(&g_heap_allocs, 1, memory_order_relaxed);
+    return malloc(n);
+}
+static void *count_realloc(void *d, void *p, size_t n) {
+    (void)d;
+    atomic_fetch_add_explicit(&g_heap_allocs, 1, memory_order_relaxed);
+    return realloc(p, n);
+}
+static void count_free(void *d, void *p) {
+    (void)d;
+    free(p);
+}
+
+#define TYPED_NAME "shop.orders.v1.OrderPlaced"
+static const akt_type *g_order_type;
+typedef struct {
+    long target, seen, matched;
+    int typed;
+    atomic_int done;
+} typed_sink;
+
+static int typed_receive(akt_ctx *ctx, akt_msg *msg, void *state) {
+    typed_sink *s = state;
+    /* What a receive does to tell its messages apart: a strcmp, or an integer compare. */
+    if (s->typed ? akt_msg_type_id(msg) == akt_type_id(g_order_type)
+                 : strcmp(akt_msg_type(msg), TYPED_NAME) == 0) {
+        int64_t v;
+        if (akt_msg_read(msg, &v, sizeof v) == 0) s->matched += v;
+    }
+    /* release: main's acquire load sees the finished count. */
+    if (++s->seen == s->target) atomic_store_explicit(&s->done, 1, memory_order_release);
+    return 0;
+}
+
+static double typed_round(int typed, long n, double *allocs) {
+    akt_system *sys = new_system();
+    typed_sink *s = calloc(1, sizeof *s);
+    s->target = n;
+    s->typed = typed;
+    akt_behavior b = {.size = sizeof b, .receive = typed_receive, .free_state = free};
+    akt_pid pid;
+    check(akt_spawn(sys, &b, s, NULL, &pid), "spawn");
+    long a0 = atomic_load(&g_heap_allocs);
+    double t0 = now_s();
+    for (long i = 0; i < n; i++) {
+        akt_msg *m;
+        int64_t v = 1;
+        if (typed)
+            check(akt_msg_new_typed(g_order_type, &v, sizeof v, AKT_COPY, &m), "msg");
+        else
+            check(akt_msg_new_bytes(TYPED_NAME, &v, sizeof v, AKT_COPY, &m), "msg");
+        check(akt_tell(sys, pid, m), "tell");
+    }
+    struct timespec nap = {0, 50000};
+    while (!atomic_load_explicit(&s->done, memory_order_acquire)) nanosleep(&nap, NULL);
+    double dt = now_s() - t0;
+    *allocs = (double)(atomic_load(&g_heap_allocs) - a0) / (double)n;
+    if (s->matched != n) {
+        fprintf(stderr, "typed: %ld of %ld matched\n", s->matched, n);
+        exit(1);
+    }
+    akt_system_shutdown(sys, NULL, NULL);
+    akt_system_wait(sys, -1);
+    akt_system_release(sys);
+    return n / dt;
+}
+
+static void bench_typed(long n) {
+    akt_system *reg = new_system();
+    check(akt_type_register(reg, TYPED_NAME, &g_order_type), "type");
+    akt_system_shutdown(reg, NULL, NULL);
+    akt_system_wait(reg, -1);
+    akt_system_release(reg);
+    double named[3], typed[3], an = 0, at = 0;
+    for (int r = 0; r < 3; r++) { /* alternating, medians */
+        named[r] = typed_round(0, n, &an);
+        typed[r] = typed_round(1, n, &at);
+    }
+    for (int i = 0; i < 3; i++)
+        for (int j = i + 1; j < 3; j++) {
+            if (named[j] < named[i]) {
+                double t = named[i];
+                named[i] = named[j], named[j] = t;
+            }
+            if (typed[j] < typed[i]) {
+                double t = typed[i];
+                typed[i] = typed[j], typed[j] = t;
+            }
+        }
+    emit("tell_1to1_named", named[1], "msg/s", n);
+    emit("tell_1to1_typed", typed[1], "msg/s", n);
+    ratio("typed_over_named", typed[1] / named[1], n);
+    emit("heap_allocs_per_tell_named", an, "allocs", n);
+    emit("heap_allocs_per_tell_typed", at, "allocs", n);
+    /* The bytes a message's own block holds before its payload: the name's copy, or none. */
+    emit("type_bytes_copied_named", (double)sizeof TYPED_NAME, "B", n);
+    emit("type_bytes_copied_typed", 0, "B", n);
+}
+
 static atomic_long pingpong;
 
 static void *pong_main(void *p) {
@@ -587,6 +692,15 @@ int main(int argc, char **argv) {
         return 2;
     }
     int all = strcmp(which, "all") == 0;
+    if (!strcmp(which, "typed")) { /* its own process: the counting allocator comes first */
+        static const akt_allocator counting = {.size = sizeof counting,
+                                               .malloc_fn = count_malloc,
+                                               .realloc_fn = count_realloc,
+                                               .free_fn = count_free};
+        check(akt_allocator_set_default(&counting), "allocator");
+        bench_typed(n);
+        return 0;
+    }
     if (all || !strcmp(which, "tell_1to1")) bench_tell("tell_1to1", 1, n);
     if (all || !strcmp(which, "tell_2to1")) bench_tell("tell_2to1", 2, n);
     if (all || !strcmp(which, "ask_rtt")) {

@@ -9,6 +9,7 @@
 #include "base/pool.h"
 #include "base/tls.h"
 #include "headers.h"
+#include "types.h"
 
 akt__envelope *akt__env_for(akt_msg *m) {
     /* acquire: pairs with the release in akt__env_release_embedded, so the previous
@@ -81,6 +82,7 @@ static akt_msg *akt__msg_alloc(size_t type_len, size_t copy) {
     atomic_init(&m->env0_busy, 0);
     atomic_init(&m->bytes_state, AKT__BYTES_NONE);
     atomic_init(&m->bytes_owner, NULL);
+    atomic_init(&m->type_id, 0);
     m->magic = AKT__MSG_MAGIC;
     m->pool_cls = (int8_t)cls;
     /* relaxed: the message is not shared yet; publication happens-before through the
@@ -229,7 +231,78 @@ AKT_API int akt_msg_release(akt_msg *msg) {
     return 0;
 }
 
-AKT_API const char *akt_msg_type(const akt_msg *msg) { return akt__msg_ok(msg) ? msg->type : NULL; }
+AKT_API const char *akt_msg_type(const akt_msg *msg) {
+    if (!akt__msg_ok(msg)) return NULL;
+    if (msg->type_len) return msg->type;
+    /* A typed message: its type's name (relaxed: set before the message was shared). */
+    const struct akt_type *t = akt__type_of(
+        atomic_load_explicit(&msg->type_id, memory_order_relaxed));
+    return t ? t->name : msg->type;
+}
+
+/* perf begin: */
+AKT_API int akt_msg_new_typed(const akt_type *type, const void *data, size_t len,
+                              akt_free_fn free_fn, akt_msg **out) {
+    if (!akt__type_ok(type) || !out || (!data && len) || len > PTRDIFF_MAX) return AKT_EINVAL;
+    int copy = free_fn == AKT_COPY;
+    akt_msg *m = akt__msg_alloc(0, copy ? len : 0);
+    if (!m) return AKT_ENOMEM;
+    m->kind = AKT__MSG_BYTES;
+    m->type[0] = '\0';
+    atomic_init(&m->type_id, type->id);
+    m->len = len;
+    m->free_fn = free_fn;
+    if (copy) {
+        char *dst = akt__copy_at(m, 0);
+        if (len) memcpy(dst, data, len);
+        m->data = dst;
+    } else {
+        m->data = data;
+    }
+    *out = m;
+    return 0;
+}
+
+AKT_API int akt_msg_new_typed_object(const akt_type *type, void *object, const akt_object_ops *ops,
+                                     akt_msg **out) {
+    if (!akt__type_ok(type) || !out || !ops || !AKT__OPS_HAS(ops, release) || !ops->release)
+        return AKT_EINVAL;
+    akt__release_q *q = akt__ops_release_q(ops);
+    if (q && q->magic != AKT__RELQ_MAGIC) return AKT_EINVAL; /* not an external dispatcher */
+    akt_msg *m = akt__msg_alloc(0, 0);
+    if (!m) return AKT_ENOMEM;
+    m->kind = AKT__MSG_OBJECT;
+    m->type[0] = '\0';
+    atomic_init(&m->type_id, type->id);
+    m->object = object;
+    m->ops = ops;
+    *out = m;
+    return 0;
+}
+
+AKT_API uint32_t akt_msg_type_id(const akt_msg *msg) {
+    if (!akt__msg_ok(msg)) return 0;
+    akt_msg *m = (akt_msg *)msg; /* the cache below is the only write */
+    /* relaxed: a typed message's id was set before it was shared; a cached one is the
+     * same value whoever stored it, and the entry it names is read with acquire. */
+    unsigned id = atomic_load_explicit(&m->type_id, memory_order_relaxed);
+    if (id || !m->type_len) return id;
+    id = akt__type_find(m->type, m->type_len);
+    if (id) atomic_store_explicit(&m->type_id, (unsigned short)id, memory_order_relaxed);
+    return id;
+}
+
+AKT_API int akt_msg_read(akt_msg *msg, void *dst, size_t len) {
+    if (!akt__msg_ok(msg) || (!dst && len)) return AKT_EINVAL;
+    const void *d;
+    size_t n;
+    int rc = akt_msg_bytes(msg, &d, &n);
+    if (rc) return rc;
+    if (n != len) return AKT_ETYPE;
+    if (len) memcpy(dst, d, len);
+    return 0;
+}
+/* perf end */
 
 /* This thread won the right to make msg's bytes: runs to_bytes and publishes the result. */
 static void akt__bytes_make(akt_msg *msg, akt__to_bytes_fn to_bytes) {

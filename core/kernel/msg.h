@@ -38,6 +38,11 @@ struct akt_msg {
      * because a retained message may be sent from two threads at once. */
     atomic_uchar sealed;
     uint8_t has_hdrs; /* which member of the union below holds */
+    /* The akt_type id (kernel/types.h) the message was made with (type_len 0, type[]
+     * empty: the name is the type's), or 0. For a message made from a name it is filled
+     * in by the first akt_msg_type_id that finds the name registered: relaxed, as every
+     * writer stores the same value. */
+    atomic_ushort type_id;
     void *object;
     const akt_object_ops *ops;
     /* The thread running to_bytes (its akt__self), so that a to_bytes asking for its own

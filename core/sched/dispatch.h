@@ -18,6 +18,9 @@
 #include "kernel/sys.h"
 #include "runq.h"
 
+/* perf begin: */
+#define AKT__HELPER_INDEX (-3) /* the index of a waiting asker's worker record (help.c) */
+/* perf end */
 typedef struct akt__worker {
     struct akt_dispatcher *disp;
     int index;
@@ -147,6 +150,11 @@ static inline void akt__cell_wake(akt__cell *c) {
  * may wait a moment for its sender only while nobody else waits). */
 static inline int akt__worker_has_waiting(akt__worker *w) {
     struct akt_dispatcher *d = w->disp;
+    /* perf begin: */
+    /* A waiting asker running its target's turn (help.c) is that actor's only sender of
+     * the moment and waits for the answer: lingering would only delay it. */
+    if (w->index == AKT__HELPER_INDEX) return 1;
+    /* perf end */
     if (atomic_load_explicit(&d->rq_len, memory_order_relaxed)) return 1;
     return !d->external && akt__runq_nonempty(&w->q);
 }

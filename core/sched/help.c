@@ -37,7 +37,7 @@ void akt__run_for_waiter(akt_system *s, uint64_t target) {
     /* The lock ordered the cell's queueing before this take, as for a worker. This thread
      * is a worker of d for the turn: its own context handles, no run queue of its own
      * (what the turn wakes goes to the inject queue: akt__this_worker stays NULL). */
-    akt__worker helper = {.disp = d, .index = -3};
+    akt__worker helper = {.disp = d, .index = AKT__HELPER_INDEX};
     struct akt_dispatcher *prev_running = akt__self.running;
     akt__self.running = d;
     s->run_cell(&helper, c, (size_t)s->throughput);

@@ -1637,6 +1637,53 @@ AKT_API int akt_future_target(akt_future *future, akt_pid *pid, const char **typ
 /* local end */
 /* tracing begin: tracing */
 /* tracing end */
+/* perf begin: typed messages (akt_type) */
+
+/* ---- Typed messages (0.4) ------------------------------------------------------------ */
+/* An interned message type: a name registered once (by any system of the process) gets a
+ * handle and a small id, dense from 1 and stable for the life of the process (types are
+ * never unregistered; at most 4,095). A message made with the handle stores the id, not a
+ * copy of the name: no strlen, no copy per message, a smaller block. The name stays the
+ * message's identity: akt_msg_type gives it for every message, remoting and the bindings
+ * see the same name as for akt_msg_new_bytes. A receive can branch on akt_msg_type_id (an
+ * integer compare or a table indexed by id) instead of comparing strings:
+ *     const akt_type *ORDER; akt_type_register(sys, "shop.Order", &ORDER);   (once)
+ *     akt_msg_new_typed(ORDER, &order, sizeof order, AKT_COPY, &m);          (per send)
+ *     if (akt_msg_type_id(msg) == akt_type_id(ORDER)) akt_msg_read(msg, &o, sizeof o);
+ * A message made from a name that is registered has that type's id too: a message from
+ * a remote node or a binding made by name compares equal to one made with the handle. */
+typedef struct akt_type akt_type;
+
+/* Registers name (1..255 bytes, as akt_msg_new_bytes' type) and gives its handle in *out;
+ * registering a name again gives the same handle. Any thread. AKT_EINVAL for a NULL system
+ * or out or a bad name, AKT_EFULL once 4,095 types exist, AKT_ENOMEM. */
+AKT_API int akt_type_register(akt_system *system, const char *name, const akt_type **out);
+/* The handle of a registered name: 0, or AKT_ENOTFOUND if it was never registered,
+ * AKT_EINVAL for a bad name or a NULL out. */
+AKT_API int akt_type_lookup(const char *name, const akt_type **out);
+/* The type's id (1..4095); 0 for NULL or not a handle. */
+AKT_API uint32_t akt_type_id(const akt_type *type);
+/* The type's name (static for the process's life); NULL for NULL or not a handle. */
+AKT_API const char *akt_type_name(const akt_type *type);
+
+/* New bytes message of a registered type: as akt_msg_new_bytes with type's name, without
+ * copying it. A signal is a message without payload (data NULL, len 0): one pooled block,
+ * no heap allocation. With AKT_COPY a payload of up to 32 bytes shares the message's
+ * pooled block (128 bytes in all). AKT_EINVAL for a bad handle, out or data/len. */
+AKT_API int akt_msg_new_typed(const akt_type *type, const void *data, size_t len,
+                              akt_free_fn free_fn, akt_msg **out);
+/* New object message of a registered type: as akt_msg_new_object with type's name. */
+AKT_API int akt_msg_new_typed_object(const akt_type *type, void *object, const akt_object_ops *ops,
+                                     akt_msg **out);
+/* The id of msg's type: the handle's it was made with, else the registered type of its
+ * name, else 0 (a name nobody registered; also for NULL or a released message). Lock-free,
+ * any thread. */
+AKT_API uint32_t akt_msg_type_id(const akt_msg *msg);
+/* Reads a fixed-size payload: copies exactly len bytes of msg's bytes into dst. AKT_ETYPE
+ * if the payload is not len bytes long (nothing copied), AKT_EINVAL for a bad message or
+ * a NULL dst with len > 0, else as akt_msg_bytes (an object message's bytes are made). */
+AKT_API int akt_msg_read(akt_msg *msg, void *dst, size_t len);
+/* perf end */
 
 #ifdef __cplusplus
 }

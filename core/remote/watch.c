@@ -67,6 +67,7 @@ void akt__proxy_terminate(akt__node_r *n, akt__proxy *p, const char *why) {
             *pp = p->next;
             break;
         }
+    if (p->reverse) n->reverse_count--;
     pthread_mutex_unlock(&n->lock);
     akt__stop_request(n->sys, p->pid); /* the kernel's own stop: not back to the node */
 }

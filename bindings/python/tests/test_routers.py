@@ -12,6 +12,10 @@ import pytest
 import akt
 
 
+# Set once a scatter-gather race has its winner (see the "race" message).
+RACE_WON = threading.Event()
+
+
 class Worker(akt.Actor):
     """Answers "who" with its number (one per instance, counted by the factory)."""
 
@@ -32,7 +36,8 @@ class Worker(akt.Actor):
             time.sleep(msg[1])
             ctx.respond(self.idx)
         elif isinstance(msg, tuple) and msg[0] == "race":
-            time.sleep(0 if self.idx == msg[1] else 0.3)
+            if self.idx != msg[1]:  # the losers answer only once the winner's answer is in
+                RACE_WON.wait(10)
             ctx.respond(self.idx)
         elif msg == "boom":
             raise RuntimeError("boom")
@@ -98,8 +103,12 @@ def test_scatter_gather_first_reply_wins() -> None:
 def _scatter_gather_first_reply_wins(system: akt.ActorSystem) -> None:
     pids = [system.spawn(None, Worker(), dispatcher="workers") for _ in range(3)]
     r = system.spawn_router(routees=pids, strategy="scatter_gather_first", within=5.0)
-    # Routee 1 answers at once, the others take their time: routee 1 wins.
-    assert r.ask_sync(("race", 1)) == 1
+    # Routee 1 answers at once, the others wait until its answer is in: routee 1 wins.
+    RACE_WON.clear()
+    try:
+        assert r.ask_sync(("race", 1)) == 1
+    finally:
+        RACE_WON.set()
     r2 = system.spawn_router(routees=pids[:1], strategy="scatter_gather_first", within=0.05)
     with pytest.raises(akt.AskTimeout):
         r2.ask_sync(("slow", 0.3), timeout=5)

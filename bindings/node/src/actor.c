@@ -392,31 +392,6 @@ static int js_decide(int code, const char *reason, void *data) {
     return d;
 }
 
-static int read_deps(napi_env env, an_actor *a, napi_value names, napi_value values) {
-    bool is;
-    if (napi_is_array(env, names, &is) != napi_ok || !is) return 1;
-    uint32_t n;
-    napi_get_array_length(env, names, &n);
-    if (!n) return 1;
-    a->deps = calloc(n, sizeof *a->deps);
-    a->dep_names = calloc(n, sizeof *a->dep_names);
-    if (!a->deps || !a->dep_names) return 0;
-    for (uint32_t i = 0; i < n; i++) {
-        napi_value k, v;
-        char buf[256];
-        napi_get_element(env, names, i, &k);
-        napi_get_element(env, values, i, &v);
-        char *name = an_opt_string(a->inst, env, k, buf, sizeof buf);
-        if (!name || name == (char *)-1) return 0;
-        a->ndeps = i + 1;
-        a->dep_names[i] = strdup(name);
-        /* A value akt can hand back as a pointer: the reference itself. Primitives are
-         * wrapped by lib/actor.cjs so every value is an object here. */
-        if (!a->dep_names[i] || napi_create_reference(env, v, 1, &a->deps[i]) != napi_ok) return 0;
-    }
-    return 1;
-}
-
 /* A priority mailbox's order for a JS actor. akt calls it where the actor runs: the
  * external dispatcher, so the JS thread. The values are decoded copies (the message stays
  * in the mailbox); lib/actor.cjs's wrapper catches what the user's compare throws (it
@@ -513,7 +488,7 @@ static napi_value Spawn(napi_env env, napi_callback_info info) {
     a->sup.default_directive = directive;
     napi_typeof(env, argv[4], &t);
     if (t == napi_function) napi_create_reference(env, argv[4], 1, &a->decider);
-    if (!read_deps(env, a, argv[5], argv[6])) {
+    if (!an_read_deps(a->inst, env, argv[5], argv[6], &a->deps, &a->dep_names, &a->ndeps)) {
         actor_free(I, a, 0);
         bool pending;
         napi_is_exception_pending(env, &pending);

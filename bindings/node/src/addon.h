@@ -195,6 +195,11 @@ void an_slot_drop(an_inst *I, napi_env env, napi_value v, int is_slot);
 /* Reads an optional string argument into buf; returns buf, NULL if undefined/null, or
  * (char *)-1 after throwing for a bad value. */
 char *an_opt_string(an_inst *I, napi_env env, napi_value v, char *buf, size_t len);
+/* Dependencies from JS (an array of names, an array of boxed values) into a names array and
+ * a reference per value, allocated here: 1 done (also for no dependencies), 0 failed, with
+ * *ndeps counting what was made so the owner's free releases it. */
+int an_read_deps(an_inst *I, napi_env env, napi_value names, napi_value values, napi_ref **deps,
+                 char ***dep_names, size_t *ndeps);
 /* A string argument of 1..max bytes without NUL into buf (len >= max + 2): buf, or NULL
  * after throwing AKT_EINVAL with what. */
 char *an_bounded_string(an_inst *I, napi_env env, napi_value v, char *buf, size_t len, size_t max,

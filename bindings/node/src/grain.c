@@ -34,30 +34,6 @@ static void grain_kind_free(void *data) {
     free(k);
 }
 
-/* The kind's dependencies from lib/grain.cjs: names (strings) and boxed values. */
-static int grain_deps(napi_env env, an_grain_kind *k, napi_value names, napi_value values) {
-    bool is = false;
-    if (napi_is_array(env, names, &is) != napi_ok || !is) return 1;
-    uint32_t n = 0;
-    napi_get_array_length(env, names, &n);
-    if (!n) return 1;
-    k->deps = calloc(n, sizeof *k->deps);
-    k->dep_names = calloc(n, sizeof *k->dep_names);
-    if (!k->deps || !k->dep_names) return 0;
-    for (uint32_t i = 0; i < n; i++) {
-        napi_value nm, v;
-        char buf[256];
-        napi_get_element(env, names, i, &nm);
-        napi_get_element(env, values, i, &v);
-        char *name = an_opt_string(k->inst, env, nm, buf, sizeof buf);
-        if (!name || name == (char *)-1) return 0;
-        k->ndeps = i + 1;
-        k->dep_names[i] = strdup(name);
-        if (!k->dep_names[i] || napi_create_reference(env, v, 1, &k->deps[i]) != napi_ok) return 0;
-    }
-    return 1;
-}
-
 /* [kind, capacity, whenFull, timeoutNs] or undefined into spec: 1, 0 for none, -1 bad. */
 static int grain_mailbox(napi_env env, napi_value v, akt_mailbox_spec *spec) {
     bool is = false;
@@ -154,7 +130,7 @@ static napi_value GrainRegister(napi_env env, napi_callback_info info) {
     k->inst = I;
     k->sys = s;
     k->kind_id = kind_id;
-    if (!grain_deps(env, k, argv[5], argv[6])) {
+    if (!an_read_deps(k->inst, env, argv[5], argv[6], &k->deps, &k->dep_names, &k->ndeps)) {
         grain_kind_free(k);
         bool pending = false;
         napi_is_exception_pending(env, &pending);

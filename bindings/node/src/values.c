@@ -478,3 +478,29 @@ void an_put_pid(an_inst *I, int at, akt_pid pid) {
     I->shm->scratch[at] = (uint32_t)pid.id;
     I->shm->scratch[at + 1] = (uint32_t)(pid.id >> 32);
 }
+
+int an_read_deps(an_inst *I, napi_env env, napi_value names, napi_value values, napi_ref **deps,
+                 char ***dep_names, size_t *ndeps) {
+    bool is = false;
+    if (napi_is_array(env, names, &is) != napi_ok || !is) return 1;
+    uint32_t n = 0;
+    napi_get_array_length(env, names, &n);
+    if (!n) return 1;
+    *deps = calloc(n, sizeof **deps);
+    *dep_names = calloc(n, sizeof **dep_names);
+    if (!*deps || !*dep_names) return 0;
+    for (uint32_t i = 0; i < n; i++) {
+        napi_value k, v;
+        char buf[256];
+        napi_get_element(env, names, i, &k);
+        napi_get_element(env, values, i, &v);
+        char *name = an_opt_string(I, env, k, buf, sizeof buf);
+        if (!name || name == (char *)-1) return 0;
+        *ndeps = i + 1;
+        (*dep_names)[i] = strdup(name);
+        /* A value akt can hand back as a pointer: the reference itself. Primitives are
+         * wrapped by lib/actor.cjs and lib/grain.cjs so every value is an object here. */
+        if (!(*dep_names)[i] || napi_create_reference(env, v, 1, &(*deps)[i]) != napi_ok) return 0;
+    }
+    return 1;
+}

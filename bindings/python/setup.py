@@ -54,8 +54,9 @@ def find_or_build_libakt(build_temp: Path) -> Path:
             "akt setup: no akt sources (neither akt-core/ nor a checkout at ../..); "
             "set AKT_BUILD_DIR to a build of the core (a dir with lib/libakt.so.0)"
         )
-    for tool in ("cmake", "cc"):
-        if not shutil.which(tool) and not os.environ.get("CC"):
+    cc = os.environ.get("CC", "cc").split()[0]
+    for tool in ("cmake", cc):
+        if not shutil.which(tool):
             raise SystemExit(f"akt setup: building libakt needs {tool} on PATH "
                              "(or install a prebuilt akt wheel)")
     build = build_temp / "akt-core"

@@ -10,12 +10,15 @@ const values = require('./values.cjs');
 const { shared, attach, F_PUMP } = require('./shared.cjs');
 
 const BUDGET = 4096;
-// Microtask pumps in a row before yielding to the event loop with setImmediate.
+// Microtask pumps in a row before yielding to the event loop with setImmediate, and the time
+// such a chain may take: slow handlers in a chain of 256 pumps starved timers for seconds.
 const MICRO_CHAIN_MAX = 256;
+const MICRO_CHAIN_MS = 10;
 
 let scheduled = false;
 let inPump = false;
 let microChain = 0;
+let chainStart = 0;
 
 function pump() {
   scheduled = false;
@@ -34,15 +37,22 @@ function pump() {
   }
 }
 
+// akt's wake-up (the threadsafe function, in the loop's poll phase). The pump runs in this
+// iteration's check phase rather than here: Node dispatches queued threadsafe calls in one
+// loop, and akt threads that wake us again during a pump (a tick source every 2 ms behind a
+// slow sink) would keep that loop, and every timer, waiting.
 function pumpFromLoop() {
   microChain = 0;
-  pump();
+  if (scheduled) return;
+  scheduled = true;
+  setImmediate(pump);
 }
 
 function kick() {
   if (shared.flags[F_PUMP] === 0 || scheduled || inPump) return;
   scheduled = true;
-  if (++microChain < MICRO_CHAIN_MAX) {
+  if (++microChain === 1) chainStart = performance.now();
+  if (microChain < MICRO_CHAIN_MAX && performance.now() - chainStart < MICRO_CHAIN_MS) {
     queueMicrotask(pump);
   } else {
     microChain = 0;

@@ -768,6 +768,7 @@ declare const akt: {
   Source: typeof Source;
   Sink: typeof Sink;
   Stream: typeof Stream;
+  Flow: typeof Flow;
   CircuitBreaker: typeof CircuitBreaker;
   ManualClock: typeof ManualClock;
   BreakerOpenError: typeof BreakerOpenError;

@@ -12,10 +12,14 @@ cd "$here"
 npm install --no-audit --no-fund
 npm test
 
-# `import 'akt'` from conformance/cases/*: a link <repo>/node_modules/akt (gitignored).
+# `import 'akt'` from conformance/cases/*: a link <repo>/node_modules/akt (gitignored), and
+# protobufjs next to it, as a user's project has it (serializers_protobuf imports it; the
+# link's own optional dependency stays inside bindings/node/node_modules), at the version
+# the binding's lock installed.
+pbjs=$(node -p "require('$here/node_modules/protobufjs/package.json').version")
 cd "$repo"
 npm install --no-save --no-package-lock --ignore-scripts --omit=dev --no-audit --no-fund \
-    ./bindings/node
+    ./bindings/node "protobufjs@$pbjs"
 args=(--lang c,node)
 [ -n "${AKT_BUILD_DIR:-}" ] && args+=(--build-dir "$AKT_BUILD_DIR")
 python3 conformance/run.py "${args[@]}"

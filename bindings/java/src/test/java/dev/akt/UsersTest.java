@@ -94,9 +94,21 @@ class UsersTest {
         java.util.concurrent.ExecutorService mine = java.util.concurrent.Executors.newSingleThreadExecutor(
                 r -> new Thread(r, "mine"));
         try (ActorSystem system = ActorSystem.builder("users-exec").completionExecutor(mine).build()) {
-            Pid counter = system.spawn("c", new Counter());
-            assertEquals("mine", Await.get(counter.ask("get", Await.ASK)
-                    .thenApply(n -> Thread.currentThread().getName())));
+            // The reply waits until the continuation is attached: a reply already in would
+            // run thenApply on this thread, whatever the executor.
+            java.util.concurrent.CountDownLatch attached = new java.util.concurrent.CountDownLatch(1);
+            Pid gate = system.spawn("gate", (Actor) (ctx, msg) -> {
+                try {
+                    attached.await(10, java.util.concurrent.TimeUnit.SECONDS);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+                ctx.respond(1);
+            });
+            java.util.concurrent.CompletableFuture<String> where = gate.ask("get", Await.ASK)
+                    .thenApply(n -> Thread.currentThread().getName());
+            attached.countDown();
+            assertEquals("mine", Await.get(where));
         } finally {
             mine.shutdown();
         }

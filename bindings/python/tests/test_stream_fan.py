@@ -161,7 +161,8 @@ def test_async_sources_merge() -> None:
             yield i
 
     async def main() -> list:
-        with akt.ActorSystem("fan-async") as system:
+        # async with: the sources run on this loop, so shutdown must not block it.
+        async with akt.ActorSystem("fan-async") as system:
             s = Source.merge(Source.from_async_iterator(numbers(0, 20)),
                              Source.from_async_iterator(numbers(100, 120)))
             return await s.run_with(Sink.collect(), system)

@@ -2,6 +2,14 @@
 // Self-contained: no `@types/node` needed (nor the DOM lib). Where Node's own types exist
 // they are used (Buffer), else the structural types below stand in.
 
+/**
+ * akt for Node.js: actors in JavaScript and TypeScript on akt, the C actor runtime. JS
+ * actors run on the JS thread, fed in batches by akt; C actors and other languages' actors
+ * of the same system or of remote nodes are reached through the same Pid.
+ *
+ * @module akt
+ */
+
 /** Node's Buffer when its types are loaded (`@types/node`), else Uint8Array (a Buffer is one). */
 export type BufferLike = typeof globalThis extends {
   /** Node's Buffer constructor, when @types/node declares it. */

@@ -4,7 +4,7 @@
 #
 #   c       Doxygen over abi/include/akt/*.h (docs/Doxyfile)      -> $OUT/c
 #   python  pdoc over the installed `akt` package                  -> $OUT/python
-#   node    TypeDoc over bindings/node/index.d.ts and testkit/    -> $OUT/node
+#   node    TypeDoc over bindings/node/index.d.ts                  -> $OUT/node
 #   java    mvn javadoc:javadoc, doclint all but "missing",
 #           failOnWarnings (bindings/java/pom.xml)                -> $OUT/java
 #
@@ -53,8 +53,8 @@ docs_python() {
 
 docs_node() {
   # TypeDoc and typescript are pinned devDependencies (package-lock.json); --ignore-scripts:
-  # documenting needs no addon build. bindings/node/typedoc.json: warnings are errors, an
-  # undocumented export included (validation.notDocumented).
+  # documenting needs no addon build. bindings/node/typedoc.json (index.d.ts and
+  # testkit/index.d.ts): warnings are errors, an undocumented export included.
   rm -rf "$OUT/node"
   (cd "$REPO/bindings/node" &&
     npm install --ignore-scripts --no-audit --no-fund --loglevel=error &&

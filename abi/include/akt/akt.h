@@ -366,7 +366,7 @@ typedef struct akt_pid {
     uint64_t id; /* opaque; 0 = no actor */
 } akt_pid;
 
-/* The id of the pid that names no actor (a sender outside actors, a top-level parent). */
+/* The id of the pid that names no actor (the sender of a message from outside actors). */
 #define AKT_PID_NONE_ID 0u
 
 /* 1 if pid names an actor of system that is alive now, 0 otherwise (never an error). */
@@ -779,7 +779,7 @@ AKT_API int akt_spawn(akt_system *system, const akt_behavior *behavior, void *st
                       const akt_spawn_options *options, akt_pid *out);
 
 /* The actor's own pid (the actor whose callback got ctx). AKT_EMISUSE for a ctx that is not
- * current (see akt_ctx), AKT_EINVAL if out is NULL. */
+ * current (see akt_ctx), AKT_EINVAL if ctx or out is NULL. */
 AKT_API int akt_ctx_self(akt_ctx *ctx, akt_pid *out);
 /* The sender of the current message; id 0 when it came from outside any actor. */
 AKT_API int akt_ctx_sender(akt_ctx *ctx, akt_pid *out);
@@ -917,7 +917,7 @@ typedef struct akt_request_options {
     akt_request_then then;    /* may be NULL */
     void (*drop)(void *data); /* may be NULL: runs instead of then when the request is
                                  cancelled by a stop, a restart or the shutdown */
-    void *data;               /* passed to then or to drop, whichever runs (exactly one, once) */
+    void *data;               /* passed to then, or to drop when the request is cancelled */
 } akt_request_options;
 
 /* Fills options with the defaults (and sets options->size). */

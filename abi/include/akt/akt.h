@@ -69,10 +69,15 @@ extern "C" {
 /* 1. Version and errors                                                                  */
 /* ===================================================================================== */
 
-/* This header's version, major.minor.patch; akt_version() gives the library's. */
+/* This header's version, major.minor.patch (akt_version() gives the library's): its major
+ * number, the SONAME's (libakt.so.<major>). scripts/check_versions.py and abi/check_*.sh
+ * read these three lines as they are: no comment after them. */
 #define AKT_VERSION_MAJOR 0
-#define AKT_VERSION_MINOR 4 /* the symbols it adds are in version node AKT_0.<minor> */
-#define AKT_VERSION_PATCH 0 /* fixes that add no symbol */
+/* Its minor number: the symbols it adds are in version node AKT_<major>.<minor> of
+ * abi/akt.map. */
+#define AKT_VERSION_MINOR 4
+/* Its patch number: fixes that add no symbol. */
+#define AKT_VERSION_PATCH 0
 /* (major << 16) | (minor << 8) | patch, as returned by akt_version(). */
 #define AKT_VERSION_HEX ((AKT_VERSION_MAJOR << 16) | (AKT_VERSION_MINOR << 8) | AKT_VERSION_PATCH)
 

@@ -336,7 +336,6 @@ public final class ActorSystem implements AutoCloseable {
 
     /**
      * The system's name, as given to {@link #create} or {@link #builder}.
-     * 
      *
      * @return the name
      */

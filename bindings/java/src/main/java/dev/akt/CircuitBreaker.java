@@ -123,7 +123,6 @@ public final class CircuitBreaker {
 
     /**
      * The state now (an open breaker whose timeout passed reads half-open).
-     * 
      *
      * @return the state
      */
@@ -133,7 +132,6 @@ public final class CircuitBreaker {
 
     /**
      * A snapshot of the window and the counters.
-     * 
      *
      * @return the snapshot
      */
@@ -231,10 +229,9 @@ public final class CircuitBreaker {
 
         /**
          * Makes the breaker, closed.
-         * 
-         * @throws IllegalArgumentException for an option out of range
          *
          * @return the breaker
+         * @throws IllegalArgumentException for an option out of range
          */
         public CircuitBreaker build() {
             try {

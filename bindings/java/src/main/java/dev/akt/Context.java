@@ -591,7 +591,6 @@ public final class Context {
 
     /**
      * Stops watching pid: no {@link Terminated} for it comes after this.
-     * 
      *
      * @param pid an actor this one watches
      * @throws ActorNotFoundException if this actor does not watch pid

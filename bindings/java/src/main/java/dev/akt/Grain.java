@@ -24,7 +24,6 @@ public final class Grain {
 
     /**
      * The grain's kind, as registered with {@link ActorSystem#registerGrain}.
-     * 
      *
      * @return the kind
      */
@@ -34,7 +33,6 @@ public final class Grain {
 
     /**
      * The grain's name within its kind.
-     * 
      *
      * @return the name
      */

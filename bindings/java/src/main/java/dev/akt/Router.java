@@ -68,7 +68,6 @@ public final class Router {
 
         /**
          * How the router picks routees ({@link Strategy#ROUND_ROBIN} by default).
-         * 
          *
          * @param s the strategy
          * @return these options
@@ -235,7 +234,6 @@ public final class Router {
 
     /**
      * Routes msg and completes with the routee's reply cast to type.
-     * 
      *
      * @param <T> the reply's type
      * @param msg the question

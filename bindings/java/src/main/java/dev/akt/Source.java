@@ -122,7 +122,6 @@ public final class Source<T> {
 
     /**
      * start, start + 1, ... up to end excluded ({@code Long} elements).
-     * 
      *
      * @param start the first element
      * @param end the bound, excluded
@@ -214,7 +213,6 @@ public final class Source<T> {
 
     /**
      * Each element becomes {@code fn(x)}.
-     * 
      *
      * @param <U> the elements after the stage
      * @param fn the function applied to each element
@@ -226,7 +224,6 @@ public final class Source<T> {
 
     /**
      * Keeps the elements for which {@code fn(x)} is true.
-     * 
      *
      * @param fn the predicate
      * @return this source followed by the stage
@@ -325,7 +322,6 @@ public final class Source<T> {
 
     /**
      * The last stage's error strategy, with no retries.
-     * 
      *
      * @param strategy what the last stage does when its function throws
      * @return this source with its last stage's strategy set

@@ -44,7 +44,6 @@ public final class StreamFlow<I, T> {
 
     /**
      * Each element becomes {@code fn(x)}.
-     * 
      *
      * @param <U> the elements after the stage
      * @param fn the function applied to each element, on a worker
@@ -56,7 +55,6 @@ public final class StreamFlow<I, T> {
 
     /**
      * Keeps the elements for which {@code fn(x)} is true.
-     * 
      *
      * @param fn the predicate, called on a worker
      * @return this flow followed by the stage

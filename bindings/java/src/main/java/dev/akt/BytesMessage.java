@@ -17,6 +17,8 @@ public record BytesMessage(String type, byte[] data) {
     /**
      * A message of type with data as its payload.
      *
+     * @param type the type name, 1 to 255 bytes (checked when the message is sent)
+     * @param data the payload, not copied
      * @throws NullPointerException if type or data is null
      */
     public BytesMessage {

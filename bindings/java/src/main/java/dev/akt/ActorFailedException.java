@@ -47,8 +47,9 @@ public class ActorFailedException extends AktException {
         return reason;
     }
 
-    /** The failure's type: the cause's class name, else the part of the reason before
-     *  {@code ": "} (all of a reason without one that has no space); null if unknown.
+    /**
+     * The failure's type: the cause's class name, else the part of the reason before
+     * {@code ": "} (all of a reason without one that has no space); null if unknown.
      *
      * @return the class name, or null
      */
@@ -66,8 +67,9 @@ public class ActorFailedException extends AktException {
         return reason.indexOf(' ') < 0 ? reason : null;
     }
 
-    /** The failure's message: the cause's, else the part of the reason after the type; null
-     *  if there is none.
+    /**
+     * The failure's message: the cause's, else the part of the reason after the type; null
+     * if there is none.
      *
      * @return the message, or null
      */

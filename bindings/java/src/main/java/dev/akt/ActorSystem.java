@@ -188,8 +188,9 @@ public final class ActorSystem implements AutoCloseable {
             return this;
         }
 
-        /** The logger of this system's reports (actor failures and the like); by default
-         *  {@code System.getLogger("dev.akt")}.
+        /**
+         * The logger of this system's reports (actor failures and the like); by default
+         * {@code System.getLogger("dev.akt")}.
          *
          * @param logger where the reports go
          * @return this builder
@@ -353,8 +354,9 @@ public final class ActorSystem implements AutoCloseable {
         return handle;
     }
 
-    /** The Pid of an actor of this system from its native id ({@code akt_pid.id}), e.g. one
-     *  that C code spawned. A stale id gives a Pid that is simply not alive.
+    /**
+     * The Pid of an actor of this system from its native id ({@code akt_pid.id}), e.g. one
+     * that C code spawned. A stale id gives a Pid that is simply not alive.
      *
      * @param nativeId the actor's {@code akt_pid.id}
      * @return a Pid of this system for that id
@@ -396,7 +398,8 @@ public final class ActorSystem implements AutoCloseable {
         return spawn(0, name, props);
     }
 
-    /** The system's metrics: actors alive, spawned, stopped, restarts, failures, dead letters,
+    /**
+     * The system's metrics: actors alive, spawned, stopped, restarts, failures, dead letters,
      * unhandled messages, uptime.
      *
      * @return a snapshot of the system's counters
@@ -443,7 +446,8 @@ public final class ActorSystem implements AutoCloseable {
         return List.copyOf(out);
     }
 
-    /** Per-actor instruments without attributes, summed over actors (GoAkt's
+    /**
+     * Per-actor instruments without attributes, summed over actors (GoAkt's
      * WithLowCardinalityMetrics).
      *
      * @param on true to sum per-actor instruments over actors, false for one series per actor
@@ -643,7 +647,7 @@ public final class ActorSystem implements AutoCloseable {
      * @param type the class the value is cast to
      * @return the extension's value
      * @throws java.util.NoSuchElementException if there is none by that name
-     * @throws ClassCastException if the value is not a type
+     * @throws ClassCastException if the value is not an instance of type
      */
     public <T> T extension(String name, Class<T> type) {
         return type.cast(extension(name));
@@ -678,8 +682,9 @@ public final class ActorSystem implements AutoCloseable {
         Errors.check(rc, "register grain kind '" + kind + "' in system '" + this.name + "'");
     }
 
-    /** {@link #registerGrain(String, java.util.function.Function, GrainOptions)} with a
-     *  factory that does not need the grain's name.
+    /**
+     * {@link #registerGrain(String, java.util.function.Function, GrainOptions)} with a
+     * factory that does not need the grain's name.
      *
      * @param kind the kind's name
      * @param factory makes an activation's actor
@@ -691,8 +696,9 @@ public final class ActorSystem implements AutoCloseable {
         registerGrain(kind, name -> factory.get(), options);
     }
 
-    /** {@link #registerGrain(String, java.util.function.Supplier, GrainOptions)} with
-     *  {@link GrainOptions#defaults()}.
+    /**
+     * {@link #registerGrain(String, java.util.function.Supplier, GrainOptions)} with
+     * {@link GrainOptions#defaults()}.
      *
      * @param kind the kind's name
      * @param factory makes an activation's actor
@@ -1042,7 +1048,7 @@ public final class ActorSystem implements AutoCloseable {
      * {@code AKT_ENOTFOUND}, one to a lost node with {@code AKT_EUNREACHABLE}.
      *
      * @param address the actor's full address
-     * @return a pid for that actor (not checked: the node is reached on first use)
+     * @return a pid for that actor; nothing is sent yet (the same address gives the same pid)
      * @throws AktException {@code AKT_EINVAL} for a malformed address, {@code AKT_ENOTFOUND} before {@link #remoteStart}
      */
     public Pid remoteLookup(String address) {
@@ -1080,8 +1086,9 @@ public final class ActorSystem implements AutoCloseable {
         Errors.check(AktNativeJNI.akt_reinstate_named(handle, path), "reinstate '" + path + "'");
     }
 
-    /** Stops an actor now: queued messages go to dead letters, children stop first. The same
-     *  as {@link Pid#stop()}, for a pid of this system.
+    /**
+     * Stops an actor now: queued messages go to dead letters, children stop first. The same
+     * as {@link Pid#stop()}, for a pid of this system.
      *
      * @param pid an actor of this system
      * @throws IllegalArgumentException if pid belongs to another system
@@ -1090,8 +1097,9 @@ public final class ActorSystem implements AutoCloseable {
         own(pid).stop();
     }
 
-    /** Sends a poison pill: the actor handles what was queued before it, then stops. The same
-     *  as {@link Pid#poison()}, for a pid of this system.
+    /**
+     * Sends a poison pill: the actor handles what was queued before it, then stops. The same
+     * as {@link Pid#poison()}, for a pid of this system.
      *
      * @param pid an actor of this system
      * @throws IllegalArgumentException if pid belongs to another system
@@ -1176,8 +1184,9 @@ public final class ActorSystem implements AutoCloseable {
                 nanos(interval, "interval", true), options);
     }
 
-    /** {@link #scheduleEvery(Pid, Object, Duration, Duration, ScheduleOptions)}, first fire
-     *  after one interval, default options.
+    /**
+     * {@link #scheduleEvery(Pid, Object, Duration, Duration, ScheduleOptions)}, first fire
+     * after one interval, default options.
      *
      * @param pid the target, an actor of this system
      * @param msg the message sent at each fire
@@ -1208,8 +1217,9 @@ public final class ActorSystem implements AutoCloseable {
         return schedule(pid, msg, 0, 0, expr, utc ? (int) AktNativeConstants.AKT_CRON_UTC : 0, options);
     }
 
-    /** {@link #scheduleCron(Pid, Object, String, boolean, ScheduleOptions)} in local time,
-     *  default options.
+    /**
+     * {@link #scheduleCron(Pid, Object, String, boolean, ScheduleOptions)} in local time,
+     * default options.
      *
      * @param pid the target, an actor of this system
      * @param msg the message sent at each fire
@@ -1220,27 +1230,30 @@ public final class ActorSystem implements AutoCloseable {
         return scheduleCron(pid, msg, expr, false, ScheduleOptions.defaults());
     }
 
-    /** Pauses a schedule: it keeps its reference and does not fire until resumed.
+    /**
+     * Pauses a schedule: it keeps its reference and does not fire until resumed.
      * @param reference the schedule's reference
-     *  @throws ActorNotFoundException if no schedule has this reference
+     * @throws ActorNotFoundException if no schedule has this reference
      */
     public void pauseSchedule(String reference) {
         Objects.requireNonNull(reference, "reference");
         Errors.check(AktNativeJNI.akt_schedule_pause(handle, reference), "pause schedule '" + reference + "'");
     }
 
-    /** Resumes a paused schedule at its next tick still to come.
+    /**
+     * Resumes a paused schedule at its next tick still to come.
      * @param reference the schedule's reference
-     *  @throws ActorNotFoundException if no schedule has this reference
+     * @throws ActorNotFoundException if no schedule has this reference
      */
     public void resumeSchedule(String reference) {
         Objects.requireNonNull(reference, "reference");
         Errors.check(AktNativeJNI.akt_schedule_resume(handle, reference), "resume schedule '" + reference + "'");
     }
 
-    /** Ends a schedule: once this returned, none of its fires is delivered.
+    /**
+     * Ends a schedule: once this returned, none of its fires is delivered.
      * @param reference the schedule's reference
-     *  @throws ActorNotFoundException if no schedule has this reference
+     * @throws ActorNotFoundException if no schedule has this reference
      */
     public void cancelSchedule(String reference) {
         Objects.requireNonNull(reference, "reference");

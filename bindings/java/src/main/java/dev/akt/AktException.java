@@ -34,8 +34,9 @@ public class AktException extends RuntimeException {
         return code;
     }
 
-    /** The code's name as akt gives it ({@code akt_err_name}), e.g. {@code "AKT_ETIMEDOUT"};
-     *  {@code "AKT_E?"} for a code akt does not know.
+    /**
+     * The code's name as akt gives it ({@code akt_err_name}), e.g. {@code "AKT_ETIMEDOUT"};
+     * {@code "AKT_E?"} for a code akt does not know.
      *
      * @return the name
      */
@@ -43,8 +44,9 @@ public class AktException extends RuntimeException {
         return Errors.name(code);
     }
 
-    /** The same as {@link #codeName()}, named like {@link Failure#errorName()} and
-     *  {@link Event#errorName()}.
+    /**
+     * The same as {@link #codeName()}, named like {@link Failure#errorName()} and
+     * {@link Event#errorName()}.
      *
      * @return the name
      */

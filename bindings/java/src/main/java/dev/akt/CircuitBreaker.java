@@ -56,8 +56,9 @@ public final class CircuitBreaker {
         CLEANER.register(this, () -> AktNativeJNI.aktj_breaker_free(h));
     }
 
-    /** A builder with GoAkt's defaults: failure rate 0.5, 10 minimum requests, open 30 s, a
-     *  60 s window in 12 buckets, 1 half-open call, the monotonic clock.
+    /**
+     * A builder with GoAkt's defaults: failure rate 0.5, 10 minimum requests, open 30 s, a
+     * 60 s window in 12 buckets, 1 half-open call, the monotonic clock.
      *
      * @return a new builder
      */

@@ -70,8 +70,9 @@ public final class Context {
         return pid(out[0]);
     }
 
-    /** Whether someone waits for an answer to the current message: an asker, or a sender
-     *  actor. An answer to a plain tell from outside goes to dead letters.
+    /**
+     * Whether someone waits for an answer to the current message: an asker, or a sender
+     * actor. An answer to a plain tell from outside goes to dead letters.
      *
      * @return true if an answer to the current message reaches someone
      */
@@ -173,8 +174,9 @@ public final class Context {
         pipe(to.id(), null, task, timeout, breaker);
     }
 
-    /** As {@link #pipeTo(Pid, Supplier, Duration, CircuitBreaker)}, to the actor at path, looked
-     *  up when the stage completes.
+    /**
+     * As {@link #pipeTo(Pid, Supplier, Duration, CircuitBreaker)}, to the actor at path, looked
+     * up when the stage completes.
      *
      * @param path the target's path
      * @param task called once the pipe is accepted; gives the stage whose value is sent
@@ -329,18 +331,19 @@ public final class Context {
      * @param type the class the value is cast to
      * @return the extension's value
      * @throws java.util.NoSuchElementException if there is none by that name
-     * @throws ClassCastException if the value is not a type
+     * @throws ClassCastException if the value is not an instance of type
      */
     public <T> T extension(String name, Class<T> type) {
         return type.cast(extension(name));
     }
 
-    /** Asks {@code to} with this actor as the sender. Do not block on the future here:
-     *  use {@link #pipeToSelf} to get the answer as a message.
+    /**
+     * Asks {@code to} with this actor as the sender. Do not block on the future here:
+     * use {@link #pipeToSelf} to get the answer as a message.
      *
      * @param to the actor asked
      * @param msg the question (a message akt can carry)
-     * @param timeout how long to wait for the answer
+     * @param timeout how long to wait for the answer, positive
      * @return a future completed with the answer, or exceptionally (e.g. {@link AskTimeoutException})
      */
     public CompletableFuture<Object> ask(Pid to, Object msg, Duration timeout) {
@@ -624,7 +627,7 @@ public final class Context {
      * @param type the class the value is cast to
      * @return the dependency's value
      * @throws java.util.NoSuchElementException if there is none by that name
-     * @throws ClassCastException if the value is not a type
+     * @throws ClassCastException if the value is not an instance of type
      */
     public <T> T dependency(String name, Class<T> type) {
         return type.cast(dependency(name));

@@ -160,7 +160,21 @@ public final class Otlp {
         }
     }
 
-    /** What the exporter did since it started ({@code akt_otlp_stats}). */
+    /**
+     * What the exporter did since it started ({@code akt_otlp_stats}).
+     *
+     * @param spansQueued spans taken into the queue
+     * @param spansExported spans of accepted requests
+     * @param spansDropped spans dropped: the queue was full, or their request failed for good
+     * @param spansDroppedFull of spansDropped, those the full queue dropped
+     * @param pointsExported metric data points of accepted requests
+     * @param pointsDropped metric data points of requests that failed for good
+     * @param requests attempts made (a retry is one more)
+     * @param requestsFailed attempts that failed (a transport error or a non-2xx status)
+     * @param retries attempts that were retries
+     * @param queueSize spans waiting now
+     * @param lastHttpStatus the status of the last attempt, 0 if no answer came
+     */
     public record Stats(long spansQueued, long spansExported, long spansDropped,
             long spansDroppedFull, long pointsExported, long pointsDropped, long requests,
             long requestsFailed, long retries, long queueSize, int lastHttpStatus) {

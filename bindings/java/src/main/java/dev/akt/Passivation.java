@@ -28,8 +28,9 @@ public final class Passivation {
         this.value = value;
     }
 
-    /** After {@code after} without a message (checked between once and twice that after the
-     *  last one).
+    /**
+     * After {@code after} without a message (checked between once and twice that after the
+     * last one).
      *
      * @param after the idle time, positive
      * @return the passivation

@@ -48,6 +48,7 @@ public final class Pid {
      * @throws ActorNotFoundException if this actor is not alive
      * @param msg the message: a scalar, a String, a BytesMessage or any Java object
      * @throws MailboxFullException if the actor's bounded mailbox is full (the caller keeps msg)
+     * @throws ActorSuspendedException while its supervisor keeps it suspended
      * @throws SystemClosedException if the system has shut down
      */
     public void tell(Object msg) {

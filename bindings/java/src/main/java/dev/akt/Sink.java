@@ -82,8 +82,9 @@ public final class Sink<T, R> {
         return new Sink<>(kind, fn, null, r -> r, List.of(), 16, true, List.copyOf(l));
     }
 
-    /** Every element to every sink (the slowest one paces the stream); the result: the
-     *  sinks' results, in order.
+    /**
+     * Every element to every sink (the slowest one paces the stream); the result: the
+     * sinks' results, in order.
      *
      * @param <T> the elements
      * @param sinks 1..64 branches (none a {@link #toSubscriber} sink)

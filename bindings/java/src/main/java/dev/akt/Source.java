@@ -64,8 +64,9 @@ public final class Source<T> {
         return of(new Spec(kind, fn, null, 0, 0, 0, List.copyOf(l), null, 0, 0));
     }
 
-    /** The elements of all the sources as they come (each one's order kept); ends when they
-     *  all ended.
+    /**
+     * The elements of all the sources as they come (each one's order kept); ends when they
+     * all ended.
      *
      * @param <T> the elements
      * @param sources 1..64 sources
@@ -90,8 +91,9 @@ public final class Source<T> {
         return fanIn(21, null, sources);
     }
 
-    /** One element of each source, combined by {@code fn} (the values in source order); ends
-     *  with the shortest source.
+    /**
+     * One element of each source, combined by {@code fn} (the values in source order); ends
+     * with the shortest source.
      *
      * @param <U> the combined elements
      * @param fn combines one element of each source (a list in source order)
@@ -275,8 +277,9 @@ public final class Source<T> {
         return then(new Spec(2, null, null, size, overflow.ordinal(), 0, null, null, 0, 0));
     }
 
-    /** At most {@code n} elements per interval {@code per} (1 ms .. 1 h); the rest wait, which
-     *  slows upstream down: nothing is dropped.
+    /**
+     * At most {@code n} elements per interval {@code per} (1 ms .. 1 h); the rest wait, which
+     * slows upstream down: nothing is dropped.
      *
      * @param n the elements let through per interval, positive
      * @param per the interval
@@ -286,9 +289,10 @@ public final class Source<T> {
         return then(new Spec(6, null, null, n, per.toNanos(), 0, null, null, 0, 0));
     }
 
-    /** Up to {@code n} elements at a time as one list, sent when there are {@code n}, when
-     *  the first one waited {@code maxWait} (1 ms .. 1 h), or at the end (the last, partial
-     *  one).
+    /**
+     * Up to {@code n} elements at a time as one list, sent when there are {@code n}, when
+     * the first one waited {@code maxWait} (1 ms .. 1 h), or at the end (the last, partial
+     * one).
      *
      * @param n the most elements per list, positive
      * @param maxWait the longest the first element of a list waits

@@ -104,8 +104,9 @@ public final class Stream<R> implements AutoCloseable {
         return l;
     }
 
-    /** Why it failed ({@code "stage 1 (map): ..."}, {@code "branch 0: ..."}); empty while it
-     *  runs and when it completed.
+    /**
+     * Why it failed ({@code "stage 1 (map): ..."}, {@code "branch 0: ..."}); empty while it
+     * runs and when it completed.
      *
      * @return the reason, or {@code ""}
      */

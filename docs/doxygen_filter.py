@@ -80,7 +80,9 @@ def filter_lines(lines):
                     in_file_comment = False
         else:
             m = TRAILING.match(line)
-            if m and '"' not in m.group(1):
+            # An even number of quotes before the /*: it is not inside a string literal
+            # (#define AKT_TYPE_BOOL "akt.Bool" /* ... */ documents the macro).
+            if m and m.group(1).count('"') % 2 == 0:
                 line = m.group(1) + "/**<" + line[m.end():]
         start = line.rfind("/*")
         in_comment = start >= 0 and "*/" not in line[start:]

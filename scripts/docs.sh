@@ -53,7 +53,8 @@ docs_python() {
 
 docs_node() {
   # TypeDoc and typescript are pinned devDependencies (package-lock.json); --ignore-scripts:
-  # documenting needs no addon build. bindings/node/typedoc.json: warnings are errors.
+  # documenting needs no addon build. bindings/node/typedoc.json (index.d.ts and
+  # testkit/index.d.ts): warnings are errors, an undocumented export included.
   rm -rf "$OUT/node"
   (cd "$REPO/bindings/node" &&
     npm install --ignore-scripts --no-audit --no-fund --loglevel=error &&

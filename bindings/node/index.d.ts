@@ -2,13 +2,30 @@
 // Self-contained: no `@types/node` needed (nor the DOM lib). Where Node's own types exist
 // they are used (Buffer), else the structural types below stand in.
 
+/**
+ * akt for Node.js: actors in JavaScript and TypeScript on akt, the C actor runtime. JS
+ * actors run on the JS thread, fed in batches by akt; C actors and other languages' actors
+ * of the same system or of remote nodes are reached through the same Pid.
+ *
+ * @module akt
+ */
+
 /** Node's Buffer when its types are loaded (`@types/node`), else Uint8Array (a Buffer is one). */
-export type BufferLike = typeof globalThis extends { Buffer: { prototype: infer B } } ? B : Uint8Array;
+export type BufferLike = typeof globalThis extends {
+  /** Node's Buffer constructor, when @types/node declares it. */
+  Buffer: {
+    /** What a Buffer instance is: the type BufferLike stands for. */
+    prototype: infer B;
+  };
+} ? B : Uint8Array;
 
 /** What ask reads of an AbortSignal (a real AbortSignal fits). */
 export interface AbortSignalLike {
+  /** True once the signal was aborted: the ask rejects at once with CanceledError. */
   readonly aborted: boolean;
+  /** Called with 'abort' to cancel the ask when the signal aborts. */
   addEventListener(type: 'abort', listener: () => void, options?: { once?: boolean }): void;
+  /** Called with 'abort' once the ask settled. */
   removeEventListener(type: 'abort', listener: () => void): void;
 }
 
@@ -21,17 +38,29 @@ declare global {
 
 /** The node:events EventEmitter methods ActorSystem has (it extends EventEmitter). */
 declare class AktEventEmitter {
+  /** Adds listener for event (as on). */
   addListener(event: string | symbol, listener: (...args: any[]) => void): this;
+  /** Adds listener for event; returns this. */
   on(event: string | symbol, listener: (...args: any[]) => void): this;
+  /** Adds listener for the next event only. */
   once(event: string | symbol, listener: (...args: any[]) => void): this;
+  /** Removes listener (as removeListener). */
   off(event: string | symbol, listener: (...args: any[]) => void): this;
+  /** Removes the last-added registration of listener for event. */
   removeListener(event: string | symbol, listener: (...args: any[]) => void): this;
+  /** Removes every listener of event, or of every event when omitted. */
   removeAllListeners(event?: string | symbol): this;
+  /** Calls the listeners of event with args, synchronously; true if there were any. */
   emit(event: string | symbol, ...args: any[]): boolean;
+  /** The number of listeners of event. */
   listenerCount(event: string | symbol): number;
+  /** A copy of the listeners of event. */
   listeners(event: string | symbol): Function[];
+  /** The events that have listeners. */
   eventNames(): Array<string | symbol>;
+  /** Sets the count of listeners per event above which Node warns of a leak (0: no limit). */
   setMaxListeners(n: number): this;
+  /** The count set by setMaxListeners (default 10). */
   getMaxListeners(): number;
 }
 
@@ -57,33 +86,58 @@ export interface AskOptions extends SendOptions {
 /** An actor's address: a value bound to its system. */
 export class Pid {
   private constructor();
+  /** The system that issued this pid; it addresses the actor only there. */
   readonly system: ActorSystem;
   /** The 64-bit id: opaque, unique within its system (compare it, never decode it). */
   readonly id: bigint;
   /** e.g. "akt://demo/user/counter"; throws NotFoundError once the actor is gone. */
   readonly path: string;
+  /** True while the actor is alive (akt_pid_is_alive); false for ever once it stopped. */
   readonly alive: boolean;
   /** This actor's metrics; throws NotFoundError once it stopped. */
   metrics(): ActorMetrics;
+  /**
+   * Sends msg to the actor, with the calling actor (if any) as sender. Throws NotFoundError if
+   * the actor is gone, MailboxFullError if its bounded mailbox refuses, SuspendedError while
+   * it is suspended.
+   */
   tell(msg: unknown, opts?: TellOptions): void;
+  /**
+   * Sends msg and resolves with the reply. Rejects with TimeoutError after opts.timeout ms
+   * (default 5000), CanceledError when opts.signal aborts, UnhandledError or ActorFailedError
+   * when the receiver did not handle it or failed, NotFoundError if the actor is gone.
+   */
   ask<R = unknown>(msg: unknown, opts?: AskOptions): Promise<R>;
   /** Sends msgs in order as one operation: all are taken or none (the error is thrown). */
   tellBatch(msgs: unknown[], opts?: SendOptions): void;
   /** Asks msgs in order as one operation; one promise per message. */
   askBatch<R = unknown>(msgs: unknown[], opts?: { timeout?: number; type?: string }): Promise<R>[];
+  /**
+   * Stops the actor now (children first, then postStop); its queued messages become dead
+   * letters. Asynchronous.
+   */
   stop(): void;
+  /** Sends a poison pill: the actor handles what is queued before it, then stops. */
   poison(): void;
   /** Resumes an actor suspended by its supervisor; asynchronous, a no-op otherwise. */
   reinstate(): void;
+  /**
+   * A poison pill, resolved once the actor stopped; after opts.timeout ms it rejects with
+   * TimeoutError and stops the actor at once.
+   */
   stopGracefully(opts?: { timeout?: number }): Promise<void>;
+  /** True if other is a Pid of the same actor incarnation in the same system. */
   equals(other: unknown): boolean;
+  /** The actor's path, or `Pid(<id>)` once it is gone. */
   toString(): string;
 }
 
 /** A typed message: an akt type name plus bytes (what C actors send and read). */
 export class Message {
   constructor(type: string, data?: string | Uint8Array);
+  /** The akt type name, e.g. "shop.OrderPlaced". */
   readonly type: string;
+  /** The payload: UTF-8 text or bytes. */
   readonly data: string | Uint8Array;
   /** The payload as UTF-8 text. */
   readonly text: string;
@@ -91,18 +145,26 @@ export class Message {
 
 /** Delivered to a watcher when a watched actor stopped. */
 export class Terminated {
+  /** The actor that stopped. */
   readonly pid: Pid;
 }
 
+/**
+ * A receive function (for become): called with the actor as `this`, the context and the
+ * message's value.
+ */
 export type Receive<A = any> = (this: A, ctx: Context, msg: any) => void;
 
 /** The context of one actor callback; valid only during that callback. */
 export class Context {
   private constructor();
+  /** This actor's pid. */
   readonly self: Pid;
+  /** The system the actor runs in. */
   readonly system: ActorSystem;
   /** The sender of the current message; null when it came from outside any actor. */
   readonly sender: Pid | null;
+  /** The actor's parent (for a top-level actor the /user guardian); null if it has none. */
   readonly parent: Pid | null;
   /** The akt type name of the current message. */
   readonly messageType: string;
@@ -115,11 +177,16 @@ export class Context {
    *  opts.breaker throws BreakerOpenError and task is not called. */
   pipeTo(task: (() => unknown) | Promise<unknown>,
          opts?: { to?: Pid; name?: string; timeout?: number; breaker?: CircuitBreaker }): void;
+  /** Sends msg to `to` with this actor as sender (see Pid.tell). */
   tell(to: Pid, msg: unknown, opts?: TellOptions): void;
   /** The headers of the current message (a new object; {} when it has none). */
   readonly headers: Record<string, string>;
   /** An extension given to the system (SystemOptions.extensions); NotFoundError if none. */
   extension<T = unknown>(name: string): T;
+  /**
+   * Asks `to` with this actor as sender and resolves with the reply (see Pid.ask). Awaiting it
+   * inside receive holds the actor's turn; Context.request does not.
+   */
   ask<R = unknown>(to: Pid, msg: unknown, opts?: AskOptions): Promise<R>;
   /** Asks without blocking the actor; the answer comes back on this actor's own turn (see
    *  RequestOptions). Returns a Promise unless opts.then is given. */
@@ -128,37 +195,81 @@ export class Context {
   /** Cancels a request still in flight (the promise request() returned): it rejects with
    *  CanceledError on a later turn unless the answer came first; true while it was in flight. */
   cancelRequest(request: Promise<unknown>): boolean;
+  /** Forwards the current message to `to`, keeping its original sender and asker. */
   forward(to: Pid): void;
+  /**
+   * Marks the current message unhandled: an 'unhandled' event, and an asker rejects with
+   * UnhandledError.
+   */
   unhandled(): void;
+  /**
+   * Spawns a child actor (path <self>/<name>), on the JS thread like its parent; returns its
+   * pid. ExistsError if the name is taken.
+   */
   spawn(actor: ActorSpec, opts?: SpawnOptions): Pid;
   /** Stops self (default) or one of self's children. */
   stop(pid?: Pid): void;
+  /**
+   * Replaces the receive handler with receive (the actor stays `this`); with opts.stacked it
+   * pushes receive instead (undone by unbecomeStacked).
+   */
   become(receive: Receive, opts?: { stacked?: boolean }): void;
+  /** Back to the actor's own receive, dropping every handler become set. */
   unbecome(): void;
+  /** Pops the handler become({ stacked: true }) pushed last; MisuseError if none is stacked. */
   unbecomeStacked(): void;
+  /** Keeps the current message for later (see unstash, unstashAll) instead of finishing it. */
   stash(): void;
   /** false when the stash was empty. */
   unstash(): boolean;
+  /** Puts every stashed message back in front of the mailbox, in their order. */
   unstashAll(): void;
+  /**
+   * Death watch: a Terminated message for pid arrives when it stops (at once if it is gone).
+   */
   watch(pid: Pid): void;
+  /** Ends a watch of pid; NotFoundError if this actor does not watch it. */
   unwatch(pid: Pid): void;
+  /**
+   * A dependency given at spawn (SpawnOptions.dependencies, GrainOptions.dependencies);
+   * NotFoundError if there is none.
+   */
   dependency<T = unknown>(name: string): T;
 }
 
 /** Base class of JS actors. */
 export class Actor {
+  /**
+   * Called once before the first message of each incarnation (start, restart); a throw fails
+   * the start.
+   */
   preStart(ctx: Context): void;
   /** May be async: akt keeps the message until the promise settles (by default no other
    *  message starts meanwhile); after an await the context's actions run on the actor's
    *  turn, and a rejection is a failure for the supervisor. */
   receive(ctx: Context, msg: any): void | Promise<void>;
+  /** Called once when the incarnation ends (stop, restart), after its children stopped. */
   postStop(ctx: Context): void;
 }
 
 /** An Actor subclass (fresh instance per start/restart), an instance, or a receive function. */
 export type ActorSpec =
-  | (new () => { receive(ctx: Context, msg: any): void | Promise<void>; preStart?(ctx: Context): void; postStop?(ctx: Context): void })
-  | { receive(ctx: Context, msg: any): void | Promise<void>; preStart?(ctx: Context): void; postStop?(ctx: Context): void }
+  | (new () => {
+      /** Handles one message, as Actor.receive. */
+      receive(ctx: Context, msg: any): void | Promise<void>;
+      /** Optional: as Actor.preStart. */
+      preStart?(ctx: Context): void;
+      /** Optional: as Actor.postStop. */
+      postStop?(ctx: Context): void;
+    })
+  | {
+      /** Handles one message, as Actor.receive; the same instance serves every restart. */
+      receive(ctx: Context, msg: any): void | Promise<void>;
+      /** Optional: as Actor.preStart. */
+      preStart?(ctx: Context): void;
+      /** Optional: as Actor.postStop. */
+      postStop?(ctx: Context): void;
+    }
   | ((ctx: Context, msg: any) => void | Promise<void>);
 
 /** 'suspend': the child keeps its state and mailbox but handles nothing until
@@ -169,23 +280,32 @@ export type Directive = 'restart' | 'resume' | 'stop' | 'escalate' | 'suspend';
  * min(initial * multiplier^(n-1), maximum) ms, less up to `jitter` (0..1) of it at random;
  * messages sent meanwhile are handled after it, a stop meanwhile stops the child. */
 export interface BackoffOptions {
+  /** The first restart's wait in ms (> 0). */
   initial: number;
+  /** The longest wait in ms; default no limit. */
   maximum?: number;
   /** Default 2. */
   multiplier?: number;
+  /** The share (0..1) of each wait removed at random; default 0. */
   jitter?: number;
   /** The count starts again after this many ms without a failure; default never. */
   resetAfter?: number;
 }
 
+/** A child's failure as SupervisorOptions.decide gets it. */
 export interface Failure {
   /** e.g. "AKT_EFAILED" for a thrown error. */
   code: string;
+  /** The code's number (negative, as the C ABI's), e.g. -12 for AKT_EFAILED. */
   errno: number;
   /** The thrown error's message. */
   reason: string | null;
 }
 
+/**
+ * How a parent handles its children's failures (SpawnOptions.supervisor;
+ * SystemOptions.supervisor for top-level actors).
+ */
 export interface SupervisorOptions {
   /** What happens to a failing child; default 'restart'. */
   directive?: Directive;
@@ -198,6 +318,7 @@ export interface SupervisorOptions {
   maxRetries?: number;
   /** The retry window in milliseconds (> 0); required with maxRetries. */
   within?: number;
+  /** Waits between consecutive restarts; default none (restart at once). */
   backoff?: BackoffOptions;
   /** Directives by error, checked before `decide`: [[TypeError, 'resume'], ['RangeError',
    * 'stop']]. A key is an error class (the nearest class in the thrown error's prototype
@@ -210,6 +331,7 @@ export interface SupervisorOptions {
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 export type ErrorRuleKey = (abstract new (...args: any[]) => unknown) | string;
 
+/** Options of ActorSystem.spawn and Context.spawn. */
 export interface SpawnOptions {
   /** Unique among siblings; anonymous ("$<n>") when omitted. */
   name?: string;
@@ -232,7 +354,16 @@ export interface SpawnOptions {
  * { idle: ms } without a message for ms, { messages: n } once n messages were handled and
  * the mailbox is empty, 'longLived' never.
  */
-export type Passivation = { idle: number } | { messages: number } | 'longLived';
+export type Passivation =
+  | {
+      /** Milliseconds without a message before the actor stops (> 0). */
+      idle: number;
+    }
+  | {
+      /** Messages handled before the actor stops, once its mailbox is empty (>= 1). */
+      messages: number;
+    }
+  | 'longLived';
 
 /**
  * A mailbox: 'fifo' (default) or 'bounded' (FIFO with a capacity), 'fair' (per-sender
@@ -245,13 +376,17 @@ export type Passivation = { idle: number } | { messages: number } | 'longLived';
  * the JS thread, so a JS sender waiting for room would wait for itself.
  */
 export interface MailboxOptions {
+  /** The mailbox kind; default 'fifo' (unbounded unless capacity is given). */
   kind?: 'fifo' | 'bounded' | 'fair' | 'priority';
+  /** The most user messages that wait (> 0); 0 or none: unbounded ('bounded' requires it). */
   capacity?: number;
+  /** What a tell to a full mailbox does: 'fail' (default) or 'drop'. */
   whenFull?: 'fail' | 'drop';
   /** 'priority' only (required): < 0 if a is handled before b, > 0 after, 0 equal. */
   compare?: (a: any, b: any) => number;
 }
 
+/** Options of ActorSystem.create. */
 export interface SystemOptions {
   /** akt worker threads for C actors; 0 = one per core. */
   workers?: number;
@@ -269,7 +404,10 @@ export interface SystemOptions {
    * receive) is logged, as `logger.error("akt: actor <path> failed in <where>:", error)`:
    * console by default, any logger with an `error` method, or null/false for nowhere.
    */
-  logger?: { error(message: string, ...args: unknown[]): void } | null | false;
+  logger?: {
+    /** Called with the line above and the error (its stack included). */
+    error(message: string, ...args: unknown[]): void;
+  } | null | false;
   /**
    * What a rejected ask's stack adds after `--- asked at ---`: true (default) the awaiting
    * async functions, found when it rejects (free for asks that succeed); 'call' every frame
@@ -278,24 +416,41 @@ export interface SystemOptions {
   callSites?: boolean | 'call';
 }
 
+/**
+ * The kinds of events of a system's event stream, as ActorSystem.subscribe and on() take them.
+ */
 export type EventKind =
   | 'actorStarted' | 'actorStopped' | 'actorRestarted' | 'deadLetter' | 'unhandled' | 'actorFailed'
   | 'actorSuspended' | 'actorReinstated' | 'actorPassivated';
 
+/** An event of the event stream (akt_event): what happened to which actor. */
 export interface AktEvent {
+  /** What happened. */
   kind: EventKind;
+  /** The actor concerned (the intended receiver of a dead letter). */
   pid: Pid;
+  /** Its path, or null when unknown. */
   path: string | null;
+  /** 'deadLetter' and 'unhandled': the message's sender; else null. */
   sender: Pid | null;
+  /** 'deadLetter' and 'unhandled': the message's value; else null. */
   message: unknown;
+  /** 'actorFailed' and 'actorSuspended': the failure's code (e.g. "AKT_EFAILED"); else null. */
   code: string | null;
+  /**
+   * Why: a failure's reason, or why a message is a dead letter (e.g. "mailbox full"); null if
+   * none was given.
+   */
   reason: string | null;
 }
 
+/** A subscription to the event stream (ActorSystem.subscribe). */
 export interface Subscription {
+  /** Ends the subscription; fn is not called afterwards. Calling it again does nothing. */
   unsubscribe(): void;
 }
 
+/** Options common to scheduleOnce, scheduleEvery and scheduleCron. */
 export interface ScheduleOptions {
   /** Unique among the system's schedules; default a random UUID. */
   reference?: string;
@@ -304,23 +459,38 @@ export interface ScheduleOptions {
   /** The message's type name, as for Pid.tell. */
   type?: string;
 }
+/** Options of ActorSystem.scheduleOnce. */
 export interface ScheduleOnceOptions extends ScheduleOptions {
+  /** Milliseconds before the one fire; default 0. */
   delayMs?: number;
 }
+/** Options of ActorSystem.scheduleEvery. */
 export interface ScheduleEveryOptions extends ScheduleOptions {
+  /** Milliseconds between two fires (> 0). */
   intervalMs: number;
+  /** Milliseconds before the first fire; default one interval. */
   initialDelayMs?: number;
 }
+/** Options of ActorSystem.scheduleCron. */
 export interface ScheduleCronOptions extends ScheduleOptions {
   /** Fire in UTC rather than the process's local time zone; default false. */
   utc?: boolean;
 }
+/** A schedule that has not ended, as ActorSystem.schedules lists it. */
 export interface ScheduleInfo {
+  /**
+   * The schedule's reference (the one scheduleOnce, scheduleEvery or scheduleCron returned).
+   */
   readonly reference: string;
+  /** The actor its messages go to. */
   readonly target: Pid;
+  /** The sender its messages are told with; null for none. */
   readonly sender: Pid | null;
+  /** The function that made it: scheduleOnce, scheduleEvery or scheduleCron. */
   readonly kind: 'once' | 'every' | 'cron';
+  /** True while paused (pauseSchedule). */
   readonly paused: boolean;
+  /** For 'every': the interval in ms; else null. */
   readonly intervalMs: number | null;
   /** The cron expression, for 'cron'; else null. */
   readonly expression: string | null;
@@ -328,11 +498,28 @@ export interface ScheduleInfo {
   readonly utc: boolean;
 }
 
+/**
+ * An actor system: its actors, akt's worker and timer threads, its event stream. JS actors run
+ * on the JS thread; create one with `await ActorSystem.create(name)` and end it with
+ * shutdown(). Emits the EventKind events to listeners (on, once, off).
+ */
 export class ActorSystem extends AktEventEmitter {
   private constructor();
+  /**
+   * Creates and starts a system named name (default "akt"; letters, digits, '-', '_', '.'):
+   * akt's threads run when it resolves. InvalidArgumentError for bad options.
+   */
   static create(name?: string, opts?: SystemOptions): Promise<ActorSystem>;
+  /** The name given to create. */
   readonly name: string;
+  /** True once shutdown() was called (spawns then throw ClosedError). */
   readonly closed: boolean;
+  /**
+   * Spawns a top-level JS actor (path /user/<name>) and returns its pid. From plain JS code it
+   * returns once preStart has run (a preStart that throws stops the actor); inside an actor's
+   * callback it returns at once. ExistsError if the name is taken, ClosedError during
+   * shutdown.
+   */
   spawn(actor: ActorSpec, opts?: SpawnOptions): Pid;
   /**
    * Spawns a C actor from a shared library exporting
@@ -377,7 +564,12 @@ export class ActorSystem extends AktEventEmitter {
   remoteAddress(): string;
   /** The connections TLS closed on this node and why the last one was ("" if none);
    *  NotFoundError before remoteStart. */
-  remoteTlsFailures(): { count: number; reason: string };
+  remoteTlsFailures(): {
+    /** Connections TLS closed on this node since remoteStart. */
+    count: number;
+    /** Why the last one was closed; "" if none was. */
+    reason: string;
+  };
   /** The pid of "akt://<name>@<host>:<port>/user/<path>": tell and ask work as on a local
    *  pid; an unknown actor fails the ask with NotFoundError, a lost node with
    *  UnreachableError. */
@@ -401,6 +593,10 @@ export class ActorSystem extends AktEventEmitter {
   }): string;
   /** Resumes the suspended actor at path; NotFoundError if there is none. */
   reinstateNamed(path: string): void;
+  /**
+   * Calls fn for each event of the given kinds, on the JS thread, until unsubscribe();
+   * InvalidArgumentError for an unknown kind.
+   */
   subscribe(kinds: EventKind | EventKind[], fn: (ev: AktEvent) => void): Subscription;
   /** The topic `name` of this system (publish / subscribe). */
   topic(name: string): Topic;
@@ -422,7 +618,10 @@ export class ActorSystem extends AktEventEmitter {
   /** The system's metrics (akt/telemetry.h). */
   metrics(): SystemMetrics;
   /** The metrics of every live actor, with its path. */
-  actorMetrics(): Array<ActorMetrics & { path: string }>;
+  actorMetrics(): Array<ActorMetrics & {
+    /** The actor's path, e.g. "akt://demo/user/counter". */
+    path: string;
+  }>;
   /** Every data point as OpenTelemetry sees it (GoAkt's instrument names). */
   collectMetrics(): MetricPoint[];
   /** Per-actor instruments without attributes, summed over actors. */
@@ -442,9 +641,16 @@ export class ActorSystem extends AktEventEmitter {
   grain(kind: string, name: string): Grain;
   /** Stops every actor and resolves when all stopped; afterwards the process may exit. */
   shutdown(): Promise<void>;
+  /**
+   * Adds listener for the events of one kind (the event stream is subscribed to on demand);
+   * returns this.
+   */
   on(event: EventKind, listener: (ev: AktEvent) => void): this;
+  /** Adds listener for the next event of one kind only. */
   once(event: EventKind, listener: (ev: AktEvent) => void): this;
+  /** Removes listener of one kind of event. */
   off(event: EventKind, listener: (ev: AktEvent) => void): this;
+  /** Shuts the system down, for `await using system = await ActorSystem.create()`. */
   [Symbol.asyncDispose](): Promise<void>;
 }
 
@@ -455,61 +661,99 @@ export class ActorSystem extends AktEventEmitter {
  */
 export class Topic {
   private constructor();
+  /** The topic's name. */
   readonly name: string;
   /** Sends msg to every current subscriber (as for a receiver of another runtime: its
    * canonical bytes); a topic without subscribers drops it. */
   publish(msg: unknown, opts?: SendOptions): void;
   /** Resolves with the subscriber count once the subscription is in effect. */
   subscribe(pid: Pid, opts?: { timeout?: number }): Promise<number>;
+  /** Ends pid's subscription; resolves with the subscriber count after it. */
   unsubscribe(pid: Pid, opts?: { timeout?: number }): Promise<number>;
+  /** Resolves with the number of subscribers, once what was queued before took effect. */
   count(opts?: { timeout?: number }): Promise<number>;
   /** Calls fn for each message, in order, on the JS thread; close() ends it. */
   onMessage(fn: (msg: any) => void): TopicSubscription;
 }
 
+/**
+ * Makes a grain's activation from its name: an Actor class (`new factory(name)`) or a function
+ * returning an Actor.
+ */
 export type GrainFactory = (new (name: string) => Actor) | ((name: string) => Actor);
 
+/** Options of ActorSystem.registerGrain. */
 export interface GrainOptions {
   /** Idle ms before an activation deactivates: default 120000; 0 or null: never. */
   deactivateAfter?: number | null;
   /** Every activation's mailbox: a FIFO with a capacity; a full grain refuses the tell or
    * ask (MailboxFullError, the message is not sent). */
-  mailbox?: { kind?: 'fifo' | 'bounded'; capacity: number; whenFull?: 'fail' };
+  mailbox?: {
+    /** 'fifo' or 'bounded': a FIFO either way, bounded by capacity. */
+    kind?: 'fifo' | 'bounded';
+    /** The most messages waiting per activation (> 0). */
+    capacity: number;
+    /** Only 'fail' (MailboxFullError): a grain refuses rather than drops. */
+    whenFull?: 'fail';
+  };
   /** Values every activation reaches with ctx.dependency(name). */
   dependencies?: Record<string, unknown>;
   /** Reentrancy of ctx.request in an activation, and its most requests in flight. */
   reentrancy?: 'off' | 'allowAll' | 'stash';
+  /** The most requests in flight at once per activation (BusyError beyond); 0 = no limit. */
   maxInFlight?: number;
 }
 
 /** A grain of a system: addressed by kind and name, activated by its first message. */
 export class Grain {
   private constructor();
+  /** The grain's kind (registerGrain). */
   readonly kind: string;
+  /** The grain's name within its kind. */
   readonly name: string;
   /** `kind/name`. */
   readonly identity: string;
+  /**
+   * Sends msg, activating the grain if needed; the calling actor, if any, is the sender.
+   * MailboxFullError if its bounded mailbox is full.
+   */
   tell(msg: unknown, opts?: SendOptions): void;
+  /**
+   * Asks, activating the grain if needed, and resolves with the reply; rejects as Pid.ask
+   * does.
+   */
   ask<R = unknown>(msg: unknown, opts?: AskOptions): Promise<R>;
 }
 
+/** A function subscribed to a topic (Topic.onMessage). */
 export interface TopicSubscription {
+  /** The pid of the small actor that calls fn. */
   readonly pid: Pid;
+  /** Ends the subscription (stops its actor); fn is not called for later messages. */
   close(): void;
 }
 
+/**
+ * How a router picks its routees: round-robin (default), at random, all of them (broadcast),
+ * by the message's key (consistentHash), the first answer of all (scatterGatherFirst), or one
+ * after another until one answers (tailChopping).
+ */
 export type RoutingStrategy =
   | 'roundRobin' | 'random' | 'broadcast' | 'consistentHash'
   | 'scatterGatherFirst' | 'tailChopping';
 
+/** Options of ActorSystem.spawnRouter: a group (routees) or a pool (actor and size). */
 export interface RouterOptions {
   /** Existing actors to route to (a group). */
   routees?: Pid[];
   /** Or a pool: `size` actors made from this class or factory, the router's children
    *  (routee-0, ...), on this thread; `resize` changes their number at run time. */
   actor?: (new () => Actor) | (() => Actor);
+  /** The pool's number of routees (1..65536). */
   size?: number;
+  /** How messages are routed; default 'roundRobin'. */
   strategy?: RoutingStrategy;
+  /** The router's name (unique among top-level actors); anonymous when omitted. */
   name?: string;
   /** scatterGatherFirst / tailChopping: the deadline in ms. */
   within?: number;
@@ -526,21 +770,35 @@ export interface RouterOptions {
    *  FNV-1a, as in Python and Java. A key that throws or has another type counts as 0.
    *  Messages reaching the router otherwise (its pid) route as key 0. */
   key?: (msg: unknown) => number | bigint | string | Uint8Array;
+  /**
+   * onFailure 'restart': the most restarts of a routee within retryWithin ms before it is
+   * stopped; 0 = no budget.
+   */
   maxRetries?: number;
+  /** onFailure 'restart': the window of maxRetries, in ms. */
   retryWithin?: number;
 }
 
 /** A router actor's handle: tell/ask route, broadcast reaches every routee. */
 export class Router {
+  /** The router's own pid (watch it, stop it). */
   readonly pid: Pid;
+  /** Sends msg to the routee(s) the strategy picks. */
   tell(msg: unknown, opts?: { type?: string }): void;
+  /**
+   * Asks through the router and resolves with the reply (the first one for scatterGatherFirst
+   * and tailChopping); rejects as Pid.ask does.
+   */
   ask<T = unknown>(msg: unknown, opts?: { timeout?: number; type?: string; signal?: AbortSignalLike }): Promise<T>;
+  /** Sends msg to every routee, whatever the strategy. */
   broadcast(msg: unknown): void;
   /** The live routees, in routing order. */
   routees(): Pid[];
   /** A pool router's new size; NotSupportedError for a group. */
   resize(size: number): void;
+  /** Stops the router and its pool routees (a group's routees keep running). */
   stop(): void;
+  /** True while the router actor is alive. */
   readonly alive: boolean;
 }
 
@@ -552,7 +810,9 @@ export const version: string;
 
 /** Every failure: `code` is the akt name (e.g. "AKT_ENOTFOUND"), `errno` its number. */
 export class AktError extends Error {
+  /** The akt name of the code, e.g. "AKT_ENOTFOUND". */
   readonly code: string;
+  /** The code's number, negative, as the C ABI returns it (e.g. -3 for AKT_ENOTFOUND). */
   readonly errno: number;
 }
 export class InvalidArgumentError extends AktError {}
@@ -590,6 +850,7 @@ export class CronSyntaxError extends InvalidArgumentError {
   /** 1-based column (in UTF-8 bytes) of the first character that cannot be accepted; the
    *  column after the text when a part is missing. */
   readonly column: number;
+  /** The expression that did not parse. */
   readonly expression: string;
 }
 
@@ -602,50 +863,77 @@ export interface CronOptions {
 /** Throws CronSyntaxError unless expr is a valid cron expression (Quartz syntax, 6 or 7
  *  fields with seconds, `? L W #`). */
 export function validateCron(expr: string): void;
-/** The first fire time of expr strictly after `after` (whole seconds), or null if it never
- *  fires again. A local time skipped by DST fires at the end of the gap; a repeated one
- *  fires once, at its first occurrence. Throws CronSyntaxError on a bad expression. */
 /** A system's metrics; uptime in seconds. */
 export interface SystemMetrics {
+  /** Live actors, the guardian (/user) aside. */
   actorsAlive: number;
+  /** Actors spawned since creation. */
   actorsSpawned: number;
+  /** Actors stopped since creation. */
   actorsStopped: number;
+  /** Restarts of any actor. */
   restarts: number;
+  /** Failures of any actor (receive or preStart). */
   failures: number;
+  /** Accepted messages that could not be delivered. */
   deadLetters: number;
+  /** Messages a receive did not handle. */
   unhandled: number;
+  /** Seconds since the system was created. */
   uptime: number;
 }
 
 /** One actor's metrics, of its current incarnation; durations in seconds. */
 export interface ActorMetrics {
+  /** Messages that reached receive (handled, unhandled or failed). */
   processed: number;
+  /** Restarts by its supervisor. */
   restarts: number;
+  /** Failures of receive or preStart. */
   failures: number;
+  /** Messages it did not handle. */
   unhandled: number;
+  /** Messages waiting in its mailbox now. */
   mailboxSize: number;
+  /** Messages in its stash now. */
   stashSize: number;
+  /** Its live children. */
   children: number;
+  /** Seconds its last receive took. */
   lastProcessingDuration: number;
+  /** Seconds since this incarnation started. */
   uptime: number;
 }
 
 /** One OpenTelemetry data point. */
 export interface MetricPoint {
+  /** The instrument, e.g. "actor.processed.count". */
   name: string;
+  /** A monotonic sum ('counter') or a value at the time of reading ('gauge'). */
   kind: 'counter' | 'gauge';
+  /** UCUM unit: "1", "s", "ms". */
   unit: string;
+  /** One line about the instrument. */
   description: string;
+  /**
+   * Per-actor instruments: actor.system, actor.name and actor.address; {} for system
+   * instruments and under setLowCardinalityMetrics.
+   */
   attributes: Record<string, string>;
+  /** The reading: the sum so far, or the current value. */
   value: number;
 }
 
 /** The subset of an @opentelemetry/api Meter that instrumentMetrics uses. */
 export interface MeterLike {
+  /** Makes an observable counter named name (a monotonic sum). */
   createObservableCounter(name: string, options?: { unit?: string; description?: string }): ObservableLike;
+  /** Makes an observable gauge named name. */
   createObservableGauge(name: string, options?: { unit?: string; description?: string }): ObservableLike;
 }
+/** The subset of an @opentelemetry/api observable instrument that instrumentMetrics uses. */
 export interface ObservableLike {
+  /** Registers cb, called at each collection to observe the instrument's values. */
   addCallback(cb: (result: { observe(value: number, attributes?: Record<string, string>): void }) => void): void;
 }
 
@@ -653,124 +941,248 @@ export interface ObservableLike {
  * meter of GoAkt's scope, from @opentelemetry/api). */
 export function instrumentMetrics(system: ActorSystem, meter?: MeterLike): ObservableLike[];
 
+/**
+ * The first fire time of expr strictly after `after` (whole seconds), or null if it never
+ * fires again. A local time skipped by DST fires at the end of the gap; a repeated one fires
+ * once, at its first occurrence. Throws CronSyntaxError on a bad expression.
+ */
 export function cronNext(expr: string, after: Date, options?: CronOptions): Date | null;
 export class SuspendedError extends AktError {}
 
 /** One handled message (akt_span). Ids are lowercase hex; times are ns since the epoch. */
 export interface Span {
+  /** "receive <message type>". */
   readonly name: string;
+  /** Its trace (32 hex digits): the parent's, or a new one for a root span. */
   readonly traceId: string;
+  /** This span's id (16 hex digits). */
   readonly spanId: string;
+  /** The parent span (the sender's, from the message's traceparent); null for a root span. */
   readonly parentId: string | null;
+  /** The trace's flags (tracing.SAMPLED). */
   readonly flags: number;
+  /** When receive started, ns since the Unix epoch. */
   readonly startNs: bigint;
+  /** When receive returned, ns since the Unix epoch. */
   readonly endNs: bigint;
+  /** The handling actor's path, e.g. "akt://sys/user/a". */
   readonly actorPath: string;
+  /** The akt type name of the handled message. */
   readonly messageType: string;
+  /** What receive returned: 0, or an akt error number. */
   readonly status: number;
 }
+/** A W3C trace context: what a traceparent header carries; ids in lowercase hex. */
 export interface TraceContext {
+  /** The trace id, 32 lowercase hex digits, not all zero. */
   traceId: string;
+  /** The parent span's id, 16 lowercase hex digits, not all zero. */
   spanId: string;
+  /** The trace flags (tracing.SAMPLED and bits of later versions). */
   flags: number;
 }
 /** Tracing: traceparent values and a span sink (akt/telemetry.h). */
 export declare const tracing: {
+  /** The header that carries a traceparent from sender to receiver. */
   readonly HEADER: 'traceparent';
+  /** The sampled bit of the trace flags. */
   readonly SAMPLED: 1;
+  /**
+   * Sets the function every finished span of system goes to, on the JS thread (null: none,
+   * tracing off).
+   */
   setTraceSink(system: ActorSystem, fn: ((span: Span) => void) | null): void;
+  /**
+   * How many messages of system had a traceparent header that did not parse (ignored: their
+   * span is a root).
+   */
   traceInvalidCount(system: ActorSystem): number;
+  /**
+   * The trace context of a traceparent value, or null if it does not parse (strictly, as W3C
+   * says).
+   */
   parseTraceparent(value: string): TraceContext | null;
+  /** The version 00 traceparent of ctx; throws InvalidArgumentError for bad ids. */
   formatTraceparent(ctx: TraceContext): string;
   /** Records one akt span with an OpenTelemetry tracer (@opentelemetry/api). */
   recordSpan(tracer: unknown, span: Span, api?: unknown): void;
   /** A sink for setTraceSink recording every span with tracer. */
   otelSink(tracer: unknown, api?: unknown): (span: Span) => void;
   /** An OpenTelemetry SDK id generator keeping akt's ids for the spans recordSpan starts. */
-  idGenerator(others?: { generateTraceId(): string; generateSpanId(): string }):
-    { generateTraceId(): string; generateSpanId(): string };
+  idGenerator(others?: { generateTraceId(): string; generateSpanId(): string }): {
+    /** The trace id of the span recordSpan is starting, else one from others. */
+    generateTraceId(): string;
+    /** The span id of the span recordSpan is starting, else one from others. */
+    generateSpanId(): string;
+  };
 };
 
 /* otlp begin: the OTLP/HTTP exporter (akt_otlp_*) */
+/** Options of otlp.start (akt_otlp_options); times in ms, defaults as in akt/telemetry.h. */
 export interface OtlpOptions {
+  /** The collector's base URL (http:// or https://), e.g. "http://127.0.0.1:4318". */
   endpoint: string;
+  /** Sent with each request: { name: value }, or lines "Name: value". */
   headers?: Record<string, string> | string[];
+  /** The resource's service.name; default "akt". */
   serviceName?: string | null;
+  /** Export spans; default true. */
   traces?: boolean;
+  /** Export metric readings; default true. */
   metrics?: boolean;
+  /** Spans per request: 1..65536, default 512. */
   batchSize?: number;
+  /** Spans waiting at most (beyond: dropped, counted): batchSize..1048576, default 2048. */
   queueCapacity?: number;
+  /**
+   * The longest wait before a batch is sent, and the metric reading period: 10..3600000,
+   * default 1000.
+   */
   flushIntervalMs?: number;
+  /** Per request: 1..600000, default 5000. */
   timeoutMs?: number;
+  /** Retries of a failed request (no connection, timeout, 429, 502-504): 0..10, default 2. */
   maxRetries?: number;
 }
+/** What the OTLP exporter did since it started (akt_otlp_stats), from otlp.stats. */
 export interface OtlpStats {
+  /** Spans taken into the queue. */
   readonly spansQueued: number;
+  /** Spans of accepted requests. */
   readonly spansExported: number;
+  /** Spans dropped: the queue was full, or their request failed for good. */
   readonly spansDropped: number;
+  /** Of spansDropped: the queue was full. */
   readonly spansDroppedFull: number;
+  /** Metric data points of accepted requests. */
   readonly pointsExported: number;
+  /** Metric data points of requests that failed for good. */
   readonly pointsDropped: number;
+  /** Requests attempted (a retry is one more). */
   readonly requests: number;
+  /** Attempts that failed (transport error or non-2xx). */
   readonly requestsFailed: number;
+  /** Attempts that were retries. */
   readonly retries: number;
+  /** Spans waiting now. */
   readonly queueSize: number;
+  /** The HTTP status of the last attempt; 0 if no answer came. */
   readonly lastHttpStatus: number;
 }
 /** Export over OTLP/HTTP with protobuf, by akt's own exporter thread. */
 export declare const otlp: {
+  /**
+   * Starts the OTLP exporter of system (akt_otlp_start). InvalidArgumentError for bad options,
+   * ExistsError if it has one.
+   */
   start(system: ActorSystem, options: OtlpOptions): void;
+  /**
+   * Sends what is queued and a metric reading now: resolves true if every request of that
+   * round was accepted, false if one failed (see stats); rejects with TimeoutError after
+   * options.timeoutMs.
+   */
   flush(system: ActorSystem, options?: { timeoutMs?: number }): Promise<boolean>;
+  /** The exporter's counters; NotFoundError if system has no exporter. */
   stats(system: ActorSystem): OtlpStats;
 };
 /* otlp end */
 
+/**
+ * The default export: every named export of the package under its name (`import akt from
+ * 'akt'`, or CommonJS `require('akt')`).
+ */
 declare const akt: {
+  /** The named export {@link ActorSystem}. */
   ActorSystem: typeof ActorSystem;
+  /** The named export {@link Actor}. */
   Actor: typeof Actor;
+  /** The named export {@link Pid}. */
   Pid: typeof Pid;
+  /** The named export {@link Topic}. */
   Topic: typeof Topic;
+  /** The named export {@link Router}. */
   Router: typeof Router;
+  /** The named export {@link Grain}. */
   Grain: typeof Grain;
+  /** The named export {@link Context}. */
   Context: typeof Context;
+  /** The named export {@link Message}. */
   Message: typeof Message;
+  /** The named export {@link Terminated}. */
   Terminated: typeof Terminated;
+  /** The named export {@link registerType}. */
   registerType: typeof registerType;
+  /** The named export {@link validateCron}. */
   validateCron: typeof validateCron;
+  /** The named export {@link cronNext}. */
   cronNext: typeof cronNext;
+  /** The named export {@link instrumentMetrics}. */
   instrumentMetrics: typeof instrumentMetrics;
+  /** The named export {@link tracing}. */
   tracing: typeof tracing;
+  /** The named export {@link otlp}. */
   otlp: typeof otlp;
+  /** The named export {@link CronSyntaxError}. */
   CronSyntaxError: typeof CronSyntaxError;
+  /** The named export {@link version}. */
   version: string;
+  /** The named export {@link AktError}. */
   AktError: typeof AktError;
+  /** The named export {@link InvalidArgumentError}. */
   InvalidArgumentError: typeof InvalidArgumentError;
+  /** The named export {@link OutOfMemoryError}. */
   OutOfMemoryError: typeof OutOfMemoryError;
+  /** The named export {@link NotFoundError}. */
   NotFoundError: typeof NotFoundError;
+  /** The named export {@link StoppedError}. */
   StoppedError: typeof StoppedError;
+  /** The named export {@link SuspendedError}. */
   SuspendedError: typeof SuspendedError;
+  /** The named export {@link TimeoutError}. */
   TimeoutError: typeof TimeoutError;
+  /** The named export {@link CanceledError}. */
   CanceledError: typeof CanceledError;
+  /** The named export {@link ExistsError}. */
   ExistsError: typeof ExistsError;
+  /** The named export {@link MailboxFullError}. */
   MailboxFullError: typeof MailboxFullError;
+  /** The named export {@link MisuseError}. */
   MisuseError: typeof MisuseError;
+  /** The named export {@link ClosedError}. */
   ClosedError: typeof ClosedError;
+  /** The named export {@link UnhandledError}. */
   UnhandledError: typeof UnhandledError;
+  /** The named export {@link ActorFailedError}. */
   ActorFailedError: typeof ActorFailedError;
+  /** The named export {@link AgainError}. */
   AgainError: typeof AgainError;
+  /** The named export {@link NotSupportedError}. */
   NotSupportedError: typeof NotSupportedError;
+  /** The named export {@link MessageTypeError}. */
   MessageTypeError: typeof MessageTypeError;
+  /** The named export {@link DeadlockError}. */
   DeadlockError: typeof DeadlockError;
+  /** The named export {@link BufferRangeError}. */
   BufferRangeError: typeof BufferRangeError;
+  /** The named export {@link BusyError}. */
   BusyError: typeof BusyError;
+  /** The named export {@link UnreachableError}. */
   UnreachableError: typeof UnreachableError;
+  /** The named export {@link ProtocolError}. */
   ProtocolError: typeof ProtocolError;
+  /** The named export {@link Source}. */
   Source: typeof Source;
+  /** The named export {@link Sink}. */
   Sink: typeof Sink;
+  /** The named export {@link Stream}. */
   Stream: typeof Stream;
+  /** The named export {@link Flow}. */
   Flow: typeof Flow;
+  /** The named export {@link CircuitBreaker}. */
   CircuitBreaker: typeof CircuitBreaker;
+  /** The named export {@link ManualClock}. */
   ManualClock: typeof ManualClock;
+  /** The named export {@link BreakerOpenError}. */
   BreakerOpenError: typeof BreakerOpenError;
 };
 export default akt;
@@ -780,32 +1192,51 @@ export default akt;
 export type Reentrancy = 'off' | 'allowAll' | 'stash';
 /** A request's continuation: runs on the requester's turn with a live context. */
 export type RequestThen<R = unknown> = (ctx: Context, reply: R | undefined, error: Error | null) => void;
+/** Options of Context.request. */
 export interface RequestOptions {
   /** ms; none by default (TimeoutError after it). */
   timeout?: number;
   /** Per call; default: the actor's. */
   reentrancy?: Reentrancy;
+  /** The akt type name of the request message, as for Pid.tell. */
   type?: string;
 }
 
 /** TLS settings of ActorSystem.remoteStart (paths to PEM files). */
 export interface RemoteTlsOptions {
+  /** Path of this node's certificate (chain), PEM. */
   cert: string;
+  /** Path of its private key, PEM. */
   key: string;
+  /** Path of the CAs peers' certificates must chain to; default the system's CAs. */
   ca?: string;
+  /** The name outbound peers' certificates must have; default the host connected to. */
   peerName?: string;
+  /** Mutual TLS: inbound peers without a valid certificate are refused; default false. */
   requireClientCert?: boolean;
 }
 
 // ---- reactive streams (lib/stream.cjs) --------------------------------------------------
 
+/**
+ * What a full buffer stage does: hold upstream back ('backpressure', nothing lost), drop its
+ * oldest element ('drop_head'), drop the arriving one ('drop_tail'), or fail the stream with
+ * MailboxFullError ('fail').
+ */
 export type Overflow = 'backpressure' | 'drop_head' | 'drop_tail' | 'fail';
+/**
+ * A stage's error strategy when its function throws: fail the stream ('fail', the default),
+ * drop the element ('resume'), or call again up to a budget, then fail ('retry').
+ */
 export type OnError = 'fail' | 'resume' | 'retry';
 
 /** Counts of one stage of a stream. */
 export interface StageMetrics {
+  /** The stage's name (named()), by default its kind ("map", "range", ...). */
   name: string;
+  /** Elements it received (a source: 0). */
   elementsIn: number;
+  /** Elements it passed downstream (a sink: 0). */
   elementsOut: number;
   /** Resumed errors and buffer overflow. */
   drops: number;
@@ -818,10 +1249,20 @@ export interface StageMetrics {
 /** Where a stream ends; R is what Stream.result() gives. */
 export class Sink<T = unknown, R = unknown> {
   private constructor();
+  /** Every element, in order: the result is their array. */
   static collect<T>(): Sink<T, T[]>;
+  /**
+   * fn(acc, x) over the elements from seed: the result is the last accumulator (seed for an
+   * empty stream).
+   */
   static fold<T, A>(seed: A, fn: (acc: A, x: T) => A): Sink<T, A>;
+  /**
+   * The first element (undefined for an empty stream); the stream completes once it arrives.
+   */
   static first<T>(): Sink<T, T | undefined>;
+  /** Calls fn(x) for each element, in order; no result. */
   static forEach<T>(fn: (x: T) => unknown): Sink<T, undefined>;
+  /** Consumes the elements; no result (a stream run for its effects). */
   static ignore<T>(): Sink<T, undefined>;
   /** Every element to every sink (the slowest one paces the stream); their results, in order. */
   static broadcast<T>(...sinks: Sink<T, unknown>[]): Sink<T, unknown[]>;
@@ -834,19 +1275,47 @@ export class Sink<T = unknown, R = unknown> {
 /** Flows without a source; `to(sink)` makes a Sink of them (a fan-out's branch). */
 export class Flow<I = unknown, T = I> {
   constructor();
+  /** Each element x becomes fn(x). */
   map<U>(fn: (x: T) => U): Flow<I, U>;
+  /** Passes the elements for which fn(x) is truthy. */
   filter(fn: (x: T) => unknown): Flow<I, T>;
+  /** fn(x) gives an iterable; its items go downstream in order. */
   flatMap<U>(fn: (x: T) => Iterable<U>): Flow<I, U>;
+  /** Emits each new accumulator fn(acc, x), from seed (not emitted itself). */
   scan<A>(seed: A, fn: (acc: A, x: T) => A): Flow<I, A>;
+  /** Drops an element equal to the one before it (same type and canonical bytes). */
   dedup(): Flow<I, T>;
+  /**
+   * A stage holding up to size elements (1..1048576); overflow (default 'backpressure') says
+   * what it does when full.
+   */
   buffer(size: number, overflow?: Overflow): Flow<I, T>;
+  /**
+   * At most n elements per perMs milliseconds (1..3600000); the rest wait (nothing is
+   * dropped).
+   */
   throttle(n: number, perMs: number): Flow<I, T>;
+  /**
+   * Up to n elements at a time as one array: when n are there, when the first one waited
+   * maxWaitMs, or at the end.
+   */
   batch(n: number, maxWaitMs: number): Flow<I, T[]>;
+  /**
+   * Up to n elements at a time combined by fn(xs) into one: when n are there, when the first
+   * one waited maxWaitMs, or at the end.
+   */
   batch<U>(n: number, maxWaitMs: number, fn: (xs: T[]) => U): Flow<I, U>;
+  /** Names the last stage (metrics, failure reasons). */
   named(name: string): Flow<I, T>;
+  /** The last stage's error strategy; retries: the budget of 'retry' (1..1000). */
   onError(strategy: OnError, retries?: number): Flow<I, T>;
+  /** The credit window of every actor of these flows (1..65536, default 16). */
   window(n: number): Flow<I, T>;
+  /**
+   * Whether stateless stages share the actor before them (default true); results are the same.
+   */
   fusion(on: boolean): Flow<I, T>;
+  /** A Sink that runs these flows first, then sink (a fan-out's branch). */
   to<R>(sink: Sink<T, R>): Sink<I, R>;
 }
 
@@ -855,12 +1324,14 @@ export class Source<T = unknown> {
   private constructor();
   /** start, start + step, ... up to end excluded (integers; BigInt beyond 2^53). */
   static range(start: number | bigint, end: number | bigint, step?: number | bigint): Source<number>;
+  /** The given values, in order. */
   static of<T>(...values: T[]): Source<T>;
   /** tick every intervalMs, the first after initialDelayMs, on the system's timer; dropped
    *  (counted) while downstream has no demand. Endless. */
   static tick<T>(initialDelayMs: number, intervalMs: number, tick: T): Source<T>;
   /** fn(state) gives [nextState, element], or undefined to end. */
   static unfold<S, T>(seed: S, fn: (state: S) => [S, T] | undefined | null): Source<T>;
+  /** The items of a (sync) iterable, pulled on demand. */
   static fromIterable<T>(iterable: Iterable<T>): Source<T>;
   /** The elements of all the sources as they come (each one's order kept). */
   static merge<T>(...sources: Source<T>[]): Source<T>;
@@ -869,12 +1340,20 @@ export class Source<T = unknown> {
   /** One element of each source, combined by a last function argument (default: an array);
    *  ends with the shortest. */
   static zip(...sources: Array<Source<unknown> | ((...xs: any[]) => unknown)>): Source<unknown>;
+  /** Each element x becomes fn(x). */
   map<U>(fn: (x: T) => U): Source<U>;
+  /** Passes the elements for which fn(x) is truthy. */
   filter(fn: (x: T) => unknown): Source<T>;
+  /** fn(x) gives an iterable; its items go downstream in order. */
   flatMap<U>(fn: (x: T) => Iterable<U>): Source<U>;
+  /** Emits each new accumulator fn(acc, x), from seed (not emitted itself). */
   scan<A>(seed: A, fn: (acc: A, x: T) => A): Source<A>;
   /** Drops an element equal to the one before it (same type and canonical bytes). */
   dedup(): Source<T>;
+  /**
+   * A stage holding up to size elements (1..1048576); overflow (default 'backpressure') says
+   * what it does when full.
+   */
   buffer(size: number, overflow?: Overflow): Source<T>;
   /** At most n elements per perMs milliseconds; the rest wait (nothing is dropped). */
   throttle(n: number, perMs: number): Source<T>;
@@ -888,7 +1367,14 @@ export class Source<T = unknown> {
   onError(strategy: OnError, retries?: number): Source<T>;
   /** The credit window of every actor (default 16). */
   window(n: number): Source<T>;
+  /**
+   * Whether stateless stages share the actor before them (default true); results are the same.
+   */
   fusion(on: boolean): Source<T>;
+  /**
+   * Starts a stream of this description ending in sink, on system; each call is an independent
+   * run.
+   */
   runWith<R>(sink: Sink<T, R>, system: ActorSystem): Stream<R>;
 }
 
@@ -898,10 +1384,16 @@ export class Stream<R = unknown> {
   /** The sink's result; rejects with how it failed (the stage's exception as `cause`,
    *  `reason` "stage <i> (<name>): ..."), CanceledError after cancel(). */
   result(): Promise<R>;
+  /** Aborts: the stream ends now and result() rejects with CanceledError. */
   cancel(): void;
   /** Stops the source; what is in flight reaches the sink, then it completes. */
   drain(): void;
+  /**
+   * The counters of every stage, in the order they were added (the source first); consistent
+   * once the stream ended.
+   */
   metrics(): StageMetrics[];
+  /** How many actors run the stream's stages (fusion shares them). */
   readonly actors: number;
   /** Releases the handle (a running stream is canceled). */
   close(): void;
@@ -913,12 +1405,19 @@ export class BreakerOpenError extends BusyError {}
 /** A fake clock for breakers: time moves only with advance(ms). */
 export class ManualClock {
   constructor(startMs?: number);
+  /** Moves the clock forward by ms milliseconds. */
   advance(ms: number): void;
+  /** The clock's time, in ms. */
   readonly now: number;
 }
 
+/**
+ * A breaker's state: calls go through ('closed'), are refused ('open'), or a few trial calls
+ * are allowed ('halfOpen').
+ */
 export type BreakerState = 'closed' | 'open' | 'halfOpen';
 
+/** Options of new CircuitBreaker (akt_breaker_options); the defaults are GoAkt's. */
 export interface BreakerOptions {
   /** (0, 1]; default 0.5 */
   failureRate?: number;
@@ -932,14 +1431,21 @@ export interface BreakerOptions {
   windowBuckets?: number;
   /** default 1 */
   halfOpenMaxCalls?: number;
+  /** A fake clock for tests; default null, the monotonic clock. */
   clock?: ManualClock | null;
 }
 
+/** A snapshot of a breaker: its state and its window's counts. */
 export interface BreakerMetrics {
+  /** The breaker's state now. */
   state: BreakerState;
+  /** Successful outcomes in the window. */
   successes: number;
+  /** Failed outcomes in the window. */
   failures: number;
+  /** failures / (successes + failures); 0 when the window is empty. */
   failureRate: number;
+  /** Calls refused (open, or half-open and full) since creation. */
   rejected: number;
 }
 
@@ -947,9 +1453,20 @@ export interface BreakerMetrics {
  *  (fn not called) while open. */
 export class CircuitBreaker {
   constructor(opts?: BreakerOptions);
+  /**
+   * Runs fn() through the breaker: resolves with its result, rejects with its error (recorded
+   * as a failure) or with BreakerOpenError (fn not called).
+   */
   call<T>(fn: () => T | Promise<T>): Promise<T>;
+  /**
+   * Asks to start a call; throws BreakerOpenError if it may not. Report its outcome with
+   * record().
+   */
   allow(): void;
+  /** Records the outcome of a call allow() let through. */
   record(success: boolean): void;
+  /** The breaker's state now. */
   readonly state: BreakerState;
+  /** A snapshot of the breaker's state and window. */
   metrics(): BreakerMetrics;
 }

@@ -37,6 +37,10 @@ typedef struct akt__worker {
     int seen_victim;
     unsigned seen_tick;
     akt__cell *seen_cell;
+    /* The monitor's memo of this worker's turn at its previous look (monitor.c): the same
+     * cell at the same run a whole period later is a long turn. Monitor-only. */
+    akt__cell *mon_cell;
+    unsigned mon_tick;
     unsigned lifo_streak; /* runs in a row taken from the LIFO slot */
     uint32_t rng;         /* where a search for work starts among the other workers */
     akt__runq q;
@@ -68,6 +72,11 @@ struct akt_dispatcher {
     int nworkers; /* set before the first starts, kept: thieves look at all of them */
     int started;  /* threads to join (written by the creating thread only) */
     akt__worker *workers;
+    /* The monitor thread (monitor.c): mon_cond and mon_idle under lock. */
+    pthread_t monitor;
+    int monitor_started;
+    int mon_idle; /* the monitor waits on mon_cond until a parked worker wakes */
+    pthread_cond_t mon_cond;
     /* external */
     akt_notify_fn notify;
     void *notify_data;
@@ -125,6 +134,15 @@ static inline akt_ctx *akt__worker_ctx_handle(akt__worker *w) {
 
 /* help.c: installed as akt_system.run_for_waiter. */
 void akt__run_for_waiter(akt_system *s, uint64_t target);
+
+/* monitor.c: the thread that rescues cells queued behind a long turn. */
+int akt__monitor_start(struct akt_dispatcher *d);
+/* Stops and joins it (after the workers: d->stopping is set). */
+void akt__monitor_stop(struct akt_dispatcher *d);
+/* A parked worker woke (under d->lock): the monitor resumes if it was waiting. */
+static inline void akt__monitor_wake_locked(struct akt_dispatcher *d) {
+    if (d->mon_idle) pthread_cond_signal(&d->mon_cond);
+}
 
 /* workers.c */
 int akt__dispatcher_start_workers(akt_system *s, int n);

@@ -103,6 +103,20 @@ static akt__cell *akt__steal_any(akt__worker *w, int lifo) {
     return NULL;
 }
 
+/* Whether d's inject queue or a worker's ring holds cells (relaxed hints; the LIFO slots
+ * are left out: a cell there runs next on its worker unless that turn is long, which
+ * akt__steal_stranded and the monitor look after). */
+static int akt__disp_has_backlog(struct akt_dispatcher *d) {
+    if (atomic_load_explicit(&d->rq_len, memory_order_relaxed)) return 1;
+    for (int i = 0; i < d->nworkers; i++) {
+        akt__runq *q = &d->workers[i].q;
+        if (atomic_load_explicit(&q->tail, memory_order_relaxed) !=
+            atomic_load_explicit(&q->head, memory_order_relaxed))
+            return 1;
+    }
+    return 0;
+}
+
 /* Whether one more idle worker may search: one always, and up to half of the busy ones. */
 static int akt__may_spin(struct akt_dispatcher *d) {
     /* relaxed: a heuristic; a worker that may not search parks after a full look. */
@@ -136,10 +150,10 @@ static akt__cell *akt__spin(akt__worker *w) {
      * again (the parking look) before it sleeps. */
     akt__sched_fence(d);
     /* The last searcher found work: there may be more, so let another search (Go's
-     * resetspinning), which chains wake-ups only while work keeps turning up. */
-    if (c && last &&
-        (atomic_load_explicit(&d->rq_len, memory_order_relaxed) || akt__runq_nonempty(&w->q)))
-        akt__disp_notify(d);
+     * resetspinning), which chains wake-ups only while work keeps turning up. "More" is
+     * any ring, not only ours: a steal takes half of a victim's ring, and what it left
+     * there (the victim busy in a turn that may block) needs a searcher of its own. */
+    if (c && last && akt__disp_has_backlog(d)) akt__disp_notify(d);
     return c;
 }
 
@@ -160,8 +174,10 @@ static akt__cell *akt__search(akt__worker *w) {
         if (!c) {
             if (d->stopping)
                 stop = 1;
-            else
+            else {
                 pthread_cond_wait(&d->cond, &d->lock);
+                akt__monitor_wake_locked(d);
+            }
         }
         atomic_fetch_sub_explicit(&d->sleepers, 1, memory_order_relaxed);
         pthread_mutex_unlock(&d->lock);
@@ -213,6 +229,7 @@ static void akt__stop_and_join(struct akt_dispatcher *d, int started) {
     pthread_mutex_unlock(&d->lock);
     for (int i = 0; i < started; i++) pthread_join(d->workers[i].thread, NULL);
     d->started = 0;
+    akt__monitor_stop(d);
 }
 
 int akt__dispatcher_start_workers(akt_system *s, int n) {
@@ -242,6 +259,10 @@ int akt__dispatcher_start_workers(akt_system *s, int n) {
             return AKT_ENOMEM;
         }
         d->started = i + 1;
+    }
+    if (akt__monitor_start(d)) {
+        akt__stop_and_join(d, n);
+        return AKT_ENOMEM;
     }
     return 0;
 }

@@ -57,6 +57,8 @@
 extern "C" {
 #endif
 
+/* Marks a public function: default visibility while akt itself is built (AKT_BUILDING, GCC
+ * or Clang, whose build hides every other symbol), nothing for the header's users. */
 #if defined(AKT_BUILDING) && defined(__GNUC__)
 #define AKT_API __attribute__((visibility("default")))
 #else
@@ -67,8 +69,14 @@ extern "C" {
 /* 1. Version and errors                                                                  */
 /* ===================================================================================== */
 
+/* This header's version, major.minor.patch (akt_version() gives the library's): its major
+ * number, the SONAME's (libakt.so.<major>). scripts/check_versions.py and abi/check_*.sh
+ * read these three lines as they are: no comment after them. */
 #define AKT_VERSION_MAJOR 0
+/* Its minor number: the symbols it adds are in version node AKT_<major>.<minor> of
+ * abi/akt.map. */
 #define AKT_VERSION_MINOR 4
+/* Its patch number: fixes that add no symbol. */
 #define AKT_VERSION_PATCH 0
 /* (major << 16) | (minor << 8) | patch, as returned by akt_version(). */
 #define AKT_VERSION_HEX ((AKT_VERSION_MAJOR << 16) | (AKT_VERSION_MINOR << 8) | AKT_VERSION_PATCH)
@@ -128,8 +136,11 @@ AKT_API const char *akt_version_string(void);
  *   AKT_EPROTO      a remote node broke or refused the wire protocol (version, name)
  *   AKT_ESUSPENDED  the actor is suspended (AKT_DIRECTIVE_SUSPEND) until reinstated
  */
-#define AKT_OK 0
+#define AKT_OK 0 /* success: the value every function returns when it did not fail */
+/* The codes as enum constants (AKT_EINVAL = -1, ...), one per row of AKT_ERRNO_MAP: for
+ * switch statements and debuggers. Functions return them as int. */
 enum akt_errno {
+/* Expands one AKT_ERRNO_MAP row into its enum constant; undefined right after. */
 #define AKT__ERRNO_ENUM(name, value, text) AKT_##name = (value),
     AKT_ERRNO_MAP(AKT__ERRNO_ENUM)
 #undef AKT__ERRNO_ENUM
@@ -148,11 +159,11 @@ AKT_API const char *akt_err_name(int rc);
  * called from any thread at once. malloc_fn returning NULL makes the akt call that needed
  * the memory fail with AKT_ENOMEM, leaving everything as it was. */
 typedef struct akt_allocator {
-    size_t size; /* sizeof(akt_allocator) */
-    void *(*malloc_fn)(void *data, size_t n);
-    void *(*realloc_fn)(void *data, void *p, size_t n);
-    void (*free_fn)(void *data, void *p);
-    void *data;
+    size_t size;                                        /* sizeof(akt_allocator) */
+    void *(*malloc_fn)(void *data, size_t n);           /* n (> 0) bytes, as malloc, or NULL */
+    void *(*realloc_fn)(void *data, void *p, size_t n); /* as realloc; n > 0 */
+    void (*free_fn)(void *data, void *p);               /* as free; never called with NULL */
+    void *data; /* borrowed; passed to the three functions */
 } akt_allocator;
 
 /* Installs the process-wide allocator used for messages, envelopes and futures (objects
@@ -165,7 +176,11 @@ AKT_API int akt_allocator_set_default(const akt_allocator *allocator);
 /* 3. The actor system                                                                    */
 /* ===================================================================================== */
 
+/* An actor system: its actors, worker threads, timer thread and event stream. An opaque,
+ * refcounted handle (akt_system_retain / akt_system_release), usable from any thread. */
 typedef struct akt_system akt_system;
+/* An external dispatcher (section 9): actors spawned on it run only when a thread of the
+ * binding calls akt_dispatcher_run, on that thread. Owned by its system. */
 typedef struct akt_dispatcher akt_dispatcher;
 
 /* Runs once on every thread akt creates (workers, the timer thread), first thing on start
@@ -191,8 +206,8 @@ typedef void (*akt_thread_hook)(void *data, int index);
  * GoAkt refuses them), replies and Terminated notices are kept for it. A stop works. */
 #define AKT_DIRECTIVE_SUSPEND 4
 
-#define AKT_STRATEGY_ONE_FOR_ONE 0
-#define AKT_STRATEGY_ONE_FOR_ALL 1
+#define AKT_STRATEGY_ONE_FOR_ONE 0 /* akt_supervisor.strategy: only the failing child */
+#define AKT_STRATEGY_ONE_FOR_ALL 1 /* akt_supervisor.strategy: every child of the parent */
 
 /* Chooses a directive for a failure; runs on the parent's dispatcher thread. code is the
  * failure code the receive returned, reason the text the child gave with akt_ctx_fail
@@ -248,6 +263,9 @@ typedef struct akt_supervisor {
     size_t rule_count;
 } akt_supervisor;
 
+struct akt_ctx;
+struct akt_msg;
+
 /* The propagator of a system (akt >= 0.4): carries context (a trace, a tenant) from a
  * sender to its receivers in message headers (akt_msg_set_header). inject is called once
  * per message, at its first send (akt_tell, akt_tell_batch, akt_ask, akt_ask_batch and
@@ -259,24 +277,23 @@ typedef struct akt_supervisor {
  * first send (retained by someone else) cannot take headers (akt_msg_set_header returns
  * AKT_EMISUSE): inject then adds nothing. It must not block and must not send. The
  * receiving side reads headers from the current message (akt_ctx_message). */
-struct akt_ctx;
-struct akt_msg;
 typedef struct akt_propagator {
     size_t size; /* sizeof(akt_propagator) */
+    /* Required: adds headers to msg at its first send (see above); data is the field below. */
     void (*inject)(struct akt_ctx *ctx, struct akt_msg *msg, void *data);
     void *data; /* borrowed; must outlive the system */
 } akt_propagator;
 
 /* Options of akt_system_create; akt_system_options_init sets the defaults. */
 typedef struct akt_system_options {
-    size_t size;                    /* sizeof(akt_system_options) */
-    const char *name;               /* copied; NULL = "akt". Letters, digits, '-', '_', '.' */
-    int workers;                    /* worker threads; 0 = number of cores */
-    int throughput;                 /* messages an actor handles per turn; 0 = 64 */
-    const akt_allocator *allocator; /* copied; NULL = the default allocator */
-    akt_thread_hook thread_start;   /* optional */
-    akt_thread_hook thread_stop;    /* optional */
-    void *thread_hook_data;
+    size_t size;                      /* sizeof(akt_system_options) */
+    const char *name;                 /* copied; NULL = "akt". Letters, digits, '-', '_', '.' */
+    int workers;                      /* worker threads; 0 = number of cores */
+    int throughput;                   /* messages an actor handles per turn; 0 = 64 */
+    const akt_allocator *allocator;   /* copied; NULL = the default allocator */
+    akt_thread_hook thread_start;     /* optional */
+    akt_thread_hook thread_stop;      /* optional */
+    void *thread_hook_data;           /* borrowed; passed to both hooks; must outlive the system */
     const akt_supervisor *supervisor; /* copied; strategy for top-level actors;
                                          NULL = one-for-one, restart */
     /* akt >= 0.4 (read by size). Extensions: named system-wide values, reachable from every
@@ -285,8 +302,8 @@ typedef struct akt_system_options {
      * twice is AKT_EEXIST. Values are borrowed: the caller keeps them alive (and safe to
      * use from any thread) as long as the system. */
     const char *const *extension_names;
-    void *const *extension_values;
-    size_t extension_count;
+    void *const *extension_values;    /* extension_count values, one per name; borrowed */
+    size_t extension_count;           /* entries of both arrays; 0: none (the arrays may be NULL) */
     const akt_propagator *propagator; /* copied; NULL = none. inject is required */
 } akt_system_options;
 
@@ -351,9 +368,10 @@ AKT_API int akt_system_extension(akt_system *system, const char *name, void **va
  *    (each system draws a random 39-bit tag for its generations).
  * A system holds at most 16 M (2^24) actors at a time. */
 typedef struct akt_pid {
-    uint64_t id;
+    uint64_t id; /* opaque; 0 = no actor */
 } akt_pid;
 
+/* The id of the pid that names no actor (the sender of a message from outside actors). */
 #define AKT_PID_NONE_ID 0u
 
 /* 1 if pid names an actor of system that is alive now, 0 otherwise (never an error). */
@@ -392,8 +410,8 @@ typedef struct akt_msg akt_msg;
  * thread released it. Borrowed and owned buffers are handed back as they were given, with
  * the caller's alignment. */
 typedef void (*akt_free_fn)(void *p);
-#define AKT_BORROW ((akt_free_fn)0)
-#define AKT_COPY ((akt_free_fn)(intptr_t)-1)
+#define AKT_BORROW ((akt_free_fn)0)          /* the buffer outlives the message; not freed */
+#define AKT_COPY ((akt_free_fn)(intptr_t)-1) /* akt copies the buffer before returning */
 
 /* Reserved type names of messages akt itself delivers to actors. */
 #define AKT_TYPE_TERMINATED "akt.Terminated"  /* a watched actor stopped: akt_msg_pid */
@@ -415,12 +433,12 @@ typedef void (*akt_free_fn)(void *p);
  * these names for the values it maps, and makes the bytes only when someone outside its
  * runtime asks for them (akt_msg_bytes). */
 #define AKT_TYPE_STRING "akt.String"
-#define AKT_TYPE_BYTES "akt.Bytes"
-#define AKT_TYPE_INT64 "akt.Int64"
-#define AKT_TYPE_FLOAT64 "akt.Float64"
-#define AKT_TYPE_BOOL "akt.Bool"
-#define AKT_TYPE_NULL "akt.Null"
-#define AKT_TYPE_JSON "akt.Json"
+#define AKT_TYPE_BYTES "akt.Bytes"     /* raw bytes, any length */
+#define AKT_TYPE_INT64 "akt.Int64"     /* 8 bytes, little-endian two's complement */
+#define AKT_TYPE_FLOAT64 "akt.Float64" /* 8 bytes, IEEE-754 binary64, little-endian */
+#define AKT_TYPE_BOOL "akt.Bool"       /* 1 byte, 0 or 1 */
+#define AKT_TYPE_NULL "akt.Null"       /* 0 bytes */
+#define AKT_TYPE_JSON "akt.Json"       /* UTF-8 JSON text, one value */
 
 /* New bytes message. type is copied (1..255 bytes, no NUL inside). data may be NULL when
  * len is 0. len above PTRDIFF_MAX is AKT_EINVAL (no buffer is that large), whatever
@@ -446,7 +464,7 @@ typedef struct akt_object_ops {
      * message; the result is cached. Any thread: the one calling akt_msg_bytes first, while
      * later callers wait (see there). */
     int (*to_bytes)(void *object, void *ops_data, void **data, size_t *len, akt_free_fn *free_fn);
-    void *ops_data;
+    void *ops_data; /* borrowed; passed to release and to_bytes; must outlive the ops' messages */
     /* Optional (akt >= 0.3, read only when size covers it): release on the owner's thread.
      * An external dispatcher (section 9) of the binding whose thread must run release and
      * the free_fn of the bytes to_bytes made. NULL: as before, on the releasing thread.
@@ -514,7 +532,7 @@ AKT_API int akt_msg_pid(const akt_msg *msg, akt_pid *out);
  * more. Keys are 1..AKT_HEADER_KEY_MAX visible ASCII characters (0x21..0x7e), compared
  * exactly; values are bytes (0..AKT_HEADER_VALUE_MAX), stored with a NUL after them. */
 #define AKT_HEADER_KEY_MAX 255
-#define AKT_HEADER_VALUE_MAX 8192
+#define AKT_HEADER_VALUE_MAX 8192   /* bytes of one value */
 #define AKT_HEADERS_MAX 64          /* headers on one message */
 #define AKT_HEADERS_BYTES_MAX 65536 /* keys and values of one message together */
 
@@ -531,10 +549,12 @@ AKT_API int akt_msg_set_header(akt_msg *msg, const char *key, const void *value,
  * and *len. AKT_ENOTFOUND if the message has no such header. */
 AKT_API int akt_msg_header(const akt_msg *msg, const char *key, const void **value, size_t *len);
 
-/* Iterating: *count gets the number of headers; akt_msg_header_at gives the one at index
- * (0 <= index < count, in the order they were first set), each out-parameter optional,
- * borrowed as above. AKT_ENOTFOUND for an index past the end. */
+/* Iterating: *count gets the number of headers (0 for none), to read them with
+ * akt_msg_header_at. */
 AKT_API int akt_msg_header_count(const akt_msg *msg, size_t *count);
+/* The header at index (0 <= index < akt_msg_header_count, in the order they were first
+ * set): *key (NUL-terminated), *value and *len, each out-parameter optional, borrowed as
+ * akt_msg_header's. AKT_ENOTFOUND for an index past the end. */
 AKT_API int akt_msg_header_at(const akt_msg *msg, size_t index, const char **key,
                               const void **value, size_t *len);
 
@@ -702,6 +722,7 @@ typedef struct akt_behavior {
  *                      loop) never waits: it gets AKT_EFULL at once, as with FAIL.
  * Messages akt sends itself (Terminated to watchers, poison pills) are never refused. */
 enum akt_mailbox_kind { AKT_MAILBOX_FIFO = 0, AKT_MAILBOX_PRIORITY = 1, AKT_MAILBOX_FAIR = 2 };
+/* What a tell or ask to a full bounded mailbox does (akt_mailbox_spec.when_full; above). */
 enum akt_mailbox_when_full { AKT_MAILBOX_FAIL = 0, AKT_MAILBOX_DROP = 1, AKT_MAILBOX_BLOCK = 2 };
 
 /* A priority mailbox's order: < 0 if a is handled before b, > 0 if after, 0 if equal (then
@@ -731,8 +752,8 @@ typedef struct akt_spawn_options {
     /* Dependencies reachable with akt_ctx_dependency: names are copied, values borrowed
      * (the caller keeps them alive as long as the actor). */
     const char *const *dependency_names;
-    void *const *dependency_values;
-    size_t dependency_count;
+    void *const *dependency_values; /* dependency_count values, one per name; borrowed */
+    size_t dependency_count;        /* entries of both arrays; 0: none */
     /* The mailbox (copied; NULL = an unbounded FIFO). AKT_EINVAL for a bad spec: a kind or
      * policy out of range, a priority kind without compare, a capacity above INT32_MAX,
      * BLOCK without a positive timeout. Since 0.4. */
@@ -762,6 +783,8 @@ AKT_API int akt_spawn_options_init(akt_spawn_options *options);
 AKT_API int akt_spawn(akt_system *system, const akt_behavior *behavior, void *state,
                       const akt_spawn_options *options, akt_pid *out);
 
+/* The actor's own pid (the actor whose callback got ctx). AKT_EMISUSE for a ctx that is not
+ * current (see akt_ctx), AKT_EINVAL if ctx or out is NULL. */
 AKT_API int akt_ctx_self(akt_ctx *ctx, akt_pid *out);
 /* The sender of the current message; id 0 when it came from outside any actor. */
 AKT_API int akt_ctx_sender(akt_ctx *ctx, akt_pid *out);
@@ -772,7 +795,11 @@ AKT_API int akt_ctx_sender(akt_ctx *ctx, akt_pid *out);
  * ctx that is not current (see akt_ctx); AKT_EINVAL if msg is NULL (*msg untouched on
  * failure). */
 AKT_API int akt_ctx_message(akt_ctx *ctx, akt_msg **msg);
+/* The actor's parent: for a top-level actor the /user guardian's pid; id 0 if the parent is
+ * gone. Errors as akt_ctx_self. */
 AKT_API int akt_ctx_parent(akt_ctx *ctx, akt_pid *out);
+/* The actor's system, borrowed: valid while the callback runs; akt_system_retain it to keep
+ * it. Errors as akt_ctx_self. */
 AKT_API int akt_ctx_system(akt_ctx *ctx, akt_system **out);
 
 /* Replies to the current message: completes the asker's future, or tells the sender (with
@@ -838,17 +865,23 @@ AKT_API int akt_ctx_unbecome_stacked(akt_ctx *ctx);
  * AKT_EMISUSE outside receive_batch. */
 AKT_API int akt_ctx_next(akt_ctx *ctx, akt_msg **msg);
 
-/* Keeps the current message for later (Stash). Unstash puts the oldest stashed message
- * back in front of the mailbox, UnstashAll all of them in their order. AKT_EAGAIN from
- * unstash when the stash is empty. */
+/* Keeps the current message for later (Stash): when the callback returns it is not
+ * finished but kept, in arrival order, in the actor's stash. AKT_EMISUSE outside a message
+ * (pre_start, post_stop) or if the current message is already stashed. */
 AKT_API int akt_ctx_stash(akt_ctx *ctx);
+/* Puts the oldest stashed message back in front of the mailbox (Unstash): it is the next
+ * one handled. AKT_EAGAIN when the stash is empty. */
 AKT_API int akt_ctx_unstash(akt_ctx *ctx);
+/* Puts every stashed message back in front of the mailbox, in their order (UnstashAll);
+ * 0 also when the stash is empty. */
 AKT_API int akt_ctx_unstash_all(akt_ctx *ctx);
 
 /* Death watch: self gets an AKT_TYPE_TERMINATED message when pid stops (at once if it is
  * already gone). Watching twice is one watch. AKT_ENOTFOUND for a pid this system never
  * issued. */
 AKT_API int akt_ctx_watch(akt_ctx *ctx, akt_pid pid);
+/* Ends self's watch of pid (Unwatch), asynchronously, as akt_ctx_watch started it.
+ * AKT_ENOTFOUND if self does not watch pid. */
 AKT_API int akt_ctx_unwatch(akt_ctx *ctx, akt_pid pid);
 
 /* A dependency given at spawn, by name; AKT_ENOTFOUND if there is none. */
@@ -871,10 +904,10 @@ AKT_API int akt_ctx_extension(akt_ctx *ctx, const char *name, void **value);
  *              request of the actor completed (answers and system messages still come).
  * A stop or a restart cancels the requests in flight: their continuations do not run (drop
  * runs instead). */
-#define AKT_REENTRANCY_DEFAULT 0 /* per call: the actor's mode; at spawn: OFF */
-#define AKT_REENTRANCY_OFF 1
-#define AKT_REENTRANCY_ALLOW_ALL 2
-#define AKT_REENTRANCY_STASH 3
+#define AKT_REENTRANCY_DEFAULT 0   /* per call: the actor's mode; at spawn: OFF */
+#define AKT_REENTRANCY_OFF 1       /* other messages flow; the answer comes on a later turn */
+#define AKT_REENTRANCY_ALLOW_ALL 2 /* as OFF: a call back from the callee is handled meanwhile */
+#define AKT_REENTRANCY_STASH 3     /* user messages wait until the request completed */
 
 /* A request in flight: a handle, never dereferenced (a number that is never reused). */
 typedef struct akt_request akt_request;
@@ -889,7 +922,7 @@ typedef struct akt_request_options {
     akt_request_then then;    /* may be NULL */
     void (*drop)(void *data); /* may be NULL: runs instead of then when the request is
                                  cancelled by a stop, a restart or the shutdown */
-    void *data;
+    void *data;               /* passed to then, or to drop when the request is cancelled */
 } akt_request_options;
 
 /* Fills options with the defaults (and sets options->size). */
@@ -962,12 +995,13 @@ AKT_API int akt_dispatcher_run(akt_dispatcher *dispatcher, size_t budget, size_t
 /* 10. Event stream and dead letters                                                      */
 /* ===================================================================================== */
 
-#define AKT_EVENT_ACTOR_STARTED 0x01u
-#define AKT_EVENT_ACTOR_STOPPED 0x02u
-#define AKT_EVENT_ACTOR_RESTARTED 0x04u
-#define AKT_EVENT_DEAD_LETTER 0x08u
-#define AKT_EVENT_UNHANDLED 0x10u
-#define AKT_EVENT_ACTOR_FAILED 0x20u
+/* The kinds of events (akt_event.kind), one bit each, ORed into akt_subscribe's mask. */
+#define AKT_EVENT_ACTOR_STARTED 0x01u     /* started: pre_start (if any) succeeded */
+#define AKT_EVENT_ACTOR_STOPPED 0x02u     /* the actor stopped; its pid is stale from now on */
+#define AKT_EVENT_ACTOR_RESTARTED 0x04u   /* restarted: pre_start after a restart succeeded */
+#define AKT_EVENT_DEAD_LETTER 0x08u       /* a message nobody will handle; sender, msg, reason */
+#define AKT_EVENT_UNHANDLED 0x10u         /* receive did not handle it (AKT_EUNHANDLED); msg */
+#define AKT_EVENT_ACTOR_FAILED 0x20u      /* a callback failed; code, reason */
 #define AKT_EVENT_ACTOR_SUSPENDED 0x40u   /* 0.4: AKT_DIRECTIVE_SUSPEND; code, reason: why */
 #define AKT_EVENT_ACTOR_REINSTATED 0x80u  /* 0.4: akt_reinstate resumed it */
 #define AKT_EVENT_ACTOR_PASSIVATED 0x100u /* 0.4: passivation stopped it (a STOPPED follows) */
@@ -995,6 +1029,8 @@ typedef struct akt_event {
  * (no akt lock is held while it runs). */
 typedef void (*akt_event_cb)(const akt_event *ev, void *data);
 
+/* A subscription to the event stream: a handle akt_subscribe gives, ended (and freed) by
+ * akt_unsubscribe. */
 typedef struct akt_subscription akt_subscription;
 
 /* Subscribes to the kinds in mask. Callable anywhere, also from inside an event callback;
@@ -1056,6 +1092,9 @@ AKT_API int akt_topic_count(akt_system *system, const char *topic, int64_t timeo
  * free_data (optional) runs once with data when the subscription's actor is gone, or at
  * once if the call fails otherwise (AKT_ENOMEM, AKT_ECLOSED), on whichever thread. */
 typedef void (*akt_topic_fn)(akt_system *system, const char *topic, akt_msg *msg, void *data);
+/* Subscribes fn (called with data) to topic, as akt_topic_fn describes; *out gets the pid of
+ * the subscription's actor. AKT_EINVAL for a NULL system, fn or out or a bad topic (as
+ * akt_topic_subscribe), AKT_ECLOSED during shutdown, AKT_ENOMEM. */
 AKT_API int akt_topic_subscribe_fn(akt_system *system, const char *topic, akt_topic_fn fn,
                                    void *data, akt_free_fn free_data, akt_pid *out);
 /* 12. Cron expressions                                                                   */
@@ -1118,11 +1157,11 @@ AKT_API int akt_cron_next_after(const char *expr, unsigned flags, int64_t after_
  * A message that reaches a router with no live routee is a dead letter (an asker gets
  * AKT_ESTOPPED). */
 #define AKT_ROUTE_ROUND_ROBIN 0
-#define AKT_ROUTE_RANDOM 1
-#define AKT_ROUTE_BROADCAST 2
-#define AKT_ROUTE_CONSISTENT_HASH 3
-#define AKT_ROUTE_SCATTER_GATHER_FIRST 4
-#define AKT_ROUTE_TAIL_CHOPPING 5
+#define AKT_ROUTE_RANDOM 1               /* a routee drawn from the seeded PRNG */
+#define AKT_ROUTE_BROADCAST 2            /* every routee gets the message */
+#define AKT_ROUTE_CONSISTENT_HASH 3      /* the routee owning the message's key */
+#define AKT_ROUTE_SCATTER_GATHER_FIRST 4 /* every routee asked; the first reply answers */
+#define AKT_ROUTE_TAIL_CHOPPING 5        /* one routee asked, another every interval_ns */
 
 /* What happens to a pool routee whose receive failed (its parent, the router, decides). */
 #define AKT_ROUTEE_STOP 0    /* stop it (it leaves the pool) */
@@ -1149,7 +1188,7 @@ typedef struct akt_router_options {
     akt_routee_state_fn routee_state;
     void *routee_state_data; /* borrowed until the router is gone, then routee_data_free */
     void (*routee_data_free)(void *data); /* optional; once, when the router is gone */
-    akt_dispatcher *routee_dispatcher;
+    akt_dispatcher *routee_dispatcher;    /* pool routees' dispatcher; NULL = the workers */
     /* Group: routee_count (1..65536) existing pids, copied. Exactly one of pool_size and
      * routee_count is non-zero. */
     const akt_pid *routees;
@@ -1157,12 +1196,12 @@ typedef struct akt_router_options {
     /* Consistent hash: the key (NULL: xxh3 of type and bytes) and the virtual nodes per
      * routee (0: 150; at most 4096). */
     akt_route_key_fn key;
-    void *key_data; /* borrowed until the router is gone */
-    uint32_t virtual_nodes;
+    void *key_data;         /* borrowed until the router is gone */
+    uint32_t virtual_nodes; /* ring points per routee; 0 = 150, at most 4096 */
     /* Scatter-gather and tail-chopping: the deadline (> 0) and tail-chopping's interval
      * between two routees (> 0). */
     int64_t within_ns;
-    int64_t interval_ns;
+    int64_t interval_ns; /* tail-chopping: > 0, the wait before asking the next routee */
     /* Pool routees' failures: AKT_ROUTEE_* (default AKT_ROUTEE_STOP); with RESTART, a
      * routee failing more than max_retries times within retry_within_ns is stopped
      * (max_retries 0: no budget). Ignored by group routers. */
@@ -1272,16 +1311,17 @@ AKT_API int akt_schedule_resume(akt_system *system, const char *reference);
  * event callback. Errors as akt_schedule_pause. */
 AKT_API int akt_schedule_cancel(akt_system *system, const char *reference);
 
-#define AKT_SCHEDULE_ONCE 1
-#define AKT_SCHEDULE_EVERY 2
-#define AKT_SCHEDULE_CRON 3
+/* The kinds of schedules (akt_schedule_info.kind). */
+#define AKT_SCHEDULE_ONCE 1  /* fires once, after a delay */
+#define AKT_SCHEDULE_EVERY 2 /* fires every interval_ns */
+#define AKT_SCHEDULE_CRON 3  /* fires at the times a cron expression names */
 
 /* One scheduled task, as an akt_schedule_list_cb gets it (borrowed). */
 typedef struct akt_schedule_info {
-    size_t size;           /* sizeof(akt_schedule_info) as akt knows it */
-    const char *reference; /* borrowed for the call */
-    akt_pid target;
-    akt_pid sender;
+    size_t size;            /* sizeof(akt_schedule_info) as akt knows it */
+    const char *reference;  /* borrowed for the call */
+    akt_pid target;         /* the actor the message is told to */
+    akt_pid sender;         /* the sender it is told with; id 0 for none */
     int kind;               /* AKT_SCHEDULE_* */
     int paused;             /* 1 while paused */
     int64_t interval_ns;    /* AKT_SCHEDULE_EVERY: the interval; else 0 */
@@ -1289,6 +1329,8 @@ typedef struct akt_schedule_info {
     unsigned cron_flags;    /* AKT_SCHEDULE_CRON: its flags (AKT_CRON_UTC); else 0 */
 } akt_schedule_info;
 
+/* Called by akt_schedule_list once per schedule, on the calling thread, with info borrowed
+ * for the call and the data given to akt_schedule_list. */
 typedef void (*akt_schedule_list_cb)(const akt_schedule_info *info, void *data);
 
 /* Calls cb for every schedule that has not ended (fired, if once; cancelled; or its
@@ -1330,8 +1372,8 @@ typedef struct akt_grain_kind {
      * before the behaviour's post_stop. A failure code from on_activate fails the
      * activation as activate's does. */
     int (*on_activate)(akt_ctx *ctx, void *state, void *kind_data);
-    void (*on_deactivate)(akt_ctx *ctx, void *state, void *kind_data);
-    void *kind_data;            /* passed to the callbacks */
+    void (*on_deactivate)(akt_ctx *ctx, void *state, void *kind_data); /* optional; see above */
+    void *kind_data;                                                   /* passed to the callbacks */
     akt_free_fn free_kind_data; /* optional: frees kind_data when the system is freed */
     /* Idle time (no message received) before deactivation, in ns; 0 = long-lived (never
      * deactivates while the system runs). A deactivation is skipped while messages wait. */
@@ -1349,12 +1391,12 @@ typedef struct akt_grain_kind {
      * WithGrainDependencies): names copied (1..255 bytes, distinct), values borrowed (the
      * caller keeps them alive as long as the system). */
     const char *const *dependency_names;
-    void *const *dependency_values;
-    size_t dependency_count;
+    void *const *dependency_values; /* dependency_count values, one per name; borrowed */
+    size_t dependency_count;        /* entries of both arrays; 0: none */
     /* Reentrancy of akt_ctx_request in an activation (AKT_REENTRANCY_*, GoAkt's
      * WithGrainReentrancy) and its most requests in flight (0 = no limit), as for spawn. */
     int reentrancy;
-    uint32_t max_in_flight;
+    uint32_t max_in_flight; /* requests in flight per activation (AKT_EBUSY beyond); 0 = no limit */
     /* local end */
 } akt_grain_kind;
 
@@ -1402,11 +1444,13 @@ AKT_API int akt_grain_ask(akt_system *system, const char *kind, const char *name
  * are allowed; one failure opens it again, half_open_max_calls successes close it (with an
  * empty window). Every function is thread-safe (one short lock per breaker). */
 #define AKT_BREAKER_CLOSED 0
-#define AKT_BREAKER_OPEN 1
-#define AKT_BREAKER_HALF_OPEN 2
+#define AKT_BREAKER_OPEN 1      /* calls refused (AKT_EBUSY) until open_timeout_ns passed */
+#define AKT_BREAKER_HALF_OPEN 2 /* up to half_open_max_calls trial calls allowed */
 
+/* A circuit breaker: opaque, refcounted (akt_breaker_retain / akt_breaker_release). */
 typedef struct akt_breaker akt_breaker;
 
+/* Options of akt_breaker_create; akt_breaker_options_init sets the defaults. */
 typedef struct akt_breaker_options {
     size_t size;                  /* sizeof(akt_breaker_options) */
     double failure_rate;          /* (0, 1]; default 0.5 */
@@ -1422,6 +1466,7 @@ typedef struct akt_breaker_options {
     void *clock_data; /* borrowed; must outlive the breaker */
 } akt_breaker_options;
 
+/* A snapshot of a breaker (akt_breaker_metrics): its state and its window's counts. */
 typedef struct akt_breaker_metrics {
     size_t size;         /* sizeof(akt_breaker_metrics): set by the caller */
     int state;           /* AKT_BREAKER_* */
@@ -1479,9 +1524,10 @@ AKT_API int akt_breaker_metrics_get(akt_breaker *breaker, akt_breaker_metrics *m
  * Off by default, and no system default either unless akt_system_set_passivation set one
  * (GoAkt passivates every actor after 2 idle minutes). */
 #define AKT_PASSIVATE_NEVER 0
-#define AKT_PASSIVATE_IDLE 1
-#define AKT_PASSIVATE_MESSAGES 2
+#define AKT_PASSIVATE_IDLE 1     /* after idle_ns without a message */
+#define AKT_PASSIVATE_MESSAGES 2 /* once it handled `messages` messages */
 
+/* A passivation strategy (akt_passivation_set, akt_system_set_passivation). */
 typedef struct akt_passivation {
     size_t size;       /* sizeof(akt_passivation) */
     int strategy;      /* AKT_PASSIVATE_* */
@@ -1521,6 +1567,7 @@ AKT_API int akt_system_set_passivation(akt_system *system, const akt_passivation
  * any akt function but akt_system_wait; a shutdown waits for the tasks running. */
 typedef int (*akt_pipe_fn)(void *data, akt_msg **result);
 
+/* Options of akt_ctx_pipe_to and its variants; akt_pipe_options_init sets the defaults. */
 typedef struct akt_pipe_options {
     size_t size;                   /* sizeof(akt_pipe_options) */
     int64_t timeout_ns;            /* 0 = none; > 0: a dead letter if the task is not done */
@@ -1565,7 +1612,7 @@ AKT_API int akt_pipe_complete(akt_pipe *pipe, int rc, akt_msg *result);
  * (a shutdown already under way keeps its own callback; cb is then not called). A failure
  * of a top-level actor that is not escalated never shuts the system down. */
 #define AKT_GUARDIAN_STOP_ACTOR 0
-#define AKT_GUARDIAN_SHUTDOWN 1
+#define AKT_GUARDIAN_SHUTDOWN 1 /* the actor stops and the system shuts down */
 
 /* Sets the policy (AKT_GUARDIAN_*) for escalations from now on; callable from any thread.
  * cb (may be NULL) and data: the shutdown callback of SHUTDOWN (ignored with STOP_ACTOR);

@@ -29,24 +29,26 @@ extern "C" {
 #define AKT_REMOTE_DEFAULT_MAX_FRAME (4u << 20)
 /* Default heartbeat interval (1 s) and intervals of silence before a connection is lost. */
 #define AKT_REMOTE_DEFAULT_HEARTBEAT_NS 1000000000ll
-#define AKT_REMOTE_DEFAULT_HEARTBEAT_MISSES 5u
+#define AKT_REMOTE_DEFAULT_HEARTBEAT_MISSES 5u /* silent intervals before it is closed */
 /* Default flow-control window per node (akt_remote_options.send_window). */
 #define AKT_REMOTE_DEFAULT_WINDOW 65536u
 /* Frame compression methods (akt_remote_options.compression). */
 #define AKT_REMOTE_COMPRESS_NONE 0
-#define AKT_REMOTE_COMPRESS_ZSTD 1
-#define AKT_REMOTE_COMPRESS_GZIP 2 /* zlib (deflate) */
-#define AKT_REMOTE_COMPRESS_BROTLI 3
+#define AKT_REMOTE_COMPRESS_ZSTD 1   /* Zstandard */
+#define AKT_REMOTE_COMPRESS_GZIP 2   /* zlib (deflate) */
+#define AKT_REMOTE_COMPRESS_BROTLI 3 /* Brotli */
 /* Default smallest frame body compressed (akt_remote_options.compress_min_bytes). */
 #define AKT_REMOTE_DEFAULT_COMPRESS_MIN 512u
 /* remchunk begin: */
 /* Defaults of akt_remote_options.chunk_bytes, max_message_bytes and send_buffer_bytes. */
 #define AKT_REMOTE_DEFAULT_CHUNK (64u << 10)
-#define AKT_REMOTE_DEFAULT_MAX_MESSAGE (64u << 20)
-#define AKT_REMOTE_DEFAULT_SEND_BUFFER (64ull << 20)
+#define AKT_REMOTE_DEFAULT_MAX_MESSAGE (64u << 20)   /* 64 MiB: largest message, chunked */
+#define AKT_REMOTE_DEFAULT_SEND_BUFFER (64ull << 20) /* 64 MiB queued per connection */
+/* Default of akt_remote_options.max_reverse_proxies: pids kept for remote senders. */
 #define AKT_REMOTE_DEFAULT_MAX_REVERSE_PROXIES 10000u
 /* remchunk end */
 
+/* Options of akt_remote_start: where this node listens and how its connections behave. */
 typedef struct akt_remote_options {
     size_t size;      /* sizeof(akt_remote_options) */
     const char *host; /* an IPv4 address to listen on; NULL = "127.0.0.1" */
@@ -75,11 +77,11 @@ typedef struct akt_remote_options {
      * used, the key does not match the certificate, or a key is missing). A message or ask
      * that a TLS failure stops fails as on any lost connection (AKT_EUNREACHABLE, with
      * the TLS reason); akt_remote_tls_failures tells the last reason on this node. */
-    const char *tls_cert_file;
-    const char *tls_key_file;
-    const char *tls_ca_file;
-    const char *tls_peer_name;
-    int tls_require_client_cert;
+    const char *tls_cert_file;   /* this node's certificate (chain); NULL = no TLS */
+    const char *tls_key_file;    /* its private key; required with tls_cert_file */
+    const char *tls_ca_file;     /* CAs that peers' certificates must chain to; NULL = system's */
+    const char *tls_peer_name;   /* name outbound servers must have; NULL = the host dialled */
+    int tls_require_client_cert; /* 1: refuse inbound peers without a valid certificate */
     /* Appended in 0.4 (read by size). Flow control: the most messages told or asked to the
      * actors of one other node that its receiving end has not consumed yet (handled, or
      * dropped as dead letters, there). A tell or ask beyond it fails with AKT_EFULL and the
@@ -215,14 +217,17 @@ AKT_API int akt_remote_spawn(akt_system *system, const char *node_address, const
  *               so another language's protobuf runtime reads them as they are. A type with
  *               no registered descriptor crosses unchecked. */
 #define AKT_SERIALIZER_JSON "json"
-#define AKT_SERIALIZER_CBOR "cbor"
-#define AKT_SERIALIZER_PROTOBUF "protobuf"
+#define AKT_SERIALIZER_CBOR "cbor"         /* CBOR of the JSON data model, or a scalar */
+#define AKT_SERIALIZER_PROTOBUF "protobuf" /* a registered protobuf-c message's encoding */
 /* Longest serializer name, in bytes; names are [A-Za-z0-9._-]. */
 #define AKT_SERIALIZER_NAME_MAX 63
 
 struct ProtobufCMessage;
 struct ProtobufCMessageDescriptor;
 
+/* A serializer (akt_serializer_register): how messages of the types bound to its name
+ * (akt_serializer_bind) become bytes on the sending node and messages again on the
+ * receiving one, which must register one of the same name. */
 typedef struct akt_serializer {
     size_t size;      /* sizeof(akt_serializer) */
     const char *name; /* 1..AKT_SERIALIZER_NAME_MAX bytes of [A-Za-z0-9._-]; copied */
@@ -236,7 +241,7 @@ typedef struct akt_serializer {
     int (*decode)(const char *type, const void *bytes, size_t len, void *data, akt_msg **out);
     /* Optional: called once with data when the system is freed. */
     void (*free)(void *data);
-    void *data;
+    void *data; /* passed to encode, decode and free; kept until free runs */
 } akt_serializer;
 
 /* Registers serializer (copied) by its name in system's registry. AKT_EINVAL for a NULL

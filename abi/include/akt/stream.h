@@ -37,7 +37,11 @@
 extern "C" {
 #endif
 
+/* A stream's description, built stage by stage (akt_stream_graph_new, then the stage
+ * functions below), run any number of times. Owned by its builder; not thread-safe. */
 typedef struct akt_stream_graph akt_stream_graph;
+/* A running (or ended) stream: the handle akt_stream_run gives, thread-safe, released with
+ * akt_stream_release. */
 typedef struct akt_stream akt_stream;
 
 /* ---- callback types --------------------------------------------------------------- */
@@ -50,6 +54,8 @@ typedef int (*akt_stream_filter_fn)(akt_msg *in, int *keep, void *data);
  * takes m, also when it fails: AKT_ENOMEM). On a failure of the callback, what it emitted
  * is discarded (a retry starts over). */
 typedef int (*akt_stream_emit_fn)(void *emit_ctx, akt_msg *m);
+/* The flat_map callback: emits the elements made from in (borrowed) with emit(emit_ctx, m),
+ * as above; returns 0 or an AKT_E* code. */
 typedef int (*akt_stream_flat_map_fn)(akt_msg *in, akt_stream_emit_fn emit, void *emit_ctx,
                                       void *data);
 /* scan and fold: *out = the next accumulator from acc (borrowed) and in. */
@@ -89,6 +95,8 @@ AKT_API int akt_stream_graph_set_dispatcher(akt_stream_graph *graph, akt_dispatc
  * stage's data at akt_stream_run and releases it when the stream's last actor is gone, on
  * whichever akt thread that is. */
 typedef void (*akt_stream_data_fn)(void *data);
+/* Sets the hooks above (retain and release, both or neither). AKT_EINVAL for a NULL graph
+ * or only one hook, AKT_EMISUSE once a stage was added. */
 AKT_API int akt_stream_graph_set_data_hooks(akt_stream_graph *graph, akt_stream_data_fn retain,
                                             akt_stream_data_fn release);
 
@@ -113,8 +121,11 @@ AKT_API int akt_stream_source_unfold(akt_stream_graph *graph, akt_stream_unfold_
 AKT_API int akt_stream_source_tick(akt_stream_graph *graph, int64_t initial_delay_ns,
                                    int64_t interval_ns, akt_msg *tick);
 
+/* map: each element in becomes fn's *out (one out per in). */
 AKT_API int akt_stream_map(akt_stream_graph *graph, akt_stream_map_fn fn, void *data);
+/* filter: passes the elements for which fn sets *keep nonzero, drops the others. */
 AKT_API int akt_stream_filter(akt_stream_graph *graph, akt_stream_filter_fn fn, void *data);
+/* flat_map: each element becomes the 0..n elements fn emits, in order. */
 AKT_API int akt_stream_flat_map(akt_stream_graph *graph, akt_stream_flat_map_fn fn, void *data);
 /* scan: emits each new accumulator, starting from seed (retained; seed itself is not
  * emitted). */
@@ -136,6 +147,8 @@ enum akt_stream_overflow {
     AKT_STREAM_DROP_TAIL = 2,
     AKT_STREAM_FAIL = 3
 };
+/* Adds a buffer of n elements with overflow (enum akt_stream_overflow, above). AKT_EINVAL
+ * for n out of 1..1048576 or an unknown overflow. */
 AKT_API int akt_stream_buffer(akt_stream_graph *graph, size_t n, int overflow);
 
 /* throttle: at most n (>= 1) elements leave the stage per interval of per_ns (1 ms ..
@@ -158,10 +171,15 @@ AKT_API int akt_stream_batch(akt_stream_graph *graph, size_t n, int64_t max_wait
  * keeps the first element (no result for an empty stream) and completes the stream when it
  * arrives; ignore consumes and discards. */
 AKT_API int akt_stream_sink_for_each(akt_stream_graph *graph, akt_stream_each_fn fn, void *data);
+/* collect: every element becomes a result, in order. */
 AKT_API int akt_stream_sink_collect(akt_stream_graph *graph);
+/* fold: fn folds each element into the accumulator, from seed (retained; AKT_EINVAL for
+ * NULL); the last accumulator is the one result. */
 AKT_API int akt_stream_sink_fold(akt_stream_graph *graph, akt_msg *seed, akt_stream_fold_fn fn,
                                  void *data);
+/* first: the first element is the result; its arrival completes the stream (0). */
 AKT_API int akt_stream_sink_first(akt_stream_graph *graph);
+/* ignore: consumes every element and keeps none (a stream run for its effects). */
 AKT_API int akt_stream_sink_ignore(akt_stream_graph *graph);
 
 /* Options of the stage added last (AKT_EMISUSE if there is none). */
@@ -174,6 +192,8 @@ enum akt_stream_on_error {
     AKT_STREAM_ON_ERROR_RESUME = 1,
     AKT_STREAM_ON_ERROR_RETRY = 2
 };
+/* Sets the stage's strategy (enum akt_stream_on_error). AKT_EINVAL for an unknown
+ * strategy, a retries out of range or retries without RETRY; AKT_EMISUSE with no stage. */
 AKT_API int akt_stream_stage_on_error(akt_stream_graph *graph, int strategy, unsigned retries);
 
 /* ---- fan-in and fan-out junctions -------------------------------------------------- *
@@ -216,20 +236,26 @@ AKT_API int akt_stream_stage_on_error(akt_stream_graph *graph, int strategy, uns
 /* partition: *branch = the index of the branch in goes to. */
 typedef int (*akt_stream_partition_fn)(akt_msg *in, size_t *branch, void *data);
 
+/* Source: the merge of the n graphs of inputs (copied), as described above. */
 AKT_API int akt_stream_source_merge(akt_stream_graph *graph, akt_stream_graph *const *inputs,
                                     size_t n);
+/* Source: the concatenation of the n graphs of inputs (copied), input 0 first. */
 AKT_API int akt_stream_source_concat(akt_stream_graph *graph, akt_stream_graph *const *inputs,
                                      size_t n);
+/* Source: the n graphs of inputs (copied) zipped, one element of each combined by fn. */
 AKT_API int akt_stream_source_zip(akt_stream_graph *graph, akt_stream_graph *const *inputs,
                                   size_t n, akt_stream_zip_fn fn, void *data);
 
 /* A new, empty branch graph: its stages are flows, then one sink (a source is AKT_EMISUSE);
  * it cannot be run on its own (akt_stream_run: AKT_EINVAL), only given to a fan-out. */
 AKT_API int akt_stream_graph_new_branch(akt_stream_graph **out);
+/* Sink: every element to each of the n branches (copied), as described above. */
 AKT_API int akt_stream_sink_broadcast(akt_stream_graph *graph, akt_stream_graph *const *branches,
                                       size_t n);
+/* Sink: each element to one of the n branches (copied) that has credit, in turn. */
 AKT_API int akt_stream_sink_balance(akt_stream_graph *graph, akt_stream_graph *const *branches,
                                     size_t n);
+/* Sink: each element to the branch (of the n, copied) whose index fn gives. */
 AKT_API int akt_stream_sink_partition(akt_stream_graph *graph, akt_stream_graph *const *branches,
                                       size_t n, akt_stream_partition_fn fn, void *data);
 
@@ -264,6 +290,7 @@ AKT_API int akt_stream_drain(akt_stream *stream);
 /* The sink's results once the stream ended (AKT_EAGAIN before): collect's elements, fold's
  * accumulator, first's element; none for the others. *msg is borrowed from the handle. */
 AKT_API int akt_stream_result_count(akt_stream *stream, size_t *n);
+/* The result at index (0..akt_stream_result_count - 1; AKT_EINVAL beyond), borrowed. */
 AKT_API int akt_stream_result_at(akt_stream *stream, size_t index, akt_msg **msg);
 
 /* Where the results of branch k of the stream's fan-out sink are: results [*first, *first +
@@ -282,7 +309,10 @@ typedef struct akt_stream_stage_metrics {
     uint64_t errors;  /* failed callback calls (each retry counts) */
     uint32_t actor;   /* the index of the actor that runs it (fusion shares them) */
 } akt_stream_stage_metrics;
+/* The number of stages, the valid stage indexes of akt_stream_metrics being 0..n-1. */
 AKT_API int akt_stream_stage_count(akt_stream *stream, size_t *n);
+/* Fills *out (out->size set by the caller) with the counters of stage. AKT_EINVAL for a
+ * NULL argument, a size below sizeof(akt_stream_stage_metrics) or a stage out of range. */
 AKT_API int akt_stream_metrics(akt_stream *stream, size_t stage, akt_stream_stage_metrics *out);
 /* How many actors run the stream's stages. */
 AKT_API int akt_stream_actor_count(akt_stream *stream, size_t *n);

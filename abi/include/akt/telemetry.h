@@ -55,7 +55,7 @@ extern "C" {
 /* A system's readings. Size-first: set size to sizeof(akt_system_metrics); akt fills the
  * fields that fit in size (a later version's fields stay untouched). */
 typedef struct akt_system_metrics {
-    size_t size;
+    size_t size;             /* sizeof(akt_system_metrics), set by the caller */
     uint64_t actors_alive;   /* live actors, the guardian (/user) aside */
     uint64_t actors_spawned; /* since creation */
     uint64_t actors_stopped; /* since creation */
@@ -69,8 +69,8 @@ typedef struct akt_system_metrics {
 /* One actor's readings, of its current incarnation (a restart keeps them; a new spawn on
  * the same slot starts from zero). Size-first, filled by size as akt_system_metrics. */
 typedef struct akt_actor_metrics {
-    size_t size;
-    akt_pid pid;
+    size_t size;           /* sizeof(akt_actor_metrics), set by the caller */
+    akt_pid pid;           /* the actor these readings are of */
     uint64_t processed;    /* messages that reached receive (handled, unhandled or failed) */
     uint64_t restarts;     /* restarts by its supervisor */
     uint64_t failures;     /* receive or pre_start failures */
@@ -113,21 +113,23 @@ enum akt_metric_kind {
     AKT_METRIC_GAUGE = 1    /* a value at the time of reading (an observable gauge) */
 };
 
+/* An attribute of a data point (OpenTelemetry's key/value): per-actor instruments carry
+ * actor.system, actor.name and actor.address. */
 typedef struct akt_metric_attr {
-    const char *key;
-    const char *value;
+    const char *key;   /* the attribute's name, e.g. "actor.address" */
+    const char *value; /* its value, as text */
 } akt_metric_attr;
 
 /* One data point. Every pointer is borrowed for the callback. */
 typedef struct akt_metric_point {
-    size_t size;             /* sizeof(akt_metric_point) */
-    const char *name;        /* the instrument, e.g. "actor.processed.count" */
-    int kind;                /* enum akt_metric_kind */
-    const char *unit;        /* UCUM: "1", "s", "ms" */
-    const char *description; /* one line */
-    const akt_metric_attr *attrs;
+    size_t size;                  /* sizeof(akt_metric_point) */
+    const char *name;             /* the instrument, e.g. "actor.processed.count" */
+    int kind;                     /* enum akt_metric_kind */
+    const char *unit;             /* UCUM: "1", "s", "ms" */
+    const char *description;      /* one line */
+    const akt_metric_attr *attrs; /* nattrs attributes (NULL when nattrs is 0) */
     size_t nattrs; /* 0 for system instruments and under the low-cardinality switch */
-    double value;
+    double value;  /* the reading: the sum so far (COUNTER) or the current value (GAUGE) */
 } akt_metric_point;
 
 /* Called once per data point by akt_metrics_collect, on the caller's thread with no akt
@@ -148,12 +150,12 @@ AKT_API int akt_metrics_set_low_cardinality(akt_system *system, int on);
 /* A trace context: what a "traceparent" header carries. Ids are bytes, big-endian as
  * written; an all-zero trace id or span id is invalid. */
 typedef struct akt_trace_context {
-    uint8_t trace_id[16];
-    uint8_t span_id[8]; /* the parent span: the sender's */
-    uint8_t flags;      /* AKT_TRACE_SAMPLED and bits of later versions */
+    uint8_t trace_id[16]; /* the trace the message belongs to */
+    uint8_t span_id[8];   /* the parent span: the sender's */
+    uint8_t flags;        /* AKT_TRACE_SAMPLED and bits of later versions */
 } akt_trace_context;
 
-#define AKT_TRACE_SAMPLED 0x01
+#define AKT_TRACE_SAMPLED 0x01 /* W3C sampled flag: the sender may have recorded the trace */
 #define AKT_TRACEPARENT_LEN 55 /* "00-" 32 hex "-" 16 hex "-" 2 hex, without a NUL */
 
 /* Parses a traceparent value of len bytes (not NUL-terminated), strictly: lowercase hex,
@@ -178,15 +180,16 @@ AKT_API int akt_traceparent_format(const akt_trace_context *ctx, char *buf, size
  * a branch. */
 #define AKT_TRACEPARENT_HEADER "traceparent"
 
+/* A finished span, as the span sink gets it (borrowed for the call): one handled message. */
 typedef struct akt_span {
-    size_t size;      /* sizeof(akt_span) */
-    const char *name; /* "receive <message type>" */
-    uint8_t trace_id[16];
-    uint8_t span_id[8];
-    uint8_t parent_id[8]; /* all zero: a root span */
-    uint8_t flags;        /* the trace's flags (AKT_TRACE_SAMPLED) */
-    int64_t start_ns;     /* CLOCK_REALTIME, ns since the Unix epoch */
-    int64_t end_ns;
+    size_t size;              /* sizeof(akt_span) */
+    const char *name;         /* "receive <message type>" */
+    uint8_t trace_id[16];     /* its trace: the parent's, or a new one for a root span */
+    uint8_t span_id[8];       /* this span's id, new for each handled message */
+    uint8_t parent_id[8];     /* all zero: a root span */
+    uint8_t flags;            /* the trace's flags (AKT_TRACE_SAMPLED) */
+    int64_t start_ns;         /* CLOCK_REALTIME, ns since the Unix epoch */
+    int64_t end_ns;           /* when receive returned, as start_ns */
     const char *actor_path;   /* as akt_pid_path: "akt://sys/user/a" */
     const char *message_type; /* akt_msg_type of the handled message */
     int status;               /* what receive returned: 0, or an AKT_E* code */
@@ -228,20 +231,21 @@ AKT_API int akt_trace_invalid_count(akt_system *system, uint64_t *count);
  * actors are gone), after one last attempt (no retries) at what is queued and one last
  * metric reading. Its stats stay readable until the system is freed. */
 #define AKT_OTLP_TRACES 0x1
-#define AKT_OTLP_METRICS 0x2
+#define AKT_OTLP_METRICS 0x2 /* akt_otlp_options.signals: export metric readings */
 
+/* Options of akt_otlp_start; akt_otlp_options_init sets the defaults. */
 typedef struct akt_otlp_options {
     size_t size;          /* sizeof(akt_otlp_options) */
     const char *endpoint; /* base URL, "http://127.0.0.1:4318" (http:// or https://); required */
     const char *const *headers; /* nheaders "Name: value" lines sent with each request */
-    size_t nheaders;
-    const char *service_name;  /* the resource's service.name; NULL: "akt" */
-    unsigned signals;          /* AKT_OTLP_TRACES | AKT_OTLP_METRICS (the default: both) */
-    uint32_t batch_size;       /* spans per request: 1..65536, default 512 */
-    uint32_t queue_capacity;   /* spans waiting at most: batch_size..1048576, default 2048 */
-    int64_t flush_interval_ms; /* 10..3600000, default 1000 */
-    int64_t timeout_ms;        /* per request: 1..600000, default 5000 */
-    uint32_t max_retries;      /* 0..10, default 2 */
+    size_t nheaders;            /* entries of headers; 0: none */
+    const char *service_name;   /* the resource's service.name; NULL: "akt" */
+    unsigned signals;           /* AKT_OTLP_TRACES | AKT_OTLP_METRICS (the default: both) */
+    uint32_t batch_size;        /* spans per request: 1..65536, default 512 */
+    uint32_t queue_capacity;    /* spans waiting at most: batch_size..1048576, default 2048 */
+    int64_t flush_interval_ms;  /* 10..3600000, default 1000 */
+    int64_t timeout_ms;         /* per request: 1..600000, default 5000 */
+    uint32_t max_retries;       /* 0..10, default 2 */
 } akt_otlp_options;
 
 /* Sets *o to the defaults (endpoint NULL, to be set). */
@@ -263,7 +267,7 @@ AKT_API int akt_otlp_flush(akt_system *system, int64_t timeout_ms);
 
 /* What the exporter did, since it started. Size-first as akt_system_metrics. */
 typedef struct akt_otlp_stats {
-    size_t size;
+    size_t size;                 /* sizeof(akt_otlp_stats), set by the caller */
     uint64_t spans_queued;       /* spans taken into the queue */
     uint64_t spans_exported;     /* spans of accepted requests */
     uint64_t spans_dropped;      /* queue full, or their request failed for good */

@@ -5,7 +5,7 @@
 #   c       Doxygen over abi/include/akt/*.h (docs/Doxyfile)      -> $OUT/c
 #   python  pdoc over the installed `akt` package                  -> $OUT/python
 #   node    TypeDoc over bindings/node/index.d.ts                  -> $OUT/node
-#   java    mvn javadoc:javadoc, doclint all but "missing",
+#   java    mvn javadoc:javadoc, doclint all ("missing" too),
 #           failOnWarnings (bindings/java/pom.xml)                -> $OUT/java
 #
 #   scripts/docs.sh [c|python|node|java]...   (none: all four, in that order)
@@ -65,9 +65,14 @@ docs_java() {
   # The javadoc goal runs generate-sources first (SWIG and the JNI library, against the
   # release build); pom.xml configures doclint and failOnWarnings.
   # The plugin skips javadoc when its output is already there: start from none.
-  rm -rf "$OUT/java" "$REPO/bindings/java/target/reports/apidocs"
-  (cd "$REPO/bindings/java" &&
-    AKT_BUILD_DIR=$BUILD_DIR mvn -B -ntp -q -Dstyle.color=never javadoc:javadoc)
+  rm -rf "$OUT/java" "$REPO/bindings/java/target/reports/apidocs" && mkdir -p "$OUT"
+  # Not mvn -q: it would hide which element javadoc warned about (Maven logs them at WARNING).
+  local log=$OUT/java-javadoc.log
+  if ! (cd "$REPO/bindings/java" &&
+    AKT_BUILD_DIR=$BUILD_DIR mvn -B -ntp -Dstyle.color=never javadoc:javadoc) >"$log" 2>&1; then
+    grep -E '^\[(WARNING|ERROR)\]' "$log" >&2 || cat "$log" >&2
+    return 1
+  fi
   cp -r "$REPO/bindings/java/target/reports/apidocs" "$OUT/java"
 }
 

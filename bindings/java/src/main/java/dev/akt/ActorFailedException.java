@@ -9,13 +9,24 @@ package dev.akt;
 public class ActorFailedException extends AktException {
     private static final long serialVersionUID = 1L;
 
+    /** The receiver's reason, or null. */
     private final String reason;
 
+    /**
+     * A failure without a reason or a cause.
+     *
+     * @param code the akt error code, {@code AKT_EFAILED} when akt raised it
+     * @param message what failed, for {@link #getMessage()}
+     */
     public ActorFailedException(int code, String message) {
         this(code, message, null, null);
     }
 
     /**
+     * A failure with what the receiver said and, from a Java actor of this JVM, what it threw.
+     *
+     * @param code the akt error code, {@code AKT_EFAILED} when akt raised it
+     * @param message what failed, for {@link #getMessage()}
      * @param reason the receiver's reason, or null if it gave none
      * @param cause the receiver's Throwable, or null when it is not in this JVM
      */
@@ -27,13 +38,21 @@ public class ActorFailedException extends AktException {
         }
     }
 
-    /** The receiver's reason (e.g. {@code "java.lang.IllegalStateException: closed"}), or null. */
+    /**
+     * The receiver's reason (e.g. {@code "java.lang.IllegalStateException: closed"}), or null.
+     *
+     * @return the reason
+     */
     public String reason() {
         return reason;
     }
 
-    /** The failure's type: the cause's class name, else the part of the reason before
-     *  {@code ": "} (all of a reason without one that has no space); null if unknown. */
+    /**
+     * The failure's type: the cause's class name, else the part of the reason before
+     * {@code ": "} (all of a reason without one that has no space); null if unknown.
+     *
+     * @return the class name, or null
+     */
     public String causeClassName() {
         if (getCause() != null) {
             return getCause().getClass().getName();
@@ -48,8 +67,12 @@ public class ActorFailedException extends AktException {
         return reason.indexOf(' ') < 0 ? reason : null;
     }
 
-    /** The failure's message: the cause's, else the part of the reason after the type; null
-     *  if there is none. */
+    /**
+     * The failure's message: the cause's, else the part of the reason after the type; null
+     * if there is none.
+     *
+     * @return the message, or null
+     */
     public String causeMessage() {
         if (getCause() != null) {
             return getCause().getMessage();

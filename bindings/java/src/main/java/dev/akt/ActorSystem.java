@@ -110,12 +110,23 @@ public final class ActorSystem implements AutoCloseable {
         CLEANER.register(this, new Destroy(handle, record));
     }
 
-    /** A system with default options (one worker per core). */
+    /**
+     * A system with default options (one worker per core).
+     *
+     * @param name the system's name (letters, digits, '-', '_', '.')
+     * @return the running system
+     * @throws IllegalArgumentException if the name is invalid
+     */
     public static ActorSystem create(String name) {
         return builder(name).build();
     }
 
-    /** Options for a system named name (letters, digits, '-', '_', '.'). */
+    /**
+     * Options for a system named name (letters, digits, '-', '_', '.').
+     *
+     * @param name the system's name (letters, digits, '-', '_', '.'), checked by {@link Builder#build()}
+     * @return a builder with the default options
+     */
     public static Builder builder(String name) {
         return new Builder(name);
     }
@@ -136,7 +147,13 @@ public final class ActorSystem implements AutoCloseable {
             this.name = Objects.requireNonNull(name, "name");
         }
 
-        /** Worker threads; 0 (the default) means one per core. */
+        /**
+         * Worker threads; 0 (the default) means one per core.
+         *
+         * @param workers the number of worker threads, {@code >= 0}
+         * @return this builder
+         * @throws IllegalArgumentException if workers is negative
+         */
         public Builder workers(int workers) {
             if (workers < 0) {
                 throw new IllegalArgumentException("akt: workers must be >= 0, got " + workers);
@@ -145,7 +162,13 @@ public final class ActorSystem implements AutoCloseable {
             return this;
         }
 
-        /** Messages an actor handles per turn before others get the worker; 0 = 64. */
+        /**
+         * Messages an actor handles per turn before others get the worker; 0 = 64.
+         *
+         * @param throughput messages per turn, {@code >= 0}
+         * @return this builder
+         * @throws IllegalArgumentException if throughput is negative
+         */
         public Builder throughput(int throughput) {
             if (throughput < 0) {
                 throw new IllegalArgumentException("akt: throughput must be >= 0, got " + throughput);
@@ -154,14 +177,24 @@ public final class ActorSystem implements AutoCloseable {
             return this;
         }
 
-        /** The strategy for failures of top-level actors. */
+        /**
+         * The strategy for failures of top-level actors.
+         *
+         * @param strategy the system supervisor's strategy ({@link SupervisorStrategy#RESTART} by default)
+         * @return this builder
+         */
         public Builder supervisor(SupervisorStrategy strategy) {
             this.supervisor = Objects.requireNonNull(strategy, "strategy");
             return this;
         }
 
-        /** The logger of this system's reports (actor failures and the like); by default
-         *  {@code System.getLogger("dev.akt")}. */
+        /**
+         * The logger of this system's reports (actor failures and the like); by default
+         * {@code System.getLogger("dev.akt")}.
+         *
+         * @param logger where the reports go
+         * @return this builder
+         */
         public Builder logger(Logger logger) {
             this.logger = Objects.requireNonNull(logger, "logger");
             return this;
@@ -172,6 +205,9 @@ public final class ActorSystem implements AutoCloseable {
          * threw) is logged; {@link Level#ERROR} by default, {@link Level#OFF} to log none
          * (the supervisor and the failure events see them all the same). A JVM error such as
          * OutOfMemoryError is logged at ERROR whatever this says.
+         *
+         * @param level the level of failure reports
+         * @return this builder
          */
         public Builder failureLogLevel(Level level) {
             this.failureLevel = Objects.requireNonNull(level, "level");
@@ -182,6 +218,9 @@ public final class ActorSystem implements AutoCloseable {
          * Whether the JVM shutdown hook shuts this system down at JVM exit (see the class
          * comment). Default: on, unless the system property {@value ActorSystem#SHUTDOWN_HOOK_PROPERTY}
          * is {@code "false"}.
+         *
+         * @param on true to shut this system down at JVM exit
+         * @return this builder
          */
         public Builder shutdownHook(boolean on) {
             this.shutdownHook = on;
@@ -194,6 +233,9 @@ public final class ActorSystem implements AutoCloseable {
          * stage may block (even {@code join()} another ask) without holding up akt's
          * workers. {@code Runnable::run} completes them on the akt thread that answered
          * (the fastest, but a blocking stage then blocks a worker).
+         *
+         * @param executor runs the completions of this system's ask futures; must not be null
+         * @return this builder
          */
         public Builder completionExecutor(Executor executor) {
             this.completions = Objects.requireNonNull(executor, "executor");
@@ -205,13 +247,23 @@ public final class ActorSystem implements AutoCloseable {
          * {@link ActorSystem#extension} from outside): a metrics registry, a client, a clock.
          * Names are 2..255 letters, digits, '-' or '_', starting with a letter or digit; the
          * value must be safe to use from any thread. A name given again replaces the value.
+         *
+         * @param name the extension's name
+         * @param value the extension, shared by every actor
+         * @return this builder
          */
         public Builder extension(String name, Object value) {
             extensions.put(Objects.requireNonNull(name, "name"), Objects.requireNonNull(value, "value"));
             return this;
         }
 
-        /** Creates and starts the system. */
+        /**
+         * Creates and starts the system.
+         *
+         * @return the running system, its workers started
+         * @throws IllegalArgumentException for an invalid system or extension name
+         * @throws AktException if akt cannot create the system (out of memory, threads)
+         */
         public ActorSystem build() {
             long[] out = new long[2];
             String[] extNames = extensions.keySet().toArray(new String[0]);
@@ -283,6 +335,11 @@ public final class ActorSystem implements AutoCloseable {
         }
     }
 
+    /**
+     * The system's name, as given to {@link #create} or {@link #builder}.
+     *
+     * @return the name
+     */
     public String name() {
         return name;
     }
@@ -290,13 +347,20 @@ public final class ActorSystem implements AutoCloseable {
     /**
      * The native {@code akt_system *}, for native code (JNI) that spawns C actors in this
      * system or sends to its actors. Valid as long as this object is reachable.
+     *
+     * @return the {@code akt_system *} address
      */
     public long nativeHandle() {
         return handle;
     }
 
-    /** The Pid of an actor of this system from its native id ({@code akt_pid.id}), e.g. one
-     *  that C code spawned. A stale id gives a Pid that is simply not alive. */
+    /**
+     * The Pid of an actor of this system from its native id ({@code akt_pid.id}), e.g. one
+     * that C code spawned. A stale id gives a Pid that is simply not alive.
+     *
+     * @param nativeId the actor's {@code akt_pid.id}
+     * @return a Pid of this system for that id
+     */
     public Pid pid(long nativeId) {
         return new Pid(this, nativeId);
     }
@@ -311,6 +375,8 @@ public final class ActorSystem implements AutoCloseable {
      * actor starts before its first message.
      *
      * @param name the actor's name (no '/'), or null for an anonymous one
+     * @param actor the actor's behaviour (its instance, used by this actor only)
+     * @return the actor's pid
      * @throws ActorNameTakenException if a live actor has this name
      * @throws SystemClosedException if the system is shutting down
      */
@@ -318,21 +384,37 @@ public final class ActorSystem implements AutoCloseable {
         return spawn(0, name, Props.of(actor));
     }
 
-    /** Spawns a top-level actor from props (see {@link Props}). */
+    /**
+     * Spawns a top-level actor from props (see {@link Props}).
+     *
+     * @param name the actor's name (no '/'), or null for an anonymous one
+     * @param props the actor and its options
+     * @return the actor's pid
+     * @throws ActorNameTakenException if a live actor has this name
+     * @throws SystemClosedException if the system is shutting down
+     */
     public Pid spawn(String name, Props props) {
         Objects.requireNonNull(props, "props");
         return spawn(0, name, props);
     }
 
-    /** The system's metrics: actors alive, spawned, stopped, restarts, failures, dead letters,
-     * unhandled messages, uptime. */
+    /**
+     * The system's metrics: actors alive, spawned, stopped, restarts, failures, dead letters,
+     * unhandled messages, uptime.
+     *
+     * @return a snapshot of the system's counters
+     */
     public SystemMetrics metrics() {
         long[] v = new long[8];
         Errors.check(AktNativeJNI.aktj_metrics_system(handle, v), "metrics of system '" + name + "'");
         return new SystemMetrics(v[0], v[1], v[2], v[3], v[4], v[5], v[6], java.time.Duration.ofNanos(v[7]));
     }
 
-    /** The metrics of every live actor, each with its path, in the order of their cells. */
+    /**
+     * The metrics of every live actor, each with its path, in the order of their cells.
+     *
+     * @return a snapshot per actor, unmodifiable
+     */
     public List<ActorMetrics> actorMetrics() {
         List<String[]> rows = new java.util.ArrayList<>();
         Errors.check(AktNativeJNI.aktj_metrics_foreach(handle, rows), "actorMetrics");
@@ -345,7 +427,11 @@ public final class ActorSystem implements AutoCloseable {
         return List.copyOf(out);
     }
 
-    /** Every data point as OpenTelemetry sees it, named as GoAkt's instruments. */
+    /**
+     * Every data point as OpenTelemetry sees it, named as GoAkt's instruments.
+     *
+     * @return the data points now, unmodifiable
+     */
     public List<MetricPoint> collectMetrics() {
         List<String[]> rows = new java.util.ArrayList<>();
         Errors.check(AktNativeJNI.aktj_metrics_collect(handle, rows), "collectMetrics");
@@ -360,8 +446,12 @@ public final class ActorSystem implements AutoCloseable {
         return List.copyOf(out);
     }
 
-    /** Per-actor instruments without attributes, summed over actors (GoAkt's
-     * WithLowCardinalityMetrics). */
+    /**
+     * Per-actor instruments without attributes, summed over actors (GoAkt's
+     * WithLowCardinalityMetrics).
+     *
+     * @param on true to sum per-actor instruments over actors, false for one series per actor
+     */
     public void setLowCardinalityMetrics(boolean on) {
         Errors.check(AktNative.akt_metrics_set_low_cardinality(handle, on ? 1 : 0), "setLowCardinalityMetrics");
     }
@@ -369,6 +459,9 @@ public final class ActorSystem implements AutoCloseable {
     /**
      * Spawns a router over existing actors (of any language).
      *
+     * @param routees the actors routed to, at least one
+     * @param options the strategy and the router's name
+     * @return the router
      * @throws IllegalArgumentException for no routees, or a strategy without the deadline
      *     or interval it needs
      */
@@ -396,6 +489,10 @@ public final class ActorSystem implements AutoCloseable {
      * on a restart), the router's children {@code routee-0}, {@code routee-1}, ...; the
      * factory runs on the router's thread.
      *
+     * @param factory makes each routee's actor
+     * @param size the number of routees, at least 1
+     * @param options the strategy, the router's name and what a routee's failure does
+     * @return the router
      * @throws IllegalArgumentException for a size below 1 or options the strategy refuses
      */
     public Router spawnRouter(java.util.function.Supplier<? extends Actor> factory, int size,
@@ -418,7 +515,13 @@ public final class ActorSystem implements AutoCloseable {
         return new Router(new Pid(this, out[0]));
     }
 
-    /** Spawns an anonymous top-level actor. */
+    /**
+     * Spawns an anonymous top-level actor.
+     *
+     * @param actor the actor's behaviour
+     * @return the actor's pid
+     * @throws SystemClosedException if the system is shutting down
+     */
     public Pid spawn(Actor actor) {
         return spawn(0, null, Props.of(actor));
     }
@@ -431,6 +534,9 @@ public final class ActorSystem implements AutoCloseable {
      *
      * @param name the actor's name, or null for an anonymous one
      * @param arg  handed to the factory (may be null)
+     * @param library the shared library's path (or a name for the dynamic loader)
+     * @param symbol the factory's exported name
+     * @return the actor's pid
      * @throws ActorNotFoundException if the library or the symbol is missing
      */
     public Pid spawnNative(String library, String symbol, String name, String arg) {
@@ -447,6 +553,10 @@ public final class ActorSystem implements AutoCloseable {
      * (taken by akt on success, freed by the behaviour's {@code free_state}), as Python's
      * {@code spawn_native}: for addresses that native code or the foreign function API made.
      *
+     * @param name the actor's name, or null for an anonymous one
+     * @param behavior the address of an {@code akt_behavior}, which must outlive the actor
+     * @param state the address of the actor's state (0 for none)
+     * @return the actor's pid
      * @throws IllegalArgumentException if behavior is 0
      */
     public Pid spawnNative(String name, long behavior, long state) {
@@ -488,6 +598,8 @@ public final class ActorSystem implements AutoCloseable {
     /**
      * The passivation of every actor spawned from now on without one of its own; null (or
      * {@link Passivation#LONG_LIVED}): none, the default.
+     *
+     * @param passivation the default passivation, or null for none
      */
     public void setDefaultPassivation(Passivation passivation) {
         Passivation p = passivation != null ? passivation : Passivation.LONG_LIVED;
@@ -501,6 +613,9 @@ public final class ActorSystem implements AutoCloseable {
      * default) stops the actor; {@link GuardianPolicy#SHUTDOWN} also shuts the whole system
      * down, as {@link #shutdown()} would, and {@link #whenTerminated()} completes once it is
      * over. Throws (AKT_ECLOSED) once the system is shutting down.
+     *
+     * @param policy what a top-level escalation does
+     * @throws SystemClosedException once the system is shutting down
      */
     public void setGuardianPolicy(GuardianPolicy policy) {
         Objects.requireNonNull(policy, "policy");
@@ -511,6 +626,8 @@ public final class ActorSystem implements AutoCloseable {
     /**
      * An extension given at creation ({@link Builder#extension}).
      *
+     * @param name the extension's name
+     * @return the extension's value
      * @throws java.util.NoSuchElementException if there is none by that name
      */
     public Object extension(String name) {
@@ -522,7 +639,16 @@ public final class ActorSystem implements AutoCloseable {
         return value;
     }
 
-    /** {@link #extension(String)} cast to type. */
+    /**
+     * {@link #extension(String)} cast to type.
+     *
+     * @param <T> the extension's type
+     * @param name the extension's name
+     * @param type the class the value is cast to
+     * @return the extension's value
+     * @throws java.util.NoSuchElementException if there is none by that name
+     * @throws ClassCastException if the value is not an instance of type
+     */
     public <T> T extension(String name, Class<T> type) {
         return type.cast(extension(name));
     }
@@ -531,6 +657,9 @@ public final class ActorSystem implements AutoCloseable {
      * Registers the grain kind {@code kind} (virtual actors, see {@link Grain}): each
      * activation is {@code factory.apply(name)}, run on akt's workers like every Java actor.
      *
+     * @param kind the kind's name
+     * @param factory makes an activation's actor from the grain's name
+     * @param options the passivation, mailbox and dependencies of the kind's activations
      * @throws IllegalArgumentException for an empty kind, one with '/', or longer than 255 bytes
      * @throws ActorNameTakenException if the kind is registered already
      * @throws SystemClosedException once the system shut down
@@ -553,21 +682,38 @@ public final class ActorSystem implements AutoCloseable {
         Errors.check(rc, "register grain kind '" + kind + "' in system '" + this.name + "'");
     }
 
-    /** {@link #registerGrain(String, java.util.function.Function, GrainOptions)} with a
-     *  factory that does not need the grain's name. */
+    /**
+     * {@link #registerGrain(String, java.util.function.Function, GrainOptions)} with a
+     * factory that does not need the grain's name.
+     *
+     * @param kind the kind's name
+     * @param factory makes an activation's actor
+     * @param options the passivation, mailbox and dependencies of the kind's activations
+     */
     public void registerGrain(String kind, java.util.function.Supplier<? extends Actor> factory,
             GrainOptions options) {
         Objects.requireNonNull(factory, "factory");
         registerGrain(kind, name -> factory.get(), options);
     }
 
-    /** {@link #registerGrain(String, java.util.function.Supplier, GrainOptions)} with
-     *  {@link GrainOptions#defaults()}. */
+    /**
+     * {@link #registerGrain(String, java.util.function.Supplier, GrainOptions)} with
+     * {@link GrainOptions#defaults()}.
+     *
+     * @param kind the kind's name
+     * @param factory makes an activation's actor
+     */
     public void registerGrain(String kind, java.util.function.Supplier<? extends Actor> factory) {
         registerGrain(kind, factory, GrainOptions.defaults());
     }
 
-    /** The grain kind/name of this system (tell / ask activate it). */
+    /**
+     * The grain kind/name of this system (tell / ask activate it).
+     *
+     * @param kind a kind registered with {@link #registerGrain}
+     * @param name the grain's name within its kind
+     * @return a handle on the grain; it is activated by its first message, not by this
+     */
     public Grain grain(String kind, String name) {
         return new Grain(this, kind, name);
     }
@@ -575,6 +721,8 @@ public final class ActorSystem implements AutoCloseable {
     /**
      * The topic name of this system (publish / subscribe, see {@link Topic}).
      *
+     * @param name the topic's name
+     * @return a handle on the topic
      * @throws IllegalArgumentException if name is empty, longer than 255 bytes or holds NUL
      */
     public Topic topic(String name) {
@@ -585,6 +733,8 @@ public final class ActorSystem implements AutoCloseable {
      * A live actor by path: {@code "name"}, {@code "parent/child"}, {@code "/user/a/b"} or
      * {@code "akt://<system>/user/a/b"}.
      *
+     * @param path the actor's path
+     * @return the actor's pid
      * @throws ActorNotFoundException if there is none
      */
     public Pid lookup(String path) {
@@ -598,6 +748,10 @@ public final class ActorSystem implements AutoCloseable {
      * Starts remoting: listens on {@code host} (null: 127.0.0.1) and {@code port} (0: an
      * ephemeral one) and returns this node's address, {@code "akt://<name>@<host>:<port>"}.
      * Throws {@link AktException} {@code AKT_EEXIST} if already started.
+     *
+     * @param host the address to listen on, or null for 127.0.0.1
+     * @param port the port to listen on, or 0 for an ephemeral one
+     * @return this node's address
      */
     public String remoteStart(String host, int port) {
         return remoteStart(host, port, null, 0);
@@ -610,6 +764,13 @@ public final class ActorSystem implements AutoCloseable {
      * (0: 5) is lost: its pending asks fail with {@code AKT_EUNREACHABLE}. Throws
      * {@link AktException} {@code AKT_EINVAL} for an interval over an hour or more than 1000
      * misses.
+     *
+     * @param host the address to listen on, or null for 127.0.0.1
+     * @param port the port to listen on, or 0 for an ephemeral one
+     * @param heartbeatInterval the time between pings, null for 1 s, zero for none
+     * @param heartbeatMisses the silent intervals after which a connection is lost, 0 for 5
+     * @return this node's address
+     * @throws IllegalArgumentException for a negative interval
      */
     public String remoteStart(String host, int port, Duration heartbeatInterval,
             int heartbeatMisses) {
@@ -635,12 +796,27 @@ public final class ActorSystem implements AutoCloseable {
      * (no valid certificate, another CA, a wrong name, plaintext) fails asks with
      * {@code AKT_EUNREACHABLE}. Throws {@link AktException} {@code AKT_EINVAL} if a file
      * cannot be used.
+     *
+     * @param host the address to listen on, or null for 127.0.0.1
+     * @param port the port to listen on, or 0 for an ephemeral one
+     * @param tls this node's certificate, key and trusted CA
+     * @return this node's address
      */
     public String remoteStart(String host, int port, RemoteTls tls) {
         return remoteStart(host, port, null, 0, tls);
     }
 
-    /** {@link #remoteStart(String, int, Duration, int)} over TLS (see the overload above). */
+    /**
+     * {@link #remoteStart(String, int, Duration, int)} over TLS (see the overload above).
+     *
+     * @param host the address to listen on, or null for 127.0.0.1
+     * @param port the port to listen on, or 0 for an ephemeral one
+     * @param heartbeatInterval the time between pings, null for 1 s, zero for none
+     * @param heartbeatMisses the silent intervals after which a connection is lost, 0 for 5
+     * @param tls this node's certificate, key and trusted CA
+     * @return this node's address
+     * @throws IllegalArgumentException for a negative interval
+     */
     public String remoteStart(String host, int port, Duration heartbeatInterval,
             int heartbeatMisses, RemoteTls tls) {
         Objects.requireNonNull(tls, "tls");
@@ -656,6 +832,14 @@ public final class ActorSystem implements AutoCloseable {
      * {@code sendWindow} messages (0: 65536) told or asked to the actors of one other node
      * and not yet consumed there; a tell beyond it throws {@link MailboxFullException} and
      * the caller keeps its message, until that node grants credit back as it consumes.
+     *
+     * @param host the address to listen on, or null for 127.0.0.1
+     * @param port the port to listen on, or 0 for an ephemeral one
+     * @param heartbeatInterval the time between pings, null for 1 s, zero for none
+     * @param heartbeatMisses the silent intervals after which a connection is lost, 0 for 5
+     * @param sendWindow the messages in flight to one node, 0 for 65536
+     * @return this node's address
+     * @throws IllegalArgumentException for a negative interval
      */
     public String remoteStart(String host, int port, Duration heartbeatInterval,
             int heartbeatMisses, int sendWindow) {
@@ -677,6 +861,13 @@ public final class ActorSystem implements AutoCloseable {
      * Starts remoting with frame compression: frames of at least {@code compressMinBytes}
      * (0: 512) to peers that accept {@code compression} go compressed with it; a peer that
      * does not (a {@link RemoteCompression#NONE} node) gets plain frames.
+     *
+     * @param host the address to listen on, or null for 127.0.0.1
+     * @param port the port to listen on, or 0 for an ephemeral one
+     * @param compressMinBytes the smallest frame compressed, 0 for 512
+     * @param compression the codec this node offers and uses
+     * @return this node's address
+     * @throws IllegalArgumentException for a negative compressMinBytes
      */
     public String remoteStart(String host, int port, int compressMinBytes,
             RemoteCompression compression) {
@@ -700,6 +891,12 @@ public final class ActorSystem implements AutoCloseable {
      * @throws ActorNotFoundException if no such kind is registered there
      * @throws AktException {@code AKT_EINVAL} for a bad address, kind or name,
      *     {@code AKT_EUNREACHABLE}, {@code AKT_ETIMEDOUT}
+     * @param address the other node's address
+     * @param kind the kind to spawn, registered there
+     * @param name the new actor's name there
+     * @param timeout how long to wait for the answer, positive
+     * @return the remote actor's pid
+     * @throws IllegalArgumentException for a timeout that is not positive
      */
     public Pid remoteSpawn(String address, String kind, String name, Duration timeout) {
         Objects.requireNonNull(address, "address");
@@ -716,12 +913,23 @@ public final class ActorSystem implements AutoCloseable {
         return new Pid(this, out[0]);
     }
 
-    /** {@link #remoteSpawn(String, String, String, Duration)} waiting at most 10 s. */
+    /**
+     * {@link #remoteSpawn(String, String, String, Duration)} waiting at most 10 s.
+     *
+     * @param address the other node's address
+     * @param kind the kind to spawn, registered there
+     * @param name the new actor's name there
+     * @return the remote actor's pid
+     */
     public Pid remoteSpawn(String address, String kind, String name) {
         return remoteSpawn(address, kind, name, Duration.ofSeconds(10));
     }
 
-    /** This node's address; {@code AKT_ENOTFOUND} before {@link #remoteStart}. */
+    /**
+     * This node's address; {@code AKT_ENOTFOUND} before {@link #remoteStart}.
+     *
+     * @return {@code "akt://<name>@<host>:<port>"}, with the port actually bound
+     */
     public String remoteAddress() {
         String a = AktNativeJNI.aktj_remote_address(handle);
         if (a == null) {
@@ -736,12 +944,20 @@ public final class ActorSystem implements AutoCloseable {
      * {@code "protobuf"} or one registered with {@link #registerSerializer}; null unbinds.
      * Maps and lists travel as {@code akt.Json}. Throws {@link AktException}
      * {@code AKT_ENOTFOUND} for a name not registered, {@code AKT_EINVAL} for a bad type.
+     *
+     * @param type the akt type name of the messages, or null for the default
+     * @param name the serializer's name, or null to unbind
      */
     public void bindSerializer(String type, String name) {
         Errors.check(AktNativeJNI.akt_serializer_bind(handle, type, name), "bindSerializer");
     }
 
-    /** The serializer messages of {@code type} cross with, or null (their own bytes). */
+    /**
+     * The serializer messages of {@code type} cross with, or null (their own bytes).
+     *
+     * @param type the akt type name of the messages
+     * @return the serializer's name, or null
+     */
     public String serializerFor(String type) {
         Objects.requireNonNull(type, "type");
         int[] rc = new int[1];
@@ -757,6 +973,13 @@ public final class ActorSystem implements AutoCloseable {
      * type arriving as bytes becomes {@code decode(bytes)}. The frame names the serializer,
      * so a serializer of that name in another language reads the same bytes. Throws
      * {@link AktException} {@code AKT_EEXIST} if the name is taken.
+     *
+     * @param <T> the type of the messages
+     * @param name the serializer's name, as other nodes know it
+     * @param cls the class of the messages
+     * @param encode gives a message's bytes; runs on the sending thread
+     * @param decode makes a message from its bytes; runs on the receiving worker
+     * @throws IllegalArgumentException if cls crosses as one of akt's own types (scalars, BytesMessage)
      */
     public <T> void registerSerializer(String name, Class<T> cls, Function<? super T, byte[]> encode,
             Function<byte[], ? extends T> decode) {
@@ -783,6 +1006,10 @@ public final class ActorSystem implements AutoCloseable {
      * name is fixed then. The class is known process-wide; the binding of its name to
      * "protobuf" is this system's. Found by reflection, so the binding needs no protobuf
      * dependency of its own.
+     *
+     * @param cls a generated protobuf message class
+     * @return the class's full protobuf name, its akt type name
+     * @throws IllegalArgumentException if cls is not a generated protobuf message class
      */
     public String registerProtobuf(Class<?> cls) {
         Objects.requireNonNull(cls, "cls");
@@ -819,6 +1046,10 @@ public final class ActorSystem implements AutoCloseable {
      * The pid of the actor at {@code "akt://<name>@<host>:<port>/user/<path>"} of another
      * node: tell and ask work as on a local pid; an ask to an unknown actor fails with
      * {@code AKT_ENOTFOUND}, one to a lost node with {@code AKT_EUNREACHABLE}.
+     *
+     * @param address the actor's full address
+     * @return a pid for that actor; nothing is sent yet (the same address gives the same pid)
+     * @throws AktException {@code AKT_EINVAL} for a malformed address, {@code AKT_ENOTFOUND} before {@link #remoteStart}
      */
     public Pid remoteLookup(String address) {
         Objects.requireNonNull(address, "address");
@@ -832,6 +1063,8 @@ public final class ActorSystem implements AutoCloseable {
      * How many connections TLS closed on this node (refused peers, failed handshakes,
      * malformed records), with the last one's reason ({@code ""} if none).
      * {@code AKT_ENOTFOUND} before {@link #remoteStart}.
+     *
+     * @return the count and the last reason
      */
     public RemoteTls.Failures remoteTlsFailures() {
         String[] reason = new String[1];
@@ -845,6 +1078,7 @@ public final class ActorSystem implements AutoCloseable {
     /**
      * Resumes the suspended actor at path, as {@link Pid#reinstate()}.
      *
+     * @param path the actor's path
      * @throws ActorNotFoundException if no actor has this path
      */
     public void reinstateNamed(String path) {
@@ -852,19 +1086,36 @@ public final class ActorSystem implements AutoCloseable {
         Errors.check(AktNativeJNI.akt_reinstate_named(handle, path), "reinstate '" + path + "'");
     }
 
-    /** Stops an actor now: queued messages go to dead letters, children stop first. The same
-     *  as {@link Pid#stop()}, for a pid of this system. */
+    /**
+     * Stops an actor now: queued messages go to dead letters, children stop first. The same
+     * as {@link Pid#stop()}, for a pid of this system.
+     *
+     * @param pid an actor of this system
+     * @throws IllegalArgumentException if pid belongs to another system
+     */
     public void stop(Pid pid) {
         own(pid).stop();
     }
 
-    /** Sends a poison pill: the actor handles what was queued before it, then stops. The same
-     *  as {@link Pid#poison()}, for a pid of this system. */
+    /**
+     * Sends a poison pill: the actor handles what was queued before it, then stops. The same
+     * as {@link Pid#poison()}, for a pid of this system.
+     *
+     * @param pid an actor of this system
+     * @throws IllegalArgumentException if pid belongs to another system
+     */
     public void poison(Pid pid) {
         own(pid).poison();
     }
 
-    /** {@link Pid#stopGracefully(Duration)}, for a pid of this system. */
+    /**
+     * {@link Pid#stopGracefully(Duration)}, for a pid of this system.
+     *
+     * @param pid an actor of this system
+     * @param timeout how long the actor has to drain its mailbox
+     * @return a future that completes once the actor stopped
+     * @throws IllegalArgumentException if pid belongs to another system
+     */
     public CompletableFuture<Void> stopGracefully(Pid pid, Duration timeout) {
         return own(pid).stopGracefully(timeout);
     }
@@ -886,6 +1137,10 @@ public final class ActorSystem implements AutoCloseable {
      * {@link Pid#tell}).
      *
      * @return the schedule's reference: the one of options, or a generated UUID
+     * @param pid the target, an actor of this system
+     * @param msg the message sent at each fire
+     * @param delay the time until the fire, {@code >= 0}
+     * @param options the reference and the sender of the fires
      * @throws IllegalArgumentException for a negative delay or a bad reference
      * @throws ActorNameTakenException if the reference is in use (AKT_EEXIST)
      * @throws ActorNotFoundException if pid never was an actor of this system (one that
@@ -897,7 +1152,14 @@ public final class ActorSystem implements AutoCloseable {
         return schedule(pid, msg, nanos(delay, "delay", false), 0, options);
     }
 
-    /** {@link #scheduleOnce(Pid, Object, Duration, ScheduleOptions)} with default options. */
+    /**
+     * {@link #scheduleOnce(Pid, Object, Duration, ScheduleOptions)} with default options.
+     *
+     * @param pid the target, an actor of this system
+     * @param msg the message sent
+     * @param delay the time until the fire, {@code >= 0}
+     * @return the schedule's generated reference
+     */
     public String scheduleOnce(Pid pid, Object msg, Duration delay) {
         return scheduleOnce(pid, msg, delay, ScheduleOptions.defaults());
     }
@@ -906,6 +1168,13 @@ public final class ActorSystem implements AutoCloseable {
      * Sends msg to pid every interval, the first time after initialDelay. Fire k is due at
      * first + k * interval (late fires do not shift later ones); ticks missed while paused
      * are skipped, not sent as a burst. Errors as {@link #scheduleOnce}.
+     *
+     * @param pid the target, an actor of this system
+     * @param msg the message sent at each fire
+     * @param initialDelay the time until the first fire, {@code >= 0}
+     * @param interval the time between fires, positive
+     * @param options the reference and the sender of the fires
+     * @return the schedule's reference: the one of options, or a generated UUID
      */
     public String scheduleEvery(Pid pid, Object msg, Duration initialDelay, Duration interval,
             ScheduleOptions options) {
@@ -915,8 +1184,15 @@ public final class ActorSystem implements AutoCloseable {
                 nanos(interval, "interval", true), options);
     }
 
-    /** {@link #scheduleEvery(Pid, Object, Duration, Duration, ScheduleOptions)}, first fire
-     *  after one interval, default options. */
+    /**
+     * {@link #scheduleEvery(Pid, Object, Duration, Duration, ScheduleOptions)}, first fire
+     * after one interval, default options.
+     *
+     * @param pid the target, an actor of this system
+     * @param msg the message sent at each fire
+     * @param interval the time until the first fire and between fires, positive
+     * @return the schedule's generated reference
+     */
     public String scheduleEvery(Pid pid, Object msg, Duration interval) {
         return scheduleEvery(pid, msg, interval, interval, ScheduleOptions.defaults());
     }
@@ -927,6 +1203,12 @@ public final class ActorSystem implements AutoCloseable {
      * never fires twice (not even when the wall clock is set back); ticks missed while
      * paused are skipped. Other errors as {@link #scheduleOnce}.
      *
+     * @param pid the target, an actor of this system
+     * @param msg the message sent at each fire
+     * @param expr the cron expression
+     * @param utc true to read the expression in UTC, false in the local time zone
+     * @param options the reference and the sender of the fires
+     * @return the schedule's reference: the one of options, or a generated UUID
      * @throws CronSyntaxException if the expression does not parse (with its column)
      * @throws ActorNotFoundException also if the expression never fires again
      */
@@ -935,34 +1217,54 @@ public final class ActorSystem implements AutoCloseable {
         return schedule(pid, msg, 0, 0, expr, utc ? (int) AktNativeConstants.AKT_CRON_UTC : 0, options);
     }
 
-    /** {@link #scheduleCron(Pid, Object, String, boolean, ScheduleOptions)} in local time,
-     *  default options. */
+    /**
+     * {@link #scheduleCron(Pid, Object, String, boolean, ScheduleOptions)} in local time,
+     * default options.
+     *
+     * @param pid the target, an actor of this system
+     * @param msg the message sent at each fire
+     * @param expr the cron expression
+     * @return the schedule's generated reference
+     */
     public String scheduleCron(Pid pid, Object msg, String expr) {
         return scheduleCron(pid, msg, expr, false, ScheduleOptions.defaults());
     }
 
-    /** Pauses a schedule: it keeps its reference and does not fire until resumed.
-     *  @throws ActorNotFoundException if no schedule has this reference */
+    /**
+     * Pauses a schedule: it keeps its reference and does not fire until resumed.
+     * @param reference the schedule's reference
+     * @throws ActorNotFoundException if no schedule has this reference
+     */
     public void pauseSchedule(String reference) {
         Objects.requireNonNull(reference, "reference");
         Errors.check(AktNativeJNI.akt_schedule_pause(handle, reference), "pause schedule '" + reference + "'");
     }
 
-    /** Resumes a paused schedule at its next tick still to come.
-     *  @throws ActorNotFoundException if no schedule has this reference */
+    /**
+     * Resumes a paused schedule at its next tick still to come.
+     * @param reference the schedule's reference
+     * @throws ActorNotFoundException if no schedule has this reference
+     */
     public void resumeSchedule(String reference) {
         Objects.requireNonNull(reference, "reference");
         Errors.check(AktNativeJNI.akt_schedule_resume(handle, reference), "resume schedule '" + reference + "'");
     }
 
-    /** Ends a schedule: once this returned, none of its fires is delivered.
-     *  @throws ActorNotFoundException if no schedule has this reference */
+    /**
+     * Ends a schedule: once this returned, none of its fires is delivered.
+     * @param reference the schedule's reference
+     * @throws ActorNotFoundException if no schedule has this reference
+     */
     public void cancelSchedule(String reference) {
         Objects.requireNonNull(reference, "reference");
         Errors.check(AktNativeJNI.akt_schedule_cancel(handle, reference), "cancel schedule '" + reference + "'");
     }
 
-    /** The schedules that have not ended, in the order they were made. */
+    /**
+     * The schedules that have not ended, in the order they were made.
+     *
+     * @return a snapshot of each schedule
+     */
     public List<ScheduleInfo> schedules() {
         int[] rc = new int[1];
         String[] rows = AktNativeJNI.aktj_schedules(handle, rc);
@@ -1040,6 +1342,10 @@ public final class ActorSystem implements AutoCloseable {
     /**
      * Calls listener for each event of the given kinds, on the thread where it happened (a
      * worker, usually): it must not block. Close the subscription to end it.
+     *
+     * @param kinds the kinds of events delivered
+     * @param listener called with each event; what it throws is logged and dropped
+     * @return the subscription, to close
      */
     public Subscription subscribe(Set<EventKind> kinds, Consumer<Event> listener) {
         Objects.requireNonNull(kinds, "kinds");
@@ -1050,7 +1356,12 @@ public final class ActorSystem implements AutoCloseable {
         return new Subscription(out[0]);
     }
 
-    /** {@link #subscribe} to dead letters only. */
+    /**
+     * {@link #subscribe} to dead letters only.
+     *
+     * @param listener called with each dead letter, on the thread that dropped it
+     * @return the subscription, to close
+     */
     public Subscription deadLetters(Consumer<Event> listener) {
         return subscribe(EnumSet.of(EventKind.DEAD_LETTER), listener);
     }
@@ -1060,6 +1371,8 @@ public final class ActorSystem implements AutoCloseable {
     /**
      * Starts an orderly shutdown (children before parents, postStop run, queued messages to
      * dead letters) and returns a future that completes when it is over. Idempotent.
+     *
+     * @return a future that completes once every actor stopped
      */
     public synchronized CompletableFuture<Void> shutdown() {
         if (!shutdownStarted) {
@@ -1072,7 +1385,11 @@ public final class ActorSystem implements AutoCloseable {
         return terminated;
     }
 
-    /** A future that completes when the system has shut down. */
+    /**
+     * A future that completes when the system has shut down.
+     *
+     * @return the future {@link #shutdown()} returns
+     */
     public CompletableFuture<Void> whenTerminated() {
         return terminated;
     }

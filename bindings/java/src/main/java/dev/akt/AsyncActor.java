@@ -25,7 +25,14 @@ import java.util.concurrent.CompletionStage;
  * }</pre>
  */
 public interface AsyncActor extends Actor {
-    /** Handles one message; null or a completed stage finishes it at once. */
+    /**
+     * Handles one message; null or a completed stage finishes it at once.
+     *
+     * @param ctx live during this call and inside request stages
+     * @param msg the message, as {@link Actor#receive} gets it
+     * @return the stage whose completion finishes the message, or null
+     * @throws Exception a failure of the message, as from {@link Actor#receive}
+     */
     CompletionStage<?> receiveAsync(Context ctx, Object msg) throws Exception;
 
     /** Not called by akt for an AsyncActor: {@link #receiveAsync} is. */

@@ -14,22 +14,44 @@ import java.util.Objects;
  * @param data the payload (not copied; do not change it after sending)
  */
 public record BytesMessage(String type, byte[] data) {
+    /**
+     * A message of type with data as its payload.
+     *
+     * @param type the type name, 1 to 255 bytes (checked when the message is sent)
+     * @param data the payload, not copied
+     * @throws NullPointerException if type or data is null
+     */
     public BytesMessage {
         Objects.requireNonNull(type, "type");
         Objects.requireNonNull(data, "data");
     }
 
-    /** A message whose payload is {@code text} in UTF-8. */
+    /**
+     * A message whose payload is {@code text} in UTF-8.
+     *
+     * @param type the type name
+     * @param text the payload's text
+     * @return the message
+     */
     public static BytesMessage of(String type, String text) {
         return new BytesMessage(type, Objects.requireNonNull(text, "text").getBytes(StandardCharsets.UTF_8));
     }
 
-    /** The payload decoded as UTF-8. */
+    /**
+     * The payload decoded as UTF-8.
+     *
+     * @return the text (malformed UTF-8 replaced)
+     */
     public String text() {
         return new String(data, StandardCharsets.UTF_8);
     }
 
-    /** True if the type name is {@code type}. */
+    /**
+     * True if the type name is {@code type}.
+     *
+     * @param type a type name
+     * @return whether this message has it
+     */
     public boolean is(String type) {
         return this.type.equals(type);
     }

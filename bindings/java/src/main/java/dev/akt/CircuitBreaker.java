@@ -21,9 +21,24 @@ public final class CircuitBreaker {
     private static final Cleaner CLEANER = Cleaner.create();
 
     /** The breaker's state. */
-    public enum State { CLOSED, OPEN, HALF_OPEN }
+    public enum State {
+        /** Calls go through; outcomes are counted in the window. */
+        CLOSED,
+        /** Calls are refused ({@link BreakerOpenException}) until the open timeout passed. */
+        OPEN,
+        /** Up to the half-open calls go through as trials: all succeed, closed; one fails, open. */
+        HALF_OPEN
+    }
 
-    /** A snapshot: outcomes in the window, their failure rate, calls refused since creation. */
+    /**
+     * A snapshot: outcomes in the window, their failure rate, calls refused since creation.
+     *
+     * @param state the state now
+     * @param successes the successes in the window
+     * @param failures the failures in the window
+     * @param failureRate failures / (successes + failures), 0 for an empty window
+     * @param rejected the calls refused since the breaker was made
+     */
     public record Metrics(State state, long successes, long failures, double failureRate,
                           long rejected) {}
 
@@ -41,8 +56,12 @@ public final class CircuitBreaker {
         CLEANER.register(this, () -> AktNativeJNI.aktj_breaker_free(h));
     }
 
-    /** A builder with GoAkt's defaults: failure rate 0.5, 10 minimum requests, open 30 s, a
-     *  60 s window in 12 buckets, 1 half-open call, the monotonic clock. */
+    /**
+     * A builder with GoAkt's defaults: failure rate 0.5, 10 minimum requests, open 30 s, a
+     * 60 s window in 12 buckets, 1 half-open call, the monotonic clock.
+     *
+     * @return a new builder
+     */
     public static Builder builder() {
         return new Builder();
     }
@@ -59,7 +78,11 @@ public final class CircuitBreaker {
         }
     }
 
-    /** The outcome of a call {@link #allow} let through. */
+    /**
+     * The outcome of a call {@link #allow} let through.
+     *
+     * @param success true if the call succeeded
+     */
     public void record(boolean success) {
         AktNativeJNI.aktj_breaker_record(handle, success ? 1 : 0);
     }
@@ -68,6 +91,10 @@ public final class CircuitBreaker {
      * Runs task through the breaker: the stage it returns completes as the task's does; when
      * the breaker is open the stage fails with {@link BreakerOpenException} and task is not
      * called.
+     *
+     * @param <T> the task's value
+     * @param task starts the call and gives its stage; called on this thread, only if allowed
+     * @return a stage completing as the task's, or failed with {@link BreakerOpenException}
      */
     public <T> CompletionStage<T> call(Supplier<? extends CompletionStage<T>> task) {
         Objects.requireNonNull(task, "task");
@@ -95,10 +122,20 @@ public final class CircuitBreaker {
         return result;
     }
 
+    /**
+     * The state now (an open breaker whose timeout passed reads half-open).
+     *
+     * @return the state
+     */
     public State state() {
         return metrics().state();
     }
 
+    /**
+     * A snapshot of the window and the counters.
+     *
+     * @return the snapshot
+     */
     public Metrics metrics() {
         long[] v = new long[4];
         Errors.check(AktNativeJNI.aktj_breaker_metrics(handle, v), "CircuitBreaker.metrics");
@@ -123,44 +160,80 @@ public final class CircuitBreaker {
 
         private Builder() {}
 
-        /** (0, 1]: open when failures / outcomes reaches it ... */
+        /**
+         * (0, 1]: open when failures / outcomes reaches it ...
+         *
+         * @param rate the failure rate that opens the breaker
+         * @return this builder
+         */
         public Builder failureRate(double rate) {
             this.failureRate = rate;
             return this;
         }
 
-        /** ... and the window holds at least this many outcomes (>= 1). */
+        /**
+         * ... and the window holds at least this many outcomes (>= 1).
+         *
+         * @param n the fewest outcomes before the rate counts
+         * @return this builder
+         */
         public Builder minRequests(long n) {
             this.minRequests = n;
             return this;
         }
 
-        /** How long it stays open before trial calls (> 0). */
+        /**
+         * How long it stays open before trial calls (> 0).
+         *
+         * @param d the time open
+         * @return this builder
+         */
         public Builder openTimeout(Duration d) {
             this.openTimeout = Objects.requireNonNull(d, "openTimeout");
             return this;
         }
 
-        /** The sliding window (> 0) and its buckets (1..64). */
+        /**
+         * The sliding window (> 0) and its buckets (1..64).
+         *
+         * @param d the window's length
+         * @param buckets the buckets it is cut into (outcomes leave a bucket at a time)
+         * @return this builder
+         */
         public Builder window(Duration d, long buckets) {
             this.window = Objects.requireNonNull(d, "window");
             this.windowBuckets = buckets;
             return this;
         }
 
-        /** Trial calls when half-open (>= 1); all succeed: closed. */
+        /**
+         * Trial calls when half-open (>= 1); all succeed: closed.
+         *
+         * @param n the trial calls
+         * @return this builder
+         */
         public Builder halfOpenMaxCalls(long n) {
             this.halfOpenMaxCalls = n;
             return this;
         }
 
-        /** A fake clock (tests). */
+        /**
+         * A fake clock (tests).
+         *
+         * @param clock the clock the breaker reads instead of the monotonic one
+         * @return this builder
+         */
         public Builder clock(ManualClock clock) {
             this.clock = Objects.requireNonNull(clock, "clock");
             return this;
         }
 
-        /** @throws IllegalArgumentException for an option out of range */
+        /**
+         * Makes the breaker, closed.
+         *
+         * @return the breaker
+         * @throws IllegalArgumentException for an option out of range
+         */
         public CircuitBreaker build() {
             try {
                 return new CircuitBreaker(this);

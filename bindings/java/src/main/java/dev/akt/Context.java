@@ -57,7 +57,12 @@ public final class Context {
 
     // ---- who --------------------------------------------------------------------------------
 
-    /** This actor. */
+    /**
+     * This actor.
+     *
+     * @return this actor's pid
+     * @throws IllegalStateException outside the callback that got this Context
+     */
     public Pid self() {
         long h = live();
         long[] out = new long[1];
@@ -65,8 +70,12 @@ public final class Context {
         return pid(out[0]);
     }
 
-    /** Whether someone waits for an answer to the current message: an asker, or a sender
-     *  actor. An answer to a plain tell from outside goes to dead letters. */
+    /**
+     * Whether someone waits for an answer to the current message: an asker, or a sender
+     * actor. An answer to a plain tell from outside goes to dead letters.
+     *
+     * @return true if an answer to the current message reaches someone
+     */
     public boolean replyExpected() {
         long h = live();
         int rc = AktNativeJNI.aktj_ctx_reply_expected(h);
@@ -76,7 +85,11 @@ public final class Context {
         return rc == 1;
     }
 
-    /** The sender of the current message, or null when it came from outside any actor. */
+    /**
+     * The sender of the current message, or null when it came from outside any actor.
+     *
+     * @return the sender, or null
+     */
     public Pid sender() {
         long h = live();
         long[] out = new long[1];
@@ -84,7 +97,11 @@ public final class Context {
         return pid(out[0]);
     }
 
-    /** This actor's parent (a system guardian for top-level actors). */
+    /**
+     * This actor's parent (a system guardian for top-level actors).
+     *
+     * @return the parent's pid
+     */
     public Pid parent() {
         long h = live();
         long[] out = new long[1];
@@ -92,7 +109,11 @@ public final class Context {
         return pid(out[0]);
     }
 
-    /** The system this actor lives in. */
+    /**
+     * The system this actor lives in.
+     *
+     * @return the system
+     */
     public ActorSystem system() {
         return cell.system;
     }
@@ -104,6 +125,9 @@ public final class Context {
      * this actor as sender). When nobody waits for the answer (a tell from outside any actor,
      * an ask that timed out, a sender that stopped) it goes to dead letters, with the reason
      * in the event, and the actor goes on; see {@link #replyExpected()}.
+     *
+     * @param reply the answer (a message akt can carry)
+     * @throws IllegalStateException outside the callback that got this Context
      */
     public void respond(Object reply) {
         Objects.requireNonNull(reply, "reply");
@@ -121,7 +145,11 @@ public final class Context {
         check(rc, "respond");
     }
 
-    /** PipeTo to self: see {@link #pipeTo(Pid, Supplier, Duration, CircuitBreaker)}. */
+    /**
+     * PipeTo to self: see {@link #pipeTo(Pid, Supplier, Duration, CircuitBreaker)}.
+     *
+     * @param task called once the pipe is accepted; gives the stage whose value is sent
+     */
     public void pipeTo(java.util.function.Supplier<? extends java.util.concurrent.CompletionStage<?>> task) {
         pipeTo(self(), task, null, null);
     }
@@ -132,6 +160,13 @@ public final class Context {
      * timeout (null: none) passing first, or a target that is gone is a dead letter with its
      * reason; with a breaker (may be null) the outcome is recorded, and while it is open this
      * throws {@link BreakerOpenException} and task is not called.
+     *
+     * @param to the target of the value
+     * @param task called once the pipe is accepted; gives the stage whose value is sent
+     * @param timeout the longest the stage may take, or null for no limit
+     * @param breaker the circuit breaker that records the outcome, or null
+     * @throws IllegalArgumentException for a negative timeout
+     * @throws BreakerOpenException if the breaker is open
      */
     public void pipeTo(Pid to, java.util.function.Supplier<? extends java.util.concurrent.CompletionStage<?>> task,
                        java.time.Duration timeout, CircuitBreaker breaker) {
@@ -139,8 +174,17 @@ public final class Context {
         pipe(to.id(), null, task, timeout, breaker);
     }
 
-    /** As {@link #pipeTo(Pid, Supplier, Duration, CircuitBreaker)}, to the actor at path, looked
-     *  up when the stage completes. */
+    /**
+     * As {@link #pipeTo(Pid, Supplier, Duration, CircuitBreaker)}, to the actor at path, looked
+     * up when the stage completes.
+     *
+     * @param path the target's path
+     * @param task called once the pipe is accepted; gives the stage whose value is sent
+     * @param timeout the longest the stage may take, or null for no limit
+     * @param breaker the circuit breaker that records the outcome, or null
+     * @throws IllegalArgumentException for a negative timeout
+     * @throws BreakerOpenException if the breaker is open
+     */
     public void pipeToName(String path, java.util.function.Supplier<? extends java.util.concurrent.CompletionStage<?>> task,
                            java.time.Duration timeout, CircuitBreaker breaker) {
         Objects.requireNonNull(path, "path");
@@ -186,7 +230,14 @@ public final class Context {
         });
     }
 
-    /** Tells {@code to} with this actor as the sender (same as {@code to.tell(msg)} here). */
+    /**
+     * Tells {@code to} with this actor as the sender (same as {@code to.tell(msg)} here).
+     *
+     * @param to the target
+     * @param msg the message (a message akt can carry)
+     * @throws ActorNotFoundException if to is not alive
+     * @throws MailboxFullException if to's bounded mailbox is full
+     */
     public void tell(Pid to, Object msg) {
         Objects.requireNonNull(to, "to");
         live();
@@ -196,6 +247,10 @@ public final class Context {
     /**
      * Responds with headers: {@code ctx.respond(reply, ctx.headers())} carries the request's
      * headers back to the asker (limits as {@link Pid#tell(Object, Map)}).
+     *
+     * @param reply the answer (a message akt can carry)
+     * @param headers the answer's headers
+     * @throws IllegalArgumentException for headers beyond the limits
      */
     public void respond(Object reply, Map<String, String> headers) {
         Objects.requireNonNull(reply, "reply");
@@ -222,7 +277,13 @@ public final class Context {
         check(rc, "respond");
     }
 
-    /** Tells {@code to} with headers, this actor as the sender (see {@link Pid#tell(Object, Map)}). */
+    /**
+     * Tells {@code to} with headers, this actor as the sender (see {@link Pid#tell(Object, Map)}).
+     *
+     * @param to the target
+     * @param msg the message (a message akt can carry)
+     * @param headers the message's headers
+     */
     public void tell(Pid to, Object msg, Map<String, String> headers) {
         Objects.requireNonNull(to, "to");
         live();
@@ -232,6 +293,8 @@ public final class Context {
     /**
      * The headers of the current message (a new map in the order they were set; empty when
      * it has none, and in preStart / postStop).
+     *
+     * @return the headers, a new modifiable map
      */
     public Map<String, String> headers() {
         Object[] kv = AktNativeJNI.aktj_ctx_headers(live());
@@ -247,6 +310,8 @@ public final class Context {
     /**
      * An extension given to the system ({@link ActorSystem.Builder#extension}).
      *
+     * @param name the extension's name
+     * @return the extension's value
      * @throws java.util.NoSuchElementException if there is none by that name
      */
     public Object extension(String name) {
@@ -258,13 +323,29 @@ public final class Context {
         return value;
     }
 
-    /** {@link #extension(String)} cast to type. */
+    /**
+     * {@link #extension(String)} cast to type.
+     *
+     * @param <T> the extension's type
+     * @param name the extension's name
+     * @param type the class the value is cast to
+     * @return the extension's value
+     * @throws java.util.NoSuchElementException if there is none by that name
+     * @throws ClassCastException if the value is not an instance of type
+     */
     public <T> T extension(String name, Class<T> type) {
         return type.cast(extension(name));
     }
 
-    /** Asks {@code to} with this actor as the sender. Do not block on the future here:
-     *  use {@link #pipeToSelf} to get the answer as a message. */
+    /**
+     * Asks {@code to} with this actor as the sender. Do not block on the future here:
+     * use {@link #pipeToSelf} to get the answer as a message.
+     *
+     * @param to the actor asked
+     * @param msg the question (a message akt can carry)
+     * @param timeout how long to wait for the answer, positive
+     * @return a future completed with the answer, or exceptionally (e.g. {@link AskTimeoutException})
+     */
     public CompletableFuture<Object> ask(Pid to, Object msg, Duration timeout) {
         Objects.requireNonNull(to, "to");
         long h = live();
@@ -274,6 +355,10 @@ public final class Context {
     /**
      * When stage completes, tells this actor {@code mapper.apply(value, error)} (if not null),
      * so the result is handled as a message, on the actor's own turn.
+     *
+     * @param <T> the stage's value
+     * @param stage the stage to wait for, from any thread
+     * @param mapper gives the message for the value or the error (the other one null); null sends nothing
      */
     public <T> void pipeToSelf(CompletionStage<T> stage, BiFunction<? super T, Throwable, ?> mapper) {
         Objects.requireNonNull(stage, "stage");
@@ -300,6 +385,12 @@ public final class Context {
      * cancels the requests in flight: their stages never complete.
      *
      * @throws AktException BUSY beyond {@link Props#withMaxInFlight}, NOTFOUND for a stopped actor
+     * @param to the actor asked
+     * @param msg the question (a message akt can carry)
+     * @param timeout the longest wait, or null or zero for none
+     * @param mode the reentrancy of this request, or null for the actor's own
+     * @return the answer's stage, completed on this actor's turn
+     * @throws IllegalArgumentException for a negative timeout
      */
     public CompletionStage<Object> request(Pid to, Object msg, Duration timeout, Reentrancy mode) {
         Objects.requireNonNull(to, "to");
@@ -333,6 +424,9 @@ public final class Context {
      * completes exceptionally (cancelled) on a later turn, unless the answer came first.
      * True while it was in flight, false once it is over or for a stage that is not a
      * request of this actor.
+     *
+     * @param request a stage {@link #request} returned
+     * @return true if the request was still in flight
      */
     public boolean cancelRequest(CompletionStage<?> request) {
         Objects.requireNonNull(request, "request");
@@ -348,12 +442,23 @@ public final class Context {
         return true;
     }
 
-    /** {@link #request(Pid, Object, Duration, Reentrancy)} in the actor's own mode. */
+    /**
+     * {@link #request(Pid, Object, Duration, Reentrancy)} in the actor's own mode.
+     *
+     * @param to the actor asked
+     * @param msg the question (a message akt can carry)
+     * @param timeout the longest wait, or null or zero for none
+     * @return the answer's stage, completed on this actor's turn
+     */
     public CompletionStage<Object> request(Pid to, Object msg, Duration timeout) {
         return request(to, msg, timeout, null);
     }
 
-    /** Forwards the current message to {@code to}, keeping its sender and asker. */
+    /**
+     * Forwards the current message to {@code to}, keeping its sender and asker.
+     *
+     * @param to the target
+     */
     public void forward(Pid to) {
         Objects.requireNonNull(to, "to");
         check(AktNativeJNI.akt_ctx_forward(live(), to.id), "forward to " + to);
@@ -367,12 +472,26 @@ public final class Context {
 
     // ---- children and lifecycle ---------------------------------------------------------------
 
-    /** Spawns a child named {@code name} (null: an anonymous name). */
+    /**
+     * Spawns a child named {@code name} (null: an anonymous name).
+     *
+     * @param name the child's name (no '/'), or null
+     * @param actor the child's behaviour
+     * @return the child's pid
+     * @throws ActorNameTakenException if a live child has this name
+     */
     public Pid spawn(String name, Actor actor) {
         return spawn(name, Props.of(actor));
     }
 
-    /** Spawns a child from props; a new instance is made on each restart if props has a factory. */
+    /**
+     * Spawns a child from props; a new instance is made on each restart if props has a factory.
+     *
+     * @param name the child's name (no '/'), or null
+     * @param props the child and its options
+     * @return the child's pid
+     * @throws ActorNameTakenException if a live child has this name
+     */
     public Pid spawn(String name, Props props) {
         Objects.requireNonNull(props, "props");
         return cell.system.spawn(live(), name, props);
@@ -386,7 +505,11 @@ public final class Context {
         check(AktNativeJNI.akt_ctx_stop(h, self[0]), "stop");
     }
 
-    /** Stops this actor or one of its children; IllegalArgumentException for others. */
+    /**
+     * Stops this actor or one of its children; IllegalArgumentException for others.
+     *
+     * @param pid this actor or one of its children
+     */
     public void stop(Pid pid) {
         Objects.requireNonNull(pid, "pid");
         int rc = AktNativeJNI.akt_ctx_stop(live(), pid.id);
@@ -399,14 +522,22 @@ public final class Context {
 
     // ---- behaviour ------------------------------------------------------------------------------
 
-    /** From the next message on, {@code behavior} handles messages (replaces all pushed ones). */
+    /**
+     * From the next message on, {@code behavior} handles messages (replaces all pushed ones).
+     *
+     * @param behavior the new behaviour
+     */
     public void become(Behavior behavior) {
         Objects.requireNonNull(behavior, "behavior");
         live();
         cell.become(behavior, false);
     }
 
-    /** Pushes {@code behavior}; {@link #unbecomeStacked()} returns to the one below. */
+    /**
+     * Pushes {@code behavior}; {@link #unbecomeStacked()} returns to the one below.
+     *
+     * @param behavior the behaviour pushed
+     */
     public void becomeStacked(Behavior behavior) {
         Objects.requireNonNull(behavior, "behavior");
         live();
@@ -430,7 +561,11 @@ public final class Context {
         check(AktNativeJNI.akt_ctx_stash(live()), "stash");
     }
 
-    /** Puts the oldest stashed message back in front of the mailbox; false if none. */
+    /**
+     * Puts the oldest stashed message back in front of the mailbox; false if none.
+     *
+     * @return true if a message was put back
+     */
     public boolean unstash() {
         int rc = AktNativeJNI.akt_ctx_unstash(live());
         if (rc == Errors.EAGAIN) {
@@ -447,12 +582,22 @@ public final class Context {
 
     // ---- death watch and dependencies -------------------------------------------------------
 
-    /** This actor gets {@link Terminated} when pid stops (at once if it is gone already). */
+    /**
+     * This actor gets {@link Terminated} when pid stops (at once if it is gone already).
+     *
+     * @param pid the actor watched
+     */
     public void watch(Pid pid) {
         Objects.requireNonNull(pid, "pid");
         check(AktNativeJNI.akt_ctx_watch(live(), pid.id), "watch " + pid);
     }
 
+    /**
+     * Stops watching pid: no {@link Terminated} for it comes after this.
+     *
+     * @param pid an actor this one watches
+     * @throws ActorNotFoundException if this actor does not watch pid
+     */
     public void unwatch(Pid pid) {
         Objects.requireNonNull(pid, "pid");
         check(AktNativeJNI.akt_ctx_unwatch(live(), pid.id), "unwatch " + pid);
@@ -461,6 +606,8 @@ public final class Context {
     /**
      * A dependency given at spawn ({@link Props#withDependency}).
      *
+     * @param name the dependency's name
+     * @return the dependency's value
      * @throws java.util.NoSuchElementException if there is none by that name
      */
     public Object dependency(String name) {
@@ -472,7 +619,16 @@ public final class Context {
         return value;
     }
 
-    /** {@link #dependency(String)} cast to type. */
+    /**
+     * {@link #dependency(String)} cast to type.
+     *
+     * @param <T> the dependency's type
+     * @param name the dependency's name
+     * @param type the class the value is cast to
+     * @return the dependency's value
+     * @throws java.util.NoSuchElementException if there is none by that name
+     * @throws ClassCastException if the value is not an instance of type
+     */
     public <T> T dependency(String name, Class<T> type) {
         return type.cast(dependency(name));
     }

@@ -17,7 +17,12 @@ public final class Cron {
 
     private static final int UTC = 1; // AKT_CRON_UTC
 
-    /** Returns if {@code expr} is valid; throws {@link CronSyntaxException} otherwise. */
+    /**
+     * Returns if {@code expr} is valid; throws {@link CronSyntaxException} otherwise.
+     *
+     * @param expr the expression
+     * @throws CronSyntaxException if it does not parse, with its column
+     */
     public static void validate(String expr) {
         long r = AktNativeJNI.aktj_cron_validate(bytes(expr));
         if (r > 0) {
@@ -30,6 +35,10 @@ public final class Cron {
      * The first fire time of {@code expr} strictly after {@code after}, in whole seconds, or
      * empty if it never fires again (before 2200).
      *
+     * @param expr the expression
+     * @param after the instant the fire time must come after
+     * @param utc true to read the expression in UTC, false in the local time zone
+     * @return the next fire time, or empty
      * @throws CronSyntaxException if the expression does not parse
      * @throws IllegalArgumentException if {@code after} is outside the years 1677-2262
      */

@@ -8,7 +8,9 @@ package dev.akt;
  */
 public final class CronSyntaxException extends AktException {
     private static final long serialVersionUID = 1L;
+    /** The expression as given. */
     private final String expression;
+    /** The 1-based column of the error. */
     private final int column;
 
     CronSyntaxException(String expression, int column) {
@@ -18,12 +20,20 @@ public final class CronSyntaxException extends AktException {
         this.column = column;
     }
 
-    /** The 1-based column of the error. */
+    /**
+     * The 1-based column of the error.
+     *
+     * @return the column, in UTF-8 bytes
+     */
     public int column() {
         return column;
     }
 
-    /** The expression as given. */
+    /**
+     * The expression as given.
+     *
+     * @return the expression
+     */
     public String expression() {
         return expression;
     }

@@ -15,7 +15,11 @@ package dev.akt;
  */
 public record Event(EventKind kind, Pid pid, String path, Pid sender, Object message, int code,
                    String reason) {
-    /** The failure code's name (e.g. {@code "Errors.EFAILED"}), or null when code is 0. */
+    /**
+     * The failure code's name (e.g. {@code "Errors.EFAILED"}), or null when code is 0.
+     *
+     * @return the name, or null
+     */
     public String errorName() {
         return code == 0 ? null : Errors.name(code);
     }

@@ -4,8 +4,11 @@ import java.util.Set;
 
 /** Kinds of events on a system's event stream. */
 public enum EventKind {
+    /** A spawned actor started: its preStart ran (a restart is {@link #ACTOR_RESTARTED}). */
     ACTOR_STARTED(0x01),
+    /** An actor stopped: its children stopped and its postStop ran. */
     ACTOR_STOPPED(0x02),
+    /** A supervisor restarted a failed actor: postStop, then preStart again; same pid and mailbox. */
     ACTOR_RESTARTED(0x04),
     /** A message nobody could take: its receiver was gone or stopped first. */
     DEAD_LETTER(0x08),

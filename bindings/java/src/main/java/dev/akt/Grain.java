@@ -22,15 +22,29 @@ public final class Grain {
         this.name = Objects.requireNonNull(name, "name");
     }
 
+    /**
+     * The grain's kind, as registered with {@link ActorSystem#registerGrain}.
+     *
+     * @return the kind
+     */
     public String kind() {
         return kind;
     }
 
+    /**
+     * The grain's name within its kind.
+     *
+     * @return the name
+     */
     public String name() {
         return name;
     }
 
-    /** {@code kind/name}. */
+    /**
+     * {@code kind/name}.
+     *
+     * @return the grain's identity
+     */
     public String identity() {
         return kind + "/" + name;
     }
@@ -42,6 +56,8 @@ public final class Grain {
      * @throws ActorNotFoundException if the kind is not registered
      * @throws IllegalArgumentException for an empty or too long name
      * @throws SystemClosedException once the system shut down
+     * @param msg the message (a message akt can carry)
+     * @throws MailboxFullException if the activation's bounded mailbox is full
      */
     public void tell(Object msg) {
         send(msg, 0, null);
@@ -52,6 +68,10 @@ public final class Grain {
      *
      * @throws IllegalArgumentException if timeout is not positive, or for a bad name
      * @throws ActorNotFoundException if the kind is not registered
+     * @param msg the question (a message akt can carry)
+     * @param timeout how long to wait for the reply, positive
+     * @return a future completed with the reply on the completion executor
+     * @throws NullPointerException if msg or timeout is null
      */
     public CompletableFuture<Object> ask(Object msg, Duration timeout) {
         long ns = Pid.timeoutNanos(timeout);
@@ -60,7 +80,17 @@ public final class Grain {
         return reply;
     }
 
-    /** {@link #ask(Object, Duration)} with the reply cast to type. */
+    /**
+     * {@link #ask(Object, Duration)} with the reply cast to type.
+     *
+     * @param <T> the reply's type
+     * @param msg the question
+     * @param timeout how long to wait for the reply, positive
+     * @param type the class of the reply
+     * @return a future completed with the reply, cast (ClassCastException fails it)
+     * @throws IllegalArgumentException if timeout is not positive, or for a bad name
+     * @throws ActorNotFoundException if the kind is not registered
+     */
     public <T> CompletableFuture<T> ask(Object msg, Duration timeout, Class<T> type) {
         Objects.requireNonNull(type, "type");
         return ask(msg, timeout).thenApply(type::cast);

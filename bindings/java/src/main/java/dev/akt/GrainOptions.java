@@ -31,7 +31,11 @@ public final class GrainOptions {
         this.maxInFlight = maxInFlight;
     }
 
-    /** The defaults: deactivation after {@link #DEFAULT_DEACTIVATE_AFTER}. */
+    /**
+     * The defaults: deactivation after {@link #DEFAULT_DEACTIVATE_AFTER}.
+     *
+     * @return the default options
+     */
     public static GrainOptions defaults() {
         return new GrainOptions(DEFAULT_DEACTIVATE_AFTER, null, Collections.emptyMap(), null, 0);
     }
@@ -39,6 +43,8 @@ public final class GrainOptions {
     /**
      * Deactivates an activation once it received no message for after.
      *
+     * @param after the idle time, positive
+     * @return new options with that idle time
      * @throws IllegalArgumentException if after is not positive (use {@link #longLived()})
      */
     public GrainOptions deactivateAfter(Duration after) {
@@ -50,7 +56,11 @@ public final class GrainOptions {
         return new GrainOptions(after, mailbox, dependencies, reentrancy, maxInFlight);
     }
 
-    /** Activations never deactivate while the system runs. */
+    /**
+     * Activations never deactivate while the system runs.
+     *
+     * @return new options without deactivation
+     */
     public GrainOptions longLived() {
         return new GrainOptions(Duration.ZERO, mailbox, dependencies, reentrancy, maxInFlight);
     }
@@ -61,6 +71,8 @@ public final class GrainOptions {
      * WithGrainMailboxCapacity), or with {@link Mailbox.WhenFull#BLOCK} wait up to its
      * timeout.
      *
+     * @param mailbox a bounded (or the default unbounded) FIFO mailbox
+     * @return new options with the mailbox
      * @throws IllegalArgumentException for another kind, or {@link Mailbox.WhenFull#DROP}:
      *     a grain refuses rather than drops what it accepted
      */
@@ -76,7 +88,14 @@ public final class GrainOptions {
         return new GrainOptions(deactivateAfter, mailbox, dependencies, reentrancy, maxInFlight);
     }
 
-    /** A value every activation reaches with {@link Context#dependency} (GoAkt's WithGrainDependencies). */
+    /**
+     * A value every activation reaches with {@link Context#dependency} (GoAkt's WithGrainDependencies).
+     *
+     * @param name the dependency's name, 1..255 bytes; given again, it replaces the value
+     * @param value the dependency, shared by every activation
+     * @return new options with the dependency
+     * @throws IllegalArgumentException for a name that is empty or longer than 255 bytes
+     */
     public GrainOptions withDependency(String name, Object value) {
         Objects.requireNonNull(name, "name");
         Objects.requireNonNull(value, "value");
@@ -89,13 +108,24 @@ public final class GrainOptions {
                 maxInFlight);
     }
 
-    /** The reentrancy of {@link Context#request} in an activation (GoAkt's WithGrainReentrancy). */
+    /**
+     * The reentrancy of {@link Context#request} in an activation (GoAkt's WithGrainReentrancy).
+     *
+     * @param mode what an activation does while its requests are in flight
+     * @return new options with the mode
+     */
     public GrainOptions withReentrancy(Reentrancy mode) {
         return new GrainOptions(deactivateAfter, mailbox, dependencies, Objects.requireNonNull(mode, "mode"),
                 maxInFlight);
     }
 
-    /** The most requests of an activation in flight at once (0: no limit). */
+    /**
+     * The most requests of an activation in flight at once (0: no limit).
+     *
+     * @param n the limit, {@code >= 0}
+     * @return new options with the limit
+     * @throws IllegalArgumentException if n is negative
+     */
     public GrainOptions withMaxInFlight(int n) {
         if (n < 0) throw new IllegalArgumentException("akt: maxInFlight must be >= 0, not " + n);
         return new GrainOptions(deactivateAfter, mailbox, dependencies, reentrancy, n);

@@ -50,7 +50,14 @@ public final class Mailbox {
         this.comparator = comparator;
     }
 
-    /** A FIFO mailbox of at most capacity (&gt; 0) waiting messages; FAIL or DROP when full. */
+    /**
+     * A FIFO mailbox of at most capacity (&gt; 0) waiting messages; FAIL or DROP when full.
+     *
+     * @param capacity the most waiting messages, positive
+     * @param whenFull FAIL or DROP
+     * @return the mailbox
+     * @throws IllegalArgumentException for a capacity below 1 or BLOCK
+     */
     public static Mailbox bounded(int capacity, WhenFull whenFull) {
         if (Objects.requireNonNull(whenFull, "whenFull") == WhenFull.BLOCK) {
             throw new IllegalArgumentException("WhenFull.BLOCK needs a timeout: bounded(capacity, BLOCK, timeout)");
@@ -58,7 +65,15 @@ public final class Mailbox {
         return bounded(capacity, whenFull, null);
     }
 
-    /** A FIFO mailbox of at most capacity waiting messages; timeout is for BLOCK only. */
+    /**
+     * A FIFO mailbox of at most capacity waiting messages; timeout is for BLOCK only.
+     *
+     * @param capacity the most waiting messages, positive
+     * @param whenFull what a send to a full mailbox does
+     * @param timeout how long BLOCK waits for room (positive), else ignored (may be null)
+     * @return the mailbox
+     * @throws IllegalArgumentException for a capacity below 1, or BLOCK without a positive timeout
+     */
     public static Mailbox bounded(int capacity, WhenFull whenFull, Duration timeout) {
         if (capacity <= 0) throw new IllegalArgumentException("a bounded mailbox needs a capacity > 0, not " + capacity);
         Objects.requireNonNull(whenFull, "whenFull");
@@ -68,7 +83,11 @@ public final class Mailbox {
         return new Mailbox(FIFO, capacity, whenFull, timeout, null);
     }
 
-    /** Per-sender sub-queues served round-robin, unbounded. */
+    /**
+     * Per-sender sub-queues served round-robin, unbounded.
+     *
+     * @return the mailbox
+     */
     public static Mailbox fair() {
         return new Mailbox(FAIR, 0, WhenFull.FAIL, null, null);
     }
@@ -81,12 +100,23 @@ public final class Mailbox {
      * concurrently for one actor, with the messages' values; it must not block. One that
      * throws is logged (as a failure in "mailbox compare") and counts as equal: the two
      * messages keep their arrival order, none is lost and the actor carries on.
+     *
+     * @param comparator orders the waiting messages
+     * @return the mailbox
      */
     public static Mailbox priority(Comparator<Object> comparator) {
         return new Mailbox(PRIORITY, 0, WhenFull.FAIL, null, Objects.requireNonNull(comparator, "comparator"));
     }
 
-    /** A {@link #priority} mailbox of at most capacity (&gt; 0) waiting messages; FAIL or DROP when full. */
+    /**
+     * A {@link #priority} mailbox of at most capacity (&gt; 0) waiting messages; FAIL or DROP when full.
+     *
+     * @param comparator orders the waiting messages
+     * @param capacity the most waiting messages, positive
+     * @param whenFull FAIL or DROP
+     * @return the mailbox
+     * @throws IllegalArgumentException for a capacity below 1 or BLOCK
+     */
     public static Mailbox priority(Comparator<Object> comparator, int capacity, WhenFull whenFull) {
         if (Objects.requireNonNull(whenFull, "whenFull") == WhenFull.BLOCK) {
             throw new IllegalArgumentException(
@@ -95,7 +125,16 @@ public final class Mailbox {
         return priority(comparator, capacity, whenFull, null);
     }
 
-    /** A {@link #priority} mailbox of at most capacity waiting messages; timeout is for BLOCK only. */
+    /**
+     * A {@link #priority} mailbox of at most capacity waiting messages; timeout is for BLOCK only.
+     *
+     * @param comparator orders the waiting messages
+     * @param capacity the most waiting messages, positive
+     * @param whenFull what a send to a full mailbox does
+     * @param timeout how long BLOCK waits for room (positive), else ignored (may be null)
+     * @return the mailbox
+     * @throws IllegalArgumentException for a capacity below 1, or BLOCK without a positive timeout
+     */
     public static Mailbox priority(Comparator<Object> comparator, int capacity, WhenFull whenFull, Duration timeout) {
         Objects.requireNonNull(comparator, "comparator");
         Mailbox b = bounded(capacity, whenFull, timeout); // the same checks

@@ -11,7 +11,12 @@ public final class ManualClock {
     final long address;
     private volatile long nowNanos;
 
-    /** A clock reading {@code start}. */
+    /**
+     * A clock reading {@code start}.
+     *
+     * @param start the first reading, {@code >= 0}
+     * @throws IllegalArgumentException for a negative start
+     */
     public ManualClock(Duration start) {
         long ns = Objects.requireNonNull(start, "start").toNanos();
         if (ns < 0) {
@@ -26,7 +31,12 @@ public final class ManualClock {
         CLEANER.register(this, () -> AktNativeJNI.aktj_clock_free(a));
     }
 
-    /** Moves the clock forward by {@code by}. */
+    /**
+     * Moves the clock forward by {@code by}.
+     *
+     * @param by how far, {@code >= 0}
+     * @throws IllegalArgumentException for a negative duration
+     */
     public void advance(Duration by) {
         long ns = Objects.requireNonNull(by, "by").toNanos();
         if (ns < 0) {
@@ -35,7 +45,11 @@ public final class ManualClock {
         nowNanos = AktNativeJNI.aktj_clock_advance(address, ns);
     }
 
-    /** What the clock reads. */
+    /**
+     * What the clock reads.
+     *
+     * @return the reading
+     */
     public Duration now() {
         return Duration.ofNanos(nowNanos);
     }

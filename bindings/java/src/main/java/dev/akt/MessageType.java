@@ -12,5 +12,10 @@ import java.lang.annotation.Target;
 @Retention(RetentionPolicy.RUNTIME)
 @Target(ElementType.TYPE)
 public @interface MessageType {
+    /**
+     * The type name, 1 to 255 bytes, e.g. {@code "shop.OrderPlaced"}.
+     *
+     * @return the type name
+     */
     String value();
 }

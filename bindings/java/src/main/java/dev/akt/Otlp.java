@@ -48,74 +48,144 @@ public final class Otlp {
             this.endpoint = Objects.requireNonNull(endpoint, "endpoint");
         }
 
-        /** A header sent with every request. */
+        /**
+         * A header sent with every request.
+         *
+         * @param name the header's name
+         * @param value the header's value (no line break: {@link Otlp#start} refuses one)
+         * @return these options
+         */
         public Options header(String name, String value) {
             headers.add(Objects.requireNonNull(name, "name") + ": " + Objects.requireNonNull(value, "value"));
             return this;
         }
 
-        /** Every entry of headers, as {@link #header}. */
+        /**
+         * Every entry of headers, as {@link #header}.
+         *
+         * @param headers names to values
+         * @return these options
+         */
         public Options headers(Map<String, String> headers) {
             headers.forEach(this::header);
             return this;
         }
 
-        /** The resource's service.name (default "akt"). */
+        /**
+         * The resource's service.name (default "akt").
+         *
+         * @param name the service's name
+         * @return these options
+         */
         public Options serviceName(String name) {
             this.serviceName = Objects.requireNonNull(name, "name");
             return this;
         }
 
-        /** Whether spans are exported (default true). */
+        /**
+         * Whether spans are exported (default true).
+         *
+         * @param on false to export no spans
+         * @return these options
+         */
         public Options traces(boolean on) {
             this.traces = on;
             return this;
         }
 
-        /** Whether metric readings are exported (default true). */
+        /**
+         * Whether metric readings are exported (default true).
+         *
+         * @param on false to export no metrics
+         * @return these options
+         */
         public Options metrics(boolean on) {
             this.metrics = on;
             return this;
         }
 
-        /** Spans per request, 1..65536 (default 512). */
+        /**
+         * Spans per request, 1..65536 (default 512).
+         *
+         * @param n the most spans in one request (checked by {@link Otlp#start})
+         * @return these options
+         */
         public Options batchSize(long n) {
             this.batchSize = n;
             return this;
         }
 
-        /** Spans waiting at most, batchSize..1048576 (default 2048); more are dropped. */
+        /**
+         * Spans waiting at most, batchSize..1048576 (default 2048); more are dropped.
+         *
+         * @param n the most spans queued (checked by {@link Otlp#start})
+         * @return these options
+         */
         public Options queueCapacity(long n) {
             this.queueCapacity = n;
             return this;
         }
 
-        /** The export period, 10 ms..1 h (default 1 s). */
+        /**
+         * The export period, 10 ms..1 h (default 1 s).
+         *
+         * @param d the time between exports (checked by {@link Otlp#start})
+         * @return these options
+         */
         public Options flushInterval(Duration d) {
             this.flushInterval = Objects.requireNonNull(d, "flushInterval");
             return this;
         }
 
-        /** The time one request may take, 1 ms..10 min (default 5 s). */
+        /**
+         * The time one request may take, 1 ms..10 min (default 5 s).
+         *
+         * @param d the timeout of one request (checked by {@link Otlp#start})
+         * @return these options
+         */
         public Options timeout(Duration d) {
             this.timeout = Objects.requireNonNull(d, "timeout");
             return this;
         }
 
-        /** Attempts after the first for a request that got no answer or 429/502/503/504, 0..10. */
+        /**
+         * Attempts after the first for a request that got no answer or 429/502/503/504, 0..10.
+         *
+         * @param n the retries of one request (checked by {@link Otlp#start})
+         * @return these options
+         */
         public Options maxRetries(long n) {
             this.maxRetries = n;
             return this;
         }
     }
 
-    /** What the exporter did since it started ({@code akt_otlp_stats}). */
+    /**
+     * What the exporter did since it started ({@code akt_otlp_stats}).
+     *
+     * @param spansQueued spans taken into the queue
+     * @param spansExported spans of accepted requests
+     * @param spansDropped spans dropped: the queue was full, or their request failed for good
+     * @param spansDroppedFull of spansDropped, those the full queue dropped
+     * @param pointsExported metric data points of accepted requests
+     * @param pointsDropped metric data points of requests that failed for good
+     * @param requests attempts made (a retry is one more)
+     * @param requestsFailed attempts that failed (a transport error or a non-2xx status)
+     * @param retries attempts that were retries
+     * @param queueSize spans waiting now
+     * @param lastHttpStatus the status of the last attempt, 0 if no answer came
+     */
     public record Stats(long spansQueued, long spansExported, long spansDropped,
             long spansDroppedFull, long pointsExported, long pointsDropped, long requests,
             long requestsFailed, long retries, long queueSize, int lastHttpStatus) {
     }
 
-    /** Options for the collector at endpoint ({@code http://} or {@code https://}). */
+    /**
+     * Options for the collector at endpoint ({@code http://} or {@code https://}).
+     *
+     * @param endpoint the collector's base URL, without {@code /v1/...}
+     * @return options with akt's defaults
+     */
     public static Options options(String endpoint) {
         return new Options(endpoint);
     }
@@ -125,6 +195,9 @@ public final class Otlp {
      * akt refuses (a header with a line break, a range), {@code AKT_EEXIST} if the system has
      * an exporter, {@code AKT_ECLOSED} once it shuts down; IllegalArgumentException if
      * neither traces nor metrics are on.
+     *
+     * @param system the system whose spans and metrics are exported
+     * @param o what to export, where, how often
      */
     public static void start(ActorSystem system, Options o) {
         Objects.requireNonNull(system, "system");
@@ -158,6 +231,10 @@ public final class Otlp {
      * {@link #stats}). Throws {@link AktException}
      * {@code AKT_ETIMEDOUT} when the time ran out, {@code AKT_ENOTFOUND} without an exporter,
      * {@code AKT_ECLOSED} once it stopped. Blocks the calling thread: not from an actor.
+     *
+     * @param system a system with an exporter
+     * @param timeout the longest wait
+     * @return true if every request of the round was accepted
      */
     public static boolean flush(ActorSystem system, Duration timeout) {
         Objects.requireNonNull(system, "system");
@@ -168,7 +245,13 @@ public final class Otlp {
         return true;
     }
 
-    /** The exporter's counters (also exported as akt.otlp.* instruments). */
+    /**
+     * The exporter's counters (also exported as akt.otlp.* instruments).
+     *
+     * @param system a system with an exporter
+     * @return a snapshot of the counters
+     * @throws AktException {@code AKT_ENOTFOUND} without an exporter
+     */
     public static Stats stats(ActorSystem system) {
         Objects.requireNonNull(system, "system");
         long[] v = new long[11];

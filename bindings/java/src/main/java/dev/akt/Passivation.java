@@ -28,8 +28,14 @@ public final class Passivation {
         this.value = value;
     }
 
-    /** After {@code after} without a message (checked between once and twice that after the
-     *  last one). */
+    /**
+     * After {@code after} without a message (checked between once and twice that after the
+     * last one).
+     *
+     * @param after the idle time, positive
+     * @return the passivation
+     * @throws IllegalArgumentException if after is not positive (or beyond about 146 years)
+     */
     public static Passivation idle(Duration after) {
         long ns = Objects.requireNonNull(after, "after").toNanos();
         if (ns <= 0 || ns > MAX) {
@@ -38,7 +44,13 @@ public final class Passivation {
         return new Passivation(IDLE, ns);
     }
 
-    /** Once {@code n} messages were handled (n >= 1) and the mailbox is empty. */
+    /**
+     * Once {@code n} messages were handled (n >= 1) and the mailbox is empty.
+     *
+     * @param n the messages handled, {@code >= 1}
+     * @return the passivation
+     * @throws IllegalArgumentException if n is below 1
+     */
     public static Passivation afterMessages(long n) {
         if (n < 1 || n > MAX) {
             throw new IllegalArgumentException("akt: the message count must be >= 1, not " + n);

@@ -19,12 +19,20 @@ public final class Pid {
         this.id = id;
     }
 
-    /** The system the actor lives in. */
+    /**
+     * The system the actor lives in.
+     *
+     * @return the actor's system
+     */
     public ActorSystem system() {
         return system;
     }
 
-    /** akt's id of the actor (index and generation); unique within its system. */
+    /**
+     * akt's id of the actor (index and generation); unique within its system.
+     *
+     * @return the id, as {@code akt_pid.id} has it
+     */
     public long id() {
         return id;
     }
@@ -38,6 +46,10 @@ public final class Pid {
      *
      * @throws NullPointerException if msg is null
      * @throws ActorNotFoundException if this actor is not alive
+     * @param msg the message: a scalar, a String, a BytesMessage or any Java object
+     * @throws MailboxFullException if the actor's bounded mailbox is full (the caller keeps msg)
+     * @throws ActorSuspendedException while its supervisor keeps it suspended
+     * @throws SystemClosedException if the system has shut down
      */
     public void tell(Object msg) {
         Objects.requireNonNull(msg, "msg");
@@ -62,6 +74,8 @@ public final class Pid {
      * trace context, a tenant id), kept when it is forwarded. Names are 1..255 visible ASCII
      * characters; values are text of at most 8 KiB (UTF-8); 64 headers and 64 KiB in all.
      *
+     * @param msg the message: a scalar, a String, a BytesMessage or any Java object
+     * @param headers the message's headers, names to values
      * @throws NullPointerException if msg or headers is null
      * @throws IllegalArgumentException if a header breaks those limits
      * @throws ActorNotFoundException if this actor is not alive
@@ -97,6 +111,7 @@ public final class Pid {
      * Sends every message of msgs, in order, as one operation (one crossing into akt for the
      * whole batch): all are sent or, on an exception, none. There is no sender.
      *
+     * @param msgs the messages, none null
      * @throws NullPointerException if msgs or one of its elements is null
      * @throws ActorNotFoundException if this actor is not alive
      */
@@ -113,6 +128,7 @@ public final class Pid {
      * The old name of {@link #tellBatch}.
      *
      * @deprecated use {@link #tellBatch}, the name the other akt bindings use too
+     * @param msgs the messages, none null
      */
     @Deprecated(since = "0.2")
     public void tellAll(List<?> msgs) {
@@ -122,6 +138,13 @@ public final class Pid {
     /**
      * Asks every message of msgs, in order, as one operation; the i-th future answers the i-th
      * message (as {@link #ask(Object, Duration)} does).
+     *
+     * @param msgs the messages, none null
+     * @param timeout each ask's timeout, positive
+     * @return one future per message, in the order of msgs
+     * @throws NullPointerException if msgs, one of its elements or timeout is null
+     * @throws IllegalArgumentException if timeout is not positive
+     * @throws ActorNotFoundException if this actor is not alive
      */
     public List<CompletableFuture<Object>> askBatch(List<?> msgs, Duration timeout) {
         long ns = timeoutNanos(timeout);
@@ -143,6 +166,9 @@ public final class Pid {
      * The old name of {@link #askBatch}.
      *
      * @deprecated use {@link #askBatch}, the name the other akt bindings use too
+     * @param msgs the messages, none null
+     * @param timeout each ask's timeout, positive
+     * @return one future per message, in the order of msgs
      */
     @Deprecated(since = "0.2")
     public List<CompletableFuture<Object>> askAll(List<?> msgs, Duration timeout) {
@@ -194,6 +220,9 @@ public final class Pid {
      * default a pool of Java threads, never akt's workers), so a dependent stage may block,
      * even {@code join()} another ask.
      *
+     * @param msg the question: a scalar, a String, a BytesMessage or any Java object
+     * @param timeout how long to wait for the reply, positive
+     * @return a future completed with the reply on the completion executor
      * @throws NullPointerException if msg or timeout is null
      * @throws IllegalArgumentException if timeout is not positive
      * @throws ActorNotFoundException if this actor is not alive
@@ -202,7 +231,18 @@ public final class Pid {
         return ask(0, msg, timeout); // akt_ask picks the sender as akt_tell does
     }
 
-    /** {@link #ask(Object, Duration)} with the reply cast to type (ClassCastException fails the future). */
+    /**
+     * {@link #ask(Object, Duration)} with the reply cast to type (ClassCastException fails the future).
+     *
+     * @param <T> the reply's type
+     * @param msg the question
+     * @param timeout how long to wait for the reply, positive
+     * @param type the class of the reply
+     * @return a future completed with the reply, cast
+     * @throws NullPointerException if msg, timeout or type is null
+     * @throws IllegalArgumentException if timeout is not positive
+     * @throws ActorNotFoundException if this actor is not alive
+     */
     public <T> CompletableFuture<T> ask(Object msg, Duration timeout, Class<T> type) {
         Objects.requireNonNull(type, "type");
         return ask(msg, timeout).thenApply(type::cast);
@@ -236,6 +276,7 @@ public final class Pid {
     /**
      * The actor's path, e.g. {@code akt://demo/user/parent/child}.
      *
+     * @return the path
      * @throws ActorNotFoundException if the actor is not alive
      */
     public String path() {
@@ -280,6 +321,8 @@ public final class Pid {
      * A poison pill, and a future completing once the actor stopped; after timeout the actor
      * is stopped at once and the future fails with {@link AskTimeoutException}.
      *
+     * @param timeout how long the actor has to drain its mailbox, positive
+     * @return a future completing once the actor stopped
      * @throws NullPointerException if timeout is null
      * @throws IllegalArgumentException if timeout is not positive
      * @throws ActorNotFoundException if the actor is not alive
@@ -298,6 +341,7 @@ public final class Pid {
     /**
      * This actor's metrics, of its current incarnation.
      *
+     * @return a snapshot of its counters
      * @throws ActorNotFoundException once it stopped
      */
     public ActorMetrics metrics() {
@@ -306,7 +350,11 @@ public final class Pid {
         return ActorMetrics.of(path(), v);
     }
 
-    /** True if the actor is alive now. */
+    /**
+     * True if the actor is alive now.
+     *
+     * @return whether the actor is alive; by the time it returns it may have stopped
+     */
     public boolean isAlive() {
         return AktNativeJNI.akt_pid_is_alive(system.handle, id) == 1;
     }

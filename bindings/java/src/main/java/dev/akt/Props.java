@@ -39,13 +39,24 @@ public final class Props {
         this.passivation = passivation;
     }
 
-    /** What the actor does while its requests are in flight (default {@link Reentrancy#OFF}). */
+    /**
+     * What the actor does while its requests are in flight (default {@link Reentrancy#OFF}).
+     *
+     * @param mode the reentrancy of {@link Context#request}
+     * @return new props with the mode
+     */
     public Props withReentrancy(Reentrancy mode) {
         return new Props(instance, factory, supervisor, dependencies, mailbox,
                 Objects.requireNonNull(mode, "mode"), maxInFlight, passivation);
     }
 
-    /** The most requests in flight at once (a BUSY {@link AktException} beyond); 0 = no limit. */
+    /**
+     * The most requests in flight at once (a BUSY {@link AktException} beyond); 0 = no limit.
+     *
+     * @param n the limit, {@code >= 0}
+     * @return new props with the limit
+     * @throws IllegalArgumentException if n is negative
+     */
     public Props withMaxInFlight(int n) {
         if (n < 0) {
             throw new IllegalArgumentException("akt: maxInFlight must be >= 0, not " + n);
@@ -53,23 +64,44 @@ public final class Props {
         return new Props(instance, factory, supervisor, dependencies, mailbox, reentrancy, n, passivation);
     }
 
-    /** The same instance for the actor's whole life (restarts keep its fields). */
+    /**
+     * The same instance for the actor's whole life (restarts keep its fields).
+     *
+     * @param actor the instance
+     * @return props with the default supervisor, mailbox and no dependencies
+     */
     public static Props of(Actor actor) {
         return new Props(Objects.requireNonNull(actor, "actor"), null, SupervisorStrategy.RESTART, Map.of());
     }
 
-    /** A fresh instance from factory at spawn and at every restart. */
+    /**
+     * A fresh instance from factory at spawn and at every restart.
+     *
+     * @param factory makes the actor; called on the spawning thread, then on the actor's worker for a restart
+     * @return props with the default supervisor, mailbox and no dependencies
+     */
     public static Props create(Supplier<? extends Actor> factory) {
         return new Props(null, Objects.requireNonNull(factory, "factory"), SupervisorStrategy.RESTART, Map.of());
     }
 
-    /** The strategy this actor applies to its children's failures. */
+    /**
+     * The strategy this actor applies to its children's failures.
+     *
+     * @param strategy the strategy for this actor's children
+     * @return new props with the strategy
+     */
     public Props withSupervisor(SupervisorStrategy strategy) {
         return new Props(instance, factory, Objects.requireNonNull(strategy, "strategy"), dependencies,
                 mailbox, reentrancy, maxInFlight, passivation);
     }
 
-    /** A dependency the actor reaches by name (a repository, a clock, a client...). */
+    /**
+     * A dependency the actor reaches by name (a repository, a clock, a client...).
+     *
+     * @param name the dependency's name; given again, it replaces the value
+     * @param value the dependency, shared with whoever else holds it
+     * @return new props with the dependency
+     */
     public Props withDependency(String name, Object value) {
         Objects.requireNonNull(name, "name");
         Objects.requireNonNull(value, "value");
@@ -79,13 +111,23 @@ public final class Props {
                 reentrancy, maxInFlight, passivation);
     }
 
-    /** The actor's mailbox (the default is an unbounded FIFO). */
+    /**
+     * The actor's mailbox (the default is an unbounded FIFO).
+     *
+     * @param mailbox the mailbox
+     * @return new props with the mailbox
+     */
     public Props withMailbox(Mailbox mailbox) {
         return new Props(instance, factory, supervisor, dependencies,
                 Objects.requireNonNull(mailbox, "mailbox"), reentrancy, maxInFlight, passivation);
     }
 
-    /** When the actor passivates (default: the system's, none unless set). */
+    /**
+     * When the actor passivates (default: the system's, none unless set).
+     *
+     * @param passivation when an idle actor stops
+     * @return new props with the passivation
+     */
     public Props withPassivation(Passivation passivation) {
         return new Props(instance, factory, supervisor, dependencies, mailbox, reentrancy, maxInFlight,
                 Objects.requireNonNull(passivation, "passivation"));

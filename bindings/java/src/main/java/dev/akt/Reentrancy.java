@@ -7,8 +7,11 @@ package dev.akt;
  * request of the actor was answered.
  */
 public enum Reentrancy {
+    /** The default: user messages keep flowing; the answer comes on a later turn. */
     OFF(1),
+    /** As OFF: other messages, a request back from the callee too, are handled meanwhile. */
     ALLOW_ALL(2),
+    /** User messages wait in the mailbox, in order; answers and system messages still come. */
     STASH(3);
 
     final int code;

@@ -30,7 +30,13 @@ public final class RemoteTls {
         this.requireClientCertificate = b.requireClientCertificate;
     }
 
-    /** A builder for the node's certificate (chain) and its private key. */
+    /**
+     * A builder for the node's certificate (chain) and its private key.
+     *
+     * @param certificate the PEM file of the certificate, leaf first
+     * @param key the PEM file of the private key
+     * @return a builder with the system's CAs, no peer name and no client certificates required
+     */
     public static Builder builder(Path certificate, Path key) {
         return new Builder(certificate, key);
     }
@@ -58,6 +64,9 @@ public final class RemoteTls {
     /**
      * What {@link ActorSystem#remoteTlsFailures()} tells: how many connections TLS closed
      * and the last one's reason.
+     *
+     * @param count the connections TLS closed since remoting started
+     * @param reason the last one's reason ({@code ""} if none)
      */
     public record Failures(long count, String reason) {}
 
@@ -74,13 +83,24 @@ public final class RemoteTls {
             this.key = Objects.requireNonNull(key, "key").toString();
         }
 
-        /** The PEM file of the CAs a peer's certificate must chain to. */
+        /**
+         * The PEM file of the CAs a peer's certificate must chain to.
+         *
+         * @param caFile the CA file
+         * @return this builder
+         */
         public Builder trust(Path caFile) {
             this.trust = Objects.requireNonNull(caFile, "caFile").toString();
             return this;
         }
 
-        /** The DNS name or IP address an outbound peer's certificate must name. */
+        /**
+         * The DNS name or IP address an outbound peer's certificate must name.
+         *
+         * @param name the name the certificate must have
+         * @return this builder
+         * @throws IllegalArgumentException for an empty name
+         */
         public Builder peerName(String name) {
             Objects.requireNonNull(name, "name");
             if (name.isEmpty()) throw new IllegalArgumentException("akt: empty peer name");
@@ -88,12 +108,22 @@ public final class RemoteTls {
             return this;
         }
 
-        /** Mutual TLS: inbound peers without a valid certificate are refused. */
+        /**
+         * Mutual TLS: inbound peers without a valid certificate are refused.
+         *
+         * @param require true for mutual TLS
+         * @return this builder
+         */
         public Builder requireClientCertificate(boolean require) {
             this.requireClientCertificate = require;
             return this;
         }
 
+        /**
+         * The settings; the files are read by {@link ActorSystem#remoteStart(String, int, RemoteTls)}.
+         *
+         * @return the settings
+         */
         public RemoteTls build() {
             return new RemoteTls(this);
         }

@@ -53,6 +53,11 @@ public final class Router {
         /**
          * A pool routee's failure policy; with RESTART, a routee failing more than
          * maxRetries times within retryWithin is stopped (maxRetries 0: no budget).
+         *
+         * @param policy what a failed routee's supervision does
+         * @param maxRetries the restarts allowed within retryWithin, or 0 for no budget
+         * @param retryWithin the window of the restart budget
+         * @return these options
          */
         public Options onFailure(FailurePolicy policy, int maxRetries, Duration retryWithin) {
             this.onFailure = Objects.requireNonNull(policy, "policy");
@@ -61,30 +66,56 @@ public final class Router {
             return this;
         }
 
+        /**
+         * How the router picks routees ({@link Strategy#ROUND_ROBIN} by default).
+         *
+         * @param s the strategy
+         * @return these options
+         */
         public Options strategy(Strategy s) {
             this.strategy = Objects.requireNonNull(s, "strategy");
             return this;
         }
 
-        /** The router's name, or null (the default) for an anonymous one. */
+        /**
+         * The router's name, or null (the default) for an anonymous one.
+         *
+         * @param n the name, or null
+         * @return these options
+         */
         public Options name(String n) {
             this.name = n;
             return this;
         }
 
-        /** The deadline of scatter-gather and tail-chopping. */
+        /**
+         * The deadline of scatter-gather and tail-chopping.
+         *
+         * @param d the deadline, positive for those two strategies
+         * @return these options
+         */
         public Options within(Duration d) {
             this.within = Objects.requireNonNull(d, "within");
             return this;
         }
 
-        /** Tail-chopping's time between two routees. */
+        /**
+         * Tail-chopping's time between two routees.
+         *
+         * @param d the interval, positive for tail-chopping
+         * @return these options
+         */
         public Options interval(Duration d) {
             this.interval = Objects.requireNonNull(d, "interval");
             return this;
         }
 
-        /** Fixes the random choices (0, the default: drawn from the clock). */
+        /**
+         * Fixes the random choices (0, the default: drawn from the clock).
+         *
+         * @param s the PRNG's seed, or 0
+         * @return these options
+         */
         public Options seed(long s) {
             this.seed = s;
             return this;
@@ -98,6 +129,9 @@ public final class Router {
          * (as an unsigned 64-bit value), a String (its UTF-8) or a byte[] is hashed with
          * FNV-1a, the same in every process and language. It runs on the router's thread; a
          * key that throws, or returns null or another type, is logged and counts as 0.
+         *
+         * @param key gives a message's key
+         * @return these options
          */
         public Options key(java.util.function.Function<Object, ?> key) {
             this.key = Objects.requireNonNull(key, "key");
@@ -168,21 +202,45 @@ public final class Router {
         this.pid = pid;
     }
 
-    /** The router's own pid (watch it, stop it). */
+    /**
+     * The router's own pid (watch it, stop it).
+     *
+     * @return the router's pid
+     */
     public Pid pid() {
         return pid;
     }
 
-    /** Routes msg to a routee (or several, as the strategy says). */
+    /**
+     * Routes msg to a routee (or several, as the strategy says).
+     *
+     * @param msg the message, routed with its sender
+     * @throws ActorNotFoundException if the router is not alive
+     */
     public void tell(Object msg) {
         pid.tell(msg);
     }
 
-    /** Routes msg and completes with the routee's reply. */
+    /**
+     * Routes msg and completes with the routee's reply.
+     *
+     * @param msg the question, routed with this ask as its asker
+     * @param timeout how long to wait for the reply, positive
+     * @return a future completed with the reply (as {@link Pid#ask(Object, Duration)})
+     */
     public CompletableFuture<Object> ask(Object msg, Duration timeout) {
         return pid.ask(msg, timeout);
     }
 
+    /**
+     * Routes msg and completes with the routee's reply cast to type.
+     *
+     * @param <T> the reply's type
+     * @param msg the question
+     * @param timeout how long to wait for the reply, positive
+     * @param type the class of the reply
+     * @return a future completed with the reply, cast
+     */
     public <T> CompletableFuture<T> ask(Object msg, Duration timeout, Class<T> type) {
         return pid.ask(msg, timeout, type);
     }
@@ -190,6 +248,7 @@ public final class Router {
     /**
      * Sends msg to every routee, whatever the strategy.
      *
+     * @param msg the message every routee gets
      * @throws ActorNotFoundException if the router is not alive
      */
     public void broadcast(Object msg) {
@@ -198,7 +257,12 @@ public final class Router {
         Errors.check(rc, "broadcast to " + pid);
     }
 
-    /** The live routees, in routing order. Waits for the router's answer. */
+    /**
+     * The live routees, in routing order. Waits for the router's answer.
+     *
+     * @return the routees' pids, a new list
+     * @throws ActorNotFoundException if the router is not alive
+     */
     public List<Pid> routees() {
         long[] ids = new long[16];
         long[] count = new long[1];
@@ -218,6 +282,7 @@ public final class Router {
      * Sets a pool router's size: spawns routees or stops the newest. Waits for the router.
      * Routers made over pids are groups.
      *
+     * @param size the pool's new size
      * @throws IllegalArgumentException if size is below 1
      * @throws AktException (AKT_ENOTSUP) for a group router
      */

@@ -16,7 +16,16 @@ import java.time.Duration;
  */
 public record ScheduleInfo(String reference, Pid target, Pid sender, Kind kind, boolean paused,
         Duration interval, String expression, boolean utc) {
-    /** A once or every-interval schedule (no cron expression). */
+    /**
+     * A once or every-interval schedule (no cron expression).
+     *
+     * @param reference its reference
+     * @param target the actor it sends to
+     * @param sender the sender of its fires, or null
+     * @param kind once or every interval
+     * @param paused true while paused
+     * @param interval the interval of an {@link Kind#EVERY} schedule, else null
+     */
     public ScheduleInfo(String reference, Pid target, Pid sender, Kind kind, boolean paused,
             Duration interval) {
         this(reference, target, sender, kind, paused, interval, null, false);

@@ -82,50 +82,101 @@ public final class Sink<T, R> {
         return new Sink<>(kind, fn, null, r -> r, List.of(), 16, true, List.copyOf(l));
     }
 
-    /** Every element to every sink (the slowest one paces the stream); the result: the
-     *  sinks' results, in order. */
+    /**
+     * Every element to every sink (the slowest one paces the stream); the result: the
+     * sinks' results, in order.
+     *
+     * @param <T> the elements
+     * @param sinks 1..64 branches (none a {@link #toSubscriber} sink)
+     * @return the fan-out sink
+     * @throws IllegalArgumentException for no sinks, more than 64, or a subscriber sink
+     */
     @SafeVarargs
     public static <T> Sink<T, List<Object>> broadcast(Sink<? super T, ?>... sinks) {
         return fanOut(23, null, sinks);
     }
 
-    /** Each element to one sink that has demand, taking them in turn. */
+    /**
+     * Each element to one sink that has demand, taking them in turn.
+     *
+     * @param <T> the elements
+     * @param sinks 1..64 branches (none a {@link #toSubscriber} sink)
+     * @return the fan-out sink; its result: the sinks' results, in order
+     * @throws IllegalArgumentException for no sinks, more than 64, or a subscriber sink
+     */
     @SafeVarargs
     public static <T> Sink<T, List<Object>> balance(Sink<? super T, ?>... sinks) {
         return fanOut(24, null, sinks);
     }
 
-    /** Each element {@code x} to {@code sinks[fn(x)]} (an index out of range fails the stream). */
+    /**
+     * Each element {@code x} to {@code sinks[fn(x)]} (an index out of range fails the stream).
+     *
+     * @param <T> the elements
+     * @param fn gives an element's branch index, on a worker
+     * @param sinks 1..64 branches (none a {@link #toSubscriber} sink)
+     * @return the fan-out sink; its result: the sinks' results, in order
+     * @throws IllegalArgumentException for no sinks, more than 64, or a subscriber sink
+     */
     @SafeVarargs
     public static <T> Sink<T, List<Object>> partition(java.util.function.ToIntFunction<? super T> fn,
                                                       Sink<? super T, ?>... sinks) {
         return fanOut(25, java.util.Objects.requireNonNull(fn, "fn"), sinks);
     }
 
-    /** Every element, in order. */
+    /**
+     * Every element, in order.
+     *
+     * @param <T> the elements
+     * @return a sink whose result is the list of the elements
+     */
     @SuppressWarnings("unchecked")
     public static <T> Sink<T, List<T>> collect() {
         return new Sink<>(3, null, null, r -> (List<T>) (List<?>) r);
     }
 
-    /** {@code fn(acc, x)} over the elements from {@code seed}; the last accumulator. */
+    /**
+     * {@code fn(acc, x)} over the elements from {@code seed}; the last accumulator.
+     *
+     * @param <T> the elements
+     * @param <A> the accumulator
+     * @param seed the first accumulator
+     * @param fn gives the next accumulator from the last one and an element, on a worker
+     * @return a sink whose result is the last accumulator
+     */
     @SuppressWarnings("unchecked")
     public static <T, A> Sink<T, A> fold(A seed, BiFunction<A, T, A> fn) {
         return new Sink<>(16, java.util.Objects.requireNonNull(fn, "fn"), seed, r -> (A) r.get(0));
     }
 
-    /** The first element (null for an empty stream); the stream ends once it arrives. */
+    /**
+     * The first element (null for an empty stream); the stream ends once it arrives.
+     *
+     * @param <T> the elements
+     * @return a sink whose result is the first element
+     */
     @SuppressWarnings("unchecked")
     public static <T> Sink<T, T> first() {
         return new Sink<>(4, null, null, r -> r.isEmpty() ? null : (T) r.get(0));
     }
 
-    /** Calls {@code fn} for each element, on an akt worker. */
+    /**
+     * Calls {@code fn} for each element, on an akt worker.
+     *
+     * @param <T> the elements
+     * @param fn called once per element, one call at a time
+     * @return a sink without a result (null once the stream ended)
+     */
     public static <T> Sink<T, Void> forEach(Consumer<T> fn) {
         return new Sink<>(15, java.util.Objects.requireNonNull(fn, "fn"), null, r -> null);
     }
 
-    /** Consumes the elements. */
+    /**
+     * Consumes the elements.
+     *
+     * @param <T> the elements
+     * @return a sink without a result (null once the stream ended)
+     */
     public static <T> Sink<T, Void> ignore() {
         return new Sink<>(5, null, null, r -> null);
     }
@@ -135,6 +186,10 @@ public final class Sink<T, R> {
      * Reactor or RxJava), honouring its demand: the stream's sink waits (on an akt worker)
      * until the subscriber has requested more, which backpressures the whole stream. The
      * subscriber sees onComplete or onError when the stream ends.
+     *
+     * @param <T> the elements
+     * @param subscriber subscribed when the stream starts; one stream only
+     * @return a sink without a result (null once the stream ended)
      */
     public static <T> Sink<T, Void> toSubscriber(java.util.concurrent.Flow.Subscriber<? super T> subscriber) {
         FlowAdapters.SubscriberBridge<T> bridge = new FlowAdapters.SubscriberBridge<>(subscriber);

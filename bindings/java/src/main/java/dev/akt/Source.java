@@ -64,27 +64,57 @@ public final class Source<T> {
         return of(new Spec(kind, fn, null, 0, 0, 0, List.copyOf(l), null, 0, 0));
     }
 
-    /** The elements of all the sources as they come (each one's order kept); ends when they
-     *  all ended. */
+    /**
+     * The elements of all the sources as they come (each one's order kept); ends when they
+     * all ended.
+     *
+     * @param <T> the elements
+     * @param sources 1..64 sources
+     * @return the merged source
+     * @throws IllegalArgumentException for no sources or more than 64
+     */
     @SafeVarargs
     public static <T> Source<T> merge(Source<? extends T>... sources) {
         return fanIn(20, null, sources);
     }
 
-    /** Every element of the first source, then of the second, ... */
+    /**
+     * Every element of the first source, then of the second, ...
+     *
+     * @param <T> the elements
+     * @param sources 1..64 sources, in the order they are drained
+     * @return the concatenated source
+     * @throws IllegalArgumentException for no sources or more than 64
+     */
     @SafeVarargs
     public static <T> Source<T> concat(Source<? extends T>... sources) {
         return fanIn(21, null, sources);
     }
 
-    /** One element of each source, combined by {@code fn} (the values in source order); ends
-     *  with the shortest source. */
+    /**
+     * One element of each source, combined by {@code fn} (the values in source order); ends
+     * with the shortest source.
+     *
+     * @param <U> the combined elements
+     * @param fn combines one element of each source (a list in source order)
+     * @param sources 1..64 sources
+     * @return the zipped source
+     * @throws IllegalArgumentException for no sources or more than 64
+     */
     @SuppressWarnings("unchecked")
     public static <U> Source<U> zip(Function<List<Object>, ? extends U> fn, Source<?>... sources) {
         return (Source<U>) (Source<?>) Source.<Object>fanIn(22, Objects.requireNonNull(fn, "fn"), sources);
     }
 
-    /** start, start + step, ... up to end excluded ({@code Long} elements). */
+    /**
+     * start, start + step, ... up to end excluded ({@code Long} elements).
+     *
+     * @param start the first element
+     * @param end the bound, excluded (below start for a negative step)
+     * @param step the difference between elements, not 0
+     * @return the source
+     * @throws IllegalArgumentException if step is 0
+     */
     public static Source<Long> range(long start, long end, long step) {
         if (step == 0) {
             throw new IllegalArgumentException("range step must not be 0");
@@ -92,6 +122,13 @@ public final class Source<T> {
         return of(new Spec(0, null, null, start, end, step, null, null, 0, 0));
     }
 
+    /**
+     * start, start + 1, ... up to end excluded ({@code Long} elements).
+     *
+     * @param start the first element
+     * @param end the bound, excluded
+     * @return the source
+     */
     public static Source<Long> range(long start, long end) {
         return range(start, end, 1);
     }
@@ -101,19 +138,39 @@ public final class Source<T> {
      * the start, on the system's timer. A tick that comes while downstream has no demand is
      * dropped (counted in the source's drops). Endless: drain, cancel or {@link Sink#first()}
      * ends it.
+     *
+     * @param <T> the ticks' type
+     * @param initialDelay the time from the start to the first tick
+     * @param interval the time between ticks, checked when the stream starts
+     * @param tick the element emitted each time (a message akt can carry)
+     * @return the source
      */
     public static <T> Source<T> tick(java.time.Duration initialDelay, java.time.Duration interval, T tick) {
         return of(new Spec(7, null, Objects.requireNonNull(tick, "tick"), initialDelay.toNanos(),
                 interval.toNanos(), 0, null, null, 0, 0));
     }
 
-    /** The given values, in order. */
+    /**
+     * The given values, in order.
+     *
+     * @param <T> the elements
+     * @param values the elements, none null
+     * @return the source
+     */
     @SafeVarargs
     public static <T> Source<T> of(T... values) {
         return of(new Spec(VALUES, null, null, 0, 0, 0, List.of(values), null, 0, 0));
     }
 
-    /** {@code fn(state)} gives a pair [nextState, element] as a two-element array, or null to end. */
+    /**
+     * {@code fn(state)} gives a pair [nextState, element] as a two-element array, or null to end.
+     *
+     * @param <S> the state
+     * @param <T> the elements
+     * @param seed the first state
+     * @param fn gives {@code {nextState, element}}, or null to end; runs on a worker
+     * @return the source
+     */
     public static <S, T> Source<T> unfold(S seed, Function<S, Object[]> fn) {
         Objects.requireNonNull(fn, "fn");
         Object[] state = {seed};
@@ -129,7 +186,13 @@ public final class Source<T> {
         return of(fn(10, step, null));
     }
 
-    /** The items of an iterable, pulled on demand. */
+    /**
+     * The items of an iterable, pulled on demand.
+     *
+     * @param <T> the elements
+     * @param items the elements; its iterator is taken now and pulled from a worker
+     * @return a source to run once (the iterator is not restarted)
+     */
     public static <T> Source<T> fromIterable(Iterable<T> items) {
         java.util.Iterator<T> it = items.iterator();
         Supplier<Object> step = () -> it.hasNext() ? it.next() : StreamStage.END_OF_STREAM;
@@ -139,6 +202,10 @@ public final class Source<T> {
     /**
      * The items of a {@link Flow.Publisher} (and so of Reactor or RxJava), requested from it
      * as the stream asks for elements: the stream's demand reaches the publisher.
+     *
+     * @param <T> the elements
+     * @param publisher subscribed to once per run
+     * @return the source
      */
     public static <T> Source<T> fromPublisher(Flow.Publisher<? extends T> publisher) {
         Objects.requireNonNull(publisher, "publisher");
@@ -146,68 +213,143 @@ public final class Source<T> {
         return of(new Spec(10, step, FlowAdapters.LAZY, 0, 0, 0, null, null, 0, 0));
     }
 
+    /**
+     * Each element becomes {@code fn(x)}.
+     *
+     * @param <U> the elements after the stage
+     * @param fn the function applied to each element
+     * @return this source followed by the stage
+     */
     public <U> Source<U> map(Function<? super T, ? extends U> fn) {
         return then(fn(11, fn, null));
     }
 
+    /**
+     * Keeps the elements for which {@code fn(x)} is true.
+     *
+     * @param fn the predicate
+     * @return this source followed by the stage
+     */
     public Source<T> filter(Predicate<? super T> fn) {
         return then(fn(12, fn, null));
     }
 
-    /** {@code fn(x)} gives an iterable whose items go downstream in order. */
+    /**
+     * {@code fn(x)} gives an iterable whose items go downstream in order.
+     *
+     * @param <U> the elements after the stage
+     * @param fn gives the elements an element becomes (possibly none)
+     * @return this source followed by the stage
+     */
     public <U> Source<U> flatMap(Function<? super T, ? extends Iterable<? extends U>> fn) {
         return then(fn(13, fn, null));
     }
 
-    /** Emits each new accumulator {@code fn(acc, x)}, from {@code seed} (not emitted). */
+    /**
+     * Emits each new accumulator {@code fn(acc, x)}, from {@code seed} (not emitted).
+     *
+     * @param <A> the accumulator
+     * @param seed the first accumulator
+     * @param fn gives the next accumulator from the last one and an element
+     * @return this source followed by the stage
+     */
     public <A> Source<A> scan(A seed, BiFunction<A, ? super T, A> fn) {
         return then(fn(14, fn, Objects.requireNonNull(seed, "seed")));
     }
 
-    /** Drops an element equal to the one before it (same type and canonical bytes). */
+    /**
+     * Drops an element equal to the one before it (same type and canonical bytes).
+     *
+     * @return this source followed by the stage
+     */
     public Source<T> dedup() {
         return then(new Spec(1, null, null, 0, 0, 0, null, null, 0, 0));
     }
 
-    /** An actor holding up to {@code size} elements; {@code overflow} says what it does when full. */
+    /**
+     * An actor holding up to {@code size} elements; {@code overflow} says what it does when full.
+     *
+     * @param size the elements held, checked when the stream starts
+     * @param overflow what happens to an element arriving when the buffer is full
+     * @return this source followed by the stage
+     */
     public Source<T> buffer(int size, Overflow overflow) {
         return then(new Spec(2, null, null, size, overflow.ordinal(), 0, null, null, 0, 0));
     }
 
-    /** At most {@code n} elements per interval {@code per} (1 ms .. 1 h); the rest wait, which
-     *  slows upstream down: nothing is dropped. */
+    /**
+     * At most {@code n} elements per interval {@code per} (1 ms .. 1 h); the rest wait, which
+     * slows upstream down: nothing is dropped.
+     *
+     * @param n the elements let through per interval, positive
+     * @param per the interval
+     * @return this source followed by the stage
+     */
     public Source<T> throttle(int n, java.time.Duration per) {
         return then(new Spec(6, null, null, n, per.toNanos(), 0, null, null, 0, 0));
     }
 
-    /** Up to {@code n} elements at a time as one list, sent when there are {@code n}, when
-     *  the first one waited {@code maxWait} (1 ms .. 1 h), or at the end (the last, partial
-     *  one). */
+    /**
+     * Up to {@code n} elements at a time as one list, sent when there are {@code n}, when
+     * the first one waited {@code maxWait} (1 ms .. 1 h), or at the end (the last, partial
+     * one).
+     *
+     * @param n the most elements per list, positive
+     * @param maxWait the longest the first element of a list waits
+     * @return this source followed by the stage
+     */
     public Source<List<T>> batch(int n, java.time.Duration maxWait) {
         Function<List<Object>, Object> asList = xs -> java.util.Collections.unmodifiableList(new ArrayList<>(xs));
         return then(new Spec(8, asList, null, n, maxWait.toNanos(), 0, null, null, 0, 0));
     }
 
-    /** Names the last stage (metrics, failure reasons). */
+    /**
+     * Names the last stage (metrics, failure reasons).
+     *
+     * @param name the stage's name
+     * @return this source with its last stage named
+     */
     public Source<T> named(String name) {
         return option(Objects.requireNonNull(name, "name"), -1, -1);
     }
 
-    /** The last stage's error strategy; {@code retries}: the budget of RETRY. */
+    /**
+     * The last stage's error strategy; {@code retries}: the budget of RETRY.
+     *
+     * @param strategy what the last stage does when its function throws
+     * @param retries the calls RETRY makes before the stream fails
+     * @return this source with its last stage's strategy set
+     */
     public Source<T> onError(OnError strategy, int retries) {
         return option(null, strategy.ordinal(), retries);
     }
 
+    /**
+     * The last stage's error strategy, with no retries.
+     *
+     * @param strategy what the last stage does when its function throws
+     * @return this source with its last stage's strategy set
+     */
     public Source<T> onError(OnError strategy) {
         return onError(strategy, 0);
     }
 
-    /** The credit window of every actor (default 16). */
+    /**
+     * The credit window of every actor (default 16).
+     *
+     * @param n the elements each stage may be sent ahead of its demand, positive
+     * @return this source with that window
+     */
     public Source<T> window(int n) {
         return new Source<>(specs, n, fusion);
     }
 
-    /** Fuse stateless stages into the actor before them (default on). */
+    /**
+     * Fuse stateless stages into the actor before them (default on).
+     *
+     * @param on false to run each stage as an actor of its own
+     * @return this source with fusion on or off
+     */
     public Source<T> fusion(boolean on) {
         return new Source<>(specs, window, on);
     }
@@ -220,7 +362,15 @@ public final class Source<T> {
         return new Source<>(List.copyOf(l), window, fusion);
     }
 
-    /** Starts the stream on {@code system}, ending in {@code sink}. */
+    /**
+     * Starts the stream on {@code system}, ending in {@code sink}.
+     *
+     * @param <R> the sink's result
+     * @param sink where the elements end
+     * @param system the system whose actors run the stages
+     * @return the running stream, with the sink's result as its future
+     * @throws AktException {@code AKT_EINVAL} for a stage argument out of range, {@code AKT_ECLOSED} once the system is shutting down
+     */
     public <R> Stream<R> runWith(Sink<? super T, R> sink, ActorSystem system) {
         Objects.requireNonNull(sink, "sink");
         Objects.requireNonNull(system, "system");

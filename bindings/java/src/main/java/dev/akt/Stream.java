@@ -64,7 +64,11 @@ public final class Stream<R> implements AutoCloseable {
         return Errors.failed(rc, "stream", reason.isEmpty() ? null : reason, cause);
     }
 
-    /** The sink's result, once the stream ended. */
+    /**
+     * The sink's result, once the stream ended.
+     *
+     * @return the future of the result
+     */
     public CompletableFuture<R> result() {
         return result;
     }
@@ -84,7 +88,11 @@ public final class Stream<R> implements AutoCloseable {
         Errors.check(AktNativeJNI.aktj_stream_drain(handle), "drain");
     }
 
-    /** Per-stage counts, the source first. */
+    /**
+     * Per-stage counts, the source first.
+     *
+     * @return a snapshot per stage (elements in and out, drops, errors, its actor)
+     */
     public List<StageMetrics> metrics() {
         int n = AktNativeJNI.aktj_stream_stage_count(handle);
         List<StageMetrics> l = new ArrayList<>(n);
@@ -96,13 +104,21 @@ public final class Stream<R> implements AutoCloseable {
         return l;
     }
 
-    /** Why it failed ({@code "stage 1 (map): ..."}, {@code "branch 0: ..."}); empty while it
-     *  runs and when it completed. */
+    /**
+     * Why it failed ({@code "stage 1 (map): ..."}, {@code "branch 0: ..."}); empty while it
+     * runs and when it completed.
+     *
+     * @return the reason, or {@code ""}
+     */
     public String reason() {
         return AktNativeJNI.aktj_stream_reason(handle);
     }
 
-    /** How many actors run the stages. */
+    /**
+     * How many actors run the stages.
+     *
+     * @return the actor count (fused stages share one)
+     */
     public int actors() {
         return AktNativeJNI.aktj_stream_actor_count(handle);
     }

@@ -26,7 +26,12 @@ public final class StreamFlow<I, T> {
         this.fusion = fusion;
     }
 
-    /** No flows yet. */
+    /**
+     * No flows yet.
+     *
+     * @param <I> the elements taken (and given, until a stage is added)
+     * @return an empty flow
+     */
     public static <I> StreamFlow<I, I> create() {
         return new StreamFlow<>(List.of(), 16, true);
     }
@@ -37,51 +42,110 @@ public final class StreamFlow<I, T> {
         return new StreamFlow<>(List.copyOf(l), window, fusion);
     }
 
+    /**
+     * Each element becomes {@code fn(x)}.
+     *
+     * @param <U> the elements after the stage
+     * @param fn the function applied to each element, on a worker
+     * @return this flow followed by the stage
+     */
     public <U> StreamFlow<I, U> map(Function<? super T, ? extends U> fn) {
         return then(Source.fn(11, fn, null));
     }
 
+    /**
+     * Keeps the elements for which {@code fn(x)} is true.
+     *
+     * @param fn the predicate, called on a worker
+     * @return this flow followed by the stage
+     */
     public StreamFlow<I, T> filter(Predicate<? super T> fn) {
         return then(Source.fn(12, fn, null));
     }
 
-    /** {@code fn(x)} gives an iterable whose items go downstream in order. */
+    /**
+     * {@code fn(x)} gives an iterable whose items go downstream in order.
+     *
+     * @param <U> the elements after the stage
+     * @param fn gives the elements an element becomes (possibly none)
+     * @return this flow followed by the stage
+     */
     public <U> StreamFlow<I, U> flatMap(Function<? super T, ? extends Iterable<? extends U>> fn) {
         return then(Source.fn(13, fn, null));
     }
 
-    /** Emits each new accumulator {@code fn(acc, x)}, from {@code seed} (not emitted). */
+    /**
+     * Emits each new accumulator {@code fn(acc, x)}, from {@code seed} (not emitted).
+     *
+     * @param <A> the accumulator
+     * @param seed the first accumulator
+     * @param fn gives the next accumulator from the last one and an element
+     * @return this flow followed by the stage
+     */
     public <A> StreamFlow<I, A> scan(A seed, BiFunction<A, ? super T, A> fn) {
         return then(Source.fn(14, fn, Objects.requireNonNull(seed, "seed")));
     }
 
-    /** Drops an element equal to the one before it. */
+    /**
+     * Drops an element equal to the one before it.
+     *
+     * @return this flow followed by the stage
+     */
     public StreamFlow<I, T> dedup() {
         return then(new Source.Spec(1, null, null, 0, 0, 0, null, null, 0, 0));
     }
 
-    /** An actor holding up to {@code size} elements; {@code overflow} says what it does when full. */
+    /**
+     * An actor holding up to {@code size} elements; {@code overflow} says what it does when full.
+     *
+     * @param size the elements held, checked when the stream starts
+     * @param overflow what happens to an element arriving when the buffer is full
+     * @return this flow followed by the stage
+     */
     public StreamFlow<I, T> buffer(int size, Source.Overflow overflow) {
         return then(new Source.Spec(2, null, null, size, overflow.ordinal(), 0, null, null, 0, 0));
     }
 
-    /** The credit window of every actor of the branch (default 16). */
+    /**
+     * The credit window of every actor of the branch (default 16).
+     *
+     * @param n the elements each stage may be sent ahead of its demand, positive
+     * @return this flow with that window
+     */
     public StreamFlow<I, T> window(int n) {
         return new StreamFlow<>(specs, n, fusion);
     }
 
-    /** Fuse stateless stages into the actor before them (default on). */
+    /**
+     * Fuse stateless stages into the actor before them (default on).
+     *
+     * @param on false to run each stage as an actor of its own
+     * @return this flow with fusion on or off
+     */
     public StreamFlow<I, T> fusion(boolean on) {
         return new StreamFlow<>(specs, window, on);
     }
 
-    /** Names the last stage (metrics, failure reasons). */
+    /**
+     * Names the last stage (metrics, failure reasons).
+     *
+     * @param name the stage's name
+     * @return this flow with its last stage named
+     * @throws IllegalStateException if the flow has no stage
+     */
     public StreamFlow<I, T> named(String name) {
         Objects.requireNonNull(name, "name");
         return last(s -> s.with(name, s.onError(), s.retries()));
     }
 
-    /** The last stage's error strategy; {@code retries}: the budget of RETRY. */
+    /**
+     * The last stage's error strategy; {@code retries}: the budget of RETRY.
+     *
+     * @param strategy what the last stage does when its function throws
+     * @param retries the calls RETRY makes before the stream fails
+     * @return this flow with its last stage's strategy set
+     * @throws IllegalStateException if the flow has no stage
+     */
     public StreamFlow<I, T> onError(Source.OnError strategy, int retries) {
         return last(s -> s.with(s.name(), strategy.ordinal(), retries));
     }
@@ -95,7 +159,13 @@ public final class StreamFlow<I, T> {
         return new StreamFlow<>(List.copyOf(l), window, fusion);
     }
 
-    /** A sink that runs these flows, then {@code sink} (with this flow's window and fusion). */
+    /**
+     * A sink that runs these flows, then {@code sink} (with this flow's window and fusion).
+     *
+     * @param <R> the sink's result
+     * @param sink where the elements end
+     * @return a sink taking this flow's input, with the result of sink
+     */
     @SuppressWarnings("unchecked")
     public <R> Sink<I, R> to(Sink<? super T, R> sink) {
         Objects.requireNonNull(sink, "sink");

@@ -46,7 +46,11 @@ public final class SupervisorStrategy {
         this.rules = rules;
     }
 
-    /** The same strategy, applied to every child of the parent (one-for-all). */
+    /**
+     * The same strategy, applied to every child of the parent (one-for-all).
+     *
+     * @return a one-for-all copy of this strategy
+     */
     public SupervisorStrategy oneForAll() {
         return new SupervisorStrategy(directive, decider, 1, maxRetries, withinNanos, backoff, rules);
     }
@@ -68,6 +72,12 @@ public final class SupervisorStrategy {
      * meanwhile stops the child. The count starts again after {@code resetAfter} without a
      * failure ({@code null}: never).
      *
+     * @param initial the wait before the first restart
+     * @param max the longest wait
+     * @param multiplier the growth of the wait per consecutive restart, {@code >= 1}
+     * @param jitter the share of the wait taken off at random, 0..1
+     * @param resetAfter the quiet time after which the count starts again, or null
+     * @return a copy of this strategy with the backoff
      * @throws IllegalArgumentException if a duration is not positive, max is below initial,
      *     multiplier is below 1 or jitter is outside 0..1
      * @throws NullPointerException if initial or max is null
@@ -85,7 +95,11 @@ public final class SupervisorStrategy {
                 new double[] {lo, hi, multiplier, jitter, reset}, rules);
     }
 
-    /** True for a one-for-all strategy. */
+    /**
+     * True for a one-for-all strategy.
+     *
+     * @return whether a restart or stop applies to every child
+     */
     public boolean isOneForAll() {
         return strategy == 1;
     }
@@ -94,6 +108,9 @@ public final class SupervisorStrategy {
      * The same strategy with a retry budget: a child failing more than {@code maxRetries}
      * times within {@code within} is stopped.
      *
+     * @param maxRetries the failures allowed within the window
+     * @param within the window
+     * @return a copy of this strategy with the budget
      * @throws IllegalArgumentException if maxRetries is negative or too large (over 2^32-1),
      *     or within is not positive
      * @throws NullPointerException if within is null
@@ -113,7 +130,12 @@ public final class SupervisorStrategy {
         return new SupervisorStrategy(directive, decider, strategy, maxRetries, ns, backoff, rules);
     }
 
-    /** The same directive for every failure. */
+    /**
+     * The same directive for every failure.
+     *
+     * @param directive what every failure gets
+     * @return a one-for-one strategy
+     */
     public static SupervisorStrategy oneForOne(Directive directive) {
         return new SupervisorStrategy(Objects.requireNonNull(directive, "directive"), null);
     }
@@ -121,6 +143,9 @@ public final class SupervisorStrategy {
     /**
      * A decider chooses per failure; it runs on the parent's worker thread and must not
      * block. Returning null (or throwing) means {@link Directive#RESTART}.
+     *
+     * @param decider gives the directive for a failure
+     * @return a one-for-one strategy
      */
     public static SupervisorStrategy oneForOne(Function<Failure, Directive> decider) {
         return new SupervisorStrategy(Directive.RESTART, Objects.requireNonNull(decider, "decider"));
@@ -135,6 +160,9 @@ public final class SupervisorStrategy {
      * akt applies itself to any child failing with it ({@link ActorFailedException}: every
      * Java failure, whose code is AKT_EFAILED).
      *
+     * @param type the exception class (and its subclasses)
+     * @param directive what such a failure gets
+     * @return a copy of this strategy with the rule added after the others
      * @throws NullPointerException if type or directive is null
      */
     public SupervisorStrategy withRule(Class<? extends Throwable> type, Directive directive) {

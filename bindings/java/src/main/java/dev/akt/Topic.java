@@ -30,7 +30,11 @@ public final class Topic {
         }
     }
 
-    /** The topic's name. */
+    /**
+     * The topic's name.
+     *
+     * @return the name
+     */
     public String name() {
         return name;
     }
@@ -39,6 +43,7 @@ public final class Topic {
      * Sends msg to every current subscriber (the message itself, with the calling actor as
      * sender). A topic without subscribers drops it: that is not an error.
      *
+     * @param msg the message (a message akt can carry)
      * @throws NullPointerException if msg is null
      * @throws SystemClosedException once the system shut down
      */
@@ -52,22 +57,45 @@ public final class Topic {
         }
     }
 
-    /** Subscribes pid (twice is once); completes with the subscriber count once it is in effect. */
+    /**
+     * Subscribes pid (twice is once); completes with the subscriber count once it is in effect.
+     *
+     * @param pid an actor of this topic's system
+     * @return a future of the subscriber count, within 10 s
+     * @throws IllegalArgumentException if pid is of another system
+     */
     public CompletableFuture<Long> subscribe(Pid pid) {
         return op(SUBSCRIBE, pid, DEFAULT_TIMEOUT);
     }
 
-    /** {@link #subscribe(Pid)} with a timeout for the acknowledgement. */
+    /**
+     * {@link #subscribe(Pid)} with a timeout for the acknowledgement.
+     *
+     * @param pid an actor of this topic's system
+     * @param timeout how long to wait for the acknowledgement, positive
+     * @return a future of the subscriber count
+     * @throws IllegalArgumentException if pid is of another system or timeout is not positive
+     */
     public CompletableFuture<Long> subscribe(Pid pid, Duration timeout) {
         return op(SUBSCRIBE, pid, timeout);
     }
 
-    /** Ends pid's subscription; completes with the subscriber count after it. */
+    /**
+     * Ends pid's subscription; completes with the subscriber count after it.
+     *
+     * @param pid an actor of this topic's system
+     * @return a future of the subscriber count, within 10 s
+     * @throws IllegalArgumentException if pid is of another system
+     */
     public CompletableFuture<Long> unsubscribe(Pid pid) {
         return op(UNSUBSCRIBE, pid, DEFAULT_TIMEOUT);
     }
 
-    /** The number of subscribers, once what was queued before took effect. */
+    /**
+     * The number of subscribers, once what was queued before took effect.
+     *
+     * @return a future of the count, within 10 s
+     */
     public CompletableFuture<Long> count() {
         return op(COUNT, null, DEFAULT_TIMEOUT);
     }
@@ -76,6 +104,10 @@ public final class Topic {
      * Calls handler for every message published to the topic, one at a time and in
      * publishing order, on an akt worker (it runs as a small Java actor). Close the returned
      * subscription to end it.
+     *
+     * @param handler called with each message
+     * @return the subscription: closing it stops its actor, and so ends it
+     * @throws SystemClosedException once the system shut down
      */
     public AutoCloseable subscribe(Consumer<Object> handler) {
         Objects.requireNonNull(handler, "handler");

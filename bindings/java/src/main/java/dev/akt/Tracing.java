@@ -21,14 +21,24 @@ public final class Tracing {
     private Tracing() {
     }
 
-    /** Installs sink (replacing the one before); null switches tracing off. */
+    /**
+     * Installs sink (replacing the one before); null switches tracing off.
+     *
+     * @param system the system traced
+     * @param sink called with each span, or null
+     */
     public static void setSink(ActorSystem system, Consumer<Span> sink) {
         Objects.requireNonNull(system, "system");
         TraceSink s = sink == null ? null : new TraceSink(system, sink);
         Errors.check(AktNativeJNI.aktj_trace_set_sink(system.handle, s), "setSink");
     }
 
-    /** Invalid traceparent headers seen on handled messages (ignored: each a root span). */
+    /**
+     * Invalid traceparent headers seen on handled messages (ignored: each a root span).
+     *
+     * @param system the system traced
+     * @return the count since the system started
+     */
     public static long invalidCount(ActorSystem system) {
         Objects.requireNonNull(system, "system");
         long n = AktNativeJNI.aktj_trace_invalid_count(system.handle);
@@ -36,7 +46,12 @@ public final class Tracing {
         return n;
     }
 
-    /** The trace context of a traceparent value, empty if it is not a valid one (strict). */
+    /**
+     * The trace context of a traceparent value, empty if it is not a valid one (strict).
+     *
+     * @param value a traceparent header's value, or null
+     * @return its trace context, or empty
+     */
     public static Optional<TraceContext> parseTraceparent(String value) {
         if (value == null) return Optional.empty();
         byte[] raw = value.getBytes(StandardCharsets.UTF_8);
@@ -46,7 +61,12 @@ public final class Tracing {
                 TraceSink.hex(out[2]), (int) out[3]));
     }
 
-    /** The version 00 traceparent of ctx; IllegalArgumentException for ids akt refuses. */
+    /**
+     * The version 00 traceparent of ctx; IllegalArgumentException for ids akt refuses.
+     *
+     * @param ctx 32 and 16 lower-case hex digits, not all zeros, and the flags
+     * @return {@code 00-<trace id>-<span id>-<flags>}
+     */
     public static String formatTraceparent(TraceContext ctx) {
         Objects.requireNonNull(ctx, "ctx");
         String t = ctx.traceId(), s = ctx.spanId();

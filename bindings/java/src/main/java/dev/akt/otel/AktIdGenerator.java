@@ -15,12 +15,22 @@ public final class AktIdGenerator implements IdGenerator {
         this.others = others;
     }
 
-    /** Wraps the SDK's random generator. */
+    /**
+     * Wraps the SDK's random generator.
+     *
+     * @return the generator
+     */
     public static AktIdGenerator create() {
         return new AktIdGenerator(IdGenerator.random());
     }
 
-    /** Wraps others, for spans that are not akt's. */
+    /**
+     * Wraps others, for spans that are not akt's.
+     *
+     * @param others the generator of every span that is not one of akt's
+     * @return the generator
+     * @throws NullPointerException if others is null
+     */
     public static AktIdGenerator wrapping(IdGenerator others) {
         if (others == null) throw new NullPointerException("others");
         return new AktIdGenerator(others);

@@ -35,6 +35,12 @@ public final class AktMetrics {
      * Registers system's instruments with meter; the names are those system reports now (the
      * per-actor ones once an actor lives). Close the returned callback to unregister them; a
      * collection after the system closed records nothing.
+     *
+     * @param system the system read at each collection
+     * @param meter the meter the instruments are made with, e.g. of {@link #SCOPE}
+     * @return the callback that observes them
+     * @throws IllegalStateException if the system reports no metrics
+     * @throws dev.akt.SystemClosedException if the system has shut down
      */
     public static BatchCallback register(ActorSystem system, Meter meter) {
         Objects.requireNonNull(system, "system");

@@ -42,7 +42,12 @@ public final class AktSpans {
     private AktSpans() {
     }
 
-    /** A sink for {@link dev.akt.Tracing#setSink} that records every span with tracer. */
+    /**
+     * A sink for {@link dev.akt.Tracing#setSink} that records every span with tracer.
+     *
+     * @param tracer the tracer the spans are recorded with
+     * @return the sink: it runs {@link #record} for each span, on the handling actor's thread
+     */
     public static Consumer<Span> sink(Tracer tracer) {
         Objects.requireNonNull(tracer, "tracer");
         return s -> record(tracer, s);
@@ -51,6 +56,9 @@ public final class AktSpans {
     /**
      * Records one akt span with tracer (started and ended at akt's times);
      * IllegalArgumentException for a span whose ids or times are not a span's.
+     *
+     * @param tracer the tracer the span is recorded with
+     * @param s the span akt made
      */
     public static void record(Tracer tracer, Span s) {
         Objects.requireNonNull(tracer, "tracer");

@@ -40,12 +40,22 @@ public final class TestProbe implements AutoCloseable {
     private final Set<Pid> terminated = new HashSet<>();
     private final Pid pid;
 
-    /** A probe spawned in system under an anonymous name. */
+    /**
+     * A probe spawned in system under an anonymous name.
+     *
+     * @param system the system the probe lives in
+     */
     public TestProbe(ActorSystem system) {
         this(system, null);
     }
 
-    /** A probe spawned in system as /user/name (null: anonymous). */
+    /**
+     * A probe spawned in system as /user/name (null: anonymous).
+     *
+     * @param system the system the probe lives in
+     * @param name the probe actor's name, or null
+     * @throws dev.akt.ActorNameTakenException if a live actor has this name
+     */
     public TestProbe(ActorSystem system, String name) {
         Objects.requireNonNull(system, "system");
         this.pid = system.spawn(name, new Actor() {
@@ -65,7 +75,11 @@ public final class TestProbe implements AutoCloseable {
         });
     }
 
-    /** The probe's pid: tell it, or give it as the address an actor answers to. */
+    /**
+     * The probe's pid: tell it, or give it as the address an actor answers to.
+     *
+     * @return the probe actor's pid
+     */
     public Pid pid() {
         return pid;
     }
@@ -86,12 +100,26 @@ public final class TestProbe implements AutoCloseable {
         }
     }
 
-    /** The next message, within {@code within}. */
+    /**
+     * The next message, within {@code within}.
+     *
+     * @param within the longest wait
+     * @return the message
+     * @throws AssertionError if none came in time
+     */
     public Object expectMessage(Duration within) {
         return next(within);
     }
 
-    /** The next message, which must be an instance of type. */
+    /**
+     * The next message, which must be an instance of type.
+     *
+     * @param <T> the message's type
+     * @param type the class the message must be an instance of
+     * @param within the longest wait
+     * @return the message, cast
+     * @throws AssertionError if none came in time, or one of another class
+     */
     public <T> T expectMessage(Class<T> type, Duration within) {
         Object msg = next(within);
         if (!type.isInstance(msg))
@@ -99,14 +127,26 @@ public final class TestProbe implements AutoCloseable {
         return type.cast(msg);
     }
 
-    /** The next message, for which predicate must hold. */
+    /**
+     * The next message, for which predicate must hold.
+     *
+     * @param predicate the test the message must pass
+     * @param within the longest wait
+     * @return the message
+     * @throws AssertionError if none came in time, or one that fails the predicate
+     */
     public Object expectMatch(Predicate<Object> predicate, Duration within) {
         Object msg = next(within);
         if (!predicate.test(msg)) throw new AssertionError("expected a matching message, got " + what(msg));
         return msg;
     }
 
-    /** No message for {@code duration}. */
+    /**
+     * No message for {@code duration}.
+     *
+     * @param duration how long the probe waits (all of it, when the expectation holds)
+     * @throws AssertionError if a message came meanwhile (it is taken)
+     */
     public void expectNoMessage(Duration duration) {
         Object msg;
         try {
@@ -119,7 +159,13 @@ public final class TestProbe implements AutoCloseable {
             throw new AssertionError("expected no message for " + duration.toMillis() + " ms, got " + what(msg));
     }
 
-    /** Watches watched and expects its Terminated within {@code within}. */
+    /**
+     * Watches watched and expects its Terminated within {@code within}.
+     *
+     * @param watched the actor that must stop
+     * @param within the longest wait
+     * @throws AssertionError if no Terminated came in time, or another message came first
+     */
     public void expectTerminated(Pid watched, Duration within) {
         synchronized (terminated) {
             boolean waiting = inbox.stream().anyMatch(m -> m instanceof Terminated t && t.pid().equals(watched));

@@ -411,11 +411,13 @@ export class ActorSystem extends AktEventEmitter {
   /** Sends msg to pid at every fire time of the cron expression (Quartz syntax, with
    *  seconds); a tick never fires twice. CronSyntaxError (with column) if it does not parse. */
   scheduleCron(pid: Pid, msg: unknown, expr: string, opts?: ScheduleCronOptions): string;
-  /** Pauses a schedule; it keeps its reference. NotFoundError if unknown. */
+  /** Pauses a schedule; it keeps its reference. ScheduleNotFoundError if unknown. */
   pauseSchedule(reference: string): void;
-  /** Resumes a paused schedule at its next tick still to come. */
+  /** Resumes a paused schedule at its next tick still to come. ScheduleNotFoundError if
+   *  unknown. */
   resumeSchedule(reference: string): void;
-  /** Ends a schedule; none of its fires is delivered once this returned. */
+  /** Ends a schedule; none of its fires is delivered once this returned.
+   *  ScheduleNotFoundError if unknown. */
   cancelSchedule(reference: string): void;
   /** The schedules that have not ended, in creation order. */
   schedules(): ScheduleInfo[];
@@ -593,6 +595,16 @@ export class CronSyntaxError extends InvalidArgumentError {
   readonly expression: string;
 }
 
+/** No schedule has this reference (pause, resume or cancel). */
+export class ScheduleNotFoundError extends NotFoundError {
+  readonly reference: string;
+}
+
+/** Another schedule has the reference given to scheduleOnce / scheduleEvery / scheduleCron. */
+export class ScheduleExistsError extends ExistsError {
+  readonly reference: string;
+}
+
 /** Options of cronNext. */
 export interface CronOptions {
   /** Read the expression's wall-clock times in UTC instead of the local time zone. */
@@ -742,6 +754,8 @@ declare const akt: {
   tracing: typeof tracing;
   otlp: typeof otlp;
   CronSyntaxError: typeof CronSyntaxError;
+  ScheduleNotFoundError: typeof ScheduleNotFoundError;
+  ScheduleExistsError: typeof ScheduleExistsError;
   version: string;
   AktError: typeof AktError;
   InvalidArgumentError: typeof InvalidArgumentError;

@@ -607,11 +607,13 @@ export class ActorSystem extends AktEventEmitter {
   /** Sends msg to pid at every fire time of the cron expression (Quartz syntax, with
    *  seconds); a tick never fires twice. CronSyntaxError (with column) if it does not parse. */
   scheduleCron(pid: Pid, msg: unknown, expr: string, opts?: ScheduleCronOptions): string;
-  /** Pauses a schedule; it keeps its reference. NotFoundError if unknown. */
+  /** Pauses a schedule; it keeps its reference. ScheduleNotFoundError if unknown. */
   pauseSchedule(reference: string): void;
-  /** Resumes a paused schedule at its next tick still to come. */
+  /** Resumes a paused schedule at its next tick still to come. ScheduleNotFoundError if
+   *  unknown. */
   resumeSchedule(reference: string): void;
-  /** Ends a schedule; none of its fires is delivered once this returned. */
+  /** Ends a schedule; none of its fires is delivered once this returned.
+   *  ScheduleNotFoundError if unknown. */
   cancelSchedule(reference: string): void;
   /** The schedules that have not ended, in creation order. */
   schedules(): ScheduleInfo[];
@@ -852,6 +854,18 @@ export class CronSyntaxError extends InvalidArgumentError {
   readonly column: number;
   /** The expression that did not parse. */
   readonly expression: string;
+}
+
+/** No schedule has this reference (pause, resume or cancel). */
+export class ScheduleNotFoundError extends NotFoundError {
+  /** The reference no schedule has. */
+  readonly reference: string;
+}
+
+/** Another schedule has the reference given to scheduleOnce / scheduleEvery / scheduleCron. */
+export class ScheduleExistsError extends ExistsError {
+  /** The reference another schedule already has. */
+  readonly reference: string;
 }
 
 /** Options of cronNext. */
@@ -1124,6 +1138,10 @@ declare const akt: {
   otlp: typeof otlp;
   /** The named export {@link CronSyntaxError}. */
   CronSyntaxError: typeof CronSyntaxError;
+  /** The named export {@link ScheduleNotFoundError}. */
+  ScheduleNotFoundError: typeof ScheduleNotFoundError;
+  /** The named export {@link ScheduleExistsError}. */
+  ScheduleExistsError: typeof ScheduleExistsError;
   /** The named export {@link version}. */
   version: string;
   /** The named export {@link AktError}. */

@@ -150,6 +150,12 @@ struct akt_system {
      * while someone waits, and the number of waiters. */
     atomic_int start_seq;
     atomic_int start_waiters;
+    /* ft begin: */
+    /* PipeTo's pool bounds (akt_system_options.pipe_threads / pipe_queue, defaults applied):
+     * set at creation, never changed. */
+    int pipe_threads;
+    int pipe_queue;
+    /* ft end */
 };
 
 /* The proxy hooks if c is a remote pid's proxy, else NULL. */

@@ -186,6 +186,9 @@ static PyObject *ctx_request(akt_py_context *self, PyObject *args, PyObject *kwa
     if (!awaitable || !id) return id;
     int bad = PyObject_SetAttrString(awaitable, "id", id);
     Py_DECREF(id);
+    /* ft begin: the requesting context, for a cancel made by an asyncio task off its turn */
+    if (!bad) bad = PyObject_SetAttrString(awaitable, "_ctx", (PyObject *)self);
+    /* ft end */
     if (bad) Py_CLEAR(awaitable); /* cannot happen for akt.Request; the request goes on */
     return awaitable;
 }

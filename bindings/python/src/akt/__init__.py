@@ -53,7 +53,7 @@ from .metrics import ActorMetrics, MetricPoint, SystemMetrics
 from .messages import Bytes, Message, Terminated, type_name, wire_bytes
 from .pid import AskFuture, Pid
 from .router import Router
-from .schedule import ScheduleInfo
+from .schedule import ScheduleExists, ScheduleInfo, ScheduleNotFound
 from .system import ActorSystem
 from ._async import Request
 from .topics import Topic, TopicSubscription
@@ -78,4 +78,5 @@ __all__ = [
     "Request",
     "BreakerMetrics", "BreakerOpen", "BreakerState", "CircuitBreaker", "ManualClock",
     "Passivation",
+    "ScheduleExists", "ScheduleNotFound",
 ]

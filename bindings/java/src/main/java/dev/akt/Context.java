@@ -544,6 +544,19 @@ public final class Context {
         cell.become(behavior, true);
     }
 
+    // ft begin: async behaviours
+    /** {@link #become(Behavior)} for a handler returning a stage (see {@link AsyncBehavior}):
+     *  the next messages go to it, each kept until its stage completes. */
+    public void becomeAsync(AsyncBehavior behavior) {
+        become(behavior);
+    }
+
+    /** {@link #becomeStacked(Behavior)} for a handler returning a stage. */
+    public void becomeStackedAsync(AsyncBehavior behavior) {
+        becomeStacked(behavior);
+    }
+    // ft end
+
     /** Back to the actor's own {@link Actor#receive}. */
     public void unbecome() {
         live();

@@ -140,10 +140,14 @@ static int akt__place_locked(akt_system *s, uint32_t parent_idx, const char *nam
         snprintf(anon, sizeof anon, "$%llu", (unsigned long long)++s->anon_counter);
         name = anon;
     }
-    if (akt__names_find_hint(s, parent_idx, name, strlen(name), &hint) && name != anon)
-        return AKT_EEXIST;
+    size_t len = strlen(name);
+    uint32_t hash = akt__names_hash_ahead(s, parent_idx, name, len);
     const akt__behavior_rec *beh = akt__intern_locked(s, b);
-    char *copy = akt__name_new(&s->heap, name, strlen(name), akt__now_ns());
+    char *copy = akt__name_new(&s->heap, name, len, akt__now_ns());
+    if (akt__names_find_hint(s, parent_idx, name, len, hash, &hint) && name != anon) {
+        akt__name_free(&s->heap, copy);
+        return AKT_EEXIST;
+    }
     akt__cell *c = beh && copy ? akt__cell_claim_locked(s) : NULL;
     if (!c) {
         akt__name_free(&s->heap, copy);

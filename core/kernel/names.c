@@ -71,10 +71,15 @@ int akt__names_add(akt_system *s, uint32_t index) {
 }
 
 /* perf begin: */
-uint32_t akt__names_find_hint(akt_system *s, uint32_t parent, const char *name, size_t len,
-                              akt__name_hint *hint) {
-    akt__names *n = &s->names;
+uint32_t akt__names_hash_ahead(akt_system *s, uint32_t parent, const char *name, size_t len) {
     uint32_t h = akt__name_hash(parent, name, len);
+    if (s->names.cap) __builtin_prefetch(&s->names.slots[h & (s->names.cap - 1)]);
+    return h;
+}
+
+uint32_t akt__names_find_hint(akt_system *s, uint32_t parent, const char *name, size_t len,
+                              uint32_t h, akt__name_hint *hint) {
+    akt__names *n = &s->names;
     *hint = (akt__name_hint){h, UINT32_MAX};
     if (!n->cap) return 0;
     uint32_t mask = n->cap - 1;

@@ -544,6 +544,16 @@ static PyObject *ctx_get_headers(akt_py_context *self, void *closure) {
     return akt_py_headers_dict(m);
 }
 
+/* perf begin: the current message's registered type id (akt_msg_type_id), 0 if none */
+static PyObject *ctx_get_type_id(akt_py_context *self, void *closure) {
+    LIVE(self, c);
+    (void)c;
+    akt_msg *m = NULL;
+    if (akt_ctx_message(self->ctx, &m)) return PyLong_FromLong(0);
+    return PyLong_FromUnsignedLong(akt_msg_type_id(m));
+}
+/* perf end */
+
 static PyObject *ctx_repr(akt_py_context *self) {
     return PyUnicode_FromFormat("<akt.Context %s>", self->ctx ? "active" : "expired");
 }
@@ -596,6 +606,12 @@ static PyGetSetDef ctx_getset[] = {
     {"self", (getter)ctx_get_self, NULL, "this actor's pid", NULL},
     {"sender", (getter)ctx_get_sender, NULL, "the sender of the current message, or None", NULL},
     {"headers", (getter)ctx_get_headers, NULL, "the current message's headers (a new dict)", NULL},
+    /* perf begin: */
+    {"type_id", (getter)ctx_get_type_id, NULL,
+     "the current message's registered type id (akt.register_type), 0 if its type is not "
+     "registered",
+     NULL},
+    /* perf end */
     {"parent", (getter)ctx_get_parent, NULL, "the parent's pid, or None", NULL},
     {"system", (getter)ctx_get_system, NULL, "the actor system", NULL},
     {"actor", (getter)ctx_get_actor, NULL, "the akt.Actor instance running", NULL},

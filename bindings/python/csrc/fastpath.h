@@ -144,6 +144,10 @@ typedef struct akt_py_system {
 #define AKT_PY_MODE_WORKERS 1 /* on akt's worker threads */
 
 extern PyTypeObject akt_py_system_type;
+/* perf begin: typed messages (msg.c) */
+PyObject *akt_py_register_type(PyObject *module, PyObject *args);
+PyObject *akt_py_type_id(PyObject *module, PyObject *name);
+/* perf end */
 /* Wakes the service (any thread, no GIL). */
 void akt_py_system_signal(akt_py_system *s);
 /* Appends an item to the service queue and wakes it (any thread, no GIL). */

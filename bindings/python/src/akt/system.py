@@ -182,6 +182,13 @@ class ActorSystem(_fast.SystemCore):
         self.serializer_bind(name, "protobuf")
         return name
 
+    def register_type(self, cls_or_name: "type | str") -> int:
+        """Interns a message type (a class, by its akt type name, or a name) and returns
+        its id (1..4095, the same in every language of this process): messages of a
+        registered type carry the interned type instead of a copy of its name, and a
+        receive can branch on ``ctx.type_id``. The name stays the message's identity."""
+        return _fast.register_type(self, cls_or_name)
+
     def spawn(self, name: Optional[str], actor: "Actor | Callable[[], Actor]", *,
               dispatcher: Optional[str] = None, supervisor: Optional[Supervisor] = None,
               dependencies: Optional[dict[str, Any]] = None,

@@ -4,6 +4,8 @@
  * actor stopped, also after its slot was reused by another behaviour. */
 #include "tu.h"
 
+#include <pthread.h>
+
 static akt_system *sys;
 
 static int s_setup(void **state) {
@@ -86,6 +88,47 @@ static void test_relays_report_null(void **state) {
     assert_null(got);
 }
 
+/* A sender asking about pids while their slots are stopped and respawned with another
+ * behaviour on another thread: every answer is the pid's own behaviour or ENOTFOUND. */
+typedef struct churn {
+    akt_pid pids[8];
+    atomic_int done;
+} churn;
+
+static void *asker(void *arg) {
+    churn *c = arg;
+    while (!atomic_load(&c->done))
+        for (int i = 0; i < 8; i++) {
+            akt_receive_fn got = NULL;
+            akt_pid p = {0};
+            /* relaxed is enough for a test's pid word: ids are checked by akt */
+            p.id = __atomic_load_n(&c->pids[i].id, __ATOMIC_RELAXED);
+            int rc = akt_pid_receive(sys, p, &got);
+            if (rc == 0 && got != read_a && got != read_b) tu_cb_fail(__FILE__, __LINE__, "bad");
+            if (rc != 0 && rc != AKT_ENOTFOUND) tu_cb_fail(__FILE__, __LINE__, "rc %d", rc);
+        }
+    return NULL;
+}
+
+static void test_answers_while_slots_are_reused(void **state) {
+    (void)state;
+    akt_behavior a = tu_behavior(read_a), b = tu_behavior(read_b);
+    churn c = {{{0}}, 0};
+    for (int i = 0; i < 8; i++) c.pids[i] = tu_spawn(sys, &a, NULL, NULL);
+    pthread_t t;
+    assert_int_equal(pthread_create(&t, NULL, asker, &c), 0);
+    for (int round = 0; round < 200; round++) {
+        int i = round % 8;
+        akt_pid old = c.pids[i];
+        tu_stop_wait(sys, old);
+        akt_pid fresh = tu_spawn(sys, round % 2 ? &a : &b, NULL, NULL);
+        __atomic_store_n(&c.pids[i].id, fresh.id, __ATOMIC_RELAXED);
+    }
+    atomic_store(&c.done, 1);
+    pthread_join(t, NULL);
+    tu_assert_no_cb_failures();
+}
+
 static void test_bad_arguments(void **state) {
     (void)state;
     akt_receive_fn got = NULL;
@@ -102,6 +145,7 @@ int main(void) {
         S_TEST(test_names_the_spawned_receive),
         S_TEST(test_stopped_actor_is_not_found_even_after_reuse),
         S_TEST(test_relays_report_null),
+        S_TEST(test_answers_while_slots_are_reused),
         S_TEST(test_bad_arguments),
     };
     return cmocka_run_group_tests_name("reader", tests, NULL, NULL);

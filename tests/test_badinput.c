@@ -1093,6 +1093,23 @@ static void test_users_functions(void **state) {
     tu_system_end(sys);
 }
 /* users end */
+/* values begin: who reads an actor's messages */
+static void test_values_functions(void **state) {
+    (void)state;
+    akt_system *sys = tu_system("bad", 1);
+    akt_receive_fn got = NULL;
+    BAD(AKT_EINVAL, akt_pid_receive, NULL, (akt_pid){1}, &got);
+    BAD(AKT_EINVAL, akt_pid_receive, sys, (akt_pid){1}, NULL);
+    BAD(AKT_ENOTFOUND, akt_pid_receive, sys, (akt_pid){0}, &got);
+    BAD(AKT_ENOTFOUND, akt_pid_receive, sys, (akt_pid){UINT64_MAX}, &got);
+    akt_behavior b = tu_behavior(bad_noop_receive);
+    akt_pid pid = {0};
+    TU_OK(akt_spawn(sys, &b, NULL, NULL, &pid));
+    BAD(0, akt_pid_receive, sys, pid, &got);
+    assert_ptr_equal(got, bad_noop_receive);
+    tu_system_end(sys);
+}
+/* values end */
 
 static void test_grain_functions(void **state) {
     (void)state;
@@ -2088,6 +2105,9 @@ int main(void) {
         /* users begin: users: testkit, ask accessors */
         TU_TEST(test_users_functions),
         /* users end */
+        /* values begin: */
+        TU_TEST(test_values_functions),
+        /* values end */
         /* local begin: routers/mailboxes/propagation */
         /* local end */
         /* tracing begin: tracing */

@@ -160,7 +160,8 @@ static int akt__place_locked(akt_system *s, uint32_t parent_idx, const char *nam
     atomic_store_explicit(&c->signals, beh->pre_start ? AKT__SIG_STARTING : 0,
                           memory_order_relaxed);
     atomic_store_explicit(&c->disp, d, memory_order_relaxed); /* see akt__cell.disp */
-    c->beh = beh;
+    /* relaxed atomic: read by akt_pid_receive (reader.c) while the slot may be reused */
+    __atomic_store_n(&c->beh, beh, __ATOMIC_RELAXED);
     c->state = state;
     c->ext = x;
     c->status = beh->pre_start ? AKT__STARTING : AKT__RUNNING;
@@ -175,7 +176,7 @@ static int akt__place_locked(akt_system *s, uint32_t parent_idx, const char *nam
     if (akt__names_add_hint(s, idx, &hint) != 0) {
         c->name = NULL;
         c->parent = 0;
-        c->beh = NULL;
+        __atomic_store_n(&c->beh, NULL, __ATOMIC_RELAXED); /* see above */
         c->state = NULL;
         c->ext = NULL;
         c->status = AKT__DEAD;

@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "actor/reader.h"
 #include "actor/send.h"
 #include "endpoint.h"
 #include "kernel/future.h"
@@ -161,6 +162,7 @@ static int akt__spawn_local(akt__node_r *n, const char *kind, const char *name, 
     so.name = name;
     so.dispatcher = k->def.dispatcher;
     akt_pid pid;
+    akt__relay_receive(akt__kind_shell_behavior.receive); /* the kind's reads */
     int rc = akt_spawn(n->sys, &akt__kind_shell_behavior, st, &so, &pid);
     if (rc) {
         free(st);

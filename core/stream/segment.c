@@ -4,6 +4,7 @@
  * mailbox and buffer is bounded. Elements go through the segment's stages in stage.c. */
 #include "stream/segment.h"
 
+#include "actor/reader.h"
 #include "base/alloc.h"
 #include "base/clock.h"
 
@@ -346,6 +347,7 @@ int akt__segment_spawn(akt_stream *s, size_t seg, size_t first, size_t last, akt
     akt_spawn_options_init(&o);
     o.dispatcher = s->dispatcher;
     akt__stream_retain(s);
+    akt__relay_receive(b.receive); /* its stages read, not a sender's values */
     int rc = akt_spawn(s->system, &b, g, &o, out);
     if (rc != 0) {
         akt__junction_free(g);

@@ -1699,6 +1699,20 @@ AKT_API int akt_await_started(akt_system *system, akt_pid pid, int64_t timeout_n
  * released or foreign future, or both outputs NULL. Since 0.4. */
 AKT_API int akt_future_target(akt_future *future, akt_pid *pid, const char **type);
 /* users end */
+/* values begin: who reads an actor's messages (issue 17) */
+
+/* The function that reads the messages of the actor pid: *receive gets its behaviour's
+ * receive (as spawned; akt_ctx_become does not change it), so that a binding can tell its
+ * own actors (which take its objects by reference) from a C actor or another binding's
+ * (which read bytes, akt_msg_bytes) and refuse at the sender a value that has no bytes,
+ * rather than deliver a message its reader cannot read. *receive gets NULL for akt's own
+ * actors that pass messages on without reading them: routers, the topics actor, grain and
+ * remote-spawn shells, stream segments and remote pids (a remote pid follows the
+ * serializer rules: akt_tell refuses what can cross neither way). Any thread, lock-free,
+ * no allocation. AKT_EINVAL if system or receive is NULL; AKT_ENOTFOUND if pid is not a
+ * live actor of system (*receive untouched). Since 0.4. */
+AKT_API int akt_pid_receive(akt_system *system, akt_pid pid, akt_receive_fn *receive);
+/* values end */
 /* local begin: routers/mailboxes/propagation */
 /* local end */
 /* tracing begin: tracing */

@@ -101,7 +101,7 @@ static PyObject *ctx_tell(akt_py_context *self, PyObject *args, PyObject *kwargs
     if (akt_py_pid_arg(c->system, to, &pid)) return NULL;
     akt_msg *m;
     if (akt_py_msg_new(c->system, msg, type, &m)) return NULL;
-    if (akt_py_headers_set(m, headers)) {
+    if (akt_py_reader_check(c->system, pid, m, "tell") || akt_py_headers_set(m, headers)) {
         akt_msg_release(m);
         return NULL;
     }
@@ -160,6 +160,9 @@ static PyObject *ctx_request(akt_py_context *self, PyObject *args, PyObject *kwa
     akt_msg *m;
     void *data = NULL;
     if (akt_py_msg_new(c->system, msg, type, &m)) {
+        m = NULL;
+    } else if (akt_py_reader_check(c->system, pid, m, "ask")) {
+        akt_msg_release(m);
         m = NULL;
     } else if (!(data = akt_py_request_new(c, then))) {
         akt_msg_release(m);

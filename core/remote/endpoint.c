@@ -54,6 +54,46 @@ static void akt__out_dead(akt__node_r *n, akt__out *o, const char *reason) {
     akt__out_free(o);
 }
 
+/* ack begin: */
+/* Tells written and not yet acknowledged: each keeps its message (not its frame: a Tell is
+ * never sent again) until the receiver's cumulative acknowledgement passes its number. */
+static void akt__unacked_add(akt__conn *c, akt__out *o) {
+    free(o->frame);
+    o->frame = NULL;
+    o->next = NULL;
+    if (c->unacked_tail)
+        c->unacked_tail->next = o;
+    else
+        c->unacked_head = o;
+    c->unacked_tail = o;
+}
+
+void akt__conn_acked(akt__conn *c, uint64_t acked) {
+    c->acked = acked;
+    while (c->unacked_head && c->unacked_head->seq <= acked) {
+        akt__out *o = c->unacked_head;
+        c->unacked_head = o->next;
+        akt__out_free(o);
+    }
+    if (!c->unacked_head) c->unacked_tail = NULL;
+}
+
+/* The connection is lost: every Tell it wrote and the peer did not acknowledge is a dead
+ * letter here (at-most-once: it may or may not have been handled there; never resent). */
+static void akt__unacked_dead(akt__conn *c) {
+    akt__out *o = c->unacked_head;
+    c->unacked_head = c->unacked_tail = NULL;
+    while (o) {
+        akt__out *nx = o->next;
+        if (o->ask)
+            akt__out_free(o); /* its pending ask fails with the connection (akt__fail_asks) */
+        else
+            akt__out_dead(c->node, o, c->why);
+        o = nx;
+    }
+}
+/* ack end */
+
 static void akt__fail_asks(akt__conn *c, int rc, const char *reason) {
     for (int b = 0; b < AKT__PENDING_BUCKETS; b++) {
         akt__pending *p = c->asks[b];
@@ -139,8 +179,14 @@ static void akt__on_write(uv_write_t *req, int status) {
         akt__out *nx = o->next;
         if (status < 0)
             akt__out_dead(w->node, o, why);
-        else
+        else if (!o->msg || !c || o->seq <= c->acked) /* ack: not a Tell, or acknowledged */
             akt__out_free(o);
+        else if (c->state == AKT__CONN_CLOSING && !o->ask) /* written, then the conn was lost */
+            akt__out_dead(w->node, o, c->why);
+        else if (c->state == AKT__CONN_CLOSING)
+            akt__out_free(o); /* an ask: it failed with the connection */
+        else
+            akt__unacked_add(c, o); /* until the receiver acknowledges it */
         o = nx;
     }
     free(w->sealed);
@@ -206,6 +252,7 @@ static int akt__conn_write_some(akt__conn *c) {
     akt__out *last = NULL, *o = c->q_head;
     for (size_t i = 0; i < k; i++, last = o, o = o->next) {
         if (!c->tls) w->bufs[i] = uv_buf_init((char *)o->frame, (unsigned)o->len);
+        if (o->msg) o->seq = ++c->wire_tells; /* ack: the number the receiver counts it by */
         w->chunk_bytes += o->chunk;
         c->pending -= o->len;
     }
@@ -347,6 +394,7 @@ static int akt__conn_pump(akt__conn *c) {
             o->to = h->to;
             o->sender = h->sender;
             o->to_address = h->to_address;
+            o->ask = h->ask;
             h->msg = NULL;
             c->pending -= AKT__FRAME_HEADER;
             c->bulk_off = 0;
@@ -461,6 +509,9 @@ static void akt__conn_close(akt__conn *c, int rc, const char *reason) {
     if (c->peer && c->peer->conn == c) c->peer->conn = NULL; /* the next message reconnects */
     char why[200];
     snprintf(why, sizeof why, "%s", reason);
+    /* ack: what was written and not acknowledged goes first (it was sent first) */
+    snprintf(c->why, sizeof c->why, "remote peer lost before acknowledgement (%.150s)", reason);
+    akt__unacked_dead(c);
     akt__out *o = c->q_head;
     c->q_head = c->q_tail = NULL;
     c->q_len = 0;
@@ -528,6 +579,9 @@ void akt__endpoint_free(akt__node_r *n) {
         akt__zctx_free(&c->z);
         akt__tls_free(c->tls);
         akt__flow_conn_closed(c);
+        if (!c->why[0]) /* ack: none after a close; kept for a loop that never ran */
+            snprintf(c->why, sizeof c->why, "remote peer lost before acknowledgement (shutdown)");
+        akt__unacked_dead(c);
         free(c->from);
         free(c);
     }
@@ -712,6 +766,7 @@ static int akt__conn_send_hello(akt__conn *c) {
     akt__fill_identity(c->node, &h.version, &h.system, &h.host, &h.port, &h.incarnation);
     h.to_system = c->peer->system;
     h.compressions = akt__accepts(c->node);
+    h.send_window = c->node->window; /* ack: the receiver's record of consumed Tells */
     Akt__Remote__Frame f = AKT__REMOTE__FRAME__INIT;
     f.body_case = AKT__REMOTE__FRAME__BODY_HELLO;
     f.hello = &h;
@@ -826,6 +881,7 @@ void akt__endpoint_send(akt__node_r *n, akt__proxy *p, akt_msg *msg, akt_pid sen
         o->to = p->pid;
         o->sender = sender;
         o->to_address = p->address;
+        o->ask = reply != NULL;
     }
     if (!c) {
         akt__window_give(p->win, 1); /* admitted, never sent */
@@ -1063,6 +1119,7 @@ static int akt__on_hello(akt__conn *c, const Akt__Remote__Hello *h) {
     f.hello_ack = &a;
     if (akt__conn_send_frame(c, &f)) return AKT_ENOMEM;
     c->send_method = akt__send_method(n, h->compressions);
+    c->peer_window = h->send_window; /* ack */
     c->state = AKT__CONN_OPEN;
     akt__heartbeat_start(c);
     return 0;
@@ -1219,21 +1276,27 @@ static int akt__on_tell(akt__conn *c, const Akt__Remote__Tell *t) {
     char undecoded[400];
     const char *type = t->type && *t->type ? t->type : "";
     int rc;
+    /* ack: the Tell's number; it is marked consumed exactly once, by its message's release
+     * or here (a serializer's message at its arrival, a Tell refused or dead-lettered). */
+    uint64_t seq = ++c->rx_tells;
+    int fits = akt__flow_fits(c, seq);
+    if (fits < 0) return fits;
+    if (!fits) {
+        akt__conn_proto_failed(c, "remote connection closed: the peer sent more unacknowledged "
+                                  "messages than its window (send_window)");
+        return AKT_ECLOSED;
+    }
     if (!t->serializer || !*t->serializer) {
-        rc = akt__flow_msg(c, type, t->payload.data, t->payload.len, &msg);
+        rc = akt__flow_msg(c, seq, type, t->payload.data, t->payload.len, &msg);
+        if (rc) akt__flow_consumed(c, seq); /* refused below: consumed here */
     } else {
         rc = akt__serial_decode(n->serial, t->serializer, type, t->payload.data, t->payload.len,
                                 &msg, undecoded, sizeof undecoded);
-        if (rc == 0) rc = akt__flow_consumed(c);
-        if (rc && msg) {
-            akt_msg_release(msg);
-            msg = NULL;
-        }
+        akt__flow_consumed(c, seq); /* the record exists (akt__flow_fits): cannot fail */
     }
     if (rc && t->serializer && *t->serializer &&
         akt_msg_new_bytes(type, t->payload.data, t->payload.len, AKT_COPY, &msg) == 0) {
         /* A payload this node cannot decode: a dead letter here, with the bytes as they came. */
-        akt__flow_consumed(c);
         akt__publish_at(n->sys, AKT_EVENT_DEAD_LETTER, (akt_pid){0}, t->to,
                         akt__conn_sender(c, t->from), msg, 0, undecoded);
         akt_msg_release(msg);

@@ -30,12 +30,18 @@ typedef struct akt__window {
     atomic_int choked;
 } akt__window;
 
-/* The receiving side of a connection's flow: what its inbound messages' releases counted
- * (any thread), against what the loop granted back. Shared with those messages, so it
- * outlives the connection: refs = the connection's + one per message not yet released. */
+/* The receiving side of a connection's flow: which of its inbound Tells were consumed (a
+ * bit per sequence number, set by the message's release on any thread), against the
+ * contiguous prefix the loop acknowledged. Shared with those messages, so it outlives the
+ * connection: refs = the connection's + one per message not yet released. */
 typedef struct akt__credit {
-    _Atomic(uint64_t) consumed;
-    _Atomic(uint64_t) granted; /* written by the loop */
+    /* ack begin: */
+    _Atomic(uint64_t) *done; /* bit (seq & (bits - 1)): consumed, not yet acknowledged */
+    uint64_t bits;           /* a power of two >= the sender's window */
+    uint64_t acked;          /* loop: every Tell numbered <= acked was consumed */
+    uint64_t granted;        /* loop: the acked the last Credit frame said */
+    atomic_int wake;         /* 1: a release asked the loop to look (cleared by the loop) */
+    /* ack end */
     atomic_int refs;
     struct akt__node_r *node;
     atomic_int closed; /* the connection is gone: releases wake nobody */
@@ -105,6 +111,8 @@ typedef struct akt__out {
     const char *to_address; /* the proxy's (lives as long as the node) */
     int ordered;            /* a frame that must stay behind the chunked ones (Stop, Watch) */
     uint32_t chunk;         /* a chunk: its bytes count in the connection's chunks ahead */
+    uint64_t seq;           /* ack: a Tell's number on its connection, given when written */
+    int ask;                /* ack: an ask (its failure, not a dead letter, says it is lost) */
 } akt__out;
 
 /* An ask sent and not yet answered (loop). */
@@ -156,6 +164,17 @@ typedef struct akt__conn {
      * inbound, what was granted back and the record its messages count in */
     uint64_t tells, credited;
     akt__credit *credit;
+    /* ack begin: outbound, the Tells handed to the socket (the last one's number), the
+     * cumulative acknowledgement received, and the Tells written and not yet acknowledged
+     * (their frames freed, each still holding its message for a dead letter), in number
+     * order; inbound, the Tells received (the last one's number) and the sender's window
+     * (its Hello). why: the reason the connection closed (for writes completing after). */
+    uint64_t wire_tells, acked;
+    akt__out *unacked_head, *unacked_tail;
+    uint64_t rx_tells;
+    uint32_t peer_window;
+    char why[200];
+    /* ack end */
     /* compression (compress.h): the method frames to the peer go with (0: plain, until the
      * handshake says the peer accepts the node's), and a compressed frame being unpacked */
     int send_method;
@@ -301,19 +320,27 @@ void akt__flow_unadmit(akt_system *s, akt__cell *c, uint32_t k);
 int akt__flow_crossable(akt_system *s, akt__cell *c, akt_msg *msg);
 /* Gives k back to win (loop: dropped messages, credits). */
 void akt__window_give(akt__window *win, uint64_t k);
-/* An inbound message whose release counts in c's credit: copies data. */
-int akt__flow_msg(akt__conn *c, const char *type, const uint8_t *data, size_t len, akt_msg **out);
-/* A message made from a payload by a serializer (its release cannot be hooked): counted
- * consumed at its arrival. */
-int akt__flow_consumed(akt__conn *c);
+/* An inbound message, Tell number seq of c, whose release marks it consumed: copies data.
+ * On failure nothing is marked (the caller marks it with akt__flow_consumed). */
+int akt__flow_msg(akt__conn *c, uint64_t seq, const char *type, const uint8_t *data, size_t len,
+                  akt_msg **out);
+/* Tell number seq of c is consumed now (a message made by a serializer, whose release cannot
+ * be hooked; a Tell refused or dead-lettered on arrival). */
+int akt__flow_consumed(akt__conn *c, uint64_t seq);
+/* ack: 1 if Tell number seq fits c's record (the sender keeps to its window), 0 if not,
+ * AKT_ENOMEM; loop. */
+int akt__flow_fits(akt__conn *c, uint64_t seq);
 /* Loop, after a wake-up: each inbound connection grants what its messages' releases
  * counted since the last grant. */
 void akt__flow_grant(akt__node_r *n);
-/* A Credit frame on an outbound connection. */
+/* A Credit frame on an outbound connection: the window given back, the Tells acknowledged
+ * let go (endpoint.c's akt__conn_acked). */
 int akt__on_credit(akt__conn *c, const Akt__Remote__Credit *cr);
 /* A connection closes: outbound, what was sent and not credited is given back; inbound,
  * its credit record is let go. */
 void akt__flow_conn_closed(akt__conn *c);
+/* ack: endpoint.c: the Tells of c numbered <= acked were consumed: let go. */
+void akt__conn_acked(akt__conn *c, uint64_t acked);
 
 /* wire.c: frames of the protocol */
 /* Packs f into a new buffer with its length header; NULL on ENOMEM. */

@@ -908,6 +908,7 @@ void akt__endpoint_send(akt__node_r *n, akt__proxy *p, akt_msg *msg, akt_pid sen
     if (reply) {
         pa = malloc(sizeof *pa);
         if (pa) {
+            pa->bare = 0;
             pa->corr = ++n->next_corr;
             t.correlation = pa->corr;
             int64_t left = reply->timer.deadline - akt__now_ns();
@@ -962,8 +963,8 @@ void akt__endpoint_send(akt__node_r *n, akt__proxy *p, akt_msg *msg, akt_pid sen
     akt__conn_enqueue(c, o);
 }
 
-void akt__endpoint_request(akt__node_r *n, akt__peer *q, Akt__Remote__Frame *f, uint64_t *corr,
-                           akt_future *reply) {
+static void akt__request(akt__node_r *n, akt__peer *q, Akt__Remote__Frame *f, uint64_t *corr,
+                         akt_future *reply, int bare) {
     const char *why = "out of memory on the way to a remote node";
     int code = AKT_ENOMEM;
     akt__conn *c = n->closing ? NULL : akt__endpoint_conn(n, q, &why);
@@ -975,6 +976,7 @@ void akt__endpoint_request(akt__node_r *n, akt__peer *q, Akt__Remote__Frame *f, 
     }
     akt__pending *pa = c ? malloc(sizeof *pa) : NULL;
     if (pa) {
+        pa->bare = bare;
         pa->corr = ++n->next_corr;
         *corr = pa->corr;
         if (akt__endpoint_enqueue_frame(c, f) == 0) {
@@ -991,6 +993,18 @@ void akt__endpoint_request(akt__node_r *n, akt__peer *q, Akt__Remote__Frame *f, 
     }
     akt__future_fail(reply, code, why, NULL);
 }
+
+void akt__endpoint_request(akt__node_r *n, akt__peer *q, Akt__Remote__Frame *f, uint64_t *corr,
+                           akt_future *reply) {
+    akt__request(n, q, f, corr, reply, 0);
+}
+
+/* ack begin: */
+void akt__endpoint_request_bare(akt__node_r *n, akt__peer *q, Akt__Remote__Frame *f, uint64_t *corr,
+                                akt_future *reply) {
+    akt__request(n, q, f, corr, reply, 1);
+}
+/* ack end */
 
 /* ---- heartbeats -------------------------------------------------------------------- */
 
@@ -1212,6 +1226,12 @@ static void akt__reply_run(akt__io *io, akt__io_cmd *cmd) {
         if (rc == 0 && reply) {
             akt__send_reply(c, &rp);
             akt__wire_headers_done(&hd);
+        } else if (rc == 0) { /* ack: completed with no message (a graceful stop): ok, empty */
+            pl.type = "";
+            pl.serializer = "";
+            rp.result_case = AKT__REMOTE__REPLY__RESULT_OK;
+            rp.ok = &pl;
+            akt__send_reply(c, &rp);
         } else {
             const char *reason = refused[0] ? refused : NULL;
             if (rc == 0) rc = AKT_EINVAL; /* answered with nothing: cannot happen */
@@ -1241,6 +1261,21 @@ static void akt__on_local_answer(akt_future *f, int rc, akt_msg *reply, void *da
     akt_future_release(r->future);
     free(r);
 }
+
+/* ack begin: */
+void akt__endpoint_answer(akt__conn *c, uint64_t corr, akt_future *f) {
+    akt__reply_cmd *r = malloc(sizeof *r);
+    if (!r) { /* no memory: the asker's own deadline answers it */
+        akt_future_release(f);
+        return;
+    }
+    r->conn = c;
+    r->corr = corr;
+    r->future = f;
+    c->refs++;
+    akt_future_on_complete(f, akt__on_local_answer, r);
+}
+/* ack end */
 
 static void akt__reply_failure(akt__conn *c, uint64_t corr, int code, const char *reason) {
     Akt__Remote__Failure fl = AKT__REMOTE__FAILURE__INIT;
@@ -1287,7 +1322,10 @@ static int akt__on_tell(akt__conn *c, const Akt__Remote__Tell *t) {
         return AKT_ECLOSED;
     }
     if (!t->serializer || !*t->serializer) {
-        rc = akt__flow_msg(c, seq, type, t->payload.data, t->payload.len, &msg);
+        /* an ask: acknowledged now, counted for the window at its release */
+        if (t->correlation) akt__flow_acked(c, seq); /* the record exists: cannot fail */
+        rc = akt__flow_msg(c, t->correlation ? 0 : seq, type, t->payload.data, t->payload.len,
+                           &msg);
         if (rc) akt__flow_consumed(c, seq); /* refused below: consumed here */
     } else {
         rc = akt__serial_decode(n->serial, t->serializer, type, t->payload.data, t->payload.len,
@@ -1348,7 +1386,9 @@ static int akt__on_reply(akt__conn *c, const Akt__Remote__Reply *rp) {
     akt__pending *p = *pp;
     if (!p) return 0; /* the asker gave up and the entry went with a lost connection */
     *pp = p->next;
-    if (rp->result_case == AKT__REMOTE__REPLY__RESULT_OK && rp->ok) {
+    if (rp->result_case == AKT__REMOTE__REPLY__RESULT_OK && p->bare) {
+        akt__future_complete(p->future, 0, NULL); /* ack: a graceful stop: done */
+    } else if (rp->result_case == AKT__REMOTE__REPLY__RESULT_OK && rp->ok) {
         akt_msg *m = NULL;
         char undecoded[400] = "";
         int rc = akt__serial_decode(

@@ -35,12 +35,15 @@ typedef struct akt__window {
  * contiguous prefix the loop acknowledged. Shared with those messages, so it outlives the
  * connection: refs = the connection's + one per message not yet released. */
 typedef struct akt__credit {
-    /* ack begin: */
-    _Atomic(uint64_t) *done; /* bit (seq & (bits - 1)): consumed, not yet acknowledged */
-    uint64_t bits;           /* a power of two >= the sender's window */
-    uint64_t acked;          /* loop: every Tell numbered <= acked was consumed */
-    uint64_t granted;        /* loop: the acked the last Credit frame said */
-    atomic_int wake;         /* 1: a release asked the loop to look (cleared by the loop) */
+    _Atomic(uint64_t) consumed; /* messages released (the window's count) */
+    uint64_t granted;           /* loop: the consumed the last Credit frame granted */
+    /* ack begin: slot (seq - 1) & (slots - 1) holds the highest Tell number consumed there
+     * (a Tell is acknowledged once the slot before the prefix holds its number) */
+    _Atomic(uint64_t) *done;
+    uint64_t slots;      /* a power of two: the sender's window, at most AKT__ACK_SLOTS */
+    uint64_t acked;      /* loop: every Tell numbered <= acked was consumed */
+    uint64_t acked_said; /* loop: the acked the last Credit frame said */
+    atomic_int wake;     /* 1: a release asked the loop to look (cleared by the loop) */
     /* ack end */
     atomic_int refs;
     struct akt__node_r *node;
@@ -120,6 +123,7 @@ typedef struct akt__pending {
     struct akt__pending *next;
     uint64_t corr;
     akt_future *future; /* a reference */
+    int bare;           /* ack: answered with no message (a graceful stop): ok completes it empty */
 } akt__pending;
 
 #define AKT__PENDING_BUCKETS 64
@@ -243,6 +247,9 @@ typedef struct akt__node_r {
     /* reverse proxies (node lock): how many live, at most how many, and the use clock */
     uint32_t reverse_count, reverse_cap;
     uint64_t reverse_clock;
+    /* ack: graceful stops posted to proxies and not yet sent (node lock): id -> future */
+    struct akt__graceful *graceful;
+    uint64_t graceful_ids;
 } akt__node_r;
 
 /* Test hook: the protocol version this node puts in its Hello (0: the real one). Set only
@@ -280,6 +287,15 @@ int akt__endpoint_enqueue_frame(akt__conn *c, const Akt__Remote__Frame *f);
  * Reply that completes reply; on a known failure reply fails at once. */
 void akt__endpoint_request(akt__node_r *n, akt__peer *q, Akt__Remote__Frame *f, uint64_t *corr,
                            akt_future *reply);
+/* ack begin: */
+/* As akt__endpoint_request, for a request answered with no message (ok: reply completes
+ * with 0 and no reply). */
+void akt__endpoint_request_bare(akt__node_r *n, akt__peer *q, Akt__Remote__Frame *f, uint64_t *corr,
+                                akt_future *reply);
+/* Inbound: f (a local future, a reference the call takes) answers correlation corr on c
+ * once it completes (a Reply: its message, or ok empty for none, or its failure). */
+void akt__endpoint_answer(akt__conn *c, uint64_t corr, akt_future *f);
+/* ack end */
 
 /* proxy.c: what the kernel calls for proxies */
 extern const akt__proxy_hooks akt__remote_proxy_hooks;
@@ -308,6 +324,12 @@ int akt__remote_spawn(akt__node_r *n, const char *node_address, const char *kind
 /* akt_stop / akt_poison of a proxy: a control message into its mailbox, behind what was
  * told to it before. */
 int akt__proxy_control_post(akt_system *s, akt_pid pid, int poison);
+/* ack: akt_stop_graceful of a proxy: a control message into its mailbox (behind what was
+ * told before), which sends a Stop with a correlation; the future completes with the
+ * node's answer, or AKT_ETIMEDOUT at the deadline (the actor is then stopped at once). */
+int akt__proxy_graceful_post(akt_system *s, akt_pid pid, int64_t timeout_ns, akt_future **out);
+/* Frees the graceful stops whose control message never ran (node free). */
+void akt__graceful_free(akt__node_r *n);
 
 /* flow.c */
 /* The window of peer_key (made on first use, node lock held by the caller). */
@@ -327,6 +349,8 @@ int akt__flow_msg(akt__conn *c, uint64_t seq, const char *type, const uint8_t *d
 /* Tell number seq of c is consumed now (a message made by a serializer, whose release cannot
  * be hooked; a Tell refused or dead-lettered on arrival). */
 int akt__flow_consumed(akt__conn *c, uint64_t seq);
+/* ack: Tell number seq of c is acknowledged now, its release counted later (an ask). */
+int akt__flow_acked(akt__conn *c, uint64_t seq);
 /* ack: 1 if Tell number seq fits c's record (the sender keeps to its window), 0 if not,
  * AKT_ENOMEM; loop. */
 int akt__flow_fits(akt__conn *c, uint64_t seq);

@@ -80,14 +80,19 @@ void akt__window_give(akt__window *win, uint64_t k) {
 
 /* ---- the receiving side ------------------------------------------------------------ */
 
-/* ack: a Tell's consumption is a bit of its connection's record, set by whoever releases it
+/* ack: a Tell's consumption is recorded in its connection's slots by whoever releases it
  * (any thread, in any order: one actor may consume before another). The loop acknowledges
  * the contiguous prefix of consumed Tells (cumulatively, in the Credit frames that grant the
- * window back), so the sender knows exactly which Tells are still unconsumed when the
- * connection is lost. The sender keeps to its window, so at most bits Tells are between the
- * prefix and the last received (akt__flow_fits). */
+ * window back by count), so the sender knows which Tells are still unconsumed when the
+ * connection is lost. Memory is bounded: at most slots Tells are tracked past the prefix; a
+ * Tell still held (a message an actor keeps) when the Tell slots after it arrives is taken
+ * as consumed (it was handed to its actor), so that one kept message never stalls the
+ * acknowledgement. An ask is acknowledged at its arrival (its own reply or failure says
+ * what became of it), and counted for the window at its release as any message. */
+#define AKT__ACK_SLOTS (1u << 16)
 
-/* The payload's block: the credit record and the Tell's number in front of the bytes. */
+/* The payload's block: the credit record and the Tell's number (0: counted only) in front
+ * of the bytes. */
 typedef struct akt__flow_block {
     akt__credit *credit;
     uint64_t seq; /* also keeps the bytes 16-aligned */
@@ -102,13 +107,25 @@ static void akt__credit_unref(akt__credit *cr) {
     }
 }
 
-/* Tell seq of cr consumed: its bit set; the loop is woken unless a wake-up is already due. */
-static void akt__flow_mark(akt__credit *cr, uint64_t seq) {
-    uint64_t i = (seq - 1) & (cr->bits - 1);
-    /* seq_cst (the bit, then the flag): one half of a Dekker pair with akt__flow_grant's
-     * clear of the flag, then load of the bits: either the loop's scan sees this bit, or
-     * this sees the flag cleared and wakes the loop, so no consumed Tell goes unacknowledged. */
-    atomic_fetch_or(&cr->done[i / 64], 1ull << (i % 64));
+/* Tell seq (0: none) consumed, and count (0 or 1) more released: the loop is woken unless a
+ * wake-up is already due. */
+static void akt__flow_mark(akt__credit *cr, uint64_t seq, int count) {
+    if (seq) {
+        _Atomic(uint64_t) *slot = &cr->done[(seq - 1) & (cr->slots - 1)];
+        /* relaxed: the slot only grows (a late release of a Tell taken as consumed never
+         * hides a newer one); the seq_cst operations below publish it to the loop. */
+        uint64_t cur = atomic_load_explicit(slot, memory_order_relaxed);
+        while (cur < seq && !atomic_compare_exchange_weak_explicit(
+                                slot, &cur, seq, memory_order_relaxed, memory_order_relaxed)) {
+        }
+    }
+    /* seq_cst (the count, then the flag): one half of a Dekker pair with akt__flow_grant's
+     * clear of the flag, then loads of the count and slots: either the loop's scan sees
+     * this release, or this sees the flag cleared and wakes the loop. */
+    if (count)
+        atomic_fetch_add(&cr->consumed, 1);
+    else
+        atomic_thread_fence(memory_order_seq_cst);
     if (atomic_load(&cr->wake) || atomic_exchange(&cr->wake, 1)) return;
     if (!atomic_load_explicit(&cr->closed, memory_order_acquire)) akt__io_wake(&cr->node->io);
 }
@@ -118,7 +135,7 @@ static void akt__flow_release(void *data) {
     akt__credit *cr = b->credit;
     uint64_t seq = b->seq;
     free(b);
-    akt__flow_mark(cr, seq);
+    akt__flow_mark(cr, seq, 1);
     akt__credit_unref(cr);
 }
 
@@ -126,16 +143,17 @@ static void akt__flow_release(void *data) {
  * window (its Hello; this node's own when it said none). */
 static int akt__flow_record(akt__conn *c) {
     if (c->credit) return 0;
-    uint64_t w = c->peer_window ? c->peer_window : c->node->window, bits = 64;
-    while (bits < w) bits <<= 1;
+    uint64_t w = c->peer_window ? c->peer_window : c->node->window, slots = 64;
+    while (slots < w && slots < AKT__ACK_SLOTS) slots <<= 1;
     akt__credit *cr = calloc(1, sizeof *cr);
-    if (cr) cr->done = calloc(bits / 64, sizeof *cr->done);
+    if (cr) cr->done = calloc(slots, sizeof *cr->done);
     if (!cr || !cr->done) {
         free(cr);
         return AKT_ENOMEM;
     }
-    cr->bits = bits;
-    for (uint64_t k = 0; k < bits / 64; k++) atomic_init(&cr->done[k], 0);
+    cr->slots = slots;
+    for (uint64_t k = 0; k < slots; k++) atomic_init(&cr->done[k], 0);
+    atomic_init(&cr->consumed, 0);
     atomic_init(&cr->wake, 0);
     atomic_init(&cr->refs, 1); /* the connection's */
     atomic_init(&cr->closed, 0);
@@ -144,15 +162,36 @@ static int akt__flow_record(akt__conn *c) {
     return 0;
 }
 
+/* Loop: advances cr's prefix over the consumed Tells. */
+static void akt__flow_advance(akt__credit *cr) {
+    /* relaxed: after akt__flow_grant's seq_cst clear of the flag (see akt__flow_mark) */
+    while (atomic_load_explicit(&cr->done[cr->acked & (cr->slots - 1)], memory_order_relaxed) ==
+           cr->acked + 1)
+        cr->acked++;
+}
+
 int akt__flow_fits(akt__conn *c, uint64_t seq) {
     int rc = akt__flow_record(c);
     if (rc) return rc;
-    return seq > c->credit->acked && seq - c->credit->acked <= c->credit->bits;
+    akt__credit *cr = c->credit;
+    if (seq <= cr->acked) return 0;
+    if (seq - cr->acked > cr->slots) {
+        akt__flow_advance(cr);
+        if (seq - cr->acked > cr->slots) cr->acked = seq - cr->slots; /* see above */
+        akt__flow_advance(cr);
+    }
+    return 1;
 }
 
 int akt__flow_consumed(akt__conn *c, uint64_t seq) {
     int rc = akt__flow_record(c);
-    if (rc == 0) akt__flow_mark(c->credit, seq);
+    if (rc == 0) akt__flow_mark(c->credit, seq, 1);
+    return rc;
+}
+
+int akt__flow_acked(akt__conn *c, uint64_t seq) {
+    int rc = akt__flow_record(c);
+    if (rc == 0) akt__flow_mark(c->credit, seq, 0);
     return rc;
 }
 
@@ -176,34 +215,16 @@ int akt__flow_msg(akt__conn *c, uint64_t seq, const char *type, const uint8_t *d
     return 0;
 }
 
-/* Loop: advances cr's prefix over the consumed bits (clearing them for the numbers bits
- * ahead, which the sender sends only once this prefix reached it). */
-static void akt__flow_advance(akt__credit *cr) {
-    for (;;) {
-        uint64_t i = cr->acked & (cr->bits - 1), b = i % 64;
-        /* seq_cst: the other half of akt__flow_mark's pair (after the flag's clear). */
-        uint64_t w = atomic_load(&cr->done[i / 64]) >> b;
-        uint64_t run = ~w ? (uint64_t)__builtin_ctzll(~w) : 64 - b;
-        if (run > 64 - b) run = 64 - b;
-        if (!run) return;
-        uint64_t mask = (run == 64 ? ~0ull : ((1ull << run) - 1)) << b;
-        /* relaxed: only the loop clears, and a bit it clears is not set again before the
-         * sender learns of this prefix (it keeps to its window). */
-        atomic_fetch_and_explicit(&cr->done[i / 64], ~mask, memory_order_relaxed);
-        cr->acked += run;
-        if (b + run < 64) return;
-    }
-}
-
 void akt__flow_grant(akt__node_r *n) {
     for (akt__conn *c = n->conns; c; c = c->next) {
         akt__credit *cr = c->credit;
         if (!cr || c->state != AKT__CONN_OPEN) continue;
         atomic_store(&cr->wake, 0); /* seq_cst: see akt__flow_mark */
+        uint64_t got = atomic_load(&cr->consumed);
         akt__flow_advance(cr);
-        if (cr->acked == cr->granted) continue;
+        if (got == cr->granted && cr->acked == cr->acked_said) continue;
         Akt__Remote__Credit m = AKT__REMOTE__CREDIT__INIT;
-        m.messages = cr->acked - cr->granted;
+        m.messages = got - cr->granted;
         m.acked = cr->acked;
         Akt__Remote__Frame f = AKT__REMOTE__FRAME__INIT;
         f.body_case = AKT__REMOTE__FRAME__BODY_CREDIT;
@@ -213,17 +234,18 @@ void akt__flow_grant(akt__node_r *n) {
             akt__io_wake(&n->io);
             continue;
         }
-        cr->granted = cr->acked;
+        cr->granted = got;
+        cr->acked_said = cr->acked;
     }
 }
 
 int akt__on_credit(akt__conn *c, const Akt__Remote__Credit *cr) {
     uint64_t k = cr->messages;
     if (k > c->tells - c->credited) return AKT_EPROTO; /* more than was ever sent */
-    /* ack: the acknowledgement is cumulative, moves by the grant, and names only Tells
+    /* ack: the acknowledgement is cumulative, never goes back, and names only Tells
      * written (a peer of an older akt says none: 0, the count alone). */
     if (cr->acked) {
-        if (cr->acked != c->acked + k || cr->acked > c->wire_tells) return AKT_EPROTO;
+        if (cr->acked < c->acked || cr->acked > c->wire_tells) return AKT_EPROTO;
         akt__conn_acked(c, cr->acked);
     }
     c->credited += k;

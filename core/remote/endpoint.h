@@ -40,10 +40,9 @@ typedef struct akt__credit {
     /* ack begin: slot (seq - 1) & (slots - 1) holds the highest Tell number consumed there
      * (a Tell is acknowledged once the slot before the prefix holds its number) */
     _Atomic(uint64_t) *done;
-    uint64_t slots;      /* a power of two: the sender's window, at most AKT__ACK_SLOTS */
-    uint64_t acked;      /* loop: every Tell numbered <= acked was consumed */
-    uint64_t acked_said; /* loop: the acked the last Credit frame said */
-    atomic_int wake;     /* 1: a release asked the loop to look (cleared by the loop) */
+    uint64_t slots;  /* a power of two: the sender's window, at most AKT__ACK_SLOTS */
+    uint64_t acked;  /* loop: every Tell numbered <= acked was consumed */
+    atomic_int wake; /* 1: a release asked the loop to look (cleared by the loop) */
     /* ack end */
     atomic_int refs;
     struct akt__node_r *node;

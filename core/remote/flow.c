@@ -119,13 +119,13 @@ static void akt__flow_mark(akt__credit *cr, uint64_t seq, int count) {
                                 slot, &cur, seq, memory_order_relaxed, memory_order_relaxed)) {
         }
     }
+    /* An acknowledgement alone (an ask's arrival) wakes nobody: it goes with the next
+     * grant, so that an ask costs no Credit frame of its own. */
+    if (!count) return;
     /* seq_cst (the count, then the flag): one half of a Dekker pair with akt__flow_grant's
      * clear of the flag, then loads of the count and slots: either the loop's scan sees
      * this release, or this sees the flag cleared and wakes the loop. */
-    if (count)
-        atomic_fetch_add(&cr->consumed, 1);
-    else
-        atomic_thread_fence(memory_order_seq_cst);
+    atomic_fetch_add(&cr->consumed, 1);
     if (atomic_load(&cr->wake) || atomic_exchange(&cr->wake, 1)) return;
     if (!atomic_load_explicit(&cr->closed, memory_order_acquire)) akt__io_wake(&cr->node->io);
 }
@@ -222,7 +222,7 @@ void akt__flow_grant(akt__node_r *n) {
         atomic_store(&cr->wake, 0); /* seq_cst: see akt__flow_mark */
         uint64_t got = atomic_load(&cr->consumed);
         akt__flow_advance(cr);
-        if (got == cr->granted && cr->acked == cr->acked_said) continue;
+        if (got == cr->granted) continue; /* the acknowledgement rides with a grant */
         Akt__Remote__Credit m = AKT__REMOTE__CREDIT__INIT;
         m.messages = got - cr->granted;
         m.acked = cr->acked;
@@ -235,7 +235,6 @@ void akt__flow_grant(akt__node_r *n) {
             continue;
         }
         cr->granted = got;
-        cr->acked_said = cr->acked;
     }
 }
 

@@ -421,7 +421,7 @@ static void akt__conn_choke(akt__conn *c) {
 }
 
 static void akt__conn_flush(akt__conn *c) {
-    if (c->state != AKT__CONN_OPEN) return;
+    if (c->state != AKT__CONN_OPEN || c->refusing) return;
     if (akt__conn_sort(c)) {
         akt__conn_close(c, AKT_EUNREACHABLE, "remote connection closed: out of memory");
         return;
@@ -550,12 +550,68 @@ static void akt__conn_close(akt__conn *c, int rc, const char *reason) {
 
 /* A peer broke the protocol: the connection closes, and the reason is kept on the node
  * (akt__remote_last_failure) since the peer has nobody here to tell. */
+/* ack begin: */
+static void akt__on_closing_shut(uv_shutdown_t *req, int status) {
+    (void)req;
+    (void)status; /* the peer's close (EOF) or the deadline closes it */
+}
+
+static void akt__on_closing_timeout(uv_timer_t *t) {
+    akt__conn *c = t->data;
+    akt__conn_close(c, AKT_EUNREACHABLE, c->tls_why);
+}
+
+/* Says why in a Close frame, then waits (reading and dropping) for the peer to close, at
+ * most the connect timeout; 0, or a code when it cannot (the caller closes at once). */
+static int akt__conn_say_close(akt__conn *c, const char *reason) {
+    if (c->state != AKT__CONN_OPEN || c->refusing) return AKT_ECLOSED;
+    Akt__Remote__Close cl = AKT__REMOTE__CLOSE__INIT;
+    cl.code = AKT_EPROTO;
+    cl.reason = (char *)reason;
+    Akt__Remote__Frame f = AKT__REMOTE__FRAME__INIT;
+    f.body_case = AKT__REMOTE__FRAME__BODY_CLOSE;
+    f.close = &cl;
+    akt__node_r *n = c->node;
+    if (!c->timer_on) {
+        if (uv_timer_init(&n->io.loop, &c->timer)) return AKT_ENOMEM;
+        c->timer.data = c;
+        c->timer_on = 1;
+        c->handles++;
+    }
+    snprintf(c->tls_why, sizeof c->tls_why, "%s", reason);
+    if (akt__conn_send_frame(c, &f) ||
+        uv_shutdown(&c->shutdown, (uv_stream_t *)&c->tcp, akt__on_closing_shut))
+        return AKT_EUNREACHABLE;
+    c->refusing = 2; /* reads are dropped until the peer's EOF; nothing more is written */
+    if (c->peer && c->peer->conn == c) c->peer->conn = NULL; /* the next message reconnects */
+    uint64_t ms = (uint64_t)(n->connect_timeout_ns / 1000000);
+    uv_timer_start(&c->timer, akt__on_closing_timeout, ms ? ms : 1, 0);
+    return 0;
+}
+
+/* A Close frame: the peer closed the connection for a protocol error of this node. */
+static int akt__on_close(akt__conn *c, const Akt__Remote__Close *cl) {
+    char why[240];
+    snprintf(why, sizeof why, "remote peer closed the connection: %.200s",
+             cl->reason && *cl->reason ? cl->reason : "protocol error");
+    akt__node_r *n = c->node;
+    pthread_mutex_lock(&n->lock);
+    n->proto_failures++;
+    snprintf(n->proto_reason, sizeof n->proto_reason, "%s", why);
+    pthread_mutex_unlock(&n->lock);
+    akt__conn_close(c, cl->code < 0 && cl->code > -1000 ? cl->code : AKT_EPROTO, why);
+    return AKT_ECLOSED;
+}
+/* ack end */
+
 static void akt__conn_proto_failed(akt__conn *c, const char *reason) {
     akt__node_r *n = c->node;
     pthread_mutex_lock(&n->lock);
     n->proto_failures++;
     snprintf(n->proto_reason, sizeof n->proto_reason, "%s", reason);
     pthread_mutex_unlock(&n->lock);
+    /* ack: the peer is told why first; what the connection held fails here at once */
+    if (akt__conn_say_close(c, reason) == 0) return;
     akt__conn_close(c, AKT_EUNREACHABLE, reason);
 }
 
@@ -690,6 +746,10 @@ static int akt__conn_read_tls(akt__conn *c, size_t nread) {
 static void akt__on_read(uv_stream_t *s, ssize_t nread, const uv_buf_t *buf) {
     (void)buf;
     akt__conn *c = s->data;
+    if (c->refusing == 2 && nread < 0) { /* ack: the peer closed after our Close */
+        akt__conn_close(c, AKT_EUNREACHABLE, c->tls_why);
+        return;
+    }
     if (nread == 0 || c->refusing) return;
     if (nread > 0) c->last_read_ns = akt__now_ns();
     if (nread < 0 && c->tls && !akt__tls_ready(c->tls)) {
@@ -1523,6 +1583,9 @@ static int akt__on_frame(void *data, const uint8_t *body, uint32_t len) {
     case AKT__REMOTE__FRAME__BODY_CHUNK:
         if (c->state == AKT__CONN_OPEN && !c->chunked && !c->inflating)
             rc = akt__on_chunk(c, f->chunk);
+        break;
+    case AKT__REMOTE__FRAME__BODY_CLOSE: /* ack */
+        rc = akt__on_close(c, f->close);
         break;
     case AKT__REMOTE__FRAME__BODY_BYE:
         akt__conn_close(c, AKT_EUNREACHABLE, "remote node said goodbye");

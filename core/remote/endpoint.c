@@ -548,8 +548,6 @@ static void akt__conn_close(akt__conn *c, int rc, const char *reason) {
     c->refs--; /* the open connection's own reference; handles keep it until closed */
 }
 
-/* A peer broke the protocol: the connection closes, and the reason is kept on the node
- * (akt__remote_last_failure) since the peer has nobody here to tell. */
 /* ack begin: */
 static void akt__on_closing_shut(uv_shutdown_t *req, int status) {
     (void)req;
@@ -604,6 +602,8 @@ static int akt__on_close(akt__conn *c, const Akt__Remote__Close *cl) {
 }
 /* ack end */
 
+/* A peer broke the protocol: the reason is kept on the node (akt__remote_proto_failures)
+ * and told to the peer in a Close frame (ack); then the connection closes. */
 static void akt__conn_proto_failed(akt__conn *c, const char *reason) {
     akt__node_r *n = c->node;
     pthread_mutex_lock(&n->lock);

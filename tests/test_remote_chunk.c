@@ -404,8 +404,7 @@ static void test_protocol_close_tells_the_peer_why(void **state) {
     akt_msg *m;
     TU_OK(akt_msg_new_bytes("big", big, sizeof big, AKT_COPY, &m));
     akt_future *f = NULL;
-    TU_OK(akt_ask(a, rec, m, TU_SEC(30), &f));
-    akt_msg_release(m);
+    TU_OK(akt_ask(a, rec, m, TU_SEC(30), &f)); /* the ask took m */
     const char *reason = NULL;
     int rc = tu_wait(f, NULL);
     TU_OK(akt_future_failure(f, &reason, NULL));

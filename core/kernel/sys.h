@@ -59,6 +59,11 @@ typedef struct akt__proxy_hooks {
      * refused with at once (AKT_ENOTSUP: no serializer and no bytes); the caller keeps it. */
     int (*crossable)(akt_system *s, akt__cell *c, akt_msg *msg);
     /* remchunk end */
+    /* ack begin: */
+    /* akt_stop_graceful of a live proxy, any thread: the future its node answers (0, or
+     * AKT_ETIMEDOUT after timeout_ns, when the actor is stopped at once), or a code. */
+    int (*graceful)(akt_system *s, akt_pid pid, int64_t timeout_ns, akt_future **out);
+    /* ack end */
 } akt__proxy_hooks;
 /* What the lower layers call in the scheduling library (lib/schedule.c), which they cannot
  * name: an actor's finalisation (actor/), the start of shutdown and the free (system/). */

@@ -54,6 +54,7 @@ const akt__proxy_hooks akt__remote_proxy_hooks = {
     .admit = akt__flow_admit,
     .unadmit = akt__flow_unadmit,
     .crossable = akt__flow_crossable,
+    .graceful = akt__proxy_graceful_post, /* ack */
 };
 
 int akt__proxy_of(const akt__cell *c, akt__proxy **out) {

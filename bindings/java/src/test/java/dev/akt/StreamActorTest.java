@@ -147,6 +147,13 @@ class StreamActorTest {
     }
 
     @Test
+    void mapAsyncInAFlowBranch() throws Exception {
+        Sink<Long, List<Long>> k = StreamFlow.<Long>create()
+                .mapAsync(2, x -> CompletableFuture.completedFuture(x + 1)).to(Sink.collect());
+        assertEquals(List.of(1L, 2L, 3L), Source.range(0, 3).runWith(k, system).result().get(15, TimeUnit.SECONDS));
+    }
+
+    @Test
     void badInput() throws Exception {
         assertThrows(AktException.class, () -> Source.queue(0));
         assertThrows(AktException.class, () -> Source.range(0, 1).mapAsync(0, x -> null));

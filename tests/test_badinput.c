@@ -1866,6 +1866,44 @@ static void test_stream_junction_functions(void **state) {
     TU_OK(akt_stream_graph_free(br));
 }
 /* streams2 end */
+/* streams3 begin: actor sources and sinks, parallel map (akt/stream.h) */
+static int bi_async(akt_msg *in, akt_stream_async *p, void *data) {
+    (void)in, (void)p, (void)data;
+    return AKT_EFAILED;
+}
+
+static void test_stream_actor_functions(void **state) {
+    (void)state;
+    akt_stream_graph *g = NULL;
+    akt_stream *s = NULL;
+    size_t q = 0;
+    akt_msg *m = tu_msg("t.X", "");
+    BAD(AKT_EINVAL, akt_stream_source_queue, NULL, 4);
+    BAD(AKT_EINVAL, akt_stream_offer, NULL, m);
+    BAD(AKT_EINVAL, akt_stream_queued, NULL, &q);
+    BAD(AKT_EINVAL, akt_stream_sink_actor, NULL, (akt_pid){1}, 1, NULL);
+    BAD(AKT_EINVAL, akt_stream_map_async, NULL, 1, 1, bi_async, NULL);
+    BAD(AKT_EINVAL, akt_stream_async_complete, NULL, 0, NULL);
+    TU_OK(akt_stream_graph_new(&g));
+    BAD(AKT_EINVAL, akt_stream_source_queue, g, 0);
+    TU_OK(akt_stream_source_queue(g, 2));
+    BAD(AKT_EINVAL, akt_stream_map_async, g, 0, 1, bi_async, NULL);
+    BAD(AKT_EINVAL, akt_stream_map_async, g, 1, 1, NULL, NULL);
+    BAD(AKT_EINVAL, akt_stream_sink_actor, g, (akt_pid){0}, 1, NULL);
+    BAD(AKT_EINVAL, akt_stream_sink_actor, g, (akt_pid){1}, 0, NULL);
+    TU_OK(akt_stream_sink_ignore(g));
+    akt_system *sys = tu_system("badinput_stream_actor", 1);
+    TU_OK(akt_stream_run(sys, g, &s));
+    BAD(AKT_EINVAL, akt_stream_offer, s, NULL);
+    BAD(AKT_EINVAL, akt_stream_queued, s, NULL);
+    TU_OK(akt_stream_cancel(s));
+    BAD(AKT_ESTOPPED, akt_stream_offer, s, m);
+    TU_OK(akt_stream_release(s));
+    tu_system_end(sys);
+    TU_OK(akt_stream_graph_free(g));
+    TU_OK(akt_msg_release(m));
+}
+/* streams3 end */
 
 /* ---- the checks of the checks -------------------------------------------------------------- */
 
@@ -2084,6 +2122,9 @@ int main(void) {
         /* streams2 begin: stream junctions */
         TU_TEST(test_stream_junction_functions),
         /* streams2 end */
+        /* streams3 begin: actor sources and sinks, parallel map */
+        TU_TEST(test_stream_actor_functions),
+        /* streams3 end */
         /* sched begin: scheduler */
         /* sched end */
         /* tls begin: remoting transport: TLS, compression, chunking */

@@ -1288,6 +1288,10 @@ export class Sink<T = unknown, R = unknown> {
   static balance<T>(...sinks: Sink<T, unknown>[]): Sink<T, unknown[]>;
   /** Each element x to sinks[fn(x)] (an index out of range fails the stream). */
   static partition<T>(fn: (x: T) => number, ...sinks: Sink<T, unknown>[]): Sink<T, unknown[]>;
+  /** Each element to the actor pid, which acknowledges it with ctx.respond(anything): the
+   *  acknowledgements are the demand (at most inFlight, default 1, unacknowledged);
+   *  onComplete is told to it after the last was acknowledged. */
+  static actor<T>(pid: Pid, opts?: { inFlight?: number; onComplete?: unknown }): Sink<T, undefined>;
 }
 
 /** Flows without a source; `to(sink)` makes a Sink of them (a fan-out's branch). */
@@ -1323,6 +1327,12 @@ export class Flow<I = unknown, T = I> {
    * one waited maxWaitMs, or at the end.
    */
   batch<U>(n: number, maxWaitMs: number, fn: (xs: T[]) => U): Flow<I, U>;
+  /** Parallel map: fn(x) may return a Promise; at most `parallelism` are pending at once and
+   *  the results leave in the order of their inputs. A rejection goes through the stage's
+   *  error strategy. */
+  mapAsync<U>(parallelism: number, fn: (x: T) => U | Promise<U>): Flow<I, U>;
+  /** As mapAsync, the results leaving in the order they complete. */
+  mapAsyncUnordered<U>(parallelism: number, fn: (x: T) => U | Promise<U>): Flow<I, U>;
   /** Names the last stage (metrics, failure reasons). */
   named(name: string): Flow<I, T>;
   /** The last stage's error strategy; retries: the budget of 'retry' (1..1000). */
@@ -1344,6 +1354,9 @@ export class Source<T = unknown> {
   static range(start: number | bigint, end: number | bigint, step?: number | bigint): Source<number>;
   /** The given values, in order. */
   static of<T>(...values: T[]): Source<T>;
+  /** Elements pushed with stream.offer(x): at most capacity accepted and not yet sent on
+   *  (offer returns false beyond); stream.complete() ends it. */
+  static queue<T>(capacity: number): Source<T>;
   /** tick every intervalMs, the first after initialDelayMs, on the system's timer; dropped
    *  (counted) while downstream has no demand. Endless. */
   static tick<T>(initialDelayMs: number, intervalMs: number, tick: T): Source<T>;
@@ -1379,6 +1392,10 @@ export class Source<T = unknown> {
    *  the first one waited maxWaitMs, or at the end. */
   batch(n: number, maxWaitMs: number): Source<T[]>;
   batch<U>(n: number, maxWaitMs: number, fn: (xs: T[]) => U): Source<U>;
+  /** Parallel map: at most parallelism Promises pending, results in input order. */
+  mapAsync<U>(parallelism: number, fn: (x: T) => U | Promise<U>): Source<U>;
+  /** As mapAsync, results as they complete. */
+  mapAsyncUnordered<U>(parallelism: number, fn: (x: T) => U | Promise<U>): Source<U>;
   /** Names the last stage (metrics, failure reasons). */
   named(name: string): Source<T>;
   /** The last stage's error strategy; retries: the budget of 'retry'. */
@@ -1406,6 +1423,12 @@ export class Stream<R = unknown> {
   cancel(): void;
   /** Stops the source; what is in flight reaches the sink, then it completes. */
   drain(): void;
+  /** Pushes x into a Source.queue: false when it is full (offer again later). */
+  offer(x: unknown): boolean;
+  /** Closes a Source.queue: what it accepted goes on, then it completes. */
+  complete(): void;
+  /** What the Source.queue holds (accepted, not yet sent on). */
+  readonly queued: number;
   /**
    * The counters of every stage, in the order they were added (the source first); consistent
    * once the stream ended.

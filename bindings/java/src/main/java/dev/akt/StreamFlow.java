@@ -42,6 +42,26 @@ public final class StreamFlow<I, T> {
         return new StreamFlow<>(List.copyOf(l), window, fusion);
     }
 
+    /** Parallel map (see {@link Source#mapAsync}): results in input order. */
+    public <U> StreamFlow<I, U> mapAsync(int parallelism,
+                                         Function<? super T, ? extends java.util.concurrent.CompletionStage<U>> fn) {
+        return mapAsync(parallelism, true, fn);
+    }
+
+    /** Parallel map (see {@link Source#mapAsyncUnordered}): results as they complete. */
+    public <U> StreamFlow<I, U> mapAsyncUnordered(int parallelism,
+                                                  Function<? super T, ? extends java.util.concurrent.CompletionStage<U>> fn) {
+        return mapAsync(parallelism, false, fn);
+    }
+
+    private <U> StreamFlow<I, U> mapAsync(int parallelism, boolean ordered, Object fn) {
+        if (parallelism <= 0) {
+            throw Errors.of(Errors.EINVAL, "mapAsync parallelism " + parallelism);
+        }
+        return then(new Source.Spec(18, Objects.requireNonNull(fn, "fn"), null, parallelism, ordered ? 1 : 0, 0,
+                null, null, 0, 0));
+    }
+
     /**
      * Each element becomes {@code fn(x)}.
      *

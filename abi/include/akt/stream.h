@@ -361,7 +361,14 @@ AKT_API int akt_stream_sink_actor(akt_stream_graph *graph, akt_pid target, size_
  * strategy (retry calls fn again on the same element with a new pending). in is borrowed for
  * the call: retain it to keep it. A pending completed after the stream ended releases out. */
 typedef struct akt_stream_async akt_stream_async;
+/* Starts the work for one element of akt_stream_map_async: in (borrowed), the pending
+ * completion to hand to akt_stream_async_complete exactly once, and the stage's data.
+ * Returns 0 once it took pending, or a negative code (pending not taken). Runs on the
+ * stage's actor: it must not block. */
 typedef int (*akt_stream_async_fn)(akt_msg *in, akt_stream_async *pending, void *data);
+/* Appends a parallel map stage (above) to graph: fn and data, at most parallelism calls
+ * pending, ordered 1 or 0. AKT_EINVAL for a NULL graph or fn, or parallelism outside
+ * 1..4096, or ordered other than 0 and 1; AKT_ENOMEM. */
 AKT_API int akt_stream_map_async(akt_stream_graph *graph, size_t parallelism, int ordered,
                                  akt_stream_async_fn fn, void *data);
 /* Completes pending: rc 0 with out (taken), or rc < 0 (out NULL): a failure of the element.

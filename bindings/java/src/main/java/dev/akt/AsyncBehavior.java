@@ -17,7 +17,16 @@ import java.util.concurrent.CompletionStage;
  */
 @FunctionalInterface
 public interface AsyncBehavior extends Behavior {
-    /** Handles one message; null or a completed stage finishes it at once. */
+    /**
+     * Handles one message; null or a completed stage finishes it at once.
+     *
+     * @param ctx the actor's context, valid during this call (use the stage's own callbacks
+     *     through {@link Context#request} continuations, which run on the actor's turn)
+     * @param msg the message
+     * @return the stage that finishes the message (its value answers an asker), or null
+     * @throws Exception the message's failure, handled by the supervisor as a throw from
+     *     {@link Actor#receive}
+     */
     CompletionStage<?> receiveAsync(Context ctx, Object msg) throws Exception;
 
     /** Not called by akt for an AsyncBehavior: {@link #receiveAsync} is. */

@@ -7,6 +7,7 @@ package dev.akt;
  */
 public final class ScheduleExistsException extends ActorNameTakenException {
     private static final long serialVersionUID = 1L;
+    /** The schedule reference the failed call named. */
     private final String reference;
 
     ScheduleExistsException(int code, String message, String reference) {
@@ -14,7 +15,11 @@ public final class ScheduleExistsException extends ActorNameTakenException {
         this.reference = reference;
     }
 
-    /** The reference that is taken. */
+    /**
+     * The schedule reference the failed call named.
+     *
+     * @return the reference (already in use)
+     */
     public String reference() {
         return reference;
     }

@@ -8,6 +8,7 @@ package dev.akt;
  */
 public final class ScheduleNotFoundException extends ActorNotFoundException {
     private static final long serialVersionUID = 1L;
+    /** The schedule reference the failed call named. */
     private final String reference;
 
     ScheduleNotFoundException(int code, String message, String reference) {
@@ -15,7 +16,11 @@ public final class ScheduleNotFoundException extends ActorNotFoundException {
         this.reference = reference;
     }
 
-    /** The reference asked for. */
+    /**
+     * The schedule reference the failed call named.
+     *
+     * @return the reference (that no schedule has)
+     */
     public String reference() {
         return reference;
     }

@@ -179,6 +179,13 @@ public final class Sink<T, R> {
      * {@code ctx.respond(anything)}: each acknowledgement is the demand for one more, at most
      * {@code inFlight} unacknowledged. {@code onComplete} (if not null) is told to it after the
      * last one was acknowledged. If the actor stops, the stream fails (AKT_ESTOPPED).
+     *
+     * @param <T> the elements
+     * @param pid the actor, of the stream's system
+     * @param inFlight how many elements may be unacknowledged at once, 1..65536
+     * @param onComplete told to the actor once every element was acknowledged, or null
+     * @return a sink without a result (null once the stream ended)
+     * @throws AktException AKT_EINVAL for {@code inFlight <= 0}
      */
     public static <T> Sink<T, Void> actor(Pid pid, int inFlight, Object onComplete) {
         java.util.Objects.requireNonNull(pid, "pid");

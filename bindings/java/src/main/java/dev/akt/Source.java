@@ -213,14 +213,32 @@ public final class Source<T> {
         return of(new Spec(10, step, FlowAdapters.LAZY, 0, 0, 0, null, null, 0, 0));
     }
 
-    /** Parallel map: {@code fn(x)} gives a CompletionStage; at most {@code parallelism} are
-     *  pending at once, and the results leave in the order of their inputs. */
+    /**
+     * Parallel map: {@code fn(x)} gives a CompletionStage; at most {@code parallelism} are
+     * pending at once, and the results leave in the order of their inputs.
+     *
+     * @param <U> the elements after the stage
+     * @param parallelism how many stages may be pending at once, 1..4096
+     * @param fn gives the stage of each element's result, on the stage's worker (it must not
+     *     block); a stage completed exceptionally goes through the stage's error strategy
+     * @return this source followed by the stage
+     * @throws AktException AKT_EINVAL for {@code parallelism <= 0}
+     */
     public <U> Source<U> mapAsync(int parallelism,
                                   Function<? super T, ? extends java.util.concurrent.CompletionStage<U>> fn) {
         return mapAsync(parallelism, true, fn);
     }
 
-    /** As {@link #mapAsync(int, Function)}, the results leaving as they complete. */
+    /**
+     * As {@link #mapAsync(int, Function)}, the results leaving as they complete.
+     *
+     * @param <U> the elements after the stage
+     * @param parallelism how many stages may be pending at once, 1..4096
+     * @param fn gives the stage of each element's result, on the stage's worker (it must not
+     *     block); a stage completed exceptionally goes through the stage's error strategy
+     * @return this source followed by the stage
+     * @throws AktException AKT_EINVAL for {@code parallelism <= 0}
+     */
     public <U> Source<U> mapAsyncUnordered(int parallelism,
                                            Function<? super T, ? extends java.util.concurrent.CompletionStage<U>> fn) {
         return mapAsync(parallelism, false, fn);
@@ -238,6 +256,11 @@ public final class Source<T> {
      * Elements pushed with {@link Stream#offer}: at most {@code capacity} accepted and not yet
      * sent on (beyond that offer returns false: offer again later); {@link Stream#complete}
      * closes it, what it accepted goes on, then the stream completes.
+     *
+     * @param <T> the elements
+     * @param capacity how many elements it holds at most, 1..65536
+     * @return the source
+     * @throws AktException AKT_EINVAL for {@code capacity <= 0}
      */
     public static <T> Source<T> queue(int capacity) {
         if (capacity <= 0) {

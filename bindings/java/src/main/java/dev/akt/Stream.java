@@ -92,6 +92,11 @@ public final class Stream<R> implements AutoCloseable {
      * Pushes x into the stream's {@link Source#queue}: true if accepted, false if it is full
      * (offer it again later). Never blocks; callable from an actor. Throws once the queue was
      * completed or the stream ended.
+     *
+     * @param x the element (any value a Java actor can be told)
+     * @return true if the queue took it, false if it is full
+     * @throws AktException AKT_ESTOPPED once the queue was completed or the stream ended,
+     *     AKT_EINVAL if the stream's source is not a queue
      */
     public boolean offer(Object x) {
         long m = Messages.toNative(x);
@@ -113,7 +118,11 @@ public final class Stream<R> implements AutoCloseable {
         drain();
     }
 
-    /** How many elements the {@link Source#queue} holds (accepted, not yet sent on). */
+    /**
+     * How many elements the {@link Source#queue} holds (accepted, not yet sent on): a snapshot.
+     *
+     * @return the count
+     */
     public long queued() {
         long n = AktNativeJNI.aktj_stream_queued(handle);
         if (n < 0) {

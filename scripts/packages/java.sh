@@ -105,7 +105,7 @@ for lib in "$unpacked"/*.so*; do
             die "$(basename "$lib") finds $name at $where, not in the bundle"
     done < <(env -u LD_LIBRARY_PATH ldd "$lib")
 done
-ldd "$unpacked/libakt_jni.so" | sed 's/ (0x[0-9a-f]*)//; s/^/    /'
+echo "    $(grep -c "=> $unpacked/" <(ldd "$unpacked/libakt_jni.so")) libraries of libakt_jni.so resolve from the bundle"
 # A second run (the same cache) loads the bundle already there.
 (cd "$app" && env -u LD_LIBRARY_PATH XDG_CACHE_HOME="$cache" "${mvn[@]}" exec:java >"$work/app2.out" 2>"$work/app2.log") ||
     { cat "$work/app2.out" "$work/app2.log" >&2; die "the second run failed"; }

@@ -7,6 +7,7 @@ import java.io.InputStream;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.DirectoryNotEmptyException;
+import java.nio.file.DirectoryStream;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.FileSystems;
 import java.nio.file.Files;
@@ -36,8 +37,9 @@ import java.util.stream.Stream;
  *       {@code <id>} the bundle's hash (so another akt version gets its own folder). The
  *       files are written to a fresh private temporary folder beside it, which is then
  *       renamed into place: processes that start at once each see either no folder or a
- *       complete one. If that cache cannot be written, a temporary folder is used and
- *       deleted once the libraries are loaded.
+ *       complete one (temporary folders an hour old, left by a JVM that died while
+ *       unpacking, are deleted). If that cache cannot be written, a temporary folder is
+ *       used and deleted once the libraries are loaded.
  * </ol>
  */
 final class NativeLibrary {
@@ -131,6 +133,7 @@ final class NativeLibrary {
             try {
                 Files.createDirectories(cache, PosixFilePermissions.asFileAttribute(
                         PosixFilePermissions.fromString("rwx------")));
+                removeStale(cache);
                 Path tmp = Files.createTempDirectory(cache, ".tmp-" + id + "-"); // mode 0700
                 try {
                     unpack(base, files, tmp);
@@ -177,6 +180,21 @@ final class NativeLibrary {
             return null;
         }
         return Path.of(dir).toAbsolutePath();
+    }
+
+    /** Deletes the temporary folders that JVMs which died while unpacking left (an hour old:
+     *  never one that a live JVM is still writing). */
+    private static void removeStale(Path cache) {
+        long limit = System.currentTimeMillis() - 3_600_000L;
+        try (DirectoryStream<Path> tmps = Files.newDirectoryStream(cache, ".tmp-*")) {
+            for (Path tmp : tmps) {
+                if (Files.getLastModifiedTime(tmp).toMillis() < limit) {
+                    deleteTree(tmp);
+                }
+            }
+        } catch (IOException e) {
+            // best effort: a folder another JVM removed first, or one we may not delete
+        }
     }
 
     private static boolean complete(Path dir, List<String> files) {

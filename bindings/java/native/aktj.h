@@ -130,7 +130,8 @@ int aktj_router_spawn_pool(JNIEnv *env, jlong system, jstring name, jint strateg
                            jobject factory, jlong size, jlong within_ns, jlong interval_ns,
                            jlong seed, jint failure, jlong max_retries, jlong retry_within_ns,
                            jlongArray out);
-int aktj_router_broadcast(JNIEnv *env, jlong system, jlong router, jobject obj, jlong type);
+int aktj_router_broadcast(JNIEnv *env, jlong system, jlong router, jobject obj, jlong type,
+                          jlong msg);
 int aktj_router_routees(JNIEnv *env, jlong system, jlong router, jlongArray out, jlongArray count);
 /* Metrics (akt/telemetry.h). system: out[0..7] = alive, spawned, stopped, restarts, failures,
  * dead letters, unhandled, uptime ns. actor: out[0..8] = processed, restarts, failures,

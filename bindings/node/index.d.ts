@@ -252,6 +252,13 @@ export interface MailboxOptions {
   compare?: (a: any, b: any) => number;
 }
 
+/* local begin: */
+/** A context propagator object (SystemOptions.propagator). */
+export interface Propagator {
+  inject(headers: Record<string, string>): Record<string, string | Uint8Array> | undefined | void;
+}
+/* local end */
+
 export interface SystemOptions {
   /** akt worker threads for C actors; 0 = one per core. */
   workers?: number;
@@ -264,6 +271,15 @@ export interface SystemOptions {
   /** Named values every actor reaches with ctx.extension(name) (system.extension(name) from
    *  outside); names are 2..255 letters, digits, '-' or '_', starting with a letter or digit. */
   extensions?: Record<string, unknown>;
+  /* local begin: */
+  /**
+   * The context propagator (GoAkt's ContextPropagator): at each message's first send made on
+   * this thread, inject gets the headers of the message the sending actor is handling ({}
+   * outside actors) and returns headers to add to the outgoing one (the sender's own win);
+   * receivers read them as ctx.headers. A throw adds nothing and is logged.
+   */
+  propagator?: Propagator | ((headers: Record<string, string>) => Record<string, string | Uint8Array> | undefined | void);
+  /* local end */
   /**
    * Where a JS actor's failure (a throw in receive, preStart or postStop, a rejected async
    * receive) is logged, as `logger.error("akt: actor <path> failed in <where>:", error)`:

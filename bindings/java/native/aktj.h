@@ -29,11 +29,12 @@ jlong aktj_intern(JNIEnv *env, jstring s);
 
 /* Creates a system whose workers attach to this JVM once (thread hooks). out[0] gets the
  * akt_system *, out[1] the binding's per-system record (freed by aktj_system_destroy).
- * decider (may be null) decides failures of top-level actors. */
+ * decider (may be null) decides failures of top-level actors; propagator (may be null) is a
+ * dev.akt.Propagation, the system's context propagator. */
 int aktj_system_create(JNIEnv *env, jstring name, jint workers, jint throughput, jint directive,
                        jobject decider, jint strategy, jlong max_retries, jlong within_ns,
                        jdoubleArray backoff, jobjectArray ext_names, jobjectArray ext_values,
-                       jlongArray out);
+                       jobject propagator, jlongArray out);
 /* An extension given at creation (a new local reference), or null if there is none. */
 jobject aktj_system_extension(JNIEnv *env, jlong system, jstring name);
 jobject aktj_ctx_extension(JNIEnv *env, jlong ctx, jstring name);

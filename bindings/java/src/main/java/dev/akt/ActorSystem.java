@@ -131,6 +131,7 @@ public final class ActorSystem implements AutoCloseable {
         private Boolean shutdownHook;
         private Executor completions;
         private final java.util.LinkedHashMap<String, Object> extensions = new java.util.LinkedHashMap<>();
+        private ContextPropagator propagator; // local
 
         private Builder(String name) {
             this.name = Objects.requireNonNull(name, "name");
@@ -211,6 +212,18 @@ public final class ActorSystem implements AutoCloseable {
             return this;
         }
 
+        // local begin:
+        /**
+         * The system's context propagator (GoAkt's ContextPropagator): it adds headers to
+         * each message at its first send from the headers of the message being handled
+         * (see {@link ContextPropagator}).
+         */
+        public Builder propagator(ContextPropagator propagator) {
+            this.propagator = Objects.requireNonNull(propagator, "propagator");
+            return this;
+        }
+        // local end
+
         /** Creates and starts the system. */
         public ActorSystem build() {
             long[] out = new long[2];
@@ -219,7 +232,10 @@ public final class ActorSystem implements AutoCloseable {
             int rc = AktNativeJNI.aktj_system_create(name, workers, throughput, supervisor.directive.code,
                     supervisor.decides() ? supervisor : null, supervisor.strategy,
                     supervisor.maxRetries, supervisor.withinNanos, supervisor.nativeTuning(),
-                    extNames, extValues, out);
+                    extNames, extValues,
+                    propagator != null ? new Propagation(propagator,
+                            logger != null ? logger : System.getLogger(LOGGER_NAME)) : null,
+                    out);
             if (rc == Errors.EINVAL) {
                 throw new IllegalArgumentException("akt: invalid system name '" + name
                         + "' (letters, digits, '-', '_', '.') or extension name " + extensions.keySet()

@@ -253,6 +253,15 @@ export interface MailboxOptions {
 }
 
 /* local begin: */
+/** Options of one grain's activation (system.grain(kind, name, opts)), over its kind's. */
+export interface GrainActivationOptions {
+  /** Idle ms before it deactivates; 0 or null: never. */
+  deactivateAfter?: number | null;
+  /** A bounded FIFO: a full grain refuses (MailboxFullError). */
+  mailbox?: { capacity: number; whenFull?: 'fail' };
+  reentrancy?: 'off' | 'allowAll' | 'stash';
+  maxInFlight?: number;
+}
 /** A context propagator object (SystemOptions.propagator). */
 export interface Propagator {
   inject(headers: Record<string, string>): Record<string, string | Uint8Array> | undefined | void;
@@ -455,7 +464,8 @@ export class ActorSystem extends AktEventEmitter {
   /** Resolves once the system shut down, by shutdown() or by the guardian's policy. */
   readonly terminated: Promise<void>;
   /** The grain kind/name (tell / ask activate it). */
-  grain(kind: string, name: string): Grain;
+  /** The grain kind/name; opts override the kind's for the activation its sends make. */
+  grain(kind: string, name: string, opts?: GrainActivationOptions): Grain;
   /** Stops every actor and resolves when all stopped; afterwards the process may exit. */
   shutdown(): Promise<void>;
   on(event: EventKind, listener: (ev: AktEvent) => void): this;

@@ -255,10 +255,14 @@ class ActorSystem extends EventEmitter {
     registerGrain(this, kind, factory, opts);
   }
 
-  /** The grain kind/name of this system (tell / ask activate it). */
-  grain(kind, name) {
+  /**
+   * The grain kind/name of this system (tell / ask activate it). opts: { deactivateAfter
+   * (ms, 0 or null: never), mailbox ({ capacity }), reentrancy, maxInFlight } for the
+   * activation its sends make, over the kind's (a grain active already keeps its own).
+   */
+  grain(kind, name, opts) {
     this.#open();
-    return new Grain(this, kind, name);
+    return new Grain(this, kind, name, opts);
   }
 
   /** The topic name of this system (publish / subscribe; see Topic). */

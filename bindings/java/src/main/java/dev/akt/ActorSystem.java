@@ -589,6 +589,14 @@ public final class ActorSystem implements AutoCloseable {
     }
 
     /**
+     * The grain kind/name of this system, with options for the activation its sends make
+     * (over the kind's; a grain active already keeps its own).
+     */
+    public Grain grain(String kind, String name, GrainActivation options) {
+        return new Grain(this, kind, name, Objects.requireNonNull(options, "options"));
+    }
+
+    /**
      * The topic name of this system (publish / subscribe, see {@link Topic}).
      *
      * @throws IllegalArgumentException if name is empty, longer than 255 bytes or holds NUL

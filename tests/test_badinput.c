@@ -1110,6 +1110,44 @@ static void test_values_functions(void **state) {
     tu_system_end(sys);
 }
 /* values end */
+/* local begin: routers/mailboxes/propagation */
+static void test_local_functions(void **state) {
+    (void)state;
+    akt_system *sys = tu_system("bad", 1);
+    BAD(AKT_EINVAL, akt_grain_options_init, NULL);
+    akt_grain_options o;
+    TU_OK(akt_grain_options_init(&o));
+    assert_int_equal(o.size, sizeof o);
+    assert_true(o.deactivate_after_ns == AKT_GRAIN_FROM_KIND);
+    akt_grain_kind def;
+    TU_OK(akt_grain_kind_init(&def));
+    def.activate = grain_activate_saving;
+    TU_OK(akt_grain_kind_register(sys, "k", &def));
+    akt_msg *m = owned();
+    akt_future *f = (akt_future *)0x1;
+    BAD(AKT_EINVAL, akt_grain_tell_with, NULL, "k", "n", m, &o);
+    BAD(AKT_EINVAL, akt_grain_tell_with, sys, NULL, "n", m, &o);
+    BAD(AKT_EINVAL, akt_grain_tell_with, sys, "k", "", m, &o);
+    BAD(AKT_EINVAL, akt_grain_tell_with, sys, "k", "n", NULL, &o);
+    BAD(AKT_ENOTFOUND, akt_grain_tell_with, sys, "other", "n", m, NULL);
+    BAD(AKT_EINVAL, akt_grain_ask_with, NULL, "k", "n", m, 0, &o, &f);
+    BAD(AKT_EINVAL, akt_grain_ask_with, sys, "k", "n", m, -1, &o, &f);
+    BAD(AKT_EINVAL, akt_grain_ask_with, sys, "k", "n", m, 0, &o, NULL);
+    o.size = 8;
+    BAD(AKT_EINVAL, akt_grain_tell_with, sys, "k", "n", m, &o);
+    BAD(AKT_EINVAL, akt_grain_ask_with, sys, "k", "n", m, 0, &o, &f);
+    TU_OK(akt_grain_options_init(&o));
+    o.deactivate_after_ns = -7;
+    BAD(AKT_EINVAL, akt_grain_tell_with, sys, "k", "n", m, &o);
+    assert_ptr_equal(f, (akt_future *)0x1);
+    release_owned(m); /* still the caller's */
+    TU_OK(akt_system_shutdown(sys, NULL, NULL));
+    m = owned();
+    BAD(AKT_ECLOSED, akt_grain_tell_with, sys, "k", "n", m, NULL);
+    release_owned(m);
+    tu_system_end(sys);
+}
+/* local end */
 
 static void test_grain_functions(void **state) {
     (void)state;
@@ -2150,6 +2188,7 @@ int main(void) {
         TU_TEST(test_values_functions),
         /* values end */
         /* local begin: routers/mailboxes/propagation */
+        TU_TEST(test_local_functions),
         /* local end */
         /* tracing begin: tracing */
         TU_TEST(test_tracing_functions),

@@ -1,5 +1,7 @@
 /* test_grain_options: a kind's mailbox (bounded, refusing when full), dependencies and
- * reentrancy, applied to every activation; bad options refused at registration. */
+ * reentrancy, applied to every activation; bad options refused at registration. Options
+ * per activation (akt_grain_tell_with / akt_grain_ask_with) override the kind's for the
+ * activation they make, and leave an active grain as it is. */
 #include "tu.h"
 
 #include <stdio.h>
@@ -281,6 +283,208 @@ static void test_bad_options(void **state) {
     assert_int_equal(akt_grain_kind_register(sys, "older", &def), AKT_EINVAL);
 }
 
+/* ---- options per activation ------------------------------------------------------- */
+
+/* The text of the grain kind/name's dependency dep (or the error's name). */
+static void ask_dep(const char *kind, const char *name, const char *dep,
+                    const akt_grain_options *opt, const char *want) {
+    akt_future *f = NULL;
+    TU_OK(akt_grain_ask_with(sys, kind, name, tu_msg("dep", dep), TU_SEC(5), opt, &f));
+    akt_msg *r = NULL;
+    TU_OK(akt_future_wait(f, TU_SEC(5), &r));
+    char text[64];
+    tu_text(r, text, sizeof text);
+    assert_string_equal(text, want);
+    akt_msg_release(r);
+    akt_future_release(f);
+}
+
+/* deactivate_after per activation, both ways: a long-lived kind's grain made to expire,
+ * an expiring kind's grain made long-lived; the others keep the kind's. */
+static void test_activation_deactivate_after(void **state) {
+    (void)state;
+    kind_obs lo = {0}, eo = {0};
+    tu_log_init(&lo.log);
+    tu_log_init(&eo.log);
+    akt_grain_kind def;
+    kind_def(&def, &lo);
+    def.deactivate_after_ns = 0; /* long-lived */
+    TU_OK(akt_grain_kind_register(sys, "long", &def));
+    kind_def(&def, &eo);
+    def.deactivate_after_ns = TU_MS(30);
+    TU_OK(akt_grain_kind_register(sys, "short", &def));
+    akt_grain_options opt;
+    TU_OK(akt_grain_options_init(&opt));
+    opt.deactivate_after_ns = TU_MS(30);
+    TU_OK(akt_grain_tell_with(sys, "long", "expires", tu_msg("m", NULL), &opt));
+    TU_OK(akt_grain_tell(sys, "long", "stays", tu_msg("m", NULL)));
+    opt.deactivate_after_ns = 0;
+    TU_OK(akt_grain_tell_with(sys, "short", "stays", tu_msg("m", NULL), &opt));
+    TU_OK(akt_grain_tell(sys, "short", "expires", tu_msg("m", NULL)));
+    TU_EVENTUALLY(atomic_load(&lo.deactivated) == 1 && atomic_load(&eo.deactivated) == 1);
+    /* The long-lived ones answer from the activation that handled "m" (handled counts it). */
+    TU_OK(akt_grain_tell(sys, "long", "stays", tu_msg("n", NULL)));
+    TU_OK(akt_grain_tell(sys, "short", "stays", tu_msg("n", NULL)));
+    TU_EVENTUALLY(atomic_load(&lo.handled) == 3 && atomic_load(&eo.handled) == 3);
+    assert_int_equal(atomic_load(&lo.deactivated), 1);
+    assert_int_equal(atomic_load(&eo.deactivated), 1);
+    tu_system_end(sys); /* the system's stop deactivates the long-lived two */
+    sys = NULL;
+    assert_int_equal(atomic_load(&lo.deactivated), 2);
+    assert_int_equal(atomic_load(&eo.deactivated), 2);
+    tu_log_destroy(&lo.log);
+    tu_log_destroy(&eo.log);
+}
+
+/* Dependencies per activation replace the kind's; a grain already active keeps the ones
+ * it was made with, whatever a later send gives. */
+static void test_activation_dependencies(void **state) {
+    (void)state;
+    kind_obs o = {0};
+    tu_log_init(&o.log);
+    static char db[] = "postgres", mine[] = "sqlite", other[] = "other";
+    const char *kn[] = {"db"}, *an[] = {"db", "mine"};
+    void *kv[] = {db}, *av[] = {mine, mine}, *ov[] = {other, other};
+    akt_grain_kind def;
+    kind_def(&def, &o);
+    def.dependency_names = kn;
+    def.dependency_values = kv;
+    def.dependency_count = 1;
+    def.deactivate_after_ns = 0;
+    TU_OK(akt_grain_kind_register(sys, "deps", &def));
+    akt_grain_options opt;
+    TU_OK(akt_grain_options_init(&opt));
+    opt.dependency_names = an;
+    opt.dependency_values = av;
+    opt.dependency_count = 2;
+    ask_dep("deps", "own", "db", &opt, "sqlite");
+    ask_dep("deps", "own", "mine", NULL, "sqlite");
+    opt.dependency_values = ov; /* active already: not applied */
+    ask_dep("deps", "own", "db", &opt, "sqlite");
+    ask_dep("deps", "kinds", "db", NULL, "postgres");
+    ask_dep("deps", "kinds", "mine", NULL, "AKT_ENOTFOUND");
+    tu_system_end(sys);
+    sys = NULL;
+    tu_log_destroy(&o.log);
+}
+
+/* A reentrancy and a bounded mailbox per activation, on a kind that has neither. */
+static void test_activation_mailbox_and_reentrancy(void **state) {
+    (void)state;
+    tu_gate gate, sgate;
+    tu_gate_init(&gate);
+    tu_gate_init(&sgate);
+    akt_behavior sb = tu_behavior(server_receive);
+    akt_pid srv = tu_spawn(sys, &sb, &sgate, NULL);
+    TU_OK(akt_tell(sys, srv, tu_msg("wait", NULL)));
+    tu_gate_await_waiters(&sgate, 1);
+    kind_obs o = {.gate = &gate, .server = srv};
+    tu_log_init(&o.log);
+    akt_grain_kind def;
+    kind_def(&def, &o);
+    def.deactivate_after_ns = 0;
+    TU_OK(akt_grain_kind_register(sys, "plain", &def));
+    /* ALLOW_ALL for this activation: m1 m2 handled while its request waits. */
+    akt_grain_options opt;
+    TU_OK(akt_grain_options_init(&opt));
+    opt.reentrancy = AKT_REENTRANCY_ALLOW_ALL;
+    TU_OK(akt_grain_tell_with(sys, "plain", "r", tu_msg("go", NULL), &opt));
+    TU_OK(akt_grain_tell(sys, "plain", "r", tu_msg("m1", NULL)));
+    TU_OK(akt_grain_tell(sys, "plain", "r", tu_msg("m2", NULL)));
+    TU_EVENTUALLY(tu_log_count(&o.log) == 3);
+    tu_gate_open(&sgate);
+    TU_EVENTUALLY(tu_log_count(&o.log) == 4);
+    assert_string_equal(tu_log_str(&o.log), "go m1 m2 reply:inc");
+    /* Capacity 2 for this activation: with "wait" taken, 2 fit and 3 are refused. */
+    akt_mailbox_spec mb = {.size = sizeof mb, .capacity = 2, .when_full = AKT_MAILBOX_FAIL};
+    TU_OK(akt_grain_options_init(&opt));
+    opt.mailbox = &mb;
+    TU_OK(akt_grain_tell_with(sys, "plain", "small", tu_msg("wait", NULL), &opt));
+    tu_gate_await_waiters(&gate, 1);
+    int refused = 0;
+    for (int i = 0; i < 5; i++) {
+        akt_msg *m = tu_msg("m", NULL);
+        int rc = akt_grain_tell(sys, "plain", "small", m);
+        if (rc == AKT_EFULL) {
+            refused++;
+            akt_msg_release(m);
+        } else {
+            TU_OK(rc);
+        }
+    }
+    assert_int_equal(refused, 3);
+    int before = atomic_load(&o.handled);
+    for (int i = 0; i < 5; i++) /* the kind's unbounded mailbox for another identity */
+        TU_OK(akt_grain_tell(sys, "plain", "big", tu_msg("m", NULL)));
+    TU_EVENTUALLY(atomic_load(&o.handled) == before + 5);
+    tu_gate_open(&gate);
+    TU_EVENTUALLY(atomic_load(&o.handled) == before + 7);
+    tu_system_end(sys);
+    sys = NULL;
+    tu_log_destroy(&o.log);
+    tu_gate_destroy(&gate);
+    tu_gate_destroy(&sgate);
+}
+
+/* Bad options per activation: AKT_EINVAL, the message still the caller's, nothing made. */
+static void test_activation_bad_options(void **state) {
+    (void)state;
+    kind_obs o = {0};
+    tu_log_init(&o.log);
+    akt_grain_kind def;
+    kind_def(&def, &o);
+    TU_OK(akt_grain_kind_register(sys, "k", &def));
+    akt_mailbox_spec drop = {.size = sizeof drop, .capacity = 2, .when_full = AKT_MAILBOX_DROP};
+    akt_mailbox_spec prio = {.size = sizeof prio, .kind = AKT_MAILBOX_PRIORITY};
+    const char *dup[] = {"a", "a"};
+    void *values[] = {NULL, NULL};
+    for (int i = 0; i < 8; i++) {
+        akt_grain_options opt;
+        TU_OK(akt_grain_options_init(&opt));
+        switch (i) {
+        case 0:
+            opt.deactivate_after_ns = -2;
+            break;
+        case 1:
+            opt.reentrancy = 99;
+            break;
+        case 2:
+            opt.max_in_flight = (int64_t)UINT32_MAX + 1;
+            break;
+        case 3:
+            opt.mailbox = &drop;
+            break;
+        case 4:
+            opt.mailbox = &prio;
+            break;
+        case 5:
+            opt.dependency_names = dup;
+            opt.dependency_values = values;
+            opt.dependency_count = 2;
+            break;
+        case 6:
+            opt.dependency_count = 1;
+            break;
+        default:
+            opt.size = offsetof(akt_grain_options, max_in_flight);
+            break;
+        }
+        akt_msg *m = tu_msg("m", NULL);
+        assert_int_equal(akt_grain_tell_with(sys, "k", "x", m, &opt), AKT_EINVAL);
+        akt_future *f = NULL;
+        assert_int_equal(akt_grain_ask_with(sys, "k", "x", m, TU_SEC(1), &opt, &f), AKT_EINVAL);
+        akt_msg_release(m);
+    }
+    assert_int_equal(akt_grain_options_init(NULL), AKT_EINVAL);
+    akt_msg *m = tu_msg("m", NULL);
+    assert_int_equal(akt_grain_tell_with(sys, "nokind", "x", m, NULL), AKT_ENOTFOUND);
+    akt_msg_release(m);
+    tu_system_end(sys);
+    sys = NULL;
+    assert_int_equal(atomic_load(&o.handled), 0);
+    tu_log_destroy(&o.log);
+}
+
 int main(void) {
     const struct CMUnitTest tests[] = {
         GO_TEST(test_bounded_mailbox_refuses_and_accounts),
@@ -288,6 +492,10 @@ int main(void) {
         GO_TEST(test_reentrancy_allow_all),
         GO_TEST(test_reentrancy_stash),
         GO_TEST(test_bad_options),
+        GO_TEST(test_activation_deactivate_after),
+        GO_TEST(test_activation_dependencies),
+        GO_TEST(test_activation_mailbox_and_reentrancy),
+        GO_TEST(test_activation_bad_options),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -386,6 +386,27 @@ export interface MailboxOptions {
   compare?: (a: any, b: any) => number;
 }
 
+/* local begin: */
+/** Options of one grain's activation (system.grain(kind, name, opts)), over its kind's. */
+export interface GrainActivationOptions {
+  /** Idle ms before it deactivates; 0 or null: never. */
+  deactivateAfter?: number | null;
+  /** A bounded FIFO: a full grain refuses (MailboxFullError). */
+  mailbox?: { capacity: number; whenFull?: 'fail' };
+  /** The activation's request mode (akt_ctx_request): off, allowAll, or stash (user
+   *  messages wait until the last request completed). */
+  reentrancy?: 'off' | 'allowAll' | 'stash';
+  /** The most requests in flight at once; more are refused. */
+  maxInFlight?: number;
+}
+/** A context propagator object (SystemOptions.propagator). */
+export interface Propagator {
+  /** Given the headers of the message being handled, returns the headers to add to the
+   *  message being sent (a header the sender set itself wins), or nothing. */
+  inject(headers: Record<string, string>): Record<string, string | Uint8Array> | undefined | void;
+}
+/* local end */
+
 /** Options of ActorSystem.create. */
 export interface SystemOptions {
   /** akt worker threads for C actors; 0 = one per core. */
@@ -399,6 +420,15 @@ export interface SystemOptions {
   /** Named values every actor reaches with ctx.extension(name) (system.extension(name) from
    *  outside); names are 2..255 letters, digits, '-' or '_', starting with a letter or digit. */
   extensions?: Record<string, unknown>;
+  /* local begin: */
+  /**
+   * The context propagator (GoAkt's ContextPropagator): at each message's first send made on
+   * this thread, inject gets the headers of the message the sending actor is handling ({}
+   * outside actors) and returns headers to add to the outgoing one (the sender's own win);
+   * receivers read them as ctx.headers. A throw adds nothing and is logged.
+   */
+  propagator?: Propagator | ((headers: Record<string, string>) => Record<string, string | Uint8Array> | undefined | void);
+  /* local end */
   /**
    * Where a JS actor's failure (a throw in receive, preStart or postStop, a rejected async
    * receive) is logged, as `logger.error("akt: actor <path> failed in <where>:", error)`:
@@ -640,7 +670,8 @@ export class ActorSystem extends AktEventEmitter {
   /** Resolves once the system shut down, by shutdown() or by the guardian's policy. */
   readonly terminated: Promise<void>;
   /** The grain kind/name (tell / ask activate it). */
-  grain(kind: string, name: string): Grain;
+  /** The grain kind/name; opts override the kind's for the activation its sends make. */
+  grain(kind: string, name: string, opts?: GrainActivationOptions): Grain;
   /** Stops every actor and resolves when all stopped; afterwards the process may exit. */
   shutdown(): Promise<void>;
   /**

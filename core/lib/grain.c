@@ -204,6 +204,39 @@ AKT_API int akt_grain_kind_init(akt_grain_kind *def) {
     return 0;
 }
 
+/* Checks a grain's mailbox spec m and copies it (read by size) into *copy: AKT_EINVAL,
+ * AKT_ENOMEM. */
+static int akt__grain_mailbox_check(akt_system *s, const akt_mailbox_spec *m,
+                                    akt_mailbox_spec *copy) {
+    if (m->size < offsetof(akt_mailbox_spec, compare)) return AKT_EINVAL;
+    memset(copy, 0, sizeof *copy);
+    memcpy(copy, m, m->size < sizeof *copy ? m->size : sizeof *copy);
+    copy->size = sizeof *copy;
+    /* A dropped message would stay counted as on its way (grain.h), and the grain would
+     * never deactivate: a grain refuses instead. */
+    if (copy->capacity && copy->when_full == AKT_MAILBOX_DROP) return AKT_EINVAL;
+    /* The rest is checked as a spawn checks it (kind, capacity, BLOCK's timeout,
+     * PRIORITY's compare). */
+    akt__mailbox_plan plan;
+    int rc = akt__mailbox_plan_make(&s->heap, copy, &plan);
+    if (rc) return rc;
+    akt__mailbox_plan_drop(&s->heap, &plan);
+    return 0;
+}
+
+/* Checks n dependencies: names 1..255 bytes and distinct. */
+static int akt__grain_deps_check(const char *const *names, void *const *values, size_t n) {
+    if (!n) return 0;
+    if (!names || !values || n > UINT32_MAX) return AKT_EINVAL;
+    for (size_t i = 0; i < n; i++) {
+        size_t l = names[i] ? strnlen(names[i], 256) : 0;
+        if (!l || l > 255) return AKT_EINVAL;
+        for (size_t j = 0; j < i; j++)
+            if (!strcmp(names[i], names[j])) return AKT_EINVAL;
+    }
+    return 0;
+}
+
 /* Checks the options of k->def (a copy of the caller's) and makes k's own copies of what
  * they point at: AKT_EINVAL, AKT_ENOMEM (then k->dep_names holds what was copied). */
 static int akt__grain_options_copy(akt_system *s, akt__grain_kind *k) {
@@ -211,19 +244,8 @@ static int akt__grain_options_copy(akt_system *s, akt__grain_kind *k) {
     if (d->reentrancy < AKT_REENTRANCY_DEFAULT || d->reentrancy > AKT_REENTRANCY_STASH)
         return AKT_EINVAL;
     if (d->mailbox) {
-        const akt_mailbox_spec *m = d->mailbox;
-        if (m->size < offsetof(akt_mailbox_spec, compare)) return AKT_EINVAL;
-        memcpy(&k->mailbox, m, m->size < sizeof k->mailbox ? m->size : sizeof k->mailbox);
-        k->mailbox.size = sizeof k->mailbox;
-        /* A dropped message would stay counted as on its way (grain.h), and the grain
-         * would never deactivate: a grain refuses instead. */
-        if (k->mailbox.capacity && k->mailbox.when_full == AKT_MAILBOX_DROP) return AKT_EINVAL;
-        /* The rest is checked as a spawn checks it (kind, capacity, BLOCK's timeout,
-         * PRIORITY's compare). */
-        akt__mailbox_plan plan;
-        int rc = akt__mailbox_plan_make(&s->heap, &k->mailbox, &plan);
+        int rc = akt__grain_mailbox_check(s, d->mailbox, &k->mailbox);
         if (rc) return rc;
-        akt__mailbox_plan_drop(&s->heap, &plan);
         d->mailbox = &k->mailbox;
     }
     size_t n = d->dependency_count;
@@ -233,13 +255,8 @@ static int akt__grain_options_copy(akt_system *s, akt__grain_kind *k) {
     d->dependency_values = NULL;
     d->dependency_count = 0;
     if (!n) return 0;
-    if (!names || !values || n > UINT32_MAX) return AKT_EINVAL;
-    for (size_t i = 0; i < n; i++) {
-        size_t l = names[i] ? strnlen(names[i], 256) : 0;
-        if (!l || l > 255) return AKT_EINVAL;
-        for (size_t j = 0; j < i; j++)
-            if (!strcmp(names[i], names[j])) return AKT_EINVAL;
-    }
+    int rc = akt__grain_deps_check(names, values, n);
+    if (rc) return rc;
     k->dep_names = akt__heap_calloc(&s->heap, n * sizeof *k->dep_names);
     k->dep_values = akt__heap_calloc(&s->heap, n * sizeof *k->dep_values);
     if (!k->dep_names || !k->dep_values) return AKT_ENOMEM;
@@ -253,6 +270,40 @@ static int akt__grain_options_copy(akt_system *s, akt__grain_kind *k) {
     d->dependency_names = (const char *const *)k->dep_names;
     d->dependency_values = k->dep_values;
     return 0;
+}
+
+AKT_API int akt_grain_options_init(akt_grain_options *o) {
+    if (!o) return AKT_EINVAL;
+    memset(o, 0, sizeof *o);
+    o->size = sizeof *o;
+    o->deactivate_after_ns = AKT_GRAIN_FROM_KIND;
+    o->reentrancy = AKT_GRAIN_FROM_KIND;
+    o->max_in_flight = AKT_GRAIN_FROM_KIND;
+    return 0;
+}
+
+/* The options of a send (NULL: none) read by size into *o, and checked; the mailbox's copy
+ * goes to *mbox (o->mailbox then points at it). */
+static int akt__grain_opts_read(akt_system *s, const akt_grain_options *in, akt_grain_options *o,
+                                akt_mailbox_spec *mbox) {
+    akt_grain_options_init(o);
+    if (!in) return 0;
+    if (in->size < offsetof(akt_grain_options, max_in_flight) + sizeof in->max_in_flight)
+        return AKT_EINVAL;
+    memcpy(o, in, sizeof *o);
+    o->size = sizeof *o;
+    if (o->deactivate_after_ns < AKT_GRAIN_FROM_KIND) return AKT_EINVAL;
+    if (o->reentrancy != AKT_GRAIN_FROM_KIND &&
+        (o->reentrancy < AKT_REENTRANCY_DEFAULT || o->reentrancy > AKT_REENTRANCY_STASH))
+        return AKT_EINVAL;
+    if (o->max_in_flight < AKT_GRAIN_FROM_KIND || o->max_in_flight > (int64_t)UINT32_MAX)
+        return AKT_EINVAL;
+    if (o->mailbox) {
+        int rc = akt__grain_mailbox_check(s, o->mailbox, mbox);
+        if (rc) return rc;
+        o->mailbox = mbox;
+    }
+    return akt__grain_deps_check(o->dependency_names, o->dependency_values, o->dependency_count);
 }
 
 AKT_API int akt_grain_kind_register(akt_system *system, const char *kind,
@@ -297,7 +348,8 @@ AKT_API int akt_grain_kind_register(akt_system *system, const char *kind,
 
 /* A new record for kind/name, spawned; under the stripe's lock. */
 static int akt__grain_activate_locked(akt__grains *g, const akt__grain_kind *k, const char *id,
-                                      size_t len, uint64_t h, akt__grain **out) {
+                                      size_t len, uint64_t h, const akt_grain_options *opt,
+                                      akt__grain **out) {
     akt_system *s = g->system;
     akt__grain *rec = akt__heap_calloc(&s->heap, sizeof *rec + len + 1);
     if (!rec) return AKT_ENOMEM;
@@ -307,6 +359,9 @@ static int akt__grain_activate_locked(akt__grains *g, const akt__grain_kind *k, 
     rec->len = len;
     rec->name_off = k->len + 1;
     memcpy(rec->identity, id, len + 1);
+    rec->deactivate_after_ns = opt->deactivate_after_ns != AKT_GRAIN_FROM_KIND
+                                   ? opt->deactivate_after_ns
+                                   : k->def.deactivate_after_ns;
     int rc = akt__grain_timer_new(rec);
     if (rc) {
         akt__heap_free(&s->heap, rec);
@@ -315,12 +370,15 @@ static int akt__grain_activate_locked(akt__grains *g, const akt__grain_kind *k, 
     akt_spawn_options o;
     akt_spawn_options_init(&o);
     o.dispatcher = k->def.dispatcher;
-    o.mailbox = k->def.mailbox;
-    o.dependency_names = k->def.dependency_names;
-    o.dependency_values = k->def.dependency_values;
-    o.dependency_count = k->def.dependency_count;
-    o.reentrancy = k->def.reentrancy;
-    o.max_in_flight = k->def.max_in_flight;
+    /* The activation's options over the kind's (spawn copies the mailbox and the names). */
+    o.mailbox = opt->mailbox ? opt->mailbox : k->def.mailbox;
+    int own_deps = opt->dependency_count > 0;
+    o.dependency_names = own_deps ? opt->dependency_names : k->def.dependency_names;
+    o.dependency_values = own_deps ? opt->dependency_values : k->def.dependency_values;
+    o.dependency_count = own_deps ? opt->dependency_count : k->def.dependency_count;
+    o.reentrancy = opt->reentrancy != AKT_GRAIN_FROM_KIND ? opt->reentrancy : k->def.reentrancy;
+    o.max_in_flight = opt->max_in_flight != AKT_GRAIN_FROM_KIND ? (uint32_t)opt->max_in_flight
+                                                                : k->def.max_in_flight;
     /* Listed before the spawn: the shell's free_state, which may run as soon as the
      * activation exists, unlists it under this same lock. */
     rec->listed = 1;
@@ -337,14 +395,14 @@ static int akt__grain_activate_locked(akt__grains *g, const akt__grain_kind *k, 
 /* Finds or activates the grain id (kind k), counts one message for it and returns its
  * pid. */
 static int akt__grain_route(akt__grains *g, const akt__grain_kind *k, const char *id, size_t len,
-                            uint64_t h, akt_pid *pid) {
+                            uint64_t h, const akt_grain_options *opt, akt_pid *pid) {
     akt__grain_stripe *st = akt__stripe_of(g, h);
     pthread_mutex_lock(&st->lock);
     akt__grain *rec = st->nbuckets ? *akt__grain_slot(st, id, len, h) : NULL;
     int rc = 0;
     if (!rec) {
         rc = st->n + 1 > st->nbuckets / 4 * 3 ? akt__stripe_grow(g->system, st) : 0;
-        if (!rc) rc = akt__grain_activate_locked(g, k, id, len, h, &rec);
+        if (!rc) rc = akt__grain_activate_locked(g, k, id, len, h, opt, &rec);
         if (!rc) {
             akt__grain **slot = akt__grain_slot(st, id, len, h);
             rec->next = *slot;
@@ -381,11 +439,14 @@ static void akt__grain_unroute(akt__grains *g, const char *id, size_t len, uint6
 #define AKT__GRAIN_ATTEMPTS 8
 
 static int akt__grain_send(akt_system *s, const char *kind, const char *name, akt_msg *msg,
-                           int64_t timeout_ns, akt_future **out) {
+                           int64_t timeout_ns, const akt_grain_options *options, akt_future **out) {
     size_t klen, nlen;
     int rc = akt__sys_open(s);
     if (rc) return rc;
     if (akt__kind_check(kind, &klen) || !name || !akt__msg_ok(msg)) return AKT_EINVAL;
+    akt_grain_options opt;
+    akt_mailbox_spec mbox;
+    if ((rc = akt__grain_opts_read(s, options, &opt, &mbox))) return rc;
     nlen = strnlen(name, AKT__GRAIN_NAME_MAX + 1);
     if (!nlen || nlen > AKT__GRAIN_NAME_MAX) return AKT_EINVAL;
     akt__grains *g = akt__grains_find(s);
@@ -401,7 +462,7 @@ static int akt__grain_send(akt_system *s, const char *kind, const char *name, ak
     uint64_t h = akt__grain_hash(id, len);
     for (int attempt = 1;; attempt++) {
         akt_pid pid;
-        rc = akt__grain_route(g, k, id, len, h, &pid);
+        rc = akt__grain_route(g, k, id, len, h, &opt, &pid);
         if (rc) break;
         rc = out ? akt_ask(s, pid, msg, timeout_ns, out) : akt_tell(s, pid, msg);
         if (rc) akt__grain_unroute(g, id, len, h, pid, rc);
@@ -416,11 +477,23 @@ static int akt__grain_send(akt_system *s, const char *kind, const char *name, ak
 }
 
 AKT_API int akt_grain_tell(akt_system *system, const char *kind, const char *name, akt_msg *msg) {
-    return akt__grain_send(system, kind, name, msg, 0, NULL);
+    return akt__grain_send(system, kind, name, msg, 0, NULL, NULL);
 }
 
 AKT_API int akt_grain_ask(akt_system *system, const char *kind, const char *name, akt_msg *msg,
                           int64_t timeout_ns, akt_future **out) {
     if (!out || timeout_ns < 0) return AKT_EINVAL;
-    return akt__grain_send(system, kind, name, msg, timeout_ns, out);
+    return akt__grain_send(system, kind, name, msg, timeout_ns, NULL, out);
+}
+
+AKT_API int akt_grain_tell_with(akt_system *system, const char *kind, const char *name,
+                                akt_msg *msg, const akt_grain_options *options) {
+    return akt__grain_send(system, kind, name, msg, 0, options, NULL);
+}
+
+AKT_API int akt_grain_ask_with(akt_system *system, const char *kind, const char *name, akt_msg *msg,
+                               int64_t timeout_ns, const akt_grain_options *options,
+                               akt_future **out) {
+    if (!out || timeout_ns < 0) return AKT_EINVAL;
+    return akt__grain_send(system, kind, name, msg, timeout_ns, options, out);
 }

@@ -76,8 +76,9 @@ typedef struct akt__grain {
     uint64_t sent; /* user messages counted by senders */
     /* The activation's own. */
     uint64_t received;
-    int64_t last_ns; /* when the last user message came */
-    int activated;   /* activate and on_activate succeeded */
+    int64_t last_ns;             /* when the last user message came */
+    int64_t deactivate_after_ns; /* the kind's, or the activating send's option */
+    int activated;               /* activate and on_activate succeeded */
     akt_behavior inner;
     void *inner_state;
     akt__grain_timer *timer; /* NULL for a long-lived kind */

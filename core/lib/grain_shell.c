@@ -46,7 +46,7 @@ static void akt__timer_fire(akt__timer *timer, int closed) {
 
 int akt__grain_timer_new(akt__grain *rec) {
     rec->timer = NULL;
-    if (!rec->kind->def.deactivate_after_ns) return 0; /* long-lived */
+    if (!rec->deactivate_after_ns) return 0; /* long-lived */
     akt_system *s = rec->grains->system;
     akt__grain_timer *t = akt__heap_calloc(&s->heap, sizeof *t);
     if (!t) return AKT_ENOMEM;
@@ -103,7 +103,7 @@ static int akt__shell_activate(akt_ctx *ctx, akt__grain *rec) {
     rec->activated = 1;
     if (rec->timer) {
         rec->last_ns = akt__now_ns();
-        akt__timer_arm(rec->timer, akt__deadline_after(rec->last_ns, def->deactivate_after_ns));
+        akt__timer_arm(rec->timer, akt__deadline_after(rec->last_ns, rec->deactivate_after_ns));
     }
     return 0;
 }
@@ -134,7 +134,7 @@ static int akt__shell_pre_start(akt_ctx *ctx, void *state) {
  * they are handled. */
 static int akt__shell_idle(akt_ctx *ctx, akt__grain *rec) {
     if (!rec->timer || !rec->activated) return 0;
-    int64_t after = rec->kind->def.deactivate_after_ns, now = akt__now_ns();
+    int64_t after = rec->deactivate_after_ns, now = akt__now_ns();
     int64_t due = akt__deadline_after(rec->last_ns, after);
     if (now >= due) {
         if (akt__grain_idle(rec)) {

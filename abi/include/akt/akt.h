@@ -1714,6 +1714,38 @@ AKT_API int akt_future_target(akt_future *future, akt_pid *pid, const char **typ
 AKT_API int akt_pid_receive(akt_system *system, akt_pid pid, akt_receive_fn *receive);
 /* values end */
 /* local begin: routers/mailboxes/propagation */
+
+/* ---- Grain options per activation (0.4) ------------------------------------------------ */
+/* Options a sender gives for the activation its message may make (GoAkt's GrainIdentity
+ * options): each field overrides the kind's (akt_grain_kind) for that activation only, and
+ * is kept for the identity's life in that activation (also by an activation made in place
+ * after a deactivation that a message raced). A message to a grain that is active already
+ * leaves its options as they are. akt_grain_options_init sets every field to "the kind's".
+ * Checked on every send, active grain or not: AKT_EINVAL as for akt_grain_kind_register. */
+#define AKT_GRAIN_FROM_KIND (-1) /* a field's "the kind's" value */
+typedef struct akt_grain_options {
+    size_t size;                 /* sizeof(akt_grain_options) */
+    int64_t deactivate_after_ns; /* AKT_GRAIN_FROM_KIND, 0 = long-lived, or > 0 */
+    /* NULL = the kind's; else as akt_grain_kind.mailbox (copied at the activation). */
+    const akt_mailbox_spec *mailbox;
+    /* dependency_count 0 = the kind's; else these replace them (names copied, values
+     * borrowed for as long as the system), as akt_grain_kind's. */
+    const char *const *dependency_names;
+    void *const *dependency_values;
+    size_t dependency_count;
+    int reentrancy;        /* AKT_GRAIN_FROM_KIND or an AKT_REENTRANCY_* */
+    int64_t max_in_flight; /* AKT_GRAIN_FROM_KIND, 0 = no limit, or 1..UINT32_MAX */
+} akt_grain_options;
+
+/* Fills options with "the kind's" everywhere and sets options->size. AKT_EINVAL for NULL. */
+AKT_API int akt_grain_options_init(akt_grain_options *options);
+/* akt_grain_tell / akt_grain_ask with options for the activation the message makes
+ * (options NULL: as without). Errors as theirs, AKT_EINVAL for bad options. */
+AKT_API int akt_grain_tell_with(akt_system *system, const char *kind, const char *name,
+                                akt_msg *msg, const akt_grain_options *options);
+AKT_API int akt_grain_ask_with(akt_system *system, const char *kind, const char *name, akt_msg *msg,
+                               int64_t timeout_ns, const akt_grain_options *options,
+                               akt_future **out);
 /* local end */
 /* tracing begin: tracing */
 /* tracing end */

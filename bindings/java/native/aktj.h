@@ -29,11 +29,12 @@ jlong aktj_intern(JNIEnv *env, jstring s);
 
 /* Creates a system whose workers attach to this JVM once (thread hooks). out[0] gets the
  * akt_system *, out[1] the binding's per-system record (freed by aktj_system_destroy).
- * decider (may be null) decides failures of top-level actors. */
+ * decider (may be null) decides failures of top-level actors; propagator (may be null) is a
+ * dev.akt.Propagation, the system's context propagator. */
 int aktj_system_create(JNIEnv *env, jstring name, jint workers, jint throughput, jint directive,
                        jobject decider, jint strategy, jlong max_retries, jlong within_ns,
                        jdoubleArray backoff, jobjectArray ext_names, jobjectArray ext_values,
-                       jlongArray out);
+                       jobject propagator, jlongArray out);
 /* An extension given at creation (a new local reference), or null if there is none. */
 jobject aktj_system_extension(JNIEnv *env, jlong system, jstring name);
 jobject aktj_ctx_extension(JNIEnv *env, jlong ctx, jstring name);
@@ -154,12 +155,14 @@ int aktj_ask(JNIEnv *env, jlong system, jlong ctx, jlong pid, jlong msg, jlong t
  * the options as aktj_spawn's (dependencies, a long[4] mailbox or null, reentrancy, the
  * in-flight limit).
  * send: msg (a native message, taken on success) to kind/name, a tell when cf is null, else
- * an ask completing cf (an AskFuture) as aktj_ask's. */
+ * an ask completing cf (an AskFuture) as aktj_ask's; activation (null: the kind's) the
+ * options of the activation it may make, [deactivate_after_ns, reentrancy, max_in_flight]
+ * with -1 for the kind's, and mailbox its long[4] mailbox or null. */
 int aktj_grain_register(JNIEnv *env, jlong system, const char *kind, jobject factory,
                         jlong deactivate_after_ns, jobjectArray dep_names, jobjectArray dep_values,
                         jlongArray mailbox, jint reentrancy, jint max_in_flight);
 int aktj_grain_send(JNIEnv *env, jlong system, const char *kind, const char *name, jlong msg,
-                    jlong timeout_ns, jobject cf);
+                    jlong timeout_ns, jobject cf, jlongArray activation, jlongArray mailbox);
 
 /* Topics: op 0 subscribe, 1 unsubscribe (pid), 2 count (pid ignored); cf (an AskFuture)
  * completes with the subscriber count (a Long), as aktj_ask's. */

@@ -104,4 +104,11 @@ static inline akt_pid aktj_pid(jlong id) {
     return p;
 }
 
+/* local begin: */
+/* The system's propagator (aktj_propagator.c) from a dev.akt.Propagation (or null): 1 with
+ * *out filled and *ref a new global reference to it (the caller owns it and keeps it as
+ * long as the system), 0 for none, AKT_EINVAL or AKT_ENOMEM. */
+int aktj_propagator_of(JNIEnv *env, jobject propagation, akt_propagator *out, jobject *ref);
+/* local end */
+
 #endif /* AKTJ_INTERNAL_H */

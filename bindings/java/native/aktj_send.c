@@ -310,12 +310,37 @@ int aktj_ask_batch(JNIEnv *env, jlong system, jlong pid, jobjectArray objs, jlon
 /* ---- grains ----------------------------------------------------------------------------- */
 
 int aktj_grain_send(JNIEnv *env, jlong system, const char *kind, const char *name, jlong msg,
-                    jlong timeout_ns, jobject cf) {
+                    jlong timeout_ns, jobject cf, jlongArray activation, jlongArray mailbox) {
     if (msg == 0) return AKT_EINVAL;
     akt_system *s = AKTJ_PTR(system);
-    if (cf == NULL) return akt_grain_tell(s, kind, name, AKTJ_PTR(msg));
+    /* local begin: options per activation */
+    akt_grain_options go;
+    akt_mailbox_spec mb = {.size = sizeof mb};
+    akt_grain_options_init(&go);
+    if (activation != NULL) {
+        jlong a[3];
+        if ((*env)->GetArrayLength(env, activation) != 3) return AKT_EINVAL;
+        (*env)->GetLongArrayRegion(env, activation, 0, 3, a);
+        go.deactivate_after_ns = a[0];
+        go.reentrancy = (int)a[1];
+        go.max_in_flight = a[2];
+    }
+    if (mailbox != NULL) {
+        jlong f[4];
+        if ((*env)->GetArrayLength(env, mailbox) != 4) return AKT_EINVAL;
+        (*env)->GetLongArrayRegion(env, mailbox, 0, 4, f);
+        if (f[1] < 0 || f[1] > UINT32_MAX) return AKT_EINVAL;
+        mb.kind = (int)f[0];
+        mb.capacity = (uint32_t)f[1];
+        mb.when_full = (int)f[2];
+        mb.block_timeout_ns = f[3];
+        go.mailbox = &mb;
+    }
+    const akt_grain_options *gop = activation != NULL || mailbox != NULL ? &go : NULL;
+    /* local end */
+    if (cf == NULL) return akt_grain_tell_with(s, kind, name, AKTJ_PTR(msg), gop);
     akt_future *f = NULL;
-    int rc = akt_grain_ask(s, kind, name, AKTJ_PTR(msg), timeout_ns, &f);
+    int rc = akt_grain_ask_with(s, kind, name, AKTJ_PTR(msg), timeout_ns, gop, &f);
     if (rc != 0) return rc; /* msg is still the caller's */
     aktj_ask_register(env, f, cf);
     return 0;

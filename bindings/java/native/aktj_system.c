@@ -10,9 +10,10 @@
 
 /* What the binding keeps per system besides akt's handle. */
 typedef struct aktj_system {
-    jobject decider;  /* supervisor decider of top-level actors, or NULL */
-    jobject guardian; /* the future a guardian's shutdown completes (terminated), or NULL */
-    size_t next;      /* extensions: global references, akt's pointers to them */
+    jobject decider;    /* supervisor decider of top-level actors, or NULL */
+    jobject guardian;   /* the future a guardian's shutdown completes (terminated), or NULL */
+    jobject propagator; /* local: the Propagation akt's inject calls, or NULL */
+    size_t next;        /* extensions: global references, akt's pointers to them */
     jobject ext[];
 } aktj_system;
 
@@ -24,7 +25,7 @@ static void ext_free(JNIEnv *env, aktj_system *rec) {
 int aktj_system_create(JNIEnv *env, jstring name, jint workers, jint throughput, jint directive,
                        jobject decider, jint strategy, jlong max_retries, jlong within_ns,
                        jdoubleArray backoff, jobjectArray ext_names, jobjectArray ext_values,
-                       jlongArray out) {
+                       jobject propagator, jlongArray out) {
     if (out == NULL || (*env)->GetArrayLength(env, out) < 2) return AKT_EINVAL;
     if (max_retries < 0 || max_retries > (jlong)UINT32_MAX) return AKT_EINVAL;
     size_t next = ext_names != NULL ? (size_t)(*env)->GetArrayLength(env, ext_names) : 0;
@@ -70,6 +71,11 @@ int aktj_system_create(JNIEnv *env, jstring name, jint workers, jint throughput,
     opts.extension_values = (void *const *)rec->ext;
     opts.extension_count = next;
 
+    akt_propagator prop; /* local */
+    int has_prop = erc ? 0 : aktj_propagator_of(env, propagator, &prop, &rec->propagator);
+    if (has_prop < 0) erc = has_prop;
+    if (has_prop > 0) opts.propagator = &prop;
+
     akt_system *sys = NULL;
     int rc = erc ? erc : akt_system_create(&opts, &sys);
     if (cname != NULL) (*env)->ReleaseStringUTFChars(env, name, cname);
@@ -81,6 +87,7 @@ int aktj_system_create(JNIEnv *env, jstring name, jint workers, jint throughput,
     free(jnames);
     if (rc != 0) {
         if (rec->decider != NULL) (*env)->DeleteGlobalRef(env, rec->decider);
+        if (rec->propagator != NULL) (*env)->DeleteGlobalRef(env, rec->propagator);
         ext_free(env, rec);
         free(rec);
         return rc;
@@ -100,6 +107,7 @@ int aktj_system_destroy(JNIEnv *env, jlong system, jlong record) {
     if (rc != 0) return rc; /* still running somewhere: the decider may be needed, keep it */
     if (rec->decider != NULL) (*env)->DeleteGlobalRef(env, rec->decider);
     if (rec->guardian != NULL) (*env)->DeleteGlobalRef(env, rec->guardian);
+    if (rec->propagator != NULL) (*env)->DeleteGlobalRef(env, rec->propagator);
     ext_free(env, rec);
     free(rec);
     return 0;

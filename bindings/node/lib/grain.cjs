@@ -29,6 +29,35 @@ function makerOf(factory) {
   return (name) => factory(name);
 }
 
+function grainMailboxOf(mb) {
+  if (mb === undefined || mb === null) return undefined;
+  if (typeof mb !== 'object' || (mb.kind !== undefined && mb.kind !== 'fifo' && mb.kind !== 'bounded'))
+    throw makeError(errnos.InvalidArgumentError, "a grain's mailbox is a FIFO: { capacity, whenFull: 'fail' }");
+  if (mb.whenFull !== undefined && mb.whenFull !== 'fail')
+    throw makeError(errnos.InvalidArgumentError, "a grain's full mailbox refuses: whenFull 'fail' (a grain never drops what it accepted)");
+  return mailboxOf(mb);
+}
+
+// local begin: options per activation (system.grain(kind, name, opts)): [afterMs | -1,
+// mailbox | undefined, reentrancy | -1, maxInFlight | -1] for grainSend, -1 and undefined
+// meaning the kind's; undefined when none is given.
+function activationOf(opts) {
+  if (opts === undefined || opts === null) return undefined;
+  if (typeof opts !== 'object')
+    throw makeError(errnos.InvalidArgumentError, 'grain options are an object { deactivateAfter, mailbox, reentrancy, maxInFlight }');
+  let after = opts.deactivateAfter;
+  if (after === null || after === Infinity) after = 0;
+  if (after !== undefined && (typeof after !== 'number' || !(after >= 0)))
+    throw makeError(errnos.InvalidArgumentError, 'deactivateAfter must be a number of ms >= 0 (0: never)');
+  const reentrancy = opts.reentrancy === undefined ? -1 : reentrancyOf(opts.reentrancy);
+  const maxInFlight = opts.maxInFlight;
+  if (maxInFlight !== undefined && (!Number.isInteger(maxInFlight) || maxInFlight < 0 || maxInFlight > 0x7fffffff))
+    throw makeError(errnos.InvalidArgumentError, `maxInFlight must be an integer >= 0, not ${String(maxInFlight)}`);
+  return [after === undefined ? -1 : after, grainMailboxOf(opts.mailbox), reentrancy,
+    maxInFlight === undefined ? -1 : maxInFlight];
+}
+// local end
+
 function registerGrain(system, kind, factory, opts = {}) {
   if (typeof kind !== 'string' || kind.length === 0 || kind.includes('/'))
     throw makeError(errnos.InvalidArgumentError, 'a grain kind is a non-empty string without "/"');
@@ -39,15 +68,7 @@ function registerGrain(system, kind, factory, opts = {}) {
     throw makeError(errnos.InvalidArgumentError, 'deactivateAfter must be a number of ms >= 0 (0: never)');
   // The kind's options, as spawn takes them: a FIFO mailbox with a capacity (a full grain
   // refuses: MailboxFullError, the message is not sent), dependencies, reentrancy.
-  let mailbox;
-  if (opts.mailbox !== undefined && opts.mailbox !== null) {
-    const mb = opts.mailbox;
-    if (typeof mb !== 'object' || (mb.kind !== undefined && mb.kind !== 'fifo' && mb.kind !== 'bounded'))
-      throw makeError(errnos.InvalidArgumentError, "a grain's mailbox is a FIFO: { capacity, whenFull: 'fail' }");
-    if (mb.whenFull !== undefined && mb.whenFull !== 'fail')
-      throw makeError(errnos.InvalidArgumentError, "a grain's full mailbox refuses: whenFull 'fail' (a grain never drops what it accepted)");
-    mailbox = mailboxOf(mb);
-  }
+  const mailbox = grainMailboxOf(opts.mailbox);
   const deps = opts.dependencies === undefined || opts.dependencies === null ? {} : opts.dependencies;
   if (typeof deps !== 'object' || Array.isArray(deps))
     throw makeError(errnos.InvalidArgumentError, 'dependencies must be an object of name -> value');
@@ -73,9 +94,12 @@ function registerGrain(system, kind, factory, opts = {}) {
 class Grain {
   #system;
 
-  constructor(system, kind, name) {
+  #act;
+
+  constructor(system, kind, name, opts) {
     if (typeof kind !== 'string' || typeof name !== 'string')
       throw makeError(errnos.InvalidArgumentError, 'a grain kind and name must be strings');
+    this.#act = activationOf(opts);
     this.#system = system;
     this.kind = kind;
     this.name = name;
@@ -88,8 +112,8 @@ class Grain {
   /** Sends msg, activating the grain if needed; the calling actor, if any, is the sender. */
   tell(msg, opts) {
     const h = this.#system[kHandle];
-    if (msg instanceof Message) native.grainSend(h, this.kind, this.name, msg.data, msg.type, false);
-    else native.grainSend(h, this.kind, this.name, msg, opts === undefined ? undefined : opts.type, false);
+    if (msg instanceof Message) native.grainSend(h, this.kind, this.name, msg.data, msg.type, false, 0, false, this.#act);
+    else native.grainSend(h, this.kind, this.name, msg, opts === undefined ? undefined : opts.type, false, 0, false, this.#act);
     kick();
   }
 
@@ -107,7 +131,7 @@ class Grain {
     const cancellable = signal !== undefined && signal !== null;
     if (cancellable && signal.aborted) return Promise.reject(makeError(errnos.CanceledError));
     const r = native.grainSend(this.#system[kHandle], this.kind, this.name, msg, type, true, timeout,
-      cancellable);
+      cancellable, this.#act);
     kick();
     if (!cancellable) return r;
     const [p, handle] = r;

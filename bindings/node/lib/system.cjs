@@ -65,6 +65,37 @@ function reporterOf(logger) {
     guarded(() => logger.error(`akt: actor ${who} failed in ${where}:`, error));
 }
 
+// local begin: the user's propagator (GoAkt's ContextPropagator): a function
+// inject(headers) -> object | undefined, or an object with such an inject method. At each
+// message's first send made on this thread it gets the headers of the message the sending
+// actor is handling ({} outside actors) and returns headers to add (those the sender set
+// itself win); receivers read them as ctx.headers. What it throws, or a result that is not
+// an object, adds nothing and is reported to opts.logger; the message is sent either way.
+function propagatorOf(p, logger) {
+  if (p === undefined || p === null) return undefined;
+  let inject = p;
+  if (typeof p !== 'function') {
+    if (typeof p !== 'object' || typeof p.inject !== 'function')
+      throw makeError(errnos.InvalidArgumentError, 'propagator is a function inject(headers), or has an inject(headers) method');
+    inject = p.inject.bind(p);
+  }
+  if (logger === undefined) logger = console;
+  const log = logger && typeof logger.error === 'function' ? logger : null;
+  return (headers) => {
+    try {
+      const out = inject(headers);
+      if (out === undefined || out === null) return undefined;
+      if (typeof out !== 'object' || Array.isArray(out))
+        throw new TypeError(`a propagator returns an object of headers or nothing, not ${typeof out}`);
+      return out;
+    } catch (e) {
+      if (log) { try { log.error('akt: the propagator failed:', e); } catch { /* nowhere to go */ } }
+      return undefined;
+    }
+  };
+}
+// local end
+
 const CREATE = Symbol('create');
 
 class ActorSystem extends EventEmitter {
@@ -76,6 +107,8 @@ class ActorSystem extends EventEmitter {
    * callSites: a rejected ask's stack ends with the frames of who asked: true (default)
    * the awaiting async functions, found when it rejects (free for asks that succeed);
    * 'call' every frame of the call, captured at the call (~2-4 us per ask); false none.
+   * propagator: inject(headers) -> headers to add to each message at its first send (or an
+   * object with that inject method), given the headers of the message being handled.
    */
   static async create(name = 'akt', opts = {}) {
     return new ActorSystem(CREATE, name, opts);
@@ -103,7 +136,8 @@ class ActorSystem extends EventEmitter {
     const ext = opts.extensions;
     if (ext !== undefined && (ext === null || typeof ext !== 'object'))
       throw makeError(errnos.InvalidArgumentError, 'extensions is an object of name -> value');
-    this[kHandle] = native.systemCreate(name, opts.workers | 0, opts.throughput | 0, directive, budget, ext);
+    const propagator = propagatorOf(opts.propagator, opts.logger); // local
+    this[kHandle] = native.systemCreate(name, opts.workers | 0, opts.throughput | 0, directive, budget, ext, propagator);
     this[kFastTell] = native.bindFastTell(this[kHandle]);
     this[kReport] = report;
     const cs = opts.callSites === undefined ? true : opts.callSites;
@@ -222,10 +256,14 @@ class ActorSystem extends EventEmitter {
     registerGrain(this, kind, factory, opts);
   }
 
-  /** The grain kind/name of this system (tell / ask activate it). */
-  grain(kind, name) {
+  /**
+   * The grain kind/name of this system (tell / ask activate it). opts: { deactivateAfter
+   * (ms, 0 or null: never), mailbox ({ capacity }), reentrancy, maxInFlight } for the
+   * activation its sends make, over the kind's (a grain active already keeps its own).
+   */
+  grain(kind, name, opts) {
     this.#open();
-    return new Grain(this, kind, name);
+    return new Grain(this, kind, name, opts);
   }
 
   /** The topic name of this system (publish / subscribe; see Topic). */

@@ -129,6 +129,9 @@ struct an_sys {
     int shutting_down;         /* akt_system_shutdown was called */
     int guardian_shutdown;     /* the guardian's policy may shut the system down */
     an_sys *next;
+    /* local begin: */
+    napi_ref propagator; /* the user's inject(headers) (lib/system.cjs's guard), or NULL */
+    /* local end */
 };
 
 /* The state akt keeps for one JS actor. */
@@ -270,6 +273,13 @@ napi_status an_register_headers(napi_env env, napi_value exports, an_inst *I);
 /* headers.c: sets a JS object of name -> string | Uint8Array on an unsent message
  * (undefined / null: nothing). 0 or an AKT_E* code (nothing thrown). */
 int an_headers_set(napi_env env, an_inst *I, akt_msg *m, napi_value obj);
+/* local begin: */
+/* ---- the propagator (propagator.c) ---- */
+/* fn (a function, or undefined/null for none) as s's propagator: 1 and *out filled, 0 for
+ * none, AKT_EINVAL for another value, AKT_ENOMEM. */
+int an_propagator_of(napi_env env, an_sys *s, napi_value fn, akt_propagator *out);
+void an_propagator_free(napi_env env, an_sys *s);
+/* local end */
 napi_status an_register_grain(napi_env env, napi_value exports, an_inst *I);
 /* remote2.c: remoteSpawn */
 napi_status an_register_remote2(napi_env env, napi_value exports, an_inst *I);

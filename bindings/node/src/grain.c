@@ -161,11 +161,41 @@ static napi_value GrainRegister(napi_env env, napi_callback_info info) {
     return NULL;
 }
 
-/* grainSend(handle, kind, name, value, type, isAsk, timeoutMs, cancellable) -> undefined
- * for a tell; for an ask a Promise, or [Promise, handle] when cancellable. Values cross as
- * for a receiver of another runtime (the kind may be another binding's). */
+/* local begin: options per activation */
+/* [afterMs | -1, mailbox | undefined, reentrancy | -1, maxInFlight | -1] (checked by
+ * lib/grain.cjs) into *o: 1 if given, 0 for undefined, -1 if malformed. */
+static int activation_of(napi_env env, napi_value v, akt_grain_options *o, akt_mailbox_spec *mb) {
+    akt_grain_options_init(o);
+    bool is = false;
+    if (napi_is_array(env, v, &is) != napi_ok || !is) return 0;
+    napi_value e[4];
+    for (uint32_t i = 0; i < 4; i++)
+        if (napi_get_element(env, v, i, &e[i]) != napi_ok) return -1;
+    double ms;
+    int32_t re, mif;
+    if (napi_get_value_double(env, e[0], &ms) != napi_ok || ms > 9.2e12 ||
+        napi_get_value_int32(env, e[2], &re) != napi_ok ||
+        napi_get_value_int32(env, e[3], &mif) != napi_ok)
+        return -1;
+    if (ms >= 0) {
+        o->deactivate_after_ns = (int64_t)(ms * 1e6);
+        if (ms > 0 && !o->deactivate_after_ns) o->deactivate_after_ns = 1;
+    }
+    o->reentrancy = re < 0 ? AKT_GRAIN_FROM_KIND : re;
+    o->max_in_flight = mif < 0 ? AKT_GRAIN_FROM_KIND : mif;
+    int has_mb = grain_mailbox(env, e[1], mb);
+    if (has_mb < 0) return -1;
+    if (has_mb) o->mailbox = mb;
+    return 1;
+}
+/* local end */
+
+/* grainSend(handle, kind, name, value, type, isAsk, timeoutMs, cancellable, activation?) ->
+ * undefined for a tell; for an ask a Promise, or [Promise, handle] when cancellable. Values
+ * cross as for a receiver of another runtime (the kind may be another binding's).
+ * activation: the options of the activation the send may make (activation_of). */
 static napi_value GrainSend(napi_env env, napi_callback_info info) {
-    AN_ARGS(8);
+    AN_ARGS(9);
     an_sys *s = an_sys_of(env, argv[0]);
     if (!s) return NULL;
     char kind[258], name[1026];
@@ -178,11 +208,16 @@ static napi_value GrainSend(napi_env env, napi_callback_info info) {
     int64_t timeout = 0;
     if (is_ask && !an_timeout_ns_of(env, argv[6], &timeout))
         return an_throw_msg(env, I, AKT_EINVAL, "expected a timeout > 0 ms");
+    akt_grain_options go;
+    akt_mailbox_spec gmb;
+    int has = argc > 8 ? activation_of(env, argv[8], &go, &gmb) : 0;
+    if (has < 0) return an_throw_msg(env, I, AKT_EINVAL, "bad grain options");
+    const akt_grain_options *gop = has ? &go : NULL;
     akt_msg *m;
     if (an_foreign_msg(I, s, env, argv[3], argv[4], &m)) return NULL;
-    if (!is_ask) return an_sent(env, I, m, akt_grain_tell(s->sys, kind, name, m));
+    if (!is_ask) return an_sent(env, I, m, akt_grain_tell_with(s->sys, kind, name, m, gop));
     akt_future *f;
-    int rc = akt_grain_ask(s->sys, kind, name, m, timeout, &f);
+    int rc = akt_grain_ask_with(s->sys, kind, name, m, timeout, gop, &f);
     if (rc) return an_sent(env, I, m, rc);
     return an_promise_of(env, I, f, 0, cancellable);
 }

@@ -21,6 +21,7 @@ static void sys_finalize(napi_env env, void *data, void *hint) {
      * still queued run here (release_on), before s (their ops) goes. */
     akt_system_release(s->sys);
     if (s->ext_values) napi_delete_reference(env, s->ext_values);
+    an_propagator_free(env, s); /* local */
     if (s->shutdown_promise) napi_delete_reference(env, s->shutdown_promise);
     free(s);
 }
@@ -133,9 +134,9 @@ static void names_free(char **names, uint32_t n) {
 }
 
 /* systemCreate(name, workers, throughput, directive, [strategy, maxRetries, withinNs],
- *              extensions?) */
+ *              extensions?, propagator?) */
 static napi_value SystemCreate(napi_env env, napi_callback_info info) {
-    AN_ARGS(6);
+    AN_ARGS(7);
     char name[256];
     char *n = an_opt_string(I, env, argv[0], name, sizeof name);
     if (n == (char *)-1) return NULL;
@@ -165,17 +166,23 @@ static napi_value SystemCreate(napi_env env, napi_callback_info info) {
     o.extension_names = (const char *const *)ext_names;
     o.extension_values = (void *const *)ext_ptrs;
     o.extension_count = next;
+    akt_propagator prop; /* local */
+    int has_prop = !rc && argc > 6 ? an_propagator_of(env, s, argv[6], &prop) : 0;
+    if (has_prop < 0) rc = has_prop;
+    if (has_prop > 0) o.propagator = &prop;
     if (!rc) rc = akt_system_create(&o, &s->sys);
     names_free(ext_names, next); /* copied by akt */
     free(ext_ptrs);
     if (rc) {
         if (s->ext_values) napi_delete_reference(env, s->ext_values);
+        an_propagator_free(env, s);
         free(s);
         return an_throw(env, I, rc);
     }
     rc = akt_dispatcher_create_external(s->sys, an_notify, I, &s->disp);
     if (rc) {
         akt_system_release(s->sys);
+        an_propagator_free(env, s);
         free(s);
         return an_throw(env, I, rc);
     }

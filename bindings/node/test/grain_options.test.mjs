@@ -137,3 +137,58 @@ test('bad grain options are refused, nothing registered', async () => {
     assert.deepEqual(await c.wait(), [0]);
   });
 });
+
+// ---- options per activation (system.grain(kind, name, opts)) --------------------------
+
+test('options per activation override the kind\'s; an active grain keeps its own', async () => {
+  await withSystem(async (system) => {
+    const { Box, stats } = boxKind();
+    system.registerGrain('box', Box, { deactivateAfter: 0 }); // long-lived, unbounded
+    const small = system.grain('box', 'small', { mailbox: { capacity: 2 } });
+    let refused = 0;
+    for (let i = 0; i < 5; i++) {
+      try {
+        small.tell(i);
+      } catch (e) {
+        assert.ok(e instanceof MailboxFullError, String(e));
+        refused++;
+      }
+    }
+    assert.equal(refused, 3);
+    // Active already (its messages wait): other options change nothing.
+    assert.throws(() => system.grain('box', 'small', { mailbox: { capacity: 10 } }).tell('more'), MailboxFullError);
+    const big = system.grain('box', 'big');
+    for (let i = 0; i < 5; i++) big.tell(10 + i);
+    await until(() => stats.seen.length === 7);
+    system.grain('box', 'brief', { deactivateAfter: 30 }).tell('x');
+    await until(() => stats.deactivations === 1);
+    assert.equal(await big.ask('get'), 8);
+    assert.equal(stats.deactivations, 1);
+  });
+});
+
+test('reentrancy per activation', async () => {
+  await withSystem(async (system) => {
+    const server = system.spawn(Server);
+    const { Box, stats } = boxKind();
+    system.registerGrain('re', Box, { dependencies: { server }, deactivateAfter: 0 });
+    const g = system.grain('re', 'r', { reentrancy: 'allowAll' });
+    for (const m of ['go', 'm1', 'm2']) g.tell(m);
+    await until(() => stats.seen.length === 3);
+    server.tell('release');
+    await until(() => stats.seen.length === 4);
+    assert.deepEqual(stats.seen, ['go', 'm1', 'm2', 'reply:2']);
+  });
+});
+
+test('bad options per activation are refused', async () => {
+  await withSystem(async (system) => {
+    const { Box, stats } = boxKind();
+    system.registerGrain('k', Box);
+    for (const opts of [{ mailbox: { capacity: 2, whenFull: 'drop' } }, { mailbox: 3 }, { reentrancy: 'sometimes' },
+      { maxInFlight: -1 }, { deactivateAfter: -5 }, 'x'])
+      assert.throws(() => system.grain('k', 'x', opts), InvalidArgumentError, JSON.stringify(opts));
+    assert.equal(await system.grain('k', 'x', { maxInFlight: 3, deactivateAfter: null }).ask('get'), 0);
+    assert.deepEqual(stats.seen, []);
+  });
+});

@@ -175,24 +175,58 @@ PyObject *akt_py_grain_register(akt_py_system *s, PyObject *args) {
     Py_RETURN_NONE;
 }
 
-/* _grain_send(kind, name, msg, type, ask, timeout, fut): ask False: a tell (None
+/* local begin: options per activation */
+/* opts (None, or (after_ns | -1, mailbox | None, reentrancy | None, max_in_flight | -1),
+ * made by grains.py's _activation_options) into *o: 1 if given, 0 for None, -1 raised. */
+static int activation_options(PyObject *opts, akt_grain_options *o, akt_mailbox_spec *mb) {
+    akt_grain_options_init(o);
+    if (!opts || opts == Py_None) return 0;
+    PyObject *mailbox, *reentrancy;
+    long long after, mif;
+    if (!PyArg_ParseTuple(opts, "LOOL:grain options", &after, &mailbox, &reentrancy, &mif))
+        return -1;
+    o->deactivate_after_ns = after;
+    o->max_in_flight = mif;
+    if (reentrancy != Py_None && akt_py_reentrancy_arg(reentrancy, &o->reentrancy)) return -1;
+    if (mailbox != Py_None) {
+        unsigned int capacity = 0;
+        long long timeout = 0;
+        *mb = (akt_mailbox_spec){.size = sizeof *mb};
+        if (!PyArg_ParseTuple(mailbox, "iIiL", &mb->kind, &capacity, &mb->when_full, &timeout))
+            return -1;
+        mb->capacity = capacity;
+        mb->block_timeout_ns = timeout;
+        o->mailbox = mb;
+    }
+    return 1;
+}
+/* local end */
+
+/* _grain_send(kind, name, msg, type, ask, timeout, fut, opts=None): ask False: a tell (None
  * returned); else with fut None an ask waited for (the answer returned), with fut a
- * concurrent future an ask that settles it (an AskHandle returned). */
+ * concurrent future an ask that settles it (an AskHandle returned). opts: the options of
+ * the activation it may make (activation_options). */
 PyObject *akt_py_grain_send(akt_py_system *s, PyObject *args) {
-    PyObject *kind, *name, *msg, *type, *timeout, *fut;
+    PyObject *kind, *name, *msg, *type, *timeout, *fut, *opts = Py_None;
     int ask;
-    if (!PyArg_ParseTuple(args, "OOOOpOO:_grain_send", &kind, &name, &msg, &type, &ask, &timeout,
-                          &fut))
+    if (!PyArg_ParseTuple(args, "OOOOpOO|O:_grain_send", &kind, &name, &msg, &type, &ask, &timeout,
+                          &fut, &opts))
         return NULL;
     const char *k = str_arg(kind, "kind", 255), *n = k ? str_arg(name, "name", 1024) : NULL;
     if (!n) return NULL;
+    akt_grain_options go;
+    akt_mailbox_spec gmb;
+    int has = activation_options(opts, &go, &gmb);
+    if (has < 0) return NULL;
     int64_t ns = 0;
     if (ask && akt_py_timeout_arg(s, timeout, &ns)) return NULL;
     akt_py_drain();
     akt_msg *m;
     if (akt_py_msg_new(s, msg, type == Py_None ? NULL : type, &m)) return NULL;
     akt_future *f = NULL;
-    int rc = ask ? akt_grain_ask(s->sys, k, n, m, ns, &f) : akt_grain_tell(s->sys, k, n, m);
+    const akt_grain_options *gop = has ? &go : NULL;
+    int rc = ask ? akt_grain_ask_with(s->sys, k, n, m, ns, gop, &f)
+                 : akt_grain_tell_with(s->sys, k, n, m, gop);
     if (rc) {
         akt_msg_release(m);
         return akt_py_raise(rc, ask ? "grain ask" : "grain tell");

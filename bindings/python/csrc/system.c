@@ -775,7 +775,7 @@ static PyMethodDef system_methods[] = {
     {"_grain_register", (PyCFunction)akt_py_grain_register, METH_VARARGS,
      "_grain_register(kind, binder, deactivate_after_ns, dispatcher)"},
     {"_grain_send", (PyCFunction)akt_py_grain_send, METH_VARARGS,
-     "_grain_send(kind, name, msg, type, ask, timeout, fut)"},
+     "_grain_send(kind, name, msg, type, ask, timeout, fut, opts=None)"},
     {"_topic_publish", (PyCFunction)akt_py_topic_publish, METH_VARARGS,
      "_topic_publish(topic, msg, type=None)"},
     {"_topic_op", (PyCFunction)akt_py_topic_op, METH_VARARGS,

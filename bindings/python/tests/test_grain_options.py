@@ -141,3 +141,60 @@ def test_bad_options(system: akt.ActorSystem) -> None:
     with pytest.raises(akt.ActorNotFound):
         system.grain("k", "x").tell("m")  # nothing was registered
     system.register_grain("k", Box, mailbox=akt.Bounded(2, when_full="block", timeout=0.05))
+
+
+# ---- options per activation (system.grain(kind, name, ...)) ----------------------------
+
+def test_activation_options_override_the_kinds(workers: akt.ActorSystem) -> None:
+    srv = workers.spawn(None, Server)
+    workers.register_grain("box", Box, dependencies={"server": srv}, deactivate_after=None)
+    # A bounded mailbox for this activation only: the kind's is unbounded.
+    small = workers.grain("box", "small", mailbox=akt.Bounded(2))
+    small.tell("hold")
+    assert Box.held.wait(10)
+    refused = 0
+    for i in range(5):
+        try:
+            small.tell(i)
+        except akt.MailboxFullError:
+            refused += 1
+    assert refused == 3
+    with pytest.raises(akt.MailboxFullError):  # active already: its own options stay
+        workers.grain("box", "small", mailbox=akt.Bounded(10)).tell("more")
+    big = workers.grain("box", "big")
+    for i in range(5):
+        big.tell(10 + i)
+    wait_for(lambda: len(Box.seen) == 5)
+    Box.release.set()
+    wait_for(lambda: len(Box.seen) == 7)
+    # deactivate_after for this activation on a long-lived kind; the others stay.
+    workers.grain("box", "brief", deactivate_after=0.05).tell("x")
+    wait_for(lambda: Box.deactivations == 1)
+    assert big.ask_sync(("dep", "server"), timeout=5) == srv
+    assert Box.deactivations == 1
+
+
+def test_activation_reentrancy(workers: akt.ActorSystem) -> None:
+    srv = workers.spawn(None, Server)
+    srv.tell("hold")
+    assert Server.holding.wait(10)
+    workers.register_grain("re", Box, dependencies={"server": srv}, deactivate_after=None)
+    g = workers.grain("re", "r", reentrancy="allow_all")
+    for m in ("go", "m1", "m2"):
+        g.tell(m)
+    wait_for(lambda: len(Box.seen) == 3)  # handled while the request waits
+    Server.gate.set()
+    wait_for(lambda: len(Box.seen) == 4)
+    assert Box.seen == ["go", "m1", "m2", ("reply", 2)]
+
+
+def test_bad_activation_options(system: akt.ActorSystem) -> None:
+    system.register_grain("k", Box)
+    for bad in ({"mailbox": akt.Bounded(2, when_full="drop")}, {"max_in_flight": -1},
+                {"reentrancy": "sometimes"}, {"deactivate_after": -1}):
+        with pytest.raises(ValueError):
+            system.grain("k", "x", **bad).tell("m")
+    for bad in ({"mailbox": 4}, {"max_in_flight": 1.5}, {"reentrancy": 3}):
+        with pytest.raises(TypeError):
+            system.grain("k", "x", **bad).tell("m")  # type: ignore[arg-type]
+    assert Box.seen == []

@@ -90,6 +90,27 @@ public class Case {
         }
         Conf.say("ask.greet", greet);
 
+        // 7. Options per activation: a bound and STASH for plain/p only.
+        Conf.say("register.plain", Conf.rc(() -> sys.registerGrain("plain", name -> new Box(),
+                GrainOptions.defaults().longLived().withDependency("server", server)
+                        .withDependency("greeting", "hello"))));
+        server.tell(Conf.msg("conf.Hold", ""));
+        Conf.say("hold", Conf.askStr(server, "conf.Ping", ""));
+        Grain p = sys.grain("plain", "p", GrainActivation.kinds()
+                .mailbox(Mailbox.bounded(1, Mailbox.WhenFull.FAIL)).withReentrancy(Reentrancy.STASH));
+        p.tell(Conf.msg("conf.Go", "c"));
+        Conf.waitLog(1);
+        Conf.flush();
+        for (String t : new String[] {"u", "v"}) {
+            Conf.say("tell." + t, Conf.rc(() -> p.tell(Conf.msg("conf.Item", t))));
+        }
+        sys.grain("plain", "q").tell(Conf.msg("conf.Item", "w"));
+        Conf.waitLog(1);
+        Conf.flush();
+        server.tell(Conf.msg("conf.Release", ""));
+        Conf.waitLog(2);
+        Conf.flush();
+
         Conf.finish(sys);
     }
 }

@@ -104,6 +104,29 @@ static int register_box(akt_system *sys, const char *kind, int when_full) {
     return akt_grain_kind_register(sys, kind, &def);
 }
 
+/* 7: the kind "plain" has the dependencies only; its grains' options come with the send. */
+static int register_plain(akt_system *sys) {
+    static const char *names[] = {"server", "greeting"};
+    static char greeting[] = "hello";
+    void *values[] = {&server_pid, greeting};
+    akt_grain_kind def;
+    CONF_OK(akt_grain_kind_init(&def));
+    def.activate = box_activate;
+    def.deactivate_after_ns = 0;
+    def.dependency_names = names;
+    def.dependency_values = values;
+    def.dependency_count = 2;
+    return akt_grain_kind_register(sys, "plain", &def);
+}
+
+static int tell_plain(akt_system *sys, const char *name, const char *type, const char *text,
+                      const akt_grain_options *opt) {
+    akt_msg *m = conf_msg(type, text);
+    int rc = akt_grain_tell_with(sys, "plain", name, m, opt);
+    if (rc) akt_msg_release(m);
+    return rc;
+}
+
 static int tell_box(akt_system *sys, const char *type, const char *text) {
     akt_msg *m = conf_msg(type, text);
     int rc = akt_grain_tell(sys, "box", "b", m);
@@ -153,6 +176,27 @@ int main(void) {
     } else {
         conf_say("ask.greet", "%s", conf_future_str(f, buf, sizeof buf));
     }
+
+    /* 7. Options per activation: a bound and STASH for plain/p only. */
+    conf_say("register.plain", "%s", conf_rc(register_plain(sys)));
+    CONF_OK(conf_tell(sys, server_pid, "conf.Hold", ""));
+    conf_say("hold", "%s", conf_ask_str(sys, server_pid, "conf.Ping", "", buf, sizeof buf));
+    akt_mailbox_spec one = {.size = sizeof one, .capacity = 1, .when_full = AKT_MAILBOX_FAIL};
+    akt_grain_options opt;
+    CONF_OK(akt_grain_options_init(&opt));
+    opt.mailbox = &one;
+    opt.reentrancy = AKT_REENTRANCY_STASH;
+    CONF_OK(tell_plain(sys, "p", "conf.Go", "c", &opt));
+    conf_wait_log(1);
+    conf_flush();
+    conf_say("tell.u", "%s", conf_rc(tell_plain(sys, "p", "conf.Item", "u", &opt)));
+    conf_say("tell.v", "%s", conf_rc(tell_plain(sys, "p", "conf.Item", "v", &opt)));
+    CONF_OK(tell_plain(sys, "q", "conf.Item", "w", NULL));
+    conf_wait_log(1);
+    conf_flush();
+    CONF_OK(conf_tell(sys, server_pid, "conf.Release", ""));
+    conf_wait_log(2);
+    conf_flush();
 
     conf_system_finish(sys);
     return 0;

@@ -76,4 +76,23 @@ conf.flush();
 // 6. A dependency by name.
 conf.say('ask.greet', await conf.askStr(box, 'conf.Greet'));
 
+// 7. Options per activation: a bound and stash for plain/p only.
+conf.say('register.plain', await conf.rcOf(() => system.registerGrain('plain', Box, {
+  deactivateAfter: 0,
+  dependencies: { server, greeting: 'hello' },
+})));
+server.tell(conf.msg('conf.Hold'));
+conf.say('hold', await conf.askStr(server, 'conf.Ping'));
+const p = system.grain('plain', 'p', { mailbox: { capacity: 1, whenFull: 'fail' }, reentrancy: 'stash' });
+if ((await conf.rcOf(() => p.tell(conf.msg('conf.Go', 'c')))) !== 'ok') conf.fatal('tell conf.Go failed');
+await conf.waitLog(1);
+conf.flush();
+for (const t of ['u', 'v']) conf.say(`tell.${t}`, await conf.rcOf(() => p.tell(conf.msg('conf.Item', t))));
+system.grain('plain', 'q').tell(conf.msg('conf.Item', 'w'));
+await conf.waitLog(1);
+conf.flush();
+server.tell(conf.msg('conf.Release'));
+await conf.waitLog(2);
+conf.flush();
+
 await conf.finish(system);

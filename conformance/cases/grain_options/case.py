@@ -94,4 +94,23 @@ try:
 except akt.AktError as e:
     conf.say("ask.greet", e.name)
 
+# 7. Options per activation: a bound and stash for plain/p only.
+conf.say("register.plain", conf.rc_of(lambda: system.register_grain(
+    "plain", Box, deactivate_after=None, dependencies={"server": server, "greeting": "hello"})))
+server.tell(conf.msg("conf.Hold"))
+conf.say("hold", conf.ask_str(server, "conf.Ping"))
+p = system.grain("plain", "p", mailbox=akt.Bounded(1), reentrancy="stash")
+if conf.rc_of(lambda: p.tell(conf.msg("conf.Go", "c"))) != "ok":
+    conf.fatal("tell conf.Go failed")
+conf.wait_log(1)
+conf.flush()
+for t in ("u", "v"):
+    conf.say(f"tell.{t}", conf.rc_of(lambda: p.tell(conf.msg("conf.Item", t))))
+system.grain("plain", "q").tell(conf.msg("conf.Item", "w"))
+conf.wait_log(1)
+conf.flush()
+server.tell(conf.msg("conf.Release"))
+conf.wait_log(2)
+conf.flush()
+
 conf.system_finish(system)

@@ -433,11 +433,19 @@ class ActorSystem(_fast.SystemCore):
         _register(self, kind, factory, deactivate_after, dispatcher, mailbox, dependencies,
                   reentrancy, max_in_flight)
 
-    def grain(self, kind: str, name: str) -> "Grain":
-        """The grain ``kind/name`` of this system (tell / ask activate it)."""
-        from .grains import Grain
+    def grain(self, kind: str, name: str, *, deactivate_after: Any = None,
+              mailbox: Optional["Mailbox"] = None, reentrancy: Optional[str] = None,
+              max_in_flight: Optional[int] = None) -> "Grain":
+        """The grain ``kind/name`` of this system (tell / ask activate it). The options,
+        given, override the kind's for the activation this grain's sends make (a grain
+        active already keeps its own): ``deactivate_after`` seconds (0: long-lived; None,
+        the default: the kind's), ``mailbox`` (akt.Bounded), ``reentrancy``,
+        ``max_in_flight``."""
+        from .grains import FROM_KIND, Grain, _activation_options
 
-        return Grain(self, kind, name)
+        return Grain(self, kind, name, _activation_options(
+            FROM_KIND if deactivate_after is None else deactivate_after, mailbox, reentrancy,
+            max_in_flight))
 
     # ------------------------------------------------------------------ events
 

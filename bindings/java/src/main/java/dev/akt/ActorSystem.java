@@ -142,6 +142,7 @@ public final class ActorSystem implements AutoCloseable {
         private Boolean shutdownHook;
         private Executor completions;
         private final java.util.LinkedHashMap<String, Object> extensions = new java.util.LinkedHashMap<>();
+        private ContextPropagator propagator; // local
 
         private Builder(String name) {
             this.name = Objects.requireNonNull(name, "name");
@@ -257,6 +258,22 @@ public final class ActorSystem implements AutoCloseable {
             return this;
         }
 
+        // local begin:
+        /**
+         * The system's context propagator (GoAkt's ContextPropagator): it adds headers to
+         * each message at its first send from the headers of the message being handled
+         * (see {@link ContextPropagator}).
+         *
+         * @param propagator called on each first send (any thread); what it throws is logged
+         *     and adds nothing
+         * @return this builder
+         */
+        public Builder propagator(ContextPropagator propagator) {
+            this.propagator = Objects.requireNonNull(propagator, "propagator");
+            return this;
+        }
+        // local end
+
         /**
          * Creates and starts the system.
          *
@@ -271,7 +288,10 @@ public final class ActorSystem implements AutoCloseable {
             int rc = AktNativeJNI.aktj_system_create(name, workers, throughput, supervisor.directive.code,
                     supervisor.decides() ? supervisor : null, supervisor.strategy,
                     supervisor.maxRetries, supervisor.withinNanos, supervisor.nativeTuning(),
-                    extNames, extValues, out);
+                    extNames, extValues,
+                    propagator != null ? new Propagation(propagator,
+                            logger != null ? logger : System.getLogger(LOGGER_NAME)) : null,
+                    out);
             if (rc == Errors.EINVAL) {
                 throw new IllegalArgumentException("akt: invalid system name '" + name
                         + "' (letters, digits, '-', '_', '.') or extension name " + extensions.keySet()
@@ -716,6 +736,14 @@ public final class ActorSystem implements AutoCloseable {
      */
     public Grain grain(String kind, String name) {
         return new Grain(this, kind, name);
+    }
+
+    /**
+     * The grain kind/name of this system, with options for the activation its sends make
+     * (over the kind's; a grain active already keeps its own).
+     */
+    public Grain grain(String kind, String name, GrainActivation options) {
+        return new Grain(this, kind, name, Objects.requireNonNull(options, "options"));
     }
 
     /**

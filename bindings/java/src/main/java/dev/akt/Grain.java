@@ -15,8 +15,16 @@ public final class Grain {
     private final ActorSystem system;
     private final String kind;
     private final String name;
+    private final long[] activation; // GrainActivation.spec(), or null: the kind's
+    private final long[] activationMailbox; // its mailbox's spec, or null
 
     Grain(ActorSystem system, String kind, String name) {
+        this(system, kind, name, null);
+    }
+
+    Grain(ActorSystem system, String kind, String name, GrainActivation options) {
+        this.activation = options != null ? options.spec() : null;
+        this.activationMailbox = options != null && options.mailbox != null ? options.mailbox.spec() : null;
         this.system = system;
         this.kind = Objects.requireNonNull(kind, "kind");
         this.name = Objects.requireNonNull(name, "name");
@@ -99,7 +107,8 @@ public final class Grain {
     private void send(Object msg, long timeoutNs, CompletableFuture<Object> reply) {
         Objects.requireNonNull(msg, "msg");
         long m = Messages.toNative(msg);
-        int rc = AktNativeJNI.aktj_grain_send(system.handle, kind, name, m, timeoutNs, reply);
+        int rc = AktNativeJNI.aktj_grain_send(system.handle, kind, name, m, timeoutNs, reply, activation,
+                activationMailbox);
         if (rc != 0) {
             AktNativeJNI.akt_msg_release(m);
             if (rc == Errors.EINVAL) {

@@ -116,6 +116,13 @@ final class Upcalls {
         return ((GrainKind) kind).cell(name);
     }
 
+    // local begin:
+    /** The system's propagator: the header pairs to add to a message at its first send. */
+    static String[] propagate(Object propagation, String[] headers) {
+        return ((Propagation) propagation).inject(headers);
+    }
+    // local end
+
     static byte[] toBytes(Object obj) {
         return Messages.toBytes(obj);
     }

@@ -158,4 +158,60 @@ class GrainOptionsTest {
         assertThrows(IllegalArgumentException.class, () -> o.withMaxInFlight(-1));
         assertThrows(ActorNotFoundException.class, () -> system.grain("never", "x").tell("m"));
     }
+
+    // ---- options per activation (system.grain(kind, name, GrainActivation)) -----------
+
+    @Test
+    void activationOptionsOverrideTheKindsAndAnActiveGrainKeepsItsOwn() throws Exception {
+        system.registerGrain("box", name -> new Box(), GrainOptions.defaults().longLived());
+        Grain small = system.grain("box", "small",
+                GrainActivation.kinds().mailbox(Mailbox.bounded(2, Mailbox.WhenFull.FAIL)));
+        small.tell("hold");
+        assertTrue(held.await(10, TimeUnit.SECONDS));
+        int refused = 0;
+        for (int i = 0; i < 5; i++) {
+            try {
+                small.tell(i);
+            } catch (MailboxFullException e) {
+                refused++;
+            }
+        }
+        assertEquals(3, refused);
+        Grain other = system.grain("box", "small",
+                GrainActivation.kinds().mailbox(Mailbox.bounded(10, Mailbox.WhenFull.FAIL)));
+        assertThrows(MailboxFullException.class, () -> other.tell("more")); // active: its own stay
+        release.countDown();
+        Await.until(() -> seen.size() == 2, "the accepted ones");
+        system.grain("box", "brief", GrainActivation.kinds().deactivateAfter(Duration.ofMillis(30))).tell("x");
+        Await.until(() -> deactivations.get() == 1, "the brief one deactivated");
+        assertEquals("none", Await.get(system.grain("box", "small").ask(new Dep("nope"), Await.ASK)));
+        assertEquals(1, deactivations.get());
+    }
+
+    @Test
+    void reentrancyPerActivation() throws Exception {
+        Pid server = system.spawn(new Server());
+        system.registerGrain("re", name -> new Box(), GrainOptions.defaults().longLived()
+                .withDependency("server", server));
+        Grain g = system.grain("re", "r", GrainActivation.kinds().withReentrancy(Reentrancy.ALLOW_ALL)
+                .withMaxInFlight(4));
+        g.tell("go");
+        g.tell("m1");
+        g.tell("m2");
+        Await.until(() -> seen.size() == 3, "m1 and m2 handled");
+        server.tell("release");
+        Await.until(() -> seen.size() == 4, "the answer");
+        assertEquals(List.of("go", "m1", "m2", "reply:2"), seen);
+    }
+
+    @Test
+    void badActivationOptionsAreRefused() {
+        GrainActivation a = GrainActivation.kinds();
+        assertThrows(IllegalArgumentException.class, () -> a.mailbox(Mailbox.bounded(2, Mailbox.WhenFull.DROP)));
+        assertThrows(IllegalArgumentException.class, () -> a.deactivateAfter(Duration.ZERO));
+        assertThrows(IllegalArgumentException.class, () -> a.withMaxInFlight(-1));
+        assertThrows(NullPointerException.class, () -> a.withReentrancy(null));
+        assertThrows(NullPointerException.class, () -> system.grain("k", "x", null));
+        assertThrows(ActorNotFoundException.class, () -> system.grain("never", "x", a.longLived()).tell("m"));
+    }
 }

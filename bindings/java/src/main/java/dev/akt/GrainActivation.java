@@ -1,0 +1,84 @@
+package dev.akt;
+
+import java.time.Duration;
+import java.util.Objects;
+
+/**
+ * Options of one grain's activation ({@link ActorSystem#grain(String, String, GrainActivation)}),
+ * over its kind's {@link GrainOptions}: GoAkt's GrainIdentity options. What is not set here
+ * is the kind's. They apply to the activation that the grain's sends make; a grain active
+ * already keeps its own options. Immutable: each method returns a new value.
+ */
+public final class GrainActivation {
+    final long deactivateAfterNanos; // -1: the kind's; 0: long-lived
+    final Mailbox mailbox; // null: the kind's
+    final int reentrancy; // -1: the kind's
+    final long maxInFlight; // -1: the kind's
+
+    private GrainActivation(long after, Mailbox mailbox, int reentrancy, long maxInFlight) {
+        this.deactivateAfterNanos = after;
+        this.mailbox = mailbox;
+        this.reentrancy = reentrancy;
+        this.maxInFlight = maxInFlight;
+    }
+
+    /** Everything the kind's. */
+    public static GrainActivation kinds() {
+        return new GrainActivation(-1, null, -1, -1);
+    }
+
+    /** Deactivates after this idle time (positive). */
+    public GrainActivation deactivateAfter(Duration after) {
+        Objects.requireNonNull(after, "after");
+        if (after.isNegative() || after.isZero()) {
+            throw new IllegalArgumentException("akt: deactivateAfter must be positive, got " + after
+                    + " (longLived() for a grain that never deactivates)");
+        }
+        long ns;
+        try {
+            ns = after.toNanos();
+        } catch (ArithmeticException e) {
+            ns = Long.MAX_VALUE;
+        }
+        return new GrainActivation(ns, mailbox, reentrancy, maxInFlight);
+    }
+
+    /** Never deactivates while the system runs. */
+    public GrainActivation longLived() {
+        return new GrainActivation(0, mailbox, reentrancy, maxInFlight);
+    }
+
+    /** A bounded FIFO (as {@link GrainOptions#mailbox}). */
+    public GrainActivation mailbox(Mailbox mailbox) {
+        GrainOptions.defaults().mailbox(mailbox); // the kind's checks
+        return new GrainActivation(deactivateAfterNanos, mailbox, reentrancy, maxInFlight);
+    }
+
+    /** The reentrancy of ctx.request in this activation. */
+    public GrainActivation withReentrancy(Reentrancy mode) {
+        return new GrainActivation(deactivateAfterNanos, mailbox, Objects.requireNonNull(mode, "mode").code,
+                maxInFlight);
+    }
+
+    /** Its most requests in flight (0: no limit). */
+    public GrainActivation withMaxInFlight(int n) {
+        if (n < 0) throw new IllegalArgumentException("akt: maxInFlight must be >= 0, not " + n);
+        return new GrainActivation(deactivateAfterNanos, mailbox, reentrancy, n);
+    }
+
+    /** [deactivateAfterNanos, reentrancy, maxInFlight], -1 each for the kind's. */
+    long[] spec() {
+        return new long[] {deactivateAfterNanos, reentrancy, maxInFlight};
+    }
+
+    @Override
+    public String toString() {
+        StringBuilder b = new StringBuilder("GrainActivation[");
+        b.append(deactivateAfterNanos < 0 ? "deactivateAfter=kind's"
+                : deactivateAfterNanos == 0 ? "longLived" : "deactivateAfter=" + Duration.ofNanos(deactivateAfterNanos));
+        if (mailbox != null) b.append(", mailbox=").append(mailbox);
+        if (reentrancy >= 0) b.append(", reentrancy=").append(reentrancy);
+        if (maxInFlight >= 0) b.append(", maxInFlight=").append(maxInFlight);
+        return b.append(']').toString();
+    }
+}

@@ -29,7 +29,7 @@ test('index.d.ts needs neither @types/node nor the DOM lib', () => {
 
 test("the default export's type names every runtime member of the package", () => {
   const dts = readFileSync(new URL('../index.d.ts', import.meta.url), 'utf8');
-  const block = dts.match(/declare const akt: \{([^}]*)\};/);
+  const block = dts.match(/declare const akt: \{([\s\S]*?)\n\};/); // its doc comments hold {@link ...}
   assert.ok(block, 'index.d.ts declares the default export as `declare const akt: {...}`');
   const typed = [...block[1].matchAll(/^\s*(\w+):/gm)].map((m) => m[1]).sort();
   const runtime = Object.keys(require('../lib/index.cjs')).sort();

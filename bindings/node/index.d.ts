@@ -392,7 +392,12 @@ export interface GrainActivationOptions {
   /** Idle ms before it deactivates; 0 or null: never. */
   deactivateAfter?: number | null;
   /** A bounded FIFO: a full grain refuses (MailboxFullError). */
-  mailbox?: { capacity: number; whenFull?: 'fail' };
+  mailbox?: {
+    /** The most messages queued; a tell beyond it is refused. */
+    capacity: number;
+    /** What a full mailbox does: fail the tell (the only policy for grains). */
+    whenFull?: 'fail';
+  };
   /** The activation's request mode (akt_ctx_request): off, allowAll, or stash (user
    *  messages wait until the last request completed). */
   reentrancy?: 'off' | 'allowAll' | 'stash';

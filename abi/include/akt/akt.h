@@ -1723,6 +1723,8 @@ AKT_API int akt_pid_receive(akt_system *system, akt_pid pid, akt_receive_fn *rec
  * leaves its options as they are. akt_grain_options_init sets every field to "the kind's".
  * Checked on every send, active grain or not: AKT_EINVAL as for akt_grain_kind_register. */
 #define AKT_GRAIN_FROM_KIND (-1) /* a field's "the kind's" value */
+/* The options of one grain activation (above); set by akt_grain_options_init, then the
+ * fields to override. */
 typedef struct akt_grain_options {
     size_t size;                 /* sizeof(akt_grain_options) */
     int64_t deactivate_after_ns; /* AKT_GRAIN_FROM_KIND, 0 = long-lived, or > 0 */
@@ -1731,7 +1733,9 @@ typedef struct akt_grain_options {
     /* dependency_count 0 = the kind's; else these replace them (names copied, values
      * borrowed for as long as the system), as akt_grain_kind's. */
     const char *const *dependency_names;
+    /* The dependencies' values, dependency_count of them, in dependency_names' order. */
     void *const *dependency_values;
+    /* How many dependencies the two arrays hold; 0 keeps the kind's. */
     size_t dependency_count;
     int reentrancy;        /* AKT_GRAIN_FROM_KIND or an AKT_REENTRANCY_* */
     int64_t max_in_flight; /* AKT_GRAIN_FROM_KIND, 0 = no limit, or 1..UINT32_MAX */
@@ -1743,6 +1747,9 @@ AKT_API int akt_grain_options_init(akt_grain_options *options);
  * (options NULL: as without). Errors as theirs, AKT_EINVAL for bad options. */
 AKT_API int akt_grain_tell_with(akt_system *system, const char *kind, const char *name,
                                 akt_msg *msg, const akt_grain_options *options);
+/* akt_grain_ask with options for the activation the ask makes (options NULL: as without):
+ * *out gets the reply's future; errors as akt_grain_ask's (the message stays the caller's
+ * on an error), AKT_EINVAL for bad options. */
 AKT_API int akt_grain_ask_with(akt_system *system, const char *kind, const char *name, akt_msg *msg,
                                int64_t timeout_ns, const akt_grain_options *options,
                                akt_future **out);

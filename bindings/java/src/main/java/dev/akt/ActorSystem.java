@@ -741,6 +741,11 @@ public final class ActorSystem implements AutoCloseable {
     /**
      * The grain kind/name of this system, with options for the activation its sends make
      * (over the kind's; a grain active already keeps its own).
+     *
+     * @param kind a registered grain kind
+     * @param name the grain's name within its kind
+     * @param options the activation's options, {@link GrainActivation#kinds()} and overrides
+     * @return a handle on the grain; it is activated by its first message, not by this
      */
     public Grain grain(String kind, String name, GrainActivation options) {
         return new Grain(this, kind, name, Objects.requireNonNull(options, "options"));

@@ -18,6 +18,12 @@ import java.util.Map;
  */
 @FunctionalInterface
 public interface ContextPropagator {
-    /** The headers to add, given the current message's (unmodifiable); null for none. */
+    /**
+     * The headers to add to the outgoing message.
+     *
+     * @param headers the headers of the message being handled (unmodifiable; empty outside
+     *     actors)
+     * @return the headers to add, or null for none
+     */
     Map<String, String> inject(Map<String, String> headers);
 }

@@ -22,12 +22,22 @@ public final class GrainActivation {
         this.maxInFlight = maxInFlight;
     }
 
-    /** Everything the kind's. */
+    /**
+     * Everything the kind's.
+     *
+     * @return options that override nothing
+     */
     public static GrainActivation kinds() {
         return new GrainActivation(-1, null, -1, -1);
     }
 
-    /** Deactivates after this idle time (positive). */
+    /**
+     * Deactivates after this idle time.
+     *
+     * @param after the idle time, positive
+     * @return a copy with it
+     * @throws IllegalArgumentException for a zero or negative duration
+     */
     public GrainActivation deactivateAfter(Duration after) {
         Objects.requireNonNull(after, "after");
         if (after.isNegative() || after.isZero()) {
@@ -43,24 +53,45 @@ public final class GrainActivation {
         return new GrainActivation(ns, mailbox, reentrancy, maxInFlight);
     }
 
-    /** Never deactivates while the system runs. */
+    /**
+     * Never deactivates while the system runs.
+     *
+     * @return a copy with it
+     */
     public GrainActivation longLived() {
         return new GrainActivation(0, mailbox, reentrancy, maxInFlight);
     }
 
-    /** A bounded FIFO (as {@link GrainOptions#mailbox}). */
+    /**
+     * A bounded FIFO (as {@link GrainOptions#mailbox}).
+     *
+     * @param mailbox the activation's mailbox
+     * @return a copy with it
+     * @throws IllegalArgumentException for a mailbox a grain cannot have
+     */
     public GrainActivation mailbox(Mailbox mailbox) {
         GrainOptions.defaults().mailbox(mailbox); // the kind's checks
         return new GrainActivation(deactivateAfterNanos, mailbox, reentrancy, maxInFlight);
     }
 
-    /** The reentrancy of ctx.request in this activation. */
+    /**
+     * The reentrancy of ctx.request in this activation.
+     *
+     * @param mode the request mode
+     * @return a copy with it
+     */
     public GrainActivation withReentrancy(Reentrancy mode) {
         return new GrainActivation(deactivateAfterNanos, mailbox, Objects.requireNonNull(mode, "mode").code,
                 maxInFlight);
     }
 
-    /** Its most requests in flight (0: no limit). */
+    /**
+     * Its most requests in flight.
+     *
+     * @param n the limit, 0 for none
+     * @return a copy with it
+     * @throws IllegalArgumentException for a negative n
+     */
     public GrainActivation withMaxInFlight(int n) {
         if (n < 0) throw new IllegalArgumentException("akt: maxInFlight must be >= 0, not " + n);
         return new GrainActivation(deactivateAfterNanos, mailbox, reentrancy, n);

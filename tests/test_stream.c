@@ -1,76 +1,45 @@
 /* test_stream: reactive streams (akt/stream.h): order, fusion, backpressure, the ways a
  * stream ends (completion, drain, cancel, failure, shutdown) and the error strategies. */
 #define _GNU_SOURCE
-#include "tu.h"
-
-#include <akt/stream.h>
+#include "tu_stream.h"
 
 #include <stdio.h>
 #include <string.h>
 #include <time.h>
 
-static akt_system *sys;
-
-static int t_setup(void **state) {
-    sys = tu_system("streams", 2);
-    return tu_setup(state);
-}
-
-static int t_teardown(void **state) {
-    if (sys) tu_system_end(sys);
-    sys = NULL;
-    return tu_teardown(state);
-}
-#define T_TEST(f) cmocka_unit_test_setup_teardown(f, t_setup, t_teardown)
+TU_STREAM_FIXTURE("streams")
 
 /* ---- int64 elements ---------------------------------------------------------------- */
 
-static akt_msg *i64(int64_t v) {
-    unsigned char b[8];
-    for (int i = 0; i < 8; i++) b[i] = (unsigned char)((uint64_t)v >> (8 * i));
-    akt_msg *m = NULL;
-    if (akt_msg_new_bytes(AKT_TYPE_INT64, b, 8, AKT_COPY, &m) != 0) return NULL;
-    return m;
-}
-
-static int64_t val(akt_msg *m) {
-    const void *p = NULL;
-    size_t n = 0;
-    if (akt_msg_bytes(m, &p, &n) != 0 || n != 8) return INT64_MIN;
-    uint64_t v = 0;
-    for (int i = 7; i >= 0; i--) v = v << 8 | ((const unsigned char *)p)[i];
-    return (int64_t)v;
-}
-
 static int times(akt_msg *in, akt_msg **out, void *data) {
-    *out = i64(val(in) * (int64_t)(intptr_t)data);
+    *out = tu_i64(tu_i64_val(in) * (int64_t)(intptr_t)data);
     return *out ? 0 : AKT_ENOMEM;
 }
 
 static int plus(akt_msg *in, akt_msg **out, void *data) {
-    *out = i64(val(in) + (int64_t)(intptr_t)data);
+    *out = tu_i64(tu_i64_val(in) + (int64_t)(intptr_t)data);
     return *out ? 0 : AKT_ENOMEM;
 }
 
 static int even(akt_msg *in, int *keep, void *data) {
     (void)data;
-    *keep = val(in) % 2 == 0;
+    *keep = tu_i64_val(in) % 2 == 0;
     return 0;
 }
 
 static int sum(akt_msg *acc, akt_msg *in, akt_msg **out, void *data) {
     (void)data;
-    *out = i64(val(acc) + val(in));
+    *out = tu_i64(tu_i64_val(acc) + tu_i64_val(in));
     return *out ? 0 : AKT_ENOMEM;
 }
 
 /* x -> x, x (twice, for dedup to undo) and every third one also x + 1000. */
 static int twice(akt_msg *in, akt_stream_emit_fn emit, void *ctx, void *data) {
     (void)data;
-    int64_t v = val(in);
-    int rc = emit(ctx, i64(v));
-    if (rc == 0) rc = emit(ctx, i64(v));
-    if (rc == 0 && v % 3 == 0) rc = emit(ctx, i64(v + 1000));
+    int64_t v = tu_i64_val(in);
+    int rc = emit(ctx, tu_i64(v));
+    if (rc == 0) rc = emit(ctx, tu_i64(v));
+    if (rc == 0 && v % 3 == 0) rc = emit(ctx, tu_i64(v + 1000));
     return rc;
 }
 
@@ -89,7 +58,7 @@ static size_t results(akt_stream *s) {
 static int64_t result(akt_stream *s, size_t i) {
     akt_msg *m = NULL;
     TU_OK(akt_stream_result_at(s, i, &m));
-    return val(m);
+    return tu_i64_val(m);
 }
 
 static akt_stream_stage_metrics metrics(akt_stream *s, size_t stage) {
@@ -135,7 +104,7 @@ static void fold_pipeline(int fusion, int64_t *out_sum, size_t *out_actors) {
     TU_OK(akt_stream_filter(g, even, NULL));
     TU_OK(akt_stream_flat_map(g, twice, NULL));
     TU_OK(akt_stream_dedup(g));
-    akt_msg *zero = i64(0);
+    akt_msg *zero = tu_i64(0);
     TU_OK(akt_stream_scan(g, zero, sum, NULL));
     TU_OK(akt_stream_sink_fold(g, zero, sum, NULL));
     TU_OK(akt_msg_release(zero));
@@ -209,7 +178,7 @@ static void test_values_source_and_first(void **state) {
     TU_OK(akt_stream_graph_free(g));
     TU_OK(akt_stream_graph_new(&g));
     TU_OK(akt_stream_source_range(g, 5, 5, 1));
-    akt_msg *seed = i64(42);
+    akt_msg *seed = tu_i64(42);
     TU_OK(akt_stream_sink_fold(g, seed, sum, NULL));
     TU_OK(akt_msg_release(seed));
     TU_OK(run_wait(g, &s));
@@ -257,7 +226,7 @@ typedef struct slow_sink {
 static int slow_each(akt_msg *in, void *data) {
     slow_sink *k = data;
     long long n = atomic_load(&k->seen);
-    if (val(in) != n) atomic_store(&k->in_order, 0);
+    if (tu_i64_val(in) != n) atomic_store(&k->in_order, 0);
     atomic_store(&k->seen, n + 1);
     if (k->sleep_us) sleep_us(k->sleep_us);
     return 0;
@@ -351,7 +320,7 @@ typedef struct counter {
 
 static int endless(void *data, akt_msg **out) {
     counter *c = data;
-    *out = i64(atomic_fetch_add(&c->next, 1));
+    *out = tu_i64(atomic_fetch_add(&c->next, 1));
     return *out ? 0 : AKT_ENOMEM;
 }
 
@@ -408,8 +377,8 @@ static void test_drain_lets_in_flight_elements_finish(void **state) {
 }
 
 static int fail_at(akt_msg *in, akt_msg **out, void *data) {
-    if (val(in) == (int64_t)(intptr_t)data) return AKT_EFAILED;
-    *out = i64(val(in));
+    if (tu_i64_val(in) == (int64_t)(intptr_t)data) return AKT_EFAILED;
+    *out = tu_i64(tu_i64_val(in));
     return *out ? 0 : AKT_ENOMEM;
 }
 
@@ -439,8 +408,8 @@ static void test_failure_mid_stream_ends_it(void **state) {
 
 static int fail_odd(akt_msg *in, akt_msg **out, void *data) {
     (void)data;
-    if (val(in) % 2) return AKT_EINVAL;
-    *out = i64(val(in));
+    if (tu_i64_val(in) % 2) return AKT_EINVAL;
+    *out = tu_i64(tu_i64_val(in));
     return *out ? 0 : AKT_ENOMEM;
 }
 
@@ -468,7 +437,7 @@ static void test_resume_drops_and_counts(void **state) {
 static int flaky(akt_msg *in, akt_msg **out, void *data) {
     int *calls = data;
     if (++*calls % 3 != 0) return AKT_EAGAIN;
-    *out = i64(val(in));
+    *out = tu_i64(tu_i64_val(in));
     return *out ? 0 : AKT_ENOMEM;
 }
 

@@ -3,50 +3,19 @@
  * only against its target's acks, map_async keeps its parallelism bound and its order
  * (ordered) or completion order (unordered), and failures and cancels mid-stream. */
 #define _GNU_SOURCE
-#include "tu.h"
-
-#include <akt/stream.h>
+#include "tu_stream.h"
 
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-static akt_system *sys;
-
-static int t_setup(void **state) {
-    sys = tu_system("streams-actor", 2);
-    return tu_setup(state);
-}
-
-static int t_teardown(void **state) {
-    if (sys) tu_system_end(sys);
-    sys = NULL;
-    return tu_teardown(state);
-}
-#define T_TEST(f) cmocka_unit_test_setup_teardown(f, t_setup, t_teardown)
-
-static akt_msg *i64(int64_t v) {
-    unsigned char b[8];
-    for (int i = 0; i < 8; i++) b[i] = (unsigned char)((uint64_t)v >> (8 * i));
-    akt_msg *m = NULL;
-    if (akt_msg_new_bytes(AKT_TYPE_INT64, b, 8, AKT_COPY, &m) != 0) return NULL;
-    return m;
-}
-
-static int64_t val(akt_msg *m) {
-    const void *p = NULL;
-    size_t n = 0;
-    if (akt_msg_bytes(m, &p, &n) != 0 || n != 8) return -1;
-    uint64_t v = 0;
-    for (int i = 7; i >= 0; i--) v = v << 8 | ((const unsigned char *)p)[i];
-    return (int64_t)v;
-}
+TU_STREAM_FIXTURE("streams-actor")
 
 static int64_t result(akt_stream *s, size_t i) {
     akt_msg *m = NULL;
     TU_OK(akt_stream_result_at(s, i, &m));
-    return val(m);
+    return tu_i64_val(m);
 }
 
 static akt_stream_stage_metrics metrics(akt_stream *s, size_t stage) {
@@ -84,7 +53,7 @@ static int target_receive(akt_ctx *ctx, akt_msg *msg, void *state) {
         return 0;
     }
     int n = atomic_load(&t->n_got);
-    if (n < N_MAX) t->got[n] = val(msg);
+    if (n < N_MAX) t->got[n] = tu_i64_val(msg);
     atomic_store(&t->n_got, n + 1);
     if (t->open) return tu_reply(ctx, "t.Ack", "");
     akt_ctx_sender(ctx, &t->sink);
@@ -112,7 +81,7 @@ static void test_queue_to_actor_backpressure_no_loss(void **state) {
     int accepted = 0, refused = 0;
     int64_t dl = tu_now_ns() + TU_DEADLINE_NS;
     while (!refused) {
-        akt_msg *m = i64(accepted);
+        akt_msg *m = tu_i64(accepted);
         int rc = akt_stream_offer(s, m);
         if (rc == 0) {
             accepted++;
@@ -133,7 +102,7 @@ static void test_queue_to_actor_backpressure_no_loss(void **state) {
     /* Then the rest, offered as room frees (the producer's retry loop), in order. */
     const int n = 1000;
     for (int i = accepted; i < n;) {
-        akt_msg *m = i64(i);
+        akt_msg *m = tu_i64(i);
         int rc = akt_stream_offer(s, m);
         if (rc == 0) {
             i++;
@@ -145,7 +114,7 @@ static void test_queue_to_actor_backpressure_no_loss(void **state) {
         sched_yield();
     }
     TU_OK(akt_stream_drain(s));
-    akt_msg *late = i64(-1);
+    akt_msg *late = tu_i64(-1);
     TU_RC(AKT_ESTOPPED, akt_stream_offer(s, late));
     akt_msg_release(late);
     TU_OK(akt_stream_wait(s, TU_DEADLINE_NS));
@@ -175,7 +144,7 @@ typedef struct producer {
 static int producer_receive(akt_ctx *ctx, akt_msg *msg, void *state) {
     producer *p = state;
     while (p->next < p->n) {
-        akt_msg *m = i64(p->next);
+        akt_msg *m = tu_i64(p->next);
         int rc = akt_stream_offer(p->s, m);
         if (rc == AKT_EFULL) {
             akt_msg_release(m);
@@ -194,7 +163,7 @@ static int producer_receive(akt_ctx *ctx, akt_msg *msg, void *state) {
 
 static int add_one(akt_msg *in, akt_msg **out, void *data) {
     (void)data;
-    *out = i64(val(in) + 1);
+    *out = tu_i64(tu_i64_val(in) + 1);
     return *out ? 0 : AKT_ENOMEM;
 }
 
@@ -280,7 +249,7 @@ static void *completer_main(void *arg) {
             if (j.v == c->fail_at)
                 akt_stream_async_complete(j.p, AKT_EFAILED, NULL);
             else
-                akt_stream_async_complete(j.p, 0, i64(j.v * 10));
+                akt_stream_async_complete(j.p, 0, tu_i64(j.v * 10));
             pthread_mutex_lock(&c->mu);
         }
     }
@@ -294,7 +263,7 @@ static int submit(akt_msg *in, akt_stream_async *p, void *data) {
     int now = atomic_fetch_add(&c->in_flight, 1) + 1;
     if (now > atomic_load(&c->max_in_flight)) atomic_store(&c->max_in_flight, now);
     pthread_mutex_lock(&c->mu);
-    c->jobs[c->n++] = (job){p, val(in)};
+    c->jobs[c->n++] = (job){p, tu_i64_val(in)};
     pthread_cond_signal(&c->cv);
     pthread_mutex_unlock(&c->mu);
     return 0;
@@ -450,7 +419,7 @@ static void test_bad_input(void **state) {
     akt_stream *s = NULL;
     TU_OK(akt_stream_run(sys, g, &s));
     TU_RC(AKT_EFAILED, akt_stream_wait(s, TU_DEADLINE_NS)); /* fn refused its element */
-    akt_msg *m = i64(1);
+    akt_msg *m = tu_i64(1);
     TU_RC(AKT_EINVAL, akt_stream_offer(s, m)); /* not a queue source */
     TU_RC(AKT_EINVAL, akt_stream_offer(NULL, m));
     size_t q;

@@ -2,53 +2,22 @@
  * junctions of akt/stream.h: every element once, order where promised, backpressure across
  * the junction, completion, failure and cancellation through it. */
 #define _GNU_SOURCE
-#include "tu.h"
-
-#include <akt/stream.h>
+#include "tu_stream.h"
 
 #include <stdio.h>
 #include <string.h>
 #include <time.h>
 
-static akt_system *sys;
-
-static int t_setup(void **state) {
-    sys = tu_system("streams-fan", 2);
-    return tu_setup(state);
-}
-
-static int t_teardown(void **state) {
-    if (sys) tu_system_end(sys);
-    sys = NULL;
-    return tu_teardown(state);
-}
-#define T_TEST(f) cmocka_unit_test_setup_teardown(f, t_setup, t_teardown)
-
-static akt_msg *i64(int64_t v) {
-    unsigned char b[8];
-    for (int i = 0; i < 8; i++) b[i] = (unsigned char)((uint64_t)v >> (8 * i));
-    akt_msg *m = NULL;
-    if (akt_msg_new_bytes(AKT_TYPE_INT64, b, 8, AKT_COPY, &m) != 0) return NULL;
-    return m;
-}
-
-static int64_t val(akt_msg *m) {
-    const void *p = NULL;
-    size_t n = 0;
-    if (akt_msg_bytes(m, &p, &n) != 0 || n != 8) return INT64_MIN;
-    uint64_t v = 0;
-    for (int i = 7; i >= 0; i--) v = v << 8 | ((const unsigned char *)p)[i];
-    return (int64_t)v;
-}
+TU_STREAM_FIXTURE("streams-fan")
 
 static int times(akt_msg *in, akt_msg **out, void *data) {
-    *out = i64(val(in) * (int64_t)(intptr_t)data);
+    *out = tu_i64(tu_i64_val(in) * (int64_t)(intptr_t)data);
     return *out ? 0 : AKT_ENOMEM;
 }
 
 static int fail_at(akt_msg *in, akt_msg **out, void *data) {
-    if (val(in) == (int64_t)(intptr_t)data) return AKT_EINVAL;
-    *out = i64(val(in));
+    if (tu_i64_val(in) == (int64_t)(intptr_t)data) return AKT_EINVAL;
+    *out = tu_i64(tu_i64_val(in));
     return *out ? 0 : AKT_ENOMEM;
 }
 
@@ -63,20 +32,20 @@ static int fail_any(akt_msg *in, akt_msg **out, void *data) {
 static int combine(akt_msg *const *in, size_t n, akt_msg **out, void *data) {
     (void)data;
     int64_t v = 0, f = 1;
-    for (size_t k = n; k-- > 0;) v += val(in[k]) * f, f *= 1000;
-    *out = i64(v);
+    for (size_t k = n; k-- > 0;) v += tu_i64_val(in[k]) * f, f *= 1000;
+    *out = tu_i64(v);
     return *out ? 0 : AKT_ENOMEM;
 }
 
 static int parity(akt_msg *in, size_t *branch, void *data) {
     (void)data;
-    *branch = (size_t)(val(in) & 1);
+    *branch = (size_t)(tu_i64_val(in) & 1);
     return 0;
 }
 
 static int to_branch(akt_msg *in, size_t *branch, void *data) {
     (void)data;
-    *branch = (size_t)val(in); /* out of range for most */
+    *branch = (size_t)tu_i64_val(in); /* out of range for most */
     return 0;
 }
 
@@ -104,7 +73,7 @@ static size_t results(akt_stream *s) {
 static int64_t result(akt_stream *s, size_t i) {
     akt_msg *m = NULL;
     TU_OK(akt_stream_result_at(s, i, &m));
-    return val(m);
+    return tu_i64_val(m);
 }
 
 static akt_stream_stage_metrics metrics(akt_stream *s, size_t stage) {
@@ -262,7 +231,7 @@ static int count_each(akt_msg *in, void *data) {
     counter *c = data;
     /* relaxed-free (seq_cst): the test thread samples these while the sink runs */
     atomic_fetch_add(&c->seen, 1);
-    atomic_fetch_add(&c->sum, val(in));
+    atomic_fetch_add(&c->sum, tu_i64_val(in));
     if (c->sleep_us) sleep_us(c->sleep_us);
     return 0;
 }

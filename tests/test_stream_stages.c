@@ -1,28 +1,14 @@
 /* test_stream_stages: the tick source of akt/stream.h: paced by the system's timer, ticks
  * dropped (counted) rather than queued for a slow consumer, ended by drain, cancel or first. */
 #define _GNU_SOURCE
-#include "tu.h"
-
-#include <akt/stream.h>
+#include "tu_stream.h"
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
-static akt_system *sys;
-
-static int t_setup(void **state) {
-    sys = tu_system("streams-stages", 2);
-    return tu_setup(state);
-}
-
-static int t_teardown(void **state) {
-    if (sys) tu_system_end(sys);
-    sys = NULL;
-    return tu_teardown(state);
-}
-#define T_TEST(f) cmocka_unit_test_setup_teardown(f, t_setup, t_teardown)
+TU_STREAM_FIXTURE("streams-stages")
 
 static int64_t now_ns(void) {
     struct timespec ts;
@@ -160,47 +146,30 @@ static void test_tick_bad_input(void **state) {
 
 /* ---- batch -------------------------------------------------------------------------- */
 
-static akt_msg *i64(int64_t v) {
-    unsigned char b[8];
-    for (int i = 0; i < 8; i++) b[i] = (unsigned char)((uint64_t)v >> (8 * i));
-    akt_msg *m = NULL;
-    if (akt_msg_new_bytes(AKT_TYPE_INT64, b, 8, AKT_COPY, &m) != 0) return NULL;
-    return m;
-}
-
-static int64_t val(akt_msg *m) {
-    const void *p = NULL;
-    size_t n = 0;
-    if (akt_msg_bytes(m, &p, &n) != 0 || n != 8) return -1; /* a tick: not an int */
-    uint64_t v = 0;
-    for (int i = 7; i >= 0; i--) v = v << 8 | ((const unsigned char *)p)[i];
-    return (int64_t)v;
-}
-
 /* sum of the batch * 1000 + its size */
 static int sum_size(akt_msg *const *in, size_t n, akt_msg **out, void *data) {
     (void)data;
     int64_t sum = 0;
-    for (size_t k = 0; k < n; k++) sum += val(in[k]);
-    *out = i64(sum * 1000 + (int64_t)n);
+    for (size_t k = 0; k < n; k++) sum += tu_i64_val(in[k]);
+    *out = tu_i64(sum * 1000 + (int64_t)n);
     return *out ? 0 : AKT_ENOMEM;
 }
 
 static int size_of(akt_msg *const *in, size_t n, akt_msg **out, void *data) {
     (void)in, (void)data;
-    *out = i64((int64_t)n);
+    *out = tu_i64((int64_t)n);
     return *out ? 0 : AKT_ENOMEM;
 }
 
 static int fail_big(akt_msg *const *in, size_t n, akt_msg **out, void *data) {
-    if (val(in[0]) >= (int64_t)(intptr_t)data) return AKT_EFAILED;
+    if (tu_i64_val(in[0]) >= (int64_t)(intptr_t)data) return AKT_EFAILED;
     return sum_size(in, n, out, NULL);
 }
 
 static int64_t result(akt_stream *s, size_t i) {
     akt_msg *m = NULL;
     TU_OK(akt_stream_result_at(s, i, &m));
-    return val(m);
+    return tu_i64_val(m);
 }
 
 static void test_batch_full_and_last_partial(void **state) {

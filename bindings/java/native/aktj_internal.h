@@ -108,6 +108,9 @@ static inline akt_pid aktj_pid(jlong id) {
 /* The system's propagator (aktj_propagator.c) from a dev.akt.Propagation (or null): 1 with
  * *out filled and *ref a new global reference to it (the caller owns it and keeps it as
  * long as the system), 0 for none, AKT_EINVAL or AKT_ENOMEM. */
+/* msg's headers as [k0, v0, k1, v1, ...] Strings (str: java.lang.String); msg NULL or
+ * without headers: an empty array. NULL with a pending exception when out of memory. */
+jobjectArray aktj_headers_array(JNIEnv *env, akt_msg *msg, jclass str);
 int aktj_propagator_of(JNIEnv *env, jobject propagation, akt_propagator *out, jobject *ref);
 /* local end */
 

@@ -17,25 +17,8 @@ static _Atomic(jmethodID) propagate_id;
 /* The headers of the message being handled by ctx's actor: [k0, v0, k1, v1, ...]. */
 static jobjectArray headers_in(JNIEnv *env, akt_ctx *ctx, jclass str) {
     akt_msg *cur = NULL;
-    size_t n = 0;
-    if (ctx == NULL || akt_ctx_message(ctx, &cur) != 0 || cur == NULL ||
-        akt_msg_header_count(cur, &n) != 0)
-        n = 0;
-    jobjectArray out = (*env)->NewObjectArray(env, (jsize)(2 * n), str, NULL);
-    for (size_t i = 0; out != NULL && i < n; i++) {
-        const char *key;
-        const void *value;
-        size_t len;
-        if (akt_msg_header_at(cur, i, &key, &value, &len) != 0) break;
-        jstring k = (*env)->NewStringUTF(env, key);
-        jstring v = (*env)->NewStringUTF(env, value); /* NUL-terminated by akt */
-        if (k == NULL || v == NULL) return NULL;
-        (*env)->SetObjectArrayElement(env, out, (jsize)(2 * i), k);
-        (*env)->SetObjectArrayElement(env, out, (jsize)(2 * i + 1), v);
-        (*env)->DeleteLocalRef(env, k);
-        (*env)->DeleteLocalRef(env, v);
-    }
-    return out;
+    if (ctx == NULL || akt_ctx_message(ctx, &cur) != 0) cur = NULL;
+    return aktj_headers_array(env, cur, str);
 }
 
 /* Adds the pair (k, v) unless msg has k already; bad names and too many headers are

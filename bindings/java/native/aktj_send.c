@@ -94,18 +94,15 @@ int aktj_ctx_respond_headers(JNIEnv *env, jlong ctx, jobject obj, jlong type, jo
     return sent(rc != 0 ? rc : akt_ctx_respond(AKTJ_PTR(ctx), msg), msg);
 }
 
-jobjectArray aktj_ctx_headers(JNIEnv *env, jlong ctx) {
-    akt_msg *m = NULL;
+jobjectArray aktj_headers_array(JNIEnv *env, akt_msg *msg, jclass str) {
     size_t n = 0;
-    if (akt_ctx_message(AKTJ_PTR(ctx), &m) != 0 || akt_msg_header_count(m, &n) != 0) return NULL;
-    jclass str = (*env)->FindClass(env, "java/lang/String");
-    if (str == NULL) return NULL;
+    if (msg == NULL || akt_msg_header_count(msg, &n) != 0) n = 0;
     jobjectArray out = (*env)->NewObjectArray(env, (jsize)(2 * n), str, NULL);
     for (size_t i = 0; out != NULL && i < n; i++) {
         const char *key;
         const void *value;
         size_t len;
-        if (akt_msg_header_at(m, i, &key, &value, &len) != 0) break;
+        if (akt_msg_header_at(msg, i, &key, &value, &len) != 0) break;
         jstring k = (*env)->NewStringUTF(env, key);
         jstring v = (*env)->NewStringUTF(env, value); /* NUL-terminated by akt */
         if (k == NULL || v == NULL) return NULL;
@@ -115,6 +112,15 @@ jobjectArray aktj_ctx_headers(JNIEnv *env, jlong ctx) {
         (*env)->DeleteLocalRef(env, v);
     }
     return out;
+}
+
+jobjectArray aktj_ctx_headers(JNIEnv *env, jlong ctx) {
+    akt_msg *m = NULL;
+    size_t n = 0;
+    if (akt_ctx_message(AKTJ_PTR(ctx), &m) != 0 || akt_msg_header_count(m, &n) != 0) return NULL;
+    jclass str = (*env)->FindClass(env, "java/lang/String");
+    if (str == NULL) return NULL;
+    return aktj_headers_array(env, m, str);
 }
 
 int aktj_ctx_respond(JNIEnv *env, jlong ctx, jobject obj, jlong type) {

@@ -4,6 +4,7 @@
 #
 #   c       Doxygen over abi/include/akt/*.h (docs/Doxyfile)      -> $OUT/c
 #   python  pdoc over the installed `akt` package                  -> $OUT/python
+#           and scripts/check_pydoc.py (every public name has a docstring)
 #   node    TypeDoc over bindings/node/index.d.ts                  -> $OUT/node
 #   java    mvn javadoc:javadoc, doclint all ("missing" too),
 #           failOnWarnings (bindings/java/pom.xml)                -> $OUT/java
@@ -49,6 +50,9 @@ docs_python() {
     echo "docs: pdoc warned (above)" >&2
     return 1
   fi
+  # pdoc itself does not mind a missing docstring: every public name it documented must
+  # have one (scripts/check_pydoc.py lists those that do not, and fails).
+  (cd / && PYTHONPATH=$site "$PY" "$REPO/scripts/check_pydoc.py" "${PY_MODULES[@]}")
 }
 
 docs_node() {

@@ -22,13 +22,24 @@ class ScheduleInfo:
     """One schedule that has not ended, as ``ActorSystem.schedules()`` lists it."""
 
     reference: str
+    """The schedule's reference: the one given when it was made, or the generated UUID; what
+    ``pause_schedule``, ``resume_schedule`` and ``cancel_schedule`` take."""
     target: "Pid"
+    """The actor each fire tells the message to."""
     sender: "Optional[Pid]"
+    """The sender the message is told with; None for none."""
     kind: str  # "once", "every" or "cron"
+    """``"once"`` (``schedule_once``), ``"every"`` (``schedule_every``) or ``"cron"``
+    (``schedule_cron``)."""
     paused: bool
+    """True while paused (``pause_schedule``, until ``resume_schedule``)."""
     interval: Optional[float]  # seconds, for "every"; else None
+    """For ``"every"``: the interval between fires, in seconds; None for the other kinds."""
     expression: Optional[str] = None  # for "cron"; else None
+    """For ``"cron"``: its cron expression; None for the other kinds."""
     utc: bool = False  # for "cron": fires in UTC rather than local time
+    """For ``"cron"``: True if the expression is read in UTC, False for local time (and for
+    the other kinds)."""
 
 
 def seconds_to_ns(value: float, what: str, *, positive: bool = False) -> int:

@@ -31,7 +31,7 @@ docs_c() {
 
 # The modules users import by name: akt itself (which re-exports the rest) and those that
 # README.md and the tests import from.
-PY_MODULES=(akt akt.stream akt.testkit akt.tracing)
+PY_MODULES=(akt akt.metrics akt.otlp akt.stream akt.testkit akt.tracing)
 
 docs_python() {
   # The binding is built into a directory of its own (not into the interpreter's

@@ -104,6 +104,7 @@ def _actor(m: Any, path: Optional[str] = None) -> ActorMetrics:
 
 
 def system_metrics(system: "ActorSystem") -> SystemMetrics:
+    """The readings of ``system`` (what ``ActorSystem.metrics()`` returns)."""
     m = ffi.new("akt_system_metrics *")
     m.size = ffi.sizeof("akt_system_metrics")
     _check(lib.akt_metrics_system(ffi.cast("akt_system *", system._address), m), "metrics")
@@ -113,6 +114,8 @@ def system_metrics(system: "ActorSystem") -> SystemMetrics:
 
 
 def pid_metrics(pid: "Pid") -> ActorMetrics:
+    """The readings of the live actor ``pid`` (what ``Pid.metrics()`` returns); ActorNotFound
+    for a stopped or remote pid."""
     m = ffi.new("akt_actor_metrics *")
     m.size = ffi.sizeof("akt_actor_metrics")
     p = ffi.new("akt_pid *")
@@ -123,6 +126,8 @@ def pid_metrics(pid: "Pid") -> ActorMetrics:
 
 
 def actor_metrics(system: "ActorSystem") -> list[ActorMetrics]:
+    """The readings of every actor live when the walk began, each with its path, in the order
+    of their cells (what ``ActorSystem.actor_metrics()`` returns)."""
     out: list[ActorMetrics] = []
 
     @ffi.callback("int(*)(const akt_actor_metrics *, const char *, void *)")
@@ -139,6 +144,8 @@ _KINDS = {lib.AKT_METRIC_COUNTER: "counter", lib.AKT_METRIC_GAUGE: "gauge"}
 
 
 def collect(system: "ActorSystem") -> list[MetricPoint]:
+    """Every data point of ``system``: the system instruments first, then each per-actor
+    instrument for every live actor (what ``ActorSystem.collect_metrics()`` returns)."""
     out: list[MetricPoint] = []
 
     @ffi.callback("int(*)(const akt_metric_point *, void *)")
@@ -154,11 +161,15 @@ def collect(system: "ActorSystem") -> list[MetricPoint]:
 
 
 def set_low_cardinality(system: "ActorSystem", on: bool) -> None:
+    """Switches per-actor instruments to one point each, without attributes, summed over
+    actors (``on``), or back to one point per actor (GoAkt's WithLowCardinalityMetrics)."""
     _check(lib.akt_metrics_set_low_cardinality(ffi.cast("akt_system *", system._address),
                                                1 if on else 0), "low_cardinality")
 
 
 SCOPE = "github.com/Tochemey/goakt/v4/telemetry"
+"""The OpenTelemetry instrumentation scope of ``instrument``'s default meter: the one GoAkt's
+telemetry package uses, so akt's instruments come under GoAkt's name."""
 
 
 def instrument(system: "ActorSystem", meter: Any = None) -> list[Any]:

@@ -167,6 +167,7 @@ class Node(Language):
 
 class Java(Language):
     name, filename = "java", "Case.java"
+    remote = True  # bindings/java/conformance/Split.java
 
     def __init__(self, args):
         super().__init__(args)

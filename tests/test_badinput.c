@@ -1093,6 +1093,23 @@ static void test_users_functions(void **state) {
     tu_system_end(sys);
 }
 /* users end */
+/* values begin: who reads an actor's messages */
+static void test_values_functions(void **state) {
+    (void)state;
+    akt_system *sys = tu_system("bad", 1);
+    akt_receive_fn got = NULL;
+    BAD(AKT_EINVAL, akt_pid_receive, NULL, (akt_pid){1}, &got);
+    BAD(AKT_EINVAL, akt_pid_receive, sys, (akt_pid){1}, NULL);
+    BAD(AKT_ENOTFOUND, akt_pid_receive, sys, (akt_pid){0}, &got);
+    BAD(AKT_ENOTFOUND, akt_pid_receive, sys, (akt_pid){UINT64_MAX}, &got);
+    akt_behavior b = tu_behavior(bad_noop_receive);
+    akt_pid pid = {0};
+    TU_OK(akt_spawn(sys, &b, NULL, NULL, &pid));
+    BAD(0, akt_pid_receive, sys, pid, &got);
+    assert_ptr_equal(got, bad_noop_receive);
+    tu_system_end(sys);
+}
+/* values end */
 
 static void test_grain_functions(void **state) {
     (void)state;
@@ -1849,6 +1866,44 @@ static void test_stream_junction_functions(void **state) {
     TU_OK(akt_stream_graph_free(br));
 }
 /* streams2 end */
+/* streams3 begin: actor sources and sinks, parallel map (akt/stream.h) */
+static int bi_async(akt_msg *in, akt_stream_async *p, void *data) {
+    (void)in, (void)p, (void)data;
+    return AKT_EFAILED;
+}
+
+static void test_stream_actor_functions(void **state) {
+    (void)state;
+    akt_stream_graph *g = NULL;
+    akt_stream *s = NULL;
+    size_t q = 0;
+    akt_msg *m = tu_msg("t.X", "");
+    BAD(AKT_EINVAL, akt_stream_source_queue, NULL, 4);
+    BAD(AKT_EINVAL, akt_stream_offer, NULL, m);
+    BAD(AKT_EINVAL, akt_stream_queued, NULL, &q);
+    BAD(AKT_EINVAL, akt_stream_sink_actor, NULL, (akt_pid){1}, 1, NULL);
+    BAD(AKT_EINVAL, akt_stream_map_async, NULL, 1, 1, bi_async, NULL);
+    BAD(AKT_EINVAL, akt_stream_async_complete, NULL, 0, NULL);
+    TU_OK(akt_stream_graph_new(&g));
+    BAD(AKT_EINVAL, akt_stream_source_queue, g, 0);
+    TU_OK(akt_stream_source_queue(g, 2));
+    BAD(AKT_EINVAL, akt_stream_map_async, g, 0, 1, bi_async, NULL);
+    BAD(AKT_EINVAL, akt_stream_map_async, g, 1, 1, NULL, NULL);
+    BAD(AKT_EINVAL, akt_stream_sink_actor, g, (akt_pid){0}, 1, NULL);
+    BAD(AKT_EINVAL, akt_stream_sink_actor, g, (akt_pid){1}, 0, NULL);
+    TU_OK(akt_stream_sink_ignore(g));
+    akt_system *sys = tu_system("badinput_stream_actor", 1);
+    TU_OK(akt_stream_run(sys, g, &s));
+    BAD(AKT_EINVAL, akt_stream_offer, s, NULL);
+    BAD(AKT_EINVAL, akt_stream_queued, s, NULL);
+    TU_OK(akt_stream_cancel(s));
+    BAD(AKT_ESTOPPED, akt_stream_offer, s, m);
+    TU_OK(akt_stream_release(s));
+    tu_system_end(sys);
+    TU_OK(akt_stream_graph_free(g));
+    TU_OK(akt_msg_release(m));
+}
+/* streams3 end */
 
 /* ---- the checks of the checks -------------------------------------------------------------- */
 
@@ -2067,6 +2122,9 @@ int main(void) {
         /* streams2 begin: stream junctions */
         TU_TEST(test_stream_junction_functions),
         /* streams2 end */
+        /* streams3 begin: actor sources and sinks, parallel map */
+        TU_TEST(test_stream_actor_functions),
+        /* streams3 end */
         /* sched begin: scheduler */
         /* sched end */
         /* tls begin: remoting transport: TLS, compression, chunking */
@@ -2088,6 +2146,9 @@ int main(void) {
         /* users begin: users: testkit, ask accessors */
         TU_TEST(test_users_functions),
         /* users end */
+        /* values begin: */
+        TU_TEST(test_values_functions),
+        /* values end */
         /* local begin: routers/mailboxes/propagation */
         /* local end */
         /* tracing begin: tracing */

@@ -361,13 +361,71 @@ static void put_chunk(int fd, uint64_t id, uint32_t total, uint32_t off, const u
 
 /* Expects the node to close fd, with a reason that has `why` in it. */
 static void expect_closed(akt_system *b, int fd, uint64_t *fails, const char *why) {
-    assert_null(get_frame(fd)); /* EOF: closed */
+    /* ack: the node says why in a Close frame, then closes once this end closed */
+    Akt__Remote__Frame *cf = get_frame(fd);
+    assert_non_null(cf);
+    assert_int_equal(cf->body_case, AKT__REMOTE__FRAME__BODY_CLOSE);
+    assert_int_equal(cf->close->code, AKT_EPROTO);
+    if (!strstr(cf->close->reason, why)) fail_msg("Close '%s' lacks '%s'", cf->close->reason, why);
+    akt__wire_free(cf);
     close(fd);
     char reason[240];
     TU_EVENTUALLY(akt__remote_proto_failures(b, reason, sizeof reason) > *fails);
     *fails = akt__remote_proto_failures(b, reason, sizeof reason);
     if (!strstr(reason, why)) fail_msg("reason '%s' lacks '%s'", reason, why);
 }
+
+/* ack begin: a node that closes a connection for a protocol error says why first: the other
+ * side's ask fails with that reason, its unacknowledged tells are dead letters with it. */
+static tu_events close_ev;
+
+static void test_protocol_close_tells_the_peer_why(void **state) {
+    (void)state;
+    akt_remote_options oa, ob;
+    TU_OK(akt_remote_options_init(&oa));
+    TU_OK(akt_remote_options_init(&ob));
+    oa.heartbeat_interval_ns = ob.heartbeat_interval_ns = -1;
+    oa.chunk_bytes = 1024; /* a's large frames go as chunks ... */
+    ob.max_frame_bytes = 2048;
+    ob.max_message_bytes = 2048; /* ... that declare more than b puts back together */
+    akt_system *a = node_opts("alpha", &oa), *b = node_opts("beta", &ob);
+    akt_behavior rb = tu_behavior(rec_receive);
+    tu_spawn(b, &rb, NULL, "rec");
+    akt_pid rec = remote_pid(a, b, "/user/rec");
+    akt_msg *reply = NULL;
+    TU_OK(tu_ask(a, rec, tu_msg("echo", "hi"), &reply));
+    akt_msg_release(reply);
+    tu_events_init(&close_ev);
+    akt_subscription *sub;
+    TU_OK(akt_subscribe(a, AKT_EVENT_DEAD_LETTER, tu_events_cb, &close_ev, &sub));
+    uint64_t fails_a = akt__remote_proto_failures(a, NULL, 0);
+    static uint8_t big[16384];
+    fill(big, sizeof big, 3);
+    akt_msg *m;
+    TU_OK(akt_msg_new_bytes("big", big, sizeof big, AKT_COPY, &m));
+    akt_future *f = NULL;
+    TU_OK(akt_ask(a, rec, m, TU_SEC(30), &f)); /* the ask took m */
+    const char *reason = NULL;
+    int rc = tu_wait(f, NULL);
+    TU_OK(akt_future_failure(f, &reason, NULL));
+    assert_non_null(reason);
+    if (rc != AKT_EPROTO) fail_msg("ask failed with %s: '%s'", akt_err_name(rc), reason);
+    if (!strstr(reason, "remote peer closed the connection") ||
+        !strstr(reason, "over this node's message limit"))
+        fail_msg("ask failed with '%s'", reason);
+    TU_OK(akt_future_release(f));
+    char why[240];
+    TU_EVENTUALLY(akt__remote_proto_failures(a, why, sizeof why) > fails_a);
+    assert_non_null(strstr(why, "over this node's message limit"));
+    /* The connection comes back for what follows. */
+    TU_OK(tu_ask(a, rec, tu_msg("echo", "again"), &reply));
+    akt_msg_release(reply);
+    TU_OK(akt_unsubscribe(sub));
+    tu_events_destroy(&close_ev);
+    tu_system_end(a);
+    tu_system_end(b);
+}
+/* ack end */
 
 static void test_bad_chunks_close_only_their_connection(void **state) {
     (void)state;
@@ -752,6 +810,7 @@ int main(void) {
         TU_TEST(test_unserializable_is_refused_at_tell),
         TU_TEST(test_compression_contexts_are_reused),
         TU_TEST(test_reverse_proxies_are_capped),
+        TU_TEST(test_protocol_close_tells_the_peer_why), /* ack */
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -279,7 +279,13 @@ static void bad_compressed(int fd, uint32_t method, uint32_t length, const uint8
     f.compressed = &c;
     put_frame(fd, &f);
     int64_t t0 = tu_now_ns();
-    assert_null(get_frame(fd, NULL)); /* EOF: closed */
+    /* ack: the node says why (a Close frame), then closes once this end closed */
+    Akt__Remote__Frame *cf = get_frame(fd, NULL);
+    assert_non_null(cf);
+    assert_int_equal(cf->body_case, AKT__REMOTE__FRAME__BODY_CLOSE);
+    assert_int_equal(cf->close->code, AKT_EPROTO);
+    assert_non_null(strstr(cf->close->reason, "remote connection closed"));
+    akt__remote__frame__free_unpacked(cf, NULL);
     assert_true(tu_now_ns() - t0 < TU_SEC(8));
     close(fd);
 }

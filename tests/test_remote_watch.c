@@ -103,9 +103,13 @@ static void test_watch_remote_stop(void **state) {
     akt_msg *reply = NULL;
     TU_OK(tu_ask(a, again, tu_msg("say", "back"), &reply));
     akt_msg_release(reply);
-    /* A graceful stop needs the other node's answer: not supported on a remote pid. */
+    /* ack: a graceful stop of a remote pid: its node answers once the actor stopped. */
     akt_future *f = NULL;
-    TU_RC(AKT_ENOTSUP, akt_stop_graceful(a, again, TU_SEC(1), &f));
+    TU_OK(akt_stop_graceful(a, again, TU_SEC(30), &f));
+    TU_OK(tu_wait(f, NULL));
+    TU_OK(akt_future_release(f));
+    akt_pid gone;
+    TU_EVENTUALLY(akt_lookup(b, "/user/target", &gone) == AKT_ENOTFOUND);
     tu_system_end(a);
     tu_system_end(b);
     tu_log_destroy(&wlog);
@@ -183,6 +187,131 @@ static void test_poison_after_tells(void **state) {
     tu_system_end(b);
     tu_log_destroy(&wlog);
 }
+
+/* ---- ack begin: graceful stop of a remote pid ----------------------------------------- */
+
+/* After every tell before it, like a local one; watchers learn it; the future completes once
+ * the actor stopped on its node. */
+static void test_graceful_stop_after_tells(void **state) {
+    (void)state;
+    tu_log_init(&wlog);
+    atomic_store(&sink_n, 0);
+    atomic_store(&sink_bad, 0);
+    atomic_store(&sink_at_stop, 0);
+    akt_system *a = node("alpha"), *b = node("beta");
+    akt_behavior sb = tu_behavior(sink_receive);
+    sb.post_stop = sink_post_stop;
+    akt_pid local = tu_spawn(b, &sb, NULL, "sink");
+    akt_pid sink = remote_pid(a, b, "/user/sink");
+    akt_pid w = watcher(a);
+    watch(a, w, sink, "watch");
+    enum { N = 3000 };
+    for (uint64_t i = 0; i < N; i++) TU_OK(akt_tell(a, sink, tu_msg_u64("n", i)));
+    akt_future *f = NULL;
+    TU_RC(AKT_EINVAL, akt_stop_graceful(a, sink, 0, &f));
+    TU_OK(akt_stop_graceful(a, sink, TU_SEC(30), &f));
+    TU_OK(tu_wait(f, NULL));
+    TU_OK(akt_future_release(f));
+    /* The answer comes once it stopped there: every tell before the stop was handled. */
+    assert_int_equal(atomic_load(&sink_at_stop), N);
+    assert_int_equal(atomic_load(&sink_bad), 0);
+    tu_wait_dead(b, local);
+    TU_EVENTUALLY(tu_log_index(&wlog, "T sink") >= 0);
+    /* A path with no actor there: stopped already. */
+    akt_pid none = remote_pid(a, b, "/user/nobody");
+    TU_OK(akt_stop_graceful(a, none, TU_SEC(30), &f));
+    TU_OK(tu_wait(f, NULL));
+    TU_OK(akt_future_release(f));
+    tu_system_end(a);
+    tu_system_end(b);
+    tu_log_destroy(&wlog);
+}
+
+static atomic_int held, hold;
+
+static int holder_receive(akt_ctx *ctx, akt_msg *msg, void *st) {
+    (void)ctx;
+    (void)st;
+    if (!tu_is(msg, "hold")) return 0;
+    atomic_store(&held, 1);
+    int64_t end = tu_now_ns() + TU_SEC(20); /* a failure bound only */
+    while (atomic_load(&hold) && tu_now_ns() < end) sched_yield();
+    return 0;
+}
+
+/* An actor that does not get to the stop in time: AKT_ETIMEDOUT, and it is stopped at once
+ * (after its current message), as a local one. */
+static void test_graceful_stop_times_out(void **state) {
+    (void)state;
+    tu_log_init(&wlog);
+    atomic_store(&held, 0);
+    atomic_store(&hold, 1);
+    akt_system *a = node("alpha"), *b = node("beta");
+    akt_behavior hb = tu_behavior(holder_receive);
+    akt_pid local = tu_spawn(b, &hb, NULL, "holder");
+    akt_pid holder = remote_pid(a, b, "/user/holder");
+    akt_pid w = watcher(a);
+    watch(a, w, holder, "watch");
+    TU_OK(akt_tell(a, holder, tu_msg("hold", "")));
+    TU_OK(akt_tell(a, holder, tu_msg("after", ""))); /* never handled: stopped at once */
+    TU_EVENTUALLY(atomic_load(&held) == 1);
+    akt_future *f = NULL;
+    TU_OK(akt_stop_graceful(a, holder, TU_MS(300), &f));
+    TU_RC(AKT_ETIMEDOUT, tu_wait(f, NULL));
+    TU_OK(akt_future_release(f));
+    atomic_store(&hold, 0);
+    tu_wait_dead(b, local);
+    TU_EVENTUALLY(tu_log_index(&wlog, "T holder") >= 0);
+    tu_system_end(a);
+    tu_system_end(b);
+    tu_log_destroy(&wlog);
+}
+/* A message an actor keeps (never released) does not stall the connection: with a window
+ * of 64, thousands of tells after it still arrive (the kept one is taken as consumed once
+ * the window's worth after it arrived). */
+static akt_msg *kept;
+static atomic_int kept_n;
+
+static int keeper_receive(akt_ctx *ctx, akt_msg *msg, void *st) {
+    (void)ctx;
+    (void)st;
+    if (tu_is(msg, "keep") && !kept) {
+        akt_msg_retain(msg);
+        kept = msg;
+    }
+    atomic_fetch_add(&kept_n, 1);
+    return 0;
+}
+
+static void test_kept_message_does_not_stall(void **state) {
+    (void)state;
+    kept = NULL;
+    atomic_store(&kept_n, 0);
+    akt_system *a = node_with("alpha", 64, 0), *b = node("beta");
+    akt_behavior kb = tu_behavior(keeper_receive);
+    tu_spawn(b, &kb, NULL, "keeper");
+    akt_pid keeper = remote_pid(a, b, "/user/keeper");
+    TU_OK(akt_tell(a, keeper, tu_msg("keep", "")));
+    enum { N = 2000 };
+    int64_t end = tu_now_ns() + TU_SEC(20); /* a failure bound only */
+    for (int i = 0; i < N;) {
+        akt_msg *m = tu_msg("n", "x");
+        int rc = akt_tell(a, keeper, m);
+        if (rc == 0) {
+            i++;
+            continue;
+        }
+        akt_msg_release(m);
+        assert_int_equal(rc, AKT_EFULL); /* the window: wait for the credits */
+        assert_true(tu_now_ns() < end);
+        sched_yield();
+    }
+    TU_EVENTUALLY(atomic_load(&kept_n) == N + 1);
+    tu_system_end(a);
+    if (kept) akt_msg_release(kept);
+    tu_system_end(b);
+}
+/* ack end */
 
 /* ---- node loss ------------------------------------------------------------------------- */
 
@@ -595,16 +724,16 @@ int main(void) {
     signal(SIGPIPE, SIG_IGN);
     const struct CMUnitTest tests[] = {
         /* First: its fork happens before this process made any threads of its own. */
-        TU_TEST(test_killed_node_terminates_watchers),
-        TU_TEST(test_hung_node_terminates_watchers),
-        TU_TEST(test_watch_remote_stop),
-        TU_TEST(test_unwatch_and_missing_path),
-        TU_TEST(test_poison_after_tells),
-        TU_TEST(test_node_loss_terminates_watched),
-        TU_TEST(test_remote_spawn),
-        TU_TEST(test_flow_control_bounds_a_slow_receiver),
+        TU_TEST(test_killed_node_terminates_watchers), TU_TEST(test_hung_node_terminates_watchers),
+        TU_TEST(test_watch_remote_stop), TU_TEST(test_unwatch_and_missing_path),
+        TU_TEST(test_poison_after_tells), TU_TEST(test_node_loss_terminates_watched),
+        TU_TEST(test_remote_spawn), TU_TEST(test_flow_control_bounds_a_slow_receiver),
         TU_TEST(test_flow_window_survives_a_lost_node),
         TU_TEST(test_bad_control_frames_close_only_their_connection),
+        /* ack begin: */
+        TU_TEST(test_graceful_stop_after_tells), TU_TEST(test_graceful_stop_times_out),
+        TU_TEST(test_kept_message_does_not_stall),
+        /* ack end */
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -36,7 +36,7 @@ version=$(sed -n 's:^  <version>\(.*\)</version>:\1:p' pom.xml | head -1)
 jar="$here/target/akt-$version.jar"
 classes="$here/target/conformance-classes"
 mkdir -p "$classes"
-javac -Xlint:all -Werror -cp "$jar" -d "$classes" conformance/Conf.java conformance/Supervised.java
+javac -Xlint:all -Werror -cp "$jar" -d "$classes" conformance/Conf.java conformance/Split.java conformance/Supervised.java
 
 # rembench begin: the serializers_protobuf case's generated class (protoc, from Debian's
 # protobuf-compiler) against Debian's protobuf-java of the same release.
@@ -61,8 +61,14 @@ cc -std=c11 -shared -fPIC -O2 -Wall -Wextra -Werror \
    -o "$native/libakt_conf_peer.so"
 
 # -Xcheck:jni here too: its warnings go to stdout, so any JNI misuse breaks a transcript.
-AKT_JAVA_CP="$jar:$classes:$protobuf_jar" AKT_JAVA="java -Xcheck:jni -Djava.library.path=$native" \
+AKT_JAVA_CP="$jar:$classes:$protobuf_jar" AKT_JAVA="java -Xcheck:jni -Djava.library.path=$native -Dakt.cache.dir=$here/target/native-cache" \
   python3 "$repo/conformance/run.py" --lang c,java || failed=1
+
+# javapkg begin: remote mode (run.py --remote): the actors of REMOTE_CASES on a second JVM.
+echo "== conformance, remote mode (run.py --remote: the actors on a second process)"
+AKT_JAVA_CP="$jar:$classes:$protobuf_jar" AKT_JAVA="java -Xcheck:jni -Djava.library.path=$native -Dakt.cache.dir=$here/target/native-cache" \
+  python3 "$repo/conformance/run.py" --remote --lang java || failed=1
+# javapkg end
 
 # The README's example, launched as a single source file against the jar.
 bash "$repo/examples/check_demo.sh" java -cp "$jar" "$repo/examples/java/Demo.java" || failed=1

@@ -607,11 +607,13 @@ export class ActorSystem extends AktEventEmitter {
   /** Sends msg to pid at every fire time of the cron expression (Quartz syntax, with
    *  seconds); a tick never fires twice. CronSyntaxError (with column) if it does not parse. */
   scheduleCron(pid: Pid, msg: unknown, expr: string, opts?: ScheduleCronOptions): string;
-  /** Pauses a schedule; it keeps its reference. NotFoundError if unknown. */
+  /** Pauses a schedule; it keeps its reference. ScheduleNotFoundError if unknown. */
   pauseSchedule(reference: string): void;
-  /** Resumes a paused schedule at its next tick still to come. */
+  /** Resumes a paused schedule at its next tick still to come. ScheduleNotFoundError if
+   *  unknown. */
   resumeSchedule(reference: string): void;
-  /** Ends a schedule; none of its fires is delivered once this returned. */
+  /** Ends a schedule; none of its fires is delivered once this returned.
+   *  ScheduleNotFoundError if unknown. */
   cancelSchedule(reference: string): void;
   /** The schedules that have not ended, in creation order. */
   schedules(): ScheduleInfo[];
@@ -852,6 +854,18 @@ export class CronSyntaxError extends InvalidArgumentError {
   readonly column: number;
   /** The expression that did not parse. */
   readonly expression: string;
+}
+
+/** No schedule has this reference (pause, resume or cancel). */
+export class ScheduleNotFoundError extends NotFoundError {
+  /** The reference no schedule has. */
+  readonly reference: string;
+}
+
+/** Another schedule has the reference given to scheduleOnce / scheduleEvery / scheduleCron. */
+export class ScheduleExistsError extends ExistsError {
+  /** The reference another schedule already has. */
+  readonly reference: string;
 }
 
 /** Options of cronNext. */
@@ -1124,6 +1138,10 @@ declare const akt: {
   otlp: typeof otlp;
   /** The named export {@link CronSyntaxError}. */
   CronSyntaxError: typeof CronSyntaxError;
+  /** The named export {@link ScheduleNotFoundError}. */
+  ScheduleNotFoundError: typeof ScheduleNotFoundError;
+  /** The named export {@link ScheduleExistsError}. */
+  ScheduleExistsError: typeof ScheduleExistsError;
   /** The named export {@link version}. */
   version: string;
   /** The named export {@link AktError}. */
@@ -1270,6 +1288,10 @@ export class Sink<T = unknown, R = unknown> {
   static balance<T>(...sinks: Sink<T, unknown>[]): Sink<T, unknown[]>;
   /** Each element x to sinks[fn(x)] (an index out of range fails the stream). */
   static partition<T>(fn: (x: T) => number, ...sinks: Sink<T, unknown>[]): Sink<T, unknown[]>;
+  /** Each element to the actor pid, which acknowledges it with ctx.respond(anything): the
+   *  acknowledgements are the demand (at most inFlight, default 1, unacknowledged);
+   *  onComplete is told to it after the last was acknowledged. */
+  static actor<T>(pid: Pid, opts?: { inFlight?: number; onComplete?: unknown }): Sink<T, undefined>;
 }
 
 /** Flows without a source; `to(sink)` makes a Sink of them (a fan-out's branch). */
@@ -1305,6 +1327,12 @@ export class Flow<I = unknown, T = I> {
    * one waited maxWaitMs, or at the end.
    */
   batch<U>(n: number, maxWaitMs: number, fn: (xs: T[]) => U): Flow<I, U>;
+  /** Parallel map: fn(x) may return a Promise; at most `parallelism` are pending at once and
+   *  the results leave in the order of their inputs. A rejection goes through the stage's
+   *  error strategy. */
+  mapAsync<U>(parallelism: number, fn: (x: T) => U | Promise<U>): Flow<I, U>;
+  /** As mapAsync, the results leaving in the order they complete. */
+  mapAsyncUnordered<U>(parallelism: number, fn: (x: T) => U | Promise<U>): Flow<I, U>;
   /** Names the last stage (metrics, failure reasons). */
   named(name: string): Flow<I, T>;
   /** The last stage's error strategy; retries: the budget of 'retry' (1..1000). */
@@ -1326,6 +1354,9 @@ export class Source<T = unknown> {
   static range(start: number | bigint, end: number | bigint, step?: number | bigint): Source<number>;
   /** The given values, in order. */
   static of<T>(...values: T[]): Source<T>;
+  /** Elements pushed with stream.offer(x): at most capacity accepted and not yet sent on
+   *  (offer returns false beyond); stream.complete() ends it. */
+  static queue<T>(capacity: number): Source<T>;
   /** tick every intervalMs, the first after initialDelayMs, on the system's timer; dropped
    *  (counted) while downstream has no demand. Endless. */
   static tick<T>(initialDelayMs: number, intervalMs: number, tick: T): Source<T>;
@@ -1361,6 +1392,10 @@ export class Source<T = unknown> {
    *  the first one waited maxWaitMs, or at the end. */
   batch(n: number, maxWaitMs: number): Source<T[]>;
   batch<U>(n: number, maxWaitMs: number, fn: (xs: T[]) => U): Source<U>;
+  /** Parallel map: at most parallelism Promises pending, results in input order. */
+  mapAsync<U>(parallelism: number, fn: (x: T) => U | Promise<U>): Source<U>;
+  /** As mapAsync, results as they complete. */
+  mapAsyncUnordered<U>(parallelism: number, fn: (x: T) => U | Promise<U>): Source<U>;
   /** Names the last stage (metrics, failure reasons). */
   named(name: string): Source<T>;
   /** The last stage's error strategy; retries: the budget of 'retry'. */
@@ -1388,6 +1423,12 @@ export class Stream<R = unknown> {
   cancel(): void;
   /** Stops the source; what is in flight reaches the sink, then it completes. */
   drain(): void;
+  /** Pushes x into a Source.queue: false when it is full (offer again later). */
+  offer(x: unknown): boolean;
+  /** Closes a Source.queue: what it accepted goes on, then it completes. */
+  complete(): void;
+  /** What the Source.queue holds (accepted, not yet sent on). */
+  readonly queued: number;
   /**
    * The counters of every stage, in the order they were added (the source first); consistent
    * once the stream ended.

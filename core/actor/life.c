@@ -249,11 +249,12 @@ void akt__actor_finalize(akt__worker *w, akt__cell *c) {
     akt__ext_free(s, x);
     if (c->beh && c->beh->free_state) c->beh->free_state(c->state);
     c->state = NULL;
-    c->beh = NULL;
+    /* relaxed atomic: read by akt_pid_receive (reader.c), which checks the pid after */
+    __atomic_store_n(&c->beh, NULL, __ATOMIC_RELAXED);
     akt__publish_at(s, AKT_EVENT_ACTOR_STOPPED, self, path, (akt_pid){0}, NULL, 0, NULL);
 
     pthread_mutex_lock(&s->lock);
-    akt__heap_free(&s->heap, c->name);
+    akt__name_free(&s->heap, c->name);
     c->name = NULL;
     c->parent = 0;
     pthread_mutex_unlock(&s->lock);

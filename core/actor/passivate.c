@@ -199,7 +199,8 @@ static void akt__sweep_fire(akt__timer *t, int closed) {
 
 static uint64_t akt__processed(akt__cell *c) {
     /* relaxed: the runner is the only writer, and this runs on the runner */
-    return atomic_load_explicit(&akt__stats_of(c)->processed, memory_order_relaxed);
+    akt__cell_stats *st = akt__stats_peek(c);
+    return st ? atomic_load_explicit(&st->processed, memory_order_relaxed) : 0;
 }
 
 /* Nothing for the actor to do and nothing it would lose by stopping now. */

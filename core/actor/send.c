@@ -394,7 +394,10 @@ AKT_API int akt_stop_graceful(akt_system *system, akt_pid pid, int64_t timeout_n
     int rc = akt__user_actor(system, pid);
     if (rc) return rc;
     if (!out || timeout_ns <= 0) return AKT_EINVAL;
-    if (akt__proxy_target(system, pid)) return AKT_ENOTSUP; /* its node would have to answer */
+    /* ack begin: a remote pid: its node stops it and answers */
+    const akt__proxy_hooks *ph = akt__proxy_target(system, pid);
+    if (ph) return ph->graceful ? ph->graceful(system, pid, timeout_ns, out) : AKT_ENOTSUP;
+    /* ack end */
     akt__graceful_hook(system, pid, 0);
     /* It may have died since the check: then nothing is made. Once the future exists, a
      * death is the receiver's business: a waiter that finds the actor gone completes the

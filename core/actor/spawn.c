@@ -135,17 +135,22 @@ static int akt__place_locked(akt_system *s, uint32_t parent_idx, const char *nam
     akt__cell *parent = akt__cell_get(s, parent_idx);
     if (parent->closing) return parent_idx == AKT__GUARDIAN ? AKT_ECLOSED : AKT_ESTOPPED;
     char anon[24];
+    akt__name_hint hint; /* one probe of the name table for the check and the insert */
     if (!name) {
         snprintf(anon, sizeof anon, "$%llu", (unsigned long long)++s->anon_counter);
         name = anon;
-    } else if (akt__names_find(s, parent_idx, name, strlen(name))) {
+    }
+    size_t len = strlen(name);
+    uint32_t hash = akt__names_hash_ahead(s, parent_idx, name, len);
+    const akt__behavior_rec *beh = akt__intern_locked(s, b);
+    char *copy = akt__name_new(&s->heap, name, len, akt__now_ns());
+    if (akt__names_find_hint(s, parent_idx, name, len, hash, &hint) && name != anon) {
+        akt__name_free(&s->heap, copy);
         return AKT_EEXIST;
     }
-    const akt__behavior_rec *beh = akt__intern_locked(s, b);
-    char *copy = akt__heap_strdup(&s->heap, name);
     akt__cell *c = beh && copy ? akt__cell_claim_locked(s) : NULL;
     if (!c) {
-        akt__heap_free(&s->heap, copy);
+        akt__name_free(&s->heap, copy);
         return AKT_ENOMEM;
     }
     *out = c;
@@ -155,7 +160,8 @@ static int akt__place_locked(akt_system *s, uint32_t parent_idx, const char *nam
     atomic_store_explicit(&c->signals, beh->pre_start ? AKT__SIG_STARTING : 0,
                           memory_order_relaxed);
     atomic_store_explicit(&c->disp, d, memory_order_relaxed); /* see akt__cell.disp */
-    c->beh = beh;
+    /* relaxed atomic: read by akt_pid_receive (reader.c) while the slot may be reused */
+    __atomic_store_n(&c->beh, beh, __ATOMIC_RELAXED);
     c->state = state;
     c->ext = x;
     c->status = beh->pre_start ? AKT__STARTING : AKT__RUNNING;
@@ -167,14 +173,14 @@ static int akt__place_locked(akt_system *s, uint32_t parent_idx, const char *nam
     c->prev_sibling = 0;
     c->closing = 0;
     uint32_t idx = akt__cell_index(c);
-    if (akt__names_add(s, idx) != 0) {
+    if (akt__names_add_hint(s, idx, &hint) != 0) {
         c->name = NULL;
         c->parent = 0;
-        c->beh = NULL;
+        __atomic_store_n(&c->beh, NULL, __ATOMIC_RELAXED); /* see above */
         c->state = NULL;
         c->ext = NULL;
         c->status = AKT__DEAD;
-        akt__heap_free(&s->heap, copy);
+        akt__name_free(&s->heap, copy);
         akt__cell_unclaim_locked(s, c);
         return AKT_ENOMEM;
     }
@@ -188,15 +194,18 @@ static int akt__place_locked(akt_system *s, uint32_t parent_idx, const char *nam
         akt__sysq_push(c, start);
     }
     /* The incarnation's metrics start from zero (the spawn holds the sched flag: it is the
-     * record's runner-side writer now); relaxed as every counter (kernel/stats.h). */
-    akt__cell_stats *st = akt__stats_of(c);
-    atomic_store_explicit(&st->processed, 0, memory_order_relaxed);
-    atomic_store_explicit(&st->failures, 0, memory_order_relaxed);
-    atomic_store_explicit(&st->unhandled, 0, memory_order_relaxed);
-    atomic_store_explicit(&st->last_ns, 0, memory_order_relaxed);
-    atomic_store_explicit(&st->started_ns, akt__now_ns(), memory_order_relaxed);
-    atomic_store_explicit(&st->restarts, 0, memory_order_relaxed);
-    atomic_store_explicit(&st->stash, 0, memory_order_relaxed);
+     * record's runner-side writer now); relaxed as every counter (kernel/stats.h). A page
+     * without records has counted nothing yet: nothing to reset. Its spawn time is in the
+     * name record. */
+    akt__cell_stats *st = akt__stats_peek(c);
+    if (st) {
+        atomic_store_explicit(&st->processed, 0, memory_order_relaxed);
+        atomic_store_explicit(&st->failures, 0, memory_order_relaxed);
+        atomic_store_explicit(&st->unhandled, 0, memory_order_relaxed);
+        atomic_store_explicit(&st->last_ns, 0, memory_order_relaxed);
+        atomic_store_explicit(&st->restarts, 0, memory_order_relaxed);
+        atomic_store_explicit(&st->stash, 0, memory_order_relaxed);
+    }
     akt__sys_stat(&s->stats.spawned);
     akt__cell_publish(c);
     return 0;

@@ -38,10 +38,13 @@ int akt__cells_init_locked(akt_system *s) {
 }
 
 int akt__page_add_locked(akt_system *s, uint32_t page) {
-    /* The cells, then their metrics records (kernel/stats.h, akt__stats_of). */
-    akt__cell *p = akt__heap_calloc(&s->heap, AKT__PAGE_CELLS *
-                                                  (sizeof(akt__cell) + sizeof(akt__cell_stats)));
+    /* The cells, then the page's tail (kernel/stats.h): its metrics records come later. */
+    akt__cell *p = akt__heap_calloc(&s->heap,
+                                    AKT__PAGE_CELLS * sizeof(akt__cell) + sizeof(akt__page_tail));
     if (!p) return AKT_ENOMEM;
+    akt__page_tail *tail = (akt__page_tail *)(p + AKT__PAGE_CELLS);
+    atomic_init(&tail->stats, NULL);
+    tail->heap = &s->heap;
     uint64_t first = akt__pid_make(0, s->gen_base + 1).id; /* incarnation 1, index 0 */
     for (uint32_t i = 0; i < AKT__PAGE_CELLS; i++) {
         akt__mpsc_init(&p[i].mbox);
@@ -54,6 +57,30 @@ int akt__page_add_locked(akt_system *s, uint32_t page) {
     atomic_store_explicit(&s->pages[page], p, memory_order_release);
     s->npages = page + 1;
     return 0;
+}
+
+akt__cell_stats *akt__stats_make(akt__cell *c) {
+    /* Where counts go when no record could be had: relaxed atomics, so many writers are no
+     * race; nobody reads it (readers use akt__stats_peek). */
+    static akt__cell_stats scratch;
+    akt__page_tail *t = akt__page_tail_of(c);
+    akt__cell_stats *mine = akt__heap_calloc(t->heap, AKT__PAGE_CELLS * sizeof *mine);
+    if (!mine) return &scratch;
+    akt__cell_stats *none = NULL;
+    /* release on success: whoever loads the pointer with acquire (akt__stats_peek) sees
+     * the zeroed records; acquire on failure: this thread then uses the winner's. */
+    if (!atomic_compare_exchange_strong_explicit(&t->stats, &none, mine, memory_order_acq_rel,
+                                                 memory_order_acquire)) {
+        akt__heap_free(t->heap, mine);
+        mine = none;
+    }
+    return mine + (akt__cell_index(c) & (AKT__PAGE_CELLS - 1));
+}
+
+void akt__stats_free_page(akt_system *s, akt__cell *page) {
+    akt__page_tail *t = (akt__page_tail *)(page + AKT__PAGE_CELLS);
+    /* relaxed: the system is being freed; no other thread is left */
+    akt__heap_free(&s->heap, atomic_load_explicit(&t->stats, memory_order_relaxed));
 }
 
 /* Takes a cell's run flag; fails while a dispatcher has it queued or runs it. */

@@ -70,6 +70,48 @@ int akt__names_add(akt_system *s, uint32_t index) {
     return 0;
 }
 
+/* perf begin: */
+uint32_t akt__names_hash_ahead(akt_system *s, uint32_t parent, const char *name, size_t len) {
+    uint32_t h = akt__name_hash(parent, name, len);
+    if (s->names.cap) __builtin_prefetch(&s->names.slots[h & (s->names.cap - 1)]);
+    return h;
+}
+
+uint32_t akt__names_find_hint(akt_system *s, uint32_t parent, const char *name, size_t len,
+                              uint32_t h, akt__name_hint *hint) {
+    akt__names *n = &s->names;
+    *hint = (akt__name_hint){h, UINT32_MAX};
+    if (!n->cap) return 0;
+    uint32_t mask = n->cap - 1;
+    for (uint32_t i = h & mask;; i = (i + 1) & mask) {
+        akt__name_slot sl = n->slots[i];
+        if (sl.index == 0) {
+            if (hint->slot == UINT32_MAX) hint->slot = i;
+            return 0;
+        }
+        if (sl.index == AKT__DELETED) {
+            if (hint->slot == UINT32_MAX) hint->slot = i; /* reused, as akt__names_put does */
+        } else if (sl.hash == h && akt__name_is(s, sl.index, parent, name, len)) {
+            return sl.index;
+        }
+    }
+}
+
+int akt__names_add_hint(akt_system *s, uint32_t index, const akt__name_hint *hint) {
+    akt__names *n = &s->names;
+    if (hint->slot == UINT32_MAX || (uint64_t)(n->used + 1) * 10 >= (uint64_t)n->cap * 7) {
+        int rc = akt__names_grow(s); /* rare: the slot moves, so probe again */
+        if (rc) return rc;
+        akt__names_put(n->slots, n->cap, (akt__name_slot){index, hint->hash});
+    } else {
+        n->slots[hint->slot] = (akt__name_slot){index, hint->hash};
+    }
+    n->used++;
+    n->live++;
+    return 0;
+}
+/* perf end */
+
 void akt__names_remove(akt_system *s, uint32_t index) {
     akt__names *n = &s->names;
     if (!n->cap) return;
@@ -89,4 +131,17 @@ void akt__names_remove(akt_system *s, uint32_t index) {
 void akt__names_free(akt_system *s) {
     akt__heap_free(&s->heap, s->names.slots);
     s->names = (akt__names){0};
+}
+
+char *akt__name_new(akt__heap *h, const char *name, size_t len, int64_t started_ns) {
+    akt__name_rec *r = akt__heap_alloc(h, sizeof *r + len + 1);
+    if (!r) return NULL;
+    r->started_ns = started_ns;
+    memcpy(r->text, name, len);
+    r->text[len] = 0;
+    return r->text;
+}
+
+void akt__name_free(akt__heap *h, char *text) {
+    if (text) akt__heap_free(h, text - offsetof(akt__name_rec, text));
 }

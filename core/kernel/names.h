@@ -24,7 +24,37 @@ typedef struct akt__names {
 uint32_t akt__names_find(struct akt_system *s, uint32_t parent, const char *name, size_t len);
 /* Adds the cell (its parent and name are set); AKT_ENOMEM or 0. */
 int akt__names_add(struct akt_system *s, uint32_t index);
+/* perf begin: one probe for a spawn's check and insert */
+typedef struct akt__name_hint {
+    uint32_t hash, slot; /* the key's hash; where it goes while the table is unchanged */
+} akt__name_hint;
+/* The key's hash, and a prefetch of its first slot: a spawn does its other work while the
+ * table's cache miss is under way. */
+uint32_t akt__names_hash_ahead(struct akt_system *s, uint32_t parent, const char *name, size_t len);
+/* As akt__names_find, given the key's hash (akt__names_hash_ahead); when absent, *hint says
+ * where akt__names_add_hint puts the key. */
+uint32_t akt__names_find_hint(struct akt_system *s, uint32_t parent, const char *name, size_t len,
+                              uint32_t hash, akt__name_hint *hint);
+/* As akt__names_add, for the key last looked up with hint (the table unchanged since). */
+int akt__names_add_hint(struct akt_system *s, uint32_t index, const akt__name_hint *hint);
+/* perf end */
 void akt__names_remove(struct akt_system *s, uint32_t index);
 void akt__names_free(struct akt_system *s);
+
+/* A cell's name is the text of a name record that also holds the incarnation's spawn time
+ * (metrics' uptime), so an idle actor pays one small allocation for both. */
+typedef struct akt__name_rec {
+    int64_t started_ns; /* monotonic clock; written before the cell is published */
+    char text[];
+} akt__name_rec;
+
+struct akt__heap;
+/* A record for name (len bytes) spawned at started_ns; its text, or NULL on ENOMEM. */
+char *akt__name_new(struct akt__heap *h, const char *name, size_t len, int64_t started_ns);
+void akt__name_free(struct akt__heap *h, char *text); /* NULL is fine */
+static inline int64_t akt__name_started(const char *text) {
+    return ((const akt__name_rec *)(const void *)(text - offsetof(akt__name_rec, text)))
+        ->started_ns;
+}
 
 #endif

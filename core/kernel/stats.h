@@ -8,14 +8,17 @@
  * a time, handed on with the sched flag's own ordering, so no increment is lost and no
  * locked instruction is paid per message.
  *
- * The per-cell record lives beside the cell, not in it (the cell's two cache lines are
- * full): each page of cells is followed by a page of records (kernel/cells.c), so the record
- * of a cell is found from the cell alone. */
+ * The per-cell records of a page of cells are allocated the first time one of its cells
+ * counts something (a tell, a message handled, a failure): an idle actor, spawned and never
+ * sent anything, costs no record. The page of cells ends with a tail (akt__page_tail) that
+ * holds the records' pointer, so the record of a cell is found from the cell alone. Records
+ * are kept with the page until the system is freed (a stale sender may still count). */
 #ifndef AKT_CORE_KERNEL_STATS_H
 #define AKT_CORE_KERNEL_STATS_H
 #include <stdatomic.h>
 #include <stdint.h>
 
+#include "base/alloc.h"
 #include "cell.h"
 
 typedef struct akt__cell_stats {
@@ -29,19 +32,44 @@ typedef struct akt__cell_stats {
     _Atomic uint64_t failures;  /* receive (or pre_start) failed */
     _Atomic uint64_t unhandled; /* receive did not handle the message */
     _Atomic int64_t last_ns;    /* duration of the last timed message (first of a turn) */
-    _Atomic int64_t started_ns; /* spawn time, monotonic clock */
-    _Atomic uint32_t restarts;  /* restarts of this incarnation */
-    _Atomic uint32_t stash;     /* messages in the stash */
+    /* The spawn time is in the cell's name record (kernel/names.h). */
+    uint64_t spare;
+    _Atomic uint32_t restarts; /* restarts of this incarnation */
+    _Atomic uint32_t stash;    /* messages in the stash */
 } akt__cell_stats;
 
-/* One cache line: an idle actor must stay within its memory budget (README: <= 256 B with
- * its cell), so senders and the runner share this line as they share the cell's first. */
+/* One cache line: senders and the runner share this line as they share the cell's first. */
 _Static_assert(sizeof(akt__cell_stats) == 64, "one cache line");
 
-/* The record of c: its page of cells is followed by the page's records. */
-static inline akt__cell_stats *akt__stats_of(akt__cell *c) {
+/* After the last cell of every page of cells (kernel/cells.c). */
+typedef struct akt__page_tail {
+    /* The page's AKT__PAGE_CELLS records, NULL until first needed; set once (a CAS) and
+     * freed with the system. */
+    _Atomic(akt__cell_stats *) stats;
+    akt__heap *heap; /* the system's, to allocate them; set before the page is published */
+} akt__page_tail;
+
+static inline akt__page_tail *akt__page_tail_of(akt__cell *c) {
     uint32_t slot = akt__cell_index(c) & (AKT__PAGE_CELLS - 1);
-    return (akt__cell_stats *)(c - slot + AKT__PAGE_CELLS) + slot;
+    return (akt__page_tail *)(c - slot + AKT__PAGE_CELLS);
+}
+
+/* The record of c if its page has records, else NULL (every counter of c is then 0).
+ * acquire: pairs with the release CAS that published the zeroed records (akt__stats_make). */
+static inline akt__cell_stats *akt__stats_peek(akt__cell *c) {
+    akt__cell_stats *p = atomic_load_explicit(&akt__page_tail_of(c)->stats, memory_order_acquire);
+    return p ? p + (akt__cell_index(c) & (AKT__PAGE_CELLS - 1)) : NULL;
+}
+
+/* Allocates the records of c's page (one winner; a loser frees its copy) and returns c's;
+ * when out of memory, a shared scratch record nobody reads (counting is best effort then;
+ * no message depends on it). kernel/cells.c. */
+akt__cell_stats *akt__stats_make(akt__cell *c);
+
+/* The record of c, for counting: never NULL. */
+static inline akt__cell_stats *akt__stats_of(akt__cell *c) {
+    akt__cell_stats *p = akt__stats_peek(c);
+    return p ? p : akt__stats_make(c);
 }
 
 /* Runner-only increment (see the header comment: one writer, no RMW needed). */

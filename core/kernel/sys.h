@@ -59,6 +59,11 @@ typedef struct akt__proxy_hooks {
      * refused with at once (AKT_ENOTSUP: no serializer and no bytes); the caller keeps it. */
     int (*crossable)(akt_system *s, akt__cell *c, akt_msg *msg);
     /* remchunk end */
+    /* ack begin: */
+    /* akt_stop_graceful of a live proxy, any thread: the future its node answers (0, or
+     * AKT_ETIMEDOUT after timeout_ns, when the actor is stopped at once), or a code. */
+    int (*graceful)(akt_system *s, akt_pid pid, int64_t timeout_ns, akt_future **out);
+    /* ack end */
 } akt__proxy_hooks;
 /* What the lower layers call in the scheduling library (lib/schedule.c), which they cannot
  * name: an actor's finalisation (actor/), the start of shutdown and the free (system/). */
@@ -150,6 +155,12 @@ struct akt_system {
      * while someone waits, and the number of waiters. */
     atomic_int start_seq;
     atomic_int start_waiters;
+    /* ft begin: */
+    /* PipeTo's pool bounds (akt_system_options.pipe_threads / pipe_queue, defaults applied):
+     * set at creation, never changed. */
+    int pipe_threads;
+    int pipe_queue;
+    /* ft end */
 };
 
 /* The proxy hooks if c is a remote pid's proxy, else NULL. */
@@ -213,6 +224,8 @@ static inline akt__sched_head *akt__sys_schedules(akt_system *s) {
 int akt__cells_init_locked(akt_system *s);
 /* A new zeroed page of cells, published in s->pages. */
 int akt__page_add_locked(akt_system *s, uint32_t page);
+/* Frees a page's metrics records, if it has any (with the system). */
+void akt__stats_free_page(akt_system *s, akt__cell *page);
 /* A cell for a new actor, owned by the caller (its run flag taken) and unreachable: free
  * cells that a late run still holds are skipped, so this never waits. NULL on ENOMEM. */
 akt__cell *akt__cell_claim_locked(akt_system *s);

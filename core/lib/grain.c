@@ -5,6 +5,7 @@
 
 #include <string.h>
 
+#include "actor/reader.h"
 #include "actor/send.h"
 #include "actor/spawn.h"
 #include "base/alloc.h"
@@ -323,6 +324,7 @@ static int akt__grain_activate_locked(akt__grains *g, const akt__grain_kind *k, 
     /* Listed before the spawn: the shell's free_state, which may run as soon as the
      * activation exists, unlists it under this same lock. */
     rec->listed = 1;
+    akt__relay_receive(akt__grain_shell.receive); /* the kind's behaviour reads */
     rc = akt__spawn_under(s, akt__pid_index(g->parent), &akt__grain_shell, rec, &o, &rec->pid);
     if (rc) {
         akt__grain_discard(rec);

@@ -1,6 +1,10 @@
-/* PipeTo (akt_ctx_pipe_to): tasks on a small pool of pipe threads per system (a part,
- * started at the first pipe, stopped with the system), results delivered with the piping
- * actor as sender, everything that does not arrive a dead letter with its reason.
+/* PipeTo (akt_ctx_pipe_to): tasks on a pool of pipe threads per system (a part, made at
+ * the first pipe, stopped with the system), results delivered with the piping actor as
+ * sender, everything that does not arrive a dead letter with its reason.
+ *
+ * The pool grows on demand: whenever the queued tasks outnumber the idle threads, one more
+ * thread starts (up to s->pipe_threads), so a blocking task holds only its own thread. At
+ * most s->pipe_queue tasks wait; past that the pipe is refused (AKT_EFULL).
  *
  * A task has two owners: the pool (queued, then running) and, with a timeout, the armed
  * timer. Whoever settles it first -- the task's completion or the timeout -- wins the
@@ -43,8 +47,10 @@ typedef struct akt__pipe_pool {
     akt__pipe_task *head, *tail; /* queued, oldest first */
     int closed;                  /* the shutdown began: no new tasks */
     int stop;                    /* the system stopped: the threads end */
-    int nthreads;
-    pthread_t threads[AKT_PIPE_THREADS];
+    int nthreads;                /* started, at most s->pipe_threads */
+    int idle;                    /* threads waiting for a task (not yet woken) */
+    int queued;                  /* tasks in head..tail */
+    pthread_t *threads;          /* s->pipe_threads slots */
     akt_system *s;
 } akt__pipe_pool;
 
@@ -124,11 +130,16 @@ static void *akt__pipe_main(void *arg) {
     akt__thread_enter(&p->s->hooks, -3);
     for (;;) {
         pthread_mutex_lock(&p->mu);
-        while (!p->head && !p->stop) pthread_cond_wait(&p->cv, &p->mu);
+        while (!p->head && !p->stop) {
+            p->idle++;
+            pthread_cond_wait(&p->cv, &p->mu);
+            p->idle--;
+        }
         akt__pipe_task *k = p->head;
         if (k) {
             p->head = k->next;
             if (!p->head) p->tail = NULL;
+            p->queued--;
         }
         int stop = p->stop;
         pthread_mutex_unlock(&p->mu);
@@ -173,6 +184,7 @@ static void akt__pipe_free(akt_system *s, akt__part *part) {
     akt__pipe_pool *p = (akt__pipe_pool *)part;
     pthread_mutex_destroy(&p->mu);
     pthread_cond_destroy(&p->cv);
+    akt__heap_free(&s->heap, p->threads);
     akt__heap_free(&s->heap, p);
 }
 
@@ -187,15 +199,12 @@ static akt__pipe_pool *akt__pipe_pool_of(akt_system *s, int *rc) {
         p->s = s;
         pthread_mutex_init(&p->mu, NULL);
         pthread_cond_init(&p->cv, NULL);
-        for (int i = 0; i < AKT_PIPE_THREADS; i++) {
-            if (pthread_create(&p->threads[p->nthreads], NULL, akt__pipe_main, p) != 0) break;
-            p->nthreads++;
-        }
+        p->threads = akt__heap_calloc(&s->heap, (size_t)s->pipe_threads * sizeof(pthread_t));
         p->part.key = &akt__pipe_key;
         p->part.closing = akt__pipe_closing;
         p->part.stop = akt__pipe_stop;
         p->part.free = akt__pipe_free;
-        if (!p->nthreads) {
+        if (!p->threads) { /* the threads themselves start with the tasks */
             *rc = AKT_ENOMEM;
             akt__pipe_free(s, &p->part);
             p = NULL;
@@ -215,6 +224,28 @@ static akt__pipe_pool *akt__pipe_pool_of(akt_system *s, int *rc) {
     }
     pthread_mutex_unlock(&akt__pipe_start);
     return p;
+}
+
+/* Asks the breaker (if any) for the task k: 0 and k holds a reference to it, or the
+ * breaker's refusal (AKT_EBUSY: open, nothing started) and k is freed. Once it allowed the
+ * call, the outcome must be recorded. */
+static void akt__pipe_drop(akt__pipe_task *k) {
+    akt__heap_free(&k->s->heap, k->path);
+    akt__heap_free(&k->s->heap, k->label);
+    akt__heap_free(&k->s->heap, k);
+}
+
+static int akt__pipe_allow(akt__pipe_task *k, akt_breaker *breaker) {
+    int rc = breaker ? akt_breaker_allow(breaker) : 0;
+    if (rc) {
+        akt__pipe_drop(k);
+        return rc;
+    }
+    if (breaker) {
+        akt_breaker_retain(breaker);
+        k->breaker = breaker;
+    }
+    return 0;
 }
 
 /* fn: a task for the pool; or fn NULL and handle: a pipe the caller completes
@@ -255,18 +286,8 @@ static int akt__pipe(akt_ctx *ctx, akt_pid to, const char *path, akt_pipe_fn fn,
     atomic_init(&k->refs, 1);
     atomic_init(&k->state, PIPE_PENDING);
     atomic_init(&k->t.claim, AKT__TIMER_IDLE);
-    /* The breaker last: once it allowed the call, the outcome must be recorded. */
-    if (o.breaker) {
-        if ((rc = akt_breaker_allow(o.breaker)) != 0) {
-            akt__heap_free(&s->heap, k->path);
-            akt__heap_free(&s->heap, k->label);
-            akt__heap_free(&s->heap, k);
-            return rc; /* AKT_EBUSY: open, nothing started */
-        }
-        akt_breaker_retain(o.breaker);
-        k->breaker = o.breaker;
-    }
     if (handle) { /* completed by the caller: only the timeout to arm */
+        if ((rc = akt__pipe_allow(k, o.breaker)) != 0) return rc;
         if (o.timeout_ns > 0) {
             k->t.fire = akt__pipe_timeout;
             k->t.deadline = akt__deadline_after(akt__now_ns(), o.timeout_ns);
@@ -283,6 +304,21 @@ static int akt__pipe(akt_ctx *ctx, akt_pid to, const char *path, akt_pipe_fn fn,
     }
     pthread_mutex_lock(&p->mu);
     int closed = p->closed;
+    /* The bound, then a thread for the task, then the breaker (whose lock is taken under
+     * the pool's, never the other way round): a refused pipe asks nothing of the breaker. */
+    if (!closed && p->queued >= s->pipe_queue) rc = AKT_EFULL;
+    if (!closed && !rc && p->queued + 1 > p->idle && p->nthreads < s->pipe_threads) {
+        if (pthread_create(&p->threads[p->nthreads], NULL, akt__pipe_main, p) == 0)
+            p->nthreads++;
+        else if (p->nthreads == 0)
+            rc = AKT_ENOMEM; /* no thread would ever run it */
+    }
+    if (rc) akt__pipe_drop(k);
+    if (!closed && !rc) rc = akt__pipe_allow(k, o.breaker); /* frees k if refused */
+    if (rc) {
+        pthread_mutex_unlock(&p->mu);
+        return rc; /* nothing started; data not taken */
+    }
     if (!closed) {
         if (o.timeout_ns > 0) { /* armed under the pool lock: no thread has the task yet */
             k->t.fire = akt__pipe_timeout;
@@ -299,6 +335,7 @@ static int akt__pipe(akt_ctx *ctx, akt_pid to, const char *path, akt_pipe_fn fn,
             else
                 p->head = k;
             p->tail = k;
+            p->queued++;
             pthread_cond_signal(&p->cv);
         }
     }

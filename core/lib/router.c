@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "actor/reader.h"
 #include "actor/send.h"
 #include "actor/spawn.h"
 #include "base/alloc.h"
@@ -325,6 +326,7 @@ AKT_API int akt_router_spawn(akt_system *system, akt_ctx *parent, const char *na
     /* Not akt_spawn, which waits for pre_start: the routees' factory may need a lock its
      * caller holds (a binding's interpreter lock); routees start before the first message
      * reaches the router anyway. */
+    akt__relay_receive(akt__router_behavior.receive); /* it passes messages on */
     int rc = parent ? akt_ctx_spawn(parent, &akt__router_behavior, r, &so, out)
                     : akt__spawn_under(system, AKT__GUARDIAN, &akt__router_behavior, r, &so, out);
     if (rc) {

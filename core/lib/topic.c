@@ -13,6 +13,7 @@
 #include <pthread.h>
 #include <string.h>
 
+#include "actor/reader.h"
 #include "actor/send.h"
 #include "actor/spawn.h"
 #include "base/alloc.h"
@@ -281,6 +282,7 @@ static int akt__topics_pid(akt_system *s, akt_pid *out) {
             akt_spawn_options o;
             akt_spawn_options_init(&o);
             o.name = "$topics";
+            akt__relay_receive(b.receive); /* it passes messages on */
             rc = akt__spawn_reserved(s, &b, t, &o, &tp->pid);
             if (rc) {
                 akt__heap_free(&s->heap, t);

@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "actor/reader.h"
 #include "actor/send.h"
 #include "endpoint.h"
 #include "kernel/future.h"
@@ -17,6 +18,109 @@
 
 #define AKT__STOP_TYPE "akt.remote.Stop"
 #define AKT__POISON_TYPE "akt.remote.Poison"
+#define AKT__GRACEFUL_TYPE "akt.remote.StopGraceful" /* ack: its text is the request's id */
+
+/* ack begin: a graceful stop waiting in a proxy's mailbox (node lock) */
+typedef struct akt__graceful {
+    struct akt__graceful *next;
+    uint64_t id;
+    akt_future *future; /* the pending operation's reference */
+    int64_t timeout_ns;
+} akt__graceful;
+
+/* The deadline passed: the remote actor is stopped at once (the future says ETIMEDOUT). */
+static void akt__graceful_timeout(akt_future *f) {
+    (void)akt__proxy_control_post(f->system, (akt_pid){f->target}, 0);
+}
+
+int akt__proxy_graceful_post(akt_system *s, akt_pid pid, int64_t timeout_ns, akt_future **out) {
+    akt__cell *c = akt__cell_live(s, pid);
+    akt__proxy *p = NULL;
+    if (!c || !akt__proxy_of(c, &p)) return AKT_ENOTFOUND;
+    akt__node_r *n = p->node;
+    akt__graceful *g = calloc(1, sizeof *g);
+    if (!g) return AKT_ENOMEM;
+    akt_future *f = NULL;
+    int rc = akt__future_new(s, timeout_ns, pid, NULL, akt__graceful_timeout, &f);
+    if (rc) {
+        free(g);
+        return rc;
+    }
+    g->future = f;
+    g->timeout_ns = timeout_ns;
+    pthread_mutex_lock(&n->lock);
+    g->id = ++n->graceful_ids;
+    g->next = n->graceful;
+    n->graceful = g;
+    pthread_mutex_unlock(&n->lock);
+    char text[24];
+    snprintf(text, sizeof text, "%llu", (unsigned long long)g->id);
+    akt_msg *m;
+    rc = akt__msg_new_about(AKT__GRACEFUL_TYPE, pid, text, &m);
+    if (rc == 0 && (rc = akt__deliver_internal(s, pid, m, pid.id)) != 0) akt_msg_release(m);
+    if (rc) { /* not posted: nothing will answer it */
+        pthread_mutex_lock(&n->lock);
+        akt__graceful **pp = &n->graceful;
+        while (*pp != g) pp = &(*pp)->next;
+        *pp = g->next;
+        pthread_mutex_unlock(&n->lock);
+        akt__future_unref(f);
+        akt_future_release(f);
+        free(g);
+        return rc == AKT_ENOTFOUND ? AKT_ENOTFOUND : rc;
+    }
+    *out = f;
+    return 0;
+}
+
+/* The graceful stop with the id in msg's text, off the node's list (NULL if none). */
+static akt__graceful *akt__graceful_take(akt__node_r *n, akt_msg *msg) {
+    const void *data;
+    size_t len;
+    char buf[24];
+    if (akt_msg_bytes(msg, &data, &len) || len == 0 || len >= sizeof buf) return NULL;
+    memcpy(buf, data, len);
+    buf[len] = 0;
+    uint64_t id = strtoull(buf, NULL, 10);
+    pthread_mutex_lock(&n->lock);
+    akt__graceful **pp = &n->graceful, *g;
+    while (*pp && (*pp)->id != id) pp = &(*pp)->next;
+    if ((g = *pp)) *pp = g->next;
+    pthread_mutex_unlock(&n->lock);
+    return g;
+}
+
+void akt__graceful_free(akt__node_r *n) {
+    while (n->graceful) {
+        akt__graceful *g = n->graceful;
+        n->graceful = g->next;
+        akt__future_fail(g->future, AKT_ECLOSED, "system shut down: remoting stopped", NULL);
+        akt__future_unref(g->future);
+        free(g);
+    }
+}
+
+/* On the proxy's turn: the Stop goes with a correlation; its Reply completes the future. */
+static void akt__graceful_send(akt__proxy *p, akt_msg *msg) {
+    akt__node_r *n = p->node;
+    akt__graceful *g = akt__graceful_take(n, msg);
+    if (!g) return;
+    akt__peer *q = akt__endpoint_peer(n, p->peer_key, p->system, p->host, p->port);
+    Akt__Remote__Stop st = AKT__REMOTE__STOP__INIT;
+    st.path = p->path;
+    st.poison = 1;
+    st.timeout_ns = g->timeout_ns;
+    Akt__Remote__Frame f = AKT__REMOTE__FRAME__INIT;
+    f.body_case = AKT__REMOTE__FRAME__BODY_STOP;
+    f.stop = &st;
+    if (!q)
+        akt__future_fail(g->future, AKT_ENOMEM, "out of memory on the way to a remote node", NULL);
+    else
+        akt__endpoint_request_bare(n, q, &f, &st.correlation, g->future);
+    akt__future_unref(g->future);
+    free(g);
+}
+/* ack end */
 
 /* ---- stop and poison -------------------------------------------------------------- */
 
@@ -33,6 +137,10 @@ int akt__proxy_control_post(akt_system *s, akt_pid pid, int poison) {
 
 int akt__proxy_control(akt__proxy *p, akt_msg *msg, akt_pid sender) {
     if (akt__msg_about(msg) != p->pid.id || sender.id != p->pid.id) return 0;
+    if (strcmp(akt_msg_type(msg), AKT__GRACEFUL_TYPE) == 0) { /* ack */
+        akt__graceful_send(p, msg);
+        return 1;
+    }
     int poison = strcmp(akt_msg_type(msg), AKT__POISON_TYPE) == 0;
     if (!poison && strcmp(akt_msg_type(msg), AKT__STOP_TYPE) != 0) return 0;
     akt__node_r *n = p->node;
@@ -53,8 +161,37 @@ int akt__proxy_control(akt__proxy *p, akt_msg *msg, akt_pid sender) {
 int akt__on_stop(akt__conn *c, const Akt__Remote__Stop *s) {
     akt__node_r *n = c->node;
     akt_pid pid;
-    if (!s->path || strncmp(s->path, "/user/", 6) != 0 || akt_lookup(n->sys, s->path, &pid))
-        return 0; /* nothing there: it is stopped already */
+    int none = !s->path || strncmp(s->path, "/user/", 6) != 0 ||
+               akt_lookup(n->sys, s->path, &pid) != 0;
+    if (s->correlation) { /* ack: a graceful stop, answered */
+        akt_future *f = NULL;
+        int64_t ns = s->timeout_ns > 0 ? s->timeout_ns : 30ll * 1000000000ll;
+        int rc = none ? AKT_ENOTFOUND : akt_stop_graceful(n->sys, pid, ns, &f);
+        if (rc == 0) {
+            akt__endpoint_answer(c, s->correlation, f);
+            return 0;
+        }
+        Akt__Remote__Failure fl = AKT__REMOTE__FAILURE__INIT;
+        Akt__Remote__Reply rp = AKT__REMOTE__REPLY__INIT;
+        Akt__Remote__Payload pl = AKT__REMOTE__PAYLOAD__INIT;
+        rp.correlation = s->correlation;
+        if (rc == AKT_ENOTFOUND) { /* nothing there: it is stopped already */
+            pl.type = "";
+            pl.serializer = "";
+            rp.result_case = AKT__REMOTE__REPLY__RESULT_OK;
+            rp.ok = &pl;
+        } else {
+            fl.code = rc;
+            fl.reason = (char *)akt_strerror(rc);
+            rp.result_case = AKT__REMOTE__REPLY__RESULT_FAILURE;
+            rp.failure = &fl;
+        }
+        Akt__Remote__Frame fr = AKT__REMOTE__FRAME__INIT;
+        fr.body_case = AKT__REMOTE__FRAME__BODY_REPLY;
+        fr.reply = &rp;
+        return akt__endpoint_enqueue_frame(c, &fr);
+    }
+    if (none) return 0; /* nothing there: it is stopped already */
     if (s->poison)
         akt_poison(n->sys, pid);
     else
@@ -161,6 +298,7 @@ static int akt__spawn_local(akt__node_r *n, const char *kind, const char *name, 
     so.name = name;
     so.dispatcher = k->def.dispatcher;
     akt_pid pid;
+    akt__relay_receive(akt__kind_shell_behavior.receive); /* the kind's reads */
     int rc = akt_spawn(n->sys, &akt__kind_shell_behavior, st, &so, &pid);
     if (rc) {
         free(st);

@@ -54,6 +54,46 @@ static void akt__out_dead(akt__node_r *n, akt__out *o, const char *reason) {
     akt__out_free(o);
 }
 
+/* ack begin: */
+/* Tells written and not yet acknowledged: each keeps its message (not its frame: a Tell is
+ * never sent again) until the receiver's cumulative acknowledgement passes its number. */
+static void akt__unacked_add(akt__conn *c, akt__out *o) {
+    free(o->frame);
+    o->frame = NULL;
+    o->next = NULL;
+    if (c->unacked_tail)
+        c->unacked_tail->next = o;
+    else
+        c->unacked_head = o;
+    c->unacked_tail = o;
+}
+
+void akt__conn_acked(akt__conn *c, uint64_t acked) {
+    c->acked = acked;
+    while (c->unacked_head && c->unacked_head->seq <= acked) {
+        akt__out *o = c->unacked_head;
+        c->unacked_head = o->next;
+        akt__out_free(o);
+    }
+    if (!c->unacked_head) c->unacked_tail = NULL;
+}
+
+/* The connection is lost: every Tell it wrote and the peer did not acknowledge is a dead
+ * letter here (at-most-once: it may or may not have been handled there; never resent). */
+static void akt__unacked_dead(akt__conn *c) {
+    akt__out *o = c->unacked_head;
+    c->unacked_head = c->unacked_tail = NULL;
+    while (o) {
+        akt__out *nx = o->next;
+        if (o->ask)
+            akt__out_free(o); /* its pending ask fails with the connection (akt__fail_asks) */
+        else
+            akt__out_dead(c->node, o, c->why);
+        o = nx;
+    }
+}
+/* ack end */
+
 static void akt__fail_asks(akt__conn *c, int rc, const char *reason) {
     for (int b = 0; b < AKT__PENDING_BUCKETS; b++) {
         akt__pending *p = c->asks[b];
@@ -139,8 +179,14 @@ static void akt__on_write(uv_write_t *req, int status) {
         akt__out *nx = o->next;
         if (status < 0)
             akt__out_dead(w->node, o, why);
-        else
+        else if (!o->msg || !c || o->seq <= c->acked) /* ack: not a Tell, or acknowledged */
             akt__out_free(o);
+        else if (c->state == AKT__CONN_CLOSING && !o->ask) /* written, then the conn was lost */
+            akt__out_dead(w->node, o, c->why);
+        else if (c->state == AKT__CONN_CLOSING)
+            akt__out_free(o); /* an ask: it failed with the connection */
+        else
+            akt__unacked_add(c, o); /* until the receiver acknowledges it */
         o = nx;
     }
     free(w->sealed);
@@ -206,6 +252,7 @@ static int akt__conn_write_some(akt__conn *c) {
     akt__out *last = NULL, *o = c->q_head;
     for (size_t i = 0; i < k; i++, last = o, o = o->next) {
         if (!c->tls) w->bufs[i] = uv_buf_init((char *)o->frame, (unsigned)o->len);
+        if (o->msg) o->seq = ++c->wire_tells; /* ack: the number the receiver counts it by */
         w->chunk_bytes += o->chunk;
         c->pending -= o->len;
     }
@@ -347,6 +394,7 @@ static int akt__conn_pump(akt__conn *c) {
             o->to = h->to;
             o->sender = h->sender;
             o->to_address = h->to_address;
+            o->ask = h->ask;
             h->msg = NULL;
             c->pending -= AKT__FRAME_HEADER;
             c->bulk_off = 0;
@@ -373,7 +421,7 @@ static void akt__conn_choke(akt__conn *c) {
 }
 
 static void akt__conn_flush(akt__conn *c) {
-    if (c->state != AKT__CONN_OPEN) return;
+    if (c->state != AKT__CONN_OPEN || c->refusing) return;
     if (akt__conn_sort(c)) {
         akt__conn_close(c, AKT_EUNREACHABLE, "remote connection closed: out of memory");
         return;
@@ -461,6 +509,9 @@ static void akt__conn_close(akt__conn *c, int rc, const char *reason) {
     if (c->peer && c->peer->conn == c) c->peer->conn = NULL; /* the next message reconnects */
     char why[200];
     snprintf(why, sizeof why, "%s", reason);
+    /* ack: what was written and not acknowledged goes first (it was sent first) */
+    snprintf(c->why, sizeof c->why, "remote peer lost before acknowledgement (%.150s)", reason);
+    akt__unacked_dead(c);
     akt__out *o = c->q_head;
     c->q_head = c->q_tail = NULL;
     c->q_len = 0;
@@ -497,14 +548,70 @@ static void akt__conn_close(akt__conn *c, int rc, const char *reason) {
     c->refs--; /* the open connection's own reference; handles keep it until closed */
 }
 
-/* A peer broke the protocol: the connection closes, and the reason is kept on the node
- * (akt__remote_last_failure) since the peer has nobody here to tell. */
+/* ack begin: */
+static void akt__on_closing_shut(uv_shutdown_t *req, int status) {
+    (void)req;
+    (void)status; /* the peer's close (EOF) or the deadline closes it */
+}
+
+static void akt__on_closing_timeout(uv_timer_t *t) {
+    akt__conn *c = t->data;
+    akt__conn_close(c, AKT_EUNREACHABLE, c->tls_why);
+}
+
+/* Says why in a Close frame, then waits (reading and dropping) for the peer to close, at
+ * most the connect timeout; 0, or a code when it cannot (the caller closes at once). */
+static int akt__conn_say_close(akt__conn *c, const char *reason) {
+    if (c->state != AKT__CONN_OPEN || c->refusing) return AKT_ECLOSED;
+    Akt__Remote__Close cl = AKT__REMOTE__CLOSE__INIT;
+    cl.code = AKT_EPROTO;
+    cl.reason = (char *)reason;
+    Akt__Remote__Frame f = AKT__REMOTE__FRAME__INIT;
+    f.body_case = AKT__REMOTE__FRAME__BODY_CLOSE;
+    f.close = &cl;
+    akt__node_r *n = c->node;
+    if (!c->timer_on) {
+        if (uv_timer_init(&n->io.loop, &c->timer)) return AKT_ENOMEM;
+        c->timer.data = c;
+        c->timer_on = 1;
+        c->handles++;
+    }
+    snprintf(c->tls_why, sizeof c->tls_why, "%s", reason);
+    if (akt__conn_send_frame(c, &f) ||
+        uv_shutdown(&c->shutdown, (uv_stream_t *)&c->tcp, akt__on_closing_shut))
+        return AKT_EUNREACHABLE;
+    c->refusing = 2; /* reads are dropped until the peer's EOF; nothing more is written */
+    if (c->peer && c->peer->conn == c) c->peer->conn = NULL; /* the next message reconnects */
+    uint64_t ms = (uint64_t)(n->connect_timeout_ns / 1000000);
+    uv_timer_start(&c->timer, akt__on_closing_timeout, ms ? ms : 1, 0);
+    return 0;
+}
+
+/* A Close frame: the peer closed the connection for a protocol error of this node. */
+static int akt__on_close(akt__conn *c, const Akt__Remote__Close *cl) {
+    char why[240];
+    snprintf(why, sizeof why, "remote peer closed the connection: %.200s",
+             cl->reason && *cl->reason ? cl->reason : "protocol error");
+    akt__node_r *n = c->node;
+    pthread_mutex_lock(&n->lock);
+    n->proto_failures++;
+    snprintf(n->proto_reason, sizeof n->proto_reason, "%s", why);
+    pthread_mutex_unlock(&n->lock);
+    akt__conn_close(c, cl->code < 0 && cl->code > -1000 ? cl->code : AKT_EPROTO, why);
+    return AKT_ECLOSED;
+}
+/* ack end */
+
+/* A peer broke the protocol: the reason is kept on the node (akt__remote_proto_failures)
+ * and told to the peer in a Close frame (ack); then the connection closes. */
 static void akt__conn_proto_failed(akt__conn *c, const char *reason) {
     akt__node_r *n = c->node;
     pthread_mutex_lock(&n->lock);
     n->proto_failures++;
     snprintf(n->proto_reason, sizeof n->proto_reason, "%s", reason);
     pthread_mutex_unlock(&n->lock);
+    /* ack: the peer is told why first; what the connection held fails here at once */
+    if (akt__conn_say_close(c, reason) == 0) return;
     akt__conn_close(c, AKT_EUNREACHABLE, reason);
 }
 
@@ -528,6 +635,9 @@ void akt__endpoint_free(akt__node_r *n) {
         akt__zctx_free(&c->z);
         akt__tls_free(c->tls);
         akt__flow_conn_closed(c);
+        if (!c->why[0]) /* ack: none after a close; kept for a loop that never ran */
+            snprintf(c->why, sizeof c->why, "remote peer lost before acknowledgement (shutdown)");
+        akt__unacked_dead(c);
         free(c->from);
         free(c);
     }
@@ -636,6 +746,10 @@ static int akt__conn_read_tls(akt__conn *c, size_t nread) {
 static void akt__on_read(uv_stream_t *s, ssize_t nread, const uv_buf_t *buf) {
     (void)buf;
     akt__conn *c = s->data;
+    if (c->refusing == 2 && nread < 0) { /* ack: the peer closed after our Close */
+        akt__conn_close(c, AKT_EUNREACHABLE, c->tls_why);
+        return;
+    }
     if (nread == 0 || c->refusing) return;
     if (nread > 0) c->last_read_ns = akt__now_ns();
     if (nread < 0 && c->tls && !akt__tls_ready(c->tls)) {
@@ -712,6 +826,7 @@ static int akt__conn_send_hello(akt__conn *c) {
     akt__fill_identity(c->node, &h.version, &h.system, &h.host, &h.port, &h.incarnation);
     h.to_system = c->peer->system;
     h.compressions = akt__accepts(c->node);
+    h.send_window = c->node->window; /* ack: the receiver's record of consumed Tells */
     Akt__Remote__Frame f = AKT__REMOTE__FRAME__INIT;
     f.body_case = AKT__REMOTE__FRAME__BODY_HELLO;
     f.hello = &h;
@@ -826,6 +941,7 @@ void akt__endpoint_send(akt__node_r *n, akt__proxy *p, akt_msg *msg, akt_pid sen
         o->to = p->pid;
         o->sender = sender;
         o->to_address = p->address;
+        o->ask = reply != NULL;
     }
     if (!c) {
         akt__window_give(p->win, 1); /* admitted, never sent */
@@ -852,6 +968,7 @@ void akt__endpoint_send(akt__node_r *n, akt__proxy *p, akt_msg *msg, akt_pid sen
     if (reply) {
         pa = malloc(sizeof *pa);
         if (pa) {
+            pa->bare = 0;
             pa->corr = ++n->next_corr;
             t.correlation = pa->corr;
             int64_t left = reply->timer.deadline - akt__now_ns();
@@ -906,8 +1023,8 @@ void akt__endpoint_send(akt__node_r *n, akt__proxy *p, akt_msg *msg, akt_pid sen
     akt__conn_enqueue(c, o);
 }
 
-void akt__endpoint_request(akt__node_r *n, akt__peer *q, Akt__Remote__Frame *f, uint64_t *corr,
-                           akt_future *reply) {
+static void akt__request(akt__node_r *n, akt__peer *q, Akt__Remote__Frame *f, uint64_t *corr,
+                         akt_future *reply, int bare) {
     const char *why = "out of memory on the way to a remote node";
     int code = AKT_ENOMEM;
     akt__conn *c = n->closing ? NULL : akt__endpoint_conn(n, q, &why);
@@ -919,6 +1036,7 @@ void akt__endpoint_request(akt__node_r *n, akt__peer *q, Akt__Remote__Frame *f, 
     }
     akt__pending *pa = c ? malloc(sizeof *pa) : NULL;
     if (pa) {
+        pa->bare = bare;
         pa->corr = ++n->next_corr;
         *corr = pa->corr;
         if (akt__endpoint_enqueue_frame(c, f) == 0) {
@@ -935,6 +1053,18 @@ void akt__endpoint_request(akt__node_r *n, akt__peer *q, Akt__Remote__Frame *f, 
     }
     akt__future_fail(reply, code, why, NULL);
 }
+
+void akt__endpoint_request(akt__node_r *n, akt__peer *q, Akt__Remote__Frame *f, uint64_t *corr,
+                           akt_future *reply) {
+    akt__request(n, q, f, corr, reply, 0);
+}
+
+/* ack begin: */
+void akt__endpoint_request_bare(akt__node_r *n, akt__peer *q, Akt__Remote__Frame *f, uint64_t *corr,
+                                akt_future *reply) {
+    akt__request(n, q, f, corr, reply, 1);
+}
+/* ack end */
 
 /* ---- heartbeats -------------------------------------------------------------------- */
 
@@ -1063,6 +1193,7 @@ static int akt__on_hello(akt__conn *c, const Akt__Remote__Hello *h) {
     f.hello_ack = &a;
     if (akt__conn_send_frame(c, &f)) return AKT_ENOMEM;
     c->send_method = akt__send_method(n, h->compressions);
+    c->peer_window = h->send_window; /* ack */
     c->state = AKT__CONN_OPEN;
     akt__heartbeat_start(c);
     return 0;
@@ -1155,6 +1286,12 @@ static void akt__reply_run(akt__io *io, akt__io_cmd *cmd) {
         if (rc == 0 && reply) {
             akt__send_reply(c, &rp);
             akt__wire_headers_done(&hd);
+        } else if (rc == 0) { /* ack: completed with no message (a graceful stop): ok, empty */
+            pl.type = "";
+            pl.serializer = "";
+            rp.result_case = AKT__REMOTE__REPLY__RESULT_OK;
+            rp.ok = &pl;
+            akt__send_reply(c, &rp);
         } else {
             const char *reason = refused[0] ? refused : NULL;
             if (rc == 0) rc = AKT_EINVAL; /* answered with nothing: cannot happen */
@@ -1184,6 +1321,21 @@ static void akt__on_local_answer(akt_future *f, int rc, akt_msg *reply, void *da
     akt_future_release(r->future);
     free(r);
 }
+
+/* ack begin: */
+void akt__endpoint_answer(akt__conn *c, uint64_t corr, akt_future *f) {
+    akt__reply_cmd *r = malloc(sizeof *r);
+    if (!r) { /* no memory: the asker's own deadline answers it */
+        akt_future_release(f);
+        return;
+    }
+    r->conn = c;
+    r->corr = corr;
+    r->future = f;
+    c->refs++;
+    akt_future_on_complete(f, akt__on_local_answer, r);
+}
+/* ack end */
 
 static void akt__reply_failure(akt__conn *c, uint64_t corr, int code, const char *reason) {
     Akt__Remote__Failure fl = AKT__REMOTE__FAILURE__INIT;
@@ -1219,21 +1371,30 @@ static int akt__on_tell(akt__conn *c, const Akt__Remote__Tell *t) {
     char undecoded[400];
     const char *type = t->type && *t->type ? t->type : "";
     int rc;
+    /* ack: the Tell's number; it is marked consumed exactly once, by its message's release
+     * or here (a serializer's message at its arrival, a Tell refused or dead-lettered). */
+    uint64_t seq = ++c->rx_tells;
+    int fits = akt__flow_fits(c, seq);
+    if (fits < 0) return fits;
+    if (!fits) {
+        akt__conn_proto_failed(c, "remote connection closed: the peer sent more unacknowledged "
+                                  "messages than its window (send_window)");
+        return AKT_ECLOSED;
+    }
     if (!t->serializer || !*t->serializer) {
-        rc = akt__flow_msg(c, type, t->payload.data, t->payload.len, &msg);
+        /* an ask: acknowledged now, counted for the window at its release */
+        if (t->correlation) akt__flow_acked(c, seq); /* the record exists: cannot fail */
+        rc = akt__flow_msg(c, t->correlation ? 0 : seq, type, t->payload.data, t->payload.len,
+                           &msg);
+        if (rc) akt__flow_consumed(c, seq); /* refused below: consumed here */
     } else {
         rc = akt__serial_decode(n->serial, t->serializer, type, t->payload.data, t->payload.len,
                                 &msg, undecoded, sizeof undecoded);
-        if (rc == 0) rc = akt__flow_consumed(c);
-        if (rc && msg) {
-            akt_msg_release(msg);
-            msg = NULL;
-        }
+        akt__flow_consumed(c, seq); /* the record exists (akt__flow_fits): cannot fail */
     }
     if (rc && t->serializer && *t->serializer &&
         akt_msg_new_bytes(type, t->payload.data, t->payload.len, AKT_COPY, &msg) == 0) {
         /* A payload this node cannot decode: a dead letter here, with the bytes as they came. */
-        akt__flow_consumed(c);
         akt__publish_at(n->sys, AKT_EVENT_DEAD_LETTER, (akt_pid){0}, t->to,
                         akt__conn_sender(c, t->from), msg, 0, undecoded);
         akt_msg_release(msg);
@@ -1285,7 +1446,9 @@ static int akt__on_reply(akt__conn *c, const Akt__Remote__Reply *rp) {
     akt__pending *p = *pp;
     if (!p) return 0; /* the asker gave up and the entry went with a lost connection */
     *pp = p->next;
-    if (rp->result_case == AKT__REMOTE__REPLY__RESULT_OK && rp->ok) {
+    if (rp->result_case == AKT__REMOTE__REPLY__RESULT_OK && p->bare) {
+        akt__future_complete(p->future, 0, NULL); /* ack: a graceful stop: done */
+    } else if (rp->result_case == AKT__REMOTE__REPLY__RESULT_OK && rp->ok) {
         akt_msg *m = NULL;
         char undecoded[400] = "";
         int rc = akt__serial_decode(
@@ -1420,6 +1583,9 @@ static int akt__on_frame(void *data, const uint8_t *body, uint32_t len) {
     case AKT__REMOTE__FRAME__BODY_CHUNK:
         if (c->state == AKT__CONN_OPEN && !c->chunked && !c->inflating)
             rc = akt__on_chunk(c, f->chunk);
+        break;
+    case AKT__REMOTE__FRAME__BODY_CLOSE: /* ack */
+        rc = akt__on_close(c, f->close);
         break;
     case AKT__REMOTE__FRAME__BODY_BYE:
         akt__conn_close(c, AKT_EUNREACHABLE, "remote node said goodbye");

@@ -30,12 +30,20 @@ typedef struct akt__window {
     atomic_int choked;
 } akt__window;
 
-/* The receiving side of a connection's flow: what its inbound messages' releases counted
- * (any thread), against what the loop granted back. Shared with those messages, so it
- * outlives the connection: refs = the connection's + one per message not yet released. */
+/* The receiving side of a connection's flow: which of its inbound Tells were consumed (a
+ * bit per sequence number, set by the message's release on any thread), against the
+ * contiguous prefix the loop acknowledged. Shared with those messages, so it outlives the
+ * connection: refs = the connection's + one per message not yet released. */
 typedef struct akt__credit {
-    _Atomic(uint64_t) consumed;
-    _Atomic(uint64_t) granted; /* written by the loop */
+    _Atomic(uint64_t) consumed; /* messages released (the window's count) */
+    uint64_t granted;           /* loop: the consumed the last Credit frame granted */
+    /* ack begin: slot (seq - 1) & (slots - 1) holds the highest Tell number consumed there
+     * (a Tell is acknowledged once the slot before the prefix holds its number) */
+    _Atomic(uint64_t) *done;
+    uint64_t slots;  /* a power of two: the sender's window, at most AKT__ACK_SLOTS */
+    uint64_t acked;  /* loop: every Tell numbered <= acked was consumed */
+    atomic_int wake; /* 1: a release asked the loop to look (cleared by the loop) */
+    /* ack end */
     atomic_int refs;
     struct akt__node_r *node;
     atomic_int closed; /* the connection is gone: releases wake nobody */
@@ -105,6 +113,8 @@ typedef struct akt__out {
     const char *to_address; /* the proxy's (lives as long as the node) */
     int ordered;            /* a frame that must stay behind the chunked ones (Stop, Watch) */
     uint32_t chunk;         /* a chunk: its bytes count in the connection's chunks ahead */
+    uint64_t seq;           /* ack: a Tell's number on its connection, given when written */
+    int ask;                /* ack: an ask (its failure, not a dead letter, says it is lost) */
 } akt__out;
 
 /* An ask sent and not yet answered (loop). */
@@ -112,6 +122,7 @@ typedef struct akt__pending {
     struct akt__pending *next;
     uint64_t corr;
     akt_future *future; /* a reference */
+    int bare;           /* ack: answered with no message (a graceful stop): ok completes it empty */
 } akt__pending;
 
 #define AKT__PENDING_BUCKETS 64
@@ -156,6 +167,17 @@ typedef struct akt__conn {
      * inbound, what was granted back and the record its messages count in */
     uint64_t tells, credited;
     akt__credit *credit;
+    /* ack begin: outbound, the Tells handed to the socket (the last one's number), the
+     * cumulative acknowledgement received, and the Tells written and not yet acknowledged
+     * (their frames freed, each still holding its message for a dead letter), in number
+     * order; inbound, the Tells received (the last one's number) and the sender's window
+     * (its Hello). why: the reason the connection closed (for writes completing after). */
+    uint64_t wire_tells, acked;
+    akt__out *unacked_head, *unacked_tail;
+    uint64_t rx_tells;
+    uint32_t peer_window;
+    char why[200];
+    /* ack end */
     /* compression (compress.h): the method frames to the peer go with (0: plain, until the
      * handshake says the peer accepts the node's), and a compressed frame being unpacked */
     int send_method;
@@ -224,6 +246,9 @@ typedef struct akt__node_r {
     /* reverse proxies (node lock): how many live, at most how many, and the use clock */
     uint32_t reverse_count, reverse_cap;
     uint64_t reverse_clock;
+    /* ack: graceful stops posted to proxies and not yet sent (node lock): id -> future */
+    struct akt__graceful *graceful;
+    uint64_t graceful_ids;
 } akt__node_r;
 
 /* Test hook: the protocol version this node puts in its Hello (0: the real one). Set only
@@ -261,6 +286,15 @@ int akt__endpoint_enqueue_frame(akt__conn *c, const Akt__Remote__Frame *f);
  * Reply that completes reply; on a known failure reply fails at once. */
 void akt__endpoint_request(akt__node_r *n, akt__peer *q, Akt__Remote__Frame *f, uint64_t *corr,
                            akt_future *reply);
+/* ack begin: */
+/* As akt__endpoint_request, for a request answered with no message (ok: reply completes
+ * with 0 and no reply). */
+void akt__endpoint_request_bare(akt__node_r *n, akt__peer *q, Akt__Remote__Frame *f, uint64_t *corr,
+                                akt_future *reply);
+/* Inbound: f (a local future, a reference the call takes) answers correlation corr on c
+ * once it completes (a Reply: its message, or ok empty for none, or its failure). */
+void akt__endpoint_answer(akt__conn *c, uint64_t corr, akt_future *f);
+/* ack end */
 
 /* proxy.c: what the kernel calls for proxies */
 extern const akt__proxy_hooks akt__remote_proxy_hooks;
@@ -289,6 +323,12 @@ int akt__remote_spawn(akt__node_r *n, const char *node_address, const char *kind
 /* akt_stop / akt_poison of a proxy: a control message into its mailbox, behind what was
  * told to it before. */
 int akt__proxy_control_post(akt_system *s, akt_pid pid, int poison);
+/* ack: akt_stop_graceful of a proxy: a control message into its mailbox (behind what was
+ * told before), which sends a Stop with a correlation; the future completes with the
+ * node's answer, or AKT_ETIMEDOUT at the deadline (the actor is then stopped at once). */
+int akt__proxy_graceful_post(akt_system *s, akt_pid pid, int64_t timeout_ns, akt_future **out);
+/* Frees the graceful stops whose control message never ran (node free). */
+void akt__graceful_free(akt__node_r *n);
 
 /* flow.c */
 /* The window of peer_key (made on first use, node lock held by the caller). */
@@ -301,19 +341,29 @@ void akt__flow_unadmit(akt_system *s, akt__cell *c, uint32_t k);
 int akt__flow_crossable(akt_system *s, akt__cell *c, akt_msg *msg);
 /* Gives k back to win (loop: dropped messages, credits). */
 void akt__window_give(akt__window *win, uint64_t k);
-/* An inbound message whose release counts in c's credit: copies data. */
-int akt__flow_msg(akt__conn *c, const char *type, const uint8_t *data, size_t len, akt_msg **out);
-/* A message made from a payload by a serializer (its release cannot be hooked): counted
- * consumed at its arrival. */
-int akt__flow_consumed(akt__conn *c);
+/* An inbound message, Tell number seq of c, whose release marks it consumed: copies data.
+ * On failure nothing is marked (the caller marks it with akt__flow_consumed). */
+int akt__flow_msg(akt__conn *c, uint64_t seq, const char *type, const uint8_t *data, size_t len,
+                  akt_msg **out);
+/* Tell number seq of c is consumed now (a message made by a serializer, whose release cannot
+ * be hooked; a Tell refused or dead-lettered on arrival). */
+int akt__flow_consumed(akt__conn *c, uint64_t seq);
+/* ack: Tell number seq of c is acknowledged now, its release counted later (an ask). */
+int akt__flow_acked(akt__conn *c, uint64_t seq);
+/* ack: 1 if Tell number seq fits c's record (the sender keeps to its window), 0 if not,
+ * AKT_ENOMEM; loop. */
+int akt__flow_fits(akt__conn *c, uint64_t seq);
 /* Loop, after a wake-up: each inbound connection grants what its messages' releases
  * counted since the last grant. */
 void akt__flow_grant(akt__node_r *n);
-/* A Credit frame on an outbound connection. */
+/* A Credit frame on an outbound connection: the window given back, the Tells acknowledged
+ * let go (endpoint.c's akt__conn_acked). */
 int akt__on_credit(akt__conn *c, const Akt__Remote__Credit *cr);
 /* A connection closes: outbound, what was sent and not credited is given back; inbound,
  * its credit record is let go. */
 void akt__flow_conn_closed(akt__conn *c);
+/* ack: endpoint.c: the Tells of c numbered <= acked were consumed: let go. */
+void akt__conn_acked(akt__conn *c, uint64_t acked);
 
 /* wire.c: frames of the protocol */
 /* Packs f into a new buffer with its length header; NULL on ENOMEM. */

@@ -3,8 +3,9 @@
  * refused (AKT_EFULL) on the caller's thread, before anything is queued, so memory stays
  * bounded whatever the receiver's pace. The receiving node counts each inbound message
  * when it is released (handled, or dropped as a dead letter) and grants the count back to
- * the sender in Credit frames; what a lost connection had sent and not had credited
- * is given back when it closes (those messages are lost with it, see endpoint.c). */
+ * the sender in Credit frames, with the cumulative acknowledgement of the Tells consumed
+ * (ack); what a lost connection had sent and not had credited is given back when it
+ * closes, and its unacknowledged Tells are dead letters here (endpoint.c). */
 #include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
@@ -79,37 +80,81 @@ void akt__window_give(akt__window *win, uint64_t k) {
 
 /* ---- the receiving side ------------------------------------------------------------ */
 
-/* The payload's block: the credit record in front of the bytes. */
+/* ack: a Tell's consumption is recorded in its connection's slots by whoever releases it
+ * (any thread, in any order: one actor may consume before another). The loop acknowledges
+ * the contiguous prefix of consumed Tells (cumulatively, in the Credit frames that grant the
+ * window back by count), so the sender knows which Tells are still unconsumed when the
+ * connection is lost. Memory is bounded: at most slots Tells are tracked past the prefix; a
+ * Tell still held (a message an actor keeps) when the Tell slots after it arrives is taken
+ * as consumed (it was handed to its actor), so that one kept message never stalls the
+ * acknowledgement. An ask is acknowledged at its arrival (its own reply or failure says
+ * what became of it), and counted for the window at its release as any message. */
+#define AKT__ACK_SLOTS (1u << 16)
+
+/* The payload's block: the credit record and the Tell's number (0: counted only) in front
+ * of the bytes. */
 typedef struct akt__flow_block {
     akt__credit *credit;
-    uint64_t pad; /* keeps the bytes 16-aligned */
+    uint64_t seq; /* also keeps the bytes 16-aligned */
     uint8_t data[];
 } akt__flow_block;
 
 static void akt__credit_unref(akt__credit *cr) {
     /* acq_rel: the last one sees every use of the record before it frees it. */
-    if (atomic_fetch_sub_explicit(&cr->refs, 1, memory_order_acq_rel) == 1) free(cr);
+    if (atomic_fetch_sub_explicit(&cr->refs, 1, memory_order_acq_rel) == 1) {
+        free(cr->done);
+        free(cr);
+    }
 }
 
-/* A message's release: one more consumed. The first consumed since the last grant wakes
- * the loop to grant it (with the ones after it). */
-static void akt__flow_count(akt__credit *cr);
+/* Tell seq (0: none) consumed, and count (0 or 1) more released: the loop is woken unless a
+ * wake-up is already due. */
+static void akt__flow_mark(akt__credit *cr, uint64_t seq, int count) {
+    if (seq) {
+        _Atomic(uint64_t) *slot = &cr->done[(seq - 1) & (cr->slots - 1)];
+        /* relaxed: the slot only grows (a late release of a Tell taken as consumed never
+         * hides a newer one); the seq_cst operations below publish it to the loop. */
+        uint64_t cur = atomic_load_explicit(slot, memory_order_relaxed);
+        while (cur < seq && !atomic_compare_exchange_weak_explicit(
+                                slot, &cur, seq, memory_order_relaxed, memory_order_relaxed)) {
+        }
+    }
+    /* An acknowledgement alone (an ask's arrival) wakes nobody: it goes with the next
+     * grant, so that an ask costs no Credit frame of its own. */
+    if (!count) return;
+    /* seq_cst (the count, then the flag): one half of a Dekker pair with akt__flow_grant's
+     * clear of the flag, then loads of the count and slots: either the loop's scan sees
+     * this release, or this sees the flag cleared and wakes the loop. */
+    atomic_fetch_add(&cr->consumed, 1);
+    if (atomic_load(&cr->wake) || atomic_exchange(&cr->wake, 1)) return;
+    if (!atomic_load_explicit(&cr->closed, memory_order_acquire)) akt__io_wake(&cr->node->io);
+}
 
 static void akt__flow_release(void *data) {
     akt__flow_block *b = (akt__flow_block *)((uint8_t *)data - offsetof(akt__flow_block, data));
     akt__credit *cr = b->credit;
+    uint64_t seq = b->seq;
     free(b);
-    akt__flow_count(cr);
+    akt__flow_mark(cr, seq, 1);
     akt__credit_unref(cr);
 }
 
-/* The connection's credit record, made at its first inbound message. */
+/* The connection's credit record, made at its first inbound message, sized by the sender's
+ * window (its Hello; this node's own when it said none). */
 static int akt__flow_record(akt__conn *c) {
     if (c->credit) return 0;
+    uint64_t w = c->peer_window ? c->peer_window : c->node->window, slots = 64;
+    while (slots < w && slots < AKT__ACK_SLOTS) slots <<= 1;
     akt__credit *cr = calloc(1, sizeof *cr);
-    if (!cr) return AKT_ENOMEM;
+    if (cr) cr->done = calloc(slots, sizeof *cr->done);
+    if (!cr || !cr->done) {
+        free(cr);
+        return AKT_ENOMEM;
+    }
+    cr->slots = slots;
+    for (uint64_t k = 0; k < slots; k++) atomic_init(&cr->done[k], 0);
     atomic_init(&cr->consumed, 0);
-    atomic_init(&cr->granted, 0);
+    atomic_init(&cr->wake, 0);
     atomic_init(&cr->refs, 1); /* the connection's */
     atomic_init(&cr->closed, 0);
     cr->node = c->node;
@@ -117,30 +162,48 @@ static int akt__flow_record(akt__conn *c) {
     return 0;
 }
 
-/* One more consumed on cr; the first since the last grant wakes the loop to grant it. */
-static void akt__flow_count(akt__credit *cr) {
-    /* seq_cst: one half of a Dekker pair with akt__flow_grant's store of granted then
-     * load of consumed: either this sees the grant that missed it, or the grant sees
-     * this count, so no consumed message goes ungranted. */
-    uint64_t was = atomic_fetch_add(&cr->consumed, 1);
-    if (was == atomic_load(&cr->granted) &&
-        !atomic_load_explicit(&cr->closed, memory_order_acquire))
-        akt__io_wake(&cr->node->io);
+/* Loop: advances cr's prefix over the consumed Tells. */
+static void akt__flow_advance(akt__credit *cr) {
+    /* relaxed: after akt__flow_grant's seq_cst clear of the flag (see akt__flow_mark) */
+    while (atomic_load_explicit(&cr->done[cr->acked & (cr->slots - 1)], memory_order_relaxed) ==
+           cr->acked + 1)
+        cr->acked++;
 }
 
-int akt__flow_consumed(akt__conn *c) {
+int akt__flow_fits(akt__conn *c, uint64_t seq) {
     int rc = akt__flow_record(c);
-    if (rc == 0) akt__flow_count(c->credit);
+    if (rc) return rc;
+    akt__credit *cr = c->credit;
+    if (seq <= cr->acked) return 0;
+    if (seq - cr->acked > cr->slots) {
+        akt__flow_advance(cr);
+        if (seq - cr->acked > cr->slots) cr->acked = seq - cr->slots; /* see above */
+        akt__flow_advance(cr);
+    }
+    return 1;
+}
+
+int akt__flow_consumed(akt__conn *c, uint64_t seq) {
+    int rc = akt__flow_record(c);
+    if (rc == 0) akt__flow_mark(c->credit, seq, 1);
     return rc;
 }
 
-int akt__flow_msg(akt__conn *c, const char *type, const uint8_t *data, size_t len, akt_msg **out) {
+int akt__flow_acked(akt__conn *c, uint64_t seq) {
+    int rc = akt__flow_record(c);
+    if (rc == 0) akt__flow_mark(c->credit, seq, 0);
+    return rc;
+}
+
+int akt__flow_msg(akt__conn *c, uint64_t seq, const char *type, const uint8_t *data, size_t len,
+                  akt_msg **out) {
     int rc0 = akt__flow_record(c);
     if (rc0) return rc0;
     akt__flow_block *b = malloc(sizeof *b + len);
     if (!b) return AKT_ENOMEM;
     if (len) memcpy(b->data, data, len);
     b->credit = c->credit;
+    b->seq = seq;
     int rc = akt_msg_new_bytes(type, b->data, len, akt__flow_release, out);
     if (rc) {
         free(b);
@@ -156,23 +219,34 @@ void akt__flow_grant(akt__node_r *n) {
     for (akt__conn *c = n->conns; c; c = c->next) {
         akt__credit *cr = c->credit;
         if (!cr || c->state != AKT__CONN_OPEN) continue;
-        for (;;) {
-            uint64_t got = atomic_load(&cr->consumed), was = atomic_load(&cr->granted);
-            if (got == was) break;
-            Akt__Remote__Credit m = AKT__REMOTE__CREDIT__INIT;
-            m.messages = got - was;
-            Akt__Remote__Frame f = AKT__REMOTE__FRAME__INIT;
-            f.body_case = AKT__REMOTE__FRAME__BODY_CREDIT;
-            f.credit = &m;
-            if (akt__endpoint_enqueue_frame(c, &f)) break; /* no memory: the next wake-up */
-            atomic_store(&cr->granted, got);               /* seq_cst: see akt__flow_count */
+        atomic_store(&cr->wake, 0); /* seq_cst: see akt__flow_mark */
+        uint64_t got = atomic_load(&cr->consumed);
+        akt__flow_advance(cr);
+        if (got == cr->granted) continue; /* the acknowledgement rides with a grant */
+        Akt__Remote__Credit m = AKT__REMOTE__CREDIT__INIT;
+        m.messages = got - cr->granted;
+        m.acked = cr->acked;
+        Akt__Remote__Frame f = AKT__REMOTE__FRAME__INIT;
+        f.body_case = AKT__REMOTE__FRAME__BODY_CREDIT;
+        f.credit = &m;
+        if (akt__endpoint_enqueue_frame(c, &f)) { /* no memory: the next wake-up */
+            atomic_store(&cr->wake, 1);
+            akt__io_wake(&n->io);
+            continue;
         }
+        cr->granted = got;
     }
 }
 
 int akt__on_credit(akt__conn *c, const Akt__Remote__Credit *cr) {
     uint64_t k = cr->messages;
     if (k > c->tells - c->credited) return AKT_EPROTO; /* more than was ever sent */
+    /* ack: the acknowledgement is cumulative, never goes back, and names only Tells
+     * written (a peer of an older akt says none: 0, the count alone). */
+    if (cr->acked) {
+        if (cr->acked < c->acked || cr->acked > c->wire_tells) return AKT_EPROTO;
+        akt__conn_acked(c, cr->acked);
+    }
     c->credited += k;
     akt__window_give(c->peer ? c->peer->win : NULL, k);
     return 0;

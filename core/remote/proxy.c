@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "actor/reader.h"
 #include "endpoint.h"
 #include "kernel/ctx.h"
 #include "kernel/envelope.h"
@@ -53,6 +54,7 @@ const akt__proxy_hooks akt__remote_proxy_hooks = {
     .admit = akt__flow_admit,
     .unadmit = akt__flow_unadmit,
     .crossable = akt__flow_crossable,
+    .graceful = akt__proxy_graceful_post, /* ack */
 };
 
 int akt__proxy_of(const akt__cell *c, akt__proxy **out) {
@@ -162,6 +164,7 @@ static int akt__proxy_lookup_as(akt__node_r *n, const char *address, int reverse
     akt_spawn_options so;
     akt_spawn_options_init(&so);
     so.dispatcher = n->proxies;
+    akt__relay_receive(akt__proxy_behavior.receive); /* serializer rules apply */
     rc = akt_spawn(n->sys, &akt__proxy_behavior, p, &so, &p->pid);
     if (rc == 0) {
         p->next = n->proxy_list;

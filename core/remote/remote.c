@@ -68,6 +68,7 @@ static void akt__node_free(akt_system *s, akt__part *p) {
     akt__node_r *n = (akt__node_r *)p;
     akt__io_destroy(&n->io);
     akt__endpoint_free(n);
+    akt__graceful_free(n); /* ack */
     akt__proxies_free(n);
     akt__tls_ctx_free(n->tls);
     akt__windows_free(n);

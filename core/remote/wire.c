@@ -110,6 +110,9 @@ Akt__Remote__Frame *akt__wire_unpack(const uint8_t *body, size_t len) {
     case AKT__REMOTE__FRAME__BODY_CHUNK:
         ok = f->chunk != NULL;
         break;
+    case AKT__REMOTE__FRAME__BODY_CLOSE: /* ack */
+        ok = f->close != NULL;
+        break;
     default:
         break;
     }

@@ -21,9 +21,10 @@ int akt__stage_is_fusable(int kind) {
 static const char *kind_name(int kind) {
     /* In the order of enum akt__stage_kind. */
     static const char *const names[] = {
-        "values",  "range",    "unfold", "tick",   "merge",     "concat",   "zip",      "map",
-        "filter",  "flat_map", "scan",   "dedup",  "buffer",    "throttle", "batch",    "for_each",
-        "collect", "fold",     "first",  "ignore", "broadcast", "balance",  "partition"};
+        "values",   "range", "unfold",    "tick",     "queue",    "merge", "concat",
+        "zip",      "map",   "filter",    "flat_map", "scan",     "dedup", "buffer",
+        "throttle", "batch", "map_async", "for_each", "collect",  "fold",  "first",
+        "ignore",   "actor", "broadcast", "balance",  "partition"};
     _Static_assert(sizeof names / sizeof names[0] == AKT__SK_PARTITION + 1, "a name per kind");
     return names[kind];
 }
@@ -432,3 +433,48 @@ int akt_stream_sink_partition(akt_stream_graph *graph, akt_stream_graph *const *
                               akt_stream_partition_fn fn, void *data) {
     return add_junction(graph, AKT__SK_PARTITION, branches, n, (void *)fn, 1, data);
 }
+
+/* streams3 begin: actor sources and sinks, parallel map */
+#define PARALLELISM_MAX 4096u
+
+int akt_stream_source_queue(akt_stream_graph *graph, size_t capacity) {
+    if (!graph || capacity == 0 || capacity > WINDOW_MAX) return AKT_EINVAL;
+    int rc;
+    akt__stage_def *d = append(graph, AKT__SRC_QUEUE, &rc);
+    if (!d) return rc;
+    d->capacity = capacity;
+    return 0;
+}
+
+int akt_stream_sink_actor(akt_stream_graph *graph, akt_pid target, size_t in_flight,
+                          akt_msg *on_complete) {
+    if (!graph || target.id == AKT_PID_NONE_ID || in_flight == 0 || in_flight > WINDOW_MAX)
+        return AKT_EINVAL;
+    if (on_complete &&
+        (!akt_msg_type(on_complete) ||
+         strncmp(akt_msg_type(on_complete), AKT__STREAM_PREFIX, strlen(AKT__STREAM_PREFIX)) == 0))
+        return AKT_EINVAL;
+    int rc;
+    akt__stage_def *d = append(graph, AKT__SK_ACTOR, &rc);
+    if (!d) return rc;
+    d->target = target;
+    d->capacity = in_flight;
+    if (on_complete) {
+        akt_msg_retain(on_complete);
+        d->seed = on_complete;
+    }
+    return 0;
+}
+
+int akt_stream_map_async(akt_stream_graph *graph, size_t parallelism, int ordered,
+                         akt_stream_async_fn fn, void *data) {
+    if (!graph || parallelism == 0 || parallelism > PARALLELISM_MAX ||
+        (ordered != 0 && ordered != 1))
+        return AKT_EINVAL;
+    int rc = add_fn(graph, AKT__FL_MAP_ASYNC, (void *)fn, data);
+    if (rc) return rc;
+    graph->stages[graph->n - 1].capacity = parallelism;
+    graph->stages[graph->n - 1].ordered = ordered;
+    return 0;
+}
+/* streams3 end */

@@ -127,6 +127,7 @@ static int stream_new(akt_system *system, const akt_stream_graph *g, akt_stream 
     memset(s, 0, sizeof *s);
     atomic_init(&s->refs, 1);
     atomic_init(&s->done, 0);
+    atomic_init(&s->queued, 0);
     s->system = system;
     s->n_stages = g->n;
     s->window = g->window;
@@ -303,6 +304,10 @@ int akt_stream_drain(akt_stream *stream) {
     if (!stream) return AKT_EINVAL;
     /* acquire: see stream.h; a drain after the end is nothing to do */
     if (atomic_load_explicit(&stream->done, memory_order_acquire)) return 0;
+    /* A queue source takes no more offers; it ends once what it accepted went on.
+     * relaxed: see stream.h (queued). */
+    if (stream->defs[0].kind == AKT__SRC_QUEUE)
+        atomic_fetch_or_explicit(&stream->queued, AKT__QUEUE_CLOSED, memory_order_relaxed);
     akt_msg *m = NULL;
     int rc = akt_msg_new_bytes(AKT__T_DRAIN, NULL, 0, AKT_BORROW, &m);
     if (rc) return rc;

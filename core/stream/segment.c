@@ -4,6 +4,7 @@
  * mailbox and buffer is bounded. Elements go through the segment's stages in stage.c. */
 #include "stream/segment.h"
 
+#include "actor/reader.h"
 #include "base/alloc.h"
 #include "base/clock.h"
 
@@ -115,6 +116,10 @@ static void complete(akt__seg *g, akt_ctx *ctx) {
         akt__junction_complete(g, ctx);
         return;
     }
+    if (g->is_actor_sink) {
+        akt__actor_sink_complete(g, ctx);
+        return;
+    }
     if (g->is_sink) {
         akt__seg_sink_complete(g);
         return;
@@ -166,18 +171,30 @@ static void pump(akt__seg *g, akt_ctx *ctx) {
         while (g->out_head < g->out_n && g->demand > 0) {
             akt_msg *m = g->outq[g->out_head++];
             g->demand--;
-            if (akt_ctx_tell(ctx, g->down, m) != 0) akt_msg_release(m);
+            if (akt_ctx_tell(ctx, g->down, m) != 0) {
+                akt_msg_release(m);
+                if (g->is_actor_sink) { /* the target is gone: what it was sent is lost */
+                    akt__stream_fail_stage(s, g->last, AKT_ESTOPPED);
+                    return;
+                }
+            } else if (g->is_actor_sink) {
+                /* relaxed: see akt__stage_counters */
+                atomic_fetch_add_explicit(&s->counters[g->last].out, 1, memory_order_relaxed);
+            }
         }
         if (g->out_head < g->out_n) break;
-        if (!g->is_sink && g->demand <= 0) break;
+        if ((!g->is_sink || g->is_actor_sink) && g->demand <= 0) break;
         int rc;
         if (g->is_source) {
-            if (g->exhausted || g->is_tick) break; /* a tick source makes elements on Tick */
-            if (made++ == SOURCE_TURN) {           /* go on after the others had a turn */
+            if ((g->exhausted && !g->is_queue) || g->is_tick)
+                break;                   /* a tick source makes elements on Tick */
+            if (made++ == SOURCE_TURN) { /* go on after the others had a turn */
                 akt__seg_tell_control(g, ctx, g->self, AKT__T_REQUEST, 0);
                 break;
             }
-            if (g->fan_in) {
+            if (g->is_queue) {
+                if ((rc = akt__queue_next(g)) == 1) break;
+            } else if (g->fan_in) {
                 if ((rc = akt__junction_next(g)) == 1) break;
             } else {
                 rc = akt__seg_generate(g);
@@ -190,15 +207,19 @@ static void pump(akt__seg *g, akt_ctx *ctx) {
                 continue;
             }
             if (g->is_throttle && !throttle_allows(g, ctx)) break;
+            if (g->is_async && !akt__async_has_room(g)) break;
             akt_msg *m = g->ring[g->head];
             g->head = (g->head + 1) % g->ring_cap;
             g->count--;
-            rc = akt__seg_run(g, g->first, m);
+            rc = g->is_async ? akt__async_start(g, m) : akt__seg_run(g, g->first, m);
         }
         if (rc < 0) return; /* the stream failed */
     }
     if (atomic_load_explicit(&s->done, memory_order_acquire)) return;
+    if (g->is_queue) g->exhausted = akt__queue_exhausted(g);
     int drained = g->is_source ? g->exhausted : g->upstream_done && g->count == 0;
+    if (g->is_async && g->n_pending) drained = 0;
+    if (g->is_actor_sink && !akt__actor_sink_idle(g)) drained = 0;
     if (drained && g->batch_n) { /* the last, partial batch; then on as usual */
         if (akt__batch_emit(g) == 0) pump(g, ctx);
         return;
@@ -246,6 +267,8 @@ static int seg_receive(akt_ctx *ctx, akt_msg *msg, void *state) {
     const char *t = akt_msg_type(msg);
     if ((g->fan_in || g->fan_out) && akt__junction_receive(g, ctx, msg)) {
         /* from an input or a branch */
+    } else if (g->is_actor_sink && akt__actor_sink_receive(g, ctx, msg)) {
+        /* the target's ack, or its end */
     } else if (!has_prefix(t, AKT__STREAM_PREFIX)) {
         on_element(g, msg);
     } else if (strcmp(t, AKT__T_REQUEST) == 0) {
@@ -253,7 +276,9 @@ static int seg_receive(akt_ctx *ctx, akt_msg *msg, void *state) {
     } else if (strcmp(t, AKT__T_COMPLETE) == 0) {
         g->upstream_done = 1;
     } else if (strcmp(t, AKT__T_DRAIN) == 0) {
-        g->exhausted = 1;
+        g->exhausted = 1; /* a queue source: see akt__queue_exhausted */
+    } else if (strcmp(t, AKT__T_DONE) == 0) {
+        if (g->is_async && akt__async_done(g, ctx, msg) < 0) return 0;
     } else if (strcmp(t, AKT__T_WAKE) == 0) {
         g->wake_pending = 0;
     } else if (strcmp(t, AKT__T_FLUSH) == 0) {
@@ -269,6 +294,13 @@ static int seg_receive(akt_ctx *ctx, akt_msg *msg, void *state) {
         else if (s->link_kind == AKT__LINK_BRANCH)
             g->up = s->link; /* a branch takes its elements from its fan-out */
         if (!g->is_sink) g->down = g->index + 1 < s->n_segs ? s->pids[g->index + 1] : s->link;
+        if (g->is_actor_sink) {
+            g->down = s->defs[g->last].target;
+            if (akt_ctx_watch(ctx, g->down) != 0) {
+                akt__stream_fail_stage(s, g->last, AKT_ESTOPPED);
+                return 0;
+            }
+        }
         g->started = 1;
         if (g->is_tick) start_ticks(g, ctx);
     }
@@ -296,6 +328,7 @@ static void seg_free(void *state) {
     akt__dfree(g->res);
     akt__junction_free(g);
     akt__batch_free(g);
+    akt__async_free(g);
     akt__stream_unref(g->s);
     akt__dfree(g);
 }
@@ -326,14 +359,29 @@ int akt__segment_spawn(akt_stream *s, size_t seg, size_t first, size_t last, akt
         g->tokens = (uint32_t)d->capacity;
         g->next_refill = akt__now_ns() + d->per_ns;
     }
-    if (!g->is_source) {
+    if (d->kind == AKT__SRC_QUEUE) {
+        g->is_queue = 1;
+        g->ring_cap = d->capacity; /* offers are bounded by it: mailbox and ring together */
+    }
+    if (s->defs[last].kind == AKT__SK_ACTOR) {
+        g->is_actor_sink = 1;
+        g->in_flight = s->defs[last].capacity;
+        g->demand = (int64_t)g->in_flight;
+    }
+    if (d->kind == AKT__FL_MAP_ASYNC && akt__async_init(g) != 0) {
+        akt__dfree(g);
+        return AKT_ENOMEM;
+    }
+    if (!g->is_source || g->is_queue) {
         g->ring = akt__dalloc(g->ring_cap * sizeof *g->ring);
         if (!g->ring) {
+            akt__async_free(g);
             akt__dfree(g);
             return AKT_ENOMEM;
         }
     }
     if (akt__junction_init(g) != 0) {
+        akt__async_free(g);
         akt__dfree(g->ring);
         akt__dfree(g);
         return AKT_ENOMEM;
@@ -346,9 +394,11 @@ int akt__segment_spawn(akt_stream *s, size_t seg, size_t first, size_t last, akt
     akt_spawn_options_init(&o);
     o.dispatcher = s->dispatcher;
     akt__stream_retain(s);
+    akt__relay_receive(b.receive); /* its stages read, not a sender's values */
     int rc = akt_spawn(s->system, &b, g, &o, out);
     if (rc != 0) {
         akt__junction_free(g);
+        akt__async_free(g);
         akt__dfree(g->ring);
         akt__dfree(g);
         akt__stream_unref(s);

@@ -61,6 +61,17 @@ typedef struct akt__seg {
     size_t pending;     /* partition: 1 + the branch of the ring's head, 0 if not chosen */
     size_t n_ended;     /* fan-out: branches that ended */
     int completes_sent; /* fan-out: Complete told to the branches */
+
+    /* Actor io (actor_io.c): a queue source, or a sink whose target's acks are demand. */
+    int is_queue, is_actor_sink;
+    size_t in_flight; /* actor sink: the most unacknowledged elements */
+
+    /* map_async (async.c, first stage): its calls, at most parallelism. */
+    int is_async;
+    struct akt__async_slot *slots;
+    size_t n_slots, a_head, a_len; /* ordered: a ring [a_head, a_head + a_len) */
+    size_t n_pending;              /* slots in use */
+    uint64_t a_seq;
 } akt__seg;
 
 /* One input or branch of a junction. */
@@ -109,6 +120,27 @@ int akt__seg_generate(akt__seg *g);
 void akt__seg_sink_complete(akt__seg *g);
 
 int akt__seg_push_out(akt__seg *g, akt_msg *m);
+
+/* actor_io.c. A queue source: the next element from the ring: 0, 1 if none now, < 0. */
+int akt__queue_next(akt__seg *g);
+/* Whether the queue was drained and everything it accepted was sent on. */
+int akt__queue_exhausted(akt__seg *g);
+/* An actor sink: handles msg if it is the target's ack or Terminated: 1, else 0. */
+int akt__actor_sink_receive(akt__seg *g, akt_ctx *ctx, akt_msg *msg);
+/* An actor sink: whether every element told was acknowledged. */
+int akt__actor_sink_idle(const akt__seg *g);
+/* An actor sink: upstream completed and every element was acknowledged. */
+void akt__actor_sink_complete(akt__seg *g, akt_ctx *ctx);
+
+/* async.c, on a map_async segment. */
+int akt__async_init(akt__seg *g);
+void akt__async_free(akt__seg *g);
+/* Whether another call may start now. */
+int akt__async_has_room(const akt__seg *g);
+/* Starts the call for m (a reference, taken): 0, or < 0 once the stream failed. */
+int akt__async_start(akt__seg *g, akt_msg *m);
+/* A Done message: emits what completed. 0 or < 0. */
+int akt__async_done(akt__seg *g, akt_ctx *ctx, akt_msg *msg);
 int akt__seg_push_result(akt__seg *g, akt_msg *m);
 
 #endif

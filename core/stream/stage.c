@@ -144,6 +144,8 @@ int akt__seg_run(akt__seg *g, size_t i, akt_msg *m) {
     case AKT__SK_IGNORE:
         akt_msg_release(m);
         return 0;
+    case AKT__SK_ACTOR: /* waits in outq for the target's acks (actor_io.c) */
+        return akt__seg_run(g, i + 1, m);
     case AKT__SK_COLLECT:
         if (akt__seg_push_result(g, m) != 0) {
             akt__stream_fail_stage(s, i, AKT_ENOMEM);

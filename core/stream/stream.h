@@ -15,6 +15,7 @@ enum akt__stage_kind {
     AKT__SRC_RANGE,
     AKT__SRC_UNFOLD,
     AKT__SRC_TICK,
+    AKT__SRC_QUEUE, /* offered by actors (actor_io.c) */
     AKT__SRC_MERGE, /* fan-in junctions (junction.c) */
     AKT__SRC_CONCAT,
     AKT__SRC_ZIP,
@@ -26,11 +27,13 @@ enum akt__stage_kind {
     AKT__FL_BUFFER,
     AKT__FL_THROTTLE,
     AKT__FL_BATCH,
+    AKT__FL_MAP_ASYNC, /* parallel map (async.c) */
     AKT__SK_FOR_EACH,
     AKT__SK_COLLECT,
     AKT__SK_FOLD,
     AKT__SK_FIRST,
     AKT__SK_IGNORE,
+    AKT__SK_ACTOR,     /* to an actor, acknowledged (actor_io.c) */
     AKT__SK_BROADCAST, /* fan-out junctions (junction.c) */
     AKT__SK_BALANCE,
     AKT__SK_PARTITION,
@@ -49,6 +52,7 @@ typedef struct akt__stage_def {
         akt_stream_each_fn each;
         akt_stream_zip_fn zip;
         akt_stream_partition_fn partition;
+        akt_stream_async_fn async;
     } fn;
     void *data;
     akt_stream_data_fn retain, release; /* the graph's data hooks, or NULL */
@@ -64,6 +68,8 @@ typedef struct akt__stage_def {
     char name[AKT__STAGE_NAME_MAX];
     akt_stream_graph **subs; /* a junction's inputs or branches: owned copies */
     size_t n_subs;
+    akt_pid target; /* actor sink; its on_complete message is seed */
+    int ordered;    /* map_async; capacity is its parallelism */
 } akt__stage_def;
 
 struct akt_stream_graph {
@@ -142,7 +148,14 @@ struct akt_stream {
     size_t n_children; /* under mu while spawning; fixed once the stream started */
     size_t *ranges;    /* fan-out results: (first, n) per branch, written before the end */
     size_t n_ranges;
+
+    /* A queue source (actor_io.c): elements accepted by akt_stream_offer and not yet sent
+     * on, plus AKT__QUEUE_CLOSED once drained. Relaxed: a bound on its own; the elements
+     * themselves are published by the tell that carries them. */
+    atomic_uint_fast64_t queued;
 };
+
+#define AKT__QUEUE_CLOSED ((uint64_t)1 << 62)
 
 enum { AKT__LINK_NONE = 0, AKT__LINK_INPUT = 1, AKT__LINK_BRANCH = 2 };
 
@@ -178,5 +191,6 @@ int akt__segment_spawn(akt_stream *s, size_t seg, size_t first, size_t last, akt
 #define AKT__T_ENDED "akt.stream.Ended"
 #define AKT__T_TICK "akt.stream.Tick"
 #define AKT__T_FLUSH "akt.stream.Flush"
+#define AKT__T_DONE "akt.stream.Done" /* a map_async call completed */
 
 #endif

@@ -169,7 +169,7 @@ static void akt__drain_all(akt_system *s) {
             c->kept = NULL;
             akt__ext_free(s, c->ext);
             c->ext = NULL;
-            akt__heap_free(&s->heap, c->name);
+            akt__name_free(&s->heap, c->name);
             c->name = NULL;
         }
     }
@@ -190,8 +190,11 @@ void akt__system_free(akt_system *s) {
     akt__sched_head *sched = akt__sys_schedules(s);
     if (sched) sched->hooks->destroy(s);
     akt__drain_all(s);
-    for (uint32_t pg = 0; pg < s->npages; pg++)
-        akt__heap_free(&s->heap, atomic_load_explicit(&s->pages[pg], memory_order_relaxed));
+    for (uint32_t pg = 0; pg < s->npages; pg++) {
+        akt__cell *p = atomic_load_explicit(&s->pages[pg], memory_order_relaxed);
+        akt__stats_free_page(s, p);
+        akt__heap_free(&s->heap, p);
+    }
     akt__names_free(s);
     akt__extensions_free(s);
     for (akt__behavior_rec *r = s->behaviors; r;) {

@@ -40,7 +40,7 @@ static int akt__guardian_init(akt_system *s, const akt_supervisor *sup) {
     }
     s->next_fresh = AKT__GUARDIAN + 1; /* index 0 means "none" */
     akt__cell *g = akt__cell_get(s, AKT__GUARDIAN);
-    g->name = akt__heap_strdup(&s->heap, "user");
+    g->name = akt__name_new(&s->heap, "user", 4, akt__now_ns());
     g->ext = akt__heap_calloc(&s->heap, sizeof(akt__ext));
     pthread_mutex_unlock(&s->lock);
     if (!g->name || !g->ext) return AKT_ENOMEM;
@@ -66,6 +66,10 @@ AKT_API int akt_system_create(const akt_system_options *options, akt_system **ou
     const char *name = o.name ? o.name : "akt";
     if (akt__sysname_check(name) || o.workers < 0 || o.workers > 1024 || o.throughput < 0)
         return AKT_EINVAL;
+    /* ft begin: */
+    if (o.pipe_threads < 0 || o.pipe_threads > 1024 || o.pipe_queue < 0 || o.pipe_queue > (1 << 24))
+        return AKT_EINVAL;
+    /* ft end */
     akt_supervisor sup;
     if (o.supervisor && akt__supervisor_read(o.supervisor, &sup)) return AKT_EINVAL;
     if (o.propagator && (o.propagator->size < offsetof(akt_propagator, data) + sizeof(void *) ||
@@ -89,6 +93,10 @@ AKT_API int akt_system_create(const akt_system_options *options, akt_system **ou
     s->free_system = akt__system_free_final;
     s->guardian_escalated = akt__guardian_escalated;
     s->guardian_policy = AKT_GUARDIAN_STOP_ACTOR;
+    /* ft begin: */
+    s->pipe_threads = o.pipe_threads ? o.pipe_threads : AKT_PIPE_THREADS_DEFAULT;
+    s->pipe_queue = o.pipe_queue ? o.pipe_queue : AKT_PIPE_QUEUE_DEFAULT;
+    /* ft end */
     int workers = o.workers ? o.workers : (int)sysconf(_SC_NPROCESSORS_ONLN);
     if (workers < 1) workers = 1;
 

@@ -47,7 +47,10 @@ static akt__cell *akt__metrics_cell_locked(akt_system *s, akt_pid pid) {
 
 /* Under s->lock (the children links and the pid are stable). */
 static void akt__actor_read_locked(akt_system *s, akt__cell *c, akt_actor_metrics *m) {
-    akt__cell_stats *st = akt__stats_of(c);
+    /* No records in c's page: nothing counted yet, every counter is 0. */
+    static akt__cell_stats none;
+    akt__cell_stats *st = akt__stats_peek(c);
+    if (!st) st = &none;
     memset(m, 0, sizeof *m);
     m->size = sizeof *m;
     m->pid = akt__cell_pid(c);
@@ -62,7 +65,7 @@ static void akt__actor_read_locked(akt_system *s, akt__cell *c, akt_actor_metric
     m->stash_size = AKT__LOAD(st->stash);
     for (uint32_t k = c->first_child; k; k = akt__cell_get(s, k)->next_sibling) m->children++;
     m->last_processing_ns = AKT__LOAD(st->last_ns);
-    m->uptime_ns = akt__now_ns() - AKT__LOAD(st->started_ns);
+    m->uptime_ns = akt__now_ns() - akt__name_started(c->name);
 }
 
 AKT_API int akt_metrics_system(akt_system *system, akt_system_metrics *out) {

@@ -305,6 +305,16 @@ typedef struct akt_system_options {
     void *const *extension_values;    /* extension_count values, one per name; borrowed */
     size_t extension_count;           /* entries of both arrays; 0: none (the arrays may be NULL) */
     const akt_propagator *propagator; /* copied; NULL = none. inject is required */
+    /* ft begin: */
+    /* akt >= 0.4 (read by size). PipeTo's pool (akt_ctx_pipe_to): threads are started on
+     * demand, one whenever a task is queued and no pipe thread is idle, up to pipe_threads
+     * (0 = AKT_PIPE_THREADS_DEFAULT; 1..1024); they stay until the system stops. At most
+     * pipe_queue tasks wait for a thread (0 = AKT_PIPE_QUEUE_DEFAULT; 1..2^24): past that,
+     * akt_ctx_pipe_to returns AKT_EFULL and the caller keeps its data. AKT_EINVAL out of
+     * range. */
+    int pipe_threads;
+    int pipe_queue;
+    /* ft end */
 } akt_system_options;
 
 /* Fills options with the defaults (and sets options->size). */
@@ -1549,8 +1559,11 @@ AKT_API int akt_system_set_passivation(akt_system *system, const akt_passivation
 /* ---- PipeTo (0.4) ------------------------------------------------------------------------ */
 /* Runs a task off the actor and delivers its result to an actor as an ordinary message,
  * with the piping actor as sender (GoAkt's PipeTo). The task runs on one of the system's
- * pipe threads (AKT_PIPE_THREADS, started at the first pipe; they run the thread hooks with
- * index -3), never on the actor's turn; tasks beyond the threads wait in order. Whatever
+ * pipe threads (never on the actor's turn; they run the thread hooks with index -3). The pool
+ * grows on demand: a task queued while no pipe thread is idle starts one more, up to
+ * akt_system_options.pipe_threads, so a task that blocks holds up only its own thread and
+ * unrelated pipes go on, until every thread is taken; tasks beyond the threads wait in order,
+ * at most akt_system_options.pipe_queue of them (then AKT_EFULL). Whatever
  * does not arrive is a dead letter (AKT_EVENT_DEAD_LETTER, pid = the target, sender = the
  * piping actor) with a reason:
  *   "pipe_to: task failed"      the task returned an error (code: that error; msg NULL)
@@ -1560,7 +1573,11 @@ AKT_API int akt_system_set_passivation(akt_system *system, const akt_passivation
  *   "pipe_to: shut down"        the system shut down before the task ran (msg NULL)
  * With a breaker, an open breaker refuses the pipe (AKT_EBUSY, no task) and the outcome
  * (success, failure, timeout as a failure) is recorded once. */
-#define AKT_PIPE_THREADS 4
+#define AKT_PIPE_THREADS 4 /* the fixed pool of akt < 0.4, kept for source compatibility */
+/* ft begin: */
+#define AKT_PIPE_THREADS_DEFAULT 64  /* akt_system_options.pipe_threads 0 */
+#define AKT_PIPE_QUEUE_DEFAULT 65536 /* akt_system_options.pipe_queue 0 */
+/* ft end */
 
 /* The task: runs on a pipe thread; returns 0 and *result (taken by akt), or an error code
  * (then *result is ignored). It may block (it holds one pipe thread meanwhile) and may call
@@ -1580,6 +1597,8 @@ typedef struct akt_pipe_options {
 AKT_API int akt_pipe_options_init(akt_pipe_options *options);
 /* Pipes fn(data)'s result to `to` (self included). 0: the task is queued and data is taken
  * (see free_data). AKT_EBUSY: the breaker is open, nothing started, data not taken.
+ * AKT_EFULL: pipe_queue tasks already wait for a thread; nothing started (the breaker is not
+ * asked), data not taken.
  * AKT_EINVAL for NULL fn or ctx, a negative timeout or bad options, AKT_EMISUSE outside the
  * actor's callbacks, AKT_ECLOSED during shutdown, AKT_ENOMEM. */
 AKT_API int akt_ctx_pipe_to(akt_ctx *ctx, akt_pid to, akt_pipe_fn fn, void *data,
@@ -1680,6 +1699,20 @@ AKT_API int akt_await_started(akt_system *system, akt_pid pid, int64_t timeout_n
  * released or foreign future, or both outputs NULL. Since 0.4. */
 AKT_API int akt_future_target(akt_future *future, akt_pid *pid, const char **type);
 /* users end */
+/* values begin: who reads an actor's messages (issue 17) */
+
+/* The function that reads the messages of the actor pid: *receive gets its behaviour's
+ * receive (as spawned; akt_ctx_become does not change it), so that a binding can tell its
+ * own actors (which take its objects by reference) from a C actor or another binding's
+ * (which read bytes, akt_msg_bytes) and refuse at the sender a value that has no bytes,
+ * rather than deliver a message its reader cannot read. *receive gets NULL for akt's own
+ * actors that pass messages on without reading them: routers, the topics actor, grain and
+ * remote-spawn shells, stream segments and remote pids (a remote pid follows the
+ * serializer rules: akt_tell refuses what can cross neither way). Any thread, lock-free,
+ * no allocation. AKT_EINVAL if system or receive is NULL; AKT_ENOTFOUND if pid is not a
+ * live actor of system (*receive untouched). Since 0.4. */
+AKT_API int akt_pid_receive(akt_system *system, akt_pid pid, akt_receive_fn *receive);
+/* values end */
 /* local begin: routers/mailboxes/propagation */
 /* local end */
 /* tracing begin: tracing */

@@ -170,7 +170,17 @@ AKT_API int akt_remote_tls_failures(akt_system *system, uint64_t *count, char *b
  * past the heartbeat bound), for every watched pid of that node, and then the proxy also
  * publishes an AKT_EVENT_ACTOR_FAILED event (code AKT_EUNREACHABLE) with the reason. A
  * remote pid whose actor stopped is gone like a local one: akt_remote_lookup of its
- * address gives a new pid. akt_stop_graceful of a remote pid is AKT_ENOTSUP. */
+ * address gives a new pid. akt_stop_graceful of a remote pid works as on a local one (ack):
+ * its node stops the actor after the messages sent to it before, and the future completes
+ * once it stopped there (0; also when there was none), or with AKT_ETIMEDOUT after the
+ * timeout, when the actor is stopped at once; a lost connection fails it (AKT_EUNREACHABLE).
+ * Delivery is at-most-once and accounted for (ack): the receiving node acknowledges the tells
+ * it consumed (cumulatively, in its credit frames); when the connection is lost, each tell it
+ * had not acknowledged is a dead letter here, reason "remote peer lost before acknowledgement
+ * (...)" (it may or may not have been handled there: it is never sent again). A node that
+ * closes a connection for a protocol error tells the peer why first: that peer's asks fail
+ * with the reason ("remote peer closed the connection: ...", code AKT_EPROTO), its tells
+ * become dead letters with it. */
 
 /* Spawns an actor of kind on the node at node_address ("akt://<system>@<host>:<port>"),
  * named name under /user, and gives its pid. The kind is one registered on that node with

@@ -320,6 +320,64 @@ AKT_API int akt_stream_actor_count(akt_stream *stream, size_t *n);
 /* Releases the handle; a stream still running is canceled first. */
 AKT_API int akt_stream_release(akt_stream *stream);
 
+/* streams3 begin: actor sources and sinks, parallel map */
+
+/* ---- an actor as source or sink ---------------------------------------------------- */
+
+/* Source: a bounded queue that actors (or any thread) push elements into with
+ * akt_stream_offer. At most capacity (1..65536) elements are accepted and not yet sent
+ * downstream (they wait in the source's mailbox or ring); an offer beyond that is refused
+ * with AKT_EFULL, so a producer faster than the stream is told to wait, never queued without
+ * bound. akt_stream_drain closes the queue: later offers get AKT_ESTOPPED, the elements
+ * accepted before go on to the sink, then the stream completes (0). */
+AKT_API int akt_stream_source_queue(akt_stream_graph *graph, size_t capacity);
+/* Offers msg to the stream's queue source; takes msg on success (0). AKT_EFULL: the queue
+ * is full (msg is not taken: offer it again later); AKT_ESTOPPED: the queue was drained or
+ * the stream ended; AKT_EINVAL: NULL, a reserved type, or the stream's source is not a
+ * queue. Thread-safe; callable from inside an actor's receive (it never blocks). */
+AKT_API int akt_stream_offer(akt_stream *stream, akt_msg *msg);
+/* How many elements the queue holds (accepted, not yet sent downstream): a snapshot. */
+AKT_API int akt_stream_queued(akt_stream *stream, size_t *n);
+
+/* Sink: tells each element to target (an actor of the stream's system), with the sink's
+ * actor as the sender; the actor acknowledges each element by responding to it
+ * (akt_ctx_respond, any message) and each acknowledgement is the demand for one more: at
+ * most in_flight (1..65536) elements are unacknowledged at any time, so a slow actor holds
+ * the stream back. When upstream completed and every element was acknowledged, on_complete
+ * (if not NULL; retained, the same message each run) is told to target and the stream
+ * completes (0). The sink watches target: when it stops the stream fails with
+ * AKT_ESTOPPED. No results. */
+AKT_API int akt_stream_sink_actor(akt_stream_graph *graph, akt_pid target, size_t in_flight,
+                                  akt_msg *on_complete);
+
+/* ---- parallel map -------------------------------------------------------------------- */
+
+/* map_async: fn starts the work for in and hands its result later, from any thread, with
+ * akt_stream_async_complete(pending, rc, out). At most parallelism (1..4096) calls are
+ * pending at once; ordered (1) emits the results in the order of their inputs, unordered
+ * (0) as they complete. fn returns 0 once it took pending (it must then complete it exactly
+ * once), or a negative code (pending is not taken and must not be completed). A failure,
+ * from fn or completed with rc < 0 or without an element, is handled by the stage's error
+ * strategy (retry calls fn again on the same element with a new pending). in is borrowed for
+ * the call: retain it to keep it. A pending completed after the stream ended releases out. */
+typedef struct akt_stream_async akt_stream_async;
+/* Starts the work for one element of akt_stream_map_async: in (borrowed), the pending
+ * completion to hand to akt_stream_async_complete exactly once, and the stage's data.
+ * Returns 0 once it took pending, or a negative code (pending not taken). Runs on the
+ * stage's actor: it must not block. */
+typedef int (*akt_stream_async_fn)(akt_msg *in, akt_stream_async *pending, void *data);
+/* Appends a parallel map stage (above) to graph: fn and data, at most parallelism calls
+ * pending, ordered 1 or 0. AKT_EINVAL for a NULL graph or fn, or parallelism outside
+ * 1..4096, or ordered other than 0 and 1; AKT_ENOMEM. */
+AKT_API int akt_stream_map_async(akt_stream_graph *graph, size_t parallelism, int ordered,
+                                 akt_stream_async_fn fn, void *data);
+/* Completes pending: rc 0 with out (taken), or rc < 0 (out NULL): a failure of the element.
+ * Takes out also when it returns an error. AKT_EINVAL for NULL pending or rc 0 without out
+ * (pending is then completed as failed with AKT_EINVAL). Exactly once per pending. */
+AKT_API int akt_stream_async_complete(akt_stream_async *pending, int rc, akt_msg *out);
+
+/* streams3 end */
+
 #ifdef __cplusplus
 }
 #endif

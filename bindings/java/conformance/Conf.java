@@ -1,3 +1,4 @@
+import dev.akt.Actor;
 import dev.akt.ActorSystem;
 import dev.akt.AktException;
 import dev.akt.BytesMessage;
@@ -9,6 +10,8 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
@@ -82,20 +85,73 @@ public final class Conf {
 
     // ---- system --------------------------------------------------------------------------------
 
-    /** A system named "conf" with default options. */
+    // run.py --remote, node A: the driver of node B (Split.java).
+    private static volatile Split.Driver driver; // set once, before any actor runs
+    private static final Map<String, Supplier<? extends Actor>> KINDS = new ConcurrentHashMap<>();
+
+    /**
+     * A system named "conf" with default options. In run.py's remote mode node B serves here
+     * and never returns; node A starts B and gets a system whose {@link #spawn} goes to B.
+     */
     public static ActorSystem system() {
-        return ActorSystem.create(SYSTEM);
+        Split.checkMode();
+        ActorSystem system = ActorSystem.create(SYSTEM);
+        if (Split.MODE.equals("host")) {
+            Split.hostServe(system);
+        } else if (Split.MODE.equals("driver")) {
+            driver = new Split.Driver(system, Conf::append);
+        }
+        return system;
+    }
+
+    /**
+     * Registers an actor kind: spawn(system, name, kind) makes a fresh actor with factory.
+     * Kinds are registered before {@link #system()}, so that node B of run.py --remote,
+     * which runs the same program up to there, has them too.
+     */
+    public static void kind(String kind, Supplier<? extends Actor> factory) {
+        if (KINDS.putIfAbsent(kind, factory) != null) {
+            throw fatal("kind " + kind + " registered twice");
+        }
+    }
+
+    /** Spawns an actor of a registered kind named name (null: anonymous); in run.py's
+     *  remote mode it is spawned on node B and its remote pid returned. */
+    public static Pid spawn(ActorSystem system, String name, String kind) {
+        if (driver != null) {
+            if (!KINDS.containsKey(kind)) {
+                throw fatal("no kind " + kind + " registered before Conf.system()");
+            }
+            return driver.spawn(system, name, kind);
+        }
+        return spawnLocal(system, name, kind);
+    }
+
+    /** spawn(system, name, name): the kind named as the actor. */
+    public static Pid spawn(ActorSystem system, String name) {
+        return spawn(system, name, name);
+    }
+
+    static Pid spawnLocal(ActorSystem system, String name, String kind) {
+        Supplier<? extends Actor> factory = KINDS.get(kind);
+        if (factory == null) {
+            throw fatal("no kind " + kind + " registered before Conf.system()");
+        }
+        return name == null ? system.spawn(factory.get()) : system.spawn(name, factory.get());
     }
 
     /** Shuts the system down, waits for the end, prints the journal sorted, says "end". */
     public static void finish(ActorSystem system) {
+        if (driver != null) {
+            driver.finish(); // node B's actors stop first
+        }
         try {
             system.shutdown().get(WAIT_LIMIT_S, TimeUnit.SECONDS);
         } catch (InterruptedException | ExecutionException | TimeoutException e) {
             throw fatal("shutdown did not complete: " + e);
         }
         system.close();
-        flushSorted();
+        flushLines(true); // node B's lines are all in: finish waited for its "down"
         say("end", "shutdown complete");
     }
 
@@ -141,7 +197,11 @@ public final class Conf {
     /** The path of pid with anonymous names written "$N", or the error name if it has none. */
     public static String path(Pid pid) {
         try {
-            return pid.path().replaceAll("\\$[0-9]+", "\\$N");
+            String p = pid.path();
+            if (!Split.MODE.isEmpty()) {
+                p = Split.localPath(p);
+            }
+            return p.replaceAll("\\$[0-9]+", "\\$N");
         } catch (AktException e) {
             return e.errorName();
         }
@@ -234,8 +294,16 @@ public final class Conf {
 
     /** A journal line: callbacks never print, they log here (any thread). */
     public static void log(String step, String fact) {
+        if (Split.MODE.equals("host")) {
+            Split.hostSend("log " + step + ": " + fact); // run.py --remote, node B: to the driver
+            return;
+        }
+        append(step + ": " + fact);
+    }
+
+    private static void append(String line) {
         synchronized (JOURNAL) {
-            JOURNAL.add(step + ": " + fact);
+            JOURNAL.add(line);
             JOURNAL.notifyAll();
         }
     }
@@ -279,6 +347,13 @@ public final class Conf {
     }
 
     private static void flush(boolean sorted) {
+        if (driver != null) {
+            driver.barrier(); // the lines node B journaled before now are in first
+        }
+        flushLines(sorted);
+    }
+
+    private static void flushLines(boolean sorted) {
         synchronized (JOURNAL) {
             List<String> lines = new ArrayList<>(JOURNAL);
             if (sorted) {

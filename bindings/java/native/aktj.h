@@ -130,7 +130,8 @@ int aktj_router_spawn_pool(JNIEnv *env, jlong system, jstring name, jint strateg
                            jobject factory, jlong size, jlong within_ns, jlong interval_ns,
                            jlong seed, jint failure, jlong max_retries, jlong retry_within_ns,
                            jlongArray out);
-int aktj_router_broadcast(JNIEnv *env, jlong system, jlong router, jobject obj, jlong type);
+int aktj_router_broadcast(JNIEnv *env, jlong system, jlong router, jobject obj, jlong type,
+                          jlong msg);
 int aktj_router_routees(JNIEnv *env, jlong system, jlong router, jlongArray out, jlongArray count);
 /* Metrics (akt/telemetry.h). system: out[0..7] = alive, spawned, stopped, restarts, failures,
  * dead letters, unhandled, uptime ns. actor: out[0..8] = processed, restarts, failures,
@@ -266,6 +267,16 @@ jlong aktj_stream_branch_new(JNIEnv *env, jint window, jboolean fusion);
 int aktj_stream_junction(JNIEnv *env, jlong graph, jint kind, jlongArray subs, jobject stage);
 jlongArray aktj_stream_branches(JNIEnv *env, jlong stream);
 /* streams2 end */
+/* streams3 begin: actor sources and sinks, parallel map. aktj_stream_add also takes kind 9
+ * queue(capacity a), 17 actor sink (pid a, in flight b, seed: the on-complete message or 0),
+ * 18 map_async (a StreamStage; parallelism a, ordered b). */
+/* Offers msg (a handle, taken on 0) to the stream's queue source: 0, AKT_EFULL, ... */
+int aktj_stream_offer(jlong stream, jlong msg);
+/* What the queue source holds, or a negative code. */
+jlong aktj_stream_queued(jlong stream);
+/* Completes a map_async call: rc 0 with msg (a handle, taken), or rc < 0. */
+int aktj_stream_async_complete(jlong pending, jint rc, jlong msg);
+/* streams3 end */
 /* Fault tolerance (aktj_fault.c): circuit breakers as handles (create: out[0]; metrics:
  * out[0..3] = state, successes, failures, rejected), their manual clock (an int64 address),
  * and passivation (strategy AKT_PASSIVATE_*, value: idle ns or a message count). */

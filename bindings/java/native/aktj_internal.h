@@ -49,6 +49,9 @@ JNIEnv *aktj_env(void);
 int aktj_drop_exception(JNIEnv *env, const char *where);
 /* aktj_actor.c, for pool routers: the Java actors' behaviour and a new actor's state. */
 const akt_behavior *aktj_actor_behavior(void);
+/* 0, or AKT_ENOTSUP if msg is a Java object that to (a C actor, another binding's) would
+ * read as bytes and it has none (aktj_send.c, issue 17). */
+int aktj_reader_check(akt_system *system, akt_pid to, akt_msg *msg);
 void *aktj_actor_state(JNIEnv *env, jobject cell);
 
 /* Hands f's reference to the AskFuture cf and registers its completion (aktj_send.c). */

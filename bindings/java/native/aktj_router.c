@@ -184,9 +184,13 @@ int aktj_router_spawn_pool(JNIEnv *env, jlong system, jstring name, jint strateg
     return 0;
 }
 
-int aktj_router_broadcast(JNIEnv *env, jlong system, jlong router, jobject obj, jlong type) {
-    akt_msg *msg = AKTJ_PTR(aktj_msg_new_object(env, obj, type));
-    if (msg == NULL) return obj == NULL || type == 0 ? AKT_EINVAL : AKT_ENOMEM;
+int aktj_router_broadcast(JNIEnv *env, jlong system, jlong router, jobject obj, jlong type,
+                          jlong bytes) {
+    /* A BytesMessage comes made (bytes): it crosses to remote routees as a tell of it does;
+     * any other object is wrapped by reference. Either way the message is ours to release
+     * when the broadcast refuses it. */
+    akt_msg *msg = obj != NULL ? AKTJ_PTR(aktj_msg_new_object(env, obj, type)) : AKTJ_PTR(bytes);
+    if (msg == NULL) return obj != NULL && type != 0 ? AKT_ENOMEM : AKT_EINVAL;
     int rc = akt_router_broadcast(AKTJ_PTR(system), aktj_pid(router), msg);
     if (rc != 0) akt_msg_release(msg);
     return rc;

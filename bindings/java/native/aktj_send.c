@@ -26,9 +26,28 @@ static int sent(int rc, akt_msg *msg) {
     return rc;
 }
 
+/* Issue 17: a Java object a C actor (or another binding's) could not read is refused at the
+ * sender, never delivered unreadable. Only an object message is judged: one lock-free look
+ * at who reads the target (akt_pid_receive); a Java actor takes the object, akt's relays
+ * (NULL: a router, a topic, a remote pid, which has the serializer rules) pass it on. Any
+ * other reader reads bytes, so they are made now (Upcalls.toBytes, once; akt keeps them for
+ * that reader): AKT_ENOTSUP when the object has none (Java names the refusal, Errors). */
+int aktj_reader_check(akt_system *system, akt_pid to, akt_msg *msg) {
+    void *o = NULL;
+    akt_receive_fn reader = NULL;
+    if (akt_msg_object(msg, &aktj_object_ops, &o) != 0) return 0; /* a bytes message */
+    if (akt_pid_receive(system, to, &reader) != 0 || reader == NULL ||
+        reader == aktj_actor_behavior()->receive)
+        return 0;
+    const void *data = NULL;
+    size_t len = 0;
+    return akt_msg_bytes(msg, &data, &len) != 0 ? AKT_ENOTSUP : 0;
+}
+
 int aktj_tell(JNIEnv *env, jlong system, jlong pid, jobject obj, jlong type) {
     akt_msg *msg;
     int rc = object_msg(env, obj, type, &msg);
+    if (rc == 0) rc = sent(aktj_reader_check(AKTJ_PTR(system), aktj_pid(pid), msg), msg);
     return rc != 0 ? rc : sent(akt_tell(AKTJ_PTR(system), aktj_pid(pid), msg), msg);
 }
 
@@ -59,6 +78,7 @@ int aktj_tell_headers(JNIEnv *env, jlong system, jlong ctx, jlong pid, jobject o
     int rc = object_msg(env, obj, type, &msg);
     if (rc != 0) return rc;
     rc = aktj_msg_set_headers(env, AKTJ_HANDLE(msg), keys, values);
+    if (rc == 0) rc = aktj_reader_check(AKTJ_PTR(system), aktj_pid(pid), msg);
     if (rc != 0) return sent(rc, msg);
     return sent(ctx != 0 ? akt_ctx_tell(AKTJ_PTR(ctx), aktj_pid(pid), msg)
                          : akt_tell(AKTJ_PTR(system), aktj_pid(pid), msg),
@@ -159,8 +179,10 @@ int aktj_ask(JNIEnv *env, jlong system, jlong ctx, jlong pid, jlong msg, jlong t
              jobject cf) {
     if (cf == NULL || msg == 0) return AKT_EINVAL;
     akt_future *f = NULL;
-    int rc = ctx != 0 ? akt_ctx_ask(AKTJ_PTR(ctx), aktj_pid(pid), AKTJ_PTR(msg), timeout_ns, &f)
-                      : akt_ask(AKTJ_PTR(system), aktj_pid(pid), AKTJ_PTR(msg), timeout_ns, &f);
+    int rc = aktj_reader_check(AKTJ_PTR(system), aktj_pid(pid), AKTJ_PTR(msg));
+    if (rc != 0) return rc; /* msg is still the caller's */
+    rc = ctx != 0 ? akt_ctx_ask(AKTJ_PTR(ctx), aktj_pid(pid), AKTJ_PTR(msg), timeout_ns, &f)
+                  : akt_ask(AKTJ_PTR(system), aktj_pid(pid), AKTJ_PTR(msg), timeout_ns, &f);
     if (rc != 0) return rc; /* msg is still the caller's */
     aktj_ask_register(env, f, cf);
     return 0;
@@ -237,6 +259,10 @@ int aktj_tell_batch(JNIEnv *env, jlong system, jlong pid, jobjectArray objs, jlo
         return AKT_ENOMEM;
     }
     rc = batch_make(env, objs, types, n, msgs, made);
+    int refused = 0; /* a value the target cannot read: nothing of the batch is sent */
+    for (size_t i = 0; rc == 0 && i < n; i++)
+        rc = refused = aktj_reader_check(AKTJ_PTR(system), aktj_pid(pid), msgs[i]);
+    if (refused != 0) batch_release_made(msgs, made, n);
     if (rc == 0) {
         rc = akt_tell_batch(AKTJ_PTR(system), aktj_pid(pid), msgs, n);
         if (rc != 0) batch_release_made(msgs, made, n);
@@ -262,6 +288,10 @@ int aktj_ask_batch(JNIEnv *env, jlong system, jlong pid, jobjectArray objs, jlon
         return AKT_ENOMEM;
     }
     rc = batch_make(env, objs, types, n, msgs, made);
+    int refused = 0; /* a value the target cannot read: nothing of the batch is sent */
+    for (size_t i = 0; rc == 0 && i < n; i++)
+        rc = refused = aktj_reader_check(AKTJ_PTR(system), aktj_pid(pid), msgs[i]);
+    if (refused != 0) batch_release_made(msgs, made, n);
     if (rc == 0) {
         rc = akt_ask_batch(AKTJ_PTR(system), aktj_pid(pid), msgs, n, timeout_ns, futures);
         if (rc != 0) batch_release_made(msgs, made, n);

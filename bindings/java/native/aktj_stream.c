@@ -150,6 +150,27 @@ static int j_partition(akt_msg *in, size_t *branch, void *d) {
     return 0;
 }
 
+/* map_async: StreamStage.call(stage, in, pending) starts the call (0) or fails (FAILED:
+ * pending not taken). */
+static int j_async(akt_msg *in, akt_stream_async *pending, void *d) {
+    jlong r = upcall(d, in, (akt_msg *)(void *)pending);
+    return r < 0 ? AKT_EFAILED : 0;
+}
+
+int aktj_stream_offer(jlong stream, jlong msg) {
+    return akt_stream_offer(AKTJ_PTR(stream), AKTJ_PTR(msg));
+}
+
+jlong aktj_stream_queued(jlong stream) {
+    size_t n = 0;
+    int rc = akt_stream_queued(AKTJ_PTR(stream), &n);
+    return rc ? rc : (jlong)n;
+}
+
+int aktj_stream_async_complete(jlong pending, jint rc, jlong msg) {
+    return akt_stream_async_complete(AKTJ_PTR(pending), rc, AKTJ_PTR(msg));
+}
+
 static jlong graph_new(JNIEnv *env, jint window, jboolean fusion, int branch) {
     akt_stream_graph *g = NULL;
     if (cache(env) != 0 ||
@@ -260,6 +281,11 @@ int aktj_stream_add(JNIEnv *env, jlong graph, jint kind, jobject stage, jlong se
         return a <= 0 || a > UINT32_MAX ? AKT_EINVAL : akt_stream_throttle(g, (uint32_t)a, b);
     case 7: /* tick: seed the tick message, a the initial delay, b the interval (ns) */
         return akt_stream_source_tick(g, a, b, AKTJ_PTR(seed));
+    case 9: /* queue: a the capacity */
+        return a <= 0 ? AKT_EINVAL : akt_stream_source_queue(g, (size_t)a);
+    case 17: /* actor sink: a the pid, b the most in flight, seed the on-complete message */
+        return b <= 0 ? AKT_EINVAL
+                      : akt_stream_sink_actor(g, (akt_pid){(uint64_t)a}, (size_t)b, AKTJ_PTR(seed));
     default:
         break;
     }
@@ -294,6 +320,9 @@ int aktj_stream_add(JNIEnv *env, jlong graph, jint kind, jobject stage, jlong se
         break;
     case 16:
         rc = akt_stream_sink_fold(g, AKTJ_PTR(seed), j_fold, s);
+        break;
+    case 18: /* map_async: a the parallelism, b ordered */
+        rc = a <= 0 ? AKT_EINVAL : akt_stream_map_async(g, (size_t)a, b ? 1 : 0, j_async, s);
         break;
     case 8: /* batch: a elements at most, b the longest wait (ns) */
         rc = a <= 0 ? AKT_EINVAL : akt_stream_batch(g, (size_t)a, b, j_zip, s);

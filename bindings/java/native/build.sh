@@ -7,8 +7,9 @@
 #    into <target>/generated-sources/swig and
 #    akt_wrap.c into <target>/native-build.
 # 3. libakt_jni.so (wrapper + aktj_*.c) with cmake.
-# 4. Both libraries into <target>/native-resources/native/<os>-<arch>/ (packed in the jar),
-#    with libs.txt giving the load order (libakt first).
+# 4. Both libraries and the ones libakt needs beyond glibc into
+#    <target>/native-resources/native/<os>-<arch>/ (packed in the jar), RUNPATH $ORIGIN,
+#    with libs.txt giving the load order (libakt first), files.txt and id.txt.
 set -euo pipefail
 
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
@@ -89,4 +90,33 @@ soname=$(objdump -p "$libakt" | awk '/SONAME/ {print $2}')
 soname=${soname:-libakt.so}
 cp "$libakt" "$res/$soname"
 cp "$native_build/cmake/libakt_jni.so" "$res/libakt_jni.so"
+# javapkg begin: the libraries libakt needs beyond glibc and the loader (libuv, OpenSSL,
+# zstd, brotli, libcurl and theirs), as scripts/packages/node.sh's prebuilds carry them:
+# each copied once under its DT_NEEDED name, every file with the RUNPATH $ORIGIN (patchelf),
+# so the folder NativeLibrary unpacks resolves from itself alone.
+system_re='^(libc|libm|libdl|libpthread|librt|libresolv|libutil|libgcc_s|ld-linux[^/]*)\.so'
+bundled=()
+bundle() {
+  local name where
+  while read -r name where; do
+    [[ $name =~ $system_re ]] && continue
+    [ "$name" = "$soname" ] && continue
+    [ -e "$res/$name" ] && continue
+    cp "$(readlink -f "$where")" "$res/$name"
+    chmod 0755 "$res/$name"
+    bundled+=("$name")
+    bundle "$res/$name"
+  done < <(ldd "$1" | awk '$2 == "=>" && $3 ~ /^\// {print $1, $3}')
+}
+bundle "$res/$soname"
+patchelf=${PATCHELF:-patchelf}
+for f in "$soname" libakt_jni.so "${bundled[@]}"; do
+  "$patchelf" --set-rpath '$ORIGIN' "$res/$f"
+done
+# libs.txt: what NativeLibrary loads, in order (libakt first; the rest it finds through
+# its RUNPATH). files.txt: every file to unpack. id.txt: the bundle's hash, which names
+# the per-user cache folder it is unpacked to.
 printf '%s\n' "$soname" libakt_jni.so > "$res/libs.txt"
+printf '%s\n' "$soname" libakt_jni.so "${bundled[@]}" > "$res/files.txt"
+(cd "$res" && sha256sum $(cat files.txt) libs.txt | sha256sum | cut -c1-16) > "$res/id.txt"
+# javapkg end

@@ -608,6 +608,18 @@ function poolCell(system, make, name) {
 /** Drops a cell no actor took (a pool's spare). */
 function dropCell(id) { freed(id); }
 
+/** JSON.stringify's replacer for the bytes of a value: throws where JSON would lose data. */
+function strictJson(key, value) {
+  const t = typeof value;
+  if (t === 'function' || t === 'symbol') throw new TypeError(`a ${t} has no JSON form`);
+  if (t === 'object' && value !== null &&
+      (value instanceof Map || value instanceof Set || value instanceof WeakMap ||
+       value instanceof WeakSet)) {
+    throw new TypeError(`a ${value.constructor.name} has no JSON form (JSON would give {})`);
+  }
+  return value;
+}
+
 install({
   deliver, preStart, postStop, freed, decode, settle, step,
   // A refused call may release a message it made, possibly after making its error (akt runs
@@ -617,7 +629,10 @@ install({
     queueMicrotask(kick);
     return makeError(errno, detail);
   },
-  json: (v) => JSON.stringify(v),
+  // The bytes of a JS value for a reader that is not JS: strict JSON, so a value JSON would
+  // flatten or drop (a Map or Set becomes {}, a function or symbol vanishes) has none, and a
+  // send to a C actor is refused at the sender (issue 17) instead of arriving lossy.
+  json: (v) => JSON.stringify(v, strictJson),
 });
 
 module.exports = { Actor, Terminated, spawnActor, budgetOf, grainCell, poolCell, dropCell, request, cancelRequest, mailboxOf, reentrancyOf };

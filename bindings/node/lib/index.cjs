@@ -12,6 +12,7 @@ const { Router } = require('./router.cjs');
 const { Context } = require('./context.cjs');
 const { Message, registerType } = require('./types.cjs');
 const { CronSyntaxError, validateCron, cronNext } = require('./cron.cjs');
+const { ScheduleNotFoundError, ScheduleExistsError } = require('./schedule_errors.cjs');
 const { instrument: instrumentMetrics } = require('./metrics.cjs');
 const { CircuitBreaker, ManualClock, BreakerOpenError } = require('./breaker.cjs');
 const tracing = require('./trace.cjs');
@@ -33,6 +34,8 @@ module.exports = {
   validateCron,
   cronNext,
   CronSyntaxError,
+  ScheduleNotFoundError,
+  ScheduleExistsError,
   instrumentMetrics,
   tracing,
   otlp,

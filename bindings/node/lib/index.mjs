@@ -17,6 +17,8 @@ export const {
   validateCron,
   cronNext,
   CronSyntaxError,
+  ScheduleNotFoundError,
+  ScheduleExistsError,
   instrumentMetrics,
   tracing,
   otlp,

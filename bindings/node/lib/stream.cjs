@@ -14,7 +14,7 @@ const { kHandle } = require('./internal.cjs');
 const OVERFLOW = { backpressure: 0, drop_head: 1, drop_tail: 2, fail: 3 };
 const ON_ERROR = { fail: 0, resume: 1, retry: 2 };
 const END = Symbol('akt.stream.end');
-const WITH_FN = new Set(['map', 'filter', 'flat_map', 'for_each', 'unfold', 'scan', 'fold_sink', 'batch']);
+const WITH_FN = new Set(['map', 'filter', 'flat_map', 'for_each', 'unfold', 'scan', 'fold_sink', 'batch', 'map_async']);
 const JUNCTIONS = new Set(['merge', 'concat', 'zip', 'broadcast', 'balance', 'partition']);
 
 // slot -> { fn, error }: the stage functions the addon calls by slot.
@@ -92,6 +92,17 @@ class Sink {
   static forEach(fn) { return new Sink(['for_each', fnArg(fn, 'Sink.forEach')], () => undefined); }
   /** Consumes the elements. */
   static ignore() { return new Sink(['ignore'], () => undefined); }
+  /** Tells each element to the actor pid, which acknowledges it with ctx.respond(anything):
+   *  each acknowledgement is the demand for one more, at most opts.inFlight (default 1)
+   *  unacknowledged. opts.onComplete (if given) is told to it after the last was
+   *  acknowledged. If the actor stops, the stream fails (StoppedError). */
+  static actor(pid, opts = {}) {
+    if (!pid || typeof pid.lo !== 'number') throw makeError(errnos.InvalidArgumentError, 'Sink.actor needs a Pid');
+    const inFlight = opts.inFlight ?? 1;
+    if (!Number.isSafeInteger(inFlight) || inFlight <= 0)
+      throw makeError(errnos.InvalidArgumentError, 'Sink.actor: inFlight is a positive integer');
+    return new Sink(['actor', [pid.lo, pid.hi], [inFlight, opts.onComplete]], () => undefined);
+  }
 }
 
 // What Source and Flow share: the stages, the flows and the options (each returns a new
@@ -130,6 +141,28 @@ class Stages {
     if (!Number.isSafeInteger(n) || !Number.isSafeInteger(maxWaitMs))
       throw makeError(errnos.InvalidArgumentError, 'batch(n, maxWaitMs) takes integers');
     return this._then('batch', fnArg(fn, 'batch'), [n, maxWaitMs]);
+  }
+  /** Parallel map: fn(x) gives a Promise (or a value); at most parallelism are pending at
+   *  once, and the results leave in the order of their inputs. A rejection fails the element
+   *  (the stage's error strategy). */
+  mapAsync(parallelism, fn) { return this._mapAsync(parallelism, fn, true); }
+  /** As mapAsync, the results leaving as they complete. */
+  mapAsyncUnordered(parallelism, fn) { return this._mapAsync(parallelism, fn, false); }
+  _mapAsync(parallelism, fn, ordered) {
+    fnArg(fn, 'mapAsync');
+    if (!Number.isSafeInteger(parallelism) || parallelism <= 0)
+      throw makeError(errnos.InvalidArgumentError, 'mapAsync: parallelism is a positive integer');
+    const start = (x, pending) => {
+      Promise.resolve().then(() => fn(x)).then((v) => {
+        native.streamAsyncComplete(pending, v);
+        kick();
+      }, (err) => {
+        start.lastError = err;
+        native.streamAsyncFail(pending);
+        kick();
+      });
+    };
+    return this._then('map_async', start, [parallelism, ordered ? 1 : 0]);
   }
   named(name) { return this._option({ name }); }
   onError(strategy, retries = 0) {
@@ -216,6 +249,15 @@ class Source extends Stages {
   /** The given values, in order. */
   static of(...values) { return new Source([['values', values]]); }
 
+  /** Elements pushed with stream.offer(x) (from an actor, or anywhere): at most capacity are
+   *  accepted and not yet sent on; beyond that offer returns false (offer again later).
+   *  stream.complete() closes it: what it accepted goes on, then the stream completes. */
+  static queue(capacity) {
+    if (!Number.isSafeInteger(capacity) || capacity <= 0)
+      throw makeError(errnos.InvalidArgumentError, 'Source.queue: capacity is a positive integer');
+    return new Source([['queue', capacity]]);
+  }
+
   /** tick every intervalMs (1 .. 3600000), the first initialDelayMs after the start, on the
    *  system's timer; a tick that comes while downstream has no demand is dropped (counted in
    *  the source's drops). Endless: drain, cancel or Sink.first() ends it. */
@@ -276,7 +318,8 @@ class Stream {
   // at once, so that no message of the system outlives it in a stream the GC keeps.
   _ended(rc) {
     this._rc = rc;
-    this._causes = this._slots.map((slot) => (slot === undefined ? undefined : table[slot]?.error));
+    this._causes = this._slots.map((slot) => (slot === undefined ? undefined
+      : table[slot]?.error ?? table[slot]?.fn?.lastError));
     const h = this._handle;
     this._final = this._closed
       ? { results: undefined, reason: 'canceled', metrics: [], actors: 0 }
@@ -322,6 +365,18 @@ class Stream {
     native.streamDrain(this._handle);
     kick();
   }
+  /** Pushes x into the stream's Source.queue: true if accepted, false if it is full (offer
+   *  it again later). Never blocks. Throws StoppedError once completed or ended. */
+  offer(x) {
+    if (this._closed) throw makeError(errnos.StoppedError, 'offer: the stream ended');
+    const ok = native.streamOffer(this._handle, x) === 0;
+    kick();
+    return ok;
+  }
+  /** Closes a Source.queue: what it accepted goes on, then the stream completes. */
+  complete() { this.drain(); }
+  /** How many elements the Source.queue holds (accepted, not yet sent on). */
+  get queued() { return this._closed ? 0 : native.streamQueued(this._handle); }
   /** Per-stage counts, the source first. */
   metrics() {
     if (this._closed && !this._final) return [];

@@ -11,6 +11,7 @@ const { Pid } = require('./pid.cjs');
 const { Topic } = require('./topic.cjs');
 const { Message, registerType, registerEncoder } = require('./types.cjs');
 const { validateCron } = require('./cron.cjs');
+const { withScheduleErrors } = require('./schedule_errors.cjs');
 
 const AKT_CRON_UTC = 1;
 const SCHEDULE_KINDS = { 1: 'once', 2: 'every', 3: 'cron' }; // AKT_SCHEDULE_*
@@ -412,26 +413,27 @@ class ActorSystem extends EventEmitter {
       type = msg.type;
       msg = msg.data;
     }
-    const ref = native.schedule(this[kHandle], pid.lo, pid.hi, msg, type, delay, interval,
-      opts.reference, sender ? sender.lo : undefined, sender ? sender.hi : undefined, cron,
-      cronFlags);
+    const ref = withScheduleErrors(opts.reference, () => native.schedule(this[kHandle], pid.lo,
+      pid.hi, msg, type, delay, interval, opts.reference, sender ? sender.lo : undefined,
+      sender ? sender.hi : undefined, cron, cronFlags), { taken: true });
     kick();
     return ref;
   }
 
-  /** Pauses a schedule (it keeps its reference); NotFoundError if unknown. */
+  /** Pauses a schedule (it keeps its reference); ScheduleNotFoundError (a NotFoundError)
+   *  if unknown. */
   pauseSchedule(reference) {
-    native.scheduleOp(this[kHandle], 0, reference);
+    withScheduleErrors(reference, () => native.scheduleOp(this[kHandle], 0, reference));
   }
 
   /** Resumes a paused schedule at its next tick still to come. */
   resumeSchedule(reference) {
-    native.scheduleOp(this[kHandle], 1, reference);
+    withScheduleErrors(reference, () => native.scheduleOp(this[kHandle], 1, reference));
   }
 
   /** Ends a schedule: once this returned none of its fires is delivered. */
   cancelSchedule(reference) {
-    native.scheduleOp(this[kHandle], 2, reference);
+    withScheduleErrors(reference, () => native.scheduleOp(this[kHandle], 2, reference));
     kick();
   }
 

@@ -131,10 +131,15 @@ static napi_value CtxRequest(napi_env env, napi_callback_info info) {
     o.drop = js_request_drop;
     o.data = r;
     akt_msg *m;
-    int rc = an_msg_arg(I->cur_sys, env, argv[2], 0, type, an_js_pid(I, NULL, to), &m);
+    int by_ref = an_js_pid(I, NULL, to);
+    int rc = an_msg_arg(I->cur_sys, env, argv[2], 0, type, by_ref, &m);
     if (rc) {
         free(r);
         return an_throw(env, I, rc);
+    }
+    if (an_reader_check(env, I, I->cur_sys, to, m, by_ref, "request")) {
+        free(r);
+        return NULL;
     }
     akt_request *req = NULL;
     rc = akt_ctx_request(I->cur_ctx, to, m, &o, &req);

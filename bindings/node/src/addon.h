@@ -220,6 +220,10 @@ int an_msg_arg(an_sys *s, napi_env env, napi_value v, int is_slot, const char *t
 /* The end of a send that took m: akt owns m only once the send succeeded, so on failure
  * (rc != 0) it is released here and rc thrown. Returns NULL either way. */
 napi_value an_sent(napi_env env, an_inst *I, akt_msg *m, int rc);
+/* 0 if m may go to `to`; else releases m, throws (the reader is a C actor, or another
+ * binding's, and m has no bytes) and returns the code. by_ref as an_msg_from_js's. */
+int an_reader_check(napi_env env, an_inst *I, an_sys *s, akt_pid to, akt_msg *m, int by_ref,
+                    const char *op);
 /* Whether pid is a JS actor of this instance (it runs on s's external dispatcher; s NULL:
  * the system of the running callback), so a send may pass it a JS value by reference. */
 int an_js_pid(an_inst *I, an_sys *s, akt_pid pid);

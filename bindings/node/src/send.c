@@ -192,6 +192,35 @@ int an_js_pid(an_inst *I, an_sys *s, akt_pid pid) {
     return s && akt_pid_runs_on(s->sys, pid, s->disp, &on) == 0 && on;
 }
 
+/* Issue 17: a value a C actor (or another binding's) could not read is refused at the
+ * sender, never delivered unreadable or lossy. Only a send to an actor that is not on this
+ * thread's JS dispatcher (by_ref 0) is judged: one lock-free look at who reads the target
+ * (akt_pid_receive); a JS actor, or one of akt's relays (NULL: a router, a topic, a remote
+ * pid, which has the serializer rules), takes it as before. Any other reader reads bytes:
+ * akt_msg_bytes makes them now (once; the JSON of an object is strict, lib/actor.cjs, so a
+ * Map or a function has none). 0, or throws and releases m. */
+int an_reader_check(napi_env env, an_inst *I, an_sys *s, akt_pid to, akt_msg *m, int by_ref,
+                    const char *op) {
+    akt_receive_fn reader = NULL;
+    if (by_ref || !s || akt_pid_receive(s->sys, to, &reader) != 0) return 0;
+    if (!reader || reader == an_js_behavior.receive) return 0;
+    const void *data = NULL;
+    size_t len = 0;
+    int rc = akt_msg_bytes(m, &data, &len);
+    if (!rc) return 0;
+    char path[256] = "?", detail[640];
+    akt_pid_path(s->sys, to, path, sizeof path, NULL);
+    snprintf(detail, sizeof detail,
+             "%s of a %s value to %s refused: that actor is not a JS actor and reads bytes, and "
+             "this value has none that keep it whole (JSON would drop or flatten a Map, Set, "
+             "function, symbol, a BigInt beyond int64 or a cycle); send a string, bytes, a "
+             "number, a boolean, null, a BigInt in int64 or a JSON-able object",
+             op, akt_msg_type(m), path);
+    akt_msg_release(m);
+    an_throw_msg(env, I, rc, detail);
+    return rc;
+}
+
 napi_value an_sent(napi_env env, an_inst *I, akt_msg *m, int rc) {
     if (!rc) return NULL;
     akt_msg_release(m);
@@ -221,12 +250,13 @@ static int send_args_of(an_inst *I, napi_env env, an_sys *s, size_t argc, napi_v
     type = argc > type_at ? an_opt_string(I, env, a[type_at], tbuf, sizeof tbuf) : NULL;
     if (type == (char *)-1) goto fail;
     /* From here the slot is an_msg_arg's: it gives it back on failure. */
-    int rc = an_msg_arg(s, env, a[2], is_slot, type, an_js_pid(I, s, out->to), &out->m);
+    int by_ref = an_js_pid(I, s, out->to);
+    int rc = an_msg_arg(s, env, a[2], is_slot, type, by_ref, &out->m);
     if (rc) {
         an_throw(env, I, rc);
         return 0;
     }
-    return 1;
+    return !an_reader_check(env, I, s, out->to, out->m, by_ref, is_ask ? "ask" : "tell");
 fail:
     an_slot_drop(I, env, a[2], is_slot);
     return 0;
@@ -270,8 +300,10 @@ static napi_value FastTell(napi_env env, napi_callback_info info) {
     int32_t slot = (int32_t)scr[AN_SCR_TELL_SLOT];
     if (slot < 0) return an_throw(env, I, AKT_EINVAL);
     akt_msg *m;
-    int rc = an_msg_from_slot(s, env, slot, NULL, an_js_pid(I, s, to), &m);
+    int by_ref = an_js_pid(I, s, to);
+    int rc = an_msg_from_slot(s, env, slot, NULL, by_ref, &m);
     if (rc) return an_throw(env, I, rc);
+    if (an_reader_check(env, I, s, to, m, by_ref, "tell")) return NULL;
     return an_sent(env, I, m, akt_tell(s->sys, to, m));
 }
 
@@ -335,8 +367,8 @@ static void msgs_drop(akt_msg **msgs, uint32_t n) {
 }
 
 /* Makes n messages from values[i] (typed types[i] when given); all or none. */
-static int msgs_of(an_sys *s, napi_env env, napi_value values, napi_value types, int by_ref,
-                   akt_msg ***out, uint32_t *n_out) {
+static int msgs_of(an_sys *s, napi_env env, akt_pid to, napi_value values, napi_value types,
+                   int by_ref, akt_msg ***out, uint32_t *n_out) {
     an_inst *I = s->inst;
     uint32_t n = 0;
     bool is = false;
@@ -358,6 +390,11 @@ static int msgs_of(an_sys *s, napi_env env, napi_value values, napi_value types,
             }
         }
         rc = an_msg_from_js(s, env, v, type, by_ref, &msgs[i]);
+        if (!rc && (rc = an_reader_check(env, I, s, to, msgs[i], by_ref, "tellBatch"))) {
+            msgs[i] = NULL; /* released, and the error thrown */
+            msgs_drop(msgs, n);
+            return 1; /* > 0: thrown already */
+        }
     }
     if (rc) {
         msgs_drop(msgs, n);
@@ -386,10 +423,10 @@ static int batch_args_of(an_inst *I, napi_env env, napi_value *argv, int is_ask,
         an_throw(env, I, AKT_EINVAL);
         return 0;
     }
-    int rc = msgs_of(out->s, env, argv[3], argv[4], an_js_pid(I, out->s, out->to), &out->msgs,
-                     &out->n);
+    int rc = msgs_of(out->s, env, out->to, argv[3], argv[4], an_js_pid(I, out->s, out->to),
+                     &out->msgs, &out->n);
     if (rc) {
-        an_throw(env, I, rc);
+        if (rc < 0) an_throw(env, I, rc);
         return 0;
     }
     return 1;

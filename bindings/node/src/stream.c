@@ -188,6 +188,42 @@ static int st_partition(akt_msg *in, size_t *branch, void *data) {
 
 /* ---- the handle ------------------------------------------------------------------- */
 
+/* ---- map_async: a pending call as a JS external ---------------------------------- */
+
+/* What the JS wrapper gets for one call; streamAsyncComplete(p, value) or
+ * streamAsyncFail(p) completes it once. Collected without either, it fails the element. */
+typedef struct an_pending {
+    akt_stream_async *p; /* NULL once completed */
+    an_sys *sys;
+} an_pending;
+
+static void pending_finalize(napi_env env, void *data, void *hint) {
+    (void)env, (void)hint;
+    an_pending *pd = data;
+    if (pd->p) akt_stream_async_complete(pd->p, AKT_EFAILED, NULL);
+    free(pd);
+}
+
+/* fn(x, pending): the JS wrapper starts the work; its promise completes it. */
+static int st_async(akt_msg *in, akt_stream_async *pending, void *data) {
+    an_stage *st = data;
+    ENTER(st);
+    an_pending *pd = calloc(1, sizeof *pd);
+    napi_value ext = NULL, v = pd ? value_of(I, env, in) : NULL;
+    if (v && napi_create_external(env, pd, pending_finalize, NULL, &ext) == napi_ok) {
+        pd->p = pending;
+        pd->sys = st->sys;
+        if (js_call(st, env, v, ext) || !pd->p) {
+            rc = 0; /* taken: the wrapper completes it */
+        } else {
+            pd->p = NULL; /* the wrapper threw at once: not taken */
+        }
+    } else if (pd) {
+        free(pd);
+    }
+    LEAVE();
+}
+
 typedef struct an_stream {
     akt_stream *s;
     an_sys *sys;
@@ -374,6 +410,41 @@ static int add_stage(an_inst *I, an_sys *s, napi_env env, akt_stream_graph *g, n
             per_ms <= 0 || per_ms > 3600000)
             return AKT_EINVAL;
         rc = akt_stream_throttle(g, (uint32_t)n, per_ms * 1000000);
+    } else if (!strcmp(kind, "queue")) { /* a = capacity */
+        int64_t cap;
+        if (!int64_of(env, a, &cap) || cap <= 0) return AKT_EINVAL;
+        rc = akt_stream_source_queue(g, (size_t)cap);
+    } else if (!strcmp(kind, "actor")) { /* a = [lo, hi] of the pid, b = [inFlight, onComplete] */
+        napi_value lo, hi, done;
+        akt_pid target;
+        int64_t in_flight;
+        if (napi_get_element(env, a, 0, &lo) != napi_ok ||
+            napi_get_element(env, a, 1, &hi) != napi_ok || !an_get_pid(I, env, lo, hi, &target) ||
+            !get_int(env, b, 0, &in_flight) || in_flight <= 0 ||
+            napi_get_element(env, b, 1, &done) != napi_ok)
+            return AKT_EINVAL;
+        napi_valuetype t;
+        napi_typeof(env, done, &t);
+        akt_msg *dm = NULL;
+        if (t != napi_undefined && (rc = an_msg_from_js(s, env, done, NULL, 1, &dm)) != 0)
+            return rc;
+        rc = akt_stream_sink_actor(g, target, (size_t)in_flight, dm);
+        if (dm) akt_msg_release(dm);
+    } else if (!strcmp(kind, "map_async")) { /* a = the slot, b = [parallelism, ordered] */
+        int64_t par, ordered;
+        int32_t slot;
+        if (napi_get_value_int32(env, a, &slot) != napi_ok || !get_int(env, b, 0, &par) ||
+            !get_int(env, b, 1, &ordered) || par <= 0)
+            return AKT_EINVAL;
+        an_stage *st = calloc(1, sizeof *st);
+        if (!st) return AKT_ENOMEM;
+        atomic_init(&st->refs, 1);
+        st->inst = I;
+        st->sys = s;
+        st->slot = slot;
+        st->kind = ST_MAP;
+        rc = akt_stream_map_async(g, (size_t)par, ordered ? 1 : 0, st_async, st);
+        if (rc) stage_release(st);
     } else if (!strcmp(kind, "collect")) {
         rc = akt_stream_sink_collect(g);
     } else if (!strcmp(kind, "first")) {
@@ -629,6 +700,61 @@ static napi_value StreamRelease(napi_env env, napi_callback_info info) {
     return NULL;
 }
 
+/* streamOffer(h, value) -> 0, or AKT_EFULL (a full queue); throws otherwise */
+static napi_value StreamOffer(napi_env env, napi_callback_info info) {
+    AN_ARGS(2);
+    AN_STREAM(0);
+    akt_msg *m = NULL;
+    int rc = an_msg_from_js(h->sys, env, argv[1], NULL, 1, &m);
+    if (rc) return an_throw(env, I, rc);
+    rc = akt_stream_offer(h->s, m);
+    if (rc) akt_msg_release(m);
+    if (rc && rc != AKT_EFULL) return an_throw(env, I, rc);
+    napi_value r;
+    AN_CALL(napi_create_int32(env, rc, &r));
+    return r;
+}
+
+static napi_value StreamQueued(napi_env env, napi_callback_info info) {
+    AN_ARGS(1);
+    AN_STREAM(0);
+    size_t n = 0;
+    int rc = akt_stream_queued(h->s, &n);
+    if (rc) return an_throw(env, I, rc);
+    napi_value r;
+    AN_CALL(napi_create_double(env, (double)n, &r));
+    return r;
+}
+
+/* streamAsyncComplete(p, value) / streamAsyncFail(p): completes a map_async call once. */
+static an_pending *pending_of(napi_env env, napi_value v) {
+    void *p = NULL;
+    if (napi_get_value_external(env, v, &p) != napi_ok || !p) return NULL;
+    return p;
+}
+
+static napi_value StreamAsyncComplete(napi_env env, napi_callback_info info) {
+    AN_ARGS(2);
+    an_pending *pd = pending_of(env, argv[0]);
+    if (!pd || !pd->p) return an_throw_msg(env, I, AKT_EMISUSE, "map_async: completed already");
+    akt_stream_async *p = pd->p;
+    pd->p = NULL;
+    akt_msg *m = NULL;
+    int rc = an_msg_from_js(pd->sys, env, argv[1], NULL, 1, &m);
+    akt_stream_async_complete(p, rc ? AKT_EFAILED : 0, rc ? NULL : m);
+    return NULL;
+}
+
+static napi_value StreamAsyncFail(napi_env env, napi_callback_info info) {
+    AN_ARGS(1);
+    an_pending *pd = pending_of(env, argv[0]);
+    if (!pd || !pd->p) return an_throw_msg(env, I, AKT_EMISUSE, "map_async: completed already");
+    akt_stream_async *p = pd->p;
+    pd->p = NULL;
+    akt_stream_async_complete(p, AKT_EFAILED, NULL);
+    return NULL;
+}
+
 /* streamHook(call, END): lib/stream.cjs's dispatcher of stage calls. */
 static napi_value StreamHook(napi_env env, napi_callback_info info) {
     AN_ARGS(2);
@@ -659,12 +785,14 @@ static napi_value StreamFreed(napi_env env, napi_callback_info info) {
 
 napi_status an_register_stream(napi_env env, napi_value exports, an_inst *I) {
     static const an_fn fns[] = {
-        {"streamHook", StreamHook},         {"streamRun", StreamRun},
-        {"streamCancel", StreamCancel},     {"streamDrain", StreamDrain},
-        {"streamReason", StreamReason},     {"streamResults", StreamResults},
-        {"streamMetrics", StreamMetrics},   {"streamActors", StreamActors},
-        {"streamBranches", StreamBranches}, {"streamRelease", StreamRelease},
-        {"streamFreed", StreamFreed},       {NULL, NULL}};
+        {"streamHook", StreamHook},           {"streamRun", StreamRun},
+        {"streamCancel", StreamCancel},       {"streamDrain", StreamDrain},
+        {"streamReason", StreamReason},       {"streamResults", StreamResults},
+        {"streamMetrics", StreamMetrics},     {"streamActors", StreamActors},
+        {"streamBranches", StreamBranches},   {"streamRelease", StreamRelease},
+        {"streamFreed", StreamFreed},         {"streamOffer", StreamOffer},
+        {"streamQueued", StreamQueued},       {"streamAsyncComplete", StreamAsyncComplete},
+        {"streamAsyncFail", StreamAsyncFail}, {NULL, NULL}};
     an_export(env, exports, I, fns);
     return napi_ok;
 }

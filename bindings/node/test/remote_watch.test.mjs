@@ -63,6 +63,30 @@ test('watch a remote pid: a remote stop and a poison behind tells send Terminate
     assert.ok(gone[1].equals(sink));
   }));
 
+// ack begin:
+test('stopGracefully on a remote pid: after the tells before it, answered once it stopped', () =>
+  pair(async (a, b, addrB) => {
+    b.spawn(Noter, { name: 'sink' });
+    const gone = [];
+    class Watcher extends Actor {
+      receive(ctx, msg) {
+        if (msg instanceof Terminated) gone.push(msg.pid);
+        else { ctx.watch(msg); ctx.respond('ok'); }
+      }
+    }
+    const w = a.spawn(Watcher, { name: 'watcher' });
+    const sink = a.remoteLookup(`${addrB}/user/sink`);
+    const local = b.lookup('/user/sink');
+    assert.equal(await w.ask(sink), 'ok');
+    assert.equal(await local.ask('count'), 0);
+    for (let i = 0; i < 100; i++) sink.tell(`n${i}`);
+    await sink.stopGracefully({ timeout: 30000 });
+    await until(() => b.lookup('/user/sink') === null);
+    await until(() => gone.length === 1);
+    assert.ok(gone[0].equals(sink));
+  }));
+// ack end
+
 test('a node that goes away terminates its watched pids', async () => {
   const a = await ActorSystem.create('jsalpha', { logger: null });
   const b = await ActorSystem.create('jsbeta', { logger: null });

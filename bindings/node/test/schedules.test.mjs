@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { withSystem } from './helpers.mjs';
+import akt from '../lib/index.mjs';
 
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
@@ -32,7 +33,7 @@ test('scheduleOnce fires once with a generated reference', async () => {
     assert.deepEqual(system.schedules(), []);
     await sleep(20);
     assert.equal(await pid.ask('get'), 1);
-    assert.throws(() => system.cancelSchedule(ref), { name: 'NotFoundError' });
+    assert.throws(() => system.cancelSchedule(ref), { name: 'ScheduleNotFoundError', reference: ref });
   });
 });
 
@@ -64,13 +65,17 @@ test('bad arguments and duplicate references', async () => {
   await withSystem(async (system) => {
     const pid = system.spawn(ticks({ n: 0, senders: [] }));
     system.scheduleOnce(pid, 'tick', { delayMs: 3600e3, reference: 'dup' });
-    assert.throws(() => system.scheduleOnce(pid, 'tick', { reference: 'dup' }), { name: 'ExistsError' });
+    assert.throws(() => system.scheduleOnce(pid, 'tick', { reference: 'dup' }),
+      (e) => e instanceof akt.ScheduleExistsError && e instanceof akt.ExistsError &&
+        e.code === 'AKT_EEXIST' && e.reference === 'dup' && /dup/.test(e.message));
     assert.throws(() => system.scheduleOnce(pid, 'tick', { delayMs: -1 }), { name: 'InvalidArgumentError' });
     assert.throws(() => system.scheduleEvery(pid, 'tick', { intervalMs: 0 }), { name: 'InvalidArgumentError' });
     assert.throws(() => system.scheduleOnce(pid, 'tick', { reference: '' }), { name: 'InvalidArgumentError' });
     assert.throws(() => system.scheduleOnce('pid', 'tick'), { name: 'InvalidArgumentError' });
     for (const op of ['pauseSchedule', 'resumeSchedule', 'cancelSchedule'])
-      assert.throws(() => system[op]('nope'), { name: 'NotFoundError' });
+      assert.throws(() => system[op]('nope'),
+        (e) => e instanceof akt.ScheduleNotFoundError && e instanceof akt.NotFoundError &&
+          e.code === 'AKT_ENOTFOUND' && e.reference === 'nope' && /nope/.test(e.message));
     system.cancelSchedule('dup');
   });
 });

@@ -101,7 +101,7 @@ static PyObject *ctx_tell(akt_py_context *self, PyObject *args, PyObject *kwargs
     if (akt_py_pid_arg(c->system, to, &pid)) return NULL;
     akt_msg *m;
     if (akt_py_msg_new(c->system, msg, type, &m)) return NULL;
-    if (akt_py_headers_set(m, headers)) {
+    if (akt_py_reader_check(c->system, pid, m, "tell") || akt_py_headers_set(m, headers)) {
         akt_msg_release(m);
         return NULL;
     }
@@ -161,6 +161,9 @@ static PyObject *ctx_request(akt_py_context *self, PyObject *args, PyObject *kwa
     void *data = NULL;
     if (akt_py_msg_new(c->system, msg, type, &m)) {
         m = NULL;
+    } else if (akt_py_reader_check(c->system, pid, m, "ask")) {
+        akt_msg_release(m);
+        m = NULL;
     } else if (!(data = akt_py_request_new(c, then))) {
         akt_msg_release(m);
         m = NULL;
@@ -186,6 +189,9 @@ static PyObject *ctx_request(akt_py_context *self, PyObject *args, PyObject *kwa
     if (!awaitable || !id) return id;
     int bad = PyObject_SetAttrString(awaitable, "id", id);
     Py_DECREF(id);
+    /* ft begin: the requesting context, for a cancel made by an asyncio task off its turn */
+    if (!bad) bad = PyObject_SetAttrString(awaitable, "_ctx", (PyObject *)self);
+    /* ft end */
     if (bad) Py_CLEAR(awaitable); /* cannot happen for akt.Request; the request goes on */
     return awaitable;
 }
@@ -541,6 +547,16 @@ static PyObject *ctx_get_headers(akt_py_context *self, void *closure) {
     return akt_py_headers_dict(m);
 }
 
+/* perf begin: the current message's registered type id (akt_msg_type_id), 0 if none */
+static PyObject *ctx_get_type_id(akt_py_context *self, void *closure) {
+    LIVE(self, c);
+    (void)c;
+    akt_msg *m = NULL;
+    if (akt_ctx_message(self->ctx, &m)) return PyLong_FromLong(0);
+    return PyLong_FromUnsignedLong(akt_msg_type_id(m));
+}
+/* perf end */
+
 static PyObject *ctx_repr(akt_py_context *self) {
     return PyUnicode_FromFormat("<akt.Context %s>", self->ctx ? "active" : "expired");
 }
@@ -593,6 +609,12 @@ static PyGetSetDef ctx_getset[] = {
     {"self", (getter)ctx_get_self, NULL, "this actor's pid", NULL},
     {"sender", (getter)ctx_get_sender, NULL, "the sender of the current message, or None", NULL},
     {"headers", (getter)ctx_get_headers, NULL, "the current message's headers (a new dict)", NULL},
+    /* perf begin: */
+    {"type_id", (getter)ctx_get_type_id, NULL,
+     "the current message's registered type id (akt.register_type), 0 if its type is not "
+     "registered",
+     NULL},
+    /* perf end */
     {"parent", (getter)ctx_get_parent, NULL, "the parent's pid, or None", NULL},
     {"system", (getter)ctx_get_system, NULL, "the actor system", NULL},
     {"actor", (getter)ctx_get_actor, NULL, "the akt.Actor instance running", NULL},

@@ -144,6 +144,10 @@ typedef struct akt_py_system {
 #define AKT_PY_MODE_WORKERS 1 /* on akt's worker threads */
 
 extern PyTypeObject akt_py_system_type;
+/* perf begin: typed messages (msg.c) */
+PyObject *akt_py_register_type(PyObject *module, PyObject *args);
+PyObject *akt_py_type_id(PyObject *module, PyObject *name);
+/* perf end */
 /* Wakes the service (any thread, no GIL). */
 void akt_py_system_signal(akt_py_system *s);
 /* Appends an item to the service queue and wakes it (any thread, no GIL). */
@@ -270,6 +274,9 @@ int akt_py_supervisor_arg(akt_py_system *s, PyObject *obj, akt_supervisor *out);
 
 /* Routers (router.c, actor.c). */
 const akt_behavior *akt_py_actor_behavior(void);
+/* values.c: 0 if m may go to `to`; -1 with NotSupported/InvalidArgument set if the target
+ * reads bytes (a C actor, another binding's) and m's value has none. op names the send. */
+int akt_py_reader_check(akt_py_system *s, akt_pid to, akt_msg *m, const char *op);
 int akt_py_routee_cell(akt_py_system *s, PyObject *factory, int mode, void **out);
 /* "python", "workers" or None (inherit, or the system's default) into *mode; -1 with an
  * exception set otherwise. */

@@ -195,6 +195,11 @@ static PyMethodDef fast_functions[] = {
      "(0: a thread-safe future), from any thread."},
     {"teardown", fast_teardown, METH_NOARGS, "Interpreter exit: stop calling into Python."},
     {"type_name", fast_type_name, METH_O, "The akt type name a message gets."},
+    /* perf begin: */
+    {"register_type", akt_py_register_type, METH_VARARGS,
+     "register_type(system, cls_or_name) -> id: messages of it carry an interned type."},
+    {"type_id", akt_py_type_id, METH_O, "The id of a registered type name, 0 if none."},
+    /* perf end */
     {"wire_bytes", fast_wire_bytes, METH_O, "The bytes a C actor reads for a message."},
     {"protobuf_register", akt_py_pb_register, METH_VARARGS,
      "protobuf_register(cls, full_name): instances of a generated protobuf class travel as "

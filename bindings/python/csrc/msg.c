@@ -156,6 +156,9 @@ static PyObject *type_name_lookup(PyObject *cls) {
  * cached class alive, so a class address cannot be reused while it is remembered here.
  * Guarded by the GIL. */
 static PyObject *last_cls, *last_name;
+/* perf begin: the registered type of last_cls's name (NULL: by name) */
+static const akt_type *last_type;
+/* perf end */
 
 static PyObject *type_name_of(PyObject *cls) {
     if (cls == last_cls) return last_name;
@@ -163,6 +166,9 @@ static PyObject *type_name_of(PyObject *cls) {
     if (name) {
         last_cls = cls;
         last_name = name;
+        /* perf begin: a registered name is sent by handle (no copy of the name) */
+        if (akt_type_lookup(PyBytes_AS_STRING(name), &last_type)) last_type = NULL;
+        /* perf end */
     }
     return name;
 }
@@ -185,13 +191,32 @@ static const char *type_arg(PyObject *type) {
     return s;
 }
 
+/* perf begin: one entry, as for classes: the last type str of a bytes message (held, so
+ * its address is not reused while remembered) and its registered type, NULL if none.
+ * Guarded by the GIL; register_type forgets it. */
+static PyObject *last_str;
+static const akt_type *last_str_type;
+
+static const akt_type *str_type_of(PyObject *t, const char *name) {
+    if (t == last_str) return last_str_type;
+    const akt_type *typed;
+    if (akt_type_lookup(name, &typed)) typed = NULL;
+    Py_INCREF(t);
+    Py_XSETREF(last_str, t);
+    last_str_type = typed;
+    return typed;
+}
+/* perf end */
+
 static int bytes_msg_new(PyObject *obj, PyObject *type, akt_msg **out) {
     PyObject *t = type ? type : PyTuple_GET_ITEM(obj, 0);
     const char *name = type_arg(t);
     if (!name) return -1;
+    const akt_type *typed = str_type_of(t, name); /* perf */
     Py_buffer view;
     if (PyObject_GetBuffer(PyTuple_GET_ITEM(obj, 1), &view, PyBUF_SIMPLE) < 0) return -1;
-    int rc = akt_msg_new_bytes(name, view.buf, (size_t)view.len, AKT_COPY, out);
+    int rc = typed ? akt_msg_new_typed(typed, view.buf, (size_t)view.len, AKT_COPY, out)
+                   : akt_msg_new_bytes(name, view.buf, (size_t)view.len, AKT_COPY, out);
     PyBuffer_Release(&view);
     if (rc) {
         akt_py_raise(rc, "akt_msg_new_bytes");
@@ -199,6 +224,42 @@ static int bytes_msg_new(PyObject *obj, PyObject *type, akt_msg **out) {
     }
     return 0;
 }
+
+/* perf begin: _fast.register_type(system, cls_or_name) -> id: interns the name (a class's
+ * akt type name) so that messages of it carry the handle. */
+PyObject *akt_py_register_type(PyObject *module, PyObject *args) {
+    PyObject *sysobj, *what;
+    if (!PyArg_ParseTuple(args, "O!O", &akt_py_system_type, &sysobj, &what)) return NULL;
+    akt_py_system *s = (akt_py_system *)sysobj;
+    const char *name;
+    if (PyUnicode_Check(what)) {
+        name = type_arg(what);
+    } else if (PyType_Check(what)) {
+        PyObject *b = type_name_lookup(what);
+        name = b ? PyBytes_AS_STRING(b) : NULL;
+    } else {
+        PyErr_Format(PyExc_TypeError, "register_type takes a class or a str, not %.100s",
+                     Py_TYPE(what)->tp_name);
+        return NULL;
+    }
+    if (!name) return NULL;
+    if (!s->sys) return akt_py_raise(AKT_ECLOSED, "register_type");
+    const akt_type *t;
+    int rc = akt_type_register(s->sys, name, &t);
+    if (rc) return akt_py_raise(rc, "akt_type_register");
+    last_cls = NULL; /* the one-entry caches look the handle up again */
+    Py_CLEAR(last_str);
+    return PyLong_FromUnsignedLong(akt_type_id(t));
+}
+
+/* _fast.type_id(name) -> the id of a registered name, 0 if it is not registered. */
+PyObject *akt_py_type_id(PyObject *module, PyObject *name) {
+    const char *n = type_arg(name);
+    if (!n) return NULL;
+    const akt_type *t;
+    return PyLong_FromUnsignedLong(akt_type_lookup(n, &t) ? 0 : akt_type_id(t));
+}
+/* perf end */
 
 int akt_py_msg_new(akt_py_system *s, PyObject *obj, PyObject *type, akt_msg **out) {
     if (type == Py_None) type = NULL;
@@ -213,15 +274,19 @@ int akt_py_msg_new(akt_py_system *s, PyObject *obj, PyObject *type, akt_msg **ou
         return 0;
     }
     const char *name;
+    const akt_type *typed = NULL; /* perf */
     if (type) {
         name = type_arg(type);
     } else {
         PyObject *cached = type_name_of((PyObject *)Py_TYPE(obj));
         name = cached ? PyBytes_AS_STRING(cached) : NULL;
+        typed = last_type; /* perf: last_cls is obj's class now */
     }
     if (!name) return -1;
     Py_INCREF(obj);
-    int rc = akt_msg_new_object(name, obj, s ? &s->ops : &akt_py_object_ops, out);
+    const akt_object_ops *ops = s ? &s->ops : &akt_py_object_ops;
+    int rc = typed ? akt_msg_new_typed_object(typed, obj, ops, out) /* perf */
+                   : akt_msg_new_object(name, obj, ops, out);
     if (rc) {
         Py_DECREF(obj);
         akt_py_raise(rc, "akt_msg_new_object");

@@ -121,7 +121,8 @@ static PyObject *pid_tell(akt_py_pid *self, PyObject *const *args, Py_ssize_t na
     akt_py_drain();
     akt_msg *m;
     if (akt_py_msg_new(self->system, msg, type, &m)) return NULL;
-    if (akt_py_headers_set(m, parse_send_headers(args, nargs, kwnames))) {
+    if (akt_py_reader_check(self->system, (akt_pid){self->id}, m, "tell") ||
+        akt_py_headers_set(m, parse_send_headers(args, nargs, kwnames))) {
         akt_msg_release(m);
         return NULL;
     }
@@ -135,7 +136,8 @@ static PyObject *pid_tell(akt_py_pid *self, PyObject *const *args, Py_ssize_t na
 
 /* Messages of a sequence as akt messages; *n gets the count. Caller frees the array and,
  * on failure of what follows, releases the messages. */
-static akt_msg **batch_msgs(akt_py_system *system, PyObject *seq, PyObject *type, Py_ssize_t *n) {
+static akt_msg **batch_msgs(akt_py_system *system, uint64_t to, PyObject *seq, PyObject *type,
+                            Py_ssize_t *n) {
     PyObject *fast = PySequence_Fast(seq, "expected an iterable of messages");
     if (!fast) return NULL;
     Py_ssize_t count = PySequence_Fast_GET_SIZE(fast);
@@ -147,7 +149,12 @@ static akt_msg **batch_msgs(akt_py_system *system, PyObject *seq, PyObject *type
     }
     PyObject **items = PySequence_Fast_ITEMS(fast);
     for (Py_ssize_t i = 0; i < count; i++) {
-        if (akt_py_msg_new(system, items[i], type, &msgs[i])) {
+        int bad = akt_py_msg_new(system, items[i], type, &msgs[i]);
+        if (!bad && akt_py_reader_check(system, (akt_pid){to}, msgs[i], "tell_batch")) {
+            akt_msg_release(msgs[i]);
+            bad = 1;
+        }
+        if (bad) {
             while (i--) akt_msg_release(msgs[i]);
             PyMem_Free(msgs);
             Py_DECREF(fast);
@@ -166,7 +173,7 @@ static PyObject *pid_tell_batch(akt_py_pid *self, PyObject *const *args, Py_ssiz
     if (pid_live_system(self)) return NULL;
     akt_py_drain();
     Py_ssize_t n = 0;
-    akt_msg **msgs = batch_msgs(self->system, seq, type, &n);
+    akt_msg **msgs = batch_msgs(self->system, self->id, seq, type, &n);
     if (!msgs) return NULL;
     int rc = n ? akt_tell_batch(self->system->sys, (akt_pid){self->id}, msgs, (size_t)n) : 0;
     if (rc)
@@ -222,6 +229,10 @@ static int start_ask(akt_py_pid *self, PyObject *msg, PyObject *type, PyObject *
     akt_py_drain();
     akt_msg *m;
     if (akt_py_msg_new(self->system, msg, type, &m)) return -1;
+    if (akt_py_reader_check(self->system, (akt_pid){self->id}, m, "ask")) {
+        akt_msg_release(m);
+        return -1;
+    }
     int rc = akt_ask(self->system->sys, (akt_pid){self->id}, m, ns, f);
     if (rc) {
         akt_msg_release(m);
@@ -278,7 +289,7 @@ static akt_future **start_batch(akt_py_pid *self, PyObject *seq, PyObject *type,
     int64_t ns;
     if (pid_live_system(self) || akt_py_timeout_arg(self->system, timeout, &ns)) return NULL;
     akt_py_drain();
-    akt_msg **msgs = batch_msgs(self->system, seq, type, n);
+    akt_msg **msgs = batch_msgs(self->system, self->id, seq, type, n);
     if (!msgs) return NULL;
     akt_future **futures = PyMem_Malloc((size_t)(*n ? *n : 1) * sizeof *futures);
     int rc = futures ? (*n ? akt_ask_batch(self->system->sys, (akt_pid){self->id}, msgs, (size_t)*n,

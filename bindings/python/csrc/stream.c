@@ -194,6 +194,118 @@ static int py_partition(akt_msg *in, size_t *branch, void *data) {
     return rc;
 }
 
+/* ---- map_async: a pending call as a Python object ---------------------------------- */
+
+/* What fn(x, done) gets as done: done._complete(value) or done._fail(exception), once. Lost
+ * without either (garbage-collected), it fails the element, so the stream never stalls. */
+typedef struct {
+    PyObject_HEAD akt_stream_async *pending; /* NULL once completed */
+    pystage *ps;                             /* a reference */
+} py_pending;
+
+static PyTypeObject py_pending_type;
+
+static void pending_finish(py_pending *self, int rc, akt_msg *out) {
+    akt_stream_async *p = self->pending;
+    self->pending = NULL;
+    if (!p) {
+        if (out) akt_msg_release(out);
+        return;
+    }
+    Py_BEGIN_ALLOW_THREADS /* it takes the stream's lock: never with the GIL held */
+    akt_stream_async_complete(p, rc, out);
+    Py_END_ALLOW_THREADS
+}
+
+static PyObject *pending_complete(py_pending *self, PyObject *value) {
+    if (!self->pending) {
+        PyErr_SetString(PyExc_RuntimeError, "this map_async element was already completed");
+        return NULL;
+    }
+    akt_msg *out = NULL;
+    if (akt_py_msg_new(self->ps->sys, value, NULL, &out)) {
+        failed(self->ps);
+        pending_finish(self, AKT_EFAILED, NULL);
+        Py_RETURN_NONE;
+    }
+    pending_finish(self, 0, out);
+    Py_RETURN_NONE;
+}
+
+static PyObject *pending_fail(py_pending *self, PyObject *exc) {
+    if (!self->pending) {
+        PyErr_SetString(PyExc_RuntimeError, "this map_async element was already completed");
+        return NULL;
+    }
+    Py_INCREF(exc);
+    Py_XSETREF(self->ps->exc, exc);
+    pending_finish(self, AKT_EFAILED, NULL);
+    Py_RETURN_NONE;
+}
+
+static void pending_dealloc(py_pending *self) {
+    if (self->pending) {
+        PyObject *exc = PyObject_CallFunction(PyExc_RuntimeError, "s",
+                                              "a map_async element was never completed");
+        if (exc) Py_XSETREF(self->ps->exc, exc);
+        PyErr_Clear();
+        pending_finish(self, AKT_EFAILED, NULL);
+    }
+    ps_release(self->ps);
+    Py_TYPE(self)->tp_free((PyObject *)self);
+}
+
+static PyMethodDef pending_methods[] = {
+    {"_complete", (PyCFunction)pending_complete, METH_O, "the element's result"},
+    {"_fail", (PyCFunction)pending_fail, METH_O, "the element failed with an exception"},
+    {NULL, NULL, 0, NULL},
+};
+
+static PyTypeObject py_pending_type = {
+    PyVarObject_HEAD_INIT(NULL, 0).tp_name = "akt._stream.Pending",
+    .tp_basicsize = sizeof(py_pending),
+    .tp_flags = Py_TPFLAGS_DEFAULT,
+    .tp_dealloc = (destructor)pending_dealloc,
+    .tp_methods = pending_methods,
+};
+
+/* fn(value, done): starts the work; done completes it later (any thread). */
+static int py_async(akt_msg *in, akt_stream_async *pending, void *data) {
+    pystage *ps = data;
+    int e = akt_py_enter();
+    if (e < 0) return AKT_ECLOSED;
+    int rc = 0;
+    py_pending *d = PyObject_New(py_pending, &py_pending_type);
+    if (!d) {
+        rc = failed(ps);
+        akt_py_leave(e);
+        return rc;
+    }
+    d->pending = NULL;
+    d->ps = ps;
+    ps_retain(ps);
+    PyObject *v = akt_py_msg_value(ps->sys, in);
+    if (!v) {
+        rc = failed(ps);
+        Py_DECREF(d);
+        akt_py_leave(e);
+        return rc;
+    }
+    d->pending = pending;
+    PyObject *r = PyObject_CallFunctionObjArgs(ps->fn, v, (PyObject *)d, NULL);
+    if (!r && d->pending) {
+        rc = failed(ps);
+        d->pending = NULL; /* not taken: akt keeps it (the contract of a failed call) */
+    } else if (!r) {
+        PyErr_Clear(); /* it completed before it raised: the completion stands */
+    }
+    Py_XDECREF(r);
+    Py_DECREF(v);
+    Py_DECREF(d);
+    akt_py_leave(e);
+    return rc;
+}
+
 /* ---- the Stream object ------------------------------------------------------------ */
 
 typedef struct {
@@ -356,6 +468,34 @@ static PyObject *stream_release(py_stream *self, PyObject *unused) {
     Py_RETURN_NONE;
 }
 
+/* _offer(value) -> 0 accepted, AKT_EFULL refused; raises when the queue is closed */
+static PyObject *stream_offer(py_stream *self, PyObject *value) {
+    if (live(self)) return NULL;
+    akt_msg *m = NULL;
+    if (akt_py_msg_new(self->sys, value, NULL, &m)) return NULL;
+    int rc;
+    Py_BEGIN_ALLOW_THREADS
+    rc = akt_stream_offer(self->stream, m);
+    Py_END_ALLOW_THREADS
+    if (rc == AKT_EFULL) {
+        akt_msg_release(m);
+        return PyLong_FromLong(rc);
+    }
+    if (rc) {
+        akt_msg_release(m);
+        return akt_py_raise(rc, "offer");
+    }
+    return PyLong_FromLong(0);
+}
+
+static PyObject *stream_queued(py_stream *self, PyObject *unused) {
+    if (live(self)) return NULL;
+    size_t n = 0;
+    int rc = akt_stream_queued(self->stream, &n);
+    if (rc) return akt_py_raise(rc, "queued");
+    return PyLong_FromSize_t(n);
+}
+
 static PyMethodDef stream_methods[] = {
     {"_wait", (PyCFunction)stream_wait, METH_O, "_wait(timeout) -> code (GIL released)"},
     {"_cancel", (PyCFunction)stream_cancel, METH_NOARGS, "abort"},
@@ -368,6 +508,8 @@ static PyMethodDef stream_methods[] = {
     {"_exception", (PyCFunction)stream_exception, METH_O, "a stage's last exception"},
     {"_keep", (PyCFunction)stream_keep, METH_NOARGS, "the stages' records (exceptions)"},
     {"_release", (PyCFunction)stream_release, METH_NOARGS, "release the handle (cancels)"},
+    {"_offer", (PyCFunction)stream_offer, METH_O, "offer to a queue source: 0 or AKT_EFULL"},
+    {"_queued", (PyCFunction)stream_queued, METH_NOARGS, "what a queue source holds"},
     {NULL, NULL, 0, NULL},
 };
 
@@ -579,6 +721,31 @@ static int add_stage(akt_py_system *sys, akt_stream_graph *g, const char *kind, 
         }
         return check(akt_stream_throttle(g, (uint32_t)n, per), "throttle");
     }
+    if (strcmp(kind, "queue") == 0) { /* a = capacity */
+        Py_ssize_t n = PyLong_AsSsize_t(a);
+        if (PyErr_Occurred()) return -1;
+        if (n <= 0) {
+            PyErr_SetString(PyExc_ValueError, "queue capacity must be positive");
+            return -1;
+        }
+        return check(akt_stream_source_queue(g, (size_t)n), "Source.queue");
+    }
+    if (strcmp(kind, "actor") == 0) { /* a = the target pid, b = (in_flight, on_complete) */
+        akt_pid target;
+        if (akt_py_pid_arg(sys, a, &target)) return -1;
+        Py_ssize_t n = PyLong_AsSsize_t(PyTuple_GetItem(b, 0));
+        if (PyErr_Occurred()) return -1;
+        if (n <= 0) {
+            PyErr_SetString(PyExc_ValueError, "in_flight must be positive");
+            return -1;
+        }
+        PyObject *done = PyTuple_GetItem(b, 1);
+        akt_msg *dm = NULL;
+        if (done != Py_None && msg_of(sys, done, &dm)) return -1;
+        int rc = check(akt_stream_sink_actor(g, target, (size_t)n, dm), "Sink.actor");
+        if (dm) akt_msg_release(dm);
+        return rc;
+    }
     if (strcmp(kind, "collect") == 0) return check(akt_stream_sink_collect(g), "Sink.collect");
     if (strcmp(kind, "first") == 0) return check(akt_stream_sink_first(g), "Sink.first");
     if (strcmp(kind, "ignore") == 0) return check(akt_stream_sink_ignore(g), "Sink.ignore");
@@ -627,6 +794,19 @@ static int add_stage(akt_py_system *sys, akt_stream_graph *g, const char *kind, 
         rc = akt_stream_filter(g, py_filter, ps);
     } else if (strcmp(kind, "flat_map") == 0) {
         rc = akt_stream_flat_map(g, py_flat_map, ps);
+    } else if (strcmp(kind, "map_async") == 0) { /* b = (parallelism, ordered) */
+        Py_ssize_t n = PyLong_AsSsize_t(PyTuple_GetItem(b, 0));
+        int ordered = PyErr_Occurred() ? 0 : PyObject_IsTrue(PyTuple_GetItem(b, 1));
+        if (PyErr_Occurred()) {
+            ps_release(ps);
+            return -1;
+        }
+        if (n <= 0) {
+            ps_release(ps);
+            PyErr_SetString(PyExc_ValueError, "parallelism must be positive");
+            return -1;
+        }
+        rc = akt_stream_map_async(g, (size_t)n, ordered, py_async, ps);
     } else if (strcmp(kind, "for_each") == 0) {
         rc = akt_stream_sink_for_each(g, py_each, ps);
     } else if (strcmp(kind, "unfold") == 0) {
@@ -764,6 +944,7 @@ static struct PyModuleDef stream_module = {
 
 int akt_py_stream_install(PyObject *modules) {
     if (PyType_Ready(&py_stream_type) < 0) return -1;
+    if (PyType_Ready(&py_pending_type) < 0) return -1;
     PyObject *m = PyModule_Create(&stream_module);
     if (!m) return -1;
     Py_INCREF(&py_stream_type);

@@ -344,3 +344,73 @@ def test_a_request_awaited_twice_at_once_is_refused(system: akt.ActorSystem) -> 
     # The failure restarted the actor, which ended the first message too.
     assert len(first_got) == 1 and isinstance(first_got[0], akt.Cancelled)
     gate.set()
+
+
+# ft begin: akt.Request through asyncio.gather / asyncio.wait_for
+class Slow(akt.Actor):
+    """Logs what it handles; "block" waits for the gate; ("inc", n) -> n + 1."""
+
+    def __init__(self, gate: threading.Event) -> None:
+        self.gate = gate
+        self.log: list[Any] = []
+
+    def receive(self, ctx: akt.Context, msg: Any) -> None:
+        self.log.append(msg)
+        if msg == "block":
+            assert self.gate.wait(10)
+        elif isinstance(msg, tuple) and msg[0] == "inc":
+            ctx.respond(msg[1] + 1)
+        elif msg == "ping":
+            ctx.respond("pong")
+        else:
+            ctx.unhandled()
+
+
+class Composer(akt.Actor):
+    def __init__(self, fast: akt.Pid, slow: akt.Pid) -> None:
+        self.fast, self.slow = fast, slow
+
+    async def receive(self, ctx: akt.Context, msg: Any) -> None:  # type: ignore[override]
+        if msg == "gather":
+            got = await asyncio.gather(ctx.request(self.fast, ("inc", 1)),
+                                       ctx.request(self.fast, ("inc", 10)))
+            ctx.respond(tuple(got))
+        elif msg == "gather-failure":
+            try:
+                await asyncio.gather(ctx.request(self.fast, ("inc", 1)),
+                                     ctx.request(self.fast, "nonsense"))
+            except akt.Unhandled as e:
+                ctx.respond(type(e).__name__)
+        elif msg == "wait_for":
+            ctx.respond(await asyncio.wait_for(ctx.request(self.fast, ("inc", 2)), 5))
+        elif msg == "wait_for-timeout":
+            req = ctx.request(self.slow, ("inc", 3))
+            try:
+                await asyncio.wait_for(req, 0.05)
+            except asyncio.TimeoutError:
+                ctx.respond("timed out")  # and the task's cancel cancelled the request
+
+
+def test_requests_compose_with_gather_and_wait_for() -> None:
+    gate = threading.Event()
+
+    async def main() -> list[Any]:
+        async with akt.ActorSystem("compose", dispatcher="python") as system:
+            fast = system.spawn(None, Server())
+            slow_actor = Slow(gate)
+            slow = system.spawn(None, slow_actor, dispatcher="workers")
+            pid = system.spawn(None, Composer(fast, slow))
+            out = [await pid.ask("gather", timeout=5),
+                   await pid.ask("gather-failure", timeout=5),
+                   await pid.ask("wait_for", timeout=5)]
+            slow.tell("block")
+            assert await asyncio.to_thread(wait_for, lambda: slow_actor.log == ["block"])
+            out.append(await pid.ask("wait_for-timeout", timeout=5))
+            gate.set()
+            out.append(await slow.ask("ping", timeout=5))
+            out.append(list(slow_actor.log))  # ("inc", 3) was skipped: its asker gave up
+            return out
+
+    assert asyncio.run(main()) == [(2, 11), "Unhandled", 3, "timed out", "pong",
+                                   ["block", "ping"]]
+# ft end

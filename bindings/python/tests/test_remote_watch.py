@@ -72,6 +72,31 @@ def test_watch_stop_and_poison_a_remote_actor() -> None:
         assert seen == list(range(100))  # every tell before the pill
 
 
+# ack begin:
+def test_graceful_stop_of_a_remote_actor() -> None:
+    """stop_graceful on a remote pid: the actor stops after the tells sent before it, the
+    future completes once it stopped on its node, and watchers get Terminated."""
+    with akt.ActorSystem("pyalpha") as a, akt.ActorSystem("pybeta") as b:
+        addr_b = b.remote_start()
+        a.remote_start()
+        seen: list[Any] = []
+        b.spawn("sink", Noter(seen))
+        sink = a.remote_lookup(addr_b + "/user/sink")
+        w = Watcher()
+        wp = a.spawn("watcher", w)
+        assert wp.ask_sync(("watch", sink), timeout=10) == "ok"
+        for i in range(200):
+            sink.tell(i)
+        sink.stop_graceful_sync(30)
+        assert seen == list(range(200))  # every tell before the stop, then the answer
+        wait_for(lambda: _gone(b, "/user/sink"))
+        assert w.event.wait(10)
+        assert w.gone == [sink]
+
+
+# ack end
+
+
 def _gone(system: akt.ActorSystem, path: str) -> bool:
     try:
         system.lookup(path)

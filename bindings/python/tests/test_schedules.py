@@ -72,9 +72,11 @@ def test_every_with_sender_until_cancelled(any_system: akt.ActorSystem) -> None:
 def test_errors(system: akt.ActorSystem) -> None:
     pid = system.spawn(None, Ticks())
     system.schedule_once(pid, "tick", 3600, reference="dup")
-    with pytest.raises(akt.NameTaken) as e:
+    with pytest.raises(akt.ScheduleExists) as e:
         system.schedule_once(pid, "tick", 1, reference="dup")
     assert "'dup'" in str(e.value)
+    assert isinstance(e.value, akt.NameTaken) and e.value.reference == "dup"
+    assert e.value.name == "AKT_EEXIST"
     with pytest.raises(ValueError):
         system.schedule_once(pid, "tick", -1)
     with pytest.raises(ValueError):
@@ -86,8 +88,11 @@ def test_errors(system: akt.ActorSystem) -> None:
     with pytest.raises(TypeError):
         system.schedule_once("pid", "tick", 1)  # type: ignore[arg-type]
     for op in (system.pause_schedule, system.resume_schedule, system.cancel_schedule):
-        with pytest.raises(akt.ActorNotFound):
+        with pytest.raises(akt.ScheduleNotFound) as nf:
             op("nope")
+        assert isinstance(nf.value, akt.ActorNotFound) and isinstance(nf.value, LookupError)
+        assert nf.value.reference == "nope" and "'nope'" in str(nf.value)
+        assert nf.value.code == akt.ActorNotFound.code
     system.cancel_schedule("dup")
     system.schedule_once(pid, "tick", 0, reference="dup")  # free again
     assert wait_for(lambda: count(pid) == 1)

@@ -31,8 +31,10 @@ public class Case {
     }
 
     public static void main(String[] args) {
+        // Kinds before the system: run.py --remote's node B spawns them by name.
+        Conf.kind("mood", () -> (ctx, msg) -> anyMood(ctx, msg, "happy"));
         ActorSystem sys = Conf.system();
-        Pid mood = sys.spawn("mood", (ctx, msg) -> anyMood(ctx, msg, "happy"));
+        Pid mood = Conf.spawn(sys, "mood");
 
         // 1. Stacked handlers pop back in reverse order.
         step(mood, "get", "conf.Get", "");

@@ -45,10 +45,14 @@ public class Case {
     }
 
     public static void main(String[] args) {
+        // Kinds before the system: run.py --remote's node B spawns them by name.
+        Conf.kind("back", () -> Case::back);
+        Conf.kind("front", () -> Case::front);
+        Conf.kind("client", () -> Case::client);
         ActorSystem sys = Conf.system();
-        sys.spawn("back", Case::back);
-        Pid front = sys.spawn("front", Case::front);
-        Pid client = sys.spawn("client", Case::client);
+        Conf.spawn(sys, "back");
+        Pid front = Conf.spawn(sys, "front");
+        Pid client = Conf.spawn(sys, "client");
 
         // 1. Ask front; back answers the asker directly.
         Conf.say("ask.front", Conf.askStr(front, "conf.Question", "q1"));

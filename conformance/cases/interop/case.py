@@ -43,9 +43,11 @@ conf.say("start.host", conf.ask_str(host, "conf.Start", "from-host"))
 conf.wait_log(1)
 conf.flush()
 
-# A Python str is a text object: C reads its UTF-8 bytes; other objects have none.
+# A Python str is a text object: C reads its UTF-8 bytes; other objects have none, and a
+# tell of one to a C actor is refused at the sender (NotSupported), never delivered.
 conf.say("object.text", conf.reply_str(peer.ask_sync("text-object", conf.ASK_S)))
-conf.say("object.opaque", conf.reply_str(peer.ask_sync(Opaque(), conf.ASK_S)))
+rc = conf.rc_of(lambda: peer.tell(Opaque()))
+conf.say("object.opaque", "accepted" if rc == "ok" else f"refused {rc}")
 
 conf.say("watch.peer", conf.ask_str(host, "conf.Watch"))
 peer.stop_graceful_sync(conf.ASK_S)

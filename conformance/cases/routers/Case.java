@@ -26,9 +26,11 @@ public class Case {
     }
 
     public static void main(String[] args) {
+        // Kinds before the system: run.py --remote's node B spawns them by name.
+        Conf.kind("worker", () -> Case::worker);
         ActorSystem sys = Conf.system();
-        List<Pid> w = List.of(sys.spawn("w0", Case::worker), sys.spawn("w1", Case::worker),
-                sys.spawn("w2", Case::worker));
+        List<Pid> w = List.of(Conf.spawn(sys, "w0", "worker"), Conf.spawn(sys, "w1", "worker"),
+                Conf.spawn(sys, "w2", "worker"));
 
         // 1. Round-robin: in routee order.
         Router rr = router(sys, "rr", Router.Strategy.ROUND_ROBIN, w);

@@ -76,6 +76,18 @@ public class Case {
         Conf.say("pause.unknown", Conf.rc(() -> system.pauseSchedule("nope")));
         Conf.say("resume.unknown", Conf.rc(() -> system.resumeSchedule("nope")));
         Conf.say("cancel.unknown", Conf.rc(() -> system.cancelSchedule("nope")));
+        // ft begin: the schedule errors carry the reference
+        try {
+            system.cancelSchedule("nope");
+        } catch (ScheduleNotFoundException e) {
+            Conf.say("unknown.reference", e.reference());
+        }
+        try {
+            system.scheduleOnce(w, Conf.msg("conf.Tick", ""), Duration.ofHours(1), ref("beat"));
+        } catch (ScheduleExistsException e) {
+            Conf.say("taken", e.codeName() + " " + e.reference());
+        }
+        // ft end
 
         // 3. The fires' sender.
         system.scheduleOnce(w, Conf.msg("conf.Hello", ""), Duration.ZERO, ref("hello").withSender(g));

@@ -127,6 +127,13 @@ int main(void) {
     conf_say("pause.unknown", "%s", conf_rc(akt_schedule_pause(sys, "nope")));
     conf_say("resume.unknown", "%s", conf_rc(akt_schedule_resume(sys, "nope")));
     conf_say("cancel.unknown", "%s", conf_rc(akt_schedule_cancel(sys, "nope")));
+    /* ft begin: the bindings' schedule errors carry the reference; C has the one it passed */
+    conf_say("unknown.reference", "%s", akt_schedule_cancel(sys, "nope") ? "nope" : "-");
+    akt_msg *again = conf_msg("conf.Tick", "");
+    rc = akt_schedule_once(sys, w, again, 3600000 * CONF_MS, &beat, NULL, 0);
+    if (rc) akt_msg_release(again); /* refused: still ours */
+    conf_say("taken", "%s %s", conf_rc(rc), rc == AKT_EEXIST ? "beat" : "-");
+    /* ft end */
 
     /* 3. The fires' sender. */
     CONF_OK(once(sys, w, "conf.Hello", "", 0, "hello", g));

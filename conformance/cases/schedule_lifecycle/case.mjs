@@ -1,6 +1,6 @@
 // schedule_lifecycle: pause/resume, listing, sender, the end of a stopped actor's
 // schedules, dead letters for a gone target, shutdown.
-import { Actor } from 'akt';
+import akt, { Actor } from 'akt';
 import * as conf from 'akt/conformance';
 
 class Worker extends Actor {
@@ -55,6 +55,18 @@ show(system);
 conf.say('pause.unknown', await conf.rcOf(() => system.pauseSchedule('nope')));
 conf.say('resume.unknown', await conf.rcOf(() => system.resumeSchedule('nope')));
 conf.say('cancel.unknown', await conf.rcOf(() => system.cancelSchedule('nope')));
+// ft begin: the schedule errors carry the reference
+try {
+  system.cancelSchedule('nope');
+} catch (e) {
+  if (e instanceof akt.ScheduleNotFoundError) conf.say('unknown.reference', e.reference);
+}
+try {
+  system.scheduleOnce(w, conf.msg('conf.Tick'), { delayMs: 3600e3, reference: 'beat' });
+} catch (e) {
+  if (e instanceof akt.ScheduleExistsError) conf.say('taken', `${e.code} ${e.reference}`);
+}
+// ft end
 
 // 3. The fires' sender.
 system.scheduleOnce(w, conf.msg('conf.Hello'), { delayMs: 0, reference: 'hello', sender: g });

@@ -65,6 +65,16 @@ show(system)
 conf.say("pause.unknown", conf.rc_of(lambda: system.pause_schedule("nope")))
 conf.say("resume.unknown", conf.rc_of(lambda: system.resume_schedule("nope")))
 conf.say("cancel.unknown", conf.rc_of(lambda: system.cancel_schedule("nope")))
+# ft begin: the schedule errors carry the reference
+try:
+    system.cancel_schedule("nope")
+except akt.ScheduleNotFound as e:
+    conf.say("unknown.reference", e.reference)
+try:
+    system.schedule_once(w, conf.msg("conf.Tick"), 3600, reference="beat")
+except akt.ScheduleExists as e:
+    conf.say("taken", f"{e.name} {e.reference}")
+# ft end
 
 # 3. The fires' sender.
 system.schedule_once(w, conf.msg("conf.Hello"), 0, reference="hello", sender=g)

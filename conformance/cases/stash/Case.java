@@ -43,8 +43,10 @@ public class Case {
     }
 
     public static void main(String[] args) {
+        // Kinds before the system: run.py --remote's node B spawns them by name.
+        Conf.kind("gate", Gate::new);
         ActorSystem sys = Conf.system();
-        Pid pid = sys.spawn("gate", new Gate());
+        Pid pid = Conf.spawn(sys, "gate");
 
         // 1. Closed: everything is stashed.
         tell(pid, "conf.Item", "a");

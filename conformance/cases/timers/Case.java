@@ -44,8 +44,10 @@ public class Case {
     }
 
     public static void main(String[] args) throws Exception {
+        // Kinds before the system: run.py --remote's node B spawns them by name.
+        Conf.kind("ticker", Ticker::new);
         ActorSystem system = Conf.system();
-        Pid t = system.spawn("ticker", new Ticker());
+        Pid t = Conf.spawn(system, "ticker");
 
         // 1. Fires come in deadline order, not in the order they were made.
         Conf.say("schedule.once", once(system, t, "a", 600, "once-a"));

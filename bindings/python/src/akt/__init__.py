@@ -50,10 +50,10 @@ from .events import Event, EventKind
 from .grains import Grain
 from .mailbox import Bounded, Fair, Mailbox, Priority
 from .metrics import ActorMetrics, MetricPoint, SystemMetrics
-from .messages import Bytes, Message, Terminated, type_name, wire_bytes
+from .messages import Bytes, Message, Terminated, type_id, type_name, wire_bytes
 from .pid import AskFuture, Pid
 from .router import Router
-from .schedule import ScheduleInfo
+from .schedule import ScheduleExists, ScheduleInfo, ScheduleNotFound
 from .system import ActorSystem
 from ._async import Request
 from .topics import Topic, TopicSubscription
@@ -76,8 +76,9 @@ __all__ = [
     "InvalidArgument", "MailboxFull", "Message", "NameTaken", "NotReady", "NotSupported", "OutOfMemory",
     "Pid", "ProtocolError", "Router", "ScheduleInfo", "Strategy", "Subscription", "Supervisor",
     "SystemClosed", "Terminated", "Topic", "TopicSubscription", "Unhandled", "Unreachable",
-    "WrongType", "cron_next", "error_for", "type_name", "validate_cron", "wire_bytes",
+    "WrongType", "cron_next", "error_for", "type_id", "type_name", "validate_cron", "wire_bytes",
     "Request",
     "BreakerMetrics", "BreakerOpen", "BreakerState", "CircuitBreaker", "ManualClock",
     "Passivation",
+    "ScheduleExists", "ScheduleNotFound",
 ]

@@ -17,12 +17,20 @@ on its loop (``dispatcher="python"`` inside ``async with``), or any other runnin
 wake-up then going through ``call_soon_threadsafe``. On akt's workers, or a system with a
 thread of its own, there is no running loop in the actor's thread: ``asyncio.sleep`` there
 raises RuntimeError (a failure), while ``ctx.request`` works everywhere.
+
+An akt.Request also composes with asyncio where a loop runs in the actor's thread (the
+system's loop): ``asyncio.gather(ctx.request(a, x), ctx.request(b, y))``,
+``asyncio.wait_for(ctx.request(a, x), 0.5)``, ``asyncio.ensure_future(...)``. Inside such an
+asyncio task the request waits on a future of that loop; a task cancelled before the reply
+(wait_for's timeout, ``task.cancel()``) cancels the akt request (the callee skips the message
+if it has not started it), at the actor's next step, on its own turn.
 """
 
 from __future__ import annotations
 
 import asyncio
 import functools
+import threading
 from typing import TYPE_CHECKING, Any, Coroutine, Generator, Optional
 
 from ._lib import _fast
@@ -37,7 +45,7 @@ class Request:
     inside an async receive for the reply (or the error, raised: AskTimeout, Cancelled,
     Unhandled, ActorFailed, ...), or give it to ``ctx.cancel_request()``."""
 
-    __slots__ = ("id", "_done", "_value", "_error", "_waiter")
+    __slots__ = ("id", "_done", "_value", "_error", "_waiter", "_ctx")
 
     def __init__(self) -> None:
         self.id = 0
@@ -47,6 +55,7 @@ class Request:
         self._value: Any = None
         self._error: Optional[BaseException] = None
         self._waiter: Optional[Any] = None
+        self._ctx: Optional["Context"] = None  # the requesting actor's (set by ctx.request)
 
     def done(self) -> bool:
         """True once the reply (or the error) came."""
@@ -55,13 +64,19 @@ class Request:
     def _complete(self, ctx: "Context", reply: Any, error: Optional[BaseException]) -> None:
         # The request's continuation, on the actor's turn.
         self._done, self._value, self._error = True, reply, error
+        if _to_cancel:
+            _forget_cancel(self)
         waiter, self._waiter = self._waiter, None
         if waiter is not None:
             waiter()
 
-    def __await__(self) -> Generator["Request", None, Any]:
+    def __await__(self) -> Generator[Any, None, Any]:
         if not self._done:
-            yield self
+            loop = asyncio._get_running_loop()
+            if loop is not None and asyncio.current_task(loop) is not None:
+                yield from self._in_task(loop)  # gather, wait_for, ensure_future
+            else:
+                yield self  # awaited by the async receive itself: akt's driver resumes it
         if not self._done:
             raise RuntimeError("an akt.Request is awaited directly in an async receive "
                                "(not through asyncio tasks)")
@@ -72,12 +87,70 @@ class Request:
     def __repr__(self) -> str:
         return f"<akt.Request #{self.id} {'done' if self._done else 'pending'}>"
 
+    def _in_task(self, loop: asyncio.AbstractEventLoop) -> Generator[Any, None, None]:
+        """Waits in an asyncio task: on a future of its loop, set by the continuation."""
+        if self._waiter is not None:
+            raise RuntimeError("an akt.Request is awaited by one coroutine at a time")
+        fut = loop.create_future()
+
+        def wake() -> None:  # the continuation, on the actor's turn
+            if asyncio._get_running_loop() is loop:
+                _set_none(fut)
+            else:
+                loop.call_soon_threadsafe(_set_none, fut)
+
+        self._waiter = wake
+        try:
+            yield from fut
+        except asyncio.CancelledError:
+            if self._waiter is wake:
+                self._waiter = None
+            if not self._done:
+                _cancel_later(self)
+            raise
+
+
+def _set_none(fut: "asyncio.Future[Any]") -> None:
+    if not fut.done():
+        fut.set_result(None)
+
+
+# Requests whose asyncio task was cancelled off the actor's turn: akt cancels a request only
+# on its actor's turn, so the next step of that actor's coroutine does it (_step).
+_to_cancel: list[Request] = []
+_to_cancel_lock = threading.Lock()
+
+
+def _cancel_later(req: Request) -> None:
+    with _to_cancel_lock:
+        _to_cancel.append(req)
+
+
+def _forget_cancel(req: Request) -> None:
+    with _to_cancel_lock:
+        try:
+            _to_cancel.remove(req)
+        except ValueError:
+            pass
+
+
+def _cancel_pending(ctx: "Context") -> None:
+    with _to_cancel_lock:
+        mine = [r for r in _to_cancel if r._ctx is ctx]
+        for r in mine:
+            _to_cancel.remove(r)
+    for r in mine:
+        if not r._done:
+            ctx.cancel_request(r)
+
 
 _NOT_STARTED = object()
 
 
 def _step(ctx: "Context", coro: Coroutine[Any, Any, Any]) -> None:
     """Runs the coroutine up to its next wait, on the actor's turn (ctx bound)."""
+    if _to_cancel:
+        _cancel_pending(ctx)
     try:
         awaited = coro.send(None)
     except StopIteration:

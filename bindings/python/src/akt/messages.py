@@ -67,6 +67,12 @@ def type_name(message: object) -> str:
     return _fast.type_name(message)
 
 
+def type_id(name: str) -> int:
+    """The id of a registered message type name (ActorSystem.register_type), 0 if that
+    name was never registered."""
+    return _fast.type_id(name)
+
+
 def wire_bytes(message: object) -> bytes:
     """The bytes a C actor reads for this message: str as UTF-8, bytes and bytearray as
     they are; other objects raise NotSupported (they have no bytes form)."""

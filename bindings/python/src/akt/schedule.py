@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Optional
 
 from ._lib import lib
+from .errors import ActorNotFound, NameTaken
 
 if TYPE_CHECKING:
     from .pid import Pid
@@ -15,6 +16,25 @@ ONCE = lib.AKT_SCHEDULE_ONCE
 EVERY = lib.AKT_SCHEDULE_EVERY
 CRON = lib.AKT_SCHEDULE_CRON
 KINDS = {ONCE: "once", EVERY: "every", CRON: "cron"}
+
+
+class ScheduleNotFound(ActorNotFound):
+    """No schedule has this reference (pause_schedule, resume_schedule, cancel_schedule: it
+    never existed, was cancelled, or its one fire went). ``reference``: the one asked for.
+    An ActorNotFound (a LookupError), code AKT_ENOTFOUND."""
+
+    def __init__(self, message: str, reference: str) -> None:
+        super().__init__(message, lib.AKT_ENOTFOUND)
+        self.reference = reference
+
+
+class ScheduleExists(NameTaken):
+    """Another schedule has the reference given to schedule_once / schedule_every /
+    schedule_cron. ``reference``: that reference. A NameTaken, code AKT_EEXIST."""
+
+    def __init__(self, message: str, reference: str) -> None:
+        super().__init__(message, lib.AKT_EEXIST)
+        self.reference = reference
 
 
 @dataclass(frozen=True)

@@ -25,8 +25,11 @@ backpressure reaches the loop.
 from __future__ import annotations
 
 import asyncio
+import concurrent.futures
+import inspect
 import re
 import sys
+import threading
 from dataclasses import dataclass
 from typing import Any, AsyncIterator, Callable, Iterable, Iterator, Optional, Sequence
 
@@ -138,6 +141,15 @@ class Sink:
         return Sink(("ignore", None, None), lambda r: None)
 
     @staticmethod
+    def actor(pid: Any, in_flight: int = 1, on_complete: Any = None) -> "Sink":
+        """Tells each element to the actor ``pid``, which acknowledges it with
+        ``ctx.respond(anything)``: each acknowledgement is the demand for one more, at most
+        ``in_flight`` unacknowledged. At the end ``on_complete`` (if not None) is told to it,
+        after the last element was acknowledged. If the actor stops, the stream fails
+        (Stopped). The result is None."""
+        return Sink(("actor", pid, (in_flight, on_complete)), lambda r: None)
+
+    @staticmethod
     def async_iterator(maxsize: int = 16,
                        loop: Optional[asyncio.AbstractEventLoop] = None) -> "_AsyncSink":
         """Hands the elements to an asyncio consumer: iterate the Stream with ``async for``.
@@ -233,6 +245,23 @@ class _Stages:
         there are ``n``, when the first one waited ``max_wait`` seconds (0.001 .. 3600), or
         at the end (the last, partial batch)."""
         return self._then("batch", fn if fn is not None else _list_of, (n, int(max_wait * 1e9)))
+
+    def map_async(self, fn: Callable[[Any], Any], parallelism: int, ordered: bool = True,
+                  loop: Optional[asyncio.AbstractEventLoop] = None) -> Any:
+        """Parallel map: ``fn(x)`` gives a coroutine (or any awaitable), a
+        ``concurrent.futures.Future`` or a plain value; at most ``parallelism`` are pending
+        at once. ``ordered`` keeps the input order, else results leave as they complete.
+        Coroutines run on ``loop`` (the running one where this is called, else a background
+        loop of akt's). An exception fails the element (the stage's error strategy)."""
+        if parallelism <= 0:
+            raise ValueError("parallelism must be positive")
+        lp = loop
+        if lp is None:
+            try:
+                lp = asyncio.get_running_loop()
+            except RuntimeError:
+                lp = None
+        return self._then("map_async", _async_starter(fn, lp), (parallelism, bool(ordered)))
 
     # ---- options
     def named(self, name: str) -> Any:
@@ -331,6 +360,14 @@ class Source(_Stages):
         return Source((("tick", (int(initial_delay * 1e9), int(interval * 1e9)), tick),))
 
     @staticmethod
+    def queue(capacity: int) -> "Source":
+        """Elements pushed with ``Stream.offer(x)`` (from an actor, or any thread): at most
+        ``capacity`` are accepted and not yet sent on; beyond that ``offer`` returns False
+        (try again later). ``Stream.complete()`` closes it: what was accepted goes on, then
+        the stream completes."""
+        return Source((("queue", capacity, None),))
+
+    @staticmethod
     def of(*values: Any) -> "Source":
         """The given values, in order."""
         return Source((("values", list(values), None),))
@@ -383,6 +420,54 @@ class Source(_Stages):
 
     def __repr__(self) -> str:
         return "Source(" + " -> ".join(s[0] for s in self._stages) + ")"
+
+
+_bg_loop: Optional[asyncio.AbstractEventLoop] = None
+_bg_lock = threading.Lock()
+
+
+def _background_loop() -> asyncio.AbstractEventLoop:
+    """An event loop on a daemon thread of its own, for coroutines of map_async made where
+    no loop was running."""
+    global _bg_loop
+    with _bg_lock:
+        if _bg_loop is None:
+            lp = asyncio.new_event_loop()
+            threading.Thread(target=lp.run_forever, name="akt-stream-loop", daemon=True).start()
+            _bg_loop = lp
+        return _bg_loop
+
+
+def _async_starter(fn: Callable[[Any], Any],
+                   loop: Optional[asyncio.AbstractEventLoop]) -> Callable[[Any, Any], None]:
+    """What the native stage calls: start(x, done); done._complete(v) or done._fail(exc)."""
+    def settle(done: Any, f: Any) -> None:
+        if f.cancelled():
+            done._fail(asyncio.CancelledError("map_async element cancelled"))
+            return
+        exc = f.exception()
+        if exc is not None:
+            done._fail(exc)
+        else:
+            done._complete(f.result())
+
+    def start(x: Any, done: Any) -> None:
+        r = fn(x)
+        if inspect.isawaitable(r):
+            lp = loop if loop is not None and not loop.is_closed() else _background_loop()
+            fut = asyncio.run_coroutine_threadsafe(_await_it(r), lp)
+        elif isinstance(r, concurrent.futures.Future):
+            fut = r
+        else:
+            done._complete(r)
+            return
+        fut.add_done_callback(lambda f: settle(done, f))
+
+    return start
+
+
+async def _await_it(aw: Any) -> Any:
+    return await aw
 
 
 def _tuple_of(*xs: Any) -> tuple:
@@ -482,6 +567,21 @@ class Stream:
     def drain(self) -> None:
         """Stops the source; what is in flight reaches the sink, then the stream completes."""
         self._core._drain()
+
+    def offer(self, x: Any) -> bool:
+        """Pushes x into the stream's ``Source.queue``: True if accepted, False if the queue
+        is full (offer it again later). Never blocks; callable from an actor. Raises Stopped
+        once the queue was completed or the stream ended."""
+        return self._core._offer(x) == 0
+
+    def complete(self) -> None:
+        """Closes a ``Source.queue``: what it accepted goes on, then the stream completes."""
+        self._core._drain()
+
+    @property
+    def queued(self) -> int:
+        """How many elements the ``Source.queue`` holds (accepted, not yet sent on)."""
+        return int(self._core._queued())
 
     def metrics(self) -> list[StageMetrics]:
         """Per-stage counts, the source first."""

@@ -27,14 +27,14 @@ from ._lib import _fast, ffi, lib
 from .actor import Actor, Supervisor, _remember_failure
 from . import passivation as _passivation
 from .breaker import BreakerOpen, CircuitBreaker
-from .errors import ActorNotFound, AktError, DeadlockError, error_for
+from .errors import ActorNotFound, AktError, DeadlockError, NameTaken, error_for
 from .events import Event, EventKind, _make_event
 from .mailbox import Mailbox
 from .passivation import Passivation
 from .messages import Bytes, Message, Terminated
 from .pid import Pid
 from .router import FAILURE_POLICIES, STRATEGIES, Router, _ns
-from .schedule import EVERY, KINDS, ScheduleInfo, seconds_to_ns
+from .schedule import EVERY, KINDS, ScheduleExists, ScheduleInfo, ScheduleNotFound, seconds_to_ns
 
 if TYPE_CHECKING:
     from .metrics import ActorMetrics, MetricPoint, SystemMetrics
@@ -181,6 +181,13 @@ class ActorSystem(_fast.SystemCore):
         _fast.protobuf_register(cls, name)
         self.serializer_bind(name, "protobuf")
         return name
+
+    def register_type(self, cls_or_name: "type | str") -> int:
+        """Interns a message type (a class, by its akt type name, or a name) and returns
+        its id (1..4095, the same in every language of this process): messages of a
+        registered type carry the interned type instead of a copy of its name, and a
+        receive can branch on ``ctx.type_id``. The name stays the message's identity."""
+        return _fast.register_type(self, cls_or_name)
 
     def spawn(self, name: Optional[str], actor: "Actor | Callable[[], Actor]", *,
               dispatcher: Optional[str] = None, supervisor: Optional[Supervisor] = None,
@@ -330,10 +337,11 @@ class ActorSystem(_fast.SystemCore):
                       type: Optional[str] = None) -> str:
         """Sends ``msg`` to ``pid`` once, ``delay`` seconds from now, on akt's timer thread
         (no thread per schedule). Returns the reference (``reference``, or a generated
-        UUID). NameTaken if the reference is in use; ActorNotFound if ``pid`` never was an
+        UUID). ScheduleExists (a NameTaken) if the reference is in use; ActorNotFound if
+        ``pid`` never was an
         actor of this system (one that stopped is accepted: the fire is a dead letter)."""
-        return self._schedule(pid, msg, type, seconds_to_ns(delay, "delay"), 0, reference,
-                              sender)
+        return self._schedule_new(pid, msg, type, seconds_to_ns(delay, "delay"), 0,
+                                  reference, sender)
 
     def schedule_every(self, pid: Pid, msg: Any, interval: float, *,
                        initial_delay: Optional[float] = None, reference: Optional[str] = None,
@@ -344,7 +352,7 @@ class ActorSystem(_fast.SystemCore):
         every = seconds_to_ns(interval, "interval", positive=True)
         first = every if initial_delay is None else seconds_to_ns(initial_delay,
                                                                   "initial_delay")
-        return self._schedule(pid, msg, type, first, every, reference, sender)
+        return self._schedule_new(pid, msg, type, first, every, reference, sender)
 
     def schedule_cron(self, pid: Pid, msg: Any, expr: str, utc: bool = False, *,
                       reference: Optional[str] = None, sender: Optional[Pid] = None,
@@ -358,21 +366,41 @@ class ActorSystem(_fast.SystemCore):
         from .cron import validate_cron
 
         validate_cron(expr)
-        return self._schedule(pid, msg, type, 0, 0, reference, sender, expr,
-                              lib.AKT_CRON_UTC if utc else 0)
+        return self._schedule_new(pid, msg, type, 0, 0, reference, sender, expr,
+                                  lib.AKT_CRON_UTC if utc else 0)
 
     def pause_schedule(self, reference: str) -> None:
         """Stops a schedule's fires until resume_schedule(); it keeps its reference.
-        ActorNotFound (a LookupError) for an unknown reference."""
-        self._schedule_op(0, reference)
+        ScheduleNotFound (an ActorNotFound, a LookupError) for an unknown reference."""
+        self._schedule_op_checked(0, reference)
 
     def resume_schedule(self, reference: str) -> None:
-        """Resumes a paused schedule at its next tick still to come."""
-        self._schedule_op(1, reference)
+        """Resumes a paused schedule at its next tick still to come (ScheduleNotFound for
+        an unknown reference)."""
+        self._schedule_op_checked(1, reference)
 
     def cancel_schedule(self, reference: str) -> None:
-        """Ends a schedule; once this returned none of its fires is delivered."""
-        self._schedule_op(2, reference)
+        """Ends a schedule; once this returned none of its fires is delivered
+        (ScheduleNotFound for an unknown reference)."""
+        self._schedule_op_checked(2, reference)
+
+    # ft begin: schedule-specific errors
+    def _schedule_new(self, pid: Pid, msg: Any, type: Optional[str], delay: int, every: int,
+                      reference: Optional[str], sender: Optional[Pid],
+                      *cron: Any) -> str:
+        try:
+            return self._schedule(pid, msg, type, delay, every, reference, sender, *cron)
+        except NameTaken as e:  # only a reference can be taken
+            if reference is None:
+                raise
+            raise ScheduleExists(str(e), reference) from None
+
+    def _schedule_op_checked(self, op: int, reference: str) -> None:
+        try:
+            self._schedule_op(op, reference)
+        except ActorNotFound as e:  # the one not-found of these calls: the reference
+            raise ScheduleNotFound(str(e), reference) from None
+    # ft end
 
     def schedules(self) -> list[ScheduleInfo]:
         """The schedules that have not ended, in the order they were made."""

@@ -139,7 +139,9 @@ final class ActorCell {
 
     private void dispatch(Context c, Object m) throws Exception {
         Behavior b = top;
-        if (b != null) {
+        if (b instanceof AsyncBehavior ab) {
+            await(c, ab.receiveAsync(c, m));
+        } else if (b != null) {
             b.receive(c, m);
         } else if (actor instanceof AsyncActor a) {
             await(c, a.receiveAsync(c, m));

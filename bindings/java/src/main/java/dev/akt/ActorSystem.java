@@ -1142,7 +1142,7 @@ public final class ActorSystem implements AutoCloseable {
      * @param delay the time until the fire, {@code >= 0}
      * @param options the reference and the sender of the fires
      * @throws IllegalArgumentException for a negative delay or a bad reference
-     * @throws ActorNameTakenException if the reference is in use (AKT_EEXIST)
+     * @throws ScheduleExistsException (an ActorNameTakenException) if the reference is in use (AKT_EEXIST)
      * @throws ActorNotFoundException if pid never was an actor of this system (one that
      *     stopped is accepted: its fire is a dead letter)
      * @throws SystemClosedException if the system is shutting down
@@ -1233,31 +1233,31 @@ public final class ActorSystem implements AutoCloseable {
     /**
      * Pauses a schedule: it keeps its reference and does not fire until resumed.
      * @param reference the schedule's reference
-     * @throws ActorNotFoundException if no schedule has this reference
+     * @throws ScheduleNotFoundException (an ActorNotFoundException) if no schedule has this reference
      */
     public void pauseSchedule(String reference) {
         Objects.requireNonNull(reference, "reference");
-        Errors.check(AktNativeJNI.akt_schedule_pause(handle, reference), "pause schedule '" + reference + "'");
+        scheduleCheck(AktNativeJNI.akt_schedule_pause(handle, reference), "pause", reference);
     }
 
     /**
      * Resumes a paused schedule at its next tick still to come.
      * @param reference the schedule's reference
-     * @throws ActorNotFoundException if no schedule has this reference
+     * @throws ScheduleNotFoundException (an ActorNotFoundException) if no schedule has this reference
      */
     public void resumeSchedule(String reference) {
         Objects.requireNonNull(reference, "reference");
-        Errors.check(AktNativeJNI.akt_schedule_resume(handle, reference), "resume schedule '" + reference + "'");
+        scheduleCheck(AktNativeJNI.akt_schedule_resume(handle, reference), "resume", reference);
     }
 
     /**
      * Ends a schedule: once this returned, none of its fires is delivered.
      * @param reference the schedule's reference
-     * @throws ActorNotFoundException if no schedule has this reference
+     * @throws ScheduleNotFoundException (an ActorNotFoundException) if no schedule has this reference
      */
     public void cancelSchedule(String reference) {
         Objects.requireNonNull(reference, "reference");
-        Errors.check(AktNativeJNI.akt_schedule_cancel(handle, reference), "cancel schedule '" + reference + "'");
+        scheduleCheck(AktNativeJNI.akt_schedule_cancel(handle, reference), "cancel", reference);
     }
 
     /**
@@ -1321,9 +1321,23 @@ public final class ActorSystem implements AutoCloseable {
                     : AktNativeJNI.aktj_schedule(handle, pid.id, msg, Messages.typeOf(msg), 0, delayNs,
                             intervalNs, ref, sender, rc);
         }
+        if (rc[0] == Errors.code("EEXIST") && ref != null) {
+            throw new ScheduleExistsException(rc[0], Errors.of(rc[0], "schedule '" + ref + "'").getMessage(), ref);
+        }
         Errors.check(rc[0], ref != null ? "schedule '" + ref + "'" : "schedule to " + pid);
         return out;
     }
+
+    // ft begin: schedule-specific errors
+    /** A pause/resume/cancel's result: an unknown reference is a ScheduleNotFoundException. */
+    private static void scheduleCheck(int rc, String op, String reference) {
+        String what = op + " schedule '" + reference + "'";
+        if (rc == Errors.ENOTFOUND) {
+            throw new ScheduleNotFoundException(rc, Errors.of(rc, what).getMessage(), reference);
+        }
+        Errors.check(rc, what);
+    }
+    // ft end
 
     private static long nanos(Duration d, String what, boolean positive) {
         if (d.isNegative() || (positive && d.isZero())) {

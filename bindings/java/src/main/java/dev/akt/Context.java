@@ -544,6 +544,28 @@ public final class Context {
         cell.become(behavior, true);
     }
 
+    // ft begin: async behaviours
+    /** {@link #become(Behavior)} for a handler returning a stage (see {@link AsyncBehavior}):
+     *  the next messages go to it, each kept until its stage completes.
+     *
+     * @param behavior the handler of the next messages
+     * @throws IllegalStateException outside this actor's turn
+     */
+    public void becomeAsync(AsyncBehavior behavior) {
+        become(behavior);
+    }
+
+    /**
+     * {@link #becomeStacked(Behavior)} for a handler returning a stage.
+     *
+     * @param behavior the handler pushed on top of the current one
+     * @throws IllegalStateException outside this actor's turn
+     */
+    public void becomeStackedAsync(AsyncBehavior behavior) {
+        becomeStacked(behavior);
+    }
+    // ft end
+
     /** Back to the actor's own {@link Actor#receive}. */
     public void unbecome() {
         live();

@@ -120,6 +120,20 @@ final class Errors {
         return new ActorFailedException(code, message, reason, cause);
     }
 
+    /** The exception of a send of msg to {@code to} that akt or the binding refused (issue
+     *  17): AKT_ENOTSUP means a Java object the receiver, which is not a Java actor, would
+     *  have to read as bytes, and it has none; the text says so. Other codes: as {@link #of}
+     *  with what. */
+    static RuntimeException refused(int code, String what, String op, Object msg, Pid to) {
+        if (code != code("ENOTSUP") || msg == null) {
+            return of(code, what);
+        }
+        return of(code, op + " of a " + msg.getClass().getName() + " to " + to
+                + " refused: that actor is not a Java actor and reads bytes, and this value has"
+                + " none; send a String, byte[], BytesMessage, Long, Double, Boolean, a JSON-able"
+                + " Map or List, or register a serializer for its type");
+    }
+
     /** Throws for a non-zero code. */
     static void check(int code, String what) {
         if (code != 0) {

@@ -65,7 +65,7 @@ public final class Pid {
             rc = AktNativeJNI.aktj_tell(system.handle, id, msg, Messages.typeOf(msg));
         }
         if (rc != 0) {
-            throw Errors.of(rc, "tell to " + this);
+            throw Errors.refused(rc, "tell to " + this, "tell", msg, this);
         }
     }
 
@@ -103,7 +103,7 @@ public final class Pid {
                     + " (names 1..255 visible ASCII characters, values up to 8 KiB, 64 headers / 64 KiB in all)");
         }
         if (rc != 0) {
-            throw Errors.of(rc, "tell to " + this);
+            throw Errors.refused(rc, "tell to " + this, "tell", msg, this);
         }
     }
 
@@ -120,7 +120,8 @@ public final class Pid {
         int rc = AktNativeJNI.aktj_tell_batch(system.handle, id, b.objs, b.types);
         if (rc != 0) {
             b.releaseHandles();
-            throw Errors.of(rc, "tell of " + msgs.size() + " messages to " + this);
+            throw Errors.refused(rc, "tell of " + msgs.size() + " messages to " + this, "tellBatch",
+                    firstWithoutBytes(msgs), this);
         }
     }
 
@@ -157,7 +158,8 @@ public final class Pid {
         int rc = AktNativeJNI.aktj_ask_batch(system.handle, id, b.objs, b.types, ns, futures);
         if (rc != 0) {
             b.releaseHandles();
-            throw Errors.of(rc, "ask of " + msgs.size() + " messages of " + this);
+            throw Errors.refused(rc, "ask of " + msgs.size() + " messages of " + this, "askBatch",
+                    firstWithoutBytes(msgs), this);
         }
         return List.of(futures);
     }
@@ -173,6 +175,16 @@ public final class Pid {
     @Deprecated(since = "0.2")
     public List<CompletableFuture<Object>> askAll(List<?> msgs, Duration timeout) {
         return askBatch(msgs, timeout);
+    }
+
+    /** The first message of a refused batch that has no bytes (for the error's text). */
+    private static Object firstWithoutBytes(List<?> msgs) {
+        for (Object m : msgs) {
+            if (!(m instanceof BytesMessage) && Messages.toBytes(m) == null) {
+                return m;
+            }
+        }
+        return msgs.isEmpty() ? null : msgs.get(0);
     }
 
     /** A batch as aktj_tell_batch takes it: Java objects with their types, or null with a
@@ -256,7 +268,7 @@ public final class Pid {
         int rc = AktNativeJNI.aktj_ask(system.handle, ctx, id, m, ns, reply);
         if (rc != 0) {
             AktNativeJNI.akt_msg_release(m);
-            throw Errors.of(rc, "ask of " + this);
+            throw Errors.refused(rc, "ask of " + this, "ask", msg, this);
         }
         return reply;
     }

@@ -253,7 +253,10 @@ public final class Router {
      */
     public void broadcast(Object msg) {
         Objects.requireNonNull(msg, "msg");
-        int rc = AktNativeJNI.aktj_router_broadcast(pid.system.handle, pid.id, msg, Messages.typeOf(msg));
+        // A BytesMessage goes as its bytes (as Pid.tell sends it), so remote routees read it.
+        int rc = msg instanceof BytesMessage
+                ? AktNativeJNI.aktj_router_broadcast(pid.system.handle, pid.id, null, 0, Messages.toNative(msg))
+                : AktNativeJNI.aktj_router_broadcast(pid.system.handle, pid.id, msg, Messages.typeOf(msg), 0);
         Errors.check(rc, "broadcast to " + pid);
     }
 

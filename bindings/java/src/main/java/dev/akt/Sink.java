@@ -171,6 +171,30 @@ public final class Sink<T, R> {
         return new Sink<>(15, java.util.Objects.requireNonNull(fn, "fn"), null, r -> null);
     }
 
+    record ActorArgs(long pid, long inFlight, Object onComplete) {
+    }
+
+    /**
+     * Tells each element to the actor {@code pid}, which acknowledges it with
+     * {@code ctx.respond(anything)}: each acknowledgement is the demand for one more, at most
+     * {@code inFlight} unacknowledged. {@code onComplete} (if not null) is told to it after the
+     * last one was acknowledged. If the actor stops, the stream fails (AKT_ESTOPPED).
+     *
+     * @param <T> the elements
+     * @param pid the actor, of the stream's system
+     * @param inFlight how many elements may be unacknowledged at once, 1..65536
+     * @param onComplete told to the actor once every element was acknowledged, or null
+     * @return a sink without a result (null once the stream ended)
+     * @throws AktException AKT_EINVAL for {@code inFlight <= 0}
+     */
+    public static <T> Sink<T, Void> actor(Pid pid, int inFlight, Object onComplete) {
+        java.util.Objects.requireNonNull(pid, "pid");
+        if (inFlight <= 0) {
+            throw Errors.of(Errors.EINVAL, "inFlight " + inFlight);
+        }
+        return new Sink<>(17, null, new ActorArgs(pid.id(), inFlight, onComplete), r -> null);
+    }
+
     /**
      * Consumes the elements.
      *

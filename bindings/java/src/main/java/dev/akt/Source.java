@@ -214,6 +214,62 @@ public final class Source<T> {
     }
 
     /**
+     * Parallel map: {@code fn(x)} gives a CompletionStage; at most {@code parallelism} are
+     * pending at once, and the results leave in the order of their inputs.
+     *
+     * @param <U> the elements after the stage
+     * @param parallelism how many stages may be pending at once, 1..4096
+     * @param fn gives the stage of each element's result, on the stage's worker (it must not
+     *     block); a stage completed exceptionally goes through the stage's error strategy
+     * @return this source followed by the stage
+     * @throws AktException AKT_EINVAL for {@code parallelism <= 0}
+     */
+    public <U> Source<U> mapAsync(int parallelism,
+                                  Function<? super T, ? extends java.util.concurrent.CompletionStage<U>> fn) {
+        return mapAsync(parallelism, true, fn);
+    }
+
+    /**
+     * As {@link #mapAsync(int, Function)}, the results leaving as they complete.
+     *
+     * @param <U> the elements after the stage
+     * @param parallelism how many stages may be pending at once, 1..4096
+     * @param fn gives the stage of each element's result, on the stage's worker (it must not
+     *     block); a stage completed exceptionally goes through the stage's error strategy
+     * @return this source followed by the stage
+     * @throws AktException AKT_EINVAL for {@code parallelism <= 0}
+     */
+    public <U> Source<U> mapAsyncUnordered(int parallelism,
+                                           Function<? super T, ? extends java.util.concurrent.CompletionStage<U>> fn) {
+        return mapAsync(parallelism, false, fn);
+    }
+
+    private <U> Source<U> mapAsync(int parallelism, boolean ordered, Object fn) {
+        if (parallelism <= 0) {
+            throw Errors.of(Errors.EINVAL, "mapAsync parallelism " + parallelism);
+        }
+        return then(new Spec(18, Objects.requireNonNull(fn, "fn"), null, parallelism, ordered ? 1 : 0, 0,
+                null, null, 0, 0));
+    }
+
+    /**
+     * Elements pushed with {@link Stream#offer}: at most {@code capacity} accepted and not yet
+     * sent on (beyond that offer returns false: offer again later); {@link Stream#complete}
+     * closes it, what it accepted goes on, then the stream completes.
+     *
+     * @param <T> the elements
+     * @param capacity how many elements it holds at most, 1..65536
+     * @return the source
+     * @throws AktException AKT_EINVAL for {@code capacity <= 0}
+     */
+    public static <T> Source<T> queue(int capacity) {
+        if (capacity <= 0) {
+            throw Errors.of(Errors.EINVAL, "queue capacity " + capacity);
+        }
+        return of(new Spec(9, null, null, capacity, 0, 0, null, null, 0, 0));
+    }
+
+    /**
      * Each element becomes {@code fn(x)}.
      *
      * @param <U> the elements after the stage
@@ -487,6 +543,16 @@ public final class Source<T> {
             } finally {
                 if (seed != 0) {
                     AktNativeJNI.akt_msg_release(seed);
+                }
+            }
+        } else if (s.kind() == 17) { /* actor sink: the on-complete message as the seed */
+            Sink.ActorArgs x = (Sink.ActorArgs) s.seed();
+            long m = x.onComplete() != null ? Messages.toNative(x.onComplete()) : 0;
+            try {
+                rc = AktNativeJNI.aktj_stream_add(g, 17, null, m, x.pid(), x.inFlight(), 0);
+            } finally {
+                if (m != 0) {
+                    AktNativeJNI.akt_msg_release(m);
                 }
             }
         } else if (s.kind() == 7) { /* tick: the tick message as the seed */

@@ -89,6 +89,49 @@ public final class Stream<R> implements AutoCloseable {
     }
 
     /**
+     * Pushes x into the stream's {@link Source#queue}: true if accepted, false if it is full
+     * (offer it again later). Never blocks; callable from an actor. Throws once the queue was
+     * completed or the stream ended.
+     *
+     * @param x the element (any value a Java actor can be told)
+     * @return true if the queue took it, false if it is full
+     * @throws AktException AKT_ESTOPPED once the queue was completed or the stream ended,
+     *     AKT_EINVAL if the stream's source is not a queue
+     */
+    public boolean offer(Object x) {
+        long m = Messages.toNative(x);
+        int rc = AktNativeJNI.aktj_stream_offer(handle, m);
+        if (rc != 0) {
+            AktNativeJNI.akt_msg_release(m);
+        }
+        if (rc == MAILBOX_FULL) {
+            return false;
+        }
+        Errors.check(rc, "offer");
+        return true;
+    }
+
+    private static final int MAILBOX_FULL = Errors.code("EFULL");
+
+    /** Closes a {@link Source#queue}: what it accepted goes on, then the stream completes. */
+    public void complete() {
+        drain();
+    }
+
+    /**
+     * How many elements the {@link Source#queue} holds (accepted, not yet sent on): a snapshot.
+     *
+     * @return the count
+     */
+    public long queued() {
+        long n = AktNativeJNI.aktj_stream_queued(handle);
+        if (n < 0) {
+            Errors.check((int) n, "queued");
+        }
+        return n;
+    }
+
+    /**
      * Per-stage counts, the source first.
      *
      * @return a snapshot per stage (elements in and out, drops, errors, its actor)

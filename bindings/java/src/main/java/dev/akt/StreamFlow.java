@@ -43,6 +43,44 @@ public final class StreamFlow<I, T> {
     }
 
     /**
+     * Parallel map (see {@link Source#mapAsync}): results in input order.
+     *
+     * @param <U> the elements after the stage
+     * @param parallelism how many stages may be pending at once, 1..4096
+     * @param fn gives the stage of each element's result, on the stage's worker (it must not
+     *     block); a stage completed exceptionally goes through the stage's error strategy
+     * @return this flow followed by the stage
+     * @throws AktException AKT_EINVAL for {@code parallelism <= 0}
+     */
+    public <U> StreamFlow<I, U> mapAsync(int parallelism,
+                                         Function<? super T, ? extends java.util.concurrent.CompletionStage<U>> fn) {
+        return mapAsync(parallelism, true, fn);
+    }
+
+    /**
+     * Parallel map (see {@link Source#mapAsyncUnordered}): results as they complete.
+     *
+     * @param <U> the elements after the stage
+     * @param parallelism how many stages may be pending at once, 1..4096
+     * @param fn gives the stage of each element's result, on the stage's worker (it must not
+     *     block); a stage completed exceptionally goes through the stage's error strategy
+     * @return this flow followed by the stage
+     * @throws AktException AKT_EINVAL for {@code parallelism <= 0}
+     */
+    public <U> StreamFlow<I, U> mapAsyncUnordered(int parallelism,
+                                                  Function<? super T, ? extends java.util.concurrent.CompletionStage<U>> fn) {
+        return mapAsync(parallelism, false, fn);
+    }
+
+    private <U> StreamFlow<I, U> mapAsync(int parallelism, boolean ordered, Object fn) {
+        if (parallelism <= 0) {
+            throw Errors.of(Errors.EINVAL, "mapAsync parallelism " + parallelism);
+        }
+        return then(new Source.Spec(18, Objects.requireNonNull(fn, "fn"), null, parallelism, ordered ? 1 : 0, 0,
+                null, null, 0, 0));
+    }
+
+    /**
      * Each element becomes {@code fn(x)}.
      *
      * @param <U> the elements after the stage

@@ -51,6 +51,13 @@ final class StreamStage {
                     ((java.util.function.Consumer<Object>) s.fn).accept(value(s, a));
                     return 0;
                 }
+                case 18 -> { /* map_async: b is the pending call, completed once */
+                    java.util.concurrent.CompletionStage<Object> cs =
+                            ((Function<Object, java.util.concurrent.CompletionStage<Object>>) s.fn).apply(value(s, a));
+                    java.util.Objects.requireNonNull(cs, "mapAsync: the function gave null");
+                    cs.whenComplete((v, t) -> complete(s, b, v, t));
+                    return 0;
+                }
                 case 25 -> { /* partition: the branch index; a negative one is out of range */
                     int k = ((java.util.function.ToIntFunction<Object>) s.fn).applyAsInt(value(s, a));
                     return k < 0 ? Long.MAX_VALUE : k;
@@ -103,6 +110,25 @@ final class StreamStage {
         } catch (Throwable t) {
             s.error = t;
             return FAILED;
+        }
+    }
+
+    /** Completes a map_async call with v, or as failed with t (kept as the cause). */
+    private static void complete(StreamStage s, long pending, Object v, Throwable t) {
+        long m = 0;
+        if (t == null) {
+            try {
+                m = Messages.toNative(v);
+            } catch (Throwable e) {
+                t = e;
+            }
+        }
+        if (t != null) {
+            s.error = t instanceof java.util.concurrent.CompletionException && t.getCause() != null
+                    ? t.getCause() : t;
+            AktNativeJNI.aktj_stream_async_complete(pending, Errors.EFAILED, 0);
+        } else {
+            AktNativeJNI.aktj_stream_async_complete(pending, 0, m);
         }
     }
 

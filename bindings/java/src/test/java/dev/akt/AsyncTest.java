@@ -177,4 +177,84 @@ class AsyncTest {
         Pid pid = system.spawn(new Worker(server));
         assertEquals("true false CancellationException", Await.get(pid.ask("cancel", Await.ASK)));
     }
+    // ft begin: a behaviour's handler returning a CompletionStage (AsyncBehavior)
+    /** "async": switches to an AsyncBehavior (Work, boom-later, Duration, ping as Worker's);
+     *  "mode": "sync" from the actor's own receive. */
+    static final class Switcher implements Actor {
+        final Pid server;
+        final List<String> log = new CopyOnWriteArrayList<>();
+
+        Switcher(Pid server) {
+            this.server = server;
+        }
+
+        @Override
+        public void receive(Context ctx, Object msg) {
+            if ("async".equals(msg)) {
+                ctx.becomeAsync((c, m) -> {
+                    if (m instanceof Work w) {
+                        log.add("start " + w.n());
+                        return c.request(server, new Inc(w.n()), null).thenApply(r -> {
+                            log.add("end " + w.n() + " " + r);
+                            return r;
+                        });
+                    } else if ("boom-later".equals(m)) {
+                        return c.request(server, new Inc(0), null).thenApply(r -> {
+                            throw new IllegalStateException("after an await in a behaviour");
+                        });
+                    } else if (m instanceof Duration d) {
+                        return c.request(server, new Call(c.self(), d), Duration.ofSeconds(5));
+                    } else if ("ping".equals(m)) {
+                        return CompletableFuture.completedFuture("pong");
+                    }
+                    return CompletableFuture.completedFuture("async");
+                });
+                ctx.respond("ok");
+            } else {
+                ctx.respond("sync");
+            }
+        }
+    }
+
+    @Test
+    void asyncBehaviourKeepsOneMessageAtATime() throws Exception {
+        Switcher s = new Switcher(system.spawn(new Server()));
+        Pid pid = system.spawn(s);
+        assertEquals("sync", Await.get(pid.ask("mode", Await.ASK)));
+        assertEquals("ok", Await.get(pid.ask("async", Await.ASK)));
+        for (int i = 0; i < 10; i++) {
+            pid.tell(new Work(i));
+        }
+        assertEquals(11, Await.get(pid.ask(new Work(10), Await.ASK)));
+        StringBuilder want = new StringBuilder();
+        for (int i = 0; i <= 10; i++) {
+            want.append("start ").append(i).append(",end ").append(i).append(' ').append(i + 1).append(',');
+        }
+        assertEquals(want.toString(), String.join(",", s.log) + ",");
+        assertEquals("async", Await.get(pid.ask("mode", Await.ASK))); // the stage's value answers
+    }
+
+    @Test
+    void asyncBehaviourFailureAfterTheStageRestarts() throws Exception {
+        Pid pid = system.spawn(new Switcher(system.spawn(new Server())));
+        assertEquals("ok", Await.get(pid.ask("async", Await.ASK)));
+        Throwable t = Await.failure(pid.ask("boom-later", Await.ASK));
+        assertInstanceOf(ActorFailedException.class, t);
+        assertTrue(t.getMessage().contains("after an await in a behaviour"), t.getMessage());
+        assertEquals("sync", Await.get(pid.ask("mode", Await.ASK))); // a restart: own receive
+    }
+
+    @Test
+    void asyncBehaviourHonoursTheReentrancyMode() throws Exception {
+        Pid server = system.spawn(new Server());
+        Pid open = system.spawn(null, Props.of(new Switcher(server)).withReentrancy(Reentrancy.ALLOW_ALL));
+        assertEquals("ok", Await.get(open.ask("async", Await.ASK)));
+        assertEquals("b:pong", Await.get(open.ask(Duration.ofSeconds(5), Await.ASK)));
+        Pid closed = system.spawn(new Switcher(server));
+        assertEquals("ok", Await.get(closed.ask("async", Await.ASK)));
+        // Off: the behaviour keeps the message while the server's "ping" waits behind it.
+        assertInstanceOf(ActorFailedException.class,
+                Await.failure(closed.ask(Duration.ofMillis(100), Await.ASK)));
+    }
+    // ft end
 }

@@ -80,6 +80,29 @@ class RemoteWatchTest {
         }
     }
 
+    // ack begin:
+    @Test
+    void gracefulStopOfARemotePidAnswersOnceItStopped() throws Exception {
+        try (ActorSystem a = ActorSystem.builder("javaalpha").workers(2).build();
+                ActorSystem b = ActorSystem.builder("javabeta").workers(2).build()) {
+            String addrB = b.remoteStart(null, 0);
+            a.remoteStart(null, 0);
+            List<Object> seen = new CopyOnWriteArrayList<>();
+            b.spawn("sink", (ctx, msg) -> seen.add(msg));
+            Pid sink = a.remoteLookup(addrB + "/user/sink");
+            Watcher w = new Watcher();
+            Pid wp = a.spawn("watcher", w);
+            assertEquals("ok", Await.get(wp.ask(sink, LONG)));
+            for (int i = 0; i < 100; i++) sink.tell("n" + i);
+            Await.get(sink.stopGracefully(Duration.ofSeconds(30)));
+            assertEquals(100, seen.size()); // every tell before the stop, then the answer
+            until(() -> gone(b, "/user/sink"));
+            until(() -> w.gone.size() == 1);
+            assertEquals(sink, w.gone.get(0));
+        }
+    }
+    // ack end
+
     @Test
     void aLostNodeTerminatesItsWatchedPids() throws Exception {
         try (ActorSystem a = ActorSystem.builder("javaalpha").workers(2).build()) {

@@ -87,15 +87,23 @@ class SchedulesTest {
         Pid pid = system.spawn(new Ticks(null));
         ScheduleOptions dup = ScheduleOptions.defaults().withReference("dup");
         system.scheduleOnce(pid, "tick", Duration.ofHours(1), dup);
+        ScheduleExistsException ex = assertThrows(ScheduleExistsException.class,
+                () -> system.scheduleOnce(pid, "tick", Duration.ZERO, dup));
+        assertEquals("dup", ex.reference());
+        assertEquals("AKT_EEXIST", ex.codeName());
         assertThrows(ActorNameTakenException.class, () -> system.scheduleOnce(pid, "tick", Duration.ZERO, dup));
         assertThrows(IllegalArgumentException.class, () -> system.scheduleOnce(pid, "tick", Duration.ofMillis(-1)));
         assertThrows(IllegalArgumentException.class, () -> system.scheduleEvery(pid, "tick", Duration.ZERO));
         assertThrows(IllegalArgumentException.class,
                 () -> system.scheduleOnce(pid, "tick", Duration.ZERO, ScheduleOptions.defaults().withReference("")));
         assertThrows(NullPointerException.class, () -> system.scheduleOnce(pid, null, Duration.ZERO));
-        assertThrows(ActorNotFoundException.class, () -> system.pauseSchedule("nope"));
-        assertThrows(ActorNotFoundException.class, () -> system.resumeSchedule("nope"));
-        assertThrows(ActorNotFoundException.class, () -> system.cancelSchedule("nope"));
+        ScheduleNotFoundException nf = assertThrows(ScheduleNotFoundException.class,
+                () -> system.pauseSchedule("nope"));
+        assertEquals("nope", nf.reference());
+        assertEquals("AKT_ENOTFOUND", nf.codeName());
+        assertTrue(nf.getMessage().contains("'nope'"), nf.getMessage());
+        assertThrows(ScheduleNotFoundException.class, () -> system.resumeSchedule("nope"));
+        assertThrows(ActorNotFoundException.class, () -> system.cancelSchedule("nope")); // its base
         system.cancelSchedule("dup");
         assertTrue(system.schedules().isEmpty());
     }

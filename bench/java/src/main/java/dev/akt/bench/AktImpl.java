@@ -2,9 +2,11 @@ package dev.akt.bench;
 
 import dev.akt.Actor;
 import dev.akt.ActorSystem;
+import dev.akt.AsyncActor;
 import dev.akt.Context;
 import dev.akt.Pid;
 import java.time.Duration;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
@@ -26,10 +28,35 @@ final class AktImpl implements Bench.Impl {
         }
     }
 
+    /** Per message: a request to the echo; the message ends when its answer came. */
+    static final class AsyncCounter implements AsyncActor {
+        volatile CountDownLatch done;
+        long target;
+        long seen;
+        Pid echo;
+
+        @Override
+        public CompletionStage<?> receiveAsync(Context ctx, Object msg) {
+            return ctx.request(echo, msg, null).thenApply(r -> {
+                if (++seen == target) {
+                    done.countDown();
+                }
+                return null;
+            });
+        }
+    }
+
     private final ActorSystem system = ActorSystem.create("bench");
     private final Counter counter = new Counter();
     private final Pid counterPid = system.spawn("counter", counter);
     private final Pid echo = system.spawn("echo", (ctx, msg) -> ctx.respond(msg));
+    private final AsyncCounter asyncCounter = new AsyncCounter();
+    private final Pid asyncPid;
+
+    AktImpl() {
+        asyncCounter.echo = echo;
+        asyncPid = system.spawn("async", asyncCounter);
+    }
 
     @Override
     public String name() {
@@ -58,6 +85,22 @@ final class AktImpl implements Bench.Impl {
     @Override
     public void ask() throws Exception {
         echo.ask(Bench.MSG, TIMEOUT).get();
+    }
+
+    @Override
+    public long asyncRequests(int n) throws Exception {
+        CountDownLatch done = new CountDownLatch(1);
+        asyncCounter.seen = 0;
+        asyncCounter.target = n;
+        asyncCounter.done = done;
+        long t0 = System.nanoTime();
+        for (int i = 0; i < n; i++) {
+            asyncPid.tell(Bench.MSG);
+        }
+        if (!done.await(120, TimeUnit.SECONDS)) {
+            throw new IllegalStateException("akt: the async actor did not finish all messages");
+        }
+        return System.nanoTime() - t0;
     }
 
     @Override

@@ -10,7 +10,12 @@ import java.util.Locale;
  *
  * <p>tell: one outside thread tells N messages (the same preallocated object) to one actor
  * that counts them; the time runs until the actor saw the last one. ask_rtt: sequential
- * asks from an outside thread, each waited for before the next.
+ * asks from an outside thread, each waited for before the next. async_request: an outside
+ * thread tells N messages to an actor whose handler, for each, makes a request to an echo
+ * actor and finishes the message when the answer came, one message at a time, in order (akt:
+ * an AsyncActor returning ctx.request's stage; Pekko: a tell to the echo with self as sender,
+ * the next messages kept in the actor's own FIFO until the answer came); the time runs until
+ * the last answer came.
  */
 public final class Bench {
     /** The same message for both implementations: no allocation per send in the loop. */
@@ -27,6 +32,9 @@ public final class Bench {
         /** One ask and its answer, waited for. */
         void ask() throws Exception;
 
+        /** Tells n messages to the async actor; the nanoseconds until it finished them all. */
+        long asyncRequests(int n) throws Exception;
+
         @Override
         void close();
     }
@@ -35,9 +43,11 @@ public final class Bench {
         String which = args.length > 0 ? args[0] : "akt";
         int tells = args.length > 1 ? Integer.parseInt(args[1]) : 2_000_000;
         int asks = args.length > 2 ? Integer.parseInt(args[2]) : 20_000;
+        int asyncs = args.length > 3 ? Integer.parseInt(args[3]) : 50_000;
         try (Impl impl = which.equals("pekko") ? new PekkoImpl() : new AktImpl()) {
             tell(impl, tells);
             askRtt(impl, asks);
+            asyncRequests(impl, asyncs);
         }
         System.exit(0); // Pekko's and akt's threads are gone; do not wait for stragglers
     }
@@ -51,6 +61,19 @@ public final class Bench {
         Arrays.sort(rates);
         System.out.println(String.format(Locale.ROOT,
                 "{\"impl\":\"%s\",\"bench\":\"tell\",\"messages\":%d,\"rounds\":%d,"
+                        + "\"msgs_per_s_median\":%.0f,\"msgs_per_s_min\":%.0f,\"msgs_per_s_max\":%.0f}",
+                impl.name(), n, ROUNDS, rates[ROUNDS / 2], rates[0], rates[ROUNDS - 1]));
+    }
+
+    private static void asyncRequests(Impl impl, int n) throws Exception {
+        impl.asyncRequests(n); // warm-up
+        double[] rates = new double[ROUNDS];
+        for (int r = 0; r < ROUNDS; r++) {
+            rates[r] = n / (impl.asyncRequests(n) / 1e9);
+        }
+        Arrays.sort(rates);
+        System.out.println(String.format(Locale.ROOT,
+                "{\"impl\":\"%s\",\"bench\":\"async_request\",\"messages\":%d,\"rounds\":%d,"
                         + "\"msgs_per_s_median\":%.0f,\"msgs_per_s_min\":%.0f,\"msgs_per_s_max\":%.0f}",
                 impl.name(), n, ROUNDS, rates[ROUNDS / 2], rates[0], rates[ROUNDS - 1]));
     }

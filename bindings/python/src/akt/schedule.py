@@ -26,6 +26,7 @@ class ScheduleNotFound(ActorNotFound):
     def __init__(self, message: str, reference: str) -> None:
         super().__init__(message, lib.AKT_ENOTFOUND)
         self.reference = reference
+        """The reference that was asked for and matches no schedule."""
 
 
 class ScheduleExists(NameTaken):
@@ -35,6 +36,7 @@ class ScheduleExists(NameTaken):
     def __init__(self, message: str, reference: str) -> None:
         super().__init__(message, lib.AKT_EEXIST)
         self.reference = reference
+        """The reference given for the new schedule, which another schedule has."""
 
 
 @dataclass(frozen=True)

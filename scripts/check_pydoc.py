@@ -2,15 +2,22 @@
 """Lists the public names of the given modules that pdoc would document without a docstring
 (run by scripts/docs.sh python; exit 1 if there is any).
 
-A name counts where it is defined: a member inherited from another akt class is documented
-there, and one inherited from the standard library (BaseException.args) is not ours. Fields
-of dataclasses and named tuples take their docstring from the string right below them."""
+A name counts where it is defined: a member inherited from another documented akt class is
+documented there, one inherited from a class pdoc does not document (a private class, or
+one of a private module such as akt._fast) counts in each subclass, and one inherited from
+the standard library (BaseException.args) is not ours. Fields of dataclasses and named
+tuples take their docstring from the string right below them."""
 
 from __future__ import annotations
 
 import sys
 
 import pdoc.doc
+
+
+def _documented(module: str, qualname: str) -> bool:
+    """Whether pdoc documents the class module.qualname: no part of either name is private."""
+    return not any(p.startswith("_") for p in module.split(".") + qualname.split("."))
 
 
 def _missing(d: pdoc.doc.Namespace, out: list[str]) -> None:
@@ -21,8 +28,9 @@ def _missing(d: pdoc.doc.Namespace, out: list[str]) -> None:
         if not (mod or "").startswith("akt"):
             continue  # inherited from the standard library
         if isinstance(d, pdoc.doc.Class):
-            if qual.rsplit(".", 1)[0] != d.qualname:
-                continue  # inherited from another akt class: documented there
+            owner = qual.rsplit(".", 1)[0]
+            if owner != d.qualname and _documented(mod, owner):
+                continue  # inherited from another documented akt class: documented there
         elif m.modulename != d.modulename:
             continue  # re-exported: documented in its own module
         if not m.docstring.strip():

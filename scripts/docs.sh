@@ -4,6 +4,7 @@
 #
 #   c       Doxygen over abi/include/akt/*.h (docs/Doxyfile)      -> $OUT/c
 #   python  pdoc over the installed `akt` package                  -> $OUT/python
+#           and scripts/check_pydoc.py (every public name has a docstring)
 #   node    TypeDoc over bindings/node/index.d.ts                  -> $OUT/node
 #   java    mvn javadoc:javadoc, doclint all ("missing" too),
 #           failOnWarnings (bindings/java/pom.xml)                -> $OUT/java
@@ -30,7 +31,7 @@ docs_c() {
 
 # The modules users import by name: akt itself (which re-exports the rest) and those that
 # README.md and the tests import from.
-PY_MODULES=(akt akt.stream akt.testkit akt.tracing)
+PY_MODULES=(akt akt.metrics akt.otlp akt.stream akt.testkit akt.tracing)
 
 docs_python() {
   # The binding is built into a directory of its own (not into the interpreter's
@@ -49,6 +50,9 @@ docs_python() {
     echo "docs: pdoc warned (above)" >&2
     return 1
   fi
+  # pdoc itself does not mind a missing docstring: every public name it documented must
+  # have one (scripts/check_pydoc.py lists those that do not, and fails).
+  (cd / && PYTHONPATH=$site "$PY" "$REPO/scripts/check_pydoc.py" "${PY_MODULES[@]}")
 }
 
 docs_node() {

@@ -59,6 +59,8 @@ from ._async import Request
 from .topics import Topic, TopicSubscription
 
 MailboxFullError = MailboxFull  # the name the mailbox docs use
+"""Another name of MailboxFull (the exception a full bounded mailbox raises), the one the
+mailbox docs use."""
 
 Context = _fast.Context
 Subscription = _fast.Subscription

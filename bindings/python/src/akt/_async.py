@@ -49,6 +49,8 @@ class Request:
 
     def __init__(self) -> None:
         self.id = 0
+        """The request's id, set before ``ctx.request`` returns this Request (0 until then):
+        what ``ctx.cancel_request()`` takes, as it takes the Request itself."""
         self._done = False
         self._value: Any = None
         self._error: Optional[BaseException] = None

@@ -39,12 +39,20 @@ class Directive(enum.IntEnum):
     """What a supervisor does with a failed child."""
 
     RESTART = lib.AKT_DIRECTIVE_RESTART
+    """``post_stop``, then ``pre_start`` again (on a fresh instance when the actor was
+    spawned from a factory); the mailbox is kept: the messages after the failed one are
+    handled next."""
     RESUME = lib.AKT_DIRECTIVE_RESUME
+    """Keep the child's state and go on with its next message (the failed one is not
+    retried)."""
     STOP = lib.AKT_DIRECTIVE_STOP
+    """Stop the child (and its children); what waits in its mailbox goes to dead letters."""
     ESCALATE = lib.AKT_DIRECTIVE_ESCALATE
-    #: keep the state and the mailbox, handle nothing until ``pid.reinstate()``; tells
-    #: and asks to it raise ActorSuspended meanwhile
+    """Fail the parent with the child's error: the parent's own supervisor decides."""
     SUSPEND = lib.AKT_DIRECTIVE_SUSPEND
+    """Keep the child's state and mailbox but handle none of its messages until
+    ``pid.reinstate()``; tells and asks to it raise ActorSuspended meanwhile (replies and
+    Terminated notices are kept for it), and a stop still works."""
 
 
 class Strategy(enum.IntEnum):
@@ -53,7 +61,10 @@ class Strategy(enum.IntEnum):
     restarted together): group actors under a parent for one-for-all."""
 
     ONE_FOR_ONE = lib.AKT_STRATEGY_ONE_FOR_ONE
+    """The directive applies to the failed child only."""
     ONE_FOR_ALL = lib.AKT_STRATEGY_ONE_FOR_ALL
+    """The directive applies to every child of the same parent: RESTART restarts each running
+    sibling (keeping its mailbox), STOP stops them all; RESUME resumes only the failed one."""
 
 
 Decider = Callable[[AktError, Optional[str]], Directive]
@@ -111,10 +122,17 @@ class Backoff:
     ``reset_after`` seconds without a failure (None = never)."""
 
     initial: float
+    """The delay before the first restart, in seconds (> 0)."""
     maximum: Optional[float] = None
+    """The longest delay, in seconds (>= ``initial``); None: no cap."""
     multiplier: float = 2.0
+    """What each further consecutive restart multiplies the delay by (>= 1)."""
     jitter: float = 0.0
+    """The fraction of each delay (0..1) that may be taken off it at random, so that children
+    failing together do not restart together; 0: exact delays."""
     reset_after: Optional[float] = None
+    """Seconds without a failure after which the next restart waits ``initial`` again; None:
+    the count never starts again."""
     _ns: tuple = field(default=(0, 0, 0), init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
@@ -149,12 +167,28 @@ class Supervisor:
     failing with their code. Bad values raise ValueError (TypeError for wrong types)."""
 
     directive: Directive = Directive.RESTART
+    """The directive of every failure that no ``rules`` entry matches, when there is no
+    ``decide`` (or it raised)."""
     decide: Optional[Decider] = None
+    """``decide(error, reason) -> Directive``, called on the parent's dispatcher thread for a
+    failure no rule matched: ``error`` is the failure's code as an AktError, ``reason`` the
+    text the child gave (a Python actor's ``"<type>: <message>"``) or None. None (or a
+    ``decide`` that raises): ``directive``."""
     strategy: Strategy = Strategy.ONE_FOR_ONE
+    """Which children the chosen directive applies to (see Strategy)."""
     max_retries: int = 0
+    """How many failures of one child within ``within`` seconds are handled as decided: a
+    child failing more often is stopped instead. 0: no budget (``within`` then not needed)."""
     within: Optional[float] = None
+    """The window of ``max_retries`` in seconds (> 0), counted from the child's first failure
+    in it; required when ``max_retries`` is set."""
     backoff: Optional["Backoff"] = None
+    """Delays restarts on akt's timer (see Backoff); None: a child restarts at once. Restarts
+    of one-for-all siblings are never delayed."""
     rules: Optional[Mapping[type, Directive]] = field(default=None, compare=False)
+    """Exception classes to directives, checked before ``decide``: the most specific class the
+    child's exception is an instance of wins. An akt error class also matches a child of
+    another language failing with its code (at most 64 such classes). None: no rules."""
     _decide: Optional[Callable[[int, Optional[str]], int]] = field(
         default=None, init=False, repr=False, compare=False
     )

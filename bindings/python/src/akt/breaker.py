@@ -31,9 +31,17 @@ class BreakerOpen(Busy):
 
 
 class BreakerState(str, enum.Enum):
+    """A breaker's state (``CircuitBreaker.state``); a str enum whose value is the lowercase
+    name: ``"closed"``, ``"open"``, ``"half_open"``."""
+
     CLOSED = "closed"
+    """Calls go through; their outcomes fill the sliding window."""
     OPEN = "open"
+    """Every call is refused with BreakerOpen, without running, until ``open_timeout`` seconds
+    passed since it opened."""
     HALF_OPEN = "half_open"
+    """Up to ``half_open_max_calls`` trial calls are let in: all of them succeeding closes the
+    breaker (with an empty window), one failure opens it again; calls beyond them are refused."""
 
 
 _STATES = {lib.AKT_BREAKER_CLOSED: BreakerState.CLOSED, lib.AKT_BREAKER_OPEN: BreakerState.OPEN,
@@ -45,10 +53,15 @@ class BreakerMetrics:
     """A snapshot: outcomes in the window, their failure rate, refused calls since creation."""
 
     state: BreakerState
+    """The breaker's state when the snapshot was taken."""
     successes: int
+    """Successful outcomes in the window."""
     failures: int
+    """Failed outcomes in the window."""
     failure_rate: float
+    """``failures / (successes + failures)``, 0.0 when the window is empty."""
     rejected: int
+    """Calls refused (open, or half-open with every trial call taken) since the breaker was made."""
 
 
 class ManualClock:
@@ -60,9 +73,13 @@ class ManualClock:
 
     @property
     def now(self) -> float:
+        """The clock's time, in seconds: ``start`` plus every ``advance`` so far."""
         return int(lib.akt_breaker_manual_clock(self._ns)) / _NS
 
     def advance(self, seconds: float) -> None:
+        """Moves the clock forward by ``seconds`` (>= 0; ValueError if negative, TypeError if not a
+        number). Breakers read it at their next call: an open one whose ``open_timeout`` has
+        passed lets its trial calls in then."""
         step = _to_ns(seconds, "seconds", allow_zero=True)
         # A plain store: the breakers read it under their lock, on the threads that call them.
         self._ns[0] = int(self._ns[0]) + step
@@ -159,12 +176,14 @@ class CircuitBreaker:
 
     @property
     def state(self) -> BreakerState:
+        """The state now. An open breaker whose ``open_timeout`` has passed reads as HALF_OPEN."""
         st = ffi.new("int *")
         lib.akt_breaker_state(self._b, st)
         return _STATES[st[0]]
 
     @property
     def metrics(self) -> BreakerMetrics:
+        """A snapshot of the state and the window's counts (BreakerMetrics)."""
         m = ffi.new("akt_breaker_metrics *")
         m.size = ffi.sizeof("akt_breaker_metrics")
         lib.akt_breaker_metrics_get(self._b, m)

@@ -18,7 +18,10 @@ class CronSyntaxError(InvalidArgument):
     def __init__(self, expr: str, column: int) -> None:
         super().__init__(f"invalid cron expression at column {column}: {expr!r}", lib.AKT_EINVAL)
         self.expr = expr
+        """The expression that does not parse, as given."""
         self.column = column
+        """The 1-based column of the first character that cannot be accepted (the column after
+        the text when a part is missing)."""
 
 
 def _encode(expr: str) -> bytes:

@@ -129,7 +129,9 @@ class Grain:
                 raise TypeError(f"a grain {what} must be a str, not {type(v).__name__}")
         self._system = system
         self.kind = kind
+        """The grain's kind, as registered with ``system.register_grain``."""
         self.name = name
+        """The grain's name within its kind: any str (``identity`` is ``kind/name``)."""
         self._opts = _opts  # for the activation a send makes (system.grain's options)
 
     @property

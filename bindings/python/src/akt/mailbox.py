@@ -38,10 +38,21 @@ class Mailbox:
         if kind == lib.AKT_MAILBOX_PRIORITY and not callable(key):
             raise TypeError("Priority needs a callable key")
         self.key = key
+        """Priority's key: ``key(msg)`` orders the waiting messages, lowest first; None for the
+        other kinds."""
         self.kind = kind
+        """Which kind of mailbox, as akt's int: ``AKT_MAILBOX_FIFO`` (Bounded),
+        ``AKT_MAILBOX_FAIR`` (Fair) or ``AKT_MAILBOX_PRIORITY`` (Priority)."""
         self.capacity = capacity
+        """The most messages that may wait in it; 0: unbounded (``when_full`` then never
+        applies)."""
         self.when_full = when_full
+        """What a send to a full mailbox does: ``"fail"`` (raise MailboxFullError, not sent),
+        ``"drop"`` (a dead letter with the reason ``"mailbox full"``) or ``"block"`` (wait up to
+        ``timeout`` for room)."""
         self.timeout = timeout
+        """For ``when_full="block"``: how long a send waits for room, in seconds (then
+        AskTimeout); only ``"block"`` uses it. None when not given."""
 
     def _spec(self) -> tuple[int, int, int, int]:
         ns = int(self.timeout * 1e9) if self.timeout else 0

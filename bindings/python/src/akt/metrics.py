@@ -26,13 +26,21 @@ class SystemMetrics:
     """A system's readings (``ActorSystem.metrics()``)."""
 
     actors_alive: int
+    """Live actors now, the guardian (``/user``) aside."""
     actors_spawned: int
+    """Actors spawned since the system was created."""
     actors_stopped: int
+    """Actors stopped since the system was created."""
     restarts: int
+    """Restarts of any actor, since the system was created."""
     failures: int
+    """Failures of any actor (in ``receive`` or ``pre_start``), since the system was created."""
     dead_letters: int
+    """Accepted messages that could not be delivered (each also a DEAD_LETTER event)."""
     unhandled: int
+    """Messages a receive did not handle, over every actor."""
     uptime: float  # seconds
+    """Seconds since the system was created."""
 
 
 @dataclass(frozen=True)
@@ -40,15 +48,27 @@ class ActorMetrics:
     """One actor's readings (``Pid.metrics()``), of its current incarnation."""
 
     processed: int
+    """Messages that reached its receive: handled, unhandled or failed."""
     restarts: int
+    """Restarts of this actor by its supervisor (a restart keeps the readings)."""
     failures: int
+    """Its failures, in ``receive`` or ``pre_start``."""
     unhandled: int
+    """Messages its receive did not handle."""
     mailbox_size: int
+    """Messages waiting in its mailbox now, the stash aside."""
     stash_size: int
+    """Messages in its stash now (``ctx.stash()``)."""
     children: int
+    """Its live children now."""
     last_processing_duration: float  # seconds, the last timed receive
+    """How long its last timed receive took, in seconds: the first message of each turn is
+    timed (for a batch receive, the run's mean); 0.0 before any."""
     uptime: float  # seconds
+    """Seconds since it was spawned."""
     path: Optional[str] = None  # set by ActorSystem.actor_metrics()
+    """Its path (``"akt://<system>/user/..."``) in ``ActorSystem.actor_metrics()``; None from
+    ``Pid.metrics()``, whose pid says which actor it is."""
 
 
 @dataclass(frozen=True)
@@ -56,11 +76,20 @@ class MetricPoint:
     """One OpenTelemetry data point (``ActorSystem.collect_metrics()``)."""
 
     name: str
+    """The instrument's name, as GoAkt's: e.g. ``"actor.processed.count"``,
+    ``"actorsystem.deadletters.count"``."""
     kind: str  # "counter" or "gauge"
+    """``"counter"`` (a monotonic sum: ``value`` is the total so far) or ``"gauge"`` (``value``
+    is the reading at the time of collection)."""
     unit: str
+    """The UCUM unit: ``"1"`` for counts, ``"s"``, ``"ms"``."""
     description: str
+    """A one-line description of the instrument."""
     attributes: dict[str, str]
+    """For per-actor instruments: ``actor.system``, ``actor.name`` and ``actor.address``; empty
+    for system instruments and under the low-cardinality switch (summed over actors)."""
     value: float
+    """The reading: the sum so far (counter) or the current value (gauge)."""
 
 
 def _check(rc: int, what: str) -> None:
@@ -75,6 +104,7 @@ def _actor(m: Any, path: Optional[str] = None) -> ActorMetrics:
 
 
 def system_metrics(system: "ActorSystem") -> SystemMetrics:
+    """The readings of ``system`` (what ``ActorSystem.metrics()`` returns)."""
     m = ffi.new("akt_system_metrics *")
     m.size = ffi.sizeof("akt_system_metrics")
     _check(lib.akt_metrics_system(ffi.cast("akt_system *", system._address), m), "metrics")
@@ -84,6 +114,8 @@ def system_metrics(system: "ActorSystem") -> SystemMetrics:
 
 
 def pid_metrics(pid: "Pid") -> ActorMetrics:
+    """The readings of the live actor ``pid`` (what ``Pid.metrics()`` returns); ActorNotFound
+    for a stopped or remote pid."""
     m = ffi.new("akt_actor_metrics *")
     m.size = ffi.sizeof("akt_actor_metrics")
     p = ffi.new("akt_pid *")
@@ -94,6 +126,8 @@ def pid_metrics(pid: "Pid") -> ActorMetrics:
 
 
 def actor_metrics(system: "ActorSystem") -> list[ActorMetrics]:
+    """The readings of every actor live when the walk began, each with its path, in the order
+    of their cells (what ``ActorSystem.actor_metrics()`` returns)."""
     out: list[ActorMetrics] = []
 
     @ffi.callback("int(*)(const akt_actor_metrics *, const char *, void *)")
@@ -110,6 +144,8 @@ _KINDS = {lib.AKT_METRIC_COUNTER: "counter", lib.AKT_METRIC_GAUGE: "gauge"}
 
 
 def collect(system: "ActorSystem") -> list[MetricPoint]:
+    """Every data point of ``system``: the system instruments first, then each per-actor
+    instrument for every live actor (what ``ActorSystem.collect_metrics()`` returns)."""
     out: list[MetricPoint] = []
 
     @ffi.callback("int(*)(const akt_metric_point *, void *)")
@@ -125,11 +161,15 @@ def collect(system: "ActorSystem") -> list[MetricPoint]:
 
 
 def set_low_cardinality(system: "ActorSystem", on: bool) -> None:
+    """Switches per-actor instruments to one point each, without attributes, summed over
+    actors (``on``), or back to one point per actor (GoAkt's WithLowCardinalityMetrics)."""
     _check(lib.akt_metrics_set_low_cardinality(ffi.cast("akt_system *", system._address),
                                                1 if on else 0), "low_cardinality")
 
 
 SCOPE = "github.com/Tochemey/goakt/v4/telemetry"
+"""The OpenTelemetry instrumentation scope of ``instrument``'s default meter: the one GoAkt's
+telemetry package uses, so akt's instruments come under GoAkt's name."""
 
 
 def instrument(system: "ActorSystem", meter: Any = None) -> list[Any]:

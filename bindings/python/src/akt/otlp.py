@@ -37,16 +37,27 @@ class ExporterStats:
     """What the exporter did since it started (``akt_otlp_stats``)."""
 
     spans_queued: int
+    """Spans taken into the queue."""
     spans_exported: int
+    """Spans of requests the collector accepted."""
     spans_dropped: int  # queue full, or their request failed for good
+    """Spans dropped: the queue was full, or their request failed for good."""
     spans_dropped_full: int  # of spans_dropped: the queue was full
+    """Of ``spans_dropped``, those dropped because the queue was full."""
     points_exported: int
+    """Metric data points of requests the collector accepted."""
     points_dropped: int
+    """Metric data points of requests that failed for good."""
     requests: int  # attempts, retries included
+    """HTTP requests attempted, each retry counted as one more."""
     requests_failed: int
+    """Attempts that failed: a transport error (no connection, timeout) or a non-2xx answer."""
     retries: int
+    """Attempts that were retries."""
     queue_size: int  # spans waiting now
+    """Spans waiting in the queue now."""
     last_http_status: int  # 0: the last attempt got no answer
+    """The HTTP status of the last attempt; 0 if it got no answer."""
 
 
 def _sys(system: "ActorSystem") -> Any:

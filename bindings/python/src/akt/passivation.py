@@ -9,7 +9,7 @@ with ``system.set_default_passivation(...)``.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from ._lib import ffi, lib
 from .errors import error_for
@@ -25,9 +25,18 @@ _MAX = (1 << 62) - 1
 class Passivation:
     """A strategy: ``idle(seconds)``, ``after_messages(n)`` or ``LONG_LIVED`` (never)."""
 
+    LONG_LIVED: ClassVar["Passivation"]
+    """Never passivate: the actor runs until it is stopped, as every actor does unless
+    ``set_default_passivation`` set a default. Given to ``spawn`` it exempts that actor
+    from the system's default."""
     strategy: int
+    """Which strategy: akt's ``AKT_PASSIVATE_NEVER`` (0, LONG_LIVED), ``AKT_PASSIVATE_IDLE``
+    (1, ``idle``) or ``AKT_PASSIVATE_MESSAGES`` (2, ``after_messages``)."""
     idle_ns: int = 0
+    """For ``idle``: the idle time in nanoseconds (> 0); 0 for the other strategies."""
     messages: int = 0
+    """For ``after_messages``: how many messages the actor handles before it passivates (>= 1);
+    0 for the other strategies."""
 
     @classmethod
     def idle(cls, seconds: float) -> "Passivation":

@@ -34,16 +34,25 @@ class Router:
 
     def __init__(self, pid: Pid) -> None:
         self.pid = pid
+        """The router actor's own pid: watch it, stop it, or give it as an address (what it gets is
+        routed)."""
 
     def tell(self, msg: Any, *, type: Optional[str] = None) -> None:
+        """Routes ``msg`` by the router's strategy, without waiting; the calling actor, if any, is
+        the sender. ActorNotFound once the router stopped."""
         self.pid.tell(msg, type=type)
 
     def ask(self, msg: Any, timeout: Optional[float] = None, *,
             type: Optional[str] = None) -> "asyncio.Future[Any]":
+        """Routes ``msg`` as an ask: an asyncio future of the answer (the first one for
+        broadcast and scatter-gather), which a routee's ``ctx.respond`` gives directly;
+        AskTimeout after ``timeout`` seconds (None: the system's ask timeout). Needs a
+        running event loop (RuntimeError otherwise: use ``ask_sync``)."""
         return self.pid.ask(msg, timeout, type=type)
 
     def ask_sync(self, msg: Any, timeout: Optional[float] = None, *,
                  type: Optional[str] = None) -> Any:
+        """Routes ``msg`` as an ask and waits for the answer (blocking), as ``ask``."""
         return self.pid.ask_sync(msg, timeout, type=type)
 
     def broadcast(self, msg: Any) -> None:
@@ -62,10 +71,13 @@ class Router:
         return list(self.pid.system._router_routees(self.pid))
 
     def stop(self) -> None:
+        """Stops the router now (asynchronous); a pool router's routees, its children, stop with it,
+        a group's routees go on."""
         self.pid.stop()
 
     @property
     def is_alive(self) -> bool:
+        """True while the router actor runs (it stops itself once its last routee is gone)."""
         return self.pid.is_alive
 
     def __repr__(self) -> str:

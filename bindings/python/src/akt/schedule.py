@@ -26,6 +26,7 @@ class ScheduleNotFound(ActorNotFound):
     def __init__(self, message: str, reference: str) -> None:
         super().__init__(message, lib.AKT_ENOTFOUND)
         self.reference = reference
+        """The reference that was asked for and matches no schedule."""
 
 
 class ScheduleExists(NameTaken):
@@ -35,6 +36,7 @@ class ScheduleExists(NameTaken):
     def __init__(self, message: str, reference: str) -> None:
         super().__init__(message, lib.AKT_EEXIST)
         self.reference = reference
+        """The reference given for the new schedule, which another schedule has."""
 
 
 @dataclass(frozen=True)
@@ -42,13 +44,24 @@ class ScheduleInfo:
     """One schedule that has not ended, as ``ActorSystem.schedules()`` lists it."""
 
     reference: str
+    """The schedule's reference: the one given when it was made, or the generated UUID; what
+    ``pause_schedule``, ``resume_schedule`` and ``cancel_schedule`` take."""
     target: "Pid"
+    """The actor each fire tells the message to."""
     sender: "Optional[Pid]"
+    """The sender the message is told with; None for none."""
     kind: str  # "once", "every" or "cron"
+    """``"once"`` (``schedule_once``), ``"every"`` (``schedule_every``) or ``"cron"``
+    (``schedule_cron``)."""
     paused: bool
+    """True while paused (``pause_schedule``, until ``resume_schedule``)."""
     interval: Optional[float]  # seconds, for "every"; else None
+    """For ``"every"``: the interval between fires, in seconds; None for the other kinds."""
     expression: Optional[str] = None  # for "cron"; else None
+    """For ``"cron"``: its cron expression; None for the other kinds."""
     utc: bool = False  # for "cron": fires in UTC rather than local time
+    """For ``"cron"``: True if the expression is read in UTC, False for local time (and for
+    the other kinds)."""
 
 
 def seconds_to_ns(value: float, what: str, *, positive: bool = False) -> int:

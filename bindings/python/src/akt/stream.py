@@ -49,11 +49,18 @@ class StageMetrics:
     failed calls (each retry counts), and the index of the actor that runs it."""
 
     name: str
+    """The stage's name: the one ``named()`` gave, else its kind (``"map"``, ``"range"``,
+    ...)."""
     elements_in: int
+    """Elements it received (0 for a source)."""
     elements_out: int
+    """Elements it passed downstream (0 for a sink)."""
     drops: int
+    """Elements it dropped: after an error it resumed from, or on a buffer overflow."""
     errors: int
+    """Calls of its function that failed; each retry counts."""
     actor: int
+    """The index of the actor that runs it; fused stages share one."""
 
 
 class Sink:
@@ -201,9 +208,11 @@ class _Stages:
         return type(self)(self._stages + ((kind, a, b),), self._window, self._fusion)
 
     def map(self, fn: Callable[[Any], Any]) -> Any:
+        """Sends ``fn(x)`` downstream for each element ``x``, in order."""
         return self._then("map", fn)
 
     def filter(self, fn: Callable[[Any], Any]) -> Any:
+        """Keeps the elements ``x`` for which ``fn(x)`` is true, in order; drops the others."""
         return self._then("filter", fn)
 
     def flat_map(self, fn: Callable[[Any], Iterable[Any]]) -> Any:

@@ -70,6 +70,8 @@ class TestProbe:
         self._inbox: "queue.Queue[Any]" = queue.Queue()
         self._system = system
         self.pid: Pid = system.spawn(name, _ProbeActor(self._inbox))
+        """The probe actor's pid: tell it, or give it as the address an actor sends or answers to;
+        what it receives the ``expect_*`` methods read."""
 
     def _next(self, within: float) -> Any:
         try:

@@ -30,6 +30,8 @@ class Topic:
             raise TypeError(f"a topic name must be a str, not {type(name).__name__}")
         self._system = system
         self.name = name
+        """The topic's name: any str; two Topic values of one system with the same name are the
+        same topic."""
 
     def publish(self, msg: Any, *, type: Optional[str] = None) -> None:
         """Sends ``msg`` to every current subscriber (the message itself, with the calling
@@ -86,7 +88,9 @@ class TopicSubscription:
 
     def __init__(self, topic: Topic, pid: Pid) -> None:
         self.topic = topic
+        """The topic the callback is subscribed to."""
         self.pid = pid
+        """The small actor that runs the callback: the topic's subscriber. ``close()`` stops it."""
 
     def close(self) -> None:
         """Ends it: no call starts after the subscription's actor is gone. Idempotent."""

@@ -20,7 +20,11 @@ if TYPE_CHECKING:
     from .system import ActorSystem
 
 HEADER = "traceparent"  # AKT_TRACEPARENT_HEADER
+"""The name of the message header that carries a trace context (W3C's): a handled
+message's is its span's parent, and what the actor sends while handling it gets the
+span's own."""
 SAMPLED = lib.AKT_TRACE_SAMPLED
+"""The W3C ``sampled`` bit of ``flags`` (0x01): the sender may have recorded the trace."""
 
 
 @dataclass(frozen=True)
@@ -28,11 +32,16 @@ class TraceContext:
     """What a traceparent carries: ids as lowercase hex (32 and 16 digits) and the flags."""
 
     trace_id: str
+    """The trace's id: 32 lowercase hex digits (16 bytes); all zeros is not a valid one."""
     span_id: str
+    """The parent span's id (the sender's span): 16 lowercase hex digits (8 bytes); all
+    zeros is not a valid one."""
     flags: int
+    """The trace flags byte (0..255): SAMPLED and bits of later versions."""
 
     @property
     def sampled(self) -> bool:
+        """True if ``flags`` has the SAMPLED bit."""
         return bool(self.flags & SAMPLED)
 
     def traceparent(self) -> str:
@@ -72,15 +81,28 @@ class Span:
     with (a Python actor's exception is a failure code)."""
 
     name: str
+    """``"receive <message type>"``."""
     trace_id: str
+    """Its trace's id, 32 lowercase hex digits: the parent's trace, or a new one for a root span."""
     span_id: str
+    """This span's own id, 16 lowercase hex digits, new for each handled message; what the
+    messages sent meanwhile carry as their parent."""
     parent_id: Optional[str]
+    """The parent span's id (from the message's traceparent header), 16 hex digits; None for a
+    root span (no header, or an invalid one)."""
     flags: int
+    """The trace's flags: SAMPLED and bits of later versions."""
     start_ns: int
+    """When the receive started: ns since the Unix epoch (the realtime clock)."""
     end_ns: int
+    """When the receive returned, as ``start_ns``."""
     actor_path: str
+    """The handling actor's path, e.g. ``"akt://sys/user/a"``."""
     message_type: str
+    """The handled message's type name (``akt.type_name``)."""
     status: int
+    """What the receive ended with: 0, or a negative AKT_E* code (AKT_EFAILED for a Python
+    actor's exception)."""
 
 
 def _span(s: Any) -> Span:

@@ -588,6 +588,17 @@ export class ActorSystem extends AktEventEmitter {
      *  512) to peers that accept the method go compressed; mixed nodes interoperate. */
     compression?: 'none' | 'zstd' | 'gzip' | 'brotli';
     compressMinBytes?: number;
+    /** Frames larger than this go as chunks of at most it (default 64 KiB; 256..maxFrameBytes). */
+    chunkBytes?: number;
+    /** A larger message is refused here: a dead letter with the reason, its ask rejects with
+     *  InvalidArgumentError (default 64 MiB; maxFrameBytes..1 GiB). */
+    maxMessageBytes?: number;
+    /** Bytes queued per connection before tells throw MailboxFullError (default 64 MiB;
+     *  at least 65536). */
+    sendBufferBytes?: number;
+    /** Pids kept for remote senders (default 10000); past it the least recently seen one
+     *  nothing watches is stopped. */
+    maxReverseProxies?: number;
   }): string;
   /** Spawns an actor of `kind` (registered on that node with registerGrain) named `name`
    *  on the node at `address` ("akt://<name>@<host>:<port>"). Rejects with ExistsError,

@@ -279,9 +279,12 @@ class ActorSystem extends EventEmitter {
    * prove `peerName` (default: their host), `requireClientCert: true` makes it mutual TLS.
    * `compression` ('none' default, 'zstd', 'gzip', 'brotli'): frames of at least
    * `compressMinBytes` (0: 512) to peers that accept the method go compressed.
+   * `chunkBytes`, `maxMessageBytes`, `sendBufferBytes`, `maxReverseProxies`: see the
+   * type declarations (undefined: the core's defaults; InvalidArgumentError out of range).
    */
   remoteStart({ host, port = 0, maxFrameBytes = 0, heartbeatInterval, heartbeatMisses = 0,
-    tls, sendWindow = 0, compression = 'none', compressMinBytes = 0 } = {}) {
+    tls, sendWindow = 0, compression = 'none', compressMinBytes = 0,
+    chunkBytes, maxMessageBytes, sendBufferBytes, maxReverseProxies } = {}) {
     this.#open();
     const method = ['none', 'zstd', 'gzip', 'brotli'].indexOf(compression);
     if (method < 0) {
@@ -304,7 +307,7 @@ class ActorSystem extends EventEmitter {
     }
     return native.remoteStart(this[kHandle], host, port, maxFrameBytes, heartbeatNs,
       heartbeatMisses, cert, key, ca, peerName, requireClientCert, sendWindow, method,
-      compressMinBytes);
+      compressMinBytes, chunkBytes, maxMessageBytes, sendBufferBytes, maxReverseProxies);
   }
 
   /**

@@ -294,10 +294,11 @@ static napi_value RemoteAddress(napi_env env, napi_callback_info info) {
 /* remoteStart(handle, host|undefined, port, maxFrameBytes, heartbeatNs, heartbeatMisses,
  * tlsCert, tlsKey, tlsCa, tlsPeerName (each a string or undefined), tlsRequireClientCert,
  * sendWindow (0: the default), compression (an AKT_REMOTE_COMPRESS_* number),
- * compressMinBytes (0: the default))
+ * compressMinBytes (0: the default), chunkBytes, maxMessageBytes, sendBufferBytes,
+ * maxReverseProxies (each an integer >= 0 or undefined: the default; the core checks ranges))
  * -> string (the address); heartbeatNs as akt_remote_options has it (0 default, < 0 none) */
 static napi_value RemoteStart(napi_env env, napi_callback_info info) {
-    AN_ARGS(14);
+    AN_ARGS(18);
     AN_SYS(0);
     char host[64];
     char *h = an_opt_string(I, env, argv[1], host, sizeof host);
@@ -347,6 +348,22 @@ static napi_value RemoteStart(napi_env env, napi_callback_info info) {
         return an_throw(env, I, AKT_EINVAL);
     o.compression = (int)method;
     o.compress_min_bytes = (uint32_t)min_bytes;
+    /* remopts begin: */
+    double sizes[4] = {0, 0, 0, 0};
+    const double caps[4] = {4294967295.0, 4294967295.0, 9007199254740991.0, 4294967295.0};
+    for (int i = 0; i < 4; i++) {
+        napi_valuetype st;
+        if (napi_typeof(env, argv[14 + i], &st) != napi_ok) return an_throw(env, I, AKT_EINVAL);
+        if (st == napi_undefined) continue;
+        if (st != napi_number || napi_get_value_double(env, argv[14 + i], &sizes[i]) != napi_ok ||
+            !(sizes[i] >= 0) || sizes[i] > caps[i] || sizes[i] != (double)(uint64_t)sizes[i])
+            return an_throw(env, I, AKT_EINVAL);
+    }
+    o.chunk_bytes = (uint32_t)sizes[0];
+    o.max_message_bytes = (uint32_t)sizes[1];
+    o.send_buffer_bytes = (uint64_t)sizes[2];
+    o.max_reverse_proxies = (uint32_t)sizes[3];
+    /* remopts end */
     int rc = akt_remote_start(s->sys, &o);
     if (rc) return an_throw(env, I, rc);
     return RemoteAddress(env, info);

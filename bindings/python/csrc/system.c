@@ -489,6 +489,31 @@ static PyObject *remote_start_with(akt_py_system *self, akt_remote_options *o_tl
                                    int port, unsigned long max_frame, PyObject *interval,
                                    unsigned long misses);
 
+/* remopts begin: */
+/* A size option of remote_start: None = 0 (the core's default), else an int 0..max
+ * (TypeError for another type, InvalidArgument below 0 or above max). 0 or -1 (raised). */
+static int remote_size_opt(PyObject *v, const char *name, unsigned long long max,
+                           unsigned long long *out) {
+    *out = 0;
+    if (!v || v == Py_None) return 0;
+    if (!PyLong_Check(v) || PyBool_Check(v)) {
+        PyErr_Format(PyExc_TypeError, "remote_start: %s must be an int or None", name);
+        return -1;
+    }
+    int overflow = 0;
+    long long n = PyLong_AsLongLongAndOverflow(v, &overflow);
+    if (n == -1 && PyErr_Occurred()) return -1;
+    if (overflow || n < 0 || (unsigned long long)n > max) {
+        char what[128];
+        snprintf(what, sizeof what, "remote_start: %s must be 0..%llu", name, max);
+        akt_py_raise(AKT_EINVAL, what);
+        return -1;
+    }
+    *out = (unsigned long long)n;
+    return 0;
+}
+/* remopts end */
+
 /* A TLS file argument: None, or a str / bytes / os.PathLike (to a bytes object in *out). */
 static int tls_path(PyObject *o, void *out) {
     if (o == Py_None) {
@@ -499,30 +524,39 @@ static int tls_path(PyObject *o, void *out) {
 }
 
 static PyObject *system_remote_start(akt_py_system *self, PyObject *args, PyObject *kw) {
-    static char *names[] = {"host",
-                            "port",
-                            "max_frame_bytes",
-                            "heartbeat_interval",
-                            "heartbeat_misses",
-                            "tls_cert",
-                            "tls_key",
-                            "tls_ca",
-                            "tls_peer_name",
-                            "tls_require_client_cert",
-                            "send_window",
-                            "compression",
-                            "compress_min_bytes",
-                            NULL};
+    static char *names[] = {
+        "host", "port", "max_frame_bytes", "heartbeat_interval", "heartbeat_misses", "tls_cert",
+        "tls_key", "tls_ca", "tls_peer_name", "tls_require_client_cert", "send_window",
+        "compression", "compress_min_bytes",
+        /* remopts begin: */
+        "chunk_bytes", "max_message_bytes", "send_buffer_bytes", "max_reverse_proxies",
+        /* remopts end */
+        NULL};
     const char *host = NULL, *peer_name = NULL;
     int port = 0, client_cert = 0;
     unsigned long max_frame = 0, misses = 0, window = 0, compress_min = 0;
     const char *compression = NULL;
     PyObject *interval = Py_None, *cert = NULL, *key = NULL, *ca = NULL;
-    if (!PyArg_ParseTupleAndKeywords(args, kw, "|zik$OkO&O&O&zpkzk:remote_start", names, &host,
+    PyObject *chunk = NULL, *max_msg = NULL, *send_buf = NULL, *max_rev = NULL; /* remopts */
+    if (!PyArg_ParseTupleAndKeywords(args, kw, "|zik$OkO&O&O&zpkzkOOOO:remote_start", names, &host,
                                      &port, &max_frame, &interval, &misses, tls_path, &cert,
                                      tls_path, &key, tls_path, &ca, &peer_name, &client_cert,
-                                     &window, &compression, &compress_min))
+                                     &window, &compression, &compress_min, &chunk, &max_msg,
+                                     &send_buf, &max_rev))
         return NULL;
+    /* remopts begin: */
+    unsigned long long chunk_n, max_msg_n, send_buf_n, max_rev_n;
+    if (remote_size_opt(chunk, "chunk_bytes", UINT32_MAX, &chunk_n) ||
+        remote_size_opt(max_msg, "max_message_bytes", UINT32_MAX, &max_msg_n) ||
+        remote_size_opt(send_buf, "send_buffer_bytes", (unsigned long long)INT64_MAX,
+                        &send_buf_n) ||
+        remote_size_opt(max_rev, "max_reverse_proxies", UINT32_MAX, &max_rev_n)) {
+        Py_XDECREF(cert);
+        Py_XDECREF(key);
+        Py_XDECREF(ca);
+        return NULL;
+    }
+    /* remopts end */
     static const char *const methods[] = {"none", "zstd", "gzip", "brotli"};
     int method = -1;
     for (int i = 0; i < 4; i++)
@@ -555,6 +589,12 @@ static PyObject *system_remote_start(akt_py_system *self, PyObject *args, PyObje
     o.send_window = (uint32_t)window; /* 0: the default */
     o.compression = method;
     o.compress_min_bytes = (uint32_t)compress_min; /* 0: the default */
+    /* remopts begin: the core checks the ranges (AKT_EINVAL: InvalidArgument) */
+    o.chunk_bytes = (uint32_t)chunk_n; /* 0: the default */
+    o.max_message_bytes = (uint32_t)max_msg_n;
+    o.send_buffer_bytes = (uint64_t)send_buf_n;
+    o.max_reverse_proxies = (uint32_t)max_rev_n;
+    /* remopts end */
     r = remote_start_with(self, &o, host, port, max_frame, interval, misses);
 out:
     Py_XDECREF(cert);
@@ -753,7 +793,12 @@ static PyMethodDef system_methods[] = {
      "send_window (0: 65536): messages to one node not yet consumed there; a tell beyond "
      "it raises MailboxFull. "
      "compression ('none', 'zstd', 'gzip', 'brotli'; default none): frames of at least "
-     "compress_min_bytes (0: 512) to peers that accept the method go compressed."},
+     "compress_min_bytes (0: 512) to peers that accept the method go compressed. "
+     "chunk_bytes (None: 64 KiB, else 256..max_frame_bytes): larger frames go as chunks; "
+     "max_message_bytes (None: 64 MiB, else max_frame_bytes..2**30): a larger message is a "
+     "dead letter here and its ask raises InvalidArgument; send_buffer_bytes (None: 64 MiB, "
+     "at least 65536): bytes queued per connection before tells raise MailboxFull; "
+     "max_reverse_proxies (None: 10000): pids kept for remote senders."},
     {"remote_address", (PyCFunction)system_remote_address, METH_NOARGS,
      "remote_address() -> this node's address; ActorNotFound before remote_start."},
     {"remote_lookup", (PyCFunction)system_remote_lookup, METH_O,

@@ -148,7 +148,11 @@ class ActorSystem(_fast.SystemCore):
                          tls_require_client_cert: bool = False,
                          send_window: int = 0,
                          compression: Optional[str] = None,
-                         compress_min_bytes: int = 0) -> str: ...
+                         compress_min_bytes: int = 0,
+                         chunk_bytes: Optional[int] = None,
+                         max_message_bytes: Optional[int] = None,
+                         send_buffer_bytes: Optional[int] = None,
+                         max_reverse_proxies: Optional[int] = None) -> str: ...
 
         def remote_address(self) -> str: ...
 

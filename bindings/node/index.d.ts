@@ -168,6 +168,9 @@ export class Context {
   readonly parent: Pid | null;
   /** The akt type name of the current message. */
   readonly messageType: string;
+  /** The id of the current message's registered type (ActorSystem.registerType); 0 for a
+   *  type name nobody registered. */
+  readonly typeId: number;
   /** True if someone waits for a reply (an asker, or a sender actor). */
   readonly replyExpected: boolean;
   /** Replies; a dead letter when nobody waits for it (see replyExpected). */
@@ -625,6 +628,10 @@ export class ActorSystem extends AktEventEmitter {
   bindSerializer(type: string | null, name: string | null): void;
   /** The serializer messages of type cross with, or null. */
   serializerFor(type: string): string | null;
+  /** Interns a message type (a name, or a class by its static `aktType`) and returns its id
+   *  (1..4095, the same in every language of the process); messages of that name carry the
+   *  interned type and a receive can branch on ctx.typeId. */
+  registerType(nameOrClass: string | { aktType: string }): number;
   /** A serializer written in JS for the instances of cls, sent as messages of type. */
   registerSerializer<T>(name: string, spec: {
     type: string; cls: new (...args: any[]) => T;
@@ -853,6 +860,10 @@ export class Router {
 
 /** Registers how messages of a type name arriving as bytes become JS values. */
 export function registerType(type: string, codec: { decode: (buf: BufferLike) => unknown }): void;
+
+/** The id of a registered message type name (ActorSystem.registerType), 0 if it was never
+ *  registered. */
+export function typeId(name: string): number;
 
 /** The version of libakt loaded, "major.minor.patch". */
 export const version: string;
@@ -1173,6 +1184,8 @@ declare const akt: {
   Terminated: typeof Terminated;
   /** The named export {@link registerType}. */
   registerType: typeof registerType;
+  /** The named export {@link typeId}. */
+  typeId: typeof typeId;
   /** The named export {@link validateCron}. */
   validateCron: typeof validateCron;
   /** The named export {@link cronNext}. */

@@ -55,6 +55,13 @@ class Context {
     return native.ctxReplyExpected();
   }
 
+  /** The id of the current message's registered type (ActorSystem.registerType), 0 for a
+   *  type name nobody registered: one integer compare instead of a string compare. */
+  get typeId() {
+    check(this);
+    return native.ctxTypeId();
+  }
+
   /** The akt type name of the current message (e.g. "akt.String", "shop.Order"). */
   get messageType() {
     check(this);

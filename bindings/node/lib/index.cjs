@@ -31,6 +31,7 @@ module.exports = {
   Terminated,
   Message,
   registerType,
+  typeId: (name) => native.typeId(name),
   validateCron,
   cronNext,
   CronSyntaxError,

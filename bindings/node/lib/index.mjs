@@ -14,6 +14,7 @@ export const {
   Terminated,
   Message,
   registerType,
+  typeId,
   validateCron,
   cronNext,
   CronSyntaxError,

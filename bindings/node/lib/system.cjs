@@ -342,6 +342,19 @@ class ActorSystem extends EventEmitter {
     native.serializerBind(this[kHandle], type, name);
   }
 
+  /**
+   * Interns a message type (a name, or a class by its static `aktType` name) and returns its
+   * id (1..4095, the same in every language of this process). Messages of a registered name
+   * carry the interned type instead of a copy of the name, and a receive can branch on
+   * `ctx.typeId`. The name stays the message's identity.
+   */
+  registerType(nameOrClass) {
+    this.#open();
+    const name = typeof nameOrClass === 'function' ? nameOrClass.aktType : nameOrClass;
+    if (typeof name !== 'string') throw new TypeError('registerType(name: string | class with static aktType)');
+    return native.typeRegister(this[kHandle], name);
+  }
+
   /** The name of the serializer messages of type cross with, or null (their own bytes). */
   serializerFor(type) {
     this.#open();

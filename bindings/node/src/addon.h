@@ -295,6 +295,10 @@ napi_status an_register_otlp(napi_env env, napi_value exports, an_inst *I);
 /* otlp end */
 void an_span_deliver(an_inst *I, void *p);
 
+/* typedbind begin: typed.c: registered message types (akt_type). */
+napi_status an_register_typed(napi_env env, napi_value exports, an_inst *I);
+/* typedbind end */
+
 /* Shorthand for the argument prologue of every exported function. */
 #define AN_ARGS(n)                                   \
     size_t argc = (n);                               \

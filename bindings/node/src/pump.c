@@ -325,7 +325,7 @@ static napi_value module_init(napi_env env, napi_value exports) {
         an_register_grain(env, exports, I) || an_register_remote2(env, exports, I) ||
         an_register_serial(env, exports, I) || an_register_stream(env, exports, I) ||
         an_register_breaker(env, exports, I) || an_register_trace(env, exports, I) ||
-        an_register_otlp(env, exports, I)) {
+        an_register_otlp(env, exports, I) || an_register_typed(env, exports, I)) {
         napi_throw_error(env, NULL, "akt: cannot register the native functions");
         return NULL;
     }

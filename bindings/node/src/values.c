@@ -175,7 +175,12 @@ static int new_val(an_sys *s, const char *type, int32_t slot, void *bytes, size_
     int rc = AKT_ENOMEM;
     if (val) {
         *val = (an_val){slot, bytes, len};
-        rc = akt_msg_new_object(type, val, &s->ops_val, out);
+        /* A registered name: the message carries its handle (akt_msg_type_id without a
+         * lookup at the receiver, no copy of the name). */
+        const akt_type *reg;
+        rc = strncmp(type, "akt.", 4) != 0 && akt_type_lookup(type, &reg) == 0
+                 ? akt_msg_new_typed_object(reg, val, &s->ops_val, out)
+                 : akt_msg_new_object(type, val, &s->ops_val, out);
         if (!rc) return 0;
     }
     if (slot >= 0) an_slot_release_now(s->inst, slot);

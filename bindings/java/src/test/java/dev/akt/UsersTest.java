@@ -229,8 +229,8 @@ class UsersTest {
             }
             """;
 
-    @Test
-    void spawnNativeRunsACActorFromALibrary(@TempDir Path dir) throws Exception {
+    /** {@link #C_ACTOR} built into dir as libecho.so; returns its path. */
+    static String echoLibrary(Path dir) throws Exception {
         Path build = Path.of(System.getProperty("akt.native.build", "target/native-build"));
         String include = Files.readString(build.resolve("akt_include_dir"), StandardCharsets.UTF_8).strip();
         Path classes = Path.of(ActorSystem.class.getProtectionDomain().getCodeSource().getLocation().toURI());
@@ -248,12 +248,18 @@ class UsersTest {
         String ccOut = new String(cc.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertTrue(cc.waitFor(60, TimeUnit.SECONDS));
         assertEquals(0, cc.exitValue(), ccOut);
+        return lib.toString();
+    }
+
+    @Test
+    void spawnNativeRunsACActorFromALibrary(@TempDir Path dir) throws Exception {
+        String lib = echoLibrary(dir);
         try (ActorSystem system = ActorSystem.create("users-c")) {
-            Pid echo = system.spawnNative(lib.toString(), "echo_factory", "echo", "c:");
+            Pid echo = system.spawnNative(lib, "echo_factory", "echo", "c:");
             assertEquals("akt://users-c/user/echo", echo.toString());
             assertEquals("c:hi", Await.get(echo.ask("hi", Await.ASK)));
             assertThrows(ActorNotFoundException.class,
-                    () -> system.spawnNative(lib.toString(), "no_such_symbol", null, null));
+                    () -> system.spawnNative(lib, "no_such_symbol", null, null));
         }
     }
 

@@ -3,7 +3,6 @@ package dev.akt;
 import static org.junit.jupiter.api.Assertions.*;
 
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -19,31 +18,9 @@ import org.junit.jupiter.api.io.TempDir;
 class ValuesTest {
     record Opaque(int n) {}
 
-    /** UsersTest's C echo actor, built into dir. */
-    static String echoLibrary(Path dir) throws Exception {
-        Path build = Path.of(System.getProperty("akt.native.build", "target/native-build"));
-        String include = Files.readString(build.resolve("akt_include_dir"), StandardCharsets.UTF_8).strip();
-        Path classes = Path.of(ActorSystem.class.getProtectionDomain().getCodeSource().getLocation().toURI());
-        Path libakt;
-        try (var found = Files.find(classes.resolve("native"), 2,
-                (f, a) -> f.getFileName().toString().startsWith("libakt.so"))) {
-            libakt = found.findFirst().orElseThrow();
-        }
-        Path src = dir.resolve("echo.c");
-        Path lib = dir.resolve("libecho.so");
-        Files.writeString(src, UsersTest.C_ACTOR);
-        Process cc = new ProcessBuilder("cc", "-std=c11", "-shared", "-fPIC", "-Wall", "-Werror",
-                "-D_GNU_SOURCE", "-I" + include, "-o", lib.toString(), src.toString(), libakt.toString())
-                .redirectErrorStream(true).start();
-        String ccOut = new String(cc.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertTrue(cc.waitFor(60, TimeUnit.SECONDS));
-        assertEquals(0, cc.exitValue(), ccOut);
-        return lib.toString();
-    }
-
     @Test
     void aValueWithoutBytesIsRefusedAtTheSender(@TempDir Path dir) throws Exception {
-        String lib = echoLibrary(dir);
+        String lib = UsersTest.echoLibrary(dir);
         try (ActorSystem system = ActorSystem.create("values-c")) {
             Pid echo = system.spawnNative(lib, "echo_factory", "echo", "c:");
             AktException e = assertThrows(AktException.class, () -> echo.tell(new Opaque(1)));

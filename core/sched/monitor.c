@@ -37,10 +37,8 @@ static void akt__monitor_look(struct akt_dispatcher *d, akt__worker *v) {
         akt__dispatch_inject(d, c, c, 1); /* notifies */
         return;
     }
-    /* relaxed: a hint; a worker that wakes for nothing searches and parks again. */
-    if (atomic_load_explicit(&v->q.tail, memory_order_relaxed) !=
-        atomic_load_explicit(&v->q.head, memory_order_relaxed))
-        akt__disp_notify(d);
+    /* a hint: a worker that wakes for nothing searches and parks again. */
+    if (akt__runq_has_backlog(&v->q)) akt__disp_notify(d);
 }
 
 static void *akt__monitor_main(void *arg) {

@@ -108,10 +108,12 @@ static inline akt__cell *akt__runq_steal(akt__runq *victim, akt__runq *mine) {
     }
 }
 
-/* Owner: whether the ring holds cells (the LIFO slot aside). */
+/* Whether the ring holds cells (the LIFO slot aside). Exact enough for the owner; for
+ * any other thread a hint (the searcher's re-announcement, the monitor). */
 static inline int akt__runq_has_backlog(akt__runq *q) {
     /* relaxed: the owner's own tail, and a head that only grows (a stale one errs towards
-     * "yes", which only queues a cell behind one being stolen). */
+     * "yes", which only queues a cell behind one being stolen); others only decide whether
+     * to wake a worker, which then looks for itself. */
     return atomic_load_explicit(&q->tail, memory_order_relaxed) !=
            atomic_load_explicit(&q->head, memory_order_relaxed);
 }

@@ -108,12 +108,8 @@ static akt__cell *akt__steal_any(akt__worker *w, int lifo) {
  * akt__steal_stranded and the monitor look after). */
 static int akt__disp_has_backlog(struct akt_dispatcher *d) {
     if (atomic_load_explicit(&d->rq_len, memory_order_relaxed)) return 1;
-    for (int i = 0; i < d->nworkers; i++) {
-        akt__runq *q = &d->workers[i].q;
-        if (atomic_load_explicit(&q->tail, memory_order_relaxed) !=
-            atomic_load_explicit(&q->head, memory_order_relaxed))
-            return 1;
-    }
+    for (int i = 0; i < d->nworkers; i++)
+        if (akt__runq_has_backlog(&d->workers[i].q)) return 1;
     return 0;
 }
 

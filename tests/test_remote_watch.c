@@ -495,6 +495,84 @@ static void test_flow_control_bounds_a_slow_receiver(void **state) {
     (void)refused;
 }
 
+/* A message a serializer made on arrival is consumed at its release, as akt's own are: a
+ * stalled receiver holds the window whichever made its messages, and its unreleased
+ * messages stay unacknowledged (a node lost then dead-letters them on the sender). */
+static atomic_int json_n, json_bad;
+
+static int json_receive(akt_ctx *ctx, akt_msg *msg, void *st) {
+    (void)ctx;
+    (void)st;
+    char text[32];
+    tu_text(msg, text, sizeof text);
+    int v = atoi(text + 1); /* "[k]" */
+    if (v == 0) tu_gate_wait(&slow_gate);
+    if (v != atomic_load(&json_n)) atomic_fetch_add(&json_bad, 1);
+    atomic_store(&json_n, v + 1);
+    return 0;
+}
+
+static void test_flow_counts_a_serializer_message_at_its_release(void **state) {
+    (void)state;
+    atomic_store(&json_n, 0);
+    atomic_store(&json_bad, 0);
+    tu_gate_init(&slow_gate);
+    enum { WINDOW = 32, TOTAL = 2000 };
+    akt_system *a = node_with("alpha", WINDOW, 0), *b = node("beta");
+    TU_OK(akt_serializer_bind(a, "doc.Json", AKT_SERIALIZER_JSON));
+    TU_OK(akt_serializer_bind(b, "doc.Json", AKT_SERIALIZER_JSON));
+    akt_behavior jb = tu_behavior(json_receive);
+    tu_spawn(b, &jb, NULL, "json");
+    akt_pid to = remote_pid(a, b, "/user/json");
+    char text[32];
+    int sent = 0, rc = 0;
+    /* Counted at arrival, the credits would come back while the receiver stalls and every
+     * tell would go in: the loop stops at sixteen windows' worth then. */
+    int64_t deadline = tu_now_ns() + TU_DEADLINE_NS;
+    while (sent < 16 * WINDOW && tu_now_ns() < deadline) {
+        snprintf(text, sizeof text, "[%d]", sent);
+        akt_msg *m = tu_msg("doc.Json", text);
+        rc = akt_tell(a, to, m);
+        if (rc == AKT_EFULL) {
+            akt_msg_release(m);
+            /* a window's worth went out: wait until the receiver holds what arrived */
+            if (sent >= WINDOW) break;
+            sched_yield();
+            continue;
+        }
+        TU_OK(rc);
+        sent++;
+    }
+    TU_RC(AKT_EFULL, rc);
+    /* The credits of whatever was released on arrival would come back within this wait. */
+    tu_sleep_ms(200);
+    snprintf(text, sizeof text, "[%d]", sent);
+    akt_msg *m = tu_msg("doc.Json", text);
+    TU_RC(AKT_EFULL, akt_tell(a, to, m));
+    akt_msg_release(m);
+    assert_int_equal(sent, WINDOW);
+    tu_gate_open(&slow_gate);
+    deadline = tu_now_ns() + TU_SEC(60);
+    while (sent < TOTAL && tu_now_ns() < deadline) {
+        snprintf(text, sizeof text, "[%d]", sent);
+        m = tu_msg("doc.Json", text);
+        rc = akt_tell(a, to, m);
+        if (rc == AKT_EFULL) {
+            akt_msg_release(m);
+            sched_yield();
+            continue;
+        }
+        TU_OK(rc);
+        sent++;
+    }
+    assert_int_equal(sent, TOTAL);
+    TU_EVENTUALLY(atomic_load(&json_n) == TOTAL);
+    assert_int_equal(atomic_load(&json_bad), 0);
+    tu_system_end(a);
+    tu_system_end(b);
+    tu_gate_destroy(&slow_gate);
+}
+
 /* A lost connection gives its window back: tells to a node that came back are accepted. */
 static void test_flow_window_survives_a_lost_node(void **state) {
     (void)state;
@@ -729,6 +807,7 @@ int main(void) {
         TU_TEST(test_poison_after_tells), TU_TEST(test_node_loss_terminates_watched),
         TU_TEST(test_remote_spawn), TU_TEST(test_flow_control_bounds_a_slow_receiver),
         TU_TEST(test_flow_window_survives_a_lost_node),
+        TU_TEST(test_flow_counts_a_serializer_message_at_its_release),
         TU_TEST(test_bad_control_frames_close_only_their_connection),
         /* ack begin: */
         TU_TEST(test_graceful_stop_after_tells), TU_TEST(test_graceful_stop_times_out),

@@ -401,16 +401,18 @@ static void test_cron_does_not_refire_when_the_wall_clock_goes_back(void **state
                             NULL));
     TU_EVENTUALLY(atomic_load(&c.n) >= 1);
     int n = atomic_load(&c.n);
-    akt__schedule_wall_offset(-TU_SEC(3)); /* the clock is set back three seconds */
+    akt__schedule_wall_offset(-TU_SEC(8)); /* the clock is set back eight seconds */
     /* The tick armed before the jump fires on time; the next ones are after the last tick
-     * sent, so the three seconds replayed by the clock send nothing. */
+     * sent, so the eight seconds replayed by the clock send nothing: after the armed tick,
+     * nine seconds of quiet. */
     TU_EVENTUALLY(atomic_load(&c.n) >= n + 1);
     /* n may have been read before a tick already queued was counted (a loaded machine):
-     * then the armed tick is still to come, within a second. Let it land, then watch a
-     * window that ends before the next tick (at least four seconds after the last one). */
-    tu_sleep_ms(1200);
+     * then the armed tick is still to come, within a second or, under a sanitizer on a
+     * loaded host, a little more. Give it 2.5 s to land, then watch a 3 s window that
+     * still ends well before the next tick (nine seconds after the armed one). */
+    tu_sleep_ms(2500);
     int m = atomic_load(&c.n);
-    tu_sleep_ms(1800);
+    tu_sleep_ms(3000);
     int after = atomic_load(&c.n);
     akt__schedule_wall_offset(0);
     assert_true(m <= n + 1 + 1); /* at most one tick raced the jump */

@@ -7,8 +7,11 @@
 #include "msg.h"
 
 void akt__hdrs_free(akt__hdrs *h) {
+    void (*fn)(void *) = h->on_free;
+    void *arg = h->free_arg;
     for (uint32_t i = 0; i < h->count; i++) akt__dfree(h->e[i].key);
     akt__dfree(h);
+    if (fn) fn(arg);
 }
 
 /* The key's length, or AKT_EINVAL: 1..AKT_HEADER_KEY_MAX visible ASCII characters. */
@@ -57,7 +60,7 @@ static int akt__hdr_put(akt_msg *m, const char *key, size_t key_len, const void 
     if (len) memcpy(blk + key_len + 1, value, len);
     blk[key_len + 1 + len] = 0;
     if (at < 0 && (!h || h->count == h->cap)) {
-        uint32_t cap = h ? h->cap * 2 : 4;
+        uint32_t cap = h && h->cap ? h->cap * 2 : 4;
         if (cap > AKT_HEADERS_MAX) cap = AKT_HEADERS_MAX;
         akt__hdrs *n = akt__heap_realloc(&akt__default_heap, h,
                                          offsetof(akt__hdrs, e) + cap * sizeof(akt__hdr));
@@ -65,7 +68,7 @@ static int akt__hdr_put(akt_msg *m, const char *key, size_t key_len, const void 
             akt__dfree(blk);
             return AKT_ENOMEM;
         }
-        if (!h) n->count = 0, n->bytes = 0;
+        if (!h) n->count = 0, n->bytes = 0, n->on_free = NULL, n->free_arg = NULL;
         n->cap = cap;
         h = n;
         m->hdrs = h;
@@ -78,6 +81,25 @@ static int akt__hdr_put(akt_msg *m, const char *key, size_t key_len, const void 
     }
     h->e[at] = (akt__hdr){blk, (uint32_t)key_len, (uint32_t)len};
     h->bytes = bytes;
+    return 0;
+}
+
+int akt__msg_on_free(akt_msg *m, void (*fn)(void *arg), void *arg) {
+    if (!akt__msg_ok(m) || !fn) return AKT_EINVAL;
+    int rc = akt__hdrs_writable(m);
+    if (rc) return rc;
+    akt__hdrs *h = m->has_hdrs ? m->hdrs : NULL;
+    if (h && h->on_free) return AKT_EMISUSE;
+    if (!h) {
+        h = akt__dalloc(sizeof *h); /* no entries yet: akt__hdr_put grows it */
+        if (!h) return AKT_ENOMEM;
+        h->count = h->cap = 0;
+        h->bytes = 0;
+        m->hdrs = h;
+        m->has_hdrs = 1;
+    }
+    h->on_free = fn;
+    h->free_arg = arg;
     return 0;
 }
 

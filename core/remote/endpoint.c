@@ -1390,7 +1390,10 @@ static int akt__on_tell(akt__conn *c, const Akt__Remote__Tell *t) {
     } else {
         rc = akt__serial_decode(n->serial, t->serializer, type, t->payload.data, t->payload.len,
                                 &msg, undecoded, sizeof undecoded);
-        akt__flow_consumed(c, seq); /* the record exists (akt__flow_fits): cannot fail */
+        if (rc == 0 && t->correlation) akt__flow_acked(c, seq); /* as above */
+        /* Consumed at its free, as akt's own messages; now if that cannot be hooked. The
+         * record exists (akt__flow_fits): akt__flow_consumed cannot fail. */
+        if (rc || akt__flow_hook(c, t->correlation ? 0 : seq, msg)) akt__flow_consumed(c, seq);
     }
     if (rc && t->serializer && *t->serializer &&
         akt_msg_new_bytes(type, t->payload.data, t->payload.len, AKT_COPY, &msg) == 0) {

@@ -345,8 +345,12 @@ void akt__window_give(akt__window *win, uint64_t k);
  * On failure nothing is marked (the caller marks it with akt__flow_consumed). */
 int akt__flow_msg(akt__conn *c, uint64_t seq, const char *type, const uint8_t *data, size_t len,
                   akt_msg **out);
-/* Tell number seq of c is consumed now (a message made by a serializer, whose release cannot
- * be hooked; a Tell refused or dead-lettered on arrival). */
+/* A message made by a serializer for Tell number seq of c (0: counted only, an ask) is
+ * marked consumed when it is freed, as akt__flow_msg's are; on failure nothing is marked (a
+ * message the serializer shares, say: the caller marks it with akt__flow_consumed). */
+int akt__flow_hook(akt__conn *c, uint64_t seq, akt_msg *msg);
+/* Tell number seq of c is consumed now (a serializer's message that could not be hooked; a
+ * Tell refused or dead-lettered on arrival). */
 int akt__flow_consumed(akt__conn *c, uint64_t seq);
 /* ack: Tell number seq of c is acknowledged now, its release counted later (an ask). */
 int akt__flow_acked(akt__conn *c, uint64_t seq);

@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "endpoint.h"
+#include "kernel/headers.h"
 #include "kernel/msg.h"
 
 akt__window *akt__window_get_locked(akt__node_r *n, const char *peer_key) {
@@ -211,6 +212,39 @@ int akt__flow_msg(akt__conn *c, uint64_t seq, const char *type, const uint8_t *d
     }
     /* relaxed: taking a reference; the record is already visible to the releaser through
      * the message, which the kernel's send publishes. */
+    atomic_fetch_add_explicit(&c->credit->refs, 1, memory_order_relaxed);
+    return 0;
+}
+
+/* The record a decoded message's free hook keeps: what akt__flow_release reads from the
+ * payload block of akt's own messages. */
+typedef struct akt__flow_hook_rec {
+    akt__credit *credit;
+    uint64_t seq;
+} akt__flow_hook_rec;
+
+static void akt__flow_hook_fire(void *arg) {
+    akt__flow_hook_rec *h = arg;
+    akt__credit *cr = h->credit;
+    uint64_t seq = h->seq;
+    free(h);
+    akt__flow_mark(cr, seq, 1);
+    akt__credit_unref(cr);
+}
+
+int akt__flow_hook(akt__conn *c, uint64_t seq, akt_msg *msg) {
+    int rc = akt__flow_record(c);
+    if (rc) return rc;
+    akt__flow_hook_rec *h = malloc(sizeof *h);
+    if (!h) return AKT_ENOMEM;
+    h->credit = c->credit;
+    h->seq = seq;
+    rc = akt__msg_on_free(msg, akt__flow_hook_fire, h);
+    if (rc) {
+        free(h);
+        return rc;
+    }
+    /* relaxed: as in akt__flow_msg, the message's send publishes the record. */
     atomic_fetch_add_explicit(&c->credit->refs, 1, memory_order_relaxed);
     return 0;
 }

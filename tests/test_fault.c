@@ -290,7 +290,10 @@ static void test_passivation_message_at_deadline_wins(void **state) {
     so.dispatcher = d;
     akt_pid a;
     TU_OK(akt_spawn(sys, &b, NULL, &so, &a));
-    akt_passivation p = idle_after(TU_MS(10));
+    /* Long enough that the deadline comes after n0 is read even when a loaded sanitizer
+     * run stalls this thread between the drain and the load (a deadline before it was
+     * counted in n0, and no later notification would come). */
+    akt_passivation p = idle_after(TU_MS(250));
     TU_OK(akt_passivation_set(sys, a, &p));
     atomic_store(&handled, 0);
     drain(d); /* the strategy is set; the timer is armed */

@@ -350,8 +350,8 @@ class Source extends Stages {
       if (!it || typeof it.next !== 'function')
         throw makeError(errnos.InvalidArgumentError, 'Source.fromAsyncIterable: the iterator has no next()');
       let done = false;
-      run.ends.push(() => {
-        if (done) return;
+      run.ends.push((_rc, stream) => {
+        if (done || !stream) return; // the iterator ended, or the stream never started
         done = true;
         if (readable) readable.destroy();
         else if (typeof it.return === 'function')
@@ -389,7 +389,7 @@ class Source extends Stages {
       stream._handle = native.streamRun(system[kHandle], stages, this._window, this._fusion,
         (rc) => stream._ended(rc));
     } catch (err) {
-      for (const end of run.ends) { // undo what the lazy stages started (a Readable is destroyed)
+      for (const end of run.ends) { // without a stream: listeners taken off, nothing destroyed
         try { end(errnos.CanceledError, undefined); } catch { /* the first error is the one */ }
       }
       throw err;
@@ -456,14 +456,14 @@ function writableStages(writable, end, run) {
   writable.on('drain', onDrain);
   const write = (x) => new Promise((resolve, reject) => {
     if (error !== undefined) throw error;
-    if (writable.write(x)) return resolve(x);
-    waiting = (err) => (err === undefined ? resolve(x) : reject(err));
+    if (writable.write(x)) return resolve(0);
+    waiting = (err) => (err === undefined ? resolve(0) : reject(err));
   });
   run.ends.push((rc, stream) => {
     writable.off('drain', onDrain);
-    if (error !== undefined) return undefined; // it failed the stream itself
+    if (!stream || error !== undefined) return undefined; // not started, or it failed the stream
     if (rc !== 0) {
-      writable.destroy(stream ? stream._error() : undefined);
+      writable.destroy(stream._error());
       return undefined;
     }
     if (!end) return undefined;

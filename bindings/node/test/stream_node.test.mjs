@@ -312,3 +312,14 @@ test('bad input to the adapters is refused with InvalidArgumentError', () => wit
     assert.throws(() => Source.of(1).toAsyncIterable(system, { bufferSize }), InvalidArgumentError);
   assert.throws(() => Source.of(1).toAsyncIterable(system, null), InvalidArgumentError);
 }));
+
+test('a stream that does not start leaves the Node streams alone', () => withSystem(async (system) => {
+  const r = counter(4, 3);
+  const w = slowWritable(4, 0);
+  assert.throws(() => Source.fromAsyncIterable(r).window(0).runWith(Sink.toWritable(w), system), InvalidArgumentError);
+  await tick(5);
+  assert.ok(!r.destroyed && !w.destroyed);
+  // They still work in a stream that starts.
+  await Source.fromAsyncIterable(r).runWith(Sink.toWritable(w), system).result();
+  assert.deepEqual(w.got, [0, 1, 2]);
+}));

@@ -357,19 +357,39 @@ class Source extends Stages {
         else if (typeof it.return === 'function')
           Promise.resolve().then(() => it.return()).catch(() => {});
       });
-      const pull = async () => {
-        if (done) return NO_ELEMENT;
-        const r = await it.next();
-        if (done) return NO_ELEMENT;
-        if (r.done) {
-          done = true;
-          return NO_ELEMENT;
+      // The pull stage's call: it.next() completes it (NO_ELEMENT once the iterator ended).
+      const pull = (_token, pending) => {
+        const complete = (v) => {
+          native.streamAsyncComplete(pending, v);
+          kick();
+        };
+        const fail = (err) => {
+          pull.lastError = err;
+          native.streamAsyncFail(pending);
+          kick();
+        };
+        if (done) return complete(NO_ELEMENT);
+        let next;
+        try {
+          next = it.next();
+        } catch (err) {
+          return fail(err);
         }
-        return awaitValues ? await r.value : r.value;
+        Promise.resolve(next).then((r) => {
+          if (done) return complete(NO_ELEMENT);
+          if (r === null || typeof r !== 'object') throw new TypeError('the iterator gave a non-object result');
+          if (r.done) {
+            done = true;
+            return complete(NO_ELEMENT);
+          }
+          if (awaitValues) return Promise.resolve(r.value).then(complete);
+          return complete(r.value);
+        }).catch(fail);
+        return undefined;
       };
       return [
         ['unfold', () => (done ? END : 0)],
-        ['map_async', asyncStarter(pull), [1, 1], { name: 'from_async_iterable' }],
+        ['map_async', pull, [1, 1], { name: 'from_async_iterable' }],
         ['filter', (x) => x !== NO_ELEMENT],
       ];
     }, 1)]);
@@ -454,11 +474,29 @@ function writableStages(writable, end, run) {
     w();
   };
   writable.on('drain', onDrain);
-  const write = (x) => new Promise((resolve, reject) => {
-    if (error !== undefined) throw error;
-    if (writable.write(x)) return resolve(0);
-    waiting = (err) => (err === undefined ? resolve(0) : reject(err));
-  });
+  // The writing stage's call: completed at once when write() took x below the
+  // highWaterMark, else on 'drain'; failed with the Writable's error (kept as the cause).
+  const write = (x, pending) => {
+    const fail = (err) => {
+      write.lastError = err;
+      native.streamAsyncFail(pending);
+      kick();
+    };
+    if (error !== undefined) return fail(error);
+    let ok;
+    try {
+      ok = writable.write(x);
+    } catch (err) {
+      return fail(err);
+    }
+    const complete = () => {
+      native.streamAsyncComplete(pending, 0);
+      kick();
+    };
+    if (ok) return complete();
+    waiting = (err) => (err === undefined ? complete() : fail(err));
+    return undefined;
+  };
   run.ends.push((rc, stream) => {
     writable.off('drain', onDrain);
     if (!stream || error !== undefined) return undefined; // not started, or it failed the stream
@@ -470,7 +508,7 @@ function writableStages(writable, end, run) {
     writable.end();
     return finish.then((err) => { if (err) throw err; });
   });
-  return [['map_async', asyncStarter(write), [1, 1], { name: 'to_writable' }], ['ignore']];
+  return [['map_async', write, [1, 1], { name: 'to_writable' }], ['ignore']];
 }
 
 /** The `for await` side of Source.toAsyncIterable. */

@@ -1352,6 +1352,54 @@ export class Sink<T = unknown, R = unknown> {
    *  acknowledgements are the demand (at most inFlight, default 1, unacknowledged);
    *  onComplete is told to it after the last was acknowledged. */
   static actor<T>(pid: Pid, opts?: { inFlight?: number; onComplete?: unknown }): Sink<T, undefined>;
+  /**
+   * Writes each element to a Node Writable, one at a time: when write() returns false the
+   * next waits for 'drain', so the Writable's highWaterMark bounds what it buffers. On
+   * completion writable.end() is called (unless opts.end is false) and result() resolves once
+   * it finished. An error of the Writable (or its closing early) fails the stream with it as
+   * the `cause`; a failed or canceled stream destroys the Writable with the stream's error.
+   */
+  static toWritable<T>(writable: WritableLike, opts?: ToWritableOptions): Sink<T, undefined>;
+}
+
+/**
+ * What Sink.toWritable takes: a Node Writable (stream.Writable, a Duplex, process.stdout, a
+ * file stream...), described by the members it uses so that these types need no @types/node.
+ */
+export interface WritableLike {
+  /** Buffers chunk; false once the buffer reached its highWaterMark (wait for 'drain'). */
+  write(chunk: any): boolean;
+  /** Ends the Writable: 'finish' once everything was flushed. */
+  end(): unknown;
+  /** Destroys the Writable, with error if given. */
+  destroy(error?: Error): unknown;
+  /** Adds an event listener ('drain', 'error', 'close', 'finish'). */
+  on(event: string, listener: (...args: any[]) => void): unknown;
+  /** Removes an event listener. */
+  off(event: string, listener: (...args: any[]) => void): unknown;
+}
+
+/** The options of Sink.toWritable. */
+export interface ToWritableOptions {
+  /** Whether the Writable is ended when the stream completes (default true). */
+  end?: boolean;
+}
+
+/** The options of Source.toAsyncIterable. */
+export interface ToAsyncIterableOptions {
+  /** How many elements (1..4096, default 16) may wait for the loop before the stream waits. */
+  bufferSize?: number;
+}
+
+/**
+ * The elements of a running stream for `for await`: in order, then the end, or the stream's
+ * failure after the elements that reached the loop. Leaving the loop early cancels the stream.
+ */
+export interface StreamIterable<T> extends AsyncIterableIterator<T> {
+  /** The running Stream (metrics, cancel; result() rejects with CanceledError after a break). */
+  readonly stream: Stream<undefined>;
+  /** Leaves the loop: cancels the stream (if still running) and waits for its end. */
+  return(): Promise<IteratorResult<T, undefined>>;
 }
 
 /** Flows without a source; `to(sink)` makes a Sink of them (a fan-out's branch). */
@@ -1424,6 +1472,16 @@ export class Source<T = unknown> {
   static unfold<S, T>(seed: S, fn: (state: S) => [S, T] | undefined | null): Source<T>;
   /** The items of a (sync) iterable, pulled on demand. */
   static fromIterable<T>(iterable: Iterable<T>): Source<T>;
+  /**
+   * The items of an async iterable (a Node Readable is one; a sync iterable's items are
+   * awaited, as `for await` does), pulled with next() one at a time as the stream asks, so
+   * nothing is read ahead of the demand; each run takes a new iterator. A rejected next() (a
+   * Readable's 'error') fails the stream with it as the `cause`; a stream that ends before the
+   * iterator (canceled, failed, Sink.first) destroys the Readable or calls the iterator's
+   * return(). Three stages: the demand, the pull (named from_async_iterable; named() and
+   * onError() set its options) and a filter.
+   */
+  static fromAsyncIterable<T>(iterable: AsyncIterable<T> | Iterable<T | PromiseLike<T>>): Source<T>;
   /** The elements of all the sources as they come (each one's order kept). */
   static merge<T>(...sources: Source<T>[]): Source<T>;
   /** Every element of the first source, then of the second, ... */
@@ -1471,6 +1529,13 @@ export class Source<T = unknown> {
    * run.
    */
   runWith<R>(sink: Sink<T, R>, system: ActorSystem): Stream<R>;
+  /**
+   * Starts a stream of this description on system whose elements a `for await` loop takes:
+   * at most opts.bufferSize (default 16) wait for the loop, beyond that the stream waits.
+   * Leaving the loop early (break, return, throw) cancels the stream; a failure is thrown from
+   * the loop after the elements that reached it. Node's stream.pipeline takes it as a source.
+   */
+  toAsyncIterable(system: ActorSystem, opts?: ToAsyncIterableOptions): StreamIterable<T>;
 }
 
 /** A running stream. Its stages run on the JS thread as the system's actors. */

@@ -5,7 +5,12 @@
 // whose `result()` is a Promise of the sink's result. The stages run as akt actors on this
 // thread (the system's JS dispatcher), with demand-based backpressure: a slow sink holds the
 // source back.
+//
+// Node streams at both ends: Source.fromAsyncIterable (a Readable is one) pulls with
+// iterator.next() as the stream asks, Sink.toWritable writes and waits for 'drain', and
+// source.toAsyncIterable(system) hands the elements to a `for await` loop.
 
+const { Readable, finished } = require('node:stream');
 const native = require('./addon.cjs');
 const { kick } = require('./pump.cjs');
 const { makeError, errnos } = require('./errors.cjs');
@@ -14,6 +19,11 @@ const { kHandle } = require('./internal.cjs');
 const OVERFLOW = { backpressure: 0, drop_head: 1, drop_tail: 2, fail: 3 };
 const ON_ERROR = { fail: 0, resume: 1, retry: 2 };
 const END = Symbol('akt.stream.end');
+// What the pull stage of fromAsyncIterable emits for "no element" (the iterator ended, or
+// another pull saw it end): a JS-only value (it travels by reference), dropped by the
+// filter after the pull.
+const NO_ELEMENT = Symbol('akt.stream.noElement');
+const MAX_PARALLELISM = 4096; // akt_stream_map_async's bound
 const WITH_FN = new Set(['map', 'filter', 'flat_map', 'for_each', 'unfold', 'scan', 'fold_sink', 'batch', 'map_async']);
 const JUNCTIONS = new Set(['merge', 'concat', 'zip', 'broadcast', 'balance', 'partition']);
 
@@ -49,6 +59,28 @@ function fnArg(fn, what) {
   if (typeof fn !== 'function') throw makeError(errnos.InvalidArgumentError, `${what} needs a function`);
   return fn;
 }
+
+// The function of a map_async stage for fn: fn(x)'s value (or Promise) completes the call;
+// a throw or a rejection fails it, the error kept as the stage's cause (lastError).
+function asyncStarter(fn) {
+  const start = (x, pending) => {
+    Promise.resolve().then(() => fn(x)).then((v) => {
+      native.streamAsyncComplete(pending, v);
+      kick();
+    }, (err) => {
+      start.lastError = err;
+      native.streamAsyncFail(pending);
+      kick();
+    });
+  };
+  return start;
+}
+
+// A stage made anew for each run: factory(run) gives the stages (the options of the lazy
+// stage go to the one at index `main`). run.ends collects hooks called as the stream ends,
+// with (rc, stream); a hook may return a Promise that result() waits for (a Writable's
+// finish). run.stream is the Stream, set before any stage runs.
+function lazy(factory, main) { return ['lazy', factory, main]; }
 
 class Sink {
   // A sink may start with flows (Flow.to); a fan-out sink has branches (Sinks), and its
@@ -92,6 +124,21 @@ class Sink {
   static forEach(fn) { return new Sink(['for_each', fnArg(fn, 'Sink.forEach')], () => undefined); }
   /** Consumes the elements. */
   static ignore() { return new Sink(['ignore'], () => undefined); }
+  /** Writes each element to a Node Writable, one at a time: when write() returns false the
+   *  next waits for 'drain' (the Writable's highWaterMark bounds what it buffers). On
+   *  completion writable.end() (unless opts.end is false) and result() resolves once it
+   *  finished; an error of the Writable (or its closing early) fails the stream with it as
+   *  the cause; a failed or canceled stream destroys the Writable with its error. */
+  static toWritable(writable, opts = {}) {
+    if (!writable || typeof writable.write !== 'function' || typeof writable.end !== 'function' ||
+        typeof writable.destroy !== 'function' || typeof writable.on !== 'function')
+      throw makeError(errnos.InvalidArgumentError, 'Sink.toWritable needs a Writable');
+    if (opts === null || typeof opts !== 'object')
+      throw makeError(errnos.InvalidArgumentError, 'Sink.toWritable: opts is an object');
+    const end = opts.end ?? true;
+    return new Sink(lazy((run) => writableStages(writable, Boolean(end), run), 0), () => undefined);
+  }
+
   /** Tells each element to the actor pid, which acknowledges it with ctx.respond(anything):
    *  each acknowledgement is the demand for one more, at most opts.inFlight (default 1)
    *  unacknowledged. opts.onComplete (if given) is told to it after the last was
@@ -152,17 +199,7 @@ class Stages {
     fnArg(fn, 'mapAsync');
     if (!Number.isSafeInteger(parallelism) || parallelism <= 0)
       throw makeError(errnos.InvalidArgumentError, 'mapAsync: parallelism is a positive integer');
-    const start = (x, pending) => {
-      Promise.resolve().then(() => fn(x)).then((v) => {
-        native.streamAsyncComplete(pending, v);
-        kick();
-      }, (err) => {
-        start.lastError = err;
-        native.streamAsyncFail(pending);
-        kick();
-      });
-    };
-    return this._then('map_async', start, [parallelism, ordered ? 1 : 0]);
+    return this._then('map_async', asyncStarter(fn), [parallelism, ordered ? 1 : 0]);
   }
   named(name) { return this._option({ name }); }
   onError(strategy, retries = 0) {
@@ -196,11 +233,17 @@ class Flow extends Stages {
 
 // Stage rows for the addon: functions become slots (recorded in slots, per stage), a
 // junction's sub-graphs become [rows, window, fusion].
-function rowsOf(stages, slots) {
+function rowsOf(stages, slots, run) {
   const rows = [];
   for (const st of stages) {
     const [kind, a, b, opts = {}] = st;
     let row;
+    if (kind === 'lazy') {
+      const parts = a(run).map((p) => p.slice());
+      parts[b][3] = { ...(parts[b][3] || {}), ...opts };
+      rows.push(...rowsOf(parts, slots, run));
+      continue;
+    }
     if (WITH_FN.has(kind)) {
       const slot = slotOf(a);
       slots.push(slot);
@@ -208,7 +251,7 @@ function rowsOf(stages, slots) {
     } else if (JUNCTIONS.has(kind)) {
       const slot = b === undefined ? undefined : slotOf(b);
       slots.push(slot);
-      row = [kind, a.map(([sub, w, f]) => [rowsOf(sub, []), w, f]), slot];
+      row = [kind, a.map(([sub, w, f]) => [rowsOf(sub, [], run), w, f]), slot];
     } else {
       slots.push(undefined);
       row = [kind, a, b];
@@ -288,28 +331,246 @@ class Source extends Stages {
     }]]);
   }
 
+  /** The items of an async iterable (a Node Readable is one; a sync iterable's items are
+   *  awaited, as `for await` does), pulled with next() one at a time as the stream asks:
+   *  nothing is read ahead of the demand. Each run takes a new iterator. A rejected next()
+   *  (a Readable's 'error') fails the stream with it as the cause; a stream that ends before
+   *  the iterator did (canceled, failed, Sink.first) destroys the Readable, or calls the
+   *  iterator's return(). Three stages: the demand, the pull (named from_async_iterable;
+   *  named() and onError() set its options) and a filter. */
+  static fromAsyncIterable(iterable) {
+    const aiter = iterable?.[Symbol.asyncIterator];
+    const open = typeof aiter === 'function' ? aiter : iterable?.[Symbol.iterator];
+    if (typeof open !== 'function')
+      throw makeError(errnos.InvalidArgumentError, 'Source.fromAsyncIterable needs an async iterable');
+    const awaitValues = typeof aiter !== 'function';
+    const readable = iterable instanceof Readable ? iterable : undefined;
+    return new Source([lazy((run) => {
+      const it = open.call(iterable);
+      if (!it || typeof it.next !== 'function')
+        throw makeError(errnos.InvalidArgumentError, 'Source.fromAsyncIterable: the iterator has no next()');
+      let done = false;
+      run.ends.push((_rc, stream) => {
+        if (done || !stream) return; // the iterator ended, or the stream never started
+        done = true;
+        if (readable) readable.destroy();
+        else if (typeof it.return === 'function')
+          Promise.resolve().then(() => it.return()).catch(() => {});
+      });
+      // The pull stage's call: it.next() completes it (NO_ELEMENT once the iterator ended).
+      const pull = (_token, pending) => {
+        const complete = (v) => {
+          native.streamAsyncComplete(pending, v);
+          kick();
+        };
+        const fail = (err) => {
+          pull.lastError = err;
+          native.streamAsyncFail(pending);
+          kick();
+        };
+        if (done) return complete(NO_ELEMENT);
+        let next;
+        try {
+          next = it.next();
+        } catch (err) {
+          return fail(err);
+        }
+        Promise.resolve(next).then((r) => {
+          if (done) return complete(NO_ELEMENT);
+          if (r === null || typeof r !== 'object') throw new TypeError('the iterator gave a non-object result');
+          if (r.done) {
+            done = true;
+            return complete(NO_ELEMENT);
+          }
+          if (awaitValues) return Promise.resolve(r.value).then(complete);
+          return complete(r.value);
+        }).catch(fail);
+        return undefined;
+      };
+      return [
+        ['unfold', () => (done ? END : 0)],
+        ['map_async', pull, [1, 1], { name: 'from_async_iterable' }],
+        ['filter', (x) => x !== NO_ELEMENT],
+      ];
+    }, 1)]);
+  }
+
   /** Starts the stream on system, ending in sink. */
   runWith(sink, system) {
     if (!(sink instanceof Sink)) throw makeError(errnos.InvalidArgumentError, 'runWith needs a Sink');
     reclaim();
     const slots = []; // stage index -> slot of its function, or undefined
-    const stages = rowsOf([...this._stages, ...sink._stages], slots);
-    const stream = new Stream(sink, slots);
+    const run = { ends: [], stream: undefined };
+    let stream;
     try {
+      const stages = rowsOf([...this._stages, ...sink._stages], slots, run);
+      stream = new Stream(sink, slots, run);
+      run.stream = stream;
       stream._handle = native.streamRun(system[kHandle], stages, this._window, this._fusion,
         (rc) => stream._ended(rc));
+    } catch (err) {
+      for (const end of run.ends) { // without a stream: listeners taken off, nothing destroyed
+        try { end(errnos.CanceledError, undefined); } catch { /* the first error is the one */ }
+      }
+      throw err;
     } finally {
       reclaim(); // the slots of a graph that did not start are free already
     }
     kick();
     return stream;
   }
+
+  /** Runs the stream on system into a `for await` loop: at most opts.bufferSize (1..4096,
+   *  default 16) elements wait for the loop, beyond that the stream waits (backpressure).
+   *  The loop gets every element in order, then ends; if the stream failed, the elements
+   *  delivered before, then the failure (thrown from the loop). Leaving the loop early
+   *  (break, return, throw) cancels the stream. The iterable's `stream` is the Stream. */
+  toAsyncIterable(system, opts = {}) {
+    if (opts === null || typeof opts !== 'object')
+      throw makeError(errnos.InvalidArgumentError, 'toAsyncIterable: opts is an object');
+    const size = opts.bufferSize ?? 16;
+    if (!Number.isSafeInteger(size) || size <= 0 || size > MAX_PARALLELISM)
+      throw makeError(errnos.InvalidArgumentError, `toAsyncIterable: bufferSize is an integer in 1..${MAX_PARALLELISM}`);
+    const queue = []; // [element, pending]: each pending is completed as the loop takes it
+    let iter;
+    const take = (x, pending) => {
+      queue.push([x, pending]);
+      if (iter) iter._wake();
+    };
+    const sink = new Sink(['ignore'], () => undefined,
+      [['map_async', take, [size, 1], { name: 'to_async_iterable' }]]);
+    iter = new StreamIterator(this.runWith(sink, system), queue);
+    return iter;
+  }
+}
+
+// The writing stages of Sink.toWritable for one run.
+function writableStages(writable, end, run) {
+  let error; // the Writable's error, once it had one
+  let waiting; // the write waiting for 'drain': its callback(err)
+  let settle;
+  const finish = new Promise((resolve) => { settle = resolve; });
+  const fail = (err) => {
+    if (error !== undefined) return;
+    error = err;
+    if (waiting) {
+      const w = waiting;
+      waiting = undefined;
+      w(err);
+    } else if (run.stream && !run.stream._closed) {
+      run.stream._abort('sink: the writable failed', err);
+    }
+  };
+  // 'error', a close before finish (ERR_STREAM_PREMATURE_CLOSE) or 'finish'. Its listeners
+  // stay: a Writable destroyed with an error then has a listener for it.
+  finished(writable, { readable: false }, (err) => {
+    if (err) fail(err);
+    settle(err);
+  });
+  const onDrain = () => {
+    if (!waiting) return;
+    const w = waiting;
+    waiting = undefined;
+    w();
+  };
+  writable.on('drain', onDrain);
+  // The writing stage's call: completed at once when write() took x below the
+  // highWaterMark, else on 'drain'; failed with the Writable's error (kept as the cause).
+  const write = (x, pending) => {
+    const fail = (err) => {
+      write.lastError = err;
+      native.streamAsyncFail(pending);
+      kick();
+    };
+    if (error !== undefined) return fail(error);
+    let ok;
+    try {
+      ok = writable.write(x);
+    } catch (err) {
+      return fail(err);
+    }
+    const complete = () => {
+      native.streamAsyncComplete(pending, 0);
+      kick();
+    };
+    if (ok) return complete();
+    waiting = (err) => (err === undefined ? complete() : fail(err));
+    return undefined;
+  };
+  run.ends.push((rc, stream) => {
+    writable.off('drain', onDrain);
+    if (!stream || error !== undefined) return undefined; // not started, or it failed the stream
+    if (rc !== 0) {
+      writable.destroy(stream._error());
+      return undefined;
+    }
+    if (!end) return undefined;
+    writable.end();
+    return finish.then((err) => { if (err) throw err; });
+  });
+  return [['map_async', write, [1, 1], { name: 'to_writable' }], ['ignore']];
+}
+
+/** The `for await` side of Source.toAsyncIterable. */
+class StreamIterator {
+  constructor(stream, queue) {
+    /** The running Stream (metrics, cancel). */
+    this.stream = stream;
+    this._queue = queue;
+    this._over = false;
+    this._waiter = undefined; // the resolve of a next() waiting for an element or the end
+    stream._done.then(() => this._wake());
+  }
+
+  _wake() {
+    const w = this._waiter;
+    this._waiter = undefined;
+    if (w) w();
+  }
+
+  [Symbol.asyncIterator]() { return this; }
+
+  /** The next element, once there is one; done at the end; rejects with a failure. */
+  async next() {
+    for (;;) {
+      if (this._over) return { value: undefined, done: true };
+      if (this._queue.length) {
+        const [x, pending] = this._queue.shift();
+        native.streamAsyncComplete(pending, 0);
+        kick();
+        return { value: x, done: false };
+      }
+      const s = this.stream;
+      if (s._rc !== undefined) {
+        this._over = true;
+        if (s._rc !== 0) throw s._error();
+        return { value: undefined, done: true };
+      }
+      await new Promise((resolve) => { this._waiter = resolve; });
+    }
+  }
+
+  /** Leaves the loop: the stream is canceled (if still running) and waited for. */
+  async return() {
+    this._over = true;
+    for (const [, pending] of this._queue.splice(0)) native.streamAsyncFail(pending);
+    this.stream.cancel();
+    await this.stream._done;
+    return { value: undefined, done: true };
+  }
+
+  /** As return(), then err is thrown. */
+  async throw(err) {
+    await this.return();
+    throw err;
+  }
 }
 
 class Stream {
-  constructor(sink, slots) {
+  constructor(sink, slots, run) {
     this._sink = sink;
     this._slots = slots;
+    this._run = run;
     this._rc = undefined;
     this._done = new Promise((resolve) => { this._resolve = resolve; });
   }
@@ -332,11 +593,39 @@ class Stream {
       };
     if (!this._closed) native.streamRelease(h);
     this._closed = true;
+    // The lazy stages' ends: a Readable destroyed, a Writable ended or destroyed. What they
+    // wait for (a Writable's finish) settles before result(), its rejection kept for it.
+    const waits = [];
+    for (const end of this._run.ends) {
+      try {
+        const p = end(rc, this);
+        if (p) waits.push(p.then(() => undefined, (err) => err));
+      } catch (err) {
+        waits.push(Promise.resolve(err));
+      }
+    }
+    this._settled = waits.length ? Promise.all(waits) : undefined;
     this._resolve(rc);
     reclaim();
   }
 
+  // Cancels the stream on behalf of one of its ends (a Writable's error): result() rejects
+  // with reason and cause instead of CanceledError.
+  _abort(reason, cause) {
+    if (this._abortReason === undefined) {
+      this._abortReason = reason;
+      this._abortCause = cause;
+    }
+    this.cancel();
+  }
+
   _error() {
+    if (this._abortReason !== undefined) {
+      const err = makeError(errnos.ActorFailedError, `stream failed: ${this._abortReason}`);
+      err.reason = this._abortReason;
+      if (this._abortCause !== undefined) err.cause = this._abortCause;
+      return err;
+    }
     const reason = this._final.reason;
     const err = makeError(this._rc, reason ? `stream failed: ${reason}` : 'stream failed');
     err.reason = reason;
@@ -350,6 +639,15 @@ class Stream {
   async result() {
     const rc = await this._done;
     if (rc !== 0) throw this._error();
+    if (this._settled) {
+      const failed = (await this._settled).find((e) => e !== undefined);
+      if (failed !== undefined) {
+        const err = makeError(errnos.ActorFailedError, 'stream failed: sink: the writable failed');
+        err.reason = 'sink: the writable failed';
+        err.cause = failed;
+        throw err;
+      }
+    }
     return this._sink._result(this._final.results, this._final.branches);
   }
 

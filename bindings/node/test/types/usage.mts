@@ -1,5 +1,5 @@
 // Compiled (not run) by test/types.test.mjs: the declarations describe what users write.
-import { ActorSystem, Actor, Context, Message, Pid, Terminated, TimeoutError, AktError, registerType, ScheduleInfo } from 'akt';
+import { ActorSystem, Actor, Context, Message, Pid, Terminated, TimeoutError, AktError, registerType, ScheduleInfo, Source, Sink } from 'akt';
 
 class Counter extends Actor {
   n = 0;
@@ -76,3 +76,20 @@ async function testkitUsage(system: ActorSystem): Promise<void> {
   await testSystem({ after: () => {} });
 }
 void testkitUsage;
+
+// Node streams at both ends of an akt stream.
+async function nodeStreams(system: ActorSystem): Promise<number> {
+  const { Readable, Writable } = await import('node:stream');
+  const { pipeline } = await import('node:stream/promises');
+  const readable = Readable.from(['a', 'b']);
+  const lengths: Source<number> = Source.fromAsyncIterable<string>(readable).map((s) => s.length);
+  const w = new Writable({ objectMode: true, write(_x, _e, cb) { cb(); } });
+  const done: undefined = await lengths.runWith(Sink.toWritable(w, { end: true }), system).result();
+  let total = 0;
+  const it = Source.range(0, 3).toAsyncIterable(system, { bufferSize: 4 });
+  for await (const x of it) total += x;
+  it.stream.metrics();
+  await pipeline(Source.of(1, 2).toAsyncIterable(system), process.stdout);
+  return done === undefined ? total : -1;
+}
+void nodeStreams;

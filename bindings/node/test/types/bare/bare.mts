@@ -23,3 +23,17 @@ async function main(): Promise<unknown> {
 
 void main;
 void akt.version;
+
+// The Node stream adapters' types stand without @types/node too.
+async function streams(system: ActorSystem): Promise<number> {
+  async function* gen(): AsyncGenerator<number> { yield 1; yield 2; }
+  let total = 0;
+  for await (const x of akt.Source.fromAsyncIterable(gen()).toAsyncIterable(system, { bufferSize: 2 })) total += x;
+  const sink = {
+    write: (_c: unknown): boolean => true, end: (): void => {}, destroy: (): void => {},
+    on: (): void => {}, off: (): void => {},
+  };
+  await akt.Source.of(1).runWith(akt.Sink.toWritable(sink), system).result();
+  return total;
+}
+void streams;

@@ -59,11 +59,14 @@ class RemoteOptionsTest {
             b.spawn("echo", (ctx, msg) -> ctx.respond(msg));
             Pid echo = a.remoteLookup(addrB + "/user/echo");
             CompletableFuture<Event> got = new CompletableFuture<>();
-            try (Subscription s = a.deadLetters(e -> {
+            Subscription s = a.deadLetters(e -> {
                 if (LIMIT.equals(e.reason())) got.complete(e);
-            })) {
+            });
+            try {
                 echo.tell("x".repeat(100000)); // accepted; refused on the way out
                 assertEquals(LIMIT, got.get(30, TimeUnit.SECONDS).reason());
+            } finally {
+                s.close();
             }
             ExecutionException e = assertThrows(ExecutionException.class,
                     () -> Await.get(echo.ask("x".repeat(100000), LONG)));

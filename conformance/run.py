@@ -58,8 +58,9 @@ PASS, FAIL, ABSENT, SKIP = "PASS", "FAIL", "-", "skip"
 # the helper's spawn (so it lands on node B) and reached by its pid only, and the case uses
 # nothing that is per system (routers: the group routers stay on node A and route to
 # routees on node B; timers: A's schedules tell B's actor). Why the others do not, as
-# found when this list was made: a graceful stop of a remote pid is AKT_ENOTSUP (ask,
-# lifecycle, watch, metrics); lookups by name or path on A's system (spawn_tell,
+# found when this list was made: a graceful stop of a remote pid was AKT_ENOTSUP (ask,
+# lifecycle, watch, metrics; since the Stop frame, ask and watch pass remotely in every
+# language, lifecycle and metrics still fail in C); lookups by name or path on A's system (spawn_tell,
 # hierarchy, supervision); events, dead letters and metrics are per system (events,
 # dead_letters, pubsub, telemetry_trace); a batch to a remote pid is taken when its actor
 # is gone (batch); the schedules of a stopped remote actor do not end (schedule_lifecycle);
@@ -68,7 +69,7 @@ PASS, FAIL, ABSENT, SKIP = "PASS", "FAIL", "-", "skip"
 # whose actors are made with other APIs (streams, grains, cron, ...) would pass without
 # anything remote; async_receive, dependencies, backoff and supervision_all_for_one pass
 # in C only (their Python and Node versions were not investigated further).
-REMOTE_CASES = ("become", "forward", "routers", "stash", "timers")
+REMOTE_CASES = ("ask", "become", "forward", "routers", "stash", "timers", "watch")
 REMOTE_MARK = b"conformance: remote mode: "
 
 

@@ -799,6 +799,64 @@ static void test_reverse_proxies_are_capped(void **state) {
     tu_system_end(b);
 }
 
+/* remjava begin: an evicted reverse proxy is dead, and its sender's next message makes a
+ * new one (remote.h, max_reverse_proxies). */
+static akt_pid kept[4]; /* b's pid of each remote sender, as the keeper saw it first */
+static char kept_path[4][300]; /* and its path then */
+static atomic_int kept_n;
+
+/* On b: keeps the sender of its first ping of each round, answers every ping. */
+static int keeper_receive(akt_ctx *ctx, akt_msg *msg, void *st) {
+    (void)st;
+    if (tu_is(msg, "ping")) {
+        int i = atomic_load(&kept_n);
+        akt_system *sys = NULL;
+        if (i < 4 && akt_ctx_sender(ctx, &kept[i]) == 0 && akt_ctx_system(ctx, &sys) == 0)
+            (void)akt_pid_path(sys, kept[i], kept_path[i], sizeof kept_path[i], NULL);
+        atomic_fetch_add(&kept_n, 1);
+        akt_ctx_respond(ctx, tu_msg("pong", "y"));
+    }
+    return 0;
+}
+
+static void test_an_evicted_reverse_proxy_is_dead(void **state) {
+    (void)state;
+    akt_remote_options o;
+    TU_OK(akt_remote_options_init(&o));
+    o.heartbeat_interval_ns = -1;
+    o.max_reverse_proxies = 1;
+    akt_system *a = node("alpha"), *b = node_opts("beta", &o);
+    akt_behavior kb = tu_behavior(keeper_receive), ib = tu_behavior(pinger_receive);
+    tu_spawn(b, &kb, NULL, "keeper");
+    pong_target = remote_pid(a, b, "/user/keeper");
+    akt_pid s0 = tu_spawn(a, &ib, NULL, "e0"), s1 = tu_spawn(a, &ib, NULL, "e1"),
+            s2 = tu_spawn(a, &ib, NULL, "e2");
+    atomic_store(&pongs, 0);
+    atomic_store(&kept_n, 0);
+    /* e0, then e1 and e2: with a cap of 1 (+1 cached by the connection), e0's proxy goes. */
+    akt_pid order[3] = {s0, s1, s2};
+    for (int i = 0; i < 3; i++) {
+        TU_OK(akt_tell(a, order[i], tu_msg("go", "")));
+        TU_EVENTUALLY(atomic_load(&pongs) == i + 1);
+    }
+    akt_pid old = kept[0];
+    assert_non_null(strstr(kept_path[0], "/user/e0"));
+    /* The pid the keeper kept is dead as a stopped actor's: a tell to it is AKT_ENOTFOUND
+     * (at once or, as the stop is the kernel's, once it ran), and nothing reaches e0. */
+    TU_EVENTUALLY(akt_tell(b, old, tu_msg("pong", "stale")) == AKT_ENOTFOUND);
+    assert_true(akt__remote_reverse_count(b) <= 2);
+    /* e0's next message makes a new proxy: another pid, and the answer reaches e0. */
+    int before = atomic_load(&pongs);
+    atomic_store(&kept_n, 3);
+    TU_OK(akt_tell(a, s0, tu_msg("go", "")));
+    TU_EVENTUALLY(atomic_load(&pongs) >= before + 1);
+    assert_int_not_equal(kept[3].id, old.id);
+    assert_string_equal(kept_path[3], kept_path[0]);
+    tu_system_end(a);
+    tu_system_end(b);
+}
+/* remjava end */
+
 int main(void) {
     signal(SIGPIPE, SIG_IGN); /* writes to a connection the node closed */
     const struct CMUnitTest tests[] = {
@@ -810,6 +868,7 @@ int main(void) {
         TU_TEST(test_unserializable_is_refused_at_tell),
         TU_TEST(test_compression_contexts_are_reused),
         TU_TEST(test_reverse_proxies_are_capped),
+        TU_TEST(test_an_evicted_reverse_proxy_is_dead), /* remjava */
         TU_TEST(test_protocol_close_tells_the_peer_why), /* ack */
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -312,6 +312,14 @@ jstring aktj_traceparent_format(JNIEnv *env, jlong trace_hi, jlong trace_lo, jlo
 /* remoteStart with frame compression (akt_remote_options.compression, compress_min_bytes). */
 int aktj_remote_start_compress(jlong system, const char *host, int port, int compression,
                                jlong min_bytes);
+/* remoteStart(RemoteOptions): every field of akt_remote_options (0: its default; a size
+ * that is negative or beyond its C field is AKT_EINVAL); cert NULL: no TLS. */
+int aktj_remote_start_options(jlong system, const char *host, int port, jlong max_frame_bytes,
+                              jlong heartbeat_ns, jlong heartbeat_misses, jlong send_window,
+                              int compression, jlong compress_min_bytes, jlong chunk_bytes,
+                              jlong max_message_bytes, jlong send_buffer_bytes,
+                              jlong max_reverse_proxies, const char *cert, const char *key,
+                              const char *ca, const char *peer_name, int require_client_cert);
 
 /* otlp begin: the OTLP exporter (akt_otlp_*). headers: "Name: value" lines separated by
  * '\n' (NULL or "" for none); service_name NULL for akt's default; the numbers are checked

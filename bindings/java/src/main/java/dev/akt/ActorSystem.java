@@ -813,7 +813,7 @@ public final class ActorSystem implements AutoCloseable {
     }
 
     /** A heartbeat interval as akt_remote_options has it (0: the default, -1: none). */
-    private static long heartbeatNanos(Duration heartbeatInterval) {
+    static long heartbeatNanos(Duration heartbeatInterval) {
         if (heartbeatInterval == null) return 0;
         if (heartbeatInterval.isNegative()) {
             throw new IllegalArgumentException("akt: negative heartbeat interval");
@@ -910,6 +910,36 @@ public final class ActorSystem implements AutoCloseable {
         }
         Errors.check(AktNativeJNI.aktj_remote_start_compress(handle, host, port,
                 compression.ordinal(), compressMinBytes), "remoteStart");
+        return remoteAddress();
+    }
+
+    /**
+     * Starts remoting with every option of {@code options} (see {@link RemoteOptions}) and
+     * returns this node's address, {@code "akt://<name>@<host>:<port>"}.
+     *
+     * <pre>{@code
+     * String address = system.remoteStart(RemoteOptions.builder().chunkBytes(256).build());
+     * }</pre>
+     *
+     * @param options where to listen and how the connections behave
+     * @return this node's address
+     * @throws AktException {@code AKT_EINVAL} for an option outside the core's range (a
+     *     chunk under 256 bytes or over the frame size, a message limit under the frame size
+     *     or over 1 GiB, a send buffer under 64 KiB, ...) or a TLS file that cannot be used,
+     *     {@code AKT_EUNREACHABLE} if the address cannot be bound
+     * @throws ActorNameTakenException if remoting was already started
+     */
+    public String remoteStart(RemoteOptions options) {
+        Objects.requireNonNull(options, "options");
+        RemoteTls tls = options.tls;
+        Errors.check(AktNativeJNI.aktj_remote_start_options(handle, options.host, options.port,
+                options.maxFrameBytes, options.heartbeatNanos, options.heartbeatMisses,
+                options.sendWindow, options.compression.ordinal(), options.compressMinBytes,
+                options.chunkBytes, options.maxMessageBytes, options.sendBufferBytes,
+                options.maxReverseProxies, tls == null ? null : tls.certificate(),
+                tls == null ? null : tls.key(), tls == null ? null : tls.trust(),
+                tls == null ? null : tls.peerName(),
+                tls != null && tls.requireClientCertificate() ? 1 : 0), "remoteStart");
         return remoteAddress();
     }
 

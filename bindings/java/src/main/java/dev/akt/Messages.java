@@ -31,7 +31,9 @@ final class Messages {
         @Override
         protected Long computeValue(Class<?> type) {
             String name = typeName(type);
-            RegisteredType registered = lookup(name);
+            /* A name that cannot be registered (empty, too long: its sends fail as before;
+             * NUL or beyond the BMP) is never typed. */
+            RegisteredType registered = typeable(name) ? lookup(name) : null;
             if (registered != null) {
                 return registered.handle | 1L;
             }
@@ -60,6 +62,20 @@ final class Messages {
 
     static long typeOf(Object msg) {
         return TYPES.get(msg.getClass());
+    }
+
+    /** Whether name can be a registered type's: 1 to 255 bytes, no NUL, BMP only. */
+    private static boolean typeable(String name) {
+        if (name.isEmpty() || name.length() > 255) {
+            return false;
+        }
+        for (int i = 0; i < name.length(); i++) {
+            char c = name.charAt(i);
+            if (c == 0 || Character.isSurrogate(c)) {
+                return false;
+            }
+        }
+        return name.getBytes(StandardCharsets.UTF_8).length <= 255;
     }
 
     /** Throws IllegalArgumentException for a name whose modified UTF-8 (what JNI gives C) is

@@ -24,6 +24,10 @@ class TypedMessagesTest {
 
     record Plain(int n) {}
 
+    /** A name registerType refuses: its instances still send, by name. */
+    @MessageType("test.java.typed.\uD83D\uDE00")
+    record Emoji(int n) {}
+
     @Test
     void aNameRegisteredAgainIsTheSameTypeInEverySystem() {
         try (ActorSystem a = ActorSystem.builder("typed-a").workers(1).build();
@@ -118,6 +122,19 @@ class TypedMessagesTest {
             // An ask's reply made with the handle reaches the asker as bytes of the name.
             Pid echo = system.spawn("echo", (ctx, msg) -> ctx.respond(order.message("re")));
             assertEquals(BytesMessage.of("test.java.typed.Order", "re"), Await.get(echo.ask("x", Await.ASK)));
+        }
+    }
+
+    @Test
+    void aClassWhoseNameCannotBeRegisteredStillSendsByName() throws Exception {
+        try (ActorSystem system = ActorSystem.builder("typed-emoji").workers(1).build()) {
+            assertThrows(IllegalArgumentException.class, () -> system.registerType(Emoji.class));
+            Recorder rec = new Recorder();
+            Pid pid = system.spawn("recorder", rec);
+            pid.tell(new Emoji(3));
+            assertEquals(List.of(0), Await.get(pid.ask("get", Await.ASK)));
+            assertEquals(new Emoji(3), rec.msgs.get(0));
+            assertEquals(0, Messages.typeOf(new Emoji(4)) & 1);
         }
     }
 

@@ -858,7 +858,16 @@ export class Router {
   readonly alive: boolean;
 }
 
-/** Registers how messages of a type name arriving as bytes become JS values. */
+/** Registers how messages of a type name arriving as bytes become JS values: `decoder` is
+ *  `decode(buf)`, or an object with a `decode` method. Nothing is interned (that is
+ *  {@link ActorSystem.registerType}). */
+export function registerDecoder(type: string,
+  decoder: ((buf: BufferLike) => unknown) | { decode: (buf: BufferLike) => unknown }): void;
+
+/** Registers how messages of a type name arriving as bytes become JS values.
+ *  @deprecated The name clashed with {@link ActorSystem.registerType}, which interns a
+ *  type: use {@link registerDecoder}. This alias still works (one DeprecationWarning, code
+ *  `AKT_DEP_REGISTER_TYPE`) and throws a TypeError when called without a codec. */
 export function registerType(type: string, codec: { decode: (buf: BufferLike) => unknown }): void;
 
 /** The id of a registered message type name (ActorSystem.registerType), 0 if it was never
@@ -1182,7 +1191,9 @@ declare const akt: {
   Message: typeof Message;
   /** The named export {@link Terminated}. */
   Terminated: typeof Terminated;
-  /** The named export {@link registerType}. */
+  /** The named export {@link registerDecoder}. */
+  registerDecoder: typeof registerDecoder;
+  /** The named export {@link registerType} (deprecated: {@link registerDecoder}). */
   registerType: typeof registerType;
   /** The named export {@link typeId}. */
   typeId: typeof typeId;

@@ -73,6 +73,20 @@ AKTJ_HANDLE_TYPE(akt_system)
 AKTJ_HANDLE_TYPE(akt_ctx)
 AKTJ_HANDLE_TYPE(akt_msg)
 AKTJ_HANDLE_TYPE(akt_future)
+AKTJ_HANDLE_TYPE(akt_type)
+
+/* const akt_type **out (akt_type_register, akt_type_lookup): a long[1], as TYPE **out. */
+%typemap(jni) const akt_type **out "jlongArray"
+%typemap(jtype) const akt_type **out "long[]"
+%typemap(jstype) const akt_type **out "long[]"
+%typemap(javain) const akt_type **out "$javainput"
+%typemap(in) const akt_type **out (const akt_type *tmp = NULL) %{
+  if ($input == NULL || (*jenv)->GetArrayLength(jenv, $input) < 1) return AKT_EINVAL;
+  $1 = ($1_ltype)&tmp; /* SWIG declares the argument without its const */
+%}
+%typemap(argout) const akt_type **out %{
+  if (result == 0) { jlong h = (jlong)(intptr_t)tmp$argnum; (*jenv)->SetLongArrayRegion(jenv, $input, 0, 1, &h); }
+%}
 
 /* ---- akt_pid as long ------------------------------------------------------------------ */
 %typemap(jni) akt_pid "jlong"
@@ -161,6 +175,9 @@ AKTJ_FUTURE_CALLBACK(akt_shutdown_cb, aktj_shutdown_done)
 %ignore akt_msg_new_object;
 %ignore akt_msg_bytes;
 %ignore akt_msg_object;
+/* A Java object of a registered type: aktj_msg_new_object with a tagged type (aktj.h). */
+%ignore akt_msg_new_typed_object;
+%ignore akt_msg_read; /* fixed-size C structs: Java reads a BytesMessage's bytes */
 %ignore akt_tell_batch;
 %ignore akt_ask;
 %ignore akt_ask_batch;

@@ -95,8 +95,14 @@ int aktj_spawn_behavior(JNIEnv *env, jlong system, jstring name, jlong behavior,
                         jlongArray out);
 
 /* Messages carrying a Java object (global reference, released exactly once by akt). type
- * is an interned type name (aktj_intern). */
+ * is an interned type name (aktj_intern), or a registered type's akt_type handle with its
+ * low bit set (Messages.typeOf): the message then carries the handle, not a copy of the name.
+ * Both are at least 4-byte aligned (an interned name sits after a pointer in its malloc'ed
+ * block, an akt_type starts with a uint32_t), so the low bit tells them apart. */
 jlong aktj_msg_new_object(JNIEnv *env, jobject obj, jlong type);
+/* The type id of the message ctx is handling (akt_msg_type_id: 0 for a name nobody
+ * registered), or a negative AKT_E* code (AKT_EMISUSE outside a message). */
+jint aktj_ctx_type_id(jlong ctx);
 /* The Java object inside msg if it is one of ours, else null. */
 jobject aktj_msg_object(JNIEnv *env, jlong msg);
 /* The bytes of msg (serializing an object message of another binding); null with a

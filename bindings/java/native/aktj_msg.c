@@ -76,12 +76,21 @@ jlong aktj_msg_new_object(JNIEnv *env, jobject obj, jlong type) {
     jobject ref = (*env)->NewGlobalRef(env, obj);
     if (ref == NULL) return 0;
     akt_msg *msg = NULL;
-    if (akt_msg_new_object(AKTJ_PTR(type), ref, &aktj_object_ops, &msg) != 0) {
+    int rc = (type & 1) != 0 ? akt_msg_new_typed_object(AKTJ_PTR(type & ~(jlong)1), ref,
+                                                        &aktj_object_ops, &msg)
+                             : akt_msg_new_object(AKTJ_PTR(type), ref, &aktj_object_ops, &msg);
+    if (rc != 0) {
         (*env)->DeleteGlobalRef(env, ref); /* not taken on failure: still ours */
         return 0;
     }
     aktj_count_object(1);
     return AKTJ_HANDLE(msg);
+}
+
+jint aktj_ctx_type_id(jlong ctx) {
+    akt_msg *msg = NULL;
+    int rc = akt_ctx_message(AKTJ_PTR(ctx), &msg); /* AKT_EMISUSE outside a message */
+    return rc != 0 ? rc : (jint)akt_msg_type_id(msg);
 }
 
 jobject aktj_msg_object(JNIEnv *env, jlong msg) {

@@ -10,7 +10,7 @@ const { Topic } = require('./topic.cjs');
 const { Grain } = require('./grain.cjs');
 const { Router } = require('./router.cjs');
 const { Context } = require('./context.cjs');
-const { Message, registerType } = require('./types.cjs');
+const { Message, registerDecoder, registerType } = require('./types.cjs');
 const { CronSyntaxError, validateCron, cronNext } = require('./cron.cjs');
 const { ScheduleNotFoundError, ScheduleExistsError } = require('./schedule_errors.cjs');
 const { instrument: instrumentMetrics } = require('./metrics.cjs');
@@ -30,6 +30,7 @@ module.exports = {
   Context,
   Terminated,
   Message,
+  registerDecoder,
   registerType,
   typeId: (name) => native.typeId(name),
   validateCron,

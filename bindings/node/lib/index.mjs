@@ -13,6 +13,7 @@ export const {
   Context,
   Terminated,
   Message,
+  registerDecoder,
   registerType,
   typeId,
   validateCron,

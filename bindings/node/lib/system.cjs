@@ -9,7 +9,7 @@ const { kick } = require('./pump.cjs');
 const { shared, S_PID } = require('./shared.cjs');
 const { Pid } = require('./pid.cjs');
 const { Topic } = require('./topic.cjs');
-const { Message, registerType, registerEncoder } = require('./types.cjs');
+const { Message, registerDecoder, registerEncoder } = require('./types.cjs');
 const { validateCron } = require('./cron.cjs');
 const { withScheduleErrors } = require('./schedule_errors.cjs');
 
@@ -376,7 +376,7 @@ class ActorSystem extends EventEmitter {
     native.serializerRegister(this[kHandle], name);
     native.serializerBind(this[kHandle], type, name);
     registerEncoder(cls, type, encode);
-    registerType(type, { decode });
+    registerDecoder(type, decode);
   }
 
   /**
@@ -400,7 +400,7 @@ class ActorSystem extends EventEmitter {
     }
     native.serializerBind(this[kHandle], name, 'protobuf');
     registerEncoder(cls, name, (m) => type.encode(m).finish());
-    registerType(name, { decode: (buf) => type.decode(buf) });
+    registerDecoder(name, (buf) => type.decode(buf));
     return name;
   }
 

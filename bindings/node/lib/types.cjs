@@ -45,11 +45,39 @@ const decoders = new Map([
   ['akt.Null', fixed('akt.Null', 0, () => null)],
 ]);
 
-/** Registers how messages of a type name become JS values: decode(buf: Buffer) => value. */
-function registerType(type, { decode: fn }) {
+/**
+ * Registers how messages of a type name arriving as bytes become JS values: decoder is
+ * decode(buf: Buffer) => value, or { decode }. Nothing is interned: that is
+ * ActorSystem.registerType.
+ */
+function registerDecoder(type, decoder) {
+  const fn = typeof decoder === 'function' ? decoder : decoder?.decode;
   if (typeof type !== 'string' || typeof fn !== 'function')
-    throw new TypeError('registerType(type: string, { decode: (buf) => value })');
+    throw new TypeError('registerDecoder(type: string, decode: (buf) => value | { decode })');
   decoders.set(type, fn);
+}
+
+let warnedRegisterType = false;
+/**
+ * Deprecated alias of registerDecoder (the module-level name clashed with
+ * ActorSystem.registerType, which interns a type): registerType(type, { decode }) still
+ * registers a decoder, with a one-time DeprecationWarning. Called without a codec (as if
+ * it were ActorSystem.registerType), it throws a TypeError that says which one to use.
+ */
+function registerType(type, codec) {
+  if (codec === undefined) {
+    throw new TypeError('the module-level registerType registers a decoder and is deprecated: '
+      + 'use registerDecoder(type, decode) for decoders, system.registerType(nameOrClass) to '
+      + 'intern a message type');
+  }
+  if (!warnedRegisterType) {
+    warnedRegisterType = true;
+    process.emitWarning('registerType(type, { decode }) is deprecated: use registerDecoder(type, decode)',
+      { type: 'DeprecationWarning', code: 'AKT_DEP_REGISTER_TYPE' });
+  }
+  if (typeof type !== 'string' || typeof codec?.decode !== 'function')
+    throw new TypeError('registerType(type: string, { decode: (buf) => value })');
+  registerDecoder(type, codec);
 }
 
 function decode(buf, type) {
@@ -75,4 +103,4 @@ function wire(msg) {
   return new Message(e.type, bytes);
 }
 
-module.exports = { Message, registerType, decode, registerEncoder, wire };
+module.exports = { Message, registerDecoder, registerType, decode, registerEncoder, wire };

@@ -4,7 +4,7 @@
 // the run still behaves as if it came alone.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { Actor, ActorFailedError, Message, UnhandledError, registerType } from 'akt';
+import { Actor, ActorFailedError, Message, UnhandledError, registerDecoder } from 'akt';
 import { withSystem, collector } from './helpers.mjs';
 
 const native = (await import('../lib/addon.cjs')).default;
@@ -138,7 +138,7 @@ test('sender, respond, forward and unhandled speak of each message of a run', as
 });
 
 test('every kind of value arrives decoded inside a run, each with its own type', async () => {
-  registerType('batch.Upper', { decode: (buf) => buf.toString().toUpperCase() });
+  registerDecoder('batch.Upper', (buf) => buf.toString().toUpperCase());
   await withSystem(async (system) => {
     const N = 9;
     const got = collector(N);

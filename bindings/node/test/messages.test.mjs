@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { Actor, Message, registerType } from 'akt';
+import { Actor, Message, registerDecoder, registerType, typeId } from 'akt';
 import { withSystem } from './helpers.mjs';
 
 // Replies with exactly what it got, and what akt type it came as.
@@ -84,14 +84,44 @@ test('an explicit type name on a send', async () => {
   });
 });
 
-test('registerType decodes bytes of a type into JS values', async () => {
-  registerType('test.Upper', { decode: (buf) => buf.toString().toUpperCase() });
+test('registerDecoder decodes bytes of a type into JS values', async () => {
+  registerDecoder('test.Upper', (buf) => buf.toString().toUpperCase());
+  registerDecoder('test.Lower', { decode: (buf) => buf.toString().toLowerCase() });
   await withSystem(async (system) => {
     const pid = system.spawn(Mirror);
-    const r = await pid.ask('abc', { type: 'test.Upper' });
-    assert.equal(r.msg, 'ABC');
+    assert.equal((await pid.ask('abc', { type: 'test.Upper' })).msg, 'ABC');
+    assert.equal((await pid.ask('XYZ', { type: 'test.Lower' })).msg, 'xyz');
+    // A decoder interns nothing: the name has no registered type.
+    assert.equal(typeId('test.Upper'), 0);
   });
+  assert.throws(() => registerDecoder('x', {}), TypeError);
+  assert.throws(() => registerDecoder('x'), TypeError);
+  assert.throws(() => registerDecoder(5, () => 1), TypeError);
+});
+
+test('the deprecated module-level registerType still registers a decoder, with one warning', async () => {
+  const warnings = [];
+  const onWarning = (w) => warnings.push(w);
+  process.on('warning', onWarning);
+  try {
+    registerType('test.Dep', { decode: (buf) => `dep:${buf.toString()}` });
+    registerType('test.Dep2', { decode: (buf) => `dep2:${buf.toString()}` });
+    await withSystem(async (system) => {
+      const pid = system.spawn(Mirror);
+      assert.equal((await pid.ask('a', { type: 'test.Dep' })).msg, 'dep:a');
+      assert.equal((await pid.ask('b', { type: 'test.Dep2' })).msg, 'dep2:b');
+    });
+    await new Promise((resolve) => setImmediate(resolve)); // warnings are emitted on the next tick
+    const ours = warnings.filter((w) => w.code === 'AKT_DEP_REGISTER_TYPE');
+    assert.equal(ours.length, 1);
+    assert.equal(ours[0].name, 'DeprecationWarning');
+    assert.match(ours[0].message, /registerDecoder/);
+  } finally {
+    process.off('warning', onWarning);
+  }
   assert.throws(() => registerType('x', {}), TypeError);
+  // Called as if it were ActorSystem.registerType: a TypeError naming both.
+  assert.throws(() => registerType('test.Interned'), /registerDecoder.*system\.registerType/);
 });
 
 test('values in flight are released: the table does not grow without bound', async () => {

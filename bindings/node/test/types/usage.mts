@@ -1,5 +1,5 @@
 // Compiled (not run) by test/types.test.mjs: the declarations describe what users write.
-import { ActorSystem, Actor, Context, Message, Pid, Terminated, TimeoutError, AktError, registerType, ScheduleInfo, Source, Sink } from 'akt';
+import { ActorSystem, Actor, Context, Message, Pid, Terminated, TimeoutError, AktError, registerDecoder, registerType, ScheduleInfo, Source, Sink } from 'akt';
 
 class Counter extends Actor {
   n = 0;
@@ -37,7 +37,9 @@ async function main(): Promise<number> {
   const cronInfo: ScheduleInfo | undefined = system.schedules().find((i) => i.kind === 'cron');
   const cronExpr: string | null = cronInfo ? cronInfo.expression : null;
   console.log(cronRef, cronExpr, cronInfo?.utc);
-  registerType('app.Text', { decode: (b) => b.toString() });
+  registerDecoder('app.Text', (b) => b.toString());
+  registerDecoder('app.Codec', { decode: (b) => b.byteLength });
+  registerType('app.Old', { decode: (b) => b.toString() }); // the deprecated alias still types
   try {
     await pid.ask('x', { timeout: 1 });
   } catch (e) {

@@ -10,7 +10,8 @@ async function main(): Promise<unknown> {
   const system: ActorSystem = await akt.ActorSystem.create('bare', { logger: null });
   const pid: Pid = system.spawn(Echo);
   system.on('deadLetter', (ev) => ev.path);
-  akt.registerType('app.Raw', { decode: (b: BufferLike) => b.byteLength });
+  akt.registerDecoder('app.Raw', (b: BufferLike) => b.byteLength);
+  akt.registerType('app.Old', { decode: (b: BufferLike) => b.byteLength }); // deprecated alias
   try {
     return await pid.ask('x', { timeout: 100 });
   } catch (e) {

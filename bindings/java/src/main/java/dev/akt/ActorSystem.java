@@ -10,6 +10,7 @@ import java.util.EnumSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
@@ -1103,6 +1104,73 @@ public final class ActorSystem implements AutoCloseable {
             }
         }));
         return type;
+    }
+
+    /**
+     * Interns the message type {@code name}: returns its handle, whose id (1 to 4095) is the
+     * same for every system and language of this process. Messages of the type carry the id
+     * instead of a copy of the name (a {@link RegisteredType#message(byte[])}, a
+     * {@link BytesMessage} of that name, an object of a class whose type name it is and that
+     * is first sent after this call, or registered with {@link #registerType(Class)}), and a
+     * receive can branch on {@link Context#typeId()}. Registering a name again, from any
+     * system or language, gives the same type: the name is its identity.
+     *
+     * @param name the type name, 1 to 255 bytes of UTF-8, e.g. {@code "shop.Order"}
+     * @return the type's handle
+     * @throws NullPointerException if name is null
+     * @throws IllegalArgumentException if name is empty, longer than 255 bytes, or holds NUL
+     *         or a character outside the Basic Multilingual Plane
+     * @throws IllegalStateException if the process has 4,095 types already
+     */
+    public RegisteredType registerType(String name) {
+        return Messages.register(handle, name);
+    }
+
+    /**
+     * Interns the akt type name of {@code cls}'s instances (its {@link MessageType}, else
+     * the name it crosses as) as {@link #registerType(String)} does, and makes every later
+     * send of one of its instances carry the type's handle: no copy of the name per send,
+     * and {@link Context#typeId()} is the type's id. Another class with the same type name
+     * gets the same type.
+     *
+     * @param cls the class of the messages
+     * @return the type's handle
+     * @throws NullPointerException if cls is null
+     * @throws IllegalArgumentException if cls is BytesMessage (each one has its own type:
+     *         register the name) or its type name is not a valid one (see
+     *         {@link #registerType(String)})
+     * @throws IllegalStateException if the process has 4,095 types already
+     */
+    public RegisteredType registerType(Class<?> cls) {
+        return Messages.register(handle, cls);
+    }
+
+    /**
+     * The id of the registered message type {@code name} (registered by any system or
+     * language of this process), or 0 if it was never registered: what
+     * {@link Context#typeId()} gives for a message of that name.
+     *
+     * @param name a type name
+     * @return the type's id (1 to 4095), or 0
+     * @throws NullPointerException if name is null
+     * @throws IllegalArgumentException if name is not a valid type name (see {@link #registerType(String)})
+     */
+    public static int typeId(String name) {
+        RegisteredType t = Messages.lookup(name);
+        return t != null ? t.id() : 0;
+    }
+
+    /**
+     * The handle of the registered message type {@code name} (registered by any system or
+     * language of this process), or empty if it was never registered.
+     *
+     * @param name a type name
+     * @return the type's handle, or empty
+     * @throws NullPointerException if name is null
+     * @throws IllegalArgumentException if name is not a valid type name (see {@link #registerType(String)})
+     */
+    public static Optional<RegisteredType> lookupType(String name) {
+        return Optional.ofNullable(Messages.lookup(name));
     }
 
     /**

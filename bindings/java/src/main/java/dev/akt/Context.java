@@ -118,6 +118,25 @@ public final class Context {
         return cell.system;
     }
 
+    /**
+     * The id of the current message's registered type ({@link ActorSystem#registerType(String)}):
+     * the same for a message made with the type's handle, from its name, or in another
+     * language; 0 for a type nobody registered. A receive can switch on it with one integer
+     * compare instead of comparing type names.
+     *
+     * @return the type's id (1 to 4095), or 0
+     * @throws IllegalStateException outside the callback that got this Context, or in a
+     *         callback that handles no message (preStart, postStop)
+     */
+    public int typeId() {
+        long h = live();
+        int id = AktNativeJNI.aktj_ctx_type_id(h);
+        if (id < 0) {
+            check(id, "typeId");
+        }
+        return id;
+    }
+
     // ---- messages ---------------------------------------------------------------------------
 
     /**

@@ -183,8 +183,8 @@ static int start_inner(akt__seg *g, akt__inner *in, akt_stream_graph *ig) {
     akt_stream *s = g->s;
     akt_stream *c = NULL;
     uint64_t port = g->inner_seq++;
-    int rc = akt__stream_spawn(s->system, ig, s->dispatcher, AKT__LINK_INPUT, g->self,
-                               (size_t)port, &c);
+    int rc = akt__stream_spawn(s->system, ig, s->dispatcher, AKT__LINK_INPUT, g->self, (size_t)port,
+                               &c);
     akt_stream_graph_free(ig);
     if (rc == 0) {
         in->ring = akt__dalloc(c->window * sizeof *in->ring);

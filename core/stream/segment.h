@@ -76,10 +76,10 @@ typedef struct akt__seg {
     /* flat_map_merge (flat_merge.c, first stage): its running inners, at most breadth. */
     int is_flat_merge;
     struct akt__inner *inners;
-    size_t n_inners;     /* slots: the breadth */
-    size_t n_active;     /* slots in use */
-    uint64_t inner_seq;  /* the port of the next inner: never reused, so a late Ended of an
-                          * inner that is gone finds no slot */
+    size_t n_inners;    /* slots: the breadth */
+    size_t n_active;    /* slots in use */
+    uint64_t inner_seq; /* the port of the next inner: never reused, so a late Ended of an
+                         * inner that is gone finds no slot */
 } akt__seg;
 
 /* One input or branch of a junction. */

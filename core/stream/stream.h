@@ -27,7 +27,7 @@ enum akt__stage_kind {
     AKT__FL_BUFFER,
     AKT__FL_THROTTLE,
     AKT__FL_BATCH,
-    AKT__FL_MAP_ASYNC, /* parallel map (async.c) */
+    AKT__FL_MAP_ASYNC,  /* parallel map (async.c) */
     AKT__FL_FLAT_MERGE, /* flatMap merge (flat_merge.c) */
     AKT__SK_FOR_EACH,
     AKT__SK_COLLECT,

@@ -845,16 +845,23 @@ static napi_value StreamFreed(napi_env env, napi_callback_info info) {
 }
 
 napi_status an_register_stream(napi_env env, napi_value exports, an_inst *I) {
-    static const an_fn fns[] = {
-        {"streamHook", StreamHook},           {"streamRun", StreamRun},
-        {"streamCancel", StreamCancel},       {"streamDrain", StreamDrain},
-        {"streamReason", StreamReason},       {"streamResults", StreamResults},
-        {"streamMetrics", StreamMetrics},     {"streamActors", StreamActors},
-        {"streamBranches", StreamBranches},   {"streamRelease", StreamRelease},
-        {"streamFreed", StreamFreed},         {"streamOffer", StreamOffer},
-        {"streamQueued", StreamQueued},       {"streamAsyncComplete", StreamAsyncComplete},
-        {"streamAsyncFail", StreamAsyncFail}, {"streamOnRoom", StreamOnRoom},
-        {NULL, NULL}};
+    static const an_fn fns[] = {{"streamHook", StreamHook},
+                                {"streamRun", StreamRun},
+                                {"streamCancel", StreamCancel},
+                                {"streamDrain", StreamDrain},
+                                {"streamReason", StreamReason},
+                                {"streamResults", StreamResults},
+                                {"streamMetrics", StreamMetrics},
+                                {"streamActors", StreamActors},
+                                {"streamBranches", StreamBranches},
+                                {"streamRelease", StreamRelease},
+                                {"streamFreed", StreamFreed},
+                                {"streamOffer", StreamOffer},
+                                {"streamQueued", StreamQueued},
+                                {"streamAsyncComplete", StreamAsyncComplete},
+                                {"streamAsyncFail", StreamAsyncFail},
+                                {"streamOnRoom", StreamOnRoom},
+                                {NULL, NULL}};
     an_export(env, exports, I, fns);
     return napi_ok;
 }

@@ -62,6 +62,17 @@ class StreamMergeTest {
     }
 
     @Test
+    void aBranchFlowMergesToo() throws Exception {
+        Sink<Long, List<Object>> k = StreamFlow.<Long>create().<Long>flatMapMerge(2, StreamMergeTest::inner)
+                .to(Sink.collect());
+        List<Object> r = Source.range(0, 10).runWith(Sink.broadcast(k), system).result()
+                .get(15, TimeUnit.SECONDS);
+        @SuppressWarnings("unchecked")
+        List<Long> got = (List<Long>) r.get(0);
+        checkPerKey(got, 10);
+    }
+
+    @Test
     void slowSinkHoldsEndlessInnersBack() throws Exception {
         AtomicLong made = new AtomicLong();
         AtomicLong seen = new AtomicLong();

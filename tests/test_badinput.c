@@ -1942,6 +1942,42 @@ static void test_stream_actor_functions(void **state) {
     TU_OK(akt_msg_release(m));
 }
 /* streams3 end */
+/* flatmerge begin: flatMap merge and the room signal of a queue (akt/stream.h) */
+static int bi_inner(akt_msg *in, akt_stream_graph **out, void *data) {
+    (void)in, (void)out, (void)data;
+    return AKT_EFAILED;
+}
+
+static void bi_room(akt_stream *s, int rc, void *data) {
+    (void)s, (void)rc;
+    (*(int *)data)++;
+}
+
+static void test_stream_merge_functions(void **state) {
+    (void)state;
+    akt_stream_graph *g = NULL;
+    akt_stream *s = NULL;
+    int called = 0;
+    BAD(AKT_EINVAL, akt_stream_flat_map_merge, NULL, 2, bi_inner, NULL);
+    BAD(AKT_EINVAL, akt_stream_on_room, NULL, bi_room, &called);
+    TU_OK(akt_stream_graph_new(&g));
+    BAD(AKT_EMISUSE, akt_stream_flat_map_merge, g, 2, bi_inner, NULL); /* no source yet */
+    TU_OK(akt_stream_source_queue(g, 2));
+    BAD(AKT_EINVAL, akt_stream_flat_map_merge, g, 0, bi_inner, NULL);
+    BAD(AKT_EINVAL, akt_stream_flat_map_merge, g, 4097, bi_inner, NULL);
+    BAD(AKT_EINVAL, akt_stream_flat_map_merge, g, 2, NULL, NULL);
+    TU_OK(akt_stream_sink_ignore(g));
+    akt_system *sys = tu_system("badinput_stream_merge", 1);
+    TU_OK(akt_stream_run(sys, g, &s));
+    BAD(AKT_EINVAL, akt_stream_on_room, s, NULL, &called);
+    TU_OK(akt_stream_cancel(s));
+    BAD(0, akt_stream_on_room, s, bi_room, &called); /* ended: told at once */
+    assert_int_equal(called, 1);
+    TU_OK(akt_stream_release(s));
+    tu_system_end(sys);
+    TU_OK(akt_stream_graph_free(g));
+}
+/* flatmerge end */
 
 /* ---- the checks of the checks -------------------------------------------------------------- */
 
@@ -2162,6 +2198,7 @@ int main(void) {
         /* streams2 end */
         /* streams3 begin: actor sources and sinks, parallel map */
         TU_TEST(test_stream_actor_functions),
+        TU_TEST(test_stream_merge_functions),
         /* streams3 end */
         /* sched begin: scheduler */
         /* sched end */

@@ -1422,6 +1422,12 @@ export class Flow<I = unknown, T = I> {
   filter(fn: (x: T) => unknown): Flow<I, T>;
   /** fn(x) gives an iterable; its items go downstream in order. */
   flatMap<U>(fn: (x: T) => Iterable<U>): Flow<I, U>;
+  /**
+   * fn(x) gives an inner Source; up to breadth (1..4096) run at once and their elements go
+   * on as they come (in order within one inner). Completes once upstream and every inner did;
+   * a failing inner fails the stream, or with onError('resume') is dropped.
+   */
+  flatMapMerge<U>(breadth: number, fn: (x: T) => Source<U>): Flow<I, U>;
   /** Emits each new accumulator fn(acc, x), from seed (not emitted itself). */
   scan<A>(seed: A, fn: (acc: A, x: T) => A): Flow<I, A>;
   /** Drops an element equal to the one before it (same type and canonical bytes). */
@@ -1506,6 +1512,12 @@ export class Source<T = unknown> {
   filter(fn: (x: T) => unknown): Source<T>;
   /** fn(x) gives an iterable; its items go downstream in order. */
   flatMap<U>(fn: (x: T) => Iterable<U>): Source<U>;
+  /**
+   * fn(x) gives an inner Source; up to breadth (1..4096) run at once and their elements go
+   * on as they come (in order within one inner). Completes once upstream and every inner did;
+   * a failing inner fails the stream, or with onError('resume') is dropped.
+   */
+  flatMapMerge<U>(breadth: number, fn: (x: T) => Source<U>): Source<U>;
   /** Emits each new accumulator fn(acc, x), from seed (not emitted itself). */
   scan<A>(seed: A, fn: (acc: A, x: T) => A): Source<A>;
   /** Drops an element equal to the one before it (same type and canonical bytes). */
@@ -1561,6 +1573,12 @@ export class Stream<R = unknown> {
   drain(): void;
   /** Pushes x into a Source.queue: false when it is full (offer again later). */
   offer(x: unknown): boolean;
+  /**
+   * Pushes x into a Source.queue, waiting for room while it is full (the queue says when):
+   * resolves once accepted; rejects with StoppedError once it was completed or the stream
+   * ended.
+   */
+  offerAsync(x: unknown): Promise<void>;
   /** Closes a Source.queue: what it accepted goes on, then it completes. */
   complete(): void;
   /** What the Source.queue holds (accepted, not yet sent on). */

@@ -4,6 +4,8 @@
  * acknowledgements give back. */
 #include "stream/segment.h"
 
+#include "base/alloc.h"
+
 #include <stdio.h>
 #include <string.h>
 
@@ -31,6 +33,63 @@ int akt_stream_offer(akt_stream *stream, akt_msg *msg) {
     return rc;
 }
 
+/* A callback waiting for room (akt_stream_on_room). */
+struct akt__room_waiter {
+    akt_stream_room_fn cb;
+    void *data;
+    struct akt__room_waiter *next;
+};
+
+void akt__stream_wake_room(akt_stream *s, int rc) {
+    pthread_mutex_lock(&s->mu);
+    struct akt__room_waiter *w = s->room_waiters;
+    s->room_waiters = NULL;
+    /* seq_cst: see stream.h (room_waiters) */
+    atomic_store(&s->n_room_waiters, 0);
+    pthread_mutex_unlock(&s->mu);
+    struct akt__room_waiter *fifo = NULL; /* pushed at the head: call the oldest first */
+    while (w) {
+        struct akt__room_waiter *next = w->next;
+        w->next = fifo;
+        fifo = w;
+        w = next;
+    }
+    while (fifo) {
+        struct akt__room_waiter *next = fifo->next;
+        fifo->cb(s, rc, fifo->data);
+        akt__dfree(fifo);
+        fifo = next;
+    }
+}
+
+int akt_stream_on_room(akt_stream *stream, akt_stream_room_fn cb, void *data) {
+    if (!stream || !cb || stream->defs[0].kind != AKT__SRC_QUEUE) return AKT_EINVAL;
+    struct akt__room_waiter *w = akt__dalloc(sizeof *w);
+    if (!w) return AKT_ENOMEM;
+    w->cb = cb;
+    w->data = data;
+    pthread_mutex_lock(&stream->mu);
+    if (atomic_load_explicit(&stream->done, memory_order_relaxed)) { /* under mu */
+        pthread_mutex_unlock(&stream->mu);
+        akt__dfree(w);
+        cb(stream, AKT_ESTOPPED, data);
+        return 0;
+    }
+    w->next = stream->room_waiters;
+    stream->room_waiters = w;
+    /* seq_cst: see stream.h (room_waiters) */
+    atomic_fetch_add(&stream->n_room_waiters, 1);
+    pthread_mutex_unlock(&stream->mu);
+    /* Room now (or closed): whoever waits is told, this one included. seq_cst: the
+     * re-check after the registration; see stream.h. */
+    uint_fast64_t q = atomic_load(&stream->queued);
+    if (q & AKT__QUEUE_CLOSED)
+        akt__stream_wake_room(stream, AKT_ESTOPPED);
+    else if ((q & COUNT_MASK) < stream->defs[0].capacity)
+        akt__stream_wake_room(stream, 0);
+    return 0;
+}
+
 int akt_stream_queued(akt_stream *stream, size_t *n) {
     if (!stream || !n || stream->defs[0].kind != AKT__SRC_QUEUE) return AKT_EINVAL;
     /* relaxed: see stream.h (queued) */
@@ -43,8 +102,9 @@ int akt__queue_next(akt__seg *g) {
     akt_msg *m = g->ring[g->head];
     g->head = (g->head + 1) % g->ring_cap;
     g->count--;
-    /* relaxed: see stream.h (queued) */
-    atomic_fetch_sub_explicit(&g->s->queued, 1, memory_order_relaxed);
+    /* seq_cst: with the load of n_room_waiters, see stream.h (room_waiters) */
+    atomic_fetch_sub(&g->s->queued, 1);
+    if (atomic_load(&g->s->n_room_waiters)) akt__stream_wake_room(g->s, 0);
     atomic_fetch_add_explicit(&g->s->counters[g->first].out, 1, memory_order_relaxed);
     return akt__seg_run(g, g->first + 1, m);
 }

@@ -21,10 +21,10 @@ int akt__stage_is_fusable(int kind) {
 static const char *kind_name(int kind) {
     /* In the order of enum akt__stage_kind. */
     static const char *const names[] = {
-        "values",   "range", "unfold",    "tick",     "queue",    "merge", "concat",
-        "zip",      "map",   "filter",    "flat_map", "scan",     "dedup", "buffer",
-        "throttle", "batch", "map_async", "for_each", "collect",  "fold",  "first",
-        "ignore",   "actor", "broadcast", "balance",  "partition"};
+        "values",   "range",  "unfold",    "tick",           "queue",    "merge",    "concat",
+        "zip",      "map",    "filter",    "flat_map",       "scan",     "dedup",    "buffer",
+        "throttle", "batch",  "map_async", "flat_map_merge", "for_each", "collect",  "fold",
+        "first",    "ignore", "actor",     "broadcast",      "balance",  "partition"};
     _Static_assert(sizeof names / sizeof names[0] == AKT__SK_PARTITION + 1, "a name per kind");
     return names[kind];
 }
@@ -478,3 +478,14 @@ int akt_stream_map_async(akt_stream_graph *graph, size_t parallelism, int ordere
     return 0;
 }
 /* streams3 end */
+
+#define BREADTH_MAX 4096u
+
+int akt_stream_flat_map_merge(akt_stream_graph *graph, size_t breadth, akt_stream_flat_merge_fn fn,
+                              void *data) {
+    if (!graph || breadth == 0 || breadth > BREADTH_MAX) return AKT_EINVAL;
+    int rc = add_fn(graph, AKT__FL_FLAT_MERGE, (void *)fn, data);
+    if (rc) return rc;
+    graph->stages[graph->n - 1].capacity = breadth;
+    return 0;
+}

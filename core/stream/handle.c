@@ -79,6 +79,7 @@ void akt__stream_finish_with(akt_stream *s, int rc, const char *reason, akt_msg 
     for (size_t i = 0; i < n_children; i++)
         akt__stream_finish(s->children[i], AKT_ECANCELED, "the stream it feeds ended");
     if (s->link_kind != AKT__LINK_NONE) tell_ended(s, rc);
+    akt__stream_wake_room(s, AKT_ESTOPPED); /* a queue's producers: no more room */
     pthread_mutex_lock(&s->mu);
     pthread_cond_broadcast(&s->cv);
     pthread_mutex_unlock(&s->mu);
@@ -128,6 +129,7 @@ static int stream_new(akt_system *system, const akt_stream_graph *g, akt_stream 
     atomic_init(&s->refs, 1);
     atomic_init(&s->done, 0);
     atomic_init(&s->queued, 0);
+    atomic_init(&s->n_room_waiters, 0);
     s->system = system;
     s->n_stages = g->n;
     s->window = g->window;
@@ -306,8 +308,10 @@ int akt_stream_drain(akt_stream *stream) {
     if (atomic_load_explicit(&stream->done, memory_order_acquire)) return 0;
     /* A queue source takes no more offers; it ends once what it accepted went on.
      * relaxed: see stream.h (queued). */
-    if (stream->defs[0].kind == AKT__SRC_QUEUE)
+    if (stream->defs[0].kind == AKT__SRC_QUEUE) {
         atomic_fetch_or_explicit(&stream->queued, AKT__QUEUE_CLOSED, memory_order_relaxed);
+        akt__stream_wake_room(stream, AKT_ESTOPPED); /* its producers: no more room */
+    }
     akt_msg *m = NULL;
     int rc = akt_msg_new_bytes(AKT__T_DRAIN, NULL, 0, AKT_BORROW, &m);
     if (rc) return rc;

@@ -199,6 +199,8 @@ static void pump(akt__seg *g, akt_ctx *ctx) {
             } else {
                 rc = akt__seg_generate(g);
             }
+        } else if (g->is_flat_merge) {
+            if ((rc = akt__flat_merge_next(g)) == 1) break;
         } else {
             if (!g->count) break;
             if (g->fan_out) {
@@ -216,9 +218,11 @@ static void pump(akt__seg *g, akt_ctx *ctx) {
         if (rc < 0) return; /* the stream failed */
     }
     if (atomic_load_explicit(&s->done, memory_order_acquire)) return;
+    if (g->is_flat_merge && akt__flat_merge_fill(g, ctx) < 0) return;
     if (g->is_queue) g->exhausted = akt__queue_exhausted(g);
     int drained = g->is_source ? g->exhausted : g->upstream_done && g->count == 0;
     if (g->is_async && g->n_pending) drained = 0;
+    if (g->is_flat_merge && g->n_active) drained = 0;
     if (g->is_actor_sink && !akt__actor_sink_idle(g)) drained = 0;
     if (drained && g->batch_n) { /* the last, partial batch; then on as usual */
         if (akt__batch_emit(g) == 0) pump(g, ctx);
@@ -267,6 +271,8 @@ static int seg_receive(akt_ctx *ctx, akt_msg *msg, void *state) {
     const char *t = akt_msg_type(msg);
     if ((g->fan_in || g->fan_out) && akt__junction_receive(g, ctx, msg)) {
         /* from an input or a branch */
+    } else if (g->is_flat_merge && akt__flat_merge_receive(g, ctx, msg)) {
+        /* from an inner, or an inner's end */
     } else if (g->is_actor_sink && akt__actor_sink_receive(g, ctx, msg)) {
         /* the target's ack, or its end */
     } else if (!has_prefix(t, AKT__STREAM_PREFIX)) {
@@ -315,6 +321,7 @@ static void seg_post_stop(akt_ctx *ctx, void *state) {
     akt_system *sys = NULL;
     if (g->tick_ref[0] && akt_ctx_system(ctx, &sys) == 0) akt_schedule_cancel(sys, g->tick_ref);
     g->tick_ref[0] = '\0';
+    akt__flat_merge_stop(g);
     akt__stream_finish(g->s, AKT_ESTOPPED, "an actor of the stream stopped");
 }
 
@@ -329,6 +336,7 @@ static void seg_free(void *state) {
     akt__junction_free(g);
     akt__batch_free(g);
     akt__async_free(g);
+    akt__flat_merge_free(g);
     akt__stream_unref(g->s);
     akt__dfree(g);
 }
@@ -372,16 +380,22 @@ int akt__segment_spawn(akt_stream *s, size_t seg, size_t first, size_t last, akt
         akt__dfree(g);
         return AKT_ENOMEM;
     }
+    if (d->kind == AKT__FL_FLAT_MERGE && akt__flat_merge_init(g) != 0) {
+        akt__dfree(g);
+        return AKT_ENOMEM;
+    }
     if (!g->is_source || g->is_queue) {
         g->ring = akt__dalloc(g->ring_cap * sizeof *g->ring);
         if (!g->ring) {
             akt__async_free(g);
+            akt__flat_merge_free(g);
             akt__dfree(g);
             return AKT_ENOMEM;
         }
     }
     if (akt__junction_init(g) != 0) {
         akt__async_free(g);
+        akt__flat_merge_free(g);
         akt__dfree(g->ring);
         akt__dfree(g);
         return AKT_ENOMEM;
@@ -399,6 +413,7 @@ int akt__segment_spawn(akt_stream *s, size_t seg, size_t first, size_t last, akt
     if (rc != 0) {
         akt__junction_free(g);
         akt__async_free(g);
+        akt__flat_merge_free(g);
         akt__dfree(g->ring);
         akt__dfree(g);
         akt__stream_unref(s);

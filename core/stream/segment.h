@@ -72,6 +72,14 @@ typedef struct akt__seg {
     size_t n_slots, a_head, a_len; /* ordered: a ring [a_head, a_head + a_len) */
     size_t n_pending;              /* slots in use */
     uint64_t a_seq;
+
+    /* flat_map_merge (flat_merge.c, first stage): its running inners, at most breadth. */
+    int is_flat_merge;
+    struct akt__inner *inners;
+    size_t n_inners;    /* slots: the breadth */
+    size_t n_active;    /* slots in use */
+    uint64_t inner_seq; /* the port of the next inner: never reused, so a late Ended of an
+                         * inner that is gone finds no slot */
 } akt__seg;
 
 /* One input or branch of a junction. */
@@ -142,5 +150,18 @@ int akt__async_start(akt__seg *g, akt_msg *m);
 /* A Done message: emits what completed. 0 or < 0. */
 int akt__async_done(akt__seg *g, akt_ctx *ctx, akt_msg *msg);
 int akt__seg_push_result(akt__seg *g, akt_msg *m);
+
+/* flat_merge.c, on a flat_map_merge segment. */
+int akt__flat_merge_init(akt__seg *g);
+/* Cancels the running inners (the segment stopped). */
+void akt__flat_merge_stop(akt__seg *g);
+void akt__flat_merge_free(akt__seg *g);
+/* Handles msg if it is from an inner or an inner's Ended: 1, else 0. */
+int akt__flat_merge_receive(akt__seg *g, akt_ctx *ctx, akt_msg *msg);
+/* One element of an inner into the segment's stages: 0, 1 if none now, < 0 failed. */
+int akt__flat_merge_next(akt__seg *g);
+/* Starts inners for the ring's elements while fewer than breadth run, and grants the
+ * inners credit: 0, or < 0 once the stream failed. */
+int akt__flat_merge_fill(akt__seg *g, akt_ctx *ctx);
 
 #endif

@@ -27,7 +27,8 @@ enum akt__stage_kind {
     AKT__FL_BUFFER,
     AKT__FL_THROTTLE,
     AKT__FL_BATCH,
-    AKT__FL_MAP_ASYNC, /* parallel map (async.c) */
+    AKT__FL_MAP_ASYNC,  /* parallel map (async.c) */
+    AKT__FL_FLAT_MERGE, /* flatMap merge (flat_merge.c) */
     AKT__SK_FOR_EACH,
     AKT__SK_COLLECT,
     AKT__SK_FOLD,
@@ -53,6 +54,7 @@ typedef struct akt__stage_def {
         akt_stream_zip_fn zip;
         akt_stream_partition_fn partition;
         akt_stream_async_fn async;
+        akt_stream_flat_merge_fn flat_merge;
     } fn;
     void *data;
     akt_stream_data_fn retain, release; /* the graph's data hooks, or NULL */
@@ -69,7 +71,7 @@ typedef struct akt__stage_def {
     akt_stream_graph **subs; /* a junction's inputs or branches: owned copies */
     size_t n_subs;
     akt_pid target; /* actor sink; its on_complete message is seed */
-    int ordered;    /* map_async; capacity is its parallelism */
+    int ordered;    /* map_async; capacity is its parallelism (flat_map_merge: breadth) */
 } akt__stage_def;
 
 struct akt_stream_graph {
@@ -153,7 +155,16 @@ struct akt_stream {
      * on, plus AKT__QUEUE_CLOSED once drained. Relaxed: a bound on its own; the elements
      * themselves are published by the tell that carries them. */
     atomic_uint_fast64_t queued;
+    /* Callbacks waiting for room in the queue (akt_stream_on_room), under mu; n_room_waiters
+     * counts them. seq_cst, with the source's seq_cst decrement of queued: either the
+     * source sees a waiter registered before its decrement, or the registrant's re-check of
+     * queued (after its increment) sees the decrement; no room is missed. */
+    struct akt__room_waiter *room_waiters;
+    atomic_size_t n_room_waiters;
 };
+
+/* Calls every waiting room callback with rc (0: room; AKT_ESTOPPED: closed). */
+void akt__stream_wake_room(akt_stream *s, int rc);
 
 #define AKT__QUEUE_CLOSED ((uint64_t)1 << 62)
 

@@ -376,6 +376,44 @@ AKT_API int akt_stream_map_async(akt_stream_graph *graph, size_t parallelism, in
  * (pending is then completed as failed with AKT_EINVAL). Exactly once per pending. */
 AKT_API int akt_stream_async_complete(akt_stream_async *pending, int rc, akt_msg *out);
 
+/* ---- flatMap merge ---------------------------------------------------------------- */
+
+/* flat_map_merge: *out = a new graph (a source and flows, no sink: AKT_EINVAL otherwise)
+ * whose elements in stands for; akt takes it (it frees it, also when the callback fails or
+ * the graph is refused). Returns 0, or an AKT_E* code (a failure of the element). */
+typedef int (*akt_stream_flat_merge_fn)(akt_msg *in, akt_stream_graph **out, void *data);
+/* Appends a flatMap merge stage: fn makes an inner source for each element, and up to
+ * breadth (1..4096) inner sources run at once, as sub-streams of their own (their own
+ * window and fusion, the stream's dispatcher), their elements passed on as they come (the
+ * order between inners is not kept; within one inner it is). Each inner is granted credit
+ * for at most its window and the stage takes a new element from upstream only when fewer
+ * than breadth inners run, so a slow downstream holds back the inners and upstream, and
+ * what the stage holds stays below breadth x (inner window) + its own window. It completes
+ * once upstream completed and every inner did. Errors, under the stage's strategy: fn
+ * failing (or giving no graph or a refused one) is retried, resumed (the element dropped)
+ * or fails the stream; an inner that fails fails the stream ("stage <i> (<name>): inner:
+ * <its reason>", its code) under FAIL and RETRY (an inner is not run again: its elements
+ * would repeat), and under RESUME is dropped (what it sent before stays sent; counted in
+ * errors and drops). AKT_EINVAL for a NULL graph or fn or a breadth out of range. */
+AKT_API int akt_stream_flat_map_merge(akt_stream_graph *graph, size_t breadth,
+                                      akt_stream_flat_merge_fn fn, void *data);
+
+/* ---- room in a queue source ---------------------------------------------------------- */
+
+/* Called once by akt_stream_on_room: rc 0 when the queue has room for an offer, or
+ * AKT_ESTOPPED when it will take no more (drained, or the stream ended). */
+typedef void (*akt_stream_room_fn)(akt_stream *stream, int rc, void *data);
+/* Asks to be told when the stream's queue source has room again (the non-blocking
+ * akt_stream_offer refused with AKT_EFULL): cb(stream, 0, data) is called once, on the
+ * thread of the stream's source actor as soon as it passed an element on, or at once on the
+ * calling thread if there is room now; cb(stream, AKT_ESTOPPED, data) instead once the
+ * queue was drained or the stream ended (at once if it already was). Any number of
+ * callbacks may wait; each is called exactly once, and all of them on each chance of room:
+ * a producer whose offer is then refused again (another took the room) asks again. cb must
+ * not block; it may call akt_stream_offer and akt_stream_on_room. AKT_EINVAL for a NULL
+ * argument or a stream whose source is not a queue; AKT_ENOMEM (cb is not called). */
+AKT_API int akt_stream_on_room(akt_stream *stream, akt_stream_room_fn cb, void *data);
+
 /* streams3 end */
 
 #ifdef __cplusplus

@@ -286,6 +286,12 @@ jlong aktj_stream_queued(jlong stream);
 /* Completes a map_async call: rc 0 with msg (a handle, taken), or rc < 0. */
 int aktj_stream_async_complete(jlong pending, jint rc, jlong msg);
 /* streams3 end */
+/* flatmerge begin: aktj_stream_add also takes kind 19 flat_map_merge (a StreamStage whose
+ * call gives a new graph handle; breadth a). */
+/* Asks the queue source to tell future (a CompletableFuture<Integer>) when it has room: 0,
+ * or AKT_ESTOPPED once it closed (StreamStage.done, once). 0 or a negative code. */
+int aktj_stream_on_room(JNIEnv *env, jlong stream, jobject future);
+/* flatmerge end */
 /* Fault tolerance (aktj_fault.c): circuit breakers as handles (create: out[0]; metrics:
  * out[0..3] = state, successes, failures, rejected), their manual clock (an int64 address),
  * and passivation (strategy AKT_PASSIVATE_*, value: idle ns or a message count). */

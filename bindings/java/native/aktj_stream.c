@@ -157,6 +157,43 @@ static int j_async(akt_msg *in, akt_stream_async *pending, void *d) {
     return r < 0 ? AKT_EFAILED : 0;
 }
 
+/* flat_map_merge: StreamStage.call gives the inner source's graph (a new handle, taken). */
+static int j_flat_merge(akt_msg *in, akt_stream_graph **out, void *d) {
+    jlong r = upcall(d, in, NULL);
+    if (r <= 0) return AKT_EFAILED;
+    *out = AKTJ_PTR(r);
+    return 0;
+}
+
+typedef struct jroom {
+    jobject cf;
+} jroom;
+
+static void on_room(akt_stream *s, int rc, void *data) {
+    (void)s;
+    jroom *d = data;
+    JNIEnv *env = aktj_env();
+    if (env != NULL) {
+        (*env)->CallStaticVoidMethod(env, stage_class, m_done, d->cf, rc);
+        aktj_drop_exception(env, "StreamStage.done");
+        (*env)->DeleteGlobalRef(env, d->cf);
+    }
+    free(d);
+}
+
+int aktj_stream_on_room(JNIEnv *env, jlong stream, jobject future) {
+    if (future == NULL || cache(env) != 0) return AKT_EINVAL;
+    jroom *d = malloc(sizeof *d);
+    if (d == NULL) return AKT_ENOMEM;
+    d->cf = (*env)->NewGlobalRef(env, future);
+    int rc = d->cf ? akt_stream_on_room(AKTJ_PTR(stream), on_room, d) : AKT_ENOMEM;
+    if (rc != 0) {
+        if (d->cf) (*env)->DeleteGlobalRef(env, d->cf);
+        free(d);
+    }
+    return rc;
+}
+
 int aktj_stream_offer(jlong stream, jlong msg) {
     return akt_stream_offer(AKTJ_PTR(stream), AKTJ_PTR(msg));
 }
@@ -323,6 +360,10 @@ int aktj_stream_add(JNIEnv *env, jlong graph, jint kind, jobject stage, jlong se
         break;
     case 18: /* map_async: a the parallelism, b ordered */
         rc = a <= 0 ? AKT_EINVAL : akt_stream_map_async(g, (size_t)a, b ? 1 : 0, j_async, s);
+        break;
+    case 19: /* flat_map_merge: a the breadth */
+        rc = a <= 0 || a > 4096 ? AKT_EINVAL
+                                : akt_stream_flat_map_merge(g, (size_t)a, j_flat_merge, s);
         break;
     case 8: /* batch: a elements at most, b the longest wait (ns) */
         rc = a <= 0 ? AKT_EINVAL : akt_stream_batch(g, (size_t)a, b, j_zip, s);

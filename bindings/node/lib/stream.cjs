@@ -24,7 +24,7 @@ const END = Symbol('akt.stream.end');
 // filter after the pull.
 const NO_ELEMENT = Symbol('akt.stream.noElement');
 const MAX_PARALLELISM = 4096; // akt_stream_map_async's bound
-const WITH_FN = new Set(['map', 'filter', 'flat_map', 'for_each', 'unfold', 'scan', 'fold_sink', 'batch', 'map_async']);
+const WITH_FN = new Set(['map', 'filter', 'flat_map', 'for_each', 'unfold', 'scan', 'fold_sink', 'batch', 'map_async', 'flat_map_merge']);
 const JUNCTIONS = new Set(['merge', 'concat', 'zip', 'broadcast', 'balance', 'partition']);
 
 // slot -> { fn, error }: the stage functions the addon calls by slot.
@@ -168,6 +168,24 @@ class Stages {
   flatMap(fn) {
     fnArg(fn, 'flatMap');
     return this._then('flat_map', (x) => Array.from(fn(x)));
+  }
+  /** fn(x) gives a Source (an inner source); up to breadth (1..4096) of them run at once and
+   *  their elements go downstream as they come: in order within one inner, interleaved
+   *  between them. Backpressure holds the inners and upstream back; the stream completes
+   *  once upstream and every inner did. A throw of fn (or a result that is not a Source) is
+   *  the element's failure (onError); a failing inner fails the stream, or with
+   *  onError('resume') is dropped. */
+  flatMapMerge(breadth, fn) {
+    fnArg(fn, 'flatMapMerge');
+    if (!Number.isSafeInteger(breadth) || breadth < 1 || breadth > 4096)
+      throw makeError(errnos.InvalidArgumentError, 'flatMapMerge: breadth is an integer in 1..4096');
+    return this._then('flat_map_merge', (x) => {
+      const src = fn(x);
+      if (!(src instanceof Source))
+        throw makeError(errnos.InvalidArgumentError, 'flatMapMerge: the function must give a Source');
+      reclaim(); // the slots of the inners that ended
+      return [rowsOf(src._stages, []), src._window, src._fusion];
+    }, breadth);
   }
   scan(seed, fn) { return this._then('scan', fnArg(fn, 'scan'), seed); }
   dedup() { return this._then('dedup'); }
@@ -670,6 +688,17 @@ class Stream {
     const ok = native.streamOffer(this._handle, x) === 0;
     kick();
     return ok;
+  }
+  /** Pushes x into the stream's Source.queue, waiting for room while it is full (as Akka's
+   *  SourceQueue.offer gives a future): a Promise that resolves once x was accepted, or
+   *  rejects with StoppedError once the queue was completed or the stream ended. The queue
+   *  itself says when there is room: no polling. */
+  async offerAsync(x) {
+    for (;;) {
+      if (this.offer(x)) return;
+      const rc = await new Promise((resolve) => native.streamOnRoom(this._handle, resolve));
+      if (rc !== 0) throw makeError(errnos.StoppedError, 'offer: the queue was completed or the stream ended');
+    }
   }
   /** Closes a Source.queue: what it accepted goes on, then the stream completes. */
   complete() { this.drain(); }

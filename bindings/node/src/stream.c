@@ -264,6 +264,27 @@ static void done_js(napi_env env, napi_value cb, void *context, void *data) {
     napi_call_function(env, cb, cb, 1, &arg, &r);
 }
 
+static int build_graph(an_inst *I, an_sys *s, napi_env env, napi_value stages, int64_t window,
+                       bool fusion, int branch, akt_stream_graph **out);
+static int int64_of(napi_env env, napi_value v, int64_t *out);
+
+/* flat_map_merge: the JS function gives the inner source as [rows, window, fusion]; its
+ * graph is built here (on the JS thread, like every stage call) and akt takes it. */
+static int st_flat_merge(akt_msg *in, akt_stream_graph **out, void *data) {
+    an_stage *st = data;
+    ENTER(st);
+    napi_value v = value_of(I, env, in), r = v ? js_call(st, env, v, undef) : NULL;
+    napi_value rows, wv, fv;
+    int64_t window = 0;
+    bool fusion = true;
+    if (r && napi_get_element(env, r, 0, &rows) == napi_ok &&
+        napi_get_element(env, r, 1, &wv) == napi_ok && int64_of(env, wv, &window) &&
+        napi_get_element(env, r, 2, &fv) == napi_ok &&
+        napi_get_value_bool(env, fv, &fusion) == napi_ok)
+        rc = build_graph(I, st->sys, env, rows, window, fusion, 0, out);
+    LEAVE();
+}
+
 static int kind_of(const char *k) {
     static const char *const names[] = {"map", "filter", "flat_map", "fold", "for_each", "unfold"};
     for (int i = 0; i < 6; i++)
@@ -444,6 +465,21 @@ static int add_stage(an_inst *I, an_sys *s, napi_env env, akt_stream_graph *g, n
         st->slot = slot;
         st->kind = ST_MAP;
         rc = akt_stream_map_async(g, (size_t)par, ordered ? 1 : 0, st_async, st);
+        if (rc) stage_release(st);
+    } else if (!strcmp(kind, "flat_map_merge")) { /* a = the slot, b = breadth */
+        int64_t breadth;
+        int32_t slot;
+        if (napi_get_value_int32(env, a, &slot) != napi_ok || !int64_of(env, b, &breadth) ||
+            breadth <= 0 || breadth > 4096)
+            return AKT_EINVAL;
+        an_stage *st = calloc(1, sizeof *st);
+        if (!st) return AKT_ENOMEM;
+        atomic_init(&st->refs, 1);
+        st->inst = I;
+        st->sys = s;
+        st->slot = slot;
+        st->kind = ST_MAP;
+        rc = akt_stream_flat_map_merge(g, (size_t)breadth, st_flat_merge, st);
         if (rc) stage_release(st);
     } else if (!strcmp(kind, "collect")) {
         rc = akt_stream_sink_collect(g);
@@ -715,6 +751,31 @@ static napi_value StreamOffer(napi_env env, napi_callback_info info) {
     return r;
 }
 
+/* A room wait: its code goes to the JS callback through a thread-safe function (once). */
+static void on_room(akt_stream *s, int rc, void *data) {
+    napi_threadsafe_function fn = data;
+    napi_call_threadsafe_function(fn, (void *)(intptr_t)rc, napi_tsfn_blocking);
+    napi_release_threadsafe_function(fn, napi_tsfn_release);
+}
+
+/* streamOnRoom(h, cb): cb(code) once the queue has room (0) or closed (AKT_ESTOPPED). */
+static napi_value StreamOnRoom(napi_env env, napi_callback_info info) {
+    AN_ARGS(2);
+    AN_STREAM(0);
+    napi_value name;
+    napi_threadsafe_function fn;
+    if (napi_create_string_utf8(env, "akt.stream.room", NAPI_AUTO_LENGTH, &name) != napi_ok ||
+        napi_create_threadsafe_function(env, argv[1], NULL, name, 0, 1, NULL, NULL, NULL, done_js,
+                                        &fn) != napi_ok)
+        return an_throw(env, I, AKT_ENOMEM);
+    int rc = akt_stream_on_room(h->s, on_room, fn);
+    if (rc) {
+        napi_release_threadsafe_function(fn, napi_tsfn_release);
+        return an_throw(env, I, rc);
+    }
+    return NULL;
+}
+
 static napi_value StreamQueued(napi_env env, napi_callback_info info) {
     AN_ARGS(1);
     AN_STREAM(0);
@@ -784,15 +845,23 @@ static napi_value StreamFreed(napi_env env, napi_callback_info info) {
 }
 
 napi_status an_register_stream(napi_env env, napi_value exports, an_inst *I) {
-    static const an_fn fns[] = {
-        {"streamHook", StreamHook},           {"streamRun", StreamRun},
-        {"streamCancel", StreamCancel},       {"streamDrain", StreamDrain},
-        {"streamReason", StreamReason},       {"streamResults", StreamResults},
-        {"streamMetrics", StreamMetrics},     {"streamActors", StreamActors},
-        {"streamBranches", StreamBranches},   {"streamRelease", StreamRelease},
-        {"streamFreed", StreamFreed},         {"streamOffer", StreamOffer},
-        {"streamQueued", StreamQueued},       {"streamAsyncComplete", StreamAsyncComplete},
-        {"streamAsyncFail", StreamAsyncFail}, {NULL, NULL}};
+    static const an_fn fns[] = {{"streamHook", StreamHook},
+                                {"streamRun", StreamRun},
+                                {"streamCancel", StreamCancel},
+                                {"streamDrain", StreamDrain},
+                                {"streamReason", StreamReason},
+                                {"streamResults", StreamResults},
+                                {"streamMetrics", StreamMetrics},
+                                {"streamActors", StreamActors},
+                                {"streamBranches", StreamBranches},
+                                {"streamRelease", StreamRelease},
+                                {"streamFreed", StreamFreed},
+                                {"streamOffer", StreamOffer},
+                                {"streamQueued", StreamQueued},
+                                {"streamAsyncComplete", StreamAsyncComplete},
+                                {"streamAsyncFail", StreamAsyncFail},
+                                {"streamOnRoom", StreamOnRoom},
+                                {NULL, NULL}};
     an_export(env, exports, I, fns);
     return napi_ok;
 }

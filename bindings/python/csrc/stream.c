@@ -194,6 +194,29 @@ static int py_partition(akt_msg *in, size_t *branch, void *data) {
     return rc;
 }
 
+static akt_stream_graph *build_graph(akt_py_system *sys, PyObject *stages, Py_ssize_t window,
+                                     int fusion, int branch, PyObject *keep);
+
+/* flat_map_merge: fn(value) gives the inner source's plan (stages, window, fusion) (the
+ * Python layer wraps the user's function, which gives a Source); its graph is built here
+ * and akt takes it. */
+static int py_flat_merge(akt_msg *in, akt_stream_graph **out, void *data) {
+    pystage *ps = data;
+    int e = akt_py_enter();
+    if (e < 0) return AKT_ECLOSED;
+    int rc = 0;
+    PyObject *r = call_on(ps, in);
+    PyObject *stages;
+    Py_ssize_t window;
+    int fusion;
+    if (!r || !PyArg_ParseTuple(r, "O!np", &PyList_Type, &stages, &window, &fusion) ||
+        !(*out = build_graph(ps->sys, stages, window, fusion, 0, NULL)))
+        rc = failed(ps);
+    Py_XDECREF(r);
+    akt_py_leave(e);
+    return rc;
+}
+
 /* ---- map_async: a pending call as a Python object ---------------------------------- */
 
 /* What fn(x, done) gets as done: done._complete(value) or done._fail(exception), once. Lost
@@ -488,6 +511,38 @@ static PyObject *stream_offer(py_stream *self, PyObject *value) {
     return PyLong_FromLong(0);
 }
 
+/* The callable a room wait calls with the code (0: room, AKT_ESTOPPED: closed), then drops. */
+static void room_called(akt_stream *s, int rc, void *data) {
+    (void)s;
+    PyObject *fn = data;
+    int e = akt_py_enter();
+    if (e < 0) return; /* the interpreter is gone; so is fn */
+    PyObject *r = PyObject_CallFunction(fn, "i", rc);
+    if (!r) PyErr_WriteUnraisable(fn);
+    Py_XDECREF(r);
+    Py_DECREF(fn);
+    akt_py_leave(e);
+}
+
+/* _on_room(fn) -> None: fn(code) once there is room in the queue, or it closed. */
+static PyObject *stream_on_room(py_stream *self, PyObject *fn) {
+    if (live(self)) return NULL;
+    if (!PyCallable_Check(fn)) {
+        PyErr_SetString(PyExc_TypeError, "_on_room needs a callable");
+        return NULL;
+    }
+    Py_INCREF(fn);
+    int rc;
+    Py_BEGIN_ALLOW_THREADS /* fn may be called at once, taking the GIL */
+    rc = akt_stream_on_room(self->stream, room_called, fn);
+    Py_END_ALLOW_THREADS
+    if (rc) {
+        Py_DECREF(fn);
+        return akt_py_raise(rc, "offer");
+    }
+    Py_RETURN_NONE;
+}
+
 static PyObject *stream_queued(py_stream *self, PyObject *unused) {
     if (live(self)) return NULL;
     size_t n = 0;
@@ -510,6 +565,7 @@ static PyMethodDef stream_methods[] = {
     {"_release", (PyCFunction)stream_release, METH_NOARGS, "release the handle (cancels)"},
     {"_offer", (PyCFunction)stream_offer, METH_O, "offer to a queue source: 0 or AKT_EFULL"},
     {"_queued", (PyCFunction)stream_queued, METH_NOARGS, "what a queue source holds"},
+    {"_on_room", (PyCFunction)stream_on_room, METH_O, "fn(code) once a queue has room"},
     {NULL, NULL, 0, NULL},
 };
 
@@ -794,6 +850,18 @@ static int add_stage(akt_py_system *sys, akt_stream_graph *g, const char *kind, 
         rc = akt_stream_filter(g, py_filter, ps);
     } else if (strcmp(kind, "flat_map") == 0) {
         rc = akt_stream_flat_map(g, py_flat_map, ps);
+    } else if (strcmp(kind, "flat_map_merge") == 0) { /* b = breadth */
+        Py_ssize_t n = PyLong_AsSsize_t(b);
+        if (PyErr_Occurred()) {
+            ps_release(ps);
+            return -1;
+        }
+        if (n <= 0 || n > 4096) {
+            ps_release(ps);
+            PyErr_SetString(PyExc_ValueError, "breadth must be 1..4096");
+            return -1;
+        }
+        rc = akt_stream_flat_map_merge(g, (size_t)n, py_flat_merge, ps);
     } else if (strcmp(kind, "map_async") == 0) { /* b = (parallelism, ordered) */
         Py_ssize_t n = PyLong_AsSsize_t(PyTuple_GetItem(b, 0));
         int ordered = PyErr_Occurred() ? 0 : PyObject_IsTrue(PyTuple_GetItem(b, 1));

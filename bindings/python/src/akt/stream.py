@@ -30,6 +30,7 @@ import inspect
 import re
 import sys
 import threading
+from time import monotonic as _monotonic
 from dataclasses import dataclass
 from typing import Any, AsyncIterator, Callable, Iterable, Iterator, Optional, Sequence
 
@@ -218,6 +219,19 @@ class _Stages:
     def flat_map(self, fn: Callable[[Any], Iterable[Any]]) -> Any:
         """``fn(x)`` gives an iterable; its items go downstream in order (concat)."""
         return self._then("flat_map", fn)
+
+    def flat_map_merge(self, breadth: int, fn: Callable[[Any], "Source"]) -> Any:
+        """``fn(x)`` gives a ``Source`` (an inner source); up to ``breadth`` (1..4096) of them
+        run at once and their elements go downstream as they come: in order within one
+        inner, interleaved between them. Backpressure holds the inners and upstream back;
+        the stream completes once upstream and every inner did. An exception of ``fn`` (or
+        a result that is not a Source) is the element's failure, under ``on_error``; a
+        failing inner fails the stream, or with ``on_error("resume")`` is dropped."""
+        if isinstance(breadth, bool) or not isinstance(breadth, int) or not 1 <= breadth <= 4096:
+            raise ValueError("breadth must be an int in 1..4096")
+        if not callable(fn):
+            raise TypeError("flat_map_merge needs a callable")
+        return self._then("flat_map_merge", _inner_planner(fn), breadth)
 
     def scan(self, seed: Any, fn: Callable[[Any, Any], Any]) -> Any:
         """Emits each new accumulator ``fn(acc, x)``, starting from ``seed`` (not emitted)."""
@@ -470,6 +484,16 @@ async def _await_it(aw: Any) -> Any:
     return await aw
 
 
+def _inner_planner(fn: Callable[[Any], Any]) -> Callable[[Any], tuple]:
+    def plan(x: Any) -> tuple:
+        src = fn(x)
+        if not isinstance(src, Source):
+            raise TypeError(f"flat_map_merge: the function must give a Source, not "
+                            f"{type(src).__name__}")
+        return (_plan(src._stages), src._window, src._fusion)
+    return plan
+
+
 def _tuple_of(*xs: Any) -> tuple:
     return xs
 
@@ -573,6 +597,44 @@ class Stream:
         is full (offer it again later). Never blocks; callable from an actor. Raises Stopped
         once the queue was completed or the stream ended."""
         return self._core._offer(x) == 0
+
+    def offer_wait(self, x: Any, timeout: Optional[float] = None) -> bool:
+        """Pushes x into the ``Source.queue``, waiting (this thread) for room while it is
+        full: True once accepted, False if timeout (seconds) passed first. Raises Stopped
+        once the queue was completed or the stream ended. Woken by the queue itself
+        (``offer`` refused, then told when room frees), never by polling."""
+        deadline = None if timeout is None else _monotonic() + timeout
+        while True:
+            if self._core._offer(x) == 0:
+                return True
+            ev = threading.Event()
+            self._core._on_room(lambda rc: ev.set())
+            left = None if deadline is None else deadline - _monotonic()
+            if left is not None and (left <= 0 or not ev.wait(left)):
+                return False
+            if left is None:
+                ev.wait()
+
+    async def offer_async(self, x: Any) -> None:
+        """Pushes x into the ``Source.queue``, awaiting room while it is full (the way
+        Akka's ``SourceQueue.offer`` gives a future): returns once accepted; raises Stopped
+        once the queue was completed or the stream ended. Never blocks the event loop."""
+        loop = asyncio.get_running_loop()
+        while True:
+            if self._core._offer(x) == 0:
+                return
+            fut = loop.create_future()
+
+            def wake(rc: int, fut: asyncio.Future = fut) -> None:
+                def settle() -> None:
+                    if not fut.done():
+                        fut.set_result(rc)
+                try:
+                    loop.call_soon_threadsafe(settle)
+                except RuntimeError:  # the loop closed meanwhile: nobody waits
+                    pass
+            self._core._on_room(wake)
+            await fut
 
     def complete(self) -> None:
         """Closes a ``Source.queue``: what it accepted goes on, then the stream completes."""

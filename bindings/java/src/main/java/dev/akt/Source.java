@@ -302,6 +302,37 @@ public final class Source<T> {
     }
 
     /**
+     * flatMap merge: {@code fn(x)} gives an inner source; up to {@code breadth} of them run at
+     * once and their elements go downstream as they come (in order within one inner,
+     * interleaved between them). Backpressure holds the inners and upstream back; the stream
+     * completes once upstream and every inner did. A throw of {@code fn} (or a null) is the
+     * element's failure, under {@link #onError}; a failing inner fails the stream, or with
+     * {@code RESUME} is dropped.
+     *
+     * @param <U> the elements of the inner sources
+     * @param breadth how many inner sources run at once, 1..4096
+     * @param fn gives the inner source of an element
+     * @return this source followed by the stage
+     * @throws AktException AKT_EINVAL for a breadth out of range
+     */
+    public <U> Source<U> flatMapMerge(int breadth, Function<? super T, ? extends Source<? extends U>> fn) {
+        if (breadth <= 0 || breadth > 4096) {
+            throw Errors.of(Errors.EINVAL, "flatMapMerge breadth " + breadth);
+        }
+        return then(new Spec(19, Objects.requireNonNull(fn, "fn"), null, breadth, 0, 0, null, null, 0, 0));
+    }
+
+    /** The graph of an inner source (flatMapMerge's function gave src): a new handle that
+     *  the C stage takes. */
+    static long innerGraph(Object src, ActorSystem system) {
+        if (!(src instanceof Source<?> x)) {
+            throw new IllegalArgumentException("flatMapMerge: the function must give a Source, not "
+                    + (src == null ? "null" : src.getClass().getName()));
+        }
+        return build(x.specs, x.window, x.fusion, false, system, null);
+    }
+
+    /**
      * Emits each new accumulator {@code fn(acc, x)}, from {@code seed} (not emitted).
      *
      * @param <A> the accumulator

@@ -4,6 +4,7 @@ import java.lang.ref.Cleaner;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -112,6 +113,42 @@ public final class Stream<R> implements AutoCloseable {
     }
 
     private static final int MAILBOX_FULL = Errors.code("EFULL");
+
+    /**
+     * Pushes x into the stream's {@link Source#queue}, waiting for room while it is full (as
+     * Akka's {@code SourceQueue.offer} gives a future): the stage completes once x was
+     * accepted, or exceptionally with {@link ActorStoppedException} once the queue was
+     * completed or the stream ended. The queue itself says when there is room (no polling);
+     * the stage may complete on one of akt's threads.
+     *
+     * @param x the element (any value a Java actor can be told)
+     * @return a stage completed when the queue took x
+     */
+    public CompletionStage<Void> offerAsync(Object x) {
+        CompletableFuture<Void> f = new CompletableFuture<>();
+        offerLoop(x, f);
+        return f;
+    }
+
+    private void offerLoop(Object x, CompletableFuture<Void> f) {
+        try {
+            if (offer(x)) {
+                f.complete(null);
+                return;
+            }
+            CompletableFuture<Integer> room = new CompletableFuture<>();
+            Errors.check(AktNativeJNI.aktj_stream_on_room(handle, room), "offerAsync");
+            room.thenAccept(rc -> {
+                if (rc != 0) {
+                    f.completeExceptionally(Errors.of(rc, "offerAsync: the queue was completed or the stream ended"));
+                } else {
+                    offerLoop(x, f);
+                }
+            });
+        } catch (RuntimeException e) {
+            f.completeExceptionally(e);
+        }
+    }
 
     /** Closes a {@link Source#queue}: what it accepted goes on, then the stream completes. */
     public void complete() {

@@ -81,6 +81,23 @@ public final class StreamFlow<I, T> {
     }
 
     /**
+     * flatMap merge (see {@link Source#flatMapMerge}): up to {@code breadth} inner sources at
+     * once, their elements as they come.
+     *
+     * @param <U> the elements of the inner sources
+     * @param breadth how many inner sources run at once, 1..4096
+     * @param fn gives the inner source of an element, on a worker
+     * @return this flow followed by the stage
+     * @throws AktException AKT_EINVAL for a breadth out of range
+     */
+    public <U> StreamFlow<I, U> flatMapMerge(int breadth, Function<? super T, ? extends Source<? extends U>> fn) {
+        if (breadth <= 0 || breadth > 4096) {
+            throw Errors.of(Errors.EINVAL, "flatMapMerge breadth " + breadth);
+        }
+        return then(new Source.Spec(19, Objects.requireNonNull(fn, "fn"), null, breadth, 0, 0, null, null, 0, 0));
+    }
+
+    /**
      * Each element becomes {@code fn(x)}.
      *
      * @param <U> the elements after the stage

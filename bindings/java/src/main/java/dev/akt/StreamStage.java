@@ -58,6 +58,10 @@ final class StreamStage {
                     cs.whenComplete((v, t) -> complete(s, b, v, t));
                     return 0;
                 }
+                case 19 -> { /* flat_map_merge: the inner source's graph, a new handle */
+                    Object src = ((Function<Object, Object>) s.fn).apply(value(s, a));
+                    return Source.innerGraph(src, s.system);
+                }
                 case 25 -> { /* partition: the branch index; a negative one is out of range */
                     int k = ((java.util.function.ToIntFunction<Object>) s.fn).applyAsInt(value(s, a));
                     return k < 0 ? Long.MAX_VALUE : k;

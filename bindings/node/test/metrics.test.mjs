@@ -79,6 +79,12 @@ test('instrumentMetrics registers observable instruments on a meter', async () =
     const seen = [];
     inst.callbacks[0]({ observe: (v, attrs) => seen.push([v, attrs['actor.address']]) });
     assert.deepEqual(seen, [[1, 'akt://test/user/a']]);
+    for (const bad of [null, undefined, {}, 'test']) {
+      assert.throws(() => instrumentMetrics(bad, meter), { name: 'TypeError', message: /system must be/ });
+    }
+    for (const bad of [{}, { createObservableCounter() {} }, 7]) {
+      assert.throws(() => instrumentMetrics(system, bad), { name: 'TypeError', message: /meter must be/ });
+    }
   });
 });
 

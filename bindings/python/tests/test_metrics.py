@@ -100,6 +100,12 @@ def test_opentelemetry_instruments(system: akt.ActorSystem) -> None:
     obs = callbacks[0](otel.CallbackOptions())
     assert kind == "counter" and [o.value for o in obs] == [1]
     assert obs[0].attributes["actor.address"] == "akt://test/user/a"
+    for bad_system in (None, 3, "test"):
+        with pytest.raises(TypeError, match="system must be"):
+            instrument(bad_system, Meter())  # type: ignore[arg-type]
+    for bad_meter in (object(), 7):
+        with pytest.raises(TypeError, match="meter must be"):
+            instrument(system, bad_meter)
 
 
 def test_opentelemetry_sdk_reads_the_instruments(system: akt.ActorSystem) -> None:

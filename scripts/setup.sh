@@ -139,7 +139,8 @@ fi
 # ---- OTLP exporter (core/otlp/, tests/otlp/): owned by otlp ----
 # libcurl (OpenSSL flavour, headers and pkg-config file) sends the OTLP/HTTP requests on the
 # exporter's thread. The test receiver decodes them with opentelemetry-proto (PyPI, with
-# its protobuf); the Python span adapter's tests record spans with opentelemetry-sdk.
+# its protobuf); the Python span and metrics adapters' tests record spans and read the
+# instruments with opentelemetry-sdk.
 apt_ensure libcurl4-openssl-dev
 mapfile -t py_need < <(py_missing opentelemetry-proto==1.45.2 opentelemetry-sdk==1.45.2)
 if [ ${#py_need[@]} -gt 0 ]; then

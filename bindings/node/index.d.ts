@@ -1019,7 +1019,8 @@ export interface ObservableLike {
 }
 
 /** Registers the system's instruments with an OpenTelemetry meter (default: the global
- * meter of GoAkt's scope, from @opentelemetry/api). */
+ * meter of GoAkt's scope, from @opentelemetry/api). Throws TypeError for a system that is
+ * not an ActorSystem or a meter without the observable instrument factories. */
 export function instrumentMetrics(system: ActorSystem, meter?: MeterLike): ObservableLike[];
 
 /**

@@ -50,9 +50,18 @@ const SCOPE = 'github.com/Tochemey/goakt/v4/telemetry';
 /**
  * Registers the system's instruments with an OpenTelemetry meter (default: the global
  * meter provider's meter of GoAkt's scope, from @opentelemetry/api). Returns the
- * instruments. Throws if no meter is given and @opentelemetry/api is not installed.
+ * instruments. Throws if no meter is given and @opentelemetry/api is not installed, and a
+ * TypeError for a system that is not an ActorSystem or a meter without the observable
+ * instrument factories.
  */
 function instrument(system, meter) {
+  if (system === null || typeof system !== 'object' || !system[kHandle]) {
+    throw new TypeError('instrumentMetrics: system must be an ActorSystem');
+  }
+  if (meter != null && (typeof meter.createObservableCounter !== 'function' ||
+      typeof meter.createObservableGauge !== 'function')) {
+    throw new TypeError('instrumentMetrics: meter must be an OpenTelemetry Meter');
+  }
   if (!meter) meter = require('@opentelemetry/api').metrics.getMeter(SCOPE); // optional dependency
   const first = new Map();
   for (const p of collectMetrics(system)) if (!first.has(p.name)) first.set(p.name, p);

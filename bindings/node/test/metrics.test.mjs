@@ -79,5 +79,73 @@ test('instrumentMetrics registers observable instruments on a meter', async () =
     const seen = [];
     inst.callbacks[0]({ observe: (v, attrs) => seen.push([v, attrs['actor.address']]) });
     assert.deepEqual(seen, [[1, 'akt://test/user/a']]);
+    for (const bad of [null, undefined, {}, 'test']) {
+      assert.throws(() => instrumentMetrics(bad, meter), { name: 'TypeError', message: /system must be/ });
+    }
+    for (const bad of [{}, { createObservableCounter() {} }, 7]) {
+      assert.throws(() => instrumentMetrics(system, bad), { name: 'TypeError', message: /meter must be/ });
+    }
+  });
+});
+
+test('instrumentMetrics through the OpenTelemetry SDK: kinds, units, readings, the global meter', async () => {
+  const api = await import('@opentelemetry/api');
+  const { MeterProvider, MetricReader, DataPointType } = await import('@opentelemetry/sdk-metrics');
+  class Reader extends MetricReader {
+    async onForceFlush() {}
+    async onShutdown() {}
+  }
+  const SCOPE = 'github.com/Tochemey/goakt/v4/telemetry';
+  const collect = async (reader) => {
+    const { resourceMetrics, errors } = await reader.collect();
+    assert.deepEqual(errors, []);
+    const scopes = resourceMetrics.scopeMetrics;
+    assert.deepEqual(scopes.map((s) => s.scope.name), [SCOPE]);
+    return new Map(scopes[0].metrics.map((m) => [m.descriptor.name, m]));
+  };
+  const pointOf = (m, name) => m.dataPoints.filter((p) => p.attributes['actor.name'] === name);
+  await withSystem(async (system) => {
+    const a = system.spawn(counter, { name: 'a' });
+    for (let i = 0; i < 3; i++) a.tell('inc');
+    assert.equal(await a.ask('get'), 'ok');
+
+    // An explicit meter.
+    const reader = new Reader();
+    const provider = new MeterProvider({ readers: [reader] });
+    instrumentMetrics(system, provider.getMeter(SCOPE));
+    let got = await collect(reader);
+    const processed = got.get('actor.processed.count');
+    assert.equal(processed.dataPointType, DataPointType.SUM);
+    assert.equal(processed.isMonotonic, true);
+    assert.equal(processed.descriptor.unit, '1');
+    const [p] = pointOf(processed, 'a');
+    assert.equal(p.value, 4);
+    assert.equal(p.attributes['actor.address'], 'akt://test/user/a');
+    assert.equal(got.get('actorsystem.uptime').dataPointType, DataPointType.GAUGE);
+    assert.equal(got.get('actorsystem.uptime').descriptor.unit, 's');
+    assert.equal(got.get('actor.last.received.duration').descriptor.unit, 'ms');
+    const alive = got.get('actorsystem.actors.count').dataPoints;
+    assert.equal(alive.length, 1);
+    assert.deepEqual(alive[0].attributes, {});
+    a.tell('inc');
+    assert.equal(await a.ask('get'), 'ok');
+    got = await collect(reader);
+    assert.equal(pointOf(got.get('actor.processed.count'), 'a')[0].value, 6);
+    await provider.shutdown();
+
+    // No meter: the global meter provider's meter of GoAkt's scope.
+    const globalReader = new Reader();
+    const globalProvider = new MeterProvider({ readers: [globalReader] });
+    assert.ok(api.metrics.setGlobalMeterProvider(globalProvider));
+    try {
+      a.tell('inc');
+      assert.equal(await a.ask('get'), 'ok');
+      instrumentMetrics(system);
+      got = await collect(globalReader);
+      assert.equal(pointOf(got.get('actor.processed.count'), 'a')[0].value, 8);
+    } finally {
+      api.metrics.disable();
+      await globalProvider.shutdown();
+    }
   });
 });

@@ -100,3 +100,55 @@ def test_opentelemetry_instruments(system: akt.ActorSystem) -> None:
     obs = callbacks[0](otel.CallbackOptions())
     assert kind == "counter" and [o.value for o in obs] == [1]
     assert obs[0].attributes["actor.address"] == "akt://test/user/a"
+    for bad_system in (None, 3, "test"):
+        with pytest.raises(TypeError, match="system must be"):
+            instrument(bad_system, Meter())  # type: ignore[arg-type]
+    for bad_meter in (object(), 7):
+        with pytest.raises(TypeError, match="meter must be"):
+            instrument(system, bad_meter)
+
+
+def test_opentelemetry_sdk_reads_the_instruments(system: akt.ActorSystem) -> None:
+    """Through opentelemetry-sdk's MeterProvider (scripts/setup.sh installs it): GoAkt's
+    names, kinds and units, the readings of each collection, per-actor attributes."""
+    from opentelemetry.sdk.metrics import MeterProvider
+    from opentelemetry.sdk.metrics.export import Gauge, InMemoryMetricReader, Sum
+
+    from akt.metrics import SCOPE, instrument
+
+    reader = InMemoryMetricReader()
+    provider = MeterProvider(metric_readers=[reader])
+    try:
+        a = system.spawn("a", Counter())
+        for _ in range(3):
+            a.tell("inc")
+        assert a.ask_sync("get", 5) == "ok"
+        instrument(system, provider.get_meter(SCOPE))
+
+        def collect() -> dict[str, Any]:
+            data = reader.get_metrics_data()
+            assert data is not None
+            (scope,) = [sm for rm in data.resource_metrics for sm in rm.scope_metrics]
+            assert scope.scope.name == SCOPE
+            return {m.name: m for m in scope.metrics}
+
+        got = collect()
+        processed = got["actor.processed.count"]
+        assert isinstance(processed.data, Sum) and processed.data.is_monotonic
+        assert processed.unit == "1"
+        (point,) = [p for p in processed.data.data_points
+                    if p.attributes.get("actor.name") == "a"]
+        assert point.value == 4
+        assert point.attributes["actor.address"] == "akt://test/user/a"
+        assert isinstance(got["actorsystem.uptime"].data, Gauge)
+        assert got["actorsystem.uptime"].unit == "s"
+        assert got["actor.last.received.duration"].unit == "ms"
+        (alive,) = got["actorsystem.actors.count"].data.data_points
+        assert alive.value >= 1 and dict(alive.attributes or {}) == {}
+        a.tell("inc")
+        assert a.ask_sync("get", 5) == "ok"
+        (point,) = [p for p in collect()["actor.processed.count"].data.data_points
+                    if p.attributes.get("actor.name") == "a"]
+        assert point.value == 6
+    finally:
+        provider.shutdown()

@@ -176,7 +176,15 @@ def instrument(system: "ActorSystem", meter: Any = None) -> list[Any]:
     """Registers the system's instruments with OpenTelemetry (``opentelemetry-api``): one
     observable instrument per name, each reading ``collect_metrics()`` when the SDK
     collects. ``meter`` defaults to the global meter provider's meter of GoAkt's scope.
-    Returns the instruments; ImportError without ``opentelemetry-api``."""
+    Returns the instruments; ImportError without ``opentelemetry-api``, TypeError for a
+    ``system`` that is not an ActorSystem or a ``meter`` without the observable factories."""
+    from .system import ActorSystem
+
+    if not isinstance(system, ActorSystem):
+        raise TypeError("instrument: system must be an akt.ActorSystem")
+    if meter is not None and not all(callable(getattr(meter, f, None)) for f in
+                                     ("create_observable_counter", "create_observable_gauge")):
+        raise TypeError("instrument: meter must be an OpenTelemetry Meter")
     from opentelemetry import metrics as otel  # optional dependency
     from opentelemetry.metrics import CallbackOptions, Observation
 

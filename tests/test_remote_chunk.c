@@ -801,7 +801,7 @@ static void test_reverse_proxies_are_capped(void **state) {
 
 /* remjava begin: an evicted reverse proxy is dead, and its sender's next message makes a
  * new one (remote.h, max_reverse_proxies). */
-static akt_pid kept[4]; /* b's pid of each remote sender, as the keeper saw it first */
+static akt_pid kept[4];        /* b's pid of each remote sender, as the keeper saw it first */
 static char kept_path[4][300]; /* and its path then */
 static atomic_int kept_n;
 
@@ -868,7 +868,7 @@ int main(void) {
         TU_TEST(test_unserializable_is_refused_at_tell),
         TU_TEST(test_compression_contexts_are_reused),
         TU_TEST(test_reverse_proxies_are_capped),
-        TU_TEST(test_an_evicted_reverse_proxy_is_dead), /* remjava */
+        TU_TEST(test_an_evicted_reverse_proxy_is_dead),  /* remjava */
         TU_TEST(test_protocol_close_tells_the_peer_why), /* ack */
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

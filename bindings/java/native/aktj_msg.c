@@ -76,9 +76,9 @@ jlong aktj_msg_new_object(JNIEnv *env, jobject obj, jlong type) {
     jobject ref = (*env)->NewGlobalRef(env, obj);
     if (ref == NULL) return 0;
     akt_msg *msg = NULL;
-    int rc = (type & 1) != 0 ? akt_msg_new_typed_object(AKTJ_PTR(type & ~(jlong)1), ref,
-                                                        &aktj_object_ops, &msg)
-                             : akt_msg_new_object(AKTJ_PTR(type), ref, &aktj_object_ops, &msg);
+    int rc = (type & 1) != 0
+                 ? akt_msg_new_typed_object(AKTJ_PTR(type & ~(jlong)1), ref, &aktj_object_ops, &msg)
+                 : akt_msg_new_object(AKTJ_PTR(type), ref, &aktj_object_ops, &msg);
     if (rc != 0) {
         (*env)->DeleteGlobalRef(env, ref); /* not taken on failure: still ours */
         return 0;

@@ -29,12 +29,12 @@ int aktj_remote_start_options(jlong system, const char *host, int port, jlong ma
                               const char *ca, const char *peer_name, int require_client_cert) {
     const jlong u32 = 0xffffffffll;
     if (port < 0 || port > 65535 || compression < AKT_REMOTE_COMPRESS_NONE ||
-        compression > AKT_REMOTE_COMPRESS_BROTLI || max_frame_bytes < 0 ||
-        max_frame_bytes > u32 || heartbeat_misses < 0 || heartbeat_misses > u32 ||
-        send_window < 0 || send_window > u32 || compress_min_bytes < 0 ||
-        compress_min_bytes > u32 || chunk_bytes < 0 || chunk_bytes > u32 ||
-        max_message_bytes < 0 || max_message_bytes > u32 || send_buffer_bytes < 0 ||
-        max_reverse_proxies < 0 || max_reverse_proxies > u32 || (key && !cert))
+        compression > AKT_REMOTE_COMPRESS_BROTLI || max_frame_bytes < 0 || max_frame_bytes > u32 ||
+        heartbeat_misses < 0 || heartbeat_misses > u32 || send_window < 0 || send_window > u32 ||
+        compress_min_bytes < 0 || compress_min_bytes > u32 || chunk_bytes < 0 ||
+        chunk_bytes > u32 || max_message_bytes < 0 || max_message_bytes > u32 ||
+        send_buffer_bytes < 0 || max_reverse_proxies < 0 || max_reverse_proxies > u32 ||
+        (key && !cert))
         return AKT_EINVAL;
     akt_remote_options o;
     akt_remote_options_init(&o);

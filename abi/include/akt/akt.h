@@ -1571,9 +1571,9 @@ AKT_API int akt_system_set_passivation(akt_system *system, const akt_passivation
  * pipe threads (never on the actor's turn; they run the thread hooks with index -3). The pool
  * grows on demand: a task queued while no pipe thread is idle starts one more, up to
  * akt_system_options.pipe_threads (and shrinks: an idle thread exits after
- * akt_system_options.pipe_keepalive_ns, down to pipe_min_threads), so a task that blocks holds up only its own thread and
- * unrelated pipes go on, until every thread is taken; tasks beyond the threads wait in order,
- * at most akt_system_options.pipe_queue of them (then AKT_EFULL). Whatever
+ * akt_system_options.pipe_keepalive_ns, down to pipe_min_threads), so a task that blocks holds up
+ * only its own thread and unrelated pipes go on, until every thread is taken; tasks beyond the
+ * threads wait in order, at most akt_system_options.pipe_queue of them (then AKT_EFULL). Whatever
  * does not arrive is a dead letter (AKT_EVENT_DEAD_LETTER, pid = the target, sender = the
  * piping actor) with a reason:
  *   "pipe_to: task failed"      the task returned an error (code: that error; msg NULL)

@@ -15,7 +15,7 @@ typedef struct aktj_system {
     jobject propagator; /* local: the Propagation akt's inject calls, or NULL */
     /* local: the grain activations' dependency sets (aktj_grain_deps), freed with rec */
     _Atomic(aktj_grain_depset *) grain_deps;
-    size_t next;        /* extensions: global references, akt's pointers to them */
+    size_t next; /* extensions: global references, akt's pointers to them */
     jobject ext[];
 } aktj_system;
 

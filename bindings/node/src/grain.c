@@ -206,8 +206,8 @@ static napi_value GrainDeps(napi_env env, napi_callback_info info) {
     d->magic = AN_GRAIN_DEPS_MAGIC;
     d->sys = s;
     napi_value ext;
-    if (!an_read_deps(I, env, argv[1], argv[2], &d->deps, &d->dep_names, &d->ndeps) ||
-        !d->ndeps || napi_create_external(env, d, NULL, NULL, &ext) != napi_ok) {
+    if (!an_read_deps(I, env, argv[1], argv[2], &d->deps, &d->dep_names, &d->ndeps) || !d->ndeps ||
+        napi_create_external(env, d, NULL, NULL, &ext) != napi_ok) {
         grain_deps_free(env, I, d);
         bool pending = false;
         napi_is_exception_pending(env, &pending);

@@ -180,6 +180,15 @@ static void test_grows_only_on_demand(void **state) {
     tu_system_end(sys);
 }
 
+/* Pipes jobs 0..n-1 from a, each blocked on gate, and waits until n threads run them. */
+static void hold_tasks(akt_system *sys, akt_pid a, tu_gate *gate, int n) {
+    for (int i = 0; i < n; i++) {
+        jobs[i].gate = gate;
+        assert_int_equal(go(sys, a, i), 0);
+    }
+    tu_gate_await_waiters(gate, n);
+}
+
 /* Four blocked tasks hold four threads; once they are done and idle for the keepalive
  * (20 ms), every thread exits (minimum 0), and a later pipe starts the pool again. */
 static void test_idle_threads_exit_after_keepalive(void **state) {
@@ -191,11 +200,7 @@ static void test_idle_threads_exit_after_keepalive(void **state) {
     assert_int_equal(pool_threads(sys, NULL), 0);
     tu_gate gate;
     tu_gate_init(&gate);
-    for (int i = 0; i < 4; i++) {
-        jobs[i].gate = &gate;
-        assert_int_equal(go(sys, a, i), 0);
-    }
-    tu_gate_await_waiters(&gate, 4);
+    hold_tasks(sys, a, &gate, 4);
     uint64_t retired = 0;
     assert_int_equal(pool_threads(sys, &retired), 4); /* busy threads never exit */
     assert_int_equal(retired, 0);
@@ -220,11 +225,7 @@ static void test_minimum_threads_stay(void **state) {
     akt_pid a = tu_spawn(sys, &b, NULL, "minimum");
     tu_gate gate;
     tu_gate_init(&gate);
-    for (int i = 0; i < 4; i++) {
-        jobs[i].gate = &gate;
-        assert_int_equal(go(sys, a, i), 0);
-    }
-    tu_gate_await_waiters(&gate, 4);
+    hold_tasks(sys, a, &gate, 4);
     tu_gate_open(&gate);
     TU_EVENTUALLY(atomic_load(&results) == 4);
     uint64_t retired = 0;

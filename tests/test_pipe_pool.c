@@ -1,7 +1,11 @@
 /* test_pipe_pool: PipeTo's pool policy. A task that blocks holds only its own thread (the
  * pool grows on demand, up to akt_system_options.pipe_threads), and at most pipe_queue tasks
- * wait for a thread: past that akt_ctx_pipe_to is AKT_EFULL and the caller keeps its data. */
+ * wait for a thread: past that akt_ctx_pipe_to is AKT_EFULL and the caller keeps its data.
+ * Idle threads exit after pipe_keepalive_ns down to pipe_min_threads, counted by
+ * akt_system_metrics.pipe_threads / pipe_threads_retired, and no task is lost to an exit. */
 #include "tu.h"
+
+#include <akt/telemetry.h>
 
 #include <string.h>
 
@@ -66,7 +70,7 @@ static void reset(void) {
     atomic_store(&pipe_starts, 0);
 }
 
-static akt_system *pool_system(int threads, int queue) {
+static akt_system *pool_system_kept(int threads, int queue, int64_t keepalive_ns, int min) {
     akt_system_options o;
     TU_OK(akt_system_options_init(&o));
     o.name = "pipepool";
@@ -74,7 +78,21 @@ static akt_system *pool_system(int threads, int queue) {
     o.thread_start = hook_start;
     o.pipe_threads = threads;
     o.pipe_queue = queue;
+    o.pipe_keepalive_ns = keepalive_ns;
+    o.pipe_min_threads = min;
     return tu_system_with(&o);
+}
+
+static akt_system *pool_system(int threads, int queue) {
+    return pool_system_kept(threads, queue, 0, 0);
+}
+
+/* The pool's live threads (m.pipe_threads) and, in *retired, those that exited idle. */
+static uint64_t pool_threads(akt_system *sys, uint64_t *retired) {
+    akt_system_metrics m = {.size = sizeof m};
+    TU_OK(akt_metrics_system(sys, &m));
+    if (retired) *retired = m.pipe_threads_retired;
+    return m.pipe_threads;
 }
 
 /* Pipes job i from actor a and returns akt_ctx_pipe_to's result. */
@@ -162,6 +180,129 @@ static void test_grows_only_on_demand(void **state) {
     tu_system_end(sys);
 }
 
+/* Pipes jobs 0..n-1 from a, each blocked on gate, and waits until n threads run them. */
+static void hold_tasks(akt_system *sys, akt_pid a, tu_gate *gate, int n) {
+    for (int i = 0; i < n; i++) {
+        jobs[i].gate = gate;
+        assert_int_equal(go(sys, a, i), 0);
+    }
+    tu_gate_await_waiters(gate, n);
+}
+
+/* Four blocked tasks hold four threads; once they are done and idle for the keepalive
+ * (20 ms), every thread exits (minimum 0), and a later pipe starts the pool again. */
+static void test_idle_threads_exit_after_keepalive(void **state) {
+    (void)state;
+    reset();
+    akt_system *sys = pool_system_kept(8, 0, TU_MS(20), 0);
+    akt_behavior b = tu_behavior(piper);
+    akt_pid a = tu_spawn(sys, &b, NULL, "shrink");
+    assert_int_equal(pool_threads(sys, NULL), 0);
+    tu_gate gate;
+    tu_gate_init(&gate);
+    hold_tasks(sys, a, &gate, 4);
+    uint64_t retired = 0;
+    assert_int_equal(pool_threads(sys, &retired), 4); /* busy threads never exit */
+    assert_int_equal(retired, 0);
+    tu_gate_open(&gate);
+    TU_EVENTUALLY(atomic_load(&results) == 4);
+    TU_EVENTUALLY(pool_threads(sys, &retired) == 0 && retired == 4);
+    assert_int_equal(go(sys, a, 5), 0); /* the pool starts again on demand */
+    TU_EVENTUALLY(atomic_load(&result_ids[5]) == 1);
+    assert_int_equal(atomic_load(&pipe_starts), 5);
+    TU_EVENTUALLY(pool_threads(sys, &retired) == 0 && retired == 5);
+    tu_system_end(sys);
+    tu_gate_destroy(&gate);
+}
+
+/* pipe_min_threads 2: of four idle threads two exit and two stay, however long they idle
+ * (each of them times out many times over while the test waits 15 keepalives). */
+static void test_minimum_threads_stay(void **state) {
+    (void)state;
+    reset();
+    akt_system *sys = pool_system_kept(8, 0, TU_MS(5), 2);
+    akt_behavior b = tu_behavior(piper);
+    akt_pid a = tu_spawn(sys, &b, NULL, "minimum");
+    tu_gate gate;
+    tu_gate_init(&gate);
+    hold_tasks(sys, a, &gate, 4);
+    tu_gate_open(&gate);
+    TU_EVENTUALLY(atomic_load(&results) == 4);
+    uint64_t retired = 0;
+    TU_EVENTUALLY(pool_threads(sys, &retired) == 2 && retired == 2);
+    int64_t until = tu_now_ns() + TU_MS(75);
+    while (tu_now_ns() < until) {
+        assert_int_equal(pool_threads(sys, &retired), 2);
+        assert_int_equal(retired, 2);
+        tu_sleep_ms(1);
+    }
+    assert_int_equal(go(sys, a, 6), 0); /* a kept thread runs it: none started */
+    TU_EVENTUALLY(atomic_load(&result_ids[6]) == 1);
+    assert_int_equal(atomic_load(&pipe_starts), 4);
+    tu_system_end(sys);
+    tu_gate_destroy(&gate);
+}
+
+/* A keepalive of 100 us and pipes from two actors at once, spaced so that threads keep
+ * deciding to exit while tasks are queued: every task runs and is delivered exactly once,
+ * the pool never passes its bound, and the shutdown joins every thread (TSan runs this). */
+#define RACE_PIPES 600
+static atomic_int race_sent;
+
+static int racer(akt_ctx *ctx, akt_msg *msg, void *st) {
+    (void)st;
+    if (tu_is(msg, "t.Result")) {
+        atomic_fetch_add(&results, 1);
+        return 0;
+    }
+    akt_pid self;
+    akt_ctx_self(ctx, &self);
+    int rc = akt_ctx_pipe_to(ctx, self, task, &jobs[tu_u64(msg) % JOBS], NULL);
+    if (rc == 0) atomic_fetch_add(&race_sent, 1);
+    return 0;
+}
+
+static void test_exit_races_queued_tasks(void **state) {
+    (void)state;
+    reset();
+    atomic_store(&race_sent, 0);
+    akt_system *sys = pool_system_kept(3, 0, 100000, 0);
+    akt_behavior b = tu_behavior(racer);
+    akt_pid r[2] = {tu_spawn(sys, &b, NULL, "race0"), tu_spawn(sys, &b, NULL, "race1")};
+    for (int i = 0; i < RACE_PIPES; i++) {
+        TU_OK(akt_tell(sys, r[i & 1], tu_msg_u64("t.Go", (uint64_t)i)));
+        if (i % 7 == 0) tu_sleep_ms(i % 3); /* 0..2 ms: around the keepalive */
+        assert_true(pool_threads(sys, NULL) <= 3);
+    }
+    TU_EVENTUALLY(atomic_load(&results) == RACE_PIPES);
+    assert_int_equal(atomic_load(&race_sent), RACE_PIPES);
+    assert_int_equal(atomic_load(&runs), RACE_PIPES);
+    uint64_t retired = 0;
+    TU_EVENTUALLY(pool_threads(sys, &retired) == 0);
+    assert_true(retired >= 1); /* the 2 ms pauses outlast the keepalive */
+    tu_system_end(sys);
+    assert_int_equal(atomic_load(&results), RACE_PIPES); /* nothing more came */
+}
+
+/* pipe_keepalive_ns < 0: idle threads stay until the system stops. */
+static void test_negative_keepalive_keeps_threads(void **state) {
+    (void)state;
+    reset();
+    akt_system *sys = pool_system_kept(4, 0, -1, 0);
+    akt_behavior b = tu_behavior(piper);
+    akt_pid a = tu_spawn(sys, &b, NULL, "forever");
+    assert_int_equal(go(sys, a, 0), 0);
+    TU_EVENTUALLY(atomic_load(&results) == 1);
+    uint64_t retired = 1;
+    int64_t until = tu_now_ns() + TU_MS(30);
+    while (tu_now_ns() < until) {
+        assert_true(pool_threads(sys, &retired) >= 1);
+        assert_int_equal(retired, 0);
+        tu_sleep_ms(1);
+    }
+    tu_system_end(sys);
+}
+
 static void test_bad_pool_options(void **state) {
     (void)state;
     akt_system_options o;
@@ -174,6 +315,25 @@ static void test_bad_pool_options(void **state) {
         TU_RC(AKT_EINVAL, akt_system_create(&o, &sys));
         assert_null(sys);
     }
+    int bad_min[][2] = {{0, -1}, {0, AKT_PIPE_THREADS_DEFAULT + 1}, {2, 3}};
+    for (size_t i = 0; i < sizeof bad_min / sizeof bad_min[0]; i++) {
+        TU_OK(akt_system_options_init(&o));
+        o.pipe_threads = bad_min[i][0];
+        o.pipe_min_threads = bad_min[i][1];
+        TU_RC(AKT_EINVAL, akt_system_create(&o, &sys));
+        assert_null(sys);
+    }
+    TU_OK(akt_system_options_init(&o));
+    o.pipe_threads = 2;
+    o.pipe_min_threads = 2; /* the whole pool kept: valid */
+    sys = tu_system_with(&o);
+    tu_system_end(sys);
+    /* an options struct of akt before the keepalive: the fields past its size are not read */
+    TU_OK(akt_system_options_init(&o));
+    o.size = offsetof(akt_system_options, pipe_keepalive_ns);
+    o.pipe_min_threads = -1;
+    sys = tu_system_with(&o);
+    tu_system_end(sys);
     /* an options struct of an older akt (without the pool fields) gets the defaults */
     TU_OK(akt_system_options_init(&o));
     o.size = offsetof(akt_system_options, pipe_threads);
@@ -187,6 +347,10 @@ int main(void) {
         TU_TEST(test_blocked_tasks_do_not_hold_up_others),
         TU_TEST(test_bounds_and_full_queue),
         TU_TEST(test_grows_only_on_demand),
+        TU_TEST(test_idle_threads_exit_after_keepalive),
+        TU_TEST(test_minimum_threads_stay),
+        TU_TEST(test_exit_races_queued_tasks),
+        TU_TEST(test_negative_keepalive_keeps_threads),
         TU_TEST(test_bad_pool_options),
     };
     return cmocka_run_group_tests_name("pipe_pool", tests, NULL, NULL);

@@ -406,6 +406,10 @@ export interface GrainActivationOptions {
   reentrancy?: 'off' | 'allowAll' | 'stash';
   /** The most requests in flight at once; more are refused. */
   maxInFlight?: number;
+  /** Values the activation reaches with ctx.dependency(name), instead of the kind's (the
+   * whole set is replaced; {} or none: the kind's). The system keeps them until it is
+   * freed (akt borrows them for its life): make one Grain per grain, not one per send. */
+  dependencies?: Record<string, unknown>;
 }
 /** A context propagator object (SystemOptions.propagator). */
 export interface Propagator {

@@ -92,8 +92,10 @@ typedef struct akt__sys_stats {
     _Atomic uint64_t failures;
     _Atomic uint64_t dead_letters;
     _Atomic uint64_t unhandled;
-    int64_t created_ns;         /* set before the system is published */
-    atomic_int low_cardinality; /* akt_metrics_set_low_cardinality */
+    _Atomic uint64_t pipe_threads; /* lib/pipe.c, written under its pool's lock */
+    _Atomic uint64_t pipe_retired; /* lib/pipe.c, written under its pool's lock */
+    int64_t created_ns;            /* set before the system is published */
+    atomic_int low_cardinality;    /* akt_metrics_set_low_cardinality */
 } akt__sys_stats;
 
 static inline void akt__sys_stat(_Atomic uint64_t *v) {

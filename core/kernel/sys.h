@@ -160,6 +160,8 @@ struct akt_system {
      * set at creation, never changed. */
     int pipe_threads;
     int pipe_queue;
+    int64_t pipe_keepalive_ns; /* < 0: idle threads never exit */
+    int pipe_min_threads;
     /* ft end */
 };
 

@@ -6,14 +6,24 @@
  * thread starts (up to s->pipe_threads), so a blocking task holds only its own thread. At
  * most s->pipe_queue tasks wait; past that the pipe is refused (AKT_EFULL).
  *
+ * And it shrinks: a thread that waited s->pipe_keepalive_ns without a task exits, unless
+ * only s->pipe_min_threads are left. It decides under the pool lock, with the queue empty,
+ * and leaves nthreads and idle in the same critical section, so a pipe queued afterwards
+ * sees one thread fewer and starts another when it must: no task is left without a thread.
+ * An exiting thread cannot join itself; it hands its handle over as the pool's one zombie
+ * and joins the previous zombie (if any) on its way out, so at most one exited thread is
+ * ever unjoined, and the pool's stop joins it with the live ones.
+ *
  * A task has two owners: the pool (queued, then running) and, with a timeout, the armed
  * timer. Whoever settles it first -- the task's completion or the timeout -- wins the
  * state's one CAS and reports (delivers, or dead-letters, and records the breaker's
  * outcome); the other only lets go. */
+#include <errno.h>
 #include <pthread.h>
 #include <stdatomic.h>
 #include <stddef.h>
 #include <string.h>
+#include <time.h>
 
 #include "actor/send.h"
 #include "base/alloc.h"
@@ -50,7 +60,9 @@ typedef struct akt__pipe_pool {
     int nthreads;                /* started, at most s->pipe_threads */
     int idle;                    /* threads waiting for a task (not yet woken) */
     int queued;                  /* tasks in head..tail */
-    pthread_t *threads;          /* s->pipe_threads slots */
+    pthread_t *threads;          /* s->pipe_threads slots: the live threads, 0..nthreads */
+    pthread_t zombie;            /* the last thread that retired, if has_zombie: unjoined */
+    int has_zombie;
     akt_system *s;
 } akt__pipe_pool;
 
@@ -125,15 +137,68 @@ static void akt__pipe_run(akt__pipe_task *k) {
     akt__pipe_unref(k); /* the pool's */
 }
 
+/* Waits on p->cv under p->mu until the keepalive passed; 1 if it did (the caller then
+ * looks at the queue again: a task may have come with the timeout). */
+static int akt__pipe_idle_wait(akt__pipe_pool *p, int64_t deadline) {
+    if (deadline < 0) {
+        pthread_cond_wait(&p->cv, &p->mu);
+        return 0;
+    }
+    struct timespec ts = {(time_t)(deadline / 1000000000), (long)(deadline % 1000000000)};
+    return pthread_cond_timedwait(&p->cv, &p->mu, &ts) == ETIMEDOUT;
+}
+
+/* Under p->mu: the calling thread leaves the pool (the queue is empty, nothing stops).
+ * Returns the previous zombie to join in *prev (1) or 0 if there was none. */
+static int akt__pipe_retire_locked(akt__pipe_pool *p, pthread_t *prev) {
+    pthread_t me = pthread_self();
+    for (int i = 0; i < p->nthreads; i++) {
+        if (pthread_equal(p->threads[i], me)) {
+            p->threads[i] = p->threads[--p->nthreads];
+            break;
+        }
+    }
+    int had = p->has_zombie;
+    *prev = p->zombie;
+    p->zombie = me;
+    p->has_zombie = 1;
+    akt_system *s = p->s;
+    /* relaxed: readings for akt_metrics_system; the pool lock orders the pool itself */
+    atomic_store_explicit(&s->stats.pipe_threads, (uint64_t)p->nthreads, memory_order_relaxed);
+    atomic_store_explicit(&s->stats.pipe_retired,
+                          atomic_load_explicit(&s->stats.pipe_retired, memory_order_relaxed) + 1,
+                          memory_order_relaxed);
+    return had;
+}
+
 static void *akt__pipe_main(void *arg) {
     akt__pipe_pool *p = arg;
-    akt__thread_enter(&p->s->hooks, -3);
+    akt_system *s = p->s;
+    akt__thread_enter(&s->hooks, -3);
     for (;;) {
         pthread_mutex_lock(&p->mu);
+        int64_t deadline = s->pipe_keepalive_ns < 0
+                               ? -1
+                               : akt__deadline_after(akt__now_ns(), s->pipe_keepalive_ns);
+        int retire = 0;
         while (!p->head && !p->stop) {
             p->idle++;
-            pthread_cond_wait(&p->cv, &p->mu);
+            int timed_out = akt__pipe_idle_wait(p, deadline);
             p->idle--;
+            if (timed_out && !p->head && !p->stop && p->nthreads > s->pipe_min_threads) {
+                retire = 1;
+                break;
+            }
+            if (timed_out) /* kept (the minimum) or a task came: a new keepalive */
+                deadline = akt__deadline_after(akt__now_ns(), s->pipe_keepalive_ns);
+        }
+        if (retire) {
+            pthread_t prev;
+            int had = akt__pipe_retire_locked(p, &prev);
+            pthread_mutex_unlock(&p->mu);
+            if (had) pthread_join(prev, NULL);
+            akt__thread_leave(&s->hooks, -3);
+            return NULL;
         }
         akt__pipe_task *k = p->head;
         if (k) {
@@ -169,15 +234,20 @@ static void akt__pipe_closing(akt_system *s, akt__part *part) {
 
 /* Once the actors are gone: the running tasks finish, the queued ones are dead letters. */
 static void akt__pipe_stop(akt_system *s, akt__part *part) {
-    (void)s;
     akt__pipe_pool *p = (akt__pipe_pool *)part;
     pthread_mutex_lock(&p->mu);
     p->closed = 1;
     p->stop = 1;
     pthread_cond_broadcast(&p->cv);
     pthread_mutex_unlock(&p->mu);
+    /* stop is set: no thread retires or starts any more, so the array and the zombie
+     * stay as they are while they are joined (a retired thread joins its own predecessor) */
     for (int i = 0; i < p->nthreads; i++) pthread_join(p->threads[i], NULL);
+    if (p->has_zombie) pthread_join(p->zombie, NULL);
     p->nthreads = 0;
+    p->has_zombie = 0;
+    /* relaxed: a reading for akt_metrics_system */
+    atomic_store_explicit(&s->stats.pipe_threads, 0, memory_order_relaxed);
 }
 
 static void akt__pipe_free(akt_system *s, akt__part *part) {
@@ -198,7 +268,11 @@ static akt__pipe_pool *akt__pipe_pool_of(akt_system *s, int *rc) {
     if (p && !p->part.key) {
         p->s = s;
         pthread_mutex_init(&p->mu, NULL);
-        pthread_cond_init(&p->cv, NULL);
+        pthread_condattr_t ca; /* the keepalive is timed on akt's monotonic clock */
+        pthread_condattr_init(&ca);
+        pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
+        pthread_cond_init(&p->cv, &ca);
+        pthread_condattr_destroy(&ca);
         p->threads = akt__heap_calloc(&s->heap, (size_t)s->pipe_threads * sizeof(pthread_t));
         p->part.key = &akt__pipe_key;
         p->part.closing = akt__pipe_closing;
@@ -308,9 +382,12 @@ static int akt__pipe(akt_ctx *ctx, akt_pid to, const char *path, akt_pipe_fn fn,
      * the pool's, never the other way round): a refused pipe asks nothing of the breaker. */
     if (!closed && p->queued >= s->pipe_queue) rc = AKT_EFULL;
     if (!closed && !rc && p->queued + 1 > p->idle && p->nthreads < s->pipe_threads) {
-        if (pthread_create(&p->threads[p->nthreads], NULL, akt__pipe_main, p) == 0)
+        if (pthread_create(&p->threads[p->nthreads], NULL, akt__pipe_main, p) == 0) {
             p->nthreads++;
-        else if (p->nthreads == 0)
+            /* relaxed: a reading for akt_metrics_system; the pool lock orders the pool */
+            atomic_store_explicit(&s->stats.pipe_threads, (uint64_t)p->nthreads,
+                                  memory_order_relaxed);
+        } else if (p->nthreads == 0)
             rc = AKT_ENOMEM; /* no thread would ever run it */
     }
     if (rc) akt__pipe_drop(k);

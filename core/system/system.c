@@ -67,7 +67,9 @@ AKT_API int akt_system_create(const akt_system_options *options, akt_system **ou
     if (akt__sysname_check(name) || o.workers < 0 || o.workers > 1024 || o.throughput < 0)
         return AKT_EINVAL;
     /* ft begin: */
-    if (o.pipe_threads < 0 || o.pipe_threads > 1024 || o.pipe_queue < 0 || o.pipe_queue > (1 << 24))
+    if (o.pipe_threads < 0 || o.pipe_threads > 1024 || o.pipe_queue < 0 ||
+        o.pipe_queue > (1 << 24) || o.pipe_min_threads < 0 ||
+        o.pipe_min_threads > (o.pipe_threads ? o.pipe_threads : AKT_PIPE_THREADS_DEFAULT))
         return AKT_EINVAL;
     /* ft end */
     akt_supervisor sup;
@@ -96,6 +98,9 @@ AKT_API int akt_system_create(const akt_system_options *options, akt_system **ou
     /* ft begin: */
     s->pipe_threads = o.pipe_threads ? o.pipe_threads : AKT_PIPE_THREADS_DEFAULT;
     s->pipe_queue = o.pipe_queue ? o.pipe_queue : AKT_PIPE_QUEUE_DEFAULT;
+    s->pipe_keepalive_ns = o.pipe_keepalive_ns ? o.pipe_keepalive_ns
+                                               : AKT_PIPE_KEEPALIVE_DEFAULT_NS;
+    s->pipe_min_threads = o.pipe_min_threads;
     /* ft end */
     int workers = o.workers ? o.workers : (int)sysconf(_SC_NPROCESSORS_ONLN);
     if (workers < 1) workers = 1;

@@ -31,6 +31,8 @@ void akt__metrics_system_read(akt_system *s, akt_system_metrics *m) {
     m->dead_letters = AKT__LOAD(s->stats.dead_letters);
     m->unhandled = AKT__LOAD(s->stats.unhandled);
     m->uptime_ns = akt__now_ns() - s->stats.created_ns;
+    m->pipe_threads = AKT__LOAD(s->stats.pipe_threads);
+    m->pipe_threads_retired = AKT__LOAD(s->stats.pipe_retired);
 }
 
 int akt__metrics_low_cardinality(akt_system *s) {

@@ -308,12 +308,21 @@ typedef struct akt_system_options {
     /* ft begin: */
     /* akt >= 0.4 (read by size). PipeTo's pool (akt_ctx_pipe_to): threads are started on
      * demand, one whenever a task is queued and no pipe thread is idle, up to pipe_threads
-     * (0 = AKT_PIPE_THREADS_DEFAULT; 1..1024); they stay until the system stops. At most
-     * pipe_queue tasks wait for a thread (0 = AKT_PIPE_QUEUE_DEFAULT; 1..2^24): past that,
-     * akt_ctx_pipe_to returns AKT_EFULL and the caller keeps its data. AKT_EINVAL out of
-     * range. */
+     * (0 = AKT_PIPE_THREADS_DEFAULT; 1..1024); an idle one exits after pipe_keepalive_ns
+     * (below). At most pipe_queue tasks wait for a thread (0 = AKT_PIPE_QUEUE_DEFAULT;
+     * 1..2^24): past that, akt_ctx_pipe_to returns AKT_EFULL and the caller keeps its data.
+     * AKT_EINVAL out of range. */
     int pipe_threads;
     int pipe_queue;
+    /* akt >= 0.4 (read by size). A pipe thread that found no task for pipe_keepalive_ns
+     * exits (0 = AKT_PIPE_KEEPALIVE_DEFAULT_NS; < 0: never, they stay until the system
+     * stops), unless only pipe_min_threads threads are left (0..pipe_threads, 0 = none
+     * kept: the pool starts again on demand). The pool is never below demand: a task queued
+     * while a thread is deciding to exit is run by it or starts a new one. The live count is
+     * akt_system_metrics.pipe_threads (akt/telemetry.h). AKT_EINVAL: pipe_min_threads < 0
+     * or above the pool's size. */
+    int64_t pipe_keepalive_ns;
+    int pipe_min_threads;
     /* ft end */
 } akt_system_options;
 
@@ -1561,9 +1570,10 @@ AKT_API int akt_system_set_passivation(akt_system *system, const akt_passivation
  * with the piping actor as sender (GoAkt's PipeTo). The task runs on one of the system's
  * pipe threads (never on the actor's turn; they run the thread hooks with index -3). The pool
  * grows on demand: a task queued while no pipe thread is idle starts one more, up to
- * akt_system_options.pipe_threads, so a task that blocks holds up only its own thread and
- * unrelated pipes go on, until every thread is taken; tasks beyond the threads wait in order,
- * at most akt_system_options.pipe_queue of them (then AKT_EFULL). Whatever
+ * akt_system_options.pipe_threads (and shrinks: an idle thread exits after
+ * akt_system_options.pipe_keepalive_ns, down to pipe_min_threads), so a task that blocks holds up
+ * only its own thread and unrelated pipes go on, until every thread is taken; tasks beyond the
+ * threads wait in order, at most akt_system_options.pipe_queue of them (then AKT_EFULL). Whatever
  * does not arrive is a dead letter (AKT_EVENT_DEAD_LETTER, pid = the target, sender = the
  * piping actor) with a reason:
  *   "pipe_to: task failed"      the task returned an error (code: that error; msg NULL)
@@ -1577,6 +1587,8 @@ AKT_API int akt_system_set_passivation(akt_system *system, const akt_passivation
 /* ft begin: */
 #define AKT_PIPE_THREADS_DEFAULT 64  /* akt_system_options.pipe_threads 0 */
 #define AKT_PIPE_QUEUE_DEFAULT 65536 /* akt_system_options.pipe_queue 0 */
+/* akt_system_options.pipe_keepalive_ns 0: an idle pipe thread exits after 60 s */
+#define AKT_PIPE_KEEPALIVE_DEFAULT_NS 60000000000LL
 /* ft end */
 
 /* The task: runs on a pipe thread; returns 0 and *result (taken by akt), or an error code

@@ -64,6 +64,9 @@ typedef struct akt_system_metrics {
     uint64_t dead_letters;   /* accepted messages that could not be delivered */
     uint64_t unhandled;      /* messages a receive did not handle */
     int64_t uptime_ns;       /* since akt_system_create */
+    /* akt >= 0.4 (filled by size). PipeTo's pool (akt_system_options.pipe_threads): */
+    uint64_t pipe_threads;         /* pipe threads alive now (running a task or idle) */
+    uint64_t pipe_threads_retired; /* since creation: those that exited after the keepalive */
 } akt_system_metrics;
 
 /* One actor's readings, of its current incarnation (a restart keeps them; a new spawn on

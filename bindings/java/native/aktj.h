@@ -168,7 +168,14 @@ int aktj_grain_register(JNIEnv *env, jlong system, const char *kind, jobject fac
                         jlong deactivate_after_ns, jobjectArray dep_names, jobjectArray dep_values,
                         jlongArray mailbox, jint reentrancy, jint max_in_flight);
 int aktj_grain_send(JNIEnv *env, jlong system, const char *kind, const char *name, jlong msg,
-                    jlong timeout_ns, jobject cf, jlongArray activation, jlongArray mailbox);
+                    jlong timeout_ns, jobject cf, jlongArray activation, jlongArray mailbox,
+                    jlong deps);
+/* A dependency set for the activations of one Grain handle (GrainActivation.withDependency):
+ * names (Strings) and values (non-null objects) of the same length >= 1, kept by the
+ * system's record (a global reference each) until aktj_system_destroy, since akt borrows
+ * the values for the system's life. Its handle, for aktj_grain_send's deps (0 there: the
+ * kind's), or 0 for bad arguments or no memory. Any thread. */
+jlong aktj_grain_deps(JNIEnv *env, jlong record, jobjectArray names, jobjectArray values);
 
 /* Topics: op 0 subscribe, 1 unsubscribe (pid), 2 count (pid ignored); cf (an AskFuture)
  * completes with the subscriber count (a Long), as aktj_ask's. */

@@ -112,6 +112,14 @@ static inline akt_pid aktj_pid(jlong id) {
  * without headers: an empty array. NULL with a pending exception when out of memory. */
 jobjectArray aktj_headers_array(JNIEnv *env, akt_msg *msg, jclass str);
 int aktj_propagator_of(JNIEnv *env, jobject propagation, akt_propagator *out, jobject *ref);
+/* One grain activation's dependencies (aktj_grain_deps): names copied, values global
+ * references; listed in the system's record and freed with it. */
+typedef struct aktj_grain_depset {
+    struct aktj_grain_depset *next;
+    size_t n;
+    char **names;
+    jobject values[];
+} aktj_grain_depset;
 /* local end */
 
 #endif /* AKTJ_INTERNAL_H */

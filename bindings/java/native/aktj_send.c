@@ -316,7 +316,8 @@ int aktj_ask_batch(JNIEnv *env, jlong system, jlong pid, jobjectArray objs, jlon
 /* ---- grains ----------------------------------------------------------------------------- */
 
 int aktj_grain_send(JNIEnv *env, jlong system, const char *kind, const char *name, jlong msg,
-                    jlong timeout_ns, jobject cf, jlongArray activation, jlongArray mailbox) {
+                    jlong timeout_ns, jobject cf, jlongArray activation, jlongArray mailbox,
+                    jlong deps) {
     if (msg == 0) return AKT_EINVAL;
     akt_system *s = AKTJ_PTR(system);
     /* local begin: options per activation */
@@ -342,7 +343,13 @@ int aktj_grain_send(JNIEnv *env, jlong system, const char *kind, const char *nam
         mb.block_timeout_ns = f[3];
         go.mailbox = &mb;
     }
-    const akt_grain_options *gop = activation != NULL || mailbox != NULL ? &go : NULL;
+    aktj_grain_depset *d = AKTJ_PTR(deps);
+    if (d != NULL) { /* names copied by akt; values kept by the system's record */
+        go.dependency_names = (const char *const *)d->names;
+        go.dependency_values = (void *const *)d->values;
+        go.dependency_count = d->n;
+    }
+    const akt_grain_options *gop = activation != NULL || mailbox != NULL || d != NULL ? &go : NULL;
     /* local end */
     if (cf == NULL) return akt_grain_tell_with(s, kind, name, AKTJ_PTR(msg), gop);
     akt_future *f = NULL;

@@ -13,13 +13,69 @@ typedef struct aktj_system {
     jobject decider;    /* supervisor decider of top-level actors, or NULL */
     jobject guardian;   /* the future a guardian's shutdown completes (terminated), or NULL */
     jobject propagator; /* local: the Propagation akt's inject calls, or NULL */
-    size_t next;        /* extensions: global references, akt's pointers to them */
+    /* local: the grain activations' dependency sets (aktj_grain_deps), freed with rec */
+    _Atomic(aktj_grain_depset *) grain_deps;
+    size_t next; /* extensions: global references, akt's pointers to them */
     jobject ext[];
 } aktj_system;
+
+static void grain_deps_free(JNIEnv *env, aktj_grain_depset *d) {
+    for (size_t i = 0; i < d->n; i++) {
+        free(d->names[i]);
+        if (d->values[i] != NULL) (*env)->DeleteGlobalRef(env, d->values[i]);
+    }
+    free(d->names);
+    free(d);
+}
 
 static void ext_free(JNIEnv *env, aktj_system *rec) {
     for (size_t i = 0; i < rec->next; i++)
         if (rec->ext[i] != NULL) (*env)->DeleteGlobalRef(env, rec->ext[i]);
+    /* acquire: pairs with aktj_grain_deps' release push (the system is gone: no more) */
+    aktj_grain_depset *d = atomic_load_explicit(&rec->grain_deps, memory_order_acquire);
+    while (d != NULL) {
+        aktj_grain_depset *next = d->next;
+        grain_deps_free(env, d);
+        d = next;
+    }
+    atomic_store_explicit(&rec->grain_deps, NULL, memory_order_relaxed);
+}
+
+jlong aktj_grain_deps(JNIEnv *env, jlong record, jobjectArray names, jobjectArray values) {
+    aktj_system *rec = AKTJ_PTR(record);
+    if (rec == NULL || names == NULL || values == NULL) return 0;
+    jsize n = (*env)->GetArrayLength(env, names);
+    if (n < 1 || (*env)->GetArrayLength(env, values) != n) return 0;
+    aktj_grain_depset *d = calloc(1, sizeof *d + (size_t)n * sizeof(jobject));
+    if (d == NULL || (d->names = calloc((size_t)n, sizeof *d->names)) == NULL) {
+        free(d);
+        return 0;
+    }
+    int ok = 1;
+    for (jsize i = 0; ok && i < n; i++) {
+        jstring jn = (*env)->GetObjectArrayElement(env, names, i);
+        jobject v = (*env)->GetObjectArrayElement(env, values, i);
+        const char *name = jn != NULL ? (*env)->GetStringUTFChars(env, jn, NULL) : NULL;
+        d->n = (size_t)i + 1;
+        d->names[i] = name != NULL ? strdup(name) : NULL;
+        d->values[i] = v != NULL ? (*env)->NewGlobalRef(env, v) : NULL;
+        ok = d->names[i] != NULL && d->values[i] != NULL;
+        if (name != NULL) (*env)->ReleaseStringUTFChars(env, jn, name);
+        (*env)->DeleteLocalRef(env, jn);
+        (*env)->DeleteLocalRef(env, v);
+    }
+    if (!ok) {
+        grain_deps_free(env, d);
+        return 0;
+    }
+    aktj_grain_depset *head = atomic_load_explicit(&rec->grain_deps, memory_order_relaxed);
+    do {
+        d->next = head;
+        /* release: the set's fields are written before a reader (ext_free) finds it; the
+         * handle itself reaches aktj_grain_send through Java, which orders it as well */
+    } while (!atomic_compare_exchange_weak_explicit(&rec->grain_deps, &head, d,
+                                                    memory_order_release, memory_order_relaxed));
+    return AKTJ_HANDLE(d);
 }
 
 int aktj_system_create(JNIEnv *env, jstring name, jint workers, jint throughput, jint directive,

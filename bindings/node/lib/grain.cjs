@@ -38,13 +38,28 @@ function grainMailboxOf(mb) {
   return mailboxOf(mb);
 }
 
+// Dependencies (an object of name -> value, checked as registerGrain's) as the arrays the
+// native side takes: names, and values boxed (every value an object it can reference).
+function depsOf(deps) {
+  if (deps === undefined || deps === null) deps = {};
+  if (typeof deps !== 'object' || Array.isArray(deps))
+    throw makeError(errnos.InvalidArgumentError, 'dependencies must be an object of name -> value');
+  const names = Object.keys(deps);
+  if (names.some((n) => n.length === 0 || n.length > 255))
+    throw makeError(errnos.InvalidArgumentError, 'a dependency name is 1..255 characters');
+  return [names, names.map((n) => ({ value: deps[n] }))];
+}
+
 // local begin: options per activation (system.grain(kind, name, opts)): [afterMs | -1,
-// mailbox | undefined, reentrancy | -1, maxInFlight | -1] for grainSend, -1 and undefined
-// meaning the kind's; undefined when none is given.
-function activationOf(opts) {
+// mailbox | undefined, reentrancy | -1, maxInFlight | -1, dependencies | undefined] for
+// grainSend, -1 and undefined meaning the kind's; undefined when none is given. The
+// dependencies are handed to the native side once, here (grainDeps): the system keeps
+// their references for its life and every send of the handle passes the same set.
+function activationOf(system, opts) {
   if (opts === undefined || opts === null) return undefined;
   if (typeof opts !== 'object')
-    throw makeError(errnos.InvalidArgumentError, 'grain options are an object { deactivateAfter, mailbox, reentrancy, maxInFlight }');
+    throw makeError(errnos.InvalidArgumentError, 'grain options are an object { deactivateAfter, mailbox, reentrancy, maxInFlight, dependencies }');
+  const [depNames, depValues] = depsOf(opts.dependencies);
   let after = opts.deactivateAfter;
   if (after === null || after === Infinity) after = 0;
   if (after !== undefined && (typeof after !== 'number' || !(after >= 0)))
@@ -53,8 +68,10 @@ function activationOf(opts) {
   const maxInFlight = opts.maxInFlight;
   if (maxInFlight !== undefined && (!Number.isInteger(maxInFlight) || maxInFlight < 0 || maxInFlight > 0x7fffffff))
     throw makeError(errnos.InvalidArgumentError, `maxInFlight must be an integer >= 0, not ${String(maxInFlight)}`);
-  return [after === undefined ? -1 : after, grainMailboxOf(opts.mailbox), reentrancy,
-    maxInFlight === undefined ? -1 : maxInFlight];
+  const mailbox = grainMailboxOf(opts.mailbox);
+  const deps = depNames.length ? native.grainDeps(system[kHandle], depNames, depValues) : undefined;
+  return [after === undefined ? -1 : after, mailbox, reentrancy,
+    maxInFlight === undefined ? -1 : maxInFlight, deps];
 }
 // local end
 
@@ -69,13 +86,7 @@ function registerGrain(system, kind, factory, opts = {}) {
   // The kind's options, as spawn takes them: a FIFO mailbox with a capacity (a full grain
   // refuses: MailboxFullError, the message is not sent), dependencies, reentrancy.
   const mailbox = grainMailboxOf(opts.mailbox);
-  const deps = opts.dependencies === undefined || opts.dependencies === null ? {} : opts.dependencies;
-  if (typeof deps !== 'object' || Array.isArray(deps))
-    throw makeError(errnos.InvalidArgumentError, 'dependencies must be an object of name -> value');
-  const depNames = Object.keys(deps);
-  if (depNames.some((n) => n.length === 0 || n.length > 255))
-    throw makeError(errnos.InvalidArgumentError, 'a dependency name is 1..255 characters');
-  const depValues = depNames.map((n) => ({ value: deps[n] })); // boxed, as for spawn
+  const [depNames, depValues] = depsOf(opts.dependencies); // boxed, as for spawn
   const reentrancy = reentrancyOf(opts.reentrancy);
   const maxInFlight = opts.maxInFlight === undefined ? 0 : opts.maxInFlight;
   if (!Number.isInteger(maxInFlight) || maxInFlight < 0 || maxInFlight > 0x7fffffff)
@@ -99,7 +110,7 @@ class Grain {
   constructor(system, kind, name, opts) {
     if (typeof kind !== 'string' || typeof name !== 'string')
       throw makeError(errnos.InvalidArgumentError, 'a grain kind and name must be strings');
-    this.#act = activationOf(opts);
+    this.#act = activationOf(system, opts);
     this.#system = system;
     this.kind = kind;
     this.name = name;

@@ -259,7 +259,8 @@ class ActorSystem extends EventEmitter {
   /**
    * The grain kind/name of this system (tell / ask activate it). opts: { deactivateAfter
    * (ms, 0 or null: never), mailbox ({ capacity }), reentrancy, maxInFlight } for the
-   * activation its sends make, over the kind's (a grain active already keeps its own).
+   * activation its sends make, over the kind's (a grain active already keeps its own);
+   * dependencies ({ name: value }) replace the kind's for ctx.dependency.
    */
   grain(kind, name, opts) {
     this.#open();

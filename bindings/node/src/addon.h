@@ -131,6 +131,9 @@ struct an_sys {
     an_sys *next;
     /* local begin: */
     napi_ref propagator; /* the user's inject(headers) (lib/system.cjs's guard), or NULL */
+    /* Dependency sets given per grain activation (grainDeps), kept until the system is
+     * freed: akt borrows their values for the system's life. */
+    struct an_grain_deps *grain_deps;
     /* local end */
 };
 
@@ -279,6 +282,8 @@ int an_headers_set(napi_env env, an_inst *I, akt_msg *m, napi_value obj);
  * none, AKT_EINVAL for another value, AKT_ENOMEM. */
 int an_propagator_of(napi_env env, an_sys *s, napi_value fn, akt_propagator *out);
 void an_propagator_free(napi_env env, an_sys *s);
+/* Frees s's per-activation dependency sets (grain.c), on the JS thread. */
+void an_grain_deps_free(napi_env env, an_sys *s);
 /* local end */
 napi_status an_register_grain(napi_env env, napi_value exports, an_inst *I);
 /* remote2.c: remoteSpawn */

@@ -162,15 +162,87 @@ static napi_value GrainRegister(napi_env env, napi_callback_info info) {
 }
 
 /* local begin: options per activation */
-/* [afterMs | -1, mailbox | undefined, reentrancy | -1, maxInFlight | -1] (checked by
- * lib/grain.cjs) into *o: 1 if given, 0 for undefined, -1 if malformed. */
-static int activation_of(napi_env env, napi_value v, akt_grain_options *o, akt_mailbox_spec *mb) {
+/* One activation's dependencies (system.grain(kind, name, { dependencies })): made once per
+ * Grain handle by grainDeps, listed on its system and freed with it (akt borrows the values
+ * for the system's life), handed to JS as an external. */
+typedef struct an_grain_deps {
+    uint32_t magic; /* AN_GRAIN_DEPS_MAGIC: an external of ours */
+    an_sys *sys;
+    size_t ndeps;
+    char **dep_names;
+    napi_ref *deps;
+    struct an_grain_deps *next;
+} an_grain_deps;
+#define AN_GRAIN_DEPS_MAGIC 0x67646570u
+
+static void grain_deps_free(napi_env env, an_inst *I, an_grain_deps *d) {
+    int js = !I->closing && an_on_js_thread(I);
+    for (size_t i = 0; i < d->ndeps; i++) {
+        free(d->dep_names[i]);
+        if (js && d->deps && d->deps[i]) napi_delete_reference(env, d->deps[i]);
+    }
+    free(d->dep_names);
+    free(d->deps);
+    d->magic = 0;
+    free(d);
+}
+
+void an_grain_deps_free(napi_env env, an_sys *s) {
+    while (s->grain_deps) {
+        an_grain_deps *d = s->grain_deps;
+        s->grain_deps = d->next;
+        grain_deps_free(env, s->inst, d);
+    }
+}
+
+/* grainDeps(handle, names, values) -> an external for grainSend's activation options: the
+ * dependency set (values boxed by lib/grain.cjs), referenced until the system is freed. */
+static napi_value GrainDeps(napi_env env, napi_callback_info info) {
+    AN_ARGS(3);
+    an_sys *s = an_sys_of(env, argv[0]);
+    if (!s) return NULL;
+    an_grain_deps *d = calloc(1, sizeof *d);
+    if (!d) return an_throw(env, I, AKT_ENOMEM);
+    d->magic = AN_GRAIN_DEPS_MAGIC;
+    d->sys = s;
+    napi_value ext;
+    if (!an_read_deps(I, env, argv[1], argv[2], &d->deps, &d->dep_names, &d->ndeps) || !d->ndeps ||
+        napi_create_external(env, d, NULL, NULL, &ext) != napi_ok) {
+        grain_deps_free(env, I, d);
+        bool pending = false;
+        napi_is_exception_pending(env, &pending);
+        return pending ? NULL : an_throw_msg(env, I, AKT_EINVAL, "bad grain dependencies");
+    }
+    d->next = s->grain_deps;
+    s->grain_deps = d;
+    return ext;
+}
+
+/* [afterMs | -1, mailbox | undefined, reentrancy | -1, maxInFlight | -1, dependencies |
+ * undefined] (checked by lib/grain.cjs; dependencies: a grainDeps external of s) into *o:
+ * 1 if given, 0 for undefined, -1 if malformed. */
+static int activation_of(napi_env env, an_sys *s, napi_value v, akt_grain_options *o,
+                         akt_mailbox_spec *mb) {
     akt_grain_options_init(o);
     bool is = false;
     if (napi_is_array(env, v, &is) != napi_ok || !is) return 0;
-    napi_value e[4];
-    for (uint32_t i = 0; i < 4; i++)
+    napi_value e[5];
+    for (uint32_t i = 0; i < 5; i++)
         if (napi_get_element(env, v, i, &e[i]) != napi_ok) return -1;
+    napi_valuetype t;
+    if (napi_typeof(env, e[4], &t) != napi_ok) return -1;
+    if (t == napi_external) {
+        void *p = NULL;
+        if (napi_get_value_external(env, e[4], &p) != napi_ok || !p) return -1;
+        an_grain_deps *d = p;
+        /* another system's set would die with that system, before this one's activation */
+        if (d->magic != AN_GRAIN_DEPS_MAGIC || d->sys != s) return -1;
+        o->dependency_names = (const char *const *)d->dep_names;
+        o->dependency_values = (void *const *)d->deps;
+        o->dependency_count = d->ndeps;
+    } else if (t != napi_undefined) {
+        return -1;
+    }
     double ms;
     int32_t re, mif;
     if (napi_get_value_double(env, e[0], &ms) != napi_ok || ms > 9.2e12 ||
@@ -210,7 +282,7 @@ static napi_value GrainSend(napi_env env, napi_callback_info info) {
         return an_throw_msg(env, I, AKT_EINVAL, "expected a timeout > 0 ms");
     akt_grain_options go;
     akt_mailbox_spec gmb;
-    int has = argc > 8 ? activation_of(env, argv[8], &go, &gmb) : 0;
+    int has = argc > 8 ? activation_of(env, s, argv[8], &go, &gmb) : 0;
     if (has < 0) return an_throw_msg(env, I, AKT_EINVAL, "bad grain options");
     const akt_grain_options *gop = has ? &go : NULL;
     akt_msg *m;
@@ -226,6 +298,7 @@ napi_status an_register_grain(napi_env env, napi_value exports, an_inst *I) {
     static const an_fn fns[] = {{"grainHook", GrainHook},
                                 {"grainRegister", GrainRegister},
                                 {"grainSend", GrainSend},
+                                {"grainDeps", GrainDeps},
                                 {NULL, NULL}};
     an_export(env, exports, I, fns);
     return napi_ok;

@@ -22,6 +22,7 @@ static void sys_finalize(napi_env env, void *data, void *hint) {
     akt_system_release(s->sys);
     if (s->ext_values) napi_delete_reference(env, s->ext_values);
     an_propagator_free(env, s); /* local */
+    an_grain_deps_free(env, s); /* local */
     if (s->shutdown_promise) napi_delete_reference(env, s->shutdown_promise);
     free(s);
 }

@@ -192,3 +192,48 @@ test('bad options per activation are refused', async () => {
     assert.deepEqual(stats.seen, []);
   });
 });
+
+test('dependencies per activation replace the kind\'s; a live activation keeps its own', async () => {
+  await withSystem(async (system) => {
+    const { Box, stats } = boxKind();
+    const db = { url: 'postgres://' };
+    const cache = { kind: 'lru' };
+    system.registerGrain('deps', Box, { dependencies: { db, greeting: 'hello' }, deactivateAfter: null });
+    const own = system.grain('deps', 'own', { dependencies: { greeting: 'hi', cache } });
+    assert.equal(await own.ask(['dep', 'greeting']), 'hi');
+    assert.equal(await own.ask(['dep', 'cache']), cache);
+    assert.equal(await own.ask(['dep', 'db']), 'none'); // replaced, not merged
+    // a later send with other dependencies reaches the live activation: it keeps its own
+    const again = system.grain('deps', 'own', { dependencies: { greeting: 'hey' } });
+    assert.equal(await again.ask(['dep', 'greeting']), 'hi');
+    // another grain of the kind, without them (or with {}), has the kind's
+    assert.equal(await system.grain('deps', 'plain').ask(['dep', 'greeting']), 'hello');
+    assert.equal(await system.grain('deps', 'plain').ask(['dep', 'cache']), 'none');
+    assert.equal(await system.grain('deps', 'empty', { dependencies: {} }).ask(['dep', 'db']), db);
+    assert.deepEqual(stats.seen, []);
+  });
+});
+
+test('a fresh activation takes the dependencies of the send that makes it', async () => {
+  await withSystem(async (system) => {
+    const { Box, stats } = boxKind();
+    system.registerGrain('brief', Box, { dependencies: { greeting: 'hello' }, deactivateAfter: 30 });
+    const g = system.grain('brief', 'b', { dependencies: { greeting: 'hi' } });
+    assert.equal(await g.ask(['dep', 'greeting']), 'hi');
+    await until(() => stats.deactivations === 1);
+    assert.equal(await system.grain('brief', 'b').ask(['dep', 'greeting']), 'hello');
+    await until(() => stats.deactivations === 2);
+    assert.equal(await g.ask(['dep', 'greeting']), 'hi'); // this handle's, again
+  });
+});
+
+test('bad dependencies per activation are refused', async () => {
+  await withSystem(async (system) => {
+    const { Box, stats } = boxKind();
+    system.registerGrain('k', Box);
+    for (const dependencies of [[1, 2], 'db', 7, { '': 1 }, { ['x'.repeat(256)]: 1 }])
+      assert.throws(() => system.grain('k', 'x', { dependencies }), InvalidArgumentError, JSON.stringify(dependencies));
+    assert.equal(await system.grain('k', 'x', { dependencies: null }).ask('get'), 0);
+    assert.deepEqual(stats.seen, []);
+  });
+});

@@ -500,6 +500,11 @@ static PyObject *ctx_dependency(akt_py_context *self, PyObject *name) {
     /* akt hands back the pointer given at spawn; only this actor's own values are Python
      * objects, so check it is one of them before using it as one. */
     PyObject *mine = c->deps ? PyDict_GetItemWithError(c->deps, name) : NULL;
+    if ((!mine || (void *)mine != value) && !PyErr_Occurred()) {
+        /* a grain activation's own (system.grain(..., dependencies=)) */
+        PyObject *own = akt_py_grain_dependency(c->system, value);
+        if (own) return own;
+    }
     if (!mine || (void *)mine != value) {
         if (!PyErr_Occurred())
             PyErr_Format(PyExc_KeyError, "dependency %R was not given to this Python actor", name);

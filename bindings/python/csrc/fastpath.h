@@ -136,6 +136,10 @@ typedef struct akt_py_system {
     akt_py_qitem *qhead, *qtail;
     PyObject *keep;       /* list of objects akt borrows (supervisors, deciders) */
     PyObject *extensions; /* dict name -> value given at creation, or NULL */
+    /* Dependencies given per grain activation (system.grain(..., dependencies=)): a dict
+     * id(value) -> value, kept as long as the system (akt borrows them that long), and
+     * where ctx.dependency finds a value that is not its cell's own (grains.c). */
+    PyObject *grain_deps;
     PyObject *weakrefs;
     PyObject *dict;
 } akt_py_system;
@@ -251,6 +255,9 @@ PyObject *akt_py_topic_op(akt_py_system *self, PyObject *args);
  * dispatcher) and _grain_send(kind, name, msg, type, ask, timeout, fut). */
 PyObject *akt_py_grain_register(akt_py_system *self, PyObject *args);
 PyObject *akt_py_grain_send(akt_py_system *self, PyObject *args);
+/* A value akt handed to ctx.dependency as a grain activation's own Python dependency (a new
+ * reference), or NULL without an exception if it is not one. */
+PyObject *akt_py_grain_dependency(akt_py_system *s, void *value);
 
 /* ------------------------------------------------------------------ remote2.c */
 

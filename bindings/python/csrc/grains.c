@@ -176,15 +176,81 @@ PyObject *akt_py_grain_register(akt_py_system *s, PyObject *args) {
 }
 
 /* local begin: options per activation */
-/* opts (None, or (after_ns | -1, mailbox | None, reentrancy | None, max_in_flight | -1),
- * made by grains.py's _activation_options) into *o: 1 if given, 0 for None, -1 raised. */
-static int activation_options(PyObject *opts, akt_grain_options *o, akt_mailbox_spec *mb) {
+/* The arrays of an activation's dependencies (deps: a dict of str -> value, not empty),
+ * for one send: the names borrowed from deps' keys, the values registered in
+ * s->grain_deps so that they outlive every activation (akt borrows them for the system's
+ * life) and ctx.dependency knows them as Python objects. */
+typedef struct activation_deps {
+    const char **names;
+    void **values;
+    size_t n;
+} activation_deps;
+
+static int activation_deps_of(akt_py_system *s, PyObject *deps, activation_deps *out) {
+    if (!PyDict_Check(deps)) {
+        PyErr_SetString(PyExc_TypeError, "dependencies must be a dict of name -> value");
+        return -1;
+    }
+    Py_ssize_t n = PyDict_GET_SIZE(deps), pos = 0, i = 0;
+    if (n == 0) return 0; /* the kind's */
+    if (!s->grain_deps && !(s->grain_deps = PyDict_New())) return -1;
+    out->names = calloc((size_t)n, sizeof *out->names);
+    out->values = calloc((size_t)n, sizeof *out->values);
+    if (!out->names || !out->values) {
+        PyErr_NoMemory();
+        return -1;
+    }
+    PyObject *k, *v;
+    while (PyDict_Next(deps, &pos, &k, &v)) {
+        if (!(out->names[i] = str_arg(k, "dependency name", 255))) return -1;
+        PyObject *id = PyLong_FromVoidPtr(v);
+        int bad = !id || PyDict_SetItem(s->grain_deps, id, v);
+        Py_XDECREF(id);
+        if (bad) return -1;
+        out->values[i++] = v;
+    }
+    out->n = (size_t)n;
+    return 0;
+}
+
+static void activation_deps_free(activation_deps *d) {
+    free(d->names);
+    free(d->values);
+}
+
+/* A dependency value akt handed back to ctx.dependency, as the Python object given for a
+ * grain activation (a new reference), or NULL (no exception) if it is none of those. */
+PyObject *akt_py_grain_dependency(akt_py_system *s, void *value) {
+    if (!s->grain_deps) return NULL;
+    PyObject *id = PyLong_FromVoidPtr(value);
+    PyObject *v = id ? PyDict_GetItemWithError(s->grain_deps, id) : NULL;
+    Py_XDECREF(id);
+    if (!v) {
+        PyErr_Clear();
+        return NULL;
+    }
+    Py_INCREF(v);
+    return v;
+}
+
+/* opts (None, or (after_ns | -1, mailbox | None, reentrancy | None, max_in_flight | -1,
+ * dependencies | None), made by grains.py's _activation_options) into *o: 1 if given, 0
+ * for None, -1 raised. */
+static int activation_options(akt_py_system *s, PyObject *opts, akt_grain_options *o,
+                              akt_mailbox_spec *mb, activation_deps *deps) {
     akt_grain_options_init(o);
     if (!opts || opts == Py_None) return 0;
-    PyObject *mailbox, *reentrancy;
+    PyObject *mailbox, *reentrancy, *dependencies = Py_None;
     long long after, mif;
-    if (!PyArg_ParseTuple(opts, "LOOL:grain options", &after, &mailbox, &reentrancy, &mif))
+    if (!PyArg_ParseTuple(opts, "LOOL|O:grain options", &after, &mailbox, &reentrancy, &mif,
+                          &dependencies))
         return -1;
+    if (dependencies != Py_None) {
+        if (activation_deps_of(s, dependencies, deps)) return -1;
+        o->dependency_names = deps->names;
+        o->dependency_values = deps->values;
+        o->dependency_count = deps->n;
+    }
     o->deactivate_after_ns = after;
     o->max_in_flight = mif;
     if (reentrancy != Py_None && akt_py_reentrancy_arg(reentrancy, &o->reentrancy)) return -1;
@@ -216,17 +282,24 @@ PyObject *akt_py_grain_send(akt_py_system *s, PyObject *args) {
     if (!n) return NULL;
     akt_grain_options go;
     akt_mailbox_spec gmb;
-    int has = activation_options(opts, &go, &gmb);
-    if (has < 0) return NULL;
+    activation_deps deps = {0};
+    int has = activation_options(s, opts, &go, &gmb, &deps);
     int64_t ns = 0;
-    if (ask && akt_py_timeout_arg(s, timeout, &ns)) return NULL;
+    if (has < 0 || (ask && akt_py_timeout_arg(s, timeout, &ns))) {
+        activation_deps_free(&deps);
+        return NULL;
+    }
     akt_py_drain();
     akt_msg *m;
-    if (akt_py_msg_new(s, msg, type == Py_None ? NULL : type, &m)) return NULL;
+    if (akt_py_msg_new(s, msg, type == Py_None ? NULL : type, &m)) {
+        activation_deps_free(&deps);
+        return NULL;
+    }
     akt_future *f = NULL;
     const akt_grain_options *gop = has ? &go : NULL;
     int rc = ask ? akt_grain_ask_with(s->sys, k, n, m, ns, gop, &f)
                  : akt_grain_tell_with(s->sys, k, n, m, gop);
+    activation_deps_free(&deps); /* akt copied the names; the values live in s->grain_deps */
     if (rc) {
         akt_msg_release(m);
         return akt_py_raise(rc, ask ? "grain ask" : "grain tell");

@@ -198,3 +198,51 @@ def test_bad_activation_options(system: akt.ActorSystem) -> None:
         with pytest.raises(TypeError):
             system.grain("k", "x", **bad).tell("m")  # type: ignore[arg-type]
     assert Box.seen == []
+
+
+def test_activation_dependencies(any_system: akt.ActorSystem) -> None:
+    db, cache = object(), object()
+    any_system.register_grain("deps", Box, dependencies={"db": db, "greeting": "hello"},
+                              deactivate_after=None)
+    own = any_system.grain("deps", "own", dependencies={"greeting": "hi", "cache": cache})
+    assert own.ask_sync(("dep", "greeting"), timeout=5) == "hi"
+    assert own.ask_sync(("dep", "cache"), timeout=5) is cache
+    assert own.ask_sync(("dep", "db"), timeout=5) == "none"  # replaced, not merged
+    # a later send with other dependencies reaches the live activation: it keeps its own
+    again = any_system.grain("deps", "own", dependencies={"greeting": "hey"})
+    assert again.ask_sync(("dep", "greeting"), timeout=5) == "hi"
+    # another grain of the kind, without options (or with {}), has the kind's
+    plain = any_system.grain("deps", "plain")
+    assert plain.ask_sync(("dep", "greeting"), timeout=5) == "hello"
+    assert plain.ask_sync(("dep", "cache"), timeout=5) == "none"
+    empty = any_system.grain("deps", "empty", dependencies={})
+    assert empty.ask_sync(("dep", "db"), timeout=5) is db
+
+
+def test_activation_dependencies_of_a_fresh_activation(system: akt.ActorSystem) -> None:
+    system.register_grain("brief", Box, dependencies={"greeting": "hello"},
+                          deactivate_after=0.05)
+    g = system.grain("brief", "b", dependencies={"greeting": "hi"})
+    assert g.ask_sync(("dep", "greeting"), timeout=5) == "hi"
+    wait_for(lambda: Box.deactivations == 1)
+    # the next activation is made by a send without options: the kind's again
+    assert system.grain("brief", "b").ask_sync(("dep", "greeting"), timeout=5) == "hello"
+    wait_for(lambda: Box.deactivations == 2)
+    assert g.ask_sync(("dep", "greeting"), timeout=5) == "hi"  # this handle's, again
+
+
+def test_bad_activation_dependencies(system: akt.ActorSystem) -> None:
+    system.register_grain("k", Box)
+    with pytest.raises(TypeError):
+        system.grain("k", "x", dependencies=[("a", 1)])  # type: ignore[arg-type]
+    with pytest.raises(TypeError):
+        system.grain("k", "x", dependencies={1: "a"})  # type: ignore[dict-item]
+    for name in ("", "x" * 256, "a\0b"):
+        with pytest.raises(ValueError):
+            system.grain("k", "x", dependencies={name: 1})
+    # the C half checks as well, whatever reaches it
+    with pytest.raises(TypeError):
+        system._grain_send("k", "x", "m", None, False, None, None, (-1, None, None, -1, [1]))
+    with pytest.raises(ValueError):
+        system._grain_send("k", "x", "m", None, False, None, None, (-1, None, None, -1, {"": 1}))
+    assert Box.seen == []

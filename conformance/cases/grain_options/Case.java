@@ -111,6 +111,21 @@ public class Case {
         Conf.waitLog(2);
         Conf.flush();
 
+        // 8. Dependencies per activation: plain/d's own; a live activation keeps them.
+        for (String[] step : new String[][] {{"ask.own", "d", "hi"}, {"ask.again", "d", "hey"},
+                {"ask.kind", "e", null}}) {
+            Grain g = step[2] == null ? sys.grain("plain", step[1])
+                    : sys.grain("plain", step[1], GrainActivation.kinds().withDependency("server", server)
+                            .withDependency("greeting", step[2]));
+            String reply;
+            try {
+                reply = Conf.futureStr(g.ask(Conf.msg("conf.Greet", ""), Conf.ASK));
+            } catch (RuntimeException e) {
+                reply = Conf.errorName(e);
+            }
+            Conf.say(step[0], reply);
+        }
+
         Conf.finish(sys);
     }
 }

@@ -127,6 +127,28 @@ static int tell_plain(akt_system *sys, const char *name, const char *type, const
     return rc;
 }
 
+/* 8: asks plain/name conf.Greet, with the activation dependencies server and greeting
+ * (opt NULL: none), and prints the reply under step. */
+static void ask_greet(akt_system *sys, const char *step, const char *name, char *greeting) {
+    static const char *names[] = {"server", "greeting"};
+    void *values[] = {&server_pid, greeting};
+    akt_grain_options opt;
+    CONF_OK(akt_grain_options_init(&opt));
+    opt.dependency_names = names;
+    opt.dependency_values = values;
+    opt.dependency_count = 2;
+    char buf[64];
+    akt_msg *m = conf_msg("conf.Greet", "");
+    akt_future *f;
+    int rc = akt_grain_ask_with(sys, "plain", name, m, CONF_ASK_NS, greeting ? &opt : NULL, &f);
+    if (rc) {
+        akt_msg_release(m);
+        conf_say(step, "%s", conf_rc(rc));
+    } else {
+        conf_say(step, "%s", conf_future_str(f, buf, sizeof buf));
+    }
+}
+
 static int tell_box(akt_system *sys, const char *type, const char *text) {
     akt_msg *m = conf_msg(type, text);
     int rc = akt_grain_tell(sys, "box", "b", m);
@@ -197,6 +219,12 @@ int main(void) {
     CONF_OK(conf_tell(sys, server_pid, "conf.Release", ""));
     conf_wait_log(2);
     conf_flush();
+
+    /* 8. Dependencies per activation: plain/d's own; a live activation keeps them. */
+    static char hi[] = "hi", hey[] = "hey"; /* borrowed by akt for the system's life */
+    ask_greet(sys, "ask.own", "d", hi);
+    ask_greet(sys, "ask.again", "d", hey);
+    ask_greet(sys, "ask.kind", "e", NULL);
 
     conf_system_finish(sys);
     return 0;

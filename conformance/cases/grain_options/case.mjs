@@ -95,4 +95,10 @@ server.tell(conf.msg('conf.Release'));
 await conf.waitLog(2);
 conf.flush();
 
+// 8. Dependencies per activation: plain/d's own; a live activation keeps them.
+const greetOpts = (greeting) => (greeting === undefined ? undefined : { dependencies: { server, greeting } });
+conf.say('ask.own', await conf.askStr(system.grain('plain', 'd', greetOpts('hi')), 'conf.Greet'));
+conf.say('ask.again', await conf.askStr(system.grain('plain', 'd', greetOpts('hey')), 'conf.Greet'));
+conf.say('ask.kind', await conf.askStr(system.grain('plain', 'e', greetOpts()), 'conf.Greet'));
+
 await conf.finish(system);

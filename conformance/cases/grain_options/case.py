@@ -113,4 +113,19 @@ server.tell(conf.msg("conf.Release"))
 conf.wait_log(2)
 conf.flush()
 
+
+# 8. Dependencies per activation: plain/d's own; a live activation keeps them.
+def ask_greet(step, name, greeting):
+    deps = {"server": server, "greeting": greeting} if greeting is not None else None
+    g = system.grain("plain", name, dependencies=deps)
+    try:
+        conf.say(step, conf.reply_str(g.ask_sync(conf.msg("conf.Greet"), conf.ASK_S)))
+    except akt.AktError as e:
+        conf.say(step, e.name)
+
+
+ask_greet("ask.own", "d", "hi")
+ask_greet("ask.again", "d", "hey")
+ask_greet("ask.kind", "e", None)
+
 conf.system_finish(system)

@@ -8,9 +8,10 @@ message activates a fresh one. Options of a kind apply to each activation (GoAkt
 options): ``mailbox=akt.Bounded(n)`` (a full grain raises MailboxFullError, the message is
 not sent; ``when_full="block"`` waits up to its timeout), ``dependencies={name: value}``
 (``ctx.dependency(name)``), ``reentrancy=`` and ``max_in_flight=`` for ``ctx.request``.
-``system.grain(kind, name, deactivate_after=..., mailbox=..., reentrancy=...,
-max_in_flight=...)`` gives options for the activation its sends make (GoAkt's GrainIdentity
-options): they override the kind's for that grain; a grain already active keeps its own.
+``system.grain(kind, name, deactivate_after=..., mailbox=..., dependencies=...,
+reentrancy=..., max_in_flight=...)`` gives options for the activation its sends make (GoAkt's
+GrainIdentity options): they override the kind's for that grain (``dependencies`` replace the
+kind's whole dict); a grain already active keeps its own.
 There is never more than one activation of a grain at a time, whichever threads send to it, and a message racing a deactivation reaches the next
 activation.
 """
@@ -75,11 +76,23 @@ FROM_KIND: Any = _FromKind()
 
 
 def _activation_options(deactivate_after: Any, mailbox: Optional["Mailbox"],
-                        reentrancy: Optional[str], max_in_flight: Optional[int]) -> Any:
-    # (after_ns | -1, mailbox spec | None, reentrancy | None, max_in_flight | -1) for
-    # _grain_send, -1 and None meaning the kind's; None when every one is the kind's.
+                        reentrancy: Optional[str], max_in_flight: Optional[int],
+                        dependencies: Optional[dict[str, Any]] = None) -> Any:
+    # (after_ns | -1, mailbox spec | None, reentrancy | None, max_in_flight | -1,
+    # dependencies | None) for _grain_send, -1 and None meaning the kind's; None when every
+    # one is the kind's. The dependencies are copied once, here: the system keeps the
+    # values for its life (akt borrows them), so the handle's sends share one copy.
+    if dependencies is not None:
+        if not isinstance(dependencies, dict):
+            raise TypeError("dependencies must be a dict of name -> value")
+        for k in dependencies:
+            if not isinstance(k, str):
+                raise TypeError(f"a dependency name must be a str, not {type(k).__name__}")
+            if not 0 < len(k.encode("utf-8", "surrogatepass")) <= 255 or "\0" in k:
+                raise ValueError(f"a dependency name is 1..255 bytes of UTF-8 without NUL: {k!r}")
+        dependencies = dict(dependencies) or None  # {}: the kind's
     if (deactivate_after is FROM_KIND and mailbox is None and reentrancy is None
-            and max_in_flight is None):
+            and max_in_flight is None and dependencies is None):
         return None
     ns = -1 if deactivate_after is FROM_KIND else _after_ns(deactivate_after)
     if max_in_flight is None:
@@ -92,7 +105,7 @@ def _activation_options(deactivate_after: Any, mailbox: Optional["Mailbox"],
         mif = max_in_flight
     if reentrancy is not None and not isinstance(reentrancy, str):
         raise TypeError(f"reentrancy must be a str or None, not {type(reentrancy).__name__}")
-    return (ns, _mailbox_spec(mailbox), reentrancy, mif)
+    return (ns, _mailbox_spec(mailbox), reentrancy, mif, dependencies)
 
 
 def _register(system: "ActorSystem", kind: str, factory: Callable[[str], "Actor"],

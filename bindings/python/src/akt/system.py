@@ -439,17 +439,21 @@ class ActorSystem(_fast.SystemCore):
 
     def grain(self, kind: str, name: str, *, deactivate_after: Any = None,
               mailbox: Optional["Mailbox"] = None, reentrancy: Optional[str] = None,
-              max_in_flight: Optional[int] = None) -> "Grain":
+              max_in_flight: Optional[int] = None,
+              dependencies: Optional[dict[str, Any]] = None) -> "Grain":
         """The grain ``kind/name`` of this system (tell / ask activate it). The options,
         given, override the kind's for the activation this grain's sends make (a grain
         active already keeps its own): ``deactivate_after`` seconds (0: long-lived; None,
         the default: the kind's), ``mailbox`` (akt.Bounded), ``reentrancy``,
-        ``max_in_flight``."""
+        ``max_in_flight``, ``dependencies`` (a dict name -> value that replaces the kind's
+        for ``ctx.dependency``; None or {}: the kind's). The system keeps the values of
+        ``dependencies`` alive until it is freed (akt borrows them for its life), so make
+        one handle per grain rather than one per send."""
         from .grains import FROM_KIND, Grain, _activation_options
 
         return Grain(self, kind, name, _activation_options(
             FROM_KIND if deactivate_after is None else deactivate_after, mailbox, reentrancy,
-            max_in_flight))
+            max_in_flight, dependencies))
 
     # ------------------------------------------------------------------ events
 

@@ -752,6 +752,15 @@ public final class ActorSystem implements AutoCloseable {
         return new Grain(this, kind, name, Objects.requireNonNull(options, "options"));
     }
 
+    /** A native dependency set for grain activations, kept until the system is freed. */
+    long grainDependencies(java.util.Map<String, Object> deps) {
+        String[] names = deps.keySet().toArray(new String[0]);
+        Object[] values = deps.values().toArray();
+        long set = AktNativeJNI.aktj_grain_deps(record, names, values);
+        if (set == 0) throw new OutOfMemoryError("akt: no memory for a grain's dependencies");
+        return set;
+    }
+
     /**
      * The topic name of this system (publish / subscribe, see {@link Topic}).
      *

@@ -17,6 +17,7 @@ public final class Grain {
     private final String name;
     private final long[] activation; // GrainActivation.spec(), or null: the kind's
     private final long[] activationMailbox; // its mailbox's spec, or null
+    private final long activationDeps; // the system's native dependency set, or 0: the kind's
 
     Grain(ActorSystem system, String kind, String name) {
         this(system, kind, name, null);
@@ -25,6 +26,8 @@ public final class Grain {
     Grain(ActorSystem system, String kind, String name, GrainActivation options) {
         this.activation = options != null ? options.spec() : null;
         this.activationMailbox = options != null && options.mailbox != null ? options.mailbox.spec() : null;
+        this.activationDeps = options != null && !options.dependencies.isEmpty()
+                ? system.grainDependencies(options.dependencies) : 0;
         this.system = system;
         this.kind = Objects.requireNonNull(kind, "kind");
         this.name = Objects.requireNonNull(name, "name");
@@ -108,7 +111,7 @@ public final class Grain {
         Objects.requireNonNull(msg, "msg");
         long m = Messages.toNative(msg);
         int rc = AktNativeJNI.aktj_grain_send(system.handle, kind, name, m, timeoutNs, reply, activation,
-                activationMailbox);
+                activationMailbox, activationDeps);
         if (rc != 0) {
             AktNativeJNI.akt_msg_release(m);
             if (rc == Errors.EINVAL) {

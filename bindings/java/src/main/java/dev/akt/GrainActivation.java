@@ -1,6 +1,9 @@
 package dev.akt;
 
 import java.time.Duration;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.Objects;
 
 /**
@@ -14,12 +17,19 @@ public final class GrainActivation {
     final Mailbox mailbox; // null: the kind's
     final int reentrancy; // -1: the kind's
     final long maxInFlight; // -1: the kind's
+    final Map<String, Object> dependencies; // empty: the kind's
 
-    private GrainActivation(long after, Mailbox mailbox, int reentrancy, long maxInFlight) {
+    private GrainActivation(long after, Mailbox mailbox, int reentrancy, long maxInFlight,
+            Map<String, Object> dependencies) {
         this.deactivateAfterNanos = after;
         this.mailbox = mailbox;
         this.reentrancy = reentrancy;
         this.maxInFlight = maxInFlight;
+        this.dependencies = dependencies;
+    }
+
+    private GrainActivation(long after, Mailbox mailbox, int reentrancy, long maxInFlight) {
+        this(after, mailbox, reentrancy, maxInFlight, Collections.emptyMap());
     }
 
     /**
@@ -50,7 +60,7 @@ public final class GrainActivation {
         } catch (ArithmeticException e) {
             ns = Long.MAX_VALUE;
         }
-        return new GrainActivation(ns, mailbox, reentrancy, maxInFlight);
+        return new GrainActivation(ns, mailbox, reentrancy, maxInFlight, dependencies);
     }
 
     /**
@@ -59,7 +69,7 @@ public final class GrainActivation {
      * @return a copy with it
      */
     public GrainActivation longLived() {
-        return new GrainActivation(0, mailbox, reentrancy, maxInFlight);
+        return new GrainActivation(0, mailbox, reentrancy, maxInFlight, dependencies);
     }
 
     /**
@@ -71,7 +81,7 @@ public final class GrainActivation {
      */
     public GrainActivation mailbox(Mailbox mailbox) {
         GrainOptions.defaults().mailbox(mailbox); // the kind's checks
-        return new GrainActivation(deactivateAfterNanos, mailbox, reentrancy, maxInFlight);
+        return new GrainActivation(deactivateAfterNanos, mailbox, reentrancy, maxInFlight, dependencies);
     }
 
     /**
@@ -82,7 +92,7 @@ public final class GrainActivation {
      */
     public GrainActivation withReentrancy(Reentrancy mode) {
         return new GrainActivation(deactivateAfterNanos, mailbox, Objects.requireNonNull(mode, "mode").code,
-                maxInFlight);
+                maxInFlight, dependencies);
     }
 
     /**
@@ -94,7 +104,26 @@ public final class GrainActivation {
      */
     public GrainActivation withMaxInFlight(int n) {
         if (n < 0) throw new IllegalArgumentException("akt: maxInFlight must be >= 0, not " + n);
-        return new GrainActivation(deactivateAfterNanos, mailbox, reentrancy, n);
+        return new GrainActivation(deactivateAfterNanos, mailbox, reentrancy, n, dependencies);
+    }
+
+    /**
+     * A value this activation reaches with {@link Context#dependency}, instead of the kind's
+     * dependencies: once one is given here, the activation has these only (the kind's set is
+     * replaced, not merged). The system keeps the values until it is closed (akt borrows them
+     * for its life), so make one {@link Grain} per grain rather than one per send.
+     *
+     * @param name the dependency's name, 1..255 bytes; given again, it replaces the value
+     * @param value the dependency
+     * @return a copy with it
+     * @throws IllegalArgumentException for a name that is empty or longer than 255 bytes
+     */
+    public GrainActivation withDependency(String name, Object value) {
+        GrainOptions.defaults().withDependency(name, value); // the kind's checks
+        Map<String, Object> deps = new LinkedHashMap<>(dependencies);
+        deps.put(name, value);
+        return new GrainActivation(deactivateAfterNanos, mailbox, reentrancy, maxInFlight,
+                Collections.unmodifiableMap(deps));
     }
 
     /** [deactivateAfterNanos, reentrancy, maxInFlight], -1 each for the kind's. */
@@ -110,6 +139,7 @@ public final class GrainActivation {
         if (mailbox != null) b.append(", mailbox=").append(mailbox);
         if (reentrancy >= 0) b.append(", reentrancy=").append(reentrancy);
         if (maxInFlight >= 0) b.append(", maxInFlight=").append(maxInFlight);
+        if (!dependencies.isEmpty()) b.append(", dependencies=").append(dependencies.keySet());
         return b.append(']').toString();
     }
 }

@@ -214,4 +214,48 @@ class GrainOptionsTest {
         assertThrows(NullPointerException.class, () -> system.grain("k", "x", null));
         assertThrows(ActorNotFoundException.class, () -> system.grain("never", "x", a.longLived()).tell("m"));
     }
+
+    @Test
+    void dependenciesPerActivationReplaceTheKindsAndALiveActivationKeepsItsOwn() throws Exception {
+        Object db = new Object();
+        Object cache = new Object();
+        system.registerGrain("deps", name -> new Box(), GrainOptions.defaults().longLived()
+                .withDependency("db", db).withDependency("greeting", "hello"));
+        Grain own = system.grain("deps", "own", GrainActivation.kinds().withDependency("greeting", "hi")
+                .withDependency("cache", cache));
+        assertEquals("hi", Await.get(own.ask(new Dep("greeting"), Await.ASK)));
+        assertSame(cache, Await.get(own.ask(new Dep("cache"), Await.ASK)));
+        assertEquals("none", Await.get(own.ask(new Dep("db"), Await.ASK))); // replaced, not merged
+        // a later send with other dependencies reaches the live activation: it keeps its own
+        Grain again = system.grain("deps", "own", GrainActivation.kinds().withDependency("greeting", "hey"));
+        assertEquals("hi", Await.get(again.ask(new Dep("greeting"), Await.ASK)));
+        // another grain of the kind, without them, has the kind's
+        Grain plain = system.grain("deps", "plain", GrainActivation.kinds());
+        assertEquals("hello", Await.get(plain.ask(new Dep("greeting"), Await.ASK)));
+        assertEquals("none", Await.get(plain.ask(new Dep("cache"), Await.ASK)));
+    }
+
+    @Test
+    void aFreshActivationTakesTheDependenciesOfTheSendThatMakesIt() throws Exception {
+        system.registerGrain("brief", name -> new Box(), GrainOptions.defaults()
+                .deactivateAfter(Duration.ofMillis(50)).withDependency("greeting", "hello"));
+        Grain g = system.grain("brief", "b", GrainActivation.kinds().withDependency("greeting", "hi"));
+        assertEquals("hi", Await.get(g.ask(new Dep("greeting"), Await.ASK)));
+        Await.until(() -> deactivations.get() == 1, "deactivated");
+        assertEquals("hello", Await.get(system.grain("brief", "b").ask(new Dep("greeting"), Await.ASK)));
+        Await.until(() -> deactivations.get() == 2, "deactivated again");
+        assertEquals("hi", Await.get(g.ask(new Dep("greeting"), Await.ASK))); // this handle's, again
+    }
+
+    @Test
+    void badActivationDependenciesAreRefused() {
+        GrainActivation a = GrainActivation.kinds();
+        assertThrows(IllegalArgumentException.class, () -> a.withDependency("", 1));
+        assertThrows(IllegalArgumentException.class, () -> a.withDependency("x".repeat(256), 1));
+        assertThrows(NullPointerException.class, () -> a.withDependency("a", null));
+        assertThrows(NullPointerException.class, () -> a.withDependency(null, 1));
+        assertTrue(a.withDependency("a", 1).toString().contains("dependencies=[a]"));
+        assertEquals(0L, AktNativeJNI.aktj_grain_deps(0, new String[] {"a"}, new Object[] {1}));
+        assertTrue(seen.isEmpty());
+    }
 }

@@ -252,6 +252,7 @@ static PyObject *system_new(PyTypeObject *type, PyObject *args, PyObject *kwargs
 static int system_traverse(akt_py_system *self, visitproc visit, void *arg) {
     Py_VISIT(self->keep);
     Py_VISIT(self->extensions);
+    Py_VISIT(self->grain_kinds);
     Py_VISIT(self->dict);
     return 0;
 }
@@ -259,6 +260,7 @@ static int system_traverse(akt_py_system *self, visitproc visit, void *arg) {
 static int system_clear(akt_py_system *self) {
     Py_CLEAR(self->keep);
     Py_CLEAR(self->extensions);
+    Py_CLEAR(self->grain_kinds);
     Py_CLEAR(self->dict);
     return 0;
 }

@@ -108,6 +108,11 @@ jbyteArray aktj_msg_bytes(JNIEnv *env, jlong msg);
  * callback akt_tell makes that actor the sender. */
 int aktj_tell(JNIEnv *env, jlong system, jlong pid, jobject obj, jlong type);
 int aktj_ctx_respond(JNIEnv *env, jlong ctx, jobject obj, jlong type);
+/* Issue 17: 0 if the message msg has bytes (a bytes message, or a Java object whose bytes
+ * Upcalls.toBytes makes now, kept for its reader), AKT_ENOTSUP if it is a Java object with
+ * none; for a send whose reader is known to read bytes (a grain of a kind Java did not
+ * register). AKT_EINVAL for 0. */
+int aktj_msg_bytes_check(jlong msg);
 /* 1 if someone waits for a reply to the current message, 0 if not, or an AKT_E* code. */
 int aktj_ctx_reply_expected(jlong ctx);
 /* Batches, one JNI crossing for n messages: objs[i] is a Java object sent with the interned

@@ -51,6 +51,15 @@ public final class Context {
         Errors.check(rc, what);
     }
 
+    /** A respond's result: AKT_ENOTSUP is a reply the sender (a C actor: issue 17) cannot
+     *  read, refused naming its class and the sender. */
+    private void respondCheck(int rc, Object reply) {
+        if (rc == Errors.code("ENOTSUP")) {
+            throw Errors.refused(rc, "respond", "respond", reply, sender());
+        }
+        check(rc, "respond");
+    }
+
     private Pid pid(long id) {
         return id == AKT_PID_NONE_ID ? null : new Pid(cell.system, id);
     }
@@ -142,7 +151,7 @@ public final class Context {
         } else {
             rc = AktNativeJNI.aktj_ctx_respond(h, reply, Messages.typeOf(reply));
         }
-        check(rc, "respond");
+        respondCheck(rc, reply);
     }
 
     /**
@@ -274,7 +283,7 @@ public final class Context {
         if (rc == Errors.EINVAL) {
             throw new IllegalArgumentException("akt: bad headers " + headers.keySet());
         }
-        check(rc, "respond");
+        respondCheck(rc, reply);
     }
 
     /**

@@ -305,6 +305,10 @@ int aktj_system_passivation(jlong system, jint strategy, jlong value);
 int aktj_ctx_pipe_start(JNIEnv *env, jlong ctx, jlong to, jstring path, jlong timeout_ns,
                         jlong breaker, jlongArray out);
 int aktj_pipe_complete(jlong pipe, jint rc, jlong msg);
+/* Completes pipe with its result msg (taken), for the target to (or the actor at path, when
+ * not null): AKT_ENOTSUP when that target, not a Java actor, cannot read msg (issue 17;
+ * the pipe then fails with a dead letter and msg is released), else akt_pipe_complete's. */
+int aktj_pipe_deliver(JNIEnv *env, jlong system, jlong pipe, jlong to, jstring path, jlong msg);
 /* Tracing: sink (a dev.akt.TraceSink, kept) gets every span; NULL switches tracing off.
  * aktj_trace_invalid_count: the count or a negative code. aktj_traceparent_parse: text's
  * UTF-8 bytes; out[0..3] = trace id high and low, span id, flags. aktj_traceparent_format:

@@ -216,6 +216,7 @@ public final class Context {
         }
         check(rc, "pipeTo");
         long pipe = out[0];
+        long sys = cell.system.handle;
         java.util.concurrent.CompletionStage<?> stage;
         try {
             stage = Objects.requireNonNull(task.get(), "the task's stage");
@@ -235,7 +236,8 @@ public final class Context {
                 AktNativeJNI.aktj_pipe_complete(pipe, Errors.EFAILED, 0);
                 return;
             }
-            AktNativeJNI.aktj_pipe_complete(pipe, 0, m);
+            // A result the target (a C actor) cannot read fails the pipe: a dead letter.
+            AktNativeJNI.aktj_pipe_deliver(sys, pipe, to, path, m);
         });
     }
 

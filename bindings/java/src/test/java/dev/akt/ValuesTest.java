@@ -280,4 +280,38 @@ class ValuesTest {
             assertSame(o, Await.get(echo.ask(o, Await.ASK)));
         }
     }
+    @Test
+    void aPipeResultACTargetCannotReadFailsThePipe(@TempDir Path dir) throws Exception {
+        String lib = UsersTest.cLibrary(dir, "paths", C_PATHS);
+        try (ActorSystem system = ActorSystem.create("values-pipe")) {
+            Pid c = system.spawnNative(lib, "reader_factory", "c", null);
+            List<String> reasons = new java.util.concurrent.CopyOnWriteArrayList<>();
+            java.util.concurrent.LinkedBlockingQueue<Object> got = new java.util.concurrent.LinkedBlockingQueue<>();
+            try (Subscription s = system.deadLetters(ev -> reasons.add(String.valueOf(ev.reason())))) {
+                Pid piper = system.spawn("piper", (ctx, msg) -> {
+                    if ("opaque".equals(msg)) {
+                        ctx.pipeTo(c, () -> CompletableFuture.completedFuture(new Opaque(1)), null, null);
+                    } else if ("by-name".equals(msg)) {
+                        ctx.pipeToName(c.toString(), () -> CompletableFuture.completedFuture(new Opaque(2)),
+                                null, null);
+                    } else if ("text".equals(msg)) {
+                        ctx.pipeTo(c, () -> CompletableFuture.completedFuture("readable"), null, null);
+                    } else {
+                        got.add(msg);
+                    }
+                });
+                piper.tell("opaque");
+                piper.tell("by-name");
+                piper.tell("text");
+                // The refused results never reached the C actor (it would answer "c:no bytes").
+                assertEquals("c:readable", got.poll(5, TimeUnit.SECONDS));
+                long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+                while (reasons.stream().filter("pipe_to: task failed"::equals).count() < 2) {
+                    assertTrue(System.nanoTime() < end, reasons.toString());
+                    Thread.sleep(5);
+                }
+                assertNull(got.poll(50, TimeUnit.MILLISECONDS));
+            }
+        }
+    }
 }

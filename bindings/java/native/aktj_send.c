@@ -58,8 +58,7 @@ int aktj_msg_bytes_check(jlong msg) {
 static int reply_reader_check(akt_ctx *ctx, akt_msg *msg) {
     akt_pid sender = {0};
     akt_system *system = NULL;
-    if (akt_ctx_sender(ctx, &sender) != 0 || sender.id == 0 ||
-        akt_ctx_system(ctx, &system) != 0)
+    if (akt_ctx_sender(ctx, &sender) != 0 || sender.id == 0 || akt_ctx_system(ctx, &system) != 0)
         return 0;
     return aktj_reader_check(system, sender, msg);
 }

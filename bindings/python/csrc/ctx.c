@@ -252,8 +252,8 @@ static PyObject *ctx_suspend(akt_py_context *self, PyObject *unused) {
 typedef struct {
     akt_pipe *pipe; /* NULL once completed */
     akt_py_system *system;
-    akt_pid to;  /* the target, when given by pid (self included) */
-    char *path;  /* or the path it is looked up at (PyMem, NUL-terminated), or NULL */
+    akt_pid to; /* the target, when given by pid (self included) */
+    char *path; /* or the path it is looked up at (PyMem, NUL-terminated), or NULL */
 } akt_py_pipe;
 
 static const char akt_py_pipe_name[] = "akt.pipe";

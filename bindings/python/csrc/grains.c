@@ -217,8 +217,8 @@ static int activation_options(PyObject *opts, akt_grain_options *o, akt_mailbox_
  * binding) makes activations whose receive reads bytes, so a value without bytes is refused
  * here as for a tell to a C actor. A kind Python registered takes the object itself; an
  * unknown kind is akt_grain_tell's AKT_ENOTFOUND. 0, or -1 with the exception set. */
-static int foreign_kind(akt_py_system *s, PyObject *kind, const char *k, const char *n,
-                        akt_msg *m, int ask) {
+static int foreign_kind(akt_py_system *s, PyObject *kind, const char *k, const char *n, akt_msg *m,
+                        int ask) {
     int ours = s->grain_kinds ? PySet_Contains(s->grain_kinds, kind) : 0;
     if (ours != 0) return ours < 0 ? -1 : 0;
     char where[1300];

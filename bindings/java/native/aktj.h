@@ -114,6 +114,11 @@ jbyteArray aktj_msg_bytes(JNIEnv *env, jlong msg);
  * callback akt_tell makes that actor the sender. */
 int aktj_tell(JNIEnv *env, jlong system, jlong pid, jobject obj, jlong type);
 int aktj_ctx_respond(JNIEnv *env, jlong ctx, jobject obj, jlong type);
+/* Issue 17: 0 if the message msg has bytes (a bytes message, or a Java object whose bytes
+ * Upcalls.toBytes makes now, kept for its reader), AKT_ENOTSUP if it is a Java object with
+ * none; for a send whose reader is known to read bytes (a grain of a kind Java did not
+ * register). AKT_EINVAL for 0. */
+int aktj_msg_bytes_check(jlong msg);
 /* 1 if someone waits for a reply to the current message, 0 if not, or an AKT_E* code. */
 int aktj_ctx_reply_expected(jlong ctx);
 /* Batches, one JNI crossing for n messages: objs[i] is a Java object sent with the interned
@@ -319,6 +324,10 @@ int aktj_system_passivation(jlong system, jint strategy, jlong value);
 int aktj_ctx_pipe_start(JNIEnv *env, jlong ctx, jlong to, jstring path, jlong timeout_ns,
                         jlong breaker, jlongArray out);
 int aktj_pipe_complete(jlong pipe, jint rc, jlong msg);
+/* Completes pipe with its result msg (taken), for the target to (or the actor at path, when
+ * not null): AKT_ENOTSUP when that target, not a Java actor, cannot read msg (issue 17;
+ * the pipe then fails with a dead letter and msg is released), else akt_pipe_complete's. */
+int aktj_pipe_deliver(JNIEnv *env, jlong system, jlong pipe, jlong to, jstring path, jlong msg);
 /* Tracing: sink (a dev.akt.TraceSink, kept) gets every span; NULL switches tracing off.
  * aktj_trace_invalid_count: the count or a negative code. aktj_traceparent_parse: text's
  * UTF-8 bytes; out[0..3] = trace id high and low, span id, flags. aktj_traceparent_format:

@@ -104,3 +104,22 @@ int aktj_ctx_pipe_start(JNIEnv *env, jlong ctx, jlong to, jstring path, jlong ti
 int aktj_pipe_complete(jlong pipe, jint rc, jlong msg) {
     return akt_pipe_complete(AKTJ_PTR(pipe), rc, AKTJ_PTR(msg));
 }
+
+int aktj_pipe_deliver(JNIEnv *env, jlong system, jlong pipe, jlong to, jstring path, jlong msg) {
+    if (pipe == 0 || msg == 0) return AKT_EINVAL;
+    akt_pid target = aktj_pid(to);
+    if (path != NULL) {
+        const char *p = (*env)->GetStringUTFChars(env, path, NULL);
+        if (p == NULL || akt_lookup(AKTJ_PTR(system), p, &target) != 0) target.id = 0;
+        if (p != NULL) (*env)->ReleaseStringUTFChars(env, path, p);
+    }
+    /* Issue 17: a result the target cannot read fails the pipe (a dead letter "pipe_to:
+     * task failed") rather than arrive unreadable; a target by path is judged as it is now
+     * (akt looks it up again to deliver). */
+    if (target.id != 0 && aktj_reader_check(AKTJ_PTR(system), target, AKTJ_PTR(msg)) != 0) {
+        akt_msg_release(AKTJ_PTR(msg));
+        akt_pipe_complete(AKTJ_PTR(pipe), AKT_ENOTSUP, NULL);
+        return AKT_ENOTSUP;
+    }
+    return akt_pipe_complete(AKTJ_PTR(pipe), 0, AKTJ_PTR(msg));
+}

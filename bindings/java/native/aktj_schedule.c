@@ -37,12 +37,15 @@ static jstring schedule_any(JNIEnv *env, jlong system, jlong pid, jobject obj, j
     char out[AKT_SCHEDULE_REF_MAX + 1];
     if (rc == 0) {
         akt_system *sys = AKTJ_PTR(system);
-        rc = cron != NULL
-                 ? akt_schedule_cron(sys, aktj_pid(pid), m, cron, flags, &o, out, sizeof out, NULL)
-             : interval_ns != 0
-                 ? akt_schedule_every(sys, aktj_pid(pid), m, delay_ns, interval_ns, &o, out,
-                                      sizeof out)
-                 : akt_schedule_once(sys, aktj_pid(pid), m, delay_ns, &o, out, sizeof out);
+        /* Issue 17: every fire reads the same message, so a C target is judged once, now. */
+        rc = aktj_reader_check(sys, aktj_pid(pid), m);
+        if (rc == 0)
+            rc = cron != NULL ? akt_schedule_cron(sys, aktj_pid(pid), m, cron, flags, &o, out,
+                                                  sizeof out, NULL)
+                 : interval_ns != 0
+                     ? akt_schedule_every(sys, aktj_pid(pid), m, delay_ns, interval_ns, &o, out,
+                                          sizeof out)
+                     : akt_schedule_once(sys, aktj_pid(pid), m, delay_ns, &o, out, sizeof out);
         if (rc != 0 && made) akt_msg_release(m); /* a caller's handle stays the caller's */
     }
     if (ref != NULL) (*env)->ReleaseStringUTFChars(env, reference, ref);

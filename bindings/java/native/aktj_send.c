@@ -39,9 +39,28 @@ int aktj_reader_check(akt_system *system, akt_pid to, akt_msg *msg) {
     if (akt_pid_receive(system, to, &reader) != 0 || reader == NULL ||
         reader == aktj_actor_behavior()->receive)
         return 0;
+    return aktj_msg_bytes_check(AKTJ_HANDLE(msg));
+}
+
+int aktj_msg_bytes_check(jlong msg) {
+    void *o = NULL;
+    if (msg == 0) return AKT_EINVAL;
+    if (akt_msg_object(AKTJ_PTR(msg), &aktj_object_ops, &o) != 0) return 0; /* bytes */
     const void *data = NULL;
     size_t len = 0;
-    return akt_msg_bytes(msg, &data, &len) != 0 ? AKT_ENOTSUP : 0;
+    return akt_msg_bytes(AKTJ_PTR(msg), &data, &len) != 0 ? AKT_ENOTSUP : 0;
+}
+
+/* Issue 17: a reply goes to the current message's sender (the asker of an ask made inside
+ * an actor, or the actor that told it): a C sender reads it as bytes. No sender (an ask from
+ * outside actors): akt cannot tell whether a C thread or Java waits on its future, so it is
+ * not judged. */
+static int reply_reader_check(akt_ctx *ctx, akt_msg *msg) {
+    akt_pid sender = {0};
+    akt_system *system = NULL;
+    if (akt_ctx_sender(ctx, &sender) != 0 || sender.id == 0 || akt_ctx_system(ctx, &system) != 0)
+        return 0;
+    return aktj_reader_check(system, sender, msg);
 }
 
 int aktj_tell(JNIEnv *env, jlong system, jlong pid, jobject obj, jlong type) {
@@ -91,6 +110,7 @@ int aktj_ctx_respond_headers(JNIEnv *env, jlong ctx, jobject obj, jlong type, jo
     int rc = object_msg(env, obj, type, &msg);
     if (rc != 0) return rc;
     rc = aktj_msg_set_headers(env, AKTJ_HANDLE(msg), keys, values);
+    if (rc == 0) rc = reply_reader_check(AKTJ_PTR(ctx), msg);
     return sent(rc != 0 ? rc : akt_ctx_respond(AKTJ_PTR(ctx), msg), msg);
 }
 
@@ -126,6 +146,7 @@ jobjectArray aktj_ctx_headers(JNIEnv *env, jlong ctx) {
 int aktj_ctx_respond(JNIEnv *env, jlong ctx, jobject obj, jlong type) {
     akt_msg *msg;
     int rc = object_msg(env, obj, type, &msg);
+    if (rc == 0) rc = sent(reply_reader_check(AKTJ_PTR(ctx), msg), msg);
     return rc != 0 ? rc : sent(akt_ctx_respond(AKTJ_PTR(ctx), msg), msg);
 }
 

@@ -111,9 +111,11 @@ class Context {
     running.then(
       (v) => {
         try {
-          native.pipeComplete(sys, pipe, dataOf(v), typeOf(v));
+          native.pipeComplete(sys, pipe, dataOf(v), typeOf(v), to.lo, to.hi,
+            opts.name === undefined ? null : opts.name);
         } catch {
-          // the value could not be made into a message: the pipe failed (a dead letter)
+          // the value could not be made into a message, or the target cannot read it
+          // (issue 17): the pipe failed (a dead letter)
         }
         kick();
       },

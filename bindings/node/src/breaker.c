@@ -204,9 +204,24 @@ static napi_value CtxPipeStart(napi_env env, napi_callback_info info) {
     return ext;
 }
 
-/* pipeComplete(system, pipe, value, type?) -> undefined: delivers value (as bytes) */
+/* The target of a completing pipe into *to: the actor at path (a string), else the pid
+ * lo/hi; id 0 when the path names no actor now. 0 after throwing. */
+static int pipe_target(napi_env env, an_inst *I, an_sys *s, napi_value lo, napi_value hi,
+                       napi_value path, akt_pid *to) {
+    char pbuf[1024];
+    char *p = an_opt_string(I, env, path, pbuf, sizeof pbuf);
+    if (p == (char *)-1) return 0;
+    if (p) {
+        if (akt_lookup(s->sys, p, to) != 0) to->id = 0;
+        return 1;
+    }
+    return an_get_pid(I, env, lo, hi, to);
+}
+
+/* pipeComplete(system, pipe, value, type?, lo?, hi?, path?) -> undefined: delivers value
+ * (as bytes) to the pipe's target (the pid lo/hi, or the actor at path when given). */
 static napi_value PipeComplete(napi_env env, napi_callback_info info) {
-    AN_ARGS(4);
+    AN_ARGS(7);
     an_sys *s = an_sys_of(env, argv[0]);
     if (!s) return NULL;
     void *p = NULL;
@@ -222,6 +237,19 @@ static napi_value PipeComplete(napi_env env, napi_callback_info info) {
     if (rc) {
         akt_pipe_complete(p, rc, NULL); /* the value could not be made: the task failed */
         return an_throw(env, I, rc);
+    }
+    /* Issue 17: a result the target cannot read fails the pipe (a dead letter "pipe_to:
+     * task failed") and throws, as a tell of it would; a target given by path is judged as
+     * it is now (akt looks it up again to deliver). */
+    akt_pid to = {0};
+    if (argc > 6 && !pipe_target(env, I, s, argv[4], argv[5], argv[6], &to)) {
+        akt_msg_release(m);
+        akt_pipe_complete(p, AKT_EINVAL, NULL);
+        return NULL;
+    }
+    if (to.id && an_reader_check(env, I, s, to, m, 0, "pipeTo")) {
+        akt_pipe_complete(p, AKT_ENOTSUP, NULL); /* an_reader_check released m */
+        return NULL;
     }
     akt_pipe_complete(p, 0, m);
     return NULL;

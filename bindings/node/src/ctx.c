@@ -64,6 +64,13 @@ static napi_value respond_impl(napi_env env, napi_callback_info info, int is_slo
         by_ref = AN_BY_REF_AND_BYTES;
     akt_msg *m;
     AN_RC(an_msg_arg(I->cur_sys, env, argv[0], is_slot, type, by_ref, &m));
+    /* Issue 17: a C sender (a C actor's ask or tell) reads the reply as bytes: a value
+     * without them is refused here (the responder throws; uncaught, its receive fails and a
+     * C asker reads that failure's reason). No sender: akt cannot tell who waits on the
+     * future of an outside ask (a C thread or JS), so it is not judged. */
+    if (sender.id != AKT_PID_NONE_ID &&
+        an_reader_check(env, I, I->cur_sys, sender, m, by_ref, "respond"))
+        return NULL;
     if (argc > 2) {
         int rc = an_headers_set(env, I, m, argv[2]);
         if (rc) return an_sent(env, I, m, rc);

@@ -238,7 +238,7 @@ typedef struct send_args {
 } send_args;
 
 static int send_args_of(an_inst *I, napi_env env, an_sys *s, size_t argc, napi_value *a,
-                        int is_slot, int is_ask, send_args *out) {
+                        int is_slot, int is_ask, const char *op, send_args *out) {
     size_t type_at = is_ask ? 4 : 3;
     char tbuf[256];
     char *type = NULL;
@@ -256,7 +256,7 @@ static int send_args_of(an_inst *I, napi_env env, an_sys *s, size_t argc, napi_v
         an_throw(env, I, rc);
         return 0;
     }
-    return !an_reader_check(env, I, s, out->to, out->m, by_ref, is_ask ? "ask" : "tell");
+    return !an_reader_check(env, I, s, out->to, out->m, by_ref, op);
 fail:
     an_slot_drop(I, env, a[2], is_slot);
     return 0;
@@ -273,7 +273,7 @@ static napi_value tell_impl(napi_env env, napi_callback_info info, int is_slot) 
         return NULL;
     }
     send_args sa;
-    if (!send_args_of(I, env, s, argc - 1, argv + 1, is_slot, 0, &sa)) return NULL;
+    if (!send_args_of(I, env, s, argc - 1, argv + 1, is_slot, 0, "tell", &sa)) return NULL;
     if (argc > 5) {
         int rc = an_headers_set(env, I, sa.m, argv[5]);
         if (rc) return an_sent(env, I, sa.m, rc);
@@ -334,7 +334,7 @@ static napi_value ask_impl(napi_env env, napi_callback_info info, int is_slot) {
         return NULL;
     }
     send_args sa;
-    if (!send_args_of(I, env, s, argc - 1, argv + 1, is_slot, 1, &sa)) return NULL;
+    if (!send_args_of(I, env, s, argc - 1, argv + 1, is_slot, 1, "ask", &sa)) return NULL;
     akt_future *f;
     int rc = akt_ask(s->sys, sa.to, sa.m, sa.timeout, &f);
     if (rc) return an_sent(env, I, sa.m, rc);
@@ -607,7 +607,7 @@ static napi_value Schedule(napi_env env, napi_callback_info info) {
     uint32_t flags = 0;
     if (cron) napi_get_value_uint32(env, argv[11], &flags);
     send_args sa;
-    if (!send_args_of(I, env, s, 4, argv + 1, 0, 0, &sa)) {
+    if (!send_args_of(I, env, s, 4, argv + 1, 0, 0, "schedule", &sa)) {
         free(cron);
         return NULL;
     }

@@ -154,3 +154,79 @@ test('JS actors still get Maps, functions and symbols by reference', async () =>
     assert.ok(a === m && b === f && c === sym);
   });
 });
+
+const until = async (cond, ms = 5000) => {
+  const end = Date.now() + ms;
+  while (!cond()) {
+    if (Date.now() > end) throw new Error('timed out waiting');
+    await new Promise((r) => setTimeout(r, 5));
+  }
+};
+
+test('issue 17 on the other paths: schedules to a C actor refuse a value it cannot read', async () => {
+  await withSystem(async (system) => {
+    const peer = system.spawnNative(PEER, 'akt_conf_peer', { name: 'peer' });
+    for (const schedule of [() => system.scheduleOnce(peer, new Map([[1, 2]]), { delayMs: 10 }),
+      () => system.scheduleEvery(peer, new Set([1]), { intervalMs: 10 }),
+      () => system.scheduleCron(peer, { f: () => 0 }, '* * * * * ?')]) {
+      assert.throws(schedule, (e) => e instanceof NotSupportedError &&
+        /schedule of a .* value to akt:\/\/test\/user\/peer refused: that actor is not a JS actor/.test(e.message));
+    }
+    assert.deepEqual(system.schedules(), []);
+    // A readable value is scheduled; a JS target takes any value.
+    system.cancelSchedule(system.scheduleEvery(peer, 'tick', { intervalMs: 60000 }));
+    const js = system.spawn(() => {});
+    system.cancelSchedule(system.scheduleEvery(js, new Map(), { intervalMs: 60000 }));
+  });
+});
+
+test('issue 17: a pipe result a C target cannot read fails the pipe instead of arriving', async () => {
+  await withSystem(async (system) => {
+    const peer = system.spawnNative(PEER, 'akt_conf_peer', { name: 'peer' });
+    const dead = [];
+    system.on('deadLetter', (ev) => dead.push(ev.reason));
+    const got = [];
+    const piper = system.spawn((ctx, msg) => {
+      if (msg === 'map') ctx.pipeTo(async () => new Map([[1, 2]]), { to: peer });
+      else if (msg === 'by-name') ctx.pipeTo(() => new Set([1]), { to: peer, name: peer.path });
+      else if (msg === 'text') ctx.pipeTo(async () => 'readable', { to: peer });
+      else got.push(`${msg.type} ${msg.text}`);
+    });
+    piper.tell('map');
+    await until(() => dead.filter((r) => r === 'pipe_to: task failed').length === 1);
+    piper.tell('by-name');
+    await until(() => dead.filter((r) => r === 'pipe_to: task failed').length === 2);
+    piper.tell('text');
+    await until(() => got.length === 1);
+    // The peer never saw the refused results (it would have answered conf.NoBytes).
+    assert.deepEqual(got, ['conf.Seen readable']);
+  });
+});
+
+test('issue 17: a reply to a C asker that it cannot read is refused at the responder', async () => {
+  await withSystem(async (system) => {
+    const peer = system.spawnNative(PEER, 'akt_conf_peer', { name: 'peer' });
+    let opaque = false;
+    let thrown = null;
+    const js = system.spawn((ctx, msg) => {
+      if (msg instanceof Message && msg.type === 'conf.Question') {
+        if (!opaque) return ctx.respond(`js:${msg.text}`);
+        try { ctx.respond(new Map([[1, 2]])); } catch (e) { thrown = e; throw e; }
+      }
+      return undefined;
+    }, { name: 'js' });
+    const askOf = () => peer.ask(new Message('conf.AskOf', js.path), { timeout: 5000 });
+    const first = await askOf();
+    assert.equal(first instanceof Message ? first.text : first, 'js:from-c', String(first));
+    opaque = true;
+    const failed = await askOf();
+    assert.equal(failed.type, 'conf.AskFailed');
+    assert.ok(thrown instanceof NotSupportedError, String(thrown));
+    assert.match(thrown.message, /respond of a .* value to akt:\/\/test\/user\/peer refused/);
+    assert.match(failed.text, /respond of a .* value to akt:\/\/test\/user\/peer refused/);
+    // A JS asker still gets the value itself.
+    const echo = system.spawn((ctx, msg) => ctx.respond(msg));
+    const m = new Map([[1, 2]]);
+    assert.equal(await echo.ask(m, { timeout: 2000 }), m);
+  });
+});

@@ -68,6 +68,19 @@ static PyObject *ctx_get_actor(akt_py_context *self, void *closure) {
     return c->actor;
 }
 
+/* Issue 17: a reply goes to the sender of the current message -- the asker of an ask made
+ * inside an actor (akt_ctx_ask, akt_ask from its callback, akt_ctx_request) or the actor
+ * that told it --, so a C sender reads it as bytes: a value without them is refused here
+ * (NotSupported, the responder's receive fails unless it catches it, and a C asker gets that
+ * failure's reason instead of a reply it cannot read). An ask from outside any actor has no
+ * sender: akt cannot say who waits on its future (a C thread or Python), so it is not
+ * judged. 0, or -1 with the exception set. */
+static int reply_reader_check(akt_py_context *self, akt_py_cell *c, akt_msg *m) {
+    akt_pid sender = {0};
+    if (akt_ctx_sender(self->ctx, &sender) != 0 || sender.id == 0) return 0;
+    return akt_py_reader_check(c->system, sender, m, "respond");
+}
+
 /* respond(msg, *, type=None) */
 static PyObject *ctx_respond(akt_py_context *self, PyObject *args, PyObject *kwargs) {
     static char *kwlist[] = {"msg", "type", "headers", NULL};
@@ -77,7 +90,7 @@ static PyObject *ctx_respond(akt_py_context *self, PyObject *args, PyObject *kwa
     LIVE(self, c);
     akt_msg *m;
     if (akt_py_msg_new(c->system, msg, type, &m)) return NULL;
-    if (akt_py_headers_set(m, headers)) {
+    if (akt_py_headers_set(m, headers) || reply_reader_check(self, c, m)) {
         akt_msg_release(m);
         return NULL;
     }
@@ -239,6 +252,8 @@ static PyObject *ctx_suspend(akt_py_context *self, PyObject *unused) {
 typedef struct {
     akt_pipe *pipe; /* NULL once completed */
     akt_py_system *system;
+    akt_pid to; /* the target, when given by pid (self included) */
+    char *path; /* or the path it is looked up at (PyMem, NUL-terminated), or NULL */
 } akt_py_pipe;
 
 static const char akt_py_pipe_name[] = "akt.pipe";
@@ -251,6 +266,7 @@ static void pipe_capsule_free(PyObject *capsule) {
     }
     if (h->pipe) akt_pipe_complete(h->pipe, AKT_ECANCELED, NULL);
     Py_XDECREF((PyObject *)h->system);
+    PyMem_Free(h->path);
     PyMem_Free(h);
 }
 
@@ -276,6 +292,16 @@ PyObject *akt_py_pipe_complete(PyObject *module, PyObject *const *args, Py_ssize
     akt_msg *m;
     if (akt_py_msg_new(h->system, args[2], Py_None, &m)) {
         akt_pipe_complete(p, AKT_EINVAL, NULL); /* not a message: the task failed */
+        return NULL;
+    }
+    /* Issue 17: a result the target cannot read fails the pipe (its dead letter says "task
+     * failed") and raises here, as a tell of it would. A target looked up by path is judged
+     * as it is now; akt looks it up again at delivery. */
+    akt_pid to = h->to;
+    if (h->path && akt_lookup(h->system->sys, h->path, &to) != 0) to.id = 0;
+    if (to.id && akt_py_reader_check(h->system, to, m, "pipe_to")) {
+        akt_msg_release(m);
+        akt_pipe_complete(p, AKT_ENOTSUP, NULL);
         return NULL;
     }
     int rc = akt_pipe_complete(p, 0, m);
@@ -337,8 +363,18 @@ static PyObject *ctx_pipe_to(akt_py_context *self, PyObject *args, PyObject *kwa
     if (PyErr_Occurred()) return NULL;
     akt_py_pipe *h = PyMem_Calloc(1, sizeof *h);
     if (!h) return PyErr_NoMemory();
+    h->to = pid;
+    if (path) {
+        size_t n = strlen(path) + 1;
+        if (!(h->path = PyMem_Malloc(n))) {
+            PyMem_Free(h);
+            return PyErr_NoMemory();
+        }
+        memcpy(h->path, path, n);
+    }
     int rc = akt_ctx_pipe_start(self->ctx, pid, path, &o, &h->pipe);
     if (rc) {
+        PyMem_Free(h->path);
         PyMem_Free(h);
         PyObject *code = PyLong_FromLong(rc);
         if (!code) return NULL;
@@ -355,6 +391,7 @@ static PyObject *ctx_pipe_to(akt_py_context *self, PyObject *args, PyObject *kwa
     if (!capsule) {
         akt_pipe_complete(h->pipe, AKT_ENOMEM, NULL);
         Py_DECREF((PyObject *)h->system);
+        PyMem_Free(h->path);
         PyMem_Free(h);
         return NULL;
     }

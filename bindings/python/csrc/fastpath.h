@@ -140,6 +140,9 @@ typedef struct akt_py_system {
      * id(value) -> value, kept as long as the system (akt borrows them that long), and
      * where ctx.dependency finds a value that is not its cell's own (grains.c). */
     PyObject *grain_deps;
+    /* The grain kinds registered from Python (a set of str, NULL before the first): their
+     * activations are Python actors; any other kind's read bytes (values.c). */
+    PyObject *grain_kinds;
     PyObject *weakrefs;
     PyObject *dict;
 } akt_py_system;
@@ -284,6 +287,9 @@ const akt_behavior *akt_py_actor_behavior(void);
 /* values.c: 0 if m may go to `to`; -1 with NotSupported/InvalidArgument set if the target
  * reads bytes (a C actor, another binding's) and m's value has none. op names the send. */
 int akt_py_reader_check(akt_py_system *s, akt_pid to, akt_msg *m, const char *op);
+/* values.c: as akt_py_reader_check for a reader known to read bytes, named by where (the
+ * target's path, or a grain's identity): 0, or -1 with the exception set. */
+int akt_py_bytes_check(akt_py_system *s, akt_msg *m, const char *op, const char *where);
 int akt_py_routee_cell(akt_py_system *s, PyObject *factory, int mode, void **out);
 /* "python", "workers" or None (inherit, or the system's default) into *mode; -1 with an
  * exception set otherwise. */

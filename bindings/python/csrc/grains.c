@@ -5,6 +5,7 @@
 
 #include "actor.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -162,7 +163,17 @@ PyObject *akt_py_grain_register(akt_py_system *s, PyObject *args) {
     d->s = s;
     Py_INCREF(factory);
     d->binder = factory;
+    if (!s->grain_kinds && !(s->grain_kinds = PySet_New(NULL))) {
+        Py_DECREF(d->s);
+        Py_DECREF(d->binder);
+        Py_XDECREF(d->deps);
+        free(d->dep_names);
+        free(d->dep_values);
+        free(d);
+        return NULL;
+    }
     int rc = akt_grain_kind_register(s->sys, k, &def);
+    if (rc == 0 && PySet_Add(s->grain_kinds, kind)) return NULL; /* registered; only MemoryError */
     if (rc) {
         Py_DECREF(d->s);
         Py_DECREF(d->binder);
@@ -268,6 +279,19 @@ static int activation_options(akt_py_system *s, PyObject *opts, akt_grain_option
 }
 /* local end */
 
+/* Issue 17: a kind that Python did not register (one registered in C, or by another
+ * binding) makes activations whose receive reads bytes, so a value without bytes is refused
+ * here as for a tell to a C actor. A kind Python registered takes the object itself; an
+ * unknown kind is akt_grain_tell's AKT_ENOTFOUND. 0, or -1 with the exception set. */
+static int foreign_kind(akt_py_system *s, PyObject *kind, const char *k, const char *n, akt_msg *m,
+                        int ask) {
+    int ours = s->grain_kinds ? PySet_Contains(s->grain_kinds, kind) : 0;
+    if (ours != 0) return ours < 0 ? -1 : 0;
+    char where[1300];
+    snprintf(where, sizeof where, "the grain %.255s/%.1024s", k, n);
+    return akt_py_bytes_check(s, m, ask ? "grain ask" : "grain tell", where);
+}
+
 /* _grain_send(kind, name, msg, type, ask, timeout, fut, opts=None): ask False: a tell (None
  * returned); else with fut None an ask waited for (the answer returned), with fut a
  * concurrent future an ask that settles it (an AskHandle returned). opts: the options of
@@ -293,6 +317,11 @@ PyObject *akt_py_grain_send(akt_py_system *s, PyObject *args) {
     akt_msg *m;
     if (akt_py_msg_new(s, msg, type == Py_None ? NULL : type, &m)) {
         activation_deps_free(&deps);
+        return NULL;
+    }
+    if (foreign_kind(s, kind, k, n, m, ask)) {
+        activation_deps_free(&deps);
+        akt_msg_release(m);
         return NULL;
     }
     akt_future *f = NULL;

@@ -50,6 +50,11 @@ PyObject *akt_py_schedule(akt_py_system *s, PyObject *args) {
     akt_py_drain();
     akt_msg *m;
     if (akt_py_msg_new(s, msg, type == Py_None ? NULL : type, &m)) return NULL;
+    /* Issue 17: every fire reads the same message, so a C target is judged once, now. */
+    if (akt_py_reader_check(s, to, m, "schedule")) {
+        akt_msg_release(m);
+        return NULL;
+    }
     char out[AKT_SCHEDULE_REF_MAX + 1];
     int rc = cron       ? akt_schedule_cron(s->sys, to, m, cron, flags, &o, out, sizeof out, NULL)
              : interval ? akt_schedule_every(s->sys, to, m, delay, interval, &o, out, sizeof out)

@@ -253,6 +253,7 @@ static int system_traverse(akt_py_system *self, visitproc visit, void *arg) {
     Py_VISIT(self->keep);
     Py_VISIT(self->extensions);
     Py_VISIT(self->grain_deps);
+    Py_VISIT(self->grain_kinds);
     Py_VISIT(self->dict);
     return 0;
 }
@@ -261,6 +262,7 @@ static int system_clear(akt_py_system *self) {
     Py_CLEAR(self->keep);
     Py_CLEAR(self->extensions);
     Py_CLEAR(self->grain_deps);
+    Py_CLEAR(self->grain_kinds);
     Py_CLEAR(self->dict);
     return 0;
 }

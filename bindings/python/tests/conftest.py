@@ -70,8 +70,15 @@ static int receive(akt_ctx *ctx, akt_msg *msg, void *state) {
         }
         akt_msg *reply = NULL;
         rc = akt_future_wait(f, -1, &reply); /* blocks this worker: fine in a test */
+        if (rc) { /* the answer is why the ask failed: c.AskFailed <reason> */
+            const char *why = NULL;
+            akt_future_failure(f, &why, NULL);
+            if (!why) why = akt_err_name(rc);
+            rc = respond_bytes(ctx, "c.AskFailed", why, strlen(why));
+            akt_future_release(f);
+            return rc;
+        }
         akt_future_release(f);
-        if (rc) return rc;
         if ((rc = akt_ctx_respond(ctx, reply)) != 0) akt_msg_release(reply);
         return rc;
     }
@@ -89,7 +96,25 @@ static int receive(akt_ctx *ctx, akt_msg *msg, void *state) {
 
 static const akt_behavior behavior = {.size = sizeof(akt_behavior), .receive = receive};
 const akt_behavior *test_c_actor(void) { return &behavior; }
+
+/* A grain kind registered in C: its activations are the C actor above. */
+static int grain_activate(void *kind_data, const char *name, const akt_behavior **b, void **state) {
+    (void)kind_data;
+    (void)name;
+    *b = &behavior;
+    *state = NULL;
+    return 0;
+}
+int test_c_grain_kind(void *system, const char *kind) {
+    akt_grain_kind def;
+    akt_grain_kind_init(&def);
+    def.activate = grain_activate;
+    return akt_grain_kind_register((akt_system *)system, kind, &def);
+}
 """
+
+
+_C_LIB: dict[str, Any] = {}  # the test library's (ffi, handle), kept loaded
 
 
 @pytest.fixture(scope="session")
@@ -106,7 +131,21 @@ def c_actor(tmp_path_factory: Any) -> int:
                     "-Werror", "-o", str(lib), str(src), f"-I{REPO / 'abi/include'}",
                     str(pkg / "libakt.so.0"), f"-Wl,-rpath,{pkg}"], check=True)
     ffi = cffi.FFI()
-    ffi.cdef("const void *test_c_actor(void);")
+    ffi.cdef("const void *test_c_actor(void); int test_c_grain_kind(void *, const char *);")
     handle = ffi.dlopen(str(lib))
     c_actor._keep = (ffi, handle)  # type: ignore[attr-defined]
+    _C_LIB["lib"] = (ffi, handle)
     return int(ffi.cast("uintptr_t", handle.test_c_actor()))
+
+
+@pytest.fixture(scope="session")
+def c_grain_kind(c_actor: int) -> Any:
+    """register(system, kind): registers a grain kind in C whose activations are the C
+    actor of c_actor (test_c_grain_kind of the same library)."""
+    ffi, handle = _C_LIB["lib"]
+
+    def register(system: akt.ActorSystem, kind: str) -> None:
+        rc = handle.test_c_grain_kind(ffi.cast("void *", system._address), kind.encode())
+        assert rc == 0, rc
+
+    return register

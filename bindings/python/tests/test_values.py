@@ -103,3 +103,106 @@ def test_relays_are_not_judged(any_system: akt.ActorSystem) -> None:
     r.tell(o)
     assert keep.seen.wait(ASK_S)
     assert keep.got[0] is o
+
+
+# ---- the other send paths: schedules, grains of a C kind, pipes, replies to a C sender ----
+
+def test_a_schedule_to_a_c_actor_refuses_a_value_without_bytes(any_system: akt.ActorSystem,
+                                                                c_actor: int) -> None:
+    c = any_system.spawn_native("c", c_actor)
+    for schedule in (lambda: any_system.schedule_once(c, Opaque(), 0.01),
+                     lambda: any_system.schedule_every(c, Opaque(), 0.01),
+                     lambda: any_system.schedule_cron(c, Opaque(), "* * * * * ?")):
+        with pytest.raises(akt.NotSupported,
+                           match="schedule of a value of class .*Opaque.* to akt://.*/user/c refused"):
+            schedule()
+    assert any_system.schedules() == []  # nothing was scheduled
+    # A readable value is scheduled as before, and a Python target takes any object.
+    any_system.cancel_schedule(any_system.schedule_every(c, "tick", 60.0))
+    p = any_system.spawn("p", Keep())
+    any_system.cancel_schedule(any_system.schedule_every(p, Opaque(), 60.0))
+
+
+def test_a_grain_of_a_c_kind_refuses_a_value_without_bytes(any_system: akt.ActorSystem,
+                                                            c_grain_kind: object) -> None:
+    c_grain_kind(any_system, "cgrain")  # type: ignore[operator]
+    g = any_system.grain("cgrain", "g1")
+    with pytest.raises(akt.NotSupported,
+                       match="grain tell of a value of class .*Opaque.* to the grain cgrain/g1 refused"):
+        g.tell(Opaque())
+    with pytest.raises(akt.InvalidArgument, match="grain ask of a value .* cannot be encoded"):
+        g.ask_sync(2**64, ASK_S)
+    # Readable values reach the C grain, as bytes.
+    assert g.ask_sync(akt.Bytes.of("c.Echo", "hi"), ASK_S) == akt.Bytes.of("c.Echoed", "hi")
+    assert g.ask_sync("text", ASK_S) == "text"
+
+
+def test_a_grain_of_a_python_kind_still_gets_objects(any_system: akt.ActorSystem) -> None:
+    keep = Keep()
+    any_system.register_grain("pygrain", lambda name: keep)
+    o = Opaque()
+    assert any_system.grain("pygrain", "g").ask_sync(o, ASK_S) == "kept"
+    assert keep.got[0] is o
+
+
+def test_a_pipe_to_a_c_actor_refuses_a_result_without_bytes(any_system: akt.ActorSystem,
+                                                             c_actor: int) -> None:
+    c = any_system.spawn_native("c", c_actor)
+
+    class Piper(akt.Actor):
+        def receive(self, ctx: akt.Context, msg: object) -> None:
+            if msg == "go":
+                try:
+                    ctx.pipe_to(lambda: Opaque(), c)
+                except akt.NotSupported as e:
+                    ctx.respond(str(e))
+                    return
+                ctx.respond("piped")
+            elif msg == "by-name":
+                try:
+                    ctx.pipe_to(lambda: {1, 2}, name=c.path)
+                except akt.NotSupported as e:
+                    ctx.respond(str(e))
+                    return
+                ctx.respond("piped")
+
+    p = any_system.spawn("piper", Piper())
+    said = p.ask_sync("go", ASK_S)
+    assert "pipe_to of a value of class" in said and "/user/c refused" in said
+    said = p.ask_sync("by-name", ASK_S)
+    assert "pipe_to of a value of class set" in said and "/user/c refused" in said
+
+
+def test_a_reply_to_a_c_asker_refuses_a_value_without_bytes(any_system: akt.ActorSystem,
+                                                             c_actor: int) -> None:
+    """The C actor asks the Python actor (c.AskPy) and answers with what it got, or with
+    c.AskFailed and the failure's reason: the refusal is the responder's failure, so the C
+    asker reads why instead of a reply it could not read."""
+    c = any_system.spawn_native("c", c_actor)
+
+    class Answer(akt.Actor):
+        def receive(self, ctx: akt.Context, msg: object) -> None:
+            if isinstance(msg, akt.Bytes) and msg.type == "c.Q":
+                ctx.respond(Opaque() if self.opaque else "readable")
+            elif msg == "opaque":
+                self.opaque = True
+                ctx.respond("ok")
+
+        opaque = False
+
+    py = any_system.spawn("py", Answer())
+    assert c.ask_sync(akt.Bytes.of("c.AskPy", py.path), ASK_S) == "readable"
+    assert py.ask_sync("opaque", ASK_S) == "ok"
+    got = c.ask_sync(akt.Bytes.of("c.AskPy", py.path), ASK_S)
+    assert isinstance(got, akt.Bytes) and got.type == "c.AskFailed", got
+    assert "respond of a value of class" in got.text and "Opaque" in got.text
+    assert "/user/c refused" in got.text
+    # A Python asker still gets the object itself.
+    o = Opaque()
+
+    class Echo(akt.Actor):
+        def receive(self, ctx: akt.Context, msg: object) -> None:
+            ctx.respond(msg)
+
+    e = any_system.spawn("echo", Echo())
+    assert e.ask_sync(o, ASK_S) is o

@@ -5,6 +5,10 @@
  *
  * peer:
  *   conf.Question "<t>"  -> responds conf.Answer "peer:<t>"
+ *   conf.AskOf "<path>"  -> asks the actor at <path> conf.Question "from-c" (an ask made by a
+ *                           C actor) and responds with the answer it got, or
+ *                           conf.AskFailed "<reason>" when the ask failed (the failure's
+ *                           reason, else the error name)
  *   anything else        -> reads the message's bytes (an object message of another
  *                           language is serialized by that language's to_bytes) and
  *                           responds conf.Seen "<text>", or conf.NoBytes "<error name>"
@@ -22,6 +26,36 @@
 
 #include <stdio.h>
 
+/* conf.AskOf: the ask waits on this worker (a test's peer; an actor would use
+ * akt_ctx_request). */
+static int conf_peer_ask_of(akt_ctx *ctx, akt_msg *msg) {
+    char path[256];
+    akt_system *sys = NULL;
+    akt_pid to;
+    akt_ctx_system(ctx, &sys);
+    int rc = akt_lookup(sys, conf_text(msg, path, sizeof path), &to);
+    if (rc != 0) return conf_respond(ctx, "conf.AskFailed", akt_err_name(rc));
+    akt_msg *q = NULL;
+    if ((rc = akt_msg_new_bytes("conf.Question", "from-c", 6, AKT_COPY, &q)) != 0) return rc;
+    akt_future *f = NULL;
+    if ((rc = akt_ctx_ask(ctx, to, q, 5000000000LL, &f)) != 0) {
+        akt_msg_release(q);
+        return rc;
+    }
+    akt_msg *reply = NULL;
+    rc = akt_future_wait(f, -1, &reply);
+    if (rc == 0) {
+        akt_future_release(f);
+        if ((rc = akt_ctx_respond(ctx, reply)) != 0) akt_msg_release(reply);
+        return rc;
+    }
+    const char *why = NULL;
+    akt_future_failure(f, &why, NULL);
+    rc = conf_respond(ctx, "conf.AskFailed", why ? why : akt_err_name(rc));
+    akt_future_release(f);
+    return rc;
+}
+
 static int conf_peer_receive(akt_ctx *ctx, akt_msg *msg, void *state) {
     char text[128], answer[160];
     (void)state;
@@ -29,6 +63,7 @@ static int conf_peer_receive(akt_ctx *ctx, akt_msg *msg, void *state) {
         snprintf(answer, sizeof answer, "peer:%s", conf_text(msg, text, sizeof text));
         return conf_respond(ctx, "conf.Answer", answer);
     }
+    if (conf_is(msg, "conf.AskOf")) return conf_peer_ask_of(ctx, msg);
     const void *data = NULL;
     size_t len = 0;
     int rc = akt_msg_bytes(msg, &data, &len);

@@ -738,8 +738,8 @@ def _pipe_to(task: Any, pipe: Any) -> None:
             return
         try:
             _fast.pipe_complete(pipe, 0, f.result())
-        except Exception as e:  # not a message: the pipe failed (a dead letter said so)
-            _log.warning("pipe_to: the result is not a message: %s", e)
+        except Exception as e:  # not a message, or one the target cannot read: the pipe
+            _log.warning("pipe_to: the result was not delivered: %s", e)  # failed (a dead letter)
 
     future.add_done_callback(done)
 

@@ -701,6 +701,16 @@ public final class ActorSystem implements AutoCloseable {
                     + "', with valid options: " + options);
         }
         Errors.check(rc, "register grain kind '" + kind + "' in system '" + this.name + "'");
+        javaGrainKinds.add(kind);
+    }
+
+    /** The grain kinds registered from Java: their activations are Java actors, which take
+     *  objects; any other kind's (registered in C) read bytes (issue 17, {@link Grain}). */
+    private final java.util.Set<String> javaGrainKinds = java.util.concurrent.ConcurrentHashMap.newKeySet();
+
+    /** Whether kind was registered from Java in this system. */
+    boolean isJavaGrainKind(String kind) {
+        return javaGrainKinds.contains(kind);
     }
 
     /**
@@ -1464,7 +1474,10 @@ public final class ActorSystem implements AutoCloseable {
         if (rc[0] == Errors.code("EEXIST") && ref != null) {
             throw new ScheduleExistsException(rc[0], Errors.of(rc[0], "schedule '" + ref + "'").getMessage(), ref);
         }
-        Errors.check(rc[0], ref != null ? "schedule '" + ref + "'" : "schedule to " + pid);
+        if (rc[0] != 0) {
+            throw Errors.refused(rc[0], ref != null ? "schedule '" + ref + "'" : "schedule to " + pid,
+                    "schedule", msg instanceof BytesMessage ? null : msg, pid);
+        }
         return out;
     }
 

@@ -51,6 +51,15 @@ public final class Context {
         Errors.check(rc, what);
     }
 
+    /** A respond's result: AKT_ENOTSUP is a reply the sender (a C actor: issue 17) cannot
+     *  read, refused naming its class and the sender. */
+    private void respondCheck(int rc, Object reply) {
+        if (rc == Errors.code("ENOTSUP")) {
+            throw Errors.refused(rc, "respond", "respond", reply, sender());
+        }
+        check(rc, "respond");
+    }
+
     private Pid pid(long id) {
         return id == AKT_PID_NONE_ID ? null : new Pid(cell.system, id);
     }
@@ -161,7 +170,7 @@ public final class Context {
         } else {
             rc = AktNativeJNI.aktj_ctx_respond(h, reply, Messages.typeOf(reply));
         }
-        check(rc, "respond");
+        respondCheck(rc, reply);
     }
 
     /**
@@ -226,6 +235,7 @@ public final class Context {
         }
         check(rc, "pipeTo");
         long pipe = out[0];
+        long sys = cell.system.handle;
         java.util.concurrent.CompletionStage<?> stage;
         try {
             stage = Objects.requireNonNull(task.get(), "the task's stage");
@@ -245,7 +255,8 @@ public final class Context {
                 AktNativeJNI.aktj_pipe_complete(pipe, Errors.EFAILED, 0);
                 return;
             }
-            AktNativeJNI.aktj_pipe_complete(pipe, 0, m);
+            // A result the target (a C actor) cannot read fails the pipe: a dead letter.
+            AktNativeJNI.aktj_pipe_deliver(sys, pipe, to, path, m);
         });
     }
 
@@ -293,7 +304,7 @@ public final class Context {
         if (rc == Errors.EINVAL) {
             throw new IllegalArgumentException("akt: bad headers " + headers.keySet());
         }
-        check(rc, "respond");
+        respondCheck(rc, reply);
     }
 
     /**

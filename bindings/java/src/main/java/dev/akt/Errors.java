@@ -125,6 +125,12 @@ final class Errors {
      *  have to read as bytes, and it has none; the text says so. Other codes: as {@link #of}
      *  with what. */
     static RuntimeException refused(int code, String what, String op, Object msg, Pid to) {
+        return refused(code, what, op, msg, String.valueOf(to));
+    }
+
+    /** {@link #refused(int, String, String, Object, Pid)} for a target named by text (a
+     *  grain's identity). */
+    static RuntimeException refused(int code, String what, String op, Object msg, String to) {
         if (code != code("ENOTSUP") || msg == null) {
             return of(code, what);
         }

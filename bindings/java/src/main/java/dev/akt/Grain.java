@@ -110,7 +110,14 @@ public final class Grain {
     private void send(Object msg, long timeoutNs, CompletableFuture<Object> reply) {
         Objects.requireNonNull(msg, "msg");
         long m = Messages.toNative(msg);
-        int rc = AktNativeJNI.aktj_grain_send(system.handle, kind, name, m, timeoutNs, reply, activation,
+        String op = reply == null ? "grain tell" : "grain ask";
+        // Issue 17: a kind Java did not register (one registered in C) reads bytes.
+        int rc = system.isJavaGrainKind(kind) ? 0 : AktNativeJNI.aktj_msg_bytes_check(m);
+        if (rc != 0) {
+            AktNativeJNI.akt_msg_release(m);
+            throw Errors.refused(rc, op + " to grain " + identity(), op, msg, "the grain " + identity());
+        }
+        rc = AktNativeJNI.aktj_grain_send(system.handle, kind, name, m, timeoutNs, reply, activation,
                 activationMailbox, activationDeps);
         if (rc != 0) {
             AktNativeJNI.akt_msg_release(m);

@@ -231,6 +231,11 @@ class UsersTest {
 
     /** {@link #C_ACTOR} built into dir as libecho.so; returns its path. */
     static String echoLibrary(Path dir) throws Exception {
+        return cLibrary(dir, "echo", C_ACTOR);
+    }
+
+    /** The C source built into dir as lib{name}.so against libakt; returns its path. */
+    static String cLibrary(Path dir, String name, String source) throws Exception {
         Path build = Path.of(System.getProperty("akt.native.build", "target/native-build"));
         String include = Files.readString(build.resolve("akt_include_dir"), StandardCharsets.UTF_8).strip();
         Path classes = Path.of(ActorSystem.class.getProtectionDomain().getCodeSource().getLocation().toURI());
@@ -239,9 +244,9 @@ class UsersTest {
                 (f, a) -> f.getFileName().toString().startsWith("libakt.so"))) {
             libakt = found.findFirst().orElseThrow();
         }
-        Path src = dir.resolve("echo.c");
-        Path lib = dir.resolve("libecho.so");
-        Files.writeString(src, C_ACTOR);
+        Path src = dir.resolve(name + ".c");
+        Path lib = dir.resolve("lib" + name + ".so");
+        Files.writeString(src, source);
         Process cc = new ProcessBuilder("cc", "-std=c11", "-shared", "-fPIC", "-Wall", "-Werror",
                 "-D_GNU_SOURCE", "-I" + include, "-o", lib.toString(), src.toString(), libakt.toString())
                 .redirectErrorStream(true).start();

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.*;
 
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -84,6 +85,233 @@ class ValuesTest {
             Opaque o = new Opaque(7);
             r.tell(o);
             assertSame(o, got.get(5, TimeUnit.SECONDS));
+        }
+    }
+    /** C actors for the other send paths: "registrar" registers, in its pre_start, the grain
+     *  kind named by its arg whose activations are "reader"s; "reader" answers akt.String
+     *  "c:" + the bytes it read; "asker" asks the actor at the path it is told (a C actor's
+     *  ask) with akt.String "from-c" and answers what it got, or "failed:" + the reason. */
+    static final String C_PATHS = """
+            #include <akt/akt.h>
+            #include <stdio.h>
+            #include <stdlib.h>
+            #include <string.h>
+            static int respond_text(akt_ctx *ctx, const char *text) {
+                akt_msg *r = NULL;
+                int rc = akt_msg_new_bytes("akt.String", text, strlen(text), AKT_COPY, &r);
+                if (rc == 0 && (rc = akt_ctx_respond(ctx, r)) != 0) akt_msg_release(r);
+                return rc;
+            }
+            static int reader_receive(akt_ctx *ctx, akt_msg *msg, void *state) {
+                (void)state;
+                const void *data = NULL;
+                size_t len = 0;
+                char out[256];
+                if (akt_msg_bytes(msg, &data, &len)) return respond_text(ctx, "c:no bytes");
+                snprintf(out, sizeof out, "c:%.*s", (int)(len < 200 ? len : 200), (const char *)data);
+                return respond_text(ctx, out);
+            }
+            static const akt_behavior reader = {.size = sizeof reader, .receive = reader_receive};
+            int reader_factory(const char *arg, const akt_behavior **b, void **state) {
+                (void)arg;
+                *b = &reader;
+                *state = NULL;
+                return 0;
+            }
+            static int grain_activate(void *data, const char *name, const akt_behavior **b, void **state) {
+                (void)data;
+                (void)name;
+                *b = &reader;
+                *state = NULL;
+                return 0;
+            }
+            static int registrar_start(akt_ctx *ctx, void *state) {
+                akt_system *sys = NULL;
+                akt_ctx_system(ctx, &sys);
+                akt_grain_kind def;
+                akt_grain_kind_init(&def);
+                def.activate = grain_activate;
+                return akt_grain_kind_register(sys, (const char *)state, &def);
+            }
+            static int ignore(akt_ctx *ctx, akt_msg *msg, void *state) {
+                (void)ctx;
+                (void)msg;
+                (void)state;
+                return 0;
+            }
+            static void free_kind(void *state) { free(state); }
+            static const akt_behavior registrar = {.size = sizeof registrar, .receive = ignore,
+                                                   .pre_start = registrar_start, .free_state = free_kind};
+            int registrar_factory(const char *arg, const akt_behavior **b, void **state) {
+                *b = &registrar;
+                *state = strdup(arg);
+                return *state ? 0 : AKT_ENOMEM;
+            }
+            static int asker_receive(akt_ctx *ctx, akt_msg *msg, void *state) {
+                (void)state;
+                const void *data = NULL;
+                size_t len = 0;
+                char path[256], out[1024];
+                akt_system *sys = NULL;
+                akt_pid to;
+                if (akt_msg_bytes(msg, &data, &len) || len >= sizeof path) return AKT_EINVAL;
+                memcpy(path, data, len);
+                path[len] = 0;
+                akt_ctx_system(ctx, &sys);
+                int rc = akt_lookup(sys, path, &to);
+                if (rc) return rc;
+                akt_msg *q = NULL;
+                akt_msg_new_bytes("akt.String", "from-c", 6, AKT_COPY, &q);
+                akt_future *f = NULL;
+                if ((rc = akt_ctx_ask(ctx, to, q, 5000000000LL, &f)) != 0) {
+                    akt_msg_release(q);
+                    return rc;
+                }
+                akt_msg *reply = NULL;
+                rc = akt_future_wait(f, -1, &reply);
+                if (rc == 0) {
+                    akt_future_release(f);
+                    if ((rc = akt_ctx_respond(ctx, reply)) != 0) akt_msg_release(reply);
+                    return rc;
+                }
+                const char *why = NULL;
+                akt_future_failure(f, &why, NULL);
+                snprintf(out, sizeof out, "failed:%s", why ? why : akt_err_name(rc));
+                akt_future_release(f);
+                return respond_text(ctx, out);
+            }
+            static const akt_behavior asker = {.size = sizeof asker, .receive = asker_receive};
+            int asker_factory(const char *arg, const akt_behavior **b, void **state) {
+                (void)arg;
+                *b = &asker;
+                *state = NULL;
+                return 0;
+            }
+            """;
+
+    @Test
+    void aScheduleToACActorRefusesAValueWithoutBytes(@TempDir Path dir) throws Exception {
+        String lib = UsersTest.cLibrary(dir, "paths", C_PATHS);
+        try (ActorSystem system = ActorSystem.create("values-schedule")) {
+            Pid c = system.spawnNative(lib, "reader_factory", "c", null);
+            List<org.junit.jupiter.api.function.Executable> schedules = List.of(
+                    () -> system.scheduleOnce(c, new Opaque(1), Duration.ofMillis(10)),
+                    () -> system.scheduleEvery(c, new Opaque(2), Duration.ofMillis(10)),
+                    () -> system.scheduleCron(c, new Opaque(3), "* * * * * ?", true, ScheduleOptions.defaults()));
+            for (var schedule : schedules) {
+                AktException e = assertThrows(AktException.class, schedule);
+                assertEquals("AKT_ENOTSUP", Errors.name(e.code()), e.getMessage());
+                assertTrue(e.getMessage().startsWith("schedule of a dev.akt.ValuesTest$Opaque to "
+                        + "akt://values-schedule/user/c refused: that actor is not a Java actor"), e.getMessage());
+            }
+            assertEquals(List.of(), system.schedules());
+            // A readable value is scheduled; a Java target takes any object.
+            system.cancelSchedule(system.scheduleEvery(c, "tick", Duration.ofMinutes(1)));
+            Pid keep = system.spawn("keep", (ctx, msg) -> {});
+            system.cancelSchedule(system.scheduleEvery(keep, new Opaque(4), Duration.ofMinutes(1)));
+        }
+    }
+
+    @Test
+    void aGrainOfACKindRefusesAValueWithoutBytes(@TempDir Path dir) throws Exception {
+        String lib = UsersTest.cLibrary(dir, "paths", C_PATHS);
+        try (ActorSystem system = ActorSystem.create("values-grain")) {
+            Pid registrar = system.spawnNative(lib, "registrar_factory", "registrar", "cgrain");
+            Grain g = system.grain("cgrain", "g1");
+            // the registrar's pre_start has run once it answered nothing: ask a C grain until it is there
+            long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+            while (true) {
+                try {
+                    assertEquals("c:hi", Await.get(g.ask("hi", Await.ASK)));
+                    break;
+                } catch (ActorNotFoundException notYet) {
+                    assertTrue(System.nanoTime() < end, "the C grain kind was never registered");
+                    Thread.sleep(5);
+                }
+            }
+            assertTrue(registrar.id != 0);
+            AktException t = assertThrows(AktException.class, () -> g.tell(new Opaque(1)));
+            assertEquals("AKT_ENOTSUP", Errors.name(t.code()), t.getMessage());
+            assertTrue(t.getMessage().startsWith("grain tell of a dev.akt.ValuesTest$Opaque to the grain "
+                    + "cgrain/g1 refused: that actor is not a Java actor"), t.getMessage());
+            AktException a = assertThrows(AktException.class, () -> g.ask(new Opaque(2), Await.ASK));
+            assertTrue(a.getMessage().startsWith("grain ask of a dev.akt.ValuesTest$Opaque"), a.getMessage());
+            assertEquals("c:after", Await.get(g.ask("after", Await.ASK)));
+            // A kind registered from Java still gets the object itself.
+            CompletableFuture<Object> got = new CompletableFuture<>();
+            system.registerGrain("jgrain", () -> (ctx, msg) -> got.complete(msg));
+            Opaque o = new Opaque(3);
+            system.grain("jgrain", "g").tell(o);
+            assertSame(o, got.get(5, TimeUnit.SECONDS));
+        }
+    }
+
+    @Test
+    void aReplyToACAskerIsRefusedAtTheResponder(@TempDir Path dir) throws Exception {
+        String lib = UsersTest.cLibrary(dir, "paths", C_PATHS);
+        try (ActorSystem system = ActorSystem.create("values-reply")) {
+            Pid asker = system.spawnNative(lib, "asker_factory", "asker", null);
+            java.util.concurrent.atomic.AtomicBoolean opaque = new java.util.concurrent.atomic.AtomicBoolean();
+            CompletableFuture<AktException> thrown = new CompletableFuture<>();
+            Pid j = system.spawn("j", (ctx, msg) -> {
+                if (!opaque.get()) {
+                    ctx.respond("j:" + msg);
+                    return;
+                }
+                try {
+                    ctx.respond(new Opaque(1));
+                } catch (AktException e) {
+                    thrown.complete(e);
+                    throw e;
+                }
+            });
+            assertEquals("j:from-c", Await.get(asker.ask(j.toString(), Await.ASK)));
+            opaque.set(true);
+            String failed = (String) Await.get(asker.ask(j.toString(), Await.ASK));
+            AktException e = thrown.get(5, TimeUnit.SECONDS);
+            assertEquals("AKT_ENOTSUP", Errors.name(e.code()), e.getMessage());
+            assertTrue(e.getMessage().startsWith("respond of a dev.akt.ValuesTest$Opaque to "
+                    + "akt://values-reply/user/asker refused"), e.getMessage());
+            assertTrue(failed.startsWith("failed:") && failed.contains("respond of a dev.akt.ValuesTest$Opaque"),
+                    failed);
+            // A Java asker still gets the object itself.
+            Opaque o = new Opaque(2);
+            Pid echo = system.spawn("echo", (ctx, msg) -> ctx.respond(msg));
+            assertSame(o, Await.get(echo.ask(o, Await.ASK)));
+        }
+    }
+    @Test
+    void aPipeResultACTargetCannotReadFailsThePipe(@TempDir Path dir) throws Exception {
+        String lib = UsersTest.cLibrary(dir, "paths", C_PATHS);
+        try (ActorSystem system = ActorSystem.create("values-pipe")) {
+            Pid c = system.spawnNative(lib, "reader_factory", "c", null);
+            List<String> reasons = new java.util.concurrent.CopyOnWriteArrayList<>();
+            java.util.concurrent.LinkedBlockingQueue<Object> got = new java.util.concurrent.LinkedBlockingQueue<>();
+            try (Subscription s = system.deadLetters(ev -> reasons.add(String.valueOf(ev.reason())))) {
+                Pid piper = system.spawn("piper", (ctx, msg) -> {
+                    if ("opaque".equals(msg)) {
+                        ctx.pipeTo(c, () -> CompletableFuture.completedFuture(new Opaque(1)), null, null);
+                    } else if ("by-name".equals(msg)) {
+                        ctx.pipeToName(c.toString(), () -> CompletableFuture.completedFuture(new Opaque(2)),
+                                null, null);
+                    } else if ("text".equals(msg)) {
+                        ctx.pipeTo(c, () -> CompletableFuture.completedFuture("readable"), null, null);
+                    } else {
+                        got.add(msg);
+                    }
+                });
+                piper.tell("opaque");
+                piper.tell("by-name");
+                piper.tell("text");
+                // The refused results never reached the C actor (it would answer "c:no bytes").
+                assertEquals("c:readable", got.poll(5, TimeUnit.SECONDS));
+                long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+                while (reasons.stream().filter("pipe_to: task failed"::equals).count() < 2) {
+                    assertTrue(System.nanoTime() < end, reasons.toString());
+                    Thread.sleep(5);
+                }
+                assertNull(got.poll(50, TimeUnit.MILLISECONDS));
+            }
         }
     }
 }

@@ -8,9 +8,6 @@
 
 #include <string.h>
 
-#define COUNT(s, i, field) \
-    atomic_fetch_add_explicit(&(s)->counters[i].field, 1, memory_order_relaxed) /* see stream.h */
-
 struct akt_stream_async {
     /* acq_rel: the last of the slot's and the caller's releases frees it, after the other's
      * writes (the result). */
@@ -95,13 +92,13 @@ int akt__async_has_room(const akt__seg *g) { return g->n_pending < g->n_slots; }
 static int on_failure(akt__seg *g, akt__async_slot *sl, int rc) {
     akt_stream *s = g->s;
     const akt__stage_def *d = &s->defs[g->first];
-    COUNT(s, g->first, errors);
+    AKT__COUNT(s, g->first, errors);
     if (d->on_error == AKT_STREAM_ON_ERROR_RETRY && sl->attempts < d->retries) {
         sl->attempts++;
         return 1;
     }
     if (d->on_error == AKT_STREAM_ON_ERROR_RESUME) {
-        COUNT(s, g->first, drops);
+        AKT__COUNT(s, g->first, drops);
         sl->state = SLOT_READY;
         return 0;
     }
@@ -155,7 +152,7 @@ static int flush(akt__seg *g) {
         g->n_pending--;
         if (ordered) g->a_head = (g->a_head + 1) % g->n_slots, g->a_len--;
         if (out) {
-            COUNT(s, g->first, out);
+            AKT__COUNT(s, g->first, out);
             int rc = akt__seg_run(g, g->first + 1, out);
             if (rc < 0) return rc;
         }

@@ -7,9 +7,6 @@
 
 #include <string.h>
 
-#define COUNT(s, i, field) \
-    atomic_fetch_add_explicit(&(s)->counters[i].field, 1, memory_order_relaxed) /* stream.h */
-
 void akt__batch_free(akt__seg *g) {
     for (size_t k = 0; k < g->batch_n; k++) akt_msg_release(g->batch[k]);
     akt__dfree(g->batch);
@@ -66,7 +63,7 @@ int akt__batch_emit(akt__seg *g) {
             rc = AKT_ETYPE;
         if (rc == 0) break;
         if (out) akt_msg_release(out), out = NULL;
-        COUNT(s, i, errors);
+        AKT__COUNT(s, i, errors);
         if (d->on_error == AKT_STREAM_ON_ERROR_RETRY && attempt < d->retries) continue;
         break;
     }
@@ -82,6 +79,6 @@ int akt__batch_emit(akt__seg *g) {
         akt__stream_fail_stage(s, i, rc);
         return rc;
     }
-    COUNT(s, i, out);
+    AKT__COUNT(s, i, out);
     return akt__seg_run(g, i + 1, out);
 }

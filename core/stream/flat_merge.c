@@ -10,9 +10,6 @@
 #include <stdio.h>
 #include <string.h>
 
-#define COUNT(s, i, field) \
-    atomic_fetch_add_explicit(&(s)->counters[i].field, 1, memory_order_relaxed) /* stream.h */
-
 /* One running inner. */
 typedef struct akt__inner {
     akt_stream *child; /* one reference; NULL: the slot is free */
@@ -75,9 +72,9 @@ static void read_ended(akt_msg *m, uint64_t *port, int *rc) {
 static void inner_failed(akt__seg *g, akt__inner *in, int rc) {
     akt_stream *s = g->s;
     const akt__stage_def *d = &s->defs[g->first];
-    COUNT(s, g->first, errors);
+    AKT__COUNT(s, g->first, errors);
     if (d->on_error == AKT_STREAM_ON_ERROR_RESUME) {
-        COUNT(s, g->first, drops);
+        AKT__COUNT(s, g->first, drops);
         in->done = 1; /* what it sent before goes on; then the slot is free */
         if (in->count == 0) slot_clear(g, in);
         return;
@@ -144,7 +141,7 @@ int akt__flat_merge_next(akt__seg *g) {
         in->head = (in->head + 1) % in->cap;
         in->count--;
         if (in->done && in->count == 0) slot_clear(g, in);
-        COUNT(g->s, g->first, out);
+        AKT__COUNT(g->s, g->first, out);
         return akt__seg_run(g, g->first + 1, m);
     }
     return 1;
@@ -167,14 +164,7 @@ static int make_inner(akt__seg *g, akt_msg *m, akt_stream_graph **out) {
         if (rc == 0 && (!*out || !inner_ok(*out))) rc = AKT_EINVAL;
         if (rc == 0) return 0;
         if (*out) akt_stream_graph_free(*out), *out = NULL;
-        COUNT(s, g->first, errors);
-        if (d->on_error == AKT_STREAM_ON_ERROR_RETRY && attempt < d->retries) continue;
-        if (d->on_error == AKT_STREAM_ON_ERROR_RESUME) {
-            COUNT(s, g->first, drops);
-            return 1;
-        }
-        akt__stream_fail_stage(s, g->first, rc);
-        return rc;
+        if ((rc = akt__stage_failed(s, g->first, attempt, rc)) != AKT__STAGE_RETRY) return rc;
     }
 }
 

@@ -11,9 +11,6 @@
 #include <stdio.h>
 #include <string.h>
 
-#define COUNT(s, i, field) \
-    atomic_fetch_add_explicit(&(s)->counters[i].field, 1, memory_order_relaxed) /* stream.h */
-
 static size_t junction_stage(const akt__seg *g) { return g->fan_in ? g->first : g->last; }
 
 int akt__junction_init(akt__seg *g) {
@@ -163,7 +160,7 @@ int akt__junction_receive(akt__seg *g, akt_ctx *ctx, akt_msg *msg) {
         p->done = 1;
     } else if (strncmp(t, AKT__STREAM_PREFIX, strlen(AKT__STREAM_PREFIX)) != 0) {
         if (p->granted) p->granted--;
-        COUNT(s, g->first, in);
+        AKT__COUNT(s, g->first, in);
         if (p->count == p->cap) { /* beyond its credit: the protocol was broken */
             akt__stream_fail_stage(s, g->first, AKT_EFULL);
             return 1;
@@ -196,19 +193,12 @@ static int zip_call(akt__seg *g, akt_msg *const *in, akt_msg **out) {
             rc = AKT_ETYPE;
         if (rc == 0) return 0;
         if (*out) akt_msg_release(*out), *out = NULL;
-        COUNT(s, g->first, errors);
-        if (d->on_error == AKT_STREAM_ON_ERROR_RETRY && attempt < d->retries) continue;
-        if (d->on_error == AKT_STREAM_ON_ERROR_RESUME) {
-            COUNT(s, g->first, drops);
-            return 1;
-        }
-        akt__stream_fail_stage(s, g->first, rc);
-        return rc;
+        if ((rc = akt__stage_failed(s, g->first, attempt, rc)) != AKT__STAGE_RETRY) return rc;
     }
 }
 
 static int emit_one(akt__seg *g, akt_msg *m) {
-    COUNT(g->s, g->first, out);
+    AKT__COUNT(g->s, g->first, out);
     return akt__seg_run(g, g->first + 1, m);
 }
 
@@ -295,14 +285,7 @@ static int partition_call(akt__seg *g, akt_msg *m, size_t *branch) {
         if (rc > 0) rc = AKT_EINVAL;
         if (rc == 0 && *branch >= g->n_ports) rc = AKT_EINVAL;
         if (rc == 0) return 0;
-        COUNT(s, g->last, errors);
-        if (d->on_error == AKT_STREAM_ON_ERROR_RETRY && attempt < d->retries) continue;
-        if (d->on_error == AKT_STREAM_ON_ERROR_RESUME) {
-            COUNT(s, g->last, drops);
-            return 1;
-        }
-        akt__stream_fail_stage(s, g->last, rc);
-        return rc;
+        if ((rc = akt__stage_failed(s, g->last, attempt, rc)) != AKT__STAGE_RETRY) return rc;
     }
 }
 
@@ -313,7 +296,7 @@ int akt__junction_route(akt__seg *g, akt_ctx *ctx) {
     size_t n = g->n_ports;
     if (g->n_ended == n) { /* nobody wants more; the stream is ending */
         akt_msg_release(ring_pop(g));
-        COUNT(s, g->last, drops);
+        AKT__COUNT(s, g->last, drops);
         return 0;
     }
     if (kind == AKT__SK_BROADCAST) {
@@ -324,7 +307,7 @@ int akt__junction_route(akt__seg *g, akt_ctx *ctx) {
             if (g->ports[k].done) continue;
             akt_msg_retain(m);
             send(ctx, &g->ports[k], m);
-            COUNT(s, g->last, out);
+            AKT__COUNT(s, g->last, out);
         }
         akt_msg_release(m);
         return 0;
@@ -336,7 +319,7 @@ int akt__junction_route(akt__seg *g, akt_ctx *ctx) {
             if (p->done || p->demand <= 0) continue;
             g->rr = (i + 1) % n;
             send(ctx, p, ring_pop(g));
-            COUNT(s, g->last, out);
+            AKT__COUNT(s, g->last, out);
             return 0;
         }
         return 1;
@@ -356,13 +339,13 @@ int akt__junction_route(akt__seg *g, akt_ctx *ctx) {
     if (p->done) {
         g->pending = 0;
         akt_msg_release(ring_pop(g));
-        COUNT(s, g->last, drops);
+        AKT__COUNT(s, g->last, drops);
         return 0;
     }
     if (p->demand <= 0) return 1;
     g->pending = 0;
     send(ctx, p, ring_pop(g));
-    COUNT(s, g->last, out);
+    AKT__COUNT(s, g->last, out);
     return 0;
 }
 

@@ -5,9 +5,6 @@
 
 #include <string.h>
 
-#define COUNT(s, i, field) \
-    atomic_fetch_add_explicit(&(s)->counters[i].field, 1, memory_order_relaxed) /* see stream.h */
-
 /* What one call of a stage's function gave. */
 typedef struct outcome {
     akt_msg *one;   /* map, scan, fold */
@@ -107,20 +104,23 @@ static int invoke(akt__seg *g, size_t i, akt_msg *m, outcome *o) {
 /* Calls stage i on m under its error strategy: 0 with o filled, 1 when the element is to be
  * dropped (resume), or < 0 when the stream failed. */
 static int call(akt__seg *g, size_t i, akt_msg *m, outcome *o) {
-    akt_stream *s = g->s;
-    const akt__stage_def *d = &s->defs[i];
     for (unsigned attempt = 0;; attempt++) {
         int rc = invoke(g, i, m, o);
         if (rc == 0) return 0;
-        COUNT(s, i, errors);
-        if (d->on_error == AKT_STREAM_ON_ERROR_RETRY && attempt < d->retries) continue;
-        if (d->on_error == AKT_STREAM_ON_ERROR_RESUME) {
-            COUNT(s, i, drops);
-            return 1;
-        }
-        akt__stream_fail_stage(s, i, rc);
-        return rc;
+        if ((rc = akt__stage_failed(g->s, i, attempt, rc)) != AKT__STAGE_RETRY) return rc;
     }
+}
+
+int akt__stage_failed(akt_stream *s, size_t i, unsigned attempt, int rc) {
+    const akt__stage_def *d = &s->defs[i];
+    AKT__COUNT(s, i, errors);
+    if (d->on_error == AKT_STREAM_ON_ERROR_RETRY && attempt < d->retries) return AKT__STAGE_RETRY;
+    if (d->on_error == AKT_STREAM_ON_ERROR_RESUME) {
+        AKT__COUNT(s, i, drops);
+        return 1;
+    }
+    akt__stream_fail_stage(s, i, rc);
+    return rc;
 }
 
 int akt__seg_run(akt__seg *g, size_t i, akt_msg *m) {
@@ -129,7 +129,7 @@ int akt__seg_run(akt__seg *g, size_t i, akt_msg *m) {
         return akt__seg_push_out(g, m)
                    ? (akt__stream_fail_stage(s, g->last, AKT_ENOMEM), AKT_ENOMEM)
                    : 0;
-    if (i != g->first) COUNT(s, i, in);
+    if (i != g->first) AKT__COUNT(s, i, in);
     const akt__stage_def *d = &s->defs[i];
     akt__stage_rt *rt = &s->rt[i];
     outcome o = {0};
@@ -139,7 +139,7 @@ int akt__seg_run(akt__seg *g, size_t i, akt_msg *m) {
         return akt__batch_add(g, i, m);
     case AKT__FL_BUFFER:
     case AKT__FL_THROTTLE:
-        COUNT(s, i, out);
+        AKT__COUNT(s, i, out);
         return akt__seg_run(g, i + 1, m);
     case AKT__SK_IGNORE:
         akt_msg_release(m);
@@ -170,7 +170,7 @@ int akt__seg_run(akt__seg *g, size_t i, akt_msg *m) {
     switch (d->kind) {
     case AKT__FL_MAP:
         akt_msg_release(m);
-        COUNT(s, i, out);
+        AKT__COUNT(s, i, out);
         return akt__seg_run(g, i + 1, o.one);
     case AKT__FL_FILTER:
     case AKT__FL_DEDUP:
@@ -183,12 +183,12 @@ int akt__seg_run(akt__seg *g, size_t i, akt_msg *m) {
             akt_msg_retain(m);
             rt->last = m;
         }
-        COUNT(s, i, out);
+        AKT__COUNT(s, i, out);
         return akt__seg_run(g, i + 1, m);
     case AKT__FL_FLAT_MAP:
         akt_msg_release(m);
         for (size_t k = 0; k < o.n_many; k++) {
-            COUNT(s, i, out);
+            AKT__COUNT(s, i, out);
             rc = akt__seg_run(g, i + 1, o.many[k]);
             if (rc < 0) {
                 for (size_t j = k + 1; j < o.n_many; j++) akt_msg_release(o.many[j]);
@@ -202,7 +202,7 @@ int akt__seg_run(akt__seg *g, size_t i, akt_msg *m) {
         if (rt->acc) akt_msg_release(rt->acc);
         rt->acc = o.one;
         akt_msg_retain(o.one);
-        COUNT(s, i, out);
+        AKT__COUNT(s, i, out);
         return akt__seg_run(g, i + 1, o.one);
     case AKT__SK_FOLD:
         akt_msg_release(m);
@@ -253,10 +253,10 @@ int akt__seg_generate(akt__seg *g) {
     for (unsigned attempt = 0;; attempt++) {
         int rc = make(g, &m);
         if (rc == 0) break;
-        COUNT(s, g->first, errors);
+        AKT__COUNT(s, g->first, errors);
         if (d->on_error == AKT_STREAM_ON_ERROR_RETRY && attempt < d->retries) continue;
         if (d->on_error == AKT_STREAM_ON_ERROR_RESUME && d->kind == AKT__SRC_UNFOLD) {
-            COUNT(s, g->first, drops);
+            AKT__COUNT(s, g->first, drops);
             return 0; /* the next call may give an element */
         }
         akt__stream_fail_stage(s, g->first, rc);
@@ -266,7 +266,7 @@ int akt__seg_generate(akt__seg *g) {
         g->exhausted = 1;
         return 0;
     }
-    COUNT(s, g->first, out);
+    AKT__COUNT(s, g->first, out);
     return akt__seg_run(g, g->first + 1, m);
 }
 

@@ -189,6 +189,16 @@ void akt__stream_finish(akt_stream *s, int rc, const char *reason);
 /* Ends the stream because stage failed with rc. */
 void akt__stream_fail_stage(akt_stream *s, size_t stage, int rc);
 
+/* Counts one more of a stage's counters (relaxed: see akt__stage_counters). */
+#define AKT__COUNT(s, i, field) \
+    atomic_fetch_add_explicit(&(s)->counters[i].field, 1, memory_order_relaxed)
+
+/* What stage's error strategy makes of a call that failed with rc (< 0) on its attempt-th
+ * try (0 first): counts the error, then AKT__STAGE_RETRY (call again), 1 (drop the element,
+ * counted) or rc once the stream is failed. */
+#define AKT__STAGE_RETRY 2
+int akt__stage_failed(akt_stream *s, size_t stage, unsigned attempt, int rc);
+
 /* Spawns the actor of one segment: stages [first, last] of s. */
 int akt__segment_spawn(akt_stream *s, size_t seg, size_t first, size_t last, akt_pid *out);
 

@@ -165,13 +165,15 @@ static int j_flat_merge(akt_msg *in, akt_stream_graph **out, void *d) {
     return 0;
 }
 
-typedef struct jroom {
+/* A CompletableFuture completed with a stream's rc (StreamStage.done): the end of a run
+ * (akt_stream_on_complete) or room for the next offer (akt_stream_on_room). */
+typedef struct jdone {
     jobject cf;
-} jroom;
+} jdone;
 
-static void on_room(akt_stream *s, int rc, void *data) {
+static void on_done(akt_stream *s, int rc, void *data) {
     (void)s;
-    jroom *d = data;
+    jdone *d = data;
     JNIEnv *env = aktj_env();
     if (env != NULL) {
         (*env)->CallStaticVoidMethod(env, stage_class, m_done, d->cf, rc);
@@ -183,10 +185,10 @@ static void on_room(akt_stream *s, int rc, void *data) {
 
 int aktj_stream_on_room(JNIEnv *env, jlong stream, jobject future) {
     if (future == NULL || cache(env) != 0) return AKT_EINVAL;
-    jroom *d = malloc(sizeof *d);
+    jdone *d = malloc(sizeof *d);
     if (d == NULL) return AKT_ENOMEM;
     d->cf = (*env)->NewGlobalRef(env, future);
-    int rc = d->cf ? akt_stream_on_room(AKTJ_PTR(stream), on_room, d) : AKT_ENOMEM;
+    int rc = d->cf ? akt_stream_on_room(AKTJ_PTR(stream), on_done, d) : AKT_ENOMEM;
     if (rc != 0) {
         if (d->cf) (*env)->DeleteGlobalRef(env, d->cf);
         free(d);
@@ -401,22 +403,6 @@ int aktj_stream_stage_options(JNIEnv *env, jlong graph, jstring name, jint on_er
     if (rc == 0 && (on_error || retries))
         rc = retries < 0 ? AKT_EINVAL : akt_stream_stage_on_error(g, on_error, (unsigned)retries);
     return rc;
-}
-
-typedef struct jdone {
-    jobject cf;
-} jdone;
-
-static void on_done(akt_stream *s, int rc, void *data) {
-    (void)s;
-    jdone *d = data;
-    JNIEnv *env = aktj_env();
-    if (env != NULL) {
-        (*env)->CallStaticVoidMethod(env, stage_class, m_done, d->cf, rc);
-        aktj_drop_exception(env, "StreamStage.done");
-        (*env)->DeleteGlobalRef(env, d->cf);
-    }
-    free(d);
 }
 
 /* Runs graph on system; out[0] gets the stream. done (a CompletableFuture) gets the end

@@ -51,6 +51,18 @@ static void stage_release(void *d) {
     free(st);
 }
 
+/* A new stage of JS slot slot (one reference, the caller's); NULL without memory. */
+static an_stage *stage_new(an_inst *I, an_sys *s, int32_t slot, int kind) {
+    an_stage *st = calloc(1, sizeof *st);
+    if (!st) return NULL;
+    atomic_init(&st->refs, 1);
+    st->inst = I;
+    st->sys = s;
+    st->slot = slot;
+    st->kind = kind;
+    return st;
+}
+
 /* Calls call(slot, a, b) on the JS thread; NULL after a JS exception (cleared: lib keeps
  * it for the stream's failure). */
 static napi_value js_call(an_stage *st, napi_env env, napi_value a, napi_value b) {
@@ -457,13 +469,8 @@ static int add_stage(an_inst *I, an_sys *s, napi_env env, akt_stream_graph *g, n
         if (napi_get_value_int32(env, a, &slot) != napi_ok || !get_int(env, b, 0, &par) ||
             !get_int(env, b, 1, &ordered) || par <= 0)
             return AKT_EINVAL;
-        an_stage *st = calloc(1, sizeof *st);
+        an_stage *st = stage_new(I, s, slot, ST_MAP);
         if (!st) return AKT_ENOMEM;
-        atomic_init(&st->refs, 1);
-        st->inst = I;
-        st->sys = s;
-        st->slot = slot;
-        st->kind = ST_MAP;
         rc = akt_stream_map_async(g, (size_t)par, ordered ? 1 : 0, st_async, st);
         if (rc) stage_release(st);
     } else if (!strcmp(kind, "flat_map_merge")) { /* a = the slot, b = breadth */
@@ -472,13 +479,8 @@ static int add_stage(an_inst *I, an_sys *s, napi_env env, akt_stream_graph *g, n
         if (napi_get_value_int32(env, a, &slot) != napi_ok || !int64_of(env, b, &breadth) ||
             breadth <= 0 || breadth > 4096)
             return AKT_EINVAL;
-        an_stage *st = calloc(1, sizeof *st);
+        an_stage *st = stage_new(I, s, slot, ST_MAP);
         if (!st) return AKT_ENOMEM;
-        atomic_init(&st->refs, 1);
-        st->inst = I;
-        st->sys = s;
-        st->slot = slot;
-        st->kind = ST_MAP;
         rc = akt_stream_flat_map_merge(g, (size_t)breadth, st_flat_merge, st);
         if (rc) stage_release(st);
     } else if (!strcmp(kind, "collect")) {
@@ -495,13 +497,8 @@ static int add_stage(an_inst *I, an_sys *s, napi_env env, akt_stream_graph *g, n
         if (napi_get_value_int32(env, a, &slot) != napi_ok || !get_int(env, b, 0, &n) ||
             !get_int(env, b, 1, &wait) || n <= 0 || wait <= 0 || wait > 3600000)
             return AKT_EINVAL;
-        an_stage *st = calloc(1, sizeof *st);
+        an_stage *st = stage_new(I, s, slot, ST_ZIP); /* the same call: an array of the values */
         if (!st) return AKT_ENOMEM;
-        atomic_init(&st->refs, 1);
-        st->inst = I;
-        st->sys = s;
-        st->slot = slot;
-        st->kind = ST_ZIP; /* the same call: an array of the values */
         rc = akt_stream_batch(g, (size_t)n, wait * 1000000, st_zip, st);
         if (rc) stage_release(st);
     } else {
@@ -509,13 +506,8 @@ static int add_stage(an_inst *I, an_sys *s, napi_env env, akt_stream_graph *g, n
         int k = seeded ? ST_FOLD : kind_of(kind);
         int32_t slot;
         if (k < 0 || napi_get_value_int32(env, a, &slot) != napi_ok) return AKT_EINVAL;
-        an_stage *st = calloc(1, sizeof *st);
+        an_stage *st = stage_new(I, s, slot, k);
         if (!st) return AKT_ENOMEM;
-        atomic_init(&st->refs, 1);
-        st->inst = I;
-        st->sys = s;
-        st->slot = slot;
-        st->kind = k;
         akt_msg *seed = NULL;
         rc = seeded ? an_msg_from_js(s, env, b, NULL, 1, &seed) : 0;
         if (rc == 0) {

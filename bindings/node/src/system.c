@@ -57,8 +57,7 @@ int an_sup_budget(napi_env env, napi_value arr, akt_supervisor *sup) {
     bool is_array = false;
     uint32_t n = 0;
     if (napi_is_array(env, arr, &is_array) != napi_ok || !is_array ||
-        napi_get_array_length(env, arr, &n) != napi_ok || n < 9 || (n - 9) % 2 ||
-        n > 9 + 2 * 64)
+        napi_get_array_length(env, arr, &n) != napi_ok || n < 9 || (n - 9) % 2 || n > 9 + 2 * 64)
         return 0;
     int64_t v[9];
     double d[9];

@@ -719,6 +719,135 @@ static void test_retry_window_ends(void **state) {
     tu_events_destroy(&ev);
 }
 
+/* A budget of one retry in a minute whose exhaustion suspends (AKT_EXHAUSTED_SUSPEND). */
+static akt_supervisor suspending_budget(int strategy) {
+    akt_supervisor s = supervisor(strategy, AKT_DIRECTIVE_RESTART, NULL);
+    s.max_retries = 1;
+    s.within_ns = TU_SEC(60);
+    s.on_retries_exhausted = AKT_EXHAUSTED_SUSPEND;
+    return s;
+}
+
+static akt_subscription *subscribe_lifecycle(tu_events *ev) {
+    tu_events_init(ev);
+    akt_subscription *sub = NULL;
+    TU_OK(akt_subscribe(
+        sys, AKT_EVENT_ACTOR_SUSPENDED | AKT_EVENT_ACTOR_REINSTATED | AKT_EVENT_ACTOR_RESTARTED,
+        tu_events_cb, ev, &sub));
+    return sub;
+}
+
+static void test_retry_budget_suspends_the_child(void **state) {
+    (void)state;
+    akt_supervisor s = suspending_budget(AKT_STRATEGY_ONE_FOR_ONE);
+    start_system_with(&s);
+    static tu_events ev;
+    akt_subscription *sub = subscribe_lifecycle(&ev);
+    static counter c = {.name = "c"};
+    akt_pid pid = tu_spawn(sys, &counter_behavior, &c, "c");
+    tell(pid, "fail");
+    TU_EVENTUALLY(tu_events_count(&ev, AKT_EVENT_ACTOR_RESTARTED, pid) == 1);
+    tell(pid, "inc");
+    tell(pid, "fail-reason"); /* the second failure within the window: suspended */
+    TU_EVENTUALLY(tu_events_count(&ev, AKT_EVENT_ACTOR_SUSPENDED, pid) == 1);
+    tu_ev e;
+    assert_true(tu_events_find(&ev, AKT_EVENT_ACTOR_SUSPENDED, pid, &e));
+    assert_int_equal(e.code, AKT_EFAILED);
+    assert_string_equal(e.reason, "disk full");
+    akt_msg *m = tu_msg("inc", NULL);
+    TU_RC(AKT_ESUSPENDED, akt_tell(sys, pid, m));
+    akt_msg_release(m);
+    assert_int_equal(akt_pid_is_alive(sys, pid), 1);
+    assert_int_equal(tu_events_count(&ev, AKT_EVENT_ACTOR_RESTARTED, pid), 1);
+    TU_OK(akt_reinstate(sys, pid));
+    TU_EVENTUALLY(tu_events_count(&ev, AKT_EVENT_ACTOR_REINSTATED, pid) == 1);
+    assert_int_equal(get(pid), 1); /* the state was kept: no restart */
+    /* A fresh budget: the next failure is retried (restarted), the one after suspends. */
+    tell(pid, "fail");
+    TU_EVENTUALLY(tu_events_count(&ev, AKT_EVENT_ACTOR_RESTARTED, pid) == 2);
+    assert_int_equal(tu_events_count(&ev, AKT_EVENT_ACTOR_SUSPENDED, pid), 1);
+    tell(pid, "fail");
+    TU_EVENTUALLY(tu_events_count(&ev, AKT_EVENT_ACTOR_SUSPENDED, pid) == 2);
+    assert_int_equal(akt_pid_is_alive(sys, pid), 1);
+    assert_int_equal(atomic_load(&c.frees), 0);
+    expect_log("pre:c post:c pre:c post:c pre:c");
+    TU_OK(akt_unsubscribe(sub));
+    tu_events_destroy(&ev);
+}
+
+/* One-for-all: the siblings restart with the first failure; the exhausted child alone is
+ * suspended (the siblings are neither restarted again nor suspended). */
+static void test_retry_budget_suspends_only_the_child_one_for_all(void **state) {
+    (void)state;
+    sys = tu_system("sup", 2);
+    static tu_events ev;
+    akt_subscription *sub = subscribe_lifecycle(&ev);
+    akt_supervisor all = suspending_budget(AKT_STRATEGY_ONE_FOR_ALL);
+    static counter p;
+    spawn_group_parent(&all, &p);
+    akt_pid k[GROUP];
+    for (int i = 0; i < GROUP; i++) k[i] = atomic_load(&group_pids[i]);
+    tell(k[0], "fail");
+    for (int i = 0; i < GROUP; i++)
+        TU_EVENTUALLY(tu_events_count(&ev, AKT_EVENT_ACTOR_RESTARTED, k[i]) == 1);
+    tell(k[0], "fail");
+    TU_EVENTUALLY(tu_events_count(&ev, AKT_EVENT_ACTOR_SUSPENDED, k[0]) == 1);
+    for (int i = 1; i < GROUP; i++) {
+        tell(k[i], "inc");
+        assert_int_equal(get(k[i]), 1); /* restarted once (n back to 0), then this inc */
+        assert_int_equal(tu_events_count(&ev, AKT_EVENT_ACTOR_RESTARTED, k[i]), 1);
+        assert_int_equal(tu_events_count(&ev, AKT_EVENT_ACTOR_SUSPENDED, k[i]), 0);
+    }
+    akt_msg *m = tu_msg("inc", NULL);
+    TU_RC(AKT_ESUSPENDED, akt_tell(sys, k[0], m));
+    akt_msg_release(m);
+    TU_OK(akt_reinstate(sys, k[0]));
+    TU_EVENTUALLY(tu_events_count(&ev, AKT_EVENT_ACTOR_REINSTATED, k[0]) == 1);
+    tell(k[0], "inc");
+    assert_int_equal(get(k[0]), 1);
+    TU_OK(akt_unsubscribe(sub));
+    tu_events_destroy(&ev);
+}
+
+/* A struct without the field (an older size) stops, whatever lies past its end. */
+static void test_retry_budget_old_struct_stops(void **state) {
+    (void)state;
+    akt_supervisor s = suspending_budget(AKT_STRATEGY_ONE_FOR_ONE);
+    s.size = offsetof(akt_supervisor, on_retries_exhausted);
+    start_system_with(&s);
+    static counter c = {.name = "c"};
+    akt_pid pid = tu_spawn(sys, &counter_behavior, &c, "c");
+    tell(pid, "fail");
+    assert_int_equal(get(pid), 0); /* restarted */
+    tell(pid, "fail");
+    tu_wait_dead(sys, pid);
+    TU_EVENTUALLY(atomic_load(&c.frees) == 1);
+}
+
+static void test_retry_budget_invalid_exhaustion(void **state) {
+    (void)state;
+    akt_supervisor s = suspending_budget(AKT_STRATEGY_ONE_FOR_ONE);
+    akt_system_options o;
+    TU_OK(akt_system_options_init(&o));
+    o.supervisor = &s;
+    akt_system *bad = NULL;
+    static const int invalid[] = {2, -1, AKT_DIRECTIVE_SUSPEND};
+    for (size_t i = 0; i < sizeof invalid / sizeof invalid[0]; i++) {
+        s.on_retries_exhausted = invalid[i];
+        TU_RC(AKT_EINVAL, akt_system_create(&o, &bad));
+        assert_null(bad);
+    }
+    sys = tu_system("sup", 1);
+    akt_spawn_options so;
+    TU_OK(akt_spawn_options_init(&so));
+    so.supervisor = &s;
+    static counter c = {.name = "c"};
+    akt_pid pid = {0};
+    TU_RC(AKT_EINVAL, akt_spawn(sys, &counter_behavior, &c, &so, &pid));
+    s.on_retries_exhausted = AKT_EXHAUSTED_STOP;
+    TU_OK(akt_spawn(sys, &counter_behavior, &c, &so, &pid));
+}
+
 /* ---- backoff restarts ------------------------------------------------------------- */
 
 /* When each failure and restart of the one actor under test was published. */
@@ -977,6 +1106,10 @@ int main(void) {
         SUP_TEST(test_one_for_all_race),
         SUP_TEST(test_retry_budget_stops_the_child),
         SUP_TEST(test_retry_window_ends),
+        SUP_TEST(test_retry_budget_suspends_the_child),
+        SUP_TEST(test_retry_budget_suspends_only_the_child_one_for_all),
+        SUP_TEST(test_retry_budget_old_struct_stops),
+        SUP_TEST(test_retry_budget_invalid_exhaustion),
         SUP_TEST(test_backoff_delays_the_restart_keeping_mailbox),
         SUP_TEST(test_backoff_grows_to_the_cap),
         SUP_TEST(test_backoff_jitter_and_reset),

@@ -317,10 +317,17 @@ export interface SupervisorOptions {
   /** 'oneForAll': a restart or stop applies to every child of the same parent (for
    * top-level actors it acts as 'oneForOne'). Default 'oneForOne'. */
   strategy?: 'oneForOne' | 'oneForAll';
-  /** A child failing more than maxRetries times within `within` ms is stopped; 0 = no budget. */
+  /** A child failing more than maxRetries times within `within` ms is stopped (or
+   * suspended, see onRetriesExhausted); 0 = no budget. */
   maxRetries?: number;
   /** The retry window in milliseconds (> 0); required with maxRetries. */
   within?: number;
+  /** What a child gets once its retry budget is spent: 'stop' (the default) or 'suspend',
+   * which suspends it as the 'suspend' directive does (tells and asks throw
+   * SuspendedError until it is reinstated) and clears its failure count, so that once
+   * reinstated it has a fresh budget. With 'oneForAll' only that child is stopped or
+   * suspended. Anything else throws InvalidArgumentError. */
+  onRetriesExhausted?: 'stop' | 'suspend';
   /** Waits between consecutive restarts; default none (restart at once). */
   backoff?: BackoffOptions;
   /** Directives by error, checked before `decide`: [[TypeError, 'resume'], ['RangeError',

@@ -33,6 +33,9 @@ int akt__supervisor_read(const akt_supervisor *in, akt_supervisor *out) {
             out->rules[i].directive > AKT_DIRECTIVE_SUSPEND)
             return AKT_EINVAL;
     if (out->rule_count == 0) out->rules = NULL;
+    if (out->on_retries_exhausted != AKT_EXHAUSTED_STOP &&
+        out->on_retries_exhausted != AKT_EXHAUSTED_SUSPEND)
+        return AKT_EINVAL;
     return 0;
 }
 
@@ -58,7 +61,7 @@ void akt__supervisor_free_rules(akt__heap *heap, akt_supervisor *sup) {
 /* Counts a failure of child against the retry budget; 1 if the budget is spent. Entries
  * whose window ended are dropped first, so the list holds only children that failed within
  * the last window. Without memory the failure is not counted (the budget only ever stops
- * a child, never loses one). */
+ * or suspends a child, never loses one). */
 static int akt__budget_spent(akt_system *s, akt__cell *parent, const akt_supervisor *sup,
                              uint64_t child) {
     if (!sup || sup->max_retries == 0) return 0;
@@ -84,6 +87,30 @@ static int akt__budget_spent(akt_system *s, akt__cell *parent, const akt_supervi
     }
     f->v[found + 2]++;
     return f->v[found + 2] > sup->max_retries;
+}
+
+/* Forgets child's failures (a suspended child gets a fresh budget once reinstated). */
+static void akt__budget_forget(akt__cell *parent, uint64_t child) {
+    if (!parent->ext) return;
+    akt__vec *f = &parent->ext->faults;
+    uint32_t k = 0;
+    for (uint32_t i = 0; i + 2 < f->n; i += 3) {
+        if (f->v[i] == child) continue;
+        if (k != i) memmove(&f->v[k], &f->v[i], 3 * sizeof f->v[0]);
+        k += 3;
+    }
+    f->n = k;
+}
+
+/* Suspends child for a failure with code and reason (may be NULL); stops it when it cannot
+ * be told (rather than leave it hanging). */
+static void akt__suspend_child(akt_system *s, akt_pid child, int code, const char *reason) {
+    akt_msg *why = NULL;
+    if (reason) akt_msg_new_bytes("akt.Failure", reason, strlen(reason), AKT_COPY, &why);
+    if (akt__send_sys(s, child, AKT__SYS_SUSPEND, 0, code, why, NULL)) {
+        if (why) akt_msg_release(why);
+        akt__stop_request(s, child);
+    }
 }
 
 /* The live children of c, for a one-for-all directive; 0 or AKT_ENOMEM. */
@@ -162,7 +189,13 @@ void akt__actor_supervise(akt__worker *w, akt__cell *c, akt__envelope *e) {
     const akt_supervisor *sup = akt__supervisor_of(c);
     int d = akt__decide(c, sup, e->code, reason);
     if (akt__budget_spent(s, c, sup, child.id)) {
-        akt__stop_request(s, child); /* out of retries: only the failing child stops */
+        /* Out of retries: only the failing child stops, or is suspended. */
+        if (sup->on_retries_exhausted == AKT_EXHAUSTED_SUSPEND) {
+            akt__budget_forget(c, child.id);
+            akt__suspend_child(s, child, e->code, reason);
+        } else {
+            akt__stop_request(s, child);
+        }
         return;
     }
     if (d == AKT_DIRECTIVE_ESCALATE && akt__cell_index(c) == AKT__GUARDIAN) {
@@ -179,15 +212,9 @@ void akt__actor_supervise(akt__worker *w, akt__cell *c, akt__envelope *e) {
     case AKT_DIRECTIVE_RESUME:
         akt__send_sys(s, child, AKT__SYS_RESUME, 0, 0, NULL, NULL);
         break;
-    case AKT_DIRECTIVE_SUSPEND: {
-        akt_msg *why = NULL;
-        if (reason) akt_msg_new_bytes("akt.Failure", reason, strlen(reason), AKT_COPY, &why);
-        if (akt__send_sys(s, child, AKT__SYS_SUSPEND, 0, e->code, why, NULL)) {
-            if (why) akt_msg_release(why);
-            akt__stop_request(s, child); /* cannot suspend it: stop rather than hang */
-        }
+    case AKT_DIRECTIVE_SUSPEND:
+        akt__suspend_child(s, child, e->code, reason);
         break;
-    }
     case AKT_DIRECTIVE_ESCALATE: {
         akt__ext *x = akt__ext_get(s, c);
         if (!x || akt__vec_push(&s->heap, &x->escalated, child.id) != 0) {

@@ -209,6 +209,10 @@ typedef void (*akt_thread_hook)(void *data, int index);
 #define AKT_STRATEGY_ONE_FOR_ONE 0 /* akt_supervisor.strategy: only the failing child */
 #define AKT_STRATEGY_ONE_FOR_ALL 1 /* akt_supervisor.strategy: every child of the parent */
 
+/* akt_supervisor.on_retries_exhausted (0.4): what a child whose retry budget is spent gets. */
+#define AKT_EXHAUSTED_STOP 0    /* it stops (and its children): the default */
+#define AKT_EXHAUSTED_SUSPEND 1 /* it is suspended, as by AKT_DIRECTIVE_SUSPEND */
+
 /* Chooses a directive for a failure; runs on the parent's dispatcher thread. code is the
  * failure code the receive returned, reason the text the child gave with akt_ctx_fail
  * (or NULL). Returns one of AKT_DIRECTIVE_*; anything else means the default. */
@@ -230,8 +234,9 @@ typedef struct akt_supervisor {
     akt_decider_fn decide; /* optional */
     void *decide_data;     /* borrowed; must outlive the actor */
     /* Retry budget (0.4): a child that fails more than max_retries times within within_ns
-     * nanoseconds (counted from its first failure in the window) is stopped instead of
-     * getting the decided directive (with one-for-all, only that child is stopped).
+     * nanoseconds (counted from its first failure in the window) is stopped (or suspended,
+     * see on_retries_exhausted) instead of getting the decided directive (with one-for-all,
+     * only that child is stopped or suspended).
      * max_retries 0 = no budget (within_ns ignored, must not be negative); with a budget,
      * within_ns must be > 0 (AKT_EINVAL otherwise). */
     uint32_t max_retries;
@@ -261,6 +266,14 @@ typedef struct akt_supervisor {
      * directive an AKT_DIRECTIVE_* (AKT_EINVAL otherwise). */
     const akt_supervisor_rule *rules;
     size_t rule_count;
+    /* akt >= 0.4 (read by size): what a child gets once its retry budget is spent.
+     * AKT_EXHAUSTED_STOP (0, also for a struct without this field): it stops.
+     * AKT_EXHAUSTED_SUSPEND: it is suspended as by AKT_DIRECTIVE_SUSPEND (an
+     * AKT_EVENT_ACTOR_SUSPENDED event with the failure's code and reason; tells and asks to
+     * it are refused with AKT_ESUSPENDED until akt_reinstate) and its failure count is
+     * cleared: once reinstated it has a fresh budget (its next failure opens a new window).
+     * With one-for-all only that child is suspended. Anything else: AKT_EINVAL. */
+    int on_retries_exhausted;
 } akt_supervisor;
 
 struct akt_ctx;

@@ -157,15 +157,17 @@ int aktj_supervisor_init(JNIEnv *env, akt_supervisor *sup, jint directive, jobje
         sup->backoff_jitter = b[3];
         sup->backoff_reset_ns = b[4] >= 9.2e18 ? INT64_MAX : (int64_t)b[4];
     }
-    /* Then (code, directive) pairs of code rules (SupervisorStrategy.nativeTuning), at most
-     * 64: a per-thread table that the akt_spawn / akt_system_create following this call
-     * copies. */
+    /* Then what a child out of retries gets (AKT_EXHAUSTED_*) and (code, directive) pairs of
+     * code rules (SupervisorStrategy.nativeTuning), at most 64: a per-thread table that the
+     * akt_spawn / akt_system_create following this call copies. */
     if (len > 5) {
         static _Thread_local akt_supervisor_rule rules[64];
         jdouble r[128];
-        jsize n = (len - 5) / 2;
-        if ((len - 5) % 2 || n > 64) return AKT_EINVAL;
-        (*env)->GetDoubleArrayRegion(env, backoff, 5, 2 * n, r);
+        jsize n = (len - 6) / 2;
+        if ((len - 6) % 2 || n > 64) return AKT_EINVAL;
+        (*env)->GetDoubleArrayRegion(env, backoff, 5, 1, r);
+        sup->on_retries_exhausted = (int)r[0]; /* the core checks it */
+        (*env)->GetDoubleArrayRegion(env, backoff, 6, 2 * n, r);
         for (jsize i = 0; i < n; i++)
             rules[i] = (akt_supervisor_rule){(int)r[2 * i], (int)r[2 * i + 1]};
         sup->rules = rules;

@@ -109,7 +109,13 @@ function matchRule(rules, error) {
   return best;
 }
 
-/** [strategy, maxRetries, withinNs] of a supervisor option object, checked. */
+// onRetriesExhausted: what a child out of retries gets (AKT_EXHAUSTED_*).
+const EXHAUSTED = { stop: 0, suspend: 1 };
+
+/**
+ * [strategy, maxRetries, withinNs, backoff (5), onRetriesExhausted, code rules...] of a
+ * supervisor option object, checked.
+ */
 function budgetOf(sup) {
   const strategy = sup.strategy === undefined ? 0 : STRATEGIES[sup.strategy];
   if (strategy === undefined) throw makeError(errnos.InvalidArgumentError, `unknown strategy ${String(sup.strategy)}`);
@@ -126,7 +132,12 @@ function budgetOf(sup) {
     withinNs = Math.max(1, Math.round(w * 1e6));
   }
   if (max > 0 && withinNs === 0) throw makeError(errnos.InvalidArgumentError, 'maxRetries needs a window: within (ms)');
-  return [strategy, max, withinNs, ...backoffOf(sup.backoff), ...rulesOf(sup).codeRules];
+  const ex = sup.onRetriesExhausted === undefined ? 'stop' : sup.onRetriesExhausted;
+  if (ex !== 'stop' && ex !== 'suspend') {
+    throw makeError(errnos.InvalidArgumentError, `onRetriesExhausted must be 'stop' or 'suspend', not ${String(ex)}`);
+  }
+  const exhausted = EXHAUSTED[ex];
+  return [strategy, max, withinNs, ...backoffOf(sup.backoff), exhausted, ...rulesOf(sup).codeRules];
 }
 
 const msNs = (name, v, required) => {

@@ -51,16 +51,17 @@ static int directive_of(napi_env env, napi_value v, int *out) {
 }
 
 /* [strategy, maxRetries, withinNs, backoffMinNs, backoffMaxNs, multiplier, jitter,
- * backoffResetNs] (lib/actor.cjs budgetOf). */
+ * backoffResetNs, onRetriesExhausted (AKT_EXHAUSTED_*), (errno, directive) pairs...]
+ * (lib/actor.cjs budgetOf). */
 int an_sup_budget(napi_env env, napi_value arr, akt_supervisor *sup) {
     bool is_array = false;
     uint32_t n = 0;
     if (napi_is_array(env, arr, &is_array) != napi_ok || !is_array ||
-        napi_get_array_length(env, arr, &n) != napi_ok || n < 8 || n % 2 || n > 8 + 2 * 64)
+        napi_get_array_length(env, arr, &n) != napi_ok || n < 9 || (n - 9) % 2 || n > 9 + 2 * 64)
         return 0;
-    int64_t v[8];
-    double d[8];
-    for (uint32_t i = 0; i < 8; i++) {
+    int64_t v[9];
+    double d[9];
+    for (uint32_t i = 0; i < 9; i++) {
         napi_value e;
         if (napi_get_element(env, arr, i, &e) != napi_ok ||
             napi_get_value_double(env, e, &d[i]) != napi_ok ||
@@ -76,21 +77,22 @@ int an_sup_budget(napi_env env, napi_value arr, akt_supervisor *sup) {
     sup->backoff_multiplier = d[5];
     sup->backoff_jitter = d[6];
     sup->backoff_reset_ns = v[7];
-    /* Code rules, (errno, directive) pairs after the eight: in a per-thread table that the
+    sup->on_retries_exhausted = (int)v[8];
+    /* Code rules, (errno, directive) pairs after the nine: in a per-thread table that the
      * akt_spawn / akt_system_create following this call copies. */
     static _Thread_local akt_supervisor_rule rules[64];
-    for (uint32_t i = 8; i + 1 < n; i += 2) {
+    for (uint32_t i = 9; i + 1 < n; i += 2) {
         napi_value e;
-        akt_supervisor_rule *r = &rules[(i - 8) / 2];
+        akt_supervisor_rule *r = &rules[(i - 9) / 2];
         if (napi_get_element(env, arr, i, &e) != napi_ok ||
             napi_get_value_int32(env, e, &r->code) != napi_ok ||
             napi_get_element(env, arr, i + 1, &e) != napi_ok ||
             napi_get_value_int32(env, e, &r->directive) != napi_ok)
             return 0;
     }
-    sup->rules = n > 8 ? rules : NULL;
-    sup->rule_count = (n - 8) / 2;
-    return 1; /* the core checks strategy, window and backoff (AKT_EINVAL) */
+    sup->rules = n > 9 ? rules : NULL;
+    sup->rule_count = (n - 9) / 2;
+    return 1; /* the core checks strategy, window, backoff and exhaustion (AKT_EINVAL) */
 }
 
 /* Extensions: the names of a JS object, and its values in one referenced array (akt gets

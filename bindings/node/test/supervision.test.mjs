@@ -174,6 +174,72 @@ test('a retry budget stops the child after maxRetries failures within the window
   });
 });
 
+test("onRetriesExhausted 'suspend': a child out of retries is suspended, reinstated with a fresh budget", async () => {
+  await withSystem(async (system) => {
+    const events = [];
+    system.subscribe(['actorSuspended', 'actorReinstated', 'actorRestarted'], (ev) => events.push(ev.kind));
+    const count = (kind) => events.filter((k) => k === kind).length;
+    class Boss extends Actor {
+      receive(ctx) { ctx.respond(ctx.spawn(Worker, { name: 'w' })); }
+    }
+    const boss = system.spawn(Boss, { supervisor: { maxRetries: 1, within: 60000, onRetriesExhausted: 'suspend' } });
+    const w = await boss.ask('spawn');
+    w.tell({ fail: 'one' });
+    w.tell('incr');
+    assert.equal(await w.ask('get'), 1); // restarted once
+    w.tell({ fail: 'two' }); // the second failure within the window: suspended, not stopped
+    await until(() => count('actorSuspended') === 1);
+    assert.throws(() => w.tell('incr'), SuspendedError);
+    assert.equal(w.alive, true);
+    w.reinstate();
+    await until(() => count('actorReinstated') === 1);
+    assert.equal(await w.ask('get'), 1); // the state was kept
+    w.tell({ fail: 'three' }); // a fresh budget: restarted again
+    assert.equal(await w.ask('get'), 0);
+    await until(() => count('actorRestarted') === 2);
+    w.tell({ fail: 'four' });
+    await until(() => count('actorSuspended') === 2);
+    assert.equal(w.alive, true);
+  });
+});
+
+test("a system supervisor takes onRetriesExhausted; 'stop' is the default", async () => {
+  await withSystem(async (system) => {
+    const t = system.spawn(Worker);
+    t.tell({ fail: 'one' });
+    t.tell('incr');
+    assert.equal(await t.ask('get'), 1);
+    t.tell({ fail: 'two' });
+    await until(() => {
+      try { t.tell('noop'); return false; } catch (e) { return e instanceof SuspendedError; }
+    });
+    t.reinstate();
+    await until(() => {
+      try { t.tell('noop'); return true; } catch { return false; }
+    });
+    assert.equal(await t.ask('get'), 1);
+  }, 'exhausted', { supervisor: { maxRetries: 1, within: 60000, onRetriesExhausted: 'suspend' } });
+  await withSystem(async (system) => {
+    const t = system.spawn(Worker);
+    t.tell({ fail: 'one' });
+    t.tell({ fail: 'two' });
+    await until(() => !t.alive);
+  }, 'stopping', { supervisor: { maxRetries: 1, within: 60000 } });
+});
+
+test('bad onRetriesExhausted values throw InvalidArgumentError', async () => {
+  await withSystem(async (system) => {
+    for (const onRetriesExhausted of ['restart', 'resume', 'escalate', 'toString', 1, null, true]) {
+      const supervisor = { maxRetries: 1, within: 1, onRetriesExhausted };
+      assert.throws(() => system.spawn(Worker, { supervisor }), (e) => e.code === 'AKT_EINVAL', String(onRetriesExhausted));
+    }
+    system.spawn(Worker, { supervisor: { maxRetries: 1, within: 1, onRetriesExhausted: 'stop' } });
+  });
+  const { ActorSystem } = await import('akt');
+  await assert.rejects(ActorSystem.create('bad', { supervisor: { onRetriesExhausted: 'later' } }),
+    (e) => e.code === 'AKT_EINVAL');
+});
+
 test('bad supervisor options throw InvalidArgumentError', async () => {
   await withSystem(async (system) => {
     for (const supervisor of [{ strategy: 'allForNone' }, { maxRetries: -1 }, { maxRetries: 1.5, within: 1 },

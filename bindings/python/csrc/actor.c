@@ -565,9 +565,9 @@ static int supervisor_fill(PyObject *obj, akt_supervisor *out, PyObject **decide
     out->strategy = AKT_STRATEGY_ONE_FOR_ONE;
     out->default_directive = (int)directive;
     /* Checked by Supervisor.__post_init__; the core checks them again (AKT_EINVAL). */
-    static const char *const ints[3] = {"strategy", "max_retries", "_within_ns"};
-    long long v[3];
-    for (int i = 0; i < 3; i++) {
+    static const char *const ints[4] = {"strategy", "max_retries", "_within_ns", "_exhausted"};
+    long long v[4];
+    for (int i = 0; i < 4; i++) {
         PyObject *o = supervisor_attr(obj, ints[i]);
         if (!o) {
             Py_DECREF(fn);
@@ -593,6 +593,7 @@ static int supervisor_fill(PyObject *obj, akt_supervisor *out, PyObject **decide
     out->strategy = (int)v[0];
     out->max_retries = (uint32_t)v[1];
     out->within_ns = (int64_t)v[2];
+    out->on_retries_exhausted = (int)v[3]; /* AKT_EXHAUSTED_*; the core checks it */
     if (backoff_fill(obj, out) || code_rules_fill(obj, out)) {
         Py_DECREF(fn);
         return -1;

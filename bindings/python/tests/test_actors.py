@@ -385,6 +385,76 @@ def test_retry_budget_stops_the_child(any_system: akt.ActorSystem) -> None:
     assert boss.is_alive
 
 
+def test_retry_budget_can_suspend_the_child(any_system: akt.ActorSystem) -> None:
+    events: list = []
+    sub = any_system.subscribe(events.append, akt.EventKind.ACTOR_SUSPENDED
+                               | akt.EventKind.ACTOR_REINSTATED | akt.EventKind.ACTOR_RESTARTED)
+
+    def count(kind: akt.EventKind, pid: akt.Pid) -> int:
+        return sum(1 for e in list(events) if e.kind == kind and e.pid == pid)
+
+    class Boss(akt.Actor):
+        def receive(self, ctx, msg):
+            ctx.respond(ctx.spawn(None, Counter()))
+
+    sup = akt.Supervisor(max_retries=1, within=60, on_retries_exhausted=akt.Directive.SUSPEND)
+    boss = any_system.spawn(None, Boss(), supervisor=sup)
+    w = boss.ask_sync("spawn")
+    w.tell("boom")
+    w.tell("incr")
+    assert w.ask_sync("get") == 1  # restarted once
+    w.tell("boom")  # the second failure within a minute: suspended, not stopped
+    assert wait_for(lambda: count(akt.EventKind.ACTOR_SUSPENDED, w) == 1)
+    with pytest.raises(akt.ActorSuspended):
+        w.tell("incr")
+    assert w.is_alive and boss.is_alive
+    w.reinstate()
+    assert wait_for(lambda: count(akt.EventKind.ACTOR_REINSTATED, w) == 1)
+    assert w.ask_sync("get") == 1  # the state was kept
+    w.tell("boom")  # a fresh budget after the reinstatement: restarted again
+    assert w.ask_sync("get") == 0
+    assert wait_for(lambda: count(akt.EventKind.ACTOR_RESTARTED, w) == 2)
+    assert count(akt.EventKind.ACTOR_SUSPENDED, w) == 1
+    w.tell("boom")
+    assert wait_for(lambda: count(akt.EventKind.ACTOR_SUSPENDED, w) == 2)
+    assert w.is_alive
+    sub.close()
+
+
+def test_system_supervisor_can_suspend_on_exhaustion() -> None:
+    sup = akt.Supervisor(max_retries=1, within=60, on_retries_exhausted=akt.Directive.SUSPEND)
+    with akt.ActorSystem("exhausted", supervisor=sup) as s:
+        t = s.spawn(None, Counter())
+        t.tell("boom")
+        assert t.ask_sync("get") == 0
+        t.tell("incr")
+        t.tell("boom")
+        assert wait_for(lambda: _suspended(t))
+        assert t.is_alive
+        t.reinstate()  # asynchronous
+        assert wait_for(lambda: not _suspended(t))
+        assert t.ask_sync("get") == 1  # the state was kept (no restart)
+
+
+def _suspended(pid: akt.Pid) -> bool:
+    try:
+        pid.tell("noop")
+    except akt.ActorSuspended:
+        return True
+    return False
+
+
+def test_retries_exhausted_option_is_checked() -> None:
+    assert akt.Supervisor().on_retries_exhausted is akt.Directive.STOP
+    for value, error in [(akt.Directive.RESTART, ValueError), (akt.Directive.RESUME, ValueError),
+                         (akt.Directive.ESCALATE, ValueError), (9, ValueError),
+                         ("suspend", TypeError), (True, TypeError), (None, TypeError)]:
+        with pytest.raises(error):
+            akt.Supervisor(max_retries=1, within=1, on_retries_exhausted=value)
+    s = akt.Supervisor(max_retries=1, within=1, on_retries_exhausted=int(akt.Directive.SUSPEND))
+    assert s.on_retries_exhausted is akt.Directive.SUSPEND
+
+
 class Raiser(akt.Actor):
     """("raise", exception) raises it; "get" answers how many messages it handled."""
 

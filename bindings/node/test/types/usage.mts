@@ -18,6 +18,7 @@ async function main(): Promise<number> {
   await quiet.shutdown();
   const pid: Pid = system.spawn(Counter, { name: 'counter', supervisor: { directive: 'restart' } });
   system.spawn((ctx, msg) => ctx.respond(msg), { dependencies: { db: {} } });
+  system.spawn(Counter, { supervisor: { maxRetries: 3, within: 1000, onRetriesExhausted: 'suspend' } });
   system.spawn((ctx: Context, msg: unknown) => {
     ctx.request(pid, 'get', { timeout: 100, reentrancy: 'stash', then: (c, reply, error) => {
       if (error === null) c.tell(pid, reply);

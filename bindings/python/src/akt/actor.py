@@ -159,8 +159,8 @@ class Supervisor:
     failure's code as an AktError and the reason (a Python traceback for Python actors).
     Without ``decide`` (or when it raises) every failure gets ``directive``.
     ``strategy``: Strategy.ONE_FOR_ONE or ONE_FOR_ALL. ``max_retries``/``within``: a child
-    failing more than ``max_retries`` times within ``within`` seconds is stopped (0 = no
-    budget). ``backoff``: restarts wait on akt's timer (see Backoff). ``rules``: exception
+    failing more than ``max_retries`` times within ``within`` seconds is stopped, or
+    suspended with ``on_retries_exhausted=Directive.SUSPEND`` (0 = no budget). ``backoff``: restarts wait on akt's timer (see Backoff). ``rules``: exception
     classes to directives, e.g. ``{ValueError: Directive.RESUME}``: a child that raised an
     instance gets the directive of the most specific matching class without ``decide``
     being called; akt error classes (e.g. AskTimeout) also match a non-Python child
@@ -178,7 +178,8 @@ class Supervisor:
     """Which children the chosen directive applies to (see Strategy)."""
     max_retries: int = 0
     """How many failures of one child within ``within`` seconds are handled as decided: a
-    child failing more often is stopped instead. 0: no budget (``within`` then not needed)."""
+    child failing more often is stopped (or suspended, see ``on_retries_exhausted``) instead.
+    0: no budget (``within`` then not needed)."""
     within: Optional[float] = None
     """The window of ``max_retries`` in seconds (> 0), counted from the child's first failure
     in it; required when ``max_retries`` is set."""
@@ -189,10 +190,17 @@ class Supervisor:
     """Exception classes to directives, checked before ``decide``: the most specific class the
     child's exception is an instance of wins. An akt error class also matches a child of
     another language failing with its code (at most 64 such classes). None: no rules."""
+    on_retries_exhausted: Directive = Directive.STOP
+    """What a child gets once it failed more than ``max_retries`` times within ``within``:
+    Directive.STOP (the default) or Directive.SUSPEND, which suspends it as that directive
+    does (tells and asks raise ActorSuspended until ``pid.reinstate()``) and clears its
+    failure count, so that once reinstated it has a fresh budget. With ONE_FOR_ALL only that
+    child is stopped or suspended. Another directive raises ValueError."""
     _decide: Optional[Callable[[int, Optional[str]], int]] = field(
         default=None, init=False, repr=False, compare=False
     )
     _within_ns: int = field(default=0, init=False, repr=False, compare=False)
+    _exhausted: int = field(default=0, init=False, repr=False, compare=False)
     _code_rules: tuple = field(default=(), init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
@@ -213,6 +221,15 @@ class Supervisor:
             object.__setattr__(self, "_within_ns", max(1, int(self.within * 1e9)))
         if self.max_retries and self.within is None:
             raise ValueError("max_retries needs a window: within=<seconds>")
+        exhausted = self.on_retries_exhausted
+        if not isinstance(exhausted, int) or isinstance(exhausted, bool):
+            raise TypeError("on_retries_exhausted must be an akt.Directive")
+        if exhausted == Directive.SUSPEND:
+            object.__setattr__(self, "_exhausted", lib.AKT_EXHAUSTED_SUSPEND)
+        elif exhausted != Directive.STOP:
+            raise ValueError("on_retries_exhausted must be Directive.STOP or Directive.SUSPEND,"
+                             f" not {exhausted!r}")
+        object.__setattr__(self, "on_retries_exhausted", Directive(exhausted))
         if self.backoff is not None and not isinstance(self.backoff, Backoff):
             raise TypeError("backoff must be an akt.Backoff")
         rules = self._read_rules()

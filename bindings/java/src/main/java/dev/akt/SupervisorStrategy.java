@@ -12,7 +12,8 @@ import java.util.function.Function;
  * How a parent handles the failures of its children. One-for-one (the default): only the
  * failing child is affected; {@link #oneForAll()}: a restart or stop applies to every child of
  * the same parent (for top-level actors it acts as one-for-one). {@link #withRetries} adds a
- * budget: a child failing more than n times within the window is stopped. Give one to a
+ * budget: a child failing more than n times within the window is stopped (or suspended, see
+ * {@link #onRetriesExhausted}). Give one to a
  * parent with {@link Props#withSupervisor} (or to a system for its top-level actors with
  * {@link ActorSystem.Builder#supervisor}). Instances are immutable.
  */
@@ -29,14 +30,16 @@ public final class SupervisorStrategy {
     final double[] backoff;
     /* withRule: (exception class, directive), in the order given; immutable */
     final List<Map.Entry<Class<? extends Throwable>, Directive>> rules;
+    /* onRetriesExhausted: STOP or SUSPEND */
+    final Directive exhausted;
 
     private SupervisorStrategy(Directive directive, Function<Failure, Directive> decider) {
-        this(directive, decider, 0, 0, 0, null, List.of());
+        this(directive, decider, 0, 0, 0, null, List.of(), Directive.STOP);
     }
 
     private SupervisorStrategy(Directive directive, Function<Failure, Directive> decider,
             int strategy, long maxRetries, long withinNanos, double[] backoff,
-            List<Map.Entry<Class<? extends Throwable>, Directive>> rules) {
+            List<Map.Entry<Class<? extends Throwable>, Directive>> rules, Directive exhausted) {
         this.directive = directive;
         this.decider = decider;
         this.strategy = strategy;
@@ -44,6 +47,7 @@ public final class SupervisorStrategy {
         this.withinNanos = withinNanos;
         this.backoff = backoff;
         this.rules = rules;
+        this.exhausted = exhausted;
     }
 
     /**
@@ -52,7 +56,8 @@ public final class SupervisorStrategy {
      * @return a one-for-all copy of this strategy
      */
     public SupervisorStrategy oneForAll() {
-        return new SupervisorStrategy(directive, decider, 1, maxRetries, withinNanos, backoff, rules);
+        return new SupervisorStrategy(directive, decider, 1, maxRetries, withinNanos, backoff, rules,
+                exhausted);
     }
 
     private static long nanos(Duration d, String what) {
@@ -92,7 +97,7 @@ public final class SupervisorStrategy {
             throw new IllegalArgumentException("jitter must be in 0..1: " + jitter);
         long reset = resetAfter == null ? 0 : nanos(resetAfter, "resetAfter");
         return new SupervisorStrategy(directive, decider, strategy, maxRetries, withinNanos,
-                new double[] {lo, hi, multiplier, jitter, reset}, rules);
+                new double[] {lo, hi, multiplier, jitter, reset}, rules, exhausted);
     }
 
     /**
@@ -127,7 +132,38 @@ public final class SupervisorStrategy {
         } catch (ArithmeticException e) {
             ns = Long.MAX_VALUE;
         }
-        return new SupervisorStrategy(directive, decider, strategy, maxRetries, ns, backoff, rules);
+        return new SupervisorStrategy(directive, decider, strategy, maxRetries, ns, backoff, rules,
+                exhausted);
+    }
+
+    /**
+     * The same strategy with what a child gets once its retry budget ({@link #withRetries}) is
+     * spent: {@link Directive#STOP} (the default) or {@link Directive#SUSPEND}, which suspends
+     * it as that directive does (tells and asks to it throw {@link ActorSuspendedException}
+     * until {@link Pid#reinstate}) and clears its failure count, so that once reinstated it
+     * has a fresh budget. With one-for-all only that child is stopped or suspended.
+     *
+     * @param directive {@link Directive#STOP} or {@link Directive#SUSPEND}
+     * @return a copy of this strategy with that escalation
+     * @throws IllegalArgumentException for another directive
+     * @throws NullPointerException if directive is null
+     */
+    public SupervisorStrategy onRetriesExhausted(Directive directive) {
+        Objects.requireNonNull(directive, "directive");
+        if (directive != Directive.STOP && directive != Directive.SUSPEND)
+            throw new IllegalArgumentException(
+                    "onRetriesExhausted takes STOP or SUSPEND, not " + directive);
+        return new SupervisorStrategy(this.directive, decider, strategy, maxRetries, withinNanos,
+                backoff, rules, directive);
+    }
+
+    /**
+     * What a child whose retry budget is spent gets.
+     *
+     * @return {@link Directive#STOP} (the default) or {@link Directive#SUSPEND}
+     */
+    public Directive retriesExhausted() {
+        return exhausted;
     }
 
     /**
@@ -170,14 +206,15 @@ public final class SupervisorStrategy {
         next.add(Map.entry(Objects.requireNonNull(type, "type"),
                 Objects.requireNonNull(directive, "directive")));
         return new SupervisorStrategy(this.directive, decider, strategy, maxRetries, withinNanos,
-                backoff, List.copyOf(next));
+                backoff, List.copyOf(next), exhausted);
     }
 
     /**
      * What the native side reads after the retry budget: the backoff {minNs, maxNs,
-     * multiplier, jitter, resetNs} (zeros: none), then (code, directive) pairs of the rules
-     * whose class is one of akt's exceptions with a code of its own (for non-Java children
-     * failing with that code); null when there is neither.
+     * multiplier, jitter, resetNs} (zeros: none), then what a child out of retries gets
+     * (AKT_EXHAUSTED_*: 0 stop, 1 suspend), then (code, directive) pairs of the rules whose
+     * class is one of akt's exceptions with a code of its own (for non-Java children failing
+     * with that code); just the backoff (or null) when the rest is the default.
      */
     double[] nativeTuning() {
         List<double[]> codes = new ArrayList<>();
@@ -187,16 +224,17 @@ public final class SupervisorStrategy {
                 codes.add(new double[] {code, r.getValue().code});
             }
         }
-        if (codes.isEmpty()) {
+        if (codes.isEmpty() && exhausted == Directive.STOP) {
             return backoff;
         }
-        double[] out = new double[5 + 2 * Math.min(codes.size(), 64)];
+        double[] out = new double[6 + 2 * Math.min(codes.size(), 64)];
         if (backoff != null) {
             System.arraycopy(backoff, 0, out, 0, 5);
         }
+        out[5] = exhausted == Directive.SUSPEND ? 1 : 0;
         for (int i = 0; i < codes.size() && i < 64; i++) {
-            out[5 + 2 * i] = codes.get(i)[0];
-            out[6 + 2 * i] = codes.get(i)[1];
+            out[6 + 2 * i] = codes.get(i)[0];
+            out[7 + 2 * i] = codes.get(i)[1];
         }
         return out;
     }

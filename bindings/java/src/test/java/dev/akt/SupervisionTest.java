@@ -143,6 +143,84 @@ class SupervisionTest {
         Await.until(() -> !pid.isAlive(), "the child to stop");
     }
 
+    @Test
+    void anExhaustedBudgetCanSuspendWithAFreshBudgetOnceReinstated() throws Exception {
+        // The code rule checks that the native layout after the exhaustion still reads.
+        SupervisorStrategy s = SupervisorStrategy.RESTART.withRetries(1, Duration.ofMinutes(1))
+                .onRetriesExhausted(Directive.SUSPEND)
+                .withRule(AskTimeoutException.class, Directive.RESTART);
+        assertEquals(Directive.SUSPEND, s.retriesExhausted());
+        system = ActorSystem.builder("sup-exhausted").workers(2).supervisor(s).build();
+        List<EventKind> kinds = new CopyOnWriteArrayList<>();
+        Subscription sub = system.subscribe(
+                java.util.EnumSet.of(EventKind.ACTOR_SUSPENDED, EventKind.ACTOR_REINSTATED),
+                ev -> kinds.add(ev.kind()));
+        List<String> life = new CopyOnWriteArrayList<>();
+        Pid pid = system.spawn("fragile", new Fragile(life));
+        pid.tell("boom");
+        assertEquals(0, Await.get(pid.ask("get", Await.ASK))); // restarted once
+        pid.tell("inc");
+        pid.tell("boom"); // the second failure within a minute: suspended, not stopped
+        Await.until(() -> kinds.contains(EventKind.ACTOR_SUSPENDED), "the suspension");
+        assertThrows(ActorSuspendedException.class, () -> pid.tell("inc"));
+        assertTrue(pid.isAlive());
+        assertEquals(List.of("preStart", "postStop", "preStart"), life);
+        pid.reinstate();
+        Await.until(() -> kinds.contains(EventKind.ACTOR_REINSTATED), "the reinstatement");
+        assertEquals(1, Await.get(pid.ask("get", Await.ASK))); // the state was kept
+        pid.tell("boom"); // a fresh budget: restarted again
+        assertEquals(1, Await.get(pid.ask("get", Await.ASK)));
+        assertEquals(List.of("preStart", "postStop", "preStart", "postStop", "preStart"), life);
+        pid.tell("boom");
+        Await.until(() -> kinds.stream().filter(k -> k == EventKind.ACTOR_SUSPENDED).count() == 2,
+                "the second suspension");
+        assertTrue(pid.isAlive());
+        sub.close();
+    }
+
+    @Test
+    void aChildOfAOneForAllParentIsSuspendedAlone() throws Exception {
+        system = ActorSystem.builder("sup-exhausted-all").workers(2).build();
+        List<String> life = new CopyOnWriteArrayList<>();
+        Pid parent = system.spawn("parent", Props.of(new Actor() {
+            @Override
+            public void receive(Context ctx, Object msg) {
+                ctx.respond(ctx.spawn((String) msg, new Fragile(life)));
+            }
+        }).withSupervisor(SupervisorStrategy.RESTART.oneForAll()
+                .withRetries(1, Duration.ofMinutes(1)).onRetriesExhausted(Directive.SUSPEND)));
+        Pid a = (Pid) Await.get(parent.ask("a", Await.ASK));
+        Pid b = (Pid) Await.get(parent.ask("b", Await.ASK));
+        a.tell("boom"); // both restart
+        Await.until(() -> life.size() == 6, "both restarts");
+        a.tell("boom"); // out of retries: a alone is suspended
+        Await.until(() -> {
+            try {
+                a.tell("inc");
+                return false;
+            } catch (ActorSuspendedException e) {
+                return true;
+            }
+        }, "the suspension of a");
+        b.tell("inc");
+        assertEquals(1, Await.get(b.ask("get", Await.ASK)));
+        assertEquals(6, life.size()); // b was not restarted again
+    }
+
+    @Test
+    void onRetriesExhaustedTakesStopOrSuspend() {
+        SupervisorStrategy s = SupervisorStrategy.RESTART;
+        assertEquals(Directive.STOP, s.retriesExhausted());
+        for (Directive d : new Directive[] {Directive.RESTART, Directive.RESUME, Directive.ESCALATE})
+            assertThrows(IllegalArgumentException.class, () -> s.onRetriesExhausted(d));
+        assertThrows(NullPointerException.class, () -> s.onRetriesExhausted(null));
+        assertEquals(Directive.STOP,
+                s.onRetriesExhausted(Directive.SUSPEND).onRetriesExhausted(Directive.STOP).retriesExhausted());
+        assertEquals(Directive.SUSPEND, s.onRetriesExhausted(Directive.SUSPEND).oneForAll()
+                .withRetries(2, Duration.ofSeconds(1)).withBackoff(Duration.ofMillis(1),
+                        Duration.ofMillis(2), 2, 0, null).retriesExhausted());
+    }
+
     /** Throws the Throwable it is sent; "get" answers how many messages it handled. */
     static final class Thrower implements Actor {
         int n;

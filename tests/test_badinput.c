@@ -576,6 +576,7 @@ static void ctx_calls(akt_system *sys, akt_ctx *ctx, akt_pid target, int want) {
     assert_ptr_equal(next, (akt_msg *)0x1);
     akt_request *req = (akt_request *)0x1;
     BAD(want, akt_ctx_request, ctx, target, m, NULL, &req);
+    BAD(want, akt_ctx_request_named, ctx, "/user/x", m, NULL, &req);
     assert_ptr_equal(req, (akt_request *)0x1);
     BAD(want, akt_request_cancel, ctx, (akt_request *)(uintptr_t)1);
     assert_int_equal(pid.id, 77);
@@ -702,6 +703,13 @@ static int probe_receive(akt_ctx *ctx, akt_msg *msg, void *state) {
     ro.size = 1; /* smaller than any version */
     TU_CB_RC(AKT_EINVAL, akt_ctx_request(ctx, self, m, &ro, &req));
     TU_CB_RC(AKT_ENOTFOUND, akt_ctx_request(ctx, gone, m, NULL, &req));
+    TU_CB_RC(AKT_EINVAL, akt_ctx_request_named(ctx, NULL, m, NULL, &req));
+    TU_CB_RC(AKT_EINVAL, akt_ctx_request_named(ctx, "", m, NULL, &req));
+    TU_CB_RC(AKT_EINVAL, akt_ctx_request_named(ctx, "no-such-actor", NULL, NULL, &req));
+    TU_CB_RC(AKT_ENOTFOUND, akt_ctx_request_named(ctx, "no-such-actor", m, NULL, &req));
+    TU_CB_RC(0, akt_request_options_init(&ro));
+    ro.timeout_ns = -1; /* bad input is refused before the name is looked up */
+    TU_CB_RC(AKT_EINVAL, akt_ctx_request_named(ctx, "/user/no-such-actor", m, &ro, &req));
     TU_CB_CHECK(req == (akt_request *)0x1);
     akt_msg_release(m);
     TU_CB_RC(AKT_EINVAL, akt_request_cancel(ctx, NULL));

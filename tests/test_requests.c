@@ -1,7 +1,8 @@
 /* test_requests: reentrant requests (akt_ctx_request). The continuation runs on the
  * requester's own turn; ALLOW_ALL lets an A -> B -> A cycle complete; STASH keeps user
  * messages waiting, in order; timeouts, cancels, stops and restarts; the in-flight limit;
- * asks whose asker gave up are skipped by the callee. */
+ * asks whose asker gave up are skipped by the callee; requests by name
+ * (akt_ctx_request_named). */
 #include "tu.h"
 
 #include <stdio.h>
@@ -98,6 +99,9 @@ typedef struct client {
     atomic_int cancel_rc[3];
     atomic_uint_fast64_t sum; /* of the replies */
     akt_request *req;         /* the last one ("go"); owner-only */
+    const char *path;         /* "go-named": the callee's path */
+    atomic_int named_rc;      /* "go-named": akt_ctx_request_named's code */
+    atomic_int kept;          /* "go-named": 1 if a refused msg was still the caller's */
     tu_log log;
 } client;
 
@@ -161,6 +165,20 @@ static int client_receive(akt_ctx *ctx, akt_msg *msg, void *state) {
         TU_CB_RC(0, client_request(ctx, c, tu_msg_u64("inc", 1), &c->req));
         atomic_store(&c->cancel_rc[0], akt_request_cancel(ctx, c->req));
         atomic_store(&c->cancel_rc[1], akt_request_cancel(ctx, c->req)); /* idempotent */
+    } else if (tu_is(msg, "go-named")) {
+        akt_request_options o;
+        TU_CB_RC(0, akt_request_options_init(&o));
+        o.then = client_then;
+        o.drop = client_drop;
+        o.data = c;
+        akt_msg *m = tu_msg_u64("inc", 41);
+        int r = akt_ctx_request_named(ctx, c->path, m, &o, NULL);
+        atomic_store(&c->named_rc, r);
+        if (r) { /* not taken: still ours, and still readable */
+            atomic_store(&c->kept, tu_is(m, "inc") && tu_u64(m) == 41);
+            akt_msg_release(m);
+        }
+        tu_log_add(&c->log, "named:%s", r ? akt_err_name(r) : "ok");
     } else if (tu_is(msg, "go-back")) {
         akt_pid self;
         TU_CB_RC(0, akt_ctx_self(ctx, &self));
@@ -421,6 +439,86 @@ static void test_shutdown_with_requests_in_flight(void **state) {
     tu_log_destroy(&c->log);
 }
 
+/* ---- requests by name -------------------------------------------------------------------- */
+
+/* Requests path from a fresh client; returns akt_ctx_request_named's code, once the client
+ * logged it (its continuation, if any, may still come). */
+static int request_named(client *c, akt_pid a, const char *path) {
+    c->path = path;
+    int before = tu_log_count(&c->log);
+    atomic_store(&c->named_rc, 1);
+    TU_OK(akt_tell(sys, a, tu_msg("go-named", NULL)));
+    TU_EVENTUALLY(tu_log_count(&c->log) > before);
+    return atomic_load(&c->named_rc);
+}
+
+/* Each form akt_lookup reads reaches the named actor; the continuation runs on the
+ * requester's turn with the reply. */
+static void test_request_named_replies(void **state) {
+    (void)state;
+    akt_behavior sb = tu_behavior(server_receive);
+    akt_pid srv = tu_spawn(sys, &sb, server_new(NULL), "srv");
+    client *c = client_new((akt_pid){0}, AKT_REENTRANCY_DEFAULT, 0);
+    akt_pid a = client_spawn(c, AKT_REENTRANCY_STASH, 0);
+    const char *paths[] = {"srv", "/user/srv", "akt://requests/user/srv"};
+    for (int i = 0; i < 3; i++) {
+        assert_int_equal(request_named(c, a, paths[i]), 0);
+        TU_EVENTUALLY(atomic_load(&c->thens) == i + 1);
+        assert_int_equal(atomic_load(&c->last_rc), 0);
+    }
+    assert_int_equal((int)atomic_load(&c->sum), 3 * 42);
+    assert_int_equal(atomic_load(&c->overlaps), 0);
+    assert_string_equal(tu_log_str(&c->log),
+                        "named:ok reply:inc named:ok reply:inc named:ok reply:inc");
+    tu_stop_wait(sys, srv);
+    tu_log_destroy(&c->log);
+}
+
+/* A name nobody has, and a name whose actor stopped: AKT_ENOTFOUND, msg not taken, no
+ * continuation; once the name is spawned again, the request reaches the new actor. */
+static void test_request_named_not_found(void **state) {
+    (void)state;
+    client *c = client_new((akt_pid){0}, AKT_REENTRANCY_DEFAULT, 0);
+    akt_pid a = client_spawn(c, AKT_REENTRANCY_ALLOW_ALL, 0);
+    assert_int_equal(request_named(c, a, "nobody"), AKT_ENOTFOUND);
+    assert_int_equal(atomic_load(&c->kept), 1);
+    assert_int_equal(request_named(c, a, "akt://other/user/srv"), AKT_ENOTFOUND);
+    akt_behavior sb = tu_behavior(server_receive);
+    akt_pid srv = tu_spawn(sys, &sb, server_new(NULL), "srv");
+    assert_int_equal(request_named(c, a, "srv"), 0);
+    TU_EVENTUALLY(atomic_load(&c->thens) == 1);
+    tu_stop_wait(sys, srv); /* the name disappears with its actor */
+    atomic_store(&c->kept, 0);
+    assert_int_equal(request_named(c, a, "srv"), AKT_ENOTFOUND);
+    assert_int_equal(atomic_load(&c->kept), 1);
+    srv = tu_spawn(sys, &sb, server_new(NULL), "srv");
+    assert_int_equal(request_named(c, a, "/user/srv"), 0);
+    TU_EVENTUALLY(atomic_load(&c->thens) == 2);
+    assert_int_equal(atomic_load(&c->last_rc), 0);
+    sync_with(a);
+    assert_int_equal(atomic_load(&c->thens), 2); /* none for the refused requests */
+    assert_string_equal(tu_log_str(&c->log), "named:AKT_ENOTFOUND named:AKT_ENOTFOUND named:ok "
+                                             "reply:inc named:AKT_ENOTFOUND named:ok reply:inc");
+    tu_stop_wait(sys, srv);
+    tu_log_destroy(&c->log);
+}
+
+/* A NULL or empty path is AKT_EINVAL (msg not taken); outside the callbacks AKT_EMISUSE. */
+static void test_request_named_bad_input(void **state) {
+    (void)state;
+    client *c = client_new((akt_pid){0}, AKT_REENTRANCY_DEFAULT, 0);
+    akt_pid a = client_spawn(c, AKT_REENTRANCY_OFF, 0);
+    assert_int_equal(request_named(c, a, NULL), AKT_EINVAL);
+    assert_int_equal(atomic_load(&c->kept), 1);
+    atomic_store(&c->kept, 0);
+    assert_int_equal(request_named(c, a, ""), AKT_EINVAL);
+    assert_int_equal(atomic_load(&c->kept), 1);
+    akt_msg *m = tu_msg("x", NULL);
+    assert_int_equal(akt_ctx_request_named(NULL, "srv", m, NULL, NULL), AKT_EINVAL);
+    akt_msg_release(m);
+    tu_log_destroy(&c->log);
+}
+
 int main(void) {
     const struct CMUnitTest tests[] = {
         RQ_TEST(test_continuation_runs_on_the_actors_turn),
@@ -434,6 +532,9 @@ int main(void) {
         RQ_TEST(test_restart_cancels),
         RQ_TEST(test_max_in_flight),
         RQ_TEST(test_shutdown_with_requests_in_flight),
+        RQ_TEST(test_request_named_replies),
+        RQ_TEST(test_request_named_not_found),
+        RQ_TEST(test_request_named_bad_input),
     };
     return cmocka_run_group_tests_name("requests", tests, NULL, NULL);
 }

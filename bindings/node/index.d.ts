@@ -192,9 +192,14 @@ export class Context {
    */
   ask<R = unknown>(to: Pid, msg: unknown, opts?: AskOptions): Promise<R>;
   /** Asks without blocking the actor; the answer comes back on this actor's own turn (see
-   *  RequestOptions). Returns a Promise unless opts.then is given. */
-  request<R = unknown>(to: Pid, msg: unknown, opts?: RequestOptions & { then?: undefined }): Promise<R>;
-  request<R = unknown>(to: Pid, msg: unknown, opts: RequestOptions & { then: RequestThen<R> }): void;
+   *  RequestOptions). Returns a Promise unless opts.then is given. `to` is a Pid or a name
+   *  (GoAkt's RequestName): any path ActorSystem.lookup reads ("orders", "parent/child",
+   *  "/user/orders", "akt://<system>/user/orders"), resolved when the call is made. A name no
+   *  live actor has throws NotFoundError, as a dead Pid does (an empty name
+   *  InvalidArgumentError); after an await in an async receive such a refusal rejects the
+   *  returned promise instead. */
+  request<R = unknown>(to: Pid | string, msg: unknown, opts?: RequestOptions & { then?: undefined }): Promise<R>;
+  request<R = unknown>(to: Pid | string, msg: unknown, opts: RequestOptions & { then: RequestThen<R> }): void;
   /** Cancels a request still in flight (the promise request() returned): it rejects with
    *  CanceledError on a later turn unless the answer came first; true while it was in flight. */
   cancelRequest(request: Promise<unknown>): boolean;

@@ -83,14 +83,21 @@ static akt__request *akt__request_take(akt__ext *x, uint64_t id) {
     return NULL;
 }
 
-AKT_API int akt_ctx_request(akt_ctx *ctx, akt_pid to, akt_msg *msg,
-                            const akt_request_options *options, akt_request **out) {
+/* akt_ctx_request to `to`, or to the actor at path when path is not NULL (the name is
+ * resolved here, after the arguments were checked, so that bad input is AKT_EINVAL whatever
+ * the name). */
+static int akt__request_to(akt_ctx *ctx, const char *path, akt_pid to, akt_msg *msg,
+                           const akt_request_options *options, akt_request **out) {
     akt__ctx *x = ctx ? akt__ctx_current(ctx) : NULL;
     if (!x || !x->cell) return ctx ? AKT_EMISUSE : AKT_EINVAL;
     akt__cell *c = x->cell;
     akt_system *s = x->system;
     akt_request_options o;
     if (!akt__msg_ok(msg) || akt__read_request_options(options, &o)) return AKT_EINVAL;
+    if (path) {
+        int lrc = akt_lookup(s, path, &to); /* AKT_EINVAL for "", AKT_ENOTFOUND */
+        if (lrc) return lrc;
+    }
     akt__ext *ext = akt__ext_get(s, c);
     if (!ext) return AKT_ENOMEM;
     int mode = o.mode ? o.mode : ext->reentrancy ? ext->reentrancy : AKT_REENTRANCY_OFF;
@@ -132,6 +139,18 @@ AKT_API int akt_ctx_request(akt_ctx *ctx, akt_pid to, akt_msg *msg,
     akt_future_on_complete(r->future, akt__request_completed, e);
     if (out) *out = (akt_request *)(uintptr_t)id;
     return 0;
+}
+
+AKT_API int akt_ctx_request(akt_ctx *ctx, akt_pid to, akt_msg *msg,
+                            const akt_request_options *options, akt_request **out) {
+    return akt__request_to(ctx, NULL, to, msg, options, out);
+}
+
+/* Resolved once, at the call: a later respawn under the name does not get this request. A
+ * NULL path is refused as the empty one is (AKT_EINVAL), after the context's check. */
+AKT_API int akt_ctx_request_named(akt_ctx *ctx, const char *path, akt_msg *msg,
+                                  const akt_request_options *options, akt_request **out) {
+    return akt__request_to(ctx, path ? path : "", (akt_pid){0}, msg, options, out);
 }
 
 AKT_API int akt_request_cancel(akt_ctx *ctx, akt_request *request) {

@@ -967,6 +967,14 @@ AKT_API int akt_request_options_init(akt_request_options *options);
 AKT_API int akt_ctx_request(akt_ctx *ctx, akt_pid to, akt_msg *msg,
                             const akt_request_options *options, akt_request **out);
 
+/* As akt_ctx_request, to the actor at path (as akt_lookup reads it: "name", "parent/child",
+ * "/user/..." or "akt://<system>/user/..."), GoAkt's RequestName. The name is resolved at
+ * the call: the request goes to the actor that holds it now, and a later respawn under the
+ * same name does not get it. AKT_ENOTFOUND if no live actor has that path, AKT_EINVAL for a
+ * NULL or empty path; msg is taken only on success. The rest as akt_ctx_request. (0.4) */
+AKT_API int akt_ctx_request_named(akt_ctx *ctx, const char *path, akt_msg *msg,
+                                  const akt_request_options *options, akt_request **out);
+
 /* Cancels a request of this actor (best effort, idempotent): if it was still pending, its
  * continuation runs with AKT_ECANCELED on a later turn, and the callee skips the message if
  * it has not started it. 0 while the request is in flight (its continuation has not run),

@@ -213,6 +213,7 @@ AKTJ_FUTURE_CALLBACK(akt_shutdown_cb, aktj_shutdown_done)
 %ignore akt_request_options;
 %ignore akt_request_options_init;
 %ignore akt_ctx_request;    /* aktj_ctx_request */
+%ignore akt_ctx_request_named; /* aktj_ctx_request_named */
 %ignore akt_request_cancel; /* aktj_request_cancel */
 %ignore akt_suspension;       /* async receive: aktj_ctx_suspend, aktj_suspension_post */
 %ignore akt_resume_fn;

@@ -75,6 +75,9 @@ int aktj_spawn(JNIEnv *env, jlong system, jlong ctx, jobject cell, jstring name,
  * 0 = none; mode AKT_REENTRANCY_*. out[0] gets akt's request handle (aktj_request_cancel). */
 int aktj_ctx_request(JNIEnv *env, jlong ctx, jlong pid, jlong msg, jobject cell, jlong id,
                      jlong timeout_ns, jint mode, jlongArray out);
+/* aktj_ctx_request to the actor at path (akt_ctx_request_named: resolved now). */
+int aktj_ctx_request_named(JNIEnv *env, jlong ctx, const char *path, jlong msg, jobject cell,
+                           jlong id, jlong timeout_ns, jint mode, jlongArray out);
 /* akt_request_cancel of a handle aktj_ctx_request gave. */
 int aktj_request_cancel(jlong ctx, jlong request);
 

@@ -368,8 +368,9 @@ static int req_then(akt_ctx *ctx, int rc, akt_msg *reply, void *data) {
 /* A stop, restart or shutdown: the future never completes (the cell forgets it). */
 static void req_drop(void *data) { req_free(data); }
 
-int aktj_ctx_request(JNIEnv *env, jlong ctx, jlong pid, jlong msg, jobject cell, jlong id,
-                     jlong timeout_ns, jint mode, jlongArray out) {
+/* aktj_ctx_request, to pid or, when path is not NULL, to the actor at path. */
+static int ctx_request_to(JNIEnv *env, jlong ctx, const char *path, jlong pid, jlong msg,
+                          jobject cell, jlong id, jlong timeout_ns, jint mode, jlongArray out) {
     if (cell == NULL || msg == 0 || out == NULL || (*env)->GetArrayLength(env, out) < 1)
         return AKT_EINVAL;
     aktj_req *r = malloc(sizeof *r);
@@ -388,7 +389,8 @@ int aktj_ctx_request(JNIEnv *env, jlong ctx, jlong pid, jlong msg, jobject cell,
     o.drop = req_drop;
     o.data = r;
     akt_request *req = NULL;
-    int rc = akt_ctx_request(AKTJ_PTR(ctx), aktj_pid(pid), AKTJ_PTR(msg), &o, &req);
+    int rc = path ? akt_ctx_request_named(AKTJ_PTR(ctx), path, AKTJ_PTR(msg), &o, &req)
+                  : akt_ctx_request(AKTJ_PTR(ctx), aktj_pid(pid), AKTJ_PTR(msg), &o, &req);
     if (rc != 0) {
         req_free(r);
         return rc;
@@ -396,6 +398,17 @@ int aktj_ctx_request(JNIEnv *env, jlong ctx, jlong pid, jlong msg, jobject cell,
     jlong h = (jlong)(uintptr_t)req;
     (*env)->SetLongArrayRegion(env, out, 0, 1, &h);
     return 0;
+}
+
+int aktj_ctx_request(JNIEnv *env, jlong ctx, jlong pid, jlong msg, jobject cell, jlong id,
+                     jlong timeout_ns, jint mode, jlongArray out) {
+    return ctx_request_to(env, ctx, NULL, pid, msg, cell, id, timeout_ns, mode, out);
+}
+
+int aktj_ctx_request_named(JNIEnv *env, jlong ctx, const char *path, jlong msg, jobject cell,
+                           jlong id, jlong timeout_ns, jint mode, jlongArray out) {
+    if (path == NULL) return AKT_EINVAL;
+    return ctx_request_to(env, ctx, path, 0, msg, cell, id, timeout_ns, mode, out);
 }
 
 int aktj_request_cancel(jlong ctx, jlong request) {

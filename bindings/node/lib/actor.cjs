@@ -398,7 +398,8 @@ function settle(value, type) {
   return undefined;
 }
 
-// ctx.request: registers the answer's entry, then asks akt.
+// ctx.request: registers the answer's entry, then asks akt. pid is a Pid, or a name (a
+// string) that akt resolves now.
 function request(cell, pid, msg, type, opts) {
   let timeout, mode, then;
   if (opts !== undefined) ({ timeout, reentrancy: mode, then } = opts);
@@ -407,7 +408,9 @@ function request(cell, pid, msg, type, opts) {
   const id = ++cell.nextRequest;
   const entry = { then, resolve: null, reject: null };
   const p = then ? undefined : new Promise((resolve, reject) => { entry.resolve = resolve; entry.reject = reject; });
-  const handle = native.ctxRequest(pid.lo, pid.hi, msg, type, timeout, m, id);
+  const handle = typeof pid === 'string'
+    ? native.ctxRequest(pid, 0, msg, type, timeout, m, id)
+    : native.ctxRequest(pid.lo, pid.hi, msg, type, timeout, m, id);
   cell.requests.set(id, entry);
   if (p !== undefined) requestHandles.set(p, handle);
   return p;

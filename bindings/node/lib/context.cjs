@@ -174,12 +174,15 @@ class Context {
    *  nothing is returned; else a Promise settles on that turn (code after an await runs
    *  after the turn: in an async receive its context's actions then run as steps on the
    *  actor's turn, see AsyncContext; a plain Context is no longer live there). A stop or
-   *  restart cancels the requests in flight: they never settle. */
-  request(pid, msg, opts) {
+   *  restart cancels the requests in flight: they never settle. `to` is a Pid or a name
+   *  (GoAkt's RequestName: any path system.lookup reads, resolved now); a name no live
+   *  actor has throws NotFoundError, as a dead Pid does (an empty one InvalidArgumentError). */
+  request(to, msg, opts) {
     check(this);
     const data = dataOf(msg);
     const type = typeOf(msg, opts);
-    return require('./actor.cjs').request(this[kCell], this.#local(pid), data, type, opts);
+    const target = typeof to === 'string' ? to : this.#local(to);
+    return require('./actor.cjs').request(this[kCell], target, data, type, opts);
   }
 
   /** Cancels a request of this actor still in flight (the promise ctx.request returned):
@@ -332,7 +335,18 @@ class AsyncContext extends Context {
     }
     let settle;
     const p = new Promise((resolve, reject) => { settle = { resolve, reject }; });
-    this.#later('request', () => super.request(pid, msg, opts).then(settle.resolve, settle.reject));
+    // A refusal made on the turn (a name nobody has now, a dead pid, BusyError) has nobody
+    // to throw to any more: it rejects the promise.
+    this.#later('request', () => {
+      let q;
+      try {
+        q = super.request(pid, msg, opts);
+      } catch (e) {
+        settle.reject(e);
+        return;
+      }
+      q.then(settle.resolve, settle.reject);
+    });
     return p;
   }
 }

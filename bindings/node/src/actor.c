@@ -2,6 +2,7 @@
  * spawning. Each callback makes one call into lib/actor.cjs with the actor's cell id; for
  * user messages that one call covers a whole run (receive_batch): JS pulls the messages
  * after the first with next(), a call into C several times cheaper than a call into JS. */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -98,13 +99,43 @@ static int js_request_then(akt_ctx *ctx, int rc, akt_msg *reply, void *data) {
  * thread: only C memory is touched. */
 static void js_request_drop(void *data) { free(data); }
 
+/* The target of ctxRequest: the pid lo/hi, or, when lo is a string, the actor that has that
+ * name now (akt_lookup's path; GoAkt's RequestName). Looked up here rather than with
+ * akt_ctx_request_named because the message is made for its reader: by reference for a JS
+ * actor of this thread, so the pid must be known first; the request then goes to that pid,
+ * which is what akt_ctx_request_named would resolve at the call. 0 after throwing. */
+static int request_target(napi_env env, an_inst *I, napi_value lo, napi_value hi, akt_pid *to) {
+    napi_valuetype t;
+    if (napi_typeof(env, lo, &t) != napi_ok || t != napi_string)
+        return an_get_pid(I, env, lo, hi, to);
+    char pbuf[1024];
+    char *path = an_opt_string(I, env, lo, pbuf, sizeof pbuf);
+    if (path == (char *)-1) return 0;
+    size_t n = 0;
+    napi_get_value_string_utf8(env, lo, NULL, 0, &n);
+    if (strlen(path) != n) {
+        an_throw_msg(env, I, AKT_EINVAL, "request: the name contains a NUL character");
+        return 0;
+    }
+    int rc = akt_lookup(I->cur_sys->sys, path, to);
+    if (rc) {
+        char detail[1100];
+        snprintf(detail, sizeof detail, "request to \"%s\": %s", path,
+                 rc == AKT_ENOTFOUND ? "no actor has that name" : "not a path");
+        an_throw_msg(env, I, rc, detail);
+        return 0;
+    }
+    return 1;
+}
+
 /* ctxRequest(lo, hi, value, type, timeoutMs, mode, id): akt_ctx_request from the running
- * callback. timeoutMs 0 or undefined: none. */
+ * callback, to the pid lo/hi or to the actor named lo (a string; hi unused). timeoutMs 0 or
+ * undefined: none. */
 static napi_value CtxRequest(napi_env env, napi_callback_info info) {
     AN_ARGS(7);
     if (!I->cur_ctx || !I->cur_actor) return an_throw(env, I, AKT_EMISUSE);
     akt_pid to;
-    if (!an_get_pid(I, env, argv[0], argv[1], &to)) return NULL;
+    if (!request_target(env, I, argv[0], argv[1], &to)) return NULL;
     char tbuf[256];
     char *type = an_opt_string(I, env, argv[3], tbuf, sizeof tbuf);
     if (type == (char *)-1) return NULL;

@@ -2,7 +2,7 @@
 // reentrancy modes, the A -> B -> A cycle, timeouts, the in-flight limit, stop cancels.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { Actor, BusyError, TimeoutError } from 'akt';
+import { Actor, BusyError, InvalidArgumentError, NotFoundError, TimeoutError } from 'akt';
 import { withSystem, collector } from './helpers.mjs';
 
 // ['inc', n] -> n + 1, kept (stashed) while holding; 'release' answers the kept ones;
@@ -169,5 +169,65 @@ test('bad arguments', async () => {
       ctx.respond(errs.length);
     });
     assert.equal(await pid.ask('go'), 3);
+  });
+});
+
+// GoAkt's RequestName: the target given by name (each path form lookup reads), resolved when
+// the request is made; a name nobody has (never spawned, or gone with its actor) throws
+// NotFoundError, and the name spawned again is reachable again.
+test('a request by name', async () => {
+  await withSystem(async (system) => {
+    const server = system.spawn(new Server(), { name: 'srv' });
+    const done = collector(6);
+    const client = system.spawn((ctx, name) => {
+      try {
+        ctx.request(name, ['inc', 1], { then: (c, r, e) => done.push(e ? `error:${e.name}` : `reply:${r}`) });
+      } catch (e) {
+        done.push(`threw:${e.name}`);
+      }
+    });
+    for (const name of ['srv', '/user/srv', 'akt://test/user/srv']) client.tell(name);
+    while (done.items.length < 3) await new Promise((r) => setImmediate(r));
+    await server.stopGracefully();
+    client.tell('srv');
+    client.tell('nobody');
+    while (done.items.length < 5) await new Promise((r) => setImmediate(r));
+    system.spawn(new Server(), { name: 'srv' });
+    client.tell('srv');
+    assert.deepEqual(await done.wait(), ['reply:2', 'reply:2', 'reply:2',
+      'threw:NotFoundError', 'threw:NotFoundError', 'reply:2']);
+  });
+});
+
+test('a request by name: promises, awaits, bad names', async () => {
+  await withSystem(async (system) => {
+    system.spawn(new Server(), { name: 'srv' });
+    const errs = [];
+    const pid = system.spawn(async (ctx, msg) => {
+      if (msg === 'bad') {
+        for (const f of [() => ctx.request('nobody', 1), () => ctx.request('', 1),
+          () => ctx.request('a\0b', 1), () => ctx.request(42, 1)]) {
+          try { f(); } catch (e) { errs.push(e); }
+        }
+        ctx.respond(errs.length);
+        return;
+      }
+      const first = await ctx.request('srv', ['inc', 1]); // on the turn
+      let second; // after an await: the request runs as a step, a refusal rejects
+      try {
+        second = await ctx.request(msg, ['inc', first]);
+      } catch (e) {
+        second = e.name;
+      }
+      ctx.respond([first, second]);
+    });
+    assert.deepEqual(await pid.ask('srv'), [2, 3]);
+    assert.deepEqual(await pid.ask('nobody'), [2, 'NotFoundError']);
+    assert.equal(await pid.ask('bad'), 4);
+    assert.ok(errs[0] instanceof NotFoundError);
+    assert.match(errs[0].message, /nobody/);
+    assert.ok(errs[1] instanceof InvalidArgumentError);
+    assert.ok(errs[2] instanceof InvalidArgumentError);
+    assert.ok(errs[3] instanceof InvalidArgumentError);
   });
 });

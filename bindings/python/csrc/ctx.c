@@ -138,7 +138,9 @@ static PyObject *ctx_ask(akt_py_context *self, PyObject *args, PyObject *kwargs)
 }
 
 /* request(to, msg, then=None, *, timeout=None, reentrancy=None, type=None) -> int: a request
- * whose continuation then(ctx, reply, error) runs on this actor's turn (akt_ctx_request).
+ * whose continuation then(ctx, reply, error) runs on this actor's turn (akt_ctx_request). to
+ * is an akt.Pid or a name, a path as system.lookup() reads it (akt_ctx_request_named:
+ * resolved now; ActorNotFound if no actor has it).
  * timeout None = no timeout. Returns the request's id, for ctx.cancel_request(). Without
  * then: an akt.Request, whose own completion method is the continuation (await it in an
  * async receive; its id is for cancel_request too). */
@@ -157,8 +159,26 @@ static PyObject *ctx_request(akt_py_context *self, PyObject *args, PyObject *kwa
     akt_request_options_init(&o);
     if (timeout != Py_None && akt_py_timeout_arg(c->system, timeout, &o.timeout_ns)) return NULL;
     if (akt_py_reentrancy_arg(mode, &o.mode)) return NULL;
-    akt_pid pid;
-    if (akt_py_pid_arg(c->system, to, &pid)) return NULL;
+    akt_pid pid = {0};
+    const char *path = NULL; /* to is a name: akt_ctx_request_named */
+    if (PyUnicode_Check(to)) {
+        Py_ssize_t n;
+        path = PyUnicode_AsUTF8AndSize(to, &n);
+        if (!path) return NULL;
+        if ((size_t)n != strlen(path)) {
+            PyErr_SetString(PyExc_ValueError, "request: the name contains a NUL character");
+            return NULL;
+        }
+        /* Only for the reader check: the request looks the name up again (a name nobody
+         * has is its ActorNotFound). */
+        if (akt_lookup(c->system->sys, path, &pid)) pid.id = 0;
+    } else if (!PyObject_TypeCheck(to, &akt_py_pid_type)) {
+        PyErr_Format(PyExc_TypeError, "request: to must be an akt.Pid or a name (str), not %.100s",
+                     Py_TYPE(to)->tp_name);
+        return NULL;
+    } else if (akt_py_pid_arg(c->system, to, &pid)) {
+        return NULL;
+    }
     PyObject *awaitable = NULL; /* the akt.Request, without then */
     if (then == Py_None) {
         awaitable = PyObject_CallNoArgs(akt_py.request_type);
@@ -174,7 +194,7 @@ static PyObject *ctx_request(akt_py_context *self, PyObject *args, PyObject *kwa
     void *data = NULL;
     if (akt_py_msg_new(c->system, msg, type, &m)) {
         m = NULL;
-    } else if (akt_py_reader_check(c->system, pid, m, "ask")) {
+    } else if (pid.id && akt_py_reader_check(c->system, pid, m, "ask")) {
         akt_msg_release(m);
         m = NULL;
     } else if (!(data = akt_py_request_new(c, then))) {
@@ -190,11 +210,19 @@ static PyObject *ctx_request(akt_py_context *self, PyObject *args, PyObject *kwa
     o.drop = akt_py_request_drop;
     o.data = data;
     akt_request *req = NULL;
-    int rc = akt_ctx_request(self->ctx, pid, m, &o, &req);
+    int rc = path ? akt_ctx_request_named(self->ctx, path, m, &o, &req)
+                  : akt_ctx_request(self->ctx, pid, m, &o, &req);
     if (rc) {
         akt_msg_release(m);
         akt_py_request_drop(data);
         Py_XDECREF(awaitable);
+        if (path && (rc == AKT_ENOTFOUND || rc == AKT_EINVAL)) {
+            PyObject *what = PyUnicode_FromFormat("request %R", to);
+            const char *w = what ? PyUnicode_AsUTF8(what) : NULL;
+            if (w) akt_py_raise(rc, w);
+            Py_XDECREF(what);
+            return NULL;
+        }
         return akt_py_raise(rc,
                             rc == AKT_EBUSY ? "request: too many requests in flight" : "request");
     }
@@ -615,7 +643,9 @@ static PyMethodDef ctx_methods[] = {
      "sender, without waiting; hand the future to pipe_to() (do not wait in receive)."},
     {"request", KW(ctx_request),
      "request(to, msg, then=None, *, timeout=None, reentrancy=None, type=None) -> int: ask "
-     "without waiting; then(ctx, reply, error) runs on this actor's turn."},
+     "without waiting; then(ctx, reply, error) runs on this actor's turn. to is an akt.Pid "
+     "or a name (a path as ActorSystem.lookup reads it; akt.ActorNotFound if no actor has "
+     "it)."},
     {"cancel_request", (PyCFunction)ctx_cancel_request, METH_O,
      "cancel_request(id) -> bool: cancel a request still in flight."},
     {"pipe_to", KW(ctx_pipe_to),

@@ -237,3 +237,79 @@ def test_bad_arguments(system: akt.ActorSystem) -> None:
             ctx.respond(len(errors))
 
     assert system.spawn(None, Bad()).ask_sync("go") == 4
+
+
+class ByName(akt.Actor):
+    """("go", target): requests ("inc", 1) from target (a name) and logs what came back, or
+    the exception the request raised; ("await", target): the same, awaited."""
+
+    def __init__(self) -> None:
+        self.log: list[Any] = []
+
+    def then(self, ctx: akt.Context, reply: Any, error: Optional[BaseException]) -> None:
+        self.log.append(("reply", reply) if error is None else ("error", type(error).__name__))
+
+    def receive(self, ctx: akt.Context, msg: Any) -> None:
+        try:
+            ctx.request(msg, ("inc", 1), self.then)
+        except Exception as e:  # noqa: BLE001 -- the test asserts the type
+            self.log.append(("raised", type(e).__name__))
+
+
+def test_request_by_name(any_system: akt.ActorSystem) -> None:
+    server = any_system.spawn("srv", Server())
+    client = ByName()
+    pid = any_system.spawn(None, client)
+    for target in ("srv", "/user/srv", "akt://test/user/srv"):
+        pid.tell(target)
+    assert wait_for(lambda: len(client.log) == 3)
+    assert client.log == [("reply", 2)] * 3
+    server.stop()
+    assert wait_for(lambda: not server.is_alive)
+    # The name went with its actor; a new actor under it gets the next request.
+    pid.tell("srv")
+    assert wait_for(lambda: len(client.log) == 4)
+    assert client.log[3] == ("raised", "ActorNotFound")
+    any_system.spawn("srv", Server())
+    pid.tell("srv")
+    assert wait_for(lambda: len(client.log) == 5)
+    assert client.log[4] == ("reply", 2)
+
+
+def test_request_by_unknown_or_bad_name(system: akt.ActorSystem) -> None:
+    errors: list[BaseException] = []
+
+    class Bad(akt.Actor):
+        def receive(self, ctx: akt.Context, msg: Any) -> None:
+            for call in (lambda: ctx.request("nobody", 1, lambda c, r, e: None),
+                         lambda: ctx.request("akt://other/user/x", 1),
+                         lambda: ctx.request("", 1),
+                         lambda: ctx.request("a\0b", 1),
+                         lambda: ctx.request(42, 1)):
+                try:
+                    call()
+                except Exception as e:  # noqa: BLE001 -- the test asserts the type
+                    errors.append(e)
+            ctx.respond(len(errors))
+
+    assert system.spawn(None, Bad()).ask_sync("go") == 5
+    assert [type(e) for e in errors[:3]] == [akt.ActorNotFound, akt.ActorNotFound,
+                                             akt.InvalidArgument]
+    assert "'nobody'" in str(errors[0])
+    assert isinstance(errors[3], ValueError)
+    assert isinstance(errors[4], TypeError)
+
+
+def test_await_request_by_name(system: akt.ActorSystem) -> None:
+    system.spawn("srv", Server())
+
+    class Awaiting(akt.Actor):
+        async def receive(self, ctx: akt.Context, msg: Any) -> None:  # type: ignore[override]
+            try:
+                ctx.respond(await ctx.request(msg, ("inc", 41)))
+            except akt.ActorNotFound:
+                ctx.respond("not found")
+
+    pid = system.spawn(None, Awaiting())
+    assert pid.ask_sync("srv") == 42
+    assert pid.ask_sync("nobody") == "not found"

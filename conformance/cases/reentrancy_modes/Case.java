@@ -1,5 +1,5 @@
 // reentrancy_modes: requests answered on the requester's turn; ALLOW_ALL cycles, STASH
-// order, a stop cancels.
+// order, a stop cancels; requests by name.
 import dev.akt.*;
 
 public class Case {
@@ -43,6 +43,10 @@ public class Case {
                 ctx.request(server, Conf.msg("conf.Inc", t), null).whenComplete((reply, error) ->
                         Conf.log("reply", error != null ? Conf.errorName(error) : Conf.text(reply)));
                 Conf.log("go", t);
+            } else if (Conf.is(msg, "conf.GoNamed")) {
+                String t = Conf.text(msg);
+                Conf.log("named", Conf.rc(() -> ctx.request(t, Conf.msg("conf.Inc", t), null).whenComplete((reply, error) ->
+                        Conf.log("reply", error != null ? Conf.errorName(error) : Conf.text(reply)))));
             } else if (Conf.is(msg, "conf.GoBounce")) {
                 ctx.request(server, Conf.msg("conf.Bounce", ""), null).whenComplete((reply, error) ->
                         Conf.log("bounce", error != null ? Conf.errorName(error) : ((BytesMessage) reply).type()));
@@ -100,6 +104,19 @@ public class Case {
         Conf.say("stop", Conf.stopGraceful(allow));
         tell(server, "conf.Release", "");
         Conf.say("served", Conf.askStr(server, "conf.Served", ""));
+        Conf.flush();
+
+        // 5. Requests by name: each path form, a name nobody has, a name gone with its actor.
+        tell(stash, "conf.GoNamed", "server");
+        Conf.waitLog(2);
+        tell(stash, "conf.GoNamed", "akt://conf/user/server");
+        Conf.waitLog(4);
+        tell(stash, "conf.GoNamed", "nobody");
+        Conf.waitLog(5);
+        Conf.flush();
+        Conf.say("stop", Conf.stopGraceful(server));
+        tell(stash, "conf.GoNamed", "server");
+        Conf.waitLog(1);
         Conf.flush();
 
         Conf.finish(sys);

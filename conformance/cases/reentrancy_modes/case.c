@@ -1,5 +1,5 @@
 /* reentrancy_modes: requests answered on the requester's turn; ALLOW_ALL cycles, STASH
- * order, a stop cancels. */
+ * order, a stop cancels; requests by name (akt_ctx_request_named). */
 #include <stdio.h>
 
 #include "conf.h"
@@ -77,6 +77,18 @@ static int client_receive(akt_ctx *ctx, akt_msg *msg, void *state) {
         conf_log("go", "%s", text);
         return 0;
     }
+    if (conf_is(msg, "conf.GoNamed")) {
+        conf_text(msg, text, sizeof text);
+        akt_request_options o;
+        CONF_OK(akt_request_options_init(&o));
+        o.then = on_reply;
+        o.data = (void *)"reply";
+        akt_msg *m = conf_msg("conf.Inc", text);
+        int rc = akt_ctx_request_named(ctx, text, m, &o, NULL);
+        if (rc) akt_msg_release(m);
+        conf_log("named", "%s", conf_rc(rc));
+        return 0;
+    }
     if (conf_is(msg, "conf.GoBounce")) return request(ctx, "conf.Bounce", "", "bounce");
     if (conf_is(msg, "conf.Bounce")) {
         conf_log("bounced", "ok");
@@ -147,6 +159,19 @@ int main(void) {
     conf_say("stop", "%s", conf_rc(conf_stop_graceful(sys, allow)));
     tell(sys, server_pid, "conf.Release", "");
     conf_say("served", "%s", conf_ask_str(sys, server_pid, "conf.Served", "", buf, sizeof buf));
+    conf_flush();
+
+    /* 5. Requests by name: each path form, a name nobody has, a name gone with its actor. */
+    tell(sys, stash, "conf.GoNamed", "server");
+    conf_wait_log(2);
+    tell(sys, stash, "conf.GoNamed", "akt://conf/user/server");
+    conf_wait_log(4);
+    tell(sys, stash, "conf.GoNamed", "nobody");
+    conf_wait_log(5);
+    conf_flush();
+    conf_say("stop", "%s", conf_rc(conf_stop_graceful(sys, server_pid)));
+    tell(sys, stash, "conf.GoNamed", "server");
+    conf_wait_log(1);
     conf_flush();
 
     conf_system_finish(sys);

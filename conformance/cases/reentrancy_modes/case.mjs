@@ -1,5 +1,5 @@
 // reentrancy_modes: requests answered on the requester's turn; allowAll cycles, stash
-// order, a stop cancels.
+// order, a stop cancels; requests by name.
 import { Actor } from 'akt';
 import * as conf from 'akt/conformance';
 
@@ -43,6 +43,15 @@ class Client extends Actor {
         then: (c, reply, error) => conf.log('reply', error ? conf.rc(error) : reply.text),
       });
       conf.log('go', msg.text);
+    } else if (conf.is(msg, 'conf.GoNamed')) {
+      try {
+        ctx.request(msg.text, conf.msg('conf.Inc', msg.text), {
+          then: (c, reply, error) => conf.log('reply', error ? conf.rc(error) : reply.text),
+        });
+        conf.log('named', 'ok');
+      } catch (e) {
+        conf.log('named', conf.rc(e));
+      }
     } else if (conf.is(msg, 'conf.GoBounce')) {
       ctx.request(server, conf.msg('conf.Bounce'), {
         then: (c, reply, error) => conf.log('bounce', error ? conf.rc(error) : reply.type),
@@ -97,6 +106,19 @@ await conf.waitLog(1);
 conf.say('stop', await conf.stopGraceful(allow));
 tell(server, 'conf.Release');
 conf.say('served', await conf.askStr(server, 'conf.Served'));
+conf.flush();
+
+// 5. Requests by name: each path form, a name nobody has, a name gone with its actor.
+tell(stash, 'conf.GoNamed', 'server');
+await conf.waitLog(2);
+tell(stash, 'conf.GoNamed', 'akt://conf/user/server');
+await conf.waitLog(4);
+tell(stash, 'conf.GoNamed', 'nobody');
+await conf.waitLog(5);
+conf.flush();
+conf.say('stop', await conf.stopGraceful(server));
+tell(stash, 'conf.GoNamed', 'server');
+await conf.waitLog(1);
 conf.flush();
 
 await conf.finish(system);

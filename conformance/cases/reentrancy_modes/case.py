@@ -1,5 +1,5 @@
 """reentrancy_modes: requests answered on the requester's turn; ALLOW_ALL cycles, STASH
-order, a stop cancels."""
+order, a stop cancels; requests by name."""
 import sys
 from pathlib import Path
 
@@ -49,6 +49,12 @@ class Client(akt.Actor):
         if conf.is_(msg, "conf.Go"):
             ctx.request(server, conf.msg("conf.Inc", msg.text), on_reply)
             conf.log("go", msg.text)
+        elif conf.is_(msg, "conf.GoNamed"):
+            try:
+                ctx.request(msg.text, conf.msg("conf.Inc", msg.text), on_reply)
+                conf.log("named", "ok")
+            except akt.AktError as e:
+                conf.log("named", conf.rc(e))
         elif conf.is_(msg, "conf.GoBounce"):
             ctx.request(server, conf.msg("conf.Bounce"), on_bounce)
         elif conf.is_(msg, "conf.Bounce"):
@@ -102,6 +108,19 @@ conf.wait_log(1)
 conf.say("stop", conf.rc_of(lambda: allow.stop_graceful_sync(conf.ASK_S)))
 tell(server, "conf.Release")
 conf.say("served", conf.ask_str(server, "conf.Served"))
+conf.flush()
+
+# 5. Requests by name: each path form, a name nobody has, a name gone with its actor.
+tell(stash, "conf.GoNamed", "server")
+conf.wait_log(2)
+tell(stash, "conf.GoNamed", "akt://conf/user/server")
+conf.wait_log(4)
+tell(stash, "conf.GoNamed", "nobody")
+conf.wait_log(5)
+conf.flush()
+conf.say("stop", conf.rc_of(lambda: server.stop_graceful_sync(conf.ASK_S)))
+tell(stash, "conf.GoNamed", "server")
+conf.wait_log(1)
 conf.flush()
 
 conf.system_finish(system)

@@ -424,6 +424,46 @@ public final class Context {
      */
     public CompletionStage<Object> request(Pid to, Object msg, Duration timeout, Reentrancy mode) {
         Objects.requireNonNull(to, "to");
+        return request(to, null, msg, timeout, mode);
+    }
+
+    /**
+     * {@link #request(Pid, Object, Duration, Reentrancy)} to the actor that has the name
+     * {@code name} (GoAkt's RequestName): any path {@link ActorSystem#lookup} reads
+     * ({@code "orders"}, {@code "parent/child"}, {@code "/user/orders"},
+     * {@code "akt://<system>/user/orders"}), resolved when the call is made, so an actor
+     * spawned under that name later does not get this request.
+     *
+     * @param name the asked actor's name or path
+     * @param msg the question (a message akt can carry)
+     * @param timeout the longest wait, or null or zero for none
+     * @param mode the reentrancy of this request, or null for the actor's own
+     * @return the answer's stage, completed on this actor's turn
+     * @throws ActorNotFoundException if no live actor has that name
+     * @throws AktException INVAL for an empty name, BUSY beyond {@link Props#withMaxInFlight}
+     * @throws IllegalArgumentException for a negative timeout
+     */
+    public CompletionStage<Object> request(String name, Object msg, Duration timeout, Reentrancy mode) {
+        Objects.requireNonNull(name, "name");
+        return request(null, name, msg, timeout, mode);
+    }
+
+    /**
+     * {@link #request(String, Object, Duration, Reentrancy)} in the actor's own mode.
+     *
+     * @param name the asked actor's name or path
+     * @param msg the question (a message akt can carry)
+     * @param timeout the longest wait, or null or zero for none
+     * @return the answer's stage, completed on this actor's turn
+     * @throws ActorNotFoundException if no live actor has that name
+     */
+    public CompletionStage<Object> request(String name, Object msg, Duration timeout) {
+        return request(name, msg, timeout, null);
+    }
+
+    /* A request to the pid to, or to the actor named name when to is null. */
+    private CompletionStage<Object> request(Pid to, String name, Object msg, Duration timeout,
+                                            Reentrancy mode) {
         Objects.requireNonNull(msg, "msg");
         long h = live();
         long ns = timeout == null ? 0 : timeout.toNanos();
@@ -434,11 +474,14 @@ public final class Context {
         long id = cell.addRequest(f);
         long m = Messages.toNative(msg);
         long[] out = new long[1];
-        int rc = AktNativeJNI.aktj_ctx_request(h, to.id, m, cell, id, ns, mode != null ? mode.code : 0, out);
+        int code = mode != null ? mode.code : 0;
+        int rc = to != null
+                ? AktNativeJNI.aktj_ctx_request(h, to.id, m, cell, id, ns, code, out)
+                : AktNativeJNI.aktj_ctx_request_named(h, name, m, cell, id, ns, code, out);
         if (rc != 0) {
             cell.dropRequest(id);
             AktNativeJNI.akt_msg_release(m);
-            check(rc, "request to " + to);
+            check(rc, to != null ? "request to " + to : "request to '" + name + "'");
         }
         f.handle = out[0];
         return f;

@@ -190,4 +190,65 @@ class RequestsTest {
         Context ctx = Await.get(kept);
         assertThrows(IllegalStateException.class, () -> ctx.request(pid, "x", null));
     }
+
+    /** Requests Inc(1) from the actor named by each message it gets (a String), logging the
+     *  answer, or the exception the call threw. */
+    static final class ByName implements Actor {
+        final List<String> log = new CopyOnWriteArrayList<>();
+        final List<Throwable> thrown = new CopyOnWriteArrayList<>();
+
+        @Override
+        public void receive(Context ctx, Object msg) {
+            try {
+                ctx.request((String) msg, new Inc(1), null).whenComplete((r, e) ->
+                        log.add(e == null ? "reply:" + r : "error:" + e.getClass().getSimpleName()));
+            } catch (RuntimeException e) {
+                thrown.add(e);
+                log.add("threw:" + e.getClass().getSimpleName());
+            }
+        }
+    }
+
+    @Test
+    void requestByName() throws Exception {
+        Pid server = system.spawn("srv", new Server());
+        ByName c = new ByName();
+        Pid pid = system.spawn(c);
+        for (String name : List.of("srv", "/user/srv", "akt://requests/user/srv")) {
+            pid.tell(name);
+        }
+        Await.until(() -> c.log.size() == 3, "three answers");
+        Await.get(system.stopGracefully(server, Await.ASK));
+        pid.tell("srv"); // the name went with its actor
+        pid.tell("nobody");
+        Await.until(() -> c.log.size() == 5, "two refusals");
+        system.spawn("srv", new Server());
+        pid.tell("srv"); // spawned again: reachable again
+        Await.until(() -> c.log.size() == 6, "the new actor's answer");
+        assertEquals(List.of("reply:2", "reply:2", "reply:2", "threw:ActorNotFoundException",
+                "threw:ActorNotFoundException", "reply:2"), c.log);
+        assertTrue(c.thrown.get(1).getMessage().contains("'nobody'"), c.thrown.get(1).getMessage());
+    }
+
+    @Test
+    void requestByBadName() throws Exception {
+        ByName c = new ByName();
+        Pid pid = system.spawn(c);
+        pid.tell("");
+        pid.tell("akt://other/user/srv");
+        Await.until(() -> c.log.size() == 2, "two refusals");
+        assertEquals(List.of("threw:AktException", "threw:ActorNotFoundException"), c.log);
+        assertEquals(Errors.EINVAL, ((AktException) c.thrown.get(0)).code());
+        CompletableFuture<Throwable> npe = new CompletableFuture<>();
+        Pid other = system.spawn((ctx, msg) -> {
+            try {
+                ctx.request((String) null, "x", null);
+            } catch (NullPointerException e) {
+                npe.complete(e);
+            }
+            ctx.respond("ok");
+        });
+        assertEquals("ok", Await.get(other.ask("x", Await.ASK)));
+        assertNotNull(Await.get(npe));
+    }
 }

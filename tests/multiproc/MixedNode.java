@@ -149,14 +149,14 @@ public class MixedNode {
     }
 
     /**
-     * A "span <trace id> <span id> <parent id> <actor path> <message type>" line for each
-     * handled trace message (a root's parent id is 16 zeros).
+     * A "span <trace id> <span id> <parent id> <actor path> <message type> <flags>" line for
+     * each handled trace message (a root's parent id is 16 zeros, flags two hex digits).
      */
     static void traceSink(Span s) {
         if (s.messageType().equals(TRACE)) {
             String parent = s.parentId() == null ? "0".repeat(16) : s.parentId();
             say("span " + s.traceId() + " " + s.spanId() + " " + parent + " " + s.actorPath() + " "
-                    + s.messageType());
+                    + s.messageType() + String.format(" %02x", s.flags()));
         }
     }
 

@@ -27,15 +27,16 @@ MixedNode.java) and speaks this line protocol, commands on stdin, reports on std
 Every node installs its language's trace sink at start (C akt_trace_set_sink, Python
 akt.tracing.set_sink, Node tracing.setTraceSink, Java Tracing.setSink); the sink reports
 each span of a "mixed.trace" message, as it ends, with
-"span <trace id> <span id> <parent id> <actor path> <message type>" (ids in lowercase hex,
-16 zeros for a root's parent; the spans of the other messages are made and not reported).
+"span <trace id> <span id> <parent id> <actor path> <message type> <flags>" (ids in lowercase
+hex, 16 zeros for a root's parent, the flags two hex digits; the spans of the other messages
+are made and not reported).
 
 Any "bad ..." line (a value of the wrong native type, a payload that differs, a failed send)
 fails the test. The checks here: every message went round all four nodes with its content
 exact, the native type at each node (Python dict, Node object, Java Map, C akt.Json), per
 (origin, node) order, the asks' answers, the four Terminated; and the cross-language trace
 (issue 15): for each trace started at each node, one span per node, all of the trace id
-chosen, each hop's span the child of the previous hop's (the first one's parent the chosen
+and flags chosen (sampled or not), each hop's span the child of the previous hop's (the first one's parent the chosen
 span), so the parent chain crosses the four processes and languages in ring order, and no
 span of a trace message with another trace id. Everything is bounded (the whole test
 < 60 s) and every process is killed at the end, also on failure.
@@ -202,8 +203,8 @@ def check_asks(nodes):
 
 
 def check_traces(nodes, chosen):
-    """chosen: origin -> [(trace id, span id)] of the traceparents it was given."""
-    spans = {}  # trace id -> {node: (span id, parent id)}
+    """chosen: origin -> [(trace id, span id, flags)] of the traceparents it was given."""
+    spans = {}  # trace id -> {node: (span id, parent id, flags)}
     for name in RING:
         relay = f"akt://{name}/user/relay"  # a span's actor path is the local one
         lines = [l for l in nodes[name].seen if l.startswith("span ")]
@@ -211,9 +212,9 @@ def check_traces(nodes, chosen):
             raise Failure(f"{name}: {len(lines)} spans of trace messages, want {TRACES * len(RING)}")
         for line in lines:
             parts = line.split(" ")
-            if len(parts) != 6:
+            if len(parts) != 7:
                 raise Failure(f"{name}: a malformed span line: {line}")
-            _, trace, span, parent, path, mtype = parts
+            _, trace, span, parent, path, mtype, flags = parts
             if path != relay or mtype != TRACE_TYPE:
                 raise Failure(f"{name}: a span of {path} {mtype}, want {relay} {TRACE_TYPE}")
             if not re.fullmatch(r"[0-9a-f]{32}", trace) or not re.fullmatch(r"[0-9a-f]{16}", span) \
@@ -221,19 +222,22 @@ def check_traces(nodes, chosen):
                 raise Failure(f"{name}: bad ids in {line}")
             if name in spans.setdefault(trace, {}):
                 raise Failure(f"{name}: two spans of trace {trace}")
-            spans[trace][name] = (span, parent)
-    want = {t for pairs in chosen.values() for t, _ in pairs}
+            spans[trace][name] = (span, parent, flags)
+    want = {t for pairs in chosen.values() for t, _, _ in pairs}
     if set(spans) != want:
         raise Failure(f"spans of trace ids {sorted(set(spans) - want)} that no node was given "
                       f"(a hop lost the trace context); no span of {sorted(want - set(spans))}")
     ids = set()
     for origin, pairs in chosen.items():
         k = RING.index(origin)
-        for trace, root in pairs:
+        for trace, root, want_flags in pairs:
             parent = root
             for j in range(1, len(RING) + 1):  # the hops, in ring order, back to the origin
                 hop = RING[(k + j) % len(RING)]
-                span, got = spans[trace][hop]
+                span, got, flags = spans[trace][hop]
+                if flags != want_flags:
+                    raise Failure(f"trace {trace} from {origin}: flags {flags} at {hop}, want "
+                                  f"{want_flags}")
                 if got != parent:
                     raise Failure(f"trace {trace} from {origin}: the span at {hop} has parent "
                                   f"{got}, want {parent} (the span of the hop before)")
@@ -304,16 +308,16 @@ def main():
         check_asks(nodes)
 
         # TRACES traces from each node round the ring, all at once, each with a traceparent
-        # chosen here (sampled); every relay's span reported by its node's trace sink.
+        # chosen here (sampled, then not); every relay's span reported by its node's sink.
         chosen = {name: [] for name in RING}
-        for _ in range(TRACES):
+        for t in range(TRACES):
             for name in RING:
-                trace, span = os.urandom(16).hex(), os.urandom(8).hex()
-                chosen[name].append((trace, span))
-                nodes[name].send(f"trace 00-{trace}-{span}-01")
+                trace, span, flags = os.urandom(16).hex(), os.urandom(8).hex(), f"{(t + 1) % 2:02x}"
+                chosen[name].append((trace, span, flags))
+                nodes[name].send(f"trace 00-{trace}-{span}-{flags}")
         for name in RING:
-            for trace, span in chosen[name]:
-                want = f"traced 00-{trace}-{span}-01"
+            for trace, span, flags in chosen[name]:
+                want = f"traced 00-{trace}-{span}-{flags}"
                 nodes[name].expect(lambda l, w=want: l == w, want)
         for name in RING:
             nodes[name].count("span", TRACES * len(RING), "span of a trace message")

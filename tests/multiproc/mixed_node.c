@@ -83,8 +83,9 @@ static void hex(char *out, const uint8_t *id, size_t n) {
     for (size_t i = 0; i < n; i++) snprintf(out + 2 * i, 3, "%02x", id[i]);
 }
 
-/* The trace sink: a "span <trace id> <span id> <parent id> <actor path> <message type>"
- * line for each handled "mixed.trace" message (a root's parent id is 16 zeros). */
+/* The trace sink: a "span <trace id> <span id> <parent id> <actor path> <message type>
+ * <flags>" line for each handled "mixed.trace" message (a root's parent id is 16 zeros,
+ * flags two hex digits). */
 static void trace_sink(const akt_span *sp, void *data) {
     (void)data;
     if (strcmp(sp->message_type, TRACE_TYPE) != 0) return;
@@ -92,7 +93,7 @@ static void trace_sink(const akt_span *sp, void *data) {
     hex(t, sp->trace_id, 16);
     hex(s, sp->span_id, 8);
     hex(p, sp->parent_id, 8);
-    say("span %s %s %s %s %s", t, s, p, sp->actor_path, sp->message_type);
+    say("span %s %s %s %s %s %02x", t, s, p, sp->actor_path, sp->message_type, sp->flags);
 }
 
 /* A trace message's text is the nodes it passed, comma-separated: forwarded with this

@@ -97,11 +97,12 @@ class Victim extends Actor {
 
 const system = await ActorSystem.create(ME);
 system.bindSerializer('akt.Json', 'cbor');
-// A "span <trace id> <span id> <parent id> <actor path> <message type>" line for each
-// handled trace message (a root's parent id is 16 zeros).
+// A "span <trace id> <span id> <parent id> <actor path> <message type> <flags>" line for
+// each handled trace message (a root's parent id is 16 zeros, flags two hex digits).
 tracing.setTraceSink(system, (s) => {
   if (s.messageType === TRACE) {
-    say('span', s.traceId, s.spanId, s.parentId ?? '0'.repeat(16), s.actorPath, s.messageType);
+    say('span', s.traceId, s.spanId, s.parentId ?? '0'.repeat(16), s.actorPath, s.messageType,
+      s.flags.toString(16).padStart(2, '0'));
   }
 });
 const address = system.remoteStart({ host: '127.0.0.1', port: 0 });

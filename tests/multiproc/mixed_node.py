@@ -65,11 +65,11 @@ class Relay(akt.Actor):
 
 
 def trace_sink(span):
-    """A "span <trace id> <span id> <parent id> <actor path> <message type>" line for each
-    handled trace message (a root's parent id is 16 zeros)."""
+    """A "span <trace id> <span id> <parent id> <actor path> <message type> <flags>" line for
+    each handled trace message (a root's parent id is 16 zeros, flags two hex digits)."""
     if span.message_type == TRACE:
         say("span", span.trace_id, span.span_id, span.parent_id or "0" * 16, span.actor_path,
-            span.message_type)
+            span.message_type, f"{span.flags:02x}")
 
 
 class Watcher(akt.Actor):

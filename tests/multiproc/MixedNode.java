@@ -3,7 +3,8 @@
 // System "jnode", remoting on 127.0.0.1 with an ephemeral port, akt.Json (Map, List,
 // scalars) bound to CBOR. Actors /user/relay, /user/watcher, /user/victim; it prints
 // "ready <address>", then obeys one command per stdin line (the protocol is in mixed.py).
-// A JSON value arrives here as a java.util.Map.
+// A JSON value arrives here as a java.util.Map. Its trace sink (Tracing.setSink, installed at
+// start) reports each span of a "mixed.trace" message as a "span ..." line.
 import dev.akt.*;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
@@ -22,6 +23,8 @@ import java.util.concurrent.TimeUnit;
 public class MixedNode {
     static final String ME = "jnode";
     static final int RING = 4;
+    /** A traced ring message: bytes, the nodes it passed, comma-separated. */
+    static final String TRACE = "mixed.trace";
     static final Duration ASK = Duration.ofSeconds(10);
     static final PrintStream OUT = new PrintStream(System.out, true, StandardCharsets.UTF_8);
     static final Map<String, Object> PAYLOAD = payload();
@@ -88,6 +91,13 @@ public class MixedNode {
         @Override
         @SuppressWarnings("unchecked")
         public void receive(Context ctx, Object msg) {
+            if (msg instanceof BytesMessage b && b.is(TRACE)) {
+                // Forwarded with this node added until it passed every node; the tell
+                // carries this span's traceparent (akt adds it).
+                if (b.text().split(",").length >= RING) say("trace-home " + b.text());
+                else ctx.tell(nextRelay, BytesMessage.of(TRACE, b.text() + "," + ME));
+                return;
+            }
             if (!(msg instanceof Map<?, ?> raw)) {
                 say("bad not a Map: " + (msg == null ? "null" : msg.getClass().getName()));
                 return;
@@ -138,9 +148,22 @@ public class MixedNode {
         }
     }
 
+    /**
+     * A "span <trace id> <span id> <parent id> <actor path> <message type> <flags>" line for
+     * each handled trace message (a root's parent id is 16 zeros, flags two hex digits).
+     */
+    static void traceSink(Span s) {
+        if (s.messageType().equals(TRACE)) {
+            String parent = s.parentId() == null ? "0".repeat(16) : s.parentId();
+            say("span " + s.traceId() + " " + s.spanId() + " " + parent + " " + s.actorPath() + " "
+                    + s.messageType() + String.format(" %02x", s.flags()));
+        }
+    }
+
     public static void main(String[] args) throws Exception {
         ActorSystem system = ActorSystem.create(ME);
         system.bindSerializer("akt.Json", "cbor");
+        Tracing.setSink(system, MixedNode::traceSink);
         String address = system.remoteStart("127.0.0.1", 0);
         system.spawn("relay", new Relay());
         Pid watcher = system.spawn("watcher", new Watcher());
@@ -166,6 +189,10 @@ public class MixedNode {
                     nextRelay.tell(m);
                 }
                 say("told " + arg);
+            } else if (cmd.equals("trace")) {
+                // A trace message into the ring, its parent span the one mixed.py chose.
+                nextRelay.tell(BytesMessage.of(TRACE, ME), Map.of(Tracing.HEADER, arg));
+                say("traced " + arg);
             } else if (cmd.equals("ask")) {
                 for (long i = 0; i < Long.parseLong(arg); i++) {
                     Map<String, Object> m = new LinkedHashMap<>();

@@ -14,15 +14,32 @@ MixedNode.java) and speaks this line protocol, commands on stdin, reports on std
                       forwards it, until the message is back at its origin: "home ...".
     ask <n>        -> n asks to the next relay, one at a time: "answer <type> <json>", the
                       answer {"a": q, "by": <relay's node>, "echo": <the question>}
+    trace <tp>     -> "traced <tp>": a "mixed.trace" bytes message (text: the nodes it
+                      passed, comma-separated, first the origin) told to the next relay with
+                      the traceparent header <tp> that this script chose; every relay adds
+                      itself and forwards it (its tell made inside receive, so akt gives it
+                      the relay's span as traceparent) until it is back at its origin:
+                      "trace-home <the four nodes>".
     watch          -> "watching ok": the watcher watches <next address>/user/victim
     stop           -> "stopped ok": the node stops its own victim; the previous node's
                       watcher reports "terminated <the victim's path>"
     quit           -> "bye ok", exit 0
+Every node installs its language's trace sink at start (C akt_trace_set_sink, Python
+akt.tracing.set_sink, Node tracing.setTraceSink, Java Tracing.setSink); the sink reports
+each span of a "mixed.trace" message, as it ends, with
+"span <trace id> <span id> <parent id> <actor path> <message type> <flags>" (ids in lowercase
+hex, 16 zeros for a root's parent, the flags two hex digits; the spans of the other messages
+are made and not reported).
+
 Any "bad ..." line (a value of the wrong native type, a payload that differs, a failed send)
 fails the test. The checks here: every message went round all four nodes with its content
 exact, the native type at each node (Python dict, Node object, Java Map, C akt.Json), per
-(origin, node) order, the asks' answers, the four Terminated. Everything is bounded (the
-whole test < 60 s) and every process is killed at the end, also on failure.
+(origin, node) order, the asks' answers, the four Terminated; and the cross-language trace
+(issue 15): for each trace started at each node, one span per node, all of the trace id
+and flags chosen (sampled or not), each hop's span the child of the previous hop's (the first one's parent the chosen
+span), so the parent chain crosses the four processes and languages in ring order, and no
+span of a trace message with another trace id. Everything is bounded (the whole test
+< 60 s) and every process is killed at the end, also on failure.
 
 A binding that is not built is a failure with a message saying which make target builds it
 (the test never skips): Python needs `import akt` (make test-python), Node `import('akt')`
@@ -46,6 +63,9 @@ REPO = HERE.parents[1]
 TOTAL_S = 55.0
 ROUND = 40
 ASKS = 10
+TRACES = 2  # traces started at each node
+TRACE_TYPE = "mixed.trace"
+ZERO_SPAN = "0" * 16
 PAYLOAD = {"text": "h\u00e9llo w\u00f6rld", "n": 42, "neg": -7, "f": 2.5, "t": True, "nil": None,
            "list": [1, "two", 3.25, False], "nested": {"a": {"b": []}}}
 # Node name -> the type name its relay reports for a map: the language's native one.
@@ -182,6 +202,55 @@ def check_asks(nodes):
                 raise Failure(f"{name}: answer {q} is {native} {text}, want {NATIVE[name]} {want}")
 
 
+def check_traces(nodes, chosen):
+    """chosen: origin -> [(trace id, span id, flags)] of the traceparents it was given."""
+    spans = {}  # trace id -> {node: (span id, parent id, flags)}
+    for name in RING:
+        relay = f"akt://{name}/user/relay"  # a span's actor path is the local one
+        lines = [l for l in nodes[name].seen if l.startswith("span ")]
+        if len(lines) != TRACES * len(RING):
+            raise Failure(f"{name}: {len(lines)} spans of trace messages, want {TRACES * len(RING)}")
+        for line in lines:
+            parts = line.split(" ")
+            if len(parts) != 7:
+                raise Failure(f"{name}: a malformed span line: {line}")
+            _, trace, span, parent, path, mtype, flags = parts
+            if path != relay or mtype != TRACE_TYPE:
+                raise Failure(f"{name}: a span of {path} {mtype}, want {relay} {TRACE_TYPE}")
+            if not re.fullmatch(r"[0-9a-f]{32}", trace) or not re.fullmatch(r"[0-9a-f]{16}", span) \
+                    or span == ZERO_SPAN or not re.fullmatch(r"[0-9a-f]{16}", parent):
+                raise Failure(f"{name}: bad ids in {line}")
+            if name in spans.setdefault(trace, {}):
+                raise Failure(f"{name}: two spans of trace {trace}")
+            spans[trace][name] = (span, parent, flags)
+    want = {t for pairs in chosen.values() for t, _, _ in pairs}
+    if set(spans) != want:
+        raise Failure(f"spans of trace ids {sorted(set(spans) - want)} that no node was given "
+                      f"(a hop lost the trace context); no span of {sorted(want - set(spans))}")
+    ids = set()
+    for origin, pairs in chosen.items():
+        k = RING.index(origin)
+        for trace, root, want_flags in pairs:
+            parent = root
+            for j in range(1, len(RING) + 1):  # the hops, in ring order, back to the origin
+                hop = RING[(k + j) % len(RING)]
+                span, got, flags = spans[trace][hop]
+                if flags != want_flags:
+                    raise Failure(f"trace {trace} from {origin}: flags {flags} at {hop}, want "
+                                  f"{want_flags}")
+                if got != parent:
+                    raise Failure(f"trace {trace} from {origin}: the span at {hop} has parent "
+                                  f"{got}, want {parent} (the span of the hop before)")
+                if span in ids or span == root:
+                    raise Failure(f"trace {trace}: span id {span} at {hop} is not new")
+                ids.add(span)
+                parent = span
+        homes = [l for l in nodes[origin].seen if l.startswith("trace-home ")]
+        path = ",".join(RING[(k + j) % len(RING)] for j in range(len(RING)))
+        if homes != [f"trace-home {path}"] * TRACES:
+            raise Failure(f"{origin}: trace messages came home as {homes}, want {TRACES} x {path}")
+
+
 def main():
     ap = argparse.ArgumentParser(description="mixed-language remoting test")
     ap.add_argument("--c-node", required=True, type=Path, help="the built multiproc_mixed_node")
@@ -238,6 +307,23 @@ def main():
             nodes[name].count("answer", ASKS, "answer")
         check_asks(nodes)
 
+        # TRACES traces from each node round the ring, all at once, each with a traceparent
+        # chosen here (sampled, then not); every relay's span reported by its node's sink.
+        chosen = {name: [] for name in RING}
+        for t in range(TRACES):
+            for name in RING:
+                trace, span, flags = os.urandom(16).hex(), os.urandom(8).hex(), f"{(t + 1) % 2:02x}"
+                chosen[name].append((trace, span, flags))
+                nodes[name].send(f"trace 00-{trace}-{span}-{flags}")
+        for name in RING:
+            for trace, span, flags in chosen[name]:
+                want = f"traced 00-{trace}-{span}-{flags}"
+                nodes[name].expect(lambda l, w=want: l == w, want)
+        for name in RING:
+            nodes[name].count("span", TRACES * len(RING), "span of a trace message")
+            nodes[name].count("trace-home", TRACES, "trace-home")
+        check_traces(nodes, chosen)
+
         # Remote watch: each watches the next node's victim, then every victim stops.
         for name in RING:
             nodes[name].send("watch")
@@ -256,8 +342,10 @@ def main():
             code = nodes[name].proc.wait(timeout=max(0.1, left()))
             if code != 0:
                 raise Failure(f"{name}: exit status {code}")
+        check_traces(nodes, chosen)  # again, with every line: no span came late
         print(f"mixed: PASS: 4 nodes (C, Python, Node, Java), {ROUND * 4} ring messages x 4 hops, "
-              f"{ASKS * 4} asks, 4 remote watches; nodes up after {started:.2f} s, "
+              f"{ASKS * 4} asks, {TRACES * 4} traces of 4 spans across the 4 languages, "
+              f"4 remote watches; nodes up after {started:.2f} s, "
               f"total {time.monotonic() - T0:.2f} s")
         return 0
     except (Failure, subprocess.TimeoutExpired, OSError) as exc:

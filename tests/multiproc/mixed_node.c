@@ -4,9 +4,12 @@
  * Actors: /user/relay (forwards ring messages, answers asks), /user/watcher (watches the
  * next node's victim), /user/victim (stopped on command). It prints "ready <address>",
  * then obeys one command per stdin line and reports on stdout (the protocol is in
- * mixed.py). A JSON value arrives here as an akt.Json message: its text, decoded from CBOR. */
+ * mixed.py). A JSON value arrives here as an akt.Json message: its text, decoded from CBOR.
+ * Its trace sink (akt_trace_set_sink, installed at start) reports each span of a
+ * "mixed.trace" message as a "span ..." line. */
 #include <akt/akt.h>
 #include <akt/remote.h>
+#include <akt/telemetry.h>
 
 #include <jansson.h>
 #include <pthread.h>
@@ -18,6 +21,7 @@
 #define ME "cnode"
 #define RING 4
 #define ASK_NS (10LL * 1000 * 1000 * 1000)
+#define TRACE_TYPE "mixed.trace" /* a traced ring message: bytes, the nodes it passed */
 
 static const char PAYLOAD[] =
     "{\"text\":\"h\\u00e9llo w\\u00f6rld\",\"n\":42,\"neg\":-7,\"f\":2.5,\"t\":true,"
@@ -75,8 +79,56 @@ static void report(const char *what, json_t *v) {
     free(text);
 }
 
+static void hex(char *out, const uint8_t *id, size_t n) {
+    for (size_t i = 0; i < n; i++) snprintf(out + 2 * i, 3, "%02x", id[i]);
+}
+
+/* The trace sink: a "span <trace id> <span id> <parent id> <actor path> <message type>
+ * <flags>" line for each handled "mixed.trace" message (a root's parent id is 16 zeros,
+ * flags two hex digits). */
+static void trace_sink(const akt_span *sp, void *data) {
+    (void)data;
+    if (strcmp(sp->message_type, TRACE_TYPE) != 0) return;
+    char t[33], s[17], p[17];
+    hex(t, sp->trace_id, 16);
+    hex(s, sp->span_id, 8);
+    hex(p, sp->parent_id, 8);
+    say("span %s %s %s %s %s %02x", t, s, p, sp->actor_path, sp->message_type, sp->flags);
+}
+
+/* A trace message's text is the nodes it passed, comma-separated: forwarded with this
+ * node added until it passed all of them (back at its origin: "trace-home <nodes>"). The
+ * send inside receive carries this span's traceparent (akt adds it). */
+static int relay_trace(akt_ctx *ctx, akt_msg *msg) {
+    const void *data;
+    size_t len;
+    char text[256];
+    if (akt_msg_bytes(msg, &data, &len) || len + sizeof "," ME > sizeof text) {
+        say("bad trace message");
+        return 0;
+    }
+    memcpy(text, data, len);
+    text[len] = 0;
+    int passed = 1;
+    for (size_t i = 0; i < len; i++) passed += text[i] == ',';
+    if (passed >= RING) {
+        say("trace-home %s", text);
+        return 0;
+    }
+    strcat(text, "," ME);
+    pthread_mutex_lock(&next_mu);
+    akt_pid to = next_relay;
+    pthread_mutex_unlock(&next_mu);
+    akt_msg *m = NULL;
+    int rc = akt_msg_new_bytes(TRACE_TYPE, text, strlen(text), AKT_COPY, &m);
+    if (rc == 0 && (rc = akt_ctx_tell(ctx, to, m)) != 0) akt_msg_release(m);
+    if (rc) say("bad trace forward %s", akt_err_name(rc));
+    return 0;
+}
+
 static int relay_receive(akt_ctx *ctx, akt_msg *msg, void *state) {
     (void)state;
+    if (strcmp(akt_msg_type(msg), TRACE_TYPE) == 0) return relay_trace(ctx, msg);
     json_t *v = json_of(msg);
     if (v == NULL) return 0;
     if (!json_equal(json_object_get(v, "payload"), payload)) report("bad payload differs", v);
@@ -209,7 +261,7 @@ int main(void) {
     ro.port = 0;
     if (payload == NULL || akt_system_create(&opts, &sys) ||
         akt_serializer_bind(sys, AKT_TYPE_JSON, AKT_SERIALIZER_CBOR) ||
-        akt_remote_start(sys, &ro)) {
+        akt_trace_set_sink(sys, trace_sink, NULL) || akt_remote_start(sys, &ro)) {
         fprintf(stderr, "mixed_node(c): the node did not start\n");
         return 1;
     }
@@ -248,6 +300,16 @@ int main(void) {
                 }
             }
             say("told %ld", n);
+        } else if (strcmp(line, "trace") == 0 && arg) {
+            /* trace <traceparent>: a trace message into the ring, its parent span the one
+             * mixed.py chose (the first relay's span is that span's child). */
+            akt_msg *m = NULL;
+            int rc = akt_msg_new_bytes(TRACE_TYPE, ME, strlen(ME), AKT_COPY, &m);
+            if (rc == 0) rc = akt_msg_set_header(m, AKT_TRACEPARENT_HEADER, arg, strlen(arg));
+            if (rc == 0) rc = akt_tell(sys, next_relay, m);
+            if (rc && m) akt_msg_release(m);
+            if (rc) say("bad trace %s", akt_err_name(rc));
+            say("traced %s", arg);
         } else if (strcmp(line, "ask") == 0 && arg) {
             long n = strtol(arg, NULL, 10);
             for (long i = 0; i < n; i++) {

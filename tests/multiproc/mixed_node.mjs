@@ -3,13 +3,15 @@
 // System "jsnode", remoting on 127.0.0.1 with an ephemeral port, akt.Json (plain objects,
 // arrays, scalars) bound to CBOR. Actors /user/relay, /user/watcher, /user/victim; it prints
 // "ready <address>", then obeys one command per stdin line (the protocol is in mixed.py).
-// A JSON value arrives here as a plain object.
+// A JSON value arrives here as a plain object. Its trace sink (tracing.setTraceSink,
+// installed at start) reports each span of a "mixed.trace" message as a "span ..." line.
 import { createInterface } from 'node:readline';
 import { isDeepStrictEqual } from 'node:util';
-import { Actor, ActorSystem, Message, Terminated } from 'akt';
+import { Actor, ActorSystem, Message, Terminated, tracing } from 'akt';
 
 const ME = 'jsnode';
 const RING = 4;
+const TRACE = 'mixed.trace'; // a traced ring message: bytes, the nodes it passed, comma-separated
 const ASK_MS = 10000;
 const PAYLOAD = {
   text: 'h\u00e9llo w\u00f6rld', n: 42, neg: -7, f: 2.5, t: true, nil: null,
@@ -37,6 +39,13 @@ let nextRelay = null;
 // A ring message -> reported, forwarded until it has seen every node; an ask -> answered.
 class Relay extends Actor {
   receive(ctx, msg) {
+    if (msg instanceof Message && msg.type === TRACE) {
+      // Forwarded with this node added until it passed every node; the tell carries this
+      // span's traceparent (akt adds it).
+      if (msg.text.split(',').length >= RING) say('trace-home', msg.text);
+      else ctx.tell(nextRelay, new Message(TRACE, `${msg.text},${ME}`));
+      return;
+    }
     if (!isPlainObject(msg)) {
       say('bad', 'not a plain object:', msg?.constructor?.name ?? typeof msg);
       return;
@@ -88,6 +97,14 @@ class Victim extends Actor {
 
 const system = await ActorSystem.create(ME);
 system.bindSerializer('akt.Json', 'cbor');
+// A "span <trace id> <span id> <parent id> <actor path> <message type> <flags>" line for
+// each handled trace message (a root's parent id is 16 zeros, flags two hex digits).
+tracing.setTraceSink(system, (s) => {
+  if (s.messageType === TRACE) {
+    say('span', s.traceId, s.spanId, s.parentId ?? '0'.repeat(16), s.actorPath, s.messageType,
+      s.flags.toString(16).padStart(2, '0'));
+  }
+});
 const address = system.remoteStart({ host: '127.0.0.1', port: 0 });
 system.spawn(Relay, { name: 'relay' });
 const watcher = system.spawn(Watcher, { name: 'watcher' });
@@ -109,6 +126,10 @@ for await (const line of lines) {
       nextRelay.tell({ origin: ME, seq: i, hops: 0, path: [ME], payload: PAYLOAD });
     }
     say('told', arg);
+  } else if (cmd === 'trace') {
+    // A trace message into the ring, its parent span the one mixed.py chose.
+    nextRelay.tell(new Message(TRACE, ME), { headers: { [tracing.HEADER]: arg } });
+    say('traced', arg);
   } else if (cmd === 'ask') {
     for (let i = 0; i < Number(arg); i++) {
       try {

@@ -3,15 +3,18 @@
 System "pynode", remoting on 127.0.0.1 with an ephemeral port, akt.Json (dicts, lists,
 scalars) bound to CBOR. Actors /user/relay, /user/watcher, /user/victim; it prints
 "ready <address>", then obeys one command per stdin line (the protocol is in mixed.py).
-A JSON value arrives here as a dict."""
+A JSON value arrives here as a dict. Its trace sink (akt.tracing.set_sink, installed at
+start) reports each span of a "mixed.trace" message as a "span ..." line."""
 import json
 import sys
 import threading
 
 import akt
+import akt.tracing
 
 ME = "pynode"
 RING = 4
+TRACE = "mixed.trace"  # a traced ring message: bytes, the nodes it passed, comma-separated
 ASK_S = 10.0
 PAYLOAD = {"text": "h\u00e9llo w\u00f6rld", "n": 42, "neg": -7, "f": 2.5, "t": True, "nil": None,
            "list": [1, "two", 3.25, False], "nested": {"a": {"b": []}}}
@@ -35,6 +38,15 @@ class Relay(akt.Actor):
     """A ring message -> reported, forwarded until it has seen every node; an ask -> answered."""
 
     def receive(self, ctx, msg):
+        if isinstance(msg, akt.Bytes) and msg.type == TRACE:
+            # Forwarded with this node added until it passed every node; the tell carries
+            # this span's traceparent (akt adds it).
+            passed = msg.text.split(",")
+            if len(passed) >= RING:
+                say("trace-home", msg.text)
+            else:
+                ctx.tell(_next["relay"], akt.Bytes.of(TRACE, msg.text + "," + ME))
+            return
         if not isinstance(msg, dict):
             say("bad", "not a dict:", type(msg).__name__)
             return
@@ -50,6 +62,14 @@ class Relay(akt.Actor):
         msg["path"].append(ME)
         msg["hops"] = len(msg["path"]) - 1
         ctx.tell(_next["relay"], msg)
+
+
+def trace_sink(span):
+    """A "span <trace id> <span id> <parent id> <actor path> <message type> <flags>" line for
+    each handled trace message (a root's parent id is 16 zeros, flags two hex digits)."""
+    if span.message_type == TRACE:
+        say("span", span.trace_id, span.span_id, span.parent_id or "0" * 16, span.actor_path,
+            span.message_type, f"{span.flags:02x}")
 
 
 class Watcher(akt.Actor):
@@ -79,6 +99,7 @@ class Victim(akt.Actor):
 def main():
     system = akt.ActorSystem(ME)
     system.serializer_bind("akt.Json", "cbor")
+    akt.tracing.set_sink(system, trace_sink)
     address = system.remote_start("127.0.0.1", 0)
     system.spawn("relay", Relay())
     watcher = system.spawn("watcher", Watcher())
@@ -96,6 +117,10 @@ def main():
                 _next["relay"].tell({"origin": ME, "seq": i, "hops": 0, "path": [ME],
                                      "payload": PAYLOAD})
             say("told", arg)
+        elif cmd == "trace":
+            # A trace message into the ring, its parent span the one mixed.py chose.
+            _next["relay"].tell(akt.Message(akt.Bytes.of(TRACE, ME), headers={akt.tracing.HEADER: arg}))
+            say("traced", arg)
         elif cmd == "ask":
             for i in range(int(arg)):
                 try:

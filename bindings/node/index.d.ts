@@ -701,6 +701,14 @@ export class ActorSystem extends AktEventEmitter {
    * an Actor class, else `factory(name)`, run on the JS thread. ExistsError if the
    * kind exists. */
   registerGrain(kind: string, factory: GrainFactory, opts?: GrainOptions): void;
+  /** Registers a grain kind whose activations are C actors from a shared library: the
+   * factory of spawnNative, called with the grain's name as `arg`, on akt's worker
+   * threads. A value sent to such a grain needs bytes (a string, bytes, a number, a
+   * boolean, null, a JSON-able object): one without them is refused at the send
+   * (NotSupportedError), as for a C actor's pid. NotFoundError if the library or symbol is
+   * missing, ExistsError if the kind exists. */
+  registerNativeGrain(library: string, symbol: string, kind: string,
+    opts?: { deactivateAfter?: number | null }): void;
   /** The passivation of actors spawned from now on without their own; null: none. */
   setDefaultPassivation(passivation: Passivation | null): void;
   /** What a top-level actor's escalation does: 'stop_actor' (default) or 'shutdown' (the

@@ -100,6 +100,32 @@ function registerGrain(system, kind, factory, opts = {}) {
     kinds[kindId] = undefined;
     throw e;
   }
+  jsKindsOf(system).add(kind);
+}
+
+// system -> the kinds JS registered there: a send to any other kind (a C one, or another
+// binding's) goes to activations that read bytes, so grainSend judges its value (issue 17).
+const jsKinds = new WeakMap();
+function jsKindsOf(system) {
+  let set = jsKinds.get(system);
+  if (set === undefined) jsKinds.set(system, set = new Set());
+  return set;
+}
+
+// A grain kind whose activations are C actors from a shared library: the factory of
+// spawnNative, called with the grain's name as its arg.
+function registerNativeGrain(system, library, symbol, kind, opts = {}) {
+  if (typeof kind !== 'string' || kind.length === 0 || kind.includes('/'))
+    throw makeError(errnos.InvalidArgumentError, 'a grain kind is a non-empty string without "/"');
+  if (typeof library !== 'string' || typeof symbol !== 'string')
+    throw makeError(errnos.InvalidArgumentError, 'library and symbol are strings');
+  if (opts === null || typeof opts !== 'object')
+    throw makeError(errnos.InvalidArgumentError, 'options are an object { deactivateAfter }');
+  let after = opts.deactivateAfter === undefined ? DEFAULT_DEACTIVATE_AFTER_MS : opts.deactivateAfter;
+  if (after === null || after === Infinity) after = 0;
+  if (typeof after !== 'number' || !(after >= 0))
+    throw makeError(errnos.InvalidArgumentError, 'deactivateAfter must be a number of ms >= 0 (0: never)');
+  native.registerNativeGrain(system[kHandle], library, symbol, kind, after);
 }
 
 class Grain {
@@ -123,8 +149,9 @@ class Grain {
   /** Sends msg, activating the grain if needed; the calling actor, if any, is the sender. */
   tell(msg, opts) {
     const h = this.#system[kHandle];
-    if (msg instanceof Message) native.grainSend(h, this.kind, this.name, msg.data, msg.type, false, 0, false, this.#act);
-    else native.grainSend(h, this.kind, this.name, msg, opts === undefined ? undefined : opts.type, false, 0, false, this.#act);
+    const foreign = !jsKindsOf(this.#system).has(this.kind);
+    if (msg instanceof Message) native.grainSend(h, this.kind, this.name, msg.data, msg.type, false, 0, false, this.#act, foreign);
+    else native.grainSend(h, this.kind, this.name, msg, opts === undefined ? undefined : opts.type, false, 0, false, this.#act, foreign);
     kick();
   }
 
@@ -142,7 +169,7 @@ class Grain {
     const cancellable = signal !== undefined && signal !== null;
     if (cancellable && signal.aborted) return Promise.reject(makeError(errnos.CanceledError));
     const r = native.grainSend(this.#system[kHandle], this.kind, this.name, msg, type, true, timeout,
-      cancellable, this.#act);
+      cancellable, this.#act, !jsKindsOf(this.#system).has(this.kind));
     kick();
     if (!cancellable) return r;
     const [p, handle] = r;
@@ -154,4 +181,4 @@ class Grain {
   toString() { return `Grain(${this.identity})`; }
 }
 
-module.exports = { Grain, registerGrain, DEFAULT_DEACTIVATE_AFTER_MS };
+module.exports = { Grain, registerGrain, registerNativeGrain, DEFAULT_DEACTIVATE_AFTER_MS };

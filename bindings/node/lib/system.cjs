@@ -18,7 +18,7 @@ const SCHEDULE_KINDS = { 1: 'once', 2: 'every', 3: 'cron' }; // AKT_SCHEDULE_*
 const { spawnActor, budgetOf } = require('./actor.cjs');
 const { spawnRouter } = require('./router.cjs');
 const metrics = require('./metrics.cjs');
-const { Grain, registerGrain } = require('./grain.cjs');
+const { Grain, registerGrain, registerNativeGrain } = require('./grain.cjs');
 const { passivationOf } = require('./passivation.cjs');
 const { kHandle, kFastTell, kReport, kCallSites } = require('./internal.cjs');
 
@@ -254,6 +254,18 @@ class ActorSystem extends EventEmitter {
   registerGrain(kind, factory, opts) {
     this.#open();
     registerGrain(this, kind, factory, opts);
+  }
+
+  /**
+   * Registers a grain kind whose activations are C actors from a shared library: the
+   * factory of spawnNative (`int symbol(const char *arg, const akt_behavior **behavior,
+   * void **state)`), called with the grain's name as arg on akt's worker threads. opts:
+   * { deactivateAfter } (ms; 0 or null: never). NotFoundError if the library or symbol is
+   * missing, ExistsError if the kind is registered already.
+   */
+  registerNativeGrain(library, symbol, kind, opts) {
+    this.#open();
+    registerNativeGrain(this, library, symbol, kind, opts);
   }
 
   /**

@@ -230,6 +230,10 @@ napi_value an_sent(napi_env env, an_inst *I, akt_msg *m, int rc);
  * binding's, and m has no bytes) and returns the code. by_ref as an_msg_from_js's. */
 int an_reader_check(napi_env env, an_inst *I, an_sys *s, akt_pid to, akt_msg *m, int by_ref,
                     const char *op);
+/* 0 if m has bytes (made now if it had none); else releases m, throws that `op` to `where`
+ * (who reads it: "that actor", "that grain kind") is refused and returns the code. */
+int an_bytes_check(napi_env env, an_inst *I, akt_msg *m, const char *op, const char *where,
+                   const char *who);
 /* Whether pid is a JS actor of this instance (it runs on s's external dispatcher; s NULL:
  * the system of the running callback), so a send may pass it a JS value by reference. */
 int an_js_pid(an_inst *I, an_sys *s, akt_pid pid);

@@ -1,6 +1,7 @@
 /* Grains for Node (akt.h section 14): kinds whose activations are JS actors, made on the JS
  * thread (the system's external dispatcher) by lib/grain.cjs's activate hook, and tell /
  * ask by identity. */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -262,12 +263,15 @@ static int activation_of(napi_env env, an_sys *s, napi_value v, akt_grain_option
 }
 /* local end */
 
-/* grainSend(handle, kind, name, value, type, isAsk, timeoutMs, cancellable, activation?) ->
- * undefined for a tell; for an ask a Promise, or [Promise, handle] when cancellable. Values
- * cross as for a receiver of another runtime (the kind may be another binding's).
- * activation: the options of the activation the send may make (activation_of). */
+/* grainSend(handle, kind, name, value, type, isAsk, timeoutMs, cancellable, activation,
+ * foreign) -> undefined for a tell; for an ask a Promise, or [Promise, handle] when
+ * cancellable. Values cross as for a receiver of another runtime (the kind may be another
+ * binding's). activation: the options of the activation the send may make (activation_of).
+ * foreign: the kind is not one JS registered in this system (a C kind, registerNativeGrain,
+ * or another binding's), so its activations read bytes: a value without them is refused
+ * here (issue 17), as for a tell to a C actor. */
 static napi_value GrainSend(napi_env env, napi_callback_info info) {
-    AN_ARGS(9);
+    AN_ARGS(10);
     an_sys *s = an_sys_of(env, argv[0]);
     if (!s) return NULL;
     char kind[258], name[1026];
@@ -287,6 +291,15 @@ static napi_value GrainSend(napi_env env, napi_callback_info info) {
     const akt_grain_options *gop = has ? &go : NULL;
     akt_msg *m;
     if (an_foreign_msg(I, s, env, argv[3], argv[4], &m)) return NULL;
+    bool foreign = false;
+    if (argc > 9) napi_get_value_bool(env, argv[9], &foreign);
+    if (foreign) {
+        char where[1300];
+        snprintf(where, sizeof where, "the grain %s/%s", kind, name);
+        if (an_bytes_check(env, I, m, is_ask ? "grain ask" : "grain tell", where,
+                           "that grain kind"))
+            return NULL;
+    }
     if (!is_ask) return an_sent(env, I, m, akt_grain_tell_with(s->sys, kind, name, m, gop));
     akt_future *f;
     int rc = akt_grain_ask_with(s->sys, kind, name, m, timeout, gop, &f);

@@ -204,18 +204,24 @@ int an_reader_check(napi_env env, an_inst *I, an_sys *s, akt_pid to, akt_msg *m,
     akt_receive_fn reader = NULL;
     if (by_ref || !s || akt_pid_receive(s->sys, to, &reader) != 0) return 0;
     if (!reader || reader == an_js_behavior.receive) return 0;
+    char path[256] = "?";
+    akt_pid_path(s->sys, to, path, sizeof path, NULL);
+    return an_bytes_check(env, I, m, op, path, "that actor");
+}
+
+int an_bytes_check(napi_env env, an_inst *I, akt_msg *m, const char *op, const char *where,
+                   const char *who) {
     const void *data = NULL;
     size_t len = 0;
     int rc = akt_msg_bytes(m, &data, &len);
     if (!rc) return 0;
-    char path[256] = "?", detail[640];
-    akt_pid_path(s->sys, to, path, sizeof path, NULL);
+    char detail[1700];
     snprintf(detail, sizeof detail,
-             "%s of a %s value to %s refused: that actor is not a JS actor and reads bytes, and "
-             "this value has none that keep it whole (JSON would drop or flatten a Map, Set, "
+             "%s of a %s value to %s refused: %s is not a JS actor and reads bytes, and this "
+             "value has none that keep it whole (JSON would drop or flatten a Map, Set, "
              "function, symbol, a BigInt beyond int64 or a cycle); send a string, bytes, a "
              "number, a boolean, null, a BigInt in int64 or a JSON-able object",
-             op, akt_msg_type(m), path);
+             op, akt_msg_type(m), where, who);
     akt_msg_release(m);
     an_throw_msg(env, I, rc, detail);
     return rc;

@@ -2,7 +2,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { fileURLToPath } from 'node:url';
-import { Message, Terminated, NotFoundError, NotSupportedError } from 'akt';
+import { Actor, Message, Terminated, NotFoundError, NotSupportedError } from 'akt';
 import { withSystem, collector } from './helpers.mjs';
 
 const PEER = fileURLToPath(new URL('../build/Release/libakt_conf_peer.so', import.meta.url));
@@ -228,5 +228,32 @@ test('issue 17: a reply to a C asker that it cannot read is refused at the respo
     const echo = system.spawn((ctx, msg) => ctx.respond(msg));
     const m = new Map([[1, 2]]);
     assert.equal(await echo.ask(m, { timeout: 2000 }), m);
+  });
+});
+
+test('a grain kind registered from a C library: readable values reach it, values without bytes are refused at the send', async () => {
+  await withSystem(async (system) => {
+    system.registerNativeGrain(PEER, 'akt_conf_peer', 'cgrain', { deactivateAfter: 0 });
+    const g = system.grain('cgrain', 'g1');
+    const q = await g.ask(new Message('conf.Question', 'hi'), { timeout: 2000 });
+    assert.deepEqual([q.type, q.text], ['conf.Answer', 'peer:hi']);
+    assert.equal((await g.ask({ a: [1] }, { timeout: 2000 })).text, '{"a":[1]}');
+    for (const v of [new Map([[1, 2]]), () => 1, Symbol('s'), 2n ** 64n]) {
+      assert.throws(() => g.tell(v), (e) => e instanceof NotSupportedError &&
+        /grain tell of a .* value to the grain cgrain\/g1 refused: that grain kind is not a JS actor/.test(e.message),
+      String(typeof v));
+      assert.throws(() => g.ask(v, { timeout: 2000 }), (e) => e instanceof NotSupportedError &&
+        /grain ask of a .* value to the grain cgrain\/g1 refused/.test(e.message));
+    }
+    // Nothing refused arrived: the next answer is this question's.
+    assert.equal((await g.ask(new Message('conf.Question', 'after'), { timeout: 2000 })).text, 'peer:after');
+    // A JS kind still takes any value, by reference.
+    const got = collector(1);
+    system.registerGrain('jsgrain', class extends Actor { receive(ctx, m) { got.push(m instanceof Map); } });
+    system.grain('jsgrain', 'j').tell(new Map([[1, 2]]));
+    assert.deepEqual(await got.wait(), [true]);
+    assert.throws(() => system.registerNativeGrain(PEER, 'no_such_symbol', 'other'), NotFoundError);
+    assert.throws(() => system.registerNativeGrain('/nonexistent/lib.so', 'x', 'other2'), NotFoundError);
+    assert.throws(() => system.registerNativeGrain(PEER, 'akt_conf_peer', 'a/b'), /kind/);
   });
 });

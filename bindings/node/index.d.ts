@@ -272,8 +272,9 @@ export class Actor<M = any> {
   postStop(ctx: Context): void;
 }
 
-/** M where it must not be inferred from (a message checked against its pid's type). */
-type MessageOf<M> = [M][M extends any ? 0 : never];
+/** A message for a `Pid<M>`: M itself, in a position the compiler does not infer M from
+ *  (so that Context.tell(pid, msg) checks msg against the pid's type instead of widening). */
+export type MessageOf<M> = [M][M extends any ? 0 : never];
 
 /** An Actor subclass (fresh instance per start/restart), an instance, or a receive function;
  *  M, the message type of its receive, types the pid a spawn returns. */

@@ -38,14 +38,15 @@ apt_ensure "${APT_PKGS[@]}"
 # Pinned PyPI packages for building (cffi, setuptools, wheel), testing (pytest) and the
 # side-by-side benchmark (pykka; ray is best effort: the benchmark skips it if absent), and
 # the OpenTelemetry API the metrics adapter feeds (opentelemetry-api, tested), and pdoc for
-# the Python API reference (make docs).
+# the Python API reference (make docs), and mypy, with which test_typed_refs.py checks that
+# typed pids (Pid[M]) refuse a wrong message (typing_extensions comes with it).
 # Only missing or differently pinned packages are installed, so a second run is quick.
 # On a bare Debian python3 (no pip, no headers, PEP 668 "externally managed") it installs
 # python3-pip and python3-dev first and passes pip --break-system-packages: this machine
 # is the project's own, and the packages are pinned.
 PY=${PYTHON:-python3}
 PY_PKGS=(cffi==2.0.0 setuptools==75.8.0 wheel==0.45.1 pytest==9.2.0 pykka==4.5.0
-         opentelemetry-api==1.45.2 pdoc==16.0.0)
+         opentelemetry-api==1.45.2 pdoc==16.0.0 mypy==2.4.1)
 PY_OPTIONAL=(ray==2.60.0)
 if ! "$PY" -m pip --version >/dev/null 2>&1 ||
    ! "$PY" -c 'import os, sysconfig, sys

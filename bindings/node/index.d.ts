@@ -83,8 +83,18 @@ export interface AskOptions extends SendOptions {
   signal?: AbortSignalLike;
 }
 
-/** An actor's address: a value bound to its system. */
-export class Pid {
+/**
+ * An actor's address: a value bound to its system.
+ *
+ * Typed: `Pid<M>` is the address of an actor that accepts messages of type M, and the
+ * compiler refuses a tell or ask of anything else to it. A bare `Pid` is `Pid<unknown>`
+ * and takes every message, as before; spawning an `Actor<M>` subclass (or a receive
+ * function whose `msg` is declared M) returns a `Pid<M>`, and an annotation or a cast
+ * (`system.lookup('orders') as Pid<OrderCmd> | null`) types any other pid. A typed pid is
+ * accepted wherever a `Pid` is. Typing only: at run time every pid is the same class and
+ * akt checks no message against M.
+ */
+export class Pid<M = unknown> {
   private constructor();
   /** The system that issued this pid; it addresses the actor only there. */
   readonly system: ActorSystem;
@@ -101,17 +111,18 @@ export class Pid {
    * the actor is gone, MailboxFullError if its bounded mailbox refuses, SuspendedError while
    * it is suspended.
    */
-  tell(msg: unknown, opts?: TellOptions): void;
+  tell(msg: M, opts?: TellOptions): void;
   /**
-   * Sends msg and resolves with the reply. Rejects with TimeoutError after opts.timeout ms
-   * (default 5000), CanceledError when opts.signal aborts, UnhandledError or ActorFailedError
-   * when the receiver did not handle it or failed, NotFoundError if the actor is gone.
+   * Sends msg and resolves with the reply (typed R: the caller's word, not checked).
+   * Rejects with TimeoutError after opts.timeout ms (default 5000), CanceledError when
+   * opts.signal aborts, UnhandledError or ActorFailedError when the receiver did not handle
+   * it or failed, NotFoundError if the actor is gone.
    */
-  ask<R = unknown>(msg: unknown, opts?: AskOptions): Promise<R>;
+  ask<R = unknown>(msg: M, opts?: AskOptions): Promise<R>;
   /** Sends msgs in order as one operation: all are taken or none (the error is thrown). */
-  tellBatch(msgs: unknown[], opts?: SendOptions): void;
+  tellBatch(msgs: readonly M[], opts?: SendOptions): void;
   /** Asks msgs in order as one operation; one promise per message. */
-  askBatch<R = unknown>(msgs: unknown[], opts?: { timeout?: number; type?: string }): Promise<R>[];
+  askBatch<R = unknown>(msgs: readonly M[], opts?: { timeout?: number; type?: string }): Promise<R>[];
   /**
    * Stops the actor now (children first, then postStop); its queued messages become dead
    * letters. Asynchronous.
@@ -180,8 +191,8 @@ export class Context {
    *  opts.breaker throws BreakerOpenError and task is not called. */
   pipeTo(task: (() => unknown) | Promise<unknown>,
          opts?: { to?: Pid; name?: string; timeout?: number; breaker?: CircuitBreaker }): void;
-  /** Sends msg to `to` with this actor as sender (see Pid.tell). */
-  tell(to: Pid, msg: unknown, opts?: TellOptions): void;
+  /** Sends msg to `to` with this actor as sender (see Pid.tell); a `Pid<M>` takes only M. */
+  tell<M = unknown>(to: Pid<M>, msg: MessageOf<M>, opts?: TellOptions): void;
   /** The headers of the current message (a new object; {} when it has none). */
   readonly headers: Record<string, string>;
   /** An extension given to the system (SystemOptions.extensions); NotFoundError if none. */
@@ -190,16 +201,19 @@ export class Context {
    * Asks `to` with this actor as sender and resolves with the reply (see Pid.ask). Awaiting it
    * inside receive holds the actor's turn; Context.request does not.
    */
-  ask<R = unknown>(to: Pid, msg: unknown, opts?: AskOptions): Promise<R>;
+  ask<R = unknown, M = unknown>(to: Pid<M>, msg: MessageOf<M>, opts?: AskOptions): Promise<R>;
   /** Asks without blocking the actor; the answer comes back on this actor's own turn (see
    *  RequestOptions). Returns a Promise unless opts.then is given. `to` is a Pid or a name
    *  (GoAkt's RequestName): any path ActorSystem.lookup reads ("orders", "parent/child",
    *  "/user/orders", "akt://<system>/user/orders"), resolved when the call is made. A name no
    *  live actor has throws NotFoundError, as a dead Pid does (an empty name
    *  InvalidArgumentError); after an await in an async receive such a refusal rejects the
-   *  returned promise instead. */
-  request<R = unknown>(to: Pid | string, msg: unknown, opts?: RequestOptions & { then?: undefined }): Promise<R>;
-  request<R = unknown>(to: Pid | string, msg: unknown, opts: RequestOptions & { then: RequestThen<R> }): void;
+   *  returned promise instead. As for ask, a `Pid<M>` takes only M when R is inferred
+   *  (naming R alone leaves M unknown: unchecked); a name takes any message. */
+  request<R = unknown, M = unknown>(to: Pid<M>, msg: MessageOf<M>, opts?: RequestOptions & { then?: undefined }): Promise<R>;
+  request<R = unknown, M = unknown>(to: Pid<M>, msg: MessageOf<M>, opts: RequestOptions & { then: RequestThen<R> }): void;
+  request<R = unknown>(to: string, msg: unknown, opts?: RequestOptions & { then?: undefined }): Promise<R>;
+  request<R = unknown>(to: string, msg: unknown, opts: RequestOptions & { then: RequestThen<R> }): void;
   /** Cancels a request still in flight (the promise request() returned): it rejects with
    *  CanceledError on a later turn unless the answer came first; true while it was in flight. */
   cancelRequest(request: Promise<unknown>): boolean;
@@ -214,7 +228,7 @@ export class Context {
    * Spawns a child actor (path <self>/<name>), on the JS thread like its parent; returns its
    * pid. ExistsError if the name is taken.
    */
-  spawn(actor: ActorSpec, opts?: SpawnOptions): Pid;
+  spawn<M = any>(actor: ActorSpec<M>, opts?: SpawnOptions): Pid<M>;
   /** Stops self (default) or one of self's children. */
   stop(pid?: Pid): void;
   /**
@@ -245,8 +259,13 @@ export class Context {
   dependency<T = unknown>(name: string): T;
 }
 
-/** Base class of JS actors. */
-export class Actor {
+/**
+ * Base class of JS actors. `Actor<M>` declares what it accepts: spawning it returns a
+ * `Pid<M>` (a bare `Actor` is `Actor<any>`, as before). Typing only: akt still delivers
+ * whatever reaches the actor (Terminated, messages from other languages), so receive
+ * should still answer the unexpected with ctx.unhandled().
+ */
+export class Actor<M = any> {
   /**
    * Called once before the first message of each incarnation (start, restart); a throw fails
    * the start.
@@ -255,16 +274,21 @@ export class Actor {
   /** May be async: akt keeps the message until the promise settles (by default no other
    *  message starts meanwhile); after an await the context's actions run on the actor's
    *  turn, and a rejection is a failure for the supervisor. */
-  receive(ctx: Context, msg: any): void | Promise<void>;
+  receive(ctx: Context, msg: M): void | Promise<void>;
   /** Called once when the incarnation ends (stop, restart), after its children stopped. */
   postStop(ctx: Context): void;
 }
 
-/** An Actor subclass (fresh instance per start/restart), an instance, or a receive function. */
-export type ActorSpec =
+/** A message for a `Pid<M>`: M itself, in a position the compiler does not infer M from
+ *  (so that Context.tell(pid, msg) checks msg against the pid's type instead of widening). */
+export type MessageOf<M> = [M][M extends any ? 0 : never];
+
+/** An Actor subclass (fresh instance per start/restart), an instance, or a receive function;
+ *  M, the message type of its receive, types the pid a spawn returns. */
+export type ActorSpec<M = any> =
   | (new () => {
       /** Handles one message, as Actor.receive. */
-      receive(ctx: Context, msg: any): void | Promise<void>;
+      receive(ctx: Context, msg: M): void | Promise<void>;
       /** Optional: as Actor.preStart. */
       preStart?(ctx: Context): void;
       /** Optional: as Actor.postStop. */
@@ -272,13 +296,13 @@ export type ActorSpec =
     })
   | {
       /** Handles one message, as Actor.receive; the same instance serves every restart. */
-      receive(ctx: Context, msg: any): void | Promise<void>;
+      receive(ctx: Context, msg: M): void | Promise<void>;
       /** Optional: as Actor.preStart. */
       preStart?(ctx: Context): void;
       /** Optional: as Actor.postStop. */
       postStop?(ctx: Context): void;
     }
-  | ((ctx: Context, msg: any) => void | Promise<void>);
+  | ((ctx: Context, msg: M) => void | Promise<void>);
 
 /** 'suspend': the child keeps its state and mailbox but handles nothing until
  * pid.reinstate(); tells and asks to it throw SuspendedError meanwhile. */
@@ -572,9 +596,10 @@ export class ActorSystem extends AktEventEmitter {
    * Spawns a top-level JS actor (path /user/<name>) and returns its pid. From plain JS code it
    * returns once preStart has run (a preStart that throws stops the actor); inside an actor's
    * callback it returns at once. ExistsError if the name is taken, ClosedError during
-   * shutdown.
+   * shutdown. The pid is typed by the actor: spawning an `Actor<Cmd>` subclass gives a
+   * `Pid<Cmd>` (see Pid).
    */
-  spawn(actor: ActorSpec, opts?: SpawnOptions): Pid;
+  spawn<M = any>(actor: ActorSpec<M>, opts?: SpawnOptions): Pid<M>;
   /**
    * Spawns a C actor from a shared library exporting
    * `int symbol(const char *arg, const akt_behavior **behavior, void **state)`.

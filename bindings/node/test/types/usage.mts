@@ -25,6 +25,9 @@ async function main(): Promise<number> {
     } });
     const p: Promise<number> = ctx.request<number>(pid, 'get');
     void p;
+    const byName: Promise<number> = ctx.request<number>('counter', 'get', { timeout: 100 });
+    void byName;
+    ctx.request('/user/counter', 'get', { then: (c, reply) => { void c; void reply; } });
   }, { reentrancy: 'allowAll', maxInFlight: 8 });
   pid.tell(1);
   pid.tell(new Message('shop.Order', 'id=1'));

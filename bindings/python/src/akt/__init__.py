@@ -51,7 +51,7 @@ from .grains import Grain
 from .mailbox import Bounded, Fair, Mailbox, Priority
 from .metrics import ActorMetrics, MetricPoint, SystemMetrics
 from .messages import Bytes, Message, Terminated, type_id, type_name, wire_bytes
-from .pid import AskFuture, Pid
+from .pid import AskFuture, Pid, typed
 from .router import Router
 from .schedule import ScheduleExists, ScheduleInfo, ScheduleNotFound
 from .system import ActorSystem
@@ -76,7 +76,8 @@ __all__ = [
     "InvalidArgument", "MailboxFull", "Message", "NameTaken", "NotReady", "NotSupported", "OutOfMemory",
     "Pid", "ProtocolError", "Router", "ScheduleInfo", "Strategy", "Subscription", "Supervisor",
     "SystemClosed", "Terminated", "Topic", "TopicSubscription", "Unhandled", "Unreachable",
-    "WrongType", "cron_next", "error_for", "type_id", "type_name", "validate_cron", "wire_bytes",
+    "WrongType", "cron_next", "error_for", "type_id", "type_name", "typed", "validate_cron",
+    "wire_bytes",
     "Request",
     "BreakerMetrics", "BreakerOpen", "BreakerState", "CircuitBreaker", "ManualClock",
     "Passivation",

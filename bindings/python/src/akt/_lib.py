@@ -4,6 +4,7 @@ package), and the C fast path module."""
 from __future__ import annotations
 
 import sys
+from typing import TYPE_CHECKING
 
 from . import _native  # type: ignore[attr-defined]
 
@@ -12,7 +13,10 @@ lib = _native.lib
 
 if lib.akt_py_fastpath_install() != 0:  # registers sys.modules["akt._fast"]
     raise ImportError("akt: the C fast path could not be initialized (see the error above)")
-_fast = sys.modules["akt._fast"]
+if TYPE_CHECKING:  # what type checkers see of it: _fast.pyi
+    from . import _fast
+else:
+    _fast = sys.modules["akt._fast"]
 
 
 def text(ptr: object) -> str:

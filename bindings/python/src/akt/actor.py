@@ -6,28 +6,35 @@ import enum
 import threading
 from collections import OrderedDict
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, Callable, Mapping, Optional
+from typing import TYPE_CHECKING, Any, Callable, Generic, Mapping, Optional
 
 from ._lib import lib
+from ._typing import M
 from .errors import AktError, error_for
 
 if TYPE_CHECKING:
     from ._fast import Context
 
 
-class Actor:
+class Actor(Generic[M]):
     """Base class of Python actors.
 
     akt calls ``pre_start`` before the first message (and after a restart), ``receive`` for
     every message, one at a time, and ``post_stop`` when the actor stops (and before a
     restart). An exception raised by ``receive`` or ``pre_start`` is a failure that the
     parent's supervisor handles, exactly like a failing C actor.
+
+    Typed: subclass ``akt.Actor[Cmd]`` and ``spawn`` returns a ``Pid[Cmd]``, to which a type
+    checker lets only Cmd values be told or asked (a bare ``akt.Actor`` is
+    ``Actor[Any]``). Typing only: akt still delivers whatever reaches the actor (signals
+    such as akt.Terminated, messages from other languages), so ``receive`` should still
+    answer the unexpected with ``ctx.unhandled()``.
     """
 
     def pre_start(self, ctx: "Context") -> None:
         """Runs before the first message and again after a restart."""
 
-    def receive(self, ctx: "Context", msg: Any) -> None:
+    def receive(self, ctx: "Context", msg: M) -> None:
         """Handles one message. Call ``ctx.unhandled()`` for messages it does not know."""
         ctx.unhandled()
 

@@ -32,6 +32,7 @@ from .events import Event, EventKind, _make_event
 from .mailbox import Mailbox
 from .passivation import Passivation
 from .messages import Bytes, Message, Terminated
+from ._typing import T
 from .pid import Pid
 from .router import FAILURE_POLICIES, STRATEGIES, Router, _ns
 from .schedule import EVERY, KINDS, ScheduleExists, ScheduleInfo, ScheduleNotFound, seconds_to_ns
@@ -193,21 +194,22 @@ class ActorSystem(_fast.SystemCore):
         receive can branch on ``ctx.type_id``. The name stays the message's identity."""
         return _fast.register_type(self, cls_or_name)
 
-    def spawn(self, name: Optional[str], actor: "Actor | Callable[[], Actor]", *,
+    def spawn(self, name: Optional[str], actor: "Actor[T] | Callable[[], Actor[T]]", *,
               dispatcher: Optional[str] = None, supervisor: Optional[Supervisor] = None,
               dependencies: Optional[dict[str, Any]] = None,
               mailbox: Optional["Mailbox"] = None, reentrancy: Optional[str] = None,
-              max_in_flight: int = 0, passivation: Optional[Passivation] = None) -> Pid:
+              max_in_flight: int = 0, passivation: Optional[Passivation] = None) -> Pid[T]:
         """Spawns a top-level actor (/user/<name>; None: an anonymous name). Called from
         outside an actor it returns once the actor's ``pre_start`` has run, so the children
         that ``pre_start`` spawned can be looked up at once (a failing ``pre_start`` stops
         the actor; its pid is returned all the same). Inside ``receive`` (and for
         ``ctx.spawn``) it returns at once: the actor starts before its first message.
         ``passivation``: an akt.Passivation (idle time, message count, LONG_LIVED); None
-        takes the system's default (set_default_passivation; none unless set)."""
+        takes the system's default (set_default_passivation; none unless set). The pid is
+        typed by the actor: spawning an ``akt.Actor[Cmd]`` gives a ``Pid[Cmd]``."""
         if passivation is not None:
             _passivation._check_strategy(passivation)  # before anything is spawned
-        pid: Pid = super().spawn(name, actor, dispatcher=dispatcher, supervisor=supervisor,
+        pid: Pid[T] = super().spawn(name, actor, dispatcher=dispatcher, supervisor=supervisor,
                                  dependencies=dependencies, mailbox=mailbox,
                                  reentrancy=reentrancy, max_in_flight=max_in_flight)
         if passivation is not None:

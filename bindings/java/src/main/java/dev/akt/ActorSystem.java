@@ -406,6 +406,37 @@ public final class ActorSystem implements AutoCloseable {
     }
 
     /**
+     * Spawns a top-level typed actor, as {@link #spawn(String, Actor)} does, and returns a
+     * typed reference to it: the compiler then lets only M be sent to it.
+     *
+     * @param <M> the type of the messages the actor accepts
+     * @param name the actor's name (no '/'), or null for an anonymous one
+     * @param actor the actor's behaviour
+     * @return a typed reference to the actor (its {@link ActorRef#pid() pid} is the pid
+     *     {@link #spawn(String, Actor)} would return)
+     * @throws NullPointerException if actor is null
+     * @throws ActorNameTakenException if a live actor has this name
+     * @throws SystemClosedException if the system is shutting down
+     */
+    public <M> ActorRef<M> spawn(String name, TypedActor<M> actor) {
+        Objects.requireNonNull(actor, "actor");
+        return new ActorRef<>(spawn(0, name, Props.of(actor)), actor.messageClass());
+    }
+
+    /**
+     * Spawns an anonymous top-level typed actor (see {@link #spawn(String, TypedActor)}).
+     *
+     * @param <M> the type of the messages the actor accepts
+     * @param actor the actor's behaviour
+     * @return a typed reference to the actor
+     * @throws NullPointerException if actor is null
+     * @throws SystemClosedException if the system is shutting down
+     */
+    public <M> ActorRef<M> spawn(TypedActor<M> actor) {
+        return spawn(null, actor);
+    }
+
+    /**
      * Spawns a top-level actor from props (see {@link Props}).
      *
      * @param name the actor's name (no '/'), or null for an anonymous one

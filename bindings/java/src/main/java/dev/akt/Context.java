@@ -275,6 +275,22 @@ public final class Context {
     }
 
     /**
+     * Tells a typed reference with this actor as the sender: the compiler lets only M through
+     * (and the reference checks msg's class at run time, see {@link ActorRef#tell}).
+     *
+     * @param <M> the type of the messages the target accepts
+     * @param to the target
+     * @param msg the message
+     * @throws NullPointerException if to or msg is null
+     * @throws ClassCastException if msg is not an instance of the reference's message class
+     * @throws ActorNotFoundException if to is not alive
+     */
+    public <M> void tell(ActorRef<M> to, M msg) {
+        Objects.requireNonNull(to, "to");
+        tell(to.pid(), to.checked(msg));
+    }
+
+    /**
      * Responds with headers: {@code ctx.respond(reply, ctx.headers())} carries the request's
      * headers back to the asker (limits as {@link Pid#tell(Object, Map)}).
      *
@@ -380,6 +396,27 @@ public final class Context {
         Objects.requireNonNull(to, "to");
         long h = live();
         return to.ask(to.system == cell.system ? h : 0, msg, timeout);
+    }
+
+    /**
+     * Asks a typed reference with this actor as the sender (see {@link #ask(Pid, Object,
+     * Duration)}), the reply cast to replyType.
+     *
+     * @param <M> the type of the messages the target accepts
+     * @param <R> the reply's type
+     * @param to the actor asked
+     * @param msg the question
+     * @param timeout how long to wait for the answer, positive
+     * @param replyType the class of the answer (another class fails the future with
+     *     ClassCastException)
+     * @return a future completed with the answer, or exceptionally
+     * @throws NullPointerException if to, msg, timeout or replyType is null
+     * @throws ClassCastException if msg is not an instance of the reference's message class
+     */
+    public <M, R> CompletableFuture<R> ask(ActorRef<M> to, M msg, Duration timeout, Class<R> replyType) {
+        Objects.requireNonNull(to, "to");
+        Objects.requireNonNull(replyType, "replyType");
+        return ask(to.pid(), to.checked(msg), timeout).thenApply(replyType::cast);
     }
 
     /**
@@ -555,6 +592,22 @@ public final class Context {
      */
     public Pid spawn(String name, Actor actor) {
         return spawn(name, Props.of(actor));
+    }
+
+    /**
+     * Spawns a typed child (see {@link ActorSystem#spawn(String, TypedActor)}) and returns a
+     * typed reference to it.
+     *
+     * @param <M> the type of the messages the child accepts
+     * @param name the child's name (no '/'), or null
+     * @param actor the child's behaviour
+     * @return a typed reference to the child
+     * @throws NullPointerException if actor is null
+     * @throws ActorNameTakenException if a live child has this name
+     */
+    public <M> ActorRef<M> spawn(String name, TypedActor<M> actor) {
+        Objects.requireNonNull(actor, "actor");
+        return new ActorRef<>(spawn(name, Props.of(actor)), actor.messageClass());
     }
 
     /**

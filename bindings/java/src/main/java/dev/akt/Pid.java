@@ -286,6 +286,21 @@ public final class Pid {
     }
 
     /**
+     * This pid as a typed reference whose sends take only messageClass messages (checked by
+     * the compiler, and at run time against the class): {@code
+     * system.lookup("/user/account").typed(Cmd.class).tell(new Deposit(5))}. What the actor
+     * really accepts is the caller's word; the reference equals any other of this pid.
+     *
+     * @param <M> the type of the messages the actor accepts
+     * @param messageClass their class (a primitive class stands for its wrapper)
+     * @return a typed reference to this actor
+     * @throws NullPointerException if messageClass is null
+     */
+    public <M> ActorRef<M> typed(Class<M> messageClass) {
+        return new ActorRef<>(this, messageClass);
+    }
+
+    /**
      * The actor's path, e.g. {@code akt://demo/user/parent/child}.
      *
      * @return the path

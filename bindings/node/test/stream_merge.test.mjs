@@ -108,7 +108,11 @@ test('offerAsync: producers resume when the queue has room', () => withSystem(as
 }));
 
 test('offerAsync: a waiting producer is rejected when the stream ends', () => withSystem(async (system) => {
-  const st = Source.queue(2).window(2).mapAsync(1, () => new Promise(() => {}))
+  // The stage's promise never settles but stays reachable: a call whose promise was
+  // collected can never complete, and akt fails the stage then (pending_finalize), which
+  // would end the stream before the producer waits.
+  const held = [];
+  const st = Source.queue(2).window(2).mapAsync(1, () => new Promise((resolve) => { held.push(resolve); }))
     .runWith(Sink.ignore(), system);
   await fill(st);
   const p = st.offerAsync(1);
@@ -116,4 +120,5 @@ test('offerAsync: a waiting producer is rejected when the stream ends', () => wi
   st.cancel();
   await assert.rejects(p, StoppedError);
   await assert.rejects(st.result());
+  assert.ok(held.length >= 1);
 }));

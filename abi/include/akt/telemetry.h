@@ -67,6 +67,12 @@ typedef struct akt_system_metrics {
     /* akt >= 0.4 (filled by size). PipeTo's pool (akt_system_options.pipe_threads): */
     uint64_t pipe_threads;         /* pipe threads alive now (running a task or idle) */
     uint64_t pipe_threads_retired; /* since creation: those that exited after the keepalive */
+    /* akt >= 0.4, after pipe_threads_retired (filled by size): */
+    uint64_t grains;     /* grain activations now (actorsystem.grains.count) */
+    uint64_t peers;      /* remote connections open now, handshake done, either direction */
+    uint64_t passivated; /* actors passivated since creation, of every kind */
+    uint64_t scheduled;  /* schedules made since creation (once, every and cron) */
+    uint64_t cancelled;  /* schedules ended by akt_schedule_cancel since creation */
 } akt_system_metrics;
 
 /* One actor's readings, of its current incarnation (a restart keeps them; a new spawn on
@@ -85,6 +91,13 @@ typedef struct akt_actor_metrics {
      * clock reads a turn, not a message); for a binding's batch receive, the run's mean. */
     int64_t last_processing_ns;
     int64_t uptime_ns; /* since its spawn */
+    /* akt >= 0.4, after uptime_ns (filled by size): */
+    uint64_t dead_letters; /* messages to this incarnation that went to dead letters */
+    uint64_t reinstates;   /* reinstates (akt_reinstate, a REINSTATE directive) */
+    /* akt_spawn_options.kind: the system's copy, valid while the system lives; NULL when
+     * the actor was spawned without a kind. A grain activation's kind is its grain kind's
+     * name. */
+    const char *kind;
 } akt_actor_metrics;
 
 /* Reads the system's metrics into *out (out->size set by the caller). AKT_EINVAL if system

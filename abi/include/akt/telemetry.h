@@ -28,9 +28,9 @@
  *   actorsystem.peers.count         G    1     -           remote connections open now
  *   scheduler.scheduled.count       C    1     -           schedules made
  *   scheduler.cancelled.count       C    1     -           schedules cancelled
- * (akt_schedule_cancel) actor.passivated.count          C    1     kind        actors passivated,
- * per kind (below) actor.processed.count           C    1     per actor   messages that reached
- * receive actor.restart.count             C    1     per actor   restarts of this incarnation
+ *   actor.passivated.count          C    1     kind        actors passivated (below)
+ *   actor.processed.count           C    1     per actor   messages that reached receive
+ *   actor.restart.count             C    1     per actor   restarts of this incarnation
  *   actor.failure.count             C    1     per actor   failures (receive, pre_start)
  *   actor.unhandled.count           C    1     per actor   messages not handled
  *   actor.mailbox.size              G    1     per actor   messages waiting

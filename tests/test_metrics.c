@@ -4,6 +4,7 @@
  * switch, and concurrent tells under readers (the TSan build checks the counters). */
 #include <akt/telemetry.h>
 #include <pthread.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "tu.h"
@@ -130,7 +131,7 @@ typedef struct walk {
     int processed_points;
     double processed;
     int child_seen;
-    char names[512];
+    char names[2048];
 } walk;
 
 static int on_actor(const akt_actor_metrics *m, const char *path, void *data) {
@@ -197,7 +198,8 @@ static void test_foreach_and_collect(void **state) {
     TU_OK(akt_metrics_collect(sys, on_point, &w));
     assert_int_equal(w.processed_points, 2);
     assert_true(w.processed == 3); /* p: spawn; c: inc, get */
-    assert_int_equal(w.points, 8 + 9 * 2);
+    /* 12 system instruments and actor.passivated.count's point (no kinds), 11 per actor */
+    assert_int_equal(w.points, 13 + 11 * 2);
     static const char *const names[] = {"actorsystem.actors.count",
                                         "actorsystem.deadletters.count",
                                         "actorsystem.uptime",
@@ -211,7 +213,14 @@ static void test_foreach_and_collect(void **state) {
                                         "actor.children.count",
                                         "actor.last.received.duration",
                                         "actor.uptime",
-                                        "actor.unhandled.count"};
+                                        "actor.unhandled.count",
+                                        "actorsystem.grains.count",
+                                        "actorsystem.peers.count",
+                                        "actor.passivated.count",
+                                        "scheduler.scheduled.count",
+                                        "scheduler.cancelled.count",
+                                        "actor.deadletters.count",
+                                        "actor.reinstate.count"};
     for (size_t i = 0; i < sizeof names / sizeof names[0]; i++)
         if (!strstr(w.names, names[i])) fail_msg("no instrument %s in: %s", names[i], w.names);
     TU_OK(akt_metrics_set_low_cardinality(sys, 1));
@@ -219,7 +228,7 @@ static void test_foreach_and_collect(void **state) {
     TU_OK(akt_metrics_collect(sys, on_point, &w));
     assert_int_equal(w.processed_points, 1);
     assert_true(w.processed == 3);
-    assert_int_equal(w.points, 8 + 9);
+    assert_int_equal(w.points, 13 + 11);
     tu_system_end(sys);
 }
 
@@ -277,12 +286,235 @@ static void test_concurrent_tells(void **state) {
     tu_system_end(sys);
 }
 
+/* ---- kinds (akt_spawn_options.kind) and the 0.4 instruments ---------------------------- */
+
+static akt_pid spawn_kind(akt_system *sys, const char *name, const char *kind) {
+    akt_behavior b = tu_behavior(receive);
+    akt_spawn_options o;
+    TU_OK(akt_spawn_options_init(&o));
+    o.name = name;
+    o.kind = kind;
+    akt_pid pid;
+    TU_OK(akt_spawn(sys, &b, NULL, &o, &pid));
+    return pid;
+}
+
+typedef struct kinds_seen {
+    char text[4096]; /* "name{attrs}=value;" of the points of one instrument */
+    const char *only;
+} kinds_seen;
+
+static int on_kind_point(const akt_metric_point *p, void *data) {
+    kinds_seen *k = data;
+    if (strcmp(p->name, k->only) != 0) return 0;
+    size_t n = strlen(k->text);
+    n += (size_t)snprintf(k->text + n, sizeof k->text - n, "{");
+    for (size_t i = 0; i < p->nattrs; i++)
+        if (strcmp(p->attrs[i].key, "actor.name") == 0 ||
+            strcmp(p->attrs[i].key, "actor.kind") == 0)
+            n += (size_t)snprintf(k->text + n, sizeof k->text - n, "%s=%s,", p->attrs[i].key,
+                                  p->attrs[i].value);
+    snprintf(k->text + n, sizeof k->text - n, "}=%g;", p->value);
+    return 0;
+}
+
+static const char *points_of(akt_system *sys, kinds_seen *k, const char *instrument) {
+    memset(k, 0, sizeof *k);
+    k->only = instrument;
+    TU_OK(akt_metrics_collect(sys, on_kind_point, k));
+    return k->text;
+}
+
+static void test_kind_attribute(void **state) {
+    (void)state;
+    akt_system *sys = tu_system("kinds", 2);
+    akt_pid a = spawn_kind(sys, "a", "Counter");
+    akt_pid b = spawn_kind(sys, "b", "Counter");
+    akt_pid c = spawn_kind(sys, "c", NULL);
+    akt_pid d = spawn_kind(sys, "d", ""); /* "" is no kind, as NULL */
+    tell(sys, a, "inc");
+    get(sys, a);
+    get(sys, b);
+    akt_actor_metrics ma = actor_metrics(sys, a), mb = actor_metrics(sys, b);
+    assert_string_equal(ma.kind, "Counter");
+    assert_ptr_equal(ma.kind, mb.kind); /* interned: one copy per distinct kind */
+    assert_null(actor_metrics(sys, c).kind);
+    assert_null(actor_metrics(sys, d).kind);
+    kinds_seen k;
+    assert_string_equal(points_of(sys, &k, "actor.processed.count"),
+                        "{actor.name=a,actor.kind=Counter,}=2;{actor.name=b,actor.kind=Counter,}=1;"
+                        "{actor.name=c,}=0;{actor.name=d,}=0;");
+    /* Low cardinality: one point per kind, kind-less actors as a point without attributes. */
+    TU_OK(akt_metrics_set_low_cardinality(sys, 1));
+    assert_string_equal(points_of(sys, &k, "actor.processed.count"),
+                        "{}=0;{actor.kind=Counter,}=3;");
+    TU_OK(akt_stop(sys, c));
+    TU_OK(akt_stop(sys, d));
+    TU_EVENTUALLY(!akt_pid_is_alive(sys, c) && !akt_pid_is_alive(sys, d));
+    assert_string_equal(points_of(sys, &k, "actor.processed.count"), "{actor.kind=Counter,}=3;");
+    /* Bad input: a kind over 255 bytes; an older options struct (no kind field) still works. */
+    char big[300];
+    memset(big, 'k', sizeof big - 1);
+    big[sizeof big - 1] = 0;
+    akt_behavior beh = tu_behavior(receive);
+    akt_spawn_options o;
+    TU_OK(akt_spawn_options_init(&o));
+    o.kind = big;
+    akt_pid pid;
+    TU_RC(AKT_EINVAL, akt_spawn(sys, &beh, NULL, &o, &pid));
+    big[255] = 0;
+    TU_OK(akt_spawn(sys, &beh, NULL, &o, &pid));
+    assert_int_equal(strlen(actor_metrics(sys, pid).kind), 255);
+    o.size = offsetof(akt_spawn_options, kind);
+    o.name = "old";
+    TU_OK(akt_spawn(sys, &beh, NULL, &o, &pid));
+    assert_null(actor_metrics(sys, pid).kind);
+    tu_system_end(sys);
+}
+
+static int pass_receive(akt_ctx *ctx, akt_msg *msg, void *state) {
+    (void)ctx, (void)msg, (void)state;
+    return 0;
+}
+
+static void test_passivated_by_kind(void **state) {
+    (void)state;
+    akt_system *sys = tu_system("passive", 2);
+    akt_behavior b = tu_behavior(pass_receive);
+    akt_passivation p = {.size = sizeof p, .strategy = AKT_PASSIVATE_MESSAGES, .messages = 1};
+    akt_pid pids[3];
+    const char *kinds[3] = {"Session", "Session", NULL};
+    for (int i = 0; i < 3; i++) {
+        akt_spawn_options o;
+        TU_OK(akt_spawn_options_init(&o));
+        o.kind = kinds[i];
+        TU_OK(akt_spawn(sys, &b, NULL, &o, &pids[i]));
+        TU_OK(akt_passivation_set(sys, pids[i], &p));
+        tell(sys, pids[i], "inc");
+    }
+    for (int i = 0; i < 3; i++) TU_EVENTUALLY(!akt_pid_is_alive(sys, pids[i]));
+    assert_int_equal(system_metrics(sys).passivated, 3);
+    kinds_seen k;
+    assert_string_equal(points_of(sys, &k, "actor.passivated.count"),
+                        "{}=1;{actor.kind=Session,}=2;");
+    TU_OK(akt_metrics_set_low_cardinality(sys, 1)); /* keeps actor.kind, as GoAkt's */
+    assert_string_equal(points_of(sys, &k, "actor.passivated.count"),
+                        "{}=1;{actor.kind=Session,}=2;");
+    tu_system_end(sys);
+}
+
+static void test_dead_letters_and_reinstates(void **state) {
+    (void)state;
+    akt_supervisor sup;
+    memset(&sup, 0, sizeof sup);
+    sup.size = sizeof sup;
+    sup.strategy = AKT_STRATEGY_ONE_FOR_ONE;
+    sup.default_directive = AKT_DIRECTIVE_SUSPEND;
+    akt_system_options so;
+    TU_OK(akt_system_options_init(&so));
+    so.name = "rare";
+    so.workers = 2;
+    so.supervisor = &sup;
+    akt_system *sys = tu_system_with(&so);
+    /* A bounded mailbox that drops: what it drops is the actor's dead letter. */
+    akt_mailbox_spec mb = {
+        .size = sizeof mb, .kind = AKT_MAILBOX_FIFO, .capacity = 1, .when_full = AKT_MAILBOX_DROP};
+    akt_behavior b = tu_behavior(receive);
+    akt_spawn_options o;
+    TU_OK(akt_spawn_options_init(&o));
+    o.name = "a";
+    o.mailbox = &mb;
+    akt_pid a;
+    TU_OK(akt_spawn(sys, &b, NULL, &o, &a));
+    akt_pid other = tu_spawn(sys, &b, NULL, "other");
+    assert_int_equal(actor_metrics(sys, a).dead_letters, 0);
+    tu_gate_init(&gate);
+    tell(sys, a, "block");
+    TU_EVENTUALLY(actor_metrics(sys, a).mailbox_size == 0); /* it runs "block" */
+    tell(sys, a, "inc");                                    /* fills the mailbox */
+    tell(sys, a, "inc");                                    /* dropped */
+    tell(sys, a, "inc");                                    /* dropped */
+    tu_gate_open(&gate);
+    get(sys, other);
+    TU_EVENTUALLY(actor_metrics(sys, a).dead_letters == 2);
+    assert_int_equal(actor_metrics(sys, other).dead_letters, 0);
+    assert_int_equal(system_metrics(sys).dead_letters, 2);
+    /* Suspended by a failure, then reinstated twice. */
+    for (int i = 1; i <= 2; i++) {
+        tell(sys, other, "fail");
+        TU_EVENTUALLY(actor_metrics(sys, other).failures == (uint64_t)i);
+        TU_OK(akt_reinstate(sys, other));
+        TU_EVENTUALLY(actor_metrics(sys, other).reinstates == (uint64_t)i);
+    }
+    assert_int_equal(actor_metrics(sys, a).reinstates, 0);
+    kinds_seen k;
+    assert_string_equal(points_of(sys, &k, "actor.reinstate.count"),
+                        "{actor.name=a,}=0;{actor.name=other,}=2;");
+    assert_string_equal(points_of(sys, &k, "actor.deadletters.count"),
+                        "{actor.name=a,}=2;{actor.name=other,}=0;");
+    /* A new incarnation on the same name starts from zero. */
+    TU_OK(akt_stop(sys, a));
+    TU_EVENTUALLY(!akt_pid_is_alive(sys, a));
+    akt_pid a2;
+    TU_OK(akt_spawn(sys, &b, NULL, &o, &a2));
+    assert_int_equal(actor_metrics(sys, a2).dead_letters, 0);
+    tu_system_end(sys);
+}
+
+static int grain_activate(void *kind_data, const char *name, const akt_behavior **behavior,
+                          void **st) {
+    (void)kind_data, (void)name;
+    static akt_behavior b;
+    b = tu_behavior(receive);
+    *behavior = &b;
+    *st = NULL;
+    return 0;
+}
+
+static void test_grains_and_schedules(void **state) {
+    (void)state;
+    akt_system *sys = tu_system("grainsched", 2);
+    akt_grain_kind def;
+    TU_OK(akt_grain_kind_init(&def));
+    def.activate = grain_activate;
+    def.deactivate_after_ns = 0; /* long-lived */
+    TU_OK(akt_grain_kind_register(sys, "Cart", &def));
+    assert_int_equal(system_metrics(sys).grains, 0);
+    TU_OK(akt_grain_tell(sys, "Cart", "c1", tu_msg("inc", NULL)));
+    TU_OK(akt_grain_tell(sys, "Cart", "c2", tu_msg("inc", NULL)));
+    TU_OK(akt_grain_tell(sys, "Cart", "c1", tu_msg("inc", NULL)));
+    assert_int_equal(system_metrics(sys).grains, 2);
+    kinds_seen k;
+    TU_OK(akt_metrics_set_low_cardinality(sys, 1));
+    /* the activations' kind is the grain kind's name; $grains itself has none */
+    TU_EVENTUALLY(
+        strcmp(points_of(sys, &k, "actor.processed.count"), "{}=0;{actor.kind=Cart,}=3;") == 0);
+    /* Schedules: two made, one cancelled (the other ends by itself: not a cancel). */
+    akt_behavior b = tu_behavior(receive);
+    akt_pid t = tu_spawn(sys, &b, NULL, "t");
+    akt_schedule_options so = {.size = sizeof so, .reference = "tick"};
+    TU_OK(akt_schedule_every(sys, t, tu_msg("inc", NULL), TU_SEC(60), TU_SEC(60), &so, NULL, 0));
+    TU_OK(akt_schedule_once(sys, t, tu_msg("inc", NULL), 0, NULL, NULL, 0));
+    TU_EVENTUALLY(actor_metrics(sys, t).processed == 1);
+    TU_OK(akt_schedule_cancel(sys, "tick"));
+    TU_RC(AKT_ENOTFOUND, akt_schedule_cancel(sys, "tick"));
+    akt_system_metrics m = system_metrics(sys);
+    assert_int_equal(m.scheduled, 2);
+    assert_int_equal(m.cancelled, 1);
+    assert_string_equal(points_of(sys, &k, "scheduler.cancelled.count"), "{}=1;");
+    tu_system_end(sys);
+}
+
 int main(void) {
     const struct CMUnitTest tests[] = {
         TU_TEST(test_scripted_counts),
         TU_TEST(test_mailbox_gauge),
         TU_TEST(test_foreach_and_collect),
         TU_TEST(test_concurrent_tells),
+        TU_TEST(test_kind_attribute),
+        TU_TEST(test_passivated_by_kind),
+        TU_TEST(test_dead_letters_and_reinstates),
+        TU_TEST(test_grains_and_schedules),
     };
     return cmocka_run_group_tests_name("metrics", tests, NULL, NULL);
 }

@@ -386,6 +386,12 @@ export interface SpawnOptions {
   maxInFlight?: number;
   /** Passivation; default: the system's (none unless setDefaultPassivation set one). */
   passivation?: Passivation;
+  /**
+   * The actor's kind, the actor.kind attribute of its metrics (GoAkt's actor.kind).
+   * Default: the actor's class (its constructor's name; none for a plain object); ''
+   * gives none. At most 255 UTF-8 bytes (InvalidArgumentError), a string (TypeError).
+   */
+  kind?: string;
 }
 
 /**
@@ -1011,6 +1017,16 @@ export interface SystemMetrics {
   unhandled: number;
   /** Seconds since the system was created. */
   uptime: number;
+  /** Grain activations now (actorsystem.grains.count). */
+  grains: number;
+  /** Remote connections open now, handshake done, either direction (actorsystem.peers.count). */
+  peers: number;
+  /** Actors passivated since creation, of every kind (actor.passivated.count, per actor.kind). */
+  passivated: number;
+  /** Schedules made since creation (scheduler.scheduled.count). */
+  scheduled: number;
+  /** Schedules ended by cancelSchedule (scheduler.cancelled.count). */
+  cancelled: number;
 }
 
 /** One actor's metrics, of its current incarnation; durations in seconds. */
@@ -1033,6 +1049,12 @@ export interface ActorMetrics {
   lastProcessingDuration: number;
   /** Seconds since this incarnation started. */
   uptime: number;
+  /** Messages to this incarnation that went to dead letters (actor.deadletters.count). */
+  deadLetters: number;
+  /** Its reinstates after a suspension (actor.reinstate.count). */
+  reinstates: number;
+  /** Its kind (SpawnOptions.kind, by default its class name); null without one. */
+  kind: string | null;
 }
 
 /** One OpenTelemetry data point. */
@@ -1046,8 +1068,10 @@ export interface MetricPoint {
   /** One line about the instrument. */
   description: string;
   /**
-   * Per-actor instruments: actor.system, actor.name and actor.address; {} for system
-   * instruments and under setLowCardinalityMetrics.
+   * Per-actor instruments: actor.system, actor.name, actor.address and, for an actor with
+   * a kind, actor.kind; {} for system instruments. Under setLowCardinalityMetrics one point
+   * per kind ({ 'actor.kind' } only; actors without a kind as {}). actor.passivated.count:
+   * one point per kind, and {} for actors without one.
    */
   attributes: Record<string, string>;
   /** The reading: the sum so far, or the current value. */

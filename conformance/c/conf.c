@@ -13,7 +13,7 @@
 #include <string.h>
 #include <time.h>
 
-#define CONF_LINE_MAX 512
+#define CONF_LINE_MAX 1024
 #define CONF_WAIT_LIMIT_S 10
 
 /* run.py --remote (conf_split.h): local unless conf_split.c is linked in. */

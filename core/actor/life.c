@@ -120,6 +120,8 @@ void akt__actor_reinstate(akt__worker *w, akt__cell *c) {
     atomic_fetch_and_explicit(&c->signals, (unsigned char)~AKT__SIG_SUSPENDED,
                               memory_order_relaxed);
     c->status = AKT__RUNNING;
+    /* actor.reinstate.count: the runner is its one writer (kernel/stats.h) */
+    akt__stat_bump(&akt__rare_of(c)->reinstates, 1);
     akt__publish(w->disp->system, AKT_EVENT_ACTOR_REINSTATED, c, (akt_pid){0}, NULL, 0, NULL);
     akt__settle_escalated(w->disp->system, c, AKT__SYS_RESUME);
 }

@@ -127,13 +127,15 @@ static int akt__make_ext(akt_system *s, const akt_spawn_options *o, akt__ext **o
  * reaches a cell before its spawn owns it, so a tell, a stop or a shutdown that finds the
  * actor finds it whole. *out gets the cell taken, if any; on failure the caller releases
  * it. */
-static int akt__place_locked(akt_system *s, uint32_t parent_idx, const char *name,
+static int akt__place_locked(akt_system *s, uint32_t parent_idx, const char *name, const char *kind,
                              const akt_behavior *b, struct akt_dispatcher *d, void *state,
                              akt__ext *x, akt__envelope *start, akt__mailbox_plan *mp,
                              akt__cell **out) {
     *out = NULL;
     akt__cell *parent = akt__cell_get(s, parent_idx);
     if (parent->closing) return parent_idx == AKT__GUARDIAN ? AKT_ECLOSED : AKT_ESTOPPED;
+    int kind_idx = akt__kind_intern_locked(s, kind); /* checked by the caller: no -2 */
+    if (kind_idx < 0) return AKT_ENOMEM;
     char anon[24];
     akt__name_hint hint; /* one probe of the name table for the check and the insert */
     if (!name) {
@@ -143,7 +145,7 @@ static int akt__place_locked(akt_system *s, uint32_t parent_idx, const char *nam
     size_t len = strlen(name);
     uint32_t hash = akt__names_hash_ahead(s, parent_idx, name, len);
     const akt__behavior_rec *beh = akt__intern_locked(s, b);
-    char *copy = akt__name_new(&s->heap, name, len, akt__now_ns());
+    char *copy = akt__name_new(&s->heap, name, len, akt__now_ns(), (uint16_t)kind_idx);
     if (akt__names_find_hint(s, parent_idx, name, len, hash, &hint) && name != anon) {
         akt__name_free(&s->heap, copy);
         return AKT_EEXIST;
@@ -206,6 +208,11 @@ static int akt__place_locked(akt_system *s, uint32_t parent_idx, const char *nam
         atomic_store_explicit(&st->restarts, 0, memory_order_relaxed);
         atomic_store_explicit(&st->stash, 0, memory_order_relaxed);
     }
+    akt__cell_rare *rare = akt__rare_peek(c);
+    if (rare) {
+        atomic_store_explicit(&rare->dead_letters, 0, memory_order_relaxed);
+        atomic_store_explicit(&rare->reinstates, 0, memory_order_relaxed);
+    }
     akt__sys_stat(&s->stats.spawned);
     akt__cell_publish(c);
     return 0;
@@ -252,6 +259,7 @@ static int akt__spawn_at(akt_system *s, uint32_t parent_idx, const akt_behavior 
     if (akt__read_spawn_options(opts, &o)) return AKT_EINVAL;
     if (reserved ? !o.name || o.name[0] != '$' : o.name && akt__name_check(o.name))
         return AKT_EINVAL;
+    if (o.kind && strnlen(o.kind, AKT__KIND_MAX_LEN + 1) > AKT__KIND_MAX_LEN) return AKT_EINVAL;
     struct akt_dispatcher *d = o.dispatcher ? o.dispatcher : s->workers;
     if (d->system != s) return AKT_EINVAL;
     if (akt__sys_closed(s)) return AKT_ECLOSED;
@@ -278,7 +286,7 @@ static int akt__spawn_at(akt_system *s, uint32_t parent_idx, const akt_behavior 
     pthread_mutex_lock(&s->lock);
     rc = akt__sys_closed(s)
              ? AKT_ECLOSED
-             : akt__place_locked(s, parent_idx, o.name, b, d, state, x, start, &mp, &c);
+             : akt__place_locked(s, parent_idx, o.name, o.kind, b, d, state, x, start, &mp, &c);
     int internal = reserved || akt__internal_locked(s, parent_idx);
     pthread_mutex_unlock(&s->lock);
     if (rc) {

@@ -44,6 +44,7 @@ int akt__page_add_locked(akt_system *s, uint32_t page) {
     if (!p) return AKT_ENOMEM;
     akt__page_tail *tail = (akt__page_tail *)(p + AKT__PAGE_CELLS);
     atomic_init(&tail->stats, NULL);
+    atomic_init(&tail->rare, NULL);
     tail->heap = &s->heap;
     uint64_t first = akt__pid_make(0, s->gen_base + 1).id; /* incarnation 1, index 0 */
     for (uint32_t i = 0; i < AKT__PAGE_CELLS; i++) {
@@ -77,10 +78,26 @@ akt__cell_stats *akt__stats_make(akt__cell *c) {
     return mine + (akt__cell_index(c) & (AKT__PAGE_CELLS - 1));
 }
 
+akt__cell_rare *akt__rare_make(akt__cell *c) {
+    static akt__cell_rare scratch; /* as akt__stats_make's */
+    akt__page_tail *t = akt__page_tail_of(c);
+    akt__cell_rare *mine = akt__heap_calloc(t->heap, AKT__PAGE_CELLS * sizeof *mine);
+    if (!mine) return &scratch;
+    akt__cell_rare *none = NULL;
+    /* as akt__stats_make */
+    if (!atomic_compare_exchange_strong_explicit(&t->rare, &none, mine, memory_order_acq_rel,
+                                                 memory_order_acquire)) {
+        akt__heap_free(t->heap, mine);
+        mine = none;
+    }
+    return mine + (akt__cell_index(c) & (AKT__PAGE_CELLS - 1));
+}
+
 void akt__stats_free_page(akt_system *s, akt__cell *page) {
     akt__page_tail *t = (akt__page_tail *)(page + AKT__PAGE_CELLS);
     /* relaxed: the system is being freed; no other thread is left */
     akt__heap_free(&s->heap, atomic_load_explicit(&t->stats, memory_order_relaxed));
+    akt__heap_free(&s->heap, atomic_load_explicit(&t->rare, memory_order_relaxed));
 }
 
 /* Takes a cell's run flag; fails while a dispatcher has it queued or runs it. */

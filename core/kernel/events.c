@@ -69,11 +69,16 @@ void akt__events_destroy(akt_system *s) {
 
 /* The system's metrics counters of the events that are counted (kernel/stats.h), counted
  * whether or not anyone subscribed. */
-static void akt__count_event(akt_system *s, unsigned kind) {
-    if (kind == AKT_EVENT_DEAD_LETTER)
+static void akt__count_event(akt_system *s, unsigned kind, akt_pid pid) {
+    if (kind == AKT_EVENT_DEAD_LETTER) {
         akt__sys_stat(&s->stats.dead_letters);
-    else if (kind == AKT_EVENT_UNHANDLED)
+        /* And the actor's own (actor.deadletters.count), while its pid is live: a dead
+         * letter to a stale pid belongs to no incarnation a reading can show. */
+        akt__cell *c = akt__cell_live(s, pid);
+        if (c) atomic_fetch_add_explicit(&akt__rare_of(c)->dead_letters, 1, memory_order_relaxed);
+    } else if (kind == AKT_EVENT_UNHANDLED) {
         akt__sys_stat(&s->stats.unhandled);
+    }
 }
 
 static void akt__publish_uncounted(akt_system *s, unsigned kind, akt_pid pid, const char *path,
@@ -81,7 +86,7 @@ static void akt__publish_uncounted(akt_system *s, unsigned kind, akt_pid pid, co
 
 void akt__publish_at(akt_system *s, unsigned kind, akt_pid pid, const char *path, akt_pid sender,
                      akt_msg *msg, int code, const char *reason) {
-    akt__count_event(s, kind);
+    akt__count_event(s, kind, pid);
     akt__publish_uncounted(s, kind, pid, path, sender, msg, code, reason);
 }
 
@@ -124,7 +129,7 @@ static void akt__publish_uncounted(akt_system *s, unsigned kind, akt_pid pid, co
 
 void akt__publish(akt_system *s, unsigned kind, akt__cell *cell, akt_pid sender, akt_msg *msg,
                   int code, const char *reason) {
-    akt__count_event(s, kind);
+    akt__count_event(s, kind, akt__cell_pid(cell));
     if (!akt__events_wanted(&s->events, kind)) return;
     char *path = akt__path_dup(s, cell);
     akt__publish_uncounted(s, kind, akt__cell_pid(cell), path, sender, msg, code, reason);

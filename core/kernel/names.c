@@ -133,10 +133,11 @@ void akt__names_free(akt_system *s) {
     s->names = (akt__names){0};
 }
 
-char *akt__name_new(akt__heap *h, const char *name, size_t len, int64_t started_ns) {
-    akt__name_rec *r = akt__heap_alloc(h, sizeof *r + len + 1);
+char *akt__name_new(akt__heap *h, const char *name, size_t len, int64_t started_ns, uint16_t kind) {
+    akt__name_rec *r = akt__heap_alloc(h, offsetof(akt__name_rec, text) + len + 1);
     if (!r) return NULL;
     r->started_ns = started_ns;
+    r->kind = kind;
     memcpy(r->text, name, len);
     r->text[len] = 0;
     return r->text;

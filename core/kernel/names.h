@@ -42,19 +42,27 @@ void akt__names_remove(struct akt_system *s, uint32_t index);
 void akt__names_free(struct akt_system *s);
 
 /* A cell's name is the text of a name record that also holds the incarnation's spawn time
- * (metrics' uptime), so an idle actor pays one small allocation for both. */
+ * (metrics' uptime) and its kind (kernel/kinds.h: an index into the system's interned
+ * kinds, 0 = none), so an idle actor pays one small allocation for all three: the kind's
+ * two bytes sit before the text, where the record's 8-byte header leaves them free in the
+ * allocator's size class for all but names within 2 bytes of a class boundary. */
 typedef struct akt__name_rec {
     int64_t started_ns; /* monotonic clock; written before the cell is published */
+    uint16_t kind;      /* written before the cell is published, never changed */
     char text[];
 } akt__name_rec;
 
 struct akt__heap;
-/* A record for name (len bytes) spawned at started_ns; its text, or NULL on ENOMEM. */
-char *akt__name_new(struct akt__heap *h, const char *name, size_t len, int64_t started_ns);
+/* A record for name (len bytes) of kind spawned at started_ns; its text, or NULL on ENOMEM. */
+char *akt__name_new(struct akt__heap *h, const char *name, size_t len, int64_t started_ns,
+                    uint16_t kind);
 void akt__name_free(struct akt__heap *h, char *text); /* NULL is fine */
-static inline int64_t akt__name_started(const char *text) {
-    return ((const akt__name_rec *)(const void *)(text - offsetof(akt__name_rec, text)))
-        ->started_ns;
+static inline const akt__name_rec *akt__name_rec_of(const char *text) {
+    return (const akt__name_rec *)(const void *)(text - offsetof(akt__name_rec, text));
 }
+static inline int64_t akt__name_started(const char *text) {
+    return akt__name_rec_of(text)->started_ns;
+}
+static inline uint16_t akt__name_kind(const char *text) { return akt__name_rec_of(text)->kind; }
 
 #endif

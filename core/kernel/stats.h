@@ -41,11 +41,21 @@ typedef struct akt__cell_stats {
 /* One cache line: senders and the runner share this line as they share the cell's first. */
 _Static_assert(sizeof(akt__cell_stats) == 64, "one cache line");
 
+/* Counters of rare events (a dead letter to the actor, a reinstate), apart from the hot
+ * record: a page allocates these records the first time one of its cells has such an
+ * event, so neither an idle actor nor a busy one pays for them. Reset by the spawn that
+ * owns the cell, as the hot record's runner-side counters. */
+typedef struct akt__cell_rare {
+    _Atomic uint64_t dead_letters; /* many writers (whoever dead-letters): an RMW */
+    _Atomic uint64_t reinstates;   /* runner: load + store */
+} akt__cell_rare;
+
 /* After the last cell of every page of cells (kernel/cells.c). */
 typedef struct akt__page_tail {
     /* The page's AKT__PAGE_CELLS records, NULL until first needed; set once (a CAS) and
      * freed with the system. */
     _Atomic(akt__cell_stats *) stats;
+    _Atomic(akt__cell_rare *) rare; /* as stats, for akt__cell_rare */
     akt__heap *heap; /* the system's, to allocate them; set before the page is published */
 } akt__page_tail;
 
@@ -72,6 +82,20 @@ static inline akt__cell_stats *akt__stats_of(akt__cell *c) {
     return p ? p : akt__stats_make(c);
 }
 
+/* The rare record of c if its page has them, else NULL (acquire as akt__stats_peek). */
+static inline akt__cell_rare *akt__rare_peek(akt__cell *c) {
+    akt__cell_rare *p = atomic_load_explicit(&akt__page_tail_of(c)->rare, memory_order_acquire);
+    return p ? p + (akt__cell_index(c) & (AKT__PAGE_CELLS - 1)) : NULL;
+}
+
+/* As akt__stats_make, for the rare records (kernel/cells.c): never NULL. */
+akt__cell_rare *akt__rare_make(akt__cell *c);
+
+static inline akt__cell_rare *akt__rare_of(akt__cell *c) {
+    akt__cell_rare *p = akt__rare_peek(c);
+    return p ? p : akt__rare_make(c);
+}
+
 /* Runner-only increment (see the header comment: one writer, no RMW needed). */
 static inline void akt__stat_bump(_Atomic uint64_t *v, uint64_t n) {
     atomic_store_explicit(v, atomic_load_explicit(v, memory_order_relaxed) + n,
@@ -94,12 +118,23 @@ typedef struct akt__sys_stats {
     _Atomic uint64_t unhandled;
     _Atomic uint64_t pipe_threads; /* lib/pipe.c, written under its pool's lock */
     _Atomic uint64_t pipe_retired; /* lib/pipe.c, written under its pool's lock */
-    int64_t created_ns;            /* set before the system is published */
-    atomic_int low_cardinality;    /* akt_metrics_set_low_cardinality */
+    /* Since 0.4 (the instruments of grains, remoting, passivation and schedules). */
+    _Atomic uint64_t grains;     /* grain activations listed now (lib/grain.c), a gauge */
+    _Atomic uint64_t peers;      /* remote connections open now (remote/endpoint.c), a gauge */
+    _Atomic uint64_t passivated; /* actors passivated (actor/passivate.c); per kind too */
+    _Atomic uint64_t passivated_unkinded; /* of them, those spawned without a kind */
+    _Atomic uint64_t scheduled;           /* schedules made (lib/schedule.c) */
+    _Atomic uint64_t cancelled;           /* schedules cancelled by akt_schedule_cancel */
+    int64_t created_ns;                   /* set before the system is published */
+    atomic_int low_cardinality;           /* akt_metrics_set_low_cardinality */
 } akt__sys_stats;
 
 static inline void akt__sys_stat(_Atomic uint64_t *v) {
     atomic_fetch_add_explicit(v, 1, memory_order_relaxed);
+}
+/* A gauge's decrement (grains, peers). */
+static inline void akt__sys_stat_down(_Atomic uint64_t *v) {
+    atomic_fetch_sub_explicit(v, 1, memory_order_relaxed);
 }
 
 #endif

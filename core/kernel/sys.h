@@ -12,6 +12,7 @@
 #include "base/tls.h"
 #include "cell.h"
 #include "events.h"
+#include "kinds.h"
 #include "names.h"
 #include "stats.h"
 #include "time/timer.h"
@@ -125,6 +126,7 @@ struct akt_system {
     uint64_t anon_counter;
     akt__names names;
     akt__behavior_rec *behaviors;
+    akt__kinds kinds; /* actor kinds (kinds.h) */
 
     struct akt_dispatcher *workers;   /* the built-in dispatcher */
     struct akt_dispatcher *externals; /* external dispatchers, linked */

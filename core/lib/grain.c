@@ -55,6 +55,7 @@ static void akt__unlist_locked(akt__grain_stripe *st, akt__grain *rec) {
     if (*p == rec) *p = rec->next;
     rec->listed = 0;
     st->n--;
+    akt__sys_stat_down(&rec->grains->system->stats.grains); /* actorsystem.grains.count */
 }
 
 void akt__grain_unlist(akt__grain *rec) {
@@ -370,6 +371,7 @@ static int akt__grain_activate_locked(akt__grains *g, const akt__grain_kind *k, 
     akt_spawn_options o;
     akt_spawn_options_init(&o);
     o.dispatcher = k->def.dispatcher;
+    o.kind = k->name; /* actor.kind: the grain kind's name (at most 255 bytes, as a kind) */
     /* The activation's options over the kind's (spawn copies the mailbox and the names). */
     o.mailbox = opt->mailbox ? opt->mailbox : k->def.mailbox;
     int own_deps = opt->dependency_count > 0;
@@ -408,6 +410,7 @@ static int akt__grain_route(akt__grains *g, const akt__grain_kind *k, const char
             rec->next = *slot;
             *slot = rec;
             st->n++;
+            akt__sys_stat(&g->system->stats.grains);
         }
     }
     if (!rc) {

@@ -423,6 +423,7 @@ static int schedule_new(akt_system *s, akt_pid to, akt_msg *msg, const kind *k,
         link_to(r, x);
         x->in_reg = 1;
         r->n++;
+        akt__sys_stat(&s->stats.scheduled); /* scheduler.scheduled.count */
         if (ref_out) memcpy(ref_out, x->ref, len + 1);
     }
     pthread_mutex_unlock(&r->lock);
@@ -471,6 +472,7 @@ static int schedule_op(akt_system *s, const char *ref, int op) {
         rc = AKT_ENOTFOUND;
     } else if (op == OP_CANCEL) {
         end_locked(r, x, &grave);
+        akt__sys_stat(&s->stats.cancelled); /* scheduler.cancelled.count */
     } else if (op == OP_PAUSE) {
         x->state = SCHED_PAUSED;
         disarm_locked(x);

@@ -505,6 +505,7 @@ static void akt__on_handle_closed(uv_handle_t *h) {
 
 static void akt__conn_close(akt__conn *c, int rc, const char *reason) {
     if (c->state == AKT__CONN_CLOSING) return;
+    if (c->state == AKT__CONN_OPEN) akt__sys_stat_down(&c->node->sys->stats.peers);
     c->state = AKT__CONN_CLOSING;
     if (c->peer && c->peer->conn == c) c->peer->conn = NULL; /* the next message reconnects */
     char why[200];
@@ -1195,6 +1196,7 @@ static int akt__on_hello(akt__conn *c, const Akt__Remote__Hello *h) {
     c->send_method = akt__send_method(n, h->compressions);
     c->peer_window = h->send_window; /* ack */
     c->state = AKT__CONN_OPEN;
+    akt__sys_stat(&n->sys->stats.peers); /* actorsystem.peers.count */
     akt__heartbeat_start(c);
     return 0;
 }
@@ -1225,6 +1227,7 @@ static int akt__on_hello_ack(akt__conn *c, const Akt__Remote__HelloAck *a) {
         c->pending += o->len;
     }
     c->state = AKT__CONN_OPEN;
+    akt__sys_stat(&c->node->sys->stats.peers); /* actorsystem.peers.count */
     akt__heartbeat_start(c); /* the connect deadline's timer becomes the heartbeat's */
     if (c->q_len && !c->dirty) {
         c->dirty = 1;

@@ -196,6 +196,7 @@ void akt__system_free(akt_system *s) {
         akt__heap_free(&s->heap, p);
     }
     akt__names_free(s);
+    akt__kinds_free(s);
     akt__extensions_free(s);
     for (akt__behavior_rec *r = s->behaviors; r;) {
         akt__behavior_rec *n = r->next;

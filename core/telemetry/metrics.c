@@ -33,6 +33,11 @@ void akt__metrics_system_read(akt_system *s, akt_system_metrics *m) {
     m->uptime_ns = akt__now_ns() - s->stats.created_ns;
     m->pipe_threads = AKT__LOAD(s->stats.pipe_threads);
     m->pipe_threads_retired = AKT__LOAD(s->stats.pipe_retired);
+    m->grains = AKT__LOAD(s->stats.grains);
+    m->peers = AKT__LOAD(s->stats.peers);
+    m->passivated = AKT__LOAD(s->stats.passivated);
+    m->scheduled = AKT__LOAD(s->stats.scheduled);
+    m->cancelled = AKT__LOAD(s->stats.cancelled);
 }
 
 int akt__metrics_low_cardinality(akt_system *s) {
@@ -68,6 +73,13 @@ static void akt__actor_read_locked(akt_system *s, akt__cell *c, akt_actor_metric
     for (uint32_t k = c->first_child; k; k = akt__cell_get(s, k)->next_sibling) m->children++;
     m->last_processing_ns = AKT__LOAD(st->last_ns);
     m->uptime_ns = akt__now_ns() - akt__name_started(c->name);
+    const akt__cell_rare *rare = akt__rare_peek(c);
+    if (rare) {
+        m->dead_letters = AKT__LOAD(((akt__cell_rare *)rare)->dead_letters);
+        m->reinstates = AKT__LOAD(((akt__cell_rare *)rare)->reinstates);
+    }
+    const akt__kind *k = akt__kind_get_locked(s, akt__name_kind(c->name));
+    m->kind = k ? k->text : NULL; /* a record lives as long as the system */
 }
 
 AKT_API int akt_metrics_system(akt_system *system, akt_system_metrics *out) {
@@ -122,6 +134,7 @@ static int akt__snap_add_locked(akt_system *s, akt__metrics_snap *snap, akt__cel
     }
     akt__metrics_entry *e = &snap->v[snap->n];
     akt__actor_read_locked(s, c, &e->m);
+    e->kind = akt__name_kind(c->name);
     size_t nl = strlen(c->name);
     size_t pl = akt__path_locked(s, c, NULL, 0);
     e->name = akt__snap_text(s, snap, nl);
@@ -139,6 +152,12 @@ int akt__metrics_snap_take(akt_system *s, akt__metrics_snap *snap) {
     size_t cap = 0;
     int rc = 0;
     pthread_mutex_lock(&s->lock);
+    if (s->kinds.n) {
+        snap->kinds = akt__heap_alloc(&s->heap, s->kinds.n * sizeof *snap->kinds);
+        if (!snap->kinds) rc = AKT_ENOMEM;
+        for (uint32_t i = 0; i < s->kinds.n && !rc; i++) snap->kinds[i] = s->kinds.v[i];
+        if (!rc) snap->nkinds = s->kinds.n;
+    }
     for (uint32_t i = 1; i < s->next_fresh && !rc; i++) {
         akt__cell *c = akt__cell_get(s, i);
         if (!c) continue;
@@ -153,6 +172,7 @@ int akt__metrics_snap_take(akt_system *s, akt__metrics_snap *snap) {
 void akt__metrics_snap_drop(akt_system *s, akt__metrics_snap *snap) {
     akt__heap_free(&s->heap, snap->v);
     akt__heap_free(&s->heap, snap->text);
+    akt__heap_free(&s->heap, (void *)snap->kinds);
     memset(snap, 0, sizeof *snap);
 }
 

@@ -795,6 +795,13 @@ typedef struct akt_spawn_options {
     int reentrancy;
     /* The most requests of this actor in flight at once (AKT_EBUSY beyond); 0 = no limit. */
     uint32_t max_in_flight;
+    /* Appended in 0.4 (read by size), after max_in_flight. The actor's kind: what sort of
+     * actor it is, as GoAkt's actor.kind (the Go type); the bindings give their actor's
+     * class name. Reported by the metrics (the actor.kind attribute, akt/telemetry.h). At
+     * most 255 bytes (AKT_EINVAL beyond); NULL or "" = none. Copied once per distinct text
+     * into the system's table of kinds (kept for the system's life, at most 65535 kinds:
+     * AKT_ENOMEM beyond), so an actor costs no memory for its kind, none when NULL. */
+    const char *kind;
 } akt_spawn_options;
 
 /* Fills options with the defaults (and sets options->size). */

@@ -24,6 +24,11 @@
  *   actorsystem.restart.count       C    1     -           restarts of any actor (akt)
  *   actorsystem.failure.count       C    1     -           failures of any actor (akt)
  *   actorsystem.unhandled.count     C    1     -           unhandled messages (akt)
+ *   actorsystem.grains.count        G    1     -           grain activations now
+ *   actorsystem.peers.count         G    1     -           remote connections open now
+ *   scheduler.scheduled.count       C    1     -           schedules made
+ *   scheduler.cancelled.count       C    1     -           schedules cancelled
+ *   actor.passivated.count          C    1     kind        actors passivated (below)
  *   actor.processed.count           C    1     per actor   messages that reached receive
  *   actor.restart.count             C    1     per actor   restarts of this incarnation
  *   actor.failure.count             C    1     per actor   failures (receive, pre_start)
@@ -33,16 +38,32 @@
  *   actor.children.count            G    1     per actor   live children
  *   actor.last.received.duration    G    ms    per actor   last timed receive (see below)
  *   actor.uptime                    G    s     per actor   seconds since its spawn
+ *   actor.deadletters.count         C    1     per actor   messages to it dead-lettered
+ *   actor.reinstate.count           C    1     per actor   reinstates of this incarnation
  *
  * Per-actor attributes: actor.system (the system's name), actor.name (the actor's name),
- * actor.address (its path, "akt://sys/user/a/b"). GoAkt's actor.kind (the Go type) has no
- * counterpart yet: akt actors have no type name. Under the low-cardinality switch
- * (akt_metrics_set_low_cardinality, GoAkt's WithLowCardinalityMetrics) each per-actor
- * instrument gives one point without attributes: the sum over live actors (the maximum
- * for actor.last.received.duration and actor.uptime).
+ * actor.address (its path, "akt://sys/user/a/b") and actor.kind (akt_spawn_options.kind:
+ * GoAkt's actor.kind, the Go type; the bindings give the actor's class name; a grain
+ * activation, its grain kind's name). An actor without a kind has no actor.kind attribute
+ * (absent, not ""), so the points of C code that gives no kinds keep three attributes.
+ * Under the low-cardinality switch (akt_metrics_set_low_cardinality, GoAkt's
+ * WithLowCardinalityMetrics), as GoAkt keeps only actor.kind, each per-actor instrument
+ * gives one point per kind among the live actors, with the one attribute actor.kind, and
+ * one point without attributes for the actors without a kind (also alone when no actor is
+ * live): the sum over those actors (the maximum for actor.last.received.duration and
+ * actor.uptime). actor.passivated.count has, whatever the switch, one point without
+ * attributes for actors without a kind, then one point per kind the system has seen
+ * (attribute actor.kind), in the order the kinds first appeared.
  *
- * Not yet: GoAkt's grains, peers, passivation, scheduler, cluster, relocation and CRDT
- * instruments, and per-actor dead letters (akt has no grains, cluster or passivation yet).
+ * actor.deadletters.count counts the dead letters addressed to the actor while its pid
+ * was live (a bounded mailbox's drop, a stopping actor's mailbox, ...; GoAkt adds a
+ * message.type attribute, akt does not). actorsystem.peers.count counts connections
+ * whose handshake completed, inbound and outbound (two nodes that both dialled count two
+ * each). Every count is a relaxed counter bumped where the event already happens (a
+ * spawn, a passivation, a schedule, a connection, a dead letter): no message pays for them.
+ *
+ * Not yet: GoAkt's cluster, relocation and CRDT instruments (akt has no cluster), and the
+ * message.type attribute of actor.deadletters.count.
  */
 #ifndef AKT_TELEMETRY_H
 #define AKT_TELEMETRY_H
@@ -67,6 +88,12 @@ typedef struct akt_system_metrics {
     /* akt >= 0.4 (filled by size). PipeTo's pool (akt_system_options.pipe_threads): */
     uint64_t pipe_threads;         /* pipe threads alive now (running a task or idle) */
     uint64_t pipe_threads_retired; /* since creation: those that exited after the keepalive */
+    /* akt >= 0.4, after pipe_threads_retired (filled by size): */
+    uint64_t grains;     /* grain activations now (actorsystem.grains.count) */
+    uint64_t peers;      /* remote connections open now, handshake done, either direction */
+    uint64_t passivated; /* actors passivated since creation, of every kind */
+    uint64_t scheduled;  /* schedules made since creation (once, every and cron) */
+    uint64_t cancelled;  /* schedules ended by akt_schedule_cancel since creation */
 } akt_system_metrics;
 
 /* One actor's readings, of its current incarnation (a restart keeps them; a new spawn on
@@ -85,6 +112,13 @@ typedef struct akt_actor_metrics {
      * clock reads a turn, not a message); for a binding's batch receive, the run's mean. */
     int64_t last_processing_ns;
     int64_t uptime_ns; /* since its spawn */
+    /* akt >= 0.4, after uptime_ns (filled by size): */
+    uint64_t dead_letters; /* messages to this incarnation that went to dead letters */
+    uint64_t reinstates;   /* reinstates (akt_reinstate, a REINSTATE directive) */
+    /* akt_spawn_options.kind: the system's copy, valid while the system lives; NULL when
+     * the actor was spawned without a kind. A grain activation's kind is its grain kind's
+     * name. */
+    const char *kind;
 } akt_actor_metrics;
 
 /* Reads the system's metrics into *out (out->size set by the caller). AKT_EINVAL if system
@@ -117,7 +151,7 @@ enum akt_metric_kind {
 };
 
 /* An attribute of a data point (OpenTelemetry's key/value): per-actor instruments carry
- * actor.system, actor.name and actor.address. */
+ * actor.system, actor.name, actor.address and, for an actor with a kind, actor.kind. */
 typedef struct akt_metric_attr {
     const char *key;   /* the attribute's name, e.g. "actor.address" */
     const char *value; /* its value, as text */
@@ -131,7 +165,7 @@ typedef struct akt_metric_point {
     const char *unit;             /* UCUM: "1", "s", "ms" */
     const char *description;      /* one line */
     const akt_metric_attr *attrs; /* nattrs attributes (NULL when nattrs is 0) */
-    size_t nattrs; /* 0 for system instruments and under the low-cardinality switch */
+    size_t nattrs; /* 0 for system instruments; 0 or 1 (actor.kind) under the switch */
     double value;  /* the reading: the sum so far (COUNTER) or the current value (GAUGE) */
 } akt_metric_point;
 
@@ -140,12 +174,14 @@ typedef struct akt_metric_point {
 typedef int (*akt_metrics_collect_fn)(const akt_metric_point *p, void *data);
 
 /* Calls cb for every data point of the table above: the system instruments first, then
- * each per-actor instrument for every live actor (one point per instrument under the
- * low-cardinality switch). AKT_EINVAL if system or cb is NULL, AKT_ENOMEM. */
+ * actor.passivated.count's points, then each per-actor instrument for every live actor (one
+ * point per kind under the low-cardinality switch). AKT_EINVAL if system or cb is NULL,
+ * AKT_ENOMEM. */
 AKT_API int akt_metrics_collect(akt_system *system, akt_metrics_collect_fn cb, void *data);
 
 /* The low-cardinality switch (GoAkt's WithLowCardinalityMetrics): on (nonzero), per-actor
- * instruments are reported without attributes, summed over actors. Off by default.
+ * instruments are reported per kind (actor.kind only; no attribute for actors without a
+ * kind), summed over actors. Off by default.
  * AKT_EINVAL if system is NULL. */
 AKT_API int akt_metrics_set_low_cardinality(akt_system *system, int on);
 

@@ -63,12 +63,13 @@ int aktj_guardian_set(JNIEnv *env, jlong system, jlong record, jint policy, jobj
  * directive is the strategy for the new actor's children; strategy (AKT_STRATEGY_*),
  * max_retries and within_ns its retry budget (AKT_EINVAL when invalid, as in akt.h); mailbox
  * NULL (the default) or {kind, capacity, when_full, block_timeout_ns} (akt_mailbox_spec; a
- * priority kind orders by Upcalls.compare on cell). out[0]
- * gets the pid id. */
+ * priority kind orders by Upcalls.compare on cell). kind (may be null) is the actor's kind
+ * (akt_spawn_options.kind). out[0] gets the pid id. */
 int aktj_spawn(JNIEnv *env, jlong system, jlong ctx, jobject cell, jstring name,
                jobjectArray dep_names, jobjectArray dep_values, jint directive, jobject decider,
                jint strategy, jlong max_retries, jlong within_ns, jdoubleArray backoff,
-               jlongArray mailbox, jint reentrancy, jint max_in_flight, jlongArray out);
+               jlongArray mailbox, jint reentrancy, jint max_in_flight, jstring kind,
+               jlongArray out);
 
 /* A request from the running callback (akt_ctx_request): msg (taken on success) goes to
  * pid; the answer calls Upcalls.settle(cell, ctx, id, ...) on the actor's turn. timeout_ns
@@ -148,13 +149,16 @@ int aktj_router_spawn_pool(JNIEnv *env, jlong system, jstring name, jint strateg
 int aktj_router_broadcast(JNIEnv *env, jlong system, jlong router, jobject obj, jlong type,
                           jlong msg);
 int aktj_router_routees(JNIEnv *env, jlong system, jlong router, jlongArray out, jlongArray count);
-/* Metrics (akt/telemetry.h). system: out[0..7] = alive, spawned, stopped, restarts, failures,
- * dead letters, unhandled, uptime ns. actor: out[0..8] = processed, restarts, failures,
- * unhandled, mailbox, stash, children, last processing ns, uptime ns. foreach: a String[]
- * {path, the nine actor values} per actor added to list. collect: a String[] {name, kind,
- * unit, description, value, key, value, ...} per data point. */
+/* Metrics (akt/telemetry.h). system: out[0..12] = alive, spawned, stopped, restarts, failures,
+ * dead letters, unhandled, uptime ns, grains, peers, passivated, scheduled, cancelled. actor:
+ * out[0..10] = processed, restarts, failures, unhandled, mailbox, stash, children, last
+ * processing ns, uptime ns, dead letters, reinstates. foreach: a String[] {path, the eleven
+ * actor values, kind or ""} per actor added to list. collect: a String[] {name, kind,
+ * unit, description, value, key, value, ...} per data point. kind: the live actor's kind,
+ * null without one or when pid is not live. */
 int aktj_metrics_system(JNIEnv *env, jlong system, jlongArray out);
 int aktj_metrics_actor(JNIEnv *env, jlong system, jlong pid, jlongArray out);
+jstring aktj_metrics_kind(JNIEnv *env, jlong system, jlong pid);
 int aktj_metrics_foreach(JNIEnv *env, jlong system, jobject list);
 int aktj_metrics_collect(JNIEnv *env, jlong system, jobject list);
 

@@ -251,7 +251,8 @@ static int actor_compare(akt_msg *ma, akt_msg *mb, void *data) {
 int aktj_spawn(JNIEnv *env, jlong system, jlong ctx, jobject cell, jstring name,
                jobjectArray dep_names, jobjectArray dep_values, jint directive, jobject decider,
                jint strategy, jlong max_retries, jlong within_ns, jdoubleArray backoff,
-               jlongArray mailbox, jint reentrancy, jint max_in_flight, jlongArray out) {
+               jlongArray mailbox, jint reentrancy, jint max_in_flight, jstring kind,
+               jlongArray out) {
     if (cell == NULL || out == NULL || (*env)->GetArrayLength(env, out) < 1) return AKT_EINVAL;
     akt_mailbox_spec mb = {.size = sizeof mb};
     if (mailbox != NULL) {
@@ -301,6 +302,9 @@ int aktj_spawn(JNIEnv *env, jlong system, jlong ctx, jobject cell, jstring name,
     }
     opts.reentrancy = reentrancy;
     opts.max_in_flight = (uint32_t)max_in_flight;
+    /* the actor's kind (akt interns it: the chars live only for the call) */
+    const char *ckind = kind != NULL ? (*env)->GetStringUTFChars(env, kind, NULL) : NULL;
+    opts.kind = ckind;
 
     akt_pid pid = {0};
     if (rc == 0 && a->cell == NULL) rc = AKT_ENOMEM;
@@ -308,6 +312,7 @@ int aktj_spawn(JNIEnv *env, jlong system, jlong ctx, jobject cell, jstring name,
         rc = ctx != 0 ? akt_ctx_spawn(AKTJ_PTR(ctx), &java_behavior, a, &opts, &pid)
                       : akt_spawn(AKTJ_PTR(system), &java_behavior, a, &opts, &pid);
     if (cname != NULL) (*env)->ReleaseStringUTFChars(env, name, cname);
+    if (ckind != NULL) (*env)->ReleaseStringUTFChars(env, kind, ckind);
     release_names(env, dep_names, names, ndeps);
     free(names);
     if (rc != 0) {

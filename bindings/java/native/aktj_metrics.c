@@ -18,29 +18,41 @@ static void fill_actor(jlong *v, const akt_actor_metrics *m) {
     v[6] = (jlong)m->children;
     v[7] = (jlong)m->last_processing_ns;
     v[8] = (jlong)m->uptime_ns;
+    v[9] = (jlong)m->dead_letters;
+    v[10] = (jlong)m->reinstates;
 }
 
+#define AKTJ_ACTOR_VALUES 11
+
 int aktj_metrics_system(JNIEnv *env, jlong system, jlongArray out) {
-    if (out == NULL || (*env)->GetArrayLength(env, out) < 8) return AKT_EINVAL;
+    if (out == NULL || (*env)->GetArrayLength(env, out) < 13) return AKT_EINVAL;
     akt_system_metrics m = {.size = sizeof m};
     int rc = akt_metrics_system(AKTJ_PTR(system), &m);
     if (rc) return rc;
-    jlong v[8] = {(jlong)m.actors_alive, (jlong)m.actors_spawned, (jlong)m.actors_stopped,
-                  (jlong)m.restarts,     (jlong)m.failures,       (jlong)m.dead_letters,
-                  (jlong)m.unhandled,    (jlong)m.uptime_ns};
-    (*env)->SetLongArrayRegion(env, out, 0, 8, v);
+    jlong v[13] = {(jlong)m.actors_alive, (jlong)m.actors_spawned, (jlong)m.actors_stopped,
+                   (jlong)m.restarts,     (jlong)m.failures,       (jlong)m.dead_letters,
+                   (jlong)m.unhandled,    (jlong)m.uptime_ns,      (jlong)m.grains,
+                   (jlong)m.peers,        (jlong)m.passivated,     (jlong)m.scheduled,
+                   (jlong)m.cancelled};
+    (*env)->SetLongArrayRegion(env, out, 0, 13, v);
     return 0;
 }
 
 int aktj_metrics_actor(JNIEnv *env, jlong system, jlong pid, jlongArray out) {
-    if (out == NULL || (*env)->GetArrayLength(env, out) < 9) return AKT_EINVAL;
+    if (out == NULL || (*env)->GetArrayLength(env, out) < AKTJ_ACTOR_VALUES) return AKT_EINVAL;
     akt_actor_metrics m = {.size = sizeof m};
     int rc = akt_metrics_actor(AKTJ_PTR(system), aktj_pid(pid), &m);
     if (rc) return rc;
-    jlong v[9];
+    jlong v[AKTJ_ACTOR_VALUES];
     fill_actor(v, &m);
-    (*env)->SetLongArrayRegion(env, out, 0, 9, v);
+    (*env)->SetLongArrayRegion(env, out, 0, AKTJ_ACTOR_VALUES, v);
     return 0;
+}
+
+jstring aktj_metrics_kind(JNIEnv *env, jlong system, jlong pid) {
+    akt_actor_metrics m = {.size = sizeof m};
+    if (akt_metrics_actor(AKTJ_PTR(system), aktj_pid(pid), &m) || m.kind == NULL) return NULL;
+    return (*env)->NewStringUTF(env, m.kind); /* interned: lives as long as the system */
 }
 
 typedef struct rows {
@@ -78,15 +90,16 @@ static int rows_init(JNIEnv *env, jobject list, rows *r) {
 }
 
 static int on_actor(const akt_actor_metrics *m, const char *path, void *data) {
-    jlong v[9];
+    jlong v[AKTJ_ACTOR_VALUES];
     fill_actor(v, m);
-    char num[9][24];
-    const char *cells[10] = {path};
-    for (int i = 0; i < 9; i++) {
+    char num[AKTJ_ACTOR_VALUES][24];
+    const char *cells[AKTJ_ACTOR_VALUES + 2] = {path};
+    for (int i = 0; i < AKTJ_ACTOR_VALUES; i++) {
         snprintf(num[i], sizeof num[i], "%lld", (long long)v[i]);
         cells[i + 1] = num[i];
     }
-    return add_row(data, cells, 10);
+    cells[AKTJ_ACTOR_VALUES + 1] = m->kind ? m->kind : "";
+    return add_row(data, cells, AKTJ_ACTOR_VALUES + 2);
 }
 
 int aktj_metrics_foreach(JNIEnv *env, jlong system, jobject list) {

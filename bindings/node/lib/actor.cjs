@@ -523,6 +523,24 @@ function compareOf(cell, compare) {
   };
 }
 
+/**
+ * The actor's kind (actor.kind in the metrics): opts.kind when given (a string of at most
+ * 255 UTF-8 bytes; '' = none), else the class of the actor object (its constructor's name;
+ * none for a plain object).
+ */
+function kindOf(kind, instance) {
+  if (kind === undefined || kind === null) {
+    const ctor = instance !== null && typeof instance === 'object' ? instance.constructor : undefined;
+    const name = typeof ctor === 'function' ? ctor.name : '';
+    return name && name !== 'Object' && Buffer.byteLength(name) <= 255 ? name : undefined;
+  }
+  if (typeof kind !== 'string') throw new TypeError(`kind must be a string, not ${typeof kind}`);
+  if (Buffer.byteLength(kind) > 255) {
+    throw makeError(errnos.InvalidArgumentError, `kind must be at most 255 bytes (UTF-8), got ${Buffer.byteLength(kind)}`);
+  }
+  return kind === '' ? undefined : kind;
+}
+
 /** Spawns a JS actor: top-level when parentCtx is null, else a child of that actor. */
 function spawnActor(system, parentCtx, actor, opts = {}) {
   const make = makerOf(actor);
@@ -552,6 +570,7 @@ function spawnActor(system, parentCtx, actor, opts = {}) {
     throw makeError(errnos.InvalidArgumentError, `maxInFlight must be an integer >= 0, not ${String(maxInFlight)}`);
   }
   const passivation = opts.passivation === undefined ? undefined : passivationOf(opts.passivation);
+  const kind = kindOf(opts.kind, instance);
 
   const id = freeIds.length ? freeIds.pop() : cells.length;
   const cell = {
@@ -564,7 +583,7 @@ function spawnActor(system, parentCtx, actor, opts = {}) {
   if (mailbox && opts.mailbox.kind === 'priority') mailbox.push(compareOf(cell, opts.mailbox.compare));
   try {
     native.spawn(parentCtx ? null : system[kHandle], opts.name, id, directive, decider,
-      depNames, depValues, budget, mailbox, reentrancy, maxInFlight);
+      depNames, depValues, budget, mailbox, reentrancy, maxInFlight, kind);
   } catch (e) {
     cells[id] = undefined;
     freeIds.push(id);

@@ -14,6 +14,7 @@ function systemMetrics(system) {
   return {
     actorsAlive: v[0], actorsSpawned: v[1], actorsStopped: v[2], restarts: v[3],
     failures: v[4], deadLetters: v[5], unhandled: v[6], uptime: v[7] / NS,
+    grains: v[8], peers: v[9], passivated: v[10], scheduled: v[11], cancelled: v[12],
   };
 }
 
@@ -22,6 +23,7 @@ function actorFields(v, at) {
     processed: v[at], restarts: v[at + 1], failures: v[at + 2], unhandled: v[at + 3],
     mailboxSize: v[at + 4], stashSize: v[at + 5], children: v[at + 6],
     lastProcessingDuration: v[at + 7] / NS, uptime: v[at + 8] / NS,
+    deadLetters: v[at + 9], reinstates: v[at + 10], kind: v[at + 11],
   };
 }
 

@@ -490,10 +490,10 @@ static int read_mailbox(napi_env env, napi_value v, akt_mailbox_spec *spec, an_a
 
 /* spawn(handle|null, name, id, directive, decider, depNames, depValues,
  * [strategy, maxRetries, withinNs], [kind, capacity, whenFull, timeoutNs]|undefined, reentrancy,
- * maxInFlight) -> the pid in scratch[AN_SCR_PID]. A null handle spawns a child of the actor whose
- * callback is running. */
+ * maxInFlight, actorKind|undefined) -> the pid in scratch[AN_SCR_PID]. A null handle spawns a child
+ * of the actor whose callback is running. */
 static napi_value Spawn(napi_env env, napi_callback_info info) {
-    AN_ARGS(11);
+    AN_ARGS(12);
     an_sys *s = NULL;
     napi_valuetype t;
     napi_typeof(env, argv[0], &t);
@@ -503,6 +503,11 @@ static napi_value Spawn(napi_env env, napi_callback_info info) {
     char nbuf[256];
     char *name = an_opt_string(I, env, argv[1], nbuf, sizeof nbuf);
     if (name == (char *)-1) return NULL;
+    /* The actor's kind (lib/actor.cjs checked it: a string of at most 255 UTF-8 bytes, or
+     * undefined); akt interns it, so this buffer lives only for the call. */
+    char kbuf[257];
+    char *kind = an_opt_string(I, env, argv[11], kbuf, sizeof kbuf);
+    if (kind == (char *)-1) return NULL;
 
     an_actor *a = calloc(1, sizeof *a);
     if (!a) return an_throw(env, I, AKT_ENOMEM);
@@ -550,6 +555,7 @@ static napi_value Spawn(napi_env env, napi_callback_info info) {
     napi_get_value_int32(env, argv[10], &max_in_flight);
     o.reentrancy = reentrancy;
     o.max_in_flight = max_in_flight > 0 ? (uint32_t)max_in_flight : 0;
+    o.kind = kind;
     int rc;
     /* Not into a: a preStart that fails inside akt_spawn (run on this thread) frees a
      * before the spawn returns. */

@@ -20,15 +20,22 @@ static napi_value an_str(napi_env env, const char *s) {
 
 /* The actor fields in the order of lib/metrics.cjs's ACTOR_FIELDS. */
 static void an_actor_fields(napi_env env, napi_value arr, uint32_t at, const akt_actor_metrics *m) {
-    double v[] = {(double)m->processed, (double)m->restarts,           (double)m->failures,
-                  (double)m->unhandled, (double)m->mailbox_size,       (double)m->stash_size,
-                  (double)m->children,  (double)m->last_processing_ns, (double)m->uptime_ns};
-    for (uint32_t i = 0; i < sizeof v / sizeof v[0]; i++)
-        napi_set_element(env, arr, at + i, an_num(env, v[i]));
+    double v[] = {(double)m->processed,    (double)m->restarts,           (double)m->failures,
+                  (double)m->unhandled,    (double)m->mailbox_size,       (double)m->stash_size,
+                  (double)m->children,     (double)m->last_processing_ns, (double)m->uptime_ns,
+                  (double)m->dead_letters, (double)m->reinstates};
+    uint32_t n = sizeof v / sizeof v[0];
+    for (uint32_t i = 0; i < n; i++) napi_set_element(env, arr, at + i, an_num(env, v[i]));
+    napi_value kind;
+    if (m->kind)
+        kind = an_str(env, m->kind);
+    else
+        napi_get_null(env, &kind);
+    napi_set_element(env, arr, at + n, kind); /* the kind: a string or null */
 }
 
 /* metricsSystem(handle) -> [alive, spawned, stopped, restarts, failures, deadLetters,
- * unhandled, uptimeNs] */
+ * unhandled, uptimeNs, grains, peers, passivated, scheduled, cancelled] */
 static napi_value MetricsSystem(napi_env env, napi_callback_info info) {
     AN_ARGS(1);
     an_sys *s = an_sys_of(env, argv[0]);
@@ -38,7 +45,9 @@ static napi_value MetricsSystem(napi_env env, napi_callback_info info) {
     if (rc) return an_throw(env, I, rc);
     double v[] = {(double)m.actors_alive, (double)m.actors_spawned, (double)m.actors_stopped,
                   (double)m.restarts,     (double)m.failures,       (double)m.dead_letters,
-                  (double)m.unhandled,    (double)m.uptime_ns};
+                  (double)m.unhandled,    (double)m.uptime_ns,      (double)m.grains,
+                  (double)m.peers,        (double)m.passivated,     (double)m.scheduled,
+                  (double)m.cancelled};
     napi_value arr;
     napi_create_array_with_length(env, sizeof v / sizeof v[0], &arr);
     for (uint32_t i = 0; i < sizeof v / sizeof v[0]; i++)
@@ -57,7 +66,7 @@ static napi_value MetricsActor(napi_env env, napi_callback_info info) {
     int rc = akt_metrics_actor(s->sys, pid, &m);
     if (rc) return an_throw(env, I, rc);
     napi_value arr;
-    napi_create_array_with_length(env, 9, &arr);
+    napi_create_array_with_length(env, 12, &arr);
     an_actor_fields(env, arr, 0, &m);
     return arr;
 }
@@ -71,7 +80,7 @@ typedef struct an_walk {
 static int an_on_actor(const akt_actor_metrics *m, const char *path, void *data) {
     an_walk *w = data;
     napi_value row;
-    napi_create_array_with_length(w->env, 10, &row);
+    napi_create_array_with_length(w->env, 13, &row);
     napi_set_element(w->env, row, 0, an_str(w->env, path));
     an_actor_fields(w->env, row, 1, m);
     napi_set_element(w->env, w->arr, w->n++, row);

@@ -149,3 +149,65 @@ test('instrumentMetrics through the OpenTelemetry SDK: kinds, units, readings, t
     }
   });
 });
+
+class Counter {
+  receive(ctx, msg) {
+    if (msg === 'get') ctx.respond('ok');
+    else if (msg === 'spawn') ctx.respond(ctx.spawn(counter, { name: 'child', kind: 'Child' }));
+  }
+}
+
+const waitFor = async (cond) => {
+  for (let i = 0; i < 500 && !cond(); i++) await new Promise((r) => setTimeout(r, 10));
+  assert.ok(cond());
+};
+
+test('kind: the actor class by default, the kind option over it, the actor.kind attribute', async () => {
+  await withSystem(async (system) => {
+    const a = system.spawn(new Counter(), { name: 'a' });
+    const b = system.spawn(new Counter(), { name: 'b', kind: 'billing.Counter' });
+    const c = system.spawn(counter, { name: 'c' }); // a plain object: no kind
+    const d = system.spawn(new Counter(), { name: 'd', kind: '' });
+    assert.equal(a.metrics().kind, 'Counter');
+    assert.equal(b.metrics().kind, 'billing.Counter');
+    assert.equal(c.metrics().kind, null);
+    assert.equal(d.metrics().kind, null);
+    const child = await a.ask('spawn');
+    assert.equal(child.metrics().kind, 'Child');
+    const kinds = Object.fromEntries(system.collectMetrics().filter((p) => p.name === 'actor.uptime')
+      .map((p) => [p.attributes['actor.name'], p.attributes['actor.kind'] ?? null]));
+    assert.deepEqual(kinds, { a: 'Counter', b: 'billing.Counter', c: null, d: null, child: 'Child' });
+    assert.throws(() => system.spawn(new Counter(), { kind: 7 }), TypeError);
+    assert.throws(() => system.spawn(new Counter(), { kind: 'k'.repeat(256) }), /255 bytes/);
+    system.setLowCardinalityMetrics(true);
+    const low = system.collectMetrics().filter((p) => p.name === 'actor.children.count')
+      .map((p) => [p.attributes, p.value]);
+    assert.deepEqual(low, [[{}, 0], [{ 'actor.kind': 'Counter' }, 1],
+      [{ 'actor.kind': 'billing.Counter' }, 0], [{ 'actor.kind': 'Child' }, 0]]);
+  });
+});
+
+test('the 0.4 instruments: passivated by kind, schedules, grains, per-actor dead letters', async () => {
+  await withSystem(async (system) => {
+    for (let i = 0; i < 2; i++) {
+      system.spawn(new Counter(), { kind: 'Session', passivation: { messages: 1 } }).tell('inc');
+    }
+    await waitFor(() => system.metrics().passivated === 2);
+    const passivated = system.collectMetrics().filter((p) => p.name === 'actor.passivated.count')
+      .map((p) => [p.attributes, p.value]);
+    assert.deepEqual(passivated, [[{}, 0], [{ 'actor.kind': 'Session' }, 2]]);
+    const t = system.spawn(new Counter(), { name: 't' });
+    system.scheduleEvery(t, 'inc', { intervalMs: 60000, reference: 'tick' });
+    system.cancelSchedule('tick');
+    system.registerGrain('Cart', () => new Counter(), { deactivateAfter: 0 });
+    system.grain('Cart', 'c1').tell('inc');
+    const m = system.metrics();
+    assert.deepEqual([m.scheduled, m.cancelled, m.grains, m.peers], [1, 1, 1, 0]);
+    const am = t.metrics();
+    assert.deepEqual([am.deadLetters, am.reinstates], [0, 0]);
+    const names = new Set(system.collectMetrics().map((p) => p.name));
+    for (const n of ['actorsystem.grains.count', 'actorsystem.peers.count', 'scheduler.scheduled.count',
+      'scheduler.cancelled.count', 'actor.deadletters.count', 'actor.reinstate.count']) assert.ok(names.has(n), n);
+    assert.ok(system.collectMetrics().some((p) => p.name === 'actor.uptime' && p.attributes['actor.kind'] === 'Cart'));
+  });
+});

@@ -728,14 +728,19 @@ static int mailbox_arg(PyObject *mailbox, akt_mailbox_spec *spec) {
 PyObject *akt_py_spawn(akt_py_system *s, akt_ctx *ctx, akt_py_cell *parent, PyObject *args,
                        PyObject *kwargs) {
     static char *kwlist[] = {"name",    "actor",      "dispatcher",    "supervisor", "dependencies",
-                             "mailbox", "reentrancy", "max_in_flight", NULL};
+                             "mailbox", "reentrancy", "max_in_flight", "kind",       NULL};
     PyObject *name = Py_None, *actor = NULL, *dispatcher = Py_None, *supervisor = Py_None,
-             *deps = Py_None, *mailbox = Py_None, *reentrancy = Py_None;
+             *deps = Py_None, *mailbox = Py_None, *reentrancy = Py_None, *kind = Py_None;
     Py_ssize_t max_in_flight = 0;
-    if (!PyArg_ParseTupleAndKeywords(args, kwargs, "OO|$OOOOOn:spawn", kwlist, &name, &actor,
+    if (!PyArg_ParseTupleAndKeywords(args, kwargs, "OO|$OOOOOnO:spawn", kwlist, &name, &actor,
                                      &dispatcher, &supervisor, &deps, &mailbox, &reentrancy,
-                                     &max_in_flight))
+                                     &max_in_flight, &kind))
         return NULL;
+    if (kind != Py_None && !PyUnicode_Check(kind)) {
+        PyErr_Format(PyExc_TypeError, "kind must be a str or None, not %.100s",
+                     Py_TYPE(kind)->tp_name);
+        return NULL;
+    }
     int mode_re;
     if (akt_py_reentrancy_arg(reentrancy, &mode_re)) return NULL;
     if (max_in_flight < 0 || (uint64_t)max_in_flight > UINT32_MAX) {
@@ -818,6 +823,37 @@ PyObject *akt_py_spawn(akt_py_system *s, akt_ctx *ctx, akt_py_cell *parent, PyOb
     }
     opts.reentrancy = mode_re;
     opts.max_in_flight = (uint32_t)max_in_flight;
+    /* The actor's kind (actor.kind in the metrics): the one given, else its class,
+     * module-qualified ("pkg.mod.Counter"); akt interns it, so this text lives only for the
+     * call. */
+    PyObject *kind_text = NULL;
+    if (kind != Py_None) {
+        Py_INCREF(kind);
+        kind_text = kind;
+    } else {
+        PyObject *cls = (PyObject *)Py_TYPE(c->actor);
+        PyObject *mod = PyObject_GetAttrString(cls, "__module__");
+        PyObject *qual = mod ? PyObject_GetAttrString(cls, "__qualname__") : NULL;
+        if (qual && PyUnicode_Check(mod) && PyUnicode_Check(qual))
+            kind_text = PyUnicode_FromFormat("%U.%U", mod, qual);
+        else if (qual && PyUnicode_Check(qual))
+            kind_text = Py_NewRef(qual);
+        Py_XDECREF(mod);
+        Py_XDECREF(qual);
+        PyErr_Clear(); /* no kind rather than no actor */
+    }
+    opts.kind = kind_text ? PyUnicode_AsUTF8(kind_text) : NULL;
+    if (kind_text && !opts.kind) PyErr_Clear();
+    if (kind != Py_None && opts.kind && strlen(opts.kind) > 255) {
+        Py_DECREF(kind_text);
+        PyMem_Free(dep_names);
+        PyMem_Free(dep_values);
+        cell_free_now(c);
+        PyErr_Format(PyExc_ValueError, "kind must be at most 255 bytes (UTF-8), got %zu",
+                     strlen(kind != Py_None ? PyUnicode_AsUTF8(kind) : ""));
+        return NULL;
+    }
+    if (opts.kind && strlen(opts.kind) > 255) opts.kind = NULL; /* a derived name too long */
     opts.dispatcher = c->mode == AKT_PY_MODE_PYTHON ? s->disp : NULL;
     opts.dependency_names = dep_names;
     opts.dependency_values = dep_values;
@@ -836,6 +872,7 @@ PyObject *akt_py_spawn(akt_py_system *s, akt_ctx *ctx, akt_py_cell *parent, PyOb
     }
     PyMem_Free(dep_names);
     PyMem_Free(dep_values);
+    Py_XDECREF(kind_text);
     if (rc) {
         cell_free_now(c);
         if (rc == AKT_EEXIST && name != Py_None) {

@@ -71,7 +71,79 @@ def test_foreach_and_collect(system: akt.ActorSystem) -> None:
     assert by_name["actor.last.received.duration"][0].unit == "ms"
     system.set_low_cardinality_metrics(True)
     low = [p for p in system.collect_metrics() if p.name == "actor.processed.count"]
-    assert len(low) == 1 and low[0].attributes == {} and low[0].value == 3
+    # one point per kind: both actors are Counters (their class, module-qualified)
+    assert [(p.attributes, p.value) for p in low] == [({"actor.kind": f"{__name__}.Counter"}, 3)]
+
+
+def test_kind_from_class_and_spawn_option(system: akt.ActorSystem) -> None:
+    a = system.spawn("a", Counter())
+    b = system.spawn("b", Counter(), kind="billing.Counter")
+    c = system.spawn("c", Counter(), kind="")
+    assert a.metrics().kind == f"{__name__}.Counter"
+    assert b.metrics().kind == "billing.Counter"
+    assert c.metrics().kind is None
+    kinds = {p.attributes["actor.name"]: p.attributes.get("actor.kind")
+             for p in system.collect_metrics() if p.name == "actor.uptime"}
+    assert kinds == {"a": f"{__name__}.Counter", "b": "billing.Counter", "c": None}
+    with pytest.raises(TypeError):
+        system.spawn("d", Counter(), kind=7)  # type: ignore[arg-type]
+    with pytest.raises(ValueError):
+        system.spawn("d", Counter(), kind="k" * 256)
+    system.set_low_cardinality_metrics(True)
+    low = [(p.attributes, p.value) for p in system.collect_metrics()
+           if p.name == "actor.children.count"]
+    assert low == [({}, 0), ({"actor.kind": f"{__name__}.Counter"}, 0),
+                   ({"actor.kind": "billing.Counter"}, 0)]
+
+
+class Spawner(akt.Actor):
+    def receive(self, ctx: akt.Context, msg: Any) -> None:
+        child = ctx.spawn("child", Counter(), kind="Child")
+        ctx.respond(child)
+
+
+def test_ctx_spawn_takes_a_kind(system: akt.ActorSystem) -> None:
+    p = system.spawn("p", Spawner())
+    child = p.ask_sync("go", 5)
+    assert child.metrics().kind == "Child"
+    assert p.metrics().kind == f"{__name__}.Spawner"
+
+
+def test_new_instruments(system: akt.ActorSystem) -> None:
+    pids = [system.spawn(None, Counter(), kind="Session",
+                         passivation=akt.Passivation.after_messages(1)) for _ in range(2)]
+    for pid in pids:
+        pid.tell("inc")
+    import time
+
+    deadline = time.monotonic() + 5
+    while system.metrics().passivated < 2 and time.monotonic() < deadline:
+        time.sleep(0.01)
+    assert system.metrics().passivated == 2
+    passivated = [(p.attributes, p.value) for p in system.collect_metrics()
+                  if p.name == "actor.passivated.count"]
+    assert ({"actor.kind": "Session"}, 2) in passivated and ({}, 0) in passivated
+    t = system.spawn("t", Counter())
+    system.schedule_every(t, "inc", 60, reference="tick")
+    system.cancel_schedule("tick")
+    m = system.metrics()
+    assert (m.scheduled, m.cancelled, m.grains, m.peers) == (1, 1, 0, 0)
+    names = {p.name for p in system.collect_metrics()}
+    assert {"actorsystem.grains.count", "actorsystem.peers.count", "scheduler.scheduled.count",
+            "scheduler.cancelled.count", "actor.deadletters.count",
+            "actor.reinstate.count"} <= names
+    am = t.metrics()
+    assert (am.dead_letters, am.reinstates) == (0, 0)
+
+
+def test_grain_activations_count_and_kind(system: akt.ActorSystem) -> None:
+    system.register_grain("Cart", lambda name: Counter(), deactivate_after=None)
+    system.grain("Cart", "c1").tell("inc")
+    system.grain("Cart", "c2").tell("inc")
+    assert system.metrics().grains == 2
+    kinds = {p.attributes.get("actor.kind") for p in system.collect_metrics()
+             if p.name == "actor.uptime"}
+    assert "Cart" in kinds
 
 
 def test_opentelemetry_instruments(system: akt.ActorSystem) -> None:

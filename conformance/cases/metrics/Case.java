@@ -44,7 +44,7 @@ public class Case {
         ActorSystem system = Conf.system();
 
         // 1.
-        Pid c = system.spawn("counter", new Counter());
+        Pid c = system.spawn("counter", Props.of(new Counter()).withKind(""));
         for (int i = 0; i < 10; i++) c.tell("inc");
         ping(c);
         printActor(c);
@@ -66,8 +66,8 @@ public class Case {
         printActor(c);
 
         // 4.
-        Pid a = system.spawn("a", new Counter());
-        Pid b = system.spawn("b", new Counter());
+        Pid a = system.spawn("a", Props.of(new Counter()).withKind(""));
+        Pid b = system.spawn("b", Props.of(new Counter()).withKind(""));
         a.tell("inc");
         ping(a);
         ping(b);

@@ -37,7 +37,7 @@ function printSystem(system) {
 const system = await conf.createSystem();
 
 // 1.
-const c = system.spawn(new Counter(), { name: 'counter' });
+const c = system.spawn(new Counter(), { name: 'counter', kind: '' });
 for (let i = 0; i < 10; i++) c.tell('inc');
 await ping(c);
 printActor(c);
@@ -63,8 +63,8 @@ printSystem(system);
 printActor(c);
 
 // 4.
-const a = system.spawn(new Counter(), { name: 'a' });
-const b = system.spawn(new Counter(), { name: 'b' });
+const a = system.spawn(new Counter(), { name: 'a', kind: '' });
+const b = system.spawn(new Counter(), { name: 'b', kind: '' });
 a.tell('inc');
 await ping(a);
 await ping(b);

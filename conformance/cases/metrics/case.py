@@ -47,7 +47,7 @@ def print_system(system: akt.ActorSystem) -> None:
 system = conf.system_create()
 
 # 1.
-c = system.spawn("counter", Counter())
+c = system.spawn("counter", Counter(), kind="")
 for _ in range(10):
     c.tell("inc")
 ping(c)
@@ -73,8 +73,8 @@ print_system(system)
 print_actor(c)
 
 # 4.
-a = system.spawn("a", Counter())
-b = system.spawn("b", Counter())
+a = system.spawn("a", Counter(), kind="")
+b = system.spawn("b", Counter(), kind="")
 a.tell("inc")
 ping(a)
 ping(b)

@@ -41,9 +41,9 @@ public class Case {
         ActorSystem system = Conf.system();
 
         // 1.
-        Pid w1 = system.spawn("w1", new Worker());
-        Pid w2 = system.spawn("w2", new Worker());
-        Pid w3 = system.spawn("w3", new Worker());
+        Pid w1 = system.spawn("w1", Props.of(new Worker()).withKind("worker"));
+        Pid w2 = system.spawn("w2", Props.of(new Worker()).withKind("worker"));
+        Pid w3 = system.spawn("w3", Props.of(new Worker()).withKind("worker"));
         for (int i = 0; i < 5; i++) w1.tell("inc");
         for (int i = 0; i < 3; i++) w2.tell("inc");
         for (Pid w : List.of(w1, w2, w3)) ping(w);
@@ -90,7 +90,8 @@ public class Case {
                     .findFirst().orElseThrow(() -> Conf.fatal("no actor.processed.count point for " + who));
             Map<String, String> a = p.attributes();
             Conf.say("attrs", who + " system=" + a.getOrDefault("actor.system", "?") + " address="
-                    + a.getOrDefault("actor.address", "?") + " n=" + a.size());
+                    + a.getOrDefault("actor.address", "?") + " kind=" + a.getOrDefault("actor.kind", "?")
+                    + " n=" + a.size());
         }
 
         // 5.
@@ -106,6 +107,25 @@ public class Case {
             Conf.say("stage", i + " " + m.name() + " in " + m.elementsIn() + " out " + m.elementsOut()
                     + " drops " + m.drops() + " errors " + m.errors());
         }
+
+        // 6.
+        Pid p1 = system.spawn("p1", Props.of(new Worker()).withKind("session")
+                .withPassivation(Passivation.afterMessages(1)));
+        p1.tell("inc");
+        for (int i = 0; i < 1000 && system.metrics().passivated() < 1; i++) Thread.sleep(5);
+        Conf.say("passivated", system.metrics().passivated() == 1 ? "ok" : "no");
+        java.time.Duration minute = java.time.Duration.ofSeconds(60);
+        system.scheduleEvery(w1, "inc", minute, minute, ScheduleOptions.defaults().withReference("tick"));
+        system.cancelSchedule("tick");
+        Set<String> afterNames = Set.of("actor.passivated.count", "actorsystem.grains.count",
+                "actorsystem.peers.count", "scheduler.cancelled.count", "scheduler.scheduled.count");
+        List<String> after = new ArrayList<>();
+        for (MetricPoint p : system.collectMetrics()) {
+            String kd = p.attributes().getOrDefault("actor.kind", "-");
+            if (afterNames.contains(p.name()) && Set.of("-", "worker", "session").contains(kd))
+                after.add(p.name() + " kind=" + kd + " " + String.format("%.0f", p.value()));
+        }
+        saySorted("after", after);
 
         Conf.finish(system);
     }

@@ -1,5 +1,6 @@
 /* telemetry_metrics: the OpenTelemetry-shaped export (akt_metrics_collect) after a fixed
  * scenario, and the per-stage metrics of a stream with a resumed stage. */
+#define _POSIX_C_SOURCE 200809L /* nanosleep */
 #include "conf_int64.h"
 
 #include <akt/stream.h>
@@ -7,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 static int worker_receive(akt_ctx *ctx, akt_msg *msg, void *state) {
     (void)state;
@@ -85,10 +87,38 @@ static int on_point(const akt_metric_point *p, void *data) {
     add(&s->points, line);
     if (strcmp(p->name, "actor.processed.count") == 0) {
         const char *sys = attr(p, "actor.system"), *addr = attr(p, "actor.address");
-        snprintf(s->attrs[k], sizeof s->attrs[k], "%s system=%s address=%s n=%zu", who,
-                 sys ? sys : "?", addr ? addr : "?", p->nattrs);
+        const char *kd = attr(p, "actor.kind");
+        snprintf(s->attrs[k], sizeof s->attrs[k], "%s system=%s address=%s kind=%s n=%zu", who,
+                 sys ? sys : "?", addr ? addr : "?", kd ? kd : "?", p->nattrs);
     }
     return 0;
+}
+
+/* Step 6: the points of the instruments of grains, remoting, passivation and schedules. */
+static int on_after(const akt_metric_point *p, void *data) {
+    static const char *const names[] = {"actor.passivated.count", "actorsystem.grains.count",
+                                        "actorsystem.peers.count", "scheduler.cancelled.count",
+                                        "scheduler.scheduled.count"};
+    for (size_t i = 0; i < sizeof names / sizeof names[0]; i++) {
+        if (strcmp(p->name, names[i]) != 0) continue;
+        const char *kd = attr(p, "actor.kind");
+        /* kinds of the case's actors only: a binding may have actors (and kinds) of its own */
+        if (kd && strcmp(kd, "worker") != 0 && strcmp(kd, "session") != 0) return 0;
+        char line[160];
+        snprintf(line, sizeof line, "%s kind=%s %.0f", p->name, kd ? kd : "-", p->value);
+        add(data, line);
+    }
+    return 0;
+}
+
+static akt_pid spawn_kind(akt_system *sys, const char *name, const char *kind) {
+    akt_spawn_options o;
+    CONF_OK(akt_spawn_options_init(&o));
+    o.name = name;
+    o.kind = kind;
+    akt_pid pid;
+    CONF_OK(akt_spawn(sys, &worker, NULL, &o, &pid));
+    return pid;
 }
 
 static int fail_on_odd(akt_msg *in, akt_msg **out, void *d) {
@@ -112,9 +142,9 @@ int main(void) {
     akt_system *sys = conf_system_create();
 
     /* 1. */
-    akt_pid w1 = conf_spawn(sys, &worker, NULL, "w1");
-    akt_pid w2 = conf_spawn(sys, &worker, NULL, "w2");
-    akt_pid w3 = conf_spawn(sys, &worker, NULL, "w3");
+    akt_pid w1 = spawn_kind(sys, "w1", "worker");
+    akt_pid w2 = spawn_kind(sys, "w2", "worker");
+    akt_pid w3 = spawn_kind(sys, "w3", "worker");
     for (int i = 0; i < 5; i++) CONF_OK(conf_tell(sys, w1, "inc", ""));
     for (int i = 0; i < 3; i++) CONF_OK(conf_tell(sys, w2, "inc", ""));
     ping(sys, w1);
@@ -172,6 +202,26 @@ int main(void) {
                  (unsigned long long)m.errors);
     }
     CONF_OK(akt_stream_release(st));
+
+    /* 6. */
+    akt_pid p1 = spawn_kind(sys, "p1", "session");
+    akt_passivation pv = {.size = sizeof pv, .strategy = AKT_PASSIVATE_MESSAGES, .messages = 1};
+    CONF_OK(akt_passivation_set(sys, p1, &pv));
+    CONF_OK(conf_tell(sys, p1, "inc", ""));
+    akt_system_metrics sm = {.size = sizeof sm};
+    for (int i = 0; i < 1000 && sm.passivated < 1; i++) {
+        CONF_OK(akt_metrics_system(sys, &sm));
+        if (sm.passivated < 1) nanosleep(&(struct timespec){0, 5000000}, NULL);
+    }
+    conf_say("passivated", "%s", sm.passivated == 1 ? "ok" : "no");
+    akt_schedule_options so = {.size = sizeof so, .reference = "tick"};
+    akt_msg *tick = conf_msg("inc", "");
+    CONF_OK(akt_schedule_every(sys, w1, tick, 60 * INT64_C(1000000000), 60 * INT64_C(1000000000),
+                               &so, NULL, 0));
+    CONF_OK(akt_schedule_cancel(sys, "tick"));
+    static lines after;
+    CONF_OK(akt_metrics_collect(sys, on_after, &after));
+    print_sorted("after", &after);
 
     conf_system_finish(sys);
     return 0;

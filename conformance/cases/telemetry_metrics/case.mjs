@@ -25,9 +25,9 @@ const sorted = (lines) => [...lines].sort((x, y) => (x < y ? -1 : x > y ? 1 : 0)
 const system = await conf.createSystem();
 
 // 1.
-const w1 = system.spawn(new Worker(), { name: 'w1' });
-const w2 = system.spawn(new Worker(), { name: 'w2' });
-const w3 = system.spawn(new Worker(), { name: 'w3' });
+const w1 = system.spawn(new Worker(), { name: 'w1', kind: 'worker' });
+const w2 = system.spawn(new Worker(), { name: 'w2', kind: 'worker' });
+const w3 = system.spawn(new Worker(), { name: 'w3', kind: 'worker' });
 for (let i = 0; i < 5; i++) w1.tell('inc');
 for (let i = 0; i < 3; i++) w2.tell('inc');
 for (const w of [w1, w2, w3]) await ping(w);
@@ -68,7 +68,7 @@ for (const who of ['w1', 'w2']) {
   if (!p) conf.fatal(`no actor.processed.count point for ${who}`);
   const a = p.attributes;
   conf.say('attrs', `${who} system=${a['actor.system'] ?? '?'} address=${a['actor.address'] ?? '?'} ` +
-    `n=${Object.keys(a).length}`);
+    `kind=${a['actor.kind'] ?? '?'} n=${Object.keys(a).length}`);
 }
 
 // 5.
@@ -79,5 +79,19 @@ conf.say('stream', String(await s.result()));
 s.metrics().forEach((m, i) => {
   conf.say('stage', `${i} ${m.name} in ${m.elementsIn} out ${m.elementsOut} drops ${m.drops} errors ${m.errors}`);
 });
+
+// 6.
+const p1 = system.spawn(new Worker(), { name: 'p1', kind: 'session', passivation: { messages: 1 } });
+p1.tell('inc');
+for (let i = 0; i < 1000 && system.metrics().passivated < 1; i++) await new Promise((r) => setTimeout(r, 5));
+conf.say('passivated', system.metrics().passivated === 1 ? 'ok' : 'no');
+system.scheduleEvery(w1, 'inc', { intervalMs: 60000, reference: 'tick' });
+system.cancelSchedule('tick');
+const AFTER = new Set(['actor.passivated.count', 'actorsystem.grains.count', 'actorsystem.peers.count',
+  'scheduler.cancelled.count', 'scheduler.scheduled.count']);
+const after = system.collectMetrics()
+  .filter((p) => AFTER.has(p.name) && ['-', 'worker', 'session'].includes(p.attributes['actor.kind'] ?? '-'))
+  .map((p) => `${p.name} kind=${p.attributes['actor.kind'] ?? '-'} ${p.value.toFixed(0)}`);
+for (const line of sorted(after)) conf.say('after', line);
 
 await conf.finish(system);

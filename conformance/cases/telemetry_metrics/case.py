@@ -1,6 +1,7 @@
 """telemetry_metrics: the OpenTelemetry-shaped export after a fixed scenario, and the
 per-stage metrics of a stream with a resumed stage."""
 import sys
+import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[3] / "bindings" / "python" / "conformance"))
@@ -39,9 +40,9 @@ def fail_on_odd(x: int) -> int:
 system = conf.system_create()
 
 # 1.
-w1 = system.spawn("w1", Worker())
-w2 = system.spawn("w2", Worker())
-w3 = system.spawn("w3", Worker())
+w1 = system.spawn("w1", Worker(), kind="worker")
+w2 = system.spawn("w2", Worker(), kind="worker")
+w3 = system.spawn("w3", Worker(), kind="worker")
 for _ in range(5):
     w1.tell("inc")
 for _ in range(3):
@@ -84,7 +85,8 @@ for who in ("w1", "w2"):
     p = next(p for p in ours if p.attributes["actor.name"] == who
              and p.name == "actor.processed.count")
     conf.say("attrs", f"{who} system={p.attributes.get('actor.system', '?')} "
-             f"address={p.attributes.get('actor.address', '?')} n={len(p.attributes)}")
+             f"address={p.attributes.get('actor.address', '?')} "
+             f"kind={p.attributes.get('actor.kind', '?')} n={len(p.attributes)}")
 
 # 5.
 s = Source.range(0, 10).map(fail_on_odd).on_error("resume").filter(lambda x: x % 4 == 0) \
@@ -93,5 +95,21 @@ conf.say("stream", str(s.result(conf.ASK_S)))
 for i, m in enumerate(s.metrics()):
     conf.say("stage", f"{i} {m.name} in {m.elements_in} out {m.elements_out} "
              f"drops {m.drops} errors {m.errors}")
+
+# 6.
+p1 = system.spawn("p1", Worker(), kind="session", passivation=akt.Passivation.after_messages(1))
+p1.tell("inc")
+deadline = time.monotonic() + 5
+while system.metrics().passivated < 1 and time.monotonic() < deadline:
+    time.sleep(0.005)
+conf.say("passivated", "ok" if system.metrics().passivated == 1 else "no")
+system.schedule_every(w1, "inc", 60, reference="tick")
+system.cancel_schedule("tick")
+AFTER = {"actor.passivated.count", "actorsystem.grains.count", "actorsystem.peers.count",
+         "scheduler.cancelled.count", "scheduler.scheduled.count"}
+for line in sorted(f"{p.name} kind={p.attributes.get('actor.kind', '-')} {p.value:.0f}"
+                   for p in system.collect_metrics() if p.name in AFTER
+                   and p.attributes.get("actor.kind", "-") in ("-", "worker", "session")):
+    conf.say("after", line)
 
 conf.system_finish(system)

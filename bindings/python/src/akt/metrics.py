@@ -41,6 +41,18 @@ class SystemMetrics:
     """Messages a receive did not handle, over every actor."""
     uptime: float  # seconds
     """Seconds since the system was created."""
+    grains: int = 0
+    """Grain activations now (``actorsystem.grains.count``)."""
+    peers: int = 0
+    """Remote connections open now, handshake done, either direction
+    (``actorsystem.peers.count``)."""
+    passivated: int = 0
+    """Actors passivated since the system was created, of every kind
+    (``actor.passivated.count``, whose points are per ``actor.kind``)."""
+    scheduled: int = 0
+    """Schedules made since the system was created (``scheduler.scheduled.count``)."""
+    cancelled: int = 0
+    """Schedules ended by ``cancel_schedule`` (``scheduler.cancelled.count``)."""
 
 
 @dataclass(frozen=True)
@@ -69,6 +81,14 @@ class ActorMetrics:
     path: Optional[str] = None  # set by ActorSystem.actor_metrics()
     """Its path (``"akt://<system>/user/..."``) in ``ActorSystem.actor_metrics()``; None from
     ``Pid.metrics()``, whose pid says which actor it is."""
+    dead_letters: int = 0
+    """Messages to this incarnation that went to dead letters (``actor.deadletters.count``)."""
+    reinstates: int = 0
+    """Its reinstates after a suspension (``actor.reinstate.count``)."""
+    kind: Optional[str] = None
+    """Its kind (``spawn(kind=...)``, by default its class, module-qualified): the
+    ``actor.kind`` attribute; None for an actor spawned without one (``kind=""``, or a
+    native actor)."""
 
 
 @dataclass(frozen=True)
@@ -86,8 +106,11 @@ class MetricPoint:
     description: str
     """A one-line description of the instrument."""
     attributes: dict[str, str]
-    """For per-actor instruments: ``actor.system``, ``actor.name`` and ``actor.address``; empty
-    for system instruments and under the low-cardinality switch (summed over actors)."""
+    """For per-actor instruments: ``actor.system``, ``actor.name``, ``actor.address`` and, for
+    an actor with a kind, ``actor.kind``; empty for system instruments. Under the
+    low-cardinality switch, one point per kind (only ``actor.kind``; actors without a kind
+    as a point without attributes), summed over its actors. ``actor.passivated.count`` has
+    one point per kind (``actor.kind``) and one without attributes for actors without."""
     value: float
     """The reading: the sum so far (counter) or the current value (gauge)."""
 
@@ -100,7 +123,9 @@ def _check(rc: int, what: str) -> None:
 def _actor(m: Any, path: Optional[str] = None) -> ActorMetrics:
     return ActorMetrics(int(m.processed), int(m.restarts), int(m.failures), int(m.unhandled),
                         int(m.mailbox_size), int(m.stash_size), int(m.children),
-                        m.last_processing_ns / 1e9, m.uptime_ns / 1e9, path)
+                        m.last_processing_ns / 1e9, m.uptime_ns / 1e9, path,
+                        int(m.dead_letters), int(m.reinstates),
+                        text(m.kind) if m.kind != ffi.NULL else None)
 
 
 def system_metrics(system: "ActorSystem") -> SystemMetrics:
@@ -110,7 +135,8 @@ def system_metrics(system: "ActorSystem") -> SystemMetrics:
     _check(lib.akt_metrics_system(ffi.cast("akt_system *", system._address), m), "metrics")
     return SystemMetrics(int(m.actors_alive), int(m.actors_spawned), int(m.actors_stopped),
                          int(m.restarts), int(m.failures), int(m.dead_letters),
-                         int(m.unhandled), m.uptime_ns / 1e9)
+                         int(m.unhandled), m.uptime_ns / 1e9, int(m.grains), int(m.peers),
+                         int(m.passivated), int(m.scheduled), int(m.cancelled))
 
 
 def pid_metrics(pid: "Pid") -> ActorMetrics:
@@ -161,8 +187,9 @@ def collect(system: "ActorSystem") -> list[MetricPoint]:
 
 
 def set_low_cardinality(system: "ActorSystem", on: bool) -> None:
-    """Switches per-actor instruments to one point each, without attributes, summed over
-    actors (``on``), or back to one point per actor (GoAkt's WithLowCardinalityMetrics)."""
+    """Switches per-actor instruments to one point per kind (attribute ``actor.kind`` only;
+    actors without a kind as one point without attributes), summed over its actors (``on``),
+    or back to one point per actor (GoAkt's WithLowCardinalityMetrics)."""
     _check(lib.akt_metrics_set_low_cardinality(ffi.cast("akt_system *", system._address),
                                                1 if on else 0), "low_cardinality")
 

@@ -198,7 +198,8 @@ class ActorSystem(_fast.SystemCore):
               dispatcher: Optional[str] = None, supervisor: Optional[Supervisor] = None,
               dependencies: Optional[dict[str, Any]] = None,
               mailbox: Optional["Mailbox"] = None, reentrancy: Optional[str] = None,
-              max_in_flight: int = 0, passivation: Optional[Passivation] = None) -> Pid[T]:
+              max_in_flight: int = 0, passivation: Optional[Passivation] = None,
+              kind: Optional[str] = None) -> Pid[T]:
         """Spawns a top-level actor (/user/<name>; None: an anonymous name). Called from
         outside an actor it returns once the actor's ``pre_start`` has run, so the children
         that ``pre_start`` spawned can be looked up at once (a failing ``pre_start`` stops
@@ -206,12 +207,17 @@ class ActorSystem(_fast.SystemCore):
         ``ctx.spawn``) it returns at once: the actor starts before its first message.
         ``passivation``: an akt.Passivation (idle time, message count, LONG_LIVED); None
         takes the system's default (set_default_passivation; none unless set). The pid is
-        typed by the actor: spawning an ``akt.Actor[Cmd]`` gives a ``Pid[Cmd]``."""
+        typed by the actor: spawning an ``akt.Actor[Cmd]`` gives a ``Pid[Cmd]``.
+        ``kind``: what sort of actor it is, the ``actor.kind`` attribute of its metrics
+        (GoAkt's actor.kind); None (the default) takes the actor's class, module-qualified
+        ("pkg.mod.Counter"); "" gives none. At most 255 bytes (ValueError), a str
+        (TypeError). ``ctx.spawn`` takes it too."""
         if passivation is not None:
             _passivation._check_strategy(passivation)  # before anything is spawned
         pid: Pid[T] = super().spawn(name, actor, dispatcher=dispatcher, supervisor=supervisor,
                                  dependencies=dependencies, mailbox=mailbox,
-                                 reentrancy=reentrancy, max_in_flight=max_in_flight)
+                                 reentrancy=reentrancy, max_in_flight=max_in_flight,
+                                 kind=kind)
         if passivation is not None:
             try:
                 _passivation.set_for(self, pid, passivation)

@@ -85,6 +85,15 @@ final class ActorCell {
         this.actor = props.instance != null ? props.instance : newActor(props.factory);
     }
 
+    /** The class of the actor (its kind by default), or null for a lambda (a hidden class,
+     *  named after no type of the program) or a name too long for a kind. */
+    String actorClassName() {
+        Class<?> c = actor.getClass();
+        if (c.isHidden() || c.isSynthetic()) return null;
+        String n = c.getName();
+        return n.getBytes(java.nio.charset.StandardCharsets.UTF_8).length <= 255 ? n : null;
+    }
+
     private static Actor newActor(Supplier<? extends Actor> factory) {
         Actor a = factory.get();
         if (a == null) {

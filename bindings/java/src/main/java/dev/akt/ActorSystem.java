@@ -457,9 +457,10 @@ public final class ActorSystem implements AutoCloseable {
      * @return a snapshot of the system's counters
      */
     public SystemMetrics metrics() {
-        long[] v = new long[8];
+        long[] v = new long[13];
         Errors.check(AktNativeJNI.aktj_metrics_system(handle, v), "metrics of system '" + name + "'");
-        return new SystemMetrics(v[0], v[1], v[2], v[3], v[4], v[5], v[6], java.time.Duration.ofNanos(v[7]));
+        return new SystemMetrics(v[0], v[1], v[2], v[3], v[4], v[5], v[6], java.time.Duration.ofNanos(v[7]),
+                v[8], v[9], v[10], v[11], v[12]);
     }
 
     /**
@@ -472,9 +473,9 @@ public final class ActorSystem implements AutoCloseable {
         Errors.check(AktNativeJNI.aktj_metrics_foreach(handle, rows), "actorMetrics");
         List<ActorMetrics> out = new java.util.ArrayList<>(rows.size());
         for (String[] r : rows) {
-            long[] v = new long[9];
-            for (int i = 0; i < 9; i++) v[i] = Long.parseLong(r[i + 1]);
-            out.add(ActorMetrics.of(r[0], v));
+            long[] v = new long[11];
+            for (int i = 0; i < 11; i++) v[i] = Long.parseLong(r[i + 1]);
+            out.add(ActorMetrics.of(r[0], v, r[12]));
         }
         return List.copyOf(out);
     }
@@ -621,6 +622,12 @@ public final class ActorSystem implements AutoCloseable {
         return new Pid(this, out[0]);
     }
 
+    /** The kind akt gets: the one set on props, else the actor's class name; null for none. */
+    private static String kindOf(Props props, ActorCell cell) {
+        String kind = props.kind != null ? props.kind : cell.actorClassName();
+        return kind == null || kind.isEmpty() ? null : kind;
+    }
+
     Pid spawn(long ctx, String name, Props props) {
         ActorCell cell = new ActorCell(this, props);
         Map<String, Object> deps = props.dependencies;
@@ -631,7 +638,8 @@ public final class ActorSystem implements AutoCloseable {
         int rc = AktNativeJNI.aktj_spawn(handle, ctx, cell, name, names, values, s.directive.code,
                 s.decides() ? s : null, s.strategy, s.maxRetries, s.withinNanos, s.nativeTuning(),
                 props.mailbox != null ? props.mailbox.spec() : null,
-                props.reentrancy != null ? props.reentrancy.code : 0, props.maxInFlight, out);
+                props.reentrancy != null ? props.reentrancy.code : 0, props.maxInFlight,
+                kindOf(props, cell), out);
         if (rc == Errors.EINVAL) {
             throw new IllegalArgumentException("akt: cannot spawn an actor named '" + name
                     + "': " + Errors.name(rc) + " (a name has no '/' and is 1..255 bytes)");

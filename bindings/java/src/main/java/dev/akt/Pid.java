@@ -372,9 +372,9 @@ public final class Pid {
      * @throws ActorNotFoundException once it stopped
      */
     public ActorMetrics metrics() {
-        long[] v = new long[9];
+        long[] v = new long[11];
         Errors.check(AktNativeJNI.aktj_metrics_actor(system.handle, id, v), "metrics of " + this);
-        return ActorMetrics.of(path(), v);
+        return ActorMetrics.of(path(), v, AktNativeJNI.aktj_metrics_kind(system.handle, id));
     }
 
     /**

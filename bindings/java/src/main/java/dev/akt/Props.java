@@ -20,15 +20,17 @@ public final class Props {
     final Reentrancy reentrancy; // null: the default (OFF)
     final int maxInFlight;
     final Passivation passivation; // null: the system's default
+    final String kind; // null: the actor's class name; "": none
 
     private Props(Actor instance, Supplier<? extends Actor> factory, SupervisorStrategy supervisor,
                   Map<String, Object> dependencies) {
-        this(instance, factory, supervisor, dependencies, null, null, 0, null);
+        this(null, instance, factory, supervisor, dependencies, null, null, 0, null);
     }
 
-    private Props(Actor instance, Supplier<? extends Actor> factory, SupervisorStrategy supervisor,
-                  Map<String, Object> dependencies, Mailbox mailbox, Reentrancy reentrancy,
-                  int maxInFlight, Passivation passivation) {
+    private Props(String kind, Actor instance, Supplier<? extends Actor> factory,
+                  SupervisorStrategy supervisor, Map<String, Object> dependencies, Mailbox mailbox,
+                  Reentrancy reentrancy, int maxInFlight, Passivation passivation) {
+        this.kind = kind;
         this.instance = instance;
         this.factory = factory;
         this.supervisor = supervisor;
@@ -46,7 +48,7 @@ public final class Props {
      * @return new props with the mode
      */
     public Props withReentrancy(Reentrancy mode) {
-        return new Props(instance, factory, supervisor, dependencies, mailbox,
+        return new Props(kind, instance, factory, supervisor, dependencies, mailbox,
                 Objects.requireNonNull(mode, "mode"), maxInFlight, passivation);
     }
 
@@ -61,7 +63,7 @@ public final class Props {
         if (n < 0) {
             throw new IllegalArgumentException("akt: maxInFlight must be >= 0, not " + n);
         }
-        return new Props(instance, factory, supervisor, dependencies, mailbox, reentrancy, n, passivation);
+        return new Props(kind, instance, factory, supervisor, dependencies, mailbox, reentrancy, n, passivation);
     }
 
     /**
@@ -91,7 +93,7 @@ public final class Props {
      * @return new props with the strategy
      */
     public Props withSupervisor(SupervisorStrategy strategy) {
-        return new Props(instance, factory, Objects.requireNonNull(strategy, "strategy"), dependencies,
+        return new Props(kind, instance, factory, Objects.requireNonNull(strategy, "strategy"), dependencies,
                 mailbox, reentrancy, maxInFlight, passivation);
     }
 
@@ -107,7 +109,7 @@ public final class Props {
         Objects.requireNonNull(value, "value");
         Map<String, Object> deps = new LinkedHashMap<>(dependencies);
         deps.put(name, value);
-        return new Props(instance, factory, supervisor, Collections.unmodifiableMap(deps), mailbox,
+        return new Props(kind, instance, factory, supervisor, Collections.unmodifiableMap(deps), mailbox,
                 reentrancy, maxInFlight, passivation);
     }
 
@@ -118,7 +120,7 @@ public final class Props {
      * @return new props with the mailbox
      */
     public Props withMailbox(Mailbox mailbox) {
-        return new Props(instance, factory, supervisor, dependencies,
+        return new Props(kind, instance, factory, supervisor, dependencies,
                 Objects.requireNonNull(mailbox, "mailbox"), reentrancy, maxInFlight, passivation);
     }
 
@@ -129,7 +131,26 @@ public final class Props {
      * @return new props with the passivation
      */
     public Props withPassivation(Passivation passivation) {
-        return new Props(instance, factory, supervisor, dependencies, mailbox, reentrancy, maxInFlight,
+        return new Props(kind, instance, factory, supervisor, dependencies, mailbox, reentrancy, maxInFlight,
                 Objects.requireNonNull(passivation, "passivation"));
+    }
+
+    /**
+     * The actor's kind: what sort of actor it is, the {@code actor.kind} attribute of its
+     * metrics (GoAkt's actor.kind). By default the actor's class, {@link Class#getName()}
+     * (none for a lambda, whose class is hidden); {@code ""} gives none.
+     *
+     * @param kind at most 255 bytes of UTF-8
+     * @return new props with the kind
+     * @throws IllegalArgumentException if kind is longer than 255 bytes
+     */
+    public Props withKind(String kind) {
+        Objects.requireNonNull(kind, "kind");
+        int bytes = kind.getBytes(java.nio.charset.StandardCharsets.UTF_8).length;
+        if (bytes > 255) {
+            throw new IllegalArgumentException("akt: kind must be at most 255 bytes (UTF-8), got " + bytes);
+        }
+        return new Props(kind, instance, factory, supervisor, dependencies, mailbox, reentrancy,
+                maxInFlight, passivation);
     }
 }

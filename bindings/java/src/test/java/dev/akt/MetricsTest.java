@@ -84,4 +84,68 @@ class MetricsTest {
         assertEquals(Map.of(), low.get(0).attributes());
         assertEquals(3.0, low.get(0).value());
     }
+
+    static final class Counter implements Actor {
+        @Override
+        public void receive(Context ctx, Object msg) {
+            if ("get".equals(msg)) ctx.respond("ok");
+            else if ("spawn".equals(msg)) ctx.respond(ctx.spawn("child", Props.of(COUNTER).withKind("Child")));
+        }
+    }
+
+    @Test
+    void kindFromTheClassOrTheProps() throws Exception {
+        Pid a = system.spawn("a", new Counter());
+        Pid b = system.spawn("b", Props.of(new Counter()).withKind("billing.Counter"));
+        Pid c = system.spawn("c", COUNTER); // a lambda: no kind
+        Pid d = system.spawn("d", Props.of(new Counter()).withKind(""));
+        assertEquals(Counter.class.getName(), a.metrics().kind());
+        assertEquals("billing.Counter", b.metrics().kind());
+        assertNull(c.metrics().kind());
+        assertNull(d.metrics().kind());
+        Pid child = (Pid) Await.get(a.ask("spawn", T));
+        assertEquals("Child", child.metrics().kind());
+        Map<String, String> kinds = new java.util.TreeMap<>();
+        for (MetricPoint p : system.collectMetrics())
+            if (p.name().equals("actor.uptime"))
+                kinds.put(p.attributes().get("actor.name"), p.attributes().getOrDefault("actor.kind", "-"));
+        assertEquals(Map.of("a", Counter.class.getName(), "b", "billing.Counter", "c", "-", "d", "-",
+                "child", "Child"), kinds);
+        assertEquals(Counter.class.getName(), system.actorMetrics().get(0).kind());
+        assertThrows(IllegalArgumentException.class, () -> Props.of(COUNTER).withKind("k".repeat(256)));
+        system.setLowCardinalityMetrics(true);
+        List<String> low = system.collectMetrics().stream().filter(p -> p.name().equals("actor.children.count"))
+                .map(p -> p.attributes() + "=" + (long) p.value()).collect(Collectors.toList());
+        assertEquals(List.of("{}=0", "{actor.kind=" + Counter.class.getName() + "}=1",
+                "{actor.kind=billing.Counter}=0", "{actor.kind=Child}=0"), low);
+    }
+
+    @Test
+    void theNewInstruments() throws Exception {
+        for (int i = 0; i < 2; i++)
+            system.spawn(null, Props.of(new Counter()).withKind("Session")
+                    .withPassivation(Passivation.afterMessages(1))).tell("inc");
+        long deadline = System.nanoTime() + T.toNanos();
+        while (system.metrics().passivated() < 2 && System.nanoTime() < deadline) Thread.sleep(10);
+        assertEquals(2, system.metrics().passivated());
+        List<String> passivated = system.collectMetrics().stream()
+                .filter(p -> p.name().equals("actor.passivated.count"))
+                .map(p -> p.attributes() + "=" + (long) p.value()).collect(Collectors.toList());
+        assertEquals(List.of("{}=0", "{actor.kind=Session}=2"), passivated);
+        Pid t = system.spawn("t", new Counter());
+        String ref = system.scheduleEvery(t, "inc", Duration.ofMinutes(1));
+        system.cancelSchedule(ref);
+        system.registerGrain("Cart", Counter::new);
+        system.grain("Cart", "c1").tell("inc");
+        SystemMetrics m = system.metrics();
+        assertEquals(List.of(1L, 1L, 1L, 0L), List.of(m.scheduled(), m.cancelled(), m.grains(), m.peers()));
+        ActorMetrics am = t.metrics();
+        assertEquals(List.of(0L, 0L), List.of(am.deadLetters(), am.reinstates()));
+        var names = system.collectMetrics().stream().map(MetricPoint::name).collect(Collectors.toSet());
+        for (String n : List.of("actorsystem.grains.count", "actorsystem.peers.count", "scheduler.scheduled.count",
+                "scheduler.cancelled.count", "actor.deadletters.count", "actor.reinstate.count"))
+            assertTrue(names.contains(n), n);
+        assertTrue(system.collectMetrics().stream().anyMatch(
+                p -> p.name().equals("actor.uptime") && "Cart".equals(p.attributes().get("actor.kind"))));
+    }
 }

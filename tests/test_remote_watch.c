@@ -4,6 +4,7 @@
 #include "tu.h"
 
 #include <akt/remote.h>
+#include <akt/telemetry.h>
 #include <arpa/inet.h>
 #include <errno.h>
 #include <netinet/in.h>
@@ -342,6 +343,31 @@ static void test_node_loss_terminates_watched(void **state) {
     tu_system_end(a);
     tu_events_destroy(&eva);
     tu_log_destroy(&wlog);
+}
+
+/* actorsystem.peers.count: a connection counts on both nodes once its handshake is done, and
+ * leaves the count when it is lost. */
+static uint64_t peers_of(akt_system *s) {
+    akt_system_metrics m = {.size = sizeof m};
+    TU_OK(akt_metrics_system(s, &m));
+    return m.peers;
+}
+
+static void test_peers_count_follows_connections(void **state) {
+    (void)state;
+    akt_system *a = node("alpha"), *b = node("beta");
+    assert_int_equal(peers_of(a), 0);
+    assert_int_equal(peers_of(b), 0);
+    akt_behavior eb = tu_behavior(echo_receive);
+    tu_spawn(b, &eb, NULL, "target");
+    akt_pid far = remote_pid(a, b, "/user/target");
+    akt_msg *reply = NULL;
+    TU_OK(tu_ask(a, far, tu_msg("q", "x"), &reply));
+    akt_msg_release(reply);
+    TU_EVENTUALLY(peers_of(a) == 1 && peers_of(b) == 1);
+    tu_system_end(b);
+    TU_EVENTUALLY(peers_of(a) == 0);
+    tu_system_end(a);
 }
 
 /* ---- remote spawn ---------------------------------------------------------------------- */
@@ -805,7 +831,8 @@ int main(void) {
         TU_TEST(test_killed_node_terminates_watchers), TU_TEST(test_hung_node_terminates_watchers),
         TU_TEST(test_watch_remote_stop), TU_TEST(test_unwatch_and_missing_path),
         TU_TEST(test_poison_after_tells), TU_TEST(test_node_loss_terminates_watched),
-        TU_TEST(test_remote_spawn), TU_TEST(test_flow_control_bounds_a_slow_receiver),
+        TU_TEST(test_peers_count_follows_connections), TU_TEST(test_remote_spawn),
+        TU_TEST(test_flow_control_bounds_a_slow_receiver),
         TU_TEST(test_flow_window_survives_a_lost_node),
         TU_TEST(test_flow_counts_a_serializer_message_at_its_release),
         TU_TEST(test_bad_control_frames_close_only_their_connection),

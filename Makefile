@@ -40,6 +40,8 @@ FUZZ_SECONDS ?= 30
 BUILD_TYPE ?= RelWithDebInfo
 JOBS       ?= 2
 CMAKE_ARGS ?=
+# ON builds the counting core (akt_counted) and akt-atomics-bench: `make bench` sets it.
+AKT_COUNTED ?= OFF
 # Bindings whose tests `make test` runs: python node java. Added as each one lands.
 BINDINGS   ?= python node java
 
@@ -71,7 +73,7 @@ setup:
 	@$(PHASE) $@ scripts/setup.sh
 
 build: setup
-	@$(PHASE) $@ bash -c '$(call cmake_build,$(BUILD))'
+	@$(PHASE) $@ bash -c '$(call cmake_build,$(BUILD),-DAKT_COUNTED=$(AKT_COUNTED))'
 
 # -k: a failed phase does not stop the independent ones (ASan still runs when TSan's build
 # breaks); phases that need a failed one are reported as not run.
@@ -127,7 +129,10 @@ test-python test-node test-java: test-%: build
 demo: build
 	$(BUILD)/bin/akt-demo
 
-bench: build
+# AKT_COUNTED=ON: also the counting build of the core and akt-atomics-bench (atomics and
+# allocations per message), which compiles the core a second time.
+bench:
+	@$(MAKE) --no-print-directory build AKT_COUNTED=ON
 	AKT_SETUP_BENCH=1 scripts/setup.sh
 	AKT_BUILD_DIR=$(CURDIR)/$(BUILD) bench/run.sh
 

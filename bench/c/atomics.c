@@ -7,7 +7,8 @@
  * them, and the allocations (malloc & co interposed in this program, glibc). Counts, not
  * times: the figures move only when the code does (a parked or lingering worker adds a
  * little noise to the all-threads ones). JSON lines as akt-bench's.
- * Usage: akt-atomics-bench [-n=TELLS] [-asks=ASKS] [-batch=B] [-workers=W] */
+ * -sites also prints to stderr where a counted tell's atomics are, by file and line.
+ * Usage: akt-atomics-bench [-n=TELLS] [-asks=ASKS] [-batch=B] [-workers=W] [-sites] */
 #include <akt/akt.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -19,6 +20,11 @@
  * [1] the read-modify-writes. */
 extern _Thread_local uint64_t akt__atomics_mine[2];
 extern uint64_t akt__atomics_all[2];
+/* -sites: where the counted tells' atomics are (akt__atomic_sites_dump prints them). */
+extern int akt__atomics_sites_on;
+extern _Thread_local int akt__atomics_caller;
+void akt__atomic_sites_reset(void);
+void akt__atomic_sites_dump(double per);
 
 extern void *__libc_malloc(size_t);
 extern void *__libc_calloc(size_t, size_t);
@@ -136,7 +142,8 @@ static akt_msg *ping(void) {
 
 int main(int argc, char **argv) {
     long n = 200000, asks = 20000, batch = 64;
-    int workers = 0;
+    int workers = 0, sites = 0;
+    akt__atomics_caller = 1;
     for (int i = 1; i < argc; i++) {
         if (strncmp(argv[i], "-n=", 3) == 0)
             n = atol(argv[i] + 3);
@@ -146,8 +153,11 @@ int main(int argc, char **argv) {
             batch = atol(argv[i] + 7);
         else if (strncmp(argv[i], "-workers=", 9) == 0)
             workers = atoi(argv[i] + 9);
+        else if (strcmp(argv[i], "-sites") == 0)
+            sites = 1;
         else {
-            fprintf(stderr, "usage: %s [-n=TELLS] [-asks=ASKS] [-batch=B] [-workers=W]\n", argv[0]);
+            fprintf(stderr, "usage: %s [-n=TELLS] [-asks=ASKS] [-batch=B] [-workers=W] [-sites]\n",
+                    argv[0]);
             return 2;
         }
     }
@@ -180,7 +190,13 @@ int main(int argc, char **argv) {
      * draw a new slab, once). */
     long sent = 0;
     for (int round = 0; round < 2; round++) { /* a warm-up round, then the counted one */
-        if (round) a = snap();
+        if (round) {
+            if (sites) {
+                akt__atomic_sites_reset();
+                __atomic_store_n(&akt__atomics_sites_on, 1, __ATOMIC_RELAXED);
+            }
+            a = snap();
+        }
         for (long i = 0; i < n; i++) {
             check(akt_tell(sys, to, ping()), "tell");
             if ((i + 1) % WINDOW == 0) wait_seen(s, sent + i + 1);
@@ -188,7 +204,9 @@ int main(int argc, char **argv) {
         wait_seen(s, sent += n);
     }
     z = snap();
+    __atomic_store_n(&akt__atomics_sites_on, 0, __ATOMIC_RELAXED);
     emit_counts("tell", a, z, n);
+    if (sites) akt__atomic_sites_dump((double)n);
 
     /* Batch tell: n / batch calls of batch messages each. */
     akt_msg **msgs = calloc((size_t)batch, sizeof *msgs);

@@ -6,7 +6,8 @@
  * (akt__atomics_all). Each counter pair is {every operation, read-modify-writes only}: loads
  * and stores are plain moves on x86, the read-modify-writes lock the cache line. Plain
  * operators on _Atomic objects (x++, x = y) are not counted; the core uses none on a hot
- * path. GCC only (the statement expressions of its own stdatomic.h). */
+ * path; atomic_init is initialisation and is not counted either. GCC only (the statement
+ * expressions of its own stdatomic.h). */
 #ifndef AKT_CORE_BASE_ATOMIC_COUNT_H
 #define AKT_CORE_BASE_ATOMIC_COUNT_H
 #include <stdatomic.h>
@@ -20,7 +21,20 @@
 extern _Thread_local uint64_t akt__atomics_mine[2];
 extern uint64_t akt__atomics_all[2];
 
-static inline void akt__atomic_tick(int rmw) {
+/* Sites (akt-atomics-bench -sites): while akt__atomics_sites_on is set, every tick is also
+ * counted by its file and line (the header's line for an inline function), for the caller
+ * (the threads with akt__atomics_caller set) and the other threads apart. */
+extern int akt__atomics_sites_on;
+extern _Thread_local int akt__atomics_caller;
+void akt__atomic_site(const char *file, int line);
+/* Clears the sites' counts (no counting thread meanwhile). */
+void akt__atomic_sites_reset(void);
+/* Prints the sites to stderr, most used first, each count divided by per. */
+void akt__atomic_sites_dump(double per);
+
+#define akt__atomic_tick(rmw) akt__atomic_tick_at(rmw, __FILE__, __LINE__)
+static inline void akt__atomic_tick_at(int rmw, const char *file, int line) {
+    if (__atomic_load_n(&akt__atomics_sites_on, __ATOMIC_RELAXED)) akt__atomic_site(file, line);
     akt__atomics_mine[0]++;
     /* The counters are not counted: the builtins directly, relaxed. */
     __atomic_fetch_add(&akt__atomics_all[0], 1, __ATOMIC_RELAXED);
@@ -29,6 +43,16 @@ static inline void akt__atomic_tick(int rmw) {
         __atomic_fetch_add(&akt__atomics_all[1], 1, __ATOMIC_RELAXED);
     }
 }
+
+/* Initialisation, not an atomic operation (C11 7.17.2.2): GCC's is a relaxed store, left
+ * uncounted. */
+#undef atomic_init
+#define atomic_init(PTR, VAL)                                      \
+    __extension__({                                                \
+        __auto_type akt__cnt_p = (PTR);                            \
+        __typeof__((void)0, *akt__cnt_p) akt__cnt_v = (VAL);       \
+        __atomic_store(akt__cnt_p, &akt__cnt_v, __ATOMIC_RELAXED); \
+    })
 
 #undef atomic_thread_fence
 #define atomic_thread_fence(MO) (akt__atomic_tick(1), __atomic_thread_fence(MO))

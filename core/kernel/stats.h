@@ -49,16 +49,30 @@ typedef struct akt__page_tail {
     akt__heap *heap; /* the system's, to allocate them; set before the page is published */
 } akt__page_tail;
 
-static inline akt__page_tail *akt__page_tail_of(akt__cell *c) {
-    uint32_t slot = akt__cell_index(c) & (AKT__PAGE_CELLS - 1);
+/* c's place in its page of cells (one relaxed load of its id word). */
+static inline uint32_t akt__cell_slot(const akt__cell *c) {
+    return akt__cell_index(c) & (AKT__PAGE_CELLS - 1);
+}
+
+static inline akt__page_tail *akt__page_tail_at(akt__cell *c, uint32_t slot) {
     return (akt__page_tail *)(c - slot + AKT__PAGE_CELLS);
 }
 
-/* The record of c if its page has records, else NULL (every counter of c is then 0).
- * acquire: pairs with the release CAS that published the zeroed records (akt__stats_make). */
+static inline akt__page_tail *akt__page_tail_of(akt__cell *c) {
+    return akt__page_tail_at(c, akt__cell_slot(c));
+}
+
+/* The record of c (at slot of its page) if its page has records, else NULL (every counter
+ * of c is then 0). acquire: pairs with the release CAS that published the zeroed records
+ * (akt__stats_make). */
+static inline akt__cell_stats *akt__stats_peek_at(akt__cell *c, uint32_t slot) {
+    akt__cell_stats *p = atomic_load_explicit(&akt__page_tail_at(c, slot)->stats,
+                                              memory_order_acquire);
+    return p ? p + slot : NULL;
+}
+
 static inline akt__cell_stats *akt__stats_peek(akt__cell *c) {
-    akt__cell_stats *p = atomic_load_explicit(&akt__page_tail_of(c)->stats, memory_order_acquire);
-    return p ? p + (akt__cell_index(c) & (AKT__PAGE_CELLS - 1)) : NULL;
+    return akt__stats_peek_at(c, akt__cell_slot(c));
 }
 
 /* Allocates the records of c's page (one winner; a loser frees its copy) and returns c's;
@@ -67,9 +81,13 @@ static inline akt__cell_stats *akt__stats_peek(akt__cell *c) {
 akt__cell_stats *akt__stats_make(akt__cell *c);
 
 /* The record of c, for counting: never NULL. */
-static inline akt__cell_stats *akt__stats_of(akt__cell *c) {
-    akt__cell_stats *p = akt__stats_peek(c);
+static inline akt__cell_stats *akt__stats_of_at(akt__cell *c, uint32_t slot) {
+    akt__cell_stats *p = akt__stats_peek_at(c, slot);
     return p ? p : akt__stats_make(c);
+}
+
+static inline akt__cell_stats *akt__stats_of(akt__cell *c) {
+    return akt__stats_of_at(c, akt__cell_slot(c));
 }
 
 /* Runner-only increment (see the header comment: one writer, no RMW needed). */
@@ -81,6 +99,13 @@ static inline void akt__stat_bump(_Atomic uint64_t *v, uint64_t n) {
 /* Sender increment: many writers, so an RMW; relaxed as every counter. */
 static inline void akt__stat_enqueued(akt__cell *c, uint64_t n) {
     atomic_fetch_add_explicit(&akt__stats_of(c)->enqueued, n, memory_order_relaxed);
+}
+
+/* The same for a sender holding the pid c is live for: its index gives the slot, so the
+ * cell's id word is not loaded again (issue 16: two atomics less per tell). */
+static inline void akt__stat_enqueued_pid(akt__cell *c, akt_pid to, uint64_t n) {
+    uint32_t slot = akt__pid_index(to) & (AKT__PAGE_CELLS - 1);
+    atomic_fetch_add_explicit(&akt__stats_of_at(c, slot)->enqueued, n, memory_order_relaxed);
 }
 
 /* System-wide counters (akt_system.stats): events of the slow paths (spawn, stop, restart,

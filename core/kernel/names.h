@@ -1,6 +1,8 @@
-/* Name registry: (parent, name) -> cell index, an open-addressing table of 8-byte slots
- * (the index and the key's hash). Keys live in the cells themselves; the hash lets probes
- * and rehashing skip the cells. All functions run under the system's structure lock. */
+/* Name registry: (parent, name) -> cell index, an open-addressing table of 4-byte slots
+ * (issue 16: the cell index, 24 bits, and 8 bits of the key's hash). Keys live in the cells
+ * themselves; the hash bits let a probe skip all but 1 in 256 other keys' cells, and growing
+ * the table hashes each key again from its cell. All functions run under the system's
+ * structure lock. */
 #ifndef AKT_CORE_KERNEL_NAMES_H
 #define AKT_CORE_KERNEL_NAMES_H
 #include <stddef.h>
@@ -8,10 +10,10 @@
 
 struct akt_system;
 
-typedef struct akt__name_slot {
-    uint32_t index; /* 0 = empty, UINT32_MAX = deleted, else a cell index */
-    uint32_t hash;
-} akt__name_slot;
+/* A slot: 0 = empty; index bits 0 with tag bits set = deleted (cell 0 is never an actor);
+ * else the cell index in the low 24 bits (AKT__INDEX_BITS) and the top 8 bits of the key's
+ * hash above them. */
+typedef uint32_t akt__name_slot;
 
 typedef struct akt__names {
     akt__name_slot *slots;

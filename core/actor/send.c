@@ -37,8 +37,8 @@ static inline int akt__may_block(void) { return akt__self.ctx == NULL; }
 
 /* A user message into c, the cell the caller found live for `to` (one lookup a send:
  * issue 16); bounded: whether a slot was taken (admit = 1 applies the bound). */
-static int akt__deliver_cell(akt_system *s, akt__cell *c, akt_pid to, akt_msg *msg,
-                             uint64_t sender, akt_future *reply, uint16_t kind, int admit) {
+static int akt__deliver_cell(akt_system *s, akt__cell *c, akt_pid to, akt_msg *msg, uint64_t sender,
+                             akt_future *reply, uint16_t kind, int admit) {
     /* acquire: pairs with akt__mailbox_install's release (a slot's first record). */
     akt__mailbox *mb = atomic_load_explicit(&c->mb, memory_order_acquire);
     int adm = AKT__ADMIT_FREE;

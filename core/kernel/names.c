@@ -49,6 +49,17 @@ static uint32_t akt__cell_name_hash(akt_system *s, uint32_t index) {
     return akt__name_hash(c->parent, c->name, strlen(c->name));
 }
 
+#define AKT__GROW_AHEAD 16
+/* Prefetches what akt__cell_name_hash reads of the cell at idx (0: none): its second cache
+ * line (parent, name) and its short-name record, found from the index alone. */
+static void akt__name_prefetch(akt_system *s, uint32_t idx) {
+    if (!idx) return;
+    akt__cell *c = akt__cell_get(s, idx);
+    uint32_t slot = idx & (AKT__PAGE_CELLS - 1);
+    __builtin_prefetch(&c->parent);
+    __builtin_prefetch((akt__name_inline *)(void *)(akt__page_tail_at(c, slot) + 1) + slot);
+}
+
 /* Puts index, whose key hashes to hash, in the first empty or deleted slot of its probe. */
 static void akt__names_put(akt__name_slot *slots, uint32_t cap, uint32_t index, uint32_t hash) {
     uint32_t mask = cap - 1, i = hash & mask;
@@ -62,7 +73,11 @@ static int akt__names_grow(akt_system *s) {
     while ((uint64_t)(n->live + 1) * 10 >= (uint64_t)cap * 5) cap *= 2;
     akt__name_slot *slots = akt__heap_calloc(&s->heap, (size_t)cap * sizeof *slots);
     if (!slots) return AKT_ENOMEM;
+    /* Each key is hashed again from its cell: two cache misses a key (the cell, its name),
+     * so both are prefetched AKT__GROW_AHEAD slots ahead. */
     for (uint32_t i = 0; i < n->cap; i++) {
+        if (i + AKT__GROW_AHEAD < n->cap)
+            akt__name_prefetch(s, akt__slot_index(n->slots[i + AKT__GROW_AHEAD]));
         uint32_t idx = akt__slot_index(n->slots[i]);
         if (idx) akt__names_put(slots, cap, idx, akt__cell_name_hash(s, idx));
     }
@@ -150,8 +165,10 @@ void akt__names_free(akt_system *s) {
     s->names = (akt__names){0};
 }
 
-char *akt__name_new(akt__heap *h, const char *name, size_t len, int64_t started_ns) {
-    akt__name_rec *r = akt__heap_alloc(h, sizeof *r + len + 1);
+char *akt__name_new(akt__heap *h, akt__name_inline *own, const char *name, size_t len,
+                    int64_t started_ns) {
+    akt__name_rec *r = len <= AKT__NAME_INLINE_MAX ? (akt__name_rec *)(void *)own
+                                                   : akt__heap_alloc(h, sizeof *r + len + 1);
     if (!r) return NULL;
     r->started_ns = started_ns;
     memcpy(r->text, name, len);
@@ -159,6 +176,6 @@ char *akt__name_new(akt__heap *h, const char *name, size_t len, int64_t started_
     return r->text;
 }
 
-void akt__name_free(akt__heap *h, char *text) {
-    if (text) akt__heap_free(h, text - offsetof(akt__name_rec, text));
+void akt__name_free(akt__heap *h, akt__name_inline *own, char *text) {
+    if (text && text != own->text) akt__heap_free(h, text - offsetof(akt__name_rec, text));
 }

@@ -44,16 +44,31 @@ void akt__names_remove(struct akt_system *s, uint32_t index);
 void akt__names_free(struct akt_system *s);
 
 /* A cell's name is the text of a name record that also holds the incarnation's spawn time
- * (metrics' uptime), so an idle actor pays one small allocation for both. */
+ * (metrics' uptime). A short name (AKT__NAME_INLINE_MAX bytes or fewer: anonymous ones, and
+ * most given ones) uses the record its cell has in its page of cells (kernel/stats.h:
+ * akt__cell_name_inline), so an idle actor allocates nothing for it (issue 16); a longer one
+ * is allocated from the system's heap. */
 typedef struct akt__name_rec {
     int64_t started_ns; /* monotonic clock; written before the cell is published */
     char text[];
 } akt__name_rec;
 
+#define AKT__NAME_INLINE_MAX 15
+/* The record of a cell's short name, laid out as an akt__name_rec. */
+typedef struct akt__name_inline {
+    int64_t started_ns;
+    char text[AKT__NAME_INLINE_MAX + 1];
+} akt__name_inline;
+_Static_assert(offsetof(akt__name_inline, text) == offsetof(akt__name_rec, text),
+               "one layout: akt__name_started reads both");
+
 struct akt__heap;
-/* A record for name (len bytes) spawned at started_ns; its text, or NULL on ENOMEM. */
-char *akt__name_new(struct akt__heap *h, const char *name, size_t len, int64_t started_ns);
-void akt__name_free(struct akt__heap *h, char *text); /* NULL is fine */
+/* A record for name (len bytes) spawned at started_ns, in the cell's own record `own` when
+ * it fits, else from h; its text, or NULL on ENOMEM. */
+char *akt__name_new(struct akt__heap *h, akt__name_inline *own, const char *name, size_t len,
+                    int64_t started_ns);
+/* Frees the record of text (NULL is fine), own being the cell's own record. */
+void akt__name_free(struct akt__heap *h, akt__name_inline *own, char *text);
 static inline int64_t akt__name_started(const char *text) {
     return ((const akt__name_rec *)(const void *)(text - offsetof(akt__name_rec, text)))
         ->started_ns;

@@ -20,6 +20,7 @@
 
 #include "base/alloc.h"
 #include "cell.h"
+#include "names.h"
 
 typedef struct akt__cell_stats {
     /* Senders: every envelope pushed into the cell's user mailbox, counted before the push
@@ -41,7 +42,8 @@ typedef struct akt__cell_stats {
 /* One cache line: senders and the runner share this line as they share the cell's first. */
 _Static_assert(sizeof(akt__cell_stats) == 64, "one cache line");
 
-/* After the last cell of every page of cells (kernel/cells.c). */
+/* After the last cell of every page of cells (kernel/cells.c), then the page's short-name
+ * records (akt__cell_name_inline). */
 typedef struct akt__page_tail {
     /* The page's AKT__PAGE_CELLS records, NULL until first needed; set once (a CAS) and
      * freed with the system. */
@@ -60,6 +62,13 @@ static inline akt__page_tail *akt__page_tail_at(akt__cell *c, uint32_t slot) {
 
 static inline akt__page_tail *akt__page_tail_of(akt__cell *c) {
     return akt__page_tail_at(c, akt__cell_slot(c));
+}
+
+/* The short-name record of c (kernel/names.h), in its page after the tail: written only
+ * under the structure lock, by c's spawn, as its name. */
+static inline akt__name_inline *akt__cell_name_inline(akt__cell *c) {
+    uint32_t slot = akt__cell_slot(c);
+    return (akt__name_inline *)(void *)(akt__page_tail_at(c, slot) + 1) + slot;
 }
 
 /* The record of c (at slot of its page) if its page has records, else NULL (every counter

@@ -5,7 +5,7 @@
 #   make build    release build with debug info in build/
 #   make test     setup, build, then every test phase; prints a summary, fails on any failure
 #   make demo     build and run build/bin/akt-demo
-#   make bench    build and run bench/run.sh
+#   make bench    build (with the counting core: akt-atomics-bench) and run bench/run.sh
 #   make docs     build, then the API reference of C, Python, Node and Java under
 #                 build/docs/ (scripts/docs.sh; warnings are errors; ~30 s, the last phase
 #                 of `make test`)

@@ -5,7 +5,7 @@
 #   make build    release build with debug info in build/
 #   make test     setup, build, then every test phase; prints a summary, fails on any failure
 #   make demo     build and run build/bin/akt-demo
-#   make bench    build and run bench/run.sh
+#   make bench    build (with the counting core: akt-atomics-bench) and run bench/run.sh
 #   make docs     build, then the API reference of C, Python, Node and Java under
 #                 build/docs/ (scripts/docs.sh; warnings are errors; ~30 s, the last phase
 #                 of `make test`)
@@ -40,6 +40,8 @@ FUZZ_SECONDS ?= 30
 BUILD_TYPE ?= RelWithDebInfo
 JOBS       ?= 2
 CMAKE_ARGS ?=
+# ON builds the counting core (akt_counted) and akt-atomics-bench: `make bench` sets it.
+AKT_COUNTED ?= OFF
 # Bindings whose tests `make test` runs: python node java. Added as each one lands.
 BINDINGS   ?= python node java
 
@@ -71,7 +73,7 @@ setup:
 	@$(PHASE) $@ scripts/setup.sh
 
 build: setup
-	@$(PHASE) $@ bash -c '$(call cmake_build,$(BUILD))'
+	@$(PHASE) $@ bash -c '$(call cmake_build,$(BUILD),-DAKT_COUNTED=$(AKT_COUNTED))'
 
 # -k: a failed phase does not stop the independent ones (ASan still runs when TSan's build
 # breaks); phases that need a failed one are reported as not run.
@@ -127,7 +129,10 @@ test-python test-node test-java: test-%: build
 demo: build
 	$(BUILD)/bin/akt-demo
 
-bench: build
+# AKT_COUNTED=ON: also the counting build of the core and akt-atomics-bench (atomics and
+# allocations per message), which compiles the core a second time.
+bench:
+	@$(MAKE) --no-print-directory build AKT_COUNTED=ON
 	AKT_SETUP_BENCH=1 scripts/setup.sh
 	AKT_BUILD_DIR=$(CURDIR)/$(BUILD) bench/run.sh
 

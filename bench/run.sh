@@ -70,6 +70,12 @@ if [ "${BENCH_CORE:-1}" != 0 ] && [ -x "$akt_ft" ]; then
     done
   done
 fi
+# atomics begin: atomics and allocations per tell, ask and batch tell (a count, not a time:
+# one run, no peer), when the counting core was built (make bench builds it).
+if [ "${BENCH_CORE:-1}" != 0 ] && [ -x "$build/bin/akt-atomics-bench" ]; then
+  "$build/bin/akt-atomics-bench" >>"$out"
+fi
+# atomics end
 python3 - "$out" <<'PY'
 import json, statistics, sys
 rows = [json.loads(l) for l in open(sys.argv[1]) if l.startswith("{")]
@@ -102,8 +108,8 @@ print(json.dumps({"summary": {b: by.get((b, "akt")) and by.get((b, "goakt")) and
                                for b in ["tell_1to1", "tell_2to1", "ask_rtt", "tell_pairwise4", "ask_chain", "spawn_1m", "idle_actor_bytes",
                                          "tell_grain", "ask_rtt_grain", "idle_grain_bytes",
                                          "tell_1to1_default", "tell_1to1_bounded1024", "tell_1to1_priority", "tell_1to1_fair",
-              "mailbox_bytes_fifo", "mailbox_bytes_bounded", "mailbox_bytes_priority", "mailbox_bytes_fair"]}}))
-                               for b in ["tell_1to1", "tell_2to1", "ask_rtt", "tell_pairwise4", "ask_chain", "spawn_1m", "idle_actor_bytes", "restart_rate", "request_rtt"]}}))
+              "mailbox_bytes_fifo", "mailbox_bytes_bounded", "mailbox_bytes_priority", "mailbox_bytes_fair",
+                                         "restart_rate", "request_rtt"]}}))
 PY
 
 # ---- the Savina suite against CAF (opt-in: it adds minutes) -----------------------------

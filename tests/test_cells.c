@@ -8,6 +8,7 @@
 #include "tu.h"
 
 #include <sched.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -732,6 +733,62 @@ static void test_exhausted_generation_retires_slot(void **state) {
     TU_RC(AKT_EINVAL, akt__cell_test_age(sys, at, 0));
 }
 
+/* The name table (kernel/names.c): 4-byte slots of a cell index and 8 bits of the key's
+ * hash. Enough names to grow it several times, with holes (stopped actors: deleted slots)
+ * and names respawned into them; every name finds its own actor, a stopped one none. */
+#define NAMES_N 3000
+static void test_name_table_grows_with_holes(void **state) {
+    (void)state;
+    assert_int_equal(sizeof(akt__name_slot), 4);
+    sys = tu_system("cells", 1);
+    static counter cs[NAMES_N];
+    static akt_pid pids[NAMES_N];
+    char name[32];
+    for (int i = 0; i < NAMES_N; i++) {
+        snprintf(name, sizeof name, "n-%d", i);
+        pids[i] = tu_spawn(sys, &counter_behavior, &cs[i], name);
+    }
+    for (int i = 0; i < NAMES_N; i += 3) tu_stop_wait(sys, pids[i]);
+    for (int i = 0; i < NAMES_N; i++) {
+        snprintf(name, sizeof name, "n-%d", i);
+        akt_pid found = {0};
+        int rc = akt_lookup(sys, name, &found);
+        if (i % 3 == 0) {
+            if (rc != AKT_ENOTFOUND) fail_msg("stopped %s found: %s", name, akt_strerror(rc));
+        } else if (rc != 0 || found.id != pids[i].id) {
+            fail_msg("%s: %s, %#llx for %#llx", name, akt_strerror(rc),
+                     (unsigned long long)found.id, (unsigned long long)pids[i].id);
+        }
+    }
+    /* The stopped names again (deleted slots reused), and twice as many new ones (growth
+     * rehashes every key from its cell). */
+    static counter more[2 * NAMES_N];
+    static akt_pid more_pids[2 * NAMES_N];
+    for (int i = 0; i < NAMES_N; i += 3) {
+        snprintf(name, sizeof name, "n-%d", i);
+        pids[i] = tu_spawn(sys, &counter_behavior, &cs[i], name);
+    }
+    for (int i = 0; i < 2 * NAMES_N; i++) {
+        snprintf(name, sizeof name, "m-%d", i);
+        more_pids[i] = tu_spawn(sys, &counter_behavior, &more[i], name);
+    }
+    for (int i = 0; i < 3 * NAMES_N; i++) {
+        akt_pid want = i < NAMES_N ? pids[i] : more_pids[i - NAMES_N];
+        if (i < NAMES_N)
+            snprintf(name, sizeof name, "n-%d", i);
+        else
+            snprintf(name, sizeof name, "m-%d", i - NAMES_N);
+        akt_pid found = {0};
+        TU_OK(akt_lookup(sys, name, &found));
+        if (found.id != want.id) fail_msg("%s: another actor", name);
+    }
+    akt_pid dup;
+    akt_spawn_options o;
+    TU_OK(akt_spawn_options_init(&o));
+    o.name = "m-17";
+    TU_RC(AKT_EEXIST, akt_spawn(sys, &counter_behavior, &more[0], &o, &dup));
+}
+
 int main(void) {
     const struct CMUnitTest tests[] = {
         CELLS_TEST(test_forged_pids_are_not_found),
@@ -747,6 +804,7 @@ int main(void) {
         CELLS_TEST(test_spawn_with_one_worker_and_queued_free_cell),
         CELLS_TEST(test_spawn_with_freed_cell_queued_on_external_dispatcher),
         CELLS_TEST(test_exhausted_generation_retires_slot),
+        CELLS_TEST(test_name_table_grows_with_holes),
     };
     return cmocka_run_group_tests_name("cells", tests, NULL, NULL);
 }

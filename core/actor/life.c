@@ -256,7 +256,7 @@ void akt__actor_finalize(akt__worker *w, akt__cell *c) {
     akt__publish_at(s, AKT_EVENT_ACTOR_STOPPED, self, path, (akt_pid){0}, NULL, 0, NULL);
 
     pthread_mutex_lock(&s->lock);
-    akt__name_free(&s->heap, c->name);
+    akt__name_free(&s->heap, akt__cell_name_inline(c), c->name);
     c->name = NULL;
     c->parent = 0;
     pthread_mutex_unlock(&s->lock);

@@ -35,12 +35,10 @@ void akt__msg_outgoing(akt_system *s, akt_msg *m) {
 /* Whether a sender on this thread may wait for room: never inside an actor callback. */
 static inline int akt__may_block(void) { return akt__self.ctx == NULL; }
 
-/* A user message into a live cell; bounded: whether a slot was taken (admit = 1 applies
- * the bound). */
-static int akt__deliver_to(akt_system *s, akt_pid to, akt_msg *msg, uint64_t sender,
-                           akt_future *reply, uint16_t kind, int admit) {
-    akt__cell *c = akt__cell_live(s, to);
-    if (!c) return AKT_ENOTFOUND;
+/* A user message into c, the cell the caller found live for `to` (one lookup a send:
+ * issue 16); bounded: whether a slot was taken (admit = 1 applies the bound). */
+static int akt__deliver_cell(akt_system *s, akt__cell *c, akt_pid to, akt_msg *msg, uint64_t sender,
+                             akt_future *reply, uint16_t kind, int admit) {
     /* acquire: pairs with akt__mailbox_install's release (a slot's first record). */
     akt__mailbox *mb = atomic_load_explicit(&c->mb, memory_order_acquire);
     int adm = AKT__ADMIT_FREE;
@@ -74,10 +72,16 @@ static int akt__deliver_to(akt_system *s, akt_pid to, akt_msg *msg, uint64_t sen
         return 0;
     }
     if (adm == AKT__ADMIT_COUNTED) e->flags |= AKT__ENV_COUNTED;
-    akt__stat_enqueued(c, 1); /* before the push: dequeued never passes it */
+    akt__stat_enqueued_pid(c, to, 1); /* before the push: dequeued never passes it */
     akt__mpsc_push(&c->mbox, &e->node);
     akt__cell_wake(c);
     return 0;
+}
+
+static int akt__deliver_to(akt_system *s, akt_pid to, akt_msg *msg, uint64_t sender,
+                           akt_future *reply, uint16_t kind, int admit) {
+    akt__cell *c = akt__cell_live(s, to);
+    return c ? akt__deliver_cell(s, c, to, msg, sender, reply, kind, admit) : AKT_ENOTFOUND;
 }
 
 int akt__deliver(akt_system *s, akt_pid to, akt_msg *msg, uint64_t sender, akt_future *reply,
@@ -91,8 +95,9 @@ int akt__deliver_internal(akt_system *s, akt_pid to, akt_msg *msg, uint64_t send
 
 int akt__deliver_user(akt_system *s, akt_pid to, akt_msg *msg, uint64_t sender, akt_future *reply) {
     akt__cell *c = akt__cell_live(s, to);
-    if (c && akt__cell_suspended(c)) return AKT_ESUSPENDED;
-    return akt__deliver(s, to, msg, sender, reply, AKT__ENV_USER);
+    if (!c) return AKT_ENOTFOUND;
+    if (akt__cell_suspended(c)) return AKT_ESUSPENDED;
+    return akt__deliver_cell(s, c, to, msg, sender, reply, AKT__ENV_USER, 1);
 }
 
 int akt__send_sys(akt_system *s, akt_pid to, uint16_t kind, uint64_t arg, int32_t code,
@@ -195,7 +200,7 @@ AKT_API int akt_tell_batch(akt_system *system, akt_pid to, akt_msg *const *msgs,
         return rc ? rc : AKT_EFULL;
     uint64_t sender = akt__implicit_sender(system);
     /* A bounded mailbox takes the whole batch or none of it (FAIL, BLOCK); DROP keeps
-     * what fits and dead-letters the rest. acquire: as in akt__deliver_to. */
+     * what fits and dead-letters the rest. acquire: as in akt__deliver_cell. */
     akt__mailbox *mb = atomic_load_explicit(&c->mb, memory_order_acquire);
     size_t counted = 0, keep = n; /* slots taken; messages that go in */
     if (mb) {
@@ -248,7 +253,7 @@ AKT_API int akt_tell_batch(akt_system *system, akt_pid to, akt_msg *const *msgs,
         }
         if (!last) return 0;
     }
-    akt__stat_enqueued(c, keep); /* as in akt__deliver_to */
+    akt__stat_enqueued_pid(c, to, keep); /* as in akt__deliver_cell */
     akt__mpsc_push_chain(&c->mbox, &first->node, &last->node);
     akt__cell_wake(c);
     return 0;
@@ -284,7 +289,9 @@ int akt__ask_from(akt_system *s, akt_pid to, akt_msg *msg, int64_t timeout_ns, u
     akt__msg_outgoing(s, msg);
     akt_msg_retain(msg);
     f->asked = msg;
-    rc = akt__deliver(s, to, msg, sender, f, AKT__ENV_USER);
+    /* c was live a moment ago: an actor that dies meanwhile dead-letters the message (its
+     * generation is stale), which completes the future, as after a later death. */
+    rc = akt__deliver_cell(s, c, to, msg, sender, f, AKT__ENV_USER, 1);
     if (rc) {
         akt__future_abandon(f); /* releases f->asked: the caller's own reference stays */
         return rc;

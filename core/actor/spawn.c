@@ -145,17 +145,18 @@ static int akt__place_locked(akt_system *s, uint32_t parent_idx, const char *nam
     size_t len = strlen(name);
     uint32_t hash = akt__names_hash_ahead(s, parent_idx, name, len);
     const akt__behavior_rec *beh = akt__intern_locked(s, b);
-    char *copy = akt__name_new(&s->heap, name, len, akt__now_ns(), (uint16_t)kind_idx);
-    if (akt__names_find_hint(s, parent_idx, name, len, hash, &hint) && name != anon) {
-        akt__name_free(&s->heap, copy);
+    if (akt__names_find_hint(s, parent_idx, name, len, hash, &hint) && name != anon)
         return AKT_EEXIST;
-    }
-    akt__cell *c = beh && copy ? akt__cell_claim_locked(s) : NULL;
-    if (!c) {
-        akt__name_free(&s->heap, copy);
+    akt__cell *c = beh ? akt__cell_claim_locked(s) : NULL;
+    if (!c) return AKT_ENOMEM;
+    *out = c;
+    /* A short name goes in the cell's own record: nothing allocated (kernel/names.h). */
+    char *copy = akt__name_new(&s->heap, akt__cell_name_inline(c), name, len, akt__now_ns(),
+                               (uint16_t)kind_idx);
+    if (!copy) {
+        akt__cell_unclaim_locked(s, c);
         return AKT_ENOMEM;
     }
-    *out = c;
     /* relaxed: stop signals of the previous incarnation; nobody else can set one now (a
      * stop needs the pid live, under this lock), and publishing orders the store (so a
      * waiter that finds the pid live sees STARTING too). */
@@ -182,7 +183,7 @@ static int akt__place_locked(akt_system *s, uint32_t parent_idx, const char *nam
         c->state = NULL;
         c->ext = NULL;
         c->status = AKT__DEAD;
-        akt__name_free(&s->heap, copy);
+        akt__name_free(&s->heap, akt__cell_name_inline(c), copy);
         akt__cell_unclaim_locked(s, c);
         return AKT_ENOMEM;
     }

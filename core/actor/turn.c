@@ -133,9 +133,10 @@ void akt__user_finish(akt__worker *w, akt__cell *c, akt__envelope *e, akt__ctx *
     }
     ctx->susp_id = 0;
     if (rc == 0 && ctx->unhandled) rc = AKT_EUNHANDLED;
-    akt__cell_stats *st = akt__stats_of(c);
+    /* The record only when something is counted here: a handled message counts nothing
+     * more (two atomics a message less: issue 16). */
     if (rc == AKT_EUNHANDLED) {
-        akt__stat_bump(&st->unhandled, 1);
+        akt__stat_bump(&akt__stats_of(c)->unhandled, 1);
         akt__publish(s, AKT_EVENT_UNHANDLED, c, (akt_pid){e->sender}, e->msg, 0, NULL);
         if (e->reply) akt__future_complete(e->reply, AKT_EUNHANDLED, NULL);
     } else if (rc != 0) {
@@ -152,6 +153,7 @@ void akt__user_finish(akt__worker *w, akt__cell *c, akt__envelope *e, akt__ctx *
         akt__ext *x = akt__ext_get(s, c);
         if (x) {
             akt__env_list_push(&x->stash, e);
+            akt__cell_stats *st = akt__stats_of(c);
             /* runner-only: load + store (kernel/stats.h) */
             atomic_store_explicit(&st->stash,
                                   atomic_load_explicit(&st->stash, memory_order_relaxed) + 1,

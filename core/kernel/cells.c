@@ -38,9 +38,11 @@ int akt__cells_init_locked(akt_system *s) {
 }
 
 int akt__page_add_locked(akt_system *s, uint32_t page) {
-    /* The cells, then the page's tail (kernel/stats.h): its metrics records come later. */
-    akt__cell *p = akt__heap_calloc(&s->heap,
-                                    AKT__PAGE_CELLS * sizeof(akt__cell) + sizeof(akt__page_tail));
+    /* The cells, then the page's tail (kernel/stats.h): its metrics records come later;
+     * then a short-name record per cell (resident only once used, as the cells). */
+    akt__cell *p = akt__heap_calloc(&s->heap, AKT__PAGE_CELLS * sizeof(akt__cell) +
+                                                  sizeof(akt__page_tail) +
+                                                  AKT__PAGE_CELLS * sizeof(akt__name_inline));
     if (!p) return AKT_ENOMEM;
     akt__page_tail *tail = (akt__page_tail *)(p + AKT__PAGE_CELLS);
     atomic_init(&tail->stats, NULL);

@@ -4,7 +4,18 @@
 
 #include "sys.h"
 
-#define AKT__DELETED UINT32_MAX
+#define AKT__SLOT_INDEX AKT__INDEX_MASK
+#define AKT__DELETED (AKT__SLOT_INDEX + 1u) /* index 0, a tag: not empty */
+_Static_assert(AKT__INDEX_BITS == 24, "a slot holds a cell index and 8 bits of hash");
+
+static inline akt__name_slot akt__slot_make(uint32_t index, uint32_t hash) {
+    return (hash & ~AKT__SLOT_INDEX) | index;
+}
+static inline uint32_t akt__slot_index(akt__name_slot sl) { return sl & AKT__SLOT_INDEX; }
+/* Whether sl may hold the key of this hash (its tag bits match). */
+static inline int akt__slot_may_be(akt__name_slot sl, uint32_t hash) {
+    return ((sl ^ hash) & ~AKT__SLOT_INDEX) == 0 && akt__slot_index(sl) != 0;
+}
 
 static uint32_t akt__name_hash(uint32_t parent, const char *name, size_t len) {
     /* FNV-1a over the parent index and the name. */
@@ -25,18 +36,35 @@ uint32_t akt__names_find(akt_system *s, uint32_t parent, const char *name, size_
     uint32_t mask = n->cap - 1, h = akt__name_hash(parent, name, len);
     for (uint32_t i = h & mask;; i = (i + 1) & mask) {
         akt__name_slot sl = n->slots[i];
-        if (sl.index == 0) return 0;
-        /* The stored hash spares a visit to the cell (a cache miss) for every other key. */
-        if (sl.index != AKT__DELETED && sl.hash == h &&
-            akt__name_is(s, sl.index, parent, name, len))
-            return sl.index;
+        if (sl == 0) return 0;
+        /* The hash bits spare a visit to the cell (a cache miss) for most other keys. */
+        if (akt__slot_may_be(sl, h) && akt__name_is(s, akt__slot_index(sl), parent, name, len))
+            return akt__slot_index(sl);
     }
 }
 
-static void akt__names_put(akt__name_slot *slots, uint32_t cap, akt__name_slot sl) {
-    uint32_t mask = cap - 1, i = sl.hash & mask;
-    while (slots[i].index != 0 && slots[i].index != AKT__DELETED) i = (i + 1) & mask;
-    slots[i] = sl;
+/* The hash of the key of the named cell at index. */
+static uint32_t akt__cell_name_hash(akt_system *s, uint32_t index) {
+    akt__cell *c = akt__cell_get(s, index);
+    return akt__name_hash(c->parent, c->name, strlen(c->name));
+}
+
+#define AKT__GROW_AHEAD 16
+/* Prefetches what akt__cell_name_hash reads of the cell at idx (0: none): its second cache
+ * line (parent, name) and its short-name record, found from the index alone. */
+static void akt__name_prefetch(akt_system *s, uint32_t idx) {
+    if (!idx) return;
+    akt__cell *c = akt__cell_get(s, idx);
+    uint32_t slot = idx & (AKT__PAGE_CELLS - 1);
+    __builtin_prefetch(&c->parent);
+    __builtin_prefetch((akt__name_inline *)(void *)(akt__page_tail_at(c, slot) + 1) + slot);
+}
+
+/* Puts index, whose key hashes to hash, in the first empty or deleted slot of its probe. */
+static void akt__names_put(akt__name_slot *slots, uint32_t cap, uint32_t index, uint32_t hash) {
+    uint32_t mask = cap - 1, i = hash & mask;
+    while (akt__slot_index(slots[i])) i = (i + 1) & mask;
+    slots[i] = akt__slot_make(index, hash);
 }
 
 static int akt__names_grow(akt_system *s) {
@@ -45,9 +73,14 @@ static int akt__names_grow(akt_system *s) {
     while ((uint64_t)(n->live + 1) * 10 >= (uint64_t)cap * 5) cap *= 2;
     akt__name_slot *slots = akt__heap_calloc(&s->heap, (size_t)cap * sizeof *slots);
     if (!slots) return AKT_ENOMEM;
-    for (uint32_t i = 0; i < n->cap; i++)
-        if (n->slots[i].index && n->slots[i].index != AKT__DELETED)
-            akt__names_put(slots, cap, n->slots[i]);
+    /* Each key is hashed again from its cell: two cache misses a key (the cell, its name),
+     * so both are prefetched AKT__GROW_AHEAD slots ahead. */
+    for (uint32_t i = 0; i < n->cap; i++) {
+        if (i + AKT__GROW_AHEAD < n->cap)
+            akt__name_prefetch(s, akt__slot_index(n->slots[i + AKT__GROW_AHEAD]));
+        uint32_t idx = akt__slot_index(n->slots[i]);
+        if (idx) akt__names_put(slots, cap, idx, akt__cell_name_hash(s, idx));
+    }
     akt__heap_free(&s->heap, n->slots);
     n->slots = slots;
     n->cap = cap;
@@ -62,9 +95,7 @@ int akt__names_add(akt_system *s, uint32_t index) {
         int rc = akt__names_grow(s);
         if (rc) return rc;
     }
-    akt__cell *c = akt__cell_get(s, index);
-    akt__names_put(n->slots, n->cap,
-                   (akt__name_slot){index, akt__name_hash(c->parent, c->name, strlen(c->name))});
+    akt__names_put(n->slots, n->cap, index, akt__cell_name_hash(s, index));
     n->used++;
     n->live++;
     return 0;
@@ -85,14 +116,15 @@ uint32_t akt__names_find_hint(akt_system *s, uint32_t parent, const char *name, 
     uint32_t mask = n->cap - 1;
     for (uint32_t i = h & mask;; i = (i + 1) & mask) {
         akt__name_slot sl = n->slots[i];
-        if (sl.index == 0) {
+        if (sl == 0) {
             if (hint->slot == UINT32_MAX) hint->slot = i;
             return 0;
         }
-        if (sl.index == AKT__DELETED) {
+        if (!akt__slot_index(sl)) {
             if (hint->slot == UINT32_MAX) hint->slot = i; /* reused, as akt__names_put does */
-        } else if (sl.hash == h && akt__name_is(s, sl.index, parent, name, len)) {
-            return sl.index;
+        } else if (akt__slot_may_be(sl, h) &&
+                   akt__name_is(s, akt__slot_index(sl), parent, name, len)) {
+            return akt__slot_index(sl);
         }
     }
 }
@@ -102,9 +134,9 @@ int akt__names_add_hint(akt_system *s, uint32_t index, const akt__name_hint *hin
     if (hint->slot == UINT32_MAX || (uint64_t)(n->used + 1) * 10 >= (uint64_t)n->cap * 7) {
         int rc = akt__names_grow(s); /* rare: the slot moves, so probe again */
         if (rc) return rc;
-        akt__names_put(n->slots, n->cap, (akt__name_slot){index, hint->hash});
+        akt__names_put(n->slots, n->cap, index, hint->hash);
     } else {
-        n->slots[hint->slot] = (akt__name_slot){index, hint->hash};
+        n->slots[hint->slot] = akt__slot_make(index, hint->hash);
     }
     n->used++;
     n->live++;
@@ -119,9 +151,9 @@ void akt__names_remove(akt_system *s, uint32_t index) {
     uint32_t mask = n->cap - 1;
     for (uint32_t i = akt__name_hash(c->parent, c->name, strlen(c->name)) & mask;;
          i = (i + 1) & mask) {
-        if (n->slots[i].index == 0) return;
-        if (n->slots[i].index == index) {
-            n->slots[i].index = AKT__DELETED;
+        if (n->slots[i] == 0) return;
+        if (akt__slot_index(n->slots[i]) == index) {
+            n->slots[i] = AKT__DELETED;
             n->live--;
             return;
         }
@@ -133,8 +165,11 @@ void akt__names_free(akt_system *s) {
     s->names = (akt__names){0};
 }
 
-char *akt__name_new(akt__heap *h, const char *name, size_t len, int64_t started_ns, uint16_t kind) {
-    akt__name_rec *r = akt__heap_alloc(h, offsetof(akt__name_rec, text) + len + 1);
+char *akt__name_new(akt__heap *h, akt__name_inline *own, const char *name, size_t len,
+                    int64_t started_ns, uint16_t kind) {
+    akt__name_rec *r = len <= AKT__NAME_INLINE_MAX
+                           ? (akt__name_rec *)(void *)own
+                           : akt__heap_alloc(h, offsetof(akt__name_rec, text) + len + 1);
     if (!r) return NULL;
     r->started_ns = started_ns;
     r->kind = kind;
@@ -143,6 +178,6 @@ char *akt__name_new(akt__heap *h, const char *name, size_t len, int64_t started_
     return r->text;
 }
 
-void akt__name_free(akt__heap *h, char *text) {
-    if (text) akt__heap_free(h, text - offsetof(akt__name_rec, text));
+void akt__name_free(akt__heap *h, akt__name_inline *own, char *text) {
+    if (text && text != own->text) akt__heap_free(h, text - offsetof(akt__name_rec, text));
 }

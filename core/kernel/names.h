@@ -1,6 +1,8 @@
-/* Name registry: (parent, name) -> cell index, an open-addressing table of 8-byte slots
- * (the index and the key's hash). Keys live in the cells themselves; the hash lets probes
- * and rehashing skip the cells. All functions run under the system's structure lock. */
+/* Name registry: (parent, name) -> cell index, an open-addressing table of 4-byte slots
+ * (issue 16: the cell index, 24 bits, and 8 bits of the key's hash). Keys live in the cells
+ * themselves; the hash bits let a probe skip all but 1 in 256 other keys' cells, and growing
+ * the table hashes each key again from its cell. All functions run under the system's
+ * structure lock. */
 #ifndef AKT_CORE_KERNEL_NAMES_H
 #define AKT_CORE_KERNEL_NAMES_H
 #include <stddef.h>
@@ -8,10 +10,10 @@
 
 struct akt_system;
 
-typedef struct akt__name_slot {
-    uint32_t index; /* 0 = empty, UINT32_MAX = deleted, else a cell index */
-    uint32_t hash;
-} akt__name_slot;
+/* A slot: 0 = empty; index bits 0 with tag bits set = deleted (cell 0 is never an actor);
+ * else the cell index in the low 24 bits (AKT__INDEX_BITS) and the top 8 bits of the key's
+ * hash above them. */
+typedef uint32_t akt__name_slot;
 
 typedef struct akt__names {
     akt__name_slot *slots;
@@ -43,20 +45,37 @@ void akt__names_free(struct akt_system *s);
 
 /* A cell's name is the text of a name record that also holds the incarnation's spawn time
  * (metrics' uptime) and its kind (kernel/kinds.h: an index into the system's interned
- * kinds, 0 = none), so an idle actor pays one small allocation for all three: the kind's
- * two bytes sit before the text, where the record's 8-byte header leaves them free in the
- * allocator's size class for all but names within 2 bytes of a class boundary. */
+ * kinds, 0 = none). A short name (AKT__NAME_INLINE_MAX bytes or fewer: anonymous ones, and
+ * most given ones) uses the record its cell has in its page of cells (kernel/stats.h:
+ * akt__cell_name_inline), so an idle actor allocates nothing for it (issue 16); a longer one
+ * is allocated from the system's heap. */
 typedef struct akt__name_rec {
     int64_t started_ns; /* monotonic clock; written before the cell is published */
     uint16_t kind;      /* written before the cell is published, never changed */
     char text[];
 } akt__name_rec;
 
+/* 13: the record stays 24 bytes with the kind ("$" and a counter below 10^12 fits). */
+#define AKT__NAME_INLINE_MAX 13
+/* The record of a cell's short name, laid out as an akt__name_rec. */
+typedef struct akt__name_inline {
+    int64_t started_ns;
+    uint16_t kind;
+    char text[AKT__NAME_INLINE_MAX + 1];
+} akt__name_inline;
+_Static_assert(sizeof(akt__name_inline) == 24, "24 bytes per cell in its page");
+_Static_assert(offsetof(akt__name_inline, kind) == offsetof(akt__name_rec, kind),
+               "one layout: akt__name_kind reads both");
+_Static_assert(offsetof(akt__name_inline, text) == offsetof(akt__name_rec, text),
+               "one layout: akt__name_started reads both");
+
 struct akt__heap;
-/* A record for name (len bytes) of kind spawned at started_ns; its text, or NULL on ENOMEM. */
-char *akt__name_new(struct akt__heap *h, const char *name, size_t len, int64_t started_ns,
-                    uint16_t kind);
-void akt__name_free(struct akt__heap *h, char *text); /* NULL is fine */
+/* A record for name (len bytes) of kind spawned at started_ns, in the cell's own record
+ * `own` when it fits, else from h; its text, or NULL on ENOMEM. */
+char *akt__name_new(struct akt__heap *h, akt__name_inline *own, const char *name, size_t len,
+                    int64_t started_ns, uint16_t kind);
+/* Frees the record of text (NULL is fine), own being the cell's own record. */
+void akt__name_free(struct akt__heap *h, akt__name_inline *own, char *text);
 static inline const akt__name_rec *akt__name_rec_of(const char *text) {
     return (const akt__name_rec *)(const void *)(text - offsetof(akt__name_rec, text));
 }

@@ -169,7 +169,7 @@ static void akt__drain_all(akt_system *s) {
             c->kept = NULL;
             akt__ext_free(s, c->ext);
             c->ext = NULL;
-            akt__name_free(&s->heap, c->name);
+            akt__name_free(&s->heap, akt__cell_name_inline(c), c->name);
             c->name = NULL;
         }
     }

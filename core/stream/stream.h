@@ -16,6 +16,7 @@ enum akt__stage_kind {
     AKT__SRC_UNFOLD,
     AKT__SRC_TICK,
     AKT__SRC_QUEUE, /* offered by actors (actor_io.c) */
+    AKT__SRC_ACTOR, /* a pid that takes elements as asks (actor_io.c) */
     AKT__SRC_MERGE, /* fan-in junctions (junction.c) */
     AKT__SRC_CONCAT,
     AKT__SRC_ZIP,

@@ -195,6 +195,9 @@ int akt__actor_sink_refused(akt__seg *g, akt_ctx *ctx, int rc) {
 
 /* ---- an actor source: a pid that takes elements from any node ------------------------- */
 
+/* How long after its producer's stop an actor source waits for the End it may have sent. */
+#define GONE_GRACE_NS 200000000
+
 /* Answers the current message with an empty message of type, if anyone waits for it. */
 static void answer(akt_ctx *ctx, const char *type) {
     int expected = 0;
@@ -207,26 +210,44 @@ static void answer(akt_ctx *ctx, const char *type) {
 int akt__actor_src_receive(akt__seg *g, akt_ctx *ctx, akt_msg *msg) {
     const char *t = akt_msg_type(msg);
     if (strcmp(t, AKT_TYPE_TERMINATED) == 0) {
+        /* Across nodes a stop is not ordered with the messages sent before it: the
+         * producer's End may still come. A Gone to itself, GONE_GRACE_NS later, goes the way
+         * of an element (behind the stash), so an End that came meanwhile is seen first. */
         akt_pid who = {0};
+        akt_system *sys = NULL;
+        akt_msg *gone = NULL;
         if (akt_msg_pid(msg, &who) == 0 && g->producer.id && who.id == g->producer.id &&
             !g->src_closed) {
-            char why[128];
-            snprintf(why, sizeof why, "stage %zu (%s): the producer stopped before the end",
-                     g->first, g->s->defs[g->first].name);
-            akt__stream_finish(g->s, AKT_ESTOPPED, why);
+            int rc = akt_ctx_system(ctx, &sys);
+            if (rc == 0) rc = akt_msg_new_bytes(AKT__T_GONE, NULL, 0, AKT_BORROW, &gone);
+            if (rc == 0 &&
+                (rc = akt_schedule_once(sys, g->self, gone, GONE_GRACE_NS, NULL, NULL, 0)) != 0)
+                akt_msg_release(gone);
+            if (rc != 0) akt__stream_fail_stage(g->s, g->first, rc);
         }
         return 1;
     }
+    int is_gone = strcmp(t, AKT__T_GONE) == 0;
     int is_end = strcmp(t, AKT_STREAM_END) == 0;
-    if (!is_end && strncmp(t, AKT__STREAM_PREFIX, strlen(AKT__STREAM_PREFIX)) == 0) return 0;
+    if (!is_end && !is_gone && strncmp(t, AKT__STREAM_PREFIX, strlen(AKT__STREAM_PREFIX)) == 0)
+        return 0;
     if (g->n_unstashed) {
         g->n_unstashed--; /* put back from the stash: its turn now */
-    } else if (g->n_stashed || (!is_end && !g->src_closed && g->count == g->ring_cap)) {
+    } else if (g->n_stashed || (!is_end && !is_gone && !g->src_closed && g->count == g->ring_cap)) {
         if (akt_ctx_stash(ctx) == 0) { /* after those that wait: the order is kept */
             g->n_stashed++;
             return 1;
         }
         akt__stream_fail_stage(g->s, g->first, AKT_ENOMEM);
+        return 1;
+    }
+    if (is_gone) {
+        if (!g->src_closed) {
+            char why[128];
+            snprintf(why, sizeof why, "stage %zu (%s): the producer stopped before the end",
+                     g->first, g->s->defs[g->first].name);
+            akt__stream_finish(g->s, AKT_ESTOPPED, why);
+        }
         return 1;
     }
     if (g->src_closed) {

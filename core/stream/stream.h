@@ -214,5 +214,6 @@ int akt__segment_spawn(akt_stream *s, size_t seg, size_t first, size_t last, akt
 #define AKT__T_TICK "akt.stream.Tick"
 #define AKT__T_FLUSH "akt.stream.Flush"
 #define AKT__T_DONE "akt.stream.Done" /* a map_async call completed */
+#define AKT__T_GONE "akt.stream.Gone" /* an actor source's producer stopped */
 
 #endif

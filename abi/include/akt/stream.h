@@ -376,7 +376,11 @@ AKT_API int akt_stream_sink_actor(akt_stream_graph *graph, akt_pid target, size_
  * (any payload; told or asked, answered with AKT_STREAM_ACK) ends the source: the elements
  * that came before it go on to the sink, then the stream completes (0); an element that
  * comes after it is answered with AKT_STREAM_CLOSED and dropped. akt_stream_drain ends the
- * source as AKT_STREAM_END does. A producer that is itself a stream uses an actor sink
+ * source as AKT_STREAM_END does. The first actor that sends an element (the producer) is
+ * watched: if it stops, or its node is lost, and no AKT_STREAM_END came 200 ms after (across
+ * nodes a stop is not ordered with the messages sent before it), the stream fails with
+ * AKT_ESTOPPED, reason "stage 0 (actor): the producer stopped before the end". A producer
+ * that is itself a stream uses an actor sink
  * whose target is the source's pid and whose on_complete is an AKT_STREAM_END message: the
  * sink counts each AKT_STREAM_ACK as the acknowledgement of one element.
  *

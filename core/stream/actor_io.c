@@ -211,8 +211,8 @@ int akt__actor_src_receive(akt__seg *g, akt_ctx *ctx, akt_msg *msg) {
     const char *t = akt_msg_type(msg);
     if (strcmp(t, AKT_TYPE_TERMINATED) == 0) {
         /* Across nodes a stop is not ordered with the messages sent before it: the
-         * producer's End may still come. A Gone to itself, GONE_GRACE_NS later, goes the way
-         * of an element (behind the stash), so an End that came meanwhile is seen first. */
+         * producer's End may still come. A Gone to itself, GONE_GRACE_NS later, is handled
+         * after what came meanwhile: an End then closed the source or waits in the stash. */
         akt_pid who = {0};
         akt_system *sys = NULL;
         akt_msg *gone = NULL;
@@ -231,23 +231,24 @@ int akt__actor_src_receive(akt__seg *g, akt_ctx *ctx, akt_msg *msg) {
     int is_end = strcmp(t, AKT_STREAM_END) == 0;
     if (!is_end && !is_gone && strncmp(t, AKT__STREAM_PREFIX, strlen(AKT__STREAM_PREFIX)) == 0)
         return 0;
-    if (g->n_unstashed) {
-        g->n_unstashed--; /* put back from the stash: its turn now */
-    } else if (g->n_stashed || (!is_end && !is_gone && !g->src_closed && g->count == g->ring_cap)) {
-        if (akt_ctx_stash(ctx) == 0) { /* after those that wait: the order is kept */
-            g->n_stashed++;
-            return 1;
-        }
-        akt__stream_fail_stage(g->s, g->first, AKT_ENOMEM);
-        return 1;
-    }
-    if (is_gone) {
-        if (!g->src_closed) {
+    if (is_gone) { /* after what came before it: an End sent before the stop came first */
+        if (!g->src_closed && !g->end_stashed) {
             char why[128];
             snprintf(why, sizeof why, "stage %zu (%s): the producer stopped before the end",
                      g->first, g->s->defs[g->first].name);
             akt__stream_finish(g->s, AKT_ESTOPPED, why);
         }
+        return 1;
+    }
+    if (g->n_unstashed) {
+        g->n_unstashed--; /* put back from the stash: its turn now */
+    } else if (g->n_stashed || (!is_end && !g->src_closed && g->count == g->ring_cap)) {
+        if (akt_ctx_stash(ctx) == 0) { /* after those that wait: the order is kept */
+            g->n_stashed++;
+            if (is_end) g->end_stashed = 1;
+            return 1;
+        }
+        akt__stream_fail_stage(g->s, g->first, AKT_ENOMEM);
         return 1;
     }
     if (g->src_closed) {

@@ -72,6 +72,7 @@ typedef struct akt__seg {
     int is_actor_src, src_closed;
     size_t n_stashed, n_unstashed;
     akt_pid producer; /* the first actor that sent an element: watched until the end */
+    int end_stashed;  /* an End waits in the stash: a Gone after it is no failure */
 
     /* map_async (async.c, first stage): its calls, at most parallelism. */
     int is_async;

@@ -119,6 +119,7 @@ test('a Source.actorRef fails when its producer node goes', () => pair(async (a,
   const src = b.remoteLookup(sa.sourceAddress);
   Source.range(0, 1000000).runWith(Sink.actor(src, { inFlight: 3, onComplete: STREAM_END }), b);
   await until(() => t.got.length === 2);
+  await tick(100); // B's 3 in flight wait, unanswered, on A
   await b.shutdown();
   await assert.rejects(sa.result(), (e) => e instanceof StoppedError && /the producer stopped before the end/.test(e.message));
 }));

@@ -133,6 +133,7 @@ def test_source_ref_producer_node_lost(nodes: Any) -> None:
     src = b.remote_lookup(sa.source_address)
     Source.range(0, 1_000_000).run_with(Sink.actor(src, 3, on_complete=END), b)
     wait_for(lambda: len(t.got) == 2)
+    time.sleep(0.1)  # B's 3 in flight wait, unanswered, on A
     b.shutdown(timeout=10)
     with pytest.raises(akt.ActorStopped, match="the producer stopped before the end"):
         sa.result(timeout=20)

@@ -1950,6 +1950,45 @@ static void test_stream_actor_functions(void **state) {
     TU_OK(akt_msg_release(m));
 }
 /* streams3 end */
+/* streamref begin: stream references across nodes (akt/stream.h) */
+static void test_stream_ref_functions(void **state) {
+    (void)state;
+    akt_stream_graph *g = NULL;
+    akt_stream *s = NULL;
+    akt_pid p = {0};
+    char buf[256];
+    size_t need = 0;
+    BAD(AKT_EINVAL, akt_stream_source_actor, NULL, 4);
+    BAD(AKT_EINVAL, akt_stream_source_pid, NULL, &p);
+    BAD(AKT_EINVAL, akt_stream_source_address, NULL, buf, sizeof buf, &need);
+    TU_OK(akt_stream_graph_new(&g));
+    BAD(AKT_EINVAL, akt_stream_source_actor, g, 0);
+    BAD(AKT_EINVAL, akt_stream_source_actor, g, 65537);
+    TU_OK(akt_stream_source_actor(g, 2));
+    BAD(AKT_EMISUSE, akt_stream_source_actor, g, 2); /* a second source */
+    TU_OK(akt_stream_sink_ignore(g));
+    akt_system *sys = tu_system("badinput_stream_ref", 1);
+    TU_OK(akt_stream_run(sys, g, &s));
+    BAD(AKT_EINVAL, akt_stream_source_pid, s, NULL);
+    BAD(AKT_EINVAL, akt_stream_source_address, s, NULL, 8, &need);
+    BAD(AKT_ENOTFOUND, akt_stream_source_address, s, buf, sizeof buf, &need); /* no remoting */
+    TU_OK(akt_stream_source_pid(s, &p));
+    assert_true(p.id != 0);
+    TU_OK(akt_stream_cancel(s));
+    TU_OK(akt_stream_release(s));
+    TU_OK(akt_stream_graph_free(g));
+    /* A stream whose source is another kind. */
+    TU_OK(akt_stream_graph_new(&g));
+    TU_OK(akt_stream_source_queue(g, 2));
+    TU_OK(akt_stream_sink_ignore(g));
+    TU_OK(akt_stream_run(sys, g, &s));
+    BAD(AKT_EINVAL, akt_stream_source_pid, s, &p);
+    BAD(AKT_EINVAL, akt_stream_source_address, s, buf, sizeof buf, &need);
+    TU_OK(akt_stream_release(s));
+    TU_OK(akt_stream_graph_free(g));
+    tu_system_end(sys);
+}
+/* streamref end */
 /* flatmerge begin: flatMap merge and the room signal of a queue (akt/stream.h) */
 static int bi_inner(akt_msg *in, akt_stream_graph **out, void *data) {
     (void)in, (void)out, (void)data;
@@ -2207,6 +2246,7 @@ int main(void) {
         /* streams3 begin: actor sources and sinks, parallel map */
         TU_TEST(test_stream_actor_functions),
         TU_TEST(test_stream_merge_functions),
+        TU_TEST(test_stream_ref_functions), /* streamref */
         /* streams3 end */
         /* sched begin: scheduler */
         /* sched end */

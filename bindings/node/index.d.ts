@@ -1437,6 +1437,8 @@ export class Sink<T = unknown, R = unknown> {
    *  acknowledgements are the demand (at most inFlight, default 1, unacknowledged);
    *  onComplete is told to it after the last was acknowledged. */
   static actor<T>(pid: Pid, opts?: { inFlight?: number; onComplete?: unknown }): Sink<T, undefined>;
+  // pid may be remote: elements (serializable values) and acks cross the wire, at most
+  // inFlight unacknowledged; onComplete: STREAM_END feeds another stream's Source.actorRef.
   /**
    * Writes each element to a Node Writable, one at a time: when write() returns false the
    * next waits for 'drain', so the Writable's highWaterMark bounds what it buffers. On
@@ -1556,6 +1558,13 @@ export class Source<T = unknown> {
   /** Elements pushed with stream.offer(x): at most capacity accepted and not yet sent on
    *  (offer returns false beyond); stream.complete() ends it. */
   static queue<T>(capacity: number): Source<T>;
+  /** A source reference: elements sent (ideally asked) to stream.sourcePid from any node
+   *  (stream.sourceAddress with remoteLookup), each answered STREAM_ACK once it is in the
+   *  buffer of capacity (1..65536, default 16); one that finds it full waits unanswered, so
+   *  a producer with k asks in flight (SourceRef) is paced by the stream. STREAM_END (or
+   *  stream.complete()) ends it; later elements are answered STREAM_CLOSED. The first actor
+   *  that sends is watched: its stop or its node's loss before the end fails the stream. */
+  static actorRef<T>(capacity?: number): Source<T>;
   /** tick every intervalMs, the first after initialDelayMs, on the system's timer; dropped
    *  (counted) while downstream has no demand. Endless. */
   static tick<T>(initialDelayMs: number, intervalMs: number, tick: T): Source<T>;
@@ -1657,6 +1666,11 @@ export class Stream<R = unknown> {
   complete(): void;
   /** What the Source.queue holds (accepted, not yet sent on). */
   readonly queued: number;
+  /** The pid of the stream's Source.actorRef (InvalidArgumentError for another source). */
+  readonly sourcePid: Pid;
+  /** The remote address of the stream's Source.actorRef, for remoteLookup on another node
+   *  (NotFoundError without remoting, StoppedError once the stream ended). */
+  readonly sourceAddress: string;
   /**
    * The counters of every stage, in the order they were added (the source first); consistent
    * once the stream ended.
@@ -1666,6 +1680,28 @@ export class Stream<R = unknown> {
   readonly actors: number;
   /** Releases the handle (a running stream is canceled). */
   close(): void;
+}
+
+/** What a Source.actorRef answers to an accepted element. */
+export const STREAM_ACK: Message;
+/** Ends a Source.actorRef (answered STREAM_ACK). */
+export const STREAM_END: Message;
+/** What a Source.actorRef answers to an element after its end. */
+export const STREAM_CLOSED: Message;
+
+/** A producer's end of a Source.actorRef, on any node: at most inFlight (default 4) asks
+ *  unanswered; timeout per ask in ms (default 30000). */
+export class SourceRef {
+  constructor(pid: Pid, opts?: { inFlight?: number; timeout?: number });
+  readonly pid: Pid;
+  readonly inFlight: number;
+  /** Sends x; resolves once fewer than inFlight asks are unanswered (StoppedError once the
+   *  source answers STREAM_CLOSED). */
+  push(x: unknown): Promise<void>;
+  /** Awaits every answer. */
+  flush(): Promise<void>;
+  /** Awaits every answer, then ends the source with STREAM_END. */
+  complete(): Promise<void>;
 }
 
 /** A circuit breaker refused a call (open, or half-open with every trial taken). */

@@ -122,16 +122,41 @@ int akt__actor_sink_receive(akt__seg *g, akt_ctx *ctx, akt_msg *msg) {
     if (strcmp(t, AKT_TYPE_TERMINATED) == 0) {
         akt_pid who = {0};
         if (akt_msg_pid(msg, &who) == 0 && who.id == d->target.id) {
-            char why[128];
-            snprintf(why, sizeof why, "stage %zu (%s): the target actor stopped", g->last, d->name);
+            char why[128], text[80] = "";
+            const void *b = NULL;
+            size_t n = 0;
+            if (akt_msg_bytes(msg, &b, &n) == 0 && n > 0) { /* a remote pid's: its address */
+                if (n >= sizeof text) n = sizeof text - 1;
+                memcpy(text, b, n);
+                text[n] = '\0';
+            }
+            if (strchr(text, '@')) /* a remote pid's address: which node */
+                snprintf(why, sizeof why, "stage %zu (%s): the target actor stopped (%s)", g->last,
+                         d->name, text);
+            else
+                snprintf(why, sizeof why, "stage %zu (%s): the target actor stopped", g->last,
+                         d->name);
             akt__stream_finish(g->s, AKT_ESTOPPED, why);
         }
         return 1;
     }
+    if (strcmp(t, AKT__T_WAKE) == 0 && g->sink_wait) { /* try the refused tell again */
+        g->sink_wait = 0;
+        return 1;
+    }
     akt_pid from = {0};
-    if (strncmp(t, AKT__STREAM_PREFIX, strlen(AKT__STREAM_PREFIX)) == 0 ||
+    /* A source reference's answers are acks too (a stream feeding another). */
+    if ((strncmp(t, AKT__STREAM_PREFIX, strlen(AKT__STREAM_PREFIX)) == 0 &&
+         strcmp(t, AKT_STREAM_ACK) != 0 && strcmp(t, AKT_STREAM_CLOSED) != 0) ||
         akt_ctx_sender(ctx, &from) != 0 || from.id != d->target.id)
         return 0;
+    if (strcmp(t, AKT_STREAM_CLOSED) == 0) { /* the source it feeds ended first */
+        char why[128];
+        snprintf(why, sizeof why, "stage %zu (%s): the target stream's source is closed", g->last,
+                 d->name);
+        akt__stream_finish(g->s, AKT_ESTOPPED, why);
+        return 1;
+    }
     if ((size_t)g->demand < g->in_flight) g->demand++; /* an ack gives back one element */
     return 1;
 }
@@ -145,4 +170,126 @@ void akt__actor_sink_complete(akt__seg *g, akt_ctx *ctx) {
         if (akt_ctx_tell(ctx, d->target, d->seed) != 0) akt_msg_release(d->seed);
     }
     akt__seg_sink_complete(g);
+}
+
+/* A tell refused for flow control waits this long before it is tried again. */
+#define SINK_RETRY_NS 2000000
+
+int akt__actor_sink_refused(akt__seg *g, akt_ctx *ctx, int rc) {
+    if (rc == AKT_EFULL) { /* the remoting's window or send buffer: try again, do not fail */
+        akt_msg *m = NULL;
+        akt_system *sys = NULL;
+        if (!g->sink_wait && akt_ctx_system(ctx, &sys) == 0 &&
+            akt_msg_new_bytes(AKT__T_WAKE, NULL, 0, AKT_BORROW, &m) == 0) {
+            if (akt_schedule_once(sys, g->self, m, SINK_RETRY_NS, NULL, NULL, 0) == 0)
+                g->sink_wait = 1;
+            else
+                akt_msg_release(m);
+        }
+        if (g->sink_wait) return 1;
+        rc = AKT_ENOMEM;
+    }
+    akt__stream_fail_stage(g->s, g->last, rc == AKT_ENOMEM ? rc : AKT_ESTOPPED);
+    return 0;
+}
+
+/* ---- an actor source: a pid that takes elements from any node ------------------------- */
+
+/* How long after its producer's stop an actor source waits for the End it may have sent. */
+#define GONE_GRACE_NS 200000000
+
+/* Answers the current message with an empty message of type, if anyone waits for it. */
+static void answer(akt_ctx *ctx, const char *type) {
+    int expected = 0;
+    akt_msg *m = NULL;
+    if (akt_ctx_reply_expected(ctx, &expected) != 0 || !expected) return;
+    if (akt_msg_new_bytes(type, NULL, 0, AKT_BORROW, &m) != 0) return;
+    if (akt_ctx_respond(ctx, m) != 0) akt_msg_release(m);
+}
+
+int akt__actor_src_receive(akt__seg *g, akt_ctx *ctx, akt_msg *msg) {
+    const char *t = akt_msg_type(msg);
+    if (strcmp(t, AKT_TYPE_TERMINATED) == 0) {
+        /* Across nodes a stop is not ordered with the messages sent before it: the
+         * producer's End may still come. A Gone to itself, GONE_GRACE_NS later, is handled
+         * after what came meanwhile: an End then closed the source or waits in the stash. */
+        akt_pid who = {0};
+        akt_system *sys = NULL;
+        akt_msg *gone = NULL;
+        if (akt_msg_pid(msg, &who) == 0 && g->producer.id && who.id == g->producer.id &&
+            !g->src_closed) {
+            int rc = akt_ctx_system(ctx, &sys);
+            if (rc == 0) rc = akt_msg_new_bytes(AKT__T_GONE, NULL, 0, AKT_BORROW, &gone);
+            if (rc == 0 &&
+                (rc = akt_schedule_once(sys, g->self, gone, GONE_GRACE_NS, NULL, NULL, 0)) != 0)
+                akt_msg_release(gone);
+            if (rc != 0) akt__stream_fail_stage(g->s, g->first, rc);
+        }
+        return 1;
+    }
+    int is_gone = strcmp(t, AKT__T_GONE) == 0;
+    int is_end = strcmp(t, AKT_STREAM_END) == 0;
+    if (!is_end && !is_gone && strncmp(t, AKT__STREAM_PREFIX, strlen(AKT__STREAM_PREFIX)) == 0)
+        return 0;
+    if (is_gone) { /* after what came before it: an End sent before the stop came first */
+        if (!g->src_closed && !g->end_stashed) {
+            char why[128];
+            snprintf(why, sizeof why, "stage %zu (%s): the producer stopped before the end",
+                     g->first, g->s->defs[g->first].name);
+            akt__stream_finish(g->s, AKT_ESTOPPED, why);
+        }
+        return 1;
+    }
+    if (g->n_unstashed) {
+        g->n_unstashed--; /* put back from the stash: its turn now */
+    } else if (g->n_stashed || (!is_end && !g->src_closed && g->count == g->ring_cap)) {
+        if (akt_ctx_stash(ctx) == 0) { /* after those that wait: the order is kept */
+            g->n_stashed++;
+            if (is_end) g->end_stashed = 1;
+            return 1;
+        }
+        akt__stream_fail_stage(g->s, g->first, AKT_ENOMEM);
+        return 1;
+    }
+    if (g->src_closed) {
+        answer(ctx, is_end ? AKT_STREAM_ACK : AKT_STREAM_CLOSED);
+        return 1;
+    }
+    if (is_end) {
+        g->src_closed = 1;
+        answer(ctx, AKT_STREAM_ACK);
+        return 1;
+    }
+    akt_pid from = {0};
+    if (!g->producer.id && akt_ctx_sender(ctx, &from) == 0 && from.id &&
+        akt_ctx_watch(ctx, from) == 0)
+        g->producer = from; /* its stop (or its node's loss) before the end fails the stream */
+    akt_msg_retain(msg);
+    g->ring[(g->head + g->count) % g->ring_cap] = msg;
+    g->count++;
+    answer(ctx, AKT_STREAM_ACK);
+    return 1;
+}
+
+int akt__actor_src_next(akt__seg *g) {
+    if (!g->count) return 1;
+    akt_msg *m = g->ring[g->head];
+    g->head = (g->head + 1) % g->ring_cap;
+    g->count--;
+    atomic_fetch_add_explicit(&g->s->counters[g->first].out, 1, memory_order_relaxed);
+    return akt__seg_run(g, g->first + 1, m);
+}
+
+void akt__actor_src_refill(akt__seg *g, akt_ctx *ctx) {
+    /* Each put back comes before the mailbox, in stash order (akt_ctx_unstash). Once the
+     * source ended they are answered CLOSED, so all of them go back. */
+    while (g->n_stashed && (g->src_closed || g->count + g->n_unstashed < g->ring_cap) &&
+           akt_ctx_unstash(ctx) == 0) {
+        g->n_stashed--;
+        g->n_unstashed++;
+    }
+}
+
+int akt__actor_src_exhausted(const akt__seg *g) {
+    return g->src_closed && g->count == 0 && g->n_stashed == 0 && g->n_unstashed == 0;
 }

@@ -21,10 +21,10 @@ int akt__stage_is_fusable(int kind) {
 static const char *kind_name(int kind) {
     /* In the order of enum akt__stage_kind. */
     static const char *const names[] = {
-        "values",   "range",  "unfold",    "tick",           "queue",    "merge",    "concat",
-        "zip",      "map",    "filter",    "flat_map",       "scan",     "dedup",    "buffer",
-        "throttle", "batch",  "map_async", "flat_map_merge", "for_each", "collect",  "fold",
-        "first",    "ignore", "actor",     "broadcast",      "balance",  "partition"};
+        "values", "range",    "unfold", "tick",      "queue",          "actor",    "merge",
+        "concat", "zip",      "map",    "filter",    "flat_map",       "scan",     "dedup",
+        "buffer", "throttle", "batch",  "map_async", "flat_map_merge", "for_each", "collect",
+        "fold",   "first",    "ignore", "actor",     "broadcast",      "balance",  "partition"};
     _Static_assert(sizeof names / sizeof names[0] == AKT__SK_PARTITION + 1, "a name per kind");
     return names[kind];
 }
@@ -446,13 +446,24 @@ int akt_stream_source_queue(akt_stream_graph *graph, size_t capacity) {
     return 0;
 }
 
+int akt_stream_source_actor(akt_stream_graph *graph, size_t capacity) {
+    if (!graph || capacity == 0 || capacity > WINDOW_MAX) return AKT_EINVAL;
+    int rc;
+    akt__stage_def *d = append(graph, AKT__SRC_ACTOR, &rc);
+    if (!d) return rc;
+    d->capacity = capacity;
+    return 0;
+}
+
 int akt_stream_sink_actor(akt_stream_graph *graph, akt_pid target, size_t in_flight,
                           akt_msg *on_complete) {
     if (!graph || target.id == AKT_PID_NONE_ID || in_flight == 0 || in_flight > WINDOW_MAX)
         return AKT_EINVAL;
+    /* The end of a source reference is the one reserved type it may tell (stream to stream). */
     if (on_complete &&
         (!akt_msg_type(on_complete) ||
-         strncmp(akt_msg_type(on_complete), AKT__STREAM_PREFIX, strlen(AKT__STREAM_PREFIX)) == 0))
+         (strncmp(akt_msg_type(on_complete), AKT__STREAM_PREFIX, strlen(AKT__STREAM_PREFIX)) == 0 &&
+          strcmp(akt_msg_type(on_complete), AKT_STREAM_END) != 0)))
         return AKT_EINVAL;
     int rc;
     akt__stage_def *d = append(graph, AKT__SK_ACTOR, &rc);

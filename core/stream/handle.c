@@ -5,6 +5,8 @@
 #include "base/alloc.h"
 #include "base/clock.h"
 
+#include <akt/remote.h>
+
 #include <stdio.h>
 #include <string.h>
 #include <time.h>
@@ -380,3 +382,27 @@ int akt_stream_release(akt_stream *stream) {
     akt_system_release(system);
     return 0;
 }
+
+/* streamref begin: stream references across nodes */
+int akt_stream_source_pid(akt_stream *stream, akt_pid *out) {
+    if (!stream || !out || stream->defs[0].kind != AKT__SRC_ACTOR) return AKT_EINVAL;
+    *out = stream->pids[0]; /* written before the handle was given */
+    return 0;
+}
+
+int akt_stream_source_address(akt_stream *stream, char *buf, size_t cap, size_t *needed) {
+    if (!stream || (!buf && cap) || stream->defs[0].kind != AKT__SRC_ACTOR) return AKT_EINVAL;
+    char node[256], path[256];
+    int rc = akt_remote_address(stream->system, node, sizeof node, NULL);
+    if (rc != 0) return rc == AKT_ERANGE ? AKT_ENOMEM : rc;
+    /* "akt://<system>/user/..." -> its path from "/user" on */
+    rc = akt_pid_path(stream->system, stream->pids[0], path, sizeof path, NULL);
+    if (rc != 0) return AKT_ENOTFOUND;
+    const char *tail = strstr(path, "/user/");
+    if (!tail) return AKT_ENOTFOUND;
+    int n = snprintf(buf, cap, "%s%s", node, tail);
+    if (n < 0) return AKT_EINVAL;
+    if (needed) *needed = (size_t)n;
+    return (size_t)n >= cap ? AKT_ERANGE : 0;
+}
+/* streamref end */

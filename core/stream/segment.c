@@ -171,12 +171,15 @@ static void pump(akt__seg *g, akt_ctx *ctx) {
         while (g->out_head < g->out_n && g->demand > 0) {
             akt_msg *m = g->outq[g->out_head++];
             g->demand--;
-            if (akt_ctx_tell(ctx, g->down, m) != 0) {
+            int trc = g->is_actor_sink && g->sink_wait ? AKT_EFULL : akt_ctx_tell(ctx, g->down, m);
+            if (trc != 0 && g->is_actor_sink) { /* kept for a retry, or the stream failed */
+                g->out_head--;
+                g->demand++;
+                if (!akt__actor_sink_refused(g, ctx, trc)) return;
+                break;
+            }
+            if (trc != 0) {
                 akt_msg_release(m);
-                if (g->is_actor_sink) { /* the target is gone: what it was sent is lost */
-                    akt__stream_fail_stage(s, g->last, AKT_ESTOPPED);
-                    return;
-                }
             } else if (g->is_actor_sink) {
                 /* relaxed: see akt__stage_counters */
                 atomic_fetch_add_explicit(&s->counters[g->last].out, 1, memory_order_relaxed);
@@ -186,7 +189,7 @@ static void pump(akt__seg *g, akt_ctx *ctx) {
         if ((!g->is_sink || g->is_actor_sink) && g->demand <= 0) break;
         int rc;
         if (g->is_source) {
-            if ((g->exhausted && !g->is_queue) || g->is_tick)
+            if ((g->exhausted && !g->is_queue && !g->is_actor_src) || g->is_tick)
                 break;                   /* a tick source makes elements on Tick */
             if (made++ == SOURCE_TURN) { /* go on after the others had a turn */
                 akt__seg_tell_control(g, ctx, g->self, AKT__T_REQUEST, 0);
@@ -194,6 +197,8 @@ static void pump(akt__seg *g, akt_ctx *ctx) {
             }
             if (g->is_queue) {
                 if ((rc = akt__queue_next(g)) == 1) break;
+            } else if (g->is_actor_src) {
+                if ((rc = akt__actor_src_next(g)) == 1) break;
             } else if (g->fan_in) {
                 if ((rc = akt__junction_next(g)) == 1) break;
             } else {
@@ -220,6 +225,10 @@ static void pump(akt__seg *g, akt_ctx *ctx) {
     if (atomic_load_explicit(&s->done, memory_order_acquire)) return;
     if (g->is_flat_merge && akt__flat_merge_fill(g, ctx) < 0) return;
     if (g->is_queue) g->exhausted = akt__queue_exhausted(g);
+    if (g->is_actor_src) {
+        akt__actor_src_refill(g, ctx);
+        g->exhausted = akt__actor_src_exhausted(g);
+    }
     int drained = g->is_source ? g->exhausted : g->upstream_done && g->count == 0;
     if (g->is_async && g->n_pending) drained = 0;
     if (g->is_flat_merge && g->n_active) drained = 0;
@@ -275,6 +284,8 @@ static int seg_receive(akt_ctx *ctx, akt_msg *msg, void *state) {
         /* from an inner, or an inner's end */
     } else if (g->is_actor_sink && akt__actor_sink_receive(g, ctx, msg)) {
         /* the target's ack, or its end */
+    } else if (g->is_actor_src && akt__actor_src_receive(g, ctx, msg)) {
+        /* an element from a producer, or the end */
     } else if (!has_prefix(t, AKT__STREAM_PREFIX)) {
         on_element(g, msg);
     } else if (strcmp(t, AKT__T_REQUEST) == 0) {
@@ -282,7 +293,10 @@ static int seg_receive(akt_ctx *ctx, akt_msg *msg, void *state) {
     } else if (strcmp(t, AKT__T_COMPLETE) == 0) {
         g->upstream_done = 1;
     } else if (strcmp(t, AKT__T_DRAIN) == 0) {
-        g->exhausted = 1; /* a queue source: see akt__queue_exhausted */
+        if (g->is_actor_src)
+            g->src_closed = 1; /* what it accepted goes on first */
+        else
+            g->exhausted = 1; /* a queue source: see akt__queue_exhausted */
     } else if (strcmp(t, AKT__T_DONE) == 0) {
         if (g->is_async && akt__async_done(g, ctx, msg) < 0) return 0;
     } else if (strcmp(t, AKT__T_WAKE) == 0) {
@@ -367,6 +381,10 @@ int akt__segment_spawn(akt_stream *s, size_t seg, size_t first, size_t last, akt
         g->tokens = (uint32_t)d->capacity;
         g->next_refill = akt__now_ns() + d->per_ns;
     }
+    if (d->kind == AKT__SRC_ACTOR) {
+        g->is_actor_src = 1;
+        g->ring_cap = d->capacity;
+    }
     if (d->kind == AKT__SRC_QUEUE) {
         g->is_queue = 1;
         g->ring_cap = d->capacity; /* offers are bounded by it: mailbox and ring together */
@@ -384,7 +402,7 @@ int akt__segment_spawn(akt_stream *s, size_t seg, size_t first, size_t last, akt
         akt__dfree(g);
         return AKT_ENOMEM;
     }
-    if (!g->is_source || g->is_queue) {
+    if (!g->is_source || g->is_queue || g->is_actor_src) {
         g->ring = akt__dalloc(g->ring_cap * sizeof *g->ring);
         if (!g->ring) {
             akt__async_free(g);

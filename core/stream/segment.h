@@ -65,6 +65,14 @@ typedef struct akt__seg {
     /* Actor io (actor_io.c): a queue source, or a sink whose target's acks are demand. */
     int is_queue, is_actor_sink;
     size_t in_flight; /* actor sink: the most unacknowledged elements */
+    int sink_wait;    /* actor sink: a tell refused for flow control waits for a Wake */
+
+    /* Actor source (a source reference, actor_io.c): elements that found the ring full wait
+     * in the actor's stash (n_stashed); n_unstashed of them were put back and come next. */
+    int is_actor_src, src_closed;
+    size_t n_stashed, n_unstashed;
+    akt_pid producer; /* the first actor that sent an element: watched until the end */
+    int end_stashed;  /* an End waits in the stash: a Gone after it is no failure */
 
     /* map_async (async.c, first stage): its calls, at most parallelism. */
     int is_async;
@@ -139,6 +147,18 @@ int akt__actor_sink_receive(akt__seg *g, akt_ctx *ctx, akt_msg *msg);
 int akt__actor_sink_idle(const akt__seg *g);
 /* An actor sink: upstream completed and every element was acknowledged. */
 void akt__actor_sink_complete(akt__seg *g, akt_ctx *ctx);
+
+/* An actor source: handles msg if it is an element or the end (for the source): 1, else 0. */
+int akt__actor_src_receive(akt__seg *g, akt_ctx *ctx, akt_msg *msg);
+/* An actor source: the next element from the ring: 0, 1 if none now, < 0. */
+int akt__actor_src_next(akt__seg *g);
+/* An actor source: puts back from the stash what the ring has room for. */
+void akt__actor_src_refill(akt__seg *g, akt_ctx *ctx);
+/* Whether the source ended and everything it accepted was sent on. */
+int akt__actor_src_exhausted(const akt__seg *g);
+/* An actor sink: a tell to the target was refused with rc: 1 if it is to be tried again
+ * (flow control: a Wake is scheduled), 0 if the stream failed. */
+int akt__actor_sink_refused(akt__seg *g, akt_ctx *ctx, int rc);
 
 /* async.c, on a map_async segment. */
 int akt__async_init(akt__seg *g);

@@ -16,6 +16,7 @@ enum akt__stage_kind {
     AKT__SRC_UNFOLD,
     AKT__SRC_TICK,
     AKT__SRC_QUEUE, /* offered by actors (actor_io.c) */
+    AKT__SRC_ACTOR, /* a pid that takes elements as asks (actor_io.c) */
     AKT__SRC_MERGE, /* fan-in junctions (junction.c) */
     AKT__SRC_CONCAT,
     AKT__SRC_ZIP,
@@ -213,5 +214,6 @@ int akt__segment_spawn(akt_stream *s, size_t seg, size_t first, size_t last, akt
 #define AKT__T_TICK "akt.stream.Tick"
 #define AKT__T_FLUSH "akt.stream.Flush"
 #define AKT__T_DONE "akt.stream.Done" /* a map_async call completed */
+#define AKT__T_GONE "akt.stream.Gone" /* an actor source's producer stopped */
 
 #endif

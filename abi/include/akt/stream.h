@@ -350,6 +350,64 @@ AKT_API int akt_stream_queued(akt_stream *stream, size_t *n);
 AKT_API int akt_stream_sink_actor(akt_stream_graph *graph, akt_pid target, size_t in_flight,
                                   akt_msg *on_complete);
 
+/* streamref begin: stream references across nodes */
+/* ---- streams across nodes ------------------------------------------------------------- *
+ * A stream runs on one node; its ends may be actors of another, reached through remoting
+ * (akt/remote.h), with the stream's backpressure carried over the wire.
+ *
+ * Sink reference: akt_stream_sink_actor with a remote pid as target (akt_remote_lookup).
+ * Each element is told across the wire and each acknowledgement crosses back, so at most
+ * in_flight elements are unacknowledged, told or not yet answered, whatever the wire holds;
+ * the elements arrive once each, in order (remoting keeps each sender -> receiver order).
+ * The target's stop, or the loss of its node (the watch's Terminated), fails the stream
+ * with AKT_ESTOPPED and reason "stage <i> (actor): the target actor stopped (<address>)".
+ * A tell the remoting refuses for flow control (AKT_EFULL: the node's send window or send
+ * buffer is full) is tried again, after a short pause, not failed; any other refusal fails
+ * the stream.
+ *
+ * Source reference: akt_stream_source_actor. The stream's source is an actor whose pid
+ * (akt_stream_source_pid; its address for another node: akt_stream_source_address) takes
+ * elements as messages, ideally asks: each element is answered with AKT_STREAM_ACK (an
+ * empty bytes message) once it is accepted into the source's buffer of capacity elements.
+ * An element that finds the buffer full waits, unanswered, in the source actor's stash
+ * until the stream's demand made room, so a producer that keeps at most k asks in flight
+ * is paced by the stream, and the stream holds at most capacity + (what the producers have
+ * in flight). Elements are accepted in the order they arrived. The message AKT_STREAM_END
+ * (any payload; told or asked, answered with AKT_STREAM_ACK) ends the source: the elements
+ * that came before it go on to the sink, then the stream completes (0); an element that
+ * comes after it is answered with AKT_STREAM_CLOSED and dropped. akt_stream_drain ends the
+ * source as AKT_STREAM_END does. The first actor that sends an element (the producer) is
+ * watched: if it stops, or its node is lost, and no AKT_STREAM_END came 200 ms after (across
+ * nodes a stop is not ordered with the messages sent before it), the stream fails with
+ * AKT_ESTOPPED, reason "stage 0 (actor): the producer stopped before the end". A producer
+ * that is itself a stream uses an actor sink
+ * whose target is the source's pid and whose on_complete is an AKT_STREAM_END message: the
+ * sink counts each AKT_STREAM_ACK as the acknowledgement of one element.
+ *
+ * Elements that cross to another node must be serializable: bytes messages, scalars, or a
+ * type bound to a serializer (akt_serializer_bind). A binding's same-process objects (passed
+ * by reference) have no bytes: the remoting refuses them (a dead letter on the sending
+ * node) and the stream fails or waits as above. Element types must not start with
+ * "akt.stream." (AKT_STREAM_END excepted as the end of a source reference). */
+#define AKT_STREAM_ACK "akt.stream.Ack"       /* the answer to an accepted element */
+#define AKT_STREAM_END "akt.stream.End"       /* ends a source reference */
+#define AKT_STREAM_CLOSED "akt.stream.Closed" /* the answer to an element after the end */
+
+/* Source: an actor that takes elements from any node, as described above: at most capacity
+ * (1..65536) accepted and not yet sent downstream. AKT_EINVAL for a NULL graph or a capacity
+ * out of range; AKT_EMISUSE if the graph already has a source. */
+AKT_API int akt_stream_source_actor(akt_stream_graph *graph, size_t capacity);
+/* The pid of the stream's actor source (akt_stream_source_actor), valid until the stream
+ * ends. AKT_EINVAL for NULL arguments or a stream whose source is another kind. */
+AKT_API int akt_stream_source_pid(akt_stream *stream, akt_pid *out);
+/* The remote address of the stream's actor source, "akt://<system>@<host>:<port>/user/<name>"
+ * (for akt_remote_lookup on another node), NUL-terminated, into buf; *needed (may be NULL)
+ * gets its length without the NUL. AKT_ERANGE if cap is too small, AKT_ENOTFOUND if the
+ * system has no remoting (akt_remote_start) or the stream ended, AKT_EINVAL as
+ * akt_stream_source_pid. */
+AKT_API int akt_stream_source_address(akt_stream *stream, char *buf, size_t cap, size_t *needed);
+/* streamref end */
+
 /* ---- parallel map -------------------------------------------------------------------- */
 
 /* map_async: fn starts the work for in and hands its result later, from any thread, with

@@ -311,6 +311,12 @@ int aktj_stream_async_complete(jlong pending, jint rc, jlong msg);
  * or AKT_ESTOPPED once it closed (StreamStage.done, once). 0 or a negative code. */
 int aktj_stream_on_room(JNIEnv *env, jlong stream, jobject future);
 /* flatmerge end */
+/* streamref begin: aktj_stream_add also takes kind 30 actor source (capacity a). */
+/* The pid id of the stream's actor source, or a negative code. */
+jlong aktj_stream_source_pid(jlong stream);
+/* Its remote address, or null (no remoting, the stream ended, another source). */
+jstring aktj_stream_source_address(JNIEnv *env, jlong stream);
+/* streamref end */
 /* Fault tolerance (aktj_fault.c): circuit breakers as handles (create: out[0]; metrics:
  * out[0..3] = state, successes, failures, rejected), their manual clock (an int64 address),
  * and passivation (strategy AKT_PASSIVATE_*, value: idle ns or a message count). */

@@ -200,6 +200,20 @@ int aktj_stream_offer(jlong stream, jlong msg) {
     return akt_stream_offer(AKTJ_PTR(stream), AKTJ_PTR(msg));
 }
 
+/* streamref begin */
+jlong aktj_stream_source_pid(jlong stream) {
+    akt_pid p = {0};
+    int rc = akt_stream_source_pid(AKTJ_PTR(stream), &p);
+    return rc ? rc : (jlong)p.id;
+}
+
+jstring aktj_stream_source_address(JNIEnv *env, jlong stream) {
+    char buf[512];
+    if (akt_stream_source_address(AKTJ_PTR(stream), buf, sizeof buf, NULL) != 0) return NULL;
+    return (*env)->NewStringUTF(env, buf);
+}
+/* streamref end */
+
 jlong aktj_stream_queued(jlong stream) {
     size_t n = 0;
     int rc = akt_stream_queued(AKTJ_PTR(stream), &n);
@@ -322,6 +336,8 @@ int aktj_stream_add(JNIEnv *env, jlong graph, jint kind, jobject stage, jlong se
         return akt_stream_source_tick(g, a, b, AKTJ_PTR(seed));
     case 9: /* queue: a the capacity */
         return a <= 0 ? AKT_EINVAL : akt_stream_source_queue(g, (size_t)a);
+    case 30: /* actor source (a source reference): a the capacity */
+        return a <= 0 || a > 65536 ? AKT_EINVAL : akt_stream_source_actor(g, (size_t)a);
     case 17: /* actor sink: a the pid, b the most in flight, seed the on-complete message */
         return b <= 0 ? AKT_EINVAL
                       : akt_stream_sink_actor(g, (akt_pid){(uint64_t)a}, (size_t)b, AKTJ_PTR(seed));

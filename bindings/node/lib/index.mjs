@@ -54,4 +54,4 @@ export const {
 export default akt;
 
 // Reactive streams (lib/stream.cjs).
-export const { Source, Sink, Flow, Stream } = akt;
+export const { Source, Sink, Flow, Stream, SourceRef, STREAM_ACK, STREAM_END, STREAM_CLOSED } = akt;

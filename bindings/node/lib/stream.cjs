@@ -15,6 +15,18 @@ const native = require('./addon.cjs');
 const { kick } = require('./pump.cjs');
 const { makeError, errnos } = require('./errors.cjs');
 const { kHandle } = require('./internal.cjs');
+const { Message } = require('./types.cjs');
+const { shared, S_PID } = require('./shared.cjs');
+
+// Streams across nodes (Source.actorRef, a remote Sink.actor): an actor source's answers
+// and the message that ends it.
+/** What a Source.actorRef answers to an element it accepted into its buffer. */
+const STREAM_ACK = new Message('akt.stream.Ack', '');
+/** Ends a Source.actorRef (answered STREAM_ACK); Sink.actor(pid, { onComplete: STREAM_END })
+ *  feeds one from another stream. */
+const STREAM_END = new Message('akt.stream.End', '');
+/** What a Source.actorRef answers to an element that came after its end. */
+const STREAM_CLOSED = new Message('akt.stream.Closed', '');
 
 const OVERFLOW = { backpressure: 0, drop_head: 1, drop_tail: 2, fail: 3 };
 const ON_ERROR = { fail: 0, resume: 1, retry: 2 };
@@ -142,13 +154,19 @@ class Sink {
   /** Tells each element to the actor pid, which acknowledges it with ctx.respond(anything):
    *  each acknowledgement is the demand for one more, at most opts.inFlight (default 1)
    *  unacknowledged. opts.onComplete (if given) is told to it after the last was
-   *  acknowledged. If the actor stops, the stream fails (StoppedError). */
+   *  acknowledged. If the actor stops, the stream fails (StoppedError).
+   *  pid may be remote (system.remoteLookup): elements and acks cross the wire, in order,
+   *  at most inFlight unacknowledged; the loss of its node fails the stream (StoppedError).
+   *  Elements that cross must be serializable (numbers, strings, Buffers, Message, JSON
+   *  values); to feed another stream's Source.actorRef, give onComplete: STREAM_END. */
   static actor(pid, opts = {}) {
     if (!pid || typeof pid.lo !== 'number') throw makeError(errnos.InvalidArgumentError, 'Sink.actor needs a Pid');
     const inFlight = opts.inFlight ?? 1;
     if (!Number.isSafeInteger(inFlight) || inFlight <= 0)
       throw makeError(errnos.InvalidArgumentError, 'Sink.actor: inFlight is a positive integer');
-    return new Sink(['actor', [pid.lo, pid.hi], [inFlight, opts.onComplete]], () => undefined);
+    const done = opts.onComplete;
+    const onComplete = done instanceof Message ? [done.data, done.type] : [done, undefined];
+    return new Sink(['actor', [pid.lo, pid.hi], [inFlight, ...onComplete]], () => undefined);
   }
 }
 
@@ -319,6 +337,19 @@ class Source extends Stages {
     return new Source([['queue', capacity]]);
   }
 
+  /** A source reference: elements sent (ideally asked) to stream.sourcePid, from any node
+   *  (stream.sourceAddress with remoteLookup), each answered STREAM_ACK once it is in the
+   *  source's buffer of capacity (1..65536, default 16); one that finds it full waits,
+   *  unanswered, until the stream's demand makes room, so a producer with at most k asks
+   *  in flight (SourceRef) is paced by the stream. STREAM_END (or stream.complete()) ends
+   *  it; later elements are answered STREAM_CLOSED. The first actor that sends an element
+   *  is watched: its stop (or its node's loss) before the end fails the stream. */
+  static actorRef(capacity = 16) {
+    if (!Number.isSafeInteger(capacity) || capacity <= 0 || capacity > 65536)
+      throw makeError(errnos.InvalidArgumentError, 'Source.actorRef: capacity is 1..65536');
+    return new Source([['actor_ref', capacity]]);
+  }
+
   /** tick every intervalMs (1 .. 3600000), the first initialDelayMs after the start, on the
    *  system's timer; a tick that comes while downstream has no demand is dropped (counted in
    *  the source's drops). Endless: drain, cancel or Sink.first() ends it. */
@@ -426,6 +457,11 @@ class Source extends Stages {
       run.stream = stream;
       stream._handle = native.streamRun(system[kHandle], stages, this._window, this._fusion,
         (rc) => stream._ended(rc));
+      if (this._stages[0][0] === 'actor_ref') { // read now: the handle goes at the end
+        native.streamSourcePid(stream._handle);
+        const { Pid } = require('./pid.cjs');
+        stream._sourcePid = new Pid(system, shared.scratch[S_PID], shared.scratch[S_PID + 1]);
+      }
     } catch (err) {
       for (const end of run.ends) { // without a stream: listeners taken off, nothing destroyed
         try { end(errnos.CanceledError, undefined); } catch { /* the first error is the one */ }
@@ -702,6 +738,18 @@ class Stream {
   }
   /** Closes a Source.queue: what it accepted goes on, then the stream completes. */
   complete() { this.drain(); }
+  /** The pid of the stream's Source.actorRef (InvalidArgumentError for another source). */
+  get sourcePid() {
+    if (this._sourcePid === undefined)
+      throw makeError(errnos.InvalidArgumentError, 'sourcePid: the source is not a Source.actorRef');
+    return this._sourcePid;
+  }
+  /** The remote address of the stream's Source.actorRef, for remoteLookup on another node
+   *  (NotFoundError without remoting; StoppedError once the stream ended). */
+  get sourceAddress() {
+    if (this._closed) throw makeError(errnos.StoppedError, 'sourceAddress: the stream ended');
+    return native.streamSourceAddress(this._handle);
+  }
   /** How many elements the Source.queue holds (accepted, not yet sent on). */
   get queued() { return this._closed ? 0 : native.streamQueued(this._handle); }
   /** Per-stage counts, the source first. */
@@ -724,4 +772,41 @@ class Stream {
 
 }
 
-module.exports = { Source, Sink, Flow, Stream };
+/** A producer's end of a Source.actorRef, on any node: push(x) asks the source to take x
+ *  with at most opts.inFlight (default 4) asks unanswered, awaiting the oldest answer when
+ *  that many are out, so the producer goes at the stream's pace. complete() awaits every
+ *  answer, then ends the source. Rejects with StoppedError once the source answers
+ *  STREAM_CLOSED, or with the ask's error (the stream or its node gone). */
+class SourceRef {
+  constructor(pid, opts = {}) {
+    if (!pid || typeof pid.lo !== 'number') throw makeError(errnos.InvalidArgumentError, 'SourceRef needs a Pid');
+    const inFlight = opts.inFlight ?? 4;
+    if (!Number.isSafeInteger(inFlight) || inFlight <= 0)
+      throw makeError(errnos.InvalidArgumentError, 'SourceRef: inFlight is a positive integer');
+    this.pid = pid;
+    this.inFlight = inFlight;
+    this.timeout = opts.timeout ?? 30000;
+    this._out = [];
+  }
+  async _settle() {
+    const answer = await this._out.shift();
+    if (answer && answer.type === STREAM_CLOSED.type)
+      throw makeError(errnos.StoppedError, 'the source reference is closed');
+  }
+  /** Sends x; resolves once fewer than inFlight asks are unanswered. */
+  async push(x) {
+    while (this._out.length >= this.inFlight) await this._settle();
+    const p = this.pid.ask(x, { timeout: this.timeout });
+    p.catch(() => {}); // awaited by _settle; not an unhandled rejection meanwhile
+    this._out.push(p);
+  }
+  /** Awaits every answer. */
+  async flush() { while (this._out.length) await this._settle(); }
+  /** Awaits every answer, then ends the source (STREAM_END). */
+  async complete() {
+    await this.flush();
+    await this.pid.ask(STREAM_END, { timeout: this.timeout });
+  }
+}
+
+module.exports = { Source, Sink, Flow, Stream, SourceRef, STREAM_ACK, STREAM_END, STREAM_CLOSED };

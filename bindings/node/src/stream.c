@@ -447,6 +447,10 @@ static int add_stage(an_inst *I, an_sys *s, napi_env env, akt_stream_graph *g, n
         int64_t cap;
         if (!int64_of(env, a, &cap) || cap <= 0) return AKT_EINVAL;
         rc = akt_stream_source_queue(g, (size_t)cap);
+    } else if (!strcmp(kind, "actor_ref")) { /* a = capacity */
+        int64_t cap;
+        if (!int64_of(env, a, &cap) || cap <= 0) return AKT_EINVAL;
+        rc = akt_stream_source_actor(g, (size_t)cap);
     } else if (!strcmp(kind, "actor")) { /* a = [lo, hi] of the pid, b = [inFlight, onComplete] */
         napi_value lo, hi, done;
         akt_pid target;
@@ -459,7 +463,22 @@ static int add_stage(an_inst *I, an_sys *s, napi_env env, akt_stream_graph *g, n
         napi_valuetype t;
         napi_typeof(env, done, &t);
         akt_msg *dm = NULL;
-        if (t != napi_undefined && (rc = an_msg_from_js(s, env, done, NULL, 1, &dm)) != 0)
+        /* b[2]: the type of a Message (its data is b[1]), else undefined. */
+        char type[256];
+        const char *ty = NULL;
+        napi_value tv;
+        napi_valuetype tt = napi_undefined;
+        if (napi_get_element(env, b, 2, &tv) == napi_ok) napi_typeof(env, tv, &tt);
+        if (tt == napi_string) {
+            size_t n = 0;
+            if (napi_get_value_string_utf8(env, tv, type, sizeof type, &n) != napi_ok ||
+                n + 1 >= sizeof type)
+                return AKT_EINVAL;
+            ty = type;
+        }
+        /* With bytes too: the target may be on another node (a remote Sink.actor). */
+        if (t != napi_undefined &&
+            (rc = an_msg_from_js(s, env, done, ty, AN_BY_REF_AND_BYTES, &dm)) != 0)
             return rc;
         rc = akt_stream_sink_actor(g, target, (size_t)in_flight, dm);
         if (dm) akt_msg_release(dm);
@@ -779,6 +798,29 @@ static napi_value StreamQueued(napi_env env, napi_callback_info info) {
     return r;
 }
 
+/* streamref begin: streamSourcePid(h) -> the pid in the scratch; streamSourceAddress(h) */
+static napi_value StreamSourcePid(napi_env env, napi_callback_info info) {
+    AN_ARGS(1);
+    AN_STREAM(0);
+    akt_pid pid;
+    int rc = akt_stream_source_pid(h->s, &pid);
+    if (rc) return an_throw(env, I, rc);
+    an_put_pid(I, AN_SCR_PID, pid);
+    return NULL;
+}
+
+static napi_value StreamSourceAddress(napi_env env, napi_callback_info info) {
+    AN_ARGS(1);
+    AN_STREAM(0);
+    char buf[512];
+    int rc = akt_stream_source_address(h->s, buf, sizeof buf, NULL);
+    if (rc) return an_throw(env, I, rc);
+    napi_value r;
+    AN_CALL(napi_create_string_utf8(env, buf, NAPI_AUTO_LENGTH, &r));
+    return r;
+}
+/* streamref end */
+
 /* streamAsyncComplete(p, value) / streamAsyncFail(p): completes a map_async call once. */
 static an_pending *pending_of(napi_env env, napi_value v) {
     void *p = NULL;
@@ -850,6 +892,8 @@ napi_status an_register_stream(napi_env env, napi_value exports, an_inst *I) {
                                 {"streamFreed", StreamFreed},
                                 {"streamOffer", StreamOffer},
                                 {"streamQueued", StreamQueued},
+                                {"streamSourcePid", StreamSourcePid},
+                                {"streamSourceAddress", StreamSourceAddress},
                                 {"streamAsyncComplete", StreamAsyncComplete},
                                 {"streamAsyncFail", StreamAsyncFail},
                                 {"streamOnRoom", StreamOnRoom},

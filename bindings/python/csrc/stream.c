@@ -551,6 +551,25 @@ static PyObject *stream_queued(py_stream *self, PyObject *unused) {
     return PyLong_FromSize_t(n);
 }
 
+/* streamref begin: the pid and address of an actor source (Source.actor_ref) */
+static PyObject *stream_source_pid(py_stream *self, PyObject *unused) {
+    if (live(self)) return NULL;
+    akt_pid p = {0};
+    int rc = akt_stream_source_pid(self->stream, &p);
+    if (rc) return akt_py_raise(rc, "source_pid");
+    return akt_py_pid_new(self->sys, p.id);
+}
+
+static PyObject *stream_source_address(py_stream *self, PyObject *unused) {
+    if (live(self)) return NULL;
+    char buf[512];
+    size_t n = 0;
+    int rc = akt_stream_source_address(self->stream, buf, sizeof buf, &n);
+    if (rc) return akt_py_raise(rc, "source_address");
+    return PyUnicode_FromStringAndSize(buf, (Py_ssize_t)n);
+}
+/* streamref end */
+
 static PyMethodDef stream_methods[] = {
     {"_wait", (PyCFunction)stream_wait, METH_O, "_wait(timeout) -> code (GIL released)"},
     {"_cancel", (PyCFunction)stream_cancel, METH_NOARGS, "abort"},
@@ -566,6 +585,9 @@ static PyMethodDef stream_methods[] = {
     {"_offer", (PyCFunction)stream_offer, METH_O, "offer to a queue source: 0 or AKT_EFULL"},
     {"_queued", (PyCFunction)stream_queued, METH_NOARGS, "what a queue source holds"},
     {"_on_room", (PyCFunction)stream_on_room, METH_O, "fn(code) once a queue has room"},
+    {"_source_pid", (PyCFunction)stream_source_pid, METH_NOARGS, "an actor source's pid"},
+    {"_source_address", (PyCFunction)stream_source_address, METH_NOARGS,
+     "an actor source's remote address"},
     {NULL, NULL, 0, NULL},
 };
 
@@ -785,6 +807,15 @@ static int add_stage(akt_py_system *sys, akt_stream_graph *g, const char *kind, 
             return -1;
         }
         return check(akt_stream_source_queue(g, (size_t)n), "Source.queue");
+    }
+    if (strcmp(kind, "actor_ref") == 0) { /* a = capacity */
+        Py_ssize_t n = PyLong_AsSsize_t(a);
+        if (PyErr_Occurred()) return -1;
+        if (n <= 0 || n > 65536) {
+            PyErr_SetString(PyExc_ValueError, "actor_ref capacity must be 1..65536");
+            return -1;
+        }
+        return check(akt_stream_source_actor(g, (size_t)n), "Source.actor_ref");
     }
     if (strcmp(kind, "actor") == 0) { /* a = the target pid, b = (in_flight, on_complete) */
         akt_pid target;

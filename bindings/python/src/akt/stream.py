@@ -35,9 +35,21 @@ from dataclasses import dataclass
 from typing import Any, AsyncIterator, Callable, Iterable, Iterator, Optional, Sequence
 
 from . import _lib  # noqa: F401  (registers akt._stream)
-from .errors import error_for
+from .errors import ActorStopped, error_for
+from .messages import Bytes
 
 _native = sys.modules["akt._stream"]
+
+# Streams across nodes (``Source.actor_ref``, a remote ``Sink.actor``): the answers of an
+# actor source, and the message that ends it.
+ACK = Bytes("akt.stream.Ack", b"")
+"""What a ``Source.actor_ref`` answers to an element it accepted into its buffer."""
+END = Bytes("akt.stream.End", b"")
+"""Ends a ``Source.actor_ref`` (tell or ask it to the source's pid; answered ``ACK``): what
+came before goes on, then the stream completes. ``Sink.actor(pid, k, on_complete=END)``
+feeds a remote source reference from another stream."""
+CLOSED = Bytes("akt.stream.Closed", b"")
+"""What a ``Source.actor_ref`` answers to an element that came after its end."""
 
 _OVERFLOW = {"backpressure": 0, "drop_head": 1, "drop_tail": 2, "fail": 3}
 _ON_ERROR = {"fail": 0, "resume": 1, "retry": 2}
@@ -147,7 +159,14 @@ class Sink:
         ``ctx.respond(anything)``: each acknowledgement is the demand for one more, at most
         ``in_flight`` unacknowledged. At the end ``on_complete`` (if not None) is told to it,
         after the last element was acknowledged. If the actor stops, the stream fails
-        (Stopped). The result is None."""
+        (Stopped). The result is None.
+
+        ``pid`` may be a remote actor (``system.remote_lookup(address)``): the elements and
+        their acknowledgements cross the wire, in order, at most ``in_flight``
+        unacknowledged, and the loss of its node fails the stream (Stopped). Elements that
+        cross must be serializable (scalars, str, bytes, ``Bytes``); a Python object passed
+        by reference cannot cross. To feed another stream's ``Source.actor_ref``, give its
+        pid and ``on_complete=akt.stream.END``."""
         return Sink(("actor", pid, (in_flight, on_complete)), lambda r: None)
 
     @staticmethod
@@ -380,6 +399,19 @@ class Source(_Stages):
         (try again later). ``Stream.complete()`` closes it: what was accepted goes on, then
         the stream completes."""
         return Source((("queue", capacity, None),))
+
+    @staticmethod
+    def actor_ref(capacity: int = 16) -> "Source":
+        """A source reference: elements sent to the stream's actor
+        (``Stream.source_pid``; from another node, ``Stream.source_address`` with
+        ``remote_lookup``), ideally as asks. Each is answered ``akt.stream.ACK`` once it is
+        in the source's buffer of ``capacity`` (1..65536); one that finds it full waits,
+        unanswered, until the stream's demand makes room, so a producer with at most k asks
+        in flight (``SourceRef``) is paced by the stream. ``akt.stream.END`` (or
+        ``Stream.complete()``) ends it; later elements are answered ``akt.stream.CLOSED``.
+        The first actor that sends an element is watched: its stop (or its node's loss)
+        before the end fails the stream (Stopped)."""
+        return Source((("actor_ref", capacity, None),))
 
     @staticmethod
     def of(*values: Any) -> "Source":
@@ -641,6 +673,18 @@ class Stream:
         self._core._drain()
 
     @property
+    def source_pid(self) -> Any:
+        """The pid of the stream's ``Source.actor_ref`` (InvalidArgument for
+        another source)."""
+        return self._core._source_pid()
+
+    @property
+    def source_address(self) -> str:
+        """The remote address of the stream's ``Source.actor_ref``, for ``remote_lookup`` on
+        another node (ActorNotFound if this system has no remoting)."""
+        return str(self._core._source_address())
+
+    @property
     def queued(self) -> int:
         """How many elements the ``Source.queue`` holds (accepted, not yet sent on)."""
         return int(self._core._queued())
@@ -665,4 +709,49 @@ class Stream:
         self.close()
 
 
-__all__ = ["Flow", "Sink", "Source", "StageMetrics", "Stream"]
+class SourceRef:
+    """A producer's end of a ``Source.actor_ref``, on any node: ``push(x)`` asks the source
+    to take x with at most ``in_flight`` asks unanswered, waiting (this thread) for the
+    oldest answer when that many are out, so the producer goes at the stream's pace.
+
+        ref = SourceRef(system.remote_lookup(address), in_flight=4)
+        for x in data:
+            ref.push(x)
+        ref.complete()   # END; waits for every answer
+
+    Raises ActorStopped if the source took no more (its answer is ``CLOSED``), an AktError if an
+    ask failed (the stream or its node gone), TimeoutError after ``timeout`` seconds."""
+
+    def __init__(self, pid: Any, in_flight: int = 4, timeout: Optional[float] = 30.0) -> None:
+        if not isinstance(in_flight, int) or in_flight <= 0:
+            raise ValueError("in_flight must be a positive int")
+        self.pid = pid
+        self.in_flight = in_flight
+        self.timeout = timeout
+        self._out: list[Any] = []
+
+    def _settle(self) -> None:
+        fut = self._out.pop(0)
+        answer = fut.result(self.timeout)
+        if answer == CLOSED:
+            raise ActorStopped("the source reference is closed")
+
+    def push(self, x: Any) -> None:
+        """Sends x; returns once fewer than in_flight asks are unanswered."""
+        while len(self._out) >= self.in_flight:
+            self._settle()
+        self._out.append(self.pid.ask_future(x, self.timeout))
+
+    def flush(self) -> None:
+        """Waits for every answer."""
+        while self._out:
+            self._settle()
+
+    def complete(self) -> None:
+        """Waits for every answer, then ends the source (END)."""
+        self.flush()
+        self.pid.ask_sync(END, self.timeout)
+
+
+__all__ = ["ACK", "CLOSED", "END", "Flow", "Sink", "Source", "SourceRef", "StageMetrics",
+           "Stream"]

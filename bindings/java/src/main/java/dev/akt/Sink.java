@@ -179,6 +179,10 @@ public final class Sink<T, R> {
      * {@code ctx.respond(anything)}: each acknowledgement is the demand for one more, at most
      * {@code inFlight} unacknowledged. {@code onComplete} (if not null) is told to it after the
      * last one was acknowledged. If the actor stops, the stream fails (AKT_ESTOPPED).
+     * The pid may be remote ({@link ActorSystem#remoteLookup}): elements (serializable values)
+     * and acknowledgements cross the wire, in order, at most {@code inFlight} unacknowledged;
+     * the loss of its node fails the stream. With {@link Stream#STREAM_END} as
+     * {@code onComplete} it feeds another stream's {@link Source#actorRef}.
      *
      * @param <T> the elements
      * @param pid the actor, of the stream's system

@@ -253,6 +253,30 @@ public final class Source<T> {
     }
 
     /**
+     * A source reference: elements sent (ideally asked) to {@link Stream#sourcePid()} from any
+     * node ({@link Stream#sourceAddress()} with {@link ActorSystem#remoteLookup}), each
+     * answered {@link Stream#STREAM_ACK} once it is in the source's buffer of
+     * {@code capacity}; one that finds it full waits, unanswered, until the stream's demand
+     * makes room, so a producer with at most k asks in flight ({@link SourceRef}) is paced by
+     * the stream. {@link Stream#STREAM_END} (or {@link Stream#complete()}) ends it; later
+     * elements are answered {@link Stream#STREAM_CLOSED}. The first actor that sends an
+     * element is watched: its stop (or its node's loss) before the end fails the stream
+     * (AKT_ESTOPPED). Elements that cross nodes must be serializable (scalars, strings,
+     * {@link BytesMessage}, a bound serializer's type).
+     *
+     * @param <T> the elements
+     * @param capacity how many accepted elements it holds at most, 1..65536
+     * @return the source
+     * @throws AktException AKT_EINVAL for a capacity out of range
+     */
+    public static <T> Source<T> actorRef(int capacity) {
+        if (capacity <= 0 || capacity > 65536) {
+            throw Errors.of(Errors.EINVAL, "actorRef capacity " + capacity);
+        }
+        return of(new Spec(30, null, null, capacity, 0, 0, null, null, 0, 0));
+    }
+
+    /**
      * Elements pushed with {@link Stream#offer}: at most {@code capacity} accepted and not yet
      * sent on (beyond that offer returns false: offer again later); {@link Stream#complete}
      * closes it, what it accepted goes on, then the stream completes.

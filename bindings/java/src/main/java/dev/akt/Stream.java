@@ -150,6 +150,48 @@ public final class Stream<R> implements AutoCloseable {
         }
     }
 
+    /** What a {@link Source#actorRef} answers to an element it accepted into its buffer. */
+    public static final BytesMessage STREAM_ACK = new BytesMessage("akt.stream.Ack", new byte[0]);
+    /**
+     * Ends a {@link Source#actorRef} (answered {@link #STREAM_ACK}); as the on-complete message
+     * of {@link Sink#actor} it feeds another stream's source reference.
+     */
+    public static final BytesMessage STREAM_END = new BytesMessage("akt.stream.End", new byte[0]);
+    /** What a {@link Source#actorRef} answers to an element that came after its end. */
+    public static final BytesMessage STREAM_CLOSED = new BytesMessage("akt.stream.Closed", new byte[0]);
+
+    /**
+     * The pid of the stream's {@link Source#actorRef}: elements told or asked to it go into the
+     * stream.
+     *
+     * @return the source's pid
+     * @throws AktException AKT_EINVAL if the source is another kind
+     */
+    public Pid sourcePid() {
+        long id = AktNativeJNI.aktj_stream_source_pid(handle);
+        if (id < 0) {
+            Errors.check((int) id, "sourcePid");
+        }
+        return new Pid(system, id);
+    }
+
+    /**
+     * The remote address of the stream's {@link Source#actorRef}, for
+     * {@link ActorSystem#remoteLookup} on another node.
+     *
+     * @return "akt://&lt;system&gt;@&lt;host&gt;:&lt;port&gt;/user/&lt;name&gt;"
+     * @throws AktException AKT_EINVAL if the source is another kind, AKT_ENOTFOUND without
+     *     remoting (or once the stream ended)
+     */
+    public String sourceAddress() {
+        sourcePid(); /* AKT_EINVAL for another source */
+        String a = AktNativeJNI.aktj_stream_source_address(handle);
+        if (a == null) {
+            throw Errors.of(Errors.ENOTFOUND, "sourceAddress: no remoting, or the stream ended");
+        }
+        return a;
+    }
+
     /** Closes a {@link Source#queue}: what it accepted goes on, then the stream completes. */
     public void complete() {
         drain();

@@ -1339,6 +1339,14 @@ declare const akt: {
   Sink: typeof Sink;
   /** The named export {@link Stream}. */
   Stream: typeof Stream;
+  /** The named export {@link SourceRef}. */
+  SourceRef: typeof SourceRef;
+  /** The named export {@link STREAM_ACK}. */
+  STREAM_ACK: typeof STREAM_ACK;
+  /** The named export {@link STREAM_END}. */
+  STREAM_END: typeof STREAM_END;
+  /** The named export {@link STREAM_CLOSED}. */
+  STREAM_CLOSED: typeof STREAM_CLOSED;
   /** The named export {@link Flow}. */
   Flow: typeof Flow;
   /** The named export {@link CircuitBreaker}. */

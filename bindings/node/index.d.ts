@@ -1701,7 +1701,9 @@ export const STREAM_CLOSED: Message;
  *  unanswered; timeout per ask in ms (default 30000). */
 export class SourceRef {
   constructor(pid: Pid, opts?: { inFlight?: number; timeout?: number });
+  /** The source's pid: stream.sourcePid here, or remoteLookup of its sourceAddress. */
   readonly pid: Pid;
+  /** The most asks unanswered at once (the producer's share of the stream's demand). */
   readonly inFlight: number;
   /** Sends x; resolves once fewer than inFlight asks are unanswered (StoppedError once the
    *  source answers STREAM_CLOSED). */

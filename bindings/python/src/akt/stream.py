@@ -722,6 +722,13 @@ class SourceRef:
     Raises ActorStopped if the source took no more (its answer is ``CLOSED``), an AktError if an
     ask failed (the stream or its node gone), TimeoutError after ``timeout`` seconds."""
 
+    pid: Any
+    """The source's pid: ``stream.source_pid`` here, or ``remote_lookup`` of its address."""
+    in_flight: int
+    """The most asks unanswered at once (the producer's share of the stream's demand)."""
+    timeout: Optional[float]
+    """Seconds each ask may wait for its answer (None: no limit)."""
+
     def __init__(self, pid: Any, in_flight: int = 4, timeout: Optional[float] = 30.0) -> None:
         if not isinstance(in_flight, int) or in_flight <= 0:
             raise ValueError("in_flight must be a positive int")

@@ -27,6 +27,10 @@ import java.util.concurrent.TimeUnit;
  * {@code window}, the figure bench/stream uses for its other peers.
  */
 public final class StreamBench {
+    /** How long one run may take before the bench gives up. */
+    static final long TIMEOUT_S = 600;
+    static final TimeUnit SECONDS = TimeUnit.SECONDS;
+
     /** One implementation: runs the pipeline over 0..n-1 once and gives the sum. */
     interface Impl extends AutoCloseable {
         String name();
@@ -81,7 +85,4 @@ public final class StreamBench {
                     + ": sum " + sum + ", expected " + expected(n));
         }
     }
-
-    static final long TIMEOUT_S = 600;
-    static final TimeUnit SECONDS = TimeUnit.SECONDS;
 }

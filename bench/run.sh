@@ -2,7 +2,8 @@
 # Runs akt's benchmarks and the GoAkt peer side by side, scenario by scenario (each
 # scenario alternates akt and GoAkt ROUNDS times), and prints every figure plus the
 # akt/GoAkt ratio of the medians; then each binding's benchmark against its peers
-# (bench/python: Pykka, Ray, and async receive against an asyncio queue; bench/node: nact, comedy; bench/java: Pekko), each of which
+# (bench/python: Pykka, Ray, and async receive against an asyncio queue; bench/node: nact, comedy; bench/java: Pekko,
+# then bench/java/stream.sh: the Java and C streams against Pekko Streams), each of which
 # alternates its contenders in one run too.
 # Usage: bench/run.sh [ROUNDS]   (default 3)
 # Env: BUILD_DIR or AKT_BUILD_DIR (default ./build); N, ASKS, ACTORS scale the core
@@ -108,7 +109,7 @@ print(json.dumps({"summary": {b: by.get((b, "akt")) and by.get((b, "goakt")) and
                                for b in ["tell_1to1", "tell_2to1", "ask_rtt", "tell_pairwise4", "ask_chain", "spawn_1m", "idle_actor_bytes",
                                          "tell_grain", "ask_rtt_grain", "idle_grain_bytes",
                                          "tell_1to1_default", "tell_1to1_bounded1024", "tell_1to1_priority", "tell_1to1_fair",
-              "mailbox_bytes_fifo", "mailbox_bytes_bounded", "mailbox_bytes_priority", "mailbox_bytes_fair",
+                                         "mailbox_bytes_fifo", "mailbox_bytes_bounded", "mailbox_bytes_priority", "mailbox_bytes_fair",
                                          "restart_rate", "request_rtt"]}}))
 PY
 
@@ -137,6 +138,8 @@ for b in ${BENCH_BINDINGS:-python node java}; do
                  --no-build-isolation --no-deps ./bindings/python; } &&
              python3 bench/python/bench.py && python3 bench/python/async_receive.py) ;;
     node) (cd "$here/node" && npm install --no-audit --no-fund >/dev/null 2>&1 && node bench.mjs && node async_receive.mjs) ;;
-    java) (AKT_BUILD_DIR=$build bash "$here/java/run.sh") ;;
+    java) (AKT_BUILD_DIR=$build bash "$here/java/run.sh" &&
+           echo && echo "== streams: Java and C against Pekko Streams" &&
+           AKT_BUILD_DIR=$build AKT_JAVA_SKIP_INSTALL=1 bash "$here/java/stream.sh") ;;
   esac
 done

@@ -629,11 +629,16 @@ typedef struct akt_future akt_future;
  * timed by the system's one timer thread), AKT_ESTOPPED if the actor stopped before
  * handling it, AKT_EUNHANDLED if its receive did not handle it, the failure code
  * (AKT_EFAILED, or the negative code receive returned) if receive failed on it -- the
- * failure's reason then comes with akt_future_failure --, or AKT_ECANCELED. */
+ * failure's reason then comes with akt_future_failure --, or AKT_ECANCELED.
+ * Who reads the answer (issue 17): called outside any actor, C code -- the caller -- does,
+ * so a binding's actor must answer with bytes (it refuses an object without them at its
+ * respond, and the future fails with that refusal); from inside an actor's callback, that
+ * actor. A binding names itself as the reader with akt_ask_as (see akt_ctx_asker_reader). */
 AKT_API int akt_ask(akt_system *system, akt_pid to, akt_msg *msg, int64_t timeout_ns,
                     akt_future **out);
 
-/* Asks n messages of one actor in order; futures[i] answers msgs[i]. All or none. */
+/* Asks n messages of one actor in order; futures[i] answers msgs[i]. All or none. The
+ * answers' reader is picked as akt_ask's (akt_ask_batch_as names it). */
 AKT_API int akt_ask_batch(akt_system *system, akt_pid to, akt_msg *const *msgs, size_t n,
                           int64_t timeout_ns, akt_future **futures);
 

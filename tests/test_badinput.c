@@ -557,6 +557,9 @@ static void ctx_calls(akt_system *sys, akt_ctx *ctx, akt_pid target, int want) {
     int expected = 7;
     BAD(want, akt_ctx_reply_expected, ctx, &expected);
     assert_int_equal(expected, 7);
+    akt_receive_fn rd = saving_receive;
+    BAD(want, akt_ctx_asker_reader, ctx, &rd);
+    assert_ptr_equal(rd, saving_receive); /* untouched */
     int frees = atomic_load(&states_freed);
     static int st;
     BAD(want, akt_ctx_spawn, ctx, &saving_behavior, &st, NULL, &pid);
@@ -642,6 +645,8 @@ static int probe_pre_start(akt_ctx *ctx, void *state) {
     TU_CB_RC(AKT_EMISUSE, akt_ctx_respond(ctx, m)); /* no message to answer */
     int expected;
     TU_CB_RC(AKT_EMISUSE, akt_ctx_reply_expected(ctx, &expected));
+    akt_receive_fn rd = NULL;
+    TU_CB_RC(AKT_EMISUSE, akt_ctx_asker_reader(ctx, &rd)); /* no asker to name */
     akt_msg_release(m);
     akt_msg *cur = (akt_msg *)0x1;
     TU_CB_RC(AKT_EMISUSE, akt_ctx_message(ctx, &cur)); /* no current message */
@@ -659,6 +664,7 @@ static int probe_receive(akt_ctx *ctx, akt_msg *msg, void *state) {
     TU_CB_RC(AKT_EINVAL, akt_ctx_system(ctx, NULL));
     TU_CB_RC(AKT_EINVAL, akt_ctx_respond(ctx, NULL));
     TU_CB_RC(AKT_EINVAL, akt_ctx_reply_expected(ctx, NULL));
+    TU_CB_RC(AKT_EINVAL, akt_ctx_asker_reader(ctx, NULL));
     _Alignas(max_align_t) unsigned char not_a_msg[256] = {0}; /* no message's magic */
     TU_CB_RC(AKT_EINVAL, akt_ctx_fail_with(ctx, "x", (akt_msg *)not_a_msg));
     TU_CB_RC(AKT_EINVAL, akt_ctx_tell(ctx, self, NULL));
@@ -1115,6 +1121,34 @@ static void test_values_functions(void **state) {
     TU_OK(akt_spawn(sys, &b, NULL, NULL, &pid));
     BAD(0, akt_pid_receive, sys, pid, &got);
     assert_ptr_equal(got, bad_noop_receive);
+    /* The asks that name their reader: NULL reader, then akt_ask's own checks. */
+    akt_future *f = NULL, *fs[1] = {NULL};
+    akt_msg *m = owned();
+    akt_msg *batch[1] = {m};
+    BAD(AKT_EINVAL, akt_ask_as, sys, pid, m, TU_SEC(1), NULL, &f);
+    BAD(AKT_EINVAL, akt_ask_as, NULL, pid, m, TU_SEC(1), bad_noop_receive, &f);
+    BAD(AKT_EINVAL, akt_ask_as, sys, pid, NULL, TU_SEC(1), bad_noop_receive, &f);
+    BAD(AKT_EINVAL, akt_ask_as, sys, pid, m, TU_SEC(1), bad_noop_receive, NULL);
+    BAD(AKT_EINVAL, akt_ask_as, sys, pid, m, 0, bad_noop_receive, &f);
+    BAD(AKT_ENOTFOUND, akt_ask_as, sys, (akt_pid){0}, m, TU_SEC(1), bad_noop_receive, &f);
+    BAD(AKT_EINVAL, akt_ask_batch_as, sys, pid, batch, 1, TU_SEC(1), NULL, fs);
+    BAD(AKT_EINVAL, akt_ask_batch_as, NULL, pid, batch, 1, TU_SEC(1), bad_noop_receive, fs);
+    BAD(AKT_EINVAL, akt_ask_batch_as, sys, pid, NULL, 1, TU_SEC(1), bad_noop_receive, fs);
+    BAD(AKT_EINVAL, akt_ask_batch_as, sys, pid, batch, 0, TU_SEC(1), bad_noop_receive, fs);
+    BAD(AKT_EINVAL, akt_ask_batch_as, sys, pid, batch, 1, TU_SEC(1), bad_noop_receive, NULL);
+    BAD(AKT_ENOTFOUND, akt_ask_batch_as, sys, (akt_pid){0}, batch, 1, TU_SEC(1), bad_noop_receive,
+        fs);
+    BAD(AKT_EINVAL, akt_grain_ask_as, sys, "k", "n", m, TU_SEC(1), NULL, NULL, &f);
+    BAD(AKT_EINVAL, akt_grain_ask_as, sys, "k", "n", m, TU_SEC(1), NULL, bad_noop_receive, NULL);
+    BAD(AKT_EINVAL, akt_grain_ask_as, NULL, "k", "n", m, TU_SEC(1), NULL, bad_noop_receive, &f);
+    BAD(AKT_ENOTFOUND, akt_grain_ask_as, sys, "nokind", "n", m, TU_SEC(1), NULL, bad_noop_receive,
+        &f);
+    assert_null(f);
+    int before = atomic_load(&freed);
+    akt_msg_release(m); /* every refusal left it to us */
+    assert_int_equal(atomic_load(&freed), before + 1);
+    akt_receive_fn rd = NULL;
+    BAD(AKT_EINVAL, akt_ctx_asker_reader, NULL, &rd);
     tu_system_end(sys);
 }
 /* values end */

@@ -1,7 +1,9 @@
 /* test_reader: akt_pid_receive names the function that reads an actor's messages (what a
  * binding compares with its own to refuse a value without bytes at the sender), NULL for
  * akt's actors that pass messages on (a router, the topics actor), and ENOTFOUND once the
- * actor stopped, also after its slot was reused by another behaviour. */
+ * actor stopped, also after its slot was reused by another behaviour. akt_ctx_asker_reader
+ * names who reads a reply: the reader an ask recorded (a plain akt_ask's stands for C code,
+ * akt_ask_as's is the one named), the sender actor's receive, ENOTFOUND without an asker. */
 #include "tu.h"
 
 #include <pthread.h>
@@ -140,6 +142,143 @@ static void test_bad_arguments(void **state) {
     assert_int_equal(akt_pid_receive(sys, (akt_pid){UINT64_MAX}, &got), AKT_ENOTFOUND);
 }
 
+/* ---- akt_ctx_asker_reader ------------------------------------------------------------- */
+
+/* What the responder saw for its last message: the rc and the reader. */
+static atomic_int asker_rc, asker_seen;
+static _Atomic(akt_receive_fn) asker_got;
+
+static int responder(akt_ctx *ctx, akt_msg *msg, void *state) {
+    (void)msg, (void)state;
+    akt_receive_fn r = read_b; /* stays read_b on failure */
+    atomic_store(&asker_rc, akt_ctx_asker_reader(ctx, &r));
+    atomic_store(&asker_got, r);
+    atomic_fetch_add(&asker_seen, 1);
+    return tu_reply(ctx, "reader.Ok", NULL);
+}
+
+/* Waits for the responder's next message; *rc its akt_ctx_asker_reader's code. */
+static akt_receive_fn seen_reader(int before, int *rc) {
+    TU_EVENTUALLY(atomic_load(&asker_seen) > before);
+    *rc = atomic_load(&asker_rc);
+    return atomic_load(&asker_got);
+}
+
+static akt_pid spawn_responder(void) {
+    akt_behavior b = tu_behavior(responder);
+    return tu_spawn(sys, &b, NULL, NULL);
+}
+
+static void test_asker_reader_of_a_plain_ask_is_c(void **state) {
+    (void)state;
+    akt_pid r = spawn_responder();
+    int before = atomic_load(&asker_seen), rc;
+    akt_msg *reply = NULL;
+    TU_OK(tu_ask(sys, r, tu_msg("reader.Q", NULL), &reply));
+    akt_msg_release(reply);
+    akt_receive_fn c_reader = seen_reader(before, &rc);
+    TU_OK(rc);
+    /* akt's token for C code: no actor's receive, and the same for every plain ask. */
+    assert_non_null(c_reader);
+    assert_true(c_reader != responder && c_reader != read_a && c_reader != read_b);
+    akt_msg *batch[2] = {tu_msg("reader.Q", NULL), tu_msg("reader.Q", NULL)};
+    akt_future *fs[2];
+    before = atomic_load(&asker_seen);
+    TU_OK(akt_ask_batch(sys, r, batch, 2, TU_SEC(5), fs));
+    for (int i = 0; i < 2; i++) {
+        TU_OK(tu_wait(fs[i], &reply));
+        akt_msg_release(reply);
+        TU_OK(akt_future_release(fs[i]));
+    }
+    assert_ptr_equal(seen_reader(before + 1, &rc), c_reader);
+    TU_OK(rc);
+}
+
+static void test_asker_reader_is_the_one_named(void **state) {
+    (void)state;
+    akt_pid r = spawn_responder();
+    int before = atomic_load(&asker_seen), rc;
+    akt_future *f = NULL;
+    akt_msg *reply = NULL;
+    TU_OK(akt_ask_as(sys, r, tu_msg("reader.Q", NULL), TU_SEC(5), read_a, &f));
+    TU_OK(tu_wait(f, &reply));
+    akt_msg_release(reply);
+    TU_OK(akt_future_release(f));
+    assert_ptr_equal(seen_reader(before, &rc), read_a);
+    TU_OK(rc);
+    akt_msg *batch[2] = {tu_msg("reader.Q", NULL), tu_msg("reader.Q", NULL)};
+    akt_future *fs[2];
+    before = atomic_load(&asker_seen);
+    TU_OK(akt_ask_batch_as(sys, r, batch, 2, TU_SEC(5), read_b, fs));
+    for (int i = 0; i < 2; i++) {
+        TU_OK(tu_wait(fs[i], &reply));
+        akt_msg_release(reply);
+        TU_OK(akt_future_release(fs[i]));
+    }
+    assert_ptr_equal(seen_reader(before + 1, &rc), read_b);
+    TU_OK(rc);
+}
+
+/* An actor that, on "go.ask" / "go.tell" / "go.plain", asks / tells / akt_asks the
+ * responder (its state) from its receive. */
+static int prober(akt_ctx *ctx, akt_msg *msg, void *state) {
+    akt_pid to = *(akt_pid *)state;
+    akt_future *f = NULL;
+    if (tu_is(msg, "go.ask")) {
+        TU_CB_RC(0, akt_ctx_ask(ctx, to, tu_msg("reader.Q", NULL), TU_SEC(5), &f));
+        TU_CB_RC(0, akt_future_release(f));
+    } else if (tu_is(msg, "go.tell")) {
+        TU_CB_RC(0, akt_ctx_tell(ctx, to, tu_msg("reader.Q", NULL)));
+    } else if (tu_is(msg, "go.plain")) {
+        akt_system *s = NULL;
+        TU_CB_RC(0, akt_ctx_system(ctx, &s));
+        TU_CB_RC(0, akt_ask(s, to, tu_msg("reader.Q", NULL), TU_SEC(5), &f));
+        TU_CB_RC(0, akt_future_release(f));
+    }
+    return 0;
+}
+
+static void test_asker_reader_of_an_actor_is_its_receive(void **state) {
+    (void)state;
+    akt_pid r = spawn_responder();
+    akt_behavior b = tu_behavior(prober);
+    akt_pid p = tu_spawn(sys, &b, &r, NULL);
+    const char *how[] = {"go.ask", "go.tell", "go.plain"};
+    for (int i = 0; i < 3; i++) {
+        int before = atomic_load(&asker_seen), rc;
+        atomic_store(&asker_got, NULL);
+        TU_OK(akt_tell(sys, p, tu_msg(how[i], NULL)));
+        assert_ptr_equal(seen_reader(before, &rc), prober);
+        TU_OK(rc);
+    }
+    tu_stop_wait(sys, p);
+    tu_assert_no_cb_failures();
+}
+
+static void test_asker_reader_without_asker_is_not_found(void **state) {
+    (void)state;
+    akt_pid r = spawn_responder();
+    int before = atomic_load(&asker_seen), rc;
+    TU_OK(akt_tell(sys, r, tu_msg("reader.Q", NULL)));
+    assert_ptr_equal(seen_reader(before, &rc), read_b); /* untouched */
+    assert_int_equal(rc, AKT_ENOTFOUND);
+}
+
+static void test_asker_reader_bad_input(void **state) {
+    (void)state;
+    akt_receive_fn got = read_a;
+    assert_int_equal(akt_ctx_asker_reader(NULL, &got), AKT_EINVAL);
+    assert_ptr_equal(got, read_a);
+    akt_future *f = (akt_future *)0x1;
+    akt_msg *m = tu_msg("reader.Q", NULL);
+    akt_pid r = spawn_responder();
+    assert_int_equal(akt_ask_as(sys, r, m, TU_SEC(1), NULL, &f), AKT_EINVAL);
+    akt_msg *batch[1] = {m};
+    assert_int_equal(akt_ask_batch_as(sys, r, batch, 1, TU_SEC(1), NULL, &f), AKT_EINVAL);
+    assert_ptr_equal(f, (akt_future *)0x1);
+    akt_msg_release(m);
+}
+
 int main(void) {
     const struct CMUnitTest tests[] = {
         S_TEST(test_names_the_spawned_receive),
@@ -147,6 +286,11 @@ int main(void) {
         S_TEST(test_relays_report_null),
         S_TEST(test_answers_while_slots_are_reused),
         S_TEST(test_bad_arguments),
+        S_TEST(test_asker_reader_of_a_plain_ask_is_c),
+        S_TEST(test_asker_reader_is_the_one_named),
+        S_TEST(test_asker_reader_of_an_actor_is_its_receive),
+        S_TEST(test_asker_reader_without_asker_is_not_found),
+        S_TEST(test_asker_reader_bad_input),
     };
     return cmocka_run_group_tests_name("reader", tests, NULL, NULL);
 }

@@ -108,6 +108,25 @@ AKT_API int akt_ctx_reply_expected(akt_ctx *ctx, int *out) {
     return 0;
 }
 
+/* values begin: who reads a reply (issue 17) */
+AKT_API int akt_ctx_asker_reader(akt_ctx *ctx, akt_receive_fn *out) {
+    AKT__CTX(ctx, x, c);
+    (void)c;
+    if (!out) return AKT_EINVAL;
+    akt__envelope *e = x->env;
+    if (!e || !e->msg) return AKT_EMISUSE;
+    /* The reader an outside ask recorded (written before the future was handed out). */
+    if (e->reply && e->reply->reader) {
+        *out = e->reply->reader;
+        return 0;
+    }
+    if (e->sender) return akt_pid_receive(x->system, (akt_pid){e->sender}, out);
+    if (!e->reply) return AKT_ENOTFOUND; /* told from outside any actor: nobody to answer */
+    *out = NULL; /* akt's own asker (a remote node's): it passes the answer on */
+    return 0;
+}
+/* values end */
+
 AKT_API int akt_ctx_next(akt_ctx *ctx, akt_msg **msg) {
     AKT__CTX(ctx, x, c);
     (void)c;
@@ -125,7 +144,7 @@ AKT_API int akt_ctx_tell(akt_ctx *ctx, akt_pid to, akt_msg *msg) {
 AKT_API int akt_ctx_ask(akt_ctx *ctx, akt_pid to, akt_msg *msg, int64_t timeout_ns,
                         akt_future **out) {
     AKT__CTX(ctx, x, c);
-    return akt__ask_from(x->system, to, msg, timeout_ns, akt__cell_pid(c).id, out);
+    return akt__ask_from(x->system, to, msg, timeout_ns, akt__cell_pid(c).id, NULL, out);
 }
 
 AKT_API int akt_ctx_forward(akt_ctx *ctx, akt_pid to) {

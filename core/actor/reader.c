@@ -36,6 +36,13 @@ static int akt__is_relay(akt_receive_fn receive) {
     return 0;
 }
 
+int akt__c_reader(akt_ctx *ctx, akt_msg *msg, void *state) {
+    (void)ctx;
+    (void)msg;
+    (void)state;
+    return AKT_EUNHANDLED;
+}
+
 AKT_API int akt_pid_receive(akt_system *system, akt_pid pid, akt_receive_fn *receive) {
     if (!system || !receive) return AKT_EINVAL;
     akt__cell *c = akt__pid_index(pid) == AKT__GUARDIAN ? NULL : akt__cell_live(system, pid);

@@ -9,4 +9,9 @@
  * spawn of such an actor. */
 void akt__relay_receive(akt_receive_fn receive);
 
+/* The reader a plain akt_ask from outside actors records: C code reads the answer (as
+ * bytes). Only its address matters (akt_ctx_asker_reader hands it out); never called by
+ * akt, it returns AKT_EUNHANDLED if someone does. */
+int akt__c_reader(akt_ctx *ctx, akt_msg *msg, void *state);
+
 #endif

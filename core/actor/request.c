@@ -112,7 +112,7 @@ static int akt__request_to(akt_ctx *ctx, const char *path, akt_pid to, akt_msg *
     akt_pid self = akt__cell_pid(c);
     uint64_t id = atomic_fetch_add_explicit(&akt__request_seq, 1, memory_order_relaxed) + 1;
     /* No timeout is a deadline that saturates: the timer closes it at the shutdown. */
-    int rc = akt__ask_from(s, to, msg, o.timeout_ns ? o.timeout_ns : INT64_MAX, self.id,
+    int rc = akt__ask_from(s, to, msg, o.timeout_ns ? o.timeout_ns : INT64_MAX, self.id, NULL,
                            &r->future);
     if (rc) {
         akt__dfree(r);

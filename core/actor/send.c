@@ -9,6 +9,7 @@
 #include "kernel/stats.h"
 #include "kernel/trace.h"
 #include "mailbox/mailbox.h"
+#include "reader.h"
 #include "sched/dispatch.h"
 
 static void akt__msg_first_send(akt_system *s, akt_msg *m) {
@@ -274,7 +275,7 @@ static void akt__future_abandon(akt_future *f) {
 }
 
 int akt__ask_from(akt_system *s, akt_pid to, akt_msg *msg, int64_t timeout_ns, uint64_t sender,
-                  akt_future **out) {
+                  akt_receive_fn reader, akt_future **out) {
     int rc = akt__sys_usable(s);
     if (rc) return rc;
     if (!akt__msg_ok(msg) || !out || timeout_ns <= 0) return AKT_EINVAL;
@@ -289,6 +290,7 @@ int akt__ask_from(akt_system *s, akt_pid to, akt_msg *msg, int64_t timeout_ns, u
     akt__msg_outgoing(s, msg);
     akt_msg_retain(msg);
     f->asked = msg;
+    f->reader = reader;
     /* c was live a moment ago: an actor that dies meanwhile dead-letters the message (its
      * generation is stale), which completes the future, as after a later death. */
     rc = akt__deliver_cell(s, c, to, msg, sender, f, AKT__ENV_USER, 1);
@@ -300,21 +302,37 @@ int akt__ask_from(akt_system *s, akt_pid to, akt_msg *msg, int64_t timeout_ns, u
     return 0;
 }
 
-AKT_API int akt_ask(akt_system *system, akt_pid to, akt_msg *msg, int64_t timeout_ns,
-                    akt_future **out) {
-    return akt__ask_from(system, to, msg, timeout_ns, akt__implicit_sender(system), out);
+/* Who reads the answer of an ask made with akt_ask from sender (0: a plain thread, C code;
+ * an actor: its pid says, NULL). */
+static inline akt_receive_fn akt__plain_reader(uint64_t sender) {
+    return sender ? NULL : akt__c_reader;
 }
 
-AKT_API int akt_ask_batch(akt_system *system, akt_pid to, akt_msg *const *msgs, size_t n,
-                          int64_t timeout_ns, akt_future **futures) {
+AKT_API int akt_ask(akt_system *system, akt_pid to, akt_msg *msg, int64_t timeout_ns,
+                    akt_future **out) {
+    uint64_t sender = akt__implicit_sender(system);
+    return akt__ask_from(system, to, msg, timeout_ns, sender, akt__plain_reader(sender), out);
+}
+
+AKT_API int akt_ask_as(akt_system *system, akt_pid to, akt_msg *msg, int64_t timeout_ns,
+                       akt_receive_fn reader, akt_future **out) {
+    if (!reader) return AKT_EINVAL;
+    return akt__ask_from(system, to, msg, timeout_ns, akt__implicit_sender(system), reader, out);
+}
+
+static int akt__ask_batch(akt_system *system, akt_pid to, akt_msg *const *msgs, size_t n,
+                          int64_t timeout_ns, akt_receive_fn reader, int plain,
+                          akt_future **futures) {
     int rc = akt__sys_usable(system);
     if (rc) return rc;
-    if (!msgs || !n || !futures || timeout_ns <= 0) return AKT_EINVAL;
+    if (!msgs || !n || !futures || timeout_ns <= 0 || (!plain && !reader)) return AKT_EINVAL;
     for (size_t i = 0; i < n; i++)
         if (!akt__msg_ok(msgs[i])) return AKT_EINVAL;
     akt__cell *c = akt__cell_live(system, to);
     if (!c) return AKT_ENOTFOUND;
     if (akt__cell_suspended(c)) return AKT_ESUSPENDED;
+    uint64_t sender = akt__implicit_sender(system);
+    if (plain) reader = akt__plain_reader(sender);
     for (size_t i = 0; i < n; i++) {
         rc = akt__future_new(system, timeout_ns, to, akt__wait_guard(c), NULL, &futures[i]);
         if (rc) {
@@ -324,10 +342,10 @@ AKT_API int akt_ask_batch(akt_system *system, akt_pid to, akt_msg *const *msgs, 
         akt__msg_outgoing(system, msgs[i]); /* as in akt__ask_from */
         akt_msg_retain(msgs[i]);            /* for akt_future_target */
         futures[i]->asked = msgs[i];
+        futures[i]->reader = reader;
     }
     /* All futures exist; the sends below can only fail by the actor dying meanwhile (or
      * an envelope allocation), in which case the remaining asks fail as stopped. */
-    uint64_t sender = akt__implicit_sender(system);
     for (size_t i = 0; i < n; i++) {
         rc = akt__deliver(system, to, msgs[i], sender, futures[i], AKT__ENV_USER);
         if (rc) {
@@ -344,6 +362,16 @@ AKT_API int akt_ask_batch(akt_system *system, akt_pid to, akt_msg *const *msgs, 
         }
     }
     return 0;
+}
+
+AKT_API int akt_ask_batch(akt_system *system, akt_pid to, akt_msg *const *msgs, size_t n,
+                          int64_t timeout_ns, akt_future **futures) {
+    return akt__ask_batch(system, to, msgs, n, timeout_ns, NULL, 1, futures);
+}
+
+AKT_API int akt_ask_batch_as(akt_system *system, akt_pid to, akt_msg *const *msgs, size_t n,
+                             int64_t timeout_ns, akt_receive_fn reader, akt_future **futures) {
+    return akt__ask_batch(system, to, msgs, n, timeout_ns, reader, 0, futures);
 }
 
 static int akt__user_actor(akt_system *s, akt_pid pid) {

@@ -27,9 +27,10 @@ void akt__sysq_push(akt__cell *c, akt__envelope *e);
 int akt__stop_request(akt_system *s, akt_pid pid);
 /* Raises signal bits on a cell known alive; caller holds s->lock. */
 void akt__signal_locked(akt__cell *c, unsigned sig);
-/* An ask from sender (a pid id, 0 = none). */
+/* An ask from sender (a pid id, 0 = none) whose answer reader reads (the future's reader:
+ * NULL when the sender pid says, see akt_ctx_asker_reader). */
 int akt__ask_from(akt_system *s, akt_pid to, akt_msg *msg, int64_t timeout_ns, uint64_t sender,
-                  akt_future **out);
+                  akt_receive_fn reader, akt_future **out);
 
 /* Test hook, set only by white-box tests (they link akt_static); NULL otherwise.
  * akt_stop_graceful calls it with stage 0 once pid was found alive and stage 1 once the

@@ -108,6 +108,7 @@ int akt__future_new(akt_system *s, int64_t timeout_ns, akt_pid target,
     f->reply = NULL;
     f->failure = NULL;
     f->asked = NULL;
+    f->reader = NULL;
     f->cb = NULL;
     f->cb_data = NULL;
     f->timer.heap_idx = 0;

@@ -49,6 +49,10 @@ struct akt_future {
     /* The message asked with (a reference, set once before the future is handed out), or
      * NULL: what akt_future_target names. Released with the future. */
     akt_msg *asked;
+    /* Who reads the answer (issue 17, akt_ctx_asker_reader): the binding's token of
+     * akt_ask_as, akt__c_reader for a plain akt_ask from outside actors, or NULL (an ask
+     * made by an actor: its sender pid says). Set once before the future is handed out. */
+    akt_receive_fn reader;
 };
 
 /* A receiver's failure as its asker reads it: the reason text and the binding's detail. */

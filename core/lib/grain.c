@@ -442,7 +442,8 @@ static void akt__grain_unroute(akt__grains *g, const char *id, size_t len, uint6
 #define AKT__GRAIN_ATTEMPTS 8
 
 static int akt__grain_send(akt_system *s, const char *kind, const char *name, akt_msg *msg,
-                           int64_t timeout_ns, const akt_grain_options *options, akt_future **out) {
+                           int64_t timeout_ns, const akt_grain_options *options,
+                           akt_receive_fn reader, akt_future **out) {
     size_t klen, nlen;
     int rc = akt__sys_open(s);
     if (rc) return rc;
@@ -467,7 +468,9 @@ static int akt__grain_send(akt_system *s, const char *kind, const char *name, ak
         akt_pid pid;
         rc = akt__grain_route(g, k, id, len, h, &opt, &pid);
         if (rc) break;
-        rc = out ? akt_ask(s, pid, msg, timeout_ns, out) : akt_tell(s, pid, msg);
+        rc = !out     ? akt_tell(s, pid, msg)
+             : reader ? akt_ask_as(s, pid, msg, timeout_ns, reader, out)
+                      : akt_ask(s, pid, msg, timeout_ns, out);
         if (rc) akt__grain_unroute(g, id, len, h, pid, rc);
         if (rc != AKT_ENOTFOUND) break;
         if (attempt == AKT__GRAIN_ATTEMPTS) {
@@ -480,23 +483,30 @@ static int akt__grain_send(akt_system *s, const char *kind, const char *name, ak
 }
 
 AKT_API int akt_grain_tell(akt_system *system, const char *kind, const char *name, akt_msg *msg) {
-    return akt__grain_send(system, kind, name, msg, 0, NULL, NULL);
+    return akt__grain_send(system, kind, name, msg, 0, NULL, NULL, NULL);
 }
 
 AKT_API int akt_grain_ask(akt_system *system, const char *kind, const char *name, akt_msg *msg,
                           int64_t timeout_ns, akt_future **out) {
     if (!out || timeout_ns < 0) return AKT_EINVAL;
-    return akt__grain_send(system, kind, name, msg, timeout_ns, NULL, out);
+    return akt__grain_send(system, kind, name, msg, timeout_ns, NULL, NULL, out);
 }
 
 AKT_API int akt_grain_tell_with(akt_system *system, const char *kind, const char *name,
                                 akt_msg *msg, const akt_grain_options *options) {
-    return akt__grain_send(system, kind, name, msg, 0, options, NULL);
+    return akt__grain_send(system, kind, name, msg, 0, options, NULL, NULL);
 }
 
 AKT_API int akt_grain_ask_with(akt_system *system, const char *kind, const char *name, akt_msg *msg,
                                int64_t timeout_ns, const akt_grain_options *options,
                                akt_future **out) {
     if (!out || timeout_ns < 0) return AKT_EINVAL;
-    return akt__grain_send(system, kind, name, msg, timeout_ns, options, out);
+    return akt__grain_send(system, kind, name, msg, timeout_ns, options, NULL, out);
+}
+
+AKT_API int akt_grain_ask_as(akt_system *system, const char *kind, const char *name, akt_msg *msg,
+                             int64_t timeout_ns, const akt_grain_options *options,
+                             akt_receive_fn reader, akt_future **out) {
+    if (!out || !reader || timeout_ns < 0) return AKT_EINVAL;
+    return akt__grain_send(system, kind, name, msg, timeout_ns, options, reader, out);
 }

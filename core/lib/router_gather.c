@@ -108,7 +108,8 @@ static int akt__gather_launch(akt__gather *g) {
         atomic_fetch_add_explicit(&g->live, 1, memory_order_relaxed);
         akt_msg_retain(g->msg);
         akt_future *f;
-        int rc = akt__ask_from(g->sys, to, g->msg, left, g->router, &f);
+        int rc = akt__ask_from(g->sys, to, g->msg, left, g->router,
+                               g->asker ? g->asker->reader : NULL, &f);
         if (rc) {
             akt_msg_release(g->msg);
             atomic_store_explicit(&g->last_rc, rc, memory_order_relaxed);

@@ -629,11 +629,16 @@ typedef struct akt_future akt_future;
  * timed by the system's one timer thread), AKT_ESTOPPED if the actor stopped before
  * handling it, AKT_EUNHANDLED if its receive did not handle it, the failure code
  * (AKT_EFAILED, or the negative code receive returned) if receive failed on it -- the
- * failure's reason then comes with akt_future_failure --, or AKT_ECANCELED. */
+ * failure's reason then comes with akt_future_failure --, or AKT_ECANCELED.
+ * Who reads the answer (issue 17): called outside any actor, C code -- the caller -- does,
+ * so a binding's actor must answer with bytes (it refuses an object without them at its
+ * respond, and the future fails with that refusal); from inside an actor's callback, that
+ * actor. A binding names itself as the reader with akt_ask_as (see akt_ctx_asker_reader). */
 AKT_API int akt_ask(akt_system *system, akt_pid to, akt_msg *msg, int64_t timeout_ns,
                     akt_future **out);
 
-/* Asks n messages of one actor in order; futures[i] answers msgs[i]. All or none. */
+/* Asks n messages of one actor in order; futures[i] answers msgs[i]. All or none. The
+ * answers' reader is picked as akt_ask's (akt_ask_batch_as names it). */
 AKT_API int akt_ask_batch(akt_system *system, akt_pid to, akt_msg *const *msgs, size_t n,
                           int64_t timeout_ns, akt_future **futures);
 
@@ -1752,6 +1757,39 @@ AKT_API int akt_future_target(akt_future *future, akt_pid *pid, const char **typ
  * no allocation. AKT_EINVAL if system or receive is NULL; AKT_ENOTFOUND if pid is not a
  * live actor of system (*receive untouched). Since 0.4. */
 AKT_API int akt_pid_receive(akt_system *system, akt_pid pid, akt_receive_fn *receive);
+
+/* Who reads the answer of an ask (issue 17). Every future records it: a plain akt_ask or
+ * akt_ask_batch made outside any actor is read by C code (it reads bytes, akt_msg_bytes);
+ * one made from inside an actor's callback (akt_ctx_ask too) by that actor, which its
+ * sender pid names. A binding, whose asks are read by its own code (objects by reference),
+ * asks with the calls below instead, naming its reader: the akt_receive_fn of its actors'
+ * behaviour (the value akt_pid_receive gives for them), so that its own actors may answer
+ * it with objects while a plain C caller gets only answers it can read. */
+
+/* akt_ask whose answer reader reads (required: AKT_EINVAL if NULL; otherwise every error
+ * and the implicit sender as akt_ask's). Costs akt_ask one store. Since 0.4. */
+AKT_API int akt_ask_as(akt_system *system, akt_pid to, akt_msg *msg, int64_t timeout_ns,
+                       akt_receive_fn reader, akt_future **out);
+/* akt_ask_batch whose answers reader reads (required, as akt_ask_as). Since 0.4. */
+AKT_API int akt_ask_batch_as(akt_system *system, akt_pid to, akt_msg *const *msgs, size_t n,
+                             int64_t timeout_ns, akt_receive_fn reader, akt_future **futures);
+struct akt_grain_options; /* section 16 (local) */
+/* akt_grain_ask_with whose answer reader reads (required, as akt_ask_as). Since 0.4. */
+AKT_API int akt_grain_ask_as(akt_system *system, const char *kind, const char *name, akt_msg *msg,
+                             int64_t timeout_ns, const struct akt_grain_options *options,
+                             akt_receive_fn reader, akt_future **out);
+
+/* The reader of whoever akt_ctx_respond would answer, for a binding's respond to judge its
+ * value as for a tell to that reader (akt_pid_receive): *out gets the reader an ask
+ * recorded (akt_ask_as's; for a plain akt_ask from outside actors a function of akt's that
+ * stands for C code: compare it, never call it), else, for a message an actor sent (told,
+ * or asked from inside its callbacks), that actor's receive as akt_pid_receive gives it
+ * (NULL for akt's relays); NULL for an ask akt itself made on another's behalf (a remote
+ * node's asker: remoting has its serializer rules). AKT_ENOTFOUND when nobody would get the
+ * reply: a message told from outside any actor, or a sender that is gone. AKT_EMISUSE
+ * outside receive (as akt_ctx_respond) and for a ctx that is not current; AKT_EINVAL if ctx
+ * or out is NULL. *out untouched on failure. Lock-free, no allocation. Since 0.4. */
+AKT_API int akt_ctx_asker_reader(akt_ctx *ctx, akt_receive_fn *out);
 /* values end */
 /* local begin: routers/mailboxes/propagation */
 

@@ -51,16 +51,20 @@ int aktj_msg_bytes_check(jlong msg) {
     return akt_msg_bytes(AKTJ_PTR(msg), &data, &len) != 0 ? AKT_ENOTSUP : 0;
 }
 
-/* Issue 17: a reply goes to the current message's sender (the asker of an ask made inside
- * an actor, or the actor that told it): a C sender reads it as bytes. No sender (an ask from
- * outside actors): akt cannot tell whether a C thread or Java waits on its future, so it is
- * not judged. */
+/* Issue 17: a reply goes to whoever asked or told the current message, and who reads it is
+ * akt_ctx_asker_reader's answer: Java (a Java actor, or Java code that asked from outside
+ * actors: its asks name Java) takes the object, akt's relays (NULL: a remote asker, a
+ * router) pass it on; any other reader -- a C actor's ask or tell, or C code that asked with
+ * a plain akt_ask -- reads bytes: AKT_ENOTSUP when the object has none. No asker: not
+ * judged. */
 static int reply_reader_check(akt_ctx *ctx, akt_msg *msg) {
-    akt_pid sender = {0};
-    akt_system *system = NULL;
-    if (akt_ctx_sender(ctx, &sender) != 0 || sender.id == 0 || akt_ctx_system(ctx, &system) != 0)
+    void *o = NULL;
+    akt_receive_fn reader = NULL;
+    if (akt_msg_object(msg, &aktj_object_ops, &o) != 0) return 0; /* a bytes message */
+    if (akt_ctx_asker_reader(ctx, &reader) != 0 || reader == NULL ||
+        reader == aktj_actor_behavior()->receive)
         return 0;
-    return aktj_reader_check(system, sender, msg);
+    return aktj_msg_bytes_check(AKTJ_HANDLE(msg));
 }
 
 int aktj_tell(JNIEnv *env, jlong system, jlong pid, jobject obj, jlong type) {
@@ -209,8 +213,9 @@ int aktj_ask(JNIEnv *env, jlong system, jlong ctx, jlong pid, jlong msg, jlong t
     int rc = aktj_reader_check(AKTJ_PTR(system), aktj_pid(pid), AKTJ_PTR(msg));
     if (rc != 0) return rc; /* msg is still the caller's */
     rc = ctx != 0 ? akt_ctx_ask(AKTJ_PTR(ctx), aktj_pid(pid), AKTJ_PTR(msg), timeout_ns, &f)
-                  : akt_ask(AKTJ_PTR(system), aktj_pid(pid), AKTJ_PTR(msg), timeout_ns, &f);
-    if (rc != 0) return rc; /* msg is still the caller's */
+                  : akt_ask_as(AKTJ_PTR(system), aktj_pid(pid), AKTJ_PTR(msg), timeout_ns,
+                               aktj_actor_behavior()->receive, &f); /* Java reads it */
+    if (rc != 0) return rc;                                         /* msg is still the caller's */
     aktj_ask_register(env, f, cf);
     return 0;
 }
@@ -320,7 +325,8 @@ int aktj_ask_batch(JNIEnv *env, jlong system, jlong pid, jobjectArray objs, jlon
         rc = refused = aktj_reader_check(AKTJ_PTR(system), aktj_pid(pid), msgs[i]);
     if (refused != 0) batch_release_made(msgs, made, n);
     if (rc == 0) {
-        rc = akt_ask_batch(AKTJ_PTR(system), aktj_pid(pid), msgs, n, timeout_ns, futures);
+        rc = akt_ask_batch_as(AKTJ_PTR(system), aktj_pid(pid), msgs, n, timeout_ns,
+                              aktj_actor_behavior()->receive, futures);
         if (rc != 0) batch_release_made(msgs, made, n);
     }
     for (size_t i = 0; rc == 0 && i < n; i++) {
@@ -374,8 +380,9 @@ int aktj_grain_send(JNIEnv *env, jlong system, const char *kind, const char *nam
     /* local end */
     if (cf == NULL) return akt_grain_tell_with(s, kind, name, AKTJ_PTR(msg), gop);
     akt_future *f = NULL;
-    int rc = akt_grain_ask_with(s, kind, name, AKTJ_PTR(msg), timeout_ns, gop, &f);
-    if (rc != 0) return rc; /* msg is still the caller's */
+    int rc = akt_grain_ask_as(s, kind, name, AKTJ_PTR(msg), timeout_ns, gop,
+                              aktj_actor_behavior()->receive, &f); /* Java reads the answer */
+    if (rc != 0) return rc;                                        /* msg is still the caller's */
     aktj_ask_register(env, f, cf);
     return 0;
 }

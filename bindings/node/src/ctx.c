@@ -62,15 +62,28 @@ static napi_value respond_impl(napi_env env, napi_callback_info info, int is_slo
     if (sender.id == AKT_PID_NONE_ID &&
         akt_remote_address(I->cur_sys->sys, addr, sizeof addr, NULL) != AKT_ENOTFOUND)
         by_ref = AN_BY_REF_AND_BYTES;
+    /* Issue 17: who reads the reply is akt_ctx_asker_reader's answer. JS (a JS actor, or JS
+     * code that asked from outside actors: its asks name JS) and akt's relays (NULL: a
+     * remote asker, a router) take it as above. Any other reader -- a C actor's ask or tell,
+     * or C code that asked with a plain akt_ask -- reads bytes: a value without them is
+     * refused here (the responder throws; uncaught, its receive fails and the asker reads
+     * that failure's reason instead of a reply it cannot read). */
+    akt_receive_fn reader = NULL;
+    int c_reads = akt_ctx_asker_reader(ctx, &reader) == 0 && reader &&
+                  reader != an_js_behavior.receive;
+    if (c_reads) by_ref = 0;
     akt_msg *m;
     AN_RC(an_msg_arg(I->cur_sys, env, argv[0], is_slot, type, by_ref, &m));
-    /* Issue 17: a C sender (a C actor's ask or tell) reads the reply as bytes: a value
-     * without them is refused here (the responder throws; uncaught, its receive fails and a
-     * C asker reads that failure's reason). No sender: akt cannot tell who waits on the
-     * future of an outside ask (a C thread or JS), so it is not judged. */
-    if (sender.id != AKT_PID_NONE_ID &&
-        an_reader_check(env, I, I->cur_sys, sender, m, by_ref, "respond"))
-        return NULL;
+    if (c_reads) {
+        char where[256] = "its asker";
+        if (sender.id != AKT_PID_NONE_ID)
+            akt_pid_path(I->cur_sys->sys, sender, where, sizeof where, NULL);
+        if (an_bytes_check(env, I, m, "respond", where,
+                           sender.id != AKT_PID_NONE_ID
+                               ? "that actor"
+                               : "C code that asked from outside any actor"))
+            return NULL;
+    }
     if (argc > 2) {
         int rc = an_headers_set(env, I, m, argv[2]);
         if (rc) return an_sent(env, I, m, rc);

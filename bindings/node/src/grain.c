@@ -302,7 +302,8 @@ static napi_value GrainSend(napi_env env, napi_callback_info info) {
     }
     if (!is_ask) return an_sent(env, I, m, akt_grain_tell_with(s->sys, kind, name, m, gop));
     akt_future *f;
-    int rc = akt_grain_ask_with(s->sys, kind, name, m, timeout, gop, &f);
+    int rc = akt_grain_ask_as(s->sys, kind, name, m, timeout, gop, an_js_behavior.receive,
+                              &f); /* JS reads the answer */
     if (rc) return an_sent(env, I, m, rc);
     return an_promise_of(env, I, f, 0, cancellable);
 }

@@ -345,7 +345,7 @@ static napi_value RouterSendKeyed(napi_env env, napi_callback_info info) {
     if (rc) return an_sent(env, I, m, rc);
     if (!is_ask) return an_sent(env, I, m, akt_tell(s->sys, router, m));
     akt_future *f;
-    rc = akt_ask(s->sys, router, m, timeout, &f);
+    rc = akt_ask_as(s->sys, router, m, timeout, an_js_behavior.receive, &f); /* JS reads it */
     if (rc) return an_sent(env, I, m, rc);
     return an_promise_of(env, I, f, 0, 0);
 }

@@ -342,7 +342,8 @@ static napi_value ask_impl(napi_env env, napi_callback_info info, int is_slot) {
     send_args sa;
     if (!send_args_of(I, env, s, argc - 1, argv + 1, is_slot, 1, "ask", &sa)) return NULL;
     akt_future *f;
-    int rc = akt_ask(s->sys, sa.to, sa.m, sa.timeout, &f);
+    /* JS reads the answer (issue 17): a JS actor may answer with any value. */
+    int rc = akt_ask_as(s->sys, sa.to, sa.m, sa.timeout, an_js_behavior.receive, &f);
     if (rc) return an_sent(env, I, sa.m, rc);
     return an_promise_of(env, I, f, 0, flag_of(env, argv[6]));
 }
@@ -458,7 +459,9 @@ static napi_value AskBatch(napi_env env, napi_callback_info info) {
     if (!batch_args_of(I, env, argv, 1, &b)) return NULL;
     uint32_t n = b.n;
     akt_future **futures = calloc(n ? n : 1, sizeof *futures);
-    int rc = futures ? akt_ask_batch(b.s->sys, b.to, b.msgs, n, b.timeout, futures) : AKT_ENOMEM;
+    int rc = futures ? akt_ask_batch_as(b.s->sys, b.to, b.msgs, n, b.timeout,
+                                        an_js_behavior.receive, futures)
+                     : AKT_ENOMEM;
     if (rc) {
         msgs_drop(b.msgs, n);
         free(futures);

@@ -231,6 +231,39 @@ test('issue 17: a reply to a C asker that it cannot read is refused at the respo
   });
 });
 
+test('issue 17: a reply to a plain C thread (akt_ask outside any actor) that it cannot read is refused at the responder', async () => {
+  await withSystem(async (system) => {
+    const peer = system.spawnNative(PEER, 'akt_conf_peer', { name: 'peer' });
+    let opaque = false;
+    let thrown = null;
+    const js = system.spawn((ctx, msg) => {
+      if (msg instanceof Message && msg.type === 'conf.Question') {
+        if (!opaque) return ctx.respond(`js:${msg.text}`);
+        try { ctx.respond(new Map([[1, 2]])); } catch (e) { thrown = e; throw e; }
+      }
+      return undefined;
+    }, { name: 'js' });
+    const askPlain = () => peer.ask(new Message('conf.AskPlainOf', js.path), { timeout: 5000 });
+    const first = await askPlain();
+    assert.equal(first instanceof Message ? first.text : first, 'js:from-c', String(first));
+    opaque = true;
+    const failed = await askPlain();
+    assert.equal(failed.type, 'conf.AskFailed', String(failed));
+    assert.ok(thrown instanceof NotSupportedError, String(thrown));
+    assert.match(thrown.message, /respond of a .* value to its asker refused: C code that asked from outside any actor/);
+    assert.match(failed.text, /respond of a .* value to its asker refused/);
+    // JS's own asks from outside actors (ask, askBatch, grains) still get the value itself.
+    const echo = system.spawn((ctx, msg) => ctx.respond(msg));
+    const m = new Map([[1, 2]]);
+    assert.equal(await echo.ask(m, { timeout: 2000 }), m);
+    const batch = await Promise.all(echo.askBatch([m, m], { timeout: 2000 }));
+    assert.ok(batch.every((r) => r === m), String(batch));
+    class GrainEcho extends Actor { receive(ctx, msg) { ctx.respond(msg); } }
+    system.registerGrain('jsecho', GrainEcho);
+    assert.equal(await system.grain('jsecho', 'g').ask(m, { timeout: 2000 }), m);
+  });
+});
+
 test('a grain kind registered from a C library: readable values reach it, values without bytes are refused at the send', async () => {
   await withSystem(async (system) => {
     system.registerNativeGrain(PEER, 'akt_conf_peer', 'cgrain', { deactivateAfter: 0 });

@@ -68,17 +68,25 @@ static PyObject *ctx_get_actor(akt_py_context *self, void *closure) {
     return c->actor;
 }
 
-/* Issue 17: a reply goes to the sender of the current message -- the asker of an ask made
- * inside an actor (akt_ctx_ask, akt_ask from its callback, akt_ctx_request) or the actor
- * that told it --, so a C sender reads it as bytes: a value without them is refused here
- * (NotSupported, the responder's receive fails unless it catches it, and a C asker gets that
- * failure's reason instead of a reply it cannot read). An ask from outside any actor has no
- * sender: akt cannot say who waits on its future (a C thread or Python), so it is not
- * judged. 0, or -1 with the exception set. */
+/* Issue 17: a reply goes to whoever asked or told the current message, and who reads it
+ * is akt_ctx_asker_reader's answer: Python's own reader (a Python actor, or Python code
+ * that asked from outside actors: Pid.ask, ask_batch, grain asks name it) takes any
+ * object; akt's relays (NULL: a remote asker, a router) are not judged; any other reader
+ * -- a C or other binding's actor, or C code that asked with a plain akt_ask -- reads
+ * bytes, so a value without them is refused here (NotSupported, the responder's receive
+ * fails unless it catches it, and the asker gets that failure's reason instead of a reply
+ * it cannot read). No asker (told from outside actors): nothing to judge. 0, or -1 with
+ * the exception set. */
 static int reply_reader_check(akt_py_context *self, akt_py_cell *c, akt_msg *m) {
+    akt_receive_fn reader = NULL;
+    if (akt_ctx_asker_reader(self->ctx, &reader) != 0 || !reader ||
+        reader == akt_py_actor_behavior()->receive)
+        return 0;
     akt_pid sender = {0};
-    if (akt_ctx_sender(self->ctx, &sender) != 0 || sender.id == 0) return 0;
-    return akt_py_reader_check(c->system, sender, m, "respond");
+    char where[256] = "its asker (C code that asked from outside any actor)";
+    if (akt_ctx_sender(self->ctx, &sender) == 0 && sender.id)
+        akt_pid_path(c->system->sys, sender, where, sizeof where, NULL);
+    return akt_py_bytes_check(c->system, m, "respond", where);
 }
 
 /* respond(msg, *, type=None) */

@@ -326,7 +326,7 @@ PyObject *akt_py_grain_send(akt_py_system *s, PyObject *args) {
     }
     akt_future *f = NULL;
     const akt_grain_options *gop = has ? &go : NULL;
-    int rc = ask ? akt_grain_ask_with(s->sys, k, n, m, ns, gop, &f)
+    int rc = ask ? akt_grain_ask_as(s->sys, k, n, m, ns, gop, akt_py_actor_behavior()->receive, &f)
                  : akt_grain_tell_with(s->sys, k, n, m, gop);
     activation_deps_free(&deps); /* akt copied the names; the values live in s->grain_deps */
     if (rc) {

@@ -233,7 +233,9 @@ static int start_ask(akt_py_pid *self, PyObject *msg, PyObject *type, PyObject *
         akt_msg_release(m);
         return -1;
     }
-    int rc = akt_ask(self->system->sys, (akt_pid){self->id}, m, ns, f);
+    /* Python reads the answer (issue 17): a Python actor may answer with any object. */
+    int rc = akt_ask_as(self->system->sys, (akt_pid){self->id}, m, ns,
+                        akt_py_actor_behavior()->receive, f);
     if (rc) {
         akt_msg_release(m);
         akt_py_raise(rc, "ask");
@@ -292,10 +294,11 @@ static akt_future **start_batch(akt_py_pid *self, PyObject *seq, PyObject *type,
     akt_msg **msgs = batch_msgs(self->system, self->id, seq, type, n);
     if (!msgs) return NULL;
     akt_future **futures = PyMem_Malloc((size_t)(*n ? *n : 1) * sizeof *futures);
-    int rc = futures ? (*n ? akt_ask_batch(self->system->sys, (akt_pid){self->id}, msgs, (size_t)*n,
-                                           ns, futures)
-                           : 0)
-                     : AKT_ENOMEM;
+    int rc = futures
+                 ? (*n ? akt_ask_batch_as(self->system->sys, (akt_pid){self->id}, msgs, (size_t)*n,
+                                          ns, akt_py_actor_behavior()->receive, futures)
+                       : 0)
+                 : AKT_ENOMEM;
     if (rc)
         for (Py_ssize_t i = 0; i < *n; i++) akt_msg_release(msgs[i]);
     PyMem_Free(msgs);

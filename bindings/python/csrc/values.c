@@ -10,7 +10,8 @@
  * now (akt_msg_bytes caches them for that reader) and a failure raises NotSupported or
  * InvalidArgument naming the type and the target. The sends judged: tell, ask, tell_batch,
  * ctx.tell/ask, schedules (schedule.c), grains of a kind Python did not register
- * (grains.c), pipe results (ctx.c, at completion) and replies to a sender actor (ctx.c). */
+ * (grains.c), pipe results (ctx.c, at completion) and replies (ctx.c: to whoever
+ * akt_ctx_asker_reader names, C code that asked with a plain akt_ask too). */
 #include "fastpath.h"
 
 #include <stdio.h>

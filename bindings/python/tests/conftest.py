@@ -33,6 +33,7 @@ def any_system(request: Any) -> Iterator[akt.ActorSystem]:
 
 C_ACTORS = r"""
 #include <akt/akt.h>
+#include <stdio.h>
 #include <string.h>
 
 static int is(akt_msg *m, const char *type) { return strcmp(akt_msg_type(m), type) == 0; }
@@ -111,6 +112,40 @@ int test_c_grain_kind(void *system, const char *kind) {
     def.activate = grain_activate;
     return akt_grain_kind_register((akt_system *)system, kind, &def);
 }
+
+/* A plain C thread's ask (issue 17): the calling thread, outside any actor, asks the actor
+ * at path "c.Q from-c" with akt_ask and waits. 0 and out = "<type> <bytes>" of the reply
+ * (or "<type> NoBytes"), or the failure code and out = its reason. */
+int test_c_plain_ask(void *system, const char *path, char *out, size_t cap) {
+    akt_system *sys = system;
+    akt_pid to;
+    int rc = akt_lookup(sys, path, &to);
+    if (rc) return rc;
+    akt_msg *q = NULL;
+    akt_msg_new_bytes("c.Q", "from-c", 6, AKT_COPY, &q);
+    akt_future *f = NULL;
+    if ((rc = akt_ask(sys, to, q, 5000000000LL, &f)) != 0) {
+        akt_msg_release(q);
+        return rc;
+    }
+    akt_msg *reply = NULL;
+    rc = akt_future_wait(f, -1, &reply);
+    if (rc) {
+        const char *why = NULL;
+        akt_future_failure(f, &why, NULL);
+        snprintf(out, cap, "%s", why ? why : akt_err_name(rc));
+    } else {
+        const void *data = NULL;
+        size_t len = 0;
+        if (akt_msg_bytes(reply, &data, &len) == 0)
+            snprintf(out, cap, "%s %.*s", akt_msg_type(reply), (int)len, (const char *)data);
+        else
+            snprintf(out, cap, "%s NoBytes", akt_msg_type(reply));
+        akt_msg_release(reply);
+    }
+    akt_future_release(f);
+    return rc;
+}
 """
 
 
@@ -131,7 +166,8 @@ def c_actor(tmp_path_factory: Any) -> int:
                     "-Werror", "-o", str(lib), str(src), f"-I{REPO / 'abi/include'}",
                     str(pkg / "libakt.so.0"), f"-Wl,-rpath,{pkg}"], check=True)
     ffi = cffi.FFI()
-    ffi.cdef("const void *test_c_actor(void); int test_c_grain_kind(void *, const char *);")
+    ffi.cdef("const void *test_c_actor(void); int test_c_grain_kind(void *, const char *);"
+             "int test_c_plain_ask(void *, const char *, char *, size_t);")
     handle = ffi.dlopen(str(lib))
     c_actor._keep = (ffi, handle)  # type: ignore[attr-defined]
     _C_LIB["lib"] = (ffi, handle)
@@ -149,3 +185,19 @@ def c_grain_kind(c_actor: int) -> Any:
         assert rc == 0, rc
 
     return register
+
+
+@pytest.fixture(scope="session")
+def c_plain_ask(c_actor: int) -> Any:
+    """ask(system, path) -> (rc, text): this thread, outside any actor, asks the actor at
+    path with a plain C akt_ask (test_c_plain_ask of the library of c_actor): rc 0 and
+    "<type> <bytes>" of the reply, or the failure code and its reason."""
+    ffi, handle = _C_LIB["lib"]
+
+    def ask(system: akt.ActorSystem, path: str) -> tuple[int, str]:
+        buf = ffi.new("char[]", 2048)
+        rc = handle.test_c_plain_ask(ffi.cast("void *", system._address), path.encode(), buf,
+                                     2048)
+        return int(rc), ffi.string(buf).decode()
+
+    return ask

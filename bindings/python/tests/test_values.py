@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import math
 import threading
+from typing import Any
 
 import pytest
 
@@ -103,6 +104,19 @@ def test_relays_are_not_judged(any_system: akt.ActorSystem) -> None:
     r.tell(o)
     assert keep.seen.wait(ASK_S)
     assert keep.got[0] is o
+
+
+def test_a_python_grain_still_answers_a_python_ask_with_objects(
+        any_system: akt.ActorSystem) -> None:
+    """A grain ask from outside actors names Python as its reader: the object comes back."""
+
+    class Echo(akt.Actor):
+        def receive(self, ctx: akt.Context, msg: object) -> None:
+            ctx.respond(msg)
+
+    any_system.register_grain("pyecho", lambda name: Echo())
+    o = Opaque()
+    assert any_system.grain("pyecho", "g").ask_sync(o, ASK_S) is o
 
 
 # ---- the other send paths: schedules, grains of a C kind, pipes, replies to a C sender ----
@@ -206,3 +220,48 @@ def test_a_reply_to_a_c_asker_refuses_a_value_without_bytes(any_system: akt.Acto
 
     e = any_system.spawn("echo", Echo())
     assert e.ask_sync(o, ASK_S) is o
+
+
+def test_a_reply_to_a_plain_c_thread_refuses_a_value_without_bytes(any_system: akt.ActorSystem,
+                                                                   c_plain_ask: Any) -> None:
+    """A plain C thread asks with akt_ask (no sender pid): its answer is read by C code, so
+    an object without bytes is refused at the Python responder (its receive fails, the C
+    asker gets that failure), and a readable answer still arrives as bytes."""
+    errors: list[str] = []
+
+    class Answer(akt.Actor):
+        opaque = False
+
+        def receive(self, ctx: akt.Context, msg: object) -> None:
+            if isinstance(msg, akt.Bytes) and msg.type == "c.Q":
+                if not self.opaque:
+                    ctx.respond("readable")
+                    return
+                try:
+                    ctx.respond(Opaque())
+                except akt.NotSupported as e:
+                    errors.append(str(e))
+                    raise
+            elif msg == "opaque":
+                self.opaque = True
+                ctx.respond("ok")
+
+    py = any_system.spawn("py", Answer())
+    rc, text = c_plain_ask(any_system, "/user/py")
+    assert (rc, text) == (0, "akt.String readable")
+    assert py.ask_sync("opaque", ASK_S) == "ok"
+    rc, text = c_plain_ask(any_system, "/user/py")
+    assert rc != 0, text
+    assert "respond of a value of class" in text and "Opaque" in text, text
+    assert "from outside any actor" in text, text
+    assert len(errors) == 1 and "Opaque" in errors[0]
+    # Python's own asks from outside actors still get the object itself.
+    o = Opaque()
+
+    class Echo(akt.Actor):
+        def receive(self, ctx: akt.Context, msg: object) -> None:
+            ctx.respond(msg)
+
+    e = any_system.spawn("echo", Echo())
+    assert e.ask_sync(o, ASK_S) is o
+    assert all(r is o for r in e.ask_batch_sync([o, o], ASK_S))

@@ -9,6 +9,9 @@
  *                           C actor) and responds with the answer it got, or
  *                           conf.AskFailed "<reason>" when the ask failed (the failure's
  *                           reason, else the error name)
+ *   conf.AskPlainOf "<path>" -> the same ask made by a plain C thread (akt_ask outside any
+ *                           actor: no sender pid, C code reads the answer); the peer waits
+ *                           for that thread and responds as for conf.AskOf
  *   anything else        -> reads the message's bytes (an object message of another
  *                           language is serialized by that language's to_bytes) and
  *                           responds conf.Seen "<text>", or conf.NoBytes "<error name>"
@@ -24,6 +27,7 @@
 
 #include "conf.h"
 
+#include <pthread.h>
 #include <stdio.h>
 
 /* conf.AskOf: the ask waits on this worker (a test's peer; an actor would use
@@ -56,6 +60,50 @@ static int conf_peer_ask_of(akt_ctx *ctx, akt_msg *msg) {
     return rc;
 }
 
+/* conf.AskPlainOf: a thread of no actor asks with a plain akt_ask and waits; the peer's
+ * worker waits for it (a test's peer). */
+typedef struct conf_plain_ask {
+    akt_system *sys;
+    akt_pid to;
+    int rc;
+    akt_msg *reply; /* on rc 0 */
+    char why[1024]; /* on a failure: its reason, else the error name */
+} conf_plain_ask;
+
+static void *conf_plain_ask_run(void *arg) {
+    conf_plain_ask *a = arg;
+    akt_msg *q = NULL;
+    akt_future *f = NULL;
+    if ((a->rc = akt_msg_new_bytes("conf.Question", "from-c", 6, AKT_COPY, &q)) != 0) return NULL;
+    if ((a->rc = akt_ask(a->sys, a->to, q, 5000000000LL, &f)) != 0) {
+        akt_msg_release(q);
+        return NULL;
+    }
+    a->rc = akt_future_wait(f, -1, &a->reply);
+    if (a->rc != 0) {
+        const char *why = NULL;
+        akt_future_failure(f, &why, NULL);
+        snprintf(a->why, sizeof a->why, "%s", why ? why : akt_err_name(a->rc));
+    }
+    akt_future_release(f);
+    return NULL;
+}
+
+static int conf_peer_ask_plain_of(akt_ctx *ctx, akt_msg *msg) {
+    char path[256];
+    conf_plain_ask a = {.sys = NULL, .rc = 0, .reply = NULL, .why = ""};
+    akt_ctx_system(ctx, &a.sys);
+    int rc = akt_lookup(a.sys, conf_text(msg, path, sizeof path), &a.to);
+    if (rc != 0) return conf_respond(ctx, "conf.AskFailed", akt_err_name(rc));
+    pthread_t t;
+    if (pthread_create(&t, NULL, conf_plain_ask_run, &a) != 0) return AKT_ENOMEM;
+    pthread_join(t, NULL);
+    if (a.rc != 0)
+        return conf_respond(ctx, "conf.AskFailed", a.why[0] ? a.why : akt_err_name(a.rc));
+    if ((rc = akt_ctx_respond(ctx, a.reply)) != 0) akt_msg_release(a.reply);
+    return rc;
+}
+
 static int conf_peer_receive(akt_ctx *ctx, akt_msg *msg, void *state) {
     char text[128], answer[160];
     (void)state;
@@ -64,6 +112,7 @@ static int conf_peer_receive(akt_ctx *ctx, akt_msg *msg, void *state) {
         return conf_respond(ctx, "conf.Answer", answer);
     }
     if (conf_is(msg, "conf.AskOf")) return conf_peer_ask_of(ctx, msg);
+    if (conf_is(msg, "conf.AskPlainOf")) return conf_peer_ask_plain_of(ctx, msg);
     const void *data = NULL;
     size_t len = 0;
     int rc = akt_msg_bytes(msg, &data, &len);

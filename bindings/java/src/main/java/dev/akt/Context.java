@@ -51,11 +51,14 @@ public final class Context {
         Errors.check(rc, what);
     }
 
-    /** A respond's result: AKT_ENOTSUP is a reply the sender (a C actor: issue 17) cannot
-     *  read, refused naming its class and the sender. */
+    /** A respond's result: AKT_ENOTSUP is a reply its reader (issue 17: a C actor, or C
+     *  code that asked from outside any actor with a plain akt_ask) cannot read, refused
+     *  naming its class and the sender, or "its asker" when there is no sender. */
     private void respondCheck(int rc, Object reply) {
         if (rc == Errors.code("ENOTSUP")) {
-            throw Errors.refused(rc, "respond", "respond", reply, sender());
+            Pid to = sender();
+            throw Errors.refused(rc, "respond", "respond", reply,
+                    to != null ? to.toString() : "its asker (C code that asked from outside any actor)");
         }
         check(rc, "respond");
     }

@@ -93,6 +93,7 @@ class ValuesTest {
      *  ask) with akt.String "from-c" and answers what it got, or "failed:" + the reason. */
     static final String C_PATHS = """
             #include <akt/akt.h>
+            #include <pthread.h>
             #include <stdio.h>
             #include <stdlib.h>
             #include <string.h>
@@ -184,6 +185,62 @@ class ValuesTest {
             int asker_factory(const char *arg, const akt_behavior **b, void **state) {
                 (void)arg;
                 *b = &asker;
+                *state = NULL;
+                return 0;
+            }
+            /* plain asker: the same ask made by a thread of no actor (a plain akt_ask: no
+             * sender pid, C code reads the answer); the actor waits for that thread. */
+            typedef struct plain_ask {
+                akt_system *sys;
+                akt_pid to;
+                int rc;
+                akt_msg *reply;
+                char why[1024];
+            } plain_ask;
+            static void *plain_run(void *arg) {
+                plain_ask *a = arg;
+                akt_msg *q = NULL;
+                akt_future *f = NULL;
+                akt_msg_new_bytes("akt.String", "from-c", 6, AKT_COPY, &q);
+                if ((a->rc = akt_ask(a->sys, a->to, q, 5000000000LL, &f)) != 0) {
+                    akt_msg_release(q);
+                    return NULL;
+                }
+                if ((a->rc = akt_future_wait(f, -1, &a->reply)) != 0) {
+                    const char *why = NULL;
+                    akt_future_failure(f, &why, NULL);
+                    snprintf(a->why, sizeof a->why, "%s", why ? why : akt_err_name(a->rc));
+                }
+                akt_future_release(f);
+                return NULL;
+            }
+            static int plain_receive(akt_ctx *ctx, akt_msg *msg, void *state) {
+                (void)state;
+                const void *data = NULL;
+                size_t len = 0;
+                char path[256], out[1100];
+                plain_ask a = {0};
+                if (akt_msg_bytes(msg, &data, &len) || len >= sizeof path) return AKT_EINVAL;
+                memcpy(path, data, len);
+                path[len] = 0;
+                akt_ctx_system(ctx, &a.sys);
+                int rc = akt_lookup(a.sys, path, &a.to);
+                if (rc) return rc;
+                pthread_t t;
+                if (pthread_create(&t, NULL, plain_run, &a) != 0) return AKT_ENOMEM;
+                pthread_join(t, NULL);
+                if (a.rc == 0) {
+                    if ((rc = akt_ctx_respond(ctx, a.reply)) != 0) akt_msg_release(a.reply);
+                    return rc;
+                }
+                snprintf(out, sizeof out, "failed:%s", a.why);
+                return respond_text(ctx, out);
+            }
+            static const akt_behavior plain_asker = {.size = sizeof plain_asker,
+                                                     .receive = plain_receive};
+            int plain_asker_factory(const char *arg, const akt_behavior **b, void **state) {
+                (void)arg;
+                *b = &plain_asker;
                 *state = NULL;
                 return 0;
             }
@@ -280,6 +337,44 @@ class ValuesTest {
             assertSame(o, Await.get(echo.ask(o, Await.ASK)));
         }
     }
+    @Test
+    void aReplyToAPlainCThreadIsRefusedAtTheResponder(@TempDir Path dir) throws Exception {
+        String lib = UsersTest.cLibrary(dir, "paths", C_PATHS);
+        try (ActorSystem system = ActorSystem.create("values-plain")) {
+            Pid asker = system.spawnNative(lib, "plain_asker_factory", "plain", null);
+            java.util.concurrent.atomic.AtomicBoolean opaque = new java.util.concurrent.atomic.AtomicBoolean();
+            CompletableFuture<AktException> thrown = new CompletableFuture<>();
+            Pid j = system.spawn("j", (ctx, msg) -> {
+                if (!opaque.get()) {
+                    ctx.respond("j:" + msg);
+                    return;
+                }
+                try {
+                    ctx.respond(new Opaque(1));
+                } catch (AktException e) {
+                    thrown.complete(e);
+                    throw e;
+                }
+            });
+            assertEquals("j:from-c", Await.get(asker.ask(j.toString(), Await.ASK)));
+            opaque.set(true);
+            String failed = (String) Await.get(asker.ask(j.toString(), Await.ASK));
+            AktException e = thrown.get(5, TimeUnit.SECONDS);
+            assertEquals("AKT_ENOTSUP", Errors.name(e.code()), e.getMessage());
+            assertTrue(e.getMessage().startsWith("respond of a dev.akt.ValuesTest$Opaque to its asker "
+                    + "(C code that asked from outside any actor) refused"), e.getMessage());
+            assertTrue(failed.startsWith("failed:") && failed.contains("respond of a dev.akt.ValuesTest$Opaque"),
+                    failed);
+            // Java's own asks from outside actors (ask, askBatch, grains) still get the object.
+            Opaque o = new Opaque(2);
+            Pid echo = system.spawn("echo", (ctx, msg) -> ctx.respond(msg));
+            assertSame(o, Await.get(echo.ask(o, Await.ASK)));
+            for (CompletableFuture<Object> r : echo.askBatch(List.of(o, o), Await.ASK)) assertSame(o, Await.get(r));
+            system.registerGrain("jecho", () -> (ctx, msg) -> ctx.respond(msg));
+            assertSame(o, Await.get(system.grain("jecho", "g").ask(o, Await.ASK)));
+        }
+    }
+
     @Test
     void aPipeResultACTargetCannotReadFailsThePipe(@TempDir Path dir) throws Exception {
         String lib = UsersTest.cLibrary(dir, "paths", C_PATHS);

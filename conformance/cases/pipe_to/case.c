@@ -13,19 +13,22 @@ static akt_pid sink, target;
 static akt_breaker *breaker;
 static pthread_mutex_t go_mu = PTHREAD_MUTEX_INITIALIZER;
 static pthread_cond_t go_cv = PTHREAD_COND_INITIALIZER;
-static int go; /* go-aheads given and not yet taken, under go_mu */
+/* A waiting task has a ticket, given in the order the tasks were piped; go_ahead releases
+ * the oldest one not released yet, so a go-ahead meant for one task never lets another
+ * through (a shared count did: a late waker's go could be taken by the next task). Under
+ * go_mu. */
+static int tickets, released;
 
 typedef struct task {
     char value[32];
-    int fail, wait;
+    int fail, wait, ticket;
 } task;
 
 static int run_task(void *data, akt_msg **out) {
     task *t = data;
     if (t->wait) {
         pthread_mutex_lock(&go_mu);
-        while (!go) pthread_cond_wait(&go_cv, &go_mu);
-        go--;
+        while (released < t->ticket) pthread_cond_wait(&go_cv, &go_mu);
         pthread_mutex_unlock(&go_mu);
     }
     if (t->fail) return AKT_EFAILED;
@@ -35,7 +38,7 @@ static int run_task(void *data, akt_msg **out) {
 
 static void go_ahead(void) {
     pthread_mutex_lock(&go_mu);
-    go++;
+    released++;
     pthread_cond_broadcast(&go_cv);
     pthread_mutex_unlock(&go_mu);
 }
@@ -93,6 +96,11 @@ static int piper_receive(akt_ctx *ctx, akt_msg *msg, void *state) {
         if (strcmp(how, "breaker") == 0) {
             t->fail = 1;
             o.breaker = breaker;
+        }
+        if (t->wait) {
+            pthread_mutex_lock(&go_mu);
+            t->ticket = ++tickets;
+            pthread_mutex_unlock(&go_mu);
         }
         rc = akt_ctx_pipe_to(ctx, to, run_task, t, &o);
     }

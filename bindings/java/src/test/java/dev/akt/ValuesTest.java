@@ -303,68 +303,55 @@ class ValuesTest {
         }
     }
 
+    /** A Java actor answers the C asker made by factory: a String arrives; an object C cannot
+     *  read is refused at the respond ("respond of ... to refusedTo refused") and the C ask
+     *  fails with that reason. */
+    private static void checkReplyRefusal(ActorSystem system, String lib, String factory, String name,
+            String refusedTo) throws Exception {
+        Pid asker = system.spawnNative(lib, factory, name, null);
+        java.util.concurrent.atomic.AtomicBoolean opaque = new java.util.concurrent.atomic.AtomicBoolean();
+        CompletableFuture<AktException> thrown = new CompletableFuture<>();
+        Pid j = system.spawn("j", (ctx, msg) -> {
+            if (!opaque.get()) {
+                ctx.respond("j:" + msg);
+                return;
+            }
+            try {
+                ctx.respond(new Opaque(1));
+            } catch (AktException e) {
+                thrown.complete(e);
+                throw e;
+            }
+        });
+        assertEquals("j:from-c", Await.get(asker.ask(j.toString(), Await.ASK)));
+        opaque.set(true);
+        String failed = (String) Await.get(asker.ask(j.toString(), Await.ASK));
+        AktException e = thrown.get(5, TimeUnit.SECONDS);
+        assertEquals("AKT_ENOTSUP", Errors.name(e.code()), e.getMessage());
+        assertTrue(e.getMessage().startsWith("respond of a dev.akt.ValuesTest$Opaque to " + refusedTo
+                + " refused"), e.getMessage());
+        assertTrue(failed.startsWith("failed:") && failed.contains("respond of a dev.akt.ValuesTest$Opaque"),
+                failed);
+    }
+
     @Test
     void aReplyToACAskerIsRefusedAtTheResponder(@TempDir Path dir) throws Exception {
         String lib = UsersTest.cLibrary(dir, "paths", C_PATHS);
         try (ActorSystem system = ActorSystem.create("values-reply")) {
-            Pid asker = system.spawnNative(lib, "asker_factory", "asker", null);
-            java.util.concurrent.atomic.AtomicBoolean opaque = new java.util.concurrent.atomic.AtomicBoolean();
-            CompletableFuture<AktException> thrown = new CompletableFuture<>();
-            Pid j = system.spawn("j", (ctx, msg) -> {
-                if (!opaque.get()) {
-                    ctx.respond("j:" + msg);
-                    return;
-                }
-                try {
-                    ctx.respond(new Opaque(1));
-                } catch (AktException e) {
-                    thrown.complete(e);
-                    throw e;
-                }
-            });
-            assertEquals("j:from-c", Await.get(asker.ask(j.toString(), Await.ASK)));
-            opaque.set(true);
-            String failed = (String) Await.get(asker.ask(j.toString(), Await.ASK));
-            AktException e = thrown.get(5, TimeUnit.SECONDS);
-            assertEquals("AKT_ENOTSUP", Errors.name(e.code()), e.getMessage());
-            assertTrue(e.getMessage().startsWith("respond of a dev.akt.ValuesTest$Opaque to "
-                    + "akt://values-reply/user/asker refused"), e.getMessage());
-            assertTrue(failed.startsWith("failed:") && failed.contains("respond of a dev.akt.ValuesTest$Opaque"),
-                    failed);
+            checkReplyRefusal(system, lib, "asker_factory", "asker", "akt://values-reply/user/asker");
             // A Java asker still gets the object itself.
             Opaque o = new Opaque(2);
             Pid echo = system.spawn("echo", (ctx, msg) -> ctx.respond(msg));
             assertSame(o, Await.get(echo.ask(o, Await.ASK)));
         }
     }
+
     @Test
     void aReplyToAPlainCThreadIsRefusedAtTheResponder(@TempDir Path dir) throws Exception {
         String lib = UsersTest.cLibrary(dir, "paths", C_PATHS);
         try (ActorSystem system = ActorSystem.create("values-plain")) {
-            Pid asker = system.spawnNative(lib, "plain_asker_factory", "plain", null);
-            java.util.concurrent.atomic.AtomicBoolean opaque = new java.util.concurrent.atomic.AtomicBoolean();
-            CompletableFuture<AktException> thrown = new CompletableFuture<>();
-            Pid j = system.spawn("j", (ctx, msg) -> {
-                if (!opaque.get()) {
-                    ctx.respond("j:" + msg);
-                    return;
-                }
-                try {
-                    ctx.respond(new Opaque(1));
-                } catch (AktException e) {
-                    thrown.complete(e);
-                    throw e;
-                }
-            });
-            assertEquals("j:from-c", Await.get(asker.ask(j.toString(), Await.ASK)));
-            opaque.set(true);
-            String failed = (String) Await.get(asker.ask(j.toString(), Await.ASK));
-            AktException e = thrown.get(5, TimeUnit.SECONDS);
-            assertEquals("AKT_ENOTSUP", Errors.name(e.code()), e.getMessage());
-            assertTrue(e.getMessage().startsWith("respond of a dev.akt.ValuesTest$Opaque to its asker "
-                    + "(C code that asked from outside any actor) refused"), e.getMessage());
-            assertTrue(failed.startsWith("failed:") && failed.contains("respond of a dev.akt.ValuesTest$Opaque"),
-                    failed);
+            checkReplyRefusal(system, lib, "plain_asker_factory", "plain",
+                    "its asker (C code that asked from outside any actor)");
             // Java's own asks from outside actors (ask, askBatch, grains) still get the object.
             Opaque o = new Opaque(2);
             Pid echo = system.spawn("echo", (ctx, msg) -> ctx.respond(msg));

@@ -203,27 +203,34 @@ test('issue 17: a pipe result a C target cannot read fails the pipe instead of a
   });
 });
 
+// A JS actor answers the C peer's ask (conf.AskOf: from the peer's own turn; conf.AskPlainOf:
+// from a plain thread): a string arrives; a Map is refused at the respond (`refused` matches
+// the error) and the peer's ask fails with that reason.
+async function checkReplyRefusal(system, askType, refused) {
+  const peer = system.spawnNative(PEER, 'akt_conf_peer', { name: 'peer' });
+  let opaque = false;
+  let thrown = null;
+  const js = system.spawn((ctx, msg) => {
+    if (msg instanceof Message && msg.type === 'conf.Question') {
+      if (!opaque) return ctx.respond(`js:${msg.text}`);
+      try { ctx.respond(new Map([[1, 2]])); } catch (e) { thrown = e; throw e; }
+    }
+    return undefined;
+  }, { name: 'js' });
+  const ask = () => peer.ask(new Message(askType, js.path), { timeout: 5000 });
+  const first = await ask();
+  assert.equal(first instanceof Message ? first.text : first, 'js:from-c', String(first));
+  opaque = true;
+  const failed = await ask();
+  assert.equal(failed.type, 'conf.AskFailed', String(failed));
+  assert.ok(thrown instanceof NotSupportedError, String(thrown));
+  assert.match(thrown.message, refused);
+  assert.match(failed.text, /respond of a .* value to .* refused/);
+}
+
 test('issue 17: a reply to a C asker that it cannot read is refused at the responder', async () => {
   await withSystem(async (system) => {
-    const peer = system.spawnNative(PEER, 'akt_conf_peer', { name: 'peer' });
-    let opaque = false;
-    let thrown = null;
-    const js = system.spawn((ctx, msg) => {
-      if (msg instanceof Message && msg.type === 'conf.Question') {
-        if (!opaque) return ctx.respond(`js:${msg.text}`);
-        try { ctx.respond(new Map([[1, 2]])); } catch (e) { thrown = e; throw e; }
-      }
-      return undefined;
-    }, { name: 'js' });
-    const askOf = () => peer.ask(new Message('conf.AskOf', js.path), { timeout: 5000 });
-    const first = await askOf();
-    assert.equal(first instanceof Message ? first.text : first, 'js:from-c', String(first));
-    opaque = true;
-    const failed = await askOf();
-    assert.equal(failed.type, 'conf.AskFailed');
-    assert.ok(thrown instanceof NotSupportedError, String(thrown));
-    assert.match(thrown.message, /respond of a .* value to akt:\/\/test\/user\/peer refused/);
-    assert.match(failed.text, /respond of a .* value to akt:\/\/test\/user\/peer refused/);
+    await checkReplyRefusal(system, 'conf.AskOf', /respond of a .* value to akt:\/\/test\/user\/peer refused/);
     // A JS asker still gets the value itself.
     const echo = system.spawn((ctx, msg) => ctx.respond(msg));
     const m = new Map([[1, 2]]);
@@ -233,25 +240,8 @@ test('issue 17: a reply to a C asker that it cannot read is refused at the respo
 
 test('issue 17: a reply to a plain C thread (akt_ask outside any actor) that it cannot read is refused at the responder', async () => {
   await withSystem(async (system) => {
-    const peer = system.spawnNative(PEER, 'akt_conf_peer', { name: 'peer' });
-    let opaque = false;
-    let thrown = null;
-    const js = system.spawn((ctx, msg) => {
-      if (msg instanceof Message && msg.type === 'conf.Question') {
-        if (!opaque) return ctx.respond(`js:${msg.text}`);
-        try { ctx.respond(new Map([[1, 2]])); } catch (e) { thrown = e; throw e; }
-      }
-      return undefined;
-    }, { name: 'js' });
-    const askPlain = () => peer.ask(new Message('conf.AskPlainOf', js.path), { timeout: 5000 });
-    const first = await askPlain();
-    assert.equal(first instanceof Message ? first.text : first, 'js:from-c', String(first));
-    opaque = true;
-    const failed = await askPlain();
-    assert.equal(failed.type, 'conf.AskFailed', String(failed));
-    assert.ok(thrown instanceof NotSupportedError, String(thrown));
-    assert.match(thrown.message, /respond of a .* value to its asker refused: C code that asked from outside any actor/);
-    assert.match(failed.text, /respond of a .* value to its asker refused/);
+    await checkReplyRefusal(system, 'conf.AskPlainOf',
+      /respond of a .* value to its asker refused: C code that asked from outside any actor/);
     // JS's own asks from outside actors (ask, askBatch, grains) still get the value itself.
     const echo = system.spawn((ctx, msg) => ctx.respond(msg));
     const m = new Map([[1, 2]]);

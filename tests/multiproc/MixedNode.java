@@ -4,7 +4,9 @@
 // scalars) bound to CBOR. Actors /user/relay, /user/watcher, /user/victim; it prints
 // "ready <address>", then obeys one command per stdin line (the protocol is in mixed.py).
 // A JSON value arrives here as a java.util.Map. Its trace sink (Tracing.setSink, installed at
-// start) reports each span of a "mixed.trace" message as a "span ..." line.
+// start) reports each span of a "mixed.trace" message as a "span ..." line; the "otlp" command
+// starts the OTLP exporter (Otlp.start, to $AKT_MIXED_OTLP, service.name "jnode"), which
+// replaces that sink: from then on the spans go to mixed.py's receiver.
 import dev.akt.*;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
@@ -26,6 +28,8 @@ public class MixedNode {
     /** A traced ring message: bytes, the nodes it passed, comma-separated. */
     static final String TRACE = "mixed.trace";
     static final Duration ASK = Duration.ofSeconds(10);
+    /** The exporter's batch interval (and metric readings). */
+    static final Duration OTLP_FLUSH = Duration.ofMillis(100);
     static final PrintStream OUT = new PrintStream(System.out, true, StandardCharsets.UTF_8);
     static final Map<String, Object> PAYLOAD = payload();
     static volatile Pid nextRelay; // set before any round, read by the relay
@@ -193,6 +197,16 @@ public class MixedNode {
                 // A trace message into the ring, its parent span the one mixed.py chose.
                 nextRelay.tell(BytesMessage.of(TRACE, ME), Map.of(Tracing.HEADER, arg));
                 say("traced " + arg);
+            } else if (cmd.equals("otlp")) {
+                // The exporter installs the system's trace sink in place of traceSink.
+                String endpoint = System.getenv("AKT_MIXED_OTLP");
+                try {
+                    if (endpoint == null) throw new IllegalStateException("no AKT_MIXED_OTLP");
+                    Otlp.start(system, Otlp.options(endpoint).serviceName(ME).flushInterval(OTLP_FLUSH));
+                    say("otlp ok");
+                } catch (RuntimeException e) {
+                    say("bad otlp " + e);
+                }
             } else if (cmd.equals("ask")) {
                 for (long i = 0; i < Long.parseLong(arg); i++) {
                     Map<String, Object> m = new LinkedHashMap<>();

@@ -20,6 +20,10 @@ MixedNode.java) and speaks this line protocol, commands on stdin, reports on std
                       itself and forwards it (its tell made inside receive, so akt gives it
                       the relay's span as traceparent) until it is back at its origin:
                       "trace-home <the four nodes>".
+    otlp           -> "otlp ok": the node starts its language's OTLP exporter (C akt_otlp_start,
+                      Python akt.otlp.start, Node otlp.start, Java Otlp.start) to the URL in
+                      its environment's AKT_MIXED_OTLP, service.name its node name, a batch
+                      and a metric reading every 100 ms
     watch          -> "watching ok": the watcher watches <next address>/user/victim
     stop           -> "stopped ok": the node stops its own victim; the previous node's
                       watcher reports "terminated <the victim's path>"
@@ -38,11 +42,28 @@ exact, the native type at each node (Python dict, Node object, Java Map, C akt.J
 (issue 15): for each trace started at each node, one span per node, all of the trace id
 and flags chosen (sampled or not), each hop's span the child of the previous hop's (the first one's parent the chosen
 span), so the parent chain crosses the four processes and languages in ring order, and no
-span of a trace message with another trace id. Everything is bounded (the whole test
-< 60 s) and every process is killed at the end, also on failure.
+span of a trace message with another trace id.
 
-A binding that is not built is a failure with a message saying which make target builds it
-(the test never skips): Python needs `import akt` (make test-python), Node `import('akt')`
+OTLP (issue 15): this script runs an OTLP/HTTP receiver in a thread (tests/otlp/receiver.py,
+which decodes the requests with opentelemetry-proto) on 127.0.0.1 with an ephemeral port and
+gives its URL to every node in AKT_MIXED_OTLP. After the sink's traces, every node gets
+`otlp`. The exporter installs the system's trace sink, and a system has one sink, so in no
+language can a node keep its printing sink alongside the exporter: from then on its spans go
+only over OTLP (the sinks print no line for them, and that is checked). Then TRACES more
+traces start from each node, and this script waits (bounded) until the receiver has the span
+of every hop of each of them and a metric reading of every node. From the decoded data it
+checks, as core/otlp/encode.c encodes them: the resource (service.name the node's name,
+telemetry.sdk.name "akt", telemetry.sdk.language "c", a telemetry.sdk.version), scope "akt",
+kind CONSUMER, and the attributes actor.system (the node), actor.address (its relay's path)
+and message.type ("mixed.trace") of each span; one trace id per trace across the four
+services, with the chain check that the sinks' lines pass too (the flags chosen, each hop's
+parent the previous hop's span in ring order, the first one's the chosen span); and the
+instruments of OTLP_INSTRUMENTS in every node's readings. After quit it checks again (the
+exporters' last requests at shutdown add no duplicate). Everything is bounded (the whole
+test < 60 s) and every process is killed at the end, also on failure.
+
+A binding that is not built, or a receiver without opentelemetry-proto, is a failure with a
+message saying what installs it (the test never skips): Python needs `import akt` (make test-python), Node `import('akt')`
 from the repository (make test-node), Java the jar in bindings/java/target (make test-java).
 """
 import argparse
@@ -60,12 +81,21 @@ from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 REPO = HERE.parents[1]
+sys.path.insert(0, str(REPO / "tests/otlp"))
+try:  # tests/otlp/receiver.py decodes with opentelemetry-proto (scripts/setup.sh installs it)
+    from receiver import Receiver, attrs, spans_of
+    RECEIVER_MISSING = None
+except ImportError as exc:
+    RECEIVER_MISSING = exc
 TOTAL_S = 55.0
 ROUND = 40
 ASKS = 10
 TRACES = 2  # traces started at each node
 TRACE_TYPE = "mixed.trace"
 ZERO_SPAN = "0" * 16
+# Instruments every node's metric readings must name (GoAkt's actor.* from akt_metrics_collect,
+# the exporter's own akt.otlp.*).
+OTLP_INSTRUMENTS = {"actor.processed.count", "akt.otlp.spans.exported"}
 PAYLOAD = {"text": "h\u00e9llo w\u00f6rld", "n": 42, "neg": -7, "f": 2.5, "t": True, "nil": None,
            "list": [1, "two", 3.25, False], "nested": {"a": {"b": []}}}
 # Node name -> the type name its relay reports for a map: the language's native one.
@@ -202,8 +232,41 @@ def check_asks(nodes):
                 raise Failure(f"{name}: answer {q} is {native} {text}, want {NATIVE[name]} {want}")
 
 
-def check_traces(nodes, chosen):
-    """chosen: origin -> [(trace id, span id, flags)] of the traceparents it was given."""
+def check_chains(spans, chosen, where):
+    """spans: trace id -> {node: (span id, parent id, flags)}, from the sinks or from OTLP;
+    chosen: origin -> [(trace id, span id, flags)] of the traceparents it was given. Each
+    trace is one span per node, all of the trace id and flags chosen, each hop's span the
+    child of the previous hop's (the first one's parent the chosen span), in ring order."""
+    want = {t for pairs in chosen.values() for t, _, _ in pairs}
+    if set(spans) != want:
+        raise Failure(f"{where}: spans of trace ids {sorted(set(spans) - want)} that no node was "
+                      f"given (a hop lost the trace context); no span of {sorted(want - set(spans))}")
+    ids = set()
+    for origin, pairs in chosen.items():
+        k = RING.index(origin)
+        for trace, root, want_flags in pairs:
+            if set(spans[trace]) != set(RING):
+                raise Failure(f"{where}: trace {trace} from {origin} has spans of "
+                              f"{sorted(spans[trace])}, want one of each of {RING}")
+            parent = root
+            for j in range(1, len(RING) + 1):  # the hops, in ring order, back to the origin
+                hop = RING[(k + j) % len(RING)]
+                span, got, flags = spans[trace][hop]
+                if flags != want_flags:
+                    raise Failure(f"{where}: trace {trace} from {origin}: flags {flags} at {hop}, "
+                                  f"want {want_flags}")
+                if got != parent:
+                    raise Failure(f"{where}: trace {trace} from {origin}: the span at {hop} has "
+                                  f"parent {got}, want {parent} (the span of the hop before)")
+                if span in ids or span == root:
+                    raise Failure(f"{where}: trace {trace}: span id {span} at {hop} is not new")
+                ids.add(span)
+                parent = span
+
+
+def check_traces(nodes, chosen, homes_per_origin=TRACES):
+    """The sinks' "span" lines. chosen: origin -> [(trace id, span id, flags)] of the
+    traceparents it was given while the sinks were installed."""
     spans = {}  # trace id -> {node: (span id, parent id, flags)}
     for name in RING:
         relay = f"akt://{name}/user/relay"  # a span's actor path is the local one
@@ -223,32 +286,105 @@ def check_traces(nodes, chosen):
             if name in spans.setdefault(trace, {}):
                 raise Failure(f"{name}: two spans of trace {trace}")
             spans[trace][name] = (span, parent, flags)
-    want = {t for pairs in chosen.values() for t, _, _ in pairs}
-    if set(spans) != want:
-        raise Failure(f"spans of trace ids {sorted(set(spans) - want)} that no node was given "
-                      f"(a hop lost the trace context); no span of {sorted(want - set(spans))}")
-    ids = set()
-    for origin, pairs in chosen.items():
+    check_chains(spans, chosen, "sink")
+    for origin in RING:
         k = RING.index(origin)
-        for trace, root, want_flags in pairs:
-            parent = root
-            for j in range(1, len(RING) + 1):  # the hops, in ring order, back to the origin
-                hop = RING[(k + j) % len(RING)]
-                span, got, flags = spans[trace][hop]
-                if flags != want_flags:
-                    raise Failure(f"trace {trace} from {origin}: flags {flags} at {hop}, want "
-                                  f"{want_flags}")
-                if got != parent:
-                    raise Failure(f"trace {trace} from {origin}: the span at {hop} has parent "
-                                  f"{got}, want {parent} (the span of the hop before)")
-                if span in ids or span == root:
-                    raise Failure(f"trace {trace}: span id {span} at {hop} is not new")
-                ids.add(span)
-                parent = span
         homes = [l for l in nodes[origin].seen if l.startswith("trace-home ")]
         path = ",".join(RING[(k + j) % len(RING)] for j in range(len(RING)))
-        if homes != [f"trace-home {path}"] * TRACES:
-            raise Failure(f"{origin}: trace messages came home as {homes}, want {TRACES} x {path}")
+        if homes != [f"trace-home {path}"] * homes_per_origin:
+            raise Failure(f"{origin}: trace messages came home as {homes}, want "
+                          f"{homes_per_origin} x {path}")
+
+
+def otlp_trace_spans(receiver):
+    """(resource attributes, scope name, span) of every "mixed.trace" span received."""
+    return [(res, scope, sp) for res, scope, sp in spans_of(receiver.traces())
+            if attrs(sp.attributes).get("message.type") == TRACE_TYPE]
+
+
+def otlp_metric_names(receiver):
+    """service.name -> the instrument names of its metric readings."""
+    names = {}
+    for req in receiver.metrics():
+        for rm in req.resource_metrics:
+            svc = {kv.key: kv.value.string_value for kv in rm.resource.attributes}.get("service.name")
+            for sm in rm.scope_metrics:
+                names.setdefault(svc, set()).update(m.name for m in sm.metrics)
+    return names
+
+
+def wait_otlp(receiver, chosen):
+    """Until the receiver has a span of every hop of every chosen trace and a metric reading
+    of every node with the instruments checked (bounded by the test's time)."""
+    want = {t for pairs in chosen.values() for t, _, _ in pairs}
+    while True:
+        got = [sp for _, _, sp in otlp_trace_spans(receiver) if sp.trace_id.hex() in want]
+        names = otlp_metric_names(receiver)
+        if len(got) >= len(want) * len(RING) and \
+                all(OTLP_INSTRUMENTS <= names.get(n, set()) for n in RING):
+            return
+        if left() <= 1.0:
+            raise Failure(f"OTLP: after waiting, {len(got)} spans of the {len(want)} traces "
+                          f"(want {len(want) * len(RING)}), instruments per service "
+                          f"{ {n: sorted(OTLP_INSTRUMENTS & names.get(n, set())) for n in RING} } "
+                          f"(want {sorted(OTLP_INSTRUMENTS)})")
+        time.sleep(0.05)
+
+
+def check_otlp(receiver, chosen):
+    """The decoded OTLP requests (core/otlp/encode.c): each "mixed.trace" span with its
+    resource (service.name the node, telemetry.sdk.* akt's), scope "akt", kind CONSUMER and
+    attributes actor.system (the node), actor.address (its relay's path), message.type; then
+    the chains as check_chains (one trace id per trace across the four services, parents in
+    ring order); and every node's metric readings name the instruments of OTLP_INSTRUMENTS."""
+    spans = {}  # trace id -> {node: (span id, parent id, flags)}
+    for res, scope, sp in otlp_trace_spans(receiver):
+        name = res.get("service.name")
+        a = attrs(sp.attributes)
+        if name not in RING:
+            raise Failure(f"OTLP: a span of service.name {name!r}, not one of {RING}")
+        want_res = {"service.name": name, "telemetry.sdk.name": "akt",
+                    "telemetry.sdk.language": "c"}
+        if any(res.get(k) != v for k, v in want_res.items()) or not res.get("telemetry.sdk.version"):
+            raise Failure(f"OTLP: {name}: resource attributes {res}, want {want_res} and a version")
+        want_attrs = {"actor.system": name, "actor.address": f"akt://{name}/user/relay",
+                      "message.type": TRACE_TYPE}
+        if a != want_attrs:
+            raise Failure(f"OTLP: {name}: span attributes {a}, want {want_attrs}")
+        if scope != "akt" or sp.kind != sp.SPAN_KIND_CONSUMER:
+            raise Failure(f"OTLP: {name}: scope {scope!r}, kind {sp.kind}: want akt, CONSUMER")
+        if len(sp.trace_id) != 16 or len(sp.span_id) != 8 or len(sp.parent_span_id) not in (0, 8):
+            raise Failure(f"OTLP: {name}: bad ids in {sp}")
+        if sp.start_time_unix_nano == 0 or sp.end_time_unix_nano < sp.start_time_unix_nano:
+            raise Failure(f"OTLP: {name}: bad times {sp.start_time_unix_nano} "
+                          f"{sp.end_time_unix_nano}")
+        trace = sp.trace_id.hex()
+        if name in spans.setdefault(trace, {}):
+            raise Failure(f"OTLP: {name}: two spans of trace {trace}")
+        spans[trace][name] = (sp.span_id.hex(), sp.parent_span_id.hex() or ZERO_SPAN,
+                              f"{sp.flags & 0xff:02x}")
+    check_chains(spans, chosen, "OTLP")
+    names = otlp_metric_names(receiver)
+    for name in RING:
+        if not OTLP_INSTRUMENTS <= names.get(name, set()):
+            raise Failure(f"OTLP: {name}: instruments {sorted(names.get(name, set()))}, want "
+                          f"{sorted(OTLP_INSTRUMENTS)} among them")
+
+
+def start_traces(nodes):
+    """TRACES traces from each node round the ring, all at once, each with a traceparent
+    chosen here (sampled, then not). Returns origin -> [(trace id, span id, flags)]."""
+    chosen = {name: [] for name in RING}
+    for t in range(TRACES):
+        for name in RING:
+            trace, span, flags = os.urandom(16).hex(), os.urandom(8).hex(), f"{(t + 1) % 2:02x}"
+            chosen[name].append((trace, span, flags))
+            nodes[name].send(f"trace 00-{trace}-{span}-{flags}")
+    for name in RING:
+        for trace, span, flags in chosen[name]:
+            want = f"traced 00-{trace}-{span}-{flags}"
+            nodes[name].expect(lambda l, w=want: l == w, want)
+    return chosen
 
 
 def main():
@@ -263,8 +399,16 @@ def main():
     out = args.build_dir.resolve() / "multiproc-mixed"
     out.mkdir(parents=True, exist_ok=True)
     nodes = {}
+    receiver = None
     try:
+        if RECEIVER_MISSING is not None:
+            raise Failure(f"tests/otlp/receiver.py cannot be imported ({RECEIVER_MISSING}): "
+                          "opentelemetry-proto is installed by scripts/setup.sh")
         check_runtimes(py, js)
+        # The OTLP/HTTP receiver, in a thread of this process on an ephemeral port; every
+        # node gets its URL in AKT_MIXED_OTLP.
+        receiver = Receiver().__enter__()
+        os.environ["AKT_MIXED_OTLP"] = receiver.endpoint
         jar = str(java_jar())
         classes = out / "classes"
         done = subprocess.run(javac + ["-Xlint:all", "-Werror", "-cp", jar, "-d", str(classes),
@@ -307,22 +451,25 @@ def main():
             nodes[name].count("answer", ASKS, "answer")
         check_asks(nodes)
 
-        # TRACES traces from each node round the ring, all at once, each with a traceparent
-        # chosen here (sampled, then not); every relay's span reported by its node's sink.
-        chosen = {name: [] for name in RING}
-        for t in range(TRACES):
-            for name in RING:
-                trace, span, flags = os.urandom(16).hex(), os.urandom(8).hex(), f"{(t + 1) % 2:02x}"
-                chosen[name].append((trace, span, flags))
-                nodes[name].send(f"trace 00-{trace}-{span}-{flags}")
-        for name in RING:
-            for trace, span, flags in chosen[name]:
-                want = f"traced 00-{trace}-{span}-{flags}"
-                nodes[name].expect(lambda l, w=want: l == w, want)
+        # Traces round the ring; every relay's span reported by its node's sink.
+        chosen = start_traces(nodes)
         for name in RING:
             nodes[name].count("span", TRACES * len(RING), "span of a trace message")
             nodes[name].count("trace-home", TRACES, "trace-home")
         check_traces(nodes, chosen)
+
+        # OTLP: every node starts its exporter (to the receiver; it replaces the node's sink,
+        # one sink per system), then as many traces again, checked from the decoded requests.
+        for name in RING:
+            nodes[name].send("otlp")
+        for name in RING:
+            nodes[name].expect(lambda l: l == "otlp ok", "otlp ok")
+        chosen_otlp = start_traces(nodes)
+        for name in RING:
+            nodes[name].count("trace-home", 2 * TRACES, "trace-home")
+        wait_otlp(receiver, chosen_otlp)
+        check_otlp(receiver, chosen_otlp)
+        check_traces(nodes, chosen, 2 * TRACES)  # no sink line of an exported trace
 
         # Remote watch: each watches the next node's victim, then every victim stops.
         for name in RING:
@@ -342,9 +489,11 @@ def main():
             code = nodes[name].proc.wait(timeout=max(0.1, left()))
             if code != 0:
                 raise Failure(f"{name}: exit status {code}")
-        check_traces(nodes, chosen)  # again, with every line: no span came late
+        check_traces(nodes, chosen, 2 * TRACES)  # again, with every line: no span came late
+        check_otlp(receiver, chosen_otlp)  # and the exporters' last requests duplicated none
         print(f"mixed: PASS: 4 nodes (C, Python, Node, Java), {ROUND * 4} ring messages x 4 hops, "
-              f"{ASKS * 4} asks, {TRACES * 4} traces of 4 spans across the 4 languages, "
+              f"{ASKS * 4} asks, {TRACES * 4} traces of 4 spans across the 4 languages from "
+              f"the sinks and {TRACES * 4} from the decoded OTLP requests, "
               f"4 remote watches; nodes up after {started:.2f} s, "
               f"total {time.monotonic() - T0:.2f} s")
         return 0
@@ -357,6 +506,8 @@ def main():
     finally:
         for node in nodes.values():
             node.kill()
+        if receiver is not None:
+            receiver.__exit__(None, None, None)
         for node in nodes.values():
             err = node.err_path.read_text(errors="replace").strip()
             if err:

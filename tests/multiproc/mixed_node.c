@@ -6,7 +6,9 @@
  * then obeys one command per stdin line and reports on stdout (the protocol is in
  * mixed.py). A JSON value arrives here as an akt.Json message: its text, decoded from CBOR.
  * Its trace sink (akt_trace_set_sink, installed at start) reports each span of a
- * "mixed.trace" message as a "span ..." line. */
+ * "mixed.trace" message as a "span ..." line; the "otlp" command starts the OTLP exporter
+ * (akt_otlp_start, to $AKT_MIXED_OTLP, service.name "cnode"), which replaces that sink: from
+ * then on the spans go to mixed.py's receiver. */
 #include <akt/akt.h>
 #include <akt/remote.h>
 #include <akt/telemetry.h>
@@ -22,6 +24,7 @@
 #define RING 4
 #define ASK_NS (10LL * 1000 * 1000 * 1000)
 #define TRACE_TYPE "mixed.trace" /* a traced ring message: bytes, the nodes it passed */
+#define OTLP_FLUSH_MS 100        /* the exporter's batch interval (and metric readings) */
 
 static const char PAYLOAD[] =
     "{\"text\":\"h\\u00e9llo w\\u00f6rld\",\"n\":42,\"neg\":-7,\"f\":2.5,\"t\":true,"
@@ -310,6 +313,19 @@ int main(void) {
             if (rc && m) akt_msg_release(m);
             if (rc) say("bad trace %s", akt_err_name(rc));
             say("traced %s", arg);
+        } else if (strcmp(line, "otlp") == 0) {
+            /* otlp: the exporter to $AKT_MIXED_OTLP; it installs the system's trace sink in
+             * place of trace_sink (one sink per system). */
+            akt_otlp_options oo;
+            akt_otlp_options_init(&oo);
+            oo.endpoint = getenv("AKT_MIXED_OTLP");
+            oo.service_name = ME;
+            oo.flush_interval_ms = OTLP_FLUSH_MS;
+            int rc = oo.endpoint ? akt_otlp_start(sys, &oo) : AKT_EINVAL;
+            if (rc)
+                say("bad otlp %s", akt_err_name(rc));
+            else
+                say("otlp ok");
         } else if (strcmp(line, "ask") == 0 && arg) {
             long n = strtol(arg, NULL, 10);
             for (long i = 0; i < n; i++) {

@@ -4,15 +4,18 @@
 // arrays, scalars) bound to CBOR. Actors /user/relay, /user/watcher, /user/victim; it prints
 // "ready <address>", then obeys one command per stdin line (the protocol is in mixed.py).
 // A JSON value arrives here as a plain object. Its trace sink (tracing.setTraceSink,
-// installed at start) reports each span of a "mixed.trace" message as a "span ..." line.
+// installed at start) reports each span of a "mixed.trace" message as a "span ..." line; the
+// "otlp" command starts the OTLP exporter (otlp.start, to $AKT_MIXED_OTLP, service.name
+// "jsnode"), which replaces that sink: from then on the spans go to mixed.py's receiver.
 import { createInterface } from 'node:readline';
 import { isDeepStrictEqual } from 'node:util';
-import { Actor, ActorSystem, Message, Terminated, tracing } from 'akt';
+import { Actor, ActorSystem, Message, Terminated, otlp, tracing } from 'akt';
 
 const ME = 'jsnode';
 const RING = 4;
 const TRACE = 'mixed.trace'; // a traced ring message: bytes, the nodes it passed, comma-separated
 const ASK_MS = 10000;
+const OTLP_FLUSH_MS = 100; // the exporter's batch interval (and metric readings)
 const PAYLOAD = {
   text: 'h\u00e9llo w\u00f6rld', n: 42, neg: -7, f: 2.5, t: true, nil: null,
   list: [1, 'two', 3.25, false], nested: { a: { b: [] } },
@@ -130,6 +133,14 @@ for await (const line of lines) {
     // A trace message into the ring, its parent span the one mixed.py chose.
     nextRelay.tell(new Message(TRACE, ME), { headers: { [tracing.HEADER]: arg } });
     say('traced', arg);
+  } else if (cmd === 'otlp') {
+    // The exporter installs the system's trace sink in place of the one above.
+    try {
+      otlp.start(system, { endpoint: process.env.AKT_MIXED_OTLP, serviceName: ME, flushIntervalMs: OTLP_FLUSH_MS });
+      say('otlp', 'ok');
+    } catch (e) {
+      say('bad', 'otlp', String(e));
+    }
   } else if (cmd === 'ask') {
     for (let i = 0; i < Number(arg); i++) {
       try {

@@ -4,18 +4,23 @@ System "pynode", remoting on 127.0.0.1 with an ephemeral port, akt.Json (dicts, 
 scalars) bound to CBOR. Actors /user/relay, /user/watcher, /user/victim; it prints
 "ready <address>", then obeys one command per stdin line (the protocol is in mixed.py).
 A JSON value arrives here as a dict. Its trace sink (akt.tracing.set_sink, installed at
-start) reports each span of a "mixed.trace" message as a "span ..." line."""
+start) reports each span of a "mixed.trace" message as a "span ..." line; the "otlp" command
+starts the OTLP exporter (akt.otlp.start, to $AKT_MIXED_OTLP, service.name "pynode"), which
+replaces that sink: from then on the spans go to mixed.py's receiver."""
 import json
+import os
 import sys
 import threading
 
 import akt
+import akt.otlp
 import akt.tracing
 
 ME = "pynode"
 RING = 4
 TRACE = "mixed.trace"  # a traced ring message: bytes, the nodes it passed, comma-separated
 ASK_S = 10.0
+OTLP_FLUSH_S = 0.1  # the exporter's batch interval (and metric readings)
 PAYLOAD = {"text": "h\u00e9llo w\u00f6rld", "n": 42, "neg": -7, "f": 2.5, "t": True, "nil": None,
            "list": [1, "two", 3.25, False], "nested": {"a": {"b": []}}}
 
@@ -121,6 +126,14 @@ def main():
             # A trace message into the ring, its parent span the one mixed.py chose.
             _next["relay"].tell(akt.Message(akt.Bytes.of(TRACE, ME), headers={akt.tracing.HEADER: arg}))
             say("traced", arg)
+        elif cmd == "otlp":
+            # The exporter installs the system's trace sink in place of trace_sink.
+            try:
+                akt.otlp.start(system, os.environ["AKT_MIXED_OTLP"], service_name=ME,
+                               flush_interval=OTLP_FLUSH_S)
+                say("otlp", "ok")
+            except (KeyError, akt.AktError) as exc:
+                say("bad", "otlp", repr(exc))
         elif cmd == "ask":
             for i in range(int(arg)):
                 try:

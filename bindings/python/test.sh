@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Installs the Python binding into the current python3 (pip), then runs its pytest suite
-# and the Python conformance cases next to the C ones. Called by `make test-python`.
+# Installs the Python binding into the current python3 (pip), type-checks it and
+# examples/python with mypy --strict, then runs its pytest suite and the Python
+# conformance cases next to the C ones. Called by `make test-python`.
 #
 #   AKT_BUILD_DIR  a core build (lib/libakt.so.0, bin/conf_*); default <repo>/build when it
 #                  has libakt, else setup.py builds the core itself in its build folder
@@ -33,9 +34,15 @@ sys.exit(not (sys.prefix == sys.base_prefix and os.path.exists(
 fi
 "$PY" -m pip install "${PIP_FLAGS[@]}" "$HERE"
 
-echo "== pytest"
-# From a neutral directory, so that the installed package is what gets imported.
+# From a neutral directory, so that the installed package is what gets imported (and
+# type-checked).
 cd /
+echo "== mypy --strict: the installed package and examples/python"
+# Any error fails the phase (set -e). --cache-dir=/dev/null: no .mypy_cache left behind.
+"$PY" -m mypy --strict --cache-dir=/dev/null -p akt
+"$PY" -m mypy --strict --cache-dir=/dev/null "$REPO/examples/python"
+
+echo "== pytest"
 "$PY" -m pytest -q -p no:cacheprovider "$HERE/tests"
 echo "== pytest, every Python actor on akt's workers"
 AKT_PY_DISPATCHER=workers "$PY" -m pytest -q -p no:cacheprovider "$HERE/tests"

@@ -7,16 +7,17 @@ Run it after installing the binding (bindings/python/test.sh, or pip install ./b
 
 import asyncio
 import logging
+from typing import Any
 
 import akt
 
 
 # ---- a counter: tell "incr", ask "get" ---------------------------------------------------
-class Counter(akt.Actor):
-    def pre_start(self, ctx):
+class Counter(akt.Actor[str]):
+    def pre_start(self, ctx: akt.Context) -> None:
         self.n = 0
 
-    def receive(self, ctx, msg):
+    def receive(self, ctx: akt.Context, msg: str) -> None:
         if msg == "incr":
             self.n += 1
         elif msg == "get":
@@ -27,17 +28,17 @@ class Counter(akt.Actor):
 
 # ---- a worker that fails on "boom"; its parent restarts it -------------------------------
 class Worker(akt.Actor):
-    def __init__(self):
+    def __init__(self) -> None:
         self.starts = 0  # spawned as an instance, the worker keeps it across restarts
 
-    def pre_start(self, ctx):
+    def pre_start(self, ctx: akt.Context) -> None:
         self.starts += 1
         print(f"  worker: pre_start (start #{self.starts})")
 
-    def post_stop(self, ctx):
+    def post_stop(self, ctx: akt.Context) -> None:
         print("  worker: post_stop")
 
-    def receive(self, ctx, msg):
+    def receive(self, ctx: akt.Context, msg: Any) -> None:
         if msg == "boom":
             # Any exception is a failure: the asker gets ActorFailed, and the parent's
             # supervisor (one-for-one Restart by default) runs post_stop, then pre_start.
@@ -49,33 +50,34 @@ class Worker(akt.Actor):
 class Supervisor(akt.Actor):
     """Spawns the worker as its child and passes work on to it."""
 
-    def pre_start(self, ctx):
+    def pre_start(self, ctx: akt.Context) -> None:
         self.worker = ctx.spawn("worker", Worker())
 
-    def post_stop(self, ctx):
+    def post_stop(self, ctx: akt.Context) -> None:
         print("  supervisor: post_stop (its child stopped first)")
 
-    def receive(self, ctx, msg):
+    def receive(self, ctx: akt.Context, msg: Any) -> None:
         ctx.forward(self.worker)  # the worker answers the original asker
 
 
 # ---- become: a light switch --------------------------------------------------------------
 class Switch(akt.Actor):
-    def receive(self, ctx, msg):  # starts off
+    def receive(self, ctx: akt.Context, msg: Any) -> None:  # starts off
         ctx.respond("was off, now on")
         ctx.become(self.on)
 
-    def on(self, ctx, msg):
+    def on(self, ctx: akt.Context, msg: Any) -> None:
         ctx.respond("was on, now off")
         ctx.unbecome()  # back to receive
 
 
 # ---- a watcher: reports when the watched actor terminates --------------------------------
 class Watcher(akt.Actor):
-    def __init__(self):
-        self.paths = {}  # a stopped actor has no path any more: remember it while alive
+    def __init__(self) -> None:
+        # A stopped actor has no path any more: remember it while alive.
+        self.paths: dict[akt.Pid, str] = {}
 
-    def receive(self, ctx, msg):
+    def receive(self, ctx: akt.Context, msg: Any) -> None:
         if isinstance(msg, akt.Terminated):
             print(f"  watcher: {self.paths.pop(msg.pid)} terminated")
         elif isinstance(msg, akt.Pid):  # Python objects travel as themselves, pids too
@@ -88,14 +90,14 @@ class Watcher(akt.Actor):
             ctx.unhandled()
 
 
-async def ask_print(pid, msg, label):
+async def ask_print(pid: akt.Pid, msg: Any, label: str) -> None:
     try:
         print(f"{label}: {await pid.ask(msg, timeout=1.0)}")
     except akt.AktError as e:
         print(f"{label}: {type(e).__name__} ({e.name})")
 
 
-def on_event(event):
+def on_event(event: akt.Event) -> None:
     # Called on the thread where the event happened: keep it short, never block.
     if event.kind == akt.EventKind.ACTOR_RESTARTED:
         print(f"  event: restarted {event.path}")
@@ -103,7 +105,7 @@ def on_event(event):
         print(f"  event: {event.path} failed ({event.reason})")
 
 
-async def main():
+async def main() -> None:
     print(f"akt {akt.__version__} demo\n")
     # A failing actor's traceback is logged on the "akt" logger (and is in Event.traceback);
     # this demo prints the failure event instead.

@@ -119,3 +119,28 @@ def test_mypy_sees_a_pid_of_a_typed_spawn_as_typed(tmp_path: Path) -> None:
     assert re.search(r'Revealed type is "akt\.pid\.Pid\[(builtins\.)?int\]"', r.stdout), r.stdout
     assert re.search(r'snippet\.py:8: error: Argument 1 to "tell" of "Pid" has incompatible '
                      r'type "str"; expected "int"', r.stdout), r.stdout
+
+
+def test_mypy_sees_the_contexts_pids_and_system_typed(tmp_path: Path) -> None:
+    """ctx.self is a Pid, ctx.sender / ctx.parent an Optional[Pid] (a sender may be absent:
+    using it unchecked is an error), ctx.system the ActorSystem: none of them is Any."""
+    snippet = tmp_path / "snippet.py"
+    snippet.write_text(
+        "import akt\n"
+        "class A(akt.Actor):\n"
+        "    def receive(self, ctx: akt.Context, msg: object) -> None:\n"
+        "        reveal_type(ctx.self)\n"
+        "        reveal_type(ctx.sender)\n"
+        "        reveal_type(ctx.parent)\n"
+        "        reveal_type(ctx.system)\n"
+        "        ctx.sender.tell(msg)\n")
+    r = _mypy(snippet, cache=tmp_path / "mypy")
+    assert r.returncode == 1, r.stdout + r.stderr
+    pid = r'akt\.pid\.Pid\[Any\]'
+    for line, revealed in ((4, pid), (5, rf"Union\[{pid}, None\]|{pid} \| None"),
+                           (6, rf"Union\[{pid}, None\]|{pid} \| None"),
+                           (7, r"akt\.system\.ActorSystem")):
+        assert re.search(rf'snippet\.py:{line}: note: Revealed type is "({revealed})"',
+                         r.stdout), r.stdout
+    assert re.search(r'snippet\.py:8: error: Item "None" of .* has no attribute "tell"',
+                     r.stdout), r.stdout

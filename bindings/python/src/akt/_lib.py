@@ -6,7 +6,7 @@ from __future__ import annotations
 import sys
 from typing import TYPE_CHECKING
 
-from . import _native  # type: ignore[attr-defined]
+from . import _native
 
 ffi = _native.ffi
 lib = _native.lib
@@ -14,7 +14,7 @@ lib = _native.lib
 if lib.akt_py_fastpath_install() != 0:  # registers sys.modules["akt._fast"]
     raise ImportError("akt: the C fast path could not be initialized (see the error above)")
 if TYPE_CHECKING:  # what type checkers see of it: _fast.pyi
-    from . import _fast
+    from . import _fast as _fast  # re-exported: the package imports it from here
 else:
     _fast = sys.modules["akt._fast"]
 

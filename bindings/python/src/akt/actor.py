@@ -99,7 +99,7 @@ def _failure_type(reason: Optional[str]) -> Optional[type]:
         return _FAILURE_TYPES.get(reason)
 
 
-def _match_rule(rules: tuple, cls: type) -> Optional[int]:
+def _match_rule(rules: tuple[Any, ...], cls: type) -> Optional[int]:
     """The directive of the most specific rule whose class cls is (a subclass of), or None."""
     best, rank = None, None
     mro = cls.__mro__
@@ -140,7 +140,7 @@ class Backoff:
     reset_after: Optional[float] = None
     """Seconds without a failure after which the next restart waits ``initial`` again; None:
     the count never starts again."""
-    _ns: tuple = field(default=(0, 0, 0), init=False, repr=False, compare=False)
+    _ns: tuple[Any, ...] = field(default=(0, 0, 0), init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         lo = _seconds_ns("initial", self.initial, False)
@@ -208,7 +208,7 @@ class Supervisor:
     )
     _within_ns: int = field(default=0, init=False, repr=False, compare=False)
     _exhausted: int = field(default=0, init=False, repr=False, compare=False)
-    _code_rules: tuple = field(default=(), init=False, repr=False, compare=False)
+    _code_rules: tuple[Any, ...] = field(default=(), init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         if not isinstance(self.strategy, int) or isinstance(self.strategy, bool):
@@ -254,7 +254,7 @@ class Supervisor:
 
             object.__setattr__(self, "_decide", c_decide)
 
-    def _read_rules(self) -> tuple:
+    def _read_rules(self) -> tuple[Any, ...]:
         """Checks ``rules``; returns them as ((class, directive), ...) and keeps the akt
         error classes among them (their failures carry the code) for akt's code table."""
         if self.rules is None:

@@ -67,7 +67,7 @@ class Passivation:
         return p
 
 
-Passivation.LONG_LIVED = Passivation(lib.AKT_PASSIVATE_NEVER)  # type: ignore[attr-defined]
+Passivation.LONG_LIVED = Passivation(lib.AKT_PASSIVATE_NEVER)
 
 
 def _check_strategy(p: Any) -> "Passivation":

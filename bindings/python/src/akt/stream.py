@@ -85,16 +85,17 @@ class Sink:
 
     __slots__ = ("_stages", "_finish", "_window", "_fusion", "_branches")
 
-    def __init__(self, stage: tuple, finish: Callable[[list], Any], flows: tuple = (),
+    def __init__(self, stage: tuple[Any, ...], finish: Callable[[list[Any]], Any],
+                 flows: tuple[Any, ...] = (),
                  window: int = 16, fusion: bool = True,
-                 branches: Optional[tuple] = None) -> None:
+                 branches: Optional[tuple[Any, ...]] = None) -> None:
         self._stages = flows + (stage,)
         self._finish = finish
         self._window = window
         self._fusion = fusion
         self._branches = branches
 
-    def _result(self, results: list, ranges: Optional[list]) -> Any:
+    def _result(self, results: list[Any], ranges: Optional[list[Any]]) -> Any:
         if self._branches is None:
             return self._finish(results)
         if not ranges:  # a fan-out inside a branch: its branches' results, flat
@@ -187,7 +188,7 @@ class _AsyncSink(Sink):
         if maxsize <= 0:
             raise ValueError("maxsize must be positive")
         self.loop = loop
-        self.queue: asyncio.Queue = asyncio.Queue(maxsize)
+        self.queue: asyncio.Queue[Any] = asyncio.Queue(maxsize)
 
         def put(x: Any) -> None:
             fut = asyncio.run_coroutine_threadsafe(self.queue.put(x), loop)
@@ -203,7 +204,7 @@ class _AsyncSink(Sink):
         super().__init__(("for_each", put, None), lambda r: None)
 
 
-def _plan(stages: tuple) -> list:
+def _plan(stages: tuple[Any, ...]) -> list[Any]:
     """Stage tuples as the native layer takes them: (kind, a, b, name, on_error, retries)."""
     out = []
     for st in stages:
@@ -218,7 +219,8 @@ class _Stages:
 
     __slots__ = ("_stages", "_window", "_fusion")
 
-    def __init__(self, stages: tuple = (), window: int = 16, fusion: bool = True) -> None:
+    def __init__(self, stages: tuple[Any, ...] = (), window: int = 16,
+                 fusion: bool = True) -> None:
         self._stages = stages
         self._window = window
         self._fusion = fusion
@@ -516,8 +518,8 @@ async def _await_it(aw: Any) -> Any:
     return await aw
 
 
-def _inner_planner(fn: Callable[[Any], Any]) -> Callable[[Any], tuple]:
-    def plan(x: Any) -> tuple:
+def _inner_planner(fn: Callable[[Any], Any]) -> Callable[[Any], tuple[Any, ...]]:
+    def plan(x: Any) -> tuple[Any, ...]:
         src = fn(x)
         if not isinstance(src, Source):
             raise TypeError(f"flat_map_merge: the function must give a Source, not "
@@ -526,11 +528,11 @@ def _inner_planner(fn: Callable[[Any], Any]) -> Callable[[Any], tuple]:
     return plan
 
 
-def _tuple_of(*xs: Any) -> tuple:
+def _tuple_of(*xs: Any) -> tuple[Any, ...]:
     return xs
 
 
-def _list_of(*xs: Any) -> list:
+def _list_of(*xs: Any) -> list[Any]:
     return list(xs)
 
 
@@ -545,7 +547,7 @@ _STAGE = re.compile(r"^stage (\d+) ")
 _PORT = re.compile(r"^(input|branch) (\d+): (.*)$", re.S)
 
 
-def _cause_of(keep: list, reason: str) -> Optional[BaseException]:
+def _cause_of(keep: list[Any], reason: str) -> Optional[BaseException]:
     """The exception behind reason ("stage i ...", or "input k: ..." / "branch k: ..." down
     a junction's sub-graph), from the stages' records."""
     m = _STAGE.match(reason)
@@ -573,7 +575,8 @@ class Stream:
 
     def wait(self, timeout: Optional[float] = None) -> bool:
         """Waits up to ``timeout`` seconds (None: no limit); True once it ended."""
-        return self._core._wait(timeout) != _TIMEDOUT
+        rc: int = self._core._wait(timeout)
+        return rc != _TIMEDOUT
 
     def result(self, timeout: Optional[float] = None) -> Any:
         """Waits for the end and gives the sink's result; raises how it failed: the stage's
@@ -628,7 +631,8 @@ class Stream:
         """Pushes x into the stream's ``Source.queue``: True if accepted, False if the queue
         is full (offer it again later). Never blocks; callable from an actor. Raises Stopped
         once the queue was completed or the stream ended."""
-        return self._core._offer(x) == 0
+        rc: int = self._core._offer(x)
+        return rc == 0
 
     def offer_wait(self, x: Any, timeout: Optional[float] = None) -> bool:
         """Pushes x into the ``Source.queue``, waiting (this thread) for room while it is
@@ -657,7 +661,7 @@ class Stream:
                 return
             fut = loop.create_future()
 
-            def wake(rc: int, fut: asyncio.Future = fut) -> None:
+            def wake(rc: int, fut: asyncio.Future[Any] = fut) -> None:
                 def settle() -> None:
                     if not fut.done():
                         fut.set_result(rc)

@@ -644,7 +644,7 @@ def _address(ptr: Any) -> int:
         return int(ffi.cast("uintptr_t", ptr))
     except TypeError:
         # A pointer made by another FFI instance: that FFI knows how to cast it.
-        import cffi
+        import cffi  # type: ignore[import-untyped]  # cffi ships no type stubs
 
         return int(cffi.FFI().cast("uintptr_t", ptr))
 

@@ -132,8 +132,9 @@ def set_sink(system: "ActorSystem", sink: Optional[Callable[[Span], Any]]) -> No
         def _on_error(exc: Any, val: Any, tb: Any) -> None:
             import sys
 
-            sys.unraisablehook(sys.UnraisableHookArgs(exc, val, tb,  # type: ignore[attr-defined]
-                                                      "in an akt trace sink", sink))
+            # typeshed declares UnraisableHookArgs a Protocol; at run time it is a structseq
+            sys.unraisablehook(sys.UnraisableHookArgs(  # type: ignore[misc, call-arg]
+                exc, val, tb, "in an akt trace sink", sink))
 
         @ffi.callback("void(*)(const akt_span *, void *)", onerror=_on_error)
         def each(s: Any, data: Any) -> None:
@@ -219,7 +220,7 @@ def id_generator(others: Any = None) -> Any:
 
     base = others if others is not None else RandomIdGenerator()
 
-    class AktIdGenerator(IdGenerator):  # type: ignore[misc]
+    class AktIdGenerator(IdGenerator):
         def generate_span_id(self) -> int:
             s = getattr(_starting, "span", None)
             return int(s.span_id, 16) if s is not None else base.generate_span_id()

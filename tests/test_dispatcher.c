@@ -245,6 +245,58 @@ static void test_dispatcher_of_another_system(void **state) {
     tu_system_end(other);
 }
 
+/* The runner of an external dispatcher may wait without a limit once every actor stopped:
+ * the shutdown callback (which a binding uses to learn of the end) comes before the reaper's
+ * last steps, and a wait made from it must not be refused as waiting for itself. The reaper's
+ * thread-stop hook (index -2) holds those steps for 200 ms, so the wait always lands in that
+ * gap: before the fix it was AKT_EDEADLK every time. */
+static atomic_int ended;
+
+static void on_end(akt_system *s, void *data) {
+    (void)s;
+    (void)data;
+    atomic_store(&ended, 1);
+}
+
+static void slow_reaper_stop(void *data, int index) {
+    (void)data;
+    if (index == -2) {
+        struct timespec d = {0, 200 * 1000000L};
+        nanosleep(&d, NULL);
+    }
+}
+
+static void test_runner_waits_once_actors_stopped(void **state) {
+    (void)state;
+    akt_system_options o;
+    TU_OK(akt_system_options_init(&o));
+    o.name = "late";
+    o.workers = 1;
+    o.thread_stop = slow_reaper_stop;
+    akt_system *s = NULL;
+    TU_OK(akt_system_create(&o, &s));
+    akt_dispatcher *d = NULL;
+    TU_OK(akt_dispatcher_create_external(s, on_notify, &notified, &d));
+    static ext_actor a;
+    akt_behavior b = tu_behavior(ext_receive);
+    akt_spawn_options so;
+    TU_OK(akt_spawn_options_init(&so));
+    so.dispatcher = d;
+    akt_pid pid;
+    TU_OK(akt_spawn(s, &b, &a, &so, &pid));
+    atomic_store(&ended, 0);
+    TU_OK(akt_system_shutdown(s, on_end, NULL));
+    /* Bounded: the runner runs its actors until the callback says every one stopped. */
+    for (int i = 0; i < 10000 && !atomic_load(&ended); i++) {
+        akt_dispatcher_run(d, 64, NULL);
+        struct timespec t = {0, 1000000L};
+        nanosleep(&t, NULL);
+    }
+    assert_true(atomic_load(&ended));
+    TU_OK(akt_system_wait(s, -1)); /* was AKT_EDEADLK: the reaper had not set done yet */
+    akt_system_release(s);
+}
+
 int main(void) {
     const struct CMUnitTest tests[] = {
         DP_TEST(test_actors_run_only_inside_run),
@@ -255,6 +307,7 @@ int main(void) {
         DP_TEST(test_worker_actor_tells_external_actor),
         DP_TEST(test_ask_external_actor_from_outside),
         DP_TEST(test_dispatcher_of_another_system),
+        DP_TEST(test_runner_waits_once_actors_stopped),
     };
     return cmocka_run_group_tests_name("dispatcher", tests, NULL, NULL);
 }

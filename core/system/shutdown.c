@@ -75,12 +75,16 @@ AKT_API int akt_system_wait(akt_system *system, int64_t timeout_ns) {
     if (akt__self.own_system == s || (akt__self.ctx && akt__self.ctx->system == s))
         return AKT_EDEADLK;
     /* A thread that runs an external dispatcher must keep running it for its actors to
-     * stop: waiting here without a limit would wait for itself. (Bounded waits between
-     * runs are the way to do it.) */
+     * stop: waiting here without a limit would wait for itself (bounded waits between runs
+     * are the way to do it), until every actor stopped. */
     pthread_mutex_lock(&s->done_lock);
     int finished = s->done;
     pthread_mutex_unlock(&s->done_lock);
-    if (timeout_ns < 0 && !finished) {
+    /* acquire: pairs with the reaper's release store of DONE, made before the shutdown
+     * callback: once every actor stopped, the runner is not needed any more, so a thread
+     * that learnt of the end from that callback may wait for the reaper's last steps. */
+    int past_actors = atomic_load_explicit(&s->state, memory_order_acquire) == AKT__SYS_DONE;
+    if (timeout_ns < 0 && !finished && !past_actors) {
         pthread_mutex_lock(&s->lock);
         int runs_actors = 0;
         for (struct akt_dispatcher *d = s->externals; d && !runs_actors; d = d->next)

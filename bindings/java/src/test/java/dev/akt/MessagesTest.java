@@ -121,10 +121,12 @@ class MessagesTest {
 
             Await.get(pid.stopGracefully(Await.ASK));
             // The last replies are released just after their futures completed: settle first.
-            Await.until(() -> AktNativeJNI.aktj_stat_live_objects() == base, "all messages released");
+            // At most base: objects of an earlier test's system may still be released meanwhile.
+            Await.until(() -> AktNativeJNI.aktj_stat_live_objects() <= base, "all messages released");
+            long settled = AktNativeJNI.aktj_stat_live_objects();
             assertThrows(ActorNotFoundException.class, () -> pid.tellBatch(List.of("x", BytesMessage.of("conf.X", "y"))));
             assertThrows(ActorNotFoundException.class, () -> pid.askBatch(List.of("x"), Await.ASK));
-            assertEquals(base, AktNativeJNI.aktj_stat_live_objects(), "a refused batch releases what it made");
+            assertTrue(AktNativeJNI.aktj_stat_live_objects() <= settled, "a refused batch releases what it made");
             assertThrows(NullPointerException.class, () -> pid.tellBatch(java.util.Arrays.asList("x", null)));
         }
     }

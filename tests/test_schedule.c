@@ -415,7 +415,9 @@ static void test_cron_does_not_refire_when_the_wall_clock_goes_back(void **state
     tu_sleep_ms(3000);
     int after = atomic_load(&c.n);
     akt__schedule_wall_offset(0);
-    assert_true(m <= n + 1 + 1); /* at most one tick raced the jump */
+    /* A replay of the eight seconds would be a burst of about eight ticks: on a loaded
+     * sanitizer host up to two ticks queued before n was read may still land here. */
+    assert_true(m <= n + 1 + 2);
     assert_int_equal(m, after);
     TU_EVENTUALLY(atomic_load(&c.n) >= after + 1); /* fires again once the clock caught up */
     TU_OK(akt_schedule_cancel(sys, "cron-back"));

@@ -1573,6 +1573,35 @@ static void test_remote2_functions(void **state) {
     }
     /* Nobody listens there: unreachable, not a crash nor a hang. */
     BAD(AKT_EUNREACHABLE, akt_remote_spawn, sys, node, "k", "n", TU_SEC(10), &pid);
+    /* With options: the same checks, and the options' own. */
+    BAD(AKT_EINVAL, akt_remote_spawn_options_init, NULL);
+    akt_remote_spawn_options so;
+    TU_OK(akt_remote_spawn_options_init(&so));
+    BAD(AKT_EINVAL, akt_remote_spawn_with, NULL, node, "k", "n", &so, &pid);
+    BAD(AKT_EINVAL, akt_remote_spawn_with, sys, NULL, "k", "n", &so, &pid);
+    BAD(AKT_EINVAL, akt_remote_spawn_with, sys, node, NULL, "n", &so, &pid);
+    BAD(AKT_EINVAL, akt_remote_spawn_with, sys, node, "k", "$x", &so, &pid);
+    BAD(AKT_EINVAL, akt_remote_spawn_with, sys, node, "k", "n", &so, NULL);
+    so.timeout_ns = -1;
+    BAD(AKT_EINVAL, akt_remote_spawn_with, sys, node, "k", "n", &so, &pid);
+    TU_OK(akt_remote_spawn_options_init(&so));
+    so.size = 1;
+    BAD(AKT_EINVAL, akt_remote_spawn_with, sys, node, "k", "n", &so, &pid);
+    TU_OK(akt_remote_spawn_options_init(&so));
+    akt_supervisor badsup = {.size = sizeof badsup, .strategy = 77};
+    so.supervisor = &badsup;
+    BAD(AKT_EINVAL, akt_remote_spawn_with, sys, node, "k", "n", &so, &pid);
+    TU_OK(akt_remote_spawn_options_init(&so));
+    akt_mailbox_spec tinymb = {.size = 1};
+    so.mailbox = &tinymb;
+    BAD(AKT_EINVAL, akt_remote_spawn_with, sys, node, "k", "n", &so, &pid);
+    TU_OK(akt_remote_spawn_options_init(&so));
+    akt_passivation badpv = {.size = sizeof badpv, .strategy = 9};
+    so.passivation = &badpv;
+    BAD(AKT_EINVAL, akt_remote_spawn_with, sys, node, "k", "n", &so, &pid);
+    TU_OK(akt_remote_spawn_options_init(&so));
+    so.timeout_ns = TU_SEC(10);
+    BAD(AKT_EUNREACHABLE, akt_remote_spawn_with, sys, node, "k", "n", &so, &pid);
     tu_system_end(sys);
 }
 /* remote2 end */

@@ -11,6 +11,7 @@
 
 #include "actor/reader.h"
 #include "actor/send.h"
+#include "actor/supervise.h"
 #include "endpoint.h"
 #include "kernel/future.h"
 #include "kernel/msg.h"
@@ -274,8 +275,212 @@ static const akt_behavior akt__kind_shell_behavior = {
     .free_state = akt__shell_free,
 };
 
-/* Spawns /user/name of kind on this node; 0 or a code, with why for the asker. */
-static int akt__spawn_local(akt__node_r *n, const char *kind, const char *name, const char **why) {
+/* ---- spawn options that cross ------------------------------------------------------ */
+
+/* The options of a remote spawn in a form that owns everything (the caller's structs are
+ * borrowed only for the call; the wire's only until the frame is freed). */
+typedef struct akt__spawn_opts {
+    int has_supervisor, has_mailbox, has_passivation;
+    akt_supervisor supervisor; /* its rules point to rules */
+    akt_supervisor_rule *rules;
+    akt_mailbox_spec mailbox;
+    akt_passivation passivation;
+    int reentrancy;
+    uint32_t max_in_flight;
+} akt__spawn_opts;
+
+static void akt__spawn_opts_free(akt__spawn_opts *o) {
+    free(o->rules);
+    o->rules = NULL;
+}
+
+/* Copies sup's rules into o (sup->rule_count <= 1024, checked by akt__supervisor_read). */
+static int akt__spawn_opts_own_rules(akt__spawn_opts *o) {
+    akt_supervisor *sup = &o->supervisor;
+    if (!sup->rule_count) return 0;
+    o->rules = malloc(sup->rule_count * sizeof *o->rules);
+    if (!o->rules) return AKT_ENOMEM;
+    memcpy(o->rules, sup->rules, sup->rule_count * sizeof *o->rules);
+    sup->rules = o->rules;
+    return 0;
+}
+
+/* Passivation as akt_passivation_set checks it (values below 2^62). */
+static int akt__passivation_ok(const akt_passivation *p) {
+    const uint64_t max = ((uint64_t)1 << 62) - 1;
+    switch (p->strategy) {
+    case AKT_PASSIVATE_NEVER: return 1;
+    case AKT_PASSIVATE_IDLE: return p->idle_ns > 0 && (uint64_t)p->idle_ns <= max;
+    case AKT_PASSIVATE_MESSAGES: return p->messages >= 1 && p->messages <= max;
+    default: return 0;
+    }
+}
+
+/* The caller's options (read by size) into o: AKT_EINVAL for what cannot cross (a
+ * function) or is malformed; the rest is checked where the actor is spawned. */
+static int akt__spawn_opts_from_api(const akt_remote_spawn_options *in, akt__spawn_opts *o) {
+    memset(o, 0, sizeof *o);
+    o->reentrancy = in->reentrancy;
+    o->max_in_flight = in->max_in_flight;
+    if (in->supervisor) {
+        if (akt__supervisor_read(in->supervisor, &o->supervisor)) return AKT_EINVAL;
+        if (o->supervisor.decide || o->supervisor.backoff_random) return AKT_EINVAL;
+        o->supervisor.decide_data = o->supervisor.backoff_random_data = NULL;
+        o->has_supervisor = 1;
+        if (akt__spawn_opts_own_rules(o)) return AKT_ENOMEM;
+    }
+    if (in->mailbox) {
+        const akt_mailbox_spec *m = in->mailbox;
+        if (m->size < offsetof(akt_mailbox_spec, compare)) return AKT_EINVAL;
+        memset(&o->mailbox, 0, sizeof o->mailbox);
+        memcpy(&o->mailbox, m, m->size < sizeof o->mailbox ? m->size : sizeof o->mailbox);
+        o->mailbox.size = sizeof o->mailbox;
+        if (o->mailbox.kind == AKT_MAILBOX_PRIORITY || o->mailbox.compare) return AKT_EINVAL;
+        o->mailbox.compare_data = NULL;
+        o->has_mailbox = 1;
+    }
+    if (in->passivation) {
+        const akt_passivation *p = in->passivation;
+        if (p->size < sizeof *p) return AKT_EINVAL;
+        o->passivation = *p;
+        if (!akt__passivation_ok(&o->passivation)) return AKT_EINVAL;
+        o->has_passivation = o->passivation.strategy != AKT_PASSIVATE_NEVER;
+    }
+    return 0;
+}
+
+/* A received SpawnOptions into o (NULL: the defaults). */
+static int akt__spawn_opts_from_wire(const Akt__Remote__SpawnOptions *w, akt__spawn_opts *o) {
+    memset(o, 0, sizeof *o);
+    if (!w) return 0;
+    o->reentrancy = w->reentrancy;
+    o->max_in_flight = w->max_in_flight;
+    if (w->supervisor) {
+        const Akt__Remote__SupervisorSpec *v = w->supervisor;
+        if (v->n_rules > 1024) return AKT_EINVAL;
+        akt_supervisor *sup = &o->supervisor;
+        sup->size = sizeof *sup;
+        sup->strategy = v->strategy;
+        sup->default_directive = v->default_directive;
+        sup->max_retries = v->max_retries;
+        sup->within_ns = v->within_ns;
+        sup->backoff_min_ns = v->backoff_min_ns;
+        sup->backoff_max_ns = v->backoff_max_ns;
+        sup->backoff_multiplier = v->backoff_multiplier;
+        sup->backoff_jitter = v->backoff_jitter;
+        sup->backoff_reset_ns = v->backoff_reset_ns;
+        sup->on_retries_exhausted = v->on_retries_exhausted;
+        if (v->n_rules) {
+            o->rules = calloc(v->n_rules, sizeof *o->rules);
+            if (!o->rules) return AKT_ENOMEM;
+            for (size_t i = 0; i < v->n_rules; i++) {
+                if (!v->rules[i]) return AKT_EINVAL;
+                o->rules[i].code = v->rules[i]->code;
+                o->rules[i].directive = v->rules[i]->directive;
+            }
+            sup->rules = o->rules;
+            sup->rule_count = v->n_rules;
+        }
+        akt_supervisor checked;
+        if (akt__supervisor_read(sup, &checked)) return AKT_EINVAL;
+        o->has_supervisor = 1;
+    }
+    if (w->mailbox) {
+        o->mailbox.size = sizeof o->mailbox;
+        o->mailbox.kind = w->mailbox->kind;
+        o->mailbox.capacity = w->mailbox->capacity;
+        o->mailbox.when_full = w->mailbox->when_full;
+        o->mailbox.block_timeout_ns = w->mailbox->block_timeout_ns;
+        if (o->mailbox.kind == AKT_MAILBOX_PRIORITY) return AKT_EINVAL;
+        o->has_mailbox = 1;
+    }
+    if (w->passivation) {
+        o->passivation.size = sizeof o->passivation;
+        o->passivation.strategy = w->passivation->strategy;
+        o->passivation.idle_ns = w->passivation->idle_ns;
+        o->passivation.messages = w->passivation->messages;
+        if (!akt__passivation_ok(&o->passivation)) return AKT_EINVAL;
+        o->has_passivation = o->passivation.strategy != AKT_PASSIVATE_NEVER;
+    }
+    return 0;
+}
+
+/* The wire form of o, in structs the caller provides (valid while o and they live). */
+typedef struct akt__spawn_wire {
+    Akt__Remote__SpawnOptions options;
+    Akt__Remote__SupervisorSpec supervisor;
+    Akt__Remote__MailboxSpec mailbox;
+    Akt__Remote__PassivationSpec passivation;
+    Akt__Remote__SupervisorRule *rule_store;
+    Akt__Remote__SupervisorRule **rules;
+} akt__spawn_wire;
+
+/* NULL when o has nothing to say (an older receiver then sees the plain Spawn it knows). */
+static Akt__Remote__SpawnOptions *akt__spawn_opts_to_wire(const akt__spawn_opts *o,
+                                                          akt__spawn_wire *w) {
+    memset(w, 0, sizeof *w);
+    if (!o->has_supervisor && !o->has_mailbox && !o->has_passivation && !o->reentrancy &&
+        !o->max_in_flight)
+        return NULL;
+    akt__remote__spawn_options__init(&w->options);
+    w->options.reentrancy = o->reentrancy;
+    w->options.max_in_flight = o->max_in_flight;
+    if (o->has_supervisor) {
+        const akt_supervisor *sup = &o->supervisor;
+        Akt__Remote__SupervisorSpec *v = &w->supervisor;
+        akt__remote__supervisor_spec__init(v);
+        v->strategy = sup->strategy;
+        v->default_directive = sup->default_directive;
+        v->max_retries = sup->max_retries;
+        v->within_ns = sup->within_ns;
+        v->backoff_min_ns = sup->backoff_min_ns;
+        v->backoff_max_ns = sup->backoff_max_ns;
+        v->backoff_multiplier = sup->backoff_multiplier;
+        v->backoff_jitter = sup->backoff_jitter;
+        v->backoff_reset_ns = sup->backoff_reset_ns;
+        v->on_retries_exhausted = sup->on_retries_exhausted;
+        if (sup->rule_count) {
+            w->rule_store = calloc(sup->rule_count, sizeof *w->rule_store);
+            w->rules = calloc(sup->rule_count, sizeof *w->rules);
+            if (!w->rule_store || !w->rules) return NULL; /* caller checks w->rules */
+            for (size_t i = 0; i < sup->rule_count; i++) {
+                akt__remote__supervisor_rule__init(&w->rule_store[i]);
+                w->rule_store[i].code = sup->rules[i].code;
+                w->rule_store[i].directive = sup->rules[i].directive;
+                w->rules[i] = &w->rule_store[i];
+            }
+            v->n_rules = sup->rule_count;
+            v->rules = w->rules;
+        }
+        w->options.supervisor = v;
+    }
+    if (o->has_mailbox) {
+        akt__remote__mailbox_spec__init(&w->mailbox);
+        w->mailbox.kind = o->mailbox.kind;
+        w->mailbox.capacity = o->mailbox.capacity;
+        w->mailbox.when_full = o->mailbox.when_full;
+        w->mailbox.block_timeout_ns = o->mailbox.block_timeout_ns;
+        w->options.mailbox = &w->mailbox;
+    }
+    if (o->has_passivation) {
+        akt__remote__passivation_spec__init(&w->passivation);
+        w->passivation.strategy = o->passivation.strategy;
+        w->passivation.idle_ns = o->passivation.idle_ns;
+        w->passivation.messages = o->passivation.messages;
+        w->options.passivation = &w->passivation;
+    }
+    return &w->options;
+}
+
+static void akt__spawn_wire_free(akt__spawn_wire *w) {
+    free(w->rule_store);
+    free(w->rules);
+}
+
+/* Spawns /user/name of kind on this node with o (NULL: defaults); 0 or a code, with why
+ * for the asker. */
+static int akt__spawn_local(akt__node_r *n, const char *kind, const char *name,
+                            const akt__spawn_opts *o, akt_pid *out, const char **why) {
     size_t nl = name ? strnlen(name, 256) : 0;
     if (!nl || nl > 255 || name[0] == '$' || memchr(name, '/', nl)) {
         *why = "remote spawn refused: a bad actor name";
@@ -297,21 +502,44 @@ static int akt__spawn_local(akt__node_r *n, const char *kind, const char *name, 
     akt_spawn_options_init(&so);
     so.name = name;
     so.dispatcher = k->def.dispatcher;
+    so.kind = kind; /* the telemetry's actor.kind */
+    if (o) {
+        so.supervisor = o->has_supervisor ? &o->supervisor : NULL;
+        so.mailbox = o->has_mailbox ? &o->mailbox : NULL;
+        so.reentrancy = o->reentrancy;
+        so.max_in_flight = o->max_in_flight;
+    }
     akt_pid pid;
     akt__relay_receive(akt__kind_shell_behavior.receive); /* the kind's reads */
     int rc = akt_spawn(n->sys, &akt__kind_shell_behavior, st, &so, &pid);
     if (rc) {
         free(st);
-        *why = rc == AKT_EEXIST ? "remote spawn refused: the name is taken on this node"
-                                : "remote spawn refused";
+        *why = rc == AKT_EEXIST  ? "remote spawn refused: the name is taken on this node"
+               : rc == AKT_EINVAL ? "remote spawn refused: options this node does not accept"
+                                  : "remote spawn refused";
+        return rc;
     }
-    return rc;
+    /* Checked above (akt__passivation_ok), so only a stop in between can refuse it. */
+    if (o && o->has_passivation && (rc = akt_passivation_set(n->sys, pid, &o->passivation))) {
+        (void)akt_stop(n->sys, pid);
+        *why = "remote spawn refused: its passivation could not be set";
+        return rc;
+    }
+    if (out) *out = pid;
+    return 0;
 }
 
 int akt__on_spawn(akt__conn *c, const Akt__Remote__Spawn *s) {
     akt__node_r *n = c->node;
     const char *why = NULL;
-    int rc = akt__spawn_local(n, s->kind, s->name, &why);
+    akt__spawn_opts o;
+    int rc = akt__spawn_opts_from_wire(s->options, &o);
+    if (rc)
+        why = rc == AKT_ENOMEM ? "remote spawn refused: out of memory"
+                               : "remote spawn refused: malformed or unsupported options";
+    else
+        rc = akt__spawn_local(n, s->kind, s->name, &o, NULL, &why);
+    akt__spawn_opts_free(&o);
     Akt__Remote__Reply rp = AKT__REMOTE__REPLY__INIT;
     Akt__Remote__Payload pl = AKT__REMOTE__PAYLOAD__INIT;
     Akt__Remote__Failure fl = AKT__REMOTE__FAILURE__INIT;
@@ -346,9 +574,11 @@ typedef struct akt__spawn_cmd {
     char host[64];
     uint16_t port;
     char *key, *system, *kind, *name;
+    akt__spawn_opts opts;
 } akt__spawn_cmd;
 
 static void akt__spawn_cmd_free(akt__spawn_cmd *sc) {
+    akt__spawn_opts_free(&sc->opts);
     free(sc->key);
     free(sc->system);
     free(sc->kind);
@@ -367,11 +597,19 @@ static void akt__spawn_run(akt__io *io, akt__io_cmd *cmd) {
         Akt__Remote__Spawn sp = AKT__REMOTE__SPAWN__INIT;
         sp.kind = sc->kind;
         sp.name = sc->name;
-        Akt__Remote__Frame f = AKT__REMOTE__FRAME__INIT;
-        f.body_case = AKT__REMOTE__FRAME__BODY_SPAWN;
-        f.spawn = &sp;
-        akt__endpoint_request(n, q, &f, &sp.correlation, sc->future);
-        akt__endpoint_flush(n);
+        akt__spawn_wire w;
+        sp.options = akt__spawn_opts_to_wire(&sc->opts, &w);
+        if (sc->opts.supervisor.rule_count && sc->opts.has_supervisor && !w.rules) {
+            akt__future_fail(sc->future, AKT_ENOMEM, "out of memory on the way to a remote node",
+                             NULL);
+        } else {
+            Akt__Remote__Frame f = AKT__REMOTE__FRAME__INIT;
+            f.body_case = AKT__REMOTE__FRAME__BODY_SPAWN;
+            f.spawn = &sp;
+            akt__endpoint_request(n, q, &f, &sp.correlation, sc->future);
+            akt__endpoint_flush(n);
+        }
+        akt__spawn_wire_free(&w);
     }
     akt__future_unref(sc->future);
     akt__spawn_cmd_free(sc);
@@ -408,8 +646,10 @@ static int akt__node_address_parse(const char *a, akt__spawn_cmd *sc) {
 }
 
 int akt__remote_spawn(akt__node_r *n, const char *node_address, const char *kind, const char *name,
-                      int64_t timeout_ns, akt_pid *out) {
-    if (!node_address || !kind || !name || !out || timeout_ns <= 0) return AKT_EINVAL;
+                      const akt_remote_spawn_options *options, akt_pid *out) {
+    if (!node_address || !kind || !name || !out || !options || options->timeout_ns <= 0)
+        return AKT_EINVAL;
+    int64_t timeout_ns = options->timeout_ns;
     size_t kl = strnlen(kind, 256), nl = strnlen(name, 256);
     if (!kl || kl > 255 || memchr(kind, '/', kl) || !nl || nl > 255 || memchr(name, '/', nl) ||
         name[0] == '$')
@@ -417,7 +657,8 @@ int akt__remote_spawn(akt__node_r *n, const char *node_address, const char *kind
     if (akt__io_on_loop(&n->io)) return AKT_EMISUSE;
     akt__spawn_cmd *sc = calloc(1, sizeof *sc);
     if (!sc) return AKT_ENOMEM;
-    int rc = akt__node_address_parse(node_address, sc);
+    int rc = akt__spawn_opts_from_api(options, &sc->opts);
+    if (!rc) rc = akt__node_address_parse(node_address, sc);
     if (rc) {
         akt__spawn_cmd_free(sc);
         return rc;
@@ -425,12 +666,9 @@ int akt__remote_spawn(akt__node_r *n, const char *node_address, const char *kind
     char own[200];
     snprintf(own, sizeof own, "%s", n->address);
     if (strcmp(own, node_address) == 0) { /* this node: spawn here */
-        akt__spawn_cmd_free(sc);
         const char *why;
-        akt_pid pid;
-        rc = akt__spawn_local(n, kind, name, &why);
-        if (rc == 0) rc = akt_lookup(n->sys, name, &pid) ? AKT_ENOTFOUND : 0;
-        if (rc == 0) *out = pid;
+        rc = akt__spawn_local(n, kind, name, &sc->opts, out, &why);
+        akt__spawn_cmd_free(sc);
         return rc;
     }
     sc->kind = strdup(kind);

@@ -319,7 +319,7 @@ int akt__on_spawn(akt__conn *c, const Akt__Remote__Spawn *s);
 int akt__proxy_control(akt__proxy *p, akt_msg *msg, akt_pid sender);
 /* akt_remote_spawn on node n (caller's thread). */
 int akt__remote_spawn(akt__node_r *n, const char *node_address, const char *kind, const char *name,
-                      int64_t timeout_ns, akt_pid *out);
+                      const akt_remote_spawn_options *options, akt_pid *out);
 /* akt_stop / akt_poison of a proxy: a control message into its mailbox, behind what was
  * told to it before. */
 int akt__proxy_control_post(akt_system *s, akt_pid pid, int poison);

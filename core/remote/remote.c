@@ -1,6 +1,7 @@
 /* The public remoting API: starting a node on a system, its address, lookups; and the
  * node's place in the system's lifecycle (a part of kernel/sys.h). */
 #include <akt/remote.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -259,7 +260,35 @@ AKT_API int akt_remote_spawn(akt_system *system, const char *node_address, const
     if (!system) return AKT_EINVAL;
     akt__node_r *n = akt__node_of(system);
     if (!n) return AKT_ENOTFOUND;
-    return akt__remote_spawn(n, node_address, kind, name, timeout_ns, out);
+    if (timeout_ns <= 0) return AKT_EINVAL;
+    akt_remote_spawn_options o;
+    akt_remote_spawn_options_init(&o);
+    o.timeout_ns = timeout_ns;
+    return akt__remote_spawn(n, node_address, kind, name, &o, out);
+}
+
+AKT_API int akt_remote_spawn_options_init(akt_remote_spawn_options *options) {
+    if (!options) return AKT_EINVAL;
+    memset(options, 0, sizeof *options);
+    options->size = sizeof *options;
+    options->timeout_ns = 10 * (int64_t)1000000000;
+    return 0;
+}
+
+AKT_API int akt_remote_spawn_with(akt_system *system, const char *node_address, const char *kind,
+                                  const char *name, const akt_remote_spawn_options *options,
+                                  akt_pid *out) {
+    if (!system) return AKT_EINVAL;
+    akt__node_r *n = akt__node_of(system);
+    if (!n) return AKT_ENOTFOUND;
+    akt_remote_spawn_options o;
+    akt_remote_spawn_options_init(&o);
+    if (options) {
+        /* Read by size: a caller built against a shorter struct gets the defaults after it. */
+        if (options->size < offsetof(akt_remote_spawn_options, supervisor)) return AKT_EINVAL;
+        memcpy(&o, options, options->size < sizeof o ? options->size : sizeof o);
+    }
+    return akt__remote_spawn(n, node_address, kind, name, &o, out);
 }
 
 uint64_t akt__remote_proto_failures(akt_system *s, char *buf, size_t cap) {

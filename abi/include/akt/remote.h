@@ -193,6 +193,35 @@ AKT_API int akt_remote_tls_failures(akt_system *system, uint64_t *count, char *b
  * remoting was not started here. */
 AKT_API int akt_remote_spawn(akt_system *system, const char *node_address, const char *kind,
                              const char *name, int64_t timeout_ns, akt_pid *out);
+
+/* The options of a remote spawn (akt_remote_spawn_with), GoAkt's SpawnRequest: what of
+ * akt_spawn_options and akt_passivation is data crosses to the spawning node, which checks
+ * it as akt_spawn and akt_passivation_set do there. Copied during the call; every pointer
+ * may be NULL (the default). akt_remote_spawn_options_init sets the defaults. */
+typedef struct akt_remote_spawn_options {
+    size_t size;                      /* sizeof(akt_remote_spawn_options) */
+    int64_t timeout_ns;               /* how long to wait for the answer: > 0 (init: 10 s) */
+    /* The strategy for the actor's children. A function cannot cross: decide and
+     * backoff_random must be NULL (AKT_EINVAL otherwise); rules by code do cross. */
+    const akt_supervisor *supervisor;
+    /* The mailbox: FIFO or FAIR, bounded or not; AKT_MAILBOX_PRIORITY is refused
+     * (AKT_EINVAL: its compare is a function). */
+    const akt_mailbox_spec *mailbox;
+    const akt_passivation *passivation; /* NULL or AKT_PASSIVATE_NEVER: none */
+    int reentrancy;                     /* AKT_REENTRANCY_*, as akt_spawn_options */
+    uint32_t max_in_flight;             /* as akt_spawn_options; 0 = no limit */
+} akt_remote_spawn_options;
+
+/* Fills options with the defaults (and sets options->size). AKT_EINVAL for NULL. */
+AKT_API int akt_remote_spawn_options_init(akt_remote_spawn_options *options);
+
+/* akt_remote_spawn with options (NULL: the defaults, a 10 s wait). Errors as
+ * akt_remote_spawn, and AKT_EINVAL for options that cannot cross (above) or that the
+ * spawning node refuses (as akt_spawn would: a bad supervisor, mailbox, passivation or
+ * reentrancy); a refused spawn leaves nothing behind there. */
+AKT_API int akt_remote_spawn_with(akt_system *system, const char *node_address, const char *kind,
+                                  const char *name, const akt_remote_spawn_options *options,
+                                  akt_pid *out);
 /* remote2 end */
 /* serial begin: serializer registry (JSON, CBOR, protobuf, custom) */
 /* Serializers (akt >= 0.4): how a message crosses to another node. Each system has a

@@ -30,6 +30,7 @@ static int child_receive(akt_ctx *ctx, akt_msg *msg, void *st) {
     (void)ctx;
     uint64_t *n = st;
     if (tu_is(msg, "boom")) return AKT_EBUSY; /* a failure with a code a rule can name */
+    if (tu_is(msg, "noop")) return 0;
     if (tu_is(msg, "add")) {
         *n += 1;
         return 0;
@@ -262,6 +263,49 @@ static void test_refusals_leave_nothing(void **state) {
     tu_system_end(b);
 }
 
+/* 1 once p refuses a tell as suspended (a "noop", which changes nothing when taken). */
+static int suspended(akt_system *s, akt_pid p) {
+    akt_msg *m = tu_msg_u64("noop", 0);
+    int rc = akt_tell(s, p, m);
+    if (rc) akt_msg_release(m);
+    return rc == AKT_ESUSPENDED;
+}
+
+/* akt_reinstate of a remote pid reinstates the actor on its node: a child suspended there
+ * by its parent's rule (AKT_EBUSY -> SUSPEND, from the remote spawn) refuses tells until
+ * the reinstate from the other node reaches it. */
+static void test_reinstate_crosses(void **state) {
+    (void)state;
+    akt_system *a = node("alpha"), *b = node("beta");
+    register_boss(b);
+    char baddr[200], caddr[300];
+    addr(b, baddr, sizeof baddr);
+    akt_supervisor_rule rule = {.code = AKT_EBUSY, .directive = AKT_DIRECTIVE_SUSPEND};
+    akt_supervisor sup = {.size = sizeof sup, .strategy = AKT_STRATEGY_ONE_FOR_ONE,
+                          .default_directive = AKT_DIRECTIVE_RESTART, .rules = &rule,
+                          .rule_count = 1};
+    akt_remote_spawn_options o;
+    TU_OK(akt_remote_spawn_options_init(&o));
+    o.supervisor = &sup;
+    akt_pid boss, child;
+    TU_OK(akt_remote_spawn_with(a, baddr, "boss", "keeper", &o, &boss));
+    assert_int_equal(tu_ask_u64(a, boss, "spawn"), 1);
+    snprintf(caddr, sizeof caddr, "%s/user/keeper/c", baddr);
+    TU_OK(akt_remote_lookup(a, caddr, &child));
+    akt_pid here = local_of(b, "/user/keeper/c");
+    TU_OK(akt_tell(a, child, tu_msg_u64("add", 1)));
+    TU_OK(akt_tell(a, child, tu_msg_u64("boom", 0)));
+    TU_EVENTUALLY(suspended(b, here));
+    TU_OK(akt_reinstate(a, child)); /* from the other node; asynchronous, as a local one */
+    TU_EVENTUALLY(!suspended(b, here));
+    /* The child's state was kept: 1 before the failure, then this ask. */
+    assert_int_equal(tu_ask_u64(a, child, "get"), 1);
+    TU_OK(akt_tell(b, here, tu_msg_u64("add", 1)));
+    assert_int_equal(tu_ask_u64(b, here, "get"), 2);
+    tu_system_end(a);
+    tu_system_end(b);
+}
+
 /* Its own address: the options apply to the actor spawned here. */
 static void test_options_apply_on_own_node(void **state) {
     (void)state;
@@ -284,7 +328,7 @@ int main(void) {
     const struct CMUnitTest tests[] = {
         TU_TEST(test_supervisor_crosses),     TU_TEST(test_mailbox_crosses),
         TU_TEST(test_passivation_crosses),    TU_TEST(test_refusals_leave_nothing),
-        TU_TEST(test_options_apply_on_own_node),
+        TU_TEST(test_options_apply_on_own_node), TU_TEST(test_reinstate_crosses),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

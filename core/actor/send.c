@@ -391,19 +391,22 @@ AKT_API int akt_stop(akt_system *system, akt_pid pid) {
     int rc = akt__user_actor(system, pid);
     if (rc) return rc;
     const akt__proxy_hooks *h = akt__proxy_target(system, pid);
-    return h ? h->control(system, pid, 0) : akt__stop_request(system, pid);
+    return h ? h->control(system, pid, AKT__CONTROL_STOP) : akt__stop_request(system, pid);
 }
 
 AKT_API int akt_reinstate(akt_system *system, akt_pid pid) {
     int rc = akt__user_actor(system, pid);
-    return rc ? rc : akt__send_sys(system, pid, AKT__SYS_REINSTATE, 0, 0, NULL, NULL);
+    if (rc) return rc;
+    const akt__proxy_hooks *h = akt__proxy_target(system, pid); /* its node reinstates it */
+    return h ? h->control(system, pid, AKT__CONTROL_REINSTATE)
+             : akt__send_sys(system, pid, AKT__SYS_REINSTATE, 0, 0, NULL, NULL);
 }
 
 AKT_API int akt_poison(akt_system *system, akt_pid pid) {
     int rc = akt__user_actor(system, pid);
     if (rc) return rc;
     const akt__proxy_hooks *h = akt__proxy_target(system, pid);
-    return h ? h->control(system, pid, 1)
+    return h ? h->control(system, pid, AKT__CONTROL_POISON)
              : akt__deliver(system, pid, NULL, 0, NULL, AKT__ENV_POISON);
 }
 

@@ -44,12 +44,16 @@ typedef struct akt__part {
 /* What the kernel calls in remoting (remote/proxy.c), which it cannot name: a remote pid is
  * a proxy cell, marked by its behaviour's receive. Installed once, with release, when a
  * node starts; read with acquire. */
+/* What akt__proxy_hooks.control does to the remote actor. */
+enum { AKT__CONTROL_STOP = 0, AKT__CONTROL_POISON = 1, AKT__CONTROL_REINSTATE = 2 };
+
 typedef struct akt__proxy_hooks {
     akt_receive_fn receive; /* the proxies' receive: c->beh->receive == receive marks one */
     /* On the proxy's turn: a watcher was kept (on = 1) or dropped (on = 0). */
     void (*watched)(akt_system *s, akt__cell *c, int on);
-    /* akt_stop (poison 0) or akt_poison (1) of a live proxy, any thread: 0 or a code. */
-    int (*control)(akt_system *s, akt_pid pid, int poison);
+    /* akt_stop (what AKT__CONTROL_STOP), akt_poison (POISON) or akt_reinstate (REINSTATE)
+     * of a live proxy, any thread: 0 or a code. */
+    int (*control)(akt_system *s, akt_pid pid, int what);
     /* Flow control, any thread: a tell or ask of n messages into the proxy c may go in (0)
      * or is refused (AKT_EFULL: the node's window is used up); unadmit gives back what was
      * admitted and then not sent. */

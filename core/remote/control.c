@@ -1,9 +1,10 @@
-/* Remote stop, poison and spawn. A stop or poison of a remote pid is a control message
- * into its proxy's mailbox (so a poison follows what was told before it), which the proxy
- * turns into a Stop frame; the node that gets it stops its actor. A spawn asks the node at
- * an address for an actor of a kind registered there (the grains' kind registry): that
- * node spawns it under /user with a shell behaviour that makes the kind's behaviour and
- * state on the actor's first turn, and answers with its address. */
+/* Remote stop, poison, reinstate and spawn. A stop, poison or reinstate of a remote pid is a
+ * control message into its proxy's mailbox (so it follows what was told before it), which
+ * the proxy turns into a Stop or Reinstate frame; the node that gets it acts on its actor.
+ * A spawn asks the node at an address for an actor of a kind registered there (the grains'
+ * kind registry), with the options that can cross: that node spawns it under /user with a
+ * shell behaviour that makes the kind's behaviour and state on the actor's first turn, and
+ * answers with its address. */
 #include <akt/remote.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -19,6 +20,7 @@
 
 #define AKT__STOP_TYPE "akt.remote.Stop"
 #define AKT__POISON_TYPE "akt.remote.Poison"
+#define AKT__REINSTATE_TYPE "akt.remote.Reinstate"
 #define AKT__GRACEFUL_TYPE "akt.remote.StopGraceful" /* ack: its text is the request's id */
 
 /* ack begin: a graceful stop waiting in a proxy's mailbox (node lock) */
@@ -31,7 +33,7 @@ typedef struct akt__graceful {
 
 /* The deadline passed: the remote actor is stopped at once (the future says ETIMEDOUT). */
 static void akt__graceful_timeout(akt_future *f) {
-    (void)akt__proxy_control_post(f->system, (akt_pid){f->target}, 0);
+    (void)akt__proxy_control_post(f->system, (akt_pid){f->target}, AKT__CONTROL_STOP);
 }
 
 int akt__proxy_graceful_post(akt_system *s, akt_pid pid, int64_t timeout_ns, akt_future **out) {
@@ -123,13 +125,16 @@ static void akt__graceful_send(akt__proxy *p, akt_msg *msg) {
 }
 /* ack end */
 
-/* ---- stop and poison -------------------------------------------------------------- */
+/* ---- stop, poison and reinstate ---------------------------------------------------- */
 
-int akt__proxy_control_post(akt_system *s, akt_pid pid, int poison) {
+int akt__proxy_control_post(akt_system *s, akt_pid pid, int what) {
     akt_msg *m;
+    const char *type = what == AKT__CONTROL_POISON      ? AKT__POISON_TYPE
+                       : what == AKT__CONTROL_REINSTATE ? AKT__REINSTATE_TYPE
+                                                        : AKT__STOP_TYPE;
     /* About the proxy itself, from itself: no user message can look like it (only akt
      * makes messages about a pid). */
-    int rc = akt__msg_new_about(poison ? AKT__POISON_TYPE : AKT__STOP_TYPE, pid, NULL, &m);
+    int rc = akt__msg_new_about(type, pid, NULL, &m);
     if (rc) return rc;
     rc = akt__deliver_internal(s, pid, m, pid.id);
     if (rc) akt_msg_release(m);
@@ -142,18 +147,27 @@ int akt__proxy_control(akt__proxy *p, akt_msg *msg, akt_pid sender) {
         akt__graceful_send(p, msg);
         return 1;
     }
-    int poison = strcmp(akt_msg_type(msg), AKT__POISON_TYPE) == 0;
-    if (!poison && strcmp(akt_msg_type(msg), AKT__STOP_TYPE) != 0) return 0;
+    const char *type = akt_msg_type(msg);
+    int poison = strcmp(type, AKT__POISON_TYPE) == 0;
+    int reinstate = !poison && strcmp(type, AKT__REINSTATE_TYPE) == 0;
+    if (!poison && !reinstate && strcmp(type, AKT__STOP_TYPE) != 0) return 0;
     akt__node_r *n = p->node;
     akt__peer *q = akt__endpoint_peer(n, p->peer_key, p->system, p->host, p->port);
     const char *why = "remote node unreachable: out of memory";
     akt__conn *c = q && !n->closing ? akt__endpoint_conn(n, q, &why) : NULL;
     Akt__Remote__Stop st = AKT__REMOTE__STOP__INIT;
-    st.path = p->path;
-    st.poison = poison;
+    Akt__Remote__Reinstate ri = AKT__REMOTE__REINSTATE__INIT;
     Akt__Remote__Frame f = AKT__REMOTE__FRAME__INIT;
-    f.body_case = AKT__REMOTE__FRAME__BODY_STOP;
-    f.stop = &st;
+    if (reinstate) {
+        ri.path = p->path;
+        f.body_case = AKT__REMOTE__FRAME__BODY_REINSTATE;
+        f.reinstate = &ri;
+    } else {
+        st.path = p->path;
+        st.poison = poison;
+        f.body_case = AKT__REMOTE__FRAME__BODY_STOP;
+        f.stop = &st;
+    }
     /* A stop that cannot go is lost as its node is: a watcher learns it from the loss. */
     if (c) (void)akt__endpoint_enqueue_frame(c, &f);
     return 1;
@@ -197,6 +211,15 @@ int akt__on_stop(akt__conn *c, const Akt__Remote__Stop *s) {
         akt_poison(n->sys, pid);
     else
         akt_stop(n->sys, pid);
+    return 0;
+}
+
+int akt__on_reinstate(akt__conn *c, const Akt__Remote__Reinstate *r) {
+    akt__node_r *n = c->node;
+    akt_pid pid;
+    /* Nothing there, or not suspended: nothing to do (as akt_reinstate of a local actor). */
+    if (r->path && strncmp(r->path, "/user/", 6) == 0 && akt_lookup(n->sys, r->path, &pid) == 0)
+        (void)akt_reinstate(n->sys, pid);
     return 0;
 }
 

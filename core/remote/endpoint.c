@@ -1077,6 +1077,7 @@ int akt__endpoint_enqueue_frame(akt__conn *c, const Akt__Remote__Frame *f) {
         return AKT_ENOMEM;
     }
     o->ordered = f->body_case == AKT__REMOTE__FRAME__BODY_STOP ||
+                 f->body_case == AKT__REMOTE__FRAME__BODY_REINSTATE ||
                  f->body_case == AKT__REMOTE__FRAME__BODY_WATCH ||
                  f->body_case == AKT__REMOTE__FRAME__BODY_UNWATCH;
     akt__conn_enqueue(c, o);
@@ -1576,6 +1577,9 @@ static int akt__on_frame(void *data, const uint8_t *body, uint32_t len) {
         break;
     case AKT__REMOTE__FRAME__BODY_SPAWN:
         if (inbound && c->state == AKT__CONN_OPEN) rc = akt__on_spawn(c, f->spawn);
+        break;
+    case AKT__REMOTE__FRAME__BODY_REINSTATE:
+        if (inbound && c->state == AKT__CONN_OPEN) rc = akt__on_reinstate(c, f->reinstate);
         break;
     case AKT__REMOTE__FRAME__BODY_TERMINATED:
         if (!inbound && c->state == AKT__CONN_OPEN) rc = akt__on_terminated(c, f->terminated);

@@ -315,6 +315,7 @@ void akt__watch_conn_closed(akt__conn *c, const char *why);
 /* control.c (loop) */
 int akt__on_stop(akt__conn *c, const Akt__Remote__Stop *s);
 int akt__on_spawn(akt__conn *c, const Akt__Remote__Spawn *s);
+int akt__on_reinstate(akt__conn *c, const Akt__Remote__Reinstate *r);
 /* The proxy got a control message (stop, poison) in its mailbox; 1 if msg was one. */
 int akt__proxy_control(akt__proxy *p, akt_msg *msg, akt_pid sender);
 /* akt_remote_spawn on node n (caller's thread). */
@@ -322,7 +323,7 @@ int akt__remote_spawn(akt__node_r *n, const char *node_address, const char *kind
                       const akt_remote_spawn_options *options, akt_pid *out);
 /* akt_stop / akt_poison of a proxy: a control message into its mailbox, behind what was
  * told to it before. */
-int akt__proxy_control_post(akt_system *s, akt_pid pid, int poison);
+int akt__proxy_control_post(akt_system *s, akt_pid pid, int what);
 /* ack: akt_stop_graceful of a proxy: a control message into its mailbox (behind what was
  * told before), which sends a Stop with a correlation; the future completes with the
  * node's answer, or AKT_ETIMEDOUT at the deadline (the actor is then stopped at once). */

@@ -107,6 +107,9 @@ Akt__Remote__Frame *akt__wire_unpack(const uint8_t *body, size_t len) {
     case AKT__REMOTE__FRAME__BODY_SPAWN:
         ok = f->spawn != NULL;
         break;
+    case AKT__REMOTE__FRAME__BODY_REINSTATE:
+        ok = f->reinstate != NULL;
+        break;
     case AKT__REMOTE__FRAME__BODY_CHUNK:
         ok = f->chunk != NULL;
         break;

@@ -163,8 +163,9 @@ AKT_API int akt_remote_tls_failures(akt_system *system, uint64_t *count, char *b
                                     size_t *needed);
 /* tls end */
 /* remote2 begin: remoting: flow control, remote watch/stop/spawn, serializers */
-/* Remote watch, stop and poison need no call of their own: akt_ctx_watch / akt_ctx_unwatch,
- * akt_stop and akt_poison work on a remote pid as on a local one. A watched remote actor
+/* Remote watch, stop, poison and reinstate need no call of their own: akt_ctx_watch /
+ * akt_ctx_unwatch, akt_stop, akt_poison and akt_reinstate work on a remote pid as on a local
+ * one (a reinstate reaches its node after the messages sent to the pid before it). A watched remote actor
  * that stops sends Terminated to its watchers (akt_msg_pid: the remote pid, the text: its
  * address); so does the loss of the connection to its node (refused, closed, or silent
  * past the heartbeat bound), for every watched pid of that node, and then the proxy also

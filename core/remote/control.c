@@ -332,10 +332,14 @@ static int akt__spawn_opts_own_rules(akt__spawn_opts *o) {
 static int akt__passivation_ok(const akt_passivation *p) {
     const uint64_t max = ((uint64_t)1 << 62) - 1;
     switch (p->strategy) {
-    case AKT_PASSIVATE_NEVER: return 1;
-    case AKT_PASSIVATE_IDLE: return p->idle_ns > 0 && (uint64_t)p->idle_ns <= max;
-    case AKT_PASSIVATE_MESSAGES: return p->messages >= 1 && p->messages <= max;
-    default: return 0;
+    case AKT_PASSIVATE_NEVER:
+        return 1;
+    case AKT_PASSIVATE_IDLE:
+        return p->idle_ns > 0 && (uint64_t)p->idle_ns <= max;
+    case AKT_PASSIVATE_MESSAGES:
+        return p->messages >= 1 && p->messages <= max;
+    default:
+        return 0;
     }
 }
 
@@ -537,7 +541,7 @@ static int akt__spawn_local(akt__node_r *n, const char *kind, const char *name,
     int rc = akt_spawn(n->sys, &akt__kind_shell_behavior, st, &so, &pid);
     if (rc) {
         free(st);
-        *why = rc == AKT_EEXIST  ? "remote spawn refused: the name is taken on this node"
+        *why = rc == AKT_EEXIST   ? "remote spawn refused: the name is taken on this node"
                : rc == AKT_EINVAL ? "remote spawn refused: options this node does not accept"
                                   : "remote spawn refused";
         return rc;

@@ -165,8 +165,8 @@ AKT_API int akt_remote_tls_failures(akt_system *system, uint64_t *count, char *b
 /* remote2 begin: remoting: flow control, remote watch/stop/spawn, serializers */
 /* Remote watch, stop, poison and reinstate need no call of their own: akt_ctx_watch /
  * akt_ctx_unwatch, akt_stop, akt_poison and akt_reinstate work on a remote pid as on a local
- * one (a reinstate reaches its node after the messages sent to the pid before it). A watched remote actor
- * that stops sends Terminated to its watchers (akt_msg_pid: the remote pid, the text: its
+ * one (a reinstate reaches its node after the messages sent to the pid before it). A watched remote
+ * actor that stops sends Terminated to its watchers (akt_msg_pid: the remote pid, the text: its
  * address); so does the loss of the connection to its node (refused, closed, or silent
  * past the heartbeat bound), for every watched pid of that node, and then the proxy also
  * publishes an AKT_EVENT_ACTOR_FAILED event (code AKT_EUNREACHABLE) with the reason. A
@@ -200,8 +200,8 @@ AKT_API int akt_remote_spawn(akt_system *system, const char *node_address, const
  * it as akt_spawn and akt_passivation_set do there. Copied during the call; every pointer
  * may be NULL (the default). akt_remote_spawn_options_init sets the defaults. */
 typedef struct akt_remote_spawn_options {
-    size_t size;                      /* sizeof(akt_remote_spawn_options) */
-    int64_t timeout_ns;               /* how long to wait for the answer: > 0 (init: 10 s) */
+    size_t size;        /* sizeof(akt_remote_spawn_options) */
+    int64_t timeout_ns; /* how long to wait for the answer: > 0 (init: 10 s) */
     /* The strategy for the actor's children. A function cannot cross: decide and
      * backoff_random must be NULL (AKT_EINVAL otherwise); rules by code do cross. */
     const akt_supervisor *supervisor;

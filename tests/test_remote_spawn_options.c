@@ -79,7 +79,9 @@ static void register_boss(akt_system *s) {
     TU_OK(akt_grain_kind_register(s, "boss", &k));
 }
 
-static void addr(akt_system *s, char *out, size_t cap) { TU_OK(akt_remote_address(s, out, cap, NULL)); }
+static void addr(akt_system *s, char *out, size_t cap) {
+    TU_OK(akt_remote_address(s, out, cap, NULL));
+}
 
 static akt_pid local_of(akt_system *b, const char *path) {
     akt_pid p;
@@ -99,8 +101,10 @@ static void test_supervisor_crosses(void **state) {
     addr(b, baddr, sizeof baddr);
 
     akt_supervisor_rule rule = {.code = AKT_EBUSY, .directive = AKT_DIRECTIVE_STOP};
-    akt_supervisor sup = {.size = sizeof sup, .strategy = AKT_STRATEGY_ONE_FOR_ONE,
-                          .default_directive = AKT_DIRECTIVE_RESTART, .rules = &rule,
+    akt_supervisor sup = {.size = sizeof sup,
+                          .strategy = AKT_STRATEGY_ONE_FOR_ONE,
+                          .default_directive = AKT_DIRECTIVE_RESTART,
+                          .rules = &rule,
                           .rule_count = 1};
     akt_remote_spawn_options o;
     TU_OK(akt_remote_spawn_options_init(&o));
@@ -143,8 +147,8 @@ static void test_mailbox_crosses(void **state) {
     tu_gate_init(&hold_gate);
     atomic_store(&holding, 0);
 
-    akt_mailbox_spec mb = {.size = sizeof mb, .kind = AKT_MAILBOX_FIFO, .capacity = 1,
-                           .when_full = AKT_MAILBOX_FAIL};
+    akt_mailbox_spec mb = {
+        .size = sizeof mb, .kind = AKT_MAILBOX_FIFO, .capacity = 1, .when_full = AKT_MAILBOX_FAIL};
     akt_remote_spawn_options o;
     TU_OK(akt_remote_spawn_options_init(&o));
     o.mailbox = &mb;
@@ -159,6 +163,10 @@ static void test_mailbox_crosses(void **state) {
     TU_RC(AKT_EFULL, akt_tell(b, here, m));
     akt_msg_release(m); /* refused: still ours */
     tu_gate_open(&hold_gate);
+    /* The waiting "work" holds the one slot until it is taken: an ask before that is refused. */
+    akt_actor_metrics am = {.size = sizeof am};
+    TU_EVENTUALLY(akt_metrics_actor(b, here, &am) == AKT_OK && am.processed >= 3 &&
+                  am.mailbox_size == 0);
     assert_int_equal(tu_ask_u64(a, p, "ping"), 0);
     tu_system_end(a);
     tu_system_end(b);
@@ -211,8 +219,10 @@ static void test_refusals_leave_nothing(void **state) {
     akt_pid x;
     akt_remote_spawn_options o;
 
-    akt_supervisor sup = {.size = sizeof sup, .strategy = AKT_STRATEGY_ONE_FOR_ONE,
-                          .default_directive = AKT_DIRECTIVE_RESTART, .decide = decide_restart};
+    akt_supervisor sup = {.size = sizeof sup,
+                          .strategy = AKT_STRATEGY_ONE_FOR_ONE,
+                          .default_directive = AKT_DIRECTIVE_RESTART,
+                          .decide = decide_restart};
     TU_OK(akt_remote_spawn_options_init(&o));
     o.supervisor = &sup; /* a decider is a function */
     TU_RC(AKT_EINVAL, akt_remote_spawn_with(a, baddr, "boss", "r1", &o, &x));
@@ -236,8 +246,11 @@ static void test_refusals_leave_nothing(void **state) {
     TU_OK(akt_remote_spawn_options_init(&o));
     o.reentrancy = 99;
     TU_RC(AKT_EINVAL, akt_remote_spawn_with(a, baddr, "boss", "r5", &o, &x));
-    akt_mailbox_spec block = {.size = sizeof block, .kind = AKT_MAILBOX_FIFO, .capacity = 4,
-                              .when_full = AKT_MAILBOX_BLOCK, .block_timeout_ns = 0};
+    akt_mailbox_spec block = {.size = sizeof block,
+                              .kind = AKT_MAILBOX_FIFO,
+                              .capacity = 4,
+                              .when_full = AKT_MAILBOX_BLOCK,
+                              .block_timeout_ns = 0};
     TU_OK(akt_remote_spawn_options_init(&o));
     o.mailbox = &block;
     TU_RC(AKT_EINVAL, akt_remote_spawn_with(a, baddr, "boss", "r6", &o, &x));
@@ -281,8 +294,10 @@ static void test_reinstate_crosses(void **state) {
     char baddr[200], caddr[300];
     addr(b, baddr, sizeof baddr);
     akt_supervisor_rule rule = {.code = AKT_EBUSY, .directive = AKT_DIRECTIVE_SUSPEND};
-    akt_supervisor sup = {.size = sizeof sup, .strategy = AKT_STRATEGY_ONE_FOR_ONE,
-                          .default_directive = AKT_DIRECTIVE_RESTART, .rules = &rule,
+    akt_supervisor sup = {.size = sizeof sup,
+                          .strategy = AKT_STRATEGY_ONE_FOR_ONE,
+                          .default_directive = AKT_DIRECTIVE_RESTART,
+                          .rules = &rule,
                           .rule_count = 1};
     akt_remote_spawn_options o;
     TU_OK(akt_remote_spawn_options_init(&o));
@@ -326,8 +341,8 @@ static void test_options_apply_on_own_node(void **state) {
 
 int main(void) {
     const struct CMUnitTest tests[] = {
-        TU_TEST(test_supervisor_crosses),     TU_TEST(test_mailbox_crosses),
-        TU_TEST(test_passivation_crosses),    TU_TEST(test_refusals_leave_nothing),
+        TU_TEST(test_supervisor_crosses),        TU_TEST(test_mailbox_crosses),
+        TU_TEST(test_passivation_crosses),       TU_TEST(test_refusals_leave_nothing),
         TU_TEST(test_options_apply_on_own_node), TU_TEST(test_reinstate_crosses),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -4,6 +4,7 @@
 #include "tu_remote.h"
 
 #include <akt/remote.h>
+#include <pthread.h>
 #include <sched.h>
 #include <signal.h>
 #include <stdio.h>
@@ -339,6 +340,54 @@ static void test_shutdown_with_traffic(void **state) {
     assert_int_equal(atomic_load(&sink_bad), 0);
 }
 
+/* A peer that goes away while this node writes to it (its socket closed with data unread:
+ * a reset) kills nothing: with SIGPIPE at its default, as a C program has it, the writes
+ * after the reset fail with EPIPE on the I/O thread and become dead letters. Five rounds. */
+static atomic_int flood_stop;
+static atomic_uint_fast64_t flood_told;
+
+static void *flood(void *arg) {
+    akt_system *a = ((void **)arg)[0];
+    akt_pid to = *(akt_pid *)((void **)arg)[1];
+    static uint8_t payload[16 * 1024];
+    while (!atomic_load(&flood_stop)) {
+        akt_msg *m;
+        if (akt_msg_new_bytes("x", payload, sizeof payload, AKT_BORROW, &m)) break;
+        if (akt_tell(a, to, m) == 0)
+            atomic_fetch_add(&flood_told, 1);
+        else {
+            akt_msg_release(m); /* refused: still ours */
+            sched_yield();
+        }
+    }
+    return NULL;
+}
+
+static void test_a_peer_gone_mid_flood_is_no_sigpipe(void **state) {
+    (void)state;
+    signal(SIGPIPE, SIG_DFL);
+    for (int round = 0; round < 5; round++) {
+        atomic_store(&sink_next, 0);
+        akt_system *a = node("alpha"), *b = node("beta");
+        akt_behavior sb = tu_behavior(sink_receive);
+        tu_spawn(b, &sb, NULL, "sink");
+        akt_pid sink = tu_remote_pid(a, b, "/user/sink");
+        atomic_store(&flood_stop, 0);
+        atomic_store(&flood_told, 0);
+        void *args[2] = {a, &sink};
+        pthread_t t;
+        assert_int_equal(pthread_create(&t, NULL, flood, args), 0);
+        TU_EVENTUALLY(atomic_load(&flood_told) > 64);
+        tu_system_end(b); /* mid-flood */
+        uint64_t told = atomic_load(&flood_told);
+        TU_EVENTUALLY(atomic_load(&flood_told) > told + 64); /* and on after it */
+        tu_sleep_ms(20);
+        atomic_store(&flood_stop, 1);
+        pthread_join(t, NULL);
+        tu_system_end(a);
+    }
+}
+
 /* ---- another process ----------------------------------------------------------------- */
 
 /* Starts tests/remote_child.c; its address goes into addr. The child's stdin is a pipe
@@ -608,6 +657,7 @@ int main(void) {
         TU_TEST(test_handshake_refusals),
         TU_TEST(test_peer_shutdown_fails_pending_asks),
         TU_TEST(test_shutdown_with_traffic),
+        TU_TEST(test_a_peer_gone_mid_flood_is_no_sigpipe),
         TU_TEST(test_killed_process_fails_pending_asks),
         TU_TEST(test_sender_crosses_nodes),
         TU_TEST(test_heartbeat_finds_a_frozen_peer),

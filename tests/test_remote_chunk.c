@@ -625,6 +625,56 @@ static void test_a_peer_that_stops_reading_is_bounded(void **state) {
     tu_system_end(a);
 }
 
+/* A peer that resets its connection while this node has writes queued to it (it read
+ * nothing, then closed with SO_LINGER 0) kills nothing: with SIGPIPE at its default, as a C
+ * program has it, the writes after the reset fail on the I/O thread (EPIPE), the connection
+ * ends as a lost one, and what was accepted and not written becomes dead letters. */
+static void test_a_reset_mid_write_is_no_sigpipe(void **state) {
+    (void)state;
+    int ls;
+    char addr[160];
+    fake_listen(&ls, "/user/sink", addr, sizeof addr);
+    akt_remote_options o;
+    TU_OK(akt_remote_options_init(&o));
+    o.heartbeat_interval_ns = -1;
+    o.send_buffer_bytes = 1u << 20;
+    akt_system *a = node_opts("alpha", &o);
+    atomic_store(&dead_full, 0);
+    atomic_store(&dead_other, 0);
+    akt_subscription *sub;
+    TU_OK(akt_subscribe(a, AKT_EVENT_DEAD_LETTER, dead_cb, NULL, &sub));
+    akt_pid sink;
+    TU_OK(akt_remote_lookup(a, addr, &sink));
+    static uint8_t payload[32 * 1024];
+    fill(payload, sizeof payload, 5);
+    akt_msg *m;
+    TU_OK(akt_msg_new_bytes("x", payload, sizeof payload, AKT_BORROW, &m));
+    TU_OK(akt_tell(a, sink, m));
+    int fd = fake_accept(ls);
+    signal(SIGPIPE, SIG_DFL); /* from here on, a SIGPIPE would end this process */
+    int rc = 0;
+    for (int i = 0; i < 20000 && rc != AKT_EFULL; i++) {
+        TU_OK(akt_msg_new_bytes("x", payload, sizeof payload, AKT_BORROW, &m));
+        if ((rc = akt_tell(a, sink, m)) != 0) akt_msg_release(m);
+        if (i % 32 == 31) tu_sleep_ms(1);
+    }
+    TU_RC(AKT_EFULL, rc); /* the node has writes queued */
+    struct linger reset = {.l_onoff = 1, .l_linger = 0};
+    setsockopt(fd, SOL_SOCKET, SO_LINGER, &reset, sizeof reset);
+    close(fd);
+    /* Tells go on while the node finds the reset: the lost connection's dead letters. */
+    for (int i = 0; i < 200; i++) {
+        TU_OK(akt_msg_new_bytes("x", payload, 64, AKT_BORROW, &m));
+        if (akt_tell(a, sink, m) != 0) akt_msg_release(m);
+        tu_sleep_ms(1);
+    }
+    TU_EVENTUALLY(atomic_load(&dead_other) > 0);
+    signal(SIGPIPE, SIG_IGN);
+    TU_OK(akt_unsubscribe(sub));
+    close(ls);
+    tu_system_end(a);
+}
+
 /* ---- refused at akt_tell: a message that cannot cross ------------------------------ */
 
 static void obj_release(void *object, void *data) {
@@ -865,6 +915,7 @@ int main(void) {
         TU_TEST(test_small_tells_pass_a_large_one),
         TU_TEST(test_bad_chunks_close_only_their_connection),
         TU_TEST(test_a_peer_that_stops_reading_is_bounded),
+        TU_TEST(test_a_reset_mid_write_is_no_sigpipe),
         TU_TEST(test_unserializable_is_refused_at_tell),
         TU_TEST(test_compression_contexts_are_reused),
         TU_TEST(test_reverse_proxies_are_capped),

@@ -2,6 +2,7 @@
 #include "io.h"
 
 #include <sched.h>
+#include <signal.h>
 
 #define AKT__IO_THREAD_INDEX -3
 
@@ -60,9 +61,21 @@ int akt__io_init(akt__io *io) {
     return 0;
 }
 
+/* The thread starts with SIGPIPE blocked: libuv writes with writev, which has no MSG_NOSIGNAL,
+ * and a write to a socket the peer closed would kill a program that kept SIGPIPE's default
+ * (Python, Node and the JVM ignore it; a C program need not). Blocked, that write fails with
+ * EPIPE, the connection closes as any lost one does, and the process's own disposition of
+ * SIGPIPE is left as it was. The signal is directed at the writing thread, so it stays pending
+ * there and is discarded when the thread ends. The mask is inherited: set around the create. */
 int akt__io_start(akt__io *io, const akt__thread_hooks *hooks) {
     io->hooks = hooks;
-    if (pthread_create(&io->thread, NULL, akt__io_main, io)) return AKT_ENOMEM;
+    sigset_t pipe_only, before;
+    sigemptyset(&pipe_only);
+    sigaddset(&pipe_only, SIGPIPE);
+    pthread_sigmask(SIG_BLOCK, &pipe_only, &before);
+    int rc = pthread_create(&io->thread, NULL, akt__io_main, io);
+    pthread_sigmask(SIG_SETMASK, &before, NULL);
+    if (rc) return AKT_ENOMEM;
     io->started = 1;
     return 0;
 }

@@ -32,6 +32,7 @@ typedef struct akt__write {
     size_t chunk_bytes; /* of chunks: given back to conn->chunks_ahead when done */
     akt__out *items;
     uint8_t *sealed; /* TLS: the batch's records, one buffer (malloc'd) */
+    int at_once;     /* failed before uv_write took it: the caller closes, as it can */
     uv_buf_t bufs[];
 } akt__write;
 
@@ -175,6 +176,7 @@ static void akt__on_write(uv_write_t *req, int status) {
         snprintf(why, sizeof why, "remote connection lost before the message was written (%s)",
                  uv_strerror(status));
     size_t chunk_bytes = w->chunk_bytes;
+    int at_once = w->at_once;
     for (akt__out *o = w->items; o;) {
         akt__out *nx = o->next;
         if (status < 0)
@@ -193,6 +195,14 @@ static void akt__on_write(uv_write_t *req, int status) {
     free(w);
     if (!c) return;
     c->chunks_ahead -= chunk_bytes;
+    /* A write that failed (a reset, EPIPE) lost the connection: nothing more is written to
+     * it, and what it held fails as for any lost one. A failure at once is the caller's to
+     * close: it may hold frames off the queue (akt__conn_send_frame) that close must see. */
+    if (status < 0 && !at_once) {
+        akt__conn_close(c, AKT_EUNREACHABLE, why);
+        return;
+    }
+    if (status < 0) return;
     /* Room for more chunks: the next ones go (after what was queued meanwhile). */
     if (c->state == AKT__CONN_OPEN && c->bulk_head) akt__conn_flush(c);
     akt__conn_choke(c);
@@ -225,7 +235,10 @@ static int akt__conn_write_tls(akt__conn *c) {
     }
     w->bufs[0] = uv_buf_init((char *)w->sealed, (unsigned)len);
     int rc = uv_write(&w->req, (uv_stream_t *)&c->tcp, w->bufs, 1, akt__on_write);
-    if (rc) akt__on_write(&w->req, rc);
+    if (rc) {
+        w->at_once = 1;
+        akt__on_write(&w->req, rc);
+    }
     return rc;
 }
 
@@ -260,13 +273,18 @@ static int akt__conn_write_some(akt__conn *c) {
     c->q_head = o;
     if (!o) c->q_tail = NULL;
     c->q_len -= k;
+    w->at_once = 1;
     if (sealed) {
         akt__on_write(&w->req, sealed);
         return sealed;
     }
+    w->at_once = 0; /* libuv calls back later, never inside uv_write */
     int rc = uv_write(&w->req, (uv_stream_t *)&c->tcp, w->bufs, c->tls ? 1u : (unsigned)k,
                       akt__on_write);
-    if (rc) akt__on_write(&w->req, rc);
+    if (rc) {
+        w->at_once = 1;
+        akt__on_write(&w->req, rc);
+    }
     return rc;
 }
 

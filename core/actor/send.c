@@ -347,7 +347,9 @@ static int akt__ask_batch(akt_system *system, akt_pid to, akt_msg *const *msgs, 
     /* All futures exist; the sends below can only fail by the actor dying meanwhile (or
      * an envelope allocation), in which case the remaining asks fail as stopped. */
     for (size_t i = 0; i < n; i++) {
-        rc = akt__deliver(system, to, msgs[i], sender, futures[i], AKT__ENV_USER);
+        /* The cell found above, one lookup a batch: a stop meanwhile is seen as for one ask
+         * (akt__ask_from), by the envelope's generation. */
+        rc = akt__deliver_cell(system, c, to, msgs[i], sender, futures[i], AKT__ENV_USER, 1);
         if (rc) {
             if (i == 0) {
                 for (size_t j = 0; j < n; j++) akt__future_abandon(futures[j]);

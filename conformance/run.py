@@ -60,7 +60,9 @@ PASS, FAIL, ABSENT, SKIP = "PASS", "FAIL", "-", "skip"
 # routees on node B; timers: A's schedules tell B's actor). Why the others do not, as
 # found when this list was made: a graceful stop of a remote pid was AKT_ENOTSUP (ask,
 # lifecycle, watch, metrics; since the Stop frame, ask and watch pass remotely in every
-# language, lifecycle and metrics still fail in C); lookups by name or path on A's system (spawn_tell,
+# language; lifecycle and metrics cannot: lifecycle prints node A's stopped events, which a
+# stop on node B does not raise, and metrics reads A's system and actor counters, which
+# count B's actors' turns on B); lookups by name or path on A's system (spawn_tell,
 # hierarchy, supervision); events, dead letters and metrics are per system (events,
 # dead_letters, pubsub, telemetry_trace); a batch to a remote pid is taken when its actor
 # is gone (batch); the schedules of a stopped remote actor do not end (schedule_lifecycle);

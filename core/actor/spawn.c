@@ -127,9 +127,9 @@ static int akt__make_ext(akt_system *s, const akt_spawn_options *o, akt__ext **o
  * reaches a cell before its spawn owns it, so a tell, a stop or a shutdown that finds the
  * actor finds it whole. *out gets the cell taken, if any; on failure the caller releases
  * it. */
-static int akt__place_locked(akt_system *s, uint32_t parent_idx, const char *name, const char *kind,
-                             const akt_behavior *b, struct akt_dispatcher *d, void *state,
-                             akt__ext *x, akt__envelope *start, akt__mailbox_plan *mp,
+static int akt__place_locked(akt_system *s, uint32_t parent_idx, const char *name, uint32_t hash,
+                             const char *kind, const akt_behavior *b, struct akt_dispatcher *d,
+                             void *state, akt__ext *x, akt__envelope *start, akt__mailbox_plan *mp,
                              akt__cell **out) {
     *out = NULL;
     akt__cell *parent = akt__cell_get(s, parent_idx);
@@ -143,7 +143,7 @@ static int akt__place_locked(akt_system *s, uint32_t parent_idx, const char *nam
         name = anon;
     }
     size_t len = strlen(name);
-    uint32_t hash = akt__names_hash_ahead(s, parent_idx, name, len);
+    if (name == anon) hash = akt__names_hash_ahead(s, parent_idx, name, len); /* else: early */
     const akt__behavior_rec *beh = akt__intern_locked(s, b);
     if (akt__names_find_hint(s, parent_idx, name, len, hash, &hint) && name != anon)
         return AKT_EEXIST;
@@ -264,6 +264,8 @@ static int akt__spawn_at(akt_system *s, uint32_t parent_idx, const akt_behavior 
     struct akt_dispatcher *d = o.dispatcher ? o.dispatcher : s->workers;
     if (d->system != s) return AKT_EINVAL;
     if (akt__sys_closed(s)) return AKT_ECLOSED;
+    /* A given name's hash, and its slot's cache line on the way while the rest is made. */
+    uint32_t hash = o.name ? akt__names_prefetch_early(s, parent_idx, o.name, strlen(o.name)) : 0;
     akt__ext *x;
     akt__mailbox_plan mp;
     int rc = akt__mailbox_plan_make(&s->heap, o.mailbox, &mp);
@@ -285,9 +287,9 @@ static int akt__spawn_at(akt_system *s, uint32_t parent_idx, const akt_behavior 
 
     akt__cell *c = NULL;
     pthread_mutex_lock(&s->lock);
-    rc = akt__sys_closed(s)
-             ? AKT_ECLOSED
-             : akt__place_locked(s, parent_idx, o.name, o.kind, b, d, state, x, start, &mp, &c);
+    rc = akt__sys_closed(s) ? AKT_ECLOSED
+                            : akt__place_locked(s, parent_idx, o.name, hash, o.kind, b, d, state, x,
+                                                start, &mp, &c);
     int internal = reserved || akt__internal_locked(s, parent_idx);
     pthread_mutex_unlock(&s->lock);
     if (rc) {

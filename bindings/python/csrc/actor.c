@@ -620,6 +620,46 @@ int akt_py_supervisor_arg(akt_py_system *s, PyObject *obj, akt_supervisor *out) 
     return 0;
 }
 
+/* For a remote spawn (remote2.c): obj, an akt.Supervisor, as data only, since a function
+ * cannot cross to another node. A decide, or a rule by a class that is no akt error class
+ * (only those have a code), raises InvalidArgument (AKT_EINVAL); rules by akt error class
+ * cross as akt's rules by code. The rules table is valid as after code_rules_fill. */
+int akt_py_supervisor_data(PyObject *obj, akt_supervisor *out) {
+    PyObject *user = supervisor_attr(obj, "decide");
+    if (!user) return -1;
+    int has_decide = user != Py_None;
+    Py_DECREF(user);
+    if (has_decide) {
+        akt_py_raise(AKT_EINVAL, "remote_spawn: a supervisor with decide cannot cross to "
+                                 "another node (a function); use its directive and rules by "
+                                 "akt error class");
+        return -1;
+    }
+    PyObject *rules = supervisor_attr(obj, "rules");
+    if (!rules) return -1;
+    PyObject *codes = rules != Py_None ? supervisor_attr(obj, "_code_rules") : NULL;
+    Py_ssize_t n_rules = codes ? PyObject_Length(rules) : 0;
+    Py_ssize_t n_codes = codes ? PyObject_Length(codes) : 0;
+    int missing = rules != Py_None && !codes;
+    Py_DECREF(rules);
+    Py_XDECREF(codes);
+    if (missing || n_rules < 0 || n_codes < 0) return -1;
+    if (n_rules != n_codes) {
+        akt_py_raise(AKT_EINVAL, "remote_spawn: a supervisor's rules cannot cross to another "
+                                 "node unless each is by an akt error class (its code: a rule "
+                                 "by another exception class needs this process)");
+        return -1;
+    }
+    PyObject *decide;
+    if (supervisor_fill(obj, out, &decide)) return -1;
+    /* Without a user decide, _decide is only the matcher of class rules (here all by code,
+     * which akt's rules table holds): none crosses. */
+    Py_XDECREF(decide);
+    out->decide = NULL;
+    out->decide_data = NULL;
+    return 0;
+}
+
 /* ------------------------------------------------------------------ spawning */
 
 int akt_py_mode_arg(akt_py_system *s, PyObject *obj, int inherit, int *mode) {
@@ -703,7 +743,7 @@ static int py_mailbox_compare(akt_msg *a, akt_msg *b, void *data) {
 }
 
 /* An akt.Mailbox (its _spec(): kind, capacity, when_full, timeout in ns) into spec. */
-static int mailbox_arg(PyObject *mailbox, akt_mailbox_spec *spec) {
+int akt_py_mailbox_arg(PyObject *mailbox, akt_mailbox_spec *spec) {
     PyObject *t = PyObject_CallMethod(mailbox, "_spec", NULL);
     if (!t) {
         if (PyErr_ExceptionMatches(PyExc_AttributeError)) {
@@ -749,7 +789,7 @@ PyObject *akt_py_spawn(akt_py_system *s, akt_ctx *ctx, akt_py_cell *parent, PyOb
         return NULL;
     }
     akt_mailbox_spec mbspec = {.size = sizeof mbspec};
-    if (mailbox != Py_None && mailbox_arg(mailbox, &mbspec)) return NULL;
+    if (mailbox != Py_None && akt_py_mailbox_arg(mailbox, &mbspec)) return NULL;
     const char *cname = NULL;
     if (name != Py_None) {
         if (!PyUnicode_Check(name)) {

@@ -264,7 +264,9 @@ PyObject *akt_py_grain_dependency(akt_py_system *s, void *value);
 
 /* ------------------------------------------------------------------ remote2.c */
 
-/* ActorSystem.remote_spawn(address, kind, name, timeout=10.0) -> Pid. */
+/* SystemCore._remote_spawn(address, kind, name, timeout=10.0, *, supervisor=None,
+ * mailbox=None, passivation=None, reentrancy=None, max_in_flight=0) -> Pid: the C half of
+ * ActorSystem.remote_spawn (passivation: None or (strategy, idle_ns, messages)). */
 PyObject *akt_py_remote_spawn(akt_py_system *self, PyObject *args, PyObject *kw);
 
 /* ------------------------------------------------------------------ events.c */
@@ -281,6 +283,13 @@ extern PyTypeObject akt_py_context_type;
 /* The supervisor described by a Python akt.Supervisor (or None) into *out; the objects
  * it borrows are kept in s->keep. Returns 0, 1 for None, or -1 with an exception set. */
 int akt_py_supervisor_arg(akt_py_system *s, PyObject *obj, akt_supervisor *out);
+/* The same for a remote spawn, as data only: InvalidArgument (AKT_EINVAL) for a decide or
+ * a rule by a class that is no akt error class (functions cannot cross); -1 with an
+ * exception set, else 0. */
+int akt_py_supervisor_data(PyObject *obj, akt_supervisor *out);
+/* An akt.Mailbox (its _spec()) into *spec (kind, capacity, when_full, block timeout; no
+ * compare). 0, or -1 with TypeError / ValueError set. */
+int akt_py_mailbox_arg(PyObject *mailbox, akt_mailbox_spec *spec);
 
 /* Routers (router.c, actor.c). */
 const akt_behavior *akt_py_actor_behavior(void);

@@ -518,7 +518,8 @@ static PyMethodDef pid_methods[] = {
     {"stop", (PyCFunction)pid_stop, METH_NOARGS,
      "Stops the actor now: queued messages go to dead letters (asynchronous)."},
     {"reinstate", (PyCFunction)pid_reinstate, METH_NOARGS,
-     "Resumes an actor its supervisor suspended (Directive.SUSPEND); no-op otherwise."},
+     "Resumes an actor its supervisor suspended (Directive.SUSPEND), on its own node for a "
+     "remote pid; no-op otherwise."},
     {"poison", (PyCFunction)pid_poison, METH_NOARGS,
      "The actor handles the messages sent before this one, then stops."},
     {"stop_graceful", FASTKW(pid_stop_graceful),

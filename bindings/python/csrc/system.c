@@ -829,10 +829,11 @@ static PyMethodDef system_methods[] = {
      "_topic_publish(topic, msg, type=None)"},
     {"_topic_op", (PyCFunction)akt_py_topic_op, METH_VARARGS,
      "_topic_op(op, topic, pid, timeout, fut)"},
-    {"remote_spawn", (PyCFunction)(void (*)(void))akt_py_remote_spawn, METH_VARARGS | METH_KEYWORDS,
-     "remote_spawn(address, kind, name, timeout=10.0) -> Pid of a new actor named name on the "
-     "node at address (\"akt://name@host:port\"), of a kind registered there with "
-     "register_grain. ActorNotFound: no such kind; NameTaken: the name is taken there."},
+    {"_remote_spawn", (PyCFunction)(void (*)(void))akt_py_remote_spawn,
+     METH_VARARGS | METH_KEYWORDS,
+     "_remote_spawn(address, kind, name, timeout=10.0, *, supervisor=None, mailbox=None, "
+     "passivation=None, reentrancy=None, max_in_flight=0) -> Pid: the C half of "
+     "ActorSystem.remote_spawn (passivation: None or (strategy, idle_ns, messages))."},
     {"serializer_register", (PyCFunction)akt_py_serializer_register, METH_VARARGS,
      "serializer_register(name, encode, decode): a serializer for remoting written in Python: "
      "encode(value) -> bytes, decode(type, data) -> value (run on the remoting thread)."},

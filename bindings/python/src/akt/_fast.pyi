@@ -160,6 +160,10 @@ class SystemCore:
     def _topic_op(self, op: str, topic: str,
                   pid: Optional[Pid[Any]], timeout: Optional[float],
                   fut: Optional[concurrent.futures.Future[Any]]) -> Any: ...
+    def _remote_spawn(self, address: str, kind: str, name: str, timeout: float = 10.0, *,
+                      supervisor: Any = None, mailbox: Any = None,
+                      passivation: Optional[tuple[int, int, int]] = None,
+                      reentrancy: Optional[str] = None, max_in_flight: int = 0) -> Any: ...
     def _grain_register(self, kind: str, binder: Callable[..., Any], deactivate_after_ns: int,
                         dispatcher: Optional[str], mailbox: Any = None,
                         dependencies: Optional[dict[str, Any]] = None,

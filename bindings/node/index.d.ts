@@ -130,7 +130,8 @@ export class Pid<M = unknown> {
   stop(): void;
   /** Sends a poison pill: the actor handles what is queued before it, then stops. */
   poison(): void;
-  /** Resumes an actor suspended by its supervisor; asynchronous, a no-op otherwise. */
+  /** Resumes an actor suspended by its supervisor (a remote pid: on its node);
+   *  asynchronous, a no-op otherwise. */
   reinstate(): void;
   /**
    * A poison pill, resolved once the actor stopped; after opts.timeout ms it rejects with
@@ -395,6 +396,34 @@ export interface SpawnOptions {
 }
 
 /**
+ * Options of ActorSystem.remoteSpawn: the local spawn's options that are data cross to the
+ * spawning node and take effect there. What cannot cross (a function) is refused on this
+ * node before anything is sent, with InvalidArgumentError (code AKT_EINVAL): a supervisor's
+ * `decide`, rules keyed by a class or name that is not an akt error class or an AKT_E*
+ * name, a 'priority' mailbox (its compare). A wrong type throws TypeError.
+ */
+export interface RemoteSpawnOptions {
+  /** Milliseconds to wait for the other node's answer (> 0); default 10 s. */
+  timeout?: number;
+  /** The same as `timeout` (the older name); give one of them. */
+  timeoutMs?: number;
+  /** Strategy for the actor's children, without `decide`; rules by akt error class
+   *  (TimeoutError) or AKT_E* name only, which cross as their codes. */
+  supervisor?: Omit<SupervisorOptions, 'decide'>;
+  /** The actor's mailbox: 'fifo', 'bounded' or 'fair' (no 'priority'). */
+  mailbox?: Omit<MailboxOptions, 'kind' | 'compare'> & {
+    /** The mailbox kind; default 'fifo' ('priority' cannot cross). */
+    kind?: 'fifo' | 'bounded' | 'fair';
+  };
+  /** Passivation there; default: that system's. */
+  passivation?: Passivation;
+  /** What the actor does while its requests are in flight (default 'off'). */
+  reentrancy?: Reentrancy;
+  /** The most requests in flight at once (BusyError beyond); 0 = no limit. */
+  maxInFlight?: number;
+}
+
+/**
  * When an idle actor stops itself (an 'actorPassivated' event, then 'actorStopped'):
  * { idle: ms } without a message for ms, { messages: n } once n messages were handled and
  * the mailbox is empty, 'longLived' never.
@@ -651,11 +680,15 @@ export class ActorSystem extends AktEventEmitter {
     maxReverseProxies?: number;
   }): string;
   /** Spawns an actor of `kind` (registered on that node with registerGrain) named `name`
-   *  on the node at `address` ("akt://<name>@<host>:<port>"). Rejects with ExistsError,
-   *  NotFoundError (no such kind), UnreachableError or TimeoutError. Watch, stop and
-   *  poison work on the pid as on a local one. */
+   *  on the node at `address` ("akt://<name>@<host>:<port>"), with the options that cross
+   *  (supervisor, mailbox, passivation, reentrancy, maxInFlight, timeout: see
+   *  RemoteSpawnOptions). Rejects with ExistsError, NotFoundError (no such kind),
+   *  UnreachableError or TimeoutError; with InvalidArgumentError for options that cannot
+   *  cross (refused here) or that the other node refuses, nothing spawned either way; with
+   *  TypeError for a wrong type. Watch, stop, poison and reinstate work on the pid as on a
+   *  local one (reinstate: on its node). */
   remoteSpawn(address: string, kind: string, name: string,
-    opts?: { timeoutMs?: number }): Promise<Pid>;
+    opts?: RemoteSpawnOptions | null): Promise<Pid>;
   /** This node's address; NotFoundError before remoteStart. */
   remoteAddress(): string;
   /** The connections TLS closed on this node and why the last one was ("" if none);

@@ -668,4 +668,4 @@ install({
   json: (v) => JSON.stringify(v, strictJson),
 });
 
-module.exports = { Actor, Terminated, spawnActor, budgetOf, grainCell, poolCell, dropCell, request, cancelRequest, mailboxOf, reentrancyOf };
+module.exports = { Actor, Terminated, spawnActor, budgetOf, grainCell, poolCell, dropCell, request, cancelRequest, mailboxOf, reentrancyOf, directiveOf, rulesOf };

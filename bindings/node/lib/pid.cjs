@@ -167,7 +167,8 @@ class Pid {
     kick();
   }
 
-  /** Resumes an actor its supervisor suspended ('suspend'); a no-op otherwise.
+  /** Resumes an actor its supervisor suspended ('suspend'); a no-op otherwise. A remote
+   * pid's actor is reinstated on its node (akt_reinstate sends it there).
    * Asynchronous: done once the actorReinstated event is out. */
   reinstate() {
     native.reinstate(this.system[kHandle], this.lo, this.hi);

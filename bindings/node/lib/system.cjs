@@ -20,6 +20,7 @@ const { spawnRouter } = require('./router.cjs');
 const metrics = require('./metrics.cjs');
 const { Grain, registerGrain, registerNativeGrain } = require('./grain.cjs');
 const { passivationOf } = require('./passivation.cjs');
+const { remoteSpawnOptions } = require('./remote_spawn.cjs');
 const { kHandle, kFastTell, kReport, kCallSites } = require('./internal.cjs');
 
 const EVENT_KINDS = {
@@ -326,16 +327,23 @@ class ActorSystem extends EventEmitter {
   /**
    * Spawns an actor of `kind` (a kind registered on that node with registerGrain) named
    * `name` on the node at `address` ("akt://<name>@<host>:<port>"); a Promise of its pid.
+   *
+   * opts: the local spawn's options that are data cross to that node and take effect there:
+   * `supervisor` (strategy for the actor's children: directive, strategy, maxRetries,
+   * within, backoff, onRetriesExhausted, rules by akt error class or AKT_E* name),
+   * `mailbox` (fifo, bounded or fair), `passivation`, `reentrancy`, `maxInFlight`; and
+   * `timeout` (ms to wait for the answer, default 10 s; `timeoutMs` is the same).
+   *
    * Rejects with ExistsError (the name is taken there), NotFoundError (no such kind there),
-   * UnreachableError, TimeoutError (opts.timeoutMs, default 10 s).
+   * UnreachableError, TimeoutError; with InvalidArgumentError for what cannot cross (a
+   * supervisor's decide, rules by another class or name, a priority mailbox's compare,
+   * dependencies), refused here before anything is sent, or for options the other node
+   * refuses (nothing is spawned there either way); with TypeError for a wrong type.
    */
-  async remoteSpawn(address, kind, name, { timeoutMs = 10000 } = {}) {
+  async remoteSpawn(address, kind, name, opts) {
     this.#open();
-    if (typeof timeoutMs !== 'number' || !(timeoutMs > 0)) {
-      throw new TypeError('timeoutMs must be a number of ms > 0');
-    }
-    const [lo, hi] = await native.remoteSpawn(this[kHandle], address, kind, name,
-      Math.max(1, Math.round(timeoutMs * 1e6)));
+    const args = remoteSpawnOptions(opts);
+    const [lo, hi] = await native.remoteSpawn(this[kHandle], address, kind, name, ...args);
     return new Pid(this, lo, hi);
   }
 

@@ -291,6 +291,11 @@ void an_grain_deps_free(napi_env env, an_sys *s);
 /* local end */
 napi_status an_register_grain(napi_env env, napi_value exports, an_inst *I);
 /* remote2.c: remoteSpawn */
+/* grain.c: [kind, capacity, whenFull, timeoutNs] or undefined into spec (no compare): 1,
+ * 0 for none, -1 if malformed. */
+int an_mailbox_spec_of(napi_env env, napi_value v, akt_mailbox_spec *spec);
+/* breaker.c: (strategy, value: bigint) of lib/passivation.cjs into p: 0 or AKT_EINVAL. */
+int an_passivation_of(napi_env env, napi_value strategy, napi_value value, akt_passivation *p);
 napi_status an_register_remote2(napi_env env, napi_value exports, an_inst *I);
 /* serial.c: serializers for remoting */
 napi_status an_register_serial(napi_env env, napi_value exports, an_inst *I);

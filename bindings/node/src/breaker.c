@@ -133,7 +133,7 @@ static napi_value BreakerMetrics(napi_env env, napi_callback_info info) {
 }
 
 /* Reads (strategy, value: bigint) into p. */
-static int passivation_of(napi_env env, napi_value strategy, napi_value value, akt_passivation *p) {
+int an_passivation_of(napi_env env, napi_value strategy, napi_value value, akt_passivation *p) {
     int32_t st = 0;
     int64_t v = 0;
     bool lossless = true;
@@ -154,7 +154,7 @@ static napi_value PassivationSet(napi_env env, napi_callback_info info) {
     akt_pid pid;
     if (!an_get_pid(I, env, argv[1], argv[2], &pid)) return NULL;
     akt_passivation p;
-    int rc = passivation_of(env, argv[3], argv[4], &p);
+    int rc = an_passivation_of(env, argv[3], argv[4], &p);
     if (!rc) rc = akt_passivation_set(s->sys, pid, &p);
     napi_value out;
     AN_CALL(napi_create_int32(env, rc, &out));
@@ -167,7 +167,7 @@ static napi_value PassivationDefault(napi_env env, napi_callback_info info) {
     an_sys *s = an_sys_of(env, argv[0]);
     if (!s) return NULL;
     akt_passivation p;
-    int rc = passivation_of(env, argv[1], argv[2], &p);
+    int rc = an_passivation_of(env, argv[1], argv[2], &p);
     if (!rc) rc = akt_system_set_passivation(s->sys, &p);
     napi_value out;
     AN_CALL(napi_create_int32(env, rc, &out));

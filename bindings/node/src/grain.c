@@ -36,7 +36,7 @@ static void grain_kind_free(void *data) {
 }
 
 /* [kind, capacity, whenFull, timeoutNs] or undefined into spec: 1, 0 for none, -1 bad. */
-static int grain_mailbox(napi_env env, napi_value v, akt_mailbox_spec *spec) {
+int an_mailbox_spec_of(napi_env env, napi_value v, akt_mailbox_spec *spec) {
     bool is = false;
     if (napi_is_array(env, v, &is) != napi_ok || !is) return 0;
     int64_t f[4];
@@ -124,7 +124,7 @@ static napi_value GrainRegister(napi_env env, napi_callback_info info) {
         napi_get_value_double(env, argv[3], &ms) != napi_ok || !(ms >= 0) || ms > 9.2e12)
         return an_throw_msg(env, I, AKT_EINVAL, "deactivateAfter must be a number of ms >= 0");
     akt_mailbox_spec mb;
-    int has_mb = grain_mailbox(env, argv[4], &mb);
+    int has_mb = an_mailbox_spec_of(env, argv[4], &mb);
     if (has_mb < 0) return an_throw_msg(env, I, AKT_EINVAL, "a bad grain mailbox");
     an_grain_kind *k = calloc(1, sizeof *k);
     if (!k) return an_throw(env, I, AKT_ENOMEM);
@@ -256,7 +256,7 @@ static int activation_of(napi_env env, an_sys *s, napi_value v, akt_grain_option
     }
     o->reentrancy = re < 0 ? AKT_GRAIN_FROM_KIND : re;
     o->max_in_flight = mif < 0 ? AKT_GRAIN_FROM_KIND : mif;
-    int has_mb = grain_mailbox(env, e[1], mb);
+    int has_mb = an_mailbox_spec_of(env, e[1], mb);
     if (has_mb < 0) return -1;
     if (has_mb) o->mailbox = mb;
     return 1;

@@ -99,3 +99,23 @@ async function nodeStreams(system: ActorSystem): Promise<number> {
   return done === undefined ? total : -1;
 }
 void nodeStreams;
+
+// Remote spawn with the options that cross.
+async function remoteSpawnUsage(system: ActorSystem, address: string): Promise<void> {
+  const p: Pid = await system.remoteSpawn(address, 'boss', 'b1', {
+    timeout: 5000,
+    supervisor: { directive: 'stop', rules: [['AKT_EBUSY', 'suspend']] },
+    mailbox: { kind: 'bounded', capacity: 4, whenFull: 'fail' },
+    passivation: { messages: 2 },
+    reentrancy: 'allowAll',
+    maxInFlight: 4,
+  });
+  p.reinstate();
+  await system.remoteSpawn(address, 'boss', 'b2');
+  await system.remoteSpawn(address, 'boss', 'b3', { timeoutMs: 1000 });
+  // @ts-expect-error a decider cannot cross
+  await system.remoteSpawn(address, 'boss', 'b4', { supervisor: { decide: () => 'stop' } });
+  // @ts-expect-error a priority mailbox cannot cross
+  await system.remoteSpawn(address, 'boss', 'b5', { mailbox: { kind: 'priority', compare: () => 0 } });
+}
+void remoteSpawnUsage;

@@ -298,6 +298,10 @@ AKTJ_FUTURE_CALLBACK(akt_shutdown_cb, aktj_shutdown_done)
 %ignore akt_ctx_pipe_to_name;
 %ignore akt_ctx_pipe_start;
 %ignore akt_pipe_complete;
+/* Remote spawn with options: aktj_remote_spawn_with (aktj_remote2.c). */
+%ignore akt_remote_spawn_options;
+%ignore akt_remote_spawn_options_init;
+%ignore akt_remote_spawn_with;
 %ignore AKT_BORROW;
 %ignore AKT_COPY;
 %ignore AKT_API;

@@ -260,6 +260,16 @@ jlong aktj_stat_live_objects(void);
 /* remoteStart with a flow-control window (akt_remote_options.send_window; 0: default). */
 int aktj_remote_start_window(jlong system, const char *host, int port, jlong heartbeat_ns,
                              int heartbeat_misses, jlong send_window);
+/* remoteSpawn(address, kind, name, Props, timeout): akt_remote_spawn_with. supervised 0:
+ * no supervisor (the default); else directive, strategy, max_retries, within_ns and tuning
+ * as aktj_spawn's, with no decider (a function cannot cross). mailbox: null or the long[4]
+ * of aktj_spawn. passivation: AKT_PASSIVATE_* (NEVER: none) with its value (idle ns or a
+ * message count). out[0] gets the remote pid's id. */
+int aktj_remote_spawn_with(JNIEnv *env, jlong system, const char *address, const char *kind,
+                           const char *name, jlong timeout_ns, int supervised, jint directive,
+                           jint strategy, jlong max_retries, jlong within_ns, jdoubleArray tuning,
+                           jlongArray mailbox, jint passivation, jlong passivation_value,
+                           jint reentrancy, jint max_in_flight, jlongArray out);
 /* Serializers (aktj_serial.c): a pass-through serializer named name whose bytes Java makes
  * and reads (Serializers.java); the serializer messages of type cross with, or NULL (rc_out[0]
  * gets akt_serializer_for's code). akt_serializer_bind is wrapped as it is. */

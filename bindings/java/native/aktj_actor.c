@@ -248,6 +248,22 @@ static int actor_compare(akt_msg *ma, akt_msg *mb, void *data) {
     return r < 0 ? -1 : r > 0;
 }
 
+int aktj_mailbox_read(JNIEnv *env, jlongArray mailbox, akt_mailbox_spec *mb) {
+    memset(mb, 0, sizeof *mb);
+    mb->size = sizeof *mb;
+    jlong f[4];
+    if (mailbox == NULL || (*env)->GetArrayLength(env, mailbox) != 4) return AKT_EINVAL;
+    (*env)->GetLongArrayRegion(env, mailbox, 0, 4, f);
+    if (f[0] < INT32_MIN || f[0] > INT32_MAX || f[1] < 0 || f[1] > INT32_MAX || f[2] < INT32_MIN ||
+        f[2] > INT32_MAX)
+        return AKT_EINVAL;
+    mb->kind = (int)f[0];
+    mb->capacity = (uint32_t)f[1];
+    mb->when_full = (int)f[2];
+    mb->block_timeout_ns = f[3];
+    return 0;
+}
+
 int aktj_spawn(JNIEnv *env, jlong system, jlong ctx, jobject cell, jstring name,
                jobjectArray dep_names, jobjectArray dep_values, jint directive, jobject decider,
                jint strategy, jlong max_retries, jlong within_ns, jdoubleArray backoff,
@@ -255,18 +271,7 @@ int aktj_spawn(JNIEnv *env, jlong system, jlong ctx, jobject cell, jstring name,
                jlongArray out) {
     if (cell == NULL || out == NULL || (*env)->GetArrayLength(env, out) < 1) return AKT_EINVAL;
     akt_mailbox_spec mb = {.size = sizeof mb};
-    if (mailbox != NULL) {
-        jlong f[4];
-        if ((*env)->GetArrayLength(env, mailbox) != 4) return AKT_EINVAL;
-        (*env)->GetLongArrayRegion(env, mailbox, 0, 4, f);
-        if (f[0] < INT32_MIN || f[0] > INT32_MAX || f[1] < 0 || f[1] > INT32_MAX ||
-            f[2] < INT32_MIN || f[2] > INT32_MAX)
-            return AKT_EINVAL;
-        mb.kind = (int)f[0];
-        mb.capacity = (uint32_t)f[1];
-        mb.when_full = (int)f[2];
-        mb.block_timeout_ns = f[3];
-    }
+    if (mailbox != NULL && aktj_mailbox_read(env, mailbox, &mb) != 0) return AKT_EINVAL;
     if (max_retries < 0 || max_retries > (jlong)UINT32_MAX || max_in_flight < 0) return AKT_EINVAL;
     size_t ndeps = dep_names != NULL ? (size_t)(*env)->GetArrayLength(env, dep_names) : 0;
     if (ndeps > 0 &&

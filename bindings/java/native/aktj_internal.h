@@ -74,6 +74,11 @@ void aktj_count_object(long delta);
 int aktj_supervisor_init(JNIEnv *env, akt_supervisor *sup, jint directive, jobject decider,
                          jint strategy, jlong max_retries, jlong within_ns, jdoubleArray backoff);
 
+/* A dev.akt.Mailbox's spec(), {kind, capacity, when_full, block_timeout_ns}, into mb (its
+ * size set, compare NULL); AKT_EINVAL for an array of another length or a value beyond its
+ * C field. */
+int aktj_mailbox_read(JNIEnv *env, jlongArray mailbox, akt_mailbox_spec *mb);
+
 /* Thread hooks given to every system: attach to the JVM once, detach at the end. data is
  * the interned system name, used to name the Java thread. */
 void aktj_thread_start(void *data, int index);

@@ -1,6 +1,7 @@
-/* Remoting with flow control: remoteStart with a send window (remote spawn itself is the
- * SWIG wrapper of akt_remote_spawn). */
+/* Remoting with flow control: remoteStart with a send window; remote spawn with options
+ * (the plain remote spawn is the SWIG wrapper of akt_remote_spawn). */
 #include <akt/remote.h>
+#include <string.h>
 
 #include "aktj.h"
 #include "aktj_internal.h"
@@ -18,4 +19,45 @@ int aktj_remote_start_window(jlong system, const char *host, int port, jlong hea
     o.heartbeat_misses = (uint32_t)heartbeat_misses;
     o.send_window = (uint32_t)send_window;
     return akt_remote_start(AKTJ_PTR(system), &o);
+}
+
+int aktj_remote_spawn_with(JNIEnv *env, jlong system, const char *address, const char *kind,
+                           const char *name, jlong timeout_ns, int supervised, jint directive,
+                           jint strategy, jlong max_retries, jlong within_ns, jdoubleArray tuning,
+                           jlongArray mailbox, jint passivation, jlong passivation_value,
+                           jint reentrancy, jint max_in_flight, jlongArray out) {
+    if (out == NULL || (*env)->GetArrayLength(env, out) < 1 || max_in_flight < 0 || timeout_ns <= 0)
+        return AKT_EINVAL;
+    akt_remote_spawn_options o;
+    akt_remote_spawn_options_init(&o);
+    o.timeout_ns = timeout_ns;
+    /* No decider: Java refused one before the call (a function cannot cross). */
+    akt_supervisor sup;
+    if (supervised) {
+        int rc = aktj_supervisor_init(env, &sup, directive, NULL, strategy, max_retries, within_ns,
+                                      tuning);
+        if (rc != 0) return rc;
+        o.supervisor = &sup;
+    }
+    akt_mailbox_spec mb;
+    if (mailbox != NULL) {
+        if (aktj_mailbox_read(env, mailbox, &mb) != 0) return AKT_EINVAL;
+        o.mailbox = &mb;
+    }
+    akt_passivation pv;
+    memset(&pv, 0, sizeof pv);
+    pv.size = sizeof pv;
+    pv.strategy = passivation;
+    if (passivation == AKT_PASSIVATE_IDLE) pv.idle_ns = passivation_value;
+    if (passivation == AKT_PASSIVATE_MESSAGES)
+        pv.messages = passivation_value < 0 ? 0 : (uint64_t)passivation_value;
+    if (passivation != AKT_PASSIVATE_NEVER) o.passivation = &pv;
+    o.reentrancy = reentrancy;
+    o.max_in_flight = (uint32_t)max_in_flight;
+    akt_pid pid = {0};
+    int rc = akt_remote_spawn_with(AKTJ_PTR(system), address, kind, name, &o, &pid);
+    if (rc != 0) return rc;
+    jlong id = (jlong)pid.id;
+    (*env)->SetLongArrayRegion(env, out, 0, 1, &id);
+    return 0;
 }

@@ -629,6 +629,10 @@ public final class ActorSystem implements AutoCloseable {
     }
 
     Pid spawn(long ctx, String name, Props props) {
+        if (!props.hasActor()) {
+            throw new IllegalArgumentException("akt: cannot spawn '" + name + "' from Props.remote()"
+                    + " (props without an actor are for remoteSpawn): use Props.of or Props.create");
+        }
         ActorCell cell = new ActorCell(this, props);
         Map<String, Object> deps = props.dependencies;
         String[] names = deps.keySet().toArray(new String[0]);
@@ -1007,7 +1011,8 @@ public final class ActorSystem implements AutoCloseable {
      * {@link #registerGrain}, named {@code name} on the node at {@code address}
      * ({@code "akt://<name>@<host>:<port>"}), and returns its pid; waits for that node's
      * answer at most {@code timeout}. Watch, stop and poison work on the pid as on a local
-     * one.
+     * one. {@link #remoteSpawn(String, String, String, Props, Duration)} also carries the
+     * options of the spawn (supervisor, mailbox, passivation, reentrancy).
      *
      * @throws ActorNameTakenException if the name is taken there
      * @throws ActorNotFoundException if no such kind is registered there
@@ -1024,11 +1029,7 @@ public final class ActorSystem implements AutoCloseable {
         Objects.requireNonNull(address, "address");
         Objects.requireNonNull(kind, "kind");
         Objects.requireNonNull(name, "name");
-        Objects.requireNonNull(timeout, "timeout");
-        if (timeout.isNegative() || timeout.isZero()) {
-            throw new IllegalArgumentException("akt: the timeout must be positive");
-        }
-        long ns = timeout.compareTo(Duration.ofDays(365)) > 0 ? Long.MAX_VALUE : timeout.toNanos();
+        long ns = remoteSpawnNanos(timeout);
         long[] out = new long[1];
         Errors.check(AktNativeJNI.akt_remote_spawn(handle, address, kind, name, ns, out),
                 "remoteSpawn " + kind + " '" + name + "' at " + address);
@@ -1045,6 +1046,88 @@ public final class ActorSystem implements AutoCloseable {
      */
     public Pid remoteSpawn(String address, String kind, String name) {
         return remoteSpawn(address, kind, name, Duration.ofSeconds(10));
+    }
+
+    /** A remote spawn's timeout in ns: positive, a year or more saturating. */
+    private static long remoteSpawnNanos(Duration timeout) {
+        Objects.requireNonNull(timeout, "timeout");
+        if (timeout.isNegative() || timeout.isZero()) {
+            throw new IllegalArgumentException("akt: the timeout must be positive");
+        }
+        return timeout.compareTo(Duration.ofDays(365)) > 0 ? Long.MAX_VALUE : timeout.toNanos();
+    }
+
+    /**
+     * {@link #remoteSpawn(String, String, String, Duration)} with the options a local spawn
+     * takes, where they can cross to the other node (GoAkt's SpawnRequest): {@code props}
+     * comes from {@link Props#remote()} (the kind registered there makes the actor) and
+     * carries the strategy for the actor's children ({@link Props#withSupervisor}: its
+     * directive, one-for-all, retries, backoff, what a child out of retries gets, and rules
+     * for akt's exception classes with a code, which apply there by that code: a Java child
+     * fails with {@code AKT_EFAILED}, {@link ActorFailedException}), its mailbox
+     * ({@link Props#withMailbox}: FIFO or fair, bounded or not), its passivation
+     * ({@link Props#withPassivation}), reentrancy and in-flight limit. That node checks them
+     * as a spawn there would.
+     *
+     * <pre>{@code
+     * Pid p = system.remoteSpawn(address, "boss", "strict", Props.remote()
+     *         .withSupervisor(SupervisorStrategy.oneForOne(Directive.STOP))
+     *         .withPassivation(Passivation.idle(Duration.ofMinutes(5))), Duration.ofSeconds(10));
+     * }</pre>
+     *
+     * <p>What cannot cross is refused here, before anything is sent, with
+     * {@link AktException} {@code AKT_EINVAL}: props with an actor (instance or factory), a
+     * supervisor with a decider or a rule for another exception class, a priority mailbox
+     * (its comparator), dependencies, a kind set with {@link Props#withKind}. A refused
+     * spawn, here or there, leaves no actor on that node.
+     *
+     * @param address the other node's address
+     * @param kind the kind to spawn, registered there
+     * @param name the new actor's name there
+     * @param props the options, from {@link Props#remote()}
+     * @param timeout how long to wait for the answer, positive
+     * @return the remote actor's pid
+     * @throws AktException {@code AKT_EINVAL} for options that cannot cross or that node
+     *     refuses, and as {@link #remoteSpawn(String, String, String, Duration)}
+     * @throws ActorNameTakenException if the name is taken there
+     * @throws ActorNotFoundException if no such kind is registered there
+     * @throws IllegalArgumentException for a timeout that is not positive
+     * @throws NullPointerException if an argument is null
+     */
+    public Pid remoteSpawn(String address, String kind, String name, Props props, Duration timeout) {
+        Objects.requireNonNull(address, "address");
+        Objects.requireNonNull(kind, "kind");
+        Objects.requireNonNull(name, "name");
+        Objects.requireNonNull(props, "props");
+        long ns = remoteSpawnNanos(timeout);
+        String what = "remoteSpawn " + kind + " '" + name + "' at " + address;
+        String refusal = props.remoteRefusal();
+        if (refusal != null) {
+            throw Errors.of(Errors.EINVAL, what + " (" + refusal + ")");
+        }
+        SupervisorStrategy s = props.supervisor;
+        boolean supervised = s != SupervisorStrategy.RESTART; // the default: nothing to send
+        Passivation p = props.passivation != null ? props.passivation : Passivation.LONG_LIVED;
+        long[] out = new long[1];
+        Errors.check(AktNativeJNI.aktj_remote_spawn_with(handle, address, kind, name, ns,
+                supervised ? 1 : 0, s.directive.code, s.strategy, s.maxRetries, s.withinNanos,
+                s.nativeTuning(), props.mailbox != null ? props.mailbox.spec() : null, p.strategy,
+                p.value, props.reentrancy != null ? props.reentrancy.code : 0, props.maxInFlight,
+                out), what);
+        return new Pid(this, out[0]);
+    }
+
+    /**
+     * {@link #remoteSpawn(String, String, String, Props, Duration)} waiting at most 10 s.
+     *
+     * @param address the other node's address
+     * @param kind the kind to spawn, registered there
+     * @param name the new actor's name there
+     * @param props the options, from {@link Props#remote()}
+     * @return the remote actor's pid
+     */
+    public Pid remoteSpawn(String address, String kind, String name, Props props) {
+        return remoteSpawn(address, kind, name, props, Duration.ofSeconds(10));
     }
 
     /**

@@ -327,7 +327,8 @@ public final class Pid {
     /**
      * Resumes an actor its supervisor suspended ({@link Directive#SUSPEND}): it keeps its state
      * and goes on with its mailbox. Asynchronous (done once the ACTOR_REINSTATED event is
-     * out); a live actor that is not suspended is left as it is.
+     * out); a live actor that is not suspended is left as it is. A remote pid's actor is
+     * reinstated on its own node.
      *
      * @throws ActorNotFoundException if the actor is not alive
      */

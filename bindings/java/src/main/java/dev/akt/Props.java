@@ -10,6 +10,8 @@ import java.util.function.Supplier;
  * How to make an actor: its instance (or a factory, called again on every restart), the
  * strategy for its children, and named dependencies it reaches with
  * {@link Context#dependency}. Immutable: each {@code with*} returns a new Props.
+ * {@link #remote()} gives props without an actor, for
+ * {@link ActorSystem#remoteSpawn(String, String, String, Props, java.time.Duration)}.
  */
 public final class Props {
     final Actor instance;
@@ -84,6 +86,56 @@ public final class Props {
      */
     public static Props create(Supplier<? extends Actor> factory) {
         return new Props(null, Objects.requireNonNull(factory, "factory"), SupervisorStrategy.RESTART, Map.of());
+    }
+
+    /**
+     * Props without an actor, for a remote spawn
+     * ({@link ActorSystem#remoteSpawn(String, String, String, Props, java.time.Duration)}): the kind
+     * registered on the other node makes the actor, and these props carry only the options
+     * that can cross to it, {@link #withSupervisor} (one without a decider, whose rules name
+     * akt's exception classes with a code), {@link #withMailbox} (FIFO or fair, bounded or
+     * not: not a priority one), {@link #withPassivation}, {@link #withReentrancy} and
+     * {@link #withMaxInFlight}. A local spawn refuses them ({@link IllegalArgumentException}).
+     *
+     * @return props with no actor, the default supervisor, mailbox and passivation
+     */
+    public static Props remote() {
+        return new Props(null, null, SupervisorStrategy.RESTART, Map.of());
+    }
+
+    /** True for {@link #remote()} props (no instance, no factory). */
+    boolean hasActor() {
+        return instance != null || factory != null;
+    }
+
+    /**
+     * Why these props cannot cross to another node (a remote spawn), or null when they can:
+     * what is a function or an object of this JVM stays here.
+     */
+    String remoteRefusal() {
+        if (hasActor()) {
+            return "props with an actor cannot cross (the kind registered on that node makes it:"
+                    + " use Props.remote())";
+        }
+        if (!dependencies.isEmpty()) {
+            return "dependencies (objects of this JVM) cannot cross";
+        }
+        if (kind != null) {
+            return "a kind (withKind) cannot cross: the actor's kind there is the one spawned";
+        }
+        if (supervisor.decider != null) {
+            return "a supervisor with a decider (a Java function) cannot cross";
+        }
+        for (Map.Entry<Class<? extends Throwable>, Directive> r : supervisor.rules) {
+            if (Errors.codeOf(r.getKey()) == null) {
+                return "a supervisor rule for " + r.getKey().getName() + " cannot cross (only rules"
+                        + " for akt's exception classes with a code do)";
+            }
+        }
+        if (mailbox != null && mailbox.comparator != null) {
+            return "a priority mailbox (its comparator is a Java function) cannot cross";
+        }
+        return null;
     }
 
     /**

@@ -194,6 +194,9 @@ class RemoteSpawnOptionsTest {
         for (int i = 0; i < 4; i++) local.tell("noop");
         assertThrows(MailboxFullException.class, () -> local.tell("noop"));
         release.countDown();
+        // The four queued noops hold the slots until they are taken: an ask before is refused.
+        Await.until(() -> local.metrics().mailboxSize() == 0 && local.metrics().processed() >= 6,
+                "the queued messages taken");
         assertEquals("bounded:again", Await.get(p.ask("again", LONG)));
         Pid fair = a.remoteSpawn(addrB, "boss", "fair", Props.remote().withMailbox(Mailbox.fair()), LONG);
         assertEquals("fair:hi", Await.get(fair.ask("hi", LONG)));

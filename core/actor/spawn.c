@@ -265,7 +265,7 @@ static int akt__spawn_at(akt_system *s, uint32_t parent_idx, const akt_behavior 
     if (d->system != s) return AKT_EINVAL;
     if (akt__sys_closed(s)) return AKT_ECLOSED;
     /* A given name's hash, and its slot's cache line on the way while the rest is made. */
-    uint32_t hash = o.name ? akt__names_prefetch_early(s, parent_idx, o.name, strlen(o.name)) : 0;
+    uint32_t hash = o.name ? akt__names_hash_ahead(s, parent_idx, o.name, strlen(o.name)) : 0;
     akt__ext *x;
     akt__mailbox_plan mp;
     int rc = akt__mailbox_plan_make(&s->heap, o.mailbox, &mp);

@@ -82,7 +82,7 @@ static int akt__names_grow(akt_system *s) {
         if (idx) akt__names_put(slots, cap, idx, akt__cell_name_hash(s, idx));
     }
     akt__heap_free(&s->heap, n->slots);
-    /* relaxed atomic stores: akt__names_prefetch_early reads both without the lock */
+    /* relaxed atomic stores: akt__names_hash_ahead reads both without the lock */
     __atomic_store_n(&n->slots, slots, __ATOMIC_RELAXED);
     __atomic_store_n(&n->cap, cap, __ATOMIC_RELAXED);
     n->used = n->live;
@@ -105,15 +105,9 @@ int akt__names_add(akt_system *s, uint32_t index) {
 /* perf begin: */
 uint32_t akt__names_hash_ahead(akt_system *s, uint32_t parent, const char *name, size_t len) {
     uint32_t h = akt__name_hash(parent, name, len);
-    if (s->names.cap) __builtin_prefetch(&s->names.slots[h & (s->names.cap - 1)]);
-    return h;
-}
-
-uint32_t akt__names_prefetch_early(akt_system *s, uint32_t parent, const char *name, size_t len) {
-    uint32_t h = akt__name_hash(parent, name, len);
-    /* Without the lock: the table may be growing meanwhile, so slots and cap are read
-     * atomically (relaxed: a stale pair only prefetches a line of no use; the pointer is
-     * never dereferenced). The mask of a stale cap may exceed a stale table: a prefetch
+    /* With or without the lock: the table may be growing meanwhile, so slots and cap are
+     * read atomically (relaxed: a stale pair only prefetches a line of no use; the pointer
+     * is never dereferenced). The mask of a stale cap may exceed a stale table: a prefetch
      * does not fault. */
     akt__name_slot *slots = __atomic_load_n(&s->names.slots, __ATOMIC_RELAXED);
     uint32_t cap = __atomic_load_n(&s->names.cap, __ATOMIC_RELAXED);

@@ -31,12 +31,9 @@ typedef struct akt__name_hint {
     uint32_t hash, slot; /* the key's hash; where it goes while the table is unchanged */
 } akt__name_hint;
 /* The key's hash, and a prefetch of its first slot: a spawn does its other work while the
- * table's cache miss is under way. */
+ * table's cache miss is under way. With or without the structure lock (a named spawn calls
+ * it first, so the miss overlaps its allocations and the lock's acquisition). */
 uint32_t akt__names_hash_ahead(struct akt_system *s, uint32_t parent, const char *name, size_t len);
-/* As akt__names_hash_ahead, without the structure lock (a spawn's first step, so that the
- * table's cache miss is under way during its allocations and the lock's acquisition). */
-uint32_t akt__names_prefetch_early(struct akt_system *s, uint32_t parent, const char *name,
-                                   size_t len);
 /* As akt__names_find, given the key's hash (akt__names_hash_ahead); when absent, *hint says
  * where akt__names_add_hint puts the key. */
 uint32_t akt__names_find_hint(struct akt_system *s, uint32_t parent, const char *name, size_t len,

@@ -198,14 +198,19 @@ static void akt__on_write(uv_write_t *req, int status) {
     /* A write that failed (a reset, EPIPE) lost the connection: nothing more is written to
      * it, and what it held fails as for any lost one. A failure at once is the caller's to
      * close: it may hold frames off the queue (akt__conn_send_frame) that close must see. */
-    if (status < 0 && !at_once) {
-        akt__conn_close(c, AKT_EUNREACHABLE, why);
+    if (status < 0) {
+        if (!at_once) akt__conn_close(c, AKT_EUNREACHABLE, why);
         return;
     }
-    if (status < 0) return;
     /* Room for more chunks: the next ones go (after what was queued meanwhile). */
     if (c->state == AKT__CONN_OPEN && c->bulk_head) akt__conn_flush(c);
     akt__conn_choke(c);
+}
+
+/* A write that failed before libuv took it (rc): its items fail now; the caller closes. */
+static void akt__write_failed_at_once(akt__write *w, int rc) {
+    w->at_once = 1;
+    akt__on_write(&w->req, rc);
 }
 
 /* TLS: seals frames [o, o + k) of a batch into one buffer of records for w (bufs[0]). */
@@ -235,10 +240,7 @@ static int akt__conn_write_tls(akt__conn *c) {
     }
     w->bufs[0] = uv_buf_init((char *)w->sealed, (unsigned)len);
     int rc = uv_write(&w->req, (uv_stream_t *)&c->tcp, w->bufs, 1, akt__on_write);
-    if (rc) {
-        w->at_once = 1;
-        akt__on_write(&w->req, rc);
-    }
+    if (rc) akt__write_failed_at_once(w, rc);
     return rc;
 }
 
@@ -260,6 +262,7 @@ static int akt__conn_write_some(akt__conn *c) {
     w->chunk_bytes = 0;
     w->items = c->q_head;
     w->sealed = NULL;
+    w->at_once = 0;
     /* TLS: the whole batch becomes one buffer of records, still one uv_write. */
     int sealed = c->tls ? akt__conn_seal(c, w, c->q_head, k) : 0;
     akt__out *last = NULL, *o = c->q_head;
@@ -273,18 +276,13 @@ static int akt__conn_write_some(akt__conn *c) {
     c->q_head = o;
     if (!o) c->q_tail = NULL;
     c->q_len -= k;
-    w->at_once = 1;
     if (sealed) {
-        akt__on_write(&w->req, sealed);
+        akt__write_failed_at_once(w, sealed);
         return sealed;
     }
-    w->at_once = 0; /* libuv calls back later, never inside uv_write */
     int rc = uv_write(&w->req, (uv_stream_t *)&c->tcp, w->bufs, c->tls ? 1u : (unsigned)k,
                       akt__on_write);
-    if (rc) {
-        w->at_once = 1;
-        akt__on_write(&w->req, rc);
-    }
+    if (rc) akt__write_failed_at_once(w, rc);
     return rc;
 }
 

@@ -561,38 +561,63 @@ static void dead_cb(const akt_event *ev, void *data) {
         atomic_fetch_add(&dead_other, 1);
 }
 
-static void test_a_peer_that_stops_reading_is_bounded(void **state) {
-    (void)state;
-    int ls;
+/* A node "alpha" (no heartbeats, a 1 MB send buffer) counting its dead letters, whose
+ * first tell of payload went to a fake peer that answered its Hello and then reads nothing. */
+typedef struct stalled_peer {
+    akt_system *a;
+    akt_subscription *sub;
+    akt_pid sink;
+    int ls, fd; /* the peer's listening socket and its end of the connection */
+} stalled_peer;
+
+static stalled_peer stall_a_peer(const uint8_t *payload, size_t len) {
+    stalled_peer p;
     char addr[160];
-    fake_listen(&ls, "/user/sink", addr, sizeof addr);
+    fake_listen(&p.ls, "/user/sink", addr, sizeof addr);
     akt_remote_options o;
     TU_OK(akt_remote_options_init(&o));
     o.heartbeat_interval_ns = -1;
     o.send_buffer_bytes = 1u << 20;
-    akt_system *a = node_opts("alpha", &o);
+    p.a = node_opts("alpha", &o);
     atomic_store(&dead_full, 0);
     atomic_store(&dead_other, 0);
-    akt_subscription *sub;
-    TU_OK(akt_subscribe(a, AKT_EVENT_DEAD_LETTER, dead_cb, NULL, &sub));
-    akt_pid sink;
-    TU_OK(akt_remote_lookup(a, addr, &sink));
-    static uint8_t payload[32 * 1024]; /* under the chunk size: whole Tells */
-    fill(payload, sizeof payload, 3);
+    TU_OK(akt_subscribe(p.a, AKT_EVENT_DEAD_LETTER, dead_cb, NULL, &p.sub));
+    TU_OK(akt_remote_lookup(p.a, addr, &p.sink));
     akt_msg *m;
-    TU_OK(akt_msg_new_bytes("x", payload, sizeof payload, AKT_BORROW, &m));
-    TU_OK(akt_tell(a, sink, m));
-    int fd = fake_accept(ls); /* and then it reads nothing */
-    int accepted = 1, rc = 0;
-    for (int i = 0; i < 20000 && rc != AKT_EFULL; i++) {
-        TU_OK(akt_msg_new_bytes("x", payload, sizeof payload, AKT_BORROW, &m));
-        rc = akt_tell(a, sink, m);
-        if (rc == 0)
+    TU_OK(akt_msg_new_bytes("x", payload, len, AKT_BORROW, &m));
+    TU_OK(akt_tell(p.a, p.sink, m));
+    p.fd = fake_accept(p.ls); /* and then it reads nothing */
+    return p;
+}
+
+/* Tells payload to p's sink until the node refuses one (at most 20000): how many it
+ * accepted; *rc gets the last akt_tell's code. */
+static int tell_until_refused(const stalled_peer *p, const uint8_t *payload, size_t len, int *rc) {
+    int accepted = 0;
+    *rc = 0;
+    for (int i = 0; i < 20000 && *rc != AKT_EFULL; i++) {
+        akt_msg *m;
+        TU_OK(akt_msg_new_bytes("x", payload, len, AKT_BORROW, &m));
+        *rc = akt_tell(p->a, p->sink, m);
+        if (*rc == 0)
             accepted++;
         else
             akt_msg_release(m); /* refused: the caller keeps it */
         if (i % 32 == 31) tu_sleep_ms(1);
     }
+    return accepted;
+}
+
+static void test_a_peer_that_stops_reading_is_bounded(void **state) {
+    (void)state;
+    static uint8_t payload[32 * 1024]; /* under the chunk size: whole Tells */
+    fill(payload, sizeof payload, 3);
+    stalled_peer p = stall_a_peer(payload, sizeof payload);
+    akt_system *a = p.a;
+    akt_pid sink = p.sink;
+    int fd = p.fd, rc;
+    akt_msg *m;
+    int accepted = 1 + tell_until_refused(&p, payload, sizeof payload, &rc);
     TU_RC(AKT_EFULL, rc);
     printf("peer not reading: %d accepted, %d dead letters (send buffer full) before "
            "akt_tell refused\n",
@@ -619,9 +644,9 @@ static void test_a_peer_that_stops_reading_is_bounded(void **state) {
     assert_non_null(f);
     assert_int_equal(f->tell->payload.len, 8);
     akt__remote__frame__free_unpacked(f, NULL);
-    TU_OK(akt_unsubscribe(sub));
+    TU_OK(akt_unsubscribe(p.sub));
     close(fd);
-    close(ls);
+    close(p.ls);
     tu_system_end(a);
 }
 
@@ -631,48 +656,28 @@ static void test_a_peer_that_stops_reading_is_bounded(void **state) {
  * ends as a lost one, and what was accepted and not written becomes dead letters. */
 static void test_a_reset_mid_write_is_no_sigpipe(void **state) {
     (void)state;
-    int ls;
-    char addr[160];
-    fake_listen(&ls, "/user/sink", addr, sizeof addr);
-    akt_remote_options o;
-    TU_OK(akt_remote_options_init(&o));
-    o.heartbeat_interval_ns = -1;
-    o.send_buffer_bytes = 1u << 20;
-    akt_system *a = node_opts("alpha", &o);
-    atomic_store(&dead_full, 0);
-    atomic_store(&dead_other, 0);
-    akt_subscription *sub;
-    TU_OK(akt_subscribe(a, AKT_EVENT_DEAD_LETTER, dead_cb, NULL, &sub));
-    akt_pid sink;
-    TU_OK(akt_remote_lookup(a, addr, &sink));
     static uint8_t payload[32 * 1024];
     fill(payload, sizeof payload, 5);
-    akt_msg *m;
-    TU_OK(akt_msg_new_bytes("x", payload, sizeof payload, AKT_BORROW, &m));
-    TU_OK(akt_tell(a, sink, m));
-    int fd = fake_accept(ls);
+    stalled_peer p = stall_a_peer(payload, sizeof payload);
     signal(SIGPIPE, SIG_DFL); /* from here on, a SIGPIPE would end this process */
-    int rc = 0;
-    for (int i = 0; i < 20000 && rc != AKT_EFULL; i++) {
-        TU_OK(akt_msg_new_bytes("x", payload, sizeof payload, AKT_BORROW, &m));
-        if ((rc = akt_tell(a, sink, m)) != 0) akt_msg_release(m);
-        if (i % 32 == 31) tu_sleep_ms(1);
-    }
+    int rc;
+    tell_until_refused(&p, payload, sizeof payload, &rc);
     TU_RC(AKT_EFULL, rc); /* the node has writes queued */
     struct linger reset = {.l_onoff = 1, .l_linger = 0};
-    setsockopt(fd, SOL_SOCKET, SO_LINGER, &reset, sizeof reset);
-    close(fd);
+    setsockopt(p.fd, SOL_SOCKET, SO_LINGER, &reset, sizeof reset);
+    close(p.fd);
     /* Tells go on while the node finds the reset: the lost connection's dead letters. */
     for (int i = 0; i < 200; i++) {
+        akt_msg *m;
         TU_OK(akt_msg_new_bytes("x", payload, 64, AKT_BORROW, &m));
-        if (akt_tell(a, sink, m) != 0) akt_msg_release(m);
+        if (akt_tell(p.a, p.sink, m) != 0) akt_msg_release(m);
         tu_sleep_ms(1);
     }
     TU_EVENTUALLY(atomic_load(&dead_other) > 0);
     signal(SIGPIPE, SIG_IGN);
-    TU_OK(akt_unsubscribe(sub));
-    close(ls);
-    tu_system_end(a);
+    TU_OK(akt_unsubscribe(p.sub));
+    close(p.ls);
+    tu_system_end(p.a);
 }
 
 /* ---- refused at akt_tell: a message that cannot cross ------------------------------ */

@@ -65,7 +65,7 @@ int aktj_breaker_metrics(JNIEnv *env, jlong breaker, jlongArray out) {
     return 0;
 }
 
-static akt_passivation passivation(jint strategy, jlong value) {
+akt_passivation aktj_passivation_of(jint strategy, jlong value) {
     akt_passivation p = {.size = sizeof p, .strategy = strategy};
     if (strategy == AKT_PASSIVATE_IDLE) p.idle_ns = value;
     if (strategy == AKT_PASSIVATE_MESSAGES) p.messages = value < 0 ? 0 : (uint64_t)value;
@@ -73,12 +73,12 @@ static akt_passivation passivation(jint strategy, jlong value) {
 }
 
 int aktj_passivation_set(jlong system, jlong pid, jint strategy, jlong value) {
-    akt_passivation p = passivation(strategy, value);
+    akt_passivation p = aktj_passivation_of(strategy, value);
     return akt_passivation_set(AKTJ_PTR(system), aktj_pid(pid), &p);
 }
 
 int aktj_system_passivation(jlong system, jint strategy, jlong value) {
-    akt_passivation p = passivation(strategy, value);
+    akt_passivation p = aktj_passivation_of(strategy, value);
     return akt_system_set_passivation(AKTJ_PTR(system), &p);
 }
 

@@ -74,6 +74,10 @@ void aktj_count_object(long delta);
 int aktj_supervisor_init(JNIEnv *env, akt_supervisor *sup, jint directive, jobject decider,
                          jint strategy, jlong max_retries, jlong within_ns, jdoubleArray backoff);
 
+/* A dev.akt.Passivation's (strategy, value) as akt's: value is the idle ns or the message
+ * count, by strategy (aktj_fault.c). */
+akt_passivation aktj_passivation_of(jint strategy, jlong value);
+
 /* A dev.akt.Mailbox's spec(), {kind, capacity, when_full, block_timeout_ns}, into mb (its
  * size set, compare NULL); AKT_EINVAL for an array of another length or a value beyond its
  * C field. */

@@ -1,7 +1,6 @@
 /* Remoting with flow control: remoteStart with a send window; remote spawn with options
  * (the plain remote spawn is the SWIG wrapper of akt_remote_spawn). */
 #include <akt/remote.h>
-#include <string.h>
 
 #include "aktj.h"
 #include "aktj_internal.h"
@@ -44,13 +43,7 @@ int aktj_remote_spawn_with(JNIEnv *env, jlong system, const char *address, const
         if (aktj_mailbox_read(env, mailbox, &mb) != 0) return AKT_EINVAL;
         o.mailbox = &mb;
     }
-    akt_passivation pv;
-    memset(&pv, 0, sizeof pv);
-    pv.size = sizeof pv;
-    pv.strategy = passivation;
-    if (passivation == AKT_PASSIVATE_IDLE) pv.idle_ns = passivation_value;
-    if (passivation == AKT_PASSIVATE_MESSAGES)
-        pv.messages = passivation_value < 0 ? 0 : (uint64_t)passivation_value;
+    akt_passivation pv = aktj_passivation_of(passivation, passivation_value);
     if (passivation != AKT_PASSIVATE_NEVER) o.passivation = &pv;
     o.reentrancy = reentrancy;
     o.max_in_flight = (uint32_t)max_in_flight;

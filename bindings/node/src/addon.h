@@ -291,6 +291,9 @@ void an_grain_deps_free(napi_env env, an_sys *s);
 /* local end */
 napi_status an_register_grain(napi_env env, napi_value exports, an_inst *I);
 /* remote2.c: remoteSpawn */
+/* system.c: a directive (AKT_DIRECTIVE_*) into *out, left as it is for undefined or null:
+ * 1, or 0 if it is out of range. */
+int an_directive_of(napi_env env, napi_value v, int *out);
 /* grain.c: [kind, capacity, whenFull, timeoutNs] or undefined into spec (no compare): 1,
  * 0 for none, -1 if malformed. */
 int an_mailbox_spec_of(napi_env env, napi_value v, akt_mailbox_spec *spec);

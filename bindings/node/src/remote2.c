@@ -62,13 +62,12 @@ static int is_nothing(napi_env env, napi_value v) {
 static int rspawn_options(napi_env env, const napi_value *argv, an_rspawn *r) {
     akt_remote_spawn_options *o = &r->opts;
     if (!is_nothing(env, argv[6])) {
-        int32_t d = AKT_DIRECTIVE_RESTART;
-        if (!is_nothing(env, argv[5]) && (napi_get_value_int32(env, argv[5], &d) != napi_ok ||
-                                          d < 0 || d > AKT_DIRECTIVE_SUSPEND))
+        r->sup = (akt_supervisor){.size = sizeof r->sup,
+                                  .strategy = AKT_STRATEGY_ONE_FOR_ONE,
+                                  .default_directive = AKT_DIRECTIVE_RESTART};
+        if (!an_directive_of(env, argv[5], &r->sup.default_directive) ||
+            !an_sup_budget(env, argv[6], &r->sup))
             return 0;
-        r->sup = (akt_supervisor){
-            .size = sizeof r->sup, .strategy = AKT_STRATEGY_ONE_FOR_ONE, .default_directive = d};
-        if (!an_sup_budget(env, argv[6], &r->sup)) return 0;
         /* an_sup_budget's rules are in a per-thread table: copied, akt reads them later. */
         if (r->sup.rule_count > sizeof r->rules / sizeof *r->rules) return 0;
         if (r->sup.rule_count) memcpy(r->rules, r->sup.rules, r->sup.rule_count * sizeof *r->rules);

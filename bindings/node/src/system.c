@@ -40,7 +40,7 @@ an_sys *an_sys_of(napi_env env, napi_value v) {
     an_sys *s = an_sys_of(env, argv[(i)]); \
     if (!s) return NULL
 
-static int directive_of(napi_env env, napi_value v, int *out) {
+int an_directive_of(napi_env env, napi_value v, int *out) {
     napi_valuetype t;
     napi_typeof(env, v, &t);
     if (t == napi_undefined || t == napi_null) return 1;
@@ -155,7 +155,8 @@ static napi_value SystemCreate(napi_env env, napi_callback_info info) {
     akt_supervisor sup = {.size = sizeof sup,
                           .strategy = AKT_STRATEGY_ONE_FOR_ONE,
                           .default_directive = AKT_DIRECTIVE_RESTART};
-    if (!directive_of(env, argv[3], &sup.default_directive) || !an_sup_budget(env, argv[4], &sup))
+    if (!an_directive_of(env, argv[3], &sup.default_directive) ||
+        !an_sup_budget(env, argv[4], &sup))
         return an_throw(env, I, AKT_EINVAL);
     o.supervisor = &sup;
 

@@ -662,6 +662,13 @@ int akt_py_supervisor_data(PyObject *obj, akt_supervisor *out) {
 
 /* ------------------------------------------------------------------ spawning */
 
+int akt_py_max_in_flight_arg(Py_ssize_t max_in_flight) {
+    if (max_in_flight >= 0 && (uint64_t)max_in_flight <= UINT32_MAX) return 0;
+    PyErr_Format(PyExc_ValueError, "max_in_flight must be >= 0 (0: no limit), got %zd",
+                 max_in_flight);
+    return -1;
+}
+
 int akt_py_mode_arg(akt_py_system *s, PyObject *obj, int inherit, int *mode) {
     if (!obj || obj == Py_None) {
         *mode = inherit >= 0 ? inherit : s->default_mode;
@@ -783,11 +790,7 @@ PyObject *akt_py_spawn(akt_py_system *s, akt_ctx *ctx, akt_py_cell *parent, PyOb
     }
     int mode_re;
     if (akt_py_reentrancy_arg(reentrancy, &mode_re)) return NULL;
-    if (max_in_flight < 0 || (uint64_t)max_in_flight > UINT32_MAX) {
-        PyErr_Format(PyExc_ValueError, "max_in_flight must be >= 0 (0: no limit), got %zd",
-                     max_in_flight);
-        return NULL;
-    }
+    if (akt_py_max_in_flight_arg(max_in_flight)) return NULL;
     akt_mailbox_spec mbspec = {.size = sizeof mbspec};
     if (mailbox != Py_None && akt_py_mailbox_arg(mailbox, &mbspec)) return NULL;
     const char *cname = NULL;

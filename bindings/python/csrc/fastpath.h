@@ -287,6 +287,8 @@ int akt_py_supervisor_arg(akt_py_system *s, PyObject *obj, akt_supervisor *out);
  * a rule by a class that is no akt error class (functions cannot cross); -1 with an
  * exception set, else 0. */
 int akt_py_supervisor_data(PyObject *obj, akt_supervisor *out);
+/* A spawn's max_in_flight (0: no limit), in [0, UINT32_MAX]: 0, or -1 with ValueError set. */
+int akt_py_max_in_flight_arg(Py_ssize_t max_in_flight);
 /* An akt.Mailbox (its _spec()) into *spec (kind, capacity, when_full, block timeout; no
  * compare). 0, or -1 with TypeError / ValueError set. */
 int akt_py_mailbox_arg(PyObject *mailbox, akt_mailbox_spec *spec);

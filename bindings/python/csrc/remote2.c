@@ -72,11 +72,7 @@ PyObject *akt_py_remote_spawn(akt_py_system *self, PyObject *args, PyObject *kw)
         PyErr_SetString(PyExc_ValueError, "timeout must be a positive number of seconds");
         return NULL;
     }
-    if (max_in_flight < 0 || (uint64_t)max_in_flight > UINT32_MAX) {
-        PyErr_Format(PyExc_ValueError, "max_in_flight must be >= 0 (0: no limit), got %zd",
-                     max_in_flight);
-        return NULL;
-    }
+    if (akt_py_max_in_flight_arg(max_in_flight)) return NULL;
     akt_remote_spawn_options o;
     akt_remote_spawn_options_init(&o);
     o.timeout_ns = (int64_t)(timeout * 1e9);

@@ -304,10 +304,22 @@ int akt_stream_cancel(akt_stream *stream) {
     return 0;
 }
 
+static int stream_drain(akt_stream *stream);
+
+/* The drain may end the stream (a queue source ends once what it accepted went on), and the
+ * end lets the handle's owner release it on another thread while this call still reads it:
+ * the call holds a reference of its own (taken before anything it does can end the stream). */
 int akt_stream_drain(akt_stream *stream) {
     if (!stream) return AKT_EINVAL;
     /* acquire: see stream.h; a drain after the end is nothing to do */
     if (atomic_load_explicit(&stream->done, memory_order_acquire)) return 0;
+    akt__stream_retain(stream);
+    int rc = stream_drain(stream);
+    akt__stream_unref(stream);
+    return rc;
+}
+
+static int stream_drain(akt_stream *stream) {
     /* A queue source takes no more offers; it ends once what it accepted went on.
      * relaxed: see stream.h (queued). */
     if (stream->defs[0].kind == AKT__SRC_QUEUE) {

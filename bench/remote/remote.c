@@ -4,6 +4,8 @@
  * in one run, printed as bench/c's JSON lines plus the remote/local ratios.
  * Also the bytes on the wire per remote tell (TCP_INFO of this process's connections), and
  * remote_tell_many: SENDERS threads, each telling its own remote actor (sink0..).
+ * tcp_rtt_floor: a blocking 64-byte echo between two processes over loopback TCP, the round
+ * trip no remote ask can beat on this host (printed so that a slow host shows as one).
  * With -tls, the same remote figures over TLS 1.3 (mutual TLS, certificates made for the run
  * by tests/tools/tls_certs.sh) from a second server, alternated with the plaintext ones, and
  * their ratios to plaintext.
@@ -272,6 +274,59 @@ static double ask_rtt(akt_system *sys, akt_pid echo, long n) {
     return (now_s() - t0) / n * 1e9;
 }
 
+/* The floor under any remote ask: two processes that echo 64 bytes (about an ask frame's
+ * size) over a loopback TCP connection with blocking reads and writes, no threads between
+ * them. The mean round trip in ns; each side's read sleeps and wakes once per trip, as an
+ * I/O thread's would. */
+static int full_io(int fd, char *b, size_t len, int writing) {
+    for (size_t k = 0; k < len;) {
+        ssize_t r = writing ? write(fd, b + k, len - k) : read(fd, b + k, len - k);
+        if (r <= 0) return -1;
+        k += (size_t)r;
+    }
+    return 0;
+}
+
+static double tcp_rtt(long n) {
+    int ls = socket(AF_INET, SOCK_STREAM, 0), one = 1;
+    struct sockaddr_in a = {.sin_family = AF_INET, .sin_addr.s_addr = htonl(INADDR_LOOPBACK)};
+    socklen_t al = sizeof a;
+    if (ls < 0 || bind(ls, (struct sockaddr *)&a, sizeof a) || listen(ls, 1) ||
+        getsockname(ls, (struct sockaddr *)&a, &al)) {
+        fprintf(stderr, "tcp_rtt: no listening socket\n");
+        exit(1);
+    }
+    char b[64] = {0};
+    pid_t pid = fork();
+    if (pid == 0) {
+        int c = accept(ls, NULL, NULL);
+        setsockopt(c, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
+        while (full_io(c, b, sizeof b, 0) == 0 && full_io(c, b, sizeof b, 1) == 0) {
+        }
+        _exit(0);
+    }
+    close(ls);
+    int s = socket(AF_INET, SOCK_STREAM, 0);
+    if (pid < 0 || s < 0 || connect(s, (struct sockaddr *)&a, sizeof a)) {
+        fprintf(stderr, "tcp_rtt: cannot connect\n");
+        exit(1);
+    }
+    setsockopt(s, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
+    long warm = n / 10 + 1;
+    double t0 = 0;
+    for (long i = 0; i < warm + n; i++) {
+        if (i == warm) t0 = now_s();
+        if (full_io(s, b, sizeof b, 1) || full_io(s, b, sizeof b, 0)) {
+            fprintf(stderr, "tcp_rtt: the echo died\n");
+            exit(1);
+        }
+    }
+    double rtt = (now_s() - t0) / n * 1e9;
+    close(s);
+    waitpid(pid, NULL, 0);
+    return rtt;
+}
+
 static pid_t start_server(const char *self, const char *tls_arg, char *addr, size_t cap,
                           int *keep) {
     int out[2], in[2];
@@ -365,12 +420,15 @@ int main(int argc, char **argv) {
     double tm = tls ? tell_many(tsys, tsinks, senders, n) : 0;
     double ra = ask_rtt(sys, recho, asks), la = ask_rtt(sys, lecho, asks);
     double ta = tls ? ask_rtt(tsys, techo, asks) : 0;
+    double floor_rtt = tcp_rtt(asks);
     emit("remote_tell", rt, "msg/s", n);
     emit("local_tell", lt, "msg/s", n);
     emit("remote_ask_rtt", ra, "ns", asks);
     emit("local_ask_rtt", la, "ns", asks);
     emit("remote_over_local_tell", rt / lt, "ratio", n);
     emit("remote_over_local_ask_rtt", ra / la, "ratio", asks);
+    emit("tcp_rtt_floor", floor_rtt, "ns", asks);
+    emit("remote_ask_over_tcp_rtt", ra / floor_rtt, "ratio", asks);
     emit("remote_tell_wire_bytes", rb, "B/msg", n);
     emit("remote_tell_wire_bytes_both", rb2, "B/msg", n);
     emit("remote_tell_many", rm, "msg/s", n);

@@ -9,6 +9,8 @@
 #   *_wire_bytes       bytes on the wire per 16-byte tell, sent by the client (_both: sent
 #                      and received), TCP payload: TLS records whole, TCP/IP headers not
 #   remote_tls_*       the same over TLS
+#   tcp_rtt_floor      a blocking 64-byte echo between two processes, ns: the floor under
+#                      any remote ask on this host (akt's and GoAkt's asks are shown over it)
 # GoAkt's remote_tell_batch (RemoteBatchTell of 100 messages a request) is printed as its
 # best case; akt batches every tell on its own, so the ratio is against its plain tell too.
 # GoAkt compresses with zstd by default (akt does not): one more GoAkt run without it gives
@@ -72,6 +74,12 @@ for bench, peer, unit, better in [
     name = bench if bench == peer else f"{bench} vs {peer}"
     summary[name] = a / g
     print(f'{name:<52}{a:>12.1f} {unit:<5}{g:>13.1f} {unit:<5}{a / g:>10.3f}  {better}')
+fl = med("tcp_rtt_floor", "akt")
+if fl is not None:
+    print()
+    print(f"tcp_rtt_floor (a blocking 64-byte echo, two processes): {fl:.1f} ns;"
+          f" over it: akt ask {med('remote_ask_rtt', 'akt') / fl:.2f}x,"
+          f" GoAkt ask {med('remote_ask_rtt', 'goakt') / fl:.2f}x")
 print()
 print("targets: remote_tell >= 2.000, remote_ask_rtt <= 0.500 (akt/GoAkt)")
 print(json.dumps({"summary": summary}))

@@ -298,9 +298,13 @@ int akt_stream_reason(akt_stream *stream, const char **reason) {
     return 0;
 }
 
+/* As a drain (below), a cancel from another thread than the owner's (an actor's) ends the
+ * stream and then still reads it (its actors, its producers): it holds a reference. */
 int akt_stream_cancel(akt_stream *stream) {
     if (!stream) return AKT_EINVAL;
+    akt__stream_retain(stream);
     akt__stream_finish(stream, AKT_ECANCELED, "canceled");
+    akt__stream_unref(stream);
     return 0;
 }
 

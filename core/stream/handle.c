@@ -56,8 +56,7 @@ static void tell_ended(akt_stream *s, int rc) {
     if (akt_tell(s->system, s->link, m) != 0) akt_msg_release(m);
 }
 
-void akt__stream_finish_with(akt_stream *s, int rc, const char *reason, akt_msg **results,
-                             size_t n) {
+static void stream_finish(akt_stream *s, int rc, const char *reason, akt_msg **results, size_t n) {
     pthread_mutex_lock(&s->mu);
     if (atomic_load_explicit(&s->done, memory_order_relaxed)) { /* under mu: relaxed */
         pthread_mutex_unlock(&s->mu);
@@ -86,6 +85,16 @@ void akt__stream_finish_with(akt_stream *s, int rc, const char *reason, akt_msg 
     pthread_cond_broadcast(&s->cv);
     pthread_mutex_unlock(&s->mu);
     if (cb) cb(s, rc, cb_data);
+}
+
+/* The finisher holds a reference of its own: once done is set, the handle's owner may
+ * release the stream and the segments' stops drop theirs, while the finish still stops
+ * actors, wakes producers and broadcasts to the waiters. */
+void akt__stream_finish_with(akt_stream *s, int rc, const char *reason, akt_msg **results,
+                             size_t n) {
+    akt__stream_retain(s);
+    stream_finish(s, rc, reason, results, n);
+    akt__stream_unref(s);
 }
 
 int akt_stream_on_complete(akt_stream *stream, akt_stream_done_fn cb, void *data) {
@@ -298,29 +307,10 @@ int akt_stream_reason(akt_stream *stream, const char **reason) {
     return 0;
 }
 
-/* As a drain (below), a cancel from another thread than the owner's (an actor's) ends the
- * stream and then still reads it (its actors, its producers): it holds a reference. */
 int akt_stream_cancel(akt_stream *stream) {
     if (!stream) return AKT_EINVAL;
-    akt__stream_retain(stream);
     akt__stream_finish(stream, AKT_ECANCELED, "canceled");
-    akt__stream_unref(stream);
     return 0;
-}
-
-static int stream_drain(akt_stream *stream);
-
-/* The drain may end the stream (a queue source ends once what it accepted went on), and the
- * end lets the handle's owner release it on another thread while this call still reads it:
- * the call holds a reference of its own (taken before anything it does can end the stream). */
-int akt_stream_drain(akt_stream *stream) {
-    if (!stream) return AKT_EINVAL;
-    /* acquire: see stream.h; a drain after the end is nothing to do */
-    if (atomic_load_explicit(&stream->done, memory_order_acquire)) return 0;
-    akt__stream_retain(stream);
-    int rc = stream_drain(stream);
-    akt__stream_unref(stream);
-    return rc;
 }
 
 static int stream_drain(akt_stream *stream) {
@@ -338,6 +328,19 @@ static int stream_drain(akt_stream *stream) {
         /* The source is gone: the stream ended (or is ending) anyway. */
         if (rc == AKT_ENOTFOUND || rc == AKT_ESTOPPED) rc = 0;
     }
+    return rc;
+}
+
+/* The drain may end the stream (a queue source ends once what it accepted went on), and the
+ * end lets the handle's owner release it on another thread while this call still reads it:
+ * the call holds a reference of its own (taken before anything it does can end the stream). */
+int akt_stream_drain(akt_stream *stream) {
+    if (!stream) return AKT_EINVAL;
+    /* acquire: see stream.h; a drain after the end is nothing to do */
+    if (atomic_load_explicit(&stream->done, memory_order_acquire)) return 0;
+    akt__stream_retain(stream);
+    int rc = stream_drain(stream);
+    akt__stream_unref(stream);
     return rc;
 }
 

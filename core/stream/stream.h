@@ -183,7 +183,8 @@ void akt__stream_retain(akt_stream *s);
 void akt__stream_unref(akt_stream *s);
 /* Ends the stream once (later calls do nothing): records rc, reason and the sink's results
  * (taken: n references and the array, released if the stream had already ended), stops
- * every segment's actor and wakes the waiters. */
+ * every segment's actor and wakes the waiters. It holds a reference of its own meanwhile:
+ * any thread may call it with a reference it holds, even one the end lets go. */
 void akt__stream_finish_with(akt_stream *s, int rc, const char *reason, akt_msg **results,
                              size_t n);
 void akt__stream_finish(akt_stream *s, int rc, const char *reason);

@@ -33,14 +33,6 @@ static void tell(akt_system *sys, akt_pid to, const char *type) {
     TU_OK(akt_tell(sys, to, tu_msg(type, NULL)));
 }
 
-/* A tell's code; a refused message is released (the caller keeps it on failure). */
-static int tell_rc(akt_system *sys, akt_pid to, const char *type) {
-    akt_msg *m = tu_msg(type, NULL);
-    int rc = akt_tell(sys, to, m);
-    if (rc) akt_msg_release(m);
-    return rc;
-}
-
 static void get(akt_system *sys, akt_pid to) { TU_OK(tu_ask(sys, to, tu_msg("get", NULL), NULL)); }
 
 static akt_actor_metrics actor_metrics(akt_system *sys, akt_pid pid) {
@@ -454,7 +446,7 @@ static void test_dead_letters_and_reinstates(void **state) {
         /* The failure is counted before its supervisor's directive suspends the actor, and
          * a reinstate of an actor not (yet) suspended leaves it as it is: wait until tells
          * are refused. */
-        TU_EVENTUALLY(tell_rc(sys, other, "inc") == AKT_ESUSPENDED);
+        TU_EVENTUALLY(tu_refused_suspended(sys, other, tu_msg("inc", NULL)));
         TU_OK(akt_reinstate(sys, other));
         TU_EVENTUALLY(actor_metrics(sys, other).reinstates == (uint64_t)i);
     }

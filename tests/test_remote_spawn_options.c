@@ -278,10 +278,7 @@ static void test_refusals_leave_nothing(void **state) {
 
 /* 1 once p refuses a tell as suspended (a "noop", which changes nothing when taken). */
 static int suspended(akt_system *s, akt_pid p) {
-    akt_msg *m = tu_msg_u64("noop", 0);
-    int rc = akt_tell(s, p, m);
-    if (rc) akt_msg_release(m);
-    return rc == AKT_ESUSPENDED;
+    return tu_refused_suspended(s, p, tu_msg_u64("noop", 0));
 }
 
 /* akt_reinstate of a remote pid reinstates the actor on its node: a child suspended there

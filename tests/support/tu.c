@@ -277,6 +277,12 @@ akt_msg *tu_msg_u64(const char *type, uint64_t v) { return new_bytes(type, &v, s
 
 akt_msg *tu_msg_pid(const char *type, akt_pid pid) { return tu_msg_u64(type, pid.id); }
 
+int tu_refused_suspended(akt_system *sys, akt_pid pid, akt_msg *msg) {
+    int rc = akt_tell(sys, pid, msg);
+    if (rc) akt_msg_release(msg);
+    return rc == AKT_ESUSPENDED;
+}
+
 int tu_is(const akt_msg *msg, const char *type) {
     const char *t = akt_msg_type(msg);
     return t != NULL && strcmp(t, type) == 0;

@@ -169,6 +169,9 @@ void tu_text(akt_msg *msg, char *buf, size_t len);
  * AKT_ENOTFOUND (a tell from outside: nobody to answer) gives 0. */
 int tu_reply(akt_ctx *ctx, const char *type, const char *text);
 int tu_reply_u64(akt_ctx *ctx, const char *type, uint64_t v);
+/* Tells msg to pid: 1 if it was refused because the actor is suspended. A refused msg is
+ * released (the caller keeps it on failure); one taken changes whatever its receive does. */
+int tu_refused_suspended(akt_system *sys, akt_pid pid, akt_msg *msg);
 
 /* ---- systems, actors, asks (test thread; assert on failure) ------------------------- */
 

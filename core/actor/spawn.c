@@ -1,7 +1,6 @@
 /* Spawning: a cell from the free list (or a new page), a name, a place in the tree, in
  * that order, and a pid that is live only once all of it is in place. */
 #include <ctype.h>
-#include <stdio.h>
 #include <string.h>
 
 #include "spawn.h"
@@ -37,7 +36,10 @@ static int akt__read_spawn_options(const akt_spawn_options *in, akt_spawn_option
     akt_spawn_options_init(o);
     if (!in) return 0;
     if (in->size < offsetof(akt_spawn_options, dispatcher)) return AKT_EINVAL;
-    memcpy(o, in, in->size < sizeof *o ? in->size : sizeof *o);
+    if (in->size >= sizeof *o)
+        *o = *in; /* a fixed-size copy: no rep movs, whose start-up costs more than it */
+    else
+        memcpy(o, in, in->size);
     o->size = sizeof *o;
     return 0;
 }
@@ -122,6 +124,17 @@ static int akt__make_ext(akt_system *s, const akt_spawn_options *o, akt__ext **o
     return 0;
 }
 
+/* "$" and n in decimal, in out (24 bytes hold any n). */
+static void akt__anon_name(char out[24], uint64_t n) {
+    char digits[20];
+    int k = 0;
+    do digits[k++] = (char)('0' + n % 10);
+    while ((n /= 10) != 0);
+    *out++ = '$';
+    while (k) *out++ = digits[--k];
+    *out = 0;
+}
+
 /* Places a new actor under parent_idx. The cell is taken (with its run flag) and filled in
  * first, and only then named, linked and made live by pid, all under the lock: nobody
  * reaches a cell before its spawn owns it, so a tell, a stop or a shutdown that finds the
@@ -139,7 +152,7 @@ static int akt__place_locked(akt_system *s, uint32_t parent_idx, const char *nam
     char anon[24];
     akt__name_hint hint; /* one probe of the name table for the check and the insert */
     if (!name) {
-        snprintf(anon, sizeof anon, "$%llu", (unsigned long long)++s->anon_counter);
+        akt__anon_name(anon, ++s->anon_counter); /* under the lock, so no snprintf */
         name = anon;
     }
     size_t len = strlen(name);
@@ -151,7 +164,7 @@ static int akt__place_locked(akt_system *s, uint32_t parent_idx, const char *nam
     if (!c) return AKT_ENOMEM;
     *out = c;
     /* A short name goes in the cell's own record: nothing allocated (kernel/names.h). */
-    char *copy = akt__name_new(&s->heap, akt__cell_name_inline(c), name, len, akt__now_ns(),
+    char *copy = akt__name_new(&s->heap, akt__cell_name_inline(c), name, len, akt__now_coarse_ns(),
                                (uint16_t)kind_idx);
     if (!copy) {
         akt__cell_unclaim_locked(s, c);
@@ -214,7 +227,7 @@ static int akt__place_locked(akt_system *s, uint32_t parent_idx, const char *nam
         atomic_store_explicit(&rare->dead_letters, 0, memory_order_relaxed);
         atomic_store_explicit(&rare->reinstates, 0, memory_order_relaxed);
     }
-    akt__sys_stat(&s->stats.spawned);
+    akt__sys_stat_locked(&s->stats.spawned);
     akt__cell_publish(c);
     return 0;
 }

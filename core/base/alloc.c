@@ -44,6 +44,10 @@ int akt__heap_from(akt__heap *h, const akt_allocator *a) {
 void *akt__heap_alloc(akt__heap *h, size_t n) { return h->a.malloc_fn(h->a.data, n ? n : 1); }
 
 void *akt__heap_calloc(akt__heap *h, size_t n) {
+    /* With the built-in malloc, calloc: a large block is fresh zeroed pages from the
+     * kernel, which calloc leaves untouched (resident only once used), where a memset would
+     * fault every page in at once (a page of cells and its name records, a name table). */
+    if (h->a.malloc_fn == akt__std_malloc) return calloc(1, n ? n : 1);
     void *p = akt__heap_alloc(h, n);
     if (p) memset(p, 0, n);
     return p;
@@ -88,4 +92,30 @@ AKT_API int akt_allocator_set_default(const akt_allocator *allocator) {
     if (rc) return rc;
     akt__default_heap = h;
     return 0;
+}
+
+/* Gives advice on the whole pages inside the block of n bytes at p, if it came from the
+ * built-in malloc (another allocator keeps its own policy). Advice: it may fail. */
+static void akt__std_advise(akt__heap *h, void *p, size_t n, int advice) {
+    if (h->a.malloc_fn != akt__std_malloc || !p) return;
+    uintptr_t page = (uintptr_t)sysconf(_SC_PAGESIZE);
+    uintptr_t lo = ((uintptr_t)p + page - 1) & ~(page - 1);
+    uintptr_t hi = ((uintptr_t)p + n) & ~(page - 1);
+    if (hi > lo) madvise((void *)lo, hi - lo, advice);
+}
+
+void akt__heap_prefault(akt__heap *h, void *p, size_t n) {
+#ifdef MADV_POPULATE_WRITE
+    akt__std_advise(h, p, n, MADV_POPULATE_WRITE);
+#else
+    (void)h, (void)p, (void)n;
+#endif
+}
+
+void akt__heap_huge(akt__heap *h, void *p, size_t n) {
+#ifdef MADV_HUGEPAGE
+    if (n >= (size_t)4 << 20) akt__std_advise(h, p, n, MADV_HUGEPAGE);
+#else
+    (void)h, (void)p, (void)n;
+#endif
 }

@@ -20,6 +20,15 @@ void *akt__heap_calloc(akt__heap *h, size_t n);
 void *akt__heap_realloc(akt__heap *h, void *p, size_t n);
 void akt__heap_free(akt__heap *h, void *p);
 char *akt__heap_strdup(akt__heap *h, const char *s);
+/* Makes n bytes at p, about to be written all, resident in one call (MADV_POPULATE_WRITE)
+ * rather than one page fault per page as they are first written; with the built-in malloc
+ * only (another allocator's memory may be resident already), and only as advice (an older
+ * kernel refuses it: the pages fault in as they are written). */
+void akt__heap_prefault(akt__heap *h, void *p, size_t n);
+/* Asks for huge pages (MADV_HUGEPAGE) under n bytes at p, not yet written, that will be
+ * read at random (a large hash table: one TLB entry per 2 MB rather than per 4 KB); for
+ * blocks of 4 MB or more from the built-in malloc, as advice. */
+void akt__heap_huge(akt__heap *h, void *p, size_t n);
 
 static inline void *akt__dalloc(size_t n) {
     /* relaxed: the flag only has to become visible before set_default is next called,

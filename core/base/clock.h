@@ -5,6 +5,10 @@
 #include <stdint.h>
 
 int64_t akt__now_ns(void);
+/* The same clock at its last tick (CLOCK_MONOTONIC_COARSE: a few ms behind at most, never
+ * ahead of akt__now_ns, and about a third of its cost): for times only shown to people,
+ * such as an actor's spawn time (its uptime reads at most a tick long). */
+int64_t akt__now_coarse_ns(void);
 
 /* now + timeout_ns, or INT64_MAX when that would overflow. timeout_ns >= 0. */
 static inline int64_t akt__deadline_after(int64_t now, int64_t timeout_ns) {

@@ -81,8 +81,13 @@ typedef struct akt__cell {
     uint8_t started : 1;       /* pre_start succeeded: post_stop is owed */
     uint8_t recycle : 1;       /* finalised in this run: free once released */
     uint8_t passive_epoch : 4; /* passivation (actor/passivate.c): outdates old timers */
-    uint8_t closing;           /* stopping: no new children (structure lock) */
-    atomic_uchar signals;      /* AKT__SIG_* bits (see akt__signal) */
+    /* Both under the structure lock: closing, stopping (no new children); named, in the
+     * system's name table (kernel/names.c), so growing the table finds its keys by
+     * walking the pages in order, not by visiting each key's cell at random. */
+    uint8_t : 0; /* a byte of their own: the bits above are the owner's, without the lock */
+    uint8_t closing : 1;
+    uint8_t named : 1;
+    atomic_uchar signals; /* AKT__SIG_* bits (see akt__signal) */
     /* Set by the spawn that owns the cell, kept for the actor's life. Atomic because a
      * sender may read it (akt_ask's deadlock guard, akt_pid_runs_on) just as a dead cell is
      * respawned: relaxed loads and stores are enough, every such read is checked against

@@ -44,6 +44,8 @@ int akt__page_add_locked(akt_system *s, uint32_t page) {
                                                   sizeof(akt__page_tail) +
                                                   AKT__PAGE_CELLS * sizeof(akt__name_inline));
     if (!p) return AKT_ENOMEM;
+    /* Every cell's first line is written below: its pages in at once, not a fault each. */
+    akt__heap_prefault(&s->heap, p, AKT__PAGE_CELLS * sizeof(akt__cell));
     akt__page_tail *tail = (akt__page_tail *)(p + AKT__PAGE_CELLS);
     atomic_init(&tail->stats, NULL);
     atomic_init(&tail->rare, NULL);

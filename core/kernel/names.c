@@ -17,11 +17,36 @@ static inline int akt__slot_may_be(akt__name_slot sl, uint32_t hash) {
     return ((sl ^ hash) & ~AKT__SLOT_INDEX) == 0 && akt__slot_index(sl) != 0;
 }
 
+static uint64_t akt__mix(uint64_t h) {
+    h ^= h >> 33;
+    h *= 0xff51afd7ed558ccdull;
+    h ^= h >> 33;
+    h *= 0xc4ceb9fe1a85ec53ull;
+    return h ^ (h >> 33);
+}
+
 static uint32_t akt__name_hash(uint32_t parent, const char *name, size_t len) {
-    /* FNV-1a over the parent index and the name. */
-    uint64_t h = 1469598103934665603ull ^ parent;
-    for (size_t i = 0; i < len; i++) h = (h ^ (unsigned char)name[i]) * 1099511628211ull;
-    return (uint32_t)(h ^ (h >> 32));
+    /* Eight bytes a step, then a final mix: the slot takes the low bits, the tag the top 8,
+     * and both must spread (names differ in their last digits). */
+    uint64_t h = 0x9e3779b97f4a7c15ull ^ ((uint64_t)parent << 32 | len), w;
+    for (; len >= 8; name += 8, len -= 8) {
+        memcpy(&w, name, 8);
+        h = (h ^ w) * 0x9e3779b97f4a7c15ull;
+        h ^= h >> 29;
+    }
+    /* The last 0-7 bytes in two overlapping loads (no byte-wise copy, whose 8-byte read back
+     * would stall on the stores); every byte is in one of them, and len is in the seed. */
+    if (len >= 4) {
+        uint32_t a, b;
+        memcpy(&a, name, 4);
+        memcpy(&b, name + len - 4, 4);
+        w = (uint64_t)a << 32 | b;
+    } else {
+        w = len ? (uint64_t)(unsigned char)name[0] | (uint64_t)(unsigned char)name[len / 2] << 8 |
+                      (uint64_t)(unsigned char)name[len - 1] << 16
+                : 0;
+    }
+    return (uint32_t)akt__mix(h ^ w);
 }
 
 static int akt__name_is(akt_system *s, uint32_t idx, uint32_t parent, const char *name,
@@ -43,10 +68,13 @@ uint32_t akt__names_find(akt_system *s, uint32_t parent, const char *name, size_
     }
 }
 
+static uint32_t akt__cell_key_hash(const akt__cell *c) {
+    return akt__name_hash(c->parent, c->name, strlen(c->name));
+}
+
 /* The hash of the key of the named cell at index. */
 static uint32_t akt__cell_name_hash(akt_system *s, uint32_t index) {
-    akt__cell *c = akt__cell_get(s, index);
-    return akt__name_hash(c->parent, c->name, strlen(c->name));
+    return akt__cell_key_hash(akt__cell_get(s, index));
 }
 
 #define AKT__GROW_AHEAD 16
@@ -67,12 +95,31 @@ static void akt__names_put(akt__name_slot *slots, uint32_t cap, uint32_t index, 
     slots[i] = akt__slot_make(index, hash);
 }
 
-static int akt__names_grow(akt_system *s) {
+/* Puts every key of the table in slots: visiting each key's cell in the table's order, or,
+ * when most cells are named, walking the pages of cells in order (their lines stream in
+ * rather than missing one at random per key). */
+static void akt__names_refill(akt_system *s, akt__name_slot *slots, uint32_t cap) {
     akt__names *n = &s->names;
-    uint32_t cap = n->cap ? n->cap : 64;
-    while ((uint64_t)(n->live + 1) * 10 >= (uint64_t)cap * 5) cap *= 2;
-    akt__name_slot *slots = akt__heap_calloc(&s->heap, (size_t)cap * sizeof *slots);
-    if (!slots) return AKT_ENOMEM;
+    if ((uint64_t)n->live * 4 >= (uint64_t)s->npages * AKT__PAGE_CELLS) {
+        /* Each key's hash first, a batch at a time, and its slot's line prefetched:
+         * the batch's inserts then find their lines on the way. */
+        uint32_t idx[AKT__GROW_AHEAD], h[AKT__GROW_AHEAD], k = 0;
+        for (uint32_t pg = 0; pg < s->npages; pg++) {
+            akt__cell *p = akt__cell_get(s, pg << AKT__PAGE_SHIFT);
+            for (uint32_t i = 0; i < AKT__PAGE_CELLS; i++) {
+                if (!p[i].named) continue;
+                idx[k] = akt__cell_index(&p[i]);
+                h[k] = akt__cell_key_hash(&p[i]);
+                __builtin_prefetch(slots + (h[k] & (cap - 1)), 1);
+                if (++k == AKT__GROW_AHEAD) {
+                    for (k = 0; k < AKT__GROW_AHEAD; k++) akt__names_put(slots, cap, idx[k], h[k]);
+                    k = 0;
+                }
+            }
+        }
+        for (uint32_t i = 0; i < k; i++) akt__names_put(slots, cap, idx[i], h[i]);
+        return;
+    }
     /* Each key is hashed again from its cell: two cache misses a key (the cell, its name),
      * so both are prefetched AKT__GROW_AHEAD slots ahead. */
     for (uint32_t i = 0; i < n->cap; i++) {
@@ -81,6 +128,16 @@ static int akt__names_grow(akt_system *s) {
         uint32_t idx = akt__slot_index(n->slots[i]);
         if (idx) akt__names_put(slots, cap, idx, akt__cell_name_hash(s, idx));
     }
+}
+
+static int akt__names_grow(akt_system *s) {
+    akt__names *n = &s->names;
+    uint32_t cap = n->cap ? n->cap : 64;
+    while ((uint64_t)(n->live + 1) * 10 >= (uint64_t)cap * 5) cap *= 2;
+    akt__name_slot *slots = akt__heap_calloc(&s->heap, (size_t)cap * sizeof *slots);
+    if (!slots) return AKT_ENOMEM;
+    akt__heap_huge(&s->heap, slots, (size_t)cap * sizeof *slots); /* before it is written */
+    akt__names_refill(s, slots, cap);
     akt__heap_free(&s->heap, n->slots);
     /* relaxed atomic stores: akt__names_hash_ahead reads both without the lock */
     __atomic_store_n(&n->slots, slots, __ATOMIC_RELAXED);
@@ -97,6 +154,7 @@ int akt__names_add(akt_system *s, uint32_t index) {
         if (rc) return rc;
     }
     akt__names_put(n->slots, n->cap, index, akt__cell_name_hash(s, index));
+    akt__cell_get(s, index)->named = 1;
     n->used++;
     n->live++;
     return 0;
@@ -145,6 +203,7 @@ int akt__names_add_hint(akt_system *s, uint32_t index, const akt__name_hint *hin
     } else {
         n->slots[hint->slot] = akt__slot_make(index, hint->hash);
     }
+    akt__cell_get(s, index)->named = 1;
     n->used++;
     n->live++;
     return 0;
@@ -161,6 +220,7 @@ void akt__names_remove(akt_system *s, uint32_t index) {
         if (n->slots[i] == 0) return;
         if (akt__slot_index(n->slots[i]) == index) {
             n->slots[i] = AKT__DELETED;
+            c->named = 0;
             n->live--;
             return;
         }

@@ -144,7 +144,7 @@ static inline void akt__stat_enqueued_pid(akt__cell *c, akt_pid to, uint64_t n) 
 /* System-wide counters (akt_system.stats): events of the slow paths (spawn, stop, restart,
  * dead letter, unhandled), so a shared RMW each is cheap next to what they already do. */
 typedef struct akt__sys_stats {
-    _Atomic uint64_t spawned; /* actors spawned, the guardian aside */
+    _Atomic uint64_t spawned; /* actors spawned, the guardian aside (structure lock) */
     _Atomic uint64_t stopped; /* actors finalised, the guardian aside */
     _Atomic uint64_t restarts;
     _Atomic uint64_t failures;
@@ -165,6 +165,12 @@ typedef struct akt__sys_stats {
 
 static inline void akt__sys_stat(_Atomic uint64_t *v) {
     atomic_fetch_add_explicit(v, 1, memory_order_relaxed);
+}
+/* As akt__sys_stat, for a counter only ever written under the system's structure lock:
+ * a plain add, no locked read-modify-write (relaxed: readers only want a recent value). */
+static inline void akt__sys_stat_locked(_Atomic uint64_t *v) {
+    atomic_store_explicit(v, atomic_load_explicit(v, memory_order_relaxed) + 1,
+                          memory_order_relaxed);
 }
 /* A gauge's decrement (grains, peers). */
 static inline void akt__sys_stat_down(_Atomic uint64_t *v) {

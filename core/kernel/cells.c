@@ -129,8 +129,10 @@ akt__cell *akt__cell_claim_locked(akt_system *s) {
     if (page >= AKT__MAX_PAGES) return NULL;
     if (page >= s->npages && akt__page_add_locked(s, page)) return NULL;
     akt__cell *c = akt__cell_get(s, idx);
-    /* Never issued, so nothing can have queued it: the take succeeds. */
-    if (!akt__cell_take(c)) return NULL;
+    /* Never issued, so no pid reaches it and nothing can have queued it: the flag is the
+     * spawn's by a plain store (relaxed: no other thread reads it before the pid is
+     * published, with release), not a locked compare-and-swap. */
+    atomic_store_explicit(&c->sched, 1, memory_order_relaxed);
     s->next_fresh = idx + 1;
     return c;
 }

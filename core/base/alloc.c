@@ -68,18 +68,23 @@ char *akt__heap_strdup(akt__heap *h, const char *s) {
     return d;
 }
 
+/* Gives advice on the whole pages inside the block of n bytes at p, if it came from the
+ * built-in malloc (another allocator keeps its own policy). Advice: it may fail. */
+static void akt__std_advise(akt__heap *h, void *p, size_t n, int advice) {
+    if (h->a.malloc_fn != akt__std_malloc || !p) return;
+    uintptr_t page = (uintptr_t)sysconf(_SC_PAGESIZE);
+    uintptr_t lo = ((uintptr_t)p + page - 1) & ~(page - 1);
+    uintptr_t hi = ((uintptr_t)p + n) & ~(page - 1);
+    if (hi > lo) madvise((void *)lo, hi - lo, advice);
+}
+
 void akt__dfree_unused(void *p, size_t n) {
     if (!p) return;
-    if (akt__default_heap.a.malloc_fn == akt__std_malloc) {
-        /* Only whole pages inside the block: malloc's bookkeeping just before and after
-         * it (its header, the next chunk's) stays resident. The dropped pages read back
-         * as zeros; nothing reads the block's dead contents, and free() only writes into
-         * it (its links at the start), which at worst faults one zeroed page back in. */
-        uintptr_t page = (uintptr_t)sysconf(_SC_PAGESIZE);
-        uintptr_t lo = ((uintptr_t)p + page - 1) & ~(page - 1);
-        uintptr_t hi = ((uintptr_t)p + n) & ~(page - 1);
-        if (hi > lo) madvise((void *)lo, hi - lo, MADV_DONTNEED); /* advice: may fail */
-    }
+    /* Only whole pages inside the block: malloc's bookkeeping just before and after it (its
+     * header, the next chunk's) stays resident. The dropped pages read back as zeros;
+     * nothing reads the block's dead contents, and free() only writes into it (its links at
+     * the start), which at worst faults one zeroed page back in. */
+    akt__std_advise(&akt__default_heap, p, n, MADV_DONTNEED);
     akt__dfree(p);
 }
 
@@ -92,16 +97,6 @@ AKT_API int akt_allocator_set_default(const akt_allocator *allocator) {
     if (rc) return rc;
     akt__default_heap = h;
     return 0;
-}
-
-/* Gives advice on the whole pages inside the block of n bytes at p, if it came from the
- * built-in malloc (another allocator keeps its own policy). Advice: it may fail. */
-static void akt__std_advise(akt__heap *h, void *p, size_t n, int advice) {
-    if (h->a.malloc_fn != akt__std_malloc || !p) return;
-    uintptr_t page = (uintptr_t)sysconf(_SC_PAGESIZE);
-    uintptr_t lo = ((uintptr_t)p + page - 1) & ~(page - 1);
-    uintptr_t hi = ((uintptr_t)p + n) & ~(page - 1);
-    if (hi > lo) madvise((void *)lo, hi - lo, advice);
 }
 
 void akt__heap_prefault(akt__heap *h, void *p, size_t n) {

@@ -643,6 +643,72 @@ static void test_ctx_ask_with_callback(void **state) {
     assert_int_equal(atomic_load(&sb.last_sender).id, a.id);
 }
 
+/* ---- a waiting asker runs the target's turn (sched/help.c) ---------------------------- */
+
+typedef struct where_state {
+    pthread_t asker;
+    atomic_int here; /* turns run on the asking thread */
+} where_state;
+
+static int where_receive(akt_ctx *ctx, akt_msg *msg, void *state) {
+    (void)msg;
+    where_state *w = state;
+    if (pthread_equal(pthread_self(), w->asker)) atomic_fetch_add(&w->here, 1);
+    return tu_reply(ctx, "echo", NULL);
+}
+
+static void counting_hook(void *data, int index) {
+    (void)index;
+    atomic_fetch_add((atomic_int *)data, 1);
+}
+
+/* Of n asks from this thread, in a one-worker system with thread hooks and
+ * waiters_run_turns = opt, how many had their turn run on this thread. */
+static int asks_run_here(int opt, int n) {
+    static atomic_int hooked;
+    akt_system_options o;
+    akt_system_options_init(&o);
+    o.name = "waiterturns";
+    o.workers = 1;
+    o.thread_start = counting_hook;
+    o.thread_hook_data = &hooked;
+    o.waiters_run_turns = opt;
+    akt_system *s = tu_system_with(&o);
+    static where_state w;
+    w.asker = pthread_self();
+    atomic_store(&w.here, 0);
+    akt_behavior b = tu_behavior(where_receive);
+    akt_pid pid = tu_spawn(s, &b, &w, "where");
+    for (int i = 0; i < n; i++) {
+        akt_msg *reply = NULL;
+        TU_OK(tu_ask(s, pid, tu_msg("where", NULL), &reply));
+        assert_true(tu_is(reply, "echo"));
+        akt_msg_release(reply);
+    }
+    assert_true(atomic_load(&hooked) >= 1); /* the hook ran on the worker */
+    tu_system_end(s);
+    return atomic_load(&w.here);
+}
+
+static void test_waiter_runs_turn_with_hooks_only_when_allowed(void **state) {
+    (void)state;
+    /* With hooks and without the option, the turn always runs on the worker. */
+    assert_int_equal(asks_run_here(0, 200), 0);
+    /* With it, an asker finding its target still queued runs the turn itself: the worker
+     * wakes from a futex well after the asker reached its wait, so most asks do. */
+    assert_true(asks_run_here(1, 200) > 0);
+}
+
+static void test_waiters_run_turns_is_checked(void **state) {
+    (void)state;
+    akt_system_options o;
+    akt_system_options_init(&o);
+    o.waiters_run_turns = 2;
+    akt_system *s = NULL;
+    TU_RC(AKT_EINVAL, akt_system_create(&o, &s));
+    assert_null(s);
+}
+
 int main(void) {
     const struct CMUnitTest tests[] = {
         TA_TEST(test_one_sender_order),
@@ -665,6 +731,8 @@ int main(void) {
         TA_TEST(test_forward_keeps_actor_sender),
         TA_TEST(test_wait_on_own_ask_is_edeadlk),
         TA_TEST(test_ctx_ask_with_callback),
+        TA_TEST(test_waiter_runs_turn_with_hooks_only_when_allowed),
+        TA_TEST(test_waiters_run_turns_is_checked),
     };
     return cmocka_run_group_tests_name("tell_ask", tests, NULL, NULL);
 }

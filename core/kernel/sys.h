@@ -118,6 +118,9 @@ struct akt_system {
      * wait for an answer of actor `target` runs that actor's queued turn itself if no
      * worker has taken it yet (sched/help.c). */
     void (*run_for_waiter)(akt_system *s, uint64_t target);
+    /* 1 unless thread hooks are set without akt_system_options.waiters_run_turns: whether
+     * run_for_waiter may run a turn on a waiter's thread. Set at creation. */
+    int waiters_run_turns;
 
     /* Structure lock: cell allocation, names, the hierarchy, behaviour interning. Never
      * held while user code runs or while another akt lock is taken. */

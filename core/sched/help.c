@@ -3,14 +3,15 @@
  * there (no worker took it) and nothing else waits, and runs its turn on its own thread,
  * as a worker would. The
  * answer is then written and read on one core: no wake-up of a worker, no cross-core
- * hand-off of the message and of the reply. Only for systems without thread hooks: a
+ * hand-off of the message and of the reply. Not for systems with thread hooks unless they
+ * said that any thread of theirs may run turns (akt_system_options.waiters_run_turns): a
  * binding's actors may need the threads it set up. */
 #include "base/tls.h"
 #include "dispatch.h"
 
 void akt__run_for_waiter(akt_system *s, uint64_t target) {
     struct akt_dispatcher *d = s->workers;
-    if (!d || s->hooks.start || s->hooks.stop) return;
+    if (!d || !s->waiters_run_turns) return;
     /* Only when nothing else waits or runs: the target at the inject queue's head, no
      * worker in a turn or with cells of its own. So the waiter never runs its target ahead
      * of, or beside, work queued before it (a child spawned by an earlier turn, say): the

@@ -72,6 +72,7 @@ AKT_API int akt_system_create(const akt_system_options *options, akt_system **ou
         o.pipe_min_threads > (o.pipe_threads ? o.pipe_threads : AKT_PIPE_THREADS_DEFAULT))
         return AKT_EINVAL;
     /* ft end */
+    if (o.waiters_run_turns != 0 && o.waiters_run_turns != 1) return AKT_EINVAL;
     akt_supervisor sup;
     if (o.supervisor && akt__supervisor_read(o.supervisor, &sup)) return AKT_EINVAL;
     if (o.propagator && (o.propagator->size < offsetof(akt_propagator, data) + sizeof(void *) ||
@@ -91,6 +92,7 @@ AKT_API int akt_system_create(const akt_system_options *options, akt_system **ou
         s->inject_data = o.propagator->data;
     }
     s->hooks = (akt__thread_hooks){s, o.thread_start, o.thread_stop, o.thread_hook_data};
+    s->waiters_run_turns = o.waiters_run_turns || (!o.thread_start && !o.thread_stop);
     s->run_cell = akt__cell_run;
     s->free_system = akt__system_free_final;
     s->guardian_escalated = akt__guardian_escalated;

@@ -337,6 +337,15 @@ typedef struct akt_system_options {
     int64_t pipe_keepalive_ns;
     int pipe_min_threads;
     /* ft end */
+    /* akt >= 0.4 (read by size). A plain thread (not a worker, not inside an actor) that
+     * waits for an ask's answer in akt_future_wait first runs the target's turn itself when
+     * the target is queued and no worker took it yet, so the answer is made and read on one
+     * core with no wake-up in between. That is the default without thread hooks; with
+     * thread_start or thread_stop set it is off, since actors may need what the hooks set
+     * up, unless waiters_run_turns is 1: the hooks only prepare what any thread that calls
+     * into akt from the binding has too (a JVM thread is attached already). 0 or 1
+     * (AKT_EINVAL otherwise). */
+    int waiters_run_turns;
 } akt_system_options;
 
 /* Fills options with the defaults (and sets options->size). */

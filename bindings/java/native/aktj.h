@@ -30,11 +30,12 @@ jlong aktj_intern(JNIEnv *env, jstring s);
 /* Creates a system whose workers attach to this JVM once (thread hooks). out[0] gets the
  * akt_system *, out[1] the binding's per-system record (freed by aktj_system_destroy).
  * decider (may be null) decides failures of top-level actors; propagator (may be null) is a
- * dev.akt.Propagation, the system's context propagator. */
+ * dev.akt.Propagation, the system's context propagator. waiters_run_turns (0 or 1): a Java
+ * thread waiting for an ask may run the target's queued turn (akt_system_options). */
 int aktj_system_create(JNIEnv *env, jstring name, jint workers, jint throughput, jint directive,
                        jobject decider, jint strategy, jlong max_retries, jlong within_ns,
                        jdoubleArray backoff, jobjectArray ext_names, jobjectArray ext_values,
-                       jobject propagator, jlongArray out);
+                       jobject propagator, jint waiters_run_turns, jlongArray out);
 /* An extension given at creation (a new local reference), or null if there is none. */
 jobject aktj_system_extension(JNIEnv *env, jlong system, jstring name);
 jobject aktj_ctx_extension(JNIEnv *env, jlong ctx, jstring name);
@@ -118,6 +119,13 @@ jbyteArray aktj_msg_bytes(JNIEnv *env, jlong msg);
  * callback akt_tell makes that actor the sender. */
 int aktj_tell(JNIEnv *env, jlong system, jlong pid, jobject obj, jlong type);
 int aktj_ctx_respond(JNIEnv *env, jlong ctx, jobject obj, jlong type);
+/* Waits up to timeout_ns (> 0) for the ask future whose handle the caller borrowed
+ * (AskFuture.borrow): 0 once it is complete, whatever its outcome (its completion is then
+ * handed to Java by aktj_future_done), AKT_EAGAIN if it is still pending, AKT_EMISUSE on a
+ * thread akt made (the completion executor keeps the application's stages off akt's
+ * threads), AKT_EINVAL for a handle that is gone. A plain Java thread may run the target's
+ * queued turn meanwhile (the systems set akt_system_options.waiters_run_turns). */
+jint aktj_future_await(jlong future, jlong timeout_ns);
 /* Issue 17: 0 if the message msg has bytes (a bytes message, or a Java object whose bytes
  * Upcalls.toBytes makes now, kept for its reader), AKT_ENOTSUP if it is a Java object with
  * none; for a send whose reader is known to read bytes (a grain of a kind Java did not

@@ -86,6 +86,8 @@ int aktj_mailbox_read(JNIEnv *env, jlongArray mailbox, akt_mailbox_spec *mb);
 /* Thread hooks given to every system: attach to the JVM once, detach at the end. data is
  * the interned system name, used to name the Java thread. */
 void aktj_thread_start(void *data, int index);
+/* 1 on a thread akt made for this binding's systems (a worker, the timer, a service). */
+int aktj_on_akt_thread(void);
 void aktj_thread_stop(void *data, int index);
 
 /* Future completion -> Upcalls.complete(cf, ...); data is a global ref to cf, dropped here. */

@@ -17,6 +17,8 @@ static atomic_long attaches;
 /* This thread's env when akt's hook or aktj_env attached it; NULL on Java's own threads,
  * which ask GetEnv instead (cheap) so nothing stale is ever cached for them. */
 static AKTJ_TLS JNIEnv *tl_env;
+/* 1 on the threads akt made (its hooks ran there): workers, the timer, service threads. */
+static AKTJ_TLS int tl_akt_thread;
 
 /* Destructor key: a foreign thread attached by aktj_env is detached when it exits. */
 static pthread_key_t detach_key;
@@ -95,6 +97,7 @@ int aktj_drop_exception(JNIEnv *env, const char *where) {
 }
 
 void aktj_thread_start(void *data, int index) {
+    tl_akt_thread = 1;
     char name[96];
     if (index >= 0)
         snprintf(name, sizeof name, "akt-%s-worker-%d", (const char *)data, index);
@@ -111,9 +114,12 @@ void aktj_thread_start(void *data, int index) {
     atomic_fetch_add_explicit(&attaches, 1, memory_order_relaxed); /* a statistic */
 }
 
+int aktj_on_akt_thread(void) { return tl_akt_thread; }
+
 void aktj_thread_stop(void *data, int index) {
     (void)data;
     (void)index;
+    tl_akt_thread = 0;
     if (tl_env == NULL) return;
     tl_env = NULL;
     pthread_setspecific(detach_key, NULL); /* in case aktj_env attached it: detach once */

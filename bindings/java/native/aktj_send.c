@@ -206,6 +206,13 @@ void aktj_ask_register(JNIEnv *env, akt_future *f, jobject cf) {
     }
 }
 
+jint aktj_future_await(jlong future, jlong timeout_ns) {
+    if (aktj_on_akt_thread()) return AKT_EMISUSE;
+    if (timeout_ns <= 0) return AKT_EINVAL;
+    int rc = akt_future_wait(AKTJ_PTR(future), timeout_ns, NULL);
+    return rc == AKT_EAGAIN || rc == AKT_EINVAL ? rc : 0;
+}
+
 int aktj_ask(JNIEnv *env, jlong system, jlong ctx, jlong pid, jlong msg, jlong timeout_ns,
              jobject cf) {
     if (cf == NULL || msg == 0) return AKT_EINVAL;

@@ -81,7 +81,7 @@ jlong aktj_grain_deps(JNIEnv *env, jlong record, jobjectArray names, jobjectArra
 int aktj_system_create(JNIEnv *env, jstring name, jint workers, jint throughput, jint directive,
                        jobject decider, jint strategy, jlong max_retries, jlong within_ns,
                        jdoubleArray backoff, jobjectArray ext_names, jobjectArray ext_values,
-                       jobject propagator, jlongArray out) {
+                       jobject propagator, jint waiters_run_turns, jlongArray out) {
     if (out == NULL || (*env)->GetArrayLength(env, out) < 2) return AKT_EINVAL;
     if (max_retries < 0 || max_retries > (jlong)UINT32_MAX) return AKT_EINVAL;
     size_t next = ext_names != NULL ? (size_t)(*env)->GetArrayLength(env, ext_names) : 0;
@@ -122,6 +122,9 @@ int aktj_system_create(JNIEnv *env, jstring name, jint workers, jint throughput,
     opts.thread_start = aktj_thread_start;
     opts.thread_stop = aktj_thread_stop;
     opts.thread_hook_data = (void *)(hook_name != NULL ? hook_name : "akt");
+    /* The hooks attach akt's threads to the JVM; a Java thread waiting for an ask is
+     * attached already, so it may run the target's turn itself (AskFuture). */
+    opts.waiters_run_turns = waiters_run_turns != 0;
     opts.supervisor = &sup;
     opts.extension_names = names;
     opts.extension_values = (void *const *)rec->ext;

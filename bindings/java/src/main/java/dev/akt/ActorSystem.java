@@ -142,6 +142,7 @@ public final class ActorSystem implements AutoCloseable {
         private Level failureLevel = Level.ERROR;
         private Boolean shutdownHook;
         private Executor completions;
+        private boolean waitersRunTurns = true;
         private final java.util.LinkedHashMap<String, Object> extensions = new java.util.LinkedHashMap<>();
         private ContextPropagator propagator; // local
 
@@ -245,6 +246,26 @@ public final class ActorSystem implements AutoCloseable {
         }
 
         /**
+         * Whether a thread that waits for an ask's answer ({@code get()}, {@code join()})
+         * may run the asked actor's turn itself when that actor is idle and no worker took
+         * it yet (the default, {@code true}): the question is then answered on the waiting
+         * thread, with no hand-off to a worker and back (the ask round trip falls from two
+         * thread wake-ups to none). The actor still runs one message at a time, as on a
+         * worker; only the thread differs, so an actor that needs to be on akt's workers
+         * (thread-local state of its own, thread names in logs) wants {@code false}, and
+         * so does one whose turns block (I/O, locks, latches): a turn the waiter runs ends
+         * before the waiter can see the ask's timeout, so {@code get()} returns when the turn
+         * does, however short the timeout was.
+         *
+         * @param on whether waiting threads may run turns
+         * @return this builder
+         */
+        public Builder waitersRunTurns(boolean on) {
+            this.waitersRunTurns = on;
+            return this;
+        }
+
+        /**
          * A system-wide value every actor reaches with {@link Context#extension} (and
          * {@link ActorSystem#extension} from outside): a metrics registry, a client, a clock.
          * Names are 2..255 letters, digits, '-' or '_', starting with a letter or digit; the
@@ -292,7 +313,7 @@ public final class ActorSystem implements AutoCloseable {
                     extNames, extValues,
                     propagator != null ? new Propagation(propagator,
                             logger != null ? logger : System.getLogger(LOGGER_NAME)) : null,
-                    out);
+                    waitersRunTurns ? 1 : 0, out);
             if (rc == Errors.EINVAL) {
                 throw new IllegalArgumentException("akt: invalid system name '" + name
                         + "' (letters, digits, '-', '_', '.') or extension name " + extensions.keySet()

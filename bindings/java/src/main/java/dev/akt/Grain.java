@@ -85,8 +85,12 @@ public final class Grain {
      * @throws NullPointerException if msg or timeout is null
      */
     public CompletableFuture<Object> ask(Object msg, Duration timeout) {
+        return askTyped(msg, timeout, null);
+    }
+
+    private CompletableFuture<Object> askTyped(Object msg, Duration timeout, Class<?> type) {
         long ns = Pid.timeoutNanos(timeout);
-        CompletableFuture<Object> reply = new AskFuture(system.completions, null, msg);
+        CompletableFuture<Object> reply = new AskFuture(system.completions, null, msg, type);
         send(msg, ns, reply);
         return reply;
     }
@@ -102,9 +106,10 @@ public final class Grain {
      * @throws IllegalArgumentException if timeout is not positive, or for a bad name
      * @throws ActorNotFoundException if the kind is not registered
      */
+    @SuppressWarnings("unchecked")
     public <T> CompletableFuture<T> ask(Object msg, Duration timeout, Class<T> type) {
         Objects.requireNonNull(type, "type");
-        return ask(msg, timeout).thenApply(type::cast);
+        return (CompletableFuture<T>) (CompletableFuture<?>) askTyped(msg, timeout, type);
     }
 
     private void send(Object msg, long timeoutNs, CompletableFuture<Object> reply) {

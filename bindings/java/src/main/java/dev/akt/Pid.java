@@ -255,15 +255,21 @@ public final class Pid {
      * @throws IllegalArgumentException if timeout is not positive
      * @throws ActorNotFoundException if this actor is not alive
      */
+    @SuppressWarnings("unchecked")
     public <T> CompletableFuture<T> ask(Object msg, Duration timeout, Class<T> type) {
         Objects.requireNonNull(type, "type");
-        return ask(msg, timeout).thenApply(type::cast);
+        // The future itself casts: no stage between the reply and a waiting thread.
+        return (CompletableFuture<T>) (CompletableFuture<?>) ask(0, msg, timeout, type);
     }
 
     CompletableFuture<Object> ask(long ctx, Object msg, Duration timeout) {
+        return ask(ctx, msg, timeout, null);
+    }
+
+    private CompletableFuture<Object> ask(long ctx, Object msg, Duration timeout, Class<?> type) {
         Objects.requireNonNull(msg, "msg");
         long ns = timeoutNanos(timeout);
-        CompletableFuture<Object> reply = new AskFuture(system.completions, this, msg);
+        CompletableFuture<Object> reply = new AskFuture(system.completions, this, msg, type);
         long m = Messages.toNative(msg);
         int rc = AktNativeJNI.aktj_ask(system.handle, ctx, id, m, ns, reply);
         if (rc != 0) {

@@ -53,10 +53,9 @@ final class Upcalls {
      *  receiver's reason and its Throwable in obj when it was a Java actor of this JVM. */
     static void complete(Object future, int rc, Object obj, long msg, String reason) {
         CompletableFuture<Object> f = (CompletableFuture<Object>) future;
-        // An ask's reference to akt's future is dropped once it completed (unless cancel took it).
-        long handle = future instanceof AskFuture a ? a.takeHandle() : 0;
-        // An ask's dependent stages run on its system's completion executor (a Java pool by
-        // default); shutdown and graceful-stop futures complete here, on the akt thread.
+        // An ask's dependent stages run on the thread that waits for it in get or join, or
+        // else on its system's completion executor (a Java pool by default): AskFuture.
+        // Shutdown and graceful-stop futures complete here, on the akt thread.
         try {
             // The outcome is read here (msg is borrowed for this call only); completing the
             // future, which runs its dependent stages, is the executor's job.
@@ -68,6 +67,9 @@ final class Upcalls {
                     error = Errors.failed(rc, what, reason, obj instanceof Throwable t ? t : null);
                 } else {
                     value = obj != null ? obj : msg != 0 ? Messages.fromNative(null, msg) : null;
+                    if (future instanceof AskFuture af) {
+                        value = af.typed(value);
+                    }
                 }
             } catch (Throwable t) {
                 error = t;
@@ -85,7 +87,7 @@ final class Upcalls {
             };
             if (ex == null) {
                 settle.run();
-            } else {
+            } else if (!((AskFuture) future).handToWaiter(settle)) {
                 try {
                     ex.execute(settle);
                 } catch (RejectedExecutionException rejected) {
@@ -95,8 +97,10 @@ final class Upcalls {
         } catch (Throwable t) {
             f.completeExceptionally(t);
         } finally {
-            if (handle != 0) {
-                AktNativeJNI.akt_future_release(handle);
+            // An ask's reference to akt's future goes once it completed (or once the last
+            // wait or cancel that borrowed it gave it back).
+            if (future instanceof AskFuture a) {
+                a.close();
             }
         }
     }

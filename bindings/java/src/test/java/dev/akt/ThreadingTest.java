@@ -38,7 +38,8 @@ class ThreadingTest {
 
     @Test
     void workersAreNamedDaemonsAndDetachAtTheEnd() throws Exception {
-        try (ActorSystem system = ActorSystem.builder("named").workers(2).build()) {
+        // Not run by the asking thread (it may run an idle target's turn itself: AskWaitTest).
+        try (ActorSystem system = ActorSystem.builder("named").workers(2).waitersRunTurns(false).build()) {
             Pid pid = system.spawn("who", (ctx, msg) -> {
                 Thread t = Thread.currentThread();
                 ctx.respond(t.getName() + "/" + t.isDaemon());

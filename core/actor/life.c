@@ -183,7 +183,7 @@ static void akt__unlink_locked(akt_system *s, akt__cell *c) {
         parent->first_child = c->next_sibling;
     if (c->next_sibling) akt__cell_get(s, c->next_sibling)->prev_sibling = c->prev_sibling;
     c->next_sibling = c->prev_sibling = 0;
-    if (c->name) akt__names_remove(s, akt__cell_index(c));
+    if (akt__cell_name(c)) akt__names_remove(s, akt__cell_index(c));
 }
 
 static akt__envelope *akt__env_next(akt__envelope *e) {
@@ -256,8 +256,7 @@ void akt__actor_finalize(akt__worker *w, akt__cell *c) {
     akt__publish_at(s, AKT_EVENT_ACTOR_STOPPED, self, path, (akt_pid){0}, NULL, 0, NULL);
 
     pthread_mutex_lock(&s->lock);
-    akt__name_free(&s->heap, akt__cell_name_inline(c), c->name);
-    c->name = NULL;
+    akt__name_free(&s->heap, akt__cell_name_inline(c));
     c->parent = 0;
     pthread_mutex_unlock(&s->lock);
     akt__heap_free(&s->heap, path);

@@ -215,7 +215,8 @@ static void akt__passivate(akt__worker *w, akt__cell *c) {
     if (c->ext) c->ext->passivate_after = 0;
     c->passive_epoch = (c->passive_epoch + 1) & 15; /* outdates a fired slot's message */
     /* actor.passivated.count, by kind: the name record is the incarnation's until it ends */
-    akt__kind_passivated(w->disp->system, c->name ? akt__name_kind(c->name) : 0);
+    akt__kind_passivated(w->disp->system,
+                         akt__cell_name(c) ? akt__name_kind(akt__cell_name(c)) : 0);
     akt__publish(w->disp->system, AKT_EVENT_ACTOR_PASSIVATED, c, (akt_pid){0}, NULL, 0, NULL);
     akt__actor_begin_stop(w, c);
 }

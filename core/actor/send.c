@@ -41,7 +41,7 @@ static inline int akt__may_block(void) { return akt__self.ctx == NULL; }
 static int akt__deliver_cell(akt_system *s, akt__cell *c, akt_pid to, akt_msg *msg, uint64_t sender,
                              akt_future *reply, uint16_t kind, int admit) {
     /* acquire: pairs with akt__mailbox_install's release (a slot's first record). */
-    akt__mailbox *mb = atomic_load_explicit(&c->mb, memory_order_acquire);
+    akt__mailbox *mb = akt__cell_mailbox(c, memory_order_acquire);
     int adm = AKT__ADMIT_FREE;
     if (mb && admit) {
         adm = akt__mailbox_admit(mb, 1, akt__may_block());
@@ -202,7 +202,7 @@ AKT_API int akt_tell_batch(akt_system *system, akt_pid to, akt_msg *const *msgs,
     uint64_t sender = akt__implicit_sender(system);
     /* A bounded mailbox takes the whole batch or none of it (FAIL, BLOCK); DROP keeps
      * what fits and dead-letters the rest. acquire: as in akt__deliver_cell. */
-    akt__mailbox *mb = atomic_load_explicit(&c->mb, memory_order_acquire);
+    akt__mailbox *mb = akt__cell_mailbox(c, memory_order_acquire);
     size_t counted = 0, keep = n; /* slots taken; messages that go in */
     if (mb) {
         uint32_t got = 0;

@@ -163,6 +163,10 @@ static int akt__place_locked(akt_system *s, uint32_t parent_idx, const char *nam
     akt__cell *c = beh ? akt__cell_claim_locked(s) : NULL;
     if (!c) return AKT_ENOMEM;
     *out = c;
+    if (akt__mailbox_page_ready(&s->heap, c, mp)) {
+        akt__cell_unclaim_locked(s, c);
+        return AKT_ENOMEM;
+    }
     /* A short name goes in the cell's own record: nothing allocated (kernel/names.h). */
     char *copy = akt__name_new(&s->heap, akt__cell_name_inline(c), name, len, akt__now_coarse_ns(),
                                (uint16_t)kind_idx);
@@ -183,20 +187,18 @@ static int akt__place_locked(akt_system *s, uint32_t parent_idx, const char *nam
     c->status = beh->pre_start ? AKT__STARTING : AKT__RUNNING;
     c->started = beh->pre_start ? 0 : 1;
     c->recycle = 0;
-    c->name = copy;
     c->parent = parent_idx;
     c->first_child = 0;
     c->prev_sibling = 0;
     c->closing = 0;
     uint32_t idx = akt__cell_index(c);
     if (akt__names_add_hint(s, idx, &hint) != 0) {
-        c->name = NULL;
         c->parent = 0;
         __atomic_store_n(&c->beh, NULL, __ATOMIC_RELAXED); /* see above */
         c->state = NULL;
         c->ext = NULL;
         c->status = AKT__DEAD;
-        akt__name_free(&s->heap, akt__cell_name_inline(c), copy);
+        akt__name_free(&s->heap, akt__cell_name_inline(c));
         akt__cell_unclaim_locked(s, c);
         return AKT_ENOMEM;
     }
@@ -236,7 +238,8 @@ static int akt__place_locked(akt_system *s, uint32_t parent_idx, const char *nam
  * whose children (grain activations, ...) do not take the default passivation. */
 static int akt__internal_locked(akt_system *s, uint32_t parent_idx) {
     const akt__cell *p = akt__cell_get(s, parent_idx);
-    return p && p->name && p->name[0] == '$' && isalpha((unsigned char)p->name[1]);
+    const char *name = p ? akt__cell_name(p) : NULL;
+    return name && name[0] == '$' && isalpha((unsigned char)name[1]);
 }
 
 /* An actor on an external dispatcher spawned on the thread that last ran that dispatcher

@@ -64,11 +64,8 @@ struct akt__mailbox; /* a mailbox other than the default (mailbox/mailbox.h) */
 
 typedef struct akt__cell {
     akt__mpsc mbox; /* user messages (a custom mailbox's intake: mailbox/mailbox.h) */
-    /* The slot's mailbox record, NULL while every incarnation of the slot had the default
-     * unbounded FIFO (then a tell reads nothing else). Set once, by the first spawn of the
-     * slot that asks for another mailbox, before the pid is published; kept with the slot
-     * (type-stable, as the cell) until the system is freed, so a stale sender can read it. */
-    _Atomic(struct akt__mailbox *) mb;
+    /* The slot's mailbox record, if it ever had a mailbox other than the default, is in its
+     * page (akt__page_tail.mailboxes), not here: most actors have none. */
     struct akt__cell *run_next; /* link in a dispatcher's run queue */
     /* The pid of the current incarnation (of the next one while free), with
      * AKT__CELL_UNREACHABLE while it is not live: one load tells a sender whether its pid
@@ -97,7 +94,7 @@ typedef struct akt__cell {
     const akt__behavior_rec *beh;
     void *state;
     struct akt__ext *ext;
-    char *name;                    /* under the system's structure lock */
+    /* The name is in the cell's record in its page (kernel/stats.h: akt__cell_name). */
     _Atomic(akt__envelope *) sysq; /* system messages: a Treiber stack, LIFO */
     /* Kept system envelopes (owner-only): no allocation can make a watch or a graceful
      * stop fail once it was accepted. SYS_WATCH (arg = the watcher) and SYS_NOTIFY_STOP

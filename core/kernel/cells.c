@@ -49,12 +49,12 @@ int akt__page_add_locked(akt_system *s, uint32_t page) {
     akt__page_tail *tail = (akt__page_tail *)(p + AKT__PAGE_CELLS);
     atomic_init(&tail->stats, NULL);
     atomic_init(&tail->rare, NULL);
+    atomic_init(&tail->mailboxes, NULL);
     tail->heap = &s->heap;
     uint64_t first = akt__pid_make(0, s->gen_base + 1).id; /* incarnation 1, index 0 */
     for (uint32_t i = 0; i < AKT__PAGE_CELLS; i++) {
         akt__mpsc_init(&p[i].mbox);
         atomic_init(&p[i].sysq, NULL);
-        atomic_init(&p[i].mb, NULL);
         atomic_init(&p[i].sched, 0);
         atomic_init(&p[i].id, AKT__CELL_UNREACHABLE | first | (page << AKT__PAGE_SHIFT) | i);
     }
@@ -102,6 +102,7 @@ void akt__stats_free_page(akt_system *s, akt__cell *page) {
     /* relaxed: the system is being freed; no other thread is left */
     akt__heap_free(&s->heap, atomic_load_explicit(&t->stats, memory_order_relaxed));
     akt__heap_free(&s->heap, atomic_load_explicit(&t->rare, memory_order_relaxed));
+    akt__heap_free(&s->heap, (void *)atomic_load_explicit(&t->mailboxes, memory_order_relaxed));
 }
 
 /* Takes a cell's run flag; fails while a dispatcher has it queued or runs it. */

@@ -52,7 +52,9 @@ static uint32_t akt__name_hash(uint32_t parent, const char *name, size_t len) {
 static int akt__name_is(akt_system *s, uint32_t idx, uint32_t parent, const char *name,
                         size_t len) {
     akt__cell *c = akt__cell_get(s, idx);
-    return c->parent == parent && strncmp(c->name, name, len) == 0 && c->name[len] == 0;
+    if (c->parent != parent) return 0;
+    const char *own = akt__cell_name(c);
+    return strncmp(own, name, len) == 0 && own[len] == 0;
 }
 
 uint32_t akt__names_find(akt_system *s, uint32_t parent, const char *name, size_t len) {
@@ -69,7 +71,8 @@ uint32_t akt__names_find(akt_system *s, uint32_t parent, const char *name, size_
 }
 
 static uint32_t akt__cell_key_hash(const akt__cell *c) {
-    return akt__name_hash(c->parent, c->name, strlen(c->name));
+    const char *name = akt__cell_name(c);
+    return akt__name_hash(c->parent, name, strlen(name));
 }
 
 /* The hash of the key of the named cell at index. */
@@ -215,8 +218,7 @@ void akt__names_remove(akt_system *s, uint32_t index) {
     if (!n->cap) return;
     akt__cell *c = akt__cell_get(s, index);
     uint32_t mask = n->cap - 1;
-    for (uint32_t i = akt__name_hash(c->parent, c->name, strlen(c->name)) & mask;;
-         i = (i + 1) & mask) {
+    for (uint32_t i = akt__cell_key_hash(c) & mask;; i = (i + 1) & mask) {
         if (n->slots[i] == 0) return;
         if (akt__slot_index(n->slots[i]) == index) {
             n->slots[i] = AKT__DELETED;
@@ -242,9 +244,17 @@ char *akt__name_new(akt__heap *h, akt__name_inline *own, const char *name, size_
     r->kind = kind;
     memcpy(r->text, name, len);
     r->text[len] = 0;
+    if (r != (akt__name_rec *)(void *)own) {
+        char *far = r->text;
+        own->text[0] = 0;
+        memcpy(own->text + AKT__NAME_FAR_AT, &far, sizeof far);
+    }
     return r->text;
 }
 
-void akt__name_free(akt__heap *h, akt__name_inline *own, char *text) {
+void akt__name_free(akt__heap *h, akt__name_inline *own) {
+    char *text = akt__name_of(own), *none = NULL;
     if (text && text != own->text) akt__heap_free(h, text - offsetof(akt__name_rec, text));
+    own->text[0] = 0;
+    memcpy(own->text + AKT__NAME_FAR_AT, &none, sizeof none);
 }

@@ -7,6 +7,7 @@
 #define AKT_CORE_KERNEL_NAMES_H
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 
 struct akt_system;
 
@@ -58,7 +59,11 @@ typedef struct akt__name_rec {
 
 /* 13: the record stays 24 bytes with the kind ("$" and a counter below 10^12 fits). */
 #define AKT__NAME_INLINE_MAX 13
-/* The record of a cell's short name, laid out as an akt__name_rec. */
+/* The record of a cell's name: a short name's own, laid out as an akt__name_rec. When
+ * text[0] is 0 the cell's name is elsewhere: the 8 bytes at text + AKT__NAME_FAR_AT (offset
+ * 16, aligned) point at the text of a record from the heap, or are NULL while the cell has
+ * no name (free, never spawned). The cell itself keeps no pointer (issue 16: bytes per idle
+ * actor). */
 typedef struct akt__name_inline {
     int64_t started_ns;
     uint16_t kind;
@@ -69,14 +74,27 @@ _Static_assert(offsetof(akt__name_inline, kind) == offsetof(akt__name_rec, kind)
                "one layout: akt__name_kind reads both");
 _Static_assert(offsetof(akt__name_inline, text) == offsetof(akt__name_rec, text),
                "one layout: akt__name_started reads both");
+#define AKT__NAME_FAR_AT 6
+_Static_assert((offsetof(akt__name_inline, text) + AKT__NAME_FAR_AT) % sizeof(char *) == 0 &&
+                   AKT__NAME_FAR_AT + sizeof(char *) <= AKT__NAME_INLINE_MAX + 1,
+               "the far pointer is aligned, in the text");
+
+/* The name of the cell whose record is own: its text, or NULL when it has none. */
+static inline char *akt__name_of(const akt__name_inline *own) {
+    if (own->text[0]) return (char *)own->text;
+    char *far;
+    memcpy(&far, own->text + AKT__NAME_FAR_AT, sizeof far);
+    return far;
+}
 
 struct akt__heap;
-/* A record for name (len bytes) of kind spawned at started_ns, in the cell's own record
- * `own` when it fits, else from h; its text, or NULL on ENOMEM. */
+/* A record for name (len bytes, at least 1) of kind spawned at started_ns, in the cell's
+ * own record `own` when it fits, else from h (own then points at it); its text, or NULL on
+ * ENOMEM (own unchanged). */
 char *akt__name_new(struct akt__heap *h, akt__name_inline *own, const char *name, size_t len,
                     int64_t started_ns, uint16_t kind);
-/* Frees the record of text (NULL is fine), own being the cell's own record. */
-void akt__name_free(struct akt__heap *h, akt__name_inline *own, char *text);
+/* Frees the name of the cell whose record is own (none is fine): it has none after. */
+void akt__name_free(struct akt__heap *h, akt__name_inline *own);
 static inline const akt__name_rec *akt__name_rec_of(const char *text) {
     return (const akt__name_rec *)(const void *)(text - offsetof(akt__name_rec, text));
 }

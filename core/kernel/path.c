@@ -10,7 +10,7 @@ size_t akt__path_locked(akt_system *s, const akt__cell *c, char *buf, size_t len
     size_t prefix = strlen("akt://") + strlen(s->name);
     size_t n = prefix;
     for (const akt__cell *p = c; p; p = p->parent ? akt__cell_get(s, p->parent) : NULL)
-        n += 1 + strlen(p->name ? p->name : "?");
+        n += 1 + strlen(akt__cell_name(p) ? akt__cell_name(p) : "?");
     if (buf && len) {
         /* Filled from the end, so a path that does not fit is built aside and truncated;
          * one that fits (akt__path_dup's always does) goes straight into buf. */
@@ -22,7 +22,7 @@ size_t akt__path_locked(akt_system *s, const akt__cell *c, char *buf, size_t len
         size_t at = n;
         out[at] = 0;
         for (const akt__cell *p = c; p; p = p->parent ? akt__cell_get(s, p->parent) : NULL) {
-            const char *nm = p->name ? p->name : "?";
+            const char *nm = akt__cell_name(p) ? akt__cell_name(p) : "?";
             size_t l = strlen(nm);
             at -= l;
             memcpy(out + at, nm, l);

@@ -58,6 +58,11 @@ typedef struct akt__page_tail {
      * freed with the system. */
     _Atomic(akt__cell_stats *) stats;
     _Atomic(akt__cell_rare *) rare; /* as stats, for akt__cell_rare */
+    /* The page's AKT__PAGE_CELLS mailbox records (mailbox/mailbox.h: akt__cell_mailbox),
+     * NULL until a cell of the page is spawned with a mailbox other than the default. Set
+     * once, by that spawn under the structure lock (a release store), freed with the
+     * system. */
+    _Atomic(_Atomic(struct akt__mailbox *) *) mailboxes;
     akt__heap *heap; /* the system's, to allocate them; set before the page is published */
 } akt__page_tail;
 
@@ -79,6 +84,12 @@ static inline akt__page_tail *akt__page_tail_of(akt__cell *c) {
 static inline akt__name_inline *akt__cell_name_inline(akt__cell *c) {
     uint32_t slot = akt__cell_slot(c);
     return (akt__name_inline *)(void *)(akt__page_tail_at(c, slot) + 1) + slot;
+}
+
+/* c's name (kernel/names.h), NULL while it has none; read under the structure lock, or by
+ * c's runner (whose incarnation's name cannot change meanwhile). */
+static inline char *akt__cell_name(const akt__cell *c) {
+    return akt__name_of(akt__cell_name_inline((akt__cell *)c));
 }
 
 /* The record of c (at slot of its page) if its page has records, else NULL (every counter

@@ -58,9 +58,29 @@ void akt__mailbox_plan_drop(akt__heap *h, akt__mailbox_plan *p) {
     memset(p, 0, sizeof *p);
 }
 
+int akt__mailbox_page_ready(akt__heap *h, akt__cell *c, const akt__mailbox_plan *p) {
+    akt__page_tail *t = akt__page_tail_of(c);
+    /* relaxed: only spawns store it, under the structure lock the caller holds. */
+    if (!p->spare || atomic_load_explicit(&t->mailboxes, memory_order_relaxed)) return 0;
+    _Atomic(akt__mailbox *) *v = akt__heap_calloc(h, AKT__PAGE_CELLS * sizeof *v);
+    if (!v) return AKT_ENOMEM;
+    /* release: a sender that loads the pointer (acquire, akt__cell_mailbox) sees the
+     * zeroed slots. */
+    atomic_store_explicit(&t->mailboxes, v, memory_order_release);
+    return 0;
+}
+
+/* The slot of c in its page's records (the page has them: akt__mailbox_page_ready). */
+static _Atomic(akt__mailbox *) *akt__mailbox_slot(akt__cell *c) {
+    uint32_t slot = akt__cell_slot(c);
+    /* relaxed: read by the spawn that made or saw the records, under the structure lock. */
+    return atomic_load_explicit(&akt__page_tail_at(c, slot)->mailboxes, memory_order_relaxed) +
+           slot;
+}
+
 void akt__mailbox_install(akt__heap *h, akt__cell *c, akt__mailbox_plan *p) {
     /* relaxed: only spawns (which own the cell) store the pointer. */
-    akt__mailbox *mb = atomic_load_explicit(&c->mb, memory_order_relaxed);
+    akt__mailbox *mb = akt__cell_mailbox(c, memory_order_relaxed);
     if (!mb && !p->spare) return; /* the default, on a slot that never had another */
     int fresh = !mb;
     if (fresh) {
@@ -84,7 +104,7 @@ void akt__mailbox_install(akt__heap *h, akt__cell *c, akt__mailbox_plan *p) {
     p->order = NULL;
     /* release: a stale sender that loads the pointer (acquire) sees an initialised record;
      * senders of this incarnation are ordered by the pid's publication anyway. */
-    if (fresh) atomic_store_explicit(&c->mb, mb, memory_order_release);
+    if (fresh) atomic_store_explicit(akt__mailbox_slot(c), mb, memory_order_release);
     akt__heap_free(h, p->spare);
     p->spare = NULL;
 }
@@ -170,7 +190,7 @@ void akt__mailbox_unreserve(akt__mailbox *mb, uint32_t n) {
 
 void akt__mailbox_end(akt__heap *h, akt__cell *c) {
     (void)h;
-    akt__mailbox *mb = atomic_load_explicit(&c->mb, memory_order_relaxed); /* runner's */
+    akt__mailbox *mb = akt__cell_mailbox(c, memory_order_relaxed); /* runner's */
     if (!mb || !mb->ops) return;
     mb->ops->free(mb);
     mb->ops = NULL;
@@ -179,8 +199,9 @@ void akt__mailbox_end(akt__heap *h, akt__cell *c) {
 
 void akt__mailbox_free(akt__heap *h, akt__cell *c) {
     akt__mailbox_end(h, c);
-    akt__mailbox *mb = atomic_load_explicit(&c->mb, memory_order_relaxed); /* no sender left */
-    atomic_store_explicit(&c->mb, NULL, memory_order_relaxed);
+    akt__mailbox *mb = akt__cell_mailbox(c, memory_order_relaxed); /* no sender left */
+    if (!mb) return;
+    atomic_store_explicit(akt__mailbox_slot(c), NULL, memory_order_relaxed);
     akt__heap_free(h, mb);
 }
 

@@ -9,7 +9,8 @@
  * gives back when a counted message leaves the mailbox.
  *
  * Atomics per message (sender + runner), on top of the intake's exchange + store + load:
- *   FIFO unbounded     0 (the default reads no record: c->mb is NULL)
+ *   FIFO unbounded     0 (the default reads no record: its page has none, or its
+ *                      slot in the page's records is NULL)
  *   any kind bounded   +1 CAS (sender), +1 fetch_sub and +1 load (runner: wake a blocked
  *                      sender); a blocked sender adds its futex calls only when full
  *   PRIORITY, FAIR     +0: their structures are the runner's own
@@ -33,6 +34,19 @@
 #include "kernel/stats.h"
 
 typedef struct akt__mailbox akt__mailbox;
+
+/* The slot's record of c (NULL: the default FIFO on a slot that never had another), from
+ * its page's records (kernel/stats.h: akt__page_tail.mailboxes). The page's pointer is
+ * loaded with acquire: it pairs with the release store that published the zeroed array
+ * (akt__mailbox_page_ready). mo orders the record's own load: acquire for a sender (pairs
+ * with akt__mailbox_install's release, for a stale sender of an earlier incarnation),
+ * relaxed for the runner or a spawn (the sched flag or the structure lock orders it). */
+static inline akt__mailbox *akt__cell_mailbox(akt__cell *c, memory_order mo) {
+    uint32_t slot = akt__cell_slot(c);
+    _Atomic(akt__mailbox *) *v = atomic_load_explicit(&akt__page_tail_at(c, slot)->mailboxes,
+                                                      memory_order_acquire);
+    return v ? atomic_load_explicit(&v[slot], mo) : NULL;
+}
 
 /* A kind's order, all runner-only. put never fails: a kind that cannot keep an envelope
  * (no memory) returns 0 and the runner hands that envelope out at once (out of order, never
@@ -77,6 +91,9 @@ typedef struct akt__mailbox_plan {
 int akt__mailbox_plan_make(akt__heap *h, const akt_mailbox_spec *spec, akt__mailbox_plan *p);
 /* Gives back what a failed spawn did not use. */
 void akt__mailbox_plan_drop(akt__heap *h, akt__mailbox_plan *p);
+/* By the spawn that owns c, under the structure lock, before anything it cannot undo: makes
+ * the records of c's page if p needs a record and the page has none. AKT_ENOMEM. */
+int akt__mailbox_page_ready(akt__heap *h, akt__cell *c, const akt__mailbox_plan *p);
 /* By the spawn that owns c, before publishing its pid: sets up c's mailbox from p (which
  * is used up, its spare record freed if c had one already). */
 void akt__mailbox_install(akt__heap *h, akt__cell *c, akt__mailbox_plan *p);
@@ -99,7 +116,7 @@ void akt__mailbox_unreserve(akt__mailbox *mb, uint32_t n);
  * sender is between its exchange and its link). */
 static inline akt__envelope *akt__mailbox_take(akt__cell *c) {
     /* relaxed: the runner's own record, published to it by the sched flag. */
-    akt__mailbox *mb = atomic_load_explicit(&c->mb, memory_order_relaxed);
+    akt__mailbox *mb = akt__cell_mailbox(c, memory_order_relaxed);
     akt__envelope *e = (akt__envelope *)akt__mpsc_pop(&c->mbox);
     if (!mb) {
         if (e) akt__stat_bump(&akt__stats_of(c)->dequeued, 1);
@@ -119,7 +136,7 @@ static inline akt__envelope *akt__mailbox_take(akt__cell *c) {
 
 /* Runner-only: whether c's order holds envelopes (the intake aside). */
 static inline int akt__mailbox_holds(const akt__cell *c) {
-    akt__mailbox *mb = atomic_load_explicit(&c->mb, memory_order_relaxed); /* as above */
+    akt__mailbox *mb = akt__cell_mailbox((akt__cell *)c, memory_order_relaxed); /* as above */
     return mb && mb->ops && mb->ops->size(mb) != 0;
 }
 

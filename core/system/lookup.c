@@ -19,7 +19,7 @@ AKT_API int akt_pid_path(akt_system *system, akt_pid pid, char *buf, size_t len,
     /* A part's cell (a remote pid's proxy) has the part's path (its remote address). */
     for (akt__part *p = c ? system->parts : NULL; p && n == (size_t)-1; p = p->next)
         if (p->cell_path) n = p->cell_path(p, c, buf, len);
-    if (!c || (!c->name && n == (size_t)-1)) {
+    if (!c || (!akt__cell_name(c) && n == (size_t)-1)) {
         rc = AKT_ENOTFOUND;
     } else {
         if (n == (size_t)-1) n = akt__path_locked(system, c, buf, len);

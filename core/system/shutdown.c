@@ -173,8 +173,7 @@ static void akt__drain_all(akt_system *s) {
             c->kept = NULL;
             akt__ext_free(s, c->ext);
             c->ext = NULL;
-            akt__name_free(&s->heap, akt__cell_name_inline(c), c->name);
-            c->name = NULL;
+            akt__name_free(&s->heap, akt__cell_name_inline(c));
         }
     }
     /* Last: what the first pass completed may have queued answers to any actor's system

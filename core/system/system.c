@@ -40,10 +40,10 @@ static int akt__guardian_init(akt_system *s, const akt_supervisor *sup) {
     }
     s->next_fresh = AKT__GUARDIAN + 1; /* index 0 means "none" */
     akt__cell *g = akt__cell_get(s, AKT__GUARDIAN);
-    g->name = akt__name_new(&s->heap, akt__cell_name_inline(g), "user", 4, akt__now_ns(), 0);
+    char *named = akt__name_new(&s->heap, akt__cell_name_inline(g), "user", 4, akt__now_ns(), 0);
     g->ext = akt__heap_calloc(&s->heap, sizeof(akt__ext));
     pthread_mutex_unlock(&s->lock);
-    if (!g->name || !g->ext) return AKT_ENOMEM;
+    if (!named || !g->ext) return AKT_ENOMEM;
     g->status = AKT__RUNNING;
     atomic_store_explicit(&g->disp, s->workers, memory_order_relaxed);
     if (sup) {

@@ -48,7 +48,7 @@ int akt__metrics_low_cardinality(akt_system *s) {
  * and not the guardian. Under s->lock. */
 static akt__cell *akt__metrics_cell_locked(akt_system *s, akt_pid pid) {
     akt__cell *c = akt__cell_live(s, pid);
-    if (!c || !c->name || akt__pid_index(pid) == AKT__GUARDIAN) return NULL;
+    if (!c || !akt__cell_name(c) || akt__pid_index(pid) == AKT__GUARDIAN) return NULL;
     return c;
 }
 
@@ -72,13 +72,13 @@ static void akt__actor_read_locked(akt_system *s, akt__cell *c, akt_actor_metric
     m->stash_size = AKT__LOAD(st->stash);
     for (uint32_t k = c->first_child; k; k = akt__cell_get(s, k)->next_sibling) m->children++;
     m->last_processing_ns = AKT__LOAD(st->last_ns);
-    m->uptime_ns = akt__now_ns() - akt__name_started(c->name);
+    m->uptime_ns = akt__now_ns() - akt__name_started(akt__cell_name(c));
     const akt__cell_rare *rare = akt__rare_peek(c);
     if (rare) {
         m->dead_letters = AKT__LOAD(((akt__cell_rare *)rare)->dead_letters);
         m->reinstates = AKT__LOAD(((akt__cell_rare *)rare)->reinstates);
     }
-    const akt__kind *k = akt__kind_get_locked(s, akt__name_kind(c->name));
+    const akt__kind *k = akt__kind_get_locked(s, akt__name_kind(akt__cell_name(c)));
     m->kind = k ? k->text : NULL; /* a record lives as long as the system */
 }
 
@@ -134,12 +134,12 @@ static int akt__snap_add_locked(akt_system *s, akt__metrics_snap *snap, akt__cel
     }
     akt__metrics_entry *e = &snap->v[snap->n];
     akt__actor_read_locked(s, c, &e->m);
-    e->kind = akt__name_kind(c->name);
-    size_t nl = strlen(c->name);
+    e->kind = akt__name_kind(akt__cell_name(c));
+    size_t nl = strlen(akt__cell_name(c));
     size_t pl = akt__path_locked(s, c, NULL, 0);
     e->name = akt__snap_text(s, snap, nl);
     if (e->name == (size_t)-1) return AKT_ENOMEM;
-    memcpy(snap->text + e->name, c->name, nl + 1);
+    memcpy(snap->text + e->name, akt__cell_name(c), nl + 1);
     e->path = akt__snap_text(s, snap, pl);
     if (e->path == (size_t)-1) return AKT_ENOMEM;
     akt__path_locked(s, c, snap->text + e->path, pl + 1);

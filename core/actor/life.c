@@ -196,14 +196,15 @@ static void akt__notify_watchers(akt_system *s, akt__cell *c, akt__ext *x, akt_p
                                  const char *path) {
     /* Watchers first, then graceful-stop waiters: a waiter that wakes finds every
      * Terminated already sent. */
-    for (akt__envelope *e = c->kept; e; e = akt__env_next(e)) {
+    akt__envelope **kept = akt__kept_peek(c);
+    for (akt__envelope *e = kept ? *kept : NULL; e; e = akt__env_next(e)) {
         akt_msg *t;
         if (e->kind == AKT__SYS_WATCH &&
             akt__msg_new_about(AKT_TYPE_TERMINATED, self, path, &t) == 0 &&
             akt__deliver_internal(s, (akt_pid){e->arg}, t, self.id))
             akt_msg_release(t);
     }
-    for (akt__envelope *e = c->kept, *n; e; e = n) {
+    for (akt__envelope *e = kept ? *kept : NULL, *n; e; e = n) {
         n = akt__env_next(e);
         if (e->kind == AKT__SYS_NOTIFY_STOP) {
             akt__graceful_done(e->reply);
@@ -211,7 +212,7 @@ static void akt__notify_watchers(akt_system *s, akt__cell *c, akt__ext *x, akt_p
         }
         akt__env_free(e);
     }
-    c->kept = NULL;
+    if (kept) *kept = NULL;
     for (uint32_t i = 0; x && i < x->watching.n; i++)
         akt__send_sys(s, (akt_pid){x->watching.v[i]}, AKT__SYS_UNWATCH, self.id, 0, NULL, NULL);
 }

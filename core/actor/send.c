@@ -107,6 +107,7 @@ int akt__send_sys(akt_system *s, akt_pid to, uint16_t kind, uint64_t arg, int32_
      * a pid it never issued gets nothing, its cell may have no dispatcher. */
     akt__cell *c = akt__cell_issued(s, to);
     if (!c) return AKT_ENOTFOUND;
+    if (kind == AKT__SYS_WATCH && !akt__kept_make(c)) return AKT_ENOMEM; /* see akt__kept_peek */
     akt__envelope *e = akt__env_new();
     if (!e) return AKT_ENOMEM;
     e->kind = kind;
@@ -447,9 +448,10 @@ AKT_API int akt_stop_graceful(akt_system *system, akt_pid pid, int64_t timeout_n
     /* Both envelopes first: once the waiter is queued, the pill must follow. */
     akt__envelope *notify = akt__env_new(), *pill = akt__env_new();
     akt_future *f = NULL;
-    rc = notify && pill ? akt__future_new(system, timeout_ns, pid, akt__wait_guard(c),
-                                          akt__graceful_timeout, &f)
-                        : AKT_ENOMEM;
+    rc = notify && pill && akt__kept_make(c)
+             ? akt__future_new(system, timeout_ns, pid, akt__wait_guard(c), akt__graceful_timeout,
+                               &f)
+             : AKT_ENOMEM;
     if (rc) {
         if (notify) akt__env_free(notify);
         if (pill) akt__env_free(pill);

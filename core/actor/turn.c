@@ -217,14 +217,16 @@ static int akt__has_children(akt_system *s, akt__cell *c) {
     return any;
 }
 
+/* The page has heads: the sender made them (akt__kept_peek). */
 static void akt__keep(akt__cell *c, akt__envelope *e) {
-    atomic_store_explicit(&e->node.next, (akt__node *)c->kept, memory_order_relaxed);
-    c->kept = e;
+    akt__envelope **kept = akt__kept_peek(c);
+    atomic_store_explicit(&e->node.next, (akt__node *)*kept, memory_order_relaxed);
+    *kept = e;
 }
 
 /* Adds a SYS_WATCH envelope to the kept list unless that watcher is there; 1 if kept. */
 static int akt__keep_watch(akt__cell *c, akt__envelope *e) {
-    for (akt__envelope *w = c->kept; w;
+    for (akt__envelope *w = *akt__kept_peek(c); w;
          w = (akt__envelope *)atomic_load_explicit(&w->node.next, memory_order_relaxed))
         if (w->kind == AKT__SYS_WATCH && w->arg == e->arg) return 0;
     akt__keep(c, e);
@@ -233,7 +235,8 @@ static int akt__keep_watch(akt__cell *c, akt__envelope *e) {
 
 /* 1 if watcher was kept (and is now dropped). */
 static int akt__drop_watch(akt__cell *c, uint64_t watcher) {
-    akt__envelope *prev = NULL, *w = c->kept;
+    akt__envelope **kept = akt__kept_peek(c);
+    akt__envelope *prev = NULL, *w = kept ? *kept : NULL;
     while (w && !(w->kind == AKT__SYS_WATCH && w->arg == watcher)) {
         prev = w;
         w = (akt__envelope *)atomic_load_explicit(&w->node.next, memory_order_relaxed);
@@ -243,7 +246,7 @@ static int akt__drop_watch(akt__cell *c, uint64_t watcher) {
     if (prev)
         atomic_store_explicit(&prev->node.next, next, memory_order_relaxed);
     else
-        c->kept = (akt__envelope *)next;
+        *kept = (akt__envelope *)next;
     akt__env_free(w);
     return 1;
 }

@@ -96,10 +96,8 @@ typedef struct akt__cell {
     struct akt__ext *ext;
     /* The name is in the cell's record in its page (kernel/stats.h: akt__cell_name). */
     _Atomic(akt__envelope *) sysq; /* system messages: a Treiber stack, LIFO */
-    /* Kept system envelopes (owner-only): no allocation can make a watch or a graceful
-     * stop fail once it was accepted. SYS_WATCH (arg = the watcher) and SYS_NOTIFY_STOP
-     * (reply = the future) in one list, told apart by kind. */
-    struct akt__envelope *kept;
+    /* Its kept system envelopes (watchers, graceful-stop waiters) are listed in its page
+     * (kernel/stats.h: akt__kept_peek), not here: most actors have none. */
     uint32_t parent, first_child, next_sibling, prev_sibling; /* indexes; 0 = none */
 } akt__cell;
 

@@ -50,6 +50,7 @@ int akt__page_add_locked(akt_system *s, uint32_t page) {
     atomic_init(&tail->stats, NULL);
     atomic_init(&tail->rare, NULL);
     atomic_init(&tail->mailboxes, NULL);
+    atomic_init(&tail->kept, NULL);
     tail->heap = &s->heap;
     uint64_t first = akt__pid_make(0, s->gen_base + 1).id; /* incarnation 1, index 0 */
     for (uint32_t i = 0; i < AKT__PAGE_CELLS; i++) {
@@ -97,12 +98,29 @@ akt__cell_rare *akt__rare_make(akt__cell *c) {
     return mine + (akt__cell_index(c) & (AKT__PAGE_CELLS - 1));
 }
 
+akt__envelope **akt__kept_make(akt__cell *c) {
+    akt__envelope **p = akt__kept_peek(c);
+    if (p) return p;
+    akt__page_tail *t = akt__page_tail_of(c);
+    akt__envelope **mine = akt__heap_calloc(t->heap, AKT__PAGE_CELLS * sizeof *mine);
+    if (!mine) return NULL;
+    akt__envelope **none = NULL;
+    /* as akt__stats_make */
+    if (!atomic_compare_exchange_strong_explicit(&t->kept, &none, mine, memory_order_acq_rel,
+                                                 memory_order_acquire)) {
+        akt__heap_free(t->heap, mine);
+        mine = none;
+    }
+    return mine + akt__cell_slot(c);
+}
+
 void akt__stats_free_page(akt_system *s, akt__cell *page) {
     akt__page_tail *t = (akt__page_tail *)(page + AKT__PAGE_CELLS);
     /* relaxed: the system is being freed; no other thread is left */
     akt__heap_free(&s->heap, atomic_load_explicit(&t->stats, memory_order_relaxed));
     akt__heap_free(&s->heap, atomic_load_explicit(&t->rare, memory_order_relaxed));
     akt__heap_free(&s->heap, (void *)atomic_load_explicit(&t->mailboxes, memory_order_relaxed));
+    akt__heap_free(&s->heap, atomic_load_explicit(&t->kept, memory_order_relaxed));
 }
 
 /* Takes a cell's run flag; fails while a dispatcher has it queued or runs it. */

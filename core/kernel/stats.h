@@ -63,6 +63,10 @@ typedef struct akt__page_tail {
      * once, by that spawn under the structure lock (a release store), freed with the
      * system. */
     _Atomic(_Atomic(struct akt__mailbox *) *) mailboxes;
+    /* The heads of the page's AKT__PAGE_CELLS kept lists (akt__kept_peek), NULL until a
+     * watch or a graceful stop is sent to a cell of the page. Set once (a CAS), freed with
+     * the system. */
+    _Atomic(struct akt__envelope **) kept;
     akt__heap *heap; /* the system's, to allocate them; set before the page is published */
 } akt__page_tail;
 
@@ -129,6 +133,23 @@ static inline akt__cell_rare *akt__rare_of(akt__cell *c) {
     akt__cell_rare *p = akt__rare_peek(c);
     return p ? p : akt__rare_make(c);
 }
+
+/* Kept system envelopes, owner-only: SYS_WATCH (arg = the watcher) and SYS_NOTIFY_STOP
+ * (reply = the future) in one list, told apart by kind. A sender of either makes the
+ * page's heads first (akt__kept_make, which can fail: the watch or stop is then refused),
+ * so that no allocation can make one fail once it was accepted.
+ *
+ * c's list head if its page has heads, else NULL (an empty list). acquire: pairs with the
+ * release CAS that published the zeroed heads (a runner that got the envelope through the
+ * system queue is ordered after it anyway). */
+static inline struct akt__envelope **akt__kept_peek(akt__cell *c) {
+    uint32_t slot = akt__cell_slot(c);
+    struct akt__envelope **p = atomic_load_explicit(&akt__page_tail_at(c, slot)->kept,
+                                                    memory_order_acquire);
+    return p ? p + slot : NULL;
+}
+/* c's list head, making the page's heads if need be (kernel/cells.c); NULL on ENOMEM. */
+struct akt__envelope **akt__kept_make(akt__cell *c);
 
 static inline akt__cell_stats *akt__stats_of(akt__cell *c) {
     return akt__stats_of_at(c, akt__cell_slot(c));

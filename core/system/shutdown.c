@@ -169,8 +169,11 @@ static void akt__drain_all(akt_system *s) {
             akt__envelope *e;
             while ((e = akt__mailbox_take(c))) akt__dead_letter(s, e, akt__cell_pid(c), NULL);
             akt__mailbox_free(&s->heap, c);
-            akt__env_discard_chain(c->kept, AKT_ECLOSED);
-            c->kept = NULL;
+            akt__envelope **kept = akt__kept_peek(c);
+            if (kept) {
+                akt__env_discard_chain(*kept, AKT_ECLOSED);
+                *kept = NULL;
+            }
             akt__ext_free(s, c->ext);
             c->ext = NULL;
             akt__name_free(&s->heap, akt__cell_name_inline(c));

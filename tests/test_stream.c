@@ -609,9 +609,15 @@ static void test_completion_callback_runs_once(void **state) {
     TU_EVENTUALLY(atomic_load(&done_calls) == 1);
     TU_OK(atomic_load(&done_rc));
     TU_OK(akt_stream_release(s));
-    /* Set after the end: at once, on this thread. */
+    TU_OK(akt_stream_graph_free(g));
+    /* Set after the end: at once, on this thread. A source that would not end on its own,
+     * so the end is the cancel's (1000 elements could all be through before it). */
+    TU_OK(akt_stream_graph_new(&g));
+    TU_OK(akt_stream_source_range(g, 0, INT64_C(1) << 50, 1));
+    TU_OK(akt_stream_sink_ignore(g));
     TU_OK(akt_stream_run(sys, g, &s));
     TU_OK(akt_stream_cancel(s));
+    TU_RC(AKT_ECANCELED, akt_stream_wait(s, TU_DEADLINE_NS));
     TU_OK(akt_stream_on_complete(s, on_done, &hits));
     assert_int_equal(atomic_load(&done_calls), 2);
     TU_RC(AKT_ECANCELED, atomic_load(&done_rc));

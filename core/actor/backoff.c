@@ -115,7 +115,7 @@ void akt__backoff_arm(akt__worker *w, akt__cell *c, int64_t delay_ns) {
 }
 
 int akt__backoff_due(const akt__cell *c, int32_t seq) {
-    const akt__ext *x = c->ext;
+    const akt__ext *x = akt__cell_ext(c);
     return x && x->backoff && x->backoff->seq == seq;
 }
 

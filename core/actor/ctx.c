@@ -235,15 +235,17 @@ AKT_API int akt_ctx_become(akt_ctx *ctx, akt_receive_fn receive, void *state, in
 
 AKT_API int akt_ctx_unbecome(akt_ctx *ctx) {
     AKT__CTX(ctx, x, c);
-    if (c->ext) c->ext->become_fns.n = c->ext->become_states.n = 0;
+    akt__ext *ext = akt__cell_ext(c);
+    if (ext) ext->become_fns.n = ext->become_states.n = 0;
     return 0;
 }
 
 AKT_API int akt_ctx_unbecome_stacked(akt_ctx *ctx) {
     AKT__CTX(ctx, x, c);
-    if (!c->ext || !c->ext->become_fns.n) return AKT_EMISUSE;
-    c->ext->become_fns.n--;
-    c->ext->become_states.n--;
+    akt__ext *ext = akt__cell_ext(c);
+    if (!ext || !ext->become_fns.n) return AKT_EMISUSE;
+    ext->become_fns.n--;
+    ext->become_states.n--;
     return 0;
 }
 
@@ -258,9 +260,10 @@ AKT_API int akt_ctx_stash(akt_ctx *ctx) {
 
 AKT_API int akt_ctx_unstash(akt_ctx *ctx) {
     AKT__CTX(ctx, x, c);
-    akt__envelope *e = c->ext ? akt__env_list_pop(&c->ext->stash) : NULL;
+    akt__ext *ext = akt__cell_ext(c);
+    akt__envelope *e = ext ? akt__env_list_pop(&ext->stash) : NULL;
     if (!e) return AKT_EAGAIN;
-    akt__env_list_push(&c->ext->unstashed, e);
+    akt__env_list_push(&ext->unstashed, e);
     /* runner-only: load + store (kernel/stats.h) */
     _Atomic uint32_t *n = &akt__stats_of(c)->stash;
     atomic_store_explicit(n, atomic_load_explicit(n, memory_order_relaxed) - 1,
@@ -270,9 +273,9 @@ AKT_API int akt_ctx_unstash(akt_ctx *ctx) {
 
 AKT_API int akt_ctx_unstash_all(akt_ctx *ctx) {
     AKT__CTX(ctx, x, c);
+    akt__ext *ext = akt__cell_ext(c);
     akt__envelope *e;
-    while (c->ext && (e = akt__env_list_pop(&c->ext->stash)))
-        akt__env_list_push(&c->ext->unstashed, e);
+    while (ext && (e = akt__env_list_pop(&ext->stash))) akt__env_list_push(&ext->unstashed, e);
     atomic_store_explicit(&akt__stats_of(c)->stash, 0, memory_order_relaxed); /* as above */
     return 0;
 }
@@ -294,17 +297,19 @@ AKT_API int akt_ctx_watch(akt_ctx *ctx, akt_pid pid) {
 AKT_API int akt_ctx_unwatch(akt_ctx *ctx, akt_pid pid) {
     AKT__CTX(ctx, x, c);
     akt_system *s = x->system;
-    if (!c->ext || !akt__vec_remove(&c->ext->watching, pid.id)) return AKT_ENOTFOUND;
+    akt__ext *ext = akt__cell_ext(c);
+    if (!ext || !akt__vec_remove(&ext->watching, pid.id)) return AKT_ENOTFOUND;
     return akt__send_sys(s, pid, AKT__SYS_UNWATCH, akt__cell_pid(c).id, 0, NULL, NULL);
 }
 
 AKT_API int akt_ctx_dependency(akt_ctx *ctx, const char *name, void **value) {
     AKT__CTX(ctx, x, c);
     if (!name || !value) return AKT_EINVAL;
-    if (c->ext)
-        for (uint32_t i = 0; i < c->ext->ndeps; i++)
-            if (strcmp(c->ext->dep_names[i], name) == 0) {
-                *value = c->ext->dep_values[i];
+    const akt__ext *ext = akt__cell_ext(c);
+    if (ext)
+        for (uint32_t i = 0; i < ext->ndeps; i++)
+            if (strcmp(ext->dep_names[i], name) == 0) {
+                *value = ext->dep_values[i];
                 return 0;
             }
     return AKT_ENOTFOUND;

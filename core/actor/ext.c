@@ -9,8 +9,14 @@
 #include "suspend.h"
 
 akt__ext *akt__ext_get(akt_system *s, akt__cell *c) {
-    if (!c->ext) c->ext = akt__heap_calloc(&s->heap, sizeof(akt__ext));
-    return c->ext;
+    akt__ext *x = akt__cell_ext(c);
+    if (x) return x;
+    x = akt__heap_calloc(&s->heap, sizeof(akt__ext));
+    if (x && akt__cell_ext_set(c, x) != 0) {
+        akt__heap_free(&s->heap, x);
+        x = NULL;
+    }
+    return x;
 }
 
 void akt__ext_free(akt_system *s, akt__ext *x) {

@@ -7,6 +7,7 @@
 
 #include "base/vec.h"
 #include "kernel/cell.h"
+#include "kernel/stats.h"
 
 typedef struct akt__env_list {
     akt__envelope *head, *tail;
@@ -45,6 +46,28 @@ typedef struct akt__ext {
      * were handled; 0 = no such strategy. */
     uint64_t passivate_after;
 } akt__ext;
+
+/* c's ext, NULL while it has none; owner-only. The flag in the cell spares a run of an
+ * actor without one the look into its page. relaxed: the owner that set the flag had
+ * the page's pointers (made them, or loaded them with acquire), and every later run of c
+ * is ordered after it by the sched flag. */
+static inline akt__ext *akt__cell_ext(const akt__cell *c) {
+    if (!c->has_ext) return NULL;
+    uint32_t slot = akt__cell_slot(c);
+    akt__page_tail *t = akt__page_tail_at((akt__cell *)c, slot);
+    return atomic_load_explicit(&t->exts, memory_order_relaxed)[slot];
+}
+
+/* Sets c's ext (owner-only; NULL clears it): 0, or AKT_ENOMEM when its page had no ext
+ * pointers yet and they could not be made (c is then unchanged). */
+static inline int akt__cell_ext_set(akt__cell *c, akt__ext *x) {
+    if (!x && !c->has_ext) return 0;
+    akt__ext **at = akt__ext_slot_make(c); /* made already when has_ext is set */
+    if (!at) return AKT_ENOMEM;
+    *at = x;
+    c->has_ext = x != NULL;
+    return 0;
+}
 
 struct akt_system;
 /* The cell's ext, allocating it; NULL on ENOMEM. */

@@ -86,10 +86,11 @@ void akt__actor_fail(akt__worker *w, akt__cell *c, int code, const char *reason)
 
 /* Passes this actor's own directive on to the children that escalated to it. */
 static void akt__settle_escalated(akt_system *s, akt__cell *c, uint16_t kind) {
-    if (!c->ext) return;
-    for (uint32_t i = 0; i < c->ext->escalated.n; i++)
-        akt__send_sys(s, (akt_pid){c->ext->escalated.v[i]}, kind, 0, 0, NULL, NULL);
-    c->ext->escalated.n = 0;
+    akt__ext *x = akt__cell_ext(c);
+    if (!x) return;
+    for (uint32_t i = 0; i < x->escalated.n; i++)
+        akt__send_sys(s, (akt_pid){x->escalated.v[i]}, kind, 0, 0, NULL, NULL);
+    x->escalated.n = 0;
 }
 
 void akt__actor_resume(akt__worker *w, akt__cell *c) {
@@ -129,15 +130,17 @@ void akt__actor_reinstate(akt__worker *w, akt__cell *c) {
 void akt__actor_restart(akt__worker *w, akt__cell *c, int forced) {
     if (c->status != AKT__SUSPENDED && !(forced && c->status == AKT__RUNNING)) return;
     akt_system *s = w->disp->system;
-    akt__backoff_drop(s, c->ext); /* a restart that came first (one-for-all) */
+    akt__ext *x = akt__cell_ext(c);
+    akt__backoff_drop(s, x); /* a restart that came first (one-for-all) */
     atomic_fetch_and_explicit(&c->signals, (unsigned char)~AKT__SIG_SUSPENDED,
                               memory_order_relaxed); /* relaxed: see akt__cell_suspended */
-    akt__requests_cancel_all(c->ext); /* the new incarnation owes the old one nothing */
-    akt__susp_cancel_all(c->ext, AKT_ECANCELED);
+    akt__requests_cancel_all(x); /* the new incarnation owes the old one nothing */
+    akt__susp_cancel_all(x, AKT_ECANCELED);
     akt__call_post_stop(w, c);
-    if (c->ext) { /* a restarted actor starts from its own behaviour */
-        c->ext->become_fns.n = 0;
-        c->ext->become_states.n = 0;
+    x = akt__cell_ext(c); /* post_stop may have made it */
+    if (x) {              /* a restarted actor starts from its own behaviour */
+        x->become_fns.n = 0;
+        x->become_states.n = 0;
     }
     /* runner-only, so load + store (kernel/stats.h) */
     _Atomic uint32_t *restarts = &akt__stats_of(c)->restarts;
@@ -152,12 +155,13 @@ void akt__actor_begin_stop(akt__worker *w, akt__cell *c) {
     if (c->status == AKT__STOPPING || c->status == AKT__DEAD || c->status == AKT__FREE) return;
     akt_system *s = w->disp->system;
     c->status = AKT__STOPPING;
-    akt__backoff_drop(s, c->ext); /* a stop during a backoff: no restart */
+    akt__ext *x = akt__cell_ext(c);
+    akt__backoff_drop(s, x); /* a stop during a backoff: no restart */
     /* relaxed: see akt__cell_suspended; a stopping actor's senders get dead letters. */
     atomic_fetch_and_explicit(&c->signals, (unsigned char)~AKT__SIG_SUSPENDED,
                               memory_order_relaxed);
-    akt__requests_cancel_all(c->ext); /* their continuations never run */
-    akt__susp_cancel_all(c->ext, AKT_ESTOPPED);
+    akt__requests_cancel_all(x); /* their continuations never run */
+    akt__susp_cancel_all(x, AKT_ESTOPPED);
     pthread_mutex_lock(&s->lock);
     c->closing = 1;
     for (uint32_t k = c->first_child; k;) {
@@ -234,8 +238,8 @@ void akt__actor_finalize(akt__worker *w, akt__cell *c) {
     if (sched) sched->hooks->actor_stopped(s, self); /* its schedules end with it */
     if (akt__cell_index(c) != AKT__GUARDIAN) akt__sys_stat(&s->stats.stopped);
 
-    akt__ext *x = c->ext;
-    c->ext = NULL;
+    akt__ext *x = akt__cell_ext(c);
+    akt__cell_ext_set(c, NULL); /* clearing cannot fail */
     if (x) {
         akt__drain_list(s, &x->unstashed, self, path);
         akt__drain_list(s, &x->stash, self, path);

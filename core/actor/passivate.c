@@ -207,12 +207,13 @@ static uint64_t akt__processed(akt__cell *c) {
 static int akt__idle(akt__cell *c) {
     if (c->status != AKT__RUNNING) return 0;
     if (akt__mpsc_maybe_nonempty(&c->mbox) || akt__mailbox_holds(c)) return 0;
-    const akt__ext *x = c->ext;
+    const akt__ext *x = akt__cell_ext(c);
     return !x || (!x->unstashed.head && !x->stash.head && !x->n_requests && !x->responses.head);
 }
 
 static void akt__passivate(akt__worker *w, akt__cell *c) {
-    if (c->ext) c->ext->passivate_after = 0;
+    akt__ext *x = akt__cell_ext(c);
+    if (x) x->passivate_after = 0;
     c->passive_epoch = (c->passive_epoch + 1) & 15; /* outdates a fired slot's message */
     /* actor.passivated.count, by kind: the name record is the incarnation's until it ends */
     akt__kind_passivated(w->disp->system,
@@ -240,7 +241,8 @@ static int akt__idle_index_locked(akt__ppart *pp, int64_t idle_ns) {
 void akt__passivation_apply(akt__worker *w, akt__cell *c, akt__envelope *e) {
     akt_system *s = w->disp->system;
     c->passive_epoch = (c->passive_epoch + 1) & 15; /* a fired slot's message is outdated */
-    if (c->ext) c->ext->passivate_after = 0;
+    akt__ext *had = akt__cell_ext(c);
+    if (had) had->passivate_after = 0;
     if (e->code == AKT_PASSIVATE_MESSAGES) {
         akt__ext *x = akt__ext_get(s, c);
         if (x) x->passivate_after = e->arg; /* without memory: long-lived */
@@ -294,7 +296,8 @@ void akt__passivate_check(akt__worker *w, akt__cell *c, akt__envelope *e) {
 }
 
 void akt__passivate_count_check(akt__worker *w, akt__cell *c) {
-    if (akt__processed(c) >= c->ext->passivate_after && akt__idle(c)) akt__passivate(w, c);
+    if (akt__processed(c) >= akt__cell_ext(c)->passivate_after && akt__idle(c))
+        akt__passivate(w, c); /* called with an ext that has a count (actor/turn.c) */
 }
 
 void akt__passivation_default(akt_system *s, akt_pid pid) {

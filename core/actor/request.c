@@ -158,7 +158,7 @@ AKT_API int akt_request_cancel(akt_ctx *ctx, akt_request *request) {
     if (!x || !x->cell) return ctx ? AKT_EMISUSE : AKT_EINVAL;
     if (!request) return AKT_EINVAL;
     uint64_t id = (uint64_t)(uintptr_t)request;
-    akt__ext *ext = x->cell->ext;
+    akt__ext *ext = akt__cell_ext(x->cell);
     for (akt__request *r = ext ? ext->requests : NULL; r; r = r->next)
         if (r->id == id) {
             akt_future_cancel(r->future); /* AKT_EMISUSE if it completed: the answer wins */
@@ -169,25 +169,28 @@ AKT_API int akt_request_cancel(akt_ctx *ctx, akt_request *request) {
 
 void akt__requests_answered(akt_system *s, akt__cell *c, akt__envelope *e) {
     (void)s;
-    if (c->ext && c->ext->n_requests) {
-        akt__env_list_push(&c->ext->responses, e);
+    akt__ext *x = akt__cell_ext(c);
+    if (x && x->n_requests) {
+        akt__env_list_push(&x->responses, e);
         return;
     }
     akt__env_free(e); /* its request was cancelled */
 }
 
 int akt__requests_ready(const akt__cell *c) {
-    return c->ext && c->ext->responses.head && c->status == AKT__RUNNING;
+    const akt__ext *x = akt__cell_ext(c);
+    return x && x->responses.head && c->status == AKT__RUNNING;
 }
 
 size_t akt__requests_run(akt__worker *w, akt__cell *c, size_t budget) {
     size_t n = 0;
     while (n < budget && akt__requests_ready(c)) {
-        akt__envelope *e = akt__env_list_pop(&c->ext->responses);
+        akt__ext *x = akt__cell_ext(c); /* ready: set */
+        akt__envelope *e = akt__env_list_pop(&x->responses);
         uint64_t id = e->arg;
         akt__env_free(e);
         n++;
-        akt__request *r = akt__request_take(c->ext, id);
+        akt__request *r = akt__request_take(x, id);
         if (!r) continue; /* cancelled by a restart */
         akt_msg *reply = NULL;
         int rc = akt_future_wait(r->future, 0, &reply); /* complete: it pushed e */

@@ -15,7 +15,8 @@ size_t akt__requests_run(akt__worker *w, akt__cell *c, size_t budget);
 int akt__requests_ready(const akt__cell *c);
 /* 1 while a STASH request keeps user messages waiting. */
 static inline int akt__requests_stashing(const akt__cell *c) {
-    return c->ext && c->ext->n_stashing && c->status == AKT__RUNNING;
+    const akt__ext *x = akt__cell_ext(c);
+    return x && x->n_stashing && c->status == AKT__RUNNING;
 }
 /* Cancels every request in flight (stop, restart): no continuation runs, drop does. */
 void akt__requests_cancel_all(akt__ext *x);

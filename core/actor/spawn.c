@@ -163,7 +163,10 @@ static int akt__place_locked(akt_system *s, uint32_t parent_idx, const char *nam
     akt__cell *c = beh ? akt__cell_claim_locked(s) : NULL;
     if (!c) return AKT_ENOMEM;
     *out = c;
-    if (akt__mailbox_page_ready(&s->heap, c, mp)) {
+    /* Its page's mailbox records and ext pointers, if it needs them: made before anything
+     * is written, so a failure leaves the cell as it was (the previous incarnation cleared
+     * its ext). */
+    if (akt__mailbox_page_ready(&s->heap, c, mp) || akt__cell_ext_set(c, x)) {
         akt__cell_unclaim_locked(s, c);
         return AKT_ENOMEM;
     }
@@ -183,7 +186,6 @@ static int akt__place_locked(akt_system *s, uint32_t parent_idx, const char *nam
     /* relaxed atomic: read by akt_pid_receive (reader.c) while the slot may be reused */
     __atomic_store_n(&c->beh, beh, __ATOMIC_RELAXED);
     c->state = state;
-    c->ext = x;
     c->status = beh->pre_start ? AKT__STARTING : AKT__RUNNING;
     c->started = beh->pre_start ? 0 : 1;
     c->recycle = 0;
@@ -196,7 +198,7 @@ static int akt__place_locked(akt_system *s, uint32_t parent_idx, const char *nam
         c->parent = 0;
         __atomic_store_n(&c->beh, NULL, __ATOMIC_RELAXED); /* see above */
         c->state = NULL;
-        c->ext = NULL;
+        akt__cell_ext_set(c, NULL); /* clearing cannot fail */
         c->status = AKT__DEAD;
         akt__name_free(&s->heap, akt__cell_name_inline(c));
         akt__cell_unclaim_locked(s, c);

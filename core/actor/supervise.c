@@ -91,8 +91,9 @@ static int akt__budget_spent(akt_system *s, akt__cell *parent, const akt_supervi
 
 /* Forgets child's failures (a suspended child gets a fresh budget once reinstated). */
 static void akt__budget_forget(akt__cell *parent, uint64_t child) {
-    if (!parent->ext) return;
-    akt__vec *f = &parent->ext->faults;
+    akt__ext *x = akt__cell_ext(parent);
+    if (!x) return;
+    akt__vec *f = &x->faults;
     uint32_t k = 0;
     for (uint32_t i = 0; i + 2 < f->n; i += 3) {
         if (f->v[i] == child) continue;
@@ -128,7 +129,8 @@ static int akt__children(akt_system *s, akt__cell *c, akt__vec *out) {
 
 /* The strategy parent gave its children at spawn, or NULL (one-for-one, restart). */
 static const akt_supervisor *akt__supervisor_of(const akt__cell *parent) {
-    return parent->ext && parent->ext->has_supervisor ? &parent->ext->supervisor : NULL;
+    const akt__ext *x = akt__cell_ext(parent);
+    return x && x->has_supervisor ? &x->supervisor : NULL;
 }
 
 /* Stop or restart pid; sibling: a one-for-all sibling, restarted even while running. */

@@ -47,9 +47,10 @@ AKT_API int akt_ctx_suspend(akt_ctx *ctx, int mode, akt_suspension *out) {
     if (!x || !x->cell) return ctx ? AKT_EMISUSE : AKT_EINVAL;
     if (!out || mode < AKT_REENTRANCY_DEFAULT || mode > AKT_REENTRANCY_STASH) return AKT_EINVAL;
     if (!x->env || x->env->kind != AKT__ENV_USER) return AKT_EMISUSE;
-    if (!mode)
-        mode = x->cell->ext && x->cell->ext->reentrancy ? x->cell->ext->reentrancy
-                                                        : AKT_REENTRANCY_OFF;
+    if (!mode) {
+        const akt__ext *ext = akt__cell_ext(x->cell);
+        mode = ext && ext->reentrancy ? ext->reentrancy : AKT_REENTRANCY_OFF;
+    }
     if (!x->susp_id) /* relaxed: a unique number */
         x->susp_id = atomic_fetch_add_explicit(&akt__susp_seq, 1, memory_order_relaxed) + 1;
     x->suspend = mode == AKT_REENTRANCY_ALLOW_ALL ? 2 : 1;
@@ -119,23 +120,26 @@ static void akt__step_discard(akt__envelope *e) {
 
 void akt__susp_step_arrived(akt_system *s, akt__cell *c, akt__envelope *e) {
     (void)s;
-    if (akt__susp_find(c->ext, e->arg, 0))
-        akt__env_list_push(&c->ext->steps, e);
+    akt__ext *x = akt__cell_ext(c);
+    if (akt__susp_find(x, e->arg, 0))
+        akt__env_list_push(&x->steps, e);
     else
         akt__step_discard(e); /* finished, or ended by a stop or a restart */
 }
 
 int akt__susp_ready(const akt__cell *c) {
-    return c->ext && c->ext->steps.head && c->status == AKT__RUNNING;
+    const akt__ext *x = akt__cell_ext(c);
+    return x && x->steps.head && c->status == AKT__RUNNING;
 }
 
 size_t akt__susp_run(akt__worker *w, akt__cell *c, size_t budget) {
     size_t n = 0;
     while (n < budget && akt__susp_ready(c)) {
-        akt__envelope *se = akt__env_list_pop(&c->ext->steps);
+        akt__ext *x = akt__cell_ext(c); /* ready: set */
+        akt__envelope *se = akt__env_list_pop(&x->steps);
         uint64_t id = se->arg;
         n++;
-        akt__susp *r = akt__susp_find(c->ext, id, 1);
+        akt__susp *r = akt__susp_find(x, id, 1);
         if (!r) { /* a step before it finished the message */
             akt__step_discard(se);
             continue;

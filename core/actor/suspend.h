@@ -22,7 +22,8 @@ int akt__susp_ready(const akt__cell *c);
 size_t akt__susp_run(akt__worker *w, akt__cell *c, size_t budget);
 /* 1 while a suspended message keeps user messages waiting. */
 static inline int akt__susp_holding(const akt__cell *c) {
-    return c->ext && c->ext->n_holding && c->status == AKT__RUNNING;
+    const akt__ext *x = akt__cell_ext(c);
+    return x && x->n_holding && c->status == AKT__RUNNING;
 }
 /* Ends every suspension (stop: AKT_ESTOPPED, restart: AKT_ECANCELED to the askers); the
  * steps posted to them drop. */

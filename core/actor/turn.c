@@ -72,10 +72,11 @@ static void akt__env_done(akt__envelope *e) {
 }
 
 static void akt__current_receive(akt__cell *c, akt_receive_fn *fn, void **state) {
-    if (c->ext && c->ext->become_fns.n) {
-        uint32_t top = c->ext->become_fns.n - 1;
-        *fn = (akt_receive_fn)(uintptr_t)c->ext->become_fns.v[top];
-        *state = (void *)(uintptr_t)c->ext->become_states.v[top];
+    akt__ext *x = akt__cell_ext(c);
+    if (x && x->become_fns.n) {
+        uint32_t top = x->become_fns.n - 1;
+        *fn = (akt_receive_fn)(uintptr_t)x->become_fns.v[top];
+        *state = (void *)(uintptr_t)x->become_states.v[top];
     } else {
         *fn = c->beh ? c->beh->receive : NULL;
         *state = c->state;
@@ -110,7 +111,8 @@ static int akt__user_prepare(akt__worker *w, akt__cell *c, akt__envelope *e) {
         strcmp(e->msg->type, AKT_TYPE_TERMINATED) == 0) {
         /* A Terminated is for watchers only: after an unwatch it is dropped, and it ends
          * the watch. */
-        if (!c->ext || !akt__vec_remove(&c->ext->watching, akt__msg_about(e->msg))) {
+        akt__ext *x = akt__cell_ext(c);
+        if (!x || !akt__vec_remove(&x->watching, akt__msg_about(e->msg))) {
             akt__env_done(e);
             return 0;
         }
@@ -351,13 +353,15 @@ static void akt__run_system(akt__worker *w, akt__cell *c) {
 }
 
 static akt__envelope *akt__next_user(akt__cell *c) {
-    if (c->ext && c->ext->unstashed.head) return akt__env_list_pop(&c->ext->unstashed);
+    akt__ext *x = akt__cell_ext(c);
+    if (x && x->unstashed.head) return akt__env_list_pop(&x->unstashed);
     return akt__mailbox_take(c);
 }
 
 void akt__cell_release(akt__cell *c, int can_receive) {
-    int pending_unstash = (can_receive && c->ext && c->ext->unstashed.head) ||
-                          akt__requests_ready(c) || akt__susp_ready(c);
+    akt__ext *x = akt__cell_ext(c);
+    int pending_unstash = (can_receive && x && x->unstashed.head) || akt__requests_ready(c) ||
+                          akt__susp_ready(c);
     int tail_busy = c->mbox.tail != &c->mbox.stub || akt__mailbox_holds(c);
     /* seq_cst store: the consumer's half of the Dekker pair with akt__mpsc_push +
      * akt__cell_wake. After it, only atomics of c may be read: another thread may own c. */
@@ -401,7 +405,8 @@ static int akt__system_pending(akt__cell *c) {
 }
 
 static int akt__batch_active(const akt__cell *c) {
-    return c->beh && c->beh->receive_batch && !(c->ext && c->ext->become_fns.n);
+    const akt__ext *x = akt__cell_ext(c);
+    return c->beh && c->beh->receive_batch && !(x && x->become_fns.n);
 }
 
 /* The next user message for receive, waiting a moment for a busy sender; NULL if none. */
@@ -501,7 +506,8 @@ size_t akt__cell_run(akt__worker *w, akt__cell *c, size_t budget) {
         }
         if (akt__system_pending(c)) akt__run_system(w, c);
     }
-    if (c->ext && c->ext->passivate_after) akt__passivate_count_check(w, c);
+    const akt__ext *x = akt__cell_ext(c);
+    if (x && x->passivate_after) akt__passivate_count_check(w, c);
     int recycle = c->recycle; /* finalised in this run */
     c->recycle = 0;
     akt__cell_release(c, akt__user_open(c));

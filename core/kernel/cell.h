@@ -8,6 +8,7 @@
 #define AKT_CORE_KERNEL_CELL_H
 #include <akt/akt.h>
 #include <stdatomic.h>
+#include <stddef.h>
 #include <stdint.h>
 
 #include "envelope.h"
@@ -62,22 +63,31 @@ struct akt__mailbox; /* a mailbox other than the default (mailbox/mailbox.h) */
  * in an issued pid, so such a cell matches no pid. */
 #define AKT__CELL_UNREACHABLE (UINT64_C(1) << 63)
 
+/* 96 bytes, in pages that start on a cache line, so two cells fill three lines. What a
+ * sender reads (the pid, the dispatcher, the run flag, the signals) is in bytes 0-31,
+ * and the mailbox, which a sender writes and an idle runner polls, in bytes 64-87: on
+ * another line whatever the cell's parity, so a runner polling its mailbox does not take
+ * from its senders the line they read next (tell_1to1 was 2x slower when it did). */
 typedef struct akt__cell {
-    akt__mpsc mbox; /* user messages (a custom mailbox's intake: mailbox/mailbox.h) */
-    /* The slot's mailbox record, if it ever had a mailbox other than the default, is in its
-     * page (akt__page_tail.mailboxes), not here: most actors have none. */
-    struct akt__cell *run_next; /* link in a dispatcher's run queue */
+    /* bytes 0-31: read by senders; written by the spawn, and the run flag by each run */
     /* The pid of the current incarnation (of the next one while free), with
      * AKT__CELL_UNREACHABLE while it is not live: one load tells a sender whether its pid
      * is live. Written under the structure lock by the spawn that owns the cell
      * (akt__cell_publish) and by finalisation (akt__cell_end_locked). */
     _Atomic uint64_t id;
+    /* Set by the spawn that owns the cell, kept for the actor's life. Atomic because a
+     * sender may read it (akt_ask's deadlock guard, akt_pid_runs_on) just as a dead cell is
+     * respawned: relaxed loads and stores are enough, every such read is checked against
+     * the pid again or only picks a hint, and the runner's own reads are ordered by the
+     * sched flag. */
+    _Atomic(struct akt_dispatcher *) disp;
     atomic_uint sched;         /* 1 while queued on or run by a dispatcher, or owned
                                   by its spawn */
     uint8_t status;            /* enum akt__status; owner-only (sched held) */
     uint8_t started : 1;       /* pre_start succeeded: post_stop is owed */
     uint8_t recycle : 1;       /* finalised in this run: free once released */
     uint8_t passive_epoch : 4; /* passivation (actor/passivate.c): outdates old timers */
+    uint8_t has_ext : 1;       /* its entry in its page's ext pointers is set (actor/ext.h) */
     /* Both under the structure lock: closing, stopping (no new children); named, in the
      * system's name table (kernel/names.c), so growing the table finds its keys by
      * walking the pages in order, not by visiting each key's cell at random. */
@@ -85,25 +95,25 @@ typedef struct akt__cell {
     uint8_t closing : 1;
     uint8_t named : 1;
     atomic_uchar signals; /* AKT__SIG_* bits (see akt__signal) */
-    /* Set by the spawn that owns the cell, kept for the actor's life. Atomic because a
-     * sender may read it (akt_ask's deadlock guard, akt_pid_runs_on) just as a dead cell is
-     * respawned: relaxed loads and stores are enough, every such read is checked against
-     * the pid again or only picks a hint, and the runner's own reads are ordered by the
-     * sched flag. */
-    _Atomic(struct akt_dispatcher *) disp;
     const akt__behavior_rec *beh;
+    /* bytes 32-63: the runner's */
     void *state;
-    struct akt__ext *ext;
-    /* The name is in the cell's record in its page (kernel/stats.h: akt__cell_name). */
+    struct akt__cell *run_next;    /* link in a dispatcher's run queue */
     _Atomic(akt__envelope *) sysq; /* system messages: a Treiber stack, LIFO */
-    /* Its kept system envelopes (watchers, graceful-stop waiters) are listed in its page
-     * (kernel/stats.h: akt__kept_peek), not here: most actors have none. */
-    uint32_t parent, first_child, next_sibling, prev_sibling; /* indexes; 0 = none */
+    uint32_t parent, first_child;  /* indexes; 0 = none */
+    /* bytes 64-95: the mailbox */
+    akt__mpsc mbox; /* user messages (a custom mailbox's intake: mailbox/mailbox.h) */
+    /* The slot's mailbox record, if it ever had a mailbox other than the default, is in its
+     * page (akt__page_tail.mailboxes), not here: most actors have none. */
+    uint32_t next_sibling, prev_sibling; /* indexes; 0 = none */
+    /* Kept in its page, not here, because most actors have none: its rarely used parts
+     * (actor/ext.h: akt__cell_ext), its name (kernel/stats.h: akt__cell_name), its kept
+     * system envelopes (watchers, graceful-stop waiters: akt__kept_peek). */
 } akt__cell;
 
-/* Two cache lines, the first holding all a tell touches (mailbox, its record, id, sched,
- * disp). */
-_Static_assert(sizeof(akt__cell) <= 128, "a cell fits two cache lines");
+_Static_assert(sizeof(akt__cell) == 96, "three cache lines per two cells");
+_Static_assert(offsetof(akt__cell, beh) == 24 && offsetof(akt__cell, mbox) == 64,
+               "what senders read in bytes 0-31, the mailbox in 64-87");
 
 #define AKT__PAGE_SHIFT 12
 #define AKT__PAGE_CELLS (1u << AKT__PAGE_SHIFT)

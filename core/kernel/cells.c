@@ -40,10 +40,13 @@ int akt__cells_init_locked(akt_system *s) {
 int akt__page_add_locked(akt_system *s, uint32_t page) {
     /* The cells, then the page's tail (kernel/stats.h): its metrics records come later;
      * then a short-name record per cell (resident only once used, as the cells). */
-    akt__cell *p = akt__heap_calloc(&s->heap, AKT__PAGE_CELLS * sizeof(akt__cell) +
-                                                  sizeof(akt__page_tail) +
-                                                  AKT__PAGE_CELLS * sizeof(akt__name_inline));
-    if (!p) return AKT_ENOMEM;
+    /* Cache-line aligned: a cell's layout (kernel/cell.h) keeps its hot words off the
+     * lines it shares with its neighbours only if the page starts on a line. */
+    void *raw = akt__heap_calloc(&s->heap, AKT__PAGE_CELLS * sizeof(akt__cell) +
+                                               sizeof(akt__page_tail) +
+                                               AKT__PAGE_CELLS * sizeof(akt__name_inline) + 63);
+    if (!raw) return AKT_ENOMEM;
+    akt__cell *p = (akt__cell *)(((uintptr_t)raw + 63) & ~(uintptr_t)63);
     /* Every cell's first line is written below: its pages in at once, not a fault each. */
     akt__heap_prefault(&s->heap, p, AKT__PAGE_CELLS * sizeof(akt__cell));
     akt__page_tail *tail = (akt__page_tail *)(p + AKT__PAGE_CELLS);
@@ -51,7 +54,9 @@ int akt__page_add_locked(akt_system *s, uint32_t page) {
     atomic_init(&tail->rare, NULL);
     atomic_init(&tail->mailboxes, NULL);
     atomic_init(&tail->kept, NULL);
+    atomic_init(&tail->exts, NULL);
     tail->heap = &s->heap;
+    tail->raw = raw;
     uint64_t first = akt__pid_make(0, s->gen_base + 1).id; /* incarnation 1, index 0 */
     for (uint32_t i = 0; i < AKT__PAGE_CELLS; i++) {
         akt__mpsc_init(&p[i].mbox);
@@ -65,62 +70,62 @@ int akt__page_add_locked(akt_system *s, uint32_t page) {
     return 0;
 }
 
+/* Makes one of a page's arrays of AKT__PAGE_CELLS records (zeroed) and returns it, or the
+ * one another thread made first; NULL on ENOMEM. release on success: whoever loads the
+ * pointer with acquire sees the zeroed records; acquire on failure: this thread then uses
+ * the winner's. The arrays are typed apart in the tail, one layout: a pointer. */
+static void *akt__tail_array(akt__heap *h, void *_Atomic *at, size_t size) {
+    void *mine = akt__heap_calloc(h, AKT__PAGE_CELLS * size);
+    if (!mine) return NULL;
+    void *none = NULL;
+    if (!atomic_compare_exchange_strong_explicit(at, &none, mine, memory_order_acq_rel,
+                                                 memory_order_acquire)) {
+        akt__heap_free(h, mine);
+        mine = none;
+    }
+    return mine;
+}
+#define AKT__TAIL_ARRAY(t, field) \
+    akt__tail_array((t)->heap, (void *_Atomic *)(void *)&(t)->field, sizeof *(t)->field)
+
 akt__cell_stats *akt__stats_make(akt__cell *c) {
     /* Where counts go when no record could be had: relaxed atomics, so many writers are no
      * race; nobody reads it (readers use akt__stats_peek). */
     static akt__cell_stats scratch;
-    akt__page_tail *t = akt__page_tail_of(c);
-    akt__cell_stats *mine = akt__heap_calloc(t->heap, AKT__PAGE_CELLS * sizeof *mine);
-    if (!mine) return &scratch;
-    akt__cell_stats *none = NULL;
-    /* release on success: whoever loads the pointer with acquire (akt__stats_peek) sees
-     * the zeroed records; acquire on failure: this thread then uses the winner's. */
-    if (!atomic_compare_exchange_strong_explicit(&t->stats, &none, mine, memory_order_acq_rel,
-                                                 memory_order_acquire)) {
-        akt__heap_free(t->heap, mine);
-        mine = none;
-    }
-    return mine + (akt__cell_index(c) & (AKT__PAGE_CELLS - 1));
+    akt__cell_stats *mine = AKT__TAIL_ARRAY(akt__page_tail_of(c), stats);
+    return mine ? mine + akt__cell_slot(c) : &scratch;
 }
 
 akt__cell_rare *akt__rare_make(akt__cell *c) {
     static akt__cell_rare scratch; /* as akt__stats_make's */
-    akt__page_tail *t = akt__page_tail_of(c);
-    akt__cell_rare *mine = akt__heap_calloc(t->heap, AKT__PAGE_CELLS * sizeof *mine);
-    if (!mine) return &scratch;
-    akt__cell_rare *none = NULL;
-    /* as akt__stats_make */
-    if (!atomic_compare_exchange_strong_explicit(&t->rare, &none, mine, memory_order_acq_rel,
-                                                 memory_order_acquire)) {
-        akt__heap_free(t->heap, mine);
-        mine = none;
-    }
-    return mine + (akt__cell_index(c) & (AKT__PAGE_CELLS - 1));
+    akt__cell_rare *mine = AKT__TAIL_ARRAY(akt__page_tail_of(c), rare);
+    return mine ? mine + akt__cell_slot(c) : &scratch;
 }
 
 akt__envelope **akt__kept_make(akt__cell *c) {
     akt__envelope **p = akt__kept_peek(c);
     if (p) return p;
-    akt__page_tail *t = akt__page_tail_of(c);
-    akt__envelope **mine = akt__heap_calloc(t->heap, AKT__PAGE_CELLS * sizeof *mine);
-    if (!mine) return NULL;
-    akt__envelope **none = NULL;
-    /* as akt__stats_make */
-    if (!atomic_compare_exchange_strong_explicit(&t->kept, &none, mine, memory_order_acq_rel,
-                                                 memory_order_acquire)) {
-        akt__heap_free(t->heap, mine);
-        mine = none;
-    }
-    return mine + akt__cell_slot(c);
+    akt__envelope **mine = AKT__TAIL_ARRAY(akt__page_tail_of(c), kept);
+    return mine ? mine + akt__cell_slot(c) : NULL;
 }
 
-void akt__stats_free_page(akt_system *s, akt__cell *page) {
+struct akt__ext **akt__ext_slot_make(akt__cell *c) {
+    akt__page_tail *t = akt__page_tail_of(c);
+    /* acquire: as akt__kept_peek */
+    struct akt__ext **p = atomic_load_explicit(&t->exts, memory_order_acquire);
+    if (!p) p = AKT__TAIL_ARRAY(t, exts);
+    return p ? p + akt__cell_slot(c) : NULL;
+}
+
+void akt__page_free(akt_system *s, akt__cell *page) {
     akt__page_tail *t = (akt__page_tail *)(page + AKT__PAGE_CELLS);
     /* relaxed: the system is being freed; no other thread is left */
     akt__heap_free(&s->heap, atomic_load_explicit(&t->stats, memory_order_relaxed));
     akt__heap_free(&s->heap, atomic_load_explicit(&t->rare, memory_order_relaxed));
     akt__heap_free(&s->heap, (void *)atomic_load_explicit(&t->mailboxes, memory_order_relaxed));
     akt__heap_free(&s->heap, atomic_load_explicit(&t->kept, memory_order_relaxed));
+    akt__heap_free(&s->heap, atomic_load_explicit(&t->exts, memory_order_relaxed));
+    akt__heap_free(&s->heap, t->raw);
 }
 
 /* Takes a cell's run flag; fails while a dispatcher has it queued or runs it. */

@@ -67,7 +67,12 @@ typedef struct akt__page_tail {
      * watch or a graceful stop is sent to a cell of the page. Set once (a CAS), freed with
      * the system. */
     _Atomic(struct akt__envelope **) kept;
+    /* The page's AKT__PAGE_CELLS ext pointers (actor/ext.h: akt__cell_ext), NULL until a
+     * cell of the page needs its rarely used parts. Set once (a CAS), freed with the
+     * system; each entry is its cell's owner's. */
+    _Atomic(struct akt__ext **) exts;
     akt__heap *heap; /* the system's, to allocate them; set before the page is published */
+    void *raw;       /* the block the page is in (it starts at the first cache line in it) */
 } akt__page_tail;
 
 /* c's place in its page of cells (one relaxed load of its id word). */
@@ -150,6 +155,10 @@ static inline struct akt__envelope **akt__kept_peek(akt__cell *c) {
 }
 /* c's list head, making the page's heads if need be (kernel/cells.c); NULL on ENOMEM. */
 struct akt__envelope **akt__kept_make(akt__cell *c);
+
+/* c's entry in its page's ext pointers, making them if need be (kernel/cells.c); NULL on
+ * ENOMEM. The entry is owner-only. */
+struct akt__ext **akt__ext_slot_make(akt__cell *c);
 
 static inline akt__cell_stats *akt__stats_of(akt__cell *c) {
     return akt__stats_of_at(c, akt__cell_slot(c));

@@ -235,8 +235,8 @@ static inline akt__sched_head *akt__sys_schedules(akt_system *s) {
 int akt__cells_init_locked(akt_system *s);
 /* A new zeroed page of cells, published in s->pages. */
 int akt__page_add_locked(akt_system *s, uint32_t page);
-/* Frees a page's metrics records, if it has any (with the system). */
-void akt__stats_free_page(akt_system *s, akt__cell *page);
+/* Frees a page of cells and the arrays made for it (with the system). */
+void akt__page_free(akt_system *s, akt__cell *page);
 /* A cell for a new actor, owned by the caller (its run flag taken) and unreachable: free
  * cells that a late run still holds are skipped, so this never waits. NULL on ENOMEM. */
 akt__cell *akt__cell_claim_locked(akt_system *s);

@@ -174,8 +174,8 @@ static void akt__drain_all(akt_system *s) {
                 akt__env_discard_chain(*kept, AKT_ECLOSED);
                 *kept = NULL;
             }
-            akt__ext_free(s, c->ext);
-            c->ext = NULL;
+            akt__ext_free(s, akt__cell_ext(c));
+            akt__cell_ext_set(c, NULL); /* clearing cannot fail */
             akt__name_free(&s->heap, akt__cell_name_inline(c));
         }
     }
@@ -198,8 +198,7 @@ void akt__system_free(akt_system *s) {
     akt__drain_all(s);
     for (uint32_t pg = 0; pg < s->npages; pg++) {
         akt__cell *p = atomic_load_explicit(&s->pages[pg], memory_order_relaxed);
-        akt__stats_free_page(s, p);
-        akt__heap_free(&s->heap, p);
+        akt__page_free(s, p);
     }
     akt__names_free(s);
     akt__kinds_free(s);

@@ -41,15 +41,15 @@ static int akt__guardian_init(akt_system *s, const akt_supervisor *sup) {
     s->next_fresh = AKT__GUARDIAN + 1; /* index 0 means "none" */
     akt__cell *g = akt__cell_get(s, AKT__GUARDIAN);
     char *named = akt__name_new(&s->heap, akt__cell_name_inline(g), "user", 4, akt__now_ns(), 0);
-    g->ext = akt__heap_calloc(&s->heap, sizeof(akt__ext));
+    akt__ext *x = akt__ext_get(s, g);
     pthread_mutex_unlock(&s->lock);
-    if (!named || !g->ext) return AKT_ENOMEM;
+    if (!named || !x) return AKT_ENOMEM;
     g->status = AKT__RUNNING;
     atomic_store_explicit(&g->disp, s->workers, memory_order_relaxed);
     if (sup) {
-        g->ext->supervisor = *sup;
-        g->ext->has_supervisor = 1;
-        if (akt__supervisor_own_rules(&s->heap, &g->ext->supervisor)) return AKT_ENOMEM;
+        x->supervisor = *sup;
+        x->has_supervisor = 1;
+        if (akt__supervisor_own_rules(&s->heap, &x->supervisor)) return AKT_ENOMEM;
     }
     akt__cell_publish(g);
     return 0;

@@ -55,7 +55,8 @@ static inline akt__ext *akt__cell_ext(const akt__cell *c) {
     if (!c->has_ext) return NULL;
     uint32_t slot = akt__cell_slot(c);
     akt__page_tail *t = akt__page_tail_at((akt__cell *)c, slot);
-    return atomic_load_explicit(&t->exts, memory_order_relaxed)[slot];
+    akt__ext **exts = atomic_load_explicit(&t->exts, memory_order_relaxed);
+    return exts[slot];
 }
 
 /* Sets c's ext (owner-only; NULL clears it): 0, or AKT_ENOMEM when its page had no ext

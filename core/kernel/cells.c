@@ -47,7 +47,7 @@ int akt__page_add_locked(akt_system *s, uint32_t page) {
                                                AKT__PAGE_CELLS * sizeof(akt__name_inline) + 63);
     if (!raw) return AKT_ENOMEM;
     akt__cell *p = (akt__cell *)(((uintptr_t)raw + 63) & ~(uintptr_t)63);
-    /* Every cell's first line is written below: its pages in at once, not a fault each. */
+    /* Every cell is written below: its pages in at once, not a fault each. */
     akt__heap_prefault(&s->heap, p, AKT__PAGE_CELLS * sizeof(akt__cell));
     akt__page_tail *tail = (akt__page_tail *)(p + AKT__PAGE_CELLS);
     atomic_init(&tail->stats, NULL);
@@ -70,10 +70,10 @@ int akt__page_add_locked(akt_system *s, uint32_t page) {
     return 0;
 }
 
-/* Makes one of a page's arrays of AKT__PAGE_CELLS records (zeroed) and returns it, or the
- * one another thread made first; NULL on ENOMEM. release on success: whoever loads the
- * pointer with acquire sees the zeroed records; acquire on failure: this thread then uses
- * the winner's. The arrays are typed apart in the tail, one layout: a pointer. */
+/* Makes one of a page's arrays of AKT__PAGE_CELLS records of size bytes (zeroed) at *at
+ * and returns it, or the one another thread made first; NULL on ENOMEM. release on
+ * success: whoever loads the pointer with acquire sees the zeroed records; acquire on
+ * failure: this thread then uses the winner's. */
 static void *akt__tail_array(akt__heap *h, void *_Atomic *at, size_t size) {
     void *mine = akt__heap_calloc(h, AKT__PAGE_CELLS * size);
     if (!mine) return NULL;
@@ -85,27 +85,28 @@ static void *akt__tail_array(akt__heap *h, void *_Atomic *at, size_t size) {
     }
     return mine;
 }
-#define AKT__TAIL_ARRAY(t, field) \
-    akt__tail_array((t)->heap, (void *_Atomic *)(void *)&(t)->field, sizeof *(t)->field)
 
 akt__cell_stats *akt__stats_make(akt__cell *c) {
     /* Where counts go when no record could be had: relaxed atomics, so many writers are no
      * race; nobody reads it (readers use akt__stats_peek). */
     static akt__cell_stats scratch;
-    akt__cell_stats *mine = AKT__TAIL_ARRAY(akt__page_tail_of(c), stats);
+    akt__page_tail *t = akt__page_tail_of(c);
+    akt__cell_stats *mine = akt__tail_array(t->heap, &t->stats, sizeof *mine);
     return mine ? mine + akt__cell_slot(c) : &scratch;
 }
 
 akt__cell_rare *akt__rare_make(akt__cell *c) {
     static akt__cell_rare scratch; /* as akt__stats_make's */
-    akt__cell_rare *mine = AKT__TAIL_ARRAY(akt__page_tail_of(c), rare);
+    akt__page_tail *t = akt__page_tail_of(c);
+    akt__cell_rare *mine = akt__tail_array(t->heap, &t->rare, sizeof *mine);
     return mine ? mine + akt__cell_slot(c) : &scratch;
 }
 
 akt__envelope **akt__kept_make(akt__cell *c) {
     akt__envelope **p = akt__kept_peek(c);
     if (p) return p;
-    akt__envelope **mine = AKT__TAIL_ARRAY(akt__page_tail_of(c), kept);
+    akt__page_tail *t = akt__page_tail_of(c);
+    akt__envelope **mine = akt__tail_array(t->heap, &t->kept, sizeof *mine);
     return mine ? mine + akt__cell_slot(c) : NULL;
 }
 
@@ -113,7 +114,7 @@ struct akt__ext **akt__ext_slot_make(akt__cell *c) {
     akt__page_tail *t = akt__page_tail_of(c);
     /* acquire: as akt__kept_peek */
     struct akt__ext **p = atomic_load_explicit(&t->exts, memory_order_acquire);
-    if (!p) p = AKT__TAIL_ARRAY(t, exts);
+    if (!p) p = akt__tail_array(t->heap, &t->exts, sizeof *p);
     return p ? p + akt__cell_slot(c) : NULL;
 }
 

@@ -54,10 +54,12 @@ typedef struct akt__cell_rare {
 /* After the last cell of every page of cells (kernel/cells.c), then the page's short-name
  * records (akt__cell_name_inline). */
 typedef struct akt__page_tail {
-    /* The page's AKT__PAGE_CELLS records, NULL until first needed; set once (a CAS) and
-     * freed with the system. */
-    _Atomic(akt__cell_stats *) stats;
-    _Atomic(akt__cell_rare *) rare; /* as stats, for akt__cell_rare */
+    /* The arrays below made by a CAS (kernel/cells.c: akt__tail_array) are untyped here so
+     * that one helper makes them all; their accessors give them their types. */
+    /* The page's AKT__PAGE_CELLS records (akt__cell_stats), NULL until first needed; set
+     * once (a CAS) and freed with the system. */
+    void *_Atomic stats;
+    void *_Atomic rare; /* as stats, for akt__cell_rare */
     /* The page's AKT__PAGE_CELLS mailbox records (mailbox/mailbox.h: akt__cell_mailbox),
      * NULL until a cell of the page is spawned with a mailbox other than the default. Set
      * once, by that spawn under the structure lock (a release store), freed with the
@@ -66,13 +68,13 @@ typedef struct akt__page_tail {
     /* The heads of the page's AKT__PAGE_CELLS kept lists (akt__kept_peek), NULL until a
      * watch or a graceful stop is sent to a cell of the page. Set once (a CAS), freed with
      * the system. */
-    _Atomic(struct akt__envelope **) kept;
+    void *_Atomic kept; /* struct akt__envelope *[AKT__PAGE_CELLS] */
     /* The page's AKT__PAGE_CELLS ext pointers (actor/ext.h: akt__cell_ext), NULL until a
      * cell of the page needs its rarely used parts. Set once (a CAS), freed with the
      * system; each entry is its cell's owner's. */
-    _Atomic(struct akt__ext **) exts;
-    akt__heap *heap; /* the system's, to allocate them; set before the page is published */
-    void *raw;       /* the block the page is in (it starts at the first cache line in it) */
+    void *_Atomic exts; /* struct akt__ext *[AKT__PAGE_CELLS] */
+    akt__heap *heap;    /* the system's, to allocate them; set before the page is published */
+    void *raw;          /* the block the page is in (it starts at the first cache line in it) */
 } akt__page_tail;
 
 /* c's place in its page of cells (one relaxed load of its id word). */

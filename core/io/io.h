@@ -7,6 +7,7 @@
 #include <akt/akt.h>
 #include <pthread.h>
 #include <stdatomic.h>
+#include <stdint.h>
 #include <uv.h>
 
 #include "base/tls.h"
@@ -37,6 +38,12 @@ typedef struct akt__io {
     atomic_int closed;
     int inited, started;
     int quit; /* loop thread only: set by the stop command */
+    /* Loop thread only: bumped by every callback that brings work (a wake-up, bytes read:
+     * akt__io_note), so that the loop can tell a busy spell from an idle one (the poll). */
+    uint64_t events;
+    /* The poll's window: how long the loop keeps polling after the last event before it
+     * blocks again, ns (0: it never polls); see akt__io_run. */
+    int64_t poll_ns;
     akt__io_cmd quit_cmd;
     /* Called on the loop thread once `quit` is set, before the loop drains: closes the
      * user's handles (uv_close), so that the loop can end. */
@@ -60,6 +67,8 @@ void akt__io_wake(akt__io *io);
  * the loop once every handle is closed, and joins the thread. Not from the loop thread.
  * Idempotent. */
 void akt__io_stop(akt__io *io);
+/* Counts one event that brought work (loop thread only): keeps the loop polling. */
+static inline void akt__io_note(akt__io *io) { io->events++; }
 /* 1 on the loop thread of io. */
 int akt__io_on_loop(const akt__io *io);
 

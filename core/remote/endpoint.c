@@ -768,7 +768,10 @@ static void akt__on_read(uv_stream_t *s, ssize_t nread, const uv_buf_t *buf) {
         return;
     }
     if (nread == 0 || c->refusing) return;
-    if (nread > 0) c->last_read_ns = akt__now_ns();
+    if (nread > 0) {
+        c->last_read_ns = akt__now_ns();
+        akt__io_note(&c->node->io); /* bytes in: the loop polls a while for what follows */
+    }
     if (nread < 0 && c->tls && !akt__tls_ready(c->tls)) {
         akt__conn_tls_failed(c, nread == UV_EOF ? "TLS handshake failed: the peer closed the "
                                                   "connection (is it a TLS node?)"

@@ -509,6 +509,48 @@ static void test_grains_and_schedules(void **state) {
     tu_system_end(sys);
 }
 
+/* A name and a kind at and past the short-name record's size (kernel/names.h: 12 bytes in
+ * the cell's page, longer ones on the heap): each is found, named in its path, keeps its
+ * kind, and its uptime counts from its spawn; a respawn into the freed cells swaps long
+ * and short names. */
+static void test_name_record_bounds(void **state) {
+    (void)state;
+    akt_system *sys = tu_system("names", 1);
+    static const size_t lens[] = {1, 11, 12, 13, 14, 63};
+    enum { NL = sizeof lens / sizeof lens[0] };
+    akt_pid pids[NL];
+    char names[NL][64], kinds[NL][16];
+    for (int round = 0; round < 2; round++) {
+        for (size_t i = 0; i < NL; i++) {
+            size_t len = lens[round ? NL - 1 - i : i];
+            memset(names[i], 'a' + (int)i, len);
+            names[i][len] = 0;
+            snprintf(kinds[i], sizeof kinds[i], "K%zu", len);
+            pids[i] = spawn_kind(sys, names[i], kinds[i]);
+        }
+        tu_sleep_ms(30);
+        for (size_t i = 0; i < NL; i++) {
+            akt_pid found = {0};
+            TU_OK(akt_lookup(sys, names[i], &found));
+            assert_true(found.id == pids[i].id);
+            char path[128];
+            TU_OK(akt_pid_path(sys, pids[i], path, sizeof path, NULL));
+            size_t pl = strlen(path), nl = strlen(names[i]);
+            assert_true(pl > nl && strcmp(path + pl - nl, names[i]) == 0 &&
+                        path[pl - nl - 1] == '/');
+            akt_actor_metrics m = actor_metrics(sys, pids[i]);
+            assert_non_null(m.kind);
+            assert_string_equal(m.kind, kinds[i]);
+            /* at least the 30 ms slept (a spawn time is read from the coarse clock and
+             * kept in ms, both only ever earlier), and not a wrapped or garbled one */
+            if (m.uptime_ns < 30000000 || m.uptime_ns > 60 * INT64_C(1000000000))
+                fail_msg("%s: uptime %lld ns", names[i], (long long)m.uptime_ns);
+        }
+        for (size_t i = 0; i < NL; i++) tu_stop_wait(sys, pids[i]);
+    }
+    tu_system_end(sys);
+}
+
 int main(void) {
     const struct CMUnitTest tests[] = {
         TU_TEST(test_scripted_counts),
@@ -519,6 +561,7 @@ int main(void) {
         TU_TEST(test_passivated_by_kind),
         TU_TEST(test_dead_letters_and_reinstates),
         TU_TEST(test_grains_and_schedules),
+        TU_TEST(test_name_record_bounds),
     };
     return cmocka_run_group_tests_name("metrics", tests, NULL, NULL);
 }

@@ -240,8 +240,10 @@ char *akt__name_new(akt__heap *h, akt__name_inline *own, const char *name, size_
                            ? (akt__name_rec *)(void *)own
                            : akt__heap_alloc(h, offsetof(akt__name_rec, text) + len + 1);
     if (!r) return NULL;
-    r->started_ns = started_ns;
-    r->kind = kind;
+    uint64_t ms = started_ns > 0 ? (uint64_t)started_ns / 1000000 : 0;
+    for (int i = 0; i < 5; i++) r->started_ms[i] = (uint8_t)(ms >> 8 * i);
+    r->kind[0] = (uint8_t)kind;
+    r->kind[1] = (uint8_t)(kind >> 8);
     memcpy(r->text, name, len);
     r->text[len] = 0;
     if (r != (akt__name_rec *)(void *)own) {

@@ -50,34 +50,37 @@ void akt__names_free(struct akt_system *s);
  * kinds, 0 = none). A short name (AKT__NAME_INLINE_MAX bytes or fewer: anonymous ones, and
  * most given ones) uses the record its cell has in its page of cells (kernel/stats.h:
  * akt__cell_name_inline), so an idle actor allocates nothing for it (issue 16); a longer one
- * is allocated from the system's heap. */
+ * is allocated from the system's heap. The header is packed in bytes (read through the
+ * accessors below) so that the record is 20 bytes: the spawn time is 40 bits of monotonic
+ * milliseconds (34 years since boot; an uptime in ms is as precise as the coarse clock a
+ * spawn reads, 1-10 ms), the kind 16 bits. Both are written before the cell is published,
+ * and never changed. */
 typedef struct akt__name_rec {
-    int64_t started_ns; /* monotonic clock; written before the cell is published */
-    uint16_t kind;      /* written before the cell is published, never changed */
+    uint8_t started_ms[5]; /* little endian */
+    uint8_t kind[2];       /* little endian */
     char text[];
 } akt__name_rec;
 
-/* 13: the record stays 24 bytes with the kind ("$" and a counter below 10^12 fits). */
-#define AKT__NAME_INLINE_MAX 13
+/* 12: the record is 20 bytes ("$" and a counter below 10^11 fits; so do "actor-999999"). */
+#define AKT__NAME_INLINE_MAX 12
 /* The record of a cell's name: a short name's own, laid out as an akt__name_rec. When
- * text[0] is 0 the cell's name is elsewhere: the 8 bytes at text + AKT__NAME_FAR_AT (offset
- * 16, aligned) point at the text of a record from the heap, or are NULL while the cell has
- * no name (free, never spawned). The cell itself keeps no pointer (issue 16: bytes per idle
- * actor). */
+ * text[0] is 0 the cell's name is elsewhere: the 8 bytes at text + AKT__NAME_FAR_AT
+ * (unaligned: read with memcpy) point at the text of a record from the heap, or are NULL
+ * while the cell has no name (free, never spawned). The cell itself keeps no pointer
+ * (issue 16: bytes per idle actor). */
 typedef struct akt__name_inline {
-    int64_t started_ns;
-    uint16_t kind;
+    uint8_t started_ms[5];
+    uint8_t kind[2];
     char text[AKT__NAME_INLINE_MAX + 1];
 } akt__name_inline;
-_Static_assert(sizeof(akt__name_inline) == 24, "24 bytes per cell in its page");
+_Static_assert(sizeof(akt__name_inline) == 20, "20 bytes per cell in its page");
 _Static_assert(offsetof(akt__name_inline, kind) == offsetof(akt__name_rec, kind),
                "one layout: akt__name_kind reads both");
 _Static_assert(offsetof(akt__name_inline, text) == offsetof(akt__name_rec, text),
                "one layout: akt__name_started reads both");
-#define AKT__NAME_FAR_AT 6
-_Static_assert((offsetof(akt__name_inline, text) + AKT__NAME_FAR_AT) % sizeof(char *) == 0 &&
-                   AKT__NAME_FAR_AT + sizeof(char *) <= AKT__NAME_INLINE_MAX + 1,
-               "the far pointer is aligned, in the text");
+#define AKT__NAME_FAR_AT 1
+_Static_assert(AKT__NAME_FAR_AT + sizeof(char *) <= AKT__NAME_INLINE_MAX + 1,
+               "the far pointer is in the text");
 
 /* The name of the cell whose record is own: its text, or NULL when it has none. */
 static inline char *akt__name_of(const akt__name_inline *own) {
@@ -99,8 +102,14 @@ static inline const akt__name_rec *akt__name_rec_of(const char *text) {
     return (const akt__name_rec *)(const void *)(text - offsetof(akt__name_rec, text));
 }
 static inline int64_t akt__name_started(const char *text) {
-    return akt__name_rec_of(text)->started_ns;
+    const uint8_t *b = akt__name_rec_of(text)->started_ms;
+    uint64_t ms = 0;
+    for (int i = 4; i >= 0; i--) ms = ms << 8 | b[i];
+    return (int64_t)ms * 1000000;
 }
-static inline uint16_t akt__name_kind(const char *text) { return akt__name_rec_of(text)->kind; }
+static inline uint16_t akt__name_kind(const char *text) {
+    const uint8_t *b = akt__name_rec_of(text)->kind;
+    return (uint16_t)(b[0] | b[1] << 8);
+}
 
 #endif

@@ -91,12 +91,14 @@ void akt__dispatch_enqueue(struct akt_dispatcher *d, akt__cell *c) {
          * in the previous cell's queueing (acquire) and publishes c's (release) to a
          * thief's exchange. */
         akt__cell *prev = atomic_exchange_explicit(&w->q.lifo, c, memory_order_acq_rel);
-        if (!prev) {
-            /* Announced all the same: if the current turn goes on for long, a searching
-             * worker takes the cell (akt__steal_stranded); otherwise it leaves it alone. */
-            akt__disp_notify(d);
-            return;
-        }
+        /* Not announced: the cell runs when this turn ends, and waking a parked worker
+         * for it (a futex call on this turn's path, then ~30 us of that worker's search
+         * polling these lines) made PingPong and ThreadRing 1.6-1.9x slower at 2
+         * workers than at 1. A turn that goes on for long still has the cell taken: by a
+         * worker that happens to search (akt__steal_stranded), else by the monitor
+         * within ~10 ms (monitor.c), which is how Counting's counter runs beside its
+         * producer's long turn. */
+        if (!prev) return;
         c = prev;
         notify = 1;
         if (!akt__runq_push(&w->q, c)) goto overflow;

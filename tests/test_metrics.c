@@ -26,6 +26,10 @@ static int receive(akt_ctx *ctx, akt_msg *msg, void *state) {
         return 0;
     }
     if (tu_is(msg, "get")) return tu_reply(ctx, "ok", NULL);
+    if (tu_is(msg, "nap")) {
+        tu_sleep_ms(20);
+        return 0;
+    }
     return AKT_EUNHANDLED;
 }
 
@@ -509,6 +513,30 @@ static void test_grains_and_schedules(void **state) {
     tu_system_end(sys);
 }
 
+/* The last processing time is measured in the CPU's ticks where it can (base/clock.h) and
+ * shown in ns: a 20 ms handler reads at least 20 ms, and no more than the time the test
+ * itself saw pass around it (a tick count shown as ns would read 2-4x that). */
+static void test_last_processing_time(void **state) {
+    (void)state;
+    akt_system *sys = tu_system("timing", 1);
+    akt_behavior b = tu_behavior(receive);
+    akt_pid pid;
+    TU_OK(akt_spawn(sys, &b, NULL, NULL, &pid));
+    get(sys, pid); /* started, and its page's records made */
+    int64_t t0 = tu_now_ns();
+    tell(sys, pid, "nap");
+    get(sys, pid);
+    int64_t seen = tu_now_ns() - t0;
+    TU_EVENTUALLY(actor_metrics(sys, pid).processed == 3);
+    akt_actor_metrics m = actor_metrics(sys, pid);
+    /* the get came while the nap ran, so it ran in the nap's turn, whose first message is
+     * the one timed */
+    if (m.last_processing_ns < 20000000 || m.last_processing_ns > seen)
+        fail_msg("last processing %lld ns > %lld ns seen", (long long)m.last_processing_ns,
+                 (long long)seen);
+    tu_system_end(sys);
+}
+
 /* A name and a kind at and past the short-name record's size (kernel/names.h: 12 bytes in
  * the cell's page, longer ones on the heap): each is found, named in its path, keeps its
  * kind, and its uptime counts from its spawn; a respawn into the freed cells swaps long
@@ -562,6 +590,7 @@ int main(void) {
         TU_TEST(test_dead_letters_and_reinstates),
         TU_TEST(test_grains_and_schedules),
         TU_TEST(test_name_record_bounds),
+        TU_TEST(test_last_processing_time),
     };
     return cmocka_run_group_tests_name("metrics", tests, NULL, NULL);
 }

@@ -187,12 +187,13 @@ static void akt__handle_user(akt__worker *w, akt__cell *c, akt__envelope *e, int
     const akt__trace *tr = atomic_load_explicit(&s->trace, memory_order_acquire);
     akt__span sp;
     if (tr && !tr->begin(tr, s, c, e->msg, &sp)) tr = NULL;
-    int64_t t0 = timed ? akt__now_ns() : 0;
+    uint64_t t0 = timed ? akt__ticks() : 0; /* base/clock.h: converted when read */
     int rc = fn(akt__ctx_enter(&ctx, w, c, e), e->msg, state);
     akt__ctx_leave();
     if (tr) tr->end(tr, s, c, e->msg, &sp, rc);
     if (timed) /* relaxed: a gauge, runner-only (kernel/stats.h) */
-        atomic_store_explicit(&akt__stats_of(c)->last_ns, akt__now_ns() - t0, memory_order_relaxed);
+        atomic_store_explicit(&akt__stats_of(c)->last_ns, (int64_t)(akt__ticks() - t0),
+                              memory_order_relaxed);
     akt__user_finish(w, c, e, &ctx, rc);
 }
 
@@ -461,9 +462,9 @@ static size_t akt__run_batch(akt__worker *w, akt__cell *c, size_t budget) {
     akt__ctx ctx;
     akt_ctx *handle = akt__ctx_enter(&ctx, w, c, NULL);
     ctx.batch = &b;
-    int64_t t0 = akt__now_ns();
+    uint64_t t0 = akt__ticks();
     int rc = c->beh->receive_batch(handle, c->state);
-    int64_t took = akt__now_ns() - t0;
+    int64_t took = (int64_t)(akt__ticks() - t0);
     akt__envelope *e = ctx.env;
     ctx.batch = NULL;
     akt__ctx_leave();

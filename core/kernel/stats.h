@@ -32,7 +32,8 @@ typedef struct akt__cell_stats {
     _Atomic uint64_t processed; /* messages that reached receive (counted before it) */
     _Atomic uint64_t failures;  /* receive (or pre_start) failed */
     _Atomic uint64_t unhandled; /* receive did not handle the message */
-    _Atomic int64_t last_ns;    /* duration of the last timed message (first of a turn) */
+    _Atomic int64_t last_ns;    /* duration of the last timed message (first of a turn), in
+                                   base/clock.h ticks (akt__ticks_ns makes them ns) */
     /* The spawn time is in the cell's name record (kernel/names.h). */
     uint64_t spare;
     _Atomic uint32_t restarts; /* restarts of this incarnation */

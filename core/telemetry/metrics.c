@@ -71,7 +71,7 @@ static void akt__actor_read_locked(akt_system *s, akt__cell *c, akt_actor_metric
     m->mailbox_size = enq > deq ? enq - deq : 0;
     m->stash_size = AKT__LOAD(st->stash);
     for (uint32_t k = c->first_child; k; k = akt__cell_get(s, k)->next_sibling) m->children++;
-    m->last_processing_ns = AKT__LOAD(st->last_ns);
+    m->last_processing_ns = akt__ticks_ns(AKT__LOAD(st->last_ns)); /* kept in ticks */
     m->uptime_ns = akt__now_ns() - akt__name_started(akt__cell_name(c));
     const akt__cell_rare *rare = akt__rare_peek(c);
     if (rare) {

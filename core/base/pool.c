@@ -15,13 +15,21 @@
  * bookkeeping touches (about 1% of it, where 64 KiB slabs kept about 6%). Smaller slabs
  * would empty sooner when long-lived blocks are mixed with short-lived ones. */
 #define AKT__SLAB_BYTES ((size_t)256 * 1024)
-/* Reclaim (see akt__depot_should_reclaim): once nobody took blocks from a class's depot
- * for AKT__IDLE_NS and it holds at least AKT__RECLAIM_MIN beyond AKT__KEEP_BLOCKS, the
- * slabs its blocks fill go back to the heap. AKT__KEEP_BLOCKS stay, so that a load that
- * comes back finds blocks without allocating. 100 ms: longer than a producer stays
- * descheduled on a busy machine (10 ms still made the tell benchmark give slabs back and
- * fault them in again a moment later), short against the drain of a large backlog. */
+/* Reclaim: the slabs that a class's free blocks fill go back to the heap, but for
+ * AKT__KEEP_BLOCKS blocks, so that a load that comes back finds blocks without allocating.
+ * Two occasions (a class worth it holds at least AKT__RECLAIM_MIN beyond those):
+ * - the pools have been quiet (no magazine taken or given) for AKT__IDLE_NS: a parked
+ *   worker waits that long and gives back (akt__pool_reclaim_due / _idle). 100 ms: longer
+ *   than a producer stays descheduled on a busy machine (10 ms made the tell benchmark
+ *   give slabs back and fault them in again a moment later), and longer than the gap
+ *   between two bursts of a load that repeats them (Savina's Counting queues 1,000,000
+ *   messages per iteration: giving them back as they drained, then faulting them in again,
+ *   was half of its time);
+ * - while a backlog drains and nobody has taken a magazine for AKT__DRAIN_IDLE_NS (a
+ *   drain that long gives back as it goes, each reclaim at least a quarter of what is
+ *   left: memory does not wait for the end of a huge backlog). */
 #define AKT__IDLE_NS ((int64_t)100 * 1000 * 1000)
+#define AKT__DRAIN_IDLE_NS ((int64_t)1000 * 1000 * 1000)
 #define AKT__RECLAIM_MIN (32 * AKT__MAG)
 #define AKT__KEEP_BLOCKS (8 * AKT__MAG)
 
@@ -61,8 +69,9 @@ typedef struct akt__depot_class {
     size_t nfree;     /* blocks in mags */
     size_t nblocks;   /* blocks in all the slabs of the class */
     size_t nslabs;
-    int64_t last_pop; /* when a thread last took a magazine (akt__now_ns), 0: never */
-    size_t backoff;   /* a reclaim that freed little waits for this many blocks */
+    int64_t last_pop;  /* when a thread last took a magazine (akt__now_ns), 0: never */
+    int64_t last_push; /* when a thread last gave one (akt__now_ns), 0: never */
+    size_t backoff;    /* a reclaim that freed little waits for this many blocks */
     akt__slab *slabs;
     int reclaiming; /* a thread is reclaiming this class */
 } akt__depot_class;
@@ -80,34 +89,41 @@ static atomic_int akt__pool_on = 1;
 
 static void akt__depot_reclaim(int cls);
 
-/* Under the lock, after blocks came in: whether the class is worth reclaiming now. When
- * the depot holds more than the reserve by at least AKT__RECLAIM_MIN, at least a quarter
- * of all the class's blocks (idle memory stays under a third of the used memory, and a
- * reclaim, which indexes every slab, costs a constant per block it looks at), at least
- * `backoff` (a reclaim that could free little, because the free blocks are spread over
- * slabs still in use, is not repeated until the depot has doubled), and nobody took a
- * magazine from it for AKT__IDLE_NS. That last rule is the hysteresis: a producer whose
- * backlog swings (a consumer draining it while the producer is descheduled for a moment)
- * keeps its blocks instead of giving them back and faulting fresh pages in a moment later;
- * a backlog drained while nobody allocates is given back as it drains (each reclaim at
- * least a quarter of what is left), down to the reserve and a last AKT__RECLAIM_MIN. */
-static int akt__depot_should_reclaim(akt__depot_class *d) {
-    if (d->reclaiming || d->nfree < AKT__KEEP_BLOCKS + AKT__RECLAIM_MIN ||
-        d->nfree < d->nblocks / 4 || d->nfree < d->backoff)
-        return 0;
-    if (akt__now_ns() - d->last_pop < AKT__IDLE_NS) return 0;
+/* Under the lock: whether the class holds enough free blocks to be worth a reclaim: more
+ * than the reserve by at least AKT__RECLAIM_MIN, at least a quarter of all the class's
+ * blocks (idle memory stays under a third of the used memory, and a reclaim, which indexes
+ * every slab, costs a constant per block it looks at), and at least `backoff` (a reclaim
+ * that could free little, because the free blocks are spread over slabs still in use, is
+ * not repeated until the depot has doubled). */
+static int akt__depot_worth(const akt__depot_class *d) {
+    return !d->reclaiming && d->nfree >= AKT__KEEP_BLOCKS + AKT__RECLAIM_MIN &&
+           d->nfree >= d->nblocks / 4 && d->nfree >= d->backoff;
+}
+
+/* Under the lock, after blocks came in at `now`: whether to reclaim the class now (a long
+ * drain: nobody took a magazine for AKT__DRAIN_IDLE_NS). That rule is the hysteresis: a
+ * producer whose backlog swings keeps its blocks instead of giving them back and faulting
+ * fresh pages in a moment later. */
+static int akt__depot_should_reclaim(akt__depot_class *d, int64_t now) {
+    if (!akt__depot_worth(d) || now - d->last_pop < AKT__DRAIN_IDLE_NS) return 0;
     d->reclaiming = 1;
     return 1;
+}
+
+static int64_t akt__depot_quiet_since(const akt__depot_class *d) {
+    return d->last_pop > d->last_push ? d->last_pop : d->last_push;
 }
 
 static void akt__depot_push(int cls, akt__block *mag, unsigned count) {
     akt__depot_class *d = &akt__depot.c[cls];
     mag->count = count;
+    int64_t now = akt__now_ns(); /* once per magazine: a vDSO read, outside the lock */
     pthread_mutex_lock(&akt__depot.lock);
     mag->next_mag = d->mags;
     d->mags = mag;
     d->nfree += count;
-    int reclaim = akt__depot_should_reclaim(d);
+    d->last_push = now;
+    int reclaim = akt__depot_should_reclaim(d, now);
     pthread_mutex_unlock(&akt__depot.lock);
     if (reclaim) akt__depot_reclaim(cls);
 }
@@ -402,6 +418,31 @@ static void akt__depot_reclaim(int cls) {
         gone = next;
     }
     akt__dfree(idx);
+}
+
+int64_t akt__pool_reclaim_due(void) {
+    int64_t due = 0;
+    pthread_mutex_lock(&akt__depot.lock);
+    for (int c = 0; c < AKT__POOL_NCLASSES; c++) {
+        akt__depot_class *d = &akt__depot.c[c];
+        if (!akt__depot_worth(d)) continue;
+        int64_t at = akt__depot_quiet_since(d) + AKT__IDLE_NS;
+        if (!due || at < due) due = at;
+    }
+    pthread_mutex_unlock(&akt__depot.lock);
+    return due;
+}
+
+void akt__pool_reclaim_idle(void) {
+    int64_t now = akt__now_ns();
+    for (int c = 0; c < AKT__POOL_NCLASSES; c++) {
+        akt__depot_class *d = &akt__depot.c[c];
+        pthread_mutex_lock(&akt__depot.lock);
+        int go = akt__depot_worth(d) && now - akt__depot_quiet_since(d) >= AKT__IDLE_NS;
+        if (go) d->reclaiming = 1;
+        pthread_mutex_unlock(&akt__depot.lock);
+        if (go) akt__depot_reclaim(c);
+    }
 }
 
 void akt__pool_trim(void) {

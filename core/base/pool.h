@@ -2,12 +2,14 @@
  * hot path of a send allocates and frees without a lock or an atomic; threads trade full
  * magazines through a mutex once per AKT__MAG blocks. Blocks are carved from slabs of the
  * default heap. A slab whose blocks are all back in the depot goes back to the heap when
- * the depot holds well more than a reserve and nobody has drawn on it for a while (see
- * pool.c): the memory of a backlog is returned as the backlog drains, while a load that
- * keeps using its blocks (even one whose backlog swings) allocates nothing. */
+ * the depot holds well more than a reserve and the pools have been quiet for a while (a
+ * parked worker gives it back), or during a long drain (see pool.c): the memory of a
+ * backlog is returned once it drained, while a load that keeps using its blocks (even
+ * one whose backlog swings, or that repeats bursts) allocates nothing. */
 #ifndef AKT_CORE_BASE_POOL_H
 #define AKT_CORE_BASE_POOL_H
 #include <stddef.h>
+#include <stdint.h>
 
 enum { AKT__POOL_64, AKT__POOL_128, AKT__POOL_192, AKT__POOL_256, AKT__POOL_NCLASSES };
 
@@ -24,6 +26,12 @@ int akt__pool_class(size_t n);
 size_t akt__pool_block_size(int cls);
 void *akt__pool_get(int cls);
 void akt__pool_put(int cls, void *p);
+/* When the pools' free memory is due to go back to the heap if nobody allocates or frees
+ * until then (akt__now_ns), or 0 if there is none worth it. */
+int64_t akt__pool_reclaim_due(void);
+/* Gives back the free memory of every class that has been quiet long enough (a parked
+ * worker calls it once akt__pool_reclaim_due has passed). Any thread, no lock held. */
+void akt__pool_reclaim_idle(void);
 /* Gives every slab back to the heap. Only when no akt object exists and no other thread
  * uses akt (leak checks at the end of a test program). */
 void akt__pool_trim(void);

@@ -2,8 +2,12 @@
  * itself (runq.h), then the inject queue, then what it steals from the others; an idle
  * worker searches for a while (at most about half of the busy ones search at once, as
  * Go's and Tokio's schedulers do) and then parks on the dispatcher's condition. */
+#include <errno.h>
 #include <sched.h>
+#include <time.h>
 
+#include "base/clock.h"
+#include "base/pool.h"
 #include "base/spin.h"
 #include "base/tls.h"
 #include "dispatch.h"
@@ -153,6 +157,20 @@ static akt__cell *akt__spin(akt__worker *w) {
     return c;
 }
 
+/* Parks on d's condition (d's lock held) until a wake-up or until `at` (akt__now_ns);
+ * 1 if `at` came first. The condition uses the realtime clock (its default): the wait is
+ * converted to it, so a clock step makes the reclaim early or late, never wrong. */
+static int akt__park_until(struct akt_dispatcher *d, int64_t at) {
+    int64_t wait = at - akt__now_ns();
+    if (wait <= 0) return 1;
+    struct timespec ts;
+    clock_gettime(CLOCK_REALTIME, &ts);
+    int64_t ns = ts.tv_nsec + wait % 1000000000;
+    ts.tv_sec += (time_t)(wait / 1000000000 + ns / 1000000000);
+    ts.tv_nsec = (long)(ns % 1000000000);
+    return pthread_cond_timedwait(&d->cond, &d->lock, &ts) == ETIMEDOUT;
+}
+
 /* An idle worker's search and sleep, until it finds work (a wake-up starts a new search);
  * NULL once the dispatcher stops and no work is left. */
 static akt__cell *akt__search(akt__worker *w) {
@@ -160,6 +178,10 @@ static akt__cell *akt__search(akt__worker *w) {
     for (;;) {
         akt__cell *c = akt__may_spin(d) ? akt__spin(w) : NULL;
         if (c) return c;
+        /* Free pool memory goes back to the heap once the pools were quiet for a while
+         * (base/pool.h): a parked worker wakes for it then, if no work woke it first. */
+        int64_t reclaim_at = akt__pool_reclaim_due();
+        int reclaim = 0;
         pthread_mutex_lock(&d->lock);
         /* relaxed + fence: the parker's half of the pair with akt__disp_notify. */
         atomic_fetch_add_explicit(&d->sleepers, 1, memory_order_relaxed);
@@ -170,15 +192,16 @@ static akt__cell *akt__search(akt__worker *w) {
         if (!c) {
             if (d->stopping)
                 stop = 1;
-            else {
-                pthread_cond_wait(&d->cond, &d->lock);
+            else if (reclaim_at && akt__park_until(d, reclaim_at))
+                reclaim = 1; /* nobody woke it: nothing for the monitor either */
+            else
                 akt__monitor_wake_locked(d);
-            }
         }
         atomic_fetch_sub_explicit(&d->sleepers, 1, memory_order_relaxed);
         pthread_mutex_unlock(&d->lock);
         if (c) return c;
         if (stop) return NULL;
+        if (reclaim) akt__pool_reclaim_idle();
     }
 }
 

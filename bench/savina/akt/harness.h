@@ -17,6 +17,8 @@ typedef struct sv_msg {
     long b;
 } sv_msg;
 
+/* Registers the benchmarks' message type; once, before any sv_tell. */
+void sv_init(akt_system *sys);
 /* Reads the payload of msg (NULL if it is not an sv message). */
 const sv_msg *sv_read(akt_msg *msg);
 /* Tells to with self as the sender; exits the process on failure (a benchmark bug). */

@@ -50,6 +50,7 @@ int main(int argc, char **argv) {
     o.workers = workers;
     akt_system *sys;
     sv_check(akt_system_create(&o, &sys), "system");
+    sv_init(sys);
     int bad = 0;
     printf("{\"impl\":\"akt\",\"bench\":\"%s\",\"threads\":%d,\"unit\":\"ms\",\"times\":[", which,
            workers);

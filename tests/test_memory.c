@@ -12,6 +12,7 @@
 #include "tu.h"
 
 #include <stdio.h>
+#include <time.h>
 #include <unistd.h>
 
 /* What may stay after the drain is a 1/KEEP_DIV share of what the backlog took. Sanitizer
@@ -116,6 +117,17 @@ static void test_rss_falls_back_after_a_backlog_drained(void **state) {
                      "%ld MiB with it",
                      round, end >> 20, base >> 20, peak >> 20);
     }
+    /* Given back, the pools do not keep a parked worker awake: a reclaim that left free
+     * blocks behind (spread over slabs in use) is not retried by every worker that parks,
+     * so the idle system takes almost no CPU time. */
+    tu_sleep_ms(300);
+    struct timespec c0, c1;
+    clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &c0);
+    tu_sleep_ms(500);
+    clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &c1);
+    int64_t cpu = (c1.tv_sec - c0.tv_sec) * INT64_C(1000000000) + (c1.tv_nsec - c0.tv_nsec);
+    if (cpu > TU_SEC(1) / 10)
+        fail_msg("idle for 500 ms, the process used %lld ms of CPU", (long long)(cpu / 1000000));
     tu_system_end(sys);
 }
 

@@ -71,6 +71,7 @@ typedef struct akt__depot_class {
     size_t nslabs;
     int64_t last_pop;  /* when a thread last took a magazine (akt__now_ns), 0: never */
     int64_t last_push; /* when a thread last gave one (akt__now_ns), 0: never */
+    int64_t idle_done; /* the quiet spell (its start) an idle reclaim already looked at */
     size_t backoff;    /* a reclaim that freed little waits for this many blocks */
     akt__slab *slabs;
     int reclaiming; /* a thread is reclaiming this class */
@@ -112,6 +113,14 @@ static int akt__depot_should_reclaim(akt__depot_class *d, int64_t now) {
 
 static int64_t akt__depot_quiet_since(const akt__depot_class *d) {
     return d->last_pop > d->last_push ? d->last_pop : d->last_push;
+}
+
+/* Under the lock: whether a parked worker should give the class's free memory back once
+ * it has been quiet for AKT__IDLE_NS. Once per quiet spell: a reclaim that leaves the
+ * class still worth one (free blocks spread over slabs in use) is not retried until a
+ * magazine moves again, or every parking worker would retry it at once, for ever. */
+static int akt__depot_idle_worth(const akt__depot_class *d) {
+    return akt__depot_worth(d) && akt__depot_quiet_since(d) != d->idle_done;
 }
 
 static void akt__depot_push(int cls, akt__block *mag, unsigned count) {
@@ -425,7 +434,7 @@ int64_t akt__pool_reclaim_due(void) {
     pthread_mutex_lock(&akt__depot.lock);
     for (int c = 0; c < AKT__POOL_NCLASSES; c++) {
         akt__depot_class *d = &akt__depot.c[c];
-        if (!akt__depot_worth(d)) continue;
+        if (!akt__depot_idle_worth(d)) continue;
         int64_t at = akt__depot_quiet_since(d) + AKT__IDLE_NS;
         if (!due || at < due) due = at;
     }
@@ -438,8 +447,11 @@ void akt__pool_reclaim_idle(void) {
     for (int c = 0; c < AKT__POOL_NCLASSES; c++) {
         akt__depot_class *d = &akt__depot.c[c];
         pthread_mutex_lock(&akt__depot.lock);
-        int go = akt__depot_worth(d) && now - akt__depot_quiet_since(d) >= AKT__IDLE_NS;
-        if (go) d->reclaiming = 1;
+        int go = akt__depot_idle_worth(d) && now - akt__depot_quiet_since(d) >= AKT__IDLE_NS;
+        if (go) {
+            d->reclaiming = 1;
+            d->idle_done = akt__depot_quiet_since(d);
+        }
         pthread_mutex_unlock(&akt__depot.lock);
         if (go) akt__depot_reclaim(c);
     }

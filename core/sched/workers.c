@@ -192,10 +192,11 @@ static akt__cell *akt__search(akt__worker *w) {
         if (!c) {
             if (d->stopping)
                 stop = 1;
-            else if (reclaim_at && akt__park_until(d, reclaim_at))
-                reclaim = 1; /* nobody woke it: nothing for the monitor either */
+            else if (reclaim_at)
+                reclaim = akt__park_until(d, reclaim_at); /* 1: nobody woke it */
             else
-                akt__monitor_wake_locked(d);
+                pthread_cond_wait(&d->cond, &d->lock);
+            if (!stop && !reclaim) akt__monitor_wake_locked(d);
         }
         atomic_fetch_sub_explicit(&d->sleepers, 1, memory_order_relaxed);
         pthread_mutex_unlock(&d->lock);

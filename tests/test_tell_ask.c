@@ -699,6 +699,46 @@ static void test_waiter_runs_turn_with_hooks_only_when_allowed(void **state) {
     assert_true(asks_run_here(1, 200) > 0);
 }
 
+/* A plain thread's ask of an idle actor holds the actor's cell for that thread, which is
+ * about to wait and run the turn itself; a searching worker leaves the cell for a few looks
+ * only. An asker that never waits (it only polls) still has every answer, from a worker. */
+static void test_held_ask_is_answered_without_a_wait(void **state) {
+    (void)state;
+    akt_system_options o;
+    akt_system_options_init(&o);
+    o.name = "held";
+    o.workers = 2;
+    akt_system *s = tu_system_with(&o);
+    static where_state w;
+    w.asker = pthread_self();
+    atomic_store(&w.here, 0);
+    akt_behavior b = tu_behavior(where_receive);
+    akt_pid pid = tu_spawn(s, &b, &w, "where");
+    for (int i = 0; i < 300; i++) {
+        akt_future *f;
+        akt_msg *m = tu_msg("where", NULL);
+        TU_OK(akt_ask(s, pid, m, 5000000000ll, &f));
+        int rc = AKT_EAGAIN;
+        for (int k = 0; k < 2000 && rc == AKT_EAGAIN; k++) { /* <= 2 s */
+            rc = akt_future_wait(f, 0, NULL);
+            if (rc == AKT_EAGAIN) tu_sleep_ms(1);
+        }
+        TU_OK(rc);
+        akt_future_release(f);
+    }
+    assert_int_equal(atomic_load(&w.here), 0); /* a poll (timeout 0) never runs a turn */
+    /* And an asker that waits runs most turns of its idle target itself, although a
+     * worker searches beside it: the hold leaves the cell to it. */
+    for (int i = 0; i < 2000; i++) {
+        akt_msg *reply = NULL;
+        TU_OK(tu_ask(s, pid, tu_msg("where", NULL), &reply));
+        akt_msg_release(reply);
+    }
+    print_message("held: %d of 2000 turns ran on the asker\n", atomic_load(&w.here));
+    assert_true(atomic_load(&w.here) > 1000);
+    tu_system_end(s);
+}
+
 static void test_waiters_run_turns_is_checked(void **state) {
     (void)state;
     akt_system_options o;
@@ -733,6 +773,7 @@ int main(void) {
         TA_TEST(test_ctx_ask_with_callback),
         TA_TEST(test_waiter_runs_turn_with_hooks_only_when_allowed),
         TA_TEST(test_waiters_run_turns_is_checked),
+        TA_TEST(test_held_ask_is_answered_without_a_wait),
     };
     return cmocka_run_group_tests_name("tell_ask", tests, NULL, NULL);
 }

@@ -294,7 +294,12 @@ int akt__ask_from(akt_system *s, akt_pid to, akt_msg *msg, int64_t timeout_ns, u
     f->reader = reader;
     /* c was live a moment ago: an actor that dies meanwhile dead-letters the message (its
      * generation is stale), which completes the future, as after a later death. */
+    /* A plain thread that will run the turn itself when it waits has the cell held for
+     * it, if the ask queues it (sched/help.c). */
+    int asking = s->waiters_run_turns && !akt__self.running && !akt__self.cell;
+    akt__self.asking = asking;
     rc = akt__deliver_cell(s, c, to, msg, sender, f, AKT__ENV_USER, 1);
+    akt__self.asking = 0;
     if (rc) {
         akt__future_abandon(f); /* releases f->asked: the caller's own reference stays */
         return rc;

@@ -483,6 +483,9 @@ static size_t akt__run_batch(akt__worker *w, akt__cell *c, size_t budget) {
 
 size_t akt__cell_run(akt__worker *w, akt__cell *c, size_t budget) {
     size_t done = 0;
+    /* After answering a plain thread's ask, no lingering: that thread waits for the answer
+     * before it sends again, and then runs the idle actor's turn itself (sched/help.c). */
+    int linger = 1;
     akt__run_system(w, c);
     while (done < budget && akt__can_receive(c)) {
         if (akt__requests_ready(c)) { /* answers first: they may open the mailbox */
@@ -501,8 +504,9 @@ size_t akt__cell_run(akt__worker *w, akt__cell *c, size_t budget) {
             if (!n) break; /* nothing to pull */
             done += n;
         } else {
-            akt__envelope *e = akt__next_user_lingering(w, c);
+            akt__envelope *e = linger ? akt__next_user_lingering(w, c) : akt__next_user(c);
             if (!e) break;
+            linger = !(e->reply && !e->sender && w->disp->system->waiters_run_turns);
             akt__handle_user(w, c, e, done++ == 0);
         }
         if (akt__system_pending(c)) akt__run_system(w, c);

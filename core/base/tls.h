@@ -18,6 +18,9 @@ typedef struct akt__tls {
      * future's wait), so that work only it would run (cells it queued for itself) goes
      * where other workers find it. */
     void (*before_block)(void);
+    /* Set while a plain thread that may run its target's turn (akt_system_options.
+     * waiters_run_turns) sends an ask: the cell it queues is held for it (sched/help.c). */
+    int asking;
 } akt__tls;
 
 /* initial-exec: one instruction per access instead of a __tls_get_addr call. The few bytes

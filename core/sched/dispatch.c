@@ -22,6 +22,8 @@ int akt__disp_init(akt_system *s, struct akt_dispatcher *d) {
     atomic_init(&d->spinning, 0);
     atomic_init(&d->sleepers, 0);
     atomic_init(&d->fence_word, 0);
+    atomic_init(&d->held, NULL);
+    atomic_init(&d->hold_seq, 0);
     if (pthread_mutex_init(&d->lock, NULL)) return AKT_ENOMEM;
     if (pthread_cond_init(&d->cond, NULL)) {
         pthread_mutex_destroy(&d->lock);
@@ -43,6 +45,12 @@ void akt__dispatch_inject(struct akt_dispatcher *d, akt__cell *first, akt__cell 
     d->rq_tail = last;
     /* relaxed: a hint for pollers; the lock orders the queue itself. */
     atomic_fetch_add_explicit(&d->rq_len, n, memory_order_relaxed);
+    if (was_empty && n == 1 && akt__self.asking && !d->external) {
+        /* relaxed: hints (see held); the lock orders them with the queue. */
+        atomic_store_explicit(&d->held, first, memory_order_relaxed);
+        unsigned seq = atomic_load_explicit(&d->hold_seq, memory_order_relaxed);
+        atomic_store_explicit(&d->hold_seq, seq + 1, memory_order_relaxed); /* one writer */
+    }
     pthread_mutex_unlock(&d->lock);
     if (d->external) {
         if (was_empty && d->notify) d->notify(d->notify_data);
@@ -119,6 +127,9 @@ akt__cell *akt__dispatch_pop_locked(struct akt_dispatcher *d) {
         d->rq_head = c->run_next;
         if (!d->rq_head) d->rq_tail = NULL;
         atomic_fetch_sub_explicit(&d->rq_len, 1, memory_order_relaxed);
+        /* relaxed: a hint (see held), written under the lock. */
+        if (atomic_load_explicit(&d->held, memory_order_relaxed) == c)
+            atomic_store_explicit(&d->held, NULL, memory_order_relaxed);
     }
     return c;
 }

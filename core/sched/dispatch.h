@@ -43,6 +43,9 @@ typedef struct akt__worker {
     unsigned mon_tick;
     unsigned lifo_streak; /* runs in a row taken from the LIFO slot */
     uint32_t rng;         /* where a search for work starts among the other workers */
+    /* Which hold of the inject queue's cell this worker last saw, and how many of its looks
+     * have left that cell to its asker so far (akt__held_for_asker). Owner-only. */
+    unsigned hold_seen, hold_looks;
     akt__runq q;
     /* The context handles this worker hands out next: [ctx_seq, ctx_seq_end) of the
      * process-wide sequence (akt__worker_ctx_handle). Only the thread running the worker
@@ -62,6 +65,14 @@ struct akt_dispatcher {
      * full ring's overflow); external: the run queue. Under lock. */
     akt__cell *rq_head, *rq_tail;
     atomic_size_t rq_len; /* readable without the lock by idle workers */
+    /* The cell a plain thread's ask queued into an empty inject queue: that thread is
+     * about to wait and run the turn itself (help.c), so a searching worker leaves it
+     * there for a few looks (workers.c) instead of taking the turn to another core.
+     * Written under lock (hold_seq: one more per hold); read without it as hints
+     * (relaxed): the hold only delays a searcher by a bounded number of looks, and the
+     * look before parking ignores it, so no cell ever waits on it. */
+    _Atomic(akt__cell *) held;
+    atomic_uint hold_seq;
     /* Workers parked on cond, or about to: changed under lock, read without it by wakers
      * (seq_cst: see akt__disp_notify). */
     atomic_int sleepers;

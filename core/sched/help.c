@@ -27,12 +27,8 @@ void akt__run_for_waiter(akt_system *s, uint64_t target) {
     akt__cell *x = d->rq_head;
     /* relaxed: a queued cell is owned by its queue (its sched flag is held), so its id
      * does not change until its turn runs. */
-    if (x && atomic_load_explicit(&x->id, memory_order_relaxed) == target) {
-        d->rq_head = x->run_next;
-        if (!d->rq_head) d->rq_tail = NULL;
-        atomic_fetch_sub_explicit(&d->rq_len, 1, memory_order_relaxed);
-        c = x;
-    }
+    if (x && atomic_load_explicit(&x->id, memory_order_relaxed) == target)
+        c = akt__dispatch_pop_locked(d);
     pthread_mutex_unlock(&d->lock);
     if (!c) return;
     /* The lock ordered the cell's queueing before this take, as for a worker. This thread

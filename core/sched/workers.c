@@ -25,11 +25,32 @@ AKT__TLS akt__worker *akt__this_worker;
  * starve what outside threads queued (Go's global-queue check, 61 as there). */
 #define AKT__INJECT_EVERY 61u
 
+/* Looks at the inject queue's one cell that a plain thread's ask queued (held) leave it to
+ * that thread: it is about to wait and then runs the turn on its own core (help.c), which
+ * answers in a fraction of a cross-core hand-off. A few looks only (~2 us): an asker that
+ * does not wait at once is not waited for. */
+#define AKT__HOLD_LOOKS 8
+
+static int akt__held_for_asker(akt__worker *w) {
+    struct akt_dispatcher *d = w->disp;
+    /* relaxed: hints (dispatch.h, held). */
+    if (!atomic_load_explicit(&d->held, memory_order_relaxed) ||
+        atomic_load_explicit(&d->rq_len, memory_order_relaxed) != 1)
+        return 0;
+    unsigned seq = atomic_load_explicit(&d->hold_seq, memory_order_relaxed);
+    if (seq != w->hold_seen) {
+        w->hold_seen = seq;
+        w->hold_looks = 0;
+    }
+    return w->hold_looks++ < AKT__HOLD_LOOKS;
+}
+
 /* Takes up to a share of the inject queue: one to run, the rest onto w's ring. */
 static akt__cell *akt__take_injected(akt__worker *w) {
     struct akt_dispatcher *d = w->disp;
     /* relaxed: a hint; the lock below decides. */
     if (!atomic_load_explicit(&d->rq_len, memory_order_relaxed)) return NULL;
+    if (akt__held_for_asker(w)) return NULL;
     pthread_mutex_lock(&d->lock);
     size_t len = atomic_load_explicit(&d->rq_len, memory_order_relaxed);
     size_t n = len / (size_t)d->nworkers + 1; /* a fair share, as Go's globrunqget */

@@ -657,6 +657,14 @@ static int where_receive(akt_ctx *ctx, akt_msg *msg, void *state) {
     return tu_reply(ctx, "echo", NULL);
 }
 
+/* Spawns the where actor, counting the turns run on this thread from zero. */
+static akt_pid where_spawn(akt_system *s, where_state *w) {
+    w->asker = pthread_self();
+    atomic_store(&w->here, 0);
+    akt_behavior b = tu_behavior(where_receive);
+    return tu_spawn(s, &b, w, "where");
+}
+
 static void counting_hook(void *data, int index) {
     (void)index;
     atomic_fetch_add((atomic_int *)data, 1);
@@ -675,10 +683,7 @@ static int asks_run_here(int opt, int n) {
     o.waiters_run_turns = opt;
     akt_system *s = tu_system_with(&o);
     static where_state w;
-    w.asker = pthread_self();
-    atomic_store(&w.here, 0);
-    akt_behavior b = tu_behavior(where_receive);
-    akt_pid pid = tu_spawn(s, &b, &w, "where");
+    akt_pid pid = where_spawn(s, &w);
     for (int i = 0; i < n; i++) {
         akt_msg *reply = NULL;
         TU_OK(tu_ask(s, pid, tu_msg("where", NULL), &reply));
@@ -710,10 +715,7 @@ static void test_held_ask_is_answered_without_a_wait(void **state) {
     o.workers = 2;
     akt_system *s = tu_system_with(&o);
     static where_state w;
-    w.asker = pthread_self();
-    atomic_store(&w.here, 0);
-    akt_behavior b = tu_behavior(where_receive);
-    akt_pid pid = tu_spawn(s, &b, &w, "where");
+    akt_pid pid = where_spawn(s, &w);
     for (int i = 0; i < 300; i++) {
         akt_future *f;
         akt_msg *m = tu_msg("where", NULL);

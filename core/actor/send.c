@@ -292,12 +292,11 @@ int akt__ask_from(akt_system *s, akt_pid to, akt_msg *msg, int64_t timeout_ns, u
     akt_msg_retain(msg);
     f->asked = msg;
     f->reader = reader;
-    /* c was live a moment ago: an actor that dies meanwhile dead-letters the message (its
-     * generation is stale), which completes the future, as after a later death. */
     /* A plain thread that will run the turn itself when it waits has the cell held for
      * it, if the ask queues it (sched/help.c). */
-    int asking = s->waiters_run_turns && !akt__self.running && !akt__self.cell;
-    akt__self.asking = asking;
+    akt__self.asking = s->waiters_run_turns && !akt__self.running && !akt__self.cell;
+    /* c was live a moment ago: an actor that dies meanwhile dead-letters the message (its
+     * generation is stale), which completes the future, as after a later death. */
     rc = akt__deliver_cell(s, c, to, msg, sender, f, AKT__ENV_USER, 1);
     akt__self.asking = 0;
     if (rc) {

@@ -25,10 +25,10 @@ AKT__TLS akt__worker *akt__this_worker;
  * starve what outside threads queued (Go's global-queue check, 61 as there). */
 #define AKT__INJECT_EVERY 61u
 
-/* Looks at the inject queue's one cell that a plain thread's ask queued (held) leave it to
- * that thread: it is about to wait and then runs the turn on its own core (help.c), which
- * answers in a fraction of a cross-core hand-off. A few looks only (~2 us): an asker that
- * does not wait at once is not waited for. */
+/* When the inject queue's one cell is held (a plain thread's ask queued it), a worker's
+ * looks leave it to that thread: it is about to wait and then runs the turn on its own core
+ * (help.c), which answers in a fraction of a cross-core hand-off. A few looks only (~2 us):
+ * an asker that does not wait at once is not waited for. */
 #define AKT__HOLD_LOOKS 8
 
 static int akt__held_for_asker(akt__worker *w) {

@@ -1,8 +1,10 @@
 /* flatMap merge: each element from upstream becomes an inner source (a graph the stage's
  * function makes), run as a sub-stream linked to this segment's actor like a fan-in's
  * input; up to breadth of them run at once and their elements go on as they arrive. The
- * inners are held by this segment only (not the stream's children): it cancels them when
- * it stops and drops them when they end, so a long stream keeps at most breadth of them. */
+ * inners are held by this segment (not the stream's children): it drops them when they
+ * end, so a long stream keeps at most breadth of them. The stream lists the running ones
+ * (akt__stream_adopt_inner), so that its end ends them before akt_stream_wait returns,
+ * not when this segment's actor gets to its stop. */
 #include "stream/segment.h"
 
 #include "base/alloc.h"
@@ -34,6 +36,7 @@ int akt__flat_merge_init(akt__seg *g) {
 static void slot_clear(akt__seg *g, akt__inner *in) {
     for (size_t i = 0; i < in->count; i++) akt_msg_release(in->ring[(in->head + i) % in->cap]);
     akt__dfree(in->ring);
+    akt__stream_disown_inner(g->s, in->child);
     akt__stream_unref(in->child);
     memset(in, 0, sizeof *in);
     g->n_active--;
@@ -193,6 +196,7 @@ static int start_inner(akt__seg *g, akt__inner *in, akt_stream_graph *ig) {
     in->port = port;
     in->cap = c->window;
     g->n_active++;
+    akt__stream_adopt_inner(s, c); /* the stream's end ends it at once */
     /* Its pids were written before its first Start is told; its Ended and elements come
      * to this actor, which handles them in a later turn. */
     if ((rc = akt__stream_start(c)) != 0) {

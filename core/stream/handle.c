@@ -26,6 +26,10 @@ static void stream_free(akt_stream *s) {
         }
     }
     for (size_t i = 0; i < s->n_children; i++) akt__stream_unref(s->children[i]);
+    for (akt_stream *c = s->inners, *next; c; c = next) { /* freed unfinished: nobody else */
+        next = c->inner_next;
+        akt__stream_unref(c);
+    }
     akt__dfree(s->children);
     akt__dfree(s->child_stage);
     akt__dfree(s->ranges);
@@ -72,6 +76,10 @@ static void stream_finish(akt_stream *s, int rc, const char *reason, akt_msg **r
     atomic_store_explicit(&s->done, 1, memory_order_release);
     size_t spawned = s->n_spawned;
     size_t n_children = s->n_children;
+    /* The inners' list is the finisher's now: their links are not written again. */
+    akt_stream *inners = s->inners;
+    s->inners = NULL;
+    for (akt_stream *c = inners; c; c = c->inner_next) c->inner_of = NULL;
     akt_stream_done_fn cb = s->done_cb;
     void *cb_data = s->done_data;
     pthread_mutex_unlock(&s->mu);
@@ -79,12 +87,50 @@ static void stream_finish(akt_stream *s, int rc, const char *reason, akt_msg **r
     /* Sub-streams end with it (those that completed already are not changed). */
     for (size_t i = 0; i < n_children; i++)
         akt__stream_finish(s->children[i], AKT_ECANCELED, "the stream it feeds ended");
+    for (akt_stream *c = inners, *next; c; c = next) {
+        next = c->inner_next;
+        akt__stream_finish(c, AKT_ECANCELED, "the stream it feeds ended");
+        akt__stream_unref(c);
+    }
     if (s->link_kind != AKT__LINK_NONE) tell_ended(s, rc);
     akt__stream_wake_room(s, AKT_ESTOPPED); /* a queue's producers: no more room */
     pthread_mutex_lock(&s->mu);
     pthread_cond_broadcast(&s->cv);
     pthread_mutex_unlock(&s->mu);
     if (cb) cb(s, rc, cb_data);
+}
+
+void akt__stream_adopt_inner(akt_stream *s, akt_stream *c) {
+    akt__stream_retain(c);
+    pthread_mutex_lock(&s->mu);
+    int done = atomic_load_explicit(&s->done, memory_order_relaxed); /* under mu */
+    if (!done) {
+        c->inner_prev = NULL;
+        c->inner_next = s->inners;
+        if (s->inners) s->inners->inner_prev = c;
+        s->inners = c;
+        c->inner_of = s;
+    }
+    pthread_mutex_unlock(&s->mu);
+    if (done) {
+        akt__stream_finish(c, AKT_ECANCELED, "the stream it feeds ended");
+        akt__stream_unref(c);
+    }
+}
+
+void akt__stream_disown_inner(akt_stream *s, akt_stream *c) {
+    pthread_mutex_lock(&s->mu);
+    int listed = c->inner_of == s;
+    if (listed) {
+        if (c->inner_prev)
+            c->inner_prev->inner_next = c->inner_next;
+        else
+            s->inners = c->inner_next;
+        if (c->inner_next) c->inner_next->inner_prev = c->inner_prev;
+        c->inner_prev = c->inner_next = c->inner_of = NULL;
+    }
+    pthread_mutex_unlock(&s->mu);
+    if (listed) akt__stream_unref(c);
 }
 
 /* The finisher holds a reference of its own: once done is set, the handle's owner may

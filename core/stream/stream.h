@@ -152,6 +152,15 @@ struct akt_stream {
     size_t *ranges;    /* fan-out results: (first, n) per branch, written before the end */
     size_t n_ranges;
 
+    /* flatMap inners (flat_merge.c) are not children: a long stream starts many and keeps
+     * at most breadth. Each running one is listed here, with a reference of the list's, so
+     * that the end of this stream ends them before akt_stream_wait returns, as it does its
+     * children. The list and the links are under the owner's mu; inner_of names the
+     * stream whose list holds this one (NULL once removed or taken by the finisher). */
+    akt_stream *inners;
+    akt_stream *inner_prev, *inner_next;
+    akt_stream *inner_of;
+
     /* A queue source (actor_io.c): elements accepted by akt_stream_offer and not yet sent
      * on, plus AKT__QUEUE_CLOSED once drained. Relaxed: a bound on its own; the elements
      * themselves are published by the tell that carries them. */
@@ -176,6 +185,11 @@ enum { AKT__LINK_NONE = 0, AKT__LINK_INPUT = 1, AKT__LINK_BRANCH = 2 };
  * root). On failure nothing is left running. */
 int akt__stream_spawn(akt_system *system, const akt_stream_graph *graph, akt_dispatcher *dispatcher,
                       int link_kind, akt_pid link, size_t port, akt_stream **out);
+/* Lists c (a flatMap inner, not started yet) as running for s: s's end finishes it with
+ * AKT_ECANCELED at once; an s that ended already finishes it now. */
+void akt__stream_adopt_inner(akt_stream *s, akt_stream *c);
+/* Takes c off s's list (it ended, or its slot was cleared). */
+void akt__stream_disown_inner(akt_stream *s, akt_stream *c);
 /* Tells Start to every actor of s, its sub-streams' first. */
 int akt__stream_start(akt_stream *s);
 

@@ -42,15 +42,8 @@ static void slot_clear(akt__seg *g, akt__inner *in) {
     g->n_active--;
 }
 
-void akt__flat_merge_stop(akt__seg *g) {
-    for (size_t k = 0; k < g->n_inners; k++)
-        if (g->inners[k].child)
-            akt__stream_finish(g->inners[k].child, AKT_ECANCELED, "the stream it feeds ended");
-}
-
 void akt__flat_merge_free(akt__seg *g) {
-    if (!g->inners) return;
-    akt__flat_merge_stop(g);
+    if (!g->inners) return; /* its inners ended with the stream (akt__stream_adopt_inner) */
     for (size_t k = 0; k < g->n_inners; k++)
         if (g->inners[k].child) slot_clear(g, &g->inners[k]);
     akt__dfree(g->inners);

@@ -335,8 +335,7 @@ static void seg_post_stop(akt_ctx *ctx, void *state) {
     akt_system *sys = NULL;
     if (g->tick_ref[0] && akt_ctx_system(ctx, &sys) == 0) akt_schedule_cancel(sys, g->tick_ref);
     g->tick_ref[0] = '\0';
-    akt__flat_merge_stop(g);
-    akt__stream_finish(g->s, AKT_ESTOPPED, "an actor of the stream stopped");
+    akt__stream_finish(g->s, AKT_ESTOPPED, "an actor of the stream stopped"); /* and its inners */
 }
 
 static void seg_free(void *state) {

@@ -173,8 +173,6 @@ int akt__seg_push_result(akt__seg *g, akt_msg *m);
 
 /* flat_merge.c, on a flat_map_merge segment. */
 int akt__flat_merge_init(akt__seg *g);
-/* Cancels the running inners (the segment stopped). */
-void akt__flat_merge_stop(akt__seg *g);
 void akt__flat_merge_free(akt__seg *g);
 /* Handles msg if it is from an inner or an inner's Ended: 1, else 0. */
 int akt__flat_merge_receive(akt__seg *g, akt_ctx *ctx, akt_msg *msg);

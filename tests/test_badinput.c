@@ -1131,6 +1131,16 @@ static void test_values_functions(void **state) {
     BAD(AKT_EINVAL, akt_ask_as, sys, pid, m, TU_SEC(1), bad_noop_receive, NULL);
     BAD(AKT_EINVAL, akt_ask_as, sys, pid, m, 0, bad_noop_receive, &f);
     BAD(AKT_ENOTFOUND, akt_ask_as, sys, (akt_pid){0}, m, TU_SEC(1), bad_noop_receive, &f);
+    /* akt_ask_wait: akt_ask's checks, and *future NULL on every refusal. */
+    akt_msg *r = NULL;
+    BAD(AKT_EINVAL, akt_ask_wait, sys, pid, m, TU_SEC(1), NULL, -1, NULL, &r);
+    BAD(AKT_EINVAL, akt_ask_wait, NULL, pid, m, TU_SEC(1), NULL, -1, &f, &r);
+    assert_null(f);
+    BAD(AKT_EINVAL, akt_ask_wait, sys, pid, NULL, TU_SEC(1), NULL, -1, &f, &r);
+    BAD(AKT_EINVAL, akt_ask_wait, sys, pid, m, 0, bad_noop_receive, -1, &f, &r);
+    BAD(AKT_ENOTFOUND, akt_ask_wait, sys, (akt_pid){0}, m, TU_SEC(1), NULL, -1, &f, &r);
+    assert_null(f);
+    assert_null(r);
     BAD(AKT_EINVAL, akt_ask_batch_as, sys, pid, batch, 1, TU_SEC(1), NULL, fs);
     BAD(AKT_EINVAL, akt_ask_batch_as, NULL, pid, batch, 1, TU_SEC(1), bad_noop_receive, fs);
     BAD(AKT_EINVAL, akt_ask_batch_as, sys, pid, NULL, 1, TU_SEC(1), bad_noop_receive, fs);

@@ -741,6 +741,72 @@ static void test_held_ask_is_answered_without_a_wait(void **state) {
     tu_system_end(s);
 }
 
+/* akt_ask_wait leaves the idle target's wake-up to the asker, which runs the turn itself,
+ * or, when it cannot (a worker is in a turn), makes the wake-up it owes: a parked worker
+ * answers then, not the busy one after its turn. */
+typedef struct busy_state {
+    atomic_int started, ended;
+} busy_state;
+
+static int busy_receive(akt_ctx *ctx, akt_msg *msg, void *state) {
+    (void)ctx;
+    (void)msg;
+    busy_state *b = state;
+    atomic_store(&b->started, 1);
+    tu_sleep_ms(300);
+    atomic_store(&b->ended, 1);
+    return 0;
+}
+
+static void test_ask_wait_runs_the_turn_or_wakes_a_worker(void **state) {
+    (void)state;
+    akt_system_options o;
+    akt_system_options_init(&o);
+    o.name = "askwait";
+    o.workers = 2;
+    akt_system *s = tu_system_with(&o);
+    static where_state w;
+    akt_pid pid = where_spawn(s, &w);
+    for (int i = 0; i < 2000; i++) {
+        akt_future *f = NULL;
+        akt_msg *reply = NULL;
+        TU_OK(akt_ask_wait(s, pid, tu_msg("where", NULL), 5000000000ll, NULL, -1, &f, &reply));
+        assert_true(tu_is(reply, "echo"));
+        akt_msg_release(reply);
+        akt_future_release(f);
+    }
+    int here = atomic_load(&w.here);
+    print_message("ask_wait: %d of 2000 turns ran on the asker\n", here);
+    assert_true(here > 1900); /* no worker was woken to race it for the cell */
+    /* A caller that only looks is answered by a worker. */
+    atomic_store(&w.here, 0);
+    for (int i = 0; i < 100; i++) {
+        akt_future *f = NULL;
+        int rc = akt_ask_wait(s, pid, tu_msg("where", NULL), 5000000000ll, NULL, 0, &f, NULL);
+        for (int k = 0; k < 2000 && rc == AKT_EAGAIN; k++) { /* <= 2 s */
+            tu_sleep_ms(1);
+            rc = akt_future_wait(f, 0, NULL);
+        }
+        TU_OK(rc);
+        akt_future_release(f);
+    }
+    assert_int_equal(atomic_load(&w.here), 0);
+    /* One worker in a long turn: the asker cannot run its target (the order of turns is
+     * the workers'), so it wakes the parked worker, which answers within the long turn. */
+    static busy_state b;
+    akt_behavior bb = tu_behavior(busy_receive);
+    akt_pid busy = tu_spawn(s, &bb, &b, "busy");
+    TU_OK(akt_tell(s, busy, tu_msg("work", NULL)));
+    TU_EVENTUALLY(atomic_load(&b.started));
+    akt_future *f = NULL;
+    akt_msg *reply = NULL;
+    TU_OK(akt_ask_wait(s, pid, tu_msg("where", NULL), 5000000000ll, NULL, -1, &f, &reply));
+    assert_false(atomic_load(&b.ended));
+    akt_msg_release(reply);
+    akt_future_release(f);
+    tu_system_end(s);
+}
+
 static void test_waiters_run_turns_is_checked(void **state) {
     (void)state;
     akt_system_options o;
@@ -776,6 +842,7 @@ int main(void) {
         TA_TEST(test_waiter_runs_turn_with_hooks_only_when_allowed),
         TA_TEST(test_waiters_run_turns_is_checked),
         TA_TEST(test_held_ask_is_answered_without_a_wait),
+        TA_TEST(test_ask_wait_runs_the_turn_or_wakes_a_worker),
     };
     return cmocka_run_group_tests_name("tell_ask", tests, NULL, NULL);
 }

@@ -190,7 +190,10 @@ static int echo_receive(akt_ctx *ctx, akt_msg *msg, void *state) {
     return 0;
 }
 
-static void bench_ask(long n) {
+/* name "ask_rtt": akt_ask_wait, the blocking ask (as GoAkt's Ask); "ask_rtt_future": an
+ * ask, then a wait on its future. */
+static void bench_ask(const char *name, long n) {
+    int blocking = !strcmp(name, "ask_rtt");
     akt_system *sys = new_system();
     akt_behavior b = {.size = sizeof b, .receive = echo_receive};
     akt_pid pid;
@@ -202,12 +205,16 @@ static void bench_ask(long n) {
         akt_msg *m, *reply;
         akt_future *f;
         check(akt_msg_new_bytes("bench.Ping", "ping", 4, AKT_BORROW, &m), "msg");
-        check(akt_ask(sys, pid, m, 5000000000ll, &f), "ask");
-        check(akt_future_wait(f, -1, &reply), "wait");
+        if (blocking) {
+            check(akt_ask_wait(sys, pid, m, 5000000000ll, NULL, -1, &f, &reply), "ask_wait");
+        } else {
+            check(akt_ask(sys, pid, m, 5000000000ll, &f), "ask");
+            check(akt_future_wait(f, -1, &reply), "wait");
+        }
         akt_msg_release(reply);
         akt_future_release(f);
     }
-    emit("ask_rtt", (now_s() - t0) / n * 1e9, "ns", n);
+    emit(name, (now_s() - t0) / n * 1e9, "ns", n);
     akt_system_shutdown(sys, NULL, NULL);
     akt_system_wait(sys, -1);
     akt_system_release(sys);
@@ -705,8 +712,10 @@ int main(int argc, char **argv) {
     if (all || !strcmp(which, "tell_2to1")) bench_tell("tell_2to1", 2, n);
     if (all || !strcmp(which, "ask_rtt")) {
         bench_core_rtt(5 * asks); /* 1 M by default; scaled down with -asks (the smoke test) */
-        bench_ask(asks);
+        bench_ask("ask_rtt", asks);
+        bench_ask("ask_rtt_future", asks);
     }
+    if (!strcmp(which, "ask_rtt_future")) bench_ask("ask_rtt_future", asks);
     if (all || !strcmp(which, "tell_pairwise")) bench_pairwise(pairs, n);
     if (all || !strcmp(which, "ask_chain")) bench_ask_chain(asks);
     if (all || !strcmp(which, "spawn_1m")) bench_spawn(actors);

@@ -275,8 +275,10 @@ static void akt__future_abandon(akt_future *f) {
     akt__future_unref(f);
 }
 
-int akt__ask_from(akt_system *s, akt_pid to, akt_msg *msg, int64_t timeout_ns, uint64_t sender,
-                  akt_receive_fn reader, akt_future **out) {
+/* akt__ask_from, the asker saying whether it waits at once (AKT__ASKING_WAITS: base/tls.h)
+ * or may (AKT__ASKING_HOLDS). */
+static int akt__ask_waiting(akt_system *s, akt_pid to, akt_msg *msg, int64_t timeout_ns,
+                            uint64_t sender, akt_receive_fn reader, int asking, akt_future **out) {
     int rc = akt__sys_usable(s);
     if (rc) return rc;
     if (!akt__msg_ok(msg) || !out || timeout_ns <= 0) return AKT_EINVAL;
@@ -294,17 +296,24 @@ int akt__ask_from(akt_system *s, akt_pid to, akt_msg *msg, int64_t timeout_ns, u
     f->reader = reader;
     /* A plain thread that will run the turn itself when it waits has the cell held for
      * it, if the ask queues it (sched/help.c). */
-    akt__self.asking = s->waiters_run_turns && !akt__self.running && !akt__self.cell;
+    if (s->waiters_run_turns && !akt__self.running && !akt__self.cell) akt__self.asking = asking;
     /* c was live a moment ago: an actor that dies meanwhile dead-letters the message (its
      * generation is stale), which completes the future, as after a later death. */
     rc = akt__deliver_cell(s, c, to, msg, sender, f, AKT__ENV_USER, 1);
     akt__self.asking = 0;
     if (rc) {
+        /* A wake-up left owed (none is expected: nothing was queued) is made now. */
+        if (akt__self.owed) s->run_for_waiter(s, 0);
         akt__future_abandon(f); /* releases f->asked: the caller's own reference stays */
         return rc;
     }
     *out = f;
     return 0;
+}
+
+int akt__ask_from(akt_system *s, akt_pid to, akt_msg *msg, int64_t timeout_ns, uint64_t sender,
+                  akt_receive_fn reader, akt_future **out) {
+    return akt__ask_waiting(s, to, msg, timeout_ns, sender, reader, AKT__ASKING_HOLDS, out);
 }
 
 /* Who reads the answer of an ask made with akt_ask from sender (0: a plain thread, C code;
@@ -323,6 +332,23 @@ AKT_API int akt_ask_as(akt_system *system, akt_pid to, akt_msg *msg, int64_t tim
                        akt_receive_fn reader, akt_future **out) {
     if (!reader) return AKT_EINVAL;
     return akt__ask_from(system, to, msg, timeout_ns, akt__implicit_sender(system), reader, out);
+}
+
+AKT_API int akt_ask_wait(akt_system *system, akt_pid to, akt_msg *msg, int64_t timeout_ns,
+                         akt_receive_fn reader, int64_t wait_ns, akt_future **future,
+                         akt_msg **reply) {
+    if (!future) return AKT_EINVAL;
+    *future = NULL;
+    uint64_t sender = akt__implicit_sender(system);
+    if (!reader) reader = akt__plain_reader(sender);
+    /* A caller that only looks (wait_ns 0) does not run the turn: a worker is woken. */
+    int asking = wait_ns ? AKT__ASKING_WAITS : AKT__ASKING_HOLDS;
+    int rc = akt__ask_waiting(system, to, msg, timeout_ns, sender, reader, asking, future);
+    if (rc) return rc;
+    /* The ask left the parked worker's wake-up owed when it queued the idle target for
+     * this thread: the turn runs here, or the wake-up is made (sched/help.c). */
+    if (akt__self.owed) system->run_for_waiter(system, to.id);
+    return akt_future_wait(*future, wait_ns, reply);
 }
 
 static int akt__ask_batch(akt_system *system, akt_pid to, akt_msg *const *msgs, size_t n,

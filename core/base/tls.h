@@ -19,9 +19,16 @@ typedef struct akt__tls {
      * where other workers find it. */
     void (*before_block)(void);
     /* Set while a plain thread that may run its target's turn (akt_system_options.
-     * waiters_run_turns) sends an ask: the cell it queues is held for it (sched/help.c). */
+     * waiters_run_turns) sends an ask: the cell it queues is held for it (sched/help.c).
+     * AKT__ASKING_WAITS: the asker waits at once (akt_ask_wait), so the parked worker's
+     * wake-up is not made but owed (below). */
     int asking;
+    /* The dispatcher whose wake-up an AKT__ASKING_WAITS ask left unmade: its asker runs
+     * the turn itself or, if it cannot, makes the wake-up (actor/send.c). */
+    struct akt_dispatcher *owed;
 } akt__tls;
+
+enum { AKT__ASKING_HOLDS = 1, AKT__ASKING_WAITS = 2 };
 
 /* initial-exec: one instruction per access instead of a __tls_get_addr call. The few bytes
  * fit glibc's static TLS surplus, which also serves libraries loaded with dlopen (Python,

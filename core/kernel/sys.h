@@ -116,8 +116,9 @@ struct akt_system {
     _Atomic uint64_t passivation_default;
     /* Set by sched/ when the workers start (NULL without them): a plain thread about to
      * wait for an answer of actor `target` runs that actor's queued turn itself if no
-     * worker has taken it yet (sched/help.c). */
-    void (*run_for_waiter)(akt_system *s, uint64_t target);
+     * worker has taken it yet (sched/help.c); 1 if it did. It also makes the wake-up the
+     * thread's akt_ask_wait left owed (base/tls.h) when it does not run the turn. */
+    int (*run_for_waiter)(akt_system *s, uint64_t target);
     /* 1 unless thread hooks are set without akt_system_options.waiters_run_turns: whether
      * run_for_waiter may run a turn on a waiter's thread. Set at creation. */
     int waiters_run_turns;

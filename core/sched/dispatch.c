@@ -45,7 +45,8 @@ void akt__dispatch_inject(struct akt_dispatcher *d, akt__cell *first, akt__cell 
     d->rq_tail = last;
     /* relaxed: a hint for pollers; the lock orders the queue itself. */
     atomic_fetch_add_explicit(&d->rq_len, n, memory_order_relaxed);
-    if (was_empty && n == 1 && akt__self.asking && !d->external) {
+    int held = was_empty && n == 1 && akt__self.asking && !d->external;
+    if (held) {
         /* relaxed: hints (see held); the lock orders them with the queue. */
         atomic_store_explicit(&d->held, first, memory_order_relaxed);
         unsigned seq = atomic_load_explicit(&d->hold_seq, memory_order_relaxed);
@@ -54,6 +55,12 @@ void akt__dispatch_inject(struct akt_dispatcher *d, akt__cell *first, akt__cell 
     pthread_mutex_unlock(&d->lock);
     if (d->external) {
         if (was_empty && d->notify) d->notify(d->notify_data);
+        return;
+    }
+    if (held && akt__self.asking == AKT__ASKING_WAITS) {
+        /* The asker runs this turn next, on its own core, or makes this wake-up itself
+         * when it cannot (akt_ask_wait): a woken worker would only find the cell held. */
+        akt__self.owed = d;
         return;
     }
     akt__disp_notify(d);

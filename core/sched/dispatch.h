@@ -143,8 +143,8 @@ static inline akt_ctx *akt__worker_ctx_handle(akt__worker *w) {
     return (akt_ctx *)(uintptr_t)((seq << 1) | 1u);
 }
 
-/* help.c: installed as akt_system.run_for_waiter. */
-void akt__run_for_waiter(akt_system *s, uint64_t target);
+/* help.c: installed as akt_system.run_for_waiter. 1 if it ran the target's turn. */
+int akt__run_for_waiter(akt_system *s, uint64_t target);
 
 /* monitor.c: the thread that rescues cells queued behind a long turn. */
 int akt__monitor_start(struct akt_dispatcher *d);

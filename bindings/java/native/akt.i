@@ -181,6 +181,7 @@ AKTJ_FUTURE_CALLBACK(akt_shutdown_cb, aktj_shutdown_done)
 %ignore akt_tell_batch;
 %ignore akt_ask;
 %ignore akt_ask_batch;
+%ignore akt_ask_wait; /* aktj_ask_wait */
 %ignore akt_future_wait;
 %ignore akt_future_failure; /* read by aktj_future_done, handed to Upcalls.complete */
 %ignore akt_ctx_reply_expected; /* aktj_ctx_reply_expected */

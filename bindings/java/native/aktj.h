@@ -174,6 +174,12 @@ int aktj_metrics_collect(JNIEnv *env, jlong system, jobject list);
  * completed through dev.akt.Upcalls.complete, which releases that reference. */
 int aktj_ask(JNIEnv *env, jlong system, jlong ctx, jlong pid, jlong msg, jlong timeout_ns,
              jobject cf);
+/* aktj_ask from outside akt's threads for a caller that waits at once (Pid.askSync): the
+ * ask and a first wait of up to wait_ns in one call (akt_ask_wait: an idle target's turn
+ * runs on this thread), then cf is registered as aktj_ask's, completing on this thread if
+ * the answer came. On an akt thread, aktj_ask's. */
+int aktj_ask_wait(JNIEnv *env, jlong system, jlong pid, jlong msg, jlong timeout_ns, jlong wait_ns,
+                  jobject cf);
 
 /* Grains (aktj_grain.c, aktj_send.c). register: kind's activations are Java actors made by
  * factory, a dev.akt.GrainKind (a global reference kept until the system is freed), through

@@ -227,6 +227,22 @@ int aktj_ask(JNIEnv *env, jlong system, jlong ctx, jlong pid, jlong msg, jlong t
     return 0;
 }
 
+int aktj_ask_wait(JNIEnv *env, jlong system, jlong pid, jlong msg, jlong timeout_ns, jlong wait_ns,
+                  jobject cf) {
+    if (aktj_on_akt_thread()) return aktj_ask(env, system, 0, pid, msg, timeout_ns, cf);
+    if (cf == NULL || msg == 0 || wait_ns <= 0) return AKT_EINVAL;
+    int rc = aktj_reader_check(AKTJ_PTR(system), aktj_pid(pid), AKTJ_PTR(msg));
+    if (rc != 0) return rc; /* msg is still the caller's */
+    akt_future *f = NULL;
+    /* The wait's result is not needed here: the completion reads it (registered below, it
+     * runs at once on this thread when the answer is in). Java reads the answer. */
+    rc = akt_ask_wait(AKTJ_PTR(system), aktj_pid(pid), AKTJ_PTR(msg), timeout_ns,
+                      aktj_actor_behavior()->receive, wait_ns, &f, NULL);
+    if (f == NULL) return rc; /* msg is still the caller's */
+    aktj_ask_register(env, f, cf);
+    return 0;
+}
+
 /* ---- topics ----------------------------------------------------------------------------- */
 
 int aktj_topic_op(JNIEnv *env, jlong system, jint op, const char *topic, jlong pid,

@@ -317,13 +317,20 @@ PyObject *akt_py_ask_handle(akt_py_system *s, akt_future *f, PyObject *fut, PyOb
 /* While pumping the service, how long to look at the future between two runs. */
 #define PUMP_SLICE_NS (200LL * 1000)
 
+int akt_py_pumps(const akt_py_system *s) {
+    return s->service_thread == PyThread_get_thread_ident() && !akt_py_in_run;
+}
+
 PyObject *akt_py_future_result(akt_py_system *s, akt_future *f, PyObject *asked) {
-    akt_msg *reply = NULL;
-    int rc;
+    return akt_py_future_result_from(s, f, AKT_EAGAIN, NULL, asked);
+}
+
+PyObject *akt_py_future_result_from(akt_py_system *s, akt_future *f, int rc, akt_msg *reply,
+                                    PyObject *asked) {
     /* On the thread that runs this system's Python actors (outside a run), nobody else
      * would run them: keep running them while waiting. */
-    int pump = s->service_thread == PyThread_get_thread_ident() && !akt_py_in_run;
-    for (;;) {
+    int pump = akt_py_pumps(s);
+    while (rc == AKT_EAGAIN) {
         if (pump) {
             int more = 0;
             rc = akt_future_wait(f, 0, &reply);

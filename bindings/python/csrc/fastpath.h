@@ -36,10 +36,13 @@ extern atomic_int akt_py_alive;
 
 /* Enters Python from any thread: returns 1 if this thread already held the GIL (nothing to
  * undo), 0 after taking it (akt threads keep one thread state each, made on first use),
- * -1 if Python is gone (do not touch Python). */
+ * 2 after taking it on another thread (for this callback only), -1 if Python is gone (do
+ * not touch Python). */
 int akt_py_enter(void);
-/* Undoes akt_py_enter(entered) for entered == 0. */
+/* Undoes akt_py_enter(entered) for entered == 0 and 2. */
 void akt_py_leave(int entered);
+/* akt thread_start hook: marks akt's own threads, which keep a thread state each. */
+void akt_py_thread_start(void *data, int index);
 /* akt thread_stop hook: frees the thread state this akt thread made (akt_system_options). */
 void akt_py_thread_stop(void *data, int index);
 
@@ -234,6 +237,11 @@ extern PyTypeObject akt_py_ask_handle_type;
 /* Waits for f without holding the GIL (pumping the system's service when this thread
  * runs it) and converts the answer. Takes f. */
 PyObject *akt_py_future_result(akt_py_system *s, akt_future *f, PyObject *asked);
+/* akt_py_future_result after a first wait gave rc (and, on 0, reply, taken). */
+PyObject *akt_py_future_result_from(akt_py_system *s, akt_future *f, int rc, akt_msg *reply,
+                                    PyObject *asked);
+/* Whether this thread runs s's Python actors and so serves them while it waits. */
+int akt_py_pumps(const akt_py_system *s);
 /* Settles a queued completion. GIL held. */
 void akt_py_ask_settle(akt_py_system *s, akt_py_qitem *item);
 void akt_py_ask_discard(akt_py_qitem *item);

@@ -222,17 +222,28 @@ static PyObject *batch_item(PyObject *seq, Py_ssize_t i) {
     return PyList_Check(seq) && i < PyList_GET_SIZE(seq) ? PyList_GET_ITEM(seq, i) : Py_None;
 }
 
+/* ask_sync's first wait, inside the ask's call; later waits check for signals between
+ * slices of this length, as akt_py_future_result's. */
+#define ASK_SYNC_SLICE_NS (50LL * 1000 * 1000)
+
+/* The message and timeout of an ask, checked as a tell to a Python reader. */
+static int ask_args(akt_py_pid *self, PyObject *msg, PyObject *type, PyObject *timeout, akt_msg **m,
+                    int64_t *ns) {
+    if (pid_live_system(self) || akt_py_timeout_arg(self->system, timeout, ns)) return -1;
+    akt_py_drain();
+    if (akt_py_msg_new(self->system, msg, type, m)) return -1;
+    if (akt_py_reader_check(self->system, (akt_pid){self->id}, *m, "ask")) {
+        akt_msg_release(*m);
+        return -1;
+    }
+    return 0;
+}
+
 static int start_ask(akt_py_pid *self, PyObject *msg, PyObject *type, PyObject *timeout,
                      akt_future **f) {
     int64_t ns;
-    if (pid_live_system(self) || akt_py_timeout_arg(self->system, timeout, &ns)) return -1;
-    akt_py_drain();
     akt_msg *m;
-    if (akt_py_msg_new(self->system, msg, type, &m)) return -1;
-    if (akt_py_reader_check(self->system, (akt_pid){self->id}, m, "ask")) {
-        akt_msg_release(m);
-        return -1;
-    }
+    if (ask_args(self, msg, type, timeout, &m, &ns)) return -1;
     /* Python reads the answer (issue 17): a Python actor may answer with any object. */
     int rc = akt_ask_as(self->system->sys, (akt_pid){self->id}, m, ns,
                         akt_py_actor_behavior()->receive, f);
@@ -278,9 +289,38 @@ static PyObject *pid_ask_sync(akt_py_pid *self, PyObject *const *args, Py_ssize_
     PyObject *msg, *type, *timeout;
     if (parse_send(args, nargs, kwnames, "ask_sync", 1, &msg, &type, &timeout)) return NULL;
     akt_future *f;
-    if (start_ask(self, msg, type, timeout, &f)) return NULL;
+    if (akt_py_pumps(self->system)) { /* serving its actors while it waits */
+        if (start_ask(self, msg, type, timeout, &f)) return NULL;
+        PyObject *asked = asked_of(self, msg, type);
+        PyObject *v = akt_py_future_result(self->system, f, asked);
+        Py_XDECREF(asked);
+        return v;
+    }
+    /* The ask and its first wait in one call: an idle actor on akt's workers then runs its
+     * turn on this thread (it takes the GIL for it), no worker is woken. */
+    int64_t ns;
+    akt_msg *m, *reply = NULL;
+    if (ask_args(self, msg, type, timeout, &m, &ns)) return NULL;
     PyObject *asked = asked_of(self, msg, type);
-    PyObject *v = akt_py_future_result(self->system, f, asked);
+    akt_system *sys = self->system->sys;
+    akt_pid to = {self->id};
+    int rc;
+    Py_BEGIN_ALLOW_THREADS
+    rc = akt_ask_wait(sys, to, m, ns, akt_py_actor_behavior()->receive, ASK_SYNC_SLICE_NS, &f,
+                      &reply);
+    Py_END_ALLOW_THREADS
+    if (!f) {
+        akt_msg_release(m);
+        Py_XDECREF(asked);
+        return akt_py_raise(rc, "ask");
+    }
+    if (rc == AKT_EAGAIN && PyErr_CheckSignals() < 0) {
+        akt_future_cancel(f);
+        akt_future_release(f);
+        Py_XDECREF(asked);
+        return NULL;
+    }
+    PyObject *v = akt_py_future_result_from(self->system, f, rc, reply, asked);
     Py_XDECREF(asked);
     return v;
 }

@@ -170,7 +170,11 @@ static int system_init(akt_py_system *self, PyObject *args, PyObject *kwargs) {
     opts.name = name;
     opts.workers = workers;
     opts.throughput = throughput;
+    opts.thread_start = akt_py_thread_start;
     opts.thread_stop = akt_py_thread_stop;
+    /* A thread waiting for an ask may run its idle target's turn (akt_ask_wait, ask_sync):
+     * a Python actor's turn takes the GIL on any thread (gil.c). */
+    opts.waiters_run_turns = 1;
     akt_supervisor sup;
     int has = akt_py_supervisor_arg(self, supervisor, &sup);
     if (has < 0) return -1;

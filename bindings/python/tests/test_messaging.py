@@ -307,3 +307,28 @@ def test_system_on_a_loop_of_another_thread() -> None:
         loop.call_soon_threadsafe(loop.stop)
         t.join(5)
         loop.close()
+
+
+def test_ask_sync_runs_an_idle_workers_actor_on_the_asking_thread() -> None:
+    # ask_sync asks and waits in one call (akt_ask_wait): an idle actor on akt's workers has
+    # its turn run on the asking thread (it takes the GIL for it) and no worker is woken, so
+    # almost every answer is made here; a worker that happened to search may take a few.
+    class Where(akt.Actor):
+        def receive(self, ctx, msg):
+            ctx.respond(threading.get_ident())
+
+    me = threading.get_ident()
+    with akt.ActorSystem("where", dispatcher="workers") as system:
+        pid = system.spawn("where", Where())
+        here = sum(pid.ask_sync("where", timeout=5) == me for _ in range(500))
+        assert here > 450, f"{here} of 500 turns ran on the asking thread"
+        # From another plain thread too, and its errors stay ask_sync's.
+        out: list[object] = []
+        t = threading.Thread(target=lambda: out.append(pid.ask_sync("where", timeout=5)))
+        t.start()
+        t.join()
+        assert out[0] == t.ident
+        pid.stop()
+        assert wait_for(lambda: not pid.is_alive)
+        with pytest.raises(akt.ActorNotFound):
+            pid.ask_sync("where", timeout=5)

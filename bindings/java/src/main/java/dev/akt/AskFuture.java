@@ -211,6 +211,25 @@ final class AskFuture extends CompletableFuture<Object> {
         if (!WAITER.compareAndSet(this, null, me)) {
             return;
         }
+        awaitClaimed(me, interruptible, timed, deadline);
+    }
+
+    /** Makes this thread the waiter before the ask is sent (Pid.askSync): a completion that
+     *  runs during the send, on this thread, is then handed to it and not to the executor.
+     *  Follow with {@link #awaitClaimed}, which gives the claim up, or {@link #unclaim}. */
+    Thread claimWaiter() {
+        Thread me = Thread.currentThread();
+        WAITER.setVolatile(this, me); // a new future: nobody else has seen it yet
+        return me;
+    }
+
+    /** Gives up a claim that no ask followed (it was refused): nothing was handed. */
+    void unclaim(Thread me) {
+        leave(me);
+    }
+
+    /** awaitHere's wait, for the thread that is the waiter already (claimed). */
+    void awaitClaimed(Thread me, boolean interruptible, boolean timed, long deadline) {
         try {
             for (;;) {
                 Object w = WAITER.getVolatile(this);

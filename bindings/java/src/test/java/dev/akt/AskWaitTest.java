@@ -183,4 +183,62 @@ class AskWaitTest {
             assertNotNull(stageThread.get());
         }
     }
+    // ---- askSync: the ask and its wait in one call (akt_ask_wait) ----------------------------
+
+    @Test
+    void askSyncRunsAnIdleTargetsTurnOnTheCallingThread() {
+        try (ActorSystem system = ActorSystem.builder("ask-sync").workers(2).build()) {
+            Pid who = system.spawn("who", (ctx, msg) -> ctx.respond(Thread.currentThread().getName()));
+            String me = Thread.currentThread().getName();
+            int here = 0;
+            for (int i = 0; i < 500; i++) {
+                if (me.equals(who.askSync("who", Await.ASK))) {
+                    here++;
+                }
+            }
+            // No worker is woken for the turn: only one that happened to search could take it.
+            assertTrue(here > 450, here + " of 500 ran on the asker");
+            assertEquals(me.length(), who.askSync("who", Await.ASK, String.class).length());
+        }
+    }
+
+    @Test
+    void askSyncThrowsTheAsksOwnFailures() throws Exception {
+        try (ActorSystem system = slowSystem("ask-sync-errors")) {
+            Pid picky = system.spawn("picky", (ctx, msg) -> {
+                if ("fail".equals(msg)) {
+                    throw new IllegalStateException("no");
+                }
+                if (!"ok".equals(msg)) {
+                    ctx.unhandled();
+                    return;
+                }
+                ctx.respond(7L);
+            });
+            assertEquals(7L, picky.askSync("ok", Await.ASK));
+            assertThrows(ClassCastException.class, () -> picky.askSync("ok", Await.ASK, String.class));
+            assertThrows(UnhandledMessageException.class, () -> picky.askSync("other", Await.ASK));
+            assertThrows(ActorFailedException.class, () -> picky.askSync("fail", Await.ASK));
+            CountDownLatch gate = new CountDownLatch(1);
+            Pid slow = gated(system, "slow", gate);
+            long t0 = System.nanoTime();
+            assertThrows(AskTimeoutException.class, () -> slow.askSync(1, Duration.ofMillis(50)));
+            assertTrue(System.nanoTime() - t0 < TimeUnit.SECONDS.toNanos(5), "the timeout came late");
+            gate.countDown();
+            picky.stop();
+            Await.until(() -> !picky.isAlive(), "picky stopped");
+            assertThrows(ActorNotFoundException.class, () -> picky.askSync("ok", Await.ASK));
+            assertThrows(IllegalArgumentException.class, () -> slow.askSync("x", Duration.ZERO));
+            assertThrows(NullPointerException.class, () -> slow.askSync(null, Await.ASK));
+        }
+    }
+
+    @Test
+    void askSyncInsideAnActorWaitsAsJoin() throws Exception {
+        try (ActorSystem system = ActorSystem.builder("ask-sync-in-actor").workers(2).build()) {
+            Pid echo = system.spawn("echo", (ctx, msg) -> ctx.respond(msg));
+            Pid asker = system.spawn("asker", (ctx, msg) -> ctx.respond(echo.askSync(msg, Await.ASK)));
+            assertEquals(6, Await.get(asker.ask(6, Await.ASK)));
+        }
+    }
 }

@@ -82,9 +82,17 @@ final class AktImpl implements Bench.Impl {
         return System.nanoTime() - t0;
     }
 
+    private static final boolean FUTURE_ASK = "future".equals(System.getProperty("akt.bench.ask"));
+
     @Override
     public void ask() throws Exception {
-        echo.ask(Bench.MSG, TIMEOUT).get();
+        // The blocking ask, as Pekko's side waits on its future: akt_ask_wait underneath.
+        // -Dakt.bench.ask=future measures ask().get() instead.
+        if (FUTURE_ASK) {
+            echo.ask(Bench.MSG, TIMEOUT).get();
+        } else {
+            echo.askSync(Bench.MSG, TIMEOUT);
+        }
     }
 
     @Override

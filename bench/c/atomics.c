@@ -1,13 +1,13 @@
 #define _POSIX_C_SOURCE 200809L
 /* Atomic operations and heap allocations per message (issue 16): linked with akt_counted,
  * the build of the core in which every <stdatomic.h> operation ticks a counter
- * (core/base/atomic_count.h). For a tell, an ask round trip and a batch tell, after a
- * warm-up, it prints per message: the atomics of every thread (the caller's, the worker
- * that runs the receiver, any other) and of the caller alone, the read-modify-writes among
- * them, and the allocations (malloc & co interposed in this program, glibc). Counts, not
- * times: the figures move only when the code does (a parked or lingering worker adds a
- * little noise to the all-threads ones). JSON lines as akt-bench's.
- * -sites also prints to stderr where a counted tell's atomics are, by file and line.
+ * (core/base/atomic_count.h). For a tell, an ask round trip (akt_ask then a wait, and
+ * akt_ask_wait) and a batch tell, after a warm-up, it prints per message: the atomics of every
+ * thread (the caller's, the worker that runs the receiver, any other) and of the caller alone, the
+ * read-modify-writes among them, and the allocations (malloc & co interposed in this program,
+ * glibc). Counts, not times: the figures move only when the code does (a parked or lingering worker
+ * adds a little noise to the all-threads ones). JSON lines as akt-bench's. -sites also prints to
+ * stderr where a counted tell's and an akt_ask_wait round trip's atomics are, by file and line.
  * Usage: akt-atomics-bench [-n=TELLS] [-asks=ASKS] [-batch=B] [-workers=W] [-sites] */
 #include <akt/akt.h>
 #include <stdint.h>
@@ -241,6 +241,28 @@ int main(int argc, char **argv) {
     }
     z = snap();
     emit_counts("ask", a, z, asks);
+    /* The same round trip through akt_ask_wait: the turn runs on this thread. */
+    for (long i = 0; i < ask_warm + asks; i++) {
+        if (i == ask_warm) {
+            a = snap();
+            if (sites) {
+                akt__atomic_sites_reset();
+                __atomic_store_n(&akt__atomics_sites_on, 1, __ATOMIC_RELAXED);
+            }
+        }
+        akt_msg *reply;
+        akt_future *f;
+        check(akt_ask_wait(sys, echo, ping(), 5000000000ll, NULL, -1, &f, &reply), "ask_wait");
+        akt_msg_release(reply);
+        akt_future_release(f);
+    }
+    z = snap();
+    __atomic_store_n(&akt__atomics_sites_on, 0, __ATOMIC_RELAXED);
+    emit_counts("ask_wait", a, z, asks);
+    if (sites) {
+        fprintf(stderr, "-- an akt_ask_wait round trip's atomics:\n");
+        akt__atomic_sites_dump((double)asks);
+    }
 
     akt_system_shutdown(sys, NULL, NULL);
     akt_system_wait(sys, -1);

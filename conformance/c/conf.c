@@ -275,12 +275,16 @@ int conf_ask(akt_system *system, akt_pid to, const char *type, const char *text,
              akt_msg **reply) {
     akt_msg *msg = conf_msg(type, text);
     akt_future *future = NULL;
-    int rc = akt_ask(system, to, msg, timeout_ns, &future);
-    if (rc != 0) {
+    /* The blocking ask (the bindings' ask_sync / askSync are built on it). */
+    int rc = akt_ask_wait(system, to, msg, timeout_ns, NULL,
+                          (int64_t)CONF_WAIT_LIMIT_S * 1000 * CONF_MS, &future, reply);
+    if (future == NULL) {
         akt_msg_release(msg); /* not taken on failure */
         return rc;
     }
-    return wait_future(future, reply);
+    akt_future_release(future);
+    if (rc == AKT_EAGAIN) conf_fatal("a future did not complete in %d s", CONF_WAIT_LIMIT_S);
+    return rc;
 }
 
 const char *conf_reply_str(akt_msg *reply, char *buf, size_t len) {

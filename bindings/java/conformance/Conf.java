@@ -229,13 +229,13 @@ public final class Conf {
     }
 
     public static String askStr(Pid to, String type, String text, Duration timeout) {
-        CompletableFuture<Object> f;
+        Object reply;
         try {
-            f = to.ask(msg(type, text), timeout);
-        } catch (AktException e) {
-            return e.errorName();
+            reply = to.askSync(msg(type, text), timeout); // the blocking ask (akt_ask_wait)
+        } catch (RuntimeException e) {
+            return errorName(e);
         }
-        return futureStr(f);
+        return replyStr(reply);
     }
 
     /** Formats a reply as askStr does. */

@@ -225,10 +225,13 @@ void akt__actor_finalize(akt__worker *w, akt__cell *c) {
     akt_system *s = w->disp->system;
     akt__call_post_stop(w, c);
     akt_pid self = akt__cell_pid(c);
-    char *path = akt__path_dup(s, c);
     uint32_t parent_idx = c->parent;
 
+    /* Two sections of the structure lock per stop (the path and the unlink, then the name
+     * and the parent's signal): a spawn from another thread waits for each (Fork-Join
+     * creation spawns while workers stop). */
     pthread_mutex_lock(&s->lock);
+    char *path = akt__path_dup_locked(s, c);
     akt__unlink_locked(s, c);
     /* From here on the pid is not live: no new tell, stop or lookup reaches this actor. */
     int reusable = akt__cell_end_locked(s, c) && akt__cell_index(c) != AKT__GUARDIAN;
@@ -260,21 +263,17 @@ void akt__actor_finalize(akt__worker *w, akt__cell *c) {
     __atomic_store_n(&c->beh, NULL, __ATOMIC_RELAXED);
     akt__publish_at(s, AKT_EVENT_ACTOR_STOPPED, self, path, (akt_pid){0}, NULL, 0, NULL);
 
+    akt__heap_free(&s->heap, path);
+    /* For the next spawn, but only once this run has let the cell go (akt__cell_run, on
+     * this thread, after this returns): a spawn must never share a cell with a run, nor
+     * wait for one. Set before the parent's signal, after which the system may end. */
+    c->recycle = (uint8_t)reusable;
+
     pthread_mutex_lock(&s->lock);
     akt__name_free(&s->heap, akt__cell_name_inline(c));
     c->parent = 0;
+    /* The parent is alive: it cannot finish before its children are unlinked. */
+    if (parent_idx) akt__signal_locked(akt__cell_get(s, parent_idx), AKT__SIG_CHILD_GONE);
     pthread_mutex_unlock(&s->lock);
-    akt__heap_free(&s->heap, path);
-    /* For the next spawn, but only once this run has let the cell go (akt__cell_run): a
-     * spawn must never share a cell with a run, nor wait for one. */
-    c->recycle = (uint8_t)reusable;
-
-    if (parent_idx) {
-        /* The parent is alive: it cannot finish before its children are unlinked. */
-        pthread_mutex_lock(&s->lock);
-        akt__signal_locked(akt__cell_get(s, parent_idx), AKT__SIG_CHILD_GONE);
-        pthread_mutex_unlock(&s->lock);
-    } else {
-        akt__system_guardian_gone(s);
-    }
+    if (!parent_idx) akt__system_guardian_gone(s);
 }

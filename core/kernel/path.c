@@ -41,6 +41,12 @@ size_t akt__path_locked(akt_system *s, const akt__cell *c, char *buf, size_t len
 
 char *akt__path_dup(akt_system *s, const akt__cell *c) {
     pthread_mutex_lock(&s->lock);
+    char *buf = akt__path_dup_locked(s, c);
+    pthread_mutex_unlock(&s->lock);
+    return buf;
+}
+
+char *akt__path_dup_locked(akt_system *s, const akt__cell *c) {
     /* A part's cell (a remote pid's proxy) has the part's path (its remote address). */
     akt__part *part = s->parts;
     size_t n = (size_t)-1;
@@ -52,6 +58,5 @@ char *akt__path_dup(akt_system *s, const akt__cell *c) {
         part->cell_path(part, c, buf, n + 1);
     else if (buf)
         akt__path_locked(s, c, buf, n + 1);
-    pthread_mutex_unlock(&s->lock);
     return buf;
 }

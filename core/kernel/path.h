@@ -11,5 +11,7 @@ struct akt__cell;
 size_t akt__path_locked(akt_system *s, const struct akt__cell *c, char *buf, size_t len);
 /* Same, taking the lock; returns a heap string (system heap) or NULL. */
 char *akt__path_dup(akt_system *s, const struct akt__cell *c);
+/* akt__path_dup with s->lock held. */
+char *akt__path_dup_locked(akt_system *s, const struct akt__cell *c);
 
 #endif

@@ -114,10 +114,11 @@ static int watcher_receive(akt_ctx *ctx, akt_msg *msg, void *state) {
 
 /* Asks and prints the text reply. */
 static void ask_print(akt_system *sys, akt_pid to, akt_msg *q, const char *label) {
-    akt_future *f;
+    akt_future *f = NULL;
     akt_msg *reply = NULL;
-    int rc = akt_ask(sys, to, q, SECOND, &f);
-    if (rc == 0) rc = akt_future_wait(f, -1, &reply);
+    /* The ask and its wait in one call; f is NULL if the ask was refused (q is still ours). */
+    int rc = akt_ask_wait(sys, to, q, SECOND, NULL, -1, &f, &reply);
+    if (!f) akt_msg_release(q);
     if (rc == 0) {
         const void *data;
         size_t len;
@@ -127,7 +128,7 @@ static void ask_print(akt_system *sys, akt_pid to, akt_msg *q, const char *label
     } else {
         printf("%s: %s\n", label, akt_err_name(rc));
     }
-    if (rc != AKT_EINVAL) akt_future_release(f);
+    if (f) akt_future_release(f);
 }
 
 static void on_event(const akt_event *ev, void *data) {

@@ -8,7 +8,6 @@ import java.time.Duration;
 import java.util.EnumSet;
 import java.util.HashMap;
 import java.util.Map;
-import java.util.concurrent.CompletionException;
 
 public class Demo {
     static final Duration SECOND = Duration.ofSeconds(1);
@@ -107,12 +106,11 @@ public class Demo {
 
     static void askPrint(Pid pid, Object msg, String label) {
         try {
-            System.out.println(label + ": " + pid.ask(msg, SECOND).join());
-        } catch (CompletionException e) {
-            // join() wraps the failure; akt's exceptions carry the AKT_E* name.
-            AktException cause = (AktException) e.getCause();
-            System.out.println(label + ": " + cause.getClass().getSimpleName()
-                    + " (" + cause.codeName() + ")");
+            // The blocking ask: the reply, or the ask's own exception.
+            System.out.println(label + ": " + pid.askSync(msg, SECOND));
+        } catch (AktException e) {
+            // akt's exceptions carry the AKT_E* name.
+            System.out.println(label + ": " + e.getClass().getSimpleName() + " (" + e.codeName() + ")");
         }
     }
 

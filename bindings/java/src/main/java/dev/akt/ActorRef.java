@@ -147,6 +147,27 @@ public final class ActorRef<M> {
     }
 
     /**
+     * Asks msg and waits for the reply cast to replyType, as {@link Pid#askSync(Object,
+     * Duration, Class)} does.
+     *
+     * @param <R> the reply's type
+     * @param msg the question
+     * @param timeout how long to wait for the reply, positive
+     * @param replyType the class of the reply
+     * @return the reply, cast
+     * @throws NullPointerException if msg, timeout or replyType is null
+     * @throws ClassCastException if msg is not an instance of {@link #messageClass()}, or the
+     *     reply is not a replyType
+     * @throws IllegalArgumentException if timeout is not positive
+     * @throws ActorNotFoundException if the actor is not alive
+     * @throws AskTimeoutException if no reply came within timeout
+     */
+    public <R> R askSync(M msg, Duration timeout, Class<R> replyType) {
+        Objects.requireNonNull(replyType, "replyType");
+        return pid.askSync(checked(msg), timeout, replyType);
+    }
+
+    /**
      * This actor as a reference that takes only a subtype of M (Akka Typed's {@code
      * narrow}): e.g. the {@code ActorRef<Deposit>} of an {@code ActorRef<Cmd>}, handed to
      * code that may only deposit.

@@ -70,6 +70,8 @@ class TypedRefTest {
             account.tellBatch(List.of(new Deposit(4), new Deposit(5)));
             assertEquals(14, balance(account));
             assertEquals(14, Await.get(account.ask(new Balance(), Await.ASK)));
+            int sync = account.askSync(new Balance(), Await.ASK, Integer.class); // the blocking ask
+            assertEquals(14, sync);
 
             Pid pid = system.lookup("/user/account");
             assertEquals(pid, account.pid());
@@ -117,6 +119,8 @@ class TypedRefTest {
             assertThrows(ClassCastException.class, () -> raw.tell(5, Map.of()));
             assertThrows(ClassCastException.class, () -> raw.ask("five", Await.ASK));
             assertThrows(ClassCastException.class, () -> raw.ask("five", Await.ASK, Integer.class));
+            assertThrows(ClassCastException.class, () -> raw.askSync("five", Await.ASK, Integer.class));
+            assertThrows(ClassCastException.class, () -> account.askSync(new Balance(), Await.ASK, String.class));
             // a batch is checked whole before anything is sent
             assertThrows(ClassCastException.class, () -> raw.tellBatch(List.of(new Deposit(1), "two")));
             assertThrows(ClassCastException.class, () -> raw.narrow(String.class));

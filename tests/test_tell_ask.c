@@ -709,11 +709,7 @@ static void test_waiter_runs_turn_with_hooks_only_when_allowed(void **state) {
  * only. An asker that never waits (it only polls) still has every answer, from a worker. */
 static void test_held_ask_is_answered_without_a_wait(void **state) {
     (void)state;
-    akt_system_options o;
-    akt_system_options_init(&o);
-    o.name = "held";
-    o.workers = 2;
-    akt_system *s = tu_system_with(&o);
+    akt_system *s = tu_system("held", 2);
     static where_state w;
     akt_pid pid = where_spawn(s, &w);
     for (int i = 0; i < 300; i++) {
@@ -760,11 +756,7 @@ static int busy_receive(akt_ctx *ctx, akt_msg *msg, void *state) {
 
 static void test_ask_wait_runs_the_turn_or_wakes_a_worker(void **state) {
     (void)state;
-    akt_system_options o;
-    akt_system_options_init(&o);
-    o.name = "askwait";
-    o.workers = 2;
-    akt_system *s = tu_system_with(&o);
+    akt_system *s = tu_system("askwait", 2);
     static where_state w;
     akt_pid pid = where_spawn(s, &w);
     for (int i = 0; i < 2000; i++) {

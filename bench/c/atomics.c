@@ -137,6 +137,45 @@ static akt_msg *ping(void) {
     return m;
 }
 
+/* -sites: counts where the atomics are from now (from zero), until sites_stop. */
+static void sites_start(void) {
+    akt__atomic_sites_reset();
+    __atomic_store_n(&akt__atomics_sites_on, 1, __ATOMIC_RELAXED);
+}
+
+static void sites_stop(void) { __atomic_store_n(&akt__atomics_sites_on, 0, __ATOMIC_RELAXED); }
+
+/* An ask round trip to echo, from this thread (message, ask, wait, releases), asks times
+ * after a warm-up: akt_ask then a wait ("ask"), or akt_ask_wait ("ask_wait", whose atomics
+ * -sites then lists). */
+static void ask_counts(akt_system *sys, akt_pid echo, long asks, int blocking, int sites) {
+    long warm = asks / 10 + 1;
+    counts a = {0};
+    for (long i = 0; i < warm + asks; i++) {
+        if (i == warm) {
+            a = snap();
+            if (sites) sites_start();
+        }
+        akt_msg *reply;
+        akt_future *f;
+        if (blocking) {
+            check(akt_ask_wait(sys, echo, ping(), 5000000000ll, NULL, -1, &f, &reply), "ask_wait");
+        } else {
+            check(akt_ask(sys, echo, ping(), 5000000000ll, &f), "ask");
+            check(akt_future_wait(f, -1, &reply), "wait");
+        }
+        akt_msg_release(reply);
+        akt_future_release(f);
+    }
+    counts z = snap();
+    sites_stop();
+    emit_counts(blocking ? "ask_wait" : "ask", a, z, asks);
+    if (sites) {
+        fprintf(stderr, "-- an akt_ask_wait round trip's atomics:\n");
+        akt__atomic_sites_dump((double)asks);
+    }
+}
+
 /* Tells between two waits for the receiver (a bound on the backlog). */
 #define WINDOW 4096
 
@@ -191,10 +230,7 @@ int main(int argc, char **argv) {
     long sent = 0;
     for (int round = 0; round < 2; round++) { /* a warm-up round, then the counted one */
         if (round) {
-            if (sites) {
-                akt__atomic_sites_reset();
-                __atomic_store_n(&akt__atomics_sites_on, 1, __ATOMIC_RELAXED);
-            }
+            if (sites) sites_start();
             a = snap();
         }
         for (long i = 0; i < n; i++) {
@@ -204,7 +240,7 @@ int main(int argc, char **argv) {
         wait_seen(s, sent += n);
     }
     z = snap();
-    __atomic_store_n(&akt__atomics_sites_on, 0, __ATOMIC_RELAXED);
+    sites_stop();
     emit_counts("tell", a, z, n);
     if (sites) akt__atomic_sites_dump((double)n);
 
@@ -229,40 +265,8 @@ int main(int argc, char **argv) {
     akt_behavior eb = {.size = sizeof eb, .receive = echo_receive};
     akt_pid echo;
     check(akt_spawn(sys, &eb, NULL, NULL, &echo), "spawn");
-    long ask_warm = asks / 10 + 1;
-    for (long i = 0; i < ask_warm + asks; i++) {
-        if (i == ask_warm) a = snap();
-        akt_msg *reply;
-        akt_future *f;
-        check(akt_ask(sys, echo, ping(), 5000000000ll, &f), "ask");
-        check(akt_future_wait(f, -1, &reply), "wait");
-        akt_msg_release(reply);
-        akt_future_release(f);
-    }
-    z = snap();
-    emit_counts("ask", a, z, asks);
-    /* The same round trip through akt_ask_wait: the turn runs on this thread. */
-    for (long i = 0; i < ask_warm + asks; i++) {
-        if (i == ask_warm) {
-            a = snap();
-            if (sites) {
-                akt__atomic_sites_reset();
-                __atomic_store_n(&akt__atomics_sites_on, 1, __ATOMIC_RELAXED);
-            }
-        }
-        akt_msg *reply;
-        akt_future *f;
-        check(akt_ask_wait(sys, echo, ping(), 5000000000ll, NULL, -1, &f, &reply), "ask_wait");
-        akt_msg_release(reply);
-        akt_future_release(f);
-    }
-    z = snap();
-    __atomic_store_n(&akt__atomics_sites_on, 0, __ATOMIC_RELAXED);
-    emit_counts("ask_wait", a, z, asks);
-    if (sites) {
-        fprintf(stderr, "-- an akt_ask_wait round trip's atomics:\n");
-        akt__atomic_sites_dump((double)asks);
-    }
+    ask_counts(sys, echo, asks, 0, 0);
+    ask_counts(sys, echo, asks, 1, sites);
 
     akt_system_shutdown(sys, NULL, NULL);
     akt_system_wait(sys, -1);

@@ -301,9 +301,7 @@ static int akt__ask_waiting(akt_system *s, akt_pid to, akt_msg *msg, int64_t tim
      * generation is stale), which completes the future, as after a later death. */
     rc = akt__deliver_cell(s, c, to, msg, sender, f, AKT__ENV_USER, 1);
     akt__self.asking = 0;
-    if (rc) {
-        /* A wake-up left owed (none is expected: nothing was queued) is made now. */
-        if (akt__self.owed) s->run_for_waiter(s, 0);
+    if (rc) {                   /* refused before anything was queued: no wake-up is owed */
         akt__future_abandon(f); /* releases f->asked: the caller's own reference stays */
         return rc;
     }

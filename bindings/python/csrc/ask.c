@@ -201,9 +201,6 @@ typedef struct {
     PyObject *asked;       /* strong or NULL: (pid, msg, type), for a failure's text */
 } ask_handle;
 
-/* One slice of a blocking wait, short enough to notice Ctrl-C. */
-#define WAIT_SLICE_NS (50LL * 1000 * 1000)
-
 /* wait(timeout=None) -> bool: waits for the answer itself, without the GIL, and settles the
  * future with it; False if the timeout (seconds) ran out first. The completion callback
  * alone would settle it through the system's service, which never runs when the waiter is
@@ -226,7 +223,7 @@ static PyObject *handle_wait(ask_handle *self, PyObject *const *args, Py_ssize_t
     akt_msg *reply = NULL;
     int rc;
     for (;;) {
-        int64_t slice = WAIT_SLICE_NS;
+        int64_t slice = AKT_PY_WAIT_SLICE_NS;
         if (deadline >= 0) {
             struct timespec now;
             clock_gettime(CLOCK_MONOTONIC, &now);
@@ -238,7 +235,7 @@ static PyObject *handle_wait(ask_handle *self, PyObject *const *args, Py_ssize_t
         rc = akt_future_wait(self->future, slice, &reply);
         Py_END_ALLOW_THREADS
         if (rc != AKT_EAGAIN) break;
-        if (slice < WAIT_SLICE_NS) Py_RETURN_FALSE;
+        if (slice < AKT_PY_WAIT_SLICE_NS) Py_RETURN_FALSE;
         if (PyErr_CheckSignals() < 0) return NULL;
     }
     if (rc == AKT_EDEADLK)
@@ -340,7 +337,7 @@ PyObject *akt_py_future_result_from(akt_py_system *s, akt_future *f, int rc, akt
             if (more) continue;
         }
         Py_BEGIN_ALLOW_THREADS
-        rc = akt_future_wait(f, pump ? PUMP_SLICE_NS : WAIT_SLICE_NS, &reply);
+        rc = akt_future_wait(f, pump ? PUMP_SLICE_NS : AKT_PY_WAIT_SLICE_NS, &reply);
         Py_END_ALLOW_THREADS
         if (rc != AKT_EAGAIN) break;
         if (PyErr_CheckSignals() < 0) break;

@@ -234,6 +234,8 @@ PyObject *akt_py_ask_async(akt_py_system *s, akt_future *f, PyObject *loop, PyOb
 /* An AskHandle owning f (taken), whose answer settles fut, a thread-safe future. */
 PyObject *akt_py_ask_handle(akt_py_system *s, akt_future *f, PyObject *fut, PyObject *asked);
 extern PyTypeObject akt_py_ask_handle_type;
+/* One slice of a blocking wait, short enough to notice Ctrl-C. */
+#define AKT_PY_WAIT_SLICE_NS (50LL * 1000 * 1000)
 /* Waits for f without holding the GIL (pumping the system's service when this thread
  * runs it) and converts the answer. Takes f. */
 PyObject *akt_py_future_result(akt_py_system *s, akt_future *f, PyObject *asked);

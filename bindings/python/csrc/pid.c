@@ -222,10 +222,6 @@ static PyObject *batch_item(PyObject *seq, Py_ssize_t i) {
     return PyList_Check(seq) && i < PyList_GET_SIZE(seq) ? PyList_GET_ITEM(seq, i) : Py_None;
 }
 
-/* ask_sync's first wait, inside the ask's call; later waits check for signals between
- * slices of this length, as akt_py_future_result's. */
-#define ASK_SYNC_SLICE_NS (50LL * 1000 * 1000)
-
 /* The message and timeout of an ask, checked as a tell to a Python reader. */
 static int ask_args(akt_py_pid *self, PyObject *msg, PyObject *type, PyObject *timeout, akt_msg **m,
                     int64_t *ns) {
@@ -296,8 +292,8 @@ static PyObject *pid_ask_sync(akt_py_pid *self, PyObject *const *args, Py_ssize_
         Py_XDECREF(asked);
         return v;
     }
-    /* The ask and its first wait in one call: an idle actor on akt's workers then runs its
-     * turn on this thread (it takes the GIL for it), no worker is woken. */
+    /* The ask and its first wait (one slice) in one call: an idle actor on akt's workers
+     * then runs its turn on this thread (it takes the GIL for it), no worker is woken. */
     int64_t ns;
     akt_msg *m, *reply = NULL;
     if (ask_args(self, msg, type, timeout, &m, &ns)) return NULL;
@@ -306,7 +302,7 @@ static PyObject *pid_ask_sync(akt_py_pid *self, PyObject *const *args, Py_ssize_
     akt_pid to = {self->id};
     int rc;
     Py_BEGIN_ALLOW_THREADS
-    rc = akt_ask_wait(sys, to, m, ns, akt_py_actor_behavior()->receive, ASK_SYNC_SLICE_NS, &f,
+    rc = akt_ask_wait(sys, to, m, ns, akt_py_actor_behavior()->receive, AKT_PY_WAIT_SLICE_NS, &f,
                       &reply);
     Py_END_ALLOW_THREADS
     if (!f) {

@@ -275,10 +275,8 @@ static void akt__future_abandon(akt_future *f) {
     akt__future_unref(f);
 }
 
-/* akt__ask_from, the asker saying whether it waits at once (AKT__ASKING_WAITS: base/tls.h)
- * or may (AKT__ASKING_HOLDS). */
-static int akt__ask_waiting(akt_system *s, akt_pid to, akt_msg *msg, int64_t timeout_ns,
-                            uint64_t sender, akt_receive_fn reader, int asking, akt_future **out) {
+int akt__ask_waiting(akt_system *s, akt_pid to, akt_msg *msg, int64_t timeout_ns, uint64_t sender,
+                     akt_receive_fn reader, int asking, akt_future **out) {
     int rc = akt__sys_usable(s);
     if (rc) return rc;
     if (!akt__msg_ok(msg) || !out || timeout_ns <= 0) return AKT_EINVAL;
@@ -296,7 +294,8 @@ static int akt__ask_waiting(akt_system *s, akt_pid to, akt_msg *msg, int64_t tim
     f->reader = reader;
     /* A plain thread that will run the turn itself when it waits has the cell held for
      * it, if the ask queues it (sched/help.c). */
-    if (s->waiters_run_turns && !akt__self.running && !akt__self.cell) akt__self.asking = asking;
+    if (asking && s->waiters_run_turns && !akt__self.running && !akt__self.cell)
+        akt__self.asking = asking;
     /* c was live a moment ago: an actor that dies meanwhile dead-letters the message (its
      * generation is stale), which completes the future, as after a later death. */
     rc = akt__deliver_cell(s, c, to, msg, sender, f, AKT__ENV_USER, 1);

@@ -31,6 +31,10 @@ void akt__signal_locked(akt__cell *c, unsigned sig);
  * NULL when the sender pid says, see akt_ctx_asker_reader). */
 int akt__ask_from(akt_system *s, akt_pid to, akt_msg *msg, int64_t timeout_ns, uint64_t sender,
                   akt_receive_fn reader, akt_future **out);
+/* akt__ask_from, the asker saying whether it waits at once (AKT__ASKING_WAITS: base/tls.h),
+ * may (AKT__ASKING_HOLDS) or never runs the turn itself (0: the ask wakes a worker). */
+int akt__ask_waiting(akt_system *s, akt_pid to, akt_msg *msg, int64_t timeout_ns, uint64_t sender,
+                     akt_receive_fn reader, int asking, akt_future **out);
 
 /* Test hook, set only by white-box tests (they link akt_static); NULL otherwise.
  * akt_stop_graceful calls it with stage 0 once pid was found alive and stage 1 once the

@@ -26,6 +26,12 @@ typedef struct akt__tls {
     /* The dispatcher whose wake-up an AKT__ASKING_WAITS ask left unmade: its asker runs
      * the turn itself or, if it cannot, makes the wake-up (actor/send.c). */
     struct akt_dispatcher *owed;
+    /* Set while an I/O thread runs work at its loop's top level (io/io.c, akt__io_defer):
+     * a wait on this thread calls pump(pump_data), which runs the loop once without
+     * blocking (1 if it brought an event), instead of sleeping, so that what the wait
+     * needs (a reply that thread reads) still comes. */
+    int (*pump)(void *data);
+    void *pump_data;
 } akt__tls;
 
 enum { AKT__ASKING_HOLDS = 1, AKT__ASKING_WAITS = 2 };

@@ -43,6 +43,36 @@ static void akt__io_quit_run(akt__io *io, akt__io_cmd *c) {
     io->quit = 1;
 }
 
+/* akt__self.pump while on_top runs: the loop once, without blocking, in the context of a
+ * plain I/O thread (the turn that waits is set aside, so the callbacks, which may run the
+ * proxies' dispatcher, neither see it nor nest a top-level run); 1 if it brought an event. */
+static int akt__io_pump(void *data) {
+    akt__io *io = data;
+    uint64_t before = io->events;
+    akt__tls turn = akt__self;
+    akt__self = (akt__tls){.own_system = turn.own_system};
+    uv_run(&io->loop, UV_RUN_NOWAIT);
+    akt__self = turn;
+    return io->events != before;
+}
+
+int akt__io_defer(akt__io *io) {
+    if (io->at_top || !io->on_top) return AKT_EBUSY;
+    io->top_due = 1;
+    return 0;
+}
+
+static void akt__io_top(akt__io *io) {
+    io->top_due = 0;
+    io->at_top = 1;
+    akt__self.pump = akt__io_pump;
+    akt__self.pump_data = io;
+    io->on_top(io, io->wake_data);
+    akt__self.pump = NULL;
+    akt__self.pump_data = NULL;
+    io->at_top = 0;
+}
+
 /* The loop: it blocks for events, and after a busy spell it polls (a look that does not
  * block, a pause) until no event came for poll_ns, then blocks again. A request and its
  * answer (an ask's round trip, a reply a worker hands back) then find the loop awake, and
@@ -56,7 +86,9 @@ static void akt__io_run(akt__io *io) {
     for (;;) {
         uint64_t before = io->events;
         uint64_t slept = uv_hrtime();
-        if (!uv_run(&io->loop, UV_RUN_ONCE)) return;
+        int alive = uv_run(&io->loop, UV_RUN_ONCE);
+        if (io->top_due) akt__io_top(io);
+        if (!alive) return;
         uint64_t now = uv_hrtime();
         slept = now - slept;
         if (io->events == before || io->poll_ns <= 0 || io->quit) continue; /* a timer */
@@ -65,7 +97,9 @@ static void akt__io_run(akt__io *io) {
         uint64_t last = now, seen = io->events;
         while (now - last < (uint64_t)io->poll_ns && !io->quit) {
             sched_yield();
-            if (!uv_run(&io->loop, UV_RUN_NOWAIT)) return;
+            alive = uv_run(&io->loop, UV_RUN_NOWAIT);
+            if (io->top_due) akt__io_top(io);
+            if (!alive) return;
             now = uv_hrtime();
             if (io->events != seen) {
                 seen = io->events;

@@ -44,6 +44,11 @@ typedef struct akt__io {
     /* The poll's window: how long the loop keeps polling after the last event before it
      * blocks again, ns (0: it never polls); see akt__io_run. */
     int64_t poll_ns;
+    /* Top-level work (akt__io_defer): on_top runs once the libuv callback that asked for it
+     * returns to akt__io_run, outside every callback, where it may wait. Loop thread only. */
+    void (*on_top)(struct akt__io *io, void *data);
+    int top_due; /* on_top was asked for */
+    int at_top;  /* on_top is running: the loop runs only in its waits (akt__self.pump) */
     akt__io_cmd quit_cmd;
     /* Called on the loop thread once `quit` is set, before the loop drains: closes the
      * user's handles (uv_close), so that the loop can end. */
@@ -67,6 +72,11 @@ void akt__io_wake(akt__io *io);
  * the loop once every handle is closed, and joins the thread. Not from the loop thread.
  * Idempotent. */
 void akt__io_stop(akt__io *io);
+/* Loop thread, in a libuv callback: asks for on_top to run once the callback returns, at
+ * the loop's top level. There a wait (akt_future_wait) runs the loop instead of sleeping
+ * (akt__self.pump), so on_top may run an actor's turn that waits for the network. 0 if
+ * it will run; AKT_EBUSY while on_top runs (its waits run callbacks: not nested). */
+int akt__io_defer(akt__io *io);
 /* Counts one event that brought work (loop thread only): keeps the loop polling. */
 static inline void akt__io_note(akt__io *io) { io->events++; }
 /* 1 on the loop thread of io. */

@@ -214,6 +214,25 @@ static int akt__future_done(const akt_future *f, int order) {
     return (atomic_load_explicit(&f->state, order) & AKT__F_PHASE) == AKT__F_DONE;
 }
 
+/* A wait on an I/O thread at its loop's top level (akt__self.pump): the loop runs between
+ * looks, without blocking, so the connections it serves (the reply among them) go on; a
+ * quiet loop is looked at less often, down to every AKT__PUMP_SLEEP_MAX_NS. Returns once f
+ * is done or the deadline passed (the caller's look after that decides). */
+#define AKT__PUMP_SLEEP_MAX_NS 1000000
+static void akt__future_pump_until(akt_future *f, int64_t deadline) {
+    int64_t sleep_ns = 0;
+    while (!akt__future_done(f, memory_order_acquire) && akt__now_ns() < deadline) {
+        if (akt__self.pump(akt__self.pump_data)) {
+            sleep_ns = 0;
+            continue;
+        }
+        sleep_ns = sleep_ns ? sleep_ns * 2 : 10000;
+        if (sleep_ns > AKT__PUMP_SLEEP_MAX_NS) sleep_ns = AKT__PUMP_SLEEP_MAX_NS;
+        struct timespec ts = {0, (long)sleep_ns};
+        nanosleep(&ts, NULL);
+    }
+}
+
 AKT_API int akt_future_wait(akt_future *future, int64_t timeout_ns, akt_msg **reply) {
     if (!akt__future_ok(future)) return AKT_EINVAL;
     akt_future *f = future;
@@ -231,6 +250,8 @@ AKT_API int akt_future_wait(akt_future *future, int64_t timeout_ns, akt_msg **re
         if (!akt__self.cell && !akt__self.running && f->system->run_for_waiter &&
             atomic_load_explicit(&f->system->state, memory_order_relaxed) == AKT__SYS_RUNNING)
             f->system->run_for_waiter(f->system, f->target);
+        /* An I/O thread running a turn (io/io.c) keeps its loop going while it waits. */
+        if (akt__self.pump) akt__future_pump_until(f, deadline);
         /* Replies often arrive within microseconds: poll first, unregistered, so that the
          * completer needs no futex wake-up syscall. */
         for (int spin = 0; spin < 1032; spin++) { /* ~30 us, then 8 yields */

@@ -13,6 +13,7 @@
 #include "actor/reader.h"
 #include "actor/send.h"
 #include "actor/supervise.h"
+#include "base/tls.h"
 #include "endpoint.h"
 #include "kernel/future.h"
 #include "kernel/msg.h"
@@ -681,7 +682,9 @@ int akt__remote_spawn(akt__node_r *n, const char *node_address, const char *kind
     if (!kl || kl > 255 || memchr(kind, '/', kl) || !nl || nl > 255 || memchr(name, '/', nl) ||
         name[0] == '$')
         return AKT_EINVAL;
-    if (akt__io_on_loop(&n->io)) return AKT_EMISUSE;
+    /* On the loop thread only from a turn it runs at its top level (inline.c), whose wait
+     * below runs the loop; a callback of the loop would wait for itself. */
+    if (akt__io_on_loop(&n->io) && !akt__self.pump) return AKT_EMISUSE;
     akt__spawn_cmd *sc = calloc(1, sizeof *sc);
     if (!sc) return AKT_ENOMEM;
     int rc = akt__spawn_opts_from_api(options, &sc->opts);

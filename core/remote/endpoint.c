@@ -1445,7 +1445,7 @@ static int akt__on_tell(akt__conn *c, const Akt__Remote__Tell *t) {
         } else {
             akt__reply_cmd *r = malloc(sizeof *r);
             int64_t ns = t->timeout_ns > 0 ? t->timeout_ns : AKT__INBOUND_ASK_NS;
-            rc = r ? akt__ask_from(n->sys, to, msg, ns, sender.id, NULL, &r->future) : AKT_ENOMEM;
+            rc = r ? akt__inline_ask(n, to, msg, ns, sender.id, &r->future) : AKT_ENOMEM;
             if (rc == 0) {
                 r->conn = c;
                 r->corr = t->correlation;

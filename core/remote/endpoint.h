@@ -126,6 +126,15 @@ typedef struct akt__pending {
 } akt__pending;
 
 #define AKT__PENDING_BUCKETS 64
+#define AKT__INLINE_SLOW_SLOTS 64
+
+/* An actor whose turns on the loop thread were slow (inline.c): its next `skip` inbound
+ * asks go to the workers. */
+typedef struct akt__inline_slow {
+    uint64_t id; /* its pid's id (0: none) */
+    uint32_t skip;
+    uint32_t strikes; /* slow turns in a row */
+} akt__inline_slow;
 
 enum akt__conn_state {
     AKT__CONN_CONNECTING = 0, /* outbound: TCP connect under way */
@@ -249,6 +258,12 @@ typedef struct akt__node_r {
     /* ack: graceful stops posted to proxies and not yet sent (node lock): id -> future */
     struct akt__graceful *graceful;
     uint64_t graceful_ids;
+    /* inbound asks run on the loop thread (inline.c; loop only): the actor whose turn is
+     * due at the top level and the wake-up its ask left owed; the actors whose turns
+     * there were slow (one per slot, by pid) */
+    uint64_t inline_target;
+    akt_dispatcher *inline_owed;
+    akt__inline_slow inline_slow[AKT__INLINE_SLOW_SLOTS];
 } akt__node_r;
 
 /* Test hook: the protocol version this node puts in its Hello (0: the real one). Set only
@@ -258,6 +273,15 @@ extern uint32_t akt__remote_test_version;
 /* How many connections of n were closed for breaking the protocol (a bad frame, chunk or
  * compressed frame), and the last reason into buf (white-box tests; any thread). */
 uint64_t akt__remote_proto_failures(akt_system *s, char *buf, size_t cap);
+
+/* inline.c (loop thread) */
+/* An inbound ask of to from sender (akt__ask_from's arguments): when to is idle and so
+ * are the workers, its turn runs on this thread at the loop's top level (akt__inline_run,
+ * n->io.on_top) instead of on a woken worker. */
+int akt__inline_ask(akt__node_r *n, akt_pid to, akt_msg *msg, int64_t timeout_ns, uint64_t sender,
+                    akt_future **out);
+/* n->io.on_top: runs the turn an inbound ask left due, or wakes a worker for it. */
+void akt__inline_run(akt__io *io, void *data);
 
 /* endpoint.c (loop thread) */
 /* Sends a user message of proxy p: connects if needed; on a known failure the message is

@@ -184,6 +184,7 @@ AKT_API int akt_remote_start(akt_system *system, const akt_remote_options *optio
     pthread_mutex_init(&n->lock, NULL);
     n->io.on_wake = akt__node_on_wake;
     n->io.on_quit = akt__node_on_quit;
+    n->io.on_top = akt__inline_run;
     n->io.wake_data = n;
     int rc = akt__io_init(&n->io);
     if (!rc && !n->serial) rc = akt__sys_closed(system) ? AKT_ECLOSED : AKT_ENOMEM;

@@ -219,6 +219,8 @@ static int akt__future_done(const akt_future *f, int order) {
  * quiet loop is looked at less often, down to every AKT__PUMP_SLEEP_MAX_NS. Returns once f
  * is done or the deadline passed (the caller's look after that decides). */
 #define AKT__PUMP_SLEEP_MAX_NS 1000000
+/* How long a wait for a target on an external dispatcher polls with yields (below). */
+#define AKT__POLL_YIELDING_NS 60000
 static void akt__future_pump_until(akt_future *f, int64_t deadline) {
     int64_t sleep_ns = 0;
     while (!akt__future_done(f, memory_order_acquire) && akt__now_ns() < deadline) {
@@ -253,13 +255,23 @@ AKT_API int akt_future_wait(akt_future *future, int64_t timeout_ns, akt_msg **re
         /* An I/O thread running a turn (io/io.c) keeps its loop going while it waits. */
         if (akt__self.pump) akt__future_pump_until(f, deadline);
         /* Replies often arrive within microseconds: poll first, unregistered, so that the
-         * completer needs no futex wake-up syscall. */
-        for (int spin = 0; spin < 1032; spin++) { /* ~30 us, then 8 yields */
-            if (akt__future_done(f, memory_order_acquire)) break;
-            if (spin < 1024)
-                akt__cpu_relax();
-            else
+         * completer needs no futex wake-up syscall. A target on an external dispatcher (a
+         * remote actor's proxy, which the I/O thread runs; a binding's event loop) is
+         * answered through one given thread, which may be waiting for this very core:
+         * then every look yields the core, for about a loopback round trip, instead of
+         * pausing on it (a pause spin there made a remote ask wait for the I/O thread). */
+        if (f->target_disp) {
+            int64_t until = akt__now_ns() + AKT__POLL_YIELDING_NS;
+            while (!akt__future_done(f, memory_order_acquire) && akt__now_ns() < until)
                 sched_yield();
+        } else {
+            for (int spin = 0; spin < 1032; spin++) { /* ~30 us, then 8 yields */
+                if (akt__future_done(f, memory_order_acquire)) break;
+                if (spin < 1024)
+                    akt__cpu_relax();
+                else
+                    sched_yield();
+            }
         }
         for (;;) {
             /* seq_cst: the waiter count and the state form a Dekker pair with complete(),

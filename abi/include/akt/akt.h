@@ -343,7 +343,12 @@ typedef struct akt_system_options {
      * core with no wake-up in between. That is the default without thread hooks; with
      * thread_start or thread_stop set it is off, since actors may need what the hooks set
      * up, unless waiters_run_turns is 1: the hooks only prepare what any thread that calls
-     * into akt from the binding has too (a JVM thread is attached already). 0 or 1
+     * into akt from the binding has too (a JVM thread is attached already). The same rule
+     * lets remoting's I/O thread run the turn of an ask that came over the network to an
+     * idle actor while every worker is idle (akt/remote.h): a wait inside that turn keeps
+     * the I/O thread serving its connections, and an actor whose turn there took more than
+     * 100 us has its next asks (2, 4, ... 1024 of them) run on the workers. 0 keeps every
+     * turn on its dispatcher's threads: for actors whose turns block for long. 0 or 1
      * (AKT_EINVAL otherwise). */
     int waiters_run_turns;
 } akt_system_options;

@@ -4,7 +4,9 @@
  * akt makes says which it is through the thread hooks (-3: the I/O thread). */
 #include "tu_remote.h"
 
+#include <errno.h>
 #include <limits.h>
+#include <semaphore.h>
 #include <stdatomic.h>
 #include <stdio.h>
 #include <string.h>
@@ -214,6 +216,67 @@ static void test_a_turn_on_the_io_thread_spawns_on_another_node(void **state) {
     tu_system_end(c);
 }
 
+/* A turn on the I/O thread that blocks outside akt (a semaphore here) until another
+ * message from the network releases it: after a few milliseconds a stand-in thread runs
+ * the loop (core/io/standin.c), so b still reads, answers other asks meanwhile, and gets
+ * the tell that opens the gate. Without it, b's network stops until the gate's own
+ * timeout (3 s), and the gate answers "timed out". */
+static sem_t gate_sem;
+static atomic_int gate_on_io;
+static int gate_receive(akt_ctx *ctx, akt_msg *msg, void *st) {
+    (void)st;
+    (void)msg;
+    if (thread_index == IO_THREAD) atomic_fetch_add(&gate_on_io, 1);
+    struct timespec until;
+    clock_gettime(CLOCK_REALTIME, &until);
+    until.tv_sec += 3;
+    int rc;
+    while ((rc = sem_timedwait(&gate_sem, &until)) != 0 && errno == EINTR) continue;
+    return tu_reply(ctx, rc == 0 ? "opened" : "timed out", "");
+}
+static int opener_receive(akt_ctx *ctx, akt_msg *msg, void *st) {
+    (void)ctx;
+    (void)msg;
+    (void)st;
+    sem_post(&gate_sem);
+    return 0;
+}
+
+static void test_a_blocked_turn_on_the_io_thread_leaves_the_network_to_a_stand_in(void **state) {
+    (void)state;
+    akt_system *a = node("inl_m", 1), *b = node("inl_n", 1);
+    akt_behavior gb = tu_behavior(gate_receive), ob = tu_behavior(opener_receive),
+                 eb = tu_behavior(echo_receive);
+    tu_spawn(b, &gb, NULL, "gate");
+    tu_spawn(b, &ob, NULL, "opener");
+    tu_spawn(b, &eb, NULL, "echo");
+    akt_pid gate = tu_remote_pid(a, b, "/user/gate");
+    akt_pid opener = tu_remote_pid(a, b, "/user/opener");
+    akt_pid echo = tu_remote_pid(a, b, "/user/echo");
+    ask_echo(a, echo, -1); /* the connection */
+    atomic_store(&gate_on_io, 0);
+    /* Until the gate's turn ran on b's I/O thread (a worker may take one). */
+    for (int round = 0; round < 20 && atomic_load(&gate_on_io) == 0; round++) {
+        TU_OK(sem_init(&gate_sem, 0, 0) == 0 ? 0 : AKT_EINVAL);
+        akt_future *f;
+        TU_OK(akt_ask(a, gate, tu_msg("wait", ""), TU_SEC(10), &f));
+        /* The gate is blocked in its turn: b still answers. */
+        int64_t t0 = tu_now_ns();
+        for (int i = 0; i < 5; i++) ask_echo(a, echo, i);
+        assert_true(tu_now_ns() - t0 < TU_SEC(2));
+        TU_OK(akt_tell(a, opener, tu_msg("open", "")));
+        akt_msg *reply;
+        TU_OK(tu_wait(f, &reply));
+        assert_true(tu_is(reply, "opened"));
+        akt_msg_release(reply);
+        akt_future_release(f);
+        sem_destroy(&gate_sem);
+    }
+    assert_int_equal(atomic_load(&gate_on_io), 1);
+    tu_system_end(a);
+    tu_system_end(b);
+}
+
 /* An actor whose turns on the I/O thread are slow (3 ms here) gets its next asks on the
  * workers, twice as many after each slow turn there: the node's other connections are held
  * up behind it ever more rarely (and a fast actor that was preempted once soon runs there
@@ -263,6 +326,7 @@ int main(void) {
         TU_TEST(test_a_turn_on_the_io_thread_that_waits_for_another_node),
         TU_TEST(test_a_turn_on_the_io_thread_spawns_on_another_node),
         TU_TEST(test_slow_turns_send_ever_more_asks_to_the_workers),
+        TU_TEST(test_a_blocked_turn_on_the_io_thread_leaves_the_network_to_a_stand_in),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

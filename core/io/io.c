@@ -5,6 +5,7 @@
 #include <signal.h>
 
 #include "base/spin.h"
+#include "standin.h"
 
 #define AKT__IO_THREAD_INDEX -3
 /* The poll's default window (akt__io_run), and the longest sleep after which the loop still
@@ -48,12 +49,15 @@ static void akt__io_quit_run(akt__io *io, akt__io_cmd *c) {
  * proxies' dispatcher, neither see it nor nest a top-level run); 1 if it brought an event. */
 static int akt__io_pump(void *data) {
     akt__io *io = data;
+    if (pthread_mutex_trylock(&io->loop_mu)) return 0; /* the stand-in runs it */
     uint64_t before = io->events;
     akt__tls turn = akt__self;
     akt__self = (akt__tls){.own_system = turn.own_system};
     uv_run(&io->loop, UV_RUN_NOWAIT);
     akt__self = turn;
-    return io->events != before;
+    int brought = io->events != before;
+    pthread_mutex_unlock(&io->loop_mu);
+    return brought;
 }
 
 int akt__io_defer(akt__io *io) {
@@ -67,7 +71,9 @@ static void akt__io_top(akt__io *io) {
     io->at_top = 1;
     akt__self.pump = akt__io_pump;
     akt__self.pump_data = io;
+    akt__standin_top_begins(io);
     io->on_top(io, io->wake_data);
+    akt__standin_top_ends(io);
     akt__self.pump = NULL;
     akt__self.pump_data = NULL;
     io->at_top = 0;
@@ -113,12 +119,20 @@ static void akt__io_run(akt__io *io) {
 static void *akt__io_main(void *arg) {
     akt__io *io = arg;
     akt__thread_enter(io->hooks, AKT__IO_THREAD_INDEX);
+    pthread_mutex_lock(&io->loop_mu);
     akt__io_run(io);
     /* Handles a quit left open (a part's stray timer): closed here, so the loop ends. */
     uv_walk(&io->loop, akt__io_walk_close, NULL);
     uv_run(&io->loop, UV_RUN_DEFAULT);
+    pthread_mutex_unlock(&io->loop_mu);
     akt__thread_leave(io->hooks, AKT__IO_THREAD_INDEX);
     return NULL;
+}
+
+static void akt__io_sync_destroy(akt__io *io) {
+    pthread_cond_destroy(&io->standin_cv);
+    pthread_mutex_destroy(&io->standin_mu);
+    pthread_mutex_destroy(&io->loop_mu);
 }
 
 int akt__io_init(akt__io *io) {
@@ -127,9 +141,28 @@ int akt__io_init(akt__io *io) {
     atomic_init(&io->closed, 0);
     io->events = 0;
     io->poll_ns = AKT__IO_POLL_NS;
-    if (uv_loop_init(&io->loop)) return AKT_ENOMEM;
+    atomic_init(&io->standin_quit, 0);
+    atomic_init(&io->standin_watching, 0);
+    atomic_init(&io->standin_on, 0);
+    atomic_init(&io->top_seen, 0);
+    atomic_init(&io->top_since, 0);
+    if (pthread_mutex_init(&io->loop_mu, NULL)) return AKT_ENOMEM;
+    if (pthread_mutex_init(&io->standin_mu, NULL)) {
+        pthread_mutex_destroy(&io->loop_mu);
+        return AKT_ENOMEM;
+    }
+    if (pthread_cond_init(&io->standin_cv, NULL)) {
+        pthread_mutex_destroy(&io->standin_mu);
+        pthread_mutex_destroy(&io->loop_mu);
+        return AKT_ENOMEM;
+    }
+    if (uv_loop_init(&io->loop)) {
+        akt__io_sync_destroy(io);
+        return AKT_ENOMEM;
+    }
     if (uv_async_init(&io->loop, &io->wake, akt__io_on_async)) {
         uv_loop_close(&io->loop);
+        akt__io_sync_destroy(io);
         return AKT_ENOMEM;
     }
     io->wake.data = io;
@@ -145,13 +178,17 @@ int akt__io_init(akt__io *io) {
  * there and is discarded when the thread ends. The mask is inherited: set around the create. */
 int akt__io_start(akt__io *io, const akt__thread_hooks *hooks) {
     io->hooks = hooks;
+    if (akt__standin_start(io)) return AKT_ENOMEM;
     sigset_t pipe_only, before;
     sigemptyset(&pipe_only);
     sigaddset(&pipe_only, SIGPIPE);
     pthread_sigmask(SIG_BLOCK, &pipe_only, &before);
     int rc = pthread_create(&io->thread, NULL, akt__io_main, io);
     pthread_sigmask(SIG_SETMASK, &before, NULL);
-    if (rc) return AKT_ENOMEM;
+    if (rc) {
+        akt__standin_stop(io);
+        return AKT_ENOMEM;
+    }
     io->started = 1;
     return 0;
 }
@@ -161,6 +198,7 @@ void akt__io_destroy(akt__io *io) {
     uv_walk(&io->loop, akt__io_walk_close, NULL);
     uv_run(&io->loop, UV_RUN_DEFAULT);
     uv_loop_close(&io->loop);
+    akt__io_sync_destroy(io);
     io->inited = 0;
 }
 
@@ -211,7 +249,9 @@ void akt__io_stop(akt__io *io) {
     akt__mpsc_push(&io->cmds, &io->quit_cmd.node);
     uv_async_send(&io->wake);
     pthread_join(io->thread, NULL);
+    akt__standin_stop(io);
     uv_loop_close(&io->loop);
+    akt__io_sync_destroy(io);
     io->started = 0;
     io->inited = 0;
 }

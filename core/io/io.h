@@ -49,6 +49,20 @@ typedef struct akt__io {
     void (*on_top)(struct akt__io *io, void *data);
     int top_due; /* on_top was asked for */
     int at_top;  /* on_top is running: the loop runs only in its waits (akt__self.pump) */
+    /* The loop's owner: held by the loop thread, or by its stand-in (io/standin.h) while
+     * the loop thread is in a long top-level run. */
+    pthread_mutex_t loop_mu;
+    /* The stand-in: its thread, its sleep (standin_mu, standin_cv) and what the two threads
+     * tell each other without the lock (io/standin.c says why each order is enough). */
+    pthread_t standin;
+    int standin_started;
+    pthread_mutex_t standin_mu;
+    pthread_cond_t standin_cv;
+    atomic_int standin_quit;
+    atomic_int standin_watching;
+    atomic_int standin_on;     /* the stand-in runs the loop */
+    atomic_int top_seen;       /* a top-level run began since the stand-in's last look */
+    _Atomic int64_t top_since; /* when the running top-level run began (ns), 0: none */
     akt__io_cmd quit_cmd;
     /* Called on the loop thread once `quit` is set, before the loop drains: closes the
      * user's handles (uv_close), so that the loop can end. */
@@ -74,8 +88,10 @@ void akt__io_wake(akt__io *io);
 void akt__io_stop(akt__io *io);
 /* Loop thread, in a libuv callback: asks for on_top to run once the callback returns, at
  * the loop's top level. There a wait (akt_future_wait) runs the loop instead of sleeping
- * (akt__self.pump), so on_top may run an actor's turn that waits for the network. 0 if
- * it will run; AKT_EBUSY while on_top runs (its waits run callbacks: not nested). */
+ * (akt__self.pump), so on_top may run an actor's turn that waits for the network; and a
+ * run that lasts (a turn blocked some other way) has the loop run by a stand-in thread
+ * meanwhile (io/standin.h). 0 if it will run; AKT_EBUSY while on_top runs (its waits run
+ * callbacks: not nested). */
 int akt__io_defer(akt__io *io);
 /* Counts one event that brought work (loop thread only): keeps the loop polling. */
 static inline void akt__io_note(akt__io *io) { io->events++; }

@@ -186,7 +186,9 @@ typedef struct akt_dispatcher akt_dispatcher;
 /* Runs once on every thread akt creates (workers, the timer thread), first thing on start
  * (thread_start) and last thing before exit (thread_stop), so a binding can attach the
  * thread to its runtime once. index is the worker's number, -1 for the timer thread, -2 for
- * the thread that completes a shutdown (it runs the shutdown callback). */
+ * the thread that completes a shutdown (it runs the shutdown callback), -3 for remoting's
+ * I/O thread and the pipe threads, -4 for the I/O thread's stand-in (it runs the network
+ * while a turn on the I/O thread blocks: akt_system_options.waiters_run_turns). */
 typedef void (*akt_thread_hook)(void *data, int index);
 
 /* A supervisor strategy: how a parent handles a failure of one of its children.
@@ -346,8 +348,9 @@ typedef struct akt_system_options {
      * into akt from the binding has too (a JVM thread is attached already). The same rule
      * lets remoting's I/O thread run the turn of an ask that came over the network to an
      * idle actor while every worker is idle (akt/remote.h): a wait inside that turn keeps
-     * the I/O thread serving its connections, and an actor whose turn there took more than
-     * 100 us has its next asks (2, 4, ... 1024 of them) run on the workers. 0 keeps every
+     * the I/O thread serving its connections, a turn blocked some other way has them served
+     * by a stand-in thread after 5 ms, and an actor whose turn there took more than 100 us
+     * has its next asks (2, 4, ... 1024 of them) run on the workers. 0 keeps every
      * turn on its dispatcher's threads: for actors whose turns block for long. 0 or 1
      * (AKT_EINVAL otherwise). */
     int waiters_run_turns;

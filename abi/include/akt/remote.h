@@ -14,7 +14,12 @@
  * message crosses through its to_bytes (AKT_ENOTSUP: a dead letter, and its ask fails).
  *
  * The I/O runs on one libuv thread of the system, started by akt_remote_start and stopped
- * with the system's shutdown. */
+ * with the system's shutdown. When an ask arrives for an idle actor while every worker is
+ * idle, that thread runs the actor's turn itself (as a waiting asker does, under
+ * akt_system_options.waiters_run_turns), so the answer needs no hand-off to a worker and
+ * back; a wait inside such a turn keeps the connections served, and a turn that blocks
+ * longer than 5 ms has them served by a stand-in thread (thread hooks index -4) until it
+ * returns. */
 #ifndef AKT_REMOTE_H
 #define AKT_REMOTE_H
 #include <akt/akt.h>

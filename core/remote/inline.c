@@ -53,7 +53,10 @@ static void akt__inline_ran(akt__node_r *n, uint64_t target, int64_t ns) {
 int akt__inline_ask(akt__node_r *n, akt_pid to, akt_msg *msg, int64_t timeout_ns, uint64_t sender,
                     akt_future **out) {
     akt_system *s = n->sys;
-    int asking = s->run_for_waiter && !n->inline_owed && !n->io.at_top &&
+    /* at_top first: while a top-level run goes on, these callbacks may run on the stand-in
+     * (io/standin.h), and the run owns the inline_ fields of n; at_top itself is ordered
+     * by the loop's mutex, written only while the loop thread holds it. */
+    int asking = !n->io.at_top && s->run_for_waiter && !n->inline_owed &&
                          akt__inline_allowed(n, to.id)
                      ? AKT__ASKING_WAITS
                      : 0;

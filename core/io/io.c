@@ -170,22 +170,27 @@ int akt__io_init(akt__io *io) {
     return 0;
 }
 
-/* The thread starts with SIGPIPE blocked: libuv writes with writev, which has no MSG_NOSIGNAL,
- * and a write to a socket the peer closed would kill a program that kept SIGPIPE's default
- * (Python, Node and the JVM ignore it; a C program need not). Blocked, that write fails with
- * EPIPE, the connection closes as any lost one does, and the process's own disposition of
- * SIGPIPE is left as it was. The signal is directed at the writing thread, so it stays pending
- * there and is discarded when the thread ends. The mask is inherited: set around the create. */
-int akt__io_start(akt__io *io, const akt__thread_hooks *hooks) {
-    io->hooks = hooks;
-    if (akt__standin_start(io)) return AKT_ENOMEM;
+/* A thread that runs the loop starts with SIGPIPE blocked: libuv writes with writev, which has
+ * no MSG_NOSIGNAL, and a write to a socket the peer closed would kill a program that kept
+ * SIGPIPE's default (Python, Node and the JVM ignore it; a C program need not). Blocked, that
+ * write fails with EPIPE, the connection closes as any lost one does, and the process's own
+ * disposition of SIGPIPE is left as it was. The signal is directed at the writing thread, so it
+ * stays pending there and is discarded when the thread ends. The mask is inherited: set around
+ * the create. */
+int akt__io_thread_create(pthread_t *thread, void *(*fn)(void *), void *arg) {
     sigset_t pipe_only, before;
     sigemptyset(&pipe_only);
     sigaddset(&pipe_only, SIGPIPE);
     pthread_sigmask(SIG_BLOCK, &pipe_only, &before);
-    int rc = pthread_create(&io->thread, NULL, akt__io_main, io);
+    int rc = pthread_create(thread, NULL, fn, arg);
     pthread_sigmask(SIG_SETMASK, &before, NULL);
-    if (rc) {
+    return rc ? AKT_ENOMEM : 0;
+}
+
+int akt__io_start(akt__io *io, const akt__thread_hooks *hooks) {
+    io->hooks = hooks;
+    if (akt__standin_start(io)) return AKT_ENOMEM;
+    if (akt__io_thread_create(&io->thread, akt__io_main, io)) {
         akt__standin_stop(io);
         return AKT_ENOMEM;
     }

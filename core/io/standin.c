@@ -4,7 +4,6 @@
  * waiting for something, and often for what the loop would bring it. */
 #include "standin.h"
 
-#include <signal.h>
 #include <time.h>
 
 #include "base/clock.h"
@@ -78,14 +77,8 @@ static void *akt__standin_main(void *arg) {
 }
 
 int akt__standin_start(akt__io *io) {
-    /* As the loop thread: SIGPIPE blocked, for the writes it makes (io.c). */
-    sigset_t pipe_only, before;
-    sigemptyset(&pipe_only);
-    sigaddset(&pipe_only, SIGPIPE);
-    pthread_sigmask(SIG_BLOCK, &pipe_only, &before);
-    int rc = pthread_create(&io->standin, NULL, akt__standin_main, io);
-    pthread_sigmask(SIG_SETMASK, &before, NULL);
-    if (rc) return AKT_ENOMEM;
+    /* It runs the loop too, so it writes to sockets as the loop thread does. */
+    if (akt__io_thread_create(&io->standin, akt__standin_main, io)) return AKT_ENOMEM;
     io->standin_started = 1;
     return 0;
 }

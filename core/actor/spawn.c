@@ -223,6 +223,7 @@ static int akt__place_locked(akt_system *s, uint32_t parent_idx, const char *nam
         atomic_store_explicit(&st->failures, 0, memory_order_relaxed);
         atomic_store_explicit(&st->unhandled, 0, memory_order_relaxed);
         atomic_store_explicit(&st->last_ns, 0, memory_order_relaxed);
+        atomic_store_explicit(&st->turn_ticks, 0, memory_order_relaxed);
         atomic_store_explicit(&st->restarts, 0, memory_order_relaxed);
         atomic_store_explicit(&st->stash, 0, memory_order_relaxed);
     }

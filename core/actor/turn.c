@@ -168,9 +168,10 @@ void akt__user_finish(akt__worker *w, akt__cell *c, akt__envelope *e, akt__ctx *
     akt__env_done(e);
 }
 
-/* timed: measure this message's receive (the first of each turn: two clock reads a turn
- * rather than a message keep the metric off the per-message cost). */
-static void akt__handle_user(akt__worker *w, akt__cell *c, akt__envelope *e, int timed) {
+/* timed (non-NULL): measure this message's receive, and put when it began in *timed (the
+ * first of each turn: two clock reads a turn rather than a message keep the metric off the
+ * per-message cost). */
+static void akt__handle_user(akt__worker *w, akt__cell *c, akt__envelope *e, uint64_t *timed) {
     if (!akt__user_prepare(w, c, e)) return;
     akt_receive_fn fn;
     void *state;
@@ -187,7 +188,7 @@ static void akt__handle_user(akt__worker *w, akt__cell *c, akt__envelope *e, int
     const akt__trace *tr = atomic_load_explicit(&s->trace, memory_order_acquire);
     akt__span sp;
     if (tr && !tr->begin(tr, s, c, e->msg, &sp)) tr = NULL;
-    uint64_t t0 = timed ? akt__ticks() : 0; /* base/clock.h: converted when read */
+    uint64_t t0 = timed ? (*timed = akt__ticks()) : 0; /* base/clock.h: converted when read */
     int rc = fn(akt__ctx_enter(&ctx, w, c, e), e->msg, state);
     akt__ctx_leave();
     if (tr) tr->end(tr, s, c, e->msg, &sp, rc);
@@ -486,6 +487,7 @@ size_t akt__cell_run(akt__worker *w, akt__cell *c, size_t budget) {
     /* After answering a plain thread's ask, no lingering: that thread waits for the answer
      * before it sends again, and then runs the idle actor's turn itself (sched/help.c). */
     int linger = 1;
+    uint64_t first_t0 = 0; /* when the run's first receive began (0: none was timed) */
     akt__run_system(w, c);
     while (done < budget && akt__can_receive(c)) {
         if (akt__requests_ready(c)) { /* answers first: they may open the mailbox */
@@ -507,10 +509,14 @@ size_t akt__cell_run(akt__worker *w, akt__cell *c, size_t budget) {
             akt__envelope *e = linger ? akt__next_user_lingering(w, c) : akt__next_user(c);
             if (!e) break;
             linger = !(e->reply && !e->sender && w->disp->system->waiters_run_turns);
-            akt__handle_user(w, c, e, done++ == 0);
+            akt__handle_user(w, c, e, done++ == 0 ? &first_t0 : NULL);
         }
         if (akt__system_pending(c)) akt__run_system(w, c);
     }
+    if (first_t0 && done >= 2) /* one clock read a run of several; relaxed: a gauge */
+        atomic_store_explicit(&akt__stats_of(c)->turn_ticks,
+                              (int64_t)(akt__ticks() - first_t0) / (int64_t)done,
+                              memory_order_relaxed);
     const akt__ext *x = akt__cell_ext(c);
     if (x && x->passivate_after) akt__passivate_count_check(w, c);
     int recycle = c->recycle; /* finalised in this run */

@@ -51,6 +51,7 @@ int akt__page_add_locked(akt_system *s, uint32_t page) {
     akt__heap_prefault(&s->heap, p, AKT__PAGE_CELLS * sizeof(akt__cell));
     akt__page_tail *tail = (akt__page_tail *)(p + AKT__PAGE_CELLS);
     atomic_init(&tail->stats, NULL);
+    atomic_init(&tail->enq, NULL);
     atomic_init(&tail->rare, NULL);
     atomic_init(&tail->mailboxes, NULL);
     atomic_init(&tail->kept, NULL);
@@ -95,6 +96,13 @@ akt__cell_stats *akt__stats_make(akt__cell *c) {
     return mine ? mine + akt__cell_slot(c) : &scratch;
 }
 
+akt__cell_enq *akt__enq_make(akt__cell *c) {
+    static akt__cell_enq scratch; /* as akt__stats_make's */
+    akt__page_tail *t = akt__page_tail_of(c);
+    akt__cell_enq *mine = akt__tail_array(t->heap, &t->enq, sizeof *mine);
+    return mine ? mine + akt__cell_slot(c) : &scratch;
+}
+
 akt__cell_rare *akt__rare_make(akt__cell *c) {
     static akt__cell_rare scratch; /* as akt__stats_make's */
     akt__page_tail *t = akt__page_tail_of(c);
@@ -122,6 +130,7 @@ void akt__page_free(akt_system *s, akt__cell *page) {
     akt__page_tail *t = (akt__page_tail *)(page + AKT__PAGE_CELLS);
     /* relaxed: the system is being freed; no other thread is left */
     akt__heap_free(&s->heap, atomic_load_explicit(&t->stats, memory_order_relaxed));
+    akt__heap_free(&s->heap, atomic_load_explicit(&t->enq, memory_order_relaxed));
     akt__heap_free(&s->heap, atomic_load_explicit(&t->rare, memory_order_relaxed));
     akt__heap_free(&s->heap, (void *)atomic_load_explicit(&t->mailboxes, memory_order_relaxed));
     akt__heap_free(&s->heap, atomic_load_explicit(&t->kept, memory_order_relaxed));

@@ -23,9 +23,13 @@
 #include "names.h"
 
 typedef struct akt__cell_stats {
-    /* Senders: every envelope pushed into the cell's user mailbox, counted before the push
-     * so that dequeued never passes it. Never reset: the mailbox outlives incarnations. */
-    _Atomic uint64_t enqueued;
+    /* The senders' count of envelopes pushed is in its own array (akt__cell_enq): a
+     * sender's RMW on this line would pull it from the runner's core at every message while
+     * the runner writes it (issue 16: Savina's Counting at 2 workers). In its place: */
+    /* Runner, reset by the spawn: the mean time per message of the last run that handled
+     * two or more (ticks, as last_ns), 0 until one did. A cold first message overstates
+     * what a receive costs; the scheduler asks this (sched/workers.c: akt__lifo_fed_cheap). */
+    _Atomic int64_t turn_ticks;
     /* Runner: envelopes taken out of the mailbox (akt__mailbox_take). Never reset. */
     _Atomic uint64_t dequeued;
     /* Runner, reset by the spawn that owns the cell (it holds the sched flag). */
@@ -40,8 +44,16 @@ typedef struct akt__cell_stats {
     _Atomic uint32_t stash;    /* messages in the stash */
 } akt__cell_stats;
 
-/* One cache line: senders and the runner share this line as they share the cell's first. */
+/* One cache line, the runner's (senders only read it: telemetry). */
 _Static_assert(sizeof(akt__cell_stats) == 64, "one cache line");
+
+/* Senders: every envelope pushed into the cell's user mailbox, counted before the push so
+ * that dequeued never passes it. Never reset: the mailbox outlives incarnations. Eight
+ * cells' counters share a line, written only by senders: a producer that floods one actor
+ * keeps its line, and the runner on another core never writes it. */
+typedef struct akt__cell_enq {
+    _Atomic uint64_t enqueued;
+} akt__cell_enq;
 
 /* Counters of rare events (a dead letter to the actor, a reinstate), apart from the hot
  * record: a page allocates these records the first time one of its cells has such an
@@ -60,6 +72,7 @@ typedef struct akt__page_tail {
     /* The page's AKT__PAGE_CELLS records (akt__cell_stats), NULL until first needed; set
      * once (a CAS) and freed with the system. */
     void *_Atomic stats;
+    void *_Atomic enq;  /* as stats, for akt__cell_enq */
     void *_Atomic rare; /* as stats, for akt__cell_rare */
     /* The page's AKT__PAGE_CELLS mailbox records (mailbox/mailbox.h: akt__cell_mailbox),
      * NULL until a cell of the page is spawned with a mailbox other than the default. Set
@@ -128,6 +141,15 @@ static inline akt__cell_stats *akt__stats_of_at(akt__cell *c, uint32_t slot) {
     return p ? p : akt__stats_make(c);
 }
 
+/* c's senders' counter if its page has them, else NULL (acquire as akt__stats_peek). */
+static inline akt__cell_enq *akt__enq_peek_at(akt__cell *c, uint32_t slot) {
+    akt__cell_enq *p = atomic_load_explicit(&akt__page_tail_at(c, slot)->enq, memory_order_acquire);
+    return p ? p + slot : NULL;
+}
+
+/* As akt__stats_make, for the senders' counters (kernel/cells.c): never NULL. */
+akt__cell_enq *akt__enq_make(akt__cell *c);
+
 /* The rare record of c if its page has them, else NULL (acquire as akt__stats_peek). */
 static inline akt__cell_rare *akt__rare_peek(akt__cell *c) {
     akt__cell_rare *p = atomic_load_explicit(&akt__page_tail_of(c)->rare, memory_order_acquire);
@@ -174,15 +196,21 @@ static inline void akt__stat_bump(_Atomic uint64_t *v, uint64_t n) {
 }
 
 /* Sender increment: many writers, so an RMW; relaxed as every counter. */
+static inline void akt__stat_enqueued_at(akt__cell *c, uint32_t slot, uint64_t n) {
+    akt__cell_enq *p = akt__enq_peek_at(c, slot);
+    if (!p) p = akt__enq_make(c);
+    atomic_fetch_add_explicit(&p->enqueued, n, memory_order_relaxed);
+}
+
 static inline void akt__stat_enqueued(akt__cell *c, uint64_t n) {
-    atomic_fetch_add_explicit(&akt__stats_of(c)->enqueued, n, memory_order_relaxed);
+    akt__stat_enqueued_at(c, akt__cell_slot(c), n);
 }
 
 /* The same for a sender holding the pid c is live for: its index gives the slot, so the
  * cell's id word is not loaded again (issue 16: two atomics less per tell). */
 static inline void akt__stat_enqueued_pid(akt__cell *c, akt_pid to, uint64_t n) {
     uint32_t slot = akt__pid_index(to) & (AKT__PAGE_CELLS - 1);
-    atomic_fetch_add_explicit(&akt__stats_of_at(c, slot)->enqueued, n, memory_order_relaxed);
+    akt__stat_enqueued_at(c, slot, n);
 }
 
 /* System-wide counters (akt_system.stats): events of the slow paths (spawn, stop, restart,

@@ -41,6 +41,16 @@ typedef struct akt__worker {
      * cell at the same run a whole period later is a long turn. Monitor-only. */
     akt__cell *mon_cell;
     unsigned mon_tick;
+    unsigned mon_fed; /* lifo_fed at that look */
+    /* perf begin: */
+    /* Messages this worker's turns sent to the cell waiting in its LIFO slot (counted by
+     * the sender when that cell was already scheduled: akt__cell_wake). A thief or the
+     * monitor that sees it move while a long turn goes on knows the turn feeds the cell,
+     * and leaves a cheap one where it is (akt__lifo_fed_cheap). Written by the owner only
+     * (load + store); relaxed everywhere: a hint, read by others only to compare it. */
+    atomic_uint lifo_fed;
+    unsigned seen_fed; /* a thief's memo of its victim's lifo_fed (with seen_cell) */
+    /* perf end */
     unsigned lifo_streak; /* runs in a row taken from the LIFO slot */
     uint32_t rng;         /* where a search for work starts among the other workers */
     /* Which hold of the inject queue's cell this worker last saw, and how many of its looks
@@ -51,6 +61,10 @@ typedef struct akt__worker {
      * process-wide sequence (akt__worker_ctx_handle). Only the thread running the worker
      * touches them; an external dispatcher's runs are ordered by its running flag. */
     uint64_t ctx_seq, ctx_seq_end;
+    /* The workers are an array: this keeps the next worker's first words, which its owner
+     * writes at every run (current, tick, lifo_fed), off the line of these last ones, read
+     * at every callback. */
+    char pad_next[64];
 } akt__worker;
 
 struct akt_dispatcher {
@@ -146,6 +160,16 @@ static inline akt_ctx *akt__worker_ctx_handle(akt__worker *w) {
 /* help.c: installed as akt_system.run_for_waiter. 1 if it ran the target's turn. */
 int akt__run_for_waiter(akt_system *s, uint64_t target);
 
+/* perf begin: */
+/* Whether cell c, in v's LIFO slot behind v's long turn, is fed by that turn (v's
+ * lifo_fed moved from *memo, which it updates) and cheap to run (its last timed message
+ * took under AKT__CHEAP_NS, or it has none): then it stays for v to run after the turn.
+ * Moved to another core it would take each message as the turn sends it, and a message
+ * crossing cores costs more than such a receive (Savina's Counting: 2-3x its time on one
+ * worker). Costlier receivers are taken: their work then runs beside the turn (workers.c). */
+int akt__lifo_fed_cheap(akt__worker *v, akt__cell *c, unsigned *memo);
+/* perf end */
+
 /* monitor.c: the thread that rescues cells queued behind a long turn. */
 int akt__monitor_start(struct akt_dispatcher *d);
 /* Stops and joins it (after the workers: d->stopping is set). */
@@ -168,7 +192,17 @@ void akt__dispatch_enqueue(struct akt_dispatcher *d, akt__cell *c);
 static inline void akt__cell_wake(akt__cell *c) {
     /* seq_cst load: the producer's half of the Dekker pair (push, then read the flag);
      * see akt__cell_run's epilogue for the consumer's half. */
-    if (atomic_load_explicit(&c->sched, memory_order_seq_cst)) return;
+    if (atomic_load_explicit(&c->sched, memory_order_seq_cst)) {
+        /* perf begin: */
+        akt__worker *w = akt__this_worker;
+        /* relaxed: the owner's own slot and counter (see lifo_fed). */
+        if (w && atomic_load_explicit(&w->q.lifo, memory_order_relaxed) == c)
+            atomic_store_explicit(&w->lifo_fed,
+                                  atomic_load_explicit(&w->lifo_fed, memory_order_relaxed) + 1,
+                                  memory_order_relaxed);
+        /* perf end */
+        return;
+    }
     unsigned zero = 0;
     if (atomic_compare_exchange_strong_explicit(&c->sched, &zero, 1, memory_order_acq_rel,
                                                 memory_order_relaxed))

@@ -26,12 +26,17 @@ static void akt__monitor_look(struct akt_dispatcher *d, akt__worker *v) {
     if (!cur || cur != v->mon_cell || tick != v->mon_tick) {
         v->mon_cell = cur;
         v->mon_tick = tick;
+        /* relaxed: a hint (see lifo_fed). */
+        v->mon_fed = atomic_load_explicit(&v->lifo_fed, memory_order_relaxed);
         return;
     }
-    akt__cell *c = NULL;
+    akt__cell *c = atomic_load_explicit(&v->q.lifo, memory_order_relaxed);
+    /* A cheap cell that the long turn feeds stays for v (dispatch.h); the ring's cells are
+     * still looked after below. */
+    if (c && akt__lifo_fed_cheap(v, c, &v->mon_fed)) c = NULL;
     /* acquire: pairs with the waker's acq_rel exchange (the cell's queueing), as a
      * thief's akt__steal_stranded. */
-    if (atomic_load_explicit(&v->q.lifo, memory_order_relaxed))
+    else if (c)
         c = atomic_exchange_explicit(&v->q.lifo, NULL, memory_order_acquire);
     if (c) {
         akt__dispatch_inject(d, c, c, 1); /* notifies */

@@ -11,8 +11,10 @@
 #include "base/spin.h"
 #include "base/tls.h"
 #include "dispatch.h"
+#include "kernel/stats.h"
 
 AKT__TLS akt__worker *akt__this_worker;
+int akt__dbg_steals, akt__dbg_mon, akt__dbg_ring;
 
 /* An idle worker searches this many times (~30 us of pauses, then a few yields) before it
  * parks: work that arrives within that window costs no wake-up. */
@@ -90,6 +92,30 @@ static akt__cell *akt__next_local(akt__worker *w) {
     return akt__take_injected(w);
 }
 
+/* perf begin: */
+/* A receive cheaper than this is cheaper on the core of the turn that feeds it than a
+ * message's crossing to another core (a few cache-line transfers, ~100-500 ns each). */
+#define AKT__CHEAP_NS 1000
+
+int akt__lifo_fed_cheap(akt__worker *v, akt__cell *c, unsigned *memo) {
+    /* relaxed: a hint (see lifo_fed). */
+    unsigned fed = atomic_load_explicit(&v->lifo_fed, memory_order_relaxed);
+    if (fed == *memo) return 0;
+    *memo = fed;
+    /* acquire in akt__stats_peek; relaxed gauges (kernel/stats.h). The cell stays queued
+     * meanwhile (its sched flag is set), so its page and records stay. Its cost: the mean
+     * of its last run of several messages, else its last timed message (a batch's mean),
+     * else nothing measured yet (cheap, as one worker would run it). */
+    akt__cell_stats *st = akt__stats_peek(c);
+    if (!st) return 1;
+    int64_t cost = atomic_load_explicit(&st->turn_ticks, memory_order_relaxed);
+    if (!cost) cost = atomic_load_explicit(&st->last_ns, memory_order_relaxed);
+    /* A conversion may wait for the clock's calibration once, within 5 ms of the process's
+     * start (base/clock.h); never for a cell with nothing measured. */
+    return !cost || akt__ticks_ns(cost) < AKT__CHEAP_NS;
+}
+/* perf end */
+
 /* Takes victim v's LIFO cell if it has waited there through the whole time since this
  * thief's previous look (the same cell, the same run of v): v is in a long turn, and the
  * cell would wait for all of it. A cell that v will run in a moment is left to v, on the
@@ -103,8 +129,11 @@ static akt__cell *akt__steal_stranded(akt__worker *w, akt__worker *v, int vi) {
         w->seen_victim = vi;
         w->seen_tick = tick;
         w->seen_cell = c;
+        /* relaxed: a hint (see lifo_fed). */
+        w->seen_fed = atomic_load_explicit(&v->lifo_fed, memory_order_relaxed);
         return NULL;
     }
+    if (akt__lifo_fed_cheap(v, c, &w->seen_fed)) return NULL; /* v's turn feeds it */
     w->seen_cell = NULL;
     /* acquire: pairs with the waker's acq_rel exchange (the cell's queueing). */
     return atomic_exchange_explicit(&v->q.lifo, NULL, memory_order_acquire);

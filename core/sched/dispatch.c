@@ -111,8 +111,9 @@ void akt__dispatch_enqueue(struct akt_dispatcher *d, akt__cell *c) {
          * polling these lines) made PingPong and ThreadRing 1.6-1.9x slower at 2
          * workers than at 1. A turn that goes on for long still has the cell taken: by a
          * worker that happens to search (akt__steal_stranded), else by the monitor
-         * within ~10 ms (monitor.c), which is how Counting's counter runs beside its
-         * producer's long turn. */
+         * within ~10 ms (monitor.c); but not a cheap cell that the turn keeps feeding
+         * (akt__lifo_fed_cheap), such as Savina's Counting counter, which runs after
+         * its producer's turn, as with one worker. */
         if (!prev) return;
         c = prev;
         notify = 1;

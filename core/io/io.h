@@ -72,10 +72,10 @@ typedef struct akt__io {
 /* Initialises the loop (its handles may then be set up from this thread, before the start).
  * AKT_ENOMEM if it cannot be made. */
 int akt__io_init(akt__io *io);
-/* Starts the loop's thread (thread hooks index -3); from then on only the loop thread
- * touches the loop. AKT_ENOMEM if the thread cannot be made. */
 /* Creates a thread that may run the loop, with SIGPIPE blocked (io.c says why). */
 int akt__io_thread_create(pthread_t *thread, void *(*fn)(void *), void *arg);
+/* Starts the loop's thread (thread hooks index -3); from then on only the loop thread
+ * touches the loop. AKT_ENOMEM if the thread cannot be made. */
 int akt__io_start(akt__io *io, const akt__thread_hooks *hooks);
 /* Undoes akt__io_init when the thread was never started: closes every handle. */
 void akt__io_destroy(akt__io *io);

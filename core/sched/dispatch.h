@@ -162,8 +162,8 @@ int akt__run_for_waiter(akt_system *s, uint64_t target);
 
 /* perf begin: */
 /* Whether cell c, in v's LIFO slot behind v's long turn, is fed by that turn (v's
- * lifo_fed moved from *memo, which it updates) and cheap to run (its last timed message
- * took under AKT__CHEAP_NS, or it has none): then it stays for v to run after the turn.
+ * lifo_fed moved from *memo, which it updates) and cheap to run (its measured cost per
+ * message under AKT__CHEAP_NS, or nothing measured): then v runs it after the turn.
  * Moved to another core it would take each message as the turn sends it, and a message
  * crossing cores costs more than such a receive (Savina's Counting: 2-3x its time on one
  * worker). Costlier receivers are taken: their work then runs beside the turn (workers.c). */

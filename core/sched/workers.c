@@ -14,7 +14,6 @@
 #include "kernel/stats.h"
 
 AKT__TLS akt__worker *akt__this_worker;
-int akt__dbg_steals, akt__dbg_mon, akt__dbg_ring;
 
 /* An idle worker searches this many times (~30 us of pauses, then a few yields) before it
  * parks: work that arrives within that window costs no wake-up. */

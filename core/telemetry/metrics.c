@@ -67,8 +67,8 @@ static void akt__actor_read_locked(akt_system *s, akt__cell *c, akt_actor_metric
     m->unhandled = AKT__LOAD(st->unhandled);
     /* dequeued first: it never passes enqueued (counted before each push) */
     uint64_t deq = AKT__LOAD(st->dequeued);
-    const akt__cell_enq *eq = akt__enq_peek_at(c, akt__cell_slot(c));
-    uint64_t enq = eq ? AKT__LOAD(((akt__cell_enq *)eq)->enqueued) : 0;
+    akt__cell_enq *eq = akt__enq_peek_at(c, akt__cell_slot(c));
+    uint64_t enq = eq ? AKT__LOAD(eq->enqueued) : 0;
     m->mailbox_size = enq > deq ? enq - deq : 0;
     m->stash_size = AKT__LOAD(st->stash);
     for (uint32_t k = c->first_child; k; k = akt__cell_get(s, k)->next_sibling) m->children++;

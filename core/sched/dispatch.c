@@ -1,6 +1,7 @@
 /* Queueing a cell with work: a built-in worker queues what it wakes on its own run queue
- * (runq.h); other threads go through the dispatcher's inject queue (a FIFO under a mutex),
- * which is also an external dispatcher's only queue. */
+ * (runq.h); other threads go through the dispatcher's inject queue (a FIFO under a mutex,
+ * fed by a lock-free intake: dispatch.h), which is also an external dispatcher's only
+ * queue. */
 #include "dispatch.h"
 
 #include <string.h>
@@ -23,6 +24,7 @@ int akt__disp_init(akt_system *s, struct akt_dispatcher *d) {
     atomic_init(&d->sleepers, 0);
     atomic_init(&d->fence_word, 0);
     atomic_init(&d->held, NULL);
+    atomic_init(&d->intake, NULL);
     atomic_init(&d->hold_seq, 0);
     if (pthread_mutex_init(&d->lock, NULL)) return AKT_ENOMEM;
     if (pthread_cond_init(&d->cond, NULL)) {
@@ -34,9 +36,52 @@ int akt__disp_init(akt_system *s, struct akt_dispatcher *d) {
     return 0;
 }
 
+/* A plain thread's push of one cell onto the intake (see intake): no lock. */
+static void akt__intake_push(struct akt_dispatcher *d, akt__cell *c) {
+    /* relaxed: the CAS below checks it. */
+    akt__cell *head = atomic_load_explicit(&d->intake, memory_order_relaxed);
+    do {
+        c->run_next = head;
+        /* release: the cell's queueing (its messages, its sched flag) and its link happen
+         * before the splice's acquire exchange sees it. */
+    } while (!atomic_compare_exchange_weak_explicit(&d->intake, &head, c, memory_order_release,
+                                                    memory_order_relaxed));
+}
+
+void akt__inject_splice_locked(struct akt_dispatcher *d) {
+    /* relaxed peek, then acquire: pairs with the pushers' release CAS. */
+    if (!atomic_load_explicit(&d->intake, memory_order_relaxed)) return;
+    akt__cell *c = atomic_exchange_explicit(&d->intake, NULL, memory_order_acquire);
+    akt__cell *fifo = NULL, *last = c;
+    size_t n = 0;
+    while (c) { /* newest first: reverse */
+        akt__cell *next = c->run_next;
+        c->run_next = fifo;
+        fifo = c;
+        c = next;
+        n++;
+    }
+    if (!fifo) return;
+    if (d->rq_tail)
+        d->rq_tail->run_next = fifo;
+    else
+        d->rq_head = fifo;
+    d->rq_tail = last;
+    /* relaxed: a hint for pollers; the lock orders the queue itself. */
+    atomic_fetch_add_explicit(&d->rq_len, n, memory_order_relaxed);
+}
+
 void akt__dispatch_inject(struct akt_dispatcher *d, akt__cell *first, akt__cell *last, size_t n) {
     last->run_next = NULL;
+    if (n == 1 && !d->external && !akt__self.asking) {
+        /* A plain thread's (or the monitor's, or a blocking worker's) one cell: onto the
+         * intake, and a wake-up. An asker's goes under the lock: it may be held for it. */
+        akt__intake_push(d, first);
+        akt__disp_notify(d);
+        return;
+    }
     pthread_mutex_lock(&d->lock);
+    akt__inject_splice_locked(d); /* the intake's cells came first */
     int was_empty = d->rq_head == NULL;
     if (d->rq_tail)
         d->rq_tail->run_next = first;
@@ -130,6 +175,7 @@ overflow:;
 }
 
 akt__cell *akt__dispatch_pop_locked(struct akt_dispatcher *d) {
+    akt__inject_splice_locked(d);
     akt__cell *c = d->rq_head;
     if (c) {
         d->rq_head = c->run_next;
@@ -143,7 +189,7 @@ akt__cell *akt__dispatch_pop_locked(struct akt_dispatcher *d) {
 }
 
 akt__cell *akt__dispatch_try_pop(struct akt_dispatcher *d) {
-    if (!atomic_load_explicit(&d->rq_len, memory_order_relaxed)) return NULL;
+    if (!akt__inject_pending(d)) return NULL;
     pthread_mutex_lock(&d->lock);
     akt__cell *c = akt__dispatch_pop_locked(d);
     pthread_mutex_unlock(&d->lock);

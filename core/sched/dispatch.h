@@ -79,6 +79,14 @@ struct akt_dispatcher {
      * full ring's overflow); external: the run queue. Under lock. */
     akt__cell *rq_head, *rq_tail;
     atomic_size_t rq_len; /* readable without the lock by idle workers */
+    /* Built-in only: the inject queue's lock-free intake, a stack of single cells pushed
+     * by plain threads (linked through run_next, newest first) without the lock, which
+     * they would otherwise contend for with the workers taking from it (a futex wait on
+     * a producer's every wake-up of an idle actor, and the workers' takes behind it). A
+     * worker holding the lock moves it, oldest first, to the tail of rq_head
+     * (akt__inject_splice_locked). A push is a CAS (release: the cell's queueing before
+     * it); the splice an exchange (acquire). A stack taken whole has no ABA problem. */
+    _Atomic(akt__cell *) intake;
     /* The cell a plain thread's ask queued into an empty inject queue: that thread is
      * about to wait and run the turn itself (help.c), so a searching worker leaves it
      * there for a few looks (workers.c) instead of taking the turn to another core.
@@ -136,7 +144,16 @@ static inline int akt__external_of(const struct akt_dispatcher *d, const akt_sys
 
 /* Shared inside sched/ (dispatch.c). */
 int akt__disp_init(akt_system *s, struct akt_dispatcher *d);
+/* Moves the intake's cells to the inject queue's tail, oldest first (d's lock held). */
+void akt__inject_splice_locked(struct akt_dispatcher *d);
+/* Pops the inject queue's first cell, the intake spliced first (d's lock held). */
 akt__cell *akt__dispatch_pop_locked(struct akt_dispatcher *d);
+/* Whether the inject queue or its intake holds cells (relaxed: a hint for pollers; the
+ * lock decides). */
+static inline int akt__inject_pending(struct akt_dispatcher *d) {
+    return atomic_load_explicit(&d->rq_len, memory_order_relaxed) ||
+           atomic_load_explicit(&d->intake, memory_order_relaxed);
+}
 /* Appends the n cells of cs (linked through run_next, first..last) to the inject queue. */
 void akt__dispatch_inject(struct akt_dispatcher *d, akt__cell *first, akt__cell *last, size_t n);
 /* Wakes a parked worker of d if none is searching (after work was queued). */
@@ -218,7 +235,7 @@ static inline int akt__worker_has_waiting(akt__worker *w) {
      * the moment and waits for the answer: lingering would only delay it. */
     if (w->index == AKT__HELPER_INDEX) return 1;
     /* perf end */
-    if (atomic_load_explicit(&d->rq_len, memory_order_relaxed)) return 1;
+    if (akt__inject_pending(d)) return 1;
     return !d->external && akt__runq_nonempty(&w->q);
 }
 

@@ -17,13 +17,14 @@ static int akt__run_queued_turn(akt_system *s, uint64_t target) {
      * of, or beside, work queued before it (a child spawned by an earlier turn, say): the
      * order of turns stays what the workers would make it. relaxed: hints; the lock below decides
      * the head, and a cell queued on a worker a moment later was queued after the ask. */
-    if (!atomic_load_explicit(&d->rq_len, memory_order_relaxed)) return 0;
+    if (!akt__inject_pending(d)) return 0;
     for (int i = 0; i < d->nworkers; i++)
         if (akt__runq_nonempty(&d->workers[i].q) ||
             atomic_load_explicit(&d->workers[i].current, memory_order_relaxed))
             return 0;
     akt__cell *c = NULL;
     pthread_mutex_lock(&d->lock);
+    akt__inject_splice_locked(d); /* cells queued before the ask come first */
     akt__cell *x = d->rq_head;
     /* relaxed: a queued cell is owned by its queue (its sched flag is held), so its id
      * does not change until its turn runs. */

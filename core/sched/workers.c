@@ -36,7 +36,8 @@ static int akt__held_for_asker(akt__worker *w) {
     struct akt_dispatcher *d = w->disp;
     /* relaxed: hints (dispatch.h, held). */
     if (!atomic_load_explicit(&d->held, memory_order_relaxed) ||
-        atomic_load_explicit(&d->rq_len, memory_order_relaxed) != 1)
+        atomic_load_explicit(&d->rq_len, memory_order_relaxed) != 1 ||
+        atomic_load_explicit(&d->intake, memory_order_relaxed))
         return 0;
     unsigned seq = atomic_load_explicit(&d->hold_seq, memory_order_relaxed);
     if (seq != w->hold_seen) {
@@ -50,9 +51,10 @@ static int akt__held_for_asker(akt__worker *w) {
 static akt__cell *akt__take_injected(akt__worker *w) {
     struct akt_dispatcher *d = w->disp;
     /* relaxed: a hint; the lock below decides. */
-    if (!atomic_load_explicit(&d->rq_len, memory_order_relaxed)) return NULL;
+    if (!akt__inject_pending(d)) return NULL;
     if (akt__held_for_asker(w)) return NULL;
     pthread_mutex_lock(&d->lock);
+    akt__inject_splice_locked(d); /* counted in rq_len from here */
     size_t len = atomic_load_explicit(&d->rq_len, memory_order_relaxed);
     size_t n = len / (size_t)d->nworkers + 1; /* a fair share, as Go's globrunqget */
     if (n > AKT__RUNQ_CAP / 2) n = AKT__RUNQ_CAP / 2;
@@ -160,7 +162,7 @@ static akt__cell *akt__steal_any(akt__worker *w, int lifo) {
  * are left out: a cell there runs next on its worker unless that turn is long, which
  * akt__steal_stranded and the monitor look after). */
 static int akt__disp_has_backlog(struct akt_dispatcher *d) {
-    if (atomic_load_explicit(&d->rq_len, memory_order_relaxed)) return 1;
+    if (akt__inject_pending(d)) return 1;
     for (int i = 0; i < d->nworkers; i++)
         if (akt__runq_has_backlog(&d->workers[i].q)) return 1;
     return 0;

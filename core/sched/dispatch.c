@@ -48,6 +48,19 @@ static void akt__intake_push(struct akt_dispatcher *d, akt__cell *c) {
                                                     memory_order_relaxed));
 }
 
+/* Appends the n cells first..last (linked through run_next, last's NULL) to the inject
+ * queue's tail (d's lock held). */
+static void akt__inject_append_locked(struct akt_dispatcher *d, akt__cell *first, akt__cell *last,
+                                      size_t n) {
+    if (d->rq_tail)
+        d->rq_tail->run_next = first;
+    else
+        d->rq_head = first;
+    d->rq_tail = last;
+    /* relaxed: a hint for pollers; the lock orders the queue itself. */
+    atomic_fetch_add_explicit(&d->rq_len, n, memory_order_relaxed);
+}
+
 void akt__inject_splice_locked(struct akt_dispatcher *d) {
     /* relaxed peek, then acquire: pairs with the pushers' release CAS. */
     if (!atomic_load_explicit(&d->intake, memory_order_relaxed)) return;
@@ -61,14 +74,7 @@ void akt__inject_splice_locked(struct akt_dispatcher *d) {
         c = next;
         n++;
     }
-    if (!fifo) return;
-    if (d->rq_tail)
-        d->rq_tail->run_next = fifo;
-    else
-        d->rq_head = fifo;
-    d->rq_tail = last;
-    /* relaxed: a hint for pollers; the lock orders the queue itself. */
-    atomic_fetch_add_explicit(&d->rq_len, n, memory_order_relaxed);
+    if (fifo) akt__inject_append_locked(d, fifo, last, n);
 }
 
 void akt__dispatch_inject(struct akt_dispatcher *d, akt__cell *first, akt__cell *last, size_t n) {
@@ -83,13 +89,7 @@ void akt__dispatch_inject(struct akt_dispatcher *d, akt__cell *first, akt__cell 
     pthread_mutex_lock(&d->lock);
     akt__inject_splice_locked(d); /* the intake's cells came first */
     int was_empty = d->rq_head == NULL;
-    if (d->rq_tail)
-        d->rq_tail->run_next = first;
-    else
-        d->rq_head = first;
-    d->rq_tail = last;
-    /* relaxed: a hint for pollers; the lock orders the queue itself. */
-    atomic_fetch_add_explicit(&d->rq_len, n, memory_order_relaxed);
+    akt__inject_append_locked(d, first, last, n);
     int held = was_empty && n == 1 && akt__self.asking && !d->external;
     if (held) {
         /* relaxed: hints (see held); the lock orders them with the queue. */

@@ -270,6 +270,11 @@ int aktj_cron_next(JNIEnv *env, jbyteArray expr, jint flags, jlong after_ns, jlo
  * live messages right now. */
 jlong aktj_stat_attaches(void);
 jlong aktj_stat_live_objects(void);
+/* For tests of aktj_slots.c: the slot records made so far (one per thread sending at once,
+ * reused after a thread ends), and the number of slots a record may hold before a message
+ * falls back to a global reference (max <= 0 keeps it); returns the previous bound. */
+jlong aktj_stat_slot_records(void);
+jlong aktj_test_slots_max(jlong max);
 
 /* remoteStart with a flow-control window (akt_remote_options.send_window; 0: default). */
 int aktj_remote_start_window(jlong system, const char *host, int port, jlong heartbeat_ns,

@@ -19,17 +19,17 @@ static int actor_receive(akt_ctx *ctx, akt_msg *msg, void *state) {
     JNIEnv *env = aktj_env();
     if (env == NULL) return akt_ctx_fail(ctx, "akt-java: this thread cannot attach to the JVM");
     aktj_actor *a = state;
-    void *obj = NULL;
-    /* One upcall per message, with no local references made here: the Java object (a
-     * global reference) is passed as is; anything else is decoded by Java from msg. */
-    if (akt_msg_object(msg, &aktj_object_ops, &obj) != 0) obj = NULL;
+    /* One upcall per message: the Java object, or NULL and Java decodes msg. The local
+     * reference is deleted here: on akt's threads no Java frame would ever free it. */
+    jobject obj = aktj_msg_local(env, msg);
     /* The jvalue form: no va_list to walk against the signature on every message. */
     jvalue args[4];
     args[0].l = a->cell;
     args[1].j = AKTJ_HANDLE(ctx);
-    args[2].l = (jobject)obj;
+    args[2].l = obj;
     args[3].j = AKTJ_HANDLE(msg);
     jint rc = (*env)->CallStaticIntMethodA(env, aktj_g.upcalls, aktj_g.receive, args);
+    if (obj != NULL) (*env)->DeleteLocalRef(env, obj);
     if (aktj_drop_exception(env, "receive"))
         return akt_ctx_fail(ctx, "akt-java: an error escaped the actor's receive");
     return rc;
@@ -54,10 +54,8 @@ static int actor_receive_batch(akt_ctx *ctx, void *state) {
 jobject aktj_ctx_next(JNIEnv *env, jlong ctx) {
     akt_msg *msg = NULL;
     if (akt_ctx_next(AKTJ_PTR(ctx), &msg) != 0) return NULL;
-    void *obj = NULL;
-    if (akt_msg_object(msg, &aktj_object_ops, &obj) == 0)
-        return (*env)->NewLocalRef(env, (jobject)obj);
-    return (*env)->NewLocalRef(env, aktj_g.native_message);
+    jobject obj = aktj_msg_local(env, msg);
+    return obj != NULL ? obj : (*env)->NewLocalRef(env, aktj_g.native_message);
 }
 #else
 jobject aktj_ctx_next(JNIEnv *env, jlong ctx) {
@@ -234,16 +232,16 @@ static int actor_compare(akt_msg *ma, akt_msg *mb, void *data) {
     JNIEnv *env = aktj_env();
     if (env == NULL) return 0;
     aktj_actor *a = data;
-    void *oa = NULL, *ob = NULL;
-    if (akt_msg_object(ma, &aktj_object_ops, &oa) != 0) oa = NULL;
-    if (akt_msg_object(mb, &aktj_object_ops, &ob) != 0) ob = NULL;
+    jobject oa = aktj_msg_local(env, ma), ob = aktj_msg_local(env, mb);
     jvalue args[5];
     args[0].l = a->cell;
-    args[1].l = (jobject)oa;
+    args[1].l = oa;
     args[2].j = AKTJ_HANDLE(ma);
-    args[3].l = (jobject)ob;
+    args[3].l = ob;
     args[4].j = AKTJ_HANDLE(mb);
     jint r = (*env)->CallStaticIntMethodA(env, aktj_g.upcalls, aktj_g.compare, args);
+    if (oa != NULL) (*env)->DeleteLocalRef(env, oa);
+    if (ob != NULL) (*env)->DeleteLocalRef(env, ob);
     if (aktj_drop_exception(env, "mailbox compare")) return 0;
     return r < 0 ? -1 : r > 0;
 }
@@ -359,16 +357,16 @@ static int req_then(akt_ctx *ctx, int rc, akt_msg *reply, void *data) {
         free(r);
         return akt_ctx_fail(ctx, "akt-java: this thread cannot attach to the JVM");
     }
-    void *obj = NULL;
-    if (rc != 0 || reply == NULL || akt_msg_object(reply, &aktj_object_ops, &obj) != 0) obj = NULL;
+    jobject obj = rc == 0 ? aktj_msg_local(env, reply) : NULL;
     jvalue args[6];
     args[0].l = r->cell;
     args[1].j = AKTJ_HANDLE(ctx);
     args[2].j = r->id;
     args[3].i = rc;
-    args[4].l = (jobject)obj;
+    args[4].l = obj;
     args[5].j = AKTJ_HANDLE(rc == 0 ? reply : NULL);
     jint out = (*env)->CallStaticIntMethodA(env, aktj_g.upcalls, aktj_g.settle, args);
+    if (obj != NULL) (*env)->DeleteLocalRef(env, obj);
     if (aktj_drop_exception(env, "settle"))
         out = akt_ctx_fail(ctx, "akt-java: an error escaped a request's continuation");
     req_free(r);

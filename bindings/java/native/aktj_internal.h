@@ -60,12 +60,24 @@ void aktj_ask_register(JNIEnv *env, akt_future *f, jobject cf);
  * global reference to cell, owned by the state. 0 or AKT_ENOMEM. */
 int aktj_actor_for_cell(JNIEnv *env, jobject cell, const akt_behavior **b, void **state);
 
-/* The object ops of every message carrying a Java object: the object is a global ref. */
+/* The object ops of every message carrying a Java object: the object is a slot made by
+ * aktj_object_hold. */
 extern const akt_object_ops aktj_object_ops;
 
-/* Live Java objects held by messages, for tests. Striped per thread: one shared counter
- * bumped by the sender and by the worker that releases cost ~10% of a tell (the cache line
- * bounces between cores on every message). */
+/* aktj_slots.c: a slot holding obj for a message (NULL without memory); gives it back
+ * (env may be NULL: a thread the JVM refused); the object as a new local reference. */
+void *aktj_object_hold(JNIEnv *env, jobject obj);
+void aktj_object_drop(JNIEnv *env, void *object);
+jobject aktj_object_local(JNIEnv *env, const void *object);
+/* Slots held by messages now, over every thread's record (for tests). */
+long aktj_slots_live(void);
+/* msg's Java object as a new local reference (the caller deletes it on akt's threads);
+ * NULL when msg is NULL or carries no Java object. */
+jobject aktj_msg_local(JNIEnv *env, const akt_msg *msg);
+
+/* Live fallback global references held by messages, for tests. Striped per thread: one
+ * shared counter bumped by the sender and by the worker that releases cost ~10% of a tell
+ * (the cache line bounces between cores on every message). */
 void aktj_count_object(long delta);
 
 /* Directive + optional Java decider -> an akt_supervisor; decide_data is a new global ref

@@ -1,15 +1,16 @@
 /*
- * aktj_msg.c -- Java objects as akt messages: a global reference travels inside the
- * message and is deleted exactly once, by akt's release; to_bytes lets C actors (and any
- * other binding) read byte[] and String messages.
+ * aktj_msg.c -- Java objects as akt messages: the object waits in a slot (aktj_slots.c)
+ * that travels inside the message and is given back exactly once, by akt's release;
+ * to_bytes lets C actors (and any other binding) read byte[] and String messages.
  */
 #include <stdlib.h>
 #include <string.h>
 
 #include "aktj_internal.h"
 
-/* Counter stripes, each on its own cache line; a thread keeps to one stripe. Relaxed: a
- * statistic that orders nothing (tests read it after the effects they wait for). */
+/* Counter stripes of the fallback global references, each on its own cache line; a thread
+ * keeps to one stripe. Relaxed: a statistic that orders nothing (tests read it after the
+ * effects they wait for). */
 #define STRIPES 64
 static struct { _Alignas(64) atomic_long n; } stripes[STRIPES];
 static atomic_uint next_stripe;
@@ -28,10 +29,7 @@ void aktj_count_object(long delta) {
  * hooks; a native thread of the application (see nativeHandle) is attached by aktj_env. */
 static void object_release(void *object, void *ops_data) {
     (void)ops_data;
-    JNIEnv *env = aktj_env();
-    if (env == NULL) return; /* the JVM refused this thread: leaking one reference beats crashing */
-    (*env)->DeleteGlobalRef(env, (jobject)object);
-    aktj_count_object(-1);
+    aktj_object_drop(aktj_env(), object);
 }
 
 static int object_to_bytes(void *object, void *ops_data, void **data, size_t *len,
@@ -46,7 +44,7 @@ static int object_to_bytes(void *object, void *ops_data, void **data, size_t *le
     }
     int rc = AKT_ENOTSUP;
     jbyteArray bytes = (*env)->CallStaticObjectMethod(env, aktj_g.upcalls, aktj_g.to_bytes,
-                                                      (jobject)object);
+                                                      aktj_object_local(env, object));
     if (aktj_drop_exception(env, "Upcalls.toBytes")) bytes = NULL;
     if (bytes != NULL) {
         jsize n = (*env)->GetArrayLength(env, bytes);
@@ -73,17 +71,16 @@ const akt_object_ops aktj_object_ops = {
 
 jlong aktj_msg_new_object(JNIEnv *env, jobject obj, jlong type) {
     if (obj == NULL || type == 0) return 0;
-    jobject ref = (*env)->NewGlobalRef(env, obj);
+    void *ref = aktj_object_hold(env, obj);
     if (ref == NULL) return 0;
     akt_msg *msg = NULL;
     int rc = (type & 1) != 0
                  ? akt_msg_new_typed_object(AKTJ_PTR(type & ~(jlong)1), ref, &aktj_object_ops, &msg)
                  : akt_msg_new_object(AKTJ_PTR(type), ref, &aktj_object_ops, &msg);
     if (rc != 0) {
-        (*env)->DeleteGlobalRef(env, ref); /* not taken on failure: still ours */
+        aktj_object_drop(env, ref); /* not taken on failure: still ours */
         return 0;
     }
-    aktj_count_object(1);
     return AKTJ_HANDLE(msg);
 }
 
@@ -93,11 +90,13 @@ jint aktj_ctx_type_id(jlong ctx) {
     return rc != 0 ? rc : (jint)akt_msg_type_id(msg);
 }
 
-jobject aktj_msg_object(JNIEnv *env, jlong msg) {
+jobject aktj_msg_local(JNIEnv *env, const akt_msg *msg) {
     void *obj = NULL;
-    if (akt_msg_object(AKTJ_PTR(msg), &aktj_object_ops, &obj) != 0) return NULL;
-    return (*env)->NewLocalRef(env, (jobject)obj);
+    if (msg == NULL || akt_msg_object(msg, &aktj_object_ops, &obj) != 0) return NULL;
+    return aktj_object_local(env, obj);
 }
+
+jobject aktj_msg_object(JNIEnv *env, jlong msg) { return aktj_msg_local(env, AKTJ_PTR(msg)); }
 
 jbyteArray aktj_msg_bytes(JNIEnv *env, jlong msg) {
     const void *data = NULL;
@@ -109,7 +108,7 @@ jbyteArray aktj_msg_bytes(JNIEnv *env, jlong msg) {
 }
 
 jlong aktj_stat_live_objects(void) {
-    long sum = 0;
+    long sum = aktj_slots_live();
     for (int i = 0; i < STRIPES; i++)
         sum += atomic_load_explicit(&stripes[i].n, memory_order_relaxed);
     return sum;

@@ -32,10 +32,9 @@ static uint64_t route_key(const akt_msg *msg, void *data) {
     aktj_pool *p = data;
     JNIEnv *env = aktj_env();
     if (env == NULL) return 0;
-    void *obj = NULL;
-    if (akt_msg_object((akt_msg *)msg, &aktj_object_ops, &obj) != 0) obj = NULL;
-    jlong k = (*env)->CallLongMethod(env, p->key, p->key_fn, (jobject)obj,
-                                     AKTJ_HANDLE((akt_msg *)msg));
+    jobject obj = aktj_msg_local(env, msg);
+    jlong k = (*env)->CallLongMethod(env, p->key, p->key_fn, obj, AKTJ_HANDLE((akt_msg *)msg));
+    if (obj != NULL) (*env)->DeleteLocalRef(env, obj);
     if (aktj_drop_exception(env, "a router's key")) return 0;
     return (uint64_t)k;
 }

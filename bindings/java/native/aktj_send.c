@@ -164,23 +164,22 @@ void aktj_future_done(akt_future *future, int rc, akt_msg *reply, void *data) {
     JNIEnv *env = aktj_env();
     if (env == NULL) return;
     jobject cf = data;
-    jobject obj = NULL;
-    void *o = NULL;
     /* The reply is borrowed for this call: Java decodes it (or takes the object) now. */
-    if (rc == 0 && akt_msg_object(reply, &aktj_object_ops, &o) == 0) obj = o;
+    jobject obj = rc == 0 ? aktj_msg_local(env, reply) : NULL;
     /* A failed ask: the receiver's reason, and its Throwable when it was a Java actor here
      * (obj then; the detail is held until Java has it). */
     const char *why = NULL;
     akt_msg *detail = NULL;
     jstring reason = NULL;
     if (rc != 0 && future != NULL && akt_future_failure(future, &why, &detail) == 0) {
-        if (detail != NULL && akt_msg_object(detail, &aktj_object_ops, &o) == 0) obj = o;
+        if (detail != NULL) obj = aktj_msg_local(env, detail);
         if (why != NULL) reason = (*env)->NewStringUTF(env, why);
         aktj_drop_exception(env, "NewStringUTF"); /* without memory: no reason */
     }
     (*env)->CallStaticVoidMethod(env, aktj_g.upcalls, aktj_g.complete, cf, (jint)rc, obj,
                                  AKTJ_HANDLE(rc == 0 ? reply : NULL), reason);
     aktj_drop_exception(env, "Upcalls.complete");
+    if (obj != NULL) (*env)->DeleteLocalRef(env, obj);
     if (reason != NULL) (*env)->DeleteLocalRef(env, reason);
     if (detail != NULL) akt_msg_release(detail);
     (*env)->DeleteGlobalRef(env, cf);

@@ -299,10 +299,9 @@ static void on_event(const akt_event *ev, void *data) {
     if (env == NULL || (*env)->PushLocalFrame(env, 8) != 0) return;
     jstring path = ev->path != NULL ? (*env)->NewStringUTF(env, ev->path) : NULL;
     jstring reason = ev->reason != NULL ? (*env)->NewStringUTF(env, ev->reason) : NULL;
-    void *obj = NULL;
-    if (ev->msg == NULL || akt_msg_object(ev->msg, &aktj_object_ops, &obj) != 0) obj = NULL;
+    jobject obj = aktj_msg_local(env, ev->msg);
     (*env)->CallStaticVoidMethod(env, aktj_g.upcalls, aktj_g.event, s->sink, (jint)ev->kind,
-                                 (jlong)ev->pid.id, path, (jlong)ev->sender.id, (jobject)obj,
+                                 (jlong)ev->pid.id, path, (jlong)ev->sender.id, obj,
                                  AKTJ_HANDLE(ev->msg), (jint)ev->code, reason);
     aktj_drop_exception(env, "event");
     (*env)->PopLocalFrame(env, NULL);

@@ -12,9 +12,19 @@
 #include "types.h"
 
 akt__envelope *akt__env_for(akt_msg *m) {
+    if (!m) return akt__env_new();
+    /* The caller's reference is the only one (a fresh message, told once): no envelope can
+     * hold env0 (an embedded envelope is freed before its reference is dropped) and nobody
+     * can take it meanwhile, so plain stores claim it -- no locked exchange waiting on the
+     * block's line. acquire: pairs with the acq_rel decrement that left the count at 1,
+     * which came after that holder's release of env0. */
+    if (atomic_load_explicit(&m->refs, memory_order_acquire) == 1) {
+        atomic_store_explicit(&m->env0_busy, 1, memory_order_relaxed);
+        return akt__env_reset(&m->env0, 1);
+    }
     /* acquire: pairs with the release in akt__env_release_embedded, so the previous
      * delivery's use of env0 is over before this one writes it. */
-    if (m && !atomic_load_explicit(&m->env0_busy, memory_order_relaxed) &&
+    if (!atomic_load_explicit(&m->env0_busy, memory_order_relaxed) &&
         !atomic_exchange_explicit(&m->env0_busy, 1, memory_order_acquire)) {
         return akt__env_reset(&m->env0, 1);
     }

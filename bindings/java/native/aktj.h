@@ -209,10 +209,14 @@ int aktj_topic_op(JNIEnv *env, jlong system, jint op, const char *topic, jlong p
                   jlong timeout_ns, jobject cf);
 
 /* Batches of received messages (akt_behavior.receive_batch, akt >= 0.2): finishes the
- * message last pulled and pulls the next one of the run. Returns the Java object it carries,
- * the marker Upcalls.NATIVE_MESSAGE for any other message (aktj_ctx_current_msg then gives
- * its handle, borrowed until the next pull), or null when the run is over. */
-jobject aktj_ctx_next(JNIEnv *env, jlong ctx);
+ * message last pulled and pulls the next one of the run, without a JNI reference: a code
+ * > 0 where Java reads the object itself (Slots.get); -1 when aktj_ctx_current must say
+ * what the message is; 0 when the run is over. aktj_ctx_current: the current message's
+ * Java object, or the marker Upcalls.NATIVE_MESSAGE for any other message
+ * (aktj_ctx_current_msg then gives its handle, borrowed until the next pull); null outside
+ * a message. */
+jlong aktj_ctx_next_code(jlong ctx);
+jobject aktj_ctx_current(JNIEnv *env, jlong ctx);
 /* The context's current message (akt_ctx_message), borrowed; 0 if it has none. */
 jlong aktj_ctx_current_msg(jlong ctx);
 

@@ -36,8 +36,8 @@ static int actor_receive(akt_ctx *ctx, akt_msg *msg, void *state) {
 }
 
 #if AKTJ_BATCH
-/* A run of messages in one upcall: Java pulls them with aktj_ctx_next (a downcall each,
- * several times cheaper than an upcall) and handles them in a loop. */
+/* A run of messages in one upcall: Java pulls them with aktj_ctx_next_code (a downcall
+ * each, several times cheaper than an upcall) and handles them in a loop. */
 static int actor_receive_batch(akt_ctx *ctx, void *state) {
     JNIEnv *env = aktj_env();
     if (env == NULL) return akt_ctx_fail(ctx, "akt-java: this thread cannot attach to the JVM");
@@ -50,20 +50,32 @@ static int actor_receive_batch(akt_ctx *ctx, void *state) {
         return akt_ctx_fail(ctx, "akt-java: an error escaped the actor's receive");
     return rc;
 }
+#endif
 
-jobject aktj_ctx_next(JNIEnv *env, jlong ctx) {
+/* Without akt_ctx_next (akt < 0.2) no run is ever pulled: receive_batch is not set. */
+jlong aktj_ctx_next_code(jlong ctx) {
+#if AKTJ_BATCH
     akt_msg *msg = NULL;
-    if (akt_ctx_next(AKTJ_PTR(ctx), &msg) != 0) return NULL;
+    /* Called from Java: nothing is pending while akt finishes the previous message. */
+    int was = aktj_slots_clean(1);
+    int rc = akt_ctx_next(AKTJ_PTR(ctx), &msg);
+    aktj_slots_clean(was);
+    if (rc != 0) return 0;
+    void *obj = NULL;
+    jlong code = akt_msg_object(msg, &aktj_object_ops, &obj) == 0 ? aktj_object_code(obj) : 0;
+    return code != 0 ? code : -1;
+#else
+    (void)ctx;
+    return 0;
+#endif
+}
+
+jobject aktj_ctx_current(JNIEnv *env, jlong ctx) {
+    akt_msg *msg = NULL;
+    if (akt_ctx_message(AKTJ_PTR(ctx), &msg) != 0) return NULL;
     jobject obj = aktj_msg_local(env, msg);
     return obj != NULL ? obj : (*env)->NewLocalRef(env, aktj_g.native_message);
 }
-#else
-jobject aktj_ctx_next(JNIEnv *env, jlong ctx) {
-    (void)env;
-    (void)ctx;
-    return NULL;
-}
-#endif
 
 jlong aktj_ctx_current_msg(jlong ctx) {
     akt_msg *msg = NULL;

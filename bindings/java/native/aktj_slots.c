@@ -55,12 +55,16 @@ struct aktj_record {
     aktj_slot *free;
     aktj_chunk *chunks;
     long nslots;
-    atomic_long taken; /* written by the owner only (load + store), read by the statistic */
+    /* Slots this record's threads took, and gave back (of any record): written by the
+     * owner only (load + store, no locked instruction), summed by the statistic. */
+    atomic_long taken;
+    atomic_long gave;
     aktj_record *next_parked;
     aktj_record *next_all;
-    /* The releasers' side, on a line of its own: slots given back, and how many. */
+    /* The releasers' side, on a line of its own: slots given back. */
     _Alignas(64) _Atomic(aktj_slot *) returned;
-    atomic_long freed; /* relaxed: a statistic, on the line the push just took */
+    /* Slots given back by threads without a record of their own (none could be made). */
+    atomic_long freed_shared;
 };
 
 static AKTJ_TLS aktj_record *tl_record;
@@ -104,7 +108,8 @@ static aktj_record *record(void) {
         r->nslots = 0;
         atomic_init(&r->taken, 0);
         atomic_init(&r->returned, NULL);
-        atomic_init(&r->freed, 0);
+        atomic_init(&r->gave, 0);
+        atomic_init(&r->freed_shared, 0);
         atomic_fetch_add_explicit(&records_made, 1, memory_order_relaxed);
         pthread_mutex_lock(&records_lock);
         r->next_all = all_records;
@@ -117,6 +122,12 @@ static aktj_record *record(void) {
     }
     tl_record = r;
     return r;
+}
+
+/* A counter of the calling thread's own record: only it writes (relaxed: a statistic). */
+static inline void owner_add(atomic_long *n) {
+    atomic_store_explicit(n, atomic_load_explicit(n, memory_order_relaxed) + 1,
+                          memory_order_relaxed);
 }
 
 /* A new chunk for r, its slots on r's free list: 0, or -1 at the cap or without memory. */
@@ -176,9 +187,7 @@ void *aktj_object_hold(JNIEnv *env, jobject obj) {
             /* Cannot fail: the index is in bounds and every object fits an Object[]. The
              * message's publication (akt's mailbox) orders this store before any read. */
             (*env)->SetObjectArrayElement(env, s->array, s->index, obj);
-            atomic_store_explicit(&r->taken,
-                                  atomic_load_explicit(&r->taken, memory_order_relaxed) + 1,
-                                  memory_order_relaxed);
+            owner_add(&r->taken);
             return s;
         }
     }
@@ -219,7 +228,12 @@ void aktj_object_drop(JNIEnv *env, void *object) {
          * A push-only stack emptied whole by one exchange has no ABA. */
     } while (!atomic_compare_exchange_weak_explicit(&r->returned, &head, s, memory_order_release,
                                                     memory_order_relaxed));
-    atomic_fetch_add_explicit(&r->freed, 1, memory_order_relaxed);
+    /* Counted by the thread that gave it back, in its own record: a plain store. */
+    aktj_record *me = record();
+    if (me != NULL)
+        owner_add(&me->gave);
+    else
+        atomic_fetch_add_explicit(&r->freed_shared, 1, memory_order_relaxed);
 }
 
 jobject aktj_object_local(JNIEnv *env, const void *object) {
@@ -239,7 +253,8 @@ long aktj_slots_live(void) {
     pthread_mutex_lock(&records_lock);
     for (aktj_record *r = all_records; r != NULL; r = r->next_all)
         sum += atomic_load_explicit(&r->taken, memory_order_relaxed) -
-               atomic_load_explicit(&r->freed, memory_order_relaxed);
+               atomic_load_explicit(&r->gave, memory_order_relaxed) -
+               atomic_load_explicit(&r->freed_shared, memory_order_relaxed);
     pthread_mutex_unlock(&records_lock);
     return sum;
 }

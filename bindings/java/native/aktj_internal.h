@@ -77,16 +77,13 @@ jlong aktj_object_code(const void *object);
  * until it makes a JNI call that can throw): 1 lets a slot given back there skip the
  * exception check. Returns the previous value, which the caller restores. */
 int aktj_slots_clean(int clean);
-/* Slots held by messages now, over every thread's record (for tests). */
+/* Java objects held by messages now (slots and fallback references), for tests: counted
+ * per thread in its record, since one shared counter bumped by the sender and by the
+ * worker that releases cost ~10% of a tell (its line bounced between the cores). */
 long aktj_slots_live(void);
 /* msg's Java object as a new local reference (the caller deletes it on akt's threads);
  * NULL when msg is NULL or carries no Java object. */
 jobject aktj_msg_local(JNIEnv *env, const akt_msg *msg);
-
-/* Live fallback global references held by messages, for tests. Striped per thread: one
- * shared counter bumped by the sender and by the worker that releases cost ~10% of a tell
- * (the cache line bounces between cores on every message). */
-void aktj_count_object(long delta);
 
 /* Directive + optional Java decider -> an akt_supervisor; decide_data is a new global ref
  * (or NULL) that the caller owns. */

@@ -8,23 +8,6 @@
 
 #include "aktj_internal.h"
 
-/* Counter stripes of the fallback global references, each on its own cache line; a thread
- * keeps to one stripe. Relaxed: a statistic that orders nothing (tests read it after the
- * effects they wait for). */
-#define STRIPES 64
-static struct { _Alignas(64) atomic_long n; } stripes[STRIPES];
-static atomic_uint next_stripe;
-static AKTJ_TLS unsigned my_stripe; /* 0: not chosen yet, else stripe + 1 */
-
-void aktj_count_object(long delta) {
-    unsigned s = my_stripe;
-    if (s == 0) {
-        s = atomic_fetch_add_explicit(&next_stripe, 1, memory_order_relaxed) % STRIPES + 1;
-        my_stripe = s;
-    }
-    atomic_fetch_add_explicit(&stripes[s - 1].n, delta, memory_order_relaxed);
-}
-
 /* Runs on the thread that dropped the last reference: akt's threads are attached by the
  * hooks; a native thread of the application (see nativeHandle) is attached by aktj_env. */
 static void object_release(void *object, void *ops_data) {
@@ -107,9 +90,4 @@ jbyteArray aktj_msg_bytes(JNIEnv *env, jlong msg) {
     return a;
 }
 
-jlong aktj_stat_live_objects(void) {
-    long sum = aktj_slots_live();
-    for (int i = 0; i < STRIPES; i++)
-        sum += atomic_load_explicit(&stripes[i].n, memory_order_relaxed);
-    return sum;
-}
+jlong aktj_stat_live_objects(void) { return aktj_slots_live(); }

@@ -45,6 +45,9 @@ typedef struct aktj_chunk {
 /* Relaxed: a bound read by each growth, changed only by tests (aktj_test_slots_max). */
 static atomic_long slots_max = 1L << 22;
 static atomic_long records_made; /* relaxed: a statistic */
+/* Objects put into messages minus those released by threads without a record (none could
+ * be made for them). Relaxed: a statistic. */
+static atomic_long unrecorded;
 /* Numbers chunks for Java's registry. Relaxed: each number only has to be unique; the
  * registration's upcall orders the rest. */
 static atomic_int chunks_made;
@@ -55,16 +58,15 @@ struct aktj_record {
     aktj_slot *free;
     aktj_chunk *chunks;
     long nslots;
-    /* Slots this record's threads took, and gave back (of any record): written by the
-     * owner only (load + store, no locked instruction), summed by the statistic. */
+    /* Java objects this record's threads put into messages, and released (of any record,
+     * slots and fallback references alike): written by the owner only (load + store, no
+     * locked instruction), summed by the statistic. */
     atomic_long taken;
     atomic_long gave;
     aktj_record *next_parked;
     aktj_record *next_all;
     /* The releasers' side, on a line of its own: slots given back. */
     _Alignas(64) _Atomic(aktj_slot *) returned;
-    /* Slots given back by threads without a record of their own (none could be made). */
-    atomic_long freed_shared;
 };
 
 static AKTJ_TLS aktj_record *tl_record;
@@ -109,7 +111,6 @@ static aktj_record *record(void) {
         atomic_init(&r->taken, 0);
         atomic_init(&r->returned, NULL);
         atomic_init(&r->gave, 0);
-        atomic_init(&r->freed_shared, 0);
         atomic_fetch_add_explicit(&records_made, 1, memory_order_relaxed);
         pthread_mutex_lock(&records_lock);
         r->next_all = all_records;
@@ -128,6 +129,15 @@ static aktj_record *record(void) {
 static inline void owner_add(atomic_long *n) {
     atomic_store_explicit(n, atomic_load_explicit(n, memory_order_relaxed) + 1,
                           memory_order_relaxed);
+}
+
+/* One more (delta 1) or one fewer (-1) Java object held by messages, counted in the
+ * calling thread's record r, else in the shared counter. */
+static void count(aktj_record *r, int delta) {
+    if (r != NULL)
+        owner_add(delta > 0 ? &r->taken : &r->gave);
+    else
+        atomic_fetch_add_explicit(&unrecorded, delta, memory_order_relaxed);
 }
 
 /* A new chunk for r, its slots on r's free list: 0, or -1 at the cap or without memory. */
@@ -187,7 +197,7 @@ void *aktj_object_hold(JNIEnv *env, jobject obj) {
             /* Cannot fail: the index is in bounds and every object fits an Object[]. The
              * message's publication (akt's mailbox) orders this store before any read. */
             (*env)->SetObjectArrayElement(env, s->array, s->index, obj);
-            owner_add(&r->taken);
+            count(r, 1);
             return s;
         }
     }
@@ -201,7 +211,7 @@ void *aktj_object_hold(JNIEnv *env, jobject obj) {
     f->home = NULL;
     f->index = -1;
     f->chunk = -1;
-    aktj_count_object(1);
+    count(r, 1);
     return f;
 }
 
@@ -212,7 +222,7 @@ void aktj_object_drop(JNIEnv *env, void *object) {
         if (env == NULL) return; /* the JVM refused this thread: leaking one beats crashing */
         (*env)->DeleteGlobalRef(env, s->array);
         free(s);
-        aktj_count_object(-1);
+        count(record(), -1);
         return;
     }
     /* Cleared so the object can go as soon as its message does. Without an env (the JVM
@@ -228,12 +238,7 @@ void aktj_object_drop(JNIEnv *env, void *object) {
          * A push-only stack emptied whole by one exchange has no ABA. */
     } while (!atomic_compare_exchange_weak_explicit(&r->returned, &head, s, memory_order_release,
                                                     memory_order_relaxed));
-    /* Counted by the thread that gave it back, in its own record: a plain store. */
-    aktj_record *me = record();
-    if (me != NULL)
-        owner_add(&me->gave);
-    else
-        atomic_fetch_add_explicit(&r->freed_shared, 1, memory_order_relaxed);
+    count(record(), -1); /* by the thread that gave it back, in its own record */
 }
 
 jobject aktj_object_local(JNIEnv *env, const void *object) {
@@ -249,12 +254,11 @@ jlong aktj_object_code(const void *object) {
 }
 
 long aktj_slots_live(void) {
-    long sum = 0;
+    long sum = atomic_load_explicit(&unrecorded, memory_order_relaxed);
     pthread_mutex_lock(&records_lock);
     for (aktj_record *r = all_records; r != NULL; r = r->next_all)
         sum += atomic_load_explicit(&r->taken, memory_order_relaxed) -
-               atomic_load_explicit(&r->gave, memory_order_relaxed) -
-               atomic_load_explicit(&r->freed_shared, memory_order_relaxed);
+               atomic_load_explicit(&r->gave, memory_order_relaxed);
     pthread_mutex_unlock(&records_lock);
     return sum;
 }

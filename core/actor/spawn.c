@@ -187,6 +187,7 @@ static int akt__place_locked(akt_system *s, uint32_t parent_idx, const char *nam
     __atomic_store_n(&c->beh, beh, __ATOMIC_RELAXED);
     c->state = state;
     c->status = beh->pre_start ? AKT__STARTING : AKT__RUNNING;
+    c->cheap = 0; /* nothing measured yet */
     c->started = beh->pre_start ? 0 : 1;
     c->recycle = 0;
     c->parent = parent_idx;

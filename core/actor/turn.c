@@ -365,19 +365,19 @@ void akt__cell_release(akt__cell *c, int can_receive) {
     int pending_unstash = (can_receive && x && x->unstashed.head) || akt__requests_ready(c) ||
                           akt__susp_ready(c);
     int tail_busy = c->mbox.tail != &c->mbox.stub || akt__mailbox_holds(c);
+    unsigned idle = akt__sched_hints(c);
     /* seq_cst store: the consumer's half of the Dekker pair with akt__mpsc_push +
      * akt__cell_wake. After it, only atomics of c may be read: another thread may own c. */
-    atomic_store_explicit(&c->sched, 0, memory_order_seq_cst);
+    atomic_store_explicit(&c->sched, idle, memory_order_seq_cst);
     int more = atomic_load_explicit(&c->sysq, memory_order_seq_cst) != NULL || pending_unstash ||
                (atomic_load_explicit(&c->signals, memory_order_seq_cst) & AKT__SIG_REQUESTS) ||
                (can_receive &&
                 (tail_busy ||
                  atomic_load_explicit(&c->mbox.head, memory_order_seq_cst) != &c->mbox.stub));
     if (!more) return;
-    unsigned zero = 0;
-    if (atomic_compare_exchange_strong_explicit(&c->sched, &zero, 1, memory_order_acq_rel,
-                                                memory_order_relaxed))
-        akt__dispatch_enqueue(akt__cell_disp(c), c);
+    if (atomic_compare_exchange_strong_explicit(&c->sched, &idle, idle | AKT__SCHED_RUN,
+                                                memory_order_acq_rel, memory_order_relaxed))
+        akt__dispatch_enqueue(akt__cell_disp(c), c, 0); /* it ran here: no hint needed */
 }
 
 /* Polls of an emptied mailbox before the actor is released (~1 us). */
@@ -414,6 +414,9 @@ static int akt__batch_active(const akt__cell *c) {
 /* The next user message for receive, waiting a moment for a busy sender; NULL if none. */
 static akt__envelope *akt__next_user_lingering(akt__worker *w, akt__cell *c) {
     akt__envelope *e = akt__next_user(c);
+    /* perf: a cheap actor on a worker above a busy one is on its way down to it (sched/
+     * dispatch.c: akt__enqueue_home); lingering here would keep it talking across cores. */
+    if (!e && c->cheap && akt__worker_below_busy(w)) return NULL;
     /* A busy sender is usually a moment behind: wait a few hundred cycles before giving the
      * actor up, which would cost a reschedule (two locks, a wake-up). Only on built-in
      * workers: an external dispatcher's thread has other work. */
@@ -476,6 +479,7 @@ static size_t akt__run_batch(akt__worker *w, akt__cell *c, size_t budget) {
         akt__actor_fail(w, c, rc > 0 ? AKT_EFAILED : rc, ctx.fail_reason);
         akt__ctx_fail_clear(&ctx);
     }
+    c->cheap = b.done && akt__ticks_cheap(took / (int64_t)b.done); /* perf: a hint for sched/ */
     if (b.done) /* a batch's mean per message; relaxed: a gauge (kernel/stats.h) */
         atomic_store_explicit(&akt__stats_of(c)->last_ns, took / (int64_t)b.done,
                               memory_order_relaxed);
@@ -513,10 +517,15 @@ size_t akt__cell_run(akt__worker *w, akt__cell *c, size_t budget) {
         }
         if (akt__system_pending(c)) akt__run_system(w, c);
     }
-    if (first_t0 && done >= 2) /* one clock read a run of several; relaxed: a gauge */
-        atomic_store_explicit(&akt__stats_of(c)->turn_ticks,
-                              (int64_t)(akt__ticks() - first_t0) / (int64_t)done,
-                              memory_order_relaxed);
+    if (first_t0 && done >= 2) { /* one clock read a run of several; relaxed: a gauge */
+        int64_t each = (int64_t)(akt__ticks() - first_t0) / (int64_t)done;
+        atomic_store_explicit(&akt__stats_of(c)->turn_ticks, each, memory_order_relaxed);
+        c->cheap = akt__ticks_cheap(each); /* perf: a hint for sched/ (dispatch.h) */
+    } else if (first_t0) {                 /* one message, timed */
+        /* relaxed: the runner's own gauge, written by this run. */
+        c->cheap = akt__ticks_cheap(
+            atomic_load_explicit(&akt__stats_of(c)->last_ns, memory_order_relaxed));
+    }
     const akt__ext *x = akt__cell_ext(c);
     if (x && x->passivate_after) akt__passivate_count_check(w, c);
     int recycle = c->recycle; /* finalised in this run */

@@ -54,6 +54,15 @@ __attribute__((constructor)) static void akt__tsc_init(void) {
 }
 #endif
 
+int akt__ticks_below(int64_t ticks, int64_t ns) {
+    if (!akt__tsc_on) return ticks < ns;
+    uint64_t bits = atomic_load_explicit(&akt__tsc_rate_bits, memory_order_relaxed);
+    if (!bits) return ticks < ns; /* a tick as a ns: a TSC of >= 1 GHz makes this the stricter */
+    double rate;
+    memcpy(&rate, &bits, sizeof rate);
+    return (double)ticks * rate < (double)ns;
+}
+
 int64_t akt__ticks_ns(int64_t ticks) {
     if (!akt__tsc_on) return ticks;
     uint64_t bits = atomic_load_explicit(&akt__tsc_rate_bits, memory_order_relaxed);

@@ -30,6 +30,9 @@ static inline uint64_t akt__ticks(void) {
  * process that uses the TSC may wait up to AKT__TSC_CALIBRATE_NS for the rate to be
  * measured (clock.c). */
 int64_t akt__ticks_ns(int64_t ticks);
+/* Whether `ticks` is under `ns` nanoseconds, without waiting: before the rate is measured a
+ * tick counts as a nanosecond (the stricter answer for a TSC of 1 GHz or more). */
+int akt__ticks_below(int64_t ticks, int64_t ns);
 
 /* now + timeout_ns, or INT64_MAX when that would overflow. timeout_ns >= 0. */
 static inline int64_t akt__deadline_after(int64_t now, int64_t timeout_ns) {

@@ -81,13 +81,20 @@ typedef struct akt__cell {
      * the pid again or only picks a hint, and the runner's own reads are ordered by the
      * sched flag. */
     _Atomic(struct akt_dispatcher *) disp;
-    atomic_uint sched;         /* 1 while queued on or run by a dispatcher, or owned
-                                  by its spawn */
+    /* AKT__SCHED_RUN: set while queued on or run by a dispatcher, or owned by its spawn.
+     * The other bits are hints its last run left for the dispatcher (sched/dispatch.c):
+     * AKT__SCHED_CHEAP (`cheap` below), and above AKT__SCHED_HOME_SHIFT its home, the
+     * index + 1 of the worker that ran it (0: none). */
+    atomic_uint sched;
     uint8_t status;            /* enum akt__status; owner-only (sched held) */
     uint8_t started : 1;       /* pre_start succeeded: post_stop is owed */
     uint8_t recycle : 1;       /* finalised in this run: free once released */
     uint8_t passive_epoch : 4; /* passivation (actor/passivate.c): outdates old timers */
     uint8_t has_ext : 1;       /* its entry in its page's ext pointers is set (actor/ext.h) */
+    /* Its last run took less than AKT__CHEAP_NS (actor/turn.c): moving it to another core
+     * would cost more than running it where it is (sched/). Kept in `sched` by the release
+     * (AKT__SCHED_CHEAP), where other threads read it. */
+    uint8_t cheap : 1;
     /* Both under the structure lock: closing, stopping (no new children); named, in the
      * system's name table (kernel/names.c), so growing the table finds its keys by
      * walking the pages in order, not by visiting each key's cell at random. */
@@ -110,6 +117,10 @@ typedef struct akt__cell {
      * (actor/ext.h: akt__cell_ext), its name (kernel/stats.h: akt__cell_name), its kept
      * system envelopes (watchers, graceful-stop waiters: akt__kept_peek). */
 } akt__cell;
+
+#define AKT__SCHED_RUN 1u
+#define AKT__SCHED_CHEAP 2u
+#define AKT__SCHED_HOME_SHIFT 2
 
 _Static_assert(sizeof(akt__cell) == 96, "three cache lines per two cells");
 _Static_assert(offsetof(akt__cell, beh) == 24 && offsetof(akt__cell, mbox) == 64,

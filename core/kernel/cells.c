@@ -140,11 +140,13 @@ void akt__page_free(akt_system *s, akt__cell *page) {
 
 /* Takes a cell's run flag; fails while a dispatcher has it queued or runs it. */
 static int akt__cell_take(akt__cell *c) {
-    unsigned zero = 0;
+    /* relaxed: the CAS below decides. The spawn takes it without hints (a new actor). */
+    unsigned idle = atomic_load_explicit(&c->sched, memory_order_relaxed);
+    if (idle & AKT__SCHED_RUN) return 0;
     /* acquire: pairs with the seq_cst store that released the flag after the cell's last
      * run (akt__cell_release), so everything that run did is seen here. */
-    return atomic_compare_exchange_strong_explicit(&c->sched, &zero, 1, memory_order_acquire,
-                                                   memory_order_relaxed);
+    return atomic_compare_exchange_strong_explicit(&c->sched, &idle, AKT__SCHED_RUN,
+                                                   memory_order_acquire, memory_order_relaxed);
 }
 
 akt__cell *akt__cell_claim_locked(akt_system *s) {
@@ -166,7 +168,7 @@ akt__cell *akt__cell_claim_locked(akt_system *s) {
     /* Never issued, so no pid reaches it and nothing can have queued it: the flag is the
      * spawn's by a plain store (relaxed: no other thread reads it before the pid is
      * published, with release), not a locked compare-and-swap. */
-    atomic_store_explicit(&c->sched, 1, memory_order_relaxed);
+    atomic_store_explicit(&c->sched, AKT__SCHED_RUN, memory_order_relaxed);
     s->next_fresh = idx + 1;
     return c;
 }

@@ -11,6 +11,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "base/clock.h"
 #include "base/tls.h"
 #include "kernel/cell.h"
 #include "kernel/ctx.h"
@@ -21,6 +22,14 @@
 /* perf begin: */
 #define AKT__HELPER_INDEX (-3) /* the index of a waiting asker's worker record (help.c) */
 /* perf end */
+/* perf begin: */
+#define AKT__IDLE_BUSY 0
+#define AKT__IDLE_SEARCHING 1
+#define AKT__IDLE_PARKED 2
+/* perf end */
+
+typedef struct akt__seen_run akt__seen_run;
+
 typedef struct akt__worker {
     struct akt_dispatcher *disp;
     int index;
@@ -50,6 +59,12 @@ typedef struct akt__worker {
      * (load + store); relaxed everywhere: a hint, read by others only to compare it. */
     atomic_uint lifo_fed;
     unsigned seen_fed; /* a thief's memo of its victim's lifo_fed (with seen_cell) */
+    /* A thief's memo of each victim's run (tick) when it last left cheap cells there, and
+     * of how many of its looks found it in that run (akt__still_in_turn): nworkers
+     * entries. Owner-only. */
+    struct akt__seen_run {
+        unsigned tick, looks;
+    } * ring_seen;
     /* perf end */
     unsigned lifo_streak; /* runs in a row taken from the LIFO slot */
     uint32_t rng;         /* where a search for work starts among the other workers */
@@ -57,6 +72,16 @@ typedef struct akt__worker {
      * have left that cell to its asker so far (akt__held_for_asker). Owner-only. */
     unsigned hold_seen, hold_looks;
     akt__runq q;
+    /* perf begin: */
+    /* AKT__IDLE_*: whether this worker is in a turn (or between two), searching, or parked.
+     * Written by the owner only, when it starts or ends a search and when it parks; read by
+     * other workers deciding where a cell goes (dispatch.c) and by thieves: relaxed, a
+     * hint, except for the parked state, which is one side of a Dekker pair (the owner
+     * stores it, fences and looks at its intake; a pusher pushes, fences and reads it). On
+     * a line of its own, which stays shared in every cache while the worker is busy. */
+    atomic_int idle;
+    char pad_idle[60];
+    /* perf end */
     /* The context handles this worker hands out next: [ctx_seq, ctx_seq_end) of the
      * process-wide sequence (akt__worker_ctx_handle). Only the thread running the worker
      * touches them; an external dispatcher's runs are ordered by its running flag. */
@@ -142,6 +167,41 @@ static inline int akt__external_of(const struct akt_dispatcher *d, const akt_sys
 #define akt__sched_fence(d) atomic_thread_fence(memory_order_seq_cst)
 #endif
 
+/* perf begin: */
+/* Work cheaper than this is cheaper on the core that has it than on another: a message's
+ * or an actor's crossing costs a few cache-line transfers, ~100-500 ns each. */
+#if defined(__SANITIZE_THREAD__) || defined(__SANITIZE_ADDRESS__)
+/* A sanitizer makes a receive 5-20x slower and a line transfer no slower: the same work is
+ * then cheap below a bound as many times higher (and the tests see the same behaviour). */
+#define AKT__CHEAP_NS 20000
+#else
+#define AKT__CHEAP_NS 1000
+#endif
+/* Whether a run that took `ticks` (akt__ticks) was cheap: its cell is then left where it is
+ * queued rather than stolen (workers.c). */
+static inline int akt__ticks_cheap(int64_t ticks) { return akt__ticks_below(ticks, AKT__CHEAP_NS); }
+/* perf end */
+
+/* perf begin: */
+/* Whether queued cell c's last run was cheap (AKT__SCHED_CHEAP). relaxed: a hint, read by
+ * whoever queued it or may steal it; the cell's owner wrote it with its release. */
+static inline int akt__cell_is_cheap(akt__cell *c) {
+    return (atomic_load_explicit(&c->sched, memory_order_relaxed) & AKT__SCHED_CHEAP) != 0;
+}
+
+/* Whether the owner of q should wake a worker for what its ring holds: its LIFO cell or
+ * its oldest is costly (a thief takes a ring whose oldest is costly: workers.c). */
+static inline int akt__runq_worth_announcing(akt__runq *q) {
+    /* relaxed: the owner's own queue; a stale head only picks the hint of another cell. */
+    akt__cell *c = atomic_load_explicit(&q->lifo, memory_order_relaxed);
+    if (c && !akt__cell_is_cheap(c)) return 1;
+    unsigned h = atomic_load_explicit(&q->head, memory_order_relaxed);
+    if (h == atomic_load_explicit(&q->tail, memory_order_relaxed)) return 0;
+    c = atomic_load_explicit(&q->slot[h % AKT__RUNQ_CAP], memory_order_relaxed);
+    return !c || !akt__cell_is_cheap(c);
+}
+/* perf end */
+
 /* Shared inside sched/ (dispatch.c). */
 int akt__disp_init(akt_system *s, struct akt_dispatcher *d);
 /* Moves the intake's cells to the inject queue's tail, oldest first (d's lock held). */
@@ -156,6 +216,8 @@ static inline int akt__inject_pending(struct akt_dispatcher *d) {
 }
 /* Appends the n cells of cs (linked through run_next, first..last) to the inject queue. */
 void akt__dispatch_inject(struct akt_dispatcher *d, akt__cell *first, akt__cell *last, size_t n);
+/* The same for a list linked through run_next, its last's NULL (counted here). */
+void akt__inject_list(struct akt_dispatcher *d, akt__cell *first);
 /* Wakes a parked worker of d if none is searching (after work was queued). */
 void akt__disp_notify(struct akt_dispatcher *d);
 /* The built-in worker this thread is, or NULL (workers.c). */
@@ -202,14 +264,24 @@ int akt__dispatcher_start_workers(akt_system *s, int n);
 void akt__dispatcher_stop_workers(akt_system *s);
 void akt__dispatcher_free(akt_system *s, struct akt_dispatcher *d);
 
-/* Queues a cell whose sched flag the caller has just set (0 -> 1). */
-void akt__dispatch_enqueue(struct akt_dispatcher *d, akt__cell *c);
+/* Queues a cell whose sched flag the caller has just set; idle is the word the flag was
+ * set in (its hints: AKT__SCHED_CHEAP, the home above AKT__SCHED_HOME_SHIFT). */
+void akt__dispatch_enqueue(struct akt_dispatcher *d, akt__cell *c, unsigned idle);
+
+/* The hints a run of cell c on this thread leaves in its sched word: cheap or not, and its
+ * home, the index + 1 of the worker that ran it (0 off c's dispatcher's own workers). */
+static inline unsigned akt__sched_hints(const akt__cell *c) {
+    const akt__worker *w = akt__this_worker;
+    unsigned home = w && w->disp == akt__cell_disp(c) ? (unsigned)(w->index + 1) : 0;
+    return home << AKT__SCHED_HOME_SHIFT | (c->cheap ? AKT__SCHED_CHEAP : 0);
+}
 
 /* After pushing to a cell's queue: schedules it unless already scheduled. */
 static inline void akt__cell_wake(akt__cell *c) {
     /* seq_cst load: the producer's half of the Dekker pair (push, then read the flag);
      * see akt__cell_run's epilogue for the consumer's half. */
-    if (atomic_load_explicit(&c->sched, memory_order_seq_cst)) {
+    unsigned idle = atomic_load_explicit(&c->sched, memory_order_seq_cst);
+    if (idle & AKT__SCHED_RUN) {
         /* perf begin: */
         akt__worker *w = akt__this_worker;
         /* relaxed: the owner's own slot and counter (see lifo_fed). */
@@ -220,10 +292,12 @@ static inline void akt__cell_wake(akt__cell *c) {
         /* perf end */
         return;
     }
-    unsigned zero = 0;
-    if (atomic_compare_exchange_strong_explicit(&c->sched, &zero, 1, memory_order_acq_rel,
-                                                memory_order_relaxed))
-        akt__dispatch_enqueue(akt__cell_disp(c), c);
+    /* A CAS that fails found the flag taken by another waker (who queues the cell), or a
+     * whole run since the load above (the hint changed), which began after this push and
+     * so sees it. */
+    if (atomic_compare_exchange_strong_explicit(&c->sched, &idle, idle | AKT__SCHED_RUN,
+                                                memory_order_acq_rel, memory_order_relaxed))
+        akt__dispatch_enqueue(akt__cell_disp(c), c, idle);
 }
 
 /* Whether other cells wait for w's thread (a relaxed hint: an actor whose mailbox ran dry
@@ -238,6 +312,19 @@ static inline int akt__worker_has_waiting(akt__worker *w) {
     if (akt__inject_pending(d)) return 1;
     return !d->external && akt__runq_nonempty(&w->q);
 }
+
+/* perf begin: */
+/* Whether a worker numbered below w is in a turn (where w's cheap actors go: dispatch.c).
+ * relaxed: hints (see idle). */
+static inline int akt__worker_below_busy(const akt__worker *w) {
+    const struct akt_dispatcher *d = w->disp;
+    if (d->external || w->index <= 0) return 0;
+    for (int i = 0; i < w->index; i++)
+        if (atomic_load_explicit(&d->workers[i].idle, memory_order_relaxed) == AKT__IDLE_BUSY)
+            return 1;
+    return 0;
+}
+/* perf end */
 
 static inline int akt__dispatcher_is_external(const struct akt_dispatcher *d) {
     return d && d->external;

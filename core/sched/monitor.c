@@ -38,10 +38,13 @@ static void akt__monitor_look(struct akt_dispatcher *d, akt__worker *v) {
      * thief's akt__steal_stranded. */
     else if (c)
         c = atomic_exchange_explicit(&v->q.lifo, NULL, memory_order_acquire);
-    if (c) {
-        akt__dispatch_inject(d, c, c, 1); /* notifies */
-        return;
-    }
+    if (c) akt__dispatch_inject(d, c, c, 1); /* notifies */
+    /* perf begin: */
+    /* What other workers woke for v during its turn would wait for all of it too. */
+    akt__cell *in = akt__runq_intake_take(&v->q);
+    if (in) akt__inject_list(d, in); /* notifies */
+    if (c || in) return;
+    /* perf end */
     /* a hint: a worker that wakes for nothing searches and parks again. */
     if (akt__runq_has_backlog(&v->q)) akt__disp_notify(d);
 }

@@ -22,6 +22,16 @@ typedef struct akt__runq {
     atomic_uint head; /* next to take (owner and thieves: CAS) */
     atomic_uint tail; /* next free slot (owner only) */
     _Atomic(akt__cell *) slot[AKT__RUNQ_CAP];
+    /* perf begin: */
+    /* Cells that other workers woke while this one was in a turn, and that last ran here
+     * (their home: akt__dispatch_enqueue): a stack linked through run_next, newest first,
+     * pushed by a CAS (release: the cell's queueing before it), taken whole by an exchange
+     * (acquire), by the owner after its turn or by a thief; a stack taken whole has no ABA
+     * problem. On a line of its own: its pushers write it, its owner polls it every run. */
+    char pad_intake[64];
+    _Atomic(akt__cell *) intake;
+    char pad_after[56];
+    /* perf end */
 } akt__runq;
 
 /* Owner: appends c if there is room; 0 when the ring is full. */
@@ -72,9 +82,10 @@ static inline unsigned akt__runq_take_oldest(akt__runq *q, akt__cell **out, unsi
     }
 }
 
-/* Thief: moves about half of victim's ring into its own ring `mine` (which its caller, the
- * owner of `mine`, found empty) and returns one of them to run, or NULL. */
-static inline akt__cell *akt__runq_steal(akt__runq *victim, akt__runq *mine) {
+/* Thief: moves about half of victim's ring, at most max cells, into its own ring `mine`
+ * (which its caller, the owner of `mine`, found empty) and returns one of them to run, or
+ * NULL. */
+static inline akt__cell *akt__runq_steal(akt__runq *victim, akt__runq *mine, unsigned max) {
     unsigned h = atomic_load_explicit(&victim->head, memory_order_acquire);
     for (;;) {
         /* acquire: pairs with the owner's release of tail: the slots below it are written. */
@@ -87,6 +98,7 @@ static inline akt__cell *akt__runq_steal(akt__runq *victim, akt__runq *mine) {
             continue;
         }
         n -= n / 2; /* half, rounded up: a lone cell is taken too */
+        if (n > max) n = max;
         unsigned mt = atomic_load_explicit(&mine->tail, memory_order_relaxed); /* ours */
         for (unsigned i = 0; i < n; i++) {
             akt__cell *c = atomic_load_explicit(&victim->slot[(h + i) % AKT__RUNQ_CAP],
@@ -108,21 +120,49 @@ static inline akt__cell *akt__runq_steal(akt__runq *victim, akt__runq *mine) {
     }
 }
 
-/* Whether the ring holds cells (the LIFO slot aside). Exact enough for the owner; for
- * any other thread a hint (the searcher's re-announcement, the monitor). */
+/* perf begin: */
+/* Another worker: pushes c, which last ran on q's owner, onto q's intake. */
+static inline void akt__runq_intake_push(akt__runq *q, akt__cell *c) {
+    /* relaxed: the CAS below checks it. */
+    akt__cell *head = atomic_load_explicit(&q->intake, memory_order_relaxed);
+    do {
+        c->run_next = head;
+        /* release: the cell's queueing (its message, its sched flag) and its link happen
+         * before the taker's acquire exchange sees it. */
+    } while (!atomic_compare_exchange_weak_explicit(&q->intake, &head, c, memory_order_release,
+                                                    memory_order_relaxed));
+}
+
+/* Takes q's whole intake, oldest first (linked through run_next), or NULL. Owner or thief. */
+static inline akt__cell *akt__runq_intake_take(akt__runq *q) {
+    /* relaxed peek, then acquire: pairs with the pushers' release CAS. */
+    if (!atomic_load_explicit(&q->intake, memory_order_relaxed)) return NULL;
+    akt__cell *c = atomic_exchange_explicit(&q->intake, NULL, memory_order_acquire);
+    akt__cell *fifo = NULL;
+    while (c) { /* newest first: reverse */
+        akt__cell *next = c->run_next;
+        c->run_next = fifo;
+        fifo = c;
+        c = next;
+    }
+    return fifo;
+}
+/* perf end */
+
+/* Whether the ring or the intake holds cells (the LIFO slot aside). Exact enough for the
+ * owner; for any other thread a hint (the searcher's re-announcement, the monitor). */
 static inline int akt__runq_has_backlog(akt__runq *q) {
     /* relaxed: the owner's own tail, and a head that only grows (a stale one errs towards
      * "yes", which only queues a cell behind one being stolen); others only decide whether
      * to wake a worker, which then looks for itself. */
     return atomic_load_explicit(&q->tail, memory_order_relaxed) !=
-           atomic_load_explicit(&q->head, memory_order_relaxed);
+               atomic_load_explicit(&q->head, memory_order_relaxed) ||
+           atomic_load_explicit(&q->intake, memory_order_relaxed) != NULL;
 }
 
 /* A relaxed look: is anything queued here? (a hint for pollers and for wake-up choices) */
 static inline int akt__runq_nonempty(akt__runq *q) {
-    return atomic_load_explicit(&q->lifo, memory_order_relaxed) != NULL ||
-           atomic_load_explicit(&q->tail, memory_order_relaxed) !=
-               atomic_load_explicit(&q->head, memory_order_relaxed);
+    return atomic_load_explicit(&q->lifo, memory_order_relaxed) != NULL || akt__runq_has_backlog(q);
 }
 
 #endif

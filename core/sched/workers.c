@@ -74,6 +74,24 @@ static akt__cell *akt__take_injected(akt__worker *w) {
     return run;
 }
 
+/* perf begin: */
+/* Takes the cells of list (linked through run_next, oldest first) for w: returns the first
+ * to run; the others go to w's ring, where idle workers may steal them, and what the ring
+ * has no room for to w's own intake. Neither locks nor wakes anyone (the parking look calls
+ * it under d's lock): the callers announce what the ring then holds. */
+static akt__cell *akt__adopt(akt__worker *w, akt__cell *list) {
+    if (!list) return NULL;
+    akt__cell *c = list->run_next;
+    while (c && akt__runq_push(&w->q, c)) c = c->run_next;
+    while (c) { /* the ring is full: they wait for w's next look at its intake */
+        akt__cell *next = c->run_next;
+        akt__runq_intake_push(&w->q, c);
+        c = next;
+    }
+    return list;
+}
+/* perf end */
+
 /* The next cell from w's own queue or the inject queue, or NULL. */
 static akt__cell *akt__next_local(akt__worker *w) {
     akt__cell *c;
@@ -90,14 +108,17 @@ static akt__cell *akt__next_local(akt__worker *w) {
     }
     w->lifo_streak = 0;
     if ((c = akt__runq_pop(&w->q))) return c;
+    /* perf begin: */
+    /* What others woke for this worker during its turns, after the ring (queued earlier). */
+    if ((c = akt__adopt(w, akt__runq_intake_take(&w->q)))) {
+        if (akt__runq_worth_announcing(&w->q)) akt__disp_notify(w->disp);
+        return c;
+    }
+    /* perf end */
     return akt__take_injected(w);
 }
 
 /* perf begin: */
-/* A receive cheaper than this is cheaper on the core of the turn that feeds it than a
- * message's crossing to another core (a few cache-line transfers, ~100-500 ns each). */
-#define AKT__CHEAP_NS 1000
-
 int akt__lifo_fed_cheap(akt__worker *v, akt__cell *c, unsigned *memo) {
     /* relaxed: a hint (see lifo_fed). */
     unsigned fed = atomic_load_explicit(&v->lifo_fed, memory_order_relaxed);
@@ -140,6 +161,57 @@ static akt__cell *akt__steal_stranded(akt__worker *w, akt__worker *v, int vi) {
     return atomic_exchange_explicit(&v->q.lifo, NULL, memory_order_acquire);
 }
 
+/* perf begin: */
+/* Slow looks (every 8th of a search, ~3 us apart) that must find a victim in one run before
+ * its cheap cells are taken: ~25 us, longer than a whole budget of cheap messages (a fan-in
+ * actor's turn of 64), shorter than a search. */
+#define AKT__STRANDED_LOOKS 8
+
+/* Whether v has been in one run (tick) through AKT__STRANDED_LOOKS of thief w's slow looks
+ * at it: then what waits for v waits for a long turn. */
+static int akt__still_in_turn(akt__worker *w, akt__worker *v, int vi) {
+    /* relaxed: a hint (see tick). */
+    unsigned tick = atomic_load_explicit(&v->tick, memory_order_relaxed);
+    akt__seen_run *seen = &w->ring_seen[vi];
+    if (seen->tick != tick) {
+        seen->tick = tick;
+        seen->looks = 0;
+    }
+    return ++seen->looks >= AKT__STRANDED_LOOKS;
+}
+
+/* How many cells thief w should take from victim v's ring (at most half of it, the
+ * steal's rule): none while the oldest is cheap, unless v has been in one turn through
+ * several of w's slow looks (then they would wait for all of it); half if the oldest and
+ * the last of that half are costly (or not measured yet), else the oldest alone. A cheap actor
+ * moved to another core keeps talking to the actors it left behind, and each of those
+ * messages then crosses cores: Savina's Chameneos (a mall and 100 cheap chameneos) and Big
+ * (120 cheap actors pinging random peers) ran 1.2-1.4x slower at 2 workers than at 1 when
+ * an idle worker took half of a busy one's ring; and a costly cell among cheap ones (a run
+ * slowed once by an interrupt, say) must not take them along. */
+static unsigned akt__ring_worth_stealing(akt__worker *w, akt__worker *v, int vi, int slow) {
+    /* relaxed: hints; the steal's CAS decides what is taken. A slot read before its write
+     * is seen (NULL, or a cell taken meanwhile: cells are never freed) only picks a hint. */
+    unsigned h = atomic_load_explicit(&v->q.head, memory_order_relaxed);
+    unsigned n = atomic_load_explicit(&v->q.tail, memory_order_relaxed) - h;
+    if (!n || n > AKT__RUNQ_CAP) return n ? AKT__RUNQ_CAP : 0; /* moving: let the steal see */
+    akt__cell *c = atomic_load_explicit(&v->q.slot[h % AKT__RUNQ_CAP], memory_order_relaxed);
+    if (c && akt__cell_is_cheap(c)) return slow && akt__still_in_turn(w, v, vi) ? AKT__RUNQ_CAP : 0;
+    unsigned mid = h + (n - n / 2) - 1; /* the last of the half a steal takes */
+    c = atomic_load_explicit(&v->q.slot[mid % AKT__RUNQ_CAP], memory_order_relaxed);
+    return !c || !akt__cell_is_cheap(c) ? AKT__RUNQ_CAP : 1;
+}
+
+/* Whether v's intake (cheap cells that last ran on v: dispatch.c) is for thief w: if v is
+ * not in a turn (nobody else runs them), or has been in one through several slow looks. */
+static int akt__intake_for_thief(akt__worker *w, akt__worker *v, int vi, int slow) {
+    /* relaxed: hints; the exchange decides what is taken. */
+    if (!atomic_load_explicit(&v->q.intake, memory_order_relaxed)) return 0;
+    return atomic_load_explicit(&v->idle, memory_order_relaxed) != AKT__IDLE_BUSY ||
+           (slow && akt__still_in_turn(w, v, vi));
+}
+/* perf end */
+
 /* Looks once through every other worker's ring, and with `lifo` set at their LIFO slots
  * for a cell stranded there (akt__steal_stranded). */
 static akt__cell *akt__steal_any(akt__worker *w, int lifo) {
@@ -152,7 +224,13 @@ static akt__cell *akt__steal_any(akt__worker *w, int lifo) {
         int vi = (start + i) % n;
         akt__worker *v = &d->workers[vi];
         if (v == w) continue;
-        if ((c = akt__runq_steal(&v->q, &w->q))) return c;
+        unsigned take = akt__ring_worth_stealing(w, v, vi, lifo);
+        if (take && (c = akt__runq_steal(&v->q, &w->q, take))) return c;
+        /* perf begin: */
+        if (akt__intake_for_thief(w, v, vi, lifo) &&
+            (c = akt__adopt(w, akt__runq_intake_take(&v->q))))
+            return c;
+        /* perf end */
         if (lifo && (c = akt__steal_stranded(w, v, vi))) return c;
     }
     return NULL;
@@ -184,7 +262,10 @@ static akt__cell *akt__spin(akt__worker *w) {
      * akt__disp_notify's) orders the decrement against queued work. */
     atomic_fetch_add_explicit(&d->spinning, 1, memory_order_relaxed);
     for (int spin = 0; !c && spin < AKT__SPIN + AKT__SPIN_YIELDS; spin++) {
-        c = akt__take_injected(w);
+        /* perf begin: */
+        c = akt__adopt(w, akt__runq_intake_take(&w->q)); /* pushed before it saw us idle */
+        if (!c) c = akt__take_injected(w);
+        /* perf end */
         /* The LIFO slots every 8th look (~3 us apart): what stays there that long is
          * stranded behind a long turn. */
         if (!c) c = akt__steal_any(w, spin % 8 == 7);
@@ -226,18 +307,26 @@ static int akt__park_until(struct akt_dispatcher *d, int64_t at) {
  * NULL once the dispatcher stops and no work is left. */
 static akt__cell *akt__search(akt__worker *w) {
     struct akt_dispatcher *d = w->disp;
+    /* relaxed: a hint for wakers (dispatch.h, idle); only the parked state pairs. */
+    atomic_store_explicit(&w->idle, AKT__IDLE_SEARCHING, memory_order_relaxed);
     for (;;) {
         akt__cell *c = akt__may_spin(d) ? akt__spin(w) : NULL;
-        if (c) return c;
+        if (c) {
+            atomic_store_explicit(&w->idle, AKT__IDLE_BUSY, memory_order_relaxed);
+            return c;
+        }
         /* Free pool memory goes back to the heap once the pools were quiet for a while
          * (base/pool.h): a parked worker wakes for it then, if no work woke it first. */
         int64_t reclaim_at = akt__pool_reclaim_due();
         int reclaim = 0;
         pthread_mutex_lock(&d->lock);
-        /* relaxed + fence: the parker's half of the pair with akt__disp_notify. */
+        /* relaxed + fence: the parker's half of the pair with akt__disp_notify, and of the
+         * pair with a pusher onto its intake (akt__enqueue_home). */
         atomic_fetch_add_explicit(&d->sleepers, 1, memory_order_relaxed);
+        atomic_store_explicit(&w->idle, AKT__IDLE_PARKED, memory_order_relaxed);
         akt__sched_fence(d);
-        c = akt__dispatch_pop_locked(d);
+        c = akt__adopt(w, akt__runq_intake_take(&w->q));
+        if (!c) c = akt__dispatch_pop_locked(d);
         if (!c) c = akt__steal_any(w, 1);
         int stop = 0;
         if (!c) {
@@ -250,7 +339,10 @@ static akt__cell *akt__search(akt__worker *w) {
             if (!stop && !reclaim) akt__monitor_wake_locked(d);
         }
         atomic_fetch_sub_explicit(&d->sleepers, 1, memory_order_relaxed);
+        atomic_store_explicit(&w->idle, c ? AKT__IDLE_BUSY : AKT__IDLE_SEARCHING,
+                              memory_order_relaxed);
         pthread_mutex_unlock(&d->lock);
+        if (c && akt__runq_worth_announcing(&w->q)) akt__disp_notify(d); /* what it took along */
         if (c) return c;
         if (stop) return NULL;
         if (reclaim) akt__pool_reclaim_idle();
@@ -264,10 +356,15 @@ static void akt__worker_before_block(void) {
     akt__worker *w = akt__this_worker;
     /* acquire: as in akt__next_local. */
     akt__cell *c = atomic_exchange_explicit(&w->q.lifo, NULL, memory_order_acquire);
-    if (c)
-        akt__dispatch_inject(w->disp, c, c, 1); /* notifies */
-    else if (akt__runq_has_backlog(&w->q))
-        akt__disp_notify(w->disp);
+    if (c) akt__dispatch_inject(w->disp, c, c, 1); /* notifies */
+    /* perf begin: */
+    akt__cell *in = akt__runq_intake_take(&w->q); /* they would wait for the block too */
+    if (in) {
+        akt__inject_list(w->disp, in);
+        return;
+    }
+    /* perf end */
+    if (!c && akt__runq_has_backlog(&w->q)) akt__disp_notify(w->disp);
 }
 
 static void *akt__worker_main(void *arg) {
@@ -311,7 +408,9 @@ int akt__dispatcher_start_workers(akt_system *s, int n) {
         return AKT_ENOMEM;
     }
     d->workers = akt__heap_calloc(&s->heap, (size_t)n * sizeof *d->workers);
-    if (!d->workers) {
+    akt__seen_run *seen = d->workers ? akt__heap_calloc(&s->heap, (size_t)n * n * sizeof *seen)
+                                     : NULL;
+    if (!seen) {
         akt__dispatcher_free(s, d);
         return AKT_ENOMEM;
     }
@@ -322,6 +421,7 @@ int akt__dispatcher_start_workers(akt_system *s, int n) {
         d->workers[i].disp = d;
         d->workers[i].index = i;
         d->workers[i].rng = 0x9e3779b9u * (uint32_t)(i + 1);
+        d->workers[i].ring_seen = seen + (size_t)i * n; /* freed with workers[0]'s */
     }
     d->nworkers = n;
     for (int i = 0; i < n; i++) {

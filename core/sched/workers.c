@@ -202,13 +202,15 @@ static unsigned akt__ring_worth_stealing(akt__worker *w, akt__worker *v, int vi,
     return !c || !akt__cell_is_cheap(c) ? AKT__RUNQ_CAP : 1;
 }
 
-/* Whether v's intake (cheap cells that last ran on v: dispatch.c) is for thief w: if v is
- * not in a turn (nobody else runs them), or has been in one through several slow looks. */
+/* Whether v's intake (cells that last ran on v: dispatch.c) is for thief w: if v parked
+ * (nobody else runs them), or has been in one turn through several slow looks. One that
+ * searches takes them itself in a moment, on the core that holds their lines. */
 static int akt__intake_for_thief(akt__worker *w, akt__worker *v, int vi, int slow) {
     /* relaxed: hints; the exchange decides what is taken. */
     if (!atomic_load_explicit(&v->q.intake, memory_order_relaxed)) return 0;
-    return atomic_load_explicit(&v->idle, memory_order_relaxed) != AKT__IDLE_BUSY ||
-           (slow && akt__still_in_turn(w, v, vi));
+    int state = atomic_load_explicit(&v->idle, memory_order_relaxed);
+    return state == AKT__IDLE_PARKED ||
+           (state == AKT__IDLE_BUSY && slow && akt__still_in_turn(w, v, vi));
 }
 /* perf end */
 

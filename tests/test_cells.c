@@ -45,6 +45,12 @@ static int counter_receive(akt_ctx *ctx, akt_msg *msg, void *state) {
         return 0;
     }
     if (tu_is(msg, "count")) return tu_reply_u64(ctx, "count", (uint64_t)atomic_load(&c->n));
+    if (tu_is(msg, "quit")) { /* its own stop, from its turn */
+        akt_pid self;
+        TU_CB_RC(0, akt_ctx_self(ctx, &self));
+        TU_CB_RC(0, akt_ctx_stop(ctx, self));
+        return 0;
+    }
     return akt_ctx_unhandled(ctx);
 }
 
@@ -699,6 +705,40 @@ static void test_spawn_with_freed_cell_queued_on_external_dispatcher(void **stat
     tu_system_end_running(s, d);
 }
 
+/* A stopped actor's cell goes back for the next spawns once its run let it go
+ * (kernel/cells.c): 200 actors spawned one after the other, each stopped (by akt_stop, or
+ * by its own akt_ctx_stop from its turn) before the next is spawned, use a handful of
+ * cells, and each stop ran its post_stop and freed its state once. Without the reuse every
+ * spawn takes a new cell (200). */
+#define REUSE_N 200
+static void test_stopped_cells_are_reused(void **state) {
+    (void)state;
+    sys = tu_system("cells", 2);
+    static counter cs[REUSE_N];
+    memset(cs, 0, sizeof cs);
+    uint32_t seen[REUSE_N];
+    int distinct = 0;
+    for (int i = 0; i < REUSE_N; i++) {
+        akt_pid p = tu_spawn(sys, &counter_behavior, &cs[i], NULL);
+        uint32_t at = akt__pid_index(p);
+        int known = 0;
+        for (int k = 0; k < distinct; k++) known |= seen[k] == at;
+        if (!known) seen[distinct++] = at;
+        if (i % 2) {
+            TU_OK(akt_tell(sys, p, tu_msg("quit", NULL)));
+            TU_EVENTUALLY(atomic_load(&cs[i].frees) == 1);
+        } else {
+            tu_stop_wait(sys, p);
+        }
+        expect_not_found(sys, p);
+    }
+    for (int i = 0; i < REUSE_N; i++) {
+        TU_EVENTUALLY(atomic_load(&cs[i].frees) == 1);
+        assert_int_equal(atomic_load(&cs[i].posts), 1);
+    }
+    assert_true(distinct <= 8);
+}
+
 /* ---- 9. an exhausted generation retires its slot -------------------------------------- */
 
 static void test_exhausted_generation_retires_slot(void **state) {
@@ -804,6 +844,7 @@ int main(void) {
         CELLS_TEST(test_spawn_with_one_worker_and_queued_free_cell),
         CELLS_TEST(test_spawn_with_freed_cell_queued_on_external_dispatcher),
         CELLS_TEST(test_exhausted_generation_retires_slot),
+        CELLS_TEST(test_stopped_cells_are_reused),
         CELLS_TEST(test_name_table_grows_with_holes),
     };
     return cmocka_run_group_tests_name("cells", tests, NULL, NULL);

@@ -75,19 +75,26 @@ static akt__cell *akt__take_injected(akt__worker *w) {
 }
 
 /* perf begin: */
-/* Takes the cells of list (linked through run_next, oldest first) for w: returns the first
- * to run; the others go to w's ring, where idle workers may steal them, and what the ring
- * has no room for to w's own intake. Neither locks nor wakes anyone (the parking look calls
- * it under d's lock): the callers announce what the ring then holds. */
-static akt__cell *akt__adopt(akt__worker *w, akt__cell *list) {
-    if (!list) return NULL;
-    akt__cell *c = list->run_next;
-    while (c && akt__runq_push(&w->q, c)) c = c->run_next;
+/* Appends the cells of list (linked through run_next, oldest first) to w's ring, where idle
+ * workers may steal them, and what the ring has no room for to w's own intake. Neither
+ * locks nor wakes anyone (the parking look calls it under d's lock): the callers announce
+ * what the ring then holds. */
+static void akt__ring_append(akt__worker *w, akt__cell *c) {
+    while (c) {
+        akt__cell *next = c->run_next; /* before the push: a thief may take c at once */
+        if (!akt__runq_push(&w->q, c)) break;
+        c = next;
+    }
     while (c) { /* the ring is full: they wait for w's next look at its intake */
         akt__cell *next = c->run_next;
         akt__runq_intake_push(&w->q, c);
         c = next;
     }
+}
+
+/* Takes the cells of list for w: returns the first to run, the others to w's ring. */
+static akt__cell *akt__adopt(akt__worker *w, akt__cell *list) {
+    if (list) akt__ring_append(w, list->run_next);
     return list;
 }
 /* perf end */
@@ -107,14 +114,17 @@ static akt__cell *akt__next_local(akt__worker *w) {
         if (!akt__runq_push(&w->q, c)) return c;
     }
     w->lifo_streak = 0;
-    if ((c = akt__runq_pop(&w->q))) return c;
     /* perf begin: */
-    /* What others woke for this worker during its turns, after the ring (queued earlier). */
-    if ((c = akt__adopt(w, akt__runq_intake_take(&w->q)))) {
+    /* What others woke for this worker during its turns joins the ring's tail before the
+     * ring's oldest is taken: it waits behind what was queued before it, never for the
+     * ring to run dry (a busy worker's ring may never). */
+    akt__cell *in = akt__runq_intake_take(&w->q);
+    if (in) {
+        akt__ring_append(w, in);
         if (akt__runq_worth_announcing(&w->q)) akt__disp_notify(w->disp);
-        return c;
     }
     /* perf end */
+    if ((c = akt__runq_pop(&w->q))) return c;
     return akt__take_injected(w);
 }
 

@@ -141,7 +141,7 @@ void akt__disp_notify(struct akt_dispatcher *d) {
  * caller (0). Cheap actors that talk to each other then gather on the lowest-numbered busy
  * worker (akt__dispatch_enqueue sends them only down), where their messages do not cross
  * cores, and the other workers, finding only cheap cells there (workers.c), park: such a
- * group runs as fast as on one worker. Savina's Big (120 actors pinging random peers, each
+ * group runs about as fast as on one worker. Savina's Big (120 actors pinging random peers, each
  * turn ~0.1 us) and Chameneos ran 1.2-1.4x slower at 2 workers than at 1 when a woken actor
  * went to its waker's core: half of them ran on each worker and every other message moved an
  * actor's lines from one core to the other. Not while h searches or sleeps: then nothing
@@ -153,7 +153,7 @@ static int akt__enqueue_home(struct akt_dispatcher *d, akt__worker *h, akt__cell
     akt__runq_intake_push(&h->q, c);
     /* seq_cst fence: the pusher's half of the Dekker pair with a parking owner (it stores
      * AKT__IDLE_PARKED, fences and looks at its intake): either it sees the cell, or we see
-     * it parked and wake a worker, who takes the intake of an idle worker (workers.c). */
+     * it parked and wake a worker, who takes the intake of a parked worker (workers.c). */
     akt__sched_fence(d);
     if (atomic_load_explicit(&h->idle, memory_order_relaxed) == AKT__IDLE_PARKED)
         akt__disp_notify(d);

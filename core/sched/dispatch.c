@@ -36,18 +36,6 @@ int akt__disp_init(akt_system *s, struct akt_dispatcher *d) {
     return 0;
 }
 
-/* A plain thread's push of one cell onto the intake (see intake): no lock. */
-static void akt__intake_push(struct akt_dispatcher *d, akt__cell *c) {
-    /* relaxed: the CAS below checks it. */
-    akt__cell *head = atomic_load_explicit(&d->intake, memory_order_relaxed);
-    do {
-        c->run_next = head;
-        /* release: the cell's queueing (its messages, its sched flag) and its link happen
-         * before the splice's acquire exchange sees it. */
-    } while (!atomic_compare_exchange_weak_explicit(&d->intake, &head, c, memory_order_release,
-                                                    memory_order_relaxed));
-}
-
 /* Appends the n cells first..last (linked through run_next, last's NULL) to the inject
  * queue's tail (d's lock held). */
 static void akt__inject_append_locked(struct akt_dispatcher *d, akt__cell *first, akt__cell *last,
@@ -62,18 +50,9 @@ static void akt__inject_append_locked(struct akt_dispatcher *d, akt__cell *first
 }
 
 void akt__inject_splice_locked(struct akt_dispatcher *d) {
-    /* relaxed peek, then acquire: pairs with the pushers' release CAS. */
-    if (!atomic_load_explicit(&d->intake, memory_order_relaxed)) return;
-    akt__cell *c = atomic_exchange_explicit(&d->intake, NULL, memory_order_acquire);
-    akt__cell *fifo = NULL, *last = c;
-    size_t n = 0;
-    while (c) { /* newest first: reverse */
-        akt__cell *next = c->run_next;
-        c->run_next = fifo;
-        fifo = c;
-        c = next;
-        n++;
-    }
+    akt__cell *last;
+    size_t n;
+    akt__cell *fifo = akt__cell_stack_take(&d->intake, &last, &n);
     if (fifo) akt__inject_append_locked(d, fifo, last, n);
 }
 
@@ -82,7 +61,7 @@ void akt__dispatch_inject(struct akt_dispatcher *d, akt__cell *first, akt__cell 
     if (n == 1 && !d->external && !akt__self.asking) {
         /* A plain thread's (or the monitor's, or a blocking worker's) one cell: onto the
          * intake, and a wake-up. An asker's goes under the lock: it may be held for it. */
-        akt__intake_push(d, first);
+        akt__cell_stack_push(&d->intake, first); /* no lock */
         akt__disp_notify(d);
         return;
     }
@@ -109,16 +88,6 @@ void akt__dispatch_inject(struct akt_dispatcher *d, akt__cell *first, akt__cell 
         return;
     }
     akt__disp_notify(d);
-}
-
-void akt__inject_list(struct akt_dispatcher *d, akt__cell *first) {
-    akt__cell *last = first;
-    size_t n = 1;
-    while (last->run_next) {
-        last = last->run_next;
-        n++;
-    }
-    akt__dispatch_inject(d, first, last, n);
 }
 
 void akt__disp_notify(struct akt_dispatcher *d) {
@@ -150,7 +119,7 @@ void akt__disp_notify(struct akt_dispatcher *d) {
 static int akt__enqueue_home(struct akt_dispatcher *d, akt__worker *h, akt__cell *c) {
     /* relaxed: a hint; the parked state is checked again after the push. */
     if (atomic_load_explicit(&h->idle, memory_order_relaxed) != AKT__IDLE_BUSY) return 0;
-    akt__runq_intake_push(&h->q, c);
+    akt__cell_stack_push(&h->q.intake, c);
     /* seq_cst fence: the pusher's half of the Dekker pair with a parking owner (it stores
      * AKT__IDLE_PARKED, fences and looks at its intake): either it sees the cell, or we see
      * it parked and wake a worker, who takes the intake of a parked worker (workers.c). */
@@ -177,7 +146,7 @@ void akt__dispatch_enqueue(struct akt_dispatcher *d, akt__cell *c, unsigned idle
         return;
     /* perf end */
     int notify;
-    if (c == atomic_load_explicit(&w->current, memory_order_relaxed)) { /* our own write */
+    if (c == waker) { /* our own write */
         /* The cell w is running re-queues itself (its turn's budget ran out): to the tail,
          * behind the others. Worth another worker only if there are others, and the ring's
          * oldest (c, or one before it) is not cheap (a thief would leave it). */

@@ -216,8 +216,6 @@ static inline int akt__inject_pending(struct akt_dispatcher *d) {
 }
 /* Appends the n cells of cs (linked through run_next, first..last) to the inject queue. */
 void akt__dispatch_inject(struct akt_dispatcher *d, akt__cell *first, akt__cell *last, size_t n);
-/* The same for a list linked through run_next, its last's NULL (counted here). */
-void akt__inject_list(struct akt_dispatcher *d, akt__cell *first);
 /* Wakes a parked worker of d if none is searching (after work was queued). */
 void akt__disp_notify(struct akt_dispatcher *d);
 /* The built-in worker this thread is, or NULL (workers.c). */

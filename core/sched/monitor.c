@@ -41,8 +41,10 @@ static void akt__monitor_look(struct akt_dispatcher *d, akt__worker *v) {
     if (c) akt__dispatch_inject(d, c, c, 1); /* notifies */
     /* perf begin: */
     /* What other workers woke for v during its turn would wait for all of it too. */
-    akt__cell *in = akt__runq_intake_take(&v->q);
-    if (in) akt__inject_list(d, in); /* notifies */
+    akt__cell *last;
+    size_t n;
+    akt__cell *in = akt__cell_stack_take(&v->q.intake, &last, &n);
+    if (in) akt__dispatch_inject(d, in, last, n); /* notifies */
     if (c || in) return;
     /* perf end */
     /* a hint: a worker that wakes for nothing searches and parks again. */

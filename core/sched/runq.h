@@ -9,6 +9,7 @@
 #ifndef AKT_CORE_SCHED_RUNQ_H
 #define AKT_CORE_SCHED_RUNQ_H
 #include <stdatomic.h>
+#include <stddef.h>
 #include <stdint.h>
 
 #include "kernel/cell.h"
@@ -120,34 +121,40 @@ static inline akt__cell *akt__runq_steal(akt__runq *victim, akt__runq *mine, uns
     }
 }
 
-/* perf begin: */
-/* Another worker: pushes c, which last ran on q's owner, onto q's intake. */
-static inline void akt__runq_intake_push(akt__runq *q, akt__cell *c) {
+/* A stack of cells linked through run_next, newest first, that threads push one cell at a
+ * time and a taker empties whole: a worker's intake (above) and the inject queue's
+ * (dispatch.h). Taken whole, it has no ABA problem. */
+static inline void akt__cell_stack_push(_Atomic(akt__cell *) *top, akt__cell *c) {
     /* relaxed: the CAS below checks it. */
-    akt__cell *head = atomic_load_explicit(&q->intake, memory_order_relaxed);
+    akt__cell *head = atomic_load_explicit(top, memory_order_relaxed);
     do {
         c->run_next = head;
         /* release: the cell's queueing (its message, its sched flag) and its link happen
          * before the taker's acquire exchange sees it. */
-    } while (!atomic_compare_exchange_weak_explicit(&q->intake, &head, c, memory_order_release,
+    } while (!atomic_compare_exchange_weak_explicit(top, &head, c, memory_order_release,
                                                     memory_order_relaxed));
 }
 
-/* Takes q's whole intake, oldest first (linked through run_next), or NULL. Owner or thief. */
-static inline akt__cell *akt__runq_intake_take(akt__runq *q) {
+/* Takes the whole stack, oldest first (linked through run_next), or NULL; its last cell and
+ * how many there are go to *last and *n when those are not NULL. */
+static inline akt__cell *akt__cell_stack_take(_Atomic(akt__cell *) *top, akt__cell **last,
+                                              size_t *n) {
     /* relaxed peek, then acquire: pairs with the pushers' release CAS. */
-    if (!atomic_load_explicit(&q->intake, memory_order_relaxed)) return NULL;
-    akt__cell *c = atomic_exchange_explicit(&q->intake, NULL, memory_order_acquire);
+    if (!atomic_load_explicit(top, memory_order_relaxed)) return NULL;
+    akt__cell *c = atomic_exchange_explicit(top, NULL, memory_order_acquire);
     akt__cell *fifo = NULL;
+    size_t count = 0;
+    if (last) *last = c;
     while (c) { /* newest first: reverse */
         akt__cell *next = c->run_next;
         c->run_next = fifo;
         fifo = c;
         c = next;
+        count++;
     }
+    if (n) *n = count;
     return fifo;
 }
-/* perf end */
 
 /* Whether the ring or the intake holds cells (the LIFO slot aside). Exact enough for the
  * owner; for any other thread a hint (the searcher's re-announcement, the monitor). */

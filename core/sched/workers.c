@@ -87,7 +87,7 @@ static void akt__ring_append(akt__worker *w, akt__cell *c) {
     }
     while (c) { /* the ring is full: they wait for w's next look at its intake */
         akt__cell *next = c->run_next;
-        akt__runq_intake_push(&w->q, c);
+        akt__cell_stack_push(&w->q.intake, c);
         c = next;
     }
 }
@@ -118,7 +118,7 @@ static akt__cell *akt__next_local(akt__worker *w) {
     /* What others woke for this worker during its turns joins the ring's tail before the
      * ring's oldest is taken: it waits behind what was queued before it, never for the
      * ring to run dry (a busy worker's ring may never). */
-    akt__cell *in = akt__runq_intake_take(&w->q);
+    akt__cell *in = akt__cell_stack_take(&w->q.intake, NULL, NULL);
     if (in) {
         akt__ring_append(w, in);
         if (akt__runq_worth_announcing(&w->q)) akt__disp_notify(w->disp);
@@ -240,7 +240,7 @@ static akt__cell *akt__steal_any(akt__worker *w, int lifo) {
         if (take && (c = akt__runq_steal(&v->q, &w->q, take))) return c;
         /* perf begin: */
         if (akt__intake_for_thief(w, v, vi, lifo) &&
-            (c = akt__adopt(w, akt__runq_intake_take(&v->q))))
+            (c = akt__adopt(w, akt__cell_stack_take(&v->q.intake, NULL, NULL))))
             return c;
         /* perf end */
         if (lifo && (c = akt__steal_stranded(w, v, vi))) return c;
@@ -275,7 +275,8 @@ static akt__cell *akt__spin(akt__worker *w) {
     atomic_fetch_add_explicit(&d->spinning, 1, memory_order_relaxed);
     for (int spin = 0; !c && spin < AKT__SPIN + AKT__SPIN_YIELDS; spin++) {
         /* perf begin: */
-        c = akt__adopt(w, akt__runq_intake_take(&w->q)); /* pushed before it saw us idle */
+        c = akt__adopt(
+            w, akt__cell_stack_take(&w->q.intake, NULL, NULL)); /* pushed before it saw us idle */
         if (!c) c = akt__take_injected(w);
         /* perf end */
         /* The LIFO slots every 8th look (~3 us apart): what stays there that long is
@@ -337,7 +338,7 @@ static akt__cell *akt__search(akt__worker *w) {
         atomic_fetch_add_explicit(&d->sleepers, 1, memory_order_relaxed);
         atomic_store_explicit(&w->idle, AKT__IDLE_PARKED, memory_order_relaxed);
         akt__sched_fence(d);
-        c = akt__adopt(w, akt__runq_intake_take(&w->q));
+        c = akt__adopt(w, akt__cell_stack_take(&w->q.intake, NULL, NULL));
         if (!c) c = akt__dispatch_pop_locked(d);
         if (!c) c = akt__steal_any(w, 1);
         int stop = 0;
@@ -370,9 +371,11 @@ static void akt__worker_before_block(void) {
     akt__cell *c = atomic_exchange_explicit(&w->q.lifo, NULL, memory_order_acquire);
     if (c) akt__dispatch_inject(w->disp, c, c, 1); /* notifies */
     /* perf begin: */
-    akt__cell *in = akt__runq_intake_take(&w->q); /* they would wait for the block too */
+    akt__cell *last;
+    size_t n;
+    akt__cell *in = akt__cell_stack_take(&w->q.intake, &last, &n); /* they would wait too */
     if (in) {
-        akt__inject_list(w->disp, in);
+        akt__dispatch_inject(w->disp, in, last, n); /* notifies */
         return;
     }
     /* perf end */
